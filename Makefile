@@ -1,0 +1,36 @@
+# Set-up is these two targets; both create .venv on first use (see DEVELOPERS.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[corpus,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mvae train corpus:essen --config examples/demo.toml --out runs/demo --overwrite
+	$(BIN)/mvae generate runs/demo --random 8 --seed 0 --out runs/demo/samples
+	@echo "Generated MIDI: runs/demo/samples/"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/preprocess.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache
