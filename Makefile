@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/mvae train corpus:essen --config examples/demo.toml --out runs/demo --overwrite
+	rm -rf runs/demo
+	$(BIN)/mvae train corpus:essen --config examples/demo.toml --out runs/demo
 	$(BIN)/mvae generate runs/demo --random 8 --seed 0 --out runs/demo/samples
 	@echo "Generated MIDI: runs/demo/samples/"
 

@@ -1,0 +1,8 @@
+"""mvae: train and play a MelodyVAE on your own MIDI, with every training fix a separately toggled plugin.
+
+Plugin authors need only :data:`hookimpl` (see docs/hooks.md and docs/plugins.md).
+"""
+
+from mvae_core.plugins import hookimpl
+
+__all__ = ["hookimpl"]

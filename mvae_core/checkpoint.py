@@ -1,0 +1,83 @@
+"""Atomic checkpoint writes and loads that never execute code.
+
+* ``checkpoint.pt`` (resume): a dict of tensors and plain values, written to a temporary file, fsynced and
+  renamed into place; loaded with ``torch.load(weights_only=True)``, which refuses arbitrary pickled objects.
+* ``model.safetensors`` (best model, for generate/evaluate/export): tensors only, no pickle at all.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+CHECKPOINT = "checkpoint.pt"
+BEST_MODEL = "model.safetensors"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint or model file is missing, truncated, corrupt or unsafe; the message names the file."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, fsync it, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results should be as readable as any other file
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
+    atomic_write(path, lambda tmp: torch.save(payload, tmp))
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """Load a resume checkpoint; anything but tensors and plain values is refused."""
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise CheckpointError(f"{path} holds objects that are not plain data; refusing to load it ({exc})") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CheckpointError(f"{path} is truncated or corrupt: {exc}") from None
+    if not isinstance(payload, dict) or "model" not in payload:
+        raise CheckpointError(f"{path} is not an mvae checkpoint")
+    return payload
+
+
+def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
+    tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
+    atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
+
+
+def load_model_state(path: Path) -> dict[str, torch.Tensor]:
+    if not path.is_file():
+        raise CheckpointError(f"no model at {path}; train first (mvae train --out {path.parent})")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{path} is truncated or corrupt: {exc}") from None

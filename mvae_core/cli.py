@@ -1,0 +1,227 @@
+"""The ``mvae`` command line (typer). Exit codes: 0 ok, 1 run failed, 2 bad input or config, 130 interrupted."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import torch
+import typer
+from rich.console import Console
+
+from mvae_core.checkpoint import CheckpointError
+from mvae_core.config import ConfigError, MvaeConfig, build_config
+from mvae_core.data.corpus import MissingCorpusExtra
+from mvae_core.data.load import load_dataset
+from mvae_core.data.split import TooFewLoops, split_by_source
+from mvae_core.generate import (
+    DecodeOptions,
+    decode_latents,
+    latent_points,
+    notes_to_midi,
+    point_name,
+    select_notes,
+)
+from mvae_core.plugins import PluginError, PluginHost
+from mvae_core.report import data_summary, print_skips, print_summary
+from mvae_core.run import RunDir
+from mvae_core.trainer import NonFiniteLoss, Trainer
+from mvae_core.version import VERSION
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Train and play a MelodyVAE on your own MIDI.",
+)
+data_app = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
+app.add_typer(data_app, name="data")
+console = Console(highlight=False)
+DEFAULT_DATA = ["corpus:essen"]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def _data_or_exit(data: list[str], cfg: MvaeConfig, jobs: int | None):
+    try:
+        return load_dataset(data, cfg.data, jobs)
+    except (MissingCorpusExtra, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def train(
+    data: Annotated[list[str] | None, typer.Argument(help="MIDI files, folders or corpus:essen.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
+    plugins: Annotated[str | None, typer.Option(help="Comma-separated plugin names, 'all' or 'none'.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: dotted.key=value (repeatable).")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Maximum epochs.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Loops per step.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory (default runs/<time>).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue the run in this directory.")] = None,
+    device: Annotated[str | None, typer.Option(help="auto, cpu or cuda.")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
+) -> None:
+    """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory."""
+    flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
+    flags |= {"train.device": device, "plugins.enabled": plugins.split(",") if plugins else None}
+    try:
+        if resume is not None:
+            run = RunDir(resume)
+            if not run.exists():
+                raise fail(f"--resume {resume}: no run there (no checkpoint.pt)")
+            cfg, data = _resume_config(run, flags)
+        else:
+            cfg = build_config(config, set_ or [], flags)
+            run = RunDir(out or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+            if run.exists():
+                raise fail(
+                    f"{run.path} already holds a run; continue it with --resume {run.path} or choose another --out"
+                )
+            data = data or DEFAULT_DATA
+        host = PluginHost.from_config(cfg.plugins)
+        cfg = cfg.model_copy(update={"plugins": host.resolved()})
+    except (ConfigError, PluginError) as exc:
+        raise fail(str(exc)) from None
+
+    table, report = _data_or_exit(data, cfg, jobs)
+    print_summary(console, data_summary(table, report, cfg.data), title=f"data: {' '.join(data)}")
+    print_skips(console, report)
+    run.path.mkdir(parents=True, exist_ok=True)
+    run.write_data_report(report.to_json())
+    try:
+        train_set, val_set, warnings = split_by_source(table, cfg.data, cfg.train.seed)
+    except TooFewLoops as exc:
+        raise fail(f"no training possible: {exc}") from None
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    run.write_config(cfg, {"mvae": VERSION, **host.versions}, data)
+    torch_device = _device(cfg.train.device)
+    console.print(
+        f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} loops · "
+        f"plugins: {', '.join(host.names) or 'none'} · device {torch_device} · run {run.path}"
+    )
+    trainer = Trainer(cfg, train_set, val_set, host, run, torch_device, on_epoch_end=_epoch_printer(cfg))
+    try:
+        if resume is not None:
+            payload = run.load_checkpoint()
+            trainer.restore(payload)
+            run.truncate_metrics(int(payload["epoch"]))
+        result = trainer.fit()
+    except KeyboardInterrupt:
+        console.print(
+            f"\ninterrupted; the last finished epoch is checkpointed. Continue with: mvae train --resume {run.path}"
+        )
+        raise typer.Exit(130) from None
+    except CheckpointError as exc:
+        raise fail(str(exc)) from None
+    except (NonFiniteLoss, PluginError) as exc:
+        raise fail(f"{exc}. The best model so far is in {run.path}", code=1) from None
+    reasons = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
+    console.print(
+        f"done after {result.epochs_run} epochs{reasons}; best val_elbo {result.best_val_elbo:.3f} → {run.path}"
+    )
+
+
+def _resume_config(run: RunDir, flags: dict[str, Any]) -> tuple[MvaeConfig, list[str]]:
+    cfg = run.read_config()
+    if flags.get("train.epochs"):
+        cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": flags["train.epochs"]})})
+    data = run.read_provenance().get("data", DEFAULT_DATA)
+    return cfg, data
+
+
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise fail("train.device = 'cuda' but no CUDA device is available")
+    return torch.device(name)
+
+
+def _epoch_printer(cfg: MvaeConfig):
+    def show(record: dict[str, Any]) -> None:
+        t, v = record["train"], record["val"]
+        weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
+        spread = record["timing_spread_ratio"]
+        console.print(
+            f"epoch {record['epoch'] + 1:>3}/{cfg.train.epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
+            f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
+            f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f}  "
+            f"spread {spread if spread is None else f'{spread:.2f}'}  au {record['active_units']}  "
+            f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
+        )
+        for event in record["events"]:
+            console.print(f"  [yellow]{event['source']}[/]: {event['message']}")
+
+    return show
+
+
+@app.command()
+def generate(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
+    out: Annotated[Path, typer.Option(help="Output folder (or a .mid file for a single point).")],
+    z: Annotated[str | None, typer.Option(help="Latent point, e.g. 0.5,-1.")] = None,
+    random: Annotated[int | None, typer.Option(help="Number of random latent points.")] = None,
+    threshold_min: Annotated[float | None, typer.Option(help="Ancestor rule: lowest onset probability.")] = None,
+    threshold_max: Annotated[float | None, typer.Option(help="Ancestor rule: highest onset probability.")] = None,
+    noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,
+    grid_offset: Annotated[float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")] = 1.0,
+    tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = 120.0,
+    seed: Annotated[int, typer.Option(help="Seed for random points and noise.")] = 0,
+) -> None:
+    """Decode latent points into MIDI, one file per point."""
+    if z is not None and random is not None:
+        raise fail("give either --z or --random, not both")
+    if tempo <= 0 or grid_offset < 0:
+        raise fail("--tempo must be > 0 and --grid-offset >= 0")
+    try:
+        model, cfg = RunDir(run_dir).load_model()
+        point = [float(v) for v in z.split(",")] if z is not None else None
+        points = latent_points(random or (None if point else 1), point, noise, cfg.model.latent_dim, seed)
+    except (CheckpointError, ConfigError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    options = DecodeOptions(
+        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo
+    )
+    heads = decode_latents(model, points)
+    single_file = out.suffix.lower() in (".mid", ".midi") and len(points) == 1
+    (out.parent if single_file else out).mkdir(parents=True, exist_ok=True)
+    for i, point_value in enumerate(points):
+        notes = select_notes(heads, i, options)
+        path = out if single_file else out / f"{i:03d}_{point_name(point_value)}.mid"
+        notes_to_midi([notes], cfg, options).write(str(path))
+        console.print(f"{path}  ({len(notes)} notes)")
+
+
+@data_app.command("inspect")
+def data_inspect(
+    data: Annotated[list[str], typer.Argument(help="MIDI files, folders or corpus:essen.")],
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file (data section).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: dotted.key=value.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (summary and per-file report).")] = False,
+    jobs: Annotated[int | None, typer.Option(help="Processes for the first parse.")] = None,
+) -> None:
+    """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
+    try:
+        cfg = build_config(config, set_ or [])
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    table, report = _data_or_exit(data, cfg, jobs)
+    summary = data_summary(table, report, cfg.data)
+    if as_json:
+        sys.stdout.write(json.dumps({"summary": summary, "files": report.entries}, indent=1) + "\n")
+        return
+    print_summary(console, summary, title=f"data: {' '.join(data)}")
+    print_skips(console, report, limit=50)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,199 @@
+"""The configuration tree: one pydantic model per section, every default in one place.
+
+Resolution order (later wins): defaults < TOML file (``--config``) < ``--set dotted.key=value`` < dedicated
+CLI flags. Unknown keys are rejected (``extra="forbid"``), so a typo is an error naming the field, never a
+silently ignored setting. Plugin sections (``[plugins.<name>]``) are validated by each plugin's own ``Config``
+model in :mod:`mvae_core.plugins`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import tomllib
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
+"""Every loss term the core computes; plugins' loss-weight multipliers must use these names."""
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the field (CLI exit code 2)."""
+
+
+class Section(BaseModel):
+    """Base for config sections: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DataConfig(Section):
+    pitch_low: int = Field(48, ge=0, le=127, description="MIDI pitch of row 0.")
+    pitch_classes: int = Field(24, ge=1, le=128, description="Number of pitch rows (pitch_low .. +N-1).")
+    out_of_range: Literal["fold", "drop"] = Field(
+        "fold", description="Notes outside the rows: move by octaves into range, or drop them."
+    )
+    min_onsets: int = Field(6, ge=1, le=32 * 128, description="Loops with fewer notes are dropped.")
+    max_duration_steps: float = Field(
+        16.0,
+        gt=0,
+        description="Duration normalisation: duration 1.0 = this many 16th steps (longer is clipped).",
+    )
+    train_fraction: float = Field(5 / 6, gt=0, lt=1, description="Share of source files used for training.")
+    transpositions: list[int] = Field(
+        [-12, -7, -5, 5, 7, 12], description="Semitone shifts added to the train split (only in range)."
+    )
+    min_bpm: float = Field(10.0, gt=0, description="Files whose average tempo is below this are skipped as absurd.")
+    max_bpm: float = Field(1000.0, gt=0, description="Files whose average tempo is above this are skipped as absurd.")
+    cache_dir: Path | None = Field(
+        None, description="Parsed-data cache; default $MVAE_CACHE_DIR or ~/.cache/mvae. 'none' disables it."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> DataConfig:
+        if self.pitch_low + self.pitch_classes > 128:
+            raise ValueError(f"pitch_low + pitch_classes must be <= 128, got {self.pitch_low + self.pitch_classes}")
+        if self.out_of_range == "fold" and self.pitch_classes < 12:
+            raise ValueError("out_of_range = 'fold' needs pitch_classes >= 12 (an octave); use 'drop'")
+        if self.min_bpm >= self.max_bpm:
+            raise ValueError("min_bpm must be below max_bpm")
+        return self
+
+    def parse_key(self) -> dict[str, Any]:
+        """The settings that change parsed loops (the cache key); split and augmentation are not among them."""
+        return self.model_dump(
+            mode="json",
+            include={
+                "pitch_low",
+                "pitch_classes",
+                "out_of_range",
+                "max_duration_steps",
+                "min_bpm",
+                "max_bpm",
+            },
+        )
+
+
+class ModelConfig(Section):
+    hidden: int = Field(512, ge=4, description="Width I of hidden layers (decoder trunk is 2*I).")
+    latent_dim: int = Field(2, ge=1, description="Latent dimensions (2 for the XY pad).")
+    dropout: float = Field(0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only).")
+    leaky_slope: float = Field(0.3, ge=0, lt=1, description="LeakyReLU negative slope (tfjs default 0.3).")
+
+
+class LossConfig(Section):
+    coefficients: dict[str, float] = Field(
+        default_factory=lambda: {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0},
+        description="Base coefficient per loss term; plugins multiply onto these.",
+    )
+    mask: Literal["notes", "all"] = Field(
+        "notes",
+        description="velocity/duration/timeshift loss over true note cells only, or all cells (seed).",
+    )
+
+    @field_validator("coefficients")
+    @classmethod
+    def _known_terms(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(LOSS_TERMS))
+        if unknown:
+            raise ValueError(f"unknown loss term(s) {unknown}; terms are {list(LOSS_TERMS)}")
+        defaults = {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0}
+        merged = {**defaults, **value}
+        if any(v < 0 for v in merged.values()):
+            raise ValueError("coefficients must be >= 0")
+        return merged
+
+
+class TrainConfig(Section):
+    epochs: int = Field(100, ge=1, description="Maximum number of epochs.")
+    batch_size: int = Field(64, ge=2, description="Loops per optimiser step (>= 2 for BatchNorm).")
+    lr: float = Field(1e-3, gt=0, description="Adam learning rate.")
+    clip_grad_norm: float | None = Field(None, gt=0, description="Clip the global gradient norm; null = off.")
+    seed: int = Field(0, ge=0, description="Seeds the split, shuffling, initialisation, dropout and sampling.")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = cuda when available.")
+
+
+class PluginsConfig(BaseModel):
+    """``enabled`` lists plugin names; every other key is one plugin's own section."""
+
+    model_config = ConfigDict(extra="allow")
+    enabled: list[str] = Field(default_factory=lambda: ["all"], description="Plugin names, 'all' or 'none'.")
+
+    def sections(self) -> dict[str, dict[str, Any]]:
+        return dict(self.model_extra or {})
+
+
+class MvaeConfig(Section):
+    data: DataConfig = Field(default_factory=DataConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    loss: LossConfig = Field(default_factory=LossConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    plugins: PluginsConfig = Field(default_factory=PluginsConfig)
+
+
+def parse_set_value(text: str) -> Any:
+    """Read the right-hand side of ``--set key=value`` as a TOML value, else as a plain string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_override(tree: dict[str, Any], assignment: str) -> None:
+    """Apply one ``dotted.key=value`` assignment to a nested dict in place."""
+    key, sep, value = assignment.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set expects dotted.key=value, got {assignment!r}")
+    parts = key.strip().split(".")
+    node = tree
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {key}: {part!r} is a value, not a section")
+        node = child
+    node[parts[-1]] = parse_set_value(value.strip())
+
+
+def format_validation_error(error: ValidationError, prefix: str = "") -> str:
+    """One line naming every bad field, e.g. ``train.batch_size = -3: Input should be >= 2``."""
+    parts = []
+    for item in error.errors():
+        field = prefix + (".".join(str(p) for p in item["loc"]) or "config")
+        value = item.get("input")
+        shown = "" if isinstance(value, dict) else f" = {value!r}"
+        parts.append(f"{field}{shown}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def build_config(
+    file: Path | None = None, overrides: list[str] | tuple[str, ...] = (), flags: dict[str, Any] | None = None
+) -> MvaeConfig:
+    """Resolve defaults < TOML file < ``--set`` overrides < dedicated flags (``{"train.epochs": 5}``)."""
+    tree: dict[str, Any] = {}
+    if file is not None:
+        try:
+            tree = tomllib.loads(Path(file).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
+    for assignment in overrides:
+        apply_override(tree, assignment)
+    for key, value in (flags or {}).items():
+        if value is not None:
+            apply_override(tree, f"{key}={_toml_literal(value)}")
+    try:
+        return MvaeConfig.model_validate(tree)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc)) from None
+
+
+def _toml_literal(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+    return repr(value)

@@ -1,0 +1,118 @@
+"""Load DATA arguments into a :class:`NoteTable` plus a :class:`DataReport` of what was used or skipped.
+
+Cached units are read from the parse cache; the rest are parsed (in worker processes when there are many)
+and written to it. Bad input is skipped with a reason and counted, never raised.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mvae_core.config import DataConfig
+from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir
+from mvae_core.data.score import SkipReason
+from mvae_core.data.sources import SourceResult, Unit, expand, read_unit
+from mvae_core.data.table import NoteTable
+
+PARALLEL_MIN_UNITS = 8
+
+
+@dataclass
+class DataReport:
+    """Per-source outcomes (``entries``) and how many units came from the cache."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    cached_units: int = 0
+    parsed_units: int = 0
+
+    @property
+    def ok(self) -> list[dict[str, Any]]:
+        return [e for e in self.entries if e["status"] == "ok"]
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for e in self.entries:
+            if e["status"] == "skipped":
+                counts[e["reason"]] = counts.get(e["reason"], 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    def totals(self) -> dict[str, int]:
+        keys = ("loops", "notes", "folded", "dropped", "collided", "other_meter_bars")
+        return {k: sum(int(e.get(k, 0)) for e in self.entries) for k in keys}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sources": len(self.entries),
+            "ok": len(self.ok),
+            "skipped": self.skipped_by_reason(),
+            "totals": self.totals(),
+            "cached_units": self.cached_units,
+            "parsed_units": self.parsed_units,
+            "files": self.entries,
+        }
+
+
+def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None) -> tuple[NoteTable, DataReport]:
+    """Read every source named by ``data_args``; see the module docstring."""
+    units, results = expand(data_args)
+    cache = ParseCache(_cache_dir(cfg))
+    report = DataReport()
+    contents: dict[Unit, tuple[str, bytes]] = {}
+    for unit in units:
+        try:
+            data = unit.path.read_bytes()
+        except OSError as exc:
+            results.append(SourceResult(unit.label, SkipReason.UNREADABLE.value, exc.strerror or str(exc)))
+            continue
+        key = cache_key(data, cfg.parse_key())
+        hit = cache.get(key)
+        if hit is not None:
+            results.extend(hit)
+            report.cached_units += 1
+        else:
+            contents[unit] = (key, data)
+    for unit, parsed in zip(contents, _parse_all(contents, cfg, jobs), strict=True):
+        cache.put(contents[unit][0], parsed)
+        results.extend(parsed)
+    report.parsed_units = len(contents)
+
+    ok = [(r.name, r.block) for r in results if r.block is not None]
+    table, kept = NoteTable.from_blocks(ok, cfg.min_onsets)
+    for r in results:
+        report.entries.append(_entry(r, *kept.get(r.name, (0, 0)), cfg.min_onsets))
+    return table, report
+
+
+def _cache_dir(cfg: DataConfig) -> Path | None:
+    if cfg.cache_dir is None:
+        return default_cache_dir()
+    return None if str(cfg.cache_dir).lower() == "none" else cfg.cache_dir
+
+
+def _parse_all(contents: dict[Unit, tuple[str, bytes]], cfg: DataConfig, jobs: int | None) -> list[list[SourceResult]]:
+    items = [(unit, data) for unit, (_, data) in contents.items()]
+    workers = min(jobs or os.cpu_count() or 1, len(items))
+    if workers < 2 or len(items) < PARALLEL_MIN_UNITS:
+        return [read_unit(unit, data, cfg) for unit, data in items]
+    # spawn: workers import only numpy/pretty_midi/music21, never a forked copy of torch's thread pools
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=4))
+
+
+def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {"source": result.name, "status": "ok", "reason": None, "detail": result.detail}
+    entry.update({k: int(v) for k, v in result.counters.items()})
+    if result.block is not None and loops == 0:
+        entry["reason"] = SkipReason.NO_LOOPS.value
+        entry["detail"] = f"{result.block.n_loops} loop(s), none with >= {min_onsets} notes"
+    elif result.block is None:
+        entry["reason"] = result.reason
+    if entry["reason"] is not None:
+        entry["status"] = "skipped"
+    entry["loops"], entry["notes"] = loops, notes
+    return entry

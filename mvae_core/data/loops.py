@@ -1,0 +1,147 @@
+"""Cut a :class:`TickScore` into 2-bar 4/4 loops on its own 16th grid.
+
+Contract (see docs/data.md):
+
+* a step is a 16th = a quarter of a quarter-note beat = ``resolution / 4`` ticks; a loop is 32 steps (2 bars of
+  4/4) starting on a downbeat of a 4/4 region; notes outside complete 4/4 loops are not used;
+* a note belongs to its nearest grid line; ``timeshift = (onset - grid line) / half a step`` in [-1, 1),
+  positive = late; a note just before a loop's first downbeat belongs to that loop's step 0;
+* velocity is kept as the MIDI value (1..127); duration = steps / ``max_duration_steps``, clipped to [0, 1];
+* rows are ``pitch - pitch_low``; out-of-range pitches are folded by octaves or dropped (counted);
+* two notes in one (row, step) cell: the louder stays (the earlier on a tie), counted as ``collided``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mvae_core.config import DataConfig
+from mvae_core.data.score import TickScore
+
+STEPS_PER_LOOP = 32
+STEPS_PER_BAR = 16
+
+
+@dataclass
+class LoopBlock:
+    """The loops of one source: notes sorted by (loop, step, row), loops numbered 0..n-1."""
+
+    loop: np.ndarray  # int32, per note
+    row: np.ndarray  # uint8
+    step: np.ndarray  # uint8
+    velocity: np.ndarray  # uint8, 1..127
+    duration: np.ndarray  # float32, 0..1
+    timeshift: np.ndarray  # float32, -1..1
+    seconds_per_step: np.ndarray  # float32, per loop
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_loops(self) -> int:
+        return len(self.seconds_per_step)
+
+
+def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """Move rows by whole octaves into ``[0, n_rows)`` (needs ``n_rows >= 12``)."""
+    below = rows < 0
+    rows = np.where(below, rows + 12 * ((-rows + 11) // 12), rows)
+    above = rows >= n_rows
+    return np.where(above, rows - 12 * ((rows - n_rows) // 12 + 1), rows)
+
+
+def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
+    """Grid, fold and de-collide the notes of ``score`` into loops (no ``min_onsets`` filter here)."""
+    step_ticks = score.resolution / 4
+    counters = {
+        "notes_in_file": len(score.pitch),
+        "outside_loops": 0,
+        "folded": 0,
+        "dropped": 0,
+        "collided": 0,
+    }
+    counters["other_meter_bars"] = score.other_meter_bars
+    parts: list[dict[str, np.ndarray]] = []
+    spans: list[tuple[int, float]] = []  # (segment start tick, loop index within segment) per loop
+    used = np.zeros(len(score.pitch), dtype=bool)
+    for seg_start, seg_end in score.segments:
+        pos = (score.start - seg_start) / step_ticks
+        index = np.floor(pos + 0.5).astype(np.int64)
+        loop = index // STEPS_PER_LOOP
+        ok = (index >= 0) & ~used
+        if seg_end is not None:
+            full_loops = int((seg_end - seg_start) // (STEPS_PER_LOOP * step_ticks))
+            ok &= loop < full_loops
+        if not ok.any():
+            continue
+        used |= ok
+        seg_loops, local = np.unique(loop[ok], return_inverse=True)
+        parts.append(
+            {
+                "loop": local + len(spans),
+                "step": index[ok] % STEPS_PER_LOOP,
+                "timeshift": (pos[ok] - index[ok]) * 2.0,
+                "pitch": score.pitch[ok].astype(np.int64),
+                "velocity": score.velocity[ok],
+                "steps_long": (score.end[ok] - score.start[ok]) / step_ticks,
+            }
+        )
+        spans.extend((seg_start, float(k)) for k in seg_loops)
+    counters["outside_loops"] = int((~used).sum())
+    if not parts:
+        return _empty_block(counters)
+    cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+    rows = cols["pitch"] - cfg.pitch_low
+    out = (rows < 0) | (rows >= cfg.pitch_classes)
+    if cfg.out_of_range == "fold":
+        counters["folded"] = int(out.sum())
+        rows = fold_rows(rows, cfg.pitch_classes)
+        keep = np.ones(len(rows), dtype=bool)
+    else:
+        counters["dropped"] = int(out.sum())
+        keep = ~out
+    cols = {key: value[keep] for key, value in cols.items()}
+    rows = rows[keep]
+
+    # One note per (loop, row, step): sort loudest first within a cell, keep the first of each cell.
+    order = np.lexsort((-cols["velocity"], cols["step"], rows, cols["loop"]))
+    cell = np.stack([cols["loop"][order], rows[order], cols["step"][order]])
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.any(cell[:, 1:] != cell[:, :-1], axis=0)
+    counters["collided"] = int((~first).sum())
+    order = order[first]
+    order = order[np.lexsort((rows[order], cols["step"][order], cols["loop"][order]))]
+
+    # Renumber loops densely (dropping may empty a loop) and measure each loop's seconds per step.
+    present, loop_ids = np.unique(cols["loop"][order], return_inverse=True)
+    seg_starts = np.array([spans[i][0] for i in present], dtype=np.float64)
+    first_steps = np.array([spans[i][1] for i in present], dtype=np.float64) * STEPS_PER_LOOP
+    t0 = score.seconds_at(np.round(seg_starts + first_steps * step_ticks).astype(np.int64))
+    t1 = score.seconds_at(np.round(seg_starts + (first_steps + STEPS_PER_LOOP) * step_ticks).astype(np.int64))
+    duration = np.clip(cols["steps_long"][order] / cfg.max_duration_steps, 0.0, 1.0)
+    return LoopBlock(
+        loop=loop_ids.astype(np.int32),
+        row=rows[order].astype(np.uint8),
+        step=cols["step"][order].astype(np.uint8),
+        velocity=np.clip(cols["velocity"][order], 1, 127).astype(np.uint8),
+        duration=duration.astype(np.float32),
+        timeshift=np.clip(cols["timeshift"][order], -1.0, np.nextafter(1.0, 0)).astype(np.float32),
+        seconds_per_step=((t1 - t0) / STEPS_PER_LOOP).astype(np.float32),
+        counters=counters,
+    )
+
+
+def _empty_block(counters: dict[str, int]) -> LoopBlock:
+    empty_u8 = np.zeros(0, dtype=np.uint8)
+    empty_f = np.zeros(0, dtype=np.float32)
+    return LoopBlock(
+        np.zeros(0, dtype=np.int32),
+        empty_u8,
+        empty_u8.copy(),
+        empty_u8.copy(),
+        empty_f,
+        empty_f.copy(),
+        empty_f.copy(),
+        counters,
+    )

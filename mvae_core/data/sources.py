@@ -1,0 +1,113 @@
+"""DATA arguments → readable *units* (a MIDI file, or one ABC collection of a corpus) → per-source results.
+
+A unit is what is hashed and cached; a source is what is split (a MIDI file is one source; an Essen ABC
+collection holds one source per tune). Readers never raise for bad input: they return skipped results.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mvae_core.config import DataConfig
+from mvae_core.data.corpus import CORPUS_PREFIX, corpus_files, split_tunes, tune_to_score
+from mvae_core.data.loops import LoopBlock, score_to_loops
+from mvae_core.data.midi import read_midi_bytes
+from mvae_core.data.score import SkipFile, SkipReason
+
+MIDI_SUFFIXES = (".mid", ".midi")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str  # "midi" or "abc"
+    path: Path
+    label: str  # how sources of this unit are named in reports
+
+
+@dataclass
+class SourceResult:
+    """One source's outcome. ``block`` is None when skipped."""
+
+    name: str
+    reason: str | None = None
+    detail: str = ""
+    block: LoopBlock | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.block is not None
+
+
+def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
+    """Resolve files, folders (recursive ``.mid``/``.midi``) and ``corpus:NAME`` into units.
+
+    Paths that cannot be listed or read come back as skipped results instead of raising.
+    """
+    units: list[Unit] = []
+    skipped: list[SourceResult] = []
+    for arg in data_args:
+        if arg.startswith(CORPUS_PREFIX):
+            name = arg[len(CORPUS_PREFIX) :]
+            units.extend(Unit("abc", p, f"{arg}/{p.stem}") for p in corpus_files(name))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            files, errors = _walk_midi(path)
+            units.extend(Unit("midi", p, str(p)) for p in files)
+            skipped.extend(SourceResult(str(p), SkipReason.UNREADABLE.value, msg) for p, msg in errors)
+        elif path.is_file():
+            units.append(Unit("midi", path, str(path)))
+        else:
+            detail = "no such file or folder" if not os.path.lexists(path) else "not a regular file"
+            skipped.append(SourceResult(str(path), SkipReason.UNREADABLE.value, detail))
+    return _dedupe(units), skipped
+
+
+def _walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    errors: list[tuple[Path, str]] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+
+    files = [
+        Path(root) / name
+        for root, _, names in os.walk(folder, onerror=on_error, followlinks=False)
+        for name in names
+        if name.lower().endswith(MIDI_SUFFIXES)
+    ]
+    return sorted(files), errors
+
+
+def _dedupe(units: list[Unit]) -> list[Unit]:
+    seen, unique = set(), []
+    for unit in units:
+        key = (unit.kind, os.path.realpath(unit.path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(unit)
+    return unique
+
+
+def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
+    """Parse one unit's bytes into per-source results (never raises for bad input)."""
+    if unit.kind == "midi":
+        return [_to_result(unit.label, lambda: read_midi_bytes(data, cfg.min_bpm, cfg.max_bpm), cfg)]
+    text = data.decode("latin-1")
+    return [
+        _to_result(f"{unit.label}#{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
+        for tune_id, abc in split_tunes(text)
+    ]
+
+
+def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
+    try:
+        block = score_to_loops(read(), cfg)
+    except SkipFile as skip:
+        return SourceResult(name, skip.reason.value, skip.detail)
+    if block.n_loops == 0:
+        detail = f"{block.counters.get('outside_loops', 0)} notes outside complete 4/4 loops"
+        return SourceResult(name, SkipReason.NO_LOOPS.value, detail, counters=block.counters)
+    return SourceResult(name, block=block, counters=block.counters)

@@ -1,0 +1,79 @@
+"""Train/validation split **by source** and transposition augmentation of the train split only.
+
+A :class:`LoopSet` is a list of examples, each a loop of the table plus a transposition in semitones (rows).
+Augmented examples reference the same note rows; nothing is copied. Because the split is made on sources
+before augmentation, no transposed copy of a validation loop can appear in training (the ancestor's D9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mvae_core.config import DataConfig
+from mvae_core.data.table import NoteTable
+
+
+class TooFewLoops(ValueError):
+    """The data cannot support training (CLI exit code 2); the message says why."""
+
+
+@dataclass
+class LoopSet:
+    table: NoteTable
+    loops: np.ndarray  # int64 loop ids into the table
+    shifts: np.ndarray  # int64 row shifts (0 = original)
+
+    def __len__(self) -> int:
+        return len(self.loops)
+
+    @property
+    def sources(self) -> set[str]:
+        return {self.table.sources[i] for i in np.unique(self.table.source[self.loops])}
+
+
+def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopSet, LoopSet, list[str]]:
+    """Seeded split of sources (``train_fraction`` of them to train, at least one to each side).
+
+    With a single source, its loops are split in time order instead (first part train) and a warning is
+    returned. Augmentation is then applied to the train side only.
+    """
+    warnings: list[str] = []
+    n_sources = len(table.sources)
+    if table.n_loops < 2:
+        raise TooFewLoops(
+            f"{table.n_loops} loop(s) with >= min_onsets notes; training needs at least 2 "
+            "(one to train on, one to validate). Add MIDI files or lower data.min_onsets."
+        )
+    if n_sources >= 2:
+        order = np.random.default_rng(seed).permutation(n_sources)
+        n_train = min(max(1, round(cfg.train_fraction * n_sources)), n_sources - 1)
+        is_train_source = np.zeros(n_sources, dtype=bool)
+        is_train_source[order[:n_train]] = True
+        is_train = is_train_source[table.source]
+    else:
+        n_train = min(max(1, round(cfg.train_fraction * table.n_loops)), table.n_loops - 1)
+        is_train = np.arange(table.n_loops) < n_train
+        warnings.append(
+            "only one source: validation is its last loops (a by-file split needs >= 2 files), "
+            "so validation scores are optimistic"
+        )
+    all_loops = np.arange(table.n_loops)
+    train = augment(table, all_loops[is_train], cfg)
+    val = LoopSet(table, all_loops[~is_train], np.zeros(int((~is_train).sum()), dtype=np.int64))
+    if len(train) < 2:
+        raise TooFewLoops(f"the train split has {len(train)} example(s); BatchNorm training needs at least 2")
+    return train, val, warnings
+
+
+def augment(table: NoteTable, loops: np.ndarray, cfg: DataConfig) -> LoopSet:
+    """Each loop unshifted plus every transposition that keeps all of its notes in range."""
+    low, high = table.loop_row_range()
+    shifts = [0, *sorted(set(cfg.transpositions) - {0})]
+    ids, amounts = [], []
+    for shift in shifts:
+        fits = loops[(low[loops] + shift >= 0) & (high[loops] + shift < cfg.pitch_classes)]
+        ids.append(fits)
+        amounts.append(np.full(len(fits), shift, dtype=np.int64))
+    return LoopSet(table, np.concatenate(ids), np.concatenate(amounts))

@@ -1,0 +1,41 @@
+"""Per-term VAE losses, returned separately so that plugins can weight each one.
+
+Every term is summed over cells (or latent dimensions) and averaged over the batch:
+
+* ``onset``: binary cross-entropy of the onset logits against the onset channel;
+* ``velocity``, ``duration``, ``timeshift``: squared error, over true note cells only (``mask = "notes"``, the
+  default) or over every cell (``mask = "all"``, the seed behaviour, which shrinks predictions towards 0 by the
+  onset probability, bug D7);
+* ``kl``: KL(q(z|x) ‖ N(0, I)).
+
+The weighted total is ``Σ coefficient[t] · multiplier[t] · term[t]`` (:func:`weighted_total`).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from mvae_core.model import Decoded
+
+
+def loss_terms(
+    x: torch.Tensor, out: Decoded, mu: torch.Tensor, logvar: torch.Tensor, mask: str
+) -> dict[str, torch.Tensor]:
+    """``x [B, 4, P, 32]`` against the decoder output; each value is a scalar tensor."""
+    batch = x.shape[0]
+    onset = x[:, 0]
+    weight = onset if mask == "notes" else torch.ones_like(onset)
+    terms = {"onset": F.binary_cross_entropy_with_logits(out.onset_logits, onset, reduction="sum") / batch}
+    for channel, name in ((1, "velocity"), (2, "duration"), (3, "timeshift")):
+        prediction = getattr(out, name)
+        terms[name] = (weight * (prediction - x[:, channel]) ** 2).sum() / batch
+    terms["kl"] = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum() / batch
+    return terms
+
+
+def weighted_total(
+    terms: dict[str, torch.Tensor], coefficients: dict[str, float], multipliers: dict[str, float]
+) -> torch.Tensor:
+    """``Σ coefficients[t] · multipliers.get(t, 1) · terms[t]``."""
+    return sum(coefficients[t] * multipliers.get(t, 1.0) * value for t, value in terms.items())

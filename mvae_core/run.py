@@ -1,0 +1,123 @@
+"""The run directory: everything a run writes, and everything later commands read back.
+
+``config.toml`` (resolved config + provenance), ``data_report.json``, ``metrics.jsonl`` (one JSON object per
+epoch), ``checkpoint.pt`` (last epoch, for ``--resume``) and ``model.safetensors`` (best ``val_elbo``, for
+``generate``). Non-finite floats are written as ``null`` so every line is strict JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+import tomllib
+import torch
+from pydantic import ValidationError
+
+from mvae_core.checkpoint import (
+    BEST_MODEL,
+    CHECKPOINT,
+    atomic_write,
+    load_checkpoint,
+    load_model_state,
+    save_checkpoint,
+    save_model,
+)
+from mvae_core.config import ConfigError, MvaeConfig, format_validation_error
+from mvae_core.model import MelodyVAE
+
+CONFIG = "config.toml"
+METRICS = "metrics.jsonl"
+DATA_REPORT = "data_report.json"
+PROVENANCE = "provenance"  # the config.toml table that is not configuration
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+class RunDir:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
+
+    def write_config(self, cfg: MvaeConfig, versions: dict[str, str], data: list[str]) -> None:
+        """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments."""
+        tree = _drop_none(cfg.model_dump(mode="json"))
+        tree[PROVENANCE] = {"versions": versions, "data": data}
+        text = tomli_w.dumps(tree)
+        atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def _read_tree(self) -> dict[str, Any]:
+        path = self.path / CONFIG
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the run's config ({exc.strerror})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+    def read_config(self) -> MvaeConfig:
+        tree = self._read_tree()
+        tree.pop(PROVENANCE, None)
+        try:
+            return MvaeConfig.model_validate(tree)
+        except ValidationError as exc:
+            raise ConfigError(f"{self.path / CONFIG}: {format_validation_error(exc)}") from None
+
+    def read_provenance(self) -> dict[str, Any]:
+        return self._read_tree().get(PROVENANCE, {})
+
+    def write_data_report(self, report: dict[str, Any]) -> None:
+        text = json.dumps(_finite(report), indent=1)
+        atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def append_metrics(self, record: dict[str, Any]) -> None:
+        with open(self.path / METRICS, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(_finite(record)) + "\n")
+
+    def read_metrics(self) -> list[dict[str, Any]]:
+        path = self.path / METRICS
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def truncate_metrics(self, last_epoch: int) -> None:
+        """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed)."""
+        kept = [r for r in self.read_metrics() if r["epoch"] <= last_epoch]
+        text = "".join(json.dumps(r) + "\n" for r in kept)
+        atomic_write(self.path / METRICS, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def save_checkpoint(self, payload: dict[str, Any]) -> None:
+        save_checkpoint(self.path / CHECKPOINT, payload)
+
+    def load_checkpoint(self) -> dict[str, Any]:
+        return load_checkpoint(self.path / CHECKPOINT)
+
+    def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
+        save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
+
+    def load_model(self) -> tuple[MelodyVAE, MvaeConfig]:
+        """The best model in eval mode, rebuilt from the run's config (no code is executed)."""
+        cfg = self.read_config()
+        model = MelodyVAE(cfg.model, cfg.data.pitch_classes)
+        model.load_state_dict(load_model_state(self.path / BEST_MODEL))
+        return model.eval(), cfg
+
+
+def _drop_none(tree: Any) -> Any:
+    """TOML has no null: unset optional values are left out (they fall back to their defaults on reload)."""
+    if isinstance(tree, dict):
+        return {k: _drop_none(v) for k, v in tree.items() if v is not None}
+    return tree
