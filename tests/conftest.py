@@ -1,0 +1,30 @@
+"""Shared fixtures: an isolated parse cache, synthetic data sets, the dev data path (or a clear skip)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.synth import melody_folder
+
+DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's ~/.cache/mvae."""
+    monkeypatch.setenv("MVAE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mvae-cache"))
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6 files × 4 loops of 12-note melodies with human-like offsets (std 0.3 half-steps)."""
+    return melody_folder(tmp_path_factory.mktemp("synth"), n_files=6, n_loops=4, seed=0)
+
+
+@pytest.fixture(scope="session")
+def dev_data() -> Path:
+    if not DEV_DATA.is_dir():
+        pytest.skip(f"real MIDI not available: {DEV_DATA} is absent (it ships beside the repo, not in it)")
+    return DEV_DATA
