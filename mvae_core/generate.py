@@ -2,8 +2,9 @@
 
 Decoding (monophonic, at most one note per step):
 
-* default, **density-aware**: a step's probability that some note starts is ``p_step = 1 − Π_rows (1 − p)``;
-  the expected number of notes is ``Σ p_step``; the ``round(density · Σ p_step)`` most probable steps sound.
+* default, **density-aware**: a step's expected number of note starts is ``e_step = min(1, Σ_rows p)``; the
+  expected number of notes in the loop is ``Σ e_step``; the ``round(density · Σ e_step)`` steps with the highest
+  ``e_step`` sound. (For monophonic training data this is exactly the expected note count of a calibrated model.)
   Per-cell probabilities on real data are small (hundreds of cells, ~10–30 notes a loop), so the ancestor's
   fixed cell threshold writes near-empty loops; this rule keeps the training data's density.
 * with ``threshold_min``/``threshold_max`` (the ancestor's rule): a step sounds when some cell's probability
@@ -66,9 +67,9 @@ def select_notes(heads: dict[str, np.ndarray], i: int, options: DecodeOptions) -
     """The notes of pattern ``i`` of decoded ``heads`` (see the module docstring for the rule)."""
     p = heads["onset"][i].astype(np.float64)  # [P, 32]
     if options.threshold_min is None and options.threshold_max is None:
-        p_step = 1.0 - np.prod(1.0 - p, axis=0)
-        count = min(STEPS_PER_LOOP, round(options.density * p_step.sum()))
-        steps = np.sort(np.argsort(-p_step, kind="stable")[:count])
+        expected = np.minimum(1.0, p.sum(axis=0))
+        count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
+        steps = np.sort(np.argsort(-expected, kind="stable")[:count])
         rows = p[:, steps].argmax(axis=0)
     else:
         low = options.threshold_min if options.threshold_min is not None else 0.0

@@ -11,6 +11,7 @@ uses and updates batch statistics only in training mode (the ancestor never ran 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -51,6 +52,15 @@ class MelodyVAE(nn.Module):
         self.heads = nn.ModuleList(
             nn.Sequential(_block(2 * hidden, hidden, cfg), nn.Linear(hidden, cells)) for _ in CHANNELS
         )
+
+    @torch.no_grad()
+    def init_onset_prior(self, rate: float) -> None:
+        """Start the onset head at the data's onset rate (bias = logit(rate)) instead of p = 0.5 per cell.
+
+        With hundreds of mostly empty cells, p = 0.5 everywhere costs the first epochs just learning silence.
+        """
+        rate = min(max(rate, 1e-6), 1 - 1e-6)
+        self.heads[0][-1].bias.fill_(math.log(rate / (1 - rate)))
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``x [B, 4, P, 32]`` → ``(mu, logvar)``, each ``[B, latent_dim]``."""

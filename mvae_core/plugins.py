@@ -114,6 +114,10 @@ def validated_sections(plugins: PluginsConfig, available: dict[str, PluginInfo])
     return configs
 
 
+def _one_line(error: Exception) -> str:
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
 class PluginHost:
     """Registered plugins of one run and the calls the trainer makes into them."""
 
@@ -131,11 +135,11 @@ class PluginHost:
             try:
                 self.pm.register(plugin, name=name)
             except pluggy.PluginValidationError as exc:
-                raise PluginError(f"plugin {name!r} has an invalid hook: {exc}") from None
+                raise PluginError(f"plugin {name!r} has an invalid hook: {_one_line(exc)}") from None
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"unknown hook: {exc}") from None
+            raise PluginError(f"unknown hook: {_one_line(exc)}") from None
 
     @classmethod
     def from_config(cls, plugins: PluginsConfig, available: dict[str, PluginInfo] | None = None) -> PluginHost:

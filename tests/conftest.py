@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from tests.synth import melody_folder
 
 DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Test models are tiny: one thread is faster and keeps parallel test runs from oversubscribing the cores.
+    torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mvae_core.config import DataConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.table import NoteTable
 
 
@@ -27,6 +28,11 @@ class LoopSet:
 
     def __len__(self) -> int:
         return len(self.loops)
+
+    def onset_rate(self, pitch_classes: int) -> float:
+        """Share of cells holding a note over all examples."""
+        notes = self.table.notes_per_loop()[self.loops].sum()
+        return float(notes) / max(1, len(self) * pitch_classes * STEPS_PER_LOOP)
 
     @property
     def sources(self) -> set[str]:

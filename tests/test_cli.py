@@ -1,0 +1,149 @@
+"""The command line, end to end: train → run directory → generate → resume; bad input exits 2 naming the cause."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import numpy as np
+import pretty_midi
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.config import DataConfig
+from mvae_core.data.load import load_dataset
+
+runner = CliRunner()
+TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none"]
+
+
+def mvae(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def trained_run(synth_dir, tmp_path_factory):
+    run = tmp_path_factory.mktemp("cli") / "run"
+    result = mvae("train", synth_dir, *TINY, "--epochs", 3, "--out", run, "--seed", 1)
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_train_writes_the_run_directory(trained_run):
+    assert {p.name for p in trained_run.iterdir()} >= {
+        "config.toml",
+        "data_report.json",
+        "metrics.jsonl",
+        "checkpoint.pt",
+        "model.safetensors",
+    }
+    config = tomllib.loads((trained_run / "config.toml").read_text())
+    assert config["model"]["hidden"] == 32 and config["train"]["seed"] == 1 and config["train"]["epochs"] == 3
+    assert config["plugins"]["enabled"] == []
+    assert config["provenance"]["versions"]["mvae"]
+    report = json.loads((trained_run / "data_report.json").read_text())
+    assert report["ok"] == 6 and all(f["status"] == "ok" for f in report["files"])
+    assert [json.loads(line)["epoch"] for line in (trained_run / "metrics.jsonl").read_text().splitlines()] == [0, 1, 2]
+
+
+def test_generate_writes_one_file_per_latent_point(trained_run, tmp_path):
+    result = mvae("generate", trained_run, "--random", 3, "--seed", 4, "--out", tmp_path / "samples")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "samples").glob("*.mid"))
+    assert len(files) == 3 and all("_z_" in f.name for f in files)
+    single = tmp_path / "one.mid"
+    assert mvae("generate", trained_run, "--z", "0.5,-1", "--out", single, "--grid-offset", 0).exit_code == 0
+    midi = pretty_midi.PrettyMIDI(str(single))
+    ticks = [midi.time_to_tick(n.start) for n in midi.instruments[0].notes]
+    assert ticks and all(t % (midi.resolution // 4) == 0 for t in ticks)  # grid offset 0: on the 16th grid
+
+
+def test_resume_extends_a_finished_run(trained_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run, run)
+    result = mvae("train", "--resume", run, "--epochs", 5)
+    assert result.exit_code == 0, result.output
+    epochs = [json.loads(line)["epoch"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert epochs == [0, 1, 2, 3, 4]
+
+
+def test_an_existing_run_is_not_overwritten(trained_run):
+    result = mvae("train", "whatever", "--out", trained_run)
+    assert result.exit_code == 2 and "--resume" in result.output
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["--set", "train.batch_size=-3"], "train.batch_size = -3"),
+        (["--set", "model.dropout=1.5"], "model.dropout = 1.5"),
+        (["--set", "loss.mask=some"], "loss.mask = 'some'"),
+        (["--set", "train.epoch=3"], "train.epoch"),
+        (["--set", "loss.coefficients.klx=1"], "unknown loss term(s) ['klx']"),
+        (["--plugins", "kl_anneal"], "unknown plugin 'kl_anneal'"),
+        (["--set", "oops"], "--set expects dotted.key=value"),
+    ],
+)
+def test_bad_config_exits_2_naming_the_field(synth_dir, tmp_path, args, expected):
+    result = mvae("train", synth_dir, "--out", tmp_path / "run", *args)
+    assert result.exit_code == 2
+    assert expected in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "run").exists()
+
+
+def test_bad_toml_file_exits_2(synth_dir, tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[train]\nepochs = 'many'\n")
+    result = mvae("train", synth_dir, "--config", config, "--out", tmp_path / "run")
+    assert result.exit_code == 2 and "train.epochs" in result.output
+
+
+def test_too_few_loops_exits_2_instead_of_training_on_nothing(tmp_path):
+    """Ancestor D1: fewer loops than a batch trained nothing and reported NaN as a loss."""
+    from tests.synth import melody_folder
+
+    folder = melody_folder(tmp_path / "one", n_files=1, n_loops=1)
+    result = mvae("train", folder, *TINY, "--out", tmp_path / "run")
+    assert result.exit_code == 2
+    assert "1 loop(s)" in " ".join(result.output.split())
+
+
+def test_interrupt_exits_130_and_the_run_resumes(synth_dir, tmp_path, monkeypatch):
+    from mvae_core.trainer import Trainer
+
+    original = Trainer.checkpoint_payload
+
+    def interrupt_after_epoch_1(self, epoch):
+        if epoch == 1:
+            raise KeyboardInterrupt
+        return original(self, epoch)
+
+    monkeypatch.setattr(Trainer, "checkpoint_payload", interrupt_after_epoch_1)
+    run = tmp_path / "run"
+    result = mvae("train", synth_dir, *TINY, "--epochs", 3, "--out", run)
+    assert result.exit_code == 130 and "--resume" in result.output
+    monkeypatch.undo()
+    result = mvae("train", "--resume", run)
+    assert result.exit_code == 0, result.output
+    epochs = [json.loads(line)["epoch"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert epochs == [0, 1, 2]  # the line of the unsaved epoch 1 was replaced, not duplicated
+
+
+@pytest.mark.slow
+def test_generated_density_matches_the_training_data(tmp_path):
+    """Generated loops carry the data's note density (±30 %) by default, from random latent points."""
+    from tests.synth import melody_folder
+
+    folder = melody_folder(tmp_path / "data", n_files=12, n_loops=8, seed=3)
+    run = tmp_path / "run"
+    args = ["--set", "model.hidden=64", "--set", "train.batch_size=32", "--plugins", "none", "--epochs", 25]
+    assert mvae("train", folder, *args, "--out", run).exit_code == 0
+    assert mvae("generate", run, "--random", 64, "--out", tmp_path / "gen").exit_code == 0
+    generated = [len(pretty_midi.PrettyMIDI(str(p)).instruments[0].notes) for p in (tmp_path / "gen").glob("*.mid")]
+    table, _ = load_dataset([str(folder)], DataConfig())
+    data_density = table.notes_per_loop().mean()
+    assert abs(np.mean(generated) / data_density - 1) <= 0.3, (np.mean(generated), data_density)

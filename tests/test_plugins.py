@@ -1,0 +1,134 @@
+"""The plugin manager: discovery, selection, config validation, start-up checks, attribution of errors."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from mvae_core import hookimpl
+from mvae_core.config import ConfigError, PluginsConfig
+from mvae_core.plugins import PluginError, PluginHost, PluginInfo, available_plugins, resolve_enabled
+
+
+class Halving:
+    """A configurable test plugin."""
+
+    class Config(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        factor: float = Field(0.5, gt=0)
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @hookimpl
+    def mvae_loss_weights(self, epoch):
+        return {"kl": self.config.factor}
+
+
+def _available(**plugins) -> dict[str, PluginInfo]:
+    return {
+        name: PluginInfo(name, origin, "1.0", lambda factory=factory: factory)
+        for name, (factory, origin) in plugins.items()
+    }
+
+
+AVAILABLE = _available(halving=(Halving, "built-in"), extra=(Halving, "package mvae-extra"))
+
+
+def test_all_enables_every_builtin_but_no_third_party_plugin():
+    assert resolve_enabled(["all"], AVAILABLE) == ["halving"]
+    assert resolve_enabled(["none"], AVAILABLE) == []
+    assert resolve_enabled(["extra", "halving", "extra"], AVAILABLE) == ["extra", "halving"]
+
+
+def test_unknown_plugin_name_suggests_the_closest():
+    with pytest.raises(ConfigError, match=r"unknown plugin 'halvng'; did you mean 'halving'\?.*mvae plugins"):
+        resolve_enabled(["halvng"], AVAILABLE)
+
+
+def test_plugin_config_sections_are_validated_by_the_plugin():
+    host = PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"factor": 0.25}), AVAILABLE)
+    assert host.names == ["halving"]
+    assert host.resolved().model_dump() == {"enabled": ["halving"], "halving": {"factor": 0.25}}
+    with pytest.raises(ConfigError, match=r"plugins\.halving\.factor = -1"):
+        PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"factor": -1}), AVAILABLE)
+    with pytest.raises(ConfigError, match=r"plugins\.halving\.facter"):
+        PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"facter": 1}), AVAILABLE)
+    with pytest.raises(ConfigError, match=r"plugins\.nothere: there is no plugin named 'nothere'"):
+        PluginHost.from_config(PluginsConfig(enabled=[], nothere={"a": 1}), AVAILABLE)
+
+
+def test_only_enabled_plugins_are_registered():
+    host = PluginHost.from_config(PluginsConfig(enabled=["none"]), AVAILABLE)
+    assert host.names == []
+
+
+def test_a_hook_with_an_unknown_argument_is_rejected_at_start_up():
+    class BadArgument:
+        @hookimpl
+        def mvae_epoch_end(self, epoch, metrix):
+            return None
+
+    with pytest.raises(PluginError, match=r"plugin 'bad_argument' has an invalid hook.*metrix"):
+        PluginHost({"bad_argument": BadArgument()})
+
+
+def test_a_misspelt_hook_is_rejected_at_start_up():
+    class Misspelt:
+        @hookimpl
+        def mvae_epoch_ends(self, epoch):
+            return None
+
+    with pytest.raises(PluginError, match=r"unknown hook.*mvae_epoch_ends"):
+        PluginHost({"misspelt": Misspelt()})
+
+
+def test_a_plugin_that_fails_to_import_is_named():
+    def explode():
+        raise ImportError("No module named 'numpy_is_missing'")
+
+    broken = {"broken": PluginInfo("broken", "package mvae-broken", "0.1", explode)}
+    with pytest.raises(PluginError, match=r"plugin 'broken' \(package mvae-broken\) failed to import"):
+        PluginHost.from_config(PluginsConfig(enabled=["broken"]), broken)
+
+
+class _FakeDist:
+    name = "mvae-third-party"
+    version = "2.0"
+
+
+class _FakeEntryPoint:
+    def __init__(self, name):
+        self.name, self.dist = name, _FakeDist()
+
+    def load(self):
+        return Halving
+
+
+def test_entry_point_plugins_are_discovered(monkeypatch):
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [_FakeEntryPoint("third")])
+    found = available_plugins()
+    assert found["third"].origin == "package mvae-third-party"
+    assert found["third"].version == "2.0"
+    host = PluginHost.from_config(PluginsConfig(enabled=["third"], third={"factor": 0.1}), found)
+    assert host.versions == {"third": "2.0"}
+
+
+def test_loss_multipliers_combine_across_plugins():
+    host = PluginHost.from_config(
+        PluginsConfig(enabled=["halving", "extra"], halving={"factor": 0.5}, extra={"factor": 0.2}), AVAILABLE
+    )
+    assert host.loss_multipliers(view=None, epoch=0)["kl"] == pytest.approx(0.1)
+
+
+def test_a_module_plugin_without_config_is_accepted():
+    import types
+
+    module = types.ModuleType("module_plugin")
+    module.mvae_loss_weights = hookimpl(lambda epoch: {"onset": 2.0})
+    host = PluginHost.from_config(PluginsConfig(enabled=["mod"]), _available(mod=(module, "package m")))
+    assert host.loss_multipliers(view=None, epoch=0)["onset"] == 2.0
+    with pytest.raises(ConfigError, match=r"plugins\.mod\.x"):
+        PluginHost.from_config(PluginsConfig(enabled=["mod"], mod={"x": 1}), _available(mod=(module, "package m")))

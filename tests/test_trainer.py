@@ -1,0 +1,139 @@
+"""The trainer core on real (short) training runs over synthetic data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from mvae_core import hookimpl
+from mvae_core.model import MelodyVAE
+from mvae_core.trainer import NonFiniteLoss
+from tests.training import make_trainer, tiny_config
+
+
+def test_short_training_lowers_val_elbo(synth_dir):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=15))
+    curve = []
+    trainer.on_epoch_end = lambda record: curve.append(record["val_elbo"])
+    result = trainer.fit()
+    assert result.epochs_run == 15 and result.stop_reasons == []
+    assert curve[-1] < curve[0] * 0.85, curve
+    assert result.best_val_elbo == min(curve)
+
+
+def test_metrics_record_has_the_documented_fields(synth_dir, tmp_path):
+    make_trainer(synth_dir, tiny_config(epochs=2), run_dir=tmp_path / "run").fit()
+    lines = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    for key in ("epoch", "lr", "weights", "train", "val", "val_elbo", "onset_f1", "timing_spread_ratio"):
+        assert key in record
+    assert {"active_units", "seconds", "events"} <= set(record)
+    assert set(record["weights"]) == {"onset", "velocity", "duration", "timeshift", "kl"}
+    assert set(record["train"]) == set(record["val"]) == {"onset", "velocity", "duration", "timeshift", "kl", "total"}
+    assert 0 <= record["active_units"] <= 2
+
+
+def _without_timings(path):
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    for record in records:
+        record.pop("seconds")
+    return records
+
+
+def test_same_seed_gives_identical_metrics(synth_dir, tmp_path):
+    for name in ("a", "b"):
+        make_trainer(synth_dir, tiny_config(epochs=3), run_dir=tmp_path / name).fit()
+    assert _without_timings(tmp_path / "a" / "metrics.jsonl") == _without_timings(tmp_path / "b" / "metrics.jsonl")
+
+
+def test_different_seed_gives_different_metrics(synth_dir, tmp_path):
+    make_trainer(synth_dir, tiny_config(epochs=1), run_dir=tmp_path / "a").fit()
+    make_trainer(synth_dir, tiny_config("train.seed=7", epochs=1), run_dir=tmp_path / "b").fit()
+    assert _without_timings(tmp_path / "a" / "metrics.jsonl") != _without_timings(tmp_path / "b" / "metrics.jsonl")
+
+
+def test_resume_continues_bit_identically(synth_dir, tmp_path):
+    full = make_trainer(synth_dir, tiny_config(epochs=4), run_dir=tmp_path / "full")
+    full.fit()
+    first = make_trainer(synth_dir, tiny_config(epochs=2), run_dir=tmp_path / "split")
+    first.fit()
+    resumed = make_trainer(synth_dir, tiny_config(epochs=4), run_dir=tmp_path / "split")
+    resumed.restore(resumed.run.load_checkpoint())
+    assert resumed.start_epoch == 2
+    resumed.fit()
+    for name, tensor in full.model.state_dict().items():
+        assert torch.equal(tensor, resumed.model.state_dict()[name]), name
+    assert _without_timings(tmp_path / "full" / "metrics.jsonl") == _without_timings(
+        tmp_path / "split" / "metrics.jsonl"
+    )
+
+
+def test_dropout_and_batchnorm_run_in_training_mode(synth_dir):
+    """Ancestor bug D2: dropout never ran and BatchNorm never used batch statistics."""
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1))
+    modes = []
+    trainer.model.register_forward_pre_hook(lambda module, args: modes.append(module.training))
+    bn = next(m for m in trainer.model.modules() if isinstance(m, torch.nn.BatchNorm1d))
+    before = bn.running_mean.clone()
+    trainer.fit()
+    assert True in modes and False in modes  # train batches, then validation in eval mode
+    assert not torch.equal(before, bn.running_mean), "BatchNorm running statistics never updated"
+
+
+def test_model_modes_behave(synth_dir):
+    model = MelodyVAE(tiny_config().model, 24)
+    x = torch.rand(8, 4, 24, 32)
+    model.train()
+    a, b = model.encode(x)[0], model.encode(x)[0]
+    assert not torch.equal(a, b), "dropout inactive in training mode"
+    model.eval()
+    c, d = model.encode(x)[0], model.encode(x)[0]
+    assert torch.equal(c, d), "eval mode must be deterministic"
+
+
+class _LrHalver:
+    @hookimpl
+    def mvae_epoch_start(self, trainer, epoch):
+        if epoch == 1:
+            for group in trainer.optimizer.param_groups:
+                group["lr"] *= 0.5
+
+
+def test_lr_changed_in_place_keeps_adam_state(synth_dir):
+    """Ancestor bug D3: LR decay re-created Adam and lost its moments."""
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), plugins={"halver": _LrHalver()})
+    optimizer = trainer.optimizer
+    steps = []
+    trainer.on_epoch_end = lambda record: steps.append(
+        (record["lr"], max(s["step"].item() for s in optimizer.state.values()))
+    )
+    trainer.fit()
+    assert trainer.optimizer is optimizer
+    (lr0, step0), (lr1, step1) = steps
+    assert lr1 == pytest.approx(lr0 / 2)
+    assert step1 == 2 * step0  # the step count (bias correction) continued across the change
+
+
+class _Poison:
+    @hookimpl
+    def mvae_loss_weights(self, trainer, epoch):
+        return {"kl": float("nan")} if epoch == 1 else None
+
+
+def test_non_finite_loss_stops_with_epoch_step_and_term(synth_dir, tmp_path):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=3), plugins={"poison": _Poison()}, run_dir=tmp_path / "r")
+    with pytest.raises(NonFiniteLoss, match=r"epoch 1, step 0, term\(s\) total"):
+        trainer.fit()
+    assert (tmp_path / "r" / "model.safetensors").exists()  # the best model of epoch 0 is kept
+    assert len((tmp_path / "r" / "metrics.jsonl").read_text().splitlines()) == 1
+
+
+def test_gradient_clipping_is_applied(synth_dir, monkeypatch):
+    calls = []
+    original = torch.nn.utils.clip_grad_norm_
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", lambda p, n: calls.append(n) or original(p, n))
+    make_trainer(synth_dir, tiny_config("train.clip_grad_norm=0.5", epochs=1)).fit()
+    assert calls and set(calls) == {0.5}

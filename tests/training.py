@@ -1,0 +1,30 @@
+"""A tiny, fast training set-up for tests (the BoringModel of mvae): small model, synthetic data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mvae_core.config import MvaeConfig, build_config
+from mvae_core.data.load import load_dataset
+from mvae_core.data.split import split_by_source
+from mvae_core.plugins import PluginHost
+from mvae_core.run import RunDir
+from mvae_core.trainer import Trainer
+
+TINY = ["model.hidden=32", "train.batch_size=16", "data.transpositions=[-5, 5]"]
+
+
+def tiny_config(*overrides: str, epochs: int = 3) -> MvaeConfig:
+    return build_config(None, [*TINY, *overrides], {"train.epochs": epochs, "plugins.enabled": ["none"]})
+
+
+def make_trainer(
+    data_dir: Path, cfg: MvaeConfig, plugins: dict[str, Any] | None = None, run_dir: Path | None = None
+) -> Trainer:
+    table, _ = load_dataset([str(data_dir)], cfg.data)
+    train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
+    run = RunDir(run_dir) if run_dir else None
+    if run:
+        run.path.mkdir(parents=True, exist_ok=True)
+    return Trainer(cfg, train, val, PluginHost(plugins or {}), run)
