@@ -26,6 +26,7 @@ from mvae_core.generate import (
     select_notes,
 )
 from mvae_core.plugins import PluginError, PluginHost
+from mvae_core.progress import EpochDisplay
 from mvae_core.report import data_summary, print_skips, print_summary
 from mvae_core.run import RunDir
 from mvae_core.trainer import NonFiniteLoss, Trainer
@@ -39,7 +40,7 @@ app = typer.Typer(
 )
 data_app = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
 app.add_typer(data_app, name="data")
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 DEFAULT_DATA = ["corpus:essen"]
 
 
@@ -108,13 +109,15 @@ def train(
         f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} loops · "
         f"plugins: {', '.join(host.names) or 'none'} · device {torch_device} · run {run.path}"
     )
-    trainer = Trainer(cfg, train_set, val_set, host, run, torch_device, on_epoch_end=_epoch_printer(cfg))
+    trainer = Trainer(cfg, train_set, val_set, host, run, torch_device)
     try:
         if resume is not None:
             payload = run.load_checkpoint()
             trainer.restore(payload)
             run.truncate_metrics(int(payload["epoch"]))
-        result = trainer.fit()
+        with EpochDisplay(console, cfg.train.epochs, trainer.start_epoch) as display:
+            trainer.on_epoch_end = display
+            result = trainer.fit()
     except KeyboardInterrupt:
         console.print(
             f"\ninterrupted; the last finished epoch is checkpointed. Continue with: mvae train --resume {run.path}"
@@ -144,24 +147,6 @@ def _device(name: str) -> torch.device:
     if name == "cuda" and not torch.cuda.is_available():
         raise fail("train.device = 'cuda' but no CUDA device is available")
     return torch.device(name)
-
-
-def _epoch_printer(cfg: MvaeConfig):
-    def show(record: dict[str, Any]) -> None:
-        t, v = record["train"], record["val"]
-        weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
-        spread = record["timing_spread_ratio"]
-        console.print(
-            f"epoch {record['epoch'] + 1:>3}/{cfg.train.epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
-            f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
-            f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f}  "
-            f"spread {spread if spread is None else f'{spread:.2f}'}  au {record['active_units']}  "
-            f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
-        )
-        for event in record["events"]:
-            console.print(f"  [yellow]{event['source']}[/]: {event['message']}")
-
-    return show
 
 
 @app.command()
