@@ -97,6 +97,11 @@ def train(
     print_skips(console, report)
     run.path.mkdir(parents=True, exist_ok=True)
     run.write_data_report(report.to_json())
+    if table.n_loops == 0:
+        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
+        raise fail(
+            f"no loops to train on: {len(report.entries)} source(s) read, none usable ({reasons}); see {run.path}/data_report.json"
+        )
     try:
         train_set, val_set, warnings = split_by_source(table, cfg.data, cfg.train.seed)
     except TooFewLoops as exc:

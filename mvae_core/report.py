@@ -49,7 +49,7 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     table.add_column()
     table.add_row("sources used", str(summary["sources_ok"]))
     skipped = summary["skipped"]
-    table.add_row("sources skipped", ", ".join(f"{n} {r}" for r, n in skipped.items()) if skipped else "0")
+    table.add_row("sources skipped", ", ".join(f"{r}: {n}" for r, n in skipped.items()) if skipped else "0")
     table.add_row(
         "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
     )
@@ -61,8 +61,9 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     )
     if summary["other_meter_bars"]:
         table.add_row("bars not in 4/4 (skipped)", str(summary["other_meter_bars"]))
-    spread = f"std {summary['timeshift_std']:.3f} half-steps, {summary['within_0.05']:.1%} within ±0.05"
-    table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
+    if summary["notes"]:
+        spread = f"std {summary['timeshift_std']:.3f} half-steps, {summary['within_0.05']:.1%} within ±0.05"
+        table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
     table.add_row("parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed")
     console.print(table)
 
