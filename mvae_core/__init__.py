@@ -3,6 +3,6 @@
 Plugin authors need only :data:`hookimpl` (see docs/hooks.md and docs/plugins.md).
 """
 
-from mvae_core.plugins import hookimpl
+from mvae_core.hookspecs import hookimpl
 
 __all__ = ["hookimpl"]

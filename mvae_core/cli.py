@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import torch
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError, MvaeConfig, build_config
@@ -28,7 +29,7 @@ from mvae_core.generate import (
 from mvae_core.plugins import PluginError, PluginHost
 from mvae_core.progress import EpochDisplay
 from mvae_core.report import data_summary, print_skips, print_summary
-from mvae_core.run import RunDir
+from mvae_core.run import RunDir, finite
 from mvae_core.trainer import NonFiniteLoss, Trainer
 from mvae_core.version import VERSION
 
@@ -45,7 +46,7 @@ DEFAULT_DATA = ["corpus:essen"]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/] {message}", markup=True, highlight=False)
+    console.print(f"[red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -207,7 +208,7 @@ def data_inspect(
     table, report = _data_or_exit(data, cfg, jobs)
     summary = data_summary(table, report, cfg.data)
     if as_json:
-        sys.stdout.write(json.dumps({"summary": summary, "files": report.entries}, indent=1) + "\n")
+        sys.stdout.write(json.dumps(finite({"summary": summary, "files": report.entries}), indent=1) + "\n")
         return
     print_summary(console, summary, title=f"data: {' '.join(data)}")
     print_skips(console, report, limit=50)

@@ -8,10 +8,10 @@ model in :mod:`mvae_core.plugins`.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")

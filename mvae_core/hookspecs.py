@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from mvae_core.view import TrainerView
 
 hookspec = pluggy.HookspecMarker("mvae")
+hookimpl = pluggy.HookimplMarker("mvae")
+"""Marks a plugin method (or module function) as the implementation of the hook of the same name."""
 
 
 @hookspec

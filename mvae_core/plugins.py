@@ -27,7 +27,6 @@ from mvae_core.config import LOSS_TERMS, ConfigError, PluginsConfig, format_vali
 from mvae_core.version import VERSION
 from mvae_core.view import TrainerView
 
-hookimpl = pluggy.HookimplMarker("mvae")
 ENTRY_POINT_GROUP = "mvae.plugins"
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-import tomllib
 import torch
 from pydantic import ValidationError
 
@@ -35,13 +35,14 @@ DATA_REPORT = "data_report.json"
 PROVENANCE = "provenance"  # the config.toml table that is not configuration
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 
@@ -80,12 +81,12 @@ class RunDir:
         return self._read_tree().get(PROVENANCE, {})
 
     def write_data_report(self, report: dict[str, Any]) -> None:
-        text = json.dumps(_finite(report), indent=1)
+        text = json.dumps(finite(report), indent=1)
         atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def append_metrics(self, record: dict[str, Any]) -> None:
         with open(self.path / METRICS, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(_finite(record)) + "\n")
+            handle.write(json.dumps(finite(record)) + "\n")
 
     def read_metrics(self) -> list[dict[str, Any]]:
         path = self.path / METRICS

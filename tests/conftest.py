@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.synth import melody_folder
+from tests.synth import melody_folder, pattern_folder
 
 DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 
@@ -27,6 +27,12 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """6 files × 4 loops of 12-note melodies with human-like offsets (std 0.3 half-steps)."""
     return melody_folder(tmp_path_factory.mktemp("synth"), n_files=6, n_loops=4, seed=0)
+
+
+@pytest.fixture(scope="session")
+def pattern_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """8 files × 6 loops, each loop one of 4 fixed melodies: structure a VAE can learn."""
+    return pattern_folder(tmp_path_factory.mktemp("patterns"))
 
 
 @pytest.fixture(scope="session")

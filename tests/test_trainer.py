@@ -13,8 +13,8 @@ from mvae_core.trainer import NonFiniteLoss
 from tests.training import make_trainer, tiny_config
 
 
-def test_short_training_lowers_val_elbo(synth_dir):
-    trainer = make_trainer(synth_dir, tiny_config(epochs=15))
+def test_short_training_lowers_val_elbo(pattern_dir):
+    trainer = make_trainer(pattern_dir, tiny_config(epochs=15))
     curve = []
     trainer.on_epoch_end = lambda record: curve.append(record["val_elbo"])
     result = trainer.fit()

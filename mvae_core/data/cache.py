@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ class ParseCache:
         try:
             with np.load(self._path(key), allow_pickle=False) as entry:
                 return _unpack({name: entry[name] for name in entry.files})
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):  # damaged entry = miss
             return None
 
     def put(self, key: str, results: list[SourceResult]) -> None:
@@ -72,7 +73,8 @@ def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
     meta = []
     cols: dict[str, list[np.ndarray]] = {c: [] for c in (*_BLOCK_NOTE_COLUMNS, "seconds_per_step")}
     for r in results:
-        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "counters": r.counters})
+        counters = {k: int(v) for k, v in r.counters.items()}  # numpy ints are not JSON
+        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "counters": counters})
         if r.block is not None:
             meta[-1]["notes"], meta[-1]["loops"] = len(r.block.row), r.block.n_loops
             for c in cols:

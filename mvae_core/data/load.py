@@ -2,6 +2,8 @@
 
 Cached units are read from the parse cache; the rest are parsed (in worker processes when there are many)
 and written to it. Bad input is skipped with a reason and counted, never raised.
+Sources come in the order of their units (sorted within a folder) whether parsed or cached, so a warm cache
+gives the same table and split as a cold one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from mvae_core.data.score import SkipReason
 from mvae_core.data.sources import SourceResult, Unit, expand, read_unit
 from mvae_core.data.table import NoteTable
 
-PARALLEL_MIN_UNITS = 8
+PARALLEL_MIN_UNITS = 32  # below this, process start-up costs more than it saves
 
 
 @dataclass
@@ -63,29 +65,39 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport()
     contents: dict[Unit, tuple[str, bytes]] = {}
+    per_unit: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
     for unit in units:
         try:
             data = unit.path.read_bytes()
         except OSError as exc:
-            results.append(SourceResult(unit.label, SkipReason.UNREADABLE.value, exc.strerror or str(exc)))
+            per_unit[unit] = [SourceResult(unit.label, SkipReason.UNREADABLE.value, exc.strerror or str(exc))]
             continue
         key = cache_key(data, cfg.parse_key())
         hit = cache.get(key)
         if hit is not None:
-            results.extend(hit)
+            per_unit[unit] = _renamed(hit, unit)
             report.cached_units += 1
         else:
             contents[unit] = (key, data)
     for unit, parsed in zip(contents, _parse_all(contents, cfg, jobs), strict=True):
         cache.put(contents[unit][0], parsed)
-        results.extend(parsed)
+        per_unit[unit] = parsed
     report.parsed_units = len(contents)
+    results.extend(r for unit in units for r in per_unit[unit])
 
     ok = [(r.name, r.block) for r in results if r.block is not None]
     table, kept = NoteTable.from_blocks(ok, cfg.min_onsets)
     for r in results:
         report.entries.append(_entry(r, *kept.get(r.name, (0, 0)), cfg.min_onsets))
     return table, report
+
+
+def _renamed(results: list[SourceResult], unit: Unit) -> list[SourceResult]:
+    """Cache entries are keyed by content, so they carry the names of wherever that content was first parsed."""
+    for r in results:
+        _, sep, tune = r.name.partition("#") if unit.kind == "abc" else ("", "", "")
+        r.name = unit.label + sep + tune
+    return results
 
 
 def _cache_dir(cfg: DataConfig) -> Path | None:

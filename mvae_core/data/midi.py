@@ -33,6 +33,7 @@ def read_midi_bytes(data: bytes, min_bpm: float, max_bpm: float) -> TickScore:
             KeyError,
             IndexError,
             TypeError,
+            ArithmeticError,  # e.g. ZeroDivisionError for a header with 0 ticks per beat
             mido.KeySignatureError,
         ) as exc:
             raise SkipFile(SkipReason.CORRUPT, f"{type(exc).__name__}: {exc}"[:200]) from None

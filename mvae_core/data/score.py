@@ -13,7 +13,7 @@ from enum import Enum
 import numpy as np
 
 
-class SkipReason(str, Enum):
+class SkipReason(str, Enum):  # noqa: UP042 - StrEnum needs Python 3.11; we support 3.10
     """Why a source file contributed no loops. Values are stable strings used in reports and JSON."""
 
     UNREADABLE = "unreadable"  # the OS refused to read it (permissions, a folder, a broken link)
@@ -71,7 +71,7 @@ def four_four_segments(
     """
     by_tick: dict[int, tuple[int, int]] = {0: (4, 4)}
     for tick, num, den in sorted(signatures):
-        by_tick[tick] = (num, den)  # the last signature at a tick wins
+        by_tick[int(tick)] = (int(num), int(den))  # the last signature at a tick wins (plain ints: JSON-safe)
     ticks = sorted(by_tick)
     segments: list[tuple[int, int | None]] = []
     other_bars = 0
@@ -84,4 +84,4 @@ def four_four_segments(
             bar = max(1, num * resolution * 4 // max(den, 1))
             span = (min(end, last_tick + 1) if end is not None else last_tick + 1) - tick
             other_bars += -(-span // bar)
-    return segments, other_bars
+    return segments, int(other_bars)

@@ -1,0 +1,96 @@
+"""densify: every note value lands in its channel, row and step; transposition moves rows; empty cells are 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mvae_core.config import DataConfig
+from mvae_core.data.batches import CHANNELS, densify
+from mvae_core.data.load import load_dataset
+from mvae_core.data.loops import LoopBlock
+from mvae_core.data.split import LoopSet, split_by_source
+from mvae_core.data.table import NoteTable
+
+# (loop, row, step, velocity, duration, timeshift)
+NOTES = [
+    (0, 3, 0, 127, 0.5, -0.25),
+    (0, 20, 31, 1, 1.0, 0.75),
+    (0, 3, 8, 90, 0.0625, 0.0),
+    (1, 0, 16, 64, 0.125, 0.5),
+    (1, 9, 2, 100, 0.25, -1.0),
+]
+
+
+def known_table() -> NoteTable:
+    cols = list(zip(*NOTES, strict=True))
+    block = LoopBlock(
+        loop=np.array(cols[0], np.int32),
+        row=np.array(cols[1], np.uint8),
+        step=np.array(cols[2], np.uint8),
+        velocity=np.array(cols[3], np.uint8),
+        duration=np.array(cols[4], np.float32),
+        timeshift=np.array(cols[5], np.float32),
+        seconds_per_step=np.array([0.125, 0.125], np.float32),
+    )
+    table, _ = NoteTable.from_blocks([("song", block)], min_onsets=1)
+    return table
+
+
+def expected_cells(loop: int, shift: int) -> dict[tuple[int, int], list[float]]:
+    return {(row + shift, step): [1.0, vel / 127, dur, ts] for lp, row, step, vel, dur, ts in NOTES if lp == loop}
+
+
+def test_channels_are_onset_velocity_duration_timeshift():
+    assert CHANNELS == ("onset", "velocity", "duration", "timeshift")
+
+
+@pytest.mark.parametrize("loops, shifts", [([0, 1], [0, 0]), ([1, 0, 0], [0, 0, 2]), ([0, 1], [-3, 3])])
+def test_every_note_is_in_its_cell_and_every_other_cell_is_zero(loops, shifts):
+    data = LoopSet(known_table(), np.array(loops), np.array(shifts))
+    dense = densify(data, np.arange(len(loops)), pitch_classes=24)
+    assert isinstance(dense, torch.Tensor)
+    assert dense.dtype == torch.float32
+    assert tuple(dense.shape) == (len(loops), 4, 24, 32)
+    dense = dense.numpy()
+    for i, (loop, shift) in enumerate(zip(loops, shifts, strict=True)):
+        cells = expected_cells(loop, shift)
+        for (row, step), values in cells.items():
+            assert dense[i, :, row, step] == pytest.approx(values), (row, step)
+        empty = np.ones((24, 32), dtype=bool)
+        for row, step in cells:
+            empty[row, step] = False
+        assert not dense[i][:, empty].any()
+
+
+def test_transposition_moves_rows_and_nothing_else():
+    data = LoopSet(known_table(), np.array([0, 0, 0]), np.array([0, 2, -3]))
+    dense = densify(data, np.arange(3), pitch_classes=24).numpy()
+    assert np.array_equal(dense[1], np.roll(dense[0], 2, axis=1))
+    assert np.array_equal(dense[2][:, :-3], dense[0][:, 3:])  # rows 3 and 20 → 0 and 17
+
+
+def test_a_subset_of_examples_is_densified_in_the_order_asked():
+    data = LoopSet(known_table(), np.array([0, 1, 0]), np.array([0, 0, 1]))
+    whole = densify(data, np.arange(3), pitch_classes=24)
+    part = densify(data, np.array([2, 1]), pitch_classes=24)
+    assert torch.equal(part[0], whole[2])
+    assert torch.equal(part[1], whole[1])
+
+
+def test_densified_training_data_is_consistent_with_its_table(synth_dir):
+    cfg = DataConfig()
+    table, _ = load_dataset([str(synth_dir)], cfg)
+    train, _, _ = split_by_source(table, cfg, seed=0)
+    dense = densify(train, np.arange(len(train)), cfg.pitch_classes).numpy()
+    onset, velocity, duration, timeshift = (dense[:, c] for c in range(4))
+    assert onset.sum(axis=(1, 2)).tolist() == table.notes_per_loop()[train.loops].tolist()
+    has_note = onset == 1
+    assert set(np.unique(onset).tolist()) == {0.0, 1.0}
+    assert (velocity[has_note] >= 1 / 127).all()
+    assert not velocity[~has_note].any()
+    assert not duration[~has_note].any()
+    assert not timeshift[~has_note].any()
+    assert (duration >= 0).all() and (duration <= 1).all()
+    assert (timeshift >= -1).all() and (timeshift < 1).all()
