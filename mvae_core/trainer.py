@@ -127,6 +127,7 @@ class Trainer:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
             "best_val_elbo": self.best_val_elbo,
             "plugins": self.host.state_dict(self.view),
         }
@@ -136,6 +137,8 @@ class Trainer:
         self.model.load_state_dict(payload["model"])
         self.optimizer.load_state_dict(payload["optimizer"])
         torch.set_rng_state(payload["torch_rng"])
+        if self.device.type == "cuda" and payload.get("cuda_rng"):
+            torch.cuda.set_rng_state_all(payload["cuda_rng"])
         self.best_val_elbo = float(payload["best_val_elbo"])
         self.host.load_state_dict(payload.get("plugins", {}))
         self.start_epoch = int(payload["epoch"]) + 1
