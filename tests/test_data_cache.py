@@ -90,7 +90,7 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_rewritten(folder, tmp_path, dama
     cfg = DataConfig(cache_dir=cache)
     first, _ = load_dataset([str(folder)], cfg)
     entries = sorted(cache.rglob("*.npz"))
-    assert len(entries) == N_FILES
+    assert len(entries) == N_FILES + 1  # one per file, one for the whole set
     for entry in entries:
         data = entry.read_bytes()
         middle = len(data) // 2
@@ -118,7 +118,7 @@ def test_cache_dir_none_disables_caching(folder, tmp_path, monkeypatch, parses):
     assert len(parses) == 2 * N_FILES
     assert not default_dir.exists()
     load_dataset([str(folder)], DataConfig())  # no cache_dir: $MVAE_CACHE_DIR
-    assert len(list(default_dir.rglob("*.npz"))) == N_FILES
+    assert len(list(default_dir.rglob("*.npz"))) == N_FILES + 1
 
 
 def test_cached_sources_are_named_after_where_they_are_now(folder, tmp_path):
@@ -155,3 +155,26 @@ def test_a_stored_note_costs_at_most_32_bytes(synth_dir):
     table, _ = load_dataset([str(synth_dir)], DataConfig(min_onsets=1))
     assert table.n_notes > 0
     assert table.nbytes() / table.n_notes <= 32
+
+
+def test_an_unchanged_data_set_reloads_from_one_set_entry(folder, tmp_path, monkeypatch):
+    from mvae_core.data.cache import ParseCache
+
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    first, _ = load_dataset([str(folder)], cfg)
+    monkeypatch.setattr(ParseCache, "get", lambda self, key: pytest.fail("per-file entries were read"))
+    second, report = load_dataset([str(folder)], cfg)
+    assert (report.cached_units, report.parsed_units) == (N_FILES, 0)
+    assert_same_table(first, second)
+    assert len(report.entries) == N_FILES
+
+
+def test_a_damaged_set_entry_falls_back_to_the_file_entries(folder, tmp_path, parses):
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    first, _ = load_dataset([str(folder)], cfg)
+    (set_entry,) = (tmp_path / "cache").rglob("set-*.npz")
+    set_entry.write_bytes(b"garbage")
+    parses.clear()
+    second, report = load_dataset([str(folder)], cfg)
+    assert parses == [] and report.cached_units == N_FILES
+    assert_same_table(first, second)

@@ -1,7 +1,12 @@
-"""On-disk cache of parsed units, keyed by the unit's content hash + the parse settings + the format version.
+"""On-disk parse cache: no pickles (every entry loads with ``allow_pickle=False``); a damaged entry is a miss.
 
-An entry is one ``.npz`` (no pickles: loaded with ``allow_pickle=False``) holding the unit's loop columns and a
-JSON string with its per-source outcomes. A damaged entry is treated as a miss and rewritten.
+Two kinds of entry, both ``.npz``:
+
+* **unit** entries, keyed by a unit's content hash + the parse settings + the format version: the unit's loop
+  columns and a JSON string with its per-source outcomes. Adding or editing one file re-parses only that file.
+* **set** entries, keyed by the ordered list of (unit label, unit key) + ``min_onsets``: the finished
+  :class:`NoteTable` and report entries of a whole data set, so an unchanged data set reloads with one read
+  instead of one per file.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
+from mvae_core.data.table import NOTE_COLUMNS, NoteTable
 
 FORMAT_VERSION = 1
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
@@ -47,26 +53,69 @@ class ParseCache:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.npz"
 
-    def get(self, key: str) -> list[SourceResult] | None:
+    def _read(self, key: str) -> dict[str, np.ndarray] | None:
         if self.directory is None:
             return None
         try:
             with np.load(self._path(key), allow_pickle=False) as entry:
-                return _unpack({name: entry[name] for name in entry.files})
-        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):  # damaged entry = miss
+                return {name: entry[name] for name in entry.files}
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile):  # damaged entry = miss
             return None
 
-    def put(self, key: str, results: list[SourceResult]) -> None:
+    def _write(self, key: str, arrays: dict[str, np.ndarray]) -> None:
         if self.directory is None:
             return
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-                np.savez(tmp, **_pack(results))
+                np.savez(tmp, **arrays)
             os.replace(tmp.name, path)
         except OSError:
             pass  # a read-only or full cache only costs a re-parse next time
+
+    def get(self, key: str) -> list[SourceResult] | None:
+        arrays = self._read(key)
+        try:
+            return None if arrays is None else _unpack(arrays)
+        except (KeyError, ValueError, json.JSONDecodeError):
+            return None
+
+    def put(self, key: str, results: list[SourceResult]) -> None:
+        self._write(key, _pack(results))
+
+    def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]]] | None:
+        arrays = self._read(key)
+        try:
+            return None if arrays is None else _unpack_set(arrays)
+        except (KeyError, ValueError, TypeError, json.JSONDecodeError):
+            return None
+
+    def put_set(self, key: str, table: NoteTable, entries: list[dict[str, Any]]) -> None:
+        self._write(key, _pack_set(table, entries))
+
+
+def set_key(unit_keys: list[tuple[str, str]], min_onsets: int) -> str:
+    """Key of a whole data set: its units in order (label and content key) and the loop filter."""
+    blob = json.dumps({"v": FORMAT_VERSION, "units": unit_keys, "min_onsets": min_onsets})
+    return "set-" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+_TABLE_ARRAYS = (*NOTE_COLUMNS, "offsets", "source", "seconds_per_step")
+
+
+def _pack_set(table: NoteTable, entries: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    arrays = {name: getattr(table, name) for name in _TABLE_ARRAYS}
+    arrays["meta"] = np.array(json.dumps({"sources": table.sources, "entries": entries}))
+    return arrays
+
+
+def _unpack_set(arrays: dict[str, np.ndarray]) -> tuple[NoteTable, list[dict[str, Any]]]:
+    meta = json.loads(str(arrays["meta"]))
+    table = NoteTable(**{name: arrays[name] for name in _TABLE_ARRAYS}, sources=meta["sources"])
+    if len(table.offsets) != table.n_loops + 1 or table.offsets[-1] != table.n_notes:
+        raise ValueError("inconsistent table entry")
+    return table, meta["entries"]
 
 
 def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:

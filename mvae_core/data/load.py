@@ -1,7 +1,8 @@
 """Load DATA arguments into a :class:`NoteTable` plus a :class:`DataReport` of what was used or skipped.
 
-Cached units are read from the parse cache; the rest are parsed (in worker processes when there are many)
-and written to it. Bad input is skipped with a reason and counted, never raised.
+An unchanged data set (same files in the same order, same settings) is one read from the parse cache. Otherwise
+cached units are read from it and the rest are parsed (in worker processes when there are many) and written to
+it. Bad input is skipped with a reason and counted, never raised.
 Sources come in the order of their units (sorted within a folder) whether parsed or cached, so a warm cache
 gives the same table and split as a cold one.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.config import DataConfig
-from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir
+from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key
 from mvae_core.data.score import SkipReason
 from mvae_core.data.sources import SourceResult, Unit, expand, read_unit
 from mvae_core.data.table import NoteTable
@@ -64,7 +65,7 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     units, results = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport()
-    contents: dict[Unit, tuple[str, bytes]] = {}
+    keys: dict[Unit, tuple[str, bytes]] = {}
     per_unit: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
     for unit in units:
         try:
@@ -72,10 +73,19 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
         except OSError as exc:
             per_unit[unit] = [SourceResult(unit.label, SkipReason.UNREADABLE.value, exc.strerror or str(exc))]
             continue
-        key = cache_key(data, cfg.parse_key())
-        hit = cache.get(key)
-        if hit is not None:
-            per_unit[unit] = _renamed(hit, unit)
+        keys[unit] = (cache_key(data, cfg.parse_key()), data)
+    whole = set_key([(u.label, k) for u, (k, _) in keys.items()] + [r.name for r in results], cfg.min_onsets)
+    cacheable = len(keys) == len(units)  # an unreadable file may be readable next time: no set entry
+    hit = cache.get_set(whole) if cacheable else None
+    if hit is not None:
+        report.entries, report.cached_units = hit[1], len(keys)
+        return hit[0], report
+
+    contents = {}
+    for unit, (key, data) in keys.items():
+        cached = cache.get(key)
+        if cached is not None:
+            per_unit[unit] = _renamed(cached, unit)
             report.cached_units += 1
         else:
             contents[unit] = (key, data)
@@ -89,6 +99,8 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     table, kept = NoteTable.from_blocks(ok, cfg.min_onsets)
     for r in results:
         report.entries.append(_entry(r, *kept.get(r.name, (0, 0)), cfg.min_onsets))
+    if cacheable:
+        cache.put_set(whole, table, report.entries)
     return table, report
 
 
