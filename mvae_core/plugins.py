@@ -93,7 +93,7 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo]) -> lis
             close = difflib.get_close_matches(name, list(available), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             listing = ", ".join(sorted(available)) or "(none installed)"
-            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{hint} Available: {listing}. See: mvae plugins")
+            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{hint} Available: {listing}.")
         names.append(name)
     return list(dict.fromkeys(names))
 
