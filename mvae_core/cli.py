@@ -1,37 +1,31 @@
-"""The ``mvae`` command line (typer). Exit codes: 0 ok, 1 run failed, 2 bad input or config, 130 interrupted."""
+"""The ``mvae`` command line (typer). Exit codes: 0 ok, 1 run failed, 2 bad input or config, 130 interrupted.
+
+torch-heavy modules are imported inside the commands that need them, so ``--help``, ``data inspect`` and the
+parse worker processes (which re-import this module) start fast.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import torch
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError, MvaeConfig, build_config
 from mvae_core.data.corpus import MissingCorpusExtra
-from mvae_core.data.load import load_dataset
-from mvae_core.data.split import TooFewLoops, split_by_source
-from mvae_core.generate import (
-    DecodeOptions,
-    decode_latents,
-    latent_points,
-    notes_to_midi,
-    point_name,
-    select_notes,
-)
-from mvae_core.plugins import PluginError, PluginHost
-from mvae_core.progress import EpochDisplay
+from mvae_core.data.load import DataReport, load_dataset
+from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
+from mvae_core.data.table import NoteTable
 from mvae_core.report import data_summary, print_skips, print_summary
-from mvae_core.run import RunDir, finite
-from mvae_core.trainer import NonFiniteLoss, Trainer
-from mvae_core.version import VERSION
+
+if TYPE_CHECKING:
+    from mvae_core.run import RunDir
 
 app = typer.Typer(
     add_completion=False,
@@ -50,11 +44,14 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _data_or_exit(data: list[str], cfg: MvaeConfig, jobs: int | None):
+def _data_or_exit(data: list[str], cfg: MvaeConfig, jobs: int | None) -> tuple[NoteTable, DataReport]:
     try:
         return load_dataset(data, cfg.data, jobs)
     except (MissingCorpusExtra, ValueError) as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("\ninterrupted while reading data; nothing was trained")
+        raise typer.Exit(130) from None
 
 
 @app.command()
@@ -72,14 +69,22 @@ def train(
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory."""
+    from mvae_core.plugins import PluginError, PluginHost
+    from mvae_core.run import RunDir
+
     flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
     flags |= {"train.device": device, "plugins.enabled": plugins.split(",") if plugins else None}
     try:
         if resume is not None:
+            fixed = {"DATA": data, "--config": config, "--set": set_, "--out": out, "--plugins": plugins}
+            fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device}
+            given = [name for name, value in fixed.items() if value]
+            if given:
+                raise fail(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             run = RunDir(resume)
             if not run.exists():
                 raise fail(f"--resume {resume}: no run there (no checkpoint.pt)")
-            cfg, data = _resume_config(run, flags)
+            cfg, data = _resume_config(run, epochs)
         else:
             cfg = build_config(config, set_ or [], flags)
             run = RunDir(out or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
@@ -92,35 +97,74 @@ def train(
         cfg = cfg.model_copy(update={"plugins": host.resolved()})
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from None
+    train_set, val_set = _prepare_data(run, cfg, data, jobs, resuming=resume is not None)
+    if resume is None:
+        run.write_config(cfg, {"mvae": _version(), **host.versions}, data, _fingerprint(train_set, val_set))
+    _train(run, cfg, host, train_set, val_set, resuming=resume is not None)
 
+
+def _version() -> str:
+    from mvae_core.version import VERSION
+
+    return VERSION
+
+
+def _prepare_data(
+    run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool
+) -> tuple[LoopSet, LoopSet]:
+    """Load, report and split the data; on resume, refuse data whose split differs from the run's."""
     table, report = _data_or_exit(data, cfg, jobs)
     print_summary(console, data_summary(table, report, cfg.data), title=f"data: {' '.join(data)}")
     print_skips(console, report)
     run.path.mkdir(parents=True, exist_ok=True)
-    run.write_data_report(report.to_json())
+    if not resuming:
+        run.write_data_report(report.to_json())
     if table.n_loops == 0:
         reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
-        raise fail(
-            f"no loops to train on: {len(report.entries)} source(s) read, none usable ({reasons}); see {run.path}/data_report.json"
-        )
+        raise fail(f"no loops to train on: {len(report.entries)} source(s) read, none usable ({reasons})")
     try:
         train_set, val_set, warnings = split_by_source(table, cfg.data, cfg.train.seed)
     except TooFewLoops as exc:
         raise fail(f"no training possible: {exc}") from None
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {warning}")
-    run.write_config(cfg, {"mvae": VERSION, **host.versions}, data)
-    torch_device = _device(cfg.train.device)
+    saved = run.read_provenance().get("data_fingerprint") if resuming else None
+    if saved is not None and saved != _fingerprint(train_set, val_set):
+        raise fail(
+            f"the data of {run.path} changed since the run started (its train/validation split differs); "
+            "restore the files or start a new run"
+        )
+    return train_set, val_set
+
+
+def _fingerprint(train_set: LoopSet, val_set: LoopSet) -> str:
+    """Identifies the split: which sources and how many loops/examples on each side."""
+    parts = [sorted(train_set.sources), sorted(val_set.sources), len(train_set), len(val_set)]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
+def _train(run: RunDir, cfg: MvaeConfig, host: Any, train_set: LoopSet, val_set: LoopSet, resuming: bool) -> None:
+    from mvae_core.checkpoint import CheckpointError
+    from mvae_core.plugins import PluginError
+    from mvae_core.progress import EpochDisplay
+    from mvae_core.trainer import NonFiniteLoss, Trainer
+
+    device = _device(cfg.train.device)
     console.print(
         f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} loops · "
-        f"plugins: {', '.join(host.names) or 'none'} · device {torch_device} · run {run.path}"
+        f"plugins: {', '.join(host.names) or 'none'} · device {device} · run {run.path}"
     )
-    trainer = Trainer(cfg, train_set, val_set, host, run, torch_device)
+    trainer = Trainer(cfg, train_set, val_set, host, run, device)
     try:
-        if resume is not None:
+        if resuming:
             payload = run.load_checkpoint()
             trainer.restore(payload)
             run.truncate_metrics(int(payload["epoch"]))
+            if trainer.start_epoch >= cfg.train.epochs:
+                console.print(
+                    f"{run.path} has finished its {cfg.train.epochs} epochs; pass --epochs N to train further"
+                )
+                return
         with EpochDisplay(console, cfg.train.epochs, trainer.start_epoch) as display:
             trainer.on_epoch_end = display
             result = trainer.fit()
@@ -133,21 +177,24 @@ def train(
         raise fail(str(exc)) from None
     except (NonFiniteLoss, PluginError) as exc:
         raise fail(f"{exc}. The best model so far is in {run.path}", code=1) from None
+    for event in result.final_events:
+        console.print(f"  [yellow]{event['source']}[/]: {escape(event['message'])}")
     reasons = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
     console.print(
         f"done after {result.epochs_run} epochs{reasons}; best val_elbo {result.best_val_elbo:.3f} → {run.path}"
     )
 
 
-def _resume_config(run: RunDir, flags: dict[str, Any]) -> tuple[MvaeConfig, list[str]]:
+def _resume_config(run: RunDir, epochs: int | None) -> tuple[MvaeConfig, list[str]]:
     cfg = run.read_config()
-    if flags.get("train.epochs"):
-        cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": flags["train.epochs"]})})
-    data = run.read_provenance().get("data", DEFAULT_DATA)
-    return cfg, data
+    if epochs:
+        cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
+    return cfg, run.read_provenance().get("data", DEFAULT_DATA)
 
 
-def _device(name: str) -> torch.device:
+def _device(name: str) -> Any:
+    import torch
+
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
@@ -169,8 +216,14 @@ def generate(
     seed: Annotated[int, typer.Option(help="Seed for random points and noise.")] = 0,
 ) -> None:
     """Decode latent points into MIDI, one file per point."""
+    from mvae_core.checkpoint import CheckpointError
+    from mvae_core.generate import DecodeOptions, decode_latents, latent_points, notes_to_midi, point_name, select_notes
+    from mvae_core.run import RunDir
+
     if z is not None and random is not None:
         raise fail("give either --z or --random, not both")
+    if random is not None and random < 1:
+        raise fail(f"--random must be at least 1, got {random}")
     if tempo <= 0 or grid_offset < 0:
         raise fail("--tempo must be > 0 and --grid-offset >= 0")
     try:
@@ -208,6 +261,8 @@ def data_inspect(
     table, report = _data_or_exit(data, cfg, jobs)
     summary = data_summary(table, report, cfg.data)
     if as_json:
+        from mvae_core.run import finite
+
         sys.stdout.write(json.dumps(finite({"summary": summary, "files": report.entries}), indent=1) + "\n")
         return
     print_summary(console, summary, title=f"data: {' '.join(data)}")

@@ -15,11 +15,13 @@ import difflib
 import importlib
 import importlib.metadata
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pluggy
+import torch
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core import hookspecs
@@ -113,6 +115,19 @@ def validated_sections(plugins: PluginsConfig, available: dict[str, PluginInfo])
     return configs
 
 
+def _unsafe_value(value: Any) -> Any:
+    """The first value in a nested state that is not plain data, or None when all of it is."""
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    elif value is None or type(value) in (str, int, float, bool) or isinstance(value, torch.Tensor):
+        return None  # exact types: numpy.float64 subclasses float but a weights_only load refuses it
+    else:
+        return value
+    return next((bad for item in items if (bad := _unsafe_value(item)) is not None), None)
+
+
 def _one_line(error: Exception) -> str:
     return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
@@ -138,7 +153,8 @@ class PluginHost:
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"unknown hook: {_one_line(exc)}") from None
+            name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
+            raise PluginError(f"plugin {name!r}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
 
     @classmethod
     def from_config(cls, plugins: PluginsConfig, available: dict[str, PluginInfo] | None = None) -> PluginHost:
@@ -194,11 +210,39 @@ class PluginHost:
                     raise PluginError(
                         f"plugin {plugin!r}: mvae_loss_weights returned unknown term {term!r}; terms are {list(LOSS_TERMS)}"
                     )
+                if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                    raise PluginError(
+                        f"plugin {plugin!r}: mvae_loss_weights returned {term!r} = {value!r}; "
+                        "a multiplier must be a finite number >= 0"
+                    )
                 multipliers[term] *= float(value)
         return multipliers
 
+    def stop_requests(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> list[str]:
+        """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``."""
+        reasons = []
+        for plugin, reason in self.call("mvae_epoch_end", view, epoch=epoch, metrics=metrics):
+            if not isinstance(reason, str):
+                raise PluginError(
+                    f"plugin {plugin!r}: mvae_epoch_end must return a stop reason (str) or None, "
+                    f"got {type(reason).__name__} {reason!r}"
+                )
+            if reason:
+                reasons.append(f"{plugin}: {reason}")
+        return reasons
+
     def state_dict(self, view: TrainerView) -> dict[str, Any]:
-        return dict(self.call("mvae_state_dict", view))
+        """Each plugin's state under its name; refuses values a ``weights_only`` load could not read back."""
+        states = dict(self.call("mvae_state_dict", view))
+        for plugin, state in states.items():
+            bad = _unsafe_value(state)
+            if bad is not None:
+                raise PluginError(
+                    f"plugin {plugin!r}: mvae_state_dict returned a {type(bad).__name__} ({bad!r}); "
+                    "state may hold only dict, list, tuple, str, int, float, bool, None and torch tensors "
+                    "(convert numpy values with .item() or .tolist())"
+                )
+        return states
 
     def load_state_dict(self, states: dict[str, Any]) -> None:
         for impl in self.pm.hook.mvae_load_state_dict.get_hookimpls():

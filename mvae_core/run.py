@@ -53,10 +53,13 @@ class RunDir:
     def exists(self) -> bool:
         return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
 
-    def write_config(self, cfg: MvaeConfig, versions: dict[str, str], data: list[str]) -> None:
-        """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments."""
+    def write_config(
+        self, cfg: MvaeConfig, versions: dict[str, str], data: list[str], data_fingerprint: str | None = None
+    ) -> None:
+        """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments and
+        a fingerprint of the train/validation split (checked on resume)."""
         tree = _drop_none(cfg.model_dump(mode="json"))
-        tree[PROVENANCE] = {"versions": versions, "data": data}
+        tree[PROVENANCE] = _drop_none({"versions": versions, "data": data, "data_fingerprint": data_fingerprint})
         text = tomli_w.dumps(tree)
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -89,10 +92,17 @@ class RunDir:
             handle.write(json.dumps(finite(record)) + "\n")
 
     def read_metrics(self) -> list[dict[str, Any]]:
+        """Every complete line (a line torn by a crash mid-write is ignored)."""
         path = self.path / METRICS
         if not path.exists():
             return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        return records
 
     def truncate_metrics(self, last_epoch: int) -> None:
         """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed)."""

@@ -38,6 +38,7 @@ class TrainResult:
     stop_reasons: list[str]
     best_val_elbo: float
     last: dict[str, Any]
+    final_events: list[dict[str, Any]]  # emitted in mvae_train_end (after the last metrics line)
 
 
 class Trainer:
@@ -101,9 +102,7 @@ class Trainer:
             }
             record |= validate(self.model, self.val_set, cfg, multipliers, self.device)
             record["seconds"] = round(time.perf_counter() - started, 4)
-            stop_reasons = [
-                f"{name}: {reason}" for name, reason in host.call("mvae_epoch_end", view, epoch=epoch, metrics=record)
-            ]
+            stop_reasons = host.stop_requests(view, epoch, record)
             record["events"] = view.drain_events() + [
                 {"source": "core", "level": "stop", "message": r} for r in stop_reasons
             ]
@@ -119,7 +118,7 @@ class Trainer:
             if stop_reasons:
                 break
         host.call("mvae_train_end", view, stop_reasons=stop_reasons)
-        return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record)
+        return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, view.drain_events())
 
     def checkpoint_payload(self, epoch: int) -> dict[str, Any]:
         """Everything a resume needs; plain values and tensors only (loaded with ``weights_only``)."""

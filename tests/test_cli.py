@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pretty_midi
@@ -147,3 +148,51 @@ def test_generated_density_matches_the_training_data(tmp_path):
     table, _ = load_dataset([str(folder)], DataConfig())
     data_density = table.notes_per_loop().mean()
     assert abs(np.mean(generated) / data_density - 1) <= 0.3, (np.mean(generated), data_density)
+
+
+def test_resume_refuses_options_that_would_change_the_run(trained_run):
+    result = mvae("train", "--resume", trained_run, "--seed", 3, "--set", "train.lr=0.1")
+    assert result.exit_code == 2
+    assert "--set, --seed cannot change it" in " ".join(result.output.split())
+
+
+def test_resuming_a_finished_run_says_so_and_trains_nothing(trained_run):
+    before = (trained_run / "metrics.jsonl").read_text()
+    result = mvae("train", "--resume", trained_run)
+    assert result.exit_code == 0 and "has finished its 3 epochs" in result.output
+    assert (trained_run / "metrics.jsonl").read_text() == before
+
+
+def test_resume_refuses_changed_data(synth_dir, tmp_path):
+    import shutil
+
+    data = Path(shutil.copytree(synth_dir, tmp_path / "data"))
+    run = tmp_path / "run"
+    assert mvae("train", data, *TINY, "--epochs", 1, "--out", run).exit_code == 0
+    (data / "melody_00.mid").unlink()
+    result = mvae("train", "--resume", run, "--epochs", 2)
+    assert result.exit_code == 2 and "changed since the run started" in result.output
+
+
+@pytest.mark.parametrize("count", ["0", "-1"])
+def test_generate_random_must_be_positive(trained_run, tmp_path, count):
+    result = mvae("generate", trained_run, "--random", count, "--out", tmp_path / "g")
+    assert result.exit_code == 2 and "--random must be at least 1" in result.output
+
+
+def test_the_cli_module_does_not_import_torch():
+    """Parse workers re-import the CLI module (spawn); torch there would cost seconds per worker."""
+    import subprocess
+    import sys
+
+    code = "import sys, mvae_core.cli; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_run_files_are_as_readable_as_other_files(trained_run):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("model.safetensors", "checkpoint.pt", "config.toml", "metrics.jsonl"):
+        assert (trained_run / name).stat().st_mode & 0o777 == 0o666 & ~umask, name

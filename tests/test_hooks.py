@@ -191,3 +191,43 @@ def test_a_failing_plugin_names_itself_and_the_hook(synth_dir):
 
     with pytest.raises(PluginError, match=r"plugin 'broken' failed in mvae_epoch_end: ZeroDivisionError: oops"):
         make_trainer(synth_dir, tiny_config(epochs=1), {"broken": Broken()}).fit()
+
+
+@pytest.mark.parametrize("value", [float("nan"), -1.0, float("inf"), "0.5"])
+def test_loss_multipliers_must_be_finite_and_non_negative(synth_dir, value):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"bad": Weights({"kl": value})})
+    with pytest.raises(PluginError, match=r"plugin 'bad': mvae_loss_weights returned 'kl' = .*finite number >= 0"):
+        trainer.fit()
+
+
+def test_epoch_end_must_return_a_reason_string_or_none(synth_dir):
+    class ReturnsFalse:
+        @hookimpl
+        def mvae_epoch_end(self, epoch):
+            return False
+
+    with pytest.raises(PluginError, match=r"plugin 'falsy': mvae_epoch_end must return a stop reason \(str\) or None"):
+        make_trainer(synth_dir, tiny_config(epochs=2), {"falsy": ReturnsFalse()}).fit()
+
+
+def test_plugin_state_that_could_not_be_reloaded_is_refused_at_save(synth_dir, tmp_path):
+    import numpy as np
+
+    class NumpyState:
+        @hookimpl
+        def mvae_state_dict(self):
+            return {"best": np.float64(1.5)}
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"np_state": NumpyState()}, tmp_path / "r")
+    with pytest.raises(PluginError, match=r"plugin 'np_state': mvae_state_dict returned a float64 .*\.item\(\)"):
+        trainer.fit()
+
+
+def test_events_emitted_at_train_end_are_returned(synth_dir):
+    class Summary:
+        @hookimpl
+        def mvae_train_end(self, trainer, stop_reasons):
+            trainer.emit(f"finished after {trainer.epoch + 1} epochs", level="info")
+
+    result = make_trainer(synth_dir, tiny_config(epochs=2), {"summary": Summary()}).fit()
+    assert result.final_events == [{"source": "summary", "level": "info", "message": "finished after 2 epochs"}]

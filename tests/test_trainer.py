@@ -118,14 +118,17 @@ def test_lr_changed_in_place_keeps_adam_state(synth_dir):
 
 
 class _Poison:
+    """Makes the timeshift head emit NaN from epoch 1 on (training that diverged)."""
+
     @hookimpl
-    def mvae_loss_weights(self, trainer, epoch):
-        return {"kl": float("nan")} if epoch == 1 else None
+    def mvae_epoch_start(self, trainer, epoch):
+        if epoch == 1:
+            torch.nn.init.constant_(trainer.model.heads[3][-1].bias, float("nan"))
 
 
 def test_non_finite_loss_stops_with_epoch_step_and_term(synth_dir, tmp_path):
     trainer = make_trainer(synth_dir, tiny_config(epochs=3), plugins={"poison": _Poison()}, run_dir=tmp_path / "r")
-    with pytest.raises(NonFiniteLoss, match=r"epoch 1, step 0, term\(s\) total"):
+    with pytest.raises(NonFiniteLoss, match=r"epoch 1, step 0, term\(s\) timeshift, total"):
         trainer.fit()
     assert (tmp_path / "r" / "model.safetensors").exists()  # the best model of epoch 0 is kept
     assert len((tmp_path / "r" / "metrics.jsonl").read_text().splitlines()) == 1

@@ -3,7 +3,8 @@
 Contract (see docs/data.md):
 
 * a step is a 16th = a quarter of a quarter-note beat = ``resolution / 4`` ticks; a loop is 32 steps (2 bars of
-  4/4) starting on a downbeat of a 4/4 region; notes outside complete 4/4 loops are not used;
+  4/4) starting on a downbeat of a 4/4 region; a loop must fit inside its region (the last region runs to the end
+  of the file, so the file's last loop may end in silence); notes outside such loops are not used;
 * a note belongs to its nearest grid line; ``timeshift = (onset - grid line) / half a step`` in [-1, 1),
   positive = late; a note just before a loop's first downbeat belongs to that loop's step 0;
 * velocity is kept as the MIDI value (1..127); duration = steps / ``max_duration_steps``, clipped to [0, 1];

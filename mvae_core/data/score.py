@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 
-class SkipReason(str, Enum):  # noqa: UP042 - StrEnum needs Python 3.11; we support 3.10
+class SkipReason(StrEnum):
     """Why a source file contributed no loops. Values are stable strings used in reports and JSON."""
 
     UNREADABLE = "unreadable"  # the OS refused to read it (permissions, a folder, a broken link)
@@ -70,7 +70,7 @@ def four_four_segments(
     bars in other meters up to ``last_tick`` (they are skipped and counted).
     """
     by_tick: dict[int, tuple[int, int]] = {0: (4, 4)}
-    for tick, num, den in sorted(signatures):
+    for tick, num, den in sorted(signatures, key=lambda signature: signature[0]):  # stable: file order per tick
         by_tick[int(tick)] = (int(num), int(den))  # the last signature at a tick wins (plain ints: JSON-safe)
     ticks = sorted(by_tick)
     segments: list[tuple[int, int | None]] = []

@@ -1,8 +1,8 @@
 """NoteTable: every loop of a data set as packed columns, one row per note (CSR by loop).
 
 Per note: ``row``, ``step``, ``velocity`` (uint8), ``duration``, ``timeshift`` (float32) = 11 bytes. Per loop:
-``offsets`` into the note rows, ``source`` (index into ``sources``), ``seconds_per_step``, and the lowest and
-highest row (for transposition). Dense ``[batch, 4, pitch_classes, 32]`` tensors are made only per batch
+``offsets`` into the note rows, ``source`` (index into ``sources``) and ``seconds_per_step``; the lowest and
+highest row of each loop (for transposition) are computed on demand. Dense ``[batch, 4, pitch_classes, 32]`` tensors are made only per batch
 (:mod:`mvae_core.data.batches`).
 """
 
