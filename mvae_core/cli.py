@@ -98,7 +98,7 @@ def train(
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from None
     train_set, val_set = _prepare_data(run, cfg, data, jobs, resuming=resume is not None)
-    if resume is None:
+    if resume is None or epochs:  # a new run, or a resumed one whose epoch budget changed (kept for later resumes)
         run.write_config(cfg, {"mvae": _version(), **host.versions}, data, _fingerprint(train_set, val_set))
     _train(run, cfg, host, train_set, val_set, resuming=resume is not None)
 

@@ -69,6 +69,9 @@ def test_resume_extends_a_finished_run(trained_run, tmp_path):
     assert result.exit_code == 0, result.output
     epochs = [json.loads(line)["epoch"] for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert epochs == [0, 1, 2, 3, 4]
+    assert tomllib.loads((run / "config.toml").read_text())["train"]["epochs"] == 5  # kept for the next resume
+    result = mvae("train", "--resume", run)
+    assert result.exit_code == 0 and "has finished its 5 epochs" in result.output
 
 
 def test_an_existing_run_is_not_overwritten(trained_run):
