@@ -7,6 +7,7 @@ plugin). Implement a hook by decorating a method with :data:`mvae_core.hookimpl`
 Call sequence of one run (written once here, asserted by ``tests/test_hooks.py``)::
 
     mvae_load_state_dict(state)                 # only on --resume, per plugin, with that plugin's saved state
+    mvae_ramp_end(trainer)                      # collected: trainer.ramps_end = the latest epoch any ramp ends
     mvae_train_start(trainer)
     for each epoch:
         mvae_epoch_start(trainer, epoch)        # mutate the optimiser (learning rate) here
@@ -18,7 +19,9 @@ Call sequence of one run (written once here, asserted by ``tests/test_hooks.py``
     mvae_train_end(trainer, stop_reasons)
 
 ``trainer`` is a :class:`mvae_core.view.TrainerView`: the documented, public face of the running trainer
-(epoch, epochs, optimiser, model, config, run directory, ``emit``). Plugins never touch anything else.
+(epoch, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``). Plugins never touch anything
+else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through ``mvae_ramp_end``,
+and early stopping reads ``trainer.ramps_end``), never by name.
 Within one hook, plugins are called in pluggy's order (last registered first, ``tryfirst``/``trylast``
 respected); correctness must never depend on that order: results are combined order-independently.
 """
@@ -35,6 +38,25 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("mvae")
 hookimpl = pluggy.HookimplMarker("mvae")
 """Marks a plugin method (or module function) as the implementation of the hook of the same name."""
+
+
+@hookspec
+def mvae_ramp_end(trainer: TrainerView) -> int | None:
+    """Called once per run, before ``mvae_train_start``: the first epoch at which this plugin's ramp is over.
+
+    :param trainer: the public view of the trainer (``trainer.epochs`` is the run's length).
+
+    Return value: the first epoch (from 0) from which this plugin's loss-weight multipliers no longer change, or
+    ``None`` for a plugin without a ramp. The core takes the latest over all plugins as ``trainer.ramps_end``
+    (0 when nobody ramps), so that plugins comparing losses over epochs (early stopping, monitors) can wait until
+    the objective is stationary without knowing which plugins ramp.
+
+    Example::
+
+        @hookimpl
+        def mvae_ramp_end(self, trainer):
+            return 20  # multiplier min(1, epoch / 20) is final from epoch 20
+    """
 
 
 @hookspec

@@ -38,6 +38,11 @@ class OnsetCounts:
         return 2 * self.true_positives / denominator if denominator else 1.0
 
 
+def timing_std(at_notes: torch.Tensor) -> float:
+    """Standard deviation of timeshift values at note cells (nan for fewer than 2 notes)."""
+    return at_notes.double().std().item() if at_notes.numel() >= 2 else math.nan
+
+
 def timing_spread_ratio(predicted_at_notes: torch.Tensor, true_at_notes: torch.Tensor) -> float:
     """``std(predicted) / std(true)`` over the same note cells; nan for < 2 notes or no true spread."""
     if true_at_notes.numel() < 2:

@@ -62,6 +62,7 @@ class Trainer:
     def fit(self) -> TrainResult:
         cfg, view, host = self.cfg, self.view, self.host
         view.epoch = self.start_epoch
+        view.ramps_end = max((int(end) for _, end in host.call("mvae_ramp_end", view)), default=0)
         host.call("mvae_train_start", view)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []

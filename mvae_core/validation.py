@@ -2,7 +2,8 @@
 
 The model is in eval mode (dropout off, BatchNorm running statistics). Losses use one latent sample per loop
 drawn from a generator seeded the same way every epoch, so epochs are compared on identical noise;
-``onset_f1``, ``timing_spread_ratio`` and ``active_units`` use the posterior mean.
+``onset_f1``, ``timing_spread_ratio``, ``timing_std`` (true and reconstructed timeshift std at the validation
+note cells, half-steps) and ``active_units`` use the posterior mean.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ def validate(
         true_ts.append(x[:, 3][at_notes].cpu())
     terms = {term: total / len(data) for term, total in sums.items()}
     coefficients = cfg.loss.coefficients
+    recon, true = torch.cat(recon_ts), torch.cat(true_ts)
     return {
         "val": terms | {"total": weighted_total(terms, coefficients, multipliers)},
         "val_elbo": weighted_total(terms, {**coefficients, "kl": 1.0}, {}),
         "onset_f1": onsets.f1(),
-        "timing_spread_ratio": metrics.timing_spread_ratio(torch.cat(recon_ts), torch.cat(true_ts)),
+        "timing_spread_ratio": metrics.timing_spread_ratio(recon, true),
+        "timing_std": {"data": metrics.timing_std(true), "recon": metrics.timing_std(recon)},
         "active_units": metrics.active_units(torch.cat(mus)),
     }

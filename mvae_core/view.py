@@ -17,7 +17,8 @@ class TrainerView:
 
     Attributes plugins may read: ``epoch`` (current or last finished epoch, from 0), ``epochs`` (the run's
     maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`), ``run_dir``, ``model``
-    (the :class:`MelodyVAE`; e.g. to restore best weights). Plugins may mutate ``optimizer.param_groups``
+    (the :class:`MelodyVAE`; e.g. to restore best weights), ``ramps_end`` (the first epoch at which every
+    plugin's ramp is over, from ``mvae_ramp_end``; 0 when nothing ramps). Plugins may mutate ``optimizer.param_groups``
     (learning rate) in place. ``emit`` records a warning or note in this epoch's ``events``.
     """
 
@@ -28,6 +29,7 @@ class TrainerView:
     epochs: int
     steps_per_epoch: int
     epoch: int = 0
+    ramps_end: int = 0
     _events: list[dict[str, Any]] = field(default_factory=list, repr=False)
     _source: str = field(default="core", repr=False)
 

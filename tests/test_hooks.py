@@ -12,14 +12,20 @@ from tests.training import make_trainer, tiny_config
 class Recorder:
     """Implements every hook and records each call."""
 
-    def __init__(self, stop_at: int | None = None) -> None:
+    def __init__(self, stop_at: int | None = None, ramp: int | None = None) -> None:
         self.calls: list[tuple] = []
+        self.ramp = ramp
         self.stop_at = stop_at
         self.restored = None
 
     @hookimpl
+    def mvae_ramp_end(self, trainer):
+        self.calls.append(("ramp_end", trainer.epoch))
+        return self.ramp
+
+    @hookimpl
     def mvae_train_start(self, trainer):
-        self.calls.append(("train_start", trainer.epoch))
+        self.calls.append(("train_start", trainer.epoch, trainer.ramps_end))
 
     @hookimpl
     def mvae_epoch_start(self, trainer, epoch):
@@ -52,7 +58,8 @@ def test_hook_sequence_of_a_two_epoch_run(synth_dir, tmp_path):
     recorder = Recorder()
     make_trainer(synth_dir, tiny_config(epochs=2), {"rec": recorder}, tmp_path / "run").fit()
     assert recorder.calls == [
-        ("train_start", 0),
+        ("ramp_end", 0),
+        ("train_start", 0, 0),
         ("state_dict", 0),  # the start checkpoint, so that an interrupt in epoch 0 can resume
         ("epoch_start", 0),
         ("loss_weights", 0),
@@ -64,6 +71,16 @@ def test_hook_sequence_of_a_two_epoch_run(synth_dir, tmp_path):
         ("state_dict", 1),
         ("train_end", ()),
     ]
+
+
+def test_hook_mvae_ramp_end(synth_dir):
+    """The latest ramp end over all plugins; plugins without a ramp (None) do not count."""
+    plugins = {"short": Recorder(ramp=5), "long": Recorder(ramp=12), "none": Recorder()}
+    make_trainer(synth_dir, tiny_config(epochs=1), plugins).fit()
+    assert all(("train_start", 0, 12) in p.calls for p in plugins.values())
+    plain = Recorder()
+    make_trainer(synth_dir, tiny_config(epochs=1), {"plain": plain}).fit()
+    assert ("train_start", 0, 0) in plain.calls
 
 
 def test_hook_mvae_train_start(synth_dir):
@@ -170,7 +187,7 @@ def test_hook_mvae_state_dict(synth_dir, tmp_path):
     make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r").fit()
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r")
     payload = trainer.run.load_checkpoint()
-    assert payload["plugins"] == {"rec": {"calls": 10}}  # saved under the plugin's own name
+    assert payload["plugins"] == {"rec": {"calls": 11}}  # saved under the plugin's own name
 
 
 def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
@@ -178,9 +195,9 @@ def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
     resumed = Recorder()
     trainer = make_trainer(synth_dir, tiny_config(epochs=3), {"rec": resumed, "other": Recorder()}, tmp_path / "r")
     trainer.restore(trainer.run.load_checkpoint())
-    assert resumed.restored == {"calls": 10}
+    assert resumed.restored == {"calls": 11}
     trainer.fit()
-    assert resumed.calls[0] == ("train_start", 2)
+    assert resumed.calls[:2] == [("ramp_end", 2), ("train_start", 2, 0)]
 
 
 def test_a_failing_plugin_names_itself_and_the_hook(synth_dir):
