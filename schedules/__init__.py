@@ -1,5 +1,118 @@
 """Named schedules: pure, picklable functions of training progress, registered by name.
 
-Reserved: the registry and the built-in schedules land with the training-fix plugins; third-party schedules
-will come from the ``mvae.schedules`` entry-point group.
+A schedule is a frozen pydantic model: its fields are its parameters (validated), calling it with an epoch (a
+float: fractional epochs serve per-step use) gives the value. It knows nothing about training and keeps no state,
+so it serialises as ``{"name": ..., **params}`` (:meth:`Schedule.spec`) and pickles like any pydantic model.
+
+Register one with :func:`register`; third-party packages expose ``Schedule`` subclasses through the
+``mvae.schedules`` entry-point group (the entry-point name is the schedule's name)::
+
+    @register("linear")
+    class Linear(Schedule):
+        start: float = 0.0
+        ...
+        def __call__(self, epoch: float) -> float: ...
 """
+
+from __future__ import annotations
+
+import difflib
+import importlib.metadata
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+ENTRY_POINT_GROUP = "mvae.schedules"
+
+
+class ScheduleError(ValueError):
+    """An unknown schedule name or invalid parameters; the message names the schedule and the fix."""
+
+
+class Schedule(BaseModel):
+    """Base class: a validated, immutable parameter set that is also a function of the epoch."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: ClassVar[str] = ""
+
+    def __call__(self, epoch: float) -> float:
+        raise NotImplementedError
+
+    def end_epoch(self) -> float | None:
+        """The first epoch from which the value no longer changes; ``None`` if it changes for ever."""
+        return None
+
+    def spec(self) -> dict[str, Any]:
+        return {"name": self.name, **self.model_dump(mode="json")}
+
+
+_BUILTIN: dict[str, type[Schedule]] = {}
+
+
+def register(name: str) -> Callable[[type[Schedule]], type[Schedule]]:
+    """Class decorator: register a built-in :class:`Schedule` under ``name`` (a duplicate is an error)."""
+
+    def decorate(cls: type[Schedule]) -> type[Schedule]:
+        if name in _BUILTIN:
+            raise ScheduleError(
+                f"schedule {name!r} is registered twice ({_BUILTIN[name].__qualname__}, {cls.__qualname__})"
+            )
+        cls.name = name
+        _BUILTIN[name] = cls
+        return cls
+
+    return decorate
+
+
+def available() -> dict[str, type[Schedule]]:
+    """Built-ins plus the ``mvae.schedules`` entry points (which may not reuse a built-in name)."""
+    from schedules import builtin  # noqa: F401  (registers the built-ins)
+
+    found = dict(_BUILTIN)
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        origin = ep.dist.name if ep.dist else "unknown package"
+        if ep.name in found:
+            raise ScheduleError(
+                f"schedule {ep.name!r} from {origin} has the name of a built-in; rename its entry point"
+            )
+        try:
+            cls = ep.load()
+        except Exception as exc:
+            raise ScheduleError(f"schedule {ep.name!r} from {origin} failed to import: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, Schedule)):
+            raise ScheduleError(f"schedule {ep.name!r} from {origin} is not a schedules.Schedule subclass")
+        cls.name = ep.name
+        found[ep.name] = cls
+    return found
+
+
+def make(name: str, **params: Any) -> Schedule:
+    """Build the schedule ``name`` from ``params`` (validated)."""
+    registry = available()
+    if name not in registry:
+        close = difflib.get_close_matches(name, list(registry), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ScheduleError(
+            f"unknown schedule {name!r}{hint} Available: {', '.join(sorted(registry))} (mvae schedules)"
+        )
+    try:
+        return registry[name](**params)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ScheduleError(f"schedule {name!r}: {problems}") from None
+
+
+def from_spec(spec: dict[str, Any] | Schedule) -> Schedule:
+    """Build a schedule from ``{"name": ..., **params}`` (or return an already built one)."""
+    if isinstance(spec, Schedule):
+        return spec
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise ScheduleError(f'a schedule is a table with a "name" and its parameters, got {spec!r}')
+    params = dict(spec)
+    return make(params.pop("name"), **params)
+
+
+def validate_spec(spec: Any) -> dict[str, Any]:
+    """For plugin config fields: the full spec (defaults filled in) of a valid schedule; raises ``ValueError``."""
+    return from_spec(spec).spec()

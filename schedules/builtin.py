@@ -1,0 +1,144 @@
+"""The built-in schedules. Each is a pure function of the epoch (a float; fractional for per-step use)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from schedules import Schedule, from_spec, register
+
+
+def _ramp(epoch: float, delay: float, epochs: float) -> float:
+    """Progress 0 → 1 of a ramp that starts at ``delay`` and lasts ``epochs``."""
+    return min(1.0, max(0.0, (epoch - delay) / epochs))
+
+
+@register("constant")
+class Constant(Schedule):
+    """Always ``value``."""
+
+    value: float = Field(1.0, description="The value.")
+
+    def __call__(self, epoch: float) -> float:
+        return self.value
+
+    def end_epoch(self) -> float | None:
+        return 0.0
+
+
+@register("linear")
+class Linear(Schedule):
+    """``start`` until ``delay``, then a straight line to ``end`` over ``epochs``, then ``end``."""
+
+    start: float = Field(0.0, description="Value before and at the start of the ramp.")
+    end: float = Field(1.0, description="Value once the ramp is over.")
+    epochs: float = Field(20.0, gt=0, description="Length of the ramp in epochs.")
+    delay: float = Field(0.0, ge=0, description="Epochs at `start` before the ramp begins.")
+
+    def __call__(self, epoch: float) -> float:
+        return self.start + (self.end - self.start) * _ramp(epoch, self.delay, self.epochs)
+
+    def end_epoch(self) -> float | None:
+        return self.delay + self.epochs
+
+
+@register("step")
+class Step(Schedule):
+    """``initial × factor ** floor(epoch / every)``: multiply by ``factor`` every ``every`` epochs."""
+
+    initial: float = Field(1.0, description="Value in the first `every` epochs.")
+    factor: float = Field(0.5, gt=0, description="Multiplier applied every `every` epochs.")
+    every: float = Field(10.0, gt=0, description="Epochs between two steps.")
+
+    def __call__(self, epoch: float) -> float:
+        return self.initial * self.factor ** math.floor(epoch / self.every)
+
+
+@register("exponential")
+class Exponential(Schedule):
+    """``initial × rate ** epoch``, a smooth decay (rate < 1) or growth (rate > 1)."""
+
+    initial: float = Field(1.0, description="Value at epoch 0.")
+    rate: float = Field(0.95, gt=0, description="Multiplier per epoch.")
+
+    def __call__(self, epoch: float) -> float:
+        return self.initial * self.rate**epoch
+
+
+@register("cosine")
+class Cosine(Schedule):
+    """Half a cosine from ``start`` to ``end`` over ``epochs`` after ``delay``, then ``end``."""
+
+    start: float = Field(1.0, description="Value at the start of the ramp.")
+    end: float = Field(0.0, description="Value once the ramp is over.")
+    epochs: float = Field(100.0, gt=0, description="Length of the ramp in epochs.")
+    delay: float = Field(0.0, ge=0, description="Epochs at `start` before the ramp begins.")
+
+    def __call__(self, epoch: float) -> float:
+        progress = _ramp(epoch, self.delay, self.epochs)
+        return self.end + (self.start - self.end) * (1 + math.cos(math.pi * progress)) / 2
+
+    def end_epoch(self) -> float | None:
+        return self.delay + self.epochs
+
+
+@register("cyclical")
+class Cyclical(Schedule):
+    """Fu et al. (2019): ``cycles`` cycles of ``period`` epochs; in each, rise linearly from ``low`` to ``high``
+    over the first ``ratio`` of the cycle, then hold ``high``. After the last cycle: ``high``."""
+
+    low: float = Field(0.0, description="Value at the start of each cycle.")
+    high: float = Field(1.0, description="Value reached after `ratio` of each cycle.")
+    period: float = Field(25.0, gt=0, description="Length of one cycle in epochs.")
+    cycles: int = Field(4, ge=1, description="Number of cycles (M).")
+    ratio: float = Field(0.5, gt=0, le=1, description="Share of a cycle spent rising (R).")
+
+    def __call__(self, epoch: float) -> float:
+        if epoch >= self.end_epoch():
+            return self.high
+        within = (max(epoch, 0.0) % self.period) / self.period
+        return self.low + (self.high - self.low) * min(1.0, within / self.ratio)
+
+    def end_epoch(self) -> float | None:
+        return self.period * self.cycles
+
+
+@register("chain")
+class Chain(Schedule):
+    """Schedules one after another. ``parts`` is a list of ``{"epochs": N, "schedule": {name, params}}``; each
+    part sees its own epoch count from 0; the last part's ``epochs`` may be omitted (it runs on for ever)."""
+
+    parts: list[dict[str, Any]] = Field(min_length=1, description="[{epochs, schedule}], in order.")
+
+    @field_validator("parts")
+    @classmethod
+    def _check_parts(cls, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        checked = []
+        for i, part in enumerate(parts):
+            unknown = set(part) - {"epochs", "schedule"}
+            if unknown or "schedule" not in part:
+                raise ValueError(f"part {i} needs a 'schedule' (and 'epochs'), got keys {sorted(part)}")
+            if "epochs" not in part and i < len(parts) - 1:
+                raise ValueError(f"part {i} needs 'epochs' (only the last part may run on for ever)")
+            if "epochs" in part and not part["epochs"] > 0:
+                raise ValueError(f"part {i}: epochs must be > 0")
+            checked.append({**part, "schedule": from_spec(part["schedule"]).spec()})
+        return checked
+
+    def __call__(self, epoch: float) -> float:
+        start = 0.0
+        for part in self.parts:
+            length = part.get("epochs", math.inf)
+            if epoch < start + length or part is self.parts[-1]:
+                return from_spec(part["schedule"])(epoch - start)
+            start += length
+        raise AssertionError("unreachable: the last part always answers")
+
+    def end_epoch(self) -> float | None:
+        before_last = sum(part["epochs"] for part in self.parts[:-1])
+        last_end = from_spec(self.parts[-1]["schedule"]).end_epoch()
+        if last_end is None:
+            return None
+        return before_last + min(last_end, self.parts[-1].get("epochs", math.inf))
