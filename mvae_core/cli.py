@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from mvae_core.cli_schedules import schedules_app
 from mvae_core.config import ConfigError, MvaeConfig, build_config
 from mvae_core.data.corpus import MissingCorpusExtra
 from mvae_core.data.load import DataReport, load_dataset
@@ -35,6 +36,7 @@ app = typer.Typer(
 )
 data_app = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
 app.add_typer(data_app, name="data")
+app.add_typer(schedules_app, name="schedules")
 console = Console(highlight=False, soft_wrap=True)
 DEFAULT_DATA = ["corpus:essen"]
 
@@ -84,6 +86,11 @@ def train(
             run = RunDir(resume)
             if not run.exists():
                 raise fail(f"--resume {resume}: no run there (no checkpoint.pt)")
+            last = (run.read_metrics() or [{}])[-1]
+            stops = [e["message"] for e in last.get("events", []) if e["level"] == "stop"]
+            if stops:
+                console.print(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
+                return
             cfg, data = _resume_config(run, epochs)
         else:
             cfg = build_config(config, set_ or [], flags)
@@ -269,5 +276,54 @@ def data_inspect(
     print_skips(console, report, limit=50)
 
 
+@app.command("plugins")
+def plugins_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list (one object per plugin).")] = False,
+) -> None:
+    """Every available plugin: name, version, origin, hooks, config fields with defaults; broken ones with their error.
+
+    Listing imports each plugin's code (built-in and installed packages) to read its hooks and Config; it never
+    constructs a plugin or calls a hook.
+    """
+    from rich.padding import Padding
+    from rich.table import Table
+
+    from mvae_core.plugin_catalog import catalog
+    from mvae_core.plugins import PluginError
+
+    try:
+        entries = catalog()
+    except PluginError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(entries, indent=1) + "\n")
+        return
+    if not entries:
+        console.print("no plugins available (none built in, no package registers an mvae.plugins entry point)")
+        return
+    table = Table(title="plugins", title_justify="left")
+    for column in ("plugin", "version", "origin"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description")
+    for e in entries:
+        about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
+        table.add_row(e["name"], e["version"], e["origin"], about)
+    console.print(table)
+    for e in entries:
+        console.print(f"\n[bold]{e['name']}[/]\n  hooks: {', '.join(e['hooks']) or '-'}")
+        if e["error"]:
+            console.print(f"  [red]error:[/] {escape(e['error'])}")
+        if e["config"]:
+            fields = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
+            for f in e["config"]:
+                default = "(required)" if f["required"] else json.dumps(f["default"])
+                fields.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
+            console.print(escape(f"  settings [plugins.{e['name']}]:"), Padding(fields, (0, 0, 0, 4)), sep="\n")
+
+
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -140,21 +140,27 @@ class PluginHost:
         plugins: dict[str, Any],
         versions: dict[str, str] | None = None,
         configs: dict[str, BaseModel] | None = None,
+        origins: dict[str, str] | None = None,
     ) -> None:
         self.versions = versions or {}
         self.configs = configs or {}
+        origins = origins or {}
+
+        def label(name: str) -> str:  # start-up errors name the package a plugin came from
+            return f"{name!r} ({origins[name]})" if name in origins else repr(name)
+
         self.pm = pluggy.PluginManager("mvae")
         self.pm.add_hookspecs(hookspecs)
         for name, plugin in plugins.items():
             try:
                 self.pm.register(plugin, name=name)
             except pluggy.PluginValidationError as exc:
-                raise PluginError(f"plugin {name!r} has an invalid hook: {_one_line(exc)}") from None
+                raise PluginError(f"plugin {label(name)} has an invalid hook: {_one_line(exc)}") from None
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
-            raise PluginError(f"plugin {name!r}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
+            raise PluginError(f"plugin {label(name)}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
 
     @classmethod
     def from_config(cls, plugins: PluginsConfig, available: dict[str, PluginInfo] | None = None) -> PluginHost:
@@ -164,9 +170,14 @@ class PluginHost:
         for name, config in configs.items():
             info = available[name]
             factory = info.factory()
-            instances[name] = factory(config) if inspect.isclass(factory) else factory
+            try:
+                instances[name] = factory(config) if inspect.isclass(factory) else factory
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {name!r} ({info.origin}) failed to start: {type(exc).__name__}: {exc}"
+                ) from exc
             versions[name] = info.version
-        return cls(instances, versions, configs)
+        return cls(instances, versions, configs, {name: available[name].origin for name in configs})
 
     def resolved(self) -> PluginsConfig:
         """The plugins section as run: explicit names and every enabled plugin's full config."""

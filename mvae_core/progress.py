@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 
@@ -49,5 +50,5 @@ class EpochDisplay:
     def __call__(self, record: dict[str, Any]) -> None:
         self.progress.console.print(epoch_line(record, self.epochs))
         for event in record["events"]:
-            self.progress.console.print(f"  [yellow]{event['source']}[/]: {event['message']}")
+            self.progress.console.print(f"  [yellow]{escape(event['source'])}[/]: {escape(event['message'])}")
         self.progress.advance(self.task)

@@ -4,4 +4,10 @@
 group) run only when named.
 """
 
-BUILTIN_PLUGINS: dict[str, str] = {}
+BUILTIN_PLUGINS: dict[str, str] = {
+    "kl_anneal": "mvae_plugins.kl_anneal:KlAnneal",
+    "ts_ramp": "mvae_plugins.ts_ramp:TsRamp",
+    "lr_step_decay": "mvae_plugins.lr_step_decay:LrStepDecay",
+    "early_stopping": "mvae_plugins.early_stopping:EarlyStopping",
+    "ts_variance_monitor": "mvae_plugins.ts_variance_monitor:TsVarianceMonitor",
+}

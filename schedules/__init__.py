@@ -92,7 +92,7 @@ def make(name: str, **params: Any) -> Schedule:
     registry = available()
     if name not in registry:
         close = difflib.get_close_matches(name, list(registry), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; did you mean {close[0]!r}?" if close else "."
         raise ScheduleError(
             f"unknown schedule {name!r}{hint} Available: {', '.join(sorted(registry))} (mvae schedules)"
         )
@@ -100,6 +100,8 @@ def make(name: str, **params: Any) -> Schedule:
         return registry[name](**params)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        if any(e["type"] == "extra_forbidden" for e in exc.errors()):
+            problems += f" (parameters of {name!r}: {', '.join(registry[name].model_fields)})"
         raise ScheduleError(f"schedule {name!r}: {problems}") from None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from schedules import Schedule, from_spec, register
 
@@ -108,9 +108,11 @@ class Cyclical(Schedule):
 @register("chain")
 class Chain(Schedule):
     """Schedules one after another. ``parts`` is a list of ``{"epochs": N, "schedule": {name, params}}``; each
-    part sees its own epoch count from 0; the last part's ``epochs`` may be omitted (it runs on for ever)."""
+    part sees its own epoch count from 0; the last part's ``epochs`` may be omitted (it runs on for ever); when
+    given, the chain holds the last part's value at its end from then on."""
 
     parts: list[dict[str, Any]] = Field(min_length=1, description="[{epochs, schedule}], in order.")
+    _built: list[Schedule] = PrivateAttr(default_factory=list)
 
     @field_validator("parts")
     @classmethod
@@ -122,23 +124,30 @@ class Chain(Schedule):
                 raise ValueError(f"part {i} needs a 'schedule' (and 'epochs'), got keys {sorted(part)}")
             if "epochs" not in part and i < len(parts) - 1:
                 raise ValueError(f"part {i} needs 'epochs' (only the last part may run on for ever)")
-            if "epochs" in part and not part["epochs"] > 0:
-                raise ValueError(f"part {i}: epochs must be > 0")
+            if "epochs" in part:
+                epochs = part["epochs"]
+                if isinstance(epochs, bool) or not isinstance(epochs, int | float) or not epochs > 0:
+                    raise ValueError(f"part {i}: epochs must be a number > 0, got {epochs!r}")
             checked.append({**part, "schedule": from_spec(part["schedule"]).spec()})
         return checked
 
+    def model_post_init(self, context: Any) -> None:
+        # Built once: from_spec looks the name up among the entry points, far too slow for every step.
+        self._built = [from_spec(part["schedule"]) for part in self.parts]
+
     def __call__(self, epoch: float) -> float:
         start = 0.0
-        for part in self.parts:
+        for part, schedule in zip(self.parts, self._built, strict=True):
             length = part.get("epochs", math.inf)
-            if epoch < start + length or part is self.parts[-1]:
-                return from_spec(part["schedule"])(epoch - start)
+            if epoch < start + length:
+                return schedule(epoch - start)
+            if part is self.parts[-1]:
+                return schedule(length)  # after the last part's epochs: hold its final value
             start += length
         raise AssertionError("unreachable: the last part always answers")
 
     def end_epoch(self) -> float | None:
         before_last = sum(part["epochs"] for part in self.parts[:-1])
-        last_end = from_spec(self.parts[-1]["schedule"]).end_epoch()
-        if last_end is None:
-            return None
-        return before_last + min(last_end, self.parts[-1].get("epochs", math.inf))
+        last_end = self._built[-1].end_epoch()
+        end = min(math.inf if last_end is None else last_end, self.parts[-1].get("epochs", math.inf))
+        return None if end == math.inf else before_last + end

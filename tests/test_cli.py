@@ -87,7 +87,7 @@ def test_an_existing_run_is_not_overwritten(trained_run):
         (["--set", "loss.mask=some"], "loss.mask = 'some'"),
         (["--set", "train.epoch=3"], "train.epoch"),
         (["--set", "loss.coefficients.klx=1"], "unknown loss term(s) ['klx']"),
-        (["--plugins", "kl_anneal"], "unknown plugin 'kl_anneal'"),
+        (["--plugins", "kl_anneel"], "unknown plugin 'kl_anneel'; did you mean 'kl_anneal'?"),
         (["--set", "oops"], "--set expects dotted.key=value"),
     ],
 )
@@ -199,3 +199,15 @@ def test_run_files_are_as_readable_as_other_files(trained_run):
     os.umask(umask)
     for name in ("model.safetensors", "checkpoint.pt", "config.toml", "metrics.jsonl"):
         assert (trained_run / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+
+
+def test_a_stopped_run_is_not_resumed(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    stop_on_lr = ["--set", "plugins.early_stopping.monitor=lr", "--set", "plugins.early_stopping.patience=1"]
+    args = ["--set", "model.hidden=16", "--set", "train.batch_size=16", "--plugins", "early_stopping", *stop_on_lr]
+    result = mvae("train", synth_dir, *args, "--epochs", 10, "--out", run)
+    assert result.exit_code == 0 and "stopped:" in result.output, result.output
+    before = (run / "metrics.jsonl").read_text()
+    result = mvae("train", "--resume", run, "--epochs", 20)
+    assert result.exit_code == 0 and "start a new run to train further" in result.output
+    assert (run / "metrics.jsonl").read_text() == before

@@ -1,0 +1,283 @@
+"""``mvae schedules``: list the named schedules, and preview one (its value per epoch, optionally a PNG plot).
+
+The ``mvae`` command imports this module at start-up, so it imports neither torch nor matplotlib (``--plot``
+imports matplotlib when it runs).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import json
+import math
+import sys
+import textwrap
+from pathlib import Path
+from typing import Annotated, Any
+
+import annotated_types
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+import schedules
+from mvae_core.config import TrainConfig, parse_set_value
+from schedules.builtin import Chain
+
+PLOT_INSTALL = "pip install 'mvae[plot]'"
+DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
+
+schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(highlight=False, soft_wrap=True, stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def _registry() -> dict[str, type[schedules.Schedule]]:
+    try:
+        return schedules.available()
+    except schedules.ScheduleError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _origins() -> dict[str, str]:
+    """``"package <distribution>"`` per entry-point schedule (every other one is built in)."""
+    found = {}
+    for ep in importlib.metadata.entry_points(group=schedules.ENTRY_POINT_GROUP):
+        found[ep.name] = f"package {ep.dist.name}" if ep.dist else "package (unknown)"
+    return found
+
+
+def _one_line(cls: type) -> str:
+    """The first paragraph of the class's own docstring (not an inherited one), on one line."""
+    doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+    return " ".join(doc.split("\n\n")[0].split()).replace("``", "`")
+
+
+_BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "min_length": "len >=", "max_length": "len <="}
+
+
+def _type_name(annotation: Any) -> str:
+    return annotation.__name__ if isinstance(annotation, type) else str(annotation).replace("typing.", "")
+
+
+def _constraints(metadata: list[Any]) -> list[str]:
+    found = []
+    for item in metadata:
+        if isinstance(item, annotated_types.BaseMetadata):
+            for key, symbol in _BOUNDS.items():
+                if getattr(item, key, None) is not None:
+                    found.append(f"{symbol} {getattr(item, key)}")
+    return found
+
+
+def describe(name: str, cls: type[schedules.Schedule], origin: str) -> dict[str, Any]:
+    """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters."""
+    parameters = []
+    for field_name, field in cls.model_fields.items():
+        required = field.is_required()
+        default = None if required else field.get_default(call_default_factory=True)
+        parameters.append(
+            {
+                "name": field_name,
+                "type": _type_name(field.annotation),
+                "constraints": _constraints(field.metadata),
+                "required": required,
+                "default": default,
+                "description": field.description or "",
+            }
+        )
+    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": parameters}
+
+
+def describe_all() -> list[dict[str, Any]]:
+    registry = _registry()
+    origins = _origins()
+    return [describe(name, cls, origins.get(name, "built-in")) for name, cls in registry.items()]
+
+
+@schedules_app.callback(invoke_without_command=True)
+def list_schedules(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List every schedule: name, origin, description, and its parameters with type, default and meaning."""
+    if ctx.invoked_subcommand is not None:
+        return
+    described = describe_all()
+    if as_json:
+        sys.stdout.write(json.dumps(described, indent=1) + "\n")
+        return
+    table = Table(title="schedules", title_justify="left")
+    for column in ("schedule", "origin", "parameter", "type", "default", "description"):
+        table.add_column(column, overflow="fold")
+    for entry in described:
+        table.add_row(
+            escape(entry["name"]), escape(entry["origin"]), "", "", "", f"[italic]{escape(entry['description'])}"
+        )
+        for p in entry["parameters"]:
+            kind = " ".join([p["type"], ", ".join(p["constraints"])]).strip()
+            default = "(required)" if p["required"] else json.dumps(p["default"])
+            table.add_row("", "", escape(p["name"]), escape(kind), escape(default), escape(p["description"]))
+        table.add_section()
+    console.print(table)
+    console.print(
+        "Preview one: mvae schedules preview NAME [--set param=value]... [--epochs N] [--plot FILE.png]. "
+        'In a plugin\'s config: schedule = {name = "NAME", param = value, ...}.'
+    )
+
+
+def _parameters(assignments: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--set expects param=value, got {assignment!r}")
+        params[key.strip()] = parse_set_value(value.strip())
+    return params
+
+
+def label(schedule: schedules.Schedule) -> str:
+    """``linear(start=0, end=1, epochs=20, delay=0)``; a chain shows its parts, ``a for N → b``."""
+    if isinstance(schedule, Chain):
+        parts = []
+        for part in schedule.parts:
+            parts.append(
+                label(schedules.from_spec(part["schedule"])) + (f" for {part['epochs']:g}" if "epochs" in part else "")
+            )
+        return "chain: " + " → ".join(parts)
+    spec = schedule.spec()
+    name = spec.pop("name")
+    shown = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in spec.items())
+    return f"{name}({shown})"
+
+
+def sample(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int = 1) -> list[tuple[float, float]]:
+    """``(epoch, value)`` at every step: epochs ``0, 1/K, 2/K, …`` up to (not including) ``epochs``."""
+    return [
+        (e + k / steps_per_epoch, schedule(e + k / steps_per_epoch))
+        for e in range(epochs)
+        for k in range(steps_per_epoch)
+    ]
+
+
+def _matplotlib() -> tuple[Any, Any]:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise _fail(f"--plot needs matplotlib, which is not installed: {PLOT_INSTALL}") from None
+    return Figure, FigureCanvasAgg
+
+
+def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int, path: Path) -> None:
+    """Write the schedule's value over ``epochs`` (sampled at every step) as a PNG (matplotlib, Agg canvas)."""
+    figure_class, canvas_class = _matplotlib()
+    points = sample(schedule, epochs, steps_per_epoch)
+    xs = [x for x, _ in points] + [float(epochs)]
+    ys = [y for _, y in points] + [points[-1][1]]
+    figure = figure_class(figsize=(6.4, 3.2), dpi=100, layout="constrained")
+    canvas_class(figure)
+    axes = figure.add_subplot()
+    axes.plot(xs, ys, drawstyle="steps-post", color="tab:blue", linewidth=1.8)
+    xlabel = "epoch" if steps_per_epoch == 1 else f"epoch ({steps_per_epoch} steps each)"
+    end = schedule.end_epoch()
+    if end is not None and 0 < end <= epochs:
+        axes.axvline(end, color="0.5", linestyle=":", linewidth=1.2, label=f"end_epoch = {end:g}")
+        axes.legend(loc="best", fontsize=8, frameon=False)
+    elif end is not None and end > epochs:
+        xlabel += f"; the ramp ends at epoch {end:g}, after the run"
+    axes.set_xlim(0, epochs)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel("value")
+    axes.grid(alpha=0.3)
+    axes.set_title(textwrap.fill(label(schedule), 80), fontsize=9, loc="left")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+
+
+@schedules_app.command("preview")
+def preview(
+    name: Annotated[str, typer.Argument(help="The schedule's name (see `mvae schedules`).")],
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="A parameter: param=value, value read as TOML (repeatable).")
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1, help="Length of the run to preview, in epochs.")] = DEFAULT_EPOCHS,
+    steps_per_epoch: Annotated[
+        int, typer.Option(min=1, help="Steps per epoch: sample fractional epochs (per-step use) in the plot.")
+    ] = 1,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw the values into this PNG file (needs matplotlib).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the full spec and every sampled value.")] = False,
+) -> None:
+    """Print a schedule's value at each epoch of a run (and optionally plot it) without training anything."""
+    if plot is not None:
+        _matplotlib()  # missing matplotlib: exit 2 before anything else
+    params = _parameters(set_ or [])
+    try:
+        schedule = schedules.make(name, **params)
+    except schedules.ScheduleError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        points = sample(schedule, epochs, steps_per_epoch)
+    except Exception as exc:
+        raise _fail(f"schedule {name!r} failed: {type(exc).__name__}: {exc}", code=1) from None
+    if not all(math.isfinite(value) for _, value in points):
+        raise _fail(f"schedule {name!r} gives a value that is not finite; check its parameters", code=1)
+    end = schedule.end_epoch()
+    if warning := ramp_warning(name, schedule, points, steps_per_epoch):
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if as_json:
+        result = {"schedule": schedule.spec(), "end_epoch": end, "epochs": epochs, "steps_per_epoch": steps_per_epoch}
+        result["points"] = [{"epoch": x, "value": y} for x, y in points]
+        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+    else:
+        _print_values(schedule, points, steps_per_epoch, end)
+    if plot is not None:
+        try:
+            plot_schedule(schedule, epochs, steps_per_epoch, plot)
+        except (OSError, ValueError) as exc:
+            raise _fail(f"--plot {plot}: {exc}") from None
+        console.print(f"plot → {escape(str(plot))}")
+
+
+def ramp_warning(
+    name: str, schedule: schedules.Schedule, points: list[tuple[float, float]], steps_per_epoch: int
+) -> str | None:
+    """Why the schedule never reaches its final value within the sampled run, or ``None`` when it does."""
+    end = schedule.end_epoch()
+    last_epoch, last_value = points[-1]
+    if end is None or end <= last_epoch:
+        return None
+    where = f"epoch previewed ({last_epoch:g}" if steps_per_epoch == 1 else f"step previewed (epoch {last_epoch:g}"
+    return (
+        f"{name} reaches its final value {schedule(end):.6g} at epoch {end:g}, after the last {where}, "
+        f"value {last_value:.6g}): a ramp longer than the run. Preview with --epochs "
+        f"{math.ceil(end + 1 / steps_per_epoch)} or more, or shorten the schedule."
+    )
+
+
+def _print_values(
+    schedule: schedules.Schedule, points: list[tuple[float, float]], steps_per_epoch: int, end: float | None
+) -> None:
+    ends = "changes for ever" if end is None else f"end_epoch {end:g}"
+    table = Table(title=f"{escape(label(schedule))}  ({ends})", title_justify="left")
+    table.add_column("epoch", justify="right")
+    table.add_column("value", justify="right")
+    if steps_per_epoch > 1:
+        table.add_column(f"min over {steps_per_epoch} steps", justify="right")
+        table.add_column(f"max over {steps_per_epoch} steps", justify="right")
+    for start in range(0, len(points), steps_per_epoch):
+        epoch, value = points[start]
+        row = [f"{epoch:g}", f"{value:.6g}"]
+        if steps_per_epoch > 1:
+            within = [v for _, v in points[start : start + steps_per_epoch]]
+            row += [f"{min(within):.6g}", f"{max(within):.6g}"]
+        table.add_row(*row)
+    console.print(table)

@@ -1,0 +1,111 @@
+"""What ``mvae plugins`` shows: every available plugin with its origin, hooks and settings, as plain dicts.
+
+Listing **imports** every plugin (built-in and entry point), because its hooks and its ``Config`` model live in its
+code; it never constructs a plugin and never calls a hook. A plugin that fails to import, or whose hooks do not
+match the contract, is listed with its error instead of stopping the listing.
+
+torch is imported only inside :func:`catalog` (through :mod:`mvae_core.plugins`), so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined, to_jsonable_python
+
+from mvae_core import hookspecs
+
+HOOKS = [name for name, spec in vars(hookspecs).items() if hasattr(spec, "mvae_spec")]
+"""Every hook of the contract, in the order of ``hookspecs.py``."""
+
+
+def catalog() -> list[dict[str, Any]]:
+    """One entry per available plugin (built-ins first, then entry points), see :func:`describe`."""
+    from mvae_core.plugins import available_plugins
+
+    return [describe(info) for info in available_plugins().values()]
+
+
+def describe(info: Any) -> dict[str, Any]:
+    """``name``, ``version``, ``origin``, ``description``, ``hooks``, ``config`` (fields) and ``error`` (or None).
+
+    ``info`` is a :class:`mvae_core.plugins.PluginInfo`. Its factory (class or module) is imported, inspected and
+    checked against the hook contract the way ``mvae train`` checks it, without constructing it.
+    """
+    from mvae_core.plugins import PluginError, PluginHost
+
+    entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
+    entry |= {"description": "", "hooks": [], "config": [], "error": None}
+    try:
+        factory = info.factory()
+    except PluginError as exc:
+        entry["error"] = str(exc)
+        return entry
+    entry["description"] = description(factory)
+    entry["hooks"] = hook_names(factory)
+    try:
+        entry["config"] = config_fields(info.config_model())
+        PluginHost({info.name: factory}, origins={info.name: info.origin})  # the start-up check of `mvae train`
+    except Exception as exc:
+        entry["error"] = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+    return entry
+
+
+def hook_names(factory: Any) -> list[str]:
+    """The hooks a plugin class or module implements: its attributes carrying pluggy's ``mvae_impl`` marker.
+
+    Found statically (pluggy's own discovery, no instance is made); in contract order, unknown names last.
+    """
+    manager = pluggy.PluginManager("mvae")
+    found = set()
+    for attribute in dir(factory):
+        opts = manager.parse_hookimpl_opts(factory, attribute)
+        if opts is not None:
+            found.add(opts.get("specname") or attribute)
+    return [hook for hook in HOOKS if hook in found] + sorted(found - set(HOOKS))
+
+
+def description(factory: Any) -> str:
+    """First line of the plugin class's docstring, else of its module's docstring ("" when there is none)."""
+    own = factory.__dict__.get("__doc__") if inspect.isclass(factory) else getattr(factory, "__doc__", None)
+    module = inspect.getmodule(factory) if inspect.isclass(factory) else None
+    for doc in (own, getattr(module, "__doc__", None)):
+        lines = inspect.cleandoc(doc).splitlines() if isinstance(doc, str) else []
+        if lines and lines[0].strip():
+            return lines[0].strip()
+    return ""
+
+
+def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Each field of a plugin's pydantic ``Config``: ``name``, ``type``, ``default`` (JSON-able), ``required``,
+    ``description`` (first line)."""
+    fields = []
+    for name, field in model.model_fields.items():
+        required = field.is_required()
+        default = None if required else field.get_default(call_default_factory=True)
+        fields.append(
+            {
+                "name": name,
+                "type": _type_name(field.annotation),
+                "default": None if default is PydanticUndefined else _jsonable(default),
+                "required": required,
+                "description": (field.description or "").strip().split("\n", 1)[0],
+            }
+        )
+    return fields
+
+
+def _type_name(annotation: Any) -> str:
+    if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        return to_jsonable_python(value)
+    except Exception:
+        return repr(value)

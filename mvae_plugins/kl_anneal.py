@@ -1,0 +1,64 @@
+"""kl_anneal: the KL term's weight follows a schedule (KL annealing, "β warm-up").
+
+What it fixes: the ancestor annealed β = min(1, epoch / 20) (olsgo ``ce0153c``), then in ``700b268`` logged one KL
+weight (epoch / 60) while applying another ((epoch − 30) / 60), and its last commit dropped annealing altogether.
+Here the multiplier is a named, validated schedule, and the value the core applies is the value it logs
+(``weights.kl`` in ``metrics.jsonl``). Multipliers of several plugins for the KL term multiply.
+
+Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final, so early stopping can wait for it),
+``mvae_train_start`` (warns when the run ends before the schedule does, or the schedule never settles),
+``mvae_loss_weights`` (``{"kl": schedule(epoch)}``).
+
+Config (``[plugins.kl_anneal]``):
+    schedule: a schedule table ``{name = ..., <params>}`` (see ``mvae schedules``) or a bare schedule name for its
+        defaults. Default ``{name = "linear", start = 0, end = 1, epochs = 20}``, the seed's min(1, epoch / 20).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import schedules
+from mvae_core import hookimpl
+from mvae_plugins._ramp import check_spec, ramp_end, ramp_warning
+
+KEY = "plugins.kl_anneal.schedule"
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schedule: dict[str, Any] = Field(
+        default_factory=lambda: {"name": "linear", "start": 0.0, "end": 1.0, "epochs": 20.0},
+        validate_default=True,
+        description="KL multiplier per epoch: a schedule table {name, params} or a schedule name (mvae schedules).",
+    )
+
+    @field_validator("schedule", mode="before")
+    @classmethod
+    def _valid_schedule(cls, value: Any) -> dict[str, Any]:
+        return check_spec(value)
+
+
+class KlAnneal:
+    """KL annealing: the KL term's multiplier follows a schedule (default linear 0 → 1 over 20 epochs)."""
+
+    Config = Config
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.schedule = schedules.from_spec(self.config.schedule)
+
+    @hookimpl
+    def mvae_ramp_end(self, trainer) -> int:
+        return ramp_end(self.schedule, trainer.epochs)
+
+    @hookimpl
+    def mvae_train_start(self, trainer) -> None:
+        if warning := ramp_warning("KL", self.schedule, trainer.epochs, KEY):
+            trainer.emit(warning)
+
+    @hookimpl
+    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
+        return {"kl": self.schedule(epoch)}

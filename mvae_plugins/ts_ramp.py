@@ -1,0 +1,65 @@
+"""ts_ramp: the timeshift term's weight ramps up following a schedule.
+
+What it fixes: the ancestor (olsgo ``ce0153c``) described its timeshift ramp as "0 → 2.0 over 15 epochs" and applied
+min(1, (epoch + 1) / 15) to the coefficient 2.0; ``700b268`` computed a ramp it never used, and the last commit
+dropped it. Here the ramp is a named, validated schedule whose value is what the core applies and logs
+(``weights.timeshift`` in ``metrics.jsonl``, a multiplier of ``loss.coefficients.timeshift``).
+
+Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final, so early stopping can wait for it),
+``mvae_train_start`` (warns when the run ends before the schedule does, or the schedule never settles),
+``mvae_loss_weights`` (``{"timeshift": schedule(epoch)}``).
+
+Config (``[plugins.ts_ramp]``):
+    schedule: a schedule table ``{name = ..., <params>}`` (see ``mvae schedules``) or a bare schedule name for its
+        defaults. Default ``{name = "linear", start = 1/15, end = 1, epochs = 14}``: the seed's min(1, (epoch + 1) / 15),
+        1/15 at epoch 0 and 1 from epoch 14 on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import schedules
+from mvae_core import hookimpl
+from mvae_plugins._ramp import check_spec, ramp_end, ramp_warning
+
+KEY = "plugins.ts_ramp.schedule"
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schedule: dict[str, Any] = Field(
+        default_factory=lambda: {"name": "linear", "start": 1 / 15, "end": 1.0, "epochs": 14.0},
+        validate_default=True,
+        description="Timeshift multiplier per epoch: a schedule table {name, params} or a schedule name.",
+    )
+
+    @field_validator("schedule", mode="before")
+    @classmethod
+    def _valid_schedule(cls, value: Any) -> dict[str, Any]:
+        return check_spec(value)
+
+
+class TsRamp:
+    """Timeshift ramp: the timeshift term's multiplier follows a schedule (default min(1, (epoch + 1) / 15))."""
+
+    Config = Config
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.schedule = schedules.from_spec(self.config.schedule)
+
+    @hookimpl
+    def mvae_ramp_end(self, trainer) -> int:
+        return ramp_end(self.schedule, trainer.epochs)
+
+    @hookimpl
+    def mvae_train_start(self, trainer) -> None:
+        if warning := ramp_warning("timeshift", self.schedule, trainer.epochs, KEY):
+            trainer.emit(warning)
+
+    @hookimpl
+    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
+        return {"timeshift": self.schedule(epoch)}
