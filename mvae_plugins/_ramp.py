@@ -1,11 +1,14 @@
-"""Pure helpers shared by the schedule-driven loss-weight plugins (``kl_anneal``, ``ts_ramp``); no hooks here."""
+"""What the schedule-driven loss-weight plugins (``kl_anneal``, ``ts_ramp``) share: pure helpers and their hooks."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
 
 import schedules
+from mvae_core import hookimpl
 from schedules import Schedule
 
 
@@ -51,3 +54,32 @@ def ramp_warning(term: str, schedule: Schedule, run_epochs: int, key: str) -> st
         f"{first_final}, but this run ends after epoch {run_epochs - 1} (multiplier {schedule(run_epochs - 1):.4g} "
         f"there); train with --epochs {first_final + 1} or more, or shorten {key}"
     )
+
+
+class ScheduledWeight:
+    """A loss term's multiplier follows ``config.schedule``; subclasses name the ``term`` and their config ``key``.
+
+    Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final), ``mvae_train_start`` (warns when the
+    run ends before the schedule does, or the schedule never settles), ``mvae_loss_weights`` (``{term: value}``).
+    """
+
+    term: ClassVar[str]
+    key: ClassVar[str]
+    Config: ClassVar[type[BaseModel]]
+
+    def __init__(self, config: BaseModel | None = None) -> None:
+        self.config = config or self.Config()
+        self.schedule = schedules.from_spec(self.config.schedule)
+
+    @hookimpl
+    def mvae_ramp_end(self, trainer) -> int:
+        return ramp_end(self.schedule, trainer.epochs)
+
+    @hookimpl
+    def mvae_train_start(self, trainer) -> None:
+        if warning := ramp_warning(self.term, self.schedule, trainer.epochs, self.key):
+            trainer.emit(warning)
+
+    @hookimpl
+    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
+        return {self.term: self.schedule(epoch)}

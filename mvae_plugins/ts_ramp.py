@@ -21,9 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-import schedules
-from mvae_core import hookimpl
-from mvae_plugins._ramp import check_spec, ramp_end, ramp_warning
+from mvae_plugins._ramp import ScheduledWeight, check_spec
 
 KEY = "plugins.ts_ramp.schedule"
 
@@ -42,24 +40,9 @@ class Config(BaseModel):
         return check_spec(value)
 
 
-class TsRamp:
+class TsRamp(ScheduledWeight):
     """Timeshift ramp: the timeshift term's multiplier follows a schedule (default min(1, (epoch + 1) / 15))."""
 
+    term = "timeshift"
+    key = KEY
     Config = Config
-
-    def __init__(self, config: Config | None = None) -> None:
-        self.config = config or Config()
-        self.schedule = schedules.from_spec(self.config.schedule)
-
-    @hookimpl
-    def mvae_ramp_end(self, trainer) -> int:
-        return ramp_end(self.schedule, trainer.epochs)
-
-    @hookimpl
-    def mvae_train_start(self, trainer) -> None:
-        if warning := ramp_warning("timeshift", self.schedule, trainer.epochs, KEY):
-            trainer.emit(warning)
-
-    @hookimpl
-    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
-        return {"timeshift": self.schedule(epoch)}
