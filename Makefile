@@ -32,6 +32,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/preprocess.py
+	$(BIN)/python bench/plugin_overhead.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache
