@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 import schedules
 from mvae_core import hookimpl
@@ -19,6 +19,10 @@ def check_spec(value: Any) -> dict[str, Any]:
     ``ValueError`` naming the closest schedule for an unknown name, or the bad parameter.
     """
     return schedules.validate_spec({"name": value} if isinstance(value, str) else value)
+
+
+ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]
+"""A config field holding a schedule: a table ``{name, **params}`` or a bare name, stored as the full spec."""
 
 
 def ramp_end(schedule: Schedule, run_epochs: int) -> int:

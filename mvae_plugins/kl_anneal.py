@@ -16,27 +16,20 @@ Config (``[plugins.kl_anneal]``):
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from mvae_plugins._ramp import ScheduledWeight, check_spec
+from mvae_plugins._ramp import ScheduledWeight, ScheduleSpec
 
 KEY = "plugins.kl_anneal.schedule"
 
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    schedule: dict[str, Any] = Field(
+    schedule: ScheduleSpec = Field(
         default_factory=lambda: {"name": "linear", "start": 0.0, "end": 1.0, "epochs": 20.0},
         validate_default=True,
         description="KL multiplier per epoch: a schedule table {name, params} or a schedule name (mvae schedules).",
     )
-
-    @field_validator("schedule", mode="before")
-    @classmethod
-    def _valid_schedule(cls, value: Any) -> dict[str, Any]:
-        return check_spec(value)
 
 
 class KlAnneal(ScheduledWeight):

@@ -17,27 +17,20 @@ Config (``[plugins.ts_ramp]``):
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from mvae_plugins._ramp import ScheduledWeight, check_spec
+from mvae_plugins._ramp import ScheduledWeight, ScheduleSpec
 
 KEY = "plugins.ts_ramp.schedule"
 
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    schedule: dict[str, Any] = Field(
+    schedule: ScheduleSpec = Field(
         default_factory=lambda: {"name": "linear", "start": 1 / 15, "end": 1.0, "epochs": 14.0},
         validate_default=True,
         description="Timeshift multiplier per epoch: a schedule table {name, params} or a schedule name.",
     )
-
-    @field_validator("schedule", mode="before")
-    @classmethod
-    def _valid_schedule(cls, value: Any) -> dict[str, Any]:
-        return check_spec(value)
 
 
 class TsRamp(ScheduledWeight):
