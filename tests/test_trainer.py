@@ -140,3 +140,18 @@ def test_gradient_clipping_is_applied(synth_dir, monkeypatch):
     monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", lambda p, n: calls.append(n) or original(p, n))
     make_trainer(synth_dir, tiny_config("train.clip_grad_norm=0.5", epochs=1)).fit()
     assert calls and set(calls) == {0.5}
+
+
+def test_timing_spread_is_measured_at_note_cells_only(synth_dir):
+    """Ancestor D6: its monitor took the variance over all cells, silent ones included (≈ density × variance)."""
+    import numpy as np
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1))
+    records = []
+    trainer.on_epoch_end = records.append
+    trainer.fit()
+    val = trainer.val_set
+    rows, _ = val.table.note_index(val.loops)
+    expected = np.std(val.table.timeshift[rows].astype(np.float64), ddof=1)
+    assert records[0]["timing_std"]["data"] == pytest.approx(expected, rel=1e-6)
+    assert expected > 0.1  # an all-cell std of these sparse loops would be several times smaller
