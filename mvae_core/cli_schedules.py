@@ -23,6 +23,7 @@ from rich.table import Table
 
 import schedules
 from mvae_core.config import TrainConfig, parse_set_value
+from mvae_core.plugin_catalog import config_fields
 from schedules.builtin import Chain
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
@@ -62,10 +63,6 @@ def _one_line(cls: type) -> str:
 _BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "min_length": "len >=", "max_length": "len <="}
 
 
-def _type_name(annotation: Any) -> str:
-    return annotation.__name__ if isinstance(annotation, type) else str(annotation).replace("typing.", "")
-
-
 def _constraints(metadata: list[Any]) -> list[str]:
     found = []
     for item in metadata:
@@ -77,21 +74,12 @@ def _constraints(metadata: list[Any]) -> list[str]:
 
 
 def describe(name: str, cls: type[schedules.Schedule], origin: str) -> dict[str, Any]:
-    """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters."""
-    parameters = []
-    for field_name, field in cls.model_fields.items():
-        required = field.is_required()
-        default = None if required else field.get_default(call_default_factory=True)
-        parameters.append(
-            {
-                "name": field_name,
-                "type": _type_name(field.annotation),
-                "constraints": _constraints(field.metadata),
-                "required": required,
-                "default": default,
-                "description": field.description or "",
-            }
-        )
+    """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters (the same field
+    description as ``mvae plugins`` gives of a plugin's config, plus each field's bounds)."""
+    parameters = [
+        {**entry, "constraints": _constraints(field.metadata)}
+        for entry, field in zip(config_fields(cls), cls.model_fields.values(), strict=True)
+    ]
     return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": parameters}
 
 
