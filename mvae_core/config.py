@@ -80,6 +80,12 @@ class ModelConfig(Section):
     latent_dim: int = Field(2, ge=1, description="Latent dimensions (2 for the XY pad).")
     dropout: float = Field(0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only).")
     leaky_slope: float = Field(0.3, ge=0, lt=1, description="LeakyReLU negative slope (tfjs default 0.3).")
+    timing_head: Literal["categorical", "mse"] = Field(
+        "categorical",
+        description="categorical: a distribution of offsets per step, sampled at generation; mse: one offset per "
+        "cell, squared error (the seed; collapses towards a constant offset on human timing).",
+    )
+    timing_bins: int = Field(32, ge=2, le=512, description="Categorical head: uniform offset bins over [-1, 1).")
 
 
 class LossConfig(Section):

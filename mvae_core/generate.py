@@ -1,18 +1,23 @@
 """Latent points → decoded heads → notes → MIDI.
 
-Decoding (monophonic, at most one note per step):
+Which notes sound (``DecodeOptions``):
 
-* default, **density-aware**: a step's expected number of note starts is ``e_step = min(1, Σ_rows p)``; the
-  expected number of notes in the loop is ``Σ e_step``; the ``round(density · Σ e_step)`` steps with the highest
-  ``e_step`` sound. (For monophonic training data this is exactly the expected note count of a calibrated model.)
-  Per-cell probabilities on real data are small (hundreds of cells, ~10–30 notes a loop), so the ancestor's
-  fixed cell threshold writes near-empty loops; this rule keeps the training data's density.
-* with ``threshold_min``/``threshold_max`` (the ancestor's rule): a step sounds when some cell's probability
-  lies within ``[threshold_min, threshold_max]``.
+* default, **density-aware monophonic**: a step's expected number of note starts is ``e_step = min(1, Σ_rows p)``;
+  the loop's expected note count is ``Σ e_step``. With ``temperature = 0`` (default) the ``round(density · Σ
+  e_step)`` steps with the highest ``e_step`` sound, each with its most probable row. With ``temperature > 0`` each
+  step sounds with probability ``min(1, density · e_step)`` and its row is drawn from ``p_rows^(1/temperature)``.
+  (For monophonic training data ``Σ e_step`` is exactly the expected note count of a calibrated model.) Per-cell
+  probabilities on real data are small (hundreds of cells, ~10–30 notes a loop), so the ancestor's fixed cell
+  threshold writes near-empty loops; this rule keeps the training data's density.
+* ``poly``: any number of notes per step. Deterministic: the ``round(density · Σ p)`` most probable cells; with
+  ``temperature > 0`` each cell sounds with probability ``min(1, density · p)``.
+* with ``threshold_min``/``threshold_max`` (the ancestor's rule): a cell is a candidate when its probability lies
+  within ``[threshold_min, threshold_max]``; monophonic keeps the most probable candidate per step, ``poly`` all.
 
-The pitch is the most probable row of the step; velocity and duration come from their heads. The start time
-is ``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated),
-clamped at 0 for the loop's first step; each note ends at the latest when the next one starts.
+Velocity and duration come from their heads. The offset is a draw from the timing head's distribution at
+``timing_temperature`` (0 = its mean; the ``mse`` head has only its point estimate). The start time is
+``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), clamped
+at 0 for the loop's first step; each note ends at the latest when the next one starts.
 """
 
 from __future__ import annotations
@@ -33,10 +38,14 @@ MIDI_RESOLUTION = 960
 @dataclass(frozen=True)
 class DecodeOptions:
     density: float = 1.0
+    temperature: float = 0.0  # note choice: 0 = deterministic
+    timing_temperature: float = 1.0  # offset draw: 0 = the distribution's mean
+    poly: bool = False
     threshold_min: float | None = None
     threshold_max: float | None = None
     grid_offset: float = 1.0
     tempo: float = 120.0
+    seed: int = 0  # for every random choice (notes and offsets)
 
 
 @dataclass(frozen=True)
@@ -51,36 +60,83 @@ class Note:
 
 
 @torch.no_grad()
-def decode_latents(model: MelodyVAE, z: torch.Tensor) -> dict[str, np.ndarray]:
-    """``z [N, latent_dim]`` → numpy heads ``[N, pitch_classes, 32]`` (onset as probabilities)."""
+def decode_latents(model: MelodyVAE, z: torch.Tensor, options: DecodeOptions | None = None) -> dict[str, np.ndarray]:
+    """``z [N, latent_dim]`` → numpy heads ``[N, pitch_classes, 32]``: onset probabilities, velocity, duration and
+    the timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``)."""
+    options = options or DecodeOptions()
     model.eval()
     out = model.decode(z)
+    generator = torch.Generator().manual_seed(options.seed)
     return {
         "onset": torch.sigmoid(out.onset_logits).numpy(),
         "velocity": out.velocity.numpy(),
         "duration": out.duration.numpy(),
-        "timeshift": out.timeshift.numpy(),
+        "timeshift": out.sample_timeshift(options.timing_temperature, generator).numpy(),
     }
 
 
-def select_notes(heads: dict[str, np.ndarray], i: int, options: DecodeOptions) -> list[Note]:
-    """The notes of pattern ``i`` of decoded ``heads`` (see the module docstring for the rule)."""
+def select_notes(
+    heads: dict[str, np.ndarray], i: int, options: DecodeOptions, rng: np.random.Generator | None = None
+) -> list[Note]:
+    """The notes of pattern ``i`` of decoded ``heads`` (see the module docstring for the rules); ``rng`` is needed
+    only when ``options.temperature > 0`` (default: seeded by ``options.seed`` and ``i``)."""
     p = heads["onset"][i].astype(np.float64)  # [P, 32]
-    if options.threshold_min is None and options.threshold_max is None:
-        expected = np.minimum(1.0, p.sum(axis=0))
-        count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
-        steps = np.sort(np.argsort(-expected, kind="stable")[:count])
-        rows = p[:, steps].argmax(axis=0)
-    else:
+    if options.temperature > 0 and rng is None:
+        rng = np.random.default_rng([options.seed, i])
+    if options.threshold_min is not None or options.threshold_max is not None:
         low = options.threshold_min if options.threshold_min is not None else 0.0
         high = options.threshold_max if options.threshold_max is not None else 1.0
-        candidates = np.where((p >= low) & (p <= high), p, -1.0)
-        steps = np.flatnonzero(candidates.max(axis=0) >= 0)
-        rows = candidates[:, steps].argmax(axis=0)
+        candidate = (p >= low) & (p <= high)
+        if not options.poly:  # the most probable candidate of each step
+            masked = np.where(candidate, p, -1.0)
+            sounding = np.flatnonzero(masked.max(axis=0) >= 0)
+            candidate = np.zeros_like(candidate)
+            candidate[masked[:, sounding].argmax(axis=0), sounding] = True
+    elif options.poly:
+        candidate = _poly_cells(p, options, rng)
+    else:
+        candidate = _mono_cells(p, options, rng)
+    rows, steps = np.nonzero(candidate)
+    order = np.lexsort((rows, steps))
     return [
         Note(int(s), int(r), *(float(heads[k][i, r, s]) for k in ("velocity", "duration", "timeshift")))
-        for s, r in zip(steps, rows, strict=True)
+        for s, r in zip(steps[order], rows[order], strict=True)
     ]
+
+
+def render_loops(
+    model: MelodyVAE, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
+) -> list[list[list[Note]]]:
+    """Decode ``z [N·per_file, latent_dim]`` and select notes: ``N`` files of ``per_file`` consecutive loops."""
+    heads = decode_latents(model, z, options)
+    loops = [select_notes(heads, j, options) for j in range(z.shape[0])]
+    return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
+
+
+def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator | None) -> np.ndarray:
+    """At most one cell per step, at the loop's expected density."""
+    expected = np.minimum(1.0, p.sum(axis=0))
+    cells = np.zeros(p.shape, dtype=bool)
+    if options.temperature > 0:
+        steps = np.flatnonzero(rng.random(STEPS_PER_LOOP) < np.minimum(1.0, options.density * expected))
+        weights = p[:, steps] ** (1.0 / options.temperature) + 1e-300
+        rows = [rng.choice(p.shape[0], p=w / w.sum()) for w in weights.T]
+    else:
+        count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
+        steps = np.argsort(-expected, kind="stable")[:count]
+        rows = p[:, steps].argmax(axis=0)
+    cells[rows, steps] = True
+    return cells
+
+
+def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator | None) -> np.ndarray:
+    """Any cells, at the loop's expected note count."""
+    if options.temperature > 0:
+        return rng.random(p.shape) < np.minimum(1.0, options.density * p)
+    count = min(p.size, round(options.density * p.sum()))
+    cells = np.zeros(p.size, dtype=bool)
+    cells[np.argsort(-p, axis=None, kind="stable")[:count]] = True
+    return cells.reshape(p.shape)
 
 
 def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> pretty_midi.PrettyMIDI:
@@ -133,3 +189,12 @@ def latent_points(
 
 def point_name(point: torch.Tensor) -> str:
     return "z_" + "_".join(f"{v:+.2f}" for v in point.tolist())
+
+
+def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:
+    """``[N, bars, latent_dim]``: from each start point, ``bars - 1`` moves of length ``step`` in random directions
+    (a path through the latent space, one loop per point; ``step = 0`` repeats the loop)."""
+    generator = torch.Generator().manual_seed(seed + 1)
+    directions = torch.randn(starts.shape[0], bars - 1, starts.shape[1], generator=generator)
+    moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+    return torch.cat([starts[:, None], starts[:, None] + moves.cumsum(dim=1)], dim=1)

@@ -5,7 +5,8 @@ Every term is summed over cells (or latent dimensions) and averaged over the bat
 * ``onset``: binary cross-entropy of the onset logits against the onset channel;
 * ``velocity``, ``duration``, ``timeshift``: squared error, over true note cells only (``mask = "notes"``, the
   default) or over every cell (``mask = "all"``, the seed behaviour, which shrinks predictions towards 0 by the
-  onset probability, bug D7);
+  onset probability, bug D7); with the categorical timing head, ``timeshift`` is instead the negative
+  log-likelihood (nats) of each cell's offset class under its step's distribution, over the same cells;
 * ``kl``: KL(q(z|x) ‖ N(0, I)).
 
 The weighted total is ``Σ coefficient[t] · multiplier[t] · term[t]`` (:func:`weighted_total`).
@@ -28,8 +29,10 @@ def loss_terms(
     weight = onset if mask == "notes" else torch.ones_like(onset)
     terms = {"onset": F.binary_cross_entropy_with_logits(out.onset_logits, onset, reduction="sum") / batch}
     for channel, name in ((1, "velocity"), (2, "duration"), (3, "timeshift")):
-        prediction = getattr(out, name)
-        terms[name] = (weight * (prediction - x[:, channel]) ** 2).sum() / batch
+        if name == "timeshift" and out.timing is not None:
+            terms[name] = out.timing.nll(out.timing_logits.unsqueeze(1), x[:, 3], weight) / batch
+        else:
+            terms[name] = (weight * (getattr(out, name) - x[:, channel]) ** 2).sum() / batch
     terms["kl"] = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum() / batch
     return terms
 

@@ -3,7 +3,11 @@
 Encoder: one branch per channel (Linear → BatchNorm → LeakyReLU → Dropout), concatenated, then
 Linear → BN → LeakyReLU → Dropout, then μ and log σ² of the latent. Decoder: Linear → BN → LeakyReLU → Dropout to
 2·hidden, then four heads, each Linear → BN → LeakyReLU → Dropout → Linear: onset (logits), velocity (sigmoid),
-duration (sigmoid), timeshift (tanh).
+duration (sigmoid) and timing. The timing head is ``model.timing_head``: ``mse`` (the seed) predicts one offset per
+cell (tanh); ``categorical`` predicts, for each of the 32 steps, logits over the offset classes of
+:class:`~mvae_core.timing.TimingBins` — the distribution of where a note starting at that step lands, shared by the
+pitches of the step (melodies have one note per step; a per-cell distribution would multiply the head by the number
+of pitch rows for nothing).
 
 Dropout and BatchNorm follow ``model.train()`` / ``model.eval()`` like any torch module: dropout is active and BN
 uses and updates batch statistics only in training mode (the ancestor never ran either, bug D2).
@@ -20,6 +24,7 @@ from torch import nn
 from mvae_core.config import ModelConfig
 from mvae_core.data.batches import CHANNELS
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.timing import TimingBins
 
 
 def _block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
@@ -30,12 +35,25 @@ def _block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
 
 @dataclass
 class Decoded:
-    """Decoder output, each ``[batch, pitch_classes, 32]``: onset logits and the three value heads."""
+    """Decoder output. ``onset_logits``, ``velocity``, ``duration`` and ``timeshift`` are ``[batch, pitch_classes,
+    32]``; ``timeshift`` is the point estimate (the categorical head's mean offset, broadcast over pitches).
+    ``timing_logits`` is ``[batch, 32, n_bins + 1]`` over the classes of ``timing`` for the categorical head; both
+    are ``None`` for ``mse``."""
 
     onset_logits: torch.Tensor
     velocity: torch.Tensor
     duration: torch.Tensor
     timeshift: torch.Tensor
+    timing_logits: torch.Tensor | None = None
+    timing: TimingBins | None = None
+
+    def sample_timeshift(self, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Offsets ``[batch, pitch_classes, 32]`` drawn from the timing distribution (one draw per step, shared by
+        its pitches); the point estimate ``timeshift`` for the ``mse`` head or ``temperature = 0``."""
+        if self.timing is None or self.timing_logits is None:
+            return self.timeshift
+        drawn = self.timing.sample(self.timing_logits, temperature, generator)
+        return drawn.unsqueeze(1).expand_as(self.timeshift)
 
 
 class MelodyVAE(nn.Module):
@@ -49,8 +67,11 @@ class MelodyVAE(nn.Module):
         self.to_mu = nn.Linear(hidden, cfg.latent_dim)
         self.to_logvar = nn.Linear(hidden, cfg.latent_dim)
         self.from_z = _block(cfg.latent_dim, 2 * hidden, cfg)
+        self.timing = TimingBins(cfg.timing_bins) if cfg.timing_head == "categorical" else None
+        timing_outputs = STEPS_PER_LOOP * self.timing.n_classes if self.timing else cells
         self.heads = nn.ModuleList(
-            nn.Sequential(_block(2 * hidden, hidden, cfg), nn.Linear(hidden, cells)) for _ in CHANNELS
+            nn.Sequential(_block(2 * hidden, hidden, cfg), nn.Linear(hidden, n_out))
+            for n_out in (cells, cells, cells, timing_outputs)
         )
 
     @torch.no_grad()
@@ -72,8 +93,13 @@ class MelodyVAE(nn.Module):
     def decode(self, z: torch.Tensor) -> Decoded:
         h = self.from_z(z)
         shape = (z.shape[0], self.pitch_classes, STEPS_PER_LOOP)
-        onset, velocity, duration, timeshift = (head(h).view(shape) for head in self.heads)
-        return Decoded(onset, torch.sigmoid(velocity), torch.sigmoid(duration), torch.tanh(timeshift))
+        onset, velocity, duration = (head(h).view(shape) for head in self.heads[:3])
+        timing = self.heads[3](h)
+        if self.timing is None:
+            return Decoded(onset, torch.sigmoid(velocity), torch.sigmoid(duration), torch.tanh(timing.view(shape)))
+        logits = timing.view(z.shape[0], STEPS_PER_LOOP, self.timing.n_classes)
+        mean = self.timing.mean(logits).unsqueeze(1).expand(shape)
+        return Decoded(onset, torch.sigmoid(velocity), torch.sigmoid(duration), mean, logits, self.timing)
 
     def forward(
         self, x: torch.Tensor, generator: torch.Generator | None = None

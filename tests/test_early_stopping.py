@@ -154,21 +154,24 @@ def test_restores_the_best_weights_at_the_stop(synth_dir, tmp_path, restore_best
 
 def test_resumed_in_the_middle_of_its_patience_it_stops_where_an_uninterrupted_run_does(synth_dir, tmp_path):
     full, full_result, full_records = run(synth_dir, 20, ramp=4, patience=3, run_dir=tmp_path / "full")
-    assert full_result.epochs_run == 8, [r["val_elbo"] for r in full_records]  # best at epoch 4, stop at 7
-    run(synth_dir, 6, ramp=4, patience=3, run_dir=tmp_path / "split")  # "killed" after epoch 5: wait 1 of 3
+    values = [r["val_elbo"] for r in full_records]
+    stop = expected_stop(values, 4, 3)
+    assert stop is not None and full_result.epochs_run == stop + 1, values
+    best_epoch, killed_after = stop - 3, stop - 2  # "killed" one epoch into the patience window
+    run(synth_dir, killed_after + 1, ramp=4, patience=3, run_dir=tmp_path / "split")
     plugin = EarlyStopping(Config(patience=3))
     resumed = make_trainer(
         synth_dir, tiny_config(epochs=20), {"early_stopping": plugin, "ramp": Ramp(4)}, tmp_path / "split"
     )
     payload = resumed.run.load_checkpoint()
     state = payload["plugins"]["early_stopping"]
-    assert (state["best_epoch"], state["wait"], state["stopped"]) == (4, 1, None)
+    assert (state["best_epoch"], state["wait"], state["stopped"]) == (best_epoch, 1, None)
     assert set(state["best_weights"]) == set(resumed.model.state_dict())
     resumed.restore(payload)
     result = resumed.fit()
     assert (result.epochs_run, result.stop_reasons) == (full_result.epochs_run, full_result.stop_reasons)
     assert result.final_events == full_result.final_events
-    for name, tensor in full.model.state_dict().items():  # the restored best (epoch 4) came from the checkpoint
+    for name, tensor in full.model.state_dict().items():  # the restored best came from the checkpoint
         assert torch.equal(tensor, resumed.model.state_dict()[name]), name
 
 

@@ -87,7 +87,8 @@ def test_config_is_validated_by_name(section, message):
 
 
 class ConstantTimeshift:
-    """Forces the timeshift head constant: its output layer's weight and bias zeroed and frozen (tanh(0) = 0)."""
+    """Forces the timing head to offset 0: its output layer frozen with zero weights and a bias that is 0 for the
+    mse head (tanh(0) = 0) and puts all the categorical head's mass on the on-grid class."""
 
     @hookimpl
     def mvae_train_start(self, trainer):
@@ -95,6 +96,8 @@ class ConstantTimeshift:
         with torch.no_grad():
             last.weight.zero_()
             last.bias.zero_()
+            if trainer.model.timing is not None:
+                last.bias.view(-1, trainer.model.timing.n_classes)[:, 0] = 50.0
         last.weight.requires_grad_(False)
         last.bias.requires_grad_(False)
 
