@@ -21,6 +21,10 @@ from safetensors.torch import load_file, save_file
 
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
+UNUSABLE = (
+    "the run cannot be resumed from it: restore the file from a backup, or start a new run "
+    "(model.safetensors, the best model, is a separate file)"
+)
 
 
 class CheckpointError(RuntimeError):
@@ -60,13 +64,28 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         raise CheckpointError(f"no checkpoint at {path}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        raise CheckpointError(f"{path} holds objects that are not plain data; refusing to load it ({exc})") from None
+    except pickle.UnpicklingError as exc:  # a crafted file, or bytes damaged inside the pickle stream
+        raise CheckpointError(
+            f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {UNUSABLE}"
+        ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt: {exc}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt ({_first_line(exc)}); {UNUSABLE}") from None
     if not isinstance(payload, dict) or "model" not in payload:
-        raise CheckpointError(f"{path} is not an mvae checkpoint")
+        raise CheckpointError(f"{path} is not an mvae checkpoint; {UNUSABLE}")
     return payload
+
+
+def _unpickler_reason(error: BaseException) -> str:
+    """What torch's weights-only unpickler refused (its message also suggests ``weights_only=False``: never)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    marker = next((i for i, line in enumerate(lines) if "WeightsUnpickler error" in line), None)
+    if marker is not None and marker + 1 < len(lines):
+        return lines[marker + 1]
+    return _first_line(error)
+
+
+def _first_line(error: BaseException) -> str:
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
 
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
@@ -80,4 +99,4 @@ def load_model_state(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt: {exc}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt: {_first_line(exc)}") from None

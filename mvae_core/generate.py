@@ -3,9 +3,11 @@
 Which notes sound (``DecodeOptions``):
 
 * default, **density-aware monophonic**: a step's expected number of note starts is ``e_step = min(1, Σ_rows p)``;
-  the loop's expected note count is ``Σ e_step``. With ``temperature = 0`` (default) the ``round(density · Σ
-  e_step)`` steps with the highest ``e_step`` sound, each with its most probable row. With ``temperature > 0`` each
-  step sounds with probability ``min(1, density · e_step)`` and its row is drawn from ``p_rows^(1/temperature)``.
+  the loop's expected note count is ``Σ e_step``. With ``temperature > 0`` (default 1) each step sounds with
+  probability ``min(1, density · e_step)`` and its row is drawn with probabilities ∝ ``p_rows^(1/temperature)``.
+  With ``temperature = 0`` the ``round(density · Σ e_step)`` steps with the highest ``e_step`` sound, each with its
+  most probable row — the most likely loop, but a mode-seeking one (on WJD it repeats 4–5 pitches where the data
+  has 8: taking the most probable row of every step over-uses the most common pitches).
   (For monophonic training data ``Σ e_step`` is exactly the expected note count of a calibrated model.) Per-cell
   probabilities on real data are small (hundreds of cells, ~10–30 notes a loop), so the ancestor's fixed cell
   threshold writes near-empty loops; this rule keeps the training data's density.
@@ -38,7 +40,7 @@ MIDI_RESOLUTION = 960
 @dataclass(frozen=True)
 class DecodeOptions:
     density: float = 1.0
-    temperature: float = 0.0  # note choice: 0 = deterministic
+    temperature: float = 1.0  # note choice: 0 = deterministic, 1 = the model's probabilities
     timing_temperature: float = 1.0  # offset draw: 0 = the distribution's mean
     poly: bool = False
     threshold_min: float | None = None
@@ -59,12 +61,14 @@ class Note:
     timeshift: float  # -1..1 half-steps
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def decode_latents(model: MelodyVAE, z: torch.Tensor, options: DecodeOptions | None = None) -> dict[str, np.ndarray]:
     """``z [N, latent_dim]`` → numpy heads ``[N, pitch_classes, 32]``: onset probabilities, velocity, duration and
-    the timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``)."""
+    the timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``). The model is put in eval
+    mode if it is not already."""
     options = options or DecodeOptions()
-    model.eval()
+    if model.training:
+        model.eval()
     out = model.decode(z)
     generator = torch.Generator().manual_seed(options.seed)
     return {
@@ -120,7 +124,8 @@ def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator 
     if options.temperature > 0:
         steps = np.flatnonzero(rng.random(STEPS_PER_LOOP) < np.minimum(1.0, options.density * expected))
         weights = p[:, steps] ** (1.0 / options.temperature) + 1e-300
-        rows = [rng.choice(p.shape[0], p=w / w.sum()) for w in weights.T]
+        cumulative = np.cumsum(weights / weights.sum(axis=0), axis=0)  # one inverse-CDF draw per step
+        rows = np.minimum((cumulative < rng.random(len(steps))).sum(axis=0), p.shape[0] - 1)
     else:
         count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
         steps = np.argsort(-expected, kind="stable")[:count]
@@ -140,24 +145,27 @@ def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator 
 
 
 def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> pretty_midi.PrettyMIDI:
-    """Consecutive loops of notes as one MIDI file (4/4 at ``options.tempo``), one instrument."""
+    """Consecutive loops of notes as one MIDI file (4/4 at ``options.tempo``), one instrument.
+
+    Start times are whole ticks (so a written and re-read file agree exactly); see :func:`start_tick`.
+    """
     midi = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=options.tempo)
     midi.time_signature_changes.append(pretty_midi.TimeSignature(4, 4, 0.0))
     step_seconds = 60.0 / options.tempo / 4
+    tick_seconds = step_seconds / STEP_TICKS
     starts, notes = [], []
     for loop_index, loop in enumerate(loops):
         for note in loop:
-            grid = loop_index * STEPS_PER_LOOP + note.step
-            starts.append(max(0.0, (grid + note.timeshift * options.grid_offset / 2) * step_seconds))
+            starts.append(start_tick(loop_index * STEPS_PER_LOOP + note.step, note.timeshift * options.grid_offset))
             notes.append(note)
     instrument = pretty_midi.Instrument(program=0, name="mvae")
     order = np.argsort(starts, kind="stable")
     for k, j in enumerate(order):
         note = notes[j]
-        start = _on_tick(starts[j], step_seconds)
+        start = starts[j] * tick_seconds
         end = start + max(note.duration * cfg.data.max_duration_steps, 0.125) * step_seconds
         if k + 1 < len(order):
-            end = min(end, _on_tick(starts[order[k + 1]], step_seconds))
+            end = min(end, starts[order[k + 1]] * tick_seconds)
         velocity = int(np.clip(round(note.velocity * 127), 1, 127))
         pitch = cfg.data.pitch_low + note.row
         instrument.notes.append(pretty_midi.Note(velocity, pitch, start, max(end, start + step_seconds / 8)))
@@ -165,10 +173,20 @@ def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptio
     return midi
 
 
-def _on_tick(seconds: float, step_seconds: float) -> float:
-    """Round a time to the file's tick grid so that a written and re-read file agree exactly."""
-    tick_seconds = step_seconds * 4 / MIDI_RESOLUTION
-    return round(seconds / tick_seconds) * tick_seconds
+STEP_TICKS = MIDI_RESOLUTION // 4
+
+
+def start_tick(grid_step: int, offset: float) -> int:
+    """The tick of a note on ``grid_step`` moved by ``offset`` half-steps (clamped at tick 0).
+
+    An offset inside [-1, 1) stays inside its step's half-open window when rounded to ticks: 0.999 half-steps would
+    round to exactly +½ step, which reads back as the *next* step's −1, so it is written one tick earlier.
+    """
+    half = STEP_TICKS // 2
+    moved = round(offset * half)
+    if offset < 1.0 and moved >= half:
+        moved = half - 1
+    return max(0, grid_step * STEP_TICKS + moved)
 
 
 def latent_points(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -25,6 +26,10 @@ from mvae_core.config import ModelConfig
 from mvae_core.data.batches import CHANNELS
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.timing import TimingBins
+
+TIMING_PRIOR_PSEUDOCOUNT = 0.01
+"""Added to each offset class's count before the timing head's starting frequencies are taken (no class is
+impossible at the start of training)."""
 
 
 def _block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
@@ -75,13 +80,23 @@ class MelodyVAE(nn.Module):
         )
 
     @torch.no_grad()
-    def init_onset_prior(self, rate: float) -> None:
-        """Start the onset head at the data's onset rate (bias = logit(rate)) instead of p = 0.5 per cell.
+    def init_output_priors(self, onset_rate: float, offsets: np.ndarray, weights: np.ndarray) -> None:
+        """Start the onset head at the data's onset rate (bias = logit(rate)) instead of p = 0.5 per cell, and the
+        categorical timing head at the data's offset-class frequencies (bias = log frequency, every step).
 
-        With hundreds of mostly empty cells, p = 0.5 everywhere costs the first epochs just learning silence.
+        With hundreds of mostly empty cells, p = 0.5 everywhere costs the first epochs just learning silence; a
+        uniform timing distribution would make a model trained on quantized music write off-grid notes until it
+        has learned otherwise. ``offsets`` are note offsets (half-steps) and ``weights`` how often each counts
+        (:meth:`LoopSet.note_weights`).
         """
-        rate = min(max(rate, 1e-6), 1 - 1e-6)
+        rate = min(max(onset_rate, 1e-6), 1 - 1e-6)
         self.heads[0][-1].bias.fill_(math.log(rate / (1 - rate)))
+        if self.timing is None:
+            return
+        counts = self.timing.class_counts(offsets, weights)
+        if counts.sum() > 0:
+            frequencies = (counts + TIMING_PRIOR_PSEUDOCOUNT) / (counts.sum() + TIMING_PRIOR_PSEUDOCOUNT * len(counts))
+            self.heads[3][-1].bias.copy_(frequencies.log().float().repeat(STEPS_PER_LOOP))
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``x [B, 4, P, 32]`` → ``(mu, logvar)``, each ``[B, latent_dim]``."""

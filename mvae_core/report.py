@@ -1,17 +1,26 @@
-"""Human-readable summaries of loaded data (rich tables) and the numbers behind ``mvae data inspect``."""
+"""Human-readable summaries of loaded data (rich tables) and the numbers behind ``mvae data inspect``.
+
+File names, paths and skip details come from user data: they are printed as plain :class:`rich.text.Text` (no
+markup, no emoji codes, no highlighting) after :func:`printable` has made control characters and undecodable bytes
+visible, so a name can neither style the output nor forge a line of it.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import DataReport
 from mvae_core.data.table import NoteTable
 
+_ESCAPED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, lone surrogates, line/paragraph separators
+_BIDI_CONTROLS = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")  # can reorder the text around them
 QUANTIZED_WITHIN = 0.05
 QUANTIZED_SHARE = 0.95
 
@@ -43,8 +52,25 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
     return summary
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters, line separators and bidirectional overrides escaped (``\\n``, ``\\x1b``,
+    ``\\u202e``) and the undecodable bytes of a file name (``os``'s surrogate escapes) shown as ``\\xff``; every other
+    character is kept as it is."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 in a file name (os.fsdecode's surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES or unicodedata.bidirectional(char) in _BIDI_CONTROLS:
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def print_summary(console: Console, summary: dict[str, Any], title: str = "data") -> None:
-    table = Table(title=title, show_header=False, title_justify="left")
+    """The summary table; ``title`` may hold user paths and is printed literally."""
+    table = Table(title=Text(printable(title)), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     table.add_row("sources used", str(summary["sources_ok"]))
@@ -69,9 +95,11 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
 
 
 def print_skips(console: Console, report: DataReport, limit: int = 10) -> None:
+    """One line per skipped source (the first ``limit``): name, reason, detail, printed literally."""
     skipped = [e for e in report.entries if e["status"] == "skipped"]
     for entry in skipped[:limit]:
         detail = f" ({entry['detail']})" if entry.get("detail") else ""
-        console.print(f"  skipped {entry['source']}: {entry['reason']}{detail}", markup=False, highlight=False)
+        line = printable(f"  skipped {entry['source']}: {entry['reason']}{detail}")
+        console.print(Text(line), highlight=False, soft_wrap=True)
     if len(skipped) > limit:
         console.print(f"  ... and {len(skipped) - limit} more (see data_report.json or mvae data inspect --json)")

@@ -1,8 +1,9 @@
 """The run directory: everything a run writes, and everything later commands read back.
 
 ``config.toml`` (resolved config + provenance), ``data_report.json``, ``metrics.jsonl`` (one JSON object per
-epoch), ``checkpoint.pt`` (last epoch, for ``--resume``) and ``model.safetensors`` (best ``val_elbo``, for
-``generate``). Non-finite floats are written as ``null`` so every line is strict JSON.
+epoch), ``checkpoint.pt`` (last epoch, or the step reached when interrupted, for ``--resume``),
+``model.safetensors`` (best ``val_elbo``, for ``generate``) and ``failure.json`` (why the run stopped with an
+error; removed when it is resumed). Non-finite floats are written as ``null`` so every line is strict JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pydantic import ValidationError
 from mvae_core.checkpoint import (
     BEST_MODEL,
     CHECKPOINT,
+    UNUSABLE,
+    CheckpointError,
     atomic_write,
     load_checkpoint,
     load_model_state,
@@ -32,7 +35,9 @@ from mvae_core.model import MelodyVAE
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
 DATA_REPORT = "data_report.json"
+FAILURE = "failure.json"
 PROVENANCE = "provenance"  # the config.toml table that is not configuration
+RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 
 
 def finite(value: Any) -> Any:
@@ -110,11 +115,30 @@ class RunDir:
         text = "".join(json.dumps(r) + "\n" for r in kept)
         atomic_write(self.path / METRICS, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
+    def write_failure(self, failure: dict[str, Any]) -> None:
+        """Record why the run stopped with an error (``error``, ``message`` and what is known: epoch, step, terms)."""
+        text = json.dumps(finite(failure), indent=1)
+        atomic_write(self.path / FAILURE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def read_failure(self) -> dict[str, Any] | None:
+        path = self.path / FAILURE
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def clear_failure(self) -> None:
+        """A resumed run is no longer the failed one."""
+        (self.path / FAILURE).unlink(missing_ok=True)
+
     def save_checkpoint(self, payload: dict[str, Any]) -> None:
         save_checkpoint(self.path / CHECKPOINT, payload)
 
     def load_checkpoint(self) -> dict[str, Any]:
-        return load_checkpoint(self.path / CHECKPOINT)
+        """The resume checkpoint; :class:`CheckpointError` naming the file if it is unreadable or incomplete."""
+        path = self.path / CHECKPOINT
+        payload = load_checkpoint(path)
+        missing = [key for key in RESUME_KEYS if key not in payload]
+        if missing:
+            raise CheckpointError(f"{path} lacks {', '.join(missing)}; {UNUSABLE}")
+        return payload
 
     def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})

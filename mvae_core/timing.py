@@ -14,6 +14,7 @@ distribution's mean.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -38,6 +39,15 @@ class TimingBins:
         """The class of each offset (int64, same shape); offsets are clamped into [-1, 1)."""
         bins = ((offsets.clamp(-1.0, 1.0) + 1.0) / self.width).floor().long().clamp(0, self.n_bins - 1)
         return torch.where(offsets.abs() <= ON_GRID, torch.zeros_like(bins), bins + 1)
+
+    def class_counts(self, offsets: np.ndarray, weights: np.ndarray, chunk: int = 1 << 20) -> torch.Tensor:
+        """``Σ weights`` per class of ``offsets`` (float64 ``[n_classes]``), counted in chunks so that memory does
+        not grow with the number of notes."""
+        counts = torch.zeros(self.n_classes, dtype=torch.float64)
+        for start in range(0, len(offsets), chunk):
+            classes = self.classes(torch.from_numpy(offsets[start : start + chunk]))
+            counts += torch.bincount(classes, torch.from_numpy(weights[start : start + chunk]), self.n_classes)
+        return counts
 
     def nll(self, logits: torch.Tensor, offsets: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         """``Σ weight · -log p(class(offset))``; ``logits [..., C]`` broadcast against ``offsets``/``weight [...]``."""

@@ -30,7 +30,11 @@ def validate(
     timing_generator = torch.Generator().manual_seed(cfg.train.seed + 2)
     sums = dict.fromkeys(LOSS_TERMS, 0.0)
     onsets = metrics.OnsetCounts()
-    mus, true_ts, recon_ts = [], [], []  # per loop and per note: memory grows with notes, not with cells
+    # filled in place: per loop and per note (memory grows with notes, not cells; no heap fragments from small tensors)
+    n_notes = int(data.table.notes_per_loop()[data.loops].sum())
+    mus = torch.empty(len(data), cfg.model.latent_dim)
+    true_ts, recon_ts = torch.empty(n_notes), torch.empty(n_notes)
+    filled = 0
     for index in batch_indices(len(data), 256, rng=None):
         x = densify(data, index, cfg.data.pitch_classes).to(device)
         out, mu, logvar = model(x, generator=generator)
@@ -39,17 +43,19 @@ def validate(
         mean_out = model.decode(mu)
         at_notes = x[:, 0] > 0.5
         onsets.add(mean_out.onset_logits, x[:, 0])
-        mus.append(mu.cpu())
-        recon_ts.append(mean_out.sample_timeshift(1.0, timing_generator)[at_notes].cpu())
-        true_ts.append(x[:, 3][at_notes].cpu())
+        mus[index] = mu.cpu()
+        count = int(at_notes.sum())
+        recon_ts[filled : filled + count] = mean_out.sample_timeshift(1.0, timing_generator)[at_notes].cpu()
+        true_ts[filled : filled + count] = x[:, 3][at_notes].cpu()
+        filled += count
     terms = {term: total / len(data) for term, total in sums.items()}
     coefficients = cfg.loss.coefficients
-    recon, true = torch.cat(recon_ts), torch.cat(true_ts)
+    recon, true = recon_ts[:filled], true_ts[:filled]
     return {
         "val": terms | {"total": weighted_total(terms, coefficients, multipliers)},
         "val_elbo": weighted_total(terms, {**coefficients, "kl": 1.0}, {}),
         "onset_f1": onsets.f1(),
         "timing_spread_ratio": metrics.timing_spread_ratio(recon, true),
         "timing_std": {"data": metrics.timing_std(true), "recon": metrics.timing_std(recon)},
-        "active_units": metrics.active_units(torch.cat(mus)),
+        "active_units": metrics.active_units(mus),
     }

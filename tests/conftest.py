@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     torch.set_num_threads(1)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read or write the user's ~/.cache/mvae."""
-    monkeypatch.setenv("MVAE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mvae-cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read or write the user's ~/.cache/mvae (session-scoped, so module fixtures are covered too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MVAE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mvae-cache"))
+        yield
 
 
 @pytest.fixture(scope="session")

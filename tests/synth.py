@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +67,17 @@ def random_melody(
     offset_std: float = 0.3,
     notes_per_loop: int = 12,
     pitch_range: tuple[int, int] = (52, 68),
+    offset_sampler: Callable[[np.random.Generator], float] | None = None,
 ) -> list[SynthNote]:
-    """Monophonic loops: ``notes_per_loop`` distinct steps per loop, offsets ~ N(0, offset_std) half-steps."""
+    """Monophonic loops: ``notes_per_loop`` distinct steps per loop, offsets ~ N(0, offset_std) half-steps (or drawn
+    by ``offset_sampler``, clipped to ±0.9)."""
     step = resolution // 4
     notes = []
     for loop in range(n_loops):
         steps = np.sort(rng.choice(32, size=notes_per_loop, replace=False))
         for s in steps:
-            offset = float(np.clip(rng.normal(0, offset_std), -0.9, 0.9)) if offset_std else 0.0
+            drawn = offset_sampler(rng) if offset_sampler else rng.normal(0, offset_std) if offset_std else 0.0
+            offset = float(np.clip(drawn, -0.9, 0.9))
             start = (loop * 32 + int(s)) * step + round(offset * step / 2)
             notes.append(
                 SynthNote(
@@ -83,11 +87,19 @@ def random_melody(
     return notes
 
 
-def melody_folder(folder: Path, n_files: int = 6, n_loops: int = 4, seed: int = 0, offset_std: float = 0.3) -> Path:
+def melody_folder(
+    folder: Path,
+    n_files: int = 6,
+    n_loops: int = 4,
+    seed: int = 0,
+    offset_std: float = 0.3,
+    offset_sampler: Callable[[np.random.Generator], float] | None = None,
+) -> Path:
     """A folder of ``n_files`` synthetic melody files (120 bpm, 4/4)."""
     rng = np.random.default_rng(seed)
     for i in range(n_files):
-        write_midi(folder / f"melody_{i:02d}.mid", random_melody(rng, n_loops, offset_std=offset_std))
+        melody = random_melody(rng, n_loops, offset_std=offset_std, offset_sampler=offset_sampler)
+        write_midi(folder / f"melody_{i:02d}.mid", melody)
     return folder
 
 

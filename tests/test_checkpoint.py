@@ -75,3 +75,56 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
         atomic_write(path, failing)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]  # no temporary file left behind
+
+
+@pytest.fixture
+def one_epoch_run(synth_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    run = tmp_path / "run"
+    args = [
+        "train",
+        str(synth_dir),
+        "--set",
+        "model.hidden=16",
+        "--plugins",
+        "none",
+        "--epochs",
+        "1",
+        "--out",
+        str(run),
+    ]
+    assert CliRunner().invoke(app, args, catch_exceptions=False).exit_code == 0
+    return run
+
+
+@pytest.mark.parametrize(
+    "damage,expected",
+    [
+        (lambda data: data[: len(data) // 2], "is truncated or corrupt"),
+        (lambda data: data[:100] + bytes(200) + data[300:], "refusing to load it (Unsupported operand 0)"),
+        (lambda data: None, "lacks optimizer"),
+    ],
+    ids=["truncated", "overwritten", "incomplete"],
+)
+def test_resume_from_a_damaged_checkpoint_exits_2_naming_the_file(one_epoch_run, damage, expected):
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    path = one_epoch_run / "checkpoint.pt"
+    damaged = damage(path.read_bytes())
+    if damaged is None:  # a readable checkpoint that lacks what a resume needs
+        payload = torch.load(path, weights_only=True)
+        del payload["optimizer"]
+        torch.save(payload, path)
+    else:
+        path.write_bytes(damaged)
+    result = CliRunner().invoke(app, ["train", "--resume", str(one_epoch_run), "--epochs", "2"])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2, output
+    assert f"error: {path} " in output and expected in output
+    assert "restore the file from a backup, or start a new run" in output and "weights_only" not in output
+    assert "Traceback" not in output and result.output.count("error:") == 1

@@ -211,3 +211,39 @@ def test_a_stopped_run_is_not_resumed(synth_dir, tmp_path):
     result = mvae("train", "--resume", run, "--epochs", 20)
     assert result.exit_code == 0 and "start a new run to train further" in result.output
     assert (run / "metrics.jsonl").read_text() == before
+
+
+def test_generate_bars_writes_consecutive_loops_named_by_their_start_point(trained_run, tmp_path):
+    out = tmp_path / "bars"
+    result = mvae("generate", trained_run, "--z", "0.5,-1", "--bars", 3, "--temperature", 0.5, "--out", out)
+    assert result.exit_code == 0, result.output
+    (file,) = out.glob("*.mid")
+    assert file.name == "000_z_+0.50_-1.00.mid"
+    midi = pretty_midi.PrettyMIDI(str(file))
+    starts = [n.start for n in midi.instruments[0].notes]
+    assert max(starts) > 2 * 4.0  # past two 2-bar loops at 120 bpm (4 s each)
+
+
+def test_evaluate_reports_every_number_on_held_out_data(trained_run, tmp_path):
+    from tests.synth import melody_folder
+
+    held_out = melody_folder(tmp_path / "held", n_files=2, n_loops=4, seed=11)
+    result = runner.invoke(app, ["evaluate", str(trained_run), str(held_out), "--samples", "32", "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["loops"] == 8 and scores["notes"] == 8 * 12
+    assert set(scores["reconstruction"]) >= {"onset_f1", "origin_onset_f1", "velocity_mae", "timing_mae_ms"}
+    timing = scores["timing"]
+    assert timing["data_std"] == pytest.approx(0.3, abs=0.1)  # the synthetic offsets' std
+    assert timing["spread_ratio"] == pytest.approx(timing["generated_std"] / timing["data_std"])
+    assert scores["generated"]["samples"] == 32 and scores["generated"]["notes_per_loop"] > 0
+    assert 0 <= scores["generated"]["pitch_class_distance"] <= 1
+    assert scores["latent"]["latent_dim"] == 2
+    table = runner.invoke(app, ["evaluate", str(trained_run), str(held_out), "--samples", "8"])
+    assert table.exit_code == 0 and "wasserstein1" in table.output
+
+
+def test_evaluate_without_loops_exits_2(trained_run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["evaluate", str(trained_run), str(tmp_path / "empty")])
+    assert result.exit_code == 2 and "no loops to evaluate" in result.output

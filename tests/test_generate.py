@@ -80,11 +80,11 @@ def test_density_rule_writes_the_expected_number_of_notes():
     onset = rng.uniform(0.0, 0.04, size=(1, 24, 32))
     heads = _heads(onset)
     p_step = np.minimum(1, onset[0].sum(axis=0))
-    notes = select_notes(heads, 0, DecodeOptions())
+    notes = select_notes(heads, 0, DecodeOptions(temperature=0))
     assert len(notes) == round(p_step.sum())
     assert len({n.step for n in notes}) == len(notes)  # monophonic
     assert select_notes(heads, 0, DecodeOptions(threshold_min=0.2)) == []
-    assert len(select_notes(heads, 0, DecodeOptions(density=0.5))) == round(0.5 * p_step.sum())
+    assert len(select_notes(heads, 0, DecodeOptions(density=0.5, temperature=0))) == round(0.5 * p_step.sum())
 
 
 def test_threshold_rule_picks_the_most_confident_row_within_bounds():
@@ -97,3 +97,54 @@ def test_threshold_rule_picks_the_most_confident_row_within_bounds():
         (5, 3),
         (7, 1),
     ]
+
+
+def test_poly_keeps_every_candidate_of_a_step():
+    onset = np.zeros((1, 24, 32))
+    onset[0, 3, 5], onset[0, 9, 5], onset[0, 1, 7] = 0.6, 0.95, 0.3
+    heads = _heads(onset)
+    chords = select_notes(heads, 0, DecodeOptions(threshold_min=0.2, poly=True))
+    assert [(n.step, n.row) for n in chords] == [(5, 3), (5, 9), (7, 1)]
+    # without thresholds: the round(Σ p) = 2 most probable cells, wherever they are
+    assert [(n.step, n.row) for n in select_notes(heads, 0, DecodeOptions(poly=True, temperature=0))] == [
+        (5, 3),
+        (5, 9),
+    ]
+
+
+def test_sampled_notes_keep_the_expected_density_and_vary_with_the_seed():
+    """The default (temperature 1): each step sounds with its probability, so the count is right on average."""
+    rng = np.random.default_rng(1)
+    onset = rng.uniform(0.0, 0.04, size=(200, 24, 32))
+    heads = _heads(onset)
+    expected = np.minimum(1, onset.sum(axis=1)).sum(axis=1).mean()
+    counts = [len(select_notes(heads, i, DecodeOptions(seed=5))) for i in range(200)]
+    assert np.mean(counts) == pytest.approx(expected, rel=0.05)
+    first = [(n.step, n.row) for n in select_notes(heads, 0, DecodeOptions(seed=5))]
+    again = [(n.step, n.row) for n in select_notes(heads, 0, DecodeOptions(seed=5))]
+    other = [(n.step, n.row) for n in select_notes(heads, 0, DecodeOptions(seed=6))]
+    assert first == again != other
+    assert all(len({s for s, _ in loop}) == len(loop) for loop in (first, other))  # still monophonic
+
+
+def test_latent_walk_starts_at_the_point_and_moves_by_the_step():
+    import torch
+
+    from mvae_core.generate import latent_walk
+
+    starts = torch.tensor([[0.5, -1.0], [0.0, 0.0]])
+    path = latent_walk(starts, bars=4, step=0.3, seed=0)
+    assert path.shape == (2, 4, 2)
+    assert torch.equal(path[:, 0], starts)
+    assert torch.allclose((path[:, 1:] - path[:, :-1]).norm(dim=-1), torch.full((2, 3), 0.3))
+    assert torch.equal(latent_walk(starts, bars=3, step=0.0, seed=0), starts[:, None].expand(2, 3, 2))
+
+
+def test_sampled_rows_follow_the_probabilities_where_the_deterministic_rule_takes_the_mode():
+    """Temperature 1 writes each row as often as the model expects it; temperature 0 always writes the likeliest."""
+    onset = np.zeros((1, 24, 32))
+    onset[0, 4, :], onset[0, 11, :] = 0.6, 0.3  # every step: 2/3 row 4, 1/3 row 11
+    heads = _heads(np.repeat(onset, 300, axis=0))
+    sampled = [n.row for i in range(300) for n in select_notes(heads, i, DecodeOptions(seed=1))]
+    assert np.mean(np.array(sampled) == 11) == pytest.approx(1 / 3, abs=0.02)
+    assert {n.row for n in select_notes(heads, 0, DecodeOptions(temperature=0))} == {4}

@@ -25,7 +25,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NOTE_COLUMNS, NoteTable
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: skip reason 'too large', guards against slow MIDI (docs/data.md)
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
 
 

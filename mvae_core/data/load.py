@@ -19,8 +19,8 @@ from typing import Any
 
 from mvae_core.config import DataConfig
 from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key
-from mvae_core.data.score import SkipReason
-from mvae_core.data.sources import SourceResult, Unit, expand, read_unit
+from mvae_core.data.score import SkipFile, SkipReason
+from mvae_core.data.sources import SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import NoteTable
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
@@ -71,13 +71,13 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     per_unit: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
     for unit in units:
         try:
-            data = unit.path.read_bytes()
-        except OSError as exc:
-            per_unit[unit] = [SourceResult(unit.label, SkipReason.UNREADABLE.value, exc.strerror or str(exc))]
+            data = read_unit_bytes(unit.path)
+        except SkipFile as skip:
+            per_unit[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
             continue
         keys[unit] = (cache_key(data, cfg.parse_key()), data)
     whole = set_key([(u.label, k) for u, (k, _) in keys.items()] + [r.name for r in results], cfg.min_onsets)
-    cacheable = len(keys) == len(units)  # an unreadable file may be readable next time: no set entry
+    cacheable = len(keys) == len(units)  # an unreadable or too large file may change by next time: no set entry
     hit = cache.get_set(whole) if cacheable else None
     if hit is not None:
         report.entries, report.cached_units = hit[1], len(keys)

@@ -65,26 +65,35 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
     parts: list[dict[str, np.ndarray]] = []
     spans: list[tuple[int, float]] = []  # (segment start tick, loop index within segment) per loop
     used = np.zeros(len(score.pitch), dtype=bool)
-    for seg_start, seg_end in score.segments:
-        pos = (score.start - seg_start) / step_ticks
+    # Notes are sorted by start: a segment looks only at the notes from one step before it up to its end, so a
+    # file with thousands of meter changes costs O(notes + segments), not O(notes × segments).
+    starts = np.array([s for s, _ in score.segments], dtype=np.float64)
+    ends = np.array([np.inf if e is None else e for _, e in score.segments], dtype=np.float64)
+    lows = np.searchsorted(score.start, starts - step_ticks)
+    highs = np.searchsorted(score.start, ends)
+    for (seg_start, seg_end), low, high in zip(score.segments, lows, highs, strict=True):
+        if low >= high:
+            continue
+        window = slice(int(low), int(high))
+        pos = (score.start[window] - seg_start) / step_ticks
         index = np.floor(pos + 0.5).astype(np.int64)
         loop = index // STEPS_PER_LOOP
-        ok = (index >= 0) & ~used
+        ok = (index >= 0) & ~used[window]
         if seg_end is not None:
             full_loops = int((seg_end - seg_start) // (STEPS_PER_LOOP * step_ticks))
             ok &= loop < full_loops
         if not ok.any():
             continue
-        used |= ok
+        used[window] |= ok
         seg_loops, local = np.unique(loop[ok], return_inverse=True)
         parts.append(
             {
                 "loop": local + len(spans),
                 "step": index[ok] % STEPS_PER_LOOP,
                 "timeshift": (pos[ok] - index[ok]) * 2.0,
-                "pitch": score.pitch[ok].astype(np.int64),
-                "velocity": score.velocity[ok],
-                "steps_long": (score.end[ok] - score.start[ok]) / step_ticks,
+                "pitch": score.pitch[window][ok].astype(np.int64),
+                "velocity": score.velocity[window][ok],
+                "steps_long": (score.end[window][ok] - score.start[window][ok]) / step_ticks,
             }
         )
         spans.extend((seg_start, float(k)) for k in seg_loops)

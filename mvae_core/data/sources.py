@@ -7,6 +7,7 @@ collection holds one source per tune). Readers never raise for bad input: they r
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 
 MIDI_SUFFIXES = (".mid", ".midi")
+MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 @dataclass(frozen=True)
@@ -82,13 +91,41 @@ def _walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 
 
 def _dedupe(units: list[Unit]) -> list[Unit]:
+    """Drop units that name a file named before. Links that lead nowhere (dangling, loops) are distinct names."""
     seen, unique = set(), []
     for unit in units:
-        key = (unit.kind, os.path.realpath(unit.path))
+        key = (unit.kind, os.path.realpath(unit.path) if os.path.exists(unit.path) else os.path.abspath(unit.path))
         if key not in seen:
             seen.add(key)
             unique.append(unit)
     return unique
+
+
+def read_unit_bytes(path: Path) -> bytes:
+    """The bytes of a unit's file; raises :class:`SkipFile` (``unreadable`` or ``too large``), never blocks.
+
+    The file is opened non-blocking and checked to be a regular file before it is read, so a FIFO named ``.mid``
+    does not wait for a writer and a link to ``/dev/zero`` is not read forever; a file over
+    :data:`MAX_UNIT_BYTES` is not read at all.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+            raise SkipFile(SkipReason.UNREADABLE, f"not a regular file ({kind})")
+        if info.st_size > MAX_UNIT_BYTES:
+            raise SkipFile(SkipReason.TOO_LARGE, f"{info.st_size:,} bytes; the limit is {MAX_UNIT_BYTES:,}")
+        try:
+            data = handle.read(MAX_UNIT_BYTES + 1)
+        except OSError as exc:
+            raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
+    if len(data) > MAX_UNIT_BYTES:  # it grew after the check
+        raise SkipFile(SkipReason.TOO_LARGE, f"over {MAX_UNIT_BYTES:,} bytes")
+    return data
 
 
 def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:

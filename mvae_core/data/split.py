@@ -34,6 +34,12 @@ class LoopSet:
         notes = self.table.notes_per_loop()[self.loops].sum()
         return float(notes) / max(1, len(self) * pitch_classes * STEPS_PER_LOOP)
 
+    def note_weights(self) -> np.ndarray:
+        """For every note of the table, how many examples hold it (0 for loops outside the set; an augmented loop
+        counts once per transposition): statistics over the set's notes without materialising them."""
+        per_loop = np.bincount(self.loops, minlength=self.table.n_loops).astype(np.float32)
+        return np.repeat(per_loop, self.table.notes_per_loop())
+
     @property
     def sources(self) -> set[str]:
         return {self.table.sources[i] for i in np.unique(self.table.source[self.loops])}

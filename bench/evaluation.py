@@ -1,0 +1,106 @@
+"""Train on some performers, evaluate on the others: the timing, density and reconstruction targets of docs/evaluation.md.
+
+Usage (from the repository root; needs ../shared/data/dev)::
+
+    .venv/bin/python bench/evaluation.py --data ../shared/data/dev/wjd_performed --heads categorical,mse
+    .venv/bin/python bench/evaluation.py --data ../shared/data/dev/essen_folk_quantized --heads categorical
+    .venv/bin/python bench/evaluation.py --data ../shared/data/dev/wjd_performed --latent-dims 2,16
+
+Files are split into train and held-out groups by the ``performer`` column of the folder's ``manifest.csv`` (WJD),
+else by ``piece`` (ASAP: ``title``), else by file, with a seeded permutation (``--holdout`` of the groups held
+out). Each configuration trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae
+evaluate`` on the held-out files; the script prints one row per configuration and writes ``OUT/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+GROUP_COLUMNS = ("performer", "title")
+
+
+def split_groups(folder: Path, holdout: float, seed: int) -> tuple[list[Path], list[Path], str]:
+    """(train files, held-out files, grouping column) — no group is on both sides."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".mid", ".midi"))
+    group_of = {p.name: p.name for p in files}
+    column = "file"
+    manifest = folder / "manifest.csv"
+    if manifest.exists():
+        rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+        column = next((c for c in GROUP_COLUMNS if rows and c in rows[0]), "file")
+        if column != "file":
+            group_of |= {row["file"]: row[column] for row in rows if row["file"] in group_of}
+    groups = sorted(set(group_of.values()))
+    order = np.random.default_rng(seed).permutation(len(groups))
+    held = {groups[i] for i in order[: max(1, round(holdout * len(groups)))]}
+    return [p for p in files if group_of[p.name] not in held], [p for p in files if group_of[p.name] in held], column
+
+
+def link_all(files: list[Path], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        target = folder / path.name
+        if not target.exists():
+            target.symlink_to(path.resolve())
+    return folder
+
+
+def mvae(*args: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    return subprocess.run([sys.executable, "-m", "mvae_core.cli", *args], capture_output=True, text=True, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--heads", default="categorical,mse")
+    parser.add_argument("--latent-dims", default="2")
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--samples", type=int, default=1024)
+    parser.add_argument("--holdout", type=float, default=1 / 6)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--out", type=Path, default=Path("runs/bench-evaluation"))
+    args = parser.parse_args()
+    train_files, held_files, column = split_groups(args.data, args.holdout, args.seed)
+    base = args.out / args.data.name
+    train_dir, held_dir = link_all(train_files, base / "train"), link_all(held_files, base / "heldout")
+    print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
+    results = []
+    for head in args.heads.split(","):
+        for dim in (int(d) for d in args.latent_dims.split(",")):
+            run = base / f"{head}-z{dim}-e{args.epochs}"
+            sets = [f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
+            if not (run / "model.safetensors").exists():
+                done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
+                            "--seed", str(args.seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
+                if done.returncode:
+                    sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+            scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples), "--json")
+            if scored.returncode:
+                sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
+            epochs = len((run / "metrics.jsonl").read_text().splitlines())
+            results.append({"head": head, "latent_dim": dim, "epochs_run": epochs, **json.loads(scored.stdout)})
+            r = results[-1]
+            rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
+            print(
+                f"{head:11s} z{dim:<3d} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f} W1 {tim['wasserstein1']:.3f}"
+                f" within±.05 gen {tim['generated_within_0.05']:.3f} data {tim['data_within_0.05']:.3f}"
+                f" | notes/loop gen {gen['notes_per_loop']:.2f} data {gen['data_notes_per_loop']:.2f}"
+                f" ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin {rec['origin_onset_f1']:.3f}"
+                f" ({rec['onset_f1_vs_origin']:.2f}x) | active {lat['active_units']}/{dim}",
+                flush=True,
+            )
+    (base / "results.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

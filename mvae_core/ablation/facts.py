@@ -1,0 +1,104 @@
+"""What one run directory says: its per-epoch metrics (``metrics.jsonl``, ``config.toml``) and the timing of the
+notes its best model (``model.safetensors``) generates from random latent points."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mvae_core.config import ConfigError
+from mvae_core.report import QUANTIZED_WITHIN
+from mvae_core.run import RunDir
+
+
+def stop_reasons(record: dict[str, Any]) -> list[str]:
+    """The ``"plugin: reason"`` messages of the stop events of one metrics line."""
+    return [e["message"] for e in record.get("events", []) if e.get("level") == "stop"]
+
+
+def is_finished(records: list[dict[str, Any]], epochs: int) -> bool:
+    """A run is finished when its last metrics line holds a stop event or it ran ``epochs`` epochs."""
+    return bool(records) and (bool(stop_reasons(records[-1])) or records[-1]["epoch"] + 1 >= epochs)
+
+
+def run_state(path: Path, epochs: int | None) -> str:
+    """``"new"`` (no run there), ``"finished"`` or ``"unfinished"``; ``epochs`` defaults to the run's
+    ``train.epochs``. A run whose config cannot be read counts as unfinished (its resume reports why)."""
+    run = RunDir(path)
+    if not run.exists():
+        return "new"
+    try:
+        target = epochs or run.read_config().train.epochs
+    except ConfigError:
+        return "unfinished"
+    return "finished" if is_finished(run.read_metrics(), target) else "unfinished"
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """The numbers of one run; a field is ``None`` where the run has no such value (e.g. no epoch finished)."""
+
+    epochs_run: int
+    stop_reasons: tuple[str, ...]
+    best_val_elbo: float | None
+    best_epoch: int | None
+    onset_f1: float | None
+    timing_spread_ratio: float | None
+    active_units: float | None
+    seconds: float
+    val_elbo: tuple[float | None, ...]  # per epoch, for the curves
+
+    @property
+    def nonfinite_epoch(self) -> int | None:
+        """The first epoch whose ``val_elbo`` is missing or not finite (NaN and inf are written as null)."""
+        bad = [e for e, v in enumerate(self.val_elbo) if v is None or not math.isfinite(v)]
+        return bad[0] if bad else None
+
+
+def read_facts(path: Path) -> RunFacts:
+    """Epochs run, the last epoch's stop reasons and metrics, the best ``val_elbo`` and the summed epoch seconds."""
+    records = RunDir(path).read_metrics()
+    curve = tuple(r.get("val_elbo") for r in records)
+    scored = [(v, r["epoch"]) for v, r in zip(curve, records, strict=True) if v is not None and math.isfinite(v)]
+    best = min(scored, default=(None, None))
+    last = records[-1] if records else {}
+    return RunFacts(
+        epochs_run=len(records),
+        stop_reasons=tuple(stop_reasons(last)) if last else (),
+        best_val_elbo=best[0],
+        best_epoch=best[1],
+        onset_f1=last.get("onset_f1"),
+        timing_spread_ratio=last.get("timing_spread_ratio"),
+        active_units=last.get("active_units"),
+        seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
+        val_elbo=curve,
+    )
+
+
+def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]:
+    """``gen_timing_std`` (population std of the timeshifts), ``gen_within_0_05`` (share with ``|t| ≤ 0.05``) and
+    ``gen_notes_per_loop``; the first two are ``None`` without notes."""
+    n = len(timeshifts)
+    mean = sum(timeshifts) / n if n else 0.0
+    return {
+        "gen_timing_std": math.sqrt(sum((t - mean) ** 2 for t in timeshifts) / n) if n else None,
+        "gen_within_0_05": sum(abs(t) <= QUANTIZED_WITHIN for t in timeshifts) / n if n else None,
+        "gen_notes_per_loop": n / loops,
+    }
+
+
+def generated_timing(path: Path, samples: int, seed: int = 0) -> dict[str, float | None]:
+    """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
+    run is judged on the same latent points), decoded with the default :class:`DecodeOptions`."""
+    import torch
+
+    from mvae_core.generate import DecodeOptions, decode_latents, latent_points, select_notes
+
+    model, cfg = RunDir(path).load_model()
+    points = latent_points(samples, None, 0.0, cfg.model.latent_dim, seed)
+    torch.manual_seed(seed)  # a decoder that samples its outputs draws the same numbers every time
+    heads = decode_latents(model, points)
+    shifts = [note.timeshift for i in range(samples) for note in select_notes(heads, i, DecodeOptions())]
+    return timing_stats(shifts, samples)

@@ -1,0 +1,81 @@
+"""``ablation.png``: validation curves per configuration and bar charts of the key metrics (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mvae_core.ablation.plan import NONE, Configuration
+from mvae_core.ablation.stats import Estimate
+from mvae_core.ablation.summary import METRICS, paired, per_config
+
+PLOT_INSTALL = "pip install 'mvae[plot]'"
+BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
+
+
+def matplotlib_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
+    """Top: ``val_elbo`` per epoch, one colour per configuration (thin: each ok run, thick: the mean over its runs,
+    drawn only up to the epoch every run reached — each seed has its own validation split, so a mean over the
+    runs still going would jump when one stops). Bottom, one bar per configuration with its 95 % t-interval as an error bar (none for a
+    single value): the best ``val_elbo`` as a paired difference against ``none`` (its raw mean when there is no
+    ``none``), then the mean of each of :data:`BAR_METRICS`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
+    curves = figure.add_subplot(grid[0, :])
+    colours = {c.name: f"C{i % 10}" for i, c in enumerate(configs)}
+    for c in configs:
+        runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
+        for curve in runs:
+            curves.plot(range(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8)
+        if runs:
+            means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
+            curves.plot(range(len(means)), means, color=colours[c.name], linewidth=2, label=c.name)
+    curves.xaxis.set_major_locator(MaxNLocator(integer=True))
+    curves.set_xlabel("epoch")
+    curves.set_ylabel("val_elbo (lower is better)")
+    curves.grid(alpha=0.3)
+    curves.legend(fontsize=8, ncols=2, frameon=False)
+    stats = per_config(rows, configs)
+    against_none = paired(rows, configs, NONE)
+    panels = [
+        (f"best val_elbo − {NONE} (paired)", [(d["config"], d["best_val_elbo"]) for d in against_none])
+        if against_none
+        else (METRICS["best_val_elbo"], [(e["config"], e["best_val_elbo"]) for e in stats])
+    ]
+    panels += [(METRICS[m], [(e["config"], e[m]) for e in stats]) for m in BAR_METRICS]
+    for column, (title, bars) in enumerate(panels):
+        _bars(figure.add_subplot(grid[1, column]), title, bars, colours)
+    figure.savefig(path)
+
+
+def _bars(axes: Any, title: str, bars: list[tuple[str, Estimate]], colours: dict[str, str]) -> None:
+    for x, (name, e) in enumerate(bars):
+        if e.mean is None:
+            continue
+        error = None if e.low is None or e.high is None else [[e.mean - e.low], [e.high - e.mean]]
+        axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
+    axes.set_xticks(range(len(bars)), [name for name, _ in bars], rotation=60, ha="right", fontsize=7)
+    axes.axhline(0, color="0.3", linewidth=0.8)
+    axes.set_title(title, fontsize=9)
+    axes.grid(axis="y", alpha=0.3)
+
+
+def _nan(values: list[float | None]) -> list[float]:
+    return [float("nan") if v is None else v for v in values]
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)

@@ -1,0 +1,125 @@
+"""The configurations of an ablation: which plugins each one enables and which ``--set`` overrides it adds.
+
+Modes over a plugin list ``P`` (order kept):
+
+* ``leave-one-out``: ``all`` (every plugin of ``P``), ``none``, then ``no-<p>`` (all but ``p``) for each ``p``;
+* ``add-one``: ``none``, ``only-<p>`` for each ``p``, then ``all``;
+* ``factorial``: every subset of ``P`` (``2^|P|``), by size, then in ``P``'s order; named ``none``, ``all`` or
+  the members joined by ``+``;
+* ``list``: the configurations of a ``--configs`` TOML file (:func:`read_configs`).
+
+A generated configuration whose plugin set equals an earlier one's (e.g. ``no-a`` = ``none`` when ``P = [a]``)
+is left out. ``all`` and ``none`` are the references that paired differences are taken against.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mvae_core.config import apply_override, format_validation_error
+
+MODES = ("leave-one-out", "add-one", "factorial", "list")
+ALL, NONE = "all", "none"
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
+
+
+class PlanError(ValueError):
+    """A bad mode, plugin list or ``--configs`` file; the message names the cause (CLI exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One arm of the ablation: a name (its folder under ``DIR/runs``), the ``plugins.enabled`` list, overrides."""
+
+    name: str
+    plugins: tuple[str, ...]
+    overrides: tuple[str, ...] = ()
+
+    def tree(self, base: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+        """The config of this configuration's runs, as written to ``DIR/configs/<name>.toml``: ``base`` (the
+        ``--config`` file), the command's ``--set`` ``overrides``, this configuration's own overrides, then its
+        ``plugins.enabled``. Only what was given is in it (defaults stay defaults); seed and epochs are flags of
+        each run. Raises :class:`~mvae_core.config.ConfigError` for a malformed override."""
+        tree = copy.deepcopy(base)
+        for assignment in [*overrides, *self.overrides, f"plugins.enabled={json.dumps(list(self.plugins))}"]:
+            apply_override(tree, assignment)
+        return tree
+
+
+def expand(mode: str, plugins: list[str]) -> list[Configuration]:
+    """The configurations of a generated mode over ``plugins`` (``list`` is read by :func:`read_configs`)."""
+    if not plugins:
+        raise PlanError("an ablation needs at least one plugin (--plugins a,b,...)")
+    if len(set(plugins)) != len(plugins):
+        raise PlanError(f"--plugins names a plugin twice: {','.join(plugins)}")
+    everything, nothing = Configuration(ALL, tuple(plugins)), Configuration(NONE, ())
+    if mode == "leave-one-out":
+        arms = [everything, nothing]
+        arms += [Configuration(f"no-{p}", tuple(q for q in plugins if q != p)) for p in plugins]
+    elif mode == "add-one":
+        arms = [nothing, *(Configuration(f"only-{p}", (p,)) for p in plugins), everything]
+    elif mode == "factorial":
+        arms = [
+            everything if len(subset) == len(plugins) else Configuration("+".join(subset) or NONE, subset)
+            for size in range(len(plugins) + 1)
+            for subset in combinations(plugins, size)
+        ]
+    else:
+        raise PlanError(f"--mode {mode!r} does not generate configurations; modes are {', '.join(MODES)}")
+    return _distinct(arms)
+
+
+def _distinct(arms: list[Configuration]) -> list[Configuration]:
+    seen: set[frozenset[str]] = set()
+    kept = []
+    for arm in arms:
+        key = frozenset(arm.plugins)
+        if key not in seen:
+            seen.add(key)
+            kept.append(arm)
+    return kept
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    plugins: list[str] = Field(description="plugins.enabled of this configuration ([] = none; 'all' = built-ins).")
+    set: list[str] = Field(default_factory=list, description="--set overrides, applied after the command's own.")
+
+
+class _ConfigsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    configs: dict[str, _Entry] = Field(min_length=1)
+
+
+def read_configs(path: Path) -> list[Configuration]:
+    """The ``[configs.<name>]`` tables of a ``--configs`` file, in file order.
+
+    Each table has ``plugins`` (a list of plugin names, ``[]`` for none) and optionally ``set`` (a list of
+    ``dotted.key=value`` strings, as ``--set``). Names are folder names: letters, digits, ``_ . + -``.
+    """
+    try:
+        tree = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanError(f"--configs {path}: cannot read it ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"--configs {path}: not valid TOML ({exc})") from None
+    try:
+        parsed = _ConfigsFile.model_validate(tree)
+    except ValidationError as exc:
+        raise PlanError(f"--configs {path}: {format_validation_error(exc)}") from None
+    for name in parsed.configs:
+        if not NAME.fullmatch(name):
+            raise PlanError(
+                f"--configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
+                "letters, digits, '_', '.', '+' and '-' (it names a folder)"
+            )
+    return [Configuration(name, tuple(e.plugins), tuple(e.set)) for name, e in parsed.configs.items()]

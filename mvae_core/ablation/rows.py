@@ -1,0 +1,57 @@
+"""One row of the summary per run: what its directory says, its status, and the timing of its generated notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mvae_core.ablation.facts import generated_timing, read_facts
+from mvae_core.ablation.runner import Outcome, Task, run_path
+from mvae_core.ablation.summary import stop_label
+from mvae_core.checkpoint import CheckpointError
+from mvae_core.config import ConfigError
+
+
+def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int) -> dict[str, Any]:
+    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``. ``attempt`` is this command's
+    ``mvae train`` of the run (``None`` when it was finished before).
+
+    The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
+    finite, or the best model cannot be loaded; else ``ok``, and only then is the generated timing measured.
+    """
+    path = run_path(out, config, seed)
+    facts = read_facts(path)
+    outcome = attempt[1] if attempt else None
+    status, error = "ok", ""
+    if outcome is not None and outcome.exit_code != 0:
+        status, error = "failed", outcome.error
+    elif facts.epochs_run == 0:
+        status, error = "failed", "no epoch finished"
+    elif facts.nonfinite_epoch is not None:
+        status, error = "failed", f"val_elbo is not finite at epoch {facts.nonfinite_epoch}"
+    timing: dict[str, float | None] = {}
+    if status == "ok":
+        try:
+            timing = generated_timing(path, samples)
+        except (CheckpointError, ConfigError, OSError) as exc:
+            status, error = "failed", f"generating from the best model: {exc}"
+    return {
+        "config": config,
+        "seed": seed,
+        "run": str(path.relative_to(out)),
+        "status": status,
+        "action": attempt[0].action if attempt else "skipped",
+        "exit_code": None if outcome is None else outcome.exit_code,
+        "error": error,
+        "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",
+        "stop_reason": "; ".join(facts.stop_reasons),
+        "best_epoch": facts.best_epoch,
+        "epochs_run": facts.epochs_run,
+        "best_val_elbo": facts.best_val_elbo,
+        "onset_f1": facts.onset_f1,
+        "timing_spread_ratio": facts.timing_spread_ratio,
+        "active_units": facts.active_units,
+        **timing,
+        "seconds": facts.seconds,
+        "val_curve": list(facts.val_elbo),
+    }

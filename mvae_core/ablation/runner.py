@@ -1,0 +1,146 @@
+"""Run every configuration × seed as its own ``mvae train`` subprocess, ``jobs`` at a time.
+
+A subprocess isolates a crash: a run that dies, raises or exits non-zero is one failed row, never the end of
+the ablation. Each worker's output goes to its log file (appended, so earlier attempts stay readable); the
+failure's last ``error:`` line (else its last line) is kept for the summary. Workers start in their own session,
+so a Ctrl-C in the terminal reaches only this process, which then sends each running worker one SIGINT (it
+checkpoints and exits 130), waits for it, and re-raises.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mvae_core.ablation.facts import run_state
+from mvae_core.ablation.plan import Configuration
+
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Task:
+    """One configuration × seed: where it runs, where its output goes and the command that trains it."""
+
+    config: str
+    seed: int
+    path: Path
+    log: Path
+    command: tuple[str, ...]
+    action: str  # "new" or "resumed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    error: str  # the last error line of a failed attempt, "" when it exited 0
+    wall_seconds: float
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worker_env(jobs: int, total_cores: int) -> dict[str, str]:
+    """The environment of every worker: torch (OpenMP, MKL) threads = max(1, cores // jobs), unbuffered output."""
+    threads = str(max(1, total_cores // jobs))
+    return {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "PYTHONUNBUFFERED": "1"}
+
+
+def train_command(
+    data: list[str], config_file: Path, seed: int, out: Path, epochs: int | None, resume: bool
+) -> tuple[str, ...]:
+    """``python -m mvae_core.cli train …`` for a new run, or ``train --resume RUN`` for an unfinished one. The data
+    cache is warm (the parent parsed it), so each worker reads it with one process (``--jobs 1``)."""
+    base = (sys.executable, "-m", "mvae_core.cli", "train")
+    extend = ("--epochs", str(epochs)) if epochs else ()
+    if resume:
+        return (*base, "--resume", str(out), "--jobs", "1", *extend)
+    return (*base, *data, "--config", str(config_file), "--seed", str(seed), "--out", str(out), "--jobs", "1", *extend)
+
+
+def run_path(out: Path, config: str, seed: int) -> Path:
+    """``out/runs/<config>/seed-<seed>``: where one configuration × seed trains."""
+    return out / "runs" / config / f"seed-{seed}"
+
+
+def plan_tasks(
+    arms: list[Configuration], seeds: int, epochs: int | None, data: list[str], out: Path
+) -> tuple[list[Task], list[tuple[str, int]]]:
+    """The runs to start (new, or resumed when unfinished) and the ``(configuration, seed)`` pairs already
+    finished; each configuration's config is ``out/configs/<name>.toml`` and its logs go to ``out/logs/<name>``."""
+    tasks, finished = [], []
+    for arm in arms:
+        for seed in range(seeds):
+            path = run_path(out, arm.name, seed)
+            state = run_state(path, epochs)
+            if state == "finished":
+                finished.append((arm.name, seed))
+                continue
+            resume = state == "unfinished"
+            command = train_command(data, out / "configs" / f"{arm.name}.toml", seed, path, epochs, resume)
+            log = out / "logs" / arm.name / f"seed-{seed}.log"
+            tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new"))
+    return tasks, finished
+
+
+def last_error_line(text: str) -> str:
+    """The last line starting with ``error:`` (without it), else the last non-empty line (a traceback's last)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line.removeprefix("error:").strip() for line in lines if line.startswith("error:")]
+    return (errors or lines or ["(no output)"])[-1]
+
+
+def run_all(
+    tasks: list[Task], jobs: int, env: dict[str, str], on_done: Callable[[Task, Outcome], None]
+) -> dict[Task, Outcome]:
+    """Run ``tasks`` with at most ``jobs`` at once (in order of the list); ``on_done`` is called as each ends."""
+    pending, running = list(reversed(tasks)), {}
+    outcomes: dict[Task, Outcome] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop()
+                running[task] = _start(task, env)
+            for task, (process, offset, started) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                del running[task]
+                code = process.returncode
+                error = "" if code == 0 else last_error_line(_read_from(task.log, offset))
+                outcomes[task] = Outcome(code, error, round(time.monotonic() - started, 1))
+                on_done(task, outcomes[task])
+            time.sleep(POLL_SECONDS)
+    except BaseException:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt) or a bug: let every worker stop cleanly
+        for process, _, _ in running.values():
+            process.send_signal(signal.SIGINT)
+        for process, _, _ in running.values():
+            process.wait()
+        raise
+    return outcomes
+
+
+def _start(task: Task, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int, float]:
+    task.log.parent.mkdir(parents=True, exist_ok=True)
+    with open(task.log, "ab") as log:
+        log.write(f"$ {' '.join(task.command)}\n".encode())
+        log.flush()
+        offset = log.tell()
+        process = subprocess.Popen(
+            task.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    return process, offset, time.monotonic()
+
+
+def _read_from(path: Path, offset: int) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read().decode("utf-8", errors="replace")

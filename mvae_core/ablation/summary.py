@@ -1,0 +1,169 @@
+"""The ablation's tables: one row per run (``summary.csv``), and per configuration the statistics over seeds and
+the paired differences against ``all`` and ``none`` (``summary.md`` and the console table).
+
+A row is a dict with the keys of :data:`COLUMNS`. Only rows with status ``ok`` enter the statistics; the others
+are listed with their last error line.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from mvae_core.ablation.plan import ALL, NONE, Configuration
+from mvae_core.ablation.stats import Estimate, estimate, paired_difference
+
+METRICS: dict[str, str] = {
+    "epochs_run": "epochs",
+    "best_val_elbo": "best val_elbo",
+    "onset_f1": "onset_f1",
+    "timing_spread_ratio": "timing_spread_ratio",
+    "active_units": "active_units",
+    "gen_timing_std": "gen. timing std",
+    "gen_within_0_05": "gen. within ±0.05",
+    "gen_notes_per_loop": "gen. notes/loop",
+    "seconds": "seconds",
+}
+"""The numbers compared across configurations (row key → column title); onset_f1, timing_spread_ratio and
+active_units are the last epoch's."""
+CONSOLE_METRICS = ("epochs_run", "best_val_elbo", "timing_spread_ratio", "gen_timing_std", "seconds")
+COLUMNS = [
+    *("config", "seed", "run", "status", "action", "exit_code", "error", "stopped_by", "stop_reason", "best_epoch"),
+    *METRICS,
+]
+MAX_EPOCHS = "max epochs"
+
+
+def stop_label(reasons: list[str] | tuple[str, ...]) -> str:
+    """What ended a run: the plugins that stopped it (``"early_stopping"``), or ``"max epochs"``."""
+    return ", ".join(r.split(":", 1)[0] for r in reasons) or MAX_EPOCHS
+
+
+def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    """One line per run, the columns of :data:`COLUMNS`; a missing value is an empty cell."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({k: "" if row.get(k) is None else row[k] for k in COLUMNS} for row in rows)
+
+
+def _ok(rows: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
+    return [r for r in rows if r["config"] == config and r["status"] == "ok"]
+
+
+def per_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[dict[str, Any]]:
+    """Per configuration: ``runs``, ``ok``, ``stops`` (a Counter of :func:`stop_label`) and an
+    :class:`Estimate` per metric over its ok runs."""
+    table = []
+    for c in configs:
+        ok = _ok(rows, c.name)
+        entry: dict[str, Any] = {"config": c.name, "runs": sum(r["config"] == c.name for r in rows), "ok": len(ok)}
+        entry["stops"] = Counter(r["stopped_by"] for r in ok)
+        entry |= {m: estimate(r[m] for r in ok) for m in METRICS}
+        table.append(entry)
+    return table
+
+
+def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
+    """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
+    ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them); ``[]`` without a
+    configuration named ``reference``."""
+    if not any(c.name == reference for c in configs):
+        return []
+    ref = {r["seed"]: r for r in _ok(rows, reference)}
+    result = []
+    for c in configs:
+        if c.name == reference:
+            continue
+        mine = {r["seed"]: r for r in _ok(rows, c.name)}
+        entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
+        for m in METRICS:
+            entry[m] = paired_difference({s: r[m] for s, r in mine.items()}, {s: r[m] for s, r in ref.items()})
+        result.append(entry)
+    return result
+
+
+def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits (``+`` shown when ``signed``); ``–`` for ``None``."""
+    if value is None:
+        return "–"
+    return f"{value:{'+' if signed else ''}.{digits}g}"
+
+
+def cell(e: Estimate, signed: bool = False, interval: bool = True) -> str:
+    """``mean ± std [low, high]`` (without the interval: ``mean ± std``); only the mean for one value, ``–`` for
+    none."""
+    if e.n < 2:
+        return number(e.mean, signed)
+    shown = f"{number(e.mean, signed)} ± {number(e.std, digits=2)}"
+    return f"{shown} [{number(e.low, signed)}, {number(e.high, signed)}]" if interval else shown
+
+
+def _stops(counter: Counter[str]) -> str:
+    return ", ".join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
+
+
+def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]
+
+
+def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: list[str]) -> str:
+    """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
+    configuration, the paired differences against ``all`` and ``none``, and the runs that failed."""
+    lines = ["# Ablation summary", "", *about, ""]
+    lines += ["## Configurations", ""]
+    lines += _md_table(
+        ["configuration", "plugins", "overrides"],
+        [[c.name, ", ".join(c.plugins) or "none", " ".join(f"`{o}`" for o in c.overrides) or "–"] for c in configs],
+    )
+    lines += ["", "## Per configuration", "", "Mean ± sample std [95 % t-interval] over the seeds whose run is ok.", ""]
+    header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
+    body = [
+        [e["config"], f"{e['ok']} / {e['runs']}", _stops(e["stops"]), *(cell(e[m]) for m in METRICS)]
+        for e in per_config(rows, configs)
+    ]
+    lines += _md_table(header, body)
+    for reference in (ALL, NONE):
+        diffs = paired(rows, configs, reference)
+        lines += ["", f"## Paired differences against `{reference}`", ""]
+        if not diffs:
+            lines.append(f"No configuration is named `{reference}`.")
+            continue
+        lines += [
+            f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
+            "seeds where both runs are ok (pairs = their number).",
+            "",
+        ]
+        body = [[d["config"], str(d["pairs"]), *(cell(d[m], signed=True) for m in METRICS)] for d in diffs]
+        lines += _md_table(["configuration", "pairs", *METRICS.values()], body)
+    failed = [r for r in rows if r["status"] != "ok"]
+    lines += ["", "## Failed runs", ""]
+    if failed:
+        body = [
+            [r["run"], r["status"], str(r["exit_code"] if r["exit_code"] is not None else "–"), r["error"]]
+            for r in failed
+        ]
+        lines += _md_table(["run", "status", "exit code", "last error line"], body)
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
+    """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals)."""
+    table = Table(title="ablation: mean ± std over seeds (95 % intervals in summary.md)", title_justify="left")
+    for column in ("config", "ok", "stopped by", *(METRICS[m] for m in CONSOLE_METRICS)):
+        table.add_column(column, overflow="fold")
+    for e in per_config(rows, configs):
+        table.add_row(
+            e["config"],
+            f"{e['ok']}/{e['runs']}",
+            _stops(e["stops"]),
+            *(cell(e[m], interval=False) for m in CONSOLE_METRICS),
+        )
+    return table

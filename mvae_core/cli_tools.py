@@ -1,0 +1,243 @@
+"""The musician's tools as ``mvae`` commands: encode, interpolate, bend, map, plot and export.
+
+``mvae`` imports this module at start-up, so it imports neither torch nor matplotlib: each command imports its
+tool module (:mod:`mvae_core.tools`) when it runs. Bad input exits 2 with one line naming the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from mvae_core.config import ConfigError
+
+if TYPE_CHECKING:
+    from mvae_core.config import MvaeConfig
+    from mvae_core.generate import DecodeOptions
+    from mvae_core.model import MelodyVAE
+
+tools_app = typer.Typer()
+console = Console(highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def _bad_input() -> tuple[type[Exception], ...]:
+    """What a tool raises for bad input (exit 2): typed errors of mvae, and ValueError."""
+    from mvae_core.checkpoint import CheckpointError
+
+    return (CheckpointError, ConfigError, ValueError)
+
+
+def _load(run_dir: Path) -> tuple[MelodyVAE, MvaeConfig]:
+    from mvae_core.run import RunDir
+
+    if not run_dir.is_dir():
+        raise _fail(f"{run_dir}: no run directory there")
+    try:
+        return RunDir(run_dir).load_model()
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+
+
+def _options(**given: Any) -> DecodeOptions:
+    """``DecodeOptions`` from the options given on the command line; ``None`` keeps ``generate``'s default."""
+    from mvae_core.generate import DecodeOptions
+
+    options = DecodeOptions(**{name: value for name, value in given.items() if value is not None})
+    lowest = min(options.density, options.temperature, options.timing_temperature, options.grid_offset)
+    if options.tempo <= 0 or lowest < 0:
+        raise _fail("--tempo must be > 0; --density, --temperature, --timing-temperature, --grid-offset >= 0")
+    return options
+
+
+RunArg = Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")]
+AS_GENERATE = " (default: as mvae generate)"
+Density = Annotated[float | None, typer.Option(help="Scale the expected number of notes." + AS_GENERATE)]
+Temperature = Annotated[float | None, typer.Option(help="Note choice: 0 most likely, 1 as learned." + AS_GENERATE)]
+TimingTemperature = Annotated[float | None, typer.Option(help="Offset draw: 0 mean timing, 1 learned." + AS_GENERATE)]
+Poly = Annotated[bool | None, typer.Option("--poly", help="Any number of notes per step (chords).")]
+GridOffset = Annotated[float | None, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated." + AS_GENERATE)]
+Tempo = Annotated[float | None, typer.Option(help="Tempo of the written MIDI in bpm." + AS_GENERATE)]
+Seed = Annotated[int | None, typer.Option(help="Seed for note choice and offset draws." + AS_GENERATE)]
+
+
+@tools_app.command()
+def encode(
+    run_dir: RunArg,
+    file: Annotated[Path, typer.Argument(metavar="FILE.mid", help="A MIDI file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """The latent point (posterior mean and std) of every usable loop of a MIDI file."""
+    from mvae_core.tools.encode import encode_file
+
+    model, cfg = _load(run_dir)
+    try:
+        codes = encode_file(model, cfg, file)
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        loops = [{"loop": c.loop, "notes": c.notes, "mu": c.mu, "std": c.std} for c in codes]
+        record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
+        sys.stdout.write(json.dumps(record, indent=1) + "\n")
+        return
+    table = Table(title=f"{file}: {len(codes)} loop(s) (2 bars each)", title_justify="left")
+    table.add_column("loop", justify="right")
+    table.add_column("notes", justify="right")
+    dims = range(cfg.model.latent_dim)
+    for kind in ("mu", "std"):
+        for d in dims:
+            table.add_column(f"{kind}[{d}]", justify="right")
+    for c in codes:
+        table.add_row(str(c.loop), str(c.notes), *(f"{v:+.3f}" for v in c.mu), *(f"{v:.3f}" for v in c.std))
+    console.print(table)
+
+
+@tools_app.command()
+def interpolate(
+    run_dir: RunArg,
+    out: Annotated[Path, typer.Option(help="Output folder, one MIDI file per point.")],
+    from_: Annotated[str | None, typer.Option("--from", help="Start point, e.g. -1,0.5.")] = None,
+    to: Annotated[str | None, typer.Option(help="End point.")] = None,
+    from_midi: Annotated[Path | None, typer.Option(help="Start at the encoding of a loop of this MIDI file.")] = None,
+    to_midi: Annotated[Path | None, typer.Option(help="End at the encoding of a loop of this MIDI file.")] = None,
+    loop: Annotated[int, typer.Option(help="Which usable loop of --from-midi/--to-midi (from 0).")] = 0,
+    steps: Annotated[int, typer.Option(help="Number of points, endpoints included (>= 2).")] = 8,
+    one_file: Annotated[bool, typer.Option(help="Also write interpolation.mid with every loop in order.")] = False,
+    density: Density = None,
+    temperature: Temperature = None,
+    timing_temperature: TimingTemperature = None,
+    poly: Poly = None,
+    grid_offset: GridOffset = None,
+    tempo: Tempo = None,
+    seed: Seed = None,
+) -> None:
+    """Decode evenly spaced points on the straight line between two latent points or two encoded loops."""
+    options = _options(
+        density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
+        grid_offset=grid_offset, tempo=tempo, seed=seed,
+    )  # fmt: skip
+    endpoints = (("--from", from_, from_midi), ("--to", to, to_midi))
+    for name, point, midi in endpoints:
+        if (point is None) == (midi is None):
+            raise _fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
+    model, cfg = _load(run_dir)
+    from mvae_core.tools.interpolate import file_point, line, parse_point, write_interpolation
+
+    try:
+        ends = [
+            file_point(model, cfg, midi, loop) if midi is not None else parse_point(point, cfg.model.latent_dim, name)
+            for name, point, midi in endpoints
+        ]
+        points = line(ends[0], ends[1], steps)
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    for path, notes in write_interpolation(model, cfg, points, options, out, one_file):
+        console.print(f"{path}  ({notes} notes)")
+
+
+@tools_app.command()
+def bend(
+    run_dir: RunArg,
+    sigma: Annotated[float, typer.Option(help="Noise std relative to each weight tensor's own std.")],
+    out: Annotated[Path, typer.Option(help="The new run directory (must not exist).")],
+    seed: Annotated[int, typer.Option(help="Seed of the noise.")] = 0,
+    layers: Annotated[str, typer.Option(help="decoder (default) or all (encoder too).")] = "decoder",
+) -> None:
+    """Copy a run with Gaussian noise on its decoder weights (the copy generates but cannot be resumed)."""
+    if layers not in ("decoder", "all"):
+        raise _fail(f"--layers must be decoder or all, got {layers!r}")
+    if not run_dir.is_dir():
+        raise _fail(f"{run_dir}: no run directory there")
+    from mvae_core.tools.bend import bend_run
+
+    try:
+        names = bend_run(run_dir, out, sigma, seed, layers)
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
+        f"generate from it with mvae generate {out}. It has no checkpoint.pt, so it cannot be resumed."
+    )
+
+
+@tools_app.command("map")
+def latent_map(
+    run_dir: RunArg,
+    out: Annotated[Path, typer.Option(help="The PNG to write.")],
+    grid: Annotated[int, typer.Option(help="Cells per axis (>= 2).")] = 7,
+    extent: Annotated[float, typer.Option(help="The plane spans [-extent, extent] on both axes.")] = 2.0,
+    density: Density = None,
+    temperature: Annotated[float, typer.Option(help="Note choice: 0 most likely, 1 a draw.")] = 0.0,
+    timing_temperature: Annotated[float, typer.Option(help="Colour: 0 mean offset, 1 a draw.")] = 0.0,
+    seed: Seed = None,
+) -> None:
+    """Draw decoded piano rolls over a grid of the latent plane, timing offsets in colour."""
+    options = _options(density=density, temperature=temperature, timing_temperature=timing_temperature, seed=seed)
+    model, cfg = _load(run_dir)
+    from mvae_core.tools.latent_map import draw_map
+
+    if cfg.model.latent_dim > 2:
+        console.print(f"latent_dim is {cfg.model.latent_dim}: the map shows dimensions 0 and 1, the others at 0")
+    title = f"{run_dir}: decoded loops over the latent plane"
+    try:
+        notes = draw_map(model, cfg, out, grid, extent, options, title)
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"{out}  ({grid}×{grid} cells, {notes} notes)")
+
+
+@tools_app.command("plot")
+def plot_curves(
+    run_dir: RunArg,
+    out: Annotated[Path, typer.Option(help="The PNG to write.")],
+) -> None:
+    """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
+    from mvae_core.run import METRICS, RunDir
+    from mvae_core.tools.curves import draw_curves
+
+    metrics = run_dir / METRICS
+    if not metrics.is_file():
+        raise _fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
+    try:
+        draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves")
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    console.print(str(out))
+
+
+@tools_app.command()
+def export(
+    run_dir: RunArg,
+    onnx: Annotated[Path, typer.Option("--onnx", help="The .onnx file to write (a .json sidecar goes beside it).")],
+) -> None:
+    """Export the decoder (z → onset probabilities, velocity, duration, timing) to ONNX with a JSON sidecar."""
+    model, cfg = _load(run_dir)
+    from mvae_core.tools.export import export_decoder
+
+    try:
+        sidecar = export_decoder(model, cfg, onnx, _model_source(run_dir))
+    except _bad_input() as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"{onnx}\n{sidecar}")
+
+
+def _model_source(run_dir: Path) -> dict[str, Any]:
+    from safetensors import safe_open
+
+    from mvae_core.checkpoint import BEST_MODEL
+    from mvae_core.version import VERSION
+
+    with safe_open(str(run_dir / BEST_MODEL), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": metadata}

@@ -1,0 +1,184 @@
+"""Data-parallel training on ``torch.distributed``: one process per device (``torchrun``), one global batch per step.
+
+Contract:
+
+* **Single process** (no ``WORLD_SIZE``, or ``WORLD_SIZE=1``): every method is a no-op or the identity, so a
+  single-process run does exactly the arithmetic it would do without this module.
+* **Batches:** every rank computes the same global batches (``train.batch_size`` examples, shuffled by
+  ``(seed, epoch)``) and densifies only its contiguous slice of each (:meth:`Distributed.shard`). Every rank holds
+  the whole packed note table (11 bytes per note); dense tensors, forward and backward are what is split.
+* **One all-reduce per step** (:meth:`Distributed.reduce_step`): the gradients weighted by each rank's share of the
+  global batch (so their sum is the gradient of the global-batch mean loss, as in one process), the float
+  BatchNorm buffers averaged (ranks stay identical), the loss sums and the stop flag. BatchNorm normalises with the
+  statistics of each rank's slice, not of the global batch (``SyncBatchNorm`` does not run on CPU): this is the one
+  intended difference from a single process, besides the random streams of dropout and latent noise.
+* **Validation** runs on rank 0 and its results are broadcast (:meth:`Distributed.from_main`), so plugins see the
+  same record on every rank and make the same decisions.
+* Backend: ``nccl`` on CUDA (each rank on ``cuda:LOCAL_RANK``), ``gloo`` on CPU.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+from mvae_core.config import ConfigError
+from mvae_core.data.batches import batch_indices
+
+T = TypeVar("T")
+
+
+class DistributedError(RuntimeError):
+    """The process group could not be set up; the message says why (CLI exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Distributed:
+    """This process's place in the job (rank ``rank`` of ``world``) and the collectives the trainer uses."""
+
+    device: torch.device
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def is_main(self) -> bool:
+        """Rank 0: the only rank that validates, writes files and prints."""
+        return self.rank == 0
+
+    @classmethod
+    def from_env(cls, device: torch.device) -> Distributed:
+        """One process, or join the job that ``torchrun`` described in ``WORLD_SIZE``/``RANK``/``LOCAL_RANK``."""
+        world = int(os.environ.get("WORLD_SIZE", "1"))
+        if world == 1:
+            return cls(device)
+        if not dist.is_available():
+            raise DistributedError("WORLD_SIZE > 1 but this torch build has no torch.distributed")
+        rank, local_rank = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+        if device.type == "cuda":
+            device = torch.device("cuda", local_rank)
+            torch.cuda.set_device(device)
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        if not (dist.is_nccl_available() if backend == "nccl" else dist.is_gloo_available()):
+            raise DistributedError(f"torch.distributed backend {backend!r} is not available in this torch build")
+        dist.init_process_group(backend)  # env:// rendezvous: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
+        return cls(device, rank, world)
+
+    def close(self) -> None:
+        if self.world > 1 and dist.is_initialized():
+            dist.destroy_process_group()
+
+    def check_batch_size(self, batch_size: int) -> None:
+        """Every rank needs at least 2 examples per step (BatchNorm); raises :class:`ConfigError` otherwise."""
+        if batch_size < 2 * self.world:
+            raise ConfigError(
+                f"train.batch_size = {batch_size} is too small for {self.world} processes: each needs at least 2 "
+                f"examples per step (BatchNorm); use at least {2 * self.world}"
+            )
+
+    def batches(self, n: int, batch_size: int, rng: np.random.Generator | None) -> Iterable[np.ndarray]:
+        """The global batches of one epoch, identical on every rank (:func:`batch_indices`); with several
+        processes, a last batch too small to give every rank 2 examples is merged into the one before."""
+        if self.world == 1:
+            return batch_indices(n, batch_size, rng)
+        batches = list(batch_indices(n, batch_size, rng))
+        if len(batches) > 1 and len(batches[-1]) < 2 * self.world:
+            batches[-2:] = [np.concatenate(batches[-2:])]
+        return batches
+
+    def shard(self, index: np.ndarray) -> np.ndarray:
+        """This rank's contiguous slice of a global batch (sizes differ by at most one)."""
+        return index if self.world == 1 else np.array_split(index, self.world)[self.rank]
+
+    def reduce_step(
+        self, model: torch.nn.Module, sums: torch.Tensor, share: float, stop: bool
+    ) -> tuple[torch.Tensor, bool]:
+        """After ``backward()`` on this rank's shard: one all-reduce of ``share × gradient`` (``share`` = this
+        shard's fraction of the global batch), the float buffers (averaged), ``sums`` (summed) and ``stop`` (any).
+
+        Returns the global ``sums`` (on the CPU) and whether any rank asked to stop. Gradients and buffers are
+        replaced in place by the reduced values, identical on every rank.
+        """
+        if self.world == 1:
+            return sums, stop
+        params = [p for p in model.parameters() if p.requires_grad]
+        for p in params:
+            if p.grad is None:
+                p.grad = torch.zeros_like(p)
+        buffers = [b for b in model.buffers() if b.is_floating_point()]
+        flat = torch.cat(
+            [
+                *(p.grad.reshape(-1) * share for p in params),
+                *(b.reshape(-1) / self.world for b in buffers),
+                sums.to(self.device),
+                torch.tensor([float(stop)], device=self.device),
+            ]
+        )
+        dist.all_reduce(flat)
+        offset = 0
+        for tensor in [p.grad for p in params] + buffers:
+            tensor.copy_(flat[offset : offset + tensor.numel()].view_as(tensor))
+            offset += tensor.numel()
+        return flat[offset : offset + len(sums)].cpu(), bool(flat[-1].item() > 0)
+
+    def any(self, flag: bool) -> bool:
+        """True on every rank when ``flag`` is true on any rank."""
+        if self.world == 1:
+            return flag
+        value = torch.tensor([float(flag)], device=self.device)
+        dist.all_reduce(value, op=dist.ReduceOp.MAX)
+        return bool(value.item() > 0)
+
+    def from_main(self, compute: Callable[[], T]) -> T:
+        """``compute()`` on rank 0, its result broadcast to every rank; the other ranks do not compute."""
+        if self.world == 1:
+            return compute()
+        return self.main_value(compute() if self.is_main else None)
+
+    def main_value(self, value: T) -> T:
+        """Rank 0's ``value`` (picklable) on every rank: one decision for all, e.g. whether to stop."""
+        if self.world == 1:
+            return value
+        box: list[Any] = [value]
+        dist.broadcast_object_list(box, src=0, device=self.device)
+        return box[0]
+
+    def sync_model(self, model: torch.nn.Module) -> None:
+        """Every rank's parameters and buffers become rank 0's."""
+        if self.world == 1:
+            return
+        for tensor in model.state_dict().values():
+            dist.broadcast(tensor, src=0)
+
+    def gather(self, value: T) -> list[T]:
+        """Every rank's ``value``, in rank order, on every rank (``[value]`` in one process)."""
+        if self.world == 1:
+            return [value]
+        values: list[Any] = [None] * self.world
+        dist.all_gather_object(values, value)
+        return values
+
+    def decorrelate_rng(self, *entropy: int) -> None:
+        """Give ranks > 0 their own torch random stream (dropout, latent noise), a pure function of
+        ``(*entropy, rank)``; rank 0 keeps its stream."""
+        if self.rank > 0:
+            torch.manual_seed(int(np.random.SeedSequence([*entropy, self.rank]).generate_state(1)[0]))
+
+    def barrier(self) -> None:
+        if self.world > 1:
+            dist.barrier()
+
+    @contextmanager
+    def main_first(self) -> Iterator[None]:
+        """Rank 0 runs the block first (e.g. parses the data into the cache), then the other ranks."""
+        if not self.is_main:
+            self.barrier()
+        yield
+        if self.is_main:
+            self.barrier()

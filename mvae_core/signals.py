@@ -1,0 +1,62 @@
+"""SIGINT and SIGTERM during ``mvae train``: stop at a safe point instead of dying mid-write.
+
+:class:`Interrupts` is a context manager that catches both signals while a command runs. At first a signal
+raises :class:`KeyboardInterrupt`, so that reading data stops at once. After :meth:`Interrupts.defer` (the
+training phase) a signal is only recorded: the training loop polls :meth:`Interrupts.requested` after every
+optimiser step, saves a checkpoint and stops. Further signals while deferred are ignored (under ``torchrun`` a
+worker gets Ctrl-C twice, from the terminal and forwarded by the agent); SIGKILL still stops at once. The first
+signal decides the exit code, ``128 + signum``: 130 for SIGINT, 143 for SIGTERM.
+
+Handlers can be installed only in the main thread; elsewhere the context does nothing and the default
+behaviour (KeyboardInterrupt on SIGINT, termination on SIGTERM) stays.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+HANDLED = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupts:
+    """Records the first SIGINT/SIGTERM; raises :class:`KeyboardInterrupt` for it until :meth:`defer` is called."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._deferred = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {s: signal.signal(s, self._handle) for s in HANDLED}
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum is None:
+            self.signum = signum
+        if not self._deferred:
+            raise KeyboardInterrupt
+
+    def defer(self) -> None:
+        """From now on a signal is only recorded, for the caller to act on at its next safe point."""
+        self._deferred = True
+
+    def requested(self) -> bool:
+        return self.signum is not None
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum or signal.SIGINT).name
+
+    @property
+    def exit_code(self) -> int:
+        """``128 + signum`` of the first signal (130 when none arrived: a KeyboardInterrupt raised some other way)."""
+        return 128 + (self.signum or signal.SIGINT)

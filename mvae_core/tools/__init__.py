@@ -1,0 +1,21 @@
+"""Musician's tools over a trained run: encode MIDI, interpolate, bend, latent map, training curves, ONNX export.
+
+One module per tool, each a few plain functions that print nothing; :mod:`mvae_core.cli_tools` wraps them as
+``mvae`` commands. Bad input raises :class:`ToolError` (CLI exit code 2) with a one-line message. This package
+module imports neither torch nor matplotlib (the CLI imports it at start-up).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+
+class ToolError(ValueError):
+    """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Raise :class:`ToolError` naming ``pip install 'mvae[<extra>]'`` when any of ``modules`` is not installed."""
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ToolError(f"{', '.join(missing)} not installed; install it with: pip install 'mvae[{extra}]'")

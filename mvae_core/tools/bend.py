@@ -1,0 +1,97 @@
+"""``mvae bend``: a copy of a run whose decoder weights carry Gaussian noise ("circuit bending" the model).
+
+Noise is **relative**: every selected parameter tensor ``w`` gets ``w + ε``, ``ε ~ N(0, (sigma · std(w))²)``
+elementwise, where ``std(w)`` is the population standard deviation of that tensor's own values (so ``sigma = 0.1``
+moves each weight by about a tenth of its tensor's spread, whatever the layer's scale; a tensor whose values are
+all equal, e.g. a bias still at 0, is left unchanged). Selected tensors are the learnable parameters (Linear weights
+and biases, BatchNorm scales and shifts) of the decoder (``from_z`` and the four heads), or of the whole model
+with ``layers="all"``; BatchNorm running statistics are never changed. Draws come from one generator seeded with
+``seed``, tensor by tensor in the model's parameter order, so a seed reproduces a bend.
+
+The new run gets the source's ``config.toml`` (with a ``[provenance.bend]`` table recording source, sigma, seed,
+layers and the tensors bent), ``metrics.jsonl`` and ``data_report.json``, and the bent ``model.safetensors``. It gets
+no ``checkpoint.pt``: a bent model is not a training state, so it cannot be resumed. The source is only read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+import torch
+from safetensors import safe_open
+
+from mvae_core.checkpoint import BEST_MODEL, save_model
+from mvae_core.model import MelodyVAE
+from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
+from mvae_core.tools import ToolError
+
+Layers = Literal["decoder", "all"]
+DECODER_MODULES = ("from_z", "heads")
+COPIED = (METRICS, DATA_REPORT)
+
+
+def bent_parameters(model: MelodyVAE, layers: Layers) -> list[str]:
+    """Names of the parameters ``layers`` selects, in the model's parameter order."""
+    return [name for name, _ in model.named_parameters() if layers == "all" or name.split(".", 1)[0] in DECODER_MODULES]
+
+
+@torch.no_grad()
+def bend_model(model: MelodyVAE, sigma: float, seed: int, layers: Layers) -> list[str]:
+    """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names."""
+    if not (math.isfinite(sigma) and sigma >= 0):
+        raise ToolError(f"--sigma must be a finite number >= 0, got {sigma}")
+    generator = torch.Generator().manual_seed(seed)
+    names = bent_parameters(model, layers)
+    parameters = dict(model.named_parameters())
+    for name in names:
+        weight = parameters[name]
+        noise = torch.randn(weight.shape, generator=generator, dtype=weight.dtype)
+        weight.add_(noise * (sigma * weight.std(correction=0)))
+    return names
+
+
+def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) -> list[str]:
+    """Write the bent copy of run ``source`` to the new directory ``dest`` (refused if it exists); returns the
+    names of the bent tensors. ``dest`` appears complete or not at all (built beside it, then renamed)."""
+    if os.path.lexists(dest):
+        raise ToolError(f"{dest} already exists; bend into a new directory")
+    model, _ = RunDir(source).load_model()
+    names = bend_model(model, sigma, seed, layers)
+    with safe_open(str(source / BEST_MODEL), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    tree = tomllib.loads((source / CONFIG).read_text(encoding="utf-8"))
+    tree.setdefault(PROVENANCE, {})["bend"] = {
+        "source": str(source.resolve()),
+        "sigma": sigma,
+        "noise": "relative: N(0, (sigma * std of each tensor)^2)",
+        "seed": seed,
+        "layers": layers,
+        "tensors": names,
+    }
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".bending"))
+    try:
+        for name in COPIED:
+            if (source / name).is_file():
+                shutil.copy2(source / name, building / name)
+        (building / CONFIG).write_text(tomli_w.dumps(tree), encoding="utf-8")
+        metadata["bend"] = f"sigma={sigma} seed={seed} layers={layers} source={source.resolve()}"
+        save_model(building / BEST_MODEL, model.state_dict(), metadata)
+        building.chmod(0o777 & ~_umask())
+        os.rename(building, dest)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return names
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

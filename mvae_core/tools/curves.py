@@ -1,0 +1,114 @@
+"""``mvae plot``: the training curves of a run, from its ``metrics.jsonl``, as one PNG.
+
+Six panels over the epochs (numbered from 0, as in the file): train loss per term; validation loss per term with
+``val_elbo``; the loss-weight multipliers applied (``weights``); the learning rate; the timing spread
+(``timing_spread_ratio`` and ``timing_std`` of data and reconstruction, half-steps); active latent units with
+``onset_f1``. Epochs with events get a vertical line in every panel: red for a stop, orange for a warning, grey for
+any other level; the events are listed under the panels. Missing or ``null`` values (older runs, quantized data)
+leave gaps.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from mvae_core.config import LOSS_TERMS
+from mvae_core.tools import ToolError, require_extra
+
+EVENT_COLOURS = {"stop": "tab:red", "warning": "tab:orange"}
+MAX_LISTED_EVENTS = 8
+
+
+def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
+    """``record[k0][k1]…`` per record as floats; NaN where a key is missing or the value is null."""
+    values = []
+    for record in records:
+        value: Any = record
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        values.append(float(value) if isinstance(value, int | float) else math.nan)
+    return values
+
+
+def events(records: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """``(epoch, level, "source: message")`` of every event, in order."""
+    return [
+        (int(r["epoch"]), str(e.get("level", "")), f"{e.get('source', '?')}: {e.get('message', '')}")
+        for r in records
+        for e in r.get("events") or []
+    ]
+
+
+def draw_curves(records: list[dict[str, Any]], out: Path, title: str) -> None:
+    """Write the figure (module docstring) for the epochs ``records`` to ``out`` (PNG)."""
+    if not records:
+        raise ToolError("no finished epoch in metrics.jsonl: nothing to plot")
+    require_extra("plot", "matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    epochs = [int(r["epoch"]) for r in records]
+    colours = {term: f"C{i}" for i, term in enumerate(LOSS_TERMS)}
+    fig, axes = plt.subplots(3, 2, figsize=(12, 11), sharex=True)
+    (train, val), (weights, lr), (timing, units) = axes
+    for term in LOSS_TERMS:
+        train.plot(epochs, series(records, "train", term), color=colours[term], label=term)
+        val.plot(epochs, series(records, "val", term), color=colours[term], label=term)
+        weights.plot(epochs, series(records, "weights", term), color=colours[term], label=term)
+    val.plot(epochs, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
+    for ax, name in ((train, "train loss per term (mean per loop)"), (val, "validation loss per term")):
+        ax.set_yscale("log")
+        ax.set_title(name)
+    weights.set_title("applied loss-weight multipliers (plugins)")
+    rates = series(records, "lr")
+    lr.plot(epochs, rates, color="C0")
+    finite = [r for r in rates if r > 0]
+    if finite and max(finite) > 10 * min(finite):
+        lr.set_yscale("log")
+    else:
+        lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+    lr.set_title("learning rate")
+    timing.plot(epochs, series(records, "timing_spread_ratio"), color="C3", label="timing_spread_ratio")
+    timing.plot(epochs, series(records, "timing_std", "data"), color="C7", ls="--", label="timing_std data")
+    timing.plot(epochs, series(records, "timing_std", "recon"), color="C2", label="timing_std recon")
+    timing.set_title("timing spread (ratio; std in half-steps)")
+    active = series(records, "active_units")
+    units.step(epochs, active, where="mid", color="C4", label="active units")
+    units.set_ylabel("active latent units")
+    units.yaxis.set_major_locator(MaxNLocator(integer=True))
+    units.set_ylim(bottom=0, top=max((u for u in active if not math.isnan(u)), default=0) + 1)
+    units.set_title("active units and onset F1")
+    f1 = units.twinx()
+    f1.plot(epochs, series(records, "onset_f1"), color="C1", label="onset_f1")
+    f1.set_ylim(0, 1)
+    f1.set_ylabel("onset F1")
+    for ax in (train, val, weights, timing):
+        ax.legend(fontsize=7, ncol=2)
+    units.legend(handles=units.get_lines() + f1.get_lines(), fontsize=7, loc="lower right")
+    marked = events(records)
+    for ax in axes.ravel():
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for epoch, level, _ in marked:
+            ax.axvline(epoch, color=EVENT_COLOURS.get(level, "tab:gray"), lw=1, ls=":" if level != "stop" else "-")
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch")
+    listed = [f"epoch {epoch} {level}: {text}" for epoch, level, text in marked[:MAX_LISTED_EVENTS]]
+    if len(marked) > MAX_LISTED_EVENTS:
+        listed.append(f"… and {len(marked) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
+    for k, line in enumerate(listed):
+        fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, _shorten(line, 150), fontsize=7, family="monospace")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

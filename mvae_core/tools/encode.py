@@ -1,0 +1,68 @@
+"""``mvae encode``: the latent point of every loop of one MIDI file (posterior mean and standard deviation).
+
+The file is read with the run's own ``[data]`` settings (same grid, pitch rows, folding and ``min_onsets``), through
+the parse cache, and densified without transposition. A loop is numbered by its position among the file's
+*usable* loops, in time order: loops without notes, or with fewer than ``data.min_onsets`` notes, are not loops of
+the data set and are not counted, so loop ``k`` starts at bar ``2k`` only when no such loop precedes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from mvae_core.config import MvaeConfig
+from mvae_core.data.batches import densify
+from mvae_core.data.load import load_dataset
+from mvae_core.data.sources import MIDI_SUFFIXES
+from mvae_core.data.split import LoopSet
+from mvae_core.model import MelodyVAE
+from mvae_core.tools import ToolError
+
+
+@dataclass(frozen=True)
+class LoopCode:
+    """One loop's encoding: ``mu`` and ``std = exp(logvar / 2)`` of the posterior, ``latent_dim`` numbers each."""
+
+    loop: int  # position among the file's usable loops, from 0
+    notes: int
+    mu: list[float]
+    std: list[float]
+
+
+def file_loops(path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
+    """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
+
+    Raises :class:`ToolError` when ``path`` is not a ``.mid``/``.midi`` file or yields no loop (with the reason
+    the data report gives).
+    """
+    if not path.is_file():
+        raise ToolError(f"{path}: no such file")
+    if path.suffix.lower() not in MIDI_SUFFIXES:
+        raise ToolError(f"{path}: not a MIDI file (expected a .mid or .midi file)")
+    table, report = load_dataset([str(path)], cfg.data)
+    if table.n_loops == 0:
+        entry = report.entries[0]
+        detail = f": {entry['detail']}" if entry.get("detail") else ""
+        raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail})")
+    every = np.arange(table.n_loops)
+    loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
+    return densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop()
+
+
+@torch.no_grad()
+def encode_loops(model: MelodyVAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Posterior mean and standard deviation ``[N, latent_dim]`` of dense loops ``x`` (model in eval mode)."""
+    model.eval()
+    mu, logvar = model.encode(x)
+    return mu, torch.exp(0.5 * logvar)
+
+
+def encode_file(model: MelodyVAE, cfg: MvaeConfig, path: Path) -> list[LoopCode]:
+    """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering)."""
+    x, notes = file_loops(path, cfg)
+    mu, std = encode_loops(model, x)
+    return [LoopCode(k, int(notes[k]), mu[k].tolist(), std[k].tolist()) for k in range(x.shape[0])]

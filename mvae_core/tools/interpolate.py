@@ -1,0 +1,72 @@
+"""``mvae interpolate``: latent points on the straight line between two endpoints, decoded to MIDI.
+
+An endpoint is a latent point given as numbers, or the posterior mean of one loop of a MIDI file
+(:mod:`mvae_core.tools.encode`). The ``N`` points are ``lerp(a, b, t)`` for ``t = 0, 1/(N-1), …, 1``; ``torch.lerp``
+returns ``a`` at ``t = 0`` and ``b`` at ``t = 1`` exactly, so the first and last loops are decoded from exactly the
+endpoints (the encodings, for MIDI endpoints). Every point is decoded with the same :class:`DecodeOptions`, in one
+batch, so one seed gives one set of timing draws.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+
+from mvae_core.config import MvaeConfig
+from mvae_core.generate import DecodeOptions, notes_to_midi, point_name, render_loops
+from mvae_core.model import MelodyVAE
+from mvae_core.tools import ToolError
+from mvae_core.tools.encode import encode_loops, file_loops
+
+ONE_FILE = "interpolation.mid"
+
+
+def parse_point(text: str, latent_dim: int, option: str) -> torch.Tensor:
+    """``"0.5,-1"`` → ``[latent_dim]`` float32; :class:`ToolError` naming ``option`` for a wrong count or a non-number."""
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ToolError(f"{option} {text!r}: expected comma-separated numbers, e.g. 0.5,-1") from None
+    if len(values) != latent_dim:
+        raise ToolError(f"{option} needs {latent_dim} numbers (the model's latent_dim), got {len(values)}")
+    if not all(math.isfinite(v) for v in values):
+        raise ToolError(f"{option} {text!r}: every number must be finite")
+    return torch.tensor(values, dtype=torch.float32)
+
+
+def file_point(model: MelodyVAE, cfg: MvaeConfig, path: Path, loop: int) -> torch.Tensor:
+    """The posterior mean ``[latent_dim]`` of usable loop ``loop`` of the MIDI file ``path``."""
+    x, _ = file_loops(path, cfg)
+    if not 0 <= loop < x.shape[0]:
+        raise ToolError(f"{path} has {x.shape[0]} usable loop(s) (0..{x.shape[0] - 1}); --loop {loop} is not one")
+    mu, _ = encode_loops(model, x[loop : loop + 1])
+    return mu[0]
+
+
+def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
+    """``[steps, latent_dim]`` evenly spaced from ``a`` to ``b`` inclusive (``steps ≥ 2``); the ends are exact."""
+    if steps < 2:
+        raise ToolError(f"--steps must be at least 2 (the two endpoints), got {steps}")
+    t = torch.linspace(0.0, 1.0, steps).unsqueeze(1)
+    return torch.lerp(a.expand(steps, -1), b.expand(steps, -1), t)
+
+
+def write_interpolation(
+    model: MelodyVAE, cfg: MvaeConfig, points: torch.Tensor, options: DecodeOptions, out: Path, one_file: bool
+) -> list[tuple[Path, int]]:
+    """One MIDI file per point in ``out`` (``NNN_z_<point>.mid``), plus ``interpolation.mid`` holding every loop
+    in order when ``one_file``; returns each written path with its note count."""
+    out.mkdir(parents=True, exist_ok=True)
+    loops = [file[0] for file in render_loops(model, points, options, per_file=1)]
+    written = []
+    for i, (point, notes) in enumerate(zip(points, loops, strict=True)):
+        path = out / f"{i:03d}_{point_name(point)}.mid"
+        notes_to_midi([notes], cfg, options).write(str(path))
+        written.append((path, len(notes)))
+    if one_file:
+        path = out / ONE_FILE
+        notes_to_midi(loops, cfg, options).write(str(path))
+        written.append((path, sum(len(notes) for notes in loops)))
+    return written

@@ -1,0 +1,100 @@
+"""``mvae map``: a grid of decoded piano rolls over the latent plane, one figure.
+
+The grid is ``grid × grid`` points evenly spaced over ``[-extent, extent]²`` of latent dimensions 0 and 1; with
+``latent_dim > 2`` every other dimension is 0 (a slice through the prior's mean). Each cell shows the notes that
+:func:`~mvae_core.generate.select_notes` chooses at its point (32 steps left to right, pitch rows bottom to top):
+a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured by its timing
+offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The timing
+is the timing head's mean (``timing_temperature = 0``) unless the options say otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from mvae_core.config import MvaeConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.generate import DecodeOptions, decode_latents, select_notes
+from mvae_core.model import MelodyVAE
+from mvae_core.tools import ToolError, require_extra
+
+CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
+
+
+def plane_points(grid: int, extent: float, latent_dim: int) -> tuple[np.ndarray, torch.Tensor]:
+    """Coordinates ``[grid]`` along each axis and the points ``[grid·grid, latent_dim]`` (row-major: dimension 1
+    varies slowest, from ``-extent``)."""
+    if latent_dim < 2:
+        raise ToolError(f"the map needs a model with latent_dim >= 2, this one has {latent_dim}")
+    if grid < 2:
+        raise ToolError(f"--grid must be at least 2, got {grid}")
+    if not (np.isfinite(extent) and extent > 0):
+        raise ToolError(f"--extent must be a finite number > 0, got {extent}")
+    axis = np.linspace(-extent, extent, grid)
+    points = torch.zeros(grid * grid, latent_dim)
+    ys, xs = np.meshgrid(axis, axis, indexing="ij")
+    points[:, 0] = torch.from_numpy(xs.ravel()).float()
+    points[:, 1] = torch.from_numpy(ys.ravel()).float()
+    return axis, points
+
+
+def draw_map(
+    model: MelodyVAE, cfg: MvaeConfig, out: Path, grid: int, extent: float, options: DecodeOptions, title: str
+) -> int:
+    """Decode the plane (module docstring) and write the figure to ``out`` (PNG); returns the number of notes."""
+    require_extra("plot", "matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PatchCollection, PolyCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    axis, points = plane_points(grid, extent, cfg.model.latent_dim)
+    heads = decode_latents(model, points, options)
+    spacing = axis[1] - axis[0]
+    size = CELL_FILL * spacing
+    x_unit, y_unit = size / STEPS_PER_LOOP, size / cfg.data.pitch_classes
+    bars, offsets, frames = [], [], []
+    for i, point in enumerate(points.numpy()):
+        left, bottom = point[0] - size / 2, point[1] - size / 2
+        frames.append(Rectangle((left, bottom), size, size))
+        for note in select_notes(heads, i, options):
+            start = min(max(note.step + note.timeshift / 2, 0.0), STEPS_PER_LOOP - 0.5)
+            length = min(max(note.duration * cfg.data.max_duration_steps, 0.5), STEPS_PER_LOOP - start)
+            x0, y0 = left + start * x_unit, bottom + note.row * y_unit
+            x1, y1 = x0 + length * x_unit, y0 + y_unit
+            bars.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            offsets.append(note.timeshift)
+
+    inches = min(18.0, 1.0 + 0.9 * grid)
+    fig, ax = plt.subplots(figsize=(inches + 1.4, inches))
+    ax.add_collection(PatchCollection(frames, facecolor="#f4f4f4", edgecolor="#b0b0b0", linewidth=0.5, zorder=0))
+    notes = PolyCollection(bars, array=np.asarray(offsets), cmap="RdBu_r", norm=Normalize(-1.0, 1.0), zorder=1)
+    notes.set_edgecolor("#303030")
+    notes.set_linewidth(0.3)
+    ax.add_collection(notes)
+    centres = points[:, :2].numpy()  # the bar line in the middle of each 2-bar cell
+    middle = centres[:, 0] - size / 2 + (STEPS_PER_LOOP // 2) * x_unit
+    ax.vlines(middle, centres[:, 1] - size / 2, centres[:, 1] + size / 2, colors="#c8c8c8", lw=0.4, zorder=0.5)
+    limit = extent + spacing / 2
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    labels = [f"{v:.2g}" for v in axis]
+    ax.set_xticks(axis, labels, rotation=90 if grid > 8 else 0)
+    ax.set_yticks(axis, labels)
+    others = ", others 0" if cfg.model.latent_dim > 2 else ""
+    ax.set_xlabel(f"z[0]{others}")
+    ax.set_ylabel("z[1]")
+    ax.set_title(title, fontsize=10)
+    bar = fig.colorbar(notes, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("timing offset (half-steps): early < 0 < late")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return len(offsets)

@@ -1,0 +1,81 @@
+"""Deterministic interrupts for tests: ``mvae train`` in a subprocess that signals itself before a given step.
+
+The subprocess wraps ``mvae_core.trainer.densify`` (called once per training step, never by validation) with a
+counter and sends ``signum`` to its own process just before the ``at_step``-th call (1-based, counted over the
+whole run), so a SIGKILL or SIGTERM lands at the same point of training on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """
+import os, signal, sys
+import torch
+torch.set_num_threads(1)  # as in the test process: identical arithmetic, so runs can be compared bit for bit
+import mvae_core.trainer as trainer
+from mvae_core.cli import main
+at_step, signum = int(sys.argv[1]), int(sys.argv[2])
+densify, calls = trainer.densify, [0]
+def counting(*args, **kwargs):
+    calls[0] += 1
+    if calls[0] == at_step:
+        os.kill(os.getpid(), signum)
+    return densify(*args, **kwargs)
+trainer.densify = counting
+sys.argv = ["mvae", *sys.argv[3:]]
+main()
+"""
+
+
+def train_signalled(args: list[str | Path], signum: int, at_step: int) -> subprocess.CompletedProcess[str]:
+    """Run ``mvae ARGS`` in a fresh Python process that gets ``signum`` at training step ``at_step``."""
+    command = [sys.executable, "-c", SCRIPT, str(at_step), str(signum), *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False)
+
+
+def steps_per_epoch(data_dir: Path, overrides: list[str], seed: int) -> int:
+    """Optimiser steps of one epoch of ``mvae train DATA_DIR --set OVERRIDES --seed SEED``."""
+    from mvae_core.config import build_config
+    from mvae_core.data.batches import batch_indices
+    from mvae_core.data.load import load_dataset
+    from mvae_core.data.split import split_by_source
+
+    cfg = build_config(None, overrides, {"train.seed": seed})
+    table, _ = load_dataset([str(data_dir)], cfg.data)
+    train, _, _ = split_by_source(table, cfg.data, seed)
+    return sum(1 for _ in batch_indices(len(train), cfg.train.batch_size, rng=None))
+
+
+def assert_same_training(expected: Path, actual: Path) -> None:
+    """Two run directories hold bit-identical weights (best model and checkpoint, optimiser included) and the
+    same metrics.jsonl apart from the wall-clock ``seconds``."""
+    import torch
+    from safetensors.torch import load_file
+
+    best_a, best_b = load_file(str(expected / "model.safetensors")), load_file(str(actual / "model.safetensors"))
+    assert best_a.keys() == best_b.keys()
+    for name, tensor in best_a.items():
+        assert torch.equal(tensor, best_b[name]), f"model.safetensors: {name} differs"
+    ckpt_a = torch.load(expected / "checkpoint.pt", weights_only=True)
+    ckpt_b = torch.load(actual / "checkpoint.pt", weights_only=True)
+    assert ckpt_a["epoch"] == ckpt_b["epoch"] and "progress" not in ckpt_b
+    for name, tensor in ckpt_a["model"].items():
+        assert torch.equal(tensor, ckpt_b["model"][name]), f"checkpoint.pt: {name} differs"
+    for key, state in ckpt_a["optimizer"]["state"].items():
+        for part, tensor in state.items():
+            assert torch.equal(tensor, ckpt_b["optimizer"]["state"][key][part]), f"Adam {part} of {key} differs"
+    assert torch.equal(ckpt_a["torch_rng"], ckpt_b["torch_rng"])
+    assert _metrics(expected) == _metrics(actual)
+
+
+def _metrics(run: Path) -> list[dict]:
+    import json
+
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    for record in records:
+        record.pop("seconds")
+    return records

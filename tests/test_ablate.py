@@ -1,0 +1,369 @@
+"""``mvae ablate``: configurations of every mode, the statistics, and real tiny ablations (parallel workers, skipping
+finished runs, resuming an unfinished one, a failing run that is reported and not fatal)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.ablation.facts import is_finished, timing_stats
+from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
+from mvae_core.ablation.runner import last_error_line, worker_env
+from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
+from mvae_core.ablation.summary import METRICS, markdown, paired, per_config
+from mvae_core.cli import app
+
+runner = CliRunner()
+TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "data.transpositions=[-5, 5]"]
+
+
+def mvae(*args: object):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def read_rows(out: Path) -> list[dict[str, str]]:
+    with open(out / "summary.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --- statistics -------------------------------------------------------------------------------------------------
+
+
+def t_mass(q: float, df: int) -> float:
+    """P(|T| ≤ q) for Student's t with ``df`` degrees of freedom, by Simpson's rule on its density."""
+    x = np.linspace(0.0, q, 200_001)
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    density = np.exp(log_c - (df + 1) / 2 * np.log1p(x**2 / df))
+    h = x[1] - x[0]
+    simpson = h / 3 * (density[0] + density[-1] + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum())
+    return 2 * simpson
+
+
+@pytest.mark.parametrize("df", sorted(T_975))
+def test_the_t_table_holds_the_975_quantiles(df):
+    assert t_mass(T_975[df], df) == pytest.approx(0.95, abs=2e-4)
+
+
+def test_t_975_between_table_entries_takes_the_wider_one():
+    assert t_975(3) == 3.182
+    assert t_975(35) == T_975[30] and t_975(119) == T_975[60]
+    assert t_975(121) == 1.960
+    with pytest.raises(ValueError):
+        t_975(0)
+
+
+def test_estimate_of_known_numbers():
+    e = estimate([2, 4, 4, 4, 5, 5, 7, 9])
+    std = math.sqrt(32 / 7)  # Σ(x − 5)² = 32, n − 1 = 7
+    half = 2.365 * std / math.sqrt(8)
+    assert (e.n, e.mean) == (8, 5.0)
+    assert e.std == pytest.approx(std) and e.low == pytest.approx(5 - half) and e.high == pytest.approx(5 + half)
+
+
+def test_estimate_leaves_out_missing_values_and_needs_two_for_a_spread():
+    assert estimate([3.0, None, float("nan"), float("inf")]) == Estimate(1, 3.0)
+    assert estimate([]) == Estimate(0)
+    e = estimate([1.0, None, 3.0])
+    assert (e.n, e.mean, e.std) == (2, 2.0, pytest.approx(math.sqrt(2)))
+    assert e.high - e.mean == pytest.approx(12.706 * math.sqrt(2) / math.sqrt(2))
+
+
+def test_paired_difference_pairs_by_seed():
+    values = {0: 10.0, 1: 12.0, 2: 11.0, 3: None, 5: 7.0}
+    reference = {0: 9.0, 1: 10.0, 2: 11.0, 3: 4.0, 4: 5.0}
+    e = paired_difference(values, reference)  # seeds 0, 1, 2: differences 1, 2, 0
+    assert (e.n, e.mean, e.std) == (3, 1.0, pytest.approx(1.0))
+    assert e.low == pytest.approx(1 - 4.303 / math.sqrt(3)) and e.high == pytest.approx(1 + 4.303 / math.sqrt(3))
+
+
+def test_timing_stats_of_known_offsets():
+    stats = timing_stats([0.0, 0.04, -0.05, 0.5, -0.5, 0.01], loops=3)
+    assert stats["gen_timing_std"] == pytest.approx(float(np.std([0.0, 0.04, -0.05, 0.5, -0.5, 0.01])))
+    assert stats["gen_within_0_05"] == pytest.approx(4 / 6) and stats["gen_notes_per_loop"] == 2.0
+    assert timing_stats([], loops=4) == {"gen_timing_std": None, "gen_within_0_05": None, "gen_notes_per_loop": 0.0}
+
+
+def row(config: str, seed: int, status: str = "ok", **values: float) -> dict[str, object]:
+    """A summary row as the command builds it, with the given metrics (the others missing)."""
+    about = {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": status}
+    about |= {
+        "stopped_by": "max epochs",
+        "exit_code": 0 if status == "ok" else 1,
+        "error": "" if status == "ok" else "boom",
+    }
+    return about | dict.fromkeys(METRICS) | values
+
+
+def test_summary_statistics_per_configuration_and_against_the_references():
+    arms = [Configuration("all", ("a", "b")), Configuration("none", ()), Configuration("no-a", ("b",))]
+    rows = [
+        row("all", 0, best_val_elbo=10.0, epochs_run=5),
+        row("all", 1, best_val_elbo=12.0, epochs_run=7),
+        row("none", 0, best_val_elbo=13.0, epochs_run=5),
+        row("none", 1, best_val_elbo=16.0, epochs_run=5),
+        row("no-a", 0, best_val_elbo=11.0, epochs_run=5),
+        row("no-a", 1, "failed", best_val_elbo=99.0, epochs_run=1),
+    ]
+    stats = {e["config"]: e for e in per_config(rows, arms)}
+    assert stats["all"]["best_val_elbo"].mean == 11.0 and stats["all"]["best_val_elbo"].std == pytest.approx(
+        math.sqrt(2)
+    )
+    assert (stats["no-a"]["ok"], stats["no-a"]["runs"], stats["no-a"]["best_val_elbo"]) == (1, 2, Estimate(1, 11.0))
+    against_all = {d["config"]: d for d in paired(rows, arms, "all")}
+    assert against_all["none"]["best_val_elbo"].mean == 3.5  # (13 − 10 + 16 − 12) / 2
+    assert against_all["none"]["best_val_elbo"].std == pytest.approx(math.sqrt(0.5))
+    assert against_all["no-a"]["pairs"] == 1 and against_all["no-a"]["best_val_elbo"] == Estimate(1, 1.0)
+    assert "all" not in against_all and paired(rows, arms, "missing") == []
+    text = markdown(rows, arms, ["about"])
+    assert "| all | 2 / 2 | max epochs ×2 | 6 ± 1.4 [-6.706, 18.71] | 11 ± 1.4 [-1.706, 23.71] |" in text
+    assert "| runs/no-a/seed-1 | failed | 1 | boom |" in text
+
+
+# --- configurations -----------------------------------------------------------------------------------------------
+
+
+def arms_of(configurations: list[Configuration]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(c.name, c.plugins) for c in configurations]
+
+
+def test_leave_one_out_is_all_none_and_all_but_each():
+    assert arms_of(expand("leave-one-out", ["a", "b", "c"])) == [
+        ("all", ("a", "b", "c")),
+        ("none", ()),
+        ("no-a", ("b", "c")),
+        ("no-b", ("a", "c")),
+        ("no-c", ("a", "b")),
+    ]
+
+
+def test_add_one_is_none_each_alone_and_all():
+    assert arms_of(expand("add-one", ["a", "b"])) == [
+        ("none", ()),
+        ("only-a", ("a",)),
+        ("only-b", ("b",)),
+        ("all", ("a", "b")),
+    ]
+
+
+def test_factorial_is_every_subset():
+    arms = expand("factorial", ["a", "b", "c"])
+    assert arms_of(arms) == [
+        ("none", ()),
+        ("a", ("a",)),
+        ("b", ("b",)),
+        ("c", ("c",)),
+        ("a+b", ("a", "b")),
+        ("a+c", ("a", "c")),
+        ("b+c", ("b", "c")),
+        ("all", ("a", "b", "c")),
+    ]
+    assert len(expand("factorial", list("abcde"))) == 32
+
+
+def test_a_single_plugin_gives_no_duplicate_configurations():
+    assert arms_of(expand("leave-one-out", ["a"])) == [("all", ("a",)), ("none", ())]
+    assert arms_of(expand("add-one", ["a"])) == [("none", ()), ("only-a", ("a",))]
+
+
+@pytest.mark.parametrize(
+    "mode,plugins,message",
+    [("leave-one-out", [], "at least one plugin"), ("add-one", ["a", "a"], "twice"), ("bogus", ["a"], "bogus")],
+)
+def test_bad_modes_and_plugin_lists_are_plan_errors(mode, plugins, message):
+    with pytest.raises(PlanError, match=message):
+        expand(mode, plugins)
+
+
+def test_list_mode_reads_the_configs_file_in_order(tmp_path):
+    path = tmp_path / "configs.toml"
+    path.write_text(
+        '[configs.base]\nplugins = []\n\n[configs."kl-fast"]\nplugins = ["kl_anneal"]\n'
+        'set = ["train.lr=5e-4", "plugins.kl_anneal.schedule = {name = \\"constant\\", value = 1}"]\n'
+    )
+    assert read_configs(path) == [
+        Configuration("base", ()),
+        Configuration(
+            "kl-fast", ("kl_anneal",), ("train.lr=5e-4", 'plugins.kl_anneal.schedule = {name = "constant", value = 1}')
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[configs.a]\nset = []\n", "configs.a.plugins: Field required"),
+        ("[configs.a]\nplugins = []\nseeds = 3\n", "configs.a.seeds"),
+        ('[configs."../x"]\nplugins = []\n', "names a folder"),
+        ("configs = {}\n", "configs"),
+        ("[configs.a\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_configs_file_is_one_clear_error(tmp_path, text, message):
+    path = tmp_path / "configs.toml"
+    path.write_text(text)
+    with pytest.raises(PlanError, match=message.replace(".", r"\.").replace("(", r"\(")):
+        read_configs(path)
+
+
+def test_a_configuration_tree_layers_base_overrides_and_plugins():
+    arm = Configuration("x", ("kl_anneal",), ("train.lr=0.01",))
+    base = {"train": {"lr": 0.5, "epochs": 9}, "plugins": {"enabled": ["all"]}}
+    tree = arm.tree(base, ["model.hidden=32", "train.lr=0.1"])
+    assert tree == {"train": {"lr": 0.01, "epochs": 9}, "plugins": {"enabled": ["kl_anneal"]}, "model": {"hidden": 32}}
+    assert base["plugins"]["enabled"] == ["all"]  # the base is not changed
+
+
+# --- run states and workers --------------------------------------------------------------------------------------
+
+
+def test_a_run_is_finished_by_a_stop_event_or_its_epoch_budget():
+    stop = {"source": "core", "level": "stop", "message": "early_stopping: no progress"}
+    lines = [{"epoch": e, "events": []} for e in range(3)]
+    assert not is_finished([], 3) and not is_finished(lines[:2], 3)
+    assert is_finished(lines, 3) and is_finished(lines, 2)
+    assert is_finished([*lines[:1], {"epoch": 1, "events": [stop]}], 10)
+
+
+def test_worker_threads_share_the_cores():
+    assert worker_env(jobs=2, total_cores=8)["OMP_NUM_THREADS"] == "4"
+    assert worker_env(jobs=16, total_cores=2)["MKL_NUM_THREADS"] == "1"
+
+
+def test_the_last_error_line_is_kept():
+    assert last_error_line("data…\nerror: non-finite loss at epoch 3\nbye\n") == "non-finite loss at epoch 3"
+    assert last_error_line("Traceback:\n  File x\nRuntimeError: boom\n\n") == "RuntimeError: boom"
+
+
+# --- the command: bad input exits 2 before anything runs ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--mode", "list"], "needs --configs"),
+        (["--mode", "sideways"], "sideways"),
+        (["--plugins", "kl_anneal,nope"], "unknown plugin 'nope'"),
+        (["--plugins", "none"], "nothing to switch"),
+        (["--seeds", "0"], "--seeds must be at least 1"),
+        (["--set", "train.nonsense=1"], "configuration 'all'"),
+    ],
+)
+def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, args, message):
+    result = mvae("ablate", synth_dir, *args, "--out", tmp_path / "abl")
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "abl" / "runs").exists()
+
+
+def test_list_mode_takes_no_plugins(tmp_path):
+    (tmp_path / "c.toml").write_text("[configs.a]\nplugins = []\n")
+    result = mvae("ablate", "--configs", tmp_path / "c.toml", "--plugins", "kl_anneal", "--out", tmp_path / "abl")
+    assert result.exit_code == 2 and "--plugins does not apply" in result.output
+
+
+def test_a_different_plan_in_the_same_folder_is_refused(synth_dir, tmp_path):
+    out = tmp_path / "abl"
+    (out / "configs").mkdir(parents=True)
+    (out / "configs" / "all.toml").write_text('[plugins]\nenabled = ["kl_anneal"]\n')
+    result = mvae("ablate", synth_dir, "--plugins", "ts_ramp", "--out", out)
+    assert result.exit_code == 2 and "different configuration 'all'" in result.output
+
+
+# --- real ablations (subprocess workers) -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ablation(synth_dir, tmp_path_factory):
+    """kl_anneal left out: configurations ``all`` and ``none`` × seeds 0, 1 × 2 epochs, two workers."""
+    out = tmp_path_factory.mktemp("ablate") / "abl"
+    args = ["ablate", synth_dir, "--plugins", "kl_anneal", "--seeds", 2, "--epochs", 2, "--jobs", 2, "--samples", 32]
+    result = mvae(*args, *TINY, "--out", out)
+    return out, args, result
+
+
+@pytest.mark.slow
+def test_a_tiny_ablation_writes_runs_and_a_summary(ablation):
+    out, _, result = ablation
+    assert result.exit_code == 0, result.output
+    rows = read_rows(out)
+    assert [(r["config"], r["seed"], r["status"], r["action"]) for r in rows] == [
+        ("all", "0", "ok", "new"),
+        ("all", "1", "ok", "new"),
+        ("none", "0", "ok", "new"),
+        ("none", "1", "ok", "new"),
+    ]
+    assert all(
+        r["epochs_run"] == "2" and r["stopped_by"] == "max epochs" and float(r["best_val_elbo"]) > 0 for r in rows
+    )
+    assert all(0 <= float(r["gen_within_0_05"]) <= 1 and float(r["gen_notes_per_loop"]) > 0 for r in rows)
+    for r in rows:
+        config = tomllib.loads((out / r["run"] / "config.toml").read_text())
+        assert config["train"]["seed"] == int(r["seed"]) and config["model"]["hidden"] == 32
+        assert config["plugins"]["enabled"] == (["kl_anneal"] if r["config"] == "all" else [])
+    summary = (out / "summary.md").read_text()
+    assert "| all | 2 / 2 | max epochs ×2 | 2 ± 0 [2, 2] |" in summary
+    assert "| none | 2 / 2 | max epochs ×2 | 2 ± 0 [2, 2] |" in summary
+    assert "## Paired differences against `all`" in summary and "| none | 2 | +0 ± 0 [+0, +0] |" in summary
+    assert (out / "ablation.png").read_bytes()[:4] == b"\x89PNG"
+    assert "done in" in result.output
+
+
+@pytest.mark.slow
+def test_running_the_same_command_again_skips_finished_runs(ablation):
+    out, args, first = ablation
+    assert first.exit_code == 0, first.output
+    metrics = sorted(out.glob("runs/*/seed-*/metrics.jsonl"))
+    before = {p: p.stat().st_mtime_ns for p in metrics}
+    result = mvae(*args, *TINY, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "4 finished (skipped), 0 to resume, 0 new" in result.output
+    assert {p: p.stat().st_mtime_ns for p in metrics} == before and len(metrics) == 4
+    assert [r["action"] for r in read_rows(out)] == ["skipped"] * 4
+
+
+@pytest.mark.slow
+def test_an_unfinished_run_is_resumed_to_its_end(synth_dir, tmp_path):
+    """The state a run interrupted after epoch 0 of 2 leaves: config says 2 epochs, checkpoint and metrics hold 1."""
+    out = tmp_path / "abl"
+    (tmp_path / "c.toml").write_text("[configs.bare]\nplugins = []\n")
+    run = out / "runs" / "bare" / "seed-0"
+    assert mvae("train", synth_dir, *TINY, "--plugins", "none", "--epochs", 1, "--out", run).exit_code == 0
+    config = run / "config.toml"
+    assert "epochs = 1\n" in config.read_text()
+    config.write_text(config.read_text().replace("epochs = 1\n", "epochs = 2\n"))
+    first_line = (run / "metrics.jsonl").read_text()
+    result = mvae(
+        "ablate", synth_dir, "--configs", tmp_path / "c.toml", "--seeds", 1, "--samples", 8, *TINY, "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 to resume, 0 new" in result.output and "bare/seed-0 (resumed): done" in result.output
+    lines = (run / "metrics.jsonl").read_text().splitlines(keepends=True)
+    assert lines[0] == first_line and [json.loads(line)["epoch"] for line in lines] == [0, 1]
+    assert [(r["status"], r["action"], r["epochs_run"]) for r in read_rows(out)] == [("ok", "resumed", "2")]
+
+
+@pytest.mark.slow
+def test_a_failing_run_is_reported_and_the_others_finish(synth_dir, tmp_path):
+    configs = tmp_path / "c.toml"
+    configs.write_text(
+        '[configs.none]\nplugins = []\n\n[configs.overflow]\nplugins = []\nset = ["loss.coefficients.kl=1e300"]\n'
+    )
+    out = tmp_path / "abl"
+    result = mvae(
+        "ablate", synth_dir, "--configs", configs, "--seeds", 1, "--epochs", 1, "--jobs", 2, "--samples", 8, *TINY,
+        "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    rows = {r["config"]: r for r in read_rows(out)}
+    assert rows["none"]["status"] == "ok" and rows["none"]["epochs_run"] == "1"
+    assert rows["overflow"]["status"] == "failed" and rows["overflow"]["exit_code"] == "1"
+    assert "non-finite loss at epoch 0" in rows["overflow"]["error"]
+    summary = (out / "summary.md").read_text()
+    assert "| runs/overflow/seed-0 | failed | 1 | non-finite loss at epoch 0" in summary
+    assert "| overflow | 0 / 1 |" in summary and "1 run(s) failed" in result.output

@@ -1,0 +1,270 @@
+"""The musician's tools end to end: encode, interpolate, bend, map, plot, export; bad input exits 2."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pretty_midi
+import pytest
+import torch
+from safetensors.torch import load_file
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.data.load import load_dataset
+from mvae_core.data.split import split_by_source
+from mvae_core.generate import DecodeOptions, decode_latents, notes_to_midi, render_loops, select_notes
+from mvae_core.run import RunDir
+from mvae_core.tools import ToolError
+from mvae_core.tools.encode import file_loops
+from mvae_core.tools.interpolate import file_point, line
+from mvae_core.tools.latent_map import plane_points
+
+runner = CliRunner()
+# Long enough (30 quick epochs, no augmentation) that the latent separates the fixture's four melodies.
+TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01"]
+TRAIN += ["--set", "data.transpositions=[]", "--plugins", "none", "--seed", "1"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def mvae(*args: object):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line(result) -> str:
+    return " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def run(pattern_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tools") / "run"
+    result = mvae("train", pattern_dir, *TRAIN, "--epochs", 30, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def train_file(run: Path, pattern_dir: Path) -> Path:
+    """A file of the run's train split (the split is by file, seeded: recomputed here as training made it)."""
+    cfg = RunDir(run).read_config()
+    table, _ = load_dataset([str(pattern_dir)], cfg.data)
+    train, _, _ = split_by_source(table, cfg.data, cfg.train.seed)
+    return Path(sorted(train.sources)[0])
+
+
+def test_encode_then_decode_recovers_a_training_loops_onsets(run, train_file):
+    result = mvae("encode", run, train_file, "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["latent_dim"] == 2 and [loop["loop"] for loop in record["loops"]] == list(range(6))
+    assert all(len(loop["mu"]) == len(loop["std"]) == 2 and min(loop["std"]) > 0 for loop in record["loops"])
+    model, cfg = RunDir(run).load_model()
+    x, notes = file_loops(train_file, cfg)
+    assert [loop["notes"] for loop in record["loops"]] == notes.tolist()
+    most_likely = DecodeOptions(temperature=0)
+    heads = decode_latents(model, torch.tensor([loop["mu"] for loop in record["loops"]]), most_likely)
+    recovered = total = 0
+    for i in range(x.shape[0]):
+        true = set(zip(*np.nonzero(x[i, 0].numpy()), strict=True))
+        decoded = {(n.row, n.step) for n in select_notes(heads, i, most_likely)}
+        recovered, total = recovered + len(true & decoded), total + len(true)
+    assert recovered / total >= 0.8  # an untrained or collapsed model recovers about a third (the common steps)
+
+
+def test_encode_prints_a_table(run, train_file):
+    result = mvae("encode", run, train_file)
+    assert result.exit_code == 0 and "mu[1]" in result.output and "std[0]" in result.output
+
+
+def test_interpolation_endpoints_are_exactly_the_encodings(run, pattern_dir, tmp_path):
+    model, cfg = RunDir(run).load_model()
+    a_file, b_file = sorted(pattern_dir.glob("*.mid"))[:2]
+    a, b = file_point(model, cfg, a_file, 1), file_point(model, cfg, b_file, 1)
+    points = line(a, b, 5)
+    assert torch.equal(points[0], a) and torch.equal(points[-1], b)
+    assert torch.allclose(points[2], (a + b) / 2)
+
+    out = tmp_path / "line"
+    args = ["--from-midi", a_file, "--to-midi", b_file, "--loop", 1, "--steps", 5]
+    args += ["--temperature", 0, "--timing-temperature", 0]  # deterministic decoding: files comparable to the ends
+    result = mvae("interpolate", run, *args, "--one-file", "--out", out)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("0*.mid"))
+    assert len(files) == 5 and all("_z_" in f.name for f in files)
+    options = DecodeOptions(temperature=0, timing_temperature=0)
+    for file, end in ((files[0], a), (files[-1], b)):
+        expected = notes_to_midi(render_loops(model, end[None], options)[0], cfg, options).instruments[0].notes
+        written = pretty_midi.PrettyMIDI(str(file)).instruments[0].notes
+        assert [(n.pitch, n.velocity) for n in written] == [(n.pitch, n.velocity) for n in expected]
+        assert [n.start for n in written] == pytest.approx([n.start for n in expected], abs=1e-6)
+    whole = pretty_midi.PrettyMIDI(str(out / "interpolation.mid")).instruments[0].notes
+    assert len(whole) == sum(len(pretty_midi.PrettyMIDI(str(f)).instruments[0].notes) for f in files)
+
+
+def test_interpolate_between_points(run, tmp_path):
+    result = mvae("interpolate", run, "--from", "-1,0", "--to", "1,0.5", "--steps", 3, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(f.name for f in tmp_path.glob("*.mid")) == [
+        "000_z_-1.00_+0.00.mid",
+        "001_z_+0.00_+0.25.mid",
+        "002_z_+1.00_+0.50.mid",
+    ]
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_bend_changes_only_the_copys_decoder(run, tmp_path):
+    before = _digests(run)
+    bent = tmp_path / "bent"
+    result = mvae("bend", run, "--sigma", 0.3, "--seed", 7, "--out", bent)
+    assert result.exit_code == 0, result.output
+    assert _digests(run) == before  # the source run is only read
+    assert {p.name for p in bent.iterdir()} == {"config.toml", "metrics.jsonl", "data_report.json", "model.safetensors"}
+    source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
+    for name, tensor in source.items():
+        decoder = name.startswith(("from_z.", "heads."))
+        learnable = not name.endswith(("running_mean", "running_var", "num_batches_tracked"))
+        assert torch.equal(tensor, changed[name]) != (decoder and learnable and tensor.std() > 0), name
+    # relative noise: the added noise's std is sigma × the tensor's own std
+    weight = source["heads.0.1.weight"]
+    assert (changed["heads.0.1.weight"] - weight).std() / weight.std() == pytest.approx(0.3, rel=0.1)
+    record = tomllib.loads((bent / "config.toml").read_text())["provenance"]["bend"]
+    assert record["sigma"] == 0.3 and record["seed"] == 7 and record["layers"] == "decoder"
+    assert Path(record["source"]) == run.resolve() and "heads.0.1.weight" in record["tensors"]
+    generated = mvae("generate", bent, "--random", 2, "--out", tmp_path / "samples")
+    assert generated.exit_code == 0, generated.output
+    assert len(list((tmp_path / "samples").glob("*.mid"))) == 2
+    again = mvae("bend", run, "--sigma", 0.3, "--seed", 7, "--out", bent)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_bend_all_layers_changes_the_encoder_too(run, tmp_path):
+    bent = tmp_path / "bent"
+    assert mvae("bend", run, "--sigma", 0.1, "--layers", "all", "--out", bent).exit_code == 0
+    source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
+    assert not torch.equal(source["branches.0.0.weight"], changed["branches.0.0.weight"])
+    assert torch.equal(source["branches.0.1.running_var"], changed["branches.0.1.running_var"])
+
+
+def test_map_and_plot_write_pngs(run, tmp_path):
+    result = mvae("map", run, "--out", tmp_path / "map.png", "--grid", 3)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "map.png").read_bytes()[:8] == PNG_SIGNATURE
+    assert "3×3 cells" in result.output
+    result = mvae("plot", run, "--out", tmp_path / "curves.png")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "curves.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_curves_read_nulls_and_events():
+    from mvae_core.tools.curves import events, series
+
+    records = [
+        {"epoch": 0, "timing_spread_ratio": None, "events": []},
+        {"epoch": 1, "timing_spread_ratio": 0.5, "events": [{"source": "p", "level": "stop", "message": "done"}]},
+    ]
+    assert np.isnan(series(records, "timing_spread_ratio")[0]) and series(records, "timing_spread_ratio")[1] == 0.5
+    assert np.isnan(series(records, "timing_std", "data")).all()  # older runs have no timing_std
+    assert events(records) == [(1, "stop", "p: done")]
+
+
+def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
+    axis, points = plane_points(3, 2.0, 4)
+    assert axis.tolist() == [-2.0, 0.0, 2.0]
+    assert points.shape == (9, 4) and not points[:, 2:].any()
+    assert points[0].tolist()[:2] == [-2.0, -2.0] and points[1].tolist()[:2] == [0.0, -2.0]
+    with pytest.raises(ToolError, match="latent_dim >= 2"):
+        plane_points(3, 2.0, 1)
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["interpolate", "{run}", "--from", "1,2,3", "--to", "0,0", "--out", "{tmp}"], "--from needs 2 numbers"),
+        (["interpolate", "{run}", "--from", "1,x", "--to", "0,0", "--out", "{tmp}"], "expected comma-separated"),
+        (["interpolate", "{run}", "--to", "0,0", "--out", "{tmp}"], "give exactly one of --from"),
+        (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--steps", "1", "--out", "{tmp}"], "at least 2"),
+        (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--tempo", "0", "--out", "{tmp}"], "--tempo must"),
+        (["interpolate", "{run}", "--from", "0,0", "--to-midi", "{midi}", "--loop", "9", "--out", "{tmp}"], "--loop 9"),
+        (["encode", "{tmp}/no-run", "{midi}"], "no run directory there"),
+        (["encode", "{tmp}", "{midi}"], "cannot read the run's config"),
+        (["encode", "{run}", "{run}/config.toml"], "not a MIDI file"),
+        (["encode", "{run}", "{tmp}/fake.mid"], "no loop to encode (not a MIDI file"),
+        (["encode", "{run}", "{tmp}/absent.mid"], "no such file"),
+        (["bend", "{run}", "--sigma", "-1", "--out", "{tmp}/b"], "--sigma must be a finite number >= 0"),
+        (["bend", "{run}", "--sigma", "1", "--layers", "encoder", "--out", "{tmp}/b"], "--layers must be"),
+        (["map", "{run}", "--grid", "1", "--out", "{tmp}/m.png"], "--grid must be at least 2"),
+        (["plot", "{tmp}", "--out", "{tmp}/c.png"], "no metrics.jsonl there"),
+        (["export", "{run}", "--onnx", "{tmp}/decoder.bin"], "must end in .onnx"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(run, pattern_dir, tmp_path, args, expected):
+    (tmp_path / "fake.mid").write_text("not midi")
+    midi = sorted(pattern_dir.glob("*.mid"))[0]
+    result = mvae(*(a.format(run=run, tmp=tmp_path, midi=midi) for a in args))
+    assert result.exit_code == 2, result.output
+    assert expected in one_line(result) and "Traceback" not in result.output
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize(
+    "module,args,extra",
+    [
+        ("matplotlib", ["map", "{run}", "--out", "{tmp}/m.png"], "plot"),
+        ("matplotlib", ["plot", "{run}", "--out", "{tmp}/c.png"], "plot"),
+        ("onnxscript", ["export", "{run}", "--onnx", "{tmp}/d.onnx"], "onnx"),
+    ],
+)
+def test_a_missing_extra_exits_2_naming_the_install(run, tmp_path, monkeypatch, module, args, extra):
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else find_spec(name, *a))
+    result = mvae(*(a.format(run=run, tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and f"pip install 'mvae[{extra}]'" in one_line(result)
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("head", ["categorical", "mse"])
+def test_onnx_decoder_matches_torch(run, pattern_dir, tmp_path, head):
+    import onnxruntime
+
+    if head == "categorical":
+        source = run
+    else:  # the export does not depend on training: one epoch gives a real run with the other head
+        source = tmp_path / "mse"
+        args = [*TRAIN, "--set", "model.timing_head=mse", "--epochs", 1, "--out", source]
+        assert mvae("train", pattern_dir, *args).exit_code == 0
+    onnx_file = tmp_path / "decoder.onnx"
+    result = mvae("export", source, "--onnx", onnx_file)
+    assert result.exit_code == 0, result.output
+    sidecar = json.loads(onnx_file.with_suffix(".json").read_text())
+    model, cfg = RunDir(source).load_model()
+    assert sidecar["pitch_low"] == cfg.data.pitch_low and sidecar["pitch_classes"] == cfg.data.pitch_classes
+    assert sidecar["timing"]["head"] == head
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+    assert [o.name for o in session.get_outputs()] == list(sidecar["outputs"])
+    for batch in (1, 7):  # the batch dimension is dynamic
+        z = torch.randn(batch, cfg.model.latent_dim, generator=torch.Generator().manual_seed(batch)) * 2
+        got = dict(zip(sidecar["outputs"], session.run(None, {"z": z.numpy()}), strict=True))
+        with torch.no_grad():
+            out = model.decode(z)
+        expected = {"onset": torch.sigmoid(out.onset_logits), "velocity": out.velocity, "duration": out.duration}
+        if head == "categorical":
+            probs = torch.softmax(out.timing_logits, dim=-1)
+            expected |= {"timing_probs": probs, "timing_mean": out.timeshift[:, 0]}
+            centers = torch.tensor(sidecar["timing"]["centers"])
+            assert torch.allclose(centers, model.timing.centers)
+            assert got["timing_probs"].shape == (batch, 32, sidecar["timing"]["n_classes"])
+        else:
+            expected["timeshift"] = out.timeshift
+        for name, value in expected.items():
+            np.testing.assert_allclose(got[name], value.numpy(), rtol=0, atol=1e-5, err_msg=name)
