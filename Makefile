@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/preprocess.py
 	$(BIN)/python bench/plugin_overhead.py
+	$(BIN)/python bench/generate_latency.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache
