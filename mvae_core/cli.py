@@ -97,12 +97,12 @@ def train(
             if given:
                 raise fail(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             run = RunDir(resume)
-            if not run.exists():
-                raise fail(f"--resume {resume}: no run there (no checkpoint.pt)")
+            if not run.has_checkpoint():
+                raise fail(f"--resume {resume}: nothing to resume there (no checkpoint.pt)")
             last = (run.read_metrics() or [{}])[-1]
             stops = [e["message"] for e in last.get("events", []) if e["level"] == "stop"]
             if stops:
-                console.print(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
+                console.print(escape(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further"))
                 return
             cfg, data = _resume_config(run, epochs)
         else:
@@ -193,8 +193,10 @@ def _train(
 
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     console.print(
-        f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} loops · "
-        f"plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
+        escape(
+            f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
+            f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
+        )
     )
     writer = run if dist.is_main else None  # only rank 0 writes run files
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
@@ -208,7 +210,7 @@ def _train(
                 writer.clear_failure()
             if trainer.start_epoch >= cfg.train.epochs:
                 console.print(
-                    f"{run.path} has finished its {cfg.train.epochs} epochs; pass --epochs N to train further"
+                    escape(f"{run.path} has finished its {cfg.train.epochs} epochs; pass --epochs N to train further")
                 )
                 return
         with EpochDisplay(console, cfg.train.epochs, trainer.start_epoch) as display:
@@ -216,10 +218,12 @@ def _train(
             result = trainer.fit()
     except TrainingPaused as exc:
         where = f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {exc.epoch + 1}"
-        console.print(f"\n{interrupts.name}: stopped {where} and checkpointed. Continue with: {resume_command}")
+        console.print(escape(f"\n{interrupts.name}: stopped {where} and checkpointed. Continue with: {resume_command}"))
         raise typer.Exit(interrupts.exit_code) from None
     except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
-        console.print(f"\ninterrupted; the last finished epoch is checkpointed. Continue with: {resume_command}")
+        console.print(
+            escape(f"\ninterrupted; the last finished epoch is checkpointed. Continue with: {resume_command}")
+        )
         raise typer.Exit(130) from None
     except CheckpointError as exc:
         raise fail(str(exc)) from None
@@ -240,7 +244,7 @@ def _train(
         console.print(f"  [yellow]{event['source']}[/]: {escape(event['message'])}")
     reasons = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
     console.print(
-        f"done after {result.epochs_run} epochs{reasons}; best val_elbo {result.best_val_elbo:.3f} → {run.path}"
+        escape(f"done after {result.epochs_run} epochs{reasons}; best val_elbo {result.best_val_elbo:.3f} → {run.path}")
     )
 
 

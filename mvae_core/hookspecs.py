@@ -18,6 +18,11 @@ Call sequence of one run (written once here, asserted by ``tests/test_hooks.py``
         (stop if any plugin requested it)
     mvae_train_end(trainer, stop_reasons)
 
+SIGINT/SIGTERM stop training after the current step with a mid-epoch checkpoint (``mvae_state_dict`` runs then
+too); resuming it continues that epoch at its next step *without* calling that epoch's ``mvae_epoch_start`` and
+``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under ``torchrun`` every hook runs in every
+process on the same metrics; ``mvae_state_dict`` only in rank 0.
+
 ``trainer`` is a :class:`mvae_core.view.TrainerView`: the documented, public face of the running trainer
 (epoch, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``). Plugins never touch anything
 else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through ``mvae_ramp_end``,

@@ -56,7 +56,12 @@ class RunDir:
         self.path = Path(path)
 
     def exists(self) -> bool:
+        """Something of a run is here (a new run must not write over it)."""
         return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
+
+    def has_checkpoint(self) -> bool:
+        """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
+        return (self.path / CHECKPOINT).exists()
 
     def write_config(
         self, cfg: MvaeConfig, versions: dict[str, str], data: list[str], data_fingerprint: str | None = None

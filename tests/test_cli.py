@@ -247,3 +247,19 @@ def test_evaluate_without_loops_exits_2(trained_run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["evaluate", str(trained_run), str(tmp_path / "empty")])
     assert result.exit_code == 2 and "no loops to evaluate" in result.output
+
+
+def test_a_run_path_with_rich_markup_is_printed_literally(synth_dir, tmp_path):
+    run = tmp_path / "[red]take[/]"
+    result = mvae("train", synth_dir, *TINY, "--epochs", 1, "--out", run)
+    assert result.exit_code == 0, result.output
+    assert "[red]take[/]" in result.output.replace("\n", "")
+
+
+def test_resume_without_a_checkpoint_fails_before_reading_data(trained_run, tmp_path):
+    copy = tmp_path / "no-checkpoint"
+    copy.mkdir()
+    (copy / "metrics.jsonl").write_text((trained_run / "metrics.jsonl").read_text())
+    result = mvae("train", "--resume", copy)
+    assert result.exit_code == 2 and "nothing to resume there (no checkpoint.pt)" in result.output
+    assert "data:" not in result.output
