@@ -6,7 +6,6 @@ import json
 import os
 import re
 import struct
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from mvae_core import cli
 from mvae_core.config import DataConfig
 from mvae_core.data.load import load_dataset
 from mvae_core.data.score import SkipReason
+from tests.loading import load_within
 from tests.synth import SynthNote, write_midi
 
 STEP = 240
@@ -64,25 +64,6 @@ def write_bad_files(folder: Path) -> dict[str, SkipReason]:
     os.symlink("..", folder / "sub" / "up")  # a symlink loop on a folder: must not be walked forever
     os.symlink(folder / "good.mid", folder / "sub" / "zz_same_as_good.mid")  # same file twice: counted once
     return expected
-
-
-def load_within(args: list[str], cfg: DataConfig, seconds: float = 60.0):
-    """load_dataset in this process, failing (not hanging) if it takes too long."""
-    out: dict = {}
-
-    def target() -> None:
-        try:
-            out["result"] = load_dataset(args, cfg, jobs=1)
-        except BaseException as exc:  # re-raised below, in the test's thread
-            out["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if "error" in out:
-        raise out["error"]
-    assert "result" in out, f"load_dataset did not return within {seconds} s"
-    return out["result"]
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import math
 import pytest
 import torch
 
-from mvae_core import hookimpl
 from mvae_core.checkpoint import load_model_state
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.plugins import PluginError, PluginHost
 from mvae_plugins.early_stopping import Config, Decision, EarlyStopping, Tracker, decide, monitored_value
-from tests.training import make_trainer, tiny_config
+from tests.training import Ramp, make_trainer, tiny_config
 
 NAN = math.nan
 
@@ -77,17 +76,6 @@ def test_monitor_is_a_numeric_path_of_the_record():
 def test_config_is_validated_by_name(section, message):
     with pytest.raises(ConfigError, match=message):
         PluginHost.from_config(PluginsConfig(enabled=["early_stopping"], early_stopping=section))
-
-
-class Ramp:
-    """Publishes a ramp end, as a warm-up plugin would."""
-
-    def __init__(self, end: int) -> None:
-        self.end = end
-
-    @hookimpl
-    def mvae_ramp_end(self, trainer):
-        return self.end
 
 
 def run(data, epochs, ramp=0, run_dir=None, **config):

@@ -13,7 +13,7 @@ from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.plugins import PluginHost
 from mvae_plugins.ts_variance_monitor import Config, TsVarianceMonitor, decide
 from tests.synth import melody_folder
-from tests.training import make_trainer, tiny_config
+from tests.training import Ramp, make_trainer, tiny_config
 
 NAN = math.nan
 
@@ -100,15 +100,6 @@ class ConstantTimeshift:
                 last.bias.view(-1, trainer.model.timing.n_classes)[:, 0] = 50.0
         last.weight.requires_grad_(False)
         last.bias.requires_grad_(False)
-
-
-class Ramp:
-    def __init__(self, end: int) -> None:
-        self.end = end
-
-    @hookimpl
-    def mvae_ramp_end(self, trainer):
-        return self.end
 
 
 def run(data, epochs, extra=None, run_dir=None, **config):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mvae_core import hookimpl
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
@@ -28,3 +29,14 @@ def make_trainer(
     if run:
         run.path.mkdir(parents=True, exist_ok=True)
     return Trainer(cfg, train, val, PluginHost(plugins or {}), run)
+
+
+class Ramp:
+    """A test plugin that only publishes a ramp end (``mvae_ramp_end``), as a warm-up plugin would."""
+
+    def __init__(self, end: int) -> None:
+        self.end = end
+
+    @hookimpl
+    def mvae_ramp_end(self, trainer):
+        return self.end

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import mido
@@ -20,27 +19,9 @@ from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES
 from mvae_core.report import print_skips, print_summary, printable
 from tests.fuzz import smf
+from tests.loading import load_within
 
 CFG = DataConfig(cache_dir="none")
-
-
-def load_within(args: list[str], seconds: float = 30.0):
-    """load_dataset in a thread, failing (not hanging) when it does not return in time."""
-    out: dict = {}
-
-    def target() -> None:
-        try:
-            out["result"] = load_dataset(args, CFG, jobs=1)
-        except BaseException as exc:  # re-raised in the test's thread
-            out["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if "error" in out:
-        raise out["error"]
-    assert "result" in out, f"load_dataset did not return within {seconds} s"
-    return out["result"]
 
 
 def entries_by_name(report: DataReport) -> dict[str, dict]:
@@ -61,7 +42,7 @@ def skip_of(data: bytes) -> SkipFile:
 def test_a_fifo_named_mid_is_unreadable_and_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.mid")  # opening it for reading used to wait forever for a writer
     (tmp_path / "good.mid").write_bytes(melody_file())
-    _, report = load_within([str(tmp_path)])
+    _, report = load_within([str(tmp_path)], CFG, 30.0)
     entries = entries_by_name(report)
     assert entries["pipe.mid"]["reason"] == SkipReason.UNREADABLE.value
     assert entries["pipe.mid"]["detail"] == "not a regular file (a FIFO)"
@@ -71,7 +52,7 @@ def test_a_fifo_named_mid_is_unreadable_and_does_not_block(tmp_path):
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_link_to_a_device_is_not_read(tmp_path, device):
     os.symlink(device, tmp_path / "device.mid")  # reading /dev/zero never ends
-    _, report = load_within([str(tmp_path)])
+    _, report = load_within([str(tmp_path)], CFG, 30.0)
     assert [(e["reason"], e["detail"]) for e in report.entries] == [
         (SkipReason.UNREADABLE.value, "not a regular file (a character device)")
     ]
@@ -105,7 +86,7 @@ def test_dangling_links_to_one_target_are_each_reported(tmp_path):
     (tmp_path / "loops").mkdir()
     os.symlink("b.mid", tmp_path / "loops" / "a.mid")
     os.symlink("a.mid", tmp_path / "loops" / "b.mid")
-    _, report = load_within([str(tmp_path)])
+    _, report = load_within([str(tmp_path)], CFG, 30.0)
     assert sorted(entries_by_name(report)) == ["a.mid", "b.mid", "one.mid", "two.mid"]
     assert {e["reason"] for e in report.entries} == {SkipReason.UNREADABLE.value}
 
@@ -115,7 +96,7 @@ def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path):
         with open(tmp_path / name, "wb") as handle:  # sparse
             handle.write(melody_file())
             handle.truncate(size)
-    _, report = load_within([str(tmp_path)])
+    _, report = load_within([str(tmp_path)], CFG, 30.0)
     entries = entries_by_name(report)
     assert entries["over.mid"]["reason"] == SkipReason.TOO_LARGE.value
     assert entries["over.mid"]["detail"] == f"{MAX_UNIT_BYTES + 1:,} bytes; the limit is {MAX_UNIT_BYTES:,}"
@@ -157,7 +138,7 @@ def notes_at_the_tick_limit() -> bytes:
 def test_a_loop_that_ends_past_the_tick_limit_is_used(tmp_path):
     # pretty_midi's tick_to_time raised IndexError for the loop's end tick, which ended the whole load
     (tmp_path / "late.mid").write_bytes(notes_at_the_tick_limit())
-    _, report = load_within([str(tmp_path)])
+    _, report = load_within([str(tmp_path)], CFG, 30.0)
     assert (report.entries[0]["status"], report.entries[0]["loops"]) == ("ok", 1)
 
 
