@@ -27,7 +27,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
-from mvae_core.generate import DecodeOptions, Note, decode_latents, latent_points, select_notes
+from mvae_core.generate import DecodeOptions, Note, decode_latents, latent_points, select_notes, to_heads
 from mvae_core.model import MelodyVAE
 
 NEAR_GRID = 0.05
@@ -92,9 +92,9 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
         x = densify(data, index, pitch_classes)
         mu, logvar = model.encode(x)
         out = model.decode(mu)
-        heads = decode_latents(model, mu, options)
+        decoded = to_heads(out, options)
         for j in range(len(index)):
-            recon.add(select_notes(heads, j, options), x[j, 0].numpy())
+            recon.add(select_notes(decoded, j, options), x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())
         notes = x[:, 0] > 0.5
         velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * 127).numpy())
@@ -106,7 +106,7 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
         mus.append(mu)
         kls.append(-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1))
     data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
-    generated = _generate(model, cfg, samples, seed)
+    generated = generate_loops(model, cfg, samples, seed)
     gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
     onset_f1, rhythm_f1 = recon.scores()
     origin_f1, origin_rhythm_f1 = at_origin.scores()
@@ -157,11 +157,11 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
     }
 
 
-def _generate(model: MelodyVAE, cfg: MvaeConfig, samples: int, seed: int) -> list[list[Note]]:
-    """``samples`` loops from random latent points, decoded with the default options."""
+def generate_loops(model: MelodyVAE, cfg: MvaeConfig, samples: int, seed: int = 0) -> list[list[Note]]:
+    """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options."""
     options = DecodeOptions(seed=seed)
-    heads = decode_latents(model, latent_points(samples, None, 0.0, cfg.model.latent_dim, seed), options)
-    return [select_notes(heads, i, options) for i in range(samples)]
+    decoded = decode_latents(model, latent_points(samples, None, 0.0, cfg.model.latent_dim, seed), options)
+    return [select_notes(decoded, i, options) for i in range(samples)]
 
 
 def _std(values: np.ndarray) -> float:

@@ -32,9 +32,10 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.model import MelodyVAE
+from mvae_core.model import Decoded, MelodyVAE
 
 MIDI_RESOLUTION = 960
+STEP_TICKS = MIDI_RESOLUTION // 4
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,16 @@ class Note:
 
 @torch.inference_mode()
 def decode_latents(model: MelodyVAE, z: torch.Tensor, options: DecodeOptions | None = None) -> dict[str, np.ndarray]:
-    """``z [N, latent_dim]`` → numpy heads ``[N, pitch_classes, 32]``: onset probabilities, velocity, duration and
-    the timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``). The model is put in eval
-    mode if it is not already."""
-    options = options or DecodeOptions()
+    """``z [N, latent_dim]`` → :func:`to_heads` of the decoder output. The model is put in eval mode if it is not
+    already."""
     if model.training:
         model.eval()
-    out = model.decode(z)
+    return to_heads(model.decode(z), options or DecodeOptions())
+
+
+def to_heads(out: Decoded, options: DecodeOptions) -> dict[str, np.ndarray]:
+    """Numpy heads ``[N, pitch_classes, 32]`` of a decoder output: onset probabilities, velocity, duration and the
+    timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``)."""
     generator = torch.Generator().manual_seed(options.seed)
     return {
         "onset": torch.sigmoid(out.onset_logits).numpy(),
@@ -171,9 +175,6 @@ def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptio
         instrument.notes.append(pretty_midi.Note(velocity, pitch, start, max(end, start + step_seconds / 8)))
     midi.instruments.append(instrument)
     return midi
-
-
-STEP_TICKS = MIDI_RESOLUTION // 4
 
 
 def start_tick(grid_step: int, offset: float) -> int:

@@ -91,14 +91,9 @@ def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]
 
 def generated_timing(path: Path, samples: int, seed: int = 0) -> dict[str, float | None]:
     """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
-    run is judged on the same latent points), decoded with the default :class:`DecodeOptions`."""
-    import torch
-
-    from mvae_core.generate import DecodeOptions, decode_latents, latent_points, select_notes
+    run is judged on the same latent points and offset draws), decoded with generate's default options."""
+    from mvae_core.evaluation import generate_loops
 
     model, cfg = RunDir(path).load_model()
-    points = latent_points(samples, None, 0.0, cfg.model.latent_dim, seed)
-    torch.manual_seed(seed)  # a decoder that samples its outputs draws the same numbers every time
-    heads = decode_latents(model, points)
-    shifts = [note.timeshift for i in range(samples) for note in select_notes(heads, i, DecodeOptions())]
-    return timing_stats(shifts, samples)
+    loops = generate_loops(model, cfg, samples, seed)
+    return timing_stats([note.timeshift for loop in loops for note in loop], samples)
