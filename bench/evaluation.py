@@ -8,8 +8,8 @@ Usage (from the repository root; needs ../shared/data/dev)::
 
 Files are split into train and held-out groups by the ``performer`` column of the folder's ``manifest.csv`` (WJD),
 else by ``piece`` (ASAP: ``title``), else by file, with a seeded permutation (``--holdout`` of the groups held
-out). Each configuration trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae
-evaluate`` on the held-out files; the script prints one row per configuration and writes ``OUT/results.json``.
+out). Each configuration (head × latent size × ``--train-seeds``) trains through ``mvae train`` (default plugins,
+``--epochs``) and is scored by ``mvae evaluate`` on the held-out files; the script prints one row per configuration and writes ``OUT/results.json``.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--samples", type=int, default=1024)
     parser.add_argument("--holdout", type=float, default=1 / 6)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seeds the split into train and held-out groups")
+    parser.add_argument("--train-seeds", default="0", help="comma-separated train.seed values, one run each")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--out", type=Path, default=Path("runs/bench-evaluation"))
     args = parser.parse_args()
@@ -75,30 +76,36 @@ def main() -> None:
     train_dir, held_dir = link_all(train_files, base / "train"), link_all(held_files, base / "heldout")
     print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
     results = []
-    for head in args.heads.split(","):
-        for dim in (int(d) for d in args.latent_dims.split(",")):
-            run = base / f"{head}-z{dim}-e{args.epochs}"
-            sets = [f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
-            if not (run / "model.safetensors").exists():
-                done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
-                            "--seed", str(args.seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
-                if done.returncode:
-                    sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-            scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples), "--json")
-            if scored.returncode:
-                sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
-            epochs = len((run / "metrics.jsonl").read_text().splitlines())
-            results.append({"head": head, "latent_dim": dim, "epochs_run": epochs, **json.loads(scored.stdout)})
-            r = results[-1]
-            rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
-            print(
-                f"{head:11s} z{dim:<3d} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f} W1 {tim['wasserstein1']:.3f}"
-                f" within±.05 gen {tim['generated_within_0.05']:.3f} data {tim['data_within_0.05']:.3f}"
-                f" | notes/loop gen {gen['notes_per_loop']:.2f} data {gen['data_notes_per_loop']:.2f}"
-                f" ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin {rec['origin_onset_f1']:.3f}"
-                f" ({rec['onset_f1_vs_origin']:.2f}x) | active {lat['active_units']}/{dim}",
-                flush=True,
-            )
+    configurations = [
+        (head, int(dim), int(seed))
+        for head in args.heads.split(",")
+        for dim in args.latent_dims.split(",")
+        for seed in args.train_seeds.split(",")
+    ]
+    for head, dim, train_seed in configurations:
+        run = base / (f"{head}-z{dim}-e{args.epochs}" + (f"-s{train_seed}" if train_seed else ""))
+        sets = [f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
+        if not (run / "model.safetensors").exists():
+            done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
+                        "--seed", str(train_seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
+            if done.returncode:
+                sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples), "--json")
+        if scored.returncode:
+            sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
+        epochs = len((run / "metrics.jsonl").read_text().splitlines())
+        facts = {"head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
+        results.append(facts | json.loads(scored.stdout))
+        r = results[-1]
+        rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
+        print(
+            f"{head:11s} z{dim:<3d} seed {train_seed} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f} W1 {tim['wasserstein1']:.3f}"
+            f" within±.05 gen {tim['generated_within_0.05']:.3f} data {tim['data_within_0.05']:.3f}"
+            f" | notes/loop gen {gen['notes_per_loop']:.2f} data {gen['data_notes_per_loop']:.2f}"
+            f" ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin {rec['origin_onset_f1']:.3f}"
+            f" ({rec['onset_f1_vs_origin']:.2f}x) | active {lat['active_units']}/{dim}",
+            flush=True,
+        )
     (base / "results.json").write_text(json.dumps(results, indent=1))
 
 

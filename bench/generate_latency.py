@@ -1,16 +1,23 @@
 """Latency of generating one pattern in process: latent point → decoder → notes (what a live host calls per loop).
 
-One call = ``decode_latents(model, z[1, latent_dim], options)`` (decoder forward in eval mode, sigmoid, one timing
-draw per step) + ``select_notes`` (the default density-aware monophonic rule); writing MIDI is not included. The
-model has the default size (hidden 512, latent 2, categorical timing head) with untrained weights: the cost does
-not depend on training. torch runs with 1 thread; ``--warmup`` calls are made before ``--calls`` timed calls, each
-at a new random point. Prints wall-clock p50/p95/mean and CPU-time p50 of the whole call and of the decoder
-forward alone; unless ``--no-onnx``, the same for the ONNX decoder (``mvae export``) run by onnxruntime with 1
-thread, the whole call there being the graph, one timing draw per step and ``select_notes`` (the export itself
-takes ~10 s and is not timed). Untrained weights put a note on every step (32 per pattern, the most
-``select_notes`` ever builds); a trained model writes fewer. Ends with one JSON line.
+Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new random points):
 
-    .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx]
+* **player** — ``Player(model).notes(z, options)`` (``mvae_core/player.py``): folded BatchNorm, the heads' hidden
+  layers as one matrix, numpy/BLAS products, velocity, duration and timing only where notes sound. The target row.
+* **batch path** — ``select_notes(decode_latents(model, z[1, latent_dim]), 0, options)``: what ``mvae generate``
+  runs, one point at a time (torch decoder forward in eval mode, then the same note choice).
+* **decoder forward** — ``model.decode(z)`` alone (torch).
+* unless ``--no-onnx``: the decoder graph of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same
+  note choice (``select_notes``); the export itself takes ~10 s and is not timed.
+
+One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via ``OPENBLAS_NUM_THREADS=1`` set
+here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model has the default
+size (hidden 512, latent 2, categorical timing head) with untrained weights, which put a note on every step: 32
+notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest; a trained model
+writes ~10–30. Prints wall-clock p50/p95/mean and this thread's CPU-time p50 (which leaves out waiting for a core on
+a busy machine); ends with one JSON line.
+
+    .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx] [--blas-threads 1]
 """
 
 from __future__ import annotations
@@ -18,6 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+
+if __name__ == "__main__":  # before numpy loads BLAS, which reads its thread count once
+    flag = sys.argv.index("--blas-threads") + 1 if "--blas-threads" in sys.argv else None
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[flag] if flag and flag < len(sys.argv) else "1"
+
 import platform
 import statistics
 import tempfile
@@ -32,6 +45,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.generate import DecodeOptions, decode_latents, select_notes
 from mvae_core.model import MelodyVAE
+from mvae_core.player import Player
 
 TARGET_P50_MS = 2.0
 
@@ -72,16 +86,14 @@ def onnx_session(model: MelodyVAE, cfg: MvaeConfig) -> Callable[[torch.Tensor], 
 
 
 def onnx_generate(
-    run: Callable[[torch.Tensor], list[np.ndarray]], model: MelodyVAE, options: DecodeOptions
+    run: Callable[[torch.Tensor], list[np.ndarray]], options: DecodeOptions
 ) -> Callable[[torch.Tensor], object]:
-    """What a host would do with the graph: one timing draw per step from ``timing_probs``, then ``select_notes``."""
+    """What a host would do with the graph: the note choice of ``select_notes`` on its outputs (timing drawn from
+    ``timing_probs`` at the chosen steps)."""
 
     def call(z: torch.Tensor) -> object:
         onset, velocity, duration, probs, _ = run(z)
-        logits = torch.from_numpy(probs).log()
-        drawn = model.timing.sample(logits, options.timing_temperature, torch.Generator().manual_seed(options.seed))
-        timeshift = np.broadcast_to(drawn.numpy()[:, None, :], onset.shape)
-        heads = {"onset": onset, "velocity": velocity, "duration": duration, "timeshift": timeshift}
+        heads = {"onset": onset, "velocity": velocity, "duration": duration, "timing_logits": np.log(probs)}
         return select_notes(heads, 0, options)
 
     return call
@@ -92,40 +104,45 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--no-onnx", action="store_true")
+    parser.add_argument("--blas-threads", type=int, default=1, help="numpy's BLAS threads (read at start-up)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
     cfg = MvaeConfig()
     model = MelodyVAE(cfg.model, cfg.data.pitch_classes).eval()
+    player = Player(model)
     options = DecodeOptions()
+    most_likely = replace(options, temperature=0.0)
     points = torch.randn(args.calls, cfg.model.latent_dim, generator=torch.Generator().manual_seed(1))
 
-    def generate_one(z: torch.Tensor, options: DecodeOptions = options) -> object:
-        return select_notes(decode_latents(model, z, options), 0, options)
-
-    most_likely = replace(options, temperature=0.0)
+    def batch_path(z: torch.Tensor, options: DecodeOptions = options) -> object:
+        return select_notes(decode_latents(model, z), 0, options)
 
     def forward_only(z: torch.Tensor) -> object:
         with torch.no_grad():
             return model.decode(z)
 
-    results = {"generate (torch)": timed(generate_one, points, args.warmup)}
-    results["generate, temperature 0 (torch)"] = timed(lambda z: generate_one(z, most_likely), points, args.warmup)
-    results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
+    results = {
+        "player, default options": timed(lambda z: player.notes(z[0].numpy(), options), points, args.warmup),
+        "player, temperature 0": timed(lambda z: player.notes(z[0].numpy(), most_likely), points, args.warmup),
+        "batch path (torch), default options": timed(batch_path, points, args.warmup),
+        "decoder forward (torch)": timed(forward_only, points, args.warmup),
+    }
     if not args.no_onnx:
         run = onnx_session(model, cfg)
-        results["generate (onnxruntime)"] = timed(onnx_generate(run, model, options), points, args.warmup)
+        results["onnxruntime graph + note choice"] = timed(onnx_generate(run, options), points, args.warmup)
         results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
-    notes = [len(generate_one(point[None])) for point in points[:20]]
-    print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, hidden {cfg.model.hidden}, "
-          f"load average {os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes per pattern\n"
-          f"generate's default options: {options}")  # fmt: skip
-    print(f"{'':34} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
+    notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
+    print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
+          f"hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes "
+          f"per pattern\ngenerate's default options: {options}")  # fmt: skip
+    print(f"{'':36} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
     for name, row in results.items():
-        print(f"{name:34} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
-    p50 = results["generate (torch)"]["p50_ms"]
+        print(f"{name:36} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
+    p50 = results["player, default options"]["p50_ms"]
     print(f"target p50 < {TARGET_P50_MS} ms: {'met' if p50 < TARGET_P50_MS else 'NOT met'}")
-    record = {"bench": "generate_latency", "calls": args.calls, "options": asdict(options), "results": results}
+    record = {"bench": "generate_latency", "calls": args.calls, "blas_threads": args.blas_threads}
+    record |= {"options": asdict(options), "results": results}
     record["torch"] = torch.__version__
     record |= {"python": platform.python_version(), "load_average": os.getloadavg()[0]}
     print(json.dumps(record))

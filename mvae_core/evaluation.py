@@ -83,16 +83,16 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring)."""
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, DecodeOptions(temperature=0.0, seed=seed)
-    origin = decode_latents(model, torch.zeros(1, cfg.model.latent_dim), options)
+    origin = decode_latents(model, torch.zeros(1, cfg.model.latent_dim))
     origin_notes = select_notes(origin, 0, options)
-    generator = torch.Generator().manual_seed(seed)
+    timing_rng = np.random.default_rng(seed)
     recon, at_origin = _Matches(), _Matches()
     velocity_error, timing_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], []
     for index in batch_indices(len(data), 256, rng=None):
         x = densify(data, index, pitch_classes)
         mu, logvar = model.encode(x)
         out = model.decode(mu)
-        decoded = to_heads(out, options)
+        decoded = to_heads(out)
         for j in range(len(index)):
             recon.add(select_notes(decoded, j, options), x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())
@@ -102,7 +102,7 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
         timing_error.append(error.numpy())
         seconds = torch.from_numpy(data.table.seconds_per_step[data.loops[index]]).view(-1, 1, 1).expand_as(notes)
         timing_ms.append((error * seconds[notes] / 2 * 1000).numpy())  # 1 half-step = half a 16th step
-        recon_ts.append(out.sample_timeshift(1.0, generator)[notes].numpy())
+        recon_ts.append(out.sample_timeshift(1.0, timing_rng)[notes].numpy())
         mus.append(mu)
         kls.append(-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1))
     data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
@@ -160,7 +160,7 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
 def generate_loops(model: MelodyVAE, cfg: MvaeConfig, samples: int, seed: int = 0) -> list[list[Note]]:
     """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options."""
     options = DecodeOptions(seed=seed)
-    decoded = decode_latents(model, latent_points(samples, None, 0.0, cfg.model.latent_dim, seed), options)
+    decoded = decode_latents(model, latent_points(samples, None, 0.0, cfg.model.latent_dim, seed))
     return [select_notes(decoded, i, options) for i in range(samples)]
 
 

@@ -17,13 +17,18 @@ Which notes sound (``DecodeOptions``):
   within ``[threshold_min, threshold_max]``; monophonic keeps the most probable candidate per step, ``poly`` all.
 
 Velocity and duration come from their heads. The offset is a draw from the timing head's distribution at
-``timing_temperature`` (0 = its mean; the ``mse`` head has only its point estimate). The start time is
+``timing_temperature``, one per sounding step, shared by the step's notes (0 = its mean; the ``mse`` head has only
+its point estimate). Every random choice of pattern ``i`` comes from one generator seeded by ``(seed, i)``
+(:func:`pattern_rng`): notes first, then offsets. :class:`mvae_core.player.Player` makes the same choices for one
+point at a time, faster. The start time is
 ``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), clamped
 at 0 for the loop's first step; each note ends at the latest when the next one starts.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +38,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.model import Decoded, MelodyVAE
+from mvae_core.timing import TimingBins
 
 MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // 4
@@ -63,34 +69,55 @@ class Note:
 
 
 @torch.inference_mode()
-def decode_latents(model: MelodyVAE, z: torch.Tensor, options: DecodeOptions | None = None) -> dict[str, np.ndarray]:
+def decode_latents(model: MelodyVAE, z: torch.Tensor) -> dict[str, np.ndarray]:
     """``z [N, latent_dim]`` → :func:`to_heads` of the decoder output. The model is put in eval mode if it is not
     already."""
     if model.training:
         model.eval()
-    return to_heads(model.decode(z), options or DecodeOptions())
+    return to_heads(model.decode(z))
 
 
-def to_heads(out: Decoded, options: DecodeOptions) -> dict[str, np.ndarray]:
-    """Numpy heads ``[N, pitch_classes, 32]`` of a decoder output: onset probabilities, velocity, duration and the
-    timeshift drawn at ``options.timing_temperature`` (seeded by ``options.seed``)."""
-    generator = torch.Generator().manual_seed(options.seed)
-    return {
+def to_heads(out: Decoded) -> dict[str, np.ndarray]:
+    """Numpy heads of a decoder output: ``onset`` probabilities, ``velocity`` and ``duration`` ``[N, pitch_classes,
+    32]``, and the timing: ``timing_logits [N, 32, classes]`` for the categorical head (offsets are drawn when notes
+    are chosen, only at their steps), ``timeshift [N, pitch_classes, 32]`` for ``mse``."""
+    heads = {
         "onset": torch.sigmoid(out.onset_logits).numpy(),
         "velocity": out.velocity.numpy(),
         "duration": out.duration.numpy(),
-        "timeshift": out.sample_timeshift(options.timing_temperature, generator).numpy(),
     }
+    if out.timing_logits is None:
+        heads["timeshift"] = out.timeshift.numpy()
+    else:
+        heads["timing_logits"] = out.timing_logits.numpy()
+    return heads
 
 
 def select_notes(
     heads: dict[str, np.ndarray], i: int, options: DecodeOptions, rng: np.random.Generator | None = None
 ) -> list[Note]:
-    """The notes of pattern ``i`` of decoded ``heads`` (see the module docstring for the rules); ``rng`` is needed
-    only when ``options.temperature > 0`` (default: seeded by ``options.seed`` and ``i``)."""
-    p = heads["onset"][i].astype(np.float64)  # [P, 32]
-    if options.temperature > 0 and rng is None:
-        rng = np.random.default_rng([options.seed, i])
+    """The notes of pattern ``i`` of decoded ``heads`` (rules: the module docstring). Every random choice comes from
+    ``rng``, by default :func:`pattern_rng` — so a pattern's notes depend on its point, ``options.seed`` and ``i``,
+    not on the other patterns of the batch."""
+    rng = rng if rng is not None else pattern_rng(options, i)
+    rows, steps = choose_cells(heads["onset"][i], options, rng)
+    if "timing_logits" in heads:
+        timeshift = offsets_by_step(steps, lambda at: heads["timing_logits"][i, at], options, rng)
+    else:
+        timeshift = heads["timeshift"][i, rows, steps]
+    return make_notes(rows, steps, heads["velocity"][i, rows, steps], heads["duration"][i, rows, steps], timeshift)
+
+
+def pattern_rng(options: DecodeOptions, i: int) -> np.random.Generator:
+    """The random source of pattern ``i``: seeded by ``(options.seed, i)``."""
+    return np.random.default_rng([options.seed, i])
+
+
+def choose_cells(onset: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, steps)`` of the cells that sound, ordered by step then row, from one pattern's onset probabilities
+    ``[pitch_classes, 32]`` (rules: the module docstring). Draws from ``rng`` only when ``options.temperature > 0``
+    and no thresholds are given."""
+    p = onset.astype(np.float64)
     if options.threshold_min is not None or options.threshold_max is not None:
         low = options.threshold_min if options.threshold_min is not None else 0.0
         high = options.threshold_max if options.threshold_max is not None else 1.0
@@ -106,22 +133,48 @@ def select_notes(
         candidate = _mono_cells(p, options, rng)
     rows, steps = np.nonzero(candidate)
     order = np.lexsort((rows, steps))
-    return [
-        Note(int(s), int(r), *(float(heads[k][i, r, s]) for k in ("velocity", "duration", "timeshift")))
-        for s, r in zip(steps[order], rows[order], strict=True)
-    ]
+    return rows[order], steps[order]
+
+
+def offsets_by_step(
+    steps: np.ndarray,
+    logits_at: Callable[[np.ndarray], np.ndarray],
+    options: DecodeOptions,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """One offset per note at the ordered ``steps``, drawn once per step at ``options.timing_temperature`` and shared
+    by the step's notes. ``logits_at(distinct steps)`` gives their timing logits ``[k, classes]``: only the steps
+    that sound are ever computed or drawn."""
+    first = np.ones(len(steps), dtype=bool)
+    first[1:] = steps[1:] != steps[:-1]
+    logits = logits_at(steps[first])
+    drawn = _timing_bins(logits.shape[-1] - 1).sample(logits, options.timing_temperature, rng)
+    return drawn[np.cumsum(first) - 1]
+
+
+def make_notes(
+    rows: np.ndarray, steps: np.ndarray, velocity: np.ndarray, duration: np.ndarray, timeshift: np.ndarray
+) -> list[Note]:
+    """Notes from parallel arrays (one entry per note)."""
+    columns = (steps.tolist(), rows.tolist(), velocity.tolist(), duration.tolist(), timeshift.tolist())
+    return [Note(*values) for values in zip(*columns, strict=True)]
+
+
+@functools.cache
+def _timing_bins(n_bins: int) -> TimingBins:
+    return TimingBins(n_bins)
 
 
 def render_loops(
     model: MelodyVAE, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
 ) -> list[list[list[Note]]]:
     """Decode ``z [N·per_file, latent_dim]`` and select notes: ``N`` files of ``per_file`` consecutive loops."""
-    heads = decode_latents(model, z, options)
+    heads = decode_latents(model, z)
     loops = [select_notes(heads, j, options) for j in range(z.shape[0])]
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 
-def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator | None) -> np.ndarray:
+def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> np.ndarray:
     """At most one cell per step, at the loop's expected density."""
     expected = np.minimum(1.0, p.sum(axis=0))
     cells = np.zeros(p.shape, dtype=bool)
@@ -138,7 +191,7 @@ def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator 
     return cells
 
 
-def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator | None) -> np.ndarray:
+def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> np.ndarray:
     """Any cells, at the loop's expected note count."""
     if options.temperature > 0:
         return rng.random(p.shape) < np.minimum(1.0, options.density * p)

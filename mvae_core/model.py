@@ -52,13 +52,13 @@ class Decoded:
     timing_logits: torch.Tensor | None = None
     timing: TimingBins | None = None
 
-    def sample_timeshift(self, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample_timeshift(self, temperature: float, rng: np.random.Generator) -> torch.Tensor:
         """Offsets ``[batch, pitch_classes, 32]`` drawn from the timing distribution (one draw per step, shared by
-        its pitches); the point estimate ``timeshift`` for the ``mse`` head or ``temperature = 0``."""
+        its pitches; :meth:`TimingBins.sample`); the point estimate ``timeshift`` for the ``mse`` head."""
         if self.timing is None or self.timing_logits is None:
             return self.timeshift
-        drawn = self.timing.sample(self.timing_logits, temperature, generator)
-        return drawn.unsqueeze(1).expand_as(self.timeshift)
+        drawn = self.timing.sample(self.timing_logits.detach().cpu().numpy(), temperature, rng)
+        return torch.from_numpy(drawn).to(self.timeshift.device).unsqueeze(1).expand_as(self.timeshift)
 
 
 class MelodyVAE(nn.Module):

@@ -59,17 +59,24 @@ class TimingBins:
         """The expected offset under ``softmax(logits)`` (shape ``logits.shape[:-1]``)."""
         return torch.softmax(logits, dim=-1) @ self.centers.to(logits)
 
-    def sample(
-        self, logits: torch.Tensor, temperature: float = 1.0, generator: torch.Generator | None = None
-    ) -> torch.Tensor:
-        """One offset per distribution: a class from ``softmax(logits / temperature)``, then uniform in its bin.
+    def sample(self, logits: np.ndarray, temperature: float, rng: np.random.Generator) -> np.ndarray:
+        """One offset per distribution (shape ``logits.shape[:-1]``, float32): a class from ``softmax(logits /
+        temperature)`` by inverse CDF, then a uniform position in its bin; the atom stays exactly 0.
 
-        ``temperature = 0`` returns :meth:`mean`; below 1 sharpens, above 1 flattens the distribution.
+        ``temperature = 0`` returns the distribution's mean (no draw); below 1 sharpens, above 1 flattens.
+        Numpy, because generation chooses notes in numpy and draws offsets only at the steps it keeps.
         """
+        logits = np.asarray(logits, dtype=np.float64)
         if temperature <= 0:
-            return self.mean(logits)
-        probs = torch.softmax(logits.detach().float() / temperature, dim=-1).reshape(-1, self.n_classes)
-        picked = torch.multinomial(probs.cpu(), 1, generator=generator).squeeze(-1)
-        jitter = torch.rand(picked.shape, generator=generator) - 0.5
-        offsets = torch.where(picked == 0, 0.0, self.centers[picked] + jitter * self.width)
-        return offsets.reshape(logits.shape[:-1]).to(logits.device)
+            return (_softmax(logits) @ self.centers.double().numpy()).astype(np.float32)
+        probs = _softmax(logits / temperature).reshape(-1, self.n_classes)
+        uniforms = rng.random((len(probs), 2))
+        below = (np.cumsum(probs, axis=1) < uniforms[:, :1] * probs.sum(axis=1, keepdims=True)).sum(axis=1)
+        picked = np.minimum(below, self.n_classes - 1)
+        offsets = self.centers.numpy()[picked] + (uniforms[:, 1] - 0.5) * self.width
+        return np.where(picked == 0, 0.0, offsets).astype(np.float32).reshape(logits.shape[:-1])
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)

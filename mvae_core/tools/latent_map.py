@@ -55,7 +55,7 @@ def draw_map(
     from matplotlib.patches import Rectangle
 
     axis, points = plane_points(grid, extent, cfg.model.latent_dim)
-    heads = decode_latents(model, points, options)
+    heads = decode_latents(model, points)
     spacing = axis[1] - axis[0]
     size = CELL_FILL * spacing
     x_unit, y_unit = size / STEPS_PER_LOOP, size / cfg.data.pitch_classes

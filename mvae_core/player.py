@@ -1,0 +1,106 @@
+"""One latent point → one pattern's notes, fast: the decoder of a trained model prepared for a live host.
+
+A host that plays the XY pad asks for one loop at a time, and at batch size 1 the decoder is memory-bound: every
+call reads its weights (15 MB at the default size). :class:`Player` gives the same notes as
+``select_notes(decode_latents(model, z[None]), index, options)`` while reading about 60 % of those bytes:
+
+* eval-mode BatchNorm is folded into the preceding Linear (``W' = s·W``, ``b' = s·(b − μ) + β``,
+  ``s = γ / √(σ² + ε)``): exact algebra, one operation fewer per layer;
+* the four heads' hidden layers are one ``[4·hidden, 2·hidden]`` matrix, one matrix–vector product;
+* only the onset head is computed at every cell. Notes are chosen from it first (:func:`choose_cells`), then
+  velocity and duration are computed at the chosen cells and the timing logits at their steps only, from the
+  rows of the output weights that belong to them;
+* the products are numpy (BLAS) calls on float32 arrays, without torch's per-operation overhead.
+
+The weights are copied when the player is made: a player does not follow later changes to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.generate import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
+from mvae_core.model import MelodyVAE
+
+
+class Player:
+    """A trained model's decoder as float32 numpy arrays (see the module docstring)."""
+
+    def __init__(self, model: MelodyVAE) -> None:
+        self.latent_dim = model.to_mu.out_features
+        self.pitch_classes = model.pitch_classes
+        self.slope = model.from_z[2].negative_slope
+        self.hidden = model.heads[0][1].in_features
+        self.categorical = model.timing is not None
+        self.from_z = _folded(model.from_z[0], model.from_z[1])
+        hidden_layers = [_folded(head[0][0], head[0][1]) for head in model.heads]
+        self.head_hidden = tuple(
+            np.ascontiguousarray(np.concatenate(parts)) for parts in zip(*hidden_layers, strict=True)
+        )
+        self.outputs = [_plain(head[1]) for head in model.heads]  # onset, velocity, duration, timing: (W, b)
+        if self.categorical:
+            weight, bias = self.outputs[3]
+            classes = model.timing.n_classes
+            self.outputs[3] = (weight.reshape(STEPS_PER_LOOP, classes, -1), bias.reshape(STEPS_PER_LOOP, classes))
+
+    def notes(
+        self, z: Sequence[float] | np.ndarray, options: DecodeOptions | None = None, index: int = 0
+    ) -> list[Note]:
+        """The notes at latent point ``z`` (``latent_dim`` numbers), chosen with ``options`` and the random source of
+        pattern ``index`` (:func:`~mvae_core.generate.pattern_rng`): equal to the ``index``-th pattern of a batch
+        decoded by ``generate`` at the same points, up to float32 rounding."""
+        options = options or DecodeOptions()
+        point = np.asarray(z, dtype=np.float32).reshape(-1)
+        if point.shape != (self.latent_dim,):
+            raise ValueError(f"z needs {self.latent_dim} numbers (the model's latent_dim), got {point.size}")
+        trunk = self._leaky(self.from_z[0] @ point + self.from_z[1])
+        hidden = self._leaky(self.head_hidden[0] @ trunk + self.head_hidden[1]).reshape(4, self.hidden)
+        onset_weight, onset_bias = self.outputs[0]
+        onset = _sigmoid(onset_weight @ hidden[0] + onset_bias).reshape(self.pitch_classes, STEPS_PER_LOOP)
+        rng = pattern_rng(options, index)
+        rows, steps = choose_cells(onset, options, rng)
+        cells = rows * STEPS_PER_LOOP + steps
+        velocity = _sigmoid(self._at(1, cells) @ hidden[1] + self.outputs[1][1][cells])
+        duration = _sigmoid(self._at(2, cells) @ hidden[2] + self.outputs[2][1][cells])
+        if self.categorical:
+            timeshift = offsets_by_step(steps, lambda at: self._timing_logits(at, hidden[3]), options, rng)
+        else:
+            timeshift = np.tanh(self._at(3, cells) @ hidden[3] + self.outputs[3][1][cells])
+        return make_notes(rows, steps, velocity, duration, timeshift)
+
+    def _timing_logits(self, steps: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        """``[len(steps), classes]``. Gathering a step's rows copies them, so beyond a third of the steps one
+        product over all steps reads fewer bytes."""
+        weight, bias = self.outputs[3]
+        if 3 * len(steps) > STEPS_PER_LOOP:
+            return (weight.reshape(-1, self.hidden) @ hidden).reshape(bias.shape)[steps] + bias[steps]
+        return weight[steps] @ hidden + bias[steps]
+
+    def _at(self, head: int, cells: np.ndarray) -> np.ndarray:
+        return self.outputs[head][0][cells]
+
+    def _leaky(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, self.slope * x)  # LeakyReLU for 0 <= slope < 1 (ModelConfig.leaky_slope)
+
+
+def _folded(linear: nn.Linear, norm: nn.BatchNorm1d) -> tuple[np.ndarray, np.ndarray]:
+    """``(W, b)`` of ``norm(linear(x))`` in eval mode as one affine map."""
+    with torch.no_grad():
+        scale = norm.weight.double() / torch.sqrt(norm.running_var.double() + norm.eps)
+        weight = linear.weight.double() * scale[:, None]
+        bias = (linear.bias.double() - norm.running_mean.double()) * scale + norm.bias.double()
+    return weight.float().numpy().copy(), bias.float().numpy().copy()
+
+
+def _plain(linear: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
+    with torch.no_grad():
+        return linear.weight.float().numpy().copy(), linear.bias.float().numpy().copy()
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow for large |x|
