@@ -14,10 +14,10 @@ One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via 
 here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model has the default
 size (hidden 512, latent 2, categorical timing head) with untrained weights, which put a note on every step: 32
 notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest; a trained model
-writes ~10–30. Prints wall-clock p50/p95/mean and this thread's CPU-time p50 (which leaves out waiting for a core on
+writes ~10–30 (``--run RUN`` times a trained run's model instead). Prints wall-clock p50/p95/mean and this thread's CPU-time p50 (which leaves out waiting for a core on
 a busy machine); ends with one JSON line.
 
-    .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx] [--blas-threads 1]
+    .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx] [--blas-threads 1] [--run RUN]
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.generate import DecodeOptions, decode_latents, select_notes
 from mvae_core.model import MelodyVAE
 from mvae_core.player import Player
+from mvae_core.run import RunDir
 
 TARGET_P50_MS = 2.0
 
@@ -105,11 +106,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--no-onnx", action="store_true")
     parser.add_argument("--blas-threads", type=int, default=1, help="numpy's BLAS threads (read at start-up)")
+    parser.add_argument("--run", type=Path, help="time this trained run's model instead of untrained weights")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    cfg = MvaeConfig()
-    model = MelodyVAE(cfg.model, cfg.data.pitch_classes).eval()
+    if args.run:
+        model, cfg = RunDir(args.run).load_model()
+    else:
+        cfg = MvaeConfig()
+        model = MelodyVAE(cfg.model, cfg.data.pitch_classes).eval()
     player = Player(model)
     options = DecodeOptions()
     most_likely = replace(options, temperature=0.0)
@@ -134,15 +139,18 @@ def main() -> None:
         results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
-          f"hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes "
+          f"{args.run or 'untrained'}, hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes "
           f"per pattern\ngenerate's default options: {options}")  # fmt: skip
     print(f"{'':36} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
     for name, row in results.items():
         print(f"{name:36} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
     p50 = results["player, default options"]["p50_ms"]
+    ratio = p50 / results["batch path (torch), default options"]["p50_ms"]
+    print(f"player / batch path, p50 in this run: {ratio:.2f}")
     print(f"target p50 < {TARGET_P50_MS} ms: {'met' if p50 < TARGET_P50_MS else 'NOT met'}")
     record = {"bench": "generate_latency", "calls": args.calls, "blas_threads": args.blas_threads}
-    record |= {"options": asdict(options), "results": results}
+    record |= {"model": str(args.run or "untrained"), "notes_per_pattern": statistics.fmean(notes)}
+    record |= {"options": asdict(options), "results": results, "player_over_batch_path": round(ratio, 3)}
     record["torch"] = torch.__version__
     record |= {"python": platform.python_version(), "load_average": os.getloadavg()[0]}
     print(json.dumps(record))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pretty_midi
@@ -57,9 +58,8 @@ class DecodeOptions:
     seed: int = 0  # for every random choice (notes and offsets)
 
 
-@dataclass(frozen=True)
-class Note:
-    """One generated note on the loop grid (the same quantities as a training cell)."""
+class Note(NamedTuple):
+    """One generated note on the loop grid (the same quantities as a training cell); a tuple, cheap to build."""
 
     step: int
     row: int
@@ -130,7 +130,7 @@ def choose_cells(onset: np.ndarray, options: DecodeOptions, rng: np.random.Gener
     elif options.poly:
         candidate = _poly_cells(p, options, rng)
     else:
-        candidate = _mono_cells(p, options, rng)
+        return _mono_cells(p, options, rng)
     rows, steps = np.nonzero(candidate)
     order = np.lexsort((rows, steps))
     return rows[order], steps[order]
@@ -157,7 +157,7 @@ def make_notes(
 ) -> list[Note]:
     """Notes from parallel arrays (one entry per note)."""
     columns = (steps.tolist(), rows.tolist(), velocity.tolist(), duration.tolist(), timeshift.tolist())
-    return [Note(*values) for values in zip(*columns, strict=True)]
+    return list(map(Note._make, zip(*columns, strict=True)))
 
 
 @functools.cache
@@ -174,21 +174,18 @@ def render_loops(
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 
-def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> np.ndarray:
-    """At most one cell per step, at the loop's expected density."""
+def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, steps)``, ordered by step: at most one cell per step, at the loop's expected density."""
     expected = np.minimum(1.0, p.sum(axis=0))
-    cells = np.zeros(p.shape, dtype=bool)
     if options.temperature > 0:
         steps = np.flatnonzero(rng.random(STEPS_PER_LOOP) < np.minimum(1.0, options.density * expected))
         weights = p[:, steps] ** (1.0 / options.temperature) + 1e-300
-        cumulative = np.cumsum(weights / weights.sum(axis=0), axis=0)  # one inverse-CDF draw per step
-        rows = np.minimum((cumulative < rng.random(len(steps))).sum(axis=0), p.shape[0] - 1)
-    else:
-        count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
-        steps = np.argsort(-expected, kind="stable")[:count]
-        rows = p[:, steps].argmax(axis=0)
-    cells[rows, steps] = True
-    return cells
+        cumulative = np.cumsum(weights, axis=0)  # one inverse-CDF draw per step
+        below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
+        return np.minimum(below, p.shape[0] - 1), steps
+    count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
+    steps = np.sort(np.argsort(-expected, kind="stable")[:count])
+    return p[:, steps].argmax(axis=0), steps
 
 
 def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> np.ndarray:

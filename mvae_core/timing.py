@@ -30,6 +30,7 @@ class TimingBins:
         self.width = 2.0 / n_bins
         # class 0: the atom at 0; class 1 + k: centre of bin k
         self.centers = torch.cat([torch.zeros(1), -1.0 + self.width * (torch.arange(n_bins) + 0.5)])
+        self._centers = self.centers.double().numpy()
 
     @property
     def n_classes(self) -> int:
@@ -68,15 +69,15 @@ class TimingBins:
         """
         logits = np.asarray(logits, dtype=np.float64)
         if temperature <= 0:
-            return (_softmax(logits) @ self.centers.double().numpy()).astype(np.float32)
-        probs = _softmax(logits / temperature).reshape(-1, self.n_classes)
-        uniforms = rng.random((len(probs), 2))
-        below = (np.cumsum(probs, axis=1) < uniforms[:, :1] * probs.sum(axis=1, keepdims=True)).sum(axis=1)
-        picked = np.minimum(below, self.n_classes - 1)
-        offsets = self.centers.numpy()[picked] + (uniforms[:, 1] - 0.5) * self.width
+            weights = _unnormalised(logits)
+            return (weights @ self._centers / weights.sum(axis=-1)).astype(np.float32)
+        cumulative = np.cumsum(_unnormalised(logits / temperature).reshape(-1, self.n_classes), axis=1)
+        uniforms = rng.random((len(cumulative), 2))
+        picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), self.n_classes - 1)
+        offsets = self._centers[picked] + (uniforms[:, 1] - 0.5) * self.width
         return np.where(picked == 0, 0.0, offsets).astype(np.float32).reshape(logits.shape[:-1])
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def _unnormalised(logits: np.ndarray) -> np.ndarray:
+    """``exp(logits − max)`` along the last axis: the softmax before dividing by its sum."""
+    return np.exp(logits - logits.max(axis=-1, keepdims=True))
