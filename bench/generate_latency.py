@@ -14,8 +14,8 @@ One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via 
 here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model has the default
 size (hidden 512, latent 2, categorical timing head) with untrained weights, which put a note on every step: 32
 notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest; a trained model
-writes ~10–30 (``--run RUN`` times a trained run's model instead). Prints wall-clock p50/p95/mean and this thread's CPU-time p50 (which leaves out waiting for a core on
-a busy machine); ends with one JSON line.
+writes ~10–30 (``--run RUN`` times a trained run's model instead). Prints wall-clock p50/p95/mean and this
+thread's CPU-time p50 (which leaves out waiting for a core on a busy machine); ends with one JSON line.
 
     .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx] [--blas-threads 1] [--run RUN]
 """
@@ -139,8 +139,8 @@ def main() -> None:
         results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
-          f"{args.run or 'untrained'}, hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes "
-          f"per pattern\ngenerate's default options: {options}")  # fmt: skip
+          f"{args.run or 'untrained'}, hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; "
+          f"{statistics.fmean(notes):.1f} notes per pattern\ngenerate's default options: {options}")  # fmt: skip
     print(f"{'':36} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
     for name, row in results.items():
         print(f"{name:36} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")

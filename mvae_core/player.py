@@ -66,12 +66,12 @@ class Player:
         rng = pattern_rng(options, index)
         rows, steps = choose_cells(onset, options, rng)
         cells = rows * STEPS_PER_LOOP + steps
-        velocity = _sigmoid(self._at(1, cells) @ hidden[1] + self.outputs[1][1][cells])
-        duration = _sigmoid(self._at(2, cells) @ hidden[2] + self.outputs[2][1][cells])
+        velocity = _sigmoid(self._at_cells(1, cells, hidden[1]))
+        duration = _sigmoid(self._at_cells(2, cells, hidden[2]))
         if self.categorical:
             timeshift = offsets_by_step(steps, lambda at: self._timing_logits(at, hidden[3]), options, rng)
         else:
-            timeshift = np.tanh(self._at(3, cells) @ hidden[3] + self.outputs[3][1][cells])
+            timeshift = np.tanh(self._at_cells(3, cells, hidden[3]))
         return make_notes(rows, steps, velocity, duration, timeshift)
 
     def _timing_logits(self, steps: np.ndarray, hidden: np.ndarray) -> np.ndarray:
@@ -82,8 +82,10 @@ class Player:
             return (weight.reshape(-1, self.hidden) @ hidden).reshape(bias.shape)[steps] + bias[steps]
         return weight[steps] @ hidden + bias[steps]
 
-    def _at(self, head: int, cells: np.ndarray) -> np.ndarray:
-        return self.outputs[head][0][cells]
+    def _at_cells(self, head: int, cells: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        """Output ``head``'s pre-activation at the flat ``cells`` only (their weight rows)."""
+        weight, bias = self.outputs[head]
+        return weight[cells] @ hidden + bias[cells]
 
     def _leaky(self, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, self.slope * x)  # LeakyReLU for 0 <= slope < 1 (ModelConfig.leaky_slope)
