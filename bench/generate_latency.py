@@ -43,7 +43,7 @@ import numpy as np
 import torch
 
 from mvae_core.config import MvaeConfig
-from mvae_core.generate import DecodeOptions, decode_latents, select_notes
+from mvae_core.generation import DecodeOptions, decode_latents, select_notes
 from mvae_core.model import MelodyVAE
 from mvae_core.player import Player
 from mvae_core.run import RunDir

@@ -83,7 +83,7 @@ def measure(n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_
     from mvae_core.data.split import split_by_source
     from mvae_core.data.table import NoteTable
     from mvae_core.distributed import Distributed
-    from mvae_core.plugins import PluginHost
+    from mvae_core.host import PluginHost
     from mvae_core.trainer import Trainer
 
     class FirstSteps(Distributed):
@@ -113,8 +113,7 @@ def measure(n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_
     trainer = Trainer(cfg, train, val, PluginHost({}), dist=FirstSteps(torch.device("cpu")))
     result["trainer_rss"] = _status("VmRSS")
     record: dict = {}
-    trainer.on_epoch_end = record.update
-    trainer.fit()
+    trainer.fit(on_epoch_end=record.update)
     result |= {"train_peak": _status("VmHWM"), "train_rss": _status("VmRSS"), "val_elbo": record["val_elbo"]}
     result["train_s"] = time.perf_counter() - started
     result["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux

@@ -21,7 +21,7 @@ import torch
 from mvae_core.config import build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.plugins import PluginHost
+from mvae_core.host import PluginHost
 from mvae_core.run import RunDir
 from mvae_core.trainer import Trainer
 
@@ -35,8 +35,7 @@ def epoch_seconds(data: Path, plugins: str, epochs: int) -> float:
     with tempfile.TemporaryDirectory() as run_dir:
         trainer = Trainer(cfg, train, val, PluginHost.from_config(cfg.plugins), RunDir(Path(run_dir)))
         seconds: list[float] = []
-        trainer.on_epoch_end = lambda record: seconds.append(record["seconds"])
-        trainer.fit()
+        trainer.fit(on_epoch_end=lambda record: seconds.append(record["seconds"]))
     return statistics.median(seconds)
 
 

@@ -67,9 +67,9 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
 from mvae_core.data.table import NoteTable
+from mvae_core.host import PluginHost
 from mvae_core.losses import loss_terms, weighted_total
 from mvae_core.model import MelodyVAE
-from mvae_core.plugins import PluginHost
 from mvae_core.trainer import Trainer
 from mvae_core.validation import validate
 

@@ -1,8 +1,73 @@
 """mvae: train and play a MelodyVAE on your own MIDI, with every training fix a separately toggled plugin.
 
-Plugin authors need only :data:`hookimpl` (see docs/hooks.md).
+The Python API (docs/python_api.md)::
+
+    import mvae_core
+
+    result = mvae_core.train(data=["my-midi/"], out="runs/mine", epochs=30, plugins=["kl_anneal", MyPlugin()])
+    run = mvae_core.load(result.path)
+    loops = mvae_core.generate(run, random=8, seed=1)
+    scores = mvae_core.evaluate(run, ["held-out-midi/"])
+
+Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors`.
+The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from mvae_core.errors import (
+    ConfigError,
+    DataChanged,
+    DataError,
+    InputError,
+    MvaeError,
+    ResumeRefused,
+    RunExists,
+    RunFailed,
+    RunInterrupted,
+)
 from mvae_core.hookspecs import hookimpl
 
-__all__ = ["hookimpl"]
+if TYPE_CHECKING:
+    from mvae_core.api import Generated, Run, evaluate, generate, load
+    from mvae_core.session import RunResult, train
+
+_LAZY = {
+    "train": "mvae_core.session",
+    "RunResult": "mvae_core.session",
+    "load": "mvae_core.api",
+    "generate": "mvae_core.api",
+    "evaluate": "mvae_core.api",
+    "Run": "mvae_core.api",
+    "Generated": "mvae_core.api",
+}
+
+__all__ = [
+    "ConfigError",
+    "DataChanged",
+    "DataError",
+    "Generated",
+    "InputError",
+    "MvaeError",
+    "ResumeRefused",
+    "Run",
+    "RunExists",
+    "RunFailed",
+    "RunInterrupted",
+    "RunResult",
+    "evaluate",
+    "generate",
+    "hookimpl",
+    "load",
+    "train",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """The API's functions and classes, imported (with torch) when first asked for."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'mvae_core' has no attribute {name!r}")

@@ -19,6 +19,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from mvae_core.errors import MvaeError
+
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
 UNUSABLE = (
@@ -27,7 +29,7 @@ UNUSABLE = (
 )
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(MvaeError, RuntimeError):
     """A checkpoint or model file is missing, truncated, corrupt or unsafe; the message names the file."""
 
 

@@ -12,22 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from mvae_core.cli_output import fail
+from mvae_core.cli_output import out as console
 from mvae_core.config import ConfigError, MvaeConfig, build_config
 
 if TYPE_CHECKING:
     from mvae_core.ablation.plan import Configuration
     from mvae_core.ablation.runner import Outcome, Task
 
-console = Console(highlight=False, soft_wrap=True)
 DEFAULT_OUT = Path("runs/ablation")
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
 
 
 def ablate(
@@ -58,7 +53,7 @@ def ablate(
 
     for name, value in {"--seeds": seeds, "--samples": samples, "--jobs": jobs, "--epochs": epochs}.items():
         if value is not None and value < 1:
-            raise _fail(f"{name} must be at least 1, got {value}")
+            raise fail(f"{name} must be at least 1, got {value}")
     arms = _configurations(mode, plugins, configs)
     built = _write_configs(arms, config, set_ or [], out)
     data = data or _default_data()
@@ -80,7 +75,7 @@ def _seeds(seeds: int) -> str:
 
 
 def _default_data() -> list[str]:
-    from mvae_core.cli import DEFAULT_DATA
+    from mvae_core.data.corpus import DEFAULT_DATA
 
     return DEFAULT_DATA
 
@@ -106,7 +101,7 @@ def _configurations(mode: str | None, plugins: str | None, configs: Path | None)
         names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
         return expand(mode or "leave-one-out", names)
     except PlanError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _write_configs(arms: list[Configuration], base: Path | None, overrides: list[str], out: Path) -> list[MvaeConfig]:
@@ -131,11 +126,11 @@ def _write_configs(arms: list[Configuration], base: Path | None, overrides: list
             except ConfigError as exc:
                 raise ConfigError(f"configuration {arm.name!r}: {exc}") from None
     except (ConfigError, PluginError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     paths = [out / "configs" / f"{arm.name}.toml" for arm in arms]
     for arm, path, text in zip(arms, paths, texts, strict=True):
         if path.exists() and path.read_text(encoding="utf-8") != text:
-            raise _fail(
+            raise fail(
                 f"{path} holds a different configuration {arm.name!r} from an earlier ablation in {out}; "
                 f"choose another --out, or delete {out / 'runs' / arm.name} and {path} to redo it"
             )
@@ -154,12 +149,12 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int) -> None:
         try:
             table, report = load_dataset(data, section, jobs)
         except (MissingCorpusExtra, ValueError) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except KeyboardInterrupt:
             console.print("\ninterrupted while reading data; nothing was trained")
             raise typer.Exit(130) from None
         if table.n_loops == 0:
-            raise _fail(f"no loops to train on in {' '.join(data)} ({len(report.entries)} source(s) read, none usable)")
+            raise fail(f"no loops to train on in {' '.join(data)} ({len(report.entries)} source(s) read, none usable)")
         console.print(f"data: {len(report.ok)} sources, {table.n_loops} loops (parse cache ready)")
 
 

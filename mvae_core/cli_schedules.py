@@ -17,11 +17,13 @@ from typing import Annotated, Any
 
 import annotated_types
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 import schedules
+from mvae_core.cli_output import err as err_console
+from mvae_core.cli_output import fail
+from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.plugin_catalog import config_fields
 from schedules.builtin import Chain
@@ -30,20 +32,13 @@ PLOT_INSTALL = "pip install 'mvae[plot]'"
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
 
 schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(highlight=False, soft_wrap=True, stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
 
 
 def _registry() -> dict[str, type[schedules.Schedule]]:
     try:
         return schedules.available()
     except schedules.ScheduleError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _origins() -> dict[str, str]:
@@ -125,7 +120,7 @@ def _parameters(assignments: list[str]) -> dict[str, Any]:
     for assignment in assignments:
         key, sep, value = assignment.partition("=")
         if not sep or not key.strip():
-            raise _fail(f"--set expects param=value, got {assignment!r}")
+            raise fail(f"--set expects param=value, got {assignment!r}")
         params[key.strip()] = parse_set_value(value.strip())
     return params
 
@@ -159,7 +154,7 @@ def _matplotlib() -> tuple[Any, Any]:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise _fail(f"--plot needs matplotlib, which is not installed: {PLOT_INSTALL}") from None
+        raise fail(f"--plot needs matplotlib, which is not installed: {PLOT_INSTALL}") from None
     return Figure, FigureCanvasAgg
 
 
@@ -211,13 +206,13 @@ def preview(
     try:
         schedule = schedules.make(name, **params)
     except schedules.ScheduleError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         points = sample(schedule, epochs, steps_per_epoch)
     except Exception as exc:
-        raise _fail(f"schedule {name!r} failed: {type(exc).__name__}: {exc}", code=1) from None
+        raise fail(f"schedule {name!r} failed: {type(exc).__name__}: {exc}", code=1) from None
     if not all(math.isfinite(value) for _, value in points):
-        raise _fail(f"schedule {name!r} gives a value that is not finite; check its parameters", code=1)
+        raise fail(f"schedule {name!r} gives a value that is not finite; check its parameters", code=1)
     end = schedule.end_epoch()
     if warning := ramp_warning(name, schedule, points, steps_per_epoch):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
@@ -231,7 +226,7 @@ def preview(
         try:
             plot_schedule(schedule, epochs, steps_per_epoch, plot)
         except (OSError, ValueError) as exc:
-            raise _fail(f"--plot {plot}: {exc}") from None
+            raise fail(f"--plot {plot}: {exc}") from None
         console.print(f"plot → {escape(str(plot))}")
 
 

@@ -12,52 +12,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.config import ConfigError
+from mvae_core.cli_output import errors_to_exit, fail
+from mvae_core.cli_output import out as console
 
 if TYPE_CHECKING:
     from mvae_core.config import MvaeConfig
-    from mvae_core.generate import DecodeOptions
+    from mvae_core.generation import DecodeOptions
     from mvae_core.model import MelodyVAE
 
 tools_app = typer.Typer()
-console = Console(highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
-
-
-def _bad_input() -> tuple[type[Exception], ...]:
-    """What a tool raises for bad input (exit 2): typed errors of mvae, and ValueError."""
-    from mvae_core.checkpoint import CheckpointError
-
-    return (CheckpointError, ConfigError, ValueError)
 
 
 def _load(run_dir: Path) -> tuple[MelodyVAE, MvaeConfig]:
     from mvae_core.run import RunDir
 
     if not run_dir.is_dir():
-        raise _fail(f"{run_dir}: no run directory there")
-    try:
+        raise fail(f"{run_dir}: no run directory there")
+    with errors_to_exit(ValueError):
         return RunDir(run_dir).load_model()
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
 
 
 def _options(**given: Any) -> DecodeOptions:
     """``DecodeOptions`` from the options given on the command line; ``None`` keeps ``generate``'s default."""
-    from mvae_core.generate import DecodeOptions
+    from mvae_core.generation import DecodeOptions
 
     options = DecodeOptions(**{name: value for name, value in given.items() if value is not None})
     lowest = min(options.density, options.temperature, options.timing_temperature, options.grid_offset)
     if options.tempo <= 0 or lowest < 0:
-        raise _fail("--tempo must be > 0; --density, --temperature, --timing-temperature, --grid-offset >= 0")
+        raise fail("--tempo must be > 0; --density, --temperature, --timing-temperature, --grid-offset >= 0")
     return options
 
 
@@ -82,10 +66,8 @@ def encode(
     from mvae_core.tools.encode import encode_file
 
     model, cfg = _load(run_dir)
-    try:
+    with errors_to_exit(ValueError):
         codes = encode_file(model, cfg, file)
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     if as_json:
         loops = [{"loop": c.loop, "notes": c.notes, "mu": c.mu, "std": c.std} for c in codes]
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
@@ -130,18 +112,16 @@ def interpolate(
     endpoints = (("--from", from_, from_midi), ("--to", to, to_midi))
     for name, point, midi in endpoints:
         if (point is None) == (midi is None):
-            raise _fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
+            raise fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
     model, cfg = _load(run_dir)
     from mvae_core.tools.interpolate import file_point, line, parse_point, write_interpolation
 
-    try:
+    with errors_to_exit(ValueError):
         ends = [
             file_point(model, cfg, midi, loop) if midi is not None else parse_point(point, cfg.model.latent_dim, name)
             for name, point, midi in endpoints
         ]
         points = line(ends[0], ends[1], steps)
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     for path, notes in write_interpolation(model, cfg, points, options, out, one_file):
         console.print(f"{path}  ({notes} notes)")
 
@@ -156,15 +136,13 @@ def bend(
 ) -> None:
     """Copy a run with Gaussian noise on its decoder weights (the copy generates but cannot be resumed)."""
     if layers not in ("decoder", "all"):
-        raise _fail(f"--layers must be decoder or all, got {layers!r}")
+        raise fail(f"--layers must be decoder or all, got {layers!r}")
     if not run_dir.is_dir():
-        raise _fail(f"{run_dir}: no run directory there")
+        raise fail(f"{run_dir}: no run directory there")
     from mvae_core.tools.bend import bend_run
 
-    try:
+    with errors_to_exit(ValueError):
         names = bend_run(run_dir, out, sigma, seed, layers)
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     console.print(
         f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
         f"generate from it with mvae generate {out}. It has no checkpoint.pt, so it cannot be resumed."
@@ -190,10 +168,8 @@ def latent_map(
     if cfg.model.latent_dim > 2:
         console.print(f"latent_dim is {cfg.model.latent_dim}: the map shows dimensions 0 and 1, the others at 0")
     title = f"{run_dir}: decoded loops over the latent plane"
-    try:
+    with errors_to_exit(ValueError):
         notes = draw_map(model, cfg, out, grid, extent, options, title)
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     console.print(f"{out}  ({grid}×{grid} cells, {notes} notes)")
 
 
@@ -208,11 +184,9 @@ def plot_curves(
 
     metrics = run_dir / METRICS
     if not metrics.is_file():
-        raise _fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
-    try:
+        raise fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
+    with errors_to_exit(ValueError):
         draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves")
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     console.print(str(out))
 
 
@@ -225,10 +199,8 @@ def export(
     model, cfg = _load(run_dir)
     from mvae_core.tools.export import export_decoder
 
-    try:
+    with errors_to_exit(ValueError):
         sidecar = export_decoder(model, cfg, onnx, _model_source(run_dir))
-    except _bad_input() as exc:
-        raise _fail(str(exc)) from None
     console.print(f"{onnx}\n{sidecar}")
 
 

@@ -8,18 +8,21 @@ model in :mod:`mvae_core.plugins`.
 
 from __future__ import annotations
 
+import copy
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mvae_core.errors import ConfigError
+
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
-"""Every loss term the core computes; plugins' loss-weight multipliers must use these names."""
+"""Every loss term the core computes. Plugins may add terms of their own (``mvae_loss``); see docs/hooks.md."""
 
-
-class ConfigError(ValueError):
-    """A configuration value is invalid; the message names the field (CLI exit code 2)."""
+DEFAULT_COEFFICIENTS = {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0}
+"""The base coefficient of each core loss term; ``[loss] coefficients`` overrides some or all of them."""
 
 
 class Section(BaseModel):
@@ -90,7 +93,7 @@ class ModelConfig(Section):
 
 class LossConfig(Section):
     coefficients: dict[str, float] = Field(
-        default_factory=lambda: {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0},
+        default_factory=lambda: dict(DEFAULT_COEFFICIENTS),
         description="Base coefficient per loss term; plugins multiply onto these.",
     )
     mask: Literal["notes", "all"] = Field(
@@ -104,8 +107,7 @@ class LossConfig(Section):
         unknown = sorted(set(value) - set(LOSS_TERMS))
         if unknown:
             raise ValueError(f"unknown loss term(s) {unknown}; terms are {list(LOSS_TERMS)}")
-        defaults = {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0}
-        merged = {**defaults, **value}
+        merged = {**DEFAULT_COEFFICIENTS, **value}
         if any(v < 0 for v in merged.values()):
             raise ValueError("coefficients must be >= 0")
         return merged
@@ -125,6 +127,17 @@ class PluginsConfig(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     enabled: list[str] = Field(default_factory=lambda: ["all"], description="Plugin names, 'all' or 'none'.")
+
+    @field_validator("enabled", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        """``"kl_anneal, ts_ramp"`` or ``["kl_anneal", " ts_ramp"]``: names without surrounding spaces."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            stripped = [v.strip() if isinstance(v, str) else v for v in value]
+            return [v for v in stripped if v != ""]
+        return value
 
     def sections(self) -> dict[str, dict[str, Any]]:
         return dict(self.model_extra or {})
@@ -161,29 +174,61 @@ def apply_override(tree: dict[str, Any], assignment: str) -> None:
     node[parts[-1]] = parse_set_value(value.strip())
 
 
-def format_validation_error(error: ValidationError, prefix: str = "") -> str:
-    """One line naming every bad field, e.g. ``train.batch_size = -3: Input should be >= 2``."""
+def format_validation_error(error: ValidationError, prefix: str = "", model: type[BaseModel] | None = None) -> str:
+    """One line naming every bad field, e.g. ``train.batch_size = -3: Input should be >= 2``.
+
+    With ``model`` (the validated model class), an unknown key says so and names the closest valid key of its
+    section (``train.epoch = 3: unknown setting; did you mean train.epochs?``). pydantic's ``Value error,``
+    prefix of a validator's message is dropped.
+    """
     parts = []
     for item in error.errors():
-        field = prefix + (".".join(str(p) for p in item["loc"]) or "config")
+        loc = tuple(str(p) for p in item["loc"])
+        field = prefix + (".".join(loc) or "config")
         value = item.get("input")
         shown = "" if isinstance(value, dict) else f" = {value!r}"
-        parts.append(f"{field}{shown}: {item['msg']}")
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden" and model is not None:
+            message = _unknown_key(model, loc, prefix, isinstance(value, dict))
+        parts.append(f"{field}{shown}: {message}")
     return "; ".join(parts)
 
 
+def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_section: bool) -> str:
+    """``unknown setting; did you mean train.epochs?`` (or the section's valid keys when none is close)."""
+    known = section_fields(model, loc[:-1])
+    kind = "section" if is_section else "setting"
+    where = prefix + "".join(f"{part}." for part in loc[:-1])
+    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown {kind}; did you mean {where}{close[0]}?"
+    return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"
+
+
+def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
+    """The field names of the (nested) section of ``model`` at ``path``; ``[]`` where ``path`` is not a section."""
+    for part in path:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
 def build_config(
-    file: Path | None = None, overrides: list[str] | tuple[str, ...] = (), flags: dict[str, Any] | None = None
+    source: Path | dict[str, Any] | MvaeConfig | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
+    flags: dict[str, Any] | None = None,
 ) -> MvaeConfig:
-    """Resolve defaults < TOML file < ``--set`` overrides < dedicated flags (``{"train.epochs": 5}``)."""
-    tree: dict[str, Any] = {}
-    if file is not None:
-        try:
-            tree = tomllib.loads(Path(file).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
+    """Resolve defaults < ``source`` (a TOML file, a config tree or a config) < ``--set`` ``overrides`` (``"a.b=v"``)
+    < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set)."""
+    if isinstance(source, MvaeConfig):
+        tree = source.model_dump(mode="json", exclude_none=True)
+    elif isinstance(source, dict):
+        tree = copy.deepcopy(source)
+    else:
+        tree = {} if source is None else _read_toml(Path(source))
     for assignment in overrides:
         apply_override(tree, assignment)
     for key, value in (flags or {}).items():
@@ -192,7 +237,16 @@ def build_config(
     try:
         return MvaeConfig.model_validate(tree)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc)) from None
+        raise ConfigError(format_validation_error(exc, model=MvaeConfig)) from None
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
 
 
 def _toml_literal(value: Any) -> str:
@@ -200,6 +254,10 @@ def _toml_literal(value: Any) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_literal(str(k))} = {_toml_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Path):
+        return _toml_literal(str(value))
     return repr(value)

@@ -31,11 +31,12 @@ import torch.distributed as dist
 
 from mvae_core.config import ConfigError
 from mvae_core.data.batches import batch_indices
+from mvae_core.errors import MvaeError
 
 T = TypeVar("T")
 
 
-class DistributedError(RuntimeError):
+class DistributedError(MvaeError, RuntimeError):
     """The process group could not be set up; the message says why (CLI exit code 2)."""
 
 

@@ -27,7 +27,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
-from mvae_core.generate import DecodeOptions, Note, decode_latents, latent_points, select_notes, to_heads
+from mvae_core.generation import DecodeOptions, Note, decode_latents, latent_points, select_notes, to_heads
 from mvae_core.model import MelodyVAE
 
 NEAR_GRID = 0.05

@@ -1,34 +1,23 @@
 """The plugin contract: every hook a plugin may implement, one documented function each.
 
-Hooks are called with keyword arguments only; an implementation may accept any subset of a hook's
-arguments (pluggy checks the names at start-up, so a misspelt argument or hook name is an error naming the
-plugin). Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as below.
+Hooks are called through pluggy (``pm.hook.<name>(...)``) with keyword arguments only; an implementation may accept
+any subset of a hook's arguments (pluggy checks the names at start-up, so a misspelt argument or hook name is an
+error naming the plugin). Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as
+below. pluggy's options work as in pytest: ``tryfirst``/``trylast`` order implementations, ``wrapper=True`` (and the
+old-style ``hookwrapper=True``) wraps every other implementation of a hook, and pluggy's tracing sees every call.
 
-Call sequence of one run (written once here, asserted by ``tests/test_hooks.py``)::
+The order in which the trainer calls the hooks is :data:`CALL_SEQUENCE`, the one written copy of it: docs/hooks.md
+shows the same text (``tests/test_docs.py`` compares them) and ``tests/test_hooks.py`` checks a real run against it.
 
-    mvae_load_state_dict(state)                 # only on --resume, per plugin, with that plugin's saved state
-    mvae_ramp_end(trainer)                      # collected: trainer.ramps_end = the latest epoch any ramp ends
-    mvae_train_start(trainer)
-    for each epoch:
-        mvae_epoch_start(trainer, epoch)        # mutate the optimiser (learning rate) here
-        mvae_loss_weights(trainer, epoch)       # collected; multipliers per term are multiplied together
-        ... train one epoch, then validate ...
-        mvae_epoch_end(trainer, epoch, metrics) # every plugin runs; then stop requests are collected
-        mvae_state_dict(trainer)                # per plugin, saved under the plugin's name in the checkpoint
-        (stop if any plugin requested it)
-    mvae_train_end(trainer, stop_reasons)
+``trainer`` is a :class:`mvae_core.view.TrainerView`: the documented, public face of the running trainer (epoch,
+step, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``, ``record``). Plugins never touch
+anything else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through
+``mvae_ramp_end``, and early stopping reads ``trainer.ramps_end``), never by name. Within one hook, plugins are
+called in pluggy's order (last registered first, ``tryfirst``/``trylast`` respected); correctness must never depend
+on that order: results are combined order-independently (multipliers multiply, a term replaced twice is an error).
 
-SIGINT/SIGTERM stop training after the current step with a mid-epoch checkpoint (``mvae_state_dict`` runs then
-too); resuming it continues that epoch at its next step *without* calling that epoch's ``mvae_epoch_start`` and
-``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under ``torchrun`` every hook runs in every
-process on the same metrics; ``mvae_state_dict`` only in rank 0.
-
-``trainer`` is a :class:`mvae_core.view.TrainerView`: the documented, public face of the running trainer
-(epoch, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``). Plugins never touch anything
-else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through ``mvae_ramp_end``,
-and early stopping reads ``trainer.ramps_end``), never by name.
-Within one hook, plugins are called in pluggy's order (last registered first, ``tryfirst``/``trylast``
-respected); correctness must never depend on that order: results are combined order-independently.
+Every returned value is checked, and an error names the plugin and the hook. Hooks whose result is "ignored" may
+return anything.
 """
 
 from __future__ import annotations
@@ -38,11 +27,45 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import torch
+
+    from mvae_core.model import Forward
     from mvae_core.view import TrainerView
 
 hookspec = pluggy.HookspecMarker("mvae")
 hookimpl = pluggy.HookimplMarker("mvae")
 """Marks a plugin method (or module function) as the implementation of the hook of the same name."""
+
+CALL_SEQUENCE = """\
+mvae_load_state_dict(state)                     # only on resume, per plugin, with the state that plugin saved
+mvae_ramp_end(trainer)                          # collected: trainer.ramps_end = the latest epoch any ramp ends
+mvae_train_start(trainer)
+mvae_state_dict(trainer)                        # only when starting at epoch 0: the checkpoint before training
+for each epoch:
+    mvae_epoch_start(trainer, epoch)            # mutators, e.g. the learning rate
+    mvae_loss_weights(trainer, epoch)           # collected: this epoch's multipliers per term (they multiply)
+    for each step (one shuffled batch):
+        mvae_step_start(trainer, epoch, step)   # collected: this step's multipliers, times the epoch's
+        ... forward pass, the core's loss terms ...
+        mvae_loss(trainer, batch, output, terms, split)   # split "train"; collected: added and replaced terms
+        ... weighted total, backward, gradients reduced across processes, non-finite check ...
+        mvae_before_optimizer_step(trainer, epoch, step, grad_norm)   # gradients final: clip, inspect
+        ... train.clip_grad_norm, optimiser step ...
+        mvae_step_end(trainer, epoch, step, losses, grad_norm)
+    for each validation batch:
+        mvae_loss(trainer, batch, output, terms, split)   # split "val"
+        mvae_validation_batch(trainer, epoch, batch, output, terms)
+    mvae_epoch_end(trainer, epoch, metrics)     # every plugin runs; then stop requests are collected
+    ... metrics.jsonl line (events and recorded numbers included), best model ...
+    mvae_state_dict(trainer)                    # per plugin, saved under the plugin's name in checkpoint.pt
+    (stop here if any plugin requested it)
+mvae_train_end(trainer, stop_reasons)
+"""
+"""The order of hook calls in one run. SIGINT/SIGTERM stop training after the current step with a mid-epoch
+checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step *without* calling
+that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under
+``torchrun`` every hook runs in every process on the same metrics, except validation (``split="val"`` and
+``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only."""
 
 
 @hookspec
@@ -51,10 +74,10 @@ def mvae_ramp_end(trainer: TrainerView) -> int | None:
 
     :param trainer: the public view of the trainer (``trainer.epochs`` is the run's length).
 
-    Return value: the first epoch (from 0) from which this plugin's loss-weight multipliers no longer change, or
-    ``None`` for a plugin without a ramp. The core takes the latest over all plugins as ``trainer.ramps_end``
-    (0 when nobody ramps), so that plugins comparing losses over epochs (early stopping, monitors) can wait until
-    the objective is stationary without knowing which plugins ramp.
+    Return value: the first epoch (a whole number >= 0, counted from 0) from which this plugin's loss-weight
+    multipliers no longer change, or ``None`` for a plugin without a ramp. The core takes the latest over all plugins
+    as ``trainer.ramps_end`` (0 when nobody ramps), so that plugins comparing losses over epochs (early stopping,
+    monitors) can wait until the objective is stationary without knowing which plugins ramp.
 
     Example::
 
@@ -111,17 +134,151 @@ def mvae_loss_weights(trainer: TrainerView, epoch: int) -> dict[str, float] | No
     :param trainer: the public view of the trainer.
     :param epoch: the epoch about to run, counted from 0.
 
-    Return value: ``{term: multiplier}`` or ``None``. Terms are ``onset``, ``velocity``, ``duration``,
-    ``timeshift`` and ``kl``; an unknown term is an error naming the plugin. The core multiplies **every**
-    returned multiplier for a term onto that term's base coefficient (``loss.coefficients``): two plugins
-    returning ``{"kl": 0.5}`` give ``kl`` weight ``0.25 × coefficient``. Terms nobody returns keep multiplier 1.
-    The applied weights are logged per epoch in ``metrics.jsonl`` under ``weights``.
+    Return value: ``{term: multiplier}`` or ``None``. Terms are the core's ``onset``, ``velocity``, ``duration``,
+    ``timeshift`` and ``kl``, plus any term a plugin adds in ``mvae_loss``; a term the run does not have is an error
+    naming the plugin (found at the first step). Each multiplier must be a finite number >= 0. The core multiplies
+    **every** returned multiplier for a term (and every ``mvae_step_start`` multiplier) onto that term's base
+    coefficient (``loss.coefficients``; 1 for added terms): two plugins returning ``{"kl": 0.5}`` give ``kl`` weight
+    ``0.25 × coefficient``. Terms nobody returns keep multiplier 1. The multipliers of the epoch's last step are
+    logged in ``metrics.jsonl`` under ``weights``.
 
     Example::
 
         @hookimpl
         def mvae_loss_weights(self, trainer, epoch):
             return {"kl": min(1.0, epoch / 20)}
+    """
+
+
+@hookspec
+def mvae_step_start(trainer: TrainerView, epoch: int, step: int) -> dict[str, float] | None:
+    """Called before every optimiser step (before its forward pass); may return multipliers for this step only.
+
+    :param trainer: the public view of the trainer; ``trainer.global_step`` counts steps over the run.
+    :param epoch: the current epoch, counted from 0.
+    :param step: the step within the epoch, counted from 0 (``trainer.steps_per_epoch`` steps per epoch).
+
+    Return value: ``{term: multiplier}`` or ``None``, checked and combined as for ``mvae_loss_weights``: every
+    multiplier of a term, from this hook and from the epoch's ``mvae_loss_weights``, is multiplied together. Use it for
+    schedules that move within an epoch, at ``epoch + step / trainer.steps_per_epoch``. Mutators that must act per
+    step (a per-step learning rate) set ``trainer.optimizer.param_groups`` here. A plugin that keeps per-step state
+    must save it in ``mvae_state_dict``: a run stopped mid-epoch resumes at the next step.
+
+    Example::
+
+        @hookimpl
+        def mvae_step_start(self, trainer, epoch, step):
+            return {"kl": min(1.0, (epoch + step / trainer.steps_per_epoch) / 20)}
+    """
+
+
+@hookspec
+def mvae_loss(
+    trainer: TrainerView, batch: torch.Tensor, output: Forward, terms: dict[str, torch.Tensor], split: str
+) -> dict[str, torch.Tensor] | None:
+    """Called for every batch, training and validation, after the core computed its loss terms; may add terms or
+    replace one.
+
+    :param trainer: the public view of the trainer.
+    :param batch: the dense batch ``[B, 4, pitch_classes, 32]`` (onset, velocity, duration, timeshift).
+    :param output: the model's :class:`~mvae_core.model.Forward`: ``decoded`` (the heads), ``mu`` and ``logvar``
+        (``[B, latent_dim]``).
+    :param terms: the core's per-term losses, scalar tensors averaged over the batch, with their autograd graph in
+        training (``split == "train"``; validation runs without gradients). Read it; return changes.
+    :param split: ``"train"`` or ``"val"``.
+
+    Return value: ``{name: scalar tensor}`` or ``None``. A core term's name **replaces** that term (e.g. free bits
+    replaces ``kl``); any other name **adds** a term, with base coefficient 1, weighted by multipliers like any other.
+    Added terms appear in ``metrics.jsonl`` under their names in ``train`` and ``val``; a replaced term is listed
+    under ``replaced`` with the plugin that replaced it. Two plugins replacing (or adding) the same term is an error
+    naming both, at the first step. ``val_elbo`` is always computed from the core's own terms, so runs stay
+    comparable. ``"total"`` is not a term name.
+
+    Example::
+
+        @hookimpl
+        def mvae_loss(self, output):
+            kl_per_dim = (-0.5 * (1 + output.logvar - output.mu**2 - output.logvar.exp())).mean(0)
+            return {"kl": kl_per_dim.clamp(min=self.config.nats).sum()}  # free bits
+    """
+
+
+@hookspec
+def mvae_before_optimizer_step(trainer: TrainerView, epoch: int, step: int, grad_norm: float) -> None:
+    """Called after backward (and, under torchrun, after gradients are reduced across processes), before the
+    optimiser step: the gradients in ``trainer.model.parameters()`` are final here.
+
+    :param trainer: the public view of the trainer.
+    :param epoch: the current epoch, counted from 0.
+    :param step: the step within the epoch, counted from 0.
+    :param grad_norm: the global L2 norm of the gradient before any clipping (computed only when an implementation
+        asks for this argument).
+
+    Return value: ignored.
+
+    Change gradients in place (clipping, noise, masking) or collect statistics. ``train.clip_grad_norm``, when set,
+    clips after this hook. Under torchrun every process holds the same reduced gradient, so a deterministic change
+    keeps the processes identical.
+
+    Example::
+
+        @hookimpl
+        def mvae_before_optimizer_step(self, trainer):
+            torch.nn.utils.clip_grad_value_(trainer.model.parameters(), 0.5)
+    """
+
+
+@hookspec
+def mvae_step_end(trainer: TrainerView, epoch: int, step: int, losses: dict[str, float], grad_norm: float) -> None:
+    """Called after every optimiser step.
+
+    :param trainer: the public view of the trainer; ``trainer.global_step`` counts steps over the run.
+    :param epoch: the current epoch, counted from 0.
+    :param step: the step within the epoch, counted from 0.
+    :param losses: this step's losses per term (added terms included) and ``total``, each the mean over the global
+        batch (all processes).
+    :param grad_norm: the global L2 norm of the step's gradient before any clipping (computed only when an
+        implementation asks for this argument).
+
+    Return value: ignored.
+
+    For per-step logging (experiment trackers) and statistics. ``trainer.record`` keeps one value per key and epoch
+    (the last one recorded), so aggregate per-step numbers yourself.
+
+    Example::
+
+        @hookimpl
+        def mvae_step_end(self, trainer, losses, grad_norm):
+            self.writer.add_scalar("loss/total", losses["total"], trainer.global_step)
+    """
+
+
+@hookspec
+def mvae_validation_batch(
+    trainer: TrainerView, epoch: int, batch: torch.Tensor, output: Forward, terms: dict[str, torch.Tensor]
+) -> None:
+    """Called for every validation batch, after ``mvae_loss``, so plugins can compute statistics on the validation
+    split without running the model themselves.
+
+    :param trainer: the public view of the trainer.
+    :param epoch: the epoch being validated, counted from 0.
+    :param batch: the dense validation batch ``[B, 4, pitch_classes, 32]``.
+    :param output: the model's :class:`~mvae_core.model.Forward` in eval mode (one latent sample per loop).
+    :param terms: this batch's loss terms (after plugins' replacements and additions), scalar tensors.
+
+    Return value: ignored.
+
+    Accumulate here and publish in ``mvae_epoch_end`` with ``trainer.record``. Under torchrun validation runs in
+    rank 0 only, so this hook does too: base decisions that every process must share on ``metrics``, not on what
+    this hook saw.
+
+    Example::
+
+        @hookimpl
+        def mvae_validation_batch(self, batch, output):
+            kl = -0.5 * (1 + output.logvar - output.mu**2 - output.logvar.exp())
+            self.kl_sum += kl.sum(0)
+            self.loops += batch.shape[0]
     """
 
 
@@ -133,12 +290,12 @@ def mvae_epoch_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any]) ->
     :param epoch: the epoch that just finished, counted from 0.
     :param metrics: the epoch's record as it will be written to ``metrics.jsonl`` (``epoch``, ``lr``,
         ``weights``, ``train``, ``val``, ``val_elbo``, ``onset_f1``, ``timing_spread_ratio``, ``active_units``,
-        ``seconds``). Treat it as read-only.
+        ``seconds``, and ``replaced`` when a plugin replaced a term). Treat it as read-only.
 
-    Return value: a non-empty string to request that training stop (the string is the reason), else
-    ``None``. Every plugin's ``mvae_epoch_end`` runs before requests are collected, so a stop request never
-    hides another plugin's work; any request stops the run after this epoch is checkpointed, and every
-    reason is recorded in the epoch's ``events``.
+    Return value: a string (a non-empty one requests that training stop, the string is the reason) or ``None``.
+    Every plugin's ``mvae_epoch_end`` runs before requests are collected, so a stop request never hides another
+    plugin's work; any request stops the run after this epoch is checkpointed, and every reason is recorded in the
+    epoch's ``events``. Numbers recorded here with ``trainer.record`` land in this epoch's line.
 
     Example::
 
@@ -168,7 +325,7 @@ def mvae_train_end(trainer: TrainerView, stop_reasons: list[str]) -> None:
 
 @hookspec
 def mvae_state_dict(trainer: TrainerView) -> dict[str, Any] | None:
-    """Called after every epoch when the checkpoint is written; returns this plugin's state to save.
+    """Called whenever the checkpoint is written; returns this plugin's state to save. Called per plugin.
 
     :param trainer: the public view of the trainer.
 
@@ -186,10 +343,10 @@ def mvae_state_dict(trainer: TrainerView) -> dict[str, Any] | None:
 
 @hookspec
 def mvae_load_state_dict(state: dict[str, Any]) -> None:
-    """Called on ``--resume``, before ``mvae_train_start``, with the state this plugin saved.
+    """Called on resume, before ``mvae_train_start``, with the state this plugin saved. Called per plugin.
 
-    :param state: the dict this plugin returned from ``mvae_state_dict`` at the checkpointed epoch. Plugins
-        without saved state are not called.
+    :param state: the dict this plugin returned from ``mvae_state_dict`` at the checkpointed epoch (or step).
+        Plugins without saved state are not called.
 
     Return value: ignored.
 

@@ -9,7 +9,8 @@ Every term is summed over cells (or latent dimensions) and averaged over the bat
   log-likelihood (nats) of each cell's offset class under its step's distribution, over the same cells;
 * ``kl``: KL(q(z|x) ‖ N(0, I)).
 
-The weighted total is ``Σ coefficient[t] · multiplier[t] · term[t]`` (:func:`weighted_total`).
+The weighted total is ``Σ coefficient[t] · multiplier[t] · term[t]`` (:func:`weighted_total`); terms that plugins add
+(``mvae_loss``) have coefficient 1.
 """
 
 from __future__ import annotations
@@ -40,5 +41,5 @@ def loss_terms(
 def weighted_total(
     terms: dict[str, torch.Tensor], coefficients: dict[str, float], multipliers: dict[str, float]
 ) -> torch.Tensor:
-    """``Σ coefficients[t] · multipliers.get(t, 1) · terms[t]``."""
-    return sum(coefficients[t] * multipliers.get(t, 1.0) * value for t, value in terms.items())
+    """``Σ coefficients.get(t, 1) · multipliers.get(t, 1) · terms[t]``."""
+    return sum(coefficients.get(t, 1.0) * multipliers.get(t, 1.0) * value for t, value in terms.items())

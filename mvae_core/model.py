@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -59,6 +60,15 @@ class Decoded:
             return self.timeshift
         drawn = self.timing.sample(self.timing_logits.detach().cpu().numpy(), temperature, rng)
         return torch.from_numpy(drawn).to(self.timeshift.device).unsqueeze(1).expand_as(self.timeshift)
+
+
+class Forward(NamedTuple):
+    """What :meth:`MelodyVAE.forward` returns (and plugins' ``output``): the decoder output for the sampled latent
+    point, and the posterior's mean ``mu`` and log-variance ``logvar``, each ``[batch, latent_dim]``."""
+
+    decoded: Decoded
+    mu: torch.Tensor
+    logvar: torch.Tensor
 
 
 class MelodyVAE(nn.Module):
@@ -116,11 +126,9 @@ class MelodyVAE(nn.Module):
         mean = self.timing.mean(logits).unsqueeze(1).expand(shape)
         return Decoded(onset, torch.sigmoid(velocity), torch.sigmoid(duration), mean, logits, self.timing)
 
-    def forward(
-        self, x: torch.Tensor, generator: torch.Generator | None = None
-    ) -> tuple[Decoded, torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> Forward:
         """Encode, sample ``z = mu + sigma * eps`` (``eps`` from ``generator`` if given), decode."""
         mu, logvar = self.encode(x)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
         z = mu + torch.exp(0.5 * logvar) * eps
-        return self.decode(z), mu, logvar
+        return Forward(self.decode(z), mu, logvar)

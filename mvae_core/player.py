@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.generate import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
+from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
 from mvae_core.model import MelodyVAE
 
 
@@ -53,7 +53,7 @@ class Player:
         self, z: Sequence[float] | np.ndarray, options: DecodeOptions | None = None, index: int = 0
     ) -> list[Note]:
         """The notes at latent point ``z`` (``latent_dim`` numbers), chosen with ``options`` and the random source of
-        pattern ``index`` (:func:`~mvae_core.generate.pattern_rng`): equal to the ``index``-th pattern of a batch
+        pattern ``index`` (:func:`~mvae_core.generation.pattern_rng`): equal to the ``index``-th pattern of a batch
         decoded by ``generate`` at the same points, up to float32 rounding."""
         options = options or DecodeOptions()
         point = np.asarray(z, dtype=np.float32).reshape(-1)

@@ -35,7 +35,8 @@ def describe(info: Any) -> dict[str, Any]:
     ``info`` is a :class:`mvae_core.plugins.PluginInfo`. Its factory (class or module) is imported, inspected and
     checked against the hook contract the way ``mvae train`` checks it, without constructing it.
     """
-    from mvae_core.plugins import PluginError, PluginHost
+    from mvae_core.host import PluginHost
+    from mvae_core.plugins import PluginError
 
     entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
     entry |= {"description": "", "hooks": [], "config": [], "error": None}

@@ -1,12 +1,21 @@
-"""The training display: one line per epoch (losses per term, applied weights, metrics) under a progress bar."""
+"""What a training run shows on a console: the data summary, one line per epoch (losses per term, applied weights,
+metrics) under a progress bar, plugins' events, and the run's notes (:class:`ConsoleReporter`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from mvae_core.config import DataConfig
+from mvae_core.data.load import DataReport
+from mvae_core.data.table import NoteTable
+from mvae_core.report import data_summary, print_skips, print_summary
+from mvae_core.view import epoch_number
 
 
 def epoch_line(record: dict[str, Any], epochs: int) -> str:
@@ -15,7 +24,7 @@ def epoch_line(record: dict[str, Any], epochs: int) -> str:
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
     spread = record["timing_spread_ratio"]
     return (
-        f"epoch {record['epoch'] + 1:>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
+        f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
         f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
         f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f}  "
         f"spread {'-' if spread is None else f'{spread:.2f}'}  au {record['active_units']}  "
@@ -50,5 +59,49 @@ class EpochDisplay:
     def __call__(self, record: dict[str, Any]) -> None:
         self.progress.console.print(epoch_line(record, self.epochs))
         for event in record["events"]:
-            self.progress.console.print(f"  [yellow]{escape(event['source'])}[/]: {escape(event['message'])}")
+            self.progress.console.print(event_line(event))
         self.progress.advance(self.task)
+
+
+def event_line(event: dict[str, Any]) -> str:
+    """``  <source>: <message>`` (rich markup; the texts are escaped)."""
+    return f"  [yellow]{escape(event['source'])}[/]: {escape(event['message'])}"
+
+
+class ConsoleReporter:
+    """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
+        print_summary(self.console, data_summary(table, report, cfg), title=title)
+        print_skips(self.console, report)
+
+    def note(self, message: str, level: str = "info") -> None:
+        prefix = "[yellow]warning:[/] " if level == "warning" else ""
+        self.console.print(prefix + escape(message))
+
+    def event(self, event: dict[str, Any]) -> None:
+        self.console.print(event_line(event))
+
+    @contextmanager
+    def training(self, epochs: int, first_epoch: int) -> Iterator[Callable[[dict[str, Any]], None]]:
+        with EpochDisplay(self.console, epochs, first_epoch) as display:
+            yield display
+
+
+class SilentReporter:
+    """Shows nothing (``train(..., progress=False)``, and the processes of rank > 0 under torchrun)."""
+
+    def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
+        """Nothing."""
+
+    def note(self, message: str, level: str = "info") -> None:
+        """Nothing."""
+
+    def event(self, event: dict[str, Any]) -> None:
+        """Nothing."""
+
+    def training(self, epochs: int, first_epoch: int) -> Any:
+        return nullcontext(lambda record: None)

@@ -1,14 +1,16 @@
 """The trainer core: one readable loop; everything optional is a plugin behind the hook contract.
 
-Per epoch: hooks ``mvae_epoch_start`` → ``mvae_loss_weights`` → train (shuffled batches: forward, per-term
-loss, backward, gradient reduction across processes, non-finite check, optional clipping, Adam step, stop
-request?) → validate → ``mvae_epoch_end`` (stop requests collected) → metrics line, best model, checkpoint → stop?
+Per epoch: ``mvae_epoch_start``, ``mvae_loss_weights``, then per step (shuffled batches): ``mvae_step_start``,
+forward, the core's per-term losses, ``mvae_loss``, weighted total, backward, gradient reduction across processes,
+non-finite check, ``mvae_before_optimizer_step``, optional clipping, Adam step, ``mvae_step_end``, stop request?
+Then validation, ``mvae_epoch_end`` (stop requests collected), metrics line, best model, checkpoint, stop?
+The exact order of hook calls is :data:`mvae_core.hookspecs.CALL_SEQUENCE`.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed,
 epoch), and the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues
 exactly where the uninterrupted one would be. A stop request (SIGINT/SIGTERM, polled through ``pause_requested``
 after every optimiser step) saves a mid-epoch checkpoint, whose ``progress`` (step reached, partial train sums,
-multipliers, pending events) lets :meth:`Trainer.restore` continue at the next step of that epoch.
+multipliers, pending events and recorded numbers) lets :meth:`Trainer.restore` continue at the next step.
 
 Several processes (:mod:`mvae_core.distributed`): each trains on its slice of every global batch; only the trainer
 of rank 0 has a run directory (``run``), so only it writes files and plugin state.
@@ -26,30 +28,32 @@ from typing import Any
 import numpy as np
 import torch
 
-from mvae_core.config import LOSS_TERMS, MvaeConfig
+from mvae_core.checkpoint import CheckpointError
+from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import densify
 from mvae_core.data.split import LoopSet
 from mvae_core.distributed import Distributed
+from mvae_core.errors import MvaeError
+from mvae_core.host import Multipliers, PluginHost
 from mvae_core.losses import loss_terms, weighted_total
-from mvae_core.model import MelodyVAE
-from mvae_core.plugins import PluginHost
+from mvae_core.model import Forward, MelodyVAE
 from mvae_core.run import RunDir
 from mvae_core.validation import validate
-from mvae_core.view import TrainerView
-
-TERMS_AND_TOTAL = [*LOSS_TERMS, "total"]
+from mvae_core.view import TrainerView, epoch_number
 
 
-class NonFiniteLoss(RuntimeError):
+class NonFiniteLoss(MvaeError, RuntimeError):
     """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as attributes)."""
 
+    exit_code = 1
+
     def __init__(self, epoch: int, step: int, terms: list[str]) -> None:
-        super().__init__(f"non-finite loss at epoch {epoch}, step {step}, term(s) {', '.join(terms)}")
+        super().__init__(f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, term(s) {', '.join(terms)}")
         self.epoch, self.step, self.terms = epoch, step, terms
 
 
 class TrainingPaused(Exception):
-    """A stop was requested (SIGINT/SIGTERM); a checkpoint to continue at ``epoch``, ``step`` was saved."""
+    """A stop was requested (SIGINT/SIGTERM); a checkpoint to continue at ``epoch``, ``step`` (0-based) was saved."""
 
     def __init__(self, epoch: int, step: int) -> None:
         super().__init__(f"paused at epoch {epoch}, step {step}")
@@ -58,13 +62,27 @@ class TrainingPaused(Exception):
 
 @dataclass
 class EpochProgress:
-    """Where an epoch stands: the next step, the summed train losses so far, its multipliers and pending events."""
+    """Where an epoch stands: its multipliers, the next step, the summed train losses so far, the multipliers and
+    replaced terms of the latest step, and what plugins emitted or recorded that is not yet in a metrics line."""
 
     multipliers: dict[str, float]
+    sources: dict[str, list[str]] = field(default_factory=dict)
     step: int = 0
-    sums: torch.Tensor = field(default_factory=lambda: torch.zeros(len(TERMS_AND_TOTAL)))
+    sums: dict[str, float] = field(default_factory=dict)
+    applied: dict[str, float] = field(default_factory=dict)
+    replaced: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     events: list[dict[str, Any]] = field(default_factory=list)
+    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def epoch_multipliers(self) -> Multipliers:
+        return Multipliers(self.multipliers, self.sources)
+
+    def add(self, values: dict[str, float], applied: dict[str, float], replaced: dict[str, str]) -> None:
+        """Count one step: its loss sums (per term, ``total`` included) and what it applied."""
+        for name, value in values.items():
+            self.sums[name] = self.sums.get(name, 0.0) + value
+        self.step, self.applied, self.replaced = self.step + 1, applied, replaced
 
 
 @dataclass
@@ -79,13 +97,12 @@ class TrainResult:
 class Trainer:
     def __init__(
         self, cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost, run: RunDir | None = None,
-        device: torch.device | None = None, on_epoch_end: Callable[[dict[str, Any]], None] | None = None,
-        dist: Distributed | None = None, pause_requested: Callable[[], bool] | None = None,
+        device: torch.device | None = None, dist: Distributed | None = None,
+        pause_requested: Callable[[], bool] | None = None,
     ) -> None:  # fmt: skip
         self.cfg, self.train_set, self.val_set, self.host, self.run = cfg, train, val, host, run
         self.dist = dist or Distributed(device or torch.device("cpu"))
         self.device = self.dist.device
-        self.on_epoch_end = on_epoch_end or (lambda record: None)
         self.pause_requested = pause_requested or (lambda: False)
         torch.manual_seed(cfg.train.seed)
         self.model = MelodyVAE(cfg.model, cfg.data.pitch_classes)
@@ -97,14 +114,17 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
         steps = sum(1 for _ in self.dist.batches(len(train), cfg.train.batch_size, rng=None))
         self.view = TrainerView(cfg, self.model, self.optimizer, run.path if run else None, cfg.train.epochs, steps)
+        host.bind(self.view)
+        self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
 
-    def fit(self) -> TrainResult:
+    def fit(self, on_epoch_end: Callable[[dict[str, Any]], None] | None = None) -> TrainResult:
+        """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch = self.start_epoch
-        view.ramps_end = max((int(end) for _, end in host.call("mvae_ramp_end", view)), default=0)
-        host.call("mvae_train_start", view)
+        view.ramps_end = host.ramps_end(view)
+        host.hook.mvae_train_start(trainer=view)
         dist.sync_model(self.model)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []
@@ -115,46 +135,25 @@ class Trainer:
             # 1) mutators, then this epoch's loss-weight multipliers (already applied if resuming mid-epoch)
             progress, self.progress = self.progress, None
             if progress is None:
-                host.call("mvae_epoch_start", view, epoch=epoch)
-                progress = EpochProgress(host.loss_multipliers(view, epoch))
-            multipliers = progress.multipliers
+                host.hook.mvae_epoch_start(trainer=view, epoch=epoch)
+                multipliers = host.epoch_multipliers(view, epoch)
+                progress = EpochProgress(multipliers.values, multipliers.sources)
             started = time.perf_counter() - progress.seconds
             # 2) one pass over the shuffled train split, each process on its slice of every global batch
             self.model.train()
-            sums = progress.sums
             batches = dist.batches(
                 len(self.train_set), cfg.train.batch_size, np.random.default_rng([cfg.train.seed, epoch])
             )
             for step, index in itertools.islice(enumerate(batches), progress.step, None):
-                shard = dist.shard(index)
-                x = densify(self.train_set, shard, cfg.data.pitch_classes).to(self.device)
-                out, mu, logvar = self.model(x)
-                terms = loss_terms(x, out, mu, logvar, cfg.loss.mask)
-                loss = weighted_total(terms, cfg.loss.coefficients, multipliers)
-                self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                values = torch.stack([*terms.values(), loss]).detach().cpu() * len(shard)
-                values, pause = dist.reduce_step(self.model, values, len(shard) / len(index), self.pause_requested())
-                if not torch.isfinite(values).all():
-                    raise NonFiniteLoss(
-                        epoch, step, [t for t, v in zip(TERMS_AND_TOTAL, values, strict=True) if not v.isfinite()]
-                    )
-                if cfg.train.clip_grad_norm:
-                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.train.clip_grad_norm)
-                self.optimizer.step()
-                sums += values
-                if pause:
-                    self.pause(epoch, EpochProgress(multipliers, step + 1, sums, time.perf_counter() - started))
-            train = dict(zip(TERMS_AND_TOTAL, (sums / len(self.train_set)).tolist(), strict=True))
+                if self.train_step(progress, epoch, step, index):
+                    progress.seconds = time.perf_counter() - started
+                    self.pause(epoch, progress)
             # 3) validation (on rank 0, shared) and this epoch's record; plugins see it and may request a stop
-            record = {
-                "epoch": epoch,
-                "lr": self.optimizer.param_groups[0]["lr"],
-                "weights": multipliers,
-                "train": train,
-            }
+            record = {"epoch": epoch, "lr": self.optimizer.param_groups[0]["lr"], "weights": progress.applied}
+            record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
+            record |= {"replaced": progress.replaced} if progress.replaced else {}
             dist.sync_model(self.model)
-            record |= dist.from_main(partial(validate, self.model, self.val_set, cfg, multipliers, self.device))
+            record |= dist.from_main(partial(self.validate, epoch, progress.applied))
             record["seconds"] = round(time.perf_counter() - started, 4)
             stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
             record["events"] = (
@@ -162,6 +161,7 @@ class Trainer:
                 + view.drain_events()
                 + [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
             )
+            record |= {"plugins": recorded} if (recorded := _merged(progress.recorded, view.drain_metrics())) else {}
             # 4) persist: metrics line, best model, checkpoint (after plugins, so their state is current)
             improved = record["val_elbo"] < self.best_val_elbo
             self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
@@ -170,17 +170,71 @@ class Trainer:
                 if improved:
                     self.run.save_best(self.model, epoch, record["val_elbo"])
             self.save_checkpoint(epoch)
-            self.on_epoch_end(record)
+            if on_epoch_end is not None:
+                on_epoch_end(record)
             if stop_reasons:
                 break
             if dist.any(self.pause_requested()) and epoch + 1 < cfg.train.epochs:
                 raise TrainingPaused(epoch + 1, 0)  # the checkpoint of this epoch is on disk
-        host.call("mvae_train_end", view, stop_reasons=stop_reasons)
+        host.hook.mvae_train_end(trainer=view, stop_reasons=stop_reasons)
         return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, view.drain_events())
+
+    def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:
+        """One optimiser step on the global batch ``index`` (this process's slice of it); counts it in ``progress``.
+        Returns whether any process asked to stop (SIGINT/SIGTERM)."""
+        cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
+        view.step = step
+        multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
+        shard = dist.shard(index)
+        x = densify(self.train_set, shard, cfg.data.pitch_classes).to(self.device)
+        output = self.model(x)
+        terms, replaced = self.loss_terms(x, output, "train")
+        applied = multipliers.applied(terms)
+        loss = weighted_total(terms, cfg.loss.coefficients, applied)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        names = [*terms, "total"]
+        values = torch.stack([*terms.values(), loss]).detach().cpu() * len(shard)
+        values, pause = dist.reduce_step(self.model, values, len(shard) / len(index), self.pause_requested())
+        if not torch.isfinite(values).all():
+            raise NonFiniteLoss(epoch, step, [t for t, v in zip(names, values, strict=True) if not v.isfinite()])
+        grad_norm = self.grad_norm() if self.wants_grad_norm else None
+        host.hook.mvae_before_optimizer_step(trainer=view, epoch=epoch, step=step, grad_norm=grad_norm)
+        if cfg.train.clip_grad_norm:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.train.clip_grad_norm)
+        self.optimizer.step()
+        sums = dict(zip(names, values.tolist(), strict=True))
+        progress.add(sums, applied, replaced)
+        losses = {name: value / len(index) for name, value in sums.items()}
+        host.hook.mvae_step_end(trainer=view, epoch=epoch, step=step, losses=losses, grad_norm=grad_norm)
+        return pause
+
+    def loss_terms(
+        self, x: torch.Tensor, output: Forward, split: str
+    ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+        """The batch's loss terms: the core's, then plugins' replacements and additions (``mvae_loss``)."""
+        core = loss_terms(x, output.decoded, output.mu, output.logvar, self.cfg.loss.mask)
+        return self.host.adjust_terms(self.view, x, output, core, split)
+
+    def validate(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:
+        """The validation part of the epoch record; plugins see every batch (``mvae_loss``, then
+        ``mvae_validation_batch``)."""
+
+        def on_batch(x: torch.Tensor, output: Forward, terms: dict[str, torch.Tensor]) -> None:
+            self.host.hook.mvae_validation_batch(trainer=self.view, epoch=epoch, batch=x, output=output, terms=terms)
+
+        adjust = partial(self.loss_terms, split="val")
+        return validate(self.model, self.val_set, self.cfg, multipliers, self.device, adjust, on_batch)
+
+    def grad_norm(self) -> float:
+        """The global L2 norm of the current gradient."""
+        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
+        return float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
 
     def pause(self, epoch: int, progress: EpochProgress) -> None:
         """Save a checkpoint that continues at step ``progress.step`` of ``epoch``; raise :class:`TrainingPaused`."""
-        progress.events = self.view.drain_events()  # emitted this epoch, not yet in a metrics line
+        progress.events += self.view.drain_events()  # emitted this epoch, not yet in a metrics line
+        progress.recorded = _merged(progress.recorded, self.view.drain_metrics())
         self.save_checkpoint(epoch - 1, progress)
         self.dist.barrier()  # no process exits before rank 0's checkpoint is on disk
         raise TrainingPaused(epoch, progress.step)
@@ -232,6 +286,17 @@ class Trainer:
         self.host.load_state_dict(payload.get("plugins", {}))
         self.start_epoch = int(payload["epoch"]) + 1
         saved = payload.get("progress")
-        self.progress = None if saved is None else EpochProgress(**saved)
+        try:
+            self.progress = None if saved is None else EpochProgress(**saved)
+        except TypeError:
+            raise CheckpointError(
+                "the checkpoint was written in the middle of an epoch by an older mvae; resume it with that version, "
+                "or start a new run"
+            ) from None
         if not same_layout and self.dist.world > 1:
             self.dist.decorrelate_rng(self.cfg.train.seed, self.start_epoch)
+
+
+def _merged(first: dict[str, dict[str, Any]], then: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Numbers recorded per plugin: ``then``'s values win for keys recorded in both."""
+    return {name: first.get(name, {}) | then.get(name, {}) for name in [*first, *then]}

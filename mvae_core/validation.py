@@ -1,5 +1,9 @@
 """One pass over the validation set: per-term losses, the plugin-independent ``val_elbo`` and the metrics.
 
+Plugins take part through two callables the trainer passes in: ``adjust`` turns the core's terms of a batch into the
+run's terms (``mvae_loss``: replaced and added terms), ``on_batch`` shows each batch to ``mvae_validation_batch``.
+``val`` holds the run's terms and their weighted ``total``; ``val_elbo`` is computed from the core's own terms.
+
 The model is in eval mode (dropout off, BatchNorm running statistics). Losses use one latent sample per loop
 drawn from a generator seeded the same way every epoch, so epochs are compared on identical noise;
 ``onset_f1``, ``timing_spread_ratio``, ``timing_std`` (true and reconstructed timeshift std at the validation
@@ -9,6 +13,7 @@ would write: a draw from the categorical head's distribution (seeded likewise), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,17 +24,28 @@ from mvae_core.config import LOSS_TERMS, MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.losses import loss_terms, weighted_total
-from mvae_core.model import MelodyVAE
+from mvae_core.model import Forward, MelodyVAE
+
+Terms = dict[str, torch.Tensor]
 
 
 @torch.no_grad()
 def validate(
-    model: MelodyVAE, data: LoopSet, cfg: MvaeConfig, multipliers: dict[str, float], device: torch.device
+    model: MelodyVAE,
+    data: LoopSet,
+    cfg: MvaeConfig,
+    multipliers: dict[str, float],
+    device: torch.device,
+    adjust: Callable[[torch.Tensor, Forward], tuple[Terms, dict[str, str]]] | None = None,
+    on_batch: Callable[[torch.Tensor, Forward, Terms], None] | None = None,
 ) -> dict[str, Any]:
+    """The validation part of an epoch record. ``adjust(x, output)`` gives a batch's terms (default: the core's);
+    ``on_batch(x, output, terms)`` is called after each batch."""
     model.eval()
     generator = torch.Generator(device=device).manual_seed(cfg.train.seed + 1)
     timing_rng = np.random.default_rng(cfg.train.seed + 2)
-    sums = dict.fromkeys(LOSS_TERMS, 0.0)
+    sums: dict[str, float] = {}
+    core_sums = dict.fromkeys(LOSS_TERMS, 0.0)
     onsets = metrics.OnsetCounts()
     # filled in place: per loop and per note (memory grows with notes, not cells; no heap fragments from small tensors)
     n_notes = int(data.table.notes_per_loop()[data.loops].sum())
@@ -38,9 +54,16 @@ def validate(
     filled = 0
     for index in batch_indices(len(data), 256, rng=None):
         x = densify(data, index, cfg.data.pitch_classes).to(device)
-        out, mu, logvar = model(x, generator=generator)
-        for term, value in loss_terms(x, out, mu, logvar, cfg.loss.mask).items():
-            sums[term] += value.item() * len(index)
+        output = model(x, generator=generator)
+        mu = output.mu
+        core = loss_terms(x, output.decoded, mu, output.logvar, cfg.loss.mask)
+        terms = core if adjust is None else adjust(x, output)[0]
+        for term, value in core.items():
+            core_sums[term] += value.item() * len(index)
+        for term, value in terms.items():
+            sums[term] = sums.get(term, 0.0) + value.item() * len(index)
+        if on_batch is not None:
+            on_batch(x, output, terms)
         mean_out = model.decode(mu)
         at_notes = x[:, 0] > 0.5
         onsets.add(mean_out.onset_logits, x[:, 0])
@@ -50,11 +73,12 @@ def validate(
         true_ts[filled : filled + count] = x[:, 3][at_notes].cpu()
         filled += count
     terms = {term: total / len(data) for term, total in sums.items()}
+    core = {term: total / len(data) for term, total in core_sums.items()}
     coefficients = cfg.loss.coefficients
     recon, true = recon_ts[:filled], true_ts[:filled]
     return {
         "val": terms | {"total": weighted_total(terms, coefficients, multipliers)},
-        "val_elbo": weighted_total(terms, {**coefficients, "kl": 1.0}, {}),
+        "val_elbo": weighted_total(core, {**coefficients, "kl": 1.0}, {}),
         "onset_f1": onsets.f1(),
         "timing_spread_ratio": metrics.timing_spread_ratio(recon, true),
         "timing_std": {"data": metrics.timing_std(true), "recon": metrics.timing_std(recon)},

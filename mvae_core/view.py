@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,22 @@ import torch
 from mvae_core.config import MvaeConfig
 
 
+def epoch_number(epoch: int) -> int:
+    """The epoch as people count it (from 1) for the trainer's 0-based ``epoch``: every console line, warning and
+    plot says "epoch N" with this number; files (``metrics.jsonl``, checkpoints) keep counting from 0."""
+    return epoch + 1
+
+
 @dataclass
 class TrainerView:
     """Public, documented trainer state.
 
-    Attributes plugins may read: ``epoch`` (current or last finished epoch, from 0), ``epochs`` (the run's
-    maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`), ``run_dir``, ``model``
-    (the :class:`MelodyVAE`; e.g. to restore best weights), ``ramps_end`` (the first epoch at which every
-    plugin's ramp is over, from ``mvae_ramp_end``; 0 when nothing ramps). Plugins may mutate ``optimizer.param_groups``
-    (learning rate) in place. ``emit`` records a warning or note in this epoch's ``events``.
+    Attributes plugins may read: ``epoch`` (current or last finished epoch, from 0), ``step`` (the step within the
+    epoch, from 0; set before the per-step hooks), ``global_step`` (steps over the run), ``epochs`` (the run's
+    maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`), ``run_dir``, ``model`` (the
+    :class:`MelodyVAE`; e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is
+    over, from ``mvae_ramp_end``; 0 when nothing ramps). Plugins may mutate ``optimizer.param_groups`` (learning rate)
+    in place. ``emit`` records a message in this epoch's ``events``; ``record`` a number in its ``plugins`` section.
     """
 
     config: MvaeConfig
@@ -29,14 +37,45 @@ class TrainerView:
     epochs: int
     steps_per_epoch: int
     epoch: int = 0
+    step: int = 0
     ramps_end: int = 0
     _events: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    _metrics: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _source: str = field(default="core", repr=False)
+
+    @property
+    def global_step(self) -> int:
+        """The current step counted over the run from 0: ``epoch × steps_per_epoch + step``."""
+        return self.epoch * self.steps_per_epoch + self.step
 
     def emit(self, message: str, level: str = "warning") -> None:
         """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller."""
         self._events.append({"source": self._source, "level": level, "message": str(message)})
 
+    def record(self, key: str, value: Any) -> None:
+        """Record a number (or a list of numbers) under ``plugins.<caller>.<key>`` of this epoch's ``metrics.jsonl``
+        line; recording a key again in the same epoch replaces the value. Accepts Python and numpy numbers and
+        one-element tensors; NaN and infinities are written as ``null``. Raises ``TypeError`` for anything else."""
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"record() needs a non-empty string key, got {key!r}")
+        self._metrics.setdefault(self._source, {})[key] = _number_or_numbers(value, key)
+
     def drain_events(self) -> list[dict[str, Any]]:
         events, self._events = self._events, []
         return events
+
+    def drain_metrics(self) -> dict[str, dict[str, Any]]:
+        metrics, self._metrics = self._metrics, {}
+        return metrics
+
+
+def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().tolist()
+    if isinstance(value, list | tuple):
+        return [_number_or_numbers(v, key) for v in value]
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)  # NaN and infinities are written as null (RunDir.append_metrics)
+    raise TypeError(f"record({key!r}, ...) takes a number or a list of numbers, got {type(value).__name__} {value!r}")

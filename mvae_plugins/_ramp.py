@@ -1,14 +1,16 @@
-"""What the schedule-driven loss-weight plugins (``kl_anneal``, ``ts_ramp``) share: pure helpers and their hooks."""
+"""What the schedule-driven plugins share: the ``schedule`` setting, the choice between once per epoch and every
+step (``per_step``), pure helpers, and the hooks of the loss-weight ramps (``kl_anneal``, ``ts_ramp``)."""
 
 from __future__ import annotations
 
 import math
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 import schedules
 from mvae_core import hookimpl
+from mvae_core.view import epoch_number
 from schedules import Schedule
 
 
@@ -23,6 +25,33 @@ def check_spec(value: Any) -> dict[str, Any]:
 
 ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]
 """A config field holding a schedule: a table ``{name, **params}`` or a bare name, stored as the full spec."""
+
+
+class ScheduledConfig(BaseModel):
+    """The settings every schedule-driven plugin has besides its ``schedule`` (whose default is the plugin's own)."""
+
+    model_config = ConfigDict(extra="forbid")
+    per_step: bool = Field(
+        False,
+        description="Evaluate the schedule before every step, at epoch + step / steps_per_epoch (default: once per "
+        "epoch, at the epoch's start).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_schedule(cls, data: Any) -> Any:
+        """``schedule = {factor = 0.95}`` (a table without ``name``): the default schedule with those parameters
+        changed, so ``--set plugins.<name>.schedule.<param>=...`` adjusts one parameter."""
+        schedule = data.get("schedule") if isinstance(data, dict) else None
+        if isinstance(schedule, dict) and "name" not in schedule:
+            default = cls.model_fields["schedule"].get_default(call_default_factory=True)
+            data = {**data, "schedule": {**default, **schedule}}
+        return data
+
+
+def progress(epoch: int, step: int, steps_per_epoch: int) -> float:
+    """Training progress in epochs at ``step`` of ``epoch``: what a schedule is evaluated at when ``per_step``."""
+    return epoch + step / steps_per_epoch
 
 
 def ramp_end(schedule: Schedule, run_epochs: int) -> int:
@@ -43,7 +72,9 @@ def describe(schedule: Schedule) -> str:
 
 
 def ramp_warning(term: str, schedule: Schedule, run_epochs: int, key: str) -> str | None:
-    """Why the ``term`` multiplier never settles within a run of ``run_epochs`` epochs, or ``None`` when it does."""
+    """Why the ``term`` multiplier never settles within a run of ``run_epochs`` epochs, or ``None`` when it does.
+
+    Epochs are named as people count them (from 1): the multiplier of epoch index ``e`` is used in "epoch e + 1"."""
     end = schedule.end_epoch()
     if end is None:
         return (
@@ -54,9 +85,9 @@ def ramp_warning(term: str, schedule: Schedule, run_epochs: int, key: str) -> st
     if first_final < run_epochs:
         return None
     return (
-        f"the {term} schedule {describe(schedule)} reaches its final multiplier {schedule(first_final):g} at epoch "
-        f"{first_final}, but this run ends after epoch {run_epochs - 1} (multiplier {schedule(run_epochs - 1):.4g} "
-        f"there); train with --epochs {first_final + 1} or more, or shorten {key}"
+        f"the {term} schedule {describe(schedule)} reaches its final multiplier {schedule(first_final):g} in epoch "
+        f"{epoch_number(first_final)}, but this run ends with epoch {run_epochs} (multiplier "
+        f"{schedule(run_epochs - 1):.4g} there); train with --epochs {first_final + 1} or more, or shorten {key}"
     )
 
 
@@ -64,7 +95,8 @@ class ScheduledWeight:
     """A loss term's multiplier follows ``config.schedule``; subclasses name the ``term`` and their config ``key``.
 
     Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final), ``mvae_train_start`` (warns when the
-    run ends before the schedule does, or the schedule never settles), ``mvae_loss_weights`` (``{term: value}``).
+    run ends before the schedule does, or the schedule never settles), and ``{term: value}`` from
+    ``mvae_loss_weights`` at each epoch's start, or, with ``per_step``, from ``mvae_step_start`` before every step.
     """
 
     term: ClassVar[str]
@@ -85,5 +117,11 @@ class ScheduledWeight:
             trainer.emit(warning)
 
     @hookimpl
-    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
-        return {self.term: self.schedule(epoch)}
+    def mvae_loss_weights(self, epoch: int) -> dict[str, float] | None:
+        return None if self.config.per_step else {self.term: self.schedule(epoch)}
+
+    @hookimpl
+    def mvae_step_start(self, trainer, epoch: int, step: int) -> dict[str, float] | None:
+        if not self.config.per_step:
+            return None
+        return {self.term: self.schedule(progress(epoch, step, trainer.steps_per_epoch))}

@@ -25,6 +25,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
+from mvae_core.view import epoch_number
 
 
 class Config(BaseModel):
@@ -54,7 +55,11 @@ class Tracker:
 def decide(t: Tracker, epoch: int, value: float, ramps_end: int, cfg: Config) -> tuple[Tracker, Decision, str]:
     """The next state, the decision and its reason for ``value`` of ``cfg.monitor`` at ``epoch``; NaN never improves."""
     if epoch < ramps_end:
-        return t, Decision.WARMING_UP, f"epoch {epoch} is before the ramps end (epoch {ramps_end})"
+        return (
+            t,
+            Decision.WARMING_UP,
+            f"epoch {epoch_number(epoch)} is before the ramps end (epoch {epoch_number(ramps_end)})",
+        )
     sign = 1.0 if cfg.mode == "min" else -1.0
     if math.isfinite(value) and (t.best is None or sign * (t.best - value) > cfg.min_delta):
         return Tracker(value, epoch, 0), Decision.IMPROVED, f"{cfg.monitor} improved to {value:.6g}"
@@ -62,7 +67,9 @@ def decide(t: Tracker, epoch: int, value: float, ramps_end: int, cfg: Config) ->
     if t.wait < cfg.patience:
         return t, Decision.WAITING, f"{cfg.monitor} did not improve ({t.wait}/{cfg.patience})"
     since = (
-        f"epoch {t.best_epoch} (best {t.best:.6g})" if t.best is not None else f"epoch {ramps_end} (no finite value)"
+        f"epoch {epoch_number(t.best_epoch)} (best {t.best:.6g})"
+        if t.best is not None and t.best_epoch is not None
+        else f"epoch {epoch_number(ramps_end)} (no finite value)"
     )
     better = "decrease" if cfg.mode == "min" else "increase"
     reason = f"{cfg.monitor} did not {better} by more than {cfg.min_delta:g} for {t.wait} epochs since {since}"
@@ -102,13 +109,14 @@ class EarlyStopping:
         cfg, start = self.config, trainer.ramps_end
         if self.tracker.stopped is not None:
             trainer.emit(
-                f"this run stopped early at epoch {self.tracker.stopped}; resumed, it stops again after the next epoch "
+                f"this run stopped early after epoch {epoch_number(self.tracker.stopped)}; resumed, it stops again after "
+                "the next epoch "
                 f"unless {cfg.monitor} improves on its best"
             )
         elif start + cfg.patience >= trainer.epochs:
             trainer.emit(
-                f"can never stop: patience counts from epoch {start} (the ramps end), so the earliest stop is epoch "
-                f"{start + cfg.patience}, but the run ends after epoch {trainer.epochs - 1}"
+                f"can never stop: patience counts from epoch {epoch_number(start)} (the ramps end), so the earliest "
+                f"stop is after epoch {epoch_number(start + cfg.patience)}, but the run ends with epoch {trainer.epochs}"
             )
 
     @hookimpl
@@ -124,7 +132,9 @@ class EarlyStopping:
         if self.config.restore_best and self.best_weights is not None:
             trainer.model.load_state_dict(self.best_weights)
             best = f"{self.config.monitor} {self.tracker.best:.6g}"
-            trainer.emit(f"restored the weights of epoch {self.tracker.best_epoch} ({best})", level="info")
+            trainer.emit(
+                f"restored the weights of epoch {epoch_number(self.tracker.best_epoch)} ({best})", level="info"
+            )
 
     @hookimpl
     def mvae_state_dict(self) -> dict[str, Any]:

@@ -7,24 +7,25 @@ Here the multiplier is a named, validated schedule, and the value the core appli
 
 Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final, so early stopping can wait for it),
 ``mvae_train_start`` (warns when the run ends before the schedule does, or the schedule never settles),
-``mvae_loss_weights`` (``{"kl": schedule(epoch)}``).
+``mvae_loss_weights`` once per epoch, or ``mvae_step_start`` before every step with ``per_step`` (``{"kl": schedule(epoch)}``).
 
 Config (``[plugins.kl_anneal]``):
     schedule: a schedule table ``{name = ..., <params>}`` (see ``mvae schedules``) or a bare schedule name for its
         defaults. Default ``{name = "linear", start = 0, end = 1, epochs = 20}``, the seed's min(1, epoch / 20).
+    per_step: evaluate the schedule before every step at ``epoch + step / steps_per_epoch`` (default false: once
+        per epoch).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mvae_plugins._ramp import ScheduledWeight, ScheduleSpec
+from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSpec
 
 KEY = "plugins.kl_anneal.schedule"
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Config(ScheduledConfig):
     schedule: ScheduleSpec = Field(
         default_factory=lambda: {"name": "linear", "start": 0.0, "end": 1.0, "epochs": 20.0},
         validate_default=True,

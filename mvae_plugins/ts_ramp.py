@@ -7,25 +7,26 @@ dropped it. Here the ramp is a named, validated schedule whose value is what the
 
 Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final, so early stopping can wait for it),
 ``mvae_train_start`` (warns when the run ends before the schedule does, or the schedule never settles),
-``mvae_loss_weights`` (``{"timeshift": schedule(epoch)}``).
+``mvae_loss_weights`` once per epoch, or ``mvae_step_start`` before every step with ``per_step`` (``{"timeshift": schedule(epoch)}``).
 
 Config (``[plugins.ts_ramp]``):
     schedule: a schedule table ``{name = ..., <params>}`` (see ``mvae schedules``) or a bare schedule name for its
         defaults. Default ``{name = "linear", start = 1/15, end = 1, epochs = 14}``: the seed's min(1, (epoch + 1) / 15),
         1/15 at epoch 0 and 1 from epoch 14 on.
+    per_step: evaluate the schedule before every step at ``epoch + step / steps_per_epoch`` (default false: once
+        per epoch).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mvae_plugins._ramp import ScheduledWeight, ScheduleSpec
+from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSpec
 
 KEY = "plugins.ts_ramp.schedule"
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Config(ScheduledConfig):
     schedule: ScheduleSpec = Field(
         default_factory=lambda: {"name": "linear", "start": 1 / 15, "end": 1.0, "epochs": 14.0},
         validate_default=True,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
+from mvae_core.view import epoch_number
 
 Status = Literal["unchecked", "ok", "collapsed", "quantized"]
 
@@ -73,7 +74,10 @@ class TsVarianceMonitor:
     @hookimpl
     def mvae_train_start(self, trainer) -> None:
         if trainer.ramps_end >= trainer.epochs:
-            trainer.emit(f"never checks: the ramps end at epoch {trainer.ramps_end}, after the run's last epoch")
+            trainer.emit(
+                f"never checks: the ramps end in epoch {epoch_number(trainer.ramps_end)}, after the run's last epoch "
+                f"({trainer.epochs})"
+            )
 
     @hookimpl
     def mvae_epoch_end(self, trainer, epoch: int, metrics: dict[str, Any]) -> None:

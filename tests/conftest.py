@@ -38,6 +38,15 @@ def pattern_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pattern_folder(tmp_path_factory.mktemp("patterns"))
 
 
+@pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's consoles 500 columns wide, so tests match whole lines (no wrapping)."""
+    from mvae_core import cli_output
+
+    for console in (cli_output.out, cli_output.err):
+        monkeypatch.setattr(console, "width", 500)
+
+
 @pytest.fixture(scope="session")
 def dev_data() -> Path:
     if not DEV_DATA.is_dir():

@@ -180,7 +180,7 @@ def test_resume_refuses_changed_data(synth_dir, tmp_path):
 @pytest.mark.parametrize("count", ["0", "-1"])
 def test_generate_random_must_be_positive(trained_run, tmp_path, count):
     result = mvae("generate", trained_run, "--random", count, "--out", tmp_path / "g")
-    assert result.exit_code == 2 and "--random must be at least 1" in result.output
+    assert result.exit_code == 2 and "random must be at least 1" in result.stderr
 
 
 def test_the_cli_module_does_not_import_torch():

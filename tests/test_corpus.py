@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
 from mvae_core import cli
@@ -100,18 +99,17 @@ def test_missing_music21_names_the_corpus_extra(monkeypatch):
 
 def run_inspect_without_music21(monkeypatch):
     monkeypatch.setitem(sys.modules, "music21", None)
-    monkeypatch.setattr(cli, "console", Console(width=500, highlight=False))
     return CliRunner().invoke(cli.app, ["data", "inspect", "corpus:essen"])
 
 
-def test_cli_without_music21_exits_2_naming_the_extra(monkeypatch):
+def test_cli_without_music21_exits_2_naming_the_extra(monkeypatch, wide_console):
     result = run_inspect_without_music21(monkeypatch)
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     assert "needs music21, the 'corpus' extra: pip install" in result.output
 
 
-def test_cli_without_music21_prints_the_exact_install_command(monkeypatch):
+def test_cli_without_music21_prints_the_exact_install_command(monkeypatch, wide_console):
     result = run_inspect_without_music21(monkeypatch)
     assert "pip install 'mvae[corpus]'" in result.output
 

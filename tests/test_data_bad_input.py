@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
 from mvae_core import cli
@@ -70,12 +69,6 @@ def write_bad_files(folder: Path) -> dict[str, SkipReason]:
 def bad_folder(tmp_path: Path) -> tuple[Path, dict[str, SkipReason]]:
     folder = tmp_path / "bad"
     return folder, write_bad_files(folder)
-
-
-@pytest.fixture
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps at 80 columns when not on a terminal; long temp paths would split reasons over lines."""
-    monkeypatch.setattr(cli, "console", Console(width=500, highlight=False))
 
 
 def by_name(report) -> dict[str, dict]:

@@ -47,8 +47,7 @@ def _train_deterministic(data_dir: Path, dist: Distributed | None) -> tuple[list
         trainer = type(trainer)(trainer.cfg, trainer.train_set, trainer.val_set, trainer.host, dist=dist)
     _deterministic(trainer)
     records: list[dict] = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     return records, torch.nn.utils.parameters_to_vector(trainer.model.parameters()).detach()
 
 

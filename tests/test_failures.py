@@ -71,7 +71,7 @@ def test_non_finite_loss_exits_1_with_the_reason_recorded_and_the_best_model_kep
     result = mvae("train", synth_dir, *ARGS, "--plugins", "poison", "--out", run)
     assert result.exit_code == 1, result.output
     output = " ".join(result.output.split())
-    assert "non-finite loss at epoch 1, step 0, term(s) timeshift, total" in output and "Traceback" not in output
+    assert "non-finite loss in epoch 2, step 1, term(s) timeshift, total" in output and "Traceback" not in output
     assert f"the best model so far is in {run}" in output
     failure = json.loads((run / "failure.json").read_text())
     assert failure["error"] == "non-finite loss"

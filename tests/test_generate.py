@@ -10,7 +10,7 @@ import pytest
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.loops import score_to_loops
 from mvae_core.data.midi import read_midi_bytes
-from mvae_core.generate import DecodeOptions, Note, notes_to_midi, select_notes
+from mvae_core.generation import DecodeOptions, Note, notes_to_midi, select_notes
 
 CFG = MvaeConfig()
 
@@ -130,7 +130,7 @@ def test_sampled_notes_keep_the_expected_density_and_vary_with_the_seed():
 def test_latent_walk_starts_at_the_point_and_moves_by_the_step():
     import torch
 
-    from mvae_core.generate import latent_walk
+    from mvae_core.generation import latent_walk
 
     starts = torch.tensor([[0.5, -1.0], [0.0, 0.0]])
     path = latent_walk(starts, bars=4, step=0.3, seed=0)

@@ -91,8 +91,7 @@ def test_hook_mvae_train_start(synth_dir):
 
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"warns": Warns()})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert records[0]["events"] == [{"source": "warns", "level": "warning", "message": "run of 1 epochs, 3 steps each"}]
 
 
@@ -105,8 +104,7 @@ def test_hook_mvae_epoch_start(synth_dir):
 
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"lr": SetsLr()})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert [r["lr"] for r in records] == pytest.approx([1e-4, 2e-4])
 
 
@@ -124,8 +122,7 @@ def test_hook_mvae_loss_weights(synth_dir):
     plugins = {"a": Weights({"kl": 0.5, "timeshift": 3.0}), "b": Weights({"kl": 0.5})}
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), plugins)
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     weights = records[0]["weights"]
     assert weights == {"onset": 1.0, "velocity": 1.0, "duration": 1.0, "timeshift": 3.0, "kl": 0.25}
     val, coefficients = records[0]["val"], trainer.cfg.loss.coefficients

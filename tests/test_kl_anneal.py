@@ -81,16 +81,14 @@ class Weights:
 def test_multipliers_of_several_plugins_for_kl_multiply(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=6), {"kl_anneal": KlAnneal(), "halve": Weights({"kl": 0.5})})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert [r["weights"]["kl"] for r in records] == [0.0, 0.025, 0.05, 0.075, 0.1, 0.125]
 
 
 def run_records(synth_dir, plugin, epochs):
     trainer = make_trainer(synth_dir, tiny_config(epochs=epochs), {"kl_anneal": plugin})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     return trainer, records
 
 
@@ -99,7 +97,8 @@ def test_hook_ramp_end_and_the_too_long_warning_in_epoch_0(synth_dir):
     assert trainer.view.ramps_end == 20
     [event] = records[0]["events"]
     assert event["source"] == "kl_anneal" and event["level"] == "warning"
-    assert "final multiplier 1 at epoch 20" in event["message"] and "--epochs 21" in event["message"]
+    assert "final multiplier 1 in epoch 21" in event["message"] and "--epochs 21" in event["message"]  # index 20
+    assert "this run ends with epoch 2" in event["message"]
     assert "plugins.kl_anneal.schedule" in event["message"]
     assert records[1]["events"] == []
 

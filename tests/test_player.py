@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from mvae_core.config import build_config
-from mvae_core.generate import DecodeOptions, decode_latents, select_notes
+from mvae_core.generation import DecodeOptions, decode_latents, select_notes
 from mvae_core.model import MelodyVAE
 from mvae_core.player import Player
 

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
 from mvae_core.config import ConfigError, PluginsConfig
-from mvae_core.plugins import PluginError, PluginHost, PluginInfo, available_plugins, resolve_enabled
+from mvae_core.host import PluginHost
+from mvae_core.plugins import PluginError, PluginInfo, available_plugins, resolve_enabled
 
 
 class Halving:
@@ -122,7 +123,9 @@ def test_loss_multipliers_combine_across_plugins():
     host = PluginHost.from_config(
         PluginsConfig(enabled=["halving", "extra"], halving={"factor": 0.5}, extra={"factor": 0.2}), AVAILABLE
     )
-    assert host.loss_multipliers(view=None, epoch=0)["kl"] == pytest.approx(0.1)
+    multipliers = host.epoch_multipliers(view=None, epoch=0)
+    assert multipliers.values["kl"] == pytest.approx(0.1)
+    assert sorted(multipliers.sources["kl"]) == ["extra", "halving"]
 
 
 def test_a_module_plugin_without_config_is_accepted():
@@ -131,6 +134,6 @@ def test_a_module_plugin_without_config_is_accepted():
     module = types.ModuleType("module_plugin")
     module.mvae_loss_weights = hookimpl(lambda epoch: {"onset": 2.0})
     host = PluginHost.from_config(PluginsConfig(enabled=["mod"]), _available(mod=(module, "package m")))
-    assert host.loss_multipliers(view=None, epoch=0)["onset"] == 2.0
+    assert host.epoch_multipliers(view=None, epoch=0).values == {"onset": 2.0}
     with pytest.raises(ConfigError, match=r"plugins\.mod\.x"):
         PluginHost.from_config(PluginsConfig(enabled=["mod"], mod={"x": 1}), _available(mod=(module, "package m")))

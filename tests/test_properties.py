@@ -2,7 +2,7 @@
 
 Random monophonic melodies on the 16th grid, with offsets, durations, velocities, pitches and tempo maps, are
 written tick-exactly (``tests/synth.py``), parsed back through the data layer, and must come back as the cells they
-were written as. MIDI written by ``mvae_core.generate.notes_to_midi`` from random note lists must parse back to the
+were written as. MIDI written by ``mvae_core.generation.notes_to_midi`` from random note lists must parse back to the
 same notes. Examples are derandomized and no example database is kept, so every run (and CI) checks the same cases.
 """
 
@@ -24,7 +24,7 @@ from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.table import NoteTable
-from mvae_core.generate import MIDI_RESOLUTION, DecodeOptions, Note, notes_to_midi, start_tick
+from mvae_core.generation import MIDI_RESOLUTION, DecodeOptions, Note, notes_to_midi, start_tick
 from tests.synth import SynthNote, write_midi
 
 CFG = DataConfig(cache_dir="none")

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from mvae_core.evaluation import wasserstein1
-from mvae_core.generate import DecodeOptions, decode_latents, latent_points, notes_to_midi, select_notes
+from mvae_core.generation import DecodeOptions, decode_latents, latent_points, notes_to_midi, select_notes
 from mvae_core.timing import TimingBins
 from tests.synth import melody_folder
 from tests.training import make_trainer, tiny_config

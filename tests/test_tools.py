@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.generate import DecodeOptions, decode_latents, notes_to_midi, render_loops, select_notes
+from mvae_core.generation import DecodeOptions, decode_latents, notes_to_midi, render_loops, select_notes
 from mvae_core.run import RunDir
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops

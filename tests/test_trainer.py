@@ -16,8 +16,7 @@ from tests.training import make_trainer, tiny_config
 def test_short_training_lowers_val_elbo(pattern_dir):
     trainer = make_trainer(pattern_dir, tiny_config(epochs=15))
     curve = []
-    trainer.on_epoch_end = lambda record: curve.append(record["val_elbo"])
-    result = trainer.fit()
+    result = trainer.fit(on_epoch_end=lambda record: curve.append(record["val_elbo"]))
     assert result.epochs_run == 15 and result.stop_reasons == []
     assert curve[-1] < curve[0] * 0.85, curve
     assert result.best_val_elbo == min(curve)
@@ -107,10 +106,11 @@ def test_lr_changed_in_place_keeps_adam_state(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), plugins={"halver": _LrHalver()})
     optimizer = trainer.optimizer
     steps = []
-    trainer.on_epoch_end = lambda record: steps.append(
-        (record["lr"], max(s["step"].item() for s in optimizer.state.values()))
+    trainer.fit(
+        on_epoch_end=lambda record: steps.append(
+            (record["lr"], max(s["step"].item() for s in optimizer.state.values()))
+        )
     )
-    trainer.fit()
     assert trainer.optimizer is optimizer
     (lr0, step0), (lr1, step1) = steps
     assert lr1 == pytest.approx(lr0 / 2)
@@ -128,7 +128,7 @@ class _Poison:
 
 def test_non_finite_loss_stops_with_epoch_step_and_term(synth_dir, tmp_path):
     trainer = make_trainer(synth_dir, tiny_config(epochs=3), plugins={"poison": _Poison()}, run_dir=tmp_path / "r")
-    with pytest.raises(NonFiniteLoss, match=r"epoch 1, step 0, term\(s\) timeshift, total"):
+    with pytest.raises(NonFiniteLoss, match=r"in epoch 2, step 1, term\(s\) timeshift, total"):  # counted from 1
         trainer.fit()
     assert (tmp_path / "r" / "model.safetensors").exists()  # the best model of epoch 0 is kept
     assert len((tmp_path / "r" / "metrics.jsonl").read_text().splitlines()) == 1
@@ -148,8 +148,7 @@ def test_timing_spread_is_measured_at_note_cells_only(synth_dir):
 
     trainer = make_trainer(synth_dir, tiny_config(epochs=1))
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     val = trainer.val_set
     rows, _ = val.table.note_index(val.loops)
     expected = np.std(val.table.timeshift[rows].astype(np.float64), ddof=1)

@@ -42,20 +42,18 @@ def test_default_schedule_is_the_seed_ramp_for_every_epoch():
 def test_hook_ramp_end_is_14_and_a_shorter_run_is_warned_in_epoch_0(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"ts_ramp": TsRamp()})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert trainer.view.ramps_end == 14  # multiplier 1 from epoch 14 on
     [event] = records[0]["events"]
     assert event["source"] == "ts_ramp" and event["level"] == "warning"
-    assert "timeshift schedule" in event["message"] and "at epoch 14" in event["message"]
+    assert "timeshift schedule" in event["message"] and "in epoch 15" in event["message"]  # index 14, from 0
     assert "--epochs 15" in event["message"] and "plugins.ts_ramp.schedule" in event["message"]
 
 
 def test_a_constant_schedule_ramps_nothing_and_warns_nothing(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"ts_ramp": TsRamp(Config(schedule="constant"))})
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert trainer.view.ramps_end == 0
     assert [r["events"] for r in records] == [[], []]
     assert [r["weights"]["timeshift"] for r in records] == [1.0, 1.0]

@@ -10,7 +10,7 @@ import torch
 
 from mvae_core import hookimpl
 from mvae_core.config import ConfigError, PluginsConfig
-from mvae_core.plugins import PluginHost
+from mvae_core.host import PluginHost
 from mvae_plugins.ts_variance_monitor import Config, TsVarianceMonitor, decide
 from tests.synth import melody_folder
 from tests.training import Ramp, make_trainer, tiny_config
@@ -78,7 +78,10 @@ def test_messages_give_the_numbers():
     [
         ({"threshold": 0}, r"plugins\.ts_variance_monitor\.threshold = 0: Input should be greater than 0"),
         ({"repeat_every": -1}, r"plugins\.ts_variance_monitor\.repeat_every = -1"),
-        ({"treshold": 0.2}, r"plugins\.ts_variance_monitor\.treshold = 0.2: Extra inputs are not permitted"),
+        (
+            {"treshold": 0.2},
+            r"plugins\.ts_variance_monitor\.treshold = 0.2: unknown setting; did you mean plugins\.ts_variance_monitor\.threshold\?",
+        ),
     ],
 )
 def test_config_is_validated_by_name(section, message):
@@ -106,8 +109,7 @@ def run(data, epochs, extra=None, run_dir=None, **config):
     plugins = {"ts_variance_monitor": TsVarianceMonitor(Config(**config)), **(extra or {})}
     trainer = make_trainer(data, tiny_config(epochs=epochs), plugins, run_dir)
     records = []
-    trainer.on_epoch_end = records.append
-    result = trainer.fit()
+    result = trainer.fit(on_epoch_end=records.append)
     return result, records, [[e for e in r["events"] if e["source"] == "ts_variance_monitor"] for r in records]
 
 
@@ -145,12 +147,11 @@ def test_says_quantized_once_on_quantized_data_and_keeps_quiet_after_a_resume(qu
     trainer.restore(trainer.run.load_checkpoint())
     assert monitor.status == "quantized"  # restored from the checkpoint
     records = []
-    trainer.on_epoch_end = records.append
-    trainer.fit()
+    trainer.fit(on_epoch_end=records.append)
     assert records[0]["epoch"] == 2 and records[0]["events"] == []
 
 
 def test_warns_when_the_ramps_outlast_the_run(synth_dir):
     _, _, emitted = run(synth_dir, 2, {"ramp": Ramp(2)})
-    message = "never checks: the ramps end at epoch 2, after the run's last epoch"
+    message = "never checks: the ramps end in epoch 3, after the run's last epoch (2)"  # ramps_end 2, from 0
     assert emitted[0] == [{"source": "ts_variance_monitor", "level": "warning", "message": message}]

@@ -9,7 +9,7 @@ from mvae_core import hookimpl
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.plugins import PluginHost
+from mvae_core.host import PluginHost
 from mvae_core.run import RunDir
 from mvae_core.trainer import Trainer
 

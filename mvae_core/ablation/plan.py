@@ -26,13 +26,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mvae_core.config import apply_override, format_validation_error
+from mvae_core.errors import MvaeError
 
 MODES = ("leave-one-out", "add-one", "factorial", "list")
 ALL, NONE = "all", "none"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
 
 
-class PlanError(ValueError):
+class PlanError(MvaeError, ValueError):
     """A bad mode, plugin list or ``--configs`` file; the message names the cause (CLI exit code 2)."""
 
 

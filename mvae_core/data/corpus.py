@@ -14,16 +14,19 @@ from pathlib import Path
 import numpy as np
 
 from mvae_core.data.score import SkipFile, SkipReason, TickScore
+from mvae_core.errors import MvaeError
 
 CORPUS_PREFIX = "corpus:"
 CORPORA = ("essen",)
+DEFAULT_DATA = ["corpus:essen"]
+"""What ``mvae train`` and ``mvae ablate`` read when no DATA is given."""
 RESOLUTION = 960
 SECONDS_PER_TICK = 0.5 / RESOLUTION  # 120 bpm
 _TUNE_START = re.compile(r"\n(?=X:)")
 _METER = re.compile(r"^M:\s*(\S+)", re.MULTILINE)
 
 
-class MissingCorpusExtra(RuntimeError):
+class MissingCorpusExtra(MvaeError, RuntimeError):
     """music21 is not installed."""
 
 

@@ -19,9 +19,11 @@ from typing import Any
 
 from mvae_core.config import DataConfig
 from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key
+from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import NoteTable
+from mvae_core.errors import DataError
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -60,6 +62,14 @@ class DataReport:
             "parsed_units": self.parsed_units,
             "files": self.entries,
         }
+
+
+def check_paths(data_args: list[str]) -> None:
+    """Every DATA argument but a corpus names something that exists: a typo is a :class:`DataError` naming the path,
+    not an empty data set (files that exist but cannot be read are still skipped with a reason)."""
+    for arg in data_args:
+        if not arg.startswith(CORPUS_PREFIX) and not os.path.lexists(arg):
+            raise DataError(f"DATA {arg}: no such file or folder (seen from {os.getcwd()}); check the path")
 
 
 def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None) -> tuple[NoteTable, DataReport]:

@@ -14,9 +14,10 @@ import numpy as np
 from mvae_core.config import DataConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.table import NoteTable
+from mvae_core.errors import MvaeError
 
 
-class TooFewLoops(ValueError):
+class TooFewLoops(MvaeError, ValueError):
     """The data cannot support training (CLI exit code 2); the message says why."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 
+from mvae_core.errors import MvaeError
 
-class ToolError(ValueError):
+
+class ToolError(MvaeError, ValueError):
     """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
 
 

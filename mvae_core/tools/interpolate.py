@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from mvae_core.config import MvaeConfig
-from mvae_core.generate import DecodeOptions, notes_to_midi, point_name, render_loops
+from mvae_core.generation import DecodeOptions, notes_to_midi, point_name, render_loops
 from mvae_core.model import MelodyVAE
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops

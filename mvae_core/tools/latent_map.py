@@ -2,7 +2,7 @@
 
 The grid is ``grid × grid`` points evenly spaced over ``[-extent, extent]²`` of latent dimensions 0 and 1; with
 ``latent_dim > 2`` every other dimension is 0 (a slice through the prior's mean). Each cell shows the notes that
-:func:`~mvae_core.generate.select_notes` chooses at its point (32 steps left to right, pitch rows bottom to top):
+:func:`~mvae_core.generation.select_notes` chooses at its point (32 steps left to right, pitch rows bottom to top):
 a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured by its timing
 offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The timing
 is the timing head's mean (``timing_temperature = 0``) unless the options say otherwise.
@@ -17,7 +17,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.generate import DecodeOptions, decode_latents, select_notes
+from mvae_core.generation import DecodeOptions, decode_latents, select_notes
 from mvae_core.model import MelodyVAE
 from mvae_core.tools import ToolError, require_extra
 

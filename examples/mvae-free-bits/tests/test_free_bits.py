@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from mvae_core.config import PluginsConfig, build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.plugins import PluginHost, PluginInfo
+from mvae_core.host import PluginHost
+from mvae_core.plugins import PluginInfo
 from mvae_core.run import RunDir
 from mvae_core.trainer import Trainer
 

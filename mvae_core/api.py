@@ -1,0 +1,186 @@
+"""The Python API over trained runs: load one, generate loops from it, evaluate it on data.
+
+:func:`mvae_core.train` (:mod:`mvae_core.session`) makes runs; these functions use them, and the ``generate`` and
+``evaluate`` commands are thin wrappers around them. docs/python_api.md walks through all four.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pretty_midi
+import torch
+
+from mvae_core.config import MvaeConfig
+from mvae_core.data.load import check_paths, load_dataset
+from mvae_core.errors import DataError, InputError
+from mvae_core.evaluation import all_loops
+from mvae_core.evaluation import evaluate as score
+from mvae_core.generation import (
+    DecodeOptions,
+    Note,
+    latent_points,
+    latent_walk,
+    notes_to_midi,
+    point_name,
+    render_loops,
+)
+from mvae_core.model import MelodyVAE
+from mvae_core.run import RunDir
+
+MIDI_SUFFIXES = (".mid", ".midi")
+
+
+@dataclass
+class Run:
+    """A trained run: its best model (eval mode, from ``model.safetensors``) and its resolved config."""
+
+    path: Path
+    model: MelodyVAE
+    config: MvaeConfig
+
+    def metrics(self) -> list[dict[str, Any]]:
+        """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file)."""
+        return RunDir(self.path).read_metrics()
+
+    def generate(self, **kwargs: Any) -> Generated:
+        """:func:`generate` from this run."""
+        return generate(self, **kwargs)
+
+    def evaluate(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> dict[str, Any]:
+        """:func:`evaluate` of this run on ``data``."""
+        return evaluate(self, data, **kwargs)
+
+
+def load(run: str | os.PathLike[str] | Run) -> Run:
+    """The trained run in directory ``run``. Never executes code from it: the model is rebuilt from ``config.toml``
+    and its tensors read from ``model.safetensors``. Raises :class:`~mvae_core.checkpoint.CheckpointError` or
+    :class:`~mvae_core.errors.ConfigError` naming the file, :class:`InputError` when ``run`` is not a directory."""
+    if isinstance(run, Run):
+        return run
+    path = Path(run)
+    if not path.is_dir():
+        raise InputError(f"{path}: no run directory there")
+    model, cfg = RunDir(path).load_model()
+    return Run(path, model, cfg)
+
+
+@dataclass
+class Generated:
+    """Loops decoded from latent points: ``loops[i]`` holds the ``bars`` consecutive loops (each a list of
+    :class:`~mvae_core.generation.Note`) along path ``paths[i]`` (``[bars, latent_dim]``)."""
+
+    config: MvaeConfig
+    options: DecodeOptions
+    paths: torch.Tensor
+    loops: list[list[list[Note]]]
+
+    def __len__(self) -> int:
+        return len(self.loops)
+
+    def midi(self, i: int = 0) -> pretty_midi.PrettyMIDI:
+        """File ``i`` as MIDI: its loops one after another, 4/4 at ``options.tempo``."""
+        return notes_to_midi(self.loops[i], self.config, self.options)
+
+    def name(self, i: int) -> str:
+        """``000_z_+0.50_-1.00``: the file's number and its first latent point."""
+        return f"{i:03d}_{point_name(self.paths[i][0])}"
+
+    def write(self, out: str | os.PathLike[str]) -> list[Path]:
+        """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
+        in ``.mid``/``.midi`` and there is one point. Returns the files written."""
+        out = Path(out)
+        if out.suffix.lower() in MIDI_SUFFIXES:
+            if len(self) != 1:
+                raise InputError(
+                    f"{out} names one MIDI file but {len(self)} points were generated; give a folder instead"
+                )
+            files = [out]
+        else:
+            files = [out / f"{self.name(i)}.mid" for i in range(len(self))]
+        files[0].parent.mkdir(parents=True, exist_ok=True)
+        for i, file in enumerate(files):
+            self.midi(i).write(str(file))
+        return files
+
+
+def generate(
+    run: str | os.PathLike[str] | Run,
+    z: Sequence[float] | None = None,
+    random: int | None = None,
+    seed: int = 0,
+    bars: int = 1,
+    walk: float = 0.3,
+    noise: float = 0.0,
+    **options: Any,
+) -> Generated:
+    """Decode latent points of ``run`` into loops.
+
+    :param z: one latent point (``latent_dim`` numbers); or ``random``: that many points drawn from the prior
+        (default: one random point).
+    :param seed: seeds the random points, the noise, the note choice and the timing draws.
+    :param bars: loops per file, along a latent path of steps of length ``walk`` from each point.
+    :param noise: std of Gaussian noise added to each point.
+    :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`: ``density``, ``temperature``,
+        ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
+    """
+    trained = load(run)
+    decode = decode_options(seed=seed, **options)
+    if z is not None and random is not None:
+        raise InputError("give either z (one latent point) or random (a number of points), not both")
+    if random is not None and random < 1:
+        raise InputError(f"random must be at least 1, got {random}")
+    if bars < 1 or walk < 0 or noise < 0:
+        raise InputError(f"bars must be >= 1 and walk, noise >= 0; got bars={bars}, walk={walk}, noise={noise}")
+    try:
+        point = None if z is None else [float(v) for v in z]
+        points = latent_points(random or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    paths = latent_walk(points, bars, walk, seed)
+    loops = render_loops(trained.model, paths.flatten(0, 1), decode, bars)
+    return Generated(trained.config, decode, paths, loops)
+
+
+def decode_options(**given: Any) -> DecodeOptions:
+    """:class:`DecodeOptions` from keyword arguments (``None`` keeps a default); names the bad one."""
+    fields = {f.name for f in dataclasses.fields(DecodeOptions)}
+    unknown = sorted(set(given) - fields)
+    if unknown:
+        raise InputError(f"unknown generation option(s) {', '.join(unknown)}; options are {', '.join(sorted(fields))}")
+    options = DecodeOptions(**{name: value for name, value in given.items() if value is not None})
+    if options.tempo <= 0:
+        raise InputError(f"tempo must be > 0 (bpm), got {options.tempo}")
+    for name in ("density", "temperature", "timing_temperature", "grid_offset"):
+        if getattr(options, name) < 0:
+            raise InputError(f"{name} must be >= 0, got {getattr(options, name)}")
+    return options
+
+
+def evaluate(
+    run: str | os.PathLike[str] | Run,
+    data: Sequence[str | os.PathLike[str]],
+    samples: int = 1024,
+    seed: int = 0,
+    jobs: int | None = None,
+) -> dict[str, Any]:
+    """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
+    timing, latent and generation numbers (docs/evaluation.md defines each)."""
+    trained = load(run)
+    if samples < 1:
+        raise InputError(f"samples must be at least 1, got {samples}")
+    paths = [os.fspath(d) for d in data]
+    check_paths(paths)
+    try:
+        table, report = load_dataset(paths, trained.config.data, jobs)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    if table.n_loops == 0:
+        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
+        raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({reasons})")
+    return score(trained.model, trained.config, all_loops(table), samples, seed)

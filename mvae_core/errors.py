@@ -1,0 +1,68 @@
+"""The errors a user can cause, one base class for all of them, and the exit code ``mvae`` maps each to.
+
+Every message names the input at fault (a field, a file, a plugin, a run directory) and says what to do. The command
+line prints ``error: <message>`` on stderr and exits with the error's ``exit_code``; Python callers catch the types.
+Exit codes (docs/cli.md#exit-codes): 1 a run failed, 2 bad input or config, 128 + signal number when interrupted.
+Errors defined next to the code that raises them (``PluginError``, ``CheckpointError``, ``NonFiniteLoss``, …)
+derive from :class:`MvaeError` too.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+
+class MvaeError(Exception):
+    """Base of mvae's typed errors; ``exit_code`` is the status the ``mvae`` command exits with (2: bad input)."""
+
+    exit_code = 2
+    label = "error"  # how the command line introduces the message
+
+
+class ConfigError(MvaeError, ValueError):
+    """A configuration value is invalid; the message names the field (and the closest valid name for a typo)."""
+
+
+class InputError(MvaeError, ValueError):
+    """A bad argument (an option value, a latent point, a path); the message names it and the accepted values."""
+
+
+class DataError(MvaeError):
+    """The data cannot be trained or evaluated on: a path that does not exist, or no usable loops (with the skip
+    reasons)."""
+
+
+class DataChanged(DataError):
+    """Resume refused: the run's data no longer gives the train/validation split it started with."""
+
+
+class RunExists(MvaeError):
+    """A new run was asked for in a directory that already holds one."""
+
+
+class ResumeRefused(MvaeError):
+    """A run cannot be resumed as asked (no checkpoint, options that would change it, a plugin object missing)."""
+
+
+class RunFailed(MvaeError):
+    """Training started and failed (a non-finite loss, a plugin error); ``failure.json`` in ``run`` says why and
+    the best model so far is kept. The original error is ``__cause__``."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, run: Path) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+class RunInterrupted(MvaeError):
+    """SIGINT or SIGTERM stopped a command; when training had started, a checkpoint to resume from was written.
+    ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
+
+    label = "stopped"
+
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.signum = signum
+        self.exit_code = 128 + signum

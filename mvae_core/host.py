@@ -1,0 +1,407 @@
+"""PluginHost: the plugins of one run registered with pluggy, every hook called through ``pm.hook``, every result
+checked and combined.
+
+Registration wraps each hook implementation (``HookImpl.function``) once, so that whatever pluggy calls it from,
+an exception or a malformed result becomes a :class:`PluginError` naming the plugin and the hook, messages the plugin
+``emit``s or ``record``s are attributed to it, and ``MVAE_TRACE_PLUGINS=1`` prints the call. Ordering
+(``tryfirst``/``trylast``), wrappers (``wrapper=True``, ``hookwrapper=True``) and pluggy's own tracing are pluggy's.
+The combining methods (:meth:`PluginHost.epoch_multipliers`, :meth:`PluginHost.adjust_terms`, …) state the merge
+rules of docs/hooks.md; the core never special-cases a plugin by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+import torch
+from pydantic import BaseModel
+
+from mvae_core import hookspecs
+from mvae_core.config import PluginsConfig
+from mvae_core.plugins import PluginError, PluginInfo, available_plugins, validated_sections
+from mvae_core.view import TrainerView
+
+TRACE_ENV = "MVAE_TRACE_PLUGINS"
+"""Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
+
+
+class BadResult(ValueError):
+    """A hook returned something its contract does not allow; the message completes ``plugin 'x': <hook> ...``."""
+
+
+@dataclass
+class Multipliers:
+    """Loss-weight multipliers per term (the product of every plugin's) and the plugins that set each term."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def times(self, other: Multipliers) -> Multipliers:
+        """Both sets combined: multipliers of the same term multiply."""
+        if not other.values:
+            return self
+        values, sources = dict(self.values), {t: list(s) for t, s in self.sources.items()}
+        for term, value in other.values.items():
+            values[term] = values.get(term, 1.0) * value
+            sources.setdefault(term, []).extend(other.sources.get(term, []))
+        return Multipliers(values, sources)
+
+    def applied(self, terms: Iterable[str], hook: str = "mvae_loss_weights") -> dict[str, float]:
+        """``{term: multiplier}`` for every term of the run (1 where nobody set one); a multiplier for a term the run
+        does not have is a :class:`PluginError` naming the plugin."""
+        terms = list(terms)
+        for term, plugins in self.sources.items():
+            if term not in terms:
+                raise PluginError(
+                    f"plugin {plugins[0]!r}: {hook} returned unknown term {term!r}; terms are {terms} "
+                    "(the core's, and those plugins add in mvae_loss)"
+                )
+        return {term: self.values.get(term, 1.0) for term in terms}
+
+
+class PluginHost:
+    """Registered plugins of one run and the calls the trainer makes into them (``host.hook.<name>(...)``)."""
+
+    def __init__(
+        self,
+        plugins: dict[str, Any],
+        versions: dict[str, str] | None = None,
+        configs: dict[str, BaseModel] | None = None,
+        origins: dict[str, str] | None = None,
+    ) -> None:
+        self.versions = versions or {}
+        self.configs = configs or {}
+        origins = origins or {}
+
+        def label(name: str) -> str:  # start-up errors name the package a plugin came from
+            return f"{name!r} ({origins[name]})" if name in origins else repr(name)
+
+        self.pm = pluggy.PluginManager("mvae")
+        self.pm.add_hookspecs(hookspecs)
+        for name, plugin in plugins.items():
+            try:
+                self.pm.register(plugin, name=name)
+            except pluggy.PluginValidationError as exc:
+                raise PluginError(f"plugin {label(name)} has an invalid hook: {_one_line(exc)}") from None
+            except ValueError as exc:  # the same object or name twice
+                raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
+            raise PluginError(f"plugin {label(name)}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
+        self.view: TrainerView | None = None
+        self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
+        self._trace = _trace_line if os.environ.get(TRACE_ENV) == "1" else None
+        for plugin in plugins.values():
+            for caller in self.pm.get_hookcallers(plugin) or []:
+                for impl in caller.get_hookimpls():
+                    if impl.plugin is plugin:
+                        impl.function = self._attributed(impl, caller.name)
+        self.hook = self.pm.hook
+
+    @classmethod
+    def from_config(
+        cls,
+        plugins: PluginsConfig,
+        available: dict[str, PluginInfo] | None = None,
+        objects: dict[str, Any] | None = None,
+    ) -> PluginHost:
+        """The host of the enabled plugins: registered ones constructed from their validated sections, plus plugin
+        ``objects`` handed over by a Python caller (named by their keys, listed in ``plugins.enabled``)."""
+        available = available_plugins() if available is None else available
+        objects = objects or {}
+        instances, versions, origins = {}, {}, {}
+        configs = validated_sections(plugins, available, set(objects))
+        for name, config in configs.items():
+            info = available[name]
+            instances[name], versions[name], origins[name] = construct(info, config), info.version, info.origin
+        for name, plugin in objects.items():
+            instances[name], origins[name] = plugin, f"object {_qualified(plugin)}"
+            versions[name] = origins[name]
+        return cls({n: instances[n] for n in _enabled_order(plugins, configs, objects)}, versions, configs, origins)
+
+    def bind(self, view: TrainerView) -> None:
+        """The trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
+        self.view = view
+
+    def resolved(self, objects: Iterable[str] = ()) -> PluginsConfig:
+        """The plugins section as run: explicit names (``objects`` too) and every registered plugin's full config."""
+        sections = {name: config.model_dump(mode="json") for name, config in self.configs.items()}
+        return PluginsConfig(enabled=[*self.configs, *objects], **sections)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.pm.list_name_plugin()]
+
+    def wants(self, argument: str, *hooks: str) -> bool:
+        """Whether any implementation of ``hooks`` declares ``argument`` (so the core computes it only then)."""
+        return any(
+            argument in impl.argnames or argument in impl.kwargnames
+            for hook in hooks
+            for impl in getattr(self.hook, hook).get_hookimpls()
+        )
+
+    # -- collecting results (merge rules: docs/hooks.md) --------------------------------------------------------
+
+    def ramps_end(self, view: TrainerView) -> int:
+        """The latest ``mvae_ramp_end`` over all plugins; 0 when none ramps."""
+        return max(self._collect(self.hook.mvae_ramp_end, trainer=view), default=0)
+
+    def epoch_multipliers(self, view: TrainerView, epoch: int) -> Multipliers:
+        return self._multipliers(self.hook.mvae_loss_weights, trainer=view, epoch=epoch)
+
+    def step_multipliers(self, view: TrainerView, epoch: int, step: int) -> Multipliers:
+        return self._multipliers(self.hook.mvae_step_start, trainer=view, epoch=epoch, step=step)
+
+    def adjust_terms(
+        self, view: TrainerView, batch: torch.Tensor, output: Any, terms: dict[str, torch.Tensor], split: str
+    ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+        """The batch's terms after every ``mvae_loss`` result, and ``{replaced term: plugin}``. A term replaced, or
+        added, by two plugins is a :class:`PluginError` naming both."""
+        results = self._collect(self.hook.mvae_loss, trainer=view, batch=batch, output=output, terms=dict(terms),
+                                split=split, keep_origins=True)  # fmt: skip
+        if not results:
+            return terms, {}
+        adjusted, replaced, added = dict(terms), {}, {}
+        for result, plugin in results:
+            for name, value in result.items():
+                claimed = replaced if name in terms else added
+                if name in claimed:
+                    verb = "replace" if claimed is replaced else "add"
+                    raise PluginError(
+                        f"plugins {claimed[name]!r} and {plugin!r} both {verb} the loss term {name!r} in mvae_loss; "
+                        "enable only one of them"
+                    )
+                claimed[name] = plugin
+                adjusted[name] = value
+        return adjusted, replaced
+
+    def stop_requests(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> list[str]:
+        """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``."""
+        results = self._collect(self.hook.mvae_epoch_end, trainer=view, epoch=epoch, metrics=metrics, keep_origins=True)
+        return [f"{plugin}: {reason}" for reason, plugin in results if reason]
+
+    def state_dict(self, view: TrainerView) -> dict[str, Any]:
+        """Each plugin's state under its name (``mvae_state_dict`` is called per plugin)."""
+        states = {}
+        for name in self.names:
+            results = self._only(name, "mvae_state_dict")(trainer=view)
+            if results:
+                states[name] = results[0]
+        return states
+
+    def load_state_dict(self, states: dict[str, Any]) -> None:
+        """Hand each plugin the state it saved (plugins without saved state are not called)."""
+        for name in self.names:
+            if name in states:
+                self._only(name, "mvae_load_state_dict")(state=states[name])
+
+    # -- internals ----------------------------------------------------------------------------------------------
+
+    def _multipliers(self, hook: pluggy.HookCaller, **kwargs: Any) -> Multipliers:
+        combined = Multipliers()
+        for weights, plugin in self._collect(hook, keep_origins=True, **kwargs):
+            for term, value in weights.items():
+                combined.values[term] = combined.values.get(term, 1.0) * float(value)
+                combined.sources.setdefault(term, []).append(plugin)
+        return combined
+
+    def _collect(self, hook: pluggy.HookCaller, keep_origins: bool = False, **kwargs: Any) -> list[Any]:
+        """``hook(**kwargs)``'s results; with ``keep_origins``, as ``(result, plugin)`` pairs. pluggy returns the
+        non-None results in call order, as the implementations returned them, unless a hook wrapper changed the list:
+        then each result is matched by identity, and one no plugin returned is attributed to "a hook wrapper"."""
+        self._returned.clear()
+        try:
+            results = hook(**kwargs)
+            if not keep_origins:
+                return results
+            returned = self._returned
+            if len(returned) == len(results) and all(r is mine for r, (mine, _) in zip(results, returned, strict=True)):
+                return returned.copy()
+            return [(r, next((p for mine, p in returned if mine is r), "a hook wrapper")) for r in results]
+        finally:
+            self._returned.clear()
+
+    def _only(self, name: str, hook: str) -> Callable[..., list[Any]]:
+        """``hook`` of the plugin ``name`` alone (and its own wrappers), through pluggy."""
+        others = [plugin for other, plugin in self.pm.list_name_plugin() if other != name]
+        return self.pm.subset_hook_caller(hook, remove_plugins=others)
+
+    def _speak_as(self, source: str) -> str:
+        """Attribute ``emit``/``record`` to ``source`` from now on; returns the previous source."""
+        if self.view is None:
+            return source
+        previous, self.view._source = self.view._source, source
+        return previous
+
+    def _attributed(self, impl: pluggy.HookImpl, hook: str) -> Callable[..., Any]:
+        """``impl.function`` wrapped: errors and bad results name the plugin, emits are attributed, calls traced."""
+        function, plugin, check = impl.function, impl.plugin_name, RESULT_CHECKS.get(hook)
+        names = [*impl.argnames, *impl.kwargnames]
+
+        def failure(exc: Exception) -> PluginError:
+            return PluginError(f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}")
+
+        if impl.wrapper or impl.hookwrapper:
+
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                previous = self._speak_as(plugin)
+                try:
+                    return (yield from function(*args, **kwargs))
+                except PluginError:
+                    raise
+                except Exception as exc:
+                    raise failure(exc) from exc
+                finally:
+                    self._speak_as(previous)
+
+            return wrapper
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            previous = self._speak_as(plugin)
+            try:
+                result = function(*args, **kwargs)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise failure(exc) from exc
+            finally:
+                self._speak_as(previous)
+            if self._trace is not None:
+                self._trace(hook, plugin, dict(zip(names, args, strict=False)) | kwargs, result)
+            if result is not None:
+                if check is not None:
+                    try:
+                        check(result)
+                    except BadResult as exc:
+                        raise PluginError(f"plugin {plugin!r}: {hook} {exc}") from None
+                self._returned.append((result, plugin))
+            return result
+
+        return call
+
+
+def construct(info: PluginInfo, config: BaseModel) -> Any:
+    """The plugin of ``info``: a class is constructed with its validated config when its ``__init__`` takes an
+    argument, without one otherwise; a module is used as it is."""
+    factory = info.factory()
+    if not inspect.isclass(factory):
+        return factory
+    try:
+        takes_config = bool(inspect.signature(factory).parameters)
+        return factory(config) if takes_config else factory()
+    except Exception as exc:
+        raise PluginError(f"plugin {info.name!r} ({info.origin}) failed to start: {type(exc).__name__}: {exc}") from exc
+
+
+def _enabled_order(plugins: PluginsConfig, configs: dict[str, BaseModel], objects: dict[str, Any]) -> list[str]:
+    """Registered and object plugins in the order ``plugins.enabled`` names them (``all`` expanded in place)."""
+    order = [name for name in plugins.enabled if name in configs or name in objects]
+    return list(dict.fromkeys([*order, *configs, *objects]))
+
+
+def _qualified(plugin: Any) -> str:
+    cls = plugin if inspect.ismodule(plugin) or inspect.isclass(plugin) else type(plugin)
+    return f"{cls.__module__}:{cls.__qualname__}" if not inspect.ismodule(cls) else cls.__name__
+
+
+# -- result checks: each raises BadResult with the end of a message "plugin 'x': <hook> ..." --------------------------
+
+
+def _check_ramp_end(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadResult(f"must return a whole number of epochs >= 0 (or None), got {type(value).__name__} {value!r}")
+
+
+def _check_multipliers(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise BadResult(f"must return a dict of {{term: multiplier}}, got {type(value).__name__}")
+    for term, multiplier in value.items():
+        if not isinstance(term, str):
+            raise BadResult(f"returned a term named {term!r}; term names are strings")
+        if isinstance(multiplier, bool) or not isinstance(multiplier, int | float) or not math.isfinite(multiplier) or multiplier < 0:  # fmt: skip
+            raise BadResult(f"returned {term!r} = {multiplier!r}; a multiplier must be a finite number >= 0")
+
+
+def _check_terms(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise BadResult(f"must return a dict of {{term: scalar tensor}}, got {type(value).__name__}")
+    for name, tensor in value.items():
+        if not isinstance(name, str) or not name or name == "total":
+            raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
+        if not (isinstance(tensor, torch.Tensor) and tensor.dim() == 0 and tensor.is_floating_point()):
+            shape = list(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
+            raise BadResult(f"returned {name!r} = {shape}; a term must be a scalar floating-point tensor")
+
+
+def _check_stop_reason(value: Any) -> None:
+    if not isinstance(value, str):
+        raise BadResult(f"must return a stop reason (str) or None, got {type(value).__name__} {value!r}")
+
+
+def _check_state(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise BadResult(f"must return a dict (or None), got {type(value).__name__}")
+    bad = _unsafe_value(value)
+    if bad is not None:
+        raise BadResult(
+            f"returned a {type(bad).__name__} ({bad!r}); state may hold only dict, list, tuple, str, int, float, bool, "
+            "None and torch tensors (convert numpy values with .item() or .tolist())"
+        )
+
+
+RESULT_CHECKS: dict[str, Callable[[Any], None]] = {
+    "mvae_ramp_end": _check_ramp_end,
+    "mvae_loss_weights": _check_multipliers,
+    "mvae_step_start": _check_multipliers,
+    "mvae_loss": _check_terms,
+    "mvae_epoch_end": _check_stop_reason,
+    "mvae_state_dict": _check_state,
+}
+"""What each hook whose result is used may return; the other hooks' results are ignored."""
+
+
+def _unsafe_value(value: Any) -> Any:
+    """The first value in a nested state that is not plain data, or None when all of it is."""
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    elif value is None or type(value) in (str, int, float, bool) or isinstance(value, torch.Tensor):
+        return None  # exact types: numpy.float64 subclasses float but a weights_only load refuses it
+    else:
+        return value
+    return next((bad for item in items if (bad := _unsafe_value(item)) is not None), None)
+
+
+def _one_line(error: BaseException) -> str:
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
+def _trace_line(hook: str, plugin: str, arguments: dict[str, Any], result: Any) -> None:
+    shown = ", ".join(f"{k}={_short(v)}" for k, v in arguments.items() if k != "trainer")
+    sys.stderr.write(f"mvae trace: {hook} {plugin}({shown}) -> {_short(result)}\n")
+
+
+def _short(value: Any, limit: int = 100) -> str:
+    """A one-line description: tensors by shape (and value when scalar), long reprs cut."""
+    if isinstance(value, torch.Tensor):
+        return f"tensor({value.item():.6g})" if value.dim() == 0 else f"tensor{list(value.shape)}"
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{k!r}: {_short(v, 40)}" for k, v in value.items()) + "}"
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):
+        text = f"{type(value).__name__}(...)"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,357 @@
+"""Training as one library call: a new run or a resume, from arguments to a finished (or failed) run directory.
+
+:func:`train` owns the run lifecycle, so that ``mvae train`` (and through it ``mvae ablate``'s workers), tests and
+notebooks all go the same way:
+
+1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
+   run's ``config.toml`` (only the epoch budget may change) and refuses a run without a checkpoint, one that
+   stopped early, and plugin objects it cannot find again;
+2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
+3. **data**: every path must exist; the data is loaded, reported and split; a resume re-splits and refuses data
+   whose split fingerprint changed. Nothing is written before the data is usable;
+4. **run directory**: ``config.toml`` (with absolute data paths, versions and the fingerprint) and
+   ``data_report.json``; a resume truncates ``metrics.jsonl`` to the checkpoint and removes ``failure.json``;
+5. **training** (:class:`~mvae_core.trainer.Trainer`), with SIGINT/SIGTERM deferred to the next step;
+6. **the end**: a :class:`RunResult`, or a typed error (:mod:`mvae_core.errors`): :class:`RunFailed` after writing
+   ``failure.json``, :class:`RunInterrupted` after the checkpoint, and the bad-input errors before anything ran.
+
+Under ``torchrun`` every process calls :func:`train`; rank 0 alone writes and reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+import signal
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import torch
+from rich.console import Console
+
+from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
+from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
+from mvae_core.data.load import DataReport, check_paths, load_dataset
+from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
+from mvae_core.data.table import NoteTable
+from mvae_core.distributed import Distributed
+from mvae_core.errors import DataChanged, DataError, ResumeRefused, RunExists, RunFailed, RunInterrupted
+from mvae_core.host import PluginHost
+from mvae_core.plugins import PluginError, available_plugins
+from mvae_core.progress import ConsoleReporter, SilentReporter
+from mvae_core.run import RunDir
+from mvae_core.signals import Interrupts
+from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
+from mvae_core.version import VERSION
+from mvae_core.view import epoch_number
+
+OBJECT_ORIGIN = "object "  # how config.toml's [provenance.versions] marks a plugin handed over as a Python object
+
+PluginSpec = str | tuple[str, Any] | Any
+"""An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
+
+
+class Reporter(Protocol):
+    """What a run shows while it trains (:class:`~mvae_core.progress.ConsoleReporter` prints it)."""
+
+    def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None: ...
+    def note(self, message: str, level: str = "info") -> None: ...
+    def event(self, event: dict[str, Any]) -> None: ...
+    def training(self, epochs: int, first_epoch: int) -> Any: ...
+
+
+@dataclass
+class RunResult:
+    """How :func:`train` ended: ``outcome`` is ``"trained"``, ``"already finished"`` (a resume with no epochs left)
+    or ``"already stopped"`` (a resume of a run a plugin stopped); epochs are counted over the whole run."""
+
+    path: Path
+    outcome: Literal["trained", "already finished", "already stopped"]
+    epochs_run: int
+    stop_reasons: list[str] = field(default_factory=list)
+    best_val_elbo: float = float("nan")
+    final_events: list[dict[str, Any]] = field(default_factory=list)
+
+    def metrics(self) -> list[dict[str, Any]]:
+        """Every line of the run's ``metrics.jsonl`` (one dict per epoch)."""
+        return RunDir(self.path).read_metrics()
+
+
+def train(
+    data: Sequence[str | os.PathLike[str]] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | Mapping[str, Any] | MvaeConfig | None = None,
+    overrides: Mapping[str, Any] | Sequence[str] | None = None,
+    plugins: Sequence[PluginSpec] | None = None,
+    epochs: int | None = None,
+    resume: bool = False,
+    jobs: int | None = None,
+    progress: bool | Reporter = True,
+) -> RunResult:
+    """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
+
+    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``); not with ``resume``.
+    :param out: the run directory (default ``runs/<time>``); must not hold a run yet, unless ``resume``.
+    :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
+    :param overrides: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]``, applied over ``config``; not with ``resume``.
+    :param plugins: which plugins run (default: the config's ``plugins.enabled``, i.e. every built-in): registered
+        names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none.
+        On resume only objects may be given: those the run was started with (its config names them).
+    :param epochs: the maximum number of epochs (on resume: a new budget, kept in ``config.toml``).
+    :param jobs: processes for the first parse of the data.
+    :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
+    :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
+        :class:`RunExists`, :class:`ResumeRefused` before training; :class:`RunFailed` (``failure.json`` written) or
+        :class:`RunInterrupted` (checkpoint written) once it has started.
+    """
+    names, objects = _split_plugins(plugins)
+    if resume:
+        run, cfg, data = _resume_setup(out, data, config, overrides, names, epochs)
+        if (stops := _stop_reasons(run)) is not None:
+            reporter = _reporter(progress, True)
+            reporter.note(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
+            return RunResult(run.path, "already stopped", len(run.read_metrics()), stops)
+        _check_objects(cfg, run, objects)
+    else:
+        flags = {"train.epochs": epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
+        if isinstance(overrides, Mapping):
+            cfg = build_config(_config_source(config), (), {**overrides, **flags})
+        else:
+            cfg = build_config(_config_source(config), list(overrides or ()), flags)
+        run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+        if run.exists():
+            raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume "
+                            f"{run.path}) or choose another output directory")  # fmt: skip
+        data = _absolute(data or DEFAULT_DATA)
+    host = PluginHost.from_config(cfg.plugins, objects=objects)
+    cfg = cfg.model_copy(update={"plugins": host.resolved(objects)})
+    dist = Distributed.from_env(_device(cfg.train.device))
+    try:
+        dist.check_batch_size(cfg.train.batch_size)
+        reporter = _reporter(progress, dist.is_main)
+        with Interrupts() as interrupts:  # a no-op off the main thread
+            try:
+                with dist.main_first():  # rank 0 parses into the cache, the others then read it
+                    train_set, val_set, fingerprint = _prepare_data(run, cfg, data, jobs, resume, dist, reporter)
+            except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
+                raise RunInterrupted(
+                    "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT
+                ) from None
+            interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
+            if dist.is_main and (not resume or epochs):  # a new run, or a changed epoch budget (kept)
+                run.write_config(cfg, {"mvae": VERSION, **host.versions}, data, fingerprint)
+            return _fit(run, cfg, host, train_set, val_set, resume, dist, interrupts, reporter)
+    finally:
+        dist.close()
+
+
+def fingerprint(train_set: LoopSet, val_set: LoopSet) -> str:
+    """Identifies the split: which sources and how many loops/examples on each side."""
+    parts = [sorted(train_set.sources), sorted(val_set.sources), len(train_set), len(val_set)]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
+def _fit(
+    run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, resuming: bool,
+    dist: Distributed, interrupts: Interrupts, reporter: Reporter,
+) -> RunResult:  # fmt: skip
+    """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error."""
+    writer = run if dist.is_main else None  # only rank 0 writes run files
+    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
+    resume_hint = f"mvae train --resume {run.path}" + (" (under torchrun, as before)" if dist.world > 1 else "")
+    processes = f" × {dist.world} processes" if dist.world > 1 else ""
+    try:
+        if resuming:
+            payload = run.load_checkpoint()
+            trainer.restore(payload)
+            if writer:
+                writer.truncate_metrics(int(payload["epoch"]))
+                writer.clear_failure()
+            done = len(run.read_metrics())
+            if trainer.start_epoch >= cfg.train.epochs:
+                reporter.note(f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget "
+                              f"to train further (mvae train --resume {run.path} --epochs N)")  # fmt: skip
+                return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
+            step = trainer.progress.step if trainer.progress else 0
+            reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
+                          f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
+                          f"{dist.device}{processes})")  # fmt: skip
+        else:
+            reporter.note(
+                f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
+                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
+            )
+        with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
+            result = trainer.fit(on_epoch_end=show)
+    except TrainingPaused as exc:
+        where = (
+            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
+        )
+        raise RunInterrupted(
+            f"{interrupts.name}: stopped {where} and checkpointed. Continue with: {resume_hint}",
+            interrupts.signum or signal.SIGINT,
+        ) from None
+    except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
+        raise RunInterrupted(
+            f"interrupted; the last finished epoch is checkpointed. Continue with: {resume_hint}"
+        ) from None
+    except NonFiniteLoss as exc:
+        _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
+                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
+        raise RunFailed(f"{exc}; the best model so far is in {run.path} (reason in failure.json)", run.path) from exc
+    except PluginError as exc:
+        _record_failure(writer, {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch})
+        raise RunFailed(
+            f"{exc}; the best model so far is in {run.path}, and after a fix {resume_hint} continues from the "
+            "last finished epoch",
+            run.path,
+        ) from exc
+    for event in result.final_events:
+        reporter.event(event)
+    stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
+    reporter.note(
+        f"done after {result.epochs_run} epochs{stopped}; best val_elbo {result.best_val_elbo:.3f} → {run.path}"
+    )
+    return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
+                     result.final_events)  # fmt: skip
+
+
+def _prepare_data(
+    run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool, dist: Distributed,
+    reporter: Reporter,
+) -> tuple[LoopSet, LoopSet, str]:  # fmt: skip
+    """Load, report and split the data; refuse data a resumed run did not start with. Creates the run directory
+    (rank 0) only once the data is usable."""
+    check_paths(data)
+    try:
+        table, report = load_dataset(data, cfg.data, jobs)
+    except ValueError as exc:  # an unknown corpus name
+        raise DataError(str(exc)) from None
+    if not resuming:
+        reporter.data(table, report, cfg.data, f"data: {' '.join(data)}")
+    if table.n_loops == 0:
+        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
+        raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
+                        f"usable ({reasons}); see mvae data inspect for each file")  # fmt: skip
+    try:
+        train_set, val_set, warnings = split_by_source(table, cfg.data, cfg.train.seed)
+    except TooFewLoops as exc:
+        raise DataError(f"no training possible: {exc}") from None
+    for warning in warnings:
+        reporter.note(warning, "warning")
+    split = fingerprint(train_set, val_set)
+    saved = run.read_provenance().get("data_fingerprint") if resuming else None
+    if saved is not None and saved != split:
+        raise DataChanged(
+            f"the data of {run.path} changed since the run started (its train/validation split differs); "
+            "restore the files or start a new run"
+        )
+    if dist.is_main:
+        run.path.mkdir(parents=True, exist_ok=True)
+        if not resuming:
+            run.write_data_report(report.to_json())
+    return train_set, val_set, split
+
+
+def _absolute(data: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """DATA as stored in the run: absolute paths (a resume from another folder finds them), corpora as named."""
+    paths = [os.fspath(d) for d in data]
+    return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in paths]
+
+
+def _resume_setup(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str], epochs: int | None
+) -> tuple[RunDir, MvaeConfig, list[str]]:
+    if out is None:
+        raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
+    given = [name for name, value in {"data": data, "config": config, "overrides": overrides}.items() if value]
+    given += ["plugins (by name)"] if names else []
+    if given:
+        raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
+    run = RunDir(Path(out))
+    if not run.has_checkpoint():
+        raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt)")
+    cfg = run.read_config()
+    if epochs:
+        cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
+    return run, cfg, run.read_provenance().get("data", DEFAULT_DATA)
+
+
+def _stop_reasons(run: RunDir) -> list[str] | None:
+    """The stop reasons of the run's last epoch, or None when no plugin stopped it."""
+    last = (run.read_metrics() or [{}])[-1]
+    stops = [e["message"] for e in last.get("events", []) if e.get("level") == "stop"]
+    return stops or None
+
+
+def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
+    """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller."""
+    versions = run.read_provenance().get("versions", {})
+    used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
+    registered = available_plugins()
+    for name, origin in used.items():
+        if name not in registered and name not in objects:
+            where = origin.removeprefix(OBJECT_ORIGIN) if origin.startswith(OBJECT_ORIGIN) else "an unknown package"
+            raise ResumeRefused(
+                f"{run.path} was trained with plugin {name!r} ({where}), which is not installed here; install it, or "
+                f"if it was a Python object resume from Python: mvae_core.train(out={str(run.path)!r}, resume=True, "
+                f"plugins=[({name!r}, <the plugin object>)])"
+            )
+    extra = sorted(set(objects) - set(used))
+    if extra:
+        raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")
+
+
+def _split_plugins(plugins: Sequence[PluginSpec] | None) -> tuple[list[str], dict[str, Any]]:
+    """Registered names, and plugin objects by name (``(name, object)`` pairs, or objects named after their class)."""
+    if plugins is None:
+        return [], {}
+    if isinstance(plugins, str):
+        raise ConfigError(f"plugins must be a list (of names or plugin objects), got the string {plugins!r}")
+    names, objects = [], {}
+    for spec in plugins:
+        if isinstance(spec, str):
+            names.append(spec)
+            continue
+        name, plugin = spec if isinstance(spec, tuple) else (_snake_case(spec), spec)
+        if name in objects:
+            raise ConfigError(f"plugins: two plugin objects are named {name!r}; pass (name, object) pairs")
+        objects[name] = plugin
+    return names, objects
+
+
+def _snake_case(plugin: Any) -> str:
+    cls = plugin if inspect.isclass(plugin) or inspect.ismodule(plugin) else type(plugin)
+    name = cls.__name__.rsplit(".", 1)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _config_source(config: Any) -> Any:
+    return dict(config) if isinstance(config, Mapping) else config
+
+
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("train.device = 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
+    return torch.device(name)
+
+
+def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
+    if not is_main or progress is False:
+        return SilentReporter()
+    if progress is True:
+        return ConsoleReporter(Console(highlight=False, soft_wrap=True))
+    return progress
+
+
+def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> None:
+    if writer is not None:
+        writer.write_failure(failure)
