@@ -28,6 +28,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note, decode_latents, latent_points, select_notes, to_heads
+from mvae_core.losses import kl_per_dimension
 from mvae_core.model import MelodyVAE
 
 NEAR_GRID = 0.05
@@ -104,7 +105,7 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
         timing_ms.append((error * seconds[notes] / 2 * 1000).numpy())  # 1 half-step = half a 16th step
         recon_ts.append(out.sample_timeshift(1.0, timing_rng)[notes].numpy())
         mus.append(mu)
-        kls.append(-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1))
+        kls.append(kl_per_dimension(mu, logvar).sum(dim=1))
     data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
     generated = generate_loops(model, cfg, samples, seed)
     gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)

@@ -34,8 +34,13 @@ def loss_terms(
             terms[name] = out.timing.nll(out.timing_logits.unsqueeze(1), x[:, 3], weight) / batch
         else:
             terms[name] = (weight * (getattr(out, name) - x[:, channel]) ** 2).sum() / batch
-    terms["kl"] = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum() / batch
+    terms["kl"] = kl_per_dimension(mu, logvar).sum() / batch
     return terms
+
+
+def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """``KL(N(mu, exp(logvar)) ‖ N(0, 1))`` of every loop and latent dimension, ``[batch, latent_dim]`` (nats)."""
+    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp())
 
 
 def weighted_total(

@@ -128,7 +128,9 @@ def train(
         if run.exists():
             raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume "
                             f"{run.path}) or choose another output directory")  # fmt: skip
-        data = _absolute(data or DEFAULT_DATA)
+        data = [os.fspath(d) for d in data or DEFAULT_DATA]
+        check_paths(data)  # before anything else, and as the user spelled them
+        data = _absolute(data)
     host = PluginHost.from_config(cfg.plugins, objects=objects)
     cfg = cfg.model_copy(update={"plugins": host.resolved(objects)})
     dist = Distributed.from_env(_device(cfg.train.device))
@@ -228,7 +230,6 @@ def _prepare_data(
 ) -> tuple[LoopSet, LoopSet, str]:  # fmt: skip
     """Load, report and split the data; refuse data a resumed run did not start with. Creates the run directory
     (rank 0) only once the data is usable."""
-    check_paths(data)
     try:
         table, report = load_dataset(data, cfg.data, jobs)
     except ValueError as exc:  # an unknown corpus name
@@ -259,10 +260,9 @@ def _prepare_data(
     return train_set, val_set, split
 
 
-def _absolute(data: Sequence[str | os.PathLike[str]]) -> list[str]:
+def _absolute(data: list[str]) -> list[str]:
     """DATA as stored in the run: absolute paths (a resume from another folder finds them), corpora as named."""
-    paths = [os.fspath(d) for d in data]
-    return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in paths]
+    return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
 
 
 def _resume_setup(
@@ -280,7 +280,9 @@ def _resume_setup(
     cfg = run.read_config()
     if epochs:
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
-    return run, cfg, run.read_provenance().get("data", DEFAULT_DATA)
+    data = run.read_provenance().get("data", DEFAULT_DATA)
+    check_paths(data)
+    return run, cfg, data
 
 
 def _stop_reasons(run: RunDir) -> list[str] | None:

@@ -122,7 +122,7 @@ class Trainer:
     def fit(self, on_epoch_end: Callable[[dict[str, Any]], None] | None = None) -> TrainResult:
         """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
-        view.epoch = self.start_epoch
+        view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)
         host.hook.mvae_train_start(trainer=view)
         dist.sync_model(self.model)

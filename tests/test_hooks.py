@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from mvae_core import hookimpl
+import pytest
+import torch
+
+from mvae_core import hookimpl, hookspecs
+from mvae_core.config import LOSS_TERMS
+from mvae_core.data.batches import batch_indices
+from mvae_core.losses import kl_per_dimension
+from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
-from tests.training import make_trainer, tiny_config
+from mvae_core.trainer import TrainingPaused
+from tests.training import Ramp, make_trainer, tiny_config
 
 
 class Recorder:
-    """Implements every hook and records each call."""
+    """Implements every hook and records each call (per-step hooks once per epoch, at the epoch's first step)."""
 
     def __init__(self, stop_at: int | None = None, ramp: int | None = None) -> None:
         self.calls: list[tuple] = []
@@ -36,6 +44,30 @@ class Recorder:
         self.calls.append(("loss_weights", epoch))
 
     @hookimpl
+    def mvae_step_start(self, trainer, epoch, step):
+        if step == 0:
+            self.calls.append(("step_start", epoch))
+
+    @hookimpl
+    def mvae_loss(self, trainer, batch, output, terms, split):
+        if trainer.step == 0 or split == "val":
+            self.calls.append(("loss", split))
+
+    @hookimpl
+    def mvae_before_optimizer_step(self, trainer, epoch, step):
+        if step == 0:
+            self.calls.append(("before_optimizer_step", epoch))
+
+    @hookimpl
+    def mvae_step_end(self, trainer, epoch, step, losses):
+        if step == 0:
+            self.calls.append(("step_end", epoch))
+
+    @hookimpl
+    def mvae_validation_batch(self, trainer, epoch, batch, output, terms):
+        self.calls.append(("validation_batch", epoch))
+
+    @hookimpl
     def mvae_epoch_end(self, trainer, epoch, metrics):
         self.calls.append(("epoch_end", epoch))
         return "enough" if epoch == self.stop_at else None
@@ -54,23 +86,35 @@ class Recorder:
         self.calls.append(("train_end", tuple(stop_reasons)))
 
 
+EPOCH_CALLS = [
+    "epoch_start", "loss_weights", "step_start", "loss", "before_optimizer_step", "step_end", "loss",
+    "validation_batch", "epoch_end", "state_dict",
+]  # fmt: skip
+
+
 def test_hook_sequence_of_a_two_epoch_run(synth_dir, tmp_path):
     recorder = Recorder()
     make_trainer(synth_dir, tiny_config(epochs=2), {"rec": recorder}, tmp_path / "run").fit()
-    assert recorder.calls == [
-        ("ramp_end", 0),
-        ("train_start", 0, 0),
-        ("state_dict", 0),  # the start checkpoint, so that an interrupt in epoch 0 can resume
-        ("epoch_start", 0),
-        ("loss_weights", 0),
-        ("epoch_end", 0),
-        ("state_dict", 0),
-        ("epoch_start", 1),
-        ("loss_weights", 1),
-        ("epoch_end", 1),
-        ("state_dict", 1),
-        ("train_end", ()),
-    ]
+    assert [call[0] for call in recorder.calls] == [
+        "ramp_end", "train_start", "state_dict",  # the start checkpoint, so that an interrupt in epoch 0 can resume
+        *EPOCH_CALLS, *EPOCH_CALLS, "train_end",
+    ]  # fmt: skip
+    assert ("loss", "train") in recorder.calls and ("loss", "val") in recorder.calls
+
+
+def sequence_hooks() -> list[str]:
+    """The hooks of ``hookspecs.CALL_SEQUENCE`` in the order it names them (each hook once)."""
+    return list(dict.fromkeys(re.findall(r"\b(mvae_\w+)\(", hookspecs.CALL_SEQUENCE)))
+
+
+def test_a_run_calls_the_hooks_in_the_order_of_the_documented_sequence(synth_dir, tmp_path):
+    """hookspecs.CALL_SEQUENCE (shown in docs/hooks.md) is what the trainer does: every hook, first calls in order."""
+    recorder = Recorder()
+    make_trainer(synth_dir, tiny_config(epochs=1), {"rec": recorder}, tmp_path / "run").fit()
+    run_order = list(dict.fromkeys(f"mvae_{call[0]}" for call in recorder.calls))
+    assert sorted(sequence_hooks()) == sorted(HOOK_NAMES)  # the sequence names every hook of the contract
+    documented = [hook for hook in sequence_hooks() if hook != "mvae_load_state_dict"]  # called on resume only
+    assert run_order == documented
 
 
 def test_hook_mvae_ramp_end(synth_dir):
@@ -184,7 +228,7 @@ def test_hook_mvae_state_dict(synth_dir, tmp_path):
     make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r").fit()
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r")
     payload = trainer.run.load_checkpoint()
-    assert payload["plugins"] == {"rec": {"calls": 11}}  # saved under the plugin's own name
+    assert payload["plugins"] == {"rec": {"calls": 23}}  # saved under the plugin's own name (23 calls so far)
 
 
 def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
@@ -192,7 +236,7 @@ def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
     resumed = Recorder()
     trainer = make_trainer(synth_dir, tiny_config(epochs=3), {"rec": resumed, "other": Recorder()}, tmp_path / "r")
     trainer.restore(trainer.run.load_checkpoint())
-    assert resumed.restored == {"calls": 11}
+    assert resumed.restored == {"calls": 23}
     trainer.fit()
     assert resumed.calls[:2] == [("ramp_end", 2), ("train_start", 2, 0)]
 
@@ -245,3 +289,343 @@ def test_events_emitted_at_train_end_are_returned(synth_dir):
 
     result = make_trainer(synth_dir, tiny_config(epochs=2), {"summary": Summary()}).fit()
     assert result.final_events == [{"source": "summary", "level": "info", "message": "finished after 2 epochs"}]
+
+
+# -- per-step, loss-level and validation hooks ---------------------------------------------------------------------
+
+
+def _batch_sizes(trainer) -> list[int]:
+    return [len(b) for b in batch_indices(len(trainer.train_set), trainer.cfg.train.batch_size, rng=None)]
+
+
+def _step_total(losses: dict[str, float], coefficients: dict[str, float], multipliers: dict[str, float]) -> float:
+    return sum(coefficients.get(t, 1.0) * multipliers.get(t, 1.0) * v for t, v in losses.items() if t != "total")
+
+
+class StepHalving:
+    """Per-step KL multiplier 0.5 ** (step + 1); records what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, int, int]] = []
+        self.losses: list[dict[str, float]] = []
+
+    @hookimpl
+    def mvae_step_start(self, trainer, epoch, step):
+        self.seen.append((epoch, step, trainer.global_step))
+        return {"kl": 0.5 ** (step + 1)}
+
+    @hookimpl
+    def mvae_step_end(self, losses):
+        self.losses.append(losses)
+
+
+def test_hook_mvae_step_start(synth_dir):
+    """Per-step multipliers multiply with the epoch's; each step's total uses its own; the last step's are logged."""
+    halving = StepHalving()
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"epoch": Weights({"kl": 0.5}), "step": halving})
+    records = []
+    trainer.fit(on_epoch_end=records.append)
+    steps = trainer.view.steps_per_epoch
+    assert halving.seen == [(e, s, e * steps + s) for e in range(2) for s in range(steps)]
+    coefficients = trainer.cfg.loss.coefficients
+    for (_, step, _), losses in zip(halving.seen, halving.losses, strict=True):
+        multipliers = {"kl": 0.5 * 0.5 ** (step + 1)}
+        assert losses["total"] == pytest.approx(_step_total(losses, coefficients, multipliers), rel=1e-5)
+    assert [r["weights"]["kl"] for r in records] == pytest.approx([0.5 * 0.5**steps] * 2)
+
+
+def test_hook_mvae_step_end(synth_dir):
+    """Every step's losses (terms and total, means over the batch) and gradient norm; they add up to the epoch's."""
+    seen = []
+
+    class Logger:
+        @hookimpl
+        def mvae_step_end(self, trainer, epoch, step, losses, grad_norm):
+            seen.append((epoch, step, losses, grad_norm))
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"logger": Logger()})
+    records = []
+    trainer.fit(on_epoch_end=records.append)
+    sizes = _batch_sizes(trainer)
+    assert [(e, s) for e, s, _, _ in seen] == [(e, s) for e in range(2) for s in range(len(sizes))]
+    assert all(set(losses) == {*LOSS_TERMS, "total"} for _, _, losses, _ in seen)
+    assert all(isinstance(norm, float) and norm > 0 for *_, norm in seen)
+    for epoch, record in enumerate(records):
+        steps = [losses for e, _, losses, _ in seen if e == epoch]
+        weighted = sum(size * losses["total"] for size, losses in zip(sizes, steps, strict=True)) / sum(sizes)
+        assert weighted == pytest.approx(record["train"]["total"], rel=1e-5)
+
+
+def test_hook_mvae_before_optimizer_step(synth_dir):
+    """The gradients are final there: zeroing them leaves every weight where it started (Adam's step is 0)."""
+    norms = []
+
+    class FreezeAll:
+        @hookimpl
+        def mvae_before_optimizer_step(self, trainer, grad_norm):
+            norms.append(grad_norm)
+            for parameter in trainer.model.parameters():
+                parameter.grad.zero_()
+
+    trainer = make_trainer(synth_dir, tiny_config("train.clip_grad_norm=1e-6", epochs=1), {"freeze": FreezeAll()})
+    before = {k: v.clone() for k, v in trainer.model.named_parameters()}
+    trainer.fit()
+    assert all(torch.equal(before[k], v) for k, v in trainer.model.named_parameters())
+    assert len(norms) == trainer.view.steps_per_epoch and min(norms) > 1e-6  # the norm before any clipping
+
+
+class AddsL2:
+    """Adds a term ``l2`` (tiny weight decay) and doubles ``onset`` (replaces it)."""
+
+    @hookimpl
+    def mvae_loss(self, trainer, output, terms, split):
+        l2 = sum(p.pow(2).sum() for p in trainer.model.parameters()) * 1e-6
+        return {"l2": l2, "onset": 2 * terms["onset"]}
+
+
+def test_hook_mvae_loss(synth_dir, tmp_path):
+    """Added terms are weighted like any (coefficient 1), logged under their names; a replaced term says by whom;
+    val_elbo stays the core's."""
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"adds": AddsL2(), "w": Weights({"l2": 2.0})}, tmp_path)
+    trainer.fit()
+    [record] = trainer.run.read_metrics()
+    assert record["replaced"] == {"onset": "adds"}
+    assert set(record["train"]) == set(record["val"]) == {*LOSS_TERMS, "l2", "total"}
+    assert record["weights"] == {**dict.fromkeys(LOSS_TERMS, 1.0), "l2": 2.0}
+    val, coefficients = record["val"], trainer.cfg.loss.coefficients
+    assert val["total"] == pytest.approx(_step_total(val, coefficients, {"l2": 2.0}), rel=1e-6)
+    core_onset = val["onset"] / 2  # val_elbo: the core's own terms, KL coefficient 1
+    core = {**val, "onset": core_onset}
+    assert record["val_elbo"] == pytest.approx(_step_total(core, {**coefficients, "kl": 1.0}, {"l2": 0.0}), rel=1e-6)
+
+
+def test_two_plugins_replacing_the_same_term_is_an_error_naming_both(synth_dir):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"first": AddsL2(), "second": AddsL2()})
+    with pytest.raises(
+        PluginError, match=r"plugins 'second' and 'first' both add the loss term 'l2' in mvae_loss; enable only one"
+    ):
+        trainer.fit()
+
+
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        ([1.0], r"plugin 'bad': mvae_loss must return a dict of \{term: scalar tensor\}, got list"),
+        ({"total": torch.tensor(1.0)}, r"plugin 'bad': mvae_loss returned a term named 'total'"),
+        ({"x": torch.ones(3)}, r"plugin 'bad': mvae_loss returned 'x' = \[3\]; a term must be a scalar"),
+        ({"x": 1.0}, r"plugin 'bad': mvae_loss returned 'x' = float; a term must be a scalar"),
+    ],
+)
+def test_a_bad_loss_term_names_the_plugin(synth_dir, result, message):
+    class Bad:
+        @hookimpl
+        def mvae_loss(self):
+            return result
+
+    with pytest.raises(PluginError, match=message):
+        make_trainer(synth_dir, tiny_config(epochs=1), {"bad": Bad()}).fit()
+
+
+def test_a_multiplier_for_a_term_the_run_lacks_names_the_plugin_at_the_first_step(synth_dir):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"typo_plugin": Weights({"l2": 0.5})})
+    with pytest.raises(PluginError, match=r"plugin 'typo_plugin': mvae_loss_weights returned unknown term 'l2'"):
+        trainer.fit()
+    assert trainer.progress is None and trainer.view.step == 0  # before any optimiser step
+
+
+def test_hook_mvae_validation_batch(synth_dir, tmp_path):
+    """Every validation loop is seen once, with the model's output in eval mode; numbers are recorded per epoch."""
+
+    class KlPerDim:
+        def __init__(self) -> None:
+            self.loops, self.kl = 0, 0.0
+
+        @hookimpl
+        def mvae_validation_batch(self, trainer, epoch, batch, output, terms):
+            assert not trainer.model.training and output.mu.shape == (batch.shape[0], 2)
+            assert set(terms) == set(LOSS_TERMS)
+            self.loops += batch.shape[0]
+            self.kl += kl_per_dimension(output.mu, output.logvar).sum(0)
+
+        @hookimpl
+        def mvae_epoch_end(self, trainer):
+            trainer.record("loops", self.loops)
+            trainer.record("kl_per_dim", self.kl / self.loops)
+            self.loops, self.kl = 0, 0.0
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"kl_dims": KlPerDim()}, tmp_path)
+    trainer.fit()
+    records = trainer.run.read_metrics()
+    for record in records:
+        numbers = record["plugins"]["kl_dims"]
+        assert numbers["loops"] == len(trainer.val_set)
+        assert sum(numbers["kl_per_dim"]) == pytest.approx(record["val"]["kl"], rel=1e-4)  # KL summed over dims
+
+
+# -- dispatch through pluggy ---------------------------------------------------------------------------------------
+
+
+def test_wrappers_run_through_pluggy_and_may_change_results(synth_dir):
+    calls = []
+
+    class Wraps:
+        @hookimpl(wrapper=True)
+        def mvae_loss_weights(self, epoch):
+            calls.append(("new-style before", epoch))
+            results = yield
+            calls.append(("new-style after", len(results)))
+            return [*results, {"kl": 0.5}]  # a wrapper may add a result
+
+        @hookimpl(hookwrapper=True)
+        def mvae_epoch_end(self, epoch):
+            outcome = yield
+            calls.append(("old-style", outcome.get_result()))
+
+    records = []
+    make_trainer(synth_dir, tiny_config(epochs=1), {"w": Wraps(), "k": Weights({"kl": 0.2})}).fit(records.append)
+    assert calls == [("new-style before", 0), ("new-style after", 1), ("old-style", [])]
+    assert records[0]["weights"]["kl"] == pytest.approx(0.1)
+
+
+def test_tryfirst_and_trylast_order_the_calls(synth_dir):
+    order = []
+
+    def plugin(name, **opts):
+        class Ordered:
+            @hookimpl(**opts)
+            def mvae_epoch_start(self):
+                order.append(name)
+
+        return Ordered()
+
+    plugins = {"last": plugin("last", trylast=True), "plain": plugin("plain"), "first": plugin("first", tryfirst=True)}
+    make_trainer(synth_dir, tiny_config(epochs=1), plugins).fit()
+    assert order == ["first", "plain", "last"]
+
+
+def test_every_hook_call_goes_through_pluggy(synth_dir, tmp_path):
+    """pluggy's own call monitoring (what its tracing uses) sees every hook the trainer calls."""
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"rec": Recorder()}, tmp_path)
+    seen = []
+    trainer.host.pm.add_hookcall_monitoring(lambda hook, impls, kwargs: seen.append(hook), lambda *args: None)
+    trainer.fit()
+    assert set(seen) == set(HOOK_NAMES) - {"mvae_load_state_dict"}
+
+
+def test_trace_prints_each_call_with_its_plugin_and_result(synth_dir, monkeypatch, capfd):
+    monkeypatch.setenv("MVAE_TRACE_PLUGINS", "1")
+    make_trainer(synth_dir, tiny_config(epochs=1), {"weights": Weights({"kl": 0.5})}).fit()
+    lines = capfd.readouterr().err.splitlines()
+    assert "mvae trace: mvae_loss_weights weights(epoch=0) -> {'kl': 0.5}" in lines
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("twenty", r"a whole number of epochs >= 0 \(or None\), got str 'twenty'"),
+     (-1, "got int -1"), (True, "got bool True")],
+)  # fmt: skip
+def test_a_bad_ramp_end_names_the_plugin(synth_dir, value, message):
+    with pytest.raises(PluginError, match=rf"plugin 'ramp': mvae_ramp_end must return .*{message}"):
+        make_trainer(synth_dir, tiny_config(epochs=1), {"ramp": Ramp(value)}).fit()
+
+
+def test_a_failing_wrapper_names_itself(synth_dir):
+    class BrokenWrapper:
+        @hookimpl(wrapper=True)
+        def mvae_epoch_end(self):
+            yield
+            raise KeyError("missing")
+
+    with pytest.raises(PluginError, match=r"plugin 'wrapper' failed in mvae_epoch_end: KeyError: 'missing'"):
+        make_trainer(synth_dir, tiny_config(epochs=1), {"wrapper": BrokenWrapper()}).fit()
+
+
+# -- numbers out -------------------------------------------------------------------------------------------------
+
+
+def test_recorded_numbers_land_in_the_epoch_line_under_the_plugin(synth_dir, tmp_path):
+    class Numbers:
+        @hookimpl
+        def mvae_step_end(self, trainer, step):
+            trainer.record("last_step", step)  # recorded again every step: the last value wins
+
+        @hookimpl
+        def mvae_epoch_end(self, trainer, epoch):
+            trainer.record("epoch_squared", epoch**2)
+            trainer.record("undefined", float("nan"))
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"numbers": Numbers()}, tmp_path)
+    trainer.fit()
+    steps = trainer.view.steps_per_epoch
+    assert [r["plugins"] for r in trainer.run.read_metrics()] == [
+        {"numbers": {"last_step": steps - 1, "epoch_squared": e, "undefined": None}} for e in (0, 1)
+    ]
+
+
+def test_recording_something_that_is_not_a_number_names_the_plugin(synth_dir):
+    class Records:
+        @hookimpl
+        def mvae_epoch_end(self, trainer):
+            trainer.record("label", "high")
+
+    with pytest.raises(PluginError, match=r"plugin 'rec' failed in mvae_epoch_end: TypeError: record\('label'"):
+        make_trainer(synth_dir, tiny_config(epochs=1), {"rec": Records()}).fit()
+
+
+# -- bit-exact resume with per-step plugins that keep state ----------------------------------------------------------
+
+
+class StepCounter:
+    """A per-step multiplier that depends on state: the number of steps it has seen (saved in the checkpoint)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @hookimpl
+    def mvae_step_start(self):
+        self.count += 1
+        return {"timeshift": 1.0 / (1.0 + 0.05 * self.count)}
+
+    @hookimpl
+    def mvae_state_dict(self):
+        return {"count": self.count}
+
+    @hookimpl
+    def mvae_load_state_dict(self, state):
+        self.count = state["count"]
+
+
+def per_step_plugins() -> dict:
+    from mvae_plugins.kl_anneal import KlAnneal
+    from mvae_plugins.lr_step_decay import LrStepDecay
+
+    kl = KlAnneal(KlAnneal.Config(schedule={"name": "linear", "epochs": 2.5}, per_step=True))
+    lr = LrStepDecay(
+        LrStepDecay.Config(schedule={"name": "cosine", "start": 1.0, "end": 0.1, "epochs": 3}, per_step=True)
+    )
+    return {"counter": StepCounter(), "kl_anneal": kl, "lr_step_decay": lr}
+
+
+def test_a_run_paused_mid_epoch_with_per_step_plugins_resumes_bit_identically(synth_dir, tmp_path):
+    full = make_trainer(synth_dir, tiny_config(epochs=3), per_step_plugins(), tmp_path / "full")
+    full.fit()
+    polls = []
+    paused = make_trainer(
+        synth_dir, tiny_config(epochs=3), per_step_plugins(), tmp_path / "split",
+        pause_requested=lambda: polls.append(1) or len(polls) == full.view.steps_per_epoch + 2,
+    )  # fmt: skip
+    with pytest.raises(TrainingPaused) as stopped:
+        paused.fit()
+    assert (stopped.value.epoch, stopped.value.step) == (1, 1)  # in the middle of the second epoch
+    resumed = make_trainer(synth_dir, tiny_config(epochs=3), per_step_plugins(), tmp_path / "split")
+    resumed.restore(resumed.run.load_checkpoint())
+    resumed.fit()
+    for name, tensor in full.model.state_dict().items():
+        assert torch.equal(tensor, resumed.model.state_dict()[name]), name
+    full_records, resumed_records = full.run.read_metrics(), resumed.run.read_metrics()
+    for records in (full_records, resumed_records):
+        for record in records:
+            record.pop("seconds")
+            record.pop("events")  # a resumed run repeats its start-up warnings (mvae_train_start runs again)
+    assert full_records == resumed_records
+    assert 0 < full_records[1]["weights"]["kl"] < 1 and full_records[0]["lr"] != full_records[1]["lr"]

@@ -1,7 +1,8 @@
-"""Third-party plugins for real: pip installs examples/mvae-free-bits (and two broken packages) into a folder on
-PYTHONPATH, then the ``mvae`` command line discovers them through the ``mvae.plugins`` entry points, lists them,
-trains with one, and names the broken ones with their package. Training and ``--json`` listing run in a subprocess,
-as a user runs them; the error cases run the same CLI in-process (faster), with the folder on ``sys.path``.
+"""Third-party plugins for real: pip installs the example packages (examples/mvae-free-bits, examples/mvae-tensorboard),
+a package with per-step hooks and a ``wrapper=True`` hook, and two broken packages into a folder on PYTHONPATH; then
+the ``mvae`` command line discovers them through the ``mvae.plugins`` entry points, lists them, trains with them, and
+names the broken ones with their package. Training and ``--json`` listing run in a subprocess, as a user runs them;
+the error cases run the same CLI in-process (faster), with the folder on ``sys.path``.
 
 The install is offline: ``pip install --no-deps --no-build-isolation --no-index`` builds with the setuptools of this
 environment (a dev dependency) and installs nothing else.
@@ -34,10 +35,48 @@ from mvae_core.plugins import PluginInfo, available_plugins, resolve_enabled, va
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mvae-free-bits"
 EXAMPLE_VERSION = tomllib.loads((EXAMPLE / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+EXAMPLES = {"mvae-free-bits": EXAMPLE, "mvae-tensorboard": ROOT / "examples" / "mvae-tensorboard"}
 TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "data.transpositions=[-5, 5]"]
 
 IGNORED = shutil.ignore_patterns(".*", "__pycache__", "build", "*.egg-info")  # not copied from the example
-MODULES = ("mvae_free_bits", "mvae_broken_import", "mvae_bad_hook")  # the modules of the installed packages
+MODULES = ("mvae_free_bits", "mvae_tensorboard", "mvae_step_probe", "mvae_broken_import", "mvae_bad_hook")
+PROBE = (  # (entry-point name, module source) of a package with per-step hooks and a wrapper=True hook
+    "step_probe",
+    """
+    from mvae_core import hookimpl
+
+    class Plugin:
+        '''Per-step hooks and a wrapper=True hook, from an installed package (a test of the contract).'''
+
+        def __init__(self):  # no config argument: constructed without one
+            self.steps = 0
+            self.wrapped = 0
+
+        @hookimpl
+        def mvae_step_start(self, trainer, epoch, step):
+            return {"kl": 0.5}
+
+        @hookimpl
+        def mvae_step_end(self, losses):
+            self.steps += 1
+
+        @hookimpl(wrapper=True)
+        def mvae_epoch_end(self, trainer):
+            reasons = yield  # every plugin's mvae_epoch_end runs here
+            self.wrapped += 1
+            trainer.record("steps", self.steps)
+            trainer.record("wrapped_epoch_ends", self.wrapped)
+            return reasons
+
+        @hookimpl
+        def mvae_state_dict(self):
+            return {"steps": self.steps, "wrapped": self.wrapped}
+
+        @hookimpl
+        def mvae_load_state_dict(self, state):
+            self.steps, self.wrapped = state["steps"], state["wrapped"]
+    """,
+)
 BROKEN = {  # distribution: (entry-point name, module source)
     "mvae-broken-import": (
         "broken_import",
@@ -98,7 +137,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with the three packages installed by pip, as it would install them into site-packages."""
     root = tmp_path_factory.mktemp("third_party")
     # pip builds a source folder in place (build/, *.egg-info): build a copy, never the example in the repository
-    packages = [shutil.copytree(EXAMPLE, root / "mvae-free-bits", ignore=IGNORED)]
+    packages = [shutil.copytree(folder, root / dist, ignore=IGNORED) for dist, folder in EXAMPLES.items()]
+    packages.append(_write_package(root / "mvae-step-probe", "mvae-step-probe", *PROBE))
     packages += [_write_package(root / dist, dist, name, source) for dist, (name, source) in BROKEN.items()]
     target = root / "site"
     pip = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "--no-cache-dir"]
@@ -121,27 +161,35 @@ def _env(site: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_an_installed_plugin_trains_through_the_cli(site, synth_dir, tmp_path):
+def test_installed_plugins_train_through_the_cli(site, synth_dir, tmp_path):
     run = tmp_path / "run"
-    # a floor no KL reaches: epoch 0 presses (1.0), every later epoch does not (0.0)
-    args = ["train", synth_dir, *TINY, "--set", "plugins.free_bits.nats=1e6", "--epochs", 2, "--plugins", "free_bits"]
+    plugins = "free_bits,tensorboard,step_probe,kl_anneal"
+    args = ["train", synth_dir, *TINY, "--set", "plugins.free_bits.nats=0.25", "--epochs", 2, "--plugins", plugins]
     result = mvae(site, tmp_path, *args, "--out", run)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "plugins: free_bits ·" in result.stdout
+    assert "plugins: free_bits, tensorboard, step_probe, kl_anneal ·" in result.stdout
     config = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
     assert config["provenance"]["versions"]["free_bits"] == EXAMPLE_VERSION
-    assert config["plugins"]["enabled"] == ["free_bits"]
-    assert config["plugins"]["free_bits"] == {"nats": 1e6}
+    assert config["plugins"]["enabled"] == ["free_bits", "tensorboard", "step_probe", "kl_anneal"]
+    assert config["plugins"]["free_bits"] == {"nats": 0.25}
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [r["weights"]["kl"] for r in records] == [1.0, 0.0]
-    [event] = [e for e in records[0]["events"] if e["source"] == "free_bits"]
-    assert event["level"] == "info" and "KL term off" in event["message"]
+    # free bits replaced the KL term and recorded the KL of each latent dimension from the validation batches
+    assert [r["replaced"] for r in records] == [{"kl": "free_bits"}] * 2
+    assert all(len(r["plugins"]["free_bits"]["kl_per_dim"]) == 2 for r in records)
+    # the per-step multiplier (0.5) multiplies kl_anneal's (0, then 0.05); the wrapper ran around mvae_epoch_end
+    assert [r["weights"]["kl"] for r in records] == pytest.approx([0.0, 0.025])
+    probe = [r["plugins"]["step_probe"] for r in records]
+    per_epoch = probe[0]["steps"]
+    assert per_epoch > 0
+    assert probe == [{"steps": per_epoch, "wrapped_epoch_ends": 1}, {"steps": 2 * per_epoch, "wrapped_epoch_ends": 2}]
+    assert any((run / "tensorboard").glob("events.out.tfevents.*"))
 
 
 @pytest.mark.slow
-def test_the_example_package_passes_its_own_tests(site, tmp_path):
-    """examples/mvae-free-bits/tests, run as its author would (from the package folder), against this mvae."""
-    example = site.parent / "mvae-free-bits"  # the copy that was installed
+@pytest.mark.parametrize("dist", list(EXAMPLES))
+def test_the_example_packages_pass_their_own_tests(site, tmp_path, dist):
+    """The example's tests, run as its author would (from the package folder), against this mvae."""
+    example = site.parent / dist  # the copy that was installed
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
     result = subprocess.run(command, cwd=example, env=_env(site), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -156,11 +204,20 @@ def test_mvae_plugins_lists_installed_plugins_and_broken_ones_with_their_error(s
     free_bits = listed["free_bits"]
     assert free_bits["origin"] == "package mvae-free-bits" and free_bits["version"] == EXAMPLE_VERSION
     assert free_bits["error"] is None
-    assert free_bits["hooks"] == ["mvae_loss_weights", "mvae_epoch_end", "mvae_state_dict", "mvae_load_state_dict"]
-    assert free_bits["description"].startswith("Free bits (epoch-level)")
+    assert free_bits["hooks"] == ["mvae_loss", "mvae_validation_batch", "mvae_epoch_end"]
+    assert free_bits["description"].startswith("Free bits: the KL of each latent dimension")
     [nats] = free_bits["config"]
-    assert nats["name"] == "nats" and nats["type"] == "float" and nats["default"] == 2.0 and not nats["required"]
-    assert "KL floor in nats" in nats["description"]
+    assert nats["name"] == "nats" and nats["type"] == "float" and nats["default"] == 0.5 and not nats["required"]
+    assert "KL floor per latent dimension" in nats["description"]
+    probe = listed["step_probe"]
+    assert probe["error"] is None and probe["origin"] == "package mvae-step-probe"
+    assert probe["hooks"] == [
+        "mvae_step_start",
+        "mvae_step_end",
+        "mvae_epoch_end",
+        "mvae_state_dict",
+        "mvae_load_state_dict",
+    ]
 
     broken = listed["broken_import"]
     assert broken["origin"] == "package mvae-broken-import" and broken["version"] == "0.3.0"
@@ -188,9 +245,9 @@ def in_process(*args: object):
 def test_mvae_plugins_prints_a_table_for_humans(installed):
     result = in_process("plugins")
     assert result.exit_code == 0, result.output
-    for text in ("free_bits", "package mvae-free-bits", "[plugins.free_bits]", "nats", "KL floor in nats", "2.0"):
+    for text in ("free_bits", "package mvae-free-bits", "[plugins.free_bits]", "nats", "KL floor per latent", "0.5"):
         assert text in result.output
-    assert "hooks: mvae_loss_weights, mvae_epoch_end, mvae_state_dict, mvae_load_state_dict" in result.output
+    assert "hooks: mvae_loss, mvae_validation_batch, mvae_epoch_end" in result.output
     assert "plugin 'broken_import' (package mvae-broken-import) failed to import" in result.output
 
 

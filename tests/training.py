@@ -21,14 +21,15 @@ def tiny_config(*overrides: str, epochs: int = 3) -> MvaeConfig:
 
 
 def make_trainer(
-    data_dir: Path, cfg: MvaeConfig, plugins: dict[str, Any] | None = None, run_dir: Path | None = None
+    data_dir: Path, cfg: MvaeConfig, plugins: dict[str, Any] | None = None, run_dir: Path | None = None, **kwargs: Any
 ) -> Trainer:
+    """A :class:`Trainer` on ``data_dir`` with these plugin objects (``kwargs`` go to the trainer)."""
     table, _ = load_dataset([str(data_dir)], cfg.data)
     train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
     run = RunDir(run_dir) if run_dir else None
     if run:
         run.path.mkdir(parents=True, exist_ok=True)
-    return Trainer(cfg, train, val, PluginHost(plugins or {}), run)
+    return Trainer(cfg, train, val, PluginHost(plugins or {}), run, **kwargs)
 
 
 class Ramp:

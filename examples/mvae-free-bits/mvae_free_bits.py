@@ -1,54 +1,56 @@
-"""free_bits: stop pressing on the KL term while the validation KL is below a floor of `nats`.
+"""free_bits: the KL term of every minibatch becomes sum over latent dimensions of max(λ, KL_d) (free bits).
 
-Kingma et al. (2016, "Improved variational inference with inverse autoregressive flow") replace the KL term of
-each minibatch by max(λ, KL) per group of latent dimensions, so no gradient pushes a group's KL below λ. An mvae
-plugin cannot do that: the hook contract lets it set one loss-weight multiplier per term and epoch, not change
-the loss expression. This plugin is therefore an epoch-level approximation over the whole KL: when the previous
-epoch's validation KL (nats per loop, summed over latent dimensions) was below `nats`, the KL multiplier of the
-next epoch is 0; otherwise it is 1. The first epoch of a run always presses (multiplier 1). The multiplier
-multiplies with those of other plugins (e.g. a KL warm-up). `val_elbo` is unaffected, as for every plugin.
+Kingma et al. (2016, "Improved variational inference with inverse autoregressive flow"): KL_d is the minibatch mean
+of dimension d's KL(q(z_d | x) ‖ N(0, 1)), in nats per loop. Below λ = ``nats`` a dimension's term is the constant
+λ, so no gradient pushes its KL lower: the encoder may spend up to λ nats in each dimension for free, which keeps a
+powerful decoder from ignoring the latent point (posterior collapse). Above λ it is the usual KL.
+
+The plugin replaces the core's ``kl`` term in ``mvae_loss``, for training and validation batches alike (so
+``val.kl`` is the same objective; ``metrics.jsonl`` lists ``replaced: {"kl": "free_bits"}``), and multipliers of
+other plugins (a KL warm-up) still apply to it. ``val_elbo`` keeps the plain KL, as for every plugin. From the
+validation batches (``mvae_validation_batch``) it records per epoch ``plugins.free_bits.kl_per_dim`` (the plain KL
+of each dimension, nats per loop) and ``plugins.free_bits.dims_below_floor``.
 """
 
 from __future__ import annotations
 
-import math
-
+import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
+from mvae_core.losses import kl_per_dimension
 
 
 class FreeBits:
-    """Free bits (epoch-level): KL multiplier 0 for an epoch after one whose validation KL was below `nats`."""
+    """Free bits: the KL of each latent dimension counts only above a floor of `nats` per minibatch."""
 
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        nats: float = Field(2.0, ge=0, description="KL floor in nats per loop; below it the next epoch drops the KL.")
+        nats: float = Field(0.5, ge=0, description="KL floor per latent dimension (λ), in nats per loop.")
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or self.Config()
-        self.last_kl: float | None = None  # validation KL of the last finished epoch
+        self.kl_sum: torch.Tensor | None = None  # this epoch's validation KL per dimension, summed over loops
+        self.loops = 0
 
-    def pressing(self) -> bool:
-        """Whether the KL term counts in the next epoch (NaN or unknown KL: it counts)."""
-        return self.last_kl is None or math.isnan(self.last_kl) or self.last_kl >= self.config.nats
-
-    @hookimpl
-    def mvae_loss_weights(self, epoch: int) -> dict[str, float]:
-        return {"kl": 1.0 if self.pressing() else 0.0}
+    def floored_kl(self, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+        """sum_d max(λ, KL_d), KL_d the minibatch mean: no gradient reaches a dimension whose KL is below λ."""
+        return kl_per_dimension(mu, logvar).mean(dim=0).clamp(min=self.config.nats).sum()
 
     @hookimpl
-    def mvae_epoch_end(self, trainer, metrics) -> None:
-        was = self.pressing()
-        self.last_kl = float(metrics["val"]["kl"])
-        if self.pressing() != was:
-            state = "on again" if self.pressing() else "off"
-            trainer.emit(f"val KL {self.last_kl:.3f} vs floor {self.config.nats} nats: KL term {state}", "info")
+    def mvae_loss(self, output) -> dict[str, torch.Tensor]:
+        return {"kl": self.floored_kl(output.mu, output.logvar)}
 
     @hookimpl
-    def mvae_state_dict(self) -> dict[str, float | None]:
-        return {"last_kl": self.last_kl}
+    def mvae_validation_batch(self, batch, output) -> None:
+        kl = kl_per_dimension(output.mu, output.logvar).sum(dim=0)
+        self.kl_sum = kl if self.kl_sum is None else self.kl_sum + kl
+        self.loops += batch.shape[0]
 
     @hookimpl
-    def mvae_load_state_dict(self, state) -> None:
-        self.last_kl = state["last_kl"]
+    def mvae_epoch_end(self, trainer) -> None:
+        if self.kl_sum is not None and self.loops:
+            per_dim = (self.kl_sum / self.loops).tolist()
+            trainer.record("kl_per_dim", per_dim)
+            trainer.record("dims_below_floor", sum(kl < self.config.nats for kl in per_dim))
+        self.kl_sum, self.loops = None, 0

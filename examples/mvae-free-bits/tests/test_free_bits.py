@@ -1,108 +1,105 @@
-"""Tests of the free_bits plugin: its decisions by direct hook calls, then a short real training through mvae."""
+"""Tests of the free_bits plugin: the gradient it leaves (unit), then real trainings through mvae's Python API."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pretty_midi
 import pytest
+import torch
 from mvae_free_bits import FreeBits
 from pydantic import ValidationError
 
-from mvae_core.config import PluginsConfig, build_config
-from mvae_core.data.load import load_dataset
-from mvae_core.data.split import split_by_source
-from mvae_core.host import PluginHost
-from mvae_core.plugins import PluginInfo
-from mvae_core.run import RunDir
-from mvae_core.trainer import Trainer
-
-
-class FakeTrainer:
-    """Stands in for mvae's TrainerView in unit tests: records what the plugin emits."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, str]] = []
-
-    def emit(self, message: str, level: str = "warning") -> None:
-        self.events.append((level, message))
-
-
-def end_epoch(plugin: FreeBits, kl: float, trainer: FakeTrainer | None = None) -> dict[str, float]:
-    """Report one epoch's validation KL, return the multipliers the plugin asks for the next epoch."""
-    plugin.mvae_epoch_end(trainer=trainer or FakeTrainer(), metrics={"val": {"kl": kl}, "val_elbo": 1.0})
-    return plugin.mvae_loss_weights(epoch=1)
+import mvae_core
+from mvae_core.losses import kl_per_dimension
+from mvae_core.model import Forward
 
 
 def test_config_defaults_and_validation():
-    assert FreeBits.Config().nats == 2.0
-    assert FreeBits.Config(nats=0.5).nats == 0.5
+    assert FreeBits.Config().nats == 0.5
+    assert FreeBits.Config(nats=2.0).nats == 2.0
     with pytest.raises(ValidationError):
         FreeBits.Config(nats=-1)
     with pytest.raises(ValidationError):
         FreeBits.Config(nat=1)  # a typo in [plugins.free_bits] is an error, not an ignored setting
 
 
-def test_the_first_epoch_presses_on_the_kl():
-    assert FreeBits().mvae_loss_weights(epoch=0) == {"kl": 1.0}
+def posterior(kl_small: float = 0.05, kl_large: float = 3.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch of 8 loops whose dimension 0 has a small KL and dimension 1 a large one."""
+    generator = torch.Generator().manual_seed(0)
+    mu = torch.randn(8, 2, generator=generator) * torch.tensor([kl_small, kl_large])
+    logvar = torch.zeros(8, 2)
+    return mu.requires_grad_(), logvar.requires_grad_()
 
 
-@pytest.mark.parametrize(("kl", "weight"), [(0.0, 0.0), (1.99, 0.0), (2.0, 1.0), (7.5, 1.0), (math.nan, 1.0)])
-def test_kl_below_the_floor_switches_the_kl_term_off_for_the_next_epoch(kl, weight):
-    assert end_epoch(FreeBits(FreeBits.Config(nats=2.0)), kl) == {"kl": weight}
+def test_no_gradient_pushes_a_dimension_below_the_floor():
+    mu, logvar = posterior()
+    per_dim = kl_per_dimension(mu, logvar).mean(dim=0)
+    assert per_dim[0] < 0.5 < per_dim[1]
+    term = FreeBits(FreeBits.Config(nats=0.5)).mvae_loss(output=Forward(None, mu, logvar))["kl"]
+    assert term.item() == pytest.approx(0.5 + per_dim[1].item())  # the floor for dim 0, the KL of dim 1
+    term.backward()
+    assert torch.count_nonzero(mu.grad[:, 0]) == 0 and torch.count_nonzero(logvar.grad[:, 0]) == 0
+    assert torch.count_nonzero(mu.grad[:, 1]) > 0
+
+    plain_mu, plain_logvar = posterior()
+    kl_per_dimension(plain_mu, plain_logvar).mean(dim=0).sum().backward()  # the core's KL term presses both
+    assert torch.count_nonzero(plain_mu.grad[:, 0]) > 0
 
 
-def test_the_decision_follows_the_latest_epoch_and_changes_are_reported():
-    plugin, trainer = FreeBits(FreeBits.Config(nats=1.0)), FakeTrainer()
-    assert [end_epoch(plugin, kl, trainer)["kl"] for kl in (3.0, 0.4, 0.6, 1.2, 5.0)] == [1.0, 0.0, 0.0, 1.0, 1.0]
-    assert trainer.events == [
-        ("info", "val KL 0.400 vs floor 1.0 nats: KL term off"),
-        ("info", "val KL 1.200 vs floor 1.0 nats: KL term on again"),
-    ]
+def test_a_zero_floor_is_the_plain_kl():
+    mu, logvar = posterior()
+    term = FreeBits(FreeBits.Config(nats=0.0)).mvae_loss(output=Forward(None, mu, logvar))["kl"]
+    assert term.item() == pytest.approx(kl_per_dimension(mu, logvar).sum(dim=1).mean().item())
 
 
-def test_state_survives_a_resume():
-    plugin = FreeBits(FreeBits.Config(nats=1.0))
-    end_epoch(plugin, 0.3)
-    state = plugin.mvae_state_dict()
-    assert state == {"last_kl": 0.3}
-    resumed = FreeBits(FreeBits.Config(nats=1.0))
-    assert resumed.mvae_loss_weights(epoch=5) == {"kl": 1.0}  # a fresh plugin would press
-    resumed.mvae_load_state_dict(state=state)
-    assert resumed.mvae_loss_weights(epoch=5) == {"kl": 0.0}  # the restored one remembers the low KL
-
-
-def write_melodies(folder: Path, n_files: int = 6, loops: int = 4) -> Path:
-    """Tiny monophonic 2-bar loops at 120 bpm (a 16th = 0.125 s), slightly off the grid, one file per source."""
+def write_melodies(folder: Path, n_files: int = 8, loops: int = 6) -> Path:
+    """Monophonic 2-bar loops at 120 bpm (a 16th = 0.125 s), each one of four melodies, slightly off the grid."""
     folder.mkdir(parents=True)
+    shapes = [[60, 62, 64, 65, 67, 65, 64, 62], [72, 71, 69, 67, 65, 64, 62, 60], [60, 67, 60, 67, 64, 64, 72, 72]]
+    shapes.append([65, 65, 69, 69, 72, 72, 69, 65])
     for f in range(n_files):
         midi = pretty_midi.PrettyMIDI(initial_tempo=120.0)
         piano = pretty_midi.Instrument(program=0)
         for loop in range(loops):
-            for i in range(12):
-                step = loop * 32 + (i * 5 + f + loop) % 32
-                start = step * 0.125 + 0.01 * ((i + f) % 3 - 1)
-                piano.notes.append(pretty_midi.Note(90, 55 + (i * 7 + f) % 14, max(0.0, start), start + 0.12))
+            melody = shapes[(f + loop) % len(shapes)]
+            for i, pitch in enumerate(melody):
+                start = (loop * 32 + i * 4) * 0.125 + 0.01 * ((i + f) % 3 - 1)
+                piano.notes.append(pretty_midi.Note(90, pitch, max(0.0, start), start + 0.4))
         midi.instruments.append(piano)
         midi.write(str(folder / f"melody_{f}.mid"))
     return folder
 
 
-@pytest.mark.parametrize(("nats", "expected"), [(1e6, [1.0, 0.0, 0.0]), (0.0, [1.0, 1.0, 1.0])])
-def test_training_through_mvae_applies_the_multipliers(tmp_path, nats, expected):
-    # Enabled through mvae's plugin host exactly as an installed entry point is: by name, with its config section.
-    available = {"free_bits": PluginInfo("free_bits", "package mvae-free-bits", "0.1.0", lambda: FreeBits)}
-    host = PluginHost.from_config(PluginsConfig(enabled=["free_bits"], free_bits={"nats": nats}), available)
-    overrides = ["model.hidden=32", "train.batch_size=16", "data.transpositions=[5]", "data.cache_dir=none"]
-    cfg = build_config(None, overrides, {"train.epochs": 3, "plugins.enabled": ["free_bits"]})
-    table, _ = load_dataset([str(write_melodies(tmp_path / "data"))], cfg.data)
-    train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
-    run = RunDir(tmp_path / "run")
-    run.path.mkdir()
-    Trainer(cfg, train, val, host, run).fit()
-    records = run.read_metrics()
-    assert [r["weights"]["kl"] for r in records] == expected
-    assert all(r["val"]["kl"] >= 0 for r in records)
-    saved = RunDir(run.path).load_checkpoint()["plugins"]["free_bits"]
-    assert saved["last_kl"] == pytest.approx(records[-1]["val"]["kl"])
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    return write_melodies(tmp_path_factory.mktemp("free-bits") / "data")
+
+
+def train(data: Path, out: Path, nats: float) -> list[dict]:
+    """6 epochs of a small model whose KL term weighs 20 times the usual (a strong push towards posterior collapse),
+    with free bits at ``nats`` (0 = the plain KL), the plugin passed to ``mvae_core.train`` as an object."""
+    overrides = {"model.hidden": 32, "train.batch_size": 16, "train.lr": 3e-3, "loss.coefficients.kl": 20.0}
+    result = mvae_core.train(
+        data=[data], out=out, overrides=overrides | {"data.cache_dir": "none"},
+        plugins=[FreeBits(FreeBits.Config(nats=nats))], epochs=6, progress=False,
+    )  # fmt: skip
+    return result.metrics()
+
+
+def test_training_under_the_floor_uses_the_latent_space_where_plain_kl_collapses_it(data, tmp_path):
+    plain = train(data, tmp_path / "plain", nats=0.0)
+    floored = train(data, tmp_path / "floored", nats=1.0)
+    assert all(r["replaced"] == {"kl": "free_bits"} for r in floored)
+    plain_kl = [r["plugins"]["free_bits"]["kl_per_dim"] for r in plain]
+    floored_kl = [r["plugins"]["free_bits"]["kl_per_dim"] for r in floored]
+    assert len(plain_kl[-1]) == len(floored_kl[-1]) == 2  # model.latent_dim
+    # the plain KL presses every dimension to ~0 nats (collapse) ...
+    assert max(max(epoch) for epoch in plain_kl) < 0.05, plain_kl
+    # ... while below the floor nothing presses: every dimension's KL grows over training, to several times more
+    assert all(last > first for first, last in zip(floored_kl[0], floored_kl[-1], strict=True)), floored_kl
+    assert min(floored_kl[-1]) > 3 * max(plain_kl[-1]) and sum(floored_kl[-1]) > 0.5, (plain_kl, floored_kl)
+    assert floored[-1]["plugins"]["free_bits"]["dims_below_floor"] == 2  # still under λ = 1: all free
+    # the objective's KL term is the floored one (2 dimensions × 1 nat); val_elbo keeps the plain KL
+    assert floored[-1]["val"]["kl"] == pytest.approx(2.0)
+    assert floored[-1]["val_elbo"] < floored[-1]["val"]["total"]
