@@ -84,7 +84,9 @@ def test_a_resumed_run_continues_the_same_curves(data, tmp_path):
 def test_without_a_run_directory_it_logs_nothing_and_says_so(tmp_path):
     class View:
         run_dir = None
-        messages: list[str] = []
+
+        def __init__(self) -> None:
+            self.messages: list[str] = []
 
         def emit(self, message, level="warning"):
             self.messages.append(message)
