@@ -177,6 +177,10 @@ def latent_map(
 def plot_curves(
     run_dir: RunArg,
     out: Annotated[Path, typer.Option(help="The PNG to write.")],
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits (repeatable)."),
+    ] = None,
 ) -> None:
     """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
     from mvae_core.run import METRICS, RunDir
@@ -186,7 +190,7 @@ def plot_curves(
     if not metrics.is_file():
         raise fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
     with errors_to_exit(ValueError):
-        draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves")
+        draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves", metric or [])
     console.print(str(out))
 
 

@@ -263,3 +263,64 @@ def test_resume_without_a_checkpoint_fails_before_reading_data(trained_run, tmp_
     result = mvae("train", "--resume", copy)
     assert result.exit_code == 2 and "nothing to resume there (no checkpoint.pt)" in result.output
     assert "data:" not in result.output
+
+
+def test_errors_go_to_stderr_and_results_to_stdout(trained_run, tmp_path):
+    result = mvae("generate", trained_run, "--random", 3, "--out", tmp_path / "three.mid")
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr.startswith("error: ")
+    assert "three.mid names one MIDI file but 3 points were generated; give a folder instead" in result.stderr
+    listing = mvae("plugins", "--json")
+    assert listing.exit_code == 0 and listing.stderr == "" and json.loads(listing.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "trian.epochs=3"], "trian: unknown section; did you mean train?"),
+        (["--set", "train.epoch=3"], "train.epoch = 3: unknown setting; did you mean train.epochs?"),
+        (["--plugins", "KL_ANNEAL"], "unknown plugin 'KL_ANNEAL'; did you mean 'kl_anneal'?"),
+        (["--set", "plugins.lr_step_decay.evry=3"], "evry = 3: unknown setting; valid here: per_step, schedule"),
+        (["--set", "plugins.kl_anneal.per_stp=true"], "did you mean plugins.kl_anneal.per_step?"),
+        (["--set", "data.min_bpm=2000"], "data: min_bpm must be below max_bpm"),
+    ],
+)
+def test_typos_suggest_the_name_meant(synth_dir, tmp_path, args, expected):
+    result = mvae("train", synth_dir, *args, "--out", tmp_path / "run")
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split()) and "Value error" not in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_plugin_names_may_have_spaces_after_the_commas(synth_dir, tmp_path):
+    args = ["--set", "model.hidden=16", "--set", "train.batch_size=16", "--epochs", 1]
+    result = mvae("train", synth_dir, *args, "--plugins", "kl_anneal, ts_ramp", "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    assert "plugins: kl_anneal, ts_ramp ·" in result.stdout
+
+
+def test_a_missing_data_folder_is_named_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = mvae("train", "mydata", "--out", "run")
+    assert result.exit_code == 2
+    assert "DATA mydata: no such file or folder" in result.stderr and "data:" not in result.stdout
+    assert not (tmp_path / "run").exists()
+
+
+def test_resume_from_elsewhere_says_where_it_continues_in_one_line(trained_run, tmp_path, monkeypatch):
+    import shutil
+
+    run = shutil.copytree(trained_run, tmp_path / "copy")
+    monkeypatch.chdir(tmp_path)
+    result = mvae("train", "--resume", run, "--epochs", 4)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"resumed {run} at epoch 4, step 1 (of 4 epochs")
+    assert "sources used" not in result.stdout  # no second data table
+
+
+def test_encode_names_a_folder_and_suggests_a_file(trained_run, synth_dir):
+    result = mvae("encode", trained_run, synth_dir)
+    assert result.exit_code == 2
+    assert f"{synth_dir} is a folder (6 MIDI files in it); encode takes one MIDI file" in " ".join(
+        result.stderr.split()
+    )

@@ -1,11 +1,12 @@
 """``mvae plot``: the training curves of a run, from its ``metrics.jsonl``, as one PNG.
 
-Six panels over the epochs (numbered from 0, as in the file): train loss per term; validation loss per term with
+Six panels over the epochs (counted from 1, as on the console): train loss per term; validation loss per term with
 ``val_elbo``; the loss-weight multipliers applied (``weights``); the learning rate; the timing spread
 (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction, half-steps); active latent units with
-``onset_f1``. Epochs with events get a vertical line in every panel: red for a stop, orange for a warning, grey for
-any other level; the events are listed under the panels. Missing or ``null`` values (older runs, quantized data)
-leave gaps.
+``onset_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
+``plugins.free_bits``) adds a panel of its numbers, one line per number (a list gives one line per element). Epochs
+with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
+events are listed under the panels. Missing or ``null`` values (older runs, quantized data) leave gaps.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.tools import ToolError, require_extra
+from mvae_core.view import epoch_number
 
 EVENT_COLOURS = {"stop": "tab:red", "warning": "tab:orange"}
 MAX_LISTED_EVENTS = 8
@@ -32,19 +34,62 @@ def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
     return values
 
 
+def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[float]]:
+    """``{label: value per record}`` for the numbers at dotted ``path``: one line for a number, one per element for
+    a list (``path[i]``), one per numeric leaf for a section. :class:`ToolError` (naming the numeric paths there are)
+    when no record has a number there."""
+    lines: dict[str, list[float]] = {}
+    for k, record in enumerate(records):
+        node: Any = record
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        for label, value in _leaves(node, path):
+            lines.setdefault(label, [math.nan] * len(records))[k] = value
+    if not lines:
+        known = sorted({label for record in records for label, _ in _leaves(record, "") if label})
+        plugin_paths = [label for label in known if label.startswith("plugins.")]
+        raise ToolError(
+            f"--metric {path}: no number there in metrics.jsonl; numbers recorded by plugins: "
+            f"{', '.join(plugin_paths) or 'none'} (other paths: {', '.join(p for p in known if p not in plugin_paths)})"
+        )
+    return lines
+
+
+def _leaves(node: Any, path: str) -> list[tuple[str, float]]:
+    if isinstance(node, bool):
+        return []
+    if isinstance(node, int | float):
+        return [(path, float(node))]
+    if node is None:
+        return []
+    if isinstance(node, list):
+        return [
+            (f"{path}[{i}]", float(v))
+            for i, v in enumerate(node)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        ]
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, f"{path}.{key}" if path else key)]
+    return []
+
+
 def events(records: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    """``(epoch, level, "source: message")`` of every event, in order."""
+    """``(epoch, level, "source: message")`` of every event, in order; epochs counted from 1."""
     return [
-        (int(r["epoch"]), str(e.get("level", "")), f"{e.get('source', '?')}: {e.get('message', '')}")
+        (epoch_number(int(r["epoch"])), str(e.get("level", "")), f"{e.get('source', '?')}: {e.get('message', '')}")
         for r in records
         for e in r.get("events") or []
     ]
 
 
-def draw_curves(records: list[dict[str, Any]], out: Path, title: str) -> None:
-    """Write the figure (module docstring) for the epochs ``records`` to ``out`` (PNG)."""
+def draw_curves(
+    records: list[dict[str, Any]], out: Path, title: str, metrics: list[str] | tuple[str, ...] = ()
+) -> None:
+    """Write the figure (module docstring) for the epochs ``records`` to ``out`` (PNG), with a panel per path of
+    ``metrics``."""
     if not records:
         raise ToolError("no finished epoch in metrics.jsonl: nothing to plot")
+    extra = {path: metric_lines(records, path) for path in metrics}
     require_extra("plot", "matplotlib")
     import matplotlib
 
@@ -52,10 +97,20 @@ def draw_curves(records: list[dict[str, Any]], out: Path, title: str) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    epochs = [int(r["epoch"]) for r in records]
+    epochs = [epoch_number(int(r["epoch"])) for r in records]
     colours = {term: f"C{i}" for i, term in enumerate(LOSS_TERMS)}
-    fig, axes = plt.subplots(3, 2, figsize=(12, 11), sharex=True)
-    (train, val), (weights, lr), (timing, units) = axes
+    rows = 3 + math.ceil(len(extra) / 2)
+    fig, axes = plt.subplots(rows, 2, figsize=(12, 11 + 3.5 * (rows - 3)), sharex=True, squeeze=False)
+    (train, val), (weights, lr), (timing, units) = axes[:3]
+    spare = list(axes[3:].ravel())
+    for ax, (path, lines) in zip(spare, extra.items(), strict=False):
+        for label, values in lines.items():
+            ax.plot(epochs, values, label=label.removeprefix(path) or path)
+        ax.set_title(path)
+        if len(lines) > 1:
+            ax.legend(fontsize=7, ncol=2)
+    for ax in spare[len(extra) :]:
+        ax.set_visible(False)
     for term in LOSS_TERMS:
         train.plot(epochs, series(records, "train", term), color=colours[term], label=term)
         val.plot(epochs, series(records, "val", term), color=colours[term], label=term)
@@ -98,6 +153,9 @@ def draw_curves(records: list[dict[str, Any]], out: Path, title: str) -> None:
             ax.axvline(epoch, color=EVENT_COLOURS.get(level, "tab:gray"), lw=1, ls=":" if level != "stop" else "-")
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
+    if len(extra) % 2:
+        axes[-2][-1].xaxis.set_tick_params(labelbottom=True)  # the panel above the hidden one shows the epochs
+        axes[-2][-1].set_xlabel("epoch")
     listed = [f"epoch {epoch} {level}: {text}" for epoch, level, text in marked[:MAX_LISTED_EVENTS]]
     if len(marked) > MAX_LISTED_EVENTS:
         listed.append(f"… and {len(marked) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")

@@ -39,6 +39,10 @@ def file_loops(path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
     Raises :class:`ToolError` when ``path`` is not a ``.mid``/``.midi`` file or yields no loop (with the reason
     the data report gives).
     """
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES)
+        example = f"; e.g. mvae encode RUN {files[0]}" if files else ""
+        raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); encode takes one MIDI file{example}")
     if not path.is_file():
         raise ToolError(f"{path}: no such file")
     if path.suffix.lower() not in MIDI_SUFFIXES:

@@ -1,0 +1,243 @@
+"""The Python API: mvae_core.train (new runs, resumes, plugin objects, typed errors), load, generate, evaluate."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tomllib
+
+import pretty_midi
+import pytest
+import torch
+
+import mvae_core
+from mvae_core import hookimpl
+from mvae_core.errors import (
+    ConfigError,
+    DataChanged,
+    DataError,
+    InputError,
+    ResumeRefused,
+    RunExists,
+    RunFailed,
+    RunInterrupted,
+)
+from tests.synth import melody_folder
+
+TINY = {"model.hidden": 32, "train.batch_size": 16, "data.transpositions": [-5, 5]}
+
+
+def train(data, out, **kwargs):
+    kwargs.setdefault("overrides", TINY)
+    kwargs.setdefault("plugins", [])
+    return mvae_core.train(data=[data], out=out, progress=False, **kwargs)
+
+
+class StepCounter:
+    """A plugin object with state, as a notebook would write it."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    @hookimpl
+    def mvae_step_end(self):
+        self.steps += 1
+
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        trainer.record("steps", self.steps)
+
+    @hookimpl
+    def mvae_state_dict(self):
+        return {"steps": self.steps}
+
+    @hookimpl
+    def mvae_load_state_dict(self, state):
+        self.steps = state["steps"]
+
+
+@pytest.fixture(scope="module")
+def trained(synth_dir, tmp_path_factory) -> mvae_core.RunResult:
+    run = tmp_path_factory.mktemp("api") / "run"
+    return train(synth_dir, run, plugins=["kl_anneal", StepCounter()], epochs=2)
+
+
+def test_train_returns_the_result_and_writes_the_run(trained, synth_dir):
+    assert trained.outcome == "trained" and trained.epochs_run == 2 and trained.stop_reasons == []
+    records = trained.metrics()
+    assert [r["epoch"] for r in records] == [0, 1]
+    assert trained.best_val_elbo == min(r["val_elbo"] for r in records)
+    config = tomllib.loads((trained.path / "config.toml").read_text(encoding="utf-8"))
+    assert config["plugins"]["enabled"] == ["kl_anneal", "step_counter"]  # an object is named after its class
+    assert config["provenance"]["versions"]["step_counter"] == "object tests.test_api:StepCounter"
+    assert config["provenance"]["data"] == [str(synth_dir.resolve())]  # absolute: resumable from anywhere
+    steps = records[0]["plugins"]["step_counter"]["steps"]
+    assert steps > 0 and records[1]["plugins"]["step_counter"]["steps"] == 2 * steps
+
+
+def test_resume_from_another_folder_with_the_plugin_object(trained, tmp_path, monkeypatch):
+    import shutil
+
+    run = shutil.copytree(trained.path, tmp_path / "copy")
+    monkeypatch.chdir(tmp_path)  # the data path was stored absolute
+    with pytest.raises(ResumeRefused, match=r"plugin 'step_counter' \(tests.test_api:StepCounter\).*resume=True"):
+        mvae_core.train(out=run, resume=True, epochs=3, progress=False)
+    result = mvae_core.train(out=run, resume=True, epochs=3, plugins=[StepCounter()], progress=False)
+    assert result.outcome == "trained" and result.epochs_run == 3
+    records = result.metrics()
+    per_epoch = records[0]["plugins"]["step_counter"]["steps"]
+    assert records[2]["plugins"]["step_counter"]["steps"] == 3 * per_epoch  # its state came back
+    again = mvae_core.train(out=run, resume=True, plugins=[StepCounter()], progress=False)
+    assert again.outcome == "already finished" and again.epochs_run == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"data": ["x"]}, "data cannot change it"),
+        ({"overrides": {"train.lr": 1.0}}, "overrides cannot change it"),
+        ({"plugins": ["kl_anneal"]}, r"plugins \(by name\) cannot change it"),
+    ],
+)
+def test_resume_refuses_what_would_change_the_run(trained, kwargs, message):
+    with pytest.raises(ResumeRefused, match=message):
+        mvae_core.train(out=trained.path, resume=True, progress=False, **kwargs)
+
+
+def test_resume_refuses_a_folder_without_a_checkpoint(tmp_path):
+    with pytest.raises(ResumeRefused, match=r"nothing to resume there \(no checkpoint.pt\)"):
+        mvae_core.train(out=tmp_path, resume=True, progress=False)
+
+
+def test_a_new_run_never_overwrites_one(trained, synth_dir):
+    with pytest.raises(RunExists, match="already holds a run"):
+        train(synth_dir, trained.path)
+
+
+def test_a_missing_data_folder_is_named_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match=r"DATA mydata: no such file or folder .*check the path"):
+        train("mydata", tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_unusable_data_writes_no_run_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no loops to train on"):
+        train(tmp_path / "empty", tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_changed_data_refuses_the_resume(synth_dir, tmp_path):
+    import shutil
+
+    data = shutil.copytree(synth_dir, tmp_path / "data")
+    train(data, tmp_path / "run", epochs=1)
+    (data / "melody_00.mid").unlink()
+    with pytest.raises(DataChanged, match="changed since the run started"):
+        mvae_core.train(out=tmp_path / "run", resume=True, epochs=2, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"overrides": {"train.epoch": 3}}, r"train.epoch = 3: unknown setting; did you mean train.epochs\?"),
+        ({"overrides": ["trian.epochs=3"]}, r"trian: unknown section; did you mean train\?"),
+        ({"plugins": ["KL_ANNEAL"]}, r"unknown plugin 'KL_ANNEAL'; did you mean 'kl_anneal'\?"),
+        ({"plugins": "kl_anneal"}, "plugins must be a list"),
+        ({"overrides": {"plugins.kl_anneal.schedule": {"name": "linaer"}}, "plugins": ["kl_anneal"]}, "'linear'"),
+    ],
+)
+def test_bad_config_is_a_config_error_naming_the_field(synth_dir, tmp_path, kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        train(synth_dir, tmp_path / "run", **kwargs)
+    assert not (tmp_path / "run").exists()
+
+
+class Poison:
+    @hookimpl
+    def mvae_epoch_start(self, trainer, epoch):
+        if epoch == 1:
+            torch.nn.init.constant_(trainer.model.heads[3][-1].bias, float("nan"))
+
+
+def test_a_failed_run_raises_run_failed_after_recording_why(synth_dir, tmp_path):
+    with pytest.raises(RunFailed, match=r"non-finite loss in epoch 2, step 1") as failed:
+        train(synth_dir, tmp_path / "run", plugins=[Poison()], epochs=3)
+    assert failed.value.run == tmp_path / "run" and failed.value.exit_code == 1
+    failure = json.loads((tmp_path / "run" / "failure.json").read_text())
+    assert failure["error"] == "non-finite loss" and failure["epoch"] == 1  # files count epochs from 0
+
+
+class SelfInterrupt:
+    @hookimpl
+    def mvae_step_end(self, trainer, epoch, step):
+        if (epoch, step) == (1, 1):
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_checkpoints_and_raises_run_interrupted(synth_dir, tmp_path):
+    # the flag is polled in the next step, which finishes: 3 steps of epoch 2 (counted from 1) are done
+    with pytest.raises(RunInterrupted, match=r"SIGINT: stopped at step 3 of epoch 2 and checkpointed") as stopped:
+        train(synth_dir, tmp_path / "run", plugins=[("interrupt", SelfInterrupt())], epochs=3)
+    assert stopped.value.exit_code == 130
+    with pytest.raises(ResumeRefused, match="plugin 'interrupt'"):
+        mvae_core.train(out=tmp_path / "run", resume=True, progress=False)
+
+
+def test_load_generate_and_evaluate(trained, tmp_path):
+    run = mvae_core.load(trained.path)
+    assert not run.model.training and run.config.model.hidden == 32 and len(run.metrics()) == 2
+    generated = mvae_core.generate(run, random=3, seed=4, temperature=0.5)
+    assert len(generated) == 3 and all(len(loops) == 1 for loops in generated.loops)
+    files = generated.write(tmp_path / "samples")
+    assert [f.name for f in files] == [f"{generated.name(i)}.mid" for i in range(3)]
+    assert all(pretty_midi.PrettyMIDI(str(f)).instruments for f in files)
+    same = run.generate(random=3, seed=4, temperature=0.5)
+    assert same.loops == generated.loops  # seeded
+    held_out = melody_folder(tmp_path / "held", n_files=2, n_loops=4, seed=11)
+    scores = mvae_core.evaluate(run, [held_out], samples=16)
+    assert scores["loops"] == 8 and scores["generated"]["samples"] == 16
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"z": [0.1]}, InputError, "needs 2 numbers"),
+        ({"z": [0, 0], "random": 2}, InputError, "not both"),
+        ({"random": 0}, InputError, "at least 1"),
+        ({"tempo": 0}, InputError, "tempo must be > 0"),
+        ({"densty": 1.0}, InputError, r"unknown generation option\(s\) densty"),
+    ],
+)
+def test_bad_generation_arguments_are_input_errors(trained, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        mvae_core.generate(trained.path, **kwargs)
+
+
+def test_several_points_into_one_midi_file_is_refused(trained, tmp_path):
+    with pytest.raises(InputError, match=r"three.mid names one MIDI file but 3 points"):
+        mvae_core.generate(trained.path, random=3).write(tmp_path / "three.mid")
+    assert not (tmp_path / "three.mid").exists()
+
+
+def test_evaluate_names_a_missing_path(trained, tmp_path):
+    with pytest.raises(DataError, match="no such file or folder"):
+        mvae_core.evaluate(trained.path, [tmp_path / "nope"])
+
+
+def test_importing_mvae_core_stays_light():
+    code = "import sys, mvae_core; assert callable(mvae_core.hookimpl); sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    code = "import sys, mvae_core; mvae_core.train; sys.exit('torch' not in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_every_api_name_is_importable():
+    for name in mvae_core.__all__:
+        assert getattr(mvae_core, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'trian'"):
+        mvae_core.trian  # noqa: B018
