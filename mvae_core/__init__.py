@@ -33,7 +33,10 @@ from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from mvae_core.api import Generated, Run, evaluate, generate, load
+    from mvae_core.checkpoint import CheckpointError
+    from mvae_core.plugins import PluginError
     from mvae_core.session import RunResult, train
+    from mvae_core.trainer import NonFiniteLoss
 
 _LAZY = {
     "train": "mvae_core.session",
@@ -43,15 +46,21 @@ _LAZY = {
     "evaluate": "mvae_core.api",
     "Run": "mvae_core.api",
     "Generated": "mvae_core.api",
+    "PluginError": "mvae_core.plugins",
+    "CheckpointError": "mvae_core.checkpoint",
+    "NonFiniteLoss": "mvae_core.trainer",
 }
 
 __all__ = [
+    "CheckpointError",
     "ConfigError",
     "DataChanged",
     "DataError",
     "Generated",
     "InputError",
     "MvaeError",
+    "NonFiniteLoss",
+    "PluginError",
     "ResumeRefused",
     "Run",
     "RunExists",

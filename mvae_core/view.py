@@ -54,8 +54,9 @@ class TrainerView:
 
     def record(self, key: str, value: Any) -> None:
         """Record a number (or a list of numbers) under ``plugins.<caller>.<key>`` of this epoch's ``metrics.jsonl``
-        line; recording a key again in the same epoch replaces the value. Accepts Python and numpy numbers and
-        one-element tensors; NaN and infinities are written as ``null``. Raises ``TypeError`` for anything else."""
+        line; recording a key again in the same epoch replaces the value. Accepts Python and numpy numbers, lists of
+        them and tensors (written as a number or nested lists); NaN and infinities are written as ``null``. Raises
+        ``TypeError`` for anything else."""
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
         self._metrics.setdefault(self._source, {})[key] = _number_or_numbers(value, key)

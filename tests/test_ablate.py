@@ -363,7 +363,7 @@ def test_a_failing_run_is_reported_and_the_others_finish(synth_dir, tmp_path):
     rows = {r["config"]: r for r in read_rows(out)}
     assert rows["none"]["status"] == "ok" and rows["none"]["epochs_run"] == "1"
     assert rows["overflow"]["status"] == "failed" and rows["overflow"]["exit_code"] == "1"
-    assert "non-finite loss at epoch 0" in rows["overflow"]["error"]
+    assert "non-finite loss in epoch 1" in rows["overflow"]["error"]
     summary = (out / "summary.md").read_text()
-    assert "| runs/overflow/seed-0 | failed | 1 | non-finite loss at epoch 0" in summary
+    assert "| runs/overflow/seed-0 | failed | 1 | non-finite loss in epoch 1" in summary
     assert "| overflow | 0 / 1 |" in summary and "1 run(s) failed" in result.output

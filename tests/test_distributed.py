@@ -16,6 +16,7 @@ import torch.distributed
 
 from mvae_core.config import ConfigError
 from mvae_core.distributed import Distributed
+from mvae_core.model import Forward
 from tests.training import make_trainer, tiny_config
 
 needs_gloo = pytest.mark.skipif(
@@ -36,7 +37,7 @@ def _deterministic(trainer) -> None:
 
     def forward(x, generator=None):  # the posterior mean instead of a sample
         mu, logvar = model.encode(x)
-        return model.decode(mu), mu, logvar
+        return Forward(model.decode(mu), mu, logvar)
 
     model.forward = forward
 

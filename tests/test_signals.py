@@ -50,7 +50,7 @@ def test_sigterm_mid_epoch_exits_143_and_resumes_bit_identically(synth_dir, tmp_
     result = train_signalled(["train", synth_dir, *ARGS, "--out", run], signal.SIGTERM, at_step=2 * steps + 5)
     assert result.returncode == 143, result.stdout + result.stderr
     assert f"SIGTERM: stopped at step 5 of epoch 3 and checkpointed. Continue with: mvae train --resume {run}" in (
-        " ".join(result.stdout.split())
+        " ".join(result.stderr.split())
     )
     checkpoint = torch.load(run / "checkpoint.pt", weights_only=True)
     assert checkpoint["epoch"] == 1 and checkpoint["progress"]["step"] == 5  # the 5th step of epoch 2 finished

@@ -172,7 +172,27 @@ def test_curves_read_nulls_and_events():
     ]
     assert np.isnan(series(records, "timing_spread_ratio")[0]) and series(records, "timing_spread_ratio")[1] == 0.5
     assert np.isnan(series(records, "timing_std", "data")).all()  # older runs have no timing_std
-    assert events(records) == [(1, "stop", "p: done")]
+    assert events(records) == [(2, "stop", "p: done")]  # epochs counted from 1 in the plot
+
+
+def test_plot_draws_the_numbers_plugins_recorded_when_asked(tmp_path):
+    from mvae_core.tools import ToolError
+    from mvae_core.tools.curves import draw_curves, metric_lines
+
+    records = [
+        {"epoch": 0, "plugins": {"fb": {"kl_per_dim": [0.1, 0.2], "below": 2}}},
+        {"epoch": 1, "plugins": {"fb": {"kl_per_dim": [0.3, None], "below": 1}}},
+        {"epoch": 2},
+    ]
+    lines = metric_lines(records, "plugins.fb")
+    assert list(lines) == ["plugins.fb.kl_per_dim[0]", "plugins.fb.kl_per_dim[1]", "plugins.fb.below"]
+    assert lines["plugins.fb.kl_per_dim[0]"][:2] == [0.1, 0.3] and np.isnan(lines["plugins.fb.kl_per_dim[1]"][1])
+    assert np.isnan(lines["plugins.fb.below"][2])  # an epoch that recorded nothing leaves a gap
+    with pytest.raises(ToolError, match=r"--metric plugins.fb.kl: no number there.*plugins.fb.below"):
+        metric_lines(records, "plugins.fb.kl")
+    losses = {"train": {"kl": 1.0, "onset": 9.0}, "val": {"kl": 1.2, "onset": 9.5}, "val_elbo": 11.0, "lr": 1e-3}
+    draw_curves([r | losses for r in records], tmp_path / "c.png", "t", ["plugins.fb", "plugins.fb.below", "epoch"])
+    assert (tmp_path / "c.png").read_bytes()[:8] == PNG_SIGNATURE
 
 
 def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
