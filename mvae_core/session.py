@@ -298,13 +298,18 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
     used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
     registered = available_plugins()
     for name, origin in used.items():
-        if name not in registered and name not in objects:
-            where = origin.removeprefix(OBJECT_ORIGIN) if origin.startswith(OBJECT_ORIGIN) else "an unknown package"
+        if name in registered or name in objects:
+            continue
+        if origin.startswith(OBJECT_ORIGIN):
             raise ResumeRefused(
-                f"{run.path} was trained with plugin {name!r} ({where}), which is not installed here; install it, or "
-                f"if it was a Python object resume from Python: mvae_core.train(out={str(run.path)!r}, resume=True, "
+                f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
+                f"resume it from Python with that object: mvae_core.train(out={str(run.path)!r}, resume=True, "
                 f"plugins=[({name!r}, <the plugin object>)])"
             )
+        raise ResumeRefused(
+            f"{run.path} was trained with plugin {name!r} (version {origin or 'unknown'}), which is not installed here; "
+            f"install it, or continue without it: remove it from [plugins] enabled in {run.path / 'config.toml'}"
+        )
     extra = sorted(set(objects) - set(used))
     if extra:
         raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")

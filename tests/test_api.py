@@ -83,7 +83,9 @@ def test_resume_from_another_folder_with_the_plugin_object(trained, tmp_path, mo
 
     run = shutil.copytree(trained.path, tmp_path / "copy")
     monkeypatch.chdir(tmp_path)  # the data path was stored absolute
-    with pytest.raises(ResumeRefused, match=r"plugin 'step_counter' \(tests.test_api:StepCounter\).*resume=True"):
+    with pytest.raises(
+        ResumeRefused, match=r"plugin 'step_counter', a Python object \(tests.test_api:StepCounter\).*resume=True"
+    ):
         mvae_core.train(out=run, resume=True, epochs=3, progress=False)
     result = mvae_core.train(out=run, resume=True, epochs=3, plugins=[StepCounter()], progress=False)
     assert result.outcome == "trained" and result.epochs_run == 3
@@ -241,3 +243,31 @@ def test_every_api_name_is_importable():
         assert getattr(mvae_core, name) is not None, name
     with pytest.raises(AttributeError, match="no attribute 'trian'"):
         mvae_core.trian  # noqa: B018
+
+
+def test_a_run_whose_plugin_package_is_gone_says_how_to_continue(trained, tmp_path):
+    import shutil
+
+    run = shutil.copytree(trained.path, tmp_path / "copy")
+    config = (run / "config.toml").read_text(encoding="utf-8")
+    (run / "config.toml").write_text(config.replace('"kl_anneal",', '"gone_plugin",'), encoding="utf-8")
+    with pytest.raises(ResumeRefused, match=r"plugin 'gone_plugin' \(version unknown\), which is not installed here"):
+        mvae_core.train(out=run, resume=True, plugins=[StepCounter()], progress=False)
+
+
+def test_a_script_without_a_main_guard_can_train_with_parse_workers(tmp_path):
+    """Spawned parse workers do not re-run the caller's script (which would train again in every worker)."""
+    melody_folder(tmp_path / "data", n_files=34, n_loops=2, seed=2)  # >= 32 files: parsed by worker processes
+    script = tmp_path / "train_it.py"
+    script.write_text(
+        "import mvae_core\n"
+        "print('script body ran')\n"
+        "overrides = {'model.hidden': 16, 'train.batch_size': 16, 'data.cache_dir': 'none'}\n"
+        "mvae_core.train(data=['data'], out='run', overrides=overrides, plugins=[], epochs=1, jobs=2, progress=False)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("script body ran") == 1
+    assert len((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()) == 1

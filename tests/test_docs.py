@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,8 @@ def test_readme_gives_the_two_setup_commands():
 def code_blocks(page: str, language: str = "python") -> list[str]:
     """The fenced ``language`` blocks of ``docs/<page>``, in order."""
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.S | re.M)
+    blocks = re.findall(rf"^( *)```{language}\n(.*?)^\1```", text, flags=re.S | re.M)
+    return [textwrap.dedent(block) for _, block in blocks]
 
 
 def test_the_call_sequence_in_hooks_md_is_the_one_in_hookspecs():
@@ -116,3 +118,24 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     assert (tmp_path / "curves.png").is_file() and (tmp_path / "loop0.wav").stat().st_size > 44
     assert len(list((tmp_path / "samples").glob("*.mid"))) == 4
     assert namespace["result"].epochs_run == 5 and namespace["result"].outcome == "trained"
+
+
+def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, synth_dir):
+    """Each block of docs/plugins.md: the free-bits module (trained as an entry point would be) and the test recipe."""
+    import shutil
+
+    from mvae_core.host import construct
+    from mvae_core.plugins import PluginInfo
+
+    shutil.copytree(synth_dir, tmp_path / "my-midi")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "mvae-free-bits"))
+    blocks = code_blocks("plugins.md")
+    assert len(blocks) == 2
+    for block in blocks:
+        namespace = {"__name__": "docs_example"}
+        exec(compile(block, "docs/plugins.md", "exec"), namespace)
+        for cls in plugin_classes(namespace):
+            info = PluginInfo("free_bits", "docs", "0", lambda cls=cls: cls)
+            assert construct(info, info.config_model().model_validate({"nats": 1.0})).config.nats == 1.0
+    assert (tmp_path / "runs" / "free-bits" / "metrics.jsonl").is_file()

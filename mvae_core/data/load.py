@@ -12,7 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,12 +142,31 @@ def _parse_all(contents: dict[Unit, tuple[str, bytes]], cfg: DataConfig, jobs: i
     # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C, the parent handles it
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint)
     try:
-        results = list(pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1))
+        with _caller_script_hidden():  # map() starts every worker
+            results = pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
+        results = list(results)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
     return results
+
+
+@contextmanager
+def _caller_script_hidden() -> Iterator[None]:
+    """Start spawned workers without the caller's script: they need only mvae's modules, and a spawned process
+    otherwise re-runs ``__main__``'s file, which breaks a script that calls ``mvae_core.train`` at top level (no
+    ``if __name__ == "__main__"`` guard) and slows every start. The script's path is put back at once."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def _ignore_sigint() -> None:
