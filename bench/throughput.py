@@ -2,7 +2,10 @@
 
 What is compared (same process, same machine, same moment):
 
-* **trainer**: ``Trainer(cfg, train, val, PluginHost({}))`` and ``Trainer.fit()`` for ``--epochs`` epochs. Every
+* **trainer**: ``Trainer(cfg, train, val, host)`` and ``Trainer.fit()`` for ``--epochs`` epochs, ``host`` holding no
+  plugin (``--plugins none``, the default) or the five built-ins plus :class:`EmptyStepHooks`, a plugin implementing
+  every per-step hook with an empty body (``--plugins all``; ``--grad-norm``: its hooks also ask for the gradient
+  norm, which the core then computes every step). Every
   batch is densified on the fly from the packed :class:`NoteTable` (``densify``), shuffled per epoch by the
   trainer's own ``batch_indices``; the loop does everything it does in a real run without plugins (hook calls,
   loss-weight multipliers, per-term loss sums, the non-finite check, validation, the epoch record).
@@ -42,7 +45,10 @@ durations, timeshifts), augmented with the default transpositions like a real tr
 ``--steps × --batch-size`` examples drawn. ``--data PATH`` uses real MIDI instead (load_dataset + split_by_source).
 
     .venv/bin/python bench/throughput.py [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
-        [--threads 1] [--data DIR] [--profile]
+        [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile]
+
+With ``--plugins all`` the trainer's loss weights differ from the bare loop's (the ramps' multipliers), so its
+arithmetic is the same amount of work but not the same numbers: the parameter check of round 1 is skipped.
 """
 
 from __future__ import annotations
@@ -62,7 +68,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from mvae_core.config import MvaeConfig
+from mvae_core import hookimpl
+from mvae_core.config import MvaeConfig, PluginsConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
@@ -72,6 +79,48 @@ from mvae_core.losses import loss_terms, weighted_total
 from mvae_core.model import MelodyVAE
 from mvae_core.trainer import Trainer
 from mvae_core.validation import validate
+
+
+class EmptyStepHooks:
+    """Every per-step hook, doing nothing: what a plugin that implements them costs by itself."""
+
+    @hookimpl
+    def mvae_step_start(self, trainer, epoch, step):
+        return None
+
+    @hookimpl
+    def mvae_loss(self, trainer, batch, output, terms, split):
+        return None
+
+    @hookimpl
+    def mvae_before_optimizer_step(self, trainer, epoch, step):
+        return None
+
+    @hookimpl
+    def mvae_step_end(self, trainer, epoch, step, losses):
+        return None
+
+    @hookimpl
+    def mvae_validation_batch(self, trainer, epoch, batch, output, terms):
+        return None
+
+
+class EmptyStepHooksWithGradNorm(EmptyStepHooks):
+    """The same, asking for the gradient norm (the core computes it every step then)."""
+
+    @hookimpl
+    def mvae_step_end(self, trainer, epoch, step, losses, grad_norm):
+        return None
+
+
+def make_host(plugins: str, grad_norm: bool) -> PluginHost:
+    """No plugin, or the five built-ins (default settings) plus a plugin with empty per-step hooks."""
+    if plugins == "none":
+        return PluginHost({})
+    empty = EmptyStepHooksWithGradNorm() if grad_norm else EmptyStepHooks()
+    return PluginHost.from_config(
+        PluginsConfig(enabled=["all", "empty_step_hooks"]), objects={"empty_step_hooks": empty}
+    )
 
 
 def synthetic_table(n_loops: int, pitch_classes: int, seed: int, n_sources: int = 8) -> NoteTable:
@@ -137,9 +186,11 @@ def clock() -> np.ndarray:
     return np.array([time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt])
 
 
-def run_trainer(cfg: MvaeConfig, train: LoopSet, val: LoopSet) -> tuple[np.ndarray, np.ndarray, Trainer]:
+def run_trainer(
+    cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost
+) -> tuple[np.ndarray, np.ndarray, Trainer]:
     """(wall, cpu, faults) of ``fit()`` (validation included) and of one validation pass (median of 3)."""
-    trainer = Trainer(cfg, train, val, PluginHost({}))
+    trainer = Trainer(cfg, train, val, host)
     t0 = clock()
     result = trainer.fit()
     fit = clock() - t0
@@ -214,6 +265,13 @@ def main() -> None:
         help="torch.set_num_threads for both variants; 0 = torch's default (all cores)",
     )
     parser.add_argument("--profile", action="store_true", help="also cProfile one trainer fit() and print the top")
+    parser.add_argument(
+        "--plugins", choices=("none", "all"), default="none",
+        help="the trainer's plugins: none, or all = the five built-ins plus one with empty per-step hooks",
+    )  # fmt: skip
+    parser.add_argument(
+        "--grad-norm", action="store_true", help="with --plugins all: the empty hooks ask for grad_norm"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -231,6 +289,11 @@ def main() -> None:
     samples = n_train * args.epochs
 
     # the trainer's initial weights (seeded init + anything data-dependent it does), for the bare model
+
+    def hosts() -> PluginHost:
+        """A fresh host (plugins and their state) for every run."""
+        return make_host(args.plugins, args.grad_norm)
+
     probe = Trainer(cfg, train, val, PluginHost({})).model
     initial = copy.deepcopy(probe.state_dict())
     macs = linear_macs(probe)
@@ -239,7 +302,8 @@ def main() -> None:
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), load average {load_before:.2f} · "
         f"data: {label} · train {n_train} examples, val {len(val)} · hidden {args.hidden}, "
-        f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s)"
+        f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s) · trainer plugins: "
+        f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''}"
     )
     print(
         f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, Linear multiply-adds/sample {macs:,}, "
@@ -250,7 +314,7 @@ def main() -> None:
     warm = cfg.model_copy(deep=True)
     warm.train.epochs = 1
     small = LoopSet(train.table, train.loops[: 4 * args.batch_size], train.shifts[: 4 * args.batch_size])
-    run_trainer(warm, small, val)
+    run_trainer(warm, small, val, hosts())
     run_bare(warm, dense[: 4 * args.batch_size], initial)
 
     fit_t, val_t, bare_t, gemm = [], [], [], []
@@ -260,13 +324,13 @@ def main() -> None:
         order = ("trainer", "bare") if r % 2 == 0 else ("bare", "trainer")
         for variant in order:
             if variant == "trainer":
-                fit, val_pass, trainer = run_trainer(cfg, train, val)
+                fit, val_pass, trainer = run_trainer(cfg, train, val, hosts())
                 fit_t.append(fit)
                 val_t.append(val_pass)
             else:
                 bare, bare_model = run_bare(cfg, dense, initial)
                 bare_t.append(bare)
-        if r == 0:
+        if r == 0 and args.plugins == "none":
             param_diff = max_param_diff(trainer.model, bare_model)
         train_only = fit_t[-1] - args.epochs * val_t[-1]
         print(
@@ -332,7 +396,12 @@ def main() -> None:
         f"{index_us:.0f} µs "
         f"(a bare step takes {bare_step_us / 1e3:.1f} ms; difference {(densify_us - index_us) / bare_step_us:+.2%})"
     )
-    print(f"same parameters as the bare loop after round 1 (max |Δ|): {param_diff:.3g}")
+    if param_diff is not None:
+        print(f"same parameters as the bare loop after round 1 (max |Δ|): {param_diff:.3g}")
+    else:
+        print(
+            "parameters not compared: the plugins' loss weights make the trainer's arithmetic differ from the bare loop's"
+        )
     faults = {k: np.median(times[k][:, 2]) for k in ("trainer_fit_incl_val", "bare")}
     print(
         "minor page faults per timed run, median (malloc returning and re-faulting memory; varies with heap "
@@ -342,7 +411,7 @@ def main() -> None:
 
     if args.profile:
         profiler = cProfile.Profile()
-        trainer = Trainer(cfg, train, val, PluginHost({}))
+        trainer = Trainer(cfg, train, val, hosts())
         profiler.enable()
         trainer.fit()
         profiler.disable()
@@ -354,6 +423,8 @@ def main() -> None:
                 "benchmark": "throughput",
                 "data": "synthetic" if args.data is None else args.data,
                 "hidden": args.hidden,
+                "plugins": args.plugins,
+                "grad_norm_asked": args.grad_norm,
                 "batch_size": args.batch_size,
                 "steps_per_epoch": args.steps,
                 "epochs": args.epochs,

@@ -3,6 +3,7 @@ metrics) under a progress bar, plugins' events, and the run's notes (:class:`Con
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -27,9 +28,15 @@ def epoch_line(record: dict[str, Any], epochs: int) -> str:
         f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
         f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
         f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f}  "
-        f"spread {'-' if spread is None else f'{spread:.2f}'}  au {record['active_units']}  "
+        f"spread {spread_text(spread)}  au {record['active_units']}  "
         f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
     )
+
+
+def spread_text(spread: float | None) -> str:
+    """The timing spread ratio, or ``quantized`` where it is undefined (validation notes with no timing spread, or
+    fewer than two of them)."""
+    return f"{spread:.2f}" if spread is not None and math.isfinite(spread) else "quantized"
 
 
 class EpochDisplay:

@@ -99,7 +99,9 @@ def make(name: str, **params: Any) -> Schedule:
     try:
         return registry[name](**params)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        )
         if any(e["type"] == "extra_forbidden" for e in exc.errors()):
             problems += f" (parameters of {name!r}: {', '.join(registry[name].model_fields)})"
         raise ScheduleError(f"schedule {name!r}: {problems}") from None

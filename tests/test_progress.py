@@ -1,0 +1,29 @@
+"""The console's epoch line: numbers that mean something, words where a number is undefined."""
+
+from __future__ import annotations
+
+import math
+
+from mvae_core.progress import epoch_line
+
+TERMS = {"onset": 32.9, "velocity": 0.02, "duration": 0.09, "timeshift": 0.03, "kl": 23.06, "total": 33.0}
+
+
+def record(spread: float | None) -> dict:
+    return {
+        "epoch": 0, "lr": 1e-3, "weights": {"kl": 0.0, "timeshift": 1 / 15, "onset": 1.0}, "train": TERMS,
+        "val": TERMS, "val_elbo": 56.14, "onset_f1": 0.0, "timing_spread_ratio": spread, "active_units": 2,
+        "seconds": 2.1,
+    }  # fmt: skip
+
+
+def test_the_epoch_line_counts_from_1_and_shows_only_multipliers_that_are_not_1():
+    line = epoch_line(record(0.8), 2)
+    assert line.startswith("epoch   1/2  loss    33.00")
+    assert "spread 0.80" in line and "w kl×0 timeshift×0.0667  lr 1.00e-03" in line
+
+
+def test_an_undefined_timing_spread_reads_quantized_not_nan():
+    for spread in (math.nan, None):
+        line = epoch_line(record(spread), 2)
+        assert "spread quantized" in line and "nan" not in line
