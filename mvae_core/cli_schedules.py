@@ -26,6 +26,7 @@ from mvae_core.cli_output import fail
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.plugin_catalog import config_fields
+from mvae_core.view import epoch_number
 from schedules.builtin import Chain
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
@@ -168,13 +169,14 @@ def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: in
     canvas_class(figure)
     axes = figure.add_subplot()
     axes.plot(xs, ys, drawstyle="steps-post", color="tab:blue", linewidth=1.8)
-    xlabel = "epoch" if steps_per_epoch == 1 else f"epoch ({steps_per_epoch} steps each)"
+    xlabel = "e: training progress in epochs (epoch N runs from e = N − 1 to N)"
+    xlabel += "" if steps_per_epoch == 1 else f"; {steps_per_epoch} steps each"
     end = schedule.end_epoch()
     if end is not None and 0 < end <= epochs:
         axes.axvline(end, color="0.5", linestyle=":", linewidth=1.2, label=f"end_epoch = {end:g}")
         axes.legend(loc="best", fontsize=8, frameon=False)
     elif end is not None and end > epochs:
-        xlabel += f"; the ramp ends at epoch {end:g}, after the run"
+        xlabel += f"; the ramp ends at e = {end:g}, after the run"
     axes.set_xlim(0, epochs)
     axes.set_xlabel(xlabel)
     axes.set_ylabel("value")
@@ -238,11 +240,12 @@ def ramp_warning(
     last_epoch, last_value = points[-1]
     if end is None or end <= last_epoch:
         return None
-    where = f"epoch previewed ({last_epoch:g}" if steps_per_epoch == 1 else f"step previewed (epoch {last_epoch:g}"
+    where = "epoch" if steps_per_epoch == 1 else "step"
     return (
-        f"{name} reaches its final value {schedule(end):.6g} at epoch {end:g}, after the last {where}, "
-        f"value {last_value:.6g}): a ramp longer than the run. Preview with --epochs "
-        f"{math.ceil(end + 1 / steps_per_epoch)} or more, or shorten the schedule."
+        f"{name} reaches its final value {schedule(end):.6g} at e = {end:g} (in epoch {epoch_number(math.floor(end))}), "
+        f"after the last {where} previewed (epoch {epoch_number(math.floor(last_epoch))}, e = {last_epoch:g}, value "
+        f"{last_value:.6g}): a ramp longer than the run. Preview with --epochs {math.ceil(end + 1 / steps_per_epoch)} "
+        "or more, or shorten the schedule."
     )
 
 
@@ -252,13 +255,14 @@ def _print_values(
     ends = "changes for ever" if end is None else f"end_epoch {end:g}"
     table = Table(title=f"{escape(label(schedule))}  ({ends})", title_justify="left")
     table.add_column("epoch", justify="right")
+    table.add_column("e", justify="right")
     table.add_column("value", justify="right")
     if steps_per_epoch > 1:
         table.add_column(f"min over {steps_per_epoch} steps", justify="right")
         table.add_column(f"max over {steps_per_epoch} steps", justify="right")
     for start in range(0, len(points), steps_per_epoch):
         epoch, value = points[start]
-        row = [f"{epoch:g}", f"{value:.6g}"]
+        row = [str(epoch_number(round(epoch))), f"{epoch:g}", f"{value:.6g}"]
         if steps_per_epoch > 1:
             within = [v for _, v in points[start : start + steps_per_epoch]]
             row += [f"{min(within):.6g}", f"{max(within):.6g}"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from mvae_core.config import MvaeConfig
+
+if TYPE_CHECKING:  # torch is not imported here: the command line imports epoch_number at start-up
+    import torch
 
 
 def epoch_number(epoch: int) -> int:
@@ -71,8 +72,8 @@ class TrainerView:
 
 
 def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().tolist()
+    if not isinstance(value, numbers.Number) and callable(getattr(value, "tolist", None)):  # a tensor or an array
+        value = value.tolist()
     if isinstance(value, list | tuple):
         return [_number_or_numbers(v, key) for v in value]
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):

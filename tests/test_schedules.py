@@ -406,7 +406,8 @@ def mvae(*args: object):
 
 
 def table_rows(output: str) -> dict[str, list[str]]:
-    """The body rows of the rich table in ``output``: first cell → the other cells."""
+    """The body rows of the rich table in ``output``: first cell → the other cells (for a preview: the epoch, counted
+    from 1 → its ``e`` (epochs done when it starts) and values)."""
     rows = {}
     for line in output.splitlines():
         if line.startswith("│"):
@@ -460,15 +461,15 @@ def test_mvae_schedules_lists_third_party_schedules(monkeypatch):
     assert result.exit_code == 0 and table_rows(result.output)["sawtooth"][0].startswith("package")
     result = mvae("schedules", "preview", "sawtooth", "--set", "period=4", "--epochs", 8)
     assert result.exit_code == 0, result.output
-    assert table_rows(result.output)["6"] == ["0.5"]
+    assert table_rows(result.output)["7"] == ["6", "0.5"]
 
 
 def test_preview_prints_the_value_per_epoch():
     result = mvae("schedules", "preview", "linear", "--epochs", 30)
     assert result.exit_code == 0, result.output
     rows = table_rows(result.output)
-    assert rows["5"] == ["0.25"] and rows["0"] == ["0"] and rows["20"] == ["1"] and rows["29"] == ["1"]
-    assert list(rows) == [str(e) for e in range(30)]
+    assert rows["6"] == ["5", "0.25"] and rows["1"] == ["0", "0"] and rows["21"] == ["20", "1"]
+    assert list(rows) == [str(n) for n in range(1, 31)]  # epochs as the console counts them
     assert "warning" not in result.output
 
 
@@ -487,7 +488,7 @@ def test_preview_reads_parameters_as_toml():
         17,
     )
     assert result.exit_code == 0, result.output
-    assert float(table_rows(result.output)["16"][0]) == pytest.approx(1e-3 * 0.98**2)
+    assert float(table_rows(result.output)["17"][1]) == pytest.approx(1e-3 * 0.98**2)  # epoch 17 = e 16
     parts = '[{epochs = 5, schedule = {name = "linear", epochs = 5}}, {schedule = {name = "constant", value = 2}}]'
     result = mvae("schedules", "preview", "chain", "--set", f"parts={parts}", "--epochs", 8, "--json")
     assert result.exit_code == 0, result.output
@@ -507,21 +508,23 @@ def test_preview_with_steps_samples_fractional_epochs():
     assert [p["epoch"] for p in points] == [i / 4 for i in range(12)]
     assert [p["value"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75] + [1.0] * 8)
     rows = table_rows(mvae(*args, "--steps-per-epoch", 4).output)
-    assert rows["0"] == ["0", "0", "0.75"] and rows["1"] == ["1", "1", "1"]
+    assert rows["1"] == ["0", "0", "0", "0.75"] and rows["2"] == ["1", "1", "1", "1"]
 
 
 def test_preview_warns_when_the_ramp_is_longer_than_the_run():
     result = mvae("schedules", "preview", "linear", "--epochs", 10)
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "a ramp longer than the run" in result.stderr
-    assert "final value 1 at epoch 20, after the last epoch previewed (9, value 0.45)" in result.stderr
+    assert "final value 1 at e = 20 (in epoch 21), after the last epoch previewed (epoch 10, e = 9, value 0.45)" in (
+        " ".join(result.stderr.split())
+    )
     assert "--epochs 21 or more" in result.stderr
     assert "warning" not in result.stdout
     # 20 epochs run 0..19: the final value of a 20-epoch ramp is never used, as kl_anneal also warns at start
     assert "a ramp longer than the run" in mvae("schedules", "preview", "linear", "--epochs", 20).stderr
     assert "warning" not in mvae("schedules", "preview", "linear", "--epochs", 21).output
     result = mvae("schedules", "preview", "linear", "--epochs", 20, "--steps-per-epoch", 4)
-    assert "after the last step previewed (epoch 19.75, value 0.9875)" in result.stderr
+    assert "after the last step previewed (epoch 20, e = 19.75, value 0.9875)" in " ".join(result.stderr.split())
     assert "warning" not in mvae("schedules", "preview", "step", "--epochs", 5).output  # no ramp: no end
     result = mvae("schedules", "preview", "cyclical", "--epochs", 10, "--json")  # JSON stays clean on stdout
     assert "a ramp longer than the run" in result.stderr and json.loads(result.stdout)["end_epoch"] == 100
