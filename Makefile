@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py --plugins all
 	$(BIN)/python bench/preprocess.py
 	$(BIN)/python bench/plugin_overhead.py
 	$(BIN)/python bench/generate_latency.py

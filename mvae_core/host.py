@@ -39,10 +39,11 @@ class BadResult(ValueError):
 
 @dataclass
 class Multipliers:
-    """Loss-weight multipliers per term (the product of every plugin's) and the plugins that set each term."""
+    """Loss-weight multipliers per term (the product of every plugin's) and, per term, the ``[plugin, hook]`` pairs
+    that set it (for error messages; plain lists, so they go into a mid-epoch checkpoint as they are)."""
 
     values: dict[str, float] = field(default_factory=dict)
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def times(self, other: Multipliers) -> Multipliers:
         """Both sets combined: multipliers of the same term multiply."""
@@ -54,14 +55,15 @@ class Multipliers:
             sources.setdefault(term, []).extend(other.sources.get(term, []))
         return Multipliers(values, sources)
 
-    def applied(self, terms: Iterable[str], hook: str = "mvae_loss_weights") -> dict[str, float]:
+    def applied(self, terms: Iterable[str]) -> dict[str, float]:
         """``{term: multiplier}`` for every term of the run (1 where nobody set one); a multiplier for a term the run
-        does not have is a :class:`PluginError` naming the plugin."""
+        does not have is a :class:`PluginError` naming the plugin and its hook."""
         terms = list(terms)
-        for term, plugins in self.sources.items():
+        for term, setters in self.sources.items():
             if term not in terms:
+                plugin, hook = setters[0]
                 raise PluginError(
-                    f"plugin {plugins[0]!r}: {hook} returned unknown term {term!r}; terms are {terms} "
+                    f"plugin {plugin!r}: {hook} returned unknown term {term!r}; terms are {terms} "
                     "(the core's, and those plugins add in mvae_loss)"
                 )
         return {term: self.values.get(term, 1.0) for term in terms}
@@ -212,7 +214,7 @@ class PluginHost:
         for weights, plugin in self._collect(hook, keep_origins=True, **kwargs):
             for term, value in weights.items():
                 combined.values[term] = combined.values.get(term, 1.0) * float(value)
-                combined.sources.setdefault(term, []).append(plugin)
+                combined.sources.setdefault(term, []).append([plugin, hook.name])
         return combined
 
     def _collect(self, hook: pluggy.HookCaller, keep_origins: bool = False, **kwargs: Any) -> list[Any]:

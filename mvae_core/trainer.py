@@ -66,7 +66,7 @@ class EpochProgress:
     replaced terms of the latest step, and what plugins emitted or recorded that is not yet in a metrics line."""
 
     multipliers: dict[str, float]
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, list[list[str]]] = field(default_factory=dict)
     step: int = 0
     sums: dict[str, float] = field(default_factory=dict)
     applied: dict[str, float] = field(default_factory=dict)

@@ -629,3 +629,14 @@ def test_a_run_paused_mid_epoch_with_per_step_plugins_resumes_bit_identically(sy
             record.pop("events")  # a resumed run repeats its start-up warnings (mvae_train_start runs again)
     assert full_records == resumed_records
     assert 0 < full_records[1]["weights"]["kl"] < 1 and full_records[0]["lr"] != full_records[1]["lr"]
+
+
+def test_a_step_multiplier_for_a_term_the_run_lacks_names_the_plugin_and_hook(synth_dir):
+    class StepTypo:
+        @hookimpl
+        def mvae_step_start(self):
+            return {"kld": 0.5}
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"step_typo": StepTypo()})
+    with pytest.raises(PluginError, match=r"plugin 'step_typo': mvae_step_start returned unknown term 'kld'"):
+        trainer.fit()

@@ -125,7 +125,7 @@ def test_loss_multipliers_combine_across_plugins():
     )
     multipliers = host.epoch_multipliers(view=None, epoch=0)
     assert multipliers.values["kl"] == pytest.approx(0.1)
-    assert sorted(multipliers.sources["kl"]) == ["extra", "halving"]
+    assert sorted(multipliers.sources["kl"]) == [["extra", "mvae_loss_weights"], ["halving", "mvae_loss_weights"]]
 
 
 def test_a_module_plugin_without_config_is_accepted():
