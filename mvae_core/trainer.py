@@ -1,10 +1,9 @@
 """The trainer core: one readable loop; everything optional is a plugin behind the hook contract.
 
-Per epoch: ``mvae_epoch_start``, ``mvae_loss_weights``, then per step (shuffled batches): ``mvae_step_start``,
-forward, the core's per-term losses, ``mvae_loss``, weighted total, backward, gradient reduction across processes,
-non-finite check, ``mvae_before_optimizer_step``, optional clipping, Adam step, ``mvae_step_end``, stop request?
-Then validation, ``mvae_epoch_end`` (stop requests collected), metrics line, best model, checkpoint, stop?
-The exact order of hook calls is :data:`mvae_core.hookspecs.CALL_SEQUENCE`.
+Per epoch: shuffled batches, one optimiser step each (:meth:`Trainer.train_step`: forward, per-term losses,
+weighted total, backward, gradient reduction across processes, non-finite check, optional clipping, Adam step, stop
+request?), then validation, the epoch's record, best model and checkpoint, stop? Where each hook is called in this
+is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed,
 epoch), and the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues
