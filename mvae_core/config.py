@@ -228,7 +228,7 @@ def build_config(
     elif isinstance(source, dict):
         tree = copy.deepcopy(source)
     else:
-        tree = {} if source is None else _read_toml(Path(source))
+        tree = {} if source is None else read_toml(Path(source))
     for assignment in overrides:
         apply_override(tree, assignment)
     for key, value in (flags or {}).items():
@@ -240,13 +240,15 @@ def build_config(
         raise ConfigError(format_validation_error(exc, model=MvaeConfig)) from None
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
+def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
+    """The TOML table in ``file``; a :class:`ConfigError` naming ``what`` and the file when it cannot be read or
+    parsed."""
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
+        raise ConfigError(f"cannot read {what} {file}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
+        raise ConfigError(f"{what} {file} is not valid TOML: {exc}") from None
 
 
 def _toml_literal(value: Any) -> str:

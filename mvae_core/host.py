@@ -16,7 +16,8 @@ import inspect
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,48 +239,43 @@ class PluginHost:
         others = [plugin for other, plugin in self.pm.list_name_plugin() if other != name]
         return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
-    def _speak_as(self, source: str) -> str:
-        """Attribute ``emit``/``record`` to ``source`` from now on; returns the previous source."""
-        if self.view is None:
-            return source
-        previous, self.view._source = self.view._source, source
-        return previous
+    @contextmanager
+    def _speaking(self, plugin: str, hook: str) -> Iterator[None]:
+        """While ``plugin``'s implementation of ``hook`` runs, ``emit``/``record`` are attributed to it, and an error it
+        raises becomes a :class:`PluginError` naming it and the hook (one raised by another plugin that a wrapper
+        wraps passes through as it is)."""
+        view = self.view
+        previous = view._source if view is not None else plugin
+        if view is not None:
+            view._source = plugin
+        try:
+            yield
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}") from exc
+        finally:
+            if view is not None:
+                view._source = previous
 
     def _attributed(self, impl: pluggy.HookImpl, hook: str) -> Callable[..., Any]:
         """``impl.function`` wrapped: errors and bad results name the plugin, emits are attributed, calls traced."""
         function, plugin, check = impl.function, impl.plugin_name, RESULT_CHECKS.get(hook)
         names = [*impl.argnames, *impl.kwargnames]
 
-        def failure(exc: Exception) -> PluginError:
-            return PluginError(f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}")
-
         if impl.wrapper or impl.hookwrapper:
 
             @functools.wraps(function)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                previous = self._speak_as(plugin)
-                try:
+                with self._speaking(plugin, hook):
                     return (yield from function(*args, **kwargs))
-                except PluginError:
-                    raise
-                except Exception as exc:
-                    raise failure(exc) from exc
-                finally:
-                    self._speak_as(previous)
 
             return wrapper
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:
-            previous = self._speak_as(plugin)
-            try:
+            with self._speaking(plugin, hook):
                 result = function(*args, **kwargs)
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise failure(exc) from exc
-            finally:
-                self._speak_as(previous)
             if self._trace is not None:
                 self._trace(hook, plugin, dict(zip(names, args, strict=False)) | kwargs, result)
             if result is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from mvae_core.checkpoint import (
     save_checkpoint,
     save_model,
 )
-from mvae_core.config import ConfigError, MvaeConfig, format_validation_error
+from mvae_core.config import ConfigError, MvaeConfig, format_validation_error, read_toml
 from mvae_core.model import MelodyVAE
 
 CONFIG = "config.toml"
@@ -74,13 +73,7 @@ class RunDir:
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def _read_tree(self) -> dict[str, Any]:
-        path = self.path / CONFIG
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read the run's config ({exc.strerror})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        return read_toml(self.path / CONFIG, "the run's config")
 
     def read_config(self) -> MvaeConfig:
         tree = self._read_tree()

@@ -11,7 +11,6 @@ import tomllib
 
 import pretty_midi
 import pytest
-import torch
 
 import mvae_core
 from mvae_core import hookimpl
@@ -26,6 +25,7 @@ from mvae_core.errors import (
     RunInterrupted,
 )
 from tests.synth import melody_folder
+from tests.training import Poison
 
 TINY = {"model.hidden": 32, "train.batch_size": 16, "data.transpositions": [-5, 5]}
 
@@ -157,13 +157,6 @@ def test_bad_config_is_a_config_error_naming_the_field(synth_dir, tmp_path, kwar
     with pytest.raises(ConfigError, match=message):
         train(synth_dir, tmp_path / "run", **kwargs)
     assert not (tmp_path / "run").exists()
-
-
-class Poison:
-    @hookimpl
-    def mvae_epoch_start(self, trainer, epoch):
-        if epoch == 1:
-            torch.nn.init.constant_(trainer.model.heads[3][-1].bias, float("nan"))
 
 
 def test_a_failed_run_raises_run_failed_after_recording_why(synth_dir, tmp_path):

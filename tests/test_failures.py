@@ -23,19 +23,6 @@ def mvae(*args: object):
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-class Poison:
-    """Makes the timing head emit NaN from epoch 1 on (training that diverged)."""
-
-    def __init__(self, config=None):
-        """Built-in plugins are constructed with their (here empty) config."""
-
-    @hookimpl
-    def mvae_epoch_start(self, trainer, epoch):
-        if epoch == 1:
-            for p in trainer.model.heads[3][-1].parameters():
-                torch.nn.init.constant_(p, float("nan"))
-
-
 class Flaky:
     """Raises in mvae_epoch_end of epoch 1 while ``failing`` is set; otherwise a plain stateful plugin."""
 
@@ -61,7 +48,7 @@ class Flaky:
 
 @pytest.fixture
 def test_plugins(monkeypatch):
-    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "poison", "tests.test_failures:Poison")
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "poison", "tests.training:Poison")
     monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "flaky", "tests.test_failures:Flaky")
     monkeypatch.setattr(Flaky, "failing", True)
 

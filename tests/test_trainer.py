@@ -10,7 +10,7 @@ import torch
 from mvae_core import hookimpl
 from mvae_core.model import MelodyVAE
 from mvae_core.trainer import NonFiniteLoss
-from tests.training import make_trainer, tiny_config
+from tests.training import Poison, make_trainer, tiny_config
 
 
 def test_short_training_lowers_val_elbo(pattern_dir):
@@ -117,17 +117,8 @@ def test_lr_changed_in_place_keeps_adam_state(synth_dir):
     assert step1 == 2 * step0  # the step count (bias correction) continued across the change
 
 
-class _Poison:
-    """Makes the timeshift head emit NaN from epoch 1 on (training that diverged)."""
-
-    @hookimpl
-    def mvae_epoch_start(self, trainer, epoch):
-        if epoch == 1:
-            torch.nn.init.constant_(trainer.model.heads[3][-1].bias, float("nan"))
-
-
 def test_non_finite_loss_stops_with_epoch_step_and_term(synth_dir, tmp_path):
-    trainer = make_trainer(synth_dir, tiny_config(epochs=3), plugins={"poison": _Poison()}, run_dir=tmp_path / "r")
+    trainer = make_trainer(synth_dir, tiny_config(epochs=3), plugins={"poison": Poison()}, run_dir=tmp_path / "r")
     with pytest.raises(NonFiniteLoss, match=r"in epoch 2, step 1, term\(s\) timeshift, total"):  # counted from 1
         trainer.fit()
     assert (tmp_path / "r" / "model.safetensors").exists()  # the best model of epoch 0 is kept

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from mvae_core import hookimpl
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import load_dataset
@@ -30,6 +32,20 @@ def make_trainer(
     if run:
         run.path.mkdir(parents=True, exist_ok=True)
     return Trainer(cfg, train, val, PluginHost(plugins or {}), run, **kwargs)
+
+
+class Poison:
+    """A test plugin that makes the timing head emit NaN from epoch 1 on (training that diverged): the run fails in
+    epoch 1's first step, with the timeshift term (and the total) non-finite."""
+
+    def __init__(self, config: Any = None) -> None:
+        """Constructed with or without a config, as a registered plugin or as an object."""
+
+    @hookimpl
+    def mvae_epoch_start(self, trainer, epoch):
+        if epoch == 1:
+            for parameter in trainer.model.heads[3][-1].parameters():
+                torch.nn.init.constant_(parameter, float("nan"))
 
 
 class Ramp:
