@@ -37,6 +37,10 @@ app.add_typer(data_app, name="data")
 app.add_typer(schedules_app, name="schedules")
 app.add_typer(tools_app)  # encode, interpolate, bend, map, plot, export
 app.command("ablate")(ablate)
+MELODY_HELP = (
+    "Which notes of a file are the melody: auto, all, top-line, or selectors track:N, name:TEXT, channel:N, program:N "
+    "(comma-separated; sets data.melody)."
+)
 app.command("evaluate")(evaluate)
 
 
@@ -53,6 +57,7 @@ def train(
     resume: Annotated[Path | None, typer.Option(help="Continue the run in this directory.")] = None,
     device: Annotated[str | None, typer.Option(help="auto, cpu or cuda.")] = None,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
+    melody: Annotated[str | None, typer.Option(help=MELODY_HELP)] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory.
 
@@ -66,14 +71,14 @@ def train(
     with errors_to_exit():
         if resume is not None:
             fixed = {"DATA": data, "--config": config, "--set": set_, "--out": out, "--plugins": plugins}
-            fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device}
+            fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
             if given:
                 raise fail(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             train_run(out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
             return
         flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
-        flags |= {"train.device": device, "plugins.enabled": plugins}
+        flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
         cfg = build_config(config, set_ or [], flags)
         train_run(data=data, out=out, config=cfg, jobs=jobs, progress=reporter)
 
@@ -123,10 +128,11 @@ def data_inspect(
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override: dotted.key=value.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (summary and per-file report).")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse.")] = None,
+    melody: Annotated[str | None, typer.Option(help=MELODY_HELP)] = None,
 ) -> None:
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
     with errors_to_exit(ValueError):
-        cfg = build_config(config, set_ or [])
+        cfg = build_config(config, set_ or [], {"data.melody": melody})
         check_paths(data)
         try:
             table, report = load_dataset(data, cfg.data, jobs)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
@@ -37,6 +38,14 @@ class DataConfig(Section):
     out_of_range: Literal["fold", "drop"] = Field(
         "fold", description="Notes outside the rows: move by octaves into range, or drop them."
     )
+    melody: list[str] = Field(
+        default_factory=lambda: ["auto"],
+        description="Which notes of a file are its melody: auto, all, top-line, or selectors track:N, name:TEXT, "
+        "channel:N, program:N (with top-line: their top line). See docs/data.md.",
+    )
+    meter: Literal["header", "4/4"] = Field(
+        "header", description="Bars from the files' time signatures, or every file as 4/4 from its first tick."
+    )
     min_onsets: int = Field(6, ge=1, le=32 * 128, description="Loops with fewer notes are dropped.")
     max_duration_steps: float = Field(
         16.0,
@@ -52,6 +61,12 @@ class DataConfig(Section):
     cache_dir: Path | None = Field(
         None, description="Parsed-data cache; default $MVAE_CACHE_DIR or ~/.cache/mvae. 'none' disables it."
     )
+
+    @field_validator("melody", mode="before")
+    @classmethod
+    def _melody(cls, value: Any) -> list[str]:
+        """``"name:vocal, top-line"`` or a list: validated items (unknown rules and bad selectors are errors)."""
+        return parse_rule(value)
 
     @model_validator(mode="after")
     def _check(self) -> DataConfig:
@@ -74,6 +89,8 @@ class DataConfig(Section):
                 "max_duration_steps",
                 "min_bpm",
                 "max_bpm",
+                "melody",
+                "meter",
             },
         )
 

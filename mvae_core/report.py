@@ -43,6 +43,9 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "dropped": totals["dropped"],
         "collided": totals["collided"],
         "other_meter_bars": totals["other_meter_bars"],
+        "drum_notes": totals["drum_notes"],
+        "left_out_notes": totals["left_out_notes"],
+        "warnings": report.warnings_by_kind(),
         "timeshift_std": float(ts.std()) if len(ts) else float("nan"),
         "within_0.05": within,
         "quantized": bool(within >= QUANTIZED_SHARE),
@@ -87,6 +90,13 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     )
     if summary["other_meter_bars"]:
         table.add_row("bars not in 4/4 (skipped)", str(summary["other_meter_bars"]))
+    if summary["drum_notes"] or summary["left_out_notes"]:
+        table.add_row(
+            "not the melody (left out)",
+            f"{summary['left_out_notes']} notes of other parts, {summary['drum_notes']} drum notes",
+        )
+    if summary["warnings"]:
+        table.add_row("warnings (files)", ", ".join(f"{kind}: {n}" for kind, n in summary["warnings"].items()))
     if summary["notes"]:
         spread = f"std {summary['timeshift_std']:.3f} half-steps, {summary['within_0.05']:.1%} within ±0.05"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
@@ -95,11 +105,32 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
 
 
 def print_skips(console: Console, report: DataReport, limit: int = 10) -> None:
-    """One line per skipped source (the first ``limit``): name, reason, detail, printed literally."""
+    """Per source, printed literally (the first ``limit`` of each kind): why it was skipped; which notes became the
+    melody when that was a choice (a file with several parts); its warnings."""
     skipped = [e for e in report.entries if e["status"] == "skipped"]
-    for entry in skipped[:limit]:
-        detail = f" ({entry['detail']})" if entry.get("detail") else ""
-        line = printable(f"  skipped {entry['source']}: {entry['reason']}{detail}")
-        console.print(Text(line), highlight=False, soft_wrap=True)
-    if len(skipped) > limit:
-        console.print(f"  ... and {len(skipped) - limit} more (see data_report.json or mvae data inspect --json)")
+    lines = [
+        f"  skipped {e['source']}: {e['reason']}" + (f" ({e['detail']})" if e.get("detail") else "") for e in skipped
+    ]
+    _print_some(console, lines, limit, "skipped")
+    chosen = [e for e in report.entries if e["status"] == "ok" and (e.get("left_out_notes") or e.get("drum_notes"))]
+    _print_some(console, [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen], limit, "melody choices")
+    warned = [(e["source"], w) for e in report.entries for w in e.get("warnings", [])]
+    _print_some(
+        console, [f"  warning, {source}: {w['kind']}: {w['message']}" for source, w in warned], limit, "warnings"
+    )
+
+
+def _melody_line(entry: dict[str, Any]) -> str:
+    left = [
+        f"{entry[k]} {what}"
+        for k, what in (("left_out_notes", "notes of other parts"), ("drum_notes", "drum notes"))
+        if entry.get(k)
+    ]
+    return f"{entry.get('melody', '')}; left out {' and '.join(left)}"
+
+
+def _print_some(console: Console, lines: list[str], limit: int, what: str) -> None:
+    for line in lines[:limit]:
+        console.print(Text(printable(line)), highlight=False, soft_wrap=True)
+    if len(lines) > limit:
+        console.print(f"  ... and {len(lines) - limit} more {what} (see data_report.json or mvae data inspect --json)")

@@ -1,9 +1,9 @@
 """The run directory: everything a run writes, and everything later commands read back.
 
-``config.toml`` (resolved config + provenance), ``data_report.json``, ``metrics.jsonl`` (one JSON object per
-epoch), ``checkpoint.pt`` (last epoch, or the step reached when interrupted, for ``--resume``),
-``model.safetensors`` (best ``val_elbo``, for ``generate``) and ``failure.json`` (why the run stopped with an
-error; removed when it is resumed). Non-finite floats are written as ``null`` so every line is strict JSON.
+``config.toml`` (resolved config + provenance), ``data_report.json``, ``split.json`` (which sources train and which
+validate), ``metrics.jsonl`` (one JSON object per epoch), ``checkpoint.pt`` (last epoch, or the step reached when
+interrupted, for ``--resume``), ``model.safetensors`` (best ``val_elbo``, for ``generate``) and ``failure.json`` (why
+the run stopped with an error; removed when it is resumed). Non-finite floats are written as ``null`` so every line is strict JSON.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from mvae_core.model import MelodyVAE
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
 DATA_REPORT = "data_report.json"
+SPLIT = "split.json"
 FAILURE = "failure.json"
 PROVENANCE = "provenance"  # the config.toml table that is not configuration
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
@@ -85,6 +86,11 @@ class RunDir:
 
     def read_provenance(self) -> dict[str, Any]:
         return self._read_tree().get(PROVENANCE, {})
+
+    def write_split(self, train_sources: list[str], validation_sources: list[str]) -> None:
+        """``split.json``: which sources the run trains on and which it validates on (sorted names)."""
+        text = json.dumps({"train": sorted(train_sources), "validation": sorted(validation_sources)}, indent=1)
+        atomic_write(self.path / SPLIT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def write_data_report(self, report: dict[str, Any]) -> None:
         text = json.dumps(finite(report), indent=1)

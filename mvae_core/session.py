@@ -257,6 +257,7 @@ def _prepare_data(
         run.path.mkdir(parents=True, exist_ok=True)
         if not resuming:
             run.write_data_report(report.to_json())
+            run.write_split(list(train_set.sources), list(val_set.sources))
     return train_set, val_set, split
 
 

@@ -44,7 +44,7 @@ def write_bad_files(folder: Path) -> dict[str, SkipReason]:
 
     put("empty.mid", b"", SkipReason.EMPTY)
     put("text.mid", b"This is a text file that someone named .mid\n", SkipReason.NOT_MIDI)
-    put("truncated.mid", good[: len(good) // 2], SkipReason.CORRUPT)
+    put("truncated.mid", good[: len(good) // 2], SkipReason.NO_LOOPS)  # read up to the cut: too few notes
     put("garbage.mid", b"MThd" + np.random.default_rng(3).bytes(300), SkipReason.CORRUPT)
     put("zero_ticks.mid", good[:12] + struct.pack(">h", 0) + good[14:], SkipReason.CORRUPT)
     put_midi("drums.mid", SkipReason.DRUMS_ONLY, drum_notes=[SynthNote(36, k * 960, k * 960 + 100) for k in range(16)])
@@ -133,7 +133,9 @@ def test_cli_inspect_json_has_summary_and_files(bad_folder):
     assert set(report) == {"summary", "files"}
     assert report["summary"]["sources_ok"] == 1
     assert report["summary"]["skipped"][SkipReason.ABSURD_TEMPO.value] == 2
-    assert report["summary"]["skipped"][SkipReason.CORRUPT.value] == 3
+    assert report["summary"]["skipped"][SkipReason.CORRUPT.value] == 2
+    truncated = next(f for f in report["files"] if f["source"].endswith("truncated.mid"))
+    assert truncated["warnings"][0]["kind"] == "recovered" and "cut short" in truncated["warnings"][0]["message"]
     assert sum(report["summary"]["skipped"].values()) == len(expected)
     assert len(report["files"]) == len(expected) + 1
 

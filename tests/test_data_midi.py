@@ -23,7 +23,7 @@ LOOP = 32 * STEP
 def loops_of(tmp_path, notes, cfg=None, **midi) -> LoopBlock:
     cfg = cfg or DataConfig()
     path = write_midi(tmp_path / "song.mid", notes, **midi)
-    return score_to_loops(read_midi_bytes(path.read_bytes(), cfg.min_bpm, cfg.max_bpm), cfg)
+    return score_to_loops(read_midi_bytes(path.read_bytes(), cfg), cfg)
 
 
 def cells(block: LoopBlock) -> list[tuple[int, int, int]]:
@@ -152,7 +152,7 @@ def test_channel_10_is_melodic_and_channel_9_is_drums(tmp_path):
 
     path = write_midi(tmp_path / "drums.mid", [], drum_notes=drums)
     with pytest.raises(SkipFile) as skip:
-        read_midi_bytes(path.read_bytes(), 10, 1000)
+        read_midi_bytes(path.read_bytes(), DataConfig())
     assert skip.value.reason is SkipReason.DRUMS_ONLY
 
 

@@ -48,7 +48,7 @@ def test_wjd_performed_offsets_spread_like_the_readme_says(dev_data):
 
 def test_wjd_onsets_keep_their_exact_ticks_under_a_tempo_change_every_beat(dev_data):
     for path in first_files(dev_data / "wjd_performed", 3):
-        score = read_midi_bytes(Path(path).read_bytes(), CFG.min_bpm, CFG.max_bpm)
+        score = read_midi_bytes(Path(path).read_bytes(), CFG)
         assert sorted(score.start.tolist()) == note_on_ticks(path), path
 
 

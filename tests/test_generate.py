@@ -18,7 +18,7 @@ CFG = MvaeConfig()
 def _parse(midi) -> list[tuple[int, int, int, float, float]]:
     buffer = io.BytesIO()
     midi.write(buffer)
-    block = score_to_loops(read_midi_bytes(buffer.getvalue(), 10, 1000), DataConfig())
+    block = score_to_loops(read_midi_bytes(buffer.getvalue(), DataConfig()), DataConfig())
     return [
         (int(block.loop[i]), int(block.row[i]), int(block.step[i]), float(block.timeshift[i]), float(block.duration[i]))
         for i in range(len(block.row))

@@ -87,7 +87,7 @@ def melodies(draw: st.DrawFn, pitches: st.SearchStrategy[int] = st.integers(48, 
 def parse(written: Written, cfg: DataConfig = CFG) -> LoopBlock:
     with tempfile.TemporaryDirectory() as folder:
         path = write_midi(Path(folder) / "m.mid", written.notes, written.resolution, written.tempos)
-        return score_to_loops(read_midi_bytes(path.read_bytes(), cfg.min_bpm, cfg.max_bpm), cfg)
+        return score_to_loops(read_midi_bytes(path.read_bytes(), cfg), cfg)
 
 
 def seconds(written: Written, tick: int) -> float:
@@ -175,7 +175,7 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
     cfg = MvaeConfig()
     buffer = io.BytesIO()
     notes_to_midi(loops, cfg, DecodeOptions(grid_offset=1.0, tempo=tempo)).write(buffer)
-    block = score_to_loops(read_midi_bytes(buffer.getvalue(), cfg.data.min_bpm, cfg.data.max_bpm), cfg.data)
+    block = score_to_loops(read_midi_bytes(buffer.getvalue(), cfg.data), cfg.data)
     flat = [(k, note) for k, loop in enumerate(loops) for note in loop]
     assert block.loop.tolist() == [k for k, _ in flat]
     assert block.step.tolist() == [note.step for _, note in flat]
@@ -206,5 +206,5 @@ def test_a_timeshift_just_below_one_stays_on_its_step():
     buffer = io.BytesIO()
     note = Note(step=4, row=12, velocity=0.8, duration=0.1, timeshift=0.999)
     notes_to_midi([[note]], cfg, DecodeOptions(grid_offset=1.0)).write(buffer)
-    block = score_to_loops(read_midi_bytes(buffer.getvalue(), cfg.data.min_bpm, cfg.data.max_bpm), cfg.data)
+    block = score_to_loops(read_midi_bytes(buffer.getvalue(), cfg.data), cfg.data)
     assert block.step.tolist() == [4]  # not step 5 with timeshift -1 (rounding to ticks must not cross the boundary)

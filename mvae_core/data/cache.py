@@ -25,7 +25,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NOTE_COLUMNS, NoteTable
 
-FORMAT_VERSION = 2  # 2: skip reason 'too large', guards against slow MIDI (docs/data.md)
+FORMAT_VERSION = 3  # 3: lenient SMF reading, melody selection, meters, warnings; 2: 'too large', parse guards
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
 
 
@@ -95,7 +95,7 @@ class ParseCache:
         self._write(key, _pack_set(table, entries))
 
 
-def set_key(unit_keys: list[tuple[str, str]], min_onsets: int) -> str:
+def set_key(unit_keys: list[tuple[str, str] | str], min_onsets: int) -> str:
     """Key of a whole data set: its units in order (label and content key) and the loop filter."""
     blob = json.dumps({"v": FORMAT_VERSION, "units": unit_keys, "min_onsets": min_onsets})
     return "set-" + hashlib.sha256(blob.encode()).hexdigest()
@@ -123,7 +123,8 @@ def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
     cols: dict[str, list[np.ndarray]] = {c: [] for c in (*_BLOCK_NOTE_COLUMNS, "seconds_per_step")}
     for r in results:
         counters = {k: int(v) for k, v in r.counters.items()}  # numpy ints are not JSON
-        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "counters": counters})
+        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "counters": counters,
+                     "melody": r.melody, "warnings": [list(w) for w in r.warnings]})  # fmt: skip
         if r.block is not None:
             meta[-1]["notes"], meta[-1]["loops"] = len(r.block.row), r.block.n_loops
             for c in cols:
@@ -145,5 +146,6 @@ def _unpack(arrays: dict[str, np.ndarray]) -> list[SourceResult]:
             sps = arrays["seconds_per_step"][loop_at : loop_at + k].astype(np.float32)
             block = LoopBlock(**cols, seconds_per_step=sps, counters=m["counters"])
             note_at, loop_at = note_at + n, loop_at + k
-        results.append(SourceResult(m["name"], m["reason"], m["detail"], block, m["counters"]))
+        warnings = [(kind, message) for kind, message in m["warnings"]]
+        results.append(SourceResult(m["name"], m["reason"], m["detail"], block, m["counters"], m["melody"], warnings))
     return results

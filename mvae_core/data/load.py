@@ -52,8 +52,16 @@ class DataReport:
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def totals(self) -> dict[str, int]:
-        keys = ("loops", "notes", "folded", "dropped", "collided", "other_meter_bars")
+        keys = ("loops", "notes", "folded", "dropped", "collided", "other_meter_bars", "drum_notes", "left_out_notes")
         return {k: sum(int(e.get(k, 0)) for e in self.entries) for k in keys}
+
+    def warnings_by_kind(self) -> dict[str, int]:
+        """How many sources got each kind of warning (docs/data.md#warnings)."""
+        counts: dict[str, int] = {}
+        for e in self.entries:
+            for kind in dict.fromkeys(w["kind"] for w in e.get("warnings", [])):
+                counts[kind] = counts.get(kind, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +69,7 @@ class DataReport:
             "ok": len(self.ok),
             "skipped": self.skipped_by_reason(),
             "totals": self.totals(),
+            "warnings": self.warnings_by_kind(),
             "cached_units": self.cached_units,
             "parsed_units": self.parsed_units,
             "files": self.entries,
@@ -82,15 +91,26 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     report = DataReport()
     keys: dict[Unit, tuple[str, bytes]] = {}
     per_unit: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
+    first_with: dict[str, Unit] = {}  # content key → the first unit with that content
+    duplicates: list[str] = []
     for unit in units:
         try:
             data = read_unit_bytes(unit.path)
         except SkipFile as skip:
             per_unit[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
             continue
-        keys[unit] = (cache_key(data, cfg.parse_key()), data)
-    whole = set_key([(u.label, k) for u, (k, _) in keys.items()] + [r.name for r in results], cfg.min_onsets)
-    cacheable = len(keys) == len(units)  # an unreadable or too large file may change by next time: no set entry
+        key = cache_key(data, cfg.parse_key())
+        if key in first_with:  # byte-identical copies: one source, so a copy never lands on both sides of the split
+            detail = f"the same bytes as {first_with[key].label}"
+            per_unit[unit] = [SourceResult(unit.label, SkipReason.DUPLICATE.value, detail)]
+            duplicates.append(unit.label)
+            continue
+        first_with[key] = unit
+        keys[unit] = (key, data)
+    labelled = [(u.label, k) for u, (k, _) in keys.items()]
+    whole = set_key(labelled + [r.name for r in results] + duplicates, cfg.min_onsets)
+    # an unreadable or too large file may change by next time: no set entry then
+    cacheable = len(keys) + len(duplicates) == len(units)
     hit = cache.get_set(whole) if cacheable else None
     if hit is not None:
         report.entries, report.cached_units = hit[1], len(keys)
@@ -176,6 +196,10 @@ def _ignore_sigint() -> None:
 def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:
     entry: dict[str, Any] = {"source": result.name, "status": "ok", "reason": None, "detail": result.detail}
     entry.update({k: int(v) for k, v in result.counters.items()})
+    if result.melody:
+        entry["melody"] = result.melody
+    if result.warnings:
+        entry["warnings"] = [{"kind": kind, "message": message} for kind, message in result.warnings]
     if result.block is not None and loops == 0:
         entry["reason"] = SkipReason.NO_LOOPS.value
         entry["detail"] = f"{result.block.n_loops} loop(s), none with >= {min_onsets} notes"

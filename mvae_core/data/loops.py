@@ -62,6 +62,7 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
         "collided": 0,
     }
     counters["other_meter_bars"] = score.other_meter_bars
+    counters.update(score.counters)
     parts: list[dict[str, np.ndarray]] = []
     spans: list[tuple[int, float]] = []  # (segment start tick, loop index within segment) per loop
     used = np.zeros(len(score.pitch), dtype=bool)

@@ -1,108 +1,102 @@
-"""Read one MIDI file (mido, then pretty_midi) into a :class:`TickScore`, or raise :class:`SkipFile` with a reason.
+"""Read one MIDI file into a :class:`TickScore` of its melody, or raise :class:`SkipFile` with a reason.
 
 Every failure a user's MIDI can cause ends here as a reason, never as a crash or a hang: empty, not MIDI,
-truncated or corrupt, too large, absurd tempo, no notes, drums only, no 4/4 bar.
+truncated or corrupt beyond recovery, too large, absurd tempo, no notes, drums only, no 4/4 bar. On the way:
+
+* the file is read leniently (:mod:`.smf`: unknown chunks skipped, out-of-range data bytes clipped, a cut last
+  track kept as far as it goes), each recovery a warning on the file;
+* notes, tempo map and time signatures come from every track (:mod:`.midi_notes`);
+* the melody is chosen by ``data.melody`` (:mod:`.melody`); drum notes and pitched notes left out are counted;
+* bars come from the time signatures (``data.meter = "header"``; meters whose bar is whole 4/4 bars count as 4/4),
+  or every file is taken as 4/4 from its first tick (``"4/4"``, for files whose header meter is known to be wrong).
 
 Guards that keep every parse short (see docs/data.md, "What happens to bad files"):
 
 * a run of more than :data:`MAX_HIGH_BYTE_RUN` bytes >= 0x80 is corrupt: mido decodes a variable-length number
   (at most 4 bytes in valid MIDI) byte by byte into an ever-growing integer, so one long run costs quadratic time;
-* a file with an event at or past :data:`MAX_TICKS` is too large: pretty_midi builds a tick → seconds table as
-  long as the file and refuses files past 10,000,000 ticks (a delta time of up to 0x0FFFFFFF is one event away).
+* a file with an event at or past :data:`MAX_TICKS` is too large.
 
 The file's byte size is limited where units are read (:data:`mvae_core.data.sources.MAX_UNIT_BYTES`).
 """
 
 from __future__ import annotations
 
-import io
-import warnings
 from collections.abc import Callable
-from typing import TypeVar
 
-import mido
 import numpy as np
-import pretty_midi
 
-from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments
+from mvae_core.config import DataConfig
+from mvae_core.data.melody import choose
+from mvae_core.data.midi_notes import file_notes, seconds_at
+from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
+from mvae_core.data.smf import read_smf
 
-T = TypeVar("T")
 MAX_HIGH_BYTE_RUN = 4096
-MAX_TICKS = 10_000_000  # pretty_midi's MAX_TICK: it raises at and beyond it
+MAX_TICKS = 10_000_000  # an event at or past this tick: the file is skipped as too large
 
 
-def read_midi_bytes(data: bytes, min_bpm: float, max_bpm: float) -> TickScore:
-    """Parse MIDI bytes. All non-drum instruments are merged into one note list."""
+def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
+    """Parse MIDI bytes into the notes of the file's melody (``cfg.melody``) on its bars (``cfg.meter``)."""
     if not data:
         raise SkipFile(SkipReason.EMPTY)
     if not data.startswith(b"MThd"):
         raise SkipFile(SkipReason.NOT_MIDI, "no MThd header")
     _check_high_byte_runs(data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        midi = _parse(lambda: mido.MidiFile(file=io.BytesIO(data), charset="latin1"))
-        if midi.ticks_per_beat <= 0:  # mido reads the division signed: SMPTE time codes come out negative
-            raise SkipFile(SkipReason.CORRUPT, f"ticks per beat = {midi.ticks_per_beat} (SMPTE timing is not read)")
-        last = max((sum(message.time for message in track) for track in midi.tracks), default=0)
-        if last >= MAX_TICKS:
-            raise SkipFile(SkipReason.TOO_LARGE, f"an event at tick {last:,}; the limit is {MAX_TICKS:,} ticks")
-        pm = _parse(lambda: pretty_midi.PrettyMIDI(mido_object=midi))
-
-    pitched = [inst for inst in pm.instruments if not inst.is_drum]
-    notes = [n for inst in pitched for n in inst.notes]
-    if not notes:
-        has_drums = any(inst.notes for inst in pm.instruments if inst.is_drum)
-        raise SkipFile(SkipReason.DRUMS_ONLY if has_drums else SkipReason.NO_NOTES)
-
-    to_tick = pm.time_to_tick
-    start = np.array([to_tick(n.start) for n in notes], dtype=np.int64)
-    end = np.array([to_tick(n.end) for n in notes], dtype=np.int64)
-    seconds_at = _seconds_at(pm)
-    _check_tempo(seconds_at, pm.resolution, int(start.min()), int(max(end.max(), start.max() + 1)), min_bpm, max_bpm)
-    signatures = [(to_tick(ts.time), ts.numerator, ts.denominator) for ts in pm.time_signature_changes]
-    segments, other_bars = four_four_segments(signatures, pm.resolution, int(start.max()))
+    smf = read_smf(data)
+    last = max((sum(message.time for message in track) for track in smf.tracks), default=0)
+    if last >= MAX_TICKS:
+        raise SkipFile(SkipReason.TOO_LARGE, f"an event at tick {last:,}; the limit is {MAX_TICKS:,} ticks")
+    notes = file_notes(smf.tracks, smf.ticks_per_beat)
+    drums = notes.channel == 9
+    if drums.all():
+        raise SkipFile(SkipReason.DRUMS_ONLY if drums.any() else SkipReason.NO_NOTES)
+    choice = choose(notes, cfg.melody)
+    if not choice.keep.any():
+        parts = "; ".join(p.label() for p in notes.parts if not p.is_drum)
+        raise SkipFile(SkipReason.NO_NOTES, f"no pitched part matches data.melody = {', '.join(cfg.melody)} ({parts})")
+    keep = choice.keep
+    start, end = notes.start[keep], choice.end[keep]
+    to_seconds = _tempo(notes.tempos, smf.ticks_per_beat)
+    _check_tempo(to_seconds, smf.ticks_per_beat, int(start.min()), int(max(end.max(), start.max() + 1)), cfg)
+    if cfg.meter == "4/4":
+        segments, other = [(0, None)], {}
+    else:
+        segments, other = four_four_segments(notes.signatures, smf.ticks_per_beat, int(start.max()))
     if not segments:
-        raise SkipFile(SkipReason.NO_FOUR_FOUR, f"{other_bars} bars in other meters")
-
+        raise SkipFile(SkipReason.NO_FOUR_FOUR, meters_text(other))
+    counters = {"drum_notes": int(drums.sum()), "left_out_notes": int((~drums & ~keep).sum())}
     return TickScore(
-        resolution=pm.resolution,
-        pitch=np.array([n.pitch for n in notes], dtype=np.int16),
+        resolution=smf.ticks_per_beat,
+        pitch=notes.pitch[keep],
         start=start,
         end=np.maximum(end, start),
-        velocity=np.array([n.velocity for n in notes], dtype=np.int16),
+        velocity=notes.velocity[keep],
         segments=segments,
-        seconds_at=seconds_at,
-        other_meter_bars=other_bars,
+        seconds_at=to_seconds,
+        other_meter_bars=sum(other.values()),
+        counters=counters,
+        melody=choice.reason,
+        warnings=[("recovered", w) for w in smf.warnings] + [("merged parts", w) for w in choice.warnings],
     )
 
 
+def _tempo(tempos: list[tuple[int, int]], resolution: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Ticks → seconds; :class:`SkipFile` for a tempo of 0 (an infinite tempo: not a performance)."""
+    if any(usec <= 0 for _, usec in tempos):
+        raise SkipFile(SkipReason.ABSURD_TEMPO, "a tempo of 0 microseconds per beat")
+    return seconds_at(tempos, resolution)
+
+
 def _check_tempo(
-    seconds_at: Callable[[np.ndarray], np.ndarray],
-    resolution: int,
-    first: int,
-    last: int,
-    min_bpm: float,
-    max_bpm: float,
+    to_seconds: Callable[[np.ndarray], np.ndarray], resolution: int, first: int, last: int, cfg: DataConfig
 ) -> None:
     """Skip files whose average tempo over their notes is absurd (local per-beat extremes are normal)."""
-    seconds = float(np.diff(seconds_at(np.array([first, last])))[0])
+    seconds = float(np.diff(to_seconds(np.array([first, last])))[0])
     if not np.isfinite(seconds) or seconds <= 0:
         raise SkipFile(SkipReason.ABSURD_TEMPO, "non-positive or non-finite tempo")
     bpm = 60.0 * (last - first) / resolution / seconds
-    if not min_bpm <= bpm <= max_bpm:
-        raise SkipFile(SkipReason.ABSURD_TEMPO, f"average {bpm:.3g} bpm outside {min_bpm:g}..{max_bpm:g}")
-
-
-def _parse(parser: Callable[[], T]) -> T:
-    """Run a third-party parser on untrusted bytes: any exception it raises means the file cannot be read.
-
-    mido and pretty_midi raise OSError, EOFError, ValueError, KeyError, IndexError, TypeError, ZeroDivisionError,
-    mido.KeySignatureError … on odd input; none of them may end a whole data set's load.
-    """
-    try:
-        return parser()
-    except Exception as exc:
-        raise SkipFile(SkipReason.CORRUPT, f"{type(exc).__name__}: {exc}"[:200]) from None
+    if not cfg.min_bpm <= bpm <= cfg.max_bpm:
+        raise SkipFile(SkipReason.ABSURD_TEMPO, f"average {bpm:.3g} bpm outside {cfg.min_bpm:g}..{cfg.max_bpm:g}")
 
 
 def _check_high_byte_runs(data: bytes) -> None:
@@ -117,27 +111,3 @@ def _check_high_byte_runs(data: bytes) -> None:
             f"{longest:,} bytes >= 0x80 in a row (a MIDI number is at most 4 bytes; the limit is {MAX_HIGH_BYTE_RUN:,})"
         )
         raise SkipFile(SkipReason.CORRUPT, detail)
-
-
-def _seconds_at(pm: pretty_midi.PrettyMIDI) -> Callable[[np.ndarray], np.ndarray]:
-    """Ticks → seconds by the tempo map, also at and past :data:`MAX_TICKS` (a loop may end there).
-
-    Past the file's last event the tempo is constant, so times beyond pretty_midi's table extend linearly.
-    Raises :class:`SkipFile` for a non-positive or non-finite tempo.
-    """
-    _, tempi = pm.get_tempo_changes()
-    if not np.all(np.isfinite(tempi)) or np.any(tempi <= 0):
-        raise SkipFile(SkipReason.ABSURD_TEMPO, "non-positive or non-finite tempo")
-    last = MAX_TICKS - 1
-    seconds_per_tick = 60.0 / (float(tempi[-1]) * pm.resolution)
-
-    def seconds_at(ticks: np.ndarray) -> np.ndarray:
-        return np.array(
-            [
-                pm.tick_to_time(int(t)) if t < last else pm.tick_to_time(last) + (int(t) - last) * seconds_per_tick
-                for t in np.atleast_1d(ticks)
-            ],
-            dtype=np.float64,
-        )
-
-    return seconds_at

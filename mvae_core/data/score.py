@@ -26,6 +26,7 @@ class SkipReason(StrEnum):
     DRUMS_ONLY = "drums only"
     NO_FOUR_FOUR = "no 4/4 bar"
     NO_LOOPS = "no loop with enough notes"
+    DUPLICATE = "duplicate"  # the same bytes as a file read before it: used once
 
 
 class SkipFile(Exception):
@@ -43,7 +44,8 @@ class TickScore:
 
     ``segments`` are half-open tick ranges ``[start, end)`` in 4/4, each starting on a downbeat; ``end`` may be
     ``None`` for "until the end of the file". ``seconds_at`` maps ticks to seconds (tempo map), used only for
-    each loop's seconds-per-step.
+    each loop's seconds-per-step. ``melody`` says which of the file's notes these are and why, ``warnings`` what the
+    reader had to recover or noticed, ``counters`` what it counted (e.g. drum notes left out).
     """
 
     resolution: int
@@ -55,6 +57,8 @@ class TickScore:
     seconds_at: Callable[[np.ndarray], np.ndarray]
     other_meter_bars: int = 0
     counters: dict[str, int] = field(default_factory=dict)
+    melody: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         order = np.lexsort((self.pitch, self.start))
@@ -62,27 +66,46 @@ class TickScore:
         self.end, self.velocity = self.end[order], self.velocity[order]
 
 
+def bars_of_four_four(numerator: int, denominator: int) -> int:
+    """How many 4/4 bars one bar of ``numerator/denominator`` spans: 1 for 4/4, 2/2 and 8/8, 2 for 4/2 and 8/4;
+    0 when it is not a whole number of them (3/4, 6/8, 2/4, 5/4, …)."""
+    quarters = numerator * 4 / denominator if denominator > 0 else 0
+    return int(quarters // 4) if quarters > 0 and quarters % 4 == 0 else 0
+
+
 def four_four_segments(
     signatures: list[tuple[int, int, int]], resolution: int, last_tick: int
-) -> tuple[list[tuple[int, int | None]], int]:
+) -> tuple[list[tuple[int, int | None]], dict[str, int]]:
     """Split a file into 4/4 regions from its time signatures ``[(tick, numerator, denominator)]``.
 
-    No signature means 4/4 from tick 0 (the MIDI default). Returns the 4/4 ``segments`` and the number of
-    bars in other meters up to ``last_tick`` (they are skipped and counted).
+    No signature means 4/4 from tick 0 (the MIDI default). A meter whose bar is a whole number of 4/4 bars (2/2, 4/2,
+    8/8, …) counts as 4/4: its bar lines fall on 4/4 bar lines. Returns the 4/4 ``segments`` and, per other meter,
+    the number of its bars up to ``last_tick`` (they are skipped and counted).
     """
     by_tick: dict[int, tuple[int, int]] = {0: (4, 4)}
     for tick, num, den in sorted(signatures, key=lambda signature: signature[0]):  # stable: file order per tick
         by_tick[int(tick)] = (int(num), int(den))  # the last signature at a tick wins (plain ints: JSON-safe)
     ticks = sorted(by_tick)
     segments: list[tuple[int, int | None]] = []
-    other_bars = 0
+    other: dict[str, int] = {}
     for i, tick in enumerate(ticks):
         end = ticks[i + 1] if i + 1 < len(ticks) else None
         num, den = by_tick[tick]
-        if (num, den) == (4, 4):
-            segments.append((tick, end))
+        if bars_of_four_four(num, den):
+            previous = segments[-1] if segments else None
+            if previous is not None and previous[1] == tick and (tick - previous[0]) % (4 * resolution) == 0:
+                segments[-1] = (previous[0], end)  # 4/4 then 2/2 on a bar line: one region, the bar lines go on
+            else:
+                segments.append((tick, end))
         elif tick <= last_tick:
             bar = max(1, num * resolution * 4 // max(den, 1))
             span = (min(end, last_tick + 1) if end is not None else last_tick + 1) - tick
-            other_bars += -(-span // bar)
-    return segments, int(other_bars)
+            other[f"{num}/{den}"] = other.get(f"{num}/{den}", 0) + int(-(-span // bar))
+    return segments, other
+
+
+def meters_text(other: dict[str, int]) -> str:
+    """``145 bars in 2/4, 3 in 3/4``: what :func:`four_four_segments` skipped, most bars first."""
+    ordered = sorted(other.items(), key=lambda item: -item[1])
+    return ", ".join(f"{n} bar{'s' if n != 1 else ''} in {meter}" if k == 0 else f"{n} in {meter}"
+                     for k, (meter, n) in enumerate(ordered))  # fmt: skip

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mvae_core.config import DataConfig
 from mvae_core.data.corpus import CORPUS_PREFIX, corpus_files, split_tunes, tune_to_score
+from mvae_core.data.diagnostics import diagnose
 from mvae_core.data.loops import LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
@@ -44,6 +45,8 @@ class SourceResult:
     detail: str = ""
     block: LoopBlock | None = None
     counters: dict[str, int] = field(default_factory=dict)
+    melody: str = ""  # which notes of the file were used, and why
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
 
     @property
     def ok(self) -> bool:
@@ -131,7 +134,7 @@ def read_unit_bytes(path: Path) -> bytes:
 def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
     """Parse one unit's bytes into per-source results (never raises for bad input)."""
     if unit.kind == "midi":
-        return [_to_result(unit.label, lambda: read_midi_bytes(data, cfg.min_bpm, cfg.max_bpm), cfg)]
+        return [_to_result(unit.label, lambda: read_midi_bytes(data, cfg), cfg)]
     text = data.decode("latin-1")
     return [
         _to_result(f"{unit.label}#{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
@@ -141,10 +144,12 @@ def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
 
 def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
     try:
-        block = score_to_loops(read(), cfg)
+        score = read()
+        block = score_to_loops(score, cfg)
     except SkipFile as skip:
         return SourceResult(name, skip.reason.value, skip.detail)
+    warnings = score.warnings + diagnose(block)
     if block.n_loops == 0:
         detail = f"{block.counters.get('outside_loops', 0)} notes outside complete 4/4 loops"
-        return SourceResult(name, SkipReason.NO_LOOPS.value, detail, counters=block.counters)
-    return SourceResult(name, block=block, counters=block.counters)
+        return SourceResult(name, SkipReason.NO_LOOPS.value, detail, None, block.counters, score.melody, warnings)
+    return SourceResult(name, None, "", block, block.counters, score.melody, warnings)

@@ -35,7 +35,7 @@ def melody_file(division: int = 480, extra: list[smf.Event] = (), tempo_bpm: flo
 
 def skip_of(data: bytes) -> SkipFile:
     with pytest.raises(SkipFile) as info:
-        read_midi_bytes(data, CFG.min_bpm, CFG.max_bpm)
+        read_midi_bytes(data, CFG)
     return info.value
 
 
@@ -113,7 +113,7 @@ def test_a_variable_length_number_that_never_ends_is_refused_before_parsing():
 
 def test_long_non_ascii_text_events_are_still_read():
     text = "é".encode() * (MAX_HIGH_BYTE_RUN // 2)  # MAX_HIGH_BYTE_RUN bytes >= 0x80 in a row: allowed
-    score = read_midi_bytes(melody_file(extra=[(0, smf.meta(0x01, text))]), CFG.min_bpm, CFG.max_bpm)
+    score = read_midi_bytes(melody_file(extra=[(0, smf.meta(0x01, text))]), CFG)
     assert len(score.pitch) == 16
 
 
@@ -143,7 +143,7 @@ def test_a_loop_that_ends_past_the_tick_limit_is_used(tmp_path):
 
 
 def test_seconds_per_step_past_the_tick_limit_follow_the_last_tempo():
-    score = read_midi_bytes(notes_at_the_tick_limit(), CFG.min_bpm, CFG.max_bpm)
+    score = read_midi_bytes(notes_at_the_tick_limit(), CFG)
     first = MAX_TICKS - MAX_TICKS % 3840
     start, end = score.seconds_at([first, first + 3840])
     assert end - start == pytest.approx(4.0)  # two bars of 4/4 at 120 bpm
@@ -173,7 +173,7 @@ def test_thousands_of_meter_changes_keep_every_loop():
         signatures += [(0 if k == 0 else 1440, smf.time_signature(4, 2)), (2 * 1920, smf.time_signature(3, 2))]
         notes += [(60 + j % 5, k * period + j * 480, k * period + j * 480 + 120, 90) for j in range(8)]
     data = smf.smf([smf.track(signatures), smf.track(smf.notes_to_events(notes))])
-    block = score_to_loops(read_midi_bytes(data, CFG.min_bpm, CFG.max_bpm), CFG)
+    block = score_to_loops(read_midi_bytes(data, CFG), CFG)
     assert block.n_loops == 300
     assert block.counters["outside_loops"] == 0
     assert block.step.reshape(300, 8).tolist() == [[0, 4, 8, 12, 16, 20, 24, 28]] * 300
@@ -194,6 +194,7 @@ def test_skips_and_titles_print_user_text_literally():
     print_skips(console, report)
     summary = {"sources_ok": 0, "skipped": {}, "loops": 0, "notes": 0, "notes_per_loop": 0.0, "pitch_range": None}
     summary |= {"folded": 0, "dropped": 0, "collided": 0, "other_meter_bars": 0, "cached_units": 0, "parsed_units": 0}
+    summary |= {"drum_notes": 0, "left_out_notes": 0, "warnings": {}}
     print_summary(console, summary, title="data: [/]z [bold]w")
     lines = console.export_text().splitlines()
     assert lines[: len(names)] == [

@@ -1,0 +1,147 @@
+"""Which notes of a multitrack MIDI file are its melody (``[data] melody``).
+
+A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_notes.Part`). Drum parts (channel
+10) are never melody; they are counted. The rule is a list of items:
+
+* ``auto`` (the default): the only pitched part when there is one (every single-track melody file); else the one
+  part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
+  ``backing`` or ``bass``); else the one part whose General MIDI program is a lead or a voice; else the top line of
+  all pitched parts;
+* ``all``: every pitched part, merged (mvae before this rule existed);
+* ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
+  starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
+* selectors, which choose parts (their union): ``track:N`` (the file's track index, from 0), ``name:TEXT`` (the
+  track's name contains TEXT, any case), ``channel:N`` (1–16) and ``program:N`` (General MIDI, 1–128). With
+  ``top-line`` as well, the top line of those parts.
+
+:func:`choose` returns which notes are used and a sentence saying which parts and why, for the data report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mvae_core.data.midi_notes import FileNotes, Part
+
+RULES = ("auto", "all", "top-line")
+SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), "name": None}
+MELODY_WORDS = ("melod", "vocal", "voice", "vox", "lead", "sing", "tune", "theme", "solo")
+NOT_MELODY_WORDS = ("back", "harmon", "chord", "bass", "drum", "perc", "pad", "accomp", "comp", "string", "rhythm")
+MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
+_SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
+
+
+def parse_rule(value: str | list[str]) -> list[str]:
+    """The rule as a list of items (``"top-line"``, ``"name:vocal, top-line"`` or a list); raises ``ValueError``
+    naming a bad item and the accepted ones."""
+    items = [part.strip() for part in value.split(",")] if isinstance(value, str) else [str(v).strip() for v in value]
+    items = [item for item in items if item]
+    if not items:
+        raise ValueError(f"give a rule: one of {', '.join(RULES)}, or selectors such as track:1 or name:vocal")
+    for item in items:
+        if item in RULES:
+            continue
+        match = _SELECTOR.match(item)
+        if not match:
+            raise ValueError(
+                f"{item!r} is not a melody rule; use one of {', '.join(RULES)}, or selectors track:N, name:TEXT, "
+                "channel:N (1-16), program:N (General MIDI, 1-128)"
+            )
+        bounds = SELECTOR_KINDS[match.group(1)]
+        if bounds is not None:
+            number = match.group(2).strip()
+            if not number.isdigit() or not bounds[0] <= int(number) <= bounds[1]:
+                raise ValueError(f"{item!r}: {match.group(1)} must be a whole number in {bounds[0]}..{bounds[1]}")
+    if "auto" in items and len(items) > 1:
+        raise ValueError("'auto' chooses by itself; give it alone, or give selectors instead")
+    return items
+
+
+@dataclass
+class Choice:
+    """The notes used as the melody (``keep``, with ``end`` shortened by the top line) and why."""
+
+    keep: np.ndarray  # bool per note of the file
+    end: np.ndarray  # int64 per note: its end, cut where a higher note of the top line starts
+    reason: str
+    used: list[Part]
+    warnings: list[str] = field(default_factory=list)
+
+
+def choose(notes: FileNotes, rule: list[str]) -> Choice:
+    """Apply ``rule`` (from :func:`parse_rule`) to ``notes``; ``reason`` is a sentence for the data report."""
+    pitched = [p for p in notes.parts if not p.is_drum]
+    part_of = notes.part_of()
+    if rule == ["auto"]:
+        parts, why, top_line = _auto(pitched)
+    else:
+        selectors = [item for item in rule if item not in RULES]
+        parts = [p for p in pitched if any(_matches(p, s) for s in selectors)] if selectors else pitched
+        top_line = "top-line" in rule
+        why = f"data.melody = {', '.join(rule)}"
+    wanted = np.isin(part_of, [notes.parts.index(p) for p in parts])
+    end = notes.end.copy()
+    if top_line and wanted.any():
+        wanted, end = _top_line(notes, wanted)
+    described = ", ".join(p.label() for p in parts) or "no part"
+    if top_line and len(parts) > 1:
+        reason = f"{why}: the top line of {len(parts)} pitched parts ({described})"
+    else:
+        reason = f"{why}: {described}"
+    warnings = []
+    if not top_line and len(parts) > 1:
+        warnings.append(
+            f"merged {len(parts)} pitched parts ({described}): accompaniment lands on the melody's grid; choose the "
+            "melody with data.melody (a track, a name, or top-line)"
+        )
+    return Choice(wanted, end, reason, parts, warnings)
+
+
+def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
+    """The parts ``auto`` uses, why, and whether it takes their top line."""
+    if len(pitched) <= 1:
+        return pitched, "the only pitched part", False
+    named = [p for p in pitched if _named_like_melody(p.name)]
+    if named:
+        best = max(named, key=lambda p: p.notes)  # "Lead Vocal" over a short "Vocal ad-lib"
+        return [best], "named like a melody", False
+    programmed = [p for p in pitched if p.program in MELODY_PROGRAMS]
+    if len(programmed) == 1:
+        return programmed, "programmed like a melody", False
+    return pitched, f"no part named or programmed like a melody among {len(pitched)}", True
+
+
+def _named_like_melody(name: str) -> bool:
+    words = name.lower()
+    return any(w in words for w in MELODY_WORDS) and not any(w in words for w in NOT_MELODY_WORDS)
+
+
+def _matches(part: Part, selector: str) -> bool:
+    kind, _, value = selector.partition(":")
+    value = value.strip()
+    if kind == "name":
+        return value.lower() in part.name.lower()
+    number = int(value)
+    return {"track": part.track, "channel": part.channel + 1, "program": part.program + 1}[kind] == number
+
+
+def _top_line(notes: FileNotes, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The skyline of the ``wanted`` notes: which stay, and their ends (cut where the next kept note starts)."""
+    index = np.flatnonzero(wanted)
+    order = index[np.lexsort((-notes.pitch[index], notes.start[index]))]  # by start, highest first
+    keep = np.zeros(len(wanted), dtype=bool)
+    end = notes.end.copy()
+    current = -1
+    for i in order:
+        if current >= 0:
+            same_onset = notes.start[i] == notes.start[current]
+            under = notes.start[i] < end[current] and notes.pitch[i] < notes.pitch[current]
+            if same_onset or under:
+                continue
+            end[current] = min(end[current], notes.start[i])
+        keep[i] = True
+        current = i
+    return keep, end

@@ -1,0 +1,147 @@
+"""The notes, tempo map, time signatures and parts of a MIDI file's tracks, in ticks.
+
+Notes are paired as pretty_midi pairs them (so files read before this module give the same notes): per track,
+channel and pitch, a note-on with velocity > 0 opens a note, and a note-off (or note-on with velocity 0) closes every
+open note of that key that did not start at the same tick; notes never closed are dropped. Each note keeps its track,
+its channel and the program its channel had when it started.
+
+Tempo changes and time signatures are read from **every** track, as the SMF spec allows them anywhere (pretty_midi
+reads only the first track); at one tick the event of the later track wins. Channel 10 (index 9) is the General
+MIDI drum channel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mido
+import numpy as np
+
+DRUM_CHANNEL = 9
+DEFAULT_TEMPO = 500_000  # microseconds per beat: 120 bpm, the SMF default before any tempo event
+
+
+@dataclass
+class Part:
+    """The notes of one track on one channel: what melody selection chooses from."""
+
+    track: int  # index in the file, from 0
+    channel: int  # from 0 (channel 10 of the GM standard is 9)
+    name: str  # the track's name ("" when it has none)
+    program: int  # GM program from 0, of the part's first note
+    notes: int
+
+    @property
+    def is_drum(self) -> bool:
+        return self.channel == DRUM_CHANNEL
+
+    def label(self) -> str:
+        """``track 3 'Vocal' (channel 4, GM 53 Voice Oohs)``: as people count channels and programs (from 1)."""
+        import pretty_midi  # its table of General MIDI program names
+
+        name = f" {self.name.strip()!r}" if self.name.strip() else ""
+        sound = (
+            "drums" if self.is_drum else f"GM {self.program + 1} {pretty_midi.program_to_instrument_name(self.program)}"
+        )
+        return f"track {self.track}{name} (channel {self.channel + 1}, {sound})"
+
+
+@dataclass
+class FileNotes:
+    """Every note of a file as columns (one entry per note), with where it came from and the file's time maps."""
+
+    resolution: int
+    track: np.ndarray  # int32
+    channel: np.ndarray  # int8
+    program: np.ndarray  # int16
+    pitch: np.ndarray  # int16
+    start: np.ndarray  # int64 ticks
+    end: np.ndarray  # int64 ticks
+    velocity: np.ndarray  # int16
+    parts: list[Part]
+    tempos: list[tuple[int, int]]  # (tick, microseconds per beat), sorted, starting at tick 0
+    signatures: list[tuple[int, int, int]]  # (tick, numerator, denominator), in file order per tick
+
+    def part_of(self) -> np.ndarray:
+        """Each note's index in :attr:`parts`."""
+        index = {(p.track, p.channel): i for i, p in enumerate(self.parts)}
+        return np.array([index[(t, c)] for t, c in zip(self.track, self.channel, strict=True)], dtype=np.int32)
+
+
+def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
+    """Collect notes, parts, tempo changes and time signatures from ``tracks`` (delta times in ticks)."""
+    columns: dict[str, list[int]] = defaultdict(list)
+    names: dict[int, str] = {}
+    tempos: dict[int, int] = {}
+    signatures: list[tuple[int, int, int]] = []
+    for index, track in enumerate(tracks):
+        tick = 0
+        program = [0] * 16
+        open_notes: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)  # key → (tick, vel, prog)
+        for message in track:
+            tick += message.time
+            kind = message.type
+            if kind == "track_name":
+                names.setdefault(index, message.name)
+            elif kind == "set_tempo":
+                tempos[tick] = message.tempo
+            elif kind == "time_signature":
+                signatures.append((tick, message.numerator, message.denominator))
+            elif kind == "program_change":
+                program[message.channel] = message.program
+            elif kind == "note_on" and message.velocity > 0:
+                open_notes[(message.channel, message.note)].append((tick, message.velocity, program[message.channel]))
+            elif kind in ("note_off", "note_on") and (message.channel, message.note) in open_notes:
+                key = (message.channel, message.note)
+                closing = [n for n in open_notes[key] if n[0] != tick]
+                for start, velocity, prog in closing:
+                    for column, value in zip(
+                        ("track", "channel", "program", "pitch", "start", "end", "velocity"),
+                        (index, key[0], prog, key[1], start, tick, velocity),
+                        strict=True,
+                    ):
+                        columns[column].append(value)
+                staying = [n for n in open_notes[key] if n[0] == tick]
+                if closing and staying:
+                    open_notes[key] = staying
+                else:
+                    del open_notes[key]
+    dtypes = {"track": np.int32, "channel": np.int8, "program": np.int16, "pitch": np.int16, "start": np.int64,
+              "end": np.int64, "velocity": np.int16}  # fmt: skip
+    arrays = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
+    parts = _parts(arrays, names)
+    return FileNotes(resolution, **arrays, parts=parts, tempos=_tempo_map(tempos), signatures=signatures)
+
+
+def _parts(arrays: dict[str, np.ndarray], names: dict[int, str]) -> list[Part]:
+    """One part per (track, channel) with notes, in file order."""
+    parts = []
+    keys = sorted(set(zip(arrays["track"].tolist(), arrays["channel"].tolist(), strict=True)))
+    for track, channel in keys:
+        mine = (arrays["track"] == track) & (arrays["channel"] == channel)
+        first = int(np.argmin(np.where(mine, arrays["start"], np.iinfo(np.int64).max)))
+        parts.append(Part(track, channel, names.get(track, ""), int(arrays["program"][first]), int(mine.sum())))
+    return parts
+
+
+def _tempo_map(tempos: dict[int, int]) -> list[tuple[int, int]]:
+    changes = sorted(tempos.items())
+    if not changes or changes[0][0] != 0:
+        changes.insert(0, (0, DEFAULT_TEMPO))
+    return changes
+
+
+def seconds_at(tempos: list[tuple[int, int]], resolution: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Ticks → seconds by the tempo map (exact, piecewise linear; past the last change its tempo holds)."""
+    ticks = np.array([t for t, _ in tempos], dtype=np.float64)
+    seconds_per_tick = np.array([u for _, u in tempos], dtype=np.float64) / 1e6 / resolution
+    at_change = np.concatenate([[0.0], np.cumsum(np.diff(ticks) * seconds_per_tick[:-1])])
+
+    def convert(values: np.ndarray) -> np.ndarray:
+        values = np.atleast_1d(np.asarray(values, dtype=np.float64))
+        segment = np.searchsorted(ticks, values, side="right") - 1
+        return at_change[segment] + (values - ticks[segment]) * seconds_per_tick[segment]
+
+    return convert

@@ -1,0 +1,122 @@
+"""Read a Standard MIDI File leniently, the way a careful reader recovers what a file holds (decoding is mido's).
+
+In order, each recovery counted as a warning on the file (:attr:`SmfFile.warnings`):
+
+1. chunks are read one by one: a chunk that is not ``MTrk`` (the SMF spec says to skip unknown chunks) is skipped;
+   a header that declares more or fewer tracks than the file holds is believed as far as the file goes;
+2. a data byte above 127 (a corrupt or hand-edited file) is clipped to 127 (mido's ``clip``) when it is the only
+   thing that keeps the file from parsing;
+3. a last track cut short (a truncated download) keeps the events before the cut.
+
+What cannot be recovered raises :class:`~mvae_core.data.score.SkipFile` (corrupt, or "no notes" for a header with
+no tracks). Nothing here interprets the events; :mod:`.midi_notes` does.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass, field
+
+import mido
+
+from mvae_core.data.score import SkipFile, SkipReason
+
+HEADER = b"MThd"
+TRACK = b"MTrk"
+MAX_TRIM = 8
+"""Bytes a truncated last track may lose at its cut (the rest of an event cut in the middle) before it is dropped."""
+
+
+@dataclass
+class SmfFile:
+    """The tracks of one file (mido), its ticks per beat, and what had to be recovered."""
+
+    ticks_per_beat: int
+    tracks: list[mido.MidiTrack]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_smf(data: bytes) -> SmfFile:
+    """Parse ``data`` (bytes starting with ``MThd``) as leniently as the module docstring says."""
+    header, chunks, warnings = _chunks(data)
+    fmt, declared, division = header
+    if division <= 0 or division & 0x8000:
+        raise SkipFile(SkipReason.CORRUPT, f"ticks per beat = {division} (SMPTE timing is not read)")
+    if not chunks:
+        detail = "the header lists no tracks" if declared == 0 else f"the header lists {declared} track(s); none found"
+        raise SkipFile(SkipReason.NO_NOTES if declared == 0 else SkipReason.CORRUPT, detail)
+    if len(chunks) != declared:
+        warnings.append(f"the header declares {declared} track(s), the file holds {len(chunks)}; read {len(chunks)}")
+    bodies = [body for body, _ in chunks]
+    cut = chunks[-1][1]  # only the last chunk can run past the end of the file
+    tracks = _parse(bodies[:-1] if cut else bodies, fmt, division, warnings)
+    if cut:  # keep what the cut last track holds before the cut
+        tracks.extend(_truncated_track(bodies[-1], fmt, division, warnings))
+    return SmfFile(division, tracks, warnings)
+
+
+def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]], list[str]]:
+    """The header ``(format, declared tracks, division)`` and every ``MTrk`` body as ``(bytes, truncated)``."""
+    if len(data) < 14:
+        raise SkipFile(SkipReason.CORRUPT, f"the header is cut short ({len(data)} bytes)")
+    size = struct.unpack(">L", data[4:8])[0]
+    if size < 6:
+        raise SkipFile(SkipReason.CORRUPT, f"header chunk of {size} bytes (6 needed)")
+    header = struct.unpack(">HHH", data[8:14])
+    chunks: list[tuple[bytes, bool]] = []
+    warnings: list[str] = []
+    pos = 8 + size
+    while pos + 8 <= len(data):
+        name, length = struct.unpack(">4sL", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if name == TRACK:
+            chunks.append((body, len(body) < length))
+        else:
+            shown = name.decode("latin-1") if name.isascii() and name.decode("ascii").isprintable() else name.hex()
+            warnings.append(f"skipped a chunk {shown!r} of {length:,} bytes (not a track)")
+        pos += 8 + length
+    if 0 < len(data) - pos < 8:
+        warnings.append(f"ignored {len(data) - pos} byte(s) after the last chunk")
+    return header, chunks, warnings
+
+
+def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
+    """mido's tracks of complete track bodies; with clipped data bytes only when they alone keep it from parsing."""
+    data = _file(bodies, fmt, division)
+    try:
+        return _mido(data, clip=False)
+    except Exception as strict:
+        try:
+            tracks = _mido(data, clip=True)
+        except Exception:
+            raise SkipFile(SkipReason.CORRUPT, f"{type(strict).__name__}: {strict}"[:200]) from None
+    warnings.append("clipped data bytes above 127 (the file is corrupt or was edited by hand)")
+    return tracks
+
+
+def _truncated_track(body: bytes, fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
+    """The events of a track cut short: its body as far as whole events go (losing at most :data:`MAX_TRIM` bytes)."""
+    for trim in range(min(MAX_TRIM, len(body)) + 1):
+        try:
+            [track] = _mido(_file([body[: len(body) - trim]], fmt, division), clip=True)
+        except Exception:
+            continue
+        warnings.append(
+            f"the last track is cut short ({len(body):,} bytes of it are there); read the events before the cut"
+        )
+        return [track]
+    warnings.append("the last track is cut short inside a long event; left it out")
+    return []
+
+
+def _file(bodies: list[bytes], fmt: int, division: int) -> bytes:
+    """A well-formed SMF holding exactly ``bodies`` as its tracks."""
+    parts = [HEADER, struct.pack(">LHHH", 6, fmt, len(bodies), division)]
+    for body in bodies:
+        parts += [TRACK, struct.pack(">L", len(body)), body]
+    return b"".join(parts)
+
+
+def _mido(data: bytes, clip: bool) -> list[mido.MidiTrack]:
+    return mido.MidiFile(file=io.BytesIO(data), clip=clip, charset="latin1").tracks
