@@ -124,3 +124,45 @@ def pattern_folder(folder: Path, n_files: int = 8, n_loops: int = 6, n_patterns:
                 notes.append(SynthNote(int(p), start, start + step, 100))
         write_midi(folder / f"pattern_{i:02d}.mid", notes)
     return folder
+
+
+@dataclass(frozen=True)
+class SynthTrack:
+    """One track of a multitrack file: its notes on one channel, a name and a GM program (from 0)."""
+
+    notes: list[SynthNote]
+    name: str = ""
+    program: int = 0
+    channel: int = 0
+
+
+def write_tracks(
+    path: Path,
+    tracks: list[SynthTrack],
+    resolution: int = 960,
+    tempos: list[tuple[int, float]] = ((0, 120.0),),
+    time_signatures: list[tuple[int, int, int]] = ((0, 4, 4),),
+    conductor_in: int | None = None,
+) -> Path:
+    """Type-1 file with a conductor track (tempo map and meters) then one track per :class:`SynthTrack`; with
+    ``conductor_in = k`` the tempo map and meters go into track ``k`` of ``tracks`` instead (and no conductor)."""
+    midi = mido.MidiFile(type=1, ticks_per_beat=resolution)
+    conductor = [(tick, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0)) for tick, bpm in tempos]
+    conductor += [
+        (tick, mido.MetaMessage("time_signature", numerator=num, denominator=den, time=0))
+        for tick, num, den in time_signatures
+    ]
+    if conductor_in is None:
+        midi.tracks.append(_track(conductor))
+    for k, part in enumerate(tracks):
+        events: list[tuple[int, mido.Message]] = list(conductor) if conductor_in == k else []
+        if part.name:
+            events.append((0, mido.MetaMessage("track_name", name=part.name, time=0)))
+        events.append((0, mido.Message("program_change", program=part.program, channel=part.channel)))
+        for n in part.notes:
+            events.append((n.start, mido.Message("note_on", note=n.pitch, velocity=n.velocity, channel=part.channel)))
+            events.append((n.end, mido.Message("note_off", note=n.pitch, velocity=0, channel=part.channel)))
+        midi.tracks.append(_track(events))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    midi.save(str(path))
+    return path

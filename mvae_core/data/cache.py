@@ -25,7 +25,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NOTE_COLUMNS, NoteTable
 
-FORMAT_VERSION = 3  # 3: lenient SMF reading, melody selection, meters, warnings; 2: 'too large', parse guards
+FORMAT_VERSION = 3  # 3: lenient SMF reading, melody selection, meters, warnings (diagnostics.py); 2: parse guards
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
 
 

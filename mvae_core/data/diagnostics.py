@@ -4,7 +4,10 @@ grid, bar lines that look shifted.
 Each check looks only at the notes that became loops (:class:`~mvae_core.data.loops.LoopBlock`) and returns
 ``(kind, message)``; the kinds are summed in ``mvae data inspect`` and ``data_report.json``. The thresholds were set
 on the developer data (docs/data.md has the measured rates): they stay quiet on the beat-aligned jazz, piano and folk
-sets except where noted, and fire on the same files taken off their grid.
+sets except where noted, and fire on the same files taken off their grid (``bench/data_warnings.py``).
+
+The warnings are computed when a file is parsed and kept in the parse cache with its loops: a change to a check or a
+threshold must bump :data:`mvae_core.data.cache.FORMAT_VERSION`, or cached files keep their old warnings.
 """
 
 from __future__ import annotations
@@ -72,8 +75,9 @@ def _unaligned(block: LoopBlock) -> tuple[str, str] | None:
     return (
         "unaligned timing",
         f"the timing looks unrelated to the grid: offsets spread like chance (timeshift std {std:.2f} half-steps; "
-        f"0.58 is uniform) with no regularity at the beat; a recording whose tempo map does not follow the "
-        f"performance trains the timing head on noise. Quantize it, or supply a file aligned to its beat",
+        "0.58 is uniform) with no regularity at the beat, as in a recording whose tempo map does not follow the "
+        "performance: its timing would train the timing head on noise. Quantize it, or supply a file aligned to its "
+        "beat (fast, swung solos can look like this too: if the file follows its beat, ignore this)",
     )
 
 
