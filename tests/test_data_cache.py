@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from mvae_core.config import DataConfig
 from mvae_core.data import load
+from mvae_core.data.digests import INDEX
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
 from tests.synth import melody_folder, random_melody, write_midi
@@ -177,4 +179,73 @@ def test_a_damaged_set_entry_falls_back_to_the_file_entries(folder, tmp_path, pa
     parses.clear()
     second, report = load_dataset([str(folder)], cfg)
     assert parses == [] and report.cached_units == N_FILES
+    assert_same_table(first, second)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files whose bytes the loader reads."""
+    seen: list[str] = []
+    original = load.read_unit_bytes
+
+    def counting(path):
+        seen.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(load, "read_unit_bytes", counting)
+    return seen
+
+
+def age(*paths: Path, seconds: float = 60.0) -> None:
+    """Set the modification time of files (of every file in a folder) ``seconds`` back, past the racy window of the
+    digest index."""
+    for path in paths:
+        for file in path.iterdir() if path.is_dir() else [path]:
+            stamp = file.stat().st_mtime - seconds
+            os.utime(file, (stamp, stamp))
+
+
+def test_unchanged_files_are_not_read_again(folder, tmp_path, reads):
+    age(folder)
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    first, _ = load_dataset([str(folder)], cfg)
+    assert len(reads) == N_FILES
+    reads.clear()
+    second, report = load_dataset([str(folder)], cfg)
+    assert reads == [] and report.parsed_units == 0
+    assert_same_table(first, second)
+
+
+def test_a_file_with_a_new_modification_time_is_read_and_reparsed(folder, tmp_path, reads, parses):
+    age(folder)
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    load_dataset([str(folder)], cfg)
+    changed = folder / "melody_01.mid"
+    write_midi(changed, random_melody(np.random.default_rng(7), n_loops=2))
+    age(changed, seconds=30.0)  # past the racy window, and not the recorded time
+    reads.clear()
+    parses.clear()
+    table, _ = load_dataset([str(folder)], cfg)
+    assert reads == ["melody_01.mid"] and parses == [str(changed)]
+    assert table.n_loops == (N_FILES - 1) * 3 + 2
+
+
+def test_a_file_modified_just_now_is_not_recorded(folder, tmp_path, reads):
+    """Its contents could still change within the same clock tick, keeping the size and time the index holds."""
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    load_dataset([str(folder)], cfg)  # written by the fixture a moment ago
+    reads.clear()
+    load_dataset([str(folder)], cfg)
+    assert len(reads) == N_FILES
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"/x": "y"}'])
+def test_a_damaged_digest_index_only_costs_reading_the_files(folder, tmp_path, reads, damage):
+    age(folder)
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    first, _ = load_dataset([str(folder)], cfg)
+    (tmp_path / "cache" / INDEX).write_bytes(damage)
+    reads.clear()
+    second, report = load_dataset([str(folder)], cfg)
+    assert len(reads) == N_FILES and report.parsed_units == 0
     assert_same_table(first, second)

@@ -25,7 +25,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NOTE_COLUMNS, NoteTable
 
-FORMAT_VERSION = 3  # 3: lenient SMF reading, melody selection, meters, warnings (diagnostics.py); 2: parse guards
+FORMAT_VERSION = 3  # 3: lenient SMF reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
 
 
@@ -37,10 +37,15 @@ def default_cache_dir() -> Path:
     return Path(base) / "mvae"
 
 
-def cache_key(content: bytes, parse_settings: dict[str, Any]) -> str:
-    digest = hashlib.sha256(content)
-    digest.update(json.dumps({"v": FORMAT_VERSION, **parse_settings}, sort_keys=True).encode())
-    return digest.hexdigest()
+def settings_key(parse_settings: dict[str, Any]) -> bytes:
+    """The parse settings and the format version as the bytes :func:`cache_key` hashes after a unit's content."""
+    return json.dumps({"v": FORMAT_VERSION, **parse_settings}, sort_keys=True).encode()
+
+
+def cache_key(digest: str, settings: bytes) -> str:
+    """The key of a unit's entry: SHA-256 of its content digest (:func:`~mvae_core.data.digests.content_digest`)
+    and of :func:`settings_key`."""
+    return hashlib.sha256(digest.encode() + settings).hexdigest()
 
 
 class ParseCache:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.config import DataConfig
-from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key
+from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key, settings_key
 from mvae_core.data.corpus import CORPUS_PREFIX
+from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.score import SkipFile, SkipReason
-from mvae_core.data.sources import SourceResult, Unit, expand, read_unit, read_unit_bytes
+from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import NoteTable
 from mvae_core.errors import DataError
 
@@ -89,25 +91,8 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     units, results = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport()
-    keys: dict[Unit, tuple[str, bytes]] = {}
-    per_unit: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
-    first_with: dict[str, Unit] = {}  # content key → the first unit with that content
-    duplicates: list[str] = []
-    for unit in units:
-        try:
-            data = read_unit_bytes(unit.path)
-        except SkipFile as skip:
-            per_unit[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
-            continue
-        key = cache_key(data, cfg.parse_key())
-        if key in first_with:  # byte-identical copies: one source, so a copy never lands on both sides of the split
-            detail = f"the same bytes as {first_with[key].label}"
-            per_unit[unit] = [SourceResult(unit.label, SkipReason.DUPLICATE.value, detail)]
-            duplicates.append(unit.label)
-            continue
-        first_with[key] = unit
-        keys[unit] = (key, data)
-    labelled = [(u.label, k) for u, (k, _) in keys.items()]
+    keys, read, per_unit, duplicates = _content_keys(units, cfg, _cache_dir(cfg))
+    labelled = [(u.label, k) for u, k in keys.items()]
     whole = set_key(labelled + [r.name for r in results] + duplicates, cfg.min_onsets)
     # an unreadable or too large file may change by next time: no set entry then
     cacheable = len(keys) + len(duplicates) == len(units)
@@ -117,13 +102,16 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
         return hit[0], report
 
     contents = {}
-    for unit, (key, data) in keys.items():
+    for unit, key in keys.items():
         cached = cache.get(key)
         if cached is not None:
             per_unit[unit] = _renamed(cached, unit)
             report.cached_units += 1
-        else:
-            contents[unit] = (key, data)
+            continue
+        try:
+            contents[unit] = (key, read[unit] if unit in read else read_unit_bytes(unit.path))
+        except SkipFile as skip:  # it changed since its digest was recorded, and cannot be read now
+            per_unit[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
     for unit, parsed in zip(contents, _parse_all(contents, cfg, jobs), strict=True):
         cache.put(contents[unit][0], parsed)
         per_unit[unit] = parsed
@@ -137,6 +125,55 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     if cacheable:
         cache.put_set(whole, table, report.entries)
     return table, report
+
+
+def _content_keys(
+    units: list[Unit], cfg: DataConfig, cache_dir: Path | None
+) -> tuple[dict[Unit, str], dict[Unit, bytes], dict[Unit, list[SourceResult]], list[str]]:
+    """Each readable unit's cache key, the bytes of those read now, skipped results (unreadable, duplicate) and the
+    labels of duplicates. A file whose ``stat`` signature matches :class:`FileDigests` is not read; byte-identical
+    copies (the same digest) are one source: the later ones are skipped as ``duplicate``, so a copy never lands on
+    both sides of the split."""
+    digests = FileDigests(cache_dir)
+    settings = settings_key(cfg.parse_key())
+    keys: dict[Unit, str] = {}
+    read: dict[Unit, bytes] = {}
+    skipped: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
+    first_with: dict[str, Unit] = {}
+    duplicates: list[str] = []
+    for unit in units:
+        info = _regular_file(unit.path)
+        digest = digests.get(unit.path, info) if info is not None else None
+        if digest is None:
+            try:
+                read[unit] = read_unit_bytes(unit.path)
+            except SkipFile as skip:
+                skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
+                continue
+            digest = content_digest(read[unit])
+            if info is not None:
+                digests.put(unit.path, info, digest)
+        key = cache_key(digest, settings)
+        if key in first_with:
+            detail = f"the same bytes as {first_with[key].label}"
+            skipped[unit] = [SourceResult(unit.label, SkipReason.DUPLICATE.value, detail)]
+            duplicates.append(unit.label)
+            read.pop(unit, None)
+            continue
+        first_with[key] = unit
+        keys[unit] = key
+    digests.save()
+    return keys, read, skipped, duplicates
+
+
+def _regular_file(path: Path) -> os.stat_result | None:
+    """``stat`` of ``path`` when it is a regular file within the size limit; ``None`` otherwise (it is then read, and
+    :func:`read_unit_bytes` says why it cannot be used)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_UNIT_BYTES else None
 
 
 def _renamed(results: list[SourceResult], unit: Unit) -> list[SourceResult]:

@@ -85,19 +85,24 @@ def _walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         errors.append((Path(exc.filename or folder), exc.strerror or str(exc)))
 
     files = [
-        Path(root) / name
+        Path(os.path.join(root, name))
         for root, _, names in os.walk(folder, onerror=on_error, followlinks=False)
         for name in names
         if name.lower().endswith(MIDI_SUFFIXES)
     ]
-    return sorted(files), errors
+    return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
 
 
 def _dedupe(units: list[Unit]) -> list[Unit]:
-    """Drop units that name a file named before. Links that lead nowhere (dangling, loops) are distinct names."""
+    """Drop units that name a file named before (the same device and inode: through a link, or named twice).
+    Links that lead nowhere (dangling, loops) are distinct names."""
     seen, unique = set(), []
     for unit in units:
-        key = (unit.kind, os.path.realpath(unit.path) if os.path.exists(unit.path) else os.path.abspath(unit.path))
+        try:
+            info = os.stat(unit.path)
+            key: tuple[str, object] = (unit.kind, (info.st_dev, info.st_ino))
+        except OSError:
+            key = (unit.kind, os.path.abspath(unit.path))
         if key not in seen:
             seen.add(key)
             unique.append(unit)
@@ -115,20 +120,35 @@ def read_unit_bytes(path: Path) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
             raise SkipFile(SkipReason.UNREADABLE, f"not a regular file ({kind})")
         if info.st_size > MAX_UNIT_BYTES:
             raise SkipFile(SkipReason.TOO_LARGE, f"{info.st_size:,} bytes; the limit is {MAX_UNIT_BYTES:,}")
-        try:
-            data = handle.read(MAX_UNIT_BYTES + 1)
-        except OSError as exc:
-            raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
-    if len(data) > MAX_UNIT_BYTES:  # it grew after the check
+        data = _read_up_to(fd, info.st_size + 1)  # not MAX_UNIT_BYTES + 1: a buffer that large costs more than reading
+        if len(data) > info.st_size:  # it grew after the check: the rest, up to the limit
+            data += _read_up_to(fd, MAX_UNIT_BYTES + 1 - len(data))
+    except OSError as exc:
+        raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_UNIT_BYTES:
         raise SkipFile(SkipReason.TOO_LARGE, f"over {MAX_UNIT_BYTES:,} bytes")
     return data
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``, until the end of the file."""
+    parts, left = [], limit
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:

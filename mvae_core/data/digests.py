@@ -1,0 +1,70 @@
+"""The content digest (SHA-256) of every file read before, by path and ``stat`` signature, so that an unchanged data
+set reloads without reading its files.
+
+A file's entry holds its device, inode, size and modification time in nanoseconds; when all four match, its digest
+is taken from here, otherwise the file is read and hashed again. A file modified less than :data:`RACY_SECONDS`
+before it was recorded is not recorded (as git does for its index): a change in the same clock tick as the reading
+could otherwise keep its old size and time. The index is one JSON file in the parse cache folder, written atomically;
+a missing or damaged one is an empty index, and a cache that cannot be written only costs reading the files again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+INDEX = "file-digests.json"
+RACY_SECONDS = 2.0
+
+
+def content_digest(data: bytes) -> str:
+    """SHA-256 of a file's bytes, hexadecimal."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def signature(info: os.stat_result) -> list[int]:
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+class FileDigests:
+    """Digests by absolute path; ``directory=None`` (no cache) remembers nothing."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = None if directory is None else directory / INDEX
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        if self.path is not None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def get(self, path: Path, info: os.stat_result) -> str | None:
+        """The digest recorded for ``path`` if its signature is still ``info``'s."""
+        entry = self.entries.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == signature(info):
+            return entry[1]
+        return None
+
+    def put(self, path: Path, info: os.stat_result, digest: str) -> None:
+        """Record ``digest`` for ``path`` as it was when ``info`` was taken (not when it was modified just now)."""
+        if self.path is not None and time.time() - info.st_mtime_ns / 1e9 >= RACY_SECONDS:
+            self.entries[os.path.abspath(path)] = [signature(info), digest]
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False) as tmp:
+                json.dump(self.entries, tmp)
+            os.replace(tmp.name, self.path)
+        except OSError:
+            pass
+        self.changed = False
