@@ -157,6 +157,8 @@ def test_a_selector_that_matches_nothing_names_the_parts(pop_song):
     ("value", "message"),
     [
         ("melodee", r"'melodee' is not a melody rule; use one of auto, all, top-line"),
+        ("trak:2", r"'trak:2' is not a melody rule \(did you mean 'track:2'\?\); use one of"),
+        ("topline", r"'topline' is not a melody rule \(did you mean 'top-line'\?\)"),
         ("channel:17", r"channel must be a whole number in 1..16"),
         ("program:0", r"program must be a whole number in 1..128"),
         ("auto, top-line", r"'auto' chooses by itself"),

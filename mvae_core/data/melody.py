@@ -19,6 +19,7 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -47,8 +48,8 @@ def parse_rule(value: str | list[str]) -> list[str]:
         match = _SELECTOR.match(item)
         if not match:
             raise ValueError(
-                f"{item!r} is not a melody rule; use one of {', '.join(RULES)}, or selectors track:N, name:TEXT, "
-                "channel:N (1-16), program:N (General MIDI, 1-128)"
+                f"{item!r} is not a melody rule{_did_you_mean(item)}; use one of {', '.join(RULES)}, or selectors "
+                "track:N, name:TEXT, channel:N (1-16), program:N (General MIDI, 1-128)"
             )
         bounds = SELECTOR_KINDS[match.group(1)]
         if bounds is not None:
@@ -58,6 +59,14 @@ def parse_rule(value: str | list[str]) -> list[str]:
     if "auto" in items and len(items) > 1:
         raise ValueError("'auto' chooses by itself; give it alone, or give selectors instead")
     return items
+
+
+def _did_you_mean(item: str) -> str:
+    """`` (did you mean 'track:1'?)`` when ``item`` is a misspelt rule or selector kind."""
+    head, colon, rest = item.partition(":")
+    known = list(SELECTOR_KINDS) if colon else list(RULES)
+    close = difflib.get_close_matches(head.strip().lower(), known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0] + colon + rest!r}?)" if close else ""
 
 
 @dataclass
