@@ -5,11 +5,15 @@ Usage (from the repository root; needs ../shared/data/dev)::
     .venv/bin/python bench/evaluation.py --data ../shared/data/dev/wjd_performed --heads categorical,mse
     .venv/bin/python bench/evaluation.py --data ../shared/data/dev/essen_folk_quantized --heads categorical
     .venv/bin/python bench/evaluation.py --data ../shared/data/dev/wjd_performed --latent-dims 2,16
+    .venv/bin/python bench/evaluation.py --data ../shared/data/dev/essen_folk_quantized --models seed,melody_rnn \
+        --train-seeds 0,1,2 --epochs 15
 
 Files are split into train and held-out groups by the ``performer`` column of the folder's ``manifest.csv`` (WJD),
 else by ``piece`` (ASAP: ``title``), else by file, with a seeded permutation (``--holdout`` of the groups held
-out). Each configuration (head × latent size × ``--train-seeds``) trains through ``mvae train`` (default plugins,
-``--epochs``) and is scored by ``mvae evaluate`` on the held-out files; the script prints one row per configuration and writes ``OUT/results.json``.
+out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
+head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
+files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure)
+and writes ``OUT/results.json``.
 """
 
 from __future__ import annotations
@@ -61,7 +65,8 @@ def mvae(*args: str) -> subprocess.CompletedProcess[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--heads", default="categorical,mse")
+    parser.add_argument("--models", default="seed", help="comma-separated [model] names")
+    parser.add_argument("--heads", default="categorical")
     parser.add_argument("--latent-dims", default="2")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--samples", type=int, default=1024)
@@ -77,14 +82,17 @@ def main() -> None:
     print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
     results = []
     configurations = [
-        (head, int(dim), int(seed))
+        (model, head, int(dim), int(seed))
+        for model in args.models.split(",")
         for head in args.heads.split(",")
         for dim in args.latent_dims.split(",")
         for seed in args.train_seeds.split(",")
+        if model == "seed" or head == "categorical"
     ]
-    for head, dim, train_seed in configurations:
-        run = base / (f"{head}-z{dim}-e{args.epochs}" + (f"-s{train_seed}" if train_seed else ""))
-        sets = [f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
+    for model, head, dim, train_seed in configurations:
+        name = ("" if model == "seed" else f"{model}-") + f"{head}-z{dim}-e{args.epochs}"
+        run = base / (name + (f"-s{train_seed}" if train_seed else ""))
+        sets = [f'model.name="{model}"', f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
         if not (run / "model.safetensors").exists():
             done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
                         "--seed", str(train_seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
@@ -94,19 +102,31 @@ def main() -> None:
         if scored.returncode:
             sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
         epochs = len((run / "metrics.jsonl").read_text().splitlines())
-        facts = {"head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
+        facts = {"model": model, "head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
         results.append(facts | json.loads(scored.stdout))
         r = results[-1]
         rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
         print(
-            f"{head:11s} z{dim:<3d} seed {train_seed} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f} W1 {tim['wasserstein1']:.3f}"
-            f" within±.05 gen {tim['generated_within_0.05']:.3f} data {tim['data_within_0.05']:.3f}"
-            f" | notes/loop gen {gen['notes_per_loop']:.2f} data {gen['data_notes_per_loop']:.2f}"
-            f" ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin {rec['origin_onset_f1']:.3f}"
-            f" ({rec['onset_f1_vs_origin']:.2f}x) | active {lat['active_units']}/{dim}",
+            f"{model:10s} {head:11s} z{dim:<3d} seed {train_seed} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f}"
+            f" W1 {tim['wasserstein1']:.3f} within±.05 gen {tim['generated_within_0.05']:.3f} data"
+            f" {tim['data_within_0.05']:.3f} | notes/loop gen {gen['notes_per_loop']:.2f} data"
+            f" {gen['data_notes_per_loop']:.2f} ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin"
+            f" {rec['origin_onset_f1']:.3f} ({rec['onset_f1_vs_origin']:.2f}x) | timing MAE"
+            f" {rec['timing_mae_half_steps']:.3f} oracle {rec['feel_oracle_mae_half_steps']:.3f}"
+            f" | active {lat['active_units']}/{dim} KL/dim {' '.join(f'{k:.2f}' for k in lat['kl_per_dimension'])}",
             flush=True,
         )
+        pitch = " ".join(
+            f"{feature} {v['generated']:.3f} (data {v['data']:.3f}, gap {_number(v['gap_closed'])},"
+            f" overlap {_number(v['overlap'])})"
+            for feature, v in r["pitch"].items()
+        )
+        print(f"{'':10s} pitch: {pitch}", flush=True)
     (base / "results.json").write_text(json.dumps(results, indent=1))
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 if __name__ == "__main__":

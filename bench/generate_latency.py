@@ -2,22 +2,25 @@
 
 Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new random points):
 
-* **player** — ``Player(model).notes(z, options)`` (``mvae_core/player.py``): folded BatchNorm, the heads' hidden
-  layers as one matrix, numpy/BLAS products, velocity, duration and timing only where notes sound. The target row.
-* **batch path** — ``select_notes(decode_latents(model, z[1, latent_dim]), 0, options)``: what ``mvae generate``
-  runs, one point at a time (torch decoder forward in eval mode, then the same note choice).
-* **decoder forward** — ``model.decode(z)`` alone (torch).
-* unless ``--no-onnx``: the decoder graph of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same
-  note choice (``select_notes``); the export itself takes ~10 s and is not timed.
+* **player** — ``model.player().notes(z, options)``: the model's live path in numpy (``seed``: folded BatchNorm,
+  the heads' hidden layers as one matrix, velocity, duration and timing only where notes sound,
+  ``mvae_core/models/seed_player.py``; ``melody_rnn``: a numpy GRU with precomputed input gates,
+  ``mvae_core/models/melody_rnn_player.py``). The target row.
+* **batch path** — ``model.decode_notes(z[1, latent_dim], options)``: what ``mvae generate`` runs, one point at a
+  time (torch in eval mode, then the same note choice).
+* ``seed`` only: **decoder forward** — ``model.decode(z)`` alone (torch); and unless ``--no-onnx``, the decoder graph
+  of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same note choice (``select_notes``); the
+  export itself takes ~10 s and is not timed.
 
 One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via ``OPENBLAS_NUM_THREADS=1`` set
-here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model has the default
-size (hidden 512, latent 2, categorical timing head) with untrained weights, which put a note on every step: 32
-notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest; a trained model
-writes ~10–30 (``--run RUN`` times a trained run's model instead). Prints wall-clock p50/p95/mean and this
-thread's CPU-time p50 (which leaves out waiting for a core on a busy machine); ends with one JSON line.
+here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model (``--model``, default
+the default ``[model] name``) has the default size with untrained weights; the seed model's put a note on every
+step (32 notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest);
+``--run RUN`` times a trained run's model instead. Prints wall-clock p50/p95/mean and this thread's CPU-time p50
+(which leaves out waiting for a core on a busy machine); ends with one JSON line.
 
-    .venv/bin/python bench/generate_latency.py [--calls 1000] [--warmup 100] [--no-onnx] [--blas-threads 1] [--run RUN]
+    .venv/bin/python bench/generate_latency.py [--model NAME] [--calls 1000] [--warmup 100] [--no-onnx]
+        [--blas-threads 1] [--run RUN]
 """
 
 from __future__ import annotations
@@ -42,10 +45,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mvae_core.config import MvaeConfig
-from mvae_core.generation import DecodeOptions, decode_latents, select_notes
-from mvae_core.model import MelodyVAE
-from mvae_core.player import Player
+from mvae_core.config import MvaeConfig, build_config
+from mvae_core.generation import DecodeOptions, select_notes, to_heads
+from mvae_core.models import build_model
+from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
 
 TARGET_P50_MS = 2.0
@@ -71,7 +74,7 @@ def timed(call: Callable[[torch.Tensor], object], points: torch.Tensor, warmup: 
     }
 
 
-def onnx_session(model: MelodyVAE, cfg: MvaeConfig) -> Callable[[torch.Tensor], list[np.ndarray]]:
+def onnx_session(model: MelodyModel, cfg: MvaeConfig) -> Callable[[torch.Tensor], list[np.ndarray]]:
     """The decoder exported by ``mvae export`` (untimed, ~10 s), run by onnxruntime with 1 thread."""
     import onnxruntime
 
@@ -106,6 +109,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--no-onnx", action="store_true")
     parser.add_argument("--blas-threads", type=int, default=1, help="numpy's BLAS threads (read at start-up)")
+    parser.add_argument("--model", default=MvaeConfig().model.name, help="[model] name of the untrained model")
     parser.add_argument("--run", type=Path, help="time this trained run's model instead of untrained weights")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -113,34 +117,37 @@ def main() -> None:
     if args.run:
         model, cfg = RunDir(args.run).load_model()
     else:
-        cfg = MvaeConfig()
-        model = MelodyVAE(cfg.model, cfg.data.pitch_classes).eval()
-    player = Player(model)
+        cfg = build_config(None, [f'model.name="{args.model}"'])
+        model = build_model(cfg).eval()
+    player = model.player()
     options = DecodeOptions()
     most_likely = replace(options, temperature=0.0)
     points = torch.randn(args.calls, cfg.model.latent_dim, generator=torch.Generator().manual_seed(1))
 
     def batch_path(z: torch.Tensor, options: DecodeOptions = options) -> object:
-        return select_notes(decode_latents(model, z), 0, options)
-
-    def forward_only(z: torch.Tensor) -> object:
-        with torch.no_grad():
-            return model.decode(z)
+        return model.decode_notes(z, options)
 
     results = {
         "player, default options": timed(lambda z: player.notes(z[0].numpy(), options), points, args.warmup),
         "player, temperature 0": timed(lambda z: player.notes(z[0].numpy(), most_likely), points, args.warmup),
         "batch path (torch), default options": timed(batch_path, points, args.warmup),
-        "decoder forward (torch)": timed(forward_only, points, args.warmup),
     }
-    if not args.no_onnx:
-        run = onnx_session(model, cfg)
-        results["onnxruntime graph + note choice"] = timed(onnx_generate(run, options), points, args.warmup)
-        results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
+    if cfg.model.name == "seed":
+
+        def forward_only(z: torch.Tensor) -> object:
+            with torch.no_grad():
+                return to_heads(model.decode(z))
+
+        results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
+        if not args.no_onnx:
+            run = onnx_session(model, cfg)
+            results["onnxruntime graph + note choice"] = timed(onnx_generate(run, options), points, args.warmup)
+            results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
-          f"{args.run or 'untrained'}, hidden {cfg.model.hidden}, load average {os.getloadavg()[0]:.1f}; "
-          f"{statistics.fmean(notes):.1f} notes per pattern\ngenerate's default options: {options}")  # fmt: skip
+          f"model {cfg.model.name} ({args.run or 'untrained'}), hidden {cfg.model.hidden}, load average "
+          f"{os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes per pattern\n"
+          f"generate's default options: {options}")  # fmt: skip
     print(f"{'':36} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
     for name, row in results.items():
         print(f"{name:36} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
@@ -149,7 +156,8 @@ def main() -> None:
     print(f"player / batch path, p50 in this run: {ratio:.2f}")
     print(f"target p50 < {TARGET_P50_MS} ms: {'met' if p50 < TARGET_P50_MS else 'NOT met'}")
     record = {"bench": "generate_latency", "calls": args.calls, "blas_threads": args.blas_threads}
-    record |= {"model": str(args.run or "untrained"), "notes_per_pattern": statistics.fmean(notes)}
+    record |= {"model": cfg.model.name, "weights": str(args.run or "untrained")}
+    record["notes_per_pattern"] = statistics.fmean(notes)
     record |= {"options": asdict(options), "results": results, "player_over_batch_path": round(ratio, 3)}
     record["torch"] = torch.__version__
     record |= {"python": platform.python_version(), "load_average": os.getloadavg()[0]}

@@ -30,7 +30,7 @@ from mvae_core.generation import (
     point_name,
     render_loops,
 )
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
 
 MIDI_SUFFIXES = (".mid", ".midi")
@@ -41,7 +41,7 @@ class Run:
     """A trained run: its best model (eval mode, from ``model.safetensors``) and its resolved config."""
 
     path: Path
-    model: MelodyVAE
+    model: MelodyModel
     config: MvaeConfig
 
     def metrics(self) -> list[dict[str, Any]]:
@@ -55,6 +55,11 @@ class Run:
     def evaluate(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> dict[str, Any]:
         """:func:`evaluate` of this run on ``data``."""
         return evaluate(self, data, **kwargs)
+
+    def player(self) -> NotePlayer:
+        """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
+        (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``."""
+        return self.model.player()
 
 
 def load(run: str | os.PathLike[str] | Run) -> Run:
@@ -131,6 +136,7 @@ def generate(
     """
     trained = load(run)
     decode = decode_options(seed=seed, **options)
+    trained.model.check_options(decode)
     if z is not None and random is not None:
         raise InputError("give either z (one latent point) or random (a number of points), not both")
     if random is not None and random < 1:

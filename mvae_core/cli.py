@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
+from mvae_core.cli_models import models_app
 from mvae_core.cli_output import errors_to_exit, fail
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
@@ -36,6 +37,7 @@ data_app = typer.Typer(no_args_is_help=True, help="Look at data before training 
 app.add_typer(data_app, name="data")
 app.add_typer(schedules_app, name="schedules")
 app.add_typer(tools_app)  # encode, interpolate, bend, map, plot, export
+app.add_typer(models_app)  # models
 app.command("ablate")(ablate)
 MELODY_HELP = (
     "Which notes of a file are the melody: auto, all, top-line, or selectors track:N, name:TEXT, channel:N, program:N "

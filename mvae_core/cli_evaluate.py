@@ -45,9 +45,21 @@ def evaluate(
         for name, value in result[group].items():
             table_view.add_row(group, escape(name), _format(value))
     stdout.print(table_view)
+    pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
+                  title_justify="left")  # fmt: skip
+    for column in ("feature", "data", "generated", "random notes", "gap closed", "overlap"):
+        pitch.add_column(column, justify="left" if column == "feature" else "right")
+    for feature, values in result["pitch"].items():
+        columns = ("data", "generated", "baseline", "gap_closed", "overlap")
+        pitch.add_row(feature, *(_format(values[c]) for c in columns))
+    stdout.print(pitch)
 
 
 def _format(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
     if isinstance(value, float):
-        return "n/a" if math.isnan(value) else f"{value:.4g}"
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return " ".join(_format(v) for v in value)
     return str(value)

@@ -20,12 +20,12 @@ from mvae_core.cli_output import out as console
 if TYPE_CHECKING:
     from mvae_core.config import MvaeConfig
     from mvae_core.generation import DecodeOptions
-    from mvae_core.model import MelodyVAE
+    from mvae_core.models.base import MelodyModel
 
 tools_app = typer.Typer()
 
 
-def _load(run_dir: Path) -> tuple[MelodyVAE, MvaeConfig]:
+def _load(run_dir: Path) -> tuple[MelodyModel, MvaeConfig]:
     from mvae_core.run import RunDir
 
     if not run_dir.is_dir():

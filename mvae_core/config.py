@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
@@ -96,6 +96,11 @@ class DataConfig(Section):
 
 
 class ModelConfig(Section):
+    """``name`` picks the architecture (the model registry, ``mvae models``); the other keys are shared by the
+    built-in models. A model's own settings are its section ``[model.<name>]`` (``sections`` here), validated by
+    that model (:func:`mvae_core.models.resolve_model`)."""
+
+    name: str = Field("melody_rnn", description="The architecture, from the model registry (mvae models).")
     hidden: int = Field(512, ge=4, description="Width I of hidden layers (decoder trunk is 2*I).")
     latent_dim: int = Field(2, ge=1, description="Latent dimensions (2 for the XY pad).")
     dropout: float = Field(0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only).")
@@ -106,6 +111,28 @@ class ModelConfig(Section):
         "cell, squared error (the seed; collapses towards a constant offset on human timing).",
     )
     timing_bins: int = Field(32, ge=2, le=512, description="Categorical head: uniform offset bins over [-1, 1).")
+    sections: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="[model.<name>] sections: each model's own settings, by model name."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_sections(cls, value: Any) -> Any:
+        """``[model.<name>]`` tables (keys that are not settings and hold a table) become ``sections``; any other
+        unknown key stays, and is reported as an unknown setting."""
+        if not isinstance(value, dict):
+            return value
+        sections = {k: v for k, v in value.items() if k not in cls.model_fields and isinstance(v, dict)}
+        if not sections:
+            return value
+        rest = {k: v for k, v in value.items() if k not in sections}
+        return rest | {"sections": {**rest.get("sections", {}), **sections}}
+
+    @model_serializer(mode="wrap")
+    def _sections_as_tables(self, handler: Any) -> dict[str, Any]:
+        """Written back as ``[model.<name>]`` tables, as they were read."""
+        data = handler(self)
+        return {k: v for k, v in data.items() if k != "sections"} | data.get("sections", {})
 
 
 class LossConfig(Section):

@@ -2,21 +2,27 @@
 
 Every number is defined in docs/evaluation.md. In short:
 
-* **reconstruction** decodes each loop's posterior mean with the deterministic note selection (density-aware,
-  monophonic, temperature 0: the most likely loop) and scores the written notes against the loop's true notes: ``onset_f1`` (same pitch row and step),
-  ``rhythm_f1`` (same step); ``origin_*`` score the decoding of the latent origin ``z = 0`` against every loop —
-  what the decoder knows without the latent. Velocity MAE (MIDI units) and timing MAE (half-steps and ms) compare
-  the heads' point estimates with the truth at the true note cells.
+* **reconstruction** decodes each loop's posterior mean with the model's deterministic decoding (temperature 0:
+  the most likely loop) and scores the written notes against the loop's true notes: ``onset_f1`` (same pitch row
+  and step), ``rhythm_f1`` (same step); ``origin_*`` score the decoding of the latent origin ``z = 0`` against every
+  loop — what the decoder knows without the latent. Velocity MAE (MIDI units) and timing MAE (half-steps and ms)
+  compare the model's point estimates with the truth at the true note cells
+  (:meth:`~mvae_core.models.base.MelodyModel.predict_cells`).
 * **timing**: offsets of the data's notes, of reconstructions (a draw from the timing distribution at the true
   note cells) and of generated notes (``samples`` random latent points from the prior, default decoding); spread
   ratio = generated std / data std; Wasserstein-1 between generated and data offsets; share within ±0.05.
 * **latent**: active units and the mean KL(q(z|x) ‖ N(0, I)) per loop.
 * **generated**: notes per loop against the data's, and the total-variation distance between pitch-class
   histograms.
+* **pitch**: the pitch structure of the generated loops against the data's and against random notes in the
+  data's key (:mod:`mvae_core.pitch_structure`): in-key ratio, mean interval, stepwise share, pitch-class entropy
+  and notes per loop, with the share of the gap closed and the histogram overlap of each.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from typing import Any
 
 import numpy as np
@@ -27,10 +33,15 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
-from mvae_core.generation import DecodeOptions, Note, decode_latents, latent_points, select_notes, to_heads
+from mvae_core.generation import DecodeOptions, Note, latent_points
 from mvae_core.losses import kl_per_dimension
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel
+from mvae_core.pitch_structure import LoopNotes, compare
+from mvae_core.validation import RECONSTRUCTION
 
+PLANE_GRID = 5
+PLANE_EXTENT = 2.0
+PLANE_DATA_LOOPS = 200
 NEAR_GRID = 0.05
 """Half-steps: an offset this small counts as on the grid ("within ±0.05")."""
 
@@ -51,66 +62,43 @@ def wasserstein1(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(np.abs(cdf_a - cdf_b) * np.diff(grid)))
 
 
-def f1(true_positives: int, predicted: int, actual: int) -> float:
-    """2·TP / (predicted + actual); 1.0 when both are empty."""
-    return 2 * true_positives / (predicted + actual) if predicted + actual else 1.0
-
-
 def pitch_class_histogram(rows: np.ndarray, pitch_low: int) -> np.ndarray:
     counts = np.bincount((rows.astype(np.int64) + pitch_low) % 12, minlength=12).astype(np.float64)
     return counts / max(1.0, counts.sum())
 
 
-class _Matches:
-    """Counts of written vs true notes, by cell (row, step) and by step only."""
-
-    def __init__(self) -> None:
-        self.cells, self.steps = np.zeros(3, np.int64), np.zeros(3, np.int64)
-
-    def add(self, notes: list[Note], truth: np.ndarray) -> None:
-        """``truth`` is a loop's ``[P, 32]`` onset matrix."""
-        written = {(n.row, n.step) for n in notes}
-        true_cells = set(zip(*np.nonzero(truth), strict=True))
-        written_steps, true_steps = {s for _, s in written}, {s for _, s in true_cells}
-        self.cells += (len(written & true_cells), len(written), len(true_cells))
-        self.steps += (len(written_steps & true_steps), len(written_steps), len(true_steps))
-
-    def scores(self) -> tuple[float, float]:
-        return f1(*self.cells), f1(*self.steps)
-
-
 @torch.no_grad()
-def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0) -> dict[str, Any]:
+def evaluate(model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring)."""
     model.eval()
-    pitch_classes, options = cfg.data.pitch_classes, DecodeOptions(temperature=0.0, seed=seed)
-    origin = decode_latents(model, torch.zeros(1, cfg.model.latent_dim))
-    origin_notes = select_notes(origin, 0, options)
+    pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
+    (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
     timing_rng = np.random.default_rng(seed)
-    recon, at_origin = _Matches(), _Matches()
-    velocity_error, timing_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], []
+    recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
+    velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], [], []
     for index in batch_indices(len(data), 256, rng=None):
         x = densify(data, index, pitch_classes)
         mu, logvar = model.encode(x)
-        out = model.decode(mu)
-        decoded = to_heads(out)
-        for j in range(len(index)):
-            recon.add(select_notes(decoded, j, options), x[j, 0].numpy())
+        out = model.predict_cells(x, mu)
+        for j, notes in enumerate(model.decode_notes(mu, options)):
+            recon.add(notes, x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())
         notes = x[:, 0] > 0.5
         velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * 127).numpy())
         error = (out.timeshift - x[:, 3])[notes].abs()
         timing_error.append(error.numpy())
+        feel = (x[:, 3] * notes).sum(dim=(1, 2)) / notes.sum(dim=(1, 2)).clamp(min=1)  # each loop's mean offset
+        oracle_error.append((feel.view(-1, 1, 1).expand_as(notes) - x[:, 3])[notes].abs().numpy())
         seconds = torch.from_numpy(data.table.seconds_per_step[data.loops[index]]).view(-1, 1, 1).expand_as(notes)
         timing_ms.append((error * seconds[notes] / 2 * 1000).numpy())  # 1 half-step = half a 16th step
         recon_ts.append(out.sample_timeshift(1.0, timing_rng)[notes].numpy())
         mus.append(mu)
-        kls.append(kl_per_dimension(mu, logvar).sum(dim=1))
+        kls.append(kl_per_dimension(mu, logvar))
     data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
     generated = generate_loops(model, cfg, samples, seed)
     gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
-    onset_f1, rhythm_f1 = recon.scores()
-    origin_f1, origin_rhythm_f1 = at_origin.scores()
+    onset_f1, rhythm_f1 = recon.onset_f1(), recon.rhythm_f1()
+    origin_f1, origin_rhythm_f1 = at_origin.onset_f1(), at_origin.rhythm_f1()
     data_notes = float(data.table.notes_per_loop()[data.loops].mean())
     gen_rows = np.array([n.row for loop in generated for n in loop], dtype=np.int64)
     data_rows = data.table.row[data.table.note_index(data.loops)[0]]
@@ -126,6 +114,7 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
             "onset_f1_vs_origin": onset_f1 / origin_f1 if origin_f1 else float("inf"),
             "velocity_mae": float(np.concatenate(velocity_error).mean()),
             "timing_mae_half_steps": float(np.concatenate(timing_error).mean()),
+            "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
             "timing_mae_ms": float(np.concatenate(timing_ms).mean()),
         },
         "timing": {
@@ -140,7 +129,9 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
         "latent": {
             "latent_dim": cfg.model.latent_dim,
             "active_units": metrics.active_units(torch.cat(mus)),
-            "mean_kl": float(torch.cat(kls).mean()),
+            "mean_kl": float(torch.cat(kls).sum(dim=1).mean()),
+            "kl_per_dimension": torch.cat(kls).mean(dim=0).tolist(),
+            **plane_variation(model, data, options),
         },
         "generated": {
             "samples": samples,
@@ -155,14 +146,48 @@ def evaluate(model: MelodyVAE, cfg: MvaeConfig, data: LoopSet, samples: int = 10
                 ).sum()
             ),
         },
+        "pitch": compare(
+            LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
+        ),
     }
 
 
-def generate_loops(model: MelodyVAE, cfg: MvaeConfig, samples: int, seed: int = 0) -> list[list[Note]]:
+def plane_variation(model: MelodyModel, data: LoopSet, options: DecodeOptions) -> dict[str, float]:
+    """How much the decoded loop changes across the latent plane, against how much the data's loops differ.
+
+    ``plane_distance``: the mean over pairs of the :data:`PLANE_GRID` × :data:`PLANE_GRID` points of ``[-2, 2]²``
+    (latent dimensions 0 and 1, the others 0) of ``1 − onset F1`` between their deterministically decoded loops (0 =
+    the same notes everywhere: the decoder ignores ``z``); ``data_distance``: the same over pairs of up to
+    :data:`PLANE_DATA_LOOPS` of the data's loops (evenly spaced); ``plane_vs_data`` their ratio.
+    """
+    axis = torch.linspace(-PLANE_EXTENT, PLANE_EXTENT, PLANE_GRID)
+    points = torch.zeros(PLANE_GRID**2, model.latent_dim)
+    grid = torch.cartesian_prod(axis, axis)
+    points[:, : min(2, model.latent_dim)] = grid[:, : min(2, model.latent_dim)]
+    decoded = [{(n.row, n.step) for n in loop} for loop in model.decode_notes(points, options)]
+    pick = np.unique(np.linspace(0, len(data) - 1, min(len(data), PLANE_DATA_LOOPS)).astype(np.int64))
+    index, owner = data.table.note_index(data.loops[pick])
+    cells = [set() for _ in pick]
+    for k, row, step in zip(
+        owner.tolist(), data.table.row[index].tolist(), data.table.step[index].tolist(), strict=True
+    ):
+        cells[k].add((row, step))
+    plane, real = _mean_distance(decoded), _mean_distance(cells)
+    return {"plane_distance": plane, "data_distance": real, "plane_vs_data": plane / real if real else float("nan")}
+
+
+def _mean_distance(loops: list[set[tuple[int, int]]]) -> float:
+    """Mean over pairs of ``1 − F1`` of their note cells (``nan`` for fewer than two loops)."""
+    pairs = list(itertools.combinations(loops, 2))
+    if not pairs:
+        return float("nan")
+    return float(np.mean([1.0 - metrics.f1(len(a & b), len(a), len(b)) for a, b in pairs]))
+
+
+def generate_loops(model: MelodyModel, cfg: MvaeConfig, samples: int, seed: int = 0) -> list[list[Note]]:
     """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options."""
-    options = DecodeOptions(seed=seed)
-    decoded = decode_latents(model, latent_points(samples, None, 0.0, cfg.model.latent_dim, seed))
-    return [select_notes(decoded, i, options) for i in range(samples)]
+    points = latent_points(samples, None, 0.0, cfg.model.latent_dim, seed)
+    return model.eval().decode_notes(points, DecodeOptions(seed=seed))
 
 
 def _std(values: np.ndarray) -> float:

@@ -1,6 +1,8 @@
-"""Latent points → decoded heads → notes → MIDI.
+"""Latent points → notes → MIDI, and the note-choice rules of the ``seed`` model's per-cell heads.
 
-Which notes sound (``DecodeOptions``):
+A model turns latent points into notes (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`) with the options of
+:class:`DecodeOptions`; the ``melody_rnn`` model's rules are in :mod:`mvae_core.models.melody_rnn`. For the per-cell
+probabilities of the ``seed`` model, which notes sound:
 
 * default, **density-aware monophonic**: a step's expected number of note starts is ``e_step = min(1, Σ_rows p)``;
   the loop's expected note count is ``Σ e_step``. With ``temperature > 0`` (default 1) each step sounds with
@@ -19,7 +21,7 @@ Which notes sound (``DecodeOptions``):
 Velocity and duration come from their heads. The offset is a draw from the timing head's distribution at
 ``timing_temperature``, one per sounding step, shared by the step's notes (0 = its mean; the ``mse`` head has only
 its point estimate). Every random choice of pattern ``i`` comes from one generator seeded by ``(seed, i)``
-(:func:`pattern_rng`): notes first, then offsets. :class:`mvae_core.player.Player` makes the same choices for one
+(:func:`pattern_rng`): notes first, then offsets. :class:`mvae_core.models.seed_player.SeedPlayer` makes the same choices for one
 point at a time, faster. The start time is
 ``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), clamped
 at 0 for the loop's first step; each note ends at the latest when the next one starts.
@@ -30,7 +32,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pretty_midi
@@ -38,8 +40,10 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.model import Decoded, MelodyVAE
 from mvae_core.timing import TimingBins
+
+if TYPE_CHECKING:
+    from mvae_core.models.base import Decoded, MelodyModel
 
 MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // 4
@@ -68,29 +72,16 @@ class Note(NamedTuple):
     timeshift: float  # -1..1 half-steps
 
 
-@torch.inference_mode()
-def decode_latents(model: MelodyVAE, z: torch.Tensor) -> dict[str, np.ndarray]:
-    """``z [N, latent_dim]`` → :func:`to_heads` of the decoder output. The model is put in eval mode if it is not
-    already."""
-    if model.training:
-        model.eval()
-    return to_heads(model.decode(z))
-
-
 def to_heads(out: Decoded) -> dict[str, np.ndarray]:
     """Numpy heads of a decoder output: ``onset`` probabilities, ``velocity`` and ``duration`` ``[N, pitch_classes,
     32]``, and the timing: ``timing_logits [N, 32, classes]`` for the categorical head (offsets are drawn when notes
     are chosen, only at their steps), ``timeshift [N, pitch_classes, 32]`` for ``mse``."""
-    heads = {
-        "onset": torch.sigmoid(out.onset_logits).numpy(),
-        "velocity": out.velocity.numpy(),
-        "duration": out.duration.numpy(),
-    }
+    heads = {"onset": torch.sigmoid(out.onset_logits), "velocity": out.velocity, "duration": out.duration}
     if out.timing_logits is None:
-        heads["timeshift"] = out.timeshift.numpy()
+        heads["timeshift"] = out.timeshift
     else:
-        heads["timing_logits"] = out.timing_logits.numpy()
-    return heads
+        heads["timing_logits"] = out.timing_logits
+    return {name: value.detach().cpu().numpy() for name, value in heads.items()}
 
 
 def select_notes(
@@ -166,11 +157,11 @@ def _timing_bins(n_bins: int) -> TimingBins:
 
 
 def render_loops(
-    model: MelodyVAE, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
+    model: MelodyModel, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
 ) -> list[list[list[Note]]]:
-    """Decode ``z [N·per_file, latent_dim]`` and select notes: ``N`` files of ``per_file`` consecutive loops."""
-    heads = decode_latents(model, z)
-    loops = [select_notes(heads, j, options) for j in range(z.shape[0])]
+    """Decode ``z [N·per_file, latent_dim]`` into notes (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`,
+    the model put in eval mode): ``N`` files of ``per_file`` consecutive loops."""
+    loops = model.eval().decode_notes(z, options)
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 

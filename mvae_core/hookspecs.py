@@ -29,7 +29,7 @@ import pluggy
 if TYPE_CHECKING:
     import torch
 
-    from mvae_core.model import Forward
+    from mvae_core.models.base import Forward
     from mvae_core.view import TrainerView
 
 hookspec = pluggy.HookspecMarker("mvae")
@@ -181,8 +181,8 @@ def mvae_loss(
 
     :param trainer: the public view of the trainer.
     :param batch: the dense batch ``[B, 4, pitch_classes, 32]`` (onset, velocity, duration, timeshift).
-    :param output: the model's :class:`~mvae_core.model.Forward`: ``decoded`` (the heads), ``mu`` and ``logvar``
-        (``[B, latent_dim]``).
+    :param output: the model's :class:`~mvae_core.models.base.Forward`: ``decoded`` (the decoder's training output;
+        its type depends on ``[model] name``, docs/models.md), ``mu`` and ``logvar`` (``[B, latent_dim]``).
     :param terms: the core's per-term losses, scalar tensors averaged over the batch, with their autograd graph in
         training (``split == "train"``; validation runs without gradients). Read it; return changes.
     :param split: ``"train"`` or ``"val"``.
@@ -263,7 +263,7 @@ def mvae_validation_batch(
     :param trainer: the public view of the trainer.
     :param epoch: the epoch being validated, counted from 0.
     :param batch: the dense validation batch ``[B, 4, pitch_classes, 32]``.
-    :param output: the model's :class:`~mvae_core.model.Forward` in eval mode (one latent sample per loop).
+    :param output: the model's :class:`~mvae_core.models.base.Forward` in eval mode (one latent sample per loop).
     :param terms: this batch's loss terms (after plugins' replacements and additions), scalar tensors.
 
     Return value: ignored.

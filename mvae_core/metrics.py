@@ -1,7 +1,7 @@
 """Validation metrics: pure functions of tensors, independent of any plugin.
 
-* ``onset_f1``: F1 of ``sigmoid(onset logits) >= 0.5`` against true onsets, decoded from the posterior mean
-  (accumulated over batches as :class:`OnsetCounts`);
+* ``onset_f1`` and ``rhythm_f1``: F1 of the notes a model writes from the posterior mean (deterministic decoding)
+  against the true notes, by cell (pitch row and step) and by step (accumulated over loops as :class:`NoteMatches`);
 * ``timing_spread_ratio``: std of reconstructed timeshift at true note cells ÷ std of the true timeshift there
   (``nan`` when the data has no spread, e.g. quantized music);
 * ``active_units``: latent dimensions whose posterior-mean variance over the set exceeds 0.01 (Burda et al.).
@@ -10,32 +10,41 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import torch
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 QUANTIZED_STD = 1e-6
 
 
-@dataclass
-class OnsetCounts:
-    """True positives, predicted and true onsets, summed over batches."""
+def f1(true_positives: int, predicted: int, actual: int) -> float:
+    """2·TP / (predicted + actual); 1.0 when there is nothing to predict and nothing was predicted."""
+    return 2 * true_positives / (predicted + actual) if predicted + actual else 1.0
 
-    true_positives: int = 0
-    predicted: int = 0
-    actual: int = 0
 
-    def add(self, logits: torch.Tensor, onset: torch.Tensor, threshold: float = 0.5) -> None:
-        predicted, actual = torch.sigmoid(logits) >= threshold, onset > 0.5
-        self.true_positives += int((predicted & actual).sum())
-        self.predicted += int(predicted.sum())
-        self.actual += int(actual.sum())
+class NoteMatches:
+    """Written notes against true ones, summed over loops: by cell (same pitch row and step: ``onset_f1``) and by
+    step only (``rhythm_f1``)."""
 
-    def f1(self) -> float:
-        """2·TP / (predicted + actual); 1.0 when there is nothing to predict and nothing was predicted."""
-        denominator = self.predicted + self.actual
-        return 2 * self.true_positives / denominator if denominator else 1.0
+    def __init__(self) -> None:
+        self.cells, self.steps = np.zeros(3, np.int64), np.zeros(3, np.int64)
+
+    def add(self, notes: Sequence[Any], truth: np.ndarray) -> None:
+        """``notes`` (with ``row`` and ``step``) written for a loop whose ``[P, 32]`` onset matrix is ``truth``."""
+        written = {(n.row, n.step) for n in notes}
+        true_cells = set(zip(*np.nonzero(truth), strict=True))
+        written_steps, true_steps = {s for _, s in written}, {s for _, s in true_cells}
+        self.cells += (len(written & true_cells), len(written), len(true_cells))
+        self.steps += (len(written_steps & true_steps), len(written_steps), len(true_steps))
+
+    def onset_f1(self) -> float:
+        return f1(*self.cells.tolist())
+
+    def rhythm_f1(self) -> float:
+        return f1(*self.steps.tolist())
 
 
 def timing_std(at_notes: torch.Tensor) -> float:

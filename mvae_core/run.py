@@ -29,7 +29,11 @@ from mvae_core.checkpoint import (
     save_model,
 )
 from mvae_core.config import ConfigError, MvaeConfig, format_validation_error, read_toml
-from mvae_core.model import MelodyVAE
+from mvae_core.models import build_model
+from mvae_core.models.base import MelodyModel
+
+LEGACY_MODEL = "seed"
+"""The architecture of runs whose ``config.toml`` predates ``[model] name``."""
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
@@ -77,8 +81,11 @@ class RunDir:
         return read_toml(self.path / CONFIG, "the run's config")
 
     def read_config(self) -> MvaeConfig:
+        """The run's resolved config. A run written before the model registry has no ``[model] name``: it was
+        trained with the ``seed`` architecture, whatever the default is now."""
         tree = self._read_tree()
         tree.pop(PROVENANCE, None)
+        tree.setdefault("model", {}).setdefault("name", LEGACY_MODEL)
         try:
             return MvaeConfig.model_validate(tree)
         except ValidationError as exc:
@@ -147,10 +154,10 @@ class RunDir:
     def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
 
-    def load_model(self) -> tuple[MelodyVAE, MvaeConfig]:
+    def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed)."""
         cfg = self.read_config()
-        model = MelodyVAE(cfg.model, cfg.data.pitch_classes)
+        model = build_model(cfg)
         model.load_state_dict(load_model_state(self.path / BEST_MODEL))
         return model.eval(), cfg
 

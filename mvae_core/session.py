@@ -43,6 +43,7 @@ from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import DataChanged, DataError, ResumeRefused, RunExists, RunFailed, RunInterrupted
 from mvae_core.host import PluginHost
+from mvae_core.models import resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
@@ -131,6 +132,7 @@ def train(
         data = [os.fspath(d) for d in data or DEFAULT_DATA]
         check_paths(data)  # before anything else, and as the user spelled them
         data = _absolute(data)
+    resolve_model(cfg)  # an unknown model or a bad model setting fails here, before any data is read
     host = PluginHost.from_config(cfg.plugins, objects=objects)
     cfg = cfg.model_copy(update={"plugins": host.resolved(objects)})
     dist = Distributed.from_env(_device(cfg.train.device))

@@ -34,8 +34,9 @@ from mvae_core.data.split import LoopSet
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.host import Multipliers, PluginHost
-from mvae_core.losses import loss_terms, weighted_total
-from mvae_core.model import Forward, MelodyVAE
+from mvae_core.losses import weighted_total
+from mvae_core.models import build_model
+from mvae_core.models.base import Forward
 from mvae_core.run import RunDir
 from mvae_core.validation import validate
 from mvae_core.view import TrainerView, epoch_number
@@ -104,9 +105,8 @@ class Trainer:
         self.device = self.dist.device
         self.pause_requested = pause_requested or (lambda: False)
         torch.manual_seed(cfg.train.seed)
-        self.model = MelodyVAE(cfg.model, cfg.data.pitch_classes)
-        rate = train.onset_rate(cfg.data.pitch_classes)
-        self.model.init_output_priors(rate, train.table.timeshift, train.note_weights())
+        self.model = build_model(cfg)
+        self.model.init_from_data(train)
         self.model.to(self.device)
         self.dist.decorrelate_rng(cfg.train.seed)
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
@@ -212,7 +212,7 @@ class Trainer:
         self, x: torch.Tensor, output: Forward, split: str
     ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
         """The batch's loss terms: the core's, then plugins' replacements and additions (``mvae_loss``)."""
-        core = loss_terms(x, output.decoded, output.mu, output.logvar, self.cfg.loss.mask)
+        core = self.model.loss_terms(x, output, self.cfg.loss.mask)
         return self.host.adjust_terms(self.view, x, output, core, split)
 
     def validate(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:

@@ -4,29 +4,26 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from mvae_core.metrics import OnsetCounts, active_units, timing_spread_ratio
+from mvae_core.generation import Note
+from mvae_core.metrics import NoteMatches, active_units, timing_spread_ratio
 
 
-def test_onset_f1_counts_across_batches():
-    counts = OnsetCounts()
-    onset = torch.tensor([[1.0, 1.0, 0.0, 0.0]])
-    counts.add(torch.tensor([[5.0, -5.0, 5.0, -5.0]]), onset)  # TP 1, FN 1, FP 1
-    counts.add(torch.tensor([[5.0, 5.0, -5.0, -5.0]]), onset)  # TP 2
-    assert (counts.true_positives, counts.predicted, counts.actual) == (3, 4, 4)
-    assert counts.f1() == pytest.approx(0.75)
-    assert OnsetCounts().f1() == 1.0
-    silent = OnsetCounts()
-    silent.add(torch.full((1, 4), -5.0), onset)
-    assert silent.f1() == 0.0
-
-
-def test_onset_threshold_is_half_on_probabilities():
-    counts = OnsetCounts()
-    counts.add(torch.tensor([0.01, -0.01]), torch.tensor([1.0, 1.0]))
-    assert counts.predicted == 1
+def test_note_matches_count_cells_and_steps_across_loops():
+    matches = NoteMatches()
+    truth = np.zeros((24, 32))
+    truth[[3, 5], [0, 8]] = 1.0  # notes at (row 3, step 0) and (row 5, step 8)
+    matches.add([Note(0, 3, 1.0, 0.5, 0.0), Note(8, 4, 1.0, 0.5, 0.0)], truth)  # one cell right, both steps right
+    matches.add([Note(0, 3, 1.0, 0.5, 0.0), Note(8, 5, 1.0, 0.5, 0.0), Note(16, 1, 1.0, 0.5, 0.0)], truth)
+    assert matches.cells.tolist() == [3, 5, 4] and matches.steps.tolist() == [4, 5, 4]
+    assert matches.onset_f1() == pytest.approx(6 / 9) and matches.rhythm_f1() == pytest.approx(8 / 9)
+    assert NoteMatches().onset_f1() == 1.0  # nothing to find and nothing written
+    silent = NoteMatches()
+    silent.add([], truth)
+    assert silent.onset_f1() == 0.0 and silent.rhythm_f1() == 0.0
 
 
 def test_timing_spread_ratio():

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from mvae_core.evaluation import wasserstein1
-from mvae_core.generation import DecodeOptions, decode_latents, latent_points, notes_to_midi, select_notes
+from mvae_core.generation import DecodeOptions, latent_points, notes_to_midi
 from mvae_core.timing import TimingBins
 from tests.synth import melody_folder
-from tests.training import make_trainer, tiny_config
+from tests.training import SEED, make_trainer, tiny_config
 
 
 def test_classes_put_exact_zero_on_the_atom_and_everything_else_in_uniform_bins():
@@ -71,29 +71,33 @@ def swing_dir(tmp_path_factory):
 
 def _generated_offsets(trainer, samples=256):
     cfg = trainer.cfg
-    options = DecodeOptions(seed=0)
-    heads = decode_latents(trainer.model, latent_points(samples, None, 0.0, cfg.model.latent_dim, 0))
-    return np.array([n.timeshift for i in range(samples) for n in select_notes(heads, i, options)])
+    points = latent_points(samples, None, 0.0, cfg.model.latent_dim, 0)
+    loops = trainer.model.eval().decode_notes(points, DecodeOptions(seed=0))
+    return np.array([n.timeshift for loop in loops for n in loop])
 
 
 @pytest.mark.slow
 def test_sampled_offsets_match_a_known_bimodal_distribution_where_the_mse_head_collapses(swing_dir):
-    """Offsets are ±0.5 (σ 0.05) at random: the categorical head, sampled, reproduces that distribution
-    (Wasserstein-1 < 0.1 half-steps); the mse head learns conditional means, pulled between the modes (> 0.2)."""
+    """Offsets are ±0.5 (σ 0.05) at random: the categorical head of either model, sampled, reproduces that
+    distribution (Wasserstein-1 < 0.1 half-steps); the seed's mse head learns conditional means, pulled between the
+    modes (> 0.2)."""
     reference = np.clip([_swing(r) for r in [np.random.default_rng(99)] * 20000], -0.9, 0.9)
     distances = {}
-    for head in ("categorical", "mse"):
-        trainer = make_trainer(swing_dir, tiny_config(f"model.timing_head={head}", "model.hidden=64", epochs=15))
+    for name, head in (("seed", "categorical"), ("seed", "mse"), ("melody_rnn", "categorical")):
+        cfg = tiny_config(f'model.name="{name}"', f"model.timing_head={head}", "model.hidden=64", epochs=15)
+        trainer = make_trainer(swing_dir, cfg)
         trainer.fit()
-        distances[head] = wasserstein1(_generated_offsets(trainer), reference)
-    assert distances["categorical"] < 0.1, distances
-    assert distances["mse"] > 0.2, distances
+        distances[f"{name} {head}"] = wasserstein1(_generated_offsets(trainer), reference)
+    assert distances["seed categorical"] < 0.1, distances
+    assert distances["melody_rnn categorical"] < 0.1, distances
+    assert distances["seed mse"] > 0.2, distances
 
 
-def test_quantized_data_generates_exactly_quantized_offsets(tmp_path):
+@pytest.mark.parametrize("model", [SEED, 'model.name="melody_rnn"'])
+def test_quantized_data_generates_exactly_quantized_offsets(tmp_path, model):
     """All training offsets are 0: the atom takes the mass, and sampled offsets are exactly 0, not merely small."""
     folder = melody_folder(tmp_path / "q", n_files=6, n_loops=4, seed=0, offset_std=0)
-    trainer = make_trainer(folder, tiny_config(epochs=6))
+    trainer = make_trainer(folder, tiny_config(model, epochs=6))
     trainer.fit()
     offsets = _generated_offsets(trainer, samples=64)
     assert len(offsets) > 0 and np.mean(offsets == 0.0) >= 0.98
@@ -102,8 +106,7 @@ def test_quantized_data_generates_exactly_quantized_offsets(tmp_path):
 def test_grid_offset_zero_writes_exactly_quantized_midi_from_sampled_timing(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=1))
     options = DecodeOptions(grid_offset=0.0, seed=0)
-    heads = decode_latents(trainer.model, latent_points(4, None, 0.0, 2, 0))
-    loops = [select_notes(heads, i, options) for i in range(4)]
+    loops = trainer.model.eval().decode_notes(latent_points(4, None, 0.0, 2, 0), options)
     assert any(n.timeshift != 0 for loop in loops for n in loop)  # the untrained head does sample offsets
     midi = notes_to_midi(loops, trainer.cfg, options)
     ticks = [midi.time_to_tick(n.start) for n in midi.instruments[0].notes]

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.generation import DecodeOptions, decode_latents, notes_to_midi, render_loops, select_notes
+from mvae_core.generation import DecodeOptions, notes_to_midi, render_loops
 from mvae_core.run import RunDir
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops
@@ -67,11 +67,11 @@ def test_encode_then_decode_recovers_a_training_loops_onsets(run, train_file):
     x, notes = file_loops(train_file, cfg)
     assert [loop["notes"] for loop in record["loops"]] == notes.tolist()
     most_likely = DecodeOptions(temperature=0)
-    heads = decode_latents(model, torch.tensor([loop["mu"] for loop in record["loops"]]))
+    loops = model.decode_notes(torch.tensor([loop["mu"] for loop in record["loops"]]), most_likely)
     recovered = total = 0
     for i in range(x.shape[0]):
         true = set(zip(*np.nonzero(x[i, 0].numpy()), strict=True))
-        decoded = {(n.row, n.step) for n in select_notes(heads, i, most_likely)}
+        decoded = {(n.row, n.step) for n in loops[i]}
         recovered, total = recovered + len(true & decoded), total + len(true)
     assert recovered / total >= 0.8  # an untrained or collapsed model recovers about a third (the common steps)
 
@@ -128,16 +128,18 @@ def test_bend_changes_only_the_copys_decoder(run, tmp_path):
     assert _digests(run) == before  # the source run is only read
     assert {p.name for p in bent.iterdir()} == {"config.toml", "metrics.jsonl", "data_report.json", "model.safetensors"}
     source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
+    decoder_modules = RunDir(run).load_model()[0].decoder_modules
+    assert decoder_modules == ("z_to_state", "token_embedding", "position", "gru", "to_token", "note_head")
     for name, tensor in source.items():
-        decoder = name.startswith(("from_z.", "heads."))
+        decoder = name.split(".")[0] in decoder_modules
         learnable = not name.endswith(("running_mean", "running_var", "num_batches_tracked"))
         assert torch.equal(tensor, changed[name]) != (decoder and learnable and tensor.std() > 0), name
     # relative noise: the added noise's std is sigma × the tensor's own std
-    weight = source["heads.0.1.weight"]
-    assert (changed["heads.0.1.weight"] - weight).std() / weight.std() == pytest.approx(0.3, rel=0.1)
+    weight = source["gru.weight_hh_l0"]
+    assert (changed["gru.weight_hh_l0"] - weight).std() / weight.std() == pytest.approx(0.3, rel=0.1)
     record = tomllib.loads((bent / "config.toml").read_text())["provenance"]["bend"]
     assert record["sigma"] == 0.3 and record["seed"] == 7 and record["layers"] == "decoder"
-    assert Path(record["source"]) == run.resolve() and "heads.0.1.weight" in record["tensors"]
+    assert Path(record["source"]) == run.resolve() and "gru.weight_hh_l0" in record["tensors"]
     generated = mvae("generate", bent, "--random", 2, "--out", tmp_path / "samples")
     assert generated.exit_code == 0, generated.output
     assert len(list((tmp_path / "samples").glob("*.mid"))) == 2
@@ -149,8 +151,8 @@ def test_bend_all_layers_changes_the_encoder_too(run, tmp_path):
     bent = tmp_path / "bent"
     assert mvae("bend", run, "--sigma", 0.1, "--layers", "all", "--out", bent).exit_code == 0
     source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
-    assert not torch.equal(source["branches.0.0.weight"], changed["branches.0.0.weight"])
-    assert torch.equal(source["branches.0.1.running_var"], changed["branches.0.1.running_var"])
+    assert not torch.equal(source["encoder.branches.0.0.weight"], changed["encoder.branches.0.0.weight"])
+    assert torch.equal(source["encoder.branches.0.1.running_var"], changed["encoder.branches.0.1.running_var"])
 
 
 def test_map_and_plot_write_pngs(run, tmp_path):
@@ -250,17 +252,21 @@ def test_a_missing_extra_exits_2_naming_the_install(run, tmp_path, monkeypatch, 
     assert not any(tmp_path.iterdir())
 
 
+def test_export_of_a_model_without_one_exits_2_naming_the_model(run, tmp_path):
+    result = mvae("export", run, "--onnx", tmp_path / "d.onnx")
+    assert result.exit_code == 2 and "model 'melody_rnn' has no ONNX export" in one_line(result)
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("head", ["categorical", "mse"])
-def test_onnx_decoder_matches_torch(run, pattern_dir, tmp_path, head):
+def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, head):
     import onnxruntime
 
-    if head == "categorical":
-        source = run
-    else:  # the export does not depend on training: one epoch gives a real run with the other head
-        source = tmp_path / "mse"
-        args = [*TRAIN, "--set", "model.timing_head=mse", "--epochs", 1, "--out", source]
-        assert mvae("train", pattern_dir, *args).exit_code == 0
+    # the export does not depend on training: one epoch gives a real run
+    source = tmp_path / head
+    args = [*TRAIN, "--set", 'model.name="seed"', "--set", f"model.timing_head={head}", "--epochs", 1, "--out", source]
+    assert mvae("train", pattern_dir, *args).exit_code == 0
     onnx_file = tmp_path / "decoder.onnx"
     result = mvae("export", source, "--onnx", onnx_file)
     assert result.exit_code == 0, result.output

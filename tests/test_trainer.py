@@ -8,13 +8,14 @@ import pytest
 import torch
 
 from mvae_core import hookimpl
-from mvae_core.model import MelodyVAE
+from mvae_core.models import build_model
 from mvae_core.trainer import NonFiniteLoss
 from tests.training import Poison, make_trainer, tiny_config
 
 
-def test_short_training_lowers_val_elbo(pattern_dir):
-    trainer = make_trainer(pattern_dir, tiny_config(epochs=15))
+@pytest.mark.parametrize("model", ["seed", "melody_rnn"])
+def test_short_training_lowers_val_elbo(pattern_dir, model):
+    trainer = make_trainer(pattern_dir, tiny_config(f'model.name="{model}"', "train.lr=0.003", epochs=15))
     curve = []
     result = trainer.fit(on_epoch_end=lambda record: curve.append(record["val_elbo"]))
     assert result.epochs_run == 15 and result.stop_reasons == []
@@ -83,7 +84,7 @@ def test_dropout_and_batchnorm_run_in_training_mode(synth_dir):
 
 
 def test_model_modes_behave(synth_dir):
-    model = MelodyVAE(tiny_config().model, 24)
+    model = build_model(tiny_config())
     x = torch.rand(8, 4, 24, 32)
     model.train()
     a, b = model.encode(x)[0], model.encode(x)[0]

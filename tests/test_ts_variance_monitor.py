@@ -13,7 +13,7 @@ from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.host import PluginHost
 from mvae_plugins.ts_variance_monitor import Config, TsVarianceMonitor, decide
 from tests.synth import melody_folder
-from tests.training import Ramp, make_trainer, tiny_config
+from tests.training import SEED, Ramp, make_trainer, tiny_config
 
 NAN = math.nan
 
@@ -90,7 +90,7 @@ def test_config_is_validated_by_name(section, message):
 
 
 class ConstantTimeshift:
-    """Forces the timing head to offset 0: its output layer frozen with zero weights and a bias that is 0 for the
+    """Forces the seed model's timing head to offset 0: its output layer frozen with zero weights and a bias that is 0 for the
     mse head (tanh(0) = 0) and puts all the categorical head's mass on the on-grid class."""
 
     @hookimpl
@@ -107,7 +107,7 @@ class ConstantTimeshift:
 
 def run(data, epochs, extra=None, run_dir=None, **config):
     plugins = {"ts_variance_monitor": TsVarianceMonitor(Config(**config)), **(extra or {})}
-    trainer = make_trainer(data, tiny_config(epochs=epochs), plugins, run_dir)
+    trainer = make_trainer(data, tiny_config(SEED, epochs=epochs), plugins, run_dir)
     records = []
     result = trainer.fit(on_epoch_end=records.append)
     return result, records, [[e for e in r["events"] if e["source"] == "ts_variance_monitor"] for r in records]
@@ -143,7 +143,7 @@ def test_says_quantized_once_on_quantized_data_and_keeps_quiet_after_a_resume(qu
     assert emitted[0][0]["level"] == "info" and "quantized" in emitted[0][0]["message"]
     assert "collapse cannot be judged" in emitted[0][0]["message"]
     monitor = TsVarianceMonitor()
-    trainer = make_trainer(quantized_dir, tiny_config(epochs=3), {"ts_variance_monitor": monitor}, tmp_path / "r")
+    trainer = make_trainer(quantized_dir, tiny_config(SEED, epochs=3), {"ts_variance_monitor": monitor}, tmp_path / "r")
     trainer.restore(trainer.run.load_checkpoint())
     assert monitor.status == "quantized"  # restored from the checkpoint
     records = []

@@ -15,7 +15,27 @@ from mvae_core.host import PluginHost
 from mvae_core.run import RunDir
 from mvae_core.trainer import Trainer
 
-TINY = ["model.hidden=32", "train.batch_size=16", "data.transpositions=[-5, 5]"]
+TINY = [
+    "model.hidden=32",
+    "model.melody_rnn.rnn_hidden=32",
+    "model.melody_rnn.embedding=8",
+    "train.batch_size=16",
+    "data.transpositions=[-5, 5]",
+]
+SEED = 'model.name="seed"'
+"""The override that selects the seed model (tests of its per-cell heads)."""
+
+
+def poison_timing(model: torch.nn.Module) -> None:
+    """Make ``model``'s timing output NaN (and nothing else)."""
+    with torch.no_grad():
+        if model.name == "seed":
+            for parameter in model.heads[3][-1].parameters():
+                parameter.fill_(float("nan"))
+        else:
+            last = model.note_head[-1]  # velocity, duration, then the timing classes
+            last.weight[2:] = float("nan")
+            last.bias[2:] = float("nan")
 
 
 def tiny_config(*overrides: str, epochs: int = 3) -> MvaeConfig:
@@ -44,8 +64,7 @@ class Poison:
     @hookimpl
     def mvae_epoch_start(self, trainer, epoch):
         if epoch == 1:
-            for parameter in trainer.model.heads[3][-1].parameters():
-                torch.nn.init.constant_(parameter, float("nan"))
+            poison_timing(trainer.model)
 
 
 class Ramp:

@@ -4,7 +4,7 @@ Noise is **relative**: every selected parameter tensor ``w`` gets ``w + ε``, ``
 elementwise, where ``std(w)`` is the population standard deviation of that tensor's own values (so ``sigma = 0.1``
 moves each weight by about a tenth of its tensor's spread, whatever the layer's scale; a tensor whose values are
 all equal, e.g. a bias still at 0, is left unchanged). Selected tensors are the learnable parameters (Linear weights
-and biases, BatchNorm scales and shifts) of the decoder (``from_z`` and the four heads), or of the whole model
+and biases, BatchNorm scales and shifts) of the decoder (the model's ``decoder_modules``), or of the whole model
 with ``layers="all"``; BatchNorm running statistics are never changed. Draws come from one generator seeded with
 ``seed``, tensor by tensor in the model's parameter order, so a seed reproduces a bend.
 
@@ -28,22 +28,22 @@ import torch
 from safetensors import safe_open
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]
-DECODER_MODULES = ("from_z", "heads")
 COPIED = (METRICS, DATA_REPORT)
 
 
-def bent_parameters(model: MelodyVAE, layers: Layers) -> list[str]:
+def bent_parameters(model: MelodyModel, layers: Layers) -> list[str]:
     """Names of the parameters ``layers`` selects, in the model's parameter order."""
-    return [name for name, _ in model.named_parameters() if layers == "all" or name.split(".", 1)[0] in DECODER_MODULES]
+    decoder = model.decoder_modules
+    return [name for name, _ in model.named_parameters() if layers == "all" or name.split(".", 1)[0] in decoder]
 
 
 @torch.no_grad()
-def bend_model(model: MelodyVAE, sigma: float, seed: int, layers: Layers) -> list[str]:
+def bend_model(model: MelodyModel, sigma: float, seed: int, layers: Layers) -> list[str]:
     """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names."""
     if not (math.isfinite(sigma) and sigma >= 0):
         raise ToolError(f"--sigma must be a finite number >= 0, got {sigma}")

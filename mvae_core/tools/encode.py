@@ -19,7 +19,7 @@ from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.data.split import LoopSet
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 
 
@@ -58,14 +58,14 @@ def file_loops(path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
 
 
 @torch.no_grad()
-def encode_loops(model: MelodyVAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_loops(model: MelodyModel, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Posterior mean and standard deviation ``[N, latent_dim]`` of dense loops ``x`` (model in eval mode)."""
     model.eval()
     mu, logvar = model.encode(x)
     return mu, torch.exp(0.5 * logvar)
 
 
-def encode_file(model: MelodyVAE, cfg: MvaeConfig, path: Path) -> list[LoopCode]:
+def encode_file(model: MelodyModel, cfg: MvaeConfig, path: Path) -> list[LoopCode]:
     """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering)."""
     x, notes = file_loops(path, cfg)
     mu, std = encode_loops(model, x)

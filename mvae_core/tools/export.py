@@ -1,18 +1,10 @@
 """``mvae export --onnx``: the decoder as an ONNX graph plus a JSON sidecar, for DAW and JavaScript hosts.
 
-The graph maps ``z [batch, latent_dim]`` (float32, any batch size) to the decoder's heads in eval mode (BatchNorm
-running statistics, no dropout):
-
-* ``onset`` ``[batch, pitch_classes, 32]``: onset probabilities (sigmoid of the logits);
-* ``velocity``, ``duration`` ``[batch, pitch_classes, 32]``: 0..1 (``velocity × 127``; ``duration ×
-  max_duration_steps`` 16th steps);
-* categorical timing head: ``timing_probs`` ``[batch, 32, n_bins + 1]``, per step the probabilities of the offset
-  classes (class 0 = exactly on the grid, class ``1 + k`` = the bin ``[-1 + k·width, -1 + (k+1)·width)``
-  half-steps), and ``timing_mean`` ``[batch, 32]``, their expected offset (``timing_probs @ centers``);
-* ``mse`` timing head: ``timeshift`` ``[batch, pitch_classes, 32]``, one offset per cell in half-steps.
-
-The class centres and bin width are in the sidecar (``<name>.json`` beside the graph), with the pitch mapping and
-the decoding rules of ``mvae generate``, so a host can turn the outputs into notes without mvae.
+The model supplies the graph, mapping ``z [batch, latent_dim]`` (float32, any batch size) to its outputs in eval mode,
+and describes them (:meth:`~mvae_core.models.base.MelodyModel.onnx_graph`; the ``seed`` model's outputs are listed
+in :mod:`mvae_core.models.seed_onnx`). The sidecar (``<name>.json`` beside the graph) holds that description with the
+pitch mapping and the decoding rules of ``mvae generate``, so a host can turn the outputs into notes without mvae. A
+model without an export is refused with a message naming the models that have one.
 """
 
 from __future__ import annotations
@@ -26,42 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from torch import nn
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.tools import ToolError, require_extra
 
 FORMAT = "mvae-decoder-onnx/1"
 OPSET = 18
 
 
-class DecoderGraph(nn.Module):
-    """The exported function: ``z`` → the outputs listed in the module docstring (a tuple, in ``output_names``)."""
-
-    def __init__(self, model: MelodyVAE) -> None:
-        super().__init__()
-        self.model = model
-        self.categorical = model.timing is not None
-        if model.timing is not None:
-            self.register_buffer("centers", model.timing.centers.clone())
-
-    @property
-    def output_names(self) -> list[str]:
-        timing = ["timing_probs", "timing_mean"] if self.categorical else ["timeshift"]
-        return ["onset", "velocity", "duration", *timing]
-
-    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        out = self.model.decode(z)
-        heads = (torch.sigmoid(out.onset_logits), out.velocity, out.duration)
-        if out.timing_logits is None:
-            return (*heads, out.timeshift)
-        probs = torch.softmax(out.timing_logits, dim=-1)
-        return (*heads, probs, probs @ self.centers)
-
-
-def export_decoder(model: MelodyVAE, cfg: MvaeConfig, path: Path, source: dict[str, Any]) -> Path:
+def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict[str, Any]) -> Path:
     """Write the ONNX graph to ``path`` and the sidecar to ``path.with_suffix('.json')`` (returned).
 
     ``source`` (run directory, model metadata) is copied into the sidecar. Needs the ``onnx`` extra.
@@ -69,7 +36,11 @@ def export_decoder(model: MelodyVAE, cfg: MvaeConfig, path: Path, source: dict[s
     require_extra("onnx", "onnx", "onnxscript")
     if path.suffix.lower() != ".onnx":
         raise ToolError(f"--onnx {path}: the file name must end in .onnx")
-    graph = DecoderGraph(model.eval()).eval()
+    try:
+        graph, output_names, model_part = model.eval().onnx_graph(cfg)
+    except UnsupportedOption as exc:
+        raise ToolError(f'{exc}; export a run trained with [model] name = "seed"') from None
+    graph.eval()
     example = torch.zeros(2, cfg.model.latent_dim)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _quiet():
@@ -78,69 +49,34 @@ def export_decoder(model: MelodyVAE, cfg: MvaeConfig, path: Path, source: dict[s
             (example,),
             str(path),
             input_names=["z"],
-            output_names=graph.output_names,
+            output_names=output_names,
             dynamic_shapes={"z": {0: torch.export.Dim("batch")}},
             opset_version=OPSET,
             dynamo=True,
         )
     sidecar = path.with_suffix(".json")
-    sidecar.write_text(json.dumps(describe(graph, cfg, path.name, source), indent=1) + "\n", encoding="utf-8")
+    sidecar.write_text(json.dumps(describe(cfg, model_part, path.name, source), indent=1) + "\n", encoding="utf-8")
     return sidecar
 
 
-def describe(graph: DecoderGraph, cfg: MvaeConfig, onnx_name: str, source: dict[str, Any]) -> dict[str, Any]:
-    """The sidecar: inputs, outputs, pitch and duration mapping, timing classes and the decoding rules."""
-    rows, steps = cfg.data.pitch_classes, STEPS_PER_LOOP
-    cells = ["batch", rows, steps]
-    outputs: dict[str, Any] = {
-        "onset": {"shape": cells, "meaning": "probability that a note starts in the cell (pitch row, 16th step)"},
-        "velocity": {"shape": cells, "meaning": "0..1; MIDI velocity = clip(round(velocity * 127), 1, 127)"},
-        "duration": {"shape": cells, "meaning": "0..1; length in 16th steps = duration * max_duration_steps"},
-    }
-    timing: dict[str, Any] = {"head": cfg.model.timing_head}
-    model_timing = graph.model.timing
-    if model_timing is not None:
-        n = model_timing.n_classes
-        outputs["timing_probs"] = {
-            "shape": ["batch", steps, n],
-            "meaning": "per step, probabilities of the offset classes (shared by the step's pitch rows)",
-        }
-        outputs["timing_mean"] = {"shape": ["batch", steps], "meaning": "expected offset per step, half-steps"}
-        timing |= {
-            "n_bins": model_timing.n_bins,
-            "n_classes": n,
-            "bin_width": model_timing.width,
-            "centers": model_timing.centers.tolist(),
-            "classes": "class 0 = exactly on the grid (offset 0); class 1+k = offsets in [-1 + k*bin_width, "
-            "-1 + (k+1)*bin_width) half-steps, centre centers[1+k]",
-            "sample": "draw a class from timing_probs[step] (optionally sharpened: p^(1/T), renormalised); class "
-            "0 gives offset 0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); "
-            "the deterministic choice is timing_mean",
-        }
-    else:
-        outputs["timeshift"] = {"shape": cells, "meaning": "offset of a note in the cell, half-steps (-1..1)"}
-        timing["sample"] = "the mse head has no distribution: the offset is timeshift[row, step]"
+def describe(cfg: MvaeConfig, model_part: dict[str, Any], onnx_name: str, source: dict[str, Any]) -> dict[str, Any]:
+    """The sidecar: format, input, pitch and duration mapping, and the model's ``outputs``, ``timing`` and
+    ``decode`` rules (:meth:`~mvae_core.models.base.MelodyModel.onnx_graph`)."""
     return {
         "format": FORMAT,
         "onnx": onnx_name,
         "opset": OPSET,
+        "model": cfg.model.name,
         "inputs": {"z": {"shape": ["batch", cfg.model.latent_dim], "dtype": "float32", "meaning": "latent points"}},
-        "outputs": {name: outputs[name] | {"dtype": "float32"} for name in graph.output_names},
+        "outputs": model_part["outputs"],
         "pitch_low": cfg.data.pitch_low,
-        "pitch_classes": rows,
-        "steps": steps,
-        "steps_per_bar": steps // 2,
+        "pitch_classes": cfg.data.pitch_classes,
+        "steps": STEPS_PER_LOOP,
+        "steps_per_bar": STEPS_PER_LOOP // 2,
         "max_duration_steps": cfg.data.max_duration_steps,
         "latent_dim": cfg.model.latent_dim,
-        "timing": timing,
-        "decode": [
-            "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth steps; seconds_per_step = 60 / bpm / 4",
-            "which notes sound (mvae generate's default, monophonic): e_step = min(1, sum over rows of onset); "
-            "the round(density * sum(e_step)) steps with the highest e_step sound, each at its most probable row",
-            "start = (step + offset * grid_offset / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
-            "quantized, 1 = learned timing); offset from the timing outputs, see timing.sample",
-            "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts",
-        ],
+        "timing": model_part["timing"],
+        "decode": model_part["decode"],
         "source": source,
     }
 

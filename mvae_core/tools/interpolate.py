@@ -16,7 +16,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.generation import DecodeOptions, notes_to_midi, point_name, render_loops
-from mvae_core.model import MelodyVAE
+from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
@@ -36,7 +36,7 @@ def parse_point(text: str, latent_dim: int, option: str) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.float32)
 
 
-def file_point(model: MelodyVAE, cfg: MvaeConfig, path: Path, loop: int) -> torch.Tensor:
+def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int) -> torch.Tensor:
     """The posterior mean ``[latent_dim]`` of usable loop ``loop`` of the MIDI file ``path``."""
     x, _ = file_loops(path, cfg)
     if not 0 <= loop < x.shape[0]:
@@ -54,7 +54,7 @@ def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
 
 
 def write_interpolation(
-    model: MelodyVAE, cfg: MvaeConfig, points: torch.Tensor, options: DecodeOptions, out: Path, one_file: bool
+    model: MelodyModel, cfg: MvaeConfig, points: torch.Tensor, options: DecodeOptions, out: Path, one_file: bool
 ) -> list[tuple[Path, int]]:
     """One MIDI file per point in ``out`` (``NNN_z_<point>.mid``), plus ``interpolation.mid`` holding every loop
     in order when ``one_file``; returns each written path with its note count."""

@@ -2,7 +2,7 @@
 
 The grid is ``grid × grid`` points evenly spaced over ``[-extent, extent]²`` of latent dimensions 0 and 1; with
 ``latent_dim > 2`` every other dimension is 0 (a slice through the prior's mean). Each cell shows the notes that
-:func:`~mvae_core.generation.select_notes` chooses at its point (32 steps left to right, pitch rows bottom to top):
+:meth:`~mvae_core.models.base.MelodyModel.decode_notes` writes at its point (32 steps left to right, pitch rows bottom to top):
 a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured by its timing
 offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The timing
 is the timing head's mean (``timing_temperature = 0``) unless the options say otherwise.
@@ -17,8 +17,8 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.generation import DecodeOptions, decode_latents, select_notes
-from mvae_core.model import MelodyVAE
+from mvae_core.generation import DecodeOptions
+from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
 
 CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
@@ -42,7 +42,7 @@ def plane_points(grid: int, extent: float, latent_dim: int) -> tuple[np.ndarray,
 
 
 def draw_map(
-    model: MelodyVAE, cfg: MvaeConfig, out: Path, grid: int, extent: float, options: DecodeOptions, title: str
+    model: MelodyModel, cfg: MvaeConfig, out: Path, grid: int, extent: float, options: DecodeOptions, title: str
 ) -> int:
     """Decode the plane (module docstring) and write the figure to ``out`` (PNG); returns the number of notes."""
     require_extra("plot", "matplotlib")
@@ -55,7 +55,7 @@ def draw_map(
     from matplotlib.patches import Rectangle
 
     axis, points = plane_points(grid, extent, cfg.model.latent_dim)
-    heads = decode_latents(model, points)
+    loops = model.eval().decode_notes(points, options)
     spacing = axis[1] - axis[0]
     size = CELL_FILL * spacing
     x_unit, y_unit = size / STEPS_PER_LOOP, size / cfg.data.pitch_classes
@@ -63,7 +63,7 @@ def draw_map(
     for i, point in enumerate(points.numpy()):
         left, bottom = point[0] - size / 2, point[1] - size / 2
         frames.append(Rectangle((left, bottom), size, size))
-        for note in select_notes(heads, i, options):
+        for note in loops[i]:
             start = min(max(note.step + note.timeshift / 2, 0.0), STEPS_PER_LOOP - 0.5)
             length = min(max(note.duration * cfg.data.max_duration_steps, 0.5), STEPS_PER_LOOP - start)
             x0, y0 = left + start * x_unit, bottom + note.row * y_unit

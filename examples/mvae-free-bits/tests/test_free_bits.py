@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 import mvae_core
 from mvae_core.losses import kl_per_dimension
-from mvae_core.model import Forward
+from mvae_core.models.base import Forward
 
 
 def test_config_defaults_and_validation():

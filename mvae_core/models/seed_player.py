@@ -1,8 +1,8 @@
-"""One latent point → one pattern's notes, fast: the decoder of a trained model prepared for a live host.
+"""One latent point → one pattern's notes, fast: the decoder of a trained ``seed`` model prepared for a live host.
 
 A host that plays the XY pad asks for one loop at a time, and at batch size 1 the decoder is memory-bound: every
-call reads its weights (15 MB at the default size). :class:`Player` gives the same notes as
-``select_notes(decode_latents(model, z[None]), index, options)`` while reading 70–80 % of those bytes, in a
+call reads its weights (15 MB at the default size). :class:`SeedPlayer` gives the same notes as
+pattern ``index`` of ``model.decode_notes(z[None], options)`` while reading 70–80 % of those bytes, in a
 fraction of the operations:
 
 * eval-mode BatchNorm is folded into the preceding Linear (``W' = s·W``, ``b' = s·(b − μ) + β``,
@@ -19,6 +19,7 @@ The weights are copied when the player is made: a player does not follow later c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -26,14 +27,16 @@ from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
-from mvae_core.model import MelodyVAE
+
+if TYPE_CHECKING:
+    from mvae_core.models.seed import SeedModel
 
 
-class Player:
+class SeedPlayer:
     """A trained model's decoder as float32 numpy arrays (see the module docstring)."""
 
-    def __init__(self, model: MelodyVAE) -> None:
-        self.latent_dim = model.to_mu.out_features
+    def __init__(self, model: SeedModel) -> None:
+        self.latent_dim = model.latent_dim
         self.pitch_classes = model.pitch_classes
         self.slope = model.from_z[2].negative_slope
         self.hidden = model.heads[0][1].in_features

@@ -1,0 +1,69 @@
+"""``mvae models``: every architecture of the model registry with its origin, description and settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from mvae_core.cli_output import errors_to_exit
+from mvae_core.cli_output import out as stdout
+
+models_app = typer.Typer()
+
+
+def catalog() -> list[dict[str, Any]]:
+    """One entry per registered model: ``name``, ``version``, ``origin``, ``default`` (whether ``[model] name``
+    defaults to it), ``description``, ``settings`` (its ``[model.<name>]`` fields) and ``error`` (or None)."""
+    from mvae_core.config import ModelConfig
+    from mvae_core.models import ModelError, available_models
+    from mvae_core.plugin_catalog import config_fields
+
+    default = ModelConfig().name
+    entries = []
+    for info in available_models().values():
+        entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin,
+                                 "default": info.name == default, "description": "", "settings": [], "error": None}  # fmt: skip
+        try:
+            cls = info.model_class()
+            entry |= {"description": cls.description, "settings": config_fields(cls.Settings)}
+        except ModelError as exc:
+            entry["error"] = str(exc)
+        entries.append(entry)
+    return entries
+
+
+@models_app.command("models")
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list (one object per model).")] = False,
+) -> None:
+    """Every available model ([model] name): built-in or from an installed package, with its own settings."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    with errors_to_exit():
+        entries = catalog()
+    if as_json:
+        sys.stdout.write(json.dumps(entries, indent=1) + "\n")
+        return
+    table = Table(title=escape("models ([model] name)"), title_justify="left")
+    for column in ("model", "version", "origin"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description")
+    for e in entries:
+        about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
+        table.add_row(e["name"] + (" (default)" if e["default"] else ""), e["version"], e["origin"], about)
+    stdout.print(table)
+    for e in entries:
+        if e["error"]:
+            stdout.print(f"\n[bold]{e['name']}[/]\n  [red]error:[/] {escape(e['error'])}")
+        elif e["settings"]:
+            fields = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
+            for f in e["settings"]:
+                default = "(required)" if f["required"] else json.dumps(f["default"])
+                fields.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
+            stdout.print(f"\n[bold]{e['name']}[/]", escape(f"  settings [model.{e['name']}]:"),
+                         Padding(fields, (0, 0, 0, 4)), sep="\n")  # fmt: skip

@@ -1,0 +1,97 @@
+"""The model registry: ``[model] name`` picks an architecture, built-in or from an installed package.
+
+Built-ins are listed in :data:`BUILTIN_MODELS` (``{name: "module:Class"}``); other packages add theirs through the
+``mvae.models`` entry-point group (a name may not shadow a built-in). A model is a subclass of
+:class:`~mvae_core.models.base.MelodyModel`; its own settings are the ``[model.<name>]`` section of the config,
+validated by its ``Settings`` model. ``mvae models`` lists them (docs/models.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.metadata
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mvae_core.config import ConfigError, MvaeConfig, format_validation_error
+from mvae_core.errors import MvaeError
+from mvae_core.version import VERSION
+
+ENTRY_POINT_GROUP = "mvae.models"
+
+BUILTIN_MODELS: dict[str, str] = {
+    "melody_rnn": "mvae_core.models.melody_rnn:MelodyRNN",
+    "seed": "mvae_core.models.seed:SeedModel",
+}
+
+
+class ModelError(MvaeError, RuntimeError):
+    """A registered model cannot be used (it fails to import, or is not a MelodyModel); the message names it."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    origin: str  # "built-in" or "package <distribution>"
+    version: str
+    load: Callable[[], Any]  # returns the model class
+
+    def model_class(self) -> type:
+        """The class, checked to be a :class:`~mvae_core.models.base.MelodyModel`."""
+        from mvae_core.models.base import MelodyModel
+
+        try:
+            cls = self.load()
+        except Exception as exc:
+            raise ModelError(f"model {self.name!r} ({self.origin}) failed to import: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
+            raise ModelError(f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass")
+        return cls
+
+
+def available_models() -> dict[str, ModelInfo]:
+    """Built-ins plus every ``mvae.models`` entry point, by name."""
+    found = {
+        name: ModelInfo(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
+        for name, target in BUILTIN_MODELS.items()
+    }
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        origin = f"package {ep.dist.name if ep.dist else 'unknown'}"
+        if ep.name in found:
+            raise ModelError(
+                f"model {ep.name!r} from {origin} has the name of a built-in model; rename its entry point"
+            )
+        found[ep.name] = ModelInfo(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
+    return found
+
+
+def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
+    """The class of ``[model] name`` and its validated ``[model.<name>]`` settings, after the model's own check of
+    the rest of the config (:meth:`~mvae_core.models.base.MelodyModel.check_config`). An unknown name, a section for
+    an unknown model or a bad setting is a :class:`ConfigError` naming the field (and the closest valid name)."""
+    cfg = config.model
+    available = available_models()
+    for name in [cfg.name, *cfg.sections]:
+        if name not in available:
+            where = "model.name" if name == cfg.name else f"model.{name}"
+            close = difflib.get_close_matches(name, list(available), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "."
+            raise ConfigError(f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))}.")
+    cls = available[cfg.name].model_class()
+    try:
+        settings = cls.Settings.model_validate(cfg.sections.get(cfg.name, {}))
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, prefix=f"model.{cfg.name}.", model=cls.Settings)) from None
+    cls.check_config(config)
+    return cls, settings
+
+
+def build_model(config: MvaeConfig) -> Any:
+    """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
+    training mode)."""
+    cls, settings = resolve_model(config)
+    return cls(config.model, settings, config.data.pitch_classes)

@@ -1,0 +1,172 @@
+"""The contract every model of the registry fulfils (:class:`MelodyModel`), and the types it hands to the rest of mvae.
+
+The data side is shared: every model reads loops as dense ``x [batch, 4, pitch_classes, 32]`` (onset, velocity,
+duration, timeshift; :func:`~mvae_core.data.batches.densify`) and has the same variational encoder
+(:class:`~mvae_core.models.encoder.Encoder`) to a ``latent_dim`` posterior. What differs is the decoder, and so:
+
+* the loss terms (:meth:`MelodyModel.loss_terms`): always the five core terms ``onset`` (which notes),
+  ``velocity``, ``duration``, ``timeshift`` and ``kl``, so that plugins, multipliers and ``val_elbo`` work the same;
+* how notes are chosen at generation (:meth:`MelodyModel.decode_notes`, and :meth:`MelodyModel.player` for one
+  point at a time, live);
+* the per-cell predictions that validation and ``mvae evaluate`` score (:meth:`MelodyModel.predict_cells`);
+* whether the decoder can be exported to ONNX (:meth:`MelodyModel.onnx_graph`).
+
+A third-party model subclasses :class:`MelodyModel` and is registered under the ``mvae.models`` entry-point group
+(docs/models.md).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
+
+import numpy as np
+import torch
+from pydantic import BaseModel, ConfigDict
+from torch import nn
+
+from mvae_core.config import ModelConfig, MvaeConfig
+from mvae_core.errors import MvaeError
+from mvae_core.models.encoder import Encoder
+from mvae_core.timing import TimingBins
+
+if TYPE_CHECKING:
+    from mvae_core.data.split import LoopSet
+    from mvae_core.generation import DecodeOptions, Note
+
+
+class NoSettings(BaseModel):
+    """The settings of a model without settings of its own: its ``[model.<name>]`` section must be empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnsupportedOption(MvaeError, ValueError):
+    """A decoding option or export that the chosen model cannot do; the message says what it can do instead."""
+
+
+@dataclass
+class Decoded:
+    """Per-cell predictions ``[batch, pitch_classes, 32]``: ``onset_logits``, ``velocity`` and ``duration`` (0..1),
+    ``timeshift`` (the point estimate, half-steps). With a categorical timing head also ``timing_logits [batch, 32,
+    n_bins + 1]`` (one distribution per step, shared by its pitches) and ``timing`` (its classes); ``None``
+    otherwise."""
+
+    onset_logits: torch.Tensor
+    velocity: torch.Tensor
+    duration: torch.Tensor
+    timeshift: torch.Tensor
+    timing_logits: torch.Tensor | None = None
+    timing: TimingBins | None = None
+
+    def sample_timeshift(self, temperature: float, rng: np.random.Generator) -> torch.Tensor:
+        """Offsets ``[batch, pitch_classes, 32]`` drawn from the timing distribution (one draw per step, shared by
+        its pitches; :meth:`TimingBins.sample`); the point estimate ``timeshift`` without a timing distribution."""
+        if self.timing is None or self.timing_logits is None:
+            return self.timeshift
+        drawn = self.timing.sample(self.timing_logits.detach().cpu().numpy(), temperature, rng)
+        return torch.from_numpy(drawn).to(self.timeshift.device).unsqueeze(1).expand_as(self.timeshift)
+
+
+class Forward(NamedTuple):
+    """What a model's ``forward`` returns (and plugins' ``output``): the decoder's training output for the sampled
+    latent point (model-specific: what :meth:`MelodyModel.loss_terms` reads), and the posterior's mean ``mu`` and
+    log-variance ``logvar``, each ``[batch, latent_dim]``."""
+
+    decoded: Any
+    mu: torch.Tensor
+    logvar: torch.Tensor
+
+
+class NotePlayer(Protocol):
+    """One latent point → one pattern's notes, fast (a live host's XY pad)."""
+
+    latent_dim: int
+
+    def notes(self, z: Any, options: DecodeOptions | None = None, index: int = 0) -> list[Note]:
+        """The notes at ``z``, equal to pattern ``index`` of :meth:`MelodyModel.decode_notes` at the same point and
+        options (up to float32 rounding)."""
+        ...
+
+
+class MelodyModel(nn.Module, ABC):
+    """A MelodyVAE architecture. Subclasses set the class attributes, build their decoder in ``__init__`` (after
+    ``super().__init__``, which builds ``self.encoder``) and implement the abstract methods.
+
+    Class attributes: ``name`` (the registry name, ``[model] name``), ``description`` (one line for ``mvae models``),
+    ``Settings`` (a pydantic model of its ``[model.<name>]`` section; :class:`NoSettings` by default) and
+    ``decoder_modules`` (the names of the attributes that make up the decoder, which ``mvae bend`` perturbs).
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Settings: ClassVar[type[BaseModel]] = NoSettings
+    decoder_modules: ClassVar[tuple[str, ...]]
+
+    def __init__(self, cfg: ModelConfig, settings: BaseModel, pitch_classes: int) -> None:
+        super().__init__()
+        self.cfg, self.settings, self.pitch_classes = cfg, settings, pitch_classes
+        self.encoder = Encoder(cfg, pitch_classes)
+
+    @classmethod
+    def check_config(cls, cfg: MvaeConfig) -> None:
+        """Raise :class:`~mvae_core.errors.ConfigError` naming a setting of ``cfg`` this model cannot train with
+        (checked before any data is read); everything is accepted by default."""
+
+    @property
+    def latent_dim(self) -> int:
+        return self.cfg.latent_dim
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``x [B, 4, P, 32]`` → ``(mu, logvar)``, each ``[B, latent_dim]``."""
+        return self.encoder(x)
+
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> Forward:
+        """Encode, sample ``z = mu + sigma · eps`` (``eps`` from ``generator`` if given), decode for training."""
+        mu, logvar = self.encode(x)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        z = mu + torch.exp(0.5 * logvar) * eps
+        return Forward(self.decode_for_training(z, x), mu, logvar)
+
+    def init_from_data(self, train: LoopSet) -> None:
+        """Start output layers at statistics of the training split (e.g. the onset rate); nothing by default."""
+
+    @abstractmethod
+    def decode_for_training(self, z: torch.Tensor, x: torch.Tensor) -> Any:
+        """The decoder's output for latent points ``z [B, latent_dim]`` of the loops ``x`` (an autoregressive
+        decoder reads the true history from ``x``: teacher forcing); what :meth:`loss_terms` reads."""
+
+    @abstractmethod
+    def loss_terms(self, x: torch.Tensor, output: Forward, mask: str) -> dict[str, torch.Tensor]:
+        """The core terms ``onset``, ``velocity``, ``duration``, ``timeshift`` and ``kl`` of the batch ``x``, each a
+        scalar: summed over steps or cells (and latent dimensions), averaged over the batch. ``mask`` is
+        ``loss.mask``."""
+
+    @abstractmethod
+    def predict_cells(self, x: torch.Tensor, z: torch.Tensor) -> Decoded:
+        """Per-cell predictions for the loops ``x`` decoded from ``z`` (eval mode): what validation and ``mvae
+        evaluate`` score at the true notes (velocity and timing errors, the reconstructed timing spread)."""
+
+    @abstractmethod
+    def decode_notes(self, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
+        """The notes of one loop per latent point ``z [N, latent_dim]`` (eval mode, no gradients). Every random
+        choice of pattern ``i`` comes from :func:`~mvae_core.generation.pattern_rng` ``(options, i)``, so a
+        pattern depends on its point, ``options.seed`` and ``i`` only. Raises :class:`UnsupportedOption` for
+        options the model cannot honour (:meth:`check_options`)."""
+
+    def check_options(self, options: DecodeOptions) -> None:
+        """Raise :class:`UnsupportedOption` for decoding options this model cannot honour; all are fine by
+        default."""
+
+    @abstractmethod
+    def player(self) -> NotePlayer:
+        """The decoder prepared for one point at a time (weights copied; later changes to the model are not
+        followed)."""
+
+    def onnx_graph(self, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
+        """``(graph, output_names, sidecar)`` for ``mvae export --onnx``: a module mapping ``z [batch,
+        latent_dim]`` to the named outputs, and the model's part of the sidecar (``outputs``, ``timing``,
+        ``decode``: what a host needs to turn the outputs into notes). Raises :class:`UnsupportedOption` when the
+        model has no export."""
+        raise UnsupportedOption(f"model {self.name!r} has no ONNX export")

@@ -1,0 +1,255 @@
+"""``melody_rnn``: a decoder that knows the previous note — one token per 16th step, decoded by a GRU from the latent.
+
+A loop is read as 32 **tokens**, one per step: ``0`` = no note starts, ``1 + row`` = a note starts at that pitch row
+(the highest, when the data has several: the model writes melodies, one note at a time; the MusicVAE melody
+representation without its "hold" token, since durations have their own head). The decoder is a GRU whose state
+starts at ``tanh(W·z)``; at every step it reads the previous token (an embedding), the step's position in the two
+bars (an embedding) and ``z``, and gives the logits of the step's token. For the note a step writes, a small head
+reads the GRU state and the note's token and gives its velocity, duration and a distribution of its offset (the
+categorical timing classes of :class:`~mvae_core.timing.TimingBins`).
+
+Training uses teacher forcing (the true previous token), with **token dropout**: ``token_dropout`` of the previous
+tokens are replaced by the start token, so the decoder cannot predict everything from the history and has to read
+``z`` (Bowman et al. 2016; without it the 2-D latent went unused). Loss terms: ``onset`` is the token cross-entropy
+summed over the 32 steps (which note, or none); ``velocity`` and ``duration`` the squared errors at the steps with a
+note; ``timeshift`` the negative log-likelihood of their offset class; ``kl`` as for every model.
+
+Decoding (:meth:`MelodyRNN.decode_notes`; :class:`~mvae_core.models.melody_rnn_player.MelodyRNNPlayer` does the same
+for one point, live): step by step, the step sounds with probability ``min(1, density · p_note)`` (``p_note = 1 −
+p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/temperature)``; the chosen token is the next step's
+input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
+note count (``Σ density · p_note``, accumulated over the steps) passes the count written so far by ½, which writes as
+many notes as the model expects, where it expects them. Offsets are drawn as for every model
+(:func:`~mvae_core.generation.offsets_by_step`). ``poly`` and the ancestor's thresholds do not apply (one note per
+step, no per-cell probabilities): they are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from pydantic import BaseModel, ConfigDict, Field
+from torch import nn
+
+from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
+from mvae_core.losses import kl_per_dimension
+from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, UnsupportedOption
+from mvae_core.timing import TimingBins
+
+if TYPE_CHECKING:
+    from mvae_core.data.split import LoopSet
+
+POSITION_SIZE = 16
+"""Size of the embedding of a step's position in the loop (0..31)."""
+REST = 0
+PSEUDOCOUNT = 0.01
+"""Added to every token's and offset class's count before the output layers start at their log frequencies."""
+
+
+class MelodyRNNSettings(BaseModel):
+    """``[model.melody_rnn]``."""
+
+    model_config = ConfigDict(extra="forbid")
+    rnn_hidden: int = Field(256, ge=8, description="Width of the GRU state.")
+    embedding: int = Field(32, ge=2, description="Size of a token's embedding (no note, or a pitch row).")
+    token_dropout: float = Field(
+        0.5, ge=0, lt=1, description="Training: share of previous tokens hidden from the decoder, so it reads z."
+    )
+
+
+@dataclass
+class TokenOutput:
+    """The decoder's training output: ``token_logits [B, 32, pitch_classes + 1]``, the true ``tokens [B, 32]`` it was
+    fed, and for the true tokens ``velocity``, ``duration`` ``[B, 32]`` (0..1) and ``timing_logits [B, 32, C]``."""
+
+    token_logits: torch.Tensor
+    tokens: torch.Tensor
+    velocity: torch.Tensor
+    duration: torch.Tensor
+    timing_logits: torch.Tensor
+
+
+def top_tokens(x: torch.Tensor) -> torch.Tensor:
+    """``x [B, 4, P, 32]`` → ``[B, 32]`` int64: 0 where no note starts, else 1 + the highest row with an onset."""
+    rows = torch.arange(x.shape[2], device=x.device).view(1, -1, 1)
+    return torch.where(x[:, 0] > 0.5, rows, -1).amax(dim=1) + 1
+
+
+class TokenChooser:
+    """The token choice of one pattern, step by step (the rule of the module docstring); it keeps the running note
+    counts that ``temperature = 0`` needs. One implementation for the batch path and the live player."""
+
+    def __init__(self, options: DecodeOptions) -> None:
+        self.density, self.temperature = options.density, options.temperature
+        self.expected = self.written = 0.0
+
+    def __call__(self, logits: np.ndarray, uniforms: np.ndarray) -> int:
+        """The token of a step from its ``logits [1 + P]`` (no note first; float64) and its two uniform draws (sound
+        or not, which row)."""
+        unnormalised = np.exp(logits - logits.max())
+        p_note = min(1.0, self.density * (1.0 - float(unnormalised[REST] / unnormalised.sum())))
+        if self.temperature <= 0:
+            self.expected += p_note
+            if self.expected - self.written < 0.5:
+                return REST
+            self.written += 1
+            return int(logits[1:].argmax()) + 1
+        if uniforms[0] >= p_note:
+            return REST
+        rows = unnormalised[1:]
+        cumulative = np.cumsum(rows if self.temperature == 1 else rows ** (1.0 / self.temperature) + 1e-300)
+        row = int(np.searchsorted(cumulative, uniforms[1] * cumulative[-1], side="left"))
+        return min(row, len(rows) - 1) + 1
+
+
+class MelodyRNN(MelodyModel):
+    name = "melody_rnn"
+    description = "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
+    Settings = MelodyRNNSettings
+    decoder_modules = ("z_to_state", "token_embedding", "position", "gru", "to_token", "note_head")
+
+    def __init__(self, cfg: ModelConfig, settings: MelodyRNNSettings, pitch_classes: int) -> None:
+        super().__init__(cfg, settings, pitch_classes)
+        hidden, embedding = settings.rnn_hidden, settings.embedding
+        self.start_token = pitch_classes + 1
+        self.timing = TimingBins(cfg.timing_bins)
+        self.z_to_state = nn.Linear(cfg.latent_dim, hidden)
+        self.token_embedding = nn.Embedding(pitch_classes + 2, embedding)  # rest, rows, start
+        self.position = nn.Embedding(STEPS_PER_LOOP, POSITION_SIZE)
+        self.gru = nn.GRU(embedding + POSITION_SIZE + cfg.latent_dim, hidden, batch_first=True)
+        self.to_token = nn.Linear(hidden, pitch_classes + 1)
+        self.note_head = nn.Sequential(
+            nn.Linear(hidden + embedding, hidden // 2),
+            nn.LeakyReLU(cfg.leaky_slope),
+            nn.Linear(hidden // 2, 2 + self.timing.n_classes),
+        )
+
+    @classmethod
+    def check_config(cls, cfg: MvaeConfig) -> None:
+        if cfg.model.timing_head != "categorical":
+            raise ConfigError(
+                f"model.timing_head = {cfg.model.timing_head!r}: melody_rnn has only the categorical timing head; "
+                "remove the setting, or use model.name = 'seed'"
+            )
+        if cfg.loss.mask != "notes":
+            raise ConfigError(
+                f"loss.mask = {cfg.loss.mask!r}: melody_rnn predicts velocity, duration and timing only for the notes "
+                "it writes, so its losses are over notes; remove the setting, or use model.name = 'seed'"
+            )
+
+    @torch.no_grad()
+    def init_from_data(self, train: LoopSet) -> None:
+        """Start the token layer at the training split's token frequencies and the timing classes at its offset
+        frequencies (log frequency biases), so that the first steps do not spend themselves on learning those."""
+        table = train.table
+        notes = table.notes_per_loop()[train.loops].sum()
+        rest = max(len(train) * STEPS_PER_LOOP - notes, 0)
+        weights = train.note_weights()
+        rows = np.bincount(table.row.astype(np.int64), weights, minlength=self.pitch_classes)[: self.pitch_classes]
+        counts = torch.from_numpy(np.concatenate([[rest], rows])) + PSEUDOCOUNT
+        self.to_token.bias.copy_((counts / counts.sum()).log().float())
+        classes = self.timing.class_counts(table.timeshift, weights) + PSEUDOCOUNT
+        self.note_head[-1].bias[2:].copy_((classes / classes.sum()).log().float())
+
+    def _inputs(self, previous: torch.Tensor, z: torch.Tensor, steps: slice = slice(None)) -> torch.Tensor:
+        """GRU inputs ``[B, T, E + POSITION_SIZE + latent]`` for the tokens ``previous [B, T]`` at ``steps``."""
+        batch, length = previous.shape
+        position = self.position.weight[steps].unsqueeze(0).expand(batch, length, -1)
+        return torch.cat([self.token_embedding(previous), position, z.unsqueeze(1).expand(batch, length, -1)], -1)
+
+    def _notes(self, states: torch.Tensor, tokens: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """``(velocity, duration, timing_logits)`` of the notes ``tokens`` written from GRU ``states``."""
+        out = self.note_head(torch.cat([states, self.token_embedding(tokens)], -1))
+        return torch.sigmoid(out[..., 0]), torch.sigmoid(out[..., 1]), out[..., 2:]
+
+    def _teacher_forced(self, z: torch.Tensor, tokens: torch.Tensor) -> TokenOutput:
+        previous = torch.cat([torch.full_like(tokens[:, :1], self.start_token), tokens[:, :-1]], dim=1)
+        if self.training and self.settings.token_dropout > 0:
+            hidden = torch.rand(previous.shape, device=previous.device) < self.settings.token_dropout
+            previous = previous.masked_fill(hidden, self.start_token)
+        states, _ = self.gru(self._inputs(previous, z), torch.tanh(self.z_to_state(z)).unsqueeze(0))
+        return TokenOutput(self.to_token(states), tokens, *self._notes(states, tokens))
+
+    def decode_for_training(self, z: torch.Tensor, x: torch.Tensor) -> TokenOutput:
+        return self._teacher_forced(z, top_tokens(x))
+
+    def loss_terms(self, x: torch.Tensor, output: Forward, mask: str) -> dict[str, torch.Tensor]:
+        out: TokenOutput = output.decoded
+        batch = x.shape[0]
+        tokens = out.tokens
+        is_note = (tokens != REST).to(x.dtype)
+        at_note = (tokens - 1).clamp(min=0).unsqueeze(1)  # [B, 1, 32]: the row of each step's note
+        truth = [x[:, channel].gather(1, at_note).squeeze(1) for channel in (1, 2, 3)]
+        token_logits = out.token_logits.reshape(-1, out.token_logits.shape[-1])
+        return {
+            "onset": F.cross_entropy(token_logits, tokens.reshape(-1), reduction="sum") / batch,
+            "velocity": (is_note * (out.velocity - truth[0]) ** 2).sum() / batch,
+            "duration": (is_note * (out.duration - truth[1]) ** 2).sum() / batch,
+            "timeshift": self.timing.nll(out.timing_logits, truth[2], is_note) / batch,
+            "kl": kl_per_dimension(output.mu, output.logvar).sum() / batch,
+        }
+
+    def predict_cells(self, x: torch.Tensor, z: torch.Tensor) -> Decoded:
+        """Teacher-forced on ``x``'s tokens: a cell's onset logit is that of its row's token at the step, given the
+        true history; velocity, duration and timing are those of the step's true note, the same for every row."""
+        out = self._teacher_forced(z, top_tokens(x))
+        log_p = F.log_softmax(out.token_logits, dim=-1)[..., 1:].transpose(1, 2)  # [B, P, 32]
+        onset_logits = log_p - torch.log1p(-log_p.exp().clamp(max=1 - 1e-6))
+        shape = onset_logits.shape
+        per_row = [v.unsqueeze(1).expand(shape) for v in (out.velocity, out.duration)]
+        mean = self.timing.mean(out.timing_logits).unsqueeze(1).expand(shape)
+        return Decoded(onset_logits, *per_row, mean, out.timing_logits, self.timing)
+
+    def check_options(self, options: DecodeOptions) -> None:
+        if options.poly:
+            raise UnsupportedOption("--poly: melody_rnn writes one note per step; use a run of model.name = 'seed'")
+        if options.threshold_min is not None or options.threshold_max is not None:
+            raise UnsupportedOption(
+                "--threshold-min/--threshold-max: melody_rnn has no per-cell probabilities to threshold; use "
+                "--density and --temperature"
+            )
+
+    @torch.inference_mode()
+    def decode_notes(self, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
+        self.check_options(options)
+        n = z.shape[0]
+        rngs = [pattern_rng(options, i) for i in range(n)]
+        uniforms = [rng.random((STEPS_PER_LOOP, 2)) for rng in rngs]
+        choosers = [TokenChooser(options) for _ in range(n)]
+        state = torch.tanh(self.z_to_state(z)).unsqueeze(0)
+        token = torch.full((n, 1), self.start_token, dtype=torch.long)
+        tokens, states = [], []
+        for step in range(STEPS_PER_LOOP):
+            out, state = self.gru(self._inputs(token, z, slice(step, step + 1)), state)
+            logits = self.to_token(out[:, 0]).double().cpu().numpy()
+            chosen = [choose(row, u[step]) for choose, row, u in zip(choosers, logits, uniforms, strict=True)]
+            token = torch.tensor(chosen, dtype=torch.long).view(n, 1).to(z.device)
+            tokens.append(token)
+            states.append(out)
+        token_grid, state_grid = torch.cat(tokens, 1), torch.cat(states, 1)
+        velocity, duration, timing_logits = (v.cpu().numpy() for v in self._notes(state_grid, token_grid))
+        grid = token_grid.cpu().numpy()
+        loops = []
+        for i, rng in enumerate(rngs):
+            steps = np.flatnonzero(grid[i] != REST)
+            rows = grid[i, steps] - 1
+            offsets = offsets_by_step(steps, lambda at, i=i: timing_logits[i, at], options, rng)
+            loops.append(make_notes(rows, steps, velocity[i, steps], duration[i, steps], offsets))
+        return loops
+
+    def player(self) -> NotePlayer:
+        from mvae_core.models.melody_rnn_player import MelodyRNNPlayer
+
+        return MelodyRNNPlayer(self)
+
+    def onnx_graph(self, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
+        raise UnsupportedOption(
+            "model 'melody_rnn' has no ONNX export yet (its notes come from 32 dependent steps, each sampled by the "
+            "host); play it live from Python with mvae_core.load(RUN).player()"
+        )

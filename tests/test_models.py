@@ -1,0 +1,190 @@
+"""The model registry: every registered model goes through train → resume → generate → evaluate → export; names and
+settings are validated like the rest of the config; runs from before the registry still load; melody_rnn's rules."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tomli_w
+import torch
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.config import ConfigError, build_config
+from mvae_core.generation import DecodeOptions
+from mvae_core.models import BUILTIN_MODELS, available_models, build_model, resolve_model
+from mvae_core.models.melody_rnn import REST, TokenChooser, top_tokens
+from mvae_core.models.seed import SeedModel
+from mvae_core.run import RunDir
+from tests.training import TINY
+
+runner = CliRunner()
+
+
+def tiny(model: str) -> list[str]:
+    return [*TINY, f'model.name="{model}"']
+
+
+@pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
+def test_every_model_trains_resumes_generates_evaluates_and_exports_or_refuses(model, synth_dir, tmp_path):
+    out = tmp_path / "run"
+    first = mvae_core.train([synth_dir], out, overrides=tiny(model), plugins=[], epochs=1, progress=False)
+    assert first.outcome == "trained" and first.epochs_run == 1
+    resumed = mvae_core.train(out=out, resume=True, epochs=2, progress=False)
+    assert resumed.outcome == "trained" and len(RunDir(out).read_metrics()) == 2
+    run = mvae_core.load(out)
+    assert run.config.model.name == model and type(run.model).name == model
+    generated = run.generate(random=3, seed=5)
+    assert len(generated) == 3 and all(len(file[0]) > 0 for file in generated.loops)
+    player = run.player()
+    assert [(n.step, n.row) for n in player.notes(generated.paths[1][0].numpy(), generated.options, index=1)] == [
+        (n.step, n.row) for n in generated.loops[1][0]
+    ]
+    scores = run.evaluate([synth_dir], samples=16)
+    assert scores["latent"]["latent_dim"] == 2 and set(scores["pitch"]) >= {"in_key", "mean_interval"}
+    exported = runner.invoke(app, ["export", str(out), "--onnx", str(tmp_path / "d.onnx")])
+    if model == "seed":
+        assert exported.exit_code == 0, exported.output
+        assert json.loads((tmp_path / "d.json").read_text())["model"] == "seed"
+    else:
+        assert exported.exit_code == 2 and f"model {model!r} has no ONNX export" in " ".join(exported.output.split())
+
+
+def test_a_third_party_model_registered_by_entry_point_is_used_by_name(monkeypatch, synth_dir, tmp_path):
+    class Wide(SeedModel):
+        name = "wide"
+        description = "The seed decoder, for this test"
+
+    monkeypatch.setitem(BUILTIN_MODELS, "wide", f"{__name__}:Wide")  # the registry resolves "module:Class"
+    monkeypatch.setattr(f"{__name__}.Wide", Wide, raising=False)
+    assert "wide" in available_models()
+    result = mvae_core.train(
+        [synth_dir], tmp_path / "run", overrides=tiny("wide"), plugins=[], epochs=1, progress=False
+    )
+    assert result.outcome == "trained"
+    assert type(mvae_core.load(tmp_path / "run").model) is Wide
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (['model.name="melody_rn"'], r"model.name: unknown model 'melody_rn'; did you mean 'melody_rnn'\?"),
+        (["model.seeed.x=1"], r"model.seeed: unknown model 'seeed'; did you mean 'seed'\?"),
+        (
+            ["model.melody_rnn.tokn_dropout=0.1"],
+            r"model.melody_rnn.tokn_dropout = 0.1: unknown setting; did you mean "
+            r"model.melody_rnn.token_dropout\?",
+        ),
+        (["model.melody_rnn.token_dropout=1.5"], r"model.melody_rnn.token_dropout = 1.5: Input should be less than 1"),
+        (["model.timing_head=mse"], r"model.timing_head = 'mse': melody_rnn has only the categorical timing head"),
+        (["loss.mask=all"], r"loss.mask = 'all': melody_rnn predicts velocity, duration and timing only for the notes"),
+        (["model.hiden=3"], r"model.hiden = 3: unknown setting; did you mean model.hidden\?"),
+    ],
+)
+def test_a_bad_model_choice_or_setting_names_the_field(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve_model(build_config(None, overrides))
+
+
+def test_a_bad_model_setting_exits_2_before_any_data_is_read(monkeypatch, tmp_path):
+    monkeypatch.setattr("mvae_core.session.load_dataset", lambda *a, **k: pytest.fail("data was read"))
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", str(tmp_path), "--set", 'model.name="sed"', "--out", str(out)])
+    assert result.exit_code == 2 and "did you mean 'seed'" in result.output
+    assert not out.exists()
+
+
+def test_model_sections_are_written_back_as_tables(tmp_path):
+    cfg = build_config(None, ["model.melody_rnn.token_dropout=0.25"])
+    tree = cfg.model_dump(mode="json", exclude_none=True)
+    assert tree["model"]["melody_rnn"] == {"token_dropout": 0.25} and "sections" not in tree["model"]
+    assert build_config(tree) == cfg
+
+
+def test_models_lists_every_model_with_its_settings():
+    result = runner.invoke(app, ["models", "--json"])
+    assert result.exit_code == 0, result.output
+    entries = {e["name"]: e for e in json.loads(result.output)}
+    assert set(entries) == set(BUILTIN_MODELS)
+    assert entries["melody_rnn"]["default"] and not entries["seed"]["default"]
+    assert {f["name"] for f in entries["melody_rnn"]["settings"]} == {"rnn_hidden", "embedding", "token_dropout"}
+    assert entries["seed"]["settings"] == [] and all(e["error"] is None for e in entries.values())
+    table = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
+    assert "melody_rnn (default)" in table.output and "settings [model.melody_rnn]" in table.output
+
+
+def test_a_run_from_before_the_registry_loads_as_the_seed_model(synth_dir, tmp_path):
+    """Its config.toml has no [model] name and its encoder weights are not under ``encoder.``."""
+    out = tmp_path / "old"
+    mvae_core.train([synth_dir], out, overrides=tiny("seed"), plugins=[], epochs=1, progress=False)
+    expected = mvae_core.load(out).generate(random=2, seed=3).loops
+    config = tomllib.loads((out / "config.toml").read_text())
+    del config["model"]["name"]
+    (out / "config.toml").write_text(tomli_w.dumps(config))
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(out / "model.safetensors")
+    save_file({k.removeprefix("encoder."): v for k, v in state.items()}, out / "model.safetensors")
+    old = mvae_core.load(out)
+    assert old.config.model.name == "seed" and old.generate(random=2, seed=3).loops == expected
+
+
+def test_tokens_are_the_highest_row_with_an_onset_or_rest():
+    x = torch.zeros(1, 4, 24, 32)
+    x[0, 0, 5, 0] = x[0, 0, 9, 0] = x[0, 0, 0, 31] = 1.0
+    tokens = top_tokens(x)[0]
+    assert tokens[0] == 10 and tokens[31] == 1 and (tokens[1:31] == REST).all()
+
+
+def test_the_deterministic_choice_writes_the_expected_number_of_notes_where_they_are_likely():
+    choose = TokenChooser(DecodeOptions(temperature=0.0))
+    p_note = np.array([0.3, 0.3, 0.3, 0.9, 0.1, 0.1])  # expected 2.0 notes
+    logits = [np.log(np.array([1 - p, p * 0.25, p * 0.75])) for p in p_note]
+    tokens = [choose(row, np.zeros(2)) for row in logits]
+    assert tokens == [REST, 2, REST, 2, REST, REST]  # the running sum passes 0.5 at 0.6, then 1.5 at 1.8
+    dense = TokenChooser(DecodeOptions(temperature=0.0, density=2.0))
+    assert sum(dense(row, np.zeros(2)) != REST for row in logits) == 3  # round(Σ min(1, 2·p_note)) = round(3.2)
+
+
+def test_sampled_steps_sound_with_probability_density_times_p_note():
+    rng = np.random.default_rng(0)
+    logits = np.log(np.array([0.8, 0.1, 0.1]))  # p_note 0.2
+    for density, expected in ((1.0, 0.2), (2.0, 0.4), (10.0, 1.0)):
+        choose = TokenChooser(DecodeOptions(density=density))
+        share = np.mean([choose(logits, rng.random(2)) != REST for _ in range(20000)])
+        assert share == pytest.approx(expected, abs=0.01)
+
+
+def test_a_pattern_does_not_depend_on_the_others_in_its_batch():
+    model = build_model(build_config(None, TINY)).eval()
+    points = torch.randn(5, 2, generator=torch.Generator().manual_seed(2))
+    together = model.decode_notes(points, DecodeOptions(seed=4))
+    alone = model.decode_notes(points[3:4], DecodeOptions(seed=4))
+    # pattern 3's random source is (seed, 3); alone it is pattern 0 of its batch: compare both through the player
+    player = model.player()
+    for index, expected in ((3, together[3]), (0, alone[0])):
+        got = player.notes(points[3].numpy(), DecodeOptions(seed=4), index=index)
+        assert [(n.step, n.row) for n in got] == [(n.step, n.row) for n in expected]
+        assert np.allclose([n.timeshift for n in got], [n.timeshift for n in expected], atol=1e-5)
+
+
+def test_predicted_cells_hold_the_teacher_forced_token_probabilities():
+    model = build_model(build_config(None, TINY)).eval()
+    x = torch.zeros(2, 4, 24, 32)
+    x[:, 0, 7, ::4] = 1.0
+    cells = model.predict_cells(x, torch.zeros(2, 2))
+    assert cells.onset_logits.shape == (2, 24, 32) and cells.timing_logits.shape == (2, 32, 33)
+    p_rows = torch.sigmoid(cells.onset_logits).sum(dim=1)
+    assert ((p_rows > 0) & (p_rows < 1)).all()  # per step, the rows' probabilities and the rest's add up to 1
+
+
+def test_config_path_of_runs_is_the_registry_name(tmp_path):
+    """The run directory's config names the model, so a later change of the default cannot change a run."""
+    cfg = build_config(None, TINY)
+    RunDir(tmp_path).write_config(cfg, {}, [], "x")
+    assert tomllib.loads(Path(tmp_path / "config.toml").read_text())["model"]["name"] == "melody_rnn"
