@@ -20,14 +20,15 @@ from mvae_core.view import epoch_number
 
 
 def epoch_line(record: dict[str, Any], epochs: int) -> str:
-    """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl …  f1 …  spread …  au …  w kl×0.25  lr …``."""
+    """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl …  f1 … rhythm …  spread …  au …  w kl×0.25
+    lr …``."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
     spread = record["timing_spread_ratio"]
     return (
         f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
         f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
-        f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f}  "
+        f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
         f"spread {spread_text(spread)}  au {record['active_units']}  "
         f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
     )

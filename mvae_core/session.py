@@ -263,6 +263,14 @@ def _prepare_data(
     return train_set, val_set, split
 
 
+def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
+    """The validation split of a trained ``run``: its data (``[provenance] data``, through the parse cache) split with
+    its own settings and seed, as training split it (held-out numbers of a run without other data)."""
+    cfg = run.read_config()
+    table, _ = load_dataset(run.read_provenance().get("data", DEFAULT_DATA), cfg.data, jobs)
+    return split_by_source(table, cfg.data, cfg.train.seed)[1]
+
+
 def _absolute(data: list[str]) -> list[str]:
     """DATA as stored in the run: absolute paths (a resume from another folder finds them), corpora as named."""
     return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]

@@ -1,5 +1,5 @@
-"""What one run directory says: its per-epoch metrics (``metrics.jsonl``, ``config.toml``) and the timing of the
-notes its best model (``model.safetensors``) generates from random latent points."""
+"""What one run directory says: its per-epoch metrics (``metrics.jsonl``, ``config.toml``), and the timing and pitch
+structure of the notes its best model (``model.safetensors``) generates from random latent points."""
 
 from __future__ import annotations
 
@@ -89,11 +89,25 @@ def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]
     }
 
 
-def generated_timing(path: Path, samples: int, seed: int = 0) -> dict[str, float | None]:
-    """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
-    run is judged on the same latent points and offset draws), decoded with generate's default options."""
-    from mvae_core.evaluation import generate_loops
+PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise": "stepwise_gap",
+              "pc_entropy": "entropy_gap"}  # fmt: skip
+"""The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
 
-    model, cfg = RunDir(path).load_model()
+
+def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, float | None]:
+    """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
+    run is judged on the same latent points and offset draws), decoded with generate's default options; and the
+    share of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
+    :mod:`mvae_core.pitch_structure`)."""
+    from mvae_core.evaluation import generate_loops
+    from mvae_core.pitch_structure import LoopNotes, compare
+    from mvae_core.session import validation_loops
+
+    run = RunDir(path)
+    model, cfg = run.load_model()
     loops = generate_loops(model, cfg, samples, seed)
-    return timing_stats([note.timeshift for loop in loops for note in loop], samples)
+    held_out = validation_loops(run, jobs=1)
+    pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
+                    cfg.data.pitch_low, seed)  # fmt: skip
+    gaps = {key: pitch[feature]["gap_closed"] for feature, key in PITCH_GAPS.items()}
+    return timing_stats([note.timeshift for loop in loops for note in loop], samples) | gaps

@@ -1,11 +1,12 @@
-"""One row of the summary per run: what its directory says, its status, and the timing of its generated notes."""
+"""One row of the summary per run: what its directory says, its status, and the timing and pitch structure of its
+generated notes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.facts import generated_timing, read_facts
+from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, run_path
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
@@ -17,7 +18,7 @@ def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | N
     ``mvae train`` of the run (``None`` when it was finished before).
 
     The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
-    finite, or the best model cannot be loaded; else ``ok``, and only then is the generated timing measured.
+    finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
     """
     path = run_path(out, config, seed)
     facts = read_facts(path)
@@ -29,10 +30,10 @@ def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | N
         status, error = "failed", "no epoch finished"
     elif facts.nonfinite_epoch is not None:
         status, error = "failed", f"val_elbo is not finite at epoch {facts.nonfinite_epoch}"
-    timing: dict[str, float | None] = {}
+    generated: dict[str, float | None] = {}
     if status == "ok":
         try:
-            timing = generated_timing(path, samples)
+            generated = generated_numbers(path, samples)
         except (CheckpointError, ConfigError, OSError) as exc:
             status, error = "failed", f"generating from the best model: {exc}"
     return {
@@ -51,7 +52,7 @@ def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | N
         "onset_f1": facts.onset_f1,
         "timing_spread_ratio": facts.timing_spread_ratio,
         "active_units": facts.active_units,
-        **timing,
+        **generated,
         "seconds": facts.seconds,
         "val_curve": list(facts.val_elbo),
     }

@@ -26,10 +26,15 @@ METRICS: dict[str, str] = {
     "gen_timing_std": "gen. timing std",
     "gen_within_0_05": "gen. within ±0.05",
     "gen_notes_per_loop": "gen. notes/loop",
+    "in_key_gap": "in-key gap closed",
+    "interval_gap": "interval gap closed",
+    "stepwise_gap": "stepwise gap closed",
+    "entropy_gap": "pc-entropy gap closed",
     "seconds": "seconds",
 }
 """The numbers compared across configurations (row key → column title); onset_f1, timing_spread_ratio and
-active_units are the last epoch's."""
+active_units are the last epoch's; the gaps closed are those of mvae_core.pitch_structure against the run's
+validation loops."""
 CONSOLE_METRICS = ("epochs_run", "best_val_elbo", "timing_spread_ratio", "gen_timing_std", "seconds")
 COLUMNS = [
     *("config", "seed", "run", "status", "action", "exit_code", "error", "stopped_by", "stop_reason", "best_epoch"),
