@@ -139,3 +139,29 @@ def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, s
             info = PluginInfo("free_bits", "docs", "0", lambda cls=cls: cls)
             assert construct(info, info.config_model().model_validate({"nats": 1.0})).config.nats == 1.0
     assert (tmp_path / "runs" / "free-bits" / "metrics.jsonl").is_file()
+
+
+def test_the_live_player_example_of_tools_md_runs_as_shown(tmp_path, monkeypatch, synth_dir):
+    import mvae_core
+    from tests.training import TINY
+
+    mvae_core.train([synth_dir], tmp_path / "runs" / "solos", overrides=TINY, plugins=[], epochs=1, progress=False)
+    monkeypatch.chdir(tmp_path)
+    (block,) = [b for b in code_blocks("tools.md") if "run.player()" in b]
+    exec(compile(block, "docs/tools.md", "exec"), {"__name__": "tools_md"})
+    assert (tmp_path / "loop.mid").stat().st_size > 0
+
+
+def test_models_md_shows_what_mvae_models_prints():
+    """The settings rows of the listing in docs/models.md are those of `mvae models` (wide enough not to wrap)."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    result = CliRunner().invoke(app, ["models"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    printed = {" ".join(line.split()) for line in result.output.splitlines()}
+    docs = (ROOT / "docs" / "models.md").read_text(encoding="utf-8")
+    listing = docs.split("$ mvae models\n", 1)[1].split("```", 1)[0]
+    rows = [" ".join(line.split()) for line in listing.splitlines() if line.startswith("    ") and line.strip()]
+    assert len(rows) == 4 and all(row in printed for row in rows), rows
