@@ -41,7 +41,7 @@ def shifted(midi: mido.MidiFile, rng: np.random.Generator, share: float, low: fl
             if message.type == "note_on" and message.velocity > 0:
                 shift = 0
                 if rng.random() < share:
-                    shift = int(round(rng.choice([-1, 1]) * rng.uniform(low, high) * half_step))
+                    shift = round(float(rng.choice([-1, 1]) * rng.uniform(low, high) * half_step))
                     moved += 1
                 sounding[key] = shift
                 event[0] = max(0, event[0] + shift)
