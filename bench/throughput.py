@@ -11,7 +11,7 @@ What is compared (same process, same machine, same moment):
   loss-weight multipliers, per-term loss sums, the non-finite check, validation, the epoch record).
   No run directory is given, so nothing is written to disk.
 * **bare**: a hand-written loop over the same model class and config (``torch.manual_seed(seed)`` then
-  ``MelodyVAE``, as the trainer does), Adam with the same lr, the same examples pre-densified once into one dense
+  ``build_model``, as the trainer does), Adam with the same lr, the same examples pre-densified once into one dense
   tensor, the same per-epoch permutation, batch size and loss (``loss_terms`` + ``weighted_total``):
   forward, loss, ``zero_grad``, ``backward``, ``step`` and nothing else. Its initial weights are copied from a
   Trainer built (untimed) with the same config and data, so data-dependent initialisation the trainer does
@@ -31,8 +31,9 @@ in the data path (``densify`` per batch vs indexing the pre-densified tensor) is
 checks that both produced the same parameters (same seed, data, order and math: expected difference 0).
 
 Roofline: the fp32 GEMM rate of this machine (``torch.matmul`` of two ``--gemm-n`` square matrices, measured in
-every round, median) divided by the model's training FLOPs per sample = 3 × forward, forward = 2 × the
-multiply-adds of every ``nn.Linear`` (BatchNorm, activations, losses and Adam are elementwise and not counted).
+every round, median) divided by the model's training FLOPs per sample = 3 × forward, forward = the matrix-multiply
+FLOPs of one forward pass as ``torch.utils.flop_counter`` counts them (every ``nn.Linear``, and every step of a
+recurrent decoder; BatchNorm, activations, losses and Adam are elementwise and not counted).
 
 Threads: ``--threads 1`` by default, for both variants and the GEMM. On a shared 2-core machine torch's default
 (one OpenMP thread per core) collapses as soon as another process holds a core: measured here, a training step
@@ -44,7 +45,7 @@ Data: synthetic loops written straight into a NoteTable (8..16 notes each, rando
 durations, timeshifts), augmented with the default transpositions like a real train split, then
 ``--steps × --batch-size`` examples drawn. ``--data PATH`` uses real MIDI instead (load_dataset + split_by_source).
 
-    .venv/bin/python bench/throughput.py [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
+    .venv/bin/python bench/throughput.py [--model seed|melody_rnn|...] [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
         [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile]
 
 With ``--plugins all`` the trainer's loss weights differ from the bare loop's (the ramps' multipliers), so its
@@ -75,8 +76,9 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
 from mvae_core.data.table import NoteTable
 from mvae_core.host import PluginHost
-from mvae_core.losses import loss_terms, weighted_total
-from mvae_core.model import MelodyVAE
+from mvae_core.losses import weighted_total
+from mvae_core.models import build_model
+from mvae_core.models.base import MelodyModel
 from mvae_core.trainer import Trainer
 from mvae_core.validation import validate
 
@@ -132,7 +134,7 @@ def step_dispatch_us(trainer: Trainer, calls: int = 2000) -> float:
     x = densify(trainer.train_set, np.arange(trainer.cfg.train.batch_size), trainer.cfg.data.pitch_classes)
     with torch.no_grad():
         output = trainer.model(x)
-    terms = loss_terms(x, output.decoded, output.mu, output.logvar, trainer.cfg.loss.mask)
+    terms = trainer.model.loss_terms(x, output, trainer.cfg.loss.mask)
     losses = {name: float(value) for name, value in terms.items()}
     times = []
     for step in range(calls):
@@ -187,9 +189,16 @@ def make_data(cfg: MvaeConfig, n_train: int, n_val: int, data: str | None) -> tu
     return LoopSet(full.table, full.loops[pick], full.shifts[pick]), val, label
 
 
-def linear_macs(model: nn.Module) -> int:
-    """Multiply-adds per sample of every ``nn.Linear`` in ``model``."""
-    return sum(m.in_features * m.out_features for m in model.modules() if isinstance(m, nn.Linear))
+def forward_flops_per_sample(model: MelodyModel, x: torch.Tensor) -> float:
+    """Matrix-multiply FLOPs (2 × multiply-adds) of one training forward pass per example of ``x``, counted by
+    ``torch.utils.flop_counter`` — every ``nn.Linear`` and, for a recurrent decoder, every step of its GRU;
+    elementwise work (BatchNorm, activations, losses, Adam) is not counted."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        model(x)
+    return counter.get_total_flops() / len(x)
 
 
 def gemm_gflops(n: int, reps: int = 3) -> float:
@@ -226,11 +235,11 @@ def run_trainer(
     return fit, np.median(val_times, axis=0), trainer
 
 
-def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tensor]) -> tuple[np.ndarray, MelodyVAE]:
+def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tensor]) -> tuple[np.ndarray, MelodyModel]:
     """(wall, cpu, faults) of ``cfg.train.epochs`` bare epochs over the pre-densified examples from ``initial``."""
     torch.manual_seed(cfg.train.seed)
-    model = MelodyVAE(cfg.model, cfg.data.pitch_classes)
-    model.load_state_dict(initial)  # the trainer's data-dependent init (onset prior), copied untimed
+    model = build_model(cfg)
+    model.load_state_dict(initial)  # the trainer's data-dependent init (e.g. the onset prior), copied untimed
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.train.lr, fused=True)  # as the trainer
     coefficients, mask, batch, n = cfg.loss.coefficients, cfg.loss.mask, cfg.train.batch_size, len(dense)
     t0 = clock()
@@ -239,8 +248,7 @@ def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tens
         order = torch.from_numpy(np.random.default_rng([cfg.train.seed, epoch]).permutation(n))
         for lo in range(0, n, batch):
             x = dense[order[lo : lo + batch]]
-            out, mu, logvar = model(x)
-            loss = weighted_total(loss_terms(x, out, mu, logvar, mask), coefficients, {})
+            loss = weighted_total(model.loss_terms(x, model(x), mask), coefficients, {})
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -271,6 +279,7 @@ def max_param_diff(a: nn.Module, b: nn.Module) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default=None, help="model.name (default: the config default)")
     parser.add_argument("--hidden", type=int, default=512, help="model.hidden (default 512, the config default)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--steps", type=int, default=10, help="optimizer steps per epoch (train set = steps × batch)")
@@ -300,7 +309,7 @@ def main() -> None:
 
     cfg = MvaeConfig.model_validate(
         {
-            "model": {"hidden": args.hidden},
+            "model": {"hidden": args.hidden, **({"name": args.model} if args.model else {})},
             "train": {"batch_size": args.batch_size, "epochs": args.epochs, "seed": args.seed, "lr": 1e-3},
             "plugins": {"enabled": ["none"]},
         }
@@ -318,17 +327,17 @@ def main() -> None:
 
     probe = Trainer(cfg, train, val, PluginHost({})).model
     initial = copy.deepcopy(probe.state_dict())
-    macs = linear_macs(probe)
-    flops_per_sample = 3 * 2 * macs
+    forward_flops = forward_flops_per_sample(probe, dense[: args.batch_size])
+    flops_per_sample = 3 * forward_flops
     load_before = os.getloadavg()[0]
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), load average {load_before:.2f} · "
-        f"data: {label} · train {n_train} examples, val {len(val)} · hidden {args.hidden}, "
+        f"data: {label} · train {n_train} examples, val {len(val)} · model {cfg.model.name}, hidden {args.hidden}, "
         f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s) · trainer plugins: "
         f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''}"
     )
     print(
-        f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, Linear multiply-adds/sample {macs:,}, "
+        f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, forward matmul FLOPs/sample {forward_flops / 1e6:.2f} M, "
         f"training FLOPs/sample {flops_per_sample / 1e6:.1f} M"
     )
 
@@ -449,6 +458,7 @@ def main() -> None:
             {
                 "benchmark": "throughput",
                 "data": "synthetic" if args.data is None else args.data,
+                "model": cfg.model.name,
                 "hidden": args.hidden,
                 "plugins": args.plugins,
                 "grad_norm_asked": args.grad_norm,
