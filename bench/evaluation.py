@@ -93,11 +93,13 @@ def main() -> None:
         name = ("" if model == "seed" else f"{model}-") + f"{head}-z{dim}-e{args.epochs}"
         run = base / (name + (f"-s{train_seed}" if train_seed else ""))
         sets = [f'model.name="{model}"', f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
-        if not (run / "model.safetensors").exists():
+        if (run / "config.toml").exists():  # an earlier (maybe interrupted) run: continue it, or find it finished
+            done = mvae("train", "--resume", str(run))
+        else:
             done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
                         "--seed", str(train_seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
-            if done.returncode:
-                sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        if done.returncode:
+            sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples), "--json")
         if scored.returncode:
             sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")

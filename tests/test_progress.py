@@ -12,7 +12,7 @@ TERMS = {"onset": 32.9, "velocity": 0.02, "duration": 0.09, "timeshift": 0.03, "
 def record(spread: float | None) -> dict:
     return {
         "epoch": 0, "lr": 1e-3, "weights": {"kl": 0.0, "timeshift": 1 / 15, "onset": 1.0}, "train": TERMS,
-        "val": TERMS, "val_elbo": 56.14, "onset_f1": 0.0, "timing_spread_ratio": spread, "active_units": 2,
+        "val": TERMS, "val_elbo": 56.14, "onset_f1": 0.0, "rhythm_f1": 0.0, "timing_spread_ratio": spread, "active_units": 2,
         "seconds": 2.1,
     }  # fmt: skip
 
