@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--latent-dims", default="2")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--samples", type=int, default=1024)
+    parser.add_argument("--temperature", type=float, default=1.0, help="note temperature of the generated loops")
     parser.add_argument("--holdout", type=float, default=1 / 6)
     parser.add_argument("--seed", type=int, default=0, help="seeds the split into train and held-out groups")
     parser.add_argument("--train-seeds", default="0", help="comma-separated train.seed values, one run each")
@@ -100,7 +101,8 @@ def main() -> None:
                         "--seed", str(train_seed), *[a for s in sets for a in ("--set", s)])  # fmt: skip
         if done.returncode:
             sys.exit(f"training {run} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-        scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples), "--json")
+        scored = mvae("evaluate", str(run), str(held_dir), "--samples", str(args.samples),
+                      "--temperature", str(args.temperature), "--json")  # fmt: skip
         if scored.returncode:
             sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
         epochs = len((run / "metrics.jsonl").read_text().splitlines())

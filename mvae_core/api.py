@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,12 +175,16 @@ def evaluate(
     samples: int = 1024,
     seed: int = 0,
     jobs: int | None = None,
+    temperature: float = 1.0,
 ) -> dict[str, Any]:
     """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
-    timing, latent and generation numbers (docs/evaluation.md defines each)."""
+    timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note
+    ``temperature`` (as ``generate``'s)."""
     trained = load(run)
     if samples < 1:
         raise InputError(f"samples must be at least 1, got {samples}")
+    if not (temperature >= 0 and math.isfinite(temperature)):
+        raise InputError(f"temperature must be a finite number ≥ 0 (0 = deterministic), got {temperature}")
     paths = [os.fspath(d) for d in data]
     check_paths(paths)
     try:
@@ -189,4 +194,4 @@ def evaluate(
     if table.n_loops == 0:
         reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
         raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({reasons})")
-    return score(trained.model, trained.config, all_loops(table), samples, seed)
+    return score(trained.model, trained.config, all_loops(table), samples, seed, temperature)

@@ -24,6 +24,9 @@ def evaluate(
     data: Annotated[list[str], typer.Argument(help="MIDI files, folders or corpus:essen to evaluate on.")],
     samples: Annotated[int, typer.Option(help="Random latent points for the generated-loop numbers.")] = 1024,
     seed: Annotated[int, typer.Option(help="Seed for latent points and timing draws.")] = 0,
+    temperature: Annotated[
+        float, typer.Option(help="Note temperature of the generated loops, as generate's (0 = deterministic).")
+    ] = 1.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
@@ -32,7 +35,7 @@ def evaluate(
     from mvae_core.run import finite
 
     with errors_to_exit():
-        result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs)
+        result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
         return

@@ -9,7 +9,8 @@ Every number is defined in docs/evaluation.md. In short:
   compare the model's point estimates with the truth at the true note cells
   (:meth:`~mvae_core.models.base.MelodyModel.predict_cells`).
 * **timing**: offsets of the data's notes, of reconstructions (a draw from the timing distribution at the true
-  note cells) and of generated notes (``samples`` random latent points from the prior, default decoding); spread
+  note cells) and of generated notes (``samples`` random latent points from the prior, decoded with generate's
+  defaults at note ``temperature``, default 1); spread
   ratio = generated std / data std; Wasserstein-1 between generated and data offsets; share within ±0.05.
 * **latent**: active units and the mean KL(q(z|x) ‖ N(0, I)) per loop.
 * **generated**: notes per loop against the data's, and the total-variation distance between pitch-class
@@ -68,8 +69,11 @@ def pitch_class_histogram(rows: np.ndarray, pitch_low: int) -> np.ndarray:
 
 
 @torch.no_grad()
-def evaluate(model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0) -> dict[str, Any]:
-    """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring)."""
+def evaluate(
+    model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0, temperature: float = 1.0
+) -> dict[str, Any]:
+    """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
+    temperature of the generated loops (``mvae generate --temperature``)."""
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
     (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
@@ -95,7 +99,7 @@ def evaluate(model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 
         mus.append(mu)
         kls.append(kl_per_dimension(mu, logvar))
     data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
-    generated = generate_loops(model, cfg, samples, seed)
+    generated = generate_loops(model, cfg, samples, seed, temperature)
     gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
     onset_f1, rhythm_f1 = recon.onset_f1(), recon.rhythm_f1()
     origin_f1, origin_rhythm_f1 = at_origin.onset_f1(), at_origin.rhythm_f1()
@@ -135,6 +139,7 @@ def evaluate(model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 
         },
         "generated": {
             "samples": samples,
+            "temperature": temperature,
             "notes_per_loop": len(gen_ts) / samples,
             "data_notes_per_loop": data_notes,
             "density_ratio": len(gen_ts) / samples / data_notes,
@@ -184,10 +189,13 @@ def _mean_distance(loops: list[set[tuple[int, int]]]) -> float:
     return float(np.mean([1.0 - metrics.f1(len(a & b), len(a), len(b)) for a, b in pairs]))
 
 
-def generate_loops(model: MelodyModel, cfg: MvaeConfig, samples: int, seed: int = 0) -> list[list[Note]]:
-    """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options."""
+def generate_loops(
+    model: MelodyModel, cfg: MvaeConfig, samples: int, seed: int = 0, temperature: float = 1.0
+) -> list[list[Note]]:
+    """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options
+    at note ``temperature``."""
     points = latent_points(samples, None, 0.0, cfg.model.latent_dim, seed)
-    return model.eval().decode_notes(points, DecodeOptions(seed=seed))
+    return model.eval().decode_notes(points, DecodeOptions(seed=seed, temperature=temperature))
 
 
 def _std(values: np.ndarray) -> float:

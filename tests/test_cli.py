@@ -243,6 +243,19 @@ def test_evaluate_reports_every_number_on_held_out_data(trained_run, tmp_path):
     assert table.exit_code == 0 and "wasserstein1" in table.output
 
 
+def test_evaluate_generates_at_the_temperature_asked(trained_run, tmp_path):
+    from tests.synth import melody_folder
+
+    held_out = melody_folder(tmp_path / "held", n_files=1, n_loops=4, seed=11)
+    base = ["evaluate", str(trained_run), str(held_out), "--samples", "16", "--json"]
+    scores = {t: json.loads(runner.invoke(app, [*base, "--temperature", t]).output) for t in ("0", "1")}
+    assert [scores[t]["generated"]["temperature"] for t in ("0", "1")] == [0.0, 1.0]
+    assert scores["0"]["pitch"] != scores["1"]["pitch"]  # deterministic rows vs drawn ones
+    assert scores["0"]["reconstruction"] == scores["1"]["reconstruction"]  # reconstruction is always deterministic
+    refused = runner.invoke(app, [*base, "--temperature", "-1"])
+    assert refused.exit_code == 2 and "temperature" in refused.output
+
+
 def test_evaluate_without_loops_exits_2(trained_run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["evaluate", str(trained_run), str(tmp_path / "empty")])
