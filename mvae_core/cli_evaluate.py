@@ -50,10 +50,10 @@ def evaluate(
     stdout.print(table_view)
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
                   title_justify="left")  # fmt: skip
-    for column in ("feature", "data", "generated", "random notes", "gap closed", "overlap"):
+    for column in ("feature", "data", "generated", "random notes", "separation", "gap closed", "overlap"):
         pitch.add_column(column, justify="left" if column == "feature" else "right")
     for feature, values in result["pitch"].items():
-        columns = ("data", "generated", "baseline", "gap_closed", "overlap")
+        columns = ("data", "generated", "baseline", "separation", "gap_closed", "overlap")
         pitch.add_row(feature, *(_format(values[c]) for c in columns))
     stdout.print(pitch)
 

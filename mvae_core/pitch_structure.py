@@ -13,7 +13,9 @@ Per loop (rows are pitch rows as the model sees them, i.e. octave-folded into ``
 :func:`compare` sets generated loops against the data's and against the **marginal baseline**: each generated loop's
 own rhythm with every pitch drawn independently from the data's pitch-row histogram (random notes in the data's key).
 ``gap_closed = (baseline − generated) / (baseline − data)`` says how far the model got from that baseline towards the
-data: 1 = like the data, 0 = no better than random notes, above 1 = overshooting the data. ``overlap`` is the
+data: 1 = like the data, 0 = no better than random notes, above 1 = overshooting the data; it is undefined (``None``)
+where ``separation``, the baseline-to-data distance in pooled per-loop standard deviations, is below
+:data:`MIN_SEPARATION` (e.g. the pitch-class entropy of chromatic jazz lines: random notes have it too). ``overlap`` is the
 overlapping area of the generated and data histograms of the per-loop values (Yang & Lerch 2018: 1 = the same
 distribution). Definitions and measured numbers: docs/evaluation.md.
 """
@@ -33,8 +35,10 @@ STEPWISE_SEMITONES = 2
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 OVERLAP_BINS = 20
 """Bins of the shared range for the overlap of continuous features (``notes`` is counted per whole number)."""
-GAP_UNDEFINED = 1e-9
-"""When baseline and data differ by less than this, ``gap_closed`` is undefined (``None``)."""
+MIN_SEPARATION = 0.2
+"""``gap_closed`` is defined only when the baseline's and the data's means differ by at least this many pooled
+per-loop standard deviations (Cohen's d; 0.2 is the conventional "small" effect). Below it the feature does not tell
+the data from random notes in its key, and the ratio would divide by noise."""
 
 _DIATONIC = np.array([[(pc - tonic) % 12 in MAJOR_SCALE for pc in range(12)] for tonic in range(12)], dtype=np.float64)
 
@@ -126,7 +130,8 @@ def overlap(a: np.ndarray, b: np.ndarray, discrete: bool = False) -> float | Non
 
 def compare(data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0) -> dict[str, dict[str, Any]]:
     """Per feature: the mean per loop of ``data``, ``generated`` and ``baseline`` (:func:`marginal_baseline`),
-    ``gap_closed`` and ``overlap`` (generated vs data); ``None`` where a number is undefined."""
+    ``separation`` (baseline vs data), ``gap_closed`` and ``overlap`` (generated vs data); ``None`` where a number is
+    undefined."""
     of_data = features(data, pitch_low)
     of_generated = features(generated, pitch_low)
     of_baseline = features(marginal_baseline(generated, data, seed), pitch_low)
@@ -134,17 +139,30 @@ def compare(data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0
     for name in FEATURES:
         means = {k: _mean(v[name]) for k, v in (("data", of_data), ("generated", of_generated),
                                                  ("baseline", of_baseline))}  # fmt: skip
+        separation = _separation(of_baseline[name], of_data[name])
         gap = None
-        if None not in means.values() and abs(means["baseline"] - means["data"]) > GAP_UNDEFINED:
+        if None not in means.values() and separation is not None and separation >= MIN_SEPARATION:
             gap = (means["baseline"] - means["generated"]) / (means["baseline"] - means["data"])
         result[name] = means | {
+            "separation": separation,
             "gap_closed": gap,
             "overlap": overlap(of_generated[name], of_data[name], discrete=name == "notes"),
         }
-    result["notes"]["gap_closed"] = None  # the baseline keeps the generated rhythm: it says nothing about density
+    result["notes"]["gap_closed"] = result["notes"]["separation"] = None  # the baseline keeps the generated rhythm
     return result
 
 
 def _mean(values: np.ndarray) -> float | None:
     kept = values[~np.isnan(values)]
     return float(kept.mean()) if len(kept) else None
+
+
+def _separation(a: np.ndarray, b: np.ndarray) -> float | None:
+    """|mean a − mean b| in pooled standard deviations (Cohen's d); infinite when both are constant and differ."""
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if len(a) == 0 or len(b) == 0:
+        return None
+    difference, pooled = abs(a.mean() - b.mean()), np.sqrt((a.var() + b.var()) / 2)
+    if pooled == 0:
+        return float("inf") if difference > 0 else 0.0
+    return float(difference / pooled)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mvae_core.generation import Note
-from mvae_core.pitch_structure import LoopNotes, compare, features, marginal_baseline, overlap
+from mvae_core.pitch_structure import MIN_SEPARATION, LoopNotes, compare, features, marginal_baseline, overlap
 
 LOW = 48  # row 0 is C3
 
@@ -77,3 +77,16 @@ def test_overlap_of_histograms():
     assert overlap(np.array([0.0, 0.0]), np.array([1.0, 1.0])) == 0.0
     assert overlap(np.array([3.0, 4.0]), np.array([4.0, 5.0]), discrete=True) == 0.5
     assert overlap(np.array([np.nan]), a) is None
+
+
+def test_gap_closed_is_undefined_where_random_notes_already_look_like_the_data():
+    """Chromatic lines whose pitch classes are as spread as random draws: the entropy gap would divide by noise."""
+    rng = np.random.default_rng(1)
+    data = loops(*[list(rng.integers(0, 24, size=12)) for _ in range(400)])  # the data *is* random notes
+    generated = loops(*[list(rng.integers(0, 5, size=12)) for _ in range(400)])  # clearly not like the data
+    result = compare(data, generated, LOW, seed=0)
+    entropy = result["pc_entropy"]
+    assert entropy["separation"] < MIN_SEPARATION and entropy["gap_closed"] is None
+    assert entropy["generated"] < entropy["data"] - 0.5 and entropy["overlap"] < 0.5  # the miss still shows here
+    stepwise_data = loops(*[[[0, 2, 4, 5, 7, 9, 11, 12][k % 8] for k in range(12)] for _ in range(400)])
+    assert compare(stepwise_data, generated, LOW, seed=0)["stepwise"]["separation"] > 1  # a real gap is defined
