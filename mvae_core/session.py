@@ -132,9 +132,13 @@ def train(
         data = [os.fspath(d) for d in data or DEFAULT_DATA]
         check_paths(data)  # before anything else, and as the user spelled them
         data = _absolute(data)
-    resolve_model(cfg)  # an unknown model or a bad model setting fails here, before any data is read
+    _, settings = resolve_model(cfg)  # an unknown model or a bad model setting fails here, before any data is read
     host = PluginHost.from_config(cfg.plugins, objects=objects)
-    cfg = cfg.model_copy(update={"plugins": host.resolved(objects)})
+    # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
+    sections = cfg.model.sections | {cfg.model.name: settings.model_dump(mode="json")}
+    cfg = cfg.model_copy(
+        update={"plugins": host.resolved(objects), "model": cfg.model.model_copy(update={"sections": sections})}
+    )
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)

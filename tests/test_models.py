@@ -55,6 +55,15 @@ def test_every_model_trains_resumes_generates_evaluates_and_exports_or_refuses(m
         assert exported.exit_code == 2 and f"model {model!r} has no ONNX export" in " ".join(exported.output.split())
 
 
+def test_a_run_records_every_setting_of_its_model_so_a_later_default_cannot_change_it(synth_dir, tmp_path):
+    out = tmp_path / "run"
+    mvae_core.train([synth_dir], out, overrides=tiny("melody_rnn"), plugins=[], epochs=1, progress=False)
+    written = tomllib.loads((out / "config.toml").read_text())["model"]
+    _, defaults = resolve_model(build_config(None, tiny("melody_rnn")))
+    assert written["melody_rnn"] == defaults.model_dump(mode="json")  # the defaults, written out
+    assert RunDir(out).read_config().model.sections["melody_rnn"] == written["melody_rnn"]
+
+
 def test_a_third_party_model_registered_by_entry_point_is_used_by_name(monkeypatch, synth_dir, tmp_path):
     class Wide(SeedModel):
         name = "wide"
