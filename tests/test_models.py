@@ -121,7 +121,12 @@ def test_models_lists_every_model_with_its_settings():
     entries = {e["name"]: e for e in json.loads(result.output)}
     assert set(entries) == set(BUILTIN_MODELS)
     assert entries["melody_rnn"]["default"] and not entries["seed"]["default"]
-    assert {f["name"] for f in entries["melody_rnn"]["settings"]} == {"rnn_hidden", "embedding", "token_dropout"}
+    assert {f["name"] for f in entries["melody_rnn"]["settings"]} == {
+        "rnn_hidden",
+        "embedding",
+        "token_dropout",
+        "pitch_temperature",
+    }
     assert entries["seed"]["settings"] == [] and all(e["error"] is None for e in entries.values())
     table = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
     assert "melody_rnn (default)" in table.output and "settings [model.melody_rnn]" in table.output
@@ -167,6 +172,26 @@ def test_sampled_steps_sound_with_probability_density_times_p_note():
         choose = TokenChooser(DecodeOptions(density=density))
         share = np.mean([choose(logits, rng.random(2)) != REST for _ in range(20000)])
         assert share == pytest.approx(expected, abs=0.01)
+
+
+def test_pitch_temperature_scales_the_temperature_of_the_row_draw_only():
+    rng = np.random.default_rng(1)
+    logits = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
+    draws = rng.random((4000, 2))
+    scaled = TokenChooser(DecodeOptions(temperature=1.0), pitch_temperature=0.5)
+    plain = TokenChooser(DecodeOptions(temperature=0.5))
+    assert [scaled(logits, u) for u in draws] == [plain(logits, u) for u in draws]  # 0.5 × 1 is 1 × 0.5
+    rows = [TokenChooser(DecodeOptions(), pitch_temperature=t) for t in (1.0, 0.5)]
+    chosen = [[choose(logits, u) for u in draws] for choose in rows]
+    assert [np.mean(np.array(c) != REST) for c in chosen] == pytest.approx([0.5, 0.5], abs=0.03)  # notes: unchanged
+    top_share = [np.mean(np.array(c)[np.array(c) != REST] == 1) for c in chosen]
+    assert top_share[1] > top_share[0] + 0.1  # a colder draw picks the most likely row more often
+    model = build_model(build_config(None, [*TINY, "model.melody_rnn.pitch_temperature=0.5"])).eval()
+    point = torch.randn(1, 2, generator=torch.Generator().manual_seed(3))
+    assert model.settings.pitch_temperature == 0.5
+    assert [(n.step, n.row) for n in model.player().notes(point[0].numpy(), DecodeOptions(seed=2))] == [
+        (n.step, n.row) for n in model.decode_notes(point, DecodeOptions(seed=2))[0]
+    ]
 
 
 def test_a_pattern_does_not_depend_on_the_others_in_its_batch():

@@ -16,8 +16,9 @@ note; ``timeshift`` the negative log-likelihood of their offset class; ``kl`` as
 
 Decoding (:meth:`MelodyRNN.decode_notes`; :class:`~mvae_core.models.melody_rnn_player.MelodyRNNPlayer` does the same
 for one point, live): step by step, the step sounds with probability ``min(1, density · p_note)`` (``p_note = 1 −
-p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/temperature)``; the chosen token is the next step's
-input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
+p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/t)``, ``t = pitch_temperature · temperature``
+(``pitch_temperature``, a setting, default 0.9: the pitch motion measured closest to held-out data, docs/models.md);
+the chosen token is the next step's input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
 note count (``Σ density · p_note``, accumulated over the steps) passes the count written so far by ½, which writes as
 many notes as the model expects, where it expects them. Offsets are drawn as for every model
 (:func:`~mvae_core.generation.offsets_by_step`). ``poly`` and the ancestor's thresholds do not apply (one note per
@@ -61,6 +62,9 @@ class MelodyRNNSettings(BaseModel):
     token_dropout: float = Field(
         0.5, ge=0, lt=1, description="Training: share of previous tokens hidden from the decoder, so it reads z."
     )
+    pitch_temperature: float = Field(
+        0.9, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
+    )
 
 
 @dataclass
@@ -83,10 +87,11 @@ def top_tokens(x: torch.Tensor) -> torch.Tensor:
 
 class TokenChooser:
     """The token choice of one pattern, step by step (the rule of the module docstring); it keeps the running note
-    counts that ``temperature = 0`` needs. One implementation for the batch path and the live player."""
+    counts that ``temperature = 0`` needs. One implementation for the batch path and the live player.
+    ``pitch_temperature`` scales ``options.temperature`` for the row draw (the model's setting)."""
 
-    def __init__(self, options: DecodeOptions) -> None:
-        self.density, self.temperature = options.density, options.temperature
+    def __init__(self, options: DecodeOptions, pitch_temperature: float = 1.0) -> None:
+        self.density, self.temperature = options.density, options.temperature * pitch_temperature
         self.expected = self.written = 0.0
 
     def __call__(self, logits: np.ndarray, uniforms: np.ndarray) -> int:
@@ -221,7 +226,7 @@ class MelodyRNN(MelodyModel):
         n = z.shape[0]
         rngs = [pattern_rng(options, i) for i in range(n)]
         uniforms = [rng.random((STEPS_PER_LOOP, 2)) for rng in rngs]
-        choosers = [TokenChooser(options) for _ in range(n)]
+        choosers = [TokenChooser(options, self.settings.pitch_temperature) for _ in range(n)]
         state = torch.tanh(self.z_to_state(z)).unsqueeze(0)
         token = torch.full((n, 1), self.start_token, dtype=torch.long)
         tokens, states = [], []
