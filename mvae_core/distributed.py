@@ -20,6 +20,7 @@ Contract:
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,7 +73,12 @@ class Distributed:
         return cls(device, rank, world)
 
     def close(self) -> None:
+        """Tear the process group down. On a normal exit, first wait for every rank: a rank that leaves while a peer
+        still talks to it can abort the peer's gloo transport thread (SIGABRT, "terminate called without an active
+        exception"). While an exception propagates it does not wait, since a failed peer may never arrive."""
         if self.world > 1 and dist.is_initialized():
+            if sys.exc_info()[0] is None:
+                dist.barrier()
             dist.destroy_process_group()
 
     def check_batch_size(self, batch_size: int) -> None:
