@@ -19,7 +19,7 @@ from rich.markup import escape
 from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
 from mvae_core.cli_models import models_app
-from mvae_core.cli_output import errors_to_exit, fail
+from mvae_core.cli_output import catalog_table, errors_to_exit, fail, settings_listing
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_tools import tools_app
@@ -159,9 +159,6 @@ def plugins_list(
     Listing imports each plugin's code (built-in and installed packages) to read its hooks and Config; it never
     constructs a plugin or calls a hook.
     """
-    from rich.padding import Padding
-    from rich.table import Table
-
     from mvae_core.plugin_catalog import catalog
 
     with errors_to_exit():
@@ -172,24 +169,13 @@ def plugins_list(
     if not entries:
         stdout.print("no plugins available (none built in, no package registers an mvae.plugins entry point)")
         return
-    table = Table(title="plugins", title_justify="left")
-    for column in ("plugin", "version", "origin"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("description")
-    for e in entries:
-        about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
-        table.add_row(e["name"], e["version"], e["origin"], about)
-    stdout.print(table)
+    stdout.print(catalog_table("plugins", "plugin", [(e["name"], e) for e in entries]))
     for e in entries:
         stdout.print(f"\n[bold]{e['name']}[/]\n  hooks: {', '.join(e['hooks']) or '-'}")
         if e["error"]:
             stdout.print(f"  [red]error:[/] {escape(e['error'])}")
         if e["config"]:
-            fields = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
-            for f in e["config"]:
-                default = "(required)" if f["required"] else json.dumps(f["default"])
-                fields.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
-            stdout.print(escape(f"  settings [plugins.{e['name']}]:"), Padding(fields, (0, 0, 0, 4)), sep="\n")
+            stdout.print(settings_listing(f"plugins.{e['name']}", e["config"]))
 
 
 def main() -> None:

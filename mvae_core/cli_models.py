@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from mvae_core.cli_output import errors_to_exit
+from mvae_core.cli_output import catalog_table, errors_to_exit, settings_listing
 from mvae_core.cli_output import out as stdout
 
 models_app = typer.Typer()
@@ -41,29 +41,15 @@ def models_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list (one object per model).")] = False,
 ) -> None:
     """Every available model ([model] name): built-in or from an installed package, with its own settings."""
-    from rich.padding import Padding
-    from rich.table import Table
-
     with errors_to_exit():
         entries = catalog()
     if as_json:
         sys.stdout.write(json.dumps(entries, indent=1) + "\n")
         return
-    table = Table(title=escape("models ([model] name)"), title_justify="left")
-    for column in ("model", "version", "origin"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("description")
-    for e in entries:
-        about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
-        table.add_row(e["name"] + (" (default)" if e["default"] else ""), e["version"], e["origin"], about)
-    stdout.print(table)
+    rows = [(e["name"] + (" (default)" if e["default"] else ""), e) for e in entries]
+    stdout.print(catalog_table("models ([model] name)", "model", rows))
     for e in entries:
         if e["error"]:
             stdout.print(f"\n[bold]{e['name']}[/]\n  [red]error:[/] {escape(e['error'])}")
         elif e["settings"]:
-            fields = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
-            for f in e["settings"]:
-                default = "(required)" if f["required"] else json.dumps(f["default"])
-                fields.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
-            stdout.print(f"\n[bold]{e['name']}[/]", escape(f"  settings [model.{e['name']}]:"),
-                         Padding(fields, (0, 0, 0, 4)), sep="\n")  # fmt: skip
+            stdout.print(f"\n[bold]{e['name']}[/]", settings_listing(f"model.{e['name']}", e["settings"]), sep="\n")

@@ -7,12 +7,16 @@ command itself found). Neither imports torch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
 
 from mvae_core.errors import MvaeError
 
@@ -40,3 +44,26 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
         raise fail(str(exc), exc.exit_code, exc.label) from None
     except also as exc:
         raise fail(str(exc)) from None
+
+
+def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> Table:
+    """The overview table of ``mvae plugins`` / ``mvae models``: one ``(label, entry)`` row per registered name
+    (``entry`` with ``version``, ``origin``, ``description`` and ``error``); a broken entry says so."""
+    table = Table(title=escape(title), title_justify="left")
+    for column in (kind, "version", "origin"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description")
+    for label, e in rows:
+        about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
+        table.add_row(label, e["version"], e["origin"], about)
+    return table
+
+
+def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
+    """``  settings [<section>]:`` and an indented table of ``fields`` (each with ``name``, ``type``, ``default``,
+    ``required``, ``description``), as ``mvae plugins`` and ``mvae models`` print a section's settings."""
+    table = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
+    for f in fields:
+        default = "(required)" if f["required"] else json.dumps(f["default"])
+        table.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
+    return Group(escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4)))

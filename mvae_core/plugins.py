@@ -10,9 +10,7 @@ hand over plugin objects directly (:func:`mvae_core.train`). :mod:`mvae_core.hos
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
-import pkgutil
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import ConfigError, PluginsConfig, format_validation_error
 from mvae_core.errors import MvaeError
-from mvae_core.version import VERSION
+from mvae_core.registry import Registered, discover
 
 ENTRY_POINT_GROUP = "mvae.plugins"
 
@@ -36,11 +34,8 @@ class NoConfig(BaseModel):
 
 
 @dataclass(frozen=True)
-class PluginInfo:
-    name: str
-    origin: str  # "built-in" or "package <distribution>"
-    version: str
-    load: Callable[[], Any]  # returns the plugin class or module
+class PluginInfo(Registered):
+    """A registered plugin (:class:`~mvae_core.registry.Registered`); ``load`` returns its class or module."""
 
     def factory(self) -> Any:
         try:
@@ -56,18 +51,7 @@ def available_plugins() -> dict[str, PluginInfo]:
     """Built-ins plus every ``mvae.plugins`` entry point (a third-party name may not shadow a built-in)."""
     from mvae_plugins import BUILTIN_PLUGINS
 
-    found: dict[str, PluginInfo] = {}
-    for name, target in BUILTIN_PLUGINS.items():
-        found[name] = PluginInfo(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
-    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist.name if ep.dist else "unknown"
-        origin = f"package {dist}"
-        if ep.name in found:
-            raise PluginError(
-                f"plugin {ep.name!r} from {origin} has the name of a {found[ep.name].origin} plugin; rename its entry point"
-            )
-        found[ep.name] = PluginInfo(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
-    return found
+    return discover("plugin", BUILTIN_PLUGINS, ENTRY_POINT_GROUP, PluginInfo, PluginError)
 
 
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:

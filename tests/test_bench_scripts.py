@@ -1,5 +1,5 @@
-"""Every script under bench/ still imports (the library moves under them), and the throughput bench runs end to end
-for every built-in model with the trainer and the bare loop ending on the same parameters."""
+"""Every script under bench/ still imports (the library moves under them), and the throughput and latency benches run
+end to end for every built-in model (a few calls each, no ONNX) and report what docs/benchmarks.md reads from them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,15 @@ from mvae_core.models import BUILTIN_MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "bench").glob("*.py"))
+
+
+def run_bench(script: str, *args: str) -> dict[str, Any]:
+    """Run ``bench/<script>`` with ``args``; its JSON record (the last line of its output)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_there_are_bench_scripts():
@@ -31,16 +41,22 @@ def test_bench_script_imports(script):
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
 def test_throughput_bench_runs_and_matches_the_bare_loop(model):
-    args = ["--model", model, "--rounds", "1", "--steps", "2", "--hidden", "64", "--gemm-n", "128"]
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "throughput.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
+    record = run_bench(
+        "throughput.py", "--model", model, "--rounds", "1", "--steps", "2", "--hidden", "64", "--gemm-n", "128"
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads(done.stdout.strip().splitlines()[-1])
     assert record["model"] == model
     assert record["max_param_diff"] == 0
     assert record["samples_per_s"]["bare"] > 0
+
+
+@pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
+def test_generate_latency_bench_reports_the_player_against_the_batch_path(model):
+    record = run_bench("generate_latency.py", "--calls", "5", "--warmup", "1", "--no-onnx", "--model", model)
+    assert record["blas_threads"] == 1
+    assert set(record["results"]) >= {"player, default options", "batch path (torch), default options"}
+    assert record["player_over_batch_path"] > 0
+    assert record["model"] == model
+    if model == "seed":
+        assert record["notes_per_pattern"] == 32.0  # untrained weights put a note on every step
+    else:
+        assert 0 < record["notes_per_pattern"] <= 32

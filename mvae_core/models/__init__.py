@@ -9,9 +9,6 @@ validated by its ``Settings`` model. ``mvae models`` lists them (docs/models.md)
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
-import pkgutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from mvae_core.config import ConfigError, MvaeConfig, format_validation_error
 from mvae_core.errors import MvaeError
-from mvae_core.version import VERSION
+from mvae_core.registry import Registered, discover
 
 ENTRY_POINT_GROUP = "mvae.models"
 
@@ -34,11 +31,8 @@ class ModelError(MvaeError, RuntimeError):
 
 
 @dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    origin: str  # "built-in" or "package <distribution>"
-    version: str
-    load: Callable[[], Any]  # returns the model class
+class ModelInfo(Registered):
+    """A registered model (:class:`~mvae_core.registry.Registered`); ``load`` returns its class."""
 
     def model_class(self) -> type:
         """The class, checked to be a :class:`~mvae_core.models.base.MelodyModel`."""
@@ -55,18 +49,7 @@ class ModelInfo:
 
 def available_models() -> dict[str, ModelInfo]:
     """Built-ins plus every ``mvae.models`` entry point, by name."""
-    found = {
-        name: ModelInfo(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
-        for name, target in BUILTIN_MODELS.items()
-    }
-    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        origin = f"package {ep.dist.name if ep.dist else 'unknown'}"
-        if ep.name in found:
-            raise ModelError(
-                f"model {ep.name!r} from {origin} has the name of a built-in model; rename its entry point"
-            )
-        found[ep.name] = ModelInfo(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
-    return found
+    return discover("model", BUILTIN_MODELS, ENTRY_POINT_GROUP, ModelInfo, ModelError)
 
 
 def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:

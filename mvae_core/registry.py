@@ -1,0 +1,49 @@
+"""Discovery shared by the plugin and model registries: built-ins named by import target, plus an entry-point group.
+
+A third-party entry point may not take a name that is already registered (a built-in, or an earlier entry point):
+that is an error naming both origins, raised before anything is imported.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mvae_core.version import VERSION
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One registered name: where it comes from and how to import it (nothing is imported until ``load()``)."""
+
+    name: str
+    origin: str  # "built-in" or "package <distribution>"
+    version: str
+    load: Callable[[], Any]
+
+
+R = TypeVar("R", bound=Registered)
+
+
+def discover(
+    kind: str, builtins: Mapping[str, str], group: str, entry: type[R], error: type[Exception]
+) -> dict[str, R]:
+    """``builtins`` (``{name: "module:attribute"}``) and every entry point of ``group``, by name, as ``entry``
+    records; raises ``error`` when an entry point reuses a registered name (``kind`` names the thing in the
+    message, e.g. "plugin")."""
+    found = {
+        name: entry(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
+        for name, target in builtins.items()
+    }
+    for ep in importlib.metadata.entry_points(group=group):
+        origin = f"package {ep.dist.name if ep.dist else 'unknown'}"
+        if ep.name in found:
+            raise error(
+                f"{kind} {ep.name!r} from {origin} has the name of a {found[ep.name].origin} {kind}; "
+                "rename its entry point"
+            )
+        found[ep.name] = entry(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
+    return found
