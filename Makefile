@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[corpus]'
 	touch $(STAMP)
 
-# What the tests, lint and benchmarks need on top: the dev extra (pytest, ruff, matplotlib, onnx, tensorboard, ...).
+# What the tests, lint and benchmarks need on top: the audio and serve extras and the dev extra (pytest, ruff,
+# matplotlib, onnx, tensorboard, selenium, ...).
 $(DEV_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[corpus,dev]'
+	$(BIN)/pip install --quiet -e '.[corpus,audio,serve,dev]'
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mido
 import pretty_midi
 import torch
 
+from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.errors import DataError, InputError
@@ -27,10 +29,10 @@ from mvae_core.generation import (
     Note,
     latent_points,
     latent_walk,
-    notes_to_midi,
     point_name,
     render_loops,
 )
+from mvae_core.loop_file import LOOP_TICKS, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
 
@@ -90,28 +92,56 @@ class Generated:
         return len(self.loops)
 
     def midi(self, i: int = 0) -> pretty_midi.PrettyMIDI:
-        """File ``i`` as MIDI: its loops one after another, 4/4 at ``options.tempo``."""
+        """File ``i`` as ``pretty_midi``: its loops one after another, 4/4 at ``options.tempo``."""
         return notes_to_midi(self.loops[i], self.config, self.options)
+
+    def midi_file(self, i: int = 0) -> mido.MidiFile:
+        """File ``i`` as ``mido``: loop-exact, its length is ``bars`` loops (:mod:`mvae_core.loop_file`)."""
+        return midi_file(self.loops[i], self.config, self.options)
 
     def name(self, i: int) -> str:
         """``000_z_+0.50_-1.00``: the file's number and its first latent point."""
         return f"{i:03d}_{point_name(self.paths[i][0])}"
 
+    def audio(self, i: int = 0, renderer: str = "auto", soundfont: str | os.PathLike[str] | None = None) -> Audio:
+        """File ``i`` rendered to audio (:func:`mvae_core.audio.render`: FluidSynth when it can run, else the
+        built-in synth; ``audio.renderer`` says which), as long as its loops plus the release."""
+        notes = timed_notes(self.loops[i], self.config, self.options)
+        return render(notes, self.options.tempo, len(self.loops[i]) * LOOP_TICKS, renderer, soundfont)
+
     def write(self, out: str | os.PathLike[str]) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
         in ``.mid``/``.midi`` and there is one point. Returns the files written."""
-        out = Path(out)
-        if out.suffix.lower() in MIDI_SUFFIXES:
+        files = self._files(Path(out), MIDI_SUFFIXES, "MIDI")
+        for i, file in enumerate(files):
+            write_midi(file, self.loops[i], self.config, self.options)
+        return files
+
+    def write_audio(
+        self, out: str | os.PathLike[str], renderer: str = "auto", soundfont: str | os.PathLike[str] | None = None
+    ) -> tuple[list[Path], str]:
+        """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
+        ``.wav`` and there is one point. Returns the files written and the renderer used."""
+        files = self._files(Path(out), (".wav",), "WAV")
+        used = ""
+        for i, file in enumerate(files):
+            rendered = self.audio(i, renderer, soundfont)
+            write_wav(file, rendered)
+            used = rendered.renderer
+        return files, used
+
+    def _files(self, out: Path, suffixes: tuple[str, ...], kind: str) -> list[Path]:
+        """``[out]`` when ``out`` names one file (refused for several points), else one file per point in ``out``;
+        the parent folder is created."""
+        if out.suffix.lower() in suffixes:
             if len(self) != 1:
                 raise InputError(
-                    f"{out} names one MIDI file but {len(self)} points were generated; give a folder instead"
+                    f"{out} names one {kind} file but {len(self)} points were generated; give a folder instead"
                 )
             files = [out]
         else:
-            files = [out / f"{self.name(i)}.mid" for i in range(len(self))]
+            files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
         files[0].parent.mkdir(parents=True, exist_ok=True)
-        for i, file in enumerate(files):
-            self.midi(i).write(str(file))
         return files
 
 

@@ -103,8 +103,15 @@ def generate(
     grid_offset: Annotated[float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")] = 1.0,
     tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = 120.0,
     seed: Annotated[int, typer.Option(help="Seed for random points, noise, notes and offsets.")] = 0,
+    audio: Annotated[
+        Path | None, typer.Option("--audio", help="Also render WAV: a .wav file (one point) or a folder.")
+    ] = None,
+    renderer: Annotated[
+        str, typer.Option(help="Audio renderer: auto (FluidSynth if it runs), fluidsynth, builtin.")
+    ] = "auto",
+    soundfont: Annotated[Path | None, typer.Option(help="SoundFont (.sf2) for FluidSynth.")] = None,
 ) -> None:
-    """Decode latent points into MIDI, one file per point, named by the point."""
+    """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
     from mvae_core.errors import InputError
 
@@ -119,8 +126,11 @@ def generate(
             threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
         )  # fmt: skip
         files = generated.write(out_path)
+        sounds, used = generated.write_audio(audio, renderer, soundfont) if audio is not None else ([], "")
     for file, loops in zip(files, generated.loops, strict=True):
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
+    for sound in sounds:
+        stdout.print(escape(f"{sound}  ({used})"))
 
 
 @data_app.command("inspect")

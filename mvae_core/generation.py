@@ -1,4 +1,4 @@
-"""Latent points → notes → MIDI, and the note-choice rules of the ``seed`` model's per-cell heads.
+"""Latent points → notes, and the note-choice rules of the ``seed`` model's per-cell heads.
 
 A model turns latent points into notes (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`) with the options of
 :class:`DecodeOptions`; the ``melody_rnn`` model's rules are in :mod:`mvae_core.models.melody_rnn`. For the per-cell
@@ -22,9 +22,9 @@ Velocity and duration come from their heads. The offset is a draw from the timin
 ``timing_temperature``, one per sounding step, shared by the step's notes (0 = its mean; the ``mse`` head has only
 its point estimate). Every random choice of pattern ``i`` comes from one generator seeded by ``(seed, i)``
 (:func:`pattern_rng`): notes first, then offsets. :class:`mvae_core.models.seed_player.SeedPlayer` makes the same choices for one
-point at a time, faster. The start time is
-``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), clamped
-at 0 for the loop's first step; each note ends at the latest when the next one starts.
+point at a time, faster. In a file (:mod:`mvae_core.loop_file`) a note starts at
+``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), kept
+inside the loop, and ends at the latest when the next one starts.
 """
 
 from __future__ import annotations
@@ -35,18 +35,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pretty_midi
 import torch
 
-from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.timing import TimingBins
 
 if TYPE_CHECKING:
     from mvae_core.models.base import Decoded, MelodyModel
-
-MIDI_RESOLUTION = 960
-STEP_TICKS = MIDI_RESOLUTION // 4
 
 
 @dataclass(frozen=True)
@@ -187,48 +182,6 @@ def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator)
     cells = np.zeros(p.size, dtype=bool)
     cells[np.argsort(-p, axis=None, kind="stable")[:count]] = True
     return cells.reshape(p.shape)
-
-
-def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> pretty_midi.PrettyMIDI:
-    """Consecutive loops of notes as one MIDI file (4/4 at ``options.tempo``), one instrument.
-
-    Start times are whole ticks (so a written and re-read file agree exactly); see :func:`start_tick`.
-    """
-    midi = pretty_midi.PrettyMIDI(resolution=MIDI_RESOLUTION, initial_tempo=options.tempo)
-    midi.time_signature_changes.append(pretty_midi.TimeSignature(4, 4, 0.0))
-    step_seconds = 60.0 / options.tempo / 4
-    tick_seconds = step_seconds / STEP_TICKS
-    starts, notes = [], []
-    for loop_index, loop in enumerate(loops):
-        for note in loop:
-            starts.append(start_tick(loop_index * STEPS_PER_LOOP + note.step, note.timeshift * options.grid_offset))
-            notes.append(note)
-    instrument = pretty_midi.Instrument(program=0, name="mvae")
-    order = np.argsort(starts, kind="stable")
-    for k, j in enumerate(order):
-        note = notes[j]
-        start = starts[j] * tick_seconds
-        end = start + max(note.duration * cfg.data.max_duration_steps, 0.125) * step_seconds
-        if k + 1 < len(order):
-            end = min(end, starts[order[k + 1]] * tick_seconds)
-        velocity = int(np.clip(round(note.velocity * 127), 1, 127))
-        pitch = cfg.data.pitch_low + note.row
-        instrument.notes.append(pretty_midi.Note(velocity, pitch, start, max(end, start + step_seconds / 8)))
-    midi.instruments.append(instrument)
-    return midi
-
-
-def start_tick(grid_step: int, offset: float) -> int:
-    """The tick of a note on ``grid_step`` moved by ``offset`` half-steps (clamped at tick 0).
-
-    An offset inside [-1, 1) stays inside its step's half-open window when rounded to ticks: 0.999 half-steps would
-    round to exactly +½ step, which reads back as the *next* step's −1, so it is written one tick earlier.
-    """
-    half = STEP_TICKS // 2
-    moved = round(offset * half)
-    if offset < 1.0 and moved >= half:
-        moved = half - 1
-    return max(0, grid_step * STEP_TICKS + moved)
 
 
 def latent_points(

@@ -52,3 +52,14 @@ def dev_data() -> Path:
     if not DEV_DATA.is_dir():
         pytest.skip(f"real MIDI not available: {DEV_DATA} is absent (it ships beside the repo, not in it)")
     return DEV_DATA
+
+
+@pytest.fixture(scope="session")
+def tiny_run(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A trained run of the tiny default model (3 epochs on ``synth_dir``), for tests that only read a run."""
+    import mvae_core
+    from tests.training import TINY
+
+    out = tmp_path_factory.mktemp("tiny-run") / "run"
+    mvae_core.train([synth_dir], out, overrides=TINY, epochs=3, progress=False)
+    return out

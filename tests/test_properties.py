@@ -24,7 +24,8 @@ from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.table import NoteTable
-from mvae_core.generation import MIDI_RESOLUTION, DecodeOptions, Note, notes_to_midi, start_tick
+from mvae_core.generation import DecodeOptions, Note
+from mvae_core.loop_file import MIDI_RESOLUTION, notes_to_midi, start_tick
 from tests.synth import SynthNote, write_midi
 
 CFG = DataConfig(cache_dir="none")
@@ -189,14 +190,13 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
         for t, (_, note) in zip(block.timeshift, flat, strict=True)
         if note.timeshift < 1 - 0.5 / HALF_STEP_TICKS
     )
-    # a note lasts its duration (at least 1/8 step), cut at the next onset; the file's ticks round it
+    # a note lasts its duration (at least 1/8 step), cut at the next onset and at the file's end; ticks round it
     step_ticks = MIDI_RESOLUTION // 4
     onsets = [start_tick(k * STEPS_PER_LOOP + n.step, n.timeshift) for k, n in flat]
+    onsets.append(len(loops) * STEPS_PER_LOOP * step_ticks)
     for i, (_, note) in enumerate(flat):
         ticks = max(note.duration * cfg.data.max_duration_steps, 0.125) * step_ticks
-        if i + 1 < len(flat):
-            ticks = min(ticks, onsets[i + 1] - onsets[i])
-        ticks = max(ticks, step_ticks / 8)
+        ticks = min(ticks, onsets[i + 1] - onsets[i])
         expected = min(ticks / step_ticks / cfg.data.max_duration_steps, 1.0)
         assert block.duration[i] == pytest.approx(expected, abs=2 / step_ticks / cfg.data.max_duration_steps)
 

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from mvae_core.evaluation import wasserstein1
-from mvae_core.generation import DecodeOptions, latent_points, notes_to_midi
+from mvae_core.generation import DecodeOptions, latent_points
+from mvae_core.loop_file import notes_to_midi
 from mvae_core.timing import TimingBins
 from tests.synth import melody_folder
 from tests.training import SEED, make_trainer, tiny_config

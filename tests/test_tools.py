@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.generation import DecodeOptions, notes_to_midi, render_loops
+from mvae_core.generation import DecodeOptions, render_loops
+from mvae_core.loop_file import notes_to_midi
 from mvae_core.run import RunDir
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops

@@ -15,7 +15,8 @@ from pathlib import Path
 import torch
 
 from mvae_core.config import MvaeConfig
-from mvae_core.generation import DecodeOptions, notes_to_midi, point_name, render_loops
+from mvae_core.generation import DecodeOptions, point_name, render_loops
+from mvae_core.loop_file import write_midi
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
@@ -63,10 +64,10 @@ def write_interpolation(
     written = []
     for i, (point, notes) in enumerate(zip(points, loops, strict=True)):
         path = out / f"{i:03d}_{point_name(point)}.mid"
-        notes_to_midi([notes], cfg, options).write(str(path))
+        write_midi(path, [notes], cfg, options)
         written.append((path, len(notes)))
     if one_file:
         path = out / ONE_FILE
-        notes_to_midi(loops, cfg, options).write(str(path))
+        write_midi(path, loops, cfg, options)
         written.append((path, sum(len(notes) for notes in loops)))
     return written

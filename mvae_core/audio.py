@@ -1,0 +1,175 @@
+"""Generated loops → audio: FluidSynth with a General MIDI SoundFont when it is installed, a built-in synth otherwise.
+
+:func:`render` returns the samples of a loop-exact file (:mod:`mvae_core.loop_file`) and says which renderer made
+them; :func:`write_wav` writes 16-bit mono WAV. The audio lasts the file's loops plus :data:`RELEASE_SECONDS` for the
+last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used.
+
+* **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): pretty_midi's renderer through
+  pyfluidsynth (``pip install 'mvae[audio]'``) and the system's libfluidsynth (Debian: ``fluidsynth``), with the
+  first SoundFont found of: the ``soundfont`` argument, ``$MVAE_SOUNDFONT``, :data:`SOUNDFONTS` (Debian's
+  ``fluid-soundfont-gm`` installs the first), or the small GM SoundFont that pretty_midi ships. Program 0 (piano).
+* **built-in** (``renderer="builtin"``): per note a sine with two soft overtones, 5 ms attack, exponential decay, and
+  an 80 ms release after the note ends; gain ∝ (velocity / 127)^1.5. No dependency beyond numpy.
+
+The mix is scaled down only if it would clip (peak above :data:`PEAK`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mvae_core.errors import InputError
+from mvae_core.loop_file import MIDI_RESOLUTION, TimedNote
+
+SAMPLE_RATE = 44100
+RELEASE_SECONDS = 0.5
+PEAK = 0.9
+RENDERERS = ("auto", "fluidsynth", "builtin")
+SOUNDFONTS = (
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+    "/usr/share/soundfonts/FluidR3_GM.sf2",
+    "/usr/share/soundfonts/default.sf2",
+    "/usr/local/share/soundfonts/default.sf2",
+    "/opt/homebrew/share/soundfonts/default.sf2",
+)
+ATTACK_SECONDS = 0.005
+DECAY_SECONDS = 0.8  # time constant of the built-in voice's decay while the key is held
+BUILTIN_RELEASE_SECONDS = 0.08
+OVERTONES = ((1, 1.0), (2, 0.35), (3, 0.12))  # (harmonic, amplitude) of the built-in voice
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono samples in [-1, 1] at ``sample_rate``, and the renderer that made them (for the user to read)."""
+
+    samples: np.ndarray
+    sample_rate: int
+    renderer: str
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def render(
+    notes: list[TimedNote],
+    tempo: float,
+    length_ticks: int,
+    renderer: str = "auto",
+    soundfont: str | os.PathLike[str] | None = None,
+    sample_rate: int = SAMPLE_RATE,
+) -> Audio:
+    """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
+    ``length_ticks`` plus the release. ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install
+    when FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
+    if renderer not in RENDERERS:
+        raise InputError(f"renderer {renderer!r} is not one of {', '.join(RENDERERS)}")
+    tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
+    length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
+    if renderer != "builtin":
+        font = find_soundfont(soundfont)
+        missing = fluidsynth_missing()
+        if missing is None:
+            samples = _fluidsynth(notes, tick_seconds, font, sample_rate)
+            label = f"FluidSynth ({Path(font).name if font else 'pretty_midi TimGM6mb.sf2'})"
+            return Audio(_fit(samples, length, sample_rate), sample_rate, label)
+        if renderer == "fluidsynth":
+            raise InputError(f"FluidSynth cannot run here: {missing}")
+    samples = _builtin(notes, tick_seconds, length, sample_rate)
+    return Audio(_fit(samples, length, sample_rate), sample_rate, "built-in synth")
+
+
+def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The SoundFont FluidSynth uses (module docstring); ``None`` means pretty_midi's own. A given path that does not
+    exist raises :class:`InputError`."""
+    for candidate, source in ((explicit, "soundfont"), (os.environ.get("MVAE_SOUNDFONT"), "$MVAE_SOUNDFONT")):
+        if candidate:
+            if not Path(candidate).is_file():
+                raise InputError(f"{source} {candidate}: no such SoundFont file (.sf2)")
+            return os.fspath(candidate)
+    return next((path for path in SOUNDFONTS if Path(path).is_file()), None)
+
+
+def fluidsynth_missing() -> str | None:
+    """``None`` when pyfluidsynth and libfluidsynth load, else what to install."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import fluidsynth  # noqa: F401  (pyfluidsynth; loads libfluidsynth)
+    except ImportError:
+        return "pyfluidsynth is not installed (pip install 'mvae[audio]')"
+    except OSError as exc:  # pyfluidsynth found no libfluidsynth
+        return f"libfluidsynth is missing ({exc}; Debian: apt install fluidsynth)"
+    return None
+
+
+def write_wav(target: str | os.PathLike[str] | io.BytesIO, audio: Audio) -> None:
+    """``audio`` as a 16-bit mono WAV file at ``target`` (a path or a binary buffer)."""
+    pcm = np.round(np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2")
+    handle = target if isinstance(target, io.BytesIO) else os.fspath(target)
+    with wave.open(handle, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(audio.sample_rate)
+        out.writeframes(pcm.tobytes())
+
+
+def wav_bytes(audio: Audio) -> bytes:
+    """:func:`write_wav` into memory."""
+    buffer = io.BytesIO()
+    write_wav(buffer, audio)
+    return buffer.getvalue()
+
+
+def _fluidsynth(notes: list[TimedNote], tick_seconds: float, font: str | None, sample_rate: int) -> np.ndarray:
+    import pretty_midi
+
+    instrument = pretty_midi.Instrument(program=0)
+    for note in notes:
+        start, end = note.start * tick_seconds, note.end * tick_seconds
+        instrument.notes.append(pretty_midi.Note(note.velocity, note.pitch, start, end))
+    if not notes:
+        return np.zeros(0)
+    with contextlib.redirect_stderr(io.StringIO()):
+        return np.asarray(instrument.fluidsynth(fs=sample_rate, synthesizer=font), dtype=np.float64)
+
+
+def _builtin(notes: list[TimedNote], tick_seconds: float, length: int, sample_rate: int) -> np.ndarray:
+    mix = np.zeros(length)
+    release = round(BUILTIN_RELEASE_SECONDS * sample_rate)
+    for note in notes:
+        start = round(note.start * tick_seconds * sample_rate)
+        held = max(1, round((note.end - note.start) * tick_seconds * sample_rate))
+        count = min(held + release, length - start)
+        if count <= 0:
+            continue
+        t = np.arange(count) / sample_rate
+        frequency = 440.0 * 2.0 ** ((note.pitch - 69) / 12)
+        voice = sum(amplitude * np.sin(2 * np.pi * harmonic * frequency * t) for harmonic, amplitude in OVERTONES)
+        envelope = np.minimum(1.0, t / ATTACK_SECONDS) * np.exp(-t / DECAY_SECONDS)
+        after = np.arange(count) >= held
+        envelope[after] *= np.linspace(1.0, 0.0, release)[: after.sum()]
+        mix[start : start + count] += 0.25 * (note.velocity / 127) ** 1.5 * voice * envelope
+    return mix
+
+
+def _fit(samples: np.ndarray, length: int, sample_rate: int) -> np.ndarray:
+    """``samples`` cut or padded to ``length`` (a 20 ms fade at a cut), scaled down only to avoid clipping."""
+    fitted = np.zeros(length)
+    kept = min(length, len(samples))
+    fitted[:kept] = samples[:kept]
+    if len(samples) > length:
+        fade = min(kept, round(0.02 * sample_rate))
+        fitted[kept - fade : kept] *= np.linspace(1.0, 0.0, fade)
+    peak = np.abs(fitted).max(initial=0.0)
+    if peak > PEAK:
+        fitted *= PEAK / peak
+    return fitted.astype(np.float32)

@@ -1,0 +1,163 @@
+"""Generated loops → a loop-exact Standard MIDI File, and the same notes in seconds for live hosts and audio.
+
+A file of ``N`` loops lasts exactly ``N`` × 2 bars at the tempo, so a DAW or a looper that takes the file's length
+loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`STEP_TICKS` per 16th step):
+
+* a note starts at :func:`start_tick` of its grid step moved by ``timeshift · grid_offset`` half-steps, kept inside
+  the file: an early note on the first step starts at tick 0, a late note on the last step at the latest
+  :data:`MIN_NOTE_TICKS` before the end;
+* it lasts its decoded duration, at least :data:`MIN_NOTE_TICKS` (1/8 step), and is cut at the next *later* onset
+  and at the file's end: no note sounds past the end and no two notes overlap (notes of one onset, a chord, end
+  together);
+* the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (program 0,
+  channel 1), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
+
+:func:`timed_notes` computes these notes once; :func:`midi_file` (the file), :func:`notes_to_midi` (the same file
+as ``pretty_midi``), :func:`loop_notes_json` (seconds, for ``mvae serve``) and :mod:`mvae_core.audio` all use them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import NamedTuple
+
+import mido
+import numpy as np
+import pretty_midi
+
+from mvae_core.config import MvaeConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.generation import DecodeOptions, Note
+
+MIDI_RESOLUTION = 960
+STEP_TICKS = MIDI_RESOLUTION // 4
+LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
+MIN_NOTE_TICKS = STEP_TICKS // 8
+TRACK_NAME = "mvae"
+
+
+class TimedNote(NamedTuple):
+    """One note of a file, in ticks from the file's start."""
+
+    pitch: int
+    start: int
+    end: int
+    velocity: int  # 1..127
+    step: int  # the grid step it belongs to, counted from the file's start (loop · 32 + step)
+
+
+def start_tick(grid_step: int, offset: float) -> int:
+    """The tick of a note on ``grid_step`` moved by ``offset`` half-steps (clamped at tick 0).
+
+    An offset inside [-1, 1) stays inside its step's half-open window when rounded to ticks: 0.999 half-steps would
+    round to exactly +½ step, which reads back as the *next* step's −1, so it is written one tick earlier.
+    """
+    half = STEP_TICKS // 2
+    moved = round(offset * half)
+    if offset < 1.0 and moved >= half:
+        moved = half - 1
+    return max(0, grid_step * STEP_TICKS + moved)
+
+
+def step_seconds(tempo: float) -> float:
+    """Seconds per 16th step at ``tempo`` bpm."""
+    return 60.0 / tempo / 4
+
+
+def loop_seconds(tempo: float, loops: int = 1) -> float:
+    """Seconds that ``loops`` loops (2 bars each) last at ``tempo`` bpm: a file's exact length."""
+    return loops * STEPS_PER_LOOP * step_seconds(tempo)
+
+
+def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> list[TimedNote]:
+    """The notes of consecutive ``loops`` in ticks, ordered by start (rules: the module docstring)."""
+    end_of_file = len(loops) * LOOP_TICKS
+    grid_steps, notes = [], []
+    for loop_index, loop in enumerate(loops):
+        for note in loop:
+            grid_steps.append(loop_index * STEPS_PER_LOOP + note.step)
+            notes.append(note)
+    starts = np.array(
+        [
+            min(start_tick(step, note.timeshift * options.grid_offset), end_of_file - MIN_NOTE_TICKS)
+            for step, note in zip(grid_steps, notes, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    order = np.argsort(starts, kind="stable")
+    onsets = np.unique(starts)
+    later = np.append(onsets, end_of_file)[np.searchsorted(onsets, starts, side="right")]
+    timed = []
+    for j in order:
+        note = notes[j]
+        length = max(round(note.duration * cfg.data.max_duration_steps * STEP_TICKS), MIN_NOTE_TICKS)
+        end = min(int(starts[j]) + length, int(later[j]))
+        velocity = int(np.clip(round(note.velocity * 127), 1, 127))
+        timed.append(TimedNote(cfg.data.pitch_low + note.row, int(starts[j]), end, velocity, grid_steps[j]))
+    return timed
+
+
+def midi_file(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> mido.MidiFile:
+    """Consecutive ``loops`` as one loop-exact type-1 MIDI file at ``options.tempo`` (the module docstring)."""
+    end_of_file = len(loops) * LOOP_TICKS
+    tempo_track = _track(
+        [
+            (0, mido.MetaMessage("track_name", name=TRACK_NAME)),
+            (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(options.tempo))),
+            (0, mido.MetaMessage("time_signature", numerator=4, denominator=4)),
+        ],
+        end_of_file,
+    )
+    events = [(0, mido.Message("program_change", program=0))]
+    for note in timed_notes(loops, cfg, options):
+        events.append((note.start, mido.Message("note_on", note=note.pitch, velocity=note.velocity)))
+        events.append((note.end, mido.Message("note_off", note=note.pitch, velocity=0)))
+    note_track = _track(events, end_of_file, name=TRACK_NAME)
+    return mido.MidiFile(type=1, ticks_per_beat=MIDI_RESOLUTION, tracks=[tempo_track, note_track])
+
+
+def _track(events: list[tuple[int, mido.Message]], end_of_file: int, name: str | None = None) -> mido.MidiTrack:
+    """A track of ``(tick, message)`` events (note-offs before note-ons at one tick), ending at ``end_of_file``."""
+    track = mido.MidiTrack()
+    if name is not None:
+        track.append(mido.MetaMessage("track_name", name=name))
+    now = 0
+    for tick, message in sorted(events, key=lambda event: (event[0], event[1].type == "note_on")):
+        track.append(message.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=end_of_file - now))
+    return track
+
+
+def midi_bytes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> bytes:
+    """:func:`midi_file` as the bytes of a ``.mid`` file."""
+    buffer = io.BytesIO()
+    midi_file(loops, cfg, options).save(file=buffer)
+    return buffer.getvalue()
+
+
+def write_midi(path: str | os.PathLike[str], loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> None:
+    """Write :func:`midi_file` to ``path``."""
+    midi_file(loops, cfg, options).save(os.fspath(path))
+
+
+def notes_to_midi(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> pretty_midi.PrettyMIDI:
+    """:func:`midi_file` as a ``pretty_midi.PrettyMIDI`` (read back from its bytes: the same notes and times)."""
+    return pretty_midi.PrettyMIDI(io.BytesIO(midi_bytes(loops, cfg, options)))
+
+
+def loop_notes_json(notes: list[TimedNote], tempo: float) -> list[dict[str, float | int]]:
+    """``notes`` as ``{"pitch", "start", "end", "velocity", "step"}`` dicts, times in seconds from the file start
+    at ``tempo`` (what ``mvae serve`` answers)."""
+    tick = step_seconds(tempo) / STEP_TICKS
+    return [
+        {
+            "pitch": note.pitch,
+            "start": round(note.start * tick, 6),
+            "end": round(note.end * tick, 6),
+            "velocity": note.velocity,
+            "step": note.step,
+        }
+        for note in notes
+    ]

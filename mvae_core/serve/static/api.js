@@ -1,0 +1,65 @@
+// Thin wrappers over the `mvae serve` JSON API (same origin). Every failure is thrown as an
+// Error whose message is fit for the status line: the server's {"error": ...} text when it sent one.
+
+async function errorFrom(resp) {
+  let message = `${resp.status} ${resp.statusText}`.trim();
+  try {
+    const body = await resp.json();
+    if (body && body.error) message = body.error;
+  } catch {
+    // Not JSON: keep the HTTP status line.
+  }
+  return new Error(message);
+}
+
+async function call(path, options) {
+  let resp;
+  try {
+    resp = await fetch(path, options);
+  } catch {
+    throw new Error(`server unreachable (${path})`);
+  }
+  if (!resp.ok) throw await errorFrom(resp);
+  return resp;
+}
+
+function postJSON(body) {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export async function getInfo() {
+  return (await call('/api/info')).json();
+}
+
+// params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}
+export async function generate(params) {
+  return (await call('/api/generate', postJSON(params))).json();
+}
+
+// Sends a MIDI file's raw bytes; answers {file, loops: [{loop, notes, z}, ...]}.
+export async function encodeMidi(bytes, filename) {
+  const headers = { 'Content-Type': 'audio/midi' };
+  // Header values must be ISO-8859-1: replace anything else rather than let fetch throw.
+  if (filename) headers['X-Filename'] = filename.replace(/[^\x20-\x7e]/g, '_');
+  return (await call('/api/encode', { method: 'POST', headers, body: bytes })).json();
+}
+
+// kind: 'midi' | 'wav'. Answers {blob, filename}; filename from Content-Disposition when present.
+export async function render(kind, params) {
+  const resp = await call(`/api/${kind}`, postJSON(params));
+  return { blob: await resp.blob(), filename: attachmentName(resp.headers.get('Content-Disposition')) };
+}
+
+function attachmentName(disposition) {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // Malformed percent-encoding: fall through to the plain form.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1].trim() : null;
+}

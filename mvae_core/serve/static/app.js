@@ -1,0 +1,562 @@
+// mvae serve page: wires the latent pad, the knobs, the piano roll, the loop player, downloads,
+// MIDI drag-and-drop and the A↔B walk to the JSON API.
+//
+// Test hooks (kept stable): window.mvae.{audio, current, playing, ready}; #pad, #roll (data-notes,
+// data-loop-seconds), #play, #status.
+
+import * as api from './api.js';
+import { LoopPlayer } from './audio.js';
+import { Pad, round3, fileColor, rampColor } from './pad.js';
+import { Roll, noteName, stepOffset } from './roll.js';
+
+// The decoding knobs, in display order. Ranges and defaults come from /api/info.
+const KNOBS = [
+  { key: 'grid_offset', label: 'Grid offset', step: 0.01, hint: '0 quantized · 1 as learned · 2 exaggerated' },
+  { key: 'density', label: 'Density', step: 0.01, hint: 'scales the expected number of notes' },
+  { key: 'temperature', label: 'Temperature', step: 0.01, hint: 'note choice: 0 most probable · 1 as learned' },
+  { key: 'timing_temperature', label: 'Timing temp.', step: 0.01, hint: 'offset draw: 0 its mean · 1 as learned' },
+  { key: 'tempo', label: 'Tempo', step: 1, hint: 'beats per minute; sets the loop length', unit: 'bpm' },
+];
+const MESSAGE_MS = 6000;  // how long an informational status message stays
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  info: null,
+  point: [0, 0],   // pad position = z dims 0 and 1 (rounded to 3 decimals)
+  knobs: {},       // key → number, starts at info.defaults exactly
+  seed: 0,
+  a: null,
+  b: null,
+};
+
+// Latest-wins loop requests: at most one /api/generate in flight; while it runs only the newest wanted
+// request is kept, so a drag ends with the final position. startAt: the serial from which a response
+// starts playback (a pad click while stopped plays the clicked loop, not an older one).
+const loopReq = { busy: false, wanted: null, serial: 0, startAt: 0 };
+
+// The A↔B walk: index = step playing (ping-pong counter), queued = prefetched next step given to the player.
+const walk = { active: false, index: -1, queued: null, pending: false, serial: 0 };
+
+const player = new LoopPlayer({ onLoopStart });
+const pad = new Pad($('pad'), { onPick: pickPoint, onPickB: setB, onHover: showPadHover });
+const roll = new Roll($('roll'));
+
+const mvae = {
+  ready: false,
+  current: null,   // the /api/generate response shown in the roll, as received
+  info: null,
+  get audio() { return player.ctx; },
+  get playing() { return player.playing; },
+  get point() { return [...state.point]; },
+};
+window.mvae = mvae;
+
+// ---------------------------------------------------------------- status line
+
+let messageTimer = null;
+
+function setMessage(text, kind = 'ok') {
+  const el = $('status').querySelector('.status-msg');
+  el.textContent = text;
+  el.className = `status-msg ${kind}`;
+  clearTimeout(messageTimer);
+  if (kind === 'ok' && text) messageTimer = setTimeout(() => setMessage(''), MESSAGE_MS);
+}
+
+function showError(err) {
+  setMessage(`⚠ ${err.message || err}`, 'error');
+}
+
+function updateStatusInfo() {
+  const { info } = state;
+  const parts = [info.model, info.run, `latent ${info.latent_dim}`];
+  if (mvae.current) {
+    const c = mvae.current;
+    parts.push(`loop ${c.loop_seconds.toFixed(2)} s @ ${c.tempo} bpm`, `${c.notes.length} notes`);
+  }
+  $('status').querySelector('.status-info').textContent = parts.join(' · ');
+}
+
+// ---------------------------------------------------------------- requests
+
+// The full request for a pad point: z has latent_dim numbers (pad x, y, then zeros).
+function params(point = state.point) {
+  const z = [point[0], point[1], ...new Array(Math.max(state.info.latent_dim - 2, 0)).fill(0)];
+  return { z: z.slice(0, state.info.latent_dim), seed: state.seed, ...state.knobs };
+}
+
+function requestLoop({ start = false } = {}) {
+  loopReq.serial += 1;
+  loopReq.wanted = { serial: loopReq.serial, body: params() };
+  if (start) loopReq.startAt = loopReq.serial;
+  pumpLoopRequests();
+}
+
+async function pumpLoopRequests() {
+  if (loopReq.busy || !loopReq.wanted) return;
+  const { serial, body } = loopReq.wanted;
+  loopReq.wanted = null;
+  loopReq.busy = true;
+  try {
+    const resp = await api.generate(body);
+    if (!walk.active) showLoop(resp);  // a walk owns the player; a late answer must not cut in
+  } catch (err) {
+    showError(err);
+  }
+  loopReq.busy = false;
+  if (loopReq.startAt && serial >= loopReq.startAt) {
+    loopReq.startAt = 0;
+    startPlayback();
+  }
+  pumpLoopRequests();
+}
+
+// A new current loop: drawn at once, heard from the next loop boundary.
+function showLoop(resp) {
+  mvae.current = resp;
+  roll.setPattern(resp);
+  player.queue(resp);
+  $('roll-info').textContent = `${resp.notes.length} notes · ${resp.loop_seconds.toFixed(2)} s`;
+  updateStatusInfo();
+}
+
+// ---------------------------------------------------------------- pad
+
+function pickPoint(z, { drag }) {
+  if (walk.active) stopWalk();
+  if (!drag) player.ensureContext();  // pointerdown is a user gesture: create/resume audio now
+  movePoint(z);
+  requestLoop({ start: !drag && !player.playing });
+}
+
+function movePoint(z) {
+  state.point = z;
+  pad.set({ current: z });
+  $('pad-current').textContent = `● z = (${z[0].toFixed(3)}, ${z[1].toFixed(3)})`;
+}
+
+function showPadHover(z, point) {
+  const el = $('pad-hover');
+  if (!z) {
+    el.textContent = '';
+    return;
+  }
+  let text = `cursor (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`;
+  if (point) text += ` · ${state.info.files[point.file] ?? `file ${point.file}`}, ${point.notes} notes`;
+  el.textContent = text;
+}
+
+function setColorMode(mode) {
+  pad.setColorMode(mode);
+  for (const [id, m] of [['color-file', 'file'], ['color-notes', 'notes']]) {
+    $(id).classList.toggle('on', m === mode);
+    $(id).setAttribute('aria-pressed', String(m === mode));
+  }
+  drawLegend(mode);
+}
+
+function drawLegend(mode) {
+  const el = $('legend');
+  el.replaceChildren();
+  const { files, points } = state.info;
+  if (!points.length) return;
+  if (mode === 'notes') {
+    const [lo, hi] = pad.notesRange;
+    const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => `${rampColor(t)} ${t * 100}%`).join(', ');
+    el.append(legendText(`${lo}`), Object.assign(document.createElement('i'), {
+      className: 'ramp', style: `background: linear-gradient(90deg, ${stops})`,
+    }), legendText(`${hi} notes/loop`));
+    return;
+  }
+  const shown = Math.min(files.length, 6);
+  for (let i = 0; i < shown; i++) {
+    const item = legendText(files[i]);
+    item.prepend(Object.assign(document.createElement('i'), { className: 'dot', style: `background: ${fileColor(i)}` }));
+    item.title = files[i];
+    el.append(item);
+  }
+  if (files.length > shown) el.append(legendText(`+${files.length - shown} more (colours repeat)`));
+}
+
+function legendText(text) {
+  return Object.assign(document.createElement('span'), { textContent: text, className: 'legend-item' });
+}
+
+// ---------------------------------------------------------------- knobs
+
+function buildKnobs() {
+  const { defaults, ranges } = state.info;
+  const box = $('knobs');
+  for (const k of KNOBS) {
+    const [min, max] = ranges[k.key] || [0, 2];
+    state.knobs[k.key] = defaults[k.key];
+    const wrap = document.createElement('label');
+    wrap.className = 'knob';
+    wrap.title = `${k.hint} (double-click: reset to ${defaults[k.key]})`;
+    wrap.innerHTML = `<span class="knob-name">${k.label}</span><output></output>`
+      + `<input type="range" min="${min}" max="${max}" step="${k.step}">`;
+    const input = wrap.querySelector('input');
+    const out = wrap.querySelector('output');
+    input.id = `knob-${k.key}`;
+    const show = () => { out.textContent = formatKnob(k, state.knobs[k.key]); };
+    input.value = String(defaults[k.key]);
+    show();
+    input.addEventListener('input', () => {
+      state.knobs[k.key] = Number(input.value);
+      show();
+      knobsChanged();
+    });
+    input.addEventListener('dblclick', () => {
+      state.knobs[k.key] = defaults[k.key];
+      input.value = String(defaults[k.key]);
+      show();
+      knobsChanged();
+    });
+    box.append(wrap);
+  }
+  state.seed = defaults.seed ?? 0;
+  $('seed').value = String(state.seed);
+}
+
+function formatKnob(k, v) {
+  return k.unit ? `${Math.round(v)} ${k.unit}` : v.toFixed(2);
+}
+
+function setSeed(seed) {
+  state.seed = seed;
+  $('seed').value = String(seed);
+  knobsChanged();
+}
+
+// A knob or the seed changed: re-request the loop (a walk re-requests its next step instead).
+function knobsChanged() {
+  if (walk.active) fetchWalkStep(walk.index + 1);
+  else requestLoop();
+}
+
+// ---------------------------------------------------------------- playback
+
+function startPlayback() {
+  player.start();
+  updatePlayButton();
+  requestAnimationFrame(animate);
+}
+
+function stopPlayback() {
+  player.stop();
+  loopReq.startAt = 0;
+  if (walk.active) stopWalk();
+  updatePlayButton();
+  roll.frame(null);
+}
+
+function togglePlayback() {
+  player.ensureContext();
+  if (player.playing) stopPlayback();
+  else startPlayback();
+}
+
+function updatePlayButton() {
+  const btn = $('play');
+  btn.textContent = player.playing ? '■ Stop' : '▶ Play';
+  btn.classList.toggle('on', player.playing);
+  btn.setAttribute('aria-pressed', String(player.playing));
+}
+
+// Playhead: redrawn every frame while playing.
+function animate() {
+  if (!player.playing) return;
+  const pos = player.position();
+  roll.frame(pos ? pos.frac : null, Boolean(pos && pos.pattern !== mvae.current));
+  requestAnimationFrame(animate);
+}
+
+// Runs fn when the audio clock reaches t (approximately, on the page's clock).
+function atAudioTime(t, fn) {
+  setTimeout(fn, Math.max(0, (t - player.ctx.currentTime) * 1000));
+}
+
+// ---------------------------------------------------------------- A↔B walk
+
+function setA() {
+  state.a = [...state.point];
+  pad.set({ a: state.a });
+}
+
+function setB(z = state.point) {
+  state.b = [...z];
+  pad.set({ b: state.b });
+}
+
+function walkSteps() {
+  const n = Math.round(Number($('walk-steps').value));
+  return Number.isFinite(n) ? Math.min(Math.max(n, 2), 64) : 8;
+}
+
+// Ping-pong position of walk counter i: 0, 1, …, N-1, N-2, …, 1, 0, 1, …
+function walkPosition(i) {
+  const n = walkSteps();
+  const k = i % (2 * (n - 1));
+  return k < n ? k : 2 * (n - 1) - k;
+}
+
+function walkPoint(i) {
+  const f = walkPosition(i) / (walkSteps() - 1);
+  const [a, b] = [state.a, state.b];
+  return [round3(a[0] + (b[0] - a[0]) * f), round3(a[1] + (b[1] - a[1]) * f)];
+}
+
+function startWalk() {
+  if (!state.a || !state.b) {
+    setMessage('Set A and B first (buttons, or shift-click the pad for B).', 'error');
+    return;
+  }
+  player.ensureContext();
+  Object.assign(walk, { active: true, index: -1, queued: null });
+  updateWalkButton();
+  fetchWalkStep(0);
+}
+
+function stopWalk() {
+  Object.assign(walk, { active: false, queued: null });
+  walk.serial += 1;   // drop any step still on its way
+  player.queue(null); // a prefetched step must not play after the walk ends
+  updateWalkButton();
+  $('walk-info').textContent = '';
+}
+
+function updateWalkButton() {
+  $('walk').classList.toggle('on', walk.active);
+  $('walk').setAttribute('aria-pressed', String(walk.active));
+}
+
+// Fetches walk step i and queues it for the next loop boundary (a newer fetch supersedes it).
+async function fetchWalkStep(i) {
+  const serial = ++walk.serial;
+  walk.pending = true;
+  let resp;
+  try {
+    resp = await api.generate(params(walkPoint(i)));
+  } catch (err) {
+    showError(err);
+    return;
+  } finally {
+    if (serial === walk.serial) walk.pending = false;
+  }
+  if (!walk.active || serial !== walk.serial) return;
+  walk.queued = { index: i, pattern: resp };
+  player.queue(resp);
+  if (!player.playing) startPlayback();
+}
+
+// Player callback at each loop commit (shortly before the loop sounds). When the walk's prefetched
+// step starts, show it on time and fetch the following step so it is ready before the next boundary.
+function onLoopStart(pattern, t0) {
+  if (!walk.active) return;
+  if (walk.queued && walk.queued.pattern === pattern) {
+    const i = walk.queued.index;
+    walk.index = i;
+    walk.queued = null;
+    atAudioTime(t0, () => showWalkStep(i, pattern));
+  }
+  if (!walk.queued && !walk.pending) fetchWalkStep(walk.index + 1);
+}
+
+function showWalkStep(i, pattern) {
+  if (!walk.active) return;
+  movePoint([pattern.z[0], pattern.z[1] ?? 0]);
+  mvae.current = pattern;
+  roll.setPattern(pattern);
+  $('roll-info').textContent = `${pattern.notes.length} notes · ${pattern.loop_seconds.toFixed(2)} s`;
+  $('walk-info').textContent = `step ${walkPosition(i) + 1}/${walkSteps()}`;
+  updateStatusInfo();
+}
+
+// ---------------------------------------------------------------- downloads
+
+async function download(kind, button) {
+  button.disabled = true;
+  try {
+    const { blob, filename } = await api.render(kind, params());
+    const [x, y] = state.point;
+    const name = filename || `mvae_z${x}_${y}_seed${state.seed}.${kind === 'midi' ? 'mid' : 'wav'}`;
+    const url = URL.createObjectURL(blob);
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    setMessage(`Downloaded ${name}`);
+  } catch (err) {
+    showError(err);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- MIDI in (drop / file picker)
+
+async function encodeFile(file) {
+  if (!/\.midi?$/i.test(file.name)) {
+    setMessage(`Not a MIDI file: ${file.name} (expected .mid or .midi)`, 'error');
+    return;
+  }
+  setMessage(`Encoding ${file.name}…`);
+  try {
+    const resp = await api.encodeMidi(await file.arrayBuffer(), file.name);
+    const loops = resp.loops.map((l) => ({ ...l, z: [l.z[0], l.z[1] ?? 0] }));
+    pad.set({ fileLoops: loops });
+    showFileLoops(resp.file || file.name, loops);
+    const n = loops.length;
+    setMessage(`${resp.file || file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
+    if (n) jumpTo(loops[0].z);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function showFileLoops(name, loops) {
+  const box = $('file-loops');
+  box.replaceChildren(Object.assign(document.createElement('span'), {
+    className: 'muted', textContent: `${name}: ${loops.length} loop${loops.length === 1 ? '' : 's'}`,
+  }));
+  for (const l of loops) {
+    const chip = Object.assign(document.createElement('button'), {
+      type: 'button', className: 'chip', textContent: `#${l.loop} · ${l.notes} notes`,
+      title: `z = (${l.z[0].toFixed(3)}, ${l.z[1].toFixed(3)})`,
+    });
+    chip.addEventListener('click', () => jumpTo(l.z));
+    box.append(chip);
+  }
+}
+
+function jumpTo(z) {
+  if (walk.active) stopWalk();
+  movePoint([round3(z[0]), round3(z[1])]);
+  requestLoop();
+}
+
+function listenForDrops() {
+  const overlay = $('drop-overlay');
+  let depth = 0;  // dragenter/dragleave nest over child elements
+  const hasFiles = (ev) => ev.dataTransfer && [...ev.dataTransfer.types].includes('Files');
+  document.addEventListener('dragenter', (ev) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    depth += 1;
+    overlay.hidden = false;
+  });
+  document.addEventListener('dragover', (ev) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = 'copy';
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(depth - 1, 0);
+    if (!depth) overlay.hidden = true;
+  });
+  document.addEventListener('drop', (ev) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    depth = 0;
+    overlay.hidden = true;
+    const file = ev.dataTransfer.files[0];
+    if (file) encodeFile(file);
+  });
+}
+
+// ---------------------------------------------------------------- controls
+
+function isTyping(el) {
+  return el instanceof HTMLInputElement && ['text', 'number', 'search'].includes(el.type);
+}
+
+function listenToControls() {
+  $('play').addEventListener('click', togglePlayback);
+  // Space toggles playback anywhere except while typing; keyup is swallowed too so that a focused
+  // button is not also "clicked" by the same key.
+  document.addEventListener('keydown', (ev) => {
+    if (ev.code !== 'Space' || isTyping(ev.target)) return;
+    ev.preventDefault();
+    if (!ev.repeat) togglePlayback();
+  });
+  document.addEventListener('keyup', (ev) => {
+    if (ev.code === 'Space' && !isTyping(ev.target)) ev.preventDefault();
+  });
+
+  $('color-file').addEventListener('click', () => setColorMode('file'));
+  $('color-notes').addEventListener('click', () => setColorMode('notes'));
+
+  $('seed').addEventListener('change', () => {
+    const seed = Math.floor(Number($('seed').value));
+    if (Number.isFinite(seed) && seed >= 0) setSeed(seed);
+    else $('seed').value = String(state.seed);
+  });
+  $('new-seed').addEventListener('click', () => setSeed(Math.floor(Math.random() * 100000)));
+  $('volume').addEventListener('input', () => player.setVolume(Number($('volume').value)));
+
+  $('set-a').addEventListener('click', setA);
+  $('set-b').addEventListener('click', () => setB());
+  $('walk-steps').addEventListener('input', () => pad.set({ walkSteps: walkSteps() }));
+  $('walk').addEventListener('click', () => (walk.active ? stopWalk() : startWalk()));
+
+  $('dl-midi').addEventListener('click', (ev) => download('midi', ev.currentTarget));
+  $('dl-wav').addEventListener('click', (ev) => download('wav', ev.currentTarget));
+
+  $('open-midi').addEventListener('click', () => $('midi-file').click());
+  $('midi-file').addEventListener('change', (ev) => {
+    const file = ev.target.files[0];
+    ev.target.value = '';  // choosing the same file again still fires change
+    if (file) encodeFile(file);
+  });
+
+  const rollCanvas = $('roll');
+  rollCanvas.addEventListener('pointermove', (ev) => showNoteHover(roll.noteAt(ev.clientX, ev.clientY)));
+  rollCanvas.addEventListener('pointerleave', () => showNoteHover(null));
+  listenForDrops();
+}
+
+function showNoteHover(note) {
+  const el = $('roll-hover');
+  if (!note) {
+    el.textContent = '';
+    return;
+  }
+  const c = mvae.current;
+  const offMs = Math.round(stepOffset(note, c.step_seconds) * c.step_seconds * 1000);
+  const feel = offMs === 0 ? 'on grid' : offMs < 0 ? `${offMs} ms early` : `+${offMs} ms late`;
+  const beat = (note.step / state.info.steps_per_beat + 1).toFixed(2);
+  el.textContent = `${noteName(note.pitch)} · step ${note.step} (beat ${beat}) · ${feel}`
+    + ` · vel ${note.velocity} · ${Math.round((note.end - note.start) * 1000)} ms`;
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function init() {
+  listenToControls();
+  try {
+    state.info = await api.getInfo();
+  } catch (err) {
+    showError(err);
+    $('status').querySelector('.status-info').textContent = 'no model info';
+    return;
+  }
+  const { info } = state;
+  mvae.info = info;
+  buildKnobs();
+  roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
+  pad.setData(info.extent, info.points);
+  pad.set({ walkSteps: walkSteps() });
+  setColorMode('file');
+  if (!info.points.length && info.points_note) {
+    $('points-note').textContent = info.points_note;
+    $('points-note').hidden = false;
+  }
+  movePoint([0, 0]);
+  updateStatusInfo();
+  mvae.ready = true;
+  requestLoop();
+}
+
+init();

@@ -1,0 +1,328 @@
+// The XY pad: a canvas over the latent plane [-extent, extent]² (dims 0 and 1), showing the training
+// loops' encodings, dropped files' loops, the A–B walk line and the current point.
+//
+// Pixel ↔ z mapping, in CSS pixels of the canvas's bounding box (the canvas has no border or padding;
+// px, py measured from its top-left corner, width/height its bounding box size):
+//   z0 = -extent + 2 * extent * (px / width)
+//   z1 =  extent - 2 * extent * (py / height)
+// and z is rounded to 3 decimals (round3) before it is used or sent.
+
+const FILE_PALETTE = [
+  '#4e9fe5', '#f28e2b', '#59c26b', '#e8575a', '#b07ee0',
+  '#e6c440', '#45c4c0', '#f07fb7', '#a8a05a', '#9aa6b2',
+];
+// Sequential ramp for "notes per loop": dark violet → blue → teal → green → yellow.
+const RAMP = [[68, 24, 96], [58, 82, 160], [33, 145, 140], [94, 200, 98], [246, 226, 60]];
+const HOVER_RADIUS = 8;  // px: hovering this close to a training dot names it
+
+// Rounds like Python's round(v, 3): the correctly rounded decimal, exact ties to the even digit.
+// (Exact ties at 3 decimals are the odd multiples of 1/16; toFixed would round those away from 0.)
+export function round3(v) {
+  const sixteenths = v * 16;
+  if (Number.isInteger(sixteenths) && Math.abs(sixteenths) % 2 === 1) {
+    const lo = Math.floor(v * 1000);
+    return (lo % 2 === 0 ? lo : lo + 1) / 1000;
+  }
+  const r = Number(v.toFixed(3));
+  return r === 0 ? 0 : r;  // no "-0"
+}
+
+export function fileColor(index) {
+  return FILE_PALETTE[((index % FILE_PALETTE.length) + FILE_PALETTE.length) % FILE_PALETTE.length];
+}
+
+// t in [0, 1] → colour on the sequential ramp.
+export function rampColor(t) {
+  const x = Math.min(Math.max(t, 0), 1) * (RAMP.length - 1);
+  const i = Math.min(Math.floor(x), RAMP.length - 2);
+  const f = x - i;
+  const c = RAMP[i].map((v, k) => Math.round(v + (RAMP[i + 1][k] - v) * f));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+// Nice grid spacing for the axes: about four lines per half axis.
+function gridStep(extent) {
+  return [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50].find((s) => s >= extent / 4) || extent / 4;
+}
+
+export class Pad {
+  // handlers: onPick(z, {drag}) for click/drag, onPickB(z) for shift-click, onHover(z, point|null).
+  constructor(canvas, handlers) {
+    this.canvas = canvas;
+    this.handlers = handlers;
+    this.extent = 3;
+    this.points = [];
+    this.colorMode = 'file';
+    this.notesRange = [0, 1];
+    this.current = [0, 0];
+    this.a = null;
+    this.b = null;
+    this.walkSteps = 8;
+    this.fileLoops = [];
+    this.base = document.createElement('canvas');  // cached static layer: grid, axes, dots
+    this.dragging = false;
+    this.listen();
+    new ResizeObserver(() => this.resize()).observe(canvas);
+  }
+
+  setData(extent, points) {
+    this.extent = extent;
+    this.points = points;
+    const counts = points.map((p) => p.notes);
+    this.notesRange = counts.length ? [Math.min(...counts), Math.max(...counts)] : [0, 1];
+    this.resize();
+  }
+
+  setColorMode(mode) {
+    this.colorMode = mode;
+    this.drawBase();
+    this.draw();
+  }
+
+  // Setters for the overlay; each redraws.
+  set(fields) {
+    Object.assign(this, fields);
+    this.draw();
+  }
+
+  // Client coordinates → z (rounded), using the mapping documented at the top of this file.
+  zAt(clientX, clientY) {
+    const rect = this.canvas.getBoundingClientRect();
+    const px = Math.min(Math.max(clientX - rect.left, 0), rect.width);
+    const py = Math.min(Math.max(clientY - rect.top, 0), rect.height);
+    const e = this.extent;
+    return [round3(-e + 2 * e * (px / rect.width)), round3(e - 2 * e * (py / rect.height))];
+  }
+
+  // z → canvas CSS pixels (the inverse mapping, for drawing).
+  toPx([z0, z1]) {
+    const e = this.extent;
+    return [((z0 + e) / (2 * e)) * this.width, ((e - z1) / (2 * e)) * this.height];
+  }
+
+  listen() {
+    const c = this.canvas;
+    c.addEventListener('pointerdown', (ev) => {
+      if (ev.button !== 0) return;
+      ev.preventDefault();
+      c.focus();
+      const z = this.zAt(ev.clientX, ev.clientY);
+      if (ev.shiftKey) {
+        this.handlers.onPickB(z);
+        return;
+      }
+      this.dragging = true;
+      c.setPointerCapture(ev.pointerId);
+      this.handlers.onPick(z, { drag: false });
+    });
+    c.addEventListener('pointermove', (ev) => {
+      const z = this.zAt(ev.clientX, ev.clientY);
+      if (this.dragging) this.handlers.onPick(z, { drag: true });
+      this.handlers.onHover(z, this.nearestPoint(ev));
+    });
+    const end = () => { this.dragging = false; };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('pointerleave', () => { if (!this.dragging) this.handlers.onHover(null, null); });
+  }
+
+  nearestPoint(ev) {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = ev.clientX - rect.left;
+    const y = ev.clientY - rect.top;
+    let best = null;
+    let bestD = HOVER_RADIUS ** 2;
+    for (const p of this.points) {
+      const [px, py] = this.toPx(p.z);
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d <= bestD) {
+        best = p;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  // Matches the backing store to the CSS size × devicePixelRatio, then redraws both layers.
+  resize() {
+    const rect = this.canvas.getBoundingClientRect();
+    if (!rect.width) return;
+    const dpr = window.devicePixelRatio || 1;
+    this.width = rect.width;
+    this.height = rect.height;
+    for (const cv of [this.canvas, this.base]) {
+      cv.width = Math.round(rect.width * dpr);
+      cv.height = Math.round(rect.height * dpr);
+    }
+    this.dpr = dpr;
+    this.drawBase();
+    this.draw();
+  }
+
+  pointColor(p) {
+    if (this.colorMode === 'file') return fileColor(p.file);
+    const [lo, hi] = this.notesRange;
+    return rampColor(hi > lo ? (p.notes - lo) / (hi - lo) : 0.5);
+  }
+
+  // Static layer: background, grid, prior circles, axes with labels, training dots.
+  drawBase() {
+    if (!this.width) return;
+    const g = this.base.getContext('2d');
+    const { width: w, height: h, extent: e } = this;
+    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    g.fillStyle = '#0e1317';
+    g.fillRect(0, 0, w, h);
+
+    const step = gridStep(e);
+    g.lineWidth = 1;
+    g.strokeStyle = '#1c252c';
+    g.beginPath();
+    for (let v = Math.ceil(-e / step) * step; v <= e + 1e-9; v += step) {
+      const [x, y] = this.toPx([v, v]);
+      g.moveTo(Math.round(x) + 0.5, 0);
+      g.lineTo(Math.round(x) + 0.5, h);
+      g.moveTo(0, Math.round(y) + 0.5);
+      g.lineTo(w, Math.round(y) + 0.5);
+    }
+    g.stroke();
+
+    // Prior N(0, I): 1σ and 2σ circles, faint and dashed.
+    const [ox, oy] = this.toPx([0, 0]);
+    g.setLineDash([3, 4]);
+    g.strokeStyle = '#26333c';
+    for (const r of [1, 2]) {
+      g.beginPath();
+      g.arc(ox, oy, (r / (2 * e)) * w, 0, 2 * Math.PI);
+      g.stroke();
+    }
+    g.setLineDash([]);
+
+    // Origin crosshair (the axes).
+    g.strokeStyle = '#3a4a56';
+    g.beginPath();
+    g.moveTo(0, Math.round(oy) + 0.5);
+    g.lineTo(w, Math.round(oy) + 0.5);
+    g.moveTo(Math.round(ox) + 0.5, 0);
+    g.lineTo(Math.round(ox) + 0.5, h);
+    g.stroke();
+
+    g.fillStyle = '#7d8d99';
+    g.font = '11px system-ui, sans-serif';
+    g.textBaseline = 'bottom';
+    g.textAlign = 'right';
+    g.fillText('z0 →', w - 6, oy - 4);
+    g.textAlign = 'left';
+    g.textBaseline = 'top';
+    g.fillText('↑ z1', ox + 6, 5);
+    g.fillStyle = '#55636e';
+    g.textBaseline = 'bottom';
+    g.fillText(String(-e), 4, h - 3);
+    g.textAlign = 'right';
+    g.fillText(String(e), w - 4, h - 3);
+    g.textBaseline = 'top';
+    g.textAlign = 'left';
+    g.fillText(String(e), 4, 4);
+
+    g.globalAlpha = 0.8;
+    for (const p of this.points) {
+      const [x, y] = this.toPx(p.z);
+      g.fillStyle = this.pointColor(p);
+      g.beginPath();
+      g.arc(x, y, 2.6, 0, 2 * Math.PI);
+      g.fill();
+    }
+    g.globalAlpha = 1;
+  }
+
+  // Full frame: the cached base plus the overlay (file loops, A–B line, current point).
+  draw() {
+    if (!this.width) return;
+    const g = this.canvas.getContext('2d');
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(this.base, 0, 0);
+    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.drawFileLoops(g);
+    this.drawWalkLine(g);
+    this.drawCurrent(g);
+  }
+
+  drawFileLoops(g) {
+    g.lineWidth = 1.5;
+    g.font = '10px system-ui, sans-serif';
+    g.textAlign = 'left';
+    g.textBaseline = 'middle';
+    for (const l of this.fileLoops) {
+      const [x, y] = this.toPx(l.z);
+      g.strokeStyle = '#ffd166';
+      g.fillStyle = 'rgba(255, 209, 102, 0.18)';
+      g.beginPath();
+      g.moveTo(x, y - 6);
+      g.lineTo(x + 6, y);
+      g.lineTo(x, y + 6);
+      g.lineTo(x - 6, y);
+      g.closePath();
+      g.fill();
+      g.stroke();
+      g.fillStyle = '#ffd166';
+      g.fillText(String(l.loop), x + 8, y);
+    }
+  }
+
+  drawWalkLine(g) {
+    const ends = [['A', this.a], ['B', this.b]].filter(([, z]) => z);
+    if (this.a && this.b) {
+      const [ax, ay] = this.toPx(this.a);
+      const [bx, by] = this.toPx(this.b);
+      g.strokeStyle = 'rgba(230, 237, 243, 0.55)';
+      g.lineWidth = 1.5;
+      g.setLineDash([5, 4]);
+      g.beginPath();
+      g.moveTo(ax, ay);
+      g.lineTo(bx, by);
+      g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = 'rgba(230, 237, 243, 0.8)';
+      const n = Math.max(this.walkSteps, 2);
+      for (let i = 1; i < n - 1; i++) {
+        const f = i / (n - 1);
+        g.beginPath();
+        g.arc(ax + (bx - ax) * f, ay + (by - ay) * f, 2, 0, 2 * Math.PI);
+        g.fill();
+      }
+    }
+    g.font = 'bold 11px system-ui, sans-serif';
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    for (const [label, z] of ends) {
+      const [x, y] = this.toPx(z);
+      g.fillStyle = '#e6edf3';
+      g.beginPath();
+      g.arc(x, y, 8, 0, 2 * Math.PI);
+      g.fill();
+      g.fillStyle = '#0e1317';
+      g.fillText(label, x, y + 0.5);
+    }
+  }
+
+  drawCurrent(g) {
+    const [x, y] = this.toPx(this.current);
+    g.strokeStyle = '#ffffff';
+    g.lineWidth = 2;
+    g.beginPath();
+    g.arc(x, y, 7, 0, 2 * Math.PI);
+    g.stroke();
+    g.strokeStyle = 'rgba(255, 255, 255, 0.7)';
+    g.lineWidth = 1;
+    g.beginPath();
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      g.moveTo(x + dx * 10, y + dy * 10);
+      g.lineTo(x + dx * 15, y + dy * 15);
+    }
+    g.stroke();
+    g.fillStyle = '#ff4f8b';
+    g.beginPath();
+    g.arc(x, y, 3, 0, 2 * Math.PI);
+    g.fill();
+  }
+}

@@ -1,0 +1,119 @@
+"""`--audio`: a WAV as long as the loops plus the release, from FluidSynth when it runs or the built-in synth."""
+
+from __future__ import annotations
+
+import io
+import wave
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core import audio
+from mvae_core.cli import app
+from mvae_core.config import MvaeConfig
+from mvae_core.errors import InputError
+from mvae_core.generation import DecodeOptions, Note
+from mvae_core.loop_file import LOOP_TICKS, loop_seconds, timed_notes
+
+CFG = MvaeConfig()
+LOOP = [Note(4, 12, 0.9, 0.25, 0.0), Note(16, 16, 0.6, 0.25, 0.0)]
+NOT_THERE = (
+    "FluidSynth is not installed here (Debian: apt install fluidsynth fluid-soundfont-gm; pip install pyfluidsynth)"
+)
+
+
+def _render(renderer: str, tempo: float = 120.0, loops: list[list[Note]] | None = None) -> audio.Audio:
+    loops = [LOOP] if loops is None else loops
+    notes = timed_notes(loops, CFG, DecodeOptions(tempo=tempo))
+    return audio.render(notes, tempo, len(loops) * LOOP_TICKS, renderer)
+
+
+def _onset_seconds(samples: np.ndarray, sample_rate: int) -> float:
+    return np.flatnonzero(np.abs(samples) > 1e-3)[0] / sample_rate
+
+
+@pytest.mark.parametrize("tempo", [90.0, 120.0])
+def test_builtin_audio_lasts_the_loop_plus_the_release_and_starts_on_the_first_note(tempo):
+    rendered = _render("builtin", tempo)
+    assert rendered.renderer == "built-in synth"
+    assert rendered.seconds == pytest.approx(loop_seconds(tempo) + audio.RELEASE_SECONDS, abs=1 / rendered.sample_rate)
+    assert _onset_seconds(rendered.samples, rendered.sample_rate) == pytest.approx(4 * 60 / tempo / 4, abs=1e-3)
+    assert 0.05 < np.abs(rendered.samples).max() <= audio.PEAK
+
+
+def test_an_empty_loop_is_silence_of_the_same_length():
+    rendered = _render("builtin", loops=[[]])
+    assert rendered.seconds == pytest.approx(loop_seconds(120.0) + audio.RELEASE_SECONDS, abs=1e-4)
+    assert not rendered.samples.any()
+
+
+def test_a_loud_chord_is_scaled_below_clipping():
+    chord = [Note(0, row, 1.0, 1.0, 0.0) for row in range(0, 24, 2)]
+    assert np.abs(_render("builtin", loops=[chord]).samples).max() == pytest.approx(audio.PEAK, abs=1e-6)
+
+
+def test_wav_is_16_bit_mono_at_the_sample_rate():
+    rendered = _render("builtin")
+    buffer = io.BytesIO(audio.wav_bytes(rendered))
+    with wave.open(buffer) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, audio.SAMPLE_RATE)
+        assert wav.getnframes() == len(rendered.samples)
+
+
+@pytest.mark.skipif(audio.fluidsynth_missing() is not None, reason=NOT_THERE)
+def test_fluidsynth_audio_lasts_the_loop_plus_the_release_and_starts_on_the_first_note():
+    rendered = _render("fluidsynth")
+    assert rendered.renderer.startswith("FluidSynth")
+    assert rendered.seconds == pytest.approx(loop_seconds(120.0) + audio.RELEASE_SECONDS, abs=1 / rendered.sample_rate)
+    assert _onset_seconds(rendered.samples, rendered.sample_rate) == pytest.approx(0.5, abs=0.01)
+    assert np.abs(rendered.samples).max() > 0.05
+
+
+def test_asking_for_fluidsynth_where_it_cannot_run_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(
+        audio, "fluidsynth_missing", lambda: "pyfluidsynth is not installed (pip install 'mvae[audio]')"
+    )
+    with pytest.raises(InputError, match="pip install 'mvae\\[audio\\]'"):
+        _render("fluidsynth")
+    assert _render("auto").renderer == "built-in synth"
+
+
+def test_a_missing_soundfont_is_named(tmp_path):
+    with pytest.raises(InputError, match="no such SoundFont"):
+        audio.find_soundfont(tmp_path / "piano.sf2")
+
+
+def test_generate_writes_wav_beside_midi(tiny_run, tmp_path):
+    args = [
+        "generate",
+        str(tiny_run),
+        "--z",
+        "0.5,-1",
+        "--out",
+        str(tmp_path / "a.mid"),
+        "--audio",
+        str(tmp_path / "a.wav"),
+    ]
+    result = CliRunner().invoke(app, [*args, "--renderer", "builtin", "--tempo", "100"])
+    assert result.exit_code == 0, result.output
+    assert "(built-in synth)" in result.output
+    with wave.open(str(tmp_path / "a.wav")) as wav:
+        assert wav.getnframes() / wav.getframerate() == pytest.approx(
+            loop_seconds(100.0) + audio.RELEASE_SECONDS, abs=1e-4
+        )
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--random", "2", "--audio", "two.wav"], "names one WAV file but 2 points"),
+        (["--z", "0,0", "--audio", "a.wav", "--renderer", "loud"], "renderer 'loud' is not one of"),
+        (["--z", "0,0", "--audio", "a.wav", "--soundfont", "nope.sf2"], "no such SoundFont"),
+    ],
+)
+def test_bad_audio_options_exit_2_naming_them(tiny_run, tmp_path, monkeypatch, extra, expected):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["generate", str(tiny_run), "--out", "out", *extra])
+    assert result.exit_code == 2
+    assert expected in result.output
