@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -271,6 +272,11 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
     onnx_file = tmp_path / "decoder.onnx"
     result = mvae("export", source, "--onnx", onnx_file)
     assert result.exit_code == 0, result.output
+    assert {p.name for p in tmp_path.iterdir() if p.is_file()} == {"decoder.onnx", "decoder.json"}
+    elsewhere = tmp_path / "elsewhere"  # a host gets the two files and nothing else
+    elsewhere.mkdir()
+    shutil.copy(onnx_file.with_suffix(".json"), elsewhere)
+    onnx_file = Path(shutil.copy(onnx_file, elsewhere))
     sidecar = json.loads(onnx_file.with_suffix(".json").read_text())
     model, cfg = RunDir(source).load_model()
     assert sidecar["pitch_low"] == cfg.data.pitch_low and sidecar["pitch_classes"] == cfg.data.pitch_classes

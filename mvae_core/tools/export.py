@@ -29,7 +29,8 @@ OPSET = 18
 
 
 def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict[str, Any]) -> Path:
-    """Write the ONNX graph to ``path`` and the sidecar to ``path.with_suffix('.json')`` (returned).
+    """Write the ONNX graph to ``path`` (one self-contained file, weights included) and the sidecar to
+    ``path.with_suffix('.json')`` (returned): those two files are all a host needs.
 
     ``source`` (run directory, model metadata) is copied into the sidecar. Needs the ``onnx`` extra.
     """
@@ -53,6 +54,7 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
             dynamic_shapes={"z": {0: torch.export.Dim("batch")}},
             opset_version=OPSET,
             dynamo=True,
+            external_data=False,  # one self-contained file: the weights inside the graph (the seed decoder is ~10 MB)
         )
     sidecar = path.with_suffix(".json")
     sidecar.write_text(json.dumps(describe(cfg, model_part, path.name, source), indent=1) + "\n", encoding="utf-8")
