@@ -22,6 +22,7 @@ from mvae_core.cli_models import models_app
 from mvae_core.cli_output import catalog_table, errors_to_exit, fail, settings_listing
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
+from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import tools_app
 from mvae_core.config import build_config
 from mvae_core.data.load import check_paths, load_dataset
@@ -44,6 +45,7 @@ MELODY_HELP = (
     "(comma-separated; sets data.melody)."
 )
 app.command("evaluate")(evaluate)
+app.command("serve")(serve)
 
 
 @app.command()

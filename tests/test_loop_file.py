@@ -4,6 +4,7 @@ notes overlap, and tempo and time signature are in the file (issue 14: a DAW or 
 from __future__ import annotations
 
 import io
+import itertools
 
 import mido
 import pytest
@@ -79,7 +80,7 @@ def test_note_offs_come_before_note_ons_at_the_same_tick():
         now += message.time
         if message.type in ("note_on", "note_off"):
             seen.append((now, message.type))
-    for (t0, kind0), (t1, kind1) in zip(seen, seen[1:], strict=False):
+    for (t0, kind0), (t1, kind1) in itertools.pairwise(seen):
         assert t0 < t1 or not (kind0 == "note_on" and kind1 == "note_off")
 
 

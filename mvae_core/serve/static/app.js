@@ -60,6 +60,7 @@ function setMessage(text, kind = 'ok') {
   const el = $('status').querySelector('.status-msg');
   el.textContent = text;
   el.className = `status-msg ${kind}`;
+  $('status').title = $('status').textContent;  // the line may be cut off with an ellipsis
   clearTimeout(messageTimer);
   if (kind === 'ok' && text) messageTimer = setTimeout(() => setMessage(''), MESSAGE_MS);
 }
@@ -76,6 +77,7 @@ function updateStatusInfo() {
     parts.push(`loop ${c.loop_seconds.toFixed(2)} s @ ${c.tempo} bpm`, `${c.notes.length} notes`);
   }
   $('status').querySelector('.status-info').textContent = parts.join(' · ');
+  $('status').title = $('status').textContent;
 }
 
 // ---------------------------------------------------------------- requests
@@ -176,7 +178,7 @@ function drawLegend(mode) {
     item.title = files[i];
     el.append(item);
   }
-  if (files.length > shown) el.append(legendText(`+${files.length - shown} more (colours repeat)`));
+  if (files.length > shown) el.append(legendText(`+${files.length - shown} more`));
 }
 
 function legendText(text) {

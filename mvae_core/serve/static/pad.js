@@ -105,7 +105,6 @@ export class Pad {
     c.addEventListener('pointerdown', (ev) => {
       if (ev.button !== 0) return;
       ev.preventDefault();
-      c.focus();
       const z = this.zAt(ev.clientX, ev.clientY);
       if (ev.shiftKey) {
         this.handlers.onPickB(z);

@@ -1,0 +1,52 @@
+"""``mvae serve RUN``: the web page, JSON API, OSC and MIDI out of :mod:`mvae_core.serve`, in one process.
+
+Imported by the ``mvae`` command at start-up; the server's modules (starlette, uvicorn, torch) load when it runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from mvae_core.cli_output import err as stderr
+from mvae_core.cli_output import errors_to_exit
+from mvae_core.cli_output import out as stdout
+
+
+def serve(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
+    host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTP port of the page and the API (0: any free port).")] = 8000,
+    osc_port: Annotated[int | None, typer.Option(help="Also answer OSC on this UDP port (e.g. 9000).")] = None,
+    midi_out: Annotated[
+        str | None, typer.Option(help="Also play the current loop on a virtual MIDI output of this name.")
+    ] = None,
+    tempo: Annotated[float | None, typer.Option(help="Starting tempo in bpm (the tempo knob).")] = None,
+) -> None:
+    """Play a run live: an XY-pad page in the browser, a JSON API, OSC and MIDI out (docs/live.md)."""
+    from mvae_core.serve.server import LiveServer, is_loopback
+    from mvae_core.tools import require_extra
+
+    with errors_to_exit():
+        require_extra("serve", "starlette", "uvicorn", "pythonosc")
+        if not is_loopback(host):
+            stderr.print(
+                escape(f"warning: --host {host} exposes the server to other machines; it has no authentication")
+            )
+        server = LiveServer(run_dir, host=host, port=port, osc_port=osc_port, midi_out=midi_out, tempo=tempo)
+    engine = server.engine
+    stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
+    points = server.points
+    stdout.print(
+        escape(f"  pad: {len(points['points'])} training loops" + (f" ({points['note']})" if points["note"] else ""))
+    )
+    stdout.print(escape(f"  page and API: {server.url}"))
+    if server.osc_address:
+        stdout.print(escape(f"  OSC: udp {server.osc_address[0]}:{server.osc_address[1]}  (/mvae/generate x y [seed])"))
+    if midi_out:
+        stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
+    stdout.print("Ctrl-C stops.")
+    server.serve_forever()

@@ -1,0 +1,134 @@
+"""The web front end of ``mvae serve``: the static page and the JSON API (a starlette app over an :class:`Engine`).
+
+=======================  ================================================================================
+``GET /``                the page (``static/index.html``; ``/static/*`` its scripts and styles, no CDN)
+``GET /api/info``        latent size, loop length, knob defaults and ranges, the training loops' points
+``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
+                         "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
+                         "step"}], "loop_seconds", ...}``, times in seconds from the loop start
+``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z"}]}``
+``POST /api/midi``       the same body as generate → the loop as a ``.mid`` file
+``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which)
+=======================  ================================================================================
+
+Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 404 for an unknown path, 405 for a wrong
+method, 413 for a body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its
+message, and the server goes on serving.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import torch
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mvae_core.generation import point_name
+from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError
+
+STATIC = Path(__file__).parent / "static"
+MAX_JSON_BYTES = 64 * 1024
+log = logging.getLogger("mvae.serve")
+
+
+class BodyTooLarge(Exception):
+    """A request body over its cap (HTTP 413)."""
+
+
+def create_app(engine: Engine, points: dict[str, Any]) -> Starlette:
+    """The app serving ``engine``; ``points`` are the training points ``/api/info`` lists
+    (:meth:`Engine.training_points`, computed once before serving)."""
+    info = engine.info(points)
+
+    async def page(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    async def api_info(request: Request) -> Response:
+        return JSONResponse(info)
+
+    async def api_generate(request: Request) -> Response:
+        return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
+
+    async def api_midi(request: Request) -> Response:
+        loop = engine.loop(engine.request(await _json(request)))
+        return Response(engine.midi(loop), media_type="audio/midi", headers=_attachment(loop, ".mid"))
+
+    async def api_wav(request: Request) -> Response:
+        loop = engine.loop(engine.request(await _json(request)))
+        content, renderer = await run_in_threadpool(engine.wav, loop)
+        headers = {**_attachment(loop, ".wav"), "X-Renderer": renderer}
+        return Response(content, media_type="audio/wav", headers=headers)
+
+    async def api_encode(request: Request) -> Response:
+        name = _safe_name(request.headers.get("x-filename", "upload.mid"))
+        content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
+        loops = await run_in_threadpool(engine.encode, content, name)
+        return JSONResponse({"file": name, "loops": loops})
+
+    routes = [
+        Route("/", page),
+        Route("/api/info", api_info),
+        Route("/api/generate", api_generate, methods=["POST"]),
+        Route("/api/midi", api_midi, methods=["POST"]),
+        Route("/api/wav", api_wav, methods=["POST"]),
+        Route("/api/encode", api_encode, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    handlers = {
+        RequestError: lambda request, exc: _error(422, str(exc)),
+        BodyTooLarge: lambda request, exc: _error(413, str(exc)),
+        HTTPException: lambda request, exc: _error(exc.status_code, exc.detail),
+        Exception: _unexpected,
+    }
+    return Starlette(routes=routes, exception_handlers=handlers)
+
+
+async def _body(request: Request, limit: int, what: str) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes without reading more than that."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"{what} is limited to {limit:,} bytes; this one declares {int(declared):,}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"{what} is limited to {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _json(request: Request) -> Any:
+    body = await _body(request, MAX_JSON_BYTES, "a JSON request")
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, f'the body is not JSON ({exc}); send e.g. {{"z": [0.5, -1]}}') from None
+
+
+def _attachment(loop: Loop, suffix: str) -> dict[str, str]:
+    name = f"mvae_{point_name(torch.tensor(loop.request.z))}_seed{loop.request.seed}{suffix}"
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _safe_name(name: str) -> str:
+    """An uploaded file's name for echoing only (never opened): its last path part, printable, at most 100 chars."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in last if c.isprintable())[:100] or "upload.mid"
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("%s %s failed", request.method, request.url.path)
+    return _error(500, f"internal error: {type(exc).__name__}: {exc}")

@@ -1,0 +1,300 @@
+"""Requests → notes for every live front end (web API, OSC, MIDI out), with one set of rules for bad input.
+
+A request is a :class:`LoopRequest`: a latent point and the knobs of ``mvae generate``. :meth:`Engine.loop` checks
+it (:class:`RequestError` names the bad field: unknown names with "did you mean", wrong arity, non-finite or
+out-of-range numbers), decodes it with the run's :class:`~mvae_core.models.base.NotePlayer` and returns a
+:class:`Loop` (notes in ticks, as the MIDI file writes them, so the page, OSC, MIDI out and downloads agree). The last
+request becomes the *current* loop that MIDI out plays; ``/mvae/set`` (OSC) changes the current knobs.
+
+Uploaded MIDI (:meth:`Engine.encode`) is size-capped, written by the engine to a file of its own (no client-supplied
+path is ever opened) and read by the same guarded reader as training data, without the parse cache.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+import mvae_core
+from mvae_core.data.batches import densify
+from mvae_core.data.load import load_dataset
+from mvae_core.data.split import LoopSet
+from mvae_core.data.table import NoteTable
+from mvae_core.errors import MvaeError
+from mvae_core.generation import DecodeOptions
+from mvae_core.loop_file import LOOP_TICKS, TimedNote, loop_notes_json, loop_seconds, midi_bytes, timed_notes
+from mvae_core.run import RunDir
+from mvae_core.tools import ToolError
+from mvae_core.tools.encode import encode_file, encode_loops
+
+# (lowest, highest) of each knob; z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4)
+KNOBS: dict[str, tuple[float, float]] = {
+    "density": (0.0, 3.0),
+    "temperature": (0.0, 2.0),
+    "timing_temperature": (0.0, 2.0),
+    "grid_offset": (0.0, 2.0),
+    "tempo": (20.0, 300.0),
+}
+Z_LIMIT = 10.0
+PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
+MAX_SEED = 2**32 - 1
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_POINTS = 2000  # training loops drawn on the pad (evenly spaced through the training set)
+
+
+class RequestError(MvaeError, ValueError):
+    """A request the engine refuses; the message names the field and the accepted values (HTTP 4xx, OSC error)."""
+
+
+@dataclass(frozen=True)
+class LoopRequest:
+    """A latent point and the knobs; ``z`` has ``latent_dim`` numbers."""
+
+    z: tuple[float, ...]
+    seed: int = 0
+    density: float = 1.0
+    temperature: float = 1.0
+    timing_temperature: float = 1.0
+    grid_offset: float = 1.0
+    tempo: float = 120.0
+
+    def options(self) -> DecodeOptions:
+        return DecodeOptions(
+            density=self.density,
+            temperature=self.temperature,
+            timing_temperature=self.timing_temperature,
+            grid_offset=self.grid_offset,
+            tempo=self.tempo,
+            seed=self.seed,
+        )
+
+
+FIELDS = ("z", "seed", *KNOBS)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """One decoded loop: the request and its notes in ticks (:mod:`mvae_core.loop_file`)."""
+
+    request: LoopRequest
+    notes: list[TimedNote]
+    loops: list[list[Any]]  # the model's notes, for the MIDI and WAV files
+
+    @property
+    def seconds(self) -> float:
+        return loop_seconds(self.request.tempo)
+
+    def as_json(self) -> dict[str, Any]:
+        """What ``POST /api/generate`` answers: the request's values, the loop length and the notes in seconds."""
+        request = self.request
+        return {
+            "z": list(request.z),
+            "seed": request.seed,
+            **{name: getattr(request, name) for name in KNOBS},
+            "loop_seconds": self.seconds,
+            "step_seconds": self.seconds / 32,
+            "notes": loop_notes_json(self.notes, request.tempo),
+        }
+
+
+class Engine:
+    """A trained run prepared for live requests (thread-safe: the web server, OSC and MIDI out share one)."""
+
+    def __init__(self, run: str | Path) -> None:
+        self.run = mvae_core.load(run)
+        self.config = self.run.config
+        self.latent_dim = self.config.model.latent_dim
+        self.player = self.run.player()
+        self._lock = threading.Lock()
+        self.current = LoopRequest(z=(0.0,) * self.latent_dim)
+        self.version = 0  # counts changes of the current request (MIDI out takes a new loop when it moves)
+
+    # --- requests -------------------------------------------------------------------------------------------------
+    def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
+        """A checked request from JSON-like ``fields`` over ``base`` (default: the defaults of ``mvae generate``);
+        :class:`RequestError` names the first bad field."""
+        if not isinstance(fields, dict):
+            raise RequestError('the request must be a JSON object, e.g. {"z": [0.5, -1]}')
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise RequestError(_unknown(unknown[0]))
+        values = dict(base.__dict__) if base is not None else {}
+        if "z" in fields:
+            values["z"] = self._z(fields["z"])
+        elif "z" not in values:
+            raise RequestError(f"z is missing: give the latent point as {self.latent_dim} numbers")
+        if "seed" in fields:
+            values["seed"] = _seed(fields["seed"])
+        for name in KNOBS:
+            if name in fields:
+                values[name] = _knob(name, fields[name])
+        return LoopRequest(**values)
+
+    def loop(self, request: LoopRequest, make_current: bool = True) -> Loop:
+        """The notes of ``request`` (and, by default, make it the current loop)."""
+        options = request.options()
+        with self._lock:
+            notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
+            if make_current and request != self.current:
+                self.current = request
+                self.version += 1
+        return Loop(request, timed_notes([notes], self.config, options), [notes])
+
+    def current_loop(self) -> tuple[int, Loop]:
+        """``(version, loop)`` of the current request."""
+        with self._lock:
+            version, request = self.version, self.current
+        return version, self.loop(request, make_current=False)
+
+    def set(self, name: str, value: Any) -> LoopRequest:
+        """Change one field of the current request (``/mvae/set``); returns the new current request."""
+        with self._lock:
+            base = self.current
+        request = self.request({name: value}, base)
+        with self._lock:
+            if request != self.current:
+                self.current = request
+                self.version += 1
+        return request
+
+    def midi(self, loop: Loop) -> bytes:
+        return midi_bytes(loop.loops, self.config, loop.request.options())
+
+    def wav(self, loop: Loop) -> tuple[bytes, str]:
+        """The loop as WAV bytes and the renderer that made them."""
+        from mvae_core.audio import render, wav_bytes
+
+        audio = render(loop.notes, loop.request.tempo, LOOP_TICKS)
+        return wav_bytes(audio), audio.renderer
+
+    # --- encodings ------------------------------------------------------------------------------------------------
+    def encode(self, content: bytes, name: str = "upload.mid") -> list[dict[str, Any]]:
+        """The latent points of the usable loops of an uploaded MIDI file (``name`` is only echoed)."""
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise RequestError(f"{name}: {len(content):,} bytes; uploads are limited to {MAX_UPLOAD_BYTES:,} bytes")
+        if not content:
+            raise RequestError(f"{name}: the upload is empty; send the bytes of a .mid file")
+        cfg = self.config.model_copy(update={"data": self.config.data.model_copy(update={"cache_dir": Path("none")})})
+        with tempfile.TemporaryDirectory(prefix="mvae-upload-") as folder:
+            path = Path(folder) / "upload.mid"
+            path.write_bytes(content)
+            try:
+                with self._lock, torch.no_grad():
+                    codes = encode_file(self.run.model, cfg, path)
+            except ToolError as exc:
+                raise RequestError(str(exc).replace(str(path), name)) from None
+        return [{"loop": code.loop, "notes": code.notes, "z": [round(v, 4) for v in code.mu]} for code in codes]
+
+    def training_points(self) -> dict[str, Any]:
+        """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note"}``;
+        the note says why there are none or how they were thinned."""
+        provenance = RunDir(self.run.path).read_provenance()
+        data = provenance.get("data") or []
+        try:
+            table, _ = load_dataset(list(data), self.config.data)
+        except (MvaeError, ValueError, OSError) as exc:
+            return {"files": [], "points": [], "note": f"training data not readable ({exc})"}
+        train = _train_loops(self.run.path, table)
+        if len(train) == 0:
+            return {"files": [], "points": [], "note": "no training loops found in " + " ".join(data)}
+        shown = train[np.linspace(0, len(train) - 1, min(MAX_POINTS, len(train))).round().astype(np.int64)]
+        x = densify(
+            LoopSet(table, shown, np.zeros(len(shown), dtype=np.int64)),
+            np.arange(len(shown)),
+            self.config.data.pitch_classes,
+        )
+        with self._lock, torch.no_grad():
+            mu, _ = encode_loops(self.run.model, x)
+        counts = table.notes_per_loop()[shown]
+        points = [
+            {"z": _rounded(mu[i]), "file": int(table.source[loop]), "notes": int(counts[i])}
+            for i, loop in enumerate(shown)
+        ]
+        note = "" if len(shown) == len(train) else f"{len(shown)} of {len(train)} training loops, evenly spaced"
+        return {"files": [Path(s).name for s in table.sources], "points": points, "note": note}
+
+    def info(self, points: dict[str, Any]) -> dict[str, Any]:
+        """What ``GET /api/info`` answers."""
+        defaults = LoopRequest(z=(0.0,) * self.latent_dim)
+        return {
+            "run": str(self.run.path),
+            "model": self.config.model.name,
+            "latent_dim": self.latent_dim,
+            "steps": 32,
+            "steps_per_beat": 4,
+            "pitch_low": self.config.data.pitch_low,
+            "pitch_classes": self.config.data.pitch_classes,
+            "extent": PAD_EXTENT,
+            "loop_seconds": loop_seconds(defaults.tempo),
+            "defaults": {"seed": defaults.seed, **{name: getattr(defaults, name) for name in KNOBS}},
+            "ranges": {name: list(bounds) for name, bounds in KNOBS.items()},
+            "z_limit": Z_LIMIT,
+            "max_upload_bytes": MAX_UPLOAD_BYTES,
+            "files": points["files"],
+            "points": points["points"],
+            "points_note": points["note"],
+        }
+
+    def _z(self, value: Any) -> tuple[float, ...]:
+        if not isinstance(value, list | tuple) or len(value) != self.latent_dim:
+            raise RequestError(
+                f"z must be a list of {self.latent_dim} numbers (the model's latent_dim), got {value!r}"[:200]
+            )
+        numbers = tuple(_number("z", v) for v in value)
+        if any(abs(v) > Z_LIMIT for v in numbers):
+            raise RequestError(f"z's numbers must lie within ±{Z_LIMIT:g} (the prior is N(0, 1)), got {list(numbers)}")
+        return numbers
+
+
+def _unknown(name: str) -> str:
+    close = difflib.get_close_matches(str(name), FIELDS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown parameter {str(name)[:60]!r}{hint} (parameters: {', '.join(FIELDS)})"
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RequestError(f"{name} must be a number, got {value!r}"[:200])
+    number = float(value)
+    if not math.isfinite(number):
+        raise RequestError(f"{name} must be a finite number, got {number}")
+    return number
+
+
+def _knob(name: str, value: Any) -> float:
+    number = _number(name, value)
+    low, high = KNOBS[name]
+    if not low <= number <= high:
+        raise RequestError(f"{name} must lie in [{low:g}, {high:g}], got {number:g}")
+    return number
+
+
+def _seed(value: Any) -> int:
+    number = _number("seed", value)
+    if number != int(number) or not 0 <= number <= MAX_SEED:
+        raise RequestError(f"seed must be a whole number in [0, {MAX_SEED}], got {value!r}")
+    return int(number)
+
+
+def _rounded(vector: torch.Tensor) -> list[float]:
+    return [round(float(v), 4) for v in vector]
+
+
+def _train_loops(run_path: Path, table: NoteTable) -> np.ndarray:
+    """Ids of the loops from the run's training sources (``split.json``), or of every loop when it is absent."""
+    split = run_path / "split.json"
+    every = np.arange(table.n_loops)
+    if not split.is_file():
+        return every
+    train = set(json.loads(split.read_text(encoding="utf-8")).get("train", []))
+    keep = np.array([table.sources[s] in train for s in table.source], dtype=bool)
+    return every[keep]

@@ -1,0 +1,118 @@
+"""OSC for ``mvae serve --osc-port``: any OSC host (Max for Live, Pure Data, TouchDesigner) asks for loops over UDP.
+
+Messages in, each answered to the sender's address and port:
+
+==================================  ===============================================================================
+``/mvae/generate x y [seed]``       the loop at latent point ``(x, y)`` (``latent_dim`` numbers) with the current
+                                    knobs → ``/mvae/notes pitch start end velocity …`` (four numbers per note:
+                                    MIDI pitch, start and end in seconds from the loop start, velocity 1–127);
+                                    the point becomes the current one (what ``--midi-out`` plays)
+``/mvae/set <param> <value>``       a knob (``density``, ``temperature``, ``timing_temperature``, ``grid_offset``,
+                                    ``tempo``, ``seed``; or ``z x y``) → ``/mvae/set <param> <value>``
+``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
+==================================  ===============================================================================
+
+A datagram that is not OSC, an unknown address, a wrong number of arguments or a refused value is answered with
+``/mvae/error <message>``; the server goes on. Decoding and encoding are python-osc's; the socket is the standard
+library's UDP server, so malformed datagrams reach this module instead of being dropped silently.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from typing import Any
+
+from pythonosc.osc_message_builder import OscMessageBuilder
+from pythonosc.osc_packet import OscPacket, ParseError
+
+from mvae_core.serve.engine import Engine, RequestError
+
+PREFIX = "/mvae"
+USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> or /mvae/loop"
+
+
+def message(address: str, *args: Any) -> bytes:
+    """An OSC message as a datagram (ints as int32, floats as float32, strings as strings)."""
+    builder = OscMessageBuilder(address=address)
+    for arg in args:
+        builder.add_arg(arg)
+    return builder.build().dgram
+
+
+class OscAnswers:
+    """OSC datagrams → answer datagrams, over an :class:`Engine` (no sockets: the server below adds them)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def answer(self, datagram: bytes) -> list[bytes]:
+        """The answers to one datagram (a message, or a bundle of them)."""
+        try:
+            messages = [timed.message for timed in OscPacket(datagram).messages]
+        except (ParseError, ValueError, IndexError, TypeError) as exc:
+            return [message(f"{PREFIX}/error", f"not an OSC message or bundle ({exc})"[:300])]
+        return [self._answer_one(m.address, list(m.params)) for m in messages]
+
+    def _answer_one(self, address: str, args: list[Any]) -> bytes:
+        try:
+            if address == f"{PREFIX}/generate":
+                return self._generate(args)
+            if address == f"{PREFIX}/set":
+                return self._set(args)
+            if address == f"{PREFIX}/loop":
+                _, loop = self.engine.current_loop()
+                return message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))
+            return message(f"{PREFIX}/error", f"unknown address {address[:80]}; send {USAGE}")
+        except RequestError as exc:
+            return message(f"{PREFIX}/error", f"{address[:80]}: {exc}")
+
+    def _generate(self, args: list[Any]) -> bytes:
+        dim = self.engine.latent_dim
+        if len(args) not in (dim, dim + 1):
+            raise RequestError(f"expected {dim} latent numbers and an optional seed, got {len(args)} argument(s)")
+        fields: dict[str, Any] = {"z": args[:dim]}
+        if len(args) > dim:
+            fields["seed"] = args[dim]
+        loop = self.engine.loop(self.engine.request(fields, self.engine.current))
+        flat: list[Any] = []
+        for note in loop.as_json()["notes"]:
+            flat += [note["pitch"], float(note["start"]), float(note["end"]), note["velocity"]]
+        return message(f"{PREFIX}/notes", *flat)
+
+    def _set(self, args: list[Any]) -> bytes:
+        if len(args) < 2 or not isinstance(args[0], str):
+            raise RequestError("expected a parameter name and a value, e.g. /mvae/set density 0.8")
+        name, values = args[0], args[1:]
+        if name != "z" and len(values) != 1:
+            raise RequestError(f"{name} takes one value, got {len(values)}")
+        request = self.engine.set(name, values if name == "z" else values[0])
+        applied = list(request.z) if name == "z" else [getattr(request, name)]
+        return message(f"{PREFIX}/set", name, *applied)
+
+
+class OscServer:
+    """A UDP OSC server on ``host:port`` answering with :class:`OscAnswers`, in a daemon thread."""
+
+    def __init__(self, engine: Engine, host: str, port: int) -> None:
+        answers = OscAnswers(engine)
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                datagram, sock = self.request
+                for reply in answers.answer(datagram):
+                    sock.sendto(reply, self.client_address)
+
+        self._server = socketserver.UDPServer((host, port), Handler)
+        self.address: tuple[str, int] = self._server.server_address[:2]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mvae-osc", daemon=True)
+
+    def start(self) -> OscServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+        self._server.server_close()

@@ -1,0 +1,153 @@
+"""One process serving a run: the web page and API (uvicorn), OSC and MIDI out, started and stopped together.
+
+:class:`LiveServer` binds its sockets when it is made (so a port in use is an error before anything runs, and port 0
+means "any free port", read back from :attr:`LiveServer.url` and :attr:`LiveServer.osc_address`), then serves in
+the calling thread (:meth:`serve_forever`, what ``mvae serve`` does until Ctrl-C) or in a background thread
+(:meth:`start`, for tests and benchmarks; :meth:`stop` ends it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from mvae_core.errors import MvaeError
+from mvae_core.serve.app import create_app
+from mvae_core.serve.engine import Engine
+from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
+from mvae_core.serve.osc import OscServer
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServeError(MvaeError):
+    """The server cannot start (a port in use, a bad host); exit code 2."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class LiveServer:
+    """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional) and a virtual MIDI output (optional)."""
+
+    def __init__(
+        self,
+        run: str | Path,
+        host: str = LOOPBACK,
+        port: int = 8000,
+        osc_port: int | None = None,
+        midi_out: str | None = None,
+        tempo: float | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        import uvicorn
+
+        self.engine = Engine(run)
+        if tempo is not None:
+            self.engine.set("tempo", tempo)
+        self.points = self.engine.training_points()
+        self._socket = _bind(host, port)
+        self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
+        self.osc: OscServer | None = None
+        self.midi: LoopPlayer | None = None
+        try:
+            if osc_port is not None:
+                self.osc = _osc_server(self.engine, host, osc_port)
+            if midi_out:
+                self.midi = LoopPlayer(self.engine, open_virtual_output(midi_out))
+        except BaseException:
+            self._socket.close()
+            self._stop_side_services()
+            raise
+        self.osc_address = self.osc.address if self.osc else None
+        config = uvicorn.Config(create_app(self.engine, self.points), log_level=log_level, access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until Ctrl-C (uvicorn handles the signal), then stop OSC and MIDI out."""
+        self._start_side_services()
+        try:
+            self._server.run(sockets=[self._socket])
+        finally:
+            self._stop_side_services()
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        """Serve in a background thread; returns once the HTTP server accepts connections."""
+        self._start_side_services()
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise ServeError(f"the server at {self.url} did not start within {timeout:g} s")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop everything :meth:`start` started and close the sockets."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._socket.close()
+        self._stop_side_services()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def _start_side_services(self) -> None:
+        if self.osc:
+            self.osc.start()
+        if self.midi:
+            self.midi.start()
+
+    def _stop_side_services(self) -> None:
+        if self.osc:
+            self.osc.stop()
+            self.osc = None
+        if self.midi:
+            self.midi.stop()
+            self.midi = None
+
+
+def _osc_server(engine: Engine, host: str, port: int) -> OscServer:
+    try:
+        return OscServer(engine, host, port)
+    except OSError as exc:
+        raise ServeError(f"--osc-port {port}: cannot listen on {host} ({exc.strerror or exc})") from None
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        hint = "; pass another --port (0 picks a free one)" if exc.errno in (98, 48) else ""
+        raise ServeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}){hint}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::"):
+        return "127.0.0.1"  # reachable from this machine; other machines use this machine's address
+    return f"[{host}]" if ":" in host else host

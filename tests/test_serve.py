@@ -1,0 +1,221 @@
+"""`mvae serve`: the JSON API and OSC over loopback (a real server on a free port, stopped by the test), the same
+notes as `mvae generate`, and bad input answered with a clear error while the server keeps serving."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import mido
+import pytest
+from pythonosc.osc_message import OscMessage
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.loop_file import loop_notes_json, loop_seconds, timed_notes
+from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, RequestError
+from mvae_core.serve.osc import message
+from mvae_core.serve.server import LiveServer, ServeError
+
+KNOBS = {"seed": 3, "density": 1.2, "temperature": 0.8, "timing_temperature": 0.5, "grid_offset": 1.5, "tempo": 97}
+
+
+@pytest.fixture(scope="module")
+def server(tiny_run):
+    with LiveServer(tiny_run, port=0, osc_port=0) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def osc(server):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(10)
+    yield lambda datagram: _ask(sock, server.osc_address, datagram)
+    sock.close()
+
+
+def _ask(sock: socket.socket, address: tuple[str, int], datagram: bytes) -> OscMessage:
+    sock.sendto(datagram, address)
+    return OscMessage(sock.recvfrom(65536)[0])
+
+
+def test_the_server_listens_on_loopback_only(server):
+    assert server.url.startswith("http://127.0.0.1:") and server.osc_address[0] == "127.0.0.1"
+
+
+def test_info_describes_the_run_and_its_training_points(client, tiny_run):
+    info = client.get("/api/info").json()
+    assert info["latent_dim"] == 2 and info["model"] == "melody_rnn" and info["loop_seconds"] == 4.0
+    assert info["points"] and all(len(p["z"]) == 2 and 0 <= p["file"] < len(info["files"]) for p in info["points"])
+    assert info["defaults"]["tempo"] == 120.0 and info["ranges"]["grid_offset"] == [0.0, 2.0]
+
+
+def test_generate_answers_the_notes_generate_writes(client, tiny_run, tmp_path):
+    answer = client.post("/api/generate", json={"z": [0.5, -1.0], **KNOBS}).json()
+    assert answer["loop_seconds"] == pytest.approx(loop_seconds(97))
+    file = tmp_path / "a.mid"
+    args = ["generate", str(tiny_run), "--z", "0.5,-1", "--out", str(file)]
+    args += [f"--{name.replace('_', '-')}={value}" for name, value in KNOBS.items()]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    midi = mido.MidiFile(file)
+    written, now, tempo = [], 0.0, None
+    for msg in midi:  # merged tracks, times in seconds
+        now += msg.time
+        if msg.type == "note_on":
+            written.append((msg.note, round(now, 4), msg.velocity))
+    assert [(n["pitch"], round(n["start"], 4), n["velocity"]) for n in answer["notes"]] == written
+    assert tempo is None and midi.length == pytest.approx(answer["loop_seconds"], abs=1e-5)
+
+
+def test_generate_answers_the_players_notes(client, tiny_run):
+    run = mvae_core.load(tiny_run)
+    engine_request = Engine(tiny_run).request({"z": [-1.0, 2.0], "seed": 7})
+    notes = run.player().notes([-1.0, 2.0], engine_request.options())
+    expected = loop_notes_json(timed_notes([notes], run.config, engine_request.options()), 120.0)
+    assert client.post("/api/generate", json={"z": [-1.0, 2.0], "seed": 7}).json()["notes"] == expected
+
+
+def test_midi_and_wav_downloads_are_the_loop(client):
+    body = {"z": [0.25, 0.25], "tempo": 140}
+    midi = client.post("/api/midi", json=body)
+    assert midi.headers["content-type"] == "audio/midi" and "attachment" in midi.headers["content-disposition"]
+    assert mido.MidiFile(file=io.BytesIO(midi.content)).length == pytest.approx(loop_seconds(140), abs=1e-5)
+    wav = client.post("/api/wav", json=body)
+    assert wav.headers["content-type"] == "audio/wav" and wav.headers["x-renderer"]
+    assert wav.content[:4] == b"RIFF"
+
+
+def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_dir):
+    file = sorted(Path(synth_dir).glob("*.mid"))[0]
+    answer = client.post("/api/encode", content=file.read_bytes(), headers={"X-Filename": "../../etc/passwd"}).json()
+    printed = CliRunner().invoke(app, ["encode", str(tiny_run), str(file), "--json"])
+    expected = json.loads(printed.output)["loops"]
+    assert answer["file"] == "passwd"  # only echoed, never a path
+    assert [loop["z"] for loop in answer["loops"]] == [pytest.approx(loop["mu"], abs=1e-4) for loop in expected]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "expected"),
+    [
+        ("POST", "/api/generate", b'{"z": [0.5', 400, "not JSON"),
+        ("POST", "/api/generate", b"[1, 2]", 422, "must be a JSON object"),
+        ("POST", "/api/generate", b"{}", 422, "z is missing"),
+        ("POST", "/api/generate", b'{"z": [1]}', 422, "z must be a list of 2 numbers"),
+        ("POST", "/api/generate", b'{"z": [NaN, 0]}', 422, "finite"),
+        ("POST", "/api/generate", b'{"z": [1e300, 0]}', 422, "within ±10"),
+        ("POST", "/api/generate", b'{"z": ["a", 0]}', 422, "must be a number"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "tempoo": 90}', 422, "did you mean 'tempo'"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "tempo": 0}', 422, "tempo must lie in"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "seed": -1}', 422, "seed must be a whole number"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "density": true}', 422, "density must be a number"),
+        ("POST", "/api/generate", b"x" * (70 * 1024), 413, "limited to"),
+        ("POST", "/api/encode", b"MThd not really a MIDI file", 422, "no loop to encode"),
+        ("POST", "/api/encode", b"", 422, "empty"),
+        ("POST", "/api/encode", b"\0" * (MAX_UPLOAD_BYTES + 1), 413, "limited to"),
+        ("GET", "/api/generate", b"", 405, "Method Not Allowed"),
+        ("GET", "/api/nothing", b"", 404, "Not Found"),
+        ("GET", "/static/../../config.toml", b"", 404, "Not Found"),
+    ],
+)
+def test_bad_requests_get_a_clear_error_and_the_server_keeps_serving(client, method, path, body, status, expected):
+    answer = client.request(method, path, content=body)
+    assert answer.status_code == status
+    assert expected in answer.json()["error"]
+    assert client.post("/api/generate", json={"z": [0, 0]}).status_code == 200
+
+
+def test_the_page_and_its_assets_are_served_without_a_cdn(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "<canvas" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # works offline
+    for asset in ("app.js", "style.css"):
+        assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_osc_generate_answers_the_sender_with_the_apis_notes(osc, client):
+    answer = osc(message("/mvae/generate", 0.5, -1.0, 3))
+    assert answer.address == "/mvae/notes"
+    notes = client.post("/api/generate", json={"z": [0.5, -1.0], "seed": 3}).json()["notes"]
+    expected = [v for n in notes for v in (n["pitch"], n["start"], n["end"], n["velocity"])]
+    assert list(answer.params) == pytest.approx(expected, abs=1e-6)
+
+
+def test_osc_set_changes_the_knobs_of_later_requests(osc, server):
+    try:
+        assert list(osc(message("/mvae/set", "density", 0.0)).params) == ["density", 0.0]
+        assert list(osc(message("/mvae/generate", 0.0, 0.0)).params) == []  # density 0: no notes
+        assert osc(message("/mvae/loop")).params[0] == pytest.approx(4.0)
+    finally:
+        server.engine.set("density", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("datagram", "expected"),
+    [
+        (b"this is not OSC", "not an OSC message"),
+        (message("/mvae/generate", 0.5), "expected 2 latent numbers"),
+        (message("/mvae/generate", float("nan"), 0.0), "finite"),
+        (message("/mvae/set", "densty", 0.5), "did you mean 'density'"),
+        (message("/mvae/set", "tempo", 1000.0), "tempo must lie in"),
+        (message("/mvae/set", "tempo"), "a parameter name and a value"),
+        (message("/mvae/play"), "unknown address /mvae/play"),
+    ],
+)
+def test_bad_osc_gets_an_error_reply_and_the_server_keeps_answering(osc, datagram, expected):
+    answer = osc(datagram)
+    assert answer.address == "/mvae/error" and expected in answer.params[0]
+    assert osc(message("/mvae/generate", 0.0, 0.0)).address == "/mvae/notes"
+
+
+def test_a_request_starts_from_its_base(server):
+    base = server.engine.request({"z": [1, 2], "tempo": 90})
+    moved = server.engine.request({"density": 0.5}, base)
+    assert moved.z == (1.0, 2.0) and moved.tempo == 90 and moved.density == 0.5
+    with pytest.raises(RequestError, match="z is missing"):
+        server.engine.request({"density": 0.5})
+
+
+def test_a_port_in_use_is_named(tiny_run, server):
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    with pytest.raises(ServeError, match=f"cannot listen on 127.0.0.1:{port}"):
+        LiveServer(tiny_run, port=port)
+
+
+def test_mvae_serve_prints_where_it_listens_and_stops_on_ctrl_c(tiny_run):
+    command = [sys.executable, "-m", "mvae_core.cli", "serve", str(tiny_run), "--port", "0", "--osc-port", "0"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            if "page and API:" in line:
+                url = line.split("page and API:")[1].strip()
+        assert url and url.startswith("http://127.0.0.1:"), process.stderr.read() if process.poll() is not None else ""
+        assert httpx.get(url + "api/info", timeout=30).json()["latent_dim"] == 2
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130  # stopped by Ctrl-C, as a shell expects
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
