@@ -60,3 +60,10 @@ def test_generate_latency_bench_reports_the_player_against_the_batch_path(model)
         assert record["notes_per_pattern"] == 32.0  # untrained weights put a note on every step
     else:
         assert 0 < record["notes_per_pattern"] <= 32
+
+
+def test_serve_latency_bench_times_http_and_osc_against_a_real_server(tiny_run):
+    record = run_bench("serve_latency.py", "--run", str(tiny_run), "--calls", "20", "--warmup", "2")
+    assert set(record["rows"]) == {"HTTP keep-alive", "HTTP new connection", "OSC (UDP)"}
+    assert all(row["p50_ms"] > 0 and row["p99_ms"] >= row["p50_ms"] for row in record["rows"].values())
+    assert record["model"] == "melody_rnn"

@@ -57,6 +57,8 @@ def _ask(sock: socket.socket, address: tuple[str, int], datagram: bytes) -> OscM
 
 def test_the_server_listens_on_loopback_only(server):
     assert server.url.startswith("http://127.0.0.1:") and server.osc_address[0] == "127.0.0.1"
+    # TCP by protocol number: asyncio sets TCP_NODELAY on its connections only then (else ~40 ms per answer)
+    assert server._socket.proto == socket.IPPROTO_TCP
 
 
 def test_info_describes_the_run_and_its_training_points(client, tiny_run):

@@ -7,15 +7,21 @@
 import * as api from './api.js';
 import { LoopPlayer } from './audio.js';
 import { Pad, round3, fileColor, rampColor } from './pad.js';
-import { Roll, noteName, stepOffset } from './roll.js';
+import { Roll, noteName } from './roll.js';
 
-// The decoding knobs, in display order. Ranges and defaults come from /api/info.
+// The decoding knobs, in display order. Ranges and defaults come from /api/info; `range` and `value`
+// here only stand in for a field the server leaves out.
 const KNOBS = [
-  { key: 'grid_offset', label: 'Grid offset', step: 0.01, hint: '0 quantized · 1 as learned · 2 exaggerated' },
-  { key: 'density', label: 'Density', step: 0.01, hint: 'scales the expected number of notes' },
-  { key: 'temperature', label: 'Temperature', step: 0.01, hint: 'note choice: 0 most probable · 1 as learned' },
-  { key: 'timing_temperature', label: 'Timing temp.', step: 0.01, hint: 'offset draw: 0 its mean · 1 as learned' },
-  { key: 'tempo', label: 'Tempo', step: 1, hint: 'beats per minute; sets the loop length', unit: 'bpm' },
+  { key: 'grid_offset', label: 'Grid offset', step: 0.01, range: [0, 2], value: 1,
+    hint: '0 quantized · 1 as learned · 2 exaggerated' },
+  { key: 'density', label: 'Density', step: 0.01, range: [0, 3], value: 1,
+    hint: 'scales the expected number of notes' },
+  { key: 'temperature', label: 'Temperature', step: 0.01, range: [0, 2], value: 1,
+    hint: 'note choice: 0 most probable · 1 as learned · >1 more surprising' },
+  { key: 'timing_temperature', label: 'Timing temp.', step: 0.01, range: [0, 2], value: 1,
+    hint: 'offset draw: 0 its mean · 1 as learned · >1 looser' },
+  { key: 'tempo', label: 'Tempo', step: 1, range: [40, 240], value: 120, unit: 'bpm',
+    hint: 'beats per minute; sets the loop length' },
 ];
 const MESSAGE_MS = 6000;  // how long an informational status message stays
 
@@ -55,11 +61,14 @@ window.mvae = mvae;
 // ---------------------------------------------------------------- status line
 
 let messageTimer = null;
+let messageKind = 'ok';
 
+// kind 'ok' fades after MESSAGE_MS; 'error' stays until the next success or message.
 function setMessage(text, kind = 'ok') {
   const el = $('status').querySelector('.status-msg');
   el.textContent = text;
   el.className = `status-msg ${kind}`;
+  messageKind = kind;
   $('status').title = $('status').textContent;  // the line may be cut off with an ellipsis
   clearTimeout(messageTimer);
   if (kind === 'ok' && text) messageTimer = setTimeout(() => setMessage(''), MESSAGE_MS);
@@ -67,6 +76,10 @@ function setMessage(text, kind = 'ok') {
 
 function showError(err) {
   setMessage(`⚠ ${err.message || err}`, 'error');
+}
+
+function clearError() {
+  if (messageKind === 'error') setMessage('');
 }
 
 function updateStatusInfo() {
@@ -102,6 +115,7 @@ async function pumpLoopRequests() {
   loopReq.busy = true;
   try {
     const resp = await api.generate(body);
+    clearError();
     if (!walk.active) showLoop(resp);  // a walk owns the player; a late answer must not cut in
   } catch (err) {
     showError(err);
@@ -116,9 +130,14 @@ async function pumpLoopRequests() {
 
 // A new current loop: drawn at once, heard from the next loop boundary.
 function showLoop(resp) {
+  display(resp);
+  player.queue(resp);
+}
+
+// Makes resp the current loop of the page: the roll, its caption and the status line.
+function display(resp) {
   mvae.current = resp;
   roll.setPattern(resp);
-  player.queue(resp);
   $('roll-info').textContent = `${resp.notes.length} notes · ${resp.loop_seconds.toFixed(2)} s`;
   updateStatusInfo();
 }
@@ -126,6 +145,7 @@ function showLoop(resp) {
 // ---------------------------------------------------------------- pad
 
 function pickPoint(z, { drag }) {
+  if (!mvae.ready) return;
   if (walk.active) stopWalk();
   if (!drag) player.ensureContext();  // pointerdown is a user gesture: create/resume audio now
   movePoint(z);
@@ -171,14 +191,18 @@ function drawLegend(mode) {
     }), legendText(`${hi} notes/loop`));
     return;
   }
-  const shown = Math.min(files.length, 6);
-  for (let i = 0; i < shown; i++) {
-    const item = legendText(files[i]);
-    item.prepend(Object.assign(document.createElement('i'), { className: 'dot', style: `background: ${fileColor(i)}` }));
-    item.title = files[i];
-    el.append(item);
+  if (files.length > 8) {
+    const note = legendText(`${files.length} source files: colours repeat, hover a dot for its file`);
+    note.classList.add('wide');
+    el.append(note);
+    return;
   }
-  if (files.length > shown) el.append(legendText(`+${files.length - shown} more`));
+  files.forEach((name, i) => {
+    const item = legendText(name);
+    item.prepend(Object.assign(document.createElement('i'), { className: 'dot', style: `background: ${fileColor(i)}` }));
+    item.title = name;
+    el.append(item);
+  });
 }
 
 function legendText(text) {
@@ -188,34 +212,35 @@ function legendText(text) {
 // ---------------------------------------------------------------- knobs
 
 function buildKnobs() {
-  const { defaults, ranges } = state.info;
-  const box = $('knobs');
+  const { defaults = {}, ranges = {} } = state.info;
   for (const k of KNOBS) {
-    const [min, max] = ranges[k.key] || [0, 2];
-    state.knobs[k.key] = defaults[k.key];
+    const [min, max] = ranges[k.key] || k.range;
+    const initial = defaults[k.key] ?? k.value;
+    state.knobs[k.key] = initial;
     const wrap = document.createElement('label');
     wrap.className = 'knob';
-    wrap.title = `${k.hint} (double-click: reset to ${defaults[k.key]})`;
+    wrap.title = `${k.hint} (double-click: reset to ${initial})`;
     wrap.innerHTML = `<span class="knob-name">${k.label}</span><output></output>`
-      + `<input type="range" min="${min}" max="${max}" step="${k.step}">`;
+      + `<input type="range" id="knob-${k.key}" min="${min}" max="${max}" step="${k.step}">`;
     const input = wrap.querySelector('input');
     const out = wrap.querySelector('output');
-    input.id = `knob-${k.key}`;
-    const show = () => { out.textContent = formatKnob(k, state.knobs[k.key]); };
-    input.value = String(defaults[k.key]);
-    show();
+    // state.knobs holds the exact value (a default need not sit on the slider's step grid).
+    const set = (value) => {
+      state.knobs[k.key] = value;
+      out.textContent = formatKnob(k, value);
+    };
+    input.value = String(initial);
+    set(initial);
     input.addEventListener('input', () => {
-      state.knobs[k.key] = Number(input.value);
-      show();
+      set(Number(input.value));
       knobsChanged();
     });
     input.addEventListener('dblclick', () => {
-      state.knobs[k.key] = defaults[k.key];
-      input.value = String(defaults[k.key]);
-      show();
+      input.value = String(initial);
+      set(initial);
       knobsChanged();
     });
-    box.append(wrap);
+    $('knobs').append(wrap);
   }
   state.seed = defaults.seed ?? 0;
   $('seed').value = String(state.seed);
@@ -287,6 +312,7 @@ function setA() {
 }
 
 function setB(z = state.point) {
+  if (!mvae.ready) return;
   state.b = [...z];
   pad.set({ b: state.b });
 }
@@ -368,11 +394,8 @@ function onLoopStart(pattern, t0) {
 function showWalkStep(i, pattern) {
   if (!walk.active) return;
   movePoint([pattern.z[0], pattern.z[1] ?? 0]);
-  mvae.current = pattern;
-  roll.setPattern(pattern);
-  $('roll-info').textContent = `${pattern.notes.length} notes · ${pattern.loop_seconds.toFixed(2)} s`;
+  display(pattern);
   $('walk-info').textContent = `step ${walkPosition(i) + 1}/${walkSteps()}`;
-  updateStatusInfo();
 }
 
 // ---------------------------------------------------------------- downloads
@@ -475,6 +498,10 @@ function isTyping(el) {
 }
 
 function listenToControls() {
+  // The first gesture anywhere creates the AudioContext, so that playback later starts without delay.
+  for (const type of ['pointerdown', 'keydown']) {
+    document.addEventListener(type, () => player.ensureContext(), { once: true, capture: true });
+  }
   $('play').addEventListener('click', togglePlayback);
   // Space toggles playback anywhere except while typing; keyup is swallowed too so that a focused
   // button is not also "clicked" by the same key.
@@ -525,8 +552,7 @@ function showNoteHover(note) {
     el.textContent = '';
     return;
   }
-  const c = mvae.current;
-  const offMs = Math.round(stepOffset(note, c.step_seconds) * c.step_seconds * 1000);
+  const offMs = Math.round((note.start - note.step * mvae.current.step_seconds) * 1000);
   const feel = offMs === 0 ? 'on grid' : offMs < 0 ? `${offMs} ms early` : `+${offMs} ms late`;
   const beat = (note.step / state.info.steps_per_beat + 1).toFixed(2);
   el.textContent = `${noteName(note.pitch)} · step ${note.step} (beat ${beat}) · ${feel}`
@@ -536,7 +562,6 @@ function showNoteHover(note) {
 // ---------------------------------------------------------------- start-up
 
 async function init() {
-  listenToControls();
   try {
     state.info = await api.getInfo();
   } catch (err) {
@@ -551,12 +576,14 @@ async function init() {
   pad.setData(info.extent, info.points);
   pad.set({ walkSteps: walkSteps() });
   setColorMode('file');
-  if (!info.points.length && info.points_note) {
+  if (info.points_note) {
     $('points-note').textContent = info.points_note;
+    $('points-note').classList.toggle('warn', !info.points.length);
     $('points-note').hidden = false;
   }
   movePoint([0, 0]);
   updateStatusInfo();
+  listenToControls();
   mvae.ready = true;
   requestLoop();
 }

@@ -6,6 +6,7 @@
 
 const TICK_MS = 25;        // scheduler period (setInterval)
 const LOOKAHEAD = 0.1;     // seconds of audio scheduled ahead of currentTime
+const HIDDEN_LOOKAHEAD = 1.5;  // a hidden tab's timers fire about once a second: look further ahead
 const START_DELAY = 0.05;  // the first loop starts this long after play, so its first notes are not late
 const LATE_SKIP = 0.05;    // a note this late (timer starved, e.g. background tab) is skipped, not played late
 
@@ -93,7 +94,7 @@ export class LoopPlayer {
 
   tick() {
     const now = this.ctx.currentTime;
-    const horizon = now + LOOKAHEAD;
+    const horizon = now + (document.hidden ? HIDDEN_LOOKAHEAD : LOOKAHEAD);
     this.commitLoops(now, horizon);
     for (const loop of this.loops) this.scheduleNotes(loop, now, horizon);
     // Forget loops whose notes are all scheduled and whose time is over (always keep the newest).

@@ -223,12 +223,13 @@ export class Pad {
     g.textAlign = 'left';
     g.fillText(String(e), 4, 4);
 
+    const radius = this.points.length > 1000 ? 2 : 2.6;
     g.globalAlpha = 0.8;
     for (const p of this.points) {
       const [x, y] = this.toPx(p.z);
       g.fillStyle = this.pointColor(p);
       g.beginPath();
-      g.arc(x, y, 2.6, 0, 2 * Math.PI);
+      g.arc(x, y, radius, 0, 2 * Math.PI);
       g.fill();
     }
     g.globalAlpha = 1;

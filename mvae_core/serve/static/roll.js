@@ -20,7 +20,7 @@ function isBlackKey(pitch) {
 }
 
 // Offset from the grid step, in steps (negative = early).
-export function stepOffset(note, stepSeconds) {
+function stepOffset(note, stepSeconds) {
   return stepSeconds > 0 ? (note.start - note.step * stepSeconds) / stepSeconds : 0;
 }
 

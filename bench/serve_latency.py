@@ -1,0 +1,160 @@
+"""Latency of ``mvae serve``: one request → its notes, from a real client over loopback.
+
+Starts ``mvae serve RUN --port 0 --osc-port 0`` as a separate process (so the client and the server do not share an
+interpreter), then times, each ``--calls`` times at new random latent points in [-2, 2]² after ``--warmup`` untimed
+calls:
+
+* **HTTP keep-alive** — ``POST /api/generate`` on one kept-alive connection (what the page's ``fetch`` does);
+* **HTTP new connection** — the same with a new TCP connection per request (a script calling ``curl``).
+
+The client is the standard library's ``http.client``, which sends a small request in one packet as browsers and curl
+do; httpx, for one, adds 2–3 ms of its own per request on this machine, which would be timed as the server's.
+* **OSC** — ``/mvae/generate x y seed`` over UDP, until the ``/mvae/notes`` answer arrives.
+
+Prints p50/p95/p99/max in milliseconds per row against the targets (p50 < 5 ms, p99 < 20 ms), then one JSON line.
+
+    .venv/bin/python bench/serve_latency.py [--run runs/demo] [--calls 1000] [--warmup 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from pythonosc.osc_message import OscMessage
+
+from mvae_core.serve.osc import message
+
+TARGET_P50_MS = 5.0
+TARGET_P99_MS = 20.0
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def start_server(run: Path) -> tuple[subprocess.Popen[str], str, tuple[str, int]]:
+    """``mvae serve`` on free ports; returns the process, the page URL and the OSC address."""
+    command = [sys.executable, "-m", "mvae_core.cli", "serve", str(run), "--port", "0", "--osc-port", "0"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    url, osc = None, None
+    while url is None or osc is None:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit(f"mvae serve {run} exited with {process.wait()} before listening")
+        if "page and API:" in line:
+            url = line.split("page and API:")[1].strip()
+        if "OSC: udp" in line:
+            host, port = line.split("OSC: udp")[1].split()[0].rsplit(":", 1)
+            osc = (host, int(port))
+    return process, url, osc
+
+
+def percentiles(call: Callable[[list[float]], int], points: np.ndarray, warmup: int) -> dict[str, float]:
+    """p50/p95/p99/max wall-clock milliseconds of ``call(point)`` over ``points``, after ``warmup`` calls; also the
+    mean number of notes answered."""
+    for point in points[:warmup]:
+        call(point.tolist())
+    times, notes = [], []
+    for point in points[warmup:]:
+        start = time.perf_counter()
+        notes.append(call(point.tolist()))
+        times.append((time.perf_counter() - start) * 1e3)
+    cut = statistics.quantiles(times, n=100, method="inclusive")
+    return {
+        "p50_ms": round(statistics.median(times), 3),
+        "p95_ms": round(cut[94], 3),
+        "p99_ms": round(cut[98], 3),
+        "max_ms": round(max(times), 3),
+        "notes": round(statistics.mean(notes), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", type=Path, default=Path("runs/demo"), help="A trained run (default: make demo's).")
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100)
+    args = parser.parse_args()
+    if not (args.run / "model.safetensors").is_file():
+        raise SystemExit(f"{args.run}: no trained run there; run `make demo` first or pass --run RUN")
+
+    process, url, osc_address = start_server(args.run)
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-2, 2, size=(args.warmup + args.calls, 2)).round(3)
+    try:
+        host, port = url.split("//")[1].strip("/").rsplit(":", 1)
+        kept = http.client.HTTPConnection(host, int(port), timeout=30)
+        kept.request("GET", "/api/info")
+        model = json.loads(kept.getresponse().read())["model"]
+
+        def ask(connection: http.client.HTTPConnection, z: list[float]) -> int:
+            connection.request("POST", "/api/generate", json.dumps({"z": z, "seed": 1}), JSON_HEADERS)
+            return len(json.loads(connection.getresponse().read())["notes"])
+
+        def keep_alive(z: list[float]) -> int:
+            return ask(kept, z)
+
+        def new_connection(z: list[float]) -> int:
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                return ask(connection, z)
+            finally:
+                connection.close()
+
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        udp.settimeout(10)
+
+        def osc(z: list[float]) -> int:
+            udp.sendto(message("/mvae/generate", *z, 1), osc_address)
+            return len(OscMessage(udp.recvfrom(65536)[0]).params) // 4
+
+        rows = {
+            "HTTP keep-alive": percentiles(keep_alive, points, args.warmup),
+            "HTTP new connection": percentiles(new_connection, points, args.warmup),
+            "OSC (UDP)": percentiles(osc, points, args.warmup),
+        }
+        udp.close()
+        kept.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+    print(f"mvae serve {args.run} ({model}); {args.calls} requests per row after {args.warmup} warm-up")
+    print(f"{'request':22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'notes':>6}")
+    for name, row in rows.items():
+        print(
+            f"{name:22} {row['p50_ms']:8.2f} {row['p95_ms']:8.2f} {row['p99_ms']:8.2f} {row['max_ms']:8.2f}"
+            f" {row['notes']:6.1f}"
+        )
+    met = all(r["p50_ms"] < TARGET_P50_MS and r["p99_ms"] < TARGET_P99_MS for r in rows.values())
+    print(
+        f"target p50 < {TARGET_P50_MS:g} ms and p99 < {TARGET_P99_MS:g} ms on every row: {'met' if met else 'MISSED'}"
+    )
+    record = {
+        "bench": "serve_latency",
+        "run": str(args.run),
+        "model": model,
+        "calls": args.calls,
+        "rows": rows,
+        "target_met": met,
+        "machine": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+    }
+    print(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()
