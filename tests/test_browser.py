@@ -1,0 +1,106 @@
+"""The page of `mvae serve` in a real browser: headless Chromium (Debian's chromium + chromium-driver, driven by
+selenium) loads it from a running server, clicks the pad, and the piano roll shows the notes the API returns for the
+point under the click while playback runs. `.ci/run` installs the browser; elsewhere the test says what to install.
+
+``MVAE_SCREENSHOT=docs/figures/live_page.png MVAE_SCREENSHOT_RUN=runs/demo`` also saves the screenshot that
+docs/live.md shows, of that run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mvae_core.serve.server import LiveServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no headless browser here: apt install chromium chromium-driver (CI's .ci/run installs them)",
+)
+CLICK = (0.72, 0.28)  # where the test clicks, as a share of the pad's width and height
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--autoplay-policy=no-user-gesture-required",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, script: str, timeout: float = 30.0, equals: object = True) -> None:
+    """Poll ``script`` until it returns ``equals`` (a Python value; JSON-like values compare as Python's)."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: d.execute_script(script) == equals)
+
+
+def test_clicking_the_pad_shows_and_plays_the_loop_the_api_returns(browser, tiny_run, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    run = Path(os.environ.get("MVAE_SCREENSHOT_RUN") or tiny_run)
+    with LiveServer(run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        pad = browser.find_element(By.ID, "pad")
+        box = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", pad)
+        extent = browser.execute_script("return window.mvae.info.extent")
+        px, py = round(CLICK[0] * box[0]), round(CLICK[1] * box[1])
+        # selenium offsets are from the element's centre, in whole CSS pixels
+        ActionChains(browser).move_to_element_with_offset(pad, px - box[0] // 2, py - box[1] // 2).click().perform()
+        px, py = px - box[0] / 2 + box[0] // 2, py - box[1] / 2 + box[1] // 2  # the pixel actually clicked
+        z = [round(-extent + 2 * extent * px / box[0], 3), round(extent - 2 * extent * py / box[1], 3)]
+        expected = httpx.post(server.url + "api/generate", json={"z": z}, timeout=30).json()
+        want = [[n["pitch"], n["start"], n["end"], n["velocity"]] for n in expected["notes"]]
+        _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=z)
+        shown = json.loads(browser.find_element(By.ID, "roll").get_attribute("data-notes"))
+        assert shown == want and want, f"z={z}"
+        assert browser.execute_script("return window.mvae.audio && window.mvae.audio.state") == "running"
+        assert browser.execute_script("return window.mvae.playing") is True
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, errors
+        screenshot = tmp_path / "page.png"
+        browser.save_screenshot(str(screenshot))
+        assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if os.environ.get("MVAE_SCREENSHOT"):
+            shutil.copy(screenshot, os.environ["MVAE_SCREENSHOT"])
+
+
+def test_a_bad_request_from_the_page_is_shown_not_thrown(browser, tiny_run):
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        message = browser.execute_async_script(
+            """const done = arguments[arguments.length - 1];
+            fetch('/api/generate', {method: 'POST', body: '{"z": [99, 0]}'})
+              .then(r => r.json()).then(j => done(j.error));"""
+        )
+        assert "within ±10" in message
+        assert browser.execute_script("return window.mvae.ready") is True
