@@ -7,26 +7,28 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint format bench clean
 
-# What `make demo` needs: mvae and the Essen corpus (music21).
+# What `make demo` needs: mvae, the Essen corpus (music21), plots, audio and `mvae serve`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[corpus]'
+	$(BIN)/pip install --quiet -e '.[corpus,plot,audio,serve]'
 	touch $(STAMP)
 
-# What the tests, lint and benchmarks need on top: the audio and serve extras and the dev extra (pytest, ruff,
-# matplotlib, onnx, tensorboard, selenium, ...).
+# What the tests, lint and benchmarks need on top: the dev extra (pytest, ruff, onnx, tensorboard, selenium, httpx, ...).
 $(DEV_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[corpus,audio,serve,dev]'
+	$(BIN)/pip install --quiet -e '.[corpus,plot,audio,serve,dev]'
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)
 	rm -rf runs/demo
 	$(BIN)/mvae train corpus:essen --config examples/demo.toml --out runs/demo
-	$(BIN)/mvae generate runs/demo --random 8 --seed 0 --out runs/demo/samples
-	@echo "Generated MIDI: runs/demo/samples/"
+	$(BIN)/mvae generate runs/demo --random 8 --seed 0 --out runs/demo/samples --audio runs/demo/samples
+	$(BIN)/mvae plot runs/demo --out runs/demo/curves.png
+	$(BIN)/mvae map runs/demo --out runs/demo/map.png
+	@echo "Generated MIDI and WAV: runs/demo/samples/   Curves: runs/demo/curves.png   Latent map: runs/demo/map.png"
+	@echo "Play it live in the browser: $(BIN)/mvae serve runs/demo   (then open http://127.0.0.1:8000/)"
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check --no-cache .  # no cache: import sorting depends on which modules exist, which the cache does not key on
