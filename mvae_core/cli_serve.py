@@ -21,6 +21,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="HTTP port of the page and the API (0: any free port).")] = 8000,
     osc_port: Annotated[int | None, typer.Option(help="Also answer OSC on this UDP port (e.g. 9000).")] = None,
+    osc_reply_port: Annotated[
+        int | None, typer.Option(help="Send OSC answers to this port of the sender (default: the port it sent from).")
+    ] = None,
     midi_out: Annotated[
         str | None, typer.Option(help="Also play the current loop on a virtual MIDI output of this name.")
     ] = None,
@@ -36,7 +39,15 @@ def serve(
             stderr.print(
                 escape(f"warning: --host {host} exposes the server to other machines; it has no authentication")
             )
-        server = LiveServer(run_dir, host=host, port=port, osc_port=osc_port, midi_out=midi_out, tempo=tempo)
+        server = LiveServer(
+            run_dir,
+            host=host,
+            port=port,
+            osc_port=osc_port,
+            osc_reply_port=osc_reply_port,
+            midi_out=midi_out,
+            tempo=tempo,
+        )
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
     points = server.points
@@ -45,7 +56,8 @@ def serve(
     )
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.osc_address:
-        stdout.print(escape(f"  OSC: udp {server.osc_address[0]}:{server.osc_address[1]}  (/mvae/generate x y [seed])"))
+        answers = f"answers to port {osc_reply_port}" if osc_reply_port else "answers to the sender"
+        stdout.print(escape(f"  OSC: udp {server.osc_address[0]}:{server.osc_address[1]}  ({answers})"))
     if midi_out:
         stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
     stdout.print("Ctrl-C stops.")

@@ -116,8 +116,9 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     namespace = {"__name__": "__main__"}
     for block in code_blocks("python_api.md"):
         exec(compile(block, "docs/python_api.md", "exec"), namespace)
-    assert (tmp_path / "curves.png").is_file() and (tmp_path / "loop0.wav").stat().st_size > 44
+    assert (tmp_path / "curves.png").is_file()
     assert len(list((tmp_path / "samples").glob("*.mid"))) == 4
+    assert [wav.stem for wav in namespace["wavs"]] == [mid.stem for mid in namespace["files"]]
     assert namespace["result"].epochs_run == 5 and namespace["result"].outcome == "trained"
 
 
@@ -171,3 +172,17 @@ def test_models_md_shows_what_mvae_models_prints():
     assert f"\n{default['name']}\n" in listing
     rows = [line.split(maxsplit=3) for line in listing.splitlines() if line.startswith("    ") and line.strip()]
     assert rows == expected
+
+
+def test_the_osc_example_of_live_md_runs_as_shown(tiny_run, capsys):
+    """docs/live.md's python-osc client against a running server (the example's port 9000 becomes the free port the
+    test's server got: tests never take fixed ports)."""
+    from mvae_core.serve.server import LiveServer
+
+    (block,) = [b for b in code_blocks("live.md") if "/mvae/generate" in b]
+    with LiveServer(tiny_run, port=0, osc_port=0) as server:
+        block = block.replace('("127.0.0.1", 9000)', repr(server.osc_address))
+        exec(compile(block, "docs/live.md", "exec"), {"__name__": "live_md"})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "['grid_offset', 1.5]"
+    assert len(printed) > 1 and all(len(line.split()) == 4 for line in printed[1:])

@@ -185,6 +185,20 @@ def test_bad_osc_gets_an_error_reply_and_the_server_keeps_answering(osc, datagra
     assert osc(message("/mvae/generate", 0.0, 0.0)).address == "/mvae/notes"
 
 
+def test_osc_answers_go_to_the_reply_port_when_one_is_given(tiny_run):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a Max patch's [udpreceive]
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(10)
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # its [udpsend], from a port of its own
+    try:
+        with LiveServer(tiny_run, port=0, osc_port=0, osc_reply_port=listener.getsockname()[1]) as live:
+            sender.sendto(message("/mvae/generate", 0.5, -1.0), live.osc_address)
+            assert OscMessage(listener.recvfrom(65536)[0]).address == "/mvae/notes"
+    finally:
+        listener.close()
+        sender.close()
+
+
 def test_a_request_starts_from_its_base(server):
     base = server.engine.request({"z": [1, 2], "tempo": 90})
     moved = server.engine.request({"density": 0.5}, base)

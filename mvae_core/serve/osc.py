@@ -1,6 +1,6 @@
 """OSC for ``mvae serve --osc-port``: any OSC host (Max for Live, Pure Data, TouchDesigner) asks for loops over UDP.
 
-Messages in, each answered to the sender's address and port:
+Messages in, each answered to the sender's address and port (or a fixed reply port, ``--osc-reply-port``):
 
 ==================================  ===============================================================================
 ``/mvae/generate x y [seed]``       the loop at latent point ``(x, y)`` (``latent_dim`` numbers) with the current
@@ -92,16 +92,22 @@ class OscAnswers:
 
 
 class OscServer:
-    """A UDP OSC server on ``host:port`` answering with :class:`OscAnswers`, in a daemon thread."""
+    """A UDP OSC server on ``host:port`` answering with :class:`OscAnswers`, in a daemon thread.
 
-    def __init__(self, engine: Engine, host: str, port: int) -> None:
+    Answers go to the sender's address and port, or to the sender's address and ``reply_port`` when given: Max's
+    ``udpsend``, Pure Data's ``netsend`` and TouchDesigner send from a port of their own choosing and listen on
+    another, fixed one.
+    """
+
+    def __init__(self, engine: Engine, host: str, port: int, reply_port: int | None = None) -> None:
         answers = OscAnswers(engine)
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 datagram, sock = self.request
+                to = self.client_address if reply_port is None else (self.client_address[0], reply_port)
                 for reply in answers.answer(datagram):
-                    sock.sendto(reply, self.client_address)
+                    sock.sendto(reply, to)
 
         self._server = socketserver.UDPServer((host, port), Handler)
         self.address: tuple[str, int] = self._server.server_address[:2]

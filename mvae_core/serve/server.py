@@ -39,7 +39,8 @@ def is_loopback(host: str) -> bool:
 
 
 class LiveServer:
-    """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional) and a virtual MIDI output (optional)."""
+    """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
+    and a virtual MIDI output (optional)."""
 
     def __init__(
         self,
@@ -47,6 +48,7 @@ class LiveServer:
         host: str = LOOPBACK,
         port: int = 8000,
         osc_port: int | None = None,
+        osc_reply_port: int | None = None,
         midi_out: str | None = None,
         tempo: float | None = None,
         log_level: str = "warning",
@@ -63,7 +65,7 @@ class LiveServer:
         self.midi: LoopPlayer | None = None
         try:
             if osc_port is not None:
-                self.osc = _osc_server(self.engine, host, osc_port)
+                self.osc = _osc_server(self.engine, host, osc_port, osc_reply_port)
             if midi_out:
                 self.midi = LoopPlayer(self.engine, open_virtual_output(midi_out))
         except BaseException:
@@ -125,9 +127,9 @@ class LiveServer:
             self.midi = None
 
 
-def _osc_server(engine: Engine, host: str, port: int) -> OscServer:
+def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
     try:
-        return OscServer(engine, host, port)
+        return OscServer(engine, host, port, reply_port)
     except OSError as exc:
         raise ServeError(f"--osc-port {port}: cannot listen on {host} ({exc.strerror or exc})") from None
 
