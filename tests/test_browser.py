@@ -104,3 +104,27 @@ def test_a_bad_request_from_the_page_is_shown_not_thrown(browser, tiny_run):
         )
         assert "within ±10" in message
         assert browser.execute_script("return window.mvae.ready") is True
+
+
+def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_dir):
+    import base64
+
+    file = sorted(Path(synth_dir).glob("*.mid"))[0]
+    with LiveServer(tiny_run, port=0) as server:
+        encoded = httpx.post(server.url + "api/encode", content=file.read_bytes(), timeout=30).json()["loops"]
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        browser.execute_script(
+            """const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], arguments[1], {type: 'audio/midi'}));
+            for (const type of ['dragenter', 'dragover', 'drop']) {
+              document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            }""",
+            base64.b64encode(file.read_bytes()).decode(),
+            file.name,
+        )
+        first = [round(v, 3) for v in encoded[0]["z"]]
+        _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=first)
+        chips = browser.execute_script("return document.querySelectorAll('#file-loops .chip').length")
+        assert chips == len(encoded)
