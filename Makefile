@@ -7,18 +7,18 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint format bench clean
 
-# What `make demo` needs: mvae, the Essen corpus (music21), plots, audio and `mvae serve`.
+# What `make demo` needs: mvae, the Essen corpus (music21), plots and `mvae serve`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[corpus,plot,audio,serve]'
+	$(BIN)/pip install --quiet -e '.[corpus,plot,serve]'
 	touch $(STAMP)
 
-# What the tests, lint and benchmarks need on top: the dev extra (pytest, ruff, onnx, tensorboard, selenium, httpx, ...).
+# What the tests, lint and benchmarks need on top: Ray and the dev extra (pytest, ruff, onnx, selenium, httpx, ...).
 $(DEV_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[corpus,plot,audio,serve,dev]'
+	$(BIN)/pip install --quiet -e '.[corpus,plot,serve,ray,dev]'
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)

@@ -4,10 +4,13 @@
 them; :func:`write_wav` writes 16-bit mono WAV. The audio lasts the file's loops plus :data:`RELEASE_SECONDS` for the
 last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used.
 
-* **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): pretty_midi's renderer through
-  pyfluidsynth (``pip install 'mvae[audio]'``) and the system's libfluidsynth (Debian: ``fluidsynth``), with the
-  first SoundFont found of: the ``soundfont`` argument, ``$MVAE_SOUNDFONT``, :data:`SOUNDFONTS` (Debian's
-  ``fluid-soundfont-gm`` installs the first), or the small GM SoundFont that pretty_midi ships. Program 0 (piano).
+* **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): the ``fluidsynth`` program
+  (Debian: ``apt install fluidsynth``; Homebrew: ``fluid-synth``) renders the loop-exact file, extended by the
+  release, with the first SoundFont found of: the ``soundfont`` argument, ``$MVAE_SOUNDFONT``, :data:`SOUNDFONTS`
+  (Debian's ``fluid-soundfont-gm`` installs the first), or the small GM SoundFont that pretty_midi ships.
+  Program 0 (piano); the stereo output is mixed to mono. The program, not the pyfluidsynth binding: that binding
+  prints to stdout when imported with ``$CI`` set, and pretty_midi imports it whenever it is installed, which would
+  corrupt every ``--json`` output.
 * **built-in** (``renderer="builtin"``): per note a sine with two soft overtones, 5 ms attack, exponential decay, and
   an 80 ms release after the note ends; gain ∝ (velocity / 127)^1.5. No dependency beyond numpy.
 
@@ -16,23 +19,28 @@ The mix is scaled down only if it would clip (peak above :data:`PEAK`).
 
 from __future__ import annotations
 
-import contextlib
+import importlib.util
 import io
 import os
-import warnings
+import shutil
+import subprocess
+import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+import mido
 import numpy as np
 
 from mvae_core.errors import InputError
-from mvae_core.loop_file import MIDI_RESOLUTION, TimedNote
+from mvae_core.loop_file import MIDI_RESOLUTION, TimedNote, notes_file
 
 SAMPLE_RATE = 44100
 RELEASE_SECONDS = 0.5
 PEAK = 0.9
 RENDERERS = ("auto", "fluidsynth", "builtin")
+FLUIDSYNTH = "fluidsynth"
+FLUIDSYNTH_GAIN = 0.5  # the program's default is 0.2, quiet for a single melody line
 SOUNDFONTS = (
     "/usr/share/sounds/sf2/FluidR3_GM.sf2",
     "/usr/share/soundfonts/FluidR3_GM.sf2",
@@ -78,36 +86,31 @@ def render(
         font = find_soundfont(soundfont)
         missing = fluidsynth_missing()
         if missing is None:
-            samples = _fluidsynth(notes, tick_seconds, font, sample_rate)
-            label = f"FluidSynth ({Path(font).name if font else 'pretty_midi TimGM6mb.sf2'})"
-            return Audio(_fit(samples, length, sample_rate), sample_rate, label)
+            end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
+            samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
+            return Audio(_fit(samples, length, sample_rate), sample_rate, f"FluidSynth ({Path(font).name})")
         if renderer == "fluidsynth":
             raise InputError(f"FluidSynth cannot run here: {missing}")
     samples = _builtin(notes, tick_seconds, length, sample_rate)
     return Audio(_fit(samples, length, sample_rate), sample_rate, "built-in synth")
 
 
-def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str | None:
-    """The SoundFont FluidSynth uses (module docstring); ``None`` means pretty_midi's own. A given path that does not
-    exist raises :class:`InputError`."""
+def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str:
+    """The SoundFont FluidSynth plays (module docstring). A given path that does not exist raises
+    :class:`InputError`."""
     for candidate, source in ((explicit, "soundfont"), (os.environ.get("MVAE_SOUNDFONT"), "$MVAE_SOUNDFONT")):
         if candidate:
             if not Path(candidate).is_file():
                 raise InputError(f"{source} {candidate}: no such SoundFont file (.sf2)")
             return os.fspath(candidate)
-    return next((path for path in SOUNDFONTS if Path(path).is_file()), None)
+    found = next((path for path in SOUNDFONTS if Path(path).is_file()), None)
+    return found or str(Path(importlib.util.find_spec("pretty_midi").origin).parent / "TimGM6mb.sf2")
 
 
 def fluidsynth_missing() -> str | None:
-    """``None`` when pyfluidsynth and libfluidsynth load, else what to install."""
-    try:
-        with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import fluidsynth  # noqa: F401  (pyfluidsynth; loads libfluidsynth)
-    except ImportError:
-        return "pyfluidsynth is not installed (pip install 'mvae[audio]')"
-    except OSError as exc:  # pyfluidsynth found no libfluidsynth
-        return f"libfluidsynth is missing ({exc}; Debian: apt install fluidsynth)"
+    """``None`` when the ``fluidsynth`` program is on the PATH, else what to install."""
+    if shutil.which(FLUIDSYNTH) is None:
+        return "the fluidsynth program is not installed (Debian: apt install fluidsynth fluid-soundfont-gm)"
     return None
 
 
@@ -129,17 +132,21 @@ def wav_bytes(audio: Audio) -> bytes:
     return buffer.getvalue()
 
 
-def _fluidsynth(notes: list[TimedNote], tick_seconds: float, font: str | None, sample_rate: int) -> np.ndarray:
-    import pretty_midi
-
-    instrument = pretty_midi.Instrument(program=0)
-    for note in notes:
-        start, end = note.start * tick_seconds, note.end * tick_seconds
-        instrument.notes.append(pretty_midi.Note(note.velocity, note.pitch, start, end))
-    if not notes:
-        return np.zeros(0)
-    with contextlib.redirect_stderr(io.StringIO()):
-        return np.asarray(instrument.fluidsynth(fs=sample_rate, synthesizer=font), dtype=np.float64)
+def _fluidsynth(midi: mido.MidiFile, font: str, sample_rate: int) -> np.ndarray:
+    """``midi`` rendered by the ``fluidsynth`` program: mono samples in [-1, 1]."""
+    with tempfile.TemporaryDirectory(prefix="mvae-audio-") as folder:
+        source, target = Path(folder) / "loop.mid", Path(folder) / "loop.wav"
+        midi.save(source)
+        command = [FLUIDSYNTH, "-n", "-i", "-q", "-g", str(FLUIDSYNTH_GAIN), "-r", str(sample_rate),
+                   "-T", "wav", "-O", "s16", "-F", str(target), font, str(source)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        if done.returncode != 0 or not target.is_file():
+            detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output file"]
+            raise InputError(f"fluidsynth failed with {font}: {detail[0]}")
+        with wave.open(str(target), "rb") as rendered:
+            channels = rendered.getnchannels()
+            pcm = np.frombuffer(rendered.readframes(rendered.getnframes()), dtype="<i2").astype(np.float64)
+    return pcm.reshape(-1, channels).mean(axis=1) / 32768.0
 
 
 def _builtin(notes: list[TimedNote], tick_seconds: float, length: int, sample_rate: int) -> np.ndarray:

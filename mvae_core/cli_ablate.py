@@ -8,6 +8,7 @@ the summary was written), 2 bad input, 130 Ctrl-C, 143 SIGTERM.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +18,7 @@ from rich.markup import escape
 from mvae_core.cli_output import fail
 from mvae_core.cli_output import out as console
 from mvae_core.config import ConfigError, MvaeConfig, build_config
+from mvae_core.errors import MvaeError
 
 if TYPE_CHECKING:
     from mvae_core.ablation.plan import Configuration
@@ -45,28 +47,60 @@ def ablate(
     jobs: Annotated[int | None, typer.Option(help="Runs at once (default: CPU cores).")] = None,
     samples: Annotated[int, typer.Option(help="Latent points decoded per run for the generated timing.")] = 256,
     out: Annotated[Path, typer.Option(help="Ablation folder: runs/, logs/, configs/, summary files.")] = DEFAULT_OUT,
+    executor: Annotated[str, typer.Option(help="local (worker processes on this machine) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join (auto, or HOST:PORT); default: a local Ray instance.")
+    ] = None,
+    cpus_per_run: Annotated[int, typer.Option(help="Ray: CPUs (and torch threads) per run.")] = 1,
+    gpus_per_run: Annotated[float, typer.Option(help="Ray: GPUs per run (a fraction shares one).")] = 0.0,
 ) -> None:
     """Train every configuration × seed (leave-one-out, add-one, factorial or a list) as a normal run in parallel
     workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md and
     ablation.png into --out."""
     from mvae_core.ablation import runner
 
-    for name, value in {"--seeds": seeds, "--samples": samples, "--jobs": jobs, "--epochs": epochs}.items():
+    numbers = {
+        "--seeds": seeds,
+        "--samples": samples,
+        "--jobs": jobs,
+        "--epochs": epochs,
+        "--cpus-per-run": cpus_per_run,
+    }
+    for name, value in numbers.items():
         if value is not None and value < 1:
             raise fail(f"{name} must be at least 1, got {value}")
+    if executor not in ("local", "ray"):
+        raise fail(f"--executor {executor!r}: choose local or ray")
+    if executor == "local" and (address is not None or gpus_per_run or cpus_per_run != 1):
+        raise fail("--address, --cpus-per-run and --gpus-per-run go with --executor ray")
+    if gpus_per_run < 0:
+        raise fail(f"--gpus-per-run must be >= 0, got {gpus_per_run}")
     arms = _configurations(mode, plugins, configs)
     built = _write_configs(arms, config, set_ or [], out)
     data = data or _default_data()
     jobs = jobs or runner.cores()
     _warm_cache(data, built, jobs)
     tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
+    if executor == "ray":
+        where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each"
+    else:
+        where = f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each"
     console.print(
         f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {escape(str(out))}: "
         f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
-        f"{sum(t.action == 'new' for t in tasks)} new"
-        + (f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each" if tasks else "")
+        f"{sum(t.action == 'new' for t in tasks)} new" + (escape(where) if tasks else "")
     )
-    outcomes = _run(tasks, jobs, runner.worker_env(jobs, runner.cores()))
+    if executor == "ray":
+        from mvae_core.ablation.ray_executor import run_on_ray, shared_paths
+
+        def execute(report: Callable[[Task, Outcome], None]) -> dict[Task, Outcome]:
+            return run_on_ray(tasks, report, shared_paths(data, out), address, cpus_per_run, gpus_per_run)
+    else:
+
+        def execute(report: Callable[[Task, Outcome], None]) -> dict[Task, Outcome]:
+            return runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), report)
+
+    outcomes = _run(tasks, execute)
     _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
 
 
@@ -158,8 +192,10 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int) -> None:
         console.print(f"data: {len(report.ok)} sources, {table.n_loops} loops (parse cache ready)")
 
 
-def _run(tasks: list[Task], jobs: int, env: dict[str, str]) -> dict[tuple[str, int], tuple[Task, Outcome]]:
-    from mvae_core.ablation.runner import run_all
+def _run(
+    tasks: list[Task], execute: Callable[[Callable[[Task, Outcome], None]], dict[Task, Outcome]]
+) -> dict[tuple[str, int], tuple[Task, Outcome]]:
+    """``execute(report)`` runs the tasks (local pool or Ray), calling ``report`` as each ends."""
     from mvae_core.signals import Interrupts
 
     done = 0
@@ -175,7 +211,9 @@ def _run(tasks: list[Task], jobs: int, env: dict[str, str]) -> dict[tuple[str, i
 
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
-            outcomes = run_all(tasks, jobs, env, report)
+            outcomes = execute(report)
+        except MvaeError as exc:  # the executor cannot run at all (Ray missing or unreachable)
+            raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             console.print(
                 f"\ninterrupted ({interrupts.name}); finished runs are kept, running ones were checkpointed. "
@@ -196,10 +234,25 @@ def _summarise(
 ) -> None:
     from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
     from mvae_core.ablation.rows import run_row
-    from mvae_core.ablation.summary import console_table, markdown, write_csv
+    from mvae_core.ablation.summary import (
+        NOT_RECORDED,
+        console_table,
+        markdown,
+        produced_before,
+        warnings_by_config,
+        write_csv,
+    )
+
+    earlier = produced_before(out / "summary.csv")
+    from mvae_core.ablation.runner import run_path
+
+    def produced(config: str, seed: int) -> str:
+        return earlier.get(str(run_path(out, config, seed).relative_to(out)), NOT_RECORDED)
 
     rows = [
-        run_row(out, arm.name, seed, outcomes.get((arm.name, seed)), samples) for arm in arms for seed in range(seeds)
+        run_row(out, arm.name, seed, outcomes.get((arm.name, seed)), samples, produced(arm.name, seed))
+        for arm in arms
+        for seed in range(seeds)
     ]
     failed = [r for r in rows if r["status"] != "ok"]
     about = [
@@ -211,6 +264,8 @@ def _summarise(
     write_csv(rows, out / "summary.csv")
     (out / "summary.md").write_text(markdown(rows, arms, about), encoding="utf-8")
     console.print(console_table(rows, arms))
+    for config, warning, seeds_warned in warnings_by_config(rows, arms):
+        console.print(f"[yellow]warning[/] {escape(config)} (seed {seeds_warned}): {escape(warning)}")
     written = [out / "summary.csv", out / "summary.md"]
     if matplotlib_available():
         draw(rows, arms, out / "ablation.png")

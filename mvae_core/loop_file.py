@@ -100,17 +100,21 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
 
 def midi_file(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> mido.MidiFile:
     """Consecutive ``loops`` as one loop-exact type-1 MIDI file at ``options.tempo`` (the module docstring)."""
-    end_of_file = len(loops) * LOOP_TICKS
+    return notes_file(timed_notes(loops, cfg, options), options.tempo, len(loops) * LOOP_TICKS)
+
+
+def notes_file(notes: list[TimedNote], tempo: float, end_of_file: int) -> mido.MidiFile:
+    """``notes`` as a type-1 MIDI file at ``tempo`` whose tracks end at tick ``end_of_file``."""
     tempo_track = _track(
         [
             (0, mido.MetaMessage("track_name", name=TRACK_NAME)),
-            (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(options.tempo))),
+            (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo))),
             (0, mido.MetaMessage("time_signature", numerator=4, denominator=4)),
         ],
         end_of_file,
     )
     events = [(0, mido.Message("program_change", program=0))]
-    for note in timed_notes(loops, cfg, options):
+    for note in notes:
         events.append((note.start, mido.Message("note_on", note=note.pitch, velocity=note.velocity)))
         events.append((note.end, mido.Message("note_off", note=note.pitch, velocity=0)))
     note_track = _track(events, end_of_file, name=TRACK_NAME)

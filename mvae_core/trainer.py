@@ -72,6 +72,7 @@ class EpochProgress:
     applied: dict[str, float] = field(default_factory=dict)
     replaced: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     events: list[dict[str, Any]] = field(default_factory=list)
     recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -137,7 +138,7 @@ class Trainer:
                 host.hook.mvae_epoch_start(trainer=view, epoch=epoch)
                 multipliers = host.epoch_multipliers(view, epoch)
                 progress = EpochProgress(multipliers.values, multipliers.sources)
-            started = time.perf_counter() - progress.seconds
+            started, cpu_started = time.perf_counter() - progress.seconds, time.process_time() - progress.cpu_seconds
             # 2) one pass over the shuffled train split, each process on its slice of every global batch
             self.model.train()
             batches = dist.batches(
@@ -145,7 +146,10 @@ class Trainer:
             )
             for step, index in itertools.islice(enumerate(batches), progress.step, None):
                 if self.train_step(progress, epoch, step, index):
-                    progress.seconds = time.perf_counter() - started
+                    progress.seconds, progress.cpu_seconds = (
+                        time.perf_counter() - started,
+                        time.process_time() - cpu_started,
+                    )
                     self.pause(epoch, progress)
             # 3) validation (on rank 0, shared) and this epoch's record; plugins see it and may request a stop
             record = {"epoch": epoch, "lr": self.optimizer.param_groups[0]["lr"], "weights": progress.applied}
@@ -154,6 +158,7 @@ class Trainer:
             dist.sync_model(self.model)
             record |= dist.from_main(partial(self.validate, epoch, progress.applied))
             record["seconds"] = round(time.perf_counter() - started, 4)
+            record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
             stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
             record["events"] = (
                 progress.events

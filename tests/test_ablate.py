@@ -17,7 +17,15 @@ from mvae_core.ablation.facts import is_finished, timing_stats
 from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
 from mvae_core.ablation.runner import last_error_line, worker_env
 from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
-from mvae_core.ablation.summary import METRICS, markdown, paired, per_config
+from mvae_core.ablation.summary import (
+    METRICS,
+    markdown,
+    paired,
+    per_config,
+    produced_before,
+    warnings_by_config,
+    write_csv,
+)
 from mvae_core.cli import app
 
 runner = CliRunner()
@@ -90,9 +98,12 @@ def test_timing_stats_of_known_offsets():
     assert timing_stats([], loops=4) == {"gen_timing_std": None, "gen_within_0_05": None, "gen_notes_per_loop": 0.0}
 
 
-def row(config: str, seed: int, status: str = "ok", **values: float) -> dict[str, object]:
+def row(
+    config: str, seed: int, status: str = "ok", warnings: tuple[str, ...] = (), **values: float
+) -> dict[str, object]:
     """A summary row as the command builds it, with the given metrics (the others missing)."""
     about = {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": status}
+    about |= {"warnings": "; ".join(warnings), "warning_list": list(warnings)}
     about |= {
         "stopped_by": "max epochs",
         "exit_code": 0 if status == "ok" else 1,
@@ -124,6 +135,25 @@ def test_summary_statistics_per_configuration_and_against_the_references():
     text = markdown(rows, arms, ["about"])
     assert "| all | 2 / 2 | max epochs ×2 | 6 ± 1.4 [-6.706, 18.71] | 11 ± 1.4 [-1.706, 23.71] |" in text
     assert "| runs/no-a/seed-1 | failed | 1 | boom |" in text
+    assert "## Plugin warnings\n\nNone." in text
+
+
+def test_plugin_warnings_reach_the_summary_per_configuration():
+    arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
+    short = "kl_anneal: the kl schedule reaches its final multiplier 1 in epoch 21, but this run ends with epoch 2"
+    rows = [row("all", 0, warnings=(short,)), row("all", 1, warnings=(short,)), row("none", 0), row("none", 1)]
+    assert warnings_by_config(rows, arms) == [("all", short, "0, 1")]
+    assert f"| all | {short} | 0, 1 |" in markdown(rows, arms, ["about"])
+
+
+def test_a_rerun_keeps_how_each_run_was_produced(tmp_path):
+    rows = [
+        row("all", 0) | {"action": "new", "produced": "new"},
+        row("all", 1) | {"action": "resumed", "produced": "resumed"},
+    ]
+    write_csv(rows, tmp_path / "summary.csv")
+    assert produced_before(tmp_path / "summary.csv") == {"runs/all/seed-0": "new", "runs/all/seed-1": "resumed"}
+    assert produced_before(tmp_path / "missing.csv") == {}
 
 
 # --- configurations -----------------------------------------------------------------------------------------------
@@ -316,6 +346,10 @@ def test_a_tiny_ablation_writes_runs_and_a_summary(ablation):
     assert "## Paired differences against `all`" in summary and "| none | 2 | +0 ± 0 [+0, +0] |" in summary
     assert (out / "ablation.png").read_bytes()[:4] == b"\x89PNG"
     assert "done in" in result.output
+    assert all(float(r["cpu_seconds"]) > 0 for r in rows)
+    # kl_anneal's 20-epoch schedule in a 2-epoch run: its start-up warning reaches the summary and the console
+    assert [bool(r["warnings"]) for r in rows] == [True, True, False, False]
+    assert "| all | kl_anneal: the kl schedule" in summary and "warning all (seed 0, 1): kl_anneal" in result.output
 
 
 @pytest.mark.slow
@@ -329,6 +363,7 @@ def test_running_the_same_command_again_skips_finished_runs(ablation):
     assert "4 finished (skipped), 0 to resume, 0 new" in result.output
     assert {p: p.stat().st_mtime_ns for p in metrics} == before and len(metrics) == 4
     assert [r["action"] for r in read_rows(out)] == ["skipped"] * 4
+    assert [r["produced"] for r in read_rows(out)] == ["new"] * 4  # how each run was made is kept
 
 
 @pytest.mark.slow

@@ -2,7 +2,7 @@
 
 Random monophonic melodies on the 16th grid, with offsets, durations, velocities, pitches and tempo maps, are
 written tick-exactly (``tests/synth.py``), parsed back through the data layer, and must come back as the cells they
-were written as. MIDI written by ``mvae_core.generation.notes_to_midi`` from random note lists must parse back to the
+were written as. MIDI written by ``mvae_core.loop_file.notes_to_midi`` from random note lists must parse back to the
 same notes. Examples are derandomized and no example database is kept, so every run (and CI) checks the same cases.
 """
 

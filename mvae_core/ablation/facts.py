@@ -18,6 +18,18 @@ def stop_reasons(record: dict[str, Any]) -> list[str]:
     return [e["message"] for e in record.get("events", []) if e.get("level") == "stop"]
 
 
+def warnings(record: dict[str, Any]) -> list[str]:
+    """The ``"source: message"`` of the warning events of one metrics line (plugins' start-up warnings among them)."""
+    return [f"{e.get('source', '?')}: {e['message']}" for e in record.get("events", []) if e.get("level") == "warning"]
+
+
+def _cpu_seconds(records: list[dict[str, Any]]) -> float | None:
+    """The summed ``cpu_seconds`` of the epochs, ``None`` when some line lacks it (a run from before it was kept)."""
+    if not records or any("cpu_seconds" not in r for r in records):
+        return None
+    return round(sum(r["cpu_seconds"] or 0.0 for r in records), 3)
+
+
 def is_finished(records: list[dict[str, Any]], epochs: int) -> bool:
     """A run is finished when its last metrics line holds a stop event or it ran ``epochs`` epochs."""
     return bool(records) and (bool(stop_reasons(records[-1])) or records[-1]["epoch"] + 1 >= epochs)
@@ -48,6 +60,8 @@ class RunFacts:
     timing_spread_ratio: float | None
     active_units: float | None
     seconds: float
+    cpu_seconds: float | None  # None for runs written before metrics.jsonl had cpu_seconds
+    warnings: tuple[str, ...]  # distinct "source: message" of the warning events of every epoch, in order
     val_elbo: tuple[float | None, ...]  # per epoch, for the curves
 
     @property
@@ -73,6 +87,8 @@ def read_facts(path: Path) -> RunFacts:
         timing_spread_ratio=last.get("timing_spread_ratio"),
         active_units=last.get("active_units"),
         seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
+        cpu_seconds=_cpu_seconds(records),
+        warnings=tuple(dict.fromkeys(warning for r in records for warning in warnings(r))),
         val_elbo=curve,
     )
 

@@ -13,9 +13,12 @@ from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError
 
 
-def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``. ``attempt`` is this command's
-    ``mvae train`` of the run (``None`` when it was finished before).
+def run_row(
+    out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
+) -> dict[str, Any]:
+    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve`` and ``warning_list``. ``attempt`` is this command's
+    ``mvae train`` of the run (``None`` when it was finished before); ``produced_before`` is how an earlier command
+    produced it (its ``produced`` cell in the previous ``summary.csv``), kept for a skipped run.
 
     The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
     finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
@@ -42,10 +45,13 @@ def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | N
         "run": str(path.relative_to(out)),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
+        "produced": attempt[0].action if attempt else produced_before,
         "exit_code": None if outcome is None else outcome.exit_code,
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",
         "stop_reason": "; ".join(facts.stop_reasons),
+        "warnings": "; ".join(facts.warnings),
+        "warning_list": list(facts.warnings),
         "best_epoch": facts.best_epoch,
         "epochs_run": facts.epochs_run,
         "best_val_elbo": facts.best_val_elbo,
@@ -54,5 +60,6 @@ def run_row(out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | N
         "active_units": facts.active_units,
         **generated,
         "seconds": facts.seconds,
+        "cpu_seconds": facts.cpu_seconds,
         "val_curve": list(facts.val_elbo),
     }

@@ -114,7 +114,7 @@ def run_all(
                     continue
                 del running[task]
                 code = process.returncode
-                error = "" if code == 0 else last_error_line(_read_from(task.log, offset))
+                error = "" if code == 0 else last_error_line(read_from(task.log, offset))
                 outcomes[task] = Outcome(code, error, round(time.monotonic() - started, 1))
                 on_done(task, outcomes[task])
             time.sleep(POLL_SECONDS)
@@ -128,19 +128,27 @@ def run_all(
 
 
 def _start(task: Task, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int, float]:
-    task.log.parent.mkdir(parents=True, exist_ok=True)
-    with open(task.log, "ab") as log:
-        log.write(f"$ {' '.join(task.command)}\n".encode())
-        log.flush()
-        offset = log.tell()
-        process = subprocess.Popen(
-            task.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            start_new_session=True,
-        )  # fmt: skip
+    process, offset = start_worker(task.command, task.log, env)
     return process, offset, time.monotonic()
 
 
-def _read_from(path: Path, offset: int) -> str:
+def start_worker(command: tuple[str, ...], log: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``command`` in its own session with its output appended to ``log`` (after a ``$ command`` line); returns
+    the process and the log offset where its output starts."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as handle:
+        handle.write(f"$ {' '.join(command)}\n".encode())
+        handle.flush()
+        offset = handle.tell()
+        process = subprocess.Popen(
+            command, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    return process, offset
+
+
+def read_from(path: Path, offset: int) -> str:
+    """``path``'s text from byte ``offset`` on (a worker's output in its log)."""
     with open(path, "rb") as handle:
         handle.seek(offset)
         return handle.read().decode("utf-8", errors="replace")

@@ -31,15 +31,25 @@ METRICS: dict[str, str] = {
     "stepwise_gap": "stepwise gap closed",
     "entropy_gap": "pc-entropy gap closed",
     "seconds": "seconds",
+    "cpu_seconds": "CPU seconds",
 }
 """The numbers compared across configurations (row key → column title); onset_f1, timing_spread_ratio and
 active_units are the last epoch's; the gaps closed are those of mvae_core.pitch_structure against the run's
-validation loops."""
-CONSOLE_METRICS = ("epochs_run", "best_val_elbo", "timing_spread_ratio", "gen_timing_std", "seconds")
+validation loops; seconds is wall-clock time (it grows with the machine's load), CPU seconds the training process's
+CPU time (all threads), the run's cost whatever else runs."""
+CONSOLE_METRICS = {  # row key → a short title, so the terminal table fits 100 columns
+    "epochs_run": "epochs",
+    "best_val_elbo": "val_elbo",
+    "timing_spread_ratio": "spread ratio",
+    "gen_timing_std": "gen. timing std",
+    "cpu_seconds": "CPU s",
+}
 COLUMNS = [
-    *("config", "seed", "run", "status", "action", "exit_code", "error", "stopped_by", "stop_reason", "best_epoch"),
+    *("config", "seed", "run", "status", "action", "produced", "exit_code", "error", "stopped_by", "stop_reason"),
+    *("warnings", "best_epoch"),
     *METRICS,
 ]
+NOT_RECORDED = "before this folder's summary"
 MAX_EPOCHS = "max epochs"
 
 
@@ -54,6 +64,15 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows({k: "" if row.get(k) is None else row[k] for k in COLUMNS} for row in rows)
+
+
+def produced_before(path: Path) -> dict[str, str]:
+    """Run → how it was produced (``new`` / ``resumed``) from a previous ``summary.csv`` at ``path`` (empty when
+    there is none or it predates the column), so a re-run that skips a run keeps that fact."""
+    if not path.is_file():
+        return {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["run"]: row["produced"] for row in csv.DictReader(handle) if row.get("produced")}
 
 
 def _ok(rows: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
@@ -133,6 +152,17 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         for e in per_config(rows, configs)
     ]
     lines += _md_table(header, body)
+    lines += [
+        "",
+        "seconds is wall-clock time, which grows when other runs share the machine; CPU seconds is the training "
+        "process's CPU time (all its threads), comparable across loads.",
+    ]
+    lines += ["", "## Plugin warnings", ""]
+    warned = warnings_by_config(rows, configs)
+    if warned:
+        lines += _md_table(["configuration", "warning", "seeds"], [[c, w, seeds] for c, w, seeds in warned])
+    else:
+        lines.append("None.")
     for reference in (ALL, NONE):
         diffs = paired(rows, configs, reference)
         lines += ["", f"## Paired differences against `{reference}`", ""]
@@ -159,10 +189,25 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     return "\n".join(lines) + "\n"
 
 
+def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, str, str]]:
+    """``(configuration, warning, seeds)`` for every distinct plugin warning of a configuration's runs (a warning
+    such as "kl_anneal: the run ends before the schedule does" changes what a row means)."""
+    result = []
+    for c in configs:
+        seeds: dict[str, list[str]] = {}
+        for r in rows:
+            if r["config"] == c.name:
+                for warning in r["warning_list"]:
+                    seeds.setdefault(warning, []).append(str(r["seed"]))
+        result += [(c.name, warning, ", ".join(found)) for warning, found in seeds.items()]
+    return result
+
+
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals)."""
     table = Table(title="ablation: mean ± std over seeds (95 % intervals in summary.md)", title_justify="left")
-    for column in ("config", "ok", "stopped by", *(METRICS[m] for m in CONSOLE_METRICS)):
+    table.add_column("config", no_wrap=True)
+    for column in ("ok", "stopped by", *CONSOLE_METRICS.values()):
         table.add_column(column, overflow="fold")
     for e in per_config(rows, configs):
         table.add_row(

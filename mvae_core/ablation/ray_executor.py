@@ -1,0 +1,136 @@
+"""``mvae ablate --executor ray``: every configuration × seed as one Ray task, on a local Ray instance or a cluster.
+
+Each task runs the same training command as a local worker (:func:`mvae_core.ablation.runner.train_command`, with
+the interpreter of the node it lands on), writing its log and run under ``--out``, so outputs, skip/resume rules and
+the summary are those of the local pool. Before training, a task checks that its node sees the data and ``--out``
+(storage every node shares, e.g. NFS); a node that does not fails that run with a message naming the node and the
+path. ``cpus_per_run`` is both the task's CPU reservation and its torch thread count; ``gpus_per_run`` its GPU share.
+
+Without an address a local Ray instance is started with this machine's cores and shut down at the end; with one
+(``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running. Ctrl-C stops every task through the
+shared storage: the driver writes :data:`STOP_FILE` into ``--out``; a running task sees it within
+:data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its training one SIGINT (which checkpoints the run and exits
+130) and returns, and a task not started yet returns at once. The driver waits for them, then exits 130 as with the
+local pool. (``ray.cancel`` is not used for this: it resolves a running task's result at once, and shutting Ray down
+then would orphan the training process instead of stopping it.)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mvae_core.ablation.runner import POLL_SECONDS, Outcome, Task, cores, last_error_line, read_from, start_worker
+from mvae_core.errors import MvaeError
+
+CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
+STOP_FILE = ".ray-stop"
+
+
+class RayUnavailable(MvaeError):
+    """Ray is not installed or the cluster cannot be reached (exit code 2)."""
+
+
+def shared_paths(data: list[str], out: Path) -> list[str]:
+    """What every node must see: ``--out`` and each data path (``corpus:`` sources come with the package)."""
+    return [str(out.resolve()), *(str(Path(d).resolve()) for d in data if not d.startswith("corpus:"))]
+
+
+def run_on_ray(
+    tasks: list[Task],
+    on_done: Callable[[Task, Outcome], None],
+    must_see: list[str],
+    address: str | None = None,
+    cpus_per_run: int = 1,
+    gpus_per_run: float = 0.0,
+) -> dict[Task, Outcome]:
+    """Run ``tasks`` as Ray tasks (module docstring); ``on_done`` is called in the driver as each ends."""
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable("--executor ray needs Ray: pip install 'mvae[ray]'") from None
+    try:
+        ray.init(
+            address=address,
+            num_cpus=None if address else cores(),
+            include_dashboard=False if address is None else None,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise RayUnavailable(f"--address {address}: cannot join the Ray cluster ({exc})") from None
+    stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
+    stop.unlink(missing_ok=True)
+    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_task)
+    refs = {
+        train.remote(list(task.command[1:]), str(task.log), must_see, cpus_per_run, str(stop)): task
+        for task in tasks  # command[0] is this interpreter; a node uses its own
+    }
+    outcomes: dict[Task, Outcome] = {}
+    pending = list(refs)
+    try:
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
+            for ref in done:
+                task = refs[ref]
+                try:
+                    outcomes[task] = ray.get(ref)
+                except ray.exceptions.RayError as exc:  # the task's worker died, or Ray failed to run it
+                    outcomes[task] = Outcome(1, f"Ray: {last_error_line(str(exc))}", 0.0)
+                on_done(task, outcomes[task])
+    except BaseException:
+        stop.touch()  # every task stops its training (checkpointed) or does not start it
+        ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
+        raise
+    finally:
+        if address is None:
+            ray.shutdown()
+    return outcomes
+
+
+def train_task(arguments: list[str], log: str, must_see: list[str], threads: int, stop: str) -> Outcome:
+    """One run, inside a Ray task: check the shared paths, then ``python -m mvae_core.cli <arguments>`` with its
+    output appended to ``log``; when the file ``stop`` appears (or Ray cancels the task), SIGINT the training and
+    wait for its checkpoint."""
+    started = time.monotonic()
+    if os.path.exists(stop):
+        return Outcome(130, "stopped before it started (Ctrl-C)", 0.0)
+    missing = [path for path in must_see if not os.path.exists(path)]
+    if missing:
+        return Outcome(
+            2,
+            f"node {socket.gethostname()} cannot see {missing[0]}: --out and the data must be on storage every Ray "
+            "node sees (a shared file system mounted at the same path)",
+            0.0,
+        )
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+        "PYTHONUNBUFFERED": "1",
+    }
+    # Ray's workers block SIGINT, and a child inherits the blocked mask: unblocked for the spawn, the training can
+    # be stopped with the one SIGINT that checkpoints it
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        process, offset = start_worker((sys.executable, *arguments), Path(log), env)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        while (code := process.poll()) is None:
+            if os.path.exists(stop):
+                process.send_signal(signal.SIGINT)
+                code = process.wait()
+                break
+            time.sleep(POLL_SECONDS)  # short sleeps, not wait(): a KeyboardInterrupt from Ray arrives between them
+    except BaseException:
+        process.send_signal(signal.SIGINT)
+        process.wait()
+        raise
+    error = "" if code == 0 else last_error_line(read_from(Path(log), offset))
+    return Outcome(code, error, round(time.monotonic() - started, 1))

@@ -1,0 +1,98 @@
+"""`mvae ablate --executor ray` on a real local Ray instance: the same runs and the same summary as the local worker
+pool, a node that cannot see the data fails its run with that message, and Ctrl-C checkpoints the runs."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.ablation.ray_executor import shared_paths, train_task
+from mvae_core.cli import app
+from tests.training import TINY
+
+pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
+
+SETTINGS = [arg for override in TINY for arg in ("--set", override)]
+COMMON = ["--plugins", "kl_anneal", "--seeds", "2", "--epochs", "2", "--samples", "16", *SETTINGS]
+SAME = ("config", "seed", "run", "status", "produced", "epochs_run", "best_val_elbo", "onset_f1", "gen_timing_std",
+        "in_key_gap", "warnings")  # fmt: skip
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with open(out / "summary.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.slow
+def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tmp_path):
+    local, ray_out = tmp_path / "local", tmp_path / "ray"
+    first = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--jobs", "2", "--out", str(local)])
+    assert first.exit_code == 0, first.output
+    result = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)])
+    assert result.exit_code == 0, result.output
+    assert "Ray tasks (a local Ray instance), 1 CPU(s) each" in result.output
+    assert [{k: r[k] for k in SAME} for r in _rows(ray_out)] == [{k: r[k] for k in SAME} for r in _rows(local)]
+    assert (ray_out / "logs" / "all" / "seed-0.log").read_text().startswith("$ ")
+    again = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)])
+    assert again.exit_code == 0 and "4 finished (skipped), 0 to resume, 0 new" in again.output
+
+
+def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_path):
+    missing = tmp_path / "not-mounted-here"
+    must_see = [str(tmp_path), str(missing)]
+    outcome = train_task(["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"))
+    assert outcome.exit_code == 2
+    assert f"cannot see {missing}" in outcome.error and "storage every Ray node sees" in outcome.error
+
+
+def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path):
+    assert shared_paths(["corpus:essen", str(tmp_path / "midi")], tmp_path / "abl") == [
+        str((tmp_path / "abl").resolve()),
+        str((tmp_path / "midi").resolve()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--address", "auto"], "--address, --cpus-per-run and --gpus-per-run go with --executor ray"),
+        (["--executor", "dask"], "--executor 'dask': choose local or ray"),
+        (["--executor", "ray", "--cpus-per-run", "0"], "--cpus-per-run must be at least 1"),
+    ],
+)
+def test_bad_executor_options_exit_2(synth_dir, tmp_path, args, message):
+    result = CliRunner().invoke(app, ["ablate", str(synth_dir), *args, "--out", str(tmp_path / "abl")])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_the_ray_tasks_and_checkpoints_the_runs(synth_dir, tmp_path):
+    out = tmp_path / "abl"
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--plugins", "kl_anneal",
+               "--seeds", "1", "--epochs", "500", "--samples", "8", *SETTINGS, "--executor", "ray", "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        metrics = [out / "runs" / name / "seed-0" / "metrics.jsonl" for name in ("all", "none")]
+        while not all(m.is_file() and m.stat().st_size > 0 for m in metrics):  # both runs are training
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=180)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, output
+    assert "interrupted (SIGINT)" in output
+    assert all((m.parent / "checkpoint.pt").is_file() for m in metrics)
+    for name in ("all", "none"):
+        assert "checkpointed. Continue with: mvae train --resume" in (out / "logs" / name / "seed-0.log").read_text()
