@@ -27,11 +27,20 @@ import torch
 import mvae_core
 from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
+from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.errors import MvaeError
-from mvae_core.generation import DecodeOptions
-from mvae_core.loop_file import LOOP_TICKS, TimedNote, loop_notes_json, loop_seconds, midi_bytes, timed_notes
+from mvae_core.generation import DecodeOptions, Note
+from mvae_core.loop_file import (
+    LOOP_TICKS,
+    TimedNote,
+    loop_notes_json,
+    loop_seconds,
+    midi_bytes,
+    step_seconds,
+    timed_notes,
+)
 from mvae_core.run import RunDir
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_file, encode_loops
@@ -60,12 +69,12 @@ class LoopRequest:
     """A latent point and the knobs; ``z`` has ``latent_dim`` numbers."""
 
     z: tuple[float, ...]
-    seed: int = 0
-    density: float = 1.0
-    temperature: float = 1.0
-    timing_temperature: float = 1.0
-    grid_offset: float = 1.0
-    tempo: float = 120.0
+    seed: int = DecodeOptions.seed  # the defaults are generate's
+    density: float = DecodeOptions.density
+    temperature: float = DecodeOptions.temperature
+    timing_temperature: float = DecodeOptions.timing_temperature
+    grid_offset: float = DecodeOptions.grid_offset
+    tempo: float = DecodeOptions.tempo
 
     def options(self) -> DecodeOptions:
         return DecodeOptions(
@@ -87,7 +96,7 @@ class Loop:
 
     request: LoopRequest
     notes: list[TimedNote]
-    loops: list[list[Any]]  # the model's notes, for the MIDI and WAV files
+    loops: list[list[Note]]  # the model's notes (one loop), for the MIDI file
 
     @property
     def seconds(self) -> float:
@@ -101,7 +110,7 @@ class Loop:
             "seed": request.seed,
             **{name: getattr(request, name) for name in KNOBS},
             "loop_seconds": self.seconds,
-            "step_seconds": self.seconds / 32,
+            "step_seconds": step_seconds(request.tempo),
             "notes": loop_notes_json(self.notes, request.tempo),
         }
 
@@ -229,8 +238,8 @@ class Engine:
             "run": str(self.run.path),
             "model": self.config.model.name,
             "latent_dim": self.latent_dim,
-            "steps": 32,
-            "steps_per_beat": 4,
+            "steps": STEPS_PER_LOOP,
+            "steps_per_beat": STEPS_PER_LOOP // 8,  # 2 bars of 4/4
             "pitch_low": self.config.data.pitch_low,
             "pitch_classes": self.config.data.pitch_classes,
             "extent": PAD_EXTENT,
