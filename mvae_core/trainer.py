@@ -60,6 +60,10 @@ class TrainingPaused(Exception):
         self.epoch, self.step = epoch, step
 
 
+CLOCK_KEYS = ("seconds", "cpu_seconds")
+"""The keys of a metrics line that time the epoch: the only ones that differ between two identical runs."""
+
+
 @dataclass
 class EpochProgress:
     """Where an epoch stands: its multipliers, the next step, the summed train losses so far, the multipliers and
@@ -157,7 +161,7 @@ class Trainer:
             record |= {"replaced": progress.replaced} if progress.replaced else {}
             dist.sync_model(self.model)
             record |= dist.from_main(partial(self.validate, epoch, progress.applied))
-            record["seconds"] = round(time.perf_counter() - started, 4)
+            record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
             record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
             stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
             record["events"] = (
