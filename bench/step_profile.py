@@ -1,0 +1,122 @@
+"""Where a training step's time goes: the trainer's own step (``Trainer.train_step``) under ``torch.profiler``, its
+operators' self CPU time grouped by what they do, per registered model.
+
+Groups (an operator goes to the first whose pattern its name contains; the patterns are :data:`GROUPS`):
+
+* **matmul** — ``addmm``/``mm``/``bmm``/``linear`` and the GRU's fused cells, forward and backward: the FLOPs the
+  roofline of ``bench/throughput.py`` counts;
+* **batchnorm**, **activations** (LeakyReLU, tanh, sigmoid, softmax and their backward), **losses** (BCE, cross
+  entropy, MSE, log-softmax, KL), **optimizer** (Adam's fused kernel, ``zero_grad``), **densify** (building the
+  dense batch from the packed note table: the numpy work inside ``record_function("densify")``);
+* **other ops** — every other operator (copies, views, reductions, elementwise arithmetic, autograd bookkeeping);
+* **Python** — the step's wall time minus every event's self time: the interpreter between the operators (the
+  trainer, hook calls, the model's Python ``forward``) and the profiler's own overhead.
+
+Every number is a self time (an operator's own time, its children's counted in their own groups), so the rows add
+up to the wall time.
+
+Same synthetic data and default model size as ``bench/throughput.py`` (hidden 512, batch 64), one thread, after
+``--warmup`` untimed steps; ``--steps`` profiled steps. Prints a table per model and one JSON line.
+
+    .venv/bin/python bench/step_profile.py [--models seed,melody_rnn] [--steps 30] [--warmup 10] [--hidden 512]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.profiler import ProfilerActivity, profile, record_function
+
+import mvae_core.trainer as trainer_module
+from mvae_core.config import build_config
+from mvae_core.host import PluginHost
+from mvae_core.models import BUILTIN_MODELS
+from mvae_core.trainer import EpochProgress, Trainer
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "matmul": ("addmm", "::mm", "bmm", "linear", "gru", "matmul"),
+    "batchnorm": ("batch_norm",),
+    "activations": ("leaky_relu", "tanh", "sigmoid", "softmax", "relu", "gelu"),
+    "losses": ("binary_cross_entropy", "cross_entropy", "nll_loss", "mse_loss", "log_softmax", "kl_div"),
+    "optimizer": ("adam", "zero_", "_foreach"),
+}
+
+
+def _throughput_module():
+    """bench/throughput.py, for its synthetic data (one definition of the benchmark's data)."""
+    path = Path(__file__).with_name("throughput.py")
+    spec = importlib.util.spec_from_file_location("bench_throughput", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def group_of(name: str) -> str:
+    lowered = name.lower()
+    return next((group for group, patterns in GROUPS.items() if any(p in lowered for p in patterns)), "other ops")
+
+
+def profile_model(model: str, hidden: int, steps: int, warmup: int) -> dict[str, float]:
+    """Milliseconds per step in each group (and ``wall``) for ``model`` at the default batch size."""
+    cfg = build_config(None, [f'model.name="{model}"', f"model.hidden={hidden}"], {"plugins.enabled": ["none"]})
+    batch = cfg.train.batch_size
+    train, val, _ = _throughput_module().make_data(cfg, batch * (steps + warmup), batch, None)
+    trainer = Trainer(cfg, train, val, PluginHost({}))
+    trainer.model.train()
+    progress = EpochProgress({})
+    order = np.arange(len(train)).reshape(-1, batch)
+    densify = trainer_module.densify
+
+    def traced_densify(*args, **kwargs):
+        with record_function("densify"):
+            return densify(*args, **kwargs)
+
+    trainer_module.densify = traced_densify  # mark the data path in the trace
+    try:
+        for step in range(warmup):
+            trainer.train_step(progress, 0, step, order[step])
+        with profile(activities=[ProfilerActivity.CPU]) as trace:
+            started = time.perf_counter()
+            for step in range(warmup, warmup + steps):
+                trainer.train_step(progress, 0, step, order[step])
+            wall = time.perf_counter() - started
+    finally:
+        trainer_module.densify = densify
+    per_group = dict.fromkeys([*GROUPS, "densify", "other ops"], 0.0)
+    for event in trace.key_averages():  # self times: an event's own time, its child operators' in their groups
+        per_group["densify" if event.key == "densify" else group_of(event.key)] += event.self_cpu_time_total
+    result = {group: round(us / 1e3 / steps, 3) for group, us in per_group.items()}
+    result["wall"] = round(wall * 1e3 / steps, 3)
+    result["Python"] = round(max(0.0, result["wall"] - sum(per_group.values()) / 1e3 / steps), 3)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(sorted(BUILTIN_MODELS)))
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--hidden", type=int, default=512)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    results = {m: profile_model(m, args.hidden, args.steps, args.warmup) for m in args.models.split(",")}
+    names = [*GROUPS, "densify", "other ops", "Python", "wall"]
+    print(f"ms per training step (batch 64, hidden {args.hidden}, 1 thread, {args.steps} steps after {args.warmup})")
+    print(f"{'':12}" + "".join(f"{m:>24}" for m in results))
+    for name in names:
+        cells = []
+        for row in results.values():
+            share = "" if name == "wall" else f" ({100 * row[name] / row['wall']:4.1f} %)"
+            cells.append(f"{row[name]:>14.2f}{share:>10}")
+        print(f"{name:12}" + "".join(cells))
+    print(json.dumps({"bench": "step_profile", "hidden": args.hidden, "steps": args.steps, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
