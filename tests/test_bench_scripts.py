@@ -67,3 +67,10 @@ def test_serve_latency_bench_times_http_and_osc_against_a_real_server(tiny_run):
     assert set(record["rows"]) == {"HTTP keep-alive", "HTTP new connection", "OSC (UDP)"}
     assert all(row["p50_ms"] > 0 and row["p99_ms"] >= row["p50_ms"] for row in record["rows"].values())
     assert record["model"] == "melody_rnn"
+
+
+def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
+    record = run_bench("step_profile.py", "--steps", "2", "--warmup", "1", "--hidden", "64")
+    for model, row in record["results"].items():
+        parts = sum(value for name, value in row.items() if name != "wall")
+        assert row["matmul"] > 0 and parts == pytest.approx(row["wall"], rel=0.02, abs=0.05), (model, row)
