@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -128,3 +129,35 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
         _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=first)
         chips = browser.execute_script("return document.querySelectorAll('#file-loops .chip').length")
         assert chips == len(encoded)
+
+
+def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_run):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        browser.execute_script(  # the fastest tempo: a loop of 1.6 s
+            "const t = document.getElementById('knob-tempo'); t.value = t.max;t.dispatchEvent(new Event('input'));"
+        )
+        pad = browser.find_element(By.ID, "pad")
+        points = []
+        for offset in ((-100, 80), (100, -80)):  # A, then B
+            ActionChains(browser).move_to_element_with_offset(pad, *offset).click().perform()
+            _wait(browser, "return window.mvae.current && window.mvae.playing", equals=True)
+            points.append(browser.execute_script("return window.mvae.current.z"))
+            browser.find_element(By.ID, "set-a" if len(points) == 1 else "set-b").click()
+        browser.execute_script("const s = document.getElementById('walk-steps'); s.value = '3';")
+        browser.find_element(By.ID, "walk").click()
+        (ax, ay), (bx, by) = points
+        middle = [round((ax + bx) / 2, 3), round((ay + by) / 2, 3)]
+        seen = []
+        deadline = time.monotonic() + 30
+        while len(seen) < 5 and time.monotonic() < deadline:
+            z = browser.execute_script("return window.mvae.current.z")
+            if not seen or z != seen[-1]:
+                seen.append(z)
+            time.sleep(0.05)
+        # B (the point before the walk), then one step per loop, back and forth: A, middle, B, middle
+        assert seen == [points[1], points[0], middle, points[1], middle], seen
