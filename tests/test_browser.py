@@ -134,6 +134,7 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
 def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_run):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     with LiveServer(tiny_run, port=0) as server:
         browser.get(server.url)
@@ -145,7 +146,12 @@ def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_ru
         points = []
         for offset in ((-100, 80), (100, -80)):  # A, then B
             ActionChains(browser).move_to_element_with_offset(pad, *offset).click().perform()
-            _wait(browser, "return window.mvae.current && window.mvae.playing", equals=True)
+            before = points[-1] if points else None
+            WebDriverWait(browser, 30, poll_frequency=0.05).until(  # the clicked point's loop has arrived
+                lambda d, before=before: (
+                    d.execute_script("return window.mvae.current && window.mvae.current.z") not in (None, before)
+                )
+            )
             points.append(browser.execute_script("return window.mvae.current.z"))
             browser.find_element(By.ID, "set-a" if len(points) == 1 else "set-b").click()
         browser.execute_script("const s = document.getElementById('walk-steps'); s.value = '3';")
