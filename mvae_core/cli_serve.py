@@ -50,10 +50,7 @@ def serve(
         )
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
-    points = server.points
-    stdout.print(
-        escape(f"  pad: {len(points['points'])} training loops" + (f" ({points['note']})" if points["note"] else ""))
-    )
+    stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.osc_address:
         answers = f"answers to port {osc_reply_port}" if osc_reply_port else "answers to the sender"

@@ -85,6 +85,7 @@ def test_clicking_the_pad_shows_and_plays_the_loop_the_api_returns(browser, tiny
         assert shown == want and want, f"z={z}"
         assert browser.execute_script("return window.mvae.audio && window.mvae.audio.state") == "running"
         assert browser.execute_script("return window.mvae.playing") is True
+        _wait(browser, "return window.mvae.pointsReady", timeout=180)  # the training loops' dots are drawn
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, errors
         screenshot = tmp_path / "page.png"

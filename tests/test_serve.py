@@ -61,8 +61,13 @@ def test_the_server_listens_on_loopback_only(server):
     assert server._socket.proto == socket.IPPROTO_TCP
 
 
-def test_info_describes_the_run_and_its_training_points(client, tiny_run):
+def test_info_describes_the_run_and_its_training_points(server, client, tiny_run):
+    first = client.get("/api/points").json()
+    assert first["ready"] or first["note"] == "encoding the training loops…"  # the server answers before they are ready
+    server.points.wait(120)
+    assert client.get("/api/points").json()["ready"] is True
     info = client.get("/api/info").json()
+    assert info["points_ready"] is True
     assert info["latent_dim"] == 2 and info["model"] == "melody_rnn" and info["loop_seconds"] == 4.0
     assert info["points"] and all(len(p["z"]) == 2 and 0 <= p["file"] < len(info["files"]) for p in info["points"])
     assert info["defaults"]["tempo"] == 120.0 and info["ranges"]["grid_offset"] == [0.0, 2.0]

@@ -3,6 +3,8 @@
 =======================  ================================================================================
 ``GET /``                the page (``static/index.html``; ``/static/*`` its scripts and styles, no CDN)
 ``GET /api/info``        latent size, loop length, knob defaults and ranges, the training loops' points
+                         (``points_ready`` false while they are still being encoded)
+``GET /api/points``      the training loops' points: ``{"ready", "files", "points", "note"}``
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
@@ -33,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mvae_core.generation import point_name
-from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError
+from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
 
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
@@ -44,16 +46,18 @@ class BodyTooLarge(Exception):
     """A request body over its cap (HTTP 413)."""
 
 
-def create_app(engine: Engine, points: dict[str, Any]) -> Starlette:
-    """The app serving ``engine``; ``points`` are the training points ``/api/info`` lists
-    (:meth:`Engine.training_points`, computed once before serving)."""
-    info = engine.info(points)
+def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
+    """The app serving ``engine``; ``points`` are the training points ``/api/info`` and ``/api/points`` list, as far
+    as they are ready."""
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     async def api_info(request: Request) -> Response:
-        return JSONResponse(info)
+        return JSONResponse(engine.info(points.get()))
+
+    async def api_points(request: Request) -> Response:
+        return JSONResponse(points.get())
 
     async def api_generate(request: Request) -> Response:
         return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
@@ -77,6 +81,7 @@ def create_app(engine: Engine, points: dict[str, Any]) -> Starlette:
     routes = [
         Route("/", page),
         Route("/api/info", api_info),
+        Route("/api/points", api_points),
         Route("/api/generate", api_generate, methods=["POST"]),
         Route("/api/midi", api_midi, methods=["POST"]),
         Route("/api/wav", api_wav, methods=["POST"]),

@@ -204,17 +204,18 @@ class Engine:
         return [{"loop": code.loop, "notes": code.notes, "z": [round(v, 4) for v in code.mu]} for code in codes]
 
     def training_points(self) -> dict[str, Any]:
-        """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note"}``;
-        the note says why there are none or how they were thinned."""
+        """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
+        "ready": True}``; the note says why there are none or how they were thinned. Reads the run's training data
+        (through the parse cache: a cold cache parses it first, which can take a minute)."""
         provenance = RunDir(self.run.path).read_provenance()
         data = provenance.get("data") or []
         try:
             table, _ = load_dataset(list(data), self.config.data)
         except (MvaeError, ValueError, OSError) as exc:
-            return {"files": [], "points": [], "note": f"training data not readable ({exc})"}
+            return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
         train = _train_loops(self.run.path, table)
         if len(train) == 0:
-            return {"files": [], "points": [], "note": "no training loops found in " + " ".join(data)}
+            return {"files": [], "points": [], "note": "no training loops found in " + " ".join(data), "ready": True}
         shown = train[np.linspace(0, len(train) - 1, min(MAX_POINTS, len(train))).round().astype(np.int64)]
         x = densify(
             LoopSet(table, shown, np.zeros(len(shown), dtype=np.int64)),
@@ -229,10 +230,11 @@ class Engine:
             for i, loop in enumerate(shown)
         ]
         note = "" if len(shown) == len(train) else f"{len(shown)} of {len(train)} training loops, evenly spaced"
-        return {"files": [Path(s).name for s in table.sources], "points": points, "note": note}
+        return {"files": [Path(s).name for s in table.sources], "points": points, "note": note, "ready": True}
 
     def info(self, points: dict[str, Any]) -> dict[str, Any]:
-        """What ``GET /api/info`` answers."""
+        """What ``GET /api/info`` answers, with the training ``points`` as far as they are ready
+        (:class:`TrainingPoints`)."""
         defaults = LoopRequest(z=(0.0,) * self.latent_dim)
         return {
             "run": str(self.run.path),
@@ -251,6 +253,7 @@ class Engine:
             "files": points["files"],
             "points": points["points"],
             "points_note": points["note"],
+            "points_ready": points["ready"],
         }
 
     def _z(self, value: Any) -> tuple[float, ...]:
@@ -262,6 +265,35 @@ class Engine:
         if any(abs(v) > Z_LIMIT for v in numbers):
             raise RequestError(f"z's numbers must lie within ±{Z_LIMIT:g} (the prior is N(0, 1)), got {list(numbers)}")
         return numbers
+
+
+class TrainingPoints:
+    """:meth:`Engine.training_points`, computed in a background thread so that the server answers at once;
+    :meth:`get` returns the points when ready, else ``{"ready": False}`` with a note saying they are on the way."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._result: dict[str, Any] | None = None
+        self._thread = threading.Thread(target=self._compute, args=(engine,), name="mvae-points", daemon=True)
+
+    def start(self) -> TrainingPoints:
+        self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None) -> dict[str, Any]:
+        """The points once ready (or still pending after ``timeout`` seconds)."""
+        self._thread.join(timeout)
+        return self.get()
+
+    def get(self) -> dict[str, Any]:
+        if self._result is None:
+            return {"files": [], "points": [], "note": "encoding the training loops…", "ready": False}
+        return self._result
+
+    def _compute(self, engine: Engine) -> None:
+        try:
+            self._result = engine.training_points()
+        except Exception as exc:  # a server without dots still plays: say why instead of dying in a thread
+            self._result = {"files": [], "points": [], "note": f"training loops not encoded ({exc})", "ready": True}
 
 
 def _unknown(name: str) -> str:

@@ -41,7 +41,8 @@ def open_virtual_output(name: str) -> Any:
             return mido.open_output(name, virtual=True)
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
-            f"--midi-out {name}: cannot create a virtual MIDI port here ({exc}). Virtual ports need python-rtmidi "
+            f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). Virtual ports need "
+            "python-rtmidi "
             "(pip install 'mvae[serve]') and the ALSA sequencer (/dev/snd/seq: modprobe snd-seq) on Linux or CoreMIDI "
             "on macOS; on Windows use a loopback driver such as loopMIDI and OSC, or drop --midi-out"
         ) from None

@@ -17,7 +17,7 @@ from typing import Any
 
 from mvae_core.errors import MvaeError
 from mvae_core.serve.app import create_app
-from mvae_core.serve.engine import Engine
+from mvae_core.serve.engine import Engine, TrainingPoints
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
 
@@ -58,7 +58,7 @@ class LiveServer:
         self.engine = Engine(run)
         if tempo is not None:
             self.engine.set("tempo", tempo)
-        self.points = self.engine.training_points()
+        self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
         self.osc: OscServer | None = None
@@ -113,6 +113,7 @@ class LiveServer:
         self.stop()
 
     def _start_side_services(self) -> None:
+        self.points.start()
         if self.osc:
             self.osc.start()
         if self.midi:

@@ -31,6 +31,11 @@ export async function getInfo() {
   return (await call('/api/info')).json();
 }
 
+// {ready, files, points, note}: the training loops' dots, once the server has encoded them.
+export async function getPoints() {
+  return (await call('/api/points')).json();
+}
+
 // params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}
 export async function generate(params) {
   return (await call('/api/generate', postJSON(params))).json();

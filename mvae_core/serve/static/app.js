@@ -1,7 +1,7 @@
 // mvae serve page: wires the latent pad, the knobs, the piano roll, the loop player, downloads,
 // MIDI drag-and-drop and the A↔B walk to the JSON API.
 //
-// Test hooks (kept stable): window.mvae.{audio, current, playing, ready}; #pad, #roll (data-notes,
+// Test hooks (kept stable): window.mvae.{audio, current, playing, ready, pointsReady}; #pad, #roll (data-notes,
 // data-loop-seconds), #play, #status.
 
 import * as api from './api.js';
@@ -50,6 +50,7 @@ const roll = new Roll($('roll'));
 
 const mvae = {
   ready: false,
+  pointsReady: false,  // the training loops' dots are drawn (they may arrive after ready)
   current: null,   // the /api/generate response shown in the roll, as received
   info: null,
   get audio() { return player.ctx; },
@@ -561,6 +562,35 @@ function showNoteHover(note) {
 
 // ---------------------------------------------------------------- start-up
 
+// The training loops' dots and their note. The server encodes them in the background, so at start-up
+// they may still be on the way (points_ready false): waitForPoints() polls /api/points until they arrive.
+function showPoints({ files, points, points_note: note }) {
+  Object.assign(state.info, { files, points });
+  pad.setData(state.info.extent, points);
+  setColorMode(pad.colorMode);  // redraws the legend for the new points
+  $('points-note').textContent = note || '';
+  $('points-note').classList.toggle('warn', !points.length);
+  $('points-note').hidden = !note;
+}
+
+const POINTS_POLL_MS = 1000;
+
+async function waitForPoints() {
+  let answer;
+  try {
+    answer = await api.getPoints();
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  if (!answer.ready) {
+    setTimeout(waitForPoints, POINTS_POLL_MS);
+    return;
+  }
+  showPoints({ files: answer.files, points: answer.points, points_note: answer.note });
+  mvae.pointsReady = true;
+}
+
 async function init() {
   try {
     state.info = await api.getInfo();
@@ -573,17 +603,13 @@ async function init() {
   mvae.info = info;
   buildKnobs();
   roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
-  pad.setData(info.extent, info.points);
   pad.set({ walkSteps: walkSteps() });
-  setColorMode('file');
-  if (info.points_note) {
-    $('points-note').textContent = info.points_note;
-    $('points-note').classList.toggle('warn', !info.points.length);
-    $('points-note').hidden = false;
-  }
+  showPoints(info);
+  if (!info.points_ready) waitForPoints();
   movePoint([0, 0]);
   updateStatusInfo();
   listenToControls();
+  mvae.pointsReady = Boolean(info.points_ready);
   mvae.ready = true;
   requestLoop();
 }
