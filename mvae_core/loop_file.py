@@ -136,8 +136,13 @@ def _track(events: list[tuple[int, mido.Message]], end_of_file: int, name: str |
 
 def midi_bytes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> bytes:
     """:func:`midi_file` as the bytes of a ``.mid`` file."""
+    return file_bytes(midi_file(loops, cfg, options))
+
+
+def file_bytes(midi: mido.MidiFile) -> bytes:
+    """``midi`` as the bytes of a ``.mid`` file."""
     buffer = io.BytesIO()
-    midi_file(loops, cfg, options).save(file=buffer)
+    midi.save(file=buffer)
     return buffer.getvalue()
 
 

@@ -103,7 +103,7 @@ def row(
 ) -> dict[str, object]:
     """A summary row as the command builds it, with the given metrics (the others missing)."""
     about = {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": status}
-    about |= {"warnings": "; ".join(warnings), "warning_list": list(warnings)}
+    about |= {"warnings": list(warnings)}
     about |= {
         "stopped_by": "max epochs",
         "exit_code": 0 if status == "ok" else 1,

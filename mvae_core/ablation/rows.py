@@ -16,7 +16,7 @@ from mvae_core.config import ConfigError
 def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve`` and ``warning_list``. ``attempt`` is this command's
+    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``. ``attempt`` is this command's
     ``mvae train`` of the run (``None`` when it was finished before); ``produced_before`` is how an earlier command
     produced it (its ``produced`` cell in the previous ``summary.csv``), kept for a skipped run.
 
@@ -50,8 +50,7 @@ def run_row(
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",
         "stop_reason": "; ".join(facts.stop_reasons),
-        "warnings": "; ".join(facts.warnings),
-        "warning_list": list(facts.warnings),
+        "warnings": list(facts.warnings),
         "best_epoch": facts.best_epoch,
         "epochs_run": facts.epochs_run,
         "best_val_elbo": facts.best_val_elbo,

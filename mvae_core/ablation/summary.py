@@ -63,7 +63,14 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows({k: "" if row.get(k) is None else row[k] for k in COLUMNS} for row in rows)
+        writer.writerows({k: _csv_cell(row.get(k)) for k in COLUMNS} for row in rows)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A missing value is an empty cell; a list (the warnings) is one cell, its items joined by ``; ``."""
+    if value is None:
+        return ""
+    return "; ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def produced_before(path: Path) -> dict[str, str]:
@@ -197,7 +204,7 @@ def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration])
         seeds: dict[str, list[str]] = {}
         for r in rows:
             if r["config"] == c.name:
-                for warning in r["warning_list"]:
+                for warning in r["warnings"]:
                     seeds.setdefault(warning, []).append(str(r["seed"]))
         result += [(c.name, warning, ", ".join(found)) for warning, found in seeds.items()]
     return result

@@ -31,13 +31,14 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.errors import MvaeError
-from mvae_core.generation import DecodeOptions, Note
+from mvae_core.generation import DecodeOptions
 from mvae_core.loop_file import (
     LOOP_TICKS,
     TimedNote,
+    file_bytes,
     loop_notes_json,
     loop_seconds,
-    midi_bytes,
+    notes_file,
     step_seconds,
     timed_notes,
 )
@@ -96,7 +97,6 @@ class Loop:
 
     request: LoopRequest
     notes: list[TimedNote]
-    loops: list[list[Note]]  # the model's notes (one loop), for the MIDI file
 
     @property
     def seconds(self) -> float:
@@ -125,7 +125,6 @@ class Engine:
         self.player = self.run.player()
         self._lock = threading.Lock()
         self.current = LoopRequest(z=(0.0,) * self.latent_dim)
-        self.version = 0  # counts changes of the current request (MIDI out takes a new loop when it moves)
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
@@ -153,16 +152,15 @@ class Engine:
         options = request.options()
         with self._lock:
             notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
-            if make_current and request != self.current:
+            if make_current:
                 self.current = request
-                self.version += 1
-        return Loop(request, timed_notes([notes], self.config, options), [notes])
+        return Loop(request, timed_notes([notes], self.config, options))
 
-    def current_loop(self) -> tuple[int, Loop]:
-        """``(version, loop)`` of the current request."""
+    def current_loop(self) -> Loop:
+        """The loop of the current request."""
         with self._lock:
-            version, request = self.version, self.current
-        return version, self.loop(request, make_current=False)
+            request = self.current
+        return self.loop(request, make_current=False)
 
     def set(self, name: str, value: Any) -> LoopRequest:
         """Change one field of the current request (``/mvae/set``); returns the new current request."""
@@ -170,13 +168,12 @@ class Engine:
             base = self.current
         request = self.request({name: value}, base)
         with self._lock:
-            if request != self.current:
-                self.current = request
-                self.version += 1
+            self.current = request
         return request
 
     def midi(self, loop: Loop) -> bytes:
-        return midi_bytes(loop.loops, self.config, loop.request.options())
+        """The loop as the bytes of a loop-exact ``.mid`` file."""
+        return file_bytes(notes_file(loop.notes, loop.request.tempo, LOOP_TICKS))
 
     def wav(self, loop: Loop) -> tuple[bytes, str]:
         """The loop as WAV bytes and the renderer that made them."""

@@ -107,7 +107,7 @@ class LoopPlayer:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""
         try:
             start = self.clock() + START_DELAY
-            _, loop = self.engine.current_loop()
+            loop = self.engine.current_loop()
             while not self._stop.is_set() and (max_loops is None or self.loops_played < max_loops):
                 boundary = start + loop.seconds
                 upcoming = None
@@ -116,7 +116,7 @@ class LoopPlayer:
                     if not self._until(due):
                         return
                     if msg is None:
-                        _, upcoming = self.engine.current_loop()
+                        upcoming = self.engine.current_loop()
                     else:
                         self._send(msg)
                 self.loops_played += 1

@@ -61,7 +61,7 @@ class OscAnswers:
             if address == f"{PREFIX}/set":
                 return self._set(args)
             if address == f"{PREFIX}/loop":
-                _, loop = self.engine.current_loop()
+                loop = self.engine.current_loop()
                 return message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))
             return message(f"{PREFIX}/error", f"unknown address {address[:80]}; send {USAGE}")
         except RequestError as exc:
