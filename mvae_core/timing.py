@@ -14,6 +14,8 @@ distribution's mean.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -41,13 +43,13 @@ class TimingBins:
         bins = ((offsets.clamp(-1.0, 1.0) + 1.0) / self.width).floor().long().clamp(0, self.n_bins - 1)
         return torch.where(offsets.abs() <= ON_GRID, torch.zeros_like(bins), bins + 1)
 
-    def class_counts(self, offsets: np.ndarray, weights: np.ndarray, chunk: int = 1 << 20) -> torch.Tensor:
-        """``Σ weights`` per class of ``offsets`` (float64 ``[n_classes]``), counted in chunks so that memory does
-        not grow with the number of notes."""
+    def class_counts(self, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> torch.Tensor:
+        """``Σ weights`` per class of the offsets (float64 ``[n_classes]``) over ``(offsets, weights)`` chunks
+        (:meth:`mvae_core.data.split.LoopSet.weighted_notes`), so that memory does not grow with the notes."""
         counts = torch.zeros(self.n_classes, dtype=torch.float64)
-        for start in range(0, len(offsets), chunk):
-            classes = self.classes(torch.from_numpy(offsets[start : start + chunk]))
-            counts += torch.bincount(classes, torch.from_numpy(weights[start : start + chunk]), self.n_classes)
+        for offsets, weights in chunks:
+            classes = self.classes(torch.tensor(offsets))
+            counts += torch.bincount(classes, torch.tensor(weights), self.n_classes)
         return counts
 
     def nll(self, logits: torch.Tensor, offsets: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:

@@ -1,12 +1,13 @@
 """On-disk parse cache: no pickles (every entry loads with ``allow_pickle=False``); a damaged entry is a miss.
 
-Two kinds of entry, both ``.npz``:
+Two kinds of entry:
 
-* **unit** entries, keyed by a unit's content hash + the parse settings + the format version: the unit's loop
-  columns and a JSON string with its per-source outcomes. Adding or editing one file re-parses only that file.
-* **set** entries, keyed by the ordered list of (unit label, unit key) + ``min_onsets``: the finished
-  :class:`NoteTable` and report entries of a whole data set, so an unchanged data set reloads with one read
-  instead of one per file.
+* **unit** entries (``.npz``), keyed by a unit's content hash + the parse settings + the format version: the unit's
+  loop columns and a JSON string with its per-source outcomes. Adding or editing one file re-parses only that file.
+* **set** entries (``sets/<key>/``, a :mod:`~mvae_core.data.table_store` directory), keyed by the ordered list of
+  (unit label, unit key) + ``min_onsets``: the finished :class:`NoteTable` and the report entries of a whole data
+  set. An unchanged data set reloads memory-mapped, without reading its notes: the processes of a machine share
+  one copy, and a set larger than memory trains.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import numpy as np
 
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
-from mvae_core.data.table import NOTE_COLUMNS, NoteTable
+from mvae_core.data.table import NoteTable
+from mvae_core.data.table_store import TableWriter, open_table
 
 FORMAT_VERSION = 3  # 3: lenient SMF reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
@@ -79,6 +81,10 @@ class ParseCache:
         except OSError:
             pass  # a read-only or full cache only costs a re-parse next time
 
+    def has(self, key: str) -> bool:
+        """Whether unit entry ``key`` exists (it may still turn out damaged: :meth:`get` then returns ``None``)."""
+        return self.directory is not None and self._path(key).exists()
+
     def get(self, key: str) -> list[SourceResult] | None:
         arrays = self._read(key)
         try:
@@ -90,37 +96,34 @@ class ParseCache:
         self._write(key, _pack(results))
 
     def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]]] | None:
-        arrays = self._read(key)
+        """The set entry ``key``: its table, memory-mapped, and its report entries; ``None`` when absent or damaged."""
+        if self.directory is None:
+            return None
         try:
-            return None if arrays is None else _unpack_set(arrays)
-        except (KeyError, ValueError, TypeError, json.JSONDecodeError):
+            table, entries = open_table(self._set_path(key))
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+            return None
+        return (table, entries) if isinstance(entries, list) else None
+
+    def set_writer(self, key: str) -> TableWriter | None:
+        """A writer for the set entry ``key`` (commit it with the report entries as ``extra``); ``None`` when caching
+        is off or the cache cannot be written."""
+        if self.directory is None:
+            return None
+        try:
+            return TableWriter(self._set_path(key))
+        except OSError:
             return None
 
-    def put_set(self, key: str, table: NoteTable, entries: list[dict[str, Any]]) -> None:
-        self._write(key, _pack_set(table, entries))
+    def _set_path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / "sets" / key
 
 
 def set_key(unit_keys: list[tuple[str, str] | str], min_onsets: int) -> str:
     """Key of a whole data set: its units in order (label and content key) and the loop filter."""
     blob = json.dumps({"v": FORMAT_VERSION, "units": unit_keys, "min_onsets": min_onsets})
     return "set-" + hashlib.sha256(blob.encode()).hexdigest()
-
-
-_TABLE_ARRAYS = (*NOTE_COLUMNS, "offsets", "source", "seconds_per_step")
-
-
-def _pack_set(table: NoteTable, entries: list[dict[str, Any]]) -> dict[str, np.ndarray]:
-    arrays = {name: getattr(table, name) for name in _TABLE_ARRAYS}
-    arrays["meta"] = np.array(json.dumps({"sources": table.sources, "entries": entries}))
-    return arrays
-
-
-def _unpack_set(arrays: dict[str, np.ndarray]) -> tuple[NoteTable, list[dict[str, Any]]]:
-    meta = json.loads(str(arrays["meta"]))
-    table = NoteTable(**{name: arrays[name] for name in _TABLE_ARRAYS}, sources=meta["sources"])
-    if len(table.offsets) != table.n_loops + 1 or table.offsets[-1] != table.n_notes:
-        raise ValueError("inconsistent table entry")
-    return table, meta["entries"]
 
 
 def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:

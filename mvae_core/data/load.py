@@ -9,6 +9,7 @@ gives the same table and split as a cold one.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -16,7 +17,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
-from mvae_core.data.table import NoteTable
+from mvae_core.data.table import NoteTable, TableBuilder
+from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
@@ -101,30 +103,85 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
         report.entries, report.cached_units = hit[1], len(keys)
         return hit[0], report
 
-    contents = {}
+    writer = cache.set_writer(whole) if cacheable else None
+    if writer is not None:
+        sources = _sources_in_order(units, keys, read, per_unit, cache, cfg, jobs, report)
+        try:
+            with writer, closing(sources):
+                _feed(results, sources, writer, cfg.min_onsets, report)
+                return writer.commit(report.entries), report
+        except OSError:  # the cache's disk filled up or went away while writing: build the set in memory instead
+            report.entries.clear()
+            report.cached_units = report.parsed_units = 0
+    builder = TableBuilder()
+    with closing(_sources_in_order(units, keys, read, per_unit, cache, cfg, jobs, report)) as sources:
+        _feed(results, sources, builder, cfg.min_onsets, report)
+    return builder.finish(), report
+
+
+def _feed(
+    skipped: list[SourceResult],
+    units: Iterator[list[SourceResult]],
+    builder: TableBuilder | TableWriter,
+    min_onsets: int,
+    report: DataReport,
+) -> None:
+    """Add the sources to ``builder`` one at a time (first those ``expand`` skipped, then each unit's), recording
+    each in ``report``."""
+    for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
+        kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
+        report.entries.append(_entry(result, *kept, min_onsets))
+
+
+def _sources_in_order(
+    units: list[Unit],
+    keys: dict[Unit, str],
+    read: dict[Unit, bytes],
+    skipped: dict[Unit, list[SourceResult]],
+    cache: ParseCache,
+    cfg: DataConfig,
+    jobs: int | None,
+    report: DataReport,
+) -> Iterator[list[SourceResult]]:
+    """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
+    (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``."""
+    unparsed = {}
     for unit, key in keys.items():
-        cached = cache.get(key)
-        if cached is not None:
-            per_unit[unit] = _renamed(cached, unit)
-            report.cached_units += 1
+        if cache.has(key):
             continue
         try:
-            contents[unit] = (key, read[unit] if unit in read else read_unit_bytes(unit.path))
+            unparsed[unit] = read[unit] if unit in read else read_unit_bytes(unit.path)
         except SkipFile as skip:  # it changed since its digest was recorded, and cannot be read now
-            per_unit[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
-    for unit, parsed in zip(contents, _parse_all(contents, cfg, jobs), strict=True):
-        cache.put(contents[unit][0], parsed)
-        per_unit[unit] = parsed
-    report.parsed_units = len(contents)
-    results.extend(r for unit in units for r in per_unit[unit])
+            skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
+    parsed = _parse_all(unparsed, cfg, jobs)
+    for unit in units:
+        if unit in skipped:
+            yield skipped[unit]
+        elif unit in unparsed:
+            results = next(parsed)
+            cache.put(keys[unit], results)
+            report.parsed_units += 1
+            yield results
+        else:
+            results = cache.get(keys[unit])
+            if results is None:  # damaged since it was found: parse it here
+                yield _parse_one(unit, keys[unit], read, cache, cfg, report)
+                continue
+            report.cached_units += 1
+            yield _renamed(results, unit)
 
-    ok = [(r.name, r.block) for r in results if r.block is not None]
-    table, kept = NoteTable.from_blocks(ok, cfg.min_onsets)
-    for r in results:
-        report.entries.append(_entry(r, *kept.get(r.name, (0, 0)), cfg.min_onsets))
-    if cacheable:
-        cache.put_set(whole, table, report.entries)
-    return table, report
+
+def _parse_one(
+    unit: Unit, key: str, read: dict[Unit, bytes], cache: ParseCache, cfg: DataConfig, report: DataReport
+) -> list[SourceResult]:
+    try:
+        data = read[unit] if unit in read else read_unit_bytes(unit.path)
+    except SkipFile as skip:
+        return [SourceResult(unit.label, skip.reason.value, skip.detail)]
+    results = read_unit(unit, data, cfg)
+    cache.put(key, results)
+    report.parsed_units += 1
+    return results
 
 
 def _content_keys(
@@ -190,23 +247,24 @@ def _cache_dir(cfg: DataConfig) -> Path | None:
     return None if str(cfg.cache_dir).lower() == "none" else cfg.cache_dir
 
 
-def _parse_all(contents: dict[Unit, tuple[str, bytes]], cfg: DataConfig, jobs: int | None) -> list[list[SourceResult]]:
-    items = [(unit, data) for unit, (_, data) in contents.items()]
+def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -> Iterator[list[SourceResult]]:
+    """Each unit's parse results, in the order of ``contents``, as they come."""
+    items = list(contents.items())
     workers = min(jobs or os.cpu_count() or 1, len(items))
     big = len(items) >= PARALLEL_MIN_UNITS or sum(len(data) for _, data in items) >= PARALLEL_MIN_BYTES
     if workers < 2 or not big:
-        return [read_unit(unit, data, cfg) for unit, data in items]
+        yield from (read_unit(unit, data, cfg) for unit, data in items)
+        return
     # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C, the parent handles it
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint)
     try:
         with _caller_script_hidden():  # map() starts every worker
             results = pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
-        results = list(results)
+        yield from results
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return results
 
 
 @contextmanager

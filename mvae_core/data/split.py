@@ -7,6 +7,7 @@ before augmentation, no transposed copy of a validation loop can appear in train
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,11 +36,17 @@ class LoopSet:
         notes = self.table.notes_per_loop()[self.loops].sum()
         return float(notes) / max(1, len(self) * pitch_classes * STEPS_PER_LOOP)
 
-    def note_weights(self) -> np.ndarray:
-        """For every note of the table, how many examples hold it (0 for loops outside the set; an augmented loop
-        counts once per transposition): statistics over the set's notes without materialising them."""
+    def weighted_notes(self, column: str) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """``(values, weights)`` chunks covering the table's ``column`` (a :data:`NOTE_COLUMNS` name), each value
+        weighted by how many examples hold its note (an augmented loop counts once per transposition): statistics
+        over the set's notes without materialising them, in bounded memory. Chunks that hold none of the set's
+        notes are left out, so a memory-mapped table reads only the pages it needs."""
         per_loop = np.bincount(self.loops, minlength=self.table.n_loops).astype(np.float32)
-        return np.repeat(per_loop, self.table.notes_per_loop())
+        offsets, values = self.table.offsets, getattr(self.table, column)
+        for lo, hi in self.table.loop_chunks():
+            if per_loop[lo:hi].any():
+                first, last = offsets[lo], offsets[hi]
+                yield np.asarray(values[first:last]), np.repeat(per_loop[lo:hi], np.diff(offsets[lo : hi + 1]))
 
     @property
     def sources(self) -> set[str]:

@@ -8,13 +8,27 @@ highest row of each loop (for transposition) are computed on demand. Dense ``[ba
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from mvae_core.data.loops import LoopBlock
 
+CHUNK_NOTES = 1 << 20
+"""Notes per chunk of a pass over the whole table (:meth:`NoteTable.loop_chunks`): about 11 MiB of columns."""
 NOTE_COLUMNS = ("row", "step", "velocity", "duration", "timeshift")
+COLUMN_DTYPES = {
+    "row": np.dtype(np.uint8),
+    "step": np.dtype(np.uint8),
+    "velocity": np.dtype(np.uint8),
+    "duration": np.dtype(np.float32),
+    "timeshift": np.dtype(np.float32),
+    "offsets": np.dtype(np.int64),
+    "source": np.dtype(np.int32),
+    "seconds_per_step": np.dtype(np.float32),
+}
+"""Every stored array of a table, in field order, with its dtype (the in-memory and the on-disk layout)."""
 
 
 @dataclass
@@ -40,11 +54,26 @@ class NoteTable:
     def notes_per_loop(self) -> np.ndarray:
         return np.diff(self.offsets)
 
+    def loop_chunks(self) -> Iterator[tuple[int, int]]:
+        """``(first loop, end loop)`` ranges covering every loop in order, each holding at most :data:`CHUNK_NOTES`
+        notes (or one loop): passes over the notes in these chunks keep their memory bounded, and a memory-mapped
+        table is read one chunk at a time."""
+        lo = 0
+        while lo < self.n_loops:
+            hi = int(np.searchsorted(self.offsets, self.offsets[lo] + CHUNK_NOTES, side="right")) - 1
+            hi = min(max(hi, lo + 1), self.n_loops)
+            yield lo, hi
+            lo = hi
+
     def loop_row_range(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest row of every loop as int64 (loops are never empty)."""
-        starts = self.offsets[:-1]
-        rows = self.row.astype(np.int64)
-        return np.minimum.reduceat(rows, starts), np.maximum.reduceat(rows, starts)
+        """Lowest and highest row of every loop as int16 (loops are never empty), read one chunk at a time."""
+        low, high = np.empty(self.n_loops, np.int16), np.empty(self.n_loops, np.int16)
+        for lo, hi in self.loop_chunks():
+            starts = self.offsets[lo : hi + 1]
+            rows = np.asarray(self.row[starts[0] : starts[-1]])
+            low[lo:hi] = np.minimum.reduceat(rows, starts[:-1] - starts[0])
+            high[lo:hi] = np.maximum.reduceat(rows, starts[:-1] - starts[0])
+        return low, high
 
     def note_index(self, loops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Note rows of ``loops`` and, for each, its position in ``loops``."""
@@ -59,53 +88,78 @@ class NoteTable:
 
     @classmethod
     def from_blocks(
-        cls, blocks: list[tuple[str, LoopBlock]], min_onsets: int
+        cls, blocks: Iterable[tuple[str, LoopBlock]], min_onsets: int
     ) -> tuple[NoteTable, dict[str, tuple[int, int]]]:
-        """Concatenate per-source blocks, dropping loops with fewer than ``min_onsets`` notes.
+        """Concatenate per-source blocks in memory, dropping loops with fewer than ``min_onsets`` notes.
 
         Returns the table and ``{source name: (loops kept, notes kept)}``.
         """
-        cols: dict[str, list[np.ndarray]] = {c: [] for c in NOTE_COLUMNS}
-        counts, source, sps, names, kept = [], [], [], [], {}
-        for name, block in blocks:
-            per_loop = np.bincount(block.loop, minlength=block.n_loops)
-            keep_loop = per_loop >= min_onsets
-            keep_note = keep_loop[block.loop]
-            kept[name] = (int(keep_loop.sum()), int(keep_note.sum()))
-            if not kept[name][0]:
-                continue
-            for c in NOTE_COLUMNS:
-                cols[c].append(getattr(block, c)[keep_note])
-            counts.append(per_loop[keep_loop])
-            source.append(np.full(kept[name][0], len(names), dtype=np.int32))
-            sps.append(block.seconds_per_step[keep_loop])
-            names.append(name)
-        if not names:
-            return cls.empty(), kept
-        offsets = np.zeros(sum(len(c) for c in counts) + 1, dtype=np.int64)
-        np.cumsum(np.concatenate(counts), out=offsets[1:])
-        return (
-            cls(
-                *(np.concatenate(cols[c]) for c in NOTE_COLUMNS),
-                offsets=offsets,
-                source=np.concatenate(source),
-                seconds_per_step=np.concatenate(sps).astype(np.float32),
-                sources=names,
-            ),
-            kept,
-        )
+        builder = TableBuilder()
+        kept = {name: builder.add(name, block, min_onsets) for name, block in blocks}
+        return builder.finish(), kept
 
     @classmethod
     def empty(cls) -> NoteTable:
-        u8, f32 = np.zeros(0, np.uint8), np.zeros(0, np.float32)
+        columns = {name: np.zeros(1 if name == "offsets" else 0, dtype) for name, dtype in COLUMN_DTYPES.items()}
+        return cls(**columns, sources=[])
+
+
+@dataclass
+class TablePart:
+    """The loops of one source that have at least ``min_onsets`` notes, as the table stores them."""
+
+    columns: dict[str, np.ndarray]  # NOTE_COLUMNS of the kept notes
+    counts: np.ndarray  # int64, notes per kept loop
+    seconds_per_step: np.ndarray  # float32, per kept loop
+
+    @property
+    def loops(self) -> int:
+        return len(self.counts)
+
+    @property
+    def notes(self) -> int:
+        return len(self.columns["row"])
+
+    @classmethod
+    def of(cls, block: LoopBlock, min_onsets: int) -> TablePart:
+        per_loop = np.bincount(block.loop, minlength=block.n_loops)
+        keep_loop = per_loop >= min_onsets
+        keep_note = keep_loop[block.loop]
         return cls(
-            u8,
-            u8.copy(),
-            u8.copy(),
-            f32,
-            f32.copy(),
-            np.zeros(1, np.int64),
-            np.zeros(0, np.int32),
-            f32.copy(),
-            [],
+            {c: getattr(block, c)[keep_note] for c in NOTE_COLUMNS},
+            per_loop[keep_loop].astype(np.int64),
+            block.seconds_per_step[keep_loop].astype(np.float32),
+        )
+
+
+class TableBuilder:
+    """Builds a :class:`NoteTable` in memory, one source at a time (the in-memory twin of
+    :class:`mvae_core.data.table_store.TableWriter`)."""
+
+    def __init__(self) -> None:
+        self._parts: list[TablePart] = []
+        self._sources: list[str] = []
+
+    def add(self, name: str, block: LoopBlock, min_onsets: int) -> tuple[int, int]:
+        """Append the loops of ``block`` with at least ``min_onsets`` notes as source ``name``; a source with none is
+        left out. Returns ``(loops kept, notes kept)``."""
+        part = TablePart.of(block, min_onsets)
+        if part.loops:
+            self._parts.append(part)
+            self._sources.append(name)
+        return part.loops, part.notes
+
+    def finish(self) -> NoteTable:
+        if not self._parts:
+            return NoteTable.empty()
+        parts = self._parts
+        offsets = np.zeros(sum(p.loops for p in parts) + 1, dtype=np.int64)
+        np.cumsum(np.concatenate([p.counts for p in parts]), out=offsets[1:])
+        source = [np.full(p.loops, i, dtype=np.int32) for i, p in enumerate(parts)]
+        return NoteTable(
+            *(np.concatenate([p.columns[c] for p in parts]) for c in NOTE_COLUMNS),
+            offsets=offsets,
+            source=np.concatenate(source),
+            seconds_per_step=np.concatenate([p.seconds_per_step for p in parts]),
+            sources=list(self._sources),
         )

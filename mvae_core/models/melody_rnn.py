@@ -155,11 +155,12 @@ class MelodyRNN(MelodyModel):
         table = train.table
         notes = table.notes_per_loop()[train.loops].sum()
         rest = max(len(train) * STEPS_PER_LOOP - notes, 0)
-        weights = train.note_weights()
-        rows = np.bincount(table.row.astype(np.int64), weights, minlength=self.pitch_classes)[: self.pitch_classes]
+        rows = np.zeros(self.pitch_classes)
+        for values, weights in train.weighted_notes("row"):
+            rows += np.bincount(values, weights, minlength=self.pitch_classes)
         counts = torch.from_numpy(np.concatenate([[rest], rows])) + PSEUDOCOUNT
         self.to_token.bias.copy_((counts / counts.sum()).log().float())
-        classes = self.timing.class_counts(table.timeshift, weights) + PSEUDOCOUNT
+        classes = self.timing.class_counts(train.weighted_notes("timeshift")) + PSEUDOCOUNT
         self.note_head[-1].bias[2:].copy_((classes / classes.sum()).log().float())
 
     def _inputs(self, previous: torch.Tensor, z: torch.Tensor, steps: slice = slice(None)) -> torch.Tensor:

@@ -76,7 +76,7 @@ class SeedModel(MelodyModel):
         self.heads[0][-1].bias.fill_(math.log(rate / (1 - rate)))
         if self.timing is None:
             return
-        counts = self.timing.class_counts(train.table.timeshift, train.note_weights())
+        counts = self.timing.class_counts(train.weighted_notes("timeshift"))
         if counts.sum() > 0:
             frequencies = (counts + TIMING_PRIOR_PSEUDOCOUNT) / (counts.sum() + TIMING_PRIOR_PSEUDOCOUNT * len(counts))
             self.heads[3][-1].bias.copy_(frequencies.log().float().repeat(STEPS_PER_LOOP))

@@ -1,0 +1,162 @@
+"""A :class:`NoteTable` on disk: written as a stream, read memory-mapped.
+
+Why: the processes of one machine that map the same table (``torchrun`` ranks, ablation workers) share one copy of
+it in the page cache instead of holding one each, and a table larger than RAM trains, since only the pages that a
+batch (or a chunked pass, :meth:`NoteTable.loop_chunks`) touches are read.
+
+Layout of a table directory (the parse cache's *set* entries, :class:`~mvae_core.data.cache.ParseCache`):
+
+* one ``.npy`` file per array of :data:`~mvae_core.data.table.COLUMN_DTYPES` (1-D, little-endian, no pickles);
+* ``meta.json``: ``{"format": 1, "loops": L, "notes": N, "sources": [...], "extra": ...}``.
+
+A directory is written under a temporary name and renamed into place when complete, so a reader sees a whole table
+or none. Reading checks every file's dtype, length and size and the offsets' ends; the arrays are read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+from numpy.lib import format as npy
+
+from mvae_core.data.loops import LoopBlock
+from mvae_core.data.table import COLUMN_DTYPES, NOTE_COLUMNS, NoteTable, TablePart
+
+STORE_FORMAT = 1
+META_FILE = "meta.json"
+_HEADER_READERS = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
+
+
+class TableWriter:
+    """Streams sources into a new table directory: memory holds one source at a time, never the table.
+
+    Use as a context manager; :meth:`commit` publishes the directory, leaving the block without it removes the
+    partial one. ``OSError`` (a full or read-only disk) propagates from every method.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+        self._files: dict[str, BinaryIO] = {}
+        self._lengths = dict.fromkeys(COLUMN_DTYPES, 0)
+        self._sources: list[str] = []
+        for name in COLUMN_DTYPES:
+            self._files[name] = open(self._staging / f"{name}.npy", "wb")  # noqa: SIM115 (closed in commit/abort)
+            _write_header(self._files[name], name, 0)
+        self._append("offsets", np.zeros(1, np.int64))
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._staging.exists():
+            self.abort()
+
+    def add(self, name: str, block: LoopBlock, min_onsets: int) -> tuple[int, int]:
+        """Append the loops of ``block`` with at least ``min_onsets`` notes as source ``name`` (a source with none is
+        left out); returns ``(loops kept, notes kept)``, as :meth:`mvae_core.data.table.TableBuilder.add`."""
+        part = TablePart.of(block, min_onsets)
+        if part.loops:
+            for column in NOTE_COLUMNS:
+                self._append(column, part.columns[column])
+            self._append("offsets", self._lengths["row"] - part.notes + np.cumsum(part.counts))
+            self._append("source", np.full(part.loops, len(self._sources), np.int32))
+            self._append("seconds_per_step", part.seconds_per_step)
+            self._sources.append(name)
+        return part.loops, part.notes
+
+    def commit(self, extra: Any = None) -> NoteTable:
+        """Finish the files, publish the directory and return the table, memory-mapped from it.
+
+        ``extra`` (JSON) is kept in ``meta.json`` and returned by :func:`open_table`. If another process published
+        the same directory first, its table is used and this one is dropped.
+        """
+        for name, file in self._files.items():
+            file.seek(0)
+            _write_header(file, name, self._lengths[name])
+            file.close()
+        meta = {"format": STORE_FORMAT, "loops": self._lengths["source"], "notes": self._lengths["row"]}
+        meta |= {"sources": self._sources, "extra": extra}
+        (self._staging / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        _publish(self._staging, self.directory)
+        return open_table(self.directory)[0]
+
+    def abort(self) -> None:
+        """Close and remove the partial directory."""
+        for file in self._files.values():
+            file.close()
+        shutil.rmtree(self._staging, ignore_errors=True)
+
+    def _append(self, name: str, values: np.ndarray) -> None:
+        self._files[name].write(np.ascontiguousarray(values, dtype=COLUMN_DTYPES[name].newbyteorder("<")).tobytes())
+        self._lengths[name] += len(values)
+
+
+def open_table(directory: Path) -> tuple[NoteTable, Any]:
+    """The table in ``directory``, memory-mapped read-only, and its ``extra``.
+
+    Raises ``OSError`` (missing or unreadable), ``ValueError`` or ``KeyError`` (damaged: a wrong dtype, length or
+    size, offsets that do not span the notes): callers treat every one as "no table here".
+    """
+    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    if meta.get("format") != STORE_FORMAT:
+        raise ValueError(f"table format {meta.get('format')!r}, expected {STORE_FORMAT}")
+    loops, notes = int(meta["loops"]), int(meta["notes"])
+    expected = {name: notes for name in NOTE_COLUMNS} | {"offsets": loops + 1, "source": loops}
+    expected["seconds_per_step"] = loops
+    arrays = {name: _map(directory / f"{name}.npy", COLUMN_DTYPES[name], expected[name]) for name in COLUMN_DTYPES}
+    table = NoteTable(**arrays, sources=list(meta["sources"]))
+    if table.offsets[0] != 0 or table.offsets[-1] != notes:
+        raise ValueError("offsets do not span the notes")
+    return table, meta["extra"]
+
+
+def _write_header(file: BinaryIO, name: str, length: int) -> None:
+    """A version 1.0 ``.npy`` header; numpy pads it so that any length fits in the same bytes (rewritten in place)."""
+    descr = npy.dtype_to_descr(COLUMN_DTYPES[name].newbyteorder("<"))
+    npy.write_array_header_1_0(file, {"descr": descr, "fortran_order": False, "shape": (length,)})
+
+
+def _map(path: Path, dtype: np.dtype, length: int) -> np.ndarray:
+    """The 1-D array in the ``.npy`` file ``path``, memory-mapped read-only, after checking its header and size."""
+    with open(path, "rb") as file:
+        read_header = _HEADER_READERS.get(npy.read_magic(file))
+        if read_header is None:
+            raise ValueError(f"{path.name}: unknown .npy version")
+        shape, fortran, stored = read_header(file)
+        data_start = file.tell()
+        size = os.fstat(file.fileno()).st_size
+    if shape != (length,) or fortran or stored != dtype.newbyteorder("<"):
+        raise ValueError(f"{path.name}: {stored} {shape}, expected {dtype} ({length},)")
+    if size != data_start + length * dtype.itemsize:
+        raise ValueError(f"{path.name}: {size} bytes, expected {data_start + length * dtype.itemsize}")
+    if length == 0:  # mmap cannot map nothing
+        return np.zeros(0, dtype)
+    return np.memmap(path, dtype=stored, mode="r", offset=data_start, shape=(length,))
+
+
+def _publish(staging: Path, directory: Path) -> None:
+    """Rename ``staging`` to ``directory``; a damaged ``directory`` is replaced, a valid one (another process won a
+    race) is kept and ``staging`` removed."""
+    try:
+        staging.rename(directory)
+        return
+    except OSError:
+        if not directory.exists():
+            raise
+    try:
+        open_table(directory)
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+        damaged = directory.with_name(f".{directory.name}.{os.getpid()}.old")
+        directory.rename(damaged)
+        staging.rename(directory)
+        shutil.rmtree(damaged, ignore_errors=True)
+        return
+    shutil.rmtree(staging, ignore_errors=True)
