@@ -36,7 +36,7 @@ import numpy as np
 MIB = 1024 * 1024
 
 
-def _status(field: str) -> int:
+def status_bytes(field: str) -> int:
     """A ``/proc/self/status`` memory field in bytes."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -44,7 +44,7 @@ def _status(field: str) -> int:
     raise RuntimeError(f"/proc/self/status has no {field}")
 
 
-def _reset_peak() -> None:
+def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS (Linux >= 4.0)
 
 
@@ -94,33 +94,33 @@ def measure(n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_
 
     cfg = build_config(None, [f"model.hidden={hidden}"], {"train.epochs": 1, "train.batch_size": batch_size})
     result: dict = {"loops": n_loops, "steps": steps, "hidden": hidden, "batch_size": batch_size}
-    result["imports_rss"] = _status("VmRSS")
+    result["imports_rss"] = status_bytes("VmRSS")
     started = time.perf_counter()
-    _reset_peak()
+    reset_peak()
     table, _ = NoteTable.from_blocks(
         synthetic_blocks(n_loops, loops_per_source, cfg.data.pitch_classes, seed=0), cfg.data.min_onsets
     )
     result |= {"notes": table.n_notes, "table_bytes": table.nbytes(), "sources": len(table.sources)}
-    result |= {"build_peak": _status("VmHWM"), "table_rss": _status("VmRSS")}
+    result |= {"build_peak": status_bytes("VmHWM"), "table_rss": status_bytes("VmRSS")}
     result["build_s"] = time.perf_counter() - started
 
-    _reset_peak()
+    reset_peak()
     train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
-    result |= {"train_examples": len(train), "val_loops": len(val), "split_peak": _status("VmHWM")}
+    result |= {"train_examples": len(train), "val_loops": len(val), "split_peak": status_bytes("VmHWM")}
 
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     trainer = Trainer(cfg, train, val, PluginHost({}), dist=FirstSteps(torch.device("cpu")))
-    result["trainer_rss"] = _status("VmRSS")
+    result["trainer_rss"] = status_bytes("VmRSS")
     record: dict = {}
     trainer.fit(on_epoch_end=record.update)
-    result |= {"train_peak": _status("VmHWM"), "train_rss": _status("VmRSS"), "val_elbo": record["val_elbo"]}
+    result |= {"train_peak": status_bytes("VmHWM"), "train_rss": status_bytes("VmRSS"), "val_elbo": record["val_elbo"]}
     result["train_s"] = time.perf_counter() - started
     result["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
     return result
 
 
-def _mib(value: int) -> str:
+def mib_text(value: int) -> str:
     return f"{value / MIB:,.0f}"
 
 
@@ -152,9 +152,9 @@ def main() -> None:
               f"{'trainer':>8} {'train pk':>9} {'maxrss':>7}  MiB; seconds build/train")  # fmt: skip
         for r in results:
             print(
-                f"{r['loops']:>10,} {r['notes']:>11,} {_mib(r['table_bytes']):>6} {_mib(r['imports_rss']):>8} "
-                f"{_mib(r['build_peak']):>9} {_mib(r['split_peak']):>9} {_mib(r['trainer_rss']):>8} "
-                f"{_mib(r['train_peak']):>9} {_mib(r['maxrss']):>7}  {r['build_s']:.0f}/{r['train_s']:.0f}"
+                f"{r['loops']:>10,} {r['notes']:>11,} {mib_text(r['table_bytes']):>6} {mib_text(r['imports_rss']):>8} "
+                f"{mib_text(r['build_peak']):>9} {mib_text(r['split_peak']):>9} {mib_text(r['trainer_rss']):>8} "
+                f"{mib_text(r['train_peak']):>9} {mib_text(r['maxrss']):>7}  {r['build_s']:.0f}/{r['train_s']:.0f}"
             )
         if len(results) >= 2:
             low, high = results[0], results[-1]

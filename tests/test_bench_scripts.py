@@ -74,3 +74,17 @@ def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
     for model, row in record["results"].items():
         parts = sum(value for name, value in row.items() if name != "wall")
         assert row["matmul"] > 0 and parts == pytest.approx(row["wall"], rel=0.02, abs=0.05), (model, row)
+
+
+def test_mapped_memory_bench_trains_ranks_on_one_mapped_table(tmp_path):
+    """Two gloo ranks on 127.0.0.1 train on the memory-mapped table and on private copies of it: the same numbers."""
+    record = run_bench(
+        "mapped_memory.py", "--loops", "3000", "--ranks", "2", "--steps", "3", "--dir", str(tmp_path / "table"),
+        "--set", "model.hidden=32", "--set", "model.melody_rnn.rnn_hidden=32", "--set", "train.batch_size=16",
+    )  # fmt: skip
+    assert record["table"]["built"] and record["table"]["notes"] > 3000 * 8
+    mapped, copied = record["storage"]["mapped"], record["storage"]["copied"]
+    assert [r["rank"] for r in mapped] == [0, 1]
+    assert mapped[0]["val_elbo"] == copied[0]["val_elbo"] is not None
+    for r in mapped + copied:
+        assert 0 < r["Pss"] <= r["Rss"] and r["peak_anon"] > 0 and r["peak_file"] > 0

@@ -218,3 +218,46 @@ def test_training_on_the_mapped_table_is_bit_identical_to_in_memory(tmp_path, mo
         weights.append({k: v.clone() for k, v in trainer.model.state_dict().items()})
     for other in weights[1:]:
         assert all(torch.equal(weights[0][k], other[k]) for k in weights[0])
+
+
+def _rss_file() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no RssFile")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RssFile from /proc (Linux)")
+def test_a_chunked_pass_leaves_no_mapped_pages_behind(tmp_path):
+    """A pass over a mapped table (here: the row range) drops each chunk's pages once done, so a table larger than
+    RAM can be passed over; the data reads back the same."""
+    rng = np.random.default_rng(0)
+    n = 1_000_000  # 11 MB of note columns
+    loop = np.repeat(np.arange(n // 20), 20).astype(np.int32)
+    block = LoopBlock(
+        loop=loop,
+        row=rng.integers(0, 24, n).astype(np.uint8),
+        step=np.tile(np.arange(20), n // 20).astype(np.uint8),
+        velocity=np.full(n, 90, np.uint8),
+        duration=np.full(n, 0.5, np.float32),
+        timeshift=rng.uniform(-1, 1, n).astype(np.float32),
+        seconds_per_step=np.full(n // 20, 0.125, np.float32),
+    )
+    table, _ = write(tmp_path / "set", [("big", block)], 1)
+    expected = block.timeshift.copy()
+    baseline = _rss_file()
+    assert float(np.asarray(table.timeshift, dtype=np.float64).sum()) == pytest.approx(expected.sum(dtype=np.float64))
+    assert _rss_file() - baseline > 3_000_000  # reading the column mapped its 4 MB
+    table.release(0, table.n_loops)
+    assert _rss_file() - baseline < 500_000
+    low, high = table.loop_row_range()
+    assert _rss_file() - baseline < 500_000
+    assert np.array_equal(table.timeshift, expected)
+    assert low.tolist() == np.minimum.reduceat(block.row, np.arange(0, n, 20)).tolist()
+
+
+def test_releasing_an_in_memory_table_changes_nothing():
+    table, _ = NoteTable.from_blocks(random_blocks(8, 6), 1)
+    before = {name: getattr(table, name).copy() for name in ("row", "timeshift", "offsets")}
+    table.release(0, table.n_loops)
+    assert all(np.array_equal(getattr(table, name), values) for name, values in before.items())

@@ -8,6 +8,8 @@ highest row of each loop (for transposition) are computed on demand. Dense ``[ba
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -63,7 +65,18 @@ class NoteTable:
             hi = int(np.searchsorted(self.offsets, self.offsets[lo] + CHUNK_NOTES, side="right")) - 1
             hi = min(max(hi, lo + 1), self.n_loops)
             yield lo, hi
+            self.release(lo, hi)
             lo = hi
+
+    def release(self, lo: int, hi: int) -> None:
+        """Drop the pages of loops ``lo:hi`` of a memory-mapped table from this process's resident memory (they stay
+        in the page cache, and come back on the next read): a pass over a table larger than RAM then leaves nothing
+        behind. A no-op for a table in memory."""
+        first, last = int(self.offsets[lo]), int(self.offsets[hi])
+        for name in NOTE_COLUMNS:
+            _drop_pages(getattr(self, name), first, last)
+        for name in ("offsets", "source", "seconds_per_step"):
+            _drop_pages(getattr(self, name), lo, hi)
 
     def loop_row_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest row of every loop as int16 (loops are never empty), read one chunk at a time."""
@@ -163,3 +176,21 @@ class TableBuilder:
             seconds_per_step=np.concatenate([p.seconds_per_step for p in parts]),
             sources=list(self._sources),
         )
+
+
+_PAGE = mmap.PAGESIZE
+_madvise = getattr(ctypes.CDLL(None, use_errno=True), "madvise", None) if hasattr(mmap, "MADV_DONTNEED") else None
+
+
+def _drop_pages(array: np.ndarray, first: int, last: int) -> None:
+    """``madvise(MADV_DONTNEED)`` on the whole pages of ``array[first:last]`` when ``array`` is a read-only file
+    mapping (on one, the pages are only unmapped from this process; on anonymous memory the call would zero them,
+    hence the check)."""
+    if _madvise is None or not isinstance(array, np.memmap) or array.mode != "r" or last <= first:
+        return
+    start = array[first:last].ctypes.data
+    end = start + (last - first) * array.itemsize
+    aligned = -(-start // _PAGE) * _PAGE  # pages that also hold neighbouring elements are kept
+    length = (end // _PAGE) * _PAGE - aligned
+    if length > 0:
+        _madvise(ctypes.c_void_p(aligned), ctypes.c_size_t(length), mmap.MADV_DONTNEED)
