@@ -250,7 +250,7 @@ def test_a_chunked_pass_leaves_no_mapped_pages_behind(tmp_path):
     assert _rss_file() - baseline > 3_000_000  # reading the column mapped its 4 MB
     table.release(0, table.n_loops)
     assert _rss_file() - baseline < 500_000
-    low, high = table.loop_row_range()
+    low, _ = table.loop_row_range()
     assert _rss_file() - baseline < 500_000
     assert np.array_equal(table.timeshift, expected)
     assert low.tolist() == np.minimum.reduceat(block.row, np.arange(0, n, 20)).tolist()
