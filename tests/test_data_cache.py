@@ -15,6 +15,7 @@ from mvae_core.data import load
 from mvae_core.data.digests import INDEX
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
+from mvae_core.data.table import NoteTable
 from tests.synth import melody_folder, random_melody, write_midi
 
 N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so read_unit can be counted
@@ -40,7 +41,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def assert_same_table(a, b) -> None:
-    for f in dataclasses.fields(a):
+    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
         x, y = getattr(a, f.name), getattr(b, f.name)
         if isinstance(x, np.ndarray):
             assert x.dtype == y.dtype, f.name

@@ -13,6 +13,7 @@ import torch
 
 from mvae_core.config import DataConfig
 from mvae_core.data import table as table_module
+from mvae_core.data.batches import densify
 from mvae_core.data.load import DataReport
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.split import split_by_source
@@ -47,7 +48,7 @@ def random_blocks(n_sources: int, seed: int) -> list[tuple[str, LoopBlock]]:
 
 
 def assert_same_table(a: NoteTable, b: NoteTable) -> None:
-    for field in dataclasses.fields(a):
+    for field in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
         x, y = getattr(a, field.name), getattr(b, field.name)
         if isinstance(x, np.ndarray):
             assert x.dtype == y.dtype and np.array_equal(x, y), field.name
@@ -261,3 +262,49 @@ def test_releasing_an_in_memory_table_changes_nothing():
     before = {name: getattr(table, name).copy() for name in ("row", "timeshift", "offsets")}
     table.release(0, table.n_loops)
     assert all(np.array_equal(getattr(table, name), values) for name, values in before.items())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_batches_from_the_mapped_table_equal_batches_in_memory(tmp_path, seed):
+    blocks = random_blocks(12, seed)
+    in_memory, _ = NoteTable.from_blocks(blocks, 1)
+    mapped, _ = write(tmp_path / "set", blocks, 1)
+    train, _, _ = split_by_source(in_memory, CFG, seed)
+    train_mapped, _, _ = split_by_source(mapped, CFG, seed)
+    rng = np.random.default_rng(seed)
+    for size in (1, 2, 7, len(train)):
+        index = rng.permutation(len(train))[:size]
+        assert torch.equal(densify(train, index, CFG.pitch_classes), densify(train_mapped, index, CFG.pitch_classes))
+    assert mapped.gather(np.zeros(0, np.int64))["row"].dtype == np.uint8
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RssFile from /proc (Linux)")
+def test_random_batches_do_not_map_the_table(tmp_path):
+    """Batches read their notes with pread: a few hundred random batches leave the note columns unmapped (a read
+    through the map would map 64 KiB around every note)."""
+    rng = np.random.default_rng(1)
+    n_loops, per_loop = 100_000, 20
+    n = n_loops * per_loop
+    block = LoopBlock(
+        loop=np.repeat(np.arange(n_loops), per_loop).astype(np.int32),
+        row=rng.integers(0, 24, n).astype(np.uint8),
+        step=np.tile(np.arange(per_loop), n_loops).astype(np.uint8),
+        velocity=np.full(n, 90, np.uint8),
+        duration=np.full(n, 0.5, np.float32),
+        timeshift=rng.uniform(-1, 1, n).astype(np.float32),
+        seconds_per_step=np.full(n_loops, 0.125, np.float32),
+    )
+    table, _ = write(tmp_path / "set", [("big", block)], 1)  # 22 MB of note columns
+    data = split_by_source(table, CFG, 0)[1]  # one source: validation is its last loops, unshifted
+    baseline = _rss_file()
+    for _ in range(300):
+        densify(data, rng.integers(0, len(data), 64), CFG.pitch_classes)
+    assert _rss_file() - baseline < 2_000_000  # the offsets (0.8 MB) at most
+
+
+def test_a_column_cut_short_on_disk_is_an_error_not_wrong_notes(tmp_path):
+    table, _ = write(tmp_path / "set", random_blocks(8, 7), 1)
+    path = tmp_path / "set" / "timeshift.npy"
+    path.write_bytes(path.read_bytes()[:-8])  # the map is not read again: no SIGBUS
+    with pytest.raises(OSError, match="changed on disk"):
+        table.gather(np.arange(table.n_notes))

@@ -22,13 +22,14 @@ def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tenso
     """The examples ``index`` of ``data`` as a dense float32 tensor ``[len(index), 4, pitch_classes, 32]``."""
     table = data.table
     rows, owner = table.note_index(data.loops[index])
+    notes = table.gather(rows)
     dense = np.zeros((len(index), len(CHANNELS), pitch_classes, STEPS_PER_LOOP), dtype=np.float32)
-    pitch = table.row[rows].astype(np.int64) + data.shifts[index][owner]
-    step = table.step[rows]
+    pitch = notes["row"].astype(np.int64) + data.shifts[index][owner]
+    step = notes["step"]
     dense[owner, 0, pitch, step] = 1.0
-    dense[owner, 1, pitch, step] = table.velocity[rows] / np.float32(127.0)
-    dense[owner, 2, pitch, step] = table.duration[rows]
-    dense[owner, 3, pitch, step] = table.timeshift[rows]
+    dense[owner, 1, pitch, step] = notes["velocity"] / np.float32(127.0)
+    dense[owner, 2, pitch, step] = notes["duration"]
+    dense[owner, 3, pitch, step] = notes["timeshift"]
     return torch.from_numpy(dense)
 
 

@@ -8,8 +8,6 @@ highest row of each loop (for transposition) are computed on demand. Dense ``[ba
 
 from __future__ import annotations
 
-import ctypes
-import mmap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -69,14 +67,8 @@ class NoteTable:
             lo = hi
 
     def release(self, lo: int, hi: int) -> None:
-        """Drop the pages of loops ``lo:hi`` of a memory-mapped table from this process's resident memory (they stay
-        in the page cache, and come back on the next read): a pass over a table larger than RAM then leaves nothing
-        behind. A no-op for a table in memory."""
-        first, last = int(self.offsets[lo]), int(self.offsets[hi])
-        for name in NOTE_COLUMNS:
-            _drop_pages(getattr(self, name), first, last)
-        for name in ("offsets", "source", "seconds_per_step"):
-            _drop_pages(getattr(self, name), lo, hi)
+        """Called by :meth:`loop_chunks` when a chunk is done: nothing to do in memory (a memory-mapped table drops
+        the chunk's pages, :class:`mvae_core.data.table_store.MappedNoteTable`)."""
 
     def loop_row_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest row of every loop as int16 (loops are never empty), read one chunk at a time."""
@@ -94,6 +86,10 @@ class NoteTable:
         owner = np.repeat(np.arange(len(loops)), counts)
         first = np.repeat(self.offsets[loops] - np.cumsum(counts) + counts, counts)
         return first + np.arange(counts.sum()), owner
+
+    def gather(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The :data:`NOTE_COLUMNS` of the notes ``rows`` (copies): what a batch reads (``densify``)."""
+        return {name: getattr(self, name)[rows] for name in NOTE_COLUMNS}
 
     def nbytes(self) -> int:
         arrays = [getattr(self, c) for c in NOTE_COLUMNS] + [self.offsets, self.source, self.seconds_per_step]
@@ -176,21 +172,3 @@ class TableBuilder:
             seconds_per_step=np.concatenate([p.seconds_per_step for p in parts]),
             sources=list(self._sources),
         )
-
-
-_PAGE = mmap.PAGESIZE
-_madvise = getattr(ctypes.CDLL(None, use_errno=True), "madvise", None) if hasattr(mmap, "MADV_DONTNEED") else None
-
-
-def _drop_pages(array: np.ndarray, first: int, last: int) -> None:
-    """``madvise(MADV_DONTNEED)`` on the whole pages of ``array[first:last]`` when ``array`` is a read-only file
-    mapping (on one, the pages are only unmapped from this process; on anonymous memory the call would zero them,
-    hence the check)."""
-    if _madvise is None or not isinstance(array, np.memmap) or array.mode != "r" or last <= first:
-        return
-    start = array[first:last].ctypes.data
-    end = start + (last - first) * array.itemsize
-    aligned = -(-start // _PAGE) * _PAGE  # pages that also hold neighbouring elements are kept
-    length = (end // _PAGE) * _PAGE - aligned
-    if length > 0:
-        _madvise(ctypes.c_void_p(aligned), ctypes.c_size_t(length), mmap.MADV_DONTNEED)

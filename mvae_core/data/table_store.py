@@ -15,10 +15,13 @@ or none. Reading checks every file's dtype, length and size and the offsets' end
 
 from __future__ import annotations
 
+import ctypes
 import json
+import mmap
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -99,6 +102,51 @@ class TableWriter:
         self._lengths[name] += len(values)
 
 
+@dataclass
+class MappedNoteTable(NoteTable):
+    """A :class:`NoteTable` whose arrays are read-only maps of the files of a table directory.
+
+    Two reads differ from a table in memory, so that a process holds only what it is using:
+
+    * :meth:`gather` (a batch: a few notes of scattered loops) reads with ``pread`` instead of through the map. A
+      read through the map would map the 64 KiB around each note (the kernel's fault-around): a few hundred random
+      batches would keep most of a large table resident in the process.
+    * :meth:`release` (after each chunk of a pass, :meth:`NoteTable.loop_chunks`) drops the chunk's pages from the
+      process (``madvise(MADV_DONTNEED)``, which on a read-only file map only unmaps: the page cache keeps them).
+    """
+
+    directory: Path = Path()
+    _files: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # opened on first gather
+
+    def gather(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        if not len(rows):
+            return super().gather(rows)
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1  # rows come as runs, one per loop (note_index)
+        starts = rows[np.concatenate([[0], breaks])].tolist()
+        ends = (rows[np.concatenate([breaks - 1, [len(rows) - 1]])] + 1).tolist()
+        columns = {}
+        for name in NOTE_COLUMNS:
+            array, fd = getattr(self, name), self._fd(name)
+            size, base = array.itemsize, array.offset
+            data = b"".join(os.pread(fd, (e - s) * size, base + s * size) for s, e in zip(starts, ends, strict=True))
+            if len(data) != len(rows) * size:
+                raise OSError(f"{self.directory / name}.npy is shorter than when it was opened: it changed on disk")
+            columns[name] = np.frombuffer(data, dtype=array.dtype).copy()
+        return columns
+
+    def release(self, lo: int, hi: int) -> None:
+        first, last = int(self.offsets[lo]), int(self.offsets[hi])
+        for name in NOTE_COLUMNS:
+            _drop_pages(getattr(self, name), first, last)
+        for name in ("offsets", "source", "seconds_per_step"):
+            _drop_pages(getattr(self, name), lo, hi)
+
+    def _fd(self, name: str) -> int:
+        if name not in self._files:
+            self._files[name] = open(self.directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (closed by GC)
+        return self._files[name].fileno()
+
+
 def open_table(directory: Path) -> tuple[NoteTable, Any]:
     """The table in ``directory``, memory-mapped read-only, and its ``extra``.
 
@@ -112,7 +160,7 @@ def open_table(directory: Path) -> tuple[NoteTable, Any]:
     expected = {name: notes for name in NOTE_COLUMNS} | {"offsets": loops + 1, "source": loops}
     expected["seconds_per_step"] = loops
     arrays = {name: _map(directory / f"{name}.npy", COLUMN_DTYPES[name], expected[name]) for name in COLUMN_DTYPES}
-    table = NoteTable(**arrays, sources=list(meta["sources"]))
+    table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory)
     if table.offsets[0] != 0 or table.offsets[-1] != notes:
         raise ValueError("offsets do not span the notes")
     return table, meta["extra"]
@@ -140,6 +188,22 @@ def _map(path: Path, dtype: np.dtype, length: int) -> np.ndarray:
     if length == 0:  # mmap cannot map nothing
         return np.zeros(0, dtype)
     return np.memmap(path, dtype=stored, mode="r", offset=data_start, shape=(length,))
+
+
+_PAGE = mmap.PAGESIZE
+_madvise = getattr(ctypes.CDLL(None, use_errno=True), "madvise", None) if hasattr(mmap, "MADV_DONTNEED") else None
+
+
+def _drop_pages(array: np.ndarray, first: int, last: int) -> None:
+    """``madvise(MADV_DONTNEED)`` on the whole pages inside ``array[first:last]``, when ``array`` is a read-only file
+    map (an empty array is not a map; on anonymous memory the call would zero the pages, hence the check)."""
+    if _madvise is None or not isinstance(array, np.memmap) or array.mode != "r" or last <= first:
+        return
+    start = array[first:last].ctypes.data
+    end = start + (last - first) * array.itemsize
+    aligned = -(-start // _PAGE) * _PAGE  # pages that also hold neighbouring elements are kept
+    if end // _PAGE * _PAGE > aligned:
+        _madvise(ctypes.c_void_p(aligned), ctypes.c_size_t(end // _PAGE * _PAGE - aligned), mmap.MADV_DONTNEED)
 
 
 def _publish(staging: Path, directory: Path) -> None:
