@@ -25,6 +25,7 @@ Linux only (``/proc``). Ends with one JSON line.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -36,8 +37,23 @@ import time
 from pathlib import Path
 
 import numpy as np
-from memory import mib_text, reset_peak, status_bytes, synthetic_blocks
 
+
+def _memory_module():
+    """bench/memory.py, for its synthetic loops and /proc readers (one definition of each)."""
+    spec = importlib.util.spec_from_file_location("bench_memory", Path(__file__).with_name("memory.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_memory = _memory_module()
+mib_text, reset_peak, status_bytes, synthetic_blocks = (
+    _memory.mib_text,
+    _memory.reset_peak,
+    _memory.status_bytes,
+    _memory.synthetic_blocks,
+)
 ROLLUP_FIELDS = ("Rss", "Pss", "Pss_Anon", "Pss_File", "Shared_Clean", "Private_Clean", "Private_Dirty")
 
 
@@ -106,7 +122,7 @@ def rank_main(directory: Path, storage: str, steps: int, threads: int, overrides
     torch.set_num_threads(threads)
     from mvae_core.config import build_config
     from mvae_core.data.split import split_by_source
-    from mvae_core.data.table import COLUMN_DTYPES
+    from mvae_core.data.table import COLUMN_DTYPES, NoteTable
     from mvae_core.data.table_store import open_table
     from mvae_core.distributed import Distributed
     from mvae_core.host import PluginHost
@@ -125,8 +141,7 @@ def rank_main(directory: Path, storage: str, steps: int, threads: int, overrides
     sampler = PeakSampler()
     table, _ = open_table(directory)
     if storage == "copied":
-        for name in COLUMN_DTYPES:
-            setattr(table, name, np.array(getattr(table, name)))
+        table = NoteTable(**{name: np.array(getattr(table, name)) for name in COLUMN_DTYPES}, sources=table.sources)
     result["open_rss"] = status_bytes("VmRSS")
     train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
     result |= {"train_examples": len(train), "val_loops": len(val), "split_peak": status_bytes("VmHWM")}
