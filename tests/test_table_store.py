@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import threading
 from pathlib import Path
 
@@ -308,3 +309,14 @@ def test_a_column_cut_short_on_disk_is_an_error_not_wrong_notes(tmp_path):
     path.write_bytes(path.read_bytes()[:-8])  # the map is not read again: no SIGBUS
     with pytest.raises(OSError, match="changed on disk"):
         table.gather(np.arange(table.n_notes))
+
+
+def test_a_table_keeps_working_when_its_directory_is_deleted(tmp_path):
+    """Deleting the cache folder under a running process is safe: its files stay open until it is done."""
+    blocks = random_blocks(8, 8)
+    mapped, _ = write(tmp_path / "set", blocks, 1)
+    expected, _ = NoteTable.from_blocks(blocks, 1)
+    shutil.rmtree(tmp_path / "set")
+    rows = np.arange(expected.n_notes)
+    assert all(np.array_equal(mapped.gather(rows)[c], expected.gather(rows)[c]) for c in ("row", "timeshift"))
+    assert np.array_equal(mapped.loop_row_range()[0], expected.loop_row_range()[0])

@@ -116,7 +116,7 @@ class MappedNoteTable(NoteTable):
     """
 
     directory: Path = Path()
-    _files: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # opened on first gather
+    files: dict[str, BinaryIO] = field(default_factory=dict, repr=False, compare=False)  # open since the mapping
 
     def gather(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         if not len(rows):
@@ -126,7 +126,7 @@ class MappedNoteTable(NoteTable):
         ends = (rows[np.concatenate([breaks - 1, [len(rows) - 1]])] + 1).tolist()
         columns = {}
         for name in NOTE_COLUMNS:
-            array, fd = getattr(self, name), self._fd(name)
+            array, fd = getattr(self, name), self.files[name].fileno()
             size, base = array.itemsize, array.offset
             data = b"".join(os.pread(fd, (e - s) * size, base + s * size) for s, e in zip(starts, ends, strict=True))
             if len(data) != len(rows) * size:
@@ -141,11 +141,6 @@ class MappedNoteTable(NoteTable):
         for name in ("offsets", "source", "seconds_per_step"):
             _drop_pages(getattr(self, name), lo, hi)
 
-    def _fd(self, name: str) -> int:
-        if name not in self._files:
-            self._files[name] = open(self.directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (closed by GC)
-        return self._files[name].fileno()
-
 
 def open_table(directory: Path) -> tuple[NoteTable, Any]:
     """The table in ``directory``, memory-mapped read-only, and its ``extra``.
@@ -159,8 +154,11 @@ def open_table(directory: Path) -> tuple[NoteTable, Any]:
     loops, notes = int(meta["loops"]), int(meta["notes"])
     expected = {name: notes for name in NOTE_COLUMNS} | {"offsets": loops + 1, "source": loops}
     expected["seconds_per_step"] = loops
-    arrays = {name: _map(directory / f"{name}.npy", COLUMN_DTYPES[name], expected[name]) for name in COLUMN_DTYPES}
-    table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory)
+    arrays, files = {}, {}
+    for name, dtype in COLUMN_DTYPES.items():
+        files[name] = open(directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (kept open: pread, mapping)
+        arrays[name] = _map(files[name], dtype, expected[name])
+    table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory, files=files)
     if table.offsets[0] != 0 or table.offsets[-1] != notes:
         raise ValueError("offsets do not span the notes")
     return table, meta["extra"]
@@ -172,22 +170,21 @@ def _write_header(file: BinaryIO, name: str, length: int) -> None:
     npy.write_array_header_1_0(file, {"descr": descr, "fortran_order": False, "shape": (length,)})
 
 
-def _map(path: Path, dtype: np.dtype, length: int) -> np.ndarray:
-    """The 1-D array in the ``.npy`` file ``path``, memory-mapped read-only, after checking its header and size."""
-    with open(path, "rb") as file:
-        read_header = _HEADER_READERS.get(npy.read_magic(file))
-        if read_header is None:
-            raise ValueError(f"{path.name}: unknown .npy version")
-        shape, fortran, stored = read_header(file)
-        data_start = file.tell()
-        size = os.fstat(file.fileno()).st_size
+def _map(file: BinaryIO, dtype: np.dtype, length: int) -> np.ndarray:
+    """The 1-D array in the ``.npy`` ``file``, memory-mapped read-only, after checking its header and size."""
+    name = Path(file.name).name
+    read_header = _HEADER_READERS.get(npy.read_magic(file))
+    if read_header is None:
+        raise ValueError(f"{name}: unknown .npy version")
+    shape, fortran, stored = read_header(file)
+    data_start, size = file.tell(), os.fstat(file.fileno()).st_size
     if shape != (length,) or fortran or stored != dtype.newbyteorder("<"):
-        raise ValueError(f"{path.name}: {stored} {shape}, expected {dtype} ({length},)")
+        raise ValueError(f"{name}: {stored} {shape}, expected {dtype} ({length},)")
     if size != data_start + length * dtype.itemsize:
-        raise ValueError(f"{path.name}: {size} bytes, expected {data_start + length * dtype.itemsize}")
+        raise ValueError(f"{name}: {size} bytes, expected {data_start + length * dtype.itemsize}")
     if length == 0:  # mmap cannot map nothing
         return np.zeros(0, dtype)
-    return np.memmap(path, dtype=stored, mode="r", offset=data_start, shape=(length,))
+    return np.memmap(file, dtype=stored, mode="r", offset=data_start, shape=(length,))
 
 
 _PAGE = mmap.PAGESIZE
