@@ -46,6 +46,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/plugin_overhead.py
 	$(BIN)/python bench/generate_latency.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/mapped_memory.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache
