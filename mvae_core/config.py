@@ -164,6 +164,9 @@ class TrainConfig(Section):
     clip_grad_norm: float | None = Field(None, gt=0, description="Clip the global gradient norm; null = off.")
     seed: int = Field(0, ge=0, description="Seeds the split, shuffling, initialisation, dropout and sampling.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = cuda when available.")
+    precision: Literal["fp32", "bf16"] = Field(
+        "fp32", description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32)."
+    )
 
 
 class PluginsConfig(BaseModel):

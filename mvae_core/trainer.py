@@ -109,6 +109,8 @@ class Trainer:
         self.dist = dist or Distributed(device or torch.device("cpu"))
         self.device = self.dist.device
         self.pause_requested = pause_requested or (lambda: False)
+        bf16 = cfg.train.precision == "bf16"
+        self.autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16)  # the forward pass only
         torch.manual_seed(cfg.train.seed)
         self.model = build_model(cfg)
         self.model.init_from_data(train)
@@ -195,7 +197,8 @@ class Trainer:
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
         shard = dist.shard(index)
         x = densify(self.train_set, shard, cfg.data.pitch_classes).to(self.device)
-        output = self.model(x)
+        with self.autocast:
+            output = self.model(x)
         terms, replaced = self.loss_terms(x, output, "train")
         applied = multipliers.applied(terms)
         loss = weighted_total(terms, cfg.loss.coefficients, applied)
