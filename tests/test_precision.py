@@ -23,7 +23,7 @@ def test_bf16_trains_in_bfloat16_and_repeats_exactly(folder, model):
         cfg = tiny_config(f'model.name="{model}"', f'train.precision="{precision}"', epochs=2)
         trainer = make_trainer(folder, cfg)
         seen: list[torch.dtype] = []
-        trainer.model.encoder.register_forward_hook(lambda module, args, out: seen.append(out[0].dtype))
+        trainer.model.encoder.register_forward_hook(lambda module, args, out, seen=seen: seen.append(out[0].dtype))
         result = trainer.fit()
         assert (torch.bfloat16 in seen) == (precision == "bf16")  # training steps
         assert torch.float32 in seen  # validation runs in fp32
