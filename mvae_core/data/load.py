@@ -174,6 +174,7 @@ def _sources_in_order(
 def _parse_one(
     unit: Unit, key: str, read: dict[Unit, bytes], cache: ParseCache, cfg: DataConfig, report: DataReport
 ) -> list[SourceResult]:
+    """Parse ``unit`` in this process (its cache entry turned out damaged) and cache the results."""
     try:
         data = read[unit] if unit in read else read_unit_bytes(unit.path)
     except SkipFile as skip:
