@@ -2,8 +2,12 @@
 
 Per note: ``row``, ``step``, ``velocity`` (uint8), ``duration``, ``timeshift`` (float32) = 11 bytes. Per loop:
 ``offsets`` into the note rows, ``source`` (index into ``sources``) and ``seconds_per_step``; the lowest and
-highest row of each loop (for transposition) are computed on demand. Dense ``[batch, 4, pitch_classes, 32]`` tensors are made only per batch
-(:mod:`mvae_core.data.batches`).
+highest row of each loop (for transposition) are computed on demand. Dense ``[batch, 4, pitch_classes, 32]``
+tensors are made only per batch (:mod:`mvae_core.data.batches`, through :meth:`NoteTable.gather`).
+
+The arrays may be in memory (:class:`TableBuilder`, :meth:`NoteTable.from_blocks`) or memory-mapped from the parse
+cache (:mod:`mvae_core.data.table_store`), so every pass over the whole table goes through
+:meth:`NoteTable.loop_chunks` and every batch through :meth:`NoteTable.gather`.
 """
 
 from __future__ import annotations
