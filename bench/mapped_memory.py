@@ -25,7 +25,6 @@ Linux only (``/proc``). Ends with one JSON line.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -37,23 +36,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from memory import mib_text, reset_peak, status_bytes, synthetic_blocks  # bench/memory.py, beside this script
 
-
-def _memory_module():
-    """bench/memory.py, for its synthetic loops and /proc readers (one definition of each)."""
-    spec = importlib.util.spec_from_file_location("bench_memory", Path(__file__).with_name("memory.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_memory = _memory_module()
-mib_text, reset_peak, status_bytes, synthetic_blocks = (
-    _memory.mib_text,
-    _memory.reset_peak,
-    _memory.status_bytes,
-    _memory.synthetic_blocks,
-)
 ROLLUP_FIELDS = ("Rss", "Pss", "Pss_Anon", "Pss_File", "Shared_Clean", "Private_Clean", "Private_Dirty")
 
 

@@ -25,12 +25,11 @@ Same synthetic data and default model size as ``bench/throughput.py`` (hidden 51
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import time
-from pathlib import Path
 
 import numpy as np
+import throughput  # bench/throughput.py, beside this script: the benchmark's synthetic data
 import torch
 from torch.profiler import ProfilerActivity, profile, record_function
 
@@ -51,15 +50,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _throughput_module():
-    """bench/throughput.py, for its synthetic data (one definition of the benchmark's data)."""
-    path = Path(__file__).with_name("throughput.py")
-    spec = importlib.util.spec_from_file_location("bench_throughput", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def group_of(name: str) -> str:
     lowered = name.lower()
     return next((group for group, patterns in GROUPS.items() if any(p in lowered for p in patterns)), "other ops")
@@ -69,7 +59,7 @@ def profile_model(model: str, hidden: int, steps: int, warmup: int) -> dict[str,
     """Milliseconds per step in each group (and ``wall``) for ``model`` at the default batch size."""
     cfg = build_config(None, [f'model.name="{model}"', f"model.hidden={hidden}"], {"plugins.enabled": ["none"]})
     batch = cfg.train.batch_size
-    train, val, _ = _throughput_module().make_data(cfg, batch * (steps + warmup), batch, None)
+    train, val, _ = throughput.make_data(cfg, batch * (steps + warmup), batch, None)
     trainer = Trainer(cfg, train, val, PluginHost({}))
     trainer.model.train()
     progress = EpochProgress({})

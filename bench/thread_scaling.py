@@ -16,28 +16,16 @@ run only. The script prints the load average before and after. Ends with one JSO
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
-from pathlib import Path
 
 import numpy as np
+import throughput  # bench/throughput.py, beside this script: its data, trainer timing and GEMM rate
 import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
-
-
-def _throughput_module():
-    """bench/throughput.py, for its synthetic data, trainer timing and GEMM rate (one definition of each)."""
-    spec = importlib.util.spec_from_file_location("bench_throughput", Path(__file__).with_name("throughput.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-throughput = _throughput_module()
 
 
 def paired_median(ratios: np.ndarray) -> tuple[float, list[float]]:

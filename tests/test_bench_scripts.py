@@ -32,7 +32,8 @@ def test_there_are_bench_scripts():
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
-def test_bench_script_imports(script):
+def test_bench_script_imports(script, monkeypatch):
+    monkeypatch.syspath_prepend(str(script.parent))  # as when run: a script imports the scripts beside it
     spec = importlib.util.spec_from_file_location(f"bench_{script.stem}", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # every script keeps its work under `if __name__ == "__main__"`
