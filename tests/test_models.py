@@ -126,6 +126,7 @@ def test_models_lists_every_model_with_its_settings():
         "embedding",
         "token_dropout",
         "pitch_temperature",
+        "pitch_min_p",
     }
     assert entries["seed"]["settings"] == [] and all(e["error"] is None for e in entries.values())
     table = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
@@ -192,6 +193,41 @@ def test_pitch_temperature_scales_the_temperature_of_the_row_draw_only():
     assert [(n.step, n.row) for n in model.player().notes(point[0].numpy(), DecodeOptions(seed=2))] == [
         (n.step, n.row) for n in model.decode_notes(point, DecodeOptions(seed=2))[0]
     ]
+
+
+def test_min_p_never_draws_rows_below_its_share_of_the_likeliest_and_keeps_the_others_in_proportion():
+    rng = np.random.default_rng(5)
+    logits = np.log(np.array([0.5, 0.3, 0.12, 0.06, 0.015, 0.005]))  # rows 0.3, 0.12, 0.06, 0.015, 0.005
+    draws = rng.random((40000, 2))
+    choose = TokenChooser(DecodeOptions(), pitch_min_p=0.1)  # keeps the rows with weight >= 0.03
+    rows = np.array([choose(logits, u) for u in draws])
+    sounding = rows[rows != REST]
+    assert np.mean(rows != REST) == pytest.approx(0.5, abs=0.01)  # whether a step sounds is unchanged
+    assert set(sounding) == {1, 2, 3}
+    assert np.bincount(sounding, minlength=4)[1:] / len(sounding) == pytest.approx(
+        np.array([0.3, 0.12, 0.06]) / 0.48, abs=0.01
+    )
+    every_row = TokenChooser(DecodeOptions(), pitch_min_p=0.0)
+    assert {every_row(logits, u) for u in draws} == {REST, 1, 2, 3, 4, 5}
+    assert TokenChooser(DecodeOptions(), pitch_min_p=0.1)(logits, np.array([0.0, 0.0])) == 1  # u = 0: a kept row
+
+
+def test_pitch_min_p_is_a_model_setting_shared_by_the_batch_path_and_the_player():
+    model = build_model(build_config(None, [*TINY, "model.melody_rnn.pitch_min_p=0.5"])).eval()
+    assert model.settings.pitch_min_p == 0.5
+    points = torch.randn(4, 2, generator=torch.Generator().manual_seed(8))
+    batch = model.decode_notes(points, DecodeOptions(seed=1))
+    player = model.player()
+    assert [[(n.step, n.row) for n in player.notes(p.numpy(), DecodeOptions(seed=1), index=i)] for i, p in
+            enumerate(points)] == [[(n.step, n.row) for n in loop] for loop in batch]  # fmt: skip
+    wide = build_model(build_config(None, [*TINY, "model.melody_rnn.pitch_min_p=0"])).eval()
+    for m in (model, wide):  # every step: rest, or row r with weight e^-r/2
+        with torch.no_grad():
+            m.to_token.weight.zero_()
+            m.to_token.bias.copy_(torch.cat([torch.zeros(1), -torch.arange(m.pitch_classes) / 2.0]))
+    many = points.repeat(25, 1)
+    assert {n.row for loop in model.decode_notes(many, DecodeOptions(seed=1)) for n in loop} == {0, 1}  # e^-r/2 >= 0.5
+    assert len({n.row for loop in wide.decode_notes(many, DecodeOptions(seed=1)) for n in loop}) > 4
 
 
 def test_a_pattern_does_not_depend_on_the_others_in_its_batch():

@@ -16,9 +16,10 @@ note; ``timeshift`` the negative log-likelihood of their offset class; ``kl`` as
 
 Decoding (:meth:`MelodyRNN.decode_notes`; :class:`~mvae_core.models.melody_rnn_player.MelodyRNNPlayer` does the same
 for one point, live): step by step, the step sounds with probability ``min(1, density · p_note)`` (``p_note = 1 −
-p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/t)``, ``t = pitch_temperature · temperature``
-(``pitch_temperature``, a setting, default 0.9: the pitch motion measured closest to held-out data, docs/models.md);
-the chosen token is the next step's input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
+p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/t)``, ``t = pitch_temperature · temperature``, among
+the rows whose weight is at least ``pitch_min_p`` times the largest one (min-p sampling: the unlikely tail, where a
+melody's wrong notes are, is never drawn; both are settings, chosen on training tunes, docs/models.md); the chosen
+token is the next step's input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
 note count (``Σ density · p_note``, accumulated over the steps) passes the count written so far by ½, which writes as
 many notes as the model expects, where it expects them. Offsets are drawn as for every model
 (:func:`~mvae_core.generation.offsets_by_step`). ``poly`` and the ancestor's thresholds do not apply (one note per
@@ -63,7 +64,13 @@ class MelodyRNNSettings(BaseModel):
         0.5, ge=0, lt=1, description="Training: share of previous tokens hidden from the decoder, so it reads z."
     )
     pitch_temperature: float = Field(
-        0.9, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
+        1.0, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
+    )
+    pitch_min_p: float = Field(
+        0.02,
+        ge=0,
+        lt=1,
+        description="Decoding: rows less likely than this share of the likeliest row are never drawn (min-p).",
     )
 
 
@@ -88,11 +95,18 @@ def top_tokens(x: torch.Tensor) -> torch.Tensor:
 class TokenChooser:
     """The token choice of one pattern, step by step (the rule of the module docstring); it keeps the running note
     counts that ``temperature = 0`` needs. One implementation for the batch path and the live player.
-    ``pitch_temperature`` scales ``options.temperature`` for the row draw (the model's setting)."""
+    ``pitch_temperature`` scales ``options.temperature`` for the row draw, and rows whose tempered weight is below
+    ``pitch_min_p`` × the largest are left out of it (the model's settings)."""
 
-    def __init__(self, options: DecodeOptions, pitch_temperature: float = 1.0) -> None:
+    def __init__(self, options: DecodeOptions, pitch_temperature: float = 1.0, pitch_min_p: float = 0.0) -> None:
         self.density, self.temperature = options.density, options.temperature * pitch_temperature
+        self.min_p = pitch_min_p
         self.expected = self.written = 0.0
+
+    @classmethod
+    def with_settings(cls, options: DecodeOptions, settings: MelodyRNNSettings) -> TokenChooser:
+        """The chooser of one pattern decoded with ``options`` by a model with these settings."""
+        return cls(options, settings.pitch_temperature, settings.pitch_min_p)
 
     def __call__(self, logits: np.ndarray, uniforms: np.ndarray) -> int:
         """The token of a step from its ``logits [1 + P]`` (no note first; float64) and its two uniform draws (sound
@@ -108,8 +122,11 @@ class TokenChooser:
         if uniforms[0] >= p_note:
             return REST
         rows = unnormalised[1:]
-        cumulative = np.cumsum(rows if self.temperature == 1 else rows ** (1.0 / self.temperature) + 1e-300)
-        row = int(np.searchsorted(cumulative, uniforms[1] * cumulative[-1], side="left"))
+        weights = rows if self.temperature == 1 else rows ** (1.0 / self.temperature) + 1e-300
+        if self.min_p > 0:
+            weights = np.where(weights >= self.min_p * weights.max(), weights, 0.0)
+        cumulative = np.cumsum(weights)
+        row = int(np.searchsorted(cumulative, uniforms[1] * cumulative[-1], side="right"))  # never a left-out row
         return min(row, len(rows) - 1) + 1
 
 
@@ -227,7 +244,7 @@ class MelodyRNN(MelodyModel):
         n = z.shape[0]
         rngs = [pattern_rng(options, i) for i in range(n)]
         uniforms = [rng.random((STEPS_PER_LOOP, 2)) for rng in rngs]
-        choosers = [TokenChooser(options, self.settings.pitch_temperature) for _ in range(n)]
+        choosers = [TokenChooser.with_settings(options, self.settings) for _ in range(n)]
         state = torch.tanh(self.z_to_state(z)).unsqueeze(0)
         token = torch.full((n, 1), self.start_token, dtype=torch.long)
         tokens, states = [], []

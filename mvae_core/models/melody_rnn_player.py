@@ -37,7 +37,7 @@ class MelodyRNNPlayer:
         self.check_options = model.check_options
         self.latent_dim = model.latent_dim
         self.start_token = model.start_token
-        self.pitch_temperature = model.settings.pitch_temperature
+        self.settings = model.settings
         gru = model.gru
         embedding = model.token_embedding.weight.shape[1]
         positions = model.position.weight.shape[1]
@@ -68,7 +68,7 @@ class MelodyRNNPlayer:
             raise ValueError(f"z needs {self.latent_dim} numbers (the model's latent_dim), got {point.size}")
         rng = pattern_rng(options, index)
         uniforms = rng.random((STEPS_PER_LOOP, 2))
-        choose = TokenChooser(options, self.pitch_temperature)
+        choose = TokenChooser.with_settings(options, self.settings)
         step_gates = self.position_gates + self.z_gates @ point
         state = np.tanh(self.z_state[0] @ point + self.z_state[1])
         token, split = self.start_token, 2 * self.hidden
