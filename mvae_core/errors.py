@@ -41,6 +41,10 @@ class RunExists(MvaeError):
     """A new run was asked for in a directory that already holds one."""
 
 
+class RunBusy(MvaeError):
+    """Another process is training the run directory asked for (it holds the run's lock)."""
+
+
 class ResumeRefused(MvaeError):
     """A run cannot be resumed as asked (no checkpoint, options that would change it, a plugin object missing)."""
 

@@ -8,8 +8,12 @@ the run stopped with an error; removed when it is resumed). Non-finite floats ar
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import math
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ from mvae_core.checkpoint import (
     save_model,
 )
 from mvae_core.config import ConfigError, MvaeConfig, format_validation_error, read_toml
+from mvae_core.errors import RunBusy
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
 
@@ -40,6 +45,7 @@ METRICS = "metrics.jsonl"
 DATA_REPORT = "data_report.json"
 SPLIT = "split.json"
 FAILURE = "failure.json"
+LOCK = ".lock"  # held (flock) by the process that trains the run
 PROVENANCE = "provenance"  # the config.toml table that is not configuration
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 
@@ -62,6 +68,37 @@ class RunDir:
     def exists(self) -> bool:
         """Something of a run is here (a new run must not write over it)."""
         return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
+
+    @contextlib.contextmanager
+    def training_lock(self) -> Iterator[None]:
+        """Hold the run's lock while this process trains it.
+
+        :raises RunBusy: another process holds it (a second ``mvae train --resume`` of a run still training, or two
+            new runs started into one directory); nothing of the run has been touched. The lock is an advisory
+            ``flock`` on ``.lock``, released when the process exits however it exits, so a killed run never leaves
+            its directory locked. A directory this call creates is removed again if nothing but the lock file is in
+            it at the end (a new run that failed before writing anything leaves nothing behind).
+        """
+        created = not self.path.exists()
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock = self.path / LOCK
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunBusy(
+                    f"{self.path} is being trained by another process; wait for it to finish, or stop it (Ctrl-C "
+                    f"checkpoints it) and then continue with mvae train --resume {self.path}"
+                ) from None
+            try:
+                yield
+            finally:
+                if created and [p.name for p in self.path.iterdir()] == [LOCK]:
+                    lock.unlink()
+                    self.path.rmdir()
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     def has_checkpoint(self) -> bool:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""

@@ -20,6 +20,7 @@ Under ``torchrun`` every process calls :func:`train`; rank 0 alone writes and re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -108,7 +109,7 @@ def train(
     :param jobs: processes for the first parse of the data.
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
-        :class:`RunExists`, :class:`ResumeRefused` before training; :class:`RunFailed` (``failure.json`` written) or
+        :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training; :class:`RunFailed` (``failure.json`` written) or
         :class:`RunInterrupted` (checkpoint written) once it has started.
     """
     names, objects = _split_plugins(plugins)
@@ -143,7 +144,8 @@ def train(
     try:
         dist.check_batch_size(cfg.train.batch_size)
         reporter = _reporter(progress, dist.is_main)
-        with Interrupts() as interrupts:  # a no-op off the main thread
+        lock = run.training_lock() if dist.is_main else contextlib.nullcontext()  # rank 0 holds it for all ranks
+        with lock, Interrupts() as interrupts:  # Interrupts: a no-op off the main thread
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     train_set, val_set, fingerprint = _prepare_data(run, cfg, data, jobs, resume, dist, reporter)

@@ -70,7 +70,7 @@ class MelodyRNNSettings(BaseModel):
         0.02,
         ge=0,
         lt=1,
-        description="Decoding: rows less likely than this share of the likeliest row are never drawn (min-p).",
+        description="Decoding: rows below this share of the likeliest row are never drawn (min-p).",
     )
 
 
