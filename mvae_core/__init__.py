@@ -33,6 +33,7 @@ from mvae_core.errors import (
 from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from mvae_core.ablation.session import AblationResult, ablate
     from mvae_core.api import Generated, Run, evaluate, generate, load
     from mvae_core.checkpoint import CheckpointError
     from mvae_core.plugins import PluginError
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from mvae_core.trainer import NonFiniteLoss
 
 _LAZY = {
+    "ablate": "mvae_core.ablation.session",
+    "AblationResult": "mvae_core.ablation.session",
     "train": "mvae_core.session",
     "RunResult": "mvae_core.session",
     "load": "mvae_core.api",
@@ -53,6 +56,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AblationResult",
     "CheckpointError",
     "ConfigError",
     "DataChanged",
@@ -69,6 +73,7 @@ __all__ = [
     "RunFailed",
     "RunInterrupted",
     "RunResult",
+    "ablate",
     "evaluate",
     "generate",
     "hookimpl",

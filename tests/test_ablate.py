@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import mvae_core
 from mvae_core.ablation.facts import is_finished, timing_stats
 from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
 from mvae_core.ablation.runner import last_error_line, worker_env
@@ -27,6 +29,8 @@ from mvae_core.ablation.summary import (
     write_csv,
 )
 from mvae_core.cli import app
+from mvae_core.config import ConfigError
+from mvae_core.errors import InputError
 
 runner = CliRunner()
 TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "data.transpositions=[-5, 5]"]
@@ -364,6 +368,41 @@ def test_running_the_same_command_again_skips_finished_runs(ablation):
     assert {p: p.stat().st_mtime_ns for p in metrics} == before and len(metrics) == 4
     assert [r["action"] for r in read_rows(out)] == ["skipped"] * 4
     assert [r["produced"] for r in read_rows(out)] == ["new"] * 4  # how each run was made is kept
+
+
+@pytest.mark.slow
+def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, synth_dir):
+    out, _, first = ablation
+    assert first.exit_code == 0, first.output
+    lines = []
+    overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
+    result = mvae_core.ablate(
+        [str(synth_dir)], plugins=["kl_anneal"], seeds=2, epochs=2, jobs=2, samples=32, overrides=overrides,
+        out=out, report=lines.append,
+    )  # fmt: skip
+    assert [(r["config"], r["seed"], r["status"], r["action"]) for r in result.rows] == [
+        (config, seed, "ok", "skipped") for config in ("all", "none") for seed in (0, 1)
+    ]
+    assert result.failed == [] and [c.name for c in result.configurations] == ["all", "none"]
+    assert result.written[:2] == [out / "summary.csv", out / "summary.md"] and all(p.exists() for p in result.written)
+    assert [w[:2] for w in result.warnings] == [("all", warning) for warning in result.rows[0]["warnings"]]
+    assert any("4 finished (skipped), 0 to resume, 0 new" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"seeds": 0}, InputError, "--seeds must be at least 1, got 0"),
+        ({"executor": "slurm"}, InputError, "--executor 'slurm': choose local or ray"),
+        ({"address": "auto"}, InputError, "go with --executor ray"),
+        ({"plugins": "none"}, PlanError, "--plugins none leaves nothing to switch on and off"),
+        ({"overrides": ["train.epoch=3"]}, ConfigError, "did you mean train.epochs"),
+    ],
+)
+def test_the_python_api_refuses_bad_input_before_writing_anything(synth_dir, tmp_path, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        mvae_core.ablate([str(synth_dir)], out=tmp_path / "abl", **kwargs)
+    assert not (tmp_path / "abl").exists()
 
 
 @pytest.mark.slow

@@ -28,6 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from mvae_core.config import apply_override, format_validation_error
 from mvae_core.errors import MvaeError
 
+DEFAULT_OUT = Path("runs/ablation")
+"""Where an ablation writes when no ``out`` is given."""
+
 MODES = ("leave-one-out", "add-one", "factorial", "list")
 ALL, NONE = "all", "none"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")

@@ -1,0 +1,301 @@
+"""An ablation as one library call: :func:`ablate` plans the configurations, validates and writes their configs,
+parses the data once, trains every configuration × seed (local worker processes or Ray tasks) and writes the
+summary. ``mvae ablate`` parses its options, calls it, prints what it returns and maps its errors to exit codes.
+
+Re-running with the same ``out`` skips finished runs and resumes unfinished ones; a different configuration under
+an existing name is refused. Failed runs do not raise: they are rows with a status other than ``ok``
+(:attr:`AblationResult.failed`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mvae_core.ablation import runner
+from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
+from mvae_core.ablation.plan import DEFAULT_OUT, Configuration, PlanError, expand, read_configs
+from mvae_core.ablation.rows import run_row
+from mvae_core.ablation.runner import Outcome, Task
+from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
+from mvae_core.config import ConfigError, MvaeConfig, build_config
+from mvae_core.errors import DataError, InputError, RunInterrupted
+
+EXECUTORS = ("local", "ray")
+
+Report = Callable[[str], None]
+"""Receives one line of progress: the plan, the data read, each run as it ends."""
+
+
+@dataclass(frozen=True)
+class AblationResult:
+    """What an ablation wrote into ``out``."""
+
+    out: Path
+    configurations: list[Configuration]
+    rows: list[dict[str, Any]]
+    """One per configuration × seed, as in ``summary.csv`` (``status`` ``ok`` or why not)."""
+    written: list[Path]
+    """``summary.csv``, ``summary.md`` and, with matplotlib installed, ``ablation.png``."""
+    warnings: list[tuple[str, str, str]]
+    """(configuration, a plugin's start-up warning, the seeds that gave it)."""
+    plot_missing: str | None
+    """Why ``ablation.png`` was not drawn (matplotlib missing), else None."""
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [row for row in self.rows if row["status"] != "ok"]
+
+
+def ablate(
+    data: Sequence[str] | None = None,
+    *,
+    plugins: str | Sequence[str] | None = None,
+    mode: str | None = None,
+    configs: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    overrides: Sequence[str] = (),
+    seeds: int = 3,
+    epochs: int | None = None,
+    jobs: int | None = None,
+    samples: int = 256,
+    out: str | os.PathLike[str] = DEFAULT_OUT,
+    executor: str = "local",
+    address: str | None = None,
+    cpus_per_run: int = 1,
+    gpus_per_run: float = 0.0,
+    report: Report = lambda line: None,
+) -> AblationResult:
+    """Train every configuration × ``seeds`` (``train.seed`` 0 … N−1) as a normal run under ``out/runs`` and
+    summarise them (docs/ablation.md).
+
+    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``).
+    :param plugins: the plugins to switch on and off (names, or a comma-separated string; default every built-in).
+    :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
+    :param configs: a TOML file naming the configurations (implies ``mode="list"``).
+    :param config: the base TOML config of every run; ``overrides`` (``"dotted.key=value"``) apply over it.
+    :param jobs: runs at once on this machine (default: its CPU cores); ``executor="ray"`` runs Ray tasks instead,
+        on the cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each.
+    :param samples: latent points each run's best model decodes for the generated-timing columns.
+    :raises InputError, PlanError, ConfigError, PluginError: a bad option, plan or configuration, before anything
+        runs (nothing is written).
+    :raises DataError: the data gives no loops.
+    :raises RayUnavailable: Ray is not installed or the cluster cannot be reached.
+    :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
+    """
+    _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
+    out, configs, config = Path(out), _path(configs), _path(config)
+    arms = _configurations(mode, plugins, configs)
+    built = _write_configs(arms, config, list(overrides), out)
+    data = list(data or _default_data())
+    jobs = jobs or runner.cores()
+    _warm_cache(data, built, jobs, report)
+    tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
+    if executor == "ray":
+        where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each"
+    else:
+        where = f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each"
+    report(
+        f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
+        f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
+        f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
+    )
+    outcomes = _execute(tasks, executor, jobs, data, out, address, cpus_per_run, gpus_per_run, report)
+    return _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
+
+
+def _check_numbers(
+    seeds: int,
+    samples: int,
+    jobs: int | None,
+    epochs: int | None,
+    cpus_per_run: int,
+    gpus_per_run: float,
+    executor: str,
+    address: str | None,
+) -> None:
+    numbers = {
+        "--seeds": seeds,
+        "--samples": samples,
+        "--jobs": jobs,
+        "--epochs": epochs,
+        "--cpus-per-run": cpus_per_run,
+    }
+    for name, value in numbers.items():
+        if value is not None and value < 1:
+            raise InputError(f"{name} must be at least 1, got {value}")
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor {executor!r}: choose local or ray")
+    if executor == "local" and (address is not None or gpus_per_run or cpus_per_run != 1):
+        raise InputError("--address, --cpus-per-run and --gpus-per-run go with --executor ray")
+    if gpus_per_run < 0:
+        raise InputError(f"--gpus-per-run must be >= 0, got {gpus_per_run}")
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def _seeds(seeds: int) -> str:
+    return "1 seed (train.seed 0)" if seeds == 1 else f"{seeds} seeds (train.seed 0–{seeds - 1})"
+
+
+def _default_data() -> list[str]:
+    from mvae_core.data.corpus import DEFAULT_DATA
+
+    return DEFAULT_DATA
+
+
+def _configurations(mode: str | None, plugins: str | Sequence[str] | None, configs: Path | None) -> list[Configuration]:
+    from mvae_plugins import BUILTIN_PLUGINS
+
+    if configs is not None or mode == "list":
+        if mode not in (None, "list"):
+            raise PlanError(f"--configs goes with --mode list, not --mode {mode}")
+        if configs is None:
+            raise PlanError("--mode list needs --configs FILE (the configurations to run)")
+        if plugins is not None:
+            raise PlanError("--plugins does not apply to --mode list: each configuration in --configs names its own")
+        return read_configs(configs)
+    given = (plugins or "all").split(",") if isinstance(plugins, str | None) else plugins
+    names = [n.strip() for n in given if n.strip()]
+    if "none" in names:
+        raise PlanError("--plugins none leaves nothing to switch on and off; name the plugins, or 'all'")
+    names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
+    return expand(mode or "leave-one-out", names)
+
+
+def _write_configs(arms: list[Configuration], base: Path | None, overrides: list[str], out: Path) -> list[MvaeConfig]:
+    """Validate every configuration (config keys, plugin names and sections) before anything runs, then write
+    ``out/configs/<name>.toml``; a different file already there (an earlier, different plan) is refused."""
+    import tomli_w
+
+    from mvae_core.plugins import available_plugins, validated_sections
+
+    built, texts = [], []
+    available = available_plugins()
+    base_tree: dict[str, Any] = {}
+    if base is not None:
+        build_config(base)  # unreadable or invalid: an error naming the file
+        base_tree = tomllib.loads(base.read_text(encoding="utf-8"))
+    for arm in arms:
+        try:
+            built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))
+            validated_sections(built[-1].plugins, available)
+            texts.append(tomli_w.dumps(arm.tree(base_tree, overrides)))
+        except ConfigError as exc:
+            raise ConfigError(f"configuration {arm.name!r}: {exc}") from None
+    paths = [out / "configs" / f"{arm.name}.toml" for arm in arms]
+    for arm, path, text in zip(arms, paths, texts, strict=True):
+        if path.exists() and path.read_text(encoding="utf-8") != text:
+            raise PlanError(
+                f"{path} holds a different configuration {arm.name!r} from an earlier ablation in {out}; "
+                f"choose another --out, or delete {out / 'runs' / arm.name} and {path} to redo it"
+            )
+    for path, text in zip(paths, texts, strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return built
+
+
+def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
+    """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
+    from mvae_core.data.corpus import MissingCorpusExtra
+    from mvae_core.data.load import load_dataset
+
+    for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
+        try:
+            table, data_report = load_dataset(data, section, jobs)
+        except (MissingCorpusExtra, ValueError) as exc:
+            raise DataError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise RunInterrupted("interrupted while reading data; nothing was trained") from None
+        if table.n_loops == 0:
+            raise DataError(
+                f"no loops to train on in {' '.join(data)} ({len(data_report.entries)} source(s) read, none usable)"
+            )
+        report(f"data: {len(data_report.ok)} sources, {table.n_loops} loops (parse cache ready)")
+
+
+def _execute(
+    tasks: list[Task],
+    executor: str,
+    jobs: int,
+    data: list[str],
+    out: Path,
+    address: str | None,
+    cpus_per_run: int,
+    gpus_per_run: float,
+    report: Report,
+) -> dict[tuple[str, int], tuple[Task, Outcome]]:
+    """Run the tasks on the local pool or Ray, reporting each as it ends."""
+    from mvae_core.signals import Interrupts
+
+    done = 0
+
+    def on_done(task: Task, outcome: Outcome) -> None:
+        nonlocal done
+        done += 1
+        where = f"[{done}/{len(tasks)}] {task.config}/seed-{task.seed} ({task.action})"
+        if outcome.exit_code == 0:
+            report(f"{where}: done in {outcome.wall_seconds:.1f} s")
+        else:
+            report(f"{where}: failed (exit {outcome.exit_code}): {outcome.error}")
+
+    with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
+        try:
+            if executor == "ray":
+                from mvae_core.ablation.ray_executor import run_on_ray, shared_paths
+
+                outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), address, cpus_per_run, gpus_per_run)
+            else:
+                outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), on_done)
+        except KeyboardInterrupt:
+            raise RunInterrupted(
+                f"interrupted ({interrupts.name}); finished runs are kept, running ones were checkpointed. "
+                "Run the same command again to finish the ablation.",
+                interrupts.signum,
+            ) from None
+    return {(t.config, t.seed): (t, o) for t, o in outcomes.items()}
+
+
+def _summarise(
+    arms: list[Configuration],
+    seeds: int,
+    samples: int,
+    out: Path,
+    outcomes: dict[tuple[str, int], tuple[Task, Outcome]],
+    data: list[str],
+    mode: str,
+) -> AblationResult:
+    earlier = produced_before(out / "summary.csv")
+
+    def produced(config: str, seed: int) -> str:
+        return earlier.get(str(runner.run_path(out, config, seed).relative_to(out)), NOT_RECORDED)
+
+    rows = [
+        run_row(out, arm.name, seed, outcomes.get((arm.name, seed)), samples, produced(arm.name, seed))
+        for arm in arms
+        for seed in range(seeds)
+    ]
+    ok = sum(row["status"] == "ok" for row in rows)
+    about = [
+        f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
+        f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
+        f"Generated timing: {samples} latent points drawn from N(0, I) with seed 0, decoded by each run's best model "
+        "with the default (density-aware) rule. Definitions: docs/ablation.md.",
+    ]
+    write_csv(rows, out / "summary.csv")
+    (out / "summary.md").write_text(markdown(rows, arms, about), encoding="utf-8")
+    written = [out / "summary.csv", out / "summary.md"]
+    plot_missing = None
+    if matplotlib_available():
+        draw(rows, arms, out / "ablation.png")
+        written.append(out / "ablation.png")
+    else:
+        plot_missing = f"ablation.png not drawn: it needs matplotlib ({PLOT_INSTALL})"
+    return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing)
