@@ -109,8 +109,9 @@ def train(
     :param jobs: processes for the first parse of the data.
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
-        :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training; :class:`RunFailed` (``failure.json`` written) or
-        :class:`RunInterrupted` (checkpoint written) once it has started.
+        :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training;
+        :class:`RunFailed` (``failure.json`` written) or :class:`RunInterrupted` (checkpoint written) once it has
+        started.
     """
     names, objects = _split_plugins(plugins)
     if resume:

@@ -19,9 +19,9 @@ for one point, live): step by step, the step sounds with probability ``min(1, de
 p_rest``) and its row is drawn with probabilities ``∝ p_row^(1/t)``, ``t = pitch_temperature · temperature``, among
 the rows whose weight is at least ``pitch_min_p`` times the largest one (min-p sampling: the unlikely tail, where a
 melody's wrong notes are, is never drawn; both are settings, chosen on training tunes, docs/models.md); the chosen
-token is the next step's input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the steps where the expected
-note count (``Σ density · p_note``, accumulated over the steps) passes the count written so far by ½, which writes as
-many notes as the model expects, where it expects them. Offsets are drawn as for every model
+token is the next step's input. With ``temperature = 0`` the choice is deterministic: the most probable row, at the
+steps where the expected note count (``Σ density · p_note``, accumulated over the steps) passes the count written so
+far by ½, which writes as many notes as the model expects, where it expects them. Offsets are drawn as for every model
 (:func:`~mvae_core.generation.offsets_by_step`). ``poly`` and the ancestor's thresholds do not apply (one note per
 step, no per-cell probabilities): they are refused.
 """
