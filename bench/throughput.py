@@ -41,12 +41,16 @@ went from ~80 ms to ~2.5 s and round-to-round spread to 0.6..1.5x. One thread gi
 ``--threads 0`` keeps torch's default. CPU time (``process_time``) is recorded too: with one thread it is far
 less disturbed by other processes than wall time, so its ratio is printed beside the wall-clock one.
 
+Device: ``--device cuda`` runs both variants and the GEMM on the GPU, and every clock reading first waits for the
+device's queued work. Batches are densified on the host and copied, as the trainer does today. Not yet run on a GPU
+(docs/scaling.md).
+
 Data: synthetic loops written straight into a NoteTable (8..16 notes each, random rows, steps, velocities,
 durations, timeshifts), augmented with the default transpositions like a real train split, then
 ``--steps × --batch-size`` examples drawn. ``--data PATH`` uses real MIDI instead (load_dataset + split_by_source).
 
     .venv/bin/python bench/throughput.py [--model seed|melody_rnn|...] [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
-        [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile]
+        [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile] [--device cpu|cuda]
 
 With ``--plugins all`` the trainer's loss weights differ from the bare loop's (the ramps' multipliers), so its
 arithmetic is the same amount of work but not the same numbers: the parameter check of round 1 is skipped.
@@ -201,19 +205,33 @@ def forward_flops_per_sample(model: MelodyModel, x: torch.Tensor) -> float:
     return counter.get_total_flops() / len(x)
 
 
+DEVICE = torch.device("cpu")
+"""Where both variants and the GEMM run (``--device``); batches are densified on the host either way."""
+
+
+def synchronize() -> None:
+    """Wait for the device's queued work, so that a clock reading includes it (nothing to wait for on the CPU)."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize(DEVICE)
+
+
 def gemm_gflops(n: int, reps: int = 3) -> float:
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    a, b = torch.randn(n, n, device=DEVICE), torch.randn(n, n, device=DEVICE)
     torch.matmul(a, b)
     times = []
     for _ in range(reps):
+        synchronize()
         t0 = time.perf_counter()
         torch.matmul(a, b)
+        synchronize()
         times.append(time.perf_counter() - t0)
     return 2 * n**3 / statistics.median(times) / 1e9
 
 
 def clock() -> np.ndarray:
-    """(wall s, this process's CPU s, minor page faults): CPU time is less disturbed by other processes."""
+    """(wall s, this process's CPU s, minor page faults), after the device's queued work: CPU time is less disturbed
+    by other processes."""
+    synchronize()
     return np.array([time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt])
 
 
@@ -221,7 +239,7 @@ def run_trainer(
     cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost
 ) -> tuple[np.ndarray, np.ndarray, Trainer]:
     """(wall, cpu, faults) of ``fit()`` (validation included) and of one validation pass (median of 3)."""
-    trainer = Trainer(cfg, train, val, host)
+    trainer = Trainer(cfg, train, val, host, device=DEVICE)
     t0 = clock()
     result = trainer.fit()
     fit = clock() - t0
@@ -240,6 +258,8 @@ def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tens
     torch.manual_seed(cfg.train.seed)
     model = build_model(cfg)
     model.load_state_dict(initial)  # the trainer's data-dependent init (e.g. the onset prior), copied untimed
+    model.to(DEVICE)
+    dense = dense.to(DEVICE)
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.train.lr, fused=True)  # as the trainer
     coefficients, mask, batch, n = cfg.loss.coefficients, cfg.loss.mask, cfg.train.batch_size, len(dense)
     t0 = clock()
@@ -303,9 +323,12 @@ def main() -> None:
     parser.add_argument(
         "--grad-norm", action="store_true", help="with --plugins all: the empty hooks ask for grad_norm"
     )
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda: both variants and the GEMM run there")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    global DEVICE
+    DEVICE = torch.device(args.device)
 
     cfg = MvaeConfig.model_validate(
         {
@@ -427,7 +450,7 @@ def main() -> None:
         f"{index_us:.0f} µs "
         f"(a bare step takes {bare_step_us / 1e3:.1f} ms; difference {(densify_us - index_us) / bare_step_us:+.2%})"
     )
-    dispatch_us = step_dispatch_us(Trainer(cfg, train, val, hosts()))
+    dispatch_us = step_dispatch_us(Trainer(cfg, train, val, hosts(), device=DEVICE))
     print(
         f"per-step hook calls with these plugins: {dispatch_us:.1f} µs per step (median of 2000), "
         f"{dispatch_us / bare_step_us:.3%} of a bare step"
@@ -447,7 +470,7 @@ def main() -> None:
 
     if args.profile:
         profiler = cProfile.Profile()
-        trainer = Trainer(cfg, train, val, hosts())
+        trainer = Trainer(cfg, train, val, hosts(), device=DEVICE)
         profiler.enable()
         trainer.fit()
         profiler.disable()
