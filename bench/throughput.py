@@ -42,8 +42,8 @@ went from ~80 ms to ~2.5 s and round-to-round spread to 0.6..1.5x. One thread gi
 less disturbed by other processes than wall time, so its ratio is printed beside the wall-clock one.
 
 Device: ``--device cuda`` runs both variants and the GEMM on the GPU, and every clock reading first waits for the
-device's queued work. Batches are densified on the host and copied, as the trainer does today. Not yet run on a GPU
-(docs/scaling.md).
+device's queued work. The trainer keeps its notes on the device there (``train.table_on_device = "auto"``); the bare
+loop indexes its pre-densified tensor, moved to the device once. Not yet run on a GPU (docs/scaling.md).
 
 Data: synthetic loops written straight into a NoteTable (8..16 notes each, random rows, steps, velocities,
 durations, timeshifts), augmented with the default transpositions like a real train split, then

@@ -167,6 +167,9 @@ class TrainConfig(Section):
     precision: Literal["fp32", "bf16"] = Field(
         "fp32", description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32)."
     )
+    table_on_device: Literal["auto", "on", "off"] = Field(
+        "auto", description="Keep the training notes on the device and densify batches there; auto = on CUDA only."
+    )
 
 
 class PluginsConfig(BaseModel):

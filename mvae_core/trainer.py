@@ -29,7 +29,7 @@ import torch
 
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import MvaeConfig
-from mvae_core.data.batches import densify
+from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
@@ -115,6 +115,7 @@ class Trainer:
         self.model = build_model(cfg)
         self.model.init_from_data(train)
         self.model.to(self.device)
+        self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
         self.dist.decorrelate_rng(cfg.train.seed)
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
@@ -196,7 +197,7 @@ class Trainer:
         view.step = step
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
         shard = dist.shard(index)
-        x = densify(self.train_set, shard, cfg.data.pitch_classes).to(self.device)
+        x = self.batch(shard)
         with self.autocast:
             output = self.model(x)
         terms, replaced = self.loss_terms(x, output, "train")

@@ -1,7 +1,7 @@
 """Deterministic interrupts for tests: ``mvae train`` in a subprocess that signals itself before a given step.
 
-The subprocess wraps ``mvae_core.trainer.densify`` (called once per training step, never by validation) with a
-counter and sends ``signum`` to its own process just before the ``at_step``-th call (1-based, counted over the
+The subprocess wraps the trainer's batch source (``mvae_core.trainer.batch_source``: called once per training step,
+never by validation) with a counter and sends ``signum`` to its own process just before the ``at_step``-th call (1-based, counted over the
 whole run), so a SIGKILL or SIGTERM lands at the same point of training on every run.
 """
 
@@ -19,13 +19,16 @@ torch.set_num_threads(1)  # as in the test process: identical arithmetic, so run
 import mvae_core.trainer as trainer
 from mvae_core.cli import main
 at_step, signum = int(sys.argv[1]), int(sys.argv[2])
-densify, calls = trainer.densify, [0]
-def counting(*args, **kwargs):
-    calls[0] += 1
-    if calls[0] == at_step:
-        os.kill(os.getpid(), signum)
-    return densify(*args, **kwargs)
-trainer.densify = counting
+batch_source, calls = trainer.batch_source, [0]
+def counting_source(*args, **kwargs):
+    source = batch_source(*args, **kwargs)
+    def counting(index):
+        calls[0] += 1
+        if calls[0] == at_step:
+            os.kill(os.getpid(), signum)
+        return source(index)
+    return counting
+trainer.batch_source = counting_source
 sys.argv = ["mvae", *sys.argv[3:]]
 main()
 """

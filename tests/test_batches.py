@@ -1,4 +1,5 @@
-"""densify: every note value lands in its channel, row and step; transposition moves rows; empty cells are 0."""
+"""densify: every note value lands in its channel, row and step; transposition moves rows; empty cells are 0. The
+table kept on the device (DeviceLoops) gives the same batches and the same training, bit for bit."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import pytest
 import torch
 
 from mvae_core.config import DataConfig
-from mvae_core.data.batches import CHANNELS, densify
+from mvae_core.data import batches
+from mvae_core.data.batches import CHANNELS, DeviceLoops, densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.split import LoopSet, split_by_source
 from mvae_core.data.table import NoteTable
+from tests.training import make_trainer, tiny_config
 
 # (loop, row, step, velocity, duration, timeshift)
 NOTES = [
@@ -94,3 +97,72 @@ def test_densified_training_data_is_consistent_with_its_table(synth_dir):
     assert not timeshift[~has_note].any()
     assert (duration >= 0).all() and (duration <= 1).all()
     assert (timeshift >= -1).all() and (timeshift < 1).all()
+
+
+# --- the table on the device (train.table_on_device) ------------------------------------------------------------
+
+
+def unique_cell_blocks(n_sources: int, seed: int) -> list[tuple[str, LoopBlock]]:
+    """Random sources whose loops hold at most one note per (row, step) cell, as the parser guarantees."""
+    rng = np.random.default_rng(seed)
+    blocks = []
+    for s in range(n_sources):
+        per_loop = rng.integers(1, 10, size=int(rng.integers(1, 6)))
+        loop = np.repeat(np.arange(len(per_loop)), per_loop).astype(np.int32)
+        steps = np.concatenate([rng.permutation(32)[:k] for k in per_loop]).astype(np.uint8)
+        n = len(loop)
+        block = LoopBlock(
+            loop=loop,
+            row=rng.integers(5, 19, n).astype(np.uint8),  # room for the default transpositions of ±5
+            step=steps,
+            velocity=rng.integers(1, 128, n).astype(np.uint8),
+            duration=rng.random(n).astype(np.float32),
+            timeshift=rng.uniform(-1, 1, n).astype(np.float32),
+            seconds_per_step=np.full(len(per_loop), 0.125, np.float32),
+        )
+        blocks.append((f"source {s}", block))
+    return blocks
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_batches_densified_on_the_device_equal_batches_densified_on_the_host(seed):
+    cfg = DataConfig(transpositions=[-5, 5])
+    table, _ = NoteTable.from_blocks(unique_cell_blocks(10, seed), min_onsets=1)
+    train, _, _ = split_by_source(table, cfg, seed)
+    on_device = DeviceLoops(train, torch.device("cpu"))
+    rng = np.random.default_rng(seed)
+    assert len(np.unique(train.shifts)) == 3  # transposed examples are among them
+    for size in (1, 2, 7, len(train)):
+        index = rng.permutation(len(train))[:size]
+        assert torch.equal(on_device.densify(index, cfg.pitch_classes), densify(train, index, cfg.pitch_classes))
+
+
+def test_a_memory_mapped_table_is_copied_to_the_device_as_it_is(synth_dir, tmp_path):
+    cfg = DataConfig(cache_dir=str(tmp_path / "cache"))
+    load_dataset([str(synth_dir)], cfg)  # writes the set entry
+    table, _ = load_dataset([str(synth_dir)], cfg)
+    assert isinstance(table.row, np.memmap)
+    train, _, _ = split_by_source(table, cfg, 0)
+    index = np.random.default_rng(1).permutation(len(train))[:64]
+    assert torch.equal(DeviceLoops(train, torch.device("cpu")).densify(index, 24), densify(train, index, 24))
+
+
+@pytest.mark.parametrize("model", ["seed", "melody_rnn"])
+def test_training_from_the_table_on_the_device_is_bit_identical(synth_dir, model):
+    weights = []
+    for setting in ("off", "on"):
+        trainer = make_trainer(synth_dir, tiny_config(f'model.name="{model}"', f'train.table_on_device="{setting}"'))
+        trainer.fit()
+        weights.append(trainer.model.state_dict())
+    assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
+
+
+def test_auto_keeps_the_table_on_the_host_for_a_cpu_device(synth_dir, monkeypatch):
+    table, _ = load_dataset([str(synth_dir)], DataConfig())
+    train, _, _ = split_by_source(table, DataConfig(), 0)
+    built = []
+    monkeypatch.setattr(batches, "DeviceLoops", lambda data, device: built.append(device) or DeviceLoops(data, device))
+    cpu = torch.device("cpu")
+    for setting in ("auto", "off", "on"):
+        batches.batch_source(train, 24, cpu, setting)
+    assert built == [cpu]  # only "on"

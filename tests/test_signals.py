@@ -64,16 +64,21 @@ def test_sigint_mid_epoch_exits_130_and_resumes_bit_identically(synth_dir, tmp_p
     """In this process: SIGINT, then SIGTERM at the same step (ignored: the first signal decides)."""
     import mvae_core.trainer
 
-    densify, calls = mvae_core.trainer.densify, []
+    batch_source, calls = mvae_core.trainer.batch_source, []
 
-    def signalling(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == steps + 3:
-            os.kill(os.getpid(), signal.SIGINT)
-            os.kill(os.getpid(), signal.SIGTERM)
-        return densify(*args, **kwargs)
+    def signalling_source(*args, **kwargs):
+        source = batch_source(*args, **kwargs)
 
-    monkeypatch.setattr(mvae_core.trainer, "densify", signalling)
+        def signalling(index):
+            calls.append(1)
+            if len(calls) == steps + 3:
+                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signal.SIGTERM)
+            return source(index)
+
+        return signalling
+
+    monkeypatch.setattr(mvae_core.trainer, "batch_source", signalling_source)
     previous = signal.getsignal(signal.SIGINT)  # default_int_handler, or SIG_IGN under nohup / a background job
     run = tmp_path / "run"
     result = mvae("train", synth_dir, *ARGS, "--out", run)

@@ -2,18 +2,23 @@
 
 Channel order is :data:`CHANNELS`: onset (0/1), velocity (0..1), duration (0..1), timeshift (-1..1). Cells
 without a note are 0 in every channel; the onset channel is also the note mask.
+
+Two ways to a batch on the training device (:func:`batch_source`, ``train.table_on_device``): :func:`densify` on the
+host, then a copy; or :class:`DeviceLoops`, which keeps the set's notes on the device and densifies there, so a batch
+crosses to the device only as its example indices. Both give the same tensor, bit for bit.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
+from mvae_core.data.table import NOTE_COLUMNS
 
 CHANNELS = ("onset", "velocity", "duration", "timeshift")
 
@@ -31,6 +36,64 @@ def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tenso
     dense[owner, 2, pitch, step] = notes["duration"]
     dense[owner, 3, pitch, step] = notes["timeshift"]
     return torch.from_numpy(dense)
+
+
+class DeviceLoops:
+    """The notes of a :class:`LoopSet` held as tensors on ``device``; :meth:`densify` builds a batch there.
+
+    The table is copied one chunk at a time (:meth:`NoteTable.loop_chunks`), so a memory-mapped table is not made
+    resident on the host on the way. Every (row, step) cell holds at most one note of a loop (the parser keeps the
+    louder) and a transposition moves all of a loop's notes together, so the scatter writes each cell once: the same
+    result on any device, in any order.
+    """
+
+    def __init__(self, data: LoopSet, device: torch.device) -> None:
+        table, self.device = data.table, device
+        self.columns = {
+            name: torch.empty(table.n_notes, dtype=_torch_dtype(getattr(table, name)), device=device)
+            for name in NOTE_COLUMNS
+        }
+        for lo, hi in table.loop_chunks():
+            first, last = int(table.offsets[lo]), int(table.offsets[hi])
+            for name, column in self.columns.items():
+                column[first:last] = torch.from_numpy(np.array(getattr(table, name)[first:last]))
+        self.offsets = torch.from_numpy(np.array(table.offsets)).to(device)
+        self.loops = torch.from_numpy(data.loops).to(device)
+        self.shifts = torch.from_numpy(data.shifts).to(device)
+
+    def densify(self, index: np.ndarray, pitch_classes: int) -> torch.Tensor:
+        """As :func:`densify`, on the device."""
+        device = self.device
+        examples = torch.from_numpy(np.asarray(index, dtype=np.int64)).to(device)
+        loops = self.loops[examples]
+        starts = self.offsets[loops]
+        counts = self.offsets[loops + 1] - starts
+        owner = torch.repeat_interleave(torch.arange(len(examples), device=device), counts)
+        first = torch.cumsum(counts, 0) - counts
+        notes = starts[owner] + torch.arange(len(owner), device=device) - first[owner]
+        pitch = self.columns["row"][notes].long() + self.shifts[examples][owner]
+        step = self.columns["step"][notes].long()
+        dense = torch.zeros(len(examples), len(CHANNELS), pitch_classes, STEPS_PER_LOOP, device=device)
+        dense[owner, 0, pitch, step] = 1.0
+        dense[owner, 1, pitch, step] = self.columns["velocity"][notes].float() / 127.0
+        dense[owner, 2, pitch, step] = self.columns["duration"][notes]
+        dense[owner, 3, pitch, step] = self.columns["timeshift"][notes]
+        return dense
+
+
+def batch_source(
+    data: LoopSet, pitch_classes: int, device: torch.device, table_on_device: str
+) -> Callable[[np.ndarray], torch.Tensor]:
+    """``index → batch`` on ``device``: from a :class:`DeviceLoops` when ``table_on_device`` is ``"on"`` (or
+    ``"auto"`` on a CUDA device), else :func:`densify` on the host and a copy."""
+    if table_on_device == "on" or (table_on_device == "auto" and device.type == "cuda"):
+        loops = DeviceLoops(data, device)
+        return lambda index: loops.densify(index, pitch_classes)
+    return lambda index: densify(data, index, pitch_classes).to(device)
+
+
+def _torch_dtype(array: np.ndarray) -> torch.dtype:
+    return torch.from_numpy(np.zeros(0, dtype=array.dtype)).dtype
 
 
 def batch_indices(n: int, batch_size: int, rng: np.random.Generator | None) -> Iterator[np.ndarray]:
