@@ -33,7 +33,6 @@ import throughput  # bench/throughput.py, beside this script: the benchmark's sy
 import torch
 from torch.profiler import ProfilerActivity, profile, record_function
 
-import mvae_core.trainer as trainer_module
 from mvae_core.config import build_config
 from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
@@ -64,23 +63,20 @@ def profile_model(model: str, hidden: int, steps: int, warmup: int) -> dict[str,
     trainer.model.train()
     progress = EpochProgress({})
     order = np.arange(len(train)).reshape(-1, batch)
-    densify = trainer_module.densify
+    batch = trainer.batch
 
-    def traced_densify(*args, **kwargs):
+    def traced_batch(index: np.ndarray) -> torch.Tensor:
         with record_function("densify"):
-            return densify(*args, **kwargs)
+            return batch(index)
 
-    trainer_module.densify = traced_densify  # mark the data path in the trace
-    try:
-        for step in range(warmup):
+    trainer.batch = traced_batch  # mark the data path in the trace
+    for step in range(warmup):
+        trainer.train_step(progress, 0, step, order[step])
+    with profile(activities=[ProfilerActivity.CPU]) as trace:
+        started = time.perf_counter()
+        for step in range(warmup, warmup + steps):
             trainer.train_step(progress, 0, step, order[step])
-        with profile(activities=[ProfilerActivity.CPU]) as trace:
-            started = time.perf_counter()
-            for step in range(warmup, warmup + steps):
-                trainer.train_step(progress, 0, step, order[step])
-            wall = time.perf_counter() - started
-    finally:
-        trainer_module.densify = densify
+        wall = time.perf_counter() - started
     per_group = dict.fromkeys([*GROUPS, "densify", "other ops"], 0.0)
     for event in trace.key_averages():  # self times: an event's own time, its child operators' in their groups
         per_group["densify" if event.key == "densify" else group_of(event.key)] += event.self_cpu_time_total
