@@ -377,7 +377,7 @@ def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, sy
     lines = []
     overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
     result = mvae_core.ablate(
-        [str(synth_dir)], plugins=["kl_anneal"], seeds=2, epochs=2, jobs=2, samples=32, overrides=overrides,
+        synth_dir, plugins=["kl_anneal"], seeds=2, epochs=2, jobs=2, samples=32, overrides=overrides,
         out=out, report=lines.append,
     )  # fmt: skip
     assert [(r["config"], r["seed"], r["status"], r["action"]) for r in result.rows] == [

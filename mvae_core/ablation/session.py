@@ -52,7 +52,7 @@ class AblationResult:
 
 
 def ablate(
-    data: Sequence[str] | None = None,
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
     plugins: str | Sequence[str] | None = None,
     mode: str | None = None,
@@ -73,7 +73,7 @@ def ablate(
     """Train every configuration × ``seeds`` (``train.seed`` 0 … N−1) as a normal run under ``out/runs`` and
     summarise them (docs/ablation.md).
 
-    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``).
+    :param data: MIDI files, folders or ``corpus:essen`` (one, or a list; default ``corpus:essen``).
     :param plugins: the plugins to switch on and off (names, or a comma-separated string; default every built-in).
     :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
     :param configs: a TOML file naming the configurations (implies ``mode="list"``).
@@ -91,7 +91,7 @@ def ablate(
     out, configs, config = Path(out), _path(configs), _path(config)
     arms = _configurations(mode, plugins, configs)
     built = _write_configs(arms, config, list(overrides), out)
-    data = list(data or _default_data())
+    data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
     jobs = jobs or runner.cores()
     _warm_cache(data, built, jobs, report)
     tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
