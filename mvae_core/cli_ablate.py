@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from mvae_core.ablation.plan import DEFAULT_OUT
+from mvae_core.ablation.plan import DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEEDS
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as console
 
@@ -33,10 +33,12 @@ def ablate(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override for every run: dotted.key=value (repeatable).")
     ] = None,
-    seeds: Annotated[int, typer.Option(help="Seeds per configuration (train.seed 0 … N−1).")] = 3,
+    seeds: Annotated[int, typer.Option(help="Seeds per configuration (train.seed 0 … N−1).")] = DEFAULT_SEEDS,
     epochs: Annotated[int | None, typer.Option(help="Maximum epochs of every run (default: train.epochs).")] = None,
     jobs: Annotated[int | None, typer.Option(help="Runs at once (default: CPU cores).")] = None,
-    samples: Annotated[int, typer.Option(help="Latent points decoded per run for the generated timing.")] = 256,
+    samples: Annotated[
+        int, typer.Option(help="Latent points decoded per run for the generated timing.")
+    ] = DEFAULT_SAMPLES,
     out: Annotated[Path, typer.Option(help="Ablation folder: runs/, logs/, configs/, summary files.")] = DEFAULT_OUT,
     executor: Annotated[str, typer.Option(help="local (worker processes on this machine) or ray.")] = "local",
     address: Annotated[

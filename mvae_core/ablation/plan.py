@@ -30,6 +30,10 @@ from mvae_core.errors import MvaeError
 
 DEFAULT_OUT = Path("runs/ablation")
 """Where an ablation writes when no ``out`` is given."""
+DEFAULT_SEEDS = 3
+"""Seeds per configuration when none is given (``train.seed`` 0 … 2)."""
+DEFAULT_SAMPLES = 256
+"""Latent points each run's best model decodes for the summary's generated columns when none is given."""
 
 MODES = ("leave-one-out", "add-one", "factorial", "list")
 ALL, NONE = "all", "none"

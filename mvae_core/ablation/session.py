@@ -18,7 +18,15 @@ from typing import Any
 
 from mvae_core.ablation import runner
 from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
-from mvae_core.ablation.plan import DEFAULT_OUT, Configuration, PlanError, expand, read_configs
+from mvae_core.ablation.plan import (
+    DEFAULT_OUT,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEEDS,
+    Configuration,
+    PlanError,
+    expand,
+    read_configs,
+)
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
@@ -59,10 +67,10 @@ def ablate(
     configs: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
     overrides: Sequence[str] = (),
-    seeds: int = 3,
+    seeds: int = DEFAULT_SEEDS,
     epochs: int | None = None,
     jobs: int | None = None,
-    samples: int = 256,
+    samples: int = DEFAULT_SAMPLES,
     out: str | os.PathLike[str] = DEFAULT_OUT,
     executor: str = "local",
     address: str | None = None,
