@@ -206,7 +206,7 @@ def forward_flops_per_sample(model: MelodyModel, x: torch.Tensor) -> float:
 
 
 DEVICE = torch.device("cpu")
-"""Where both variants and the GEMM run (``--device``); batches are densified on the host either way."""
+"""Where both variants and the GEMM run (``--device``)."""
 
 
 def synchronize() -> None:
