@@ -7,7 +7,7 @@ Groups (an operator goes to the first whose pattern its name contains; the patte
   roofline of ``bench/throughput.py`` counts;
 * **batchnorm**, **activations** (LeakyReLU, tanh, sigmoid, softmax and their backward), **losses** (BCE, cross
   entropy, MSE, log-softmax, KL), **optimizer** (Adam's fused kernel, ``zero_grad``), **dropout** (drawing the
-  masks), **copies** (concatenations and copies: the recurrent decoder's per-step inputs), **densify** (building the
+  masks: ``randint``'s ``random_`` for mvae's Dropout, ``bernoulli`` for torch's), **copies** (concatenations and copies: the recurrent decoder's per-step inputs), **densify** (building the
   dense batch from the packed note table: the numpy work inside ``record_function("densify")``);
 * **other ops** — every other operator (copies, views, reductions, elementwise arithmetic, autograd bookkeeping);
 * **Python** — the step's wall time minus every event's self time: the interpreter between the operators (the
@@ -44,7 +44,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "activations": ("leaky_relu", "tanh", "sigmoid", "softmax", "relu", "gelu"),
     "losses": ("binary_cross_entropy", "cross_entropy", "nll_loss", "mse_loss", "log_softmax", "kl_div"),
     "optimizer": ("adam", "zero_", "_foreach"),
-    "dropout": ("bernoulli", "dropout"),
+    "dropout": ("bernoulli", "dropout", "random_"),
     "copies": ("aten::cat", "copy_", "stack", "_to_copy", "clone"),
 }
 

@@ -50,7 +50,12 @@ durations, timeshifts), augmented with the default transpositions like a real tr
 ``--steps × --batch-size`` examples drawn. ``--data PATH`` uses real MIDI instead (load_dataset + split_by_source).
 
     .venv/bin/python bench/throughput.py [--model seed|melody_rnn|...] [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
-        [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile] [--device cpu|cuda]
+        [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile] [--device cpu|cuda] \\
+        [--precision fp32|bf16]
+
+Precision: ``--precision bf16`` trains both variants with ``train.precision = "bf16"`` (the forward pass under
+bfloat16 autocast; the bare loop autocasts exactly the same call). The roofline stays the fp32 GEMM's, so a bf16
+run can pass 100 % of it; the bf16 GEMM rate is measured and printed beside it.
 
 With ``--plugins all`` the trainer's loss weights differ from the bare loop's (the ramps' multipliers), so its
 arithmetic is the same amount of work but not the same numbers: the parameter check of round 1 is skipped.
@@ -215,8 +220,8 @@ def synchronize() -> None:
         torch.cuda.synchronize(DEVICE)
 
 
-def gemm_gflops(n: int, reps: int = 3) -> float:
-    a, b = torch.randn(n, n, device=DEVICE), torch.randn(n, n, device=DEVICE)
+def gemm_gflops(n: int, reps: int = 3, dtype: torch.dtype = torch.float32) -> float:
+    a, b = (torch.randn(n, n, device=DEVICE, dtype=dtype) for _ in range(2))
     torch.matmul(a, b)
     times = []
     for _ in range(reps):
@@ -262,13 +267,16 @@ def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tens
     dense = dense.to(DEVICE)
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.train.lr, fused=True)  # as the trainer
     coefficients, mask, batch, n = cfg.loss.coefficients, cfg.loss.mask, cfg.train.batch_size, len(dense)
+    autocast = torch.autocast(DEVICE.type, dtype=torch.bfloat16, enabled=cfg.train.precision == "bf16")
     t0 = clock()
     for epoch in range(cfg.train.epochs):
         model.train()
         order = torch.from_numpy(np.random.default_rng([cfg.train.seed, epoch]).permutation(n))
         for lo in range(0, n, batch):
             x = dense[order[lo : lo + batch]]
-            loss = weighted_total(model.loss_terms(x, model(x), mask), coefficients, {})
+            with autocast:  # the forward pass only, as the trainer does
+                output = model(x)
+            loss = weighted_total(model.loss_terms(x, output, mask), coefficients, {})
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -324,6 +332,9 @@ def main() -> None:
         "--grad-norm", action="store_true", help="with --plugins all: the empty hooks ask for grad_norm"
     )
     parser.add_argument("--device", default="cpu", help="cpu, or cuda: both variants and the GEMM run there")
+    parser.add_argument(
+        "--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision for both variants"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -333,7 +344,13 @@ def main() -> None:
     cfg = MvaeConfig.model_validate(
         {
             "model": {"hidden": args.hidden, **({"name": args.model} if args.model else {})},
-            "train": {"batch_size": args.batch_size, "epochs": args.epochs, "seed": args.seed, "lr": 1e-3},
+            "train": {
+                "batch_size": args.batch_size,
+                "epochs": args.epochs,
+                "seed": args.seed,
+                "lr": 1e-3,
+                "precision": args.precision,
+            },
             "plugins": {"enabled": ["none"]},
         }
     )
@@ -357,7 +374,8 @@ def main() -> None:
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), load average {load_before:.2f} · "
         f"data: {label} · train {n_train} examples, val {len(val)} · model {cfg.model.name}, hidden {args.hidden}, "
         f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s) · trainer plugins: "
-        f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''}"
+        f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''} · "
+        f"precision {args.precision}"
     )
     print(
         f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, forward matmul FLOPs/sample {forward_flops / 1e6:.2f} M, "
@@ -371,10 +389,12 @@ def main() -> None:
     run_trainer(warm, small, val, hosts())
     run_bare(warm, dense[: 4 * args.batch_size], initial)
 
-    fit_t, val_t, bare_t, gemm = [], [], [], []
+    fit_t, val_t, bare_t, gemm, gemm_bf16 = [], [], [], [], []
     param_diff = None
     for r in range(args.rounds):
         gemm.append(gemm_gflops(args.gemm_n))
+        if args.precision == "bf16":
+            gemm_bf16.append(gemm_gflops(args.gemm_n, dtype=torch.bfloat16))
         order = ("trainer", "bare") if r % 2 == 0 else ("bare", "trainer")
         for variant in order:
             if variant == "trainer":
@@ -435,6 +455,13 @@ def main() -> None:
     print(f"{'roofline (GEMM rate)':<26}{'':>10}{roofline:>11.1f}")
     print()
     print(f"fp32 GEMM {args.gemm_n}²: {med(gemm):.1f} GFLOP/s (median of {len(gemm)} rounds, one per round)")
+    if gemm_bf16:
+        bf16_roofline = med(gemm_bf16) * 1e9 / flops_per_sample
+        print(
+            f"bf16 GEMM {args.gemm_n}²: {med(gemm_bf16):.1f} GFLOP/s: a bf16 roofline of {bf16_roofline:.1f} "
+            f"samples/s, of which the trainer reaches {sps['trainer_train_only'] / bf16_roofline:.1%} "
+            "(the roofline above stays the fp32 one)"
+        )
     print(
         f"ratio trainer/bare (train only, wall, median of {len(per_round)} paired rounds): {ratio:.3f}  "
         f"[95% bootstrap interval {ci[0]:.3f}..{ci[1]:.3f}, "
@@ -482,6 +509,7 @@ def main() -> None:
                 "benchmark": "throughput",
                 "data": "synthetic" if args.data is None else args.data,
                 "model": cfg.model.name,
+                "precision": args.precision,
                 "hidden": args.hidden,
                 "plugins": args.plugins,
                 "grad_norm_asked": args.grad_norm,
@@ -507,6 +535,7 @@ def main() -> None:
                 "page_faults_median": {k: int(v) for k, v in faults.items()},
                 "val_ms_per_epoch": round(float(np.median(np.array(val_t)[:, 0])) * 1e3, 2),
                 "gemm_gflops": round(med(gemm), 1),
+                "gemm_bf16_gflops": round(med(gemm_bf16), 1) if gemm_bf16 else None,
                 "train_flops_per_sample": flops_per_sample,
                 "roofline_samples_per_s": round(roofline, 1),
                 "roofline_fraction": {k: round(v / roofline, 4) for k, v in sps.items()},

@@ -53,9 +53,14 @@ class TimingBins:
         return counts
 
     def nll(self, logits: torch.Tensor, offsets: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        """``Σ weight · -log p(class(offset))``; ``logits [..., C]`` broadcast against ``offsets``/``weight [...]``."""
-        log_p = F.log_softmax(logits, dim=-1).expand(*offsets.shape, self.n_classes)
-        picked = log_p.gather(-1, self.classes(offsets).unsqueeze(-1)).squeeze(-1)
+        """``Σ weight · -log p(class(offset))`` for ``logits [..., C]`` and ``offsets``, ``weight [..., K]``: the K
+        offsets of the last dimension are all scored under the one distribution of their position (e.g. a step's
+        distribution, shared by its pitch rows: K = rows; K = 1 for one offset per distribution).
+
+        Gathering K classes from each distribution, instead of expanding the log-probabilities to one copy per
+        offset, keeps the backward pass the size of ``logits``.
+        """
+        picked = F.log_softmax(logits, dim=-1).gather(-1, self.classes(offsets))
         return -(weight * picked).sum()
 
     def mean(self, logits: torch.Tensor) -> torch.Tensor:

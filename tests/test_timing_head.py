@@ -30,6 +30,20 @@ def test_nll_is_the_weighted_negative_log_probability_of_each_class():
     assert bins.nll(logits, offsets, weight).item() == pytest.approx(expected, rel=1e-6)
 
 
+def test_nll_scores_each_offset_of_the_last_dimension_under_its_positions_distribution():
+    bins = TimingBins(4)
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(3, 2, 5, generator=generator, requires_grad=True)  # one distribution per (loop, step)
+    offsets = torch.rand(3, 2, 4, generator=generator) * 2 - 1  # 4 pitch rows share each step's distribution
+    weight = torch.rand(3, 2, 4, generator=generator)
+    log_p = torch.log_softmax(logits, dim=-1)
+    classes = bins.classes(offsets)
+    expected = -sum(
+        weight[b, s, k] * log_p[b, s, classes[b, s, k]] for b in range(3) for s in range(2) for k in range(4)
+    )
+    assert bins.nll(logits, offsets, weight).item() == pytest.approx(expected.item(), rel=1e-5)
+
+
 def test_mean_and_temperature_zero_are_the_expected_offset():
     bins = TimingBins(4)
     logits = torch.log(torch.tensor([[0.5, 0.0, 0.0, 0.25, 0.25]]) + 1e-12)

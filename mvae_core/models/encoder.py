@@ -14,12 +14,13 @@ from torch import nn
 from mvae_core.config import ModelConfig
 from mvae_core.data.batches import CHANNELS
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.models.dropout import Dropout
 
 
 def block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
-    """Linear → BatchNorm → LeakyReLU(``cfg.leaky_slope``) → Dropout(``cfg.dropout``)."""
+    """Linear → BatchNorm → LeakyReLU(``cfg.leaky_slope``) → Dropout(``cfg.dropout``; :mod:`mvae_core.models.dropout`)."""
     return nn.Sequential(
-        nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.LeakyReLU(cfg.leaky_slope), nn.Dropout(cfg.dropout)
+        nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.LeakyReLU(cfg.leaky_slope), Dropout(cfg.dropout)
     )
 
 

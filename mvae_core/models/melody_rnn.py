@@ -214,7 +214,7 @@ class MelodyRNN(MelodyModel):
             "onset": F.cross_entropy(token_logits, tokens.reshape(-1), reduction="sum") / batch,
             "velocity": (is_note * (out.velocity - truth[0]) ** 2).sum() / batch,
             "duration": (is_note * (out.duration - truth[1]) ** 2).sum() / batch,
-            "timeshift": self.timing.nll(out.timing_logits, truth[2], is_note) / batch,
+            "timeshift": self.timing.nll(out.timing_logits, truth[2].unsqueeze(-1), is_note.unsqueeze(-1)) / batch,
             "kl": kl_per_dimension(output.mu, output.logvar).sum() / batch,
         }
 

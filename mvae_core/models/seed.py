@@ -107,7 +107,11 @@ class SeedModel(MelodyModel):
         terms = {"onset": F.binary_cross_entropy_with_logits(out.onset_logits, onset, reduction="sum") / batch}
         for channel, name in ((1, "velocity"), (2, "duration"), (3, "timeshift")):
             if name == "timeshift" and out.timing is not None:
-                terms[name] = out.timing.nll(out.timing_logits.unsqueeze(1), x[:, 3], weight) / batch
+                rows_last = (
+                    x[:, 3].transpose(1, 2),
+                    weight.transpose(1, 2),
+                )  # [B, 32, rows]: one distribution per step
+                terms[name] = out.timing.nll(out.timing_logits, *rows_last) / batch
             else:
                 terms[name] = (weight * (getattr(out, name) - x[:, channel]) ** 2).sum() / batch
         terms["kl"] = kl_per_dimension(output.mu, output.logvar).sum() / batch
