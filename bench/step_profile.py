@@ -7,8 +7,9 @@ Groups (an operator goes to the first whose pattern its name contains; the patte
   roofline of ``bench/throughput.py`` counts;
 * **batchnorm**, **activations** (LeakyReLU, tanh, sigmoid, softmax and their backward), **losses** (BCE, cross
   entropy, MSE, log-softmax, KL), **optimizer** (Adam's fused kernel, ``zero_grad``), **dropout** (drawing the
-  masks: ``randint``'s ``random_`` for mvae's Dropout, ``bernoulli`` for torch's), **copies** (concatenations and copies: the recurrent decoder's per-step inputs), **densify** (building the
-  dense batch from the packed note table: the numpy work inside ``record_function("densify")``);
+  masks: ``randint``'s ``random_`` for mvae's Dropout, ``bernoulli`` for torch's), **copies** (concatenations
+  and copies: the recurrent decoder's per-step inputs), **densify** (building the dense batch from the packed note
+  table: the numpy work inside ``record_function("densify")``);
 * **other ops** — every other operator (copies, views, reductions, elementwise arithmetic, autograd bookkeeping);
 * **Python** — the step's wall time minus every event's self time: the interpreter between the operators (the
   trainer, hook calls, the model's Python ``forward``) and the profiler's own overhead.
