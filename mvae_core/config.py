@@ -167,6 +167,11 @@ class TrainConfig(Section):
     precision: Literal["fp32", "bf16"] = Field(
         "fp32", description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32)."
     )
+    deterministic: bool = Field(
+        True,
+        description="On CUDA, train with deterministic kernels so runs and resumes repeat bit for bit (slower); "
+        "CPU training is deterministic either way.",
+    )
     table_on_device: Literal["auto", "on", "off"] = Field(
         "auto", description="Keep the training notes on the device and densify batches there; auto = on CUDA only."
     )

@@ -31,6 +31,7 @@ from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
+from mvae_core.determinism import deterministic_algorithms
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.host import Multipliers, PluginHost
@@ -127,7 +128,13 @@ class Trainer:
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
 
     def fit(self, on_epoch_end: Callable[[dict[str, Any]], None] | None = None) -> TrainResult:
-        """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record."""
+        """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record.
+        On CUDA with ``train.deterministic``, under deterministic kernels (:mod:`mvae_core.determinism`)."""
+        with deterministic_algorithms(self.cfg.train.deterministic and self.device.type == "cuda"):
+            return self.epochs(on_epoch_end)
+
+    def epochs(self, on_epoch_end: Callable[[dict[str, Any]], None] | None) -> TrainResult:
+        """:meth:`fit`'s loop."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)
