@@ -6,7 +6,8 @@
 #                              image's own packages (Python 3.12, torch, numpy, pluggy, typer, rich, pytest, ...)
 #                              into .whl/, which git ignores (.git/info/exclude)
 #   bench/gpu_check.sh run     there, from the repository root, with .whl carried: the CUDA tests
-#                              (pytest -m cuda), then bench/throughput.py on the device for every built-in model;
+#                              (pytest -m cuda), then bench/throughput.py on the device for every built-in model (and
+#                              the default model in bf16);
 #                              each output goes to $OUT (default runs/gpu-check)
 #
 # A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl"], timeout_s=540).
@@ -30,12 +31,13 @@ run)
     export PYTHONPATH="/tmp/site:$PWD" PYTHONUNBUFFERED=1
     nvidia-smi -L > "$out/gpu.txt" 2>&1
     python3 -c "import torch; print(torch.__version__, torch.cuda.get_device_name(0))" >> "$out/gpu.txt" 2>&1
-    timeout 240 python3 -m pytest -q -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
+    timeout 200 python3 -m pytest -q -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
     echo "pytest exit $?" >> "$out/cuda_tests.txt"
-    for model in seed melody_rnn; do
-        timeout 120 python3 bench/throughput.py --device cuda --model "$model" --threads 0 --rounds 6 --steps 20 \
-            > "$out/throughput_$model.txt" 2>&1
-        echo "exit $?" >> "$out/throughput_$model.txt"
+    for run in "seed fp32" "melody_rnn fp32" "melody_rnn bf16"; do
+        set -- $run
+        timeout 100 python3 bench/throughput.py --device cuda --model "$1" --precision "$2" --threads 0 --rounds 6 \
+            --steps 20 > "$out/throughput_$1_$2.txt" 2>&1
+        echo "exit $?" >> "$out/throughput_$1_$2.txt"
     done
     tail -n 3 "$out"/*.txt
     ;;
