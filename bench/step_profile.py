@@ -20,7 +20,8 @@ up to the wall time.
 Same synthetic data and default model size as ``bench/throughput.py`` (hidden 512, batch 64), one thread, after
 ``--warmup`` untimed steps; ``--steps`` profiled steps. Prints a table per model and one JSON line.
 
-    .venv/bin/python bench/step_profile.py [--models seed,melody_rnn] [--steps 30] [--warmup 10] [--hidden 512]
+    .venv/bin/python bench/step_profile.py [--models seed,melody_rnn] [--steps 30] [--warmup 10] [--hidden 512] \\
+        [--precision fp32|bf16]
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def group_of(name: str) -> str:
     return next((group for group, patterns in GROUPS.items() if any(p in lowered for p in patterns)), "other ops")
 
 
-def profile_model(model: str, hidden: int, steps: int, warmup: int) -> dict[str, float]:
+def profile_model(model: str, hidden: int, steps: int, warmup: int, precision: str = "fp32") -> dict[str, float]:
     """Milliseconds per step in each group (and ``wall``) for ``model`` at the default batch size."""
-    cfg = build_config(None, [f'model.name="{model}"', f"model.hidden={hidden}"], {"plugins.enabled": ["none"]})
+    overrides = [f'model.name="{model}"', f"model.hidden={hidden}", f'train.precision="{precision}"']
+    cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
     batch = cfg.train.batch_size
     train, val, _ = throughput.make_data(cfg, batch * (steps + warmup), batch, None)
     trainer = Trainer(cfg, train, val, PluginHost({}))
@@ -93,11 +95,17 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--hidden", type=int, default=512)
+    parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    results = {m: profile_model(m, args.hidden, args.steps, args.warmup) for m in args.models.split(",")}
+    results = {
+        m: profile_model(m, args.hidden, args.steps, args.warmup, args.precision) for m in args.models.split(",")
+    }
     names = [*GROUPS, "densify", "other ops", "Python", "wall"]
-    print(f"ms per training step (batch 64, hidden {args.hidden}, 1 thread, {args.steps} steps after {args.warmup})")
+    print(
+        f"ms per training step (batch 64, hidden {args.hidden}, {args.precision}, 1 thread, {args.steps} steps after "
+        f"{args.warmup})"
+    )
     print(f"{'':12}" + "".join(f"{m:>24}" for m in results))
     for name in names:
         cells = []
@@ -105,7 +113,8 @@ def main() -> None:
             share = "" if name == "wall" else f" ({100 * row[name] / row['wall']:4.1f} %)"
             cells.append(f"{row[name]:>14.2f}{share:>10}")
         print(f"{name:12}" + "".join(cells))
-    print(json.dumps({"bench": "step_profile", "hidden": args.hidden, "steps": args.steps, "results": results}))
+    summary = {"bench": "step_profile", "hidden": args.hidden, "precision": args.precision, "steps": args.steps}
+    print(json.dumps(summary | {"results": results}))
 
 
 if __name__ == "__main__":
