@@ -32,6 +32,7 @@ import torch
 from mvae_core import metrics
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
+from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note, latent_points
@@ -88,7 +89,7 @@ def evaluate(
             recon.add(notes, x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())
         notes = x[:, 0] > 0.5
-        velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * 127).numpy())
+        velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * MAX_VELOCITY).numpy())
         error = (out.timeshift - x[:, 3])[notes].abs()
         timing_error.append(error.numpy())
         feel = (x[:, 3] * notes).sum(dim=(1, 2)) / notes.sum(dim=(1, 2)).clamp(min=1)  # each loop's mean offset

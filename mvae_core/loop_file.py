@@ -27,7 +27,7 @@ import numpy as np
 import pretty_midi
 
 from mvae_core.config import MvaeConfig
-from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note
 
 MIDI_RESOLUTION = 960
@@ -93,7 +93,7 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
         note = notes[j]
         length = max(round(note.duration * cfg.data.max_duration_steps * STEP_TICKS), MIN_NOTE_TICKS)
         end = min(int(starts[j]) + length, int(later[j]))
-        velocity = int(np.clip(round(note.velocity * 127), 1, 127))
+        velocity = int(np.clip(round(note.velocity * MAX_VELOCITY), 1, MAX_VELOCITY))
         timed.append(TimedNote(cfg.data.pitch_low + note.row, int(starts[j]), end, velocity, grid_steps[j]))
     return timed
 

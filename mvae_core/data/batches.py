@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import torch
 
-from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NOTE_COLUMNS
 
 CHANNELS = ("onset", "velocity", "duration", "timeshift")
+VELOCITY_SCALE = np.float32(MAX_VELOCITY)
+"""The stored MIDI velocity (uint8) ÷ this = the velocity channel (0..1), in float32 for numpy and torch alike."""
 
 
 def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tensor:
@@ -30,12 +33,23 @@ def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tenso
     notes = table.gather(rows)
     dense = np.zeros((len(index), len(CHANNELS), pitch_classes, STEPS_PER_LOOP), dtype=np.float32)
     pitch = notes["row"].astype(np.int64) + data.shifts[index][owner]
-    step = notes["step"]
-    dense[owner, 0, pitch, step] = 1.0
-    dense[owner, 1, pitch, step] = notes["velocity"] / np.float32(127.0)
-    dense[owner, 2, pitch, step] = notes["duration"]
-    dense[owner, 3, pitch, step] = notes["timeshift"]
+    write_cells(dense, (owner, pitch, notes["step"]), notes["velocity"], notes["duration"], notes["timeshift"])
     return torch.from_numpy(dense)
+
+
+def write_cells(dense: Any, cells: tuple[Any, Any, Any], velocity: Any, duration: Any, timeshift: Any) -> None:
+    """Write notes into ``dense [B, 4, P, 32]`` at ``cells = (example, pitch row, step)``, one value per note in
+    each channel of :data:`CHANNELS`: onset 1, velocity ÷ :data:`VELOCITY_SCALE` (from the stored uint8), duration,
+    timeshift.
+
+    The one definition of a batch's cell layout, for numpy arrays (:func:`densify`) and torch tensors
+    (:meth:`DeviceLoops.densify`) alike: both index and divide the same way, so both give the same float32 values.
+    """
+    example, pitch, step = cells
+    dense[example, 0, pitch, step] = 1.0
+    dense[example, 1, pitch, step] = velocity / VELOCITY_SCALE
+    dense[example, 2, pitch, step] = duration
+    dense[example, 3, pitch, step] = timeshift
 
 
 class DeviceLoops:
@@ -74,10 +88,8 @@ class DeviceLoops:
         pitch = self.columns["row"][notes].long() + self.shifts[examples][owner]
         step = self.columns["step"][notes].long()
         dense = torch.zeros(len(examples), len(CHANNELS), pitch_classes, STEPS_PER_LOOP, device=device)
-        dense[owner, 0, pitch, step] = 1.0
-        dense[owner, 1, pitch, step] = self.columns["velocity"][notes].float() / 127.0
-        dense[owner, 2, pitch, step] = self.columns["duration"][notes]
-        dense[owner, 3, pitch, step] = self.columns["timeshift"][notes]
+        columns = (self.columns[name][notes] for name in ("velocity", "duration", "timeshift"))
+        write_cells(dense, (owner, pitch, step), *columns)
         return dense
 
 

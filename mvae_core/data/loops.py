@@ -23,6 +23,8 @@ from mvae_core.data.score import TickScore
 
 STEPS_PER_LOOP = 32
 STEPS_PER_BAR = 16
+MAX_VELOCITY = 127
+"""The loudest MIDI velocity; a model's velocity channel is velocity / MAX_VELOCITY (0..1)."""
 
 
 @dataclass
@@ -135,7 +137,7 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
         loop=loop_ids.astype(np.int32),
         row=rows[order].astype(np.uint8),
         step=cols["step"][order].astype(np.uint8),
-        velocity=np.clip(cols["velocity"][order], 1, 127).astype(np.uint8),
+        velocity=np.clip(cols["velocity"][order], 1, MAX_VELOCITY).astype(np.uint8),
         duration=duration.astype(np.float32),
         timeshift=np.clip(cols["timeshift"][order], -1.0, np.nextafter(1.0, 0)).astype(np.float32),
         seconds_per_step=((t1 - t0) / STEPS_PER_LOOP).astype(np.float32),
