@@ -131,10 +131,10 @@ class Trainer:
         """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record.
         On CUDA with ``train.deterministic``, under deterministic kernels (:mod:`mvae_core.determinism`)."""
         with deterministic_algorithms(self.cfg.train.deterministic and self.device.type == "cuda"):
-            return self.epochs(on_epoch_end)
+            return self.run_epochs(on_epoch_end)
 
-    def epochs(self, on_epoch_end: Callable[[dict[str, Any]], None] | None) -> TrainResult:
-        """:meth:`fit`'s loop."""
+    def run_epochs(self, on_epoch_end: Callable[[dict[str, Any]], None] | None) -> TrainResult:
+        """:meth:`fit`'s loop over the epochs."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)

@@ -107,11 +107,9 @@ class SeedModel(MelodyModel):
         terms = {"onset": F.binary_cross_entropy_with_logits(out.onset_logits, onset, reduction="sum") / batch}
         for channel, name in ((1, "velocity"), (2, "duration"), (3, "timeshift")):
             if name == "timeshift" and out.timing is not None:
-                rows_last = (
-                    x[:, 3].transpose(1, 2),
-                    weight.transpose(1, 2),
-                )  # [B, 32, rows]: one distribution per step
-                terms[name] = out.timing.nll(out.timing_logits, *rows_last) / batch
+                # one distribution per step, shared by the step's rows: the rows go last, [B, 32, rows]
+                offsets, note_weight = x[:, 3].transpose(1, 2), weight.transpose(1, 2)
+                terms[name] = out.timing.nll(out.timing_logits, offsets, note_weight) / batch
             else:
                 terms[name] = (weight * (getattr(out, name) - x[:, channel]) ** 2).sum() / batch
         terms["kl"] = kl_per_dimension(output.mu, output.logvar).sum() / batch
