@@ -17,11 +17,13 @@ Groups (an operator goes to the first whose pattern its name contains; the patte
 Every number is a self time (an operator's own time, its children's counted in their own groups), so the rows add
 up to the wall time.
 
-Same synthetic data and default model size as ``bench/throughput.py`` (hidden 512, batch 64), one thread, after
-``--warmup`` untimed steps; ``--steps`` profiled steps. Prints a table per model and one JSON line.
+Same synthetic data and default model size as ``bench/throughput.py`` (hidden 512, batch 64), one torch thread
+(``--threads N`` for N: each group's time is then wall time on the calling thread, so comparing the two tables shows
+which groups the extra threads speed up), after ``--warmup`` untimed steps; ``--steps`` profiled steps. Prints a
+table per model and one JSON line.
 
     .venv/bin/python bench/step_profile.py [--models seed,melody_rnn] [--steps 30] [--warmup 10] [--hidden 512] \\
-        [--precision fp32|bf16]
+        [--precision fp32|bf16] [--threads 1]
 """
 
 from __future__ import annotations
@@ -96,15 +98,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--hidden", type=int, default=512)
     parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision")
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     results = {
         m: profile_model(m, args.hidden, args.steps, args.warmup, args.precision) for m in args.models.split(",")
     }
     names = [*GROUPS, "densify", "other ops", "Python", "wall"]
     print(
-        f"ms per training step (batch 64, hidden {args.hidden}, {args.precision}, 1 thread, {args.steps} steps after "
-        f"{args.warmup})"
+        f"ms per training step (batch 64, hidden {args.hidden}, {args.precision}, {args.threads} thread(s), "
+        f"{args.steps} steps after {args.warmup})"
     )
     print(f"{'':12}" + "".join(f"{m:>24}" for m in results))
     for name in names:
@@ -113,7 +116,13 @@ def main() -> None:
             share = "" if name == "wall" else f" ({100 * row[name] / row['wall']:4.1f} %)"
             cells.append(f"{row[name]:>14.2f}{share:>10}")
         print(f"{name:12}" + "".join(cells))
-    summary = {"bench": "step_profile", "hidden": args.hidden, "precision": args.precision, "steps": args.steps}
+    summary = {
+        "bench": "step_profile",
+        "hidden": args.hidden,
+        "precision": args.precision,
+        "steps": args.steps,
+        "threads": args.threads,
+    }
     print(json.dumps(summary | {"results": results}))
 
 
