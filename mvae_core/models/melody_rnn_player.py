@@ -67,7 +67,7 @@ class MelodyRNNPlayer:
         if point.shape != (self.latent_dim,):
             raise ValueError(f"z needs {self.latent_dim} numbers (the model's latent_dim), got {point.size}")
         rng = pattern_rng(options, index)
-        uniforms = rng.random((STEPS_PER_LOOP, 2))
+        uniforms = rng.random((STEPS_PER_LOOP, 2)).tolist()
         choose = TokenChooser.with_settings(options, self.settings)
         step_gates = self.position_gates + self.z_gates @ point
         state = np.tanh(self.z_state[0] @ point + self.z_state[1])
@@ -81,7 +81,7 @@ class MelodyRNNPlayer:
             reset, update = reset_update[: self.hidden], reset_update[self.hidden :]
             candidate = np.tanh(gates_in[split:] + reset * (gates_h[split:] + self.b_hh_new))
             state = candidate + update * (state - candidate)
-            token = choose((self.to_token[0] @ state + self.to_token[1]).astype(np.float64), uniforms[step])
+            token = choose(self.to_token[0] @ state + self.to_token[1], uniforms[step])
             chosen[step], states[step] = token, state
         steps = np.flatnonzero(chosen != REST)
         features = np.concatenate([states[steps], self.tokens[chosen[steps]]], axis=1)
