@@ -58,4 +58,5 @@ def serve(
     if midi_out:
         stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
     stdout.print("Ctrl-C stops.")
-    server.serve_forever()
+    with errors_to_exit():
+        server.serve_forever()

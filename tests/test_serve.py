@@ -218,7 +218,8 @@ def test_a_port_in_use_is_named(tiny_run, server):
         LiveServer(tiny_run, port=port)
 
 
-def test_mvae_serve_prints_where_it_listens_and_stops_on_ctrl_c(tiny_run):
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl_c", "sigterm"])
+def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, signum, code):
     command = [sys.executable, "-m", "mvae_core.cli", "serve", str(tiny_run), "--port", "0", "--osc-port", "0"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -233,9 +234,11 @@ def test_mvae_serve_prints_where_it_listens_and_stops_on_ctrl_c(tiny_run):
                 url = line.split("page and API:")[1].strip()
         assert url and url.startswith("http://127.0.0.1:"), process.stderr.read() if process.poll() is not None else ""
         assert httpx.get(url + "api/info", timeout=30).json()["latent_dim"] == 2
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 130  # stopped by Ctrl-C, as a shell expects
-        assert "Traceback" not in process.stderr.read()
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == code  # 128 + the signal, as a shell expects
+        stderr = process.stderr.read()
+        assert "Traceback" not in stderr
+        assert f"stopped: the server at {url} stopped ({signal.Signals(signum).name})" in stderr
     finally:
         if process.poll() is None:
             process.kill()

@@ -2,8 +2,10 @@
 
 :class:`LiveServer` binds its sockets when it is made (so a port in use is an error before anything runs, and port 0
 means "any free port", read back from :attr:`LiveServer.url` and :attr:`LiveServer.osc_address`), then serves in
-the calling thread (:meth:`serve_forever`, what ``mvae serve`` does until Ctrl-C) or in a background thread
-(:meth:`start`, for tests and benchmarks; :meth:`stop` ends it).
+a background thread: :meth:`start` and :meth:`stop` (tests, benchmarks), or :meth:`serve_forever`, what ``mvae
+serve`` does: the calling (main) thread waits for Ctrl-C or SIGTERM, stops everything and raises
+:class:`~mvae_core.errors.RunInterrupted`. The signal is caught by mvae in the main thread, not by uvicorn, so how
+the process ends does not depend on uvicorn re-raising it through asyncio's runner.
 """
 
 from __future__ import annotations
@@ -15,17 +17,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, RunInterrupted
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, TrainingPoints
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
+from mvae_core.signals import Interrupts
 
 LOOPBACK = "127.0.0.1"
 
 
 class ServeError(MvaeError):
-    """The server cannot start (a port in use, a bad host); exit code 2."""
+    """The server cannot start (a port in use, a bad host) or its HTTP server stopped on its own; exit code 2."""
 
 
 def is_loopback(host: str) -> bool:
@@ -78,12 +81,22 @@ class LiveServer:
         self._thread: threading.Thread | None = None
 
     def serve_forever(self) -> None:
-        """Serve in this thread until Ctrl-C (uvicorn handles the signal), then stop OSC and MIDI out."""
-        self._start_side_services()
-        try:
-            self._server.run(sockets=[self._socket])
-        finally:
-            self._stop_side_services()
+        """Serve until SIGINT or SIGTERM reaches this (main) thread, then stop the HTTP server, OSC and MIDI out and
+        raise :class:`~mvae_core.errors.RunInterrupted` (exit code 128 + the signal's number)."""
+        with Interrupts() as interrupts:
+            try:
+                self.start()
+                while self._thread is not None and self._thread.is_alive():
+                    # a signal's KeyboardInterrupt arrives here; not in Thread.join, which Python 3.11 can leave
+                    # believing a running thread has ended when a signal interrupts it
+                    time.sleep(0.2)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                self.stop()
+        if interrupts.requested():
+            raise RunInterrupted(f"the server at {self.url} stopped ({interrupts.name})", interrupts.signum)
+        raise ServeError(f"the HTTP server at {self.url} stopped on its own")
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Serve in a background thread; returns once the HTTP server accepts connections."""
