@@ -1,4 +1,5 @@
-"""SIGINT and SIGTERM during ``mvae train``: stop at a safe point instead of dying mid-write.
+"""SIGINT and SIGTERM during ``mvae train`` (and while ``mvae serve`` waits): stop at a safe point instead of dying
+mid-write.
 
 :class:`Interrupts` is a context manager that catches both signals while a command runs. At first a signal
 raises :class:`KeyboardInterrupt`, so that reading data stops at once. After :meth:`Interrupts.defer` (the

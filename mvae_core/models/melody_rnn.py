@@ -114,8 +114,8 @@ class TokenChooser:
 
     def __call__(self, logits: np.ndarray, uniforms: Sequence[float]) -> int:
         """The token of a step from its ``logits [1 + P]`` (no note first; a 1-D array of any float dtype) and its two
-        uniform draws (sound or not, which row). Plain Python floats inside: on ~25 numbers that is about twice as
-        fast as numpy's per-call overhead, and the live player calls this 32 times per pattern."""
+        uniform draws (sound or not, which row). Plain Python floats inside: on ~25 numbers that is 1.7× as fast as
+        a dozen numpy calls (docs/benchmarks.md), and the live player calls this 32 times per pattern."""
         values = logits.tolist()
         top = max(values)
         unnormalised = [math.exp(v - top) for v in values]
