@@ -130,7 +130,8 @@ class TokenChooser:
             return REST
         weights = unnormalised[1:]
         if self.temperature != 1:
-            weights = [w ** (1.0 / self.temperature) + 1e-300 for w in weights]
+            exponent = 1.0 / self.temperature
+            weights = [w**exponent + 1e-300 for w in weights]
         if self.min_p > 0:
             floor = self.min_p * max(weights)
             weights = [w if w >= floor else 0.0 for w in weights]
