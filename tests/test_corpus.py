@@ -135,6 +135,13 @@ def test_tuplets_chords_grace_notes_broken_rhythm_ties_and_key_changes_match_mus
     assert pitch[18] == 78  # after K:D, f is F sharp
 
 
+def test_a_tie_into_a_rest_does_not_hold_the_note_through_the_rest():
+    pytest.importorskip("music21")
+    pitch, start, end = notes(tune_to_score("X:1\nM:4/4\nL:1/4\nK:C\nC D- z F | G A B c |]\n"))
+    assert (pitch[1], start[1], end[1]) == (62, 960, 1920)  # music21's streams would end it at 2880
+    assert start[2] == 2880
+
+
 def essen_sample(every: int) -> list[tuple[str, str]]:
     pytest.importorskip("music21")
     tunes = [(f"{p.stem}#{n}", abc) for p in corpus_files("essen") for n, abc in split_tunes(p.read_text("latin-1"))]
