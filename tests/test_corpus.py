@@ -12,6 +12,7 @@ from mvae_core.config import DataConfig
 from mvae_core.data.corpus import MissingCorpusExtra, corpus_files, split_tunes, tune_to_score
 from mvae_core.data.load import load_dataset
 from mvae_core.data.loops import score_to_loops
+from mvae_core.data.score import SkipFile
 
 COLLECTION = """%a collection file with four tunes
 X:1
@@ -140,6 +141,20 @@ def test_a_tie_into_a_rest_does_not_hold_the_note_through_the_rest():
     pitch, start, end = notes(tune_to_score("X:1\nM:4/4\nL:1/4\nK:C\nC D- z F | G A B c |]\n"))
     assert (pitch[1], start[1], end[1]) == (62, 960, 1920)  # music21's streams would end it at 2880
     assert start[2] == 2880
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("M:4/0\nL:1/4\nK:C\nC D E F | G A B c |]", "corrupt"),  # music21 divides by zero
+        ("M:4/4\nL:1/4\nK:C\nC0 D/0 E F | G A B c |]", "corrupt"),
+        ("M:4/4\nL:1/4\nK:C\n{CDE} z4 |]", "no notes"),  # grace notes only
+    ],
+)
+def test_an_odd_tune_is_skipped_with_a_reason(body, reason):
+    pytest.importorskip("music21")
+    with pytest.raises(SkipFile, match=reason):
+        tune_to_score(f"X:1\n{body}\n")
 
 
 def essen_sample(every: int) -> list[tuple[str, str]]:

@@ -73,10 +73,10 @@ def tune_to_score(abc: str) -> TickScore:
     try:
         handler.process(abc)
         voices = handler.splitByVoice()
+        tokens = voices[0].tokens + (voices[1].tokens if len(voices) > 1 else [])  # the first voice, as music21 does
+        starts, lengths, pitches = _timeline(tokens, abc_format)  # meters and pitch names are parsed on the way
     except Exception as exc:  # music21 raises many types on odd ABC
         raise SkipFile(SkipReason.CORRUPT, f"music21: {type(exc).__name__}") from None
-    tokens = voices[0].tokens + (voices[1].tokens if len(voices) > 1 else [])  # the first voice, as music21 does
-    starts, lengths, pitches = _timeline(tokens, abc_format)
     if not starts:
         raise SkipFile(SkipReason.NO_NOTES)
     return TickScore(
