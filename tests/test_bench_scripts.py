@@ -89,3 +89,36 @@ def test_mapped_memory_bench_trains_ranks_on_one_mapped_table(tmp_path):
     assert mapped[0]["val_elbo"] == copied[0]["val_elbo"] is not None
     for r in mapped + copied:
         assert 0 < r["Pss"] <= r["Rss"] and r["peak_anon"] > 0 and r["peak_file"] > 0
+
+
+def load_bench(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_demo_time_splits_the_output_of_make_demo_at_lines_the_makefile_and_the_cli_really_print(
+    synth_dir, tmp_path, wide_console
+):
+    """The phase ends of bench/demo_time.py, found in what `make demo`'s recipe echoes and `mvae train` prints."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    demo_time = load_bench("demo_time")
+    recipe = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    echoed = [line.strip().replace("$(BIN)", ".venv/bin") for line in recipe.splitlines()[1:]]
+    tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "2"]
+    result = CliRunner().invoke(app, ["train", str(synth_dir), *tiny, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    printed = ["python3 -m venv .venv", echoed[1], *result.output.splitlines(), *echoed[2:]]
+    lines = [(float(i), line) for i, line in enumerate(printed)]
+
+    split = demo_time.phases(lines, total=len(lines) + 0.5)
+    assert split["install"] == 1.0  # the echoed `mvae train` line
+    assert split["parse"] >= 1 and split["training"] >= 3  # the header, then two epoch lines and `done after`
+    assert sum(split.values()) == pytest.approx(len(lines) + 0.5)
+    assert len(demo_time.epoch_seconds(lines)) == 2
+    with pytest.raises(ValueError, match="training"):
+        demo_time.phases([(t, line) for t, line in lines if not line.startswith("done after")], total=99.0)
