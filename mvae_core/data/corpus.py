@@ -12,6 +12,7 @@ import functools
 import re
 from fractions import Fraction
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -65,8 +66,8 @@ def tune_to_score(abc: str) -> TickScore:
     """Convert one ABC tune to a :class:`TickScore` (raises :class:`SkipFile`).
 
     music21's ABC tokenizer reads the notation (key signatures, accidentals carried through a bar, lengths, broken
-    rhythm, tuplets, chords, ties); the timeline is laid out here from its tokens, which is a tenth of the cost of
-    building music21 streams and gives the same notes on the Essen tunes (``tests/test_corpus.py``).
+    rhythm, tuplets, chords, ties); the timeline is laid out here from its tokens. That costs a thirteenth of building
+    music21 streams and gives the same notes on every Essen tune (``tests/test_corpus.py``, docs/benchmarks.md).
     """
     abc_format = _music21().abcFormat
     handler = abc_format.ABCHandler()
@@ -90,7 +91,7 @@ def tune_to_score(abc: str) -> TickScore:
     )
 
 
-def _timeline(tokens: list, abc_format) -> tuple[list[Fraction], list[Fraction], list[int]]:
+def _timeline(tokens: list, abc_format: ModuleType) -> tuple[list[Fraction], list[Fraction], list[int]]:
     """Onsets, lengths (exact quarter notes) and MIDI pitches of the sounding notes among ABC ``tokens``.
 
     Rests advance time; grace notes and empty chords take none and are left out; a chord keeps its top note; a tie
