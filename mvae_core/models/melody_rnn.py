@@ -260,7 +260,7 @@ class MelodyRNN(MelodyModel):
         tokens, states = [], []
         for step in range(STEPS_PER_LOOP):
             out, state = self.gru(self._inputs(token, z, slice(step, step + 1)), state)
-            logits = self.to_token(out[:, 0]).double().cpu().numpy()
+            logits = self.to_token(out[:, 0]).cpu().numpy()  # float32: the chooser reads Python floats, exactly
             chosen = [choose(row, u[step]) for choose, row, u in zip(choosers, logits, uniforms, strict=True)]
             token = torch.tensor(chosen, dtype=torch.long).view(n, 1).to(z.device)
             tokens.append(token)
