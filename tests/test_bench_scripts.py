@@ -31,13 +31,18 @@ def test_there_are_bench_scripts():
     assert len(SCRIPTS) >= 5
 
 
+def load_bench(script: Path):
+    """Import a bench script as a module; every script keeps its work under ``if __name__ == "__main__"``."""
+    spec = importlib.util.spec_from_file_location(f"bench_{script.stem}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_bench_script_imports(script, monkeypatch):
     monkeypatch.syspath_prepend(str(script.parent))  # as when run: a script imports the scripts beside it
-    spec = importlib.util.spec_from_file_location(f"bench_{script.stem}", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # every script keeps its work under `if __name__ == "__main__"`
-    assert callable(module.main)
+    assert callable(load_bench(script).main)
 
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
@@ -91,13 +96,6 @@ def test_mapped_memory_bench_trains_ranks_on_one_mapped_table(tmp_path):
         assert 0 < r["Pss"] <= r["Rss"] and r["peak_anon"] > 0 and r["peak_file"] > 0
 
 
-def load_bench(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_demo_time_splits_the_output_of_make_demo_at_lines_the_makefile_and_the_cli_really_print(
     synth_dir, tmp_path, wide_console
 ):
@@ -106,7 +104,7 @@ def test_demo_time_splits_the_output_of_make_demo_at_lines_the_makefile_and_the_
 
     from mvae_core.cli import app
 
-    demo_time = load_bench("demo_time")
+    demo_time = load_bench(ROOT / "bench" / "demo_time.py")
     recipe = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
     echoed = [line.strip().replace("$(BIN)", ".venv/bin") for line in recipe.splitlines()[1:]]
     tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "2"]

@@ -101,7 +101,7 @@ f2 g2 a4 | (5ABcde f3/ g/ [Ac]4 |]
 
 
 def music21_stream_notes(abc: str) -> tuple[list[int], list[int], list[int]]:
-    """The reference: music21's full ABC-to-stream conversion (ten times slower), read the way mvae used to."""
+    """The reference: music21's full ABC-to-stream conversion (13 times slower), read the way mvae used to."""
     music21 = pytest.importorskip("music21")
     part = music21.converter.parse(abc, format="abc").stripTies().parts[0]
     measures = list(part.getElementsByClass("Measure"))
