@@ -1,13 +1,21 @@
 """One latent point → one pattern's notes of a ``melody_rnn`` model, in numpy, for a live host.
 
 The same notes as pattern ``index`` of :meth:`MelodyRNN.decode_notes` at that point (up to float32 rounding), at
-batch size 1 without torch's per-operation overhead. A GRU step is ``gates_in + W_hh·h``: the input part of the gates
-is the sum of a row of the token table (``W_ih`` applied to every token's embedding once, with the biases that can be
-folded in) and a row of the step table (the position's share plus the latent point's, once per call), so each of the
-32 steps costs one ``[3·hidden, hidden]`` matrix–vector product, the token layer and a few vector operations. The
-note head runs once, for the steps that sound.
+batch size 1 without torch's per-operation overhead. What is folded in when the player is made, so that each of the
+32 steps costs one matrix–vector product and eleven vector operations, all writing into buffers made once per call:
 
-The weights are copied when the player is made: a player does not follow later changes to the model.
+* The input part of a GRU step's gates is the sum of a row of the token table (``W_ih`` applied to every token's
+  embedding, with the biases that can be folded in) and a row of the step table (the position's share plus the
+  latent point's, once per call).
+* One product of the state gives both the recurrent part of the next step's gates (``W_hh·h``) and this step's token
+  logits (``to_token``): their weights are stacked. The state vector carries a constant 1 as its last entry, so the
+  rows for that entry add the biases that cannot be folded into the input part (the candidate gate's ``b_hh``, which
+  the reset gate scales, and ``to_token``'s bias).
+* The reset and update gates' weights and biases are halved, so that ``sigmoid(x) = 0.5 + 0.5·tanh(x / 2)`` costs
+  one ``tanh`` and two in-place operations (halving is exact in floating point).
+
+The note head runs once, for the steps that sound. The weights are copied when the player is made: a player does not
+follow later changes to the model.
 """
 
 from __future__ import annotations
@@ -41,16 +49,21 @@ class MelodyRNNPlayer:
         gru = model.gru
         embedding = model.token_embedding.weight.shape[1]
         positions = model.position.weight.shape[1]
-        w_ih, w_hh, b_hh = _array(gru.weight_ih_l0), _array(gru.weight_hh_l0), _array(gru.bias_hh_l0)
+        w_ih, w_hh = _array(gru.weight_ih_l0), _array(gru.weight_hh_l0)
+        b_ih, b_hh = _array(gru.bias_ih_l0), _array(gru.bias_hh_l0)
         hidden = self.hidden = w_hh.shape[1]
+        halve = np.ones(3 * hidden, dtype=np.float32)  # the reset and update gates go through sigmoid
+        halve[: 2 * hidden] = 0.5
         self.tokens = _array(model.token_embedding.weight)
-        self.token_gates = self.tokens @ w_ih[:, :embedding].T + _array(gru.bias_ih_l0)
-        self.token_gates[:, : 2 * hidden] += b_hh[: 2 * hidden]  # the reset and update gates add both biases
-        self.position_gates = _array(model.position.weight) @ w_ih[:, embedding : embedding + positions].T
-        self.z_gates = w_ih[:, embedding + positions :]
-        self.w_hh, self.b_hh_new = w_hh, b_hh[2 * hidden :]
+        folded_bias = b_ih + np.concatenate([b_hh[: 2 * hidden], np.zeros(hidden, np.float32)])
+        self.token_gates = (self.tokens @ w_ih[:, :embedding].T + folded_bias) * halve
+        self.position_gates = (_array(model.position.weight) @ w_ih[:, embedding : embedding + positions].T) * halve
+        self.z_gates = w_ih[:, embedding + positions :] * halve[:, None]
+        to_token_weight, to_token_bias = _array(model.to_token.weight), _array(model.to_token.bias)
+        recurrent = np.concatenate([w_hh * halve[:, None], to_token_weight]).T  # [hidden, 3·hidden + tokens]
+        constant_row = np.concatenate([np.zeros(2 * hidden, np.float32), b_hh[2 * hidden :], to_token_bias])
+        self.recurrent = np.ascontiguousarray(np.vstack([recurrent, constant_row]))  # the state's constant 1 last
         self.z_state = (_array(model.z_to_state.weight), _array(model.z_to_state.bias))
-        self.to_token = (_array(model.to_token.weight), _array(model.to_token.bias))
         first, activation, last = model.note_head
         self.slope = activation.negative_slope
         self.note_first = (_array(first.weight), _array(first.bias))
@@ -69,20 +82,38 @@ class MelodyRNNPlayer:
         rng = pattern_rng(options, index)
         uniforms = rng.random((STEPS_PER_LOOP, 2)).tolist()
         choose = TokenChooser.with_settings(options, self.settings)
+        hidden, gated = self.hidden, 2 * self.hidden
         step_gates = self.position_gates + self.z_gates @ point
-        state = np.tanh(self.z_state[0] @ point + self.z_state[1])
-        token, split = self.start_token, 2 * self.hidden
+        # Buffers written in place each step, and their parts as views made once (a slice costs as much as an add).
+        state = np.ones(hidden + 1, dtype=np.float32)  # the hidden state, then the constant 1
+        hidden_state = state[:hidden]
+        hidden_state[:] = np.tanh(self.z_state[0] @ point + self.z_state[1])
+        projected = state @ self.recurrent  # the recurrent part of step 0's gates (its logits part is unused)
+        recurrent_gated, recurrent_candidate = projected[:gated], projected[gated : gated + hidden]
+        logits = projected[gated + hidden :]
+        gates_in = np.empty(3 * hidden, dtype=np.float32)
+        input_gated, input_candidate = gates_in[:gated], gates_in[gated:]
+        sigmoid = np.empty(gated, dtype=np.float32)
+        reset, update = sigmoid[:hidden], sigmoid[hidden:]
+        candidate = np.empty(hidden, dtype=np.float32)
+        token = self.start_token
         chosen = np.zeros(STEPS_PER_LOOP, dtype=np.int64)
-        states = np.empty((STEPS_PER_LOOP, self.hidden), dtype=np.float32)
+        states = np.empty((STEPS_PER_LOOP, hidden), dtype=np.float32)
         for step in range(STEPS_PER_LOOP):
-            gates_in = self.token_gates[token] + step_gates[step]
-            gates_h = self.w_hh @ state
-            reset_update = _sigmoid(gates_in[:split] + gates_h[:split])
-            reset, update = reset_update[: self.hidden], reset_update[self.hidden :]
-            candidate = np.tanh(gates_in[split:] + reset * (gates_h[split:] + self.b_hh_new))
-            state = candidate + update * (state - candidate)
-            token = choose(self.to_token[0] @ state + self.to_token[1], uniforms[step])
-            chosen[step], states[step] = token, state
+            np.add(self.token_gates[token], step_gates[step], out=gates_in)
+            np.add(input_gated, recurrent_gated, out=sigmoid)
+            np.tanh(sigmoid, out=sigmoid)
+            sigmoid *= 0.5
+            sigmoid += 0.5
+            np.multiply(reset, recurrent_candidate, out=candidate)
+            candidate += input_candidate
+            np.tanh(candidate, out=candidate)
+            hidden_state -= candidate  # the new state: candidate + update · (state − candidate)
+            hidden_state *= update
+            hidden_state += candidate
+            np.matmul(state, self.recurrent, out=projected)
+            token = choose(logits, uniforms[step])
+            chosen[step], states[step] = token, hidden_state
         steps = np.flatnonzero(chosen != REST)
         features = np.concatenate([states[steps], self.tokens[chosen[steps]]], axis=1)
         inner = features @ self.note_first[0].T + self.note_first[1]
