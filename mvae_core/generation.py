@@ -191,7 +191,7 @@ def latent_points(
     generator = torch.Generator().manual_seed(seed)
     if z is not None:
         if len(z) != latent_dim:
-            raise ValueError(f"--z needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
+            raise ValueError(f"z needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
         points = torch.tensor([z], dtype=torch.float32)
     else:
         points = torch.randn(n_random or 1, latent_dim, generator=generator)

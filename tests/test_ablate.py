@@ -281,11 +281,11 @@ def test_the_last_error_line_is_kept():
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["--mode", "list"], "needs --configs"),
+        (["--mode", "list"], "mode 'list' needs configs"),
         (["--mode", "sideways"], "sideways"),
         (["--plugins", "kl_anneal,nope"], "unknown plugin 'nope'"),
         (["--plugins", "none"], "nothing to switch"),
-        (["--seeds", "0"], "--seeds must be at least 1"),
+        (["--seeds", "0"], "seeds must be at least 1"),
         (["--set", "train.nonsense=1"], "configuration 'all'"),
     ],
 )
@@ -298,7 +298,7 @@ def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, args, message):
 def test_list_mode_takes_no_plugins(tmp_path):
     (tmp_path / "c.toml").write_text("[configs.a]\nplugins = []\n")
     result = mvae("ablate", "--configs", tmp_path / "c.toml", "--plugins", "kl_anneal", "--out", tmp_path / "abl")
-    assert result.exit_code == 2 and "--plugins does not apply" in result.output
+    assert result.exit_code == 2 and "plugins does not apply to mode 'list'" in result.output
 
 
 def test_a_different_plan_in_the_same_folder_is_refused(synth_dir, tmp_path):
@@ -392,10 +392,10 @@ def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, sy
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"seeds": 0}, InputError, "--seeds must be at least 1, got 0"),
-        ({"executor": "slurm"}, InputError, "--executor 'slurm': choose local or ray"),
-        ({"address": "auto"}, InputError, "go with --executor ray"),
-        ({"plugins": "none"}, PlanError, "--plugins none leaves nothing to switch on and off"),
+        ({"seeds": 0}, InputError, "seeds must be at least 1, got 0"),
+        ({"executor": "slurm"}, InputError, "executor 'slurm': choose 'local' or 'ray'"),
+        ({"address": "auto"}, InputError, "address, cpus_per_run and gpus_per_run go with executor 'ray'"),
+        ({"plugins": "none"}, PlanError, "plugins 'none' leaves nothing to switch on and off"),
         ({"overrides": ["train.epoch=3"]}, ConfigError, "did you mean train.epochs"),
     ],
 )

@@ -63,9 +63,9 @@ def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--address", "auto"], "--address, --cpus-per-run and --gpus-per-run go with --executor ray"),
-        (["--executor", "dask"], "--executor 'dask': choose local or ray"),
-        (["--executor", "ray", "--cpus-per-run", "0"], "--cpus-per-run must be at least 1"),
+        (["--address", "auto"], "address, cpus_per_run and gpus_per_run go with executor 'ray'"),
+        (["--executor", "dask"], "executor 'dask': choose 'local' or 'ray'"),
+        (["--executor", "ray", "--cpus-per-run", "0"], "cpus_per_run must be at least 1"),
     ],
 )
 def test_bad_executor_options_exit_2(synth_dir, tmp_path, args, message):

@@ -66,9 +66,9 @@ class Configuration:
 def expand(mode: str, plugins: list[str]) -> list[Configuration]:
     """The configurations of a generated mode over ``plugins`` (``list`` is read by :func:`read_configs`)."""
     if not plugins:
-        raise PlanError("an ablation needs at least one plugin (--plugins a,b,...)")
+        raise PlanError("an ablation needs at least one plugin to switch on and off (plugins: a,b,...)")
     if len(set(plugins)) != len(plugins):
-        raise PlanError(f"--plugins names a plugin twice: {','.join(plugins)}")
+        raise PlanError(f"plugins names a plugin twice: {','.join(plugins)}")
     everything, nothing = Configuration(ALL, tuple(plugins)), Configuration(NONE, ())
     if mode == "leave-one-out":
         arms = [everything, nothing]
@@ -82,7 +82,7 @@ def expand(mode: str, plugins: list[str]) -> list[Configuration]:
             for subset in combinations(plugins, size)
         ]
     else:
-        raise PlanError(f"--mode {mode!r} does not generate configurations; modes are {', '.join(MODES)}")
+        raise PlanError(f"mode {mode!r} does not generate configurations; modes are {', '.join(MODES)}")
     return _distinct(arms)
 
 
@@ -117,17 +117,17 @@ def read_configs(path: Path) -> list[Configuration]:
     try:
         tree = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlanError(f"--configs {path}: cannot read it ({exc.strerror})") from None
+        raise PlanError(f"configs {path}: cannot read it ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"--configs {path}: not valid TOML ({exc})") from None
+        raise PlanError(f"configs {path}: not valid TOML ({exc})") from None
     try:
         parsed = _ConfigsFile.model_validate(tree)
     except ValidationError as exc:
-        raise PlanError(f"--configs {path}: {format_validation_error(exc)}") from None
+        raise PlanError(f"configs {path}: {format_validation_error(exc)}") from None
     for name in parsed.configs:
         if not NAME.fullmatch(name):
             raise PlanError(
-                f"--configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
+                f"configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
                 "letters, digits, '_', '.', '+' and '-' (it names a folder)"
             )
     return [Configuration(name, tuple(e.plugins), tuple(e.set)) for name, e in parsed.configs.items()]

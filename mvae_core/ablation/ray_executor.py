@@ -53,7 +53,7 @@ def run_on_ray(
     try:
         import ray
     except ImportError:
-        raise RayUnavailable("--executor ray needs Ray: pip install 'mvae[ray]'") from None
+        raise RayUnavailable("executor 'ray' needs Ray: pip install 'mvae[ray]'") from None
     try:
         ray.init(
             address=address,
@@ -63,7 +63,7 @@ def run_on_ray(
             configure_logging=False,
         )
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise RayUnavailable(f"--address {address}: cannot join the Ray cluster ({exc})") from None
+        raise RayUnavailable(f"address {address}: cannot join the Ray cluster ({exc})") from None
     stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
     stop.unlink(missing_ok=True)
     train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_task)
@@ -104,8 +104,8 @@ def train_task(arguments: list[str], log: str, must_see: list[str], threads: int
     if missing:
         return Outcome(
             2,
-            f"node {socket.gethostname()} cannot see {missing[0]}: --out and the data must be on storage every Ray "
-            "node sees (a shared file system mounted at the same path)",
+            f"node {socket.gethostname()} cannot see {missing[0]}: the ablation's output folder and its data must be on "
+            "storage every Ray node sees (a shared file system mounted at the same path)",
             0.0,
         )
     env = {

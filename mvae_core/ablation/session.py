@@ -127,21 +127,21 @@ def _check_numbers(
     address: str | None,
 ) -> None:
     numbers = {
-        "--seeds": seeds,
-        "--samples": samples,
-        "--jobs": jobs,
-        "--epochs": epochs,
-        "--cpus-per-run": cpus_per_run,
+        "seeds": seeds,
+        "samples": samples,
+        "jobs": jobs,
+        "epochs": epochs,
+        "cpus_per_run": cpus_per_run,
     }
     for name, value in numbers.items():
         if value is not None and value < 1:
             raise InputError(f"{name} must be at least 1, got {value}")
     if executor not in EXECUTORS:
-        raise InputError(f"--executor {executor!r}: choose local or ray")
+        raise InputError(f"executor {executor!r}: choose 'local' or 'ray'")
     if executor == "local" and (address is not None or gpus_per_run or cpus_per_run != 1):
-        raise InputError("--address, --cpus-per-run and --gpus-per-run go with --executor ray")
+        raise InputError("address, cpus_per_run and gpus_per_run go with executor 'ray'")
     if gpus_per_run < 0:
-        raise InputError(f"--gpus-per-run must be >= 0, got {gpus_per_run}")
+        raise InputError(f"gpus_per_run must be >= 0, got {gpus_per_run}")
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:
@@ -163,16 +163,18 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
 
     if configs is not None or mode == "list":
         if mode not in (None, "list"):
-            raise PlanError(f"--configs goes with --mode list, not --mode {mode}")
+            raise PlanError(f"configs goes with mode 'list', not mode {mode!r}")
         if configs is None:
-            raise PlanError("--mode list needs --configs FILE (the configurations to run)")
+            raise PlanError("mode 'list' needs configs: a TOML file naming the configurations to run")
         if plugins is not None:
-            raise PlanError("--plugins does not apply to --mode list: each configuration in --configs names its own")
+            raise PlanError(
+                "plugins does not apply to mode 'list': each configuration in the configs file names its own"
+            )
         return read_configs(configs)
     given = (plugins or "all").split(",") if isinstance(plugins, str | None) else plugins
     names = [n.strip() for n in given if n.strip()]
     if "none" in names:
-        raise PlanError("--plugins none leaves nothing to switch on and off; name the plugins, or 'all'")
+        raise PlanError("plugins 'none' leaves nothing to switch on and off; name the plugins, or 'all'")
     names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
     return expand(mode or "leave-one-out", names)
 
