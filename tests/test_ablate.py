@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
@@ -21,6 +22,7 @@ from mvae_core.ablation.runner import last_error_line, worker_env
 from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
 from mvae_core.ablation.summary import (
     METRICS,
+    console_table,
     markdown,
     paired,
     per_config,
@@ -140,6 +142,29 @@ def test_summary_statistics_per_configuration_and_against_the_references():
     assert "| all | 2 / 2 | max epochs ×2 | 6 ± 1.4 [-6.706, 18.71] | 11 ± 1.4 [-1.706, 23.71] |" in text
     assert "| runs/no-a/seed-1 | failed | 1 | boom |" in text
     assert "## Plugin warnings\n\nNone." in text
+
+
+def test_a_metric_missing_in_some_runs_says_how_many_and_why():
+    """A quantized validation split has no spread ratio: the cell says so instead of averaging the other seeds
+    silently (one "0" over two seeds looked like a measured mean) or showing a bare dash."""
+    arms = [Configuration("all", ("a",)), Configuration("none", ())]
+    rows = [
+        row("all", 0, timing_spread_ratio=None, in_key_gap=0.75),
+        row("all", 1, timing_spread_ratio=0.0, in_key_gap=0.85),
+        row("none", 0, timing_spread_ratio=None),
+        row("none", 1, timing_spread_ratio=None),
+    ]
+    text = markdown(rows, arms, ["about"])
+    all_row = next(line for line in text.splitlines() if line.startswith("| all | 2 / 2"))
+    cells = dict(zip(METRICS.values(), all_row.strip("| ").split(" | ")[3:], strict=True))
+    assert cells["timing_spread_ratio"] == "0; 1 quantized"
+    assert cells["in-key gap closed"].startswith("0.8 ± 0.071 [")  # both seeds: no count
+    assert cells["onset_f1"] == "n/a"  # no run has it
+    none_row = next(line for line in text.splitlines() if line.startswith("| none | 2 / 2"))
+    assert "| quantized |" in none_row
+    console = Console(width=200, record=True)
+    console.print(console_table(rows, arms))
+    assert "0; 1 quantized" in console.export_text()
 
 
 def test_plugin_warnings_reach_the_summary_per_configuration():

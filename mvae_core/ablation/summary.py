@@ -44,6 +44,9 @@ CONSOLE_METRICS = {  # row key → a short title, so the terminal table fits 100
     "gen_timing_std": "gen. timing std",
     "cpu_seconds": "CPU s",
 }
+MISSING_WORDS = {"timing_spread_ratio": "quantized"}
+"""What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
+the validation notes have no timing spread (quantized data), as on the training console."""
 COLUMNS = [
     *("config", "seed", "run", "status", "action", "produced", "exit_code", "error", "stopped_by", "stop_reason"),
     *("warnings", "best_epoch"),
@@ -134,6 +137,16 @@ def cell(e: Estimate, signed: bool = False, interval: bool = True) -> str:
     return f"{shown} [{number(e.low, signed)}, {number(e.high, signed)}]" if interval else shown
 
 
+def metric_cell(e: Estimate, ok: int, metric: str, interval: bool = True) -> str:
+    """:func:`cell` of a configuration's ``ok`` runs, followed by how many of them have no value and why
+    (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``); only the word when none has one."""
+    word = MISSING_WORDS.get(metric, "n/a")
+    if e.n == 0:
+        return word if ok else "–"
+    shown = cell(e, interval=interval)
+    return shown if e.n == ok else f"{shown}; {ok - e.n} {word}"
+
+
 def _stops(counter: Counter[str]) -> str:
     return ", ".join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
 
@@ -152,10 +165,15 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         ["configuration", "plugins", "overrides"],
         [[c.name, ", ".join(c.plugins) or "none", " ".join(f"`{o}`" for o in c.overrides) or "–"] for c in configs],
     )
-    lines += ["", "## Per configuration", "", "Mean ± sample std [95 % t-interval] over the seeds whose run is ok.", ""]
+    lines += ["", "## Per configuration", ""]
+    lines += [
+        "Mean ± sample std [95 % t-interval] over the seeds whose run is ok; `; 1 n/a` counts the runs without a "
+        "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread).",
+        "",
+    ]
     header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
     body = [
-        [e["config"], f"{e['ok']} / {e['runs']}", _stops(e["stops"]), *(cell(e[m]) for m in METRICS)]
+        [e["config"], f"{e['ok']} / {e['runs']}", _stops(e["stops"]), *(metric_cell(e[m], e["ok"], m) for m in METRICS)]
         for e in per_config(rows, configs)
     ]
     lines += _md_table(header, body)
@@ -221,6 +239,6 @@ def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> T
             e["config"],
             f"{e['ok']}/{e['runs']}",
             _stops(e["stops"]),
-            *(cell(e[m], interval=False) for m in CONSOLE_METRICS),
+            *(metric_cell(e[m], e["ok"], m, interval=False) for m in CONSOLE_METRICS),
         )
     return table
