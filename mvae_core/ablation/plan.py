@@ -68,7 +68,7 @@ def expand(mode: str, plugins: list[str]) -> list[Configuration]:
     if not plugins:
         raise PlanError("an ablation needs at least one plugin to switch on and off (plugins: a,b,...)")
     if len(set(plugins)) != len(plugins):
-        raise PlanError(f"plugins names a plugin twice: {','.join(plugins)}")
+        raise PlanError(f"the plugins list names a plugin twice: {','.join(plugins)}")
     everything, nothing = Configuration(ALL, tuple(plugins)), Configuration(NONE, ())
     if mode == "leave-one-out":
         arms = [everything, nothing]
