@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from mvae_core.ablation.plan import ALL, NONE, Configuration
@@ -37,11 +38,11 @@ METRICS: dict[str, str] = {
 active_units are the last epoch's; the gaps closed are those of mvae_core.pitch_structure against the run's
 validation loops; seconds is wall-clock time (it grows with the machine's load), CPU seconds the training process's
 CPU time (all threads), the run's cost whatever else runs."""
-CONSOLE_METRICS = {  # row key → a short title, so the terminal table fits 100 columns
+CONSOLE_METRICS = {  # row key → a short title on two lines, so that the terminal table fits 100 columns
     "epochs_run": "epochs",
     "best_val_elbo": "val_elbo",
-    "timing_spread_ratio": "spread ratio",
-    "gen_timing_std": "gen. timing std",
+    "timing_spread_ratio": "spread\nratio",
+    "gen_timing_std": "gen.\ntiming std",
     "cpu_seconds": "CPU s",
 }
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
@@ -128,26 +129,29 @@ def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
     return f"{value:{'+' if signed else ''}.{digits}g}"
 
 
-def cell(e: Estimate, signed: bool = False, interval: bool = True) -> str:
-    """``mean ± std [low, high]`` (without the interval: ``mean ± std``); only the mean for one value, ``–`` for
-    none."""
+def cell(e: Estimate, signed: bool = False, interval: bool = True, digits: int = 4) -> str:
+    """``mean ± std [low, high]`` (without the interval: ``mean ± std``), the mean to ``digits`` significant digits
+    and the std to 2; only the mean for one value, ``–`` for none."""
     if e.n < 2:
-        return number(e.mean, signed)
-    shown = f"{number(e.mean, signed)} ± {number(e.std, digits=2)}"
+        return number(e.mean, signed, digits)
+    shown = f"{number(e.mean, signed, digits)} ± {number(e.std, digits=2)}"
     return f"{shown} [{number(e.low, signed)}, {number(e.high, signed)}]" if interval else shown
 
 
-def metric_cell(e: Estimate, ok: int, metric: str, interval: bool = True) -> str:
+def metric_cell(e: Estimate, ok: int, metric: str, interval: bool = True, digits: int = 4) -> str:
     """:func:`cell` of a configuration's ``ok`` runs, followed by how many of them have no value and why
     (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``); only the word when none has one."""
     word = MISSING_WORDS.get(metric, "n/a")
     if e.n == 0:
         return word if ok else "–"
-    shown = cell(e, interval=interval)
+    shown = cell(e, interval=interval, digits=digits)
     return shown if e.n == ok else f"{shown}; {ok - e.n} {word}"
 
 
-def _stops(counter: Counter[str]) -> str:
+def _stops(counter: Counter[str], compact: bool = False) -> str:
+    """``early_stopping ×2, max epochs ×1``; ``compact``: just the label when one covers every run."""
+    if compact and len(counter) == 1:
+        return next(iter(counter))
     return ", ".join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
 
 
@@ -229,8 +233,14 @@ def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration])
 
 
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
-    """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals)."""
-    table = Table(title="ablation: mean ± std over seeds (95 % intervals in summary.md)", title_justify="left")
+    """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
+    more significant digit)."""
+    table = Table(
+        title="ablation: mean ± std over seeds (95 % intervals in summary.md)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # no vertical rules, one space between columns: the table fits 100 columns
+        collapse_padding=True,
+    )
     table.add_column("config", no_wrap=True)
     for column in ("ok", "stopped by", *CONSOLE_METRICS.values()):
         table.add_column(column, overflow="fold")
@@ -238,7 +248,7 @@ def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> T
         table.add_row(
             e["config"],
             f"{e['ok']}/{e['runs']}",
-            _stops(e["stops"]),
-            *(metric_cell(e[m], e["ok"], m, interval=False) for m in CONSOLE_METRICS),
+            _stops(e["stops"], compact=True),
+            *(metric_cell(e[m], e["ok"], m, interval=False, digits=3) for m in CONSOLE_METRICS),
         )
     return table
