@@ -168,6 +168,19 @@ def test_a_metric_missing_in_some_runs_says_how_many_and_why():
                for line in console.export_text().splitlines())  # fmt: skip
 
 
+def test_the_figure_marks_bars_over_fewer_runs_and_names_what_is_missing():
+    pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
+    from matplotlib.figure import Figure
+
+    from mvae_core.ablation.figure import _bars
+
+    axes = Figure().add_subplot()
+    bars = [("all", Estimate(1, 0.5), 2), ("none", Estimate(0), 2), ("no-a", Estimate(2, 0.4, 0.1, 0.3, 0.5), 2)]
+    _bars(axes, "timing_spread_ratio", bars, {"all": "C0", "none": "C1", "no-a": "C2"}, "quantized")
+    assert sorted(text.get_text() for text in axes.texts) == ["1 of 2", "quantized"]
+    assert len(axes.patches) == 2  # no bar where no run has a value
+
+
 def test_plugin_warnings_reach_the_summary_per_configuration():
     arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
     short = "kl_anneal: the kl schedule reaches its final multiplier 1 in epoch 21, but this run ends with epoch 2"

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, paired, per_config
+from mvae_core.ablation.summary import METRICS, missing_word, paired, per_config
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
@@ -24,9 +24,10 @@ def matplotlib_available() -> bool:
 def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
     """Top: ``val_elbo`` per epoch, one colour per configuration (thin: each ok run, thick: the mean over its runs,
     drawn only up to the epoch every run reached — each seed has its own validation split, so a mean over the
-    runs still going would jump when one stops). Bottom, one bar per configuration with its 95 % t-interval as an error bar (none for a
-    single value): the best ``val_elbo`` as a paired difference against ``none`` (its raw mean when there is no
-    ``none``), then the mean of each of :data:`BAR_METRICS`."""
+    runs still going would jump when one stops). Bottom, one bar per configuration with its 95 % t-interval as an
+    error bar (none for a single value): the best ``val_elbo`` as a paired difference against ``none`` (its raw mean
+    when there is no ``none``), then the mean of each of :data:`BAR_METRICS`, marked ``k of n`` when only k of the
+    configuration's n ok runs have a value, and the word of :func:`missing_word` in place of a bar when none has."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -51,23 +52,33 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
-        (f"best val_elbo − {NONE} (paired)", [(d["config"], d["best_val_elbo"]) for d in against_none])
+        (f"best val_elbo − {NONE} (paired)", [(d["config"], d["best_val_elbo"], None) for d in against_none], "–")
         if against_none
-        else (METRICS["best_val_elbo"], [(e["config"], e["best_val_elbo"]) for e in stats])
+        else (
+            METRICS["best_val_elbo"],
+            [(e["config"], e["best_val_elbo"], e["ok"]) for e in stats],
+            missing_word("best_val_elbo"),
+        )
     ]
-    panels += [(METRICS[m], [(e["config"], e[m]) for e in stats]) for m in BAR_METRICS]
-    for column, (title, bars) in enumerate(panels):
-        _bars(figure.add_subplot(grid[1, column]), title, bars, colours)
+    panels += [(METRICS[m], [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
+    for column, (title, bars, word) in enumerate(panels):
+        _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
     figure.savefig(path)
 
 
-def _bars(axes: Any, title: str, bars: list[tuple[str, Estimate]], colours: dict[str, str]) -> None:
-    for x, (name, e) in enumerate(bars):
+def _bars(
+    axes: Any, title: str, bars: list[tuple[str, Estimate, int | None]], colours: dict[str, str], missing: str
+) -> None:
+    """One bar per ``(configuration, estimate, ok runs)``; ``ok`` None: a paired difference (no ``k of n`` mark)."""
+    for x, (name, e, ok) in enumerate(bars):
         if e.mean is None:
+            axes.text(x, 0, missing, rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
             continue
         error = None if e.low is None or e.high is None else [[e.mean - e.low], [e.high - e.mean]]
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
-    axes.set_xticks(range(len(bars)), [name for name, _ in bars], rotation=60, ha="right", fontsize=7)
+        if ok is not None and e.n < ok:
+            axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
+    axes.set_xticks(range(len(bars)), [name for name, _, _ in bars], rotation=60, ha="right", fontsize=7)
     axes.axhline(0, color="0.3", linewidth=0.8)
     axes.set_title(title, fontsize=9)
     axes.grid(axis="y", alpha=0.3)

@@ -138,10 +138,15 @@ def cell(e: Estimate, signed: bool = False, interval: bool = True, digits: int =
     return f"{shown} [{number(e.low, signed)}, {number(e.high, signed)}]" if interval else shown
 
 
+def missing_word(metric: str) -> str:
+    """What a run's missing value of ``metric`` means: :data:`MISSING_WORDS`, else ``n/a``."""
+    return MISSING_WORDS.get(metric, "n/a")
+
+
 def metric_cell(e: Estimate, ok: int, metric: str, interval: bool = True, digits: int = 4) -> str:
     """:func:`cell` of a configuration's ``ok`` runs, followed by how many of them have no value and why
     (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``); only the word when none has one."""
-    word = MISSING_WORDS.get(metric, "n/a")
+    word = missing_word(metric)
     if e.n == 0:
         return word if ok else "–"
     shown = cell(e, interval=interval, digits=digits)
