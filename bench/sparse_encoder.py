@@ -1,18 +1,14 @@
-"""The encoder's four input branches, dense against gathered: how much of a training step a sparse input path could save.
+"""The encoder's input layer, gathered (what mvae does) against dense (what it did before): forward and backward.
 
-Not used by mvae (docs/benchmarks.md, "What is left"): a loop's 4 × 768 input cells hold about 36 non-zero values,
-yet each branch multiplies all 768. This times forward + backward (weight gradients; the input needs none) of the
-four branches of the default model (pitch_classes 24, hidden 512, batch 64) three ways, on one batch of synthetic
-melodies (9 notes per loop):
+A loop's 4 × 768 input cells hold about 36 non-zero values, yet a dense input layer multiplies all of them. mvae's
+encoder (``mvae_core.models.encoder.Encoder.branches``) keeps the four branches' weights as one table with a row
+per input cell and sums the rows of a loop's non-zero cells, scaled by their values (``F.embedding_bag``). This
+times forward + backward (weight gradients; the input needs none) of that layer for the default model
+(pitch_classes 24, hidden 512, batch 64) against the dense computation it replaced, one ``F.linear`` per channel
+over every cell with the same weights, on one batch of synthetic melodies (9 notes per loop). Only the linear
+layer is timed: the BatchNorm, activation and dropout after it are the same work either way.
 
-* **dense**: ``F.linear`` per channel, weights ``[hidden, cells]`` (what the encoder does);
-* **gathered**: one ``F.embedding_bag`` per channel over weights stored ``[cells, hidden]``, the cell values as
-  per-sample weights (the layout a sparse path would need: a different checkpoint layout);
-* **gathered, weights copied**: the same, with the four weight tables concatenated on every step (what keeping
-  today's layout would cost).
-
-Paired rounds in alternating order, median ms per call; the three give the same outputs up to float rounding
-(printed).
+Paired rounds in alternating order, median ms per call; both give the same outputs up to float rounding (printed).
 
     .venv/bin/python bench/sparse_encoder.py [--rounds 8] [--threads 1]
 """
@@ -28,11 +24,16 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-BATCH, CELLS, HIDDEN, CHANNELS, NOTES = 64, 24 * 32, 512, 4, 9
+from mvae_core.config import ModelConfig
+from mvae_core.models.encoder import Encoder
+
+BATCH, PITCH_CLASSES, HIDDEN, CHANNELS, NOTES = 64, 24, 512, 4, 9
+CELLS = PITCH_CLASSES * 32
 
 
 def melodies(generator: torch.Generator) -> torch.Tensor:
-    """``[BATCH, CHANNELS, CELLS]``: NOTES cells per loop; onset 1, velocity and duration in 0..1, a few offsets."""
+    """``[BATCH, CHANNELS, PITCH_CLASSES, 32]``: NOTES cells per loop; onset 1, velocity and duration in 0..1, a
+    few offsets."""
     x = torch.zeros(BATCH, CHANNELS, CELLS)
     for b in range(BATCH):
         cells = torch.randperm(CELLS, generator=generator)[:NOTES]
@@ -40,46 +41,23 @@ def melodies(generator: torch.Generator) -> torch.Tensor:
         x[b, 1, cells] = torch.rand(NOTES, generator=generator)
         x[b, 2, cells] = torch.rand(NOTES, generator=generator)
         x[b, 3, cells[:5]] = torch.rand(5, generator=generator) - 0.5
-    return x
+    return x.view(BATCH, CHANNELS, PITCH_CLASSES, 32)
 
 
-def variants(x: torch.Tensor, generator: torch.Generator) -> dict[str, tuple[Callable[[], torch.Tensor], list]]:
-    """Each variant's forward and the parameters whose gradients it computes; all hold the same weights."""
-    dense_w = [torch.randn(HIDDEN, CELLS, generator=generator).requires_grad_() for _ in range(CHANNELS)]
-    gathered_w = [w.detach().t().contiguous().requires_grad_() for w in dense_w]
-    bias = [torch.zeros(HIDDEN, requires_grad=True) for _ in range(CHANNELS)]
-    bags = []
-    for c in range(CHANNELS):
-        rows, cols = x[:, c].nonzero(as_tuple=True)
-        counts = torch.bincount(rows, minlength=BATCH)
-        bags.append((cols, torch.cumsum(counts, 0) - counts, x[:, c][rows, cols], rows, cols))
+def variants(x: torch.Tensor) -> dict[str, tuple[Callable[[], torch.Tensor], list[torch.Tensor]]]:
+    """Each variant's forward and the parameters whose gradients it computes; both hold the same weights."""
+    torch.manual_seed(0)
+    encoder = Encoder(ModelConfig(hidden=HIDDEN), PITCH_CLASSES)
+    dense_w = [rows.t().contiguous().requires_grad_() for rows in encoder.branch_weight.detach().chunk(CHANNELS)]
+    dense_b = [bias.clone().requires_grad_() for bias in encoder.branch_bias.detach().chunk(CHANNELS)]
+    flat = x.flatten(2)
 
     def dense() -> torch.Tensor:
-        return torch.cat([F.linear(x[:, c], dense_w[c], bias[c]) for c in range(CHANNELS)], 1)
-
-    def gathered() -> torch.Tensor:
-        outs = [
-            F.embedding_bag(cols, gathered_w[c], offsets, mode="sum", per_sample_weights=values) + bias[c]
-            for c, (cols, offsets, values, _, _) in enumerate(bags)
-        ]
-        return torch.cat(outs, 1)
-
-    def gathered_copied() -> torch.Tensor:
-        table = torch.cat(gathered_w, 0)  # one [4 · cells, hidden] table, built every step
-        index = torch.cat([cols + c * CELLS for c, (cols, *_) in enumerate(bags)])
-        owner = torch.cat([rows * CHANNELS + c for c, (_, _, _, rows, _) in enumerate(bags)])
-        order = torch.argsort(owner, stable=True)
-        counts = torch.bincount(owner, minlength=BATCH * CHANNELS)
-        values = torch.cat([v for _, _, v, _, _ in bags])[order]
-        out = F.embedding_bag(
-            index[order], table, torch.cumsum(counts, 0) - counts, mode="sum", per_sample_weights=values
-        )
-        return (out.view(BATCH, CHANNELS, HIDDEN) + torch.stack(bias)).reshape(BATCH, CHANNELS * HIDDEN)
+        return torch.cat([F.linear(flat[:, c], dense_w[c], dense_b[c]) for c in range(CHANNELS)], 1)
 
     return {
-        "dense": (dense, [*dense_w, *bias]),
-        "gathered": (gathered, [*gathered_w, *bias]),
-        "gathered, weights copied": (gathered_copied, [*gathered_w, *bias]),
+        "dense": (dense, [*dense_w, *dense_b]),
+        "gathered (mvae)": (lambda: encoder.branches(x), [encoder.branch_weight, encoder.branch_bias]),
     }
 
 
@@ -101,7 +79,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     generator = torch.Generator().manual_seed(0)
     x = melodies(generator)
-    found = variants(x, generator)
+    found = variants(x)
     upstream = torch.randn(BATCH, CHANNELS * HIDDEN, generator=generator)
     reference = found["dense"][0]().detach()
     for name, (forward, params) in found.items():

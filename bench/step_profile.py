@@ -3,8 +3,8 @@ operators' self CPU time grouped by what they do, per registered model.
 
 Groups (an operator goes to the first whose pattern its name contains; the patterns are :data:`GROUPS`):
 
-* **matmul** — ``addmm``/``mm``/``bmm``/``linear`` and the GRU's fused cells, forward and backward: the FLOPs the
-  roofline of ``bench/throughput.py`` counts;
+* **matmul** — ``addmm``/``mm``/``bmm``/``linear``, the GRU's fused cells and the encoder's gathered input layer
+  (``embedding_bag``), forward and backward: the FLOPs the roofline of ``bench/throughput.py`` counts;
 * **batchnorm**, **activations** (LeakyReLU, tanh, sigmoid, softmax and their backward), **losses** (BCE, cross
   entropy, MSE, log-softmax, KL), **optimizer** (Adam's fused kernel, ``zero_grad``), **dropout** (drawing the
   masks: ``randint``'s ``random_`` for mvae's Dropout, ``bernoulli`` for torch's), **copies** (concatenations
@@ -43,7 +43,7 @@ from mvae_core.models import BUILTIN_MODELS
 from mvae_core.trainer import EpochProgress, Trainer
 
 GROUPS: dict[str, tuple[str, ...]] = {
-    "matmul": ("addmm", "::mm", "bmm", "linear", "gru", "matmul"),
+    "matmul": ("addmm", "::mm", "bmm", "linear", "gru", "matmul", "embedding_bag"),
     "batchnorm": ("batch_norm",),
     "activations": ("leaky_relu", "tanh", "sigmoid", "softmax", "relu", "gelu"),
     "losses": ("binary_cross_entropy", "cross_entropy", "nll_loss", "mse_loss", "log_softmax", "kl_div"),

@@ -201,13 +201,15 @@ def make_data(cfg: MvaeConfig, n_train: int, n_val: int, data: str | None) -> tu
 def forward_flops_per_sample(model: MelodyModel, x: torch.Tensor) -> float:
     """Matrix-multiply FLOPs (2 × multiply-adds) of one training forward pass per example of ``x``, counted by
     ``torch.utils.flop_counter`` — every ``nn.Linear`` and, for a recurrent decoder, every step of its GRU;
-    elementwise work (BatchNorm, activations, losses, Adam) is not counted."""
+    elementwise work (BatchNorm, activations, losses, Adam) is not counted. The encoder's input layer gathers the
+    rows of a loop's non-zero cells instead of multiplying every cell (``Encoder.branches``); it counts as the dense
+    product it computes, ``2 × cells × hidden`` per sample, as before it gathered, so the bound stays comparable."""
     from torch.utils.flop_counter import FlopCounterMode
 
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
         model(x)
-    return counter.get_total_flops() / len(x)
+    return counter.get_total_flops() / len(x) + 2 * model.encoder.branch_weight.numel()
 
 
 DEVICE = torch.device("cpu")

@@ -36,6 +36,7 @@ from typing import Any, Literal, Protocol
 import torch
 from rich.console import Console
 
+from mvae_core.checkpoint import CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
@@ -180,7 +181,10 @@ def _fit(
     try:
         if resuming:
             payload = run.load_checkpoint()
-            trainer.restore(payload)
+            try:
+                trainer.restore(payload)
+            except CheckpointError as exc:
+                raise CheckpointError(f"{run.path / CHECKPOINT}: {exc}") from None
             if writer:
                 writer.truncate_metrics(int(payload["epoch"]))
                 writer.clear_failure()

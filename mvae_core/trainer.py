@@ -294,7 +294,14 @@ class Trainer:
         rank 0's, and ranks > 0 get fresh streams (then the run is not bit-identical to an uninterrupted one).
         """
         self.model.load_state_dict(payload["model"])
-        self.optimizer.load_state_dict(payload["optimizer"])
+        try:
+            self.optimizer.load_state_dict(payload["optimizer"])
+        except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
+            raise CheckpointError(
+                "the checkpoint's optimizer state does not fit this model's parameters (an mvae that laid out "
+                "its layers differently wrote it); its model still loads for generate, evaluate and export, but "
+                "to continue training resume it with that version, or start a new run"
+            ) from None
         ranks = payload.get("ranks", [])
         same_layout = len(ranks) == self.dist.world
         state = ranks[self.dist.rank] if same_layout else payload

@@ -128,3 +128,24 @@ def test_resume_from_a_damaged_checkpoint_exits_2_naming_the_file(one_epoch_run,
     assert f"error: {path} " in output and expected in output
     assert "restore the file from a backup, or start a new run" in output and "weights_only" not in output
     assert "Traceback" not in output and result.output.count("error:") == 1
+
+
+def test_resume_of_a_checkpoint_with_differently_laid_out_layers_exits_2_naming_the_file(one_epoch_run):
+    """As one written before the encoder's four input branches became one table: the model's weights are converted
+    when they load, but Adam's state lists 16 tensors for those layers where the model now has 4."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+    from tests.legacy import per_branch_encoder
+
+    path = one_epoch_run / "checkpoint.pt"
+    payload = torch.load(path, weights_only=True)
+    payload["model"] = per_branch_encoder(payload["model"])
+    group = payload["optimizer"]["param_groups"][0]
+    group["params"] = list(range(len(group["params"]) + 12))
+    torch.save(payload, path)
+    result = CliRunner().invoke(app, ["train", "--resume", str(one_epoch_run), "--epochs", "2"])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2, output
+    assert f"error: {path}: the checkpoint's optimizer state does not fit this model's parameters" in output
+    assert "resume it with that version, or start a new run" in output and "Traceback" not in output

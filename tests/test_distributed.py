@@ -92,7 +92,10 @@ def test_two_processes_equal_one_on_a_deterministic_model(pattern_dir, tmp_path)
         for part in ("train", "val"):
             for term, value in one[part].items():
                 assert two[part][term] == pytest.approx(value, rel=1e-5), (one["epoch"], part, term)
-    assert torch.allclose(rank0, params, rtol=0, atol=1e-5)  # measured: losses 1.8e-7 relative, weights 1e-6
+    # Rounding only (losses measured within 1.8e-7 relative): 6 of 111,344 weights differ by more than 1e-6, one by
+    # 2.5e-5, where Adam's step carried a rounding difference on; a wrong gradient weighting moves thousands by ~lr.
+    difference = (rank0 - params).abs()
+    assert difference.max() < 1e-4 and (difference > 1e-6).float().mean() < 1e-3
     assert single[-1]["train"]["total"] < 0.97 * single[0]["train"]["total"]  # it trained: the curve is not flat
 
 

@@ -21,6 +21,7 @@ from mvae_core.models import BUILTIN_MODELS, available_models, build_model, reso
 from mvae_core.models.melody_rnn import REST, TokenChooser, top_tokens
 from mvae_core.models.seed import SeedModel
 from mvae_core.run import RunDir
+from tests.legacy import per_branch_encoder
 from tests.training import TINY
 
 runner = CliRunner()
@@ -134,7 +135,8 @@ def test_models_lists_every_model_with_its_settings():
 
 
 def test_a_run_from_before_the_registry_loads_as_the_seed_model(synth_dir, tmp_path):
-    """Its config.toml has no [model] name and its encoder weights are not under ``encoder.``."""
+    """Its config.toml has no [model] name, its encoder weights are not under ``encoder.`` and its encoder has
+    one layer per input branch."""
     out = tmp_path / "old"
     mvae_core.train([synth_dir], out, overrides=tiny("seed"), plugins=[], epochs=1, progress=False)
     expected = mvae_core.load(out).generate(random=2, seed=3).loops
@@ -144,7 +146,8 @@ def test_a_run_from_before_the_registry_loads_as_the_seed_model(synth_dir, tmp_p
     from safetensors.torch import load_file, save_file
 
     state = load_file(out / "model.safetensors")
-    save_file({k.removeprefix("encoder."): v for k, v in state.items()}, out / "model.safetensors")
+    old_layout = per_branch_encoder(state)
+    save_file({k.removeprefix("encoder."): v for k, v in old_layout.items()}, out / "model.safetensors")
     old = mvae_core.load(out)
     assert old.config.model.name == "seed" and old.generate(random=2, seed=3).loops == expected
 

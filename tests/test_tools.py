@@ -153,8 +153,8 @@ def test_bend_all_layers_changes_the_encoder_too(run, tmp_path):
     bent = tmp_path / "bent"
     assert mvae("bend", run, "--sigma", 0.1, "--layers", "all", "--out", bent).exit_code == 0
     source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
-    assert not torch.equal(source["encoder.branches.0.0.weight"], changed["encoder.branches.0.0.weight"])
-    assert torch.equal(source["encoder.branches.0.1.running_var"], changed["encoder.branches.0.1.running_var"])
+    assert not torch.equal(source["encoder.branch_weight"], changed["encoder.branch_weight"])
+    assert torch.equal(source["encoder.branch_rest.0.running_var"], changed["encoder.branch_rest.0.running_var"])
 
 
 def test_map_and_plot_write_pngs(run, tmp_path):

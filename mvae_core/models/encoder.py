@@ -4,11 +4,24 @@ One branch per channel (onset, velocity, duration, timeshift: Linear → BatchNo
 channel's ``pitch_classes × 32`` cells), concatenated, then Linear → BN → LeakyReLU → Dropout, then μ and log σ² of
 the latent. Dropout and BatchNorm follow ``train()`` / ``eval()`` like any torch module (the ancestor never ran
 either, bug D2).
+
+The four branches' linear layers are computed together and only over a loop's non-zero cells: a melody fills about
+9 of a channel's 768 cells, so multiplying all of them was most of the encoder's time for zeros
+(docs/benchmarks.md, "The encoder's input layer"). The weights are one table with a row per input cell
+(``branch_weight [4 · cells, hidden]``); a loop's branch outputs are the sums of the rows of its non-zero cells,
+each scaled by the cell's value (``F.embedding_bag``), which is the dense product up to float rounding. The
+BatchNorm, activation and dropout of the four branches are one layer over the concatenated ``4 · hidden`` features
+(BatchNorm is per feature, so this is the same computation). Runs saved with four separate branch layers load
+unchanged (:func:`legacy_branches`).
 """
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from mvae_core.config import ModelConfig
@@ -19,9 +32,12 @@ from mvae_core.models.dropout import Dropout
 
 def block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
     """Linear → BatchNorm → LeakyReLU(``cfg.leaky_slope``) → Dropout(``cfg.dropout``; :mod:`mvae_core.models.dropout`)."""
-    return nn.Sequential(
-        nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.LeakyReLU(cfg.leaky_slope), Dropout(cfg.dropout)
-    )
+    return nn.Sequential(nn.Linear(n_in, n_out), *after_linear(n_out, cfg))
+
+
+def after_linear(n_out: int, cfg: ModelConfig) -> tuple[nn.Module, ...]:
+    """What follows a hidden linear layer: BatchNorm → LeakyReLU → Dropout, over ``n_out`` features."""
+    return nn.BatchNorm1d(n_out), nn.LeakyReLU(cfg.leaky_slope), Dropout(cfg.dropout)
 
 
 class Encoder(nn.Module):
@@ -29,14 +45,51 @@ class Encoder(nn.Module):
 
     def __init__(self, cfg: ModelConfig, pitch_classes: int) -> None:
         super().__init__()
-        cells = pitch_classes * STEPS_PER_LOOP
-        self.branches = nn.ModuleList(block(cells, cfg.hidden, cfg) for _ in CHANNELS)
-        self.trunk = block(len(CHANNELS) * cfg.hidden, cfg.hidden, cfg)
+        self.cells = pitch_classes * STEPS_PER_LOOP
+        branches_out = len(CHANNELS) * cfg.hidden
+        # nn.Linear's default initialisation, per branch: uniform in ±1/√fan_in for weights and biases
+        bound = 1 / math.sqrt(self.cells)
+        self.branch_weight = nn.Parameter(torch.empty(len(CHANNELS) * self.cells, cfg.hidden).uniform_(-bound, bound))
+        self.branch_bias = nn.Parameter(torch.empty(branches_out).uniform_(-bound, bound))
+        self.branch_rest = nn.Sequential(*after_linear(branches_out, cfg))
+        self.trunk = block(branches_out, cfg.hidden, cfg)
         self.to_mu = nn.Linear(cfg.hidden, cfg.latent_dim)
         self.to_logvar = nn.Linear(cfg.hidden, cfg.latent_dim)
+        self._register_load_state_dict_pre_hook(legacy_branches)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        flat = x.flatten(2)  # [B, 4, P*32]
-        h = torch.cat([branch(flat[:, i]) for i, branch in enumerate(self.branches)], dim=1)
+        h = self.branch_rest(self.branches(x))
         h = self.trunk(h)
         return self.to_mu(h), self.to_logvar(h)
+
+    def branches(self, x: torch.Tensor) -> torch.Tensor:
+        """The four branches' linear layers, concatenated: ``[B, 4 · hidden]``, from the non-zero cells of ``x``.
+
+        ``x.flatten(1)`` numbers a loop's cells channel by channel, as the rows of ``branch_weight``; one bag per
+        (loop, channel), in that order, since ``nonzero`` lists a loop's cells in ascending order.
+        """
+        flat = x.flatten(1)
+        loop, cell = flat.nonzero(as_tuple=True)
+        bag = loop * len(CHANNELS) + torch.div(cell, self.cells, rounding_mode="floor")
+        sizes = torch.bincount(bag, minlength=len(x) * len(CHANNELS))
+        starts = sizes.cumsum(0) - sizes
+        sums = F.embedding_bag(cell, self.branch_weight, starts, mode="sum", per_sample_weights=flat[loop, cell])
+        return sums.view(len(x), -1) + self.branch_bias
+
+
+def legacy_branches(state_dict: dict[str, Any], prefix: str, *_: Any) -> None:
+    """Load a state saved with one layer per branch (``branches.{c}.0`` Linear, ``branches.{c}.1`` BatchNorm):
+    the linear weights become the rows of ``branch_weight`` (transposed, channel after channel), everything else is
+    concatenated in channel order."""
+    old = prefix + "branches."
+    if old + "0.0.weight" not in state_dict:
+        return
+
+    def per_channel(key: str) -> list[torch.Tensor]:
+        return [state_dict.pop(f"{old}{c}.{key}") for c in range(len(CHANNELS))]
+
+    state_dict[prefix + "branch_weight"] = torch.cat([weight.t() for weight in per_channel("0.weight")])
+    state_dict[prefix + "branch_bias"] = torch.cat(per_channel("0.bias"))
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        state_dict[f"{prefix}branch_rest.0.{name}"] = torch.cat(per_channel(f"1.{name}"))
+    state_dict[prefix + "branch_rest.0.num_batches_tracked"] = per_channel("1.num_batches_tracked")[0]
