@@ -6,13 +6,13 @@ the latent. Dropout and BatchNorm follow ``train()`` / ``eval()`` like any torch
 either, bug D2).
 
 The four branches' linear layers are computed together and only over a loop's non-zero cells: a melody fills about
-9 of a channel's 768 cells, so multiplying all of them was most of the encoder's time for zeros
-(docs/benchmarks.md, "The encoder's input layer"). The weights are one table with a row per input cell
+9 of a channel's 768 cells, so a dense product spent most of the layer's time multiplying zeros (docs/benchmarks.md,
+"The encoder's input layer gathers its non-zero cells"). The weights are one table with a row per input cell
 (``branch_weight [4 · cells, hidden]``); a loop's branch outputs are the sums of the rows of its non-zero cells,
 each scaled by the cell's value (``F.embedding_bag``), which is the dense product up to float rounding. The
 BatchNorm, activation and dropout of the four branches are one layer over the concatenated ``4 · hidden`` features
-(BatchNorm is per feature, so this is the same computation). Runs saved with four separate branch layers load
-unchanged (:func:`legacy_branches`).
+(BatchNorm is per feature, so this is the same computation). Runs saved with four separate branch layers still
+load: :func:`legacy_branches` converts their tensors.
 """
 
 from __future__ import annotations
