@@ -105,3 +105,8 @@ def test_the_gathered_input_layer_runs_under_bf16_autocast():
         mu, _ = encoder(melodies(4))
     mu.float().sum().backward()
     assert encoder.branch_weight.grad is not None and torch.isfinite(encoder.branch_weight.grad).all()
+
+
+def test_an_empty_batch_encodes_to_no_points():
+    mu, logvar = Encoder(ModelConfig(hidden=16), PITCH_CLASSES).eval()(torch.zeros(0, 4, PITCH_CLASSES, 32))
+    assert mu.shape == logvar.shape == (0, 2)

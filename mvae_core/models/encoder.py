@@ -74,7 +74,7 @@ class Encoder(nn.Module):
         sizes = torch.bincount(bag, minlength=len(x) * len(CHANNELS))
         starts = sizes.cumsum(0) - sizes
         sums = F.embedding_bag(cell, self.branch_weight, starts, mode="sum", per_sample_weights=flat[loop, cell])
-        return sums.view(len(x), -1) + self.branch_bias
+        return sums.view(len(x), len(self.branch_bias)) + self.branch_bias
 
 
 def legacy_branches(state_dict: dict[str, Any], prefix: str, *_: Any) -> None:
