@@ -6,6 +6,8 @@ import hashlib
 import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -19,8 +21,10 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.generation import DecodeOptions, render_loops
+from mvae_core.generation import DecodeOptions, pattern_rng, render_loops
 from mvae_core.loop_file import notes_to_midi
+from mvae_core.models.base import MelodyModel
+from mvae_core.models.melody_rnn import MelodyRNN
 from mvae_core.run import RunDir
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops
@@ -28,6 +32,7 @@ from mvae_core.tools.interpolate import file_point, line
 from mvae_core.tools.latent_map import plane_points
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
 # Long enough (30 quick epochs, no augmentation) that the latent separates the fixture's four melodies.
 TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01"]
 TRAIN += ["--set", "data.transpositions=[]", "--plugins", "none", "--seed", "1"]
@@ -254,10 +259,91 @@ def test_a_missing_extra_exits_2_naming_the_install(run, tmp_path, monkeypatch, 
     assert not any(tmp_path.iterdir())
 
 
-def test_export_of_a_model_without_one_exits_2_naming_the_model(run, tmp_path):
+def test_export_of_a_model_without_one_exits_2_naming_the_models_with_one(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(MelodyRNN, "onnx_graph", MelodyModel.onnx_graph)  # as a third-party model without one
     result = mvae("export", run, "--onnx", tmp_path / "d.onnx")
-    assert result.exit_code == 2 and "model 'melody_rnn' has no ONNX export" in one_line(result)
+    assert result.exit_code == 2
+    assert "model 'melody_rnn' has no ONNX export; models with an export: seed" in one_line(result)
     assert not any(tmp_path.iterdir())
+
+
+def onnx_host():
+    """examples/onnx_host.py, the host template that reads nothing of mvae, as a module."""
+    spec = importlib.util.spec_from_file_location("onnx_host", ROOT / "examples" / "onnx_host.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def step_export(run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The melody_rnn run exported, its two files alone in a folder (all a host gets)."""
+    onnx_file = tmp_path_factory.mktemp("export") / "decoder.onnx"
+    result = mvae("export", run, "--onnx", onnx_file)
+    assert result.exit_code == 0, result.output
+    elsewhere = tmp_path_factory.mktemp("host")
+    shutil.copy(onnx_file.with_suffix(".json"), elsewhere)
+    return Path(shutil.copy(onnx_file, elsewhere))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [DecodeOptions(), DecodeOptions(temperature=0, timing_temperature=0), DecodeOptions(density=0.6, seed=3)],
+    ids=["default", "likeliest", "sparser"],
+)
+def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, step_export, options):
+    host = onnx_host().StepHost(step_export)
+    assert host.sidecar["model"] == "melody_rnn" and host.sidecar["format"] == "mvae-step-onnx/1"
+    model, _ = RunDir(run).load_model()
+    z = torch.randn(6, 2, generator=torch.Generator().manual_seed(4)) * 1.5
+    expected = model.decode_notes(z, options)
+    assert sum(map(len, expected)) > 20  # the comparison sees notes, offsets off the grid among them
+    for i, notes in enumerate(expected):
+        rng = pattern_rng(options, i)  # the uniform numbers generate uses, so the draws must agree
+        played = host.pattern(z[i].numpy(), options.density, options.temperature, options.timing_temperature, rng)
+        assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes]
+        for field in ("velocity", "duration", "offset"):
+            got = [getattr(n, field) for n in played]
+            want = [getattr(n, "timeshift" if field == "offset" else field) for n in notes]
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-5, err_msg=field)
+
+
+def test_the_step_graph_takes_any_batch_size_and_patterns_do_not_mix(step_export):
+    import onnxruntime
+
+    sidecar = json.loads(step_export.with_suffix(".json").read_text())
+    session = onnxruntime.InferenceSession(str(step_export), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == list(sidecar["inputs"])
+    assert [o.name for o in session.get_outputs()] == list(sidecar["outputs"])
+    generator = torch.Generator().manual_seed(2)
+    batch = {
+        "z": torch.randn(5, 2, generator=generator).numpy(),
+        "token": torch.randint(0, sidecar["tokens"]["count"], (5,), generator=generator).numpy(),
+        "state": torch.randn(5, sidecar["inputs"]["state"]["shape"][1], generator=generator).tanh().numpy(),
+        "step": np.array(7),
+    }
+    together = session.run(None, batch)
+    assert together[0].shape == (5, sidecar["tokens"]["count"]) and np.allclose(together[0].sum(axis=1), 1)
+    for i in range(5):
+        alone = session.run(
+            None, {name: value if name == "step" else value[i : i + 1] for name, value in batch.items()}
+        )
+        for name, a, b in zip(sidecar["outputs"], alone, together, strict=True):
+            np.testing.assert_allclose(a[0], b[i], rtol=0, atol=1e-6, err_msg=name)
+
+
+def test_the_host_template_runs_from_the_command_line(step_export):
+    script = ROOT / "examples" / "onnx_host.py"
+    command = [sys.executable, script, step_export, "--z", "0.5", "-1", "--seed", "0"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=step_export.parent)
+    notes = [json.loads(line) for line in done.stdout.splitlines()]
+    sidecar = json.loads(step_export.with_suffix(".json").read_text())
+    pitches = range(sidecar["pitch_low"], sidecar["pitch_low"] + sidecar["pitch_classes"])
+    assert notes and all(n["pitch"] in pitches and 1 <= n["velocity"] <= 127 for n in notes)
+    assert all(0 <= n["start"] < n["end"] <= 4.0 for n in notes)  # two bars at 120 bpm
+    wrong = subprocess.run([*command[:3], "--z", "1"], capture_output=True, text=True, cwd=step_export.parent)
+    assert wrong.returncode == 2 and "--z needs 2 numbers" in wrong.stderr
 
 
 @pytest.mark.slow

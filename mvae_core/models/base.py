@@ -34,6 +34,7 @@ from mvae_core.timing import TimingBins
 if TYPE_CHECKING:
     from mvae_core.data.split import LoopSet
     from mvae_core.generation import DecodeOptions, Note
+    from mvae_core.models.onnx import OnnxGraph
 
 
 class NoSettings(BaseModel):
@@ -164,9 +165,8 @@ class MelodyModel(nn.Module, ABC):
         """The decoder prepared for one point at a time (weights copied; later changes to the model are not
         followed)."""
 
-    def onnx_graph(self, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
-        """``(graph, output_names, sidecar)`` for ``mvae export --onnx``: a module mapping ``z [batch,
-        latent_dim]`` to the named outputs, and the model's part of the sidecar (``outputs``, ``timing``,
-        ``decode``: what a host needs to turn the outputs into notes). Raises :class:`UnsupportedOption` when the
-        model has no export."""
+    def onnx_graph(self, cfg: MvaeConfig) -> OnnxGraph:
+        """The graph ``mvae export --onnx`` writes (in eval mode) and its description for the sidecar: inputs,
+        outputs and what a host needs to turn them into notes (:class:`~mvae_core.models.onnx.OnnxGraph`). Raises
+        :class:`UnsupportedOption` when the model has no export."""
         raise UnsupportedOption(f"model {self.name!r} has no ONNX export")

@@ -33,7 +33,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -46,6 +46,7 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, UnsupportedOption
+from mvae_core.models.onnx import OnnxGraph
 from mvae_core.timing import TimingBins
 
 if TYPE_CHECKING:
@@ -283,8 +284,7 @@ class MelodyRNN(MelodyModel):
 
         return MelodyRNNPlayer(self)
 
-    def onnx_graph(self, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
-        raise UnsupportedOption(
-            "model 'melody_rnn' has no ONNX export yet (its notes come from 32 dependent steps, each sampled by the "
-            "host); play it live from Python with mvae_core.load(RUN).player()"
-        )
+    def onnx_graph(self, cfg: MvaeConfig) -> OnnxGraph:
+        from mvae_core.models.melody_rnn_onnx import step_graph
+
+        return step_graph(self, cfg)

@@ -35,6 +35,7 @@ from mvae_core.generation import DecodeOptions, Note, select_notes, to_heads
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer
 from mvae_core.models.encoder import block
+from mvae_core.models.onnx import OnnxGraph
 from mvae_core.timing import TimingBins
 
 TIMING_PRIOR_PSEUDOCOUNT = 0.01
@@ -125,7 +126,7 @@ class SeedModel(MelodyModel):
 
         return SeedPlayer(self)
 
-    def onnx_graph(self, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
+    def onnx_graph(self, cfg: MvaeConfig) -> OnnxGraph:
         from mvae_core.models.seed_onnx import seed_graph
 
         return seed_graph(self, cfg)

@@ -1,6 +1,6 @@
 """The ``seed`` model's decoder as an ONNX graph (``mvae export --onnx``) and its part of the sidecar.
 
-The graph maps ``z [batch, latent_dim]`` (float32, any batch size) to the decoder's heads in eval mode (BatchNorm
+Format ``mvae-decoder-onnx/1``: the graph maps ``z [batch, latent_dim]`` (float32, any batch size) to the decoder's heads in eval mode (BatchNorm
 running statistics, no dropout):
 
 * ``onset`` ``[batch, pitch_classes, 32]``: onset probabilities (sigmoid of the logits);
@@ -21,9 +21,12 @@ from torch import nn
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.models.onnx import BATCH, LENGTH_RULE, PITCH_RULE, START_RULE, GraphInput, OnnxGraph, categorical_timing
 
 if TYPE_CHECKING:
     from mvae_core.models.seed import SeedModel
+
+FORMAT = "mvae-decoder-onnx/1"
 
 
 class DecoderGraph(nn.Module):
@@ -50,46 +53,37 @@ class DecoderGraph(nn.Module):
         return (*heads, probs, probs @ self.centers)
 
 
-def seed_graph(model: SeedModel, cfg: MvaeConfig) -> tuple[nn.Module, list[str], dict[str, Any]]:
-    """The graph, its output names and the sidecar's ``outputs``, ``timing`` and ``decode`` entries."""
+def seed_graph(model: SeedModel, cfg: MvaeConfig) -> OnnxGraph:
+    """The export of a ``seed`` model: its decoder graph and the sidecar's description of it."""
     graph = DecoderGraph(model)
     rows, steps = cfg.data.pitch_classes, STEPS_PER_LOOP
-    cells = ["batch", rows, steps]
+    cells = [BATCH, rows, steps]
     outputs: dict[str, Any] = {
         "onset": {"shape": cells, "meaning": "probability that a note starts in the cell (pitch row, 16th step)"},
         "velocity": {"shape": cells, "meaning": "0..1; MIDI velocity = clip(round(velocity * 127), 1, 127)"},
         "duration": {"shape": cells, "meaning": "0..1; length in 16th steps = duration * max_duration_steps"},
     }
-    timing: dict[str, Any] = {"head": cfg.model.timing_head}
     if model.timing is not None:
-        n = model.timing.n_classes
         outputs["timing_probs"] = {
-            "shape": ["batch", steps, n],
+            "shape": [BATCH, steps, model.timing.n_classes],
             "meaning": "per step, probabilities of the offset classes (shared by the step's pitch rows)",
         }
-        outputs["timing_mean"] = {"shape": ["batch", steps], "meaning": "expected offset per step, half-steps"}
-        timing |= {
-            "n_bins": model.timing.n_bins,
-            "n_classes": n,
-            "bin_width": model.timing.width,
-            "centers": model.timing.centers.tolist(),
-            "classes": "class 0 = exactly on the grid (offset 0); class 1+k = offsets in [-1 + k*bin_width, "
-            "-1 + (k+1)*bin_width) half-steps, centre centers[1+k]",
-            "sample": "draw a class from timing_probs[step] (optionally sharpened: p^(1/T), renormalised); class "
-            "0 gives offset 0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); "
-            "the deterministic choice is timing_mean",
-        }
+        outputs["timing_mean"] = {"shape": [BATCH, steps], "meaning": "expected offset per step, half-steps"}
+        timing = categorical_timing(model.timing, "timing_probs[step]")
     else:
         outputs["timeshift"] = {"shape": cells, "meaning": "offset of a note in the cell, half-steps (-1..1)"}
-        timing["sample"] = "the mse head has no distribution: the offset is timeshift[row, step]"
+        timing = {"head": "mse", "sample": "the mse head has no distribution: the offset is timeshift[row, step]"}
     decode = [
-        "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth steps; seconds_per_step = 60 / bpm / 4",
+        PITCH_RULE,
         "which notes sound (mvae generate's default, monophonic): e_step = min(1, sum over rows of onset); "
         "the round(density * sum(e_step)) steps with the highest e_step sound, each at its most probable row",
-        "start = (step + offset * grid_offset / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
-        "quantized, 1 = learned timing); offset from the timing outputs, see timing.sample",
-        "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts",
+        START_RULE,
+        LENGTH_RULE,
     ]
-    sidecar = {"outputs": {name: outputs[name] | {"dtype": "float32"} for name in graph.output_names},
-               "timing": timing, "decode": decode}  # fmt: skip
-    return graph, graph.output_names, sidecar
+    return OnnxGraph(
+        module=graph,
+        format=FORMAT,
+        inputs={"z": GraphInput(torch.zeros(2, cfg.model.latent_dim), [BATCH, cfg.model.latent_dim], "latent points")},
+        outputs={name: outputs[name] | {"dtype": "float32"} for name in graph.output_names},
+        rules={"timing": timing, "decode": decode},
+    )

@@ -1,10 +1,11 @@
 """``mvae export --onnx``: the decoder as an ONNX graph plus a JSON sidecar, for DAW and JavaScript hosts.
 
-The model supplies the graph, mapping ``z [batch, latent_dim]`` (float32, any batch size) to its outputs in eval mode,
-and describes them (:meth:`~mvae_core.models.base.MelodyModel.onnx_graph`; the ``seed`` model's outputs are listed
-in :mod:`mvae_core.models.seed_onnx`). The sidecar (``<name>.json`` beside the graph) holds that description with the
-pitch mapping and the decoding rules of ``mvae generate``, so a host can turn the outputs into notes without mvae. A
-model without an export is refused with a message naming the models that have one.
+The model supplies the graph in eval mode and describes its inputs, outputs and decoding rules
+(:meth:`~mvae_core.models.base.MelodyModel.onnx_graph`, an :class:`~mvae_core.models.onnx.OnnxGraph`: the ``seed``
+model's maps ``z`` to a whole pattern, :mod:`mvae_core.models.seed_onnx`; ``melody_rnn``'s is one step of its
+decoder, :mod:`mvae_core.models.melody_rnn_onnx`). The sidecar (``<name>.json`` beside the graph) holds that
+description with the pitch mapping and the decoding rules of ``mvae generate``, so a host can turn the outputs into
+notes without mvae. A model without an export is refused with a message naming the models that have one.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.errors import MvaeError
+from mvae_core.models import available_models
 from mvae_core.models.base import MelodyModel, UnsupportedOption
+from mvae_core.models.onnx import BATCH, OnnxGraph
 from mvae_core.tools import ToolError, require_extra
 
-FORMAT = "mvae-decoder-onnx/1"
 OPSET = 18
 
 
@@ -38,49 +41,58 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
     if path.suffix.lower() != ".onnx":
         raise ToolError(f"--onnx {path}: the file name must end in .onnx")
     try:
-        graph, output_names, model_part = model.eval().onnx_graph(cfg)
+        graph = model.eval().onnx_graph(cfg)
     except UnsupportedOption as exc:
-        raise ToolError(f'{exc}; export a run trained with [model] name = "seed"') from None
-    graph.eval()
-    example = torch.zeros(2, cfg.model.latent_dim)
+        raise ToolError(f"{exc}; models with an export: {', '.join(exportable_models())}") from None
+    graph.module.eval()
     path.parent.mkdir(parents=True, exist_ok=True)
     with _quiet():
         torch.onnx.export(
-            graph,
-            (example,),
+            graph.module,
+            tuple(spec.example for spec in graph.inputs.values()),
             str(path),
-            input_names=["z"],
-            output_names=output_names,
-            dynamic_shapes={"z": {0: torch.export.Dim("batch")}},
+            input_names=list(graph.inputs),
+            output_names=list(graph.outputs),
+            dynamic_shapes=graph.dynamic_shapes(torch.export.Dim(BATCH)),
             opset_version=OPSET,
             dynamo=True,
             external_data=False,  # one self-contained file: the weights inside the graph (the seed decoder is ~10 MB)
         )
     sidecar = path.with_suffix(".json")
-    sidecar.write_text(json.dumps(describe(cfg, model_part, path.name, source), indent=1) + "\n", encoding="utf-8")
+    sidecar.write_text(json.dumps(describe(cfg, graph, path.name, source), indent=1) + "\n", encoding="utf-8")
     return sidecar
 
 
-def describe(cfg: MvaeConfig, model_part: dict[str, Any], onnx_name: str, source: dict[str, Any]) -> dict[str, Any]:
-    """The sidecar: format, input, pitch and duration mapping, and the model's ``outputs``, ``timing`` and
-    ``decode`` rules (:meth:`~mvae_core.models.base.MelodyModel.onnx_graph`)."""
+def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str, Any]) -> dict[str, Any]:
+    """The sidecar: the graph's format, inputs and outputs, the pitch and duration mapping, and the model's rules
+    (``timing``, ``decode`` and its own entries; :class:`~mvae_core.models.onnx.OnnxGraph`)."""
     return {
-        "format": FORMAT,
+        "format": graph.format,
         "onnx": onnx_name,
         "opset": OPSET,
         "model": cfg.model.name,
-        "inputs": {"z": {"shape": ["batch", cfg.model.latent_dim], "dtype": "float32", "meaning": "latent points"}},
-        "outputs": model_part["outputs"],
+        "inputs": {name: spec.describe() for name, spec in graph.inputs.items()},
+        "outputs": graph.outputs,
         "pitch_low": cfg.data.pitch_low,
         "pitch_classes": cfg.data.pitch_classes,
         "steps": STEPS_PER_LOOP,
         "steps_per_bar": STEPS_PER_LOOP // 2,
         "max_duration_steps": cfg.data.max_duration_steps,
         "latent_dim": cfg.model.latent_dim,
-        "timing": model_part["timing"],
-        "decode": model_part["decode"],
+        **graph.rules,
         "source": source,
     }
+
+
+def exportable_models() -> list[str]:
+    """The names of the registered models that override :meth:`~mvae_core.models.base.MelodyModel.onnx_graph`
+    (a model that fails to import is left out)."""
+    names = []
+    for name, info in sorted(available_models().items()):
+        with contextlib.suppress(MvaeError):
+            if info.model_class().onnx_graph is not MelodyModel.onnx_graph:
+                names.append(name)
+    return names
 
 
 @contextlib.contextmanager

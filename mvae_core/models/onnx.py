@@ -1,0 +1,79 @@
+"""What a model hands ``mvae export --onnx`` (:class:`OnnxGraph`), and the sidecar text every model shares.
+
+The exporter (:mod:`mvae_core.tools.export`) traces ``OnnxGraph.module`` with the example inputs, makes every axis
+named ``"batch"`` dynamic, and writes the sidecar from the description here plus the facts of the run (pitch
+mapping, sizes, source). A host needs the two files and nothing of mvae: the sidecar's ``decode`` lines say how to
+turn the outputs into notes the way ``mvae generate`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from mvae_core.timing import TimingBins
+
+BATCH = "batch"
+"""The name of a dynamic axis in ``GraphInput.shape`` and the outputs' shapes: any number of patterns per call."""
+
+PITCH_RULE = "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth steps; seconds_per_step = 60 / bpm / 4"
+START_RULE = (
+    "start = (step + offset * grid_offset / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = quantized, "
+    "1 = learned timing); offset from the timing outputs, see timing.sample"
+)
+LENGTH_RULE = "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts"
+
+
+@dataclass(frozen=True)
+class GraphInput:
+    """One input of the graph: the ``example`` tensor it is traced with (its dtype is the input's; the size of a
+    ``batch`` axis must be at least 2, so that the tracer keeps it dynamic), its ``shape`` as the sidecar writes it
+    (``"batch"`` for the dynamic axis) and what it means."""
+
+    example: torch.Tensor
+    shape: list[str | int]
+    meaning: str
+
+    def describe(self) -> dict[str, Any]:
+        """The sidecar's entry: shape, dtype (numpy's name: ``float32``, ``int64``) and meaning."""
+        dtype = str(self.example.dtype).removeprefix("torch.")
+        return {"shape": self.shape, "dtype": dtype, "meaning": self.meaning}
+
+
+@dataclass
+class OnnxGraph:
+    """A model's export. ``module.forward`` takes the ``inputs`` in their order and returns a tuple in the order of
+    ``outputs`` (each ``{"shape", "dtype", "meaning"}``). ``format`` names the graph's contract for hosts (e.g.
+    ``mvae-decoder-onnx/1``: ``z`` → one pattern's cells); ``rules`` is the rest of the model's part of the sidecar:
+    ``timing``, ``decode`` (the lines a host follows) and any entry of its own."""
+
+    module: nn.Module
+    format: str
+    inputs: dict[str, GraphInput]
+    outputs: dict[str, dict[str, Any]]
+    rules: dict[str, Any] = field(default_factory=dict)
+
+    def dynamic_shapes(self, batch: Any) -> tuple[dict[int, Any] | None, ...]:
+        """Per input in order, ``{axis: batch}`` for its ``"batch"`` axis (``None`` for an input without one)."""
+        axes = [[axis for axis, size in enumerate(spec.shape) if size == BATCH] for spec in self.inputs.values()]
+        return tuple({axis: batch for axis in found} or None for found in axes)
+
+
+def categorical_timing(bins: TimingBins, where: str) -> dict[str, Any]:
+    """The sidecar's ``timing`` entry for the categorical timing head; ``where`` names the output a note's offset
+    distribution is read from (e.g. ``"timing_probs[step]"``)."""
+    return {
+        "head": "categorical",
+        "n_bins": bins.n_bins,
+        "n_classes": bins.n_classes,
+        "bin_width": bins.width,
+        "centers": bins.centers.tolist(),
+        "classes": "class 0 = exactly on the grid (offset 0); class 1+k = offsets in [-1 + k*bin_width, "
+        "-1 + (k+1)*bin_width) half-steps, centre centers[1+k]",
+        "sample": f"draw a class from {where} (optionally sharpened: p^(1/T), renormalised); class 0 gives offset "
+        "0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); the deterministic "
+        "choice is the distribution's mean, timing_mean",
+    }
