@@ -9,8 +9,12 @@ Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new rand
 * **batch path** — ``model.decode_notes(z[1, latent_dim], options)``: what ``mvae generate`` runs, one point at a
   time (torch in eval mode, then the same note choice).
 * ``seed`` only: **decoder forward** — ``model.decode(z)`` alone (torch); and unless ``--no-onnx``, the decoder graph
-  of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same note choice (``select_notes``); the
-  export itself takes ~10 s and is not timed.
+  of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same note choice (``select_notes``).
+* ``melody_rnn`` only, unless ``--no-onnx``: **onnxruntime host** — the step graph of ``mvae export`` played by
+  ``examples/onnx_host.py`` (32 onnxruntime calls, 1 thread, the token choice between them, then the offsets), what
+  a DAW or JavaScript host would do.
+
+The export itself takes ~10 s and is not timed.
 
 One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via ``OPENBLAS_NUM_THREADS=1`` set
 here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model (``--model``, default
@@ -44,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from onnx_host_check import load_host  # bench/onnx_host_check.py, beside this script
 
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.generation import DecodeOptions, select_notes, to_heads
@@ -74,14 +79,19 @@ def timed(call: Callable[[torch.Tensor], object], points: torch.Tensor, warmup: 
     }
 
 
-def onnx_session(model: MelodyModel, cfg: MvaeConfig) -> Callable[[torch.Tensor], list[np.ndarray]]:
-    """The decoder exported by ``mvae export`` (untimed, ~10 s), run by onnxruntime with 1 thread."""
-    import onnxruntime
-
+def exported(model: MelodyModel, cfg: MvaeConfig) -> Path:
+    """The graph of ``mvae export`` for ``model`` in a temporary folder (untimed, ~10 s)."""
     from mvae_core.tools.export import export_decoder
 
     path = Path(tempfile.mkdtemp(prefix="mvae-bench-")) / "decoder.onnx"
-    export_decoder(model, cfg, path, {"run": "bench (untrained)"})
+    export_decoder(model, cfg, path, {"run": "bench"})
+    return path
+
+
+def onnx_session(path: Path) -> Callable[[torch.Tensor], list[np.ndarray]]:
+    """The seed model's decoder graph at ``path``, run by onnxruntime with 1 thread."""
+    import onnxruntime
+
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
@@ -101,6 +111,13 @@ def onnx_generate(
         return select_notes(heads, 0, options)
 
     return call
+
+
+def onnx_host(path: Path, options: DecodeOptions) -> Callable[[torch.Tensor], object]:
+    """The step graph at ``path`` played by ``examples/onnx_host.py`` with ``options``' density and temperatures."""
+    host, rng = load_host().StepHost(path), np.random.default_rng(0)
+    temperatures = options.temperature, options.timing_temperature
+    return lambda z: host.pattern(z[0].numpy(), options.density, *temperatures, rng)
 
 
 def main() -> None:
@@ -140,9 +157,12 @@ def main() -> None:
 
         results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
         if not args.no_onnx:
-            run = onnx_session(model, cfg)
+            run = onnx_session(exported(model, cfg))
             results["onnxruntime graph + note choice"] = timed(onnx_generate(run, options), points, args.warmup)
             results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
+    elif cfg.model.name == "melody_rnn" and not args.no_onnx:
+        host = onnx_host(exported(model, cfg), options)
+        results["onnxruntime host (onnx_host.py)"] = timed(host, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
           f"model {cfg.model.name} ({args.run or 'untrained'}), hidden {cfg.model.hidden}, load average "

@@ -68,6 +68,17 @@ def test_generate_latency_bench_reports_the_player_against_the_batch_path(model)
         assert 0 < record["notes_per_pattern"] <= 32
 
 
+def test_generate_latency_bench_times_the_onnx_host_of_melody_rnn():
+    record = run_bench("generate_latency.py", "--calls", "3", "--warmup", "1", "--model", "melody_rnn")
+    assert record["results"]["onnxruntime host (onnx_host.py)"]["p50_ms"] > 0
+
+
+def test_onnx_host_check_finds_the_host_and_generate_agree():
+    record = run_bench("onnx_host_check.py", "--points", "4")
+    assert [row["same_notes"] for row in record["results"].values()] == [4, 4]
+    assert max(row["max_value_diff"] for row in record["results"].values()) < 1e-5
+
+
 def test_serve_latency_bench_times_http_and_osc_against_a_real_server(tiny_run):
     record = run_bench("serve_latency.py", "--run", str(tiny_run), "--calls", "20", "--warmup", "2")
     assert set(record["rows"]) == {"HTTP keep-alive", "HTTP new connection", "OSC (UDP)"}
