@@ -1,4 +1,5 @@
-"""Every `mvae ...` and `bench/*.py` command line in README.md and docs/ names a command and options that exist.
+"""Every `mvae ...`, `bench/*.py` and `examples/*.py` command line in README.md and docs/ names a command and options
+that exist.
 
 Running every documented command would take hours (many train for minutes on the dev data); what goes stale first is
 a renamed or removed option, and that is what this checks, for every line of every shell block. The commands whose
@@ -38,7 +39,7 @@ def shell_blocks(text: str) -> list[str]:
 
 
 def command_lines() -> list[tuple[str, str]]:
-    """(where, line) for every `mvae` or `bench/` command in a shell block, continuation lines joined."""
+    """(where, line) for every `mvae`, `bench/` or `examples/` command in a shell block, continuation lines joined."""
     found = []
     for path in DOCS:
         for block in shell_blocks(path.read_text(encoding="utf-8")):
@@ -46,7 +47,7 @@ def command_lines() -> list[tuple[str, str]]:
                 line = line.strip().removeprefix("$ ")
                 line = re.sub(r"^(\S+=\S+ )+", "", line)  # leading VAR=value assignments
                 first = line.split(" ", 1)[0]
-                if first in ("mvae", ".venv/bin/mvae") or re.match(r"(\.venv/bin/)?python3? bench/", line):
+                if first in ("mvae", ".venv/bin/mvae") or re.match(r"(\.venv/bin/)?python3? (bench|examples)/", line):
                     found.append((f"{path.name}: {line[:60]}", line))
     return found
 
