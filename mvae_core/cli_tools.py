@@ -199,7 +199,10 @@ def export(
     run_dir: RunArg,
     onnx: Annotated[Path, typer.Option("--onnx", help="The .onnx file to write (a .json sidecar goes beside it).")],
 ) -> None:
-    """Export the decoder (z → onset probabilities, velocity, duration, timing) to ONNX with a JSON sidecar."""
+    """Export the decoder to ONNX, with a JSON sidecar telling a host how to turn its outputs into notes.
+
+    A seed run's graph gives a whole pattern per call; a melody_rnn run's is one step, called 32 times per pattern.
+    """
     model, cfg = _load(run_dir)
     from mvae_core.tools.export import export_decoder
 
