@@ -38,6 +38,7 @@ from mvae_core.host import Multipliers, PluginHost
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model
 from mvae_core.models.base import Forward
+from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
 from mvae_core.validation import validate
 from mvae_core.view import TrainerView, epoch_number
@@ -297,11 +298,7 @@ class Trainer:
         try:
             self.optimizer.load_state_dict(payload["optimizer"])
         except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
-            raise CheckpointError(
-                "the checkpoint's optimizer state does not fit this model's parameters (an mvae that laid out "
-                "its layers differently wrote it); its model still loads for generate, evaluate and export, but "
-                "to continue training resume it with that version, or start a new run"
-            ) from None
+            self._load_relaid_optimizer(payload)
         ranks = payload.get("ranks", [])
         same_layout = len(ranks) == self.dist.world
         state = ranks[self.dist.rank] if same_layout else payload
@@ -321,6 +318,18 @@ class Trainer:
             ) from None
         if not same_layout and self.dist.world > 1:
             self.dist.decorrelate_rng(self.cfg.train.seed, self.start_epoch)
+
+    def _load_relaid_optimizer(self, payload: dict[str, Any]) -> None:
+        """The optimizer state of a checkpoint written with another layout of the model's layers, converted like the
+        weights (:mod:`mvae_core.optimizer_layout`); a :class:`CheckpointError` saying what to do when it cannot be."""
+        try:
+            self.optimizer.load_state_dict(relaid_optimizer_state(self.model, payload["model"], payload["optimizer"]))
+        except (CheckpointError, ValueError, RuntimeError, KeyError) as exc:
+            raise CheckpointError(
+                f"the checkpoint's optimizer state does not fit this model's parameters ({exc}); its model still "
+                "loads for generate, evaluate and export, but to continue training resume it with the mvae that "
+                "wrote it, or start a new run"
+            ) from None
 
 
 def _merged(first: dict[str, dict[str, Any]], then: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 
 import pytest
 import torch
@@ -130,9 +131,36 @@ def test_resume_from_a_damaged_checkpoint_exits_2_naming_the_file(one_epoch_run,
     assert "Traceback" not in output and result.output.count("error:") == 1
 
 
-def test_resume_of_a_checkpoint_with_differently_laid_out_layers_exits_2_naming_the_file(one_epoch_run):
-    """As one written before the encoder's four input branches became one table: the model's weights are converted
-    when they load, but Adam's state lists 16 tensors for those layers where the model now has 4."""
+def test_a_checkpoint_with_differently_laid_out_layers_resumes_as_if_written_by_this_version(one_epoch_run, tmp_path):
+    """As one written before the encoder's four input branches became one table: the weights are converted as they
+    load, and Adam's moments with them, so the resumed run continues exactly as from today's layout."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+    from tests.legacy import per_branch_encoder, per_branch_optimizer
+
+    old_run = tmp_path / "old-layout"
+    shutil.copytree(one_epoch_run, old_run)
+    payload = torch.load(old_run / "checkpoint.pt", weights_only=True)
+    payload["optimizer"] = per_branch_optimizer(payload["optimizer"], payload["model"])
+    payload["model"] = per_branch_encoder(payload["model"])
+    assert (
+        len(payload["optimizer"]["param_groups"][0]["params"]) > 12
+        and "encoder.branches.3.0.weight" in payload["model"]
+    )
+    torch.save(payload, old_run / "checkpoint.pt")
+    for run in (one_epoch_run, old_run):
+        result = CliRunner().invoke(app, ["train", "--resume", str(run), "--epochs", "3"])
+        assert result.exit_code == 0, result.output
+    today, old = (torch.load(run / "checkpoint.pt", weights_only=True) for run in (one_epoch_run, old_run))
+    assert today["epoch"] == old["epoch"] == 2
+    for name, value in today["model"].items():
+        assert torch.equal(value, old["model"][name]), name
+    for index, state in today["optimizer"]["state"].items():
+        assert all(torch.equal(value, old["optimizer"]["state"][index][key]) for key, value in state.items())
+
+
+def test_resume_of_a_checkpoint_whose_optimizer_state_fits_no_layout_exits_2_naming_the_file(one_epoch_run):
     from typer.testing import CliRunner
 
     from mvae_core.cli import app
@@ -142,10 +170,10 @@ def test_resume_of_a_checkpoint_with_differently_laid_out_layers_exits_2_naming_
     payload = torch.load(path, weights_only=True)
     payload["model"] = per_branch_encoder(payload["model"])
     group = payload["optimizer"]["param_groups"][0]
-    group["params"] = list(range(len(group["params"]) + 12))
+    group["params"] = list(range(len(group["params"]) + 12))  # twelve parameters without a state: no Adam wrote it
     torch.save(payload, path)
     result = CliRunner().invoke(app, ["train", "--resume", str(one_epoch_run), "--epochs", "2"])
     output = " ".join(result.output.split())
     assert result.exit_code == 2, output
     assert f"error: {path}: the checkpoint's optimizer state does not fit this model's parameters" in output
-    assert "resume it with that version, or start a new run" in output and "Traceback" not in output
+    assert "resume it with the mvae that wrote it, or start a new run" in output and "Traceback" not in output
