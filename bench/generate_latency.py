@@ -115,7 +115,7 @@ def onnx_generate(
 
 def onnx_host(path: Path, options: DecodeOptions) -> Callable[[torch.Tensor], object]:
     """The step graph at ``path`` played by ``examples/onnx_host.py`` with ``options``' density and temperatures."""
-    host, rng = load_host().StepHost(path), np.random.default_rng(0)
+    host, rng = load_host().open_host(path), np.random.default_rng(0)
     temperatures = options.temperature, options.timing_temperature
     return lambda z: host.pattern(z[0].numpy(), options.density, *temperatures, rng)
 

@@ -1,4 +1,4 @@
-"""Does a host of the exported ``melody_rnn`` step graph play what ``mvae generate`` writes? Counted over many points.
+"""Does a host of an exported graph play what ``mvae generate`` writes? Counted over many points.
 
 Exports the model (``mvae export``'s code, ~10 s), then for ``--points`` random latent points (``1.5·N(0, I)``)
 decodes each with ``model.decode_notes`` and with ``examples/onnx_host.py`` (onnxruntime, numpy, nothing of mvae)
@@ -6,9 +6,9 @@ fed the same uniform numbers (:func:`~mvae_core.generation.pattern_rng`), at gen
 ``temperature 0``. Prints, per option set, how many patterns have the same notes (steps and rows), how many notes
 those hold, and the largest difference in velocity, duration or offset among them; ends with one JSON line.
 
-    .venv/bin/python bench/onnx_host_check.py [--run RUN ...] [--points 256]
+    .venv/bin/python bench/onnx_host_check.py [--run RUN ...] [--model NAME] [--points 256]
 
-Without ``--run`` it checks an untrained model of the default size.
+Without ``--run`` it checks an untrained model of the default size (``--model``, default the default model).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from types import ModuleType
 
 import torch
 
-from mvae_core.config import build_config
+from mvae_core.config import MvaeConfig, build_config
 from mvae_core.generation import DecodeOptions, pattern_rng
 from mvae_core.models import build_model
 from mvae_core.run import RunDir
@@ -62,6 +62,7 @@ def agreement(model, host, z: torch.Tensor, options: DecodeOptions) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, action="append", default=[], help="a trained melody_rnn run (repeatable)")
+    parser.add_argument("--model", default=MvaeConfig().model.name, help="[model] name of the untrained model")
     parser.add_argument("--points", type=int, default=256)
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -70,13 +71,13 @@ def main() -> None:
     results = {}
     for run in args.run or [None]:
         if run is None:
-            cfg = build_config(None, ['model.name="melody_rnn"'])
+            cfg = build_config(None, [f'model.name="{args.model}"'])
             model = build_model(cfg).eval()
         else:
             model, cfg = RunDir(run).load_model()
         path = Path(tempfile.mkdtemp(prefix="mvae-bench-")) / "decoder.onnx"
         export_decoder(model, cfg, path, {"run": str(run or "untrained")})
-        host = module.StepHost(path)
+        host = module.open_host(path)
         z = torch.randn(args.points, cfg.model.latent_dim, generator=torch.Generator().manual_seed(7)) * 1.5
         for name, options in option_sets.items():
             row = agreement(model, host, z, options)

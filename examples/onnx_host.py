@@ -1,25 +1,29 @@
-"""A host for ``mvae export --onnx`` of a ``melody_rnn`` run (format ``mvae-step-onnx/1``): numpy and onnxruntime,
-nothing of mvae. It follows the sidecar's ``decode`` lines, so it is a template for a host in another language
-(JavaScript with onnxruntime-web or onnxruntime-node, a Max or Pure Data external).
+"""A host for the files of ``mvae export --onnx``: numpy and onnxruntime, nothing of mvae. It follows the sidecar's
+``decode`` lines for both formats, so it is a template for a host in another language (JavaScript with
+onnxruntime-web or onnxruntime-node, a Max or Pure Data external):
+
+* ``mvae-step-onnx/1`` (``melody_rnn``): one decoder step per call; the host calls it 32 times per pattern and
+  chooses each step's note between calls (:class:`StepHost`);
+* ``mvae-decoder-onnx/1`` (``seed``): a whole pattern's cells in one call; the host chooses the notes
+  (:class:`PatternHost`, the monophonic rule of ``mvae generate``).
 
     python examples/onnx_host.py decoder.onnx --z 0.5 -1 [--density 1] [--temperature 1] [--bpm 120] [--seed 0]
 
-prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). With the same
-uniform numbers as ``mvae generate`` (``pattern`` takes a ``numpy.random.Generator``; mvae's test passes the one
-``mvae generate`` uses) it writes the same notes; ``tests/test_export.py`` checks that.
+prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). Given the uniform
+numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's own) it
+writes generate's notes: ``tests/test_tools.py`` and ``bench/onnx_host_check.py`` check that.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import onnxruntime
-
-FORMAT = "mvae-step-onnx/1"
 
 
 @dataclass
@@ -34,17 +38,71 @@ class GridNote:
     offset: float
 
 
-class StepHost:
-    """The exported graph and its sidecar (``decoder.onnx`` and ``decoder.json`` side by side)."""
+class Host(ABC):
+    """An exported graph and its sidecar (``decoder.onnx`` and ``decoder.json`` side by side); what both formats
+    share: the session, the offset draw and the note times."""
+
+    FORMAT = ""
 
     def __init__(self, onnx_file: str | Path) -> None:
         self.sidecar = json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
-        if self.sidecar["format"] != FORMAT:
-            raise ValueError(f"{onnx_file}: format {self.sidecar['format']!r}; this host reads {FORMAT!r}")
+        if self.sidecar["format"] != self.FORMAT:
+            raise ValueError(f"{onnx_file}: format {self.sidecar['format']!r}; this host reads {self.FORMAT!r}")
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1  # 32 small calls: one thread is fastest
+        options.intra_op_num_threads = options.inter_op_num_threads = 1  # small graphs: one thread is fastest
         self.session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
-        self.tokens, self.timing = self.sidecar["tokens"], self.sidecar["timing"]
+        self.steps, self.timing = self.sidecar["steps"], self.sidecar["timing"]
+
+    @abstractmethod
+    def pattern(
+        self,
+        z: np.ndarray,
+        density: float = 1.0,
+        temperature: float = 1.0,
+        timing_temperature: float = 1.0,
+        rng: np.random.Generator | None = None,
+    ) -> list[GridNote]:
+        """One pattern's notes at latent point ``z``, in step order, chosen with generate's options; every random
+        number comes from ``rng`` (a fresh generator by default)."""
+
+    def offsets(
+        self, probs: list[np.ndarray], means: list[float], temperature: float, rng: np.random.Generator
+    ) -> list[float]:
+        """The notes' offsets in half-steps (sidecar ``timing.sample``): the mean at temperature 0, else a class
+        drawn from ``p^(1/T)`` and a uniform place in its bin (class 0, on the grid, is exactly 0)."""
+        if not probs or temperature <= 0:
+            return means
+        weights = np.asarray(probs, dtype=np.float64) ** (1.0 / temperature)
+        cumulative = np.cumsum(weights, axis=1)
+        uniforms = rng.random((len(weights), 2))
+        picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), weights.shape[1] - 1)
+        centers, width = np.asarray(self.timing["centers"]), self.timing["bin_width"]
+        return np.where(picked == 0, 0.0, centers[picked] + (uniforms[:, 1] - 0.5) * width).tolist()
+
+    def timed(self, notes: list[GridNote], bpm: float = 120.0, grid_offset: float = 1.0) -> list[dict]:
+        """``notes`` in seconds from the loop's start (sidecar ``decode``: start, length, velocity)."""
+        seconds = 60.0 / bpm / 4
+        starts = [max(0.0, (n.step + n.offset * grid_offset / 2) * seconds) for n in notes]
+        loop_end = self.steps * seconds
+        timed = []
+        for note, start in zip(notes, starts, strict=True):
+            later = [s for s in starts if s > start] + [loop_end]
+            length = max(note.duration * self.sidecar["max_duration_steps"], 1 / 8) * seconds
+            velocity = int(np.clip(round(note.velocity * 127), 1, 127))
+            pitch = self.sidecar["pitch_low"] + note.row
+            timed.append({"pitch": pitch, "velocity": velocity, "start": round(start, 6),
+                          "end": round(min(start + length, min(later)), 6), "step": note.step})  # fmt: skip
+        return sorted(timed, key=lambda n: n["start"])
+
+
+class StepHost(Host):
+    """``mvae-step-onnx/1``: 32 calls per pattern, the token chosen between them."""
+
+    FORMAT = "mvae-step-onnx/1"
+
+    def __init__(self, onnx_file: str | Path) -> None:
+        super().__init__(onnx_file)
+        self.tokens = self.sidecar["tokens"]
         self.state_size = self.sidecar["inputs"]["state"]["shape"][1]
 
     def pattern(
@@ -55,16 +113,15 @@ class StepHost:
         timing_temperature: float = 1.0,
         rng: np.random.Generator | None = None,
     ) -> list[GridNote]:
-        """One pattern at latent point ``z``: 32 calls of the graph, the token chosen between them (the sidecar's
-        rules); then the offsets of the notes, drawn in step order."""
+        """32 calls of the graph, the token chosen between them (the sidecar's rules); then the notes' offsets."""
         rng = rng if rng is not None else np.random.default_rng()
-        uniforms = rng.random((self.sidecar["steps"], 2))
+        uniforms = rng.random((self.steps, 2))
         token = np.array([self.tokens["start"]], dtype=np.int64)
         state = np.zeros((1, self.state_size), dtype=np.float32)
-        point = np.asarray(z, dtype=np.float32).reshape(1, -1)
+        point = _point(z)
         expected = written = 0.0
         notes, distributions, means = [], [], []
-        for step in range(self.sidecar["steps"]):
+        for step in range(self.steps):
             inputs = {"z": point, "token": token, "state": state, "step": np.array(step, dtype=np.int64)}
             probs, state, velocity, duration, timing_probs, timing_mean = self.session.run(None, inputs)
             probs = probs[0].astype(np.float64)
@@ -80,7 +137,7 @@ class StepHost:
                 notes.append(GridNote(step, row, float(velocity[0, row]), float(duration[0, row]), 0.0))
                 distributions.append(timing_probs[0, row])
                 means.append(float(timing_mean[0, row]))
-        for note, offset in zip(notes, self._offsets(distributions, means, timing_temperature, rng), strict=True):
+        for note, offset in zip(notes, self.offsets(distributions, means, timing_temperature, rng), strict=True):
             note.offset = offset
         return notes
 
@@ -93,36 +150,56 @@ class StepHost:
         cumulative = np.cumsum(weights)
         return min(int(np.searchsorted(cumulative, u[1] * cumulative[-1], side="right")), len(weights) - 1)
 
-    def _offsets(
-        self, probs: list[np.ndarray], means: list[float], temperature: float, rng: np.random.Generator
-    ) -> list[float]:
-        """The notes' offsets in half-steps (sidecar ``timing.sample``): the mean at temperature 0, else a class
-        drawn from ``p^(1/T)`` and a uniform place in its bin (class 0, on the grid, is exactly 0)."""
-        if not probs:
-            return []
-        if temperature <= 0:
-            return means
-        weights = np.asarray(probs, dtype=np.float64) ** (1.0 / temperature)
-        cumulative = np.cumsum(weights, axis=1)
-        uniforms = rng.random((len(weights), 2))
-        picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), weights.shape[1] - 1)
-        centers, width = np.asarray(self.timing["centers"]), self.timing["bin_width"]
-        return np.where(picked == 0, 0.0, centers[picked] + (uniforms[:, 1] - 0.5) * width).tolist()
 
-    def timed(self, notes: list[GridNote], bpm: float = 120.0, grid_offset: float = 1.0) -> list[dict]:
-        """``notes`` in seconds from the loop's start (sidecar ``decode``: start, length, velocity)."""
-        seconds = 60.0 / bpm / 4
-        starts = [max(0.0, (n.step + n.offset * grid_offset / 2) * seconds) for n in notes]
-        loop_end = self.sidecar["steps"] * seconds
-        timed = []
-        for note, start in zip(notes, starts, strict=True):
-            later = [s for s in starts if s > start] + [loop_end]
-            length = max(note.duration * self.sidecar["max_duration_steps"], 1 / 8) * seconds
-            velocity = int(np.clip(round(note.velocity * 127), 1, 127))
-            pitch = self.sidecar["pitch_low"] + note.row
-            timed.append({"pitch": pitch, "velocity": velocity, "start": round(start, 6),
-                          "end": round(min(start + length, min(later)), 6), "step": note.step})  # fmt: skip
-        return sorted(timed, key=lambda n: n["start"])
+class PatternHost(Host):
+    """``mvae-decoder-onnx/1``: one call per pattern, then generate's monophonic note choice."""
+
+    FORMAT = "mvae-decoder-onnx/1"
+
+    def pattern(
+        self,
+        z: np.ndarray,
+        density: float = 1.0,
+        temperature: float = 1.0,
+        timing_temperature: float = 1.0,
+        rng: np.random.Generator | None = None,
+    ) -> list[GridNote]:
+        """One call of the graph; the steps that sound and their rows (the sidecar's rules); then the offsets."""
+        rng = rng if rng is not None else np.random.default_rng()
+        outputs = dict(zip(self.sidecar["outputs"], self.session.run(None, {"z": _point(z)}), strict=True))
+        onset = outputs["onset"][0].astype(np.float64)  # [rows, steps]
+        expected = np.minimum(1.0, onset.sum(axis=0))
+        if temperature > 0:
+            steps = np.flatnonzero(rng.random(self.steps) < np.minimum(1.0, density * expected))
+            weights = onset[:, steps] ** (1.0 / temperature) + 1e-300
+            cumulative = np.cumsum(weights, axis=0)
+            below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
+            rows = np.minimum(below, onset.shape[0] - 1)
+        else:
+            count = min(self.steps, round(density * expected.sum()))
+            steps = np.sort(np.argsort(-expected, kind="stable")[:count])
+            rows = onset[:, steps].argmax(axis=0)
+        velocity, duration = outputs["velocity"][0, rows, steps], outputs["duration"][0, rows, steps]
+        if "timeshift" in outputs:  # the mse timing head: one offset per cell, nothing to draw
+            offsets = outputs["timeshift"][0, rows, steps].tolist()
+        else:
+            probs, means = outputs["timing_probs"][0, steps], outputs["timing_mean"][0, steps].tolist()
+            offsets = self.offsets(list(probs), means, timing_temperature, rng)
+        return [GridNote(int(s), int(r), float(v), float(d), float(o))
+                for s, r, v, d, o in zip(steps, rows, velocity, duration, offsets, strict=True)]  # fmt: skip
+
+
+def _point(z: np.ndarray) -> np.ndarray:
+    return np.asarray(z, dtype=np.float32).reshape(1, -1)
+
+
+def open_host(onnx_file: str | Path) -> Host:
+    """The host for the file's format (its sidecar says which)."""
+    sidecar = json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
+    hosts = {host.FORMAT: host for host in (StepHost, PatternHost)}
+    if sidecar.get("format") not in hosts:
+        raise ValueError(f"{onnx_file}: format {sidecar.get('format')!r}; this host reads {sorted(hosts)}")
+    return hosts[sidecar["format"]](onnx_file)
 
 
 def main() -> None:
@@ -136,7 +213,7 @@ def main() -> None:
     parser.add_argument("--bpm", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
-    host = StepHost(args.onnx_file)
+    host = open_host(args.onnx_file)
     if len(args.z) != host.sidecar["latent_dim"]:
         parser.error(f"--z needs {host.sidecar['latent_dim']} numbers (the model's latent_dim), got {len(args.z)}")
     rng = np.random.default_rng(args.seed)

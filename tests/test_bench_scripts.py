@@ -73,8 +73,9 @@ def test_generate_latency_bench_times_the_onnx_host_of_melody_rnn():
     assert record["results"]["onnxruntime host (onnx_host.py)"]["p50_ms"] > 0
 
 
-def test_onnx_host_check_finds_the_host_and_generate_agree():
-    record = run_bench("onnx_host_check.py", "--points", "4")
+@pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
+def test_onnx_host_check_finds_the_host_and_generate_agree(model):
+    record = run_bench("onnx_host_check.py", "--points", "4", "--model", model)
     assert [row["same_notes"] for row in record["results"].values()] == [4, 4]
     assert max(row["max_value_diff"] for row in record["results"].values()) < 1e-5
 

@@ -287,26 +287,29 @@ def step_export(run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(shutil.copy(onnx_file, elsewhere))
 
 
-@pytest.mark.parametrize(
-    "options",
-    [DecodeOptions(), DecodeOptions(temperature=0, timing_temperature=0), DecodeOptions(density=0.6, seed=3)],
-    ids=["default", "likeliest", "sparser"],
-)
-def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, step_export, options):
-    host = onnx_host().StepHost(step_export)
+OPTION_SETS = [DecodeOptions(), DecodeOptions(temperature=0, timing_temperature=0), DecodeOptions(density=0.6, seed=3)]
+
+
+def assert_host_plays_what_generate_writes(host, model, option_sets: list[DecodeOptions]) -> None:
+    """examples/onnx_host.py, given the uniform numbers generate uses, writes generate's notes at 6 points."""
+    z = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(4)) * 1.5
+    for options in option_sets:
+        expected = model.decode_notes(z, options)
+        assert sum(map(len, expected)) > 20  # the comparison sees notes, offsets off the grid among them
+        for i, notes in enumerate(expected):
+            args = (options.density, options.temperature, options.timing_temperature, pattern_rng(options, i))
+            played = host.pattern(z[i].numpy(), *args)
+            assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes], options
+            for field in ("velocity", "duration", "offset"):
+                got = [getattr(n, field) for n in played]
+                want = [getattr(n, "timeshift" if field == "offset" else field) for n in notes]
+                np.testing.assert_allclose(got, want, rtol=0, atol=1e-5, err_msg=f"{field}, {options}")
+
+
+def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, step_export):
+    host = onnx_host().open_host(step_export)
     assert host.sidecar["model"] == "melody_rnn" and host.sidecar["format"] == "mvae-step-onnx/1"
-    model, _ = RunDir(run).load_model()
-    z = torch.randn(6, 2, generator=torch.Generator().manual_seed(4)) * 1.5
-    expected = model.decode_notes(z, options)
-    assert sum(map(len, expected)) > 20  # the comparison sees notes, offsets off the grid among them
-    for i, notes in enumerate(expected):
-        rng = pattern_rng(options, i)  # the uniform numbers generate uses, so the draws must agree
-        played = host.pattern(z[i].numpy(), options.density, options.temperature, options.timing_temperature, rng)
-        assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes]
-        for field in ("velocity", "duration", "offset"):
-            got = [getattr(n, field) for n in played]
-            want = [getattr(n, "timeshift" if field == "offset" else field) for n in notes]
-            np.testing.assert_allclose(got, want, rtol=0, atol=1e-5, err_msg=field)
+    assert_host_plays_what_generate_writes(host, RunDir(run).load_model()[0], OPTION_SETS)
 
 
 def test_the_step_graph_takes_any_batch_size_and_patterns_do_not_mix(step_export):
@@ -387,3 +390,4 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
             expected["timeshift"] = out.timeshift
         for name, value in expected.items():
             np.testing.assert_allclose(got[name], value.numpy(), rtol=0, atol=1e-5, err_msg=name)
+    assert_host_plays_what_generate_writes(onnx_host().open_host(onnx_file), model, OPTION_SETS)

@@ -75,8 +75,13 @@ def seed_graph(model: SeedModel, cfg: MvaeConfig) -> OnnxGraph:
         timing = {"head": "mse", "sample": "the mse head has no distribution: the offset is timeshift[row, step]"}
     decode = [
         PITCH_RULE,
-        "which notes sound (mvae generate's default, monophonic): e_step = min(1, sum over rows of onset); "
-        "the round(density * sum(e_step)) steps with the highest e_step sound, each at its most probable row",
+        "which notes sound (mvae generate's monophonic rule): e_step = min(1, sum over rows of onset[row, step]); "
+        "at temperature T > 0 (generate's default is 1), one uniform u per step (all 32, in step order): the step "
+        "sounds when u < min(1, density * e_step); then one uniform v per sounding step, in step order: "
+        "w[row] = onset[row, step]^(1/T), and the row is the number of rows whose running sum of w is below "
+        "v * sum(w) (at most the last row)",
+        "T = 0 (the likeliest loop, no draws): the round(density * sum(e_step)) steps with the highest e_step "
+        "sound (the earlier step first among equals), each at its most probable row",
         START_RULE,
         LENGTH_RULE,
     ]
