@@ -8,11 +8,11 @@ Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new rand
   ``mvae_core/models/melody_rnn_player.py``). The target row.
 * **batch path** — ``model.decode_notes(z[1, latent_dim], options)``: what ``mvae generate`` runs, one point at a
   time (torch in eval mode, then the same note choice).
-* ``seed`` only: **decoder forward** — ``model.decode(z)`` alone (torch); and unless ``--no-onnx``, the decoder graph
-  of ``mvae export`` in onnxruntime (1 thread), alone and followed by the same note choice (``select_notes``).
-* ``melody_rnn`` only, unless ``--no-onnx``: **onnxruntime host** — the step graph of ``mvae export`` played by
-  ``examples/onnx_host.py`` (32 onnxruntime calls, 1 thread, the token choice between them, then the offsets), what
-  a DAW or JavaScript host would do.
+* unless ``--no-onnx``, **onnxruntime host** — the graph of ``mvae export`` played by ``examples/onnx_host.py``
+  (onnxruntime with 1 thread and numpy, no mvae), what a DAW or JavaScript host would do: ``seed``, one call and
+  generate's note choice; ``melody_rnn``, 32 calls with the token choice between them. Then the offsets.
+* ``seed`` only: **decoder forward** — ``model.decode(z)`` alone, in torch and (unless ``--no-onnx``) in
+  onnxruntime.
 
 The export itself takes ~10 s and is not timed.
 
@@ -45,13 +45,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from onnx_host_check import load_host  # bench/onnx_host_check.py, beside this script
 
 from mvae_core.config import MvaeConfig, build_config
-from mvae_core.generation import DecodeOptions, select_notes, to_heads
+from mvae_core.generation import DecodeOptions, to_heads
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
@@ -88,35 +89,14 @@ def exported(model: MelodyModel, cfg: MvaeConfig) -> Path:
     return path
 
 
-def onnx_session(path: Path) -> Callable[[torch.Tensor], list[np.ndarray]]:
-    """The seed model's decoder graph at ``path``, run by onnxruntime with 1 thread."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return lambda z: session.run(None, {"z": z.numpy()})
+def onnx_host(model: MelodyModel, cfg: MvaeConfig) -> Any:
+    """``examples/onnx_host.py``'s host of the model's export (in a temporary folder)."""
+    return load_host().open_host(exported(model, cfg))
 
 
-def onnx_generate(
-    run: Callable[[torch.Tensor], list[np.ndarray]], options: DecodeOptions
-) -> Callable[[torch.Tensor], object]:
-    """What a host would do with the graph: the note choice of ``select_notes`` on its outputs (timing drawn from
-    ``timing_probs`` at the chosen steps)."""
-
-    def call(z: torch.Tensor) -> object:
-        onset, velocity, duration, probs, _ = run(z)
-        heads = {"onset": onset, "velocity": velocity, "duration": duration, "timing_logits": np.log(probs)}
-        return select_notes(heads, 0, options)
-
-    return call
-
-
-def onnx_host(path: Path, options: DecodeOptions) -> Callable[[torch.Tensor], object]:
-    """The step graph at ``path`` played by ``examples/onnx_host.py`` with ``options``' density and temperatures."""
-    host, rng = load_host().open_host(path), np.random.default_rng(0)
-    temperatures = options.temperature, options.timing_temperature
+def hosted(host: Any, options: DecodeOptions) -> Callable[[torch.Tensor], object]:
+    """One pattern from ``host`` with ``options``' density and temperatures."""
+    rng, temperatures = np.random.default_rng(0), (options.temperature, options.timing_temperature)
     return lambda z: host.pattern(z[0].numpy(), options.density, *temperatures, rng)
 
 
@@ -149,6 +129,9 @@ def main() -> None:
         "player, temperature 0": timed(lambda z: player.notes(z[0].numpy(), most_likely), points, args.warmup),
         "batch path (torch), default options": timed(batch_path, points, args.warmup),
     }
+    host = None if args.no_onnx else onnx_host(model, cfg)
+    if host is not None:
+        results["onnxruntime host (onnx_host.py)"] = timed(hosted(host, options), points, args.warmup)
     if cfg.model.name == "seed":
 
         def forward_only(z: torch.Tensor) -> object:
@@ -156,13 +139,8 @@ def main() -> None:
                 return to_heads(model.decode(z))
 
         results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
-        if not args.no_onnx:
-            run = onnx_session(exported(model, cfg))
-            results["onnxruntime graph + note choice"] = timed(onnx_generate(run, options), points, args.warmup)
-            results["decoder forward (onnxruntime)"] = timed(run, points, args.warmup)
-    elif cfg.model.name == "melody_rnn" and not args.no_onnx:
-        host = onnx_host(exported(model, cfg), options)
-        results["onnxruntime host (onnx_host.py)"] = timed(host, points, args.warmup)
+        if host is not None:
+            results["decoder forward (onnxruntime)"] = timed(host.forward, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
           f"model {cfg.model.name} ({args.run or 'untrained'}), hidden {cfg.model.hidden}, load average "

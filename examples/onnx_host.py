@@ -118,7 +118,7 @@ class StepHost(Host):
         uniforms = rng.random((self.steps, 2))
         token = np.array([self.tokens["start"]], dtype=np.int64)
         state = np.zeros((1, self.state_size), dtype=np.float32)
-        point = _point(z)
+        point = _points(z)
         expected = written = 0.0
         notes, distributions, means = [], [], []
         for step in range(self.steps):
@@ -156,6 +156,10 @@ class PatternHost(Host):
 
     FORMAT = "mvae-decoder-onnx/1"
 
+    def forward(self, z: np.ndarray) -> dict[str, np.ndarray]:
+        """The graph's outputs at the latent points ``z [batch, latent_dim]``, by name."""
+        return dict(zip(self.sidecar["outputs"], self.session.run(None, {"z": _points(z)}), strict=True))
+
     def pattern(
         self,
         z: np.ndarray,
@@ -166,7 +170,7 @@ class PatternHost(Host):
     ) -> list[GridNote]:
         """One call of the graph; the steps that sound and their rows (the sidecar's rules); then the offsets."""
         rng = rng if rng is not None else np.random.default_rng()
-        outputs = dict(zip(self.sidecar["outputs"], self.session.run(None, {"z": _point(z)}), strict=True))
+        outputs = self.forward(z)
         onset = outputs["onset"][0].astype(np.float64)  # [rows, steps]
         expected = np.minimum(1.0, onset.sum(axis=0))
         if temperature > 0:
@@ -189,8 +193,9 @@ class PatternHost(Host):
                 for s, r, v, d, o in zip(steps, rows, velocity, duration, offsets, strict=True)]  # fmt: skip
 
 
-def _point(z: np.ndarray) -> np.ndarray:
-    return np.asarray(z, dtype=np.float32).reshape(1, -1)
+def _points(z: np.ndarray) -> np.ndarray:
+    """``z`` as the graphs' float32 ``[batch, latent_dim]`` (one point: a batch of 1)."""
+    return np.asarray(z, dtype=np.float32).reshape(-1, np.shape(z)[-1])
 
 
 def open_host(onnx_file: str | Path) -> Host:
