@@ -38,6 +38,10 @@ class GridNote:
     offset: float
 
 
+Timing = tuple[list[np.ndarray], list[float]]
+"""The notes' offset distributions (``timing_probs`` rows) and their means, one each per note."""
+
+
 class Host(ABC):
     """An exported graph and its sidecar (``decoder.onnx`` and ``decoder.json`` side by side); what both formats
     share: the session, the offset draw and the note times."""
@@ -53,7 +57,6 @@ class Host(ABC):
         self.session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         self.steps, self.timing = self.sidecar["steps"], self.sidecar["timing"]
 
-    @abstractmethod
     def pattern(
         self,
         z: np.ndarray,
@@ -63,7 +66,20 @@ class Host(ABC):
         rng: np.random.Generator | None = None,
     ) -> list[GridNote]:
         """One pattern's notes at latent point ``z``, in step order, chosen with generate's options; every random
-        number comes from ``rng`` (a fresh generator by default)."""
+        number comes from ``rng`` (a fresh generator by default): the note choice first, then the offsets."""
+        rng = rng if rng is not None else np.random.default_rng()
+        notes, timing = self.choose(_points(z), density, temperature, rng)
+        if timing is not None:
+            for note, offset in zip(notes, self.offsets(*timing, timing_temperature, rng), strict=True):
+                note.offset = offset
+        return notes
+
+    @abstractmethod
+    def choose(
+        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
+    ) -> tuple[list[GridNote], Timing | None]:
+        """The notes of the pattern at ``z [1, latent_dim]``, in step order, and their offsets' distributions and
+        means (``None`` when the notes carry their offsets already)."""
 
     def offsets(
         self, probs: list[np.ndarray], means: list[float], temperature: float, rng: np.random.Generator
@@ -105,24 +121,17 @@ class StepHost(Host):
         self.tokens = self.sidecar["tokens"]
         self.state_size = self.sidecar["inputs"]["state"]["shape"][1]
 
-    def pattern(
-        self,
-        z: np.ndarray,
-        density: float = 1.0,
-        temperature: float = 1.0,
-        timing_temperature: float = 1.0,
-        rng: np.random.Generator | None = None,
-    ) -> list[GridNote]:
-        """32 calls of the graph, the token chosen between them (the sidecar's rules); then the notes' offsets."""
-        rng = rng if rng is not None else np.random.default_rng()
+    def choose(
+        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
+    ) -> tuple[list[GridNote], Timing | None]:
+        """32 calls of the graph, the token chosen between them (the sidecar's rules)."""
         uniforms = rng.random((self.steps, 2))
         token = np.array([self.tokens["start"]], dtype=np.int64)
         state = np.zeros((1, self.state_size), dtype=np.float32)
-        point = _points(z)
         expected = written = 0.0
         notes, distributions, means = [], [], []
         for step in range(self.steps):
-            inputs = {"z": point, "token": token, "state": state, "step": np.array(step, dtype=np.int64)}
+            inputs = {"z": z, "token": token, "state": state, "step": np.array(step, dtype=np.int64)}
             probs, state, velocity, duration, timing_probs, timing_mean = self.session.run(None, inputs)
             probs = probs[0].astype(np.float64)
             p_note = min(1.0, density * (1.0 - probs[0]))
@@ -137,9 +146,7 @@ class StepHost(Host):
                 notes.append(GridNote(step, row, float(velocity[0, row]), float(duration[0, row]), 0.0))
                 distributions.append(timing_probs[0, row])
                 means.append(float(timing_mean[0, row]))
-        for note, offset in zip(notes, self.offsets(distributions, means, timing_temperature, rng), strict=True):
-            note.offset = offset
-        return notes
+        return notes, (distributions, means)
 
     def _row(self, row_probs: np.ndarray, p_note: float, t: float, u: np.ndarray) -> int | None:
         """The sampled choice: no note, or a row drawn from the tempered probabilities without the unlikely tail."""
@@ -160,16 +167,10 @@ class PatternHost(Host):
         """The graph's outputs at the latent points ``z [batch, latent_dim]``, by name."""
         return dict(zip(self.sidecar["outputs"], self.session.run(None, {"z": _points(z)}), strict=True))
 
-    def pattern(
-        self,
-        z: np.ndarray,
-        density: float = 1.0,
-        temperature: float = 1.0,
-        timing_temperature: float = 1.0,
-        rng: np.random.Generator | None = None,
-    ) -> list[GridNote]:
-        """One call of the graph; the steps that sound and their rows (the sidecar's rules); then the offsets."""
-        rng = rng if rng is not None else np.random.default_rng()
+    def choose(
+        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
+    ) -> tuple[list[GridNote], Timing | None]:
+        """One call of the graph; the steps that sound and their rows (the sidecar's rules)."""
         outputs = self.forward(z)
         onset = outputs["onset"][0].astype(np.float64)  # [rows, steps]
         expected = np.minimum(1.0, onset.sum(axis=0))
@@ -184,13 +185,12 @@ class PatternHost(Host):
             steps = np.sort(np.argsort(-expected, kind="stable")[:count])
             rows = onset[:, steps].argmax(axis=0)
         velocity, duration = outputs["velocity"][0, rows, steps], outputs["duration"][0, rows, steps]
-        if "timeshift" in outputs:  # the mse timing head: one offset per cell, nothing to draw
-            offsets = outputs["timeshift"][0, rows, steps].tolist()
-        else:
-            probs, means = outputs["timing_probs"][0, steps], outputs["timing_mean"][0, steps].tolist()
-            offsets = self.offsets(list(probs), means, timing_temperature, rng)
-        return [GridNote(int(s), int(r), float(v), float(d), float(o))
-                for s, r, v, d, o in zip(steps, rows, velocity, duration, offsets, strict=True)]  # fmt: skip
+        mse = "timeshift" in outputs  # the mse timing head: one offset per cell, nothing to draw
+        offsets = outputs["timeshift"][0, rows, steps] if mse else np.zeros(len(steps))
+        notes = [GridNote(int(s), int(r), float(v), float(d), float(o))
+                 for s, r, v, d, o in zip(steps, rows, velocity, duration, offsets, strict=True)]  # fmt: skip
+        timing = None if mse else (list(outputs["timing_probs"][0, steps]), outputs["timing_mean"][0, steps].tolist())
+        return notes, timing
 
 
 def _points(z: np.ndarray) -> np.ndarray:
