@@ -64,6 +64,14 @@ class Run:
         (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``."""
         return self.model.player()
 
+    def export_onnx(self, path: str | os.PathLike[str]) -> Path:
+        """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
+        sidecar beside it, whose path is returned (docs/tools.md). Needs the ``onnx`` extra; raises
+        :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra or a model without an export."""
+        from mvae_core.tools.export import export_decoder, run_source
+
+        return export_decoder(self.model, self.config, Path(path), run_source(self.path))
+
 
 def load(run: str | os.PathLike[str] | Run) -> Run:
     """The trained run in directory ``run``. Never executes code from it: the model is rebuilt from ``config.toml``

@@ -204,19 +204,8 @@ def export(
     A seed run's graph gives a whole pattern per call; a melody_rnn run's is one step, called 32 times per pattern.
     """
     model, cfg = _load(run_dir)
-    from mvae_core.tools.export import export_decoder
+    from mvae_core.tools.export import export_decoder, run_source
 
     with errors_to_exit(ValueError):
-        sidecar = export_decoder(model, cfg, onnx, _model_source(run_dir))
+        sidecar = export_decoder(model, cfg, onnx, run_source(run_dir))
     console.print(f"{onnx}\n{sidecar}")
-
-
-def _model_source(run_dir: Path) -> dict[str, Any]:
-    from safetensors import safe_open
-
-    from mvae_core.checkpoint import BEST_MODEL
-    from mvae_core.version import VERSION
-
-    with safe_open(str(run_dir / BEST_MODEL), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
-    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": metadata}

@@ -120,6 +120,7 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     assert len(list((tmp_path / "samples").glob("*.mid"))) == 4
     assert [wav.stem for wav in namespace["wavs"]] == [mid.stem for mid in namespace["files"]]
     assert namespace["result"].epochs_run == 5 and namespace["result"].outcome == "trained"
+    assert namespace["sidecar"] == Path("decoder.json") and (tmp_path / "decoder.onnx").is_file()
 
 
 def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, synth_dir):

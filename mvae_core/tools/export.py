@@ -84,6 +84,19 @@ def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str
     }
 
 
+def run_source(run_dir: Path) -> dict[str, Any]:
+    """The sidecar's ``source`` for a run's best model: the run directory, this mvae's version and the metadata of
+    ``model.safetensors`` (epoch, ``val_elbo``)."""
+    from safetensors import safe_open
+
+    from mvae_core.checkpoint import BEST_MODEL
+    from mvae_core.version import VERSION
+
+    with safe_open(str(run_dir / BEST_MODEL), framework="pt") as handle:
+        metadata = dict(handle.metadata() or {})
+    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": metadata}
+
+
 def exportable_models() -> list[str]:
     """The names of the registered models that override :meth:`~mvae_core.models.base.MelodyModel.onnx_graph`
     (a model that fails to import is left out)."""
