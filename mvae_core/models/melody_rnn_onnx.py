@@ -8,8 +8,8 @@ any batch size):
 * ``z [batch, latent_dim]`` float32: the latent points;
 * ``token [batch]`` int64: the token chosen at the previous step (``0`` = no note, ``1 + row`` = a note at that
   pitch row; the start token ``pitch_classes + 1`` at step 0);
-* ``state [batch, rnn_hidden]`` float32: the ``next_state`` output of the previous call; at step 0 the graph starts the
-  state from ``z`` and ignores this input (pass zeros);
+* ``state [batch, rnn_hidden]`` float32: the ``next_state`` output of the previous call; at step 0 the graph starts
+  the state from ``z`` and ignores this input (pass zeros);
 * ``step []`` int64: the step, 0..31.
 
 Outputs:
@@ -94,7 +94,7 @@ def step_graph(model: MelodyRNN, cfg: MvaeConfig) -> OnnxGraph:
     outputs: dict[str, Any] = {
         "token_probs": {"shape": [BATCH, 1 + rows], "meaning": "probabilities of this step's token, no note first"},
         "next_state": {"shape": [BATCH, hidden], "meaning": "the decoder's state: the next call's state input"},
-        "velocity": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1; MIDI velocity = clip(round(v * 127), 1, 127)"},
+        "velocity": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1; MIDI velocity = clip(round(127v), 1, 127)"},
         "duration": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1 of max_duration_steps 16th steps"},
         "timing_probs": {"shape": [BATCH, rows, classes], "meaning": f"{per_row}: its offset classes' probabilities"},
         "timing_mean": {"shape": [BATCH, rows], "meaning": f"{per_row}: its expected offset, half-steps"},
@@ -110,9 +110,10 @@ def step_graph(model: MelodyRNN, cfg: MvaeConfig) -> OnnxGraph:
     decode = [
         PITCH_RULE,
         f"per pattern: token = tokens.start, state = zeros [{hidden}]; for step = 0..{STEPS_PER_LOOP - 1}: run the "
-        "graph on (z, token, state, step), choose the step's token from token_probs (next rule), and pass the chosen "
-        "token and next_state to the next call (as token and state). A chosen token t > 0 is a note at row r = t - 1 with "
-        "velocity[r], duration[r] and an offset drawn from timing_probs[r] (timing.sample) once the loop is done",
+        "graph on (z, token, state, step), choose the step's token from token_probs (next rule), and pass the "
+        "chosen token and next_state to the next call (as token and state). A chosen token t > 0 is a note at row "
+        "r = t - 1 with velocity[r], duration[r] and an offset drawn from timing_probs[r] (timing.sample) once the "
+        "loop is done",
         "the choice (mvae generate's, with density d and temperature T; t = T * tokens.pitch_temperature), from two "
         "uniforms u0, u1 in [0, 1) per step: p_note = min(1, d * (1 - token_probs[0])); no note if u0 >= p_note; "
         "else w[r] = token_probs[1 + r]^(1/t), each w[r] < tokens.pitch_min_p * max(w) set to 0, and the row is "

@@ -1,7 +1,7 @@
 """The ``seed`` model's decoder as an ONNX graph (``mvae export --onnx``) and its part of the sidecar.
 
-Format ``mvae-decoder-onnx/1``: the graph maps ``z [batch, latent_dim]`` (float32, any batch size) to the decoder's heads in eval mode (BatchNorm
-running statistics, no dropout):
+Format ``mvae-decoder-onnx/1``: the graph maps ``z [batch, latent_dim]`` (float32, any batch size) to the decoder's
+heads in eval mode (BatchNorm running statistics, no dropout):
 
 * ``onset`` ``[batch, pitch_classes, 32]``: onset probabilities (sigmoid of the logits);
 * ``velocity``, ``duration`` ``[batch, pitch_classes, 32]``: 0..1 (``velocity × 127``; ``duration ×
