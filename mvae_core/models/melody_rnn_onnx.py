@@ -94,7 +94,7 @@ def step_graph(model: MelodyRNN, cfg: MvaeConfig) -> OnnxGraph:
     outputs: dict[str, Any] = {
         "token_probs": {"shape": [BATCH, 1 + rows], "meaning": "probabilities of this step's token, no note first"},
         "next_state": {"shape": [BATCH, hidden], "meaning": "the decoder's state: the next call's state input"},
-        "velocity": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1; MIDI velocity = clip(round(127v), 1, 127)"},
+        "velocity": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1; MIDI velocity = clip(round(v*127), 1, 127)"},
         "duration": {"shape": [BATCH, rows], "meaning": f"{per_row}: 0..1 of max_duration_steps 16th steps"},
         "timing_probs": {"shape": [BATCH, rows, classes], "meaning": f"{per_row}: its offset classes' probabilities"},
         "timing_mean": {"shape": [BATCH, rows], "meaning": f"{per_row}: its expected offset, half-steps"},
