@@ -7,9 +7,9 @@ from typing import Any
 import torch
 
 from mvae_core.data.batches import CHANNELS
+from mvae_core.optimizer_layout import BUFFER_SUFFIXES
 
 BRANCH_NORM = ("weight", "bias", "running_mean", "running_var")
-BUFFER_SUFFIXES = ("running_mean", "running_var", "num_batches_tracked")
 
 
 def per_branch_encoder(state: dict[str, torch.Tensor], prefix: str = "encoder.") -> dict[str, torch.Tensor]:
