@@ -175,6 +175,11 @@ class TrainConfig(Section):
     table_on_device: Literal["auto", "on", "off"] = Field(
         "auto", description="Keep the training notes on the device and densify batches there; auto = on CUDA only."
     )
+    keep_freed_memory: bool = Field(
+        True,
+        description="Keep the memory a training step frees for the next step (glibc malloc's trim and mmap "
+        "thresholds raised for the whole process) instead of returning it to the OS and page-faulting it back.",
+    )
 
 
 class PluginsConfig(BaseModel):

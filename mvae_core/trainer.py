@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from mvae_core.allocator import keep_freed_memory
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
@@ -111,6 +112,8 @@ class Trainer:
         self.dist = dist or Distributed(device or torch.device("cpu"))
         self.device = self.dist.device
         self.pause_requested = pause_requested or (lambda: False)
+        if cfg.train.keep_freed_memory:
+            keep_freed_memory()  # process-wide: the steps reuse each other's pages (mvae_core/allocator.py)
         bf16 = cfg.train.precision == "bf16"
         self.autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16)  # the forward pass only
         torch.manual_seed(cfg.train.seed)

@@ -1,0 +1,74 @@
+"""``train.keep_freed_memory`` (mvae_core/allocator.py): freed tensors' pages are reused, not faulted back in.
+
+Each case runs in a fresh interpreter: glibc's malloc settings belong to the process and cannot be put back."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+from mvae_core import trainer as trainer_module
+from tests.training import make_trainer, tiny_config
+
+glibc_only = pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="tunes glibc's malloc only"
+)
+
+CYCLES = """
+import json, resource, sys
+import torch
+from mvae_core.allocator import keep_freed_memory
+applied = keep_freed_memory() if sys.argv[1] == "keep" else None
+def cycle():  # what a training step does to the heap: 48 MB of tensors allocated, written and freed
+    tensors = [torch.ones(2**18) for _ in range(48)]
+    del tensors
+for _ in range(3):  # the heap settles into its layout
+    cycle()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(10):
+    cycle()
+print(json.dumps({"applied": applied, "faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before}))
+"""
+
+
+def run_cycles(mode: str, **env: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", CYCLES, mode], capture_output=True, text=True, env={**os.environ, **env}, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@glibc_only
+def test_kept_memory_is_reused_without_page_faults():
+    pages_per_cycle = 48 * 2**18 * 4 // 4096
+    # glibc's thresholds as they start out (its adaptive ones move from there, differently from run to run): every
+    # freed page goes back to the OS, and the next cycle faults it in again
+    static = run_cycles("default", MALLOC_MMAP_THRESHOLD_=str(128 * 1024))
+    kept = run_cycles("keep")
+    assert static["faults"] > 9 * pages_per_cycle
+    assert kept["applied"] is True
+    assert kept["faults"] < pages_per_cycle // 10  # 10 cycles on the same pages
+
+
+@glibc_only
+@pytest.mark.parametrize(
+    "env",
+    [{"MALLOC_TRIM_THRESHOLD_": "1048576"}, {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1048576"}],
+    ids=["variable", "tunable"],
+)
+def test_a_users_own_malloc_settings_win(env):
+    assert run_cycles("keep", **env)["applied"] is False
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_the_trainer_applies_it_when_configured(synth_dir, monkeypatch, setting):
+    calls = []
+    monkeypatch.setattr(trainer_module, "keep_freed_memory", lambda: calls.append(True) or True)
+    make_trainer(synth_dir, tiny_config(f"train.keep_freed_memory={str(setting).lower()}"))
+    assert calls == ([True] if setting else [])
