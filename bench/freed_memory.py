@@ -5,8 +5,14 @@ measurement is a fresh process: each round runs one with ``train.keep_freed_memo
 defaults) and one with ``true``, in ABBA order. Each builds a trainer on the synthetic data of
 ``bench/throughput.py`` (default model size, batch 64, no plugins), takes ``--warmup`` untimed steps and times
 ``--steps`` calls of ``Trainer.train_step``. Printed per process: ms per step, minor page faults per step (pages the
-kernel had to map and zero) and peak RSS; per model, the median of the paired ratios ``kept ÷ default`` (ms per
-step) with a bootstrap 95 % interval. Ends with one JSON line.
+kernel had to map and zero), the kernel's CPU time per step (where the faults are paid) and peak RSS; per model, the median of the paired ratios ``kept ÷ default`` (ms per
+step) with a bootstrap 95 % interval.
+
+That comparison of separate processes is noisy (each process gets its own memory layout and its own share of a
+shared machine), so the script also prices a page fault in one process: it alternates glibc's starting thresholds
+(:data:`GLIBC_STARTING_THRESHOLD`: every freed chunk over 128 KiB goes back to the OS, many faults per step) with
+kept memory, ABBA, ``--cost-rounds`` times, and divides the extra time per step by the extra faults per step. That
+price times the faults per step the default processes took is the estimated saving. Ends with one JSON line.
 
     .venv/bin/python bench/freed_memory.py                       # every built-in model, 6 rounds
     .venv/bin/python bench/freed_memory.py --models seed --rounds 10 --threads 2
@@ -18,12 +24,14 @@ tensors happen to be freed), so a round's default process may fault little: the 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,43 +39,88 @@ import throughput  # bench/throughput.py, beside this script: the benchmark's sy
 import torch
 from thread_scaling import paired_median
 
+from mvae_core.allocator import MMAP_THRESHOLD, TRIM_THRESHOLD, set_thresholds
 from mvae_core.config import build_config
 from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
 from mvae_core.trainer import EpochProgress, Trainer
 
+GLIBC_STARTING_THRESHOLD = 128 * 1024
+"""glibc malloc's mmap and trim thresholds before it adapts them to what the process frees."""
 
-def time_steps(model: str, keep: bool, steps: int, warmup: int, threads: int) -> dict[str, float]:
-    """In this process: ms per step, minor page faults per step and peak RSS (MB) of ``steps`` training steps."""
+
+def stepper(model: str, keep: bool, warmup: int, threads: int) -> Callable[[int], dict[str, float]]:
+    """A trainer (``train.keep_freed_memory = keep``) after ``warmup`` steps, as a function that times ``n`` more
+    steps in this process: ms per step and minor page faults per step."""
     torch.set_num_threads(threads)
     overrides = [f'model.name="{model}"', f"train.keep_freed_memory={str(keep).lower()}"]
     cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
     batch = cfg.train.batch_size
-    train, val, _ = throughput.make_data(cfg, batch * (steps + warmup), batch, None)
+    train, val, _ = throughput.make_data(cfg, batch * 16, batch, None)
     trainer = Trainer(cfg, train, val, PluginHost({}))
     trainer.model.train()
     progress, order = EpochProgress({}), np.arange(len(train)).reshape(-1, batch)
-    for step in range(warmup):
-        trainer.train_step(progress, 0, step, order[step])
-    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    started = time.perf_counter()
-    for step in range(warmup, warmup + steps):
-        trainer.train_step(progress, 0, step, order[step])
-    seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    done = itertools.count()
+
+    def steps(n: int) -> dict[str, float]:
+        before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        for step in itertools.islice(done, n):
+            trainer.train_step(progress, 0, step, order[step % len(order)])
+        seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF)
+        return {
+            "ms_per_step": 1e3 * seconds / n,
+            "faults_per_step": (after.ru_minflt - before.ru_minflt) / n,
+            "kernel_ms_per_step": 1e3 * (after.ru_stime - before.ru_stime) / n,
+        }
+
+    steps(warmup)
+    return steps
+
+
+def time_steps(model: str, keep: bool, steps: int, warmup: int, threads: int) -> dict[str, float]:
+    """In this process: ms per step, minor page faults per step and peak RSS (MB) of ``steps`` training steps."""
+    timed = stepper(model, keep, warmup, threads)(steps)
+    return timed | {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def fault_cost(model: str, steps: int, warmup: int, threads: int, rounds: int) -> dict[str, float]:
+    """In this process, glibc's starting thresholds against kept memory, alternating: µs per page fault (the extra
+    time per step ÷ the extra faults per step, median of ``rounds``) and each state's median faults and ms."""
+    timed = stepper(model, False, warmup, threads)
+    runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
+    for r in range(rounds):
+        for keep in (False, True) if r % 2 == 0 else (True, False):
+            threshold = (MMAP_THRESHOLD, TRIM_THRESHOLD) if keep else (GLIBC_STARTING_THRESHOLD,) * 2
+            set_thresholds(*threshold)
+            timed(2)  # the heap settles into the new state
+            runs[keep].append(timed(steps))
+    per_fault = [
+        1e3 * (start["ms_per_step"] - kept["ms_per_step"]) / (start["faults_per_step"] - kept["faults_per_step"])
+        for start, kept in zip(runs[False], runs[True], strict=True)
+    ]
     return {
-        "ms_per_step": 1e3 * seconds / steps,
-        "faults_per_step": (usage.ru_minflt - faults) / steps,
-        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "us_per_fault": float(np.median(per_fault)),
+        "us_per_fault_range": [float(min(per_fault)), float(max(per_fault))],
+    } | {
+        f"{name}_{key}": float(np.median([run[key] for run in runs[keep]]))
+        for name, keep in (("starting", False), ("kept", True))
+        for key in ("ms_per_step", "faults_per_step")
     }
 
 
-def in_fresh_process(model: str, keep: bool, args: argparse.Namespace) -> dict[str, float]:
-    """:func:`time_steps` in a new interpreter (this script with ``--child``)."""
-    command = [sys.executable, str(Path(__file__)), "--child", f"{model}:{int(keep)}", "--steps", str(args.steps)]
-    command += ["--warmup", str(args.warmup), "--threads", str(args.threads)]
+def in_fresh_process(model: str, mode: str, args: argparse.Namespace) -> dict[str, float]:
+    """One measurement (``mode``: ``default``, ``kept`` or ``cost``) in a new interpreter: this script with
+    ``--child``."""
+    command = [sys.executable, str(Path(__file__)), "--child", f"{model}:{mode}", "--steps", str(args.steps)]
+    command += ["--warmup", str(args.warmup), "--threads", str(args.threads), "--cost-rounds", str(args.cost_rounds)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def describe(run: dict[str, float]) -> str:
+    """One process's numbers, for a round's line."""
+    return (f"{run['ms_per_step']:.1f} ms ({run['faults_per_step']:.0f} faults, {run['kernel_ms_per_step']:.2f} ms "
+            f"in the kernel per step; {run['peak_rss_mb']:.0f} MB)")  # fmt: skip
 
 
 def compare(model: str, args: argparse.Namespace) -> dict:
@@ -75,25 +128,24 @@ def compare(model: str, args: argparse.Namespace) -> dict:
     runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
     for r in range(args.rounds):
         for keep in (False, True) if r % 2 == 0 else (True, False):
-            runs[keep].append(in_fresh_process(model, keep, args))
-        default, kept = runs[False][-1], runs[True][-1]
-        print(f"  {model} round {r + 1}/{args.rounds}: default {default['ms_per_step']:.1f} ms "
-              f"({default['faults_per_step']:.0f} faults/step, {default['peak_rss_mb']:.0f} MB), "
-              f"kept {kept['ms_per_step']:.1f} ms ({kept['faults_per_step']:.0f} faults/step, "
-              f"{kept['peak_rss_mb']:.0f} MB)")  # fmt: skip
+            runs[keep].append(in_fresh_process(model, "kept" if keep else "default", args))
+        print(f"  {model} round {r + 1}/{args.rounds}: default {describe(runs[False][-1])}, "
+              f"kept {describe(runs[True][-1])}")  # fmt: skip
 
     def median(keep: bool, key: str) -> float:
         return float(np.median([run[key] for run in runs[keep]]))
 
     ratios = np.array([k["ms_per_step"] / d["ms_per_step"] for d, k in zip(runs[False], runs[True], strict=True)])
     ratio, ci = paired_median(ratios)
-    keys = ("ms_per_step", "faults_per_step", "peak_rss_mb")
-    return {
-        "model": model,
-        "ratio": ratio,
-        "ratio_ci95": ci,
-        "ratio_range": [float(ratios.min()), float(ratios.max())],
-    } | {name: {key: median(keep, key) for key in keys} for name, keep in (("default", False), ("kept", True))}
+    cost = in_fresh_process(model, "cost", args)
+    print(f"  {model} in one process: glibc's starting thresholds {cost['starting_ms_per_step']:.1f} ms "
+          f"({cost['starting_faults_per_step']:.0f} faults/step), kept {cost['kept_ms_per_step']:.1f} ms "
+          f"({cost['kept_faults_per_step']:.0f}): {cost['us_per_fault']:.2f} µs per fault")  # fmt: skip
+    keys = ("ms_per_step", "faults_per_step", "kernel_ms_per_step", "peak_rss_mb")
+    result = {"model": model, "ratio": ratio, "ratio_ci95": ci, "ratio_range": [float(min(ratios)), float(max(ratios))]}
+    result |= {name: {key: median(keep, key) for key in keys} for name, keep in (("default", False), ("kept", True))}
+    saved_ms = cost["us_per_fault"] * (result["default"]["faults_per_step"] - result["kept"]["faults_per_step"]) / 1e3
+    return result | {"fault_cost": cost, "estimated_saving": saved_ms / result["default"]["ms_per_step"]}
 
 
 def main() -> None:
@@ -103,23 +155,33 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40, help="timed training steps per process")
     parser.add_argument("--warmup", type=int, default=10, help="untimed steps first")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # MODEL:0|1, one measurement in this process
+    parser.add_argument("--cost-rounds", type=int, default=6, help="alternations of the in-process fault pricing")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # MODEL:default|kept|cost, one measurement in this process
     args = parser.parse_args()
     if args.child:
-        model, keep = args.child.split(":")
-        print(json.dumps(time_steps(model, keep == "1", args.steps, args.warmup, args.threads)))
+        model, mode = args.child.split(":")
+        if mode == "cost":
+            print(json.dumps(fault_cost(model, args.steps, args.warmup, args.threads, args.cost_rounds)))
+        else:
+            print(json.dumps(time_steps(model, mode == "kept", args.steps, args.warmup, args.threads)))
         return
     load_before = os.getloadavg()[0]
     results = [compare(m, args) for m in args.models.split(",")]
     load_after = os.getloadavg()[0]
     print()
-    print(f"{'model':<12}{'default ms':>11}{'faults':>8}{'kept ms':>9}{'faults':>8}{'kept ÷ default [95% CI]':>26}"
-          f"{'peak RSS default / kept':>26}")  # fmt: skip
     for r in results:
-        d, k = r["default"], r["kept"]
-        print(f"{r['model']:<12}{d['ms_per_step']:>11.1f}{d['faults_per_step']:>8.0f}{k['ms_per_step']:>9.1f}"
-              f"{k['faults_per_step']:>8.0f}{r['ratio']:>12.3f} [{r['ratio_ci95'][0]:.3f}..{r['ratio_ci95'][1]:.3f}]"
-              f"{d['peak_rss_mb']:>15.0f} / {k['peak_rss_mb']:.0f} MB")  # fmt: skip
+        d, k, cost = r["default"], r["kept"], r["fault_cost"]
+        print(
+            f"{r['model']}: default {d['ms_per_step']:.1f} ms per step ({d['faults_per_step']:.0f} faults, "
+            f"{d['kernel_ms_per_step']:.2f} ms in the kernel), kept {k['ms_per_step']:.1f} ms "
+            f"({k['faults_per_step']:.0f} faults, {k['kernel_ms_per_step']:.2f} ms in the kernel); medians"
+        )
+        print(
+            f"  kept ÷ default {r['ratio']:.3f} [95% CI {r['ratio_ci95'][0]:.3f}..{r['ratio_ci95'][1]:.3f}], "
+            f"peak RSS {d['peak_rss_mb']:.0f} / {k['peak_rss_mb']:.0f} MB"
+        )
+        print(f"  {cost['us_per_fault']:.2f} µs per fault (one process): estimated saving "
+              f"{100 * r['estimated_saving']:.1f} % of a default step")  # fmt: skip
     print(f"{args.threads} thread(s), {args.steps} steps after {args.warmup}; "
           f"1-min load average before/after: {load_before:.2f}/{load_after:.2f}")  # fmt: skip
     print(json.dumps({"benchmark": "freed_memory", "threads": args.threads, "rounds": args.rounds, "steps": args.steps,

@@ -45,9 +45,15 @@ def keep_freed_memory() -> bool:
     """
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc" or _user_tuned():
         return False
+    return set_thresholds(MMAP_THRESHOLD, TRIM_THRESHOLD)
+
+
+def set_thresholds(mmap_threshold: int, trim_threshold: int) -> bool:
+    """Set glibc malloc's mmap and trim thresholds (bytes) for this process, unconditionally (glibc only; this ends
+    glibc's adaptation of its thresholds). Whether glibc accepted both."""
     libc = ctypes.CDLL(None)  # the process's own symbols: glibc's mallopt
-    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
-        libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(
+        libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold)
     )
 
 

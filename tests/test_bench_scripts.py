@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,16 @@ def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
     for model, row in record["results"].items():
         parts = sum(value for name, value in row.items() if name != "wall")
         assert row["matmul"] > 0 and parts == pytest.approx(row["wall"], rel=0.02, abs=0.05), (model, row)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="train.keep_freed_memory tunes glibc's malloc only")
+def test_freed_memory_bench_prices_the_page_faults_it_removes():
+    record = run_bench("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "3", "--warmup", "2",
+                       "--cost-rounds", "1")  # fmt: skip
+    (result,) = record["results"]
+    cost = result["fault_cost"]
+    assert result["kept"]["faults_per_step"] < 100 <= cost["starting_faults_per_step"]
+    assert cost["kept_faults_per_step"] < 100 and cost["us_per_fault"] != 0
 
 
 def test_mapped_memory_bench_trains_ranks_on_one_mapped_table(tmp_path):
