@@ -9,10 +9,13 @@ kernel had to map and zero), the kernel's CPU time per step (where the faults ar
 step) with a bootstrap 95 % interval.
 
 That comparison of separate processes is noisy (each process gets its own memory layout and its own share of a
-shared machine), so the script also prices a page fault in one process: it alternates glibc's starting thresholds
-(:data:`GLIBC_STARTING_THRESHOLD`: every freed chunk over 128 KiB goes back to the OS, many faults per step) with
-kept memory, ABBA, ``--cost-rounds`` times, and divides the extra time per step by the extra faults per step. That
-price times the faults per step the default processes took is the estimated saving. Ends with one JSON line.
+shared machine), so the script also prices a page fault in one process: it alternates other thresholds
+(``--against MMAP,TRIM`` in MiB; by default glibc's starting ones, 128 KiB: every freed chunk over 128 KiB goes
+back to the OS, many faults per step) with kept memory, ABBA, ``--cost-rounds`` times, and divides the extra time
+per step by the extra faults per step; it also prints the paired ratio of the two. The estimated saving is the kernel time per
+step the default processes spent and the kept ones did not, as a share of a default step. ``--against 4,8`` or ``8,16`` imitates where glibc's
+adaptive thresholds settle in a training process (thresholds of a few MB, as large as the largest tensor freed
+so far). Ends with one JSON line.
 
     .venv/bin/python bench/freed_memory.py                       # every built-in model, 6 rounds
     .venv/bin/python bench/freed_memory.py --models seed --rounds 10 --threads 2
@@ -45,8 +48,8 @@ from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
 from mvae_core.trainer import EpochProgress, Trainer
 
-GLIBC_STARTING_THRESHOLD = 128 * 1024
-"""glibc malloc's mmap and trim thresholds before it adapts them to what the process frees."""
+MIN_EXTRA_FAULTS = 100
+"""Fewer extra faults per step than this and the time difference is noise, not their price: no price is given."""
 
 
 def stepper(model: str, keep: bool, warmup: int, threads: int) -> Callable[[int], dict[str, float]]:
@@ -83,28 +86,30 @@ def time_steps(model: str, keep: bool, steps: int, warmup: int, threads: int) ->
     return timed | {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def fault_cost(model: str, steps: int, warmup: int, threads: int, rounds: int) -> dict[str, float]:
-    """In this process, glibc's starting thresholds against kept memory, alternating: µs per page fault (the extra
-    time per step ÷ the extra faults per step, median of ``rounds``) and each state's median faults and ms."""
+def fault_cost(
+    model: str, steps: int, warmup: int, threads: int, rounds: int, against: tuple[int, int]
+) -> dict[str, float]:
+    """In this process, the thresholds ``against`` (mmap, trim; bytes) against kept memory, alternating ``rounds``
+    times: the median paired ratio kept ÷ against, µs per page fault (the extra time per step ÷ the extra faults per
+    step, summed over the rounds; ``None`` below :data:`MIN_EXTRA_FAULTS` per step) and each state's median faults, ms and kernel ms."""
     timed = stepper(model, False, warmup, threads)
     runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
     for r in range(rounds):
         for keep in (False, True) if r % 2 == 0 else (True, False):
-            threshold = (MMAP_THRESHOLD, TRIM_THRESHOLD) if keep else (GLIBC_STARTING_THRESHOLD,) * 2
-            set_thresholds(*threshold)
+            set_thresholds(*((MMAP_THRESHOLD, TRIM_THRESHOLD) if keep else against))
             timed(2)  # the heap settles into the new state
             runs[keep].append(timed(steps))
-    per_fault = [
-        1e3 * (start["ms_per_step"] - kept["ms_per_step"]) / (start["faults_per_step"] - kept["faults_per_step"])
-        for start, kept in zip(runs[False], runs[True], strict=True)
-    ]
+    pairs = list(zip(runs[False], runs[True], strict=True))
+    ratios = [kept["ms_per_step"] / start["ms_per_step"] for start, kept in pairs]
+    extra_faults = sum(start["faults_per_step"] - kept["faults_per_step"] for start, kept in pairs)
+    extra_ms = sum(start["ms_per_step"] - kept["ms_per_step"] for start, kept in pairs)
     return {
-        "us_per_fault": float(np.median(per_fault)),
-        "us_per_fault_range": [float(min(per_fault)), float(max(per_fault))],
+        "ratio": float(np.median(ratios)),
+        "us_per_fault": 1e3 * extra_ms / extra_faults if extra_faults > MIN_EXTRA_FAULTS * len(pairs) else None,
     } | {
         f"{name}_{key}": float(np.median([run[key] for run in runs[keep]]))
-        for name, keep in (("starting", False), ("kept", True))
-        for key in ("ms_per_step", "faults_per_step")
+        for name, keep in (("against", False), ("kept", True))
+        for key in ("ms_per_step", "faults_per_step", "kernel_ms_per_step")
     }
 
 
@@ -113,8 +118,14 @@ def in_fresh_process(model: str, mode: str, args: argparse.Namespace) -> dict[st
     ``--child``."""
     command = [sys.executable, str(Path(__file__)), "--child", f"{model}:{mode}", "--steps", str(args.steps)]
     command += ["--warmup", str(args.warmup), "--threads", str(args.threads), "--cost-rounds", str(args.cost_rounds)]
+    command += ["--against", args.against]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_fault(cost: dict) -> str:
+    """The in-process price of a fault, or "n/a" when the compared thresholds hardly faulted more than kept memory."""
+    return "n/a" if cost["us_per_fault"] is None else f"{cost['us_per_fault']:.2f} µs"
 
 
 def describe(run: dict[str, float]) -> str:
@@ -138,13 +149,14 @@ def compare(model: str, args: argparse.Namespace) -> dict:
     ratios = np.array([k["ms_per_step"] / d["ms_per_step"] for d, k in zip(runs[False], runs[True], strict=True)])
     ratio, ci = paired_median(ratios)
     cost = in_fresh_process(model, "cost", args)
-    print(f"  {model} in one process: glibc's starting thresholds {cost['starting_ms_per_step']:.1f} ms "
-          f"({cost['starting_faults_per_step']:.0f} faults/step), kept {cost['kept_ms_per_step']:.1f} ms "
-          f"({cost['kept_faults_per_step']:.0f}): {cost['us_per_fault']:.2f} µs per fault")  # fmt: skip
+    print(f"  {model} in one process: thresholds {args.against} MiB {cost['against_ms_per_step']:.1f} ms "
+          f"({cost['against_faults_per_step']:.0f} faults/step), kept {cost['kept_ms_per_step']:.1f} ms "
+          f"({cost['kept_faults_per_step']:.0f}): {per_fault(cost)} per fault, "
+          f"kept ÷ {args.against} {cost['ratio']:.3f}")  # fmt: skip
     keys = ("ms_per_step", "faults_per_step", "kernel_ms_per_step", "peak_rss_mb")
     result = {"model": model, "ratio": ratio, "ratio_ci95": ci, "ratio_range": [float(min(ratios)), float(max(ratios))]}
     result |= {name: {key: median(keep, key) for key in keys} for name, keep in (("default", False), ("kept", True))}
-    saved_ms = cost["us_per_fault"] * (result["default"]["faults_per_step"] - result["kept"]["faults_per_step"]) / 1e3
+    saved_ms = result["default"]["kernel_ms_per_step"] - result["kept"]["kernel_ms_per_step"]
     return result | {"fault_cost": cost, "estimated_saving": saved_ms / result["default"]["ms_per_step"]}
 
 
@@ -156,12 +168,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="untimed steps first")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     parser.add_argument("--cost-rounds", type=int, default=6, help="alternations of the in-process fault pricing")
+    parser.add_argument(
+        "--against", default="0.125,0.125", help="MMAP,TRIM thresholds (MiB) the in-process pricing compares with"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # MODEL:default|kept|cost, one measurement in this process
     args = parser.parse_args()
     if args.child:
         model, mode = args.child.split(":")
         if mode == "cost":
-            print(json.dumps(fault_cost(model, args.steps, args.warmup, args.threads, args.cost_rounds)))
+            against = tuple(int(float(mib) * 2**20) for mib in args.against.split(","))
+            print(json.dumps(fault_cost(model, args.steps, args.warmup, args.threads, args.cost_rounds, against)))
         else:
             print(json.dumps(time_steps(model, mode == "kept", args.steps, args.warmup, args.threads)))
         return
@@ -180,8 +196,8 @@ def main() -> None:
             f"  kept ÷ default {r['ratio']:.3f} [95% CI {r['ratio_ci95'][0]:.3f}..{r['ratio_ci95'][1]:.3f}], "
             f"peak RSS {d['peak_rss_mb']:.0f} / {k['peak_rss_mb']:.0f} MB"
         )
-        print(f"  {cost['us_per_fault']:.2f} µs per fault (one process): estimated saving "
-              f"{100 * r['estimated_saving']:.1f} % of a default step")  # fmt: skip
+        print(f"  kernel time saved: {100 * r['estimated_saving']:.1f} % of a default step; in one process, "
+              f"{per_fault(cost)} per fault, kept ÷ {args.against} MiB {cost['ratio']:.3f}")  # fmt: skip
     print(f"{args.threads} thread(s), {args.steps} steps after {args.warmup}; "
           f"1-min load average before/after: {load_before:.2f}/{load_after:.2f}")  # fmt: skip
     print(json.dumps({"benchmark": "freed_memory", "threads": args.threads, "rounds": args.rounds, "steps": args.steps,

@@ -4,8 +4,9 @@ Every training step allocates and frees the same tensors (activations, gradients
 at the default size), and torch takes CPU tensors from the C library's ``malloc``. With glibc's defaults, freed
 memory at the top of the heap goes back to the OS once more than the *trim threshold* is free, and requests above
 the *mmap threshold* get pages of their own that are unmapped when freed. Either way the next step's tensors land on
-fresh pages, which the kernel maps and zeroes one 4 KiB page at a time: 1,000–5,000 minor page faults per step of
-the seed model on a 2-vCPU VM, several milliseconds of a 60 ms step (docs/benchmarks.md, "Page faults").
+fresh pages, which the kernel maps and zeroes one 4 KiB page at a time: up to 2,500 minor page faults per step of
+the seed model on a 2-vCPU VM (median about 1,000, 1.5 ms of kernel time in a 50 ms step; docs/benchmarks.md, "Page
+faults").
 
 :func:`keep_freed_memory` raises both thresholds, so a step reuses the previous step's pages. The price is that the
 process keeps up to :data:`TRIM_THRESHOLD` of freed memory instead of returning it, which a training process reaches
