@@ -54,7 +54,7 @@ MIN_EXTRA_FAULTS = 100
 
 def stepper(model: str, keep: bool, warmup: int, threads: int) -> Callable[[int], dict[str, float]]:
     """A trainer (``train.keep_freed_memory = keep``) after ``warmup`` steps, as a function that times ``n`` more
-    steps in this process: ms per step and minor page faults per step."""
+    steps in this process: ms, minor page faults and the kernel's CPU ms, each per step."""
     torch.set_num_threads(threads)
     overrides = [f'model.name="{model}"', f"train.keep_freed_memory={str(keep).lower()}"]
     cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
@@ -91,7 +91,8 @@ def fault_cost(
 ) -> dict[str, float]:
     """In this process, the thresholds ``against`` (mmap, trim; bytes) against kept memory, alternating ``rounds``
     times: the median paired ratio kept ÷ against, µs per page fault (the extra time per step ÷ the extra faults per
-    step, summed over the rounds; ``None`` below :data:`MIN_EXTRA_FAULTS` per step) and each state's median faults, ms and kernel ms."""
+    step, summed over the rounds; ``None`` below :data:`MIN_EXTRA_FAULTS` per step) and each state's median faults,
+    ms and kernel ms per step."""
     timed = stepper(model, False, warmup, threads)
     runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
     for r in range(rounds):
