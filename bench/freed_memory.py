@@ -98,7 +98,7 @@ def fault_cost(
     for r in range(rounds):
         for keep in (False, True) if r % 2 == 0 else (True, False):
             set_thresholds(*((MMAP_THRESHOLD, TRIM_THRESHOLD) if keep else against))
-            timed(2)  # the heap settles into the new state
+            timed(3)  # the heap settles into the new state
             runs[keep].append(timed(steps))
     pairs = list(zip(runs[False], runs[True], strict=True))
     ratios = [kept["ms_per_step"] / start["ms_per_step"] for start, kept in pairs]
