@@ -97,11 +97,12 @@ def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="train.keep_freed_memory tunes glibc's malloc only")
 def test_freed_memory_bench_prices_the_page_faults_it_removes():
-    record = run_bench("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "3", "--warmup", "2",
+    record = run_bench("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "10", "--warmup", "4",
                        "--cost-rounds", "1")  # fmt: skip
     (result,) = record["results"]
     cost = result["fault_cost"]
-    assert result["kept"]["faults_per_step"] < 100 <= cost["against_faults_per_step"]
+    # kept memory still faults now and then (a one-off 4 MiB, about 1,000 pages, in some processes): 100 per step
+    assert result["kept"]["faults_per_step"] < 200 and cost["against_faults_per_step"] > 1000
     # in one process, right after glibc's starting thresholds: the heap may still be growing into its layout
     assert cost["kept_faults_per_step"] < cost["against_faults_per_step"] / 4 and cost["us_per_fault"] is not None
 
