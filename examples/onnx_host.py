@@ -42,6 +42,11 @@ Timing = tuple[list[np.ndarray], list[float]]
 """The notes' offset distributions (``timing_probs`` rows) and their means, one each per note."""
 
 
+def read_sidecar(onnx_file: str | Path) -> dict:
+    """The sidecar of ``decoder.onnx``: ``decoder.json`` beside it."""
+    return json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
+
+
 class Host(ABC):
     """An exported graph and its sidecar (``decoder.onnx`` and ``decoder.json`` side by side); what both formats
     share: the session, the offset draw and the note times."""
@@ -49,7 +54,7 @@ class Host(ABC):
     FORMAT = ""
 
     def __init__(self, onnx_file: str | Path) -> None:
-        self.sidecar = json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
+        self.sidecar = read_sidecar(onnx_file)
         if self.sidecar["format"] != self.FORMAT:
             raise ValueError(f"{onnx_file}: format {self.sidecar['format']!r}; this host reads {self.FORMAT!r}")
         options = onnxruntime.SessionOptions()
@@ -200,7 +205,7 @@ def _points(z: np.ndarray) -> np.ndarray:
 
 def open_host(onnx_file: str | Path) -> Host:
     """The host for the file's format (its sidecar says which)."""
-    sidecar = json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
+    sidecar = read_sidecar(onnx_file)
     hosts = {host.FORMAT: host for host in (StepHost, PatternHost)}
     if sidecar.get("format") not in hosts:
         raise ValueError(f"{onnx_file}: format {sidecar.get('format')!r}; this host reads {sorted(hosts)}")
