@@ -1,6 +1,6 @@
 """``train.keep_freed_memory`` (mvae_core/allocator.py): freed tensors' pages are reused, not faulted back in.
 
-Each case runs in a fresh interpreter: glibc's malloc settings belong to the process and cannot be put back."""
+The allocator cases run in fresh interpreters: glibc's malloc settings belong to the process and cannot be put back."""
 
 from __future__ import annotations
 
