@@ -43,10 +43,7 @@ import torch
 from thread_scaling import paired_median
 
 from mvae_core.allocator import MMAP_THRESHOLD, TRIM_THRESHOLD, set_thresholds
-from mvae_core.config import build_config
-from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
-from mvae_core.trainer import EpochProgress, Trainer
 
 MIN_EXTRA_FAULTS = 100
 """Fewer extra faults per step than this and the time difference is noise, not their price: no price is given."""
@@ -57,12 +54,7 @@ def stepper(model: str, keep: bool, warmup: int, threads: int) -> Callable[[int]
     steps in this process: ms, minor page faults and the kernel's CPU ms, each per step."""
     torch.set_num_threads(threads)
     overrides = [f'model.name="{model}"', f"train.keep_freed_memory={str(keep).lower()}"]
-    cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
-    batch = cfg.train.batch_size
-    train, val, _ = throughput.make_data(cfg, batch * 16, batch, None)
-    trainer = Trainer(cfg, train, val, PluginHost({}))
-    trainer.model.train()
-    progress, order = EpochProgress({}), np.arange(len(train)).reshape(-1, batch)
+    trainer, progress, order = throughput.stepping_trainer(overrides, 16)
     done = itertools.count()
 
     def steps(n: int) -> dict[str, float]:

@@ -37,10 +37,7 @@ import throughput  # bench/throughput.py, beside this script: the benchmark's sy
 import torch
 from torch.profiler import ProfilerActivity, profile, record_function
 
-from mvae_core.config import build_config
-from mvae_core.host import PluginHost
 from mvae_core.models import BUILTIN_MODELS
-from mvae_core.trainer import EpochProgress, Trainer
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "matmul": ("addmm", "::mm", "bmm", "linear", "gru", "matmul", "embedding_bag"),
@@ -61,13 +58,7 @@ def group_of(name: str) -> str:
 def profile_model(model: str, hidden: int, steps: int, warmup: int, precision: str = "fp32") -> dict[str, float]:
     """Milliseconds per step in each group (and ``wall``) for ``model`` at the default batch size."""
     overrides = [f'model.name="{model}"', f"model.hidden={hidden}", f'train.precision="{precision}"']
-    cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
-    batch = cfg.train.batch_size
-    train, val, _ = throughput.make_data(cfg, batch * (steps + warmup), batch, None)
-    trainer = Trainer(cfg, train, val, PluginHost({}))
-    trainer.model.train()
-    progress = EpochProgress({})
-    order = np.arange(len(train)).reshape(-1, batch)
+    trainer, progress, order = throughput.stepping_trainer(overrides, steps + warmup)
     batch = trainer.batch
 
     def traced_batch(index: np.ndarray) -> torch.Tensor:

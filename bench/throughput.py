@@ -79,7 +79,7 @@ import torch
 from torch import nn
 
 from mvae_core import hookimpl
-from mvae_core.config import MvaeConfig, PluginsConfig
+from mvae_core.config import MvaeConfig, PluginsConfig, build_config
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
@@ -88,7 +88,7 @@ from mvae_core.host import PluginHost
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
-from mvae_core.trainer import Trainer
+from mvae_core.trainer import EpochProgress, Trainer
 from mvae_core.validation import validate
 
 
@@ -196,6 +196,18 @@ def make_data(cfg: MvaeConfig, n_train: int, n_val: int, data: str | None) -> tu
         sys.exit(f"only {len(full)} train examples; lower --steps or --batch-size")
     pick = np.sort(rng.choice(len(full), size=n_train, replace=False))
     return LoopSet(full.table, full.loops[pick], full.shifts[pick]), val, label
+
+
+def stepping_trainer(overrides: list[str], n_batches: int) -> tuple[Trainer, EpochProgress, np.ndarray]:
+    """For calling ``Trainer.train_step`` directly: a trainer (no plugins, ``overrides`` applied) in training mode on
+    ``n_batches`` batches of the synthetic data, an epoch's progress, and the batches' indices ``[n_batches,
+    batch_size]``."""
+    cfg = build_config(None, overrides, {"plugins.enabled": ["none"]})
+    batch = cfg.train.batch_size
+    train, val, _ = make_data(cfg, batch * n_batches, batch, None)
+    trainer = Trainer(cfg, train, val, PluginHost({}))
+    trainer.model.train()
+    return trainer, EpochProgress({}), np.arange(len(train)).reshape(-1, batch)
 
 
 def forward_flops_per_sample(model: MelodyModel, x: torch.Tensor) -> float:

@@ -44,9 +44,14 @@ def keep_freed_memory() -> bool:
     Returns whether it did: ``False`` without glibc, when the user has set glibc's malloc tunables (see the module's
     docstring), or when ``LD_PRELOAD`` names another allocator. Calling it again is harmless.
     """
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc" or _user_tuned():
+    if not on_glibc() or _user_tuned():
         return False
     return set_thresholds(MMAP_THRESHOLD, TRIM_THRESHOLD)
+
+
+def on_glibc() -> bool:
+    """Whether this process runs on Linux with glibc, the only C library whose ``malloc`` this module tunes."""
+    return platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
 
 
 def set_thresholds(mmap_threshold: int, trim_threshold: int) -> bool:

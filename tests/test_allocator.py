@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 
 import pytest
 
 from mvae_core import trainer as trainer_module
+from mvae_core.allocator import on_glibc
 from tests.training import make_trainer, tiny_config
 
-glibc_only = pytest.mark.skipif(
-    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="tunes glibc's malloc only"
-)
+glibc_only = pytest.mark.skipif(not on_glibc(), reason="tunes glibc's malloc only")
 
 CYCLES = """
 import json, resource, sys

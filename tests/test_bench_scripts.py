@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mvae_core.allocator import on_glibc
 from mvae_core.models import BUILTIN_MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +95,7 @@ def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
         assert row["matmul"] > 0 and parts == pytest.approx(row["wall"], rel=0.02, abs=0.05), (model, row)
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="train.keep_freed_memory tunes glibc's malloc only")
+@pytest.mark.skipif(not on_glibc(), reason="train.keep_freed_memory tunes glibc's malloc only")
 def test_freed_memory_bench_prices_the_page_faults_it_removes():
     record = run_bench("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "10", "--warmup", "4",
                        "--cost-rounds", "1")  # fmt: skip
