@@ -3,7 +3,8 @@
 Exports the model (``mvae export``'s code, ~10 s), then for ``--points`` random latent points (``1.5·N(0, I)``)
 decodes each with ``model.decode_notes`` and with ``examples/onnx_host.py`` (onnxruntime, numpy, nothing of mvae)
 fed the same uniform numbers (:func:`~mvae_core.generation.pattern_rng`), at generate's default options and at
-``temperature 0``. Prints, per option set, how many patterns have the same notes (steps and rows), how many notes
+``temperature 0``; for a graph of one call per pattern (``seed``) also with ``--poly`` (at both) and the ancestor's
+thresholds (``--threshold-min 0.05``, with and without ``--poly``). Prints, per option set, how many patterns have the same notes (steps and rows), how many notes
 those hold, and the largest difference in velocity, duration or offset among them; ends with one JSON line.
 
     .venv/bin/python bench/onnx_host_check.py [--run RUN ...] [--model NAME] [--points 256]
@@ -46,9 +47,10 @@ def agreement(model, host, z: torch.Tensor, options: DecodeOptions) -> dict[str,
     expected = model.decode_notes(z, options)
     same = notes = 0
     largest = 0.0
+    rule = {"poly": options.poly, "threshold_min": options.threshold_min, "threshold_max": options.threshold_max}
     for i, want in enumerate(expected):
         args = (options.density, options.temperature, options.timing_temperature, pattern_rng(options, i))
-        got = host.pattern(z[i].numpy(), *args)
+        got = host.pattern(z[i].numpy(), *args, **rule)
         if [(n.step, n.row) for n in got] != [(n.step, n.row) for n in want]:
             continue
         same, notes = same + 1, notes + len(got)
@@ -68,6 +70,12 @@ def main() -> None:
     torch.manual_seed(0)
     module = load_host()
     option_sets = {"default options": DecodeOptions(), "temperature 0": DecodeOptions(temperature=0)}
+    cell_rules = {
+        "poly": DecodeOptions(poly=True),
+        "poly, temperature 0": DecodeOptions(poly=True, temperature=0),
+        "threshold-min 0.05": DecodeOptions(threshold_min=0.05),
+        "threshold-min 0.05, poly": DecodeOptions(threshold_min=0.05, poly=True),
+    }
     results = {}
     for run in args.run or [None]:
         if run is None:
@@ -79,7 +87,8 @@ def main() -> None:
         export_decoder(model, cfg, path, {"run": str(run or "untrained")})
         host = module.open_host(path)
         z = torch.randn(args.points, cfg.model.latent_dim, generator=torch.Generator().manual_seed(7)) * 1.5
-        for name, options in option_sets.items():
+        rules = option_sets | (cell_rules if isinstance(host, module.PatternHost) else {})
+        for name, options in rules.items():
             row = agreement(model, host, z, options)
             results[f"{run or 'untrained'}, {name}"] = row
             print(f"{run or 'untrained'}, {name}: {row['same_notes']}/{row['patterns']} patterns with the same notes "

@@ -5,9 +5,10 @@ onnxruntime-web or onnxruntime-node, a Max or Pure Data external):
 * ``mvae-step-onnx/1`` (``melody_rnn``): one decoder step per call; the host calls it 32 times per pattern and
   chooses each step's note between calls (:class:`StepHost`);
 * ``mvae-decoder-onnx/1`` (``seed``): a whole pattern's cells in one call; the host chooses the notes
-  (:class:`PatternHost`, the monophonic rule of ``mvae generate``).
+  (:class:`PatternHost`: ``mvae generate``'s monophonic rule, ``--poly`` and the ancestor's thresholds).
 
     python examples/onnx_host.py decoder.onnx --z 0.5 -1 [--density 1] [--temperature 1] [--bpm 120] [--seed 0]
+        [--poly] [--threshold-min P] [--threshold-max P]
 
 prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). Given the uniform
 numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's own) it
@@ -42,6 +43,26 @@ Timing = tuple[list[np.ndarray], list[float]]
 """The notes' offset distributions (``timing_probs`` rows) and their means, one each per note."""
 
 
+class UnsupportedRule(ValueError):
+    """A note rule the graph's format does not describe (e.g. ``--poly`` for a one-note-per-step model)."""
+
+
+@dataclass(frozen=True)
+class NoteRule:
+    """Which notes sound: generate's ``--density``, ``--temperature``, ``--poly``, ``--threshold-min`` and
+    ``--threshold-max`` (a missing bound is 0 or 1; with either bound, density and temperature are not used)."""
+
+    density: float = 1.0
+    temperature: float = 1.0
+    poly: bool = False
+    threshold_min: float | None = None
+    threshold_max: float | None = None
+
+    @property
+    def thresholded(self) -> bool:
+        return self.threshold_min is not None or self.threshold_max is not None
+
+
 def read_sidecar(onnx_file: str | Path) -> dict:
     """The sidecar of ``decoder.onnx``: ``decoder.json`` beside it."""
     return json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
@@ -69,22 +90,31 @@ class Host(ABC):
         temperature: float = 1.0,
         timing_temperature: float = 1.0,
         rng: np.random.Generator | None = None,
+        *,
+        poly: bool = False,
+        threshold_min: float | None = None,
+        threshold_max: float | None = None,
     ) -> list[GridNote]:
-        """One pattern's notes at latent point ``z``, in step order, chosen with generate's options; every random
-        number comes from ``rng`` (a fresh generator by default): the note choice first, then the offsets."""
+        """One pattern's notes at latent point ``z``, ordered by step then row, chosen with generate's options
+        (:class:`NoteRule`); every random number comes from ``rng`` (a fresh generator by default): the note choice
+        first, then the offsets, one draw per sounding step, shared by the step's notes. Raises
+        :class:`UnsupportedRule` for a rule the format does not describe."""
         rng = rng if rng is not None else np.random.default_rng()
-        notes, timing = self.choose(_points(z), density, temperature, rng)
-        if timing is not None:
-            for note, offset in zip(notes, self.offsets(*timing, timing_temperature, rng), strict=True):
-                note.offset = offset
+        rule = NoteRule(density, temperature, poly, threshold_min, threshold_max)
+        notes, timing = self.choose(_points(z), rule, rng)
+        if timing is not None:  # one draw per sounding step (the first note of each), shared by its notes
+            first = [i for i, note in enumerate(notes) if i == 0 or note.step != notes[i - 1].step]
+            probs, means = [timing[0][i] for i in first], [timing[1][i] for i in first]
+            drawn = self.offsets(probs, means, timing_temperature, rng)
+            by_step = dict(zip([notes[i].step for i in first], drawn, strict=True))
+            for note in notes:
+                note.offset = by_step[note.step]
         return notes
 
     @abstractmethod
-    def choose(
-        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
-    ) -> tuple[list[GridNote], Timing | None]:
-        """The notes of the pattern at ``z [1, latent_dim]``, in step order, and their offsets' distributions and
-        means (``None`` when the notes carry their offsets already)."""
+    def choose(self, z: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[list[GridNote], Timing | None]:
+        """The notes of the pattern at ``z [1, latent_dim]``, ordered by step then row, and their offsets'
+        distributions and means (``None`` when the notes carry their offsets already)."""
 
     def offsets(
         self, probs: list[np.ndarray], means: list[float], temperature: float, rng: np.random.Generator
@@ -126,10 +156,13 @@ class StepHost(Host):
         self.tokens = self.sidecar["tokens"]
         self.state_size = self.sidecar["inputs"]["state"]["shape"][1]
 
-    def choose(
-        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
-    ) -> tuple[list[GridNote], Timing | None]:
+    def choose(self, z: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[list[GridNote], Timing | None]:
         """32 calls of the graph, the token chosen between them (the sidecar's rules)."""
+        if rule.poly or rule.thresholded:
+            raise UnsupportedRule("--poly and --threshold-min/--threshold-max need a seed model's export: this "
+                                  "graph writes one note per step from token probabilities; use --density and "
+                                  "--temperature")  # fmt: skip
+        density, temperature = rule.density, rule.temperature
         uniforms = rng.random((self.steps, 2))
         token = np.array([self.tokens["start"]], dtype=np.int64)
         state = np.zeros((1, self.state_size), dtype=np.float32)
@@ -164,7 +197,8 @@ class StepHost(Host):
 
 
 class PatternHost(Host):
-    """``mvae-decoder-onnx/1``: one call per pattern, then generate's monophonic note choice."""
+    """``mvae-decoder-onnx/1``: one call per pattern, then generate's note choice from the cells' onset
+    probabilities."""
 
     FORMAT = "mvae-decoder-onnx/1"
 
@@ -172,23 +206,16 @@ class PatternHost(Host):
         """The graph's outputs at the latent points ``z [batch, latent_dim]``, by name."""
         return dict(zip(self.sidecar["outputs"], self.session.run(None, {"z": _points(z)}), strict=True))
 
-    def choose(
-        self, z: np.ndarray, density: float, temperature: float, rng: np.random.Generator
-    ) -> tuple[list[GridNote], Timing | None]:
-        """One call of the graph; the steps that sound and their rows (the sidecar's rules)."""
+    def choose(self, z: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[list[GridNote], Timing | None]:
+        """One call of the graph; the cells that sound (the sidecar's rules)."""
         outputs = self.forward(z)
         onset = outputs["onset"][0].astype(np.float64)  # [rows, steps]
-        expected = np.minimum(1.0, onset.sum(axis=0))
-        if temperature > 0:
-            steps = np.flatnonzero(rng.random(self.steps) < np.minimum(1.0, density * expected))
-            weights = onset[:, steps] ** (1.0 / temperature) + 1e-300
-            cumulative = np.cumsum(weights, axis=0)
-            below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
-            rows = np.minimum(below, onset.shape[0] - 1)
+        if rule.thresholded:
+            rows, steps = _thresholded(onset, rule)
+        elif rule.poly:
+            rows, steps = _poly(onset, rule, rng)
         else:
-            count = min(self.steps, round(density * expected.sum()))
-            steps = np.sort(np.argsort(-expected, kind="stable")[:count])
-            rows = onset[:, steps].argmax(axis=0)
+            rows, steps = _monophonic(onset, rule, rng)
         velocity, duration = outputs["velocity"][0, rows, steps], outputs["duration"][0, rows, steps]
         mse = "timeshift" in outputs  # the mse timing head: one offset per cell, nothing to draw
         offsets = outputs["timeshift"][0, rows, steps] if mse else np.zeros(len(steps))
@@ -196,6 +223,52 @@ class PatternHost(Host):
                  for s, r, v, d, o in zip(steps, rows, velocity, duration, offsets, strict=True)]  # fmt: skip
         timing = None if mse else (list(outputs["timing_probs"][0, steps]), outputs["timing_mean"][0, steps].tolist())
         return notes, timing
+
+
+def _monophonic(onset: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Generate's default: at most one note per step, at the loop's expected density (``decode`` lines 2 and 3)."""
+    expected = np.minimum(1.0, onset.sum(axis=0))
+    if rule.temperature > 0:
+        steps = np.flatnonzero(rng.random(onset.shape[1]) < np.minimum(1.0, rule.density * expected))
+        weights = onset[:, steps] ** (1.0 / rule.temperature) + 1e-300
+        cumulative = np.cumsum(weights, axis=0)
+        below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
+        return np.minimum(below, onset.shape[0] - 1), steps
+    count = min(onset.shape[1], round(rule.density * expected.sum()))
+    steps = np.sort(np.argsort(-expected, kind="stable")[:count])
+    return onset[:, steps].argmax(axis=0), steps
+
+
+def _poly(onset: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``--poly``: any cells, at the loop's expected note count (``decode``'s poly line)."""
+    if rule.temperature > 0:
+        sounding = rng.random(onset.shape) < np.minimum(1.0, rule.density * onset)  # rows outer, steps inner
+    else:
+        count = min(onset.size, round(rule.density * onset.sum()))
+        sounding = np.zeros(onset.size, dtype=bool)
+        sounding[np.argsort(-onset, axis=None, kind="stable")[:count]] = True
+        sounding = sounding.reshape(onset.shape)
+    return _by_step(sounding)
+
+
+def _thresholded(onset: np.ndarray, rule: NoteRule) -> tuple[np.ndarray, np.ndarray]:
+    """The ancestor's rule: cells within ``[threshold_min, threshold_max]``; without poly, the most probable of
+    each step (``decode``'s thresholds line)."""
+    low = 0.0 if rule.threshold_min is None else rule.threshold_min
+    high = 1.0 if rule.threshold_max is None else rule.threshold_max
+    candidate = (onset >= low) & (onset <= high)
+    if not rule.poly:
+        masked = np.where(candidate, onset, -1.0)
+        steps = np.flatnonzero(masked.max(axis=0) >= 0)
+        candidate = np.zeros_like(candidate)
+        candidate[masked[:, steps].argmax(axis=0), steps] = True
+    return _by_step(candidate)
+
+
+def _by_step(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, steps)`` of the true cells of ``[rows, steps]``, ordered by step then row."""
+    steps, rows = np.nonzero(cells.T)
+    return rows, steps
 
 
 def _points(z: np.ndarray) -> np.ndarray:
@@ -222,12 +295,19 @@ def main() -> None:
     parser.add_argument("--grid-offset", type=float, default=1.0)
     parser.add_argument("--bpm", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--poly", action="store_true", help="any number of notes per step (seed exports)")
+    parser.add_argument("--threshold-min", type=float, default=None, help="the ancestor's rule (seed exports)")
+    parser.add_argument("--threshold-max", type=float, default=None, help="the ancestor's rule (seed exports)")
     args = parser.parse_args()
     host = open_host(args.onnx_file)
     if len(args.z) != host.sidecar["latent_dim"]:
         parser.error(f"--z needs {host.sidecar['latent_dim']} numbers (the model's latent_dim), got {len(args.z)}")
     rng = np.random.default_rng(args.seed)
-    notes = host.pattern(np.array(args.z), args.density, args.temperature, args.timing_temperature, rng)
+    rule = {"poly": args.poly, "threshold_min": args.threshold_min, "threshold_max": args.threshold_max}
+    try:
+        notes = host.pattern(np.array(args.z), args.density, args.temperature, args.timing_temperature, rng, **rule)
+    except UnsupportedRule as error:
+        parser.error(str(error))
     for note in host.timed(notes, args.bpm, args.grid_offset):
         print(json.dumps(note))
 

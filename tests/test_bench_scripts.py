@@ -77,7 +77,8 @@ def test_generate_latency_bench_times_the_onnx_host_of_melody_rnn():
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
 def test_onnx_host_check_finds_the_host_and_generate_agree(model):
     record = run_bench("onnx_host_check.py", "--points", "4", "--model", model)
-    assert [row["same_notes"] for row in record["results"].values()] == [4, 4]
+    rules = 6 if model == "seed" else 2  # the seed export's host also follows --poly and the thresholds
+    assert [row["same_notes"] for row in record["results"].values()] == [4] * rules
     assert max(row["max_value_diff"] for row in record["results"].values()) < 1e-5
 
 

@@ -288,6 +288,14 @@ def step_export(run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 OPTION_SETS = [DecodeOptions(), DecodeOptions(temperature=0, timing_temperature=0), DecodeOptions(density=0.6, seed=3)]
+SEED_OPTION_SETS = [
+    DecodeOptions(poly=True),
+    DecodeOptions(poly=True, temperature=0, timing_temperature=0, density=1.5),
+    DecodeOptions(threshold_min=0.02),
+    DecodeOptions(threshold_min=0.02, threshold_max=0.5, poly=True, timing_temperature=0.5),
+]
+"""The seed model's other note rules: ``--poly`` and the ancestor's thresholds (a one-epoch model's onset
+probabilities lie around the data's onset rate, a few per cent)."""
 
 
 def assert_host_plays_what_generate_writes(host, model, option_sets: list[DecodeOptions]) -> None:
@@ -296,9 +304,12 @@ def assert_host_plays_what_generate_writes(host, model, option_sets: list[Decode
     for options in option_sets:
         expected = model.decode_notes(z, options)
         assert sum(map(len, expected)) > 20  # the comparison sees notes, offsets off the grid among them
+        if options.poly:  # and steps with several notes, which share one offset
+            assert any(len({n.step for n in notes}) < len(notes) for notes in expected)
+        rule = {"poly": options.poly, "threshold_min": options.threshold_min, "threshold_max": options.threshold_max}
         for i, notes in enumerate(expected):
             args = (options.density, options.temperature, options.timing_temperature, pattern_rng(options, i))
-            played = host.pattern(z[i].numpy(), *args)
+            played = host.pattern(z[i].numpy(), *args, **rule)
             assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes], options
             for field in ("velocity", "duration", "offset"):
                 got = [getattr(n, field) for n in played]
@@ -310,6 +321,14 @@ def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, ste
     host = onnx_host().open_host(step_export)
     assert host.sidecar["model"] == "melody_rnn" and host.sidecar["format"] == "mvae-step-onnx/1"
     assert_host_plays_what_generate_writes(host, RunDir(run).load_model()[0], OPTION_SETS)
+
+
+def test_a_host_of_the_step_graph_refuses_the_seed_models_note_rules(step_export):
+    module = onnx_host()
+    host = module.open_host(step_export)
+    for rule in ({"poly": True}, {"threshold_min": 0.1}, {"threshold_max": 0.9}):
+        with pytest.raises(module.UnsupportedRule, match="need a seed model's export"):
+            host.pattern(np.zeros(2), **rule)
 
 
 def test_the_step_graph_takes_any_batch_size_and_patterns_do_not_mix(step_export):
@@ -347,6 +366,8 @@ def test_the_host_template_runs_from_the_command_line(step_export):
     assert all(0 <= n["start"] < n["end"] <= 4.0 for n in notes)  # two bars at 120 bpm
     wrong = subprocess.run([*command[:3], "--z", "1"], capture_output=True, text=True, cwd=step_export.parent)
     assert wrong.returncode == 2 and "--z needs 2 numbers" in wrong.stderr
+    poly = subprocess.run([*command, "--poly"], capture_output=True, text=True, cwd=step_export.parent)
+    assert poly.returncode == 2 and "--poly and --threshold-min/--threshold-max need a seed" in poly.stderr
 
 
 @pytest.mark.slow
@@ -390,4 +411,4 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
             expected["timeshift"] = out.timeshift
         for name, value in expected.items():
             np.testing.assert_allclose(got[name], value.numpy(), rtol=0, atol=1e-5, err_msg=name)
-    assert_host_plays_what_generate_writes(onnx_host().open_host(onnx_file), model, OPTION_SETS)
+    assert_host_plays_what_generate_writes(onnx_host().open_host(onnx_file), model, OPTION_SETS + SEED_OPTION_SETS)
