@@ -4,8 +4,9 @@ Exports the model (``mvae export``'s code, ~10 s), then for ``--points`` random 
 decodes each with ``model.decode_notes`` and with ``examples/onnx_host.py`` (onnxruntime, numpy, nothing of mvae)
 fed the same uniform numbers (:func:`~mvae_core.generation.pattern_rng`), at generate's default options and at
 ``temperature 0``; for a graph of one call per pattern (``seed``) also with ``--poly`` (at both) and the ancestor's
-thresholds (``--threshold-min 0.05``, with and without ``--poly``). Prints, per option set, how many patterns have the same notes (steps and rows), how many notes
-those hold, and the largest difference in velocity, duration or offset among them; ends with one JSON line.
+thresholds (``--threshold-min 0.05``, with and without ``--poly``). Prints, per option set, how many patterns have
+the same notes (steps and rows), how many notes those hold, and the largest difference in velocity, duration or
+offset among them; ends with one JSON line.
 
     .venv/bin/python bench/onnx_host_check.py [--run RUN ...] [--model NAME] [--points 256]
 

@@ -60,6 +60,7 @@ class NoteRule:
 
     @property
     def thresholded(self) -> bool:
+        """Whether the ancestor's rule applies (either bound given)."""
         return self.threshold_min is not None or self.threshold_max is not None
 
 
