@@ -411,4 +411,13 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
             expected["timeshift"] = out.timeshift
         for name, value in expected.items():
             np.testing.assert_allclose(got[name], value.numpy(), rtol=0, atol=1e-5, err_msg=name)
-    assert_host_plays_what_generate_writes(onnx_host().open_host(onnx_file), model, OPTION_SETS + SEED_OPTION_SETS)
+    host = onnx_host().open_host(onnx_file)
+    assert_host_plays_what_generate_writes(host, model, OPTION_SETS + SEED_OPTION_SETS)
+    z = [0.5] * cfg.model.latent_dim  # the command line passes its rule options on: the same notes as in Python
+    command = [sys.executable, ROOT / "examples" / "onnx_host.py", onnx_file, "--z", *map(str, z), "--seed", "0"]
+    bounds = (["--threshold-min", "0.001", "--threshold-max", "0.5"], {"threshold_min": 0.001, "threshold_max": 0.5})
+    for flags, rule in ((["--poly"], {"poly": True}), bounds):
+        done = subprocess.run([*command, *flags], capture_output=True, text=True, check=True)
+        expected = host.timed(host.pattern(np.array(z), rng=np.random.default_rng(0), **rule))
+        assert [json.loads(line) for line in done.stdout.splitlines()] == expected, flags
+        assert expected, flags
