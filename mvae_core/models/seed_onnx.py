@@ -70,17 +70,20 @@ def seed_graph(model: SeedModel, cfg: MvaeConfig) -> OnnxGraph:
         }
         outputs["timing_mean"] = {"shape": [BATCH, steps], "meaning": "expected offset per step, half-steps"}
         timing = categorical_timing(model.timing, "timing_probs[step]")
-        offsets = "after the note choice's draws, one offset per sounding step in step order (timing.sample), "
-        offsets += "shared by the step's notes"
+        offsets = (
+            "after the note choice's draws, one offset per sounding step in step order (timing.sample), shared by "
+            "the step's notes"
+        )
     else:
         outputs["timeshift"] = {"shape": cells, "meaning": "offset of a note in the cell, half-steps (-1..1)"}
         timing = {"head": "mse", "sample": "the mse head has no distribution: the offset is timeshift[row, step]"}
         offsets = "each note's offset is its cell's timeshift (timing.sample)"
     decode = [
         PITCH_RULE,
-        "which notes sound, by default (mvae generate's monophonic rule): e_step = min(1, sum over rows of onset[row, step]); "
-        "at temperature T > 0 (generate's default is 1), one uniform u per step (all 32, in step order): the step "
-        "sounds when u < min(1, density * e_step); then one uniform v per sounding step, in step order: "
+        "which notes sound, by default (mvae generate's monophonic rule): e_step = min(1, sum over rows of "
+        "onset[row, step]); at temperature T > 0 (generate's default is 1), one uniform u per step (all 32, in "
+        "step order): the step sounds when u < min(1, density * e_step); then one uniform v per sounding step, in "
+        "step order: "
         "w[row] = onset[row, step]^(1/T), and the row is the number of rows whose running sum of w is below "
         "v * sum(w) (at most the last row)",
         "T = 0 (the likeliest loop, no draws): the round(density * sum(e_step)) steps with the highest e_step "
