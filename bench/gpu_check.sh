@@ -1,45 +1,77 @@
 #!/bin/sh
-# The GPU checks of issue 15 as one short job for a machine with a CUDA device (docs/scaling.md#gpu). Not yet run:
-# no GPU has been lent to mvae's sessions so far.
+# The GPU checks of issue 15 as one short job for a machine with a CUDA device (docs/scaling.md#gpu).
 #
 #   bench/gpu_check.sh fetch   here, with the package registry reachable: the wheels mvae needs beyond the GPU
 #                              image's own packages (Python 3.12, torch, numpy, pluggy, typer, rich, pytest, ...)
-#                              into .whl/, which git ignores (.git/info/exclude)
-#   bench/gpu_check.sh run     there, from the repository root, with .whl carried: the CUDA tests
-#                              (pytest -m cuda), then bench/throughput.py on the device for every built-in model (and
-#                              the default model in bf16);
-#                              each output goes to $OUT (default runs/gpu-check)
+#                              into .whl/, and the held-out-capable WJD dev folder into .gpudata/ (both ignored
+#                              by git through .git/info/exclude)
+#   bench/gpu_check.sh run     there, from the repository root, with .whl and .gpudata carried; each output goes to
+#                              $OUT (default runs/gpu-check), written as it is made:
+#                              gpu.txt          the device and torch
+#                              cuda_tests.txt   the CUDA tests (pytest -m cuda tests/test_cuda.py)
+#                              throughput.txt   bench/throughput.py on the device: both built-in models, fp32 and
+#                                               bf16, batch 64 and 1024, and deterministic kernels off once
+#                              precision.txt    bench/evaluation.py on WJD (held-out players), melody_rnn trained on
+#                                               the device in fp32 and in bf16: what bf16 does to the numbers
+#                              eval_fp32.json, eval_bf16.json   the two evaluations' results
 #
-# A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl"], timeout_s=540).
+# A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl", ".gpudata"], timeout_s=560).
+# A dry run of the plumbing on any machine:
+#   GPU_CHECK_DEVICE=cpu GPU_CHECK_EPOCHS=1 GPU_CHECK_GEMM_N=512 PYTHON=.venv/bin/python sh bench/gpu_check.sh run
+# (the CUDA tests then skip).
 set -u
 WHEELS="pydantic==2.14.4 pydantic-core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 pretty_midi==0.2.11.post0
 mido==1.3.3 importlib_resources==7.1.0 tomli-w==1.2.0"
+DATA=../shared/data/dev/wjd_performed
 
 case "${1:-}" in
 fetch)
-    grep -qx '/.whl/' .git/info/exclude 2>/dev/null || echo '/.whl/' >> .git/info/exclude
+    for ignored in /.whl/ /.gpudata/; do
+        grep -qx "$ignored" .git/info/exclude 2>/dev/null || echo "$ignored" >> .git/info/exclude
+    done
     # shellcheck disable=SC2086  # one argument per requirement
     python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
         --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
         -d .whl $WHEELS
+    mkdir -p .gpudata && cp -r "$DATA" .gpudata/
     ;;
 run)
     out="${OUT:-runs/gpu-check}"
+    device="${GPU_CHECK_DEVICE:-cuda}"
+    epochs="${GPU_CHECK_EPOCHS:-8}"
+    python="${PYTHON:-python3}"
+    gemm_n="${GPU_CHECK_GEMM_N:-8192}"
     mkdir -p "$out"
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
-        || exit 1
-    export PYTHONPATH="/tmp/site:$PWD" PYTHONUNBUFFERED=1
-    nvidia-smi -L > "$out/gpu.txt" 2>&1
-    python3 -c "import torch; print(torch.__version__, torch.cuda.get_device_name(0))" >> "$out/gpu.txt" 2>&1
-    timeout 200 python3 -m pytest -q -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
+    if [ "$device" = cuda ]; then
+        "$python" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
+            .whl/*.whl || exit 1
+        export PYTHONPATH="/tmp/site:$PWD"
+    fi
+    export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=4
+    { nvidia-smi -L; "$python" -c "import torch; print(torch.__version__, torch.cuda.is_available() and \
+torch.cuda.get_device_name(0))"; nproc; } > "$out/gpu.txt" 2>&1
+    timeout 200 "$python" -m pytest -v -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
     echo "pytest exit $?" >> "$out/cuda_tests.txt"
-    for run in "seed fp32" "melody_rnn fp32" "melody_rnn bf16"; do
+    for run in "seed fp32 64" "melody_rnn fp32 64" "melody_rnn bf16 64" "seed bf16 64" \
+        "seed fp32 64 --nondeterministic" "melody_rnn fp32 64 --nondeterministic" "seed fp32 1024" \
+        "melody_rnn fp32 1024" "melody_rnn bf16 1024"; do
+        # shellcheck disable=SC2086  # the words of one run
         set -- $run
-        timeout 100 python3 bench/throughput.py --device cuda --model "$1" --precision "$2" --threads 0 --rounds 6 \
-            --steps 20 > "$out/throughput_$1_$2.txt" 2>&1
-        echo "exit $?" >> "$out/throughput_$1_$2.txt"
+        echo "=== $run" >> "$out/throughput.txt"
+        timeout 60 "$python" bench/throughput.py --device "$device" --model "$1" --precision "$2" --batch-size "$3" \
+            --threads 0 --rounds 4 --steps 20 --gemm-n "$gemm_n" ${4:-} >> "$out/throughput.txt" 2>&1
+        echo "exit $?" >> "$out/throughput.txt"
     done
-    tail -n 3 "$out"/*.txt
+    for precision in fp32 bf16; do
+        echo "=== melody_rnn $precision on $device, $epochs epochs" >> "$out/precision.txt"
+        start=$(date +%s)
+        timeout 120 "$python" bench/evaluation.py --data .gpudata/wjd_performed --models melody_rnn \
+            --epochs "$epochs" --samples 1024 --out "/tmp/gpu-check-$precision" --set "train.device=\"$device\"" \
+            --set "train.precision=\"$precision\"" >> "$out/precision.txt" 2>&1
+        echo "exit $? after $(($(date +%s) - start)) s" >> "$out/precision.txt"
+        cp "/tmp/gpu-check-$precision/wjd_performed/results.json" "$out/eval_$precision.json" 2>/dev/null
+    done
+    tail -n 4 "$out"/*.txt
     ;;
 *)
     echo "usage: bench/gpu_check.sh fetch | run" >&2

@@ -43,7 +43,8 @@ less disturbed by other processes than wall time, so its ratio is printed beside
 
 Device: ``--device cuda`` runs both variants and the GEMM on the GPU, and every clock reading first waits for the
 device's queued work. The trainer keeps its notes on the device there (``train.table_on_device = "auto"``); the bare
-loop indexes its pre-densified tensor, moved to the device once. Not yet run on a GPU (docs/scaling.md).
+loop indexes its pre-densified tensor, moved to the device once. Both train under the same deterministic-kernel
+setting (``train.deterministic``, default on; ``--nondeterministic`` turns it off for both).
 
 Data: synthetic loops written straight into a NoteTable (8..16 notes each, random rows, steps, velocities,
 durations, timeshifts), augmented with the default transpositions like a real train split, then
@@ -51,7 +52,7 @@ durations, timeshifts), augmented with the default transpositions like a real tr
 
     .venv/bin/python bench/throughput.py [--model seed|melody_rnn|...] [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
         [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile] [--device cpu|cuda] \\
-        [--precision fp32|bf16]
+        [--precision fp32|bf16] [--nondeterministic]
 
 Precision: ``--precision bf16`` trains both variants with ``train.precision = "bf16"`` (the forward pass under
 bfloat16 autocast; the bare loop autocasts exactly the same call). The roofline stays the fp32 GEMM's, so a bf16
@@ -84,6 +85,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
 from mvae_core.data.table import NoteTable
+from mvae_core.determinism import deterministic_algorithms
 from mvae_core.host import PluginHost
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model
@@ -234,6 +236,11 @@ def synchronize() -> None:
         torch.cuda.synchronize(DEVICE)
 
 
+def device_name() -> str:
+    """``cpu``, or the CUDA device's name (the GPU model the numbers belong to)."""
+    return torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else "cpu"
+
+
 def gemm_gflops(n: int, reps: int = 3, dtype: torch.dtype = torch.float32) -> float:
     a, b = (torch.randn(n, n, device=DEVICE, dtype=dtype) for _ in range(2))
     torch.matmul(a, b)
@@ -283,17 +290,18 @@ def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tens
     coefficients, mask, batch, n = cfg.loss.coefficients, cfg.loss.mask, cfg.train.batch_size, len(dense)
     autocast = torch.autocast(DEVICE.type, dtype=torch.bfloat16, enabled=cfg.train.precision == "bf16")
     t0 = clock()
-    for epoch in range(cfg.train.epochs):
-        model.train()
-        order = torch.from_numpy(np.random.default_rng([cfg.train.seed, epoch]).permutation(n))
-        for lo in range(0, n, batch):
-            x = dense[order[lo : lo + batch]]
-            with autocast:  # the forward pass only, as the trainer does
-                output = model(x)
-            loss = weighted_total(model.loss_terms(x, output, mask), coefficients, {})
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+    with deterministic_algorithms(cfg.train.deterministic and DEVICE.type == "cuda"):  # the same kernels as the trainer
+        for epoch in range(cfg.train.epochs):
+            model.train()
+            order = torch.from_numpy(np.random.default_rng([cfg.train.seed, epoch]).permutation(n))
+            for lo in range(0, n, batch):
+                x = dense[order[lo : lo + batch]]
+                with autocast:  # the forward pass only, as the trainer does
+                    output = model(x)
+                loss = weighted_total(model.loss_terms(x, output, mask), coefficients, {})
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
     return clock() - t0, model
 
 
@@ -349,6 +357,9 @@ def main() -> None:
     parser.add_argument(
         "--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision for both variants"
     )
+    parser.add_argument(
+        "--nondeterministic", action="store_true", help="on CUDA: train.deterministic = false for both variants"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -364,6 +375,7 @@ def main() -> None:
                 "seed": args.seed,
                 "lr": 1e-3,
                 "precision": args.precision,
+                "deterministic": not args.nondeterministic,
             },
             "plugins": {"enabled": ["none"]},
         }
@@ -389,7 +401,8 @@ def main() -> None:
         f"data: {label} · train {n_train} examples, val {len(val)} · model {cfg.model.name}, hidden {args.hidden}, "
         f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s) · trainer plugins: "
         f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''} · "
-        f"precision {args.precision}"
+        f"precision {args.precision} · device {device_name()}"
+        f"{' (deterministic kernels)' if cfg.train.deterministic and DEVICE.type == 'cuda' else ''}"
     )
     print(
         f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, forward matmul FLOPs/sample {forward_flops / 1e6:.2f} M, "
@@ -524,6 +537,8 @@ def main() -> None:
                 "data": "synthetic" if args.data is None else args.data,
                 "model": cfg.model.name,
                 "precision": args.precision,
+                "device": device_name(),
+                "deterministic": cfg.train.deterministic and DEVICE.type == "cuda",
                 "hidden": args.hidden,
                 "plugins": args.plugins,
                 "grad_norm_asked": args.grad_norm,

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
 import mvae_core
+from mvae_core.config import DataConfig
+from mvae_core.data import batches
+from mvae_core.data.batches import DeviceLoops, densify
+from mvae_core.data.load import load_dataset
+from mvae_core.data.split import split_by_source
 from mvae_core.models import BUILTIN_MODELS
 from tests.synth import melody_folder
 from tests.training import make_trainer, tiny_config
@@ -61,3 +67,20 @@ def test_bf16_on_cuda_trains_with_fp32_weights(folder, model):
     result = trainer.fit()
     assert math.isfinite(result.last["val_elbo"])
     assert all(p.dtype == torch.float32 and p.device.type == "cuda" for p in trainer.model.parameters())
+
+
+def test_the_note_table_on_the_gpu_densifies_the_batches_the_host_does(folder):
+    table, _ = load_dataset([str(folder)], DataConfig())
+    train, _, _ = split_by_source(table, DataConfig(), 0)
+    on_gpu = DeviceLoops(train, CUDA)
+    index = np.random.default_rng(1).permutation(len(train))[:64]
+    batch = on_gpu.densify(index, 24)
+    assert batch.device.type == "cuda" and torch.equal(batch.cpu(), densify(train, index, 24))
+
+
+def test_a_cuda_trainer_keeps_its_notes_on_the_gpu(folder, monkeypatch):
+    built = []
+    monkeypatch.setattr(batches, "DeviceLoops", lambda data, device: built.append(device) or DeviceLoops(data, device))
+    trainer = make_trainer(folder, tiny_config(), device=CUDA)  # train.table_on_device = "auto"
+    assert [device.type for device in built] == ["cuda"]
+    assert trainer.batch(np.arange(4)).device.type == "cuda"
