@@ -10,7 +10,8 @@
 #                              gpu.txt          the device and torch
 #                              cuda_tests.txt   the CUDA tests (pytest -m cuda tests/test_cuda.py)
 #                              throughput.txt   bench/throughput.py on the device: both built-in models, fp32 and
-#                                               bf16, batch 64 and 1024, and deterministic kernels off once
+#                                               bf16, batch 64 and 1024, deterministic kernels off, and the bare
+#                                               loop reading its loss every step as the trainer does
 #                              precision.txt    bench/evaluation.py on WJD (held-out players), melody_rnn trained on
 #                                               the device in fp32 and in bf16: what bf16 does to the numbers
 #                              eval_fp32.json, eval_bf16.json   the two evaluations' results
@@ -36,6 +37,15 @@ fetch)
     mkdir -p .gpudata && cp -r "$DATA" .gpudata/
     ;;
 run)
+    # throughput "MODEL PRECISION BATCH [FLAG]": one bench/throughput.py run on the device, appended to throughput.txt
+    throughput() {
+        # shellcheck disable=SC2086  # the words of one run
+        set -- $1
+        echo "=== $*" >> "$out/throughput.txt"
+        timeout 60 "$python" bench/throughput.py --device "$device" --model "$1" --precision "$2" --batch-size "$3" \
+            --threads 0 --rounds 4 --steps 20 --gemm-n "$gemm_n" ${4:-} >> "$out/throughput.txt" 2>&1
+        echo "exit $?" >> "$out/throughput.txt"
+    }
     out="${OUT:-runs/gpu-check}"
     device="${GPU_CHECK_DEVICE:-cuda}"
     epochs="${GPU_CHECK_EPOCHS:-8}"
@@ -50,17 +60,11 @@ run)
     export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=4
     { nvidia-smi -L; "$python" -c "import torch; print(torch.__version__, torch.cuda.is_available() and \
 torch.cuda.get_device_name(0))"; nproc; } > "$out/gpu.txt" 2>&1
-    timeout 200 "$python" -m pytest -v -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
+    timeout 150 "$python" -m pytest -v -m cuda tests/test_cuda.py -p no:cacheprovider > "$out/cuda_tests.txt" 2>&1
     echo "pytest exit $?" >> "$out/cuda_tests.txt"
-    for run in "seed fp32 64" "melody_rnn fp32 64" "melody_rnn bf16 64" "seed bf16 64" \
-        "seed fp32 64 --nondeterministic" "melody_rnn fp32 64 --nondeterministic" "seed fp32 1024" \
-        "melody_rnn fp32 1024" "melody_rnn bf16 1024"; do
-        # shellcheck disable=SC2086  # the words of one run
-        set -- $run
-        echo "=== $run" >> "$out/throughput.txt"
-        timeout 60 "$python" bench/throughput.py --device "$device" --model "$1" --precision "$2" --batch-size "$3" \
-            --threads 0 --rounds 4 --steps 20 --gemm-n "$gemm_n" ${4:-} >> "$out/throughput.txt" 2>&1
-        echo "exit $?" >> "$out/throughput.txt"
+    for run in "seed fp32 64" "seed fp32 64 --bare-reads-loss" "melody_rnn fp32 64" "melody_rnn bf16 64" \
+        "melody_rnn fp32 64 --nondeterministic" "seed bf16 64" "seed fp32 64 --nondeterministic"; do
+        throughput "$run"
     done
     for precision in fp32 bf16; do
         echo "=== melody_rnn $precision on $device, $epochs epochs" >> "$out/precision.txt"
@@ -70,6 +74,9 @@ torch.cuda.get_device_name(0))"; nproc; } > "$out/gpu.txt" 2>&1
             --set "train.precision=\"$precision\"" >> "$out/precision.txt" 2>&1
         echo "exit $? after $(($(date +%s) - start)) s" >> "$out/precision.txt"
         cp "/tmp/gpu-check-$precision/wjd_performed/results.json" "$out/eval_$precision.json" 2>/dev/null
+    done
+    for run in "seed fp32 1024" "melody_rnn fp32 1024" "melody_rnn bf16 1024"; do
+        throughput "$run"
     done
     tail -n 4 "$out"/*.txt
     ;;

@@ -52,7 +52,7 @@ durations, timeshifts), augmented with the default transpositions like a real tr
 
     .venv/bin/python bench/throughput.py [--model seed|melody_rnn|...] [--hidden 512] [--batch-size 64] [--steps 10] [--rounds 24] \\
         [--threads 1] [--data DIR] [--plugins none|all] [--grad-norm] [--profile] [--device cpu|cuda] \\
-        [--precision fp32|bf16] [--nondeterministic]
+        [--precision fp32|bf16] [--nondeterministic] [--bare-reads-loss]
 
 Precision: ``--precision bf16`` trains both variants with ``train.precision = "bf16"`` (the forward pass under
 bfloat16 autocast; the bare loop autocasts exactly the same call). The roofline stays the fp32 GEMM's, so a bf16
@@ -142,7 +142,7 @@ def step_dispatch_us(trainer: Trainer, calls: int = 2000) -> float:
     the whole price plugins with per-step hooks add to a step, measured directly rather than as a noisy difference of
     two trainings."""
     host, view = trainer.host, trainer.view
-    x = densify(trainer.train_set, np.arange(trainer.cfg.train.batch_size), trainer.cfg.data.pitch_classes)
+    x = trainer.batch(np.arange(trainer.cfg.train.batch_size))  # on the trainer's device, as in a step
     with torch.no_grad():
         output = trainer.model(x)
     terms = trainer.model.loss_terms(x, output, trainer.cfg.loss.mask)
@@ -279,8 +279,12 @@ def run_trainer(
     return fit, np.median(val_times, axis=0), trainer
 
 
-def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tensor]) -> tuple[np.ndarray, MelodyModel]:
-    """(wall, cpu, faults) of ``cfg.train.epochs`` bare epochs over the pre-densified examples from ``initial``."""
+def run_bare(
+    cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tensor], reads_loss: bool = False
+) -> tuple[np.ndarray, MelodyModel]:
+    """(wall, cpu, faults) of ``cfg.train.epochs`` bare epochs over the pre-densified examples from ``initial``;
+    with ``reads_loss`` the loop also copies its loss to the host after every backward pass, the one place where the
+    trainer waits for the device each step (its non-finite check and the step's losses)."""
     torch.manual_seed(cfg.train.seed)
     model = build_model(cfg)
     model.load_state_dict(initial)  # the trainer's data-dependent init (e.g. the onset prior), copied untimed
@@ -301,6 +305,8 @@ def run_bare(cfg: MvaeConfig, dense: torch.Tensor, initial: dict[str, torch.Tens
                 loss = weighted_total(model.loss_terms(x, output, mask), coefficients, {})
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
+                if reads_loss:
+                    loss.detach().cpu()
                 optimizer.step()
     return clock() - t0, model
 
@@ -358,6 +364,11 @@ def main() -> None:
         "--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision for both variants"
     )
     parser.add_argument(
+        "--bare-reads-loss",
+        action="store_true",
+        help="the bare loop reads its loss on the host every step, as the trainer does (on a GPU: a synchronisation)",
+    )
+    parser.add_argument(
         "--nondeterministic", action="store_true", help="on CUDA: train.deterministic = false for both variants"
     )
     args = parser.parse_args()
@@ -403,6 +414,7 @@ def main() -> None:
         f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''} · "
         f"precision {args.precision} · device {device_name()}"
         f"{' (deterministic kernels)' if cfg.train.deterministic and DEVICE.type == 'cuda' else ''}"
+        f"{' · the bare loop reads its loss every step' if args.bare_reads_loss else ''}"
     )
     print(
         f"model: {sum(p.numel() for p in probe.parameters()):,} parameters, forward matmul FLOPs/sample {forward_flops / 1e6:.2f} M, "
@@ -429,7 +441,7 @@ def main() -> None:
                 fit_t.append(fit)
                 val_t.append(val_pass)
             else:
-                bare, bare_model = run_bare(cfg, dense, initial)
+                bare, bare_model = run_bare(cfg, dense, initial, args.bare_reads_loss)
                 bare_t.append(bare)
         if r == 0 and args.plugins == "none":
             param_diff = max_param_diff(trainer.model, bare_model)
@@ -539,6 +551,7 @@ def main() -> None:
                 "precision": args.precision,
                 "device": device_name(),
                 "deterministic": cfg.train.deterministic and DEVICE.type == "cuda",
+                "bare_reads_loss": args.bare_reads_loss,
                 "hidden": args.hidden,
                 "plugins": args.plugins,
                 "grad_norm_asked": args.grad_norm,

@@ -23,7 +23,16 @@ from mvae_core.data.table import NOTE_COLUMNS
 
 CHANNELS = ("onset", "velocity", "duration", "timeshift")
 VELOCITY_SCALE = np.float32(MAX_VELOCITY)
-"""The stored MIDI velocity (uint8) ÷ this = the velocity channel (0..1), in float32 for numpy and torch alike."""
+"""The stored MIDI velocity (uint8) ÷ this = the velocity channel (0..1), in float32."""
+
+
+def velocity_channel(stored: np.ndarray) -> np.ndarray:
+    """The velocity channel's float32 values (0..1) of stored MIDI velocities (uint8), divided on the host by numpy.
+
+    Always on the host, never by torch on the device: CUDA divides a tensor by a scalar as a multiplication by the
+    scalar's reciprocal, one ulp away from the division for some velocities (seen on an H200), and the two batch
+    paths must agree bit for bit."""
+    return (np.asarray(stored) / VELOCITY_SCALE).astype(np.float32)
 
 
 def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tensor:
@@ -33,21 +42,22 @@ def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tenso
     notes = table.gather(rows)
     dense = np.zeros((len(index), len(CHANNELS), pitch_classes, STEPS_PER_LOOP), dtype=np.float32)
     pitch = notes["row"].astype(np.int64) + data.shifts[index][owner]
-    write_cells(dense, (owner, pitch, notes["step"]), notes["velocity"], notes["duration"], notes["timeshift"])
+    velocity = velocity_channel(notes["velocity"])
+    write_cells(dense, (owner, pitch, notes["step"]), velocity, notes["duration"], notes["timeshift"])
     return torch.from_numpy(dense)
 
 
 def write_cells(dense: Any, cells: tuple[Any, Any, Any], velocity: Any, duration: Any, timeshift: Any) -> None:
     """Write notes into ``dense [B, 4, P, 32]`` at ``cells = (example, pitch row, step)``, one value per note in
-    each channel of :data:`CHANNELS`: onset 1, velocity ÷ :data:`VELOCITY_SCALE` (from the stored uint8), duration,
-    timeshift.
+    each channel of :data:`CHANNELS`: onset 1, velocity (already the channel's value, :func:`velocity_channel`),
+    duration, timeshift.
 
     The one definition of a batch's cell layout, for numpy arrays (:func:`densify`) and torch tensors
-    (:meth:`DeviceLoops.densify`) alike: both index and divide the same way, so both give the same float32 values.
+    (:meth:`DeviceLoops.densify`) alike: both copy the same float32 values into the same cells.
     """
     example, pitch, step = cells
     dense[example, 0, pitch, step] = 1.0
-    dense[example, 1, pitch, step] = velocity / VELOCITY_SCALE
+    dense[example, 1, pitch, step] = velocity
     dense[example, 2, pitch, step] = duration
     dense[example, 3, pitch, step] = timeshift
 
@@ -63,14 +73,15 @@ class DeviceLoops:
 
     def __init__(self, data: LoopSet, device: torch.device) -> None:
         table, self.device = data.table, device
+        stored = {name: _on_device_values(name, getattr(table, name)[:0]) for name in NOTE_COLUMNS}
         self.columns = {
-            name: torch.empty(table.n_notes, dtype=_torch_dtype(getattr(table, name)), device=device)
-            for name in NOTE_COLUMNS
+            name: torch.empty(table.n_notes, dtype=_torch_dtype(empty), device=device) for name, empty in stored.items()
         }
         for lo, hi in table.loop_chunks():
             first, last = int(table.offsets[lo]), int(table.offsets[hi])
             for name, column in self.columns.items():
-                column[first:last] = torch.from_numpy(np.array(getattr(table, name)[first:last]))
+                column[first:last] = torch.from_numpy(_on_device_values(name, getattr(table, name)[first:last]))
+        self.notes_per_example = table.notes_per_loop()[data.loops]  # on the host: a batch's size, without a sync
         self.offsets = torch.from_numpy(np.array(table.offsets)).to(device)
         self.loops = torch.from_numpy(data.loops).to(device)
         self.shifts = torch.from_numpy(data.shifts).to(device)
@@ -82,13 +93,14 @@ class DeviceLoops:
         loops = self.loops[examples]
         starts = self.offsets[loops]
         counts = self.offsets[loops + 1] - starts
-        owner = torch.repeat_interleave(torch.arange(len(examples), device=device), counts)
+        total = int(self.notes_per_example[index].sum())
+        owner = torch.repeat_interleave(torch.arange(len(examples), device=device), counts, output_size=total)
         first = torch.cumsum(counts, 0) - counts
         notes = starts[owner] + torch.arange(len(owner), device=device) - first[owner]
         pitch = self.columns["row"][notes].long() + self.shifts[examples][owner]
         step = self.columns["step"][notes].long()
         dense = torch.zeros(len(examples), len(CHANNELS), pitch_classes, STEPS_PER_LOOP, device=device)
-        columns = (self.columns[name][notes] for name in ("velocity", "duration", "timeshift"))
+        columns = (self.columns[name][notes] for name in ("velocity", "duration", "timeshift"))  # channel values
         write_cells(dense, (owner, pitch, step), *columns)
         return dense
 
@@ -102,6 +114,12 @@ def batch_source(
         loops = DeviceLoops(data, device)
         return lambda index: loops.densify(index, pitch_classes)
     return lambda index: densify(data, index, pitch_classes).to(device)
+
+
+def _on_device_values(name: str, column: np.ndarray) -> np.ndarray:
+    """A slice of the table's column ``name`` as :class:`DeviceLoops` keeps it: velocity as its channel's float32
+    values (:func:`velocity_channel`), every other column as stored."""
+    return velocity_channel(column) if name == "velocity" else np.array(column)
 
 
 def _torch_dtype(array: np.ndarray) -> torch.dtype:

@@ -259,7 +259,7 @@ class MelodyRNN(MelodyModel):
         uniforms = [rng.random((STEPS_PER_LOOP, 2)).tolist() for rng in rngs]
         choosers = [TokenChooser.with_settings(options, self.settings) for _ in range(n)]
         state = torch.tanh(self.z_to_state(z)).unsqueeze(0)
-        token = torch.full((n, 1), self.start_token, dtype=torch.long)
+        token = torch.full((n, 1), self.start_token, dtype=torch.long, device=z.device)
         tokens, states = [], []
         for step in range(STEPS_PER_LOOP):
             out, state = self.gru(self._inputs(token, z, slice(step, step + 1)), state)
