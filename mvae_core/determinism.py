@@ -40,3 +40,17 @@ def deterministic_algorithms(enabled: bool) -> Iterator[None]:
     finally:
         torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])
         torch.utils.deterministic.fill_uninitialized_memory = previous_fill
+
+
+@contextmanager
+def unique_writes() -> Iterator[None]:
+    """Within the block torch's deterministic mode is off, for index writes that are deterministic by construction:
+    each destination written at most once, so any order gives the same tensor. The mode would sort such a write's
+    indices first (measured on an H200: 0.55-0.67 ms for the four writes of one batch, ~5 % of a training step).
+    Torch's previous setting is restored on exit."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(False)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])

@@ -9,11 +9,12 @@ import torch
 
 from mvae_core.config import DataConfig
 from mvae_core.data import batches
-from mvae_core.data.batches import CHANNELS, DeviceLoops, densify
+from mvae_core.data.batches import CHANNELS, DeviceLoops, densify, velocity_channel
 from mvae_core.data.load import load_dataset
-from mvae_core.data.loops import LoopBlock
+from mvae_core.data.loops import MAX_VELOCITY, LoopBlock
 from mvae_core.data.split import LoopSet, split_by_source
 from mvae_core.data.table import NoteTable
+from mvae_core.determinism import deterministic_algorithms
 from tests.training import make_trainer, tiny_config
 
 # (loop, row, step, velocity, duration, timeshift)
@@ -135,6 +136,26 @@ def test_batches_densified_on_the_device_equal_batches_densified_on_the_host(see
     for size in (1, 2, 7, len(train)):
         index = rng.permutation(len(train))[:size]
         assert torch.equal(on_device.densify(index, cfg.pitch_classes), densify(train, index, cfg.pitch_classes))
+
+
+def test_the_device_batch_is_the_same_under_torchs_deterministic_mode_which_it_leaves_on():
+    cfg = DataConfig(transpositions=[-5, 5])
+    table, _ = NoteTable.from_blocks(unique_cell_blocks(10, 3), min_onsets=1)
+    train, _, _ = split_by_source(table, cfg, 3)
+    index = np.random.default_rng(3).permutation(len(train))[:16]
+    with deterministic_algorithms(True):
+        batch = DeviceLoops(train, torch.device("cpu")).densify(index, cfg.pitch_classes)
+        assert torch.are_deterministic_algorithms_enabled()
+    assert torch.equal(batch, densify(train, index, cfg.pitch_classes))
+
+
+def test_velocity_channel_values_are_the_correctly_rounded_quotients():
+    # float64 division rounded once to float32 is the correctly rounded float32 quotient; CUDA's tensor ÷ scalar
+    # (a multiplication by the reciprocal) missed it by one ulp for some velocities, so both batch paths use these
+    stored = np.arange(MAX_VELOCITY + 1, dtype=np.uint8)
+    expected = np.array([np.float32(v / MAX_VELOCITY) for v in range(MAX_VELOCITY + 1)], dtype=np.float32)
+    assert velocity_channel(stored).dtype == np.float32
+    assert np.array_equal(velocity_channel(stored), expected)
 
 
 def test_a_memory_mapped_table_is_copied_to_the_device_as_it_is(synth_dir, tmp_path):

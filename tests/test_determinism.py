@@ -13,7 +13,7 @@ import pytest
 import torch
 import torch.utils.deterministic
 
-from mvae_core.determinism import CUBLAS_WORKSPACE_CONFIG, deterministic_algorithms
+from mvae_core.determinism import CUBLAS_WORKSPACE_CONFIG, deterministic_algorithms, unique_writes
 from mvae_core.models import BUILTIN_MODELS
 from tests.training import make_trainer, tiny_config
 
@@ -43,6 +43,19 @@ def test_disabled_changes_nothing_and_a_users_cublas_setting_is_kept(torch_defau
     monkeypatch.setenv("CUBLAS_WORKSPACE_CONFIG", ":16:8")
     with deterministic_algorithms(True):
         assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":16:8"
+
+
+@pytest.mark.parametrize("warn_only", [False, True])
+def test_unique_writes_lift_the_mode_for_the_block_only(torch_defaults, warn_only):
+    with deterministic_algorithms(True):
+        torch.use_deterministic_algorithms(True, warn_only=warn_only)
+        with unique_writes():
+            assert not torch.are_deterministic_algorithms_enabled()
+        assert torch.are_deterministic_algorithms_enabled()
+        assert torch.is_deterministic_algorithms_warn_only_enabled() == warn_only
+    with unique_writes():
+        pass
+    assert not torch.are_deterministic_algorithms_enabled()  # off before, off after
 
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))

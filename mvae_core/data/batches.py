@@ -20,6 +20,7 @@ import torch
 from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NOTE_COLUMNS
+from mvae_core.determinism import unique_writes
 
 CHANNELS = ("onset", "velocity", "duration", "timeshift")
 VELOCITY_SCALE = np.float32(MAX_VELOCITY)
@@ -32,7 +33,7 @@ def velocity_channel(stored: np.ndarray) -> np.ndarray:
     Always on the host, never by torch on the device: CUDA divides a tensor by a scalar as a multiplication by the
     scalar's reciprocal, one ulp away from the division for some velocities (seen on an H200), and the two batch
     paths must agree bit for bit."""
-    return (np.asarray(stored) / VELOCITY_SCALE).astype(np.float32)
+    return (np.asarray(stored) / VELOCITY_SCALE).astype(np.float32, copy=False)
 
 
 def densify(data: LoopSet, index: np.ndarray, pitch_classes: int) -> torch.Tensor:
@@ -87,9 +88,13 @@ class DeviceLoops:
         self.shifts = torch.from_numpy(data.shifts).to(device)
 
     def densify(self, index: np.ndarray, pitch_classes: int) -> torch.Tensor:
-        """As :func:`densify`, on the device."""
+        """As :func:`densify`, on the device. Nothing here waits for the device's queued work: the indices travel
+        from pinned memory without blocking, and every size is known on the host."""
         device = self.device
-        examples = torch.from_numpy(np.asarray(index, dtype=np.int64)).to(device)
+        examples = torch.from_numpy(np.asarray(index, dtype=np.int64))
+        if device.type == "cuda":  # a blocking copy from pageable memory would wait for the queued work first
+            examples = examples.pin_memory()
+        examples = examples.to(device, non_blocking=True)
         loops = self.loops[examples]
         starts = self.offsets[loops]
         counts = self.offsets[loops + 1] - starts
@@ -101,7 +106,8 @@ class DeviceLoops:
         step = self.columns["step"][notes].long()
         dense = torch.zeros(len(examples), len(CHANNELS), pitch_classes, STEPS_PER_LOOP, device=device)
         columns = (self.columns[name][notes] for name in ("velocity", "duration", "timeshift"))  # channel values
-        write_cells(dense, (owner, pitch, step), *columns)
+        with unique_writes():  # one note per cell (see the class docstring): the same result in any order
+            write_cells(dense, (owner, pitch, step), *columns)
         return dense
 
 
