@@ -1,6 +1,7 @@
 """Training on a CUDA device: the checks issue 15 asks for on a GPU (``pytest -m cuda``; ``bench/gpu_check.sh`` runs
-them as one job). Every test here skips on a machine without CUDA, CI's included; they ran and passed on an NVIDIA
-H200 on 2026-12-04 (docs/benchmarks.md), after fixing the two bugs their first run there found."""
+them as one job). Every test here skips on a machine without CUDA, CI's included. The other eight ran and passed on an
+NVIDIA H200 on 2026-12-04 (docs/benchmarks.md), after fixing the two bugs their first run there found; the test with
+the built-in plugins was added after that run."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def test_every_model_trains_on_cuda_and_its_run_plays_on_the_cpu(folder, tmp_pat
     assert result.epochs_run == 2 and math.isfinite(result.best_val_elbo)
     loops = mvae_core.load(out).generate(random=4, seed=1).loops  # loaded back on the CPU
     assert len(loops) == 4
+
+
+@pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
+def test_every_model_trains_on_cuda_with_the_built_in_plugins(folder, tmp_path, model):
+    overrides = {"model.name": model, "model.hidden": 32, "train.batch_size": 16, "train.device": "cuda"}
+    result = mvae_core.train([folder], tmp_path / "run", overrides=overrides, epochs=3, progress=False)
+    assert result.epochs_run >= 1 and math.isfinite(result.best_val_elbo)
 
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
