@@ -1,7 +1,7 @@
 """Training on a CUDA device: the checks issue 15 asks for on a GPU (``pytest -m cuda``; ``bench/gpu_check.sh`` runs
-them as one job). Every test here skips on a machine without CUDA, CI's included. The other eight ran and passed on an
-NVIDIA H200 on 2026-12-04 (docs/benchmarks.md), after fixing the two bugs their first run there found; the test with
-the built-in plugins was added after that run."""
+them as one job). Every test here skips on a machine without CUDA, CI's included. Eight of them ran and passed on an
+NVIDIA H200 on 2026-12-04 (docs/benchmarks.md), after fixing the two bugs their first run there found; the two with
+the built-in plugins were added after that run."""
 
 from __future__ import annotations
 
