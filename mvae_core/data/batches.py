@@ -82,7 +82,7 @@ class DeviceLoops:
             first, last = int(table.offsets[lo]), int(table.offsets[hi])
             for name, column in self.columns.items():
                 column[first:last] = torch.from_numpy(_on_device_values(name, getattr(table, name)[first:last]))
-        self.notes_per_example = table.notes_per_loop()[data.loops]  # on the host: a batch's size, without a sync
+        self.host_offsets, self.host_loops = table.offsets, data.loops  # a batch's size, known without a sync
         self.offsets = torch.from_numpy(np.array(table.offsets)).to(device)
         self.loops = torch.from_numpy(data.loops).to(device)
         self.shifts = torch.from_numpy(data.shifts).to(device)
@@ -98,7 +98,8 @@ class DeviceLoops:
         loops = self.loops[examples]
         starts = self.offsets[loops]
         counts = self.offsets[loops + 1] - starts
-        total = int(self.notes_per_example[index].sum())
+        host_loops = self.host_loops[index]
+        total = int((self.host_offsets[host_loops + 1] - self.host_offsets[host_loops]).sum())
         owner = torch.repeat_interleave(torch.arange(len(examples), device=device), counts, output_size=total)
         first = torch.cumsum(counts, 0) - counts
         notes = starts[owner] + torch.arange(len(owner), device=device) - first[owner]
