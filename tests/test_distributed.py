@@ -89,10 +89,10 @@ def test_two_processes_equal_one_on_a_deterministic_model(pattern_dir, tmp_path)
     distributed = json.loads(result["records"])
     single, params = _train_deterministic(pattern_dir, None)
     # Rounding only, and how much depends on the CPU's kernels for the two batch sizes. Where this test was written
-    # every loss term agreed within 1.8e-7 relative and 6 of 111,344 weights differed by more than 1e-6 (one by 2.5e-5); on an
-    # AMD EPYC (2026-12-04) the terms within 2.2e-7 except the KL, a sum of near-cancelling per-dimension terms of a
-    # few hundredths of a nat, within 3.6e-7 nats (1.5e-5 relative), and 89 weights by more than 1e-6 (one by
-    # 8.9e-5). A wrong sharding or gradient weighting moves the losses by far more than 1e-6 nats and thousands of
+    # every loss term agreed within 1.8e-7 relative and 6 of 111,344 weights differed by more than 1e-6 (one by
+    # 2.5e-5); on an AMD EPYC (2026-12-04) the terms within 2.2e-7 except the KL, a sum of near-cancelling
+    # per-dimension terms of a few hundredths of a nat, within 3.6e-7 nats (1.5e-5 relative), and 89 weights by more
+    # than 1e-6 (one by 8.9e-5). A wrong sharding or gradient weighting moves the losses by far more than 1e-6 nats and thousands of
     # weights by ~lr (3e-3).
     for one, two in zip(single, distributed, strict=True):
         for part in ("train", "val"):
