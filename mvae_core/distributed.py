@@ -5,8 +5,9 @@ Contract:
 * **Single process** (no ``WORLD_SIZE``, or ``WORLD_SIZE=1``): every method is a no-op or the identity, so a
   single-process run does exactly the arithmetic it would do without this module.
 * **Batches:** every rank computes the same global batches (``train.batch_size`` examples, shuffled by
-  ``(seed, epoch)``) and densifies only its contiguous slice of each (:meth:`Distributed.shard`). Every rank holds
-  the whole packed note table (11 bytes per note); dense tensors, forward and backward are what is split.
+  ``(seed, epoch)``) and densifies only its contiguous slice of each (:meth:`Distributed.shard`). Every rank reads
+  the whole packed note table (mapped from the parse cache, one copy per machine); dense tensors, forward and
+  backward are what is split.
 * **One all-reduce per step** (:meth:`Distributed.reduce_step`): the gradients weighted by each rank's share of the
   global batch (so their sum is the gradient of the global-batch mean loss, as in one process), the float
   BatchNorm buffers averaged (ranks stay identical), the loss sums and the stop flag. BatchNorm normalises with the

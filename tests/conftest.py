@@ -47,6 +47,22 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(console, "width", 500)
 
 
+@pytest.fixture
+def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
+    """The devices of every ``DeviceLoops`` the batch code builds during the test, in order."""
+    from mvae_core.data import batches
+
+    built: list[torch.device] = []
+    real = batches.DeviceLoops
+
+    def spy(data, device: torch.device):
+        built.append(device)
+        return real(data, device)
+
+    monkeypatch.setattr(batches, "DeviceLoops", spy)
+    return built
+
+
 @pytest.fixture(scope="session")
 def dev_data() -> Path:
     if not DEV_DATA.is_dir():

@@ -178,12 +178,10 @@ def test_training_from_the_table_on_the_device_is_bit_identical(synth_dir, model
     assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
 
 
-def test_auto_keeps_the_table_on_the_host_for_a_cpu_device(synth_dir, monkeypatch):
+def test_auto_keeps_the_table_on_the_host_for_a_cpu_device(synth_dir, device_tables_built):
     table, _ = load_dataset([str(synth_dir)], DataConfig())
     train, _, _ = split_by_source(table, DataConfig(), 0)
-    built = []
-    monkeypatch.setattr(batches, "DeviceLoops", lambda data, device: built.append(device) or DeviceLoops(data, device))
     cpu = torch.device("cpu")
     for setting in ("auto", "off", "on"):
         batches.batch_source(train, 24, cpu, setting)
-    assert built == [cpu]  # only "on"
+    assert device_tables_built == [cpu]  # only "on"

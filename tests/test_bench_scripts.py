@@ -3,7 +3,6 @@ end to end for every built-in model (a few calls each, no ONNX) and report what 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from mvae_core.allocator import on_glibc
 from mvae_core.models import BUILTIN_MODELS
+from tests.bench import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "bench").glob("*.py"))
@@ -30,14 +30,6 @@ def run_bench(script: str, *args: str) -> dict[str, Any]:
 
 def test_there_are_bench_scripts():
     assert len(SCRIPTS) >= 5
-
-
-def load_bench(script: Path):
-    """Import a bench script as a module; every script keeps its work under ``if __name__ == "__main__"``."""
-    spec = importlib.util.spec_from_file_location(f"bench_{script.stem}", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

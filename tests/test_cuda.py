@@ -13,7 +13,6 @@ import torch
 
 import mvae_core
 from mvae_core.config import DataConfig
-from mvae_core.data import batches
 from mvae_core.data.batches import DeviceLoops, densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
@@ -86,9 +85,7 @@ def test_the_note_table_on_the_gpu_densifies_the_batches_the_host_does(folder):
     assert batch.device.type == "cuda" and torch.equal(batch.cpu(), densify(train, index, 24))
 
 
-def test_a_cuda_trainer_keeps_its_notes_on_the_gpu(folder, monkeypatch):
-    built = []
-    monkeypatch.setattr(batches, "DeviceLoops", lambda data, device: built.append(device) or DeviceLoops(data, device))
+def test_a_cuda_trainer_keeps_its_notes_on_the_gpu(folder, device_tables_built):
     trainer = make_trainer(folder, tiny_config(), device=CUDA)  # train.table_on_device = "auto"
-    assert [device.type for device in built] == ["cuda"]
+    assert [device.type for device in device_tables_built] == ["cuda"]
     assert trainer.batch(np.arange(4)).device.type == "cuda"

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
-from mvae_core.generation import DecodeOptions, pattern_rng, render_loops
+from mvae_core.generation import DecodeOptions, render_loops
 from mvae_core.loop_file import notes_to_midi
 from mvae_core.models.base import MelodyModel
 from mvae_core.models.melody_rnn import MelodyRNN
@@ -30,6 +30,7 @@ from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops
 from mvae_core.tools.interpolate import file_point, line
 from mvae_core.tools.latent_map import plane_points
+from tests.bench import load_bench
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,13 +268,9 @@ def test_export_of_a_model_without_one_exits_2_naming_the_models_with_one(run, t
     assert not any(tmp_path.iterdir())
 
 
-def onnx_host():
-    """examples/onnx_host.py, the host template that reads nothing of mvae, as a module."""
-    spec = importlib.util.spec_from_file_location("onnx_host", ROOT / "examples" / "onnx_host.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+ONNX_HOST_CHECK = load_bench("onnx_host_check.py")
+"""bench/onnx_host_check.py: its ``load_host`` and its comparison of a host's notes with generate's, reused here."""
+onnx_host = ONNX_HOST_CHECK.load_host
 
 
 @pytest.fixture(scope="module")
@@ -302,19 +299,12 @@ def assert_host_plays_what_generate_writes(host, model, option_sets: list[Decode
     """examples/onnx_host.py, given the uniform numbers generate uses, writes generate's notes at 6 points."""
     z = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(4)) * 1.5
     for options in option_sets:
-        expected = model.decode_notes(z, options)
-        assert sum(map(len, expected)) > 20  # the comparison sees notes, offsets off the grid among them
-        if options.poly:  # and steps with several notes, which share one offset
-            assert any(len({n.step for n in notes}) < len(notes) for notes in expected)
-        rule = {"poly": options.poly, "threshold_min": options.threshold_min, "threshold_max": options.threshold_max}
-        for i, notes in enumerate(expected):
-            args = (options.density, options.temperature, options.timing_temperature, pattern_rng(options, i))
-            played = host.pattern(z[i].numpy(), *args, **rule)
-            assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes], options
-            for field in ("velocity", "duration", "offset"):
-                got = [getattr(n, field) for n in played]
-                want = [getattr(n, "timeshift" if field == "offset" else field) for n in notes]
-                np.testing.assert_allclose(got, want, rtol=0, atol=1e-5, err_msg=f"{field}, {options}")
+        if options.poly:  # the comparison sees steps with several notes, which share one offset
+            assert any(len({n.step for n in notes}) < len(notes) for notes in model.decode_notes(z, options))
+        result = ONNX_HOST_CHECK.agreement(model, host, z, options)
+        assert result["same_notes"] == len(z), (options, result)
+        assert result["notes"] > 20, (options, result)  # notes, and offsets off the grid among them
+        assert result["max_value_diff"] <= 1e-5, (options, result)
 
 
 def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, step_export):
