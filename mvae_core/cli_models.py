@@ -40,7 +40,7 @@ def catalog() -> list[dict[str, Any]]:
 def models_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list (one object per model).")] = False,
 ) -> None:
-    """Every available model ([model] name): built-in or from an installed package, with its own settings."""
+    r"""Every available model (\[model] name): built-in or from an installed package, with its own settings."""
     with errors_to_exit():
         entries = catalog()
     if as_json:

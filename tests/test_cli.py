@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -337,3 +338,26 @@ def test_encode_names_a_folder_and_suggests_a_file(trained_run, synth_dir):
     assert f"{synth_dir} is a folder (6 MIDI files in it); encode takes one MIDI file" in " ".join(
         result.stderr.split()
     )
+
+
+def command_paths(command, path: tuple[str, ...] = ()):
+    """Every command of the CLI as (its words, its click command), groups included."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from command_paths(sub, (*path, name))
+
+
+def test_every_bracketed_word_of_the_help_reaches_the_screen(monkeypatch):
+    # Help is rendered as rich markup, where "[model]" is a style tag that vanishes unless escaped as "\[model]".
+    from typer import rich_utils
+    from typer.main import get_command
+
+    monkeypatch.setattr(rich_utils, "MAX_WIDTH", 1000)  # no wrapping inside a bracketed term
+    checked = 0
+    for path, command in command_paths(get_command(app)):
+        shown = " ".join(mvae(*path, "--help").output.split())
+        for text in [command.help or "", *(getattr(param, "help", None) or "" for param in command.params)]:
+            for term in re.findall(r"\[[^\]]*\]", text.replace("\\[", "[")):
+                assert " ".join(term.split()) in shown, f"mvae {' '.join(path)} --help lost {term!r}"
+                checked += 1
+    assert checked >= 2  # the test sees bracketed terms at all
