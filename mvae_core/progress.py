@@ -4,7 +4,7 @@ metrics) under a progress bar, plugins' events, and the run's notes (:class:`Con
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -41,10 +41,12 @@ def spread_text(spread: float | None) -> str:
 
 
 class EpochDisplay:
-    """Context manager; call it with each epoch's record (it is the trainer's ``on_epoch_end``)."""
+    """Context manager; call it with each epoch's record (it is the trainer's ``on_epoch_end``); :meth:`started`
+    is the trainer's ``on_start``."""
 
     def __init__(self, console: Console, epochs: int, first_epoch: int = 0) -> None:
         self.console, self.epochs = console, epochs
+        self.shown: list[dict[str, Any]] = []  # events printed by started(), not printed again with their epoch
         self.progress = Progress(
             TextColumn("training"),
             BarColumn(),
@@ -64,10 +66,17 @@ class EpochDisplay:
     def __exit__(self, *exc_info: object) -> None:
         self.progress.stop()
 
+    def started(self, events: list[dict[str, Any]]) -> None:
+        """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch."""
+        for event in events:
+            self.progress.console.print(event_line(event))
+        self.shown += events
+
     def __call__(self, record: dict[str, Any]) -> None:
         self.progress.console.print(epoch_line(record, self.epochs))
         for event in record["events"]:
-            self.progress.console.print(event_line(event))
+            if not any(event is shown for shown in self.shown):
+                self.progress.console.print(event_line(event))
         self.progress.advance(self.task)
 
 
@@ -94,7 +103,7 @@ class ConsoleReporter:
         self.console.print(event_line(event))
 
     @contextmanager
-    def training(self, epochs: int, first_epoch: int) -> Iterator[Callable[[dict[str, Any]], None]]:
+    def training(self, epochs: int, first_epoch: int) -> Iterator[EpochDisplay]:
         with EpochDisplay(self.console, epochs, first_epoch) as display:
             yield display
 
@@ -112,4 +121,14 @@ class SilentReporter:
         """Nothing."""
 
     def training(self, epochs: int, first_epoch: int) -> Any:
-        return nullcontext(lambda record: None)
+        return nullcontext(NoDisplay())
+
+
+class NoDisplay:
+    """The display of :class:`SilentReporter`: takes the trainer's ``on_epoch_end`` and ``on_start`` calls."""
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        """Nothing."""
+
+    def started(self, events: list[dict[str, Any]]) -> None:
+        """Nothing."""

@@ -66,7 +66,9 @@ class Reporter(Protocol):
     def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None: ...
     def note(self, message: str, level: str = "info") -> None: ...
     def event(self, event: dict[str, Any]) -> None: ...
-    def training(self, epochs: int, first_epoch: int) -> Any: ...
+    def training(self, epochs: int, first_epoch: int) -> Any:
+        """A context manager giving a display: called with each epoch's record, and ``started(events)`` with the
+        events of ``mvae_train_start`` before the first epoch."""
 
 
 @dataclass
@@ -203,7 +205,7 @@ def _fit(
                 f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
             )
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
-            result = trainer.fit(on_epoch_end=show)
+            result = trainer.fit(on_epoch_end=show, on_start=show.started)
     except TrainingPaused as exc:
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
@@ -231,7 +233,8 @@ def _fit(
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
     reporter.note(
-        f"done after {result.epochs_run} epochs{stopped}; best val_elbo {result.best_val_elbo:.3f} → {run.path}"
+        f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; best val_elbo "
+        f"{result.best_val_elbo:.3f} → {run.path}"
     )
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
                      result.final_events)  # fmt: skip

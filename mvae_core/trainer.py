@@ -131,18 +131,30 @@ class Trainer:
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
 
-    def fit(self, on_epoch_end: Callable[[dict[str, Any]], None] | None = None) -> TrainResult:
+    def fit(
+        self,
+        on_epoch_end: Callable[[dict[str, Any]], None] | None = None,
+        on_start: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> TrainResult:
         """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record.
-        On CUDA with ``train.deterministic``, under deterministic kernels (:mod:`mvae_core.determinism`)."""
+        ``on_start`` gets the events emitted in ``mvae_train_start`` before the first epoch runs (the same dicts
+        appear again in that epoch's record). On CUDA with ``train.deterministic``, under deterministic kernels
+        (:mod:`mvae_core.determinism`)."""
         with deterministic_algorithms(self.cfg.train.deterministic and self.device.type == "cuda"):
-            return self.run_epochs(on_epoch_end)
+            return self.run_epochs(on_epoch_end, on_start)
 
-    def run_epochs(self, on_epoch_end: Callable[[dict[str, Any]], None] | None) -> TrainResult:
+    def run_epochs(
+        self,
+        on_epoch_end: Callable[[dict[str, Any]], None] | None,
+        on_start: Callable[[list[dict[str, Any]]], None] | None,
+    ) -> TrainResult:
         """:meth:`fit`'s loop over the epochs."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)
         host.hook.mvae_train_start(trainer=view)
+        if on_start is not None:
+            on_start(view.pending_events())
         dist.sync_model(self.model)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []

@@ -62,6 +62,10 @@ class TrainerView:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
         self._metrics.setdefault(self._source, {})[key] = _number_or_numbers(value, key)
 
+    def pending_events(self) -> list[dict[str, Any]]:
+        """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
+        return list(self._events)
+
     def drain_events(self) -> list[dict[str, Any]]:
         events, self._events = self._events, []
         return events

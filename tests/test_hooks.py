@@ -134,9 +134,11 @@ def test_hook_mvae_train_start(synth_dir):
             trainer.emit(f"run of {trainer.epochs} epochs, {trainer.steps_per_epoch} steps each")
 
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"warns": Warns()})
-    records = []
-    trainer.fit(on_epoch_end=records.append)
-    assert records[0]["events"] == [{"source": "warns", "level": "warning", "message": "run of 1 epochs, 3 steps each"}]
+    records, started = [], []
+    trainer.fit(on_epoch_end=records.append, on_start=lambda events: started.append((events, list(records))))
+    warning = {"source": "warns", "level": "warning", "message": "run of 1 epochs, 3 steps each"}
+    assert started == [([warning], [])]  # shown before the first epoch ended
+    assert records[0]["events"] == [warning]  # and recorded with it
 
 
 def test_hook_mvae_epoch_start(synth_dir):

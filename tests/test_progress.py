@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from mvae_core.progress import epoch_line
+from rich.console import Console
+
+from mvae_core.progress import EpochDisplay, epoch_line
 
 TERMS = {"onset": 32.9, "velocity": 0.02, "duration": 0.09, "timeshift": 0.03, "kl": 23.06, "total": 33.0}
 
@@ -27,3 +29,17 @@ def test_an_undefined_timing_spread_reads_quantized_not_nan():
     for spread in (math.nan, None):
         line = epoch_line(record(spread), 2)
         assert "spread quantized" in line and "nan" not in line
+
+
+def test_start_up_warnings_show_before_the_first_epoch_and_only_once():
+    console = Console(record=True, width=200)
+    at_start = {"source": "kl_anneal", "level": "warning", "message": "the ramp outlasts the run"}
+    later = {"source": "ts_variance_monitor", "level": "warning", "message": "timeshift collapse"}
+    with EpochDisplay(console, 2) as display:
+        display.started([at_start])
+        display({**record(0.8), "events": [dict(at_start), later]})  # an equal message emitted again is shown
+        display({**record(0.8), "epoch": 1, "events": []})
+    lines = [line for line in console.export_text().splitlines() if line]  # the bar leaves a blank line
+    assert lines[0] == "  kl_anneal: the ramp outlasts the run" and lines[1].startswith("epoch   1/2")
+    assert lines[2:4] == ["  kl_anneal: the ramp outlasts the run", "  ts_variance_monitor: timeshift collapse"]
+    assert lines[4].startswith("epoch   2/2") and len(lines) == 5
