@@ -21,6 +21,14 @@ $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[corpus,plot,serve,ray,dev]'
 	touch $(DEV_STAMP)
 
+# The JavaScript host's packages (tests/test_js_host.py), when npm is there; without it those tests skip.
+# --ignore-scripts: onnxruntime-node's install script only fetches CUDA binaries; its CPU binaries are in the package.
+JS_HOST := examples/onnx_host_js
+JS_STAMP := $(if $(shell command -v npm 2>/dev/null),$(JS_HOST)/node_modules/.installed)
+$(JS_HOST)/node_modules/.installed: $(JS_HOST)/package.json $(JS_HOST)/package-lock.json
+	cd $(JS_HOST) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: $(STAMP)
 	rm -rf runs/demo
 	$(BIN)/mvae train corpus:essen --config examples/demo.toml --out runs/demo
@@ -30,7 +38,7 @@ demo: $(STAMP)
 	@echo "Generated MIDI and WAV: runs/demo/samples/   Curves: runs/demo/curves.png   Latent map: runs/demo/map.png"
 	@echo "Play it live in the browser: $(BIN)/mvae serve runs/demo   (then open http://127.0.0.1:8000/)"
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(JS_STAMP)
 	$(BIN)/ruff check --no-cache .  # no cache: import sorting depends on which modules exist, which the cache does not key on
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
@@ -49,4 +57,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/mapped_memory.py
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache $(JS_HOST)/node_modules

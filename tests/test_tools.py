@@ -31,6 +31,7 @@ from mvae_core.tools.encode import file_loops
 from mvae_core.tools.interpolate import file_point, line
 from mvae_core.tools.latent_map import plane_points
 from tests.bench import load_bench
+from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,17 +283,6 @@ def step_export(run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     elsewhere = tmp_path_factory.mktemp("host")
     shutil.copy(onnx_file.with_suffix(".json"), elsewhere)
     return Path(shutil.copy(onnx_file, elsewhere))
-
-
-OPTION_SETS = [DecodeOptions(), DecodeOptions(temperature=0, timing_temperature=0), DecodeOptions(density=0.6, seed=3)]
-SEED_OPTION_SETS = [
-    DecodeOptions(poly=True),
-    DecodeOptions(poly=True, temperature=0, timing_temperature=0, density=1.5),
-    DecodeOptions(threshold_min=0.02),
-    DecodeOptions(threshold_min=0.02, threshold_max=0.5, poly=True, timing_temperature=0.5),
-]
-"""The seed model's other note rules: ``--poly`` and the ancestor's thresholds (a one-epoch model's onset
-probabilities lie around the data's onset rate, a few per cent)."""
 
 
 def assert_host_plays_what_generate_writes(host, model, option_sets: list[DecodeOptions]) -> None:

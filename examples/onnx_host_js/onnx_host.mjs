@@ -1,0 +1,366 @@
+#!/usr/bin/env node
+// A host for the files of `mvae export --onnx` in JavaScript: onnxruntime and nothing of mvae. It is the JavaScript
+// twin of examples/onnx_host.py and follows the same sidecar `decode` lines for both formats:
+//
+// * `mvae-step-onnx/1` (melody_rnn): one decoder step per call; the host calls it 32 times per pattern and chooses
+//   each step's note between calls (StepHost);
+// * `mvae-decoder-onnx/1` (seed): a whole pattern's cells in one call; the host chooses the notes (PatternHost:
+//   `mvae generate`'s monophonic rule, --poly and the ancestor's thresholds).
+//
+// As a module it takes the onnxruntime namespace it is given, so the same code runs in Node.js (onnxruntime-node:
+// a Max [node.script], a server) and in a browser (onnxruntime-web):
+//
+//     import * as ort from "onnxruntime-node";
+//     import { openHost } from "./onnx_host.mjs";
+//     const host = await openHost(ort, "decoder.onnx");            // or (ort, modelBytes, sidecarObject)
+//     const notes = await host.pattern([0.5, -1], { density: 1, temperature: 1 });
+//     for (const note of host.timed(notes, { bpm: 120 })) console.log(note);
+//
+// As a command (Node.js, after `npm ci` in this folder):
+//
+//     node onnx_host.mjs decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--timing-temperature 1]
+//         [--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]
+//
+// prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). Every random
+// number comes from `random()` (Math.random by default) in the order the sidecar gives; fed the uniform numbers
+// `mvae generate` draws, it writes generate's notes: tests/test_js_host.py checks that.
+
+/** A note rule the graph's format does not describe (e.g. --poly for a one-note-per-step model). */
+export class UnsupportedRule extends Error {}
+
+/**
+ * The host for a graph and its sidecar: `(ort, "decoder.onnx")` reads `decoder.json` beside the file (Node.js);
+ * `(ort, bytes, sidecar)` takes both as given (a browser: fetch them first).
+ */
+export async function openHost(ort, model, sidecar = null) {
+  if (sidecar === null) {
+    if (typeof model !== "string") throw new TypeError("give the sidecar object with the model's bytes");
+    const { readFile } = await import("node:fs/promises"); // Node.js only: a browser passes both
+    sidecar = JSON.parse(await readFile(model.replace(/\.onnx$/, "") + ".json", "utf8"));
+    model = await readFile(model);
+  }
+  const hosts = { [StepHost.FORMAT]: StepHost, [PatternHost.FORMAT]: PatternHost };
+  const HostClass = hosts[sidecar.format];
+  if (!HostClass) throw new Error(`format ${JSON.stringify(sidecar.format)}; this host reads ${Object.keys(hosts)}`);
+  const options = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 }; // small graphs
+  return new HostClass(ort, await ort.InferenceSession.create(model, options), sidecar);
+}
+
+/** What both formats share: the session, the offset draw and the note times. */
+class Host {
+  constructor(ort, session, sidecar) {
+    this.ort = ort;
+    this.session = session;
+    this.sidecar = sidecar;
+    this.steps = sidecar.steps;
+    this.timing = sidecar.timing;
+  }
+
+  /**
+   * One pattern's notes at latent point `z` ({step, row, velocity, duration, offset}: velocity and duration 0..1,
+   * offset in half-steps), ordered by step then row, chosen with generate's options. Every random number comes from
+   * `random`: the note choice first, then the offsets, one draw per sounding step, shared by the step's notes.
+   * Throws UnsupportedRule for a rule the format does not describe.
+   */
+  async pattern(z, options = {}) {
+    const rule = {
+      density: 1, temperature: 1, timingTemperature: 1, poly: false, thresholdMin: null, thresholdMax: null,
+      random: Math.random, ...options,
+    };
+    if (z.length !== this.sidecar.latent_dim) {
+      throw new RangeError(`z needs ${this.sidecar.latent_dim} numbers (the model's latent_dim), got ${z.length}`);
+    }
+    const { notes, timing } = await this.choose(Float32Array.from(z), rule);
+    if (timing !== null) {
+      const first = notes.map((note, i) => i).filter((i) => i === 0 || notes[i].step !== notes[i - 1].step);
+      const drawn = this.offsets(
+        first.map((i) => timing.probs[i]), first.map((i) => timing.means[i]), rule.timingTemperature, rule.random,
+      );
+      const byStep = new Map(first.map((i, k) => [notes[i].step, drawn[k]]));
+      for (const note of notes) note.offset = byStep.get(note.step);
+    }
+    return notes;
+  }
+
+  /**
+   * The notes' offsets in half-steps (sidecar `timing.sample`): the mean at temperature 0, else a class drawn from
+   * p^(1/T) and a uniform place in its bin (class 0, on the grid, is exactly 0). Two uniforms per note, in order.
+   */
+  offsets(probs, means, temperature, random) {
+    if (probs.length === 0 || temperature <= 0) return means;
+    const uniforms = probs.map(() => [random(), random()]);
+    return probs.map((p, i) => {
+      const cumulative = runningSum(Array.from(p, (v) => v ** (1 / temperature)));
+      const below = countBelow(cumulative, uniforms[i][0] * cumulative[cumulative.length - 1]);
+      const picked = Math.min(below, cumulative.length - 1);
+      return picked === 0 ? 0 : this.timing.centers[picked] + (uniforms[i][1] - 0.5) * this.timing.bin_width;
+    });
+  }
+
+  /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start. */
+  timed(notes, { bpm = 120, gridOffset = 1 } = {}) {
+    const seconds = 60 / bpm / 4;
+    const starts = notes.map((n) => Math.max(0, (n.step + (n.offset * gridOffset) / 2) * seconds));
+    const loopEnd = this.steps * seconds;
+    const timed = notes.map((note, i) => {
+      const next = Math.min(loopEnd, ...starts.filter((s) => s > starts[i]));
+      const length = Math.max(note.duration * this.sidecar.max_duration_steps, 1 / 8) * seconds;
+      return {
+        pitch: this.sidecar.pitch_low + note.row,
+        velocity: Math.min(127, Math.max(1, roundHalfEven(note.velocity * 127))),
+        start: round6(starts[i]),
+        end: round6(Math.min(starts[i] + length, next)),
+        step: note.step,
+      };
+    });
+    return timed.sort((a, b) => a.start - b.start);
+  }
+}
+
+/** `mvae-step-onnx/1`: 32 calls per pattern, the token chosen between them. */
+export class StepHost extends Host {
+  static FORMAT = "mvae-step-onnx/1";
+
+  async choose(z, rule) {
+    if (rule.poly || rule.thresholdMin !== null || rule.thresholdMax !== null) {
+      throw new UnsupportedRule(
+        "--poly and --threshold-min/--threshold-max need a seed model's export: this graph writes one note per " +
+          "step from token probabilities; use --density and --temperature",
+      );
+    }
+    const { ort } = this;
+    const tokens = this.sidecar.tokens;
+    const stateSize = this.sidecar.inputs.state.shape[1];
+    const uniforms = Array.from({ length: this.steps }, () => [rule.random(), rule.random()]);
+    let token = BigInt(tokens.start);
+    let state = new ort.Tensor("float32", new Float32Array(stateSize), [1, stateSize]);
+    let expected = 0;
+    let written = 0;
+    const notes = [];
+    const timing = { probs: [], means: [] };
+    for (let step = 0; step < this.steps; step++) {
+      const out = await this.session.run({
+        z: new ort.Tensor("float32", z, [1, z.length]),
+        token: new ort.Tensor("int64", BigInt64Array.of(token), [1]),
+        state,
+        step: new ort.Tensor("int64", BigInt64Array.of(BigInt(step)), []),
+      });
+      state = out.next_state;
+      const probs = out.token_probs.data;
+      const pNote = Math.min(1, rule.density * (1 - probs[0]));
+      let row = null;
+      if (rule.temperature <= 0) {
+        expected += pNote;
+        if (expected - written >= 0.5) row = argmax(probs.subarray(1));
+        written += row !== null ? 1 : 0;
+      } else if (uniforms[step][0] < pNote) {
+        row = this.row(probs.subarray(1), rule.temperature * tokens.pitch_temperature, uniforms[step][1]);
+      }
+      token = BigInt(row === null ? 0 : row + 1);
+      if (row !== null) {
+        notes.push({ step, row, velocity: out.velocity.data[row], duration: out.duration.data[row], offset: 0 });
+        const classes = out.timing_probs.dims[2];
+        timing.probs.push(out.timing_probs.data.subarray(row * classes, (row + 1) * classes));
+        timing.means.push(out.timing_mean.data[row]);
+      }
+    }
+    return { notes, timing };
+  }
+
+  /** The sampled row: the tempered probabilities without the unlikely tail (below pitch_min_p × the largest). */
+  row(rowProbs, t, u) {
+    const weights = Array.from(rowProbs, (p) => p ** (1 / t));
+    const floor = this.sidecar.tokens.pitch_min_p * Math.max(...weights);
+    const cumulative = runningSum(weights.map((w) => (w < floor ? 0 : w)));
+    const atOrBelow = cumulative.filter((c) => c <= u * cumulative[cumulative.length - 1]).length;
+    return Math.min(atOrBelow, cumulative.length - 1);
+  }
+}
+
+/** `mvae-decoder-onnx/1`: one call per pattern, then generate's note choice from the cells' onset probabilities. */
+export class PatternHost extends Host {
+  static FORMAT = "mvae-decoder-onnx/1";
+
+  async choose(z, rule) {
+    const out = await this.session.run({ z: new this.ort.Tensor("float32", z, [1, z.length]) });
+    const [, rows, steps] = out.onset.dims;
+    const onset = Array.from({ length: rows }, (_, r) => Array.from(out.onset.data.subarray(r * steps, (r + 1) * steps)));
+    let cells;
+    if (rule.thresholdMin !== null || rule.thresholdMax !== null) cells = thresholded(onset, rule);
+    else if (rule.poly) cells = poly(onset, rule);
+    else cells = monophonic(onset, rule);
+    const at = (name, row, step) => out[name].data[row * steps + step];
+    const mse = "timeshift" in out; // the mse timing head: one offset per cell, nothing to draw
+    const notes = cells.map(([row, step]) => ({
+      step, row, velocity: at("velocity", row, step), duration: at("duration", row, step),
+      offset: mse ? at("timeshift", row, step) : 0,
+    }));
+    if (mse) return { notes, timing: null };
+    const classes = out.timing_probs.dims[2];
+    return {
+      notes,
+      timing: {
+        probs: notes.map((n) => out.timing_probs.data.subarray(n.step * classes, (n.step + 1) * classes)),
+        means: notes.map((n) => out.timing_mean.data[n.step]),
+      },
+    };
+  }
+}
+
+/** Generate's default: at most one note per step, at the loop's expected density. Returns [row, step] cells. */
+function monophonic(onset, rule) {
+  const steps = onset[0].length;
+  const expected = Array.from({ length: steps }, (_, s) => Math.min(1, onset.reduce((sum, row) => sum + row[s], 0)));
+  if (rule.temperature > 0) {
+    const draws = expected.map(() => rule.random());
+    const sounding = expected.map((_, s) => s).filter((s) => draws[s] < Math.min(1, rule.density * expected[s]));
+    const rows = sounding.map((s) => {
+      const cumulative = runningSum(onset.map((row) => row[s] ** (1 / rule.temperature) + 1e-300));
+      return Math.min(countBelow(cumulative, rule.random() * cumulative[cumulative.length - 1]), onset.length - 1);
+    });
+    return sounding.map((s, i) => [rows[i], s]);
+  }
+  const count = Math.min(steps, roundHalfEven(rule.density * numpySum(expected)));
+  const chosen = highest(expected, count).sort((a, b) => a - b);
+  return chosen.map((s) => [argmax(onset.map((row) => row[s])), s]);
+}
+
+/** --poly: any cells, at the loop's expected note count (cells in row-by-row order). */
+function poly(onset, rule) {
+  const flat = onset.flat();
+  let sounding;
+  if (rule.temperature > 0) {
+    sounding = flat.map((p) => rule.random() < Math.min(1, rule.density * p));
+  } else {
+    const count = Math.min(flat.length, roundHalfEven(rule.density * numpySum(flat)));
+    sounding = flat.map(() => false);
+    for (const i of highest(flat, count)) sounding[i] = true;
+  }
+  return byStep(onset, (r, s) => sounding[r * onset[0].length + s]);
+}
+
+/** The ancestor's rule: cells within [thresholdMin, thresholdMax]; without poly, the most probable of each step. */
+function thresholded(onset, rule) {
+  const low = rule.thresholdMin ?? 0;
+  const high = rule.thresholdMax ?? 1;
+  const candidate = (r, s) => onset[r][s] >= low && onset[r][s] <= high;
+  if (rule.poly) return byStep(onset, candidate);
+  const cells = [];
+  for (let s = 0; s < onset[0].length; s++) {
+    const masked = onset.map((row, r) => (candidate(r, s) ? row[s] : -1));
+    if (Math.max(...masked) >= 0) cells.push([argmax(masked), s]);
+  }
+  return cells;
+}
+
+/** The [row, step] cells where `isSet(row, step)`, ordered by step then row. */
+function byStep(onset, isSet) {
+  const cells = [];
+  for (let s = 0; s < onset[0].length; s++) {
+    for (let r = 0; r < onset.length; r++) if (isSet(r, s)) cells.push([r, s]);
+  }
+  return cells;
+}
+
+function runningSum(values) {
+  let sum = 0;
+  return values.map((v) => (sum += v));
+}
+
+function countBelow(sorted, value) {
+  return sorted.filter((c) => c < value).length;
+}
+
+/** The index of the first largest value. */
+function argmax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** The indices of the `count` largest values, the earlier index first among equals (numpy's stable argsort). */
+function highest(values, count) {
+  return values.map((v, i) => i).sort((a, b) => values[b] - values[a] || a - b).slice(0, count);
+}
+
+/** Python's round(): halves to the even neighbour. */
+function roundHalfEven(x) {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff !== 0.5) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+function round6(x) {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** numpy's sum of a float64 vector (pairwise, eight partial sums per block), so counts round as numpy's do. */
+function numpySum(values, start = 0, n = values.length) {
+  if (n < 8) {
+    let sum = -0;
+    for (let i = start; i < start + n; i++) sum += values[i];
+    return sum;
+  }
+  if (n <= 128) {
+    const r = values.slice(start, start + 8);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += values[start + i + j];
+    let sum = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n; i++) sum += values[start + i];
+    return sum;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % 8;
+  return numpySum(values, start, half) + numpySum(values, start + half, n - half);
+}
+
+function parseArguments(argv) {
+  const usage =
+    "usage: node onnx_host.mjs decoder.onnx --z Z1,Z2 [--density 1] [--temperature 1] [--timing-temperature 1] " +
+    "[--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]";
+  const numbers = {
+    "--density": "density", "--temperature": "temperature", "--timing-temperature": "timingTemperature",
+    "--grid-offset": "gridOffset", "--bpm": "bpm", "--threshold-min": "thresholdMin", "--threshold-max": "thresholdMax",
+  };
+  const args = { file: null, z: null, poly: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === "--poly") args.poly = true;
+    else if (flag === "--z") args.z = (argv[++i] ?? "").split(",").map(Number);
+    else if (flag in numbers) args[numbers[flag]] = Number(argv[++i]);
+    else if (!flag.startsWith("--") && args.file === null) args.file = flag;
+    else throw new UsageError(`unknown argument ${flag}\n${usage}`);
+  }
+  if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z\n${usage}`);
+  for (const [name, value] of Object.entries(args)) {
+    if (typeof value === "number" && !Number.isFinite(value)) throw new UsageError(`${name}: not a number\n${usage}`);
+  }
+  if (args.z.some((v) => !Number.isFinite(v))) throw new UsageError(`--z: not numbers\n${usage}`);
+  return args;
+}
+
+class UsageError extends Error {}
+
+async function main() {
+  try {
+    const args = parseArguments(process.argv.slice(2));
+    const ort = await import("onnxruntime-node");
+    const host = await openHost(ort, args.file);
+    const notes = await host.pattern(args.z, args);
+    for (const note of host.timed(notes, args)) console.log(JSON.stringify(note));
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof UnsupportedRule || error instanceof RangeError;
+    console.error(`error: ${known ? error.message : error.stack}`);
+    process.exit(known ? 2 : 1);
+  }
+}
+
+/** Whether this file is the program Node.js runs (not a module imported by another, nor a page's script). */
+async function isMain() {
+  if (typeof process === "undefined" || !process.versions?.node || !process.argv[1]) return false;
+  const [{ pathToFileURL }, { realpathSync }] = await Promise.all([import("node:url"), import("node:fs")]);
+  return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+}
+
+if (await isMain()) await main();

@@ -1,0 +1,139 @@
+"""examples/onnx_host_js/onnx_host.mjs, the JavaScript host of `mvae export --onnx`, plays what `mvae generate`
+writes: fed generate's uniform numbers, it chooses the same notes with the same values, for both export formats and
+every note rule; its command line prints a pattern and refuses bad input with exit code 2.
+
+Needs Node.js and the host's packages (`make test` runs `npm ci` in examples/onnx_host_js when npm is there; .ci/run
+installs Node.js first); skips with the reason otherwise."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.generation import DecodeOptions, pattern_rng
+from mvae_core.run import RunDir
+from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST_FOLDER = ROOT / "examples" / "onnx_host_js"
+DRIVER = ROOT / "tests" / "js" / "host_driver.mjs"
+NODE = shutil.which("node")
+UNIFORMS_PER_PATTERN = 1024  # more than any rule draws: 32 × 24 cells for --poly, then two per sounding step
+TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01", "--plugins", "none"]
+
+pytestmark = [
+    pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs npm; .ci/run does)"),
+    pytest.mark.skipif(
+        not (HOST_FOLDER / "node_modules" / "onnxruntime-node").is_dir(),
+        reason=f"the JavaScript host's packages are not installed: run `npm ci --ignore-scripts` in {HOST_FOLDER} "
+        "(make test does when npm is there)",
+    ),
+]
+
+
+def export(pattern_dir: Path, folder: Path, model: str, epochs: int) -> Path:
+    """Train ``model`` on ``pattern_dir`` and export it; the two files alone in a folder (all a host gets)."""
+    runner = CliRunner()
+    run = folder / "run"
+    args = ["train", str(pattern_dir), *TRAIN, "--set", f'model.name="{model}"', "--epochs", str(epochs)]
+    result = runner.invoke(app, [*args, "--out", str(run)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    onnx_file = folder / "export" / "decoder.onnx"
+    result = runner.invoke(app, ["export", str(run), "--onnx", str(onnx_file)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return onnx_file
+
+
+@pytest.fixture(scope="module", params=["melody_rnn", "seed"])
+def exported(request, pattern_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(decoder.onnx, model name) of a trained run of each built-in model."""
+    model = request.param
+    folder = tmp_path_factory.mktemp(f"js-{model}")
+    return export(pattern_dir, folder, model, epochs=20 if model == "melody_rnn" else 3), model
+
+
+def play(onnx_file: Path, cases: list[dict]) -> dict:
+    """The JavaScript host's notes for each case (tests/js/host_driver.mjs)."""
+    request = json.dumps({"onnx": str(onnx_file), "cases": cases})
+    done = subprocess.run([NODE, DRIVER], input=request, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def cases_for(z: torch.Tensor, options: DecodeOptions) -> list[dict]:
+    """One case per point: generate's options as the host's, and the uniform numbers generate draws for it."""
+    rule = {
+        "density": options.density,
+        "temperature": options.temperature,
+        "timingTemperature": options.timing_temperature,
+        "poly": options.poly,
+        "thresholdMin": options.threshold_min,
+        "thresholdMax": options.threshold_max,
+    }
+    return [
+        {
+            "z": point.tolist(),
+            "options": rule,
+            "uniforms": pattern_rng(options, i).random(UNIFORMS_PER_PATTERN).tolist(),
+        }
+        for i, point in enumerate(z)
+    ]
+
+
+def test_the_javascript_host_plays_what_generate_writes(exported):
+    onnx_file, name = exported
+    model, _ = RunDir(onnx_file.parent.parent / "run").load_model()
+    z = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(4)) * 1.5
+    option_sets = OPTION_SETS + (SEED_OPTION_SETS if name == "seed" else [])
+    for options in option_sets:
+        expected = model.decode_notes(z, options)
+        assert sum(map(len, expected)) > 20, options  # the comparison sees notes
+        played = play(onnx_file, cases_for(z, options))
+        for want, got in zip(expected, played["patterns"], strict=True):
+            assert [(n["step"], n["row"]) for n in got] == [(n.step, n.row) for n in want], options
+            for field, theirs in (("velocity", "velocity"), ("duration", "duration"), ("offset", "timeshift")):
+                np.testing.assert_allclose(
+                    [n[field] for n in got], [getattr(n, theirs) for n in want], rtol=0, atol=1e-5, err_msg=field
+                )
+        if options.timing_temperature > 0:  # offsets off the grid among the notes: the timing draw is compared too
+            assert any(n.timeshift != 0 for notes in expected for n in notes), options
+
+
+def test_the_javascript_host_refuses_rules_the_step_graph_does_not_describe(exported):
+    onnx_file, name = exported
+    if name != "melody_rnn":
+        pytest.skip("the seed export describes every rule")
+    cases = [{"z": [0.0, 0.0], "options": {"poly": True}, "uniforms": [0.5] * 64}]
+    request = json.dumps({"onnx": str(onnx_file), "cases": cases})
+    done = subprocess.run([NODE, DRIVER], input=request, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "need a seed model's export" in done.stderr
+
+
+def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported):
+    onnx_file, _ = exported
+    command = [NODE, HOST_FOLDER / "onnx_host.mjs", onnx_file]
+    done = subprocess.run([*command, "--z", "0.5,-1", "--bpm", "90"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    notes = [json.loads(line) for line in done.stdout.splitlines()]
+    sidecar = json.loads(onnx_file.with_suffix(".json").read_text())
+    pitches = range(sidecar["pitch_low"], sidecar["pitch_low"] + sidecar["pitch_classes"])
+    assert notes and all(n["pitch"] in pitches and 1 <= n["velocity"] <= 127 for n in notes)
+    assert all(0 <= n["start"] < n["end"] <= 32 * 60 / 90 / 4 + 1e-9 for n in notes)  # two bars at 90 bpm
+    assert [n["start"] for n in notes] == sorted(n["start"] for n in notes)
+    for bad, message in (
+        (["--z", "1"], "z needs 2 numbers"),
+        (["--z", "a,b"], "--z: not numbers"),
+        (["--z", "0,0", "--density", "x"], "density: not a number"),
+        (["--z", "0,0", "--loud"], "unknown argument --loud"),
+    ):
+        wrong = subprocess.run([*command, *bad], capture_output=True, text=True, timeout=120)
+        assert wrong.returncode == 2 and message in wrong.stderr, (bad, wrong.stderr)
+        assert not wrong.stdout
