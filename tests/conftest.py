@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,13 @@ import torch
 from tests.synth import melody_folder, pattern_folder
 
 DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="no headless browser here: apt install chromium chromium-driver (CI's .ci/run installs them)",
+)
+"""Mark for tests that drive headless Chromium through the ``browser`` fixture."""
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -61,6 +69,34 @@ def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
 
     monkeypatch.setattr(batches, "DeviceLoops", spy)
     return built
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium driven by selenium (quit after the test); tests using it carry ``needs_browser``."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--autoplay-policy=no-user-gesture-required",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture(scope="session")

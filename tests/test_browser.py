@@ -15,44 +15,12 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from mvae_core.serve.server import LiveServer
+from tests.conftest import needs_browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="no headless browser here: apt install chromium chromium-driver (CI's .ci/run installs them)",
-)
+pytestmark = needs_browser
 CLICK = (0.72, 0.28)  # where the test clicks, as a share of the pad's width and height
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-        "--autoplay-policy=no-user-gesture-required",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 def _wait(driver, script: str, timeout: float = 30.0, equals: object = True) -> None:

@@ -1,16 +1,23 @@
 """examples/onnx_host_js/onnx_host.mjs, the JavaScript host of `mvae export --onnx`, plays what `mvae generate`
 writes: fed generate's uniform numbers, it chooses the same notes with the same values, for both export formats and
-every note rule; its command line prints a pattern and refuses bad input with exit code 2.
+every note rule, in Node.js (onnxruntime-node) and in headless Chromium (onnxruntime-web); its command line prints a
+pattern and refuses bad input with exit code 2.
 
 Needs Node.js and the host's packages (`make test` runs `npm ci` in examples/onnx_host_js when npm is there; .ci/run
 installs Node.js first); skips with the reason otherwise."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -20,11 +27,14 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.generation import DecodeOptions, pattern_rng
 from mvae_core.run import RunDir
+from tests.conftest import needs_browser
 from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST_FOLDER = ROOT / "examples" / "onnx_host_js"
 DRIVER = ROOT / "tests" / "js" / "host_driver.mjs"
+PAGE = ROOT / "tests" / "js" / "host_page.html"
+ORT_WEB = HOST_FOLDER / "node_modules" / "onnxruntime-web" / "dist"
 NODE = shutil.which("node")
 UNIFORMS_PER_PATTERN = 1024  # more than any rule draws: 32 × 24 cells for --poly, then two per sounding step
 TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01", "--plugins", "none"]
@@ -88,29 +98,38 @@ def cases_for(z: torch.Tensor, options: DecodeOptions) -> list[dict]:
     ]
 
 
-def test_the_javascript_host_plays_what_generate_writes(exported):
-    onnx_file, name = exported
+def assert_plays_what_generate_writes(onnx_file: Path, name: str, play_cases) -> None:
+    """``play_cases(cases)`` (a JavaScript host's notes per case) writes generate's notes at 6 points, for every
+    option set the model's export describes."""
     model, _ = RunDir(onnx_file.parent.parent / "run").load_model()
     z = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(4)) * 1.5
     option_sets = OPTION_SETS + (SEED_OPTION_SETS if name == "seed" else [])
     for options in option_sets:
         expected = model.decode_notes(z, options)
         assert sum(map(len, expected)) > 20, options  # the comparison sees notes
-        played = play(onnx_file, cases_for(z, options))
+        played = play_cases(cases_for(z, options))
         for want, got in zip(expected, played["patterns"], strict=True):
             assert [(n["step"], n["row"]) for n in got] == [(n.step, n.row) for n in want], options
             for field, theirs in (("velocity", "velocity"), ("duration", "duration"), ("offset", "timeshift")):
                 np.testing.assert_allclose(
-                    [n[field] for n in got], [getattr(n, theirs) for n in want], rtol=0, atol=1e-5, err_msg=field
+                    [n[field] for n in got],
+                    [getattr(n, theirs) for n in want],
+                    rtol=0,
+                    atol=1e-5,
+                    err_msg=f"{field}, {options}",
                 )
         if options.timing_temperature > 0:  # offsets off the grid among the notes: the timing draw is compared too
             assert any(n.timeshift != 0 for notes in expected for n in notes), options
 
 
-def test_the_javascript_host_refuses_rules_the_step_graph_does_not_describe(exported):
+def test_the_javascript_host_plays_what_generate_writes(exported):
     onnx_file, name = exported
-    if name != "melody_rnn":
-        pytest.skip("the seed export describes every rule")
+    assert_plays_what_generate_writes(onnx_file, name, functools.partial(play, onnx_file))
+
+
+@pytest.mark.parametrize("exported", ["melody_rnn"], indirect=True)  # the seed export describes every rule
+def test_the_javascript_host_refuses_rules_the_step_graph_does_not_describe(exported):
+    onnx_file, _ = exported
     cases = [{"z": [0.0, 0.0], "options": {"poly": True}, "uniforms": [0.5] * 64}]
     request = json.dumps({"onnx": str(onnx_file), "cases": cases})
     done = subprocess.run([NODE, DRIVER], input=request, capture_output=True, text=True, timeout=120)
@@ -137,3 +156,57 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
         wrong = subprocess.run([*command, *bad], capture_output=True, text=True, timeout=120)
         assert wrong.returncode == 2 and message in wrong.stderr, (bad, wrong.stderr)
         assert not wrong.stdout
+
+
+class StaticFiles(SimpleHTTPRequestHandler):
+    """Serves a folder, with the types a module page needs (``.mjs`` as JavaScript, ``.wasm`` as WebAssembly)."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reports what matters."""
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1 at a free port (stopped on exit); yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticFiles, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@needs_browser
+@pytest.mark.skipif(not ORT_WEB.is_dir(), reason=f"onnxruntime-web is not installed: run `npm ci` in {HOST_FOLDER}")
+def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, browser, tmp_path):
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    onnx_file, name = exported
+    site = tmp_path / "site"
+    (site / "host").mkdir(parents=True)
+    shutil.copy(PAGE, site / "index.html")
+    shutil.copy(HOST_FOLDER / "onnx_host.mjs", site / "host")
+    (site / "ort").symlink_to(ORT_WEB, target_is_directory=True)
+    for export_file in (onnx_file, onnx_file.with_suffix(".json")):
+        shutil.copy(export_file, site)
+
+    def in_the_browser(cases: list[dict]) -> dict:
+        (site / "request.json").write_text(json.dumps({"cases": cases}))
+        browser.get(url)
+        done = "return window.hostResult !== undefined || window.hostError !== undefined"
+        WebDriverWait(browser, 60, poll_frequency=0.1).until(lambda driver: driver.execute_script(done))
+        error = browser.execute_script("return window.hostError")
+        assert error is None, f"{error}\n{browser.get_log('browser')}"
+        return browser.execute_script("return window.hostResult")
+
+    with serving(site) as url:
+        assert_plays_what_generate_writes(onnx_file, name, in_the_browser)
