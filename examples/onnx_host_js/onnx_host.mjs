@@ -63,9 +63,10 @@ class Host {
    * Throws UnsupportedRule for a rule the format does not describe.
    */
   async pattern(z, options = {}) {
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const rule = {
       density: 1, temperature: 1, timingTemperature: 1, poly: false, thresholdMin: null, thresholdMax: null,
-      random: Math.random, ...options,
+      random: Math.random, ...given,
     };
     if (z.length !== this.sidecar.latent_dim) {
       throw new RangeError(`z needs ${this.sidecar.latent_dim} numbers (the model's latent_dim), got ${z.length}`);
