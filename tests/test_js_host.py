@@ -194,6 +194,7 @@ def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, browser
     site = tmp_path / "site"
     (site / "host").mkdir(parents=True)
     shutil.copy(PAGE, site / "index.html")
+    shutil.copy(PAGE.with_name("play_cases.mjs"), site)
     shutil.copy(HOST_FOLDER / "onnx_host.mjs", site / "host")
     (site / "ort").symlink_to(ORT_WEB, target_is_directory=True)
     for export_file in (onnx_file, onnx_file.with_suffix(".json")):
