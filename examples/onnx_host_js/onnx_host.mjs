@@ -8,7 +8,7 @@
 //   `mvae generate`'s monophonic rule, --poly and the ancestor's thresholds).
 //
 // As a module it takes the onnxruntime namespace it is given, so the same code runs in Node.js (onnxruntime-node:
-// a Max [node.script], a server) and in a browser (onnxruntime-web):
+// a server, a Max [node.script]: not tried in Max) and in a browser (onnxruntime-web):
 //
 //     import * as ort from "onnxruntime-node";
 //     import { openHost } from "./onnx_host.mjs";
