@@ -48,8 +48,8 @@ def scale_model(model: str, threads: int, rounds: int, steps: int, batch_size: i
 
     def trainer_sps(n_threads: int) -> float:
         torch.set_num_threads(n_threads)
-        fit, val_pass, _ = throughput.run_trainer(cfg, train, val, PluginHost({}))
-        return samples / (fit[0] - val_pass[0])
+        fit, val_in_fit, _, _ = throughput.run_trainer(cfg, train, val, PluginHost({}))
+        return samples / (fit[0] - val_in_fit[0])
 
     def gemm(n_threads: int) -> float:
         torch.set_num_threads(n_threads)

@@ -46,6 +46,7 @@ def test_throughput_bench_runs_and_matches_the_bare_loop(model):
     assert record["model"] == model
     assert record["max_param_diff"] == 0
     assert record["samples_per_s"]["bare"] > 0
+    assert record["val_in_fit_ms_per_epoch"] > 0 and record["val_ms_per_epoch"] > 0  # timed inside fit() and warm
 
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
