@@ -1,7 +1,7 @@
 """examples/onnx_host_js/onnx_host.mjs, the JavaScript host of `mvae export --onnx`, plays what `mvae generate`
 writes: fed generate's uniform numbers, it chooses the same notes with the same values, for both export formats and
-every note rule, in Node.js (onnxruntime-node) and in headless Chromium (onnxruntime-web); its command line prints a
-pattern and refuses bad input with exit code 2.
+every note rule, in Node.js (onnxruntime-node) and in headless Chromium (onnxruntime-web), and times them in seconds
+as examples/onnx_host.py does; its command line prints a pattern and refuses bad input with exit code 2.
 
 Needs Node.js and the host's packages (`make test` runs `npm ci` in examples/onnx_host_js when npm is there; .ci/run
 installs Node.js first); skips with the reason otherwise."""
@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.generation import DecodeOptions, pattern_rng
 from mvae_core.run import RunDir
+from tests.bench import load_bench
 from tests.conftest import needs_browser
 from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
 
@@ -70,9 +71,13 @@ def exported(request, pattern_dir: Path, tmp_path_factory: pytest.TempPathFactor
     return export(pattern_dir, folder, model, epochs=20 if model == "melody_rnn" else 3), model
 
 
+TIMED_AT = {"bpm": 97, "gridOffset": 0.7}
+"""The tempo and grid offset at which the JavaScript host also gives each pattern in seconds (``Host.timed``)."""
+
+
 def play(onnx_file: Path, cases: list[dict]) -> dict:
     """The JavaScript host's notes for each case (tests/js/host_driver.mjs)."""
-    request = json.dumps({"onnx": str(onnx_file), "cases": cases})
+    request = json.dumps({"onnx": str(onnx_file), "cases": cases, "timed": TIMED_AT})
     done = subprocess.run([NODE, DRIVER], input=request, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
@@ -102,6 +107,8 @@ def assert_plays_what_generate_writes(onnx_file: Path, name: str, play_cases) ->
     """``play_cases(cases)`` (a JavaScript host's notes per case) writes generate's notes at 6 points, for every
     option set the model's export describes."""
     model, _ = RunDir(onnx_file.parent.parent / "run").load_model()
+    python_hosts = load_bench("onnx_host_check.py").load_host()  # examples/onnx_host.py as a module
+    python_host = python_hosts.open_host(onnx_file)
     z = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(4)) * 1.5
     option_sets = OPTION_SETS + (SEED_OPTION_SETS if name == "seed" else [])
     for options in option_sets:
@@ -118,6 +125,12 @@ def assert_plays_what_generate_writes(onnx_file: Path, name: str, play_cases) ->
                     atol=1e-5,
                     err_msg=f"{field}, {options}",
                 )
+        for got, timed in zip(played["patterns"], played["timed"], strict=True):  # in seconds, as the Python host
+            as_grid = [python_hosts.GridNote(**note) for note in got]
+            want = python_host.timed(as_grid, TIMED_AT["bpm"], TIMED_AT["gridOffset"])
+            assert [{**n, "start": 0, "end": 0} for n in timed] == [{**n, "start": 0, "end": 0} for n in want]
+            for field in ("start", "end"):
+                np.testing.assert_allclose([n[field] for n in timed], [n[field] for n in want], rtol=0, atol=2e-6)
         if options.timing_temperature > 0:  # offsets off the grid among the notes: the timing draw is compared too
             assert any(n.timeshift != 0 for notes in expected for n in notes), options
 
@@ -201,7 +214,7 @@ def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, browser
         shutil.copy(export_file, site)
 
     def in_the_browser(cases: list[dict]) -> dict:
-        (site / "request.json").write_text(json.dumps({"cases": cases}))
+        (site / "request.json").write_text(json.dumps({"cases": cases, "timed": TIMED_AT}))
         browser.get(url)
         done = "return window.hostResult !== undefined || window.hostError !== undefined"
         WebDriverWait(browser, 60, poll_frequency=0.1).until(lambda driver: driver.execute_script(done))

@@ -1,7 +1,7 @@
 // Test driver for examples/onnx_host_js/onnx_host.mjs (tests/test_js_host.py): reads one JSON request from stdin,
-// {"onnx": path, "cases": [{"z": [...], "options": {...}, "uniforms": [...]}]}, plays each case with the given
-// uniform numbers as its only randomness (play_cases.mjs), and prints {"patterns": [[note, ...], ...]} (the grid
-// notes of each case). The uniforms are the ones `mvae generate` draws.
+// {"onnx": path, "cases": [{"z": [...], "options": {...}, "uniforms": [...]}], "timed": {"bpm", "gridOffset"}}, plays
+// each case with the given uniform numbers as its only randomness (play_cases.mjs), and prints {"patterns": [[note,
+// ...], ...], "timed": [[timed note, ...], ...]}. The uniforms are the ones `mvae generate` draws.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -14,4 +14,4 @@ let input = "";
 for await (const chunk of process.stdin) input += chunk;
 const request = JSON.parse(input);
 const host = await openHost(ort, request.onnx);
-console.log(JSON.stringify(await playCases(host, request.cases)));
+console.log(JSON.stringify(await playCases(host, request.cases, request.timed)));
