@@ -14,8 +14,9 @@
 #                                               bf16, batch 64 and 1024, deterministic kernels off, and the bare
 #                                               loop reading its loss every step as the trainer does
 #                              precision.txt    bench/evaluation.py on WJD (held-out players), melody_rnn trained on
-#                                               the device in fp32 and in bf16: what bf16 does to the numbers
-#                              eval_fp32.json, eval_bf16.json   the two evaluations' results
+#                                               the device in fp32 and in bf16 (what bf16 does to the numbers), and
+#                                               at batch 512 with lr 0.003 (what the larger batch does to them)
+#                              eval_fp32.json, eval_bf16.json, eval_fp32_b512.json   the evaluations' results
 #
 # A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl", ".gpudata"], timeout_s=560).
 # A dry run of the plumbing on any machine:
@@ -67,14 +68,20 @@ torch.cuda.get_device_name(0))"; nproc; } > "$out/gpu.txt" 2>&1
         "melody_rnn fp32 64 --nondeterministic" "seed bf16 64" "seed fp32 64 --nondeterministic"; do
         throughput "$run"
     done
-    for precision in fp32 bf16; do
-        echo "=== melody_rnn $precision on $device, $epochs epochs" >> "$out/precision.txt"
+    # "PRECISION BATCH LR": fp32 and bf16 at the default batch, then a larger batch with a larger learning rate
+    for config in "fp32 64 0.001" "bf16 64 0.001" "fp32 512 0.003"; do
+        # shellcheck disable=SC2086  # the words of one configuration
+        set -- $config
+        name="$1"
+        [ "$2" = 64 ] || name="$1_b$2"
+        echo "=== melody_rnn $1, batch $2, lr $3 on $device, $epochs epochs" >> "$out/precision.txt"
         start=$(date +%s)
         timeout 120 "$python" bench/evaluation.py --data .gpudata/wjd_performed --models melody_rnn \
-            --epochs "$epochs" --samples 1024 --out "/tmp/gpu-check-$precision" --set "train.device=\"$device\"" \
-            --set "train.precision=\"$precision\"" >> "$out/precision.txt" 2>&1
+            --epochs "$epochs" --samples 1024 --out "/tmp/gpu-check-$name" --set "train.device=\"$device\"" \
+            --set "train.precision=\"$1\"" --set "train.batch_size=$2" --set "train.lr=$3" \
+            >> "$out/precision.txt" 2>&1
         echo "exit $? after $(($(date +%s) - start)) s" >> "$out/precision.txt"
-        cp "/tmp/gpu-check-$precision/wjd_performed/results.json" "$out/eval_$precision.json" 2>/dev/null
+        cp "/tmp/gpu-check-$name/wjd_performed/results.json" "$out/eval_$name.json" 2>/dev/null
     done
     for run in "seed fp32 1024" "melody_rnn fp32 1024" "melody_rnn bf16 1024"; do
         throughput "$run"
