@@ -1,6 +1,7 @@
 #!/bin/sh
 # The GPU checks of issue 15 as one short job for a machine with a CUDA device (docs/scaling.md#gpu). Run on an
-# NVIDIA H200 on 2026-12-04: about 5 minutes (about 6 with the larger-batch evaluation added since), results in docs/benchmarks.md.
+# NVIDIA H200 on 2026-12-04: about 5 minutes (about 6 expected with the larger-batch evaluation added since),
+# results in docs/benchmarks.md.
 #
 #   bench/gpu_check.sh fetch   here, with the package registry reachable: the wheels mvae needs beyond the GPU
 #                              image's own packages (Python 3.12, torch, numpy, pluggy, typer, rich, pytest, ...)
