@@ -38,6 +38,8 @@ PAGE = ROOT / "tests" / "js" / "host_page.html"
 ORT_WEB = HOST_FOLDER / "node_modules" / "onnxruntime-web" / "dist"
 NODE = shutil.which("node")
 UNIFORMS_PER_PATTERN = 1024  # more than any rule draws: 32 × 24 cells for --poly, then two per sounding step
+TIMED_AT = {"bpm": 97, "gridOffset": 0.7}
+"""The tempo and grid offset at which the JavaScript host also gives each pattern in seconds (``Host.timed``)."""
 TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01", "--plugins", "none"]
 
 pytestmark = [
@@ -69,10 +71,6 @@ def exported(request, pattern_dir: Path, tmp_path_factory: pytest.TempPathFactor
     model = request.param
     folder = tmp_path_factory.mktemp(f"js-{model}")
     return export(pattern_dir, folder, model, epochs=20 if model == "melody_rnn" else 3), model
-
-
-TIMED_AT = {"bpm": 97, "gridOffset": 0.7}
-"""The tempo and grid offset at which the JavaScript host also gives each pattern in seconds (``Host.timed``)."""
 
 
 def play(onnx_file: Path, cases: list[dict]) -> dict:
