@@ -11,6 +11,9 @@ Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new rand
 * unless ``--no-onnx``, **onnxruntime host** — the graph of ``mvae export`` played by ``examples/onnx_host.py``
   (onnxruntime with 1 thread and numpy, no mvae), what a DAW or JavaScript host would do: ``seed``, one call and
   generate's note choice; ``melody_rnn``, 32 calls with the token choice between them. Then the offsets.
+* unless ``--no-onnx``, and when Node.js and ``examples/onnx_host_js``'s packages are installed, **onnxruntime-node
+  host** — the same export played by ``examples/onnx_host_js/onnx_host.mjs`` in Node.js (``bench/js_host_latency.mjs``
+  times it in its own process, at the same points; CPU time is that process's).
 * ``seed`` only: **decoder forward** — ``model.decode(z)`` alone, in torch and (unless ``--no-onnx``) in
   onnxruntime.
 
@@ -32,6 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 if __name__ == "__main__":  # before numpy loads BLAS, which reads its thread count once
@@ -58,6 +63,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
 
 TARGET_P50_MS = 2.0
+JS_HOST = Path(__file__).resolve().parents[1] / "examples" / "onnx_host_js"
 
 
 def timed(call: Callable[[torch.Tensor], object], points: torch.Tensor, warmup: int) -> dict[str, float]:
@@ -89,9 +95,19 @@ def exported(model: MelodyModel, cfg: MvaeConfig) -> Path:
     return path
 
 
-def onnx_host(model: MelodyModel, cfg: MvaeConfig) -> Any:
-    """``examples/onnx_host.py``'s host of the model's export (in a temporary folder)."""
-    return load_host().open_host(exported(model, cfg))
+def js_host_timed(onnx_file: Path, points: torch.Tensor, warmup: int) -> dict[str, float] | None:
+    """``timed``'s row for ``examples/onnx_host_js/onnx_host.mjs`` in Node.js (``bench/js_host_latency.mjs``), or
+    ``None`` without Node.js or the host's packages (``npm ci`` in ``examples/onnx_host_js``)."""
+    node = shutil.which("node")
+    if node is None or not (JS_HOST / "node_modules" / "onnxruntime-node").is_dir():
+        return None
+    points_file = onnx_file.with_name("points.json")
+    points_file.write_text(json.dumps(points.tolist()))
+    script = Path(__file__).with_name("js_host_latency.mjs")
+    done = subprocess.run([node, script, onnx_file, points_file, str(warmup)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script.name} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def hosted(host: Any, options: DecodeOptions) -> Callable[[torch.Tensor], object]:
@@ -129,9 +145,12 @@ def main() -> None:
         "player, temperature 0": timed(lambda z: player.notes(z[0].numpy(), most_likely), points, args.warmup),
         "batch path (torch), default options": timed(batch_path, points, args.warmup),
     }
-    host = None if args.no_onnx else onnx_host(model, cfg)
+    onnx_file = None if args.no_onnx else exported(model, cfg)
+    host = None if onnx_file is None else load_host().open_host(onnx_file)
     if host is not None:
         results["onnxruntime host (onnx_host.py)"] = timed(hosted(host, options), points, args.warmup)
+        if (js_row := js_host_timed(onnx_file, points, args.warmup)) is not None:
+            results["onnxruntime-node host (onnx_host.mjs)"] = js_row
     if cfg.model.name == "seed":
 
         def forward_only(z: torch.Tensor) -> object:
@@ -146,9 +165,9 @@ def main() -> None:
           f"model {cfg.model.name} ({args.run or 'untrained'}), hidden {cfg.model.hidden}, load average "
           f"{os.getloadavg()[0]:.1f}; {statistics.fmean(notes):.1f} notes per pattern\n"
           f"generate's default options: {options}")  # fmt: skip
-    print(f"{'':36} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
+    print(f"{'':38} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'CPU p50 ms':>11}")
     for name, row in results.items():
-        print(f"{name:36} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
+        print(f"{name:38} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['mean_ms']:8.3f} {row['cpu_p50_ms']:11.3f}")
     p50 = results["player, default options"]["p50_ms"]
     ratio = p50 / results["batch path (torch), default options"]["p50_ms"]
     print(f"player / batch path, p50 in this run: {ratio:.2f}")

@@ -4,6 +4,7 @@ end to end for every built-in model (a few calls each, no ONNX) and report what 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,12 @@ def test_generate_latency_bench_reports_the_player_against_the_batch_path(model)
         assert 0 < record["notes_per_pattern"] <= 32
 
 
-def test_generate_latency_bench_times_the_onnx_host_of_melody_rnn():
+def test_generate_latency_bench_times_the_onnx_hosts_of_melody_rnn():
     record = run_bench("generate_latency.py", "--calls", "3", "--warmup", "1", "--model", "melody_rnn")
     assert record["results"]["onnxruntime host (onnx_host.py)"]["p50_ms"] > 0
+    js_host = ROOT / "examples" / "onnx_host_js" / "node_modules" / "onnxruntime-node"
+    if shutil.which("node") and js_host.is_dir():  # the JavaScript host's row, when it can run (make test installs it)
+        assert record["results"]["onnxruntime-node host (onnx_host.mjs)"]["p50_ms"] > 0
 
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
