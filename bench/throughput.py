@@ -88,7 +88,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet, augment
 from mvae_core.data.table import NoteTable
-from mvae_core.determinism import deterministic_algorithms
+from mvae_core.determinism import deterministic_algorithms, deterministic_kernels
 from mvae_core.host import PluginHost
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model
@@ -308,7 +308,7 @@ def run_bare(
     coefficients, mask, batch, n = cfg.loss.coefficients, cfg.loss.mask, cfg.train.batch_size, len(dense)
     autocast = torch.autocast(DEVICE.type, dtype=torch.bfloat16, enabled=cfg.train.precision == "bf16")
     t0 = clock()
-    with deterministic_algorithms(cfg.train.deterministic and DEVICE.type == "cuda"):  # the same kernels as the trainer
+    with deterministic_algorithms(deterministic_kernels(cfg.train.deterministic, DEVICE)):  # as the trainer
         for epoch in range(cfg.train.epochs):
             model.train()
             order = torch.from_numpy(np.random.default_rng([cfg.train.seed, epoch]).permutation(n))
@@ -427,7 +427,7 @@ def main() -> None:
         f"batch {args.batch_size}, {args.steps} steps × {args.epochs} epoch(s) · trainer plugins: "
         f"{', '.join(hosts().names) or 'none'}{' (grad_norm asked)' if args.grad_norm else ''} · "
         f"precision {args.precision} · device {device_name()}"
-        f"{' (deterministic kernels)' if cfg.train.deterministic and DEVICE.type == 'cuda' else ''}"
+        f"{' (deterministic kernels)' if deterministic_kernels(cfg.train.deterministic, DEVICE) else ''}"
         f"{' · the bare loop reads its loss every step' if args.bare_reads_loss else ''}"
     )
     print(
@@ -566,7 +566,7 @@ def main() -> None:
                 "model": cfg.model.name,
                 "precision": args.precision,
                 "device": device_name(),
-                "deterministic": cfg.train.deterministic and DEVICE.type == "cuda",
+                "deterministic": deterministic_kernels(cfg.train.deterministic, DEVICE),
                 "bare_reads_loss": args.bare_reads_loss,
                 "hidden": args.hidden,
                 "plugins": args.plugins,

@@ -21,6 +21,12 @@ CUBLAS_WORKSPACE_CONFIG = ":4096:8"
 """The cuBLAS workspace setting NVIDIA documents for reproducible results (set only when not already set)."""
 
 
+def deterministic_kernels(deterministic: bool, device: torch.device) -> bool:
+    """Whether a run with ``train.deterministic = deterministic`` trains on ``device`` under
+    :func:`deterministic_algorithms`: on CUDA only (the CPU's kernels are deterministic already)."""
+    return deterministic and device.type == "cuda"
+
+
 @contextmanager
 def deterministic_algorithms(enabled: bool) -> Iterator[None]:
     """Within the block, with ``enabled``: ``torch.use_deterministic_algorithms(True)`` and, unless set already,

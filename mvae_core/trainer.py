@@ -32,7 +32,7 @@ from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
-from mvae_core.determinism import deterministic_algorithms
+from mvae_core.determinism import deterministic_algorithms, deterministic_kernels
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.host import Multipliers, PluginHost
@@ -140,7 +140,7 @@ class Trainer:
         ``on_start`` gets the events emitted in ``mvae_train_start`` before the first epoch runs (the same dicts
         appear again in that epoch's record). On CUDA with ``train.deterministic``, under deterministic kernels
         (:mod:`mvae_core.determinism`)."""
-        with deterministic_algorithms(self.cfg.train.deterministic and self.device.type == "cuda"):
+        with deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
             return self.run_epochs(on_epoch_end, on_start)
 
     def run_epochs(
