@@ -5,15 +5,11 @@
 //
 //     node bench/js_host_latency.mjs decoder.onnx points.json WARMUP
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-
-const hostFolder = new URL("../examples/onnx_host_js/", import.meta.url);
-const ort = createRequire(new URL("package.json", hostFolder))("onnxruntime-node");
-const { openHost } = await import(new URL("onnx_host.mjs", hostFolder));
+import { openNodeHost } from "../examples/onnx_host_js/onnx_host.mjs";
 
 const [onnxFile, pointsFile, warmup] = process.argv.slice(2);
 const points = JSON.parse(await readFile(pointsFile, "utf8"));
-const host = await openHost(ort, onnxFile);
+const host = await openNodeHost(onnxFile);
 for (let k = 0; k < Number(warmup); k++) await host.pattern(points[k % points.length]);
 const wall = [];
 const cpu = [];

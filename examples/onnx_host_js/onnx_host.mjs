@@ -10,9 +10,9 @@
 // As a module it takes the onnxruntime namespace it is given, so the same code runs in Node.js (onnxruntime-node:
 // a server, a Max [node.script]: not tried in Max) and in a browser (onnxruntime-web):
 //
-//     import * as ort from "onnxruntime-node";
+//     import * as ort from "onnxruntime-web";                       // in Node.js: openNodeHost("decoder.onnx")
 //     import { openHost } from "./onnx_host.mjs";
-//     const host = await openHost(ort, "decoder.onnx");            // or (ort, modelBytes, sidecarObject)
+//     const host = await openHost(ort, modelBytes, sidecarObject);  // or (ort, "decoder.onnx") in Node.js
 //     const notes = await host.pattern([0.5, -1], { density: 1, temperature: 1 });
 //     for (const note of host.timed(notes, { bpm: 120 })) console.log(note);
 //
@@ -44,6 +44,12 @@ export async function openHost(ort, model, sidecar = null) {
   if (!HostClass) throw new Error(`format ${JSON.stringify(sidecar.format)}; this host reads ${Object.keys(hosts)}`);
   const options = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 }; // small graphs
   return new HostClass(ort, await ort.InferenceSession.create(model, options), sidecar);
+}
+
+/** Node.js: the host for `decoder.onnx` (and `decoder.json` beside it) with onnxruntime-node, resolved from this
+ * package's folder wherever the caller lives. */
+export async function openNodeHost(onnxFile) {
+  return openHost(await import("onnxruntime-node"), onnxFile);
 }
 
 /** What both formats share: the session, the offset draw and the note times. */
@@ -346,8 +352,7 @@ class UsageError extends Error {}
 async function main() {
   try {
     const args = parseArguments(process.argv.slice(2));
-    const ort = await import("onnxruntime-node");
-    const host = await openHost(ort, args.file);
+    const host = await openNodeHost(args.file);
     const notes = await host.pattern(args.z, args);
     for (const note of host.timed(notes, args)) console.log(JSON.stringify(note));
   } catch (error) {
