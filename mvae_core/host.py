@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, validated_sections
-from mvae_core.view import TrainerView
+from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
 """Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
@@ -101,7 +101,7 @@ class PluginHost:
         except pluggy.PluginValidationError as exc:
             name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
             raise PluginError(f"plugin {label(name)}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
-        self.view: TrainerView | None = None
+        self.outbox: PluginOutbox | None = None
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if os.environ.get(TRACE_ENV) == "1" else None
         for plugin in plugins.values():
@@ -132,9 +132,9 @@ class PluginHost:
             versions[name] = origins[name]
         return cls({n: instances[n] for n in _enabled_order(plugins, configs, objects)}, versions, configs, origins)
 
-    def bind(self, view: TrainerView) -> None:
-        """The trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
-        self.view = view
+    def bind(self, outbox: PluginOutbox) -> None:
+        """The outbox of the trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
+        self.outbox = outbox
 
     def resolved(self, objects: Iterable[str] = ()) -> PluginsConfig:
         """The plugins section as run: explicit names (``objects`` too) and every registered plugin's full config."""
@@ -244,10 +244,10 @@ class PluginHost:
         """While ``plugin``'s implementation of ``hook`` runs, ``emit``/``record`` are attributed to it, and an error it
         raises becomes a :class:`PluginError` naming it and the hook (one raised by another plugin that a wrapper
         wraps passes through as it is)."""
-        view = self.view
-        previous = view._source if view is not None else plugin
-        if view is not None:
-            view._source = plugin
+        outbox = self.outbox
+        previous = outbox.speaker if outbox is not None else plugin
+        if outbox is not None:
+            outbox.speaker = plugin
         try:
             yield
         except PluginError:
@@ -255,8 +255,8 @@ class PluginHost:
         except Exception as exc:
             raise PluginError(f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}") from exc
         finally:
-            if view is not None:
-                view._source = previous
+            if outbox is not None:
+                outbox.speaker = previous
 
     def _attributed(self, impl: pluggy.HookImpl, hook: str) -> Callable[..., Any]:
         """``impl.function`` wrapped: errors and bad results name the plugin, emits are attributed, calls traced."""

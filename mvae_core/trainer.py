@@ -42,7 +42,7 @@ from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
 from mvae_core.validation import validate
-from mvae_core.view import TrainerView, epoch_number
+from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 
 
 class NonFiniteLoss(MvaeError, RuntimeError):
@@ -125,8 +125,11 @@ class Trainer:
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
         steps = sum(1 for _ in self.dist.batches(len(train), cfg.train.batch_size, rng=None))
-        self.view = TrainerView(cfg, self.model, self.optimizer, run.path if run else None, cfg.train.epochs, steps)
-        host.bind(self.view)
+        self.outbox = PluginOutbox()  # what plugins emit and record, taken into each epoch's record
+        self.view = TrainerView(
+            cfg, self.model, self.optimizer, run.path if run else None, cfg.train.epochs, steps, _outbox=self.outbox
+        )
+        host.bind(self.outbox)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
@@ -154,7 +157,7 @@ class Trainer:
         view.ramps_end = host.ramps_end(view)
         host.hook.mvae_train_start(trainer=view)
         if on_start is not None:
-            on_start(view.pending_events())
+            on_start(self.outbox.pending_events())
         dist.sync_model(self.model)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []
@@ -192,10 +195,12 @@ class Trainer:
             stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
             record["events"] = (
                 progress.events
-                + view.drain_events()
+                + self.outbox.drain_events()
                 + [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
             )
-            record |= {"plugins": recorded} if (recorded := _merged(progress.recorded, view.drain_metrics())) else {}
+            record |= (
+                {"plugins": recorded} if (recorded := _merged(progress.recorded, self.outbox.drain_metrics())) else {}
+            )
             # 4) persist: metrics line, best model, checkpoint (after plugins, so their state is current)
             improved = record["val_elbo"] < self.best_val_elbo
             self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
@@ -211,7 +216,7 @@ class Trainer:
             if dist.any(self.pause_requested()) and epoch + 1 < cfg.train.epochs:
                 raise TrainingPaused(epoch + 1, 0)  # the checkpoint of this epoch is on disk
         host.hook.mvae_train_end(trainer=view, stop_reasons=stop_reasons)
-        return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, view.drain_events())
+        return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
 
     def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:
         """One optimiser step on the global batch ``index`` (this process's slice of it); counts it in ``progress``.
@@ -268,8 +273,8 @@ class Trainer:
 
     def pause(self, epoch: int, progress: EpochProgress) -> None:
         """Save a checkpoint that continues at step ``progress.step`` of ``epoch``; raise :class:`TrainingPaused`."""
-        progress.events += self.view.drain_events()  # emitted this epoch, not yet in a metrics line
-        progress.recorded = _merged(progress.recorded, self.view.drain_metrics())
+        progress.events += self.outbox.drain_events()  # emitted this epoch, not yet in a metrics line
+        progress.recorded = _merged(progress.recorded, self.outbox.drain_metrics())
         self.save_checkpoint(epoch - 1, progress)
         self.dist.barrier()  # no process exits before rank 0's checkpoint is on disk
         raise TrainingPaused(epoch, progress.step)

@@ -20,6 +20,31 @@ def epoch_number(epoch: int) -> int:
 
 
 @dataclass
+class PluginOutbox:
+    """What plugins emitted (``events``) and recorded (``metrics``, by plugin) and not yet taken by the core; ``speaker``
+    is the plugin whose hook runs now (set by the plugin host), to whom ``emit``/``record`` attribute. Held by the
+    core: plugins reach it only through :meth:`TrainerView.emit` and :meth:`TrainerView.record`."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    speaker: str = "core"
+
+    def pending_events(self) -> list[dict[str, Any]]:
+        """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
+        return list(self.events)
+
+    def drain_events(self) -> list[dict[str, Any]]:
+        """The pending events, in order; none are pending afterwards."""
+        events, self.events = self.events, []
+        return events
+
+    def drain_metrics(self) -> dict[str, dict[str, Any]]:
+        """The recorded numbers by plugin and key; none are pending afterwards."""
+        metrics, self.metrics = self.metrics, {}
+        return metrics
+
+
+@dataclass
 class TrainerView:
     """Public, documented trainer state.
 
@@ -40,9 +65,7 @@ class TrainerView:
     epoch: int = 0
     step: int = 0
     ramps_end: int = 0
-    _events: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    _metrics: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    _source: str = field(default="core", repr=False)
+    _outbox: PluginOutbox = field(default_factory=PluginOutbox, repr=False)
 
     @property
     def global_step(self) -> int:
@@ -51,7 +74,7 @@ class TrainerView:
 
     def emit(self, message: str, level: str = "warning") -> None:
         """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller."""
-        self._events.append({"source": self._source, "level": level, "message": str(message)})
+        self._outbox.events.append({"source": self._outbox.speaker, "level": level, "message": str(message)})
 
     def record(self, key: str, value: Any) -> None:
         """Record a number (or a list of numbers) under ``plugins.<caller>.<key>`` of this epoch's ``metrics.jsonl``
@@ -60,19 +83,7 @@ class TrainerView:
         ``TypeError`` for anything else."""
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
-        self._metrics.setdefault(self._source, {})[key] = _number_or_numbers(value, key)
-
-    def pending_events(self) -> list[dict[str, Any]]:
-        """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
-        return list(self._events)
-
-    def drain_events(self) -> list[dict[str, Any]]:
-        events, self._events = self._events, []
-        return events
-
-    def drain_metrics(self) -> dict[str, dict[str, Any]]:
-        metrics, self._metrics = self._metrics, {}
-        return metrics
+        self._outbox.metrics.setdefault(self._outbox.speaker, {})[key] = _number_or_numbers(value, key)
 
 
 def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:

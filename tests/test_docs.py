@@ -50,6 +50,22 @@ def test_call_sequence_in_hookspecs_names_every_hook():
         assert f"{name}(" in hookspecs.CALL_SEQUENCE, f"hookspecs.CALL_SEQUENCE does not mention {name}"
 
 
+def test_what_a_plugin_sees_is_documented_and_nothing_more():
+    """TrainerView's public attributes and methods are exactly the rows of hooks.md's table: the core's bookkeeping
+    (what plugins emitted, by whom) is private, so a plugin cannot take another plugin's events."""
+    import dataclasses
+
+    from mvae_core.view import TrainerView
+
+    docs = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+    table = docs.split("## What a plugin sees: `TrainerView`", 1)[1].split("\n\n- ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)[`(]", table, flags=re.M))
+    fields = {f.name for f in dataclasses.fields(TrainerView)}
+    members = {name for name, _ in inspect.getmembers(TrainerView)} | fields
+    public = {name for name in members if not name.startswith("_")}
+    assert public == documented, f"undocumented: {sorted(public - documented)}; gone: {sorted(documented - public)}"
+
+
 def test_readme_gives_the_two_setup_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
