@@ -21,7 +21,7 @@ import torch
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, load_dataset
-from mvae_core.errors import DataError, InputError
+from mvae_core.errors import DataError, InputError, OptionError
 from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
 from mvae_core.generation import (
@@ -179,14 +179,12 @@ def generate(
     if z is not None and random is not None:
         raise InputError("give either z (one latent point) or random (a number of points), not both")
     if random is not None and random < 1:
-        raise InputError(f"random must be at least 1, got {random}")
-    if bars < 1 or walk < 0 or noise < 0:
-        raise InputError(f"bars must be >= 1 and walk, noise >= 0; got bars={bars}, walk={walk}, noise={noise}")
+        raise OptionError("random", f"must be at least 1, got {random}")
     try:
         point = None if z is None else [float(v) for v in z]
-        points = latent_points(random or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    except (TypeError, ValueError):
+        raise OptionError("z", f"needs numbers, got {z!r}") from None
+    points = latent_points(random or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
     paths = latent_walk(points, bars, walk, seed)
     loops = render_loops(trained.model, paths.flatten(0, 1), decode, bars)
     return Generated(trained.config, decode, paths, loops)
@@ -198,13 +196,7 @@ def decode_options(**given: Any) -> DecodeOptions:
     unknown = sorted(set(given) - fields)
     if unknown:
         raise InputError(f"unknown generation option(s) {', '.join(unknown)}; options are {', '.join(sorted(fields))}")
-    options = DecodeOptions(**{name: value for name, value in given.items() if value is not None})
-    if options.tempo <= 0:
-        raise InputError(f"tempo must be > 0 (bpm), got {options.tempo}")
-    for name in ("density", "temperature", "timing_temperature", "grid_offset"):
-        if getattr(options, name) < 0:
-            raise InputError(f"{name} must be >= 0, got {getattr(options, name)}")
-    return options
+    return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
 
 
 def evaluate(
@@ -220,9 +212,11 @@ def evaluate(
     ``temperature`` (as ``generate``'s)."""
     trained = load(run)
     if samples < 1:
-        raise InputError(f"samples must be at least 1, got {samples}")
+        raise OptionError("samples", f"must be at least 1, got {samples}")
+    if seed < 0:
+        raise OptionError("seed", f"must be >= 0, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):
-        raise InputError(f"temperature must be a finite number ≥ 0 (0 = deterministic), got {temperature}")
+        raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
     paths = [os.fspath(d) for d in data]
     check_paths(paths)
     try:

@@ -41,7 +41,7 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
     try:
         yield
     except MvaeError as exc:
-        raise fail(str(exc), exc.exit_code, exc.label) from None
+        raise fail(exc.command_line_message(), exc.exit_code, exc.label) from None
     except also as exc:
         raise fail(str(exc)) from None
 

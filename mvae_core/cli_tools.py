@@ -38,11 +38,8 @@ def _options(**given: Any) -> DecodeOptions:
     """``DecodeOptions`` from the options given on the command line; ``None`` keeps ``generate``'s default."""
     from mvae_core.generation import DecodeOptions
 
-    options = DecodeOptions(**{name: value for name, value in given.items() if value is not None})
-    lowest = min(options.density, options.temperature, options.timing_temperature, options.grid_offset)
-    if options.tempo <= 0 or lowest < 0:
-        raise fail("--tempo must be > 0; --density, --temperature, --timing-temperature, --grid-offset >= 0")
-    return options
+    with errors_to_exit():
+        return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
 
 
 RunArg = Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")]

@@ -19,6 +19,10 @@ class MvaeError(Exception):
     exit_code = 2
     label = "error"  # how the command line introduces the message
 
+    def command_line_message(self) -> str:
+        """The message as the ``mvae`` command prints it (the same as ``str()`` unless a subclass names an option)."""
+        return str(self)
+
 
 class ConfigError(MvaeError, ValueError):
     """A configuration value is invalid; the message names the field (and the closest valid name for a typo)."""
@@ -26,6 +30,18 @@ class ConfigError(MvaeError, ValueError):
 
 class InputError(MvaeError, ValueError):
     """A bad argument (an option value, a latent point, a path); the message names it and the accepted values."""
+
+
+class OptionError(InputError):
+    """A generation option out of range: ``option`` is its Python name (``grid_offset``), ``rule`` what it accepts.
+    The command line names it as its option (``--grid-offset``)."""
+
+    def __init__(self, option: str, rule: str) -> None:
+        super().__init__(f"{option} {rule}")
+        self.option, self.rule = option, rule
+
+    def command_line_message(self) -> str:
+        return f"--{self.option.replace('_', '-')} {self.rule}"
 
 
 class DataError(MvaeError):

@@ -35,7 +35,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
-from mvae_core.generation import DecodeOptions, Note, latent_points
+from mvae_core.generation import DecodeOptions, Note
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
@@ -195,7 +195,8 @@ def generate_loops(
 ) -> list[list[Note]]:
     """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options
     at note ``temperature``."""
-    points = latent_points(samples, None, 0.0, cfg.model.latent_dim, seed)
+    # torch's draw, as every recorded evaluation used (generate's points are drawn per index: latent_points)
+    points = torch.randn(samples, cfg.model.latent_dim, generator=torch.Generator().manual_seed(seed))
     return model.eval().decode_notes(points, DecodeOptions(seed=seed, temperature=temperature))
 
 

@@ -30,6 +30,7 @@ inside the loop, and ends at the latest when the next one starts.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -38,14 +39,25 @@ import numpy as np
 import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.errors import OptionError
 from mvae_core.timing import TimingBins
 
 if TYPE_CHECKING:
     from mvae_core.models.base import Decoded, MelodyModel
 
 
+# the random streams of generate's points, their noise and their walks; pattern i's notes use [seed, i] (pattern_rng)
+_POINTS, _NOISE, _WALK = (2**40 + k for k in range(3))
+
+# bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
+TEMPO_RANGE = (4.0, 1000.0)
+
+
 @dataclass(frozen=True)
 class DecodeOptions:
+    """How latent points become notes; every model's ``decode_notes`` and live player take these. Construction checks
+    every field (:class:`~mvae_core.errors.OptionError` names the first one out of range)."""
+
     density: float = 1.0
     temperature: float = 1.0  # note choice: 0 = deterministic, 1 = the model's probabilities
     timing_temperature: float = 1.0  # offset draw: 0 = the distribution's mean
@@ -55,6 +67,30 @@ class DecodeOptions:
     grid_offset: float = 1.0
     tempo: float = 120.0
     seed: int = 0  # for every random choice (notes and offsets)
+
+    def __post_init__(self) -> None:
+        for name in ("density", "temperature", "timing_temperature", "grid_offset"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise OptionError(name, f"must be a finite number >= 0, got {value}")
+        low, high = TEMPO_RANGE
+        if not low <= self.tempo <= high:
+            raise OptionError("tempo", f"must be between {low:g} and {high:g} bpm, got {self.tempo}")
+        for name in ("threshold_min", "threshold_max"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 1:
+                raise OptionError(name, f"is an onset probability between 0 and 1, got {value}")
+        if (
+            self.threshold_min is not None
+            and self.threshold_max is not None
+            and self.threshold_min > self.threshold_max
+        ):
+            raise OptionError(
+                "threshold_min",
+                f"must not be above the maximum threshold ({self.threshold_max}), got {self.threshold_min}",
+            )
+        if self.seed < 0:
+            raise OptionError("seed", f"must be >= 0, got {self.seed}")
 
 
 class Note(NamedTuple):
@@ -187,17 +223,21 @@ def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator)
 def latent_points(
     n_random: int | None, z: list[float] | None, noise: float, latent_dim: int, seed: int
 ) -> torch.Tensor:
-    """``[N, latent_dim]``: the given point, or ``n_random`` draws from the prior, plus optional noise."""
-    generator = torch.Generator().manual_seed(seed)
+    """``[N, latent_dim]``: the given point, or ``n_random`` draws from the prior, plus optional noise. Point ``i`` and
+    its noise depend on ``seed`` and ``i`` only, not on ``N``: asking for more points keeps the first ones."""
+    if not math.isfinite(noise) or noise < 0:
+        raise OptionError("noise", f"must be a finite number >= 0, got {noise}")
     if z is not None:
         if len(z) != latent_dim:
-            raise ValueError(f"z needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
-        points = torch.tensor([z], dtype=torch.float32)
+            raise OptionError("z", f"needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
+        if not all(math.isfinite(v) for v in z):
+            raise OptionError("z", f"needs finite numbers, got {','.join(str(v) for v in z)}")
+        points = np.array([z], dtype=np.float64)
     else:
-        points = torch.randn(n_random or 1, latent_dim, generator=generator)
+        points = np.random.default_rng([seed, _POINTS]).standard_normal((n_random or 1, latent_dim))
     if noise:
-        points = points + noise * torch.randn(points.shape, generator=generator)
-    return points
+        points = points + noise * np.random.default_rng([seed, _NOISE]).standard_normal(points.shape)
+    return torch.from_numpy(points.astype(np.float32))
 
 
 def point_name(point: torch.Tensor) -> str:
@@ -206,8 +246,13 @@ def point_name(point: torch.Tensor) -> str:
 
 def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:
     """``[N, bars, latent_dim]``: from each start point, ``bars - 1`` moves of length ``step`` in random directions
-    (a path through the latent space, one loop per point; ``step = 0`` repeats the loop)."""
-    generator = torch.Generator().manual_seed(seed + 1)
-    directions = torch.randn(starts.shape[0], bars - 1, starts.shape[1], generator=generator)
+    (a path through the latent space, one loop per point; ``step = 0`` stays at the point). Path ``i``'s directions
+    depend on ``seed`` and ``i`` only."""
+    if not math.isfinite(step) or step < 0:
+        raise OptionError("walk", f"must be a finite number >= 0, got {step}")
+    if bars < 1:
+        raise OptionError("bars", f"must be at least 1, got {bars}")
+    shape = (starts.shape[0], bars - 1, starts.shape[1])
+    directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)
     return torch.cat([starts[:, None], starts[:, None] + moves.cumsum(dim=1)], dim=1)

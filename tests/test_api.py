@@ -204,7 +204,10 @@ def test_load_generate_and_evaluate(trained, tmp_path):
         ({"z": [0.1]}, InputError, "needs 2 numbers"),
         ({"z": [0, 0], "random": 2}, InputError, "not both"),
         ({"random": 0}, InputError, "at least 1"),
-        ({"tempo": 0}, InputError, "tempo must be > 0"),
+        ({"tempo": 0}, InputError, "tempo must be between 4 and 1000 bpm"),
+        ({"z": [float("nan"), 0]}, InputError, "z needs finite numbers"),
+        ({"density": float("inf")}, InputError, "density must be a finite number >= 0"),
+        ({"seed": -1}, InputError, "seed must be >= 0"),
         ({"densty": 1.0}, InputError, r"unknown generation option\(s\) densty"),
     ],
 )

@@ -184,6 +184,49 @@ def test_generate_random_must_be_positive(trained_run, tmp_path, count):
     assert result.exit_code == 2 and "random must be at least 1" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--z", "nan,1"], "--z needs finite numbers"),
+        (["--z", "inf,-inf"], "--z needs finite numbers"),
+        (["--random", "2", "--noise", "nan"], "--noise must be a finite number >= 0"),
+        (["--random", "2", "--noise", "1e999"], "--noise must be a finite number >= 0"),
+        (["--random", "2", "--density", "nan"], "--density must be a finite number >= 0"),
+        (["--random", "2", "--temperature", "inf"], "--temperature must be a finite number >= 0"),
+        (["--random", "2", "--timing-temperature", "nan"], "--timing-temperature must be a finite number >= 0"),
+        (["--random", "2", "--grid-offset", "nan"], "--grid-offset must be a finite number >= 0"),
+        (["--random", "2", "--tempo", "1"], "--tempo must be between 4 and 1000 bpm"),
+        (["--random", "2", "--tempo", "inf"], "--tempo must be between 4 and 1000 bpm"),
+        (["--random", "2", "--seed", "-1"], "--seed must be >= 0"),
+        (["--random", "2", "--bars", "3", "--walk", "nan"], "--walk must be a finite number >= 0"),
+        (["--random", "2", "--threshold-min", "2"], "--threshold-min is an onset probability between 0 and 1"),
+        (
+            ["--random", "2", "--threshold-min", "0.9", "--threshold-max", "0.1"],
+            "--threshold-min must not be above the maximum threshold (0.1), got 0.9",
+        ),
+    ],
+)
+def test_generate_refuses_numbers_out_of_range_naming_the_option(trained_run, tmp_path, args, expected):
+    result = mvae("generate", trained_run, *args, "--out", tmp_path / "g")
+    assert result.exit_code == 2 and expected in result.stderr, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "g").exists()
+
+
+def test_evaluate_refuses_a_negative_seed(trained_run, synth_dir):
+    result = mvae("evaluate", trained_run, synth_dir, "--seed", "-1")
+    assert result.exit_code == 2 and "--seed must be >= 0" in result.stderr, result.output
+
+
+def test_more_random_points_keep_the_first_ones(trained_run, tmp_path):
+    """Point i of --random N depends on --seed and i only (torch's normal draw depended on N)."""
+    names = {}
+    for count in (1, 3, 8, 9, 20):
+        assert mvae("generate", trained_run, "--random", count, "--out", tmp_path / str(count)).exit_code == 0
+        names[count] = sorted(p.name for p in (tmp_path / str(count)).glob("*.mid"))
+    for smaller, larger in zip([1, 3, 8, 9], [3, 8, 9, 20], strict=True):
+        assert names[larger][:smaller] == names[smaller]
+
+
 def test_the_cli_module_does_not_import_torch():
     """Parse workers re-import the CLI module (spawn); torch there would cost seconds per worker."""
     import subprocess
