@@ -19,7 +19,7 @@ from rich.markup import escape
 from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
 from mvae_core.cli_models import models_app
-from mvae_core.cli_output import catalog_table, errors_to_exit, fail, settings_listing
+from mvae_core.cli_output import CommandGroup, catalog_table, errors_to_exit, fail, settings_listing
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
@@ -29,6 +29,7 @@ from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.report import data_summary, print_skips, print_summary
 
 app = typer.Typer(
+    cls=CommandGroup,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

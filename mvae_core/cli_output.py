@@ -7,6 +7,7 @@ command itself found). Neither imports torch.
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
+from typer.core import TyperGroup
 
 from mvae_core.errors import MvaeError
 
@@ -44,6 +46,32 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
         raise fail(exc.command_line_message(), exc.exit_code, exc.label) from None
     except also as exc:
         raise fail(str(exc)) from None
+
+
+PATH_HINTS = {
+    errno.ENOTDIR: "a file is in the way of that folder: choose another path or move the file",
+    errno.EEXIST: "a file is in the way of that folder: choose another path or move the file",
+    errno.EISDIR: "that is a folder: name a file",
+    errno.EACCES: "choose a place you may write to",
+    errno.EPERM: "choose a place you may write to",
+    errno.EROFS: "choose a place you may write to",
+    errno.ENOSPC: "free some disk space or choose another disk",
+}
+
+
+class CommandGroup(TyperGroup):
+    """``mvae``'s top command group: a file-system error about a path that no command handled (an output under an
+    existing file, no permission, a full disk) ends the command with exit 2 and one line naming the path and what to
+    do, not a traceback. Other errors pass through."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            hint = PATH_HINTS.get(exc.errno or 0)
+            raise fail(f"{exc.filename}: {exc.strerror}" + (f"; {hint}" if hint else "")) from None
 
 
 def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> Table:

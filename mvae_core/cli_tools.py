@@ -114,6 +114,7 @@ def interpolate(
     from mvae_core.tools.interpolate import file_point, line, parse_point, write_interpolation
 
     with errors_to_exit(ValueError):
+        model.check_options(options)
         ends = [
             file_point(model, cfg, midi, loop) if midi is not None else parse_point(point, cfg.model.latent_dim, name)
             for name, point, midi in endpoints
@@ -149,7 +150,7 @@ def bend(
 @tools_app.command("map")
 def latent_map(
     run_dir: RunArg,
-    out: Annotated[Path, typer.Option(help="The PNG to write.")],
+    out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
     grid: Annotated[int, typer.Option(help="Cells per axis (>= 2).")] = 7,
     extent: Annotated[float, typer.Option(help="The plane spans [-extent, extent] on both axes.")] = 2.0,
     density: Density = None,
@@ -160,12 +161,14 @@ def latent_map(
     """Draw decoded piano rolls over a grid of the latent plane, timing offsets in colour."""
     options = _options(density=density, temperature=temperature, timing_temperature=timing_temperature, seed=seed)
     model, cfg = _load(run_dir)
+    from mvae_core.tools import picture_path
     from mvae_core.tools.latent_map import draw_map
 
     if cfg.model.latent_dim > 2:
         console.print(f"latent_dim is {cfg.model.latent_dim}: the map shows dimensions 0 and 1, the others at 0")
     title = f"{run_dir}: decoded loops over the latent plane"
     with errors_to_exit(ValueError):
+        out = picture_path(out)
         notes = draw_map(model, cfg, out, grid, extent, options, title)
     console.print(f"{out}  ({grid}×{grid} cells, {notes} notes)")
 
@@ -173,7 +176,7 @@ def latent_map(
 @tools_app.command("plot")
 def plot_curves(
     run_dir: RunArg,
-    out: Annotated[Path, typer.Option(help="The PNG to write.")],
+    out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
     metric: Annotated[
         list[str] | None,
         typer.Option(help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits (repeatable)."),
@@ -181,12 +184,14 @@ def plot_curves(
 ) -> None:
     """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
     from mvae_core.run import METRICS, RunDir
+    from mvae_core.tools import picture_path
     from mvae_core.tools.curves import draw_curves
 
     metrics = run_dir / METRICS
     if not metrics.is_file():
         raise fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
     with errors_to_exit(ValueError):
+        out = picture_path(out)
         draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves", metric or [])
     console.print(str(out))
 

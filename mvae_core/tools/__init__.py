@@ -8,6 +8,7 @@ module imports neither torch nor matplotlib (the CLI imports it at start-up).
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 from mvae_core.errors import MvaeError
 
@@ -21,3 +22,15 @@ def require_extra(extra: str, *modules: str) -> None:
     missing = [name for name in modules if importlib.util.find_spec(name) is None]
     if missing:
         raise ToolError(f"{', '.join(missing)} not installed; install it with: pip install 'mvae[{extra}]'")
+
+
+def picture_path(out: Path) -> Path:
+    """Where a figure named ``out`` is written: as given, or with ``.png`` when the name has no suffix. Raises
+    :class:`ToolError` for a suffix matplotlib cannot write (it picks the format by the suffix). Needs matplotlib."""
+    require_extra("plot", "matplotlib")
+    from matplotlib.figure import Figure
+
+    out = out if out.suffix else out.with_suffix(".png")
+    if out.suffix[1:].lower() not in Figure().canvas.get_supported_filetypes():
+        raise ToolError(f"{out}: matplotlib cannot write {out.suffix} pictures; name a .png, .svg or .pdf file")
+    return out

@@ -59,8 +59,8 @@ def write_interpolation(
 ) -> list[tuple[Path, int]]:
     """One MIDI file per point in ``out`` (``NNN_z_<point>.mid``), plus ``interpolation.mid`` holding every loop
     in order when ``one_file``; returns each written path with its note count."""
-    out.mkdir(parents=True, exist_ok=True)
     loops = [file[0] for file in render_loops(model, points, options, per_file=1)]
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for i, (point, notes) in enumerate(zip(points, loops, strict=True)):
         path = out / f"{i:03d}_{point_name(point)}.mid"
