@@ -35,10 +35,6 @@ def serve(
 
     with errors_to_exit():
         require_extra("serve", "starlette", "uvicorn", "pythonosc")
-        if not is_loopback(host):
-            stderr.print(
-                escape(f"warning: --host {host} exposes the server to other machines; it has no authentication")
-            )
         server = LiveServer(
             run_dir,
             host=host,
@@ -48,6 +44,8 @@ def serve(
             midi_out=midi_out,
             tempo=tempo,
         )
+    if not is_loopback(host):  # warned once the address is known to work
+        stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")

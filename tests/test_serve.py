@@ -218,6 +218,31 @@ def test_a_port_in_use_is_named(tiny_run, server):
         LiveServer(tiny_run, port=port)
 
 
+@pytest.mark.parametrize(
+    ("ports", "message"),
+    [
+        ({"port": 70000}, "--port 70000: a port is a number from 0 to 65535"),
+        ({"port": -1}, "--port -1: a port is a number from 0 to 65535"),
+        ({"port": 0, "osc_port": 65536}, "--osc-port 65536: a port is a number from 0 to 65535"),
+        ({"port": 0, "osc_port": 0, "osc_reply_port": 99999}, "--osc-reply-port 99999: a port is a number from 1 to"),
+        ({"port": 0, "osc_port": 0, "osc_reply_port": 0}, "--osc-reply-port 0: a port is a number from 1 to"),
+    ],
+)
+def test_a_port_out_of_range_is_named_before_anything_listens(tiny_run, ports, message):
+    with pytest.raises(ServeError, match=message):
+        LiveServer(tiny_run, **ports)
+
+
+def test_an_address_not_of_this_machine_is_refused_without_the_exposure_warning(tiny_run):
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    result = CliRunner().invoke(app, ["serve", str(tiny_run), "--host", "192.0.2.1", "--port", "0"])
+    assert result.exit_code == 2 and "error: cannot listen on 192.0.2.1:0" in result.stderr
+    assert "warning" not in result.stderr
+
+
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl_c", "sigterm"])
 def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, signum, code):
     command = [sys.executable, "-m", "mvae_core.cli", "serve", str(tiny_run), "--port", "0", "--osc-port", "0"]

@@ -58,6 +58,7 @@ class LiveServer:
     ) -> None:
         import uvicorn
 
+        _check_ports(port=port, osc_port=osc_port, osc_reply_port=osc_reply_port)
         self.engine = Engine(run)
         if tempo is not None:
             self.engine.set("tempo", tempo)
@@ -139,6 +140,15 @@ class LiveServer:
         if self.midi:
             self.midi.stop()
             self.midi = None
+
+
+def _check_ports(**ports: int | None) -> None:
+    """Raise :class:`ServeError` naming the first port (as its option) outside 0..65535 (the reply port: 1..65535)."""
+    for name, port in ports.items():
+        lowest = 1 if name == "osc_reply_port" else 0
+        if port is not None and not lowest <= port <= 65535:
+            option = "--" + name.replace("_", "-")
+            raise ServeError(f"{option} {port}: a port is a number from {lowest} to 65535")
 
 
 def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
