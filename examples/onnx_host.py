@@ -7,10 +7,11 @@ onnxruntime-web or onnxruntime-node, a Max or Pure Data external):
 * ``mvae-decoder-onnx/1`` (``seed``): a whole pattern's cells in one call; the host chooses the notes
   (:class:`PatternHost`: ``mvae generate``'s monophonic rule, ``--poly`` and the ancestor's thresholds).
 
-    python examples/onnx_host.py decoder.onnx --z 0.5 -1 [--density 1] [--temperature 1] [--bpm 120] [--seed 0]
+    python examples/onnx_host.py decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--bpm 120] [--seed 0]
         [--poly] [--threshold-min P] [--threshold-max P]
 
-prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). Given the uniform
+prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); ``--z 0.5 -1`` works
+too. Bad input (a value out of generate's range, a missing file) exits 2 with one line on stderr. Given the uniform
 numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's own) it
 writes generate's notes: ``tests/test_tools.py`` and ``bench/onnx_host_check.py`` check that.
 """
@@ -19,12 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import onnxruntime
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
 
 
 @dataclass
@@ -286,10 +291,71 @@ def open_host(onnx_file: str | Path) -> Host:
     return hosts[sidecar["format"]](onnx_file)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad input: one line on stderr (what is wrong and how to fix it), exit code 2; no usage block, no traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+TEMPO_RANGE = (4.0, 1000.0)
+"""The bpm ``mvae generate`` accepts (``--tempo``), so the host takes what generate takes."""
+
+
+def _z_numbers(text: str) -> list[float]:
+    """An argparse type for ``--z``: one number or several separated by commas (``--z 0.5,-1`` or ``--z 0.5 -1``)."""
+    try:
+        return [float(piece) for piece in text.split(",") if piece.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the latent point as numbers, e.g. --z 0.5,-1") from None
+
+
+def _rule_error(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options, in ``mvae generate``'s ranges and words (``None``: nothing)."""
+    for name in ("density", "temperature", "timing_temperature", "grid_offset"):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and value >= 0):
+            return f"--{name.replace('_', '-')} must be a finite number >= 0, got {value:g}"
+    low, high = TEMPO_RANGE
+    if not low <= args.bpm <= high:
+        return f"--bpm must be between {low:g} and {high:g} bpm, got {args.bpm:g}"
+    for name in ("threshold_min", "threshold_max"):
+        value = getattr(args, name)
+        if value is not None and not 0 <= value <= 1:
+            return f"--{name.replace('_', '-')} is an onset probability between 0 and 1, got {value:g}"
+    if args.threshold_min is not None and args.threshold_max is not None and args.threshold_min > args.threshold_max:
+        return f"--threshold-min ({args.threshold_min:g}) must not be above --threshold-max ({args.threshold_max:g})"
+    if args.seed is not None and args.seed < 0:
+        return f"--seed must be >= 0, got {args.seed}"
+    if not all(math.isfinite(v) for v in args.z):
+        return f"--z needs finite numbers, got {','.join(f'{v:g}' for v in args.z)}"
+    return None
+
+
+def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) -> Host:
+    """:func:`open_host`, with a bad file reported as a usage error that says which file to pass."""
+    made_by = "the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writes"
+    if onnx_file.suffix == ".json":
+        parser.error(f"{onnx_file} is the sidecar; pass the model, {onnx_file.with_suffix('.onnx')} (the host reads "
+                     "the sidecar beside it)")  # fmt: skip
+    if not onnx_file.is_file():
+        parser.error(f"{onnx_file}: {'not a file' if onnx_file.exists() else 'no such file'}; pass {made_by}")
+    sidecar = onnx_file.with_suffix(".json")
+    if not sidecar.is_file():
+        parser.error(f"{sidecar}: no such file; keep the sidecar `mvae export --onnx` writes beside {onnx_file.name}")
+    try:
+        return open_host(onnx_file)
+    except (ValueError, KeyError) as error:  # the sidecar: not JSON, another format, a field missing
+        parser.error(f"{sidecar}: not the sidecar of an mvae export ({error}); pass {made_by}, its sidecar beside it")
+    except (InvalidProtobuf, InvalidGraph, Fail) as error:
+        parser.error(f"{onnx_file}: onnxruntime cannot load it ({str(error).splitlines()[0]}); pass {made_by}")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("onnx_file", type=Path)
-    parser.add_argument("--z", type=float, nargs="+", required=True, help="the latent point (latent_dim numbers)")
+    parser = _Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("onnx_file", type=Path, help="the model (its sidecar, decoder.json, beside it)")
+    parser.add_argument("--z", type=_z_numbers, nargs="+", required=True,
+                        help="the latent point (latent_dim numbers): 0.5,-1 or 0.5 -1")  # fmt: skip
     parser.add_argument("--density", type=float, default=1.0)
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--timing-temperature", type=float, default=1.0)
@@ -299,8 +365,16 @@ def main() -> None:
     parser.add_argument("--poly", action="store_true", help="any number of notes per step (seed exports)")
     parser.add_argument("--threshold-min", type=float, default=None, help="the ancestor's rule (seed exports)")
     parser.add_argument("--threshold-max", type=float, default=None, help="the ancestor's rule (seed exports)")
-    args = parser.parse_args()
-    host = open_host(args.onnx_file)
+    argv = sys.argv[1:]
+    for i in range(len(argv) - 1):  # --z -1,0.5: argparse would take "-1,0.5" for an option; --z=-1,0.5 is the same
+        if argv[i] == "--z" and "," in argv[i + 1]:
+            argv[i : i + 2] = [f"--z={argv[i + 1]}"]
+            break
+    args = parser.parse_args(argv)
+    args.z = [v for numbers in args.z for v in numbers]  # --z 0.5,-1 and --z 0.5 -1 alike
+    if (wrong := _rule_error(args)) is not None:
+        parser.error(wrong)
+    host = _open_from_command_line(parser, args.onnx_file)
     if len(args.z) != host.sidecar["latent_dim"]:
         parser.error(f"--z needs {host.sidecar['latent_dim']} numbers (the model's latent_dim), got {len(args.z)}")
     rng = np.random.default_rng(args.seed)

@@ -169,6 +169,41 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
         assert not wrong.stdout
 
 
+COMMAND_BAD_INPUT = [
+    ("model", ["--z", "nan,1"], ["--z", "not numbers"]),
+    ("model", ["--z", "Infinity,1"], ["--z", "finite"]),
+    ("model", ["--z", ",", "--bpm", "90"], ["--z", "not numbers"]),
+    ("model", ["--z", "0,0", "--bpm", "0"], ["--bpm", "between"]),
+    ("model", ["--z", "0,0", "--bpm", ""], ["--bpm", "not a number"]),
+    ("model", ["--z", "0,0", "--density", "-1"], ["--density", ">= 0"]),
+    ("model", ["--z", "0,0", "--temperature", "-1"], ["--temperature", ">= 0"]),
+    ("model", ["--z", "0,0", "--timing-temperature", "Infinity"], ["--timing-temperature", "finite"]),
+    ("model", ["--z", "0,0", "--grid-offset", "-1"], ["--grid-offset", ">= 0"]),
+    ("model", ["--z", "0,0", "--threshold-max", "2"], ["--threshold-max", "between 0 and 1"]),
+    ("model", ["--z", "0,0", "--threshold-min", "0.6", "--threshold-max", "0.4"], ["--threshold-min", "above"]),
+    ("model", ["--z", "0.5", "-1"], ["-1", "--z 0.5,-1"]),
+    ("missing", ["--z", "0,0"], ["missing.onnx", "no such file", "mvae export"]),
+    ("sidecar", ["--z", "0,0"], ["decoder.json is the sidecar", "pass the model", "decoder.onnx"]),
+]
+"""(file given, options, what the one line on stderr says): bad command lines of onnx_host.mjs."""
+
+
+@pytest.mark.parametrize("exported", ["melody_rnn"], indirect=True)
+@pytest.mark.parametrize(("given", "options", "says"), COMMAND_BAD_INPUT, ids=[s[0] for _, _, s in COMMAND_BAD_INPUT])
+def test_the_javascript_command_refuses_bad_input_with_one_line(exported, given, options, says):
+    onnx_file, _ = exported
+    file = {
+        "model": onnx_file,
+        "sidecar": onnx_file.with_suffix(".json"),
+        "missing": onnx_file.with_name("missing.onnx"),
+    }
+    command = [NODE, HOST_FOLDER / "onnx_host.mjs", file[given], *options]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert not done.stdout and "    at " not in done.stderr, done.stderr  # no stack trace
+    assert len(done.stderr.splitlines()) == 1 and all(part in done.stderr for part in says), done.stderr
+
+
 class StaticFiles(SimpleHTTPRequestHandler):
     """Serves a folder, with the types a module page needs (``.mjs`` as JavaScript, ``.wasm`` as WebAssembly)."""
 

@@ -350,6 +350,54 @@ def test_the_host_template_runs_from_the_command_line(step_export):
     assert poly.returncode == 2 and "--poly and --threshold-min/--threshold-max need a seed" in poly.stderr
 
 
+HOST_BAD_INPUT = [
+    ("model", ["--z", "nan", "1"], ["--z", "finite"]),
+    ("model", ["--z", "0", "0", "--bpm", "0"], ["--bpm", "between"]),
+    ("model", ["--z", "0", "0", "--bpm", "nan"], ["--bpm", "between"]),
+    ("model", ["--z", "0", "0", "--density", "-1"], ["--density", ">= 0"]),
+    ("model", ["--z", "0", "0", "--temperature", "-1"], ["--temperature", ">= 0"]),
+    ("model", ["--z", "0", "0", "--timing-temperature", "inf"], ["--timing-temperature", "finite"]),
+    ("model", ["--z", "0", "0", "--grid-offset", "-1"], ["--grid-offset", ">= 0"]),
+    ("model", ["--z", "0", "0", "--threshold-min", "2"], ["--threshold-min", "between 0 and 1"]),
+    ("model", ["--z", "0", "0", "--threshold-min", "0.6", "--threshold-max", "0.4"], ["--threshold-min", "above"]),
+    ("model", ["--z", "0", "0", "--seed", "-1"], ["--seed", ">= 0"]),
+    ("missing", ["--z", "0", "0"], ["missing.onnx", "no such file", "mvae export"]),
+    ("sidecar", ["--z", "0", "0"], ["decoder.json is the sidecar", "pass the model", "decoder.onnx"]),
+]
+"""(file given, options, what the one line on stderr says): bad command lines of examples/onnx_host.py."""
+
+
+def host_file(onnx_file: Path, given: str) -> Path:
+    """The file a host command is given: the model, its sidecar (a mistake) or a model that is not there."""
+    return {
+        "model": onnx_file,
+        "sidecar": onnx_file.with_suffix(".json"),
+        "missing": onnx_file.with_name("missing.onnx"),
+    }[given]
+
+
+def assert_one_line_exit_2(done: subprocess.CompletedProcess, says: list[str]) -> None:
+    """A bad-input refusal: exit code 2, nothing on stdout, one line on stderr saying ``says``, no stack trace."""
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert not done.stdout and "Traceback" not in done.stderr and "    at " not in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and all(part in done.stderr for part in says), done.stderr
+
+
+@pytest.mark.parametrize(("given", "options", "says"), HOST_BAD_INPUT, ids=[says[0] for _, _, says in HOST_BAD_INPUT])
+def test_the_host_template_refuses_bad_input_with_one_line(step_export, given, options, says):
+    command = [sys.executable, ROOT / "examples" / "onnx_host.py", host_file(step_export, given), *options]
+    assert_one_line_exit_2(subprocess.run(command, capture_output=True, text=True, timeout=120), says)
+
+
+def test_the_host_template_takes_the_latent_point_with_commas_too(step_export):
+    command = [sys.executable, ROOT / "examples" / "onnx_host.py", step_export, "--seed", "0"]
+    for spaced, commas in ((["0.5", "-1"], "0.5,-1"), (["-1", "0.5"], "-1,0.5")):
+        with_spaces = subprocess.run([*command, "--z", *spaced], capture_output=True, text=True, check=True)
+        with_commas = subprocess.run([*command, "--z", commas], capture_output=True, text=True)
+        assert with_commas.returncode == 0, with_commas.stderr
+        assert with_commas.stdout == with_spaces.stdout and with_spaces.stdout.strip(), commas
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("head", ["categorical", "mse"])
 def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, head):

@@ -21,9 +21,10 @@
 //     node onnx_host.mjs decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--timing-temperature 1]
 //         [--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]
 //
-// prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step). Every random
-// number comes from `random()` (Math.random by default) in the order the sidecar gives; fed the uniform numbers
-// `mvae generate` draws, it writes generate's notes: tests/test_js_host.py checks that.
+// prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); bad input (a value
+// out of generate's range, a missing file) exits 2 with one line on stderr. Every random number comes from `random()`
+// (Math.random by default) in the order the sidecar gives; fed the uniform numbers `mvae generate` draws, it writes
+// generate's notes: tests/test_js_host.py checks that.
 
 /** A note rule the graph's format does not describe (e.g. --poly for a one-note-per-step model). */
 export class UnsupportedRule extends Error {}
@@ -322,10 +323,14 @@ function numpySum(values, start = 0, n = values.length) {
   return numpySum(values, start, half) + numpySum(values, start + half, n - half);
 }
 
+const TEMPO_RANGE = [4, 1000]; // the bpm `mvae generate` accepts (--tempo), so the host takes what generate takes
+
+const USAGE =
+  "usage: node onnx_host.mjs decoder.onnx --z Z1,Z2 [--density 1] [--temperature 1] [--timing-temperature 1] " +
+  "[--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]";
+
+/** The command line's options; bad input throws UsageError: one line that names the input and the fix. */
 function parseArguments(argv) {
-  const usage =
-    "usage: node onnx_host.mjs decoder.onnx --z Z1,Z2 [--density 1] [--temperature 1] [--timing-temperature 1] " +
-    "[--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]";
   const numbers = {
     "--density": "density", "--temperature": "temperature", "--timing-temperature": "timingTemperature",
     "--grid-offset": "gridOffset", "--bpm": "bpm", "--threshold-min": "thresholdMin", "--threshold-max": "thresholdMax",
@@ -334,17 +339,94 @@ function parseArguments(argv) {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--poly") args.poly = true;
-    else if (flag === "--z") args.z = (argv[++i] ?? "").split(",").map(Number);
-    else if (flag in numbers) args[numbers[flag]] = Number(argv[++i]);
-    else if (!flag.startsWith("--") && args.file === null) args.file = flag;
-    else throw new UsageError(`unknown argument ${flag}\n${usage}`);
+    else if (flag === "--z") {
+      const text = valueOf(flag, argv[++i]);
+      args.z = text.split(",").map(toNumber);
+      if (args.z.some(Number.isNaN)) {
+        throw new UsageError(`--z: not numbers, got ${JSON.stringify(text)}; give the latent point as ` +
+          "comma-separated numbers, e.g. --z 0.5,-1");
+      }
+    } else if (flag in numbers) {
+      const text = valueOf(flag, argv[++i]);
+      args[numbers[flag]] = toNumber(text);
+      if (Number.isNaN(args[numbers[flag]])) throw new UsageError(`${flag}: not a number, got ${JSON.stringify(text)}`);
+    } else if (!flag.startsWith("--") && args.file === null) args.file = flag;
+    else if (args.z !== null && !Number.isNaN(toNumber(flag))) {
+      throw new UsageError(`unknown argument ${flag}: give --z as comma-separated numbers, e.g. --z 0.5,-1`);
+    } else throw new UsageError(`unknown argument ${flag}; ${USAGE}`);
   }
-  if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z\n${usage}`);
-  for (const [name, value] of Object.entries(args)) {
-    if (typeof value === "number" && !Number.isFinite(value)) throw new UsageError(`${name}: not a number\n${usage}`);
-  }
-  if (args.z.some((v) => !Number.isFinite(v))) throw new UsageError(`--z: not numbers\n${usage}`);
+  if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z; ${USAGE}`);
+  const wrong = ruleError(args);
+  if (wrong !== null) throw new UsageError(wrong);
   return args;
+}
+
+/** The option's value (the next word), or UsageError when there is none. */
+function valueOf(flag, text) {
+  if (text === undefined) throw new UsageError(`${flag} needs a value; ${USAGE}`);
+  return text;
+}
+
+/** A number from the whole text (NaN for anything else: Number("") would be 0). */
+function toNumber(text) {
+  return text.trim() === "" ? NaN : Number(text);
+}
+
+/** What is wrong with the options, in `mvae generate`'s ranges and words (null: nothing). */
+function ruleError(args) {
+  const atLeastZero = {
+    "--density": args.density, "--temperature": args.temperature, "--timing-temperature": args.timingTemperature,
+    "--grid-offset": args.gridOffset,
+  };
+  for (const [flag, value] of Object.entries(atLeastZero)) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      return `${flag} must be a finite number >= 0, got ${value}`;
+    }
+  }
+  const [low, high] = TEMPO_RANGE;
+  if (args.bpm !== undefined && !(args.bpm >= low && args.bpm <= high)) {
+    return `--bpm must be between ${low} and ${high} bpm, got ${args.bpm}`;
+  }
+  for (const [flag, value] of [["--threshold-min", args.thresholdMin], ["--threshold-max", args.thresholdMax]]) {
+    if (value !== undefined && !(value >= 0 && value <= 1)) {
+      return `${flag} is an onset probability between 0 and 1, got ${value}`;
+    }
+  }
+  if (args.thresholdMin !== undefined && args.thresholdMax !== undefined && args.thresholdMin > args.thresholdMax) {
+    return `--threshold-min (${args.thresholdMin}) must not be above --threshold-max (${args.thresholdMax})`;
+  }
+  if (!args.z.every(Number.isFinite)) return `--z needs finite numbers, got ${args.z.join(",")}`;
+  return null;
+}
+
+/** openNodeHost, with a bad file reported as a UsageError that says which file to pass. */
+async function openFromCommandLine(file) {
+  const { statSync } = await import("node:fs");
+  const isFile = (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  const madeBy = "the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writes";
+  if (file.endsWith(".json")) {
+    const model = file.replace(/\.json$/, ".onnx");
+    throw new UsageError(`${file} is the sidecar; pass the model, ${model} (the host reads the sidecar beside it)`);
+  }
+  if (!isFile(file)) {
+    throw new UsageError(`${file}: ${statSync(file, { throwIfNoEntry: false }) ? "not a file" : "no such file"}; ` +
+      `pass ${madeBy}`);
+  }
+  const sidecar = file.replace(/\.onnx$/, "") + ".json"; // where openHost reads it
+  if (!isFile(sidecar)) {
+    throw new UsageError(`${sidecar}: no such file; keep the sidecar \`mvae export --onnx\` writes beside ${file}`);
+  }
+  try {
+    return await openNodeHost(file);
+  } catch (error) {
+    if (error.code === "ERR_MODULE_NOT_FOUND") throw error; // the installation, not the input
+    const reason = String(error.message).split("\n")[0];
+    if (error instanceof SyntaxError || reason.startsWith("format ")) {
+      throw new UsageError(`${sidecar}: not the sidecar of an mvae export (${reason}); pass ${madeBy}, its ` +
+        "sidecar beside it");
+    }
+    throw new UsageError(`${file}: onnxruntime cannot load it (${reason}); pass ${madeBy}`);
+  }
 }
 
 class UsageError extends Error {}
@@ -352,7 +434,7 @@ class UsageError extends Error {}
 async function main() {
   try {
     const args = parseArguments(process.argv.slice(2));
-    const host = await openNodeHost(args.file);
+    const host = await openFromCommandLine(args.file);
     const notes = await host.pattern(args.z, args);
     for (const note of host.timed(notes, args)) console.log(JSON.stringify(note));
   } catch (error) {
