@@ -139,14 +139,20 @@ class Generated:
         return files, used
 
     def _files(self, out: Path, suffixes: tuple[str, ...], kind: str) -> list[Path]:
-        """``[out]`` when ``out`` names one file (refused for several points), else one file per point in ``out``;
-        the parent folder is created."""
+        """``[out]`` when ``out`` names one file (refused for several points), else one file per point in folder
+        ``out``, which must exist or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed file, not a
+        folder); the parent folder is created."""
         if out.suffix.lower() in suffixes:
             if len(self) != 1:
                 raise InputError(
                     f"{out} names one {kind} file but {len(self)} points were generated; give a folder instead"
                 )
             files = [out]
+        elif out.suffix and not out.is_dir():
+            raise InputError(
+                f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give such a name (one point), an "
+                "existing folder, or a new folder's name without a suffix"
+            )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
         files[0].parent.mkdir(parents=True, exist_ok=True)

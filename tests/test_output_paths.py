@@ -67,3 +67,23 @@ def test_interpolate_refuses_an_option_the_model_cannot_decode_before_writing(ti
     result = mvae("interpolate", tiny_run, "--from", "0,0", "--to", "1,1", "--poly", "--out", tmp_path / "i")
     assert result.exit_code == 2 and "--poly: melody_rnn writes one note per step" in result.stderr, result.output
     assert not (tmp_path / "i").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--out", "{tmp}/a.txt"], "a.txt: a MIDI file's name ends in .mid or .midi"),
+        (["--out", "{tmp}/ok.mid", "--audio", "{tmp}/a.mp3"], "a.mp3: a WAV file's name ends in .wav"),
+    ],
+)
+def test_generate_refuses_a_file_name_that_would_become_a_folder(tiny_run, tmp_path, args, expected):
+    result = mvae("generate", tiny_run, "--z", "0,0", *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and expected in result.stderr, result.output
+    assert not (tmp_path / "a.txt").exists() and not (tmp_path / "a.mp3").exists()
+
+
+def test_generate_writes_into_an_existing_folder_whatever_its_name(tiny_run, tmp_path):
+    (tmp_path / "takes.v2").mkdir()
+    result = mvae("generate", tiny_run, "--random", "2", "--out", tmp_path / "takes.v2")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "takes.v2").glob("*.mid"))) == 2
