@@ -50,8 +50,9 @@ def evaluate(
     stdout.print(table_view)
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
                   title_justify="left")  # fmt: skip
-    for column in ("feature", "data", "generated", "random notes", "separation", "gap closed", "overlap"):
-        pitch.add_column(column, justify="left" if column == "feature" else "right")
+    pitch.add_column("feature", no_wrap=True)
+    for column in ("data", "generated", "random notes", "separation", "gap closed", "overlap"):  # wrap at spaces only
+        pitch.add_column(column, justify="right", min_width=max(len(word) for word in column.split()))
     for feature, values in result["pitch"].items():
         columns = ("data", "generated", "baseline", "separation", "gap_closed", "overlap")
         pitch.add_row(feature, *(_format(values[c]) for c in columns))

@@ -285,6 +285,8 @@ def test_evaluate_reports_every_number_on_held_out_data(trained_run, tmp_path):
     assert scores["latent"]["latent_dim"] == 2
     table = runner.invoke(app, ["evaluate", str(trained_run), str(held_out), "--samples", "8"])
     assert table.exit_code == 0 and "wasserstein1" in table.output
+    assert "…" not in table.output  # 80 columns, as when piped: headers and names whole
+    assert "separation" in table.output and "mean_interval" in table.output
 
 
 def test_evaluate_generates_at_the_temperature_asked(trained_run, tmp_path):
