@@ -63,6 +63,21 @@ def test_clicking_the_pad_shows_and_plays_the_loop_the_api_returns(browser, tiny
             shutil.copy(screenshot, os.environ["MVAE_SCREENSHOT"])
 
 
+def test_the_legend_names_only_the_files_with_dots_on_the_pad(browser, tiny_run):
+    """The pad shows the training loops; the legend must not count or list the validation files too."""
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.pointsReady === true", timeout=180)
+        browser.execute_script("document.getElementById('color-file').click()")
+        points = httpx.get(server.url + "api/points", timeout=30).json()
+        with_dots = sorted({p["file"] for p in points["points"]})
+        assert 0 < len(with_dots) < len(points["files"]) <= 8  # the tiny run holds validation files too
+        legend = browser.execute_script(
+            "return [...document.querySelectorAll('#legend .legend-item')].map((e) => e.textContent)"
+        )
+        assert legend == [points["files"][i] for i in with_dots]
+
+
 def test_a_bad_request_from_the_page_is_shown_not_thrown(browser, tiny_run):
     with LiveServer(tiny_run, port=0) as server:
         browser.get(server.url)

@@ -192,13 +192,16 @@ function drawLegend(mode) {
     }), legendText(`${hi} notes/loop`));
     return;
   }
-  if (files.length > 8) {
-    const note = legendText(`${files.length} source files: colours repeat, hover a dot for its file`);
+  // the files with a dot on the pad (training files: `files` also names the validation ones)
+  const shown = [...new Set(points.map((p) => p.file))].sort((a, b) => a - b);
+  if (shown.length > 8) {
+    const note = legendText(`${shown.length} training files: colours repeat, hover a dot for its file`);
     note.classList.add('wide');
     el.append(note);
     return;
   }
-  files.forEach((name, i) => {
+  shown.forEach((i) => {
+    const name = files[i];
     const item = legendText(name);
     item.prepend(Object.assign(document.createElement('i'), { className: 'dot', style: `background: ${fileColor(i)}` }));
     item.title = name;
