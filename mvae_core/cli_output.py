@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,11 +40,16 @@ def warn(message: str) -> None:
 @contextmanager
 def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
     """Inside the block, an :class:`MvaeError` (or one of ``also``, exit code 2) ends the command through
-    :func:`fail`."""
+    :func:`fail`. Under torchrun, ranks above 0 exit without a word for an error every rank meets alike
+    (``same_on_every_rank``) and name themselves in any other."""
     try:
         yield
     except MvaeError as exc:
-        raise fail(exc.command_line_message(), exc.exit_code, exc.label) from None
+        rank = int(os.environ.get("RANK", "0"))  # under torchrun: this process's rank
+        if rank > 0 and exc.same_on_every_rank:
+            raise typer.Exit(exc.exit_code) from None  # rank 0 says the same
+        prefix = f"rank {rank}: " if rank > 0 else ""
+        raise fail(prefix + exc.command_line_message(), exc.exit_code, exc.label) from None
     except also as exc:
         raise fail(str(exc)) from None
 

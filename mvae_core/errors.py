@@ -18,6 +18,8 @@ class MvaeError(Exception):
 
     exit_code = 2
     label = "error"  # how the command line introduces the message
+    # under torchrun: every process meets this error alike (a config, an option, a signal), so rank 0 alone says it
+    same_on_every_rank = False
 
     def command_line_message(self) -> str:
         """The message as the ``mvae`` command prints it (the same as ``str()`` unless a subclass names an option)."""
@@ -27,9 +29,13 @@ class MvaeError(Exception):
 class ConfigError(MvaeError, ValueError):
     """A configuration value is invalid; the message names the field (and the closest valid name for a typo)."""
 
+    same_on_every_rank = True
+
 
 class InputError(MvaeError, ValueError):
     """A bad argument (an option value, a latent point, a path); the message names it and the accepted values."""
+
+    same_on_every_rank = True
 
 
 class OptionError(InputError):
@@ -81,6 +87,7 @@ class RunInterrupted(MvaeError):
     ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
 
     label = "stopped"
+    same_on_every_rank = True
 
     def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
         super().__init__(message)

@@ -138,6 +138,19 @@ def test_torchrun_two_cpu_processes_match_one_process_within_tolerance(pattern_d
     assert one[-1]["train"]["total"] < 0.95 * one[0]["train"]["total"]
 
 
+@needs_gloo
+def test_torchrun_says_an_error_every_rank_meets_once(pattern_dir, tmp_path):
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
+    args = ["train", str(pattern_dir), "--set", "train.batch_size=2", "--epochs", "1", "--out", str(tmp_path / "r")]
+    result = subprocess.run(
+        [*torchrun, "-m", "mvae_core.cli", *args],
+        capture_output=True, text=True, timeout=300, env=os.environ | {"OMP_NUM_THREADS": "1"}, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stderr.count("train.batch_size = 2 is too small for 2 processes") == 1, result.stderr
+    assert "error: train.batch_size = 2" in result.stderr  # said by rank 0, without a rank prefix
+
+
 def _metrics(run: Path) -> list[dict]:
     return [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
 
