@@ -2,17 +2,19 @@
 
 Resolution order (later wins): defaults < TOML file (``--config``) < ``--set dotted.key=value`` < dedicated
 CLI flags. Unknown keys are rejected (``extra="forbid"``), so a typo is an error naming the field, never a
-silently ignored setting. Plugin sections (``[plugins.<name>]``) are validated by each plugin's own ``Config``
-model in :mod:`mvae_core.plugins`.
+silently ignored setting; no setting takes a number that is not finite (nan, inf). Every section, the core's and
+those validated by their plugin's ``Config`` (:mod:`mvae_core.plugins`) or their model's ``Settings``
+(:mod:`mvae_core.models`), goes through :func:`validate_section`.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import math
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
@@ -186,18 +188,25 @@ class PluginsConfig(BaseModel):
     """``enabled`` lists plugin names; every other key is one plugin's own section."""
 
     model_config = ConfigDict(extra="allow")
-    enabled: list[str] = Field(default_factory=lambda: ["all"], description="Plugin names, 'all' or 'none'.")
+    enabled: list[str] = Field(
+        default_factory=lambda: ["all"], description="Plugin names, 'all' or 'none' ('none' alone; [] = none)."
+    )
 
     @field_validator("enabled", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        """``"kl_anneal, ts_ramp"`` or ``["kl_anneal", " ts_ramp"]``: names without surrounding spaces."""
+        """``"kl_anneal, ts_ramp"`` or ``["kl_anneal", " ts_ramp"]``: names without surrounding spaces. An empty name
+        (``""``, ``"a,,b"``) and ``none`` next to other names are errors, never read as "no plugins"."""
         if isinstance(value, str):
             value = value.split(",")
-        if isinstance(value, list):
-            stripped = [v.strip() if isinstance(v, str) else v for v in value]
-            return [v for v in stripped if v != ""]
-        return value
+        if not isinstance(value, list):
+            return value
+        names = [v.strip() if isinstance(v, str) else v for v in value]
+        if "" in names:
+            raise ValueError("an empty plugin name; give plugin names separated by commas, 'all' or 'none'")
+        if "none" in names and any(name != "none" for name in names):
+            raise ValueError("'none' cannot be combined with other names; give 'none' alone, or the plugins to enable")
+        return names
 
     def sections(self) -> dict[str, dict[str, Any]]:
         return dict(self.model_extra or {})
@@ -232,6 +241,39 @@ def apply_override(tree: dict[str, Any], assignment: str) -> None:
             raise ConfigError(f"--set {key}: {part!r} is a value, not a section")
         node = child
     node[parts[-1]] = parse_set_value(value.strip())
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def validate_section(model: type[S], data: Any, prefix: str = "") -> S:
+    """``data`` validated by ``model`` (the whole config, or one section: ``prefix`` is its dotted path, e.g.
+    ``"plugins.kl_anneal."``); every problem is a :class:`ConfigError` naming the field (:func:`format_validation_error`).
+
+    A number that is not finite (nan, inf, written as a number or as a string a float field accepts) is refused in
+    every field, the sections' own models included: no setting takes one, and training would only fail later.
+    """
+    try:
+        validated = model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, prefix, model)) from None
+    bad = _non_finite(validated.model_dump(), prefix.removesuffix("."))
+    if bad is not None:
+        raise ConfigError(f"{bad[0]} = {bad[1]!r}: must be a finite number (nan and inf are not settings)")
+    return validated
+
+
+def _non_finite(tree: Any, path: str) -> tuple[str, float] | None:
+    """The first ``(dotted path, value)`` in a dumped config tree whose float is nan or infinite; None if none is."""
+    if isinstance(tree, float):
+        return None if math.isfinite(tree) else (path, tree)
+    if isinstance(tree, dict):
+        items = [(f"{path}.{key}" if path else str(key), value) for key, value in tree.items()]
+    elif isinstance(tree, list | tuple):
+        items = [(f"{path}[{i}]", value) for i, value in enumerate(tree)]
+    else:
+        return None
+    return next((bad for key, value in items if (bad := _non_finite(value, key)) is not None), None)
 
 
 def format_validation_error(error: ValidationError, prefix: str = "", model: type[BaseModel] | None = None) -> str:
@@ -294,10 +336,7 @@ def build_config(
     for key, value in (flags or {}).items():
         if value is not None:
             apply_override(tree, f"{key}={_toml_literal(value)}")
-    try:
-        return MvaeConfig.model_validate(tree)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, model=MvaeConfig)) from None
+    return validate_section(MvaeConfig, tree)
 
 
 def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:

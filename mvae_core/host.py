@@ -119,9 +119,19 @@ class PluginHost:
         objects: dict[str, Any] | None = None,
     ) -> PluginHost:
         """The host of the enabled plugins: registered ones constructed from their validated sections, plus plugin
-        ``objects`` handed over by a Python caller (named by their keys, listed in ``plugins.enabled``)."""
+        ``objects`` handed over by a Python caller (named by their keys, listed in ``plugins.enabled``).
+
+        An object may not take the name of a registered plugin (built-in or installed), as an entry point may not
+        (:func:`mvae_core.registry.discover`): that is a :class:`PluginError` naming both, raised before anything
+        is constructed."""
         available = available_plugins() if available is None else available
         objects = objects or {}
+        for name, plugin in objects.items():
+            if name in available:
+                raise PluginError(
+                    f"plugin {name!r} from object {_qualified(plugin)} has the name of a {available[name].origin} "
+                    f"plugin; give the object another name with a (name, object) pair"
+                )
         instances, versions, origins = {}, {}, {}
         configs = validated_sections(plugins, available, set(objects))
         for name, config in configs.items():

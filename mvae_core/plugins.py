@@ -14,9 +14,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from mvae_core.config import ConfigError, PluginsConfig, format_validation_error
+from mvae_core.config import ConfigError, PluginsConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
 
@@ -82,20 +82,26 @@ def _suggestion(name: str, known: Collection[str]) -> str:
 def validated_sections(
     plugins: PluginsConfig, available: dict[str, PluginInfo], objects: Collection[str] = ()
 ) -> dict[str, BaseModel]:
-    """Validate every ``[plugins.<name>]`` section with that plugin's ``Config``; defaults for the rest."""
-    for name in plugins.sections():
+    """The validated config of every enabled registered plugin (defaults where it has no section), by name.
+
+    Every ``[plugins.<name>]`` section is validated by that plugin's ``Config``, also when the plugin is not enabled
+    (an unknown key is an error with the closest valid one), except the section of a third-party plugin that is not
+    enabled: its package is imported only when it is enabled by name (docs/plugins.md), so its section is checked
+    then. A section for no registered plugin, or for a plugin object (``objects``), is a :class:`ConfigError`."""
+    sections = plugins.sections()
+    for name in sections:
         if name in objects:
             raise ConfigError(f"plugins.{name}: plugin {name!r} is a Python object; configure the object itself")
         if name not in available:
             raise ConfigError(
                 f"plugins.{name}: there is no plugin named {name!r} to configure{_suggestion(name, available)}"
             )
-    configs: dict[str, BaseModel] = {}
-    sections = plugins.sections()
-    for name in resolve_enabled(plugins.enabled, available, objects):
-        model = available[name].config_model()
-        try:
-            configs[name] = model.model_validate(sections.get(name, {}))
-        except ValidationError as exc:
-            raise ConfigError(format_validation_error(exc, prefix=f"plugins.{name}.", model=model)) from None
-    return configs
+
+    def validated(name: str) -> BaseModel:
+        return validate_section(available[name].config_model(), sections.get(name, {}), prefix=f"plugins.{name}.")
+
+    enabled = resolve_enabled(plugins.enabled, available, objects)
+    for name in sections:
+        if name not in enabled and available[name].origin == "built-in":
+            validated(name)  # not enabled, so not used, but a typo in it is an error all the same
+    return {name: validated(name) for name in enabled}

@@ -20,7 +20,6 @@ from typing import Any
 
 import tomli_w
 import torch
-from pydantic import ValidationError
 
 from mvae_core.checkpoint import (
     BEST_MODEL,
@@ -33,7 +32,7 @@ from mvae_core.checkpoint import (
     save_checkpoint,
     save_model,
 )
-from mvae_core.config import ConfigError, MvaeConfig, format_validation_error, read_toml
+from mvae_core.config import ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.errors import RunBusy
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
@@ -125,9 +124,9 @@ class RunDir:
         tree.pop(PROVENANCE, None)
         tree.setdefault("model", {}).setdefault("name", LEGACY_MODEL)
         try:
-            return MvaeConfig.model_validate(tree)
-        except ValidationError as exc:
-            raise ConfigError(f"{self.path / CONFIG}: {format_validation_error(exc)}") from None
+            return validate_section(MvaeConfig, tree)
+        except ConfigError as exc:
+            raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
 
     def read_provenance(self) -> dict[str, Any]:
         return self._read_tree().get(PROVENANCE, {})

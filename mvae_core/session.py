@@ -36,7 +36,7 @@ from typing import Any, Literal, Protocol
 import torch
 from rich.console import Console
 
-from mvae_core.checkpoint import CHECKPOINT, CheckpointError
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
@@ -200,6 +200,8 @@ def _fit(
                           f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
                           f"{dist.device}{processes})")  # fmt: skip
         else:
+            if writer:
+                writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
             reporter.note(
                 f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
                 f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
@@ -221,14 +223,14 @@ def _fit(
     except NonFiniteLoss as exc:
         _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
                                  "step": exc.step, "terms": exc.terms})  # fmt: skip
-        raise RunFailed(f"{exc}; the best model so far is in {run.path} (reason in failure.json)", run.path) from exc
+        raise RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path) from exc
     except PluginError as exc:
         _record_failure(writer, {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch})
-        raise RunFailed(
-            f"{exc}; the best model so far is in {run.path}, and after a fix {resume_hint} continues from the "
-            "last finished epoch",
-            run.path,
-        ) from exc
+        if run.has_checkpoint():
+            after = f"after a fix, {resume_hint} continues from its last checkpoint"
+        else:  # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
+            after = f"nothing was checkpointed, so after a fix start it again: the same mvae train command (--out {run.path})"
+        raise RunFailed(f"{exc}; {_best_model(run)}; {after}", run.path) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
@@ -323,9 +325,9 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
     used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
     registered = available_plugins()
     for name, origin in used.items():
-        if name in registered or name in objects:
+        if name in objects or (name in registered and not origin.startswith(OBJECT_ORIGIN)):
             continue
-        if origin.startswith(OBJECT_ORIGIN):
+        if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
             raise ResumeRefused(
                 f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
                 f"resume it from Python with that object: mvae_core.train(out={str(run.path)!r}, resume=True, "
@@ -382,6 +384,13 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     if progress is True:
         return ConsoleReporter(Console(highlight=False, soft_wrap=True))
     return progress
+
+
+def _best_model(run: RunDir) -> str:
+    """Where a failed run's best model is, or that it has none (no epoch finished)."""
+    if (run.path / BEST_MODEL).exists():
+        return f"the best model so far is in {run.path}"
+    return f"no epoch finished, so {run.path} holds no model"
 
 
 def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from mvae_core.errors import (
     RunFailed,
     RunInterrupted,
 )
+from mvae_core.plugins import PluginError
 from tests.synth import melody_folder
 from tests.training import Poison
 
@@ -249,6 +250,44 @@ def test_a_run_whose_plugin_package_is_gone_says_how_to_continue(trained, tmp_pa
     (run / "config.toml").write_text(config.replace('"kl_anneal",', '"gone_plugin",'), encoding="utf-8")
     with pytest.raises(ResumeRefused, match=r"plugin 'gone_plugin' \(version unknown\), which is not installed here"):
         mvae_core.train(out=run, resume=True, plugins=[StepCounter()], progress=False)
+
+
+class KlAnneal:
+    """A notebook's own plugin, whose class name gives it the name of the built-in kl_anneal."""
+
+    @hookimpl
+    def mvae_loss_weights(self, epoch):
+        return {"onset": 0.5}
+
+
+def test_a_plugin_object_named_like_a_registered_plugin_is_refused(synth_dir, tmp_path):
+    message = (
+        r"plugin 'kl_anneal' from object tests.test_api:KlAnneal has the name of a built-in plugin; give the object "
+        r"another name with a \(name, object\) pair"
+    )
+    with pytest.raises(PluginError, match=message):
+        train(synth_dir, tmp_path / "run", plugins=["kl_anneal", KlAnneal()], epochs=1)
+    with pytest.raises(PluginError, match=message):
+        train(synth_dir, tmp_path / "run", plugins=[("kl_anneal", KlAnneal())], epochs=1)
+    assert not (tmp_path / "run").exists()
+    result = train(synth_dir, tmp_path / "run", plugins=["kl_anneal", ("my_kl", KlAnneal())], epochs=1)
+    weights = result.metrics()[0]["weights"]
+    assert (weights["kl"], weights["onset"]) == (0.0, 0.5)  # the built-in's first KL multiplier, and the object's
+
+
+def test_a_run_trained_with_an_object_under_a_registered_name_is_not_resumed_with_the_registered_plugin(
+    trained, tmp_path
+):
+    """A run written before such names were refused: its provenance says the plugin was an object."""
+    import shutil
+
+    run = shutil.copytree(trained.path, tmp_path / "copy")
+    config = (run / "config.toml").read_text(encoding="utf-8")
+    version = tomllib.loads(config)["provenance"]["versions"]["kl_anneal"]
+    config = config.replace(f'kl_anneal = "{version}"', 'kl_anneal = "object __main__:KlAnneal"')
+    (run / "config.toml").write_text(config, encoding="utf-8")
+    with pytest.raises(ResumeRefused, match=r"plugin 'kl_anneal', a Python object \(__main__:KlAnneal\)"):
+        mvae_core.train(out=run, resume=True, epochs=3, plugins=[StepCounter()], progress=False)
 
 
 def test_a_script_without_a_main_guard_can_train_with_parse_workers(tmp_path):

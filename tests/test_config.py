@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mvae_core.config import ConfigError, MvaeConfig, build_config, parse_set_value
+from mvae_core.models import resolve_model
 from mvae_core.run import RunDir
 
 
@@ -77,3 +80,90 @@ def test_run_config_round_trips_with_provenance(tmp_path):
     unset = build_config(None, [])
     run.write_config(unset, {}, [])
     assert run.read_config().train.clip_grad_norm is None  # TOML has no null: left out, default on reload
+
+
+@pytest.mark.parametrize(
+    "override,field",
+    [
+        ("train.lr=inf", "train.lr = inf"),
+        ("train.lr=Infinity", "train.lr = inf"),  # a string the float field reads as infinity
+        ("loss.coefficients.kl=nan", "loss.coefficients.kl = nan"),
+        ("data.max_bpm=inf", "data.max_bpm = inf"),
+        ("train.clip_grad_norm=inf", "train.clip_grad_norm = inf"),
+        ("plugins.kl_anneal.schedule.end=nan", "plugins.kl_anneal.schedule.end = nan"),
+        ("model.melody_rnn.token_dropout=nan", "model.melody_rnn.token_dropout = nan"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_in_every_section(override, field):
+    with pytest.raises(ConfigError, match=rf"^{re.escape(field)}: must be a finite number"):
+        build_config(None, [override])
+
+
+def test_a_run_config_with_a_number_that_is_not_finite_is_refused(tmp_path):
+    (tmp_path / "config.toml").write_text("[train]\nlr = inf\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.toml: train.lr = inf: must be a finite number"):
+        RunDir(tmp_path).read_config()
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        (["model.seed.hiden=128"], r"model.seed.hiden = 128: unknown setting"),  # model.name is melody_rnn
+        (
+            ['model.name="seed"', "model.melody_rnn.rnn_hiden=128"],
+            r"model.melody_rnn.rnn_hiden = 128: unknown setting; did you mean model.melody_rnn.rnn_hidden\?",
+        ),
+        (["model.melody_rnn.token_dropout=1.5"], r"model.melody_rnn.token_dropout = 1.5"),
+        (  # a string its float field reads as infinity (a number nan or inf is refused before, in build_config)
+            ['model.name="seed"', "model.melody_rnn.pitch_temperature=Infinity"],
+            r"model.melody_rnn.pitch_temperature = inf: must be a finite number",
+        ),
+    ],
+)
+def test_every_built_in_model_section_is_validated_whichever_model_is_used(overrides, message):
+    cfg = build_config(None, overrides)  # the sections are the models' own: checked when the model is resolved
+    with pytest.raises(ConfigError, match=message):
+        resolve_model(cfg)
+
+
+@pytest.mark.parametrize(
+    "enabled,message",
+    [
+        ("", "plugins.enabled = '': an empty plugin name"),
+        ("kl_anneal,,ts_ramp", "an empty plugin name"),
+        ([""], "an empty plugin name"),
+        ("all,none", "'none' cannot be combined with other names"),
+        (["none", "kl_anneal"], "'none' cannot be combined with other names"),
+    ],
+)
+def test_an_empty_plugin_name_or_none_with_others_is_refused(enabled, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        build_config(None, [], {"plugins.enabled": enabled})
+
+
+def test_none_alone_and_an_empty_list_both_mean_no_plugins():
+    assert build_config(None, [], {"plugins.enabled": "none"}).plugins.enabled == ["none"]
+    assert build_config(None, [], {"plugins.enabled": []}).plugins.enabled == []
+    assert build_config(None, [], {"plugins.enabled": " kl_anneal, ts_ramp"}).plugins.enabled == [
+        "kl_anneal",
+        "ts_ramp",
+    ]
+
+
+def test_the_section_of_a_third_party_model_that_is_not_used_does_not_import_it(monkeypatch):
+    import importlib.metadata
+
+    class Dist:
+        name, version = "mvae-wide", "1.0"
+
+    class EntryPoint:
+        name, dist = "wide", Dist()
+
+        def load(self):
+            raise AssertionError("imported a third-party model that is not used")
+
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group: [EntryPoint()] if group == "mvae.models" else []
+    )
+    cls, _ = resolve_model(build_config(None, ["model.wide.anything=1"]))  # checked when model.name = "wide"
+    assert cls.name == "melody_rnn"

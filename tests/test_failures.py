@@ -14,6 +14,7 @@ from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.run import RunDir
 from tests.interrupt import assert_same_training
+from tests.training import poison_timing
 
 ARGS = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--epochs", "3"]
 runner = CliRunner()
@@ -46,11 +47,44 @@ class Flaky:
         self.seen = state["seen"]
 
 
+class EarlyFlaky:
+    """Raises at step 2 of epoch 1 (counted from 1), before any epoch finished, while ``failing`` is set."""
+
+    failing = True
+
+    @hookimpl
+    def mvae_step_end(self, epoch, step):
+        if EarlyFlaky.failing and (epoch, step) == (0, 1):
+            raise OSError("disk of the early plugin is full")
+
+
+class BadRamp:
+    """Publishes a ramp end that is not a number of epochs while ``failing`` is set: the run fails before training."""
+
+    failing = True
+
+    @hookimpl
+    def mvae_ramp_end(self):
+        return "twenty" if BadRamp.failing else None
+
+
+class PoisonAtOnce:
+    """Makes the timing head NaN before the first epoch: the loss is non-finite in its first step."""
+
+    @hookimpl
+    def mvae_epoch_start(self, trainer, epoch):
+        poison_timing(trainer.model)
+
+
 @pytest.fixture
 def test_plugins(monkeypatch):
     monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "poison", "tests.training:Poison")
     monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "flaky", "tests.test_failures:Flaky")
-    monkeypatch.setattr(Flaky, "failing", True)
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "early_flaky", "tests.test_failures:EarlyFlaky")
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "bad_ramp", "tests.test_failures:BadRamp")
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "poison_at_once", "tests.test_failures:PoisonAtOnce")
+    for plugin in (Flaky, EarlyFlaky, BadRamp):
+        monkeypatch.setattr(plugin, "failing", True)
 
 
 def test_non_finite_loss_exits_1_with_the_reason_recorded_and_the_best_model_kept(synth_dir, tmp_path, test_plugins):
@@ -75,7 +109,9 @@ def test_a_raising_plugin_is_named_with_its_hook_and_the_run_resumes(synth_dir, 
     assert result.exit_code == 1
     output = " ".join(result.output.split())
     assert "plugin 'flaky' failed in mvae_epoch_end: OSError: disk of the flaky plugin is full" in output
-    assert f"mvae train --resume {run} continues from the last finished epoch" in output
+    assert (
+        f"the best model so far is in {run}; after a fix, mvae train --resume {run} continues from its last " in output
+    )
     assert json.loads((run / "failure.json").read_text())["error"] == "plugin failed"
     checkpoint = RunDir(run).load_checkpoint()  # written after epoch 0, untouched by the failure in epoch 1
     assert checkpoint["epoch"] == 0 and checkpoint["plugins"] == {"flaky": {"seen": 1}}
@@ -87,3 +123,48 @@ def test_a_raising_plugin_is_named_with_its_hook_and_the_run_resumes(synth_dir, 
     reference = tmp_path / "reference"
     assert mvae("train", synth_dir, *ARGS, "--plugins", "flaky", "--out", reference).exit_code == 0
     assert_same_training(reference, run)
+
+
+def test_a_failure_before_the_first_epoch_finished_says_there_is_no_model_and_resumes(
+    synth_dir, tmp_path, test_plugins
+):
+    run = tmp_path / "run"
+    result = mvae("train", synth_dir, *ARGS, "--plugins", "early_flaky", "--out", run)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "plugin 'early_flaky' failed in mvae_step_end: OSError: disk of the early plugin is full" in output
+    assert f"no epoch finished, so {run} holds no model; after a fix, mvae train --resume {run} continues" in output
+    assert "best model" not in output and not (run / "model.safetensors").exists()
+    assert RunDir(run).load_checkpoint()["epoch"] == -1  # the checkpoint written before training
+
+    EarlyFlaky.failing = False
+    resumed = mvae("train", "--resume", run)  # what the message says works
+    assert resumed.exit_code == 0, resumed.output
+    assert len(RunDir(run).read_metrics()) == 3 and (run / "model.safetensors").exists()
+
+
+def test_a_failure_before_training_began_says_to_start_again_and_that_works(synth_dir, tmp_path, test_plugins):
+    run = tmp_path / "run"
+    command = ["train", synth_dir, *ARGS, "--plugins", "bad_ramp", "--out", run]
+    result = mvae(*command)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "plugin 'bad_ramp': mvae_ramp_end must return a whole number of epochs" in output
+    assert f"no epoch finished, so {run} holds no model; nothing was checkpointed, so after a fix start it " in output
+    assert f"again: the same mvae train command (--out {run})" in output
+    assert "--resume" not in output and not (run / "checkpoint.pt").exists()
+
+    BadRamp.failing = False
+    again = mvae(*command)  # what the message says works
+    assert again.exit_code == 0, again.output
+    assert len(RunDir(run).read_metrics()) == 3 and not (run / "failure.json").exists()
+
+
+def test_a_non_finite_loss_in_the_first_epoch_says_there_is_no_model(synth_dir, tmp_path, test_plugins):
+    run = tmp_path / "run"
+    result = mvae("train", synth_dir, *ARGS, "--plugins", "poison_at_once", "--out", run)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "non-finite loss in epoch 1, step 1" in output
+    assert f"no epoch finished, so {run} holds no model (reason in failure.json)" in output
+    assert "best model" not in output

@@ -137,3 +137,38 @@ def test_a_module_plugin_without_config_is_accepted():
     assert host.epoch_multipliers(view=None, epoch=0).values == {"onset": 2.0}
     with pytest.raises(ConfigError, match=r"plugins\.mod\.x"):
         PluginHost.from_config(PluginsConfig(enabled=["mod"], mod={"x": 1}), _available(mod=(module, "package m")))
+
+
+def test_the_section_of_a_built_in_plugin_that_is_not_enabled_is_validated_too():
+    with pytest.raises(
+        ConfigError, match=r"plugins\.halving\.facter = 1: unknown setting; did you mean plugins\.halving\.factor\?"
+    ):
+        PluginHost.from_config(PluginsConfig(enabled=["extra"], halving={"facter": 1}), AVAILABLE)
+    with pytest.raises(ConfigError, match=r"plugins\.halving\.factor = -1"):
+        PluginHost.from_config(PluginsConfig(enabled=["none"], halving={"factor": -1}), AVAILABLE)
+    host = PluginHost.from_config(PluginsConfig(enabled=["none"], halving={"factor": 0.25}), AVAILABLE)
+    assert host.names == [] and host.resolved().model_dump() == {"enabled": []}  # checked, not used
+
+
+def test_the_section_of_a_third_party_plugin_that_is_not_enabled_does_not_import_it():
+    def never():
+        raise AssertionError("imported a third-party plugin that is not enabled")
+
+    available = {**AVAILABLE, "other": PluginInfo("other", "package mvae-other", "1.0", never)}
+    host = PluginHost.from_config(PluginsConfig(enabled=["halving"], other={"anything": 1}), available)
+    assert host.names == ["halving"]
+
+
+def test_a_setting_that_is_not_a_finite_number_is_refused_in_a_plugin_section():
+    with pytest.raises(ConfigError, match=r"^plugins\.halving\.factor = inf: must be a finite number"):
+        PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"factor": "inf"}), AVAILABLE)
+
+
+@pytest.mark.parametrize(("name", "origin"), [("halving", "built-in"), ("extra", "package mvae-extra")])
+def test_a_plugin_object_may_not_take_the_name_of_a_registered_plugin(name, origin):
+    with pytest.raises(
+        PluginError,
+        match=rf"plugin '{name}' from object tests.test_plugins:Halving has the name of a {origin} plugin; give the "
+        r"object another name with a \(name, object\) pair",
+    ):
+        PluginHost.from_config(PluginsConfig(enabled=[name]), AVAILABLE, objects={name: Halving(Halving.Config())})

@@ -12,9 +12,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from mvae_core.config import ConfigError, MvaeConfig, format_validation_error
+from mvae_core.config import ConfigError, MvaeConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
 
@@ -55,7 +55,10 @@ def available_models() -> dict[str, ModelInfo]:
 def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     """The class of ``[model] name`` and its validated ``[model.<name>]`` settings, after the model's own check of
     the rest of the config (:meth:`~mvae_core.models.base.MelodyModel.check_config`). An unknown name, a section for
-    an unknown model or a bad setting is a :class:`ConfigError` naming the field (and the closest valid name)."""
+    an unknown model or a bad setting is a :class:`ConfigError` naming the field (and the closest valid name).
+
+    The section of a built-in model that is not ``name`` is validated too (it is not used, but a typo in it is an
+    error); that of a third-party model is checked when the model is used, as its package is imported only then."""
     cfg = config.model
     available = available_models()
     for name in [cfg.name, *cfg.sections]:
@@ -64,11 +67,11 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
             close = difflib.get_close_matches(name, list(available), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "."
             raise ConfigError(f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))}.")
+    for name, section in cfg.sections.items():
+        if name != cfg.name and available[name].origin == "built-in":
+            validate_section(available[name].model_class().Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()
-    try:
-        settings = cls.Settings.model_validate(cfg.sections.get(cfg.name, {}))
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, prefix=f"model.{cfg.name}.", model=cls.Settings)) from None
+    settings = validate_section(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
     cls.check_config(config)
     return cls, settings
 
