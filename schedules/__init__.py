@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.metadata
+import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -88,7 +89,7 @@ def available() -> dict[str, type[Schedule]]:
 
 
 def make(name: str, **params: Any) -> Schedule:
-    """Build the schedule ``name`` from ``params`` (validated)."""
+    """Build the schedule ``name`` from ``params`` (validated; every number finite)."""
     registry = available()
     if name not in registry:
         close = difflib.get_close_matches(name, list(registry), n=1)
@@ -97,7 +98,7 @@ def make(name: str, **params: Any) -> Schedule:
             f"unknown schedule {name!r}{hint} Available: {', '.join(sorted(registry))} (mvae schedules)"
         )
     try:
-        return registry[name](**params)
+        schedule = registry[name](**params)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
@@ -105,6 +106,10 @@ def make(name: str, **params: Any) -> Schedule:
         if any(e["type"] == "extra_forbidden" for e in exc.errors()):
             problems += f" (parameters of {name!r}: {', '.join(registry[name].model_fields)})"
         raise ScheduleError(f"schedule {name!r}: {problems}") from None
+    for key, value in schedule.model_dump().items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ScheduleError(f"schedule {name!r}: {key} = {value}: must be a finite number")
+    return schedule
 
 
 def from_spec(spec: dict[str, Any] | Schedule) -> Schedule:

@@ -258,6 +258,9 @@ def test_chain_builds_its_parts_once(monkeypatch):
         ),
         ("chain", {}, r"schedule 'chain': parts: Field required"),
         ("chain", {"parts": []}, r"parts: List should have at least 1 item"),
+        ("constant", {"value": float("nan")}, r"schedule 'constant': value = nan: must be a finite number"),
+        ("linear", {"start": float("inf")}, r"schedule 'linear': start = inf: must be a finite number"),
+        ("step", {"factor": "Infinity"}, r"schedule 'step': factor = inf: must be a finite number"),
     ],
 )
 def test_bad_parameters_name_the_parameter(name, params, message):
@@ -281,6 +284,7 @@ def test_bad_parameters_name_the_parameter(name, params, message):
         ([{"epochs": 3, "schedule": {"name": "constant"}, "delay": 1}], r"part 0 needs a 'schedule'.*'delay'"),
         ([{"schedule": {"name": "cosin"}}], r"unknown schedule 'cosin'; did you mean 'cosine'\?"),
         ([{"schedule": {"name": "linear", "epochs": 0}}], r"schedule 'linear': epochs: Input should be greater than 0"),
+        ([{"schedule": {"name": "constant", "value": float("nan")}}], r"schedule 'constant': value = nan: must be"),
     ],
 )
 def test_bad_chain_parts_are_named(parts, message):
