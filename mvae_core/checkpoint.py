@@ -99,8 +99,9 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:
+    """The tensors of a model file; :class:`CheckpointError` when it is missing (say why) or unreadable."""
     if not path.is_file():
-        raise CheckpointError(f"no model at {path}; train first (mvae train --out {path.parent})")
+        raise CheckpointError(f"no model at {path}")
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:

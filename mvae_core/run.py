@@ -195,8 +195,21 @@ class RunDir:
         """The best model in eval mode, rebuilt from the run's config (no code is executed)."""
         cfg = self.read_config()
         model = build_model(cfg)
+        if not (self.path / BEST_MODEL).is_file():
+            raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
         model.load_state_dict(load_model_state(self.path / BEST_MODEL))
         return model.eval(), cfg
+
+    def _missing_model_hint(self) -> str:
+        """What to do about a run directory without its model file, by what else is there."""
+        if self.read_metrics():
+            return (
+                "epochs finished but the file is gone: restore it, or train a new run (a resume writes it again only "
+                "when an epoch beats the best so far)"
+            )
+        if self.has_checkpoint():
+            return f"no epoch has finished yet: continue with mvae train --resume {self.path}"
+        return f"nothing was trained here: train first (mvae train DATA --out {self.path})"
 
 
 def _drop_none(tree: Any) -> Any:

@@ -180,3 +180,18 @@ def test_resume_of_a_checkpoint_whose_optimizer_state_fits_no_layout_exits_2_nam
     assert result.exit_code == 2, output
     assert f"error: {path}: the checkpoint's optimizer state does not fit this model's parameters" in output
     assert "resume it with the mvae that wrote it, or start a new run" in output and "Traceback" not in output
+
+
+def test_a_run_without_its_model_file_says_what_to_do_by_what_is_there(tiny_run, tmp_path):
+    from mvae_core.run import RunDir
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    (run / "model.safetensors").unlink()
+    with pytest.raises(CheckpointError, match=r"epochs finished but the file is gone: restore it, or train a new run"):
+        RunDir(run).load_model()
+    (run / "metrics.jsonl").unlink()
+    with pytest.raises(CheckpointError, match=rf"no epoch has finished yet: continue with mvae train --resume {run}"):
+        RunDir(run).load_model()
+    (run / "checkpoint.pt").unlink()
+    with pytest.raises(CheckpointError, match=r"nothing was trained here: train first \(mvae train DATA --out "):
+        RunDir(run).load_model()
