@@ -35,7 +35,12 @@ def ablate(
     ] = None,
     seeds: Annotated[int, typer.Option(help="Seeds per configuration (train.seed 0 … N−1).")] = DEFAULT_SEEDS,
     epochs: Annotated[int | None, typer.Option(help="Maximum epochs of every run (default: train.epochs).")] = None,
-    jobs: Annotated[int | None, typer.Option(help="Runs at once (default: CPU cores).")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Runs at once (default: CPU cores; with --executor ray: as many as the cluster has room for)."
+        ),
+    ] = None,
     samples: Annotated[
         int, typer.Option(help="Latent points decoded per run for the generated timing.")
     ] = DEFAULT_SAMPLES,

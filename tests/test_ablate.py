@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -16,14 +18,15 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
-from mvae_core.ablation.facts import is_finished, timing_stats
+from mvae_core.ablation.facts import is_finished, read_facts, timing_stats
 from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
-from mvae_core.ablation.runner import last_error_line, worker_env
+from mvae_core.ablation.runner import last_error_line, latest_attempt_start, start_worker, worker_env
 from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
 from mvae_core.ablation.summary import (
     METRICS,
     console_table,
     markdown,
+    number,
     paired,
     per_config,
     produced_before,
@@ -32,7 +35,7 @@ from mvae_core.ablation.summary import (
 )
 from mvae_core.cli import app
 from mvae_core.config import ConfigError
-from mvae_core.errors import InputError
+from mvae_core.errors import InputError, OptionError
 
 runner = CliRunner()
 TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "data.transpositions=[-5, 5]"]
@@ -162,10 +165,36 @@ def test_a_metric_missing_in_some_runs_says_how_many_and_why():
     assert cells["onset_f1"] == "n/a"  # no run has it
     none_row = next(line for line in text.splitlines() if line.startswith("| none | 2 / 2"))
     assert "| quantized |" in none_row
-    console = Console(width=100, record=True)  # the table fits 100 columns: a row stays on one line
+    console = Console(width=80, record=True)
     console.print(console_table(rows, arms))
-    assert any(line.split()[:4] == ["all", "2/2", "max", "epochs"] and "0; 1 quantized" in line
-               for line in console.export_text().splitlines())  # fmt: skip
+    lines = [line.split() for line in console.export_text().splitlines()]
+    assert ["all", "n/a", "n/a", "0", "n/a", "n/a"] in lines and ["2/2", "ok", "1", "quantized"] in lines
+
+
+def test_the_console_table_fits_80_columns_without_breaking_a_cell():
+    """Piped, the console is 80 columns: every name, stop label and number stays whole (no "quantize|d",
+    "max|epochs" or "19.3 ±|1.5"), each mean above its ± std."""
+    arms = expand("leave-one-out", ["kl_anneal", "ts_ramp", "lr_step_decay", "early_stopping", "ts_variance_monitor"])
+    rows = [
+        row(arm.name, seed, epochs_run=[19, 18, 21][seed], best_val_elbo=[145.2, 146.9, 145.8][seed], timing_spread_ratio=None,
+            gen_timing_std=0.574 + seed / 1000, cpu_seconds=[1180.4, 1201.9, 1190.0][seed])
+        | {"stopped_by": "max epochs" if seed else "early_stopping"}
+        for arm in arms
+        for seed in range(3)
+    ]  # fmt: skip
+    console = Console(width=80, record=True)
+    console.print(console_table(rows, arms))
+    text = console.export_text()
+    assert max(map(len, text.splitlines())) <= 80
+    lines = [line.split() for line in text.splitlines()]
+    assert ["no-ts_variance_monitor", "19.3", "146", "quantized", "0.575", "1191"] in lines
+    assert ["3/3", "ok", "±", "1.5", "±", "0.86", "±", "0.001", "±", "11"] in lines
+    assert ["max", "epochs", "×2"] in lines and ["early_stopping", "×1"] in lines
+
+
+def test_numbers_from_10_to_the_digits_are_whole_not_exponents():
+    assert (number(1180.4, digits=3), number(12345.6), number(-12345.6, signed=True)) == ("1180", "12346", "-12346")
+    assert (number(145.83, digits=3), number(0.000123), number(None)) == ("146", "0.000123", "–")
 
 
 def test_the_figure_marks_bars_over_fewer_runs_and_names_what_is_missing():
@@ -187,6 +216,27 @@ def test_plugin_warnings_reach_the_summary_per_configuration():
     rows = [row("all", 0, warnings=(short,)), row("all", 1, warnings=(short,)), row("none", 0), row("none", 1)]
     assert warnings_by_config(rows, arms) == [("all", short, "0, 1")]
     assert f"| all | {short} | 0, 1 |" in markdown(rows, arms, ["about"])
+
+
+def test_the_warnings_are_those_of_the_latest_attempt(tmp_path):
+    """A run extended from 3 to 4 epochs warned at the start of each attempt; only the latest holds."""
+    run = tmp_path / "run"
+    run.mkdir()
+    warning = {"source": "kl_anneal", "level": "warning"}
+    events = {0: "this run ends with epoch 3", 1: "a collapse", 3: "this run ends with epoch 4"}
+    lines = [{"epoch": e, "events": [warning | {"message": events[e]}] if e in events else []} for e in range(4)]
+    (run / "metrics.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert read_facts(run, 0).warnings == tuple(f"kl_anneal: {events[e]}" for e in (0, 1, 3))
+    assert read_facts(run, 3).warnings == ("kl_anneal: this run ends with epoch 4",)
+
+
+def test_each_attempt_s_log_header_says_where_it_began(tmp_path):
+    log = tmp_path / "logs" / "all" / "seed-0.log"
+    assert latest_attempt_start(log) == 0  # no log: every epoch counts
+    for first in (0, 3):
+        process, _ = start_worker((sys.executable, "-c", "print('epoch 1/3')"), log, dict(os.environ), first)
+        assert process.wait() == 0 and latest_attempt_start(log) == first
+    assert log.read_text().startswith("$ ") and log.read_text().count("  # attempt from epoch ") == 2
 
 
 def test_a_rerun_keeps_how_each_run_was_produced(tmp_path):
@@ -273,6 +323,10 @@ def test_list_mode_reads_the_configs_file_in_order(tmp_path):
     [
         ("[configs.a]\nset = []\n", "configs.a.plugins: Field required"),
         ("[configs.a]\nplugins = []\nseeds = 3\n", "configs.a.seeds"),
+        (
+            '[configs.a]\nplugins = []\nsett = ["x=1"]\n',
+            "configs.a.sett = ['x=1']: unknown setting; did you mean configs.a.set?",
+        ),
         ('[configs."../x"]\nplugins = []\n', "names a folder"),
         ("configs = {}\n", "configs"),
         ("[configs.a\n", "not valid TOML"),
@@ -281,7 +335,7 @@ def test_list_mode_reads_the_configs_file_in_order(tmp_path):
 def test_a_bad_configs_file_is_one_clear_error(tmp_path, text, message):
     path = tmp_path / "configs.toml"
     path.write_text(text)
-    with pytest.raises(PlanError, match=message.replace(".", r"\.").replace("(", r"\(")):
+    with pytest.raises(PlanError, match=re.escape(message)):
         read_configs(path)
 
 
@@ -320,32 +374,44 @@ def test_the_last_error_line_is_kept():
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["--mode", "list"], "mode 'list' needs configs"),
-        (["--mode", "sideways"], "sideways"),
+        (["--mode", "list"], "--configs is needed by mode 'list'"),
+        (["--mode", "sideways"], "--mode 'sideways' is not a mode. Modes: leave-one-out, add-one, factorial, list."),
+        (["--mode", "leave-one-ot"], "--mode 'leave-one-ot' is not a mode; did you mean 'leave-one-out'?"),
         (["--plugins", "kl_anneal,nope"], "unknown plugin 'nope'"),
-        (["--plugins", "none"], "nothing to switch"),
-        (["--seeds", "0"], "seeds must be at least 1"),
+        (["--plugins", "none"], "--plugins 'none' leaves nothing to switch"),
+        (["--seeds", "0"], "--seeds must be at least 1, got 0"),
         (["--set", "train.nonsense=1"], "configuration 'all'"),
+        (["--set", "train.lr"], "--set expects dotted.key=value, got 'train.lr'"),
+        (["--address", "auto"], "--address goes with executor 'ray'"),
+        (["--cpus-per-run", "2"], "--cpus-per-run goes with executor 'ray'"),
+        (["--gpus-per-run", "0.5"], "--gpus-per-run goes with executor 'ray'"),
     ],
 )
-def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, args, message):
+def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, wide_console, args, message):
     result = mvae("ablate", synth_dir, *args, "--out", tmp_path / "abl")
     assert result.exit_code == 2 and message in result.output
-    assert not (tmp_path / "abl" / "runs").exists()
+    assert not (tmp_path / "abl").exists()
 
 
-def test_list_mode_takes_no_plugins(tmp_path):
+def test_list_mode_takes_no_plugins(tmp_path, wide_console):
     (tmp_path / "c.toml").write_text("[configs.a]\nplugins = []\n")
     result = mvae("ablate", "--configs", tmp_path / "c.toml", "--plugins", "kl_anneal", "--out", tmp_path / "abl")
-    assert result.exit_code == 2 and "plugins does not apply to mode 'list'" in result.output
+    assert result.exit_code == 2 and "error: --plugins does not apply to mode 'list'" in result.output
 
 
-def test_a_different_plan_in_the_same_folder_is_refused(synth_dir, tmp_path):
+def test_a_different_plan_in_the_same_folder_is_one_refusal_naming_every_difference(synth_dir, tmp_path, wide_console):
     out = tmp_path / "abl"
     (out / "configs").mkdir(parents=True)
     (out / "configs" / "all.toml").write_text('[plugins]\nenabled = ["kl_anneal"]\n')
-    result = mvae("ablate", synth_dir, "--plugins", "ts_ramp", "--out", out)
-    assert result.exit_code == 2 and "different configuration 'all'" in result.output
+    (out / "configs" / "none.toml").write_text("[plugins]\nenabled = []\n")
+    result = mvae("ablate", synth_dir, "--plugins", "ts_ramp", "--set", "train.lr=5e-4", "--out", out)
+    assert result.exit_code == 2
+    assert (
+        f"error: {out} holds an earlier ablation whose configurations differ from this plan ('all': plugins.enabled "
+        '["kl_anneal"] → ["ts_ramp"], train.lr unset → 0.0005; \'none\': train.lr unset → 0.0005); choose another '
+        f"output folder, or, to redo those configurations, delete their runs/<name> and configs/<name>.toml in {out}"
+    ) in result.output
+    assert sorted(p.name for p in (out / "configs").iterdir()) == ["all.toml", "none.toml"]  # nothing written
 
 
 # --- real ablations (subprocess workers) -----------------------------------------------------------------------
@@ -431,16 +497,20 @@ def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, sy
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"seeds": 0}, InputError, "seeds must be at least 1, got 0"),
-        ({"executor": "slurm"}, InputError, "executor 'slurm': choose 'local' or 'ray'"),
-        ({"address": "auto"}, InputError, "address, cpus_per_run and gpus_per_run go with executor 'ray'"),
-        ({"plugins": "none"}, PlanError, "plugins 'none' leaves nothing to switch on and off"),
+        ({"seeds": 0}, OptionError, "seeds must be at least 1, got 0"),
+        ({"executor": "slurm"}, OptionError, "executor 'slurm': choose 'local' or 'ray'"),
+        ({"address": "auto"}, OptionError, "address goes with executor 'ray'"),
+        ({"cpus_per_run": 2}, OptionError, "cpus_per_run goes with executor 'ray'"),
+        ({"plugins": "none"}, InputError, "plugins 'none' leaves nothing to switch on and off"),
+        ({"mode": "leave-one-ot"}, InputError, "mode 'leave-one-ot' is not a mode; did you mean 'leave-one-out'?"),
+        ({"overrides": ["train.lr"]}, OptionError, "overrides expects dotted.key=value, got 'train.lr'"),
         ({"overrides": ["train.epoch=3"]}, ConfigError, "did you mean train.epochs"),
     ],
 )
 def test_the_python_api_refuses_bad_input_before_writing_anything(synth_dir, tmp_path, kwargs, error, message):
-    with pytest.raises(error, match=re.escape(message)):
+    with pytest.raises(error, match=re.escape(message)) as caught:
         mvae_core.ablate([str(synth_dir)], out=tmp_path / "abl", **kwargs)
+    assert "--" not in str(caught.value)  # Python names the arguments; the command line renders its options
     assert not (tmp_path / "abl").exists()
 
 
@@ -463,6 +533,22 @@ def test_an_unfinished_run_is_resumed_to_its_end(synth_dir, tmp_path):
     lines = (run / "metrics.jsonl").read_text().splitlines(keepends=True)
     assert lines[0] == first_line and [json.loads(line)["epoch"] for line in lines] == [0, 1]
     assert [(r["status"], r["action"], r["epochs_run"]) for r in read_rows(out)] == [("ok", "resumed", "2")]
+
+
+@pytest.mark.slow
+def test_an_extended_ablation_keeps_the_warnings_of_the_latest_attempt(synth_dir, tmp_path):
+    """kl_anneal warns at the start of each attempt how far its schedule gets; after --epochs 1 then 2, only the
+    second warning describes the run (also when a later command skips it)."""
+    out = tmp_path / "abl"
+    args = ["ablate", synth_dir, "--plugins", "kl_anneal", "--seeds", 1, "--jobs", 2, "--samples", 8, *TINY]
+    assert mvae(*args, "--epochs", 1, "--out", out).exit_code == 0
+    for _ in range(2):  # resumed, then skipped
+        result = mvae(*args, "--epochs", 2, "--out", out)
+        assert result.exit_code == 0, result.output
+        warnings = read_rows(out)[0]["warnings"]
+        assert "ends with epoch 2 (" in warnings and "ends with epoch 1 (" not in warnings, warnings
+        assert "ends with epoch 1 (" not in (out / "summary.md").read_text()
+    assert "2 finished (skipped)" in result.output
 
 
 @pytest.mark.slow

@@ -4,8 +4,10 @@ pool, a node that cannot see the data fails its run with that message, and Ctrl-
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -36,19 +38,28 @@ def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tmp_path):
     local, ray_out = tmp_path / "local", tmp_path / "ray"
     first = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--jobs", "2", "--out", str(local)])
     assert first.exit_code == 0, first.output
-    result = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)])
+    ray_args = ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)]
+    result = CliRunner().invoke(app, [*ray_args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert "Ray tasks (a local Ray instance), 1 CPU(s) each" in result.output
+    assert "Ray tasks (a local Ray instance), 1 CPU(s) each, at most 1 at once" in result.output
     assert [{k: r[k] for k in SAME} for r in _rows(ray_out)] == [{k: r[k] for k in SAME} for r in _rows(local)]
+    # --jobs 1: one run at a time (each run's config.toml is written as it starts, its last metrics line as it ends)
+    spans = sorted(
+        (run.joinpath("config.toml").stat().st_mtime, run.joinpath("metrics.jsonl").stat().st_mtime)
+        for run in ray_out.glob("runs/*/seed-*")
+    )
+    assert len(spans) == 4 and all(end <= start for (_, end), (start, _) in itertools.pairwise(spans)), spans
     assert (ray_out / "logs" / "all" / "seed-0.log").read_text().startswith("$ ")
-    again = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)])
+    again = CliRunner().invoke(app, ray_args)
     assert again.exit_code == 0 and "4 finished (skipped), 0 to resume, 0 new" in again.output
 
 
 def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_path):
     missing = tmp_path / "not-mounted-here"
     must_see = [str(tmp_path), str(missing)]
-    outcome = train_task(["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"))
+    outcome = train_task(
+        ["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"), 0
+    )
     assert outcome.exit_code == 2
     assert f"cannot see {missing}" in outcome.error and "storage every Ray node sees" in outcome.error
 
@@ -63,14 +74,30 @@ def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--address", "auto"], "address, cpus_per_run and gpus_per_run go with executor 'ray'"),
-        (["--executor", "dask"], "executor 'dask': choose 'local' or 'ray'"),
-        (["--executor", "ray", "--cpus-per-run", "0"], "cpus_per_run must be at least 1"),
+        (["--address", "auto"], "--address goes with executor 'ray'"),
+        (["--executor", "dask"], "--executor 'dask': choose 'local' or 'ray'"),
+        (["--executor", "ray", "--cpus-per-run", "0"], "--cpus-per-run must be at least 1"),
     ],
 )
 def test_bad_executor_options_exit_2(synth_dir, tmp_path, args, message):
     result = CliRunner().invoke(app, ["ablate", str(synth_dir), *args, "--out", str(tmp_path / "abl")])
     assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+def test_an_address_where_nothing_listens_is_refused_at_once_and_nothing_is_written(synth_dir, tmp_path):
+    """ray.init would retry such an address for minutes, printing Ray's own logs."""
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    started = time.monotonic()
+    out = tmp_path / "abl"
+    result = CliRunner().invoke(
+        app, ["ablate", str(synth_dir), "--executor", "ray", "--address", address, "--out", str(out)]
+    )
+    assert result.exit_code == 2 and time.monotonic() - started < 30
+    assert f"--address {address}: no Ray cluster answers there (Connection refused); start one on that machine with " \
+           f"`ray start --head --port {address.split(':')[1]}`" in " ".join(result.output.split())  # fmt: skip
+    assert not out.exists()
 
 
 @pytest.mark.slow

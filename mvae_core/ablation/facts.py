@@ -61,7 +61,7 @@ class RunFacts:
     active_units: float | None
     seconds: float
     cpu_seconds: float | None  # None for runs written before metrics.jsonl had cpu_seconds
-    warnings: tuple[str, ...]  # distinct "source: message" of the warning events of every epoch, in order
+    warnings: tuple[str, ...]  # distinct "source: message" of the warning events of the latest attempt, in order
     val_elbo: tuple[float | None, ...]  # per epoch, for the curves
 
     @property
@@ -71,8 +71,11 @@ class RunFacts:
         return bad[0] if bad else None
 
 
-def read_facts(path: Path) -> RunFacts:
-    """Epochs run, the last epoch's stop reasons and metrics, the best ``val_elbo`` and the summed epoch seconds."""
+def read_facts(path: Path, attempt_start: int) -> RunFacts:
+    """Epochs run, the last epoch's stop reasons and metrics, the best ``val_elbo`` and the summed epoch seconds, and
+    the warnings of the epochs from ``attempt_start`` on: those of the latest attempt at the run. (Each attempt's
+    first epoch holds the plugins' start-up warnings about the run as then planned, e.g. "this run ends with epoch
+    3"; an extended run's earlier ones no longer hold.)"""
     records = RunDir(path).read_metrics()
     curve = tuple(r.get("val_elbo") for r in records)
     scored = [(v, r["epoch"]) for v, r in zip(curve, records, strict=True) if v is not None and math.isfinite(v)]
@@ -88,7 +91,7 @@ def read_facts(path: Path) -> RunFacts:
         active_units=last.get("active_units"),
         seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
         cpu_seconds=_cpu_seconds(records),
-        warnings=tuple(dict.fromkeys(warning for r in records for warning in warnings(r))),
+        warnings=tuple(dict.fromkeys(w for r in records if r["epoch"] >= attempt_start for w in warnings(r))),
         val_elbo=curve,
     )
 

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -38,6 +38,7 @@ DEFAULT_SAMPLES = 256
 MODES = ("leave-one-out", "add-one", "factorial", "list")
 ALL, NONE = "all", "none"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
+M = TypeVar("M", bound=BaseModel)
 
 
 class PlanError(MvaeError, ValueError):
@@ -105,7 +106,7 @@ class _Entry(BaseModel):
 
 class _ConfigsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    configs: dict[str, _Entry] = Field(min_length=1)
+    configs: dict[str, dict[str, Any]] = Field(min_length=1, description="[configs.<name>] tables (_Entry each).")
 
 
 def read_configs(path: Path) -> list[Configuration]:
@@ -120,14 +121,22 @@ def read_configs(path: Path) -> list[Configuration]:
         raise PlanError(f"configs {path}: cannot read it ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"configs {path}: not valid TOML ({exc})") from None
-    try:
-        parsed = _ConfigsFile.model_validate(tree)
-    except ValidationError as exc:
-        raise PlanError(f"configs {path}: {format_validation_error(exc)}") from None
-    for name in parsed.configs:
+    arms = []
+    for name, table in _validated(_ConfigsFile, tree, "", path).configs.items():
         if not NAME.fullmatch(name):
             raise PlanError(
                 f"configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
                 "letters, digits, '_', '.', '+' and '-' (it names a folder)"
             )
-    return [Configuration(name, tuple(e.plugins), tuple(e.set)) for name, e in parsed.configs.items()]
+        entry = _validated(_Entry, table, f"configs.{name}.", path)
+        arms.append(Configuration(name, tuple(entry.plugins), tuple(entry.set)))
+    return arms
+
+
+def _validated(model: type[M], data: Any, prefix: str, path: Path) -> M:
+    """``data`` as ``model``; a bad field is one :class:`PlanError` naming it, an unknown key also the closest valid
+    one (``configs.a.sett = [...]: unknown setting; did you mean configs.a.set?``)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(f"configs {path}: {format_validation_error(exc, prefix, model)}") from None

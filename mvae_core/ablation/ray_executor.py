@@ -5,14 +5,18 @@ the interpreter of the node it lands on), writing its log and run under ``--out`
 the summary are those of the local pool. Before training, a task checks that its node sees the data and ``--out``
 (storage every node shares, e.g. NFS); a node that does not fails that run with a message naming the node and the
 path. ``cpus_per_run`` is both the task's CPU reservation and its torch thread count; ``gpus_per_run`` its GPU share.
+``jobs``, when given, caps the tasks submitted at once (as ``--jobs`` caps the local pool); else Ray runs as many as
+the cluster has room for.
 
 Without an address a local Ray instance is started with this machine's cores and shut down at the end; with one
-(``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running. Ctrl-C stops every task through the
-shared storage: the driver writes :data:`STOP_FILE` into ``--out``; a running task sees it within
-:data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its training one SIGINT (which checkpoints the run and exits
-130) and returns, and a task not started yet returns at once. The driver waits for them, then exits 130 as with the
-local pool. (``ray.cancel`` is not used for this: it resolves a running task's result at once, and shutting Ray down
-then would orphan the training process instead of stopping it.)
+(``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running (:func:`joined`, before the ablation
+writes anything); a ``HOST:PORT`` where nothing accepts a connection within :data:`CONNECT_SECONDS` is refused.
+
+Ctrl-C stops every task through the shared storage: the driver writes :data:`STOP_FILE` into ``--out``; a running
+task sees it within :data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its training one SIGINT (which
+checkpoints the run and exits 130) and returns, and a task not started yet returns at once. The driver waits for
+them, then exits 130 as with the local pool. (``ray.cancel`` is not used for this: it resolves a running task's
+result at once, and shutting Ray down then would orphan the training process instead of stopping it.)
 """
 
 from __future__ import annotations
@@ -22,18 +26,68 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mvae_core.ablation.runner import POLL_SECONDS, Outcome, Task, cores, last_error_line, read_from, start_worker
-from mvae_core.errors import MvaeError
+from mvae_core.errors import OptionError
 
+CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
 STOP_FILE = ".ray-stop"
 
 
-class RayUnavailable(MvaeError):
-    """Ray is not installed or the cluster cannot be reached (exit code 2)."""
+class RayUnavailable(OptionError):
+    """Ray is not installed (``option`` is ``executor``) or the cluster cannot be reached (``address``); exit code 2."""
+
+
+@contextmanager
+def joined(address: str | None) -> Iterator[None]:
+    """Join the Ray cluster at ``address`` for the block (``None``: start a local Ray instance with this machine's
+    cores, shut down at the block's end). :class:`RayUnavailable` when Ray is not installed, when a ``HOST:PORT`` (or
+    ``ray://HOST:PORT``) accepts no connection within :data:`CONNECT_SECONDS` (``ray.init`` would retry it for
+    minutes), or when Ray cannot join or start."""
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable("executor", "'ray' needs Ray: pip install 'mvae[ray]'") from None
+    _check_reachable(address)
+    try:
+        ray.init(
+            address=address,
+            num_cpus=None if address else cores(),
+            include_dashboard=False if address is None else None,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        if address is None:
+            raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
+        raise RayUnavailable("address", f"{address}: cannot join the Ray cluster ({exc})") from None
+    try:
+        yield
+    finally:
+        if address is None:
+            ray.shutdown()
+
+
+def _check_reachable(address: str | None) -> None:
+    """A ``HOST:PORT`` address accepts a TCP connection within :data:`CONNECT_SECONDS`; other addresses (``auto``)
+    are Ray's to resolve."""
+    host, _, port = (address or "").removeprefix("ray://").rpartition(":")
+    if not (host and port.isdigit()):
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        why = f"no answer within {CONNECT_SECONDS} s" if isinstance(exc, TimeoutError) else exc.strerror or str(exc)
+        raise RayUnavailable(
+            "address",
+            f"{address}: no Ray cluster answers there ({why}); start one on that machine with "
+            f"`ray start --head --port {port}`, or check the host and port",
+        ) from None
 
 
 def shared_paths(data: list[str], out: Path) -> list[str]:
@@ -45,36 +99,28 @@ def run_on_ray(
     tasks: list[Task],
     on_done: Callable[[Task, Outcome], None],
     must_see: list[str],
-    address: str | None = None,
-    cpus_per_run: int = 1,
-    gpus_per_run: float = 0.0,
+    cpus_per_run: int,
+    gpus_per_run: float,
+    jobs: int | None,
 ) -> dict[Task, Outcome]:
-    """Run ``tasks`` as Ray tasks (module docstring); ``on_done`` is called in the driver as each ends."""
-    try:
-        import ray
-    except ImportError:
-        raise RayUnavailable("executor 'ray' needs Ray: pip install 'mvae[ray]'") from None
-    try:
-        ray.init(
-            address=address,
-            num_cpus=None if address else cores(),
-            include_dashboard=False if address is None else None,
-            log_to_driver=False,
-            configure_logging=False,
-        )
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise RayUnavailable(f"address {address}: cannot join the Ray cluster ({exc})") from None
+    """Run ``tasks`` as Ray tasks (module docstring), at most ``jobs`` at once (``None``: as many as the cluster has
+    room for), in the order of the list, inside :func:`joined`; ``on_done`` is called in the driver as each ends."""
+    import ray
+
     stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
     stop.unlink(missing_ok=True)
     train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_task)
-    refs = {
-        train.remote(list(task.command[1:]), str(task.log), must_see, cpus_per_run, str(stop)): task
-        for task in tasks  # command[0] is this interpreter; a node uses its own
-    }
+    waiting, refs = list(reversed(tasks)), dict[Any, Task]()
     outcomes: dict[Task, Outcome] = {}
-    pending = list(refs)
+    pending: list[Any] = []
     try:
-        while pending:
+        while waiting or pending:
+            while waiting and (jobs is None or len(pending) < jobs):
+                task = waiting.pop()  # command[0] is this interpreter; a node uses its own
+                ref = train.remote(list(task.command[1:]), str(task.log), must_see, cpus_per_run, str(stop),
+                                   task.first_epoch)  # fmt: skip
+                refs[ref] = task
+                pending.append(ref)
             done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
             for ref in done:
                 task = refs[ref]
@@ -84,19 +130,18 @@ def run_on_ray(
                     outcomes[task] = Outcome(1, f"Ray: {last_error_line(str(exc))}", 0.0)
                 on_done(task, outcomes[task])
     except BaseException:
-        stop.touch()  # every task stops its training (checkpointed) or does not start it
+        stop.touch()  # every task stops its training (checkpointed) or does not start it; waiting ones never start
         ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
         raise
-    finally:
-        if address is None:
-            ray.shutdown()
     return outcomes
 
 
-def train_task(arguments: list[str], log: str, must_see: list[str], threads: int, stop: str) -> Outcome:
+def train_task(
+    arguments: list[str], log: str, must_see: list[str], threads: int, stop: str, first_epoch: int
+) -> Outcome:
     """One run, inside a Ray task: check the shared paths, then ``python -m mvae_core.cli <arguments>`` with its
-    output appended to ``log``; when the file ``stop`` appears (or Ray cancels the task), SIGINT the training and
-    wait for its checkpoint."""
+    output appended to ``log`` (after the attempt's header, ``first_epoch`` as :func:`~.runner.start_worker`); when
+    the file ``stop`` appears (or Ray cancels the task), SIGINT the training and wait for its checkpoint."""
     started = time.monotonic()
     if os.path.exists(stop):
         return Outcome(130, "stopped before it started (Ctrl-C)", 0.0)
@@ -118,7 +163,7 @@ def train_task(arguments: list[str], log: str, must_see: list[str], threads: int
     # be stopped with the one SIGINT that checkpoints it
     blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        process, offset = start_worker((sys.executable, *arguments), Path(log), env)
+        process, offset = start_worker((sys.executable, *arguments), Path(log), env, first_epoch)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:

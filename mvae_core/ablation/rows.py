@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.ablation.facts import generated_numbers, read_facts
-from mvae_core.ablation.runner import Outcome, Task, run_path
+from mvae_core.ablation.runner import Outcome, Task, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError
@@ -18,13 +18,15 @@ def run_row(
 ) -> dict[str, Any]:
     """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``. ``attempt`` is this command's
     ``mvae train`` of the run (``None`` when it was finished before); ``produced_before`` is how an earlier command
-    produced it (its ``produced`` cell in the previous ``summary.csv``), kept for a skipped run.
+    produced it (its ``produced`` cell in the previous ``summary.csv``), kept for a skipped run. ``warnings`` are
+    those of the run's latest attempt, which began where the last header of its log says
+    (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
 
     The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
     finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
     """
     path = run_path(out, config, seed)
-    facts = read_facts(path)
+    facts = read_facts(path, latest_attempt_start(log_path(out, config, seed)))
     outcome = attempt[1] if attempt else None
     status, error = "ok", ""
     if outcome is not None and outcome.exit_code != 0:

@@ -1,7 +1,8 @@
 """Run every configuration × seed as its own ``mvae train`` subprocess, ``jobs`` at a time.
 
 A subprocess isolates a crash: a run that dies, raises or exits non-zero is one failed row, never the end of
-the ablation. Each worker's output goes to its log file (appended, so earlier attempts stay readable); the
+the ablation. Each worker's output goes to its log file, appended after a header line that names the attempt's
+first epoch (so earlier attempts stay readable, and the summary knows where the latest attempt began); the
 failure's last ``error:`` line (else its last line) is kept for the summary. Workers start in their own session,
 so a Ctrl-C in the terminal reaches only this process, which then sends each running worker one SIGINT (it
 checkpoints and exits 130), waits for it, and re-raises.
@@ -10,6 +11,7 @@ checkpoints and exits 130), waits for it, and re-raises.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +22,8 @@ from pathlib import Path
 
 from mvae_core.ablation.facts import run_state
 from mvae_core.ablation.plan import Configuration
+from mvae_core.run import RunDir
+from mvae_core.view import epoch_number
 
 POLL_SECONDS = 0.2
 
@@ -34,6 +38,7 @@ class Task:
     log: Path
     command: tuple[str, ...]
     action: str  # "new" or "resumed"
+    first_epoch: int  # the first epoch (from 0) this attempt trains: the epochs run before it, when resumed
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,28 @@ def plan_tasks(
                 continue
             resume = state == "unfinished"
             command = train_command(data, out / "configs" / f"{arm.name}.toml", seed, path, epochs, resume)
-            log = out / "logs" / arm.name / f"seed-{seed}.log"
-            tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new"))
+            first = len(RunDir(path).read_metrics()) if resume else 0
+            log = log_path(out, arm.name, seed)
+            tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new", first))
     return tasks, finished
+
+
+def log_path(out: Path, config: str, seed: int) -> Path:
+    """``out/logs/<config>/seed-<seed>.log``: the output of every attempt at one configuration × seed."""
+    return out / "logs" / config / f"seed-{seed}.log"
+
+
+ATTEMPT = re.compile(r"^\$ .*  # attempt from epoch (\d+)$", re.MULTILINE)
+"""The header :func:`start_worker` writes before each attempt's output; the epoch counted from 1, as on the console."""
+
+
+def latest_attempt_start(log: Path) -> int:
+    """The first epoch (from 0) of the latest attempt whose header ``log`` holds; 0 without a log or a header (the
+    run's every epoch counts)."""
+    if not log.is_file():
+        return 0
+    starts = ATTEMPT.findall(log.read_text(encoding="utf-8", errors="replace"))
+    return int(starts[-1]) - 1 if starts else 0
 
 
 def last_error_line(text: str) -> str:
@@ -128,16 +152,19 @@ def run_all(
 
 
 def _start(task: Task, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int, float]:
-    process, offset = start_worker(task.command, task.log, env)
+    process, offset = start_worker(task.command, task.log, env, task.first_epoch)
     return process, offset, time.monotonic()
 
 
-def start_worker(command: tuple[str, ...], log: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """Start ``command`` in its own session with its output appended to ``log`` (after a ``$ command`` line); returns
-    the process and the log offset where its output starts."""
+def start_worker(
+    command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``command`` in its own session with its output appended to ``log``, after the attempt's header
+    ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; ``first_epoch`` + 1); returns the process and the log
+    offset where its output starts."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as handle:
-        handle.write(f"$ {' '.join(command)}\n".encode())
+        handle.write(f"$ {' '.join(command)}  # attempt from epoch {epoch_number(first_epoch)}\n".encode())
         handle.flush()
         offset = handle.tell()
         process = subprocess.Popen(

@@ -9,6 +9,8 @@ an existing name is refused. Failed runs do not raise: they are rows with a stat
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import tomllib
 from collections.abc import Callable, Sequence
@@ -22,16 +24,19 @@ from mvae_core.ablation.plan import (
     DEFAULT_OUT,
     DEFAULT_SAMPLES,
     DEFAULT_SEEDS,
+    MODES,
     Configuration,
     PlanError,
     expand,
     read_configs,
 )
+from mvae_core.ablation.ray_executor import joined, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
-from mvae_core.config import ConfigError, MvaeConfig, build_config
-from mvae_core.errors import DataError, InputError, RunInterrupted
+from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
+from mvae_core.errors import DataError, OptionError, RunInterrupted
+from mvae_core.plugins import _suggestion
 
 EXECUTORS = ("local", "ray")
 
@@ -86,33 +91,42 @@ def ablate(
     :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
     :param configs: a TOML file naming the configurations (implies ``mode="list"``).
     :param config: the base TOML config of every run; ``overrides`` (``"dotted.key=value"``) apply over it.
-    :param jobs: runs at once on this machine (default: its CPU cores); ``executor="ray"`` runs Ray tasks instead,
-        on the cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each.
+    :param jobs: runs at once (default: this machine's CPU cores). ``executor="ray"`` runs Ray tasks instead, on the
+        cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
+        ``jobs`` at once (default: as many as the cluster has room for).
     :param samples: latent points each run's best model decodes for the generated-timing columns.
     :raises InputError, PlanError, ConfigError, PluginError: a bad option, plan or configuration, before anything
-        runs (nothing is written).
+        runs (nothing is written). A bad option is an :class:`~mvae_core.errors.OptionError` naming the argument
+        (the ``mvae ablate`` command renders it as its option).
+    :raises RayUnavailable: ``executor="ray"`` and Ray is not installed, nothing answers at ``address`` within
+        :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written).
     :raises DataError: the data gives no loops.
-    :raises RayUnavailable: Ray is not installed or the cluster cannot be reached.
     :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
     """
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
+    _check_overrides(overrides)
     out, configs, config = Path(out), _path(configs), _path(config)
     arms = _configurations(mode, plugins, configs)
-    built = _write_configs(arms, config, list(overrides), out)
-    data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
-    jobs = jobs or runner.cores()
-    _warm_cache(data, built, jobs, report)
-    tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
-    if executor == "ray":
-        where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each"
-    else:
-        where = f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each"
-    report(
-        f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
-        f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
-        f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
-    )
-    outcomes = _execute(tasks, executor, jobs, data, out, address, cpus_per_run, gpus_per_run, report)
+    built, files = _built_configs(arms, config, list(overrides), out)
+    with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
+        _warm_cache(data, built, jobs or runner.cores(), report)
+        tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
+        if executor == "ray":
+            at_once = f", at most {jobs} at once" if jobs else ""
+            where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
+        else:
+            jobs = jobs or runner.cores()
+            where = f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each"
+        report(
+            f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
+            f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
+            f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
+        )
+        outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     return _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
 
 
@@ -135,13 +149,31 @@ def _check_numbers(
     }
     for name, value in numbers.items():
         if value is not None and value < 1:
-            raise InputError(f"{name} must be at least 1, got {value}")
+            raise OptionError(name, f"must be at least 1, got {value}")
     if executor not in EXECUTORS:
-        raise InputError(f"executor {executor!r}: choose 'local' or 'ray'")
-    if executor == "local" and (address is not None or gpus_per_run or cpus_per_run != 1):
-        raise InputError("address, cpus_per_run and gpus_per_run go with executor 'ray'")
+        raise OptionError("executor", f"{executor!r}: choose 'local' or 'ray'")
     if gpus_per_run < 0:
-        raise InputError(f"gpus_per_run must be >= 0, got {gpus_per_run}")
+        raise OptionError("gpus_per_run", f"must be >= 0, got {gpus_per_run}")
+    ray_only = {"address": address is not None, "cpus_per_run": cpus_per_run != 1, "gpus_per_run": gpus_per_run != 0}
+    given = [name for name, is_given in ray_only.items() if is_given]
+    if executor == "local" and given:
+        raise OptionError(given[0], "goes with executor 'ray'")
+
+
+class OverridesError(OptionError):
+    """A malformed item of ``overrides``; the command line names it as the option that gives them, ``--set``."""
+
+    def command_line_message(self) -> str:
+        return f"--set {self.rule}"
+
+
+def _check_overrides(overrides: Sequence[str]) -> None:
+    """Every override has the form ``apply_override`` reads, checked here so that the error names ``overrides``."""
+    for assignment in overrides:
+        try:
+            apply_override({}, assignment)  # an empty tree: only the form can be wrong
+        except ConfigError:
+            raise OverridesError("overrides", f"expects dotted.key=value, got {assignment!r}") from None
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:
@@ -161,32 +193,38 @@ def _default_data() -> list[str]:
 def _configurations(mode: str | None, plugins: str | Sequence[str] | None, configs: Path | None) -> list[Configuration]:
     from mvae_plugins import BUILTIN_PLUGINS
 
+    if mode is not None and mode not in MODES:
+        raise OptionError("mode", f"{mode!r} is not a mode{_suggestion(mode, MODES)} Modes: {', '.join(MODES)}.")
     if configs is not None or mode == "list":
         if mode not in (None, "list"):
-            raise PlanError(f"configs goes with mode 'list', not mode {mode!r}")
+            raise OptionError("configs", f"goes with mode 'list', not mode {mode!r}")
         if configs is None:
-            raise PlanError("mode 'list' needs configs: a TOML file naming the configurations to run")
+            raise OptionError("configs", "is needed by mode 'list': a TOML file naming the configurations to run")
         if plugins is not None:
-            raise PlanError(
-                "plugins does not apply to mode 'list': each configuration in the configs file names its own"
+            raise OptionError(
+                "plugins", "does not apply to mode 'list': each configuration of the configs file names its own"
             )
         return read_configs(configs)
     given = (plugins or "all").split(",") if isinstance(plugins, str | None) else plugins
     names = [n.strip() for n in given if n.strip()]
     if "none" in names:
-        raise PlanError("plugins 'none' leaves nothing to switch on and off; name the plugins, or 'all'")
+        raise OptionError("plugins", "'none' leaves nothing to switch on and off; name the plugins, or 'all'")
     names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
     return expand(mode or "leave-one-out", names)
 
 
-def _write_configs(arms: list[Configuration], base: Path | None, overrides: list[str], out: Path) -> list[MvaeConfig]:
-    """Validate every configuration (config keys, plugin names and sections) before anything runs, then write
-    ``out/configs/<name>.toml``; a different file already there (an earlier, different plan) is refused."""
+def _built_configs(
+    arms: list[Configuration], base: Path | None, overrides: list[str], out: Path
+) -> tuple[list[MvaeConfig], dict[Path, str]]:
+    """Validate every configuration (config keys, plugin names and sections) and return the configs with the text
+    of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already there whose config
+    differs (an earlier, different plan) is refused: one :class:`PlanError` naming every configuration that differs
+    and how."""
     import tomli_w
 
     from mvae_core.plugins import available_plugins, validated_sections
 
-    built, texts = [], []
+    built, files = [], {}
     available = available_plugins()
     base_tree: dict[str, Any] = {}
     if base is not None:
@@ -196,20 +234,48 @@ def _write_configs(arms: list[Configuration], base: Path | None, overrides: list
         try:
             built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))
             validated_sections(built[-1].plugins, available)
-            texts.append(tomli_w.dumps(arm.tree(base_tree, overrides)))
+            files[out / "configs" / f"{arm.name}.toml"] = tomli_w.dumps(arm.tree(base_tree, overrides))
         except ConfigError as exc:
             raise ConfigError(f"configuration {arm.name!r}: {exc}") from None
-    paths = [out / "configs" / f"{arm.name}.toml" for arm in arms]
-    for arm, path, text in zip(arms, paths, texts, strict=True):
-        if path.exists() and path.read_text(encoding="utf-8") != text:
-            raise PlanError(
-                f"{path} holds a different configuration {arm.name!r} from an earlier ablation in {out}; "
-                f"choose another --out, or delete {out / 'runs' / arm.name} and {path} to redo it"
-            )
-    for path, text in zip(paths, texts, strict=True):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return built
+    changes: dict[str, list[str]] = {}  # how a configuration differs → the configurations that differ so
+    for arm, (path, text) in zip(arms, files.items(), strict=True):
+        if path.exists() and (change := _change(path.read_text(encoding="utf-8"), text)):
+            changes.setdefault(change, []).append(repr(arm.name))
+    if changes:
+        listed = "; ".join(f"{', '.join(names)}: {change}" for change, names in changes.items())
+        raise PlanError(
+            f"{out} holds an earlier ablation whose configurations differ from this plan ({listed}); choose another "
+            f"output folder, or, to redo those configurations, delete their runs/<name> and configs/<name>.toml in {out}"
+        )
+    return built, files
+
+
+def _change(old: str, new: str) -> str:
+    """How the config ``new`` differs from ``old`` (TOML texts): ``train.lr unset → 0.0005, …``; ``""`` for none."""
+    try:
+        before = _flat(tomllib.loads(old))
+    except tomllib.TOMLDecodeError:
+        return "the file there is not valid TOML"
+    after = _flat(tomllib.loads(new))
+    keys = [*before, *(key for key in after if key not in before)]
+    return ", ".join(
+        f"{key} {_shown(before, key)} → {_shown(after, key)}" for key in keys if before.get(key) != after.get(key)
+    )
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"train": {"lr": 1}}`` → ``{"train.lr": 1}``."""
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def _shown(flat: dict[str, Any], key: str) -> str:
+    return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
 def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
@@ -234,15 +300,15 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Rep
 def _execute(
     tasks: list[Task],
     executor: str,
-    jobs: int,
+    jobs: int | None,
     data: list[str],
     out: Path,
-    address: str | None,
     cpus_per_run: int,
     gpus_per_run: float,
     report: Report,
 ) -> dict[tuple[str, int], tuple[Task, Outcome]]:
-    """Run the tasks on the local pool or Ray, reporting each as it ends."""
+    """Run the tasks on the local pool (``jobs`` at once, a number) or Ray (at most ``jobs`` at once; ``None``: as
+    many as the cluster has room for), reporting each as it ends."""
     from mvae_core.signals import Interrupts
 
     done = 0
@@ -259,9 +325,7 @@ def _execute(
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
             if executor == "ray":
-                from mvae_core.ablation.ray_executor import run_on_ray, shared_paths
-
-                outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), address, cpus_per_run, gpus_per_run)
+                outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
             else:
                 outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), on_done)
         except KeyboardInterrupt:

@@ -37,12 +37,13 @@ METRICS: dict[str, str] = {
 """The numbers compared across configurations (row key → column title); onset_f1, timing_spread_ratio and
 active_units are the last epoch's; the gaps closed are those of mvae_core.pitch_structure against the run's
 validation loops; seconds is wall-clock time (it grows with the machine's load), CPU seconds the training process's
-CPU time (all threads), the run's cost whatever else runs."""
-CONSOLE_METRICS = {  # row key → a short title on two lines, so that the terminal table fits 100 columns
+CPU time (all threads), which depends on the load less than wall-clock time but still does: OpenMP threads that
+spin-wait for a busy core count as CPU time (docs/ablation.md#summarycsv)."""
+CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the column's numbers
     "epochs_run": "epochs",
     "best_val_elbo": "val_elbo",
     "timing_spread_ratio": "spread\nratio",
-    "gen_timing_std": "gen.\ntiming std",
+    "gen_timing_std": "gen.\ntiming\nstd",
     "cpu_seconds": "CPU s",
 }
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
@@ -123,19 +124,22 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
 
 
 def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
-    """``value`` to ``digits`` significant digits (``+`` shown when ``signed``); ``–`` for ``None``."""
+    """``value`` to ``digits`` significant digits (``+`` shown when ``signed``), a whole number from ``10**digits``
+    on (``12346``, not ``1.235e+04``); ``–`` for ``None``."""
     if value is None:
         return "–"
-    return f"{value:{'+' if signed else ''}.{digits}g}"
+    sign = "+" if signed else ""
+    return f"{value:{sign}.0f}" if abs(value) >= 10**digits else f"{value:{sign}.{digits}g}"
 
 
-def cell(e: Estimate, signed: bool = False, interval: bool = True, digits: int = 4) -> str:
-    """``mean ± std [low, high]`` (without the interval: ``mean ± std``), the mean to ``digits`` significant digits
-    and the std to 2; only the mean for one value, ``–`` for none."""
+def cell(e: Estimate, signed: bool = False, stacked: bool = False, digits: int = 4) -> str:
+    """``mean ± std [low, high]``, the mean to ``digits`` significant digits and the std to 2; ``stacked`` (the
+    console): ``mean`` and ``± std`` on two lines, without the interval. Only the mean for one value, ``–`` for
+    none."""
     if e.n < 2:
         return number(e.mean, signed, digits)
-    shown = f"{number(e.mean, signed, digits)} ± {number(e.std, digits=2)}"
-    return f"{shown} [{number(e.low, signed)}, {number(e.high, signed)}]" if interval else shown
+    mean, spread = number(e.mean, signed, digits), f"± {number(e.std, digits=2)}"
+    return f"{mean}\n{spread}" if stacked else f"{mean} {spread} [{number(e.low, signed)}, {number(e.high, signed)}]"
 
 
 def missing_word(metric: str) -> str:
@@ -143,21 +147,20 @@ def missing_word(metric: str) -> str:
     return MISSING_WORDS.get(metric, "n/a")
 
 
-def metric_cell(e: Estimate, ok: int, metric: str, interval: bool = True, digits: int = 4) -> str:
+def metric_cell(e: Estimate, ok: int, metric: str, stacked: bool = False, digits: int = 4) -> str:
     """:func:`cell` of a configuration's ``ok`` runs, followed by how many of them have no value and why
-    (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``); only the word when none has one."""
+    (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``; ``stacked``: on a line of its own); only
+    the word when none has one."""
     word = missing_word(metric)
     if e.n == 0:
         return word if ok else "–"
-    shown = cell(e, interval=interval, digits=digits)
-    return shown if e.n == ok else f"{shown}; {ok - e.n} {word}"
+    shown = cell(e, stacked=stacked, digits=digits)
+    return shown if e.n == ok else shown + ("\n" if stacked else "; ") + f"{ok - e.n} {word}"
 
 
-def _stops(counter: Counter[str], compact: bool = False) -> str:
-    """``early_stopping ×2, max epochs ×1``; ``compact``: just the label when one covers every run."""
-    if compact and len(counter) == 1:
-        return next(iter(counter))
-    return ", ".join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
+def _stops(counter: Counter[str], sep: str = ", ") -> str:
+    """``early_stopping ×2, max epochs ×1``: each :func:`stop_label` with its count, joined by ``sep``."""
+    return sep.join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
 
 
 def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
@@ -189,7 +192,8 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     lines += [
         "",
         "seconds is wall-clock time, which grows when other runs share the machine; CPU seconds is the training "
-        "process's CPU time (all its threads), comparable across loads.",
+        "process's CPU time (all its threads). It depends on the load less, but it is not free of it: threads that "
+        "spin-wait for a busy core count as CPU time, so compare runs trained under similar load.",
     ]
     lines += ["", "## Plugin warnings", ""]
     warned = warnings_by_config(rows, configs)
@@ -239,21 +243,20 @@ def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration])
 
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
-    more significant digit)."""
+    more significant digit). No cell is ever broken by the terminal's width: each configuration is a block of lines
+    (its name, its ok runs, what stopped them; each mean above its ± std), so the table fits 80 columns with the
+    built-in plugins' configurations, and every column is ``no_wrap``."""
     table = Table(
         title="ablation: mean ± std over seeds (95 % intervals in summary.md)",
         title_justify="left",
-        box=box.SIMPLE_HEAD,  # no vertical rules, one space between columns: the table fits 100 columns
+        box=box.SIMPLE_HEAD,  # no vertical rules: two spaces between columns
+        show_edge=False,
+        show_lines=True,  # a blank line between configurations
         collapse_padding=True,
     )
-    table.add_column("config", no_wrap=True)
-    for column in ("ok", "stopped by", *CONSOLE_METRICS.values()):
-        table.add_column(column, overflow="fold")
+    for column in ("config", *CONSOLE_METRICS.values()):
+        table.add_column(column, no_wrap=True)
     for e in per_config(rows, configs):
-        table.add_row(
-            e["config"],
-            f"{e['ok']}/{e['runs']}",
-            _stops(e["stops"], compact=True),
-            *(metric_cell(e[m], e["ok"], m, interval=False, digits=3) for m in CONSOLE_METRICS),
-        )
+        about = "\n".join([e["config"], f"{e['ok']}/{e['runs']} ok", _stops(e["stops"], "\n")])
+        table.add_row(about, *(metric_cell(e[m], e["ok"], m, stacked=True, digits=3) for m in CONSOLE_METRICS))
     return table
