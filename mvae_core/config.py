@@ -10,7 +10,6 @@ those validated by their plugin's ``Config`` (:mod:`mvae_core.plugins`) or their
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 import tomllib
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
+from mvae_core.suggest import closest
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
 """Every loss term the core computes. Plugins may add terms of their own (``mvae_loss``); see docs/hooks.md."""
@@ -301,9 +301,9 @@ def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_s
     known = section_fields(model, loc[:-1])
     kind = "section" if is_section else "setting"
     where = prefix + "".join(f"{part}." for part in loc[:-1])
-    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+    close = closest(loc[-1], known)
     if close:
-        return f"unknown {kind}; did you mean {where}{close[0]}?"
+        return f"unknown {kind}; did you mean {where}{close}?"
     return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"
 
 

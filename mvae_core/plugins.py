@@ -9,7 +9,6 @@ hand over plugin objects directly (:func:`mvae_core.train`). :mod:`mvae_core.hos
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from mvae_core.config import ConfigError, PluginsConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
+from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.plugins"
 
@@ -66,17 +66,10 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
             names.extend(n for n, info in available.items() if info.origin == "built-in")
             continue
         if name not in available:
-            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{_suggestion(name, available)} "
+            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{did_you_mean(name, available)} "
                               f"Available: {', '.join(sorted(available)) or '(none installed)'}.")  # fmt: skip
         names.append(name)
     return list(dict.fromkeys(names))
-
-
-def _suggestion(name: str, known: Collection[str]) -> str:
-    """``; did you mean 'kl_anneal'?`` for ``KL_ANNEAL``, ``kl-anneal`` or ``kl_anneel``; ``.`` when nothing is close."""
-    by_key = {k.lower().replace("-", "_"): k for k in known}
-    close = difflib.get_close_matches(name.strip().lower().replace("-", "_"), list(by_key), n=1)
-    return f"; did you mean {by_key[close[0]]!r}?" if close else "."
 
 
 def validated_sections(
@@ -94,7 +87,7 @@ def validated_sections(
             raise ConfigError(f"plugins.{name}: plugin {name!r} is a Python object; configure the object itself")
         if name not in available:
             raise ConfigError(
-                f"plugins.{name}: there is no plugin named {name!r} to configure{_suggestion(name, available)}"
+                f"plugins.{name}: there is no plugin named {name!r} to configure{did_you_mean(name, available)}"
             )
 
     def validated(name: str) -> BaseModel:

@@ -36,7 +36,7 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
 from mvae_core.errors import DataError, OptionError, RunInterrupted
-from mvae_core.plugins import _suggestion
+from mvae_core.suggest import did_you_mean
 
 EXECUTORS = ("local", "ray")
 
@@ -194,7 +194,7 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
     from mvae_plugins import BUILTIN_PLUGINS
 
     if mode is not None and mode not in MODES:
-        raise OptionError("mode", f"{mode!r} is not a mode{_suggestion(mode, MODES)} Modes: {', '.join(MODES)}.")
+        raise OptionError("mode", f"{mode!r} is not a mode{did_you_mean(mode, MODES)} Modes: {', '.join(MODES)}.")
     if configs is not None or mode == "list":
         if mode not in (None, "list"):
             raise OptionError("configs", f"goes with mode 'list', not mode {mode!r}")

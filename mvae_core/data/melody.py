@@ -19,13 +19,13 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from mvae_core.data.midi_notes import FileNotes, Part
+from mvae_core.suggest import closest
 
 RULES = ("auto", "all", "top-line")
 SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), "name": None}
@@ -65,8 +65,8 @@ def _did_you_mean(item: str) -> str:
     """`` (did you mean 'track:1'?)`` when ``item`` is a misspelt rule or selector kind."""
     head, colon, rest = item.partition(":")
     known = list(SELECTOR_KINDS) if colon else list(RULES)
-    close = difflib.get_close_matches(head.strip().lower(), known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0] + colon + rest!r}?)" if close else ""
+    close = closest(head, known)
+    return f" (did you mean {close + colon + rest!r}?)" if close else ""
 
 
 @dataclass

@@ -8,7 +8,6 @@ validated by its ``Settings`` model. ``mvae models`` lists them (docs/models.md)
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel
 from mvae_core.config import ConfigError, MvaeConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
+from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.models"
 
@@ -64,9 +64,9 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     for name in [cfg.name, *cfg.sections]:
         if name not in available:
             where = "model.name" if name == cfg.name else f"model.{name}"
-            close = difflib.get_close_matches(name, list(available), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "."
-            raise ConfigError(f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))}.")
+            raise ConfigError(
+                f"{where}: unknown model {name!r}{did_you_mean(name, available)} Available: {', '.join(sorted(available))}."
+            )
     for name, section in cfg.sections.items():
         if name != cfg.name and available[name].origin == "built-in":
             validate_section(available[name].model_class().Settings, section, prefix=f"model.{name}.")

@@ -12,7 +12,6 @@ path is ever opened) and read by the same guarded reader as training data, witho
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import tempfile
@@ -43,6 +42,7 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.run import RunDir
+from mvae_core.suggest import closest
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_file, encode_loops
 
@@ -294,8 +294,8 @@ class TrainingPoints:
 
 
 def _unknown(name: str) -> str:
-    close = difflib.get_close_matches(str(name), FIELDS, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(str(name), FIELDS)
+    hint = f"; did you mean {close!r}?" if close else ""
     return f"unknown parameter {str(name)[:60]!r}{hint} (parameters: {', '.join(FIELDS)})"
 
 
