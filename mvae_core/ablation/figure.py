@@ -8,6 +8,7 @@ from typing import Any
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
 from mvae_core.ablation.summary import METRICS, missing_word, paired, per_config
+from mvae_core.view import epoch_number
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
@@ -19,6 +20,11 @@ def matplotlib_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _epochs(count: int) -> list[int]:
+    """The x values of a curve of ``count`` epochs: epochs as the console counts them (from 1)."""
+    return [epoch_number(e) for e in range(count)]
 
 
 def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
@@ -40,10 +46,10 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     for c in configs:
         runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
         for curve in runs:
-            curves.plot(range(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8)
+            curves.plot(_epochs(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8)
         if runs:
             means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
-            curves.plot(range(len(means)), means, color=colours[c.name], linewidth=2, label=c.name)
+            curves.plot(_epochs(len(means)), means, color=colours[c.name], linewidth=2, label=c.name)
     curves.xaxis.set_major_locator(MaxNLocator(integer=True))
     curves.set_xlabel("epoch")
     curves.set_ylabel("val_elbo (lower is better)")
