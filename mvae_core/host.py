@@ -121,13 +121,14 @@ class PluginHost:
         """The host of the enabled plugins: registered ones constructed from their validated sections, plus plugin
         ``objects`` handed over by a Python caller (named by their keys, listed in ``plugins.enabled``).
 
-        An object may not take the name of a registered plugin (built-in or installed), as an entry point may not
-        (:func:`mvae_core.registry.discover`): that is a :class:`PluginError` naming both, raised before anything
-        is constructed."""
+        An object under the name of a registered plugin (built-in or installed) must be an instance of that plugin's
+        class (the plugin itself, built in Python, e.g. with its own settings); another object may not take the
+        name, as an entry point may not (:func:`mvae_core.registry.discover`): that is a :class:`PluginError` naming
+        both, raised before anything is constructed."""
         available = available_plugins() if available is None else available
         objects = objects or {}
         for name, plugin in objects.items():
-            if name in available:
+            if name in available and not _is_instance_of(plugin, available[name]):
                 raise PluginError(
                     f"plugin {name!r} from object {_qualified(plugin)} has the name of a {available[name].origin} "
                     f"plugin; give the object another name with a (name, object) pair"
@@ -317,6 +318,12 @@ def _enabled_order(plugins: PluginsConfig, configs: dict[str, BaseModel], object
     """Registered and object plugins in the order ``plugins.enabled`` names them (``all`` expanded in place)."""
     order = [name for name in plugins.enabled if name in configs or name in objects]
     return list(dict.fromkeys([*order, *configs, *objects]))
+
+
+def _is_instance_of(plugin: Any, info: PluginInfo) -> bool:
+    """``plugin`` is an object of the registered plugin ``info``'s class (which this imports)."""
+    factory = info.factory()
+    return isinstance(factory, type) and isinstance(plugin, factory)
 
 
 def _qualified(plugin: Any) -> str:

@@ -164,11 +164,26 @@ def test_a_setting_that_is_not_a_finite_number_is_refused_in_a_plugin_section():
         PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"factor": "inf"}), AVAILABLE)
 
 
+class Impostor:
+    """Not the registered ``halving``, whose name it is given."""
+
+    @hookimpl
+    def mvae_epoch_start(self, trainer, epoch):
+        pass
+
+
 @pytest.mark.parametrize(("name", "origin"), [("halving", "built-in"), ("extra", "package mvae-extra")])
-def test_a_plugin_object_may_not_take_the_name_of_a_registered_plugin(name, origin):
+def test_a_plugin_object_may_not_take_the_name_of_another_registered_plugin(name, origin):
     with pytest.raises(
         PluginError,
-        match=rf"plugin '{name}' from object tests.test_plugins:Halving has the name of a {origin} plugin; give the "
+        match=rf"plugin '{name}' from object tests.test_plugins:Impostor has the name of a {origin} plugin; give the "
         r"object another name with a \(name, object\) pair",
     ):
-        PluginHost.from_config(PluginsConfig(enabled=[name]), AVAILABLE, objects={name: Halving(Halving.Config())})
+        PluginHost.from_config(PluginsConfig(enabled=[name]), AVAILABLE, objects={name: Impostor()})
+
+
+def test_a_registered_plugin_built_in_python_runs_under_its_own_name():
+    """An installed plugin's own object (e.g. with settings chosen in Python) is that plugin, not a clash."""
+    own = Halving(Halving.Config(factor=0.25))
+    host = PluginHost.from_config(PluginsConfig(enabled=["extra"]), AVAILABLE, objects={"extra": own})
+    assert host.names == ["extra"] and host.pm.get_plugin("extra") is own
