@@ -87,11 +87,16 @@ def test_plugins(monkeypatch):
         monkeypatch.setattr(plugin, "failing", True)
 
 
+def failed_training_output(*args: object) -> str:
+    """The console text of an ``mvae`` command that fails with exit code 1 (a failed run), whitespace-normalised."""
+    result = mvae(*args)
+    assert result.exit_code == 1, result.output
+    return " ".join(result.output.split())
+
+
 def test_non_finite_loss_exits_1_with_the_reason_recorded_and_the_best_model_kept(synth_dir, tmp_path, test_plugins):
     run = tmp_path / "run"
-    result = mvae("train", synth_dir, *ARGS, "--plugins", "poison", "--out", run)
-    assert result.exit_code == 1, result.output
-    output = " ".join(result.output.split())
+    output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "poison", "--out", run)
     assert "non-finite loss in epoch 2, step 1, term(s) timeshift, total" in output and "Traceback" not in output
     assert f"the best model so far is in {run}" in output
     failure = json.loads((run / "failure.json").read_text())
@@ -105,9 +110,7 @@ def test_non_finite_loss_exits_1_with_the_reason_recorded_and_the_best_model_kep
 
 def test_a_raising_plugin_is_named_with_its_hook_and_the_run_resumes(synth_dir, tmp_path, test_plugins):
     run = tmp_path / "run"
-    result = mvae("train", synth_dir, *ARGS, "--plugins", "flaky", "--out", run)
-    assert result.exit_code == 1
-    output = " ".join(result.output.split())
+    output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "flaky", "--out", run)
     assert "plugin 'flaky' failed in mvae_epoch_end: OSError: disk of the flaky plugin is full" in output
     assert (
         f"the best model so far is in {run}; after a fix, mvae train --resume {run} continues from its last " in output
@@ -129,9 +132,7 @@ def test_a_failure_before_the_first_epoch_finished_says_there_is_no_model_and_re
     synth_dir, tmp_path, test_plugins
 ):
     run = tmp_path / "run"
-    result = mvae("train", synth_dir, *ARGS, "--plugins", "early_flaky", "--out", run)
-    assert result.exit_code == 1
-    output = " ".join(result.output.split())
+    output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "early_flaky", "--out", run)
     assert "plugin 'early_flaky' failed in mvae_step_end: OSError: disk of the early plugin is full" in output
     assert f"no epoch finished, so {run} holds no model; after a fix, mvae train --resume {run} continues" in output
     assert "best model" not in output and not (run / "model.safetensors").exists()
@@ -146,9 +147,7 @@ def test_a_failure_before_the_first_epoch_finished_says_there_is_no_model_and_re
 def test_a_failure_before_training_began_says_to_start_again_and_that_works(synth_dir, tmp_path, test_plugins):
     run = tmp_path / "run"
     command = ["train", synth_dir, *ARGS, "--plugins", "bad_ramp", "--out", run]
-    result = mvae(*command)
-    assert result.exit_code == 1
-    output = " ".join(result.output.split())
+    output = failed_training_output(*command)
     assert "plugin 'bad_ramp': mvae_ramp_end must return a whole number of epochs" in output
     assert f"no epoch finished, so {run} holds no model; nothing was checkpointed, so after a fix start it " in output
     assert f"again: the same mvae train command (--out {run})" in output
@@ -162,9 +161,7 @@ def test_a_failure_before_training_began_says_to_start_again_and_that_works(synt
 
 def test_a_non_finite_loss_in_the_first_epoch_says_there_is_no_model(synth_dir, tmp_path, test_plugins):
     run = tmp_path / "run"
-    result = mvae("train", synth_dir, *ARGS, "--plugins", "poison_at_once", "--out", run)
-    assert result.exit_code == 1
-    output = " ".join(result.output.split())
+    output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "poison_at_once", "--out", run)
     assert "non-finite loss in epoch 1, step 1" in output
     assert f"no epoch finished, so {run} holds no model (reason in failure.json)" in output
     assert "best model" not in output
