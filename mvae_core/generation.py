@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -69,6 +70,10 @@ class DecodeOptions:
     seed: int = 0  # for every random choice (notes and offsets)
 
     def __post_init__(self) -> None:
+        for name in ("density", "temperature", "timing_temperature", "grid_offset", "tempo"):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                raise OptionError(name, f"must be a number, got {value!r}")
         for name in ("density", "temperature", "timing_temperature", "grid_offset"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):

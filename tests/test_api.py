@@ -209,6 +209,7 @@ def test_load_generate_and_evaluate(trained, tmp_path):
         ({"z": [float("nan"), 0]}, InputError, "z needs finite numbers"),
         ({"density": float("inf")}, InputError, "density must be a finite number >= 0"),
         ({"seed": -1}, InputError, "seed must be >= 0"),
+        ({"grid_offset": "1"}, InputError, "grid_offset must be a number, got '1'"),
         ({"densty": 1.0}, InputError, r"unknown generation option\(s\) densty"),
     ],
 )
