@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import mido
 import pretty_midi
@@ -21,7 +21,7 @@ import torch
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, load_dataset
-from mvae_core.errors import DataError, InputError, OptionError
+from mvae_core.errors import DataError, InputError, OptionError, blocked_message, file_in_the_way
 from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
 from mvae_core.generation import (
@@ -120,7 +120,8 @@ class Generated:
     def write(self, out: str | os.PathLike[str]) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
         in ``.mid``/``.midi`` and there is one point. Returns the files written."""
-        files = self._files(Path(out), MIDI_SUFFIXES, "MIDI")
+        files = self.files(out, "MIDI")
+        files[0].parent.mkdir(parents=True, exist_ok=True)
         for i, file in enumerate(files):
             write_midi(file, self.loops[i], self.config, self.options)
         return files
@@ -130,7 +131,8 @@ class Generated:
     ) -> tuple[list[Path], str]:
         """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
         ``.wav`` and there is one point. Returns the files written and the renderer used."""
-        files = self._files(Path(out), (".wav",), "WAV")
+        files = self.files(out, "WAV")
+        files[0].parent.mkdir(parents=True, exist_ok=True)
         used = ""
         for i, file in enumerate(files):
             rendered = self.audio(i, renderer, soundfont)
@@ -138,10 +140,14 @@ class Generated:
             used = rendered.renderer
         return files, used
 
-    def _files(self, out: Path, suffixes: tuple[str, ...], kind: str) -> list[Path]:
-        """``[out]`` when ``out`` names one file (refused for several points), else one file per point in folder
-        ``out``, which must exist or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed file, not a
-        folder); the parent folder is created."""
+    def files(self, out: str | os.PathLike[str], kind: Literal["MIDI", "WAV"]) -> list[Path]:
+        """The files :meth:`write` (``"MIDI"``) or :meth:`write_audio` (``"WAV"``) would write for ``out``, checked
+        and nothing written: ``[out]`` when ``out`` names one file (refused for several points), else one file per
+        point in folder ``out``, which must exist or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed
+        file, not a folder). An existing file where a folder is needed is an :class:`InputError` naming it."""
+        out, suffixes = Path(out), (MIDI_SUFFIXES if kind == "MIDI" else (".wav",))
+        if blocker := file_in_the_way(out if out.suffix.lower() in suffixes else out / "x"):
+            raise InputError(blocked_message(blocker, out))
         if out.suffix.lower() in suffixes:
             if len(self) != 1:
                 raise InputError(
@@ -155,7 +161,6 @@ class Generated:
             )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
-        files[0].parent.mkdir(parents=True, exist_ok=True)
         return files
 
 

@@ -128,6 +128,8 @@ def generate(
             temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
             threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
         )  # fmt: skip
+        if audio is not None:
+            generated.files(audio, "WAV")  # a bad --audio is refused before any MIDI file is written
         files = generated.write(out_path)
         sounds, used = generated.write_audio(audio, renderer, soundfont) if audio is not None else ([], "")
     for file, loops in zip(files, generated.loops, strict=True):

@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -21,7 +22,7 @@ from rich.padding import Padding
 from rich.table import Table
 from typer.core import TyperGroup
 
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(highlight=False, soft_wrap=True, stderr=True)
@@ -55,8 +56,6 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
 
 
 PATH_HINTS = {
-    errno.ENOTDIR: "a file is in the way of that folder: choose another path or move the file",
-    errno.EEXIST: "a file is in the way of that folder: choose another path or move the file",
     errno.EISDIR: "that is a folder: name a file",
     errno.EACCES: "choose a place you may write to",
     errno.EPERM: "choose a place you may write to",
@@ -76,6 +75,9 @@ class CommandGroup(TyperGroup):
         except OSError as exc:
             if exc.filename is None:
                 raise
+            path = Path(exc.filename)
+            if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := file_in_the_way(path) or path).is_file():
+                raise fail(blocked_message(blocker, path)) from None
             hint = PATH_HINTS.get(exc.errno or 0)
             raise fail(f"{exc.filename}: {exc.strerror}" + (f"; {hint}" if hint else "")) from None
 

@@ -93,3 +93,18 @@ class RunInterrupted(MvaeError):
         super().__init__(message)
         self.signum = signum
         self.exit_code = 128 + signum
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """The existing file (not a folder) at ``path`` or above it, which stops ``path`` from being written inside a
+    folder there; ``None`` when there is none."""
+    for ancestor in (path, *path.parents):
+        if ancestor.exists():
+            return None if ancestor.is_dir() or ancestor == path else ancestor
+    return None
+
+
+def blocked_message(blocker: Path, wanted: Path) -> str:
+    """What to say when the file ``blocker`` stands where a folder is needed to write ``wanted``."""
+    where = "" if blocker == wanted else f" (for {wanted})"
+    return f"{blocker} is a file where a folder is needed{where}: choose another path or move the file"

@@ -45,7 +45,7 @@ def test_an_output_under_a_file_is_refused_naming_the_path(tiny_run, synth_dir, 
     blocker.write_text("a file where a folder was meant")
     result = mvae(*(a.format(run=tiny_run, file=blocker, tmp=tmp_path, data=synth_dir) for a in args))
     assert result.exit_code == 2, result.output
-    assert f"error: {blocker}" in result.stderr and "a file is in the way" in result.stderr
+    assert f"error: {blocker} is a file where a folder is needed" in result.stderr, result.stderr
     assert "Traceback" not in result.output
 
 
@@ -80,6 +80,7 @@ def test_generate_refuses_a_file_name_that_would_become_a_folder(tiny_run, tmp_p
     result = mvae("generate", tiny_run, "--z", "0,0", *(a.format(tmp=tmp_path) for a in args))
     assert result.exit_code == 2 and expected in result.stderr, result.output
     assert not (tmp_path / "a.txt").exists() and not (tmp_path / "a.mp3").exists()
+    assert not (tmp_path / "ok.mid").exists()  # a refused --audio is found before any MIDI file is written
 
 
 def test_generate_writes_into_an_existing_folder_whatever_its_name(tiny_run, tmp_path):
