@@ -38,6 +38,13 @@ from mvae_core.errors import MvaeError
 T = TypeVar("T")
 
 
+class MainFailed(MvaeError):
+    """Rank 0 failed in a block the other ranks wait for (:meth:`Distributed.main_first`); rank 0 prints its own
+    error, so the command line says nothing more for the others."""
+
+    same_on_every_rank = True
+
+
 class DistributedError(MvaeError, RuntimeError):
     """The process group could not be set up; the message says why (CLI exit code 2)."""
 
@@ -184,9 +191,22 @@ class Distributed:
 
     @contextmanager
     def main_first(self) -> Iterator[None]:
-        """Rank 0 runs the block first (e.g. parses the data into the cache), then the other ranks."""
-        if not self.is_main:
-            self.barrier()
-        yield
+        """Rank 0 runs the block first (e.g. parses the data into the cache), then the other ranks. When it fails on
+        rank 0, the others do not run it: they raise :class:`MainFailed` (rank 0 says why), where a plain barrier
+        would leave them to a lost connection's traceback."""
+        if self.world == 1:
+            yield
+            return
         if self.is_main:
-            self.barrier()
+            try:
+                yield
+            except BaseException as exc:
+                dist.broadcast_object_list([f"{type(exc).__name__}: {exc}"], src=0)
+                raise
+            dist.broadcast_object_list([None], src=0)
+            return
+        failure: list[str | None] = [None]
+        dist.broadcast_object_list(failure, src=0)
+        if failure[0] is not None:
+            raise MainFailed(f"rank 0 stopped ({failure[0]})")
+        yield

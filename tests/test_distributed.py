@@ -151,6 +151,24 @@ def test_torchrun_says_an_error_every_rank_meets_once(pattern_dir, tmp_path):
     assert "error: train.batch_size = 2" in result.stderr  # said by rank 0, without a rank prefix
 
 
+@needs_gloo
+def test_torchrun_ranks_waiting_for_rank_0_stop_quietly_when_it_fails(tmp_path):
+    """Rank 0 reads the data first while the others wait; when that fails, they stop without a traceback."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.mid").write_bytes(b"not a MIDI file")
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
+    result = subprocess.run(
+        [*torchrun, "-m", "mvae_core.cli", "train", str(data), "--epochs", "1", "--out", str(tmp_path / "r")],
+        capture_output=True, text=True, timeout=300, env=os.environ | {"OMP_NUM_THREADS": "1"}, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no loops to train on" in errors[0], result.stderr
+    # torchrun's own report of a failed child follows; rank 1 adds no traceback of a lost connection
+    assert "[rank1]" not in result.stderr and "RuntimeError" not in result.stderr, result.stderr
+
+
 def _metrics(run: Path) -> list[dict]:
     return [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
 
