@@ -232,6 +232,8 @@ def evaluate(
     check_paths(paths)
     try:
         table, report = load_dataset(paths, trained.config.data, jobs)
+    except InputError:
+        raise
     except ValueError as exc:
         raise DataError(str(exc)) from None
     if table.n_loops == 0:

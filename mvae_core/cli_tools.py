@@ -120,7 +120,8 @@ def interpolate(
             for name, point, midi in endpoints
         ]
         points = line(ends[0], ends[1], steps)
-    for path, notes in write_interpolation(model, cfg, points, options, out, one_file):
+        written = write_interpolation(model, cfg, points, options, out, one_file)
+    for path, notes in written:
         console.print(f"{path}  ({notes} notes)")
 
 

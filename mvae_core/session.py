@@ -43,7 +43,7 @@ from mvae_core.data.load import DataReport, check_paths, load_dataset
 from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, ResumeRefused, RunExists, RunFailed, RunInterrupted
+from mvae_core.errors import DataChanged, DataError, InputError, ResumeRefused, RunExists, RunFailed, RunInterrupted
 from mvae_core.host import PluginHost
 from mvae_core.models import resolve_model
 from mvae_core.plugins import PluginError, available_plugins
@@ -250,6 +250,8 @@ def _prepare_data(
     (rank 0) only once the data is usable."""
     try:
         table, report = load_dataset(data, cfg.data, jobs)
+    except InputError:  # a bad argument (jobs), named as it is
+        raise
     except ValueError as exc:  # an unknown corpus name
         raise DataError(str(exc)) from None
     if not resuming:
@@ -353,7 +355,18 @@ def _split_plugins(plugins: Sequence[PluginSpec] | None) -> tuple[list[str], dic
         if isinstance(spec, str):
             names.append(spec)
             continue
+        if isinstance(spec, tuple) and (len(spec) != 2 or not isinstance(spec[0], str)):
+            raise ConfigError(f"plugins: a pair is (name, plugin object), got {spec!r}")
         name, plugin = spec if isinstance(spec, tuple) else (_snake_case(spec), spec)
+        if plugin is None or isinstance(plugin, int | float | bytes | list | dict | tuple):
+            raise ConfigError(
+                f"plugins: {plugin!r} is not a plugin; give names, plugin objects or (name, object) pairs"
+            )
+        if inspect.isclass(plugin):
+            raise ConfigError(
+                f"plugins: {name!r} is the class {plugin.__qualname__}, not a plugin object; pass "
+                f"{plugin.__qualname__}() (its hooks are methods of an object)"
+            )
         if name in objects:
             raise ConfigError(f"plugins: two plugin objects are named {name!r}; pass (name, object) pairs")
         objects[name] = plugin

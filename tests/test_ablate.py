@@ -379,6 +379,8 @@ def test_the_last_error_line_is_kept():
         (["--mode", "leave-one-ot"], "--mode 'leave-one-ot' is not a mode; did you mean 'leave-one-out'?"),
         (["--plugins", "kl_anneal,nope"], "unknown plugin 'nope'"),
         (["--plugins", "none"], "--plugins 'none' leaves nothing to switch"),
+        (["--plugins", ""], "--plugins '' has an empty name"),
+        (["--plugins", "kl_anneal,,ts_ramp"], "--plugins 'kl_anneal,,ts_ramp' has an empty name"),
         (["--seeds", "0"], "--seeds must be at least 1, got 0"),
         (["--set", "train.nonsense=1"], "configuration 'all'"),
         (["--set", "train.lr"], "--set expects dotted.key=value, got 'train.lr'"),

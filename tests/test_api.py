@@ -199,6 +199,29 @@ def test_load_generate_and_evaluate(trained, tmp_path):
     assert scores["loops"] == 8 and scores["generated"]["samples"] == 16
 
 
+class NotRegistered:
+    """A plugin object without hooks, for the argument checks below."""
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        ([None], r"plugins: None is not a plugin"),
+        ([("kl_anneal",)], r"plugins: a pair is \(name, plugin object\), got \('kl_anneal',\)"),
+        ([("mine", NotRegistered)], r"plugins: 'mine' is the class NotRegistered, not a plugin object; pass "),
+    ],
+)
+def test_a_plugins_argument_that_is_not_a_plugin_is_refused_before_training(tmp_path, plugins, message):
+    with pytest.raises(ConfigError, match=message):
+        mvae_core.train(data=[tmp_path], out=tmp_path / "run", plugins=plugins, epochs=1, progress=False)
+    assert not (tmp_path / "run").exists()
+
+
+def test_evaluate_refuses_jobs_below_1(trained, tmp_path):
+    with pytest.raises(InputError, match="jobs must be at least 1, got 0"):
+        mvae_core.evaluate(trained.path, [tmp_path], jobs=0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

@@ -406,3 +406,11 @@ def test_every_bracketed_word_of_the_help_reaches_the_screen(monkeypatch):
                 assert " ".join(term.split()) in shown, f"mvae {' '.join(path)} --help lost {term!r}"
                 checked += 1
     assert checked >= 2  # the test sees bracketed terms at all
+
+
+@pytest.mark.parametrize("command", ["train", "data inspect"])
+def test_jobs_below_1_is_refused_naming_the_option(synth_dir, tmp_path, command):
+    out = ["--out", tmp_path / "run"] if command == "train" else []
+    result = mvae(*command.split(), synth_dir, "--jobs", "0", *out)
+    assert result.exit_code == 2 and "--jobs must be at least 1, got 0" in result.stderr, result.output
+    assert not (tmp_path / "run").exists()

@@ -88,3 +88,9 @@ def test_generate_writes_into_an_existing_folder_whatever_its_name(tiny_run, tmp
     result = mvae("generate", tiny_run, "--random", "2", "--out", tmp_path / "takes.v2")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "takes.v2").glob("*.mid"))) == 2
+
+
+def test_interpolate_refuses_a_folder_name_with_a_suffix(tiny_run, tmp_path):
+    result = mvae("interpolate", tiny_run, "--from", "0,0", "--to", "1,1", "--out", tmp_path / "i.txt")
+    assert result.exit_code == 2 and "interpolate writes a folder of MIDI files" in result.stderr, result.output
+    assert not (tmp_path / "i.txt").exists()

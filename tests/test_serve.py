@@ -233,6 +233,18 @@ def test_a_port_out_of_range_is_named_before_anything_listens(tiny_run, ports, m
         LiveServer(tiny_run, **ports)
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"host": " ", "port": 0}, "--host is empty; give an address"),
+        ({"port": 0, "osc_reply_port": 9001}, "--osc-reply-port goes with --osc-port"),
+    ],
+)
+def test_options_that_cannot_work_are_refused(tiny_run, options, message):
+    with pytest.raises(ServeError, match=message):
+        LiveServer(tiny_run, **options)
+
+
 def test_an_address_not_of_this_machine_is_refused_without_the_exposure_warning(tiny_run):
     from typer.testing import CliRunner
 

@@ -205,8 +205,10 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
                 "plugins", "does not apply to mode 'list': each configuration of the configs file names its own"
             )
         return read_configs(configs)
-    given = (plugins or "all").split(",") if isinstance(plugins, str | None) else plugins
-    names = [n.strip() for n in given if n.strip()]
+    given = ("all" if plugins is None else plugins).split(",") if isinstance(plugins, str | None) else plugins
+    names = [n.strip() for n in given]
+    if not all(names):
+        raise OptionError("plugins", f"{plugins!r} has an empty name; name the plugins (comma-separated), or 'all'")
     if "none" in names:
         raise OptionError("plugins", "'none' leaves nothing to switch on and off; name the plugins, or 'all'")
     names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]

@@ -30,7 +30,7 @@ from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import NoteTable, TableBuilder
 from mvae_core.data.table_store import TableWriter
-from mvae_core.errors import DataError
+from mvae_core.errors import DataError, OptionError
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -89,7 +89,10 @@ def check_paths(data_args: list[str]) -> None:
 
 
 def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None) -> tuple[NoteTable, DataReport]:
-    """Read every source named by ``data_args``; see the module docstring."""
+    """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
+    parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise)."""
+    if jobs is not None and jobs < 1:
+        raise OptionError("jobs", f"must be at least 1, got {jobs}")
     units, results = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport()

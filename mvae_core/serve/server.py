@@ -59,6 +59,10 @@ class LiveServer:
         import uvicorn
 
         _check_ports(port=port, osc_port=osc_port, osc_reply_port=osc_reply_port)
+        if not host.strip():
+            raise ServeError("--host is empty; give an address, e.g. 127.0.0.1 (this machine) or 0.0.0.0 (every one)")
+        if osc_reply_port is not None and osc_port is None:
+            raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         self.engine = Engine(run)
         if tempo is not None:
             self.engine.set("tempo", tempo)

@@ -47,6 +47,8 @@ def bend_model(model: MelodyModel, sigma: float, seed: int, layers: Layers) -> l
     """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names."""
     if not (math.isfinite(sigma) and sigma >= 0):
         raise ToolError(f"--sigma must be a finite number >= 0, got {sigma}")
+    if seed < 0:
+        raise ToolError(f"--seed must be >= 0, got {seed}")
     generator = torch.Generator().manual_seed(seed)
     names = bent_parameters(model, layers)
     parameters = dict(model.named_parameters())

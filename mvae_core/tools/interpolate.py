@@ -59,6 +59,8 @@ def write_interpolation(
 ) -> list[tuple[Path, int]]:
     """One MIDI file per point in ``out`` (``NNN_z_<point>.mid``), plus ``interpolation.mid`` holding every loop
     in order when ``one_file``; returns each written path with its note count."""
+    if out.suffix and not out.is_dir():
+        raise ToolError(f"{out}: interpolate writes a folder of MIDI files; name a new folder without a suffix")
     loops = [file[0] for file in render_loops(model, points, options, per_file=1)]
     out.mkdir(parents=True, exist_ok=True)
     written = []
