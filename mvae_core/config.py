@@ -259,8 +259,21 @@ def validate_section(model: type[S], data: Any, prefix: str = "") -> S:
         raise ConfigError(format_validation_error(exc, prefix, model)) from None
     bad = _non_finite(validated.model_dump(), prefix.removesuffix("."))
     if bad is not None:
-        raise ConfigError(f"{bad[0]} = {bad[1]!r}: must be a finite number (nan and inf are not settings)")
+        raise ConfigError(f"{bad[0]} = {bad[1]!r}: {NON_FINITE}")
     return validated
+
+
+NON_FINITE = "must be a finite number (nan and inf are not settings)"
+
+
+def _is_non_finite(value: Any) -> bool:
+    """``value`` is nan or an infinity, as a float or as the string a float field reads so ("nan", "-inf", …)."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _non_finite(tree: Any, path: str) -> tuple[str, float] | None:
@@ -292,6 +305,8 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:
             message = _unknown_key(model, loc, prefix, isinstance(value, dict))
+        elif _is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
+            message = NON_FINITE
         parts.append(f"{field}{shown}: {message}")
     return "; ".join(parts)
 

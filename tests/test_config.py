@@ -92,6 +92,9 @@ def test_run_config_round_trips_with_provenance(tmp_path):
         ("train.clip_grad_norm=inf", "train.clip_grad_norm = inf"),
         ("plugins.kl_anneal.schedule.end=nan", "plugins.kl_anneal.schedule.end = nan"),
         ("model.melody_rnn.token_dropout=nan", "model.melody_rnn.token_dropout = nan"),
+        ("train.lr=nan", "train.lr = nan"),  # nan fails the bound (> 0) first: named as nan, not as too small
+        ("data.train_fraction=nan", "data.train_fraction = nan"),
+        ("train.clip_grad_norm=nan", "train.clip_grad_norm = nan"),
     ],
 )
 def test_a_number_that_is_not_finite_is_refused_in_every_section(override, field):
