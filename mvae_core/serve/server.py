@@ -19,7 +19,7 @@ from typing import Any
 
 from mvae_core.errors import MvaeError, RunInterrupted
 from mvae_core.serve.app import create_app
-from mvae_core.serve.engine import Engine, TrainingPoints
+from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
@@ -65,7 +65,10 @@ class LiveServer:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         self.engine = Engine(run)
         if tempo is not None:
-            self.engine.set("tempo", tempo)
+            try:
+                self.engine.set("tempo", tempo)
+            except RequestError as exc:
+                raise ServeError(f"--tempo {tempo:g}: {exc} (the tempo knob's range)") from None
         self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
