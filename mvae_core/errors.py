@@ -39,8 +39,8 @@ class InputError(MvaeError, ValueError):
 
 
 class OptionError(InputError):
-    """A generation option out of range: ``option`` is its Python name (``grid_offset``), ``rule`` what it accepts.
-    The command line names it as its option (``--grid-offset``)."""
+    """An argument out of range (a generation option, ``jobs``, an ablation option): ``option`` is its Python name
+    (``grid_offset``), ``rule`` what it accepts. The command line names it as its option (``--grid-offset``)."""
 
     def __init__(self, option: str, rule: str) -> None:
         super().__init__(f"{option} {rule}")
@@ -96,8 +96,8 @@ class RunInterrupted(MvaeError):
 
 
 def file_in_the_way(path: Path) -> Path | None:
-    """The existing file (not a folder) at ``path`` or above it, which stops ``path`` from being written inside a
-    folder there; ``None`` when there is none."""
+    """The existing file among ``path``'s parent folders (a file where a folder is needed to write ``path``);
+    ``None`` when there is none (a file at ``path`` itself is not in the way: it would be replaced)."""
     for ancestor in (path, *path.parents):
         if ancestor.exists():
             return None if ancestor.is_dir() or ancestor == path else ancestor
