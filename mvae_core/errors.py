@@ -47,7 +47,12 @@ class OptionError(InputError):
         self.option, self.rule = option, rule
 
     def command_line_message(self) -> str:
-        return f"--{self.option.replace('_', '-')} {self.rule}"
+        return f"{option_flag(self.option)} {self.rule}"
+
+
+def option_flag(name: str) -> str:
+    """The command-line option of the Python argument ``name``: ``grid_offset`` → ``--grid-offset``."""
+    return "--" + name.replace("_", "-")
 
 
 class DataError(MvaeError):

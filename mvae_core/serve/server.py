@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mvae_core.errors import MvaeError, RunInterrupted
+from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
@@ -154,8 +154,7 @@ def _check_ports(**ports: int | None) -> None:
     for name, port in ports.items():
         lowest = 1 if name == "osc_reply_port" else 0
         if port is not None and not lowest <= port <= 65535:
-            option = "--" + name.replace("_", "-")
-            raise ServeError(f"{option} {port}: a port is a number from {lowest} to 65535")
+            raise ServeError(f"{option_flag(name)} {port}: a port is a number from {lowest} to 65535")
 
 
 def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
