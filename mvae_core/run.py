@@ -115,7 +115,33 @@ class RunDir:
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def _read_tree(self) -> dict[str, Any]:
+        if self.path.is_dir() and not (self.path / CONFIG).exists():
+            raise ConfigError(f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here()}")
         return read_toml(self.path / CONFIG, "the run's config")
+
+    def _what_is_here(self) -> str:
+        """What a folder without ``config.toml`` holds instead, and what to do (for the error that refuses it)."""
+        try:
+            entries = sorted(self.path.iterdir())
+        except OSError as exc:
+            return f"the folder cannot be listed ({exc.strerror})"
+        names = {p.name for p in entries}
+        run_files = sorted(names & {CHECKPOINT, BEST_MODEL, METRICS})
+        if run_files:
+            return (
+                f"it holds {', '.join(run_files)} but the run's config is gone; restore {CONFIG} from a backup (a "
+                "run cannot be read without it), or train a new run"
+            )
+        if names & {DATA_REPORT, SPLIT}:
+            return f"its training stopped before it was set up; train it again (mvae train DATA --out {self.path})"
+        runs = [p.name for p in entries if (p / CONFIG).is_file()]
+        if runs:
+            return f"it holds runs: give one of them, e.g. {self.path / runs[0]}"
+        if _holds_midi(self.path):
+            return f"it holds MIDI files: train on them first (mvae train {self.path} --out RUN), then give RUN"
+        if not names - {LOCK}:
+            return f"it is empty: train first (mvae train DATA --out {self.path})"
+        return "give the folder that mvae train --out wrote"
 
     def read_config(self) -> MvaeConfig:
         """The run's resolved config. A run written before the model registry has no ``[model] name``: it was
@@ -210,6 +236,18 @@ class RunDir:
         if self.has_checkpoint():
             return f"no epoch has finished yet: continue with mvae train --resume {self.path}"
         return f"nothing was trained here: train first (mvae train DATA --out {self.path})"
+
+
+def _holds_midi(folder: Path, depth: int = 2) -> bool:
+    """A MIDI file in ``folder`` or its subfolders down to ``depth`` levels (symlinked folders not followed)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.suffix.lower() in (".mid", ".midi") and entry.is_file():
+            return True
+    return depth > 1 and any(_holds_midi(e, depth - 1) for e in entries if e.is_dir() and not e.is_symlink())
 
 
 def _drop_none(tree: Any) -> Any:

@@ -195,3 +195,30 @@ def test_a_run_without_its_model_file_says_what_to_do_by_what_is_there(tiny_run,
     (run / "checkpoint.pt").unlink()
     with pytest.raises(CheckpointError, match=r"nothing was trained here: train first \(mvae train DATA --out "):
         RunDir(run).load_model()
+
+
+def test_a_folder_that_is_not_a_run_is_named_for_what_it_holds(tiny_run, synth_dir, tmp_path):
+    """generate/evaluate/export/serve pointed at the data folder, a folder of runs, an empty or a half-written folder
+    say what the folder is and what to give instead (they said only "cannot read the run's config")."""
+    from mvae_core.config import ConfigError
+    from mvae_core.run import RunDir
+
+    def refusal(folder) -> str:
+        with pytest.raises(ConfigError, match=rf"^{folder} is not a run: no config.toml there; ") as caught:
+            RunDir(folder).load_model()
+        return str(caught.value)
+
+    assert f"it holds MIDI files: train on them first (mvae train {synth_dir} --out RUN)" in refusal(synth_dir)
+    runs = tmp_path / "runs"
+    shutil.copytree(tiny_run, runs / "solos")
+    assert f"it holds runs: give one of them, e.g. {runs / 'solos'}" in refusal(runs)
+    (tmp_path / "empty").mkdir()
+    assert "it is empty: train first" in refusal(tmp_path / "empty")
+    (runs / "solos" / "config.toml").unlink()
+    assert "it holds checkpoint.pt, metrics.jsonl, model.safetensors but the run's config is gone" in refusal(
+        runs / "solos"
+    )
+    half = tmp_path / "half"  # a first run killed after its data report, before config.toml
+    half.mkdir()
+    (half / "split.json").write_text("{}")
+    assert f"train it again (mvae train DATA --out {half})" in refusal(half)

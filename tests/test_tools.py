@@ -225,7 +225,7 @@ def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
         (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--tempo", "0", "--out", "{tmp}"], "--tempo must"),
         (["interpolate", "{run}", "--from", "0,0", "--to-midi", "{midi}", "--loop", "9", "--out", "{tmp}"], "--loop 9"),
         (["encode", "{tmp}/no-run", "{midi}"], "no run directory there"),
-        (["encode", "{tmp}", "{midi}"], "cannot read the run's config"),
+        (["encode", "{tmp}", "{midi}"], "is not a run: no config.toml there"),
         (["encode", "{run}", "{run}/config.toml"], "not a MIDI file"),
         (["encode", "{run}", "{tmp}/fake.mid"], "no loop to encode (not a MIDI file"),
         (["encode", "{run}", "{tmp}/absent.mid"], "no such file"),
