@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import tempfile
 import warnings
 import zipfile
@@ -91,6 +92,51 @@ def _unpickler_reason(error: BaseException) -> str:
 
 def _first_line(error: BaseException) -> str:
     return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+
+
+def load_weights(model: torch.nn.Module, state: Any) -> None:
+    """Load a saved ``state`` (a dict of tensors) into ``model``, built from the run's ``config.toml``.
+
+    :raises CheckpointError: the tensors do not fit that model (a file copied from another run, a hand-edited
+        ``config.toml``); the message says how they differ and what to do, and the caller prefixes the file.
+    """
+    try:
+        if not isinstance(state, dict):
+            raise TypeError(f"the weights are a {type(state).__name__}, not a table of tensors")
+        model.load_state_dict(state)
+    except (RuntimeError, TypeError, ValueError, KeyError) as exc:
+        raise CheckpointError(
+            f"its weights do not fit the model that the run's config.toml describes ({_mismatch(exc)}); the file "
+            "comes from another run, or config.toml was edited: put back the run's own file and config.toml (from "
+            "a backup), or start a new run"
+        ) from None
+
+
+QUOTE = '"'  # torch quotes each key it lists
+
+
+def _mismatch(error: BaseException) -> str:
+    """How torch's ``load_state_dict`` says the tensors differ, in a few words: the first tensor whose shape differs,
+    and how many tensors the model lacks, has to spare, or has in another shape."""
+    text = str(error)
+    if not text.startswith("Error(s) in loading state_dict"):
+        return _first_line(error)
+    parts = []
+    for label, pattern in (
+        ("missing", r"Missing key\(s\) in state_dict: (.*)"),
+        ("not in this model", r"Unexpected key\(s\) in state_dict: (.*)"),
+    ):
+        if found := re.search(pattern, text):
+            parts.append(f"{found.group(1).count(QUOTE) // 2} {label}")
+    shapes = re.findall(
+        r"size mismatch for (\S+): copying a param with shape torch.Size\((\[[^\]]*\])\) from "
+        r"checkpoint, the shape in current model is torch.Size\((\[[^\]]*\])\)",
+        text,
+    )
+    if shapes:
+        name, saved, built = shapes[0]
+        parts.append(f"{len(shapes)} of another shape, e.g. {name}: {saved} in the file, {built} in the model")
+    return "tensors: " + ", ".join(parts) if parts else _first_line(error)
 
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:

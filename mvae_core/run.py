@@ -29,6 +29,7 @@ from mvae_core.checkpoint import (
     atomic_write,
     load_checkpoint,
     load_model_state,
+    load_weights,
     save_checkpoint,
     save_model,
 )
@@ -223,7 +224,10 @@ class RunDir:
         model = build_model(cfg)
         if not (self.path / BEST_MODEL).is_file():
             raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
-        model.load_state_dict(load_model_state(self.path / BEST_MODEL))
+        try:
+            load_weights(model, load_model_state(self.path / BEST_MODEL))
+        except CheckpointError as exc:
+            raise CheckpointError(f"{self.path / BEST_MODEL}: {exc}") from None
         return model.eval(), cfg
 
     def _missing_model_hint(self) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from mvae_core.allocator import keep_freed_memory
-from mvae_core.checkpoint import CheckpointError
+from mvae_core.checkpoint import CheckpointError, load_weights
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
@@ -314,7 +314,7 @@ class Trainer:
         Each process takes its own random state when the checkpoint was written by as many processes; otherwise
         rank 0's, and ranks > 0 get fresh streams (then the run is not bit-identical to an uninterrupted one).
         """
-        self.model.load_state_dict(payload["model"])
+        load_weights(self.model, payload["model"])
         try:
             self.optimizer.load_state_dict(payload["optimizer"])
         except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
