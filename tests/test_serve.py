@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -132,6 +134,10 @@ def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_di
         ("POST", "/api/generate", b'{"z": [0, 0], "seed": -1}', 422, "seed must be a whole number"),
         ("POST", "/api/generate", b'{"z": [0, 0], "density": true}', 422, "density must be a number"),
         ("POST", "/api/generate", b"x" * (70 * 1024), 413, "limited to"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "seed": 1' + b"0" * 400 + b"}", 422, "seed must be a whole number"),
+        ("POST", "/api/generate", b'{"z": [1' + b"0" * 400 + b", 0]}", 422, "z must lie within ±10"),
+        ("POST", "/api/generate", b'{"z": [0, 0], "tempo": ' + b"9" * 5000 + b"}", 400, "too many digits"),
+        ("POST", "/api/generate", b"[" * 20000 + b"]" * 20000, 400, "nested too deeply"),
         ("POST", "/api/encode", b"MThd not really a MIDI file", 422, "no loop to encode"),
         ("POST", "/api/encode", b"", 422, "empty"),
         ("POST", "/api/encode", b"\0" * (MAX_UPLOAD_BYTES + 1), 413, "limited to"),
@@ -145,6 +151,47 @@ def test_bad_requests_get_a_clear_error_and_the_server_keeps_serving(client, met
     assert answer.status_code == status
     assert expected in answer.json()["error"]
     assert client.post("/api/generate", json={"z": [0, 0]}).status_code == 200
+
+
+@contextmanager
+def _server_log():
+    """The lines the server logs meanwhile (mvae's and uvicorn's loggers; uvicorn's do not reach the root's)."""
+    lines: list[str] = []
+    handler = logging.Handler()
+    formatter = logging.Formatter()
+    handler.emit = lambda record: lines.append(formatter.format(record))
+    loggers = [logging.getLogger(), logging.getLogger("uvicorn")]  # uvicorn.error's records reach uvicorn's
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def test_a_client_that_leaves_mid_request_leaves_nothing_in_the_log(server, client):
+    host, port = server.url.removeprefix("http://").strip("/").split(":")
+    with _server_log() as lines:
+        for _ in range(3):  # a browser tab closed during an upload
+            with socket.create_connection((host, int(port)), timeout=10) as sock:
+                sock.sendall(b"POST /api/encode HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nMThd")
+        assert client.post("/api/generate", json={"z": [0, 0]}).status_code == 200
+    assert lines == []
+
+
+def test_an_unexpected_failure_is_a_500_and_its_traceback_is_logged_once(tiny_run, monkeypatch):
+    with LiveServer(tiny_run, port=0) as live, httpx.Client(base_url=live.url, timeout=30) as http:
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the player broke")
+
+        monkeypatch.setattr(live.engine.player, "notes", broken)
+        with _server_log() as lines:
+            answer = http.post("/api/generate", json={"z": [0, 0]})
+        assert answer.status_code == 500
+        assert answer.json()["error"] == "internal error: RuntimeError: the player broke"
+        assert len([line for line in lines if "Traceback" in line]) == 1 and "NoneType: None" not in "".join(lines)
 
 
 def test_the_page_and_its_assets_are_served_without_a_cdn(client):

@@ -15,13 +15,13 @@
 
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 404 for an unknown path, 405 for a wrong
 method, 413 for a body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its
-message, and the server goes on serving.
+message (uvicorn logs its traceback), and the server goes on serving. A client that disconnects before its body has
+arrived gets nothing and leaves nothing in the log.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ import torch
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -39,7 +39,6 @@ from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError,
 
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
-log = logging.getLogger("mvae.serve")
 
 
 class BodyTooLarge(Exception):
@@ -92,6 +91,7 @@ def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, exc.detail),
+        ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
     return Starlette(routes=routes, exception_handlers=handlers)
@@ -116,7 +116,12 @@ async def _json(request: Request) -> Any:
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HTTPException(400, f'the body is not JSON ({exc}); send e.g. {{"z": [0.5, -1]}}') from None
+        reason = str(exc)
+    except ValueError:  # Python refuses to read an integer of over 4300 digits
+        reason = "a number with too many digits"
+    except RecursionError:
+        reason = "nested too deeply"
+    raise HTTPException(400, f'the body is not JSON ({reason}); send e.g. {{"z": [0.5, -1]}}')
 
 
 def _attachment(loop: Loop, suffix: str) -> dict[str, str]:
@@ -135,5 +140,5 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("%s %s failed", request.method, request.url.path)
+    """A 500 naming the exception; starlette re-raises it afterwards, so uvicorn logs its traceback (once)."""
     return _error(500, f"internal error: {type(exc).__name__}: {exc}")

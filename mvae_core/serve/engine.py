@@ -258,7 +258,7 @@ class Engine:
             raise RequestError(
                 f"z must be a list of {self.latent_dim} numbers (the model's latent_dim), got {value!r}"[:200]
             )
-        numbers = tuple(_number("z", v) for v in value)
+        numbers = tuple(_number("z", v, f"lie within ±{Z_LIMIT:g}") for v in value)
         if any(abs(v) > Z_LIMIT for v in numbers):
             raise RequestError(f"z's numbers must lie within ±{Z_LIMIT:g} (the prior is N(0, 1)), got {list(numbers)}")
         return numbers
@@ -299,27 +299,34 @@ def _unknown(name: str) -> str:
     return f"unknown parameter {str(name)[:60]!r}{hint} (parameters: {', '.join(FIELDS)})"
 
 
-def _number(name: str, value: Any) -> float:
+def _number(name: str, value: Any, accepted: str) -> float:
+    """``value`` as a finite float; :class:`RequestError` otherwise (``accepted``, e.g. "lie in [0, 3]", says what the
+    field takes when ``value`` is an integer beyond any float)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RequestError(f"{name} must be a number, got {value!r}"[:200])
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer beyond any float
+        raise RequestError(f"{name} must {accepted}, got an integer beyond ±1.8e308") from None
     if not math.isfinite(number):
         raise RequestError(f"{name} must be a finite number, got {number}")
     return number
 
 
 def _knob(name: str, value: Any) -> float:
-    number = _number(name, value)
     low, high = KNOBS[name]
+    accepted = f"lie in [{low:g}, {high:g}]"
+    number = _number(name, value, accepted)
     if not low <= number <= high:
-        raise RequestError(f"{name} must lie in [{low:g}, {high:g}], got {number:g}")
+        raise RequestError(f"{name} must {accepted}, got {number:g}")
     return number
 
 
 def _seed(value: Any) -> int:
-    number = _number("seed", value)
+    accepted = f"be a whole number in [0, {MAX_SEED}]"
+    number = _number("seed", value, accepted)
     if number != int(number) or not 0 <= number <= MAX_SEED:
-        raise RequestError(f"seed must be a whole number in [0, {MAX_SEED}], got {value!r}")
+        raise RequestError(f"seed must {accepted}, got {value!r}"[:200])
     return int(number)
 
 
