@@ -105,6 +105,26 @@ class RunDir:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
         return (self.path / CHECKPOINT).exists()
 
+    def no_checkpoint_hint(self) -> str:
+        """Why a folder without ``checkpoint.pt`` cannot be resumed, by what is there, and what to do instead."""
+        if not self.path.is_dir():
+            return (
+                "the folder does not exist (a run stopped while it read its data leaves nothing behind); start the "
+                f"run: mvae train DATA --out {self.path}"
+            )
+        if (self.path / BEST_MODEL).exists():
+            return (
+                f"its model generates (mvae generate {self.path}) but there is no training state to continue (a bent "
+                "copy has none); train a new run to train further"
+            )
+        if not (self.path / CONFIG).is_file():
+            return self._what_is_here()
+        data = " ".join(str(d) for d in self.read_provenance().get("data", ["DATA"]))
+        return (
+            "it was stopped before its first checkpoint, so nothing was trained; start it again with the command that "
+            f"began it (mvae train {data} … --out {self.path})"
+        )
+
     def write_config(
         self, cfg: MvaeConfig, versions: dict[str, str], data: list[str], data_fingerprint: str | None = None
     ) -> None:

@@ -305,7 +305,7 @@ def _resume_setup(
         raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
     run = RunDir(Path(out))
     if not run.has_checkpoint():
-        raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt)")
+        raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt); {run.no_checkpoint_hint()}")
     cfg = run.read_config()
     if epochs:
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
