@@ -107,12 +107,36 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
               document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
             }""",
             base64.b64encode(file.read_bytes()).decode(),
-            file.name,
+            "Solo für Saxophon 🎷.mid",  # the X-Filename header carries only ASCII
         )
         first = [round(v, 3) for v in encoded[0]["z"]]
         _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=first)
         chips = browser.execute_script("return document.querySelectorAll('#file-loops .chip').length")
         assert chips == len(encoded)
+        label = browser.execute_script("return document.querySelector('#file-loops .muted').textContent")
+        assert label == f"Solo für Saxophon 🎷.mid: {len(encoded)} loops"
+
+
+def test_a_seed_the_server_would_refuse_is_not_taken(browser, tiny_run):
+    """A seed over 2³² − 1 would make every later request fail; the page keeps the last good one and says why."""
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true && window.mvae.current !== null")
+        browser.execute_script(
+            "const s = document.getElementById('seed'); s.value = '7'; s.dispatchEvent(new Event('change'));"
+        )
+        _wait(browser, "return window.mvae.current.seed", equals=7)
+        browser.execute_script(
+            "const s = document.getElementById('seed'); s.value = '99999999999'; s.dispatchEvent(new Event('change'));"
+        )
+        assert browser.execute_script("return document.getElementById('seed').value") == "7"
+        status = browser.execute_script("return document.querySelector('#status .status-msg').textContent")
+        assert status == "A seed is a whole number from 0 to 4294967295; kept 7."
+        browser.execute_script(  # the next request still plays, with the kept seed
+            "const t = document.getElementById('knob-density'); t.value = '0.5'; t.dispatchEvent(new Event('input'));"
+        )
+        _wait(browser, "return window.mvae.current.density", equals=0.5)
+        assert browser.execute_script("return window.mvae.current.seed") == 7
 
 
 def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_run):

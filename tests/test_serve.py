@@ -73,6 +73,7 @@ def test_info_describes_the_run_and_its_training_points(server, client, tiny_run
     assert info["latent_dim"] == 2 and info["model"] == "melody_rnn" and info["loop_seconds"] == 4.0
     assert info["points"] and all(len(p["z"]) == 2 and 0 <= p["file"] < len(info["files"]) for p in info["points"])
     assert info["defaults"]["tempo"] == 120.0 and info["ranges"]["grid_offset"] == [0.0, 2.0]
+    assert info["ranges"]["seed"] == [0, 2**32 - 1]  # the page refuses a larger seed before sending it
 
 
 def test_generate_answers_the_notes_generate_writes(client, tiny_run, tmp_path):

@@ -244,7 +244,7 @@ class Engine:
             "extent": PAD_EXTENT,
             "loop_seconds": loop_seconds(defaults.tempo),
             "defaults": {"seed": defaults.seed, **{name: getattr(defaults, name) for name in KNOBS}},
-            "ranges": {name: list(bounds) for name, bounds in KNOBS.items()},
+            "ranges": {"seed": [0, MAX_SEED], **{name: list(bounds) for name, bounds in KNOBS.items()}},
             "z_limit": Z_LIMIT,
             "max_upload_bytes": MAX_UPLOAD_BYTES,
             "files": points["files"],

@@ -248,6 +248,12 @@ function buildKnobs() {
   }
   state.seed = defaults.seed ?? 0;
   $('seed').value = String(state.seed);
+  $('seed').max = String(maxSeed());
+}
+
+// The largest seed the server takes (/api/info's ranges.seed).
+function maxSeed() {
+  return (state.info.ranges || {}).seed?.[1] ?? 2 ** 32 - 1;
 }
 
 function formatKnob(k, v) {
@@ -436,9 +442,9 @@ async function encodeFile(file) {
     const resp = await api.encodeMidi(await file.arrayBuffer(), file.name);
     const loops = resp.loops.map((l) => ({ ...l, z: [l.z[0], l.z[1] ?? 0] }));
     pad.set({ fileLoops: loops });
-    showFileLoops(resp.file || file.name, loops);
+    showFileLoops(file.name, loops);  // resp.file is only an echo, in ASCII (the header cannot carry more)
     const n = loops.length;
-    setMessage(`${resp.file || file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
+    setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
     if (n) jumpTo(loops[0].z);
   } catch (err) {
     showError(err);
@@ -523,8 +529,13 @@ function listenToControls() {
 
   $('seed').addEventListener('change', () => {
     const seed = Math.floor(Number($('seed').value));
-    if (Number.isFinite(seed) && seed >= 0) setSeed(seed);
-    else $('seed').value = String(state.seed);
+    if (Number.isFinite(seed) && seed >= 0 && seed <= maxSeed()) {
+      setSeed(seed);
+      return;
+    }
+    // a seed the server refuses would fail every later request: keep the last good one
+    $('seed').value = String(state.seed);
+    setMessage(`A seed is a whole number from 0 to ${maxSeed()}; kept ${state.seed}.`, 'error');
   });
   $('new-seed').addEventListener('click', () => setSeed(Math.floor(Math.random() * 100000)));
   $('volume').addEventListener('input', () => player.setVolume(Number($('volume').value)));
