@@ -119,10 +119,13 @@ class RunDir:
             )
         if not (self.path / CONFIG).is_file():
             return self._what_is_here()
-        data = " ".join(str(d) for d in self.read_provenance().get("data", ["DATA"]))
-        return (
-            "it was stopped before its first checkpoint, so nothing was trained; start it again with the command that "
-            f"began it (mvae train {data} … --out {self.path})"
+        return "the run's training state is gone; restore checkpoint.pt from a backup, or train a new run"
+
+    def never_checkpointed(self) -> bool:
+        """The run was stopped after writing its ``config.toml`` and before its first checkpoint: nothing was trained,
+        so a resume starts it over with that config (a bent copy has a model, and is not one of these)."""
+        return (self.path / CONFIG).is_file() and not any(
+            (self.path / name).exists() for name in (CHECKPOINT, BEST_MODEL, METRICS)
         )
 
     def write_config(

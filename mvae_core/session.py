@@ -119,6 +119,7 @@ def train(
     names, objects = _split_plugins(plugins)
     if resume:
         run, cfg, data = _resume_setup(out, data, config, overrides, names, epochs)
+        resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
         if (stops := _stop_reasons(run)) is not None:
             reporter = _reporter(progress, True)
             reporter.note(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
@@ -304,7 +305,7 @@ def _resume_setup(
     if given:
         raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
     run = RunDir(Path(out))
-    if not run.has_checkpoint():
+    if not run.has_checkpoint() and not run.never_checkpointed():
         raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt); {run.no_checkpoint_hint()}")
     cfg = run.read_config()
     if epochs:
