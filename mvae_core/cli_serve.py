@@ -52,7 +52,9 @@ def serve(
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.osc_address:
         answers = f"answers to port {osc_reply_port}" if osc_reply_port else "answers to the sender"
-        stdout.print(escape(f"  OSC: udp {server.osc_address[0]}:{server.osc_address[1]}  ({answers})"))
+        osc_host, osc_port = server.osc_address
+        osc_host = f"[{osc_host}]" if ":" in osc_host else osc_host  # an IPv6 address, as in a URL
+        stdout.print(escape(f"  OSC: udp {osc_host}:{osc_port}  ({answers})"))
     if midi_out:
         stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
     stdout.print("Ctrl-C stops.")

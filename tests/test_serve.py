@@ -252,6 +252,24 @@ def test_osc_answers_go_to_the_reply_port_when_one_is_given(tiny_run):
         sender.close()
 
 
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback (::1) on this machine")
+def test_osc_answers_on_an_ipv6_host_too(tiny_run):
+    with LiveServer(tiny_run, host="::1", port=0, osc_port=0) as live:
+        assert live.url.startswith("http://[::1]:")
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(10)
+            assert _ask(sock, live.osc_address, message("/mvae/generate", 0.5, -1.0)).address == "/mvae/notes"
+
+
 def test_a_request_starts_from_its_base(server):
     base = server.engine.request({"z": [1, 2], "tempo": 90})
     moved = server.engine.request({"density": 0.5}, base)

@@ -19,6 +19,7 @@ library's UDP server, so malformed datagrams reach this module instead of being 
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import threading
 from typing import Any
@@ -109,7 +110,8 @@ class OscServer:
                 for reply in answers.answer(datagram):
                     sock.sendto(reply, to)
 
-        self._server = socketserver.UDPServer((host, port), Handler)
+        server_class = _UDPServer6 if ":" in host else socketserver.UDPServer  # --host ::1 or :: (IPv6)
+        self._server = server_class((host, port), Handler)
         self.address: tuple[str, int] = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name="mvae-osc", daemon=True)
 
@@ -122,3 +124,9 @@ class OscServer:
             self._server.shutdown()
             self._thread.join(timeout=5)
         self._server.server_close()
+
+
+class _UDPServer6(socketserver.UDPServer):
+    """The standard library's UDP server on an IPv6 address (its default family is IPv4 only)."""
+
+    address_family = socket.AF_INET6
