@@ -17,7 +17,8 @@ import mvae_core
 from mvae_core.cli import app
 from mvae_core.config import ConfigError, build_config
 from mvae_core.generation import DecodeOptions
-from mvae_core.models import BUILTIN_MODELS, available_models, build_model, resolve_model
+from mvae_core.models import BUILTIN_MODELS, ModelError, ModelInfo, available_models, build_model, resolve_model
+from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.models.melody_rnn import REST, TokenChooser, top_tokens
 from mvae_core.models.seed import SeedModel
 from mvae_core.run import RunDir
@@ -75,6 +76,67 @@ def test_a_third_party_model_registered_by_entry_point_is_used_by_name(monkeypat
     )
     assert result.outcome == "trained"
     assert type(mvae_core.load(tmp_path / "run").model) is Wide
+
+
+class _Abstract(MelodyModel):
+    description = "implements nothing"
+
+
+class _NoDescription(SeedModel):
+    description = None
+
+
+class _DictSettings(SeedModel):
+    Settings = dict
+
+
+class _Crashing(SeedModel):
+    def __init__(self, cfg, settings, pitch_classes):
+        raise RuntimeError("needs a GPU")
+
+
+class _NoExport(SeedModel):  # keeps the seed's class attribute name, registered under another
+    onnx_graph = MelodyModel.onnx_graph
+
+
+def _installed(monkeypatch, name: str, cls: type) -> None:
+    """``cls`` registered as the entry point ``name`` of a package mvae-x."""
+    registry = {**available_models(), name: ModelInfo(name, "package mvae-x", "0.1", lambda: cls)}
+    monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (_Abstract, "does not implement decode_for_training, decode_notes, loss_terms, player, predict_cells"),
+        (_NoDescription, "needs a class attribute description"),
+        (_DictSettings, "has Settings = <class 'dict'>; it must be a pydantic BaseModel subclass"),
+    ],
+)
+def test_a_model_class_that_breaks_the_contract_is_listed_with_its_error_and_refused_before_any_data(
+    monkeypatch, tmp_path, cls, message
+):
+    _installed(monkeypatch, "broken", cls)
+    listed = runner.invoke(app, ["models", "--json"])
+    assert listed.exit_code == 0, listed.output  # it crashed with a traceback on a class without description
+    entry = next(e for e in json.loads(listed.output) if e["name"] == "broken")
+    assert entry["error"].startswith("model 'broken' (package mvae-x) ") and message in entry["error"]
+    monkeypatch.setattr("mvae_core.session.load_dataset", lambda *a, **k: pytest.fail("data was read"))
+    result = runner.invoke(app, ["train", str(tmp_path), "--set", 'model.name="broken"', "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_model_whose_init_raises_is_named_with_its_package(monkeypatch):
+    _installed(monkeypatch, "crashing", _Crashing)
+    with pytest.raises(ModelError, match=r"^model 'crashing' \(package mvae-x\) failed to start: RuntimeError: needs"):
+        build_model(build_config(None, tiny("crashing")))
+
+
+def test_a_model_without_an_export_is_refused_under_its_registry_name(monkeypatch):
+    _installed(monkeypatch, "no_export", _NoExport)
+    model = build_model(build_config(None, tiny("no_export")))
+    with pytest.raises(UnsupportedOption, match=r"^model 'no_export' has no ONNX export"):
+        model.onnx_graph(build_config(None, tiny("no_export")))
 
 
 @pytest.mark.parametrize(

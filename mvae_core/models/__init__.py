@@ -35,7 +35,9 @@ class ModelInfo(Registered):
     """A registered model (:class:`~mvae_core.registry.Registered`); ``load`` returns its class."""
 
     def model_class(self) -> type:
-        """The class, checked to be a :class:`~mvae_core.models.base.MelodyModel`."""
+        """The class, checked to be a concrete :class:`~mvae_core.models.base.MelodyModel` with the class attributes
+        of the contract (docs/models.md, "Writing a model"); a :class:`ModelError` naming the model and what it lacks
+        otherwise."""
         from mvae_core.models.base import MelodyModel
 
         try:
@@ -44,6 +46,10 @@ class ModelInfo(Registered):
             raise ModelError(f"model {self.name!r} ({self.origin}) failed to import: {exc}") from exc
         if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
             raise ModelError(f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass")
+        if problems := _contract_problems(cls):
+            raise ModelError(
+                f"model {self.name!r} ({self.origin}) {'; '.join(problems)} (docs/models.md, Writing a model)"
+            )
         return cls
 
 
@@ -78,6 +84,32 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
 
 def build_model(config: MvaeConfig) -> Any:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
-    training mode)."""
+    training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model."""
     cls, settings = resolve_model(config)
-    return cls(config.model, settings, config.data.pitch_classes)
+    try:
+        return cls(config.model, settings, config.data.pitch_classes)
+    except MvaeError:
+        raise
+    except Exception as exc:  # a third-party model's bug, named with its package
+        origin = available_models()[config.model.name].origin
+        raise ModelError(
+            f"model {config.model.name!r} ({origin}) failed to start: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _contract_problems(cls: type) -> list[str]:
+    """What the class ``cls`` (a MelodyModel subclass) lacks of the contract: abstract methods it does not
+    implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names), a
+    ``Settings`` that is a pydantic model."""
+    problems = []
+    if missing := sorted(getattr(cls, "__abstractmethods__", ())):
+        problems.append(f"does not implement {', '.join(missing)}")
+    if not isinstance(getattr(cls, "description", None), str):
+        problems.append("needs a class attribute description (one line for mvae models)")
+    modules = getattr(cls, "decoder_modules", None)
+    if not (isinstance(modules, tuple | list) and all(isinstance(m, str) for m in modules)):
+        problems.append("needs a class attribute decoder_modules (a tuple of the decoder's attribute names)")
+    settings = getattr(cls, "Settings", None)
+    if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
+        problems.append(f"has Settings = {settings!r}; it must be a pydantic BaseModel subclass")
+    return problems

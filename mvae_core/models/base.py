@@ -169,4 +169,4 @@ class MelodyModel(nn.Module, ABC):
         """The graph ``mvae export --onnx`` writes (in eval mode) and its description for the sidecar: inputs,
         outputs and what a host needs to turn them into notes (:class:`~mvae_core.models.onnx.OnnxGraph`). Raises
         :class:`UnsupportedOption` when the model has no export."""
-        raise UnsupportedOption(f"model {self.name!r} has no ONNX export")
+        raise UnsupportedOption(f"model {self.cfg.name!r} has no ONNX export")
