@@ -44,7 +44,15 @@ class PluginInfo(Registered):
             raise PluginError(f"plugin {self.name!r} ({self.origin}) failed to import: {exc}") from exc
 
     def config_model(self) -> type[BaseModel]:
-        return getattr(self.factory(), "Config", NoConfig)
+        """The plugin's ``Config`` (:class:`NoConfig` when it has none); one that is not a pydantic model is a
+        :class:`PluginError` naming the plugin."""
+        config = getattr(self.factory(), "Config", NoConfig)
+        if not (isinstance(config, type) and issubclass(config, BaseModel)):
+            raise PluginError(
+                f"plugin {self.name!r} ({self.origin}) has Config = {config!r}; it must be a pydantic BaseModel "
+                "subclass (docs/plugins.md)"
+            )
+        return config
 
 
 def available_plugins() -> dict[str, PluginInfo]:

@@ -97,6 +97,24 @@ def test_a_plugin_that_fails_to_import_is_named():
         PluginHost.from_config(PluginsConfig(enabled=["broken"]), broken)
 
 
+class _DictConfig:
+    Config = dict  # not a pydantic model
+
+    @hookimpl
+    def mvae_epoch_end(self):
+        return None
+
+
+def test_a_plugin_whose_config_is_not_a_pydantic_model_is_named_at_start_up_and_in_the_listing():
+    from mvae_core.plugin_catalog import describe
+
+    info = PluginInfo("dict_config", "package mvae-dict", "0.1", lambda: _DictConfig)
+    message = r"plugin 'dict_config' \(package mvae-dict\) has Config = <class 'dict'>; it must be a pydantic BaseModel"
+    with pytest.raises(PluginError, match=message):  # was an AttributeError traceback from mvae train
+        PluginHost.from_config(PluginsConfig(enabled=["dict_config"]), {"dict_config": info})
+    assert describe(info)["error"].startswith("plugin 'dict_config' (package mvae-dict) has Config = ")
+
+
 class _FakeDist:
     name = "mvae-third-party"
     version = "2.0"
