@@ -224,6 +224,8 @@ def test_osc_set_changes_the_knobs_of_later_requests(osc, server):
     ("datagram", "expected"),
     [
         (b"this is not OSC", "not an OSC message"),
+        (b"#bundle\0" + bytes(8) + (1).to_bytes(4, "big") + b"x", "an OSC bundle with no readable message"),
+        (b"#bundle\0" + bytes(8), "an OSC bundle with no readable message"),
         (message("/mvae/generate", 0.5), "expected 2 latent numbers"),
         (message("/mvae/generate", float("nan"), 0.0), "finite"),
         (message("/mvae/set", "densty", 0.5), "did you mean 'density'"),

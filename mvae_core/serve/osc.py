@@ -53,6 +53,8 @@ class OscAnswers:
             messages = [timed.message for timed in OscPacket(datagram).messages]
         except (ParseError, ValueError, IndexError, TypeError) as exc:
             return [message(f"{PREFIX}/error", f"not an OSC message or bundle ({exc})"[:300])]
+        if not messages:  # an empty bundle, or one whose contents python-osc skipped as unreadable
+            return [message(f"{PREFIX}/error", f"an OSC bundle with no readable message in it; send {USAGE}")]
         return [self._answer_one(m.address, list(m.params)) for m in messages]
 
     def _answer_one(self, address: str, args: list[Any]) -> bytes:
