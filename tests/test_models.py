@@ -145,6 +145,11 @@ def test_a_model_without_an_export_is_refused_under_its_registry_name(monkeypatc
         (['model.name="melody_rn"'], r"model.name: unknown model 'melody_rn'; did you mean 'melody_rnn'\?"),
         (["model.seeed.x=1"], r"model.seeed: unknown model 'seeed'; did you mean 'seed'\?"),
         (
+            ['model.name="transformer_xl"'],  # e.g. a run trained with a package that is not installed here
+            r"model.name: unknown model 'transformer_xl'; no installed package provides it \(a run trained with it "
+            r"needs that package installed\)\. Available: melody_rnn, seed \(mvae models\)\.",
+        ),
+        (
             ["model.melody_rnn.tokn_dropout=0.1"],
             r"model.melody_rnn.tokn_dropout = 0.1: unknown setting; did you mean "
             r"model.melody_rnn.token_dropout\?",

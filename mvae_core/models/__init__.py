@@ -70,8 +70,11 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     for name in [cfg.name, *cfg.sections]:
         if name not in available:
             where = "model.name" if name == cfg.name else f"model.{name}"
+            hint = did_you_mean(name, available)
+            if hint == ".":  # no typo of an installed name: most likely a model of a package not installed here
+                hint = "; no installed package provides it (a run trained with it needs that package installed)."
             raise ConfigError(
-                f"{where}: unknown model {name!r}{did_you_mean(name, available)} Available: {', '.join(sorted(available))}."
+                f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))} (mvae models)."
             )
     for name, section in cfg.sections.items():
         if name != cfg.name and available[name].origin == "built-in":
