@@ -142,9 +142,10 @@ def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_di
         ("POST", "/api/encode", b"MThd not really a MIDI file", 422, "no loop to encode"),
         ("POST", "/api/encode", b"", 422, "empty"),
         ("POST", "/api/encode", b"\0" * (MAX_UPLOAD_BYTES + 1), 413, "limited to"),
-        ("GET", "/api/generate", b"", 405, "Method Not Allowed"),
-        ("GET", "/api/nothing", b"", 404, "Not Found"),
-        ("GET", "/static/../../config.toml", b"", 404, "Not Found"),
+        ("GET", "/api/generate", b"", 405, "GET is not allowed on /api/generate; use POST"),
+        ("GET", "/api/nothing", b"", 404, "no such path /api/nothing; the page is / and the API is /api/info,"),
+        ("POST", "/api/generat", b"{}", 404, "no such path /api/generat; did you mean /api/generate?"),
+        ("GET", "/static/../../config.toml", b"", 404, "no such path"),
     ],
 )
 def test_bad_requests_get_a_clear_error_and_the_server_keeps_serving(client, method, path, body, status, expected):

@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 
 from mvae_core.generation import point_name
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
+from mvae_core.suggest import closest
 
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
@@ -90,7 +91,7 @@ def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
     handlers = {
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
-        HTTPException: lambda request, exc: _error(exc.status_code, exc.detail),
+        HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
@@ -124,6 +125,20 @@ async def _json(request: Request) -> Any:
     raise HTTPException(400, f'the body is not JSON ({reason}); send e.g. {{"z": [0.5, -1]}}')
 
 
+def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount]) -> str:
+    """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean")."""
+    path = request.url.path[:100]
+    if exc.status_code == 404:
+        paths = [route.path for route in routes if isinstance(route, Route)]
+        close = closest(path.removeprefix("/api/"), [p.removeprefix("/api/") for p in paths[1:]])
+        hint = f"did you mean /api/{close}? " if close else ""
+        return f"no such path {path}; {hint}the page is / and the API is {', '.join(paths[1:])}"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "another method")
+        return f"{request.method[:10]} is not allowed on {path}; use {allowed} (docs/live.md lists the API)"
+    return exc.detail
+
+
 def _attachment(loop: Loop, suffix: str) -> dict[str, str]:
     name = f"mvae_{point_name(torch.tensor(loop.request.z))}_seed{loop.request.seed}{suffix}"
     return {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -135,8 +150,8 @@ def _safe_name(name: str) -> str:
     return "".join(c for c in last if c.isprintable())[:100] or "upload.mid"
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
