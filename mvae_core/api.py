@@ -35,6 +35,7 @@ from mvae_core.generation import (
 from mvae_core.loop_file import LOOP_TICKS, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
+from mvae_core.suggest import closest
 
 MIDI_SUFFIXES = (".mid", ".midi")
 
@@ -55,7 +56,9 @@ class Run:
         """:func:`generate` from this run."""
         return generate(self, **kwargs)
 
-    def evaluate(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> dict[str, Any]:
+    def evaluate(
+        self, data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], **kwargs: Any
+    ) -> dict[str, Any]:
         """:func:`evaluate` of this run on ``data``."""
         return evaluate(self, data, **kwargs)
 
@@ -206,13 +209,20 @@ def decode_options(**given: Any) -> DecodeOptions:
     fields = {f.name for f in dataclasses.fields(DecodeOptions)}
     unknown = sorted(set(given) - fields)
     if unknown:
-        raise InputError(f"unknown generation option(s) {', '.join(unknown)}; options are {', '.join(sorted(fields))}")
+        named = ", ".join(f"{name!r}{_suggestion(name, fields)}" for name in unknown)
+        raise InputError(f"unknown generation option(s) {named}; options are {', '.join(sorted(fields))}")
     return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
+
+
+def _suggestion(name: str, known: set[str]) -> str:
+    """`` (did you mean 'temperature'?)`` for a misspelt option, or nothing when no option is close."""
+    match = closest(name, known)
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 def evaluate(
     run: str | os.PathLike[str] | Run,
-    data: Sequence[str | os.PathLike[str]],
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     samples: int = 1024,
     seed: int = 0,
     jobs: int | None = None,
@@ -220,7 +230,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
     timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note
-    ``temperature`` (as ``generate``'s)."""
+    ``temperature`` (as ``generate``'s). ``data`` is one path, or a list of files, folders and corpora."""
     trained = load(run)
     if samples < 1:
         raise OptionError("samples", f"must be at least 1, got {samples}")
@@ -228,7 +238,7 @@ def evaluate(
         raise OptionError("seed", f"must be >= 0, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
-    paths = [os.fspath(d) for d in data]
+    paths = [os.fspath(data)] if isinstance(data, str | os.PathLike) else [os.fspath(d) for d in data]
     check_paths(paths)
     try:
         table, report = load_dataset(paths, trained.config.data, jobs)

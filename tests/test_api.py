@@ -197,6 +197,7 @@ def test_load_generate_and_evaluate(trained, tmp_path):
     held_out = melody_folder(tmp_path / "held", n_files=2, n_loops=4, seed=11)
     scores = mvae_core.evaluate(run, [held_out], samples=16)
     assert scores["loops"] == 8 and scores["generated"]["samples"] == 16
+    assert run.evaluate(str(held_out), samples=16) == scores  # one path, not a list: read as one path, not as letters
 
 
 class NotRegistered:
@@ -233,7 +234,8 @@ def test_evaluate_refuses_jobs_below_1(trained, tmp_path):
         ({"density": float("inf")}, InputError, "density must be a finite number >= 0"),
         ({"seed": -1}, InputError, "seed must be >= 0"),
         ({"grid_offset": "1"}, InputError, "grid_offset must be a number, got '1'"),
-        ({"densty": 1.0}, InputError, r"unknown generation option\(s\) densty"),
+        ({"densty": 1.0}, InputError, r"unknown generation option\(s\) 'densty' \(did you mean 'density'\?\)"),
+        ({"xyz": 1}, InputError, r"unknown generation option\(s\) 'xyz'; options are density, "),
     ],
 )
 def test_bad_generation_arguments_are_input_errors(trained, kwargs, error, message):
