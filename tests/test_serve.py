@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -74,6 +75,15 @@ def test_info_describes_the_run_and_its_training_points(server, client, tiny_run
     assert info["points"] and all(len(p["z"]) == 2 and 0 <= p["file"] < len(info["files"]) for p in info["points"])
     assert info["defaults"]["tempo"] == 120.0 and info["ranges"]["grid_offset"] == [0.0, 2.0]
     assert info["ranges"]["seed"] == [0, 2**32 - 1]  # the page refuses a larger seed before sending it
+
+
+def test_the_pad_says_which_training_folder_is_gone(tiny_run, synth_dir, tmp_path):
+    moved = tmp_path / "run"
+    shutil.copytree(tiny_run, moved)
+    config = moved / "config.toml"
+    config.write_text(config.read_text().replace(str(synth_dir), str(tmp_path / "gone")))
+    note = Engine(moved).training_points()["note"]
+    assert note.startswith(f"training data not readable (DATA {tmp_path / 'gone'}: no such file or folder")
 
 
 def test_generate_answers_the_notes_generate_writes(client, tiny_run, tmp_path):

@@ -25,7 +25,7 @@ import torch
 
 import mvae_core
 from mvae_core.data.batches import densify
-from mvae_core.data.load import load_dataset
+from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
@@ -207,6 +207,7 @@ class Engine:
         provenance = RunDir(self.run.path).read_provenance()
         data = provenance.get("data") or []
         try:
+            check_paths(list(data))  # a folder moved or deleted since training is named, not "no training loops"
             table, _ = load_dataset(list(data), self.config.data)
         except (MvaeError, ValueError, OSError) as exc:
             return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
