@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import re
@@ -19,7 +20,7 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 
 from mvae_core.errors import MvaeError
 
@@ -35,10 +36,25 @@ class CheckpointError(MvaeError, RuntimeError):
     """A checkpoint or model file is missing, truncated, corrupt or unsafe; the message names the file."""
 
 
+class WriteFailed(MvaeError, OSError):
+    """A run file could not be written (a full disk, a read-only or vanished folder); the message names the file and
+    the system's reason. The file keeps its old content, if it had one. Exit code 1: the command failed, not its
+    input."""
+
+    exit_code = 1
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, fsync it, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Call ``write(tmp)`` on a temporary file next to ``path``, fsync it, then rename it over ``path``.
+
+    :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
+        memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {_reason(exc)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     umask = os.umask(0)
@@ -49,17 +65,28 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {_reason(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+
+
+def _reason(error: OSError) -> str:
+    """The system's words for an I/O error (``No space left on device``), without Python's ``[Errno 28]``."""
+    return error.strerror or _first_line(error)
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
-    atomic_write(path, lambda tmp: torch.save(payload, tmp))
+    """Write ``checkpoint.pt`` atomically. It is serialised in memory first: torch reports a full disk as an
+    ``enforce fail`` RuntimeError, a plain file write as ``No space left on device``."""
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    atomic_write(path, lambda tmp: tmp.write_bytes(buffer.getbuffer()))
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
@@ -141,7 +168,8 @@ def _mismatch(error: BaseException) -> str:
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
-    atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
+    data = save(tensors, metadata=metadata)  # in memory: safetensors reports a full disk as a SafetensorError
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:

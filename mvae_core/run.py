@@ -26,6 +26,7 @@ from mvae_core.checkpoint import (
     CHECKPOINT,
     UNUSABLE,
     CheckpointError,
+    WriteFailed,
     atomic_write,
     load_checkpoint,
     load_model_state,
@@ -191,8 +192,13 @@ class RunDir:
         atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def append_metrics(self, record: dict[str, Any]) -> None:
-        with open(self.path / METRICS, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(finite(record)) + "\n")
+        """One line more in ``metrics.jsonl``; :class:`WriteFailed` naming it when the disk refuses (a torn line is
+        skipped when read, and a resume drops it)."""
+        try:
+            with open(self.path / METRICS, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(finite(record)) + "\n")
+        except OSError as exc:
+            raise WriteFailed(f"cannot write {self.path / METRICS}: {exc.strerror or exc}") from None
 
     def read_metrics(self) -> list[dict[str, Any]]:
         """Every complete line (a line torn by a crash mid-write is ignored)."""

@@ -36,7 +36,7 @@ from typing import Any, Literal, Protocol
 import torch
 from rich.console import Console
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, WriteFailed
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
@@ -225,6 +225,12 @@ def _fit(
         _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
                                  "step": exc.step, "terms": exc.terms})  # fmt: skip
         raise RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path) from exc
+    except WriteFailed as exc:  # a full disk, a folder made read-only or removed under the run
+        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
+            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
+        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        raise RunFailed(f"{exc}; {_best_model(run)}; free space (or fix the folder), then {resume_hint} {then}",
+                        run.path) from exc  # fmt: skip
     except PluginError as exc:
         _record_failure(writer, {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch})
         if run.has_checkpoint():

@@ -4,6 +4,10 @@ and a valid checkpoint of the last finished epoch, exits 1, and can be resumed o
 from __future__ import annotations
 
 import json
+import resource
+import signal
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -165,3 +169,40 @@ def test_a_non_finite_loss_in_the_first_epoch_says_there_is_no_model(synth_dir, 
     assert "non-finite loss in epoch 1, step 1" in output
     assert f"no epoch finished, so {run} holds no model (reason in failure.json)" in output
     assert "best model" not in output
+
+
+def _mvae_with_file_limit(limit: int, *args: object) -> subprocess.CompletedProcess[str]:
+    """``mvae ARGS`` in a process that may write no file larger than ``limit`` bytes: a write past it fails with
+    EFBIG ('File too large'), as a full disk fails with ENOSPC, through the same code."""
+
+    def limit_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = [sys.executable, "-m", "mvae_core.cli", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, preexec_fn=limit_files, check=False)
+
+
+def test_a_checkpoint_the_disk_refuses_fails_in_one_line_and_the_run_resumes_unharmed(synth_dir, tmp_path):
+    """A full disk while the checkpoint is written exits 1 naming the file and the reason, keeps the last checkpoint,
+    and the run resumes to the same weights as one never stopped (it ended in torch's 'enforce fail at
+    inline_container.cc' traceback)."""
+    run, reference = tmp_path / "run", tmp_path / "reference"
+    args = ["train", synth_dir, *ARGS, "--plugins", "none"]
+    assert mvae(*args, "--epochs", "1", "--out", run).exit_code == 0
+    checkpoint = (run / "checkpoint.pt").stat().st_size
+    assert checkpoint > (run / "model.safetensors").stat().st_size  # the limit lets the model through, not it
+
+    result = _mvae_with_file_limit(checkpoint - 1, "train", "--resume", run, "--epochs", "2")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot write {run / 'checkpoint.pt'}: File too large; the best model so far is in {run}; free space "
+        f"(or fix the folder), then mvae train --resume {run} continues from its last checkpoint"
+    ]
+    assert torch.load(run / "checkpoint.pt", weights_only=True)["epoch"] == 0
+    assert json.loads((run / "failure.json").read_text())["error"] == "write failed"
+    assert not [p.name for p in run.iterdir() if p.name.endswith(".tmp")]
+
+    assert mvae("train", "--resume", run, "--epochs", "2").exit_code == 0
+    assert mvae(*args, "--epochs", "2", "--out", reference).exit_code == 0
+    assert_same_training(reference, run)
