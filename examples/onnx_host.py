@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -383,8 +384,12 @@ def main() -> None:
         notes = host.pattern(np.array(args.z), args.density, args.temperature, args.timing_temperature, rng, **rule)
     except UnsupportedRule as error:
         parser.error(str(error))
-    for note in host.timed(notes, args.bpm, args.grid_offset):
-        print(json.dumps(note))
+    try:
+        for note in host.timed(notes, args.bpm, args.grid_offset):
+            print(json.dumps(note))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head -1`: the reader has stopped reading, which is no error of the host's
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
 
 
 if __name__ == "__main__":

@@ -351,6 +351,15 @@ def test_the_host_template_runs_from_the_command_line(step_export):
     assert poly.returncode == 2 and "--poly and --threshold-min/--threshold-max need a seed" in poly.stderr
 
 
+def test_the_host_template_stops_quietly_when_its_reader_does(step_export):
+    """``onnx_host.py … | head -1``: the reader closes the pipe first; no BrokenPipeError trace on stderr."""
+    command = [sys.executable, ROOT / "examples" / "onnx_host.py", step_export, "--z", "0.5,-1", "--density", "3"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # before the host has written: it imports onnxruntime first
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 0 and stderr == ""
+
+
 HOST_BAD_INPUT = [
     ("model", ["--z", "nan", "1"], ["--z", "finite"]),
     ("model", ["--z", "0", "0", "--bpm", "0"], ["--bpm", "between"]),
