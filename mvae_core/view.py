@@ -19,6 +19,12 @@ def epoch_number(epoch: int) -> int:
     return epoch + 1
 
 
+EMIT_LEVELS = ("warning", "info")
+"""The levels of :meth:`TrainerView.emit`. Level ``stop`` is the core's: it marks a stop request, which a resume and
+``mvae ablate`` read back from ``metrics.jsonl``, so a plugin may not write it (it stops a run through
+``mvae_epoch_end``)."""
+
+
 @dataclass
 class PluginOutbox:
     """What plugins emitted (``events``) and recorded (``metrics``, by plugin) and not yet taken by the core; ``speaker``
@@ -73,7 +79,13 @@ class TrainerView:
         return self.epoch * self.steps_per_epoch + self.step
 
     def emit(self, message: str, level: str = "warning") -> None:
-        """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller."""
+        """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller. ``level`` is
+        one of :data:`EMIT_LEVELS`; any other (``"stop"`` is the core's, for stop requests) raises ``ValueError``."""
+        if level not in EMIT_LEVELS:
+            raise ValueError(
+                f"emit(..., level={level!r}): the level is {' or '.join(map(repr, EMIT_LEVELS))}"
+                + ("; to stop the run, return the reason from mvae_epoch_end" if level == "stop" else "")
+            )
         self._outbox.events.append({"source": self._outbox.speaker, "level": level, "message": str(message)})
 
     def record(self, key: str, value: Any) -> None:

@@ -293,6 +293,22 @@ def test_events_emitted_at_train_end_are_returned(synth_dir):
     assert result.final_events == [{"source": "summary", "level": "info", "message": "finished after 2 epochs"}]
 
 
+@pytest.mark.parametrize("level", ["stop", "error", 3])
+def test_an_emit_level_other_than_warning_or_info_is_an_error_naming_the_plugin(synth_dir, level):
+    """``stop`` marks the core's stop requests, which a resume reads back: a plugin writing it made a resume say
+    the run had stopped, though it had not."""
+
+    class FakeStop:
+        @hookimpl
+        def mvae_epoch_end(self, trainer):
+            trainer.emit("enough", level=level)
+
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"fake_stop": FakeStop()})
+    message = rf"plugin 'fake_stop' failed in mvae_epoch_end: ValueError: emit\(\.\.\., level={level!r}\): the level "
+    with pytest.raises(PluginError, match=message + r"is 'warning' or 'info'"):
+        trainer.fit()
+
+
 # -- per-step, loss-level and validation hooks ---------------------------------------------------------------------
 
 
