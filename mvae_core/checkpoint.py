@@ -38,10 +38,8 @@ class CheckpointError(MvaeError, RuntimeError):
 
 class WriteFailed(MvaeError, OSError):
     """A run file could not be written (a full disk, a read-only or vanished folder); the message names the file and
-    the system's reason. The file keeps its old content, if it had one. Exit code 1: the command failed, not its
-    input."""
-
-    exit_code = 1
+    the system's reason. The file keeps its old content, if it had one. Exit code 2, as for other paths the command
+    line cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

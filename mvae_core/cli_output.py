@@ -61,7 +61,10 @@ PATH_HINTS = {
     errno.EPERM: "choose a place you may write to",
     errno.EROFS: "choose a place you may write to",
     errno.ENOSPC: "free some disk space or choose another disk",
+    errno.EDQUOT: "free some disk space or choose another disk",
+    errno.EFBIG: "the file system refuses a file this large: choose another disk",
 }
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, wherever the error says it happened
 
 
 class CommandGroup(TyperGroup):
@@ -73,8 +76,13 @@ class CommandGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            if exc.filename is None:
-                raise
+            full = exc.errno in DISK_FULL
+            if exc.filename is None:  # a write into an open file (MIDI, WAV, figure, ONNX) names no file
+                if not full:
+                    raise
+                raise fail(f"{exc.strerror} while writing the output; {PATH_HINTS[exc.errno]}") from None
+            if full and exc.filename2:  # a copy names its source first, and the file it writes second
+                exc.filename = exc.filename2
             path = Path(exc.filename)
             if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := file_in_the_way(path) or path).is_file():
                 raise fail(blocked_message(blocker, path)) from None

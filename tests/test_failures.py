@@ -206,3 +206,18 @@ def test_a_checkpoint_the_disk_refuses_fails_in_one_line_and_the_run_resumes_unh
     assert mvae("train", "--resume", run, "--epochs", "2").exit_code == 0
     assert mvae(*args, "--epochs", "2", "--out", reference).exit_code == 0
     assert_same_training(reference, run)
+
+
+def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
+    """generate, map, export and bend into a full disk say so in one line (they ended in a traceback naming no file,
+    and bend named the temporary folder it builds in); bend leaves nothing behind."""
+    result = _mvae_with_file_limit(64, "generate", tiny_run, "--random", "1", "--out", tmp_path / "loop.mid")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: File too large while writing the output; the file system refuses a file this large: choose another disk"
+    ]
+    bent = tmp_path / "bent"
+    result = _mvae_with_file_limit(64, "bend", tiny_run, "--sigma", "0.1", "--out", bent)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {bent}: File too large; nothing was written"]
+    assert not bent.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bent")]

@@ -27,7 +27,7 @@ import tomli_w
 import torch
 from safetensors import safe_open
 
-from mvae_core.checkpoint import BEST_MODEL, save_model
+from mvae_core.checkpoint import BEST_MODEL, WriteFailed, save_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError
@@ -88,6 +88,8 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
         save_model(building / BEST_MODEL, model.state_dict(), metadata)
         building.chmod(0o777 & ~_umask())
         os.rename(building, dest)
+    except OSError as exc:  # a full disk, say: named by the copy asked for, not by the folder it is built in
+        raise WriteFailed(f"cannot write {dest}: {exc.strerror or exc}; nothing was written") from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return names
