@@ -250,7 +250,10 @@ class RunDir:
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed)."""
         cfg = self.read_config()
-        model = build_model(cfg)
+        try:
+            model = build_model(cfg)
+        except ConfigError as exc:  # e.g. a model whose package is not installed here
+            raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
         if not (self.path / BEST_MODEL).is_file():
             raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
         try:

@@ -45,10 +45,10 @@ from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import DataChanged, DataError, InputError, ResumeRefused, RunExists, RunFailed, RunInterrupted
 from mvae_core.host import PluginHost
-from mvae_core.models import resolve_model
+from mvae_core.models import model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
-from mvae_core.run import RunDir
+from mvae_core.run import CONFIG, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.version import VERSION
@@ -89,7 +89,7 @@ class RunResult:
 
 
 def train(
-    data: Sequence[str | os.PathLike[str]] | None = None,
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     out: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | Mapping[str, Any] | MvaeConfig | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
@@ -101,7 +101,8 @@ def train(
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
-    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``); not with ``resume``.
+    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``), or one of them; not with
+        ``resume``.
     :param out: the run directory (default ``runs/<time>``); must not hold a run yet, unless ``resume``.
     :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
     :param overrides: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]``, applied over ``config``; not with ``resume``.
@@ -135,10 +136,16 @@ def train(
         if run.exists():
             raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume "
                             f"{run.path}) or choose another output directory")  # fmt: skip
+        data = [data] if isinstance(data, str | os.PathLike) else data  # one path, not one per letter
         data = [os.fspath(d) for d in data or DEFAULT_DATA]
         check_paths(data)  # before anything else, and as the user spelled them
         data = _absolute(data)
-    _, settings = resolve_model(cfg)  # an unknown model or a bad model setting fails here, before any data is read
+    try:  # an unknown model or a bad model setting fails here, before any data is read
+        _, settings = resolve_model(cfg)
+    except ConfigError as exc:
+        if not resume:
+            raise
+        raise ConfigError(f"{run.path / CONFIG}: {exc}") from None  # e.g. the model's package is not installed
     host = PluginHost.from_config(cfg.plugins, objects=objects)
     # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
     sections = cfg.model.sections | {cfg.model.name: settings.model_dump(mode="json")}
@@ -160,7 +167,8 @@ def train(
                 ) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
             if dist.is_main and (not resume or epochs):  # a new run, or a changed epoch budget (kept)
-                run.write_config(cfg, {"mvae": VERSION, **host.versions}, data, fingerprint)
+                versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
+                run.write_config(cfg, versions, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, resume, dist, interrupts, reporter)
     finally:
         dist.close()

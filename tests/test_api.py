@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -216,6 +217,12 @@ def test_a_plugins_argument_that_is_not_a_plugin_is_refused_before_training(tmp_
     with pytest.raises(ConfigError, match=message):
         mvae_core.train(data=[tmp_path], out=tmp_path / "run", plugins=plugins, epochs=1, progress=False)
     assert not (tmp_path / "run").exists()
+
+
+def test_data_given_as_one_path_is_one_path_not_one_per_letter(tmp_path):
+    missing = tmp_path / "my-midi"
+    with pytest.raises(DataError, match=rf"DATA {re.escape(str(missing))}: no such file or folder"):
+        mvae_core.train(data=str(missing), out=tmp_path / "run", epochs=1, progress=False)
 
 
 def test_evaluate_refuses_jobs_below_1(trained, tmp_path):

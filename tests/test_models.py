@@ -4,6 +4,7 @@ settings are validated like the rest of the config; runs from before the registr
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -130,6 +131,26 @@ def test_a_model_whose_init_raises_is_named_with_its_package(monkeypatch):
     _installed(monkeypatch, "crashing", _Crashing)
     with pytest.raises(ModelError, match=r"^model 'crashing' \(package mvae-x\) failed to start: RuntimeError: needs"):
         build_model(build_config(None, tiny("crashing")))
+
+
+class _Wide(SeedModel):
+    description = "the seed decoder, from a package"
+
+
+def test_a_run_records_its_third_party_model_version_and_names_its_config_when_the_package_is_gone(
+    monkeypatch, synth_dir, tmp_path
+):
+    _installed(monkeypatch, "wide", _Wide)
+    out = tmp_path / "run"
+    mvae_core.train([synth_dir], out, overrides=tiny("wide"), plugins=[], epochs=1, progress=False)
+    versions = tomllib.loads((out / "config.toml").read_text())["provenance"]["versions"]
+    assert versions["model.wide"] == "0.1" and type(mvae_core.load(out).model) is _Wide
+    monkeypatch.setattr("mvae_core.models.available_models", lambda: {})  # the package is uninstalled
+    gone = rf"^{re.escape(str(out / 'config.toml'))}: model.name: unknown model 'wide'; no installed package provides"
+    with pytest.raises(ConfigError, match=gone):
+        mvae_core.load(out)
+    with pytest.raises(ConfigError, match=gone):
+        mvae_core.train(out=out, resume=True, epochs=2, progress=False)
 
 
 def test_a_model_without_an_export_is_refused_under_its_registry_name(monkeypatch):

@@ -85,6 +85,13 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     return cls, settings
 
 
+def model_versions(config: MvaeConfig) -> dict[str, str]:
+    """What ``[provenance.versions]`` records of the model: ``{"model.<name>": version}`` for a model from a
+    package (its distribution's version), nothing for a built-in (mvae's own version covers it)."""
+    info = available_models()[config.model.name]
+    return {} if info.origin == "built-in" else {f"model.{info.name}": info.version}
+
+
 def build_model(config: MvaeConfig) -> Any:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
     training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model."""
