@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,13 +122,33 @@ def test_midi_and_wav_downloads_are_the_loop(client):
     assert wav.content[:4] == b"RIFF"
 
 
-def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_dir):
+def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_dir, monkeypatch):
+    monkeypatch.setattr("mvae_core.serve.engine.ENCODE_CHUNK", 3)  # the file's 4 loops are encoded as 3 + 1
     file = sorted(Path(synth_dir).glob("*.mid"))[0]
     answer = client.post("/api/encode", content=file.read_bytes(), headers={"X-Filename": "../../etc/passwd"}).json()
     printed = CliRunner().invoke(app, ["encode", str(tiny_run), str(file), "--json"])
     expected = json.loads(printed.output)["loops"]
     assert answer["file"] == "passwd"  # only echoed, never a path
     assert [loop["z"] for loop in answer["loops"]] == [pytest.approx(loop["mu"], abs=1e-4) for loop in expected]
+
+
+def test_loops_are_answered_while_an_upload_is_parsed(server, synth_dir, monkeypatch):
+    """Parsing a dropped file can take seconds; MIDI out and OSC must not wait for it to play the current loop."""
+    import mvae_core.tools.encode
+
+    answered: list[bool] = []
+    load = mvae_core.tools.encode.load_dataset
+
+    def parse_while_playing(*args, **kwargs):
+        player = threading.Thread(target=server.engine.current_loop)
+        player.start()
+        player.join(timeout=5)
+        answered.append(not player.is_alive())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(mvae_core.tools.encode, "load_dataset", parse_while_playing)
+    file = sorted(Path(synth_dir).glob("*.mid"))[0]
+    assert server.engine.encode(file.read_bytes()) and answered == [True]
 
 
 @pytest.mark.parametrize(
@@ -201,6 +222,10 @@ def test_an_unexpected_failure_is_a_500_and_its_traceback_is_logged_once(tiny_ru
         monkeypatch.setattr(live.engine.player, "notes", broken)
         with _server_log() as lines:
             answer = http.post("/api/generate", json={"z": [0, 0]})
+            deadline = time.monotonic() + 10  # uvicorn logs the traceback after the answer has gone
+            while not any("Traceback" in line for line in lines) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.2)  # and nothing more comes
         assert answer.status_code == 500
         assert answer.json()["error"] == "internal error: RuntimeError: the player broke"
         assert len([line for line in lines if "Traceback" in line]) == 1 and "NoneType: None" not in "".join(lines)

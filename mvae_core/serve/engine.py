@@ -44,7 +44,7 @@ from mvae_core.loop_file import (
 from mvae_core.run import RunDir
 from mvae_core.suggest import closest
 from mvae_core.tools import ToolError
-from mvae_core.tools.encode import encode_file, encode_loops
+from mvae_core.tools.encode import encode_loops, file_loops
 
 # (lowest, highest) of each knob; z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4)
 KNOBS: dict[str, tuple[float, float]] = {
@@ -59,6 +59,7 @@ PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
 MAX_SEED = 2**32 - 1
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_POINTS = 2000  # training loops drawn on the pad (evenly spaced through the training set)
+ENCODE_CHUNK = 128  # loops encoded per hold of the engine's lock (uploads, the pad's points)
 
 
 class RequestError(MvaeError, ValueError):
@@ -193,12 +194,12 @@ class Engine:
         with tempfile.TemporaryDirectory(prefix="mvae-upload-") as folder:
             path = Path(folder) / "upload.mid"
             path.write_bytes(content)
-            try:
-                with self._lock, torch.no_grad():
-                    codes = encode_file(self.run.model, cfg, path)
+            try:  # the parse (seconds for a big file) runs unlocked: OSC, MIDI out and the page keep playing
+                x, notes = file_loops(path, cfg)
             except ToolError as exc:
                 raise RequestError(str(exc).replace(str(path), name)) from None
-        return [{"loop": code.loop, "notes": code.notes, "z": [round(v, 4) for v in code.mu]} for code in codes]
+        mu = self._means(x)
+        return [{"loop": k, "notes": int(notes[k]), "z": _rounded(mu[k])} for k in range(len(mu))]
 
     def training_points(self) -> dict[str, Any]:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
@@ -220,8 +221,7 @@ class Engine:
             np.arange(len(shown)),
             self.config.data.pitch_classes,
         )
-        with self._lock, torch.no_grad():
-            mu, _ = encode_loops(self.run.model, x)
+        mu = self._means(x)
         counts = table.notes_per_loop()[shown]
         points = [
             {"z": _rounded(mu[i]), "file": int(table.source[loop]), "notes": int(counts[i])}
@@ -229,6 +229,15 @@ class Engine:
         ]
         note = "" if len(shown) == len(train) else f"{len(shown)} of {len(train)} training loops, evenly spaced"
         return {"files": [Path(s).name for s in table.sources], "points": points, "note": note, "ready": True}
+
+    def _means(self, x: torch.Tensor) -> torch.Tensor:
+        """The posterior means of the dense loops ``x``, encoded :data:`ENCODE_CHUNK` loops at a time, each chunk under
+        the lock: a loop request waits for one chunk (milliseconds), never for thousands of loops."""
+        parts = []
+        for start in range(0, len(x), ENCODE_CHUNK):
+            with self._lock, torch.no_grad():
+                parts.append(encode_loops(self.run.model, x[start : start + ENCODE_CHUNK])[0])
+        return torch.cat(parts)
 
     def info(self, points: dict[str, Any]) -> dict[str, Any]:
         """What ``GET /api/info`` answers, with the training ``points`` as far as they are ready
