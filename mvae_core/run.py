@@ -187,6 +187,29 @@ class RunDir:
         text = json.dumps({"train": sorted(train_sources), "validation": sorted(validation_sources)}, indent=1)
         atomic_write(self.path / SPLIT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
+    def split_changes(self, train_sources: list[str], validation_sources: list[str], shown: int = 3) -> str:
+        """How the sources of a split differ from ``split.json`` (for a resume that refuses changed data): which are
+        new, which are gone, which changed sides, or, with the same sources, that a file's loops changed."""
+        try:
+            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
+            before = {name: side for side in ("train", "validation") for name in saved[side]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return "its train/validation split differs"
+        now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
+
+        def listed(names: list[str]) -> str:
+            names = sorted(names)
+            return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+        parts = []
+        if new := [n for n in now if n not in before]:
+            parts.append(f"new: {listed(new)}")
+        if gone := [n for n in before if n not in now]:
+            parts.append(f"gone or renamed: {listed(gone)}")
+        if moved := [n for n in now if n in before and before[n] != now[n]]:
+            parts.append(f"changed sides: {listed(moved)}")
+        return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
+
     def write_data_report(self, report: dict[str, Any]) -> None:
         text = json.dumps(finite(report), indent=1)
         atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -285,8 +285,8 @@ def _prepare_data(
     saved = run.read_provenance().get("data_fingerprint") if resuming else None
     if saved is not None and saved != split:
         raise DataChanged(
-            f"the data of {run.path} changed since the run started (its train/validation split differs); "
-            "restore the files or start a new run"
+            f"the data of {run.path} changed since the run started "
+            f"({run.split_changes(list(train_set.sources), list(val_set.sources))}); restore the files or start a new run"
         )
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
