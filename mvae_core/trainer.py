@@ -126,8 +126,14 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
         steps = sum(1 for _ in self.dist.batches(len(train), cfg.train.batch_size, rng=None))
         self.outbox = PluginOutbox()  # what plugins emit and record, taken into each epoch's record
-        self.view = TrainerView(
-            cfg, self.model, self.optimizer, run.path if run else None, cfg.train.epochs, steps, _outbox=self.outbox
+        self.view = TrainerView(  # plugins get a copy of the config: changing it cannot change what the run records
+            cfg.model_copy(deep=True),
+            self.model,
+            self.optimizer,
+            run.path if run else None,
+            cfg.train.epochs,
+            steps,
+            _outbox=self.outbox,
         )
         host.bind(self.outbox)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")

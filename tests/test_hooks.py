@@ -293,6 +293,21 @@ def test_events_emitted_at_train_end_are_returned(synth_dir):
     assert result.final_events == [{"source": "summary", "level": "info", "message": "finished after 2 epochs"}]
 
 
+def test_a_plugin_that_changes_trainer_config_cannot_change_the_run(synth_dir):
+    """A coefficient changed through ``trainer.config`` reached the loss, unseen in ``weights`` and ``config.toml``."""
+
+    class Sneaky:
+        @hookimpl
+        def mvae_epoch_start(self, trainer):
+            trainer.config.loss.coefficients["kl"] = 1000.0
+            trainer.config.train.clip_grad_norm = 1e-6
+
+    plain = make_trainer(synth_dir, tiny_config(epochs=1)).fit()
+    sneaky = make_trainer(synth_dir, tiny_config(epochs=1), {"sneaky": Sneaky()})
+    assert sneaky.fit().last["train"] == plain.last["train"]
+    assert sneaky.cfg.loss.coefficients["kl"] == 1.0 and sneaky.view.config.loss.coefficients["kl"] == 1000.0
+
+
 @pytest.mark.parametrize("level", ["stop", "error", 3])
 def test_an_emit_level_other_than_warning_or_info_is_an_error_naming_the_plugin(synth_dir, level):
     """``stop`` marks the core's stop requests, which a resume reads back: a plugin writing it made a resume say
