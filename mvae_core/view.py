@@ -56,8 +56,9 @@ class TrainerView:
 
     Attributes plugins may read: ``epoch`` (current or last finished epoch, from 0), ``step`` (the step within the
     epoch, from 0; set before the per-step hooks), ``global_step`` (steps over the run), ``epochs`` (the run's
-    maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`), ``run_dir``, ``model`` (the
-    :class:`MelodyVAE`; e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is
+    maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`; the trainer's copy is another, so
+    changing this one changes nothing), ``run_dir``, ``model`` (the :class:`~mvae_core.models.base.MelodyModel`;
+    e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is
     over, from ``mvae_ramp_end``; 0 when nothing ramps). Plugins may mutate ``optimizer.param_groups`` (learning rate)
     in place. ``emit`` records a message in this epoch's ``events``; ``record`` a number in its ``plugins`` section.
     """
