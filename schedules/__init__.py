@@ -71,11 +71,12 @@ def available() -> dict[str, type[Schedule]]:
     from schedules import builtin  # noqa: F401  (registers the built-ins)
 
     found = dict(_BUILTIN)
+    origins = dict.fromkeys(found, "a built-in")
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         origin = ep.dist.name if ep.dist else "unknown package"
-        if ep.name in found:
+        if ep.name in found:  # a built-in's name, or that of a schedule another package registered before
             raise ScheduleError(
-                f"schedule {ep.name!r} from {origin} has the name of a built-in; rename its entry point"
+                f"schedule {ep.name!r} from {origin} has the name of {origins[ep.name]}; rename its entry point"
             )
         try:
             cls = ep.load()
@@ -84,7 +85,7 @@ def available() -> dict[str, type[Schedule]]:
         if not (isinstance(cls, type) and issubclass(cls, Schedule)):
             raise ScheduleError(f"schedule {ep.name!r} from {origin} is not a schedules.Schedule subclass")
         cls.name = ep.name
-        found[ep.name] = cls
+        found[ep.name], origins[ep.name] = cls, f"a schedule from {origin}"
     return found
 
 

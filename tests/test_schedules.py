@@ -386,6 +386,15 @@ def test_a_third_party_schedule_may_not_take_a_builtin_name(monkeypatch):
     assert result.exit_code == 2 and "has the name of a built-in" in result.output
 
 
+def test_two_packages_registering_one_schedule_name_are_both_named(monkeypatch):
+    other = _FakeEntryPoint("sawtooth")
+    other.dist = type("OtherDist", (), {"name": "mvae-other", "version": "1.0"})()
+    fake_entry_points(monkeypatch, _FakeEntryPoint("sawtooth"), other)
+    message = r"schedule 'sawtooth' from mvae-other has the name of a schedule from mvae-sawtooth; rename its entry"
+    with pytest.raises(ScheduleError, match=message):  # it said "the name of a built-in"
+        available()
+
+
 @pytest.mark.parametrize(
     "target,message",
     [
