@@ -146,7 +146,8 @@ def open_table(directory: Path) -> tuple[NoteTable, Any]:
     """The table in ``directory``, memory-mapped read-only, and its ``extra``.
 
     Raises ``OSError`` (missing or unreadable), ``ValueError`` or ``KeyError`` (damaged: a wrong dtype, length or
-    size, offsets that do not span the notes): callers treat every one as "no table here".
+    size, offsets that do not span the notes in order, a loop of no listed source): callers treat every one as "no
+    table here". The per-loop columns are read whole for these checks; the note columns are not read.
     """
     meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
     if meta.get("format") != STORE_FORMAT:
@@ -159,8 +160,10 @@ def open_table(directory: Path) -> tuple[NoteTable, Any]:
         files[name] = open(directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (kept open: pread, mapping)
         arrays[name] = _map(files[name], dtype, expected[name])
     table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory, files=files)
-    if table.offsets[0] != 0 or table.offsets[-1] != notes:
-        raise ValueError("offsets do not span the notes")
+    if table.offsets[0] != 0 or table.offsets[-1] != notes or (np.diff(table.offsets) < 0).any():
+        raise ValueError("offsets do not span the notes in order")
+    if loops and not 0 <= int(table.source.min()) <= int(table.source.max()) < len(table.sources):
+        raise ValueError("a loop's source is not one of the table's sources")
     return table, meta["extra"]
 
 
