@@ -83,6 +83,39 @@ def test_the_current_loop_plays_in_time_and_a_change_is_heard_from_the_next_boun
     assert not sounding
 
 
+class StallingTime(SimulatedTime):
+    """A simulated clock that jumps ``seconds`` ahead once it passes ``at``, as after a laptop's sleep."""
+
+    def __init__(self, at: float, seconds: float) -> None:
+        super().__init__()
+        self.stall = (at, seconds)
+
+    def wait(self, seconds: float, stop: threading.Event) -> bool:
+        stopped = super().wait(seconds, stop)
+        if self.stall and self.now >= self.stall[0]:
+            self.now += self.stall[1]
+            self.stall = None
+        return stopped
+
+
+def test_after_a_stall_the_missed_notes_are_dropped_not_played_in_a_burst(engine):
+    engine.set("tempo", 150)
+    engine.set("z", [0.5, -1.0])
+    loop_length = 32 * step_seconds(150)
+    time = StallingTime(at=START_DELAY + 0.4 * loop_length, seconds=60.0)
+    port = Port(time)
+    LoopPlayer(engine, port, clock=time.clock, wait=time.wait).run(max_loops=4)
+    ons = [t for t, m in port.sent if m.type == "note_on"]
+    assert len(set(ons)) == len(ons)  # a burst sends many notes at one instant
+    # the rest of the stalled loop is dropped; the three loops after it play in time from a new start
+    after = [(round(t, 6), m.note) for t, m in port.sent if m.type == "note_on" and t > 60]
+    loop = [(t, pitch) for t, pitch, _ in _expected(engine, [0.5, -1.0], 0)]
+    start = after[0][0] - loop[0][0]
+    assert after == [(round(start + k * loop_length + t, 6), pitch) for k in range(3) for t, pitch in loop]
+    on, off = ([m.note for _, m in port.sent if m.type == kind] for kind in ("note_on", "note_off"))
+    assert sorted(on) == sorted(off)  # every note played is ended, and no note-off for a note not played
+
+
 def test_stop_silences_the_notes_that_sound(engine):
     sent = []
     started = threading.Event()

@@ -3,8 +3,9 @@
 :class:`LoopPlayer` sends the current loop's notes (channel 1) on any mido output port, loop after loop at each
 loop's tempo, on an absolute clock (no drift: every event is due at ``loop start + its time``). Shortly before each
 boundary (:data:`PREPARE_SECONDS`) it takes the engine's current loop for the next pass, so a pad move, an OSC
-message or a ``/mvae/set`` is heard from the next loop boundary on, never mid-loop. Stopping sends the note-offs of
-sounding notes and *all notes off*.
+message or a ``/mvae/set`` is heard from the next loop boundary on, never mid-loop. After a stall (a suspended
+laptop, a busy machine) the notes it missed are dropped, not played in a burst, and the next loop starts from then.
+Stopping sends the note-offs of sounding notes and *all notes off*.
 
 :func:`open_virtual_output` makes the port a DAW sees (rtmidi: ALSA sequencer on Linux, CoreMIDI on macOS); where the
 OS has no virtual ports (Windows, a container without ``/dev/snd/seq``) it raises :class:`MidiOutError` saying so.
@@ -27,7 +28,8 @@ from mvae_core.loop_file import STEP_TICKS, step_seconds
 from mvae_core.serve.engine import Engine, Loop
 
 PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first beat
-START_DELAY = 0.1  # the first loop starts this long after start()
+START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
+LATE_SKIP = 0.05  # a note due this long ago (the process stalled: a suspended laptop, a busy machine) is dropped
 
 
 class MidiOutError(MvaeError):
@@ -117,10 +119,12 @@ class LoopPlayer:
                         return
                     if msg is None:
                         upcoming = self.engine.current_loop()
-                    else:
+                    elif self._due_now(msg, due):
                         self._send(msg)
                 self.loops_played += 1
                 start, loop = boundary, upcoming
+                if self.clock() > start + LATE_SKIP:  # a stall: start the next loop from now, not a burst of notes
+                    start = self.clock() + START_DELAY
         finally:
             self._silence()
 
@@ -130,6 +134,12 @@ class LoopPlayer:
             if self.wait(left, self._stop) or self._stop.is_set():
                 return False
         return not self._stop.is_set()
+
+    def _due_now(self, msg: mido.Message, due: float) -> bool:
+        """Whether to send ``msg`` now: not a note-on over :data:`LATE_SKIP` late, nor the note-off of one."""
+        if msg.type == "note_on":
+            return self.clock() - due <= LATE_SKIP
+        return msg.note in self._sounding
 
     def _send(self, msg: mido.Message) -> None:
         if msg.type == "note_on":
