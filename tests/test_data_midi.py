@@ -235,3 +235,24 @@ def test_a_file_with_many_tempo_events_is_used(tmp_path):
     table, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
     assert [e["status"] for e in report.entries] == ["ok"]
     assert table.n_loops == 2
+
+
+def test_a_type_2_files_patterns_are_read_one_after_another():
+    """A type-2 file's tracks are independent sequences: pattern B sounds after pattern A, not with it (they were
+    read as parts played together, and the top line mixed them)."""
+    import io
+
+    import mido
+
+    midi = mido.MidiFile(type=2, ticks_per_beat=480)
+    for pitch in (60, 67):  # pattern A: 16 quarter notes of C4; pattern B: of G4; each 4 bars
+        track = mido.MidiTrack([mido.MetaMessage("time_signature", numerator=4, denominator=4)])
+        for _ in range(16):
+            track.append(mido.Message("note_on", note=pitch, velocity=90, time=0))
+            track.append(mido.Message("note_off", note=pitch, velocity=0, time=480))
+        midi.tracks.append(track)
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    score = read_midi_bytes(buffer.getvalue(), DataConfig())
+    assert score.pitch.tolist() == [60] * 16 + [67] * 16
+    assert score.start.tolist() == [480 * i for i in range(32)]

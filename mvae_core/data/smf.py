@@ -53,7 +53,25 @@ def read_smf(data: bytes) -> SmfFile:
     tracks = _parse(bodies[:-1] if cut else bodies, fmt, division, warnings)
     if cut:  # keep what the cut last track holds before the cut
         tracks.extend(_truncated_track(bodies[-1], fmt, division, warnings))
+    if fmt == 2 and len(tracks) > 1:
+        tracks = [one_after_another(tracks)]
     return SmfFile(division, tracks, warnings)
+
+
+def one_after_another(tracks: list[mido.MidiTrack]) -> mido.MidiTrack:
+    """The patterns of a type-2 file as they sound: each after the one before, as one track (a type-2 file's tracks
+    are independent sequences, not parts played together). Each pattern's end of track goes, its time stays."""
+    merged = mido.MidiTrack()
+    pending = 0
+    for track in tracks:
+        for message in track:
+            if message.type == "end_of_track":
+                pending += message.time
+                continue
+            merged.append(message.copy(time=message.time + pending))
+            pending = 0
+    merged.append(mido.MetaMessage("end_of_track", time=pending))
+    return merged
 
 
 def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]], list[str]]:
