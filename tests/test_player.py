@@ -117,3 +117,11 @@ def test_a_player_keeps_its_own_copy_of_the_weights(model):
 def test_a_point_of_the_wrong_size_is_refused(model):
     with pytest.raises(ValueError, match="z needs 2 numbers"):
         model.player().notes([0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize("model", [_seed_model("categorical", 0.0), _rnn_model(0.0)], ids=["seed", "melody_rnn"])
+@pytest.mark.parametrize("z", [[float("nan"), 0.0], [0.0, float("inf")], [1e39, 0.0]], ids=["nan", "inf", "1e39"])
+def test_a_point_that_is_not_finite_is_refused(model, z):
+    """A NaN from a sensor or a patch decoded to a loop of nonsense notes (melody_rnn: 32 of them)."""
+    with pytest.raises(ValueError, match="z needs finite numbers"):
+        model.player().notes(z)

@@ -91,6 +91,20 @@ class NotePlayer(Protocol):
         ...
 
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def player_point(z: Any, latent_dim: int) -> np.ndarray:
+    """``z`` as the float32 vector a :class:`NotePlayer` decodes; ``ValueError`` unless it is ``latent_dim`` finite
+    numbers (a NaN from a sensor or a patch would decode to a loop of nonsense notes)."""
+    point = np.asarray(z, dtype=np.float64).reshape(-1)
+    if point.shape != (latent_dim,):
+        raise ValueError(f"z needs {latent_dim} numbers (the model's latent_dim), got {point.size}")
+    if not (np.abs(point) <= FLOAT32_MAX).all():  # NaN compares False
+        raise ValueError(f"z needs finite numbers within ±3.4e38, got {','.join(f'{v:g}' for v in point.tolist())}")
+    return point.astype(np.float32)
+
+
 class MelodyModel(nn.Module, ABC):
     """A MelodyVAE architecture. Subclasses set the class attributes, build their decoder in ``__init__`` (after
     ``super().__init__``, which builds ``self.encoder``) and implement the abstract methods.

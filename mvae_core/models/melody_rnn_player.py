@@ -28,6 +28,7 @@ import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
+from mvae_core.models.base import player_point
 from mvae_core.models.melody_rnn import REST, TokenChooser
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ class MelodyRNNPlayer:
         pattern ``index`` (:func:`~mvae_core.generation.pattern_rng`)."""
         options = options or DecodeOptions()
         self.check_options(options)
-        point = np.asarray(z, dtype=np.float32).reshape(-1)
-        if point.shape != (self.latent_dim,):
-            raise ValueError(f"z needs {self.latent_dim} numbers (the model's latent_dim), got {point.size}")
+        point = player_point(z, self.latent_dim)
         rng = pattern_rng(options, index)
         uniforms = rng.random((STEPS_PER_LOOP, 2)).tolist()
         choose = TokenChooser.with_settings(options, self.settings)

@@ -27,6 +27,7 @@ from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
+from mvae_core.models.base import player_point
 
 if TYPE_CHECKING:
     from mvae_core.models.seed import SeedModel
@@ -59,9 +60,7 @@ class SeedPlayer:
         pattern ``index`` (:func:`~mvae_core.generation.pattern_rng`): equal to the ``index``-th pattern of a batch
         decoded by ``generate`` at the same points, up to float32 rounding."""
         options = options or DecodeOptions()
-        point = np.asarray(z, dtype=np.float32).reshape(-1)
-        if point.shape != (self.latent_dim,):
-            raise ValueError(f"z needs {self.latent_dim} numbers (the model's latent_dim), got {point.size}")
+        point = player_point(z, self.latent_dim)
         trunk = self._leaky(self.from_z[0] @ point + self.from_z[1])
         hidden = self._leaky(self.head_hidden[0] @ trunk + self.head_hidden[1]).reshape(4, self.hidden)
         onset_weight, onset_bias = self.outputs[0]
