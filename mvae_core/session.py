@@ -133,9 +133,7 @@ def train(
         else:
             cfg = build_config(_config_source(config), list(overrides or ()), flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-        if run.exists():
-            raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume "
-                            f"{run.path}) or choose another output directory")  # fmt: skip
+        _refuse_existing(run)
         data = [data] if isinstance(data, str | os.PathLike) else data  # one path, not one per letter
         data = [os.fspath(d) for d in data or DEFAULT_DATA]
         check_paths(data)  # before anything else, and as the user spelled them
@@ -160,6 +158,8 @@ def train(
         with lock, Interrupts() as interrupts:  # Interrupts: a no-op off the main thread
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
+                    if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
+                        _refuse_existing(run)
                     train_set, val_set, fingerprint = _prepare_data(run, cfg, data, jobs, resume, dist, reporter)
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
                 raise RunInterrupted(
@@ -307,6 +307,13 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
 def _absolute(data: list[str]) -> list[str]:
     """DATA as stored in the run: absolute paths (a resume from another folder finds them), corpora as named."""
     return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
+
+
+def _refuse_existing(run: RunDir) -> None:
+    """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
+    if run.exists():
+        raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume {run.path}) "
+                        "or choose another output directory")  # fmt: skip
 
 
 def _resume_setup(

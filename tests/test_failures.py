@@ -221,3 +221,26 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [f"error: cannot write {bent}: File too large; nothing was written"]
     assert not bent.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bent")]
+
+
+def test_a_run_that_lands_in_out_while_a_new_run_starts_is_not_written_over(synth_dir, tmp_path, monkeypatch):
+    """Two mvae train into one --out: the second checked for a run before it took the lock, so a first run that
+    finished in between was written over (data report, split, metrics appended to its metrics.jsonl)."""
+    import mvae_core
+    from mvae_core import session
+    from mvae_core.errors import RunExists
+    from tests.training import TINY
+
+    out = tmp_path / "run"
+    build = session.PluginHost.from_config
+
+    def other_run_finishes_meanwhile(*args, **kwargs):  # after the first check, before the lock
+        out.mkdir()
+        (out / "metrics.jsonl").write_text('{"epoch": 0}\n')
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(session.PluginHost, "from_config", other_run_finishes_meanwhile)
+    with pytest.raises(RunExists, match="already holds a run"):
+        mvae_core.train([synth_dir], out, overrides=TINY, plugins=[], epochs=1, progress=False)
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "metrics.jsonl"]
+    assert (out / "metrics.jsonl").read_text() == '{"epoch": 0}\n'
