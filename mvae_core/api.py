@@ -21,7 +21,14 @@ import torch
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, load_dataset
-from mvae_core.errors import DataError, InputError, OptionError, blocked_message, file_in_the_way
+from mvae_core.errors import (
+    ConflictingOptions,
+    DataError,
+    InputError,
+    OptionError,
+    blocked_message,
+    file_in_the_way,
+)
 from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
 from mvae_core.generation import (
@@ -191,7 +198,7 @@ def generate(
     decode = decode_options(seed=seed, **options)
     trained.model.check_options(decode)
     if z is not None and random is not None:
-        raise InputError("give either z (one latent point) or random (a number of points), not both")
+        raise ConflictingOptions(z="one latent point", random="a number of random points")
     if random is not None and random < 1:
         raise OptionError("random", f"must be at least 1, got {random}")
     try:

@@ -10,6 +10,7 @@ derive from :class:`MvaeError` too.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -48,6 +49,22 @@ class OptionError(InputError):
 
     def command_line_message(self) -> str:
         return f"{option_flag(self.option)} {self.rule}"
+
+
+class ConflictingOptions(InputError):
+    """Two arguments that exclude each other were both given. ``meanings`` maps each one's Python name to what it
+    asks for, in the order the message names them; the command line names them as options (``--z``)."""
+
+    def __init__(self, **meanings: str) -> None:
+        self.meanings = meanings
+        super().__init__(self._message(str))
+
+    def _message(self, name: Callable[[str], str]) -> str:
+        given = " or ".join(f"{name(option)} ({meaning})" for option, meaning in self.meanings.items())
+        return f"give either {given}, not both"
+
+    def command_line_message(self) -> str:
+        return self._message(option_flag)
 
 
 def option_flag(name: str) -> str:

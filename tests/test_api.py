@@ -234,7 +234,7 @@ def test_evaluate_refuses_jobs_below_1(trained, tmp_path):
     ("kwargs", "error", "message"),
     [
         ({"z": [0.1]}, InputError, "needs 2 numbers"),
-        ({"z": [0, 0], "random": 2}, InputError, "not both"),
+        ({"z": [0, 0], "random": 2}, InputError, r"give either z \(one latent point\) or random"),
         ({"random": 0}, InputError, "at least 1"),
         ({"tempo": 0}, InputError, "tempo must be between 4 and 1000 bpm"),
         ({"z": [float("nan"), 0]}, InputError, "z needs finite numbers"),

@@ -189,6 +189,7 @@ def test_generate_random_must_be_positive(trained_run, tmp_path, count):
     [
         (["--z", "nan,1"], "--z needs finite numbers"),
         (["--z", "inf,-inf"], "--z needs finite numbers"),
+        (["--z", "0,0", "--random", "2"], "give either --z (one latent point) or --random (a number of random"),
         (["--random", "2", "--noise", "nan"], "--noise must be a finite number >= 0"),
         (["--random", "2", "--noise", "1e999"], "--noise must be a finite number >= 0"),
         (["--random", "2", "--density", "nan"], "--density must be a finite number >= 0"),
