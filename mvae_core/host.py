@@ -193,7 +193,8 @@ class PluginHost:
                     verb = "replace" if claimed is replaced else "add"
                     raise PluginError(
                         f"plugins {claimed[name]!r} and {plugin!r} both {verb} the loss term {name!r} in mvae_loss; "
-                        "enable only one of them"
+                        "enable only one of them (--plugins of a new run, or [plugins] enabled in the config.toml "
+                        "of the run to --resume)"
                     )
                 claimed[name] = plugin
                 adjusted[name] = value

@@ -435,7 +435,9 @@ def test_hook_mvae_loss(synth_dir, tmp_path):
 def test_two_plugins_replacing_the_same_term_is_an_error_naming_both(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"first": AddsL2(), "second": AddsL2()})
     with pytest.raises(
-        PluginError, match=r"plugins 'second' and 'first' both add the loss term 'l2' in mvae_loss; enable only one"
+        PluginError,
+        match=r"plugins 'second' and 'first' both add the loss term 'l2' in mvae_loss; enable only one of "
+        r"them \(--plugins of a new run, or \[plugins\] enabled in the config.toml of the run to --resume\)",
     ):
         trainer.fit()
 
