@@ -203,3 +203,46 @@ def test_the_osc_example_of_live_md_runs_as_shown(tiny_run, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "['grid_offset', 1.5]"
     assert len(printed) > 1 and all(len(line.split()) == 4 for line in printed[1:])
+
+
+# -- links between the docs point at files and headings that exist --------------------------------------------------
+
+LINKED_PAGES = [ROOT / "README.md", ROOT / "DEVELOPERS.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^ *```.*?^ *```", flags=re.S | re.M)
+
+
+def heading_anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives the headings of ``path``: lower case, punctuation but ``-`` and ``_`` dropped, spaces
+    as ``-``, a repeated heading suffixed ``-1``, ``-2``, ..."""
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    for heading in re.findall(r"^#+ (.+)$", FENCE.sub("", path.read_text(encoding="utf-8")), flags=re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchors.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+def relative_links() -> list[tuple[str, Path, str]]:
+    """(where, target file, fragment) of every Markdown link outside code blocks that is not a URL."""
+    found = []
+    for page in LINKED_PAGES:
+        for link in re.findall(r"\]\(([^)\s]+)\)", FENCE.sub("", page.read_text(encoding="utf-8"))):
+            if re.match(r"[a-z]+:", link):
+                continue
+            path, _, fragment = link.partition("#")
+            found.append((f"{page.relative_to(ROOT)}: {link}", (page.parent / path) if path else page, fragment))
+    return found
+
+
+def test_heading_anchors_are_github_s():
+    page = ROOT / "docs" / "scaling.md"
+    assert {"one-machine", "ablations-on-a-ray-cluster", "gpu"} <= heading_anchors(page)
+    assert "how-close-is-it-to-one-process" in heading_anchors(page)
+
+
+@pytest.mark.parametrize("where, target, fragment", relative_links(), ids=[w for w, _, _ in relative_links()])
+def test_every_link_of_the_docs_reaches_its_file_and_heading(where, target, fragment):
+    assert target.exists(), f"{where}: no file {target.relative_to(ROOT)}"
+    if fragment and target.suffix == ".md":
+        assert fragment in heading_anchors(target), f"{where}: {target.name} has no heading with anchor #{fragment}"
