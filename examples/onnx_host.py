@@ -306,7 +306,7 @@ TEMPO_RANGE = (4.0, 1000.0)
 def _z_numbers(text: str) -> list[float]:
     """An argparse type for ``--z``: one number or several separated by commas (``--z 0.5,-1`` or ``--z 0.5 -1``)."""
     try:
-        return [float(piece) for piece in text.split(",") if piece.strip()]
+        return [float(piece) for piece in text.split(",")]  # an empty piece (0.5,,1) is refused, as generate does
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: give the latent point as numbers, e.g. --z 0.5,-1") from None
 

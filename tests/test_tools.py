@@ -362,6 +362,7 @@ def test_the_host_template_stops_quietly_when_its_reader_does(step_export):
 
 HOST_BAD_INPUT = [
     ("model", ["--z", "nan", "1"], ["--z", "finite"]),
+    ("model", ["--z", "0.5,,1"], ["'0.5,,1'", "give the latent point as numbers"]),
     ("model", ["--z", "0", "0", "--bpm", "0"], ["--bpm", "between"]),
     ("model", ["--z", "0", "0", "--bpm", "nan"], ["--bpm", "between"]),
     ("model", ["--z", "0", "0", "--density", "-1"], ["--density", ">= 0"]),
