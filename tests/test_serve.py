@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import os
 import shutil
 import signal
@@ -342,7 +343,8 @@ def test_a_port_out_of_range_is_named_before_anything_listens(tiny_run, ports, m
     [
         ({"host": " ", "port": 0}, "--host is empty; give an address"),
         ({"port": 0, "osc_reply_port": 9001}, "--osc-reply-port goes with --osc-port"),
-        ({"port": 0, "tempo": 2}, r"--tempo 2: tempo must lie in \[20, 300\], got 2 \(the tempo knob's range\)"),
+        ({"port": 0, "tempo": 2}, r"^--tempo must lie in \[20, 300\], got 2 \(the range of the page's tempo knob\)$"),
+        ({"port": 0, "tempo": math.nan}, r"^--tempo must be a finite number, got nan$"),
     ],
 )
 def test_options_that_cannot_work_are_refused(tiny_run, options, message):

@@ -11,6 +11,7 @@ the process ends does not depend on uvicorn re-raising it through asyncio's runn
 from __future__ import annotations
 
 import ipaddress
+import math
 import socket
 import threading
 import time
@@ -67,8 +68,9 @@ class LiveServer:
         if tempo is not None:
             try:
                 self.engine.set("tempo", tempo)
-            except RequestError as exc:
-                raise ServeError(f"--tempo {tempo:g}: {exc} (the tempo knob's range)") from None
+            except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
+                knob = " (the range of the page's tempo knob)" if math.isfinite(tempo) else ""
+                raise ServeError(f"--{exc}{knob}") from None
         self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
