@@ -107,12 +107,17 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
 
 
 def _unpickler_reason(error: BaseException) -> str:
-    """What torch's weights-only unpickler refused (its message also suggests ``weights_only=False``: never)."""
+    """What torch's weights-only unpickler refused, without its advice to load with ``weights_only=False`` (never:
+    that would run the file's code) and its pointer to the documentation."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    marker = next((i for i, line in enumerate(lines) if "WeightsUnpickler error" in line), None)
-    if marker is not None and marker + 1 < len(lines):
-        return lines[marker + 1]
-    return _first_line(error)
+    marker = "WeightsUnpickler error:"
+    for i, line in enumerate(lines):
+        if marker in line:
+            reason = line.split(marker, 1)[1].strip() or (lines[i + 1] if i + 1 < len(lines) else "")
+            return reason.split(". Please use")[0]  # not torch's advice to allowlist what the file asks for
+    advice = ("Weights only load failed", "Check the documentation of torch.load")
+    reasons = [line for line in lines if not line.startswith(advice) and "weights_only" not in line]
+    return reasons[0] if reasons else "objects other than tensors and plain values"
 
 
 def _first_line(error: BaseException) -> str:

@@ -279,8 +279,9 @@ class RunDir:
             raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
         if not (self.path / BEST_MODEL).is_file():
             raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
+        state = load_model_state(self.path / BEST_MODEL)  # its errors name the file
         try:
-            load_weights(model, load_model_state(self.path / BEST_MODEL))
+            load_weights(model, state)
         except CheckpointError as exc:
             raise CheckpointError(f"{self.path / BEST_MODEL}: {exc}") from None
         return model.eval(), cfg

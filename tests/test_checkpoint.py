@@ -26,13 +26,29 @@ def test_the_exploit_really_runs_code_when_unpickled(monkeypatch):
     assert os.environ.get(MARKER) == "yes"
 
 
-def test_a_crafted_pickle_checkpoint_is_refused(tmp_path, monkeypatch):
+class _SystemCall:
+    def __reduce__(self):
+        return (os.system, ("true",))
+
+
+@pytest.mark.parametrize(
+    "exploit,reason",
+    [
+        (_Exploit, "(Unsupported global: GLOBAL exec was not an allowed global by default)"),
+        (_SystemCall, "(Trying to load unsupported GLOBAL posix.system whose module posix is blocked.)"),
+    ],
+)
+def test_a_crafted_pickle_checkpoint_is_refused_saying_what_it_asked_for(tmp_path, monkeypatch, exploit, reason):
+    """The refusal names what the file asked for, never torch's advice to load it with weights_only=False (it
+    showed that advice, or the line pointing to torch's documentation)."""
     monkeypatch.delenv(MARKER, raising=False)
     path = tmp_path / "checkpoint.pt"
-    torch.save({"model": {}, "payload": _Exploit()}, path)
-    with pytest.raises(CheckpointError, match="not plain data; refusing"):
+    torch.save({"model": {}, "payload": exploit()}, path)
+    with pytest.raises(CheckpointError, match="not plain data; refusing") as refused:
         load_checkpoint(path)
     assert MARKER not in os.environ
+    assert f"refusing to load it {reason}; the run cannot be resumed" in str(refused.value)
+    assert "weights_only" not in str(refused.value) and "add_safe_globals" not in str(refused.value)
 
 
 def test_a_raw_pickle_file_is_refused(tmp_path, monkeypatch):
@@ -243,3 +259,13 @@ def test_weights_that_do_not_fit_the_runs_config_exit_2_naming_the_file(one_epoc
         assert f"error: {one_epoch_run / file}: its weights do not fit the model that the run's config.toml" in output
         assert "of another shape, e.g. encoder.branch_weight: [3072, 16] in the file, [3072, 24] in the model" in output
         assert "Traceback" not in output and result.output.count("error:") == 1
+
+
+def test_a_corrupt_model_file_of_a_run_is_named_once(tiny_run, tmp_path):
+    from mvae_core.run import RunDir
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    (run / "model.safetensors").write_bytes(pickle.dumps({"model": "not tensors"}))
+    with pytest.raises(CheckpointError) as refused:
+        RunDir(run).load_model()
+    assert str(refused.value).startswith(f"{run / 'model.safetensors'} is truncated or corrupt: ")
