@@ -78,6 +78,23 @@ def test_the_legend_names_only_the_files_with_dots_on_the_pad(browser, tiny_run)
         assert legend == [points["files"][i] for i in with_dots]
 
 
+def test_the_page_keeps_asking_for_the_dots_after_a_failed_request(browser, tiny_run):
+    """A failed ``/api/points`` (a 500 while the page waits for the dots) is shown, and the page asks again."""
+    with LiveServer(tiny_run, port=0) as server:
+        real, answers = server.points.get, iter(["not ready", "fail", "fail"])
+
+        def flaky() -> dict:
+            answer = next(answers, "real")
+            if answer == "fail":
+                raise RuntimeError("a failure of the test's making")
+            return real() if answer == "real" else {"files": [], "points": [], "note": "…", "ready": False}
+
+        server.points.get = flaky  # /api/info, then /api/points, answer through it
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.pointsReady === true", timeout=60)
+        assert next(answers, "used up") == "used up"  # both failures were served
+
+
 def test_a_bad_request_from_the_page_is_shown_not_thrown(browser, tiny_run):
     with LiveServer(tiny_run, port=0) as server:
         browser.get(server.url)

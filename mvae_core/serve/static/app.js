@@ -588,6 +588,7 @@ function showPoints({ files, points, points_note: note }) {
 }
 
 const POINTS_POLL_MS = 1000;
+const POINTS_RETRY_MS = 3000;  // after a failed request (a server busy or restarting): keep asking, less often
 
 async function waitForPoints() {
   let answer;
@@ -595,6 +596,7 @@ async function waitForPoints() {
     answer = await api.getPoints();
   } catch (err) {
     showError(err);
+    setTimeout(waitForPoints, POINTS_RETRY_MS);
     return;
   }
   if (!answer.ready) {
