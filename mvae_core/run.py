@@ -35,6 +35,7 @@ from mvae_core.checkpoint import (
     save_model,
 )
 from mvae_core.config import ConfigError, MvaeConfig, read_toml, validate_section
+from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.errors import RunBusy
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
@@ -181,6 +182,21 @@ class RunDir:
 
     def read_provenance(self) -> dict[str, Any]:
         return self._read_tree().get(PROVENANCE, {})
+
+    def read_data(self) -> list[str]:
+        """The DATA the run trained on (``[provenance] data``; ``corpus:essen`` in a run written before it was kept).
+        One path written as a string counts as one path.
+
+        :raises ConfigError: naming the field when it is not a non-empty list of paths (a hand edit gone wrong).
+        """
+        data = self.read_provenance().get("data", DEFAULT_DATA)
+        data = [data] if isinstance(data, str) else data
+        if not isinstance(data, list) or not data or not all(isinstance(d, str) and d for d in data):
+            raise ConfigError(
+                f"{self.path / CONFIG}: [provenance] data = {data!r}: must list the paths the run trained on, e.g. "
+                'data = ["/home/me/midi/solos"]'
+            )
+        return data
 
     def write_split(self, train_sources: list[str], validation_sources: list[str]) -> None:
         """``split.json``: which sources the run trains on and which it validates on (sorted names)."""

@@ -300,7 +300,7 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     """The validation split of a trained ``run``: its data (``[provenance] data``, through the parse cache) split with
     its own settings and seed, as training split it (held-out numbers of a run without other data)."""
     cfg = run.read_config()
-    table, _ = load_dataset(run.read_provenance().get("data", DEFAULT_DATA), cfg.data, jobs)
+    table, _ = load_dataset(run.read_data(), cfg.data, jobs)
     return split_by_source(table, cfg.data, cfg.train.seed)[1]
 
 
@@ -331,7 +331,7 @@ def _resume_setup(
     cfg = run.read_config()
     if epochs:
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
-    data = run.read_provenance().get("data", DEFAULT_DATA)
+    data = run.read_data()
     check_paths(data)
     return run, cfg, data
 

@@ -33,3 +33,24 @@ def test_split_changes_lists_a_few_names_and_counts_the_rest(tmp_path):
     assert run.split_changes(["a", "b", *many], ["v"]) == "new: n0, n1, n2 and 2 more"
     (tmp_path / "split.json").unlink()
     assert run.split_changes(["a"], []) == "its train/validation split differs"
+
+
+@pytest.mark.parametrize("edited", ['"{data}"', "[]", "[3]"])
+def test_a_hand_edited_data_path_of_the_run_is_one_path_or_refused_by_name(synth_dir, tmp_path, edited):
+    """``[provenance] data = "/path"`` (a string, as one writes it after moving a folder) was read letter by letter
+    ('DATA t: no such file'); an empty list read nothing ('no loops to train on in : 0 source(s)')."""
+    import re
+
+    from mvae_core.config import ConfigError
+
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    config = run / "config.toml"
+    value = edited.format(data=synth_dir)
+    config.write_text(re.sub(r"data = \[[^]]*\]", lambda _: f"data = {value}", config.read_text(), count=1))
+    if value.startswith('"'):
+        assert RunDir(run).read_data() == [str(synth_dir)]
+        assert mvae_core.train(out=run, resume=True, epochs=2, progress=False).epochs_run == 2
+    else:
+        with pytest.raises(ConfigError, match=rf"^{config}: \[provenance\] data = {re.escape(value)}: must list"):
+            mvae_core.train(out=run, resume=True, epochs=2, progress=False)
