@@ -156,6 +156,23 @@ def test_a_seed_the_server_would_refuse_is_not_taken(browser, tiny_run):
         assert browser.execute_script("return window.mvae.current.seed") == 7
 
 
+def test_the_walk_steps_field_shows_the_number_the_walk_uses(browser, tiny_run):
+    """An emptied field keeps the last number (it used to mean 2, shown as blank); an out-of-range one is clamped."""
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        shown = []
+        for typed in ("5", "", "1000"):
+            shown.append(
+                browser.execute_script(
+                    "const s = document.getElementById('walk-steps'); s.value = arguments[0];"
+                    "s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); return s.value;",
+                    typed,
+                )
+            )
+        assert shown == ["5", "5", "64"]
+
+
 def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_run):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By

@@ -327,9 +327,14 @@ function setB(z = state.point) {
   pad.set({ b: state.b });
 }
 
+// The walk's number of points, 2–64: the field's number, clamped; an empty or unreadable field keeps the last
+// good one (an emptied number field reads as '', which Number() would take as 0).
+let lastWalkSteps = 8;
 function walkSteps() {
-  const n = Math.round(Number($('walk-steps').value));
-  return Number.isFinite(n) ? Math.min(Math.max(n, 2), 64) : 8;
+  const text = $('walk-steps').value.trim();
+  const n = text === '' ? NaN : Math.round(Number(text));
+  if (Number.isFinite(n)) lastWalkSteps = Math.min(Math.max(n, 2), 64);
+  return lastWalkSteps;
 }
 
 // Ping-pong position of walk counter i: 0, 1, …, N-1, N-2, …, 1, 0, 1, …
@@ -543,6 +548,7 @@ function listenToControls() {
   $('set-a').addEventListener('click', setA);
   $('set-b').addEventListener('click', () => setB());
   $('walk-steps').addEventListener('input', () => pad.set({ walkSteps: walkSteps() }));
+  $('walk-steps').addEventListener('change', () => { $('walk-steps').value = walkSteps(); });  // shows what is used
   $('walk').addEventListener('click', () => (walk.active ? stopWalk() : startWalk()));
 
   $('dl-midi').addEventListener('click', (ev) => download('midi', ev.currentTarget));
