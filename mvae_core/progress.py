@@ -27,11 +27,18 @@ def epoch_line(record: dict[str, Any], epochs: int) -> str:
     spread = record["timing_spread_ratio"]
     return (
         f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
-        f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {v['velocity']:5.2f} dur {v['duration']:5.2f} "
-        f"ts {v['timeshift']:5.2f} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
+        f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {small(v['velocity'])} dur {small(v['duration'])} "
+        f"ts {small(v['timeshift'])} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
         f"spread {spread_text(spread)}  au {record['active_units']}  "
         f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
     )
+
+
+def small(value: float) -> str:
+    """A loss term that can be far below 0.01 (velocity and duration errors, the timeshift term on data with little
+    timing), right-aligned in 6 characters: 2 decimals from 0.1 up, 2 significant digits below (``0.0018``,
+    ``4.4e-05``), so a term that is small but still falling does not read as a stuck ``0.00``."""
+    return f"{value:6.2f}" if value == 0 or not math.isfinite(value) or abs(value) >= 0.1 else f"{value:>6.2g}"
 
 
 def spread_text(spread: float | None) -> str:

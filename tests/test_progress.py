@@ -43,3 +43,12 @@ def test_start_up_warnings_show_before_the_first_epoch_and_only_once():
     assert lines[0] == "  kl_anneal: the ramp outlasts the run" and lines[1].startswith("epoch   1/2")
     assert lines[2:4] == ["  kl_anneal: the ramp outlasts the run", "  ts_variance_monitor: timeshift collapse"]
     assert lines[4].startswith("epoch   2/2") and len(lines) == 5
+
+
+def test_small_loss_terms_that_still_fall_do_not_read_as_a_stuck_zero():
+    """On constant velocities or quantized timing (corpus:essen) the velocity and timeshift terms fall from 0.0018 to
+    0.0004 over the epochs: they show with two significant digits, not as 0.00 every epoch."""
+    tiny = {**TERMS, "velocity": 0.00179, "duration": 0.0629, "timeshift": 0.000412}
+    line = epoch_line({**record(None), "val": tiny}, 2)
+    assert "vel 0.0018 dur  0.063 ts 0.00041 kl 23.06" in line
+    assert "vel   0.02 dur   0.09 ts   0.03" in epoch_line(record(None), 2)  # from 0.01 up: 2 decimals, as 0.02 reads
