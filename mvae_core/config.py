@@ -333,19 +333,26 @@ def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+PROVENANCE = "provenance"
+"""The table of a run's ``config.toml`` that records where the run came from (versions, DATA, the split's
+fingerprint); it is not configuration, so reading a config drops it (a run's config.toml can be given as
+``--config``)."""
+
+
 def build_config(
     source: Path | dict[str, Any] | MvaeConfig | None = None,
     overrides: list[str] | tuple[str, ...] = (),
     flags: dict[str, Any] | None = None,
 ) -> MvaeConfig:
-    """Resolve defaults < ``source`` (a TOML file, a config tree or a config) < ``--set`` ``overrides`` (``"a.b=v"``)
-    < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set)."""
+    """Resolve defaults < ``source`` (a TOML file, a run's ``config.toml`` too, a config tree or a config) < ``--set``
+    ``overrides`` (``"a.b=v"``) < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set)."""
     if isinstance(source, MvaeConfig):
         tree = source.model_dump(mode="json", exclude_none=True)
     elif isinstance(source, dict):
         tree = copy.deepcopy(source)
     else:
         tree = {} if source is None else read_toml(Path(source))
+        tree.pop(PROVENANCE, None)
     for assignment in overrides:
         apply_override(tree, assignment)
     for key, value in (flags or {}).items():

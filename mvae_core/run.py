@@ -34,7 +34,7 @@ from mvae_core.checkpoint import (
     save_checkpoint,
     save_model,
 )
-from mvae_core.config import ConfigError, MvaeConfig, read_toml, validate_section
+from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.errors import RunBusy
 from mvae_core.models import build_model
@@ -49,7 +49,6 @@ DATA_REPORT = "data_report.json"
 SPLIT = "split.json"
 FAILURE = "failure.json"
 LOCK = ".lock"  # held (flock) by the process that trains the run
-PROVENANCE = "provenance"  # the config.toml table that is not configuration
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 
 

@@ -49,6 +49,17 @@ def test_train_writes_the_run_directory(trained_run):
     assert [json.loads(line)["epoch"] for line in (trained_run / "metrics.jsonl").read_text().splitlines()] == [0, 1, 2]
 
 
+def test_a_runs_config_toml_is_a_config_for_a_new_run(trained_run, synth_dir, tmp_path):
+    """``--config RUN/config.toml`` trains with that run's settings; its [provenance] table is not configuration."""
+    again = tmp_path / "again"
+    result = mvae("train", synth_dir, "--config", trained_run / "config.toml", "--epochs", 1, "--out", again)
+    assert result.exit_code == 0, result.output
+    old, new = (tomllib.loads((run / "config.toml").read_text()) for run in (trained_run, again))
+    for tree in (old, new):
+        del tree["provenance"], tree["train"]["epochs"]
+    assert new == old
+
+
 def test_generate_writes_one_file_per_latent_point(trained_run, tmp_path):
     result = mvae("generate", trained_run, "--random", 3, "--seed", 4, "--out", tmp_path / "samples")
     assert result.exit_code == 0, result.output
