@@ -246,3 +246,17 @@ def test_every_link_of_the_docs_reaches_its_file_and_heading(where, target, frag
     assert target.exists(), f"{where}: no file {target.relative_to(ROOT)}"
     if fragment and target.suffix == ".md":
         assert fragment in heading_anchors(target), f"{where}: {target.name} has no heading with anchor #{fragment}"
+
+
+def test_the_typo_error_quickstart_quotes_is_the_one_mvae_prints(tmp_path):
+    """docs/quickstart.md#5-configure quotes the error of ``--set train.epoch=3``; the command prints exactly that."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    text = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
+    quoted = re.search(r"A typo is an error that names the key, e\.g\.\s+`(error: [^`]+)`", text)
+    assert quoted, "quickstart.md no longer quotes the typo error"
+    args = ["train", str(tmp_path), "--set", "train.epoch=3", "--out", str(tmp_path / "run")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and result.stderr.strip() == quoted.group(1), result.stderr
