@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ from mvae_core.errors import (
 )
 from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
+from mvae_core.files import atomic_write
 from mvae_core.generation import (
     DecodeOptions,
     Note,
@@ -131,9 +133,8 @@ class Generated:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
         in ``.mid``/``.midi`` and there is one point. Returns the files written."""
         files = self.files(out, "MIDI")
-        files[0].parent.mkdir(parents=True, exist_ok=True)
-        for i, file in enumerate(files):
-            write_midi(file, self.loops[i], self.config, self.options)
+        for file, loops in zip(files, self.loops, strict=True):
+            atomic_write(file, partial(write_midi, loops=loops, cfg=self.config, options=self.options), durable=False)
         return files
 
     def write_audio(
@@ -142,11 +143,10 @@ class Generated:
         """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
         ``.wav`` and there is one point. Returns the files written and the renderer used."""
         files = self.files(out, "WAV")
-        files[0].parent.mkdir(parents=True, exist_ok=True)
         used = ""
         for i, file in enumerate(files):
             rendered = self.audio(i, renderer, soundfont)
-            write_wav(file, rendered)
+            atomic_write(file, partial(write_wav, audio=rendered), durable=False)
             used = rendered.renderer
         return files, used
 

@@ -1,20 +1,17 @@
 """Atomic checkpoint writes and loads that never execute code.
 
-* ``checkpoint.pt`` (resume): a dict of tensors and plain values, written to a temporary file, fsynced and
-  renamed into place; loaded with ``torch.load(weights_only=True)``, which refuses arbitrary pickled objects.
+* ``checkpoint.pt`` (resume): a dict of tensors and plain values, written whole or not at all
+  (:func:`mvae_core.files.atomic_write`); loaded with ``torch.load(weights_only=True)``, which refuses arbitrary pickled objects.
 * ``model.safetensors`` (best model, for generate/evaluate/export): tensors only, no pickle at all.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import pickle
 import re
-import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +20,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save
 
 from mvae_core.errors import MvaeError
+from mvae_core.files import atomic_write, reason
 
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
@@ -34,49 +32,6 @@ UNUSABLE = (
 
 class CheckpointError(MvaeError, RuntimeError):
     """A checkpoint or model file is missing, truncated, corrupt or unsafe; the message names the file."""
-
-
-class WriteFailed(MvaeError, OSError):
-    """A run file could not be written (a full disk, a read-only or vanished folder); the message names the file and
-    the system's reason. The file keeps its old content, if it had one. Exit code 2, as for other paths the command
-    line cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, fsync it, then rename it over ``path``.
-
-    :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
-        memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WriteFailed(f"cannot write {path}: {_reason(exc)}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp (and some writers) create 0600; runs are as readable as other files
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError as exc:
-        raise WriteFailed(f"cannot write {path}: {_reason(exc)}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _reason(error: OSError) -> str:
-    """The system's words for an I/O error (``No space left on device``), without Python's ``[Errno 28]``."""
-    return error.strerror or _first_line(error)
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
@@ -100,7 +55,7 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
             f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {UNUSABLE}"
         ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt ({_first_line(exc)}); {UNUSABLE}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {UNUSABLE}") from None
     if not isinstance(payload, dict) or "model" not in payload:
         raise CheckpointError(f"{path} is not an mvae checkpoint; {UNUSABLE}")
     return payload
@@ -113,15 +68,11 @@ def _unpickler_reason(error: BaseException) -> str:
     marker = "WeightsUnpickler error:"
     for i, line in enumerate(lines):
         if marker in line:
-            reason = line.split(marker, 1)[1].strip() or (lines[i + 1] if i + 1 < len(lines) else "")
-            return reason.split(". Please use")[0]  # not torch's advice to allowlist what the file asks for
+            called = line.split(marker, 1)[1].strip() or (lines[i + 1] if i + 1 < len(lines) else "")
+            return called.split(". Please use")[0]  # not torch's advice to allowlist what the file asks for
     advice = ("Weights only load failed", "Check the documentation of torch.load")
     reasons = [line for line in lines if not line.startswith(advice) and "weights_only" not in line]
     return reasons[0] if reasons else "objects other than tensors and plain values"
-
-
-def _first_line(error: BaseException) -> str:
-    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
 
 
 def load_weights(model: torch.nn.Module, state: Any) -> None:
@@ -150,7 +101,7 @@ def _mismatch(error: BaseException) -> str:
     and how many tensors the model lacks, has to spare, or has in another shape."""
     text = str(error)
     if not text.startswith("Error(s) in loading state_dict"):
-        return _first_line(error)
+        return reason(error)
     parts = []
     for label, pattern in (
         ("missing", r"Missing key\(s\) in state_dict: (.*)"),
@@ -166,7 +117,7 @@ def _mismatch(error: BaseException) -> str:
     if shapes:
         name, saved, built = shapes[0]
         parts.append(f"{len(shapes)} of another shape, e.g. {name}: {saved} in the file, {built} in the model")
-    return "tensors: " + ", ".join(parts) if parts else _first_line(error)
+    return "tensors: " + ", ".join(parts) if parts else reason(error)
 
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
@@ -182,4 +133,4 @@ def load_model_state(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt: {_first_line(exc)}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None

@@ -25,6 +25,7 @@ from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import fail
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
+from mvae_core.files import atomic_write
 from mvae_core.plugin_catalog import config_fields
 from mvae_core.view import epoch_number
 from schedules.builtin import Chain
@@ -182,8 +183,7 @@ def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: in
     axes.set_ylabel("value")
     axes.grid(alpha=0.3)
     axes.set_title(textwrap.fill(label(schedule), 80), fontsize=9, loc="left")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
+    atomic_write(path, figure.savefig, durable=False)
 
 
 @schedules_app.command("preview")

@@ -26,8 +26,6 @@ from mvae_core.checkpoint import (
     CHECKPOINT,
     UNUSABLE,
     CheckpointError,
-    WriteFailed,
-    atomic_write,
     load_checkpoint,
     load_model_state,
     load_weights,
@@ -37,6 +35,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.errors import RunBusy
+from mvae_core.files import WriteFailed, atomic_write
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
 

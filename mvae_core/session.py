@@ -36,7 +36,7 @@ from typing import Any, Literal, Protocol
 import torch
 from rich.console import Console
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, WriteFailed
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
@@ -44,6 +44,7 @@ from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import DataChanged, DataError, InputError, ResumeRefused, RunExists, RunFailed, RunInterrupted
+from mvae_core.files import WriteFailed
 from mvae_core.host import PluginHost
 from mvae_core.models import model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins

@@ -10,7 +10,8 @@ import warnings
 import pytest
 import torch
 
-from mvae_core.checkpoint import CheckpointError, atomic_write, load_checkpoint, load_model_state, save_checkpoint
+from mvae_core.checkpoint import CheckpointError, load_checkpoint, load_model_state, save_checkpoint
+from mvae_core.files import atomic_write
 
 MARKER = "mvae-test-code-was-executed"
 

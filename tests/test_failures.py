@@ -4,6 +4,7 @@ and a valid checkpoint of the last finished epoch, exits 1, and can be resumed o
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -213,14 +214,42 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
     and bend named the temporary folder it builds in); bend leaves nothing behind."""
     result = _mvae_with_file_limit(64, "generate", tiny_run, "--random", "1", "--out", tmp_path / "loop.mid")
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [
-        "error: File too large while writing the output; the file system refuses a file this large: choose another disk"
-    ]
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {tmp_path / 'loop.mid'}: File too large"]
     bent = tmp_path / "bent"
     result = _mvae_with_file_limit(64, "bend", tiny_run, "--sigma", "0.1", "--out", bent)
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [f"error: cannot write {bent}: File too large; nothing was written"]
     assert not bent.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bent")]
+
+
+@pytest.mark.parametrize(
+    ("command", "output", "limit"),
+    [
+        (["generate", "--random", "1", "--out"], "loop.mid", 64),
+        (["generate", "--random", "1", "--audio", "loop.wav", "--renderer", "builtin", "--out"], "loop.mid", 4096),
+        (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", "2", "--out"], "walk", 64),
+        (["map", "--out"], "map.png", 1024),
+        (["plot", "--out"], "curves.png", 1024),
+        (["export", "--onnx"], "decoder.onnx", 1024),
+    ],
+    ids=["midi", "wav", "interpolate", "map", "plot", "onnx"],
+)
+def test_an_output_the_disk_refuses_leaves_the_old_file_whole(tiny_run, tmp_path, command, output, limit):
+    """An output written over a file of the same name (a musician's earlier loop, say) is written whole or not at
+    all: a full disk used to leave the old file cut to the bytes that fit, and the message named no file."""
+    os.chdir(tmp_path)  # --audio loop.wav lands here
+    old = b"an earlier take, not to be lost" * 100
+    target = tmp_path / output
+    kept = target / "000_z_+0.00_+0.00.mid" if command[0] == "interpolate" else target
+    kept = tmp_path / "loop.wav" if "--audio" in command else kept
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(old)
+    result = _mvae_with_file_limit(limit, command[0], tiny_run, *command[1:], target)
+    assert result.returncode == 2, result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot write ") and line.endswith(": File too large"), line
+    assert kept.read_bytes() == old
+    assert not [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
 
 
 def test_a_run_that_lands_in_out_while_a_new_run_starts_is_not_written_over(synth_dir, tmp_path, monkeypatch):

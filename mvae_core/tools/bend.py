@@ -27,7 +27,8 @@ import tomli_w
 import torch
 from safetensors import safe_open
 
-from mvae_core.checkpoint import BEST_MODEL, WriteFailed, save_model
+from mvae_core.checkpoint import BEST_MODEL, save_model
+from mvae_core.files import WriteFailed
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError

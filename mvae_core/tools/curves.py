@@ -12,10 +12,12 @@ events are listed under the panels. Missing or ``null`` values (older runs, quan
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mvae_core.config import LOSS_TERMS
+from mvae_core.files import atomic_write
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.view import epoch_number
 
@@ -163,8 +165,7 @@ def draw_curves(
     fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
     for k, line in enumerate(listed):
         fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, _shorten(line, 150), fontsize=7, family="monospace")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
+    atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
     plt.close(fig)
 
 

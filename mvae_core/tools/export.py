@@ -23,6 +23,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.errors import MvaeError
+from mvae_core.files import atomic_write
 from mvae_core.models import available_models
 from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.models.onnx import BATCH, OnnxGraph
@@ -45,12 +46,13 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
     except UnsupportedOption as exc:
         raise ToolError(f"{exc}; models with an export: {', '.join(exportable_models())}") from None
     graph.module.eval()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _quiet():
+    example = tuple(spec.example for spec in graph.inputs.values())
+
+    def write_graph(file: Path) -> None:
         torch.onnx.export(
             graph.module,
-            tuple(spec.example for spec in graph.inputs.values()),
-            str(path),
+            example,
+            str(file),
             input_names=list(graph.inputs),
             output_names=list(graph.outputs),
             dynamic_shapes=graph.dynamic_shapes(torch.export.Dim(BATCH)),
@@ -58,8 +60,12 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
             dynamo=True,
             external_data=False,  # one self-contained file: the weights inside the graph (the seed decoder is ~10 MB)
         )
+
+    with _quiet():
+        atomic_write(path, write_graph, durable=False)
     sidecar = path.with_suffix(".json")
-    sidecar.write_text(json.dumps(describe(cfg, graph, path.name, source), indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(describe(cfg, graph, path.name, source), indent=1) + "\n"
+    atomic_write(sidecar, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=False)
     return sidecar
 
 

@@ -10,11 +10,13 @@ batch, so one seed gives one set of timing draws.
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import torch
 
 from mvae_core.config import MvaeConfig
+from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions, point_name, render_loops
 from mvae_core.loop_file import write_midi
 from mvae_core.models.base import MelodyModel
@@ -66,10 +68,10 @@ def write_interpolation(
     written = []
     for i, (point, notes) in enumerate(zip(points, loops, strict=True)):
         path = out / f"{i:03d}_{point_name(point)}.mid"
-        write_midi(path, [notes], cfg, options)
+        atomic_write(path, partial(write_midi, loops=[notes], cfg=cfg, options=options), durable=False)
         written.append((path, len(notes)))
     if one_file:
         path = out / ONE_FILE
-        write_midi(path, loops, cfg, options)
+        atomic_write(path, partial(write_midi, loops=loops, cfg=cfg, options=options), durable=False)
         written.append((path, sum(len(notes) for notes in loops)))
     return written

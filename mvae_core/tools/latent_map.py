@@ -10,6 +10,7 @@ is the timing head's mean (``timing_temperature = 0``) unless the options say ot
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
@@ -94,7 +96,6 @@ def draw_map(
     ax.set_title(title, fontsize=10)
     bar = fig.colorbar(notes, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("timing offset (half-steps): early < 0 < late")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110, bbox_inches="tight")
+    atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
     plt.close(fig)
     return len(offsets)

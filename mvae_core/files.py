@@ -1,0 +1,65 @@
+"""Files written whole or not at all: run files (config, checkpoint, metrics) and outputs (MIDI, WAV, figures, ONNX).
+
+A file is written under a temporary name next to its place and renamed over it, so a full disk or an interrupt
+leaves the old file (or none), never a torn one. The temporary name keeps the file's suffix, for writers that
+choose the format by it (matplotlib's ``savefig``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from mvae_core.errors import MvaeError
+
+
+class WriteFailed(MvaeError, OSError):
+    """A file could not be written (a full disk, a read-only or vanished folder); the message names the file and the
+    system's reason. The file keeps its old content, if it had one. Exit code 2, as for other paths the command line
+    cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True) -> None:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it over ``path``. ``durable`` (run files:
+    what a resume needs) also fsyncs the file before the rename and the folder after it, so the rename survives a
+    power cut; an output that can be made again skips that cost.
+
+    :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
+        memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp (and some writers) create 0600; files are as readable as others
+        if durable:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        if durable:
+            directory = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def reason(error: BaseException) -> str:
+    """The system's words for an I/O error (``No space left on device``), without Python's ``[Errno 28]``; for
+    another error, the first line of its message."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
