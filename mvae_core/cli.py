@@ -68,6 +68,7 @@ def train(
 
     Under ``torchrun`` (``WORLD_SIZE`` > 1) every process runs this command; rank 0 alone writes and prints.
     """
+    from mvae_core.errors import InputError
     from mvae_core.progress import ConsoleReporter
     from mvae_core.session import train as train_run
 
@@ -78,8 +79,8 @@ def train(
             fixed = {"DATA": data, "--config": config, "--set": set_, "--out": out, "--plugins": plugins}
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
-            if given:
-                raise fail(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
+            if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
+                raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             train_run(out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
             return
         flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}

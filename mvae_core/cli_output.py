@@ -24,6 +24,11 @@ from typer.core import TyperGroup
 
 from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
 
+try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import ClickException
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(highlight=False, soft_wrap=True, stderr=True)
 
@@ -46,13 +51,18 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
     try:
         yield
     except MvaeError as exc:
-        rank = int(os.environ.get("RANK", "0"))  # under torchrun: this process's rank
+        rank = torchrun_rank()
         if rank > 0 and exc.same_on_every_rank:
             raise typer.Exit(exc.exit_code) from None  # rank 0 says the same
         prefix = f"rank {rank}: " if rank > 0 else ""
         raise fail(prefix + exc.command_line_message(), exc.exit_code, exc.label) from None
     except also as exc:
         raise fail(str(exc)) from None
+
+
+def torchrun_rank() -> int:
+    """This process's rank under torchrun (``RANK``); 0 in a process of its own."""
+    return int(os.environ.get("RANK", "0"))
 
 
 PATH_HINTS = {
@@ -70,11 +80,16 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, whereve
 class CommandGroup(TyperGroup):
     """``mvae``'s top command group: a file-system error about a path that no command handled (an output under an
     existing file, no permission, a full disk) ends the command with exit 2 and one line naming the path and what to
-    do, not a traceback. Other errors pass through."""
+    do, not a traceback. Under torchrun, a command line that does not parse (an unknown option, a bad value) is said
+    by rank 0 alone: every process was given the same one. Other errors pass through."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickException as exc:  # e.g. No such option: --bogus
+            if torchrun_rank() > 0:
+                raise typer.Exit(exc.exit_code) from None
+            raise
         except OSError as exc:
             full = exc.errno in DISK_FULL
             if exc.filename is None:  # a write into an open file (MIDI, WAV, figure, ONNX) names no file

@@ -187,3 +187,30 @@ def test_every_process_needs_two_examples_per_step():
     Distributed(CPU, world=2).check_batch_size(4)
     with pytest.raises(ConfigError, match=r"train.batch_size = 6 is too small for 4 processes.*at least 8"):
         Distributed(CPU, world=4).check_batch_size(6)
+
+
+COMMAND_LINE_MISTAKES = {  # the command line, what rank 0 says
+    "an unknown option": (["train", "DATA", "--bogus"], "No such option: --bogus"),
+    "an option's bad value": (["train", "DATA", "--epochs", "many"], "Invalid value for '--epochs'"),
+    "an option --resume cannot take": (["train", "--resume", "RUN", "--set", "a=1"], "--set cannot change it"),
+}
+
+
+@pytest.mark.parametrize("args, message", COMMAND_LINE_MISTAKES.values(), ids=COMMAND_LINE_MISTAKES)
+def test_a_command_line_mistake_is_said_by_rank_0_alone(args, message, pattern_dir, tmp_path, monkeypatch):
+    """Every process under torchrun gets the same command line, so a mistake in it is every rank's: rank 0 says it
+    (as one process would) and the others exit with the same code without a word, not 'rank 1: …' once more."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    args = [{"DATA": str(pattern_dir), "RUN": str(tmp_path / "run")}.get(a, a) for a in args]
+    said = {}
+    for rank in ("0", "1"):
+        monkeypatch.setenv("RANK", rank)
+        monkeypatch.setenv("WORLD_SIZE", "2")
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        said[rank] = result.stdout + result.stderr
+    assert message in said["0"] and "rank" not in said["0"], said["0"]
+    assert said["1"] == "", said["1"]
