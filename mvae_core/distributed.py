@@ -16,11 +16,14 @@ Contract:
 * **Validation** runs on rank 0 and its results are broadcast (:meth:`Distributed.from_main`), so plugins see the
   same record on every rank and make the same decisions.
 * Backend: ``nccl`` on CUDA (each rank on ``cuda:LOCAL_RANK``), ``gloo`` on CPU.
+* **A lost process:** every collective raises :class:`PeerLost` (a typed error, one line on the command line) when
+  it fails, e.g. because another rank was killed; the torch error is its ``__cause__``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +50,31 @@ class MainFailed(MvaeError):
 
 class DistributedError(MvaeError, RuntimeError):
     """The process group could not be set up; the message says why (CLI exit code 2)."""
+
+
+class PeerLost(MvaeError):
+    """A collective failed in a running job: another process ended (killed, out of memory, failed with its own error)
+    or cannot be reached. Every surviving process says so (any of them may be the one still running); the checkpoint
+    of the last finished epoch stays valid, so the job is resumed (CLI exit code 1). The torch error is
+    ``__cause__``."""
+
+    exit_code = 1
+
+
+@contextmanager
+def _collective() -> Iterator[None]:
+    """Turns the failure of a collective (gloo's "Connection reset by peer", nccl's ``DistBackendError``, a timeout:
+    all ``RuntimeError``) into :class:`PeerLost`."""
+    try:
+        yield
+    except RuntimeError as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
+        raise PeerLost(
+            f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names it "
+            "(exitcode -9: killed, e.g. out of memory). The checkpoint of the last finished epoch is kept: continue "
+            "with the same torchrun command and train --resume RUN"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -135,7 +163,8 @@ class Distributed:
                 torch.tensor([float(stop)], device=self.device),
             ]
         )
-        dist.all_reduce(flat)
+        with _collective():
+            dist.all_reduce(flat)
         offset = 0
         for tensor in [p.grad for p in params] + buffers:
             tensor.copy_(flat[offset : offset + tensor.numel()].view_as(tensor))
@@ -147,7 +176,8 @@ class Distributed:
         if self.world == 1:
             return flag
         value = torch.tensor([float(flag)], device=self.device)
-        dist.all_reduce(value, op=dist.ReduceOp.MAX)
+        with _collective():
+            dist.all_reduce(value, op=dist.ReduceOp.MAX)
         return bool(value.item() > 0)
 
     def from_main(self, compute: Callable[[], T]) -> T:
@@ -161,22 +191,25 @@ class Distributed:
         if self.world == 1:
             return value
         box: list[Any] = [value]
-        dist.broadcast_object_list(box, src=0, device=self.device)
+        with _collective():
+            dist.broadcast_object_list(box, src=0, device=self.device)
         return box[0]
 
     def sync_model(self, model: torch.nn.Module) -> None:
         """Every rank's parameters and buffers become rank 0's."""
         if self.world == 1:
             return
-        for tensor in model.state_dict().values():
-            dist.broadcast(tensor, src=0)
+        with _collective():
+            for tensor in model.state_dict().values():
+                dist.broadcast(tensor, src=0)
 
     def gather(self, value: T) -> list[T]:
         """Every rank's ``value``, in rank order, on every rank (``[value]`` in one process)."""
         if self.world == 1:
             return [value]
         values: list[Any] = [None] * self.world
-        dist.all_gather_object(values, value)
+        with _collective():
+            dist.all_gather_object(values, value)
         return values
 
     def decorrelate_rng(self, *entropy: int) -> None:
@@ -187,7 +220,8 @@ class Distributed:
 
     def barrier(self) -> None:
         if self.world > 1:
-            dist.barrier()
+            with _collective():
+                dist.barrier()
 
     @contextmanager
     def main_first(self) -> Iterator[None]:
@@ -201,12 +235,15 @@ class Distributed:
             try:
                 yield
             except BaseException as exc:
-                dist.broadcast_object_list([f"{type(exc).__name__}: {exc}"], src=0)
+                with _collective():
+                    dist.broadcast_object_list([f"{type(exc).__name__}: {exc}"], src=0)
                 raise
-            dist.broadcast_object_list([None], src=0)
+            with _collective():
+                dist.broadcast_object_list([None], src=0)
             return
         failure: list[str | None] = [None]
-        dist.broadcast_object_list(failure, src=0)
+        with _collective():
+            dist.broadcast_object_list(failure, src=0)
         if failure[0] is not None:
             raise MainFailed(f"rank 0 stopped ({failure[0]})")
         yield

@@ -214,3 +214,43 @@ def test_a_command_line_mistake_is_said_by_rank_0_alone(args, message, pattern_d
         said[rank] = result.stdout + result.stderr
     assert message in said["0"] and "rank" not in said["0"], said["0"]
     assert said["1"] == "", said["1"]
+
+
+def _rank_1_leaves(rank: int, port: int, out: str) -> None:
+    """Rank 1 dies right after joining (as one killed by the OOM killer or ``kill -9``); rank 0 then steps."""
+    torch.set_num_threads(1)
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
+    os.environ["WORLD_SIZE"] = "2"
+    dist = Distributed.from_env(CPU)
+    dist.barrier()
+    if rank == 1:
+        os._exit(0)
+    from mvae_core.cli_output import errors_to_exit
+
+    model = torch.nn.Linear(2, 2)
+    model(torch.ones(1, 2)).sum().backward()
+    printed = Path(out)
+    try:
+        with errors_to_exit():
+            for _ in range(100):  # the first collective after the peer left fails
+                dist.reduce_step(model, torch.zeros(3), 0.5, stop=False)
+        printed.write_text("no error")
+    except BaseException as exc:  # what the command line makes of it is the point
+        printed.write_text(f"{type(exc).__name__} {getattr(exc, 'exit_code', '')}")
+    os._exit(0)
+
+
+@needs_gloo
+def test_a_process_that_dies_ends_the_others_with_one_line_not_a_traceback(tmp_path, capfd):
+    """A rank killed mid-epoch breaks the others' next all-reduce. They end with exit 1 and one line that says what
+    happened and how to continue, not gloo's 'Connection reset by peer' traceback."""
+    out = tmp_path / "rank0.txt"
+    torch.multiprocessing.start_processes(
+        _rank_1_leaves, args=(_free_port(), str(out)), nprocs=2, start_method="spawn", join=True
+    )
+    assert out.read_text() == "Exit 1"  # typer.Exit(1): an error the command line printed
+    said = capfd.readouterr().err
+    errors = [line for line in said.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, said
+    assert "another process of the job stopped" in errors[0] and "--resume" in errors[0], errors[0]
+    assert "Traceback" not in said, said
