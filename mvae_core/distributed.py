@@ -36,7 +36,7 @@ import torch.distributed as dist
 
 from mvae_core.config import ConfigError
 from mvae_core.data.batches import batch_indices
-from mvae_core.errors import MvaeError
+from mvae_core.errors import DataError, MvaeError
 
 T = TypeVar("T")
 
@@ -50,6 +50,13 @@ class MainFailed(MvaeError):
 
 class DistributedError(MvaeError, RuntimeError):
     """The process group could not be set up; the message says why (CLI exit code 2)."""
+
+
+class DataDiffers(DataError):
+    """The processes of a job split their data differently (a machine whose copy of the data differs): they would
+    train on different batches, or wait for each other forever (CLI exit code 2). Every rank raises it alike."""
+
+    same_on_every_rank = True
 
 
 class PeerLost(MvaeError):
@@ -211,6 +218,25 @@ class Distributed:
         with _collective():
             dist.all_gather_object(values, value)
         return values
+
+    def check_same_split(self, fingerprint: str, summary: str) -> None:
+        """Raises :class:`DataDiffers` on every rank unless every rank's split ``fingerprint`` is rank 0's;
+        ``summary`` (e.g. ``"2233 train examples from 20 sources, 110 validation loops"``) describes each in the
+        message."""
+        if self.world == 1:
+            return
+        splits = self.gather((fingerprint, summary))
+        differ = [rank for rank, (split, _) in enumerate(splits) if split != splits[0][0]]
+        if differ:
+            each = "; ".join(
+                f"rank {rank}: {splits[rank][1]}" + (" (other sources)" if splits[rank][1] == splits[0][1] else "")
+                for rank in differ
+            )
+            raise DataDiffers(
+                f"the processes do not split the data alike (rank 0: {splits[0][1]}; {each}): every process needs "
+                "the same data at the path it was given (on several machines, the same copy on each); nothing was "
+                "trained"
+            )
 
     def decorrelate_rng(self, *entropy: int) -> None:
         """Give ranks > 0 their own torch random stream (dropout, latent noise), a pure function of

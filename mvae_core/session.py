@@ -162,6 +162,8 @@ def train(
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
                         _refuse_existing(run)
                     train_set, val_set, fingerprint = _prepare_data(run, cfg, data, jobs, resume, dist, reporter)
+                sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
+                dist.check_same_split(fingerprint, f"{sources}, {len(val_set)} validation loops")
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
                 raise RunInterrupted(
                     "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT

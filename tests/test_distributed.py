@@ -254,3 +254,35 @@ def test_a_process_that_dies_ends_the_others_with_one_line_not_a_traceback(tmp_p
     assert len(errors) == 1, said
     assert "another process of the job stopped" in errors[0] and "--resume" in errors[0], errors[0]
     assert "Traceback" not in said, said
+
+
+PER_RANK_DATA = """
+import os, sys
+from mvae_core.cli import main
+sys.argv = ["mvae", "train", sys.argv[2] if os.environ["RANK"] == "1" else sys.argv[1], *sys.argv[3:]]
+main()
+"""
+
+
+@needs_gloo
+def test_a_rank_whose_data_gives_another_split_stops_the_job_with_one_line(pattern_dir, tmp_path):
+    """A machine whose copy of the data differs (a file missing) splits it differently. The processes then step
+    through different batches and wait for each other forever; instead, all stop before training and rank 0 says
+    which process's data differs."""
+    import shutil
+
+    fewer = tmp_path / "fewer"
+    shutil.copytree(pattern_dir, fewer)
+    sorted(fewer.glob("*.mid"))[0].unlink()
+    script = tmp_path / "per_rank.py"
+    script.write_text(PER_RANK_DATA)
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
+    args = [str(pattern_dir), str(fewer), "--set", "model.hidden=16", "--epochs", "1", "--out", str(tmp_path / "r")]
+    result = subprocess.run(
+        [*torchrun, str(script), *args],
+        capture_output=True, text=True, timeout=120, env=os.environ | {"OMP_NUM_THREADS": "1"}, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "rank 1" in errors[0] and "the same data" in errors[0], result.stderr
+    assert not (tmp_path / "r" / "metrics.jsonl").exists()  # nothing trained
