@@ -43,7 +43,16 @@ from mvae_core.data.load import DataReport, check_paths, load_dataset
 from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, InputError, ResumeRefused, RunExists, RunFailed, RunInterrupted
+from mvae_core.errors import (
+    DataChanged,
+    DataError,
+    InputError,
+    OptionError,
+    ResumeRefused,
+    RunExists,
+    RunFailed,
+    RunInterrupted,
+)
 from mvae_core.files import WriteFailed
 from mvae_core.host import PluginHost
 from mvae_core.models import model_versions, resolve_model
@@ -333,6 +342,10 @@ def _resume_setup(
         raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt); {run.no_checkpoint_hint()}")
     cfg = run.read_config()
     if epochs:
+        done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
+        if epochs < done:
+            raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
+                                        "or more to train further")  # fmt: skip
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
     data = run.read_data()
     check_paths(data)

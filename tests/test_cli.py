@@ -86,6 +86,21 @@ def test_resume_extends_a_finished_run(trained_run, tmp_path):
     assert result.exit_code == 0 and "has finished its 5 epochs" in result.output
 
 
+def test_resume_refuses_fewer_epochs_than_the_run_has_done(trained_run, tmp_path):
+    """3 epochs done, --epochs 2: refused before config.toml is touched (it was saved as 2 and the run then said it
+    'has finished its 2 epochs', and so on for every later resume)."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run, run)
+    result = mvae("train", "--resume", run, "--epochs", 2)
+    assert result.exit_code == 2, result.output
+    assert "error: --epochs 2 is fewer than the 3 epochs" in result.output and "give 4 or more" in result.output
+    assert tomllib.loads((run / "config.toml").read_text())["train"]["epochs"] == 3
+    result = mvae("train", "--resume", run, "--epochs", 3)  # as many as done: nothing to do, and it says so
+    assert result.exit_code == 0 and "has finished its 3 epochs" in result.output, result.output
+
+
 def test_an_existing_run_is_not_overwritten(trained_run):
     result = mvae("train", "whatever", "--out", trained_run)
     assert result.exit_code == 2 and "--resume" in result.output
