@@ -286,3 +286,24 @@ def test_a_rank_whose_data_gives_another_split_stops_the_job_with_one_line(patte
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "rank 1" in errors[0] and "the same data" in errors[0], result.stderr
     assert not (tmp_path / "r" / "metrics.jsonl").exists()  # nothing trained
+
+
+def test_an_ablation_under_torchrun_is_refused_before_it_writes(pattern_dir, tmp_path, monkeypatch):
+    """`torchrun … mvae ablate` ran the whole ablation once per rank into one folder, and each run's worker joined
+    a process group of its own: half the runs failed. It is refused, said once by rank 0, and nothing is written."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    out = tmp_path / "ablation"
+    said = {}
+    for rank in ("0", "1"):
+        monkeypatch.setenv("RANK", rank)
+        monkeypatch.setenv("WORLD_SIZE", "2")
+        result = CliRunner().invoke(
+            app, ["ablate", str(pattern_dir), "--seeds", "1", "--epochs", "1", "--out", str(out)]
+        )
+        assert result.exit_code == 2, result.output
+        said[rank] = result.stdout + result.stderr
+    assert said["0"].startswith("error: ") and "without torchrun" in said["0"], said["0"]
+    assert said["1"] == "" and not out.exists()

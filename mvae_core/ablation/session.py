@@ -35,7 +35,7 @@ from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
-from mvae_core.errors import DataError, OptionError, RunInterrupted
+from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.suggest import did_you_mean
 
 EXECUTORS = ("local", "ray")
@@ -102,7 +102,13 @@ def ablate(
         :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written).
     :raises DataError: the data gives no loops.
     :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
+    :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
     """
+    if (world := int(os.environ.get("WORLD_SIZE", "1"))) > 1:
+        raise InputError(
+            f"an ablation starts its own processes (the local pool, or Ray on several machines: docs/scaling.md) and "
+            f"cannot run under torchrun (WORLD_SIZE={world}): start it without torchrun"
+        )
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     _check_overrides(overrides)
     out, configs, config = Path(out), _path(configs), _path(config)
