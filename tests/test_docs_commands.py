@@ -92,3 +92,33 @@ def test_documented_command_uses_existing_options(where, line):
     known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)} | {"--help"}
     for option in options_of(rest):
         assert option in known, f"{where}: `{' '.join(tokens[:2])}` has no {option} (it has {sorted(known)})"
+
+
+def torchrun_lines() -> list[tuple[str, str]]:
+    """(where, line) for every ``torchrun … -m mvae_core.cli …`` line in a shell block, continuation lines joined."""
+    found = []
+    for path in DOCS:
+        for block in shell_blocks(path.read_text(encoding="utf-8")):
+            for line in block.replace("\\\n", " ").splitlines():
+                if re.match(r"(\S*/)?torchrun ", line.strip()):
+                    found.append((f"{path.name}: {line.strip()[:60]}", line.strip()))
+    return found
+
+
+TORCHRUN_LINES = torchrun_lines()
+
+
+def test_the_scaling_docs_have_torchrun_lines():
+    assert len(TORCHRUN_LINES) >= 3
+
+
+@pytest.mark.parametrize("where, line", TORCHRUN_LINES, ids=[w for w, _ in TORCHRUN_LINES])
+def test_documented_torchrun_command_parses_and_runs_mvae(where, line):
+    """torchrun's own parser takes the line (NODE, the machine's index, as 0), and what it runs is an existing
+    ``mvae`` command with existing options."""
+    from torch.distributed.run import get_args_parser
+
+    tokens = [token if token != "NODE" else "0" for token in words(line)[1:]]
+    args = get_args_parser().parse_args(tokens)
+    assert args.module and args.training_script == "mvae_core.cli", f"{where}: runs {args.training_script}"
+    test_documented_command_uses_existing_options(where, shlex.join(["mvae", *args.training_script_args]))
