@@ -189,6 +189,29 @@ def test_type_0_files_split_into_parts_by_channel(tmp_path):
     assert sorted(score.pitch.tolist()) == sorted(tune())
 
 
+def test_a_type_0_files_song_title_does_not_choose_among_its_channels(tmp_path):
+    """A type-0 file's one track is named after the song ("Theme from ..."); every channel carries that name, so it
+    must not make the part with the most notes (the chords) the melody."""
+    midi = mido.MidiFile(type=0, ticks_per_beat=960)
+    track = mido.MidiTrack([mido.MetaMessage("track_name", name="Theme from Summer", time=0)])
+    events = [(n.start, "note_on", n.pitch, 0) for n in line([72 + k % 7 for k in range(64)])]
+    events += [(n.end, "note_off", n.pitch, 0) for n in line([72 + k % 7 for k in range(64)])]
+    events += [(n.start, "note_on", n.pitch, 1) for n in chords(8)] + [
+        (n.end, "note_off", n.pitch, 1) for n in chords(8)
+    ]
+    now = 0
+    for tick, kind, pitch, channel in sorted(events, key=lambda e: (e[0], e[1] == "note_on")):
+        track.append(mido.Message(kind, note=pitch, velocity=90, channel=channel, time=tick - now))
+        now = tick
+    midi.tracks.append(track)
+    path = tmp_path / "theme.mid"
+    midi.save(str(path))
+    score, _ = read(path)
+    assert "named like a melody" not in score.melody
+    assert score.melody.startswith("no part named or programmed like a melody among 2: the top line")
+    assert sorted(score.pitch.tolist()) == sorted(72 + k % 7 for k in range(64))  # the tune is above every chord
+
+
 # -- meters ----------------------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 
 * ``auto`` (the default): the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
-  ``backing`` or ``bass``); else the one part whose General MIDI program is a lead or a voice; else the top line of
+  ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
+  track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else the top line of
   all pitched parts;
 * ``all``: every pitched part, merged (mvae before this rule existed);
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
@@ -113,7 +114,12 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     """The parts ``auto`` uses, why, and whether it takes their top line."""
     if len(pitched) <= 1:
         return pitched, "the only pitched part", False
-    named = [p for p in pitched if _named_like_melody(p.name)]
+    per_track: dict[int, int] = {}
+    for part in pitched:
+        per_track[part.track] = per_track.get(part.track, 0) + 1
+    # a name shared by several parts of one track (a type-0 file's one track, named after the song) says nothing
+    # about which of them is the melody: "Theme from ..." would pick the part with the most notes, the chords
+    named = [p for p in pitched if per_track[p.track] == 1 and _named_like_melody(p.name)]
     if named:
         best = max(named, key=lambda p: p.notes)  # "Lead Vocal" over a short "Vocal ad-lib"
         return [best], "named like a melody", False
