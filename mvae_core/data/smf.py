@@ -41,8 +41,8 @@ def read_smf(data: bytes) -> SmfFile:
     """Parse ``data`` (bytes starting with ``MThd``) as leniently as the module docstring says."""
     header, chunks, warnings = _chunks(data)
     fmt, declared, division = header
-    if division <= 0 or division & 0x8000:
-        raise SkipFile(SkipReason.CORRUPT, f"ticks per beat = {division} (SMPTE timing is not read)")
+    if division == 0 or division & 0x8000:
+        raise SkipFile(SkipReason.CORRUPT, _division_problem(division))
     if not chunks:
         detail = "the header lists no tracks" if declared == 0 else f"the header lists {declared} track(s); none found"
         raise SkipFile(SkipReason.NO_NOTES if declared == 0 else SkipReason.CORRUPT, detail)
@@ -56,6 +56,18 @@ def read_smf(data: bytes) -> SmfFile:
     if fmt == 2 and len(tracks) > 1:
         tracks = [one_after_another(tracks)]
     return SmfFile(division, tracks, warnings)
+
+
+def _division_problem(division: int) -> str:
+    """Why a header's time division gives no grid: 0 ticks per quarter note, or SMPTE time (the high bit set: the
+    negative frame rate in the high byte, ticks per frame in the low byte)."""
+    if division == 0:
+        return "the header gives 0 ticks per quarter note: no grid can be laid on its notes"
+    fps, per_frame = 256 - (division >> 8), division & 0xFF
+    return (
+        f"SMPTE time division ({fps} frames/s x {per_frame} ticks per frame): the file counts time in seconds, not "
+        "beats, so it has no 16th grid; export it again with a tempo (ticks per quarter note, the usual MIDI export)"
+    )
 
 
 def one_after_another(tracks: list[mido.MidiTrack]) -> mido.MidiTrack:

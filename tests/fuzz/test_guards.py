@@ -152,7 +152,18 @@ def test_seconds_per_step_past_the_tick_limit_follow_the_last_tempo():
 def test_smpte_timing_is_corrupt_with_a_reason():
     skip = skip_of(melody_file(division=0xE728))  # -25 frames per second, 40 ticks per frame
     assert skip.reason is SkipReason.CORRUPT
-    assert "SMPTE" in skip.detail
+    assert skip.detail.startswith(
+        "SMPTE time division (25 frames/s x 40 ticks per frame)"
+    )  # not 'ticks per beat = 59176'
+    assert "ticks per quarter note" in skip.detail  # what to do
+
+
+def test_zero_ticks_per_quarter_note_is_corrupt_with_a_reason():
+    skip = skip_of(melody_file(division=0))
+    assert (skip.reason, skip.detail) == (
+        SkipReason.CORRUPT,
+        "the header gives 0 ticks per quarter note: no grid can be laid on its notes",
+    )
 
 
 def test_any_exception_of_the_midi_parser_skips_the_file(monkeypatch):
