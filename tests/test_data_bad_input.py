@@ -115,6 +115,21 @@ def test_absurd_tempo_is_about_the_average_not_per_beat_extremes(tmp_path):
     assert report.entries[0]["status"] == "ok"
 
 
+@pytest.mark.parametrize(
+    ("bpm", "detail"),
+    [
+        (1200.0, "average 1,200 bpm over its notes, outside data.min_bpm..data.max_bpm = 10..1000; if that is the "
+         "file's real tempo, set data.max_bpm"),
+        (5.0, "average 5 bpm over its notes, outside data.min_bpm..data.max_bpm = 10..1000; if that is the file's "
+         "real tempo, set data.min_bpm"),
+    ],
+)  # fmt: skip
+def test_absurd_tempo_says_the_tempo_in_plain_numbers_and_which_setting_to_change(tmp_path, bpm, detail):
+    write_midi(tmp_path / "tempo.mid", melody(), tempos=[(0, bpm)])
+    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    assert (report.entries[0]["reason"], report.entries[0]["detail"]) == (SkipReason.ABSURD_TEMPO.value, detail)
+
+
 def test_cli_inspect_prints_the_skip_reasons(bad_folder, wide_console):
     folder, expected = bad_folder
     result = CliRunner().invoke(cli.app, ["data", "inspect", str(folder), "--jobs", "1"])

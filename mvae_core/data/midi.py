@@ -96,7 +96,17 @@ def _check_tempo(
         raise SkipFile(SkipReason.ABSURD_TEMPO, "non-positive or non-finite tempo")
     bpm = 60.0 * (last - first) / resolution / seconds
     if not cfg.min_bpm <= bpm <= cfg.max_bpm:
-        raise SkipFile(SkipReason.ABSURD_TEMPO, f"average {bpm:.3g} bpm outside {cfg.min_bpm:g}..{cfg.max_bpm:g}")
+        bound = "data.min_bpm" if bpm < cfg.min_bpm else "data.max_bpm"
+        raise SkipFile(
+            SkipReason.ABSURD_TEMPO,
+            f"average {_bpm_text(bpm)} bpm over its notes, outside data.min_bpm..data.max_bpm = "
+            f"{cfg.min_bpm:g}..{cfg.max_bpm:g}; if that is the file's real tempo, set {bound}",
+        )
+
+
+def _bpm_text(bpm: float) -> str:
+    """``1,200`` or ``0.25``: a tempo as a musician reads it (``.3g`` wrote 1200 bpm as ``1.2e+03``)."""
+    return f"{bpm:,.0f}" if bpm >= 10 else f"{bpm:.2g}"
 
 
 def _check_high_byte_runs(data: bytes) -> None:
