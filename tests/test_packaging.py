@@ -1,0 +1,25 @@
+"""Building mvae (what `make demo` and `pip install -e .` do) prints no deprecation boxes of the build backend."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_building_mvae_prints_no_deprecation_warning(tmp_path):
+    """`project.license` as a table made setuptools print a 12-line deprecation box three times in every build, in
+    the middle of a newcomer's `make demo`. Built offline with this environment's setuptools."""
+    pytest.importorskip("setuptools")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(tmp_path),
+         str(ROOT)],
+        capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "deprecated" not in result.stdout + result.stderr, result.stdout + result.stderr
