@@ -44,7 +44,7 @@ def write_bad_files(folder: Path) -> dict[str, SkipReason]:
 
     put("empty.mid", b"", SkipReason.EMPTY)
     put("text.mid", b"This is a text file that someone named .mid\n", SkipReason.NOT_MIDI)
-    put("truncated.mid", good[: len(good) // 2], SkipReason.NO_LOOPS)  # read up to the cut: too few notes
+    put("truncated.mid", good[: len(good) // 3], SkipReason.NO_LOOPS)  # read up to the cut: too few notes
     put("garbage.mid", b"MThd" + np.random.default_rng(3).bytes(300), SkipReason.CORRUPT)
     put("zero_ticks.mid", good[:12] + struct.pack(">h", 0) + good[14:], SkipReason.CORRUPT)
     put_midi("drums.mid", SkipReason.DRUMS_ONLY, drum_notes=[SynthNote(36, k * 960, k * 960 + 100) for k in range(16)])

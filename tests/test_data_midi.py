@@ -256,3 +256,60 @@ def test_a_type_2_files_patterns_are_read_one_after_another():
     score = read_midi_bytes(buffer.getvalue(), DataConfig())
     assert score.pitch.tolist() == [60] * 16 + [67] * 16
     assert score.start.tolist() == [480 * i for i in range(32)]
+
+
+def _one_track(events: list[tuple[int, str, int, int]], resolution: int = 960) -> bytes:
+    """A type-0 file of ``(tick, 'on'|'off'|'on0', pitch, velocity)`` events, in the order given (a DAW's order)."""
+    import io
+
+    import mido
+
+    track, now = mido.MidiTrack(), 0
+    for tick, kind, pitch, velocity in events:
+        velocity = 0 if kind == "on0" else velocity
+        message = "note_off" if kind == "off" else "note_on"
+        track.append(mido.Message(message, note=pitch, velocity=velocity, time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=LOOP - now))
+    midi = mido.MidiFile(type=0, ticks_per_beat=resolution)
+    midi.tracks.append(track)
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    return buffer.getvalue()
+
+
+def test_a_zero_length_note_keeps_its_onset():
+    """A note-on and its note-off on one tick (a trigger: step sequencers, onset transcriptions) is a note of
+    duration 0 on its step; pretty_midi's pairing dropped it, and a file of such notes was 'no notes'."""
+    events = [(k * 2 * STEP, kind, 60 + k, 90) for k in range(8) for kind in ("on", "on0" if k % 2 else "off")]
+    score = read_midi_bytes(_one_track(events), DataConfig())
+    assert score.pitch.tolist() == [60 + k for k in range(8)]
+    assert score.start.tolist() == score.end.tolist() == [k * 2 * STEP for k in range(8)]
+    block = score_to_loops(score, DataConfig())
+    assert block.step.tolist() == [0, 2, 4, 6, 8, 10, 12, 14] and block.duration.tolist() == [0.0] * 8
+    assert score.warnings == []
+
+
+def test_a_repeated_note_written_before_the_old_note_off_stays_a_note():
+    """Legato repeats whose new note-on comes before the old note-off on the same tick: both notes, one step each."""
+    events = [(0, "on", 60, 90), (STEP, "on", 60, 91), (STEP, "off", 60, 0), (2 * STEP, "off", 60, 0)]
+    score = read_midi_bytes(_one_track(events), DataConfig())
+    assert list(zip(score.start.tolist(), score.end.tolist(), strict=True)) == [(0, STEP), (STEP, 2 * STEP)]
+
+
+def test_a_note_without_note_off_is_held_to_the_end_of_its_track_with_a_warning():
+    """A note a recording left hanging sounds until the track ends, as a player holds it; it was dropped without a
+    word (a file of note-ons only was skipped as 'no notes')."""
+    events = [(0, "on", 60, 90), (STEP, "off", 60, 0), (4 * STEP, "on", 64, 80)]
+    score = read_midi_bytes(_one_track(events), DataConfig())
+    assert list(zip(score.pitch.tolist(), score.start.tolist(), score.end.tolist(), strict=True)) == [
+        (60, 0, STEP),
+        (64, 4 * STEP, LOOP),  # the end of track event is at LOOP
+    ]
+    assert score.warnings == [
+        (
+            "recovered",
+            "1 note(s) of the melody have no note-off (the first at tick 960): each is held to the end of its track, "
+            "as a player holds it",
+        )
+    ]

@@ -65,6 +65,14 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     if not segments:
         raise SkipFile(SkipReason.NO_FOUR_FOUR, meters_text(other))
     counters = {"drum_notes": int(drums.sum()), "left_out_notes": int((~drums & ~keep).sum())}
+    recovered = list(smf.warnings)
+    unended = int(notes.unended[keep].sum())
+    if unended:
+        first = int(notes.start[keep & notes.unended].min())
+        recovered.append(
+            f"{unended} note(s) of the melody have no note-off (the first at tick {first:,}): each is held to the end "
+            "of its track, as a player holds it"
+        )
     return TickScore(
         resolution=smf.ticks_per_beat,
         pitch=notes.pitch[keep],
@@ -76,7 +84,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         other_meter_bars=sum(other.values()),
         counters=counters,
         melody=choice.reason,
-        warnings=[("recovered", w) for w in smf.warnings] + [("merged parts", w) for w in choice.warnings],
+        warnings=[("recovered", w) for w in recovered] + [("merged parts", w) for w in choice.warnings],
     )
 
 

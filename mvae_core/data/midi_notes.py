@@ -1,9 +1,12 @@
 """The notes, tempo map, time signatures and parts of a MIDI file's tracks, in ticks.
 
-Notes are paired as pretty_midi pairs them (so files read before this module give the same notes): per track,
-channel and pitch, a note-on with velocity > 0 opens a note, and a note-off (or note-on with velocity 0) closes every
-open note of that key that did not start at the same tick; notes never closed are dropped. Each note keeps its track,
-its channel and the program its channel had when it started.
+Notes are paired as pretty_midi pairs them, except that pretty_midi drops the two kinds of note a DAW shows: per
+track, channel and pitch, a note-on with velocity > 0 opens a note, and a note-off (or note-on with velocity 0)
+closes every open note of that key that did not start at the same tick (a DAW that writes a repeated note's new
+note-on before the old note-off keeps the new note); when every open note of the key started at that tick, the
+note-off ends them there (a **zero-length** note: its onset counts, its duration is 0). A note never closed is
+held to the end of its track and marked :attr:`FileNotes.unended`. Each note keeps its track, its channel and the
+program its channel had when it started.
 
 Tempo changes and time signatures are read from **every** track, as the SMF spec allows them anywhere (pretty_midi
 reads only the first track); at one tick the event of the later track wins. Channel 10 (index 9) is the General
@@ -60,6 +63,7 @@ class FileNotes:
     start: np.ndarray  # int64 ticks
     end: np.ndarray  # int64 ticks
     velocity: np.ndarray  # int16
+    unended: np.ndarray  # bool: no note-off ended it; held to the end of its track
     parts: list[Part]
     tempos: list[tuple[int, int]]  # (tick, microseconds per beat), sorted, starting at tick 0
     signatures: list[tuple[int, int, int]]  # (tick, numerator, denominator), in file order per tick
@@ -68,6 +72,15 @@ class FileNotes:
         """Each note's index in :attr:`parts`."""
         index = {(p.track, p.channel): i for i, p in enumerate(self.parts)}
         return np.array([index[(t, c)] for t, c in zip(self.track, self.channel, strict=True)], dtype=np.int32)
+
+
+NOTE_COLUMNS = ("track", "channel", "program", "pitch", "start", "end", "velocity", "unended")
+
+
+def _add(columns: dict[str, list[int]], values: tuple[int, int, int, int, int, int, int, bool]) -> None:
+    """Append one note's values (in the order of :data:`NOTE_COLUMNS`) to ``columns``."""
+    for column, value in zip(NOTE_COLUMNS, values, strict=True):
+        columns[column].append(value)
 
 
 def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
@@ -95,21 +108,22 @@ def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
                 open_notes[(message.channel, message.note)].append((tick, message.velocity, program[message.channel]))
             elif kind in ("note_off", "note_on") and (message.channel, message.note) in open_notes:
                 key = (message.channel, message.note)
-                closing = [n for n in open_notes[key] if n[0] != tick]
+                earlier = [n for n in open_notes[key] if n[0] != tick]
+                here = [n for n in open_notes[key] if n[0] == tick]
+                # a note-on written before the old note-off at one tick stays open; with no earlier note of the key
+                # open, the note-off ends the notes that started here (zero length)
+                closing, staying = (earlier, here) if earlier else (here, [])
                 for start, velocity, prog in closing:
-                    for column, value in zip(
-                        ("track", "channel", "program", "pitch", "start", "end", "velocity"),
-                        (index, key[0], prog, key[1], start, tick, velocity),
-                        strict=True,
-                    ):
-                        columns[column].append(value)
-                staying = [n for n in open_notes[key] if n[0] == tick]
-                if closing and staying:
+                    _add(columns, (index, key[0], prog, key[1], start, tick, velocity, False))
+                if staying:
                     open_notes[key] = staying
                 else:
                     del open_notes[key]
+        for (channel, pitch), held in open_notes.items():  # no note-off: held until the track ends
+            for start, velocity, prog in held:
+                _add(columns, (index, channel, prog, pitch, start, tick, velocity, True))
     dtypes = {"track": np.int32, "channel": np.int8, "program": np.int16, "pitch": np.int16, "start": np.int64,
-              "end": np.int64, "velocity": np.int16}  # fmt: skip
+              "end": np.int64, "velocity": np.int16, "unended": np.bool_}  # fmt: skip
     arrays = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
     parts = _parts(arrays, names)
     return FileNotes(resolution, **arrays, parts=parts, tempos=_tempo_map(tempos), signatures=signatures)

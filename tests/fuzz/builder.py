@@ -218,8 +218,8 @@ def _structure(b: _Builder) -> None:
         ("tempo_short.mid", smf.smf([smf.track([(0, smf.meta(0x51, b"\x07"))]), notes]), None),
         ("time_signature_short.mid", smf.smf([smf.track([(0, smf.meta(0x58, b"\x04"))]), notes]), None),
         ("undefined_status.mid", smf.smf([conductor, smf.track([(0, b"\xf4\x01\x02")])]), outcomes(R.CORRUPT)),
-        # clipped to velocity 127: a note-on that is never closed, so no note
-        ("data_byte_high.mid", smf.smf([conductor, smf.track([(0, b"\x90\x3c\xff")])]), outcomes(R.NO_NOTES)),
+        # clipped to velocity 127: a note-on that is never closed, held to the end of its track: one note, no loop
+        ("data_byte_high.mid", smf.smf([conductor, smf.track([(0, b"\x90\x3c\xff")])]), outcomes(R.NO_LOOPS)),
         ("many_empty_tracks.mid", smf.smf([conductor, *[smf.track([])] * 2000, notes]), usable),
     ]
     for name, data, expect in cases:
