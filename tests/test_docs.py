@@ -260,3 +260,34 @@ def test_the_typo_error_quickstart_quotes_is_the_one_mvae_prints(tmp_path):
     args = ["train", str(tmp_path), "--set", "train.epoch=3", "--out", str(tmp_path / "run")]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and result.stderr.strip() == quoted.group(1), result.stderr
+
+
+def test_the_metrics_fields_the_docs_list_are_those_a_run_writes(synth_dir, tmp_path):
+    """quickstart.md lists the fields of every ``metrics.jsonl`` record, cli.md#metricsjsonl has a row for each, and
+    hooks.md names those ``mvae_epoch_end`` gets: each against a real run's record (the lists had lost
+    ``rhythm_f1``, ``timing_std`` and ``cpu_seconds``)."""
+    import mvae_core
+    from mvae_core import hookimpl
+    from tests.training import TINY
+
+    seen: dict[str, list[str]] = {}
+
+    class Keys:
+        @hookimpl
+        def mvae_epoch_end(self, metrics):
+            seen["hook"] = sorted(metrics)
+
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=TINY, plugins=[Keys()], epochs=1, progress=False)
+    written = set(json.loads((run / "metrics.jsonl").read_text().splitlines()[0]))
+    quickstart = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
+    sentence = quickstart.split("Its fields are ", 1)[1].split("[cli.md]", 1)[0]
+    terms = {"onset", "velocity", "duration", "timeshift", "kl", "total", "null"}
+    assert set(re.findall(r"`(\w+)`", sentence)) - terms == written, "quickstart.md: 'Its fields are …'"
+    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split("### metrics.jsonl", 1)[1].split("\n#", 1)[0]
+    rows = set(re.findall(r"^\| `(\w+)` \|", cli, flags=re.M))
+    assert written <= rows, f"cli.md#metricsjsonl has no row for {sorted(written - rows)}"
+    hooks = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+    record = "the epoch's record as it will be written to `metrics.jsonl`. It has "
+    listed = hooks.split(record, 1)[1].split(", and", 1)[0]
+    assert set(re.findall(r"`(\w+)`", listed)) == set(seen["hook"]), "hooks.md: mvae_epoch_end's metrics"
