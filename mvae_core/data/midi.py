@@ -14,7 +14,7 @@ Guards that keep every parse short (see docs/data.md, "What happens to bad files
 
 * a run of more than :data:`MAX_HIGH_BYTE_RUN` bytes >= 0x80 is corrupt: mido decodes a variable-length number
   (at most 4 bytes in valid MIDI) byte by byte into an ever-growing integer, so one long run costs quadratic time;
-* a file with an event at or past :data:`MAX_TICKS` is too large.
+* a file with an event at or past :data:`MAX_BEATS` quarter notes is too large.
 
 The file's byte size is limited where units are read (:data:`mvae_core.data.sources.MAX_UNIT_BYTES`).
 """
@@ -32,7 +32,11 @@ from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segm
 from mvae_core.data.smf import read_smf
 
 MAX_HIGH_BYTE_RUN = 4096
-MAX_TICKS = 10_000_000  # an event at or past this tick: the file is skipped as too large
+MAX_BEATS = 20_000
+"""An event at or past this many quarter notes (5,000 bars of 4/4; 2 h 47 min at 120 bpm) skips the file as too large
+(a delta time of up to 0x0FFFFFFF ticks is one event away). Counted in beats, not ticks: a song at 15,360 ticks per
+quarter note is as long as the same song at 96 (a limit of 10,000,000 ticks, pretty_midi's, skipped songs of more
+than 163 bars at 15,360)."""
 
 
 def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
@@ -44,8 +48,12 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     _check_high_byte_runs(data)
     smf = read_smf(data)
     last = max((sum(message.time for message in track) for track in smf.tracks), default=0)
-    if last >= MAX_TICKS:
-        raise SkipFile(SkipReason.TOO_LARGE, f"an event at tick {last:,}; the limit is {MAX_TICKS:,} ticks")
+    if last >= MAX_BEATS * smf.ticks_per_beat:
+        raise SkipFile(
+            SkipReason.TOO_LARGE,
+            f"an event at beat {last // smf.ticks_per_beat:,} (tick {last:,}); the limit is {MAX_BEATS:,} beats "
+            f"({MAX_BEATS // 4:,} bars of 4/4): split the file",
+        )
     notes = file_notes(smf.tracks, smf.ticks_per_beat)
     drums = notes.channel == 9
     if drums.all():

@@ -17,7 +17,7 @@ class SkipReason(StrEnum):
     """Why a source file contributed no loops. Values are stable strings used in reports and JSON."""
 
     UNREADABLE = "unreadable"  # the OS refused to read it, or it is no regular file (a FIFO, a device, a broken link)
-    TOO_LARGE = "too large"  # over sources.MAX_UNIT_BYTES or midi.MAX_TICKS (parsing it would take too long)
+    TOO_LARGE = "too large"  # over sources.MAX_UNIT_BYTES or midi.MAX_BEATS (parsing it would take too long)
     EMPTY = "empty file"
     NOT_MIDI = "not a MIDI file"
     CORRUPT = "corrupt or truncated MIDI"

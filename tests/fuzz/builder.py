@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mvae_core.data.midi import MAX_TICKS
+from mvae_core.data.midi import MAX_BEATS
 from mvae_core.data.score import SkipReason as R
 from mvae_core.data.sources import MAX_UNIT_BYTES
 from tests.fuzz import smf
@@ -261,7 +261,7 @@ def _timing(b: _Builder) -> None:
     overlong = smf.chunk(b"MTrk", smf.vlq(1, width=5) + smf.note_on(60) + smf.vlq(120, width=5) + smf.note_off(60))
     put("delta_5_byte_vlq.mid", [conductor, overlong], None)
     # a tick just below the tick limit: loops whose end lies beyond it must still get their seconds per step
-    near = MAX_TICKS - MAX_TICKS % 3840  # the last loop (480 ticks per beat) starts here and ends past the limit
+    near = MAX_BEATS * 480 - 3840  # the last loop (480 ticks per beat) below the length limit ends on it
     late = [(near + k * 60, near + k * 60 + 30) for k in range(8)]
     events = smf.notes_to_events([(60 + k % 5, s, e, 80) for k, (s, e) in enumerate(late)])
     put("notes_at_tick_limit.mid", [conductor, smf.track(events)], outcomes(OK))

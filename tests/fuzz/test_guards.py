@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import mido
-import pretty_midi
 import pytest
 from rich.console import Console
 
@@ -14,7 +13,7 @@ from mvae_core.config import DataConfig
 from mvae_core.data import load
 from mvae_core.data.load import DataReport, load_dataset
 from mvae_core.data.loops import score_to_loops
-from mvae_core.data.midi import MAX_HIGH_BYTE_RUN, MAX_TICKS, read_midi_bytes
+from mvae_core.data.midi import MAX_BEATS, MAX_HIGH_BYTE_RUN, read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES
 from mvae_core.report import print_skips, print_summary, printable
@@ -121,16 +120,24 @@ def test_a_huge_delta_time_is_too_large():
     track = smf.track([(0, smf.note_on(60)), (120, smf.note_off(60)), (0x0FFFFFFF, smf.meta(0x01, b"late"))])
     skip = skip_of(smf.smf([track]))
     assert skip.reason is SkipReason.TOO_LARGE
-    assert skip.detail == f"an event at tick {0x0FFFFFFF + 120:,}; the limit is {MAX_TICKS:,} ticks"
+    last = 0x0FFFFFFF + 120
+    limit = "the limit is 20,000 beats (5,000 bars of 4/4): split the file"
+    assert skip.detail == f"an event at beat {last // 480:,} (tick {last:,}); {limit}"
 
 
-def test_our_tick_limit_is_within_pretty_midis():
-    assert pretty_midi.pretty_midi.MAX_TICK >= MAX_TICKS
+def test_the_length_limit_is_in_beats_so_a_long_song_at_15360_ticks_per_quarter_is_read():
+    """200 bars at 15,360 ticks per quarter note end at tick 12,280,320: past pretty_midi's 10,000,000 ticks, which
+    skipped this ordinary 6-minute song as 'too large'."""
+    division = 15360
+    notes = [(60 + k % 12, k * division, k * division + division // 2, 80) for k in range(800)]
+    data = smf.smf([smf.track([(0, smf.tempo(120))]), smf.track(smf.notes_to_events(notes))], 1, division)
+    score = read_midi_bytes(data, CFG)
+    assert len(score.pitch) == 800 and int(score.start.max()) == 799 * division
 
 
 def notes_at_the_tick_limit() -> bytes:
-    """8 notes in a loop that starts below MAX_TICKS and ends past it (3840 ticks = 2 bars at 480 per beat)."""
-    first = MAX_TICKS - MAX_TICKS % 3840
+    """8 notes in the last loop below the length limit: it ends on the limit (3840 ticks = 2 bars at 480 per beat)."""
+    first = MAX_BEATS * 480 - 3840
     notes = [(60 + k, first + k * 60, first + k * 60 + 30, 80) for k in range(8)]
     return smf.smf([smf.track([(0, smf.tempo(120))]), smf.track(smf.notes_to_events(notes))])
 
@@ -144,7 +151,7 @@ def test_a_loop_that_ends_past_the_tick_limit_is_used(tmp_path):
 
 def test_seconds_per_step_past_the_tick_limit_follow_the_last_tempo():
     score = read_midi_bytes(notes_at_the_tick_limit(), CFG)
-    first = MAX_TICKS - MAX_TICKS % 3840
+    first = MAX_BEATS * 480 - 3840
     start, end = score.seconds_at([first, first + 3840])
     assert end - start == pytest.approx(4.0)  # two bars of 4/4 at 120 bpm
 
