@@ -26,7 +26,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -79,7 +79,7 @@ def _collective() -> Iterator[None]:
         reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
         raise PeerLost(
             f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names it "
-            "(exitcode -9: killed, e.g. out of memory). The checkpoint of the last finished epoch is kept: continue "
+            "(exitcode -9: killed, e.g. out of memory). The run's last checkpoint, if it has one, is kept: continue "
             "with the same torchrun command and train --resume RUN"
         ) from exc
 
@@ -261,7 +261,9 @@ class Distributed:
             try:
                 yield
             except BaseException as exc:
-                with _collective():
+                # The others may be gone already (the same Ctrl-C ended them while they waited): rank 0's own error
+                # is the one to say, not the lost connection of this message.
+                with suppress(RuntimeError):
                     dist.broadcast_object_list([f"{type(exc).__name__}: {exc}"], src=0)
                 raise
             with _collective():

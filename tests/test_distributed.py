@@ -307,3 +307,31 @@ def test_an_ablation_under_torchrun_is_refused_before_it_writes(pattern_dir, tmp
         said[rank] = result.stdout + result.stderr
     assert said["0"].startswith("error: ") and "without torchrun" in said["0"], said["0"]
     assert said["1"] == "" and not out.exists()
+
+
+def _rank_0_fails_first_after_rank_1_left(rank: int, port: int, out: str) -> None:
+    torch.set_num_threads(1)
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
+    os.environ["WORLD_SIZE"] = "2"
+    dist = Distributed.from_env(CPU)
+    dist.barrier()
+    if rank == 1:
+        os._exit(0)  # the same Ctrl-C ended it while it waited (exit 0: the test harness reads other codes as a crash)
+    try:
+        with dist.main_first():
+            raise KeyboardInterrupt
+    except BaseException as exc:  # which error rank 0 ends with is the point
+        Path(out).write_text(type(exc).__name__)
+    os._exit(0)
+
+
+@needs_gloo
+def test_rank_0_ends_with_its_own_error_when_the_others_are_gone(tmp_path):
+    """Ctrl-C while rank 0 reads the data first: rank 1, waiting, ends at once; rank 0's KeyboardInterrupt (said as
+    'interrupted while reading data; nothing was trained') must not become a lost-peer error of the message that
+    would tell rank 1 about it."""
+    out = tmp_path / "rank0.txt"
+    torch.multiprocessing.start_processes(
+        _rank_0_fails_first_after_rank_1_left, args=(_free_port(), str(out)), nprocs=2, start_method="spawn"
+    )
+    assert out.read_text() == "KeyboardInterrupt"
