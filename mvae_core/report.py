@@ -102,7 +102,7 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         f"{summary['folded']} / {summary['dropped']} / {summary['collided']} notes",
     )
     if summary["other_meter_bars"]:
-        table.add_row("bars not in 4/4 (skipped)", str(summary["other_meter_bars"]))
+        table.add_row("bars not in 4/4 in files used (skipped)", str(summary["other_meter_bars"]))
     if summary["drum_notes"] or summary["left_out_notes"]:
         table.add_row(
             "not the melody (left out)",
