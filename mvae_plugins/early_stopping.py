@@ -130,11 +130,13 @@ class EarlyStopping:
     @hookimpl
     def mvae_train_end(self, trainer) -> None:
         if self.config.restore_best and self.best_weights is not None:
-            trainer.model.load_state_dict(self.best_weights)
             best = f"{self.config.monitor} {self.tracker.best:.6g}"
-            trainer.emit(
-                f"restored the weights of epoch {epoch_number(self.tracker.best_epoch)} ({best})", level="info"
-            )
+            epoch = epoch_number(self.tracker.best_epoch)
+            if self.tracker.wait == 0:  # no epoch after the best: the model holds its weights already
+                trainer.emit(f"kept the weights of the last epoch, {epoch}, the best ({best})", level="info")
+                return
+            trainer.model.load_state_dict(self.best_weights)
+            trainer.emit(f"restored the weights of epoch {epoch} ({best})", level="info")
 
     @hookimpl
     def mvae_state_dict(self) -> dict[str, Any]:

@@ -143,6 +143,14 @@ def test_restores_the_best_weights_at_the_stop(synth_dir, tmp_path, restore_best
     assert [e["message"] for e in result.final_events] == ([restored] if restore_best else [])
 
 
+def test_when_the_last_epoch_is_the_best_its_weights_are_kept_and_said_so(synth_dir):
+    _, result, records = run(synth_dir, 3, patience=10, monitor="train.total")
+    values = [r["train"]["total"] for r in records]
+    assert values.index(min(values)) == 2, values  # the case under test: the last epoch is the best
+    kept = f"kept the weights of the last epoch, 3, the best (train.total {values[2]:.6g})"
+    assert [e["message"] for e in result.final_events] == [kept]
+
+
 def test_resumed_in_the_middle_of_its_patience_it_stops_where_an_uninterrupted_run_does(synth_dir, tmp_path):
     full, full_result, full_records = run(synth_dir, 20, ramp=4, patience=3, run_dir=tmp_path / "full")
     values = [r["val_elbo"] for r in full_records]
