@@ -169,6 +169,14 @@ def test_a_bad_melody_rule_is_a_config_error_naming_the_field(value, message):
         build_config(None, [f"data.melody={json.dumps(value)}"])
 
 
+def _append_in_time_order(track: mido.MidiTrack, events: list[tuple[int, str, int, int]]) -> None:
+    """``(tick, "note_on" | "note_off", pitch, channel)`` events as delta-timed messages, note-offs first on a tick."""
+    now = 0
+    for tick, kind, pitch, channel in sorted(events, key=lambda e: (e[0], e[1] == "note_on")):
+        track.append(mido.Message(kind, note=pitch, velocity=90, channel=channel, time=tick - now))
+        now = tick
+
+
 def test_type_0_files_split_into_parts_by_channel(tmp_path):
     midi = mido.MidiFile(type=0, ticks_per_beat=960)
     track = mido.MidiTrack()
@@ -177,10 +185,7 @@ def test_type_0_files_split_into_parts_by_channel(tmp_path):
     ]
     events += [(n.start, "note_on", n.pitch, 1) for n in bass(8)] + [(n.end, "note_off", n.pitch, 1) for n in bass(8)]
     track.append(mido.Message("program_change", program=80, channel=0, time=0))
-    now = 0
-    for tick, kind, pitch, channel in sorted(events, key=lambda e: (e[0], e[1] == "note_on")):
-        track.append(mido.Message(kind, note=pitch, velocity=90, channel=channel, time=tick - now))
-        now = tick
+    _append_in_time_order(track, events)
     midi.tracks.append(track)
     path = tmp_path / "type0.mid"
     midi.save(str(path))
@@ -199,10 +204,7 @@ def test_a_type_0_files_song_title_does_not_choose_among_its_channels(tmp_path):
     events += [(n.start, "note_on", n.pitch, 1) for n in chords(8)] + [
         (n.end, "note_off", n.pitch, 1) for n in chords(8)
     ]
-    now = 0
-    for tick, kind, pitch, channel in sorted(events, key=lambda e: (e[0], e[1] == "note_on")):
-        track.append(mido.Message(kind, note=pitch, velocity=90, channel=channel, time=tick - now))
-        now = tick
+    _append_in_time_order(track, events)
     midi.tracks.append(track)
     path = tmp_path / "theme.mid"
     midi.save(str(path))

@@ -52,11 +52,16 @@ def _train_deterministic(data_dir: Path, dist: Distributed | None) -> tuple[list
     return records, torch.nn.utils.parameters_to_vector(trainer.model.parameters()).detach()
 
 
-def _worker(rank: int, port: int, data_dir: str, out: str) -> None:
+def _join_two_ranks(rank: int, port: int) -> Distributed:
+    """This process as ``rank`` of 2 on 127.0.0.1:``port`` (gloo, one torch thread), as torchrun would start it."""
     torch.set_num_threads(1)
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
     os.environ["WORLD_SIZE"] = "2"
-    dist = Distributed.from_env(CPU)
+    return Distributed.from_env(CPU)
+
+
+def _worker(rank: int, port: int, data_dir: str, out: str) -> None:
+    dist = _join_two_ranks(rank, port)
     try:
         records, params = _train_deterministic(Path(data_dir), dist)
         every_rank = dist.gather(params)
@@ -218,10 +223,7 @@ def test_a_command_line_mistake_is_said_by_rank_0_alone(args, message, pattern_d
 
 def _rank_1_leaves(rank: int, port: int, out: str) -> None:
     """Rank 1 dies right after joining (as one killed by the OOM killer or ``kill -9``); rank 0 then steps."""
-    torch.set_num_threads(1)
-    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
-    os.environ["WORLD_SIZE"] = "2"
-    dist = Distributed.from_env(CPU)
+    dist = _join_two_ranks(rank, port)
     dist.barrier()
     if rank == 1:
         os._exit(0)
@@ -310,10 +312,7 @@ def test_an_ablation_under_torchrun_is_refused_before_it_writes(pattern_dir, tmp
 
 
 def _rank_0_fails_first_after_rank_1_left(rank: int, port: int, out: str) -> None:
-    torch.set_num_threads(1)
-    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
-    os.environ["WORLD_SIZE"] = "2"
-    dist = Distributed.from_env(CPU)
+    dist = _join_two_ranks(rank, port)
     dist.barrier()
     if rank == 1:
         os._exit(0)  # the same Ctrl-C ended it while it waited (exit 0: the test harness reads other codes as a crash)
