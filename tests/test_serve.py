@@ -88,6 +88,19 @@ def test_the_pad_says_which_training_folder_is_gone(tiny_run, synth_dir, tmp_pat
     assert note.startswith(f"training data not readable (DATA {tmp_path / 'gone'}: no such file or folder")
 
 
+def test_the_pad_reads_a_hand_edited_data_path_as_one_path(tiny_run, synth_dir, tmp_path):
+    """``[provenance] data`` written as a string is one path for the pad too, as for resume (RunDir.read_data)."""
+    moved = tmp_path / "run"
+    shutil.copytree(tiny_run, moved)
+    config = moved / "config.toml"
+    text = config.read_text()
+    start = text.index("data = [", text.index("[provenance]"))
+    end = text.index("]", start) + 1
+    config.write_text(text[:start] + f"data = {json.dumps(str(synth_dir))}" + text[end:])
+    points = Engine(moved).training_points()
+    assert points["points"] and points["note"] == "", points["note"]
+
+
 def test_generate_answers_the_notes_generate_writes(client, tiny_run, tmp_path):
     answer = client.post("/api/generate", json={"z": [0.5, -1.0], **KNOBS}).json()
     assert answer["loop_seconds"] == pytest.approx(loop_seconds(97))

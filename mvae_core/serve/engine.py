@@ -205,11 +205,10 @@ class Engine:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
         "ready": True}``; the note says why there are none or how they were thinned. Reads the run's training data
         (through the parse cache: a cold cache parses it first, which can take a minute)."""
-        provenance = RunDir(self.run.path).read_provenance()
-        data = provenance.get("data") or []
         try:
-            check_paths(list(data))  # a folder moved or deleted since training is named, not "no training loops"
-            table, _ = load_dataset(list(data), self.config.data)
+            data = RunDir(self.run.path).read_data()  # as resume and validation read it: one path is one path
+            check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
+            table, _ = load_dataset(data, self.config.data)
         except (MvaeError, ValueError, OSError) as exc:
             return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
         train = _train_loops(self.run.path, table)
