@@ -4,7 +4,6 @@ and a valid checkpoint of the last finished epoch, exits 1, and can be resumed o
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
 import subprocess
@@ -234,10 +233,10 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
     ],
     ids=["midi", "wav", "interpolate", "map", "plot", "onnx"],
 )
-def test_an_output_the_disk_refuses_leaves_the_old_file_whole(tiny_run, tmp_path, command, output, limit):
+def test_an_output_the_disk_refuses_leaves_the_old_file_whole(tiny_run, tmp_path, monkeypatch, command, output, limit):
     """An output written over a file of the same name (a musician's earlier loop, say) is written whole or not at
     all: a full disk used to leave the old file cut to the bytes that fit, and the message named no file."""
-    os.chdir(tmp_path)  # --audio loop.wav lands here
+    monkeypatch.chdir(tmp_path)  # --audio loop.wav lands here (undone after the test)
     old = b"an earlier take, not to be lost" * 100
     target = tmp_path / output
     kept = target / "000_z_+0.00_+0.00.mid" if command[0] == "interpolate" else target
