@@ -35,7 +35,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.errors import RunBusy
-from mvae_core.files import WriteFailed, atomic_write
+from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
 
@@ -235,7 +235,7 @@ class RunDir:
             with open(self.path / METRICS, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(finite(record)) + "\n")
         except OSError as exc:
-            raise WriteFailed(f"cannot write {self.path / METRICS}: {exc.strerror or exc}") from None
+            raise WriteFailed(f"cannot write {self.path / METRICS}: {reason(exc)}") from None
 
     def read_metrics(self) -> list[dict[str, Any]]:
         """Every complete line (a line torn by a crash mid-write is ignored)."""

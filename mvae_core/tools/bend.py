@@ -28,7 +28,7 @@ import torch
 from safetensors import safe_open
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
-from mvae_core.files import WriteFailed
+from mvae_core.files import WriteFailed, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError
@@ -90,7 +90,7 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
         building.chmod(0o777 & ~_umask())
         os.rename(building, dest)
     except OSError as exc:  # a full disk, say: named by the copy asked for, not by the folder it is built in
-        raise WriteFailed(f"cannot write {dest}: {exc.strerror or exc}; nothing was written") from None
+        raise WriteFailed(f"cannot write {dest}: {reason(exc)}; nothing was written") from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return names
