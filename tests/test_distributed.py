@@ -282,7 +282,7 @@ def test_a_rank_whose_data_gives_another_split_stops_the_job_with_one_line(patte
     args = [str(pattern_dir), str(fewer), "--set", "model.hidden=16", "--epochs", "1", "--out", str(tmp_path / "r")]
     result = subprocess.run(
         [*torchrun, str(script), *args],
-        capture_output=True, text=True, timeout=120, env=os.environ | {"OMP_NUM_THREADS": "1"}, check=False,
+        capture_output=True, text=True, timeout=300, env=os.environ | {"OMP_NUM_THREADS": "1"}, check=False,
     )  # fmt: skip
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -156,7 +156,7 @@ def test_loops_are_answered_while_an_upload_is_parsed(server, synth_dir, monkeyp
     def parse_while_playing(*args, **kwargs):
         player = threading.Thread(target=server.engine.current_loop)
         player.start()
-        player.join(timeout=5)
+        player.join(timeout=60)  # milliseconds when the lock is free; the limit only ends a test that would hang
         answered.append(not player.is_alive())
         return load(*args, **kwargs)
 
