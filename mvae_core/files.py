@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
 
 
 class WriteFailed(MvaeError, OSError):
@@ -28,11 +28,14 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
 
     :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
         memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
+        A file where a folder of ``path`` is needed is named as such (:func:`~mvae_core.errors.blocked_message`).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
     except OSError as exc:
+        if blocker := file_in_the_way(path):
+            raise WriteFailed(blocked_message(blocker, path)) from None
         raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
