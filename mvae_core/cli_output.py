@@ -92,12 +92,12 @@ class CommandGroup(TyperGroup):
             raise
         except OSError as exc:
             full = exc.errno in DISK_FULL
-            if exc.filename is None:  # a write into an open file (MIDI, WAV, figure, ONNX) names no file
+            # A write into an open file names no file: an output not written through files.atomic_write (which
+            # names it), such as mvae ablate's configs and summaries.
+            if exc.filename is None:
                 if not full:
                     raise
                 raise fail(f"{exc.strerror} while writing the output; {PATH_HINTS[exc.errno]}") from None
-            if full and exc.filename2:  # a copy names its source first, and the file it writes second
-                exc.filename = exc.filename2
             path = Path(exc.filename)
             if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := file_in_the_way(path) or path).is_file():
                 raise fail(blocked_message(blocker, path)) from None
