@@ -8,6 +8,7 @@ from typing import Any
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
 from mvae_core.ablation.summary import METRICS, missing_word, paired, per_config
+from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
@@ -69,7 +70,7 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     panels += [(METRICS[m], [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
     for column, (title, bars, word) in enumerate(panels):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
-    figure.savefig(path)
+    atomic_write(path, figure.savefig, durable=False)
 
 
 def _bars(

@@ -15,6 +15,7 @@ import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
+from mvae_core.files import atomic_write
 from mvae_core.suggest import did_you_mean
 
 EXECUTORS = ("local", "ray")
@@ -116,8 +118,7 @@ def ablate(
     built, files = _built_configs(arms, config, list(overrides), out)
     with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
         for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
         _warm_cache(data, built, jobs or runner.cores(), report)
         tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
@@ -371,8 +372,9 @@ def _summarise(
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed 0, decoded by each run's best model "
         "with the default (density-aware) rule. Definitions: docs/ablation.md.",
     ]
-    write_csv(rows, out / "summary.csv")
-    (out / "summary.md").write_text(markdown(rows, arms, about), encoding="utf-8")
+    atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
+    summary = markdown(rows, arms, about)
+    atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
     written = [out / "summary.csv", out / "summary.md"]
     plot_missing = None
     if matplotlib_available():
