@@ -25,7 +25,7 @@ from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import fail
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
-from mvae_core.files import atomic_write
+from mvae_core.files import WriteFailed, atomic_write
 from mvae_core.plugin_catalog import config_fields
 from mvae_core.view import epoch_number
 from schedules.builtin import Chain
@@ -227,6 +227,8 @@ def preview(
     if plot is not None:
         try:
             plot_schedule(schedule, epochs, steps_per_epoch, plot)
+        except WriteFailed as exc:  # it names the file already ("cannot write X: No space left on device")
+            raise fail(str(exc)) from None
         except (OSError, ValueError) as exc:
             raise fail(f"--plot {plot}: {exc}") from None
         console.print(f"plot → {escape(str(plot))}")

@@ -251,6 +251,15 @@ def test_an_output_the_disk_refuses_leaves_the_old_file_whole(tiny_run, tmp_path
     assert not [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
 
 
+def test_a_schedule_plot_the_disk_refuses_is_named_once_and_the_old_one_kept(tmp_path):
+    plot = tmp_path / "ramp.png"
+    plot.write_bytes(b"an earlier plot" * 100)
+    result = _mvae_with_file_limit(1024, "schedules", "preview", "linear", "--plot", plot)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {plot}: File too large"]
+    assert plot.read_bytes() == b"an earlier plot" * 100
+
+
 def test_a_run_that_lands_in_out_while_a_new_run_starts_is_not_written_over(synth_dir, tmp_path, monkeypatch):
     """Two mvae train into one --out: the second checked for a run before it took the lock, so a first run that
     finished in between was written over (data report, split, metrics appended to its metrics.jsonl)."""
