@@ -25,11 +25,16 @@ if TYPE_CHECKING:
 tools_app = typer.Typer()
 
 
+def _require_folder(run_dir: Path) -> None:
+    """Exit 2 when there is no folder at ``run_dir`` (a folder that is not a run is named when it is read)."""
+    if not run_dir.is_dir():
+        raise fail(f"{run_dir}: no run directory there")
+
+
 def _load(run_dir: Path) -> tuple[MelodyModel, MvaeConfig]:
     from mvae_core.run import RunDir
 
-    if not run_dir.is_dir():
-        raise fail(f"{run_dir}: no run directory there")
+    _require_folder(run_dir)
     with errors_to_exit(ValueError):
         return RunDir(run_dir).load_model()
 
@@ -136,8 +141,7 @@ def bend(
     """Copy a run with Gaussian noise on its decoder weights (the copy generates but cannot be resumed)."""
     if layers not in ("decoder", "all"):
         raise fail(f"--layers must be decoder or all, got {layers!r}")
-    if not run_dir.is_dir():
-        raise fail(f"{run_dir}: no run directory there")
+    _require_folder(run_dir)
     from mvae_core.tools.bend import bend_run
 
     with errors_to_exit(ValueError):
@@ -188,10 +192,11 @@ def plot_curves(
     from mvae_core.tools import picture_path
     from mvae_core.tools.curves import draw_curves
 
-    metrics = run_dir / METRICS
-    if not metrics.is_file():
-        raise fail(f"{run_dir}: no {METRICS} there (not a run directory, or no epoch finished)")
+    _require_folder(run_dir)
     with errors_to_exit(ValueError):
+        if not (run_dir / METRICS).is_file():
+            RunDir(run_dir).read_config()  # a folder that is not a run is named for what it holds
+            raise fail(f"{run_dir}: no {METRICS} there: no epoch has finished yet")
         out = picture_path(out)
         draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves", metric or [])
     console.print(str(out))

@@ -233,12 +233,16 @@ def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
         (["bend", "{run}", "--sigma", "0.1", "--seed", "-1", "--out", "{tmp}/b"], "--seed must be >= 0, got -1"),
         (["bend", "{run}", "--sigma", "1", "--layers", "encoder", "--out", "{tmp}/b"], "--layers must be"),
         (["map", "{run}", "--grid", "1", "--out", "{tmp}/m.png"], "--grid must be at least 2"),
-        (["plot", "{tmp}", "--out", "{tmp}/c.png"], "no metrics.jsonl there"),
+        (["plot", "{tmp}", "--out", "{tmp}/c.png"], "is not a run: no config.toml there; it holds runs"),
+        (["plot", "{tmp}/no-run", "--out", "{tmp}/c.png"], "no run directory there"),
+        (["plot", "{tmp}/half", "--out", "{tmp}/c.png"], "no metrics.jsonl there: no epoch has finished yet"),
         (["export", "{run}", "--onnx", "{tmp}/decoder.bin"], "must end in .onnx"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(run, pattern_dir, tmp_path, args, expected):
     (tmp_path / "fake.mid").write_text("not midi")
+    (tmp_path / "half").mkdir()  # a run stopped before its first epoch: its config.toml and nothing else
+    shutil.copy(run / "config.toml", tmp_path / "half")
     midi = sorted(pattern_dir.glob("*.mid"))[0]
     result = mvae(*(a.format(run=run, tmp=tmp_path, midi=midi) for a in args))
     assert result.exit_code == 2, result.output
