@@ -291,3 +291,47 @@ def test_the_metrics_fields_the_docs_list_are_those_a_run_writes(synth_dir, tmp_
     record = "the epoch's record as it will be written to `metrics.jsonl`. It has "
     listed = hooks.split(record, 1)[1].split(", and", 1)[0]
     assert set(re.findall(r"`(\w+)`", listed)) == set(seen["hook"]), "hooks.md: mvae_epoch_end's metrics"
+
+
+def quoted(text: str, before: str) -> str:
+    """The first backticked text after ``before`` in ``text``, its line breaks and indents read as single spaces."""
+    assert before in text, f"the docs no longer say {before!r}"
+    return re.sub(r"\s+", " ", text.split(before, 1)[1].split("`", 2)[1])
+
+
+def test_the_errors_tools_md_quotes_are_those_mvae_prints(tiny_run, tmp_path, monkeypatch):
+    """tools.md quotes the refusal of ``--resume`` on a bent copy and encode's error for a file with no 4/4 bar;
+    the commands it shows print exactly those (the first said 'no checkpoint at …/checkpoint.pt' long after)."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+    from tests.synth import SynthNote, write_midi
+
+    text = (ROOT / "docs" / "tools.md").read_text(encoding="utf-8")
+    shutil.copytree(tiny_run, tmp_path / "runs" / "solos")
+    notes = [SynthNote(60 + i % 12, i * 480, i * 480 + 400) for i in range(60)]  # 10 bars of 3/4 at 960 per quarter
+    write_midi(tmp_path / "take3.mid", notes, time_signatures=[(0, 3, 4)])
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    bent = runner.invoke(app, ["bend", "runs/solos", "--sigma", "0.2", "--seed", "3", "--out", "runs/solos-bent"])
+    assert bent.exit_code == 0, bent.output
+    resumed = runner.invoke(app, ["train", "--resume", "runs/solos-bent"])
+    assert resumed.exit_code == 2
+    assert resumed.stderr.strip() == "error: " + quoted(text, "`mvae train --resume` exits 2: "), resumed.stderr
+    encoded = runner.invoke(app, ["encode", "runs/solos", "take3.mid"])
+    assert encoded.exit_code == 2
+    assert encoded.stderr.strip() == "error: " + quoted(text, "with the reason from the data report, e.g. ")
+
+
+def test_ablation_md_has_a_row_for_every_column_of_summary_csv():
+    """docs/ablation.md#summarycsv names every column ``mvae ablate`` writes, and no other (it lacked the four
+    pitch-structure gaps)."""
+    from mvae_core.ablation.summary import COLUMNS
+
+    text = (ROOT / "docs" / "ablation.md").read_text(encoding="utf-8").split("### summary.csv", 1)[1]
+    table = text.split("\n### ", 1)[0]
+    rows = [line.split(" | ", 1)[0] for line in table.splitlines() if line.startswith("| `")]
+    documented = [name for row in rows for name in re.findall(r"`(\w+)`", row)]
+    assert documented == COLUMNS
