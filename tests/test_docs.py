@@ -335,3 +335,33 @@ def test_ablation_md_has_a_row_for_every_column_of_summary_csv():
     rows = [line.split(" | ", 1)[0] for line in table.splitlines() if line.startswith("| `")]
     documented = [name for row in rows for name in re.findall(r"`(\w+)`", row)]
     assert documented == COLUMNS
+
+
+def test_the_start_warnings_builtin_plugins_md_quotes_are_those_the_plugins_emit():
+    """builtin_plugins.md quotes kl_anneal's and early_stopping's warnings at the start of a run; the plugins, at
+    their defaults and in the case the page names, emit exactly those sentences (it said 'at epoch 20' and 'the
+    earliest stop is epoch 45' after the messages had come to count epochs from 1)."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from mvae_plugins.early_stopping import EarlyStopping
+    from mvae_plugins.kl_anneal import KlAnneal
+
+    text = (ROOT / "docs" / "builtin_plugins.md").read_text(encoding="utf-8")
+
+    def said(text_before: str) -> str:
+        return re.sub(r"\s+", " ", text.split(text_before, 1)[1].split('"', 2)[1])
+
+    def emitted(plugin, epochs: int, ramps_end: int = 0) -> list[str]:
+        messages: list[str] = []
+        trainer = SimpleNamespace(
+            epochs=epochs, ramps_end=ramps_end, emit=lambda message, **_: messages.append(message)
+        )
+        plugin.mvae_train_start(trainer=trainer)
+        return messages
+
+    assert emitted(KlAnneal(), 10) == [said("a 10-epoch run with the default schedule gets: ")]
+    stopping = EarlyStopping()
+    assert emitted(stopping, 29, ramps_end=20) == [said("i.e. `ramps_end + patience ≥ epochs`: ")]
+    stopping.tracker = dataclasses.replace(stopping.tracker, stopped=18)
+    assert emitted(stopping, 40, ramps_end=20) == [said("The plugin warns at start: ")]
