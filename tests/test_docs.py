@@ -365,3 +365,15 @@ def test_the_start_warnings_builtin_plugins_md_quotes_are_those_the_plugins_emit
     assert emitted(stopping, 29, ramps_end=20) == [said("i.e. `ramps_end + patience ≥ epochs`: ")]
     stopping.tracker = dataclasses.replace(stopping.tracker, stopped=18)
     assert emitted(stopping, 40, ramps_end=20) == [said("The plugin warns at start: ")]
+
+
+def test_the_configuration_table_of_cli_md_has_a_row_for_every_setting():
+    """Every setting of the core sections (data, model, loss, train, plugins) has a row in cli.md#configuration (the
+    table lacked data.melody and data.meter)."""
+    from mvae_core.config import MvaeConfig
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    keys = {key for cell in re.findall(r"^\| ([^|]+) \|", text, flags=re.M) for key in re.findall(r"`([\w.]+)`", cell)}
+    settings = {f"{section}.{name}" for section, fields in MvaeConfig().model_dump().items() for name in fields}
+    missing = settings - keys
+    assert not missing, f"cli.md#configuration has no row for {sorted(missing)}"
