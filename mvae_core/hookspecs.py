@@ -288,9 +288,9 @@ def mvae_epoch_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any]) ->
 
     :param trainer: the public view of the trainer.
     :param epoch: the epoch that just finished, counted from 0.
-    :param metrics: the epoch's record as it will be written to ``metrics.jsonl`` (``epoch``, ``lr``,
-        ``weights``, ``train``, ``val``, ``val_elbo``, ``onset_f1``, ``timing_spread_ratio``, ``active_units``,
-        ``seconds``, and ``replaced`` when a plugin replaced a term). Treat it as read-only.
+    :param metrics: the epoch's record as it will be written to ``metrics.jsonl`` (its fields: docs/cli.md,
+        "metrics.jsonl"; ``events`` and the numbers plugins ``record`` are added after this hook). Treat it as
+        read-only.
 
     Return value: a string (a non-empty one requests that training stop, the string is the reason) or ``None``.
     Every plugin's ``mvae_epoch_end`` runs before requests are collected, so a stop request never hides another
