@@ -92,8 +92,8 @@ class CommandGroup(TyperGroup):
             raise
         except OSError as exc:
             full = exc.errno in DISK_FULL
-            # A write into an open file names no file: an output not written through files.atomic_write (which
-            # names it), such as mvae ablate's configs and summaries.
+            # A write into an open file names no file: one not written through files.atomic_write (which names
+            # it), such as the per-run log that mvae ablate appends to, or the parse cache's table.
             if exc.filename is None:
                 if not full:
                     raise
