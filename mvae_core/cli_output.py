@@ -93,7 +93,7 @@ class CommandGroup(TyperGroup):
         except OSError as exc:
             full = exc.errno in DISK_FULL
             # A write into an open file names no file: one not written through files.atomic_write (which names
-            # it), such as the per-run log that mvae ablate appends to, or the parse cache's table.
+            # it), such as the per-run log that mvae ablate appends to.
             if exc.filename is None:
                 if not full:
                     raise
