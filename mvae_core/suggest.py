@@ -14,7 +14,8 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     return by_key[close[0]] if close else None
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """``; did you mean 'kl_anneal'?`` for ``kl-anneel``, or ``.`` when nothing is close: the end of a sentence."""
+def did_you_mean(name: str, known: Iterable[str], otherwise: str = ".") -> str:
+    """``; did you mean 'kl_anneal'?`` for ``kl-anneel``, or ``otherwise`` when nothing is close: the end of a
+    sentence."""
     match = closest(name, known)
-    return f"; did you mean {match!r}?" if match else "."
+    return f"; did you mean {match!r}?" if match else otherwise

@@ -70,9 +70,9 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     for name in [cfg.name, *cfg.sections]:
         if name not in available:
             where = "model.name" if name == cfg.name else f"model.{name}"
-            hint = did_you_mean(name, available)
-            if hint == ".":  # no typo of an installed name: most likely a model of a package not installed here
-                hint = "; no installed package provides it (a run trained with it needs that package installed)."
+            # no typo of an installed name: most likely a model of a package not installed here
+            not_installed = "; no installed package provides it (a run trained with it needs that package installed)."
+            hint = did_you_mean(name, available, otherwise=not_installed)
             raise ConfigError(
                 f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))} (mvae models)."
             )
