@@ -42,7 +42,7 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.run import RunDir
-from mvae_core.suggest import closest
+from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
@@ -303,8 +303,7 @@ class TrainingPoints:
 
 
 def _unknown(name: str) -> str:
-    close = closest(str(name), FIELDS)
-    hint = f"; did you mean {close!r}?" if close else ""
+    hint = did_you_mean(str(name), FIELDS, otherwise="")
     return f"unknown parameter {str(name)[:60]!r}{hint} (parameters: {', '.join(FIELDS)})"
 
 
