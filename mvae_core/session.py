@@ -28,7 +28,7 @@ import os
 import re
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -40,6 +40,7 @@ from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
+from mvae_core.data.relocation import Relocation
 from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
@@ -111,8 +112,9 @@ def train(
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
-    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``), or one of them; not with
-        ``resume``.
+    :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``), or one of them. On resume
+        only when the run's data has moved: its new place, one path for each the run was started with, in order
+        (the split must be the same; ``config.toml`` and ``split.json`` then name the new place).
     :param out: the run directory (default ``runs/<time>``); must not hold a run yet, unless ``resume``.
     :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
     :param overrides: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]``, applied over ``config``; not with ``resume``.
@@ -129,7 +131,7 @@ def train(
     """
     names, objects = _split_plugins(plugins)
     if resume:
-        run, cfg, data = _resume_setup(out, data, config, overrides, names, epochs)
+        run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
         resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
         if (stops := _stop_reasons(run)) is not None:
             reporter = _reporter(progress, True)
@@ -144,10 +146,9 @@ def train(
             cfg = build_config(_config_source(config), list(overrides or ()), flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
         _refuse_existing(run)
-        data = [data] if isinstance(data, str | os.PathLike) else data  # one path, not one per letter
-        data = [os.fspath(d) for d in data or DEFAULT_DATA]
+        data = _given_data(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
-        data = _absolute(data)
+        data, relocation = _absolute(data), Relocation()
     try:  # an unknown model or a bad model setting fails here, before any data is read
         _, settings = resolve_model(cfg)
     except ConfigError as exc:
@@ -170,7 +171,9 @@ def train(
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
                         _refuse_existing(run)
-                    train_set, val_set, fingerprint = _prepare_data(run, cfg, data, jobs, resume, dist, reporter)
+                    train_set, val_set, fingerprint = _prepare_data(
+                        run, cfg, data, jobs, resume, relocation, dist, reporter
+                    )
                 sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
                 dist.check_same_split(fingerprint, f"{sources}, {len(val_set)} validation loops")
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
@@ -178,7 +181,7 @@ def train(
                     "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT
                 ) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            if dist.is_main and (not resume or epochs):  # a new run, or a changed epoch budget (kept)
+            if dist.is_main and (not resume or epochs or relocation):  # new, or a new epoch budget or data place
                 versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
                 run.write_config(cfg, versions, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, resume, dist, interrupts, reporter)
@@ -186,9 +189,9 @@ def train(
         dist.close()
 
 
-def fingerprint(train_set: LoopSet, val_set: LoopSet) -> str:
-    """Identifies the split: which sources and how many loops/examples on each side."""
-    parts = [sorted(train_set.sources), sorted(val_set.sources), len(train_set), len(val_set)]
+def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:
+    """Identifies the split: which sources (each as ``name`` gives it) and how many loops/examples on each side."""
+    parts = [sorted(map(name, train_set.sources)), sorted(map(name, val_set.sources)), len(train_set), len(val_set)]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
@@ -270,11 +273,12 @@ def _fit(
 
 
 def _prepare_data(
-    run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool, dist: Distributed,
-    reporter: Reporter,
+    run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool, relocation: Relocation,
+    dist: Distributed, reporter: Reporter,
 ) -> tuple[LoopSet, LoopSet, str]:  # fmt: skip
-    """Load, report and split the data; refuse data a resumed run did not start with. Creates the run directory
-    (rank 0) only once the data is usable."""
+    """Load, report and split the data; refuse data a resumed run did not start with (its sources compared under
+    the names they had before a ``relocation``). Creates the run directory (rank 0) only once the data is usable;
+    a relocated resume rewrites ``split.json`` with the new names."""
     try:
         table, report = load_dataset(data, cfg.data, jobs)
     except InputError:  # a bad argument (jobs), named as it is
@@ -295,16 +299,23 @@ def _prepare_data(
         reporter.note(warning, "warning")
     split = fingerprint(train_set, val_set)
     saved = run.read_provenance().get("data_fingerprint") if resuming else None
-    if saved is not None and saved != split:
+    if saved is not None and saved != fingerprint(train_set, val_set, relocation.saved_name):
+        was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
+        moved = f" (read from its new place: {relocation.describe()})" if relocation else ""
         raise DataChanged(
-            f"the data of {run.path} changed since the run started "
-            f"({run.split_changes(list(train_set.sources), list(val_set.sources))}); restore the files or start a new run"
+            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was)}); restore the "
+            "files or start a new run"
         )
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
         if not resuming:
             run.write_data_report(report.to_json())
+        if not resuming or relocation:
             run.write_split(list(train_set.sources), list(val_set.sources))
+    if resuming and relocation:
+        reporter.note(
+            f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
+        )
     return train_set, val_set, split
 
 
@@ -314,6 +325,11 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     cfg = run.read_config()
     table, _ = load_dataset(run.read_data(), cfg.data, jobs)
     return split_by_source(table, cfg.data, cfg.train.seed)[1]
+
+
+def _given_data(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
+    """DATA as strings: one path is one argument, not one per letter."""
+    return [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or [])]
 
 
 def _absolute(data: list[str]) -> list[str]:
@@ -330,10 +346,12 @@ def _refuse_existing(run: RunDir) -> None:
 
 def _resume_setup(
     out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str], epochs: int | None
-) -> tuple[RunDir, MvaeConfig, list[str]]:
+) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:
+    """The run to resume, its config (with a new epoch budget), its DATA (at the place given, when it moved) and
+    how that place pairs with the saved one."""
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
-    given = [name for name, value in {"data": data, "config": config, "overrides": overrides}.items() if value]
+    given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
     given += ["plugins (by name)"] if names else []
     if given:
         raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
@@ -347,9 +365,27 @@ def _resume_setup(
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
                                         "or more to train further")  # fmt: skip
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
-    data = run.read_data()
-    check_paths(data)
-    return run, cfg, data
+    saved, moved_to = run.read_data(), _given_data(data)
+    if not moved_to:
+        try:
+            check_paths(saved)
+        except DataError as exc:
+            raise DataError(f"{exc}; if the data moved, give its new place: mvae train --resume {run.path} "
+                            f"{' '.join(_placeholders(saved))}") from None  # fmt: skip
+        return run, cfg, saved, Relocation()
+    check_paths(moved_to)
+    moved_to = _absolute(moved_to)
+    return run, cfg, moved_to, Relocation.between(saved, moved_to)
+
+
+def _placeholders(data: list[str]) -> list[str]:
+    """``NEW_PLACE`` (numbered when there are several) for each path of ``data``, a corpus as named: the arguments
+    of the command a message shows."""
+    paths = sum(not d.startswith(CORPUS_PREFIX) for d in data)
+    numbers = iter(range(1, paths + 1))
+    return [
+        d if d.startswith(CORPUS_PREFIX) else "NEW_PLACE" if paths == 1 else f"NEW_PLACE_{next(numbers)}" for d in data
+    ]
 
 
 def _stop_reasons(run: RunDir) -> list[str] | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
 import mvae_core
-from mvae_core.errors import DataChanged
+from mvae_core.data.relocation import Relocation
+from mvae_core.errors import DataChanged, DataError
 from mvae_core.run import RunDir
 from tests.training import TINY
 
@@ -54,3 +56,62 @@ def test_a_hand_edited_data_path_of_the_run_is_one_path_or_refused_by_name(synth
     else:
         with pytest.raises(ConfigError, match=rf"^{config}: \[provenance\] data = {re.escape(value)}: must list"):
             mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+
+
+def _numbers(run) -> list[tuple]:
+    """What a metrics row measured (the loss terms and scores), without its wall-clock time."""
+    return [(row["train"], row["val"], row["val_elbo"]) for row in RunDir(run).read_metrics()]
+
+
+def test_a_run_whose_data_moved_resumes_from_the_new_place_as_if_it_never_moved(synth_dir, tmp_path):
+    """A musician moved the MIDI folder (another disk, a renamed parent): the resume said 'no such file or folder',
+    and no command could continue the run (DATA was refused with --resume, and a hand-edited path changed the
+    split's source names, so the fingerprint refused it)."""
+    data = shutil.copytree(synth_dir, tmp_path / "midi")
+    whole, run = tmp_path / "whole", tmp_path / "run"
+    mvae_core.train([data], whole, overrides=TINY, plugins=[], epochs=2, progress=False)
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    moved = data.rename(tmp_path / "new disk")
+    with pytest.raises(
+        DataError, match=rf"if the data moved, give its new place: mvae train --resume {run} NEW_PLACE$"
+    ):
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    mvae_core.train(moved, run, resume=True, epochs=2, progress=False)
+    assert _numbers(run) == _numbers(whole)
+    assert RunDir(run).read_data() == [str(moved)]
+    split = json.loads((run / "split.json").read_text())
+    assert split["train"] and all(name.startswith(f"{moved}/") for name in split["train"] + split["validation"])
+    assert mvae_core.train(out=run, resume=True, epochs=3, progress=False).epochs_run == 3  # the new place is kept
+
+
+def test_moved_data_that_also_changed_is_refused_naming_the_move_and_the_files(synth_dir, tmp_path):
+    data = shutil.copytree(synth_dir, tmp_path / "midi")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    moved = data.rename(tmp_path / "moved")
+    (moved / "melody_00.mid").unlink()
+    with pytest.raises(DataChanged) as refused:
+        mvae_core.train([moved], run, resume=True, epochs=2, progress=False)
+    message = str(refused.value)
+    assert f"since the run started (read from its new place: {data} → {moved}) (" in message
+    assert f"gone or renamed: {data / 'melody_00.mid'}" in message  # named as the run knew it
+    assert RunDir(run).read_data() == [str(data)]  # nothing rewritten
+
+
+def test_a_new_place_must_pair_with_each_saved_data_argument(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    files = sorted(synth_dir.glob("*.mid"))
+    mvae_core.train([synth_dir], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    with pytest.raises(DataError, match=rf"started with 1 DATA argument\(s\) \({synth_dir}\); give the new place of"):
+        mvae_core.train([files[0], files[1]], run, resume=True, epochs=2, progress=False)
+    with pytest.raises(DataError, match="a corpus does not move"):
+        mvae_core.train("corpus:essen", run, resume=True, epochs=2, progress=False)
+
+
+def test_relocation_maps_names_under_the_longest_moved_argument_and_only_on_a_path_boundary():
+    moves = Relocation.between(["/a/midi", "/a/midi/solos", "/b/one.mid"], ["/x", "/y/solos/", "/b/one.mid"])
+    assert moves.saved_name("/y/solos/take1.mid") == "/a/midi/solos/take1.mid"
+    assert moves.saved_name("/x/tunes/t.mid") == "/a/midi/tunes/t.mid"
+    assert moves.saved_name("/x2/t.mid") == "/x2/t.mid"  # another folder whose name starts the same
+    assert moves.saved_name("/b/one.mid") == "/b/one.mid"
+    assert not Relocation.between(["/a", "corpus:essen"], ["/a", "corpus:essen"])
