@@ -171,6 +171,24 @@ def test_a_metric_missing_in_some_runs_says_how_many_and_why():
     assert ["all", "n/a", "n/a", "0", "n/a", "n/a"] in lines and ["2/2", "ok", "1", "quantized"] in lines
 
 
+def test_a_paired_difference_over_fewer_pairs_says_how_many_are_missing():
+    """Two pairs, but the in-key gap of one seed could not be scored: the cell is one pair's difference and says
+    so, instead of a bare number under "pairs 2" that reads as the mean of both."""
+    arms = [Configuration("all", ("a",)), Configuration("none", ())]
+    rows = [
+        row("all", 0, in_key_gap=0.5, best_val_elbo=10.0),
+        row("all", 1, in_key_gap=None, best_val_elbo=12.0),
+        row("none", 0, in_key_gap=0.2, best_val_elbo=11.0),
+        row("none", 1, in_key_gap=0.4, best_val_elbo=12.0),
+    ]
+    text = markdown(rows, arms, ["about"])
+    none_row = next(line for line in text.splitlines() if line.startswith("| none | 2 |"))
+    cells = dict(zip(METRICS.values(), none_row.strip("| ").split(" | ")[2:], strict=True))
+    assert cells["in-key gap closed"] == "-0.3; 1 n/a"
+    assert cells["best val_elbo"].startswith("+0.5 ± 0.71 [")  # both pairs: no count
+    assert cells["onset_f1"] == "n/a"  # two pairs, no value in any
+
+
 def test_the_console_table_fits_80_columns_without_breaking_a_cell():
     """Piped, the console is 80 columns: every name, stop label and number stays whole (no "quantize|d",
     "max|epochs" or "19.3 ±|1.5"), each mean above its ± std."""

@@ -147,14 +147,14 @@ def missing_word(metric: str) -> str:
     return MISSING_WORDS.get(metric, "n/a")
 
 
-def metric_cell(e: Estimate, ok: int, metric: str, stacked: bool = False, digits: int = 4) -> str:
-    """:func:`cell` of a configuration's ``ok`` runs, followed by how many of them have no value and why
-    (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else ``n/a``; ``stacked``: on a line of its own); only
-    the word when none has one."""
+def metric_cell(e: Estimate, ok: int, metric: str, stacked: bool = False, digits: int = 4, signed: bool = False) -> str:
+    """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
+    followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else
+    ``n/a``; ``stacked``: on a line of its own); only the word when none has one, ``–`` when none was expected."""
     word = missing_word(metric)
     if e.n == 0:
         return word if ok else "–"
-    shown = cell(e, stacked=stacked, digits=digits)
+    shown = cell(e, signed=signed, stacked=stacked, digits=digits)
     return shown if e.n == ok else shown + ("\n" if stacked else "; ") + f"{ok - e.n} {word}"
 
 
@@ -209,10 +209,14 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
             continue
         lines += [
             f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
-            "seeds where both runs are ok (pairs = their number).",
+            "seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the pairs where either run has no "
+            "value.",
             "",
         ]
-        body = [[d["config"], str(d["pairs"]), *(cell(d[m], signed=True) for m in METRICS)] for d in diffs]
+        body = [
+            [d["config"], str(d["pairs"]), *(metric_cell(d[m], d["pairs"], m, signed=True) for m in METRICS)]
+            for d in diffs
+        ]
         lines += _md_table(["configuration", "pairs", *METRICS.values()], body)
     failed = [r for r in rows if r["status"] != "ok"]
     lines += ["", "## Failed runs", ""]
