@@ -101,7 +101,7 @@ def test_resume_from_another_folder_with_the_plugin_object(trained, tmp_path, mo
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"data": ["x"]}, "data cannot change it"),
+        ({"config": {"train": {"lr": 1.0}}}, "config cannot change it"),
         ({"overrides": {"train.lr": 1.0}}, "overrides cannot change it"),
         ({"plugins": ["kl_anneal"]}, r"plugins \(by name\) cannot change it"),
     ],
