@@ -90,7 +90,7 @@ class RunDir:
             except BlockingIOError:
                 raise RunBusy(
                     f"{self.path} is being trained by another process; wait for it to finish, or stop it (Ctrl-C "
-                    f"checkpoints it) and then continue with mvae train --resume {self.path}"
+                    f"checkpoints it) and then continue with {self.resume_command}"
                 ) from None
             try:
                 yield
@@ -101,6 +101,16 @@ class RunDir:
         finally:
             os.close(fd)  # closing the descriptor releases the lock
 
+    @property
+    def train_command(self) -> str:
+        """The command that trains a new run here, as messages show it."""
+        return f"mvae train DATA --out {self.path}"
+
+    @property
+    def resume_command(self) -> str:
+        """The command that continues the run here, as messages show it."""
+        return f"mvae train --resume {self.path}"
+
     def has_checkpoint(self) -> bool:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
         return (self.path / CHECKPOINT).exists()
@@ -110,7 +120,7 @@ class RunDir:
         if not self.path.is_dir():
             return (
                 "the folder does not exist (a run stopped while it read its data leaves nothing behind); start the "
-                f"run: mvae train DATA --out {self.path}"
+                f"run: {self.train_command}"
             )
         if (self.path / BEST_MODEL).exists():
             return (
@@ -157,14 +167,14 @@ class RunDir:
                 "run cannot be read without it), or train a new run"
             )
         if names & {DATA_REPORT, SPLIT}:
-            return f"its training stopped before it was set up; train it again (mvae train DATA --out {self.path})"
+            return f"its training stopped before it was set up; train it again ({self.train_command})"
         runs = [p.name for p in entries if (p / CONFIG).is_file()]
         if runs:
             return f"it holds runs: give one of them, e.g. {self.path / runs[0]}"
         if _holds_midi(self.path):
             return f"it holds MIDI files: train on them first (mvae train {self.path} --out RUN), then give RUN"
         if not names - {LOCK}:
-            return f"it is empty: train first (mvae train DATA --out {self.path})"
+            return f"it is empty: train first ({self.train_command})"
         return "give the folder that mvae train --out wrote"
 
     def read_config(self) -> MvaeConfig:
@@ -308,8 +318,8 @@ class RunDir:
                 "when an epoch beats the best so far)"
             )
         if self.has_checkpoint():
-            return f"no epoch has finished yet: continue with mvae train --resume {self.path}"
-        return f"nothing was trained here: train first (mvae train DATA --out {self.path})"
+            return f"no epoch has finished yet: continue with {self.resume_command}"
+        return f"nothing was trained here: train first ({self.train_command})"
 
 
 def _holds_midi(folder: Path, depth: int = 2) -> bool:

@@ -202,7 +202,7 @@ def _fit(
     """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
-    resume_hint = f"mvae train --resume {run.path}" + (" (under torchrun, as before)" if dist.world > 1 else "")
+    resume_hint = run.resume_command + (" (under torchrun, as before)" if dist.world > 1 else "")
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     try:
         if resuming:
@@ -217,7 +217,7 @@ def _fit(
             done = len(run.read_metrics())
             if trainer.start_epoch >= cfg.train.epochs:
                 reporter.note(f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget "
-                              f"to train further (mvae train --resume {run.path} --epochs N)")  # fmt: skip
+                              f"to train further ({run.resume_command} --epochs N)")  # fmt: skip
                 return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
             step = trainer.progress.step if trainer.progress else 0
             reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
@@ -340,7 +340,7 @@ def _absolute(data: list[str]) -> list[str]:
 def _refuse_existing(run: RunDir) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
     if run.exists():
-        raise RunExists(f"{run.path} already holds a run; continue it with resume (mvae train --resume {run.path}) "
+        raise RunExists(f"{run.path} already holds a run; continue it with resume ({run.resume_command}) "
                         "or choose another output directory")  # fmt: skip
 
 
@@ -370,7 +370,7 @@ def _resume_setup(
         try:
             check_paths(saved)
         except DataError as exc:
-            raise DataError(f"{exc}; if the data moved, give its new place: mvae train --resume {run.path} "
+            raise DataError(f"{exc}; if the data moved, give its new place: {run.resume_command} "
                             f"{' '.join(_placeholders(saved))}") from None  # fmt: skip
         return run, cfg, saved, Relocation()
     check_paths(moved_to)
