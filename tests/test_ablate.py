@@ -413,6 +413,13 @@ def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, wide_console, a
     assert not (tmp_path / "abl").exists()
 
 
+def test_a_mistyped_data_path_is_named_and_nothing_is_written(synth_dir, tmp_path, wide_console):
+    """It said "no loops to train on in … (1 source(s) read, none usable)" after writing every configuration."""
+    result = mvae("ablate", synth_dir, tmp_path / "solso", "--out", tmp_path / "abl")
+    assert result.exit_code == 2 and f"DATA {tmp_path / 'solso'}: no such file or folder" in result.output
+    assert not (tmp_path / "abl").exists()
+
+
 def test_list_mode_takes_no_plugins(tmp_path, wide_console):
     (tmp_path / "c.toml").write_text("[configs.a]\nplugins = []\n")
     result = mvae("ablate", "--configs", tmp_path / "c.toml", "--plugins", "kl_anneal", "--out", tmp_path / "abl")

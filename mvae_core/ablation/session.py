@@ -102,7 +102,7 @@ def ablate(
         (the ``mvae ablate`` command renders it as its option).
     :raises RayUnavailable: ``executor="ray"`` and Ray is not installed, nothing answers at ``address`` within
         :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written).
-    :raises DataError: the data gives no loops.
+    :raises DataError: a DATA path does not exist (nothing is written), or the data gives no loops.
     :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
     :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
     """
@@ -113,13 +113,16 @@ def ablate(
         )
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     _check_overrides(overrides)
+    from mvae_core.data.load import check_paths
+
     out, configs, config = Path(out), _path(configs), _path(config)
+    data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
+    check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
     with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
-        data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
         _warm_cache(data, built, jobs or runner.cores(), report)
         tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
         if executor == "ray":
