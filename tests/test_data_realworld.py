@@ -382,3 +382,24 @@ def test_inspect_says_per_file_what_became_the_melody(pop_song, wide_console):
     result = CliRunner().invoke(cli.app, ["data", "inspect", str(pop_song), "--melody", "all", "--json"])
     summary = json.loads(result.stdout)["summary"]
     assert summary["warnings"] == {"merged parts": 1, "polyphonic": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "named_like_a_melody"),
+    [
+        ("Lead Vocal", True),
+        ("LeadVox", True),
+        ("Bassoon Solo", True),  # was excluded as "bass"
+        ("Harmonica Solo", True),  # was excluded as "harmon(y)"
+        ("Rising Sun", False),  # was a melody: "sing" inside "Rising"
+        ("Fortune Pad", False),
+        ("Fortune", False),  # was a melody: "tune" inside "Fortune"
+        ("Backing Vocals", False),
+        ("Harmony Vox", False),
+        ("Bass", False),
+    ],
+)
+def test_a_track_is_named_like_a_melody_by_word_beginnings_only(name, named_like_a_melody):
+    from mvae_core.data.melody import _named_like_melody
+
+    assert _named_like_melody(name) is named_like_a_melody

@@ -30,8 +30,11 @@ from mvae_core.suggest import closest
 
 RULES = ("auto", "all", "top-line")
 SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), "name": None}
+# Word beginnings (a word starts a name, or follows a non-letter or a lower-to-upper case change: "LeadVox"), so
+# that "Rising" is not "sing" and "Fortune" not "tune"; a harmonica and a bassoon play melodies.
 MELODY_WORDS = ("melod", "vocal", "voice", "vox", "lead", "sing", "tune", "theme", "solo")
-NOT_MELODY_WORDS = ("back", "harmon", "chord", "bass", "drum", "perc", "pad", "accomp", "comp", "string", "rhythm")
+NOT_MELODY_WORDS = ("back", "harmon(?!ica)", "chord", "bass(?!oon)", "drum", "perc", "pad", "accomp", "comp", "string",
+                    "rhythm")  # fmt: skip
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
 
@@ -129,9 +132,22 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     return pitched, f"no part named or programmed like a melody among {len(pitched)}", True
 
 
+def _word_starts(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding any of ``stems`` at the start of a word of a name split by :func:`_words`."""
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(stems)})")
+
+
+_MELODY_NAME, _NOT_MELODY_NAME = _word_starts(MELODY_WORDS), _word_starts(NOT_MELODY_WORDS)
+
+
+def _words(name: str) -> str:
+    """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox")."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
 def _named_like_melody(name: str) -> bool:
-    words = name.lower()
-    return any(w in words for w in MELODY_WORDS) and not any(w in words for w in NOT_MELODY_WORDS)
+    words = _words(name)
+    return bool(_MELODY_NAME.search(words)) and not _NOT_MELODY_NAME.search(words)
 
 
 def _matches(part: Part, selector: str) -> bool:
