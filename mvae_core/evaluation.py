@@ -116,7 +116,7 @@ def evaluate(
             "rhythm_f1": rhythm_f1,
             "origin_onset_f1": origin_f1,
             "origin_rhythm_f1": origin_rhythm_f1,
-            "onset_f1_vs_origin": onset_f1 / origin_f1 if origin_f1 else float("inf"),
+            "onset_f1_vs_origin": ratio(onset_f1, origin_f1),
             "velocity_mae": float(np.concatenate(velocity_error).mean()),
             "timing_mae_half_steps": float(np.concatenate(timing_error).mean()),
             "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
@@ -179,7 +179,7 @@ def plane_variation(model: MelodyModel, data: LoopSet, options: DecodeOptions) -
     ):
         cells[k].add((row, step))
     plane, real = _mean_distance(decoded), _mean_distance(cells)
-    return {"plane_distance": plane, "data_distance": real, "plane_vs_data": plane / real if real else float("nan")}
+    return {"plane_distance": plane, "data_distance": real, "plane_vs_data": ratio(plane, real)}
 
 
 def _mean_distance(loops: list[set[tuple[int, int]]]) -> float:
@@ -198,6 +198,14 @@ def generate_loops(
     # torch's draw, as every recorded evaluation used (generate's points are drawn per index: latent_points)
     points = torch.randn(samples, cfg.model.latent_dim, generator=torch.Generator().manual_seed(seed))
     return model.eval().decode_notes(points, DecodeOptions(seed=seed, temperature=temperature))
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``; ``inf`` when only the denominator is 0, ``nan`` when both are (0 / 0 says
+    nothing: a decoder that writes no matching note at μ nor at the origin does not carry "infinitely" more)."""
+    if denominator:
+        return numerator / denominator
+    return float("inf") if numerator else float("nan")
 
 
 def _std(values: np.ndarray) -> float:
