@@ -24,15 +24,17 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
 
 CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
+MAX_GRID = 32  # cells per axis: the figure is at most 18 inches wide, so a cell keeps about 2 pixels per step
 
 
 def plane_points(grid: int, extent: float, latent_dim: int) -> tuple[np.ndarray, torch.Tensor]:
     """Coordinates ``[grid]`` along each axis and the points ``[grid·grid, latent_dim]`` (row-major: dimension 1
-    varies slowest, from ``-extent``)."""
+    varies slowest, from ``-extent``). Raises :class:`ToolError` for ``latent_dim < 2``, a ``grid`` outside
+    ``2..MAX_GRID`` or an ``extent`` that is not a finite number > 0."""
     if latent_dim < 2:
         raise ToolError(f"the map needs a model with latent_dim >= 2, this one has {latent_dim}")
-    if grid < 2:
-        raise ToolError(f"--grid must be at least 2, got {grid}")
+    if not 2 <= grid <= MAX_GRID:
+        raise ToolError(f"--grid must be between 2 and {MAX_GRID} cells per axis, got {grid}")
     if not (np.isfinite(extent) and extent > 0):
         raise ToolError(f"--extent must be a finite number > 0, got {extent}")
     axis = np.linspace(-extent, extent, grid)
