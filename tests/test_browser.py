@@ -156,6 +156,22 @@ def test_a_seed_the_server_would_refuse_is_not_taken(browser, tiny_run):
         assert browser.execute_script("return window.mvae.current.seed") == 7
 
 
+def test_the_knobs_take_their_ranges_and_starting_values_from_the_server(browser, tiny_run):
+    """One source of truth: the page's sliders are the server's KNOBS, starting at the run's defaults."""
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        info = httpx.get(server.url + "api/info", timeout=30).json()
+        for knob, (low, high) in info["ranges"].items():
+            if knob == "seed":
+                continue
+            slider = browser.execute_script(
+                f"const k = document.getElementById('knob-{knob}'); return [k.min, k.max, k.value];"
+            )
+            assert [float(v) for v in slider] == [low, high, info["defaults"][knob]], knob
+        assert browser.execute_script("return document.getElementById('seed').max") == str(info["ranges"]["seed"][1])
+
+
 def test_the_walk_steps_field_shows_the_number_the_walk_uses(browser, tiny_run):
     """An emptied field keeps the last number (it used to mean 2, shown as blank); an out-of-range one is clamped."""
     with LiveServer(tiny_run, port=0) as server:

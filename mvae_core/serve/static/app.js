@@ -9,18 +9,17 @@ import { LoopPlayer } from './audio.js';
 import { Pad, round3, fileColor, rampColor } from './pad.js';
 import { Roll, noteName } from './roll.js';
 
-// The decoding knobs, in display order. Ranges and defaults come from /api/info; `range` and `value`
-// here only stand in for a field the server leaves out.
+// The decoding knobs, in display order. Their ranges and defaults come from /api/info (the server's KNOBS).
 const KNOBS = [
-  { key: 'grid_offset', label: 'Grid offset', step: 0.01, range: [0, 2], value: 1,
+  { key: 'grid_offset', label: 'Grid offset', step: 0.01,
     hint: '0 quantized · 1 as learned · 2 exaggerated' },
-  { key: 'density', label: 'Density', step: 0.01, range: [0, 3], value: 1,
+  { key: 'density', label: 'Density', step: 0.01,
     hint: 'scales the expected number of notes' },
-  { key: 'temperature', label: 'Temperature', step: 0.01, range: [0, 2], value: 1,
+  { key: 'temperature', label: 'Temperature', step: 0.01,
     hint: 'note choice: 0 most probable · 1 as learned · >1 more surprising' },
-  { key: 'timing_temperature', label: 'Timing temp.', step: 0.01, range: [0, 2], value: 1,
+  { key: 'timing_temperature', label: 'Timing temp.', step: 0.01,
     hint: 'offset draw: 0 its mean · 1 as learned · >1 looser' },
-  { key: 'tempo', label: 'Tempo', step: 1, range: [40, 240], value: 120, unit: 'bpm',
+  { key: 'tempo', label: 'Tempo', step: 1, unit: 'bpm',
     hint: 'beats per minute; sets the loop length' },
 ];
 const MESSAGE_MS = 6000;  // how long an informational status message stays
@@ -216,10 +215,10 @@ function legendText(text) {
 // ---------------------------------------------------------------- knobs
 
 function buildKnobs() {
-  const { defaults = {}, ranges = {} } = state.info;
+  const { defaults, ranges } = state.info;  // the server's knobs: their ranges and the run's defaults
   for (const k of KNOBS) {
-    const [min, max] = ranges[k.key] || k.range;
-    const initial = defaults[k.key] ?? k.value;
+    const [min, max] = ranges[k.key];
+    const initial = defaults[k.key];
     state.knobs[k.key] = initial;
     const wrap = document.createElement('label');
     wrap.className = 'knob';
@@ -246,14 +245,14 @@ function buildKnobs() {
     });
     $('knobs').append(wrap);
   }
-  state.seed = defaults.seed ?? 0;
+  state.seed = defaults.seed;
   $('seed').value = String(state.seed);
   $('seed').max = String(maxSeed());
 }
 
 // The largest seed the server takes (/api/info's ranges.seed).
 function maxSeed() {
-  return (state.info.ranges || {}).seed?.[1] ?? 2 ** 32 - 1;
+  return state.info.ranges.seed[1];
 }
 
 function formatKnob(k, v) {
