@@ -95,7 +95,7 @@ def interpolate(
     to: Annotated[str | None, typer.Option(help="End point.")] = None,
     from_midi: Annotated[Path | None, typer.Option(help="Start at the encoding of a loop of this MIDI file.")] = None,
     to_midi: Annotated[Path | None, typer.Option(help="End at the encoding of a loop of this MIDI file.")] = None,
-    loop: Annotated[int, typer.Option(help="Which usable loop of --from-midi/--to-midi (from 0).")] = 0,
+    loop: Annotated[int | None, typer.Option(help="Which usable loop of --from-midi/--to-midi (default 0).")] = None,
     steps: Annotated[int, typer.Option(help="Number of points, endpoints included (>= 2).")] = 8,
     one_file: Annotated[bool, typer.Option(help="Also write interpolation.mid with every loop in order.")] = False,
     density: Density = None,
@@ -115,13 +115,17 @@ def interpolate(
     for name, point, midi in endpoints:
         if (point is None) == (midi is None):
             raise fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
+    if loop is not None and from_midi is None and to_midi is None:
+        raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     model, cfg = _load(run_dir)
     from mvae_core.tools.interpolate import file_point, line, parse_point, write_interpolation
 
     with errors_to_exit(ValueError):
         model.check_options(options)
         ends = [
-            file_point(model, cfg, midi, loop) if midi is not None else parse_point(point, cfg.model.latent_dim, name)
+            file_point(model, cfg, midi, loop or 0)
+            if midi is not None
+            else parse_point(point, cfg.model.latent_dim, name)
             for name, point, midi in endpoints
         ]
         points = line(ends[0], ends[1], steps)

@@ -25,3 +25,22 @@ def test_a_map_grid_too_large_to_draw_exits_2_naming_the_range(tiny_run: Path, t
     assert result.exit_code == 2, result.output
     assert "--grid must be between 2 and 32 cells per axis, got 100000" in one_line(result)
     assert not (tmp_path / "m.png").exists()
+
+
+def test_interpolate_refuses_a_loop_when_no_endpoint_is_a_midi_file(tiny_run: Path, tmp_path: Path) -> None:
+    result = mvae("interpolate", tiny_run, "--from", "0,0", "--to", "1,1", "--loop", 3, "--out", tmp_path / "m")
+    assert result.exit_code == 2, result.output
+    assert "--loop 3 picks a loop of --from-midi or --to-midi, and neither is given" in one_line(result)
+    assert not (tmp_path / "m").exists()
+
+
+def test_interpolate_takes_loop_0_of_a_midi_endpoint_by_default(
+    tiny_run: Path, synth_dir: Path, tmp_path: Path
+) -> None:
+    midi = sorted(synth_dir.rglob("*.mid"))[0]
+    given = ["--from-midi", midi, "--to", "0,0", "--steps", 2]
+    assert mvae("interpolate", tiny_run, *given, "--out", tmp_path / "default").exit_code == 0
+    assert mvae("interpolate", tiny_run, *given, "--loop", 0, "--out", tmp_path / "zero").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "default").iterdir()) == sorted(
+        p.name for p in (tmp_path / "zero").iterdir()
+    )
