@@ -12,8 +12,10 @@ Files are split into train and held-out groups by the ``performer`` column of th
 else by ``piece`` (ASAP: ``title``), else by file, with a seeded permutation (``--holdout`` of the groups held
 out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
 head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
-files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure)
-and writes ``OUT/results.json``.
+files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
+``n/a`` where ``mvae evaluate`` has no number, e.g. the spread ratio of quantized data) and rewrites
+``OUT/<data>/results.json`` after each. A run already in ``OUT`` is resumed or reused, but only when it was trained
+with this command's settings: one trained with other ``--set`` values is refused, naming them.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 GROUP_COLUMNS = ("performer", "title")
+UNSCORED = {"data.cache_dir"}
+"""Config keys that do not change what a run learns: a run reused with another value of them is the same run."""
 
 
 def split_groups(folder: Path, holdout: float, seed: int) -> tuple[list[Path], list[Path], str]:
@@ -60,6 +65,50 @@ def link_all(files: list[Path], folder: Path) -> Path:
 def mvae(*args: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
     return subprocess.run([sys.executable, "-m", "mvae_core.cli", *args], capture_output=True, text=True, env=env)
+
+
+def config_changes(run: Path, sets: list[str], epochs: int, seed: int) -> list[str]:
+    """How the config of the run at ``run`` differs from the one this command would train (``key: run's →
+    requested``): every key outside ``[plugins]``, whose sections the run holds resolved, and the plugin keys of
+    ``sets``."""
+    from mvae_core.config import build_config
+    from mvae_core.run import RunDir
+
+    have = _flat(RunDir(run).read_config().model_dump())
+    want = _flat(build_config(None, sets, {"train.epochs": epochs, "train.seed": seed}).model_dump())
+    given = {assignment.split("=", 1)[0].strip() for assignment in sets}
+    keys = [k for k in {**have, **want} if (not k.startswith("plugins.") or k in given) and k not in UNSCORED]
+    return [f"{k}: {have.get(k)!r} → {want.get(k)!r}" for k in keys if have.get(k) != want.get(k)]
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"train": {"lr": 1}}`` → ``{"train.lr": 1}``."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        flat |= _flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key: value}
+    return flat
+
+
+def summary_lines(r: dict[str, Any]) -> tuple[str, str]:
+    """The two printed rows of one scored configuration ``r`` (its facts and ``mvae evaluate --json``'s numbers,
+    where ``null`` shows as ``n/a``)."""
+    rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
+    first = (
+        f"{r['model']:10s} {r['head']:11s} z{r['latent_dim']:<3d} seed {r['train_seed']} epochs {r['epochs_run']:3d}"
+        f" | spread {_number(tim['spread_ratio'], 3)} W1 {_number(tim['wasserstein1'], 3)} within±.05 gen"
+        f" {_number(tim['generated_within_0.05'], 3)} data {_number(tim['data_within_0.05'], 3)} | notes/loop gen"
+        f" {_number(gen['notes_per_loop'])} data {_number(gen['data_notes_per_loop'])}"
+        f" ({_number(gen['density_ratio'])}) | F1 {_number(rec['onset_f1'], 3)} origin"
+        f" {_number(rec['origin_onset_f1'], 3)} (ratio {_number(rec['onset_f1_vs_origin'])}) | timing MAE"
+        f" {_number(rec['timing_mae_half_steps'], 3)} oracle {_number(rec['feel_oracle_mae_half_steps'], 3)}"
+        f" | active {lat['active_units']}/{r['latent_dim']} KL/dim {' '.join(map(_number, lat['kl_per_dimension']))}"
+    )
+    pitch = " ".join(
+        f"{feature} {_number(v['generated'], 3)} (data {_number(v['data'], 3)}, gap {_number(v['gap_closed'])},"
+        f" overlap {_number(v['overlap'])})"
+        for feature, v in r["pitch"].items()
+    )
+    return first, f"{'':10s} pitch: {pitch}"
 
 
 def main() -> None:
@@ -100,6 +149,11 @@ def main() -> None:
         run = base / (name + (f"-s{train_seed}" if train_seed else ""))
         sets = [f'model.name="{model}"', f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
         if (run / "config.toml").exists():  # an earlier (maybe interrupted) run: continue it, or find it finished
+            if changes := config_changes(run, sets, args.epochs, train_seed):
+                sys.exit(
+                    f"{run} was trained with other settings ({'; '.join(changes)}); give another --out, or delete "
+                    f"{run} to train it again"
+                )
             done = mvae("train", "--resume", str(run))
         else:
             done = mvae("train", str(train_dir), "--out", str(run), "--epochs", str(args.epochs),
@@ -113,29 +167,12 @@ def main() -> None:
         epochs = len((run / "metrics.jsonl").read_text().splitlines())
         facts = {"model": model, "head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
         results.append(facts | json.loads(scored.stdout))
-        r = results[-1]
-        rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
-        print(
-            f"{model:10s} {head:11s} z{dim:<3d} seed {train_seed} epochs {epochs:3d} | spread {tim['spread_ratio']:.3f}"
-            f" W1 {tim['wasserstein1']:.3f} within±.05 gen {tim['generated_within_0.05']:.3f} data"
-            f" {tim['data_within_0.05']:.3f} | notes/loop gen {gen['notes_per_loop']:.2f} data"
-            f" {gen['data_notes_per_loop']:.2f} ({gen['density_ratio']:.2f}) | F1 {rec['onset_f1']:.3f} origin"
-            f" {rec['origin_onset_f1']:.3f} ({rec['onset_f1_vs_origin']:.2f}x) | timing MAE"
-            f" {rec['timing_mae_half_steps']:.3f} oracle {rec['feel_oracle_mae_half_steps']:.3f}"
-            f" | active {lat['active_units']}/{dim} KL/dim {' '.join(f'{k:.2f}' for k in lat['kl_per_dimension'])}",
-            flush=True,
-        )
-        pitch = " ".join(
-            f"{feature} {v['generated']:.3f} (data {v['data']:.3f}, gap {_number(v['gap_closed'])},"
-            f" overlap {_number(v['overlap'])})"
-            for feature, v in r["pitch"].items()
-        )
-        print(f"{'':10s} pitch: {pitch}", flush=True)
-    (base / "results.json").write_text(json.dumps(results, indent=1))
+        (base / "results.json").write_text(json.dumps(results, indent=1))  # each configuration's numbers are kept
+        print(*summary_lines(results[-1]), sep="\n", flush=True)
 
 
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+def _number(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
 
 
 if __name__ == "__main__":
