@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import os
-from typing import NamedTuple
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import mido
 import numpy as np
@@ -28,13 +30,17 @@ import pretty_midi
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP
-from mvae_core.generation import DecodeOptions, Note
+from mvae_core.generation import DecodeOptions, Note, point_name
+
+if TYPE_CHECKING:
+    import torch
 
 MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // 4
 LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
 MIN_NOTE_TICKS = STEP_TICKS // 8
 TRACK_NAME = "mvae"
+NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.mid")  # the names loop_file_stem gives, with the .mid suffix
 
 
 class TimedNote(NamedTuple):
@@ -170,3 +176,21 @@ def loop_notes_json(notes: list[TimedNote], tempo: float) -> list[dict[str, floa
         }
         for note in notes
     ]
+
+
+def loop_file_stem(i: int, count: int, point: torch.Tensor) -> str:
+    """``000_z_+0.50_-1.00``: file ``i`` of ``count``, named by its number and its (first) latent point. The number
+    has at least 3 digits and as many as the largest, so that the names of one command's files sort in order."""
+    width = max(3, len(str(count - 1)))
+    return f"{i:0{width}d}_{point_name(point)}"
+
+
+def earlier_loop_files(folder: Path, written: list[Path], also: tuple[str, ...] = ()) -> list[Path]:
+    """The files in ``folder`` that are named like a command's loop files (:func:`loop_file_stem` + ``.mid``, or
+    one of the names ``also``) but are not in ``written``: what an earlier command left there, sorted by name."""
+    kept = {path.name for path in written}
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.name not in kept and (NUMBERED_FILE.fullmatch(path.name) or path.name in also) and path.is_file()
+    )

@@ -44,3 +44,27 @@ def test_interpolate_takes_loop_0_of_a_midi_endpoint_by_default(
     assert sorted(p.name for p in (tmp_path / "default").iterdir()) == sorted(
         p.name for p in (tmp_path / "zero").iterdir()
     )
+
+
+def test_interpolation_file_names_sort_in_order_past_999_points(tiny_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "long"
+    result = mvae("interpolate", tiny_run, "--from", "-1,0", "--to", "1,0", "--steps", 1001, "--out", out)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names[0] == "0000_z_-1.00_+0.00.mid" and names[-1] == "1000_z_+1.00_+0.00.mid"
+    assert [int(name.split("_")[0]) for name in names] == list(range(1001))
+
+
+def test_interpolate_warns_about_an_earlier_commands_files_in_its_folder(tiny_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "morph"
+    first = mvae("interpolate", tiny_run, "--from", "-1,0", "--to", "1,0", "--steps", 4, "--one-file", "--out", out)
+    assert first.exit_code == 0 and "warning" not in first.stderr
+    (out / "notes.txt").write_text("mine")  # not a loop file: not mentioned
+    again = mvae("interpolate", tiny_run, "--from", "-1,0", "--to", "1,0", "--steps", 4, "--one-file", "--out", out)
+    assert again.exit_code == 0 and "warning" not in again.stderr  # the same names: every file replaced
+    other = mvae("interpolate", tiny_run, "--from", "0,-1", "--to", "0,1", "--steps", 3, "--out", out)
+    assert other.exit_code == 0, other.output
+    warning = " ".join(other.stderr.split())
+    assert f"warning: {out} also holds 5 loop file(s) this command did not write" in warning
+    assert "000_z_-1.00_+0.00.mid, 001_z_-0.33_+0.00.mid, 002_z_+0.33_+0.00.mid, …" in warning
+    assert "notes.txt" not in warning and len(list(out.glob("*.mid"))) == 8

@@ -17,8 +17,8 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.files import atomic_write
-from mvae_core.generation import DecodeOptions, point_name, render_loops
-from mvae_core.loop_file import write_midi
+from mvae_core.generation import DecodeOptions, render_loops
+from mvae_core.loop_file import earlier_loop_files, loop_file_stem, write_midi
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
@@ -59,15 +59,16 @@ def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
 def write_interpolation(
     model: MelodyModel, cfg: MvaeConfig, points: torch.Tensor, options: DecodeOptions, out: Path, one_file: bool
 ) -> list[tuple[Path, int]]:
-    """One MIDI file per point in ``out`` (``NNN_z_<point>.mid``), plus ``interpolation.mid`` holding every loop
-    in order when ``one_file``; returns each written path with its note count."""
+    """One MIDI file per point in ``out`` (:func:`~mvae_core.loop_file.loop_file_stem` + ``.mid``), plus
+    ``interpolation.mid`` holding every loop in order when ``one_file``; returns each written path with its note
+    count. Files of the same names are replaced; :func:`earlier_files` finds the others an earlier run left."""
     if out.suffix and not out.is_dir():
         raise ToolError(f"{out}: interpolate writes a folder of MIDI files; name a new folder without a suffix")
     loops = [file[0] for file in render_loops(model, points, options, per_file=1)]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for i, (point, notes) in enumerate(zip(points, loops, strict=True)):
-        path = out / f"{i:03d}_{point_name(point)}.mid"
+        path = out / f"{loop_file_stem(i, len(points), point)}.mid"
         atomic_write(path, partial(write_midi, loops=[notes], cfg=cfg, options=options), durable=False)
         written.append((path, len(notes)))
     if one_file:
@@ -75,3 +76,9 @@ def write_interpolation(
         atomic_write(path, partial(write_midi, loops=loops, cfg=cfg, options=options), durable=False)
         written.append((path, sum(len(notes) for notes in loops)))
     return written
+
+
+def earlier_files(out: Path, written: list[Path]) -> list[Path]:
+    """The loop files in ``out`` that this interpolation did not write (an earlier command's, which a DAW would
+    load with this one's): ``NNN_z_<point>.mid`` and ``interpolation.mid`` names not in ``written``."""
+    return earlier_loop_files(out, written, also=(ONE_FILE,))
