@@ -96,12 +96,17 @@ def render(
 
 
 def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str:
-    """The SoundFont FluidSynth plays (module docstring). A given path that does not exist raises
-    :class:`InputError`."""
+    """The SoundFont FluidSynth plays (module docstring). A given path that does not exist, or whose file does not
+    start as a SoundFont 2 file does (``RIFF`` … ``sfbk``), raises :class:`InputError`: the fluidsynth program would
+    skip it and play its own default SoundFont, or nothing, without failing."""
     for candidate, source in ((explicit, "soundfont"), (os.environ.get("MVAE_SOUNDFONT"), "$MVAE_SOUNDFONT")):
         if candidate:
             if not Path(candidate).is_file():
                 raise InputError(f"{source} {candidate}: no such SoundFont file (.sf2)")
+            with open(candidate, "rb") as handle:
+                header = handle.read(12)
+            if header[:4] != b"RIFF" or header[8:] != b"sfbk":
+                raise InputError(f"{source} {candidate}: not a SoundFont 2 file (no RIFF sfbk header); give an .sf2")
             return os.fspath(candidate)
     found = next((path for path in SOUNDFONTS if Path(path).is_file()), None)
     return found or str(Path(importlib.util.find_spec("pretty_midi").origin).parent / "TimGM6mb.sf2")
