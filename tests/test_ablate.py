@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import signal
 import sys
 import tomllib
 from pathlib import Path
@@ -519,6 +520,29 @@ def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, sy
     assert result.written[:2] == [out / "summary.csv", out / "summary.md"] and all(p.exists() for p in result.written)
     assert [w[:2] for w in result.warnings] == [("all", warning) for warning in result.rows[0]["warnings"]]
     assert any("4 finished (skipped), 0 to resume, 0 new" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_dir, monkeypatch):
+    """Every run was finished: the command only measures the generated notes for the summary. A Ctrl-C then ended it
+    with a bare KeyboardInterrupt (the console showed an empty line); it is the one ``stopped:`` message."""
+    from mvae_core.ablation import rows
+    from mvae_core.errors import RunInterrupted
+
+    out, _, first = ablation
+    assert first.exit_code == 0, first.output
+    measure = rows.generated_numbers
+
+    def interrupted(path, samples):
+        os.kill(os.getpid(), signal.SIGINT)  # the terminal's Ctrl-C, while the first run is measured
+        return measure(path, samples)
+
+    monkeypatch.setattr(rows, "generated_numbers", interrupted)
+    overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
+    with pytest.raises(RunInterrupted, match="interrupted \\(SIGINT\\); measuring the runs' generated notes") as caught:
+        mvae_core.ablate(synth_dir, plugins="kl_anneal", seeds=2, epochs=2, jobs=2, samples=32, overrides=overrides,
+                         out=out)  # fmt: skip
+    assert caught.value.exit_code == 130 and "Run the same command again" in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import contextlib
 import json
 import os
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -137,7 +137,8 @@ def ablate(
             f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
         )
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
-    return _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
+    with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
+        return _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
 
 
 def _check_numbers(
@@ -321,8 +322,6 @@ def _execute(
 ) -> dict[tuple[str, int], tuple[Task, Outcome]]:
     """Run the tasks on the local pool (``jobs`` at once, a number) or Ray (at most ``jobs`` at once; ``None``: as
     many as the cluster has room for), reporting each as it ends."""
-    from mvae_core.signals import Interrupts
-
     done = 0
 
     def on_done(task: Task, outcome: Outcome) -> None:
@@ -334,19 +333,28 @@ def _execute(
         else:
             report(f"{where}: failed (exit {outcome.exit_code}): {outcome.error}")
 
+    with _interrupts_while("finished runs are kept, running ones were checkpointed"):
+        if executor == "ray":
+            outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
+        else:
+            outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), on_done)
+    return {(t.config, t.seed): (t, o) for t, o in outcomes.items()}
+
+
+@contextlib.contextmanager
+def _interrupts_while(kept: str) -> Iterator[None]:
+    """SIGINT and SIGTERM in the block end the ablation as :class:`RunInterrupted` (exit 130 or 143), its message
+    saying what is ``kept`` and to run the same command again; no summary is written."""
+    from mvae_core.signals import Interrupts
+
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
-            if executor == "ray":
-                outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
-            else:
-                outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), on_done)
+            yield
         except KeyboardInterrupt:
             raise RunInterrupted(
-                f"interrupted ({interrupts.name}); finished runs are kept, running ones were checkpointed. "
-                "Run the same command again to finish the ablation.",
+                f"interrupted ({interrupts.name}); {kept}. Run the same command again to finish the ablation.",
                 interrupts.signum,
             ) from None
-    return {(t.config, t.seed): (t, o) for t, o in outcomes.items()}
 
 
 def _summarise(
