@@ -3,8 +3,9 @@ checked and combined.
 
 Registration wraps each hook implementation (``HookImpl.function``) once, so that whatever pluggy calls it from,
 an exception or a malformed result becomes a :class:`PluginError` naming the plugin and the hook, messages the plugin
-``emit``s or ``record``s are attributed to it, and ``MVAE_TRACE_PLUGINS=1`` prints the call. Ordering
-(``tryfirst``/``trylast``), wrappers (``wrapper=True``, ``hookwrapper=True``) and pluggy's own tracing are pluggy's.
+``emit``s or ``record``s are attributed to it, and ``MVAE_TRACE_PLUGINS=1`` prints the call. Within a hook the plugins
+run in the order ``plugins.enabled`` names them (so their messages appear in that order); ``tryfirst``/``trylast``,
+wrappers (``wrapper=True``, ``hookwrapper=True``) and pluggy's own tracing are pluggy's.
 The combining methods (:meth:`PluginHost.epoch_multipliers`, :meth:`PluginHost.adjust_terms`, …) state the merge
 rules of docs/hooks.md; the core never special-cases a plugin by name.
 """
@@ -89,7 +90,9 @@ class PluginHost:
 
         self.pm = pluggy.PluginManager("mvae")
         self.pm.add_hookspecs(hookspecs)
-        for name, plugin in plugins.items():
+        # pluggy calls the last registered first: registered backwards, the plugins run (and their messages appear)
+        # in the order plugins.enabled names them
+        for name, plugin in reversed(plugins.items()):
             try:
                 self.pm.register(plugin, name=name)
             except pluggy.PluginValidationError as exc:
@@ -154,7 +157,8 @@ class PluginHost:
 
     @property
     def names(self) -> list[str]:
-        return [name for name, _ in self.pm.list_name_plugin()]
+        """The plugins in the order ``plugins.enabled`` names them, the order their hooks are called in."""
+        return [name for name, _ in reversed(self.pm.list_name_plugin())]
 
     def wants(self, argument: str, *hooks: str) -> bool:
         """Whether any implementation of ``hooks`` declares ``argument`` (so the core computes it only then)."""
