@@ -211,6 +211,27 @@ def test_the_console_table_fits_80_columns_without_breaking_a_cell():
     assert ["max", "epochs", "×2"] in lines and ["early_stopping", "×1"] in lines
 
 
+@pytest.mark.parametrize("mode", ["add-one", "factorial"])
+def test_every_mode_s_console_table_fits_80_columns_with_every_number_whole(mode):
+    """factorial's names (``kl_anneal+ts_ramp+lr_step_decay+early_stopping``) took the width: every number was cut
+    to "2…" or "0.9…". A long name is now broken after a ``+``, and nothing is cut."""
+    arms = expand(mode, ["kl_anneal", "ts_ramp", "lr_step_decay", "early_stopping", "ts_variance_monitor"])
+    rows = [
+        row(arm.name, seed, epochs_run=20 + seed, best_val_elbo=145.2 + seed, timing_spread_ratio=0.991 + seed / 100,
+            gen_timing_std=0.574, cpu_seconds=1190.0 + seed)
+        for arm in arms
+        for seed in range(2)
+    ]  # fmt: skip
+    console = Console(width=80, record=True)
+    console.print(console_table(rows, arms))
+    text = console.export_text()
+    assert "…" not in text and max(map(len, text.splitlines())) <= 80
+    lines = [line.split() for line in text.splitlines()]
+    assert ["all", "20.5", "146", "0.996", "0.574", "1190"] in lines
+    names = "".join(line[0] for line in lines[4:] if line and not line[0][0].isdigit() and line[0] not in "±max")
+    assert all(arm.name in names for arm in arms)
+
+
 def test_numbers_from_10_to_the_digits_are_whole_not_exponents():
     assert (number(1180.4, digits=3), number(12345.6), number(-12345.6, signed=True)) == ("1180", "12346", "-12346")
     assert (number(145.83, digits=3), number(0.000123), number(None)) == ("146", "0.000123", "–")

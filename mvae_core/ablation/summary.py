@@ -245,11 +245,30 @@ def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration])
     return result
 
 
+NAME_WIDTH = len("only-ts_variance_monitor")
+"""The console's configuration column: a longer name (``factorial``'s ``a+b+c``) is broken after a ``+``."""
+
+
+def console_name(name: str, width: int = NAME_WIDTH) -> str:
+    """``name`` on lines of at most ``width`` characters, broken only after a ``+`` (a part longer than ``width``
+    keeps its own line, whole)."""
+    lines = [""]
+    for part in name.split("+"):
+        piece = part if not lines[-1] else "+" + part
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines[-1] += "+"
+            lines.append(part)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
     more significant digit). No cell is ever broken by the terminal's width: each configuration is a block of lines
-    (its name, its ok runs, what stopped them; each mean above its ± std), so the table fits 80 columns with the
-    built-in plugins' configurations, and every column is ``no_wrap``."""
+    (its name, broken after a ``+`` when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
+    above its ± std), so the table fits 80 columns with the built-in plugins' configurations in every mode, and
+    every column is ``no_wrap``."""
     table = Table(
         title="ablation: mean ± std over seeds (95 % intervals in summary.md)",
         title_justify="left",
@@ -261,6 +280,6 @@ def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> T
     for column in ("config", *CONSOLE_METRICS.values()):
         table.add_column(column, no_wrap=True)
     for e in per_config(rows, configs):
-        about = "\n".join([e["config"], f"{e['ok']}/{e['runs']} ok", _stops(e["stops"], "\n")])
+        about = "\n".join([console_name(e["config"]), f"{e['ok']}/{e['runs']} ok", _stops(e["stops"], "\n")])
         table.add_row(about, *(metric_cell(e[m], e["ok"], m, stacked=True, digits=3) for m in CONSOLE_METRICS))
     return table
