@@ -25,9 +25,9 @@ from typer.core import TyperGroup
 from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
 
 try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer
-    from click.exceptions import ClickException
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(highlight=False, soft_wrap=True, stderr=True)
@@ -80,16 +80,18 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, whereve
 class CommandGroup(TyperGroup):
     """``mvae``'s top command group: a file-system error about a path that no command handled (an output under an
     existing file, no permission, a full disk) ends the command with exit 2 and one line naming the path and what to
-    do, not a traceback. Under torchrun, a command line that does not parse (an unknown option, a bad value) is said
-    by rank 0 alone: every process was given the same one. Other errors pass through."""
+    do, not a traceback. A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
+    too, as every other error, not a framed box wrapped to the terminal's width; under torchrun rank 0 alone says it:
+    every process was given the same one. Other errors pass through."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _usage_errors():  # mvae --bogus: the top group's own options
+            return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
-        except ClickException as exc:  # e.g. No such option: --bogus
-            if torchrun_rank() > 0:
-                raise typer.Exit(exc.exit_code) from None
-            raise
+            with _usage_errors():  # a command's options and arguments, and an unknown command
+                return super().invoke(ctx)
         except OSError as exc:
             full = exc.errno in DISK_FULL
             # A write into an open file names no file: one not written through files.atomic_write (which names
@@ -103,6 +105,23 @@ class CommandGroup(TyperGroup):
                 raise fail(blocked_message(blocker, path)) from None
             hint = PATH_HINTS.get(exc.errno or 0)
             raise fail(f"{exc.filename}: {exc.strerror}" + (f"; {hint}" if hint else "")) from None
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A command line that does not parse ends as ``error: <click's message>. See '<command> --help'.`` (exit 2); a
+    group called without a command still prints its help (``no_args_is_help``)."""
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise
+    except ClickException as exc:  # e.g. No such option: --bogus
+        if torchrun_rank() > 0:
+            raise typer.Exit(exc.exit_code) from None
+        message = " ".join(exc.format_message().split())
+        message += "" if message.endswith((".", "?")) else "."
+        ctx = exc.ctx if isinstance(exc, UsageError) else None
+        raise fail(message + (f" See '{ctx.command_path} --help'." if ctx is not None else ""), exc.exit_code) from None
 
 
 def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> Table:
