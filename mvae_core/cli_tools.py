@@ -123,7 +123,7 @@ def interpolate(
     with errors_to_exit(ValueError):
         model.check_options(options)
         ends = [
-            file_point(model, cfg, midi, loop or 0)
+            file_point(model, cfg, midi, loop or 0, f"{name}-midi")
             if midi is not None
             else parse_point(point, cfg.model.latent_dim, name)
             for name, point, midi in endpoints

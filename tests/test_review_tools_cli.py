@@ -68,3 +68,13 @@ def test_interpolate_warns_about_an_earlier_commands_files_in_its_folder(tiny_ru
     assert f"warning: {out} also holds 5 loop file(s) this command did not write" in warning
     assert "000_z_-1.00_+0.00.mid, 001_z_-0.33_+0.00.mid, 002_z_+0.33_+0.00.mid, …" in warning
     assert "notes.txt" not in warning and len(list(out.glob("*.mid"))) == 8
+
+
+def test_a_folder_given_as_a_midi_endpoint_is_named_by_its_option(
+    tiny_run: Path, synth_dir: Path, tmp_path: Path
+) -> None:
+    result = mvae("interpolate", tiny_run, "--from", "0,0", "--to-midi", synth_dir, "--out", tmp_path / "m")
+    assert result.exit_code == 2, result.output
+    said = one_line(result)
+    assert f"{synth_dir} is a folder" in said and "--to-midi takes one MIDI file; e.g. --to-midi " in said
+    assert "mvae encode" not in said

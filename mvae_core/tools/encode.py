@@ -33,16 +33,18 @@ class LoopCode:
     std: list[float]
 
 
-def file_loops(path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
+def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[torch.Tensor, np.ndarray]:
     """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
 
     Raises :class:`ToolError` when ``path`` is not a ``.mid``/``.midi`` file or yields no loop (with the reason
-    the data report gives).
+    the data report gives). ``option`` is the command-line option that gave ``path`` (``--from-midi``), which a
+    folder's message names; ``None``: ``mvae encode``'s file argument.
     """
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES)
-        example = f"; e.g. mvae encode RUN {files[0]}" if files else ""
-        raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); encode takes one MIDI file{example}")
+        takes, usage = ("encode", "mvae encode RUN") if option is None else (option, option)
+        example = f"; e.g. {usage} {files[0]}" if files else ""
+        raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); {takes} takes one MIDI file{example}")
     if not path.is_file():
         raise ToolError(f"{path}: no such file")
     if path.suffix.lower() not in MIDI_SUFFIXES:

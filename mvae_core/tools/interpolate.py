@@ -39,9 +39,10 @@ def parse_point(text: str, latent_dim: int, option: str) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.float32)
 
 
-def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int) -> torch.Tensor:
-    """The posterior mean ``[latent_dim]`` of usable loop ``loop`` of the MIDI file ``path``."""
-    x, _ = file_loops(path, cfg)
+def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int, option: str | None = None) -> torch.Tensor:
+    """The posterior mean ``[latent_dim]`` of usable loop ``loop`` of the MIDI file ``path``; ``option`` names the
+    command-line option that gave ``path`` in the messages (:func:`~mvae_core.tools.encode.file_loops`)."""
+    x, _ = file_loops(path, cfg, option)
     if not 0 <= loop < x.shape[0]:
         raise ToolError(f"{path} has {x.shape[0]} usable loop(s) (0..{x.shape[0] - 1}); --loop {loop} is not one")
     mu, _ = encode_loops(model, x[loop : loop + 1])
