@@ -20,6 +20,7 @@ from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
 from mvae_core.cli_models import models_app
 from mvae_core.cli_output import CommandGroup, catalog_table, errors_to_exit, fail, settings_listing
+from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
@@ -73,7 +74,7 @@ def train(
     from mvae_core.session import train as train_run
 
     stdout.quiet = int(os.environ.get("RANK", "0")) > 0  # under torchrun only rank 0 reports
-    reporter = ConsoleReporter(stdout)
+    reporter = ConsoleReporter(stdout, warnings=stderr)
     with errors_to_exit():
         if resume is not None:
             fixed = {"DATA": data, "--config": config, "--set": set_, "--out": out, "--plugins": plugins}

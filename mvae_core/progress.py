@@ -49,10 +49,12 @@ def spread_text(spread: float | None) -> str:
 
 class EpochDisplay:
     """Context manager; call it with each epoch's record (it is the trainer's ``on_epoch_end``); :meth:`started`
-    is the trainer's ``on_start``."""
+    is the trainer's ``on_start``. Epoch lines and events go to ``console``, warnings (events of level ``warning``)
+    to ``warnings`` (the same console unless given: the command line gives stderr)."""
 
-    def __init__(self, console: Console, epochs: int, first_epoch: int = 0) -> None:
+    def __init__(self, console: Console, epochs: int, first_epoch: int = 0, warnings: Console | None = None) -> None:
         self.console, self.epochs = console, epochs
+        self.warnings = warnings or console
         self.shown: list[dict[str, Any]] = []  # events printed by started(), not printed again with their epoch
         self.progress = Progress(
             TextColumn("training"),
@@ -76,15 +78,21 @@ class EpochDisplay:
     def started(self, events: list[dict[str, Any]]) -> None:
         """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch."""
         for event in events:
-            self.progress.console.print(event_line(event))
+            self._show(event)
         self.shown += events
 
     def __call__(self, record: dict[str, Any]) -> None:
         self.progress.console.print(epoch_line(record, self.epochs))
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
-                self.progress.console.print(event_line(event))
+                self._show(event)
         self.progress.advance(self.task)
+
+    def _show(self, event: dict[str, Any]) -> None:
+        """A warning on the warnings console (above the bar when that is the terminal too), anything else with the
+        epoch lines."""
+        console = self.warnings if event.get("level") == "warning" else self.progress.console
+        console.print(event_line(event))
 
 
 def event_line(event: dict[str, Any]) -> str:
@@ -93,25 +101,30 @@ def event_line(event: dict[str, Any]) -> str:
 
 
 class ConsoleReporter:
-    """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events)."""
+    """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events);
+    warnings (notes and events of level ``warning``) go to ``warnings``, the same console unless given (the command
+    line gives stderr, so they stay out of a log of stdout and a pipe)."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, warnings: Console | None = None) -> None:
         self.console = console
+        self.warnings = warnings or console
 
     def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
         print_summary(self.console, data_summary(table, report, cfg), title=title)
         print_skips(self.console, report)
 
     def note(self, message: str, level: str = "info") -> None:
-        prefix = "[yellow]warning:[/] " if level == "warning" else ""
-        self.console.print(prefix + escape(message))
+        if level == "warning":
+            self.warnings.print("[yellow]warning:[/] " + escape(message))
+        else:
+            self.console.print(escape(message))
 
     def event(self, event: dict[str, Any]) -> None:
-        self.console.print(event_line(event))
+        (self.warnings if event.get("level") == "warning" else self.console).print(event_line(event))
 
     @contextmanager
     def training(self, epochs: int, first_epoch: int) -> Iterator[EpochDisplay]:
-        with EpochDisplay(self.console, epochs, first_epoch) as display:
+        with EpochDisplay(self.console, epochs, first_epoch, self.warnings) as display:
             yield display
 
 

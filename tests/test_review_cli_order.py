@@ -32,3 +32,19 @@ def test_start_up_hooks_run_in_the_order_the_plugins_are_enabled():
     host.hook.mvae_train_start(trainer=None)
     assert calls == ["b", "c", "a"]
     assert host.names == ["b", "c", "a"]  # the order the run's start line lists them in
+
+
+def test_plugin_warnings_go_to_stderr_and_the_training_log_to_stdout(synth_dir, tmp_path):
+    """``mvae train ... > log``: the plugins' warnings about the run's settings (a ramp longer than the run) are on
+    stderr, in the order of --plugins; the data summary and the epoch lines on stdout."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    args = ["train", str(synth_dir), "--plugins", "ts_ramp,kl_anneal", "--epochs", "1", "--out", str(tmp_path / "r")]
+    args += ["--set", "model.hidden=32", "--set", "train.batch_size=16"]
+    result = CliRunner().invoke(app, args, env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    warned = [line.split(":")[0].strip() for line in result.stderr.splitlines() if line.strip()]
+    assert warned == ["ts_ramp", "kl_anneal"], result.stderr
+    assert "epoch   1/1" in result.stdout and "ts_ramp:" not in result.stdout
