@@ -544,6 +544,21 @@ def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, sy
 
 
 @pytest.mark.slow
+def test_other_data_in_the_same_folder_is_refused_naming_the_runs(ablation, synth_dir, pattern_dir):
+    """The runs were trained on synth_dir: with other DATA, finished ones would be skipped, unfinished ones resumed
+    on their own data and new seeds trained on the new one, under a summary naming only the new data."""
+    out, _, first = ablation
+    assert first.exit_code == 0, first.output
+    before = (out / "summary.csv").read_text()
+    overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
+    with pytest.raises(PlanError, match="holds runs trained on other data than") as caught:
+        mvae_core.ablate(pattern_dir, plugins="kl_anneal", seeds=3, epochs=2, samples=32, overrides=overrides, out=out)
+    runs = "runs/all/seed-0, runs/all/seed-1, runs/none/seed-0, runs/none/seed-1"
+    assert f"({runs} on {synth_dir})" in str(caught.value)
+    assert (out / "summary.csv").read_text() == before and not (out / "runs" / "all" / "seed-2").exists()
+
+
+@pytest.mark.slow
 def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_dir, monkeypatch):
     """Every run was finished: the command only measures the generated notes for the summary. A Ctrl-C then ended it
     with a bare KeyboardInterrupt (the console showed an empty line); it is the one ``stopped:`` message."""

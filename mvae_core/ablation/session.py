@@ -36,8 +36,10 @@ from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
+from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
+from mvae_core.run import RunDir
 from mvae_core.suggest import did_you_mean
 
 EXECUTORS = ("local", "ray")
@@ -120,6 +122,7 @@ def ablate(
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
+    _check_same_data(arms, data, out)
     with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
@@ -261,6 +264,28 @@ def _built_configs(
             f"output folder, or, to redo those configurations, delete their runs/<name> and configs/<name>.toml in {out}"
         )
     return built, files
+
+
+def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> None:
+    """The runs already in ``out`` of the planned configurations trained on ``data`` (their ``[provenance] data``,
+    absolute paths as ``mvae train`` keeps them): finished ones would be skipped and unfinished ones resumed on their
+    own data, so a summary under this command's DATA would mix data sets. Else one :class:`PlanError` naming them."""
+    wanted = [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
+    others: dict[str, list[str]] = {}  # the other data → the runs trained on it
+    for arm in arms:
+        for path in sorted((out / "runs" / arm.name).glob("seed-*")):
+            try:
+                trained_on = RunDir(path).read_data() if RunDir(path).exists() else wanted
+            except ConfigError:
+                continue  # an unreadable config: its resume reports it
+            if trained_on != wanted:
+                others.setdefault(" ".join(trained_on), []).append(str(path.relative_to(out)))
+    if others:
+        listed = "; ".join(f"{', '.join(runs)} on {trained_on}" for trained_on, runs in others.items())
+        raise PlanError(
+            f"{out} holds runs trained on other data than {' '.join(wanted)} ({listed}); give the same DATA to "
+            f"continue that ablation, or choose another output folder"
+        )
 
 
 def _change(old: str, new: str) -> str:
