@@ -160,6 +160,17 @@ def _matplotlib() -> tuple[Any, Any]:
     return Figure, FigureCanvasAgg
 
 
+def _picture(path: Path) -> Path:
+    """``--plot``'s file, as ``mvae map`` and ``mvae plot`` name theirs (``.png`` added to a name without a suffix;
+    :func:`mvae_core.tools.picture_path`); a suffix matplotlib cannot write exits 2."""
+    from mvae_core.tools import ToolError, picture_path
+
+    try:
+        return picture_path(path)
+    except ToolError as exc:
+        raise fail(f"--plot {exc}") from None
+
+
 def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int, path: Path) -> None:
     """Write the schedule's value over ``epochs`` (sampled at every step) as a PNG (matplotlib, Agg canvas)."""
     figure_class, canvas_class = _matplotlib()
@@ -197,13 +208,17 @@ def preview(
         int, typer.Option(min=1, help="Steps per epoch: sample fractional epochs (per-step use) in the plot.")
     ] = 1,
     plot: Annotated[
-        Path | None, typer.Option(help="Also draw the values into this PNG file (needs matplotlib).")
+        Path | None,
+        typer.Option(
+            help="Also draw the values into this picture (.png added to a name without a suffix; needs matplotlib)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the full spec and every sampled value.")] = False,
 ) -> None:
     """Print a schedule's value at each epoch of a run (and optionally plot it) without training anything."""
-    if plot is not None:
-        _matplotlib()  # missing matplotlib: exit 2 before anything else
+    if plot is not None:  # exit 2 before anything else: no matplotlib, or a name matplotlib cannot write
+        _matplotlib()
+        plot = _picture(plot)
     params = _parameters(set_ or [])
     try:
         schedule = schedules.make(name, **params)
