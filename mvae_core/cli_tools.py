@@ -158,7 +158,7 @@ def bend(
         names = bend_run(run_dir, out, sigma, seed, layers)
     console.print(
         f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
-        f"generate from it with mvae generate {out}. It has no checkpoint.pt, so it cannot be resumed."
+        f"generate from it with mvae generate {out} --out DIR. It has no checkpoint.pt, so it cannot be resumed."
     )
 
 

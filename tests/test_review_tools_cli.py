@@ -78,3 +78,14 @@ def test_a_folder_given_as_a_midi_endpoint_is_named_by_its_option(
     said = one_line(result)
     assert f"{synth_dir} is a folder" in said and "--to-midi takes one MIDI file; e.g. --to-midi " in said
     assert "mvae encode" not in said
+
+
+def test_the_command_bend_suggests_runs_as_printed(tiny_run: Path, tmp_path: Path) -> None:
+    bent = tmp_path / "bent"
+    result = mvae("bend", tiny_run, "--sigma", 0.1, "--out", bent)
+    assert result.exit_code == 0, result.output
+    suggested = one_line(result).split("generate from it with mvae ", 1)[1].split(". ", 1)[0]
+    out = tmp_path / "samples"
+    generated = mvae(*(word.replace("DIR", str(out)) for word in suggested.split()))
+    assert generated.exit_code == 0, generated.output
+    assert len(list(out.glob("*.mid"))) == 1
