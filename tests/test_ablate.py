@@ -270,6 +270,17 @@ def test_the_warnings_are_those_of_the_latest_attempt(tmp_path):
     assert read_facts(run, 3).warnings == ("kl_anneal: this run ends with epoch 4",)
 
 
+def test_the_best_epoch_is_counted_from_1_as_the_console_counts(tmp_path):
+    """The last of 3 epochs was the best: the console said "epoch 3/3", the warnings "ends with epoch 3", and
+    summary.csv's best_epoch said 2 beside epochs_run 3."""
+    run = tmp_path / "run"
+    run.mkdir()
+    lines = [{"epoch": e, "val_elbo": elbo, "events": []} for e, elbo in enumerate([150.0, 140.0, 135.0])]
+    (run / "metrics.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    facts = read_facts(run, 0)
+    assert (facts.best_epoch, facts.epochs_run, facts.best_val_elbo) == (3, 3, 135.0)
+
+
 def test_each_attempt_s_log_header_says_where_it_began(tmp_path):
     log = tmp_path / "logs" / "all" / "seed-0.log"
     assert latest_attempt_start(log) == 0  # no log: every epoch counts

@@ -11,6 +11,7 @@ from typing import Any
 from mvae_core.config import ConfigError
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.run import RunDir
+from mvae_core.view import epoch_number
 
 
 def stop_reasons(record: dict[str, Any]) -> list[str]:
@@ -55,7 +56,7 @@ class RunFacts:
     epochs_run: int
     stop_reasons: tuple[str, ...]
     best_val_elbo: float | None
-    best_epoch: int | None
+    best_epoch: int | None  # counted from 1, as the console and the warnings count (metrics.jsonl's epoch + 1)
     onset_f1: float | None
     timing_spread_ratio: float | None
     active_units: float | None
@@ -85,7 +86,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
         epochs_run=len(records),
         stop_reasons=tuple(stop_reasons(last)) if last else (),
         best_val_elbo=best[0],
-        best_epoch=best[1],
+        best_epoch=None if best[1] is None else epoch_number(best[1]),
         onset_f1=last.get("onset_f1"),
         timing_spread_ratio=last.get("timing_spread_ratio"),
         active_units=last.get("active_units"),
