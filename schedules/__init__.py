@@ -16,13 +16,14 @@ Register one with :func:`register`; third-party packages expose ``Schedule`` sub
 
 from __future__ import annotations
 
-import difflib
 import importlib.metadata
 import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.schedules"
 
@@ -93,24 +94,29 @@ def make(name: str, **params: Any) -> Schedule:
     """Build the schedule ``name`` from ``params`` (validated; every number finite)."""
     registry = available()
     if name not in registry:
-        close = difflib.get_close_matches(name, list(registry), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "."
         raise ScheduleError(
-            f"unknown schedule {name!r}{hint} Available: {', '.join(sorted(registry))} (mvae schedules)"
+            f"unknown schedule {name!r}{did_you_mean(name, registry)} Available: {', '.join(sorted(registry))} "
+            "(mvae schedules)"
         )
     try:
         schedule = registry[name](**params)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-        )
-        if any(e["type"] == "extra_forbidden" for e in exc.errors()):
-            problems += f" (parameters of {name!r}: {', '.join(registry[name].model_fields)})"
+        problems = "; ".join(_problem(name, list(registry[name].model_fields), e) for e in exc.errors())
         raise ScheduleError(f"schedule {name!r}: {problems}") from None
     for key, value in schedule.model_dump().items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ScheduleError(f"schedule {name!r}: {key} = {value}: must be a finite number")
     return schedule
+
+
+def _problem(name: str, parameters: list[str], error: Any) -> str:
+    """``epochs: Input should be greater than 0``; an unknown parameter names the closest one
+    (``epoch: unknown parameter; did you mean 'epochs'?``), or every parameter of the schedule ``name``."""
+    where = ".".join(map(str, error["loc"]))
+    if error["type"] != "extra_forbidden":
+        return f"{where}: {error['msg'].removeprefix('Value error, ')}"
+    every = f"; parameters of {name!r}: {', '.join(parameters)}"
+    return f"{where}: unknown parameter{did_you_mean(str(error['loc'][-1]), parameters, every)}"
 
 
 def from_spec(spec: dict[str, Any] | Schedule) -> Schedule:

@@ -254,7 +254,7 @@ def test_chain_builds_its_parts_once(monkeypatch):
         (
             "linear",
             {"lenght": 3},
-            r"lenght: Extra inputs are not permitted \(parameters of 'linear': start, end, epochs",
+            r"lenght: unknown parameter; parameters of 'linear': start, end, epochs, delay$",
         ),
         ("chain", {}, r"schedule 'chain': parts: Field required"),
         ("chain", {"parts": []}, r"parts: List should have at least 1 item"),
@@ -573,7 +573,9 @@ def test_preview_plot_without_matplotlib_exits_2_naming_the_extra(monkeypatch, t
     [
         (["cosin"], "unknown schedule 'cosin'; did you mean 'cosine'?"),
         (["linear", "--set", "epochs=0"], "schedule 'linear': epochs: Input should be greater than 0"),
-        (["linear", "--set", "lenght=3"], "lenght: Extra inputs are not permitted (parameters of 'linear'"),
+        (["linear", "--set", "lenght=3"], "lenght: unknown parameter; parameters of 'linear': start, end, epochs"),
+        (["linear", "--set", "epoch=3"], "schedule 'linear': epoch: unknown parameter; did you mean 'epochs'?"),
+        (["Cosine"], "unknown schedule 'Cosine'; did you mean 'cosine'?"),
         (["cyclical", "--set", "ratio=2"], "ratio: Input should be less than or equal to 1"),
         (["linear", "--set", "epochs"], "--set expects param=value, got 'epochs'"),
         (["linear", "--set", "=3"], "--set expects param=value, got '=3'"),
