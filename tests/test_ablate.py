@@ -281,6 +281,18 @@ def test_the_best_epoch_is_counted_from_1_as_the_console_counts(tmp_path):
     assert (facts.best_epoch, facts.epochs_run, facts.best_val_elbo) == (3, 3, 135.0)
 
 
+def test_a_non_finite_epoch_is_named_as_the_console_counts(tmp_path):
+    """The 2nd epoch's val_elbo was NaN (null in metrics.jsonl): the failed row said "at epoch 1"."""
+    from mvae_core.ablation.rows import run_row
+
+    run = tmp_path / "runs" / "all" / "seed-0"
+    run.mkdir(parents=True)
+    lines = [{"epoch": e, "val_elbo": elbo, "events": []} for e, elbo in enumerate([150.0, None, 135.0])]
+    (run / "metrics.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    failed = run_row(tmp_path, "all", 0, None, samples=8, produced_before="new")
+    assert (failed["status"], failed["error"]) == ("failed", "val_elbo is not finite at epoch 2")
+
+
 def test_each_attempt_s_log_header_says_where_it_began(tmp_path):
     log = tmp_path / "logs" / "all" / "seed-0.log"
     assert latest_attempt_start(log) == 0  # no log: every epoch counts

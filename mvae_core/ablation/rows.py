@@ -11,6 +11,7 @@ from mvae_core.ablation.runner import Outcome, Task, latest_attempt_start, log_p
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError
+from mvae_core.view import epoch_number
 
 
 def run_row(
@@ -34,7 +35,7 @@ def run_row(
     elif facts.epochs_run == 0:
         status, error = "failed", "no epoch finished"
     elif facts.nonfinite_epoch is not None:
-        status, error = "failed", f"val_elbo is not finite at epoch {facts.nonfinite_epoch}"
+        status, error = "failed", f"val_elbo is not finite at epoch {epoch_number(facts.nonfinite_epoch)}"
     generated: dict[str, float | None] = {}
     if status == "ok":
         try:
