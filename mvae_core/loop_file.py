@@ -39,6 +39,7 @@ MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // 4
 LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
 MIN_NOTE_TICKS = STEP_TICKS // 8
+FAR_TICKS = float(2**62)  # farther than any file's end: start_tick's moves are clamped here
 TRACK_NAME = "mvae"
 NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.mid")  # the names loop_file_stem gives, with the .mid suffix
 
@@ -57,10 +58,12 @@ def start_tick(grid_step: int, offset: float) -> int:
     """The tick of a note on ``grid_step`` moved by ``offset`` half-steps (clamped at tick 0).
 
     An offset inside [-1, 1) stays inside its step's half-open window when rounded to ticks: 0.999 half-steps would
-    round to exactly +½ step, which reads back as the *next* step's −1, so it is written one tick earlier.
+    round to exactly +½ step, which reads back as the *next* step's −1, so it is written one tick earlier. A move
+    beyond :data:`FAR_TICKS` (any finite offset, however large) counts as that far: the caller keeps the note in
+    its file.
     """
     half = STEP_TICKS // 2
-    moved = round(offset * half)
+    moved = round(min(max(offset * half, -FAR_TICKS), FAR_TICKS))  # a huge --grid-offset: no float infinity
     if offset < 1.0 and moved >= half:
         moved = half - 1
     return max(0, grid_step * STEP_TICKS + moved)
