@@ -13,7 +13,7 @@ import copy
 import math
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
@@ -29,9 +29,11 @@ DEFAULT_COEFFICIENTS = {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshi
 
 
 class Section(BaseModel):
-    """Base for config sections: unknown keys are errors, assignments are validated."""
+    """Base for config sections: unknown keys are errors, assignments are validated. ``internal`` fields hold what
+    the config file writes another way (``[model.<name>]`` tables) and are not offered as settings."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    internal: ClassVar[tuple[str, ...]] = ()
 
 
 class DataConfig(Section):
@@ -67,7 +69,10 @@ class DataConfig(Section):
     @field_validator("melody", mode="before")
     @classmethod
     def _melody(cls, value: Any) -> list[str]:
-        """``"name:vocal, top-line"`` or a list: validated items (unknown rules and bad selectors are errors)."""
+        """``"name:vocal, top-line"`` or a list: validated items (unknown rules and bad selectors are errors; another
+        type, ``3``, is one too)."""
+        if not isinstance(value, str | list):
+            raise ValueError('give the rule as a string ("top-line", "track:2, top-line") or a list of strings')
         return parse_rule(value)
 
     @model_validator(mode="after")
@@ -102,6 +107,7 @@ class ModelConfig(Section):
     built-in models. A model's own settings are its section ``[model.<name>]`` (``sections`` here), validated by
     that model (:func:`mvae_core.models.resolve_model`)."""
 
+    internal = ("sections",)
     name: str = Field("melody_rnn", description="The architecture, from the model registry (mvae models).")
     hidden: int = Field(512, ge=4, description="Width I of hidden layers (decoder trunk is 2*I).")
     latent_dim: int = Field(2, ge=1, description="Latent dimensions (2 for the XY pad).")
@@ -299,7 +305,7 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
     parts = []
     for item in error.errors():
         loc = tuple(str(p) for p in item["loc"])
-        field = prefix + (".".join(loc) or "config")
+        field = prefix + (_dotted(item["loc"]) or "config")
         value = item.get("input")
         shown = "" if isinstance(value, dict) else f" = {value!r}"
         message = item["msg"].removeprefix("Value error, ")
@@ -311,26 +317,45 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
     return "; ".join(parts)
 
 
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    """pydantic's location as the key a user writes: ``data.transpositions[1]`` (as for a number that is not
+    finite)."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
+
+
 def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_section: bool) -> str:
-    """``unknown setting; did you mean train.epochs?`` (or the section's valid keys when none is close)."""
+    """``unknown setting; did you mean train.epochs?``: the closest key of its section, else (in the whole config)
+    another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else the
+    section's valid keys."""
     known = section_fields(model, loc[:-1])
     kind = "section" if is_section else "setting"
     where = prefix + "".join(f"{part}." for part in loc[:-1])
     close = closest(loc[-1], known)
     if close:
         return f"unknown {kind}; did you mean {where}{close}?"
+    elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
+    if elsewhere:
+        return f"unknown {kind}; did you mean {elsewhere}?"
     return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"
 
 
+def _in_another_section(name: str, section: tuple[str, ...]) -> str | None:
+    """``model.hidden`` for ``hidden``: the setting of that name in a core section other than ``section``, dotted."""
+    others = [other for other in MvaeConfig.model_fields if (other,) != section]
+    return next((f"{other}.{name}" for other in others if name in section_fields(MvaeConfig, (other,))), None)
+
+
 def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
-    """The field names of the (nested) section of ``model`` at ``path``; ``[]`` where ``path`` is not a section."""
+    """The setting names of the (nested) section of ``model`` at ``path`` (its ``internal`` fields left out); ``[]``
+    where ``path`` is not a section."""
     for part in path:
         field = model.model_fields.get(part)
         annotation = field.annotation if field is not None else None
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return []
         model = annotation
-    return list(model.model_fields)
+    internal = getattr(model, "internal", ())
+    return [name for name in model.model_fields if name not in internal]
 
 
 PROVENANCE = "provenance"
