@@ -210,16 +210,22 @@ def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator)
         cumulative = np.cumsum(weights, axis=0)  # one inverse-CDF draw per step
         below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
         return np.minimum(below, p.shape[0] - 1), steps
-    count = min(STEPS_PER_LOOP, round(options.density * expected.sum()))
+    count = _note_count(options.density * float(expected.sum()), STEPS_PER_LOOP)
     steps = np.sort(np.argsort(-expected, kind="stable")[:count])
     return p[:, steps].argmax(axis=0), steps
+
+
+def _note_count(expected: float, most: int) -> int:
+    """The deterministic rules' note count: ``round(expected)``, at most ``most``. ``expected`` is ``density · Σ`` in
+    Python floats, which overflow to infinity without a warning (``--density 1e308``): that is ``most`` too."""
+    return round(min(expected, most))
 
 
 def _poly_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator) -> np.ndarray:
     """Any cells, at the loop's expected note count."""
     if options.temperature > 0:
         return rng.random(p.shape) < np.minimum(1.0, options.density * p)
-    count = min(p.size, round(options.density * p.sum()))
+    count = _note_count(options.density * float(p.sum()), p.size)
     cells = np.zeros(p.size, dtype=bool)
     cells[np.argsort(-p, axis=None, kind="stable")[:count]] = True
     return cells.reshape(p.shape)

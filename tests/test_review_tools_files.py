@@ -1,16 +1,18 @@
-"""Loop files at the edges of generate's ranges: a huge --grid-offset keeps every note in the file."""
+"""Loop files at the edges of generate's ranges: a huge --grid-offset keeps every note in the file, a huge
+--density sounds every step."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import mido
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
-from mvae_core.generation import DecodeOptions, Note
+from mvae_core.generation import DecodeOptions, Note, choose_cells
 from mvae_core.loop_file import LOOP_TICKS, MIN_NOTE_TICKS, timed_notes
 
 
@@ -29,3 +31,10 @@ def test_generate_with_the_largest_grid_offset_writes_a_loop_exact_file(tiny_run
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert mido.MidiFile(out).length == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("poly", [False, True])
+def test_the_largest_density_at_temperature_0_sounds_every_step_or_cell(poly: bool) -> None:
+    onset = np.full((4, 32), 0.3)
+    _, steps = choose_cells(onset, DecodeOptions(density=1.7e308, temperature=0, poly=poly), None)
+    assert len(steps) == (onset.size if poly else 32)
