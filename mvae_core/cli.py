@@ -25,7 +25,7 @@ from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import tools_app
-from mvae_core.config import build_config
+from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.report import data_summary, print_skips, print_summary
 
@@ -43,31 +43,61 @@ app.add_typer(tools_app)  # encode, interpolate, bend, map, plot, export
 app.add_typer(models_app)  # models
 app.command("ablate")(ablate)
 MELODY_HELP = (
-    "Which notes of a file are the melody: auto, all, top-line, or selectors track:N, name:TEXT, channel:N, program:N "
-    "(comma-separated; sets data.melody)."
+    "Which notes of a file are the melody: auto, all, top-line, or selectors track:N, name:TEXT, channel:N, program:N, "
+    "comma-separated"
 )
 app.command("evaluate")(evaluate)
 app.command("serve")(serve)
 
 
+def _flag_help(text: str, key: str) -> str:
+    """An option's help ending with the config key it sets and that key's default (from the config, the one source),
+    e.g. ``Maximum epochs (train.epochs; default 100).``"""
+    section, name = key.split(".")
+    default = MvaeConfig.model_fields[section].default_factory().model_dump(mode="json")[name]
+    shown = ",".join(default) if isinstance(default, list) else default
+    return f"{text} ({key}; default {shown})."
+
+
 @app.command()
 def train(
-    data: Annotated[list[str] | None, typer.Argument(help="MIDI files, folders or corpus:essen.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
-    plugins: Annotated[str | None, typer.Option(help="Comma-separated plugin names, 'all' or 'none'.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: dotted.key=value (repeatable).")] = None,
-    epochs: Annotated[int | None, typer.Option(help="Maximum epochs.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Loops per step.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory (default runs/<time>).")] = None,
-    resume: Annotated[Path | None, typer.Option(help="Continue the run in this directory.")] = None,
-    device: Annotated[str | None, typer.Option(help="auto, cpu or cuda.")] = None,
-    jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
-    melody: Annotated[str | None, typer.Option(help=MELODY_HELP)] = None,
+    data: Annotated[
+        list[str] | None, typer.Argument(help="MIDI files, folders or corpus:essen (default corpus:essen).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML config file.")] = None,
+    plugins: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAMES", help=_flag_help("Comma-separated plugin names, 'all' or 'none'", "plugins.enabled")
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help="Override one config key, e.g. model.hidden=256 (repeatable)."),
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(metavar="N", help=_flag_help("Maximum epochs", "train.epochs"))] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(metavar="N", help=_flag_help("Loops per step, at least 2", "train.batch_size"))
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(metavar="N", help=_flag_help("Random seed, at least 0", "train.seed"))
+    ] = None,
+    out: Annotated[Path | None, typer.Option(metavar="RUN", help="Run directory (default runs/<time>).")] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(metavar="RUN", help="Continue the run in this directory (with --epochs, --jobs only)."),
+    ] = None,
+    device: Annotated[
+        str | None, typer.Option(metavar="D", help=_flag_help("auto, cpu or cuda", "train.device"))
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
+    ] = None,
+    melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory.
 
-    Under ``torchrun`` (``WORLD_SIZE`` > 1) every process runs this command; rank 0 alone writes and prints.
+    Under torchrun (WORLD_SIZE > 1) every process runs this command; rank 0 alone writes and prints.
     """
     from mvae_core.errors import InputError
     from mvae_core.progress import ConsoleReporter
@@ -143,11 +173,20 @@ def generate(
 @data_app.command("inspect")
 def data_inspect(
     data: Annotated[list[str], typer.Argument(help="MIDI files, folders or corpus:essen.")],
-    config: Annotated[Path | None, typer.Option("--config", help="TOML config file (data section).")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: dotted.key=value.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="TOML config file (its data section is used).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="KEY=VALUE", help="Override one config key, e.g. data.min_onsets=4 (repeatable)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (summary and per-file report).")] = False,
-    jobs: Annotated[int | None, typer.Option(help="Processes for the first parse.")] = None,
-    melody: Annotated[str | None, typer.Option(help=MELODY_HELP)] = None,
+    jobs: Annotated[
+        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
+    ] = None,
+    melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
     with errors_to_exit(ValueError):
@@ -173,8 +212,7 @@ def plugins_list(
 ) -> None:
     """Every available plugin: name, version, origin, hooks, config fields with defaults; broken ones with their error.
 
-    Listing imports each plugin's code (built-in and installed packages) to read its hooks and Config; it never
-    constructs a plugin or calls a hook.
+    Listing imports each plugin's code to read its hooks and Config; it never constructs a plugin or calls a hook.
     """
     from mvae_core.plugin_catalog import catalog
 
