@@ -70,13 +70,14 @@ def hook_names(factory: Any) -> list[str]:
 
 
 def description(factory: Any) -> str:
-    """First line of the plugin class's docstring, else of its module's docstring ("" when there is none)."""
+    """First line of the plugin class's docstring, else of its module's docstring ("" when there is none), with
+    reStructuredText's ````literal```` marks as single backticks, as ``mvae schedules`` shows a schedule's."""
     own = factory.__dict__.get("__doc__") if inspect.isclass(factory) else getattr(factory, "__doc__", None)
     module = inspect.getmodule(factory) if inspect.isclass(factory) else None
     for doc in (own, getattr(module, "__doc__", None)):
         lines = inspect.cleandoc(doc).splitlines() if isinstance(doc, str) else []
         if lines and lines[0].strip():
-            return lines[0].strip()
+            return lines[0].strip().replace("``", "`")
     return ""
 
 

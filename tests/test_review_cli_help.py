@@ -38,3 +38,15 @@ def test_help_texts_show_no_source_markup():
     for command in (["train"], ["plugins"], ["data", "inspect"]):
         assert "``" not in help_text(*command), command
     assert "TOML config file (its data section is used)." in help_text("data", "inspect")
+
+
+def test_plugin_descriptions_show_literals_as_the_schedules_listing_does():
+    """``mvae plugins`` printed early_stopping's "for ``patience`` epochs"; ``mvae schedules`` prints `value`."""
+    from mvae_core.plugin_catalog import describe
+    from mvae_core.plugins import PluginInfo
+
+    class Stopper:
+        """Stops after ``patience`` epochs."""
+
+    entry = describe(PluginInfo("stopper", "built-in", "1.0", lambda: Stopper))
+    assert entry["description"] == "Stops after `patience` epochs."
