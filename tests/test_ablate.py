@@ -250,6 +250,17 @@ def test_the_figure_marks_bars_over_fewer_runs_and_names_what_is_missing():
     assert len(axes.patches) == 2  # no bar where no run has a value
 
 
+def test_each_warning_of_a_csv_row_reads_back_whole(tmp_path):
+    """The warnings were joined by "; ", which kl_anneal's own message holds: splitting the cell gave 3 pieces."""
+    warnings = (
+        "kl_anneal: the kl schedule … ends with epoch 2 (multiplier 0.05 there); train with --epochs 21 or more",
+        "ts_ramp: the timeshift schedule … ends with epoch 2 (multiplier 0.1333 there); train with --epochs 15 or more",
+    )
+    write_csv([row("all", 0, warnings=warnings)], tmp_path / "summary.csv")
+    (cell,) = (r["warnings"] for r in read_rows(tmp_path))
+    assert tuple(cell.splitlines()) == warnings
+
+
 def test_plugin_warnings_reach_the_summary_per_configuration():
     arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
     short = "kl_anneal: the kl schedule reaches its final multiplier 1 in epoch 21, but this run ends with epoch 2"

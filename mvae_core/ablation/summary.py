@@ -72,10 +72,11 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def _csv_cell(value: Any) -> Any:
-    """A missing value is an empty cell; a list (the warnings) is one cell, its items joined by ``; ``."""
+    """A missing value is an empty cell; a list (the warnings) is one cell, one item per line (a warning is one line,
+    but may itself hold ``; ``, so no other separator splits them back)."""
     if value is None:
         return ""
-    return "; ".join(map(str, value)) if isinstance(value, list) else value
+    return "\n".join(map(str, value)) if isinstance(value, list) else value
 
 
 def produced_before(path: Path) -> dict[str, str]:
