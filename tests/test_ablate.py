@@ -261,6 +261,21 @@ def test_each_warning_of_a_csv_row_reads_back_whole(tmp_path):
     assert tuple(cell.splitlines()) == warnings
 
 
+def test_each_stop_message_of_a_csv_row_reads_back_whole(tmp_path):
+    """stop_reason joined a last epoch's stop messages by "; " as the warnings were; one per line, as they are."""
+    from mvae_core.ablation.rows import run_row
+
+    run = tmp_path / "runs" / "all" / "seed-0"
+    run.mkdir(parents=True)
+    stops = ["early_stopping: no improvement; best epoch 1", "my_plugin: budget spent; 3 of 3 hours"]
+    events = [{"source": "core", "level": "stop", "message": m} for m in stops]
+    (run / "metrics.jsonl").write_text(json.dumps({"epoch": 0, "val_elbo": None, "events": events}) + "\n")
+    write_csv([run_row(tmp_path, "all", 0, None, samples=8, produced_before="new")], tmp_path / "summary.csv")
+    (written,) = read_rows(tmp_path)
+    assert written["stop_reason"].splitlines() == stops
+    assert written["stopped_by"] == "early_stopping, my_plugin"
+
+
 def test_plugin_warnings_reach_the_summary_per_configuration():
     arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
     short = "kl_anneal: the kl schedule reaches its final multiplier 1 in epoch 21, but this run ends with epoch 2"

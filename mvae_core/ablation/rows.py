@@ -52,7 +52,7 @@ def run_row(
         "exit_code": None if outcome is None else outcome.exit_code,
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",
-        "stop_reason": "; ".join(facts.stop_reasons),
+        "stop_reason": list(facts.stop_reasons),
         "warnings": list(facts.warnings),
         "best_epoch": facts.best_epoch,
         "epochs_run": facts.epochs_run,
