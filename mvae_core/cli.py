@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import annotated_types
 import typer
 from rich.markup import escape
 
@@ -50,6 +51,14 @@ app.command("evaluate")(evaluate)
 app.command("serve")(serve)
 
 
+def _minimum(key: str) -> int:
+    """The lower bound (``ge``) the config puts on the integer setting ``key``: the flag's parser checks it too, so
+    ``--resume RUN --epochs 0`` is refused like ``--epochs 0`` of a new run, and ``--help`` shows the range."""
+    section, name = key.split(".")
+    field = MvaeConfig.model_fields[section].annotation.model_fields[name]
+    return next(bound.ge for bound in field.metadata if isinstance(bound, annotated_types.Ge))
+
+
 def _flag_help(text: str, key: str) -> str:
     """An option's help ending with the config key it sets and that key's default (from the config, the one source),
     e.g. ``Maximum epochs (train.epochs; default 100).``"""
@@ -75,12 +84,18 @@ def train(
         list[str] | None,
         typer.Option("--set", metavar="KEY=VALUE", help="Override one config key, e.g. model.hidden=256 (repeatable)."),
     ] = None,
-    epochs: Annotated[int | None, typer.Option(metavar="N", help=_flag_help("Maximum epochs", "train.epochs"))] = None,
+    epochs: Annotated[
+        int | None,
+        typer.Option(metavar="N", min=_minimum("train.epochs"), help=_flag_help("Maximum epochs", "train.epochs")),
+    ] = None,
     batch_size: Annotated[
-        int | None, typer.Option(metavar="N", help=_flag_help("Loops per step, at least 2", "train.batch_size"))
+        int | None,
+        typer.Option(
+            metavar="N", min=_minimum("train.batch_size"), help=_flag_help("Loops per step", "train.batch_size")
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(metavar="N", help=_flag_help("Random seed, at least 0", "train.seed"))
+        int | None, typer.Option(metavar="N", min=_minimum("train.seed"), help=_flag_help("Random seed", "train.seed"))
     ] = None,
     out: Annotated[Path | None, typer.Option(metavar="RUN", help="Run directory (default runs/<time>).")] = None,
     resume: Annotated[
