@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import shlex
 import signal
 import sys
 import tomllib
@@ -294,6 +295,16 @@ def test_the_warnings_are_those_of_the_latest_attempt(tmp_path):
     (run / "metrics.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert read_facts(run, 0).warnings == tuple(f"kl_anneal: {events[e]}" for e in (0, 1, 3))
     assert read_facts(run, 3).warnings == ("kl_anneal: this run ends with epoch 4",)
+
+
+def test_an_attempt_s_header_is_its_command_as_a_shell_reads_it(tmp_path):
+    """A DATA folder named "My MIDI" was written unquoted: the header's command read as two paths."""
+    log = tmp_path / "seed-0.log"
+    command = (sys.executable, "-c", "print('epoch 1/3')", str(tmp_path / "My MIDI"))
+    process, _ = start_worker(command, log, dict(os.environ), 2)
+    assert process.wait() == 0 and latest_attempt_start(log) == 2
+    header = log.read_text().splitlines()[0]
+    assert shlex.split(header.removeprefix("$ ").removesuffix("  # attempt from epoch 3")) == list(command)
 
 
 def test_the_best_epoch_is_counted_from_1_as_the_console_counts(tmp_path):

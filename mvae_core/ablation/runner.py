@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -160,11 +161,11 @@ def start_worker(
     command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start ``command`` in its own session with its output appended to ``log``, after the attempt's header
-    ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; ``first_epoch`` + 1); returns the process and the log
-    offset where its output starts."""
+    ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; the command quoted for a shell, so it can be run again
+    as it stands; ``first_epoch`` + 1); returns the process and the log offset where its output starts."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as handle:
-        handle.write(f"$ {' '.join(command)}  # attempt from epoch {epoch_number(first_epoch)}\n".encode())
+        handle.write(f"$ {shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}\n".encode())
         handle.flush()
         offset = handle.tell()
         process = subprocess.Popen(
