@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 # the random streams of generate's points, their noise and their walks; pattern i's notes use [seed, i] (pattern_rng)
 _POINTS, _NOISE, _WALK = (2**40 + k for k in range(3))
 
+# coordinates a file name shows (point_name): 48 coordinates made names too long to write
+NAMED_DIMENSIONS = 8
+
 # bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
 TEMPO_RANGE = (4.0, 1000.0)
 
@@ -252,7 +255,13 @@ def latent_points(
 
 
 def point_name(point: torch.Tensor) -> str:
-    return "z_" + "_".join(f"{v:+.2f}" for v in point.tolist())
+    """``z_+0.50_-1.00``: the point's first :data:`NAMED_DIMENSIONS` coordinates, 2 decimals each (exponent form
+    from 1000 on), then ``_and<N>more`` for the rest, so that a file name stays far below the 255 bytes systems
+    allow whatever the model's ``latent_dim``."""
+    values = point.tolist()
+    shown = "_".join(f"{v:+.2f}" if abs(v) < 1000 else f"{v:+.2e}" for v in values[:NAMED_DIMENSIONS])
+    hidden = len(values) - NAMED_DIMENSIONS
+    return f"z_{shown}" + (f"_and{hidden}more" if hidden > 0 else "")
 
 
 def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:

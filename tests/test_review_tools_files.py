@@ -1,5 +1,5 @@
 """Loop files at the edges of generate's ranges: a huge --grid-offset keeps every note in the file, a huge
---density sounds every step."""
+--density sounds every step, and a file name stays short for any latent point."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from pathlib import Path
 import mido
 import numpy as np
 import pytest
+import torch
 from typer.testing import CliRunner
 
+import mvae_core
 from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
-from mvae_core.generation import DecodeOptions, Note, choose_cells
+from mvae_core.generation import DecodeOptions, Note, choose_cells, point_name
 from mvae_core.loop_file import LOOP_TICKS, MIN_NOTE_TICKS, timed_notes
+from tests.training import TINY
 
 
 @pytest.mark.parametrize("grid_offset", [1e6, 1e300, 1.7e308])
@@ -38,3 +41,24 @@ def test_the_largest_density_at_temperature_0_sounds_every_step_or_cell(poly: bo
     onset = np.full((4, 32), 0.3)
     _, steps = choose_cells(onset, DecodeOptions(density=1.7e308, temperature=0, poly=poly), None)
     assert len(steps) == (onset.size if poly else 32)
+
+
+@pytest.mark.parametrize(
+    ("point", "name"),
+    [
+        ([0.5, -1.0], "z_+0.50_-1.00"),
+        ([0.0] * 8, "z_" + "_".join(["+0.00"] * 8)),
+        ([0.25] * 48, "z_" + "_".join(["+0.25"] * 8) + "_and40more"),
+        ([1e30, -2500.0], "z_+1.00e+30_-2.50e+03"),
+    ],
+)
+def test_point_names_stay_short_whatever_the_point(point: list[float], name: str) -> None:
+    assert point_name(torch.tensor(point)) == name
+
+
+def test_generate_writes_a_run_of_many_latent_dimensions(synth_dir: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=[*TINY, "model.latent_dim=48"], epochs=1, progress=False)
+    result = CliRunner().invoke(app, ["generate", str(run), "--random", "2", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name[:4] for p in (tmp_path / "s").iterdir()) == ["000_", "001_"]
