@@ -37,6 +37,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Train and play a MelodyVAE on your own MIDI.",
 )
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        from mvae_core.version import VERSION
+
+        stdout.print(f"mvae {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mvae's version and exit.")
+    ] = False,
+) -> None:
+    """mvae's own options, given before the command (``mvae --version``)."""
+
+
 data_app = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
 app.add_typer(data_app, name="data")
 app.add_typer(schedules_app, name="schedules")

@@ -50,3 +50,10 @@ def test_plugin_descriptions_show_literals_as_the_schedules_listing_does():
 
     entry = describe(PluginInfo("stopper", "built-in", "1.0", lambda: Stopper))
     assert entry["description"] == "Stops after `patience` epochs."
+
+
+def test_mvae_version_prints_the_installed_version():
+    from mvae_core.version import VERSION
+
+    result = runner.invoke(app, ["--version"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0 and result.stdout == f"mvae {VERSION}\n"
