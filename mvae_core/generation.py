@@ -53,6 +53,9 @@ _POINTS, _NOISE, _WALK = (2**40 + k for k in range(3))
 # coordinates a file name shows (point_name): 48 coordinates made names too long to write
 NAMED_DIMENSIONS = 8
 
+# the largest coordinate a latent point may have: the model computes in 32-bit floats, where a larger one is infinite
+LATENT_MAX = float(np.finfo(np.float32).max)
+
 # bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
 TEMPO_RANGE = (4.0, 1000.0)
 
@@ -238,19 +241,23 @@ def latent_points(
     n_random: int | None, z: list[float] | None, noise: float, latent_dim: int, seed: int
 ) -> torch.Tensor:
     """``[N, latent_dim]``: the given point, or ``n_random`` draws from the prior, plus optional noise. Point ``i`` and
-    its noise depend on ``seed`` and ``i`` only, not on ``N``: asking for more points keeps the first ones."""
+    its noise depend on ``seed`` and ``i`` only, not on ``N``: asking for more points keeps the first ones. Every
+    coordinate lies within ±:data:`LATENT_MAX` (:class:`OptionError` naming ``z`` or ``noise`` otherwise)."""
     if not math.isfinite(noise) or noise < 0:
         raise OptionError("noise", f"must be a finite number >= 0, got {noise}")
     if z is not None:
         if len(z) != latent_dim:
             raise OptionError("z", f"needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
-        if not all(math.isfinite(v) for v in z):
-            raise OptionError("z", f"needs finite numbers, got {','.join(str(v) for v in z)}")
+        if not all(abs(v) <= LATENT_MAX for v in z):
+            raise OptionError("z", f"needs finite numbers (within ±{LATENT_MAX:.2g}), got {','.join(map(str, z))}")
         points = np.array([z], dtype=np.float64)
     else:
         points = np.random.default_rng([seed, _POINTS]).standard_normal((n_random or 1, latent_dim))
     if noise:
-        points = points + noise * np.random.default_rng([seed, _NOISE]).standard_normal(points.shape)
+        with np.errstate(over="ignore"):  # a huge noise overflows to infinity, refused just below
+            points = points + noise * np.random.default_rng([seed, _NOISE]).standard_normal(points.shape)
+        if not (np.abs(points) <= LATENT_MAX).all():
+            raise OptionError("noise", f"moves the points beyond ±{LATENT_MAX:.2g} (32-bit floats), got {noise}")
     return torch.from_numpy(points.astype(np.float32))
 
 
@@ -267,7 +274,7 @@ def point_name(point: torch.Tensor) -> str:
 def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:
     """``[N, bars, latent_dim]``: from each start point, ``bars - 1`` moves of length ``step`` in random directions
     (a path through the latent space, one loop per point; ``step = 0`` stays at the point). Path ``i``'s directions
-    depend on ``seed`` and ``i`` only."""
+    depend on ``seed`` and ``i`` only. :class:`OptionError` names ``walk`` when a path leaves 32-bit floats."""
     if not math.isfinite(step) or step < 0:
         raise OptionError("walk", f"must be a finite number >= 0, got {step}")
     if bars < 1:
@@ -275,4 +282,7 @@ def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torc
     shape = (starts.shape[0], bars - 1, starts.shape[1])
     directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)
-    return torch.cat([starts[:, None], starts[:, None] + moves.cumsum(dim=1)], dim=1)
+    paths = torch.cat([starts[:, None], starts[:, None] + moves.cumsum(dim=1)], dim=1)
+    if not torch.isfinite(paths).all():
+        raise OptionError("walk", f"moves the points beyond ±{LATENT_MAX:.2g} (32-bit floats), got {step}")
+    return paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
@@ -89,3 +90,20 @@ def test_the_command_bend_suggests_runs_as_printed(tiny_run: Path, tmp_path: Pat
     generated = mvae(*(word.replace("DIR", str(out)) for word in suggested.split()))
     assert generated.exit_code == 0, generated.output
     assert len(list(out.glob("*.mid"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["generate", "--z", "1e308,0"], "--z needs finite numbers (within ±3.4e+38), got 1e+308,0.0"),
+        (["generate", "--random", 2, "--noise", "1e308"], "--noise moves the points beyond ±3.4e+38"),
+        (["generate", "--bars", 2, "--walk", "1e308"], "--walk moves the points beyond ±3.4e+38"),
+        (["interpolate", "--from", "1e308,0", "--to", "0,0"], "--from '1e308,0': every number must be finite"),
+        (["interpolate", "--from", "3e38,0", "--to", "-3e38,0"], "the points between the endpoints pass ±3.4e+38"),
+    ],
+)
+def test_latent_points_beyond_32_bit_floats_exit_2(tiny_run: Path, tmp_path: Path, args: list, says: str) -> None:
+    result = mvae(args[0], tiny_run, *args[1:], "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert says in one_line(result)
+    assert not (tmp_path / "out").exists()

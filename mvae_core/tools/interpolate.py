@@ -9,7 +9,6 @@ batch, so one seed gives one set of timing draws.
 
 from __future__ import annotations
 
-import math
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.files import atomic_write
-from mvae_core.generation import DecodeOptions, render_loops
+from mvae_core.generation import LATENT_MAX, DecodeOptions, render_loops
 from mvae_core.loop_file import earlier_loop_files, loop_file_stem, write_midi
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
@@ -34,8 +33,8 @@ def parse_point(text: str, latent_dim: int, option: str) -> torch.Tensor:
         raise ToolError(f"{option} {text!r}: expected comma-separated numbers, e.g. 0.5,-1") from None
     if len(values) != latent_dim:
         raise ToolError(f"{option} needs {latent_dim} numbers (the model's latent_dim), got {len(values)}")
-    if not all(math.isfinite(v) for v in values):
-        raise ToolError(f"{option} {text!r}: every number must be finite")
+    if not all(abs(v) <= LATENT_MAX for v in values):
+        raise ToolError(f"{option} {text!r}: every number must be finite (within ±{LATENT_MAX:.2g})")
     return torch.tensor(values, dtype=torch.float32)
 
 
@@ -50,11 +49,15 @@ def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int, optio
 
 
 def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
-    """``[steps, latent_dim]`` evenly spaced from ``a`` to ``b`` inclusive (``steps ≥ 2``); the ends are exact."""
+    """``[steps, latent_dim]`` evenly spaced from ``a`` to ``b`` inclusive (``steps ≥ 2``); the ends are exact.
+    :class:`ToolError` when a point is not finite in 32-bit floats (endpoints near ±:data:`LATENT_MAX`)."""
     if steps < 2:
         raise ToolError(f"--steps must be at least 2 (the two endpoints), got {steps}")
     t = torch.linspace(0.0, 1.0, steps).unsqueeze(1)
-    return torch.lerp(a.expand(steps, -1), b.expand(steps, -1), t)
+    points = torch.lerp(a.expand(steps, -1), b.expand(steps, -1), t)
+    if not torch.isfinite(points).all():
+        raise ToolError(f"the points between the endpoints pass ±{LATENT_MAX:.2g} (32-bit floats); bring them closer")
+    return points
 
 
 def write_interpolation(
