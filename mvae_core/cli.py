@@ -90,7 +90,8 @@ def _flag_help(text: str, key: str) -> str:
 @app.command()
 def train(
     data: Annotated[
-        list[str] | None, typer.Argument(help="MIDI files, folders or corpus:essen (default corpus:essen).")
+        list[str] | None,
+        typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen (default corpus:essen)."),
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML config file.")] = None,
     plugins: Annotated[
@@ -206,7 +207,7 @@ def generate(
 
 @data_app.command("inspect")
 def data_inspect(
-    data: Annotated[list[str], typer.Argument(help="MIDI files, folders or corpus:essen.")],
+    data: Annotated[list[str], typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen.")],
     config: Annotated[
         Path | None, typer.Option("--config", metavar="FILE", help="TOML config file (its data section is used).")
     ] = None,

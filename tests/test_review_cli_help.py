@@ -27,6 +27,7 @@ def test_train_help_shows_each_flag_s_config_key_and_default():
         "auto, cpu or cuda (train.device; default auto).",
         "'all' or 'none' (plugins.enabled; default all).",
         "(data.melody; default auto).",
+        "train [OPTIONS] [DATA]...",  # docs/cli.md's synopsis
         "--set               KEY=VALUE",
         "--epochs            N ",
     ):
