@@ -199,18 +199,23 @@ def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: in
 
 @schedules_app.command("preview")
 def preview(
-    name: Annotated[str, typer.Argument(help="The schedule's name (see `mvae schedules`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name (see mvae schedules).")],
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="A parameter: param=value, value read as TOML (repeatable).")
+        list[str] | None,
+        typer.Option("--set", metavar="PARAM=VALUE", help="A parameter: param=value, value read as TOML (repeatable)."),
     ] = None,
-    epochs: Annotated[int, typer.Option(min=1, help="Length of the run to preview, in epochs.")] = DEFAULT_EPOCHS,
+    epochs: Annotated[
+        int, typer.Option(metavar="N", min=1, help="Length of the run to preview, in epochs.")
+    ] = DEFAULT_EPOCHS,
     steps_per_epoch: Annotated[
-        int, typer.Option(min=1, help="Steps per epoch: sample fractional epochs (per-step use) in the plot.")
+        int,
+        typer.Option(metavar="K", min=1, help="Steps per epoch: sample fractional epochs (per-step use) in the plot."),
     ] = 1,
     plot: Annotated[
         Path | None,
         typer.Option(
-            help="Also draw the values into this picture (.png added to a name without a suffix; needs matplotlib)."
+            metavar="FILE.png",
+            help="Also draw the values into this picture (.png added to a name without a suffix; needs matplotlib).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the full spec and every sampled value.")] = False,

@@ -58,3 +58,12 @@ def test_mvae_version_prints_the_installed_version():
 
     result = runner.invoke(app, ["--version"], env={"NO_COLOR": "1"})
     assert result.exit_code == 0 and result.stdout == f"mvae {VERSION}\n"
+
+
+def test_schedules_preview_help_uses_the_synopsis_of_docs_schedules_md():
+    """docs/schedules.md: ``mvae schedules preview NAME [--set PARAM=VALUE]... [--epochs N] [--steps-per-epoch K]
+    [--plot FILE.png] [--json]``."""
+    text = help_text("schedules", "preview")
+    options = {line.split()[1]: line.split()[2] for line in text.splitlines() if line.startswith("│ --")}
+    assert options["--set"] == "PARAM=VALUE" and options["--epochs"] == "N" and options["--steps-per-epoch"] == "K"
+    assert options["--plot"] == "FILE.png" and "preview [OPTIONS] {NAME}" in text
