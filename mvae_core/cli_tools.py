@@ -166,7 +166,7 @@ def bend(
 def latent_map(
     run_dir: RunArg,
     out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
-    grid: Annotated[int, typer.Option(help="Cells per axis (2 to 32).")] = 7,
+    grid: Annotated[int, typer.Option(help="Cells per axis (>= 2).")] = 7,
     extent: Annotated[float, typer.Option(help="The plane spans [-extent, extent] on both axes.")] = 2.0,
     density: Density = None,
     temperature: Annotated[float, typer.Option(help="Note choice: 0 most likely, 1 a draw.")] = 0.0,

@@ -56,6 +56,9 @@ NAMED_DIMENSIONS = 8
 # the largest coordinate a latent point may have: the model computes in 32-bit floats, where a larger one is infinite
 LATENT_MAX = float(np.finfo(np.float32).max)
 
+# loops one command decodes at most (points × bars): all are decoded in one batch, and 10,000 files is a library
+MAX_LOOPS = 10_000
+
 # bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
 TEMPO_RANGE = (4.0, 1000.0)
 
@@ -242,9 +245,12 @@ def latent_points(
 ) -> torch.Tensor:
     """``[N, latent_dim]``: the given point, or ``n_random`` draws from the prior, plus optional noise. Point ``i`` and
     its noise depend on ``seed`` and ``i`` only, not on ``N``: asking for more points keeps the first ones. Every
-    coordinate lies within ±:data:`LATENT_MAX` (:class:`OptionError` naming ``z`` or ``noise`` otherwise)."""
+    coordinate lies within ±:data:`LATENT_MAX` (:class:`OptionError` naming ``z`` or ``noise`` otherwise), and
+    ``n_random`` is at most :data:`MAX_LOOPS`."""
     if not math.isfinite(noise) or noise < 0:
         raise OptionError("noise", f"must be a finite number >= 0, got {noise}")
+    if n_random is not None and n_random > MAX_LOOPS:
+        raise OptionError("random", f"must be at most {MAX_LOOPS} (give another seed for more points), got {n_random}")
     if z is not None:
         if len(z) != latent_dim:
             raise OptionError("z", f"needs {latent_dim} numbers (the model's latent_dim), got {len(z)}")
@@ -274,11 +280,14 @@ def point_name(point: torch.Tensor) -> str:
 def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:
     """``[N, bars, latent_dim]``: from each start point, ``bars - 1`` moves of length ``step`` in random directions
     (a path through the latent space, one loop per point; ``step = 0`` stays at the point). Path ``i``'s directions
-    depend on ``seed`` and ``i`` only. :class:`OptionError` names ``walk`` when a path leaves 32-bit floats."""
+    depend on ``seed`` and ``i`` only. :class:`OptionError` names ``walk`` when a path leaves 32-bit floats, and
+    ``bars`` when ``N · bars`` is above :data:`MAX_LOOPS`."""
     if not math.isfinite(step) or step < 0:
         raise OptionError("walk", f"must be a finite number >= 0, got {step}")
     if bars < 1:
         raise OptionError("bars", f"must be at least 1, got {bars}")
+    if starts.shape[0] * bars > MAX_LOOPS:
+        raise OptionError("bars", f"{bars} × {starts.shape[0]} point(s) is more than {MAX_LOOPS} loops in all")
     shape = (starts.shape[0], bars - 1, starts.shape[1])
     directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)

@@ -107,3 +107,19 @@ def test_latent_points_beyond_32_bit_floats_exit_2(tiny_run: Path, tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert says in one_line(result)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["generate", "--random", 100_000_000], "--random must be at most 10000 (give another seed for more points)"),
+        (["generate", "--bars", 100_000_000], "--bars 100000000 × 1 point(s) is more than 10000 loops in all"),
+        (["generate", "--random", 200, "--bars", 51], "--bars 51 × 200 point(s) is more than 10000 loops in all"),
+        (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", 10_001], "--steps must be between 2"),
+    ],
+)
+def test_more_loops_than_one_batch_holds_exit_2(tiny_run: Path, tmp_path: Path, args: list, says: str) -> None:
+    result = mvae(args[0], tiny_run, *args[1:], "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert says in one_line(result)
+    assert not (tmp_path / "out").exists()

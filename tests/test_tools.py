@@ -221,7 +221,7 @@ def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
         (["interpolate", "{run}", "--from", "1,2,3", "--to", "0,0", "--out", "{tmp}"], "--from needs 2 numbers"),
         (["interpolate", "{run}", "--from", "1,x", "--to", "0,0", "--out", "{tmp}"], "expected comma-separated"),
         (["interpolate", "{run}", "--to", "0,0", "--out", "{tmp}"], "give exactly one of --from"),
-        (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--steps", "1", "--out", "{tmp}"], "at least 2"),
+        (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--steps", "1", "--out", "{tmp}"], "between 2"),
         (["interpolate", "{run}", "--from", "0,0", "--to", "1,1", "--tempo", "0", "--out", "{tmp}"], "--tempo must"),
         (["interpolate", "{run}", "--from", "0,0", "--to-midi", "{midi}", "--loop", "9", "--out", "{tmp}"], "--loop 9"),
         (["encode", "{tmp}/no-run", "{midi}"], "no run directory there"),

@@ -16,7 +16,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.files import atomic_write
-from mvae_core.generation import LATENT_MAX, DecodeOptions, render_loops
+from mvae_core.generation import LATENT_MAX, MAX_LOOPS, DecodeOptions, render_loops
 from mvae_core.loop_file import earlier_loop_files, loop_file_stem, write_midi
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
@@ -49,10 +49,10 @@ def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int, optio
 
 
 def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
-    """``[steps, latent_dim]`` evenly spaced from ``a`` to ``b`` inclusive (``steps ≥ 2``); the ends are exact.
-    :class:`ToolError` when a point is not finite in 32-bit floats (endpoints near ±:data:`LATENT_MAX`)."""
-    if steps < 2:
-        raise ToolError(f"--steps must be at least 2 (the two endpoints), got {steps}")
+    """``[steps, latent_dim]`` evenly spaced from ``a`` to ``b`` inclusive (``2 ≤ steps ≤ MAX_LOOPS``); the ends are
+    exact. :class:`ToolError` when a point is not finite in 32-bit floats (endpoints near ±:data:`LATENT_MAX`)."""
+    if not 2 <= steps <= MAX_LOOPS:
+        raise ToolError(f"--steps must be between 2 (the two endpoints) and {MAX_LOOPS}, got {steps}")
     t = torch.linspace(0.0, 1.0, steps).unsqueeze(1)
     points = torch.lerp(a.expand(steps, -1), b.expand(steps, -1), t)
     if not torch.isfinite(points).all():
