@@ -30,8 +30,15 @@ from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.report import data_summary, print_skips, print_summary
 
+
+class Commands(CommandGroup):
+    """``mvae --help`` lists the commands in the order of docs/cli.md: a run's life first, then the tools."""
+
+    order = ("train", "generate", "serve", "data", "plugins", "models", "schedules", "evaluate", "ablate")
+
+
 app = typer.Typer(
-    cls=CommandGroup,
+    cls=Commands,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -84,6 +84,13 @@ class CommandGroup(TyperGroup):
     too, as every other error, not a framed box wrapped to the terminal's width; under torchrun rank 0 alone says it:
     every process was given the same one. Other errors pass through."""
 
+    order: tuple[str, ...] = ()
+    """The commands ``--help`` lists first, in this order (a subclass names them); the others follow as registered."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return [name for name in self.order if name in names] + [name for name in names if name not in self.order]
+
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with _usage_errors():  # mvae --bogus: the top group's own options
             return super().make_context(*args, **kwargs)

@@ -67,3 +67,13 @@ def test_schedules_preview_help_uses_the_synopsis_of_docs_schedules_md():
     options = {line.split()[1]: line.split()[2] for line in text.splitlines() if line.startswith("│ --")}
     assert options["--set"] == "PARAM=VALUE" and options["--epochs"] == "N" and options["--steps-per-epoch"] == "K"
     assert options["--plot"] == "FILE.png" and "preview [OPTIONS] {NAME}" in text
+
+
+def test_mvae_help_lists_the_commands_in_the_order_of_docs_cli_md():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    synopsis = docs.split("```")[1].strip().splitlines()
+    documented = [line.split()[1] for line in synopsis]
+    listed = [line.split()[1] for line in help_text().splitlines() if line.startswith("│ ") and line[2].isalpha()]
+    assert listed == documented
