@@ -123,3 +123,10 @@ def test_more_loops_than_one_batch_holds_exit_2(tiny_run: Path, tmp_path: Path, 
     assert result.exit_code == 2, result.output
     assert says in one_line(result)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("extent", ["1e308", "nan", "inf"])
+def test_a_map_extent_beyond_32_bit_floats_exits_2(tiny_run: Path, tmp_path: Path, extent: str) -> None:
+    result = mvae("map", tiny_run, "--grid", 2, "--extent", extent, "--out", tmp_path / "m.png")
+    assert result.exit_code == 2, result.output
+    assert "--extent must be a finite number > 0 (at most 3.4e+38)" in one_line(result)

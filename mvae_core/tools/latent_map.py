@@ -19,7 +19,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.files import atomic_write
-from mvae_core.generation import DecodeOptions
+from mvae_core.generation import LATENT_MAX, DecodeOptions
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
 
@@ -30,13 +30,13 @@ MAX_GRID = 32  # cells per axis: the figure is at most 18 inches wide, so a cell
 def plane_points(grid: int, extent: float, latent_dim: int) -> tuple[np.ndarray, torch.Tensor]:
     """Coordinates ``[grid]`` along each axis and the points ``[grid·grid, latent_dim]`` (row-major: dimension 1
     varies slowest, from ``-extent``). Raises :class:`ToolError` for ``latent_dim < 2``, a ``grid`` outside
-    ``2..MAX_GRID`` or an ``extent`` that is not a finite number > 0."""
+    ``2..MAX_GRID`` or an ``extent`` outside ``(0, LATENT_MAX]`` (the points are 32-bit floats)."""
     if latent_dim < 2:
         raise ToolError(f"the map needs a model with latent_dim >= 2, this one has {latent_dim}")
     if not 2 <= grid <= MAX_GRID:
         raise ToolError(f"--grid must be between 2 and {MAX_GRID} cells per axis, got {grid}")
-    if not (np.isfinite(extent) and extent > 0):
-        raise ToolError(f"--extent must be a finite number > 0, got {extent}")
+    if not 0 < extent <= LATENT_MAX:
+        raise ToolError(f"--extent must be a finite number > 0 (at most {LATENT_MAX:.2g}), got {extent}")
     axis = np.linspace(-extent, extent, grid)
     points = torch.zeros(grid * grid, latent_dim)
     ys, xs = np.meshgrid(axis, axis, indexing="ij")
