@@ -130,3 +130,17 @@ def test_a_map_extent_beyond_32_bit_floats_exits_2(tiny_run: Path, tmp_path: Pat
     result = mvae("map", tiny_run, "--grid", 2, "--extent", extent, "--out", tmp_path / "m.png")
     assert result.exit_code == 2, result.output
     assert "--extent must be a finite number > 0 (at most 3.4e+38)" in one_line(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--sigma", "1e308"], "--sigma 1e+308 makes "),
+        (["--sigma", "0.1", "--seed", 2**63], f"--seed must be between 0 and {2**63 - 1}, got {2**63}"),
+    ],
+)
+def test_a_bend_that_cannot_make_a_usable_copy_exits_2(tiny_run: Path, tmp_path: Path, args: list, says: str) -> None:
+    result = mvae("bend", tiny_run, *args, "--out", tmp_path / "bent")
+    assert result.exit_code == 2, result.output
+    assert says in one_line(result)
+    assert not (tmp_path / "bent").exists()

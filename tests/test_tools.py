@@ -230,7 +230,10 @@ def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
         (["encode", "{run}", "{tmp}/fake.mid"], "no loop to encode (not a MIDI file"),
         (["encode", "{run}", "{tmp}/absent.mid"], "no such file"),
         (["bend", "{run}", "--sigma", "-1", "--out", "{tmp}/b"], "--sigma must be a finite number >= 0"),
-        (["bend", "{run}", "--sigma", "0.1", "--seed", "-1", "--out", "{tmp}/b"], "--seed must be >= 0, got -1"),
+        (
+            ["bend", "{run}", "--sigma", "0.1", "--seed", "-1", "--out", "{tmp}/b"],
+            "--seed must be between 0 and 9223372036854775807, got -1",
+        ),
         (["bend", "{run}", "--sigma", "1", "--layers", "encoder", "--out", "{tmp}/b"], "--layers must be"),
         (["map", "{run}", "--grid", "1", "--out", "{tmp}/m.png"], "--grid must be between 2 and 32"),
         (["plot", "{tmp}", "--out", "{tmp}/c.png"], "is not a run: no config.toml there; it holds runs"),

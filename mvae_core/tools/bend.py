@@ -35,6 +35,7 @@ from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]
 COPIED = (METRICS, DATA_REPORT)
+MAX_SEED = 2**63 - 1  # the largest seed a torch generator takes
 
 
 def bent_parameters(model: MelodyModel, layers: Layers) -> list[str]:
@@ -45,11 +46,13 @@ def bent_parameters(model: MelodyModel, layers: Layers) -> list[str]:
 
 @torch.no_grad()
 def bend_model(model: MelodyModel, sigma: float, seed: int, layers: Layers) -> list[str]:
-    """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names."""
+    """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names.
+    Raises :class:`ToolError` for a ``sigma`` that is negative or makes a weight infinite (the model is then partly
+    bent: the caller discards it) and a ``seed`` outside ``0..MAX_SEED``."""
     if not (math.isfinite(sigma) and sigma >= 0):
         raise ToolError(f"--sigma must be a finite number >= 0, got {sigma}")
-    if seed < 0:
-        raise ToolError(f"--seed must be >= 0, got {seed}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ToolError(f"--seed must be between 0 and {MAX_SEED}, got {seed}")
     generator = torch.Generator().manual_seed(seed)
     names = bent_parameters(model, layers)
     parameters = dict(model.named_parameters())
@@ -57,6 +60,8 @@ def bend_model(model: MelodyModel, sigma: float, seed: int, layers: Layers) -> l
         weight = parameters[name]
         noise = torch.randn(weight.shape, generator=generator, dtype=weight.dtype)
         weight.add_(noise * (sigma * weight.std(correction=0)))
+        if not torch.isfinite(weight).all():
+            raise ToolError(f"--sigma {sigma} makes {name}'s weights infinite; give a smaller one (1 moves most notes)")
     return names
 
 
