@@ -202,14 +202,30 @@ def generate(
             temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
             threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
         )  # fmt: skip
-        if audio is not None:
-            generated.files(audio, "WAV")  # a bad --audio is refused before any MIDI file is written
+        if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
+            generated.files(audio, "WAV")
+            _check_renderer(renderer, soundfont)
         files = generated.write(out_path)
         sounds, used = generated.write_audio(audio, renderer, soundfont) if audio is not None else ([], "")
     for file, loops in zip(files, generated.loops, strict=True):
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
     for sound in sounds:
         stdout.print(escape(f"{sound}  ({used})"))
+
+
+def _check_renderer(renderer: str, soundfont: Path | None) -> None:
+    """Raise the error rendering would raise for a renderer name that is not one, or a SoundFont it would not play."""
+    from mvae_core.audio import RENDERERS, find_soundfont
+    from mvae_core.errors import OptionError
+    from mvae_core.suggest import did_you_mean
+
+    if renderer not in RENDERERS:
+        raise OptionError(
+            "renderer",
+            f"must be one of {', '.join(RENDERERS)}, got {renderer!r}{did_you_mean(renderer, RENDERERS, '')}",
+        )
+    if renderer != "builtin" and soundfont is not None:
+        find_soundfont(soundfont)
 
 
 @data_app.command("inspect")
