@@ -139,6 +139,7 @@ class Trainer:
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
+        self.start_events: list[dict[str, Any]] = []  # what this attempt's mvae_train_start emitted
 
     def fit(
         self,
@@ -161,7 +162,9 @@ class Trainer:
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)
+        before = len(self.outbox.pending_events())
         host.hook.mvae_train_start(trainer=view)
+        self.start_events = self.outbox.pending_events()[before:]  # this attempt's, about the run as now planned
         if on_start is not None:
             on_start(self.outbox.pending_events())
         dist.sync_model(self.model)
@@ -199,11 +202,9 @@ class Trainer:
             record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
             record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
             stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
-            record["events"] = (
-                progress.events
-                + self.outbox.drain_events()
-                + [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
-            )
+            start, later = self._drain_events()
+            stops = [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
+            record["events"] = start + progress.events + later + stops
             record |= (
                 {"plugins": recorded} if (recorded := _merged(progress.recorded, self.outbox.drain_metrics())) else {}
             )
@@ -279,11 +280,19 @@ class Trainer:
 
     def pause(self, epoch: int, progress: EpochProgress) -> None:
         """Save a checkpoint that continues at step ``progress.step`` of ``epoch``; raise :class:`TrainingPaused`."""
-        progress.events += self.outbox.drain_events()  # emitted this epoch, not yet in a metrics line
+        progress.events += self._drain_events()[1]  # emitted this epoch, not yet in a metrics line; the start-up
+        # events are left out: the resume emits its own, for the run as it is then planned (--epochs may change)
         progress.recorded = _merged(progress.recorded, self.outbox.drain_metrics())
         self.save_checkpoint(epoch - 1, progress)
         self.dist.barrier()  # no process exits before rank 0's checkpoint is on disk
         raise TrainingPaused(epoch, progress.step)
+
+    def _drain_events(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The pending events: those of this attempt's ``mvae_train_start`` (until an epoch's record takes them),
+        and the others."""
+        events = self.outbox.drain_events()
+        start = [e for e in events if any(e is s for s in self.start_events)]
+        return start, [e for e in events if not any(e is s for s in self.start_events)]
 
     def save_checkpoint(self, epoch: int, progress: EpochProgress | None = None) -> None:
         """``checkpoint.pt`` after ``epoch`` (-1: before training), or inside epoch ``epoch + 1`` with ``progress``.

@@ -436,7 +436,7 @@ def test_two_plugins_replacing_the_same_term_is_an_error_naming_both(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"first": AddsL2(), "second": AddsL2()})
     with pytest.raises(
         PluginError,
-        match=r"plugins 'second' and 'first' both add the loss term 'l2' in mvae_loss; enable only one of "
+        match=r"plugins 'first' and 'second' both add the loss term 'l2' in mvae_loss; enable only one of "
         r"them \(--plugins of a new run, or \[plugins\] enabled in the config.toml of the run to --resume\)",
     ):
         trainer.fit()
@@ -664,6 +664,51 @@ def test_a_run_paused_mid_epoch_with_per_step_plugins_resumes_bit_identically(sy
                 record.pop(key)
     assert full_records == resumed_records
     assert 0 < full_records[1]["weights"]["kl"] < 1 and full_records[0]["lr"] != full_records[1]["lr"]
+
+
+class Planner:
+    """Warns at start-up about the run as planned, and notes one step of every epoch."""
+
+    @hookimpl
+    def mvae_train_start(self, trainer):
+        trainer.emit(f"planned for {trainer.epochs} epochs")
+
+    @hookimpl
+    def mvae_step_end(self, trainer):
+        if trainer.step == 1:
+            trainer.emit(f"step 2 of epoch {trainer.epoch + 1}", level="info")
+
+
+def _events(trainer) -> list[list[str]]:
+    return [[event["message"] for event in record["events"]] for record in trainer.run.read_metrics()]
+
+
+@pytest.mark.parametrize("epochs_on_resume", [2, 3])
+def test_a_run_paused_in_its_first_epoch_records_only_the_resumes_start_up_warnings(
+    synth_dir, tmp_path, epochs_on_resume
+):
+    """Ctrl-C in the first epoch, then a resume with a larger --epochs: the epoch's line held the first attempt's
+    start-up warning ("planned for 2 epochs", now wrong) beside the resume's own; with the same plan, twice."""
+    full = make_trainer(synth_dir, tiny_config(epochs=2), {"planner": Planner()}, tmp_path / "full")
+    full.fit()
+    polls = []
+    paused = make_trainer(
+        synth_dir, tiny_config(epochs=2), {"planner": Planner()}, tmp_path / "split",
+        pause_requested=lambda: polls.append(1) or len(polls) == 2,
+    )  # fmt: skip
+    with pytest.raises(TrainingPaused) as stopped:
+        paused.fit()
+    assert (stopped.value.epoch, stopped.value.step) == (0, 2) and full.view.steps_per_epoch > 2  # after step 2's
+    resumed = make_trainer(synth_dir, tiny_config(epochs=epochs_on_resume), {"planner": Planner()}, tmp_path / "split")
+    resumed.restore(resumed.run.load_checkpoint())
+    resumed.fit()
+    assert _events(full) == [["planned for 2 epochs", "step 2 of epoch 1"], ["step 2 of epoch 2"]]
+    planned = f"planned for {epochs_on_resume} epochs"
+    assert _events(resumed) == [
+        [planned, "step 2 of epoch 1"],
+        *_events(full)[1:],
+        *[["step 2 of epoch 3"]][: epochs_on_resume - 2],
+    ]
 
 
 def test_a_step_multiplier_for_a_term_the_run_lacks_names_the_plugin_and_hook(synth_dir):
