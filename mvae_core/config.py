@@ -75,6 +75,12 @@ class DataConfig(Section):
             raise ValueError('give the rule as a string ("top-line", "track:2, top-line") or a list of strings')
         return parse_rule(value)
 
+    @field_validator("cache_dir")
+    @classmethod
+    def _home(cls, value: Path | None) -> Path | None:
+        """``~/cache`` is the folder in the home directory, as in a shell (not a folder named ``~`` here)."""
+        return None if value is None else value.expanduser()
+
     @model_validator(mode="after")
     def _check(self) -> DataConfig:
         if self.pitch_low + self.pitch_classes > 128:

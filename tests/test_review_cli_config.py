@@ -41,3 +41,11 @@ def test_the_model_sections_store_is_not_offered_as_a_setting():
 def test_a_melody_rule_of_another_type_is_a_config_error_not_a_crash(value):
     with pytest.raises(ConfigError, match=r"^data\.melody.*: give the rule as a string"):
         build_config(None, [f"data.melody={value}"])
+
+
+def test_a_cache_dir_under_home_is_the_home_folder_not_a_folder_named_tilde(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = tmp_path / "c.toml"
+    config.write_text('[data]\ncache_dir = "~/mvae-cache"\n')
+    assert build_config(config).data.cache_dir == tmp_path / "mvae-cache"
+    assert build_config(None, ["data.cache_dir=none"]).data.cache_dir.name == "none"  # still turns the cache off
