@@ -211,14 +211,22 @@ class RunDir:
         text = json.dumps({"train": sorted(train_sources), "validation": sorted(validation_sources)}, indent=1)
         atomic_write(self.path / SPLIT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
+    def read_split(self) -> dict[str, list[str]] | None:
+        """``split.json``: ``{"train": [...], "validation": [...]}`` source names; None when the run has none (one
+        written before it was kept) or it cannot be read as that."""
+        try:
+            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
+            split = {side: [str(name) for name in saved[side]] for side in ("train", "validation")}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return split
+
     def split_changes(self, train_sources: list[str], validation_sources: list[str], shown: int = 3) -> str:
         """How the sources of a split differ from ``split.json`` (for a resume that refuses changed data): which are
         new, which are gone, which changed sides, or, with the same sources, that a file's loops changed."""
-        try:
-            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
-            before = {name: side for side in ("train", "validation") for name in saved[side]}
-        except (OSError, ValueError, KeyError, TypeError):
+        if (saved := self.read_split()) is None:
             return "its train/validation split differs"
+        before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
 
         def listed(names: list[str]) -> str:

@@ -41,7 +41,7 @@ from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, check_paths, load_dataset
 from mvae_core.data.relocation import Relocation
-from mvae_core.data.split import LoopSet, TooFewLoops, split_by_source
+from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import (
@@ -320,11 +320,24 @@ def _prepare_data(
 
 
 def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
-    """The validation split of a trained ``run``: its data (``[provenance] data``, through the parse cache) split with
-    its own settings and seed, as training split it (held-out numbers of a run without other data)."""
-    cfg = run.read_config()
-    table, _ = load_dataset(run.read_data(), cfg.data, jobs)
-    return split_by_source(table, cfg.data, cfg.train.seed)[1]
+    """The validation loops of a trained ``run`` (held-out numbers of a run without other data): the loops of its
+    data (``[provenance] data``, through the parse cache) from the sources ``split.json`` names for validation, so
+    that files added to the folder since training never count as held out (a run without ``split.json``: its data
+    split again with its own settings and seed, as training split it).
+
+    :raises DataError: none of the run's validation files gives a loop any more.
+    """
+    cfg, data = run.read_config(), run.read_data()
+    table, _ = load_dataset(data, cfg.data, jobs)
+    if (split := run.read_split()) is None:
+        return split_by_source(table, cfg.data, cfg.train.seed)[1]
+    held_out = from_sources(table, set(split["validation"]))
+    if len(held_out) == 0:
+        raise DataError(
+            f"{run.path}: none of its {len(split['validation'])} validation files ({run.path / 'split.json'}) gives a "
+            f"loop in {' '.join(data)} any more; evaluate it on held-out data: mvae evaluate {run.path} DATA"
+        )
+    return held_out
 
 
 def _given_data(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:

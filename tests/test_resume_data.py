@@ -9,6 +9,7 @@ import pytest
 
 import mvae_core
 from mvae_core.data.relocation import Relocation
+from mvae_core.data.split import split_by_source
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.run import RunDir
 from tests.training import TINY
@@ -115,3 +116,34 @@ def test_relocation_maps_names_under_the_longest_moved_argument_and_only_on_a_pa
     assert moves.saved_name("/x2/t.mid") == "/x2/t.mid"  # another folder whose name starts the same
     assert moves.saved_name("/b/one.mid") == "/b/one.mid"
     assert not Relocation.between(["/a", "corpus:essen"], ["/a", "corpus:essen"])
+
+
+def test_a_runs_held_out_loops_are_its_validation_files_even_after_files_were_added(synth_dir, tmp_path):
+    """The ablation's pitch gaps measured the run's data split again: with files added to the folder since training,
+    the re-split put training files on the held-out side, and the numbers moved without a word."""
+    from mvae_core.session import validation_loops
+
+    data = shutil.copytree(synth_dir, tmp_path / "midi")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    validation = set(RunDir(run).read_split()["validation"])
+    before = validation_loops(RunDir(run))
+    assert before.sources == validation
+    for i, source in enumerate(sorted(synth_dir.glob("*.mid"))[:3]):  # new files, each with loops of its own
+        shutil.copy(source, data / f"added_{i}.mid")
+        with open(data / f"added_{i}.mid", "ab") as grown:  # other bytes than its twin, or it is a duplicate
+            grown.write(b"\0")
+    assert split_by_source(*_table_and_cfg(run))[1].sources != validation  # a re-split would mix the sides
+    after = validation_loops(RunDir(run))
+    assert after.sources == validation and len(after) == len(before)  # the same loops (in a new table)
+    (RunDir(run).path / "split.json").write_text(json.dumps({"train": [], "validation": ["/gone.mid"]}))
+    with pytest.raises(DataError, match=r"none of its 1 validation files .* gives a loop in .* any more; evaluate"):
+        validation_loops(RunDir(run))
+
+
+def _table_and_cfg(run):
+    """The run's data as it is now, its data settings and seed: what a re-split takes."""
+    from mvae_core.data.load import load_dataset
+
+    cfg = RunDir(run).read_config()
+    return load_dataset(RunDir(run).read_data(), cfg.data)[0], cfg.data, cfg.train.seed

@@ -7,7 +7,7 @@ before augmentation, no transposed copy of a validation loop can appear in train
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +85,13 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     if len(train) < 2:
         raise TooFewLoops(f"the train split has {len(train)} example(s); BatchNorm training needs at least 2")
     return train, val, warnings
+
+
+def from_sources(table: NoteTable, sources: Collection[str]) -> LoopSet:
+    """The loops of ``table`` that come from these ``sources`` (by name), untransposed, in table order."""
+    wanted = np.array([name in sources for name in table.sources], dtype=bool)
+    loops = np.flatnonzero(wanted[table.source]) if table.n_loops else np.zeros(0, dtype=np.int64)
+    return LoopSet(table, loops.astype(np.int64), np.zeros(len(loops), dtype=np.int64))
 
 
 def augment(table: NoteTable, loops: np.ndarray, cfg: DataConfig) -> LoopSet:

@@ -12,7 +12,6 @@ path is ever opened) and read by the same guarded reader as training data, witho
 
 from __future__ import annotations
 
-import json
 import math
 import tempfile
 import threading
@@ -27,8 +26,7 @@ import mvae_core
 from mvae_core.data.batches import densify
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.data.split import LoopSet
-from mvae_core.data.table import NoteTable
+from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
 from mvae_core.generation import DecodeOptions
 from mvae_core.loop_file import (
@@ -211,7 +209,8 @@ class Engine:
             table, _ = load_dataset(data, self.config.data)
         except (MvaeError, ValueError, OSError) as exc:
             return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
-        train = _train_loops(self.run.path, table)
+        split = RunDir(self.run.path).read_split()  # without one (an older run): every loop
+        train = from_sources(table, set(split["train"])).loops if split else np.arange(table.n_loops)
         if len(train) == 0:
             return {"files": [], "points": [], "note": "no training loops found in " + " ".join(data), "ready": True}
         shown = train[np.linspace(0, len(train) - 1, min(MAX_POINTS, len(train))).round().astype(np.int64)]
@@ -340,14 +339,3 @@ def _seed(value: Any) -> int:
 
 def _rounded(vector: torch.Tensor) -> list[float]:
     return [round(float(v), 4) for v in vector]
-
-
-def _train_loops(run_path: Path, table: NoteTable) -> np.ndarray:
-    """Ids of the loops from the run's training sources (``split.json``), or of every loop when it is absent."""
-    split = run_path / "split.json"
-    every = np.arange(table.n_loops)
-    if not split.is_file():
-        return every
-    train = set(json.loads(split.read_text(encoding="utf-8")).get("train", []))
-    keep = np.array([table.sources[s] in train for s in table.source], dtype=bool)
-    return every[keep]
