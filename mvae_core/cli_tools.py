@@ -198,17 +198,11 @@ def plot_curves(
     ] = None,
 ) -> None:
     """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
-    from mvae_core.run import METRICS, RunDir
-    from mvae_core.tools import picture_path
-    from mvae_core.tools.curves import draw_curves
+    from mvae_core.tools.curves import plot_run
 
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
-        if not (run_dir / METRICS).is_file():
-            RunDir(run_dir).read_config()  # a folder that is not a run is named for what it holds
-            raise fail(f"{run_dir}: no {METRICS} there: no epoch has finished yet")
-        out = picture_path(out)
-        draw_curves(RunDir(run_dir).read_metrics(), out, f"{run_dir}: training curves", metric or [])
+        out = plot_run(run_dir, out, metric or [])
     console.print(str(out))
 
 

@@ -171,6 +171,8 @@ class RunDir:
         runs = [p.name for p in entries if (p / CONFIG).is_file()]
         if runs:
             return f"it holds runs: give one of them, e.g. {self.path / runs[0]}"
+        if ablation_runs := sorted(self.path.glob(f"runs/*/*/{CONFIG}")):  # mvae ablate's runs/<config>/seed-<n>
+            return f"it holds an ablation: give one of its runs, e.g. {ablation_runs[0].parent}"
         if _holds_midi(self.path):
             return f"it holds MIDI files: train on them first (mvae train {self.path} --out RUN), then give RUN"
         if not names - {LOCK}:

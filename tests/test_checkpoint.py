@@ -229,6 +229,10 @@ def test_a_folder_that_is_not_a_run_is_named_for_what_it_holds(tiny_run, synth_d
     runs = tmp_path / "runs"
     shutil.copytree(tiny_run, runs / "solos")
     assert f"it holds runs: give one of them, e.g. {runs / 'solos'}" in refusal(runs)
+    ablation = tmp_path / "ablation"  # mvae ablate's --out: runs/<configuration>/seed-<n>
+    shutil.copytree(tiny_run, ablation / "runs" / "all" / "seed-0")
+    (ablation / "summary.md").write_text("…")
+    assert f"it holds an ablation: give one of its runs, e.g. {ablation / 'runs/all/seed-0'}" in refusal(ablation)
     (tmp_path / "empty").mkdir()
     assert "it is empty: train first" in refusal(tmp_path / "empty")
     (runs / "solos" / "config.toml").unlink()

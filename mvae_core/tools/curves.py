@@ -18,7 +18,8 @@ from typing import Any
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.tools import ToolError, require_extra
+from mvae_core.run import METRICS, RunDir
+from mvae_core.tools import ToolError, picture_path, require_extra
 from mvae_core.view import epoch_number
 
 EVENT_COLOURS = {"stop": "tab:red", "warning": "tab:orange"}
@@ -82,6 +83,19 @@ def events(records: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
         for r in records
         for e in r.get("events") or []
     ]
+
+
+def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
+    """Draw the curves of the run in ``run_dir`` to ``out`` (``.png`` added when it has no suffix); returns the path
+    written. :class:`ToolError` when no epoch has finished; a folder that is not a run is named for what it holds
+    (:class:`~mvae_core.config.ConfigError`)."""
+    run = RunDir(run_dir)
+    if not (run.path / METRICS).is_file():
+        run.read_config()  # a folder that is not a run is named for what it holds
+        raise ToolError(f"{run.path}: no {METRICS} there: no epoch has finished yet")
+    out = picture_path(out)
+    draw_curves(run.read_metrics(), out, f"{run.path}: training curves", metrics)
+    return out
 
 
 def draw_curves(
