@@ -50,11 +50,14 @@ def spread_text(spread: float | None) -> str:
 class EpochDisplay:
     """Context manager; call it with each epoch's record (it is the trainer's ``on_epoch_end``); :meth:`started`
     is the trainer's ``on_start``. Epoch lines and events go to ``console``, warnings (events of level ``warning``)
-    to ``warnings`` (the same console unless given: the command line gives stderr)."""
+    to ``warnings`` (the same console unless given: the command line gives stderr). When both are terminals (one
+    screen) a warning goes above the progress bar through ``console`` instead: written to the other stream it would
+    land on the bar's line, which the next refresh of the bar overwrites."""
 
     def __init__(self, console: Console, epochs: int, first_epoch: int = 0, warnings: Console | None = None) -> None:
         self.console, self.epochs = console, epochs
-        self.warnings = warnings or console
+        one_screen = warnings is not None and warnings.is_terminal and console.is_terminal
+        self.warnings = console if warnings is None or one_screen else warnings
         self.shown: list[dict[str, Any]] = []  # events printed by started(), not printed again with their epoch
         self.progress = Progress(
             TextColumn("training"),

@@ -52,3 +52,21 @@ def test_small_loss_terms_that_still_fall_do_not_read_as_a_stuck_zero():
     line = epoch_line({**record(None), "val": tiny}, 2)
     assert "vel 0.0018 dur  0.063 ts 0.00041 kl 23.06" in line
     assert "vel   0.02 dur   0.09 ts   0.03" in epoch_line(record(None), 2)  # from 0.01 up: 2 decimals, as 0.02 reads
+
+
+def test_a_warning_on_the_terminal_of_the_bar_goes_above_the_bar_not_onto_its_line():
+    """stdout and stderr on one terminal: a start-up warning written to stderr landed on the bar's line (the first
+    one was overwritten by the bar's next refresh), so it goes through the bar's console; to a file it goes to the
+    warnings console."""
+    import io
+
+    at_start = {"source": "kl_anneal", "level": "warning", "message": "the ramp outlasts the run"}
+    for stderr_is_terminal in (True, False):
+        out, err = io.StringIO(), io.StringIO()
+        console = Console(file=out, force_terminal=True, width=200)
+        warnings = Console(file=err, force_terminal=stderr_is_terminal, width=200)
+        with EpochDisplay(console, 2, warnings=warnings) as display:
+            display.started([at_start])
+        shown = out.getvalue() if stderr_is_terminal else err.getvalue()
+        assert "the ramp outlasts the run" in shown
+        assert "the ramp outlasts the run" not in (err.getvalue() if stderr_is_terminal else out.getvalue())
