@@ -127,10 +127,17 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:
-    """The tensors of a model file; :class:`CheckpointError` when it is missing (say why) or unreadable."""
+    """The tensors of a model file; :class:`CheckpointError` when it is missing (say why), unreadable, or holds
+    numbers that are not finite (training never saves such weights: it stops at a non-finite loss)."""
     if not path.is_file():
         raise CheckpointError(f"no model at {path}")
     try:
-        return load_file(str(path))
+        state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
+    if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not tensor.isfinite().all()]:
+        raise CheckpointError(
+            f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers ({broken[0]}"
+            f"{', …' if len(broken) > 1 else ''}), which decode to no music; restore it from a backup or train again"
+        )
+    return state

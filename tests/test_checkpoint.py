@@ -274,3 +274,20 @@ def test_a_corrupt_model_file_of_a_run_is_named_once(tiny_run, tmp_path):
     with pytest.raises(CheckpointError) as refused:
         RunDir(run).load_model()
     assert str(refused.value).startswith(f"{run / 'model.safetensors'} is truncated or corrupt: ")
+
+
+def test_a_model_file_holding_nan_is_refused_naming_it(tiny_run, tmp_path):
+    """A damaged model.safetensors whose numbers are NaN crashed generate in the middle of decoding (round(NaN))."""
+    from safetensors.torch import load_file, save_file
+
+    from mvae_core.run import RunDir
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    state = load_file(str(run / "model.safetensors"))
+    name = sorted(state)[0]
+    state[name] = torch.full_like(state[name], float("nan"))
+    save_file(state, str(run / "model.safetensors"))
+    with pytest.raises(
+        CheckpointError, match=rf"^{run / 'model.safetensors'} is damaged: 1 of its \d+ tensors hold NaN"
+    ):
+        RunDir(run).load_model()
