@@ -38,10 +38,9 @@ from mvae_core.generation import (
     Note,
     latent_points,
     latent_walk,
-    point_name,
     render_loops,
 )
-from mvae_core.loop_file import LOOP_TICKS, midi_file, notes_to_midi, timed_notes, write_midi
+from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
 from mvae_core.suggest import closest
@@ -120,8 +119,9 @@ class Generated:
         return midi_file(self.loops[i], self.config, self.options)
 
     def name(self, i: int) -> str:
-        """``000_z_+0.50_-1.00``: the file's number and its first latent point."""
-        return f"{i:03d}_{point_name(self.paths[i][0])}"
+        """``000_z_+0.50_-1.00``: the file's number (as many digits as the largest, at least 3) and its first latent
+        point (:func:`~mvae_core.loop_file.loop_file_stem`)."""
+        return loop_file_stem(i, len(self), self.paths[i][0])
 
     def audio(self, i: int = 0, renderer: str = "auto", soundfont: str | os.PathLike[str] | None = None) -> Audio:
         """File ``i`` rendered to audio (:func:`mvae_core.audio.render`: FluidSynth when it can run, else the

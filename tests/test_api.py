@@ -256,6 +256,13 @@ def test_several_points_into_one_midi_file_is_refused(trained, tmp_path):
     assert not (tmp_path / "three.mid").exists()
 
 
+def test_generated_file_names_sort_in_order_past_999_points(trained, tmp_path):
+    """``--random 1001`` named its files 000…1000, and ``1000_…`` sorted before ``100_…`` in a DAW's browser."""
+    files = mvae_core.generate(trained.path, random=1001).write(tmp_path / "many")
+    assert [f.name[:5] for f in (files[0], files[999], files[1000])] == ["0000_", "0999_", "1000_"]
+    assert sorted(f.name for f in files) == [f.name for f in files]
+
+
 def test_evaluate_names_a_missing_path(trained, tmp_path):
     with pytest.raises(DataError, match="no such file or folder"):
         mvae_core.evaluate(trained.path, [tmp_path / "nope"])
