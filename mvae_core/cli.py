@@ -98,7 +98,11 @@ def _flag_help(text: str, key: str) -> str:
 def train(
     data: Annotated[
         list[str] | None,
-        typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen (default corpus:essen)."),
+        typer.Argument(
+            metavar="DATA",
+            help="MIDI files, folders or corpus:essen (default corpus:essen); with --resume, the data's new place "
+            "if it moved.",
+        ),
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML config file.")] = None,
     plugins: Annotated[
@@ -127,7 +131,9 @@ def train(
     out: Annotated[Path | None, typer.Option(metavar="RUN", help="Run directory (default runs/<time>).")] = None,
     resume: Annotated[
         Path | None,
-        typer.Option(metavar="RUN", help="Continue the run in this directory (with --epochs, --jobs only)."),
+        typer.Option(
+            metavar="RUN", help="Continue the run in this directory (with --epochs, --jobs, moved DATA only)."
+        ),
     ] = None,
     device: Annotated[
         str | None, typer.Option(metavar="D", help=_flag_help("auto, cpu or cuda", "train.device"))
@@ -149,12 +155,12 @@ def train(
     reporter = ConsoleReporter(stdout, warnings=stderr)
     with errors_to_exit():
         if resume is not None:
-            fixed = {"DATA": data, "--config": config, "--set": set_, "--out": out, "--plugins": plugins}
+            fixed = {"--config": config, "--set": set_, "--out": out, "--plugins": plugins}
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
                 raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
-            train_run(out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
+            train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
             return
         flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
         flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}

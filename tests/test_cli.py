@@ -186,6 +186,23 @@ def test_resume_refuses_options_that_would_change_the_run(trained_run):
     assert "--set, --seed cannot change it" in " ".join(result.output.split())
 
 
+def test_a_run_whose_data_folder_moved_resumes_from_the_place_given(synth_dir, tmp_path):
+    """What docs/cli.md#resume shows: the refusal names the way out, and the way out works."""
+    import shutil
+
+    data, run = shutil.copytree(synth_dir, tmp_path / "midi"), tmp_path / "run"
+    assert mvae("train", data, *TINY, "--epochs", 1, "--out", run).exit_code == 0
+    moved = data.rename(tmp_path / "other disk")
+    refused = mvae("train", "--resume", run, "--epochs", 2)
+    assert refused.exit_code == 2
+    assert f"if the data moved, give its new place: mvae train --resume {run} NEW_PLACE" in refused.stderr
+    resumed = mvae("train", "--resume", run, moved, "--epochs", 2)
+    assert resumed.exit_code == 0, resumed.output
+    assert f"the run's data moved ({data} → {moved}); config.toml and split.json now name its new place" in " ".join(
+        resumed.stdout.split()
+    )
+
+
 def test_resuming_a_finished_run_says_so_and_trains_nothing(trained_run):
     before = (trained_run / "metrics.jsonl").read_text()
     result = mvae("train", "--resume", trained_run)
