@@ -297,15 +297,8 @@ def _prepare_data(
         raise DataError(f"no training possible: {exc}") from None
     for warning in warnings:
         reporter.note(warning, "warning")
-    split = fingerprint(train_set, val_set)
-    saved = run.read_provenance().get("data_fingerprint") if resuming else None
-    if saved is not None and saved != fingerprint(train_set, val_set, relocation.saved_name):
-        was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
-        moved = f" (read from its new place: {relocation.describe()})" if relocation else ""
-        raise DataChanged(
-            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was)}); restore the "
-            "files or start a new run"
-        )
+    if resuming:
+        _refuse_changed_split(run, train_set, val_set, relocation)
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
         if not resuming:
@@ -316,7 +309,46 @@ def _prepare_data(
         reporter.note(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
         )
-    return train_set, val_set, split
+    return train_set, val_set, fingerprint(train_set, val_set)
+
+
+def _refuse_changed_split(run: RunDir, train_set: LoopSet, val_set: LoopSet, relocation: Relocation) -> None:
+    """:class:`DataChanged` unless the split is the run's (``data_fingerprint``), its sources compared under the names
+    they had before a ``relocation``; the message says which files differ (a run without a fingerprint: not checked)."""
+    saved = run.read_provenance().get("data_fingerprint")
+    if saved is not None and saved != fingerprint(train_set, val_set, relocation.saved_name):
+        was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
+        moved = f" (read from its new place: {relocation.describe()})" if relocation else ""
+        raise DataChanged(
+            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was)}); restore the "
+            "files or start a new run"
+        )
+
+
+def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+             jobs: int | None = None) -> Relocation:  # fmt: skip
+    """Point the run in ``out`` at its data's new place ``data`` (one path for each it was started with, in order)
+    without training: the split read there must be the run's; then ``config.toml`` and ``split.json`` name the new
+    place. What ``mvae train --resume RUN NEW_PLACE`` does before it trains; ``mvae ablate`` does it for the runs of
+    an ablation whose data moved. Returns how the places pair (empty when ``data`` is where the run has it).
+
+    :raises DataError: a path is missing, or the arguments do not pair with the run's.
+    :raises DataChanged: the data at the new place does not give the run's split.
+    :raises RunBusy: another process trains the run.
+    """
+    run = RunDir(Path(out))
+    cfg, given = run.read_config(), _given_data(data)
+    check_paths(given)
+    relocation = Relocation.between(run.read_data(), _absolute(given))
+    if relocation:
+        with run.training_lock():
+            table, _ = load_dataset(_absolute(given), cfg.data, jobs)
+            train_set, val_set, _ = split_by_source(table, cfg.data, cfg.train.seed)
+            _refuse_changed_split(run, train_set, val_set, relocation)
+            run.write_split(list(train_set.sources), list(val_set.sources))
+            versions = run.read_provenance().get("versions", {})
+            run.write_config(cfg, versions, _absolute(given), fingerprint(train_set, val_set))
+    return relocation
 
 
 def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:

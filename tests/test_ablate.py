@@ -619,6 +619,33 @@ def test_other_data_in_the_same_folder_is_refused_naming_the_runs(ablation, synt
 
 
 @pytest.mark.slow
+def test_an_ablation_whose_data_moved_continues_from_the_new_place(synth_dir, tmp_path):
+    """Its runs keep DATA by absolute path: after the folder moved, the re-run was refused as 'other data'. The runs
+    are pointed at the new place (their split checked there), and the re-run skips them as finished."""
+    import shutil
+
+    from mvae_core.run import RunDir
+
+    data, out = shutil.copytree(synth_dir, tmp_path / "midi"), tmp_path / "abl"
+    overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
+    arguments = {"plugins": "kl_anneal", "seeds": 1, "epochs": 1, "samples": 16, "overrides": overrides, "out": out}
+    mvae_core.ablate(data, **arguments)
+    moved, lines = data.rename(tmp_path / "moved"), []
+    result = mvae_core.ablate(moved, report=lines.append, **arguments)
+    assert [(r["config"], r["status"], r["action"]) for r in result.rows] == [
+        ("all", "ok", "skipped"),
+        ("none", "ok", "skipped"),
+    ]
+    assert f"data moved: 2 run(s) now read {moved}" in lines
+    assert all(RunDir(out / "runs" / name / "seed-0").read_data() == [str(moved)] for name in ("all", "none"))
+    (moved / "melody_00.mid").rename(tmp_path / "melody_00.mid")  # moved again, one file short: not the runs' split
+    again = shutil.copytree(moved, tmp_path / "again")
+    shutil.rmtree(moved)
+    with pytest.raises(PlanError, match=r"runs/all/seed-0: its data moved, and the data of .* changed since the run"):
+        mvae_core.ablate(again, **arguments)
+
+
+@pytest.mark.slow
 def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_dir, monkeypatch):
     """Every run was finished: the command only measures the generated notes for the summary. A Ctrl-C then ended it
     with a bare KeyboardInterrupt (the console showed an empty line); it is the one ``stopped:`` message."""

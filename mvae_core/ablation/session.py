@@ -122,11 +122,12 @@ def ablate(
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
-    _check_same_data(arms, data, out)
+    moved = _check_same_data(arms, data, out)
     with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         _warm_cache(data, built, jobs or runner.cores(), report)
+        _relocate(moved, data, out, report)
         tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
         if executor == "ray":
             at_once = f", at most {jobs} at once" if jobs else ""
@@ -266,19 +267,24 @@ def _built_configs(
     return built, files
 
 
-def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> None:
+def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> list[Path]:
     """The runs already in ``out`` of the planned configurations trained on ``data`` (their ``[provenance] data``,
     absolute paths as ``mvae train`` keeps them): finished ones would be skipped and unfinished ones resumed on their
-    own data, so a summary under this command's DATA would mix data sets. Else one :class:`PlanError` naming them."""
+    own data, so a summary under this command's DATA would mix data sets. Else one :class:`PlanError` naming them.
+    Returns the runs whose data is gone from where they have it (each path missing, as many as DATA): moved, to be
+    pointed at DATA (:func:`_relocate`), which checks that it gives their split."""
     wanted = [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
     others: dict[str, list[str]] = {}  # the other data → the runs trained on it
+    moved: list[Path] = []
     for arm in arms:
         for path in sorted((out / "runs" / arm.name).glob("seed-*")):
             try:
                 trained_on = RunDir(path).read_data() if RunDir(path).exists() else wanted
             except ConfigError:
                 continue  # an unreadable config: its resume reports it
-            if trained_on != wanted:
+            if trained_on != wanted and _gone(trained_on, len(wanted)):
+                moved.append(path)
+            elif trained_on != wanted:
                 others.setdefault(" ".join(trained_on), []).append(str(path.relative_to(out)))
     if others:
         listed = "; ".join(f"{', '.join(runs)} on {trained_on}" for trained_on, runs in others.items())
@@ -286,6 +292,28 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> N
             f"{out} holds runs trained on other data than {' '.join(wanted)} ({listed}); give the same DATA to "
             f"continue that ablation, or choose another output folder"
         )
+    return moved
+
+
+def _gone(trained_on: list[str], arguments: int) -> bool:
+    """A run's DATA moved away: as many arguments as given now, and none of its paths is there any more."""
+    paths = [d for d in trained_on if not d.startswith(CORPUS_PREFIX)]
+    return len(trained_on) == arguments and bool(paths) and not any(os.path.lexists(d) for d in paths)
+
+
+def _relocate(runs: list[Path], data: list[str], out: Path, report: Report) -> None:
+    """Point each run whose data moved at ``data`` (:func:`mvae_core.session.relocate`); a run whose split the data
+    does not give is a :class:`PlanError` naming it."""
+    from mvae_core.errors import DataError
+    from mvae_core.session import relocate
+
+    for path in runs:
+        try:
+            relocate(path, data, jobs=1)
+        except DataError as exc:
+            raise PlanError(f"{path.relative_to(out)}: its data moved, and {exc}") from None
+    if runs:
+        report(f"data moved: {len(runs)} run(s) now read {' '.join(data)}")
 
 
 def _change(old: str, new: str) -> str:
