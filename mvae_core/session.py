@@ -181,7 +181,7 @@ def train(
                     "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT
                 ) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            if dist.is_main and (not resume or epochs or relocation):  # new, or a new epoch budget or data place
+            if dist.is_main and (not resume or epochs is not None or relocation):  # new; a new budget or data place
                 versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
                 run.write_config(cfg, versions, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, resume, dist, interrupts, reporter)
@@ -404,8 +404,10 @@ def _resume_setup(
     if not run.has_checkpoint() and not run.never_checkpointed():
         raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt); {run.no_checkpoint_hint()}")
     cfg = run.read_config()
-    if epochs:
+    if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
+        if epochs < 1:
+            raise OptionError("epochs", f"must be at least 1, got {epochs}")
         if epochs < done:
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
                                         "or more to train further")  # fmt: skip

@@ -20,6 +20,7 @@ from mvae_core.errors import (
     DataChanged,
     DataError,
     InputError,
+    OptionError,
     ResumeRefused,
     RunExists,
     RunFailed,
@@ -109,6 +110,12 @@ def test_resume_from_another_folder_with_the_plugin_object(trained, tmp_path, mo
 def test_resume_refuses_what_would_change_the_run(trained, kwargs, message):
     with pytest.raises(ResumeRefused, match=message):
         mvae_core.train(out=trained.path, resume=True, progress=False, **kwargs)
+
+
+def test_resume_refuses_an_epoch_budget_of_zero(trained):
+    """``epochs=0`` read as 'no new budget': the resume said the run had finished, as if it were a request."""
+    with pytest.raises(OptionError, match=r"^epochs must be at least 1, got 0$"):
+        mvae_core.train(out=trained.path, resume=True, epochs=0, progress=False)
 
 
 def test_resume_refuses_a_folder_without_a_checkpoint(tmp_path):
