@@ -174,6 +174,16 @@ class Generated:
         return files
 
 
+def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) -> Path:
+    """Where the WAV files of a generation go (``mvae generate --audio``): ``audio`` as given, except that when
+    ``midi_out`` names one MIDI file and ``audio`` a folder, the WAV takes that file's name (``pad.mid`` →
+    ``audio/pad.wav``), as a folder's WAV files take their MIDI files' names."""
+    audio, midi_out = Path(audio), Path(midi_out)
+    if midi_out.suffix.lower() in MIDI_SUFFIXES and audio.suffix.lower() != ".wav":
+        return audio / midi_out.with_suffix(".wav").name
+    return audio
+
+
 def generate(
     run: str | os.PathLike[str] | Run,
     z: Sequence[float] | None = None,

@@ -32,8 +32,9 @@ from pathlib import Path
 import mido
 import numpy as np
 
-from mvae_core.errors import InputError
+from mvae_core.errors import InputError, OptionError
 from mvae_core.loop_file import MIDI_RESOLUTION, TimedNote, notes_file
+from mvae_core.suggest import did_you_mean
 
 SAMPLE_RATE = 44100
 RELEASE_SECONDS = 0.5
@@ -78,8 +79,7 @@ def render(
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
     ``length_ticks`` plus the release. ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install
     when FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
-    if renderer not in RENDERERS:
-        raise InputError(f"renderer {renderer!r} is not one of {', '.join(RENDERERS)}")
+    check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
     if renderer != "builtin":
@@ -95,21 +95,44 @@ def render(
     return Audio(_fit(samples, length, sample_rate), sample_rate, "built-in synth")
 
 
+def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> None:
+    """The errors :func:`render` raises for its options, for a caller to raise them before it writes anything: a
+    ``renderer`` that is not one (:class:`OptionError`, with the closest name), or a SoundFont it would not play
+    (:func:`find_soundfont`)."""
+    if renderer not in RENDERERS:
+        raise OptionError(
+            "renderer",
+            f"must be one of {', '.join(RENDERERS)}, got {renderer!r}{did_you_mean(renderer, RENDERERS, '')}",
+        )
+    if renderer != "builtin":
+        find_soundfont(soundfont)
+
+
 def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str:
     """The SoundFont FluidSynth plays (module docstring). A given path that does not exist, or whose file does not
     start as a SoundFont 2 file does (``RIFF`` … ``sfbk``), raises :class:`InputError`: the fluidsynth program would
     skip it and play its own default SoundFont, or nothing, without failing."""
     for candidate, source in ((explicit, "soundfont"), (os.environ.get("MVAE_SOUNDFONT"), "$MVAE_SOUNDFONT")):
         if candidate:
-            if not Path(candidate).is_file():
-                raise InputError(f"{source} {candidate}: no such SoundFont file (.sf2)")
-            with open(candidate, "rb") as handle:
-                header = handle.read(12)
-            if header[:4] != b"RIFF" or header[8:] != b"sfbk":
-                raise InputError(f"{source} {candidate}: not a SoundFont 2 file (no RIFF sfbk header); give an .sf2")
+            problem = _not_a_soundfont(Path(candidate))
+            if problem and source == "soundfont":  # the argument, named as the command line names it
+                raise OptionError("soundfont", f"{candidate}: {problem}")
+            if problem:
+                raise InputError(f"{source} {candidate}: {problem}")
             return os.fspath(candidate)
     found = next((path for path in SOUNDFONTS if Path(path).is_file()), None)
     return found or str(Path(importlib.util.find_spec("pretty_midi").origin).parent / "TimGM6mb.sf2")
+
+
+def _not_a_soundfont(path: Path) -> str | None:
+    """Why ``path`` is no SoundFont 2 file fluidsynth would play, or None when it is one."""
+    if not path.is_file():
+        return "no such SoundFont file (.sf2)"
+    with open(path, "rb") as handle:
+        header = handle.read(12)
+    if header[:4] != b"RIFF" or header[8:] != b"sfbk":
+        return "not a SoundFont 2 file (no RIFF sfbk header); give an .sf2"
+    return None
 
 
 def fluidsynth_missing() -> str | None:

@@ -20,7 +20,7 @@ from rich.markup import escape
 from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
 from mvae_core.cli_models import models_app
-from mvae_core.cli_output import CommandGroup, catalog_table, errors_to_exit, fail, settings_listing
+from mvae_core.cli_output import CommandGroup, catalog_table, errors_to_exit, fail, settings_listing, warn
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
@@ -196,7 +196,10 @@ def generate(
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
+    from mvae_core.api import wav_target
+    from mvae_core.audio import check_renderer
     from mvae_core.errors import InputError
+    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
     with errors_to_exit():
         try:
@@ -209,29 +212,18 @@ def generate(
             threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
         )  # fmt: skip
         if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
+            audio = wav_target(audio, out_path)
             generated.files(audio, "WAV")
-            _check_renderer(renderer, soundfont)
+            check_renderer(renderer, soundfont)
         files = generated.write(out_path)
         sounds, used = generated.write_audio(audio, renderer, soundfont) if audio is not None else ([], "")
     for file, loops in zip(files, generated.loops, strict=True):
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
     for sound in sounds:
         stdout.print(escape(f"{sound}  ({used})"))
-
-
-def _check_renderer(renderer: str, soundfont: Path | None) -> None:
-    """Raise the error rendering would raise for a renderer name that is not one, or a SoundFont it would not play."""
-    from mvae_core.audio import RENDERERS, find_soundfont
-    from mvae_core.errors import OptionError
-    from mvae_core.suggest import did_you_mean
-
-    if renderer not in RENDERERS:
-        raise OptionError(
-            "renderer",
-            f"must be one of {', '.join(RENDERERS)}, got {renderer!r}{did_you_mean(renderer, RENDERERS, '')}",
-        )
-    if renderer != "builtin" and soundfont is not None:
-        find_soundfont(soundfont)
+    for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files
+        if written and written[0].parent == folder and (earlier := earlier_loop_files(folder, written)):
+            warn(earlier_files_warning(folder, earlier))
 
 
 @data_app.command("inspect")

@@ -118,6 +118,7 @@ def interpolate(
     if loop is not None and from_midi is None and to_midi is None:
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     model, cfg = _load(run_dir)
+    from mvae_core.loop_file import earlier_files_warning
     from mvae_core.tools.interpolate import earlier_files, file_point, line, parse_point, write_interpolation
 
     with errors_to_exit(ValueError):
@@ -133,11 +134,7 @@ def interpolate(
     for path, notes in written:
         console.print(f"{path}  ({notes} notes)")
     if earlier := earlier_files(out, [path for path, _ in written]):
-        names = ", ".join(path.name for path in earlier[:3]) + (", …" if len(earlier) > 3 else "")
-        warn(
-            f"{out} also holds {len(earlier)} loop file(s) this command did not write ({names}): an earlier "
-            "command's, which a DAW would load with these; delete them or give a new folder"
-        )
+        warn(earlier_files_warning(out, earlier))
 
 
 @tools_app.command()

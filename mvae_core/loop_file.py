@@ -41,7 +41,7 @@ LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
 MIN_NOTE_TICKS = STEP_TICKS // 8
 FAR_TICKS = float(2**62)  # farther than any file's end: start_tick's moves are clamped here
 TRACK_NAME = "mvae"
-NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.mid")  # the names loop_file_stem gives, with the .mid suffix
+NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.(mid|wav)")  # the names loop_file_stem gives, as MIDI or WAV files
 
 
 class TimedNote(NamedTuple):
@@ -189,11 +189,23 @@ def loop_file_stem(i: int, count: int, point: torch.Tensor) -> str:
 
 
 def earlier_loop_files(folder: Path, written: list[Path], also: tuple[str, ...] = ()) -> list[Path]:
-    """The files in ``folder`` that are named like a command's loop files (:func:`loop_file_stem` + ``.mid``, or
-    one of the names ``also``) but are not in ``written``: what an earlier command left there, sorted by name."""
-    kept = {path.name for path in written}
+    """The files in ``folder`` that are named like a command's loop files of the kind (suffix) of ``written``
+    (:func:`loop_file_stem` + ``.mid`` or ``.wav``, or one of the names ``also``) but are not in ``written``: what
+    an earlier command left there, sorted by name."""
+    kept, suffixes = {path.name for path in written}, {path.suffix for path in written}
     return sorted(
         path
         for path in folder.iterdir()
-        if path.name not in kept and (NUMBERED_FILE.fullmatch(path.name) or path.name in also) and path.is_file()
+        if path.name not in kept
+        and ((path.suffix in suffixes and NUMBERED_FILE.fullmatch(path.name)) or path.name in also)
+        and path.is_file()
+    )
+
+
+def earlier_files_warning(folder: Path, earlier: list[Path]) -> str:
+    """The warning a command gives when ``folder`` holds ``earlier`` loop files it did not write."""
+    names = ", ".join(path.name for path in earlier[:3]) + (", …" if len(earlier) > 3 else "")
+    return (
+        f"{folder} also holds {len(earlier)} loop file(s) this command did not write ({names}): an earlier "
+        "command's, which a DAW would load with these; delete them or give a new folder"
     )

@@ -104,8 +104,11 @@ def test_generate_writes_wav_beside_midi(tiny_run, tmp_path):
     ("extra", "expected"),
     [
         (["--random", "2", "--audio", "two.wav"], "names one WAV file but 2 points"),
-        (["--z", "0,0", "--audio", "a.wav", "--renderer", "loud"], "renderer 'loud' is not one of"),
-        (["--z", "0,0", "--audio", "a.wav", "--soundfont", "nope.sf2"], "no such SoundFont"),
+        (
+            ["--z", "0,0", "--audio", "a.wav", "--renderer", "loud"],
+            "--renderer must be one of auto, fluidsynth, builtin, got 'loud'",
+        ),
+        (["--z", "0,0", "--audio", "a.wav", "--soundfont", "nope.sf2"], "--soundfont nope.sf2: no such SoundFont file"),
     ],
 )
 def test_bad_audio_options_exit_2_naming_them(tiny_run, tmp_path, monkeypatch, extra, expected):

@@ -144,3 +144,29 @@ def test_a_bend_that_cannot_make_a_usable_copy_exits_2(tiny_run: Path, tmp_path:
     assert result.exit_code == 2, result.output
     assert says in one_line(result)
     assert not (tmp_path / "bent").exists()
+
+
+def test_generate_warns_about_an_earlier_commands_loops_in_its_folders(tiny_run: Path, tmp_path: Path) -> None:
+    """Another --seed into the same folder left the first command's loops beside the new ones, without a word; a DAW
+    then loaded both sets. The WAV folder is checked too; a file named by --out is not a folder's loop."""
+    out, wavs = tmp_path / "loops", tmp_path / "wavs"
+    args = ["--random", 2, "--out", out, "--audio", wavs, "--renderer", "builtin"]
+    first = mvae("generate", tiny_run, *args, "--seed", 1)
+    assert first.exit_code == 0 and "warning" not in first.stderr, first.output
+    again = mvae("generate", tiny_run, *args, "--seed", 1)
+    assert again.exit_code == 0 and "warning" not in again.stderr  # the same names: every file replaced
+    other = mvae("generate", tiny_run, *args, "--seed", 2)
+    warning = " ".join(other.stderr.split())
+    assert f"warning: {out} also holds 2 loop file(s) this command did not write" in warning
+    assert f"warning: {wavs} also holds 2 loop file(s)" in warning
+    single = mvae("generate", tiny_run, "--z", "0,0", "--out", out / "pad.mid")
+    assert single.exit_code == 0 and "warning" not in single.stderr
+
+
+def test_the_wav_of_one_named_midi_file_takes_its_name(tiny_run: Path, tmp_path: Path) -> None:
+    """``--out pad.mid --audio wavs/`` wrote ``wavs/000_z_+0.00_+0.00.wav``; cli.md says the WAV takes the MIDI
+    file's name."""
+    result = mvae("generate", tiny_run, "--z", "0,0", "--out", tmp_path / "pad.mid", "--audio", tmp_path / "wavs",
+                  "--renderer", "builtin")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "wavs").iterdir()] == ["pad.wav"]
