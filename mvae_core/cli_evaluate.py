@@ -21,7 +21,9 @@ from mvae_core.cli_output import out as stdout
 
 def evaluate(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
-    data: Annotated[list[str], typer.Argument(help="MIDI files, folders or corpus:essen to evaluate on.")],
+    data: Annotated[
+        list[str], typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen to evaluate on.")
+    ],
     samples: Annotated[int, typer.Option(help="Random latent points for the generated-loop numbers.")] = 1024,
     seed: Annotated[int, typer.Option(help="Seed for latent points and timing draws.")] = 0,
     temperature: Annotated[
@@ -32,6 +34,7 @@ def evaluate(
 ) -> None:
     """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
     from mvae_core.api import evaluate as score
+    from mvae_core.progress import spread_text
     from mvae_core.run import finite
 
     with errors_to_exit():
@@ -46,17 +49,39 @@ def evaluate(
     table_view.add_row("data", "loops · notes", f"{result['loops']} · {result['notes']}")
     for group in ("reconstruction", "timing", "latent", "generated"):
         for name, value in result[group].items():
-            table_view.add_row(group, escape(name), _format(value))
+            table_view.add_row(group, escape(name), spread_text(value) if name == "spread_ratio" else _format(value))
     stdout.print(table_view)
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
-                  title_justify="left")  # fmt: skip
+                  title_justify="left", caption=_gap_caption(), caption_justify="left")  # fmt: skip
     pitch.add_column("feature", no_wrap=True)
     for column in ("data", "generated", "random notes", "separation", "gap closed", "overlap"):  # wrap at spaces only
         pitch.add_column(column, justify="right", min_width=max(len(word) for word in column.split()))
     for feature, values in result["pitch"].items():
-        columns = ("data", "generated", "baseline", "separation", "gap_closed", "overlap")
-        pitch.add_row(feature, *(_format(values[c]) for c in columns))
+        columns = ("data", "generated", "baseline", "separation")
+        pitch.add_row(feature, *(_format(values[c]) for c in columns), _gap_text(feature, values),
+                      _format(values["overlap"]))  # fmt: skip
     stdout.print(pitch)
+
+
+def _gap_caption() -> str:
+    """What the words of the gap-closed column mean (:func:`_gap_text`)."""
+    from mvae_core.pitch_structure import MIN_SEPARATION
+
+    return (
+        f"gap closed: 'no gap' where random notes lie within {MIN_SEPARATION:g} pooled standard deviations of the "
+        "data (nothing to close); n/a for notes, whose number the random notes copy from the generated loops "
+        "(docs/evaluation.md#pitch)"
+    )
+
+
+def _gap_text(feature: str, values: dict[str, Any]) -> str:
+    """The gap closed, or the word for why there is none (:func:`_gap_caption`)."""
+    from mvae_core.pitch_structure import MIN_SEPARATION
+
+    if values["gap_closed"] is not None:
+        return _format(values["gap_closed"])
+    separation = values["separation"]
+    return "no gap" if separation is not None and separation < MIN_SEPARATION else "n/a"
 
 
 def _format(value: Any) -> str:

@@ -333,6 +333,21 @@ def test_evaluate_reports_every_number_on_held_out_data(trained_run, tmp_path):
     assert "separation" in table.output and "mean_interval" in table.output
 
 
+def test_evaluate_says_quantized_and_why_a_gap_is_not_scored(trained_run, tmp_path):
+    """Quantized held-out data: the spread ratio was ``n/a``, as was every unscored gap, saying nothing of why."""
+    from tests.synth import melody_folder
+
+    held_out = melody_folder(tmp_path / "held", n_files=2, n_loops=4, seed=11, offset_std=0.0)
+    scores = json.loads(
+        runner.invoke(app, ["evaluate", str(trained_run), str(held_out), "--samples", "8", "--json"]).output
+    )
+    assert scores["timing"]["spread_ratio"] is None  # not defined: the data has no timing spread
+    table = runner.invoke(app, ["evaluate", str(trained_run), str(held_out), "--samples", "8"])
+    text = " ".join(table.output.split())
+    assert re.search(r"spread_ratio │ quantized │", text), text
+    assert "gap closed: 'no gap' where random notes lie within 0.2 pooled standard deviations" in text
+
+
 def test_evaluate_generates_at_the_temperature_asked(trained_run, tmp_path):
     from tests.synth import melody_folder
 
