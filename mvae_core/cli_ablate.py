@@ -19,7 +19,9 @@ from mvae_core.cli_output import out as console
 
 
 def ablate(
-    data: Annotated[list[str] | None, typer.Argument(help="MIDI files, folders or corpus:essen.")] = None,
+    data: Annotated[
+        list[str] | None, typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen.")
+    ] = None,
     plugins: Annotated[
         str | None, typer.Option(help="Comma-separated plugins to ablate; default: the five built-ins ('all').")
     ] = None,
