@@ -74,8 +74,9 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
             names.extend(n for n, info in available.items() if info.origin == "built-in")
             continue
         if name not in available:
-            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{did_you_mean(name, available)} "
-                              f"Available: {', '.join(sorted(available)) or '(none installed)'}.")  # fmt: skip
+            choices = [*available, "all", "none"]
+            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{did_you_mean(name, choices)} "
+                              f"Available: {', '.join(sorted(available)) or '(none installed)'} (and all, none).")  # fmt: skip
         names.append(name)
     return list(dict.fromkeys(names))
 
@@ -95,7 +96,13 @@ def validated_sections(
             raise ConfigError(f"plugins.{name}: plugin {name!r} is a Python object; configure the object itself")
         if name not in available:
             raise ConfigError(
-                f"plugins.{name}: there is no plugin named {name!r} to configure{did_you_mean(name, available)}"
+                f"plugins.{name}: there is no plugin named {name!r} to configure"
+                f"{did_you_mean(name, [*available, 'enabled'])}"
+            )
+        if not isinstance(sections[name], dict):
+            raise ConfigError(
+                f"plugins.{name} = {sections[name]!r}: a plugin's settings are a table ([plugins.{name}] in a config "
+                f"file, or --set plugins.{name}.KEY=VALUE)"
             )
 
     def validated(name: str) -> BaseModel:

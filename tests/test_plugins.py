@@ -46,9 +46,12 @@ def test_all_enables_every_builtin_but_no_third_party_plugin():
 
 def test_unknown_plugin_name_suggests_the_closest():
     with pytest.raises(
-        ConfigError, match=r"unknown plugin 'halvng'; did you mean 'halving'\? Available: extra, halving\."
+        ConfigError,
+        match=r"unknown plugin 'halvng'; did you mean 'halving'\? Available: extra, halving \(and all, none\)\.",
     ):
         resolve_enabled(["halvng"], AVAILABLE)
+    with pytest.raises(ConfigError, match=r"unknown plugin 'al'; did you mean 'all'\?"):
+        resolve_enabled(["al"], AVAILABLE)
 
 
 def test_plugin_config_sections_are_validated_by_the_plugin():
@@ -61,6 +64,14 @@ def test_plugin_config_sections_are_validated_by_the_plugin():
         PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"facter": 1}), AVAILABLE)
     with pytest.raises(ConfigError, match=r"plugins\.nothere: there is no plugin named 'nothere'"):
         PluginHost.from_config(PluginsConfig(enabled=[], nothere={"a": 1}), AVAILABLE)
+    with pytest.raises(
+        ConfigError, match=r"plugins\.enable: there is no plugin named 'enable' to configure; did you mean 'enabled'\?"
+    ):
+        PluginHost.from_config(PluginsConfig(enabled=[], enable=["halving"]), AVAILABLE)
+    with pytest.raises(
+        ConfigError, match=r"^plugins\.halving = 3: a plugin's settings are a table \(\[plugins\.halving\]"
+    ):
+        PluginHost.from_config(PluginsConfig(enabled=["halving"], halving=3), AVAILABLE)  # it named pydantic's inside
 
 
 def test_only_enabled_plugins_are_registered():
