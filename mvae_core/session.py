@@ -329,8 +329,8 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
              jobs: int | None = None) -> Relocation:  # fmt: skip
     """Point the run in ``out`` at its data's new place ``data`` (one path for each it was started with, in order)
     without training: the split read there must be the run's; then ``config.toml`` and ``split.json`` name the new
-    place. What ``mvae train --resume RUN NEW_PLACE`` does before it trains; ``mvae ablate`` does it for the runs of
-    an ablation whose data moved. Returns how the places pair (empty when ``data`` is where the run has it).
+    place: the check and the writes ``mvae train --resume RUN NEW_PLACE`` makes before it trains (there under
+    torchrun, rank 0 writing), for ``mvae ablate``'s runs whose data moved, which it does not train. Returns how the places pair (empty when ``data`` is where the run has it).
 
     :raises DataError: a path is missing, or the arguments do not pair with the run's.
     :raises DataChanged: the data at the new place does not give the run's split.
