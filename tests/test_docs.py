@@ -235,6 +235,22 @@ def relative_links() -> list[tuple[str, Path, str]]:
     return found
 
 
+def test_the_knob_ranges_live_md_gives_are_the_servers():
+    from mvae_core.generation import TEMPO_RANGE
+    from mvae_core.serve.engine import KNOBS
+
+    def span(low: float, high: float) -> str:
+        return f"{low:g}–{high:g}"
+
+    text = " ".join((ROOT / "docs" / "live.md").read_text(encoding="utf-8").split())
+    expected = (
+        f"density {span(*KNOBS['density'])}, temperature and timing temperature {span(*KNOBS['temperature'])}, grid "
+        f"offset {span(*KNOBS['grid_offset'])}, tempo {span(*KNOBS['tempo'])} bpm"
+    )
+    assert KNOBS["temperature"] == KNOBS["timing_temperature"] and expected in text
+    assert f"and {span(*TEMPO_RANGE)} bpm)" in text  # generate's
+
+
 def test_heading_anchors_are_github_s():
     page = ROOT / "docs" / "scaling.md"
     assert {"one-machine", "ablations-on-a-ray-cluster", "gpu"} <= heading_anchors(page)
