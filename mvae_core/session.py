@@ -287,14 +287,7 @@ def _prepare_data(
         raise DataError(str(exc)) from None
     if not resuming:
         reporter.data(table, report, cfg.data, f"data: {' '.join(data)}")
-    if table.n_loops == 0:
-        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
-        raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
-                        f"usable ({reasons}); see mvae data inspect for each file")  # fmt: skip
-    try:
-        train_set, val_set, warnings = split_by_source(table, cfg.data, cfg.train.seed)
-    except TooFewLoops as exc:
-        raise DataError(f"no training possible: {exc}") from None
+    train_set, val_set, warnings = _split(table, report, cfg, data)
     for warning in warnings:
         reporter.note(warning, "warning")
     if resuming:
@@ -310,6 +303,21 @@ def _prepare_data(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
         )
     return train_set, val_set, fingerprint(train_set, val_set)
+
+
+def _split(
+    table: NoteTable, report: DataReport, cfg: MvaeConfig, data: list[str]
+) -> tuple[LoopSet, LoopSet, list[str]]:
+    """:func:`split_by_source` with the run's settings and seed; :class:`DataError` naming ``data`` when it gives no
+    loop (with the skip reasons) or too few to split."""
+    if table.n_loops == 0:
+        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
+        raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
+                        f"usable ({reasons}); see mvae data inspect for each file")  # fmt: skip
+    try:
+        return split_by_source(table, cfg.data, cfg.train.seed)
+    except TooFewLoops as exc:
+        raise DataError(f"no training possible: {exc}") from None
 
 
 def _refuse_changed_split(run: RunDir, train_set: LoopSet, val_set: LoopSet, relocation: Relocation) -> None:
@@ -332,22 +340,24 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
     place: the check and the writes ``mvae train --resume RUN NEW_PLACE`` makes before it trains (there under
     torchrun, rank 0 writing), for ``mvae ablate``'s runs whose data moved, which it does not train. Returns how the places pair (empty when ``data`` is where the run has it).
 
-    :raises DataError: a path is missing, or the arguments do not pair with the run's.
+    :raises DataError: a path is missing, the arguments do not pair with the run's, or the data there gives no loop
+        (or too few to split).
     :raises DataChanged: the data at the new place does not give the run's split.
     :raises RunBusy: another process trains the run.
     """
     run = RunDir(Path(out))
     cfg, given = run.read_config(), _given_data(data)
     check_paths(given)
-    relocation = Relocation.between(run.read_data(), _absolute(given))
+    data = _absolute(given)
+    relocation = Relocation.between(run.read_data(), data)
     if relocation:
         with run.training_lock():
-            table, _ = load_dataset(_absolute(given), cfg.data, jobs)
-            train_set, val_set, _ = split_by_source(table, cfg.data, cfg.train.seed)
+            table, report = load_dataset(data, cfg.data, jobs)
+            train_set, val_set, _ = _split(table, report, cfg, data)
             _refuse_changed_split(run, train_set, val_set, relocation)
             run.write_split(list(train_set.sources), list(val_set.sources))
             versions = run.read_provenance().get("versions", {})
-            run.write_config(cfg, versions, _absolute(given), fingerprint(train_set, val_set))
+            run.write_config(cfg, versions, data, fingerprint(train_set, val_set))
     return relocation
 
 

@@ -147,3 +147,16 @@ def _table_and_cfg(run):
 
     cfg = RunDir(run).read_config()
     return load_dataset(RunDir(run).read_data(), cfg.data)[0], cfg.data, cfg.train.seed
+
+
+def test_relocating_to_a_place_without_loops_is_a_data_error_naming_it(synth_dir, tmp_path):
+    """relocate() let split_by_source's TooFewLoops through (no DataError): mvae ablate, which turns a relocation's
+    DataError into one naming the run, showed '0 loop(s) with >= min_onsets notes' without saying which run or data."""
+    from mvae_core.session import relocate
+
+    run, empty = tmp_path / "run", tmp_path / "empty"
+    mvae_core.train([synth_dir], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    empty.mkdir()
+    with pytest.raises(DataError, match=rf"^no loops to train on in {empty}: 0 source\(s\) read"):
+        relocate(run, empty, jobs=1)
+    assert RunDir(run).read_data() == [str(synth_dir)]  # nothing rewritten
