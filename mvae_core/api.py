@@ -21,7 +21,7 @@ import torch
 
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
-from mvae_core.data.load import check_paths, load_dataset
+from mvae_core.data.load import check_paths, data_arguments, load_dataset
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -255,7 +255,7 @@ def evaluate(
         raise OptionError("seed", f"must be >= 0, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
-    paths = [os.fspath(data)] if isinstance(data, str | os.PathLike) else [os.fspath(d) for d in data]
+    paths = data_arguments(data)
     check_paths(paths)
     try:
         table, report = load_dataset(paths, trained.config.data, jobs)

@@ -39,7 +39,7 @@ from rich.console import Console
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
-from mvae_core.data.load import DataReport, check_paths, load_dataset
+from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.relocation import Relocation
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source
 from mvae_core.data.table import NoteTable
@@ -146,9 +146,9 @@ def train(
             cfg = build_config(_config_source(config), list(overrides or ()), flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
         _refuse_existing(run)
-        data = _given_data(data) or DEFAULT_DATA
+        data = data_arguments(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
-        data, relocation = _absolute(data), Relocation()
+        data, relocation = absolute_data(data), Relocation()
     try:  # an unknown model or a bad model setting fails here, before any data is read
         _, settings = resolve_model(cfg)
     except ConfigError as exc:
@@ -346,9 +346,9 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
     :raises RunBusy: another process trains the run.
     """
     run = RunDir(Path(out))
-    cfg, given = run.read_config(), _given_data(data)
+    cfg, given = run.read_config(), data_arguments(data)
     check_paths(given)
-    data = _absolute(given)
+    data = absolute_data(given)
     relocation = Relocation.between(run.read_data(), data)
     if relocation:
         with run.training_lock():
@@ -382,16 +382,6 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     return held_out
 
 
-def _given_data(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
-    """DATA as strings: one path is one argument, not one per letter."""
-    return [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or [])]
-
-
-def _absolute(data: list[str]) -> list[str]:
-    """DATA as stored in the run: absolute paths (a resume from another folder finds them), corpora as named."""
-    return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
-
-
 def _refuse_existing(run: RunDir) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
     if run.exists():
@@ -422,7 +412,7 @@ def _resume_setup(
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
                                         "or more to train further")  # fmt: skip
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
-    saved, moved_to = run.read_data(), _given_data(data)
+    saved, moved_to = run.read_data(), data_arguments(data)
     if not moved_to:
         try:
             check_paths(saved)
@@ -431,7 +421,7 @@ def _resume_setup(
                             f"{' '.join(_placeholders(saved))}") from None  # fmt: skip
         return run, cfg, saved, Relocation()
     check_paths(moved_to)
-    moved_to = _absolute(moved_to)
+    moved_to = absolute_data(moved_to)
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
 
 

@@ -115,10 +115,10 @@ def ablate(
         )
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     _check_overrides(overrides)
-    from mvae_core.data.load import check_paths
+    from mvae_core.data.load import check_paths, data_arguments
 
     out, configs, config = Path(out), _path(configs), _path(config)
-    data = [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or _default_data())]
+    data = data_arguments(data) or _default_data()
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
@@ -273,7 +273,9 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> l
     own data, so a summary under this command's DATA would mix data sets. Else one :class:`PlanError` naming them.
     Returns the runs whose data is gone from where they have it (each path missing, as many as DATA): moved, to be
     pointed at DATA (:func:`_relocate`), which checks that it gives their split."""
-    wanted = [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data]
+    from mvae_core.data.load import absolute_data
+
+    wanted = absolute_data(data)
     others: dict[str, list[str]] = {}  # the other data → the runs trained on it
     moved: list[Path] = []
     for arm in arms:
@@ -304,7 +306,6 @@ def _gone(trained_on: list[str], arguments: int) -> bool:
 def _relocate(runs: list[Path], data: list[str], out: Path, report: Report) -> None:
     """Point each run whose data moved at ``data`` (:func:`mvae_core.session.relocate`); a run whose split the data
     does not give is a :class:`PlanError` naming it."""
-    from mvae_core.errors import DataError
     from mvae_core.session import relocate
 
     for path in runs:

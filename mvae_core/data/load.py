@@ -15,7 +15,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -78,6 +78,17 @@ class DataReport:
             "parsed_units": self.parsed_units,
             "files": self.entries,
         }
+
+
+def data_arguments(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
+    """DATA as strings, as the Python API takes it: one path is one argument (not one per letter); ``None``: ``[]``."""
+    return [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or [])]
+
+
+def absolute_data(data_args: list[str]) -> list[str]:
+    """DATA as a run stores it (``[provenance] data``): absolute paths, so a resume from another folder finds them
+    and runs compare by place; corpora as named."""
+    return [d if d.startswith(CORPUS_PREFIX) else os.path.abspath(d) for d in data_args]
 
 
 def check_paths(data_args: list[str]) -> None:
