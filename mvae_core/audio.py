@@ -79,11 +79,10 @@ def render(
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
     ``length_ticks`` plus the release. ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install
     when FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
-    check_renderer(renderer, soundfont)
+    font = check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
-    if renderer != "builtin":
-        font = find_soundfont(soundfont)
+    if font is not None:
         missing = fluidsynth_missing()
         if missing is None:
             end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
@@ -95,17 +94,16 @@ def render(
     return Audio(_fit(samples, length, sample_rate), sample_rate, "built-in synth")
 
 
-def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> None:
-    """The errors :func:`render` raises for its options, for a caller to raise them before it writes anything: a
-    ``renderer`` that is not one (:class:`OptionError`, with the closest name), or a SoundFont it would not play
-    (:func:`find_soundfont`)."""
+def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> str | None:
+    """The SoundFont ``renderer`` would play (None for ``builtin``), or the errors :func:`render` raises for its
+    options, for a caller to raise them before it writes anything: a ``renderer`` that is not one
+    (:class:`OptionError`, with the closest name), or a SoundFont it would not play (:func:`find_soundfont`)."""
     if renderer not in RENDERERS:
         raise OptionError(
             "renderer",
             f"must be one of {', '.join(RENDERERS)}, got {renderer!r}{did_you_mean(renderer, RENDERERS, '')}",
         )
-    if renderer != "builtin":
-        find_soundfont(soundfont)
+    return None if renderer == "builtin" else find_soundfont(soundfont)
 
 
 def find_soundfont(explicit: str | os.PathLike[str] | None = None) -> str:

@@ -47,6 +47,7 @@ app = typer.Typer(
 
 
 def _print_version(given: bool) -> None:
+    """``mvae --version``: print the installed version and exit."""
     if given:
         from mvae_core.version import VERSION
 
