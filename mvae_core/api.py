@@ -179,7 +179,7 @@ def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) 
     ``midi_out`` names one MIDI file and ``audio`` a folder, the WAV takes that file's name (``pad.mid`` →
     ``audio/pad.wav``), as a folder's WAV files take their MIDI files' names."""
     audio, midi_out = Path(audio), Path(midi_out)
-    if midi_out.suffix.lower() in MIDI_SUFFIXES and audio.suffix.lower() != ".wav":
+    if midi_out.suffix.lower() in MIDI_SUFFIXES and (audio.is_dir() or not audio.suffix):  # a folder (files())
         return audio / midi_out.with_suffix(".wav").name
     return audio
 
