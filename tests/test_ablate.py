@@ -191,6 +191,13 @@ def test_a_paired_difference_over_fewer_pairs_says_how_many_are_missing():
     assert cells["onset_f1"] == "n/a"  # two pairs, no value in any
 
 
+def table_at_80_columns(rows: list[dict], arms: list[Configuration]) -> str:
+    """The console table as an 80-column terminal shows it."""
+    console = Console(width=80, record=True)
+    console.print(console_table(rows, arms))
+    return console.export_text()
+
+
 def test_the_console_table_fits_80_columns_without_breaking_a_cell():
     """Piped, the console is 80 columns: every name, stop label and number stays whole (no "quantize|d",
     "max|epochs" or "19.3 ±|1.5"), each mean above its ± std."""
@@ -202,9 +209,7 @@ def test_the_console_table_fits_80_columns_without_breaking_a_cell():
         for arm in arms
         for seed in range(3)
     ]  # fmt: skip
-    console = Console(width=80, record=True)
-    console.print(console_table(rows, arms))
-    text = console.export_text()
+    text = table_at_80_columns(rows, arms)
     assert max(map(len, text.splitlines())) <= 80
     lines = [line.split() for line in text.splitlines()]
     assert ["no-ts_variance_monitor", "19.3", "146", "quantized", "0.575", "1191"] in lines
@@ -223,9 +228,7 @@ def test_every_mode_s_console_table_fits_80_columns_with_every_number_whole(mode
         for arm in arms
         for seed in range(2)
     ]  # fmt: skip
-    console = Console(width=80, record=True)
-    console.print(console_table(rows, arms))
-    text = console.export_text()
+    text = table_at_80_columns(rows, arms)
     assert "…" not in text and max(map(len, text.splitlines())) <= 80
     lines = [line.split() for line in text.splitlines()]
     assert ["all", "20.5", "146", "0.996", "0.574", "1190"] in lines
