@@ -646,6 +646,8 @@ def test_an_ablation_whose_data_moved_continues_from_the_new_place(synth_dir, tm
     shutil.rmtree(moved)
     with pytest.raises(PlanError, match=r"runs/all/seed-0: its data moved, and the data of .* changed since the run"):
         mvae_core.ablate(again, **arguments)
+    with pytest.raises(PlanError, match=rf"\({re.escape(str(moved))} is gone: if it moved, give the new place of each"):
+        mvae_core.ablate([again, synth_dir], **arguments)  # not the runs' one path: not taken for a move
 
 
 @pytest.mark.slow

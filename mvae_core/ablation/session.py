@@ -278,6 +278,7 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> l
     wanted = absolute_data(data)
     others: dict[str, list[str]] = {}  # the other data → the runs trained on it
     moved: list[Path] = []
+    missing: set[str] = set()  # paths of that other data that are gone (moved in part, or given in another order)
     for arm in arms:
         for path in sorted((out / "runs" / arm.name).glob("seed-*")):
             try:
@@ -288,11 +289,14 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> l
                 moved.append(path)
             elif trained_on != wanted:
                 others.setdefault(" ".join(trained_on), []).append(str(path.relative_to(out)))
+                missing |= {d for d in trained_on if not d.startswith(CORPUS_PREFIX) and not os.path.lexists(d)}
     if others:
         listed = "; ".join(f"{', '.join(runs)} on {trained_on}" for trained_on, runs in others.items())
+        moved_hint = (f" ({', '.join(sorted(missing))} is gone: if it moved, give the new place of each of "
+                      "those runs' DATA paths, in their order)" if missing else "")  # fmt: skip
         raise PlanError(
             f"{out} holds runs trained on other data than {' '.join(wanted)} ({listed}); give the same DATA to "
-            f"continue that ablation, or choose another output folder"
+            f"continue that ablation{moved_hint}, or choose another output folder"
         )
     return moved
 
