@@ -59,7 +59,7 @@ from mvae_core.host import PluginHost
 from mvae_core.models import model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
-from mvae_core.run import CONFIG, RunDir
+from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.version import VERSION
@@ -338,7 +338,8 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
     """Point the run in ``out`` at its data's new place ``data`` (one path for each it was started with, in order)
     without training: the split read there must be the run's; then ``config.toml`` and ``split.json`` name the new
     place: the check and the writes ``mvae train --resume RUN NEW_PLACE`` makes before it trains (there under
-    torchrun, rank 0 writing), for ``mvae ablate``'s runs whose data moved, which it does not train. Returns how the places pair (empty when ``data`` is where the run has it).
+    torchrun, rank 0 writing), for ``mvae ablate``'s runs whose data moved, which it does not train. Returns how
+    the places pair (empty when ``data`` is where the run has it).
 
     :raises DataError: a path is missing, the arguments do not pair with the run's, or the data there gives no loop
         (or too few to split).
@@ -376,7 +377,7 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     held_out = from_sources(table, set(split["validation"]))
     if len(held_out) == 0:
         raise DataError(
-            f"{run.path}: none of its {len(split['validation'])} validation files ({run.path / 'split.json'}) gives a "
+            f"{run.path}: none of its {len(split['validation'])} validation files ({run.path / SPLIT}) gives a "
             f"loop in {' '.join(data)} any more; evaluate it on held-out data: mvae evaluate {run.path} DATA"
         )
     return held_out
