@@ -22,6 +22,7 @@ import torch
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, data_arguments, load_dataset
+from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -44,8 +45,6 @@ from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
 from mvae_core.suggest import closest
-
-MIDI_SUFFIXES = (".mid", ".midi")
 
 
 @dataclass

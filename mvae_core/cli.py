@@ -223,7 +223,7 @@ def generate(
     for sound in sounds:
         stdout.print(escape(f"{sound}  ({used})"))
     for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files
-        if written and written[0].parent == folder and (earlier := earlier_loop_files(folder, written)):
+        if folder is not None and (earlier := earlier_loop_files(folder, written)):
             warn(earlier_files_warning(folder, earlier))
 
 

@@ -191,7 +191,10 @@ def loop_file_stem(i: int, count: int, point: torch.Tensor) -> str:
 def earlier_loop_files(folder: Path, written: list[Path], also: tuple[str, ...] = ()) -> list[Path]:
     """The files in ``folder`` that are named like a command's loop files of the kind (suffix) of ``written``
     (:func:`loop_file_stem` + ``.mid`` or ``.wav``, or one of the names ``also``) but are not in ``written``: what
-    an earlier command left there, sorted by name."""
+    an earlier command left there, sorted by name. None unless ``written`` went into ``folder`` (a file named by
+    the user is no folder's loop)."""
+    if not written or written[0].parent != folder:
+        return []
     kept, suffixes = {path.name for path in written}, {path.suffix for path in written}
     return sorted(
         path

@@ -34,6 +34,7 @@ from mvae_core.checkpoint import (
 )
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
+from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.errors import RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.models import build_model
@@ -158,7 +159,7 @@ class RunDir:
         try:
             entries = sorted(self.path.iterdir())
         except OSError as exc:
-            return f"the folder cannot be listed ({exc.strerror})"
+            return f"the folder cannot be listed ({reason(exc)})"
         names = {p.name for p in entries}
         run_files = sorted(names & {CHECKPOINT, BEST_MODEL, METRICS})
         if run_files:
@@ -339,7 +340,7 @@ def _holds_midi(folder: Path, depth: int = 2) -> bool:
     except OSError:
         return False
     for entry in entries:
-        if entry.suffix.lower() in (".mid", ".midi") and entry.is_file():
+        if entry.suffix.lower() in MIDI_SUFFIXES and entry.is_file():
             return True
     return depth > 1 and any(_holds_midi(e, depth - 1) for e in entries if e.is_dir() and not e.is_symlink())
 

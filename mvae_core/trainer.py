@@ -290,9 +290,8 @@ class Trainer:
     def _drain_events(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The pending events: those of this attempt's ``mvae_train_start`` (until an epoch's record takes them),
         and the others."""
-        events = self.outbox.drain_events()
-        start = [e for e in events if any(e is s for s in self.start_events)]
-        return start, [e for e in events if not any(e is s for s in self.start_events)]
+        events, start = self.outbox.drain_events(), {id(e) for e in self.start_events}
+        return [e for e in events if id(e) in start], [e for e in events if id(e) not in start]
 
     def save_checkpoint(self, epoch: int, progress: EpochProgress | None = None) -> None:
         """``checkpoint.pt`` after ``epoch`` (-1: before training), or inside epoch ``epoch + 1`` with ``progress``.

@@ -90,8 +90,8 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
 def from_sources(table: NoteTable, sources: Collection[str]) -> LoopSet:
     """The loops of ``table`` that come from these ``sources`` (by name), untransposed, in table order."""
     wanted = np.array([name in sources for name in table.sources], dtype=bool)
-    loops = np.flatnonzero(wanted[table.source]) if table.n_loops else np.zeros(0, dtype=np.int64)
-    return LoopSet(table, loops.astype(np.int64), np.zeros(len(loops), dtype=np.int64))
+    loops = np.flatnonzero(wanted[table.source]).astype(np.int64)
+    return LoopSet(table, loops, np.zeros(len(loops), dtype=np.int64))
 
 
 def augment(table: NoteTable, loops: np.ndarray, cfg: DataConfig) -> LoopSet:
