@@ -14,7 +14,7 @@ import fcntl
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -209,9 +209,12 @@ class RunDir:
             )
         return data
 
-    def write_split(self, train_sources: list[str], validation_sources: list[str]) -> None:
-        """``split.json``: which sources the run trains on and which it validates on (sorted names)."""
-        text = json.dumps({"train": sorted(train_sources), "validation": sorted(validation_sources)}, indent=1)
+    def write_split(self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]) -> None:
+        """``split.json``: which sources the run trains on and which it validates on (sorted names), and the content
+        digest of each one's file (``content``, by source name, as :meth:`DataReport.content` gives it)."""
+        sides = {"train": sorted(train_sources), "validation": sorted(validation_sources)}
+        named = sorted(name for names in sides.values() for name in names if name in content)
+        text = json.dumps(sides | {"content": {name: content[name] for name in named}}, indent=1)
         atomic_write(self.path / SPLIT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def read_split(self) -> dict[str, list[str]] | None:
@@ -224,9 +227,23 @@ class RunDir:
             return None
         return split
 
-    def split_changes(self, train_sources: list[str], validation_sources: list[str], shown: int = 3) -> str:
-        """How the sources of a split differ from ``split.json`` (for a resume that refuses changed data): which are
-        new, which are gone, which changed sides, or, with the same sources, that a file's loops changed."""
+    def edited_sources(self, content: Mapping[str, str]) -> list[str]:
+        """The sources whose file content differs from what ``split.json`` recorded (``content``: digests by the
+        names the run saved); none when it recorded none (a run written before it did)."""
+        try:
+            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))["content"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+        if not isinstance(saved, dict):
+            return []
+        return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
+
+    def split_changes(
+        self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str], shown: int = 3
+    ) -> str:
+        """How the sources of a split (and their files' ``content``) differ from ``split.json``, for a resume that
+        refuses changed data: which are new, which are gone, which changed sides, which were edited, or, with the
+        same sources, that a file's loops changed."""
         if (saved := self.read_split()) is None:
             return "its train/validation split differs"
         before = {name: side for side, names in saved.items() for name in names}
@@ -243,6 +260,8 @@ class RunDir:
             parts.append(f"gone or renamed: {listed(gone)}")
         if moved := [n for n in now if n in before and before[n] != now[n]]:
             parts.append(f"changed sides: {listed(moved)}")
+        if edited := self.edited_sources(content):
+            parts.append(f"edited: {listed(edited)}")
         return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
 
     def write_data_report(self, report: dict[str, Any]) -> None:

@@ -291,13 +291,13 @@ def _prepare_data(
     for warning in warnings:
         reporter.note(warning, "warning")
     if resuming:
-        _refuse_changed_split(run, train_set, val_set, relocation)
+        _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
         if not resuming:
             run.write_data_report(report.to_json())
         if not resuming or relocation:
-            run.write_split(list(train_set.sources), list(val_set.sources))
+            run.write_split(list(train_set.sources), list(val_set.sources), report.content())
     if resuming and relocation:
         reporter.note(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
@@ -320,16 +320,22 @@ def _split(
         raise DataError(f"no training possible: {exc}") from None
 
 
-def _refuse_changed_split(run: RunDir, train_set: LoopSet, val_set: LoopSet, relocation: Relocation) -> None:
-    """:class:`DataChanged` unless the split is the run's (``data_fingerprint``), its sources compared under the names
-    they had before a ``relocation``; the message says which files differ (a run without a fingerprint: not checked)."""
+def _refuse_changed_split(
+    run: RunDir, train_set: LoopSet, val_set: LoopSet, content: dict[str, str], relocation: Relocation
+) -> None:
+    """:class:`DataChanged` unless the split is the run's (``data_fingerprint``) and no file of it was edited (the
+    ``content`` digests ``split.json`` recorded), its sources compared under the names they had before a
+    ``relocation``; the message says which files differ (a run without a fingerprint: not checked)."""
     saved = run.read_provenance().get("data_fingerprint")
-    if saved is not None and saved != fingerprint(train_set, val_set, relocation.saved_name):
+    if saved is None:
+        return
+    was_content = {relocation.saved_name(name): digest for name, digest in content.items()}
+    if saved != fingerprint(train_set, val_set, relocation.saved_name) or run.edited_sources(was_content):
         was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
         moved = f" (read from its new place: {relocation.describe()})" if relocation else ""
         raise DataChanged(
-            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was)}); restore the "
-            "files or start a new run"
+            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was, was_content)}); "
+            "restore the files or start a new run"
         )
 
 
@@ -355,8 +361,8 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
         with run.training_lock():
             table, report = load_dataset(data, cfg.data, jobs)
             train_set, val_set, _ = _split(table, report, cfg, data)
-            _refuse_changed_split(run, train_set, val_set, relocation)
-            run.write_split(list(train_set.sources), list(val_set.sources))
+            _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
+            run.write_split(list(train_set.sources), list(val_set.sources), report.content())
             versions = run.read_provenance().get("versions", {})
             run.write_config(cfg, versions, data, fingerprint(train_set, val_set))
     return relocation

@@ -27,15 +27,64 @@ def test_a_resume_of_changed_data_names_the_files_that_changed(synth_dir, tmp_pa
     assert str(refused.value).endswith("; restore the files or start a new run")
 
 
+def _edit_a_velocity(path) -> None:
+    """Change one note's velocity: the file keeps its name and its loops, only its content differs."""
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(str(path))
+    note = midi.instruments[0].notes[0]
+    note.velocity = 127 if note.velocity != 127 else 1
+    midi.write(str(path))
+
+
+def test_a_resume_refuses_a_file_edited_in_place_and_names_it(synth_dir, tmp_path):
+    """An edit that kept every file name and every loop count (a velocity fixed in the DAW) was not noticed: the
+    run went on training on other notes than it started with, and its numbers no longer matched a fresh run's."""
+    data = shutil.copytree(synth_dir, tmp_path / "data")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    assert set(json.loads((run / "split.json").read_text())["content"]) == {
+        *RunDir(run).read_split()["train"],
+        *RunDir(run).read_split()["validation"],
+    }
+    _edit_a_velocity(data / "melody_01.mid")
+    with pytest.raises(DataChanged) as refused:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    assert f"changed since the run started (edited: {data / 'melody_01.mid'}); restore the files" in str(refused.value)
+
+
+def test_a_moved_folder_with_an_edited_file_is_refused_naming_it_as_the_run_knew_it(synth_dir, tmp_path):
+    data = shutil.copytree(synth_dir, tmp_path / "midi")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    moved = data.rename(tmp_path / "moved")
+    _edit_a_velocity(moved / "melody_02.mid")
+    with pytest.raises(DataChanged, match=rf"\(edited: {data / 'melody_02.mid'}\)"):
+        mvae_core.train([moved], run, resume=True, epochs=2, progress=False)
+
+
+def test_a_run_whose_split_json_has_no_content_digests_resumes_as_before(synth_dir, tmp_path):
+    """Runs written before split.json kept content digests are checked by names and counts only."""
+    data = shutil.copytree(synth_dir, tmp_path / "data")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    split = json.loads((run / "split.json").read_text())
+    (run / "split.json").write_text(json.dumps({"train": split["train"], "validation": split["validation"]}))
+    _edit_a_velocity(data / "melody_01.mid")
+    assert mvae_core.train(out=run, resume=True, epochs=2, progress=False).epochs_run == 2
+
+
 def test_split_changes_lists_a_few_names_and_counts_the_rest(tmp_path):
     run = RunDir(tmp_path)
-    run.write_split(["a", "b"], ["v"])
-    assert run.split_changes(["a", "b"], ["v"]) == "the same files, but an edit changed how many loops they hold"
-    assert run.split_changes(["a", "v"], ["b"]) == "changed sides: b, v"
+    run.write_split(["a", "b"], ["v"], {"a": "1", "b": "2", "v": "3"})
+    same = {"a": "1", "b": "2", "v": "3"}
+    assert run.split_changes(["a", "b"], ["v"], same) == "the same files, but an edit changed how many loops they hold"
+    assert run.split_changes(["a", "v"], ["b"], same) == "changed sides: b, v"
+    assert run.split_changes(["a", "b"], ["v"], same | {"b": "9"}) == "edited: b"
     many = [f"n{i}" for i in range(5)]
-    assert run.split_changes(["a", "b", *many], ["v"]) == "new: n0, n1, n2 and 2 more"
+    assert run.split_changes(["a", "b", *many], ["v"], same) == "new: n0, n1, n2 and 2 more"
     (tmp_path / "split.json").unlink()
-    assert run.split_changes(["a"], []) == "its train/validation split differs"
+    assert run.split_changes(["a"], [], {}) == "its train/validation split differs"
 
 
 @pytest.mark.parametrize("edited", ['"{data}"', "[]", "[3]"])

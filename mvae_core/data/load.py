@@ -34,6 +34,7 @@ from mvae_core.errors import DataError, OptionError
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
+CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json): enough to notice an edit
 
 
 @dataclass
@@ -66,6 +67,10 @@ class DataReport:
             for kind in dict.fromkeys(w["kind"] for w in e.get("warnings", [])):
                 counts[kind] = counts.get(kind, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    def content(self) -> dict[str, str]:
+        """The content digest of each used source's file, by source name (a run's ``split.json`` keeps them)."""
+        return {e["source"]: e["content"] for e in self.ok if "content" in e}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,7 +112,9 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     units, results = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport()
-    keys, read, per_unit, duplicates = _content_keys(units, cfg, _cache_dir(cfg))
+    digests, read, per_unit, duplicates = _content_digests(units, _cache_dir(cfg))
+    settings = settings_key(cfg.parse_key())
+    keys = {unit: cache_key(digest, settings) for unit, digest in digests.items()}
     labelled = [(u.label, k) for u, k in keys.items()]
     whole = set_key(labelled + [r.name for r in results] + duplicates, cfg.min_onsets)
     # an unreadable or too large file may change by next time: no set entry then
@@ -119,7 +126,7 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
 
     writer = cache.set_writer(whole) if cacheable else None
     if writer is not None:
-        sources = _sources_in_order(units, keys, read, per_unit, cache, cfg, jobs, report)
+        sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)
         try:
             with writer, closing(sources):
                 _feed(results, sources, writer, cfg.min_onsets, report)
@@ -128,7 +135,7 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
             report.entries.clear()
             report.cached_units = report.parsed_units = 0
     builder = TableBuilder()
-    with closing(_sources_in_order(units, keys, read, per_unit, cache, cfg, jobs, report)) as sources:
+    with closing(_sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)) as sources:
         _feed(results, sources, builder, cfg.min_onsets, report)
     return builder.finish(), report
 
@@ -150,6 +157,7 @@ def _feed(
 def _sources_in_order(
     units: list[Unit],
     keys: dict[Unit, str],
+    digests: dict[Unit, str],
     read: dict[Unit, bytes],
     skipped: dict[Unit, list[SourceResult]],
     cache: ParseCache,
@@ -158,7 +166,8 @@ def _sources_in_order(
     report: DataReport,
 ) -> Iterator[list[SourceResult]]:
     """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
-    (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``."""
+    (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``;
+    each result carries its unit's content digest."""
     unparsed = {}
     for unit, key in keys.items():
         if cache.has(key):
@@ -171,18 +180,19 @@ def _sources_in_order(
     for unit in units:
         if unit in skipped:
             yield skipped[unit]
-        elif unit in unparsed:
+            continue
+        if unit in unparsed:
             results = next(parsed)
             cache.put(keys[unit], results)
             report.parsed_units += 1
-            yield results
-        else:
-            results = cache.get(keys[unit])
-            if results is None:  # damaged since it was found: parse it here
-                yield _parse_one(unit, keys[unit], read, cache, cfg, report)
-                continue
+        elif (cached := cache.get(keys[unit])) is not None:
             report.cached_units += 1
-            yield _renamed(results, unit)
+            results = _renamed(cached, unit)
+        else:  # damaged since it was found: parse it here
+            results = _parse_one(unit, keys[unit], read, cache, cfg, report)
+        for result in results:
+            result.content = digests[unit]
+        yield results
 
 
 def _parse_one(
@@ -199,23 +209,22 @@ def _parse_one(
     return results
 
 
-def _content_keys(
-    units: list[Unit], cfg: DataConfig, cache_dir: Path | None
+def _content_digests(
+    units: list[Unit], cache_dir: Path | None
 ) -> tuple[dict[Unit, str], dict[Unit, bytes], dict[Unit, list[SourceResult]], list[str]]:
-    """Each readable unit's cache key, the bytes of those read now, skipped results (unreadable, duplicate) and the
-    labels of duplicates. A file whose ``stat`` signature matches :class:`FileDigests` is not read; byte-identical
-    copies (the same digest) are one source: the later ones are skipped as ``duplicate``, so a copy never lands on
-    both sides of the split."""
-    digests = FileDigests(cache_dir)
-    settings = settings_key(cfg.parse_key())
-    keys: dict[Unit, str] = {}
+    """Each readable unit's content digest, the bytes of those read now, skipped results (unreadable, duplicate) and
+    the labels of duplicates. A file whose ``stat`` signature matches :class:`FileDigests` is not read;
+    byte-identical copies (the same digest) are one source: the later ones are skipped as ``duplicate``, so a copy
+    never lands on both sides of the split."""
+    known = FileDigests(cache_dir)
+    digests: dict[Unit, str] = {}
     read: dict[Unit, bytes] = {}
     skipped: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
     first_with: dict[str, Unit] = {}
     duplicates: list[str] = []
     for unit in units:
         info = _regular_file(unit.path)
-        digest = digests.get(unit.path, info) if info is not None else None
+        digest = known.get(unit.path, info) if info is not None else None
         if digest is None:
             try:
                 read[unit] = read_unit_bytes(unit.path)
@@ -224,18 +233,17 @@ def _content_keys(
                 continue
             digest = content_digest(read[unit])
             if info is not None:
-                digests.put(unit.path, info, digest)
-        key = cache_key(digest, settings)
-        if key in first_with:
-            detail = f"the same bytes as {first_with[key].label}"
+                known.put(unit.path, info, digest)
+        if digest in first_with:
+            detail = f"the same bytes as {first_with[digest].label}"
             skipped[unit] = [SourceResult(unit.label, SkipReason.DUPLICATE.value, detail)]
             duplicates.append(unit.label)
             read.pop(unit, None)
             continue
-        first_with[key] = unit
-        keys[unit] = key
-    digests.save()
-    return keys, read, skipped, duplicates
+        first_with[digest] = unit
+        digests[unit] = digest
+    known.save()
+    return digests, read, skipped, duplicates
 
 
 def _regular_file(path: Path) -> os.stat_result | None:
@@ -308,6 +316,8 @@ def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dic
     entry.update({k: int(v) for k, v in result.counters.items()})
     if result.melody:
         entry["melody"] = result.melody
+    if result.content:
+        entry["content"] = result.content[:CONTENT_CHARS]
     if result.warnings:
         entry["warnings"] = [{"kind": kind, "message": message} for kind, message in result.warnings]
     if result.block is not None and loops == 0:

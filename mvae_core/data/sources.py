@@ -47,6 +47,7 @@ class SourceResult:
     counters: dict[str, int] = field(default_factory=dict)
     melody: str = ""  # which notes of the file were used, and why
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    content: str = ""  # its file's content digest, set by the loader (the parse cache does not keep it)
 
     @property
     def ok(self) -> bool:
