@@ -2,7 +2,9 @@
 
 :func:`render` returns the samples of a loop-exact file (:mod:`mvae_core.loop_file`) and says which renderer made
 them; :func:`write_wav` writes 16-bit mono WAV. The audio lasts the file's loops plus :data:`RELEASE_SECONDS` for the
-last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used.
+last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used; wrapped
+(``wrap=True``), the release is added onto the start and the audio is exactly ``loop_seconds`` long, for a DAW to
+repeat.
 
 * **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): the ``fluidsynth`` program
   (Debian: ``apt install fluidsynth``; Homebrew: ``fluid-synth``) renders the loop-exact file, extended by the
@@ -75,23 +77,28 @@ def render(
     renderer: str = "auto",
     soundfont: str | os.PathLike[str] | None = None,
     sample_rate: int = SAMPLE_RATE,
+    wrap: bool = False,
 ) -> Audio:
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
-    ``length_ticks`` plus the release. ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install
-    when FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
+    ``length_ticks`` plus the release; with ``wrap``, to exactly ``length_ticks``, the release after the end added
+    onto the start, so that the audio repeats seamlessly, as the loop sounds from its second time round (a DAW's
+    "render as loop"). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when FluidSynth
+    cannot run; ``"auto"`` then uses the built-in synth."""
     font = check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
+    loop = round(length_ticks * tick_seconds * sample_rate)
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
     if font is not None:
         missing = fluidsynth_missing()
         if missing is None:
             end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
             samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
-            return Audio(_fit(samples, length, sample_rate), sample_rate, f"FluidSynth ({Path(font).name})")
+            name = f"FluidSynth ({Path(font).name})"
+            return Audio(_fit(samples, length, sample_rate, loop if wrap else None), sample_rate, name)
         if renderer == "fluidsynth":
             raise InputError(f"FluidSynth cannot run here: {missing}")
     samples = _builtin(notes, tick_seconds, length, sample_rate)
-    return Audio(_fit(samples, length, sample_rate), sample_rate, "built-in synth")
+    return Audio(_fit(samples, length, sample_rate, loop if wrap else None), sample_rate, "built-in synth")
 
 
 def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> str | None:
@@ -194,14 +201,20 @@ def _builtin(notes: list[TimedNote], tick_seconds: float, length: int, sample_ra
     return mix
 
 
-def _fit(samples: np.ndarray, length: int, sample_rate: int) -> np.ndarray:
-    """``samples`` cut or padded to ``length`` (a 20 ms fade at a cut), scaled down only to avoid clipping."""
+def _fit(samples: np.ndarray, length: int, sample_rate: int, wrap_at: int | None = None) -> np.ndarray:
+    """``samples`` cut or padded to ``length`` (a 20 ms fade at a cut); with ``wrap_at``, then the part from that
+    sample on added onto the start and cut off (``wrap_at`` ≥ ``length - wrap_at``: the release is shorter than
+    the loop). Scaled down only to avoid clipping."""
     fitted = np.zeros(length)
     kept = min(length, len(samples))
     fitted[:kept] = samples[:kept]
     if len(samples) > length:
         fade = min(kept, round(0.02 * sample_rate))
         fitted[kept - fade : kept] *= np.linspace(1.0, 0.0, fade)
+    if wrap_at is not None:
+        tail = fitted[wrap_at:]
+        fitted = fitted[:wrap_at].copy()
+        fitted[: len(tail)] += tail
     peak = np.abs(fitted).max(initial=0.0)
     if peak > PEAK:
         fitted *= PEAK / peak

@@ -21,10 +21,12 @@ LOOP = [Note(4, 12, 0.9, 0.25, 0.0), Note(16, 16, 0.6, 0.25, 0.0)]
 NOT_THERE = "the fluidsynth program is not installed here (Debian: apt install fluidsynth fluid-soundfont-gm)"
 
 
-def _render(renderer: str, tempo: float = 120.0, loops: list[list[Note]] | None = None) -> audio.Audio:
+def _render(
+    renderer: str, tempo: float = 120.0, loops: list[list[Note]] | None = None, wrap: bool = False
+) -> audio.Audio:
     loops = [LOOP] if loops is None else loops
     notes = timed_notes(loops, CFG, DecodeOptions(tempo=tempo))
-    return audio.render(notes, tempo, len(loops) * LOOP_TICKS, renderer)
+    return audio.render(notes, tempo, len(loops) * LOOP_TICKS, renderer, wrap=wrap)
 
 
 def _onset_seconds(samples: np.ndarray, sample_rate: int) -> float:
@@ -38,6 +40,29 @@ def test_builtin_audio_lasts_the_loop_plus_the_release_and_starts_on_the_first_n
     assert rendered.seconds == pytest.approx(loop_seconds(tempo) + audio.RELEASE_SECONDS, abs=1 / rendered.sample_rate)
     assert _onset_seconds(rendered.samples, rendered.sample_rate) == pytest.approx(4 * 60 / tempo / 4, abs=1e-3)
     assert 0.05 < np.abs(rendered.samples).max() <= audio.PEAK
+
+
+HELD_TO_THE_END = [Note(2, 12, 0.5, 0.25, 0.0), Note(28, 14, 0.5, 0.25, 0.0)]  # the second one ends with the loop
+
+
+@pytest.mark.parametrize(
+    "renderer",
+    [
+        "builtin",
+        pytest.param("fluidsynth", marks=pytest.mark.skipif(audio.fluidsynth_missing() is not None, reason=NOT_THERE)),
+    ],
+)
+def test_wrapped_audio_is_exactly_the_loop_with_the_release_added_onto_its_start(renderer):
+    """A WAV for a DAW to repeat: the loop plus a 0.5 s release went out of time when looped, and cut to the loop
+    it clicked where the last note's release was cut off."""
+    plain = _render(renderer, loops=[HELD_TO_THE_END])
+    wrapped = _render(renderer, loops=[HELD_TO_THE_END], wrap=True)
+    loop = round(loop_seconds(120.0) * audio.SAMPLE_RATE)
+    assert len(wrapped.samples) == loop
+    tail = plain.samples[loop:]
+    assert np.abs(tail).max() > 1e-3  # the last note sounds on past the loop's end ...
+    np.testing.assert_allclose(wrapped.samples[: len(tail)], plain.samples[: len(tail)] + tail, atol=1e-6)
+    np.testing.assert_array_equal(wrapped.samples[len(tail) :], plain.samples[len(tail) : loop])  # ... onto the start
 
 
 def test_an_empty_loop_is_silence_of_the_same_length():
