@@ -25,7 +25,7 @@ from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
-from mvae_core.cli_tools import tools_app
+from mvae_core.cli_tools import ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.report import data_summary, print_skips, print_summary
@@ -179,8 +179,8 @@ def generate(
     temperature: Annotated[float, typer.Option(help="Note choice: 1 as learned, 0 most likely, >1 wilder.")] = 1.0,
     timing_temperature: Annotated[float, typer.Option(help="Offset draw: 0 = mean timing, 1 = learned.")] = 1.0,
     poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = False,
-    threshold_min: Annotated[float | None, typer.Option(help="Ancestor rule: lowest onset probability.")] = None,
-    threshold_max: Annotated[float | None, typer.Option(help="Ancestor rule: highest onset probability.")] = None,
+    threshold_min: ThresholdMin = None,
+    threshold_max: ThresholdMax = None,
     bars: Annotated[int, typer.Option(help="Loops per file, along a latent path (2 bars each).")] = 1,
     walk: Annotated[float, typer.Option(help="Latent distance between consecutive loops of --bars.")] = 0.3,
     noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,

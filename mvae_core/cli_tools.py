@@ -53,6 +53,8 @@ Density = Annotated[float | None, typer.Option(help="Scale the expected number o
 Temperature = Annotated[float | None, typer.Option(help="Note choice: 0 most likely, 1 as learned." + AS_GENERATE)]
 TimingTemperature = Annotated[float | None, typer.Option(help="Offset draw: 0 mean timing, 1 learned." + AS_GENERATE)]
 Poly = Annotated[bool | None, typer.Option("--poly", help="Any number of notes per step (chords).")]
+ThresholdMin = Annotated[float | None, typer.Option(help="Ancestor rule: lowest onset probability.")]
+ThresholdMax = Annotated[float | None, typer.Option(help="Ancestor rule: highest onset probability.")]
 GridOffset = Annotated[float | None, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated." + AS_GENERATE)]
 Tempo = Annotated[float | None, typer.Option(help="Tempo of the written MIDI in bpm." + AS_GENERATE)]
 Seed = Annotated[int | None, typer.Option(help="Seed for note choice and offset draws." + AS_GENERATE)]
@@ -102,6 +104,8 @@ def interpolate(
     temperature: Temperature = None,
     timing_temperature: TimingTemperature = None,
     poly: Poly = None,
+    threshold_min: ThresholdMin = None,
+    threshold_max: ThresholdMax = None,
     grid_offset: GridOffset = None,
     tempo: Tempo = None,
     seed: Seed = None,
@@ -109,7 +113,7 @@ def interpolate(
     """Decode evenly spaced points on the straight line between two latent points or two encoded loops."""
     options = _options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
-        grid_offset=grid_offset, tempo=tempo, seed=seed,
+        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
     )  # fmt: skip
     endpoints = (("--from", from_, from_midi), ("--to", to, to_midi))
     for name, point, midi in endpoints:
@@ -168,10 +172,16 @@ def latent_map(
     density: Density = None,
     temperature: Annotated[float, typer.Option(help="Note choice: 0 most likely, 1 a draw.")] = 0.0,
     timing_temperature: Annotated[float, typer.Option(help="Colour: 0 mean offset, 1 a draw.")] = 0.0,
+    poly: Poly = None,
+    threshold_min: ThresholdMin = None,
+    threshold_max: ThresholdMax = None,
     seed: Seed = None,
 ) -> None:
     """Draw decoded piano rolls over a grid of the latent plane, timing offsets in colour."""
-    options = _options(density=density, temperature=temperature, timing_temperature=timing_temperature, seed=seed)
+    options = _options(
+        density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
+        threshold_min=threshold_min, threshold_max=threshold_max, seed=seed,
+    )  # fmt: skip
     model, cfg = _load(run_dir)
     from mvae_core.tools import picture_path
     from mvae_core.tools.latent_map import draw_map
