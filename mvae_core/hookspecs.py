@@ -22,6 +22,7 @@ return anything.
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -356,3 +357,9 @@ def mvae_load_state_dict(state: dict[str, Any]) -> None:
         def mvae_load_state_dict(self, state):
             self.best, self.wait = state["best"], state["wait"]
     """
+
+
+HOOKS: dict[str, inspect.Signature] = {
+    name: inspect.signature(spec) for name, spec in list(globals().items()) if hasattr(spec, "mvae_spec")
+}
+"""Every hook of the contract and its arguments, in the order of this file."""

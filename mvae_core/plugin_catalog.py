@@ -18,7 +18,7 @@ from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from mvae_core import hookspecs
 
-HOOKS = [name for name, spec in vars(hookspecs).items() if hasattr(spec, "mvae_spec")]
+HOOKS = list(hookspecs.HOOKS)
 """Every hook of the contract, in the order of ``hookspecs.py``."""
 
 
@@ -41,7 +41,7 @@ def describe(info: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
     entry |= {"description": "", "hooks": [], "config": [], "error": None}
     try:
-        factory = info.factory()
+        factory = info.imported()
     except PluginError as exc:
         entry["error"] = str(exc)
         return entry
@@ -49,7 +49,8 @@ def describe(info: Any) -> dict[str, Any]:
     entry["hooks"] = hook_names(factory)
     try:
         entry["config"] = config_fields(info.config_model())
-        PluginHost({info.name: factory}, origins={info.name: info.origin})  # the start-up check of `mvae train`
+        info.factory()  # the start-up checks of `mvae train`: mvae's own of the hooks, then pluggy's
+        PluginHost({info.name: factory}, origins={info.name: info.origin})
     except Exception as exc:
         entry["error"] = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
     return entry

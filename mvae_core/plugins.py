@@ -9,6 +9,8 @@ hand over plugin objects directly (:func:`mvae_core.train`). :mod:`mvae_core.hos
 
 from __future__ import annotations
 
+import inspect
+import types
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mvae_core.config import ConfigError, PluginsConfig, validate_section
 from mvae_core.errors import MvaeError
+from mvae_core.hookspecs import HOOKS
 from mvae_core.registry import Registered, discover
 from mvae_core.suggest import did_you_mean
 
@@ -37,22 +40,74 @@ class NoConfig(BaseModel):
 class PluginInfo(Registered):
     """A registered plugin (:class:`~mvae_core.registry.Registered`); ``load`` returns its class or module."""
 
-    def factory(self) -> Any:
+    def imported(self) -> Any:
+        """The plugin's class or module as imported; a :class:`PluginError` naming the plugin when that fails."""
         try:
             return self.load()
         except Exception as exc:
             raise PluginError(f"plugin {self.name!r} ({self.origin}) failed to import: {exc}") from exc
 
+    def factory(self) -> Any:
+        """The plugin's class or module, its hooks checked (:func:`check_hooks`): a :class:`PluginError` naming the
+        plugin and its package when it fails to import or a hook would be refused or never called."""
+        factory = self.imported()
+        check_hooks(factory, f"plugin {self.name!r} ({self.origin})")
+        return factory
+
     def config_model(self) -> type[BaseModel]:
         """The plugin's ``Config`` (:class:`NoConfig` when it has none); one that is not a pydantic model is a
         :class:`PluginError` naming the plugin."""
-        config = getattr(self.factory(), "Config", NoConfig)
+        config = getattr(self.imported(), "Config", NoConfig)
         if not (isinstance(config, type) and issubclass(config, BaseModel)):
             raise PluginError(
                 f"plugin {self.name!r} ({self.origin}) has Config = {config!r}; it must be a pydantic BaseModel "
                 "subclass (docs/plugins.md)"
             )
         return config
+
+
+def check_hooks(plugin: Any, label: str) -> None:
+    """Raise ``PluginError("<label> has an invalid hook: …")`` (``label``: ``plugin 'x' (package p)``) for the hook
+    mistakes that pluggy passes over in silence or reports without a hint: an attribute named like a hook but not
+    marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have.
+    ``plugin`` is a plugin class, object or module; nothing is constructed or called."""
+    for attribute in dir(plugin):
+        if not attribute.startswith("mvae_"):
+            continue
+        value = getattr(plugin, attribute, None)
+        options = getattr(value, "mvae_impl", None) if callable(value) else None
+        hook = options.get("specname") or attribute if isinstance(options, dict) else None
+        if hook is None:
+            if attribute in HOOKS:
+                raise PluginError(
+                    f"{label} has an invalid hook: {attribute} is not marked @hookimpl, so mvae would never call it; decorate it with "
+                    "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"
+                )
+        elif hook not in HOOKS:
+            raise PluginError(
+                f"{label} has an invalid hook: {hook} is not a hook of mvae"
+                f"{did_you_mean(hook, HOOKS, otherwise='; the hooks are ' + ', '.join(HOOKS))} (docs/hooks.md)"
+            )
+        else:
+            spec, arguments = HOOKS[hook].parameters, _required_arguments(plugin, attribute)
+            if unknown := [a for a in arguments if a not in spec]:
+                raise PluginError(
+                    f"{label} has an invalid hook: {attribute}({', '.join(arguments)}): {hook} has no argument {unknown[0]!r}"
+                    f"{did_you_mean(unknown[0], spec)} Its arguments are {', '.join(spec)}; take any of them, by name"
+                )
+
+
+def _required_arguments(plugin: Any, attribute: str) -> list[str]:
+    """The arguments pluggy passes to the hook implementation ``plugin.attribute``: those without a default, ``self``
+    left out (a function defined in a class, looked up on the class)."""
+    parameters = list(inspect.signature(getattr(plugin, attribute)).parameters.values())
+    if inspect.isclass(plugin) and isinstance(inspect.getattr_static(plugin, attribute), types.FunctionType):
+        parameters = parameters[1:]
+    return [
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is inspect.Parameter.empty
+    ]
 
 
 def available_plugins() -> dict[str, PluginInfo]:

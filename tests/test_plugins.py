@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mvae_core import hookimpl
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.host import PluginHost
+from mvae_core.plugin_catalog import describe
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, resolve_enabled
 
 
@@ -97,6 +98,75 @@ def test_a_misspelt_hook_is_rejected_at_start_up():
 
     with pytest.raises(PluginError, match=r"plugin 'misspelt': .*mvae_epoch_ends.*not a hook of mvae_core\.hookspecs"):
         PluginHost({"misspelt": Misspelt()})
+
+
+class Unmarked:
+    """A hook method without @hookimpl: pluggy ignores it, so the plugin would silently do nothing."""
+
+    def mvae_epoch_end(self, trainer):
+        trainer.record("seen", 1)
+
+
+class MisspeltHook:
+    @hookimpl
+    def mvae_epoch_ends(self, trainer):
+        return None
+
+
+class MisspeltArgument:
+    @hookimpl
+    def mvae_step_end(self, trainer, loss):
+        return None
+
+
+class Fine:
+    """Every way a hook may legitimately be written, and a helper that only shares the prefix."""
+
+    @staticmethod
+    @hookimpl
+    def mvae_ramp_end():
+        return None
+
+    @classmethod
+    @hookimpl
+    def mvae_loss_weights(cls, epoch):
+        return None
+
+    @hookimpl(specname="mvae_step_end")
+    def log_step(self, losses, grad_norm=None):
+        return None
+
+    @hookimpl(wrapper=True)
+    def mvae_epoch_end(self, trainer):
+        return (yield)
+
+    def mvae_helper(self, anything):
+        return anything
+
+
+@pytest.mark.parametrize(
+    ("factory", "message"),
+    [
+        (Unmarked, "mvae_epoch_end is not marked @hookimpl, so mvae would never call it; decorate it with "
+                   "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"),
+        (MisspeltHook, "mvae_epoch_ends is not a hook of mvae; did you mean 'mvae_epoch_end'? (docs/hooks.md)"),
+        (MisspeltArgument, "mvae_step_end(trainer, loss): mvae_step_end has no argument 'loss'; did you mean "
+                           "'losses'? Its arguments are trainer, epoch, step, losses, grad_norm; take any of them, by name"),
+    ],
+)  # fmt: skip
+def test_a_hook_mistake_of_an_installed_plugin_names_its_package_and_the_fix(factory, message):
+    # before, the unmarked hook was silently never called, and pluggy's messages gave no suggestion
+    available = _available(mine=(factory, "package mvae-mine"))
+    expected = f"plugin 'mine' (package mvae-mine) has an invalid hook: {message}"
+    with pytest.raises(PluginError) as error:
+        PluginHost.from_config(PluginsConfig(enabled=["mine"]), available)
+    assert str(error.value).startswith(expected)
+    assert describe(available["mine"])["error"].startswith(expected)  # `mvae plugins` lists it with the same error
+
+
+def test_hooks_written_as_static_class_renamed_or_wrapper_methods_pass_the_start_up_check():
+    host = PluginHost.from_config(PluginsConfig(enabled=["fine"]), _available(fine=(Fine, "package mvae-fine")))
+    assert host.names == ["fine"]
 
 
 def test_a_plugin_that_fails_to_import_is_named():

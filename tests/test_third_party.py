@@ -262,7 +262,11 @@ def test_an_unknown_plugin_name_suggests_the_installed_one(installed, synth_dir,
     ("name", "message"),
     [
         ("broken_import", "plugin 'broken_import' (package mvae-broken-import) failed to import: No module named"),
-        ("bad_hook", "plugin 'bad_hook' (package mvae-bad-hook) has an invalid hook:"),
+        (
+            "bad_hook",
+            "plugin 'bad_hook' (package mvae-bad-hook) has an invalid hook: mvae_epoch_end(epoch, metrix): "
+            "mvae_epoch_end has no argument 'metrix'; did you mean 'metrics'?",
+        ),
     ],
 )
 def test_a_broken_plugin_is_named_with_its_package(installed, synth_dir, tmp_path, name, message):
@@ -338,7 +342,10 @@ def test_describe_reads_hooks_settings_and_docstrings_without_constructing_the_p
     entry = describe(PluginInfo("mod", "built-in", "0.1", lambda: module))
     assert entry["description"] == "Scales the onset term."
     assert entry["hooks"] == ["mvae_loss_weights", "mvae_epoch_ends"] and entry["config"] == []
-    assert "plugin 'mod' (built-in): unknown hook 'mvae_epoch_ends'" in entry["error"]
+    assert entry["error"] == (
+        "plugin 'mod' (built-in) has an invalid hook: mvae_epoch_ends is not a hook of mvae; did you mean "
+        "'mvae_epoch_end'? (docs/hooks.md)"
+    )
 
 
 def test_docs_show_the_example_plugin_as_it_is():
