@@ -29,7 +29,7 @@ import torch
 
 from mvae_core.allocator import keep_freed_memory
 from mvae_core.checkpoint import CheckpointError, load_weights
-from mvae_core.config import MvaeConfig
+from mvae_core.config import LOSS_TERMS, MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
 from mvae_core.determinism import deterministic_algorithms, deterministic_kernels
@@ -46,12 +46,14 @@ from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 
 
 class NonFiniteLoss(MvaeError, RuntimeError):
-    """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as attributes)."""
+    """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as attributes), and for
+    a term a plugin replaced or added, which plugin (``origins``: ``{term: "added by plugin 'x' in mvae_loss"}``)."""
 
     exit_code = 1
 
-    def __init__(self, epoch: int, step: int, terms: list[str]) -> None:
-        super().__init__(f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, term(s) {', '.join(terms)}")
+    def __init__(self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None) -> None:
+        named = [f"{term} ({origins[term]})" if origins and term in origins else term for term in terms]
+        super().__init__(f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, term(s) {', '.join(named)}")
         self.epoch, self.step, self.terms = epoch, step, terms
 
 
@@ -244,7 +246,8 @@ class Trainer:
         values = torch.stack([*terms.values(), loss]).detach().cpu() * len(shard)
         values, pause = dist.reduce_step(self.model, values, len(shard) / len(index), self.pause_requested())
         if not torch.isfinite(values).all():
-            raise NonFiniteLoss(epoch, step, [t for t, v in zip(names, values, strict=True) if not v.isfinite()])
+            bad = [t for t, v in zip(names, values, strict=True) if not v.isfinite()]
+            raise NonFiniteLoss(epoch, step, bad, _plugin_terms(host, terms, replaced))
         grad_norm = self.grad_norm() if self.wants_grad_norm else None
         host.hook.mvae_before_optimizer_step(trainer=view, epoch=epoch, step=step, grad_norm=grad_norm)
         if cfg.train.clip_grad_norm:
@@ -364,6 +367,14 @@ class Trainer:
                 "loads for generate, evaluate and export, but to continue training resume it with the mvae that "
                 "wrote it, or start a new run"
             ) from None
+
+
+def _plugin_terms(host: PluginHost, terms: dict[str, torch.Tensor], replaced: dict[str, str]) -> dict[str, str]:
+    """Where each loss term that is not the model's own came from (``mvae_loss``), for error messages."""
+    adders = [i.plugin_name for i in host.hook.mvae_loss.get_hookimpls() if not (i.wrapper or i.hookwrapper)]
+    added = f"plugin {adders[0]!r}" if len(adders) == 1 else f"one of plugins {', '.join(map(repr, adders))}"
+    origins = {term: f"added by {added} in mvae_loss" for term in terms if term not in LOSS_TERMS}
+    return origins | {term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()}
 
 
 def _merged(first: dict[str, dict[str, Any]], then: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

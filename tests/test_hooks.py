@@ -13,7 +13,7 @@ from mvae_core.data.batches import batch_indices
 from mvae_core.losses import kl_per_dimension
 from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
-from mvae_core.trainer import CLOCK_KEYS, TrainingPaused
+from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingPaused
 from tests.training import Ramp, make_trainer, tiny_config
 
 
@@ -440,6 +440,38 @@ def test_two_plugins_replacing_the_same_term_is_an_error_naming_both(synth_dir):
         r"them \(--plugins of a new run, or \[plugins\] enabled in the config.toml of the run to --resume\)",
     ):
         trainer.fit()
+
+
+class NanTerms:
+    """Returns a NaN for one term from the second training step on: an added one or a replaced core term."""
+
+    def __init__(self, term: str) -> None:
+        self.term, self.steps = term, 0
+
+    @hookimpl
+    def mvae_loss(self, split):
+        self.steps += split == "train"
+        return {self.term: torch.tensor(float("nan"))} if self.steps == 2 else None
+
+
+class Watching:
+    @hookimpl(wrapper=True)
+    def mvae_loss(self):
+        return (yield)  # a wrapper adds nothing: it is not named as a term's author
+
+
+@pytest.mark.parametrize(
+    ("term", "origin"),
+    [("l2", "added by plugin 'nans' in mvae_loss"), ("kl", "replaced by plugin 'nans' in mvae_loss")],
+)
+def test_a_non_finite_term_of_a_plugin_names_the_plugin(synth_dir, term, origin):
+    # before, the error said only "term(s) l2, total": the user could not tell which plugin made the NaN
+    plugins = {"nans": NanTerms(term), "watching": Watching()}
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), plugins)
+    with pytest.raises(NonFiniteLoss) as error:
+        trainer.fit()
+    assert str(error.value) == f"non-finite loss in epoch 1, step 2, term(s) {term} ({origin}), total"
+    assert error.value.terms == [term, "total"]
 
 
 @pytest.mark.parametrize(
