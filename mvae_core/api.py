@@ -122,11 +122,19 @@ class Generated:
         point (:func:`~mvae_core.loop_file.loop_file_stem`)."""
         return loop_file_stem(i, len(self), self.paths[i][0])
 
-    def audio(self, i: int = 0, renderer: str = "auto", soundfont: str | os.PathLike[str] | None = None) -> Audio:
+    def audio(
+        self,
+        i: int = 0,
+        renderer: str = "auto",
+        soundfont: str | os.PathLike[str] | None = None,
+        wrap_release: bool = False,
+    ) -> Audio:
         """File ``i`` rendered to audio (:func:`mvae_core.audio.render`: FluidSynth when it can run, else the
-        built-in synth; ``audio.renderer`` says which), as long as its loops plus the release."""
+        built-in synth; ``audio.renderer`` says which), as long as its loops plus the release, or with
+        ``wrap_release`` exactly as long as its loops, the release added onto the start (to repeat in a DAW)."""
         notes = timed_notes(self.loops[i], self.config, self.options)
-        return render(notes, self.options.tempo, len(self.loops[i]) * LOOP_TICKS, renderer, soundfont)
+        length = len(self.loops[i]) * LOOP_TICKS
+        return render(notes, self.options.tempo, length, renderer, soundfont, wrap_release=wrap_release)
 
     def write(self, out: str | os.PathLike[str]) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
@@ -137,14 +145,18 @@ class Generated:
         return files
 
     def write_audio(
-        self, out: str | os.PathLike[str], renderer: str = "auto", soundfont: str | os.PathLike[str] | None = None
+        self,
+        out: str | os.PathLike[str],
+        renderer: str = "auto",
+        soundfont: str | os.PathLike[str] | None = None,
+        wrap_release: bool = False,
     ) -> tuple[list[Path], str]:
         """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
         ``.wav`` and there is one point. Returns the files written and the renderer used."""
         files = self.files(out, "WAV")
         used = ""
         for i, file in enumerate(files):
-            rendered = self.audio(i, renderer, soundfont)
+            rendered = self.audio(i, renderer, soundfont, wrap_release)
             atomic_write(file, partial(write_wav, audio=rendered), durable=False)
             used = rendered.renderer
         return files, used

@@ -3,7 +3,7 @@
 :func:`render` returns the samples of a loop-exact file (:mod:`mvae_core.loop_file`) and says which renderer made
 them; :func:`write_wav` writes 16-bit mono WAV. The audio lasts the file's loops plus :data:`RELEASE_SECONDS` for the
 last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used; wrapped
-(``wrap=True``), the release is added onto the start and the audio is exactly ``loop_seconds`` long, for a DAW to
+(``wrap_release=True``), the release is added onto the start and the audio is exactly ``loop_seconds`` long, for a DAW to
 repeat.
 
 * **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): the ``fluidsynth`` program
@@ -77,10 +77,10 @@ def render(
     renderer: str = "auto",
     soundfont: str | os.PathLike[str] | None = None,
     sample_rate: int = SAMPLE_RATE,
-    wrap: bool = False,
+    wrap_release: bool = False,
 ) -> Audio:
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
-    ``length_ticks`` plus the release; with ``wrap``, to exactly ``length_ticks``, the release after the end added
+    ``length_ticks`` plus the release; with ``wrap_release``, to exactly ``length_ticks``, the release after the end added
     onto the start, so that the audio repeats seamlessly, as the loop sounds from its second time round (a DAW's
     "render as loop"). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when FluidSynth
     cannot run; ``"auto"`` then uses the built-in synth."""
@@ -94,11 +94,11 @@ def render(
             end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
             samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
             name = f"FluidSynth ({Path(font).name})"
-            return Audio(_fit(samples, length, sample_rate, loop if wrap else None), sample_rate, name)
+            return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, name)
         if renderer == "fluidsynth":
             raise InputError(f"FluidSynth cannot run here: {missing}")
     samples = _builtin(notes, tick_seconds, length, sample_rate)
-    return Audio(_fit(samples, length, sample_rate, loop if wrap else None), sample_rate, "built-in synth")
+    return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, "built-in synth")
 
 
 def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> str | None:

@@ -194,6 +194,13 @@ def generate(
         str, typer.Option(help="Audio renderer: auto (FluidSynth if it runs), fluidsynth, builtin.")
     ] = "auto",
     soundfont: Annotated[Path | None, typer.Option(help="SoundFont (.sf2) for FluidSynth.")] = None,
+    wrap_release: Annotated[
+        bool,
+        typer.Option(
+            help="WAVs exactly as long as the loops, the last notes' release added onto the start, so that a DAW "
+            "repeats them seamlessly (default: the loops, then the release)."
+        ),
+    ] = False,
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
@@ -202,6 +209,8 @@ def generate(
     from mvae_core.errors import InputError
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
+    if wrap_release and audio is None:
+        raise fail("--wrap-release shapes the WAV files of --audio, and no --audio is given; add --audio PATH")
     with errors_to_exit():
         try:
             point = None if z is None else [float(v) for v in z.split(",")]
@@ -217,7 +226,9 @@ def generate(
             generated.files(audio, "WAV")
             check_renderer(renderer, soundfont)
         files = generated.write(out_path)
-        sounds, used = generated.write_audio(audio, renderer, soundfont) if audio is not None else ([], "")
+        sounds, used = [], ""
+        if audio is not None:
+            sounds, used = generated.write_audio(audio, renderer, soundfont, wrap_release)
     for file, loops in zip(files, generated.loops, strict=True):
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
     for sound in sounds:

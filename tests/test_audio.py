@@ -22,11 +22,11 @@ NOT_THERE = "the fluidsynth program is not installed here (Debian: apt install f
 
 
 def _render(
-    renderer: str, tempo: float = 120.0, loops: list[list[Note]] | None = None, wrap: bool = False
+    renderer: str, tempo: float = 120.0, loops: list[list[Note]] | None = None, wrap_release: bool = False
 ) -> audio.Audio:
     loops = [LOOP] if loops is None else loops
     notes = timed_notes(loops, CFG, DecodeOptions(tempo=tempo))
-    return audio.render(notes, tempo, len(loops) * LOOP_TICKS, renderer, wrap=wrap)
+    return audio.render(notes, tempo, len(loops) * LOOP_TICKS, renderer, wrap_release=wrap_release)
 
 
 def _onset_seconds(samples: np.ndarray, sample_rate: int) -> float:
@@ -56,7 +56,7 @@ def test_wrapped_audio_is_exactly_the_loop_with_the_release_added_onto_its_start
     """A WAV for a DAW to repeat: the loop plus a 0.5 s release went out of time when looped, and cut to the loop
     it clicked where the last note's release was cut off."""
     plain = _render(renderer, loops=[HELD_TO_THE_END])
-    wrapped = _render(renderer, loops=[HELD_TO_THE_END], wrap=True)
+    wrapped = _render(renderer, loops=[HELD_TO_THE_END], wrap_release=True)
     loop = round(loop_seconds(120.0) * audio.SAMPLE_RATE)
     assert len(wrapped.samples) == loop
     tail = plain.samples[loop:]
@@ -154,3 +154,22 @@ def test_json_output_stays_clean_with_ci_set(synth_dir):
     command = [sys.executable, "-m", "mvae_core.cli", "data", "inspect", str(synth_dir), "--json"]
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CI": "true"}, check=True)
     assert json.loads(done.stdout)["summary"]["loops"] > 0
+
+
+def test_generate_wrap_release_writes_wavs_exactly_as_long_as_their_loops(tiny_run, tmp_path):
+    runner = CliRunner()
+    args = ["generate", str(tiny_run), "--random", "2", "--bars", "2", "--out", str(tmp_path / "mid")]
+    done = runner.invoke(app, [*args, "--audio", str(tmp_path / "wav"), "--renderer", "builtin", "--wrap-release"])
+    assert done.exit_code == 0, done.output
+    wavs = sorted((tmp_path / "wav").glob("*.wav"))
+    assert len(wavs) == 2
+    for wav_file in wavs:
+        with wave.open(str(wav_file)) as wav:
+            assert wav.getnframes() == round(2 * loop_seconds(120.0) * audio.SAMPLE_RATE)
+
+
+def test_wrap_release_without_audio_exits_2_saying_what_to_add(tiny_run, tmp_path):
+    done = CliRunner().invoke(app, ["generate", str(tiny_run), "--out", str(tmp_path / "a.mid"), "--wrap-release"])
+    assert done.exit_code == 2
+    assert "--wrap-release shapes the WAV files of --audio, and no --audio is given; add --audio PATH" in done.output
+    assert not (tmp_path / "a.mid").exists()
