@@ -68,40 +68,62 @@ def register(name: str) -> Callable[[type[Schedule]], type[Schedule]]:
 
 
 def available() -> dict[str, type[Schedule]]:
-    """Built-ins plus the ``mvae.schedules`` entry points (which may not reuse a built-in name)."""
+    """Built-ins plus the ``mvae.schedules`` entry points (which may not reuse a built-in name), every one imported:
+    what ``mvae schedules`` lists. A package that fails to import is a :class:`ScheduleError` naming it."""
+    return {name: load(name) for name in names()}
+
+
+def names() -> dict[str, str]:
+    """Every schedule name and its origin (``"a built-in"`` or the distribution's name), from package metadata:
+    nothing is imported. Two registrations of one name are a :class:`ScheduleError` naming both."""
     from schedules import builtin  # noqa: F401  (registers the built-ins)
 
-    found = dict(_BUILTIN)
-    origins = dict.fromkeys(found, "a built-in")
+    found = dict.fromkeys(_BUILTIN, "a built-in")
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         origin = ep.dist.name if ep.dist else "unknown package"
         if ep.name in found:  # a built-in's name, or that of a schedule another package registered before
+            other = "a built-in" if found[ep.name] == "a built-in" else f"a schedule from {found[ep.name]}"
             raise ScheduleError(
-                f"schedule {ep.name!r} from {origin} has the name of {origins[ep.name]}; rename its entry point"
+                f"schedule {ep.name!r} from {origin} has the name of {other}; uninstall one of them (pip uninstall "
+                f"{origin}) or rename its entry point"
             )
-        try:
-            cls = ep.load()
-        except Exception as exc:
-            raise ScheduleError(f"schedule {ep.name!r} from {origin} failed to import: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, Schedule)):
-            raise ScheduleError(f"schedule {ep.name!r} from {origin} is not a schedules.Schedule subclass")
-        cls.name = ep.name
-        found[ep.name], origins[ep.name] = cls, f"a schedule from {origin}"
+        found[ep.name] = origin
     return found
 
 
+def load(name: str) -> type[Schedule]:
+    """The class of the schedule ``name`` (a key of :func:`names`); a third-party one is imported here, so a broken
+    package stops only the configs that use its schedules."""
+    from schedules import builtin  # noqa: F401  (registers the built-ins)
+
+    if name in _BUILTIN:
+        return _BUILTIN[name]
+    ep = next(ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name)
+    origin = ep.dist.name if ep.dist else "unknown package"
+    try:
+        cls = ep.load()
+    except Exception as exc:
+        raise ScheduleError(f"schedule {name!r} from {origin} failed to import: {exc}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Schedule)):
+        raise ScheduleError(f"schedule {name!r} from {origin} is not a schedules.Schedule subclass")
+    cls.name = name
+    return cls
+
+
 def make(name: str, **params: Any) -> Schedule:
-    """Build the schedule ``name`` from ``params`` (validated; every number finite)."""
-    registry = available()
-    if name not in registry:
+    """Build the schedule ``name`` from ``params`` (validated; every number finite). Only that schedule's package is
+    imported."""
+    known = names()
+    if name not in known:
         raise ScheduleError(
-            f"unknown schedule {name!r}{did_you_mean(name, registry)} Available: {', '.join(sorted(registry))} "
+            f"unknown schedule {name!r}{did_you_mean(name, known)} Available: {', '.join(sorted(known))} "
             "(mvae schedules)"
         )
+    cls = load(name)
     try:
-        schedule = registry[name](**params)
+        schedule = cls(**params)
     except ValidationError as exc:
-        problems = "; ".join(_problem(name, list(registry[name].model_fields), e) for e in exc.errors())
+        problems = "; ".join(_problem(name, list(cls.model_fields), e) for e in exc.errors())
         raise ScheduleError(f"schedule {name!r}: {problems}") from None
     for key, value in schedule.model_dump().items():
         if isinstance(value, float) and not math.isfinite(value):

@@ -378,7 +378,8 @@ def test_entry_point_schedules_are_discovered(monkeypatch):
 
 def test_a_third_party_schedule_may_not_take_a_builtin_name(monkeypatch):
     fake_entry_points(monkeypatch, _FakeEntryPoint("linear"))
-    with pytest.raises(ScheduleError, match=r"schedule 'linear' from mvae-sawtooth has the name of a built-in; rename"):
+    message = r"schedule 'linear' from mvae-sawtooth has the name of a built-in; uninstall one of them \(pip uninstall"
+    with pytest.raises(ScheduleError, match=message):
         available()
     result = mvae("schedules")
     assert result.exit_code == 2 and "has the name of a built-in" in result.output
@@ -390,7 +391,10 @@ def test_two_packages_registering_one_schedule_name_are_both_named(monkeypatch):
     other = _FakeEntryPoint("sawtooth")
     other.dist = type("OtherDist", (), {"name": "mvae-other", "version": "1.0"})()
     fake_entry_points(monkeypatch, _FakeEntryPoint("sawtooth"), other)
-    message = r"schedule 'sawtooth' from mvae-other has the name of a schedule from mvae-sawtooth; rename its entry"
+    message = (
+        r"schedule 'sawtooth' from mvae-other has the name of a schedule from mvae-sawtooth; uninstall one of them "
+        r"\(pip uninstall mvae-other\) or rename its entry point"
+    )
     with pytest.raises(ScheduleError, match=message):  # it said "the name of a built-in"
         available()
 
@@ -409,6 +413,18 @@ def test_a_broken_third_party_schedule_is_named(monkeypatch, target, message):
     fake_entry_points(monkeypatch, _FakeEntryPoint("saw", target))
     with pytest.raises(ScheduleError, match=message):
         available()
+    with pytest.raises(ScheduleError, match=message):
+        make("saw")
+
+
+def test_a_broken_third_party_schedule_stops_only_the_configs_that_use_it(monkeypatch):
+    # before, every schedule (kl_anneal's default linear too) imported every package: one broken package, installed
+    # and never named, stopped every `mvae train` with "plugins.kl_anneal.schedule: schedule 'saw' ... failed"
+    fake_entry_points(monkeypatch, _FakeEntryPoint("saw", ImportError("No module named 'numpy_is_missing'")))
+    assert make("linear", epochs=4)(2) == 0.5
+    assert validate_spec({"name": "cosine"})["name"] == "cosine"
+    with pytest.raises(ScheduleError, match=r"unknown schedule 'Saw'; did you mean 'saw'"):
+        make("Saw")  # the names come from package metadata, without importing
 
 
 # --- the command line -------------------------------------------------------------------------------------------
