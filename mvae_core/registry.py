@@ -32,18 +32,21 @@ def discover(
     kind: str, builtins: Mapping[str, str], group: str, entry: type[R], error: type[Exception]
 ) -> dict[str, R]:
     """``builtins`` (``{name: "module:attribute"}``) and every entry point of ``group``, by name, as ``entry``
-    records; raises ``error`` when an entry point reuses a registered name (``kind`` names the thing in the
-    message, e.g. "plugin")."""
+    records; raises ``error`` naming both origins and the fix when an entry point reuses a registered name
+    (``kind`` names the thing in the message, e.g. "plugin")."""
     found = {
         name: entry(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
         for name, target in builtins.items()
     }
     for ep in importlib.metadata.entry_points(group=group):
-        origin = f"package {ep.dist.name if ep.dist else 'unknown'}"
+        distribution = ep.dist.name if ep.dist else "unknown"
+        origin = f"package {distribution}"
         if ep.name in found:
+            other = found[ep.name].origin
             raise error(
-                f"{kind} {ep.name!r} from {origin} has the name of a {found[ep.name].origin} {kind}; "
-                "rename its entry point"
+                f"{kind} {ep.name!r} from {origin} has the name of "
+                f"{f'a built-in {kind}' if other == 'built-in' else f'a {kind} from {other}'}; uninstall one of the "
+                f"packages (pip uninstall {distribution}) or rename its entry point"
             )
         found[ep.name] = entry(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
     return found

@@ -218,6 +218,27 @@ def test_entry_point_plugins_are_discovered(monkeypatch):
     assert host.versions == {"third": "2.0"}
 
 
+@pytest.mark.parametrize(
+    ("clash", "message"),
+    [
+        ("kl_anneal", "plugin 'kl_anneal' from package mvae-third-party has the name of a built-in plugin; "),
+        ("third", "plugin 'third' from package mvae-third-party has the name of a plugin from package "
+                  "mvae-third-party; "),
+    ],
+)  # fmt: skip
+def test_a_name_registered_twice_says_which_packages_and_what_to_do(monkeypatch, clash, message):
+    # before: "... has the name of a package mvae-x plugin; rename its entry point", which only the author can do
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group: [_FakeEntryPoint("third"), _FakeEntryPoint(clash)]
+    )
+    with pytest.raises(PluginError) as error:
+        available_plugins()
+    assert (
+        str(error.value)
+        == message + "uninstall one of the packages (pip uninstall mvae-third-party) or rename its entry point"
+    )
+
+
 def test_loss_multipliers_combine_across_plugins():
     host = PluginHost.from_config(
         PluginsConfig(enabled=["halving", "extra"], halving={"factor": 0.5}, extra={"factor": 0.2}), AVAILABLE
