@@ -90,6 +90,25 @@ def _check_reachable(address: str | None) -> None:
         ) from None
 
 
+def check_room(cpus_per_run: int, gpus_per_run: float) -> None:
+    """Some live node of the joined cluster has ``cpus_per_run`` CPUs and ``gpus_per_run`` GPUs, else an
+    :class:`~mvae_core.errors.OptionError` naming the option and the largest node: Ray would keep such tasks pending
+    for ever (it calls them infeasible, in a log the driver does not show). Checked against the nodes there when the
+    ablation starts, so an autoscaling cluster must have a node of that size up."""
+    import ray
+
+    nodes = [node["Resources"] for node in ray.nodes() if node["Alive"]]
+    for option, resource, wanted in (("cpus_per_run", "CPU", cpus_per_run), ("gpus_per_run", "GPU", gpus_per_run)):
+        most = max((node.get(resource, 0) for node in nodes), default=0)
+        if wanted > most:
+            has = f"the largest has {most:g}" if most else f"none has a {resource}"
+            raise OptionError(
+                option,
+                f"{wanted:g}: no node of the Ray cluster has that many {resource}s ({has}), so no run could start; "
+                f"give at most {most:g}",
+            )
+
+
 def shared_paths(data: list[str], out: Path) -> list[str]:
     """What every node must see: ``--out`` and each data path (``corpus:`` sources come with the package)."""
     return [str(out.resolve()), *(str(Path(d).resolve()) for d in data if not d.startswith("corpus:"))]

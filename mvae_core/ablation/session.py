@@ -31,7 +31,7 @@ from mvae_core.ablation.plan import (
     expand,
     read_configs,
 )
-from mvae_core.ablation.ray_executor import joined, run_on_ray, shared_paths
+from mvae_core.ablation.ray_executor import check_room, joined, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
@@ -103,7 +103,9 @@ def ablate(
         runs (nothing is written). A bad option is an :class:`~mvae_core.errors.OptionError` naming the argument
         (the ``mvae ablate`` command renders it as its option).
     :raises RayUnavailable: ``executor="ray"`` and Ray is not installed, nothing answers at ``address`` within
-        :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written).
+        :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written);
+        an :class:`~mvae_core.errors.OptionError` when no node of the cluster has ``cpus_per_run`` CPUs or
+        ``gpus_per_run`` GPUs (nothing is written).
     :raises DataError: a DATA path does not exist (nothing is written), or the data gives no loops.
     :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
     :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
@@ -124,6 +126,8 @@ def ablate(
     built, files = _built_configs(arms, config, list(overrides), out)
     moved = _check_same_data(arms, data, out)
     with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
+        if executor == "ray":
+            check_room(cpus_per_run, gpus_per_run)
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         _warm_cache(data, built, jobs or runner.cores(), report)

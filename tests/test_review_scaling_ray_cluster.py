@@ -1,0 +1,88 @@
+"""`mvae ablate --executor ray` against a Ray cluster started apart from the driver (`ray start --head`, as
+docs/scaling.md sets one up): a run asking for more CPUs or GPUs than any node has is refused at once. One head
+serves the module (started in a folder of its own, stopped at the end)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.training import TINY
+
+pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
+
+SETTINGS = [arg for override in TINY for arg in ("--set", override)]
+ENV = {**os.environ, "RAY_AUTH_MODE": "disabled", "PYTHONUNBUFFERED": "1"}  # the head and the drivers alike
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``ray start --head`` (2 CPUs) in a folder of its own; its address. Stopped through its process group, so the
+    other Ray instances of this machine are left alone."""
+    ray_bin = Path(sys.executable).with_name("ray")
+    if not ray_bin.exists():
+        pytest.skip("the ray command is not installed beside this Python")
+    port = _free_port()
+    where = tmp_path_factory.mktemp("head-cwd")
+    process = subprocess.Popen(
+        [str(ray_bin), "start", "--head", "--port", str(port), "--num-cpus", "2", "--include-dashboard", "false",
+         "--block"],
+        cwd=where, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "ray start --head did not come up"
+                time.sleep(0.5)
+        yield f"127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # `ray start --block` took over 30 s to end on SIGTERM
+        process.wait()
+        current = Path("/tmp/ray/ray_current_cluster")  # `ray start` names its head here; ray.init reads it
+        if current.is_file() and current.read_text().strip().endswith(f":{port}"):
+            current.unlink(missing_ok=True)
+        assert not any(where.iterdir()), "a task wrote into the head's folder"
+
+
+def _ablate(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", *args, "--executor", "ray"]
+    return subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            ["--cpus-per-run", "3"],
+            "--cpus-per-run 3: no node of the Ray cluster has that many CPUs (the largest has 2)",
+        ),
+        (
+            ["--gpus-per-run", "0.5"],
+            "--gpus-per-run 0.5: no node of the Ray cluster has that many GPUs (none has a GPU)",
+        ),
+    ],
+)
+def test_a_run_larger_than_every_node_is_refused_before_anything_is_written(head, synth_dir, tmp_path, option, message):
+    """Ray kept such tasks pending for ever, saying nothing on the driver's console."""
+    result = _ablate(tmp_path, str(synth_dir), *option, "--address", head, "--out", "abl", timeout=90)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in " ".join(result.stderr.split()) and "give at most" in result.stderr
+    assert not (tmp_path / "abl").exists()
