@@ -1,6 +1,6 @@
 """`mvae ablate --executor ray` against a Ray cluster started apart from the driver (`ray start --head`, as
-docs/scaling.md sets one up): a run asking for more CPUs or GPUs than any node has is refused at once. One head
-serves the module (started in a folder of its own, stopped at the end)."""
+docs/scaling.md sets one up): a run asking for more CPUs or GPUs than any node has is refused at once, and without
+--address a local instance is started even while such a cluster runs on this machine. One head serves the module (started in a folder of its own, stopped at the end)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from mvae_core.ablation.runner import cores
 from tests.training import TINY
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
@@ -86,3 +87,14 @@ def test_a_run_larger_than_every_node_is_refused_before_anything_is_written(head
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in " ".join(result.stderr.split()) and "give at most" in result.stderr
     assert not (tmp_path / "abl").exists()
+
+
+def test_without_address_a_local_instance_is_started_beside_a_running_cluster(head, synth_dir, tmp_path):
+    """ray.init() without an address joined the cluster that `ray start` runs on this machine and then refused its
+    own num_cpus ('could not start a local Ray instance'); the local instance has this machine's cores."""
+    too_many = str(cores() + 1)
+    result = _ablate(tmp_path, str(synth_dir), "--cpus-per-run", too_many, "--out", "abl", timeout=90)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"--cpus-per-run {too_many}: no node of the Ray cluster has that many CPUs (the largest has {cores()})" in (
+        " ".join(result.stderr.split())
+    )

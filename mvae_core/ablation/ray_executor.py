@@ -56,7 +56,7 @@ def joined(address: str | None) -> Iterator[None]:
     _check_reachable(address)
     try:
         ray.init(
-            address=address,
+            address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
             num_cpus=None if address else cores(),
             include_dashboard=False if address is None else None,
             log_to_driver=False,
