@@ -6,7 +6,6 @@ imports matplotlib when it runs).
 
 from __future__ import annotations
 
-import importlib.metadata
 import inspect
 import json
 import math
@@ -36,19 +35,13 @@ DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
 schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
 
 
-def _registry() -> dict[str, type[schedules.Schedule]]:
+def _names() -> dict[str, str]:
+    """Every schedule's name and origin (``built-in`` or ``package <distribution>``); a clash of names exits 2."""
     try:
-        return schedules.available()
+        found = schedules.names()
     except schedules.ScheduleError as exc:
         raise fail(str(exc)) from None
-
-
-def _origins() -> dict[str, str]:
-    """``"package <distribution>"`` per entry-point schedule (every other one is built in)."""
-    found = {}
-    for ep in importlib.metadata.entry_points(group=schedules.ENTRY_POINT_GROUP):
-        found[ep.name] = f"package {ep.dist.name}" if ep.dist else "package (unknown)"
-    return found
+    return {name: o if o == schedules.BUILT_IN else f"package {o}" for name, o in found.items()}
 
 
 def _one_line(cls: type) -> str:
@@ -70,20 +63,23 @@ def _constraints(metadata: list[Any]) -> list[str]:
     return found
 
 
-def describe(name: str, cls: type[schedules.Schedule], origin: str) -> dict[str, Any]:
+def describe(name: str, origin: str) -> dict[str, Any]:
     """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters (the same field
-    description as ``mvae plugins`` gives of a plugin's config, plus each field's bounds)."""
+    description as ``mvae plugins`` gives of a plugin's config, plus each field's bounds), and ``error``: why a
+    third-party schedule cannot be used (it fails to import, or is not a Schedule), or ``None``."""
+    try:
+        cls = schedules.load(name)
+    except schedules.ScheduleError as exc:
+        return {"name": name, "origin": origin, "description": "", "parameters": [], "error": str(exc)}
     parameters = [
         {**entry, "constraints": _constraints(field.metadata)}
         for entry, field in zip(config_fields(cls), cls.model_fields.values(), strict=True)
     ]
-    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": parameters}
+    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": parameters, "error": None}
 
 
 def describe_all() -> list[dict[str, Any]]:
-    registry = _registry()
-    origins = _origins()
-    return [describe(name, cls, origins.get(name, "built-in")) for name, cls in registry.items()]
+    return [describe(name, origin) for name, origin in _names().items()]
 
 
 @schedules_app.callback(invoke_without_command=True)
@@ -102,9 +98,8 @@ def list_schedules(
     for column in ("schedule", "origin", "parameter", "type", "default", "description"):
         table.add_column(column, overflow="fold")
     for entry in described:
-        table.add_row(
-            escape(entry["name"]), escape(entry["origin"]), "", "", "", f"[italic]{escape(entry['description'])}"
-        )
+        about = f"[red]{escape(entry['error'])}" if entry["error"] else f"[italic]{escape(entry['description'])}"
+        table.add_row(escape(entry["name"]), escape(entry["origin"]), "", "", "", about)
         for p in entry["parameters"]:
             kind = " ".join([p["type"], ", ".join(p["constraints"])]).strip()
             default = "(required)" if p["required"] else json.dumps(p["default"])

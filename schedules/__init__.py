@@ -73,16 +73,20 @@ def available() -> dict[str, type[Schedule]]:
     return {name: load(name) for name in names()}
 
 
+BUILT_IN = "built-in"
+"""The origin :func:`names` gives a built-in schedule (a third-party one's is its distribution's name)."""
+
+
 def names() -> dict[str, str]:
-    """Every schedule name and its origin (``"a built-in"`` or the distribution's name), from package metadata:
+    """Every schedule name and its origin (:data:`BUILT_IN` or the distribution's name), from package metadata:
     nothing is imported. Two registrations of one name are a :class:`ScheduleError` naming both."""
     from schedules import builtin  # noqa: F401  (registers the built-ins)
 
-    found = dict.fromkeys(_BUILTIN, "a built-in")
+    found = dict.fromkeys(_BUILTIN, BUILT_IN)
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         origin = ep.dist.name if ep.dist else "unknown package"
         if ep.name in found:  # a built-in's name, or that of a schedule another package registered before
-            other = "a built-in" if found[ep.name] == "a built-in" else f"a schedule from {found[ep.name]}"
+            other = "a built-in" if found[ep.name] == BUILT_IN else f"a schedule from {found[ep.name]}"
             raise ScheduleError(
                 f"schedule {ep.name!r} from {origin} has the name of {other}; uninstall one of them (pip uninstall "
                 f"{origin}) or rename its entry point"

@@ -427,6 +427,24 @@ def test_a_broken_third_party_schedule_stops_only_the_configs_that_use_it(monkey
         make("Saw")  # the names come from package metadata, without importing
 
 
+def test_mvae_schedules_lists_a_broken_package_with_its_error_and_the_rest_as_usual(monkeypatch):
+    # before, one package that failed to import made `mvae schedules` print only that error and exit 2
+    fake_entry_points(monkeypatch, _FakeEntryPoint("saw", ImportError("No module named 'numpy_is_missing'")))
+    result = mvae("schedules", "--json")
+    assert result.exit_code == 0, result.output
+    listed = {entry["name"]: entry for entry in json.loads(result.output)}
+    assert listed["saw"]["origin"] == "package mvae-sawtooth" and listed["saw"]["parameters"] == []
+    assert (
+        listed["saw"]["error"]
+        == "schedule 'saw' from mvae-sawtooth failed to import: No module named 'numpy_is_missing'"
+    )
+    assert listed["linear"]["error"] is None and listed["linear"]["origin"] == "built-in"
+    table = mvae("schedules")
+    assert table.exit_code == 0 and {"saw", "cosine"} <= set(table_rows(table.output))
+    preview = mvae("schedules", "preview", "saw")
+    assert preview.exit_code == 2 and "schedule 'saw' from mvae-sawtooth failed to import" in preview.output
+
+
 # --- the command line -------------------------------------------------------------------------------------------
 
 
