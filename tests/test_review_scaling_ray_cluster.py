@@ -1,10 +1,12 @@
 """`mvae ablate --executor ray` against a Ray cluster started apart from the driver (`ray start --head`, as
-docs/scaling.md sets one up): a run asking for more CPUs or GPUs than any node has is refused at once, and without
---address a local instance is started even while such a cluster runs on this machine. One head serves the module (started in a folder of its own, stopped at the end)."""
+docs/scaling.md sets one up): its workers start in the head's folder, not the driver's; a run asking for more CPUs
+or GPUs than any node has is refused at once; and without --address a local instance is started even while such a
+cluster runs on this machine. One head serves the module (started in a folder of its own, stopped at the end)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -66,6 +68,20 @@ def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _ablate(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mvae_core.cli", "ablate", *args, "--executor", "ray"]
     return subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_relative_data_and_out_work_on_a_cluster_whose_workers_start_elsewhere(head, synth_dir, tmp_path):
+    """The tasks' commands and logs name absolute paths (they named DATA and --out as given, relative to the
+    driver's folder: every run failed with 'cannot read config file abl/configs/all.toml', its log written under the
+    head's folder)."""
+    shutil.copytree(synth_dir, tmp_path / "midi")
+    result = _ablate(tmp_path, "midi", "--plugins", "kl_anneal", "--seeds", "1", "--epochs", "1", "--samples", "8",
+                     *SETTINGS, "--address", head, "--out", "abl")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[2/2]" in result.stdout and "failed" not in result.stdout
+    log = (tmp_path / "abl" / "logs" / "all" / "seed-0.log").read_text()
+    assert f" {tmp_path / 'midi'} --config {tmp_path / 'abl' / 'configs' / 'all.toml'} " in log  # runs as it stands
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ def ablate(
         )
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     _check_overrides(overrides)
-    from mvae_core.data.load import check_paths, data_arguments
+    from mvae_core.data.load import absolute_data, check_paths, data_arguments
 
     out, configs, config = Path(out), _path(configs), _path(config)
     data = data_arguments(data) or _default_data()
@@ -132,7 +132,9 @@ def ablate(
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         _warm_cache(data, built, jobs or runner.cores(), report)
         _relocate(moved, data, out, report)
-        tasks, skipped = runner.plan_tasks(arms, seeds, epochs, data, out)
+        # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
+        planned = (absolute_data(data), out.absolute()) if executor == "ray" else (data, out)
+        tasks, skipped = runner.plan_tasks(arms, seeds, epochs, *planned)
         if executor == "ray":
             at_once = f", at most {jobs} at once" if jobs else ""
             where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
