@@ -401,3 +401,15 @@ def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, sign
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_the_starting_tempo_is_the_tempo_knobs_default_for_the_page_and_the_api(tiny_run):
+    """``mvae serve --tempo 90``: the page's knob starts (and double-click resets) at 90, and a request that names
+    no tempo plays at 90, as MIDI out does; it used to be 120 everywhere but MIDI out until the first request."""
+    with LiveServer(tiny_run, port=0, tempo=90) as live, httpx.Client(base_url=live.url, timeout=30) as http:
+        info = http.get("/api/info").json()
+        assert info["defaults"]["tempo"] == 90 and info["loop_seconds"] == pytest.approx(loop_seconds(90))
+        assert live.engine.current.tempo == 90
+        answer = http.post("/api/generate", json={"z": [0, 0]}).json()
+        assert answer["tempo"] == 90 and live.engine.current.tempo == 90
+        assert http.post("/api/generate", json={"z": [0, 0], "tempo": 140}).json()["tempo"] == 140

@@ -117,24 +117,32 @@ class Loop:
 class Engine:
     """A trained run prepared for live requests (thread-safe: the web server, OSC and MIDI out share one)."""
 
-    def __init__(self, run: str | Path) -> None:
+    def __init__(self, run: str | Path, tempo: float | None = None) -> None:
+        """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and
+        MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s."""
         self.run = mvae_core.load(run)
         self.config = self.run.config
         self.latent_dim = self.config.model.latent_dim
         self.player = self.run.player()
         self._lock = threading.Lock()
-        self.current = LoopRequest(z=(0.0,) * self.latent_dim)
+        self.defaults = LoopRequest(z=(0.0,) * self.latent_dim)
+        if tempo is not None:
+            self.defaults = self.request({"tempo": tempo}, self.defaults)
+        self.current = self.defaults
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
-        """A checked request from JSON-like ``fields`` over ``base`` (default: the defaults of ``mvae generate``);
-        :class:`RequestError` names the first bad field."""
+        """A checked request from JSON-like ``fields`` over ``base`` (default: :attr:`defaults` without their ``z``,
+        which ``fields`` must then give); :class:`RequestError` names the first bad field."""
         if not isinstance(fields, dict):
             raise RequestError('the request must be a JSON object, e.g. {"z": [0.5, -1]}')
         unknown = sorted(set(fields) - set(FIELDS))
         if unknown:
             raise RequestError(_unknown(unknown[0]))
-        values = dict(base.__dict__) if base is not None else {}
+        if base is not None:
+            values = dict(base.__dict__)
+        else:
+            values = {name: value for name, value in self.defaults.__dict__.items() if name != "z"}
         if "z" in fields:
             values["z"] = self._z(fields["z"])
         elif "z" not in values:
@@ -240,7 +248,7 @@ class Engine:
     def info(self, points: dict[str, Any]) -> dict[str, Any]:
         """What ``GET /api/info`` answers, with the training ``points`` as far as they are ready
         (:class:`TrainingPoints`)."""
-        defaults = LoopRequest(z=(0.0,) * self.latent_dim)
+        defaults = self.defaults  # generate's, with the starting tempo
         return {
             "run": str(self.run.path),
             "model": self.config.model.name,

@@ -64,13 +64,11 @@ class LiveServer:
             raise ServeError("--host is empty; give an address, e.g. 127.0.0.1 (this machine) or 0.0.0.0 (every one)")
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
-        self.engine = Engine(run)
-        if tempo is not None:
-            try:
-                self.engine.set("tempo", tempo)
-            except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
-                knob = " (the range of the page's tempo knob)" if math.isfinite(tempo) else ""
-                raise ServeError(f"--{exc}{knob}") from None
+        try:
+            self.engine = Engine(run, tempo)
+        except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
+            knob = " (the range of the page's tempo knob)" if tempo is not None and math.isfinite(tempo) else ""
+            raise ServeError(f"--{exc}{knob}") from None
         self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
