@@ -37,7 +37,7 @@ from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.host import Multipliers, PluginHost
 from mvae_core.losses import weighted_total
-from mvae_core.models import build_model
+from mvae_core.models import build_model, check_terms
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
@@ -262,8 +262,10 @@ class Trainer:
     def loss_terms(
         self, x: torch.Tensor, output: Forward, split: str
     ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
-        """The batch's loss terms: the core's, then plugins' replacements and additions (``mvae_loss``)."""
+        """The batch's loss terms: the core's (checked against the model contract), then plugins' replacements and
+        additions (``mvae_loss``)."""
         core = self.model.loss_terms(x, output, self.cfg.loss.mask)
+        check_terms(self.cfg, core)
         return self.host.adjust_terms(self.view, x, output, core, split)
 
     def validate(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:

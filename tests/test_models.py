@@ -106,6 +106,43 @@ def _installed(monkeypatch, name: str, cls: type) -> None:
     monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
 
 
+class _NoKl(SeedModel):
+    def loss_terms(self, x, output, mask):
+        return {k: v for k, v in super().loss_terms(x, output, mask).items() if k != "kl"}
+
+
+class _ExtraTerm(SeedModel):
+    def loss_terms(self, x, output, mask):
+        return {**super().loss_terms(x, output, mask), "aux": torch.tensor(0.0)}
+
+
+class _VectorTerm(SeedModel):
+    def loss_terms(self, x, output, mask):
+        terms = super().loss_terms(x, output, mask)
+        return {**terms, "onset": terms["onset"].repeat(3)}
+
+
+@pytest.mark.parametrize(
+    ("cls", "returned"),
+    [
+        (_NoKl, "onset, velocity, duration, timeshift"),  # it blamed kl_anneal: "returned unknown term 'kl'"
+        (_ExtraTerm, "onset, velocity, duration, timeshift, kl, aux"),  # a KeyError traceback in validation
+        (_VectorTerm, "'onset' = a tensor of shape [3]"),  # torch's "grad can be implicitly created ..."
+    ],
+)
+def test_a_model_whose_loss_terms_break_the_contract_is_named_with_its_package(
+    monkeypatch, synth_dir, tmp_path, cls, returned
+):
+    _installed(monkeypatch, "mine", cls)
+    with pytest.raises(ModelError) as error:
+        mvae_core.train([synth_dir], tmp_path / "r", overrides=tiny("mine"), plugins=["kl_anneal"], epochs=1,
+                        progress=False)  # fmt: skip
+    assert str(error.value) == (
+        f"model 'mine' (package mvae-x): loss_terms returned {returned}; it must return exactly onset, velocity, "
+        "duration, timeshift, kl, each a scalar floating-point tensor (docs/models.md, Writing a model)"
+    )
+
+
 @pytest.mark.parametrize(
     ("cls", "message"),
     [

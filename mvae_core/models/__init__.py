@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mvae_core.config import ConfigError, MvaeConfig, validate_section
+from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
 from mvae_core.suggest import did_you_mean
@@ -105,6 +105,30 @@ def build_model(config: MvaeConfig) -> Any:
         raise ModelError(
             f"model {config.model.name!r} ({origin}) failed to start: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def check_terms(config: MvaeConfig, terms: Any) -> None:
+    """A :class:`ModelError` naming the model of ``config`` and its package unless ``terms`` (what its
+    ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`), each a scalar
+    floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name."""
+    import torch
+
+    problem = None
+    if not isinstance(terms, dict) or set(terms) != set(LOSS_TERMS):
+        given = ", ".join(map(str, terms)) if isinstance(terms, dict) else type(terms).__name__
+        problem = f"returned {given or 'no terms'}"
+    else:
+        for name, value in terms.items():
+            if not (isinstance(value, torch.Tensor) and value.dim() == 0 and value.is_floating_point()):
+                shape = f"a tensor of shape {list(value.shape)}" if isinstance(value, torch.Tensor) else repr(value)
+                problem = f"returned {name!r} = {shape}"
+                break
+    if problem is not None:
+        origin = available_models()[config.model.name].origin
+        raise ModelError(
+            f"model {config.model.name!r} ({origin}): loss_terms {problem}; it must return exactly "
+            f"{', '.join(LOSS_TERMS)}, each a scalar floating-point tensor (docs/models.md, Writing a model)"
+        )
 
 
 def _contract_problems(cls: type) -> list[str]:
