@@ -208,6 +208,11 @@ def test_a_model_without_an_export_is_refused_under_its_registry_name(monkeypatc
             r"needs that package installed\)\. Available: melody_rnn, seed \(mvae models\)\.",
         ),
         (
+            ['model.name="wide_seed"'],  # a run's package model whose name is near a built-in's: not only a typo
+            r"model.name: unknown model 'wide_seed'; did you mean 'seed'\? If 'wide_seed' is a model of a package, "
+            r"install it \(a run trained with it needs it\)\. Available: melody_rnn, seed \(mvae models\)\.",
+        ),
+        (
             ["model.melody_rnn.tokn_dropout=0.1"],
             r"model.melody_rnn.tokn_dropout = 0.1: unknown setting; did you mean "
             r"model.melody_rnn.token_dropout\?",

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, validate_section
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover
-from mvae_core.suggest import did_you_mean
+from mvae_core.suggest import closest
 
 ENTRY_POINT_GROUP = "mvae.models"
 
@@ -70,9 +70,14 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     for name in [cfg.name, *cfg.sections]:
         if name not in available:
             where = "model.name" if name == cfg.name else f"model.{name}"
-            # no typo of an installed name: most likely a model of a package not installed here
-            not_installed = "; no installed package provides it (a run trained with it needs that package installed)."
-            hint = did_you_mean(name, available, otherwise=not_installed)
+            # a typo, or a model of a package not installed here (a run's config.toml names it): say both
+            match = closest(name, available)
+            hint = (
+                f"; did you mean {match!r}? If {name!r} is a model of a package, install it (a run trained with it "
+                "needs it)."
+                if match
+                else "; no installed package provides it (a run trained with it needs that package installed)."
+            )
             raise ConfigError(
                 f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))} (mvae models)."
             )
