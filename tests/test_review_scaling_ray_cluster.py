@@ -13,10 +13,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from mvae_core.ablation.ray_executor import TOKEN_REFUSED
 from mvae_core.ablation.runner import cores
 from tests.training import TINY
 
@@ -32,19 +34,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``ray start --head`` (2 CPUs) in a folder of its own; its address. Stopped through its process group, so the
-    other Ray instances of this machine are left alone."""
+@contextmanager
+def _head(where: Path, env: dict[str, str]) -> Iterator[str]:
+    """``ray start --head`` (2 CPUs) in the folder ``where`` with ``env``; its address. Stopped through its process
+    group, so the other Ray instances of this machine are left alone."""
     ray_bin = Path(sys.executable).with_name("ray")
     if not ray_bin.exists():
         pytest.skip("the ray command is not installed beside this Python")
     port = _free_port()
-    where = tmp_path_factory.mktemp("head-cwd")
     process = subprocess.Popen(
         [str(ray_bin), "start", "--head", "--port", str(port), "--num-cpus", "2", "--include-dashboard", "false",
          "--block"],
-        cwd=where, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=where, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
@@ -62,7 +63,15 @@ def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         current = Path("/tmp/ray/ray_current_cluster")  # `ray start` names its head here; ray.init reads it
         if current.is_file() and current.read_text().strip().endswith(f":{port}"):
             current.unlink(missing_ok=True)
-        assert not any(where.iterdir()), "a task wrote into the head's folder"
+
+
+@pytest.fixture(scope="module")
+def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A head without token authentication, in a folder of its own, which no task may write into."""
+    where = tmp_path_factory.mktemp("head-cwd")
+    with _head(where, ENV) as address:
+        yield address
+    assert not any(where.iterdir()), "a task wrote into the head's folder"
 
 
 def _ablate(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -114,3 +123,20 @@ def test_without_address_a_local_instance_is_started_beside_a_running_cluster(he
     assert f"--cpus-per-run {too_many}: no node of the Ray cluster has that many CPUs (the largest has {cores()})" in (
         " ".join(result.stderr.split())
     )
+
+
+@pytest.mark.slow
+def test_a_cluster_that_refuses_the_driver_s_token_is_named_with_the_fix(synth_dir, tmp_path):
+    """Ray 2.60's `ray start --head` turns token authentication on where ~/.ray/auth_token exists, and a driver given
+    an explicit address sends no token unless RAY_AUTH_MODE=token: Ray retried for 20 s and mvae said only 'cannot
+    join the Ray cluster (Failed to connect to Ray cluster at …)'. Ray's own retries take those 20 s here too."""
+    secured = {**ENV, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": "0123456789abcdef" * 4}
+    driver = {k: v for k, v in ENV.items() if k not in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
+    (tmp_path / "head").mkdir()
+    with _head(tmp_path / "head", secured) as address:
+        command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray",
+                   "--address", address, "--out", "abl"]  # fmt: skip
+        result = subprocess.run(command, cwd=tmp_path, env=driver, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"error: --address {address}: {TOKEN_REFUSED}" in " ".join(result.stderr.split())
+    assert not (tmp_path / "abl").exists()

@@ -37,6 +37,11 @@ from mvae_core.errors import OptionError
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
 STOP_FILE = ".ray-stop"
+TOKEN_REFUSED = (
+    "the Ray cluster there refused this machine's authentication token (or its lack of one): set "
+    "RAY_AUTH_MODE=token, with the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN (Ray's `ray start --head` "
+    "turns token authentication on where ~/.ray/auth_token exists)"
+)
 
 
 class RayUnavailable(OptionError):
@@ -48,7 +53,8 @@ def joined(address: str | None) -> Iterator[None]:
     """Join the Ray cluster at ``address`` for the block (``None``: start a local Ray instance with this machine's
     cores, shut down at the block's end). :class:`RayUnavailable` when Ray is not installed, when a ``HOST:PORT`` (or
     ``ray://HOST:PORT``) accepts no connection within :data:`CONNECT_SECONDS` (``ray.init`` would retry it for
-    minutes), or when Ray cannot join or start."""
+    minutes), when the cluster refuses this driver's authentication token (:data:`TOKEN_REFUSED`), or when Ray cannot
+    join or start."""
     try:
         import ray
     except ImportError:
@@ -65,12 +71,22 @@ def joined(address: str | None) -> Iterator[None]:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         if address is None:
             raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
+        if _token_refused(exc):
+            raise RayUnavailable("address", f"{address}: {TOKEN_REFUSED}") from None
         raise RayUnavailable("address", f"{address}: cannot join the Ray cluster ({exc})") from None
     try:
         yield
     finally:
         if address is None:
             ray.shutdown()
+
+
+def _token_refused(exc: BaseException) -> bool:
+    """Ray's error for a cluster that refused this driver's token (or its lack of one): the cause's text names it."""
+    causes = [exc]
+    while (cause := causes[-1].__cause__ or causes[-1].__context__) is not None and len(causes) < 10:
+        causes.append(cause)
+    return any("InvalidAuthToken" in str(cause) for cause in causes)
 
 
 def _check_reachable(address: str | None) -> None:
