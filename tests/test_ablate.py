@@ -12,6 +12,7 @@ import shlex
 import signal
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -252,6 +253,20 @@ def test_the_figure_marks_bars_over_fewer_runs_and_names_what_is_missing():
     _bars(axes, "timing_spread_ratio", bars, {"all": "C0", "none": "C1", "no-a": "C2"}, "quantized")
     assert sorted(text.get_text() for text in axes.texts) == ["1 of 2", "quantized"]
     assert len(axes.patches) == 2  # no bar where no run has a value
+
+
+def test_the_figure_of_an_ablation_whose_every_run_failed_says_so_without_a_warning(tmp_path):
+    """matplotlib's 'No artists with labels found to put in legend' UserWarning was printed amid the console's
+    lines when every run had failed."""
+    pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
+    from mvae_core.ablation.figure import draw
+
+    arms = [Configuration("all", ("a",)), Configuration("none", ())]
+    rows = [row(arm.name, 0, "failed") | {"val_curve": []} for arm in arms]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draw(rows, arms, tmp_path / "ablation.png")
+    assert (tmp_path / "ablation.png").stat().st_size > 0
 
 
 def test_each_warning_of_a_csv_row_reads_back_whole(tmp_path):

@@ -13,6 +13,7 @@ from mvae_core.view import epoch_number
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
+NO_CURVE = "no run finished ok"
 
 
 def matplotlib_available() -> bool:
@@ -31,7 +32,7 @@ def _epochs(count: int) -> list[int]:
 def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
     """Top: ``val_elbo`` per epoch, one colour per configuration (thin: each ok run, thick: the mean over its runs,
     drawn only up to the epoch every run reached — each seed has its own validation split, so a mean over the
-    runs still going would jump when one stops). Bottom, one bar per configuration with its 95 % t-interval as an
+    runs still going would jump when one stops; :data:`NO_CURVE` when no run is ok). Bottom, one bar per configuration with its 95 % t-interval as an
     error bar (none for a single value): the best ``val_elbo`` as a paired difference against ``none`` (its raw mean
     when there is no ``none``), then the mean of each of :data:`BAR_METRICS`, marked ``k of n`` when only k of the
     configuration's n ok runs have a value, and the word of :func:`missing_word` in place of a bar when none has."""
@@ -55,7 +56,10 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     curves.set_xlabel("epoch")
     curves.set_ylabel("val_elbo (lower is better)")
     curves.grid(alpha=0.3)
-    curves.legend(fontsize=8, ncols=2, frameon=False)
+    if curves.get_legend_handles_labels()[1]:
+        curves.legend(fontsize=8, ncols=2, frameon=False)
+    else:  # matplotlib warns of a legend without a curve (on the ablation's console)
+        curves.text(0.5, 0.5, NO_CURVE, transform=curves.transAxes, ha="center", va="center", color="0.4")
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
