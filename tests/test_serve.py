@@ -369,6 +369,12 @@ def test_a_port_out_of_range_is_named_before_anything_listens(tiny_run, ports, m
     ("options", "message"),
     [
         ({"host": " ", "port": 0}, "--host is empty; give an address"),
+        ({"host": "[::1]", "port": 0}, r"^--host \[::1\]: give an IPv6 address without brackets, e.g. --host ::1;"),
+        ({"host": "http://127.0.0.1", "port": 0}, "^--host http://127.0.0.1: give an address, not a URL, e.g. 127"),
+        (
+            {"host": "127.0.0.1:8000", "port": 0},
+            "^--host 127.0.0.1:8000: give the port with --port: --host 127.0.0.1 --",
+        ),
         ({"port": 0, "osc_reply_port": 9001}, "--osc-reply-port goes with --osc-port"),
         ({"port": 0, "tempo": 2}, r"^--tempo must lie in \[20, 300\], got 2 \(the range of the page's tempo knob\)$"),
         ({"port": 0, "tempo": math.nan}, r"^--tempo must be a finite number, got nan$"),
@@ -386,6 +392,7 @@ def test_an_address_not_of_this_machine_is_refused_without_the_exposure_warning(
 
     result = CliRunner().invoke(app, ["serve", str(tiny_run), "--host", "192.0.2.1", "--port", "0"])
     assert result.exit_code == 2 and "error: cannot listen on 192.0.2.1:0" in result.stderr
+    assert "; --host takes an address of this machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0" in result.stderr
     assert "warning" not in result.stderr
 
 

@@ -10,6 +10,7 @@ the process ends does not depend on uvicorn re-raising it through asyncio's runn
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import math
 import socket
@@ -60,8 +61,7 @@ class LiveServer:
         import uvicorn
 
         _check_ports(port=port, osc_port=osc_port, osc_reply_port=osc_reply_port)
-        if not host.strip():
-            raise ServeError("--host is empty; give an address, e.g. 127.0.0.1 (this machine) or 0.0.0.0 (every one)")
+        _check_host(host)
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         try:
@@ -157,6 +157,23 @@ def _check_ports(**ports: int | None) -> None:
             raise ServeError(f"{option_flag(name)} {port}: a port is a number from {lowest} to 65535")
 
 
+HOST_EXAMPLES = "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network this machine is on)"
+
+
+def _check_host(host: str) -> None:
+    """Raise :class:`ServeError` for a ``host`` that is no address: empty, a URL, an IPv6 address in brackets, or a
+    name or IPv4 address with a port (an IPv6 address has two colons or more)."""
+    if not host.strip():
+        raise ServeError(f"--host is empty; give an address, {HOST_EXAMPLES}")
+    if "://" in host or "/" in host:
+        raise ServeError(f"--host {host}: give an address, not a URL, {HOST_EXAMPLES}; the port is --port")
+    if host.startswith("["):  # [::1] as in a URL
+        raise ServeError(f"--host {host}: give an IPv6 address without brackets, e.g. --host ::1; the port is --port")
+    name, colon, port = host.rpartition(":")
+    if colon and name and ":" not in name and port.isdigit():  # 127.0.0.1:8000, localhost:8000
+        raise ServeError(f"--host {host}: give the port with --port: --host {name} --port {port}")
+
+
 def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
     try:
         return OscServer(engine, host, port, reply_port)
@@ -173,7 +190,11 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        hint = "; pass another --port (0 picks a free one)" if exc.errno in (98, 48) else ""
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = "; pass another --port (0 picks a free one)"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            hint = f"; --host takes an address of this machine, {HOST_EXAMPLES}, or one of its network addresses"
         raise ServeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}){hint}") from None
     sock.listen(128)
     sock.set_inheritable(True)
