@@ -433,3 +433,18 @@ def test_the_starting_tempo_is_the_tempo_knobs_default_for_the_page_and_the_api(
         answer = http.post("/api/generate", json={"z": [0, 0]}).json()
         assert answer["tempo"] == 90 and live.engine.current.tempo == 90
         assert http.post("/api/generate", json={"z": [0, 0], "tempo": 140}).json()["tempo"] == 140
+
+
+def test_stopping_does_not_wait_for_a_client_that_stopped_sending_mid_body(tiny_run):
+    """Ctrl-C while a client has sent half an upload (a stalled tab, a slow link): uvicorn alone waited for the rest
+    of the body for ever, so the server stopped only when ``stop`` gave up on its thread after 10 s."""
+    live = LiveServer(tiny_run, port=0).start()
+    host, port = live.url.removeprefix("http://").strip("/").split(":")
+    with _server_log() as lines, socket.create_connection((host, int(port)), timeout=10) as upload:
+        upload.sendall(b"POST /api/encode HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nMThd")
+        _wait_for(lambda: len(live._server.server_state.tasks) == 1, "the server to start the upload")
+        started = time.monotonic()
+        live.stop()
+        assert time.monotonic() - started < 5 and not live._thread.is_alive()
+        assert upload.recv(100) == b""  # the server hung up
+    assert lines == []

@@ -119,13 +119,28 @@ class LiveServer:
             time.sleep(0.01)
         return self
 
-    def stop(self) -> None:
-        """Stop everything :meth:`start` started and close the sockets."""
+    def stop(self, grace: float = 1.0) -> None:
+        """Stop everything :meth:`start` started and close the sockets. Requests under way get ``grace`` seconds to
+        finish; then the server hangs up on their clients (one that stopped sending mid-body would keep uvicorn
+        waiting for ever), and they end as a client that left does: silently."""
         self._server.should_exit = True
         if self._thread is not None:
+            self._thread.join(timeout=grace)
+            if self._thread.is_alive():
+                self._hang_up()
             self._thread.join(timeout=10)
         self._socket.close()
         self._stop_side_services()
+
+    def _hang_up(self) -> None:
+        """Close every HTTP connection still open, in the server's event loop."""
+
+        def close_all() -> None:
+            for connection in list(self._server.server_state.connections):
+                connection.transport.close()
+
+        for server in self._server.servers[:1]:  # one listening socket, one event loop
+            server.get_loop().call_soon_threadsafe(close_all)
 
     def __enter__(self) -> LiveServer:
         return self.start()
