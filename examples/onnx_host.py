@@ -353,16 +353,26 @@ def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) ->
 
 
 def main() -> None:
-    parser = _Parser(description=__doc__.splitlines()[0])
+    first_sentence = __doc__.split(". ", 1)[0].replace("``", "")  # the help's description, not cut mid-sentence
+    parser = _Parser(description=f"{first_sentence}. Prints one pattern's notes as JSON lines.")
     parser.add_argument("onnx_file", type=Path, help="the model (its sidecar, decoder.json, beside it)")
     parser.add_argument("--z", type=_z_numbers, nargs="+", required=True,
                         help="the latent point (latent_dim numbers): 0.5,-1 or 0.5 -1")  # fmt: skip
-    parser.add_argument("--density", type=float, default=1.0)
-    parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--timing-temperature", type=float, default=1.0)
-    parser.add_argument("--grid-offset", type=float, default=1.0)
-    parser.add_argument("--bpm", type=float, default=120.0)
-    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--density", type=float, default=1.0, help="expected notes × this, >= 0 (default %(default)g)")
+    parser.add_argument("--temperature", type=float, default=1.0, help="of the note choice, >= 0 (default %(default)g)")
+    parser.add_argument(
+        "--timing-temperature", type=float, default=1.0, help="of the offsets, >= 0 (default %(default)g)"
+    )
+    parser.add_argument(
+        "--grid-offset", type=float, default=1.0, help="0 quantized, 1 as learned (default %(default)g)"
+    )
+    parser.add_argument(
+        "--bpm",
+        type=float,
+        default=120.0,
+        help=f"tempo, {TEMPO_RANGE[0]:g} to {TEMPO_RANGE[1]:g} (default %(default)g)",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="of the random numbers, >= 0 (default: a new one)")
     parser.add_argument("--poly", action="store_true", help="any number of notes per step (seed exports)")
     parser.add_argument("--threshold-min", type=float, default=None, help="the ancestor's rule (seed exports)")
     parser.add_argument("--threshold-max", type=float, default=None, help="the ancestor's rule (seed exports)")

@@ -257,3 +257,12 @@ def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, browser
 
     with serving(site) as url:
         assert_plays_what_generate_writes(onnx_file, name, in_the_browser)
+
+
+def test_the_javascript_command_answers_help_with_its_usage():
+    """``node onnx_host.mjs --help``, a first try: the usage on stdout and exit 0 (it was ``error: unknown argument
+    --help``, exit 2)."""
+    for flag in ("--help", "-h"):
+        done = subprocess.run([NODE, HOST_FOLDER / "onnx_host.mjs", flag], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout.startswith("usage: node onnx_host.mjs decoder.onnx --z")
+        assert "JSON lines" in done.stdout and not done.stderr

@@ -432,8 +432,13 @@ async function openFromCommandLine(file) {
 class UsageError extends Error {}
 
 async function main() {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(`${USAGE}\nPrints one pattern's notes of an \`mvae export --onnx\` file as JSON lines (tools.md).`);
+    return;
+  }
   try {
-    const args = parseArguments(process.argv.slice(2));
+    const args = parseArguments(argv);
     const host = await openFromCommandLine(args.file);
     const notes = await host.pattern(args.z, args);
     for (const note of host.timed(notes, args)) console.log(JSON.stringify(note));
