@@ -18,8 +18,10 @@ of rank 0 has a run directory (``run``), so only it writes files and plugin stat
 from __future__ import annotations
 
 import itertools
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
@@ -63,6 +65,34 @@ class TrainingPaused(Exception):
     def __init__(self, epoch: int, step: int) -> None:
         super().__init__(f"paused at epoch {epoch}, step {step}")
         self.epoch, self.step = epoch, step
+
+
+class TrainingInProgress(MvaeError, RuntimeError):
+    """A second training in this process while one seeds, restores or trains (see :func:`one_training`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "another training is running in this process (mvae_core.train in another thread, or a plugin hook that "
+            "trains); torch's random state is one per process, so two trainings at once would not be reproducible. "
+            "Train one after the other, or each in a process of its own (mvae_core.ablate trains every configuration "
+            "in its own)"
+        )
+
+
+_TRAINING = threading.Lock()
+
+
+@contextmanager
+def one_training() -> Iterator[None]:
+    """Held while a trainer seeds and builds its model, restores a checkpoint, or trains: torch's random state and
+    deterministic mode belong to the process, so a second training at the same time (another thread, or a hook that
+    trains) raises :class:`TrainingInProgress` instead of silently changing both runs."""
+    if not _TRAINING.acquire(blocking=False):
+        raise TrainingInProgress()
+    try:
+        yield
+    finally:
+        _TRAINING.release()
 
 
 CLOCK_KEYS = ("seconds", "cpu_seconds")
@@ -118,12 +148,14 @@ class Trainer:
             keep_freed_memory()  # process-wide: the steps reuse each other's pages (mvae_core/allocator.py)
         bf16 = cfg.train.precision == "bf16"
         self.autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16)  # the forward pass only
-        torch.manual_seed(cfg.train.seed)
-        self.model = build_model(cfg)
-        self.model.init_from_data(train)
-        self.model.to(self.device)
-        self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
-        self.dist.decorrelate_rng(cfg.train.seed)
+        with one_training():
+            torch.manual_seed(cfg.train.seed)
+            self.model = build_model(cfg)
+            self.model.init_from_data(train)
+            self.model.to(self.device)
+            self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
+            self.dist.decorrelate_rng(cfg.train.seed)
+            self.rng_start = self._rng_state()  # where fit() starts the random streams (restore() moves it)
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
         steps = sum(1 for _ in self.dist.batches(len(train), cfg.train.batch_size, rng=None))
@@ -152,7 +184,8 @@ class Trainer:
         ``on_start`` gets the events emitted in ``mvae_train_start`` before the first epoch runs (the same dicts
         appear again in that epoch's record). On CUDA with ``train.deterministic``, under deterministic kernels
         (:mod:`mvae_core.determinism`)."""
-        with deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
+        with one_training(), deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
+            self._set_rng_state(self.rng_start)
             return self.run_epochs(on_epoch_end, on_start)
 
     def run_epochs(
@@ -327,12 +360,23 @@ class Trainer:
         cuda = torch.cuda.get_rng_state_all() if self.device.type == "cuda" else []
         return {"torch_rng": torch.get_rng_state(), "cuda_rng": cuda}
 
+    def _set_rng_state(self, state: dict[str, Any]) -> None:
+        """The random streams of :meth:`_rng_state` (a CPU run ignores a checkpoint's CUDA streams)."""
+        torch.set_rng_state(state["torch_rng"])
+        if self.device.type == "cuda" and state.get("cuda_rng"):
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+
     def restore(self, payload: dict[str, Any]) -> None:
         """Continue after the checkpointed epoch, or at the saved step of a mid-epoch checkpoint.
 
         Each process takes its own random state when the checkpoint was written by as many processes; otherwise
         rank 0's, and ranks > 0 get fresh streams (then the run is not bit-identical to an uninterrupted one).
         """
+        with one_training():
+            self._restore(payload)
+            self.rng_start = self._rng_state()
+
+    def _restore(self, payload: dict[str, Any]) -> None:
         load_weights(self.model, payload["model"])
         try:
             self.optimizer.load_state_dict(payload["optimizer"])
@@ -341,9 +385,7 @@ class Trainer:
         ranks = payload.get("ranks", [])
         same_layout = len(ranks) == self.dist.world
         state = ranks[self.dist.rank] if same_layout else payload
-        torch.set_rng_state(state["torch_rng"])
-        if self.device.type == "cuda" and state.get("cuda_rng"):
-            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        self._set_rng_state(state)
         self.best_val_elbo = float(payload["best_val_elbo"])
         self.host.load_state_dict(payload.get("plugins", {}))
         self.start_epoch = int(payload["epoch"]) + 1

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import torch
 
 from mvae_core import hookimpl
 from mvae_core.models import build_model
-from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss
+from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingInProgress
 from tests.training import Poison, make_trainer, tiny_config
 
 
@@ -147,3 +148,53 @@ def test_timing_spread_is_measured_at_note_cells_only(synth_dir):
     expected = np.std(val.table.timeshift[rows].astype(np.float64), ddof=1)
     assert records[0]["timing_std"]["data"] == pytest.approx(expected, rel=1e-6)
     assert expected > 0.1  # an all-cell std of these sparse loops would be several times smaller
+
+
+def _val_elbos(trainer) -> list[float]:
+    curve = []
+    trainer.fit(on_epoch_end=lambda record: curve.append(record["val_elbo"]))
+    return curve
+
+
+def test_a_trainer_built_after_another_does_not_change_the_first_ones_run(synth_dir):
+    # before, the second trainer's seeding moved the process-wide torch random state the first one trains from
+    cfg = tiny_config(epochs=2)
+    alone = _val_elbos(make_trainer(synth_dir, cfg))
+    first = make_trainer(synth_dir, cfg)
+    make_trainer(synth_dir, tiny_config("train.seed=7", epochs=1))  # e.g. another notebook cell
+    assert _val_elbos(first) == alone
+
+
+class Blocking:
+    """Holds its run inside epoch 0's end until released, so that another thread can try to train meanwhile."""
+
+    def __init__(self) -> None:
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    @hookimpl
+    def mvae_epoch_end(self, epoch):
+        if epoch == 0:
+            self.inside.set()
+            assert self.release.wait(60)
+
+
+def test_a_second_training_in_the_process_while_one_trains_is_refused_and_the_first_is_unchanged(synth_dir):
+    # before, two trainings in threads of one process shared torch's random state: both ran, neither reproducibly
+    cfg = tiny_config(epochs=2)
+    unblocked = Blocking()
+    unblocked.release.set()
+    alone = _val_elbos(make_trainer(synth_dir, cfg, {"blocking": unblocked}))
+    blocking = Blocking()
+    first, curve = make_trainer(synth_dir, cfg, {"blocking": blocking}), []
+    thread = threading.Thread(target=lambda: curve.extend(_val_elbos(first)))
+    thread.start()
+    try:
+        assert blocking.inside.wait(60)
+        with pytest.raises(TrainingInProgress, match=r"^another training is running in this process"):
+            make_trainer(synth_dir, cfg)
+    finally:
+        blocking.release.set()
+        thread.join(60)
+    assert curve == alone
+    second = make_trainer(synth_dir, cfg)  # once the first has finished, the next trains as usual
+    assert second.fit().epochs_run == 2
