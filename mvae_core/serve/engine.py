@@ -274,7 +274,7 @@ class Engine:
             raise RequestError(
                 f"z must be a list of {self.latent_dim} numbers (the model's latent_dim), got {value!r}"[:200]
             )
-        numbers = tuple(_number("z", v, f"lie within ±{Z_LIMIT:g}") for v in value)
+        numbers = tuple(_number(f"z[{i}]", v, f"lie within ±{Z_LIMIT:g}") for i, v in enumerate(value))
         if any(abs(v) > Z_LIMIT for v in numbers):
             raise RequestError(f"z's numbers must lie within ±{Z_LIMIT:g} (the prior is N(0, 1)), got {list(numbers)}")
         return numbers
