@@ -353,3 +353,28 @@ def test_a_script_without_a_main_guard_can_train_with_parse_workers(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("script body ran") == 1
     assert len((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()) == 1
+
+
+class ForgotTheMarker:
+    """A notebook's plugin whose hook method lacks @hookimpl: pluggy registers it and never calls it."""
+
+    def mvae_epoch_end(self, trainer):
+        trainer.record("seen", 1)
+
+
+def test_a_plugin_object_whose_hook_lacks_hookimpl_is_an_error_not_a_silent_no_op(synth_dir, tmp_path):
+    # before, the run trained as if the plugin were not there, and nothing said why its numbers were missing
+    with pytest.raises(PluginError) as error:
+        train(synth_dir, tmp_path / "run", plugins=[ForgotTheMarker()], epochs=1)
+    assert str(error.value) == (
+        "plugin 'forgot_the_marker' has an invalid hook: mvae_epoch_end is not marked @hookimpl, so mvae would never "
+        "call it; decorate it with mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"
+    )
+
+    class Fixed:
+        @hookimpl
+        def mvae_epoch_end(self, trainer):
+            trainer.record("seen", 1)
+
+    result = train(synth_dir, tmp_path / "run", plugins=[("forgot_the_marker", Fixed())], epochs=1)  # the same run
+    assert result.metrics()[0]["plugins"] == {"forgot_the_marker": {"seen": 1}}
