@@ -295,7 +295,10 @@ def test_osc_set_changes_the_knobs_of_later_requests(osc, server):
         (message("/mvae/set", "densty", 0.5), "did you mean 'density'"),
         (message("/mvae/set", "tempo", 1000.0), "tempo must lie in"),
         (message("/mvae/set", "tempo"), "a parameter name and a value"),
-        (message("/mvae/play"), "unknown address /mvae/play"),
+        (message("/mvae/play"), "unknown address /mvae/play; send /mvae/generate x y [seed], /mvae/set"),
+        (message("/mvae/genrate", 0.0, 0.0), "unknown address /mvae/genrate; did you mean /mvae/generate? send"),
+        (message("/generate", 0.0, 0.0), "unknown address /generate; did you mean /mvae/generate? send"),
+        (message("/mvae/Loop"), "unknown address /mvae/Loop; did you mean /mvae/loop? send"),
     ],
 )
 def test_bad_osc_gets_an_error_reply_and_the_server_keeps_answering(osc, datagram, expected):

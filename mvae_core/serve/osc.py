@@ -28,8 +28,10 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from mvae_core.serve.engine import Engine, RequestError
+from mvae_core.suggest import closest
 
 PREFIX = "/mvae"
+ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
 USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> or /mvae/loop"
 
 
@@ -66,7 +68,7 @@ class OscAnswers:
             if address == f"{PREFIX}/loop":
                 loop = self.engine.current_loop()
                 return message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))
-            return message(f"{PREFIX}/error", f"unknown address {address[:80]}; send {USAGE}")
+            return message(f"{PREFIX}/error", _unknown_address(address))
         except RequestError as exc:
             return message(f"{PREFIX}/error", f"{address[:80]}: {exc}")
 
@@ -92,6 +94,14 @@ class OscAnswers:
         request = self.engine.set(name, values if name == "z" else values[0])
         applied = list(request.z) if name == "z" else [getattr(request, name)]
         return message(f"{PREFIX}/set", name, *applied)
+
+
+def _unknown_address(address: str) -> str:
+    """The error for an address this server does not answer, with the closest one it does (compared without the
+    common prefix, so that /mvae/play is not taken for /mvae/loop)."""
+    close = closest(address.removeprefix(PREFIX).lstrip("/"), [a.removeprefix(f"{PREFIX}/") for a in ADDRESSES])
+    hint = f"did you mean {PREFIX}/{close}? " if close else ""
+    return f"unknown address {address[:80]}; {hint}send {USAGE}"
 
 
 class OscServer:
