@@ -83,9 +83,10 @@ def description(factory: Any) -> str:
 
 
 def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """Each field of a plugin's pydantic ``Config``: ``name``, ``type``, ``default`` (JSON-able), ``required``,
-    ``description`` (first line)."""
-    fields = []
+    """Each field of a plugin's pydantic ``Config``: ``name``, ``type``, ``default`` (JSON-able: as a run records
+    it, after the model's validators, e.g. a schedule with every parameter), ``required``, ``description`` (first
+    line)."""
+    fields, validated = [], _validated_defaults(model)
     for name, field in model.model_fields.items():
         required = field.is_required()
         default = None if required else field.get_default(call_default_factory=True)
@@ -93,12 +94,21 @@ def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "type": _type_name(field.annotation),
-                "default": None if default is PydanticUndefined else _jsonable(default),
+                "default": validated.get(name, None if default is PydanticUndefined else _jsonable(default)),
                 "required": required,
                 "description": (field.description or "").strip().split("\n", 1)[0],
             }
         )
     return fields
+
+
+def _validated_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The defaults as the model validates them (what ``config.toml`` records), or ``{}`` when it cannot be built
+    without settings (a required field) or its validators refuse its own defaults."""
+    try:
+        return model().model_dump(mode="json")
+    except Exception:
+        return {}
 
 
 def _type_name(annotation: Any) -> str:

@@ -307,3 +307,12 @@ def test_a_registered_plugin_built_in_python_runs_under_its_own_name():
     own = Halving(Halving.Config(factor=0.25))
     host = PluginHost.from_config(PluginsConfig(enabled=["extra"]), AVAILABLE, objects={"extra": own})
     assert host.names == ["extra"] and host.pm.get_plugin("extra") is own
+
+
+@pytest.mark.parametrize("name", ["kl_anneal", "ts_ramp", "lr_step_decay"])
+def test_mvae_plugins_lists_each_default_as_a_run_records_it(name):
+    # before, a schedule's default was listed as written in the Config ({name, start, end, epochs}), without the
+    # parameters that validation fills in and config.toml records (delay = 0)
+    listed = {field["name"]: field["default"] for field in describe(available_plugins()[name])["config"]}
+    recorded = PluginHost.from_config(PluginsConfig(enabled=[name])).configs[name].model_dump(mode="json")
+    assert listed == recorded
