@@ -225,3 +225,19 @@ def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_ru
             time.sleep(0.05)
         # B (the point before the walk), then one step per loop, back and forth: A, middle, B, middle
         assert seen == [points[1], points[0], middle, points[1], middle], seen
+
+
+def test_a_one_dimensional_model_draws_its_training_loops_on_the_pad(browser, synth_dir, tmp_path):
+    """A run with latent_dim 1: its points have one number, the pad's y is 0 for them (it was undefined, so every
+    dot landed at NaN and the pad stayed empty)."""
+    import mvae_core
+    from tests.training import TINY
+
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=[*TINY, "model.latent_dim=1"], epochs=1, progress=False)
+    with LiveServer(run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.pointsReady === true", timeout=180)
+        drawn = browser.execute_script("return window.mvae.info.points.map((p) => p.z)")
+        sent = httpx.get(server.url + "api/points", timeout=30).json()["points"]
+        assert drawn and drawn == [[p["z"][0], 0] for p in sent]

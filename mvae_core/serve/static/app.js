@@ -95,6 +95,11 @@ function updateStatusInfo() {
 
 // ---------------------------------------------------------------- requests
 
+// A latent point on the pad: its dimensions 0 and 1 (a model with latent_dim 1 has no y: 0).
+function padPoint(z) {
+  return [z[0], z[1] ?? 0];
+}
+
 // The full request for a pad point: z has latent_dim numbers (pad x, y, then zeros).
 function params(point = state.point) {
   const z = [point[0], point[1], ...new Array(Math.max(state.info.latent_dim - 2, 0)).fill(0)];
@@ -407,7 +412,7 @@ function onLoopStart(pattern, t0) {
 
 function showWalkStep(i, pattern) {
   if (!walk.active) return;
-  movePoint([pattern.z[0], pattern.z[1] ?? 0]);
+  movePoint(padPoint(pattern.z));
   display(pattern);
   $('walk-info').textContent = `step ${walkPosition(i) + 1}/${walkSteps()}`;
 }
@@ -444,7 +449,7 @@ async function encodeFile(file) {
   setMessage(`Encoding ${file.name}…`);
   try {
     const resp = await api.encodeMidi(await file.arrayBuffer(), file.name);
-    const loops = resp.loops.map((l) => ({ ...l, z: [l.z[0], l.z[1] ?? 0] }));
+    const loops = resp.loops.map((l) => ({ ...l, z: padPoint(l.z) }));
     pad.set({ fileLoops: loops });
     showFileLoops(file.name, loops);  // resp.file is only an echo, in ASCII (the header cannot carry more)
     const n = loops.length;
@@ -583,7 +588,8 @@ function showNoteHover(note) {
 
 // The training loops' dots and their note. The server encodes them in the background, so at start-up
 // they may still be on the way (points_ready false): waitForPoints() polls /api/points until they arrive.
-function showPoints({ files, points, points_note: note }) {
+function showPoints({ files, points: given, points_note: note }) {
+  const points = given.map((p) => ({ ...p, z: padPoint(p.z) }));
   Object.assign(state.info, { files, points });
   pad.setData(state.info.extent, points);
   setColorMode(pad.colorMode);  // redraws the legend for the new points
