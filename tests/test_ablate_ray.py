@@ -3,6 +3,7 @@ pool, a node that cannot see the data fails its run with that message, and Ctrl-
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import os
@@ -123,3 +124,34 @@ def test_ctrl_c_cancels_the_ray_tasks_and_checkpoints_the_runs(synth_dir, tmp_pa
     assert all((m.parent / "checkpoint.pt").is_file() for m in metrics)
     for name in ("all", "none"):
         assert "checkpointed. Continue with: mvae train --resume" in (out / "logs" / name / "seed-0.log").read_text()
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of ``pid``'s child processes (Linux's /proc)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    lines = []
+    for child in children:
+        with contextlib.suppress(OSError):
+            lines.append(Path(f"/proc/{child}/cmdline").read_text().replace("\0", " "))
+    return lines
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds Ray's first process through Linux's /proc")
+def test_ctrl_c_while_the_local_ray_instance_starts_says_stopped_and_writes_nothing(synth_dir, tmp_path):
+    """A KeyboardInterrupt inside ray.init escaped the command: typer ended it with exit 130 and not a word."""
+    out = tmp_path / "abl"
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any("gcs_server" in line for line in _children(process.pid)):  # ray.init has begun its start
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, errors
+    assert "stopped: interrupted while starting a local Ray instance; nothing was written" in errors
+    assert not out.exists()

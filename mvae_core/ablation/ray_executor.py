@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.ablation.runner import POLL_SECONDS, Outcome, Task, cores, last_error_line, read_from, start_worker
-from mvae_core.errors import OptionError
+from mvae_core.errors import OptionError, RunInterrupted
 
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
@@ -54,7 +54,7 @@ def joined(address: str | None) -> Iterator[None]:
     cores, shut down at the block's end). :class:`RayUnavailable` when Ray is not installed, when a ``HOST:PORT`` (or
     ``ray://HOST:PORT``) accepts no connection within :data:`CONNECT_SECONDS` (``ray.init`` would retry it for
     minutes), when the cluster refuses this driver's authentication token (:data:`TOKEN_REFUSED`), or when Ray cannot
-    join or start."""
+    join or start; :class:`~mvae_core.errors.RunInterrupted` for Ctrl-C while it joins or starts."""
     try:
         import ray
     except ImportError:
@@ -68,6 +68,10 @@ def joined(address: str | None) -> Iterator[None]:
             log_to_driver=False,
             configure_logging=False,
         )
+    except KeyboardInterrupt:  # else it escaped the command, which typer ends with exit 130 and not a word
+        ray.shutdown()  # what was started of a local instance
+        joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
+        raise RunInterrupted(f"interrupted while {joining}; nothing was written") from None
     except (ConnectionError, RuntimeError, ValueError) as exc:
         if address is None:
             raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
