@@ -69,7 +69,8 @@ class PluginInfo(Registered):
 def check_hooks(plugin: Any, label: str) -> None:
     """Raise ``PluginError("<label> has an invalid hook: …")`` (``label``: ``plugin 'x' (package p)``) for the hook
     mistakes that pluggy passes over in silence or reports without a hint: an attribute named like a hook but not
-    marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have.
+    marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have,
+    ``*args`` or ``**kwargs`` (pluggy fills only named arguments).
     ``plugin`` is a plugin class, object or module; nothing is constructed or called."""
     for attribute in dir(plugin):
         if not attribute.startswith("mvae_"):
@@ -90,11 +91,23 @@ def check_hooks(plugin: Any, label: str) -> None:
             )
         else:
             spec, arguments = HOOKS[hook].parameters, _required_arguments(plugin, attribute)
+            if starred := _starred(getattr(plugin, attribute)):
+                raise PluginError(
+                    f"{label} has an invalid hook: {attribute}({starred}): pluggy passes a hook only the arguments it "
+                    f"names, so {starred} stays empty; name those you use, from {', '.join(spec)} (docs/hooks.md)"
+                )
             if unknown := [a for a in arguments if a not in spec]:
                 raise PluginError(
                     f"{label} has an invalid hook: {attribute}({', '.join(arguments)}): {hook} has no argument {unknown[0]!r}"
                     f"{did_you_mean(unknown[0], spec)} Its arguments are {', '.join(spec)}; take any of them, by name"
                 )
+
+
+def _starred(function: Any) -> str:
+    """``*args`` / ``**kwargs`` of ``function`` as written (``""`` without them)."""
+    parameters = inspect.signature(function).parameters.values()
+    return ", ".join(f"{'*' if p.kind is p.VAR_POSITIONAL else '**'}{p.name}" for p in parameters
+                     if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD))  # fmt: skip
 
 
 def _required_arguments(plugin: Any, attribute: str) -> list[str]:

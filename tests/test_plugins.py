@@ -119,6 +119,12 @@ class MisspeltArgument:
         return None
 
 
+class Starred:
+    @hookimpl
+    def mvae_epoch_end(self, **kwargs):
+        kwargs["trainer"].record("seen", 1)  # a KeyError at run time: pluggy passes named arguments only
+
+
 class Fine:
     """Every way a hook may legitimately be written, and a helper that only shares the prefix."""
 
@@ -150,6 +156,8 @@ class Fine:
         (Unmarked, "mvae_epoch_end is not marked @hookimpl, so mvae would never call it; decorate it with "
                    "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"),
         (MisspeltHook, "mvae_epoch_ends is not a hook of mvae; did you mean 'mvae_epoch_end'? (docs/hooks.md)"),
+        (Starred, "mvae_epoch_end(**kwargs): pluggy passes a hook only the arguments it names, so **kwargs stays "
+                  "empty; name those you use, from trainer, epoch, metrics (docs/hooks.md)"),
         (MisspeltArgument, "mvae_step_end(trainer, loss): mvae_step_end has no argument 'loss'; did you mean "
                            "'losses'? Its arguments are trainer, epoch, step, losses, grad_norm; take any of them, by name"),
     ],
