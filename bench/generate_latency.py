@@ -54,13 +54,12 @@ from typing import Any
 
 import numpy as np
 import torch
-from onnx_host_check import load_host  # bench/onnx_host_check.py, beside this script
+from onnx_host_check import bench_model, load_host  # bench/onnx_host_check.py, beside this script
 
-from mvae_core.config import MvaeConfig, build_config
+from mvae_core.config import MvaeConfig
+from mvae_core.errors import MvaeError
 from mvae_core.generation import DecodeOptions, to_heads
-from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
-from mvae_core.run import RunDir
 
 TARGET_P50_MS = 2.0
 JS_HOST = Path(__file__).resolve().parents[1] / "examples" / "onnx_host_js"
@@ -125,13 +124,14 @@ def main() -> None:
     parser.add_argument("--model", default=MvaeConfig().model.name, help="[model] name of the untrained model")
     parser.add_argument("--run", type=Path, help="time this trained run's model instead of untrained weights")
     args = parser.parse_args()
+    if args.calls < 1 or args.warmup < 0 or args.blas_threads < 1:
+        parser.error("--calls and --blas-threads take a number >= 1, --warmup >= 0")
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    if args.run:
-        model, cfg = RunDir(args.run).load_model()
-    else:
-        cfg = build_config(None, [f'model.name="{args.model}"'])
-        model = build_model(cfg).eval()
+    try:
+        model, cfg = bench_model(args.run, args.model)
+    except MvaeError as error:  # a run that is not one, a model name no package provides
+        parser.error(str(error))
     player = model.player()
     options = DecodeOptions()
     most_likely = replace(options, temperature=0.0)

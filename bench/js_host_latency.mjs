@@ -8,6 +8,10 @@ import { readFile } from "node:fs/promises";
 import { openNodeHost } from "../examples/onnx_host_js/onnx_host.mjs";
 
 const [onnxFile, pointsFile, warmup] = process.argv.slice(2);
+if (warmup === undefined || !(Number(warmup) >= 0)) {
+  console.error("usage: node bench/js_host_latency.mjs decoder.onnx points.json WARMUP (generate_latency.py runs it)");
+  process.exit(2);
+}
 const points = JSON.parse(await readFile(pointsFile, "utf8"));
 const host = await openNodeHost(onnxFile);
 for (let k = 0; k < Number(warmup); k++) await host.pattern(points[k % points.length]);

@@ -26,8 +26,10 @@ from types import ModuleType
 import torch
 
 from mvae_core.config import MvaeConfig, build_config
+from mvae_core.errors import MvaeError
 from mvae_core.generation import DecodeOptions, pattern_rng
 from mvae_core.models import build_model
+from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
 from mvae_core.tools.export import export_decoder
 
@@ -62,12 +64,23 @@ def agreement(model, host, z: torch.Tensor, options: DecodeOptions) -> dict[str,
     return {"patterns": len(expected), "same_notes": same, "notes": notes, "max_value_diff": largest}
 
 
+def bench_model(run: Path | None, name: str) -> tuple[MelodyModel, MvaeConfig]:
+    """The trained model of ``run``, or untrained weights of the model ``name`` (:class:`MvaeError` when neither
+    can be made)."""
+    if run is not None:
+        return RunDir(run).load_model()
+    cfg = build_config(None, [f"model.name={json.dumps(name)}"])
+    return build_model(cfg).eval(), cfg
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, action="append", default=[], help="a trained melody_rnn run (repeatable)")
     parser.add_argument("--model", default=MvaeConfig().model.name, help="[model] name of the untrained model")
-    parser.add_argument("--points", type=int, default=256)
+    parser.add_argument("--points", type=int, default=256, help="latent points per option set, >= 1 (default 256)")
     args = parser.parse_args()
+    if args.points < 1:
+        parser.error(f"--points {args.points}: give at least 1")
     torch.manual_seed(0)
     module = load_host()
     option_sets = {"default options": DecodeOptions(), "temperature 0": DecodeOptions(temperature=0)}
@@ -79,11 +92,10 @@ def main() -> None:
     }
     results = {}
     for run in args.run or [None]:
-        if run is None:
-            cfg = build_config(None, [f'model.name="{args.model}"'])
-            model = build_model(cfg).eval()
-        else:
-            model, cfg = RunDir(run).load_model()
+        try:
+            model, cfg = bench_model(run, args.model)
+        except MvaeError as error:  # a run that is not one, a model name no package provides
+            parser.error(str(error))
         path = Path(tempfile.mkdtemp(prefix="mvae-bench-")) / "decoder.onnx"
         export_decoder(model, cfg, path, {"run": str(run or "untrained")})
         host = module.open_host(path)

@@ -83,11 +83,13 @@ def percentiles(call: Callable[[list[float]], int], points: np.ndarray, warmup: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, default=Path("runs/demo"), help="A trained run (default: make demo's).")
-    parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--calls", type=int, default=1000, help="timed requests per row, >= 2 (default 1000)")
+    parser.add_argument("--warmup", type=int, default=100, help="untimed requests first, >= 0 (default 100)")
     args = parser.parse_args()
+    if args.calls < 2 or args.warmup < 0:
+        parser.error(f"--calls {args.calls} --warmup {args.warmup}: the percentiles need --calls >= 2, --warmup >= 0")
     if not (args.run / "model.safetensors").is_file():
-        raise SystemExit(f"{args.run}: no trained run there; run `make demo` first or pass --run RUN")
+        parser.error(f"{args.run}: no trained run there; run `make demo` first or pass --run RUN")
 
     process, url, osc_address = start_server(args.run)
     rng = np.random.default_rng(0)
