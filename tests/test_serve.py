@@ -451,3 +451,28 @@ def test_stopping_does_not_wait_for_a_client_that_stopped_sending_mid_body(tiny_
         assert time.monotonic() - started < 5 and not live._thread.is_alive()
         assert upload.recv(100) == b""  # the server hung up
     assert lines == []
+
+
+def _has_websocket_library() -> bool:
+    """Whether uvicorn can take a WebSocket handshake (wsproto comes with selenium; websockets with uvicorn[standard])."""
+    import importlib.util
+
+    return any(importlib.util.find_spec(name) for name in ("websockets", "wsproto"))
+
+
+@pytest.mark.skipif(not _has_websocket_library(), reason="uvicorn has no WebSocket library (websockets or wsproto)")
+def test_a_websocket_handshake_is_told_there_is_no_websocket_api(server):
+    """A WebSocket client (TouchDesigner's WebSocket DAT, a browser's new WebSocket) got a bare 403."""
+    host, port = server.url.removeprefix("http://").strip("/").split(":")
+    handshake = (
+        b"GET /api/generate HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(handshake)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404")
+    assert json.loads(body)["error"].startswith("mvae serve has no WebSocket API: send HTTP requests (POST /api/gen")

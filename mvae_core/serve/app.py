@@ -31,8 +31,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
@@ -40,6 +41,10 @@ from mvae_core.suggest import closest
 
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
+NO_WEBSOCKET = (
+    "mvae serve has no WebSocket API: send HTTP requests (POST /api/generate, GET /api/info, …) or OSC over UDP "
+    "(mvae serve --osc-port); docs/live.md"
+)
 
 
 class BodyTooLarge(Exception):
@@ -87,6 +92,7 @@ def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
         Route("/api/wav", api_wav, methods=["POST"]),
         Route("/api/encode", api_encode, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        WebSocketRoute("/{path:path}", _no_websocket),
     ]
     handlers = {
         RequestError: lambda request, exc: _error(422, str(exc)),
@@ -152,6 +158,15 @@ def _safe_name(name: str) -> str:
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+async def _no_websocket(websocket: WebSocket) -> None:
+    """A WebSocket handshake is answered with a 404 that says what to use instead (there is no WebSocket API); a
+    server without the denial-response extension can only refuse it (HTTP 403)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(_error(404, NO_WEBSOCKET))
+    else:
+        await websocket.close(code=1008, reason=NO_WEBSOCKET[:120])
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
