@@ -91,6 +91,39 @@ def test_an_interrupted_write_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+import numpy as np
+from mvae_core.data.loops import LoopBlock
+from mvae_core.data.table_store import TableWriter
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (4_000, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+n = 1_100  # the float columns' 4,528 bytes stay in their write buffers until commit() flushes them
+block = LoopBlock(loop=np.arange(n, dtype=np.int32) // 10, row=np.zeros(n, np.uint8), step=np.zeros(n, np.uint8),
+                  velocity=np.ones(n, np.uint8), duration=np.ones(n, np.float32), timeshift=np.zeros(n, np.float32),
+                  seconds_per_step=np.ones(n // 10, np.float32))
+try:
+    with TableWriter(Path(sys.argv[1]) / "set") as writer:
+        writer.add("a", block, 1)
+        writer.commit()
+except OSError as exc:
+    print(exc.errno)
+"""
+
+
+def test_a_write_that_fills_the_disk_leaves_nothing(tmp_path):
+    """abort() stopped at the first file whose close could not write its buffer (a full disk): the other files stayed
+    open and the partial table stayed in the cache folder, holding the space it had filled."""
+    import errno
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == str(errno.EFBIG), result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_two_writers_of_one_set_both_get_a_whole_table(tmp_path):
     """Ablation workers may build the same set at once: one publishes, the other uses what was published."""
     blocks = random_blocks(8, 2)

@@ -15,6 +15,7 @@ or none. Reading checks every file's dtype, length and size and the offsets' end
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import mmap
@@ -92,9 +93,11 @@ class TableWriter:
         return open_table(self.directory)[0]
 
     def abort(self) -> None:
-        """Close and remove the partial directory."""
+        """Close and remove the partial directory, also when a file cannot write the rest of its buffer as it closes
+        (a full disk: the error that led here says so already)."""
         for file in self._files.values():
-            file.close()
+            with contextlib.suppress(OSError):
+                file.close()  # closed even when its last flush fails
         shutil.rmtree(self._staging, ignore_errors=True)
 
     def _append(self, name: str, values: np.ndarray) -> None:
