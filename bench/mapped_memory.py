@@ -5,7 +5,8 @@ What it does:
 
 1. writes a synthetic table of ``--loops`` loops (``memory.synthetic_blocks``: 8..32 notes per loop, 20 on average)
    to ``--dir`` with :class:`~mvae_core.data.table_store.TableWriter`, one source at a time, as ``load_dataset``
-   writes a set entry (kept for the next run of the same size);
+   writes a set entry (kept for the next run of the same size); a disk with less free space than the table takes
+   (:func:`table_bytes`) is refused at once, exit 2;
 2. for each ``--storage``, starts ``--ranks`` processes that join one ``torch.distributed`` (gloo) job on
    127.0.0.1, as ``torchrun`` would start them. Each opens the table (``mapped``: memory-mapped, as ``mvae train``
    now does; ``copied``: read into its own memory, as the old ``.npz`` set entry was), splits it by source with the
@@ -28,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,7 +38,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from memory import mib_text, reset_peak, status_bytes, synthetic_blocks  # bench/memory.py, beside this script
+
+# bench/memory.py, beside this script
+from memory import NOTES_PER_LOOP, mib_text, reset_peak, status_bytes, synthetic_blocks
 
 ROLLUP_FIELDS = ("Rss", "Pss", "Pss_Anon", "Pss_File", "Shared_Clean", "Private_Clean", "Private_Dirty")
 
@@ -72,6 +76,30 @@ class PeakSampler:
         return {"peak_anon": self.peaks["RssAnon"], "peak_file": self.peaks["RssFile"]}
 
 
+def table_bytes(n_loops: int) -> int:
+    """About how many bytes the synthetic table of ``n_loops`` loops takes on disk (its mean notes per loop)."""
+    from mvae_core.data.table import COLUMN_DTYPES, NOTE_COLUMNS
+
+    per_note = sum(COLUMN_DTYPES[name].itemsize for name in NOTE_COLUMNS)
+    per_loop = sum(dtype.itemsize for name, dtype in COLUMN_DTYPES.items() if name not in NOTE_COLUMNS)
+    return int(n_loops * (sum(NOTES_PER_LOOP) / 2 * per_note + per_loop))
+
+
+def check_room(directory: Path, n_loops: int) -> None:
+    """Exit 2 before writing when the disk of ``directory`` has less free space than the table needs (it would
+    fill the disk and fail after minutes of writing)."""
+    need = table_bytes(n_loops)
+    existing = next(p for p in (directory, *directory.absolute().parents) if p.exists())
+    free = shutil.disk_usage(existing).free
+    if free < need:
+        print(
+            f"error: --dir {directory}: the table of {n_loops:,} loops takes about {mib_text(need)} MiB, but its disk "
+            f"has {mib_text(free)} MiB free; give --dir on a larger disk, or fewer --loops",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
 def build_table(directory: Path, n_loops: int, loops_per_source: int) -> dict:
     """Write the synthetic table unless ``directory`` already holds one of ``n_loops`` loops."""
     from mvae_core.config import DataConfig
@@ -83,6 +111,7 @@ def build_table(directory: Path, n_loops: int, loops_per_source: int) -> dict:
             return {"built": False, "notes": table.n_notes, "table_bytes": table.nbytes()}
     except (OSError, ValueError, KeyError):
         pass
+    check_room(directory, n_loops)
     cfg = DataConfig()
     started = time.perf_counter()
     reset_peak()

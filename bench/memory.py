@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 MIB = 1024 * 1024
+NOTES_PER_LOOP = (8, 32)  # the fewest and most notes of a synthetic loop (uniform: 20 on average)
 
 
 def status_bytes(field: str) -> int:
@@ -55,7 +56,7 @@ def synthetic_blocks(n_loops: int, loops_per_source: int, pitch_classes: int, se
     rng = np.random.default_rng(seed)
     for first in range(0, n_loops, loops_per_source):
         n = min(loops_per_source, n_loops - first)
-        counts = rng.integers(8, 33, size=n)
+        counts = rng.integers(NOTES_PER_LOOP[0], NOTES_PER_LOOP[1] + 1, size=n)
         # distinct steps per loop: the `count` smallest of 32 random keys; nonzero() yields them by (loop, step)
         ranks = rng.random((n, STEPS_PER_LOOP)).argsort(axis=1).argsort(axis=1)
         loop, step = np.nonzero(ranks < counts[:, None])
