@@ -20,7 +20,7 @@ def catalog() -> list[dict[str, Any]]:
     defaults to it), ``description``, ``settings`` (its ``[model.<name>]`` fields) and ``error`` (or None)."""
     from mvae_core.config import ModelConfig
     from mvae_core.models import ModelError, available_models
-    from mvae_core.plugin_catalog import config_fields
+    from mvae_core.plugin_catalog import config_fields, printing_to_stderr
 
     default = ModelConfig().name
     entries = []
@@ -28,7 +28,8 @@ def catalog() -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin,
                                  "default": info.name == default, "description": "", "settings": [], "error": None}  # fmt: skip
         try:
-            cls = info.model_class()
+            with printing_to_stderr():
+                cls = info.model_class()
             entry |= {"description": cls.description, "settings": config_fields(cls.Settings)}
         except ModelError as exc:
             entry["error"] = str(exc)

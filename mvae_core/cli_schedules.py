@@ -25,7 +25,7 @@ from mvae_core.cli_output import fail
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed, atomic_write
-from mvae_core.plugin_catalog import config_fields
+from mvae_core.plugin_catalog import config_fields, printing_to_stderr
 from mvae_core.view import epoch_number
 from schedules.builtin import Chain
 
@@ -79,7 +79,8 @@ def describe(name: str, origin: str) -> dict[str, Any]:
 
 
 def describe_all() -> list[dict[str, Any]]:
-    return [describe(name, origin) for name, origin in _names().items()]
+    with printing_to_stderr():
+        return [describe(name, origin) for name, origin in _names().items()]
 
 
 @schedules_app.callback(invoke_without_command=True)

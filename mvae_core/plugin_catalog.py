@@ -9,7 +9,9 @@ torch is imported only inside :func:`catalog` (through :mod:`mvae_core.plugins`)
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import sys
 from typing import Any
 
 import pluggy
@@ -26,7 +28,14 @@ def catalog() -> list[dict[str, Any]]:
     """One entry per available plugin (built-ins first, then entry points), see :func:`describe`."""
     from mvae_core.plugins import available_plugins
 
-    return [describe(info) for info in available_plugins().values()]
+    with printing_to_stderr():
+        return [describe(info) for info in available_plugins().values()]
+
+
+def printing_to_stderr() -> contextlib.AbstractContextManager[Any]:
+    """While packages are imported for a listing: what their code prints goes to stderr, so that stdout holds the
+    listing alone (``--json`` stays parseable)."""
+    return contextlib.redirect_stdout(sys.stderr)
 
 
 def describe(info: Any) -> dict[str, Any]:

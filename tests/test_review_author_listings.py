@@ -1,0 +1,62 @@
+"""The listings (`mvae plugins --json`, `models --json`, `schedules --json`) import packages; what a package prints
+while it is imported must not end up in the JSON on stdout."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core import hookimpl
+from mvae_core.cli import app
+from mvae_core.models.seed import SeedModel
+from schedules.builtin import Linear
+
+runner = CliRunner()
+
+
+class Chatty:
+    """A plugin."""
+
+    @hookimpl
+    def mvae_epoch_end(self):
+        return None
+
+
+class ChattyModel(SeedModel):
+    description = "A model."
+
+
+class ChattySchedule(Linear):
+    """A schedule."""
+
+
+class _Dist:
+    name, version = "mvae-chatty", "1.0"
+
+
+class _EntryPoint:
+    def __init__(self, name: str, target: object) -> None:
+        self.name, self.target, self.dist = name, target, _Dist()
+
+    def load(self) -> object:
+        print(f"importing {self.name}: hello from the package")  # e.g. a debug print at the module's top
+        return self.target
+
+
+GROUPS = {"mvae.plugins": ("chatty", Chatty), "mvae.models": ("chatty", ChattyModel), "mvae.schedules": ("chatty", ChattySchedule)}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["plugins", "models", "schedules"])
+def test_what_a_package_prints_on_import_goes_to_stderr_not_into_the_json(monkeypatch, command):
+    # before, the print landed on stdout ahead of the JSON, and `mvae plugins --json | jq` failed to parse it
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group: [_EntryPoint(*GROUPS[group])] if group in GROUPS else []
+    )
+    result = runner.invoke(app, [command, "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert listed["chatty"]["error"] is None and listed["chatty"]["origin"] == "package mvae-chatty"
+    assert "hello from the package" in result.stderr
