@@ -14,6 +14,12 @@ from rich.markup import escape
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
+from mvae_core.serve.knobs import KNOBS
+
+TEMPO_HELP = (
+    f"Starting tempo in bpm, {KNOBS['tempo'][0]:g} to {KNOBS['tempo'][1]:g}: of the page's tempo knob, MIDI out and "
+    "requests that give none (default: mvae generate's --tempo)."
+)
 
 
 def serve(
@@ -27,7 +33,7 @@ def serve(
     midi_out: Annotated[
         str | None, typer.Option(help="Also play the current loop on a virtual MIDI output of this name.")
     ] = None,
-    tempo: Annotated[float | None, typer.Option(help="Starting tempo in bpm (the tempo knob).")] = None,
+    tempo: Annotated[float | None, typer.Option(help=TEMPO_HELP)] = None,
 ) -> None:
     """Play a run live: an XY-pad page in the browser, a JSON API, OSC and MIDI out (docs/live.md)."""
     from mvae_core.serve.server import LiveServer, is_loopback

@@ -476,3 +476,13 @@ def test_a_websocket_handshake_is_told_there_is_no_websocket_api(server):
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 404")
     assert json.loads(body)["error"].startswith("mvae serve has no WebSocket API: send HTTP requests (POST /api/gen")
+
+
+def test_the_help_states_the_tempo_knobs_range():
+    """``mvae serve --help``: --tempo says which tempos the server takes (the knob's range, narrower than
+    generate's), so a performer does not meet the range as an error first."""
+    from mvae_core.serve.knobs import KNOBS
+
+    low, high = KNOBS["tempo"]
+    help_text = " ".join(CliRunner().invoke(app, ["serve", "--help"]).output.replace("│", " ").split())
+    assert f"Starting tempo in bpm, {low:g} to {high:g}: of the page's tempo knob, MIDI out" in help_text

@@ -1,5 +1,6 @@
 """``mvae serve``: play a trained run live — a web page and JSON API, OSC for Max/Pd/TouchDesigner, MIDI out.
 
+* :mod:`.knobs` — the live knobs' ranges (light: ``mvae serve --help`` states them);
 * :mod:`.engine` — the one place requests become notes: checks every parameter, keeps the current loop (the state
   OSC and MIDI out play), encodes uploaded MIDI and the run's training loops;
 * :mod:`.app` — the starlette app: the static page (``static/``) and the JSON API;

@@ -40,18 +40,12 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.run import RunDir
+from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
-# (lowest, highest) of each knob; z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4)
-KNOBS: dict[str, tuple[float, float]] = {
-    "density": (0.0, 3.0),
-    "temperature": (0.0, 2.0),
-    "timing_temperature": (0.0, 2.0),
-    "grid_offset": (0.0, 2.0),
-    "tempo": (20.0, 300.0),
-}
+# z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4); the knobs' ranges are KNOBS
 Z_LIMIT = 10.0
 PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
 MAX_SEED = 2**32 - 1
