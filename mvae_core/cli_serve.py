@@ -34,6 +34,13 @@ def serve(
         str | None, typer.Option(help="Also play the current loop on a virtual MIDI output of this name.")
     ] = None,
     tempo: Annotated[float | None, typer.Option(help=TEMPO_HELP)] = None,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Let scripts of web pages from this origin call the API (CORS), e.g. http://localhost:5500 for a "
+            "p5.js sketch; repeatable, * for any page."
+        ),
+    ] = None,
 ) -> None:
     """Play a run live: an XY-pad page in the browser, a JSON API, OSC and MIDI out (docs/live.md)."""
     from mvae_core.serve.server import LiveServer, is_loopback
@@ -49,6 +56,7 @@ def serve(
             osc_reply_port=osc_reply_port,
             midi_out=midi_out,
             tempo=tempo,
+            allow_origins=allow_origin or (),
         )
     if not is_loopback(host):  # warned once the address is known to work
         stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
@@ -56,6 +64,8 @@ def serve(
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
+    if server.allow_origins:
+        stdout.print(escape(f"  API open to the scripts of pages from: {', '.join(server.allow_origins)}"))
     if server.osc_address:
         answers = f"answers to port {osc_reply_port}" if osc_reply_port else "answers to the sender"
         osc_host, osc_port = server.osc_address

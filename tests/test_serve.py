@@ -486,3 +486,29 @@ def test_the_help_states_the_tempo_knobs_range():
     low, high = KNOBS["tempo"]
     help_text = " ".join(CliRunner().invoke(app, ["serve", "--help"]).output.replace("│", " ").split())
     assert f"Starting tempo in bpm, {low:g} to {high:g}: of the page's tempo knob, MIDI out" in help_text
+
+
+def test_a_page_from_an_allowed_origin_may_call_the_api(tiny_run):
+    """A p5.js sketch on http://localhost:5500 posting JSON: the browser first asks OPTIONS (CORS preflight), which
+    was a 405, and then could not read any answer. ``--allow-origin`` lets that origin in, and only it."""
+    sketch, other = "http://localhost:5500", "https://example.org"
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    with LiveServer(tiny_run, port=0, allow_origins=[sketch]) as live, httpx.Client(base_url=live.url) as http:
+        asked = http.options("/api/generate", headers={"Origin": sketch, **preflight})
+        assert asked.status_code == 200 and asked.headers["access-control-allow-origin"] == sketch
+        answer = http.post("/api/wav", json={"z": [0, 0]}, headers={"Origin": sketch})
+        assert answer.headers["access-control-allow-origin"] == sketch
+        assert "X-Renderer" in answer.headers["access-control-expose-headers"]
+        assert http.options("/api/generate", headers={"Origin": other, **preflight}).status_code == 400
+        assert "access-control-allow-origin" not in http.get("/api/info", headers={"Origin": other}).headers
+
+
+def test_without_allow_origin_other_pages_cannot_read_the_api(server, client):
+    answer = client.get("/api/info", headers={"Origin": "http://localhost:5500"})
+    assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers
+
+
+@pytest.mark.parametrize("origin", ["localhost:5500", "http://localhost:5500/", "http://x/sketch.html", "file://"])
+def test_an_allow_origin_that_no_browser_sends_is_refused(tiny_run, origin):
+    with pytest.raises(ServeError, match=f"^--allow-origin {origin}: give a web page's origin, e.g. http://local"):
+        LiveServer(tiny_run, port=0, allow_origins=[origin])

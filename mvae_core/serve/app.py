@@ -22,6 +22,7 @@ arrived gets nothing and leaves nothing in the log.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ import torch
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -51,9 +54,10 @@ class BodyTooLarge(Exception):
     """A request body over its cap (HTTP 413)."""
 
 
-def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
+def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[str] = ()) -> Starlette:
     """The app serving ``engine``; ``points`` are the training points ``/api/info`` and ``/api/points`` list, as far
-    as they are ready."""
+    as they are ready. Web pages from ``allow_origins`` (``"*"``: any) may call the API from their scripts (CORS);
+    by default only the server's own page can read its answers."""
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
@@ -101,7 +105,12 @@ def create_app(engine: Engine, points: TrainingPoints) -> Starlette:
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
-    return Starlette(routes=routes, exception_handlers=handlers)
+    middleware = []
+    if allow_origins:
+        cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
+        expose = ["Content-Disposition", "X-Renderer"]  # a download's name, the WAV's renderer
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(allow_origins), expose_headers=expose, **cors))
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
 
 
 async def _body(request: Request, limit: int, what: str) -> bytes:

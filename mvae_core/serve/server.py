@@ -16,6 +16,7 @@ import math
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,16 @@ class LiveServer:
         osc_reply_port: int | None = None,
         midi_out: str | None = None,
         tempo: float | None = None,
+        allow_origins: Sequence[str] = (),
         log_level: str = "warning",
     ) -> None:
         import uvicorn
 
         _check_ports(port=port, osc_port=osc_port, osc_reply_port=osc_reply_port)
         _check_host(host)
+        for origin in allow_origins:
+            _check_origin(origin)
+        self.allow_origins = tuple(allow_origins)
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         try:
@@ -84,7 +89,8 @@ class LiveServer:
             self._stop_side_services()
             raise
         self.osc_address = self.osc.address if self.osc else None
-        config = uvicorn.Config(create_app(self.engine, self.points), log_level=log_level, access_log=False)
+        app = create_app(self.engine, self.points, self.allow_origins)
+        config = uvicorn.Config(app, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
@@ -187,6 +193,16 @@ def _check_host(host: str) -> None:
     name, colon, port = host.rpartition(":")
     if colon and name and ":" not in name and port.isdigit():  # 127.0.0.1:8000, localhost:8000
         raise ServeError(f"--host {host}: give the port with --port: --host {name} --port {port}")
+
+
+def _check_origin(origin: str) -> None:
+    """Raise :class:`ServeError` unless ``origin`` is ``*`` or a web origin: scheme, host and port, no path."""
+    scheme, sep, rest = origin.partition("://")
+    if origin != "*" and (scheme not in ("http", "https") or not sep or not rest or "/" in rest):
+        raise ServeError(
+            f"--allow-origin {origin}: give a web page's origin, e.g. http://localhost:5500 (scheme, host and port, "
+            "as the browser sends it: no path, no trailing /), or * for any page"
+        )
 
 
 def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
