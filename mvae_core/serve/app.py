@@ -16,7 +16,8 @@
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 404 for an unknown path, 405 for a wrong
 method, 413 for a body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its
 message (uvicorn logs its traceback), and the server goes on serving. A client that disconnects before its body has
-arrived gets nothing and leaves nothing in the log.
+arrived gets nothing and leaves nothing in the log. There is no WebSocket API: a handshake is answered with a 404
+saying so.
 """
 
 from __future__ import annotations
