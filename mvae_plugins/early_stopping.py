@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mvae_core import hookimpl
 from mvae_core.view import epoch_number
@@ -35,6 +35,18 @@ class Config(BaseModel):
     patience: int = Field(25, ge=1, description="Epochs without improvement (after the ramps end) before stopping.")
     min_delta: float = Field(0.0, ge=0, description="An improvement must beat the best by more than this.")
     restore_best: bool = Field(True, description="Load the best epoch's weights into the model when training ends.")
+
+    @field_validator("monitor")
+    @classmethod
+    def _in_the_record_plugins_see(cls, monitor: str) -> str:
+        """Plugins' recorded numbers join the epoch's record only after every ``mvae_epoch_end`` ran."""
+        if monitor.split(".")[0] == "plugins":
+            raise ValueError(
+                "the numbers plugins record join the epoch's record after every plugin's mvae_epoch_end, so early "
+                "stopping cannot watch them; watch a field of the record (val_elbo, val.<term>, onset_f1, …), or let "
+                "that plugin return a stop reason from its mvae_epoch_end (docs/hooks.md)"
+            )
+        return monitor
 
 
 class Decision(StrEnum):
