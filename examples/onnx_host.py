@@ -299,6 +299,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest latent number the graph's float32 input holds."""
+
 TEMPO_RANGE = (4.0, 1000.0)
 """The bpm ``mvae generate`` accepts (``--tempo``), so the host takes what generate takes."""
 
@@ -328,8 +331,8 @@ def _rule_error(args: argparse.Namespace) -> str | None:
         return f"--threshold-min ({args.threshold_min:g}) must not be above --threshold-max ({args.threshold_max:g})"
     if args.seed is not None and args.seed < 0:
         return f"--seed must be >= 0, got {args.seed}"
-    if not all(math.isfinite(v) for v in args.z):
-        return f"--z needs finite numbers, got {','.join(f'{v:g}' for v in args.z)}"
+    if not all(abs(v) <= FLOAT32_MAX for v in args.z):  # the graph takes float32: beyond it, inf
+        return f"--z needs finite numbers (within ±{FLOAT32_MAX:.2g}), got {','.join(f'{v:g}' for v in args.z)}"
     return None
 
 

@@ -172,6 +172,7 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
 COMMAND_BAD_INPUT = [
     ("model", ["--z", "nan,1"], ["--z", "not numbers"]),
     ("model", ["--z", "Infinity,1"], ["--z", "finite"]),
+    ("model", ["--z", "1e39,1"], ["--z needs finite numbers (within ±3.4e+38), got 1e+39,1"]),
     ("model", ["--z", ",", "--bpm", "90"], ["--z", "not numbers"]),
     ("model", ["--z", "0,0", "--bpm", "0"], ["--bpm", "between"]),
     ("model", ["--z", "0,0", "--bpm", ""], ["--bpm", "not a number"]),

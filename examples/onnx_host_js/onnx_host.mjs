@@ -395,7 +395,10 @@ function ruleError(args) {
   if (args.thresholdMin !== undefined && args.thresholdMax !== undefined && args.thresholdMin > args.thresholdMax) {
     return `--threshold-min (${args.thresholdMin}) must not be above --threshold-max (${args.thresholdMax})`;
   }
-  if (!args.z.every(Number.isFinite)) return `--z needs finite numbers, got ${args.z.join(",")}`;
+  // the graph takes float32: a number beyond its largest would be Infinity
+  if (!args.z.every((v) => Number.isFinite(Math.fround(v)))) {
+    return `--z needs finite numbers (within ±3.4e+38), got ${args.z.join(",")}`;
+  }
   return null;
 }
 
