@@ -157,19 +157,35 @@ def _start(task: Task, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], in
     return process, offset, time.monotonic()
 
 
+ORPHAN_GUARD = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG: SIGINT when the parent dies; kept across exec\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    sys.exit(130)  # the parent died before that\n"
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+"""Run by ``python -c`` before a worker's command on Linux: when the process that started the worker dies (``kill -9``
+of ``mvae ablate``, a Ray worker killed or out of memory), the training gets one SIGINT, checkpoints and exits 130,
+instead of training on unseen (its own session keeps the terminal's Ctrl-C from it) while a re-run resumes the same
+run beside it."""
+
+
 def start_worker(
     command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start ``command`` in its own session with its output appended to ``log``, after the attempt's header
     ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; the command quoted for a shell, so it can be run again
-    as it stands; ``first_epoch`` + 1); returns the process and the log offset where its output starts."""
+    as it stands; ``first_epoch`` + 1); returns the process and the log offset where its output starts. On Linux the
+    command is started through :data:`ORPHAN_GUARD`, so that it stops when this process dies; ``command[0]`` is then
+    an interpreter's path (as :func:`train_command` gives it)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    guarded = (sys.executable, "-c", ORPHAN_GUARD, str(os.getpid()), *command) if sys.platform == "linux" else command
     with open(log, "ab") as handle:
         handle.write(f"$ {shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}\n".encode())
         handle.flush()
         offset = handle.tell()
         process = subprocess.Popen(
-            command, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            guarded, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
             start_new_session=True,
         )  # fmt: skip
     return process, offset

@@ -1,0 +1,56 @@
+"""An ablation's worker stops (checkpointed) when the process that started it dies: `kill -9` of `mvae ablate`, or of
+the Ray worker that ran its task. Workers run in their own session, so nothing else would reach them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.training import TINY
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the guard is Linux's PR_SET_PDEATHSIG")
+SETTINGS = [arg for override in TINY for arg in ("--set", override)]
+
+
+def _processes_naming(text: str) -> list[int]:
+    """The processes whose command line holds ``text`` (this test's own folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp_path):
+    """It trained on, unseen, until its epochs were done, while a re-run resumed the same run beside it."""
+    out = tmp_path / "abl"
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--plugins", "kl_anneal", "--seeds",
+               "1", "--epochs", "100000", "--jobs", "1", "--samples", "8", *SETTINGS, "--out", str(out)]  # fmt: skip
+    ablation = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    metrics = out / "runs" / "all" / "seed-0" / "metrics.jsonl"
+    try:
+        deadline = time.monotonic() + 120
+        while not (metrics.is_file() and metrics.stat().st_size > 0):  # the first run is training
+            assert ablation.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        ablation.kill()
+        ablation.wait()
+        deadline = time.monotonic() + 30
+        while _processes_naming(str(out)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _processes_naming(str(out)), "the worker trains on"
+        log = (out / "logs" / "all" / "seed-0.log").read_text()
+        assert "stopped: SIGINT" in log and "checkpointed" in log, log[-2000:]
+        assert (metrics.parent / "checkpoint.pt").is_file()
+    finally:
+        for pid in _processes_naming(str(out)):  # only this test's own worker
+            os.kill(pid, signal.SIGKILL)
