@@ -379,6 +379,10 @@ def test_a_port_out_of_range_is_named_before_anything_listens(tiny_run, ports, m
             "^--host 127.0.0.1:8000: give the port with --port: --host 127.0.0.1 --",
         ),
         ({"port": 0, "osc_reply_port": 9001}, "--osc-reply-port goes with --osc-port"),
+        (
+            {"port": 0, "osc_port": 9000, "osc_reply_port": 9000},
+            "^--osc-reply-port 9000 is the server's own --osc-port",
+        ),
         ({"port": 0, "tempo": 2}, r"^--tempo must lie in \[20, 300\], got 2 \(the range of the page's tempo knob\)$"),
         ({"port": 0, "tempo": math.nan}, r"^--tempo must be a finite number, got nan$"),
     ],

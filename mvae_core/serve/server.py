@@ -69,6 +69,11 @@ class LiveServer:
         self.allow_origins = tuple(allow_origins)
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
+        if osc_reply_port is not None and osc_reply_port == osc_port:
+            raise ServeError(
+                f"--osc-reply-port {osc_reply_port} is the server's own --osc-port: its answers would come back to it "
+                "as requests, for ever; give the port your patch listens on, e.g. its [udpreceive]'s"
+            )
         try:
             self.engine = Engine(run, tempo)
         except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
