@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mvae_core.ablation.ray_executor import shared_paths, train_task
+from mvae_core.ablation.runner import cores
 from mvae_core.cli import app
 from tests.training import TINY
 
@@ -154,4 +155,21 @@ def test_ctrl_c_while_the_local_ray_instance_starts_says_stopped_and_writes_noth
             process.kill()
     assert process.returncode == 130, errors
     assert "stopped: interrupted while starting a local Ray instance; nothing was written" in errors
+    assert not out.exists()
+
+
+def test_a_run_larger_than_this_machine_exits_2_with_one_line_and_writes_nothing(synth_dir, tmp_path):
+    """Ray kept such tasks pending for ever. The console is that one line: Ray's own warning that token
+    authentication is on (for the instance mvae starts and stops itself) stood above it."""
+    out = tmp_path / "abl"
+    cpus = str(cores() + 1)
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray", "--cpus-per-run",
+               cpus, "--out", str(out)]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "RAY_AUTH_MODE"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=90, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: --cpus-per-run {cpus}: no node of the Ray cluster has that many CPUs (the largest has {cores()}), "
+        f"so no run could start; give at most {cores()}"
+    ]
     assert not out.exists()

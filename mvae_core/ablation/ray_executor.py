@@ -21,6 +21,7 @@ result at once, and shutting Ray down then would orphan the training process ins
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -37,6 +38,9 @@ from mvae_core.errors import OptionError, RunInterrupted
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
 STOP_FILE = ".ray-stop"
+AUTH_LOGGER = "ray._private.authentication.authentication_token_setup"
+"""Ray's logger that warns on every local start that token authentication is on (Ray 2.60): the instance mvae starts
+for itself and stops at the end is no cluster the user runs, so :func:`joined` keeps that line off the console."""
 TOKEN_REFUSED = (
     "the Ray cluster there refused this machine's authentication token (or its lack of one): set "
     "RAY_AUTH_MODE=token, with the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN (Ray's `ray start --head` "
@@ -61,13 +65,14 @@ def joined(address: str | None) -> Iterator[None]:
         raise RayUnavailable("executor", "'ray' needs Ray: pip install 'mvae[ray]'") from None
     _check_reachable(address)
     try:
-        ray.init(
-            address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
-            num_cpus=None if address else cores(),
-            include_dashboard=False if address is None else None,
-            log_to_driver=False,
-            configure_logging=False,
-        )
+        with _quiet(AUTH_LOGGER if address is None else None):
+            ray.init(
+                address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
+                num_cpus=None if address else cores(),
+                include_dashboard=False if address is None else None,
+                log_to_driver=False,
+                configure_logging=False,
+            )
     except KeyboardInterrupt:  # else it escaped the command, which typer ends with exit 130 and not a word
         ray.shutdown()  # what was started of a local instance
         joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
@@ -83,6 +88,21 @@ def joined(address: str | None) -> Iterator[None]:
     finally:
         if address is None:
             ray.shutdown()
+
+
+@contextmanager
+def _quiet(name: str | None) -> Iterator[None]:
+    """The logger ``name`` (``None``: none) says only errors in the block."""
+    if name is None:
+        yield
+        return
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _token_refused(exc: BaseException) -> bool:
