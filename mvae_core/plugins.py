@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from mvae_core.config import ConfigError, PluginsConfig, validate_section
+from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
-from mvae_core.registry import Registered, discover
+from mvae_core.registry import Registered, discover, validate_settings
 from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.plugins"
@@ -174,7 +174,7 @@ def validated_sections(
             )
 
     def validated(name: str) -> BaseModel:
-        return validate_section(available[name].config_model(), sections.get(name, {}), prefix=f"plugins.{name}.")
+        return validate_settings(available[name].config_model(), sections.get(name, {}), prefix=f"plugins.{name}.")
 
     enabled = resolve_enabled(plugins.enabled, available, objects)
     for name in sections:

@@ -12,6 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict
+
+from mvae_core.config import validate_section
 from mvae_core.version import VERSION
 
 
@@ -50,3 +53,19 @@ def discover(
             )
         found[ep.name] = entry(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
     return found
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def validate_settings(model: type[S], section: Any, prefix: str) -> S:
+    """A registered plugin's ``Config`` or model's ``Settings`` validating its section, the way mvae's own sections
+    are validated (:func:`~mvae_core.config.validate_section`): an unknown key is an error with the closest valid
+    one, also when the model leaves pydantic's ``extra`` unset, whose default would drop the key in silence (a typo
+    then changed nothing, and ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice."""
+    if model.model_config.get("extra") is None:
+        strict = type(
+            model.__name__, (model,), {"__module__": model.__module__, "model_config": ConfigDict(extra="forbid")}
+        )
+        validate_section(strict, section, prefix)
+    return validate_section(model, section, prefix)

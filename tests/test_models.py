@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import tomli_w
 import torch
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 import mvae_core
@@ -104,6 +105,19 @@ def _installed(monkeypatch, name: str, cls: type) -> None:
     """``cls`` registered as the entry point ``name`` of a package mvae-x."""
     registry = {**available_models(), name: ModelInfo(name, "package mvae-x", "0.1", lambda: cls)}
     monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
+
+
+class _LenientSettings(SeedModel):
+    class Settings(BaseModel):  # pydantic's extra left unset: it would drop an unknown key in silence
+        width: int = 2
+
+
+def test_a_misspelt_setting_of_a_package_model_is_an_error_even_without_extra_forbid(monkeypatch):
+    _installed(monkeypatch, "lenient", _LenientSettings)
+    with pytest.raises(ConfigError, match=r"^model\.lenient\.widht = 3: unknown setting; did you mean "):
+        resolve_model(build_config(None, [*tiny("lenient"), "model.lenient.widht=3"]))
+    _, settings = resolve_model(build_config(None, [*tiny("lenient"), "model.lenient.width=3"]))
+    assert settings.width == 3
 
 
 class _NoKl(SeedModel):

@@ -324,3 +324,34 @@ def test_mvae_plugins_lists_each_default_as_a_run_records_it(name):
     listed = {field["name"]: field["default"] for field in describe(available_plugins()[name])["config"]}
     recorded = PluginHost.from_config(PluginsConfig(enabled=[name])).configs[name].model_dump(mode="json")
     assert listed == recorded
+
+
+class Lenient:
+    """A Config that leaves pydantic's ``extra`` unset (its default ignores unknown keys)."""
+
+    class Config(BaseModel):
+        weight: float = Field(0.1, ge=0)
+
+    def __init__(self, config) -> None:
+        self.config = config
+
+    @hookimpl
+    def mvae_epoch_end(self):
+        return None
+
+
+class Open(Lenient):
+    class Config(BaseModel):
+        model_config = ConfigDict(extra="allow")  # the author's own choice: any key is welcome
+        weight: float = 0.1
+
+
+def test_a_misspelt_setting_is_an_error_even_when_the_plugins_config_does_not_forbid_extra_keys():
+    # before, {"wieght": 2} was dropped in silence: the run used weight 0.1, and config.toml did not show the typo
+    available = _available(lenient=(Lenient, "package mvae-lenient"), open=(Open, "package mvae-open"))
+    with pytest.raises(ConfigError, match=r"^plugins\.lenient\.wieght = 2: unknown setting; did you mean "):
+        PluginHost.from_config(PluginsConfig(enabled=["lenient"], lenient={"wieght": 2}), available)
+    host = PluginHost.from_config(PluginsConfig(enabled=["lenient"], lenient={"weight": 2}), available)
+    assert host.configs["lenient"].weight == 2.0 and type(host.configs["lenient"]) is Lenient.Config
+    host = PluginHost.from_config(PluginsConfig(enabled=["open"], open={"color": "red"}), available)
+    assert host.configs["open"].model_extra == {"color": "red"}

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, validate_section
+from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig
 from mvae_core.errors import MvaeError
-from mvae_core.registry import Registered, discover
+from mvae_core.registry import Registered, discover, validate_settings
 from mvae_core.suggest import closest
 
 ENTRY_POINT_GROUP = "mvae.models"
@@ -83,9 +83,9 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
             )
     for name, section in cfg.sections.items():
         if name != cfg.name and available[name].origin == "built-in":
-            validate_section(available[name].model_class().Settings, section, prefix=f"model.{name}.")
+            validate_settings(available[name].model_class().Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()
-    settings = validate_section(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
+    settings = validate_settings(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
     cls.check_config(config)
     return cls, settings
 
