@@ -516,3 +516,19 @@ def test_without_allow_origin_other_pages_cannot_read_the_api(server, client):
 def test_an_allow_origin_that_no_browser_sends_is_refused(tiny_run, origin):
     with pytest.raises(ServeError, match=f"^--allow-origin {origin}: give a web page's origin, e.g. http://local"):
         LiveServer(tiny_run, port=0, allow_origins=[origin])
+
+
+def test_a_page_that_is_not_let_in_is_told_how_to_be(tiny_run):
+    """Without --allow-origin, a sketch's preflight was a 405 'OPTIONS is not allowed', and the terminal said nothing
+    while the browser console said only 'blocked by CORS policy'. Now the answer and one log line per origin say
+    which option lets the page in."""
+    preflight = {"Origin": "http://localhost:5500", "Access-Control-Request-Method": "POST"}
+    expected = (
+        "a web page from http://localhost:5500 asked to call the API (a CORS preflight); to let its scripts in, start "
+        "mvae serve with --allow-origin http://localhost:5500 (docs/live.md)"
+    )
+    with LiveServer(tiny_run, port=0) as live, httpx.Client(base_url=live.url) as http, _server_log() as lines:
+        answers = [http.options("/api/generate", headers=preflight) for _ in range(2)]
+        assert [(a.status_code, a.json()["error"]) for a in answers] == [(405, expected)] * 2
+        assert "OPTIONS is not allowed" in http.options("/api/generate").json()["error"]  # no page: as before
+    assert lines == [f"warning: {expected}"]

@@ -23,6 +23,7 @@ saying so.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError,
 from mvae_core.suggest import closest
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 MAX_JSON_BYTES = 64 * 1024
 NO_WEBSOCKET = (
     "mvae serve has no WebSocket API: send HTTP requests (POST /api/generate, GET /api/info, …) or OSC over UDP "
@@ -88,6 +90,7 @@ def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[s
         loops = await run_in_threadpool(engine.encode, content, name)
         return JSONResponse({"file": name, "loops": loops})
 
+    warned: set[str] = set()  # the origins whose refused preflight has been logged
     routes = [
         Route("/", page),
         Route("/api/info", api_info),
@@ -102,7 +105,9 @@ def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[s
     handlers = {
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
-        HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
+        HTTPException: lambda request, exc: _error(
+            exc.status_code, _http_message(request, exc, routes, warned), exc.headers
+        ),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
@@ -141,8 +146,9 @@ async def _json(request: Request) -> Any:
     raise HTTPException(400, f'the body is not JSON ({reason}); send e.g. {{"z": [0.5, -1]}}')
 
 
-def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount]) -> str:
-    """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean")."""
+def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount], warned: set[str]) -> str:
+    """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean"); a CORS
+    preflight from another page says how to let it in (:func:`_refused_origin`, ``warned``: the origins logged)."""
     path = request.url.path[:100]
     if exc.status_code == 404:
         paths = [route.path for route in routes if isinstance(route, Route)]
@@ -150,9 +156,25 @@ def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mou
         hint = f"did you mean /api/{close}? " if close else ""
         return f"no such path {path}; {hint}the page is / and the API is {', '.join(paths[1:])}"
     if exc.status_code == 405:
+        origin = request.headers.get("origin")
+        if request.method == "OPTIONS" and origin and "access-control-request-method" in request.headers:
+            return _refused_origin(origin[:100], warned)
         allowed = (exc.headers or {}).get("Allow", "another method")
         return f"{request.method[:10]} is not allowed on {path}; use {allowed} (docs/live.md lists the API)"
     return exc.detail
+
+
+def _refused_origin(origin: str, warned: set[str]) -> str:
+    """The answer to a browser's CORS preflight from a page the server does not let in; the first one from each
+    origin is also logged (the browser shows the page's script only "blocked by CORS policy")."""
+    message = (
+        f"a web page from {origin} asked to call the API (a CORS preflight); to let its scripts in, start mvae serve "
+        f"with --allow-origin {origin} (docs/live.md)"
+    )
+    if origin not in warned:
+        warned.add(origin)
+        log.warning("warning: %s", message)
+    return message
 
 
 def _attachment(loop: Loop, suffix: str) -> dict[str, str]:
