@@ -241,3 +241,13 @@ def test_a_one_dimensional_model_draws_its_training_loops_on_the_pad(browser, sy
         drawn = browser.execute_script("return window.mvae.info.points.map((p) => p.z)")
         sent = httpx.get(server.url + "api/points", timeout=30).json()["points"]
         assert drawn and drawn == [[p["z"][0], 0] for p in sent]
+
+
+def test_a_starting_tempo_between_whole_numbers_is_shown_as_it_plays(browser, tiny_run):
+    """``mvae serve --tempo 97.5``: the knob read '98 bpm' while the loops played at 97.5."""
+    with LiveServer(tiny_run, port=0, tempo=97.5) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.current !== null")
+        assert browser.execute_script("return window.mvae.current.tempo") == 97.5
+        shown = browser.execute_script("return document.getElementById('knob-tempo').parentElement.textContent")
+        assert "97.5 bpm" in shown, shown

@@ -261,7 +261,7 @@ function maxSeed() {
 }
 
 function formatKnob(k, v) {
-  return k.unit ? `${Math.round(v)} ${k.unit}` : v.toFixed(2);
+  return k.unit ? `${Number.isInteger(v) ? v : v.toFixed(1)} ${k.unit}` : v.toFixed(2);  // --tempo 97.5: not 98
 }
 
 function setSeed(seed) {
