@@ -46,7 +46,7 @@ def is_loopback(host: str) -> bool:
 
 class LiveServer:
     """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
-    and a virtual MIDI output (optional)."""
+    and a virtual MIDI output (optional); the scripts of web pages from ``allow_origins`` may call the API (CORS)."""
 
     def __init__(
         self,
