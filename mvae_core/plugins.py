@@ -55,13 +55,20 @@ class PluginInfo(Registered):
         return factory
 
     def config_model(self) -> type[BaseModel]:
-        """The plugin's ``Config`` (:class:`NoConfig` when it has none); one that is not a pydantic model is a
-        :class:`PluginError` naming the plugin."""
-        config = getattr(self.imported(), "Config", NoConfig)
+        """The plugin's ``Config`` (:class:`NoConfig` when it has none); one that is not a pydantic model, or settings
+        that could never reach the plugin (a class whose ``__init__`` takes no argument), is a :class:`PluginError`
+        naming the plugin."""
+        factory = self.imported()
+        config = getattr(factory, "Config", NoConfig)
         if not (isinstance(config, type) and issubclass(config, BaseModel)):
             raise PluginError(
                 f"plugin {self.name!r} ({self.origin}) has Config = {config!r}; it must be a pydantic BaseModel "
                 "subclass (docs/plugins.md)"
+            )
+        if config.model_fields and inspect.isclass(factory) and not inspect.signature(factory).parameters:
+            raise PluginError(
+                f"plugin {self.name!r} ({self.origin}) has a Config with settings, but its __init__ takes no "
+                "argument, so they would never reach it; define __init__(self, config) (docs/plugins.md)"
             )
         return config
 

@@ -355,3 +355,31 @@ def test_a_misspelt_setting_is_an_error_even_when_the_plugins_config_does_not_fo
     assert host.configs["lenient"].weight == 2.0 and type(host.configs["lenient"]) is Lenient.Config
     host = PluginHost.from_config(PluginsConfig(enabled=["open"], open={"color": "red"}), available)
     assert host.configs["open"].model_extra == {"color": "red"}
+
+
+class Deaf:
+    """A Config with settings, and an __init__ that takes none: mvae constructs it as Deaf()."""
+
+    class Config(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        factor: float = 0.5
+
+    def __init__(self) -> None:
+        self.factor = 0.5
+
+    @hookimpl
+    def mvae_loss_weights(self):
+        return {"kl": self.factor}
+
+
+def test_a_config_whose_settings_could_never_reach_the_plugin_is_an_error():
+    # before, --set plugins.deaf.factor=0.1 was validated and written to config.toml, and the run used 0.5
+    available = _available(deaf=(Deaf, "package mvae-deaf"))
+    message = (
+        "plugin 'deaf' (package mvae-deaf) has a Config with settings, but its __init__ takes no argument, so they "
+        "would never reach it; define __init__(self, config) (docs/plugins.md)"
+    )
+    with pytest.raises(PluginError) as error:
+        PluginHost.from_config(PluginsConfig(enabled=["deaf"], deaf={"factor": 0.1}), available)
+    assert str(error.value) == message
+    assert describe(available["deaf"])["error"] == message
