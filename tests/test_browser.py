@@ -241,6 +241,8 @@ def test_a_one_dimensional_model_draws_its_training_loops_on_the_pad(browser, sy
         drawn = browser.execute_script("return window.mvae.info.points.map((p) => p.z)")
         sent = httpx.get(server.url + "api/points", timeout=30).json()["points"]
         assert drawn and drawn == [[p["z"][0], 0] for p in sent]
+        readout = browser.execute_script("return document.getElementById('pad-current').textContent")
+        assert readout == "● z = (0.000) · latent_dim 1: the pad's y is not used"  # it showed a y the model lacks
 
 
 def test_a_starting_tempo_between_whole_numbers_is_shown_as_it_plays(browser, tiny_run):

@@ -160,7 +160,9 @@ function pickPoint(z, { drag }) {
 function movePoint(z) {
   state.point = z;
   pad.set({ current: z });
-  $('pad-current').textContent = `● z = (${z[0].toFixed(3)}, ${z[1].toFixed(3)})`;
+  const sent = params(z).z;  // what the model gets: latent_dim numbers
+  const unused = sent.length === 1 ? ' · latent_dim 1: the pad\'s y is not used' : '';
+  $('pad-current').textContent = `● z = (${sent.map((v) => v.toFixed(3)).join(', ')})${unused}`;
 }
 
 function showPadHover(z, point) {
