@@ -110,6 +110,10 @@ def load(name: str) -> type[Schedule]:
         raise ScheduleError(f"schedule {name!r} from {origin} failed to import: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, Schedule)):
         raise ScheduleError(f"schedule {name!r} from {origin} is not a schedules.Schedule subclass")
+    if cls.__call__ is Schedule.__call__:  # else every plugin using it would fail in its hook, named instead
+        raise ScheduleError(
+            f"schedule {name!r} from {origin} does not define __call__(self, epoch) (docs/schedules.md)"
+        )
     cls.name = name
     return cls
 

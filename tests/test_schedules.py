@@ -407,6 +407,10 @@ def test_two_packages_registering_one_schedule_name_are_both_named(monkeypatch):
             r"schedule 'saw' from mvae-sawtooth failed to import: .*numpy_is_missing",
         ),
         (lambda epoch: 1.0, r"schedule 'saw' from mvae-sawtooth is not a schedules\.Schedule subclass"),
+        (  # before, every plugin using it failed in its hook with NotImplementedError, naming the plugin
+            type("Silent", (Schedule,), {"__annotations__": {"period": float}, "period": 1.0}),
+            r"schedule 'saw' from mvae-sawtooth does not define __call__\(self, epoch\) \(docs/schedules\.md\)",
+        ),
     ],
 )
 def test_a_broken_third_party_schedule_is_named(monkeypatch, target, message):
