@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
@@ -227,22 +228,27 @@ def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_ru
         assert seen == [points[1], points[0], middle, points[1], middle], seen
 
 
-def test_a_one_dimensional_model_draws_its_training_loops_on_the_pad(browser, synth_dir, tmp_path):
-    """A run with latent_dim 1: its points have one number, the pad's y is 0 for them (it was undefined, so every
-    dot landed at NaN and the pad stayed empty)."""
+@pytest.mark.parametrize(
+    ("latent_dim", "readout"),
+    [(1, "● z = (0.000) · latent_dim 1: the pad's y is not used"), (4, "● z = (0.000, 0.000, 0 × 2)")],
+)
+def test_a_model_of_other_than_two_dimensions_draws_its_training_loops_on_the_pad(
+    browser, synth_dir, tmp_path, latent_dim, readout
+):
+    """latent_dim 1: the points have one number, the pad's y is 0 for them (it was undefined, so every dot landed at
+    NaN and the pad stayed empty). The readout shows the point the model gets (it showed a y a 1-D model lacks)."""
     import mvae_core
     from tests.training import TINY
 
     run = tmp_path / "run"
-    mvae_core.train([synth_dir], run, overrides=[*TINY, "model.latent_dim=1"], epochs=1, progress=False)
+    mvae_core.train([synth_dir], run, overrides=[*TINY, f"model.latent_dim={latent_dim}"], epochs=1, progress=False)
     with LiveServer(run, port=0) as server:
         browser.get(server.url)
         _wait(browser, "return window.mvae && window.mvae.pointsReady === true", timeout=180)
         drawn = browser.execute_script("return window.mvae.info.points.map((p) => p.z)")
         sent = httpx.get(server.url + "api/points", timeout=30).json()["points"]
-        assert drawn and drawn == [[p["z"][0], 0] for p in sent]
-        readout = browser.execute_script("return document.getElementById('pad-current').textContent")
-        assert readout == "● z = (0.000) · latent_dim 1: the pad's y is not used"  # it showed a y the model lacks
+        assert drawn and drawn == [[p["z"][0], p["z"][1] if latent_dim > 1 else 0] for p in sent]
+        assert browser.execute_script("return document.getElementById('pad-current').textContent") == readout
 
 
 def test_a_starting_tempo_between_whole_numbers_is_shown_as_it_plays(browser, tiny_run):

@@ -160,9 +160,11 @@ function pickPoint(z, { drag }) {
 function movePoint(z) {
   state.point = z;
   pad.set({ current: z });
-  const sent = params(z).z;  // what the model gets: latent_dim numbers
+  const sent = params(z).z;  // what the model gets: latent_dim numbers, those past the pad's two at 0
+  const numbers = sent.slice(0, 2).map((v) => v.toFixed(3));
+  if (sent.length > 2) numbers.push(`0 × ${sent.length - 2}`);
   const unused = sent.length === 1 ? ' · latent_dim 1: the pad\'s y is not used' : '';
-  $('pad-current').textContent = `● z = (${sent.map((v) => v.toFixed(3)).join(', ')})${unused}`;
+  $('pad-current').textContent = `● z = (${numbers.join(', ')})${unused}`;
 }
 
 function showPadHover(z, point) {
