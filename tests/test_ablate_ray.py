@@ -60,7 +60,7 @@ def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_pat
     missing = tmp_path / "not-mounted-here"
     must_see = [str(tmp_path), str(missing)]
     outcome = train_task(
-        ["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"), 0
+        ["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"), 0, 0.0
     )
     assert outcome.exit_code == 2
     assert f"cannot see {missing}" in outcome.error and "storage every Ray node sees" in outcome.error
@@ -173,3 +173,15 @@ def test_a_run_larger_than_this_machine_exits_2_with_one_line_and_writes_nothing
         f"so no run could start; give at most {cores()}"
     ]
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("gpus", "seen"), [(0.0, "''"), (0.5, "'as the node has it'")])
+def test_a_run_that_reserved_no_gpu_sees_none(tmp_path, monkeypatch, gpus, seen):
+    """Ray 2.60 leaves CUDA_VISIBLE_DEVICES alone for a task of num_gpus=0, so with --gpus-per-run 0 (the default)
+    every run of a GPU node trained on its first GPU (train.device auto), none of them reserving it."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "as the node has it")
+    log = tmp_path / "log"
+    show = "import os; print(repr(os.environ['CUDA_VISIBLE_DEVICES']))"
+    outcome = train_task(["-c", show], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 0, gpus)
+    assert outcome.exit_code == 0, log.read_text()
+    assert log.read_text().splitlines()[-1] == seen

@@ -177,7 +177,7 @@ def run_on_ray(
             while waiting and (jobs is None or len(pending) < jobs):
                 task = waiting.pop()  # command[0] is this interpreter; a node uses its own
                 ref = train.remote(list(task.command[1:]), str(task.log), must_see, cpus_per_run, str(stop),
-                                   task.first_epoch)  # fmt: skip
+                                   task.first_epoch, gpus_per_run)  # fmt: skip
                 refs[ref] = task
                 pending.append(ref)
             done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
@@ -196,11 +196,13 @@ def run_on_ray(
 
 
 def train_task(
-    arguments: list[str], log: str, must_see: list[str], threads: int, stop: str, first_epoch: int
+    arguments: list[str], log: str, must_see: list[str], threads: int, stop: str, first_epoch: int, gpus: float
 ) -> Outcome:
     """One run, inside a Ray task: check the shared paths, then ``python -m mvae_core.cli <arguments>`` with its
     output appended to ``log`` (after the attempt's header, ``first_epoch`` as :func:`~.runner.start_worker`); when
-    the file ``stop`` appears (or Ray cancels the task), SIGINT the training and wait for its checkpoint."""
+    the file ``stop`` appears (or Ray cancels the task), SIGINT the training and wait for its checkpoint. A task that
+    reserved no GPU (``gpus`` 0) hides the node's GPUs from its training (``CUDA_VISIBLE_DEVICES`` empty): Ray 2.60
+    no longer does, so every such run of a GPU node trained on its first GPU, unreserved."""
     started = time.monotonic()
     if os.path.exists(stop):
         return Outcome(130, "stopped before it started (Ctrl-C)", 0.0)
@@ -218,6 +220,8 @@ def train_task(
         "MKL_NUM_THREADS": str(threads),
         "PYTHONUNBUFFERED": "1",
     }
+    if not gpus:
+        env["CUDA_VISIBLE_DEVICES"] = ""
     # Ray's workers block SIGINT, and a child inherits the blocked mask: unblocked for the spawn, the training can
     # be stopped with the one SIGINT that checkpoints it
     blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
