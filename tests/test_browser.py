@@ -259,3 +259,25 @@ def test_a_starting_tempo_between_whole_numbers_is_shown_as_it_plays(browser, ti
         assert browser.execute_script("return window.mvae.current.tempo") == 97.5
         shown = browser.execute_script("return document.getElementById('knob-tempo').parentElement.textContent")
         assert "97.5 bpm" in shown, shown
+
+
+def test_the_pages_wav_download_is_exactly_one_loop_long(browser, tiny_run):
+    """The page's MIDI download loops exactly; its WAV lasted the loop plus the release, so a DAW looped the two
+    apart. It is now the loop's length, the release wrapped onto the start."""
+    from selenium.webdriver.common.by import By
+
+    from mvae_core.audio import SAMPLE_RATE
+    from mvae_core.loop_file import loop_seconds
+
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        browser.execute_script(
+            "window.downloaded = []; const make = URL.createObjectURL;"
+            "URL.createObjectURL = (blob) => { window.downloaded.push(blob); return make(blob); };"
+        )
+        browser.find_element(By.ID, "dl-wav").click()
+        _wait(browser, "return window.downloaded.length", equals=1)
+        size = browser.execute_script("return window.downloaded[0].size")
+        tempo = browser.execute_script("return window.mvae.info.defaults.tempo")
+        assert (size - 44) // 2 == round(loop_seconds(tempo) * SAMPLE_RATE)  # 16-bit mono after a 44-byte header

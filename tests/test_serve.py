@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import wave
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from pythonosc.osc_message import OscMessage
 from typer.testing import CliRunner
 
 import mvae_core
+from mvae_core.audio import RELEASE_SECONDS
 from mvae_core.cli import app
 from mvae_core.loop_file import loop_notes_json, loop_seconds, timed_notes
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, RequestError
@@ -134,6 +136,24 @@ def test_midi_and_wav_downloads_are_the_loop(client):
     wav = client.post("/api/wav", json=body)
     assert wav.headers["content-type"] == "audio/wav" and wav.headers["x-renderer"]
     assert wav.content[:4] == b"RIFF"
+
+
+def _wav_seconds(content: bytes) -> float:
+    with wave.open(io.BytesIO(content)) as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+def test_a_wav_download_with_wrap_release_is_exactly_the_loop(client):
+    """The page's WAV lasted the loop plus 0.5 s of release, so a DAW looped it out of time with its MIDI twin."""
+    body = {"z": [0.25, 0.25], "tempo": 140}
+    plain = client.post("/api/wav", json=body)
+    assert _wav_seconds(plain.content) == pytest.approx(loop_seconds(140) + RELEASE_SECONDS, abs=1e-4)
+    wrapped = client.post("/api/wav?wrap_release=true", json=body)
+    assert wrapped.status_code == 200
+    assert _wav_seconds(wrapped.content) == pytest.approx(loop_seconds(140), abs=1e-4)
+    refused = client.post("/api/wav?wrap_release=yes", json=body)
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "wrap_release='yes': give wrap_release=true or wrap_release=false"
 
 
 def test_encode_answers_the_points_mvae_encode_prints(client, tiny_run, synth_dir, monkeypatch):

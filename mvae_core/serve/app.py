@@ -10,7 +10,8 @@
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
 ``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z"}]}``
 ``POST /api/midi``       the same body as generate → the loop as a ``.mid`` file
-``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which)
+``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which);
+                         ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 404 for an unknown path, 405 for a wrong
@@ -53,6 +54,17 @@ NO_WEBSOCKET = (
 )
 
 
+FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _flag(request: Request, name: str) -> bool:
+    """The query parameter ``name`` as a bool (absent: false); another value is a :class:`RequestError` (422)."""
+    given = request.query_params.get(name, "false")
+    if given.lower() not in FLAG_VALUES:
+        raise RequestError(f"{name}={given!r}: give {name}=true or {name}=false")
+    return FLAG_VALUES[given.lower()]
+
+
 class BodyTooLarge(Exception):
     """A request body over its cap (HTTP 413)."""
 
@@ -79,8 +91,9 @@ def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[s
         return Response(engine.midi(loop), media_type="audio/midi", headers=_attachment(loop, ".mid"))
 
     async def api_wav(request: Request) -> Response:
+        wrap_release = _flag(request, "wrap_release")
         loop = engine.loop(engine.request(await _json(request)))
-        content, renderer = await run_in_threadpool(engine.wav, loop)
+        content, renderer = await run_in_threadpool(engine.wav, loop, wrap_release)
         headers = {**_attachment(loop, ".wav"), "X-Renderer": renderer}
         return Response(content, media_type="audio/wav", headers=headers)
 

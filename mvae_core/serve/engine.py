@@ -176,11 +176,12 @@ class Engine:
         """The loop as the bytes of a loop-exact ``.mid`` file."""
         return file_bytes(notes_file(loop.notes, loop.request.tempo, LOOP_TICKS))
 
-    def wav(self, loop: Loop) -> tuple[bytes, str]:
-        """The loop as WAV bytes and the renderer that made them."""
+    def wav(self, loop: Loop, wrap_release: bool = False) -> tuple[bytes, str]:
+        """The loop as WAV bytes and the renderer that made them: the loop and the release, or with
+        ``wrap_release`` exactly the loop, the release added onto its start (:func:`mvae_core.audio.render`)."""
         from mvae_core.audio import render, wav_bytes
 
-        audio = render(loop.notes, loop.request.tempo, LOOP_TICKS)
+        audio = render(loop.notes, loop.request.tempo, LOOP_TICKS, wrap_release=wrap_release)
         return wav_bytes(audio), audio.renderer
 
     # --- encodings ------------------------------------------------------------------------------------------------

@@ -49,9 +49,11 @@ export async function encodeMidi(bytes, filename) {
   return (await call('/api/encode', { method: 'POST', headers, body: bytes })).json();
 }
 
-// kind: 'midi' | 'wav'. Answers {blob, filename}; filename from Content-Disposition when present.
+// kind: 'midi' | 'wav'. Answers {blob, filename}; filename from Content-Disposition when present. A WAV is
+// exactly the loop's length (the release wrapped onto its start), as the MIDI file is, so a DAW loops both.
 export async function render(kind, params) {
-  const resp = await call(`/api/${kind}`, postJSON(params));
+  const query = kind === 'wav' ? '?wrap_release=true' : '';
+  const resp = await call(`/api/${kind}${query}`, postJSON(params));
   return { blob: await resp.blob(), filename: attachmentName(resp.headers.get('Content-Disposition')) };
 }
 
