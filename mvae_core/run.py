@@ -146,6 +146,35 @@ class RunDir:
         a fingerprint of the train/validation split (checked on resume)."""
         tree = _drop_none(cfg.model_dump(mode="json"))
         tree[PROVENANCE] = _drop_none({"versions": versions, "data": data, "data_fingerprint": data_fingerprint})
+        self._write_tree(tree)
+
+    def rewrite_config(self, cfg: MvaeConfig, data: list[str], data_fingerprint: str | None) -> None:
+        """``config.toml`` again with ``cfg``, ``data`` and ``data_fingerprint``, keeping the rest of its
+        ``[provenance]`` (the versions that trained the run, its ``resumed`` entries, a bend's record): a resume
+        with a new epoch budget or a new place for the data changes the run, not what trained it."""
+        kept = {k: v for k, v in self.read_provenance().items() if k not in ("data", "data_fingerprint")}
+        tree = _drop_none(cfg.model_dump(mode="json"))
+        tree[PROVENANCE] = _drop_none(kept | {"data": data, "data_fingerprint": data_fingerprint})
+        self._write_tree(tree)
+
+    def record_versions(self, versions: Mapping[str, str], epoch: int) -> dict[str, tuple[str, str]]:
+        """Record that the versions in ``versions`` train the run from ``epoch`` (1-based) on, when any differs from
+        those that trained its last part: ``[provenance.versions]`` keeps the versions the run started with, and
+        each resume that changed one adds a ``[[provenance.resumed]]`` entry (``from_epoch``, counted from 1 as the console counts, and ``versions`` holding
+        the ones that changed). Returns the changes, ``{name: (before, now)}`` (empty: nothing written)."""
+        provenance = self.read_provenance()
+        before = dict(provenance.get("versions", {}))
+        for entry in provenance.get("resumed", []):
+            before |= entry.get("versions", {})
+        changed = {n: (str(before.get(n, "none")), str(v)) for n, v in versions.items() if before.get(n) != v}
+        if changed:
+            tree = self._read_tree()
+            entry = {"from_epoch": epoch, "versions": {n: now for n, (_, now) in changed.items()}}
+            tree[PROVENANCE]["resumed"] = [*provenance.get("resumed", []), entry]
+            self._write_tree(tree)
+        return changed
+
+    def _write_tree(self, tree: dict[str, Any]) -> None:
         text = tomli_w.dumps(tree)
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

@@ -181,10 +181,12 @@ def train(
                     "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT
                 ) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            if dist.is_main and (not resume or epochs is not None or relocation):  # new; a new budget or data place
-                versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
+            versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
+            if dist.is_main and not resume:
                 run.write_config(cfg, versions, data, fingerprint)
-            return _fit(run, cfg, host, train_set, val_set, resume, dist, interrupts, reporter)
+            elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
+                run.rewrite_config(cfg, data, fingerprint)
+            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter)
     finally:
         dist.close()
 
@@ -197,9 +199,11 @@ def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str]
 
 def _fit(
     run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, resuming: bool,
-    dist: Distributed, interrupts: Interrupts, reporter: Reporter,
+    versions: dict[str, str], dist: Distributed, interrupts: Interrupts, reporter: Reporter,
 ) -> RunResult:  # fmt: skip
-    """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error."""
+    """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error. A resume whose
+    ``versions`` (of mvae, the model's and plugins' packages) differ from those that trained the run so far records
+    them in ``config.toml`` from the epoch it continues, and warns once."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
     resume_hint = run.resume_command + (" (under torchrun, as before)" if dist.world > 1 else "")
@@ -219,6 +223,14 @@ def _fit(
                 reporter.note(f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget "
                               f"to train further ({run.resume_command} --epochs N)")  # fmt: skip
                 return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
+            if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
+                what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
+                reporter.note(
+                    f"{run.path} trained so far with other versions than this resume ({what}); from epoch "
+                    f"{epoch_number(trainer.start_epoch)} on it trains with these (config.toml keeps both: "
+                    "[provenance.versions] and [[provenance.resumed]])",
+                    "warning",
+                )
             step = trainer.progress.step if trainer.progress else 0
             reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
                           f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
@@ -363,8 +375,7 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
             train_set, val_set, _ = _split(table, report, cfg, data)
             _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
             run.write_split(list(train_set.sources), list(val_set.sources), report.content())
-            versions = run.read_provenance().get("versions", {})
-            run.write_config(cfg, versions, data, fingerprint(train_set, val_set))
+            run.rewrite_config(cfg, data, fingerprint(train_set, val_set))
     return relocation
 
 
