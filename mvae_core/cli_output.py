@@ -29,8 +29,9 @@ try:  # the click that typer parses with: its own copy since typer 0.2x, the cli
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(highlight=False, soft_wrap=True, stderr=True)
+# emoji=False: a user's ``:name:`` (``--address host:abc:``, a folder named ``:smile:``) prints as written.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(highlight=False, soft_wrap=True, stderr=True, emoji=False)
 
 
 def fail(message: str, code: int = 2, label: str = "error") -> typer.Exit:
