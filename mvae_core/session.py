@@ -206,7 +206,7 @@ def _fit(
     them in ``config.toml`` from the epoch it continues, and warns once."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
-    resume_hint = run.resume_command + (" (under torchrun, as before)" if dist.world > 1 else "")
+    resume = _resume_forms(run, versions, dist.world)
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     try:
         if resuming:
@@ -248,13 +248,14 @@ def _fit(
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
         )
-        raise RunInterrupted(
-            f"{interrupts.name}: stopped {where} and checkpointed. Continue with: {resume_hint}",
+        raise _Interrupted(
+            lambda how: f"{interrupts.name}: stopped {where} and checkpointed. Continue with: {how.resume}",
+            resume,
             interrupts.signum or signal.SIGINT,
         ) from None
     except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
-        raise RunInterrupted(
-            f"interrupted; the last finished epoch is checkpointed. Continue with: {resume_hint}"
+        raise _Interrupted(
+            lambda how: f"interrupted; the last finished epoch is checkpointed. Continue with: {how.resume}", resume
         ) from None
     except NonFiniteLoss as exc:
         _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
@@ -264,15 +265,21 @@ def _fit(
         with contextlib.suppress(OSError):  # most likely the disk refuses this one too
             _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
         then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        raise RunFailed(f"{exc}; {_best_model(run)}; free space (or fix the folder), then {resume_hint} {then}",
-                        run.path) from exc  # fmt: skip
+        cause, best = str(exc), _best_model(run)
+        raise _Failed(lambda how: f"{cause}; {best}; free space (or fix the folder), then {how.resume} {then}",
+                      resume, run.path) from exc  # fmt: skip
     except PluginError as exc:
         _record_failure(writer, {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch})
-        if run.has_checkpoint():
-            after = f"after a fix, {resume_hint} continues from its last checkpoint"
-        else:  # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
-            after = f"nothing was checkpointed, so after a fix start it again: the same mvae train command (--out {run.path})"
-        raise RunFailed(f"{exc}; {_best_model(run)}; {after}", run.path) from exc
+        checkpointed = run.has_checkpoint()
+
+        def after(how: _Resume) -> str:
+            if checkpointed:
+                return f"after a fix, {how.resume} continues from its last checkpoint"
+            # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
+            return f"nothing was checkpointed, so after a fix start it again: {how.again}"
+
+        cause, best = str(exc), _best_model(run)
+        raise _Failed(lambda how: f"{cause}; {best}; {after(how)}", resume, run.path) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
@@ -282,6 +289,59 @@ def _fit(
     )
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
                      result.final_events)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Resume:
+    """How to continue a run (``resume``) and to start it over (``again``), in the words of one kind of caller."""
+
+    resume: str
+    again: str
+
+
+@dataclass(frozen=True)
+class _ResumeForms:
+    python: _Resume  # for Python callers: str() of the error
+    command_line: _Resume  # for mvae train: command_line_message()
+
+
+def _resume_forms(run: RunDir, versions: Mapping[str, str], world: int) -> _ResumeForms:
+    """The resume call for Python callers (with the plugin objects the run needs back) and the resume command for
+    the command line (which cannot resume a run trained with plugin objects)."""
+    torchrun = " (under torchrun, as before)" if world > 1 else ""
+    objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
+    pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
+    plugins = f", plugins=[{pairs}]" if objects else ""
+    return _ResumeForms(
+        _Resume(
+            f"mvae_core.train(out={str(run.path)!r}, resume=True{plugins}){torchrun}",
+            f"the same mvae_core.train call (out={str(run.path)!r})",
+        ),
+        _Resume(f"{run.resume_command}{torchrun}", f"the same mvae train command (--out {run.path})"),
+    )
+
+
+class _Interrupted(RunInterrupted):
+    """:class:`RunInterrupted` whose message (``text`` of how to continue) names the Python call to Python callers
+    and the ``mvae train`` command to the command line."""
+
+    def __init__(self, text: Callable[[_Resume], str], forms: _ResumeForms, signum: int = signal.SIGINT) -> None:
+        super().__init__(text(forms.python), signum)
+        self._command_line = text(forms.command_line)
+
+    def command_line_message(self) -> str:
+        return self._command_line
+
+
+class _Failed(RunFailed):
+    """:class:`RunFailed` whose message names how to continue as :class:`_Interrupted` does."""
+
+    def __init__(self, text: Callable[[_Resume], str], forms: _ResumeForms, run: Path) -> None:
+        super().__init__(text(forms.python), run)
+        self._command_line = text(forms.command_line)
+
+    def command_line_message(self) -> str:
+        return self._command_line
 
 
 def _prepare_data(
