@@ -251,7 +251,7 @@ def test_a_client_that_leaves_mid_request_leaves_nothing_in_the_log(server, clie
         uploads = [socket.create_connection((host, int(port)), timeout=10) for _ in range(3)]
         try:
             for sock in uploads:  # a browser tab closed during an upload: the body is cut short
-                sock.sendall(b"POST /api/encode HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nMThd")
+                sock.sendall(b"POST /api/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nMThd")
             _wait_for(lambda: len(handling) == 3, "the server to start the three uploads")
         finally:
             for sock in uploads:
@@ -468,7 +468,7 @@ def test_stopping_does_not_wait_for_a_client_that_stopped_sending_mid_body(tiny_
     live = LiveServer(tiny_run, port=0).start()
     host, port = live.url.removeprefix("http://").strip("/").split(":")
     with _server_log() as lines, socket.create_connection((host, int(port)), timeout=10) as upload:
-        upload.sendall(b"POST /api/encode HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nMThd")
+        upload.sendall(b"POST /api/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nMThd")
         _wait_for(lambda: len(live._server.server_state.tasks) == 1, "the server to start the upload")
         started = time.monotonic()
         live.stop()
@@ -489,7 +489,7 @@ def test_a_websocket_handshake_is_told_there_is_no_websocket_api(server):
     """A WebSocket client (TouchDesigner's WebSocket DAT, a browser's new WebSocket) got a bare 403."""
     host, port = server.url.removeprefix("http://").strip("/").split(":")
     handshake = (
-        b"GET /api/generate HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"GET /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
         b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
     )
     with socket.create_connection((host, int(port)), timeout=10) as sock:
@@ -529,7 +529,63 @@ def test_a_page_from_an_allowed_origin_may_call_the_api(tiny_run):
 
 def test_without_allow_origin_other_pages_cannot_read_the_api(server, client):
     answer = client.get("/api/info", headers={"Origin": "http://localhost:5500"})
-    assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers
+    assert answer.status_code == 403 and "access-control-allow-origin" not in answer.headers
+
+
+def test_a_page_not_let_in_cannot_make_the_server_play_and_programs_still_can(tiny_run):
+    """Any page open in the performer's browser could POST a loop request to the server (a form, or fetch with
+    no-cors: no preflight, only the answer unreadable), changing what MIDI out plays. Browsers name the page in
+    Origin: the server's own page and --allow-origin's are served, others refused; curl and Python send none."""
+    expected = (
+        "a web page from https://example.org sent the server a request; to let its scripts in, start mvae serve "
+        "with --allow-origin https://example.org (docs/live.md)"
+    )
+    with LiveServer(tiny_run, port=0) as live, httpx.Client(base_url=live.url) as http, _server_log() as lines:
+        sneaky = {"Origin": "https://example.org", "Content-Type": "text/plain"}
+        answers = [http.post("/api/generate", content=b'{"z": [1, 1]}', headers=sneaky) for _ in range(2)]
+        assert [(a.status_code, a.json()["error"]) for a in answers] == [(403, expected)] * 2
+        own = {"Origin": live.url.rstrip("/")}  # the page mvae serve serves
+        assert http.post("/api/generate", json={"z": [1, 1]}, headers=own).status_code == 200
+        assert http.post("/api/generate", json={"z": [1, 1]}).status_code == 200  # a program: no Origin
+    assert lines == [f"warning: {expected}"]
+
+
+def test_a_page_of_another_name_that_leads_to_this_machine_is_refused(server):
+    """DNS rebinding: a page of rebind.example, whose owner points the name at 127.0.0.1, is the server's own
+    origin to the browser (Origin and Host agree); a server on a loopback address answers only its own names."""
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as sock:
+        host = f"rebind.example:{port}"
+        sock.sendall(f"POST /api/generate HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n".encode()
+                     + b"Content-Length: 12\r\nConnection: close\r\n\r\n{\"z\": [0, 0]}")  # fmt: skip
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 403")
+    assert f"Host '{host}': this server listens on this machine only".encode() in answer
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "local_only", "allowed", "served"),
+    [
+        ("localhost:8000", "http://localhost:8000", True, (), True),
+        ("[::1]:8000", "http://[::1]:8000", True, (), True),
+        ("127.0.0.1:8000", None, True, (), True),
+        ("127.0.0.1:8000", "http://localhost:5500", True, ("http://localhost:5500",), True),
+        ("127.0.0.1:8000", "null", True, ("*",), True),
+        ("127.0.0.1:8000", "null", True, (), False),  # a page opened from a file
+        ("192.168.1.5:8000", "http://192.168.1.5:8000", False, (), True),  # --host 0.0.0.0: the LAN's address
+        ("192.168.1.5:8000", "http://192.168.1.5:8000", True, (), False),
+    ],
+)
+def test_who_the_guard_serves(host, origin, local_only, allowed, served):
+    from starlette.datastructures import Headers
+
+    from mvae_core.serve.guard import OriginGuard
+
+    guard = OriginGuard(app=None, allow_origins=allowed, local_only=local_only)
+    headers = Headers({"host": host} | ({"origin": origin} if origin else {}))
+    assert (guard.refusal(headers) is None) == served
 
 
 @pytest.mark.parametrize("origin", ["localhost:5500", "http://localhost:5500/", "http://x/sketch.html", "file://"])

@@ -14,9 +14,10 @@
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
-Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 404 for an unknown path, 405 for a wrong
-method, 413 for a body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its
-message (uvicorn logs its traceback), and the server goes on serving. A client that disconnects before its body has
+Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
+server does not let in (:mod:`~mvae_core.serve.guard`), 404 for an unknown path, 405 for a wrong method, 413 for a
+body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its message (uvicorn
+logs its traceback), and the server goes on serving. A client that disconnects before its body has
 arrived gets nothing and leaves nothing in the log. There is no WebSocket API: a handshake is answered with a 404
 saying so.
 """
@@ -43,6 +44,7 @@ from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
+from mvae_core.serve.guard import OriginGuard, let_in_message
 from mvae_core.suggest import closest
 
 STATIC = Path(__file__).parent / "static"
@@ -69,10 +71,13 @@ class BodyTooLarge(Exception):
     """A request body over its cap (HTTP 413)."""
 
 
-def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[str] = ()) -> Starlette:
+def create_app(
+    engine: Engine, points: TrainingPoints, allow_origins: Sequence[str] = (), local_only: bool = False
+) -> Starlette:
     """The app serving ``engine``; ``points`` are the training points ``/api/info`` and ``/api/points`` list, as far
     as they are ready. Web pages from ``allow_origins`` (``"*"``: any) may call the API from their scripts (CORS);
-    by default only the server's own page can read its answers."""
+    by default only the server's own page can, and other pages' requests are refused (:mod:`~mvae_core.serve.guard`;
+    ``local_only``: the server listens on a loopback address, so a request must name this machine as its host)."""
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
@@ -124,7 +129,7 @@ def create_app(engine: Engine, points: TrainingPoints, allow_origins: Sequence[s
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
-    middleware = []
+    middleware = [Middleware(OriginGuard, allow_origins=allow_origins, local_only=local_only)]
     if allow_origins:
         cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
         expose = ["Content-Disposition", "X-Renderer"]  # a download's name, the WAV's renderer
@@ -180,10 +185,7 @@ def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mou
 def _refused_origin(origin: str, warned: set[str]) -> str:
     """The answer to a browser's CORS preflight from a page the server does not let in; the first one from each
     origin is also logged (the browser shows the page's script only "blocked by CORS policy")."""
-    message = (
-        f"a web page from {origin} asked to call the API (a CORS preflight); to let its scripts in, start mvae serve "
-        f"with --allow-origin {origin} (docs/live.md)"
-    )
+    message = let_in_message(origin, "asked to call the API (a CORS preflight)")
     if origin not in warned:
         warned.add(origin)
         log.warning("warning: %s", message)

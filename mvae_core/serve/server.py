@@ -94,7 +94,7 @@ class LiveServer:
             self._stop_side_services()
             raise
         self.osc_address = self.osc.address if self.osc else None
-        app = create_app(self.engine, self.points, self.allow_origins)
+        app = create_app(self.engine, self.points, self.allow_origins, local_only=is_loopback(host))
         config = uvicorn.Config(app, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
