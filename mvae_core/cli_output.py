@@ -22,7 +22,7 @@ from rich.padding import Padding
 from rich.table import Table
 from typer.core import TyperGroup
 
-from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
+from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in_the_way
 
 try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -81,7 +81,8 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, whereve
 class CommandGroup(TyperGroup):
     """``mvae``'s top command group: a file-system error about a path that no command handled (an output under an
     existing file, no permission, a full disk) ends the command with exit 2 and one line naming the path and what to
-    do, not a traceback. A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
+    do, not a traceback. Ctrl-C that escapes a command ends it with ``stopped: interrupted`` and exit 130, as
+    everywhere else. A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
     too, as every other error, not a framed box wrapped to the terminal's width; under torchrun rank 0 alone says it:
     every process was given the same one. Other errors pass through."""
 
@@ -100,6 +101,9 @@ class CommandGroup(TyperGroup):
         try:
             with _usage_errors():  # a command's options and arguments, and an unknown command
                 return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C no command handled: typer would end it with exit 130 and not a word
+            with errors_to_exit():
+                raise RunInterrupted("interrupted") from None
         except OSError as exc:
             full = exc.errno in DISK_FULL
             # A write into an open file names no file: one not written through files.atomic_write (which names

@@ -1,0 +1,50 @@
+"""Ctrl-C that escapes a command (no handler of its own around that moment) ends it with one ``stopped:`` line on
+stderr and exit 130; typer alone ends it with exit 130 and not a word."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from typer.testing import CliRunner
+
+from mvae_core import plugin_catalog
+from mvae_core.cli import app
+
+
+def test_ctrl_c_escaping_a_command_is_one_line_and_exit_130(monkeypatch):
+    def interrupted() -> list:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(plugin_catalog, "catalog", interrupted)
+    result = CliRunner().invoke(app, ["plugins"])
+    assert (result.exit_code, result.output) == (130, "stopped: interrupted\n")
+
+
+# A command busy in code of its own that handles no Ctrl-C, interrupted by a real SIGINT from outside.
+BUSY = """
+import sys, time
+from mvae_core import plugin_catalog
+def busy():
+    print("busy", flush=True)
+    time.sleep(60)
+plugin_catalog.catalog = busy
+from mvae_core.entry import main
+sys.argv = ["mvae", "plugins"]
+main()
+"""
+
+
+def test_a_sigint_during_a_command_is_one_line_and_exit_130():
+    proc = subprocess.Popen([sys.executable, "-c", BUSY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "busy\n"
+        time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert (proc.returncode, stderr) == (130, "stopped: interrupted\n")
