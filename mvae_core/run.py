@@ -35,7 +35,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.sources import MIDI_SUFFIXES
-from mvae_core.errors import RunBusy
+from mvae_core.errors import InputError, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.models import build_model
 from mvae_core.models.base import MelodyModel
@@ -101,6 +101,29 @@ class RunDir:
                     self.path.rmdir()
         finally:
             os.close(fd)  # closing the descriptor releases the lock
+
+    def is_training(self) -> bool:
+        """A process trains the run now: it holds the run's lock (:meth:`training_lock`). Creates nothing."""
+        try:
+            fd = os.open(self.path / LOCK, os.O_RDONLY)
+        except OSError:  # no lock file: nothing ever trained here, or not a folder
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # releases the shared lock this call may have taken
+        return False
+
+    def require_folder(self) -> None:
+        """:class:`InputError` unless the run's path is a folder: for a file (``RUN/config.toml``, a model file)
+        the message names the folder to give instead."""
+        if self.path.is_dir():
+            return
+        if self.path.exists():
+            raise InputError(f"{self.path} is a file, not a run directory; give its folder: {self.path.parent}")
+        raise InputError(f"{self.path}: no run directory there")
 
     @property
     def train_command(self) -> str:
@@ -354,7 +377,10 @@ class RunDir:
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
-        """The best model in eval mode, rebuilt from the run's config (no code is executed)."""
+        """The best model in eval mode, rebuilt from the run's config (no code is executed).
+
+        :raises InputError: the path is not a folder (:meth:`require_folder`)."""
+        self.require_folder()
         cfg = self.read_config()
         try:
             model = build_model(cfg)
@@ -376,6 +402,8 @@ class RunDir:
                 "epochs finished but the file is gone: restore it, or train a new run (a resume writes it again only "
                 "when an epoch beats the best so far)"
             )
+        if self.has_checkpoint() and self.is_training():
+            return "no epoch has finished yet: it is training now; wait for its first epoch"
         if self.has_checkpoint():
             return f"no epoch has finished yet: continue with {self.resume_command}"
         return f"nothing was trained here: train first ({self.train_command})"
