@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from mvae_core.ablation.session import AblationResult, ablate
     from mvae_core.api import Generated, Run, evaluate, generate, load
     from mvae_core.checkpoint import CheckpointError
+    from mvae_core.models import ModelError
     from mvae_core.plugins import PluginError
     from mvae_core.session import RunResult, train
-    from mvae_core.trainer import NonFiniteLoss
+    from mvae_core.trainer import NonFiniteLoss, TrainingInProgress
 
 _LAZY = {
     "ablate": "mvae_core.ablation.session",
@@ -53,6 +54,8 @@ _LAZY = {
     "PluginError": "mvae_core.plugins",
     "CheckpointError": "mvae_core.checkpoint",
     "NonFiniteLoss": "mvae_core.trainer",
+    "TrainingInProgress": "mvae_core.trainer",
+    "ModelError": "mvae_core.models",
 }
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "DataError",
     "Generated",
     "InputError",
+    "ModelError",
     "MvaeError",
     "NonFiniteLoss",
     "PluginError",
@@ -73,6 +77,7 @@ __all__ = [
     "RunFailed",
     "RunInterrupted",
     "RunResult",
+    "TrainingInProgress",
     "ablate",
     "evaluate",
     "generate",
