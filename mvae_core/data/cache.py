@@ -12,10 +12,10 @@ Two kinds of entry:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table
+from mvae_core.files import WriteFailed, atomic_write
 
 FORMAT_VERSION = 11  # 11: report entries name their file's content; 10: melody names by word beginnings; 9: length
 # limit in beats; 8: zero-length and unended notes kept; 7: absurd-tempo detail; 6: SMPTE skip detail; 5: a type-0
@@ -75,14 +76,9 @@ class ParseCache:
     def _write(self, key: str, arrays: dict[str, np.ndarray]) -> None:
         if self.directory is None:
             return
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-                np.savez(tmp, **arrays)
-            os.replace(tmp.name, path)
-        except OSError:
-            pass  # a read-only or full cache only costs a re-parse next time
+        # A read-only or full cache only costs a re-parse next time; a failed write leaves no temporary behind.
+        with contextlib.suppress(WriteFailed):
+            atomic_write(self._path(key), lambda tmp: np.savez(tmp, **arrays), durable=False)
 
     def has(self, key: str) -> bool:
         """Whether unit entry ``key`` exists (it may still turn out damaged: :meth:`get` then returns ``None``)."""

@@ -10,12 +10,14 @@ a missing or damaged one is an empty index, and a cache that cannot be written o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from mvae_core.files import WriteFailed, atomic_write
 
 INDEX = "file-digests.json"
 RACY_SECONDS = 2.0
@@ -60,11 +62,7 @@ class FileDigests:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False) as tmp:
-                json.dump(self.entries, tmp)
-            os.replace(tmp.name, self.path)
-        except OSError:
-            pass
+        text = json.dumps(self.entries)
+        with contextlib.suppress(WriteFailed):  # a failed write leaves no temporary behind
+            atomic_write(self.path, lambda tmp: tmp.write_text(text), durable=False)
         self.changed = False
