@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from mvae_core.config import DataConfig
+from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport
 from mvae_core.data.table import NoteTable
 from mvae_core.report import data_summary, print_skips, print_summary
@@ -20,25 +20,45 @@ from mvae_core.view import epoch_number
 
 
 def epoch_line(record: dict[str, Any], epochs: int) -> str:
-    """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl …  f1 … rhythm …  spread …  au …  w kl×0.25
-    lr …``."""
+    """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …  spread …
+    au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``), by name;
+    a loss that is not finite reads ``non-finite``."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
     spread = record["timing_spread_ratio"]
+    added = "".join(f" {name} {small(value).strip()}" for name, value in v.items() if name not in SHOWN_TERMS)
     return (
-        f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {t['total']:8.2f}  val {v['total']:8.2f}  "
-        f"elbo {record['val_elbo']:8.2f}  on {v['onset']:6.1f} vel {small(v['velocity'])} dur {small(v['duration'])} "
-        f"ts {small(v['timeshift'])} kl {v['kl']:5.2f}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
+        f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {loss(t['total'], 8, '.2f')}  val "
+        f"{loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}  on {loss(v['onset'], 6, '.1f')} "
+        f"vel {small(v['velocity'])} dur {small(v['duration'])} ts {small(v['timeshift'])} kl "
+        f"{loss(v['kl'], 5, '.2f')}{added}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
         f"spread {spread_text(spread)}  au {record['active_units']}  "
         f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
     )
 
 
-def small(value: float) -> str:
+SHOWN_TERMS = (*LOSS_TERMS, "total")
+"""The validation terms the epoch line shows in their own places; any other is a plugin's, shown after them."""
+
+NON_FINITE = "non-finite"
+"""How the epoch line shows a loss that is NaN or infinite."""
+
+
+def loss(value: float | None, width: int, spec: str) -> str:
+    """``value`` formatted with ``spec``, right-aligned in ``width``; :data:`NON_FINITE` for NaN, an infinity or
+    None (how ``metrics.jsonl`` stores a non-finite number)."""
+    if value is None or not math.isfinite(value):
+        return f"{NON_FINITE:>{width}}"
+    return f"{value:{width}{spec}}"
+
+
+def small(value: float | None) -> str:
     """A loss term that can be far below 0.01 (velocity and duration errors, the timeshift term on data with little
     timing), right-aligned in 6 characters: 2 decimals from 0.1 up, 2 significant digits below (``0.0018``,
     ``4.4e-05``), so a term that is small but still falling does not read as a stuck ``0.00``."""
-    return f"{value:6.2f}" if value == 0 or not math.isfinite(value) or abs(value) >= 0.1 else f"{value:>6.2g}"
+    if value is None or not math.isfinite(value) or value == 0 or abs(value) >= 0.1:
+        return loss(value, 6, ".2f")
+    return f"{value:>6.2g}"
 
 
 def spread_text(spread: float | None) -> str:

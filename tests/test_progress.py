@@ -70,3 +70,13 @@ def test_a_warning_on_the_terminal_of_the_bar_goes_above_the_bar_not_onto_its_li
         shown = out.getvalue() if stderr_is_terminal else err.getvalue()
         assert "the ramp outlasts the run" in shown
         assert "the ramp outlasts the run" not in (err.getvalue() if stderr_is_terminal else out.getvalue())
+
+
+def test_terms_plugins_add_show_after_the_core_terms_and_a_non_finite_loss_reads_as_a_word():
+    """A plugin's loss term (mvae_loss) was in metrics.jsonl only, and a NaN validation total printed ``nan``."""
+    val = {**TERMS, "l2z": 0.01234, "total": math.nan}
+    line = epoch_line({**record(0.8), "val": val}, 2)
+    assert "kl 23.06 l2z 0.012  f1 0.000" in line
+    assert "val non-finite  elbo" in line and "nan" not in line
+    assert "loss non-finite" in epoch_line({**record(0.8), "train": {**TERMS, "total": None}}, 2)  # null in JSON
+    assert len(epoch_line(record(0.8), 2)) == len(line) - len(" l2z 0.012") - len("non-finite") + 8
