@@ -264,6 +264,8 @@ def data_inspect(
             table, report = load_dataset(data, cfg.data, jobs)
         except KeyboardInterrupt:
             raise fail("interrupted while reading data", code=130, label="stopped") from None
+    if report.cache_warning:
+        warn(report.cache_warning)
     summary = data_summary(table, report, cfg.data)
     if as_json:
         from mvae_core.run import finite

@@ -106,13 +106,12 @@ class ParseCache:
 
     def set_writer(self, key: str) -> TableWriter | None:
         """A writer for the set entry ``key`` (commit it with the report entries as ``extra``); ``None`` when caching
-        is off or the cache cannot be written."""
+        is off.
+
+        :raises OSError: the cache cannot be written (read-only, full)."""
         if self.directory is None:
             return None
-        try:
-            return TableWriter(self._set_path(key))
-        except OSError:
-            return None
+        return TableWriter(self._set_path(key))
 
     def _set_path(self, key: str) -> Path:
         assert self.directory is not None

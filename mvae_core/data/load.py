@@ -31,6 +31,7 @@ from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, r
 from mvae_core.data.table import NoteTable, TableBuilder
 from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError, OptionError
+from mvae_core.files import reason
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -39,11 +40,14 @@ CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json)
 
 @dataclass
 class DataReport:
-    """Per-source outcomes (``entries``) and how many units came from the cache."""
+    """Per-source outcomes (``entries``) and how many units came from the cache. ``cache_warning``: set when the
+    table could not be written to the parse cache and was built in memory instead (one line for the user: the
+    cache folder, the error and what it costs); ``None`` otherwise."""
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     cached_units: int = 0
     parsed_units: int = 0
+    cache_warning: str | None = None
 
     @property
     def ok(self) -> list[dict[str, Any]]:
@@ -124,16 +128,21 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
         report.entries, report.cached_units = hit[1], len(keys)
         return hit[0], report
 
-    writer = cache.set_writer(whole) if cacheable else None
-    if writer is not None:
-        sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)
-        try:
+    try:
+        writer = cache.set_writer(whole) if cacheable else None
+        if writer is not None:
+            sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)
             with writer, closing(sources):
                 _feed(results, sources, writer, cfg.min_onsets, report)
                 return writer.commit(report.entries), report
-        except OSError:  # the cache's disk filled up or went away while writing: build the set in memory instead
-            report.entries.clear()
-            report.cached_units = report.parsed_units = 0
+    except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
+        report.entries.clear()
+        report.cached_units = report.parsed_units = 0
+        report.cache_warning = (
+            f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
+            "memory: every process (each torchrun rank, each ablation run) keeps its own copy, and data larger than "
+            "memory does not fit; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
+        )
     builder = TableBuilder()
     with closing(_sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)) as sources:
         _feed(results, sources, builder, cfg.min_onsets, report)
