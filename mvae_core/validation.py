@@ -26,6 +26,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.generation import DecodeOptions
 from mvae_core.losses import weighted_total
+from mvae_core.models import check_notes
 from mvae_core.models.base import Forward, MelodyModel
 
 Terms = dict[str, torch.Tensor]
@@ -72,7 +73,9 @@ def validate(
         mean_out = model.predict_cells(x, mu)
         at_notes = x[:, 0] > 0.5
         truth = x[:, 0].cpu().numpy()
-        for j, notes in enumerate(model.decode_notes(mu, RECONSTRUCTION)):
+        decoded = model.decode_notes(mu, RECONSTRUCTION)
+        check_notes(cfg, decoded, len(index))
+        for j, notes in enumerate(decoded):
             matches.add(notes, truth[j])
         mus[index] = mu.cpu()
         count = int(at_notes.sum())

@@ -136,6 +136,32 @@ def check_terms(config: MvaeConfig, terms: Any) -> None:
         )
 
 
+def check_notes(config: MvaeConfig, notes: Any, points: int) -> None:
+    """A :class:`ModelError` naming the model of ``config`` and its package unless ``notes`` (what its
+    ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
+    point: validation, generation and the MIDI writer read the notes' fields by name."""
+    from mvae_core.generation import Note
+
+    problem = None
+    if not isinstance(notes, list) or len(notes) != points:
+        given = f"{len(notes)} items" if isinstance(notes, list) else f"a {type(notes).__name__}"
+        problem = f"returned {given} for {points} latent point{'s' * (points != 1)}"
+    else:
+        for i, loop in enumerate(notes):
+            if not isinstance(loop, list):
+                problem = f"returned a {type(loop).__name__} for latent point {i}"
+                break
+            if wrong := next((note for note in loop if not isinstance(note, Note)), None):
+                problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
+                break
+    if problem is not None:
+        origin = available_models()[config.model.name].origin
+        raise ModelError(
+            f"model {config.model.name!r} ({origin}): decode_notes {problem}; it must return one list of "
+            "mvae_core.generation.Note per latent point (docs/models.md, Writing a model)"
+        )
+
+
 def _contract_problems(cls: type) -> list[str]:
     """What the class ``cls`` (a MelodyModel subclass) lacks of the contract: abstract methods it does not
     implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names), a
