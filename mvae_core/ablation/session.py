@@ -91,7 +91,8 @@ def ablate(
     summarise them (docs/ablation.md).
 
     :param data: MIDI files, folders or ``corpus:essen`` (one, or a list; default ``corpus:essen``).
-    :param plugins: the plugins to switch on and off (names, or a comma-separated string; default every built-in).
+    :param plugins: the plugins to switch on and off (names, or a comma-separated string; default every built-in):
+        registered names only, as each run trains in a process of its own (a plugin object is an OptionError).
     :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
     :param configs: a TOML file naming the configurations (implies ``mode="list"``).
     :param config: the base TOML config of every run; ``overrides`` (``"dotted.key=value"``) apply over it.
@@ -226,7 +227,17 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
                 "plugins", "does not apply to mode 'list': each configuration of the configs file names its own"
             )
         return read_configs(configs)
-    given = ("all" if plugins is None else plugins).split(",") if isinstance(plugins, str | None) else plugins
+    if isinstance(plugins, str | None):
+        given = ("all" if plugins is None else plugins).split(",")
+    else:
+        given = list(plugins) if isinstance(plugins, Sequence) else [plugins]
+    if objects := [p for p in given if not isinstance(p, str)]:
+        raise OptionError(
+            "plugins",
+            f"takes registered plugin names, not {objects[0]!r}: ablate trains each configuration in its own process, "
+            "which cannot get a Python object; package the plugin (docs/plugins.md, Writing, testing and publishing "
+            "a plugin) and give its name",
+        )
     names = [n.strip() for n in given]
     if not all(names):
         raise OptionError("plugins", f"{plugins!r} has an empty name; name the plugins (comma-separated), or 'all'")
