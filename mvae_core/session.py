@@ -223,6 +223,11 @@ def _fit(
                 reporter.note(f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget "
                               f"to train further ({run.resume_command} --epochs N)")  # fmt: skip
                 return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
+            if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
+                reporter.note(
+                    f"the checkpoint was written by {_processes(written_by)} and this resume runs "
+                    f"{_processes(dist.world)}: the continuation is not bit-identical to a run that kept {written_by} (docs/scaling.md)"
+                )
             if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
                 what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
                 reporter.note(
@@ -596,6 +601,10 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     if progress is True:
         return ConsoleReporter(Console(highlight=False, soft_wrap=True))
     return progress
+
+
+def _processes(count: int) -> str:
+    return f"{count} process{'es' * (count != 1)}"
 
 
 def _best_model(run: RunDir) -> str:
