@@ -290,7 +290,7 @@ def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -
     # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C, the parent handles it
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint)
     try:
-        with _caller_script_hidden():  # map() starts every worker
+        with _caller_script_hidden(), _sigint_held():  # map() starts every worker
             results = pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
         yield from results
     except BaseException:
@@ -316,8 +316,27 @@ def _caller_script_hidden() -> Iterator[None]:
         main.__file__ = path
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Block SIGINT in this thread while it starts worker processes: they inherit the blocked signal through exec
+    and keep it pending until :func:`_ignore_sigint` discards it, so a terminal's Ctrl-C during their imports prints
+    no KeyboardInterrupt traceback per worker. Here it arrives once the block ends (POSIX; elsewhere a no-op)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _ignore_sigint() -> None:
+    """A worker's initializer: Ctrl-C is the parent's to handle (it stops the pool); one pending since the worker
+    started (:func:`_sigint_held`) is discarded."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:

@@ -1,0 +1,50 @@
+"""Ctrl-C from a terminal reaches the whole process group: worker processes that are still starting (importing
+mvae) when it arrives print no KeyboardInterrupt traceback each; the parent's one ``stopped:`` line is all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.synth import melody_folder
+
+# Every process after the first (the spawned parse workers) announces itself and takes a while to start, so the
+# SIGINT below lands while they start up, as a Ctrl-C in the first second of a big parse does.
+SLOW_START = """
+import os, time
+if "SLOW_START_PARENT" in os.environ:
+    open(os.path.join(os.environ["SLOW_START_MARKS"], str(os.getpid())), "w").close()
+    time.sleep(3)
+else:
+    os.environ["SLOW_START_PARENT"] = str(os.getpid())
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_while_parse_workers_start_prints_one_line(tmp_path: Path):
+    folder = melody_folder(tmp_path / "melodies", n_files=40, n_loops=2, seed=3)
+    site, marks = tmp_path / "site", tmp_path / "marks"
+    site.mkdir(), marks.mkdir()
+    (site / "sitecustomize.py").write_text(SLOW_START)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.getcwd()]), SLOW_START_MARKS=str(marks),
+               MVAE_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+    command = [sys.executable, "-c", "from mvae_core.entry import main; main()", "data", "inspect", str(folder)]
+    proc = subprocess.Popen([*command, "--jobs", "2"], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:  # both workers are starting
+            time.sleep(0.05)
+        assert len(list(marks.iterdir())) >= 2
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process of the group
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert (proc.returncode, stderr) == (130, "stopped: interrupted while reading data\n")
