@@ -319,8 +319,19 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = _unknown_key(model, loc, prefix, isinstance(value, dict))
         elif _is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
             message = NON_FINITE
+        elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
+            message = _how_to_set(field)
         parts.append(f"{field}{shown}: {message}")
     return "; ".join(parts)
+
+
+def _how_to_set(field: str) -> str:
+    """What a required config key missing from the config says: how to give it, on the command line or in a file."""
+    section, _, key = field.rpartition(".")
+    return (
+        f"required, and not set; give it with --set {field}=VALUE (Python: overrides), or as {key} = VALUE in the "
+        f"config file's [{section}] table"
+    )
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
