@@ -599,7 +599,7 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     if not is_main or progress is False:
         return SilentReporter()
     if progress is True:
-        return ConsoleReporter(Console(highlight=False, soft_wrap=True))
+        return ConsoleReporter(Console(highlight=False, soft_wrap=True, emoji=False))  # a path may hold :name:
     return progress
 
 
