@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig
-from mvae_core.plugins import PluginError, PluginInfo, available_plugins, validated_sections
+from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
@@ -88,6 +88,8 @@ class PluginHost:
         def label(name: str) -> str:  # start-up errors name the package a plugin came from
             return f"{name!r} ({origins[name]})" if name in origins else repr(name)
 
+        for name, plugin in plugins.items():  # objects too (an installed one's class was checked when imported): a
+            check_hooks(plugin, f"plugin {name!r}")  # hook pluggy would never call, a misspelt one, with a did-you-mean
         self.pm = pluggy.PluginManager("mvae")
         self.pm.add_hookspecs(hookspecs)
         # pluggy calls the last registered first: registered backwards, the plugins run (and their messages appear)

@@ -42,7 +42,6 @@ from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
-from mvae_core.plugins import check_hooks
 from mvae_core.run import RunDir
 from mvae_core.validation import validate
 from mvae_core.view import PluginOutbox, TrainerView, epoch_number
@@ -142,8 +141,6 @@ class Trainer:
         pause_requested: Callable[[], bool] | None = None,
     ) -> None:  # fmt: skip
         self.cfg, self.train_set, self.val_set, self.host, self.run = cfg, train, val, host, run
-        for name, plugin in host.pm.list_name_plugin():  # plugin objects too: a hook without @hookimpl is an error,
-            check_hooks(plugin, f"plugin {name!r}")  # not a method pluggy silently never calls
         self.dist = dist or Distributed(device or torch.device("cpu"))
         self.device = self.dist.device
         self.pause_requested = pause_requested or (lambda: False)

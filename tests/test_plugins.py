@@ -96,8 +96,19 @@ def test_a_misspelt_hook_is_rejected_at_start_up():
         def mvae_epoch_ends(self, epoch):
             return None
 
-    with pytest.raises(PluginError, match=r"plugin 'misspelt': .*mvae_epoch_ends.*not a hook of mvae_core\.hookspecs"):
+    with pytest.raises(PluginError, match=r"plugin 'misspelt' has an invalid hook: mvae_epoch_ends is not a hook of "
+                                          r"mvae; did you mean 'mvae_epoch_end'\?"):  # fmt: skip
         PluginHost({"misspelt": Misspelt()})
+
+
+def test_a_marked_method_not_named_like_a_hook_is_rejected_at_start_up():
+    class Renamed:
+        @hookimpl
+        def on_epoch_end(self, epoch):
+            return None
+
+    with pytest.raises(PluginError, match=r"plugin 'renamed': .*on_epoch_end.*not a hook of mvae_core\.hookspecs"):
+        PluginHost({"renamed": Renamed()})
 
 
 class Unmarked:
