@@ -37,7 +37,7 @@ from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.errors import InputError, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
-from mvae_core.models import build_model
+from mvae_core.models import available_models, build_model
 from mvae_core.models.base import MelodyModel
 
 LEGACY_MODEL = "seed"
@@ -186,9 +186,7 @@ class RunDir:
         each resume that changed one adds a ``[[provenance.resumed]]`` entry (``from_epoch``, counted from 1 as the
         console counts, and ``versions`` holding the ones that changed). Returns the changes, ``{name: (before, now)}`` (empty: nothing written)."""
         provenance = self.read_provenance()
-        before = dict(provenance.get("versions", {}))
-        for entry in provenance.get("resumed", []):
-            before |= entry.get("versions", {})
+        before = self.trained_versions()
         changed = {n: (str(before.get(n, "none")), str(v)) for n, v in versions.items() if before.get(n) != v}
         if changed:
             tree = self._read_tree()
@@ -196,6 +194,27 @@ class RunDir:
             tree[PROVENANCE]["resumed"] = [*provenance.get("resumed", []), entry]
             self._write_tree(tree)
         return changed
+
+    def trained_versions(self) -> dict[str, str]:
+        """The versions that trained the run's last part: ``[provenance.versions]`` with each
+        ``[[provenance.resumed]]`` entry over it (:meth:`record_versions`)."""
+        provenance = self.read_provenance()
+        versions = dict(provenance.get("versions", {}))
+        for entry in provenance.get("resumed", []):
+            versions |= entry.get("versions", {})
+        return versions
+
+    def version_hint(self, installed: Mapping[str, str | None]) -> str:
+        """For an error that the installed code refuses the run's config: ``"; RUN was trained with plugin 'r' 0.3.0
+        (installed here: 0.5.0)"`` naming each part whose ``installed`` version (None: not installed) differs from
+        the one that trained the run (parts handed over as Python objects left out); ``""`` when none does."""
+        trained = self.trained_versions()
+        parts = [
+            f"{_part(name)} {trained[name]} ({'not installed' if now is None else f'installed: {now}'})"
+            for name, now in installed.items()
+            if name in trained and not str(trained[name]).startswith("object ") and trained[name] != now
+        ]
+        return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 
     def _write_tree(self, tree: dict[str, Any]) -> None:
         text = tomli_w.dumps(tree)
@@ -385,7 +404,10 @@ class RunDir:
         try:
             model = build_model(cfg)
         except ConfigError as exc:  # e.g. a model whose package is not installed here
-            raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
+            name = cfg.model.name
+            installed = available_models().get(name)
+            hint = self.version_hint({f"model.{name}": installed.version if installed else None})
+            raise ConfigError(f"{self.path / CONFIG}: {exc}{hint}") from None
         if not (self.path / BEST_MODEL).is_file():
             raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
         state = load_model_state(self.path / BEST_MODEL)  # its errors name the file
@@ -407,6 +429,13 @@ class RunDir:
         if self.has_checkpoint():
             return f"no epoch has finished yet: continue with {self.resume_command}"
         return f"nothing was trained here: train first ({self.train_command})"
+
+
+def _part(name: str) -> str:
+    """How a message names a key of ``[provenance.versions]``: ``mvae``, ``model 'x'`` (``model.x``), ``plugin 'r'``."""
+    if name == "mvae":
+        return name
+    return f"model {name.removeprefix('model.')!r}" if name.startswith("model.") else f"plugin {name!r}"
 
 
 def _holds_midi(folder: Path, depth: int = 2) -> bool:

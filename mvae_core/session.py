@@ -56,7 +56,7 @@ from mvae_core.errors import (
 )
 from mvae_core.files import WriteFailed
 from mvae_core.host import PluginHost
-from mvae_core.models import model_versions, resolve_model
+from mvae_core.models import available_models, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
 from mvae_core.run import CONFIG, SPLIT, RunDir
@@ -130,6 +130,7 @@ def train(
         started.
     """
     names, objects = _split_plugins(plugins)
+    from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
         resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
@@ -149,13 +150,14 @@ def train(
         data = data_arguments(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
         data, relocation = absolute_data(data), Relocation()
-    try:  # an unknown model or a bad model setting fails here, before any data is read
+    try:  # an unknown model or a bad model/plugin setting fails here, before any data is read
         _, settings = resolve_model(cfg)
+        host = PluginHost.from_config(cfg.plugins, objects=objects)
     except ConfigError as exc:
-        if not resume:
+        if not from_run:
             raise
-        raise ConfigError(f"{run.path / CONFIG}: {exc}") from None  # e.g. the model's package is not installed
-    host = PluginHost.from_config(cfg.plugins, objects=objects)
+        # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
+        raise ConfigError(f"{run.path / CONFIG}: {exc}{run.version_hint(_installed_versions(cfg))}") from None
     # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
     sections = cfg.model.sections | {cfg.model.name: settings.model_dump(mode="json")}
     cfg = cfg.model_copy(
@@ -546,6 +548,18 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
     extra = sorted(set(objects) - set(used))
     if extra:
         raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")
+
+
+def _installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:
+    """The versions installed here of what ``cfg`` trains with, keyed as ``[provenance.versions]`` (None: not
+    installed): mvae, the model's package and each enabled plugin's."""
+    plugins, models = available_plugins(), available_models()
+    model = models.get(cfg.model.name)
+    return {
+        "mvae": VERSION,
+        f"model.{cfg.model.name}": model.version if model else None,
+        **{name: plugins[name].version if name in plugins else None for name in cfg.plugins.enabled},
+    }
 
 
 def _split_plugins(plugins: Sequence[PluginSpec] | None) -> tuple[list[str], dict[str, Any]]:
