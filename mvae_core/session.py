@@ -28,6 +28,7 @@ import os
 import re
 import signal
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,7 +277,11 @@ def _fit(
         raise _Failed(lambda how: f"{cause}; {best}; free space (or fix the folder), then {how.resume} {then}",
                       resume, run.path) from exc  # fmt: skip
     except PluginError as exc:
-        _record_failure(writer, {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch})
+        failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
+        raised = exc.__cause__  # the plugin's own exception, when it raised one: where in its code
+        if raised is not None:
+            failure["traceback"] = "".join(traceback.format_exception(raised))
+        _record_failure(writer, failure)
         checkpointed = run.has_checkpoint()
 
         def after(how: _Resume) -> str:
