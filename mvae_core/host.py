@@ -17,6 +17,7 @@ import inspect
 import math
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -258,10 +259,11 @@ class PluginHost:
         return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
     @contextmanager
-    def _speaking(self, plugin: str, hook: str) -> Iterator[None]:
-        """While ``plugin``'s implementation of ``hook`` runs, ``emit``/``record`` are attributed to it, and an error it
-        raises becomes a :class:`PluginError` naming it and the hook (one raised by another plugin that a wrapper
-        wraps passes through as it is)."""
+    def _speaking(self, plugin: str, hook: str, function: Callable[..., Any]) -> Iterator[None]:
+        """While ``plugin``'s implementation of ``hook`` (``function``) runs, ``emit``/``record`` are attributed to it,
+        and an error it raises becomes a :class:`PluginError` naming it, the hook and, when the traceback passes
+        through it, the innermost line of the plugin's own code (``(at file:line)``; the CLI shows no traceback). One
+        raised by another plugin that a wrapper wraps passes through as it is."""
         outbox = self.outbox
         previous = outbox.speaker if outbox is not None else plugin
         if outbox is not None:
@@ -271,7 +273,11 @@ class PluginHost:
         except PluginError:
             raise
         except Exception as exc:
-            raise PluginError(f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}") from exc
+            where = _plugin_line(exc, function)
+            raise PluginError(
+                f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}"
+                + (f" (at {where})" if where else "")
+            ) from exc
         finally:
             if outbox is not None:
                 outbox.speaker = previous
@@ -285,14 +291,14 @@ class PluginHost:
 
             @functools.wraps(function)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self._speaking(plugin, hook):
+                with self._speaking(plugin, hook, function):
                     return (yield from function(*args, **kwargs))
 
             return wrapper
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:
-            with self._speaking(plugin, hook):
+            with self._speaking(plugin, hook, function):
                 result = function(*args, **kwargs)
             if self._trace is not None:
                 self._trace(hook, plugin, dict(zip(names, args, strict=False)) | kwargs, result)
@@ -405,6 +411,23 @@ def _unsafe_value(value: Any) -> Any:
     else:
         return value
     return next((bad for item in items if (bad := _unsafe_value(item)) is not None), None)
+
+
+def _plugin_line(error: BaseException, function: Callable[..., Any]) -> str | None:
+    """``file:line`` of the innermost frame of ``error``'s traceback that is the plugin's own code: the file of its
+    hook ``function``, or any file of the package that file belongs to (not mvae_core's); ``None`` when none is."""
+    code = getattr(inspect.unwrap(function), "__code__", None)
+    if code is None:
+        return None
+    own = {code.co_filename}
+    top = sys.modules.get(getattr(function, "__module__", None) or "", None)
+    package = sys.modules.get(top.__name__.partition(".")[0]) if top is not None else None
+    roots = [] if package is None or package.__name__ == "mvae_core" else list(getattr(package, "__path__", []))
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename in own or any(frame.filename.startswith(os.path.join(root, "")) for root in roots):
+            return f"{frame.filename}:{frame.lineno}"
+    return None
 
 
 def _one_line(error: BaseException) -> str:
