@@ -90,8 +90,6 @@ def load(run: str | os.PathLike[str] | Run) -> Run:
     if isinstance(run, Run):
         return run
     path = Path(run)
-    if not path.is_dir():
-        raise InputError(f"{path}: no run directory there")
     model, cfg = RunDir(path).load_model()
     return Run(path, model, cfg)
 

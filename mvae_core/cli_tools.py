@@ -26,9 +26,12 @@ tools_app = typer.Typer()
 
 
 def _require_folder(run_dir: Path) -> None:
-    """Exit 2 when there is no folder at ``run_dir`` (a folder that is not a run is named when it is read)."""
-    if not run_dir.is_dir():
-        raise fail(f"{run_dir}: no run directory there")
+    """Exit 2 when there is no folder at ``run_dir`` (:meth:`~mvae_core.run.RunDir.require_folder`; a folder that is
+    not a run is named when it is read)."""
+    from mvae_core.run import RunDir
+
+    with errors_to_exit():
+        RunDir(run_dir).require_folder()
 
 
 def _load(run_dir: Path) -> tuple[MelodyModel, MvaeConfig]:

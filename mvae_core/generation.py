@@ -205,8 +205,12 @@ def render_loops(
     model: MelodyModel, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
 ) -> list[list[list[Note]]]:
     """Decode ``z [N·per_file, latent_dim]`` into notes (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`,
-    the model put in eval mode): ``N`` files of ``per_file`` consecutive loops."""
+    the model put in eval mode): ``N`` files of ``per_file`` consecutive loops. A model that returns anything else
+    than one list of notes per point is a :class:`~mvae_core.models.ModelError` naming it."""
+    from mvae_core.models import check_notes
+
     loops = model.eval().decode_notes(z, options)
+    check_notes(model.cfg.name, loops, len(z))
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 

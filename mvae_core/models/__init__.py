@@ -136,8 +136,8 @@ def check_terms(config: MvaeConfig, terms: Any) -> None:
         )
 
 
-def check_notes(config: MvaeConfig, notes: Any, points: int) -> None:
-    """A :class:`ModelError` naming the model of ``config`` and its package unless ``notes`` (what its
+def check_notes(model: str, notes: Any, points: int) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``notes`` (what its
     ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
     point: validation, generation and the MIDI writer read the notes' fields by name."""
     from mvae_core.generation import Note
@@ -155,9 +155,9 @@ def check_notes(config: MvaeConfig, notes: Any, points: int) -> None:
                 problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
                 break
     if problem is not None:
-        origin = available_models()[config.model.name].origin
+        origin = available_models()[model].origin
         raise ModelError(
-            f"model {config.model.name!r} ({origin}): decode_notes {problem}; it must return one list of "
+            f"model {model!r} ({origin}): decode_notes {problem}; it must return one list of "
             "mvae_core.generation.Note per latent point (docs/models.md, Writing a model)"
         )
 

@@ -1,0 +1,35 @@
+"""Generating from what is not a run's folder, or from a model that breaks the decode_notes contract, is refused by
+name: no traceback, no 'no run directory there' for a file that is there."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.errors import InputError
+from mvae_core.models import ModelError
+
+
+@pytest.mark.parametrize("command", [["generate", "--out", "x.mid"], ["encode", "x.mid"], ["plot", "--out", "x.png"]])
+def test_a_runs_file_given_as_run_names_its_folder(tiny_run, tmp_path, command):
+    """`mvae generate RUN/config.toml` said 'no run directory there' of a file that is there."""
+    args = [command[0], str(tiny_run / "config.toml"), *[str(tmp_path / a) if "." in a else a for a in command[1:]]]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 2
+    says = " ".join(done.output.split())
+    assert f"{tiny_run / 'config.toml'} is a file, not a run directory; give its folder: {tiny_run}" in says
+
+
+def test_the_python_api_names_the_folder_too(tiny_run):
+    with pytest.raises(InputError, match="is a file, not a run directory; give its folder"):
+        mvae_core.load(tiny_run / "model.safetensors")
+
+
+def test_a_model_whose_decode_notes_breaks_the_contract_is_named_when_generating(tiny_run, monkeypatch):
+    """It ended in AttributeError: 'tuple' object has no attribute 'row' while the MIDI file was written."""
+    run = mvae_core.load(tiny_run)
+    monkeypatch.setattr(run.model, "decode_notes", lambda z, options: [[(0, 1)] for _ in range(len(z))])
+    with pytest.raises(ModelError, match=r"^model 'melody_rnn' \(built-in\): decode_notes returned \(0, 1\)"):
+        mvae_core.generate(run, z=[0.0, 0.0])
