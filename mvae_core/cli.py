@@ -296,7 +296,7 @@ def plugins_list(
         return
     stdout.print(catalog_table("plugins", "plugin", [(e["name"], e) for e in entries]))
     for e in entries:
-        stdout.print(f"\n[bold]{e['name']}[/]\n  hooks: {', '.join(e['hooks']) or '-'}")
+        stdout.print(f"\n[bold]{escape(e['name'])}[/]\n  hooks: {', '.join(e['hooks']) or '-'}")
         if e["error"]:
             stdout.print(f"  [red]error:[/] {escape(e['error'])}")
         if e["config"]:

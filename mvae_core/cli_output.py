@@ -145,7 +145,7 @@ def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]])
     table.add_column("description")
     for label, e in rows:
         about = "[red]broken (see below)[/]" if e["error"] else escape(e["description"])
-        table.add_row(label, e["version"], e["origin"], about)
+        table.add_row(escape(label), escape(e["version"]), escape(e["origin"]), about)
     return table
 
 

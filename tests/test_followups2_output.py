@@ -23,3 +23,15 @@ def test_a_missing_path_with_colons_and_brackets_is_named_as_given(tmp_path):
     result = CliRunner().invoke(app, ["generate", str(run), "--random", "1", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert str(run) in " ".join(result.output.split()), result.output
+
+
+def test_mvae_plugins_prints_a_plugin_name_with_brackets_as_it_is(monkeypatch):
+    """An entry point's name is the package author's text: ``l2[z]`` is a name, not rich markup."""
+    from mvae_core import plugin_catalog
+
+    entry = {"name": "l2[z]", "version": "1.0", "origin": "package mvae-l2[z]", "description": "d", "hooks": [],
+             "error": None, "config": []}  # fmt: skip
+    monkeypatch.setattr(plugin_catalog, "catalog", lambda: [entry])
+    result = CliRunner().invoke(app, ["plugins"])
+    assert result.exit_code == 0, result.output
+    assert "│ l2[z]" in result.output and "package mvae-l2[z]" in result.output and "\nl2[z]\n" in result.output
