@@ -576,6 +576,8 @@ def test_a_page_of_another_name_that_leads_to_this_machine_is_refused(server):
         ("127.0.0.1:8000", "null", True, (), False),  # a page opened from a file
         ("192.168.1.5:8000", "http://192.168.1.5:8000", False, (), True),  # --host 0.0.0.0: the LAN's address
         ("192.168.1.5:8000", "http://192.168.1.5:8000", True, (), False),
+        ("[::1:8000", None, True, (), False),  # malformed: urlsplit raised ValueError, a 500 with a traceback
+        ("[zz]:8000", None, True, (), False),
     ],
 )
 def test_who_the_guard_serves(host, origin, local_only, allowed, served):

@@ -66,7 +66,7 @@ class OriginGuard:
     def refusal(self, headers: Headers) -> str | None:
         """Why a request with these headers is refused, or None when it is served."""
         host = headers.get("host", "")
-        if self.local_only and not is_local_name(urlsplit(f"//{host}").hostname or ""):
+        if self.local_only and not is_local_name(_host_name(host)):
             return (
                 f"Host {host[:100]!r}: this server listens on this machine only and answers requests to localhost "
                 "or 127.0.0.1 (a page of another name that leads here is refused)"
@@ -79,3 +79,11 @@ class OriginGuard:
             self.warned.add(origin)
             log.warning("warning: %s", message)
         return message
+
+
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header's value (``""`` for a malformed one, e.g. ``[::1`` without its bracket)."""
+    try:
+        return urlsplit(f"//{host}").hostname or ""
+    except ValueError:  # urlsplit refuses it: no name of this machine
+        return ""
