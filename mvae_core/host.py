@@ -185,13 +185,13 @@ class PluginHost:
 
     def adjust_terms(
         self, view: TrainerView, batch: torch.Tensor, output: Any, terms: dict[str, torch.Tensor], split: str
-    ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
-        """The batch's terms after every ``mvae_loss`` result, and ``{replaced term: plugin}``. A term replaced, or
-        added, by two plugins is a :class:`PluginError` naming both."""
+    ) -> tuple[dict[str, torch.Tensor], dict[str, str], dict[str, str]]:
+        """The batch's terms after every ``mvae_loss`` result, ``{replaced term: plugin}`` and ``{added term:
+        plugin}``. A term replaced, or added, by two plugins is a :class:`PluginError` naming both."""
         results = self._collect(self.hook.mvae_loss, trainer=view, batch=batch, output=output, terms=dict(terms),
                                 split=split, keep_origins=True)  # fmt: skip
         if not results:
-            return terms, {}
+            return terms, {}, {}
         adjusted, replaced, added = dict(terms), {}, {}
         for result, plugin in results:
             for name, value in result.items():
@@ -205,7 +205,7 @@ class PluginHost:
                     )
                 claimed[name] = plugin
                 adjusted[name] = value
-        return adjusted, replaced
+        return adjusted, replaced, added
 
     def stop_requests(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> list[str]:
         """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``."""

@@ -31,7 +31,7 @@ import torch
 
 from mvae_core.allocator import keep_freed_memory
 from mvae_core.checkpoint import CheckpointError, load_weights
-from mvae_core.config import LOSS_TERMS, MvaeConfig
+from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
 from mvae_core.determinism import deterministic_algorithms, deterministic_kernels
@@ -270,7 +270,7 @@ class Trainer:
         x = self.batch(shard)
         with self.autocast:
             output = self.model(x)
-        terms, replaced = self.loss_terms(x, output, "train")
+        terms, replaced, added = self.loss_terms(x, output, "train")
         applied = multipliers.applied(terms)
         loss = weighted_total(terms, cfg.loss.coefficients, applied)
         self.optimizer.zero_grad(set_to_none=True)
@@ -280,7 +280,7 @@ class Trainer:
         values, pause = dist.reduce_step(self.model, values, len(shard) / len(index), self.pause_requested())
         if not torch.isfinite(values).all():
             bad = [t for t, v in zip(names, values, strict=True) if not v.isfinite()]
-            raise NonFiniteLoss(epoch, step, bad, _plugin_terms(host, terms, replaced))
+            raise NonFiniteLoss(epoch, step, bad, _plugin_terms(replaced, added))
         grad_norm = self.grad_norm() if self.wants_grad_norm else None
         host.hook.mvae_before_optimizer_step(trainer=view, epoch=epoch, step=step, grad_norm=grad_norm)
         if cfg.train.clip_grad_norm:
@@ -294,9 +294,9 @@ class Trainer:
 
     def loss_terms(
         self, x: torch.Tensor, output: Forward, split: str
-    ) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    ) -> tuple[dict[str, torch.Tensor], dict[str, str], dict[str, str]]:
         """The batch's loss terms: the core's (checked against the model contract), then plugins' replacements and
-        additions (``mvae_loss``)."""
+        additions (``mvae_loss``); and which plugin replaced and added which (:meth:`PluginHost.adjust_terms`)."""
         core = self.model.loss_terms(x, output, self.cfg.loss.mask)
         check_terms(self.cfg, core)
         return self.host.adjust_terms(self.view, x, output, core, split)
@@ -413,12 +413,12 @@ class Trainer:
             ) from None
 
 
-def _plugin_terms(host: PluginHost, terms: dict[str, torch.Tensor], replaced: dict[str, str]) -> dict[str, str]:
-    """Where each loss term that is not the model's own came from (``mvae_loss``), for error messages."""
-    adders = [i.plugin_name for i in host.hook.mvae_loss.get_hookimpls() if not (i.wrapper or i.hookwrapper)]
-    added = f"plugin {adders[0]!r}" if len(adders) == 1 else f"one of plugins {', '.join(map(repr, adders))}"
-    origins = {term: f"added by {added} in mvae_loss" for term in terms if term not in LOSS_TERMS}
-    return origins | {term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()}
+def _plugin_terms(replaced: dict[str, str], added: dict[str, str]) -> dict[str, str]:
+    """Which plugin replaced or added each loss term that is not the model's own (``mvae_loss``), for error
+    messages."""
+    return {term: f"added by plugin {plugin!r} in mvae_loss" for term, plugin in added.items()} | {
+        term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()
+    }
 
 
 def _merged(first: dict[str, dict[str, Any]], then: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

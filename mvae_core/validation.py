@@ -42,7 +42,7 @@ def validate(
     cfg: MvaeConfig,
     multipliers: dict[str, float],
     device: torch.device,
-    adjust: Callable[[torch.Tensor, Forward], tuple[Terms, dict[str, str]]] | None = None,
+    adjust: Callable[[torch.Tensor, Forward], tuple[Terms, dict[str, str], dict[str, str]]] | None = None,
     on_batch: Callable[[torch.Tensor, Forward, Terms], None] | None = None,
 ) -> dict[str, Any]:
     """The validation part of an epoch record. ``adjust(x, output)`` gives a batch's terms (default: the core's);

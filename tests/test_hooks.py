@@ -474,6 +474,23 @@ def test_a_non_finite_term_of_a_plugin_names_the_plugin(synth_dir, term, origin)
     assert error.value.terms == [term, "total"]
 
 
+class FiniteTerm:
+    @hookimpl
+    def mvae_loss(self):
+        return {"fine": torch.tensor(0.0)}
+
+
+def test_a_non_finite_term_names_the_plugin_that_added_it_among_several(synth_dir):
+    # before: "l2 (added by one of plugins 'fine', 'nans' in mvae_loss)"
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"fine": FiniteTerm(), "nans": NanTerms("l2")})
+    with pytest.raises(NonFiniteLoss) as error:
+        trainer.fit()
+    assert (
+        str(error.value)
+        == "non-finite loss in epoch 1, step 2, term(s) l2 (added by plugin 'nans' in mvae_loss), total"
+    )
+
+
 @pytest.mark.parametrize(
     ("result", "message"),
     [
