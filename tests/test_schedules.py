@@ -227,10 +227,11 @@ def test_chain_builds_its_parts_once(monkeypatch):
         "chain", parts=[{"epochs": 2, "schedule": {"name": "linear", "epochs": 2}}, {"schedule": {"name": "step"}}]
     )
 
-    def no_lookup():
-        raise AssertionError("available() called while evaluating a built chain")
+    def no_lookup(*args):
+        raise AssertionError("a schedule looked up by name while evaluating a built chain")
 
-    monkeypatch.setattr("schedules.available", no_lookup)
+    monkeypatch.setattr("schedules.names", no_lookup)  # what make() and from_spec() look names up with
+    monkeypatch.setattr("schedules.load", no_lookup)
     assert [chain(e) for e in (0.5, 1, 3, 25)] == pytest.approx([0.25, 0.5, 1.0, 0.25])
     assert chain.end_epoch() is None
 
