@@ -99,9 +99,15 @@ class RunFailed(MvaeError):
 
     exit_code = 1
 
-    def __init__(self, message: str, run: Path) -> None:
+    def __init__(self, message: str, run: Path, command_line: str | None = None) -> None:
         super().__init__(message)
         self.run = run
+        self._command_line = command_line
+
+    def command_line_message(self) -> str:
+        """``command_line`` when given (the message naming the ``mvae`` command where ``message`` names the Python
+        call that continues the run), else the message."""
+        return self._command_line or str(self)
 
 
 class RunInterrupted(MvaeError):
@@ -111,10 +117,15 @@ class RunInterrupted(MvaeError):
     label = "stopped"
     same_on_every_rank = True
 
-    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+    def __init__(self, message: str, signum: int = signal.SIGINT, command_line: str | None = None) -> None:
         super().__init__(message)
         self.signum = signum
         self.exit_code = 128 + signum
+        self._command_line = command_line
+
+    def command_line_message(self) -> str:
+        """As :meth:`RunFailed.command_line_message`."""
+        return self._command_line or str(self)
 
 
 def file_in_the_way(path: Path) -> Path | None:

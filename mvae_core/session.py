@@ -209,7 +209,7 @@ def _fit(
     them in ``config.toml`` from the epoch it continues, and warns once."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
-    resume = _resume_forms(run, versions, dist.world)
+    python, command_line = _how_to_continue(run, versions, dist.world)
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     try:
         if resuming:
@@ -256,15 +256,12 @@ def _fit(
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
         )
-        raise _Interrupted(
-            lambda how: f"{interrupts.name}: stopped {where} and checkpointed. Continue with: {how.resume}",
-            resume,
-            interrupts.signum or signal.SIGINT,
-        ) from None
+        stopped = f"{interrupts.name}: stopped {where} and checkpointed. Continue with: "
+        signum = interrupts.signum or signal.SIGINT
+        raise RunInterrupted(stopped + python.resume, signum, stopped + command_line.resume) from None
     except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
-        raise _Interrupted(
-            lambda how: f"interrupted; the last finished epoch is checkpointed. Continue with: {how.resume}", resume
-        ) from None
+        stopped = "interrupted; the last finished epoch is checkpointed. Continue with: "
+        raise RunInterrupted(stopped + python.resume, signal.SIGINT, stopped + command_line.resume) from None
     except NonFiniteLoss as exc:
         _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
                                  "step": exc.step, "terms": exc.terms})  # fmt: skip
@@ -273,9 +270,8 @@ def _fit(
         with contextlib.suppress(OSError):  # most likely the disk refuses this one too
             _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
         then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        cause, best = str(exc), _best_model(run)
-        raise _Failed(lambda how: f"{cause}; {best}; free space (or fix the folder), then {how.resume} {then}",
-                      resume, run.path) from exc  # fmt: skip
+        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
+        raise RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}") from exc
     except PluginError as exc:
         failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
         raised = exc.__cause__  # the plugin's own exception, when it raised one: where in its code
@@ -284,14 +280,14 @@ def _fit(
         _record_failure(writer, failure)
         checkpointed = run.has_checkpoint()
 
-        def after(how: _Resume) -> str:
+        def after(how: _HowToContinue) -> str:
             if checkpointed:
                 return f"after a fix, {how.resume} continues from its last checkpoint"
             # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
             return f"nothing was checkpointed, so after a fix start it again: {how.again}"
 
-        cause, best = str(exc), _best_model(run)
-        raise _Failed(lambda how: f"{cause}; {best}; {after(how)}", resume, run.path) from exc
+        cause = f"{exc}; {_best_model(run)}"
+        raise RunFailed(f"{cause}; {after(python)}", run.path, f"{cause}; {after(command_line)}") from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
@@ -304,56 +300,28 @@ def _fit(
 
 
 @dataclass(frozen=True)
-class _Resume:
-    """How to continue a run (``resume``) and to start it over (``again``), in the words of one kind of caller."""
+class _HowToContinue:
+    """How a caller continues a failed or stopped run (``resume``) and starts it over (``again``)."""
 
     resume: str
     again: str
 
 
-@dataclass(frozen=True)
-class _ResumeForms:
-    python: _Resume  # for Python callers: str() of the error
-    command_line: _Resume  # for mvae train: command_line_message()
-
-
-def _resume_forms(run: RunDir, versions: Mapping[str, str], world: int) -> _ResumeForms:
-    """The resume call for Python callers (with the plugin objects the run needs back) and the resume command for
-    the command line (which cannot resume a run trained with plugin objects)."""
+def _how_to_continue(run: RunDir, versions: Mapping[str, str], world: int) -> tuple[_HowToContinue, _HowToContinue]:
+    """For Python callers (``str()`` of the error: the call, with the plugin objects the run needs back) and for the
+    command line (``command_line_message()``: the ``mvae train`` command, which cannot resume a run trained with
+    plugin objects)."""
     torchrun = " (under torchrun, as before)" if world > 1 else ""
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
     pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
     plugins = f", plugins=[{pairs}]" if objects else ""
-    return _ResumeForms(
-        _Resume(
+    return (
+        _HowToContinue(
             f"mvae_core.train(out={str(run.path)!r}, resume=True{plugins}){torchrun}",
             f"the same mvae_core.train call (out={str(run.path)!r})",
         ),
-        _Resume(f"{run.resume_command}{torchrun}", f"the same mvae train command (--out {run.path})"),
+        _HowToContinue(f"{run.resume_command}{torchrun}", f"the same mvae train command (--out {run.path})"),
     )
-
-
-class _Interrupted(RunInterrupted):
-    """:class:`RunInterrupted` whose message (``text`` of how to continue) names the Python call to Python callers
-    and the ``mvae train`` command to the command line."""
-
-    def __init__(self, text: Callable[[_Resume], str], forms: _ResumeForms, signum: int = signal.SIGINT) -> None:
-        super().__init__(text(forms.python), signum)
-        self._command_line = text(forms.command_line)
-
-    def command_line_message(self) -> str:
-        return self._command_line
-
-
-class _Failed(RunFailed):
-    """:class:`RunFailed` whose message names how to continue as :class:`_Interrupted` does."""
-
-    def __init__(self, text: Callable[[_Resume], str], forms: _ResumeForms, run: Path) -> None:
-        super().__init__(text(forms.python), run)
-        self._command_line = text(forms.command_line)
-
-    def command_line_message(self) -> str:
-        return self._command_line
 
 
 def _prepare_data(
