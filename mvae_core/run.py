@@ -49,6 +49,7 @@ DATA_REPORT = "data_report.json"
 SPLIT = "split.json"
 FAILURE = "failure.json"
 LOCK = ".lock"  # held (flock) by the process that trains the run
+OBJECT_ORIGIN = "object "  # how [provenance.versions] marks a plugin handed over as a Python object
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 
 
@@ -212,7 +213,7 @@ class RunDir:
         parts = [
             f"{_part(name)} {trained[name]} ({'not installed' if now is None else f'installed: {now}'})"
             for name, now in installed.items()
-            if name in trained and not str(trained[name]).startswith("object ") and trained[name] != now
+            if name in trained and not str(trained[name]).startswith(OBJECT_ORIGIN) and trained[name] != now
         ]
         return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 

@@ -60,13 +60,11 @@ from mvae_core.host import PluginHost
 from mvae_core.models import available_models, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
-from mvae_core.run import CONFIG, SPLIT, RunDir
+from mvae_core.run import CONFIG, OBJECT_ORIGIN, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.version import VERSION
 from mvae_core.view import epoch_number
-
-OBJECT_ORIGIN = "object "  # how config.toml's [provenance.versions] marks a plugin handed over as a Python object
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
