@@ -51,6 +51,8 @@ def models_list(
     stdout.print(catalog_table("models ([model] name)", "model", rows))
     for e in entries:
         if e["error"]:
-            stdout.print(f"\n[bold]{e['name']}[/]\n  [red]error:[/] {escape(e['error'])}")
+            stdout.print(f"\n[bold]{escape(e['name'])}[/]\n  [red]error:[/] {escape(e['error'])}")
         elif e["settings"]:
-            stdout.print(f"\n[bold]{e['name']}[/]", settings_listing(f"model.{e['name']}", e["settings"]), sep="\n")
+            stdout.print(
+                f"\n[bold]{escape(e['name'])}[/]", settings_listing(f"model.{e['name']}", e["settings"]), sep="\n"
+            )

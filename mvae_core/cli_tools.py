@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn
@@ -80,7 +81,7 @@ def encode(
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
         sys.stdout.write(json.dumps(record, indent=1) + "\n")
         return
-    table = Table(title=f"{file}: {len(codes)} loop(s) (2 bars each)", title_justify="left")
+    table = Table(title=escape(f"{file}: {len(codes)} loop(s) (2 bars each)"), title_justify="left")
     table.add_column("loop", justify="right")
     table.add_column("notes", justify="right")
     dims = range(cfg.model.latent_dim)
@@ -139,7 +140,7 @@ def interpolate(
         points = line(ends[0], ends[1], steps)
         written = write_interpolation(model, cfg, points, options, out, one_file)
     for path, notes in written:
-        console.print(f"{path}  ({notes} notes)")
+        console.print(escape(f"{path}  ({notes} notes)"))
     if earlier := earlier_files(out, [path for path, _ in written]):
         warn(earlier_files_warning(out, earlier))
 
@@ -161,8 +162,10 @@ def bend(
     with errors_to_exit(ValueError):
         names = bend_run(run_dir, out, sigma, seed, layers)
     console.print(
-        f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
-        f"generate from it with mvae generate {out} --out DIR. It has no checkpoint.pt, so it cannot be resumed."
+        escape(
+            f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
+            f"generate from it with mvae generate {out} --out DIR. It has no checkpoint.pt, so it cannot be resumed."
+        )
     )
 
 
@@ -195,7 +198,7 @@ def latent_map(
     with errors_to_exit(ValueError):
         out = picture_path(out)
         notes = draw_map(model, cfg, out, grid, extent, options, title)
-    console.print(f"{out}  ({grid}×{grid} cells, {notes} notes)")
+    console.print(escape(f"{out}  ({grid}×{grid} cells, {notes} notes)"))
 
 
 @tools_app.command("plot")
@@ -213,7 +216,7 @@ def plot_curves(
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
         out = plot_run(run_dir, out, metric or [])
-    console.print(str(out))
+    console.print(escape(str(out)))
 
 
 @tools_app.command()
@@ -230,4 +233,4 @@ def export(
 
     with errors_to_exit(ValueError):
         sidecar = export_decoder(model, cfg, onnx, run_source(run_dir))
-    console.print(f"{onnx}\n{sidecar}")
+    console.print(escape(f"{onnx}\n{sidecar}"))

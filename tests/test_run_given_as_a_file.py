@@ -33,3 +33,15 @@ def test_a_model_whose_decode_notes_breaks_the_contract_is_named_when_generating
     monkeypatch.setattr(run.model, "decode_notes", lambda z, options: [[(0, 1)] for _ in range(len(z))])
     with pytest.raises(ModelError, match=r"^model 'melody_rnn' \(built-in\): decode_notes returned \(0, 1\)"):
         mvae_core.generate(run, z=[0.0, 0.0])
+
+
+def test_the_file_tools_print_paths_as_they_are_even_with_brackets(tiny_run, tmp_path):
+    """rich read '[red]' in a folder's name as markup: the printed path lost it and could not be copied."""
+    folder = tmp_path / "take[red]2"
+    done = CliRunner().invoke(app, ["interpolate", str(tiny_run), "--from", "0,0", "--to", "1,1", "--steps", "2",
+                                    "--out", str(folder)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"{folder / '000_z_+0.00_+0.00.mid'}  (" in done.output
+    picture = tmp_path / "map[b].png"
+    done = CliRunner().invoke(app, ["map", str(tiny_run), "--out", str(picture), "--grid", "2"])
+    assert done.exit_code == 0 and f"{picture}  (2×2 cells" in done.output
