@@ -202,9 +202,10 @@ def _builtin(notes: list[TimedNote], tick_seconds: float, length: int, sample_ra
 
 
 def _fit(samples: np.ndarray, length: int, sample_rate: int, wrap_at: int | None = None) -> np.ndarray:
-    """``samples`` cut or padded to ``length`` (a 20 ms fade at a cut); with ``wrap_at``, then the part from that
-    sample on added onto the start and cut off (``wrap_at`` ≥ ``length - wrap_at``: the release is shorter than
-    the loop). Scaled down only to avoid clipping."""
+    """``samples`` cut or padded to ``length`` (a 20 ms fade at a cut); with ``wrap_at``, then folded to ``wrap_at``
+    samples: each ``wrap_at`` samples after the first added onto the start, as the loop sounds when repeated (a
+    release longer than the loop, at a fast tempo, reaches into more than one repeat). Scaled down only to avoid
+    clipping."""
     fitted = np.zeros(length)
     kept = min(length, len(samples))
     fitted[:kept] = samples[:kept]
@@ -212,9 +213,11 @@ def _fit(samples: np.ndarray, length: int, sample_rate: int, wrap_at: int | None
         fade = min(kept, round(0.02 * sample_rate))
         fitted[kept - fade : kept] *= np.linspace(1.0, 0.0, fade)
     if wrap_at is not None:
-        tail = fitted[wrap_at:]
-        fitted = fitted[:wrap_at].copy()
-        fitted[: len(tail)] += tail
+        folded = np.zeros(wrap_at)
+        for start in range(0, length, wrap_at):
+            part = fitted[start : start + wrap_at]
+            folded[: len(part)] += part
+        fitted = folded
     peak = np.abs(fitted).max(initial=0.0)
     if peak > PEAK:
         fitted *= PEAK / peak

@@ -13,7 +13,7 @@ from mvae_core import audio
 from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
 from mvae_core.errors import InputError
-from mvae_core.generation import DecodeOptions, Note
+from mvae_core.generation import TEMPO_RANGE, DecodeOptions, Note
 from mvae_core.loop_file import LOOP_TICKS, loop_seconds, timed_notes
 
 CFG = MvaeConfig()
@@ -63,6 +63,22 @@ def test_wrapped_audio_is_exactly_the_loop_with_the_release_added_onto_its_start
     assert np.abs(tail).max() > 1e-3  # the last note sounds on past the loop's end ...
     np.testing.assert_allclose(wrapped.samples[: len(tail)], plain.samples[: len(tail)] + tail, atol=1e-6)
     np.testing.assert_array_equal(wrapped.samples[len(tail) :], plain.samples[len(tail) : loop])  # ... onto the start
+
+
+def test_wrapped_audio_at_the_fastest_tempo_folds_a_release_longer_than_the_loop():
+    """At generate's highest tempo a loop is shorter than the release (0.48 s < 0.5 s): wrapping it raised a numpy
+    ValueError (operands could not be broadcast together)."""
+    tempo = TEMPO_RANGE[1]
+    plain = _render("builtin", tempo, loops=[HELD_TO_THE_END])
+    wrapped = _render("builtin", tempo, loops=[HELD_TO_THE_END], wrap_release=True)
+    loop = round(loop_seconds(tempo) * audio.SAMPLE_RATE)
+    assert len(wrapped.samples) == loop < len(plain.samples) - loop  # the release outlasts the loop
+    folded = sum(
+        np.pad(part, (0, loop - len(part))) for part in np.split(plain.samples, range(loop, len(plain.samples), loop))
+    )
+    np.testing.assert_allclose(
+        wrapped.samples * np.abs(folded).max() / np.abs(wrapped.samples).max(), folded, atol=1e-6
+    )
 
 
 def test_an_empty_loop_is_silence_of_the_same_length():
