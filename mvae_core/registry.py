@@ -43,16 +43,21 @@ def discover(
     }
     for ep in importlib.metadata.entry_points(group=group):
         distribution = ep.dist.name if ep.dist else "unknown"
-        origin = f"package {distribution}"
         if ep.name in found:
-            other = found[ep.name].origin
-            raise error(
-                f"{kind} {ep.name!r} from {origin} has the name of "
-                f"{f'a built-in {kind}' if other == 'built-in' else f'a {kind} from {other}'}; uninstall one of the "
-                f"packages (pip uninstall {distribution}) or rename its entry point"
-            )
-        found[ep.name] = entry(ep.name, origin, ep.dist.version if ep.dist else "unknown", ep.load)
+            raise error(name_taken(kind, ep.name, distribution, found[ep.name].origin))
+        found[ep.name] = entry(ep.name, f"package {distribution}", ep.dist.version if ep.dist else "unknown", ep.load)
     return found
+
+
+def name_taken(kind: str, name: str, distribution: str, other: str) -> str:
+    """The error for an entry point of the package ``distribution`` that registers a ``kind`` (``plugin``, ``model``,
+    ``schedule``) under a ``name`` that ``other`` (an origin: ``built-in`` or ``package <distribution>``) has:
+    both origins, and what a user can do about it."""
+    taken = f"a built-in {kind}" if other == "built-in" else f"a {kind} from {other}"
+    return (
+        f"{kind} {name!r} from package {distribution} has the name of {taken}; uninstall one of the packages (pip "
+        f"uninstall {distribution}) or rename its entry point"
+    )
 
 
 S = TypeVar("S", bound=BaseModel)

@@ -84,15 +84,19 @@ def names() -> dict[str, str]:
 
     found = dict.fromkeys(_BUILTIN, BUILT_IN)
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        origin = ep.dist.name if ep.dist else "unknown package"
+        origin = _distribution(ep)
         if ep.name in found:  # a built-in's name, or that of a schedule another package registered before
-            other = "a built-in" if found[ep.name] == BUILT_IN else f"a schedule from {found[ep.name]}"
-            raise ScheduleError(
-                f"schedule {ep.name!r} from {origin} has the name of {other}; uninstall one of them (pip uninstall "
-                f"{origin}) or rename its entry point"
-            )
+            from mvae_core.registry import name_taken
+
+            other = BUILT_IN if found[ep.name] == BUILT_IN else f"package {found[ep.name]}"
+            raise ScheduleError(name_taken("schedule", ep.name, origin, other))
         found[ep.name] = origin
     return found
+
+
+def _distribution(ep: importlib.metadata.EntryPoint) -> str:
+    """The name of the package that registers ``ep`` (``unknown`` when its metadata names none, as for plugins)."""
+    return ep.dist.name if ep.dist else "unknown"
 
 
 def load(name: str) -> type[Schedule]:
@@ -103,7 +107,7 @@ def load(name: str) -> type[Schedule]:
     if name in _BUILTIN:
         return _BUILTIN[name]
     ep = next(ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name)
-    origin = ep.dist.name if ep.dist else "unknown package"
+    origin = _distribution(ep)
     try:
         cls = ep.load()
     except Exception as exc:

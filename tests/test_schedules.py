@@ -379,7 +379,10 @@ def test_entry_point_schedules_are_discovered(monkeypatch):
 
 def test_a_third_party_schedule_may_not_take_a_builtin_name(monkeypatch):
     fake_entry_points(monkeypatch, _FakeEntryPoint("linear"))
-    message = r"schedule 'linear' from mvae-sawtooth has the name of a built-in; uninstall one of them \(pip uninstall"
+    message = (
+        r"schedule 'linear' from package mvae-sawtooth has the name of a built-in schedule; uninstall one of the "
+        r"packages \(pip uninstall"
+    )
     with pytest.raises(ScheduleError, match=message):
         available()
     result = mvae("schedules")
@@ -393,8 +396,8 @@ def test_two_packages_registering_one_schedule_name_are_both_named(monkeypatch):
     other.dist = type("OtherDist", (), {"name": "mvae-other", "version": "1.0"})()
     fake_entry_points(monkeypatch, _FakeEntryPoint("sawtooth"), other)
     message = (
-        r"schedule 'sawtooth' from mvae-other has the name of a schedule from mvae-sawtooth; uninstall one of them "
-        r"\(pip uninstall mvae-other\) or rename its entry point"
+        r"schedule 'sawtooth' from package mvae-other has the name of a schedule from package mvae-sawtooth; "
+        r"uninstall one of the packages \(pip uninstall mvae-other\) or rename its entry point"
     )
     with pytest.raises(ScheduleError, match=message):  # it said "the name of a built-in"
         available()
