@@ -100,13 +100,16 @@ def _distribution(ep: importlib.metadata.EntryPoint) -> str:
 
 
 def load(name: str) -> type[Schedule]:
-    """The class of the schedule ``name`` (a key of :func:`names`); a third-party one is imported here, so a broken
-    package stops only the configs that use its schedules."""
+    """The class of the schedule ``name`` (a key of :func:`names`; another name is a :class:`ScheduleError` with the
+    closest one); a third-party one is imported here, so a broken package stops only the configs that use its
+    schedules."""
     from schedules import builtin  # noqa: F401  (registers the built-ins)
 
     if name in _BUILTIN:
         return _BUILTIN[name]
-    ep = next(ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name)
+    ep = next((ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name), None)
+    if ep is None:
+        raise _unknown(name, names())
     origin = _distribution(ep)
     try:
         cls = ep.load()
@@ -122,15 +125,18 @@ def load(name: str) -> type[Schedule]:
     return cls
 
 
+def _unknown(name: str, known: dict[str, str]) -> ScheduleError:
+    """The error for a schedule ``name`` that is not among ``known`` (:func:`names`), with the closest one."""
+    return ScheduleError(
+        f"unknown schedule {name!r}{did_you_mean(name, known)} Available: {', '.join(sorted(known))} (mvae schedules)"
+    )
+
+
 def make(name: str, **params: Any) -> Schedule:
     """Build the schedule ``name`` from ``params`` (validated; every number finite). Only that schedule's package is
     imported."""
-    known = names()
-    if name not in known:
-        raise ScheduleError(
-            f"unknown schedule {name!r}{did_you_mean(name, known)} Available: {', '.join(sorted(known))} "
-            "(mvae schedules)"
-        )
+    if name not in (known := names()):
+        raise _unknown(name, known)
     cls = load(name)
     try:
         schedule = cls(**params)

@@ -18,7 +18,17 @@ from pydantic import Field, ValidationError
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from schedules import ENTRY_POINT_GROUP, Schedule, ScheduleError, available, from_spec, make, register, validate_spec
+from schedules import (
+    ENTRY_POINT_GROUP,
+    Schedule,
+    ScheduleError,
+    available,
+    from_spec,
+    load,
+    make,
+    register,
+    validate_spec,
+)
 
 runner = CliRunner()
 
@@ -375,6 +385,12 @@ def test_entry_point_schedules_are_discovered(monkeypatch):
     assert from_spec(schedule.spec()) == schedule and pickle.loads(pickle.dumps(schedule)) == schedule
     chained = make("chain", parts=[{"epochs": 2, "schedule": {"name": "constant"}}, {"schedule": schedule.spec()}])
     assert chained(3) == 0.25
+
+
+def test_loading_an_unknown_name_is_a_schedule_error_with_the_closest_one():
+    """schedules.load ended in a bare StopIteration for a name that no package registers."""
+    with pytest.raises(ScheduleError, match=r"^unknown schedule 'linaer'; did you mean 'linear'\? Available: "):
+        load("linaer")
 
 
 def test_a_third_party_schedule_may_not_take_a_builtin_name(monkeypatch):
