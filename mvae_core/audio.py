@@ -3,8 +3,8 @@
 :func:`render` returns the samples of a loop-exact file (:mod:`mvae_core.loop_file`) and says which renderer made
 them; :func:`write_wav` writes 16-bit mono WAV. The audio lasts the file's loops plus :data:`RELEASE_SECONDS` for the
 last notes' release, so it is ``loop_seconds + RELEASE_SECONDS`` long whichever renderer is used; wrapped
-(``wrap_release=True``), the release is added onto the start and the audio is exactly ``loop_seconds`` long, for a DAW to
-repeat.
+(``wrap_release=True``), the release is added onto the start and the audio is exactly ``loop_seconds`` long, for a
+DAW to repeat.
 
 * **FluidSynth** (``renderer="fluidsynth"``; ``"auto"`` picks it when it can run): the ``fluidsynth`` program
   (Debian: ``apt install fluidsynth``; Homebrew: ``fluid-synth``) renders the loop-exact file, extended by the
@@ -80,10 +80,10 @@ def render(
     wrap_release: bool = False,
 ) -> Audio:
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
-    ``length_ticks`` plus the release; with ``wrap_release``, to exactly ``length_ticks``, the release after the end added
-    onto the start, so that the audio repeats seamlessly, as the loop sounds from its second time round (a DAW's
-    "render as loop"). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when FluidSynth
-    cannot run; ``"auto"`` then uses the built-in synth."""
+    ``length_ticks`` plus the release; with ``wrap_release``, to exactly ``length_ticks``, the release after the end
+    added onto the start, so that the audio repeats seamlessly, as the loop sounds from its second time round (a
+    DAW's "render as loop"). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when
+    FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
     font = check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
     loop = round(length_ticks * tick_seconds * sample_rate)

@@ -21,8 +21,8 @@ from mvae_core.view import epoch_number
 
 def epoch_line(record: dict[str, Any], epochs: int) -> str:
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
-    spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``), by name;
-    a loss that is not finite reads ``non-finite``."""
+    spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``),
+    by name; a loss that is not finite reads ``non-finite``."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
     spread = record["timing_spread_ratio"]

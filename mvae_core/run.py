@@ -185,7 +185,8 @@ class RunDir:
         """Record that the versions in ``versions`` train the run from ``epoch`` (1-based) on, when any differs from
         those that trained its last part: ``[provenance.versions]`` keeps the versions the run started with, and
         each resume that changed one adds a ``[[provenance.resumed]]`` entry (``from_epoch``, counted from 1 as the
-        console counts, and ``versions`` holding the ones that changed). Returns the changes, ``{name: (before, now)}`` (empty: nothing written)."""
+        console counts, and ``versions`` holding the ones that changed). Returns the changes, ``{name: (before,
+        now)}`` (empty: nothing written)."""
         provenance = self.read_provenance()
         before = self.trained_versions()
         changed = {n: (str(before.get(n, "none")), str(v)) for n, v in versions.items() if before.get(n) != v}

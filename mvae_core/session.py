@@ -227,7 +227,8 @@ def _fit(
             if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
                 reporter.note(
                     f"the checkpoint was written by {_processes(written_by)} and this resume runs "
-                    f"{_processes(dist.world)}: the continuation is not bit-identical to a run that kept {written_by} (docs/scaling.md)"
+                    f"{_processes(dist.world)}: the continuation is not bit-identical to a run that kept {written_by} "
+                    "(docs/scaling.md)"
                 )
             if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
                 what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())

@@ -32,10 +32,11 @@ def _epochs(count: int) -> list[int]:
 def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
     """Top: ``val_elbo`` per epoch, one colour per configuration (thin: each ok run, thick: the mean over its runs,
     drawn only up to the epoch every run reached — each seed has its own validation split, so a mean over the
-    runs still going would jump when one stops; :data:`NO_CURVE` when no run is ok). Bottom, one bar per configuration with its 95 % t-interval as an
-    error bar (none for a single value): the best ``val_elbo`` as a paired difference against ``none`` (its raw mean
-    when there is no ``none``), then the mean of each of :data:`BAR_METRICS`, marked ``k of n`` when only k of the
-    configuration's n ok runs have a value, and the word of :func:`missing_word` in place of a bar when none has."""
+    runs still going would jump when one stops; :data:`NO_CURVE` when no run is ok). Bottom, one bar per
+    configuration with its 95 % t-interval as an error bar (none for a single value): the best ``val_elbo`` as a
+    paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
+    :data:`BAR_METRICS`, marked ``k of n`` when only k of the configuration's n ok runs have a value, and the word of
+    :func:`missing_word` in place of a bar when none has."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
