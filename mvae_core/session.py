@@ -336,6 +336,8 @@ def _prepare_data(
         raise
     except ValueError as exc:  # an unknown corpus name
         raise DataError(str(exc)) from None
+    if report.cache_warning:  # each process holds its own copy of the set
+        reporter.note(report.cache_warning, "warning")
     if not resuming:
         reporter.data(table, report, cfg.data, f"data: {' '.join(data)}")
     train_set, val_set, warnings = _split(table, report, cfg, data)
