@@ -73,7 +73,7 @@ def joined(address: str | None) -> Iterator[None]:
                 log_to_driver=False,
                 configure_logging=False,
             )
-    except KeyboardInterrupt:  # else it escaped the command, which typer ends with exit 130 and not a word
+    except KeyboardInterrupt:  # shut down what started, and say what was interrupted
         ray.shutdown()  # what was started of a local instance
         joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
         raise RunInterrupted(f"interrupted while {joining}; nothing was written") from None
