@@ -24,3 +24,11 @@ def test_a_data_set_held_in_memory_because_the_cache_is_full_is_said_while_train
     out = " ".join(capsys.readouterr().out.split())
     assert f"warning: the data set cannot be written to the parse cache {tmp_path / 'cache'} (No space left" in out
     assert out.count("cannot be written to the parse cache") == 1
+
+
+def test_a_run_path_with_colons_prints_as_it_is(synth_dir, tmp_path, capsys):
+    """rich turned ':smile:' in a run's path into an emoji."""
+    run = tmp_path / "a:smile:run"
+    mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=True)
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"→ {run}" in out and "\N{SMILING FACE WITH SMILING EYES}" not in out

@@ -1,0 +1,110 @@
+"""A resume under other circumstances than the run's last part: other versions of mvae or of a model's or plugin's
+package (kept in config.toml; a version that refuses the run's config names both), another number of processes
+(not bit-identical, said once)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+
+import pytest
+import tomli_w
+from pydantic import BaseModel
+
+import mvae_core
+import mvae_core.session
+import mvae_plugins
+from mvae_core import hookimpl
+from mvae_core.checkpoint import save_checkpoint
+from mvae_core.errors import ConfigError
+from mvae_core.run import RunDir
+from mvae_core.version import VERSION
+from tests.training import TINY
+
+
+def test_a_resume_with_another_version_keeps_the_first_and_records_the_new_one(
+    synth_dir, tmp_path, monkeypatch, capsys
+):
+    run = tmp_path / "run"
+    mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    first = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["versions"]["mvae"]
+    monkeypatch.setattr(mvae_core.session, "VERSION", "9.9.9")
+    mvae_core.train(out=run, resume=True, epochs=2, progress=True)
+    provenance = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]
+    assert provenance["versions"]["mvae"] == first  # epoch 1 was trained by it
+    assert provenance["resumed"] == [{"from_epoch": 2, "versions": {"mvae": "9.9.9"}}]
+    out = capsys.readouterr().out
+    assert out.count(f"mvae {first} → 9.9.9") == 1 and "from epoch 2" in out
+    mvae_core.train(out=run, resume=True, epochs=3, progress=False)  # the same version again: nothing more recorded
+    assert (
+        tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["resumed"]
+        == provenance["resumed"]
+    )
+
+
+def test_a_resume_with_another_number_of_processes_says_so_once(synth_dir, tmp_path, capsys):
+    run = tmp_path / "run"
+    mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    payload = RunDir(run).load_checkpoint()
+    state = {"torch_rng": payload["torch_rng"], "cuda_rng": []}
+    save_checkpoint(run / "checkpoint.pt", payload | {"ranks": [state, state]})  # as torchrun with 2 processes writes
+    mvae_core.train(out=run, resume=True, epochs=2, progress=True)
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.count("the checkpoint was written by 2 processes and this resume runs 1 process: the continuation") == 1
+    assert "is not bit-identical to a run that kept 2 (docs/scaling.md)" in out
+    mvae_core.train(out=run, resume=True, epochs=3, progress=True)  # written by this one process: no note
+    assert "bit-identical" not in capsys.readouterr().out
+
+
+class Old:
+    class Config(BaseModel):
+        weight: float = 1.0
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @hookimpl
+    def mvae_step_end(self):
+        pass
+
+
+class New(Old):
+    class Config(BaseModel):
+        scale: float = 1.0
+
+
+def _edit_config(run, edit) -> None:
+    tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    edit(tree)
+    (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+
+
+def test_a_resume_the_new_plugin_version_refuses_names_the_file_and_both_versions(monkeypatch, synth_dir, tmp_path):
+    run = tmp_path / "run"
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "r", "tests.test_resume_versions:Old")
+    mvae_core.train([synth_dir], run, overrides=[*TINY, "plugins.r.weight=0.01"], plugins=["r"], epochs=1,
+                    progress=False)  # fmt: skip
+    _edit_config(run, lambda tree: tree["provenance"]["versions"].update(r="0.3.0"))  # as its package recorded it
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "r", "tests.test_resume_versions:New")
+    expected = (
+        f"{run / 'config.toml'}: plugins.r.weight = 0.01: unknown setting; valid here: scale; {run} was trained with "
+        f"plugin 'r' 0.3.0 (installed: {VERSION})"
+    )
+    with pytest.raises(ConfigError, match=f"^{re.escape(expected)}$"):
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+
+
+def test_a_run_whose_model_package_is_gone_names_the_version_it_needs(tiny_run, tmp_path):
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+
+    def gone(tree):
+        tree["model"]["name"] = "gone"
+        tree["provenance"]["versions"]["model.gone"] = "1.2"
+
+    _edit_config(run, gone)
+    with pytest.raises(ConfigError) as error:
+        RunDir(run).load_model()
+    message = str(error.value)
+    assert message.startswith(f"{run / 'config.toml'}: model.name: unknown model 'gone'")
+    assert message.endswith(f"; {run} was trained with model 'gone' 1.2 (not installed)")
