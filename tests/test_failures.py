@@ -13,12 +13,14 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
+import mvae_core
 import mvae_plugins
 from mvae_core import hookimpl
 from mvae_core.cli import app
+from mvae_core.errors import RunFailed, RunInterrupted
 from mvae_core.run import RunDir
 from tests.interrupt import assert_same_training
-from tests.training import poison_timing
+from tests.training import TINY, poison_timing
 
 ARGS = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--epochs", "3"]
 runner = CliRunner()
@@ -263,10 +265,8 @@ def test_a_schedule_plot_the_disk_refuses_is_named_once_and_the_old_one_kept(tmp
 def test_a_run_that_lands_in_out_while_a_new_run_starts_is_not_written_over(synth_dir, tmp_path, monkeypatch):
     """Two mvae train into one --out: the second checked for a run before it took the lock, so a first run that
     finished in between was written over (data report, split, metrics appended to its metrics.jsonl)."""
-    import mvae_core
     from mvae_core import session
     from mvae_core.errors import RunExists
-    from tests.training import TINY
 
     out = tmp_path / "run"
     build = session.PluginHost.from_config
@@ -281,3 +281,48 @@ def test_a_run_that_lands_in_out_while_a_new_run_starts_is_not_written_over(synt
         mvae_core.train([synth_dir], out, overrides=TINY, plugins=[], epochs=1, progress=False)
     assert sorted(p.name for p in out.iterdir()) == [".lock", "metrics.jsonl"]
     assert (out / "metrics.jsonl").read_text() == '{"epoch": 0}\n'
+
+
+# --- what the error tells a Python caller; what failure.json keeps of a plugin that raised ---------------------
+
+
+class FailsInEpoch2:
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        if trainer.epoch == 1:
+            raise OSError("disk full")
+
+
+class StopsInEpoch2:
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        if trainer.epoch == 1:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(("plugin", "error"), [(FailsInEpoch2(), RunFailed), (StopsInEpoch2(), RunInterrupted)])
+def test_python_callers_get_the_python_call_and_the_command_line_the_command(synth_dir, tmp_path, plugin, error):
+    run = tmp_path / "run"
+    with pytest.raises(error) as caught:
+        mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[plugin], epochs=3, progress=False)
+    name = type(plugin).__name__.replace("InEpoch", "_in_epoch").lower()
+    python = f"mvae_core.train(out={str(run)!r}, resume=True, plugins=[({name!r}, <the plugin object>)])"
+    assert python in str(caught.value) and "mvae train --resume" not in str(caught.value)
+    assert f"mvae train --resume {run}" in caught.value.command_line_message()
+    result = mvae_core.train(out=run, resume=True, plugins=[(name, object())], progress=False)  # what it says works
+    assert result.outcome == "trained" and result.epochs_run == 3
+
+
+class Typo:
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        return {"totl": 1}["total"]
+
+
+def test_failure_json_keeps_the_traceback_of_a_plugin_that_raised(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    with pytest.raises(RunFailed, match=r"plugin 'typo' failed in mvae_epoch_end: KeyError: 'total'"):
+        mvae_core.train([synth_dir], run, overrides=TINY, plugins=[Typo()], epochs=1, progress=False)
+    trace = json.loads((run / "failure.json").read_text())["traceback"]
+    assert f'File "{__file__}", line ' in trace and "in mvae_epoch_end" in trace
+    assert trace.rstrip().endswith("KeyError: 'total'")
