@@ -21,6 +21,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
+from mvae_core import hookimpl
 from mvae_core.ablation.facts import is_finished, read_facts, timing_stats
 from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
 from mvae_core.ablation.runner import last_error_line, latest_attempt_start, start_worker, worker_env
@@ -764,3 +765,19 @@ def test_a_failing_run_is_reported_and_the_others_finish(synth_dir, tmp_path):
     summary = (out / "summary.md").read_text()
     assert "| runs/overflow/seed-0 | failed | 1 | non-finite loss in epoch 1" in summary
     assert "| overflow | 0 / 1 |" in summary and "1 run(s) failed" in result.output
+
+
+class P:
+    """A plugin object: ablate takes registered names only."""
+
+    @hookimpl
+    def mvae_step_end(self):
+        pass
+
+
+@pytest.mark.parametrize("plugins", [["kl_anneal", P()], [("p", P())], P()])
+def test_a_plugin_object_is_refused_naming_why_and_what_to_do(synth_dir, tmp_path, plugins):
+    with pytest.raises(OptionError, match=r"^plugins takes registered plugin names, not .*P object.*: ablate trains "
+                       r"each configuration in its own process.*package the plugin \(docs/plugins\.md"):  # fmt: skip
+        mvae_core.ablate([synth_dir], plugins=plugins, out=tmp_path / "abl", seeds=1, epochs=1)
+    assert not (tmp_path / "abl").exists()

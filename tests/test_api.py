@@ -378,3 +378,13 @@ def test_a_plugin_object_whose_hook_lacks_hookimpl_is_an_error_not_a_silent_no_o
 
     result = train(synth_dir, tmp_path / "run", plugins=[("forgot_the_marker", Fixed())], epochs=1)  # the same run
     assert result.metrics()[0]["plugins"] == {"forgot_the_marker": {"seen": 1}}
+
+
+def test_training_in_progress_and_model_error_are_exported():
+    from mvae_core import ModelError, TrainingInProgress
+    from mvae_core.models import ModelError as defined_error
+    from mvae_core.trainer import TrainingInProgress as defined_in_progress
+
+    assert TrainingInProgress is defined_in_progress and ModelError is defined_error
+    assert {"TrainingInProgress", "ModelError"} <= set(mvae_core.__all__)
+    assert issubclass(TrainingInProgress, mvae_core.MvaeError) and issubclass(ModelError, mvae_core.MvaeError)
