@@ -43,7 +43,8 @@ def serve(
     ] = None,
 ) -> None:
     """Play a run live: an XY-pad page in the browser, a JSON API, OSC and MIDI out (docs/live.md)."""
-    from mvae_core.serve.server import LiveServer, is_loopback
+    from mvae_core.serve.guard import is_local_name
+    from mvae_core.serve.server import LiveServer
     from mvae_core.tools import require_extra
 
     with errors_to_exit():
@@ -58,7 +59,7 @@ def serve(
             tempo=tempo,
             allow_origins=allow_origin or (),
         )
-    if not is_loopback(host):  # warned once the address is known to work
+    if not is_local_name(host):  # warned once the address is known to work
         stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))

@@ -565,6 +565,17 @@ def test_a_page_of_another_name_that_leads_to_this_machine_is_refused(server):
     assert f"Host '{host}': this server listens on this machine only".encode() in answer
 
 
+def test_a_server_on_localhost_in_capitals_also_refuses_pages_of_other_names(tiny_run):
+    """--host LOCALHOST listens on loopback, but was not taken for it: no DNS-rebinding guard, and mvae serve warned
+    that the server was exposed to other machines."""
+    with LiveServer(tiny_run, host="LOCALHOST", port=0) as live:
+        port = live.url.rstrip("/").rsplit(":", 1)[1]
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/api/generate", json={"z": [0, 0]}, headers={"Host": "rebind.example"}
+        )
+    assert answer.status_code == 403 and "this server listens on this machine only" in answer.json()["error"]
+
+
 @pytest.mark.parametrize(
     ("host", "origin", "local_only", "allowed", "served"),
     [

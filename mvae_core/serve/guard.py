@@ -37,7 +37,8 @@ def let_in_message(origin: str, what: str) -> str:
 
 
 def is_local_name(host: str) -> bool:
-    """Whether ``host`` (a ``Host`` header's name, without the port) names this machine: localhost or a loopback IP."""
+    """Whether ``host`` (``mvae serve --host``, or a ``Host`` header's name without the port) names this machine
+    only: localhost (any case, as the resolver reads it) or a loopback IP."""
     if host.lower() == "localhost":
         return True
     try:

@@ -11,7 +11,6 @@ the process ends does not depend on uvicorn re-raising it through asyncio's runn
 from __future__ import annotations
 
 import errno
-import ipaddress
 import math
 import socket
 import threading
@@ -23,6 +22,7 @@ from typing import Any
 from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
+from mvae_core.serve.guard import is_local_name
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
@@ -32,16 +32,6 @@ LOOPBACK = "127.0.0.1"
 
 class ServeError(MvaeError):
     """The server cannot start (a port in use, a bad host) or its HTTP server stopped on its own; exit code 2."""
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class LiveServer:
@@ -94,7 +84,7 @@ class LiveServer:
             self._stop_side_services()
             raise
         self.osc_address = self.osc.address if self.osc else None
-        app = create_app(self.engine, self.points, self.allow_origins, local_only=is_loopback(host))
+        app = create_app(self.engine, self.points, self.allow_origins, local_only=is_local_name(host))
         config = uvicorn.Config(app, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
