@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from tests.bench import BENCH
+
 CASES = [
     (["generate_latency.py", "--no-onnx", "--calls", "-5"], "--calls and --blas-threads take a number >= 1"),
     (["generate_latency.py", "--no-onnx", "--model", "nope"], "model.name: unknown model 'nope'"),
