@@ -523,7 +523,7 @@ def test_a_page_from_an_allowed_origin_may_call_the_api(tiny_run):
         answer = http.post("/api/wav", json={"z": [0, 0]}, headers={"Origin": sketch})
         assert answer.headers["access-control-allow-origin"] == sketch
         assert "X-Renderer" in answer.headers["access-control-expose-headers"]
-        assert http.options("/api/generate", headers={"Origin": other, **preflight}).status_code == 400
+        assert http.options("/api/generate", headers={"Origin": other, **preflight}).status_code == 403
         assert "access-control-allow-origin" not in http.get("/api/info", headers={"Origin": other}).headers
 
 
@@ -607,17 +607,21 @@ def test_an_allow_origin_that_no_browser_sends_is_refused(tiny_run, origin):
         LiveServer(tiny_run, port=0, allow_origins=[origin])
 
 
-def test_a_page_that_is_not_let_in_is_told_how_to_be(tiny_run):
-    """Without --allow-origin, a sketch's preflight was a 405 'OPTIONS is not allowed', and the terminal said nothing
-    while the browser console said only 'blocked by CORS policy'. Now the answer and one log line per origin say
-    which option lets the page in."""
+@pytest.mark.parametrize("allowed", [(), ("http://127.0.0.1:5500",)])
+def test_a_page_that_is_not_let_in_is_told_how_to_be(tiny_run, allowed):
+    """Without --allow-origin, a sketch's preflight was a 405 'OPTIONS is not allowed'; with another page's
+    --allow-origin (the sketch's server named 127.0.0.1, the page opened as localhost), a plain-text 400 'Disallowed
+    CORS origin'. Either way the terminal said nothing while the browser console said only 'blocked by CORS policy'.
+    Now the answer (a 403, as for the page's other requests) and one log line per origin say which option lets the
+    page in."""
     preflight = {"Origin": "http://localhost:5500", "Access-Control-Request-Method": "POST"}
     expected = (
         "a web page from http://localhost:5500 asked to call the API (a CORS preflight); to let its scripts in, start "
         "mvae serve with --allow-origin http://localhost:5500 (docs/live.md)"
     )
-    with LiveServer(tiny_run, port=0) as live, httpx.Client(base_url=live.url) as http, _server_log() as lines:
+    live = LiveServer(tiny_run, port=0, allow_origins=allowed)
+    with live, httpx.Client(base_url=live.url) as http, _server_log() as lines:
         answers = [http.options("/api/generate", headers=preflight) for _ in range(2)]
-        assert [(a.status_code, a.json()["error"]) for a in answers] == [(405, expected)] * 2
+        assert [(a.status_code, a.json()["error"]) for a in answers] == [(403, expected)] * 2
         assert "OPTIONS is not allowed" in http.options("/api/generate").json()["error"]  # no page: as before
     assert lines == [f"warning: {expected}"]

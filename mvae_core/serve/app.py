@@ -25,7 +25,6 @@ saying so.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,11 +43,10 @@ from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
-from mvae_core.serve.guard import OriginGuard, let_in_message
+from mvae_core.serve.guard import OriginGuard
 from mvae_core.suggest import closest
 
 STATIC = Path(__file__).parent / "static"
-log = logging.getLogger(__name__)
 MAX_JSON_BYTES = 64 * 1024
 NO_WEBSOCKET = (
     "mvae serve has no WebSocket API: send HTTP requests (POST /api/generate, GET /api/info, …) or OSC over UDP "
@@ -108,7 +106,6 @@ def create_app(
         loops = await run_in_threadpool(engine.encode, content, name)
         return JSONResponse({"file": name, "loops": loops})
 
-    warned: set[str] = set()  # the origins whose refused preflight has been logged
     routes = [
         Route("/", page),
         Route("/api/info", api_info),
@@ -123,9 +120,7 @@ def create_app(
     handlers = {
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
-        HTTPException: lambda request, exc: _error(
-            exc.status_code, _http_message(request, exc, routes, warned), exc.headers
-        ),
+        HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
@@ -164,9 +159,8 @@ async def _json(request: Request) -> Any:
     raise HTTPException(400, f'the body is not JSON ({reason}); send e.g. {{"z": [0.5, -1]}}')
 
 
-def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount], warned: set[str]) -> str:
-    """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean"); a CORS
-    preflight from another page says how to let it in (:func:`_refused_origin`, ``warned``: the origins logged)."""
+def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount]) -> str:
+    """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean")."""
     path = request.url.path[:100]
     if exc.status_code == 404:
         paths = [route.path for route in routes if isinstance(route, Route)]
@@ -174,22 +168,9 @@ def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mou
         hint = f"did you mean /api/{close}? " if close else ""
         return f"no such path {path}; {hint}the page is / and the API is {', '.join(paths[1:])}"
     if exc.status_code == 405:
-        origin = request.headers.get("origin")
-        if request.method == "OPTIONS" and origin and "access-control-request-method" in request.headers:
-            return _refused_origin(origin[:100], warned)
         allowed = (exc.headers or {}).get("Allow", "another method")
         return f"{request.method[:10]} is not allowed on {path}; use {allowed} (docs/live.md lists the API)"
     return exc.detail
-
-
-def _refused_origin(origin: str, warned: set[str]) -> str:
-    """The answer to a browser's CORS preflight from a page the server does not let in; the first one from each
-    origin is also logged (the browser shows the page's script only "blocked by CORS policy")."""
-    message = let_in_message(origin, "asked to call the API (a CORS preflight)")
-    if origin not in warned:
-        warned.add(origin)
-        log.warning("warning: %s", message)
-    return message
 
 
 def _attachment(loop: Loop, suffix: str) -> dict[str, str]:

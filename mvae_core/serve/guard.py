@@ -6,8 +6,8 @@ changes what MIDI out plays. Browsers name the page that sends a request in its 
 
 * a request with an ``Origin`` is served when that origin is the server's own (``http://`` + the ``Host`` it was
   sent to: the page ``mvae serve`` itself serves) or one of ``--allow-origin``'s (``*``: any); otherwise it is a 403,
-  logged once per origin with the option that lets it in. A CORS preflight (``OPTIONS``) is left to the app, which
-  answers it (:func:`mvae_core.serve.app.create_app`).
+  logged once per origin with the option that lets it in. So is a CORS preflight (``OPTIONS`` with
+  ``Access-Control-Request-Method``) from such a page; one from a page let in goes on to the app's CORS answer.
 * a request without one (curl, Python, Max's ``[maxurl]``, OSC bridges: programs, not pages) is served.
 * on a loopback address, a request whose ``Host`` is not a name of this machine (``localhost``, a loopback address)
   is refused too: a page of a domain that its owner points at 127.0.0.1 would otherwise be "the server's own origin"
@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-log = logging.getLogger("mvae_core.serve.app")
+log = logging.getLogger(__name__)
 
 
 def let_in_message(origin: str, what: str) -> str:
@@ -58,14 +58,17 @@ class OriginGuard:
         self.warned: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        checked = scope["type"] == "http" and scope["method"] != "OPTIONS"
-        if checked and (problem := self.refusal(Headers(scope=scope))):
-            await JSONResponse({"error": problem}, status_code=403)(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+            checked = scope["method"] != "OPTIONS" or preflight  # another OPTIONS: the app's 405
+            if checked and (problem := self.refusal(headers, preflight)):
+                await JSONResponse({"error": problem}, status_code=403)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
-    def refusal(self, headers: Headers) -> str | None:
-        """Why a request with these headers is refused, or None when it is served."""
+    def refusal(self, headers: Headers, preflight: bool = False) -> str | None:
+        """Why a request (a CORS ``preflight``) with these headers is refused, or None when it is served."""
         host = headers.get("host", "")
         if self.local_only and not is_local_name(_host_name(host)):
             return (
@@ -75,9 +78,11 @@ class OriginGuard:
         origin = headers.get("origin")
         if origin is None or "*" in self.allow_origins or origin in self.allow_origins or origin == f"http://{host}":
             return None
-        message = let_in_message(origin[:100], "sent the server a request")
-        if origin not in self.warned:
-            self.warned.add(origin)
+        what = "asked to call the API (a CORS preflight)" if preflight else "sent the server a request"
+        shown = origin[:100]
+        message = let_in_message(shown, what)
+        if shown not in self.warned:
+            self.warned.add(shown)
             log.warning("warning: %s", message)
         return message
 
