@@ -18,10 +18,7 @@ import pluggy
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
-from mvae_core import hookspecs
-
-HOOKS = list(hookspecs.HOOKS)
-"""Every hook of the contract, in the order of ``hookspecs.py``."""
+from mvae_core.hookspecs import HOOKS
 
 
 def catalog() -> list[dict[str, Any]]:
