@@ -28,7 +28,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def joined(address: str | None) -> Iterator[None]:
         raise RayUnavailable("executor", "'ray' needs Ray: pip install 'mvae[ray]'") from None
     _check_reachable(address)
     try:
-        with _quiet(AUTH_LOGGER if address is None else None):
+        with _errors_only(AUTH_LOGGER) if address is None else nullcontext():
             ray.init(
                 address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
                 num_cpus=None if address else cores(),
@@ -91,11 +91,8 @@ def joined(address: str | None) -> Iterator[None]:
 
 
 @contextmanager
-def _quiet(name: str | None) -> Iterator[None]:
-    """The logger ``name`` (``None``: none) says only errors in the block."""
-    if name is None:
-        yield
-        return
+def _errors_only(name: str) -> Iterator[None]:
+    """The logger ``name`` says only errors in the block."""
     logger = logging.getLogger(name)
     level = logger.level
     logger.setLevel(logging.ERROR)
