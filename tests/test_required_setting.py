@@ -26,7 +26,7 @@ class NeedsTarget:
 
 
 def test_a_required_plugin_setting_left_unset_says_how_to_set_it(monkeypatch, synth_dir, tmp_path):
-    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "r", "tests.test_followups_required_setting:NeedsTarget")
+    monkeypatch.setitem(mvae_plugins.BUILTIN_PLUGINS, "r", "tests.test_required_setting:NeedsTarget")
     expected = (
         "plugins.r.target: required, and not set; give it with --set plugins.r.target=VALUE (Python: overrides), or as "
         "target = VALUE in the config file's [plugins.r] table"
