@@ -110,17 +110,15 @@ def load(name: str) -> type[Schedule]:
     ep = next((ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name), None)
     if ep is None:
         raise _unknown(name, names())
-    origin = _distribution(ep)
+    label = f"schedule {name!r} (package {_distribution(ep)})"  # as a plugin or a model is named
     try:
         cls = ep.load()
     except Exception as exc:
-        raise ScheduleError(f"schedule {name!r} from {origin} failed to import: {exc}") from exc
+        raise ScheduleError(f"{label} failed to import: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, Schedule)):
-        raise ScheduleError(f"schedule {name!r} from {origin} is not a schedules.Schedule subclass")
+        raise ScheduleError(f"{label} is not a schedules.Schedule subclass")
     if cls.__call__ is Schedule.__call__:  # else every plugin using it would fail in its hook, named instead
-        raise ScheduleError(
-            f"schedule {name!r} from {origin} does not define __call__(self, epoch) (docs/schedules.md)"
-        )
+        raise ScheduleError(f"{label} does not define __call__(self, epoch) (docs/schedules.md)")
     cls.name = name
     return cls
 

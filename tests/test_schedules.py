@@ -424,12 +424,12 @@ def test_two_packages_registering_one_schedule_name_are_both_named(monkeypatch):
     [
         (
             ImportError("No module named 'numpy_is_missing'"),
-            r"schedule 'saw' from mvae-sawtooth failed to import: .*numpy_is_missing",
+            r"schedule 'saw' \(package mvae-sawtooth\) failed to import: .*numpy_is_missing",
         ),
-        (lambda epoch: 1.0, r"schedule 'saw' from mvae-sawtooth is not a schedules\.Schedule subclass"),
+        (lambda epoch: 1.0, r"schedule 'saw' \(package mvae-sawtooth\) is not a schedules\.Schedule subclass"),
         (  # before, every plugin using it failed in its hook with NotImplementedError, naming the plugin
             type("Silent", (Schedule,), {"__annotations__": {"period": float}, "period": 1.0}),
-            r"schedule 'saw' from mvae-sawtooth does not define __call__\(self, epoch\) \(docs/schedules\.md\)",
+            r"schedule 'saw' \(package mvae-sawtooth\) does not define __call__\(self, epoch\) \(docs/schedules\.md\)",
         ),
     ],
 )
@@ -460,13 +460,13 @@ def test_mvae_schedules_lists_a_broken_package_with_its_error_and_the_rest_as_us
     assert listed["saw"]["origin"] == "package mvae-sawtooth" and listed["saw"]["parameters"] == []
     assert (
         listed["saw"]["error"]
-        == "schedule 'saw' from mvae-sawtooth failed to import: No module named 'numpy_is_missing'"
+        == "schedule 'saw' (package mvae-sawtooth) failed to import: No module named 'numpy_is_missing'"
     )
     assert listed["linear"]["error"] is None and listed["linear"]["origin"] == "built-in"
     table = mvae("schedules")
     assert table.exit_code == 0 and {"saw", "cosine"} <= set(table_rows(table.output))
     preview = mvae("schedules", "preview", "saw")
-    assert preview.exit_code == 2 and "schedule 'saw' from mvae-sawtooth failed to import" in preview.output
+    assert preview.exit_code == 2 and "schedule 'saw' (package mvae-sawtooth) failed to import" in preview.output
 
 
 # --- the command line -------------------------------------------------------------------------------------------
