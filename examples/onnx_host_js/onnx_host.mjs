@@ -373,6 +373,8 @@ function toNumber(text) {
 }
 
 /** What is wrong with the options, in `mvae generate`'s ranges and words (null: nothing). */
+const FLOAT32_MAX = 3.4028234663852886e38; // the largest float32, the graph's input type
+
 function ruleError(args) {
   const atLeastZero = {
     "--density": args.density, "--temperature": args.temperature, "--timing-temperature": args.timingTemperature,
@@ -395,8 +397,8 @@ function ruleError(args) {
   if (args.thresholdMin !== undefined && args.thresholdMax !== undefined && args.thresholdMin > args.thresholdMax) {
     return `--threshold-min (${args.thresholdMin}) must not be above --threshold-max (${args.thresholdMax})`;
   }
-  // the graph takes float32: a number beyond its largest would be Infinity
-  if (!args.z.every((v) => Number.isFinite(Math.fround(v)))) {
+  // the graph takes float32: a number beyond its largest is refused, as mvae generate and onnx_host.py refuse it
+  if (!args.z.every((v) => Math.abs(v) <= FLOAT32_MAX)) {
     return `--z needs finite numbers (within ±3.4e+38), got ${args.z.join(",")}`;
   }
   return null;
