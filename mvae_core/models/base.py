@@ -28,6 +28,7 @@ from torch import nn
 
 from mvae_core.config import ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
+from mvae_core.generation import LATENT_MAX
 from mvae_core.models.encoder import Encoder
 from mvae_core.timing import TimingBins
 
@@ -91,17 +92,16 @@ class NotePlayer(Protocol):
         ...
 
 
-FLOAT32_MAX = float(np.finfo(np.float32).max)
-
-
 def player_point(z: Any, latent_dim: int) -> np.ndarray:
     """``z`` as the float32 vector a :class:`NotePlayer` decodes; ``ValueError`` unless it is ``latent_dim`` finite
     numbers (a NaN from a sensor or a patch would decode to a loop of nonsense notes)."""
     point = np.asarray(z, dtype=np.float64).reshape(-1)
     if point.shape != (latent_dim,):
         raise ValueError(f"z needs {latent_dim} numbers (the model's latent_dim), got {point.size}")
-    if not (np.abs(point) <= FLOAT32_MAX).all():  # NaN compares False
-        raise ValueError(f"z needs finite numbers within ±3.4e38, got {','.join(f'{v:g}' for v in point.tolist())}")
+    if not (np.abs(point) <= LATENT_MAX).all():  # NaN compares False
+        raise ValueError(
+            f"z needs finite numbers within ±{LATENT_MAX:.2g}, got {','.join(f'{v:g}' for v in point.tolist())}"
+        )
     return point.astype(np.float32)
 
 
