@@ -601,6 +601,18 @@ def test_who_the_guard_serves(host, origin, local_only, allowed, served):
     assert (guard.refusal(headers) is None) == served
 
 
+def test_a_client_forging_a_new_origin_per_request_fills_neither_memory_nor_the_log():
+    from starlette.datastructures import Headers
+
+    from mvae_core.serve.guard import MAX_WARNED, OriginGuard
+
+    guard = OriginGuard(app=None, allow_origins=(), local_only=True)
+    with _server_log() as lines:
+        for i in range(MAX_WARNED + 50):
+            assert guard.refusal(Headers({"host": "127.0.0.1:8000", "origin": f"http://{i}.example" + "x" * 5000}))
+    assert len(lines) == len(guard.warned) == MAX_WARNED and max(map(len, guard.warned)) == 100
+
+
 @pytest.mark.parametrize("origin", ["localhost:5500", "http://localhost:5500/", "http://x/sketch.html", "file://"])
 def test_an_allow_origin_that_no_browser_sends_is_refused(tiny_run, origin):
     with pytest.raises(ServeError, match=f"^--allow-origin {origin}: give a web page's origin, e.g. http://local"):

@@ -26,6 +26,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
+MAX_WARNED = 100
+"""The refused origins logged (once each); a client forging a new Origin per request fills neither memory nor the log."""
 
 
 def let_in_message(origin: str, what: str) -> str:
@@ -55,7 +57,7 @@ class OriginGuard:
         self.app = app
         self.allow_origins = frozenset(allow_origins)
         self.local_only = local_only
-        self.warned: set[str] = set()
+        self.warned: set[str] = set()  # the origins logged (at most MAX_WARNED, 100 characters each)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -81,7 +83,7 @@ class OriginGuard:
         what = "asked to call the API (a CORS preflight)" if preflight else "sent the server a request"
         shown = origin[:100]
         message = let_in_message(shown, what)
-        if shown not in self.warned:
+        if shown not in self.warned and len(self.warned) < MAX_WARNED:
             self.warned.add(shown)
             log.warning("warning: %s", message)
         return message
