@@ -68,8 +68,10 @@ def register(name: str) -> Callable[[type[Schedule]], type[Schedule]]:
 
 
 def available() -> dict[str, type[Schedule]]:
-    """Built-ins plus the ``mvae.schedules`` entry points (which may not reuse a built-in name), every one imported:
-    what ``mvae schedules`` lists. A package that fails to import is a :class:`ScheduleError` naming it."""
+    """Built-ins plus the ``mvae.schedules`` entry points (which may not reuse a built-in name), every class
+    imported; the first package that fails to import (or has no Schedule) is a :class:`ScheduleError` naming it.
+    ``mvae schedules`` lists each name of :func:`names` with its :func:`load` instead, so one broken package shows as
+    that package's error."""
     return {name: load(name) for name in names()}
 
 
