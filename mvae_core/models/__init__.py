@@ -27,7 +27,9 @@ BUILTIN_MODELS: dict[str, str] = {
 
 
 class ModelError(MvaeError, RuntimeError):
-    """A registered model cannot be used (it fails to import, or is not a MelodyModel); the message names it."""
+    """A registered model cannot be used: it fails to import, is not a MelodyModel, or breaks the contract when it
+    runs (what its ``loss_terms`` or ``decode_notes`` returns: :func:`check_terms`, :func:`check_notes`); the message
+    names it and its package."""
 
 
 @dataclass(frozen=True)
