@@ -94,8 +94,9 @@ class ResumeRefused(MvaeError):
 
 
 class RunFailed(MvaeError):
-    """Training started and failed (a non-finite loss, a plugin error); ``failure.json`` in ``run`` says why and
-    the best model so far is kept. The original error is ``__cause__``."""
+    """Training started and failed (a non-finite loss, a plugin error, a write the disk refused); ``failure.json``
+    in ``run`` says why and the best model so far is kept. The original error is ``__cause__``. ``message`` tells a
+    Python caller how to continue (the ``mvae_core.train`` call), ``command_line`` the ``mvae`` command."""
 
     exit_code = 1
 
@@ -112,7 +113,8 @@ class RunFailed(MvaeError):
 
 class RunInterrupted(MvaeError):
     """SIGINT or SIGTERM stopped a command; when training had started, a checkpoint to resume from was written.
-    ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
+    ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM). ``message`` and ``command_line`` as
+    for :class:`RunFailed`."""
 
     label = "stopped"
     same_on_every_rank = True
