@@ -33,6 +33,9 @@ from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
+OBJECT_ORIGIN = "object "
+"""How a plugin handed over as a Python object is named as its origin and version (``object module:Class``), also
+in a run's ``[provenance.versions]``."""
 """Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
 
 
@@ -145,7 +148,7 @@ class PluginHost:
             info = available[name]
             instances[name], versions[name], origins[name] = construct(info, config), info.version, info.origin
         for name, plugin in objects.items():
-            instances[name], origins[name] = plugin, f"object {_qualified(plugin)}"
+            instances[name], origins[name] = plugin, f"{OBJECT_ORIGIN}{_qualified(plugin)}"
             versions[name] = origins[name]
         return cls({n: instances[n] for n in _enabled_order(plugins, configs, objects)}, versions, configs, origins)
 

@@ -37,6 +37,7 @@ from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.errors import InputError, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
+from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import available_models, build_model
 from mvae_core.models.base import MelodyModel
 
@@ -49,7 +50,6 @@ DATA_REPORT = "data_report.json"
 SPLIT = "split.json"
 FAILURE = "failure.json"
 LOCK = ".lock"  # held (flock) by the process that trains the run
-OBJECT_ORIGIN = "object "  # how [provenance.versions] marks a plugin handed over as a Python object
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 
 

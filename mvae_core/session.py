@@ -56,11 +56,11 @@ from mvae_core.errors import (
     RunInterrupted,
 )
 from mvae_core.files import WriteFailed
-from mvae_core.host import PluginHost
+from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import available_models, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
-from mvae_core.run import CONFIG, OBJECT_ORIGIN, SPLIT, RunDir
+from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.version import VERSION
