@@ -79,6 +79,7 @@ def check_hooks(plugin: Any, label: str) -> None:
     marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have,
     ``*args`` or ``**kwargs`` (pluggy fills only named arguments).
     ``plugin`` is a plugin class, object or module; nothing is constructed or called."""
+    invalid = f"{label} has an invalid hook"
     for attribute in dir(plugin):
         if not attribute.startswith("mvae_"):
             continue
@@ -88,24 +89,24 @@ def check_hooks(plugin: Any, label: str) -> None:
         if hook is None:
             if attribute in HOOKS:
                 raise PluginError(
-                    f"{label} has an invalid hook: {attribute} is not marked @hookimpl, so mvae would never call it; decorate it with "
+                    f"{invalid}: {attribute} is not marked @hookimpl, so mvae would never call it; decorate it with "
                     "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"
                 )
         elif hook not in HOOKS:
             raise PluginError(
-                f"{label} has an invalid hook: {hook} is not a hook of mvae"
+                f"{invalid}: {hook} is not a hook of mvae"
                 f"{did_you_mean(hook, HOOKS, otherwise='; the hooks are ' + ', '.join(HOOKS))} (docs/hooks.md)"
             )
         else:
             spec, arguments = HOOKS[hook].parameters, _required_arguments(plugin, attribute)
             if starred := _starred(getattr(plugin, attribute)):
                 raise PluginError(
-                    f"{label} has an invalid hook: {attribute}({starred}): pluggy passes a hook only the arguments it "
+                    f"{invalid}: {attribute}({starred}): pluggy passes a hook only the arguments it "
                     f"names, so {starred} stays empty; name those you use, from {', '.join(spec)} (docs/hooks.md)"
                 )
             if unknown := [a for a in arguments if a not in spec]:
                 raise PluginError(
-                    f"{label} has an invalid hook: {attribute}({', '.join(arguments)}): {hook} has no argument {unknown[0]!r}"
+                    f"{invalid}: {attribute}({', '.join(arguments)}): {hook} has no argument {unknown[0]!r}"
                     f"{did_you_mean(unknown[0], spec)} Its arguments are {', '.join(spec)}; take any of them, by name"
                 )
 
