@@ -409,7 +409,8 @@ class RunDir:
             name = cfg.model.name
             installed = available_models().get(name)
             hint = self.version_hint({f"model.{name}": installed.version if installed else None})
-            raise ConfigError(f"{self.path / CONFIG}: {exc}{hint}") from None
+            message = f"{str(exc).removesuffix('.')}{hint}." if hint else str(exc)  # one sentence's end
+            raise ConfigError(f"{self.path / CONFIG}: {message}") from None
         if not (self.path / BEST_MODEL).is_file():
             raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
         state = load_model_state(self.path / BEST_MODEL)  # its errors name the file

@@ -107,4 +107,4 @@ def test_a_run_whose_model_package_is_gone_names_the_version_it_needs(tiny_run, 
         RunDir(run).load_model()
     message = str(error.value)
     assert message.startswith(f"{run / 'config.toml'}: model.name: unknown model 'gone'")
-    assert message.endswith(f"; {run} was trained with model 'gone' 1.2 (not installed)")
+    assert message.endswith(f"(mvae models); {run} was trained with model 'gone' 1.2 (not installed).")  # no '.;'
