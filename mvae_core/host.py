@@ -33,10 +33,10 @@ from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
+"""Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
 OBJECT_ORIGIN = "object "
 """How a plugin handed over as a Python object is named as its origin and version (``object module:Class``), also
 in a run's ``[provenance.versions]``."""
-"""Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
 
 
 class BadResult(ValueError):
