@@ -38,7 +38,7 @@ from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.errors import InputError, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.host import OBJECT_ORIGIN
-from mvae_core.models import available_models, build_model
+from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
 
 LEGACY_MODEL = "seed"
@@ -406,9 +406,7 @@ class RunDir:
         try:
             model = build_model(cfg)
         except ConfigError as exc:  # e.g. a model whose package is not installed here
-            name = cfg.model.name
-            installed = available_models().get(name)
-            hint = self.version_hint({f"model.{name}": installed.version if installed else None})
+            hint = self.version_hint(installed_model_version(cfg.model.name))
             message = f"{str(exc).removesuffix('.')}{hint}." if hint else str(exc)  # one sentence's end
             raise ConfigError(f"{self.path / CONFIG}: {message}") from None
         if not (self.path / BEST_MODEL).is_file():
@@ -438,7 +436,11 @@ def _part(name: str) -> str:
     """How a message names a key of ``[provenance.versions]``: ``mvae``, ``model 'x'`` (``model.x``), ``plugin 'r'``."""
     if name == "mvae":
         return name
-    return f"model {name.removeprefix('model.')!r}" if name.startswith("model.") else f"plugin {name!r}"
+    return (
+        f"model {name.removeprefix(VERSION_KEY_PREFIX)!r}"
+        if name.startswith(VERSION_KEY_PREFIX)
+        else f"plugin {name!r}"
+    )
 
 
 def _holds_midi(folder: Path, depth: int = 2) -> bool:

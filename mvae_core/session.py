@@ -57,7 +57,7 @@ from mvae_core.errors import (
 )
 from mvae_core.files import WriteFailed
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
-from mvae_core.models import available_models, model_versions, resolve_model
+from mvae_core.models import installed_model_version, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import ConsoleReporter, SilentReporter
 from mvae_core.run import CONFIG, SPLIT, RunDir
@@ -527,11 +527,10 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
 def _installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:
     """The versions installed here of what ``cfg`` trains with, keyed as ``[provenance.versions]`` (None: not
     installed): mvae, the model's package and each enabled plugin's."""
-    plugins, models = available_plugins(), available_models()
-    model = models.get(cfg.model.name)
+    plugins = available_plugins()
     return {
         "mvae": VERSION,
-        f"model.{cfg.model.name}": model.version if model else None,
+        **installed_model_version(cfg.model.name),
         **{name: plugins[name].version if name in plugins else None for name in cfg.plugins.enabled},
     }
 

@@ -92,11 +92,23 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     return cls, settings
 
 
+VERSION_KEY_PREFIX = "model."
+"""``[provenance.versions]`` keys a model's package as ``model.<name>`` (plugins by their names, mvae as ``mvae``)."""
+
+
 def model_versions(config: MvaeConfig) -> dict[str, str]:
     """What ``[provenance.versions]`` records of the model: ``{"model.<name>": version}`` for a model from a
     package (its distribution's version), nothing for a built-in (mvae's own version covers it)."""
     info = available_models()[config.model.name]
-    return {} if info.origin == "built-in" else {f"model.{info.name}": info.version}
+    return {} if info.origin == "built-in" else {VERSION_KEY_PREFIX + info.name: info.version}
+
+
+def installed_model_version(name: str) -> dict[str, str | None]:
+    """``{"model.<name>": version}``, keyed as :func:`model_versions` keys it, with the version of the model
+    ``name`` installed here (None: no installed model has that name): what a run's recorded version is compared
+    with."""
+    info = available_models().get(name)
+    return {VERSION_KEY_PREFIX + name: info.version if info else None}
 
 
 def build_model(config: MvaeConfig) -> Any:
@@ -108,14 +120,16 @@ def build_model(config: MvaeConfig) -> Any:
     except MvaeError:
         raise
     except Exception as exc:  # a third-party model's bug, named with its package
-        origin = available_models()[config.model.name].origin
-        raise ModelError(
-            f"model {config.model.name!r} ({origin}) failed to start: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise ModelError(f"{_named(config.model.name)} failed to start: {type(exc).__name__}: {exc}") from exc
 
 
-def check_terms(config: MvaeConfig, terms: Any) -> None:
-    """A :class:`ModelError` naming the model of ``config`` and its package unless ``terms`` (what its
+def _named(model: str) -> str:
+    """How the contract's errors name a registered model: ``model 'x' (package p)``."""
+    return f"model {model!r} ({available_models()[model].origin})"
+
+
+def check_terms(model: str, terms: Any) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``terms`` (what its
     ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`), each a scalar
     floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name."""
     import torch
@@ -131,9 +145,8 @@ def check_terms(config: MvaeConfig, terms: Any) -> None:
                 problem = f"returned {name!r} = {shape}"
                 break
     if problem is not None:
-        origin = available_models()[config.model.name].origin
         raise ModelError(
-            f"model {config.model.name!r} ({origin}): loss_terms {problem}; it must return exactly "
+            f"{_named(model)}: loss_terms {problem}; it must return exactly "
             f"{', '.join(LOSS_TERMS)}, each a scalar floating-point tensor (docs/models.md, Writing a model)"
         )
 
@@ -157,9 +170,8 @@ def check_notes(model: str, notes: Any, points: int) -> None:
                 problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
                 break
     if problem is not None:
-        origin = available_models()[model].origin
         raise ModelError(
-            f"model {model!r} ({origin}): decode_notes {problem}; it must return one list of "
+            f"{_named(model)}: decode_notes {problem}; it must return one list of "
             "mvae_core.generation.Note per latent point (docs/models.md, Writing a model)"
         )
 
