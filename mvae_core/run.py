@@ -294,22 +294,25 @@ class RunDir:
         """``split.json``: ``{"train": [...], "validation": [...]}`` source names; None when the run has none (one
         written before it was kept) or it cannot be read as that."""
         try:
-            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
-            split = {side: [str(name) for name in saved[side]] for side in ("train", "validation")}
+            saved = self._split_file()
+            return {side: [str(name) for name in saved[side]] for side in ("train", "validation")}
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return split
 
     def edited_sources(self, content: Mapping[str, str]) -> list[str]:
         """The sources whose file content differs from what ``split.json`` recorded (``content``: digests by the
         names the run saved); none when it recorded none (a run written before it did)."""
         try:
-            saved = json.loads((self.path / SPLIT).read_text(encoding="utf-8"))["content"]
+            saved = self._split_file()["content"]
         except (OSError, ValueError, KeyError, TypeError):
             return []
         if not isinstance(saved, dict):
             return []
         return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
+
+    def _split_file(self) -> Any:
+        """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON)."""
+        return json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
 
     def split_changes(
         self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str], shown: int = 3
@@ -425,9 +428,9 @@ class RunDir:
                 "epochs finished but the file is gone: restore it, or train a new run (a resume writes it again only "
                 "when an epoch beats the best so far)"
             )
-        if self.has_checkpoint() and self.is_training():
-            return "no epoch has finished yet: it is training now; wait for its first epoch"
         if self.has_checkpoint():
+            if self.is_training():
+                return "no epoch has finished yet: it is training now; wait for its first epoch"
             return f"no epoch has finished yet: continue with {self.resume_command}"
         return f"nothing was trained here: train first ({self.train_command})"
 
