@@ -41,6 +41,7 @@ from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.run import RunDir
 from mvae_core.suggest import did_you_mean
+from mvae_core.version import VERSION
 
 EXECUTORS = ("local", "ray")
 
@@ -149,7 +150,8 @@ def ablate(
         )
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
-        return _summarise(arms, seeds, samples, out, outcomes, data, mode or ("list" if configs else "leave-one-out"))
+        mode = mode or ("list" if configs else "leave-one-out")
+        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode)
 
 
 def _check_numbers(
@@ -366,6 +368,42 @@ def _shown(flat: dict[str, Any], key: str) -> str:
     return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
+def _settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path) -> str:
+    """What every run was trained with besides its configuration's plugins and overrides: the model, and the settings
+    its ``configs/<name>.toml`` shares with every other configuration's (``--config`` and the command's ``--set``),
+    which the table of configurations does not show."""
+    flats = [_flat(tomllib.loads((out / "configs" / f"{arm.name}.toml").read_text(encoding="utf-8"))) for arm in arms]
+    shared = [
+        f"`{key} = {_shown(flats[0], key)}`"
+        for key, value in flats[0].items()
+        if key != "plugins.enabled" and all(key in flat and flat[key] == value for flat in flats)
+    ]
+    models = {arm.name: cfg.model.name for arm, cfg in zip(arms, built, strict=True)}
+    if len(set(models.values())) == 1:
+        model = f"`{next(iter(models.values()))}`"
+    else:
+        model = "per configuration (" + ", ".join(f"{arm}: `{name}`" for arm, name in models.items()) + ")"
+    settings = ", ".join(shared) if shared else "none (the defaults)"
+    return (
+        f"Model: {model}. Settings of every run besides its configuration's plugins and overrides: {settings}; "
+        "each configuration's whole config is `configs/<name>.toml`, each run's `runs/<name>/seed-<k>/config.toml`."
+    )
+
+
+def _versions_line(rows: list[dict[str, Any]], out: Path) -> str:
+    """Which mvae versions trained the runs (the last part of each: ``[provenance]`` of its ``config.toml``), so a
+    summary rewritten by a newer mvae still says what produced its numbers."""
+    trained: dict[str, int] = {}
+    for row in rows:
+        try:
+            version = RunDir(out / row["run"]).trained_versions().get("mvae", "unknown")
+        except (ConfigError, OSError, ValueError):
+            version = "unknown"
+        trained[version] = trained.get(version, 0) + 1
+    listed = ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in trained.items())
+    return f"Trained by mvae {listed}; summarised by mvae {VERSION}."
+
+
 def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
     """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
     from mvae_core.data.corpus import MissingCorpusExtra
@@ -434,6 +472,7 @@ def _interrupts_while(kept: str) -> Iterator[None]:
 
 def _summarise(
     arms: list[Configuration],
+    built: list[MvaeConfig],
     seeds: int,
     samples: int,
     out: Path,
@@ -456,7 +495,9 @@ def _summarise(
         f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
         f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed 0, decoded by each run's best model "
-        "with the default (density-aware) rule. Definitions: docs/ablation.md.",
+        "with `mvae generate`'s default options (temperature 1, seed 0). Definitions: docs/ablation.md.",
+        _settings_line(arms, built, out),
+        _versions_line(rows, out),
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about)

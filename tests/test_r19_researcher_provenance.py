@@ -1,0 +1,38 @@
+"""What produced an ablation's numbers, as its summary.md says: the model of each configuration, the settings every
+run shares (the command's --set, which the table of configurations does not show) and the mvae that trained them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.version import VERSION
+
+CONFIGS = """
+[configs.none]
+plugins = []
+
+[configs.seed-none]
+plugins = []
+set = ['model.name = "seed"']
+"""
+
+
+@pytest.mark.slow
+def test_the_summary_names_each_configuration_s_model_and_the_settings_every_run_shares(synth_dir, tmp_path):
+    configs, out = tmp_path / "models.toml", tmp_path / "abl"
+    configs.write_text(CONFIGS, encoding="utf-8")
+    args = ["ablate", str(synth_dir), "--configs", str(configs), "--seeds", "1", "--epochs", "1", "--jobs", "2"]
+    args += ["--samples", "8", "--set", "model.hidden=32", "--set", "data.transpositions=[]", "--out", str(out)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    # before: only "| seed-none | none | `model.name = "seed"` |"; nothing said the runs had hidden 32, no
+    # transpositions, nor that `none` was melody_rnn
+    assert "Model: per configuration (none: `melody_rnn`, seed-none: `seed`)." in summary
+    assert "`model.hidden = 32`, `data.transpositions = []`;" in summary
+    assert f"Trained by mvae {VERSION} (2 runs); summarised by mvae {VERSION}." in summary
+    assert Path(out / "configs" / "seed-none.toml").is_file()
