@@ -47,6 +47,7 @@ def evaluate(
     table_view.add_column("metric")
     table_view.add_column("value", justify="right")
     table_view.add_row("data", "loops · notes", f"{result['loops']} · {result['notes']}")
+    table_view.add_row("run", "model · seed", f"{escape(result['model'])} · {result['seed']}")
     for group in ("reconstruction", "timing", "latent", "generated"):
         for name, value in result[group].items():
             table_view.add_row(group, escape(name), spread_text(value) if name == "spread_ratio" else _format(value))

@@ -74,7 +74,8 @@ def evaluate(
     model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0, temperature: float = 1.0
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
-    temperature of the generated loops (``mvae generate --temperature``)."""
+    temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
+    they depend on: ``model`` (``[model] name``), ``seed``, and in ``generated`` the ``samples`` and ``temperature``."""
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
     (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
@@ -111,6 +112,8 @@ def evaluate(
     return {
         "loops": len(data),
         "notes": len(data_ts),
+        "model": cfg.model.name,
+        "seed": seed,
         "reconstruction": {
             "onset_f1": onset_f1,
             "rhythm_f1": rhythm_f1,
