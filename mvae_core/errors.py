@@ -21,10 +21,14 @@ class MvaeError(Exception):
     label = "error"  # how the command line introduces the message
     # under torchrun: every process meets this error alike (a config, an option, a signal), so rank 0 alone says it
     same_on_every_rank = False
+    # the message as the command line says it, where str() tells a Python caller what to call (RunFailed, RunExists, …)
+    _command_line: str | None = None
 
     def command_line_message(self) -> str:
-        """The message as the ``mvae`` command prints it (the same as ``str()`` unless a subclass names an option)."""
-        return str(self)
+        """The message as the ``mvae`` command prints it: the same as ``str()``, unless the error names what to do
+        next (``command_line``: the ``mvae`` command where ``str()`` names the ``mvae_core`` call) or a subclass
+        names an option (``--grid-offset`` for ``grid_offset``)."""
+        return self._command_line or str(self)
 
 
 class ConfigError(MvaeError, ValueError):
@@ -82,7 +86,12 @@ class DataChanged(DataError):
 
 
 class RunExists(MvaeError):
-    """A new run was asked for in a directory that already holds one."""
+    """A new run was asked for in a directory that already holds one. ``message`` names the Python call that
+    continues it, ``command_line`` the ``mvae`` command (as for :class:`RunFailed`)."""
+
+    def __init__(self, message: str, command_line: str | None = None) -> None:
+        super().__init__(message)
+        self._command_line = command_line
 
 
 class RunBusy(MvaeError):
@@ -105,11 +114,6 @@ class RunFailed(MvaeError):
         self.run = run
         self._command_line = command_line
 
-    def command_line_message(self) -> str:
-        """``command_line`` when given (the message naming the ``mvae`` command where ``message`` names the Python
-        call that continues the run), else the message."""
-        return self._command_line or str(self)
-
 
 class RunInterrupted(MvaeError):
     """SIGINT or SIGTERM stopped a command; when training had started, a checkpoint to resume from was written.
@@ -124,10 +128,6 @@ class RunInterrupted(MvaeError):
         self.signum = signum
         self.exit_code = 128 + signum
         self._command_line = command_line
-
-    def command_line_message(self) -> str:
-        """As :meth:`RunFailed.command_line_message`."""
-        return self._command_line or str(self)
 
 
 def file_in_the_way(path: Path) -> Path | None:

@@ -123,20 +123,38 @@ def event_line(event: dict[str, Any]) -> str:
     return f"  [yellow]{escape(event['source'])}[/]: {escape(event['message'])}"
 
 
+class Advice(str):
+    """A note that says what to do next: as a string, the ``mvae_core`` call a Python caller makes
+    (``mvae_core.train(out='runs/a', resume=True, epochs=N)``); ``command_line``, the same with the ``mvae`` command
+    (``mvae train --resume runs/a --epochs N``). Reporters that know nothing of it show the string."""
+
+    command_line: str
+
+    def __new__(cls, python: str, command_line: str) -> Advice:
+        advice = super().__new__(cls, python)
+        advice.command_line = command_line
+        return advice
+
+
 class ConsoleReporter:
     """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events);
     warnings (notes and events of level ``warning``) go to ``warnings``, the same console unless given (the command
-    line gives stderr, so they stay out of a log of stdout and a pipe)."""
+    line gives stderr, so they stay out of a log of stdout and a pipe). A note that is :class:`Advice` names the
+    ``mvae`` command (``command_line``, the default: this is the ``mvae`` command's console) or the ``mvae_core``
+    call (``command_line=False``: the console of :func:`mvae_core.train` in a notebook or script)."""
 
-    def __init__(self, console: Console, warnings: Console | None = None) -> None:
+    def __init__(self, console: Console, warnings: Console | None = None, command_line: bool = True) -> None:
         self.console = console
         self.warnings = warnings or console
+        self.command_line = command_line
 
     def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
         print_summary(self.console, data_summary(table, report, cfg), title=title)
         print_skips(self.console, report)
 
     def note(self, message: str, level: str = "info") -> None:
+        if self.command_line and isinstance(message, Advice):
+            message = message.command_line
         if level == "warning":
             self.warnings.print("[yellow]warning:[/] " + escape(message))
         else:

@@ -59,7 +59,7 @@ from mvae_core.files import WriteFailed
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import installed_model_version, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
-from mvae_core.progress import ConsoleReporter, SilentReporter
+from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
@@ -221,8 +221,9 @@ def _fit(
                 writer.clear_failure()
             done = len(run.read_metrics())
             if trainer.start_epoch >= cfg.train.epochs:
-                reporter.note(f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget "
-                              f"to train further ({run.resume_command} --epochs N)")  # fmt: skip
+                finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
+                reporter.note(Advice(f"{finished} further ({python.more_epochs})",
+                                     f"{finished} further ({command_line.more_epochs})"))  # fmt: skip
                 return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
             if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
                 reporter.note(
@@ -300,9 +301,11 @@ def _fit(
 
 @dataclass(frozen=True)
 class _HowToContinue:
-    """How a caller continues a failed or stopped run (``resume``) and starts it over (``again``)."""
+    """How a caller continues a failed or stopped run (``resume``), continues a finished one for more epochs
+    (``more_epochs``) and starts it over (``again``)."""
 
     resume: str
+    more_epochs: str
     again: str
 
 
@@ -313,14 +316,25 @@ def _how_to_continue(run: RunDir, versions: Mapping[str, str], world: int) -> tu
     torchrun = " (under torchrun, as before)" if world > 1 else ""
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
     pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
-    plugins = f", plugins=[{pairs}]" if objects else ""
+    plugins = [f"plugins=[{pairs}]"] if objects else []
     return (
         _HowToContinue(
-            f"mvae_core.train(out={str(run.path)!r}, resume=True{plugins}){torchrun}",
+            f"{_python_resume(run, *plugins)}{torchrun}",
+            f"{_python_resume(run, 'epochs=N', *plugins)}{torchrun}",
             f"the same mvae_core.train call (out={str(run.path)!r})",
         ),
-        _HowToContinue(f"{run.resume_command}{torchrun}", f"the same mvae train command (--out {run.path})"),
+        _HowToContinue(
+            f"{run.resume_command}{torchrun}",
+            f"{run.resume_command} --epochs N{torchrun}",
+            f"the same mvae train command (--out {run.path})",
+        ),
     )
+
+
+def _python_resume(run: RunDir, *arguments: str) -> str:
+    """``mvae_core.train(out='RUN', resume=True[, arguments])``: the call that continues ``run`` (a Python caller's
+    :attr:`RunDir.resume_command`)."""
+    return f"mvae_core.train({', '.join([f'out={str(run.path)!r}', 'resume=True', *arguments])})"
 
 
 def _prepare_data(
@@ -444,8 +458,11 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
 def _refuse_existing(run: RunDir) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
     if run.exists():
-        raise RunExists(f"{run.path} already holds a run; continue it with resume ({run.resume_command}) "
-                        "or choose another output directory")  # fmt: skip
+        there, otherwise = (
+            f"{run.path} already holds a run; continue it with resume",
+            "or choose another output directory",
+        )
+        raise RunExists(f"{there} ({_python_resume(run)}) {otherwise}", f"{there} ({run.resume_command}) {otherwise}")
 
 
 def _resume_setup(
@@ -586,7 +603,8 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     if not is_main or progress is False:
         return SilentReporter()
     if progress is True:
-        return ConsoleReporter(Console(highlight=False, soft_wrap=True, emoji=False))  # a path may hold :name:
+        # a path may hold :name:; notes that say what to do next name the mvae_core call, not the mvae command
+        return ConsoleReporter(Console(highlight=False, soft_wrap=True, emoji=False), command_line=False)
     return progress
 
 
