@@ -3,7 +3,10 @@
 A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_notes.Part`). Drum parts (channel
 10) are never melody; they are counted. The rule is a list of items:
 
-* ``auto`` (the default): the only pitched part when there is one (every single-track melody file); else the one
+* ``auto`` (the default): drum parts off channel 10 are left out first: a part whose track is named like drums
+  (``drum``, ``perc``, ``kick``, ``snare``, ``hihat``, …, and no melody word), counting a track's name only when the
+  track holds one pitched part, as DAWs (Ableton Live among them) export a drum clip on channel 1;
+  then the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
   track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else the top line of
@@ -35,6 +38,7 @@ SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), 
 MELODY_WORDS = ("melod", "vocal", "voice", "vox", "lead", "sing", "tune", "theme", "solo")
 NOT_MELODY_WORDS = ("back", "harmon(?!ica)", "chord", "bass(?!oon)", "drum", "perc", "pad", "accomp", "comp", "string",
                     "rhythm")  # fmt: skip
+DRUM_WORDS = ("drum", "perc", "kick", "snare", "hi[- ]?hat", "hats\\b", "hh\\b", "clap", "cymbal")
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
 
@@ -82,13 +86,17 @@ class Choice:
     reason: str
     used: list[Part]
     warnings: list[str] = field(default_factory=list)
+    drums: list[Part] = field(default_factory=list)  # pitched-channel parts ``auto`` took for drums by their name
 
 
 def choose(notes: FileNotes, rule: list[str]) -> Choice:
     """Apply ``rule`` (from :func:`parse_rule`) to ``notes``; ``reason`` is a sentence for the data report."""
     pitched = [p for p in notes.parts if not p.is_drum]
     part_of = notes.part_of()
+    drums: list[Part] = []
     if rule == ["auto"]:
+        drums = named_drums(pitched)
+        pitched = [p for p in pitched if p not in drums]
         parts, why, top_line = _auto(pitched)
     else:
         selectors = [item for item in rule if item not in RULES]
@@ -110,7 +118,16 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
             f"merged {len(parts)} pitched parts ({described}): accompaniment lands on the melody's grid; choose the "
             "melody with data.melody (a track, a name, or top-line)"
         )
-    return Choice(wanted, end, reason, parts, warnings)
+    return Choice(wanted, end, reason, parts, warnings, drums)
+
+
+def named_drums(pitched: list[Part]) -> list[Part]:
+    """The parts of ``pitched`` (none on channel 10) whose track is named like drums and like no melody, a track's
+    name counting only when the track holds one of them (a type-0 file's one track is named after the song)."""
+    per_track: dict[int, int] = {}
+    for part in pitched:
+        per_track[part.track] = per_track.get(part.track, 0) + 1
+    return [p for p in pitched if per_track[p.track] == 1 and _named_like_drums(p.name)]
 
 
 def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
@@ -138,6 +155,7 @@ def _word_starts(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _MELODY_NAME, _NOT_MELODY_NAME = _word_starts(MELODY_WORDS), _word_starts(NOT_MELODY_WORDS)
+_DRUM_NAME = _word_starts(DRUM_WORDS)
 
 
 def _words(name: str) -> str:
@@ -148,6 +166,11 @@ def _words(name: str) -> str:
 def _named_like_melody(name: str) -> bool:
     words = _words(name)
     return bool(_MELODY_NAME.search(words)) and not _NOT_MELODY_NAME.search(words)
+
+
+def _named_like_drums(name: str) -> bool:
+    words = _words(name)
+    return bool(_DRUM_NAME.search(words)) and not _MELODY_NAME.search(words)
 
 
 def _matches(part: Part, selector: str) -> bool:

@@ -59,6 +59,15 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     if drums.all():
         raise SkipFile(SkipReason.DRUMS_ONLY if drums.any() else SkipReason.NO_NOTES)
     choice = choose(notes, cfg.melody)
+    if choice.drums:  # drum clips a DAW exported off channel 10, by their track's name
+        drums |= np.isin(notes.part_of(), [notes.parts.index(p) for p in choice.drums])
+    if not choice.keep.any() and choice.drums and drums.all():
+        named = "; ".join(p.label() for p in choice.drums)
+        raise SkipFile(
+            SkipReason.DRUMS_ONLY,
+            f"{named}: named like drums, though not on channel 10 (DAWs such as Ableton Live export drum clips on "
+            f'channel 1); to use it as the melody, set data.melody = "name:{choice.drums[0].name.strip()}"',
+        )
     if not choice.keep.any():
         parts = "; ".join(p.label() for p in notes.parts if not p.is_drum)
         raise SkipFile(SkipReason.NO_NOTES, f"no pitched part matches data.melody = {', '.join(cfg.melody)} ({parts})")
