@@ -313,7 +313,6 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
         loc = tuple(str(p) for p in item["loc"])
         field = prefix + (_dotted(item["loc"]) or "config")
         value = item.get("input")
-        shown = "" if isinstance(value, dict) else f" = {value!r}"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:
             message = _unknown_key(model, loc, prefix, isinstance(value, dict))
@@ -321,8 +320,15 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = NON_FINITE
         elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
             message = _how_to_set(field)
-        parts.append(f"{field}{shown}: {message}")
+        parts.append(field_problem(field, value, message))
     return "; ".join(parts)
+
+
+def field_problem(field: str, value: Any, message: str) -> str:
+    """``train.batch_size = -3: Input should be >= 2``: the dotted ``field``, its ``value`` (left out when it is a
+    table) and what is wrong with it; every config error names a field this way."""
+    shown = "" if isinstance(value, dict) else f" = {value!r}"
+    return f"{field}{shown}: {message}"
 
 
 def _how_to_set(field: str) -> str:
@@ -344,13 +350,20 @@ def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_s
     """``unknown setting; did you mean train.epochs?``: the closest key of its section, else (in the whole config)
     another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else the
     section's valid keys."""
-    known = section_fields(model, loc[:-1])
-    kind = "section" if is_section else "setting"
+    elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
     where = prefix + "".join(f"{part}." for part in loc[:-1])
-    close = closest(loc[-1], known)
+    return unknown_key(loc[-1], section_fields(model, loc[:-1]), where, is_section, elsewhere)
+
+
+def unknown_key(name: str, known: list[str], where: str, is_section: bool, elsewhere: str | None = None) -> str:
+    """What is wrong with the key ``name`` of the section whose keys are ``known`` (``where``: its dotted path with a
+    trailing dot, ``"train."``): ``unknown setting; did you mean train.epochs?`` with the closest known key, else
+    ``elsewhere`` (the dotted key it may have meant in another section), else the section's valid keys. A ``name``
+    whose value is a table is an unknown ``section``."""
+    kind = "section" if is_section else "setting"
+    close = closest(name, known)
     if close:
         return f"unknown {kind}; did you mean {where}{close}?"
-    elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
     if elsewhere:
         return f"unknown {kind}; did you mean {elsewhere}?"
     return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, AliasPath, BaseModel, RootModel
 
-from mvae_core.config import validate_section
+from mvae_core.config import field_problem, unknown_key, validate_section
+from mvae_core.errors import ConfigError
 from mvae_core.version import VERSION
 
 
@@ -65,12 +66,76 @@ S = TypeVar("S", bound=BaseModel)
 
 def validate_settings(model: type[S], section: Any, prefix: str) -> S:
     """A registered plugin's ``Config`` or model's ``Settings`` validating its section, the way mvae's own sections
-    are validated (:func:`~mvae_core.config.validate_section`): an unknown key is an error with the closest valid
-    one, also when the model leaves pydantic's ``extra`` unset, whose default would drop the key in silence (a typo
-    then changed nothing, and ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice."""
-    if model.model_config.get("extra") is None:
-        strict = type(
-            model.__name__, (model,), {"__module__": model.__module__, "model_config": ConfigDict(extra="forbid")}
-        )
-        validate_section(strict, section, prefix)
-    return validate_section(model, section, prefix)
+    are validated (:func:`~mvae_core.config.validate_section`): an unknown key is a :class:`ConfigError` with the
+    closest valid one, at any depth (``model.x.inner.sise``, ``plugins.y.bands[1].widht``), also where a pydantic
+    model leaves ``extra`` unset, whose default would drop the key in silence (a typo then changed nothing, and
+    ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice."""
+    validated = validate_section(model, section, prefix)
+    if (ignored := _ignored_key(section, validated, prefix)) is not None:
+        field, value, message = ignored
+        raise ConfigError(field_problem(field, value, message))
+    return validated
+
+
+def _ignored_key(data: Any, value: Any, path: str) -> tuple[str, Any, str] | None:
+    """The first key of the input ``data`` that validating it into ``value`` dropped, as ``(dotted field, its
+    value, what is wrong)``; None if none was. ``data`` and ``value`` are walked together through models, lists and
+    dicts (``path`` is the dotted path so far, ending in a dot). A model whose ``extra`` is unset drops unknown
+    keys; one with a ``before``/``wrap`` validator may rename its input's keys itself, so its keys are not judged,
+    nor is a field with such a validator walked."""
+    if isinstance(value, RootModel):
+        return _ignored_key(data, value.root, path)
+    if isinstance(value, BaseModel) and isinstance(data, dict):
+        cls = type(value)
+        keys = _input_keys(cls)
+        if cls.model_config.get("extra") is None and not _rewrites_input(cls, None):
+            for key, item in data.items():
+                if key not in keys:
+                    message = unknown_key(str(key), list(keys), path, isinstance(item, dict))
+                    return f"{path}{key}", item, message
+        walked = [(item, getattr(value, keys[key]), f"{path}{key}") for key, item in data.items()
+                  if key in keys and not _rewrites_input(cls, keys[key])]  # fmt: skip
+    elif isinstance(value, list | tuple) and isinstance(data, list | tuple) and len(value) == len(data):
+        walked = [(item, value[i], f"{path.removesuffix('.')}[{i}]") for i, item in enumerate(data)]
+    elif isinstance(value, dict) and isinstance(data, dict):
+        walked = [(item, value[key], f"{path}{key}") for key, item in data.items() if key in value]
+    else:
+        return None
+    return next((bad for item, got, where in walked if (bad := _ignored_key(item, got, f"{where}.")) is not None), None)
+
+
+def _input_keys(cls: type[BaseModel]) -> dict[str, str]:
+    """The keys an input of ``cls`` may use, each with its field's name: the field names (unless an alias replaces
+    them) and the aliases a key can be (the ``validation_alias``, else the ``alias``)."""
+    by_name = cls.model_config.get("populate_by_name") or cls.model_config.get("validate_by_name")
+    keys: dict[str, str] = {}
+    for name, field in cls.model_fields.items():
+        aliases = _choices(field.validation_alias) or [field.alias] * bool(field.alias)
+        if by_name or not aliases:
+            keys[name] = name
+        keys.update((alias, name) for alias in aliases if alias)
+    return keys
+
+
+def _choices(alias: Any) -> list[str]:
+    """The keys a field's ``validation_alias`` accepts at the top level (a string, or those of ``AliasChoices`` and
+    the first step of an ``AliasPath``)."""
+    if isinstance(alias, str):
+        return [alias]
+    if isinstance(alias, AliasPath):
+        return [str(alias.path[0])]
+    if isinstance(alias, AliasChoices):
+        return [key for choice in alias.choices for key in _choices(choice)]
+    return []
+
+
+def _rewrites_input(cls: type[BaseModel], field: str | None) -> bool:
+    """Whether a ``before``, ``wrap`` or ``plain`` validator of ``cls`` sees the raw input first: of the model
+    (``field`` None) or of the field ``field``."""
+    decorators = cls.__pydantic_decorators__
+    if field is None:
+        return any(d.info.mode in ("before", "wrap") for d in decorators.model_validators.values())
+    return any(
+        d.info.mode in ("before", "wrap", "plain") and field in d.info.fields
+        for d in decorators.field_validators.values()
+    )
