@@ -39,7 +39,9 @@ from mvae_core.generation import (
     Note,
     latent_points,
     latent_walk,
+    real_number,
     render_loops,
+    whole_number,
 )
 from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
@@ -86,9 +88,14 @@ class Run:
 def load(run: str | os.PathLike[str] | Run) -> Run:
     """The trained run in directory ``run``. Never executes code from it: the model is rebuilt from ``config.toml``
     and its tensors read from ``model.safetensors``. Raises :class:`~mvae_core.checkpoint.CheckpointError` or
-    :class:`~mvae_core.errors.ConfigError` naming the file, :class:`InputError` when ``run`` is not a directory."""
+    :class:`~mvae_core.errors.ConfigError` naming the file, :class:`InputError` when ``run`` is not a directory (nor a
+    path: :class:`OptionError`)."""
     if isinstance(run, Run):
         return run
+    if not isinstance(run, str | os.PathLike):
+        raise OptionError(
+            "run", f"is a run directory (a str or pathlib.Path) or a Run from mvae_core.load, got {run!r}"
+        )
     path = Path(run)
     model, cfg = RunDir(path).load_model()
     return Run(path, model, cfg)
@@ -214,17 +221,19 @@ def generate(
         ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
     """
     trained = load(run)
+    seed, bars, walk, noise = whole_number("seed", seed), whole_number("bars", bars), *_reals(walk=walk, noise=noise)
     decode = decode_options(seed=seed, **options)
     trained.model.check_options(decode)
     if z is not None and random is not None:
         raise ConflictingOptions(z="one latent point", random="a number of random points")
-    if random is not None and random < 1:
+    if random is not None and whole_number("random", random) < 1:
         raise OptionError("random", f"must be at least 1, got {random}")
     try:
         point = None if z is None else [float(v) for v in z]
     except (TypeError, ValueError):
         raise OptionError("z", f"needs numbers, got {z!r}") from None
-    points = latent_points(random or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
+    count = None if random is None else int(random)
+    points = latent_points(count or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
     paths = latent_walk(points, bars, walk, seed)
     loops = render_loops(trained.model, paths.flatten(0, 1), decode, bars)
     return Generated(trained.config, decode, paths, loops)
@@ -238,6 +247,11 @@ def decode_options(**given: Any) -> DecodeOptions:
         named = ", ".join(f"{name!r}{_suggestion(name, fields)}" for name in unknown)
         raise InputError(f"unknown generation option(s) {named}; options are {', '.join(sorted(fields))}")
     return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
+
+
+def _reals(**values: object) -> list[float]:
+    """Each of ``values`` as a float (:func:`~mvae_core.generation.real_number`), in order."""
+    return [real_number(name, value) for name, value in values.items()]
 
 
 def _suggestion(name: str, known: set[str]) -> str:
@@ -258,6 +272,11 @@ def evaluate(
     timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note
     ``temperature`` (as ``generate``'s). ``data`` is one path, or a list of files, folders and corpora."""
     trained = load(run)
+    samples, seed, temperature = (
+        whole_number("samples", samples),
+        whole_number("seed", seed),
+        *_reals(temperature=temperature),
+    )
     if samples < 1:
         raise OptionError("samples", f"must be at least 1, got {samples}")
     if seed < 0:
@@ -265,6 +284,8 @@ def evaluate(
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
     paths = data_arguments(data)
+    if not paths:
+        raise DataError("no data to evaluate on: give files, folders or corpus:essen (held-out ones)")
     check_paths(paths)
     try:
         table, report = load_dataset(paths, trained.config.data, jobs)

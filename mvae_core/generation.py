@@ -80,9 +80,10 @@ class DecodeOptions:
 
     def __post_init__(self) -> None:
         for name in ("density", "temperature", "timing_temperature", "grid_offset", "tempo"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or isinstance(value, bool):
-                raise OptionError(name, f"must be a number, got {value!r}")
+            real_number(name, getattr(self, name))
+        if not isinstance(self.poly, bool | np.bool_):
+            raise OptionError("poly", f"must be True or False, got {self.poly!r}")
+        whole_number("seed", self.seed)
         for name in ("density", "temperature", "timing_temperature", "grid_offset"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
@@ -92,7 +93,7 @@ class DecodeOptions:
             raise OptionError("tempo", f"must be between {low:g} and {high:g} bpm, got {self.tempo}")
         for name in ("threshold_min", "threshold_max"):
             value = getattr(self, name)
-            if value is not None and not 0 <= value <= 1:
+            if value is not None and not 0 <= real_number(name, value) <= 1:
                 raise OptionError(name, f"is an onset probability between 0 and 1, got {value}")
         if (
             self.threshold_min is not None
@@ -105,6 +106,23 @@ class DecodeOptions:
             )
         if self.seed < 0:
             raise OptionError("seed", f"must be >= 0, got {self.seed}")
+
+
+def real_number(option: str, value: object) -> float:
+    """``value`` as a float when it is a real number (numpy's too; ``True`` is not a number here), else
+    :class:`OptionError` naming ``option``: the type check of every numeric argument of ``generate`` and
+    ``evaluate``, before a range check compares it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise OptionError(option, f"must be a number, got {value!r}")
+    return float(value)
+
+
+def whole_number(option: str, value: object) -> int:
+    """``value`` as an int when it is a whole number (numpy's too, which torch's seeds refuse; not ``True`` nor
+    ``2.0``), else :class:`OptionError` naming ``option``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise OptionError(option, f"must be a whole number, got {value!r}")
+    return int(value)
 
 
 class Note(NamedTuple):
