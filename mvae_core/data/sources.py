@@ -19,6 +19,7 @@ from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 
 MIDI_SUFFIXES = (".mid", ".midi")
+APPLEDOUBLE_PREFIX = "._"  # macOS writes "._song.mid" beside "song.mid" on non-Mac disks: the Finder's metadata
 MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
 _FILE_KINDS = {
     stat.S_IFDIR: "a folder",
@@ -68,7 +69,7 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
             continue
         path = Path(arg)
         if path.is_dir():
-            files, errors = _walk_midi(path)
+            files, errors = walk_midi(path)
             units.extend(Unit("midi", p, str(p)) for p in files)
             skipped.extend(SourceResult(str(p), SkipReason.UNREADABLE.value, msg) for p, msg in errors)
         elif path.is_file():
@@ -79,7 +80,15 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
     return _dedupe(units), skipped
 
 
-def _walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+def is_midi_name(name: str) -> bool:
+    """Whether a folder search takes the file ``name``: a ``.mid``/``.midi`` name (any case) that is not a macOS
+    AppleDouble file (``._song.mid``: the Finder's metadata of ``song.mid``, hidden on a Mac, not MIDI)."""
+    return name.lower().endswith(MIDI_SUFFIXES) and not name.startswith(APPLEDOUBLE_PREFIX)
+
+
+def walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The MIDI files under ``folder`` (:func:`is_midi_name`; symlinked folders not followed), in path order, and
+    the folders that could not be listed with the OS's reason."""
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
@@ -89,7 +98,7 @@ def _walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         Path(os.path.join(root, name))
         for root, _, names in os.walk(folder, onerror=on_error, followlinks=False)
         for name in names
-        if name.lower().endswith(MIDI_SUFFIXES)
+        if is_midi_name(name)
     ]
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
 

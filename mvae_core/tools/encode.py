@@ -8,6 +8,7 @@ the data set and are not counted, so loop ``k`` starts at bar ``2k`` only when n
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
-from mvae_core.data.sources import MIDI_SUFFIXES
+from mvae_core.data.sources import MIDI_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
@@ -41,9 +42,9 @@ def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[
     folder's message names; ``None``: ``mvae encode``'s file argument.
     """
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES)
+        files, _ = walk_midi(path)
         takes, usage = ("encode", "mvae encode RUN") if option is None else (option, option)
-        example = f"; e.g. {usage} {files[0]}" if files else ""
+        example = f"; e.g. {usage} {shlex.quote(str(files[0]))}" if files else ""
         raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); {takes} takes one MIDI file{example}")
     if not path.is_file():
         raise ToolError(f"{path}: no such file")

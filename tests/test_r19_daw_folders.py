@@ -1,0 +1,50 @@
+"""A DAW user's folders: a Mac's AppleDouble twins (``._song.mid``) and names with spaces.
+
+macOS writes ``._song.mid`` (the Finder's metadata, not MIDI, hidden on a Mac) beside every ``song.mid`` it copies
+to a USB stick or a network share. A folder search leaves them out: they used to be skipped one by one as `not a
+MIDI file`, a file the user cannot see. The example file that ``mvae encode FOLDER`` suggests is quoted for the
+shell, since DAW exports have spaces in their names.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from mvae_core.config import DataConfig
+from mvae_core.data.load import load_dataset
+from mvae_core.tools import ToolError
+from mvae_core.tools.encode import file_loops
+from tests.synth import SynthNote, write_midi
+
+APPLEDOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(64)
+
+
+def tune(path):
+    return write_midi(path, [SynthNote(60 + s % 7, s * 240, (s + 1) * 240) for s in range(0, 64, 2)])
+
+
+def test_a_folder_search_leaves_out_appledouble_twins(tmp_path):
+    tune(tmp_path / "Lead Clip.mid")
+    (tmp_path / "._Lead Clip.mid").write_bytes(APPLEDOUBLE)
+    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    assert [(e["source"], e["status"]) for e in report.entries] == [(str(tmp_path / "Lead Clip.mid"), "ok")]
+
+
+def test_an_appledouble_file_named_on_the_command_line_is_still_reported(tmp_path):
+    (tmp_path / "._Lead Clip.mid").write_bytes(APPLEDOUBLE)
+    _, report = load_dataset([str(tmp_path / "._Lead Clip.mid")], DataConfig(cache_dir="none"))
+    assert [e["reason"] for e in report.entries] == ["not a MIDI file"]
+
+
+def test_encode_of_a_folder_suggests_a_real_midi_file_quoted_for_the_shell(tmp_path):
+    folder = tmp_path / "Ableton Project"
+    tune(folder / "Lead Clip.mid")
+    (folder / "._Lead Clip.mid").write_bytes(APPLEDOUBLE)
+    with pytest.raises(ToolError) as error:
+        file_loops(folder, DataConfig(cache_dir="none"))
+    message = str(error.value)
+    assert "(1 MIDI files in it)" in message
+    assert message.endswith(f"e.g. mvae encode RUN {shlex.quote(str(folder / 'Lead Clip.mid'))}")
+    assert shlex.split(message.rsplit("e.g. ", 1)[1])[-1] == str(folder / "Lead Clip.mid")
