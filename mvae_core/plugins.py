@@ -132,10 +132,28 @@ def _required_arguments(plugin: Any, attribute: str) -> list[str]:
 
 
 def available_plugins() -> dict[str, PluginInfo]:
-    """Built-ins plus every ``mvae.plugins`` entry point (a third-party name may not shadow a built-in)."""
+    """Built-ins plus every ``mvae.plugins`` entry point (a third-party name may not shadow a built-in, nor be a
+    name the config could never enable: :func:`unusable_name`)."""
     from mvae_plugins import BUILTIN_PLUGINS
 
-    return discover("plugin", BUILTIN_PLUGINS, ENTRY_POINT_GROUP, PluginInfo, PluginError)
+    return discover("plugin", BUILTIN_PLUGINS, ENTRY_POINT_GROUP, PluginInfo, PluginError, unusable_name)
+
+
+KEYWORDS = ("all", "none")
+"""The words of ``plugins.enabled`` that are not plugin names (``all``: every built-in; ``none``: no plugin)."""
+
+
+def unusable_name(name: str) -> str | None:
+    """Why a plugin could never be enabled or configured under ``name``, or None: a word ``plugins.enabled`` reads
+    otherwise (:data:`KEYWORDS`), the key of ``[plugins]`` that holds that list, a comma (``--plugins a,b`` splits
+    there) or surrounding spaces (names are stripped)."""
+    if name in KEYWORDS:
+        return f"{name!r} in plugins.enabled means {'every built-in plugin' if name == 'all' else 'no plugin'}"
+    if name in PluginsConfig.model_fields:
+        return f"[plugins] {name} is the list of plugins to enable, so it cannot be a plugin's section"
+    if "," in name or name != name.strip() or not name:
+        return "plugin names are separated by commas and stripped of spaces (--plugins a,b)"
+    return None
 
 
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:
@@ -150,9 +168,10 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
             names.extend(n for n, info in available.items() if info.origin == "built-in")
             continue
         if name not in available:
-            choices = [*available, "all", "none"]
+            choices = [*available, *KEYWORDS]
             raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{did_you_mean(name, choices)} "
-                              f"Available: {', '.join(sorted(available)) or '(none installed)'} (and all, none).")  # fmt: skip
+                              f"Available: {', '.join(sorted(available)) or '(none installed)'} "
+                              f"(and {', '.join(KEYWORDS)}).")  # fmt: skip
         names.append(name)
     return list(dict.fromkeys(names))
 

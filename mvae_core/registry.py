@@ -33,17 +33,28 @@ R = TypeVar("R", bound=Registered)
 
 
 def discover(
-    kind: str, builtins: Mapping[str, str], group: str, entry: type[R], error: type[Exception]
+    kind: str,
+    builtins: Mapping[str, str],
+    group: str,
+    entry: type[R],
+    error: type[Exception],
+    unusable: Callable[[str], str | None] = lambda name: None,
 ) -> dict[str, R]:
     """``builtins`` (``{name: "module:attribute"}``) and every entry point of ``group``, by name, as ``entry``
-    records; raises ``error`` naming both origins and the fix when an entry point reuses a registered name
-    (``kind`` names the thing in the message, e.g. "plugin")."""
+    records; raises ``error`` naming both origins and the fix when an entry point reuses a registered name, and
+    naming the package and the reason when ``unusable(name)`` says why the config could never use an entry point's
+    name (``kind`` names the thing in the message, e.g. "plugin")."""
     found = {
         name: entry(name, "built-in", VERSION, lambda target=target: pkgutil.resolve_name(target))
         for name, target in builtins.items()
     }
     for ep in importlib.metadata.entry_points(group=group):
         distribution = ep.dist.name if ep.dist else "unknown"
+        if (reason := unusable(ep.name)) is not None:
+            raise error(
+                f"{kind} {ep.name!r} from package {distribution} has a name mvae cannot use: {reason}; uninstall "
+                f"the package (pip uninstall {distribution}) or rename its entry point"
+            )
         if ep.name in found:
             raise error(name_taken(kind, ep.name, distribution, found[ep.name].origin))
         found[ep.name] = entry(ep.name, f"package {distribution}", ep.dist.version if ep.dist else "unknown", ep.load)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig
+from mvae_core.config import LOSS_TERMS, ConfigError, ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover, validate_settings
 from mvae_core.suggest import closest
@@ -56,8 +56,17 @@ class ModelInfo(Registered):
 
 
 def available_models() -> dict[str, ModelInfo]:
-    """Built-ins plus every ``mvae.models`` entry point, by name."""
-    return discover("model", BUILTIN_MODELS, ENTRY_POINT_GROUP, ModelInfo, ModelError)
+    """Built-ins plus every ``mvae.models`` entry point, by name (a third-party name may not shadow a built-in, nor
+    be a key of ``[model]``: :func:`unusable_name`)."""
+    return discover("model", BUILTIN_MODELS, ENTRY_POINT_GROUP, ModelInfo, ModelError, unusable_name)
+
+
+def unusable_name(name: str) -> str | None:
+    """Why a model could not be configured under ``name``, or None: a key of ``[model]`` (``hidden``, ``name``, …)
+    cannot also be the model's ``[model.<name>]`` settings table."""
+    if name in ModelConfig.model_fields:
+        return f"model.{name} is a setting of [model], so it cannot be the model's [model.{name}] settings table"
+    return None
 
 
 def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
