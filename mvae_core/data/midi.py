@@ -21,8 +21,10 @@ The file's byte size is limited where units are read (:data:`mvae_core.data.sour
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
+import mido
 import numpy as np
 
 from mvae_core.config import DataConfig
@@ -56,8 +58,10 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         )
     notes = file_notes(smf.tracks, smf.ticks_per_beat)
     drums = notes.channel == 9
+    if not drums.size:
+        raise SkipFile(SkipReason.NO_NOTES, _no_notes_detail(smf.tracks))
     if drums.all():
-        raise SkipFile(SkipReason.DRUMS_ONLY if drums.any() else SkipReason.NO_NOTES)
+        raise SkipFile(SkipReason.DRUMS_ONLY)
     choice = choose(notes, cfg.melody)
     if choice.drums:  # drum clips a DAW exported off channel 10, by their track's name
         drums |= np.isin(notes.part_of(), [notes.parts.index(p) for p in choice.drums])
@@ -103,6 +107,27 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         melody=choice.reason,
         warnings=[("recovered", w) for w in recovered] + [("merged parts", w) for w in choice.warnings],
     )
+
+
+CHANNEL_EVENTS = {
+    "note_off": "note-off",
+    "note_on": "note-on of velocity 0",  # one of velocity > 0 would be a note
+    "control_change": "control change",
+    "pitchwheel": "pitch bend",
+    "program_change": "program change",
+    "aftertouch": "channel pressure",
+    "polytouch": "key pressure",
+    "sysex": "SysEx",
+}
+
+
+def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
+    """What a file without a note holds: ``no note-on in its 2 track(s); it holds 64 control change(s), 64 pitch
+    bend(s)`` (an automation clip), or only meta events (an empty clip)."""
+    counts = Counter(message.type for track in tracks for message in track if not message.is_meta)
+    held = ", ".join(f"{count:,} {CHANNEL_EVENTS.get(kind, kind)}(s)" for kind, count in counts.most_common())
+    where = f"no note-on in its {len(tracks)} track(s)"
+    return f"{where}; it holds {held}" if held else f"{where}, only meta events (names, tempo, meter)"
 
 
 def _tempo(tempos: list[tuple[int, int]], resolution: int) -> Callable[[np.ndarray], np.ndarray]:
