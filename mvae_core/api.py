@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -49,13 +50,18 @@ from mvae_core.run import RunDir
 from mvae_core.suggest import closest
 
 
-@dataclass
+@dataclass(repr=False)
 class Run:
     """A trained run: its best model (eval mode, from ``model.safetensors``) and its resolved config."""
 
     path: Path
     model: MelodyModel
     config: MvaeConfig
+
+    def __repr__(self) -> str:
+        """``Run('runs/a', model='melody_rnn', hidden=64, latent_dim=2)``: what it is, not every layer and setting."""
+        model = self.config.model
+        return f"Run({str(self.path)!r}, model={model.name!r}, hidden={model.hidden}, latent_dim={model.latent_dim})"
 
     def metrics(self) -> list[dict[str, Any]]:
         """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file)."""
@@ -101,10 +107,12 @@ def load(run: str | os.PathLike[str] | Run) -> Run:
     return Run(path, model, cfg)
 
 
-@dataclass
+@dataclass(repr=False)
 class Generated:
-    """Loops decoded from latent points: ``loops[i]`` holds the ``bars`` consecutive loops (each a list of
-    :class:`~mvae_core.generation.Note`) along path ``paths[i]`` (``[bars, latent_dim]``)."""
+    """Loops decoded from latent points, one file's worth per point: ``loops[i]`` (also ``generated[i]``, and what
+    iterating gives) holds file ``i``'s ``bars`` consecutive loops (each a list of
+    :class:`~mvae_core.generation.Note`) along path ``paths[i]`` (``[bars, latent_dim]``). File methods take ``i``
+    as a list does (``-1`` is the last) and raise :class:`IndexError` naming the count beyond it."""
 
     config: MvaeConfig
     options: DecodeOptions
@@ -114,17 +122,40 @@ class Generated:
     def __len__(self) -> int:
         return len(self.loops)
 
+    def __getitem__(self, i: int) -> list[list[Note]]:
+        return self.loops[self._file(i)]
+
+    def __iter__(self) -> Iterator[list[list[Note]]]:
+        return iter(self.loops)
+
+    def __repr__(self) -> str:
+        """``Generated(4 files × 1 loop, 38 notes; seed=1, temperature=0.8)``: the options that differ from the
+        defaults, not the notes, the config and the paths."""
+        bars = len(self.loops[0]) if self.loops else 0
+        notes = sum(len(loop) for file in self.loops for loop in file)
+        given = [f"{f.name}={getattr(self.options, f.name)!r}" for f in dataclasses.fields(DecodeOptions)
+                 if getattr(self.options, f.name) != f.default]  # fmt: skip
+        options = f"; {', '.join(given)}" if given else ""
+        return f"Generated({len(self)} file{'s' * (len(self) != 1)} × {bars} loop{'s' * (bars != 1)}, {notes} notes{options})"
+
+    def _file(self, i: int) -> int:
+        """``i`` as an index of a file (negative from the end); :class:`IndexError` naming how many there are."""
+        if not -len(self) <= operator.index(i) < len(self):
+            raise IndexError(f"file {i}: {len(self)} file(s) were generated, numbered 0 to {len(self) - 1}")
+        return i % len(self)
+
     def midi(self, i: int = 0) -> pretty_midi.PrettyMIDI:
         """File ``i`` as ``pretty_midi``: its loops one after another, 4/4 at ``options.tempo``."""
-        return notes_to_midi(self.loops[i], self.config, self.options)
+        return notes_to_midi(self[i], self.config, self.options)
 
     def midi_file(self, i: int = 0) -> mido.MidiFile:
         """File ``i`` as ``mido``: loop-exact, its length is ``bars`` loops (:mod:`mvae_core.loop_file`)."""
-        return midi_file(self.loops[i], self.config, self.options)
+        return midi_file(self[i], self.config, self.options)
 
     def name(self, i: int) -> str:
         """``000_z_+0.50_-1.00``: the file's number (as many digits as the largest, at least 3) and its first latent
         point (:func:`~mvae_core.loop_file.loop_file_stem`)."""
+        i = self._file(i)
         return loop_file_stem(i, len(self), self.paths[i][0])
 
     def audio(
@@ -137,8 +168,8 @@ class Generated:
         """File ``i`` rendered to audio (:func:`mvae_core.audio.render`: FluidSynth when it can run, else the
         built-in synth; ``audio.renderer`` says which), as long as its loops plus the release, or with
         ``wrap_release`` exactly as long as its loops, the release added onto the start (to repeat in a DAW)."""
-        notes = timed_notes(self.loops[i], self.config, self.options)
-        length = len(self.loops[i]) * LOOP_TICKS
+        notes = timed_notes(self[i], self.config, self.options)
+        length = len(self[i]) * LOOP_TICKS
         return render(notes, self.options.tempo, length, renderer, soundfont, wrap_release=wrap_release)
 
     def write(self, out: str | os.PathLike[str]) -> list[Path]:

@@ -1,0 +1,39 @@
+"""The result objects as a notebook shows and uses them: a repr that says what they are in one line (a Generated
+printed its config, every note and the path tensor; a Run every layer of its model), a Generated that iterates and
+indexes like the list of files it has a length of, and file indices out of range named as such."""
+
+from __future__ import annotations
+
+import pytest
+
+import mvae_core
+
+
+@pytest.fixture(scope="module")
+def run(tiny_run):
+    return mvae_core.load(tiny_run)
+
+
+def test_a_run_shows_its_path_and_model_in_one_line(run, tiny_run):
+    assert repr(run) == f"Run({str(tiny_run)!r}, model='melody_rnn', hidden=32, latent_dim=2)"
+
+
+def test_generated_loops_show_their_count_and_the_options_that_differ_from_the_defaults(run):
+    loops = mvae_core.generate(run, random=3, bars=2, seed=1, temperature=0.8)
+    notes = sum(len(loop) for file in loops.loops for loop in file)
+    assert repr(loops) == f"Generated(3 files × 2 loops, {notes} notes; temperature=0.8, seed=1)"
+    assert repr(mvae_core.generate(run, z=[0, 0])).startswith("Generated(1 file × 1 loop, ")
+
+
+def test_generated_loops_iterate_and_index_as_their_files(run):
+    loops = mvae_core.generate(run, random=3)
+    assert list(loops) == loops.loops and loops[1] == loops.loops[1] and loops[-1] == loops.loops[2]
+    assert loops.name(-1) == loops.name(2)
+
+
+@pytest.mark.parametrize("call", ["midi", "midi_file", "name", "audio", "getitem"])
+def test_a_file_index_out_of_range_names_the_count(run, call):
+    loops = mvae_core.generate(run, random=3)
+    method = loops.__getitem__ if call == "getitem" else getattr(loops, call)
+    with pytest.raises(IndexError, match=r"^file 5: 3 file\(s\) were generated, numbered 0 to 2$"):
+        method(5)
