@@ -108,6 +108,14 @@ class DataConfig(Section):
         )
 
 
+SECTIONS_NOT_A_SETTING = (
+    "[model] has no setting 'sections'; each model's own settings are its table [model.<name>] (e.g. "
+    "[model.melody_rnn] in a config file, --set model.melody_rnn.KEY=VALUE)"
+)
+"""The error for ``model.sections``: ``ModelConfig`` keeps the ``[model.<name>]`` tables under that name, but it is
+no key of the config."""
+
+
 class ModelConfig(Section):
     """``name`` picks the architecture (the model registry, ``mvae models``); the other keys are shared by the
     built-in models. A model's own settings are its section ``[model.<name>]`` (``sections`` here), validated by
@@ -133,14 +141,16 @@ class ModelConfig(Section):
     @classmethod
     def _gather_sections(cls, value: Any) -> Any:
         """``[model.<name>]`` tables (keys that are not settings and hold a table) become ``sections``; any other
-        unknown key stays, and is reported as an unknown setting."""
+        unknown key stays, and is reported as an unknown setting. ``sections`` itself is not a key of the config
+        (it was an undocumented second spelling of the tables): given, it is an error saying how to write them."""
         if not isinstance(value, dict):
             return value
+        if "sections" in value:
+            raise ValueError(SECTIONS_NOT_A_SETTING)
         sections = {k: v for k, v in value.items() if k not in cls.model_fields and isinstance(v, dict)}
         if not sections:
             return value
-        rest = {k: v for k, v in value.items() if k not in sections}
-        return rest | {"sections": {**rest.get("sections", {}), **sections}}
+        return {k: v for k, v in value.items() if k not in sections} | {"sections": sections}
 
     @model_serializer(mode="wrap")
     def _sections_as_tables(self, handler: Any) -> dict[str, Any]:
