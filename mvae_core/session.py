@@ -27,6 +27,7 @@ import json
 import os
 import re
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -108,6 +109,7 @@ def train(
     resume: bool = False,
     jobs: int | None = None,
     progress: bool | Reporter = True,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
@@ -123,6 +125,8 @@ def train(
     :param epochs: the maximum number of epochs (on resume: a new budget, kept in ``config.toml``).
     :param jobs: processes for the first parse of the data.
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
+    :param stop: setting this event stops training after the step it is in, with a checkpoint, as Ctrl-C does
+        (:class:`RunInterrupted`): how a training that runs in a thread, where signals do not reach it, is stopped.
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training;
         :class:`RunFailed` (``failure.json`` written) or :class:`RunInterrupted` (checkpoint written) once it has
@@ -187,7 +191,7 @@ def train(
                 run.write_config(cfg, versions, data, fingerprint)
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
-            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter)
+            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
 
@@ -201,12 +205,17 @@ def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str]
 def _fit(
     run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, resuming: bool,
     versions: dict[str, str], dist: Distributed, interrupts: Interrupts, reporter: Reporter,
+    stop: threading.Event | None = None,
 ) -> RunResult:  # fmt: skip
     """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error. A resume whose
     ``versions`` (of mvae, the model's and plugins' packages) differ from those that trained the run so far records
-    them in ``config.toml`` from the epoch it continues, and warns once."""
+    them in ``config.toml`` from the epoch it continues, and warns once. A signal or a set ``stop`` pauses it."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
-    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=interrupts.requested)
+
+    def pause_requested() -> bool:
+        return interrupts.requested() or (stop is not None and stop.is_set())
+
+    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested)
     python, command_line = _how_to_continue(run, versions, dist.world)
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     try:
@@ -256,7 +265,8 @@ def _fit(
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
         )
-        stopped = f"{interrupts.name}: stopped {where} and checkpointed. Continue with: "
+        cause = interrupts.name if interrupts.requested() else "stop set"  # a signal, or the caller's event
+        stopped = f"{cause}: stopped {where} and checkpointed. Continue with: "
         signum = interrupts.signum or signal.SIGINT
         raise RunInterrupted(stopped + python.resume, signum, stopped + command_line.resume) from None
     except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
