@@ -77,12 +77,11 @@ def _gap_caption() -> str:
 
 def _gap_text(feature: str, values: dict[str, Any]) -> str:
     """The gap closed, or the word for why there is none (:func:`_gap_caption`)."""
-    from mvae_core.pitch_structure import MIN_SEPARATION
+    from mvae_core.pitch_structure import NO_GAP, no_gap
 
     if values["gap_closed"] is not None:
         return _format(values["gap_closed"])
-    separation = values["separation"]
-    return "no gap" if separation is not None and separation < MIN_SEPARATION else "n/a"
+    return NO_GAP if no_gap(values) else "n/a"
 
 
 def _format(value: Any) -> str:

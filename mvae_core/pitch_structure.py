@@ -40,6 +40,9 @@ MIN_SEPARATION = 0.2
 per-loop standard deviations (Cohen's d; 0.2 is the conventional "small" effect). Below it the feature does not tell
 the data from random notes in its key, and the ratio would divide by noise."""
 
+NO_GAP = "no gap"
+"""The word for a ``gap_closed`` left undefined because ``separation`` is below :data:`MIN_SEPARATION`."""
+
 _DIATONIC = np.array([[(pc - tonic) % 12 in MAJOR_SCALE for pc in range(12)] for tonic in range(12)], dtype=np.float64)
 
 
@@ -150,6 +153,13 @@ def compare(data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0
         }
     result["notes"]["gap_closed"] = result["notes"]["separation"] = None  # the baseline keeps the generated rhythm
     return result
+
+
+def no_gap(values: dict[str, Any]) -> bool:
+    """Whether a feature of :func:`compare` has no ``gap_closed`` because random notes already lie within
+    :data:`MIN_SEPARATION` of the data (nothing to close: :data:`NO_GAP`), rather than for want of notes."""
+    separation = values["separation"]
+    return values["gap_closed"] is None and separation is not None and separation < MIN_SEPARATION
 
 
 def _mean(values: np.ndarray) -> float | None:

@@ -114,13 +114,14 @@ PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise
 """The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
 
 
-def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, float | None]:
+def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]:
     """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
-    run is judged on the same latent points and offset draws), decoded with generate's default options; and the
-    share of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
-    :mod:`mvae_core.pitch_structure`)."""
+    run is judged on the same latent points and offset draws), decoded with generate's default options; the share
+    of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
+    :mod:`mvae_core.pitch_structure`); and ``missing``: row key → the word for why a gap is ``None`` where a word
+    says more than ``n/a`` (``no gap``: random notes already look like the validation loops there)."""
     from mvae_core.evaluation import generate_loops
-    from mvae_core.pitch_structure import LoopNotes, compare
+    from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
     from mvae_core.session import validation_loops
 
     run = RunDir(path)
@@ -130,4 +131,5 @@ def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, floa
     pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
                     cfg.data.pitch_low, seed)  # fmt: skip
     gaps = {key: pitch[feature]["gap_closed"] for feature, key in PITCH_GAPS.items()}
-    return timing_stats([note.timeshift for loop in loops for note in loop], samples) | gaps
+    missing = {key: NO_GAP for feature, key in PITCH_GAPS.items() if no_gap(pitch[feature])}
+    return timing_stats([note.timeshift for loop in loops for note in loop], samples) | gaps | {"missing": missing}

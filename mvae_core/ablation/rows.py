@@ -17,11 +17,12 @@ from mvae_core.view import epoch_number
 def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``. ``attempt`` is this command's
-    ``mvae train`` of the run (``None`` when it was finished before); ``produced_before`` is how an earlier command
-    produced it (its ``produced`` cell in the previous ``summary.csv``), kept for a skipped run. ``warnings`` are
-    those of the run's latest attempt, which began where the last header of its log says
-    (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
+    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve`` and ``missing`` (row key → why a
+    value is ``None`` where a word says more than ``n/a``, :func:`~mvae_core.ablation.facts.generated_numbers`).
+    ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before);
+    ``produced_before`` is how an earlier command produced it (its ``produced`` cell in the previous ``summary.csv``),
+    kept for a skipped run. ``warnings`` are those of the run's latest attempt, which began where the last header of
+    its log says (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
 
     The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
     finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
@@ -36,7 +37,7 @@ def run_row(
         status, error = "failed", "no epoch finished"
     elif facts.nonfinite_epoch is not None:
         status, error = "failed", f"val_elbo is not finite at epoch {epoch_number(facts.nonfinite_epoch)}"
-    generated: dict[str, float | None] = {}
+    generated: dict[str, Any] = {}
     if status == "ok":
         try:
             generated = generated_numbers(path, samples)
@@ -60,8 +61,9 @@ def run_row(
         "onset_f1": facts.onset_f1,
         "timing_spread_ratio": facts.timing_spread_ratio,
         "active_units": facts.active_units,
-        **generated,
+        **{key: value for key, value in generated.items() if key != "missing"},
         "seconds": facts.seconds,
         "cpu_seconds": facts.cpu_seconds,
         "val_curve": list(facts.val_elbo),
+        "missing": generated.get("missing", {}),
     }

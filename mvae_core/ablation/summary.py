@@ -16,7 +16,8 @@ from rich import box
 from rich.table import Table
 
 from mvae_core.ablation.plan import ALL, NONE, Configuration
-from mvae_core.ablation.stats import Estimate, estimate, paired_difference
+from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
+from mvae_core.pitch_structure import MIN_SEPARATION
 
 METRICS: dict[str, str] = {
     "epochs_run": "epochs",
@@ -92,23 +93,35 @@ def _ok(rows: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
     return [r for r in rows if r["config"] == config and r["status"] == "ok"]
 
 
+def _lacks(row: dict[str, Any], metric: str) -> bool:
+    return not finite_values([row.get(metric)])
+
+
+def _why(row: dict[str, Any], metric: str) -> str:
+    """Why ``row`` has no value of ``metric``: the row's own word (``row["missing"]``, e.g. ``no gap`` for a pitch gap
+    whose random notes already look like the data), else :func:`missing_word`."""
+    return row.get("missing", {}).get(metric, missing_word(metric))
+
+
 def per_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[dict[str, Any]]:
-    """Per configuration: ``runs``, ``ok``, ``stops`` (a Counter of :func:`stop_label`) and an
-    :class:`Estimate` per metric over its ok runs."""
+    """Per configuration: ``runs``, ``ok``, ``stops`` (a Counter of :func:`stop_label`), an :class:`Estimate` per
+    metric over its ok runs, and ``missing``: per metric, a Counter of why its ok runs without a value lack it."""
     table = []
     for c in configs:
         ok = _ok(rows, c.name)
         entry: dict[str, Any] = {"config": c.name, "runs": sum(r["config"] == c.name for r in rows), "ok": len(ok)}
         entry["stops"] = Counter(r["stopped_by"] for r in ok)
         entry |= {m: estimate(r[m] for r in ok) for m in METRICS}
+        entry["missing"] = {m: Counter(_why(r, m) for r in ok if _lacks(r, m)) for m in METRICS}
         table.append(entry)
     return table
 
 
 def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
     """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
-    ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them); ``[]`` without a
-    configuration named ``reference``."""
+    ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
+    metric, a Counter of why the pairs without a difference lack it (the configuration's run's reason, else the
+    reference's); ``[]`` without a configuration named ``reference``."""
     if not any(c.name == reference for c in configs):
         return []
     ref = {r["seed"]: r for r in _ok(rows, reference)}
@@ -118,8 +131,14 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
             continue
         mine = {r["seed"]: r for r in _ok(rows, c.name)}
         entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
+        both = sorted(set(mine) & set(ref))
+        entry["missing"] = {}
         for m in METRICS:
             entry[m] = paired_difference({s: r[m] for s, r in mine.items()}, {s: r[m] for s, r in ref.items()})
+            lacking = [
+                mine[s] if _lacks(mine[s], m) else ref[s] for s in both if _lacks(mine[s], m) or _lacks(ref[s], m)
+            ]
+            entry["missing"][m] = Counter(_why(r, m) for r in lacking)
         result.append(entry)
     return result
 
@@ -148,15 +167,29 @@ def missing_word(metric: str) -> str:
     return MISSING_WORDS.get(metric, "n/a")
 
 
-def metric_cell(e: Estimate, ok: int, metric: str, stacked: bool = False, digits: int = 4, signed: bool = False) -> str:
+def metric_cell(
+    e: Estimate,
+    ok: int,
+    metric: str,
+    stacked: bool = False,
+    digits: int = 4,
+    signed: bool = False,
+    reasons: Counter[str] | None = None,
+) -> str:
     """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
-    followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``, :data:`MISSING_WORDS`, else
-    ``n/a``; ``stacked``: on a line of its own); only the word when none has one, ``–`` when none was expected."""
-    word = missing_word(metric)
+    followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
+    (:func:`per_config`'s ``missing``; without it, :func:`missing_word` for each); ``stacked``: on a line of its own.
+    Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected."""
+    reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
     if e.n == 0:
-        return word if ok else "–"
+        return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
     shown = cell(e, signed=signed, stacked=stacked, digits=digits)
-    return shown if e.n == ok else shown + ("\n" if stacked else "; ") + f"{ok - e.n} {word}"
+    return shown if e.n == ok else shown + ("\n" if stacked else "; ") + _counted(reasons)
+
+
+def _counted(reasons: Counter[str]) -> str:
+    """``1 no gap, 2 n/a``: each reason with how many values it took."""
+    return ", ".join(f"{n} {word}" for word, n in reasons.most_common())
 
 
 def _stops(counter: Counter[str], sep: str = ", ") -> str:
@@ -181,12 +214,19 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     lines += ["", "## Per configuration", ""]
     lines += [
         "Mean ± sample std [95 % t-interval] over the seeds whose run is ok; `; 1 n/a` counts the runs without a "
-        "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread).",
+        "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread; "
+        f"`no gap`: random notes in the data's key already lie within {MIN_SEPARATION:g} pooled standard deviations of the "
+        "validation loops in that feature, so there is no gap to close: docs/evaluation.md#pitch).",
         "",
     ]
     header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
     body = [
-        [e["config"], f"{e['ok']} / {e['runs']}", _stops(e["stops"]), *(metric_cell(e[m], e["ok"], m) for m in METRICS)]
+        [
+            e["config"],
+            f"{e['ok']} / {e['runs']}",
+            _stops(e["stops"]),
+            *(metric_cell(e[m], e["ok"], m, reasons=e["missing"][m]) for m in METRICS),
+        ]
         for e in per_config(rows, configs)
     ]
     lines += _md_table(header, body)
@@ -215,7 +255,11 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
             "",
         ]
         body = [
-            [d["config"], str(d["pairs"]), *(metric_cell(d[m], d["pairs"], m, signed=True) for m in METRICS)]
+            [
+                d["config"],
+                str(d["pairs"]),
+                *(metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m]) for m in METRICS),
+            ]
             for d in diffs
         ]
         lines += _md_table(["configuration", "pairs", *METRICS.values()], body)
@@ -282,5 +326,8 @@ def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> T
         table.add_column(column, no_wrap=True)
     for e in per_config(rows, configs):
         about = "\n".join([console_name(e["config"]), f"{e['ok']}/{e['runs']} ok", _stops(e["stops"], "\n")])
-        table.add_row(about, *(metric_cell(e[m], e["ok"], m, stacked=True, digits=3) for m in CONSOLE_METRICS))
+        cells = (
+            metric_cell(e[m], e["ok"], m, stacked=True, digits=3, reasons=e["missing"][m]) for m in CONSOLE_METRICS
+        )
+        table.add_row(about, *cells)
     return table
