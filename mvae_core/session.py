@@ -133,6 +133,8 @@ def train(
         started.
     """
     names, objects = _split_plugins(plugins)
+    if stop is not None and not callable(getattr(stop, "is_set", None)):
+        raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
@@ -609,7 +611,20 @@ def _device(name: str) -> torch.device:
     return torch.device(name)
 
 
+REPORTER_METHODS = ("data", "note", "event", "training")
+"""What a ``progress`` object must have (:class:`Reporter`)."""
+
+
 def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
+    """The reporter ``progress`` asks for (on rank 0; the others report nothing); :class:`OptionError` naming
+    ``progress`` when it is neither a bool nor a reporter, before any data is read."""
+    missing = [name for name in REPORTER_METHODS if not callable(getattr(progress, name, None))]
+    if not isinstance(progress, bool) and missing:
+        raise OptionError(
+            "progress",
+            f"is True (print), False (print nothing) or an object with the methods of mvae_core.session.Reporter "
+            f"({', '.join(REPORTER_METHODS)}); got {progress!r}, which lacks {', '.join(missing)}",
+        )
     if not is_main or progress is False:
         return SilentReporter()
     if progress is True:

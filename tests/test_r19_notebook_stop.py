@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 import mvae_core
 from mvae_core import hookimpl
-from mvae_core.errors import RunInterrupted
+from mvae_core.errors import OptionError, RunInterrupted
 from tests.training import TINY
+
+
+class NoteOnly:
+    """A reporter a user started to write: it has ``note`` only."""
+
+    def note(self, message: str, level: str = "info") -> None:
+        print(message)
 
 
 class SetAtStep:
@@ -49,3 +58,23 @@ def test_a_training_in_a_thread_stops_with_a_checkpoint_when_its_stop_event_is_s
     stop.clear()
     result = mvae_core.train(out=tmp_path / "run", resume=True, plugins=[("stopper", setter)], progress=False)
     assert (result.outcome, result.epochs_run) == ("trained", 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"progress": None},
+            r"^progress is True \(print\), False \(print nothing\) or an object with the methods of "
+            r"mvae_core.session.Reporter \(data, note, event, training\); got None, which lacks data, "
+            r"note, event, training$",
+        ),
+        ({"progress": "quiet"}, r"got 'quiet', which lacks data, note, event, training$"),
+        ({"progress": NoteOnly()}, r"got <.*NoteOnly object at .*>, which lacks data, event, training$"),
+        ({"stop": True}, r"^stop is a threading.Event \(set it to stop training\), got True$"),
+    ],
+)
+def test_a_progress_or_stop_that_cannot_work_is_named_before_the_data_is_read(synth_dir, tmp_path, kwargs, message):
+    with pytest.raises(OptionError, match=message):
+        mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[], epochs=1, **kwargs)
+    assert not (tmp_path / "run").exists()
