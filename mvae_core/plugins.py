@@ -182,9 +182,11 @@ def validated_sections(
     """The validated config of every enabled registered plugin (defaults where it has no section), by name.
 
     Every ``[plugins.<name>]`` section is validated by that plugin's ``Config``, also when the plugin is not enabled
-    (an unknown key is an error with the closest valid one), except the section of a third-party plugin that is not
-    enabled: its package is imported only when it is enabled by name (docs/plugins.md), so its section is checked
-    then. A section for no registered plugin, or for a plugin object (``objects``), is a :class:`ConfigError`."""
+    (an unknown key is an error with the closest valid one): a config keeps the settings of plugins that a run's
+    ``--plugins`` leaves out, and they are checked as the settings of enabled plugins are. For a third-party plugin
+    that means importing its package (as enabling it by name does; docs/plugins.md, Trust model): without a section,
+    a plugin that is not enabled is not imported. A section for no registered plugin, or for a plugin object
+    (``objects``), is a :class:`ConfigError`."""
     sections = plugins.sections()
     for name in sections:
         if name in objects:
@@ -205,6 +207,6 @@ def validated_sections(
 
     enabled = resolve_enabled(plugins.enabled, available, objects)
     for name in sections:
-        if name not in enabled and available[name].origin == "built-in":
+        if name not in enabled:
             validated(name)  # not enabled, so not used, but a typo in it is an error all the same
     return {name: validated(name) for name in enabled}

@@ -289,15 +289,6 @@ def test_the_section_of_a_built_in_plugin_that_is_not_enabled_is_validated_too()
     assert host.names == [] and host.resolved().model_dump() == {"enabled": []}  # checked, not used
 
 
-def test_the_section_of_a_third_party_plugin_that_is_not_enabled_does_not_import_it():
-    def never():
-        raise AssertionError("imported a third-party plugin that is not enabled")
-
-    available = {**AVAILABLE, "other": PluginInfo("other", "package mvae-other", "1.0", never)}
-    host = PluginHost.from_config(PluginsConfig(enabled=["halving"], other={"anything": 1}), available)
-    assert host.names == ["halving"]
-
-
 def test_a_setting_that_is_not_a_finite_number_is_refused_in_a_plugin_section():
     with pytest.raises(ConfigError, match=r"^plugins\.halving\.factor = inf: must be a finite number"):
         PluginHost.from_config(PluginsConfig(enabled=["halving"], halving={"factor": "inf"}), AVAILABLE)

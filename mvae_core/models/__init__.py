@@ -74,8 +74,8 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
     the rest of the config (:meth:`~mvae_core.models.base.MelodyModel.check_config`). An unknown name, a section for
     an unknown model or a bad setting is a :class:`ConfigError` naming the field (and the closest valid name).
 
-    The section of a built-in model that is not ``name`` is validated too (it is not used, but a typo in it is an
-    error); that of a third-party model is checked when the model is used, as its package is imported only then."""
+    The section of a model that is not ``name`` is validated too (it is not used, but a typo in it is an error), a
+    third-party model's as well: its package is imported for that, as it is for a config that uses the model."""
     cfg = config.model
     available = available_models()
     for name in [cfg.name, *cfg.sections]:
@@ -93,7 +93,7 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
                 f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))} (mvae models)."
             )
     for name, section in cfg.sections.items():
-        if name != cfg.name and available[name].origin == "built-in":
+        if name != cfg.name:
             validate_settings(available[name].model_class().Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()
     settings = validate_settings(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
