@@ -1,5 +1,5 @@
 """Warnings a user can act on, from the loops of one source: several voices on one grid, timing unrelated to the
-grid, bar lines that look shifted.
+grid, bar lines that look shifted, a one-bar clip (a loop half silence).
 
 Each check looks only at the notes that became loops (:class:`~mvae_core.data.loops.LoopBlock`) and returns
 ``(kind, message)``; the kinds are summed in ``mvae data inspect`` and ``data_report.json``. The thresholds were set
@@ -34,10 +34,10 @@ STEPS_PER_BEAT = 4
 
 
 def diagnose(block: LoopBlock) -> list[tuple[str, str]]:
-    """Every warning that applies to ``block``, in the order: polyphonic, unaligned timing, pickup."""
+    """Every warning that applies to ``block``, in the order: polyphonic, unaligned timing, pickup, one bar."""
     if block.n_loops == 0:
         return []
-    checks = (_polyphonic(block), _unaligned(block), _pickup(block))
+    checks = (_polyphonic(block), _unaligned(block), _pickup(block), _one_bar(block))
     return [warning for warning in checks if warning is not None]
 
 
@@ -94,4 +94,16 @@ def _pickup(block: LoopBlock) -> tuple[str, str] | None:
         f"most onsets fall on beat {strongest + 1} of the bar ({on_beats[strongest]} notes there, {on_beats[0]} on "
         f"beat 1): the bar lines may be {strongest} beat(s) off, e.g. a pickup the file does not mark. Loops then "
         "start mid-phrase; shift the file so that bar 1 starts on its first downbeat",
+    )
+
+
+def _one_bar(block: LoopBlock) -> tuple[str, str] | None:
+    """A source whose only loop has every onset in its first bar: a one-bar clip, which a DAW loops every bar."""
+    if block.n_loops != 1 or int(block.step.max()) >= STEPS_PER_BAR:
+        return None
+    return (
+        "one bar",
+        "every note starts in the first bar of its only loop: a one-bar clip, whose 2-bar loop is half silence, and "
+        "a model trained on such loops learns to rest in bar 2. If the clip repeats every bar, repeat it to 2 bars in "
+        "your DAW before exporting",
     )
