@@ -47,6 +47,7 @@ from mvae_core.generation import (
 from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
+from mvae_core.session import callers_random_state
 from mvae_core.suggest import closest
 
 
@@ -103,7 +104,8 @@ def load(run: str | os.PathLike[str] | Run) -> Run:
             "run", f"is a run directory (a str or pathlib.Path) or a Run from mvae_core.load, got {run!r}"
         )
     path = Path(run)
-    model, cfg = RunDir(path).load_model()
+    with callers_random_state():  # building the model draws its (then overwritten) initial weights
+        model, cfg = RunDir(path).load_model()
     return Run(path, model, cfg)
 
 

@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -173,7 +173,7 @@ def train(
         dist.check_batch_size(cfg.train.batch_size)
         reporter = _reporter(progress, dist.is_main)
         lock = run.training_lock() if dist.is_main else contextlib.nullcontext()  # rank 0 holds it for all ranks
-        with lock, Interrupts() as interrupts:  # Interrupts: a no-op off the main thread
+        with lock, Interrupts() as interrupts, callers_random_state():  # Interrupts: a no-op off the main thread
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
@@ -196,6 +196,21 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+@contextlib.contextmanager
+def callers_random_state() -> Iterator[None]:
+    """Within the block, torch's global random state is the code's (training seeds it); after it, the caller's again
+    (CPU, and CUDA where the caller had initialised it): a notebook's own ``torch.manual_seed`` stream goes on as if
+    mvae had not trained or built a model in between."""
+    cpu = torch.get_rng_state()
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    try:
+        yield
+    finally:
+        torch.set_rng_state(cpu)
+        if cuda is not None:
+            torch.cuda.set_rng_state_all(cuda)
 
 
 def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:
