@@ -243,15 +243,22 @@ def generate(
     noise: float = 0.0,
     **options: Any,
 ) -> Generated:
-    """Decode latent points of ``run`` into loops.
+    """Decode latent points of ``run`` into loops, one file's worth per point (``mvae generate`` as a call).
 
-    :param z: one latent point (``latent_dim`` numbers); or ``random``: that many points drawn from the prior
-        (default: one random point).
-    :param seed: seeds the random points, the noise, the note choice and the timing draws.
+    :param run: a run directory (``str`` or ``pathlib.Path``), or a :class:`Run` from :func:`load` (loaded once:
+        faster when generating many times).
+    :param z: one latent point (``latent_dim`` numbers: a list, a numpy array or a tensor); or ``random``: that many
+        points drawn from the prior (default: one random point).
+    :param seed: seeds the random points, the noise, the note choice and the timing draws (a whole number >= 0).
     :param bars: loops per file, along a latent path of steps of length ``walk`` from each point.
+    :param walk: the latent distance between consecutive loops of a file (``bars`` > 1).
     :param noise: std of Gaussian noise added to each point.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`: ``density``, ``temperature``,
         ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
+    :returns: a :class:`Generated`: ``write(folder)`` for MIDI files, ``write_audio`` for WAV, ``midi(i)`` for
+        ``pretty_midi``, ``generated[i]`` for file ``i``'s notes.
+    :raises InputError: a bad argument, naming it (:class:`OptionError` for a value of the wrong type or out of
+        range, :class:`ConflictingOptions` for ``z`` with ``random``); loading errors as :func:`load`.
     """
     trained = load(run)
     seed, bars, walk, noise = whole_number("seed", seed), whole_number("bars", bars), *_reals(walk=walk, noise=noise)
