@@ -151,22 +151,3 @@ def test_none_alone_and_an_empty_list_both_mean_no_plugins():
         "kl_anneal",
         "ts_ramp",
     ]
-
-
-def test_the_section_of_a_third_party_model_that_is_not_used_does_not_import_it(monkeypatch):
-    import importlib.metadata
-
-    class Dist:
-        name, version = "mvae-wide", "1.0"
-
-    class EntryPoint:
-        name, dist = "wide", Dist()
-
-        def load(self):
-            raise AssertionError("imported a third-party model that is not used")
-
-    monkeypatch.setattr(
-        importlib.metadata, "entry_points", lambda group: [EntryPoint()] if group == "mvae.models" else []
-    )
-    cls, _ = resolve_model(build_config(None, ["model.wide.anything=1"]))  # checked when model.name = "wide"
-    assert cls.name == "melody_rnn"
