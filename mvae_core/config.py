@@ -257,10 +257,14 @@ def apply_override(tree: dict[str, Any], assignment: str) -> None:
         raise ConfigError(f"--set expects dotted.key=value, got {assignment!r}")
     parts = key.strip().split(".")
     node = tree
-    for part in parts[:-1]:
+    for i, part in enumerate(parts[:-1]):
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ConfigError(f"--set {key}: {part!r} is a value, not a section")
+            path = ".".join(parts[: i + 1])
+            problem = f"is a value, so {key.strip()} cannot be set inside it"
+            if section_fields(MvaeConfig, tuple(parts[: i + 1])):  # a core section given as a value: "train = 3"
+                problem = f"must be a table to hold {key.strip()} ({_as_table(path)})"
+            raise ConfigError(field_problem(path, child, problem))
         node = child
     node[parts[-1]] = parse_set_value(value.strip())
 
@@ -330,6 +334,8 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = NON_FINITE
         elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
             message = _how_to_set(field)
+        elif item["type"] == "model_type":  # a value where a section of settings belongs ("train = 3")
+            message = f"must be a table of settings ({_as_table(field)})"
         parts.append(field_problem(field, value, message))
     return "; ".join(parts)
 
@@ -348,6 +354,11 @@ def _how_to_set(field: str) -> str:
         f"required, and not set; give it with --set {field}=VALUE (Python: overrides), or as {key} = VALUE in the "
         f"config file's [{section}] table"
     )
+
+
+def _as_table(section: str) -> str:
+    """How the section ``section`` (dotted) is written as a table: in a config file, and on the command line."""
+    return f"[{section}] in a config file, --set {section}.KEY=VALUE"
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
