@@ -256,6 +256,8 @@ def apply_override(tree: dict[str, Any], assignment: str) -> None:
     if not sep or not key.strip():
         raise ConfigError(f"--set expects dotted.key=value, got {assignment!r}")
     parts = key.strip().split(".")
+    if "" in parts:  # "train..epochs", ".epochs", "train.": no key is named ""
+        raise ConfigError(f"--set {key.strip()}: an empty name before, between or after its dots; e.g. train.epochs=3")
     node = tree
     for i, part in enumerate(parts[:-1]):
         child = node.setdefault(part, {})
@@ -371,6 +373,8 @@ def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_s
     """``unknown setting; did you mean train.epochs?``: the closest key of its section, else (in the whole config)
     another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else the
     section's valid keys."""
+    if model is MvaeConfig and loc[:-1] == ("model",) and not is_section and loc[-1] in _model_names():
+        return f"the settings of the model {loc[-1]!r} are a table ({_as_table('.'.join(loc))})"  # "model.seed = 3"
     elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
     where = prefix + "".join(f"{part}." for part in loc[:-1])
     return unknown_key(loc[-1], section_fields(model, loc[:-1]), where, is_section, elsewhere)
@@ -388,6 +392,18 @@ def unknown_key(name: str, known: list[str], where: str, is_section: bool, elsew
     if elsewhere:
         return f"unknown {kind}; did you mean {elsewhere}?"
     return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"
+
+
+def _model_names() -> list[str]:
+    """The registered model names (:func:`mvae_core.models.available_models`, read from package metadata: nothing is
+    imported); none when the registry itself is broken, which resolving the model reports."""
+    from mvae_core.errors import MvaeError
+    from mvae_core.models import available_models  # the registry validates its sections with this module
+
+    try:
+        return list(available_models())
+    except MvaeError:
+        return []
 
 
 def _in_another_section(name: str, section: tuple[str, ...]) -> str | None:
