@@ -148,6 +148,8 @@ def ablate(
             f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
             f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
         )
+        if left_out := _outside_plan(arms, seeds, out):
+            report(left_out)
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
         mode = mode or ("list" if configs else "leave-one-out")
@@ -368,6 +370,34 @@ def _shown(flat: dict[str, Any], key: str) -> str:
     return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
+def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> str:
+    """A note naming the runs in ``out/runs`` that this plan does not summarise (seeds at or above ``seeds``, or
+    configurations it does not have, from an earlier command), with how to include them; ``""`` when there are none.
+    They are kept, but a summary rewritten without them would otherwise drop their rows without a word."""
+    planned = {arm.name for arm in arms}
+    found = sorted(p.parent for p in (out / "runs").glob("*/seed-*/config.toml"))
+    outside = [
+        path
+        for path in found
+        if path.parent.name not in planned or not path.name.removeprefix("seed-").isdigit()
+        or int(path.name.removeprefix("seed-")) >= seeds
+    ]  # fmt: skip
+    if not outside:
+        return ""
+    names = [str(path.relative_to(out)) for path in outside]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    hints = []
+    seen = [int(p.name.removeprefix("seed-")) for p in outside if p.name.removeprefix("seed-").isdigit()]
+    if any(p.parent.name in planned for p in outside) and seen:
+        hints.append(f"--seeds {max(seen) + 1}")
+    if other := sorted({p.parent.name for p in outside} - planned):
+        hints.append(f"the plan that has {', '.join(other)}")
+    return (
+        f"not summarised: {len(names)} run(s) in {out} outside this plan ({shown}); they are kept, give "
+        f"{' and '.join(hints)} to summarise them with the others"
+    )
+
+
 def _settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path) -> str:
     """What every run was trained with besides its configuration's plugins and overrides: the model, and the settings
     its ``configs/<name>.toml`` shares with every other configuration's (``--config`` and the command's ``--set``),
@@ -498,6 +528,7 @@ def _summarise(
         "with `mvae generate`'s default options (temperature 1, seed 0). Definitions: docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
+        *filter(None, [_outside_plan(arms, seeds, out)]),
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about)

@@ -1,0 +1,33 @@
+"""A re-run with fewer seeds (an older command from the shell's history, say) rewrites the summary without the runs
+it does not plan. It keeps them, and now says so, naming them and how to summarise them again."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+
+
+@pytest.mark.slow
+def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(synth_dir, tmp_path, wide_console):
+    out = tmp_path / "abl"
+    args = ["ablate", str(synth_dir), "--plugins", "kl_anneal", "--epochs", "1", "--jobs", "2", "--samples", "8"]
+    args += ["--set", "model.hidden=32", "--set", "data.transpositions=[]", "--out", str(out)]
+    invoke = CliRunner().invoke
+    assert invoke(app, [*args, "--seeds", "2"], catch_exceptions=False).exit_code == 0
+    result = invoke(app, [*args, "--seeds", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    note = (
+        f"not summarised: 2 run(s) in {out} outside this plan (runs/all/seed-1, runs/none/seed-1); they are kept, "
+        "give --seeds 2 to summarise them with the others"
+    )
+    # before: the 2-seed summary became a 1-seed one without a word about the runs it left out
+    assert note in result.output and note in (out / "summary.md").read_text(encoding="utf-8")
+    with open(out / "summary.csv", encoding="utf-8") as handle:
+        assert [(r["config"], r["seed"]) for r in csv.DictReader(handle)] == [("all", "0"), ("none", "0")]
+    assert (out / "runs" / "all" / "seed-1" / "model.safetensors").is_file()
+    again = invoke(app, [*args, "--seeds", "2"], catch_exceptions=False)
+    assert again.exit_code == 0 and "not summarised" not in again.output
