@@ -12,7 +12,7 @@ import shlex
 
 import pytest
 
-from mvae_core.config import DataConfig
+from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.load import load_dataset
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops
@@ -43,8 +43,28 @@ def test_encode_of_a_folder_suggests_a_real_midi_file_quoted_for_the_shell(tmp_p
     tune(folder / "Lead Clip.mid")
     (folder / "._Lead Clip.mid").write_bytes(APPLEDOUBLE)
     with pytest.raises(ToolError) as error:
-        file_loops(folder, DataConfig(cache_dir="none"))
+        file_loops(folder, MvaeConfig())
     message = str(error.value)
     assert "(1 MIDI files in it)" in message
     assert message.endswith(f"e.g. mvae encode RUN {shlex.quote(str(folder / 'Lead Clip.mid'))}")
     assert shlex.split(message.rsplit("e.g. ", 1)[1])[-1] == str(folder / "Lead Clip.mid")
+
+
+def test_smf_and_kar_files_are_midi_in_a_folder_and_to_encode(tmp_path):
+    # a keyboard's sequencer saves SONG.SMF; a karaoke collection is .kar: both are Standard MIDI Files
+    tune(tmp_path / "SONG.SMF")
+    tune(tmp_path / "hit.kar")
+    (tmp_path / "hit.kar").write_bytes((tmp_path / "hit.kar").read_bytes() + b"\0")  # not a duplicate of SONG.SMF
+    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    assert sorted(e["source"].rsplit("/", 1)[1] for e in report.entries if e["status"] == "ok") == [
+        "SONG.SMF",
+        "hit.kar",
+    ]
+    x, _ = file_loops(tmp_path / "hit.kar", MvaeConfig(data=DataConfig(cache_dir="none")))
+    assert x.shape[0] == 2
+
+
+def test_encode_names_the_midi_suffixes_for_a_daw_project_file(tmp_path):
+    (tmp_path / "Lead Clip.als").write_bytes(b"\x1f\x8b")
+    with pytest.raises(ToolError, match=r"not a MIDI file \(expected a \.mid, \.midi, \.smf or \.kar file\)"):
+        file_loops(tmp_path / "Lead Clip.als", MvaeConfig())

@@ -18,7 +18,8 @@ from mvae_core.data.loops import LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 
-MIDI_SUFFIXES = (".mid", ".midi")
+MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
+READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
 APPLEDOUBLE_PREFIX = "._"  # macOS writes "._song.mid" beside "song.mid" on non-Mac disks: the Finder's metadata
 MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
 _FILE_KINDS = {
@@ -56,7 +57,7 @@ class SourceResult:
 
 
 def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
-    """Resolve files, folders (recursive ``.mid``/``.midi``) and ``corpus:NAME`` into units.
+    """Resolve files, folders (recursive: :func:`is_midi_name`) and ``corpus:NAME`` into units.
 
     Paths that cannot be listed or read come back as skipped results instead of raising.
     """
@@ -81,9 +82,9 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
 
 
 def is_midi_name(name: str) -> bool:
-    """Whether a folder search takes the file ``name``: a ``.mid``/``.midi`` name (any case) that is not a macOS
+    """Whether a folder search takes the file ``name``: a :data:`READ_SUFFIXES` name (any case) that is not a macOS
     AppleDouble file (``._song.mid``: the Finder's metadata of ``song.mid``, hidden on a Mac, not MIDI)."""
-    return name.lower().endswith(MIDI_SUFFIXES) and not name.startswith(APPLEDOUBLE_PREFIX)
+    return name.lower().endswith(READ_SUFFIXES) and not name.startswith(APPLEDOUBLE_PREFIX)
 
 
 def walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:

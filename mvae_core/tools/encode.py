@@ -18,7 +18,7 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
-from mvae_core.data.sources import MIDI_SUFFIXES, walk_midi
+from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
@@ -37,8 +37,8 @@ class LoopCode:
 def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[torch.Tensor, np.ndarray]:
     """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
 
-    Raises :class:`ToolError` when ``path`` is not a ``.mid``/``.midi`` file or yields no loop (with the reason
-    the data report gives). ``option`` is the command-line option that gave ``path`` (``--from-midi``), which a
+    Raises :class:`ToolError` when ``path`` is not a MIDI file (:data:`READ_SUFFIXES`) or yields no loop (with the
+    reason the data report gives). ``option`` is the command-line option that gave ``path`` (``--from-midi``), which a
     folder's message names; ``None``: ``mvae encode``'s file argument.
     """
     if path.is_dir():
@@ -48,8 +48,10 @@ def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[
         raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); {takes} takes one MIDI file{example}")
     if not path.is_file():
         raise ToolError(f"{path}: no such file")
-    if path.suffix.lower() not in MIDI_SUFFIXES:
-        raise ToolError(f"{path}: not a MIDI file (expected a .mid or .midi file)")
+    if path.suffix.lower() not in READ_SUFFIXES:
+        raise ToolError(
+            f"{path}: not a MIDI file (expected a {', '.join(READ_SUFFIXES[:-1])} or {READ_SUFFIXES[-1]} file)"
+        )
     table, report = load_dataset([str(path)], cfg.data)
     if table.n_loops == 0:
         entry = report.entries[0]
