@@ -34,7 +34,6 @@ def evaluate(
 ) -> None:
     """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
     from mvae_core.api import evaluate as score
-    from mvae_core.progress import spread_text
     from mvae_core.run import finite
 
     with errors_to_exit():
@@ -50,7 +49,7 @@ def evaluate(
     table_view.add_row("run", "model · seed", f"{escape(result['model'])} · {result['seed']}")
     for group in ("reconstruction", "timing", "latent", "generated"):
         for name, value in result[group].items():
-            table_view.add_row(group, escape(name), spread_text(value) if name == "spread_ratio" else _format(value))
+            table_view.add_row(group, escape(name), _spread(value) if name == "spread_ratio" else _format(value))
     stdout.print(table_view)
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
                   title_justify="left", caption=_gap_caption(), caption_justify="left")  # fmt: skip
@@ -82,6 +81,14 @@ def _gap_text(feature: str, values: dict[str, Any]) -> str:
     if values["gap_closed"] is not None:
         return _format(values["gap_closed"])
     return NO_GAP if no_gap(values) else "n/a"
+
+
+def _spread(value: float | None) -> str:
+    """The spread ratio to as many digits as the other numbers (the training console's two decimals would show 1.004
+    and 1.007 both as 1.00), or the console's word where it is undefined."""
+    from mvae_core.progress import spread_text
+
+    return _format(value) if value is not None and math.isfinite(value) else spread_text(value)
 
 
 def _format(value: Any) -> str:

@@ -31,3 +31,12 @@ def test_the_json_names_the_model_and_the_seed_and_the_table_shows_them(seed_run
     assert scores["generated"]["samples"] == 8 and scores["generated"]["temperature"] == 1.0
     table = runner.invoke(app, args, catch_exceptions=False).output
     assert "│ run            │ model · seed" in table and "seed · 3 │" in table
+
+
+def test_the_table_shows_the_spread_ratio_to_the_digits_of_the_json(seed_run, synth_dir, wide_console):
+    args = ["evaluate", str(seed_run), str(synth_dir), "--samples", "8"]
+    ratio = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).output)["timing"]["spread_ratio"]
+    table = runner.invoke(app, args, catch_exceptions=False).output
+    line = next(line for line in table.splitlines() if "spread_ratio" in line)
+    # before: two decimals ("1.00"), where every other number has four significant digits
+    assert line.split("│")[3].strip() == f"{ratio:.4g}"
