@@ -294,7 +294,7 @@ def validate_section(model: type[S], data: Any, prefix: str = "") -> S:
 NON_FINITE = "must be a finite number (nan and inf are not settings)"
 
 
-def _is_non_finite(value: Any) -> bool:
+def is_non_finite(value: Any) -> bool:
     """``value`` is nan or an infinity, as a float or as the string a float field reads so ("nan", "-inf", …)."""
     if isinstance(value, str):
         try:
@@ -332,7 +332,7 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:
             message = _unknown_key(model, loc, prefix, isinstance(value, dict))
-        elif _is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
+        elif is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
             message = NON_FINITE
         elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
             message = _how_to_set(field)

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mvae_core.config import NON_FINITE, is_non_finite
 from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.schedules"
@@ -132,9 +133,9 @@ def _unknown(name: str, known: dict[str, str]) -> ScheduleError:
     )
 
 
-def make(name: str, **params: Any) -> Schedule:
-    """Build the schedule ``name`` from ``params`` (validated; every number finite). Only that schedule's package is
-    imported."""
+def make(name: str, /, **params: Any) -> Schedule:
+    """Build the schedule ``name`` from ``params`` (validated; every number finite; a parameter called ``name`` is
+    an unknown parameter like any other, not a second name). Only that schedule's package is imported."""
     if name not in (known := names()):
         raise _unknown(name, known)
     cls = load(name)
@@ -145,7 +146,7 @@ def make(name: str, **params: Any) -> Schedule:
         raise ScheduleError(f"schedule {name!r}: {problems}") from None
     for key, value in schedule.model_dump().items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise ScheduleError(f"schedule {name!r}: {key} = {value}: must be a finite number")
+            raise ScheduleError(f"schedule {name!r}: {key} = {value}: {NON_FINITE}")
     return schedule
 
 
@@ -154,6 +155,8 @@ def _problem(name: str, parameters: list[str], error: Any) -> str:
     (``epoch: unknown parameter; did you mean 'epochs'?``), or every parameter of the schedule ``name``."""
     where = ".".join(map(str, error["loc"]))
     if error["type"] != "extra_forbidden":
+        if is_non_finite(error.get("input")):  # nan fails every bound ("greater than 0"): say what is wrong
+            return f"{where} = {error['input']!r}: {NON_FINITE}"
         return f"{where}: {error['msg'].removeprefix('Value error, ')}"
     every = f"; parameters of {name!r}: {', '.join(parameters)}"
     return f"{where}: unknown parameter{did_you_mean(str(error['loc'][-1]), parameters, every)}"
