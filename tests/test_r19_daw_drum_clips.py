@@ -74,3 +74,16 @@ def test_a_type_0_song_named_like_drums_keeps_its_parts(tmp_path):
     score = read_midi_bytes((tmp_path / "song.mid").read_bytes(), DataConfig())
     assert score.counters["drum_notes"] == 0
     assert "the top line of 2 pitched parts" in score.melody  # auto's last resort, as for any untitled song
+
+
+def test_a_melody_left_on_channel_10_says_so(tmp_path):
+    # a lead a user left on channel 10 was skipped as 'drums only' with no word of which channel or what to do
+    notes = [SynthNote(60 + i % 5, i * 480, i * 480 + 400) for i in range(48)]
+    path = write_tracks(tmp_path / "lead.mid", [SynthTrack(notes, "Lead", channel=9)])
+    with pytest.raises(SkipFile) as skip:
+        read_midi_bytes(path.read_bytes(), DataConfig())
+    assert skip.value.reason is SkipReason.DRUMS_ONLY
+    assert skip.value.detail == (
+        "all 48 notes are on channel 10, the General MIDI drum channel, which is never melody "
+        "(track 1 'Lead' (channel 10, drums)); if they are a melody, move them to another channel in your DAW"
+    )
