@@ -159,7 +159,8 @@ def unusable_name(name: str) -> str | None:
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:
     """Expand ``all`` (every built-in) and ``none``; skip the names of plugin ``objects`` a Python caller handed over.
 
-    An unknown name is a :class:`ConfigError` suggesting the closest name (case and ``-``/``_`` ignored)."""
+    An unknown name is a :class:`ConfigError` suggesting the closest name (case and ``-``/``_`` ignored), or the
+    list with commas where the name is known names separated by spaces or semicolons (``"kl_anneal ts_ramp"``)."""
     names: list[str] = []
     for name in enabled:
         if name == "none" or name in objects:
@@ -169,7 +170,10 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
             continue
         if name not in available:
             choices = [*available, *KEYWORDS]
-            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{did_you_mean(name, choices)} "
+            hint = did_you_mean(name, choices)
+            if len(words := name.replace(";", " ").split()) > 1 and all(w in choices for w in words):
+                hint = f"; plugin names are separated by commas: did you mean {','.join(words)!r}?"
+            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{hint} "
                               f"Available: {', '.join(sorted(available)) or '(none installed)'} "
                               f"(and {', '.join(KEYWORDS)}).")  # fmt: skip
         names.append(name)
