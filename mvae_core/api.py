@@ -323,6 +323,7 @@ def evaluate(
         raise OptionError("seed", f"must be >= 0, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
+    jobs = None if jobs is None else whole_number("jobs", jobs)
     paths = data_arguments(data)
     if not paths:
         raise DataError("no data to evaluate on: give files, folders or corpus:essen (held-out ones)")

@@ -57,6 +57,7 @@ from mvae_core.errors import (
     RunInterrupted,
 )
 from mvae_core.files import WriteFailed
+from mvae_core.generation import whole_number
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import installed_model_version, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
@@ -118,12 +119,13 @@ def train(
         (the split must be the same; ``config.toml`` and ``split.json`` then name the new place).
     :param out: the run directory (default ``runs/<time>``); must not hold a run yet, unless ``resume``.
     :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
-    :param overrides: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]``, applied over ``config``; not with ``resume``.
+    :param overrides: ``{"train.lr": 3e-4}`` (numpy numbers too) or ``["train.lr=3e-4"]`` (or one such string),
+        applied over ``config``; not with ``resume``.
     :param plugins: which plugins run (default: the config's ``plugins.enabled``, i.e. every built-in): registered
         names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none.
         On resume only objects may be given: those the run was started with (its config names them).
     :param epochs: the maximum number of epochs (on resume: a new budget, kept in ``config.toml``).
-    :param jobs: processes for the first parse of the data.
+    :param jobs: processes for the first parse of the data (a whole number >= 1; default: every core).
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
     :param stop: setting this event stops training after the step it is in, with a checkpoint, as Ctrl-C does
         (:class:`RunInterrupted`): how a training that runs in a thread, where signals do not reach it, is stopped.
@@ -135,6 +137,9 @@ def train(
     names, objects = _split_plugins(plugins)
     if stop is not None and not callable(getattr(stop, "is_set", None)):
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
+    jobs, epochs = (None if jobs is None else whole_number("jobs", jobs)), _plain(epochs)
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
@@ -147,9 +152,10 @@ def train(
     else:
         flags = {"train.epochs": epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
         if isinstance(overrides, Mapping):
-            cfg = build_config(_config_source(config), (), {**overrides, **flags})
-        else:
-            cfg = build_config(_config_source(config), list(overrides or ()), flags)
+            cfg = build_config(_config_source(config), (), {**{k: _plain(v) for k, v in overrides.items()}, **flags})
+        else:  # one "key=value" string is one override, as one path is one DATA
+            assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
+            cfg = build_config(_config_source(config), assignments, flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
         _refuse_existing(run)
         data = data_arguments(data) or DEFAULT_DATA
@@ -509,7 +515,7 @@ def _resume_setup(
     cfg = run.read_config()
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
-        if epochs < 1:
+        if whole_number("epochs", epochs) < 1:
             raise OptionError("epochs", f"must be at least 1, got {epochs}")
         if epochs < done:
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
@@ -612,6 +618,14 @@ def _snake_case(plugin: Any) -> str:
     cls = plugin if inspect.isclass(plugin) or inspect.ismodule(plugin) else type(plugin)
     name = cls.__name__.rsplit(".", 1)[-1]
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _plain(value: Any) -> Any:
+    """A numpy or torch number or array as the Python value it holds (``np.int64(32)`` → ``32``, an array → a list),
+    so that a setting computed with numpy (``np.logspace`` learning rates) reads as the number it is; anything else
+    as it is."""
+    to_list = getattr(value, "tolist", None)
+    return to_list() if callable(to_list) else value
 
 
 def _config_source(config: Any) -> Any:
