@@ -455,11 +455,17 @@ def build_config(
 
 def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
     """The TOML table in ``file``; a :class:`ConfigError` naming ``what`` and the file when it cannot be read or
-    parsed."""
+    parsed, or is not UTF-8 text (TOML's encoding; a UTF-8 byte-order mark, as some Windows editors write, is
+    skipped)."""
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"cannot read {what} {file}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{what} {file} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); TOML files are "
+            "UTF-8: save it with that encoding"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{what} {file} is not valid TOML: {exc}") from None
 
