@@ -147,7 +147,8 @@ def train(
         if (stops := _stop_reasons(run)) is not None:
             reporter = _reporter(progress, True)
             reporter.note(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
-            return RunResult(run.path, "already stopped", len(run.read_metrics()), stops)
+            records = run.read_metrics()
+            return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
         _check_objects(cfg, run, objects)
     else:
         flags = {"train.epochs": epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
@@ -542,6 +543,11 @@ def _placeholders(data: list[str]) -> list[str]:
     return [
         d if d.startswith(CORPUS_PREFIX) else "NEW_PLACE" if paths == 1 else f"NEW_PLACE_{next(numbers)}" for d in data
     ]
+
+
+def _best_val_elbo(records: list[dict[str, Any]]) -> float:
+    """The best (lowest) ``val_elbo`` of a run's epochs, as training kept it; NaN when no epoch has a finite one."""
+    return min((r["val_elbo"] for r in records if r.get("val_elbo") is not None), default=float("nan"))
 
 
 def _stop_reasons(run: RunDir) -> list[str] | None:
