@@ -63,9 +63,9 @@ class TrainerView:
     in place. ``emit`` records a message in this epoch's ``events``; ``record`` a number in its ``plugins`` section.
     """
 
-    config: MvaeConfig
-    model: torch.nn.Module
-    optimizer: torch.optim.Optimizer
+    config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
+    model: torch.nn.Module = field(repr=False)
+    optimizer: torch.optim.Optimizer = field(repr=False)
     run_dir: Path | None
     epochs: int
     steps_per_epoch: int

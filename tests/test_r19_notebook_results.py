@@ -4,9 +4,13 @@ indexes like the list of files it has a length of, and file indices out of range
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import mvae_core
+from mvae_core import hookimpl
+from tests.training import TINY
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +41,24 @@ def test_a_file_index_out_of_range_names_the_count(run, call):
     method = loops.__getitem__ if call == "getitem" else getattr(loops, call)
     with pytest.raises(IndexError, match=r"^file 5: 3 file\(s\) were generated, numbered 0 to 2$"):
         method(5)
+
+
+class ShowTrainer:
+    """Prints ``trainer`` in a hook, as a plugin author does in a notebook to see what it gets."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        self.shown.append(repr(trainer))
+
+
+def test_a_hooks_trainer_shows_where_training_is_not_every_setting_and_layer(synth_dir, tmp_path):
+    probe = ShowTrainer()
+    mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[probe], epochs=1, progress=False)
+    [shown] = probe.shown
+    run_dir = re.escape(repr(tmp_path / "run"))
+    assert re.fullmatch(
+        rf"TrainerView\(run_dir={run_dir}, epochs=1, steps_per_epoch=\d+, epoch=0, step=\d+, ramps_end=0\)", shown
+    )
