@@ -24,6 +24,7 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,8 +160,10 @@ _DRUM_NAME = _word_starts(DRUM_WORDS)
 
 
 def _words(name: str) -> str:
-    """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox")."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+    """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox"), accents
+    dropped ("Mélodie" → "melodie")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", plain).lower()
 
 
 def _named_like_melody(name: str) -> bool:

@@ -74,6 +74,17 @@ class FileNotes:
         return np.array([index[(t, c)] for t, c in zip(self.track, self.channel, strict=True)], dtype=np.int32)
 
 
+def meta_text(text: str) -> str:
+    """A MIDI text event as its writer meant it: ``text`` is its bytes read as Latin-1 (lossless), which DAWs that
+    write UTF-8 (Logic, Ableton Live, Reaper, MuseScore) then show as ``MÃ©lodie``; bytes that are valid UTF-8 are
+    read as UTF-8, any others stay Latin-1 (older files)."""
+    raw = text.encode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
 NOTE_COLUMNS = ("track", "channel", "program", "pitch", "start", "end", "velocity", "unended")
 
 
@@ -97,7 +108,7 @@ def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
             tick += message.time
             kind = message.type
             if kind == "track_name":
-                names.setdefault(index, message.name)
+                names.setdefault(index, meta_text(message.name))
             elif kind == "set_tempo":
                 tempos[tick] = message.tempo
             elif kind == "time_signature":
