@@ -257,7 +257,9 @@ def apply_override(tree: dict[str, Any], assignment: str) -> None:
         raise ConfigError(f"--set expects dotted.key=value, got {assignment!r}")
     parts = key.strip().split(".")
     if "" in parts:  # "train..epochs", ".epochs", "train.": no key is named ""
-        raise ConfigError(f"--set {key.strip()}: an empty name before, between or after its dots; e.g. train.epochs=3")
+        raise ConfigError(
+            f"{key.strip()}: a dotted key with an empty name before, between or after a dot (e.g. train.epochs)"
+        )
     node = tree
     for i, part in enumerate(parts[:-1]):
         child = node.setdefault(part, {})

@@ -14,7 +14,9 @@ from mvae_core.errors import ConfigError
 def test_an_empty_part_of_a_dotted_key_is_named_as_such(key):
     with pytest.raises(ConfigError) as error:
         build_config(None, [f"{key}=3"])
-    assert str(error.value) == f"--set {key}: an empty name before, between or after its dots; e.g. train.epochs=3"
+    assert (
+        str(error.value) == f"{key}: a dotted key with an empty name before, between or after a dot (e.g. train.epochs)"
+    )
 
 
 @pytest.mark.parametrize("model", ["seed", "melody_rnn"])
