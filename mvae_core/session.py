@@ -64,7 +64,7 @@ from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
-from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
+from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import VERSION
 from mvae_core.view import epoch_number
 
@@ -209,15 +209,23 @@ def train(
 def callers_random_state() -> Iterator[None]:
     """Within the block, torch's global random state is the code's (training seeds it); after it, the caller's again
     (CPU, and CUDA where the caller had initialised it): a notebook's own ``torch.manual_seed`` stream goes on as if
-    mvae had not trained or built a model in between."""
+    mvae had not trained or built a model in between. The state is put back only while no training runs
+    (:func:`~mvae_core.trainer.one_training`), and not when the block was refused one (:class:`TrainingInProgress`):
+    then it belongs to the training that runs in another thread, which this must not touch."""
     cpu = torch.get_rng_state()
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    refused = False
     try:
         yield
+    except TrainingInProgress:
+        refused = True
+        raise
     finally:
-        torch.set_rng_state(cpu)
-        if cuda is not None:
-            torch.cuda.set_rng_state_all(cuda)
+        if not refused:
+            with contextlib.suppress(TrainingInProgress), one_training():
+                torch.set_rng_state(cpu)
+                if cuda is not None:
+                    torch.cuda.set_rng_state_all(cuda)
 
 
 def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:
