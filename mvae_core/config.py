@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
@@ -439,14 +440,20 @@ def build_config(
     flags: dict[str, Any] | None = None,
 ) -> MvaeConfig:
     """Resolve defaults < ``source`` (a TOML file, a run's ``config.toml`` too, a config tree or a config) < ``--set``
-    ``overrides`` (``"a.b=v"``) < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set)."""
+    ``overrides`` (``"a.b=v"``) < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set).
+    A ``source`` of another type is a ``TypeError`` saying which types are taken (a Python caller's mistake)."""
     if isinstance(source, MvaeConfig):
         tree = source.model_dump(mode="json", exclude_none=True)
     elif isinstance(source, dict):
         tree = copy.deepcopy(source)
-    else:
+    elif source is None or isinstance(source, str | os.PathLike):
         tree = {} if source is None else read_toml(Path(source))
         tree.pop(PROVENANCE, None)
+    else:
+        raise TypeError(
+            f"config = {source!r}: give a TOML file (a path), a config tree (a dict) or an MvaeConfig, not a "
+            f"{type(source).__name__}"
+        )
     for assignment in overrides:
         apply_override(tree, assignment)
     for key, value in (flags or {}).items():
