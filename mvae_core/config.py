@@ -13,8 +13,9 @@ import copy
 import math
 import os
 import tomllib
+import types
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
@@ -329,12 +330,11 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
     """
     parts = []
     for item in error.errors():
-        loc = tuple(str(p) for p in item["loc"])
         field = prefix + (_dotted(item["loc"]) or "config")
         value = item.get("input")
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:
-            message = _unknown_key(model, loc, prefix, isinstance(value, dict))
+            message = _unknown_key(model, item["loc"], prefix, isinstance(value, dict))
         elif is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
             message = NON_FINITE
         elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
@@ -372,14 +372,15 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
 
 
-def _unknown_key(model: type[BaseModel], loc: tuple[str, ...], prefix: str, is_section: bool) -> str:
+def _unknown_key(model: type[BaseModel], location: tuple[str | int, ...], prefix: str, is_section: bool) -> str:
     """``unknown setting; did you mean train.epochs?``: the closest key of its section, else (in the whole config)
     another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else the
-    section's valid keys."""
+    section's valid keys. ``location`` is pydantic's (list indexes as numbers)."""
+    loc = tuple(str(part) for part in location)
     if model is MvaeConfig and loc[:-1] == ("model",) and not is_section and loc[-1] in _model_names():
         return f"the settings of the model {loc[-1]!r} are a table ({_as_table('.'.join(loc))})"  # "model.seed = 3"
     elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
-    where = prefix + "".join(f"{part}." for part in loc[:-1])
+    where = prefix + (f"{_dotted(location[:-1])}." if loc[:-1] else "")
     return unknown_key(loc[-1], section_fields(model, loc[:-1]), where, is_section, elsewhere)
 
 
@@ -417,15 +418,35 @@ def _in_another_section(name: str, section: tuple[str, ...]) -> str | None:
 
 def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     """The setting names of the (nested) section of ``model`` at ``path`` (its ``internal`` fields left out); ``[]``
-    where ``path`` is not a section."""
+    where ``path`` is not a section. A section may sit in an optional field, or be an item of a list or a value of a
+    dict (``path`` then holds the index or key: ``("bands", "1")``)."""
+    annotation: Any = model
     for part in path:
-        field = model.model_fields.get(part)
-        annotation = field.annotation if field is not None else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        annotation = _optional(annotation)
+        if (section := _model(annotation)) is not None:
+            if part not in section.model_fields:
+                return []
+            annotation = section.model_fields[part].annotation
+        elif get_origin(annotation) in (list, tuple, dict) and get_args(annotation):  # part: an index or a key
+            annotation = get_args(annotation)[-1]
+        else:
             return []
-        model = annotation
-    internal = getattr(model, "internal", ())
-    return [name for name in model.model_fields if name not in internal]
+    section = _model(_optional(annotation))
+    internal = getattr(section, "internal", ())
+    return [] if section is None else [name for name in section.model_fields if name not in internal]
+
+
+def _optional(annotation: Any) -> Any:
+    """``X`` for ``X | None`` (``Optional[X]``); any other annotation as it is."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        return members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def _model(annotation: Any) -> type[BaseModel] | None:
+    """``annotation`` when it is a pydantic model class, else None."""
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 PROVENANCE = "provenance"

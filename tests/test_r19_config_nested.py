@@ -148,3 +148,38 @@ def test_a_model_that_chose_to_ignore_unknown_keys_keeps_its_choice_but_its_nest
     assert host.configs["forbidding"].layer.weight == 0.1
     with pytest.raises(ConfigError, match=r"^plugins\.forbidding\.layer\.wieght = 1: unknown setting"):
         PluginHost.from_config(PluginsConfig(enabled=["forbidding"], forbidding={"layer": {"wieght": 1}}), available)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # pydantic refuses the key itself; mvae names the closest one
+    size: int = 3
+
+
+class StrictAll(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[Strict] = []
+    by: dict[str, Strict] = {}
+    maybe: Strict | None = None
+
+
+class StrictPlugin(Layered):
+    Config = StrictAll
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"items": [{"size": 1}, {"sizee": 2}]}, "plugins.strict.items[1].sizee = 2: unknown setting; did you mean "
+                                                 "plugins.strict.items[1].size?"),
+        ({"by": {"a": {"siz": 1}}}, "plugins.strict.by.a.siz = 1: unknown setting; did you mean "
+                                    "plugins.strict.by.a.size?"),
+        ({"maybe": {"sizze": 1}}, "plugins.strict.maybe.sizze = 1: unknown setting; did you mean "
+                                  "plugins.strict.maybe.size?"),
+    ],
+)  # fmt: skip
+def test_a_forbidden_key_in_a_list_dict_or_optional_section_names_the_closest_key(section, message):
+    # before: "unknown setting; valid here: (none)", as if the section had no settings
+    available = {"strict": PluginInfo("strict", "package mvae-strict", "1.0", lambda: StrictPlugin)}
+    with pytest.raises(ConfigError) as error:
+        PluginHost.from_config(PluginsConfig(enabled=["strict"], strict=section), available)
+    assert str(error.value) == message
