@@ -6,7 +6,11 @@ In order, each recovery counted as a warning on the file (:attr:`SmfFile.warning
    a header that declares more or fewer tracks than the file holds is believed as far as the file goes;
 2. a data byte above 127 (a corrupt or hand-edited file) is clipped to 127 (mido's ``clip``) when it is the only
    thing that keeps the file from parsing;
-3. a last track cut short (a truncated download) keeps the events before the cut.
+3. a meta event that mido cannot decode (a key signature of 8 sharps, an SMPTE offset of an unknown frame rate, a
+   tempo of the wrong length: data that hand-edited and old files get wrong) is left out when such events are what
+   keeps the file from parsing: each becomes a sequencer-specific event of the same length, which is ignored. Not a
+   time signature: the bars depend on it;
+4. a last track cut short (a truncated download) keeps the events before the cut.
 
 What cannot be recovered raises :class:`~mvae_core.data.score.SkipFile` (corrupt, or "no notes" for a header with
 no tracks). Nothing here interprets the events; :mod:`.midi_notes` does.
@@ -19,6 +23,8 @@ import struct
 from dataclasses import dataclass, field
 
 import mido
+from mido.messages.specs import SPEC_BY_STATUS
+from mido.midifiles.meta import MetaSpec, build_meta_message
 
 from mvae_core.data.score import SkipFile, SkipReason
 
@@ -112,17 +118,79 @@ def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]]
 
 
 def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
-    """mido's tracks of complete track bodies; with clipped data bytes only when they alone keep it from parsing."""
-    data = _file(bodies, fmt, division)
+    """mido's tracks of complete track bodies; with clipped data bytes, and then without the meta events mido cannot
+    decode, only when they keep it from parsing."""
     try:
-        return _mido(data, clip=False)
+        return _mido(_file(bodies, fmt, division), clip=False)
     except Exception as strict:
+        problem = f"{type(strict).__name__}: {strict}"[:200]
+    try:
+        tracks = _mido(_file(bodies, fmt, division), clip=True)
+        warnings.append(CLIPPED)
+        return tracks
+    except Exception:
+        pass
+    scanned = [_without_bad_metas(body) for body in bodies]
+    dropped = [event for _, events in scanned for event in events]
+    if not dropped:
+        raise SkipFile(SkipReason.CORRUPT, problem)
+    cleaned = _file([body for body, _ in scanned], fmt, division)
+    for clip in (False, True):
         try:
-            tracks = _mido(data, clip=True)
+            tracks = _mido(cleaned, clip=clip)
         except Exception:
-            raise SkipFile(SkipReason.CORRUPT, f"{type(strict).__name__}: {strict}"[:200]) from None
-    warnings.append("clipped data bytes above 127 (the file is corrupt or was edited by hand)")
-    return tracks
+            continue
+        shown = "; ".join(dropped[:3]) + ("; …" if len(dropped) > 3 else "")
+        warnings.append(f"left out {len(dropped)} meta event(s) that cannot be decoded ({shown})")
+        if clip:
+            warnings.append(CLIPPED)
+        return tracks
+    raise SkipFile(SkipReason.CORRUPT, problem)
+
+
+CLIPPED = "clipped data bytes above 127 (the file is corrupt or was edited by hand)"
+SEQUENCER_SPECIFIC = 0x7F
+TIME_SIGNATURE = 0x58
+_META_NAMES = {spec.type_byte: spec.__name__.removeprefix("MetaSpec_") for spec in MetaSpec.__subclasses__()}
+
+
+def _without_bad_metas(body: bytes) -> tuple[bytes, list[str]]:
+    """``body`` with every meta event mido cannot decode turned into a sequencer-specific one (type 0x7F, the same
+    length, ignored by everything that reads the notes), and those events as ``key_signature: <mido's error>``;
+    ``body`` unchanged and no event when one is a time signature (without it the bars would be read wrong).
+    The scan follows mido's reading (running status, sysex, metas) and stops where the bytes stop making sense."""
+    out, found = bytearray(body), []
+    pos, status = 0, None
+    try:
+        while pos < len(body):
+            _, pos = _varlen(body, pos)
+            byte = body[pos]
+            if byte < 0x80:  # running status: the byte is data
+                if status is None:
+                    break
+                byte, pos = status, pos - 1
+            elif byte != 0xFF:
+                status = byte
+            if byte == 0xFF:
+                kind = body[pos + 1]
+                length, start = _varlen(body, pos + 2)
+                try:
+                    build_meta_message(kind, list(body[start : start + length]))
+                except Exception as error:
+                    if kind == TIME_SIGNATURE:  # the bars depend on it: left out, the file would be read wrong
+                        return body, []
+                    name = _META_NAMES.get(kind, f"meta 0x{kind:02x}")
+                    found.append(f"{name}: {type(error).__name__}: {error}"[:120])
+                    out[pos + 1] = SEQUENCER_SPECIFIC
+                pos = start + length
+            elif byte in (0xF0, 0xF7):
+                length, start = _varlen(body, pos + 1)
+                pos = start + length
+            else:
+                pos += SPEC_BY_STATUS[byte]["length"]
+    except (IndexError, KeyError, ValueError):
+        pass
+    return bytes(out), found
 
 
 def _truncated_track(body: bytes, fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
@@ -150,3 +218,14 @@ def _file(bodies: list[bytes], fmt: int, division: int) -> bytes:
 
 def _mido(data: bytes, clip: bool) -> list[mido.MidiTrack]:
     return mido.MidiFile(file=io.BytesIO(data), clip=clip, charset="latin1").tracks
+
+
+def _varlen(body: bytes, pos: int) -> tuple[int, int]:
+    """The variable-length number at ``pos`` (at most 4 bytes) and the position after it; ValueError past 4 bytes,
+    IndexError at the end of ``body``."""
+    value = 0
+    for end in range(pos, pos + 4):
+        value = (value << 7) | (body[end] & 0x7F)
+        if body[end] < 0x80:
+            return value, end + 1
+    raise ValueError("a variable-length number longer than 4 bytes")

@@ -1,0 +1,54 @@
+"""Meta events mido cannot decode, as hand-edited and old files hold them, no longer cost the whole file.
+
+One key signature of 8 sharps (mido: KeySignatureError) or an SMPTE offset of an unknown frame rate (KeyError: 7)
+made a file of good notes ``corrupt or truncated MIDI``. Such an event is left out with a ``recovered`` warning; a
+broken time signature still skips the file, since its bars depend on it.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from mvae_core.config import DataConfig
+from mvae_core.data.midi import read_midi_bytes
+from mvae_core.data.score import SkipFile, SkipReason
+
+
+def smf(meta: bytes, running: bool = False) -> bytes:
+    """A type-0 file at 192 ticks per beat: 32 8th notes and ``meta``, at tick 0 before them, or with ``running``
+    after them, the notes in running status (so that a reader must follow it to find the meta)."""
+    notes = b""
+    for i in range(32):
+        pitch = bytes([60 + i % 7])
+        if running:
+            notes += (b"\x00" if i else b"\x00\x90") + pitch + b"\x64\x60" + pitch + b"\x00"
+        else:
+            notes += b"\x00\x90" + pitch + b"\x64\x60\x80" + pitch + b"\x00"
+    body = (notes + meta if running else meta + notes) + b"\x00\xff\x2f\x00"
+    return b"MThd" + struct.pack(">IHHH", 6, 0, 1, 192) + b"MTrk" + struct.pack(">I", len(body)) + body
+
+
+@pytest.mark.parametrize(
+    ("meta", "named"),
+    [
+        (b"\x00\xff\x59\x02\x08\x00", "key_signature: KeySignatureError: Could not decode key with 8 sharps"),
+        (b"\x00\xff\x54\x05\xff\x00\x00\x00\x00", "smpte_offset: KeyError: 7"),
+        (b"\x00\xff\x51\x02\x07\xa1", "set_tempo: IndexError"),
+    ],
+)
+def test_an_undecodable_meta_is_left_out_and_the_notes_read(meta, named):
+    for running in (False, True):
+        score = read_midi_bytes(smf(meta, running), DataConfig())
+        assert len(score.pitch) == 32
+        [(kind, message)] = score.warnings
+        assert kind == "recovered"
+        assert message.startswith(f"left out 1 meta event(s) that cannot be decoded ({named}")
+
+
+def test_a_broken_time_signature_still_skips_the_file():
+    with pytest.raises(SkipFile) as skip:
+        read_midi_bytes(smf(b"\x00\xff\x58\x03\x04\x02\x18"), DataConfig())
+    assert skip.value.reason is SkipReason.CORRUPT
+    assert skip.value.detail.startswith("IndexError")
