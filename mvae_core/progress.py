@@ -92,11 +92,19 @@ class EpochDisplay:
         self.task = self.progress.add_task("epochs", total=epochs, completed=first_epoch)
 
     def __enter__(self) -> EpochDisplay:
-        self.progress.start()
+        if self.drawn:
+            self.progress.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.progress.stop()
+        if self.drawn:
+            self.progress.stop()
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the bar is drawn: on a terminal or in Jupyter. Elsewhere (a log file, a pipe) rich never draws it,
+        and stopping it would leave an empty line after the last epoch line."""
+        return self.console.is_terminal or self.console.is_jupyter
 
     def started(self, events: list[dict[str, Any]]) -> None:
         """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch."""
