@@ -193,7 +193,7 @@ class RunDir:
         if changed:
             tree = self._read_tree()
             entry = {"from_epoch": epoch, "versions": {n: now for n, (_, now) in changed.items()}}
-            tree[PROVENANCE]["resumed"] = [*provenance.get("resumed", []), entry]
+            tree.setdefault(PROVENANCE, {})["resumed"] = [*provenance.get("resumed", []), entry]
             self._write_tree(tree)
         return changed
 
@@ -265,21 +265,32 @@ class RunDir:
             raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
 
     def read_provenance(self) -> dict[str, Any]:
-        return self._read_tree().get(PROVENANCE, {})
+        """The run's ``[provenance]`` table (``{}`` in a run written before it was kept).
+
+        :raises ConfigError: naming the field when a hand edit left a part that mvae reads in another shape than it
+            writes (``versions`` a table of version strings, ``resumed`` a list of such entries, ``data_fingerprint``
+            a string), with the shape to restore.
+        """
+        provenance = self._read_tree().get(PROVENANCE, {})
+        problem = _provenance_problem(provenance)
+        if problem:
+            raise ConfigError(f"{self.path / CONFIG}: {problem}")
+        return provenance
 
     def read_data(self) -> list[str]:
-        """The DATA the run trained on (``[provenance] data``; ``corpus:essen`` in a run written before it was kept).
-        One path written as a string counts as one path.
+        """The DATA the run trained on (``[provenance] data``; ``corpus:essen`` in a run written before it was kept,
+        which has no ``split.json`` either). One path written as a string counts as one path.
 
-        :raises ConfigError: naming the field when it is not a non-empty list of paths (a hand edit gone wrong).
+        :raises ConfigError: naming the field when it is not a non-empty list of paths, or is missing from a run that
+            kept it (a hand edit gone wrong).
         """
-        data = self.read_provenance().get("data", DEFAULT_DATA)
+        data = self.read_provenance().get("data")
+        if data is None and (self.path / SPLIT).exists():  # kept since before split.json: the line was deleted
+            raise ConfigError(f"{self.path / CONFIG}: [provenance] has no data: {_DATA_FIX}")
+        data = DEFAULT_DATA if data is None else data
         data = [data] if isinstance(data, str) else data
         if not isinstance(data, list) or not data or not all(isinstance(d, str) and d for d in data):
-            raise ConfigError(
-                f"{self.path / CONFIG}: [provenance] data = {data!r}: must list the paths the run trained on, e.g. "
-                'data = ["/home/me/midi/solos"]'
-            )
+            raise ConfigError(f"{self.path / CONFIG}: [provenance] data = {data!r}: must {_DATA_FIX}")
         return data
 
     def write_split(self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]) -> None:
@@ -433,6 +444,42 @@ class RunDir:
                 return "no epoch has finished yet: it is training now; wait for its first epoch"
             return f"no epoch has finished yet: continue with {self.resume_command}"
         return f"nothing was trained here: train first ({self.train_command})"
+
+
+_DATA_FIX = 'list the paths the run trained on, e.g. data = ["/home/me/midi/solos"]'
+
+
+def _provenance_problem(provenance: Any) -> str | None:
+    """What is wrong with a ``[provenance]`` table read back from ``config.toml`` (None: nothing mvae reads)."""
+    example = 'e.g. mvae = "0.1.0"'
+    if not isinstance(provenance, dict):
+        return f"{PROVENANCE} = {provenance!r}: must be the [{PROVENANCE}] table mvae wrote; restore it from a backup"
+    if not _version_table(provenance.get("versions", {})):
+        return f"[{PROVENANCE}.versions] must map each part to its version string ({example}); restore it as written"
+    resumed = provenance.get("resumed", [])
+    if not isinstance(resumed, list):
+        return f"[{PROVENANCE}] resumed must be a list of [[{PROVENANCE}.resumed]] tables; restore it as written"
+    for number, entry in enumerate(resumed, 1):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("from_epoch"), int)
+            and not isinstance(entry.get("from_epoch"), bool)
+            and _version_table(entry.get("versions"))
+        ):
+            return (
+                f"[[{PROVENANCE}.resumed]] entry {number} must hold from_epoch (the epoch, counted from 1) and a "
+                f"versions table ({example}); restore it as written"
+            )
+    fingerprint = provenance.get("data_fingerprint", "")
+    if not isinstance(fingerprint, str):
+        return (
+            f"[{PROVENANCE}] data_fingerprint = {fingerprint!r}: must be the string mvae wrote; restore it as written"
+        )
+    return None
+
+
+def _version_table(table: Any) -> bool:
+    return isinstance(table, dict) and all(isinstance(v, str) for v in table.values())
 
 
 def _part(name: str) -> str:

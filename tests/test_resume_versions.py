@@ -108,3 +108,39 @@ def test_a_run_whose_model_package_is_gone_names_the_version_it_needs(tiny_run, 
     message = str(error.value)
     assert message.startswith(f"{run / 'config.toml'}: model.name: unknown model 'gone'")
     assert message.endswith(f"(mvae models); {run} was trained with model 'gone' 1.2 (not installed).")  # no '.;'
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (lambda p: p["versions"].update(mvae=1), "[provenance.versions] must map each part to its version string"),
+        (lambda p: p.update(resumed=[{"from_epoch": 2, "versions": "9.9.9"}]), "[[provenance.resumed]] entry 1 must"),
+        (lambda p: p.update(resumed={"from_epoch": 2}), "[provenance] resumed must be a list"),
+        (lambda p: p.update(data_fingerprint=7), "[provenance] data_fingerprint = 7: must be the string"),
+    ],
+)
+def test_a_hand_edited_provenance_is_refused_naming_the_field(synth_dir, tmp_path, edit, named):
+    run = tmp_path / "run"
+    mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    edit(tree["provenance"])
+    (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(named)) as caught:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    assert str(run / "config.toml") in str(caught.value) and "restore it" in str(caught.value)
+
+
+def test_a_run_whose_provenance_was_deleted_names_the_data_line_and_resumes_once_it_is_back(synth_dir, tmp_path):
+    """It used to resume on the bundled corpus:essen (the default of runs from before the data was kept), another
+    data set than the run's, without a word."""
+    run = tmp_path / "run"
+    mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    data = tree.pop("provenance")["data"]
+    (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("[provenance] has no data: list the paths the run trained on")):
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    (run / "config.toml").write_text(tomli_w.dumps(tree | {"provenance": {"data": data}}), encoding="utf-8")
+    mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    resumed = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["resumed"]
+    assert resumed[0]["from_epoch"] == 2 and resumed[0]["versions"]["mvae"] == VERSION
