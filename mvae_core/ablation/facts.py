@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.config import ConfigError
+from mvae_core.errors import DataError
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -112,6 +113,8 @@ def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]
 PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise": "stepwise_gap",
               "pc_entropy": "entropy_gap"}  # fmt: skip
 """The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
+NO_VALIDATION = "validation files gone"
+"""The word for a run's pitch gaps when none of its validation files (``split.json``) gives a loop any more."""
 
 
 def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]:
@@ -119,7 +122,8 @@ def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]
     run is judged on the same latent points and offset draws), decoded with generate's default options; the share
     of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
     :mod:`mvae_core.pitch_structure`); and ``missing``: row key → the word for why a gap is ``None`` where a word
-    says more than ``n/a`` (``no gap``: random notes already look like the validation loops there)."""
+    says more than ``n/a`` (``no gap``: random notes already look like the validation loops there;
+    :data:`NO_VALIDATION`: none of the run's validation files gives a loop any more, e.g. one deleted since)."""
     from mvae_core.evaluation import generate_loops
     from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
     from mvae_core.session import validation_loops
@@ -127,9 +131,15 @@ def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]
     run = RunDir(path)
     model, cfg = run.load_model()
     loops = generate_loops(model, cfg, samples, seed)
-    held_out = validation_loops(run, jobs=1)
+    timing = timing_stats([note.timeshift for loop in loops for note in loop], samples)
+    try:
+        held_out = validation_loops(run, jobs=1)
+    except DataError:  # the run and its timing numbers stand; only the gaps need its validation loops
+        return (
+            timing | dict.fromkeys(PITCH_GAPS.values()) | {"missing": dict.fromkeys(PITCH_GAPS.values(), NO_VALIDATION)}
+        )
     pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
                     cfg.data.pitch_low, seed)  # fmt: skip
     gaps = {key: pitch[feature]["gap_closed"] for feature, key in PITCH_GAPS.items()}
     missing = {key: NO_GAP for feature, key in PITCH_GAPS.items() if no_gap(pitch[feature])}
-    return timing_stats([note.timeshift for loop in loops for note in loop], samples) | gaps | {"missing": missing}
+    return timing | gaps | {"missing": missing}
