@@ -14,6 +14,7 @@ import fcntl
 import json
 import math
 import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,11 @@ class RunDir:
         lock = self.path / LOCK
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _take_exclusive(fd):
                 raise RunBusy(
                     f"{self.path} is being trained by another process; wait for it to finish, or stop it (Ctrl-C "
                     f"checkpoints it) and then continue with {self.resume_command}"
-                ) from None
+                )
             try:
                 yield
             finally:
@@ -104,7 +103,9 @@ class RunDir:
             os.close(fd)  # closing the descriptor releases the lock
 
     def is_training(self) -> bool:
-        """A process trains the run now: it holds the run's lock (:meth:`training_lock`). Creates nothing."""
+        """A process trains the run now: it holds the run's lock (:meth:`training_lock`). Creates nothing. The
+        shared lock this takes for a moment does not make a training that starts meanwhile fail
+        (:func:`_take_exclusive` waits it out)."""
         try:
             fd = os.open(self.path / LOCK, os.O_RDONLY)
         except OSError:  # no lock file: nothing ever trained here, or not a folder
@@ -444,6 +445,24 @@ class RunDir:
                 return "no epoch has finished yet: it is training now; wait for its first epoch"
             return f"no epoch has finished yet: continue with {self.resume_command}"
         return f"nothing was trained here: train first ({self.train_command})"
+
+
+LOCK_WAIT_S = 0.25
+"""How long :meth:`RunDir.training_lock` retries a lock held by someone else before it calls the run busy: a
+trainer holds it for the whole run, :meth:`RunDir.is_training` for microseconds."""
+
+
+def _take_exclusive(fd: int) -> bool:
+    """Take the exclusive ``flock`` on ``fd``, retrying for :data:`LOCK_WAIT_S`; False: someone else holds it."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
 
 
 _DATA_FIX = 'list the paths the run trained on, e.g. data = ["/home/me/midi/solos"]'

@@ -4,9 +4,12 @@ the same run and both appended its epochs)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 from typer.testing import CliRunner
@@ -71,3 +74,16 @@ def test_the_lock_is_released_when_training_ends_and_a_failed_start_leaves_no_di
     with pytest.raises(mvae_core.DataError):
         train(tmp_path / "empty", tmp_path / "never")
     assert not (tmp_path / "never").exists()
+
+
+def test_a_training_that_starts_while_is_training_looks_is_not_refused(tmp_path):
+    """``is_training`` (asked by generate's missing-model hint) holds a shared lock for a moment; a training that
+    tried the lock in that moment used to be refused as busy."""
+    run = RunDir(tmp_path / "run")
+    run.path.mkdir()
+    (run.path / LOCK).touch()
+    looker = os.open(run.path / LOCK, os.O_RDONLY)
+    fcntl.flock(looker, fcntl.LOCK_SH | fcntl.LOCK_NB)  # as is_training holds it
+    threading.Timer(0.05, os.close, (looker,)).start()
+    with run.training_lock():
+        assert run.is_training()
