@@ -6,6 +6,8 @@ A UTF-8 name was read as Latin-1 (``Mélodie ♪`` became ``MÃ©lodie â\\x99ª
 
 from __future__ import annotations
 
+import unicodedata
+
 import mido
 
 from mvae_core.config import DataConfig
@@ -46,3 +48,12 @@ def test_a_name_selector_matches_the_utf8_name(tmp_path):
 def test_a_latin1_track_name_still_reads(tmp_path):
     data = song(tmp_path / "song.mid", "Mélodie".encode("latin-1"))
     assert "'Mélodie'" in read_midi_bytes(data, DataConfig()).melody
+
+
+def test_a_name_selector_ignores_case_and_accents_however_they_are_composed(tmp_path):
+    # macOS may write "é" decomposed (NFD: e + combining accent), a terminal types it composed (NFC), or not at all
+    decomposed = unicodedata.normalize("NFD", "Mélodie")
+    data = song(tmp_path / "song.mid", decomposed.encode())
+    for typed in ("name:mélodie", "name:MELODIE"):
+        score = read_midi_bytes(data, DataConfig(melody=[typed]))
+        assert len(score.pitch) == 32, typed

@@ -15,8 +15,8 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
   starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
 * selectors, which choose parts (their union): ``track:N`` (the file's track index, from 0), ``name:TEXT`` (the
-  track's name contains TEXT, any case), ``channel:N`` (1–16) and ``program:N`` (General MIDI, 1–128). With
-  ``top-line`` as well, the top line of those parts.
+  track's name contains TEXT, any case, accents ignored), ``channel:N`` (1–16) and ``program:N`` (General MIDI,
+  1–128). With ``top-line`` as well, the top line of those parts.
 
 :func:`choose` returns which notes are used and a sentence saying which parts and why, for the data report.
 """
@@ -159,11 +159,15 @@ _MELODY_NAME, _NOT_MELODY_NAME = _word_starts(MELODY_WORDS), _word_starts(NOT_ME
 _DRUM_NAME = _word_starts(DRUM_WORDS)
 
 
+def _plain(text: str) -> str:
+    """``text`` without accents ("Mélodie" → "Melodie"), however its writer composed them (NFC or NFD)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _words(name: str) -> str:
     """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox"), accents
     dropped ("Mélodie" → "melodie")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", plain).lower()
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _plain(name)).lower()
 
 
 def _named_like_melody(name: str) -> bool:
@@ -180,7 +184,7 @@ def _matches(part: Part, selector: str) -> bool:
     kind, _, value = selector.partition(":")
     value = value.strip()
     if kind == "name":
-        return value.lower() in part.name.lower()
+        return _plain(value).casefold() in _plain(part.name).casefold()
     number = int(value)
     return {"track": part.track, "channel": part.channel + 1, "program": part.program + 1}[kind] == number
 
