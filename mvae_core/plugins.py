@@ -211,6 +211,12 @@ def validated_sections(
 
     enabled = resolve_enabled(plugins.enabled, available, objects)
     for name in sections:
-        if name not in enabled:
-            validated(name)  # not enabled, so not used, but a typo in it is an error all the same
+        if name not in enabled:  # not enabled, so not used, but a typo in it is an error all the same
+            try:
+                validated(name)
+            except PluginError as exc:  # say why a plugin nobody enabled was imported
+                raise PluginError(
+                    f"{exc} (its [plugins.{name}] section is checked although the plugin is not enabled; remove the "
+                    "section to train without it)"
+                ) from exc
     return {name: validated(name) for name in enabled}
