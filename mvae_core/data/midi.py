@@ -87,11 +87,17 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     if cfg.meter == "4/4":
         segments, other = [(0, None)], {}
     else:
-        segments, other = four_four_segments(notes.signatures, smf.ticks_per_beat, int(start.max()))
+        signatures = [signature for signature in notes.signatures if signature[1] > 0]
+        segments, other = four_four_segments(signatures, smf.ticks_per_beat, int(start.max()))
     if not segments:
         raise SkipFile(SkipReason.NO_FOUR_FOUR, meters_text(other))
     counters = {"drum_notes": int(drums.sum()), "left_out_notes": int((~drums & ~keep).sum())}
     recovered = list(smf.warnings)
+    empty_bars = [tick for tick, numerator, _ in notes.signatures if numerator == 0]
+    if empty_bars and cfg.meter != "4/4":
+        recovered.append(
+            f"ignored {len(empty_bars)} time signature(s) of 0 beats a bar (the first at tick {empty_bars[0]:,})"
+        )
     unended = int(notes.unended[keep].sum())
     if unended:
         first = int(notes.start[keep & notes.unended].min())
