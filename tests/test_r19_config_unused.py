@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mvae_core import hookimpl
 from mvae_core.config import ConfigError, PluginsConfig, build_config
-from mvae_core.models import ModelInfo, available_models, resolve_model
+from mvae_core.models import ModelError, ModelInfo, available_models, resolve_model
 from mvae_core.models.seed import SeedModel
 from mvae_core.plugins import PluginError, PluginInfo, validated_sections
 from tests.training import TINY
@@ -88,3 +88,17 @@ def test_the_section_of_a_third_party_model_that_is_not_used_is_validated_too(mo
     with pytest.raises(ConfigError, match=r"^model\.wide\.widht = 3: unknown setting; did you mean model\.wide\.width"):
         resolve_model(build_config(None, [*TINY, "model.wide.widht=3"]))  # melody_rnn is used; before: accepted
     resolve_model(build_config(None, [*TINY, "model.wide.width=3"]))
+
+
+def test_a_broken_third_party_model_imported_only_for_its_section_says_so(monkeypatch):
+    def broken():
+        raise ImportError("No module named 'numpy_is_missing'")
+
+    registry = {**available_models(), "wide": ModelInfo("wide", "package mvae-wide", "0.1", broken)}
+    monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
+    with pytest.raises(ModelError) as error:
+        resolve_model(build_config(None, [*TINY, "model.wide.width=3"]))
+    assert str(error.value) == (
+        "model 'wide' (package mvae-wide) failed to import: No module named 'numpy_is_missing' (its [model.wide] "
+        "section is checked although model.name is 'melody_rnn'; remove the section to train without it)"
+    )

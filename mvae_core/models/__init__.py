@@ -93,8 +93,15 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
                 f"{where}: unknown model {name!r}{hint} Available: {', '.join(sorted(available))} (mvae models)."
             )
     for name, section in cfg.sections.items():
-        if name != cfg.name:
-            validate_settings(available[name].model_class().Settings, section, prefix=f"model.{name}.")
+        if name != cfg.name:  # not used, but a typo in it is an error all the same
+            try:
+                unused = available[name].model_class()
+            except ModelError as exc:  # say why a model nobody chose was imported
+                raise ModelError(
+                    f"{exc} (its [model.{name}] section is checked although model.name is {cfg.name!r}; remove the "
+                    "section to train without it)"
+                ) from exc
+            validate_settings(unused.Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()
     settings = validate_settings(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
     cls.check_config(config)
