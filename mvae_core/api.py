@@ -47,7 +47,7 @@ from mvae_core.generation import (
 from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.run import RunDir
-from mvae_core.session import callers_random_state
+from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
 
 
@@ -92,16 +92,19 @@ class Run:
         return export_decoder(self.model, self.config, Path(path), run_source(self.path))
 
 
-def load(run: str | os.PathLike[str] | Run) -> Run:
-    """The trained run in directory ``run``. Never executes code from it: the model is rebuilt from ``config.toml``
-    and its tensors read from ``model.safetensors``. Raises :class:`~mvae_core.checkpoint.CheckpointError` or
+def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
+    """The trained run in directory ``run`` (or that a :class:`~mvae_core.session.RunResult` of
+    :func:`mvae_core.train` names). Never executes code from it: the model is rebuilt from ``config.toml`` and its
+    tensors read from ``model.safetensors``. Raises :class:`~mvae_core.checkpoint.CheckpointError` or
     :class:`~mvae_core.errors.ConfigError` naming the file, :class:`InputError` when ``run`` is not a directory (nor a
     path: :class:`OptionError`)."""
     if isinstance(run, Run):
         return run
+    if isinstance(run, RunResult):
+        run = run.path
     if not isinstance(run, str | os.PathLike):
         raise OptionError(
-            "run", f"is a run directory (a str or pathlib.Path) or a Run from mvae_core.load, got {run!r}"
+            "run", f"is a run directory (a str or pathlib.Path), a RunResult or a Run from mvae_core.load, got {run!r}"
         )
     path = Path(run)
     with callers_random_state():  # building the model draws its (then overwritten) initial weights
@@ -234,7 +237,7 @@ def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) 
 
 
 def generate(
-    run: str | os.PathLike[str] | Run,
+    run: str | os.PathLike[str] | Run | RunResult,
     z: Sequence[float] | None = None,
     random: int | None = None,
     seed: int = 0,
@@ -245,8 +248,8 @@ def generate(
 ) -> Generated:
     """Decode latent points of ``run`` into loops, one file's worth per point (``mvae generate`` as a call).
 
-    :param run: a run directory (``str`` or ``pathlib.Path``), or a :class:`Run` from :func:`load` (loaded once:
-        faster when generating many times).
+    :param run: a run directory (``str`` or ``pathlib.Path``), the ``RunResult`` of :func:`mvae_core.train`, or a
+        :class:`Run` from :func:`load` (loaded once: faster when generating many times).
     :param z: one latent point (``latent_dim`` numbers: a list, a numpy array or a tensor); or ``random``: that many
         points drawn from the prior (default: one random point).
     :param seed: seeds the random points, the noise, the note choice and the timing draws (a whole number >= 0).
@@ -301,7 +304,7 @@ def _suggestion(name: str, known: set[str]) -> str:
 
 
 def evaluate(
-    run: str | os.PathLike[str] | Run,
+    run: str | os.PathLike[str] | Run | RunResult,
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     samples: int = 1024,
     seed: int = 0,

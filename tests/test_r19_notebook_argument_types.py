@@ -38,7 +38,7 @@ def test_a_generate_argument_of_the_wrong_type_is_named(run, kwargs, message):
 
 @pytest.mark.parametrize("given", [None, 3])
 def test_a_run_that_is_not_a_path_is_named(given):
-    with pytest.raises(OptionError, match=r"^run is a run directory \(a str or pathlib.Path\) or a Run"):
+    with pytest.raises(OptionError, match=r"^run is a run directory \(a str or pathlib.Path\), a RunResult or a Run"):
         mvae_core.generate(given, random=1)
 
 

@@ -62,3 +62,12 @@ def test_a_hooks_trainer_shows_where_training_is_not_every_setting_and_layer(syn
     assert re.fullmatch(
         rf"TrainerView\(run_dir={run_dir}, epochs=1, steps_per_epoch=\d+, epoch=0, step=\d+, ramps_end=0\)", shown
     )
+
+
+def test_the_result_of_train_is_a_run_for_load_generate_and_evaluate(synth_dir, tmp_path):
+    """`result = mvae_core.train(...)` then `mvae_core.generate(result, ...)` in the next cell: the RunResult names its
+    run (it was refused as not a path)."""
+    result = mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[], epochs=1, progress=False)
+    assert mvae_core.load(result).path == result.path
+    assert mvae_core.generate(result, random=2).loops == mvae_core.generate(result.path, random=2).loops
+    assert mvae_core.evaluate(result, synth_dir, samples=8) == mvae_core.evaluate(result.path, synth_dir, samples=8)
