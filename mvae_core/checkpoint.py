@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save
 
 from mvae_core.errors import MvaeError
@@ -124,6 +124,16 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
     data = save(tensors, metadata=metadata)  # in memory: safetensors reports a full disk as a SafetensorError
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def model_metadata(path: Path) -> dict[str, str]:
+    """The string metadata a model file was saved with (:func:`save_model`); ``{}`` when it has none or cannot be
+    read (:func:`load_model_state` says why)."""
+    try:
+        with safe_open(str(path), framework="pt") as opened:
+            return dict(opened.metadata() or {})
+    except (SafetensorError, OSError, ValueError):
+        return {}
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:

@@ -63,6 +63,12 @@ def serve(
         stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
+    if engine.best_epoch:
+        epoch, val_elbo = engine.best_epoch
+        stdout.print(
+            f"  model: the best epoch when the server started, {epoch} of {engine.epochs_trained} trained "
+            f"(val_elbo {val_elbo:.3f}); a restart picks up a later best"
+        )
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.allow_origins:

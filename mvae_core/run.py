@@ -30,6 +30,7 @@ from mvae_core.checkpoint import (
     load_checkpoint,
     load_model_state,
     load_weights,
+    model_metadata,
     save_checkpoint,
     save_model,
 )
@@ -410,7 +411,17 @@ class RunDir:
         return payload
 
     def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
+        """``model.safetensors``: the model of ``epoch`` (counted from 0), with it and ``val_elbo`` as metadata."""
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
+
+    def best_epoch(self) -> tuple[int, float] | None:
+        """The epoch (counted from 1, as the console counts) whose model ``model.safetensors`` holds, and its
+        val_elbo, as :meth:`save_best` recorded them; None for a file without that record (not written by mvae)."""
+        saved = model_metadata(self.path / BEST_MODEL)
+        try:
+            return int(saved["epoch"]) + 1, float(saved["val_elbo"])
+        except (KeyError, ValueError):
+            return None
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed).

@@ -10,7 +10,7 @@ import warnings
 import pytest
 import torch
 
-from mvae_core.checkpoint import CheckpointError, load_checkpoint, load_model_state, save_checkpoint
+from mvae_core.checkpoint import CheckpointError, load_checkpoint, load_model_state, save_checkpoint, save_model
 from mvae_core.files import atomic_write
 
 MARKER = "mvae-test-code-was-executed"
@@ -291,3 +291,15 @@ def test_a_model_file_holding_nan_is_refused_naming_it(tiny_run, tmp_path):
         CheckpointError, match=rf"^{run / 'model.safetensors'} is damaged: 1 of its \d+ tensors hold NaN"
     ):
         RunDir(run).load_model()
+
+
+def test_the_best_epoch_is_read_from_the_model_file_counted_from_1(tmp_path):
+    from mvae_core.run import RunDir
+
+    run = RunDir(tmp_path)
+    run.save_best(torch.nn.Linear(2, 2), 4, 31.5)  # the trainer counts epochs from 0
+    assert run.best_epoch() == (5, 31.5)
+    save_model(tmp_path / "model.safetensors", torch.nn.Linear(2, 2).state_dict(), {})  # not written by mvae
+    assert run.best_epoch() is None
+    (tmp_path / "model.safetensors").write_bytes(b"\xff" * 16)
+    assert run.best_epoch() is None  # load_model says why; this only labels

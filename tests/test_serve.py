@@ -29,6 +29,7 @@ import mvae_core
 from mvae_core.audio import RELEASE_SECONDS
 from mvae_core.cli import app
 from mvae_core.loop_file import loop_notes_json, loop_seconds, timed_notes
+from mvae_core.run import RunDir
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, RequestError
 from mvae_core.serve.osc import message
 from mvae_core.serve.server import LiveServer, ServeError
@@ -79,6 +80,8 @@ def test_info_describes_the_run_and_its_training_points(server, client, tiny_run
     assert info["points"] and all(len(p["z"]) == 2 and 0 <= p["file"] < len(info["files"]) for p in info["points"])
     assert info["defaults"]["tempo"] == 120.0 and info["ranges"]["grid_offset"] == [0.0, 2.0]
     assert info["ranges"]["seed"] == [0, 2**32 - 1]  # the page refuses a larger seed before sending it
+    elbos = [record["val_elbo"] for record in RunDir(tiny_run).read_metrics()]
+    assert info["epoch"] == 1 + elbos.index(min(elbos)) and info["epochs_trained"] == len(elbos)  # what plays
 
 
 def test_the_pad_says_which_training_folder_is_gone(tiny_run, synth_dir, tmp_path):
@@ -429,16 +432,20 @@ def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, sign
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        url = None
+        url, lines = None, []
         deadline = time.monotonic() + 120
         while url is None and time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:
                 break
+            lines.append(line)
             if "page and API:" in line:
                 url = line.split("page and API:")[1].strip()
         assert url and url.startswith("http://127.0.0.1:"), process.stderr.read() if process.poll() is not None else ""
-        assert httpx.get(url + "api/info", timeout=30).json()["latent_dim"] == 2
+        info = httpx.get(url + "api/info", timeout=30).json()
+        assert info["latent_dim"] == 2
+        played = f"model: the best epoch when the server started, {info['epoch']} of {info['epochs_trained']} trained"
+        assert played in "".join(lines)
         process.send_signal(signum)
         assert process.wait(timeout=30) == code  # 128 + the signal, as a shell expects
         stderr = process.stderr.read()

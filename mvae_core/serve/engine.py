@@ -115,6 +115,9 @@ class Engine:
         """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and
         MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s."""
         self.run = mvae_core.load(run)
+        self.best_epoch = RunDir(self.run.path).best_epoch()
+        """The epoch whose model plays (counted from 1) and its val_elbo; None for a model file without them."""
+        self.epochs_trained = len(RunDir(self.run.path).read_metrics())
         self.config = self.run.config
         self.latent_dim = self.config.model.latent_dim
         self.player = self.run.player()
@@ -247,6 +250,8 @@ class Engine:
         return {
             "run": str(self.run.path),
             "model": self.config.model.name,
+            "epoch": self.best_epoch[0] if self.best_epoch else None,
+            "epochs_trained": self.epochs_trained,
             "latent_dim": self.latent_dim,
             "steps": STEPS_PER_LOOP,
             "steps_per_beat": STEPS_PER_LOOP // 8,  # 2 bars of 4/4
