@@ -139,6 +139,10 @@ def available_plugins() -> dict[str, PluginInfo]:
     return discover("plugin", BUILTIN_PLUGINS, ENTRY_POINT_GROUP, PluginInfo, PluginError, unusable_name)
 
 
+SWITCHES = ("enabled", "enable", "disabled", "disable")
+"""Keys a user from other tools writes in a plugin's section to switch it on or off (``[plugins.x] enabled =
+false``); unless the plugin's ``Config`` has such a setting, the error says where plugins are switched."""
+
 KEYWORDS = ("all", "none")
 """The words of ``plugins.enabled`` that are not plugin names (``all``: every built-in; ``none``: no plugin)."""
 
@@ -207,7 +211,13 @@ def validated_sections(
             )
 
     def validated(name: str) -> BaseModel:
-        return validate_settings(available[name].config_model(), sections.get(name, {}), prefix=f"plugins.{name}.")
+        model, section = available[name].config_model(), sections.get(name, {})
+        if switch := next((key for key in section if key in SWITCHES and key not in model.model_fields), None):
+            raise ConfigError(
+                f"plugins.{name}.{switch} = {section[switch]!r}: a plugin is switched on and off by [plugins] enabled "
+                f"(--plugins), not in its own section; to leave it out, list the others ('all' is every built-in)"
+            )
+        return validate_settings(model, section, prefix=f"plugins.{name}.")
 
     enabled = resolve_enabled(plugins.enabled, available, objects)
     for name in sections:
