@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from mvae_core.hookspecs import HOOKS
+from mvae_core.registry import setting_key
 
 
 def catalog() -> list[dict[str, Any]]:
@@ -98,7 +99,7 @@ def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
         default = None if required else field.get_default(call_default_factory=True)
         fields.append(
             {
-                "name": name,
+                "name": setting_key(model, name),
                 "type": _type_name(field.annotation),
                 "default": validated.get(name, None if default is PydanticUndefined else _jsonable(default)),
                 "required": required,

@@ -115,6 +115,13 @@ def _ignored_key(data: Any, value: Any, path: str) -> tuple[str, Any, str] | Non
     return next((bad for item, got, where in walked if (bad := _ignored_key(item, got, f"{where}.")) is not None), None)
 
 
+def setting_key(cls: type[BaseModel], field: str) -> str:
+    """The key a config writes for the field ``field`` of ``cls``: its alias when it has one (the first a key can
+    be), else its name; what ``mvae plugins``, ``mvae models`` and ``mvae schedules`` list."""
+    info = cls.model_fields[field]
+    return next(iter(_choices(info.validation_alias) or [info.alias or field]))
+
+
 def _input_keys(cls: type[BaseModel]) -> dict[str, str]:
     """The keys an input of ``cls`` may use, each with its field's name: the field names (unless an alias replaces
     them) and the aliases a key can be (the ``validation_alias``, else the ``alias``)."""
