@@ -3,6 +3,7 @@ run shares (the command's --set, which the table of configurations does not show
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,16 @@ def test_the_summary_names_each_configuration_s_model_and_the_settings_every_run
     assert "`model.hidden = 32`, `data.transpositions = []`;" in summary
     assert f"Trained by mvae {VERSION} (2 runs); summarised by mvae {VERSION}." in summary
     assert Path(out / "configs" / "seed-none.toml").is_file()
+
+
+@pytest.mark.slow
+def test_summary_csv_names_each_run_s_model(synth_dir, tmp_path):
+    configs, out = tmp_path / "models.toml", tmp_path / "abl"
+    configs.write_text(CONFIGS, encoding="utf-8")
+    args = ["ablate", str(synth_dir), "--configs", str(configs), "--seeds", "1", "--epochs", "1", "--jobs", "2"]
+    args += ["--samples", "8", "--set", "model.hidden=32", "--set", "data.transpositions=[]", "--out", str(out)]
+    assert CliRunner().invoke(app, args, catch_exceptions=False).exit_code == 0
+    with open(out / "summary.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # before: no column said which model a row is, so two ablations' csv files could not be told apart once joined
+    assert [(r["config"], r["model"]) for r in rows] == [("none", "melody_rnn"), ("seed-none", "seed")]

@@ -11,6 +11,8 @@ from mvae_core.ablation.runner import Outcome, Task, latest_attempt_start, log_p
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError
+from mvae_core.errors import MvaeError
+from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 
 
@@ -47,6 +49,7 @@ def run_row(
         "config": config,
         "seed": seed,
         "run": str(path.relative_to(out)),
+        "model": _model(path),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
         "produced": attempt[0].action if attempt else produced_before,
@@ -67,3 +70,11 @@ def run_row(
         "val_curve": list(facts.val_elbo),
         "missing": generated.get("missing", {}),
     }
+
+
+def _model(path: Path) -> str:
+    """The run's ``[model] name`` (``""`` when its config cannot be read, e.g. a run that failed before writing it)."""
+    try:
+        return RunDir(path).read_config().model.name
+    except MvaeError:
+        return ""

@@ -51,8 +51,8 @@ MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
 the validation notes have no timing spread (quantized data), as on the training console."""
 COLUMNS = [
-    *("config", "seed", "run", "status", "action", "produced", "exit_code", "error", "stopped_by", "stop_reason"),
-    *("warnings", "best_epoch"),
+    *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "error", "stopped_by"),
+    *("stop_reason", "warnings", "best_epoch"),
     *METRICS,
 ]
 NOT_RECORDED = "before this folder's summary"
