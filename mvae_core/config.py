@@ -77,6 +77,15 @@ class DataConfig(Section):
             raise ValueError('give the rule as a string ("top-line", "track:2, top-line") or a list of strings')
         return parse_rule(value)
 
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        """``""`` (or spaces) is no folder: as a path it was the current directory, which then filled with cache files."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("an empty folder name; give a folder, or 'none' to disable the cache (leave the key out "
+                             "for the default)")  # fmt: skip
+        return value
+
     @field_validator("cache_dir")
     @classmethod
     def _home(cls, value: Path | None) -> Path | None:
