@@ -135,6 +135,39 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
         assert label == f"Solo für Saxophon 🎷.mid: {len(encoded)} loops"
 
 
+def test_a_dropped_loop_beyond_the_pad_is_drawn_on_its_edge(browser, tiny_run, synth_dir):
+    """A file's loop can encode outside the pad's ±3 (the API takes |z| up to 10): its marker and the current point
+    that jumps to it were drawn outside the canvas, so the page showed nothing where the music came from."""
+    import base64
+
+    file = sorted(Path(synth_dir).glob("*.mid"))[0]
+    gold = "(d) => d[0] > 240 && Math.abs(d[1] - 209) < 12 && Math.abs(d[2] - 102) < 12"  # the markers' #ffd166
+    count_gold = f"""const c = document.getElementById('pad'); const g = c.getContext('2d');
+        const d = g.getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (({gold})(d.subarray(i, i + 3))) n += 1;
+        return n;"""
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        assert browser.execute_script(count_gold) == 0  # nothing gold before the drop
+        browser.execute_script(
+            """const real = window.fetch;
+            window.fetch = (url, init) => String(url).endsWith('/api/encode')
+              ? Promise.resolve(new Response(JSON.stringify({file: 'far.mid', loops: [{loop: 1, notes: 4, z: [6, 1.5]}]}),
+                  {headers: {'Content-Type': 'application/json'}}))
+              : real(url, init);
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], 'far.mid', {type: 'audio/midi'}));
+            for (const type of ['dragenter', 'dragover', 'drop']) {
+              document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            }""",
+            base64.b64encode(file.read_bytes()).decode(),
+        )
+        _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=[6, 1.5])
+        assert browser.execute_script(count_gold) > 20  # the marker and its label, on the pad's right edge
+
+
 def test_a_seed_the_server_would_refuse_is_not_taken(browser, tiny_run):
     """A seed over 2³² − 1 would make every later request fail; the page keeps the last good one and says why."""
     with LiveServer(tiny_run, port=0) as server:

@@ -14,6 +14,7 @@ const FILE_PALETTE = [
 // Sequential ramp for "notes per loop": dark violet → blue → teal → green → yellow.
 const RAMP = [[68, 24, 96], [58, 82, 160], [33, 145, 140], [94, 200, 98], [246, 226, 60]];
 const HOVER_RADIUS = 8;  // px: hovering this close to a training dot names it
+const EDGE_INSET = 8;  // px: a marker for a point beyond the pad sits this far inside its edge
 
 // Rounds like Python's round(v, 3): the correctly rounded decimal, exact ties to the even digit.
 // (Exact ties at 3 decimals are the odd multiples of 1/16; toFixed would round those away from 0.)
@@ -25,6 +26,13 @@ export function round3(v) {
   }
   const r = Number(v.toFixed(3));
   return r === 0 ? 0 : r;  // no "-0"
+}
+
+// Where a point is drawn: z itself inside the pad; beyond its ±extent (a dropped file's loop, a point jumped to),
+// on the pad's edge where the line from the origin to z leaves it. Returns [zDrawn, beyond].
+export function onPad(z, extent) {
+  const over = Math.max(Math.abs(z[0]), Math.abs(z[1])) / extent;
+  return over <= 1 ? [z, false] : [[z[0] / over, z[1] / over], true];
 }
 
 export function fileColor(index) {
@@ -253,9 +261,11 @@ export class Pad {
     g.textAlign = 'left';
     g.textBaseline = 'middle';
     for (const l of this.fileLoops) {
-      const [x, y] = this.toPx(l.z);
+      const [drawn, beyond] = onPad(l.z, this.extent);
+      const [x, y] = this.inset(this.toPx(drawn), EDGE_INSET);
       g.strokeStyle = '#ffd166';
       g.fillStyle = 'rgba(255, 209, 102, 0.18)';
+      g.setLineDash(beyond ? [2, 2] : []);
       g.beginPath();
       g.moveTo(x, y - 6);
       g.lineTo(x + 6, y);
@@ -264,9 +274,19 @@ export class Pad {
       g.closePath();
       g.fill();
       g.stroke();
+      g.setLineDash([]);
       g.fillStyle = '#ffd166';
-      g.fillText(String(l.loop), x + 8, y);
+      const label = beyond ? `${l.loop} · beyond the pad (${l.z[0].toFixed(1)}, ${l.z[1].toFixed(1)})` : String(l.loop);
+      const gap = beyond ? 18 : 8;  // clear of the current point's marker, which jumps there
+      const leftwards = x > this.width / 2;  // a label near the right edge reads leftwards
+      g.textAlign = leftwards ? 'right' : 'left';
+      g.fillText(label, x + (leftwards ? -gap : gap), y);
     }
+  }
+
+  // Canvas pixels moved at most `margin` px inside the pad, so a marker on its edge is drawn whole.
+  inset([x, y], margin) {
+    return [Math.min(Math.max(x, margin), this.width - margin), Math.min(Math.max(y, margin), this.height - margin)];
   }
 
   drawWalkLine(g) {
@@ -306,7 +326,7 @@ export class Pad {
   }
 
   drawCurrent(g) {
-    const [x, y] = this.toPx(this.current);
+    const [x, y] = this.inset(this.toPx(onPad(this.current, this.extent)[0]), EDGE_INSET);
     g.strokeStyle = '#ffffff';
     g.lineWidth = 2;
     g.beginPath();
