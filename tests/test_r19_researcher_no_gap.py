@@ -65,3 +65,12 @@ def test_a_real_run_s_row_carries_the_word(tmp_path, synth_dir):
     for key, word in numbers["missing"].items():
         assert numbers[key] is None and word == NO_GAP
     assert all(numbers[key] is not None for key in ("in_key_gap", "interval_gap") if key not in numbers["missing"])
+
+
+def test_the_summary_says_which_epoch_s_model_each_column_describes():
+    arms = [Configuration("all", ("a",)), Configuration("none", ())]
+    text = markdown([row("all", 0, onset_f1=0.2), row("none", 0, onset_f1=0.3)], arms, ["about"])
+    # before: nothing in summary.md said that onset_f1 is the last epoch's while the generated columns come from the
+    # best model, which early stopping may have reached many epochs earlier
+    assert "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl)" in text
+    assert "columns are measured on its best model (model.safetensors, the lowest val_elbo" in text

@@ -47,6 +47,12 @@ CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the col
     "gen_timing_std": "gen.\ntiming\nstd",
     "cpu_seconds": "CPU s",
 }
+MODEL_EPOCHS = (
+    "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl); the gen. and gap "
+    "columns are measured on its best model (model.safetensors, the lowest val_elbo, best_epoch in summary.csv), "
+    "which early stopping can have reached many epochs before the last."
+)
+"""Which model each column describes: a run's columns come from two epochs when its last epoch was not its best."""
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
 the validation notes have no timing spread (quantized data), as on the training console."""
@@ -217,6 +223,8 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread; "
         f"`no gap`: random notes in the data's key already lie within {MIN_SEPARATION:g} pooled standard deviations of the "
         "validation loops in that feature, so there is no gap to close: docs/evaluation.md#pitch).",
+        "",
+        f"{MODEL_EPOCHS}",
         "",
     ]
     header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
