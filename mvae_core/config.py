@@ -15,13 +15,13 @@ import os
 import tomllib
 import types
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
-from mvae_core.suggest import closest
+from mvae_core.suggest import closest, did_you_mean
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
 """Every loss term the core computes. Plugins may add terms of their own (``mvae_loss``); see docs/hooks.md."""
@@ -171,7 +171,7 @@ class ModelConfig(Section):
 
 
 class LossConfig(Section):
-    coefficients: dict[str, float] = Field(
+    coefficients: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=lambda: dict(DEFAULT_COEFFICIENTS),
         description="Base coefficient per loss term; plugins multiply onto these.",
     )
@@ -183,13 +183,13 @@ class LossConfig(Section):
     @field_validator("coefficients")
     @classmethod
     def _known_terms(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(LOSS_TERMS))
-        if unknown:
-            raise ValueError(f"unknown loss term(s) {unknown}; terms are {list(LOSS_TERMS)}")
-        merged = {**DEFAULT_COEFFICIENTS, **value}
-        if any(v < 0 for v in merged.values()):
-            raise ValueError("coefficients must be >= 0")
-        return merged
+        """The given coefficients over the defaults; an unknown term names the closest one (each coefficient is
+        checked ``>= 0`` by its type, named ``loss.coefficients.kl``)."""
+        if unknown := sorted(set(value) - set(LOSS_TERMS)):
+            raise ValueError(
+                f"unknown loss term(s) {unknown}{did_you_mean(unknown[0], LOSS_TERMS)} Terms: {', '.join(LOSS_TERMS)}"
+            )
+        return {**DEFAULT_COEFFICIENTS, **value}
 
 
 class TrainConfig(Section):
