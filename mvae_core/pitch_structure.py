@@ -145,7 +145,7 @@ def compare(data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0
         separation = _separation(of_baseline[name], of_data[name])
         gap = None
         if None not in means.values() and separation is not None and separation >= MIN_SEPARATION:
-            gap = (means["baseline"] - means["generated"]) / (means["baseline"] - means["data"])
+            gap = (means["baseline"] - means["generated"]) / (means["baseline"] - means["data"]) + 0.0  # no -0
         result[name] = means | {
             "separation": separation,
             "gap_closed": gap,

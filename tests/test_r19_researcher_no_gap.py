@@ -74,3 +74,16 @@ def test_the_summary_says_which_epoch_s_model_each_column_describes():
     # best model, which early stopping may have reached many epochs earlier
     assert "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl)" in text
     assert "columns are measured on its best model (model.safetensors, the lowest val_elbo" in text
+
+
+def test_a_gap_closed_of_nothing_is_0_not_minus_0():
+    """Generated loops no better than their random notes: the gap closed is 0 (it printed ``-0`` when the data lies
+    below the baseline)."""
+    data = LoopNotes(
+        2, np.array([0] * 8 + [1] * 8), np.tile(np.arange(8) * 4, 2), np.tile([0, 2, 4, 5, 7, 9, 11, 12], 2)
+    )
+    generated = LoopNotes(1, np.zeros(4, dtype=np.int64), np.arange(4) * 4, np.array([0, 1, 2, 3]))
+    for seed in range(20):
+        pitch = compare(data, generated, 48, seed)
+        for values in pitch.values():
+            assert not (values["gap_closed"] == 0 and np.signbit(values["gap_closed"])), (seed, values)
