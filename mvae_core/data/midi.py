@@ -46,7 +46,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     if not data:
         raise SkipFile(SkipReason.EMPTY)
     if not data.startswith(b"MThd"):
-        raise SkipFile(SkipReason.NOT_MIDI, "no MThd header")
+        raise SkipFile(SkipReason.NOT_MIDI, "no MThd header" + _what_it_is(data))
     _check_high_byte_runs(data)
     smf = read_smf(data)
     last = max((sum(message.time for message in track) for track in smf.tracks), default=0)
@@ -139,6 +139,22 @@ def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
     held = ", ".join(f"{count:,} {CHANNEL_EVENTS.get(kind, kind)}(s)" for kind, count in counts.most_common())
     where = f"no note-on in its {len(tracks)} track(s)"
     return f"{where}; it holds {held}" if held else f"{where}, only meta events (names, tempo, meter)"
+
+
+NOT_MIDI_FILES = (  # (leading bytes, what a file that starts so is, and what to give instead)
+    (b"\x1f\x8b", "gzip data, as an Ableton Live Set (.als) is: export its clips from Live as MIDI files"),
+    (b"FLhd", "an FL Studio project (.flp): export it from FL Studio as a MIDI file"),
+    (b"<REAPER_PROJECT", "a REAPER project (.rpp): export its MIDI from REAPER"),
+    (b"PK\x03\x04", "a zip archive (a MuseScore .mscz, a zipped download): unzip it, or export MIDI from MuseScore"),
+    (b"RIFF", "a RIFF file (WAV audio, or MIDI in an RMID wrapper): give a Standard MIDI File"),
+    (b"\x00\x05\x16\x07", "a macOS AppleDouble file (the Finder's metadata of a file, not its content)"),
+)
+
+
+def _what_it_is(data: bytes) -> str:
+    """``; it looks like an FL Studio project ...`` for a file mvae can name by its first bytes, else ``""``."""
+    known = next((what for start, what in NOT_MIDI_FILES if data.startswith(start)), None)
+    return f"; it looks like {known}" if known else ""
 
 
 def _tempo(tempos: list[tuple[int, int]], resolution: int) -> Callable[[np.ndarray], np.ndarray]:
