@@ -6,13 +6,14 @@ that is an error naming both origins, raised before anything is imported.
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import AliasChoices, AliasPath, BaseModel, RootModel
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, RootModel
 
 from mvae_core.config import field_problem, unknown_key, validate_section
 from mvae_core.errors import ConfigError
@@ -80,8 +81,15 @@ def validate_settings(model: type[S], section: Any, prefix: str) -> S:
     are validated (:func:`~mvae_core.config.validate_section`): an unknown key is a :class:`ConfigError` with the
     closest valid one, at any depth (``model.x.inner.sise``, ``plugins.y.bands[1].widht``), also where a pydantic
     model leaves ``extra`` unset, whose default would drop the key in silence (a typo then changed nothing, and
-    ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice."""
-    validated = validate_section(model, section, prefix)
+    ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice. The top model is also
+    validated as a copy that forbids unknown keys, which sees its keys after its own validators (one may rename
+    them); nested models are checked by walking the input beside the result (:func:`_ignored_key`)."""
+    if model.model_config.get("extra") is None:
+        strict = type(
+            model.__name__, (model,), {"__module__": model.__module__, "model_config": ConfigDict(extra="forbid")}
+        )
+        validate_section(strict, copy.deepcopy(section), prefix)  # copies: a validator may change its input
+    validated = validate_section(model, copy.deepcopy(section), prefix)
     if (ignored := _ignored_key(section, validated, prefix)) is not None:
         field, value, message = ignored
         raise ConfigError(field_problem(field, value, message))

@@ -183,3 +183,19 @@ def test_a_forbidden_key_in_a_list_dict_or_optional_section_names_the_closest_ke
     with pytest.raises(ConfigError) as error:
         PluginHost.from_config(PluginsConfig(enabled=["strict"], strict=section), available)
     assert str(error.value) == message
+
+
+class ShorthandConfig(Layered):
+    Config = Shorthand  # a before-validator renames "w" to "width"; extra left unset
+
+
+def test_a_typo_beside_a_key_renaming_validator_is_still_an_error_at_the_top():
+    # the top model is validated as a copy that forbids unknown keys, after its own validators
+    available = {"short": PluginInfo("short", "package mvae-short", "1.0", lambda: ShorthandConfig)}
+
+    def config(section):
+        return PluginHost.from_config(PluginsConfig(enabled=["short"], short=section), available).configs["short"]
+
+    assert config({"w": 3}).width == 3
+    with pytest.raises(ConfigError, match=r"^plugins\.short\.widht = 3: unknown setting; did you mean "):
+        config({"widht": 3})
