@@ -17,7 +17,18 @@ import types
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
+from pydantic import (
+    AliasChoices,
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
 from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
@@ -442,7 +453,31 @@ def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
             return []
     section = _model(_optional(annotation))
     internal = getattr(section, "internal", ())
-    return [] if section is None else [name for name in section.model_fields if name not in internal]
+    return (
+        [] if section is None else [setting_key(section, name) for name in section.model_fields if name not in internal]
+    )
+
+
+def setting_key(model: type[BaseModel], field: str) -> str:
+    """The key a config writes for the field ``field`` of ``model``: its alias when it has one (the first a key can
+    be), else its name; what unknown-key hints and ``mvae plugins``, ``models`` and ``schedules`` name."""
+    return next(iter(alias_keys(model.model_fields[field])), field)
+
+
+def alias_keys(field: FieldInfo) -> list[str]:
+    """The keys the aliases of ``field`` let an input use (its ``validation_alias``: a string, the choices of
+    ``AliasChoices``, the first step of an ``AliasPath``; else its ``alias``); ``[]`` without one."""
+
+    def keys(alias: Any) -> list[str]:
+        if isinstance(alias, str):
+            return [alias]
+        if isinstance(alias, AliasPath):
+            return [str(alias.path[0])]
+        if isinstance(alias, AliasChoices):
+            return [key for choice in alias.choices for key in keys(choice)]
+        return []
+
+    return keys(field.validation_alias) or [field.alias] * bool(field.alias)
 
 
 def _optional(annotation: Any) -> Any:

@@ -18,8 +18,8 @@ import pluggy
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
+from mvae_core.config import setting_key
 from mvae_core.hookspecs import HOOKS
-from mvae_core.registry import setting_key
 
 
 def catalog() -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, RootModel
 
-from mvae_core.config import field_problem, unknown_key, validate_section
+from mvae_core.config import alias_keys, field_problem, unknown_key, validate_section
 from mvae_core.errors import ConfigError
 from mvae_core.version import VERSION
 
@@ -123,36 +123,17 @@ def _ignored_key(data: Any, value: Any, path: str) -> tuple[str, Any, str] | Non
     return next((bad for item, got, where in walked if (bad := _ignored_key(item, got, f"{where}.")) is not None), None)
 
 
-def setting_key(cls: type[BaseModel], field: str) -> str:
-    """The key a config writes for the field ``field`` of ``cls``: its alias when it has one (the first a key can
-    be), else its name; what ``mvae plugins``, ``mvae models`` and ``mvae schedules`` list."""
-    info = cls.model_fields[field]
-    return next(iter(_choices(info.validation_alias) or [info.alias or field]))
-
-
 def _input_keys(cls: type[BaseModel]) -> dict[str, str]:
     """The keys an input of ``cls`` may use, each with its field's name: the field names (unless an alias replaces
     them) and the aliases a key can be (the ``validation_alias``, else the ``alias``)."""
     by_name = cls.model_config.get("populate_by_name") or cls.model_config.get("validate_by_name")
     keys: dict[str, str] = {}
     for name, field in cls.model_fields.items():
-        aliases = _choices(field.validation_alias) or [field.alias] * bool(field.alias)
+        aliases = alias_keys(field)
         if by_name or not aliases:
             keys[name] = name
         keys.update((alias, name) for alias in aliases if alias)
     return keys
-
-
-def _choices(alias: Any) -> list[str]:
-    """The keys a field's ``validation_alias`` accepts at the top level (a string, or those of ``AliasChoices`` and
-    the first step of an ``AliasPath``)."""
-    if isinstance(alias, str):
-        return [alias]
-    if isinstance(alias, AliasPath):
-        return [str(alias.path[0])]
-    if isinstance(alias, AliasChoices):
-        return [key for choice in alias.choices for key in _choices(choice)]
-    return []
 
 
 def _rewrites_input(cls: type[BaseModel], field: str | None) -> bool:
