@@ -84,6 +84,8 @@ def ablate(
         console.print(f"[yellow]warning[/] {escape(name)} (seed {seeds_warned}): {escape(warning)}")
     if result.plot_missing:
         console.print(f"[yellow]{escape(result.plot_missing)}[/]")
+    if result.outside_plan:  # said before training too, which a long ablation scrolls away
+        console.print(f"[yellow]{escape(result.outside_plan)}[/]")
     console.print(f"summary → {escape(', '.join(map(str, result.written)))}")
     if result.failed:
         console.print(f"[red]{len(result.failed)} run(s) failed[/] (see the summary and {escape(str(out / 'logs'))})")

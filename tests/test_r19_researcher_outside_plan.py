@@ -25,7 +25,9 @@ def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(synth
         "give --seeds 2 to summarise them with the others"
     )
     # before: the 2-seed summary became a 1-seed one without a word about the runs it left out
-    assert note in result.output and note in (out / "summary.md").read_text(encoding="utf-8")
+    assert note in (out / "summary.md").read_text(encoding="utf-8")
+    # on the console before the training (the plan) and again under the table, where a long ablation ends
+    assert result.output.count(note) == 2 and result.output.rindex(note) > result.output.index("ablation: mean ± std")
     with open(out / "summary.csv", encoding="utf-8") as handle:
         assert [(r["config"], r["seed"]) for r in csv.DictReader(handle)] == [("all", "0"), ("none", "0")]
     assert (out / "runs" / "all" / "seed-1" / "model.safetensors").is_file()

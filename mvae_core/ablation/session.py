@@ -63,6 +63,9 @@ class AblationResult:
     """(configuration, a plugin's start-up warning, the seeds that gave it)."""
     plot_missing: str | None
     """Why ``ablation.png`` was not drawn (matplotlib missing), else None."""
+    outside_plan: str = ""
+    """The runs in ``out/runs`` this summary leaves out (another ``--seeds`` or plan), with how to include them;
+    ``""`` when there are none."""
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -528,7 +531,7 @@ def _summarise(
         "with `mvae generate`'s default options (temperature 1, seed 0). Definitions: docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
-        *filter(None, [_outside_plan(arms, seeds, out)]),
+        *filter(None, [left_out := _outside_plan(arms, seeds, out)]),
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about)
@@ -540,4 +543,4 @@ def _summarise(
         written.append(out / "ablation.png")
     else:
         plot_missing = f"ablation.png not drawn: it needs matplotlib ({PLOT_INSTALL})"
-    return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing)
+    return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing, left_out)
