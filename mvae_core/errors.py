@@ -21,8 +21,12 @@ class MvaeError(Exception):
     label = "error"  # how the command line introduces the message
     # under torchrun: every process meets this error alike (a config, an option, a signal), so rank 0 alone says it
     same_on_every_rank = False
-    # the message as the command line says it, where str() tells a Python caller what to call (RunFailed, RunExists, …)
-    _command_line: str | None = None
+
+    def __init__(self, *args: object, command_line: str | None = None) -> None:
+        """``command_line``: the message as the ``mvae`` command says it, where ``str()`` tells a Python caller what
+        to call (the ``mvae_core`` call where the command line names a command)."""
+        super().__init__(*args)
+        self._command_line = command_line
 
     def command_line_message(self) -> str:
         """The message as the ``mvae`` command prints it: the same as ``str()``, unless the error names what to do
@@ -89,10 +93,6 @@ class RunExists(MvaeError):
     """A new run was asked for in a directory that already holds one. ``message`` names the Python call that
     continues it, ``command_line`` the ``mvae`` command (as for :class:`RunFailed`)."""
 
-    def __init__(self, message: str, command_line: str | None = None) -> None:
-        super().__init__(message)
-        self._command_line = command_line
-
 
 class RunBusy(MvaeError):
     """Another process is training the run directory asked for (it holds the run's lock)."""
@@ -110,9 +110,8 @@ class RunFailed(MvaeError):
     exit_code = 1
 
     def __init__(self, message: str, run: Path, command_line: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, command_line=command_line)
         self.run = run
-        self._command_line = command_line
 
 
 class RunInterrupted(MvaeError):
@@ -124,10 +123,9 @@ class RunInterrupted(MvaeError):
     same_on_every_rank = True
 
     def __init__(self, message: str, signum: int = signal.SIGINT, command_line: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, command_line=command_line)
         self.signum = signum
         self.exit_code = 128 + signum
-        self._command_line = command_line
 
 
 def file_in_the_way(path: Path) -> Path | None:

@@ -15,9 +15,9 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import tomli_w
 import torch
@@ -37,7 +37,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.sources import MIDI_SUFFIXES
-from mvae_core.errors import InputError, RunBusy
+from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
@@ -90,9 +90,12 @@ class RunDir:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if not _take_exclusive(fd):
-                raise RunBusy(
-                    f"{self.path} is being trained by another process; wait for it to finish, or stop it (Ctrl-C "
-                    f"checkpoints it) and then continue with {self.resume_command}"
+                raise self._said_both_ways(
+                    RunBusy,
+                    lambda steps: (
+                        f"{self.path} is being trained by another process; wait for it to finish, or stop "
+                        f"it (Ctrl-C checkpoints it) and then continue with {steps.resume}"
+                    ),
                 )
             try:
                 yield
@@ -138,24 +141,58 @@ class RunDir:
         """The command that continues the run here, as messages show it."""
         return f"mvae train --resume {self.path}"
 
+    def resume_call(self, *arguments: str) -> str:
+        """``mvae_core.train(out='RUN', resume=True[, arguments])``: the call that continues the run here (a Python
+        caller's :attr:`resume_command`)."""
+        return f"mvae_core.train({', '.join([f'out={str(self.path)!r}', 'resume=True', *arguments])})"
+
+    def steps(self, python: bool) -> Steps:
+        """How messages about this run name the next step: ``mvae`` commands, or (``python``) ``mvae_core`` calls."""
+        here = str(self.path)
+        if python:
+            return Steps(
+                train=f"mvae_core.train(data=DATA, out={here!r})",
+                resume=self.resume_call(),
+                generate=f"mvae_core.load({here!r}).generate()",
+                train_on_here=f"mvae_core.train(data=[{here!r}], out=RUN)",
+                trainer_out="mvae_core.train(out=...)",
+            )
+        return Steps(
+            train=self.train_command,
+            resume=self.resume_command,
+            generate=f"mvae generate {here}",
+            train_on_here=f"mvae train {here} --out RUN",
+            trainer_out="mvae train --out",
+        )
+
+    def _said_both_ways(self, error: type[Said], message: Callable[[Steps], str]) -> Said:
+        """``error`` with ``message`` naming the ``mvae_core`` calls, and the ``mvae`` commands on the command line."""
+        return error(message(self.steps(python=True)), command_line=message(self.steps(python=False)))
+
     def has_checkpoint(self) -> bool:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
         return (self.path / CHECKPOINT).exists()
 
-    def no_checkpoint_hint(self) -> str:
-        """Why a folder without ``checkpoint.pt`` cannot be resumed, by what is there, and what to do instead."""
+    def refuse_resume_without_checkpoint(self) -> ResumeRefused:
+        """The refusal of a resume of a folder without ``checkpoint.pt``: why, by what is there, and what to do."""
+        return self._said_both_ways(
+            ResumeRefused,
+            lambda steps: f"{self.path}: nothing to resume there (no checkpoint.pt); {self._no_checkpoint_hint(steps)}",
+        )
+
+    def _no_checkpoint_hint(self, steps: Steps) -> str:
         if not self.path.is_dir():
             return (
                 "the folder does not exist (a run stopped while it read its data leaves nothing behind); start the "
-                f"run: {self.train_command}"
+                f"run: {steps.train}"
             )
         if (self.path / BEST_MODEL).exists():
             return (
-                f"its model generates (mvae generate {self.path}) but there is no training state to continue (a bent "
-                "copy has none); train a new run to train further"
+                f"its model generates ({steps.generate}) but there is no training state to continue (a bent copy has "
+                "none); train a new run to train further"
             )
         if not (self.path / CONFIG).is_file():
-            return self._what_is_here()
+            return self._what_is_here(steps)
         return "the run's training state is gone; restore checkpoint.pt from a backup, or train a new run"
 
     def never_checkpointed(self) -> bool:
@@ -226,10 +263,12 @@ class RunDir:
 
     def _read_tree(self) -> dict[str, Any]:
         if self.path.is_dir() and not (self.path / CONFIG).exists():
-            raise ConfigError(f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here()}")
+            raise self._said_both_ways(
+                ConfigError, lambda steps: f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here(steps)}"
+            )
         return read_toml(self.path / CONFIG, "the run's config")
 
-    def _what_is_here(self) -> str:
+    def _what_is_here(self, steps: Steps) -> str:
         """What a folder without ``config.toml`` holds instead, and what to do (for the error that refuses it)."""
         try:
             entries = sorted(self.path.iterdir())
@@ -243,17 +282,17 @@ class RunDir:
                 "run cannot be read without it), or train a new run"
             )
         if names & {DATA_REPORT, SPLIT}:
-            return f"its training stopped before it was set up; train it again ({self.train_command})"
+            return f"its training stopped before it was set up; train it again ({steps.train})"
         runs = [p.name for p in entries if (p / CONFIG).is_file()]
         if runs:
             return f"it holds runs: give one of them, e.g. {self.path / runs[0]}"
         if ablation_runs := sorted(self.path.glob(f"runs/*/*/{CONFIG}")):  # mvae ablate's runs/<config>/seed-<n>
             return f"it holds an ablation: give one of its runs, e.g. {ablation_runs[0].parent}"
         if _holds_midi(self.path):
-            return f"it holds MIDI files: train on them first (mvae train {self.path} --out RUN), then give RUN"
+            return f"it holds MIDI files: train on them first ({steps.train_on_here}), then give RUN"
         if not names - {LOCK}:
-            return f"it is empty: train first ({self.train_command})"
-        return "give the folder that mvae train --out wrote"
+            return f"it is empty: train first ({steps.train})"
+        return f"give the folder that {steps.trainer_out} wrote"
 
     def read_config(self) -> MvaeConfig:
         """The run's resolved config. A run written before the model registry has no ``[model] name``: it was
@@ -436,7 +475,10 @@ class RunDir:
             message = f"{str(exc).removesuffix('.')}{hint}." if hint else str(exc)  # one sentence's end
             raise ConfigError(f"{self.path / CONFIG}: {message}") from None
         if not (self.path / BEST_MODEL).is_file():
-            raise CheckpointError(f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint()}")
+            raise self._said_both_ways(
+                CheckpointError,
+                lambda steps: f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint(steps)}",
+            )
         state = load_model_state(self.path / BEST_MODEL)  # its errors name the file
         try:
             load_weights(model, state)
@@ -444,7 +486,7 @@ class RunDir:
             raise CheckpointError(f"{self.path / BEST_MODEL}: {exc}") from None
         return model.eval(), cfg
 
-    def _missing_model_hint(self) -> str:
+    def _missing_model_hint(self, steps: Steps) -> str:
         """What to do about a run directory without its model file, by what else is there."""
         if self.read_metrics():
             return (
@@ -454,8 +496,21 @@ class RunDir:
         if self.has_checkpoint():
             if self.is_training():
                 return "no epoch has finished yet: it is training now; wait for its first epoch"
-            return f"no epoch has finished yet: continue with {self.resume_command}"
-        return f"nothing was trained here: train first ({self.train_command})"
+            return f"no epoch has finished yet: continue with {steps.resume}"
+        return f"nothing was trained here: train first ({steps.train})"
+
+
+Said = TypeVar("Said", bound=MvaeError)
+
+
+class Steps(NamedTuple):
+    """How a message names the next step (:meth:`RunDir.steps`): as ``mvae`` commands or as ``mvae_core`` calls."""
+
+    train: str  # a new run here, on DATA
+    resume: str  # the run here, continued
+    generate: str  # loops from the run here
+    train_on_here: str  # a new run on the MIDI files in this folder
+    trainer_out: str  # the option that names a run's folder
 
 
 LOCK_WAIT_S = 0.25

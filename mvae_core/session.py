@@ -361,8 +361,8 @@ def _how_to_continue(run: RunDir, versions: Mapping[str, str], world: int) -> tu
     plugins = [f"plugins=[{pairs}]"] if objects else []
     return (
         _HowToContinue(
-            f"{_python_resume(run, *plugins)}{torchrun}",
-            f"{_python_resume(run, 'epochs=N', *plugins)}{torchrun}",
+            f"{run.resume_call(*plugins)}{torchrun}",
+            f"{run.resume_call('epochs=N', *plugins)}{torchrun}",
             f"the same mvae_core.train call (out={str(run.path)!r})",
         ),
         _HowToContinue(
@@ -371,12 +371,6 @@ def _how_to_continue(run: RunDir, versions: Mapping[str, str], world: int) -> tu
             f"the same mvae train command (--out {run.path})",
         ),
     )
-
-
-def _python_resume(run: RunDir, *arguments: str) -> str:
-    """``mvae_core.train(out='RUN', resume=True[, arguments])``: the call that continues ``run`` (a Python caller's
-    :attr:`RunDir.resume_command`)."""
-    return f"mvae_core.train({', '.join([f'out={str(run.path)!r}', 'resume=True', *arguments])})"
 
 
 def _prepare_data(
@@ -504,7 +498,9 @@ def _refuse_existing(run: RunDir) -> None:
             f"{run.path} already holds a run; continue it with resume",
             "or choose another output directory",
         )
-        raise RunExists(f"{there} ({_python_resume(run)}) {otherwise}", f"{there} ({run.resume_command}) {otherwise}")
+        raise RunExists(
+            f"{there} ({run.resume_call()}) {otherwise}", command_line=f"{there} ({run.resume_command}) {otherwise}"
+        )
 
 
 def _resume_setup(
@@ -520,7 +516,7 @@ def _resume_setup(
         raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
     run = RunDir(Path(out))
     if not run.has_checkpoint() and not run.never_checkpointed():
-        raise ResumeRefused(f"{run.path}: nothing to resume there (no checkpoint.pt); {run.no_checkpoint_hint()}")
+        raise run.refuse_resume_without_checkpoint()
     cfg = run.read_config()
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
@@ -535,8 +531,14 @@ def _resume_setup(
         try:
             check_paths(saved)
         except DataError as exc:
-            raise DataError(f"{exc}; if the data moved, give its new place: {run.resume_command} "
-                            f"{' '.join(_placeholders(saved))}") from None  # fmt: skip
+            places = _placeholders(saved)
+            python = run.resume_call(
+                f"data=[{', '.join(repr(p) if p.startswith(CORPUS_PREFIX) else p for p in places)}]"
+            )
+            raise DataError(
+                f"{exc}; if the data moved, give its new place: {python}",
+                command_line=f"{exc}; if the data moved, give its new place: {run.resume_command} {' '.join(places)}",
+            ) from None
         return run, cfg, saved, Relocation()
     check_paths(moved_to)
     moved_to = absolute_data(moved_to)

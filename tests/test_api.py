@@ -121,6 +121,10 @@ def test_resume_refuses_an_epoch_budget_of_zero(trained):
 def test_resume_refuses_a_folder_without_a_checkpoint(tmp_path):
     with pytest.raises(ResumeRefused, match=r"nothing to resume there \(no checkpoint.pt\)"):
         mvae_core.train(out=tmp_path, resume=True, progress=False)
+    with pytest.raises(ResumeRefused) as caught:  # the next step as a Python caller takes it
+        mvae_core.train(out=tmp_path / "gone", resume=True, progress=False)
+    assert str(caught.value).endswith(f"start the run: mvae_core.train(data=DATA, out={str(tmp_path / 'gone')!r})")
+    assert caught.value.command_line_message().endswith(f"start the run: mvae train DATA --out {tmp_path / 'gone'}")
 
 
 def test_a_new_run_never_overwrites_one(trained, synth_dir):

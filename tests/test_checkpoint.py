@@ -207,11 +207,15 @@ def test_a_run_without_its_model_file_says_what_to_do_by_what_is_there(tiny_run,
     with pytest.raises(CheckpointError, match=r"epochs finished but the file is gone: restore it, or train a new run"):
         RunDir(run).load_model()
     (run / "metrics.jsonl").unlink()
-    with pytest.raises(CheckpointError, match=rf"no epoch has finished yet: continue with mvae train --resume {run}"):
+    with pytest.raises(CheckpointError) as caught:
         RunDir(run).load_model()
+    assert f"no epoch has finished yet: continue with mvae train --resume {run}" in caught.value.command_line_message()
+    assert f"continue with mvae_core.train(out={str(run)!r}, resume=True)" in str(caught.value)  # a Python caller's
     (run / "checkpoint.pt").unlink()
-    with pytest.raises(CheckpointError, match=r"nothing was trained here: train first \(mvae train DATA --out "):
+    with pytest.raises(CheckpointError) as caught:
         RunDir(run).load_model()
+    assert f"nothing was trained here: train first (mvae train DATA --out {run})" in caught.value.command_line_message()
+    assert f"train first (mvae_core.train(data=DATA, out={str(run)!r}))" in str(caught.value)
 
 
 def test_a_folder_that_is_not_a_run_is_named_for_what_it_holds(tiny_run, synth_dir, tmp_path):
@@ -223,9 +227,12 @@ def test_a_folder_that_is_not_a_run_is_named_for_what_it_holds(tiny_run, synth_d
     def refusal(folder) -> str:
         with pytest.raises(ConfigError, match=rf"^{folder} is not a run: no config.toml there; ") as caught:
             RunDir(folder).load_model()
-        return str(caught.value)
+        return caught.value.command_line_message()
 
     assert f"it holds MIDI files: train on them first (mvae train {synth_dir} --out RUN)" in refusal(synth_dir)
+    with pytest.raises(ConfigError) as caught:  # a Python caller is told the call
+        RunDir(synth_dir).load_model()
+    assert f"train on them first (mvae_core.train(data=[{str(synth_dir)!r}], out=RUN))" in str(caught.value)
     runs = tmp_path / "runs"
     shutil.copytree(tiny_run, runs / "solos")
     assert f"it holds runs: give one of them, e.g. {runs / 'solos'}" in refusal(runs)

@@ -22,8 +22,10 @@ def test_a_run_in_its_first_epoch_says_to_wait_while_it_trains_and_to_resume_onc
         ),
     ):
         RunDir(run).load_model()
-    with pytest.raises(CheckpointError, match=rf"no epoch has finished yet: continue with mvae train --resume {run}"):
+    with pytest.raises(CheckpointError) as caught:
         RunDir(run).load_model()  # the lock file stays; nobody holds it
+    assert f"no epoch has finished yet: continue with mvae train --resume {run}" in caught.value.command_line_message()
+    assert f"continue with mvae_core.train(out={str(run)!r}, resume=True)" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["config.toml", "model.safetensors"])

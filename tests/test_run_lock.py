@@ -46,10 +46,12 @@ def test_a_resume_of_a_run_another_process_is_training_is_refused_and_changes_no
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(RunBusy, match=f"{run} is being trained by another process.*mvae train --resume {run}"):
+        with pytest.raises(RunBusy, match=f"{run} is being trained by another process") as caught:
             mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+        assert str(caught.value).endswith(f"continue with mvae_core.train(out={str(run)!r}, resume=True)")  # Python's
         result = CliRunner().invoke(app, ["train", "--resume", str(run), "--epochs", "2"])
         assert result.exit_code == 2 and "is being trained by another process" in result.stderr
+        assert f"continue with mvae train --resume {run}" in " ".join(result.stderr.split())
         assert snapshot(run) == before
     finally:
         holder.communicate("\n", timeout=30)
