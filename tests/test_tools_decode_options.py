@@ -70,3 +70,15 @@ def test_a_melody_rnn_run_refuses_poly_and_thresholds_in_map_and_interpolate_by_
     args = ["interpolate", tiny_run, "--from", "0,0", "--to", "1,1", "--out", tmp_path / "i", "--threshold-min", 0.2]
     done = mvae(*args)
     assert done.exit_code == 2 and "--threshold-min/--threshold-max: melody_rnn has no per-cell" in done.output
+
+
+def test_a_melody_rnn_run_refuses_poly_from_python_by_its_argument_name(tiny_run):
+    """``generate(poly=True)`` was refused as ``--poly: …``, an option a Python caller never gave."""
+    import mvae_core
+    from mvae_core.models.base import UnsupportedOption
+
+    with pytest.raises(UnsupportedOption, match=r"^poly: melody_rnn writes one note per step") as caught:
+        mvae_core.generate(tiny_run, random=1, poly=True)
+    assert caught.value.command_line_message().startswith("--poly: melody_rnn writes one note per step")
+    with pytest.raises(UnsupportedOption, match=r"^threshold_min/threshold_max: melody_rnn has no per-cell"):
+        mvae_core.generate(tiny_run, random=1, threshold_min=0.2)

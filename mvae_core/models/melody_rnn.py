@@ -43,6 +43,7 @@ from torch import nn
 
 from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.errors import option_flag
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, UnsupportedOption
@@ -244,11 +245,11 @@ class MelodyRNN(MelodyModel):
 
     def check_options(self, options: DecodeOptions) -> None:
         if options.poly:
-            raise UnsupportedOption("--poly: melody_rnn writes one note per step; use a run of model.name = 'seed'")
+            raise _refused(["poly"], "melody_rnn writes one note per step; use a run of model.name = 'seed'")
         if options.threshold_min is not None or options.threshold_max is not None:
-            raise UnsupportedOption(
-                "--threshold-min/--threshold-max: melody_rnn has no per-cell probabilities to threshold; use "
-                "--density and --temperature"
+            raise _refused(
+                ["threshold_min", "threshold_max"],
+                "melody_rnn has no per-cell probabilities to threshold; use density and temperature",
             )
 
     @torch.inference_mode()
@@ -288,3 +289,11 @@ class MelodyRNN(MelodyModel):
         from mvae_core.models.melody_rnn_onnx import step_graph
 
         return step_graph(self, cfg)
+
+
+def _refused(options: list[str], rule: str) -> UnsupportedOption:
+    """The refusal of decoding ``options`` (their Python names, ``generate(poly=True)``; the command line names them
+    as its options, ``--poly``)."""
+    return UnsupportedOption(
+        f"{'/'.join(options)}: {rule}", command_line=f"{'/'.join(map(option_flag, options))}: {rule}"
+    )
