@@ -392,3 +392,11 @@ def test_training_in_progress_and_model_error_are_exported():
     assert TrainingInProgress is defined_in_progress and ModelError is defined_error
     assert {"TrainingInProgress", "ModelError"} <= set(mvae_core.__all__)
     assert issubclass(TrainingInProgress, mvae_core.MvaeError) and issubclass(ModelError, mvae_core.MvaeError)
+
+
+@pytest.mark.parametrize("data", [123, [1], ("x", None), {"solos": "x"}])
+def test_data_that_is_not_paths_is_refused_naming_data(data, tmp_path):
+    """``data=123`` ended in a TypeError from inside mvae ("'int' object is not iterable")."""
+    with pytest.raises(OptionError, match=r"^data takes a path or a list of paths \(str or pathlib.Path\), got "):
+        mvae_core.train(data=data, out=tmp_path / "run", progress=False)
+    assert not (tmp_path / "run").exists()

@@ -90,8 +90,13 @@ class DataReport:
 
 
 def data_arguments(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
-    """DATA as strings, as the Python API takes it: one path is one argument (not one per letter); ``None``: ``[]``."""
-    return [os.fspath(d) for d in ([data] if isinstance(data, str | os.PathLike) else data or [])]
+    """DATA as strings, as the Python API takes it: one path is one argument (not one per letter); ``None``: ``[]``.
+
+    :raises OptionError: naming ``data`` when it is not a path or a list of paths (``data=123``)."""
+    given = [data] if isinstance(data, str | os.PathLike) else data or []
+    if not isinstance(given, Sequence) or not all(isinstance(d, str | os.PathLike) for d in given):
+        raise OptionError("data", f"takes a path or a list of paths (str or pathlib.Path), got {data!r}")
+    return [os.fspath(d) for d in given]
 
 
 def absolute_data(data_args: list[str]) -> list[str]:
