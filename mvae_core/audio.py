@@ -69,6 +69,10 @@ class Audio:
     def seconds(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    def __repr__(self) -> str:
+        """``Audio(4.000 s, 44100 Hz, renderer='fluidsynth')``: what it is, not every sample."""
+        return f"Audio({self.seconds:.3f} s, {self.sample_rate} Hz, renderer={self.renderer!r})"
+
 
 def render(
     notes: list[TimedNote],

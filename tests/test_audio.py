@@ -189,3 +189,9 @@ def test_wrap_release_without_audio_exits_2_saying_what_to_add(tiny_run, tmp_pat
     assert done.exit_code == 2
     assert "--wrap-release shapes the WAV files of --audio, and no --audio is given; add --audio PATH" in done.output
     assert not (tmp_path / "a.mid").exists()
+
+
+def test_audio_shows_its_length_rate_and_renderer_not_its_samples():
+    """``Generated.audio(0)`` in a notebook printed the whole sample array."""
+    shown = repr(audio.Audio(np.zeros(88200, dtype=np.float32), 44100, "builtin"))
+    assert shown == "Audio(2.000 s, 44100 Hz, renderer='builtin')"
