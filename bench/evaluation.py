@@ -9,7 +9,7 @@ Usage (from the repository root; needs ../shared/data/dev)::
         --train-seeds 0,1,2 --epochs 15
 
 Files are split into train and held-out groups by the ``performer`` column of the folder's ``manifest.csv`` (WJD),
-else by ``piece`` (ASAP: ``title``), else by file, with a seeded permutation (``--holdout`` of the groups held
+else by ``title`` (Essen's tunes), else by ``piece`` (ASAP: every performance of a piece on one side), else by file, with a seeded permutation (``--holdout`` of the groups held
 out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
 head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
 files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-GROUP_COLUMNS = ("performer", "title")
+GROUP_COLUMNS = ("performer", "title", "piece")
 UNSCORED = {"data.cache_dir"}
 """Config keys that do not change what a run learns: a run reused with another value of them is the same run."""
 

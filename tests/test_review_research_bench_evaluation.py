@@ -33,3 +33,23 @@ def test_quantized_data_scores_and_a_changed_setting_is_refused(dev_data: Path, 
     refused = bench(data, out, *TINY[:-2], "--set", "data.transpositions=[-5, 5]")
     assert refused.returncode == 1
     assert "was trained with other settings (data.transpositions: [] → [-5, 5])" in refused.stderr
+
+
+def test_asap_performances_of_one_piece_stay_on_one_side(tmp_path: Path) -> None:
+    """ASAP's manifest names a ``piece`` (no performer or title): the split went by file, so other performances of
+    every held-out piece were trained on."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from evaluation import split_groups
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    rows = ["file,piece,composer,performance"]
+    for piece in range(6):
+        for player in range(3):
+            name = f"p{piece}_{player}.mid"
+            (tmp_path / name).write_bytes(b"")
+            rows.append(f"{name},Bach/Fugue/{piece},Bach,Bach/Fugue/{piece}/{player}")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    train, held, column = split_groups(tmp_path, 1 / 3, seed=0)
+    assert column == "piece" and len(held) == 6
+    assert {p.name.split("_")[0] for p in train}.isdisjoint({p.name.split("_")[0] for p in held})
