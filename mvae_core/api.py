@@ -10,6 +10,7 @@ import dataclasses
 import math
 import operator
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -313,7 +314,11 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
     timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note
-    ``temperature`` (as ``generate``'s). ``data`` is one path, or a list of files, folders and corpora."""
+    ``temperature`` (as ``generate``'s). ``data`` is one path, or a list of files, folders and corpora.
+
+    ``trained_on`` in the result lists the evaluated files that the run trained on (the same content as a file of
+    its training split, wherever it lies now; None: the run recorded no digests); when there are any, a
+    :class:`TrainedOnWarning` says so too."""
     trained = load(run)
     samples, seed, temperature = (
         whole_number("samples", samples),
@@ -340,4 +345,28 @@ def evaluate(
     if table.n_loops == 0:
         reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
         raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({reasons})")
-    return score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
+    result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
+    trained_on = RunDir(trained.path).trained_on(report.content())
+    if trained_on:
+        warnings.warn(TrainedOnWarning(trained_on_note(trained.path, trained_on, len(report.ok))), stacklevel=2)
+    return result | {"trained_on": trained_on}
+
+
+class TrainedOnWarning(UserWarning):
+    """:func:`evaluate` scored a run on files it trained on: its numbers are not those of held-out data."""
+
+
+def trained_on_note(run: Path, trained_on: list[str], evaluated: int) -> str:
+    """What :class:`TrainedOnWarning` says: how many of the ``evaluated`` files ``run`` trained on, naming some."""
+    n = len(trained_on)
+    if evaluated == 1:
+        which = "the evaluated file is a file"
+    elif n == evaluated:
+        which = f"all {n} evaluated files are files"
+    else:
+        which = f"{n} of the {evaluated} evaluated files {'is a file' if n == 1 else 'are files'}"
+    shown = ", ".join(trained_on[:3]) + (", …" if n > 3 else "")
+    return (
+        f"{which} {run} trained on ({shown}): these numbers are not held-out; evaluate on other performers or tunes "
+        "(docs/evaluation.md)"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
 
@@ -33,11 +35,15 @@ def evaluate(
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
     """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
+    from mvae_core.api import TrainedOnWarning
     from mvae_core.api import evaluate as score
     from mvae_core.run import finite
 
-    with errors_to_exit():
+    with errors_to_exit(), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", TrainedOnWarning)
         result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
+    for warning in warned:  # on stderr, so --json output stays one JSON document
+        stderr.print(escape(f"warning: {warning.message}"))
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
         return

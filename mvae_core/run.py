@@ -362,6 +362,17 @@ class RunDir:
             return []
         return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
 
+    def trained_on(self, content: Mapping[str, str]) -> list[str] | None:
+        """The sources among ``content`` (file digests by source name, as :meth:`DataReport.content` gives them)
+        whose file the run trained on: the same content as one of ``split.json``'s train sources, wherever it lies
+        now. None when the run cannot tell (it recorded no digests)."""
+        try:
+            saved = self._split_file()
+            trained = {saved["content"][name] for name in saved["train"] if name in saved["content"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return sorted(name for name, digest in content.items() if digest in trained) if trained else None
+
     def _split_file(self) -> Any:
         """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON)."""
         return json.loads((self.path / SPLIT).read_text(encoding="utf-8"))

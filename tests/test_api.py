@@ -400,3 +400,28 @@ def test_data_that_is_not_paths_is_refused_naming_data(data, tmp_path):
     with pytest.raises(OptionError, match=r"^data takes a path or a list of paths \(str or pathlib.Path\), got "):
         mvae_core.train(data=data, out=tmp_path / "run", progress=False)
     assert not (tmp_path / "run").exists()
+
+
+def test_evaluating_on_files_the_run_trained_on_says_so(trained, synth_dir, tmp_path):
+    """Scoring a run on its own training files gave numbers that looked held-out, without a word."""
+    import json as json_module
+    import shutil
+    import warnings
+
+    from mvae_core.api import TrainedOnWarning
+
+    split = json_module.loads((trained.path / "split.json").read_text())
+    trained_file, held_file = split["train"][0], split["validation"][0]
+    copied = shutil.copy(trained_file, tmp_path / "renamed.mid")  # the same content elsewhere is the same file
+    with pytest.warns(TrainedOnWarning, match=r"^1 of the 2 evaluated files is a file .* trained on \(.*renamed.mid\)"):
+        result = mvae_core.evaluate(trained, [copied, held_file], samples=8)
+    assert result["trained_on"] == [str(copied)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainedOnWarning)
+        assert mvae_core.evaluate(trained, held_file, samples=8)["trained_on"] == []  # held out: no warning
+    done = subprocess.run(
+        [sys.executable, "-m", "mvae_core.cli", "evaluate", str(trained.path), str(copied), "--samples", "8", "--json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0 and json.loads(done.stdout)["trained_on"] == [str(copied)]
+    assert done.stderr.startswith("warning: the evaluated file is a file") and "not held-out" in done.stderr

@@ -24,7 +24,7 @@ def seed_run(synth_dir, tmp_path_factory):
 
 def test_the_json_names_the_model_and_the_seed_and_the_table_shows_them(seed_run, synth_dir, wide_console):
     args = ["evaluate", str(seed_run), str(synth_dir), "--samples", "8", "--seed", "3"]
-    scores = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).output)
+    scores = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).stdout)
     # before: the seed (which draws the latent points, the timing draws and the random-note baseline) and the model
     # were nowhere in the JSON; only samples and temperature were
     assert scores["model"] == "seed" and scores["seed"] == 3
@@ -35,7 +35,7 @@ def test_the_json_names_the_model_and_the_seed_and_the_table_shows_them(seed_run
 
 def test_the_table_shows_the_spread_ratio_to_the_digits_of_the_json(seed_run, synth_dir, wide_console):
     args = ["evaluate", str(seed_run), str(synth_dir), "--samples", "8"]
-    ratio = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).output)["timing"]["spread_ratio"]
+    ratio = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).stdout)["timing"]["spread_ratio"]
     table = runner.invoke(app, args, catch_exceptions=False).output
     line = next(line for line in table.splitlines() if "spread_ratio" in line)
     # before: two decimals ("1.00"), where every other number has four significant digits
