@@ -36,7 +36,7 @@ from mvae_core.checkpoint import (
 )
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
-from mvae_core.data.sources import MIDI_SUFFIXES
+from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
 from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.host import OBJECT_ORIGIN
@@ -596,7 +596,7 @@ def _holds_midi(folder: Path, depth: int = 2) -> bool:
     except OSError:
         return False
     for entry in entries:
-        if entry.suffix.lower() in MIDI_SUFFIXES and entry.is_file():
+        if is_midi_name(entry.name) and entry.is_file():  # what a folder search would read
             return True
     return depth > 1 and any(_holds_midi(e, depth - 1) for e in entries if e.is_dir() and not e.is_symlink())
 

@@ -310,3 +310,19 @@ def test_the_best_epoch_is_read_from_the_model_file_counted_from_1(tmp_path):
     assert run.best_epoch() is None
     (tmp_path / "model.safetensors").write_bytes(b"\xff" * 16)
     assert run.best_epoch() is None  # load_model says why; this only labels
+
+
+def test_a_folder_of_smf_files_given_as_a_run_is_named_as_midi(tmp_path, synth_dir):
+    """A folder of a hardware sequencer's .smf files (which a folder search reads) was 'give the folder that mvae
+    train --out wrote'; a macOS '._' twin alone is no MIDI."""
+    from mvae_core.config import ConfigError
+    from mvae_core.run import RunDir
+
+    (tmp_path / "seq").mkdir()
+    (tmp_path / "seq" / "._take.mid").write_bytes(b"\x00\x05\x16\x07")
+    with pytest.raises(ConfigError) as caught:
+        RunDir(tmp_path / "seq").load_model()
+    assert "holds MIDI files" not in str(caught.value)
+    shutil.copy(next(synth_dir.glob("*.mid")), tmp_path / "seq" / "take.smf")
+    with pytest.raises(ConfigError, match="it holds MIDI files: train on them first"):
+        RunDir(tmp_path / "seq").load_model()
