@@ -191,9 +191,10 @@ def generate(
         Path | None, typer.Option("--audio", help="Also render WAV: a .wav file (one point) or a folder.")
     ] = None,
     renderer: Annotated[
-        str, typer.Option(help="Audio renderer: auto (FluidSynth if it runs), fluidsynth, builtin.")
-    ] = "auto",
-    soundfont: Annotated[Path | None, typer.Option(help="SoundFont (.sf2) for FluidSynth.")] = None,
+        str | None,
+        typer.Option(help="Audio renderer of --audio: auto (the default: FluidSynth if it runs), fluidsynth, builtin."),
+    ] = None,
+    soundfont: Annotated[Path | None, typer.Option(help="SoundFont (.sf2) for FluidSynth, with --audio.")] = None,
     wrap_release: Annotated[
         bool,
         typer.Option(
@@ -209,8 +210,16 @@ def generate(
     from mvae_core.errors import InputError
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
-    if wrap_release and audio is None:
-        raise fail("--wrap-release shapes the WAV files of --audio, and no --audio is given; add --audio PATH")
+    audio_only = {
+        "--renderer": renderer is not None,
+        "--soundfont": soundfont is not None,
+        "--wrap-release": wrap_release,
+    }
+    given = [name for name, value in audio_only.items() if value]
+    if given and audio is None:  # ignored in silence, they would leave a musician wondering where the WAVs are
+        verb = "shapes" if len(given) == 1 else "shape"
+        raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
+    renderer = "auto" if renderer is None else renderer
     with errors_to_exit():
         try:
             point = None if z is None else [float(v) for v in z.split(",")]

@@ -1,0 +1,38 @@
+"""``mvae generate``'s options that only shape the WAV files of ``--audio`` (``--renderer``, ``--soundfont``,
+``--wrap-release``) are refused alike without ``--audio`` (exit 2 naming them and --audio), before the run is read
+or any file written: ``--soundfont`` and ``--renderer`` were ignored in silence, so a musician got MIDI files only
+and no word why."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--soundfont", "piano.sf2"], "--soundfont shapes"),
+        (["--renderer", "builtin"], "--renderer shapes"),
+        (["--renderer", "auto"], "--renderer shapes"),  # typed, even as the default
+        (["--wrap-release"], "--wrap-release shapes"),
+        (["--renderer", "builtin", "--soundfont", "piano.sf2"], "--renderer, --soundfont shape"),
+    ],
+)
+def test_an_audio_option_without_audio_exits_2_naming_it(tmp_path, options, named):
+    out = tmp_path / "loops"
+    result = runner.invoke(app, ["generate", str(tmp_path / "no-run"), "--out", str(out), *options])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert f"{named} the WAV files of --audio, and no --audio is given; add --audio PATH" in message
+    assert result.stdout == "" and not out.exists()
+
+
+def test_without_audio_options_generate_goes_on_to_read_the_run(tmp_path):
+    result = runner.invoke(app, ["generate", str(tmp_path / "no-run"), "--out", str(tmp_path / "loops")])
+    assert result.exit_code == 2
+    assert "--audio" not in result.stderr  # the missing run is what it says, not the audio options
