@@ -100,14 +100,17 @@ def _ignored_key(data: Any, value: Any, path: str) -> tuple[str, Any, str] | Non
     """The first key of the input ``data`` that validating it into ``value`` dropped, as ``(dotted field, its
     value, what is wrong)``; None if none was. ``data`` and ``value`` are walked together through models, lists and
     dicts (``path`` is the dotted path so far, ending in a dot). A model whose ``extra`` is unset drops unknown
-    keys; one with a ``before``/``wrap`` validator may rename its input's keys itself, so its keys are not judged,
-    nor is a field with such a validator walked."""
+    keys. A model with a ``before``/``wrap`` validator may rewrite its input itself (rename a key, nested ones
+    too, as a validator migrating old settings does), so nothing in it is judged, nor is a field with such a
+    validator walked; the top model's own keys are still checked by :func:`validate_settings`'s strict copy."""
     if isinstance(value, RootModel):
         return _ignored_key(data, value.root, path)
     if isinstance(value, BaseModel) and isinstance(data, dict):
         cls = type(value)
+        if _rewrites_input(cls, None):  # its validator sees the raw input and may rewrite any of it, nested keys too
+            return None
         keys = _input_keys(cls)
-        if cls.model_config.get("extra") is None and not _rewrites_input(cls, None):
+        if cls.model_config.get("extra") is None:
             for key, item in data.items():
                 if key not in keys:
                     message = unknown_key(str(key), list(keys), path, isinstance(item, dict))
