@@ -458,6 +458,24 @@ def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     )
 
 
+def settings_tree(settings: BaseModel) -> dict[str, Any]:
+    """``settings`` as a config writes it (JSON values): every field, nested models' too, under its
+    :func:`setting_key`, so that the tree validates back to the same settings (``config.toml`` of a run is read
+    again on resume). Dumping by field name wrote ``colour`` where the config must write ``color``."""
+
+    def keyed(value: Any, dumped: Any) -> Any:
+        if isinstance(value, BaseModel) and isinstance(dumped, dict):
+            return {setting_key(type(value), name): keyed(getattr(value, name), dumped[name])
+                    for name in type(value).model_fields if name in dumped}  # fmt: skip
+        if isinstance(value, list | tuple) and isinstance(dumped, list) and len(value) == len(dumped):
+            return [keyed(v, d) for v, d in zip(value, dumped, strict=True)]
+        if isinstance(value, dict) and isinstance(dumped, dict) and len(value) == len(dumped):
+            return {key: keyed(v, d) for (key, d), v in zip(dumped.items(), value.values(), strict=True)}
+        return dumped  # a custom serializer's output is kept as it is
+
+    return keyed(settings, settings.model_dump(mode="json"))
+
+
 def setting_key(model: type[BaseModel], field: str) -> str:
     """The key a config writes for the field ``field`` of ``model``: its alias when it has one (the first a key can
     be), else its name; what unknown-key hints and ``mvae plugins``, ``models`` and ``schedules`` name."""

@@ -28,7 +28,7 @@ import torch
 from pydantic import BaseModel
 
 from mvae_core import hookspecs
-from mvae_core.config import PluginsConfig
+from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
 from mvae_core.view import PluginOutbox, TrainerView
 
@@ -158,7 +158,7 @@ class PluginHost:
 
     def resolved(self, objects: Iterable[str] = ()) -> PluginsConfig:
         """The plugins section as run: explicit names (``objects`` too) and every registered plugin's full config."""
-        sections = {name: config.model_dump(mode="json") for name, config in self.configs.items()}
+        sections = {name: settings_tree(config) for name, config in self.configs.items()}
         return PluginsConfig(enabled=[*self.configs, *objects], **sections)
 
     @property

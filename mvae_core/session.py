@@ -39,7 +39,7 @@ import torch
 from rich.console import Console
 
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
-from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config
+from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config, settings_tree
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.relocation import Relocation
@@ -171,7 +171,7 @@ def train(
         # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
         raise ConfigError(f"{run.path / CONFIG}: {exc}{run.version_hint(_installed_versions(cfg))}") from None
     # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
-    sections = cfg.model.sections | {cfg.model.name: settings.model_dump(mode="json")}
+    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
     cfg = cfg.model_copy(
         update={"plugins": host.resolved(objects), "model": cfg.model.model_copy(update={"sections": sections})}
     )
