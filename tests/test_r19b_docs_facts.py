@@ -1,0 +1,24 @@
+"""Facts the docs state once and the code holds as constants: the docs name them as the code has them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mvae_core.data.sources import READ_SUFFIXES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def flat(name: str) -> str:
+    """A doc's text with its line breaks as spaces (sentences are wrapped)."""
+    return " ".join((ROOT / name).read_text(encoding="utf-8").split())
+
+
+def test_cli_md_names_every_suffix_a_folder_search_and_encode_read():
+    text = flat("docs/cli.md")
+    searched = re.search(r"folders \(searched recursively for ([^:]*):", text)
+    encoded = re.search(r"a path that is not a (.*?) file,", text)
+    assert searched and encoded
+    for sentence in (searched.group(1), encoded.group(1)):
+        assert re.findall(r"`(\.[a-z]+)`", sentence) == list(READ_SUFFIXES), sentence
