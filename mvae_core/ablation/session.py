@@ -378,21 +378,19 @@ def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> str:
     configurations it does not have, from an earlier command), with how to include them; ``""`` when there are none.
     They are kept, but a summary rewritten without them would otherwise drop their rows without a word."""
     planned = {arm.name for arm in arms}
-    found = sorted(p.parent for p in (out / "runs").glob("*/seed-*/config.toml"))
-    outside = [
-        path
-        for path in found
-        if path.parent.name not in planned or not path.name.removeprefix("seed-").isdigit()
-        or int(path.name.removeprefix("seed-")) >= seeds
-    ]  # fmt: skip
+    found = [(p.parent, p.parent.name.removeprefix("seed-")) for p in (out / "runs").glob("*/seed-*/config.toml")]
+    seed_of = {path: int(seed) for path, seed in found if seed.isdigit()}  # runs/<name>/seed-<k>, as ablate names them
+    outside = sorted(
+        (path for path, seed in seed_of.items() if path.parent.name not in planned or seed >= seeds),
+        key=lambda path: (path.parent.name, seed_of[path]),
+    )
     if not outside:
         return ""
     names = [str(path.relative_to(out)) for path in outside]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     hints = []
-    seen = [int(p.name.removeprefix("seed-")) for p in outside if p.name.removeprefix("seed-").isdigit()]
-    if any(p.parent.name in planned for p in outside) and seen:
-        hints.append(f"--seeds {max(seen) + 1}")
+    if mine := [seed_of[path] for path in outside if path.parent.name in planned]:
+        hints.append(f"--seeds {max(mine) + 1}")  # not another plan's seeds: those would train new runs here
     if other := sorted({p.parent.name for p in outside} - planned):
         hints.append(f"the plan that has {', '.join(other)}")
     return (
