@@ -29,7 +29,7 @@ import numpy as np
 
 from mvae_core.config import DataConfig
 from mvae_core.data.melody import choose
-from mvae_core.data.midi_notes import file_notes, seconds_at
+from mvae_core.data.midi_notes import Part, file_notes, seconds_at
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
 from mvae_core.data.smf import read_smf
 
@@ -75,7 +75,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         raise SkipFile(
             SkipReason.DRUMS_ONLY,
             f"{named}: named like drums, though not on channel 10 (DAWs such as Ableton Live export drum clips on "
-            f'channel 1); to use it as the melody, set data.melody = "name:{choice.drums[0].name.strip()}"',
+            f'channel 1); to use it as the melody, set data.melody = "{_selector(choice.drums[0])}"',
         )
     if not choice.keep.any():
         parts = "; ".join(p.label() for p in notes.parts if not p.is_drum)
@@ -118,6 +118,15 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         melody=choice.reason,
         warnings=[("recovered", w) for w in recovered] + [("merged parts", w) for w in choice.warnings],
     )
+
+
+def _selector(part: Part) -> str:
+    """A ``data.melody`` selector that takes ``part``, to write between double quotes: ``name:808 Drums``, or
+    ``track:N`` for a name that a rule would split (a comma) or a quoted TOML string could not hold as written."""
+    name = part.name.strip()
+    if name and name.isprintable() and not any(c in name for c in ',"\\'):
+        return f"name:{name}"
+    return f"track:{part.track}"
 
 
 CHANNEL_EVENTS = {
