@@ -47,6 +47,7 @@ from mvae_core.generation import (
 )
 from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
 from mvae_core.models.base import MelodyModel, NotePlayer
+from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
@@ -343,8 +344,7 @@ def evaluate(
     except ValueError as exc:
         raise DataError(str(exc)) from None
     if table.n_loops == 0:
-        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
-        raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({reasons})")
+        raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({skip_reasons(report)})")
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
     trained_on = RunDir(trained.path).trained_on(report.content())
     if trained_on:

@@ -17,12 +17,22 @@ from rich.text import Text
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import DataReport
+from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.table import NoteTable
 
 _ESCAPED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, lone surrogates, line/paragraph separators
 _BIDI_CONTROLS = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")  # can reorder the text around them
 QUANTIZED_WITHIN = 0.05
 QUANTIZED_SHARE = 0.95
+NO_MIDI_FILES = "no MIDI files found"
+"""What DATA that holds no source at all gives (a DAW project folder of .als files and samples): the data table's
+row, and the reason in train's and evaluate's error (:func:`skip_reasons`)."""
+
+
+def skip_reasons(report: DataReport) -> str:
+    """Why ``report``'s data gave no loop, for an error: the skipped sources by reason (``no notes: 2, drums only:
+    1``), or :data:`NO_MIDI_FILES` when there was no source to skip."""
+    return ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or NO_MIDI_FILES
 
 
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:
@@ -89,8 +99,12 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     table = Table(title=Text(printable(title)), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("sources used", str(summary["sources_ok"]))
     skipped = summary["skipped"]
+    if not summary["sources_ok"] and not skipped:  # a table of zeros would not say that nothing was read
+        table.add_row("sources", f"{NO_MIDI_FILES} (mvae reads {', '.join(READ_SUFFIXES)} files)")
+        console.print(table)
+        return
+    table.add_row("sources used", str(summary["sources_ok"]))
     table.add_row("sources skipped", ", ".join(f"{r}: {n}" for r, n in skipped.items()) if skipped else "0")
     table.add_row(
         "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
