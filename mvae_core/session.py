@@ -39,7 +39,7 @@ import torch
 from rich.console import Console
 
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
-from mvae_core.config import ConfigError, DataConfig, MvaeConfig, build_config, settings_tree
+from mvae_core.config import ConfigError, DataConfig, MvaeConfig, PluginsConfig, build_config, settings_tree
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.relocation import Relocation
@@ -172,6 +172,7 @@ def train(
         raise ConfigError(f"{run.path / CONFIG}: {exc}{run.version_hint(_installed_versions(cfg))}") from None
     # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
     sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
+    idle = _configured_not_enabled(cfg.plugins, host, objects)
     cfg = cfg.model_copy(
         update={"plugins": host.resolved(objects), "model": cfg.model.model_copy(update={"sections": sections})}
     )
@@ -179,6 +180,8 @@ def train(
     try:
         dist.check_batch_size(cfg.train.batch_size)
         reporter = _reporter(progress, dist.is_main)
+        if idle:
+            reporter.note(idle, "warning")
         lock = run.training_lock() if dist.is_main else contextlib.nullcontext()  # rank 0 holds it for all ranks
         with lock, Interrupts() as interrupts, callers_random_state():  # Interrupts: a no-op off the main thread
             try:
@@ -203,6 +206,24 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
+    """A note naming the plugins that have a ``[plugins.<name>]`` section but do not run because ``plugins.enabled``
+    relies on ``all`` (every built-in plugin, so none from another package), and how to enable them; None when
+    there are none. A list that names its plugins leaves the others out on purpose (``--plugins``, an ablation's
+    configurations), so it gets no note."""
+    if "all" not in plugins.enabled:
+        return None
+    idle = [name for name in plugins.sections() if name not in host.configs and name not in objects]
+    if not idle:
+        return None
+    enabled = [*(name for name in plugins.enabled if name != "all" and name not in objects), *idle]
+    enabled = ["all", *dict.fromkeys(enabled)]
+    said = (f"configured but not enabled, so not run: {', '.join(f'[plugins.{name}]' for name in idle)} ('all' in "
+            f"plugins.enabled means the built-in plugins only); enable with")  # fmt: skip
+    in_file = f"or enabled = {json.dumps(enabled)} under [plugins] in the config"
+    return Advice(f"{said} plugins={enabled!r} ({in_file})", f"{said} --plugins {','.join(enabled)} ({in_file})")
 
 
 @contextlib.contextmanager
