@@ -36,7 +36,8 @@ def skip_reasons(report: DataReport) -> str:
 
 
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:
-    """Files ok/skipped by reason, loops, notes, pitch range, folded/collided, timing spread."""
+    """Files ok/skipped by reason, loops, notes, pitch range, folded/collided, the melody notes of the files used
+    that fall in no loop (``outside_loops`` of ``notes_in_files``), timing spread."""
     totals = report.totals()
     low, high = table.loop_row_range()
     timing = _timing_stats(table)
@@ -53,6 +54,8 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "other_meter_bars": totals["other_meter_bars"],
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
+        "outside_loops": sum(int(e.get("outside_loops", 0)) for e in report.ok),
+        "notes_in_files": sum(int(e.get("notes_in_file", 0)) for e in report.ok),
         "warnings": report.warnings_by_kind(),
         **timing,
         "cached_units": report.cached_units,
@@ -117,6 +120,12 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     )
     if summary["other_meter_bars"]:
         table.add_row("bars not in 4/4 in files used (skipped)", str(summary["other_meter_bars"]))
+    if summary.get("outside_loops"):  # a summary written before the key (a test's, an old JSON) has none
+        table.add_row(
+            "melody notes in no loop (left out)",
+            f"{summary['outside_loops']} of {summary['notes_in_files']} in files used (pickups, bars not in 4/4, "
+            "a loop cut short by a meter change)",
+        )
     if summary["drum_notes"] or summary["left_out_notes"]:
         table.add_row(
             "not the melody (left out)",
