@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 import os
 import tomllib
 import types
@@ -563,10 +564,19 @@ def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
 
 
 def _toml_literal(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``value`` as a TOML value (the right side of an override). Numbers are written as the Python number they
+    hold, so numpy's and torch's read as numbers (``np.int64(32)`` → ``32``; their ``repr`` is no TOML); arrays and
+    tensors are written as lists."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))  # nan and inf too, which validation then refuses by name
+    if callable(to_list := getattr(value, "tolist", None)):  # a numpy array or a torch tensor (0-d: its number)
+        return _toml_literal(to_list())
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
     if isinstance(value, dict):

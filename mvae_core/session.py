@@ -139,7 +139,7 @@ def train(
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     if out is not None and not isinstance(out, str | os.PathLike):
         raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
-    jobs, epochs = (None if jobs is None else whole_number("jobs", jobs)), _plain(epochs)
+    jobs = None if jobs is None else whole_number("jobs", jobs)
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
@@ -153,7 +153,7 @@ def train(
     else:
         flags = {"train.epochs": epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
         if isinstance(overrides, Mapping):
-            cfg = build_config(_config_source(config), (), {**{k: _plain(v) for k, v in overrides.items()}, **flags})
+            cfg = build_config(_config_source(config), (), {**overrides, **flags})
         else:  # one "key=value" string is one override, as one path is one DATA
             assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
             cfg = build_config(_config_source(config), assignments, flags)
@@ -541,7 +541,7 @@ def _resume_setup(
     cfg = run.read_config()
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
-        if whole_number("epochs", epochs) < 1:
+        if (epochs := whole_number("epochs", epochs)) < 1:
             raise OptionError("epochs", f"must be at least 1, got {epochs}")
         if epochs < done:
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
@@ -655,14 +655,6 @@ def _snake_case(plugin: Any) -> str:
     cls = plugin if inspect.isclass(plugin) or inspect.ismodule(plugin) else type(plugin)
     name = cls.__name__.rsplit(".", 1)[-1]
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-
-
-def _plain(value: Any) -> Any:
-    """A numpy or torch number or array as the Python value it holds (``np.int64(32)`` → ``32``, an array → a list),
-    so that a setting computed with numpy (``np.logspace`` learning rates) reads as the number it is; anything else
-    as it is."""
-    to_list = getattr(value, "tolist", None)
-    return to_list() if callable(to_list) else value
 
 
 def _config_source(config: Any) -> Any:
