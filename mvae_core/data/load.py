@@ -90,12 +90,22 @@ class DataReport:
 
 
 def data_arguments(data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
-    """DATA as strings, as the Python API takes it: one path is one argument (not one per letter); ``None``: ``[]``.
+    """DATA as strings, as the Python API takes it: one path is one argument (not one per letter); ``None`` (data
+    not given, which each caller reads its own way): ``[]``.
 
-    :raises OptionError: naming ``data`` when it is not a path or a list of paths (``data=123``)."""
-    given = [data] if isinstance(data, str | os.PathLike) else data or []
+    :raises OptionError: naming ``data`` when it is not a path or a list of paths (``data=123``, ``data=0``), or an
+        empty list (a glob that matched nothing; ``train`` read it as not given and trained on the bundled corpus)."""
+    if data is None:
+        return []
+    given = [data] if isinstance(data, str | os.PathLike) else data
     if not isinstance(given, Sequence) or not all(isinstance(d, str | os.PathLike) for d in given):
         raise OptionError("data", f"takes a path or a list of paths (str or pathlib.Path), got {data!r}")
+    if not given:
+        raise OptionError(
+            "data",
+            f"is an empty list ({data!r}): a glob or a filter that found no file gives one; give at least one file, "
+            "folder or corpus:NAME",
+        )
     return [os.fspath(d) for d in given]
 
 
