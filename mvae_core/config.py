@@ -92,11 +92,12 @@ class DataConfig(Section):
     @field_validator("cache_dir", mode="before")
     @classmethod
     def _not_blank(cls, value: Any) -> Any:
-        """``""`` (or spaces) is no folder: as a path it was the current directory, which then filled with cache files."""
+        """``""`` (or spaces) is no folder: as a path it was the current directory, which then filled with cache files;
+        surrounding spaces are stripped, as from ``$MVAE_CACHE_DIR``."""
         if isinstance(value, str) and not value.strip():
             raise ValueError("an empty folder name; give a folder, or 'none' to disable the cache (leave the key out "
                              "for the default)")  # fmt: skip
-        return value
+        return value.strip() if isinstance(value, str) else value  # " none " is none, not a folder named with spaces
 
     @field_validator("cache_dir")
     @classmethod

@@ -38,10 +38,15 @@ FORMAT_VERSION = 20  # 20: a DAW project's skip names it; 19: 0/x meters ignored
 _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("MVAE_CACHE_DIR")
+def default_cache_dir() -> Path | None:
+    """The parse cache's folder when ``data.cache_dir`` is unset: ``$MVAE_CACHE_DIR`` read as ``data.cache_dir`` is
+    (surrounding spaces stripped, a leading ``~`` the home folder, ``none`` in any case: no cache, None), else
+    ``$XDG_CACHE_HOME/mvae``, else ``~/.cache/mvae``. An empty (or blank) variable counts as unset."""
+    env = os.environ.get("MVAE_CACHE_DIR", "").strip()
+    if env.lower() == "none":
+        return None
     if env:
-        return Path(env)
+        return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "mvae"
 
