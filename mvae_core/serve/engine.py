@@ -26,6 +26,7 @@ import mvae_core
 from mvae_core.data.batches import densify
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
 from mvae_core.generation import DecodeOptions
@@ -253,6 +254,7 @@ class Engine:
             "epoch": self.best_epoch[0] if self.best_epoch else None,
             "epochs_trained": self.epochs_trained,
             "latent_dim": self.latent_dim,
+            "midi_suffixes": list(READ_SUFFIXES),  # the names the page takes for a MIDI file, as mvae reads them
             "steps": STEPS_PER_LOOP,
             "steps_per_beat": STEPS_PER_LOOP // 8,  # 2 bars of 4/4
             "pitch_low": self.config.data.pitch_low,

@@ -446,8 +446,10 @@ async function download(kind, button) {
 // ---------------------------------------------------------------- MIDI in (drop / file picker)
 
 async function encodeFile(file) {
-  if (!/\.midi?$/i.test(file.name)) {
-    setMessage(`Not a MIDI file: ${file.name} (expected .mid or .midi)`, 'error');
+  const suffixes = state.info.midi_suffixes;  // the server's READ_SUFFIXES: .smf and .kar are MIDI files too
+  if (!suffixes.some((suffix) => file.name.toLowerCase().endsWith(suffix))) {
+    const expected = `${suffixes.slice(0, -1).join(', ')} or ${suffixes[suffixes.length - 1]}`;
+    setMessage(`Not a MIDI file: ${file.name} (expected ${expected})`, 'error');
     return;
   }
   setMessage(`Encoding ${file.name}…`);
@@ -633,6 +635,7 @@ async function init() {
   const { info } = state;
   mvae.info = info;
   buildKnobs();
+  $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');
   roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
   pad.set({ walkSteps: walkSteps() });
   showPoints(info);
