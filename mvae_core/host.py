@@ -29,14 +29,29 @@ from pydantic import BaseModel
 
 from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
+from mvae_core.errors import InputError
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
-"""Set to 1 to print every hook implementation's call (plugin, arguments, result) on stderr."""
+"""Set to 1 (or true, yes, on) to print every hook implementation's call (plugin, arguments, result) on stderr; 0
+(false, no, off), empty or unset: no trace. Another value is an :class:`InputError` (:func:`tracing`)."""
+TRACE_WORDS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+               "off": False, "": False}  # fmt: skip
 OBJECT_ORIGIN = "object "
 """How a plugin handed over as a Python object is named as its origin and version (``object module:Class``), also
 in a run's ``[provenance.versions]``."""
+
+
+def tracing() -> bool:
+    """Whether ``$MVAE_TRACE_PLUGINS`` asks for a trace (case and surrounding spaces ignored); a value that is none
+    of :data:`TRACE_WORDS` is an :class:`InputError` naming the variable (``true`` was silently no trace)."""
+    value = os.environ.get(TRACE_ENV, "")
+    if (word := value.strip().lower()) not in TRACE_WORDS:
+        on, off = ([w for w, traced in TRACE_WORDS.items() if traced is want and w] for want in (True, False))
+        raise InputError(f"{TRACE_ENV}={value!r}: set it to {', '.join(on)} to print every plugin hook call on "
+                         f"stderr, or to {', '.join(off)} (or leave it unset) for no trace")  # fmt: skip
+    return TRACE_WORDS[word]
 
 
 class BadResult(ValueError):
@@ -112,7 +127,7 @@ class PluginHost:
             raise PluginError(f"plugin {label(name)}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
         self.outbox: PluginOutbox | None = None
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
-        self._trace = _trace_line if os.environ.get(TRACE_ENV) == "1" else None
+        self._trace = _trace_line if tracing() else None
         for plugin in plugins.values():
             for caller in self.pm.get_hookcallers(plugin) or []:
                 for impl in caller.get_hookimpls():
