@@ -181,8 +181,13 @@ def generate(
     poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = False,
     threshold_min: ThresholdMin = None,
     threshold_max: ThresholdMax = None,
-    bars: Annotated[int, typer.Option(help="Loops per file, along a latent path (2 bars each).")] = 1,
-    walk: Annotated[float, typer.Option(help="Latent distance between consecutive loops of --bars.")] = 0.3,
+    loops: Annotated[
+        int | None, typer.Option(metavar="N", help="Loops per file (2 bars each), along a latent path (default 1).")
+    ] = None,
+    bars: Annotated[
+        int | None, typer.Option(metavar="N", hidden=True, help="The old name of --loops: N loops of 2 bars.")
+    ] = None,
+    walk: Annotated[float, typer.Option(help="Latent distance between consecutive loops of --loops.")] = 0.3,
     noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,
     grid_offset: Annotated[float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")] = 1.0,
     tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = 120.0,
@@ -207,7 +212,7 @@ def generate(
     from mvae_core.api import generate as generate_loops
     from mvae_core.api import wav_target
     from mvae_core.audio import check_renderer
-    from mvae_core.errors import InputError
+    from mvae_core.errors import InputError, OptionError
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
     audio_only = {
@@ -220,16 +225,20 @@ def generate(
         verb = "shapes" if len(given) == 1 else "shape"
         raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
     renderer = "auto" if renderer is None else renderer
+    flag, per_file = _loops_per_file(loops, bars)
     with errors_to_exit():
         try:
             point = None if z is None else [float(v) for v in z.split(",")]
         except ValueError:
             raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
-        generated = generate_loops(
-            run_dir, z=point, random=random, seed=seed, bars=bars, walk=walk, noise=noise, density=density,
-            temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
-            threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
-        )  # fmt: skip
+        try:
+            generated = generate_loops(
+                run_dir, z=point, random=random, seed=seed, bars=per_file, walk=walk, noise=noise, density=density,
+                temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
+                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
+            )  # fmt: skip
+        except OptionError as exc:  # the library's ``bars`` is the flag the user typed
+            raise OptionError(flag, exc.rule) if exc.option == "bars" else exc from None
         if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
             audio = wav_target(audio, out_path)
             generated.files(audio, "WAV")
@@ -245,6 +254,20 @@ def generate(
     for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files
         if folder is not None and (earlier := earlier_loop_files(folder, written)):
             warn(earlier_files_warning(folder, earlier))
+
+
+def _loops_per_file(loops: int | None, bars: int | None) -> tuple[str, int]:
+    """The loops per file that ``generate`` was asked for, and the option that asked (``loops`` or ``bars``, the
+    library's name for its errors). ``--bars`` is the old name of ``--loops``: it still counts loops, and says so, as
+    a musician reads it as bars (``--bars 4`` writes 8 bars)."""
+    if bars is None:
+        return "loops", 1 if loops is None else loops
+    if loops is not None:
+        raise fail("--bars is the old name of --loops; give --loops only")
+    warn(
+        f"--bars counts 2-bar loops: --bars {bars} writes {bars} loop(s), {2 * bars} bars, per file; its new name is --loops"
+    )
+    return "bars", bars
 
 
 @data_app.command("inspect")

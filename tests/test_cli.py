@@ -242,7 +242,7 @@ def test_generate_random_must_be_positive(trained_run, tmp_path, count):
         (["--random", "2", "--tempo", "1"], "--tempo must be between 4 and 1000 bpm"),
         (["--random", "2", "--tempo", "inf"], "--tempo must be between 4 and 1000 bpm"),
         (["--random", "2", "--seed", "-1"], "--seed must be >= 0"),
-        (["--random", "2", "--bars", "3", "--walk", "nan"], "--walk must be a finite number >= 0"),
+        (["--random", "2", "--loops", "3", "--walk", "nan"], "--walk must be a finite number >= 0"),
         (["--random", "2", "--threshold-min", "2"], "--threshold-min is an onset probability between 0 and 1"),
         (
             ["--random", "2", "--threshold-min", "0.9", "--threshold-max", "0.1"],
@@ -301,9 +301,9 @@ def test_a_stopped_run_is_not_resumed(synth_dir, tmp_path):
     assert (run / "metrics.jsonl").read_text() == before
 
 
-def test_generate_bars_writes_consecutive_loops_named_by_their_start_point(trained_run, tmp_path):
+def test_generate_loops_writes_consecutive_loops_named_by_their_start_point(trained_run, tmp_path):
     out = tmp_path / "bars"
-    result = mvae("generate", trained_run, "--z", "0.5,-1", "--bars", 3, "--temperature", 0.5, "--out", out)
+    result = mvae("generate", trained_run, "--z", "0.5,-1", "--loops", 3, "--temperature", 0.5, "--out", out)
     assert result.exit_code == 0, result.output
     (file,) = out.glob("*.mid")
     assert file.name == "000_z_+0.50_-1.00.mid"

@@ -1,0 +1,74 @@
+"""``mvae generate --loops N`` writes N 2-bar loops per file. Its old name ``--bars`` was a trap for a musician
+(``--bars 4`` wrote 8 bars): it keeps working as before (scripts and docs that use it), says on stderr what it counts
+and its new name, and is hidden from ``--help``. Errors name the option the user typed."""
+
+from __future__ import annotations
+
+import mido
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.loop_file import LOOP_TICKS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run(synth_dir, tmp_path_factory):
+    path = tmp_path_factory.mktemp("loops") / "run"
+    tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "1"]
+    result = runner.invoke(app, ["train", str(synth_dir), *tiny, "--out", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def generate(run, out, *options):
+    return runner.invoke(app, ["generate", str(run), "--random", "2", "--out", str(out), *options])
+
+
+def test_loops_writes_that_many_two_bar_loops_without_a_word(run, tmp_path):
+    result = generate(run, tmp_path / "mid", "--loops", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    files = sorted((tmp_path / "mid").glob("*.mid"))
+    assert len(files) == 2
+    for file in files:
+        midi = mido.MidiFile(file)
+        assert max(sum(m.time for m in track) for track in midi.tracks) == 3 * LOOP_TICKS
+
+
+def test_bars_still_writes_loops_and_says_so(run, tmp_path):
+    by_loops = generate(run, tmp_path / "loops", "--loops", "2")
+    by_bars = generate(run, tmp_path / "bars", "--bars", "2")
+    assert by_bars.exit_code == 0, by_bars.output
+    assert "--bars counts 2-bar loops: --bars 2 writes 2 loop(s), 4 bars, per file; its new name is --loops" in (
+        " ".join(by_bars.stderr.split())
+    )
+    names = sorted(f.name for f in (tmp_path / "loops").glob("*.mid"))
+    assert names == sorted(f.name for f in (tmp_path / "bars").glob("*.mid")) and len(names) == 2
+    for name in names:
+        assert (tmp_path / "loops" / name).read_bytes() == (tmp_path / "bars" / name).read_bytes()
+    assert [line.split("/")[-1] for line in by_loops.stdout.splitlines()] == [
+        line.split("/")[-1] for line in by_bars.stdout.splitlines()
+    ]
+
+
+def test_bars_and_loops_together_exit_2(run, tmp_path):
+    result = generate(run, tmp_path / "mid", "--loops", "2", "--bars", "2")
+    assert result.exit_code == 2
+    assert "--bars is the old name of --loops; give --loops only" in result.stderr
+    assert not (tmp_path / "mid").exists()
+
+
+@pytest.mark.parametrize("flag", ["--loops", "--bars"])
+def test_an_error_names_the_option_typed(run, tmp_path, flag):
+    result = generate(run, tmp_path / "mid", flag, "20000")
+    assert result.exit_code == 2
+    assert f"{flag} 20000 × 2 point(s) is more than 10000 loops in all" in " ".join(result.stderr.split())
+
+
+def test_help_shows_loops_and_not_bars():
+    result = runner.invoke(app, ["generate", "--help"], env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert "--loops" in result.stdout and "Loops per file (2 bars each)" in result.stdout
+    assert "--bars" not in result.stdout
