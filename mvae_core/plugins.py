@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from mvae_core.config import ConfigError, PluginsConfig
+from mvae_core.config import ConfigError, PluginsConfig, field_problem
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
 from mvae_core.registry import Registered, discover, validate_settings
@@ -160,6 +160,16 @@ def unusable_name(name: str) -> str | None:
     return None
 
 
+def _switch_advice(name: str, switch: str, value: Any) -> str:
+    """What a switch (:data:`SWITCHES`) in the section of the plugin ``name`` is told: plugins are switched by
+    ``[plugins] enabled``, and how to do there what ``switch = value`` asked for (enabling it, a third-party plugin
+    above all, which ``all`` leaves out, or leaving it out)."""
+    where = "a plugin is switched on and off by [plugins] enabled (--plugins), not in its own section"
+    if isinstance(value, bool) and value == switch.startswith("enable"):  # enabled = true, disabled = false
+        return f'{where}; to enable it, add it there (enabled = ["all", "{name}"], --plugins all,{name})'
+    return f"{where}; to leave it out, list the others ('all' is every built-in)"
+
+
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:
     """Expand ``all`` (every built-in) and ``none``; skip the names of plugin ``objects`` a Python caller handed over.
 
@@ -213,10 +223,8 @@ def validated_sections(
     def validated(name: str) -> BaseModel:
         model, section = available[name].config_model(), sections.get(name, {})
         if switch := next((key for key in section if key in SWITCHES and key not in model.model_fields), None):
-            raise ConfigError(
-                f"plugins.{name}.{switch} = {section[switch]!r}: a plugin is switched on and off by [plugins] enabled "
-                f"(--plugins), not in its own section; to leave it out, list the others ('all' is every built-in)"
-            )
+            value = section[switch]
+            raise ConfigError(field_problem(f"plugins.{name}.{switch}", value, _switch_advice(name, switch, value)))
         return validate_settings(model, section, prefix=f"plugins.{name}.")
 
     enabled = resolve_enabled(plugins.enabled, available, objects)

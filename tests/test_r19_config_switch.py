@@ -11,12 +11,16 @@ from mvae_core.plugins import PluginInfo, available_plugins, validated_sections
 from tests.test_r19_config_nested import Layered
 
 
-@pytest.mark.parametrize("key", ["enabled", "enable", "disabled", "disable"])
-def test_a_switch_in_a_plugins_section_says_where_plugins_are_switched(key):
+@pytest.mark.parametrize(
+    ("key", "value"), [("enabled", False), ("enable", False), ("disabled", True), ("disable", True)]
+)
+def test_a_switch_in_a_plugins_section_says_where_plugins_are_switched(key, value):
+    # switching it on is told how to enable it: tests/test_r19b_diff_plugin_switch.py
     with pytest.raises(ConfigError) as error:
-        validated_sections(build_config(None, [f"plugins.kl_anneal.{key}=false"]).plugins, available_plugins())
+        assignment = f"plugins.kl_anneal.{key}={str(value).lower()}"
+        validated_sections(build_config(None, [assignment]).plugins, available_plugins())
     assert str(error.value) == (
-        f"plugins.kl_anneal.{key} = False: a plugin is switched on and off by [plugins] enabled (--plugins), not in "
+        f"plugins.kl_anneal.{key} = {value}: a plugin is switched on and off by [plugins] enabled (--plugins), not in "
         "its own section; to leave it out, list the others ('all' is every built-in)"
     )
 
