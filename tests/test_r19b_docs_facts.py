@@ -22,3 +22,16 @@ def test_cli_md_names_every_suffix_a_folder_search_and_encode_read():
     assert searched and encoded
     for sentence in (searched.group(1), encoded.group(1)):
         assert re.findall(r"`(\.[a-z]+)`", sentence) == list(READ_SUFFIXES), sentence
+
+
+def test_data_md_quotes_what_data_inspect_prints_for_a_folder_without_midi(tmp_path):
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    (tmp_path / "My Set.als").write_bytes(b"\x1f\x8b not midi")
+    result = CliRunner().invoke(app, ["data", "inspect", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    row = re.search(r"│ sources\s+│ (.*?)\s+│", result.stdout)
+    assert row, result.stdout
+    assert f"`{row.group(1)}`" in flat("docs/data.md")
