@@ -10,6 +10,7 @@ hand over plugin objects directly (:func:`mvae_core.train`). :mod:`mvae_core.hos
 from __future__ import annotations
 
 import inspect
+import json
 import types
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -160,13 +161,17 @@ def unusable_name(name: str) -> str | None:
     return None
 
 
-def _switch_advice(name: str, switch: str, value: Any) -> str:
+def _switch_advice(name: str, switch: str, value: Any, enabled: list[str], running: bool) -> str:
     """What a switch (:data:`SWITCHES`) in the section of the plugin ``name`` is told: plugins are switched by
-    ``[plugins] enabled``, and how to do there what ``switch = value`` asked for (enabling it, a third-party plugin
-    above all, which ``all`` leaves out, or leaving it out)."""
+    ``[plugins] enabled`` (now the list ``enabled``; ``running``: it enables the plugin), and how to do there what
+    ``switch = value`` asked for: enabling it (a third-party plugin above all, which ``all`` leaves out: the list with
+    its name added), or leaving it out."""
     where = "a plugin is switched on and off by [plugins] enabled (--plugins), not in its own section"
     if isinstance(value, bool) and value == switch.startswith("enable"):  # enabled = true, disabled = false
-        return f'{where}; to enable it, add it there (enabled = ["all", "{name}"], --plugins all,{name})'
+        if running:
+            return f"{where}, where it is enabled already"
+        names = [*(n for n in enabled if n != "none"), name]
+        return f"{where}; to enable it, add it there (enabled = {json.dumps(names)}, --plugins {','.join(names)})"
     return f"{where}; to leave it out, list the others ('all' is every built-in)"
 
 
@@ -224,7 +229,13 @@ def validated_sections(
         model, section = available[name].config_model(), sections.get(name, {})
         if switch := next((key for key in section if key in SWITCHES and key not in model.model_fields), None):
             value = section[switch]
-            raise ConfigError(field_problem(f"plugins.{name}.{switch}", value, _switch_advice(name, switch, value)))
+            raise ConfigError(
+                field_problem(
+                    f"plugins.{name}.{switch}",
+                    value,
+                    _switch_advice(name, switch, value, plugins.enabled, name in enabled),
+                )
+            )
         return validate_settings(model, section, prefix=f"plugins.{name}.")
 
     enabled = resolve_enabled(plugins.enabled, available, objects)

@@ -1,6 +1,6 @@
-"""[plugins.<name>] enabled = true (how other tools switch a plugin on) is told how to enable it in [plugins] enabled;
-it was told 'to leave it out, list the others', the opposite of what was asked (a third-party plugin, which 'all'
-does not enable, is where a user writes it)."""
+"""[plugins.<name>] enabled = true (how other tools switch a plugin on) is told how to enable it in [plugins] enabled:
+the list as it is, with the plugin added; it was told 'to leave it out, list the others', the opposite of what was
+asked (a third-party plugin, which 'all' does not enable, is where a user writes it)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,35 @@ import pytest
 from mvae_core.config import ConfigError, build_config
 from mvae_core.plugins import available_plugins, validated_sections
 
+WHERE = "a plugin is switched on and off by [plugins] enabled (--plugins), not in its own section"
 
-def _error(assignment: str) -> str:
+
+def _error(*assignments: str) -> str:
     with pytest.raises(ConfigError) as error:
-        validated_sections(build_config(None, ["plugins.enabled=none", assignment]).plugins, available_plugins())
+        validated_sections(build_config(None, list(assignments)).plugins, available_plugins())
     return str(error.value)
 
 
 @pytest.mark.parametrize("assignment", ["plugins.kl_anneal.enabled=true", "plugins.kl_anneal.disable=false"])
 def test_switching_a_plugin_on_in_its_section_is_told_how_to_enable_it(assignment):
-    key = assignment.split("=")[0]
-    assert _error(assignment) == (
-        f"{key} = {assignment.endswith('true')}: a plugin is switched on and off by [plugins] enabled (--plugins), not "
-        'in its own section; to enable it, add it there (enabled = ["all", "kl_anneal"], --plugins all,kl_anneal)'
+    key, value = assignment.split("=")
+    assert _error("plugins.enabled=ts_ramp", assignment) == (
+        f'{key} = {value.title()}: {WHERE}; to enable it, add it there (enabled = ["ts_ramp", "kl_anneal"], '
+        "--plugins ts_ramp,kl_anneal)"
     )
+    assert _error("plugins.enabled=none", assignment).endswith('(enabled = ["kl_anneal"], --plugins kl_anneal)')
 
 
 def test_the_advice_enables_it():
-    config = build_config(None, ["plugins.enabled=none", 'plugins.enabled=["all", "kl_anneal"]'])
-    assert "kl_anneal" in validated_sections(config.plugins, available_plugins())
+    config = build_config(None, ['plugins.enabled=["ts_ramp", "kl_anneal"]', "plugins.kl_anneal.per_step=true"])
+    assert set(validated_sections(config.plugins, available_plugins())) == {"ts_ramp", "kl_anneal"}
+
+
+def test_a_plugin_already_enabled_is_said_to_be():
+    assert (
+        _error("plugins.kl_anneal.enabled=true")
+        == f"plugins.kl_anneal.enabled = True: {WHERE}, where it is enabled already"
+    )
 
 
 def test_switching_it_off_is_told_to_leave_it_out():
