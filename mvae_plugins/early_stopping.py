@@ -25,6 +25,8 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mvae_core import hookimpl
+from mvae_core.suggest import did_you_mean
+from mvae_core.trainer import RECORD_NUMBERS, RECORD_TABLES
 from mvae_core.view import epoch_number
 
 
@@ -40,12 +42,20 @@ class Config(BaseModel):
     @classmethod
     def _in_the_record_plugins_see(cls, monitor: str) -> str:
         """Plugins' recorded numbers join the epoch's record only after every ``mvae_epoch_end`` ran."""
-        if monitor.split(".")[0] == "plugins":
+        first, *rest = monitor.split(".")
+        if first == "plugins":
             raise ValueError(
                 "the numbers plugins record join the epoch's record after every plugin's mvae_epoch_end, so early "
                 "stopping cannot watch them; watch a field of the record (val_elbo, val.<term>, onset_f1, …), or let "
                 "that plugin return a stop reason from its mvae_epoch_end (docs/hooks.md)"
             )
+        watchable = f"watch one of {', '.join(RECORD_NUMBERS)}, or a number in {', '.join(RECORD_TABLES)} (val.<term>)"
+        if first not in (*RECORD_NUMBERS, *RECORD_TABLES):  # checked before training, not after its first epoch
+            hint = did_you_mean(monitor, [*RECORD_NUMBERS, *(f"{table}." for table in RECORD_TABLES)], "")
+            raise ValueError(f"not a number of the epoch's record{hint} ({watchable})")
+        if (first in RECORD_NUMBERS) == bool(rest) or not all(rest):
+            kind = "a number, not a table" if first in RECORD_NUMBERS else "a table: name a number in it"
+            raise ValueError(f"{first} is {kind} ({watchable})")
         return monitor
 
 
@@ -94,7 +104,9 @@ def monitored_value(metrics: dict[str, Any], path: str) -> float:
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     if isinstance(node, bool) or not isinstance(node, int | float):
-        raise ValueError(f"monitor {path!r} is not a numeric metric; available: {', '.join(_numeric_paths(metrics))}")
+        available = list(_numeric_paths(metrics))
+        raise ValueError(f"monitor {path!r} is not a numeric metric{did_you_mean(path, available, ';')} available: "
+                         f"{', '.join(available)}")  # fmt: skip
     return float(node)
 
 
