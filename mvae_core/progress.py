@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport
 from mvae_core.data.table import NoteTable
-from mvae_core.report import data_summary, print_skips, print_summary
+from mvae_core.report import QUANTIZED_WITHIN, data_summary, print_skips, print_summary
 from mvae_core.view import epoch_number
 
 
@@ -25,14 +25,13 @@ def epoch_line(record: dict[str, Any], epochs: int) -> str:
     by name; a loss that is not finite reads ``non-finite``."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
-    spread = record["timing_spread_ratio"]
     added = "".join(f" {name} {small(value).strip()}" for name, value in v.items() if name not in SHOWN_TERMS)
     return (
         f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {loss(t['total'], 8, '.2f')}  val "
         f"{loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}  on {loss(v['onset'], 6, '.1f')} "
         f"vel {small(v['velocity'])} dur {small(v['duration'])} ts {small(v['timeshift'])} kl "
         f"{loss(v['kl'], 5, '.2f')}{added}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
-        f"spread {spread_text(spread)}  au {record['active_units']}  "
+        f"spread {epoch_spread(record)}  au {record['active_units']}  "
         f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
     )
 
@@ -65,6 +64,16 @@ def spread_text(spread: float | None) -> str:
     """The timing spread ratio, or ``quantized`` where it is undefined (validation notes with no timing spread, or
     fewer than two of them)."""
     return f"{spread:.2f}" if spread is not None and math.isfinite(spread) else "quantized"
+
+
+def epoch_spread(record: dict[str, Any]) -> str:
+    """The epoch's timing spread ratio (reconstructed ÷ true timeshift spread of the validation notes), or
+    ``quantized`` where the validation notes' own spread (``timing_std``'s ``data``) is under
+    :data:`~mvae_core.report.QUANTIZED_WITHIN` half-steps (about 3 ms at 120 bpm): nearly quantized notes leave a
+    ratio that divides by almost nothing (``399.71`` for an untrained model on a folder of mostly quantized clips)."""
+    data_std = record["timing_std"]["data"]
+    near_grid = data_std is None or not data_std >= QUANTIZED_WITHIN  # None, NaN: fewer than two notes
+    return "quantized" if near_grid else spread_text(record["timing_spread_ratio"])
 
 
 class EpochDisplay:

@@ -11,10 +11,11 @@ from mvae_core.progress import EpochDisplay, epoch_line
 TERMS = {"onset": 32.9, "velocity": 0.02, "duration": 0.09, "timeshift": 0.03, "kl": 23.06, "total": 33.0}
 
 
-def record(spread: float | None) -> dict:
+def record(spread: float | None, data_std: float | None = 0.3) -> dict:
     return {
         "epoch": 0, "lr": 1e-3, "weights": {"kl": 0.0, "timeshift": 1 / 15, "onset": 1.0}, "train": TERMS,
         "val": TERMS, "val_elbo": 56.14, "onset_f1": 0.0, "rhythm_f1": 0.0, "timing_spread_ratio": spread, "active_units": 2,
+        "timing_std": {"data": data_std, "recon": None if spread is None or data_std is None else spread * data_std},
         "seconds": 2.1,
     }  # fmt: skip
 
@@ -29,6 +30,16 @@ def test_an_undefined_timing_spread_reads_quantized_not_nan():
     for spread in (math.nan, None):
         line = epoch_line(record(spread), 2)
         assert "spread quantized" in line and "nan" not in line
+
+
+def test_a_ratio_over_nearly_quantized_validation_notes_reads_quantized_not_a_huge_number():
+    """A folder of mostly quantized DAW clips: the validation notes' timing std was 0.0012 half-steps, and an
+    untrained model's reconstruction (std 0.48) printed ``spread 399.71``, which a musician reads as broken."""
+    assert "spread quantized" in epoch_line(record(399.71, data_std=0.0012), 2)
+    assert "spread quantized" in epoch_line(record(0.8, data_std=0.049), 2)  # under ±0.05 half-steps: ~3 ms at 120 bpm
+    assert "spread quantized" in epoch_line(record(math.nan, data_std=math.nan), 2)  # fewer than two notes
+    assert "spread 0.80" in epoch_line(record(0.8, data_std=0.05), 2)
+    assert "spread 0.01" in epoch_line(record(0.01, data_std=0.3), 2)  # real timing the model has not learned yet
 
 
 def test_start_up_warnings_show_before_the_first_epoch_and_only_once():
