@@ -19,21 +19,26 @@ from mvae_core.report import QUANTIZED_WITHIN, data_summary, print_skips, print_
 from mvae_core.view import epoch_number
 
 
-def epoch_line(record: dict[str, Any], epochs: int) -> str:
+def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None) -> str:
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
     spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``),
-    by name; a loss that is not finite reads ``non-finite``."""
+    by name; a loss that is not finite reads ``non-finite``. A line wider than ``width`` (a terminal's) is two: the
+    losses, then, under ``loss``, the metrics, weights, learning rate and seconds."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
     added = "".join(f" {name} {small(value).strip()}" for name, value in v.items() if name not in SHOWN_TERMS)
-    return (
-        f"epoch {epoch_number(record['epoch']):>3}/{epochs}  loss {loss(t['total'], 8, '.2f')}  val "
-        f"{loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}  on {loss(v['onset'], 6, '.1f')} "
-        f"vel {small(v['velocity'])} dur {small(v['duration'])} ts {small(v['timeshift'])} kl "
-        f"{loss(v['kl'], 5, '.2f')}{added}  f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  "
-        f"spread {epoch_spread(record)}  au {record['active_units']}  "
-        f"w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
+    epoch = f"epoch {epoch_number(record['epoch']):>3}/{epochs}  "
+    losses = (
+        f"loss {loss(t['total'], 8, '.2f')}  val {loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}"
+        f"  on {loss(v['onset'], 6, '.1f')} vel {small(v['velocity'])} dur {small(v['duration'])} ts "
+        f"{small(v['timeshift'])} kl {loss(v['kl'], 5, '.2f')}{added}"
     )
+    rest = (
+        f"f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  spread {epoch_spread(record)}  "
+        f"au {record['active_units']}  w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
+    )
+    line = f"{epoch}{losses}  {rest}"
+    return line if width is None or len(line) <= width else f"{epoch}{losses}\n{' ' * len(epoch)}{rest}"
 
 
 SHOWN_TERMS = (*LOSS_TERMS, "total")
@@ -122,7 +127,8 @@ class EpochDisplay:
         self.shown += events
 
     def __call__(self, record: dict[str, Any]) -> None:
-        self.progress.console.print(epoch_line(record, self.epochs))
+        console = self.progress.console  # a terminal (or Jupyter) narrower than the line would break it anywhere
+        console.print(epoch_line(record, self.epochs, console.width if self.drawn else None))
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
                 self._show(event)
