@@ -109,15 +109,17 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         return
     table.add_row("sources used", str(summary["sources_ok"]))
     table.add_row("sources skipped", ", ".join(f"{r}: {n}" for r, n in skipped.items()) if skipped else "0")
-    table.add_row(
-        "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
-    )
-    if summary["pitch_range"]:
+    if summary["loops"]:
+        table.add_row(
+            "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
+        )
         table.add_row("pitch range used", "{} .. {}".format(*summary["pitch_range"]))
-    table.add_row(
-        "folded / dropped / collided",
-        f"{summary['folded']} / {summary['dropped']} / {summary['collided']} notes",
-    )
+        table.add_row(
+            "folded / dropped / collided",
+            f"{summary['folded']} / {summary['dropped']} / {summary['collided']} notes",
+        )
+    else:  # every source skipped: not "0 / 0 (0.0 per loop)" and "0 / 0 / 0 notes"
+        table.add_row("loops / notes", "none: no source gave a loop (the skipped sources below say why)")
     if summary["other_meter_bars"]:
         table.add_row("bars not in 4/4 in files used (skipped)", str(summary["other_meter_bars"]))
     if summary.get("outside_loops"):  # a summary written before the key (a test's, an old JSON) has none
