@@ -84,10 +84,12 @@ def ramp_warning(term: str, schedule: Schedule, run_epochs: int, key: str) -> st
     first_final = math.ceil(end)
     if first_final < run_epochs:
         return None
+    enough = first_final + 1  # the message reaches the command line and Python callers: it names both
     return (
         f"the {term} schedule {describe(schedule)} reaches its final multiplier {schedule(first_final):g} in epoch "
         f"{epoch_number(first_final)}, but this run ends with epoch {run_epochs} (multiplier "
-        f"{schedule(run_epochs - 1):.4g} there); train with --epochs {first_final + 1} or more, or shorten {key}"
+        f"{schedule(run_epochs - 1):.4g} there); train for {enough} epochs or more (--epochs {enough}; in Python, "
+        f"epochs={enough}), or shorten {key}"
     )
 
 

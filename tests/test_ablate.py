@@ -273,8 +273,8 @@ def test_the_figure_of_an_ablation_whose_every_run_failed_says_so_without_a_warn
 def test_each_warning_of_a_csv_row_reads_back_whole(tmp_path):
     """The warnings were joined by "; ", which kl_anneal's own message holds: splitting the cell gave 3 pieces."""
     warnings = (
-        "kl_anneal: the kl schedule … ends with epoch 2 (multiplier 0.05 there); train with --epochs 21 or more",
-        "ts_ramp: the timeshift schedule … ends with epoch 2 (multiplier 0.1333 there); train with --epochs 15 or more",
+        "kl_anneal: the kl schedule … ends with epoch 2 (multiplier 0.05 there); train for 21 epochs or more (--epochs 21; in Python, epochs=21)",
+        "ts_ramp: the timeshift schedule … ends with epoch 2 (multiplier 0.1333 there); train for 15 epochs or more (--epochs 15; in Python, epochs=15)",
     )
     write_csv([row("all", 0, warnings=warnings)], tmp_path / "summary.csv")
     (cell,) = (r["warnings"] for r in read_rows(tmp_path))
