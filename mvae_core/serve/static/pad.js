@@ -314,8 +314,8 @@ export class Pad {
     g.font = 'bold 11px system-ui, sans-serif';
     g.textAlign = 'center';
     g.textBaseline = 'middle';
-    for (const [label, z] of ends) {
-      const [x, y] = this.toPx(z);
+    for (const [label, z] of ends) {  // A or B captured beyond the pad (at a dropped loop there): on its edge
+      const [x, y] = this.inset(this.toPx(onPad(z, this.extent)[0]), EDGE_INSET);
       g.fillStyle = '#e6edf3';
       g.beginPath();
       g.arc(x, y, 8, 0, 2 * Math.PI);
