@@ -37,7 +37,8 @@ def skip_reasons(report: DataReport) -> str:
 
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:
     """Files ok/skipped by reason, loops, notes, pitch range, folded/collided, the melody notes of the files used
-    that fall in no loop (``outside_loops`` of ``notes_in_files``), timing spread."""
+    that fall in no loop (``outside_loops`` of ``notes_in_files``) or in loops under ``min_onsets`` notes
+    (``short_loop_notes``), timing spread."""
     totals = report.totals()
     low, high = table.loop_row_range()
     timing = _timing_stats(table)
@@ -55,13 +56,23 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
         "outside_loops": sum(int(e.get("outside_loops", 0)) for e in report.ok),
+        "short_loop_notes": sum(_short_loop_notes(e) for e in report.ok),
         "notes_in_files": sum(int(e.get("notes_in_file", 0)) for e in report.ok),
         "warnings": report.warnings_by_kind(),
         **timing,
+        "min_onsets": cfg.min_onsets,
         "cached_units": report.cached_units,
         "parsed_units": report.parsed_units,
     }
     return summary
+
+
+def _short_loop_notes(entry: dict[str, Any]) -> int:
+    """The notes of a used source that were in loops of fewer than ``data.min_onsets`` notes, left out of the table:
+    every melody note of the file is in no loop (``outside_loops``), dropped out of range, lost to a collision, or in
+    a loop, and of the loops the table keeps ``notes``."""
+    lost = sum(int(entry.get(k, 0)) for k in ("outside_loops", "dropped", "collided"))
+    return int(entry.get("notes_in_file", 0)) - lost - int(entry.get("notes", 0))
 
 
 def _timing_stats(table: NoteTable) -> dict[str, Any]:
@@ -127,6 +138,11 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
             "melody notes in no loop (left out)",
             f"{summary['outside_loops']} of {summary['notes_in_files']} in files used (pickups, bars not in 4/4, "
             "a loop cut short by a meter change)",
+        )
+    if summary.get("short_loop_notes"):
+        table.add_row(
+            "notes in short loops (left out)",
+            f"{summary['short_loop_notes']} in loops of fewer than {summary['min_onsets']} notes (data.min_onsets)",
         )
     if summary["drum_notes"] or summary["left_out_notes"]:
         table.add_row(
