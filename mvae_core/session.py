@@ -497,12 +497,20 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     that files added to the folder since training never count as held out (a run without ``split.json``: its data
     split again with its own settings and seed, as training split it).
 
+    :raises DataChanged: a validation file's content is not what the run recorded (``split.json``): numbers over
+        it would not be the run's held-out numbers.
     :raises DataError: none of the run's validation files gives a loop any more.
     """
     cfg, data = run.read_config(), run.read_data()
-    table, _ = load_dataset(data, cfg.data, jobs)
+    table, report = load_dataset(data, cfg.data, jobs)
     if (split := run.read_split()) is None:
         return split_by_source(table, cfg.data, cfg.train.seed)[1]
+    if edited := [name for name in run.edited_sources(report.content()) if name in set(split["validation"])]:
+        raise DataChanged(
+            f"{run.path}: {len(edited)} of its validation files changed since the run trained ({', '.join(edited)}; "
+            f"{run.path / SPLIT} records their content); restore them, or evaluate the run on held-out data: mvae "
+            f"evaluate {run.path} DATA"
+        )
     held_out = from_sources(table, set(split["validation"]))
     if len(held_out) == 0:
         raise DataError(

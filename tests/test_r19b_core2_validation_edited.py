@@ -1,0 +1,51 @@
+"""``validation_loops`` (the validation loops behind the ablation's pitch gaps) refuses a run whose validation file
+was edited since training: ``split.json`` records each file's content. Before, it picked the files by name only, so
+an edited file silently fed the numbers, which then were not the run's held-out numbers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pretty_midi
+import pytest
+
+import mvae_core
+from mvae_core.errors import DataChanged
+from mvae_core.run import RunDir
+from mvae_core.session import validation_loops
+from tests.training import TINY
+
+
+@pytest.fixture
+def run_and_data(synth_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
+    data = tmp_path / "data"
+    shutil.copytree(synth_dir, data)
+    out = tmp_path / "run"
+    mvae_core.train([data], out, overrides=TINY, plugins=[], epochs=1, progress=False)
+    return out, data
+
+
+def test_an_edited_validation_file_is_refused(run_and_data: tuple[Path, Path]) -> None:
+    out, data = run_and_data
+    run = RunDir(out)
+    before = validation_loops(run, jobs=1)
+    (name, *_) = json.loads((out / "split.json").read_text())["validation"]
+    path = next(p for p in data.iterdir() if name.endswith(p.name))
+    midi = pretty_midi.PrettyMIDI(str(path))
+    midi.instruments[0].notes[0].pitch += 2  # still a melody, loops as many: only the content differs
+    midi.write(str(path))
+    with pytest.raises(DataChanged, match=rf"1 of its validation files changed since the run trained \(.*{path.name}"):
+        validation_loops(run, jobs=1)
+    assert len(before) > 0
+
+
+def test_an_edited_training_file_does_not_touch_the_validation_loops(run_and_data: tuple[Path, Path]) -> None:
+    out, data = run_and_data
+    (name, *_) = json.loads((out / "split.json").read_text())["train"]
+    path = next(p for p in data.iterdir() if name.endswith(p.name))
+    midi = pretty_midi.PrettyMIDI(str(path))
+    midi.instruments[0].notes[0].pitch += 2
+    midi.write(str(path))
+    assert len(validation_loops(RunDir(out), jobs=1)) > 0
