@@ -141,8 +141,8 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         )
     if summary.get("short_loop_notes"):
         table.add_row(
-            "notes in short loops (left out)",
-            f"{summary['short_loop_notes']} in loops of fewer than {summary['min_onsets']} notes (data.min_onsets)",
+            "short loops (left out)",
+            f"{summary['short_loop_notes']} notes in loops under data.min_onsets = {summary['min_onsets']}",
         )
     if summary["drum_notes"] or summary["left_out_notes"]:
         table.add_row(

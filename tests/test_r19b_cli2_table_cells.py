@@ -51,5 +51,5 @@ def test_notes_in_loops_under_min_onsets_are_counted_in_a_row(tmp_path):
     text = table(data)
     assert "loops / notes" in text and "2 / 16 (8.0 per loop)" in text
     row = next(line for line in text.splitlines() if "short loops" in line)
-    assert "notes in short loops (left out)" in row and "3 in loops of fewer than 6 notes (data.min_onsets)" in row
+    assert "short loops (left out)" in row and "3 notes in loops under data.min_onsets = 6" in row
     assert "short loops" not in table(data, "--set", "data.min_onsets=3")
