@@ -198,7 +198,7 @@ def train(
                     "interrupted while reading data; nothing was trained", interrupts.signum or signal.SIGINT
                 ) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            versions = {"mvae": VERSION, **model_versions(cfg), **host.versions}
+            versions = {"mvae": VERSION, **numerics(), **model_versions(cfg), **host.versions}
             if dist.is_main and not resume:
                 run.write_config(cfg, versions, data, fingerprint)
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
@@ -206,6 +206,17 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+NUMERICS = ("torch", "torch.threads")
+"""Keys of ``[provenance.versions]`` beside the packages': torch's version and the number of CPU threads torch uses
+(``torch.get_num_threads()``, e.g. from ``OMP_NUM_THREADS``); both change a run's numbers in the last digits. A
+resume under others records them in a ``[[provenance.resumed]]`` entry and warns, as for another package version."""
+
+
+def numerics() -> dict[str, str]:
+    """The :data:`NUMERICS` of this process, as ``[provenance.versions]`` records them (strings)."""
+    return dict(zip(NUMERICS, (torch.__version__, str(torch.get_num_threads())), strict=True))
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
@@ -293,6 +304,9 @@ def _fit(
                     f"{_processes(dist.world)}: the continuation is not bit-identical to a run that kept {written_by} "
                     "(docs/scaling.md)"
                 )
+            # a run written before the torch entries were recorded has none to compare with: they stay unrecorded
+            recorded = writer.trained_versions() if writer else {}
+            versions = {name: v for name, v in versions.items() if name not in NUMERICS or name in recorded}
             if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
                 what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
                 reporter.note(
