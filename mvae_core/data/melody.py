@@ -4,7 +4,8 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 10) are never melody; they are counted. The rule is a list of items:
 
 * ``auto`` (the default): drum parts off channel 10 are left out first: a part whose track is named like drums
-  (``drum``, ``perc``, ``kick``, ``snare``, ``hihat``, …, and no melody word), counting a track's name only when the
+  (a whole word ``drums``, ``perc``, ``kick``, ``snare``, ``hihat``, …: not ``Drummer`` or ``Percy``; and no melody
+  word), counting a track's name only when the
   track holds one pitched part, as DAWs (Ableton Live among them) export a drum clip on channel 1;
   then the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
@@ -39,7 +40,9 @@ SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), 
 MELODY_WORDS = ("melod", "vocal", "voice", "vox", "lead", "sing", "tune", "theme", "solo")
 NOT_MELODY_WORDS = ("back", "harmon(?!ica)", "chord", "bass(?!oon)", "drum", "perc", "pad", "accomp", "comp", "string",
                     "rhythm")  # fmt: skip
-DRUM_WORDS = ("drum", "perc", "kick", "snare", "hi[- ]?hat", "hats\\b", "hh\\b", "clap", "cymbal")
+DRUM_WORDS = ("drums?", "drumkit", "perc", "percussion", "kicks?", "snares?", "hi[- ]?hats?", "hats", "hh", "claps?",
+              "cymbals?")  # fmt: skip
+"""Whole words (:func:`_whole_words`): a title such as "The Little Drummer Boy" or "Percy ..." names no drums."""
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
 
@@ -156,7 +159,15 @@ def _word_starts(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _MELODY_NAME, _NOT_MELODY_NAME = _word_starts(MELODY_WORDS), _word_starts(NOT_MELODY_WORDS)
-_DRUM_NAME = _word_starts(DRUM_WORDS)
+
+
+def _whole_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding any of ``words`` as a whole word of a name split by :func:`_words` (a digit may follow:
+    "drums1")."""
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(words)})(?![a-z])")
+
+
+_DRUM_NAME = _whole_words(DRUM_WORDS)
 
 
 def _plain(text: str) -> str:
