@@ -128,7 +128,8 @@ class EpochDisplay:
 
     def __call__(self, record: dict[str, Any]) -> None:
         console = self.progress.console  # a terminal (or Jupyter) narrower than the line would break it anywhere
-        console.print(epoch_line(record, self.epochs, console.width if self.drawn else None))
+        line = epoch_line(record, self.epochs, console.width if self.drawn else None)
+        console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
                 self._show(event)
