@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport
 from mvae_core.data.table import NoteTable
-from mvae_core.report import QUANTIZED_WITHIN, data_summary, print_skips, print_summary
+from mvae_core.report import QUANTIZED_STD, data_summary, print_skips, print_summary
 from mvae_core.view import epoch_number
 
 
@@ -74,10 +74,10 @@ def spread_text(spread: float | None) -> str:
 def epoch_spread(record: dict[str, Any]) -> str:
     """The epoch's timing spread ratio (reconstructed ÷ true timeshift spread of the validation notes), or
     ``quantized`` where the validation notes' own spread (``timing_std``'s ``data``) is under
-    :data:`~mvae_core.report.QUANTIZED_WITHIN` half-steps (about 3 ms at 120 bpm): nearly quantized notes leave a
-    ratio that divides by almost nothing (``399.71`` for an untrained model on a folder of mostly quantized clips)."""
+    :data:`~mvae_core.report.QUANTIZED_STD` half-steps: nearly quantized notes leave a ratio that divides by almost
+    nothing (``399.71`` for an untrained model on a folder of mostly quantized clips)."""
     data_std = record["timing_std"]["data"]
-    near_grid = data_std is None or not data_std >= QUANTIZED_WITHIN  # None, NaN: fewer than two notes
+    near_grid = data_std is None or not data_std >= QUANTIZED_STD  # None, NaN: fewer than two notes
     return "quantized" if near_grid else spread_text(record["timing_spread_ratio"])
 
 

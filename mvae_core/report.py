@@ -24,6 +24,10 @@ _ESCAPED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, lone surro
 _BIDI_CONTROLS = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")  # can reorder the text around them
 QUANTIZED_WITHIN = 0.05
 QUANTIZED_SHARE = 0.95
+QUANTIZED_STD = 0.02
+"""A timeshift std (half-steps; 1.25 ms at 120 bpm) under which notes count as quantized where only their std is known:
+the epoch line's ``spread`` reads ``quantized`` then (a spread ratio over almost no spread means nothing). The same
+number as ts_variance_monitor's default ``quantized_std``, so the line and the plugin's note agree."""
 NO_MIDI_FILES = "no MIDI files found"
 """What DATA that holds no source at all gives (a DAW project folder of .als files and samples): the data table's
 row, and the reason in train's and evaluate's error (:func:`skip_reasons`)."""

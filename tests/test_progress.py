@@ -36,10 +36,17 @@ def test_a_ratio_over_nearly_quantized_validation_notes_reads_quantized_not_a_hu
     """A folder of mostly quantized DAW clips: the validation notes' timing std was 0.0012 half-steps, and an
     untrained model's reconstruction (std 0.48) printed ``spread 399.71``, which a musician reads as broken."""
     assert "spread quantized" in epoch_line(record(399.71, data_std=0.0012), 2)
-    assert "spread quantized" in epoch_line(record(0.8, data_std=0.049), 2)  # under ±0.05 half-steps: ~3 ms at 120 bpm
+    assert "spread quantized" in epoch_line(record(0.8, data_std=0.019), 2)  # under 0.02 half-steps: 1.25 ms at 120 bpm
     assert "spread quantized" in epoch_line(record(math.nan, data_std=math.nan), 2)  # fewer than two notes
-    assert "spread 0.80" in epoch_line(record(0.8, data_std=0.05), 2)
+    assert "spread 0.80" in epoch_line(record(0.8, data_std=0.02), 2)
     assert "spread 0.01" in epoch_line(record(0.01, data_std=0.3), 2)  # real timing the model has not learned yet
+
+
+def test_the_epoch_line_and_ts_variance_monitor_call_the_same_validation_notes_quantized():
+    from mvae_core.report import QUANTIZED_STD
+    from mvae_plugins.ts_variance_monitor import Config
+
+    assert Config().quantized_std == QUANTIZED_STD
 
 
 def test_start_up_warnings_show_before_the_first_epoch_and_only_once():
