@@ -35,3 +35,16 @@ def test_data_md_quotes_what_data_inspect_prints_for_a_folder_without_midi(tmp_p
     row = re.search(r"│ sources\s+│ (.*?)\s+│", result.stdout)
     assert row, result.stdout
     assert f"`{row.group(1)}`" in flat("docs/data.md")
+
+
+def test_data_md_explains_every_row_of_the_data_table():
+    """The row labels of report.print_summary (read from its source: each add_row's first argument)."""
+    import inspect
+
+    from mvae_core import report
+
+    labels = set(re.findall(r'add_row\(\s*"([^"]+)"', inspect.getsource(report.print_summary)))
+    assert len(labels) > 10
+    text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    explained = set(re.findall(r"^\| ([^|`]+?) \|", text, flags=re.M))
+    assert labels <= explained, sorted(labels - explained)
