@@ -48,3 +48,10 @@ def test_data_md_explains_every_row_of_the_data_table():
     text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     explained = set(re.findall(r"^\| ([^|`]+?) \|", text, flags=re.M))
     assert labels <= explained, sorted(labels - explained)
+
+
+def test_live_md_names_every_suffix_the_page_takes():
+    """The page takes what /api/info's midi_suffixes lists: READ_SUFFIXES."""
+    dropped = re.search(r"\*\*MIDI in\.\*\* Drop a MIDI file \(([^)]*)\)", flat("docs/live.md"))
+    assert dropped
+    assert re.findall(r"`(\.[a-z]+)`", dropped.group(1)) == list(READ_SUFFIXES)
