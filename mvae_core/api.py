@@ -117,8 +117,8 @@ def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
 @dataclass(repr=False)
 class Generated:
     """Loops decoded from latent points, one file's worth per point: ``loops[i]`` (also ``generated[i]``, and what
-    iterating gives) holds file ``i``'s ``bars`` consecutive loops (each a list of
-    :class:`~mvae_core.generation.Note`) along path ``paths[i]`` (``[bars, latent_dim]``). File methods take ``i``
+    iterating gives) holds file ``i``'s ``loops`` consecutive 2-bar loops (each a list of
+    :class:`~mvae_core.generation.Note`) along path ``paths[i]`` (``[loops, latent_dim]``). File methods take ``i``
     as a list does (``-1`` is the last) and raise :class:`IndexError` naming the count beyond it."""
 
     config: MvaeConfig
@@ -138,12 +138,12 @@ class Generated:
     def __repr__(self) -> str:
         """``Generated(4 files × 1 loop, 38 notes; seed=1, temperature=0.8)``: the options that differ from the
         defaults, not the notes, the config and the paths."""
-        bars = len(self.loops[0]) if self.loops else 0
+        per_file = len(self.loops[0]) if self.loops else 0
         notes = sum(len(loop) for file in self.loops for loop in file)
         given = [f"{f.name}={getattr(self.options, f.name)!r}" for f in dataclasses.fields(DecodeOptions)
                  if getattr(self.options, f.name) != f.default]  # fmt: skip
         options = f"; {', '.join(given)}" if given else ""
-        return f"Generated({len(self)} file{'s' * (len(self) != 1)} × {bars} loop{'s' * (bars != 1)}, {notes} notes{options})"
+        return f"Generated({len(self)} file{'s' * (len(self) != 1)} × {per_file} loop{'s' * (per_file != 1)}, {notes} notes{options})"
 
     def _file(self, i: int) -> int:
         """``i`` as an index of a file (negative from the end); :class:`IndexError` naming how many there are."""
@@ -156,7 +156,7 @@ class Generated:
         return notes_to_midi(self[i], self.config, self.options)
 
     def midi_file(self, i: int = 0) -> mido.MidiFile:
-        """File ``i`` as ``mido``: loop-exact, its length is ``bars`` loops (:mod:`mvae_core.loop_file`)."""
+        """File ``i`` as ``mido``: loop-exact, as long as its loops (:mod:`mvae_core.loop_file`)."""
         return midi_file(self[i], self.config, self.options)
 
     def name(self, i: int) -> str:
@@ -243,9 +243,10 @@ def generate(
     z: Sequence[float] | None = None,
     random: int | None = None,
     seed: int = 0,
-    bars: int = 1,
+    loops: int | None = None,
     walk: float = 0.3,
     noise: float = 0.0,
+    bars: int | None = None,
     **options: Any,
 ) -> Generated:
     """Decode latent points of ``run`` into loops, one file's worth per point (``mvae generate`` as a call).
@@ -255,18 +256,20 @@ def generate(
     :param z: one latent point (``latent_dim`` numbers: a list, a numpy array or a tensor); or ``random``: that many
         points drawn from the prior (default: one random point).
     :param seed: seeds the random points, the noise, the note choice and the timing draws (a whole number >= 0).
-    :param bars: loops per file, along a latent path of steps of length ``walk`` from each point.
-    :param walk: the latent distance between consecutive loops of a file (``bars`` > 1).
+    :param loops: 2-bar loops per file (default 1), along a latent path of steps of length ``walk`` from each point.
+    :param walk: the latent distance between consecutive loops of a file (``loops`` > 1).
     :param noise: std of Gaussian noise added to each point.
+    :param bars: the old name of ``loops`` (it counts loops too: ``bars=4`` gives 8 bars), with a FutureWarning.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`: ``density``, ``temperature``,
         ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
     :returns: a :class:`Generated`: ``write(folder)`` for MIDI files, ``write_audio`` for WAV, ``midi(i)`` for
         ``pretty_midi``, ``generated[i]`` for file ``i``'s notes.
     :raises InputError: a bad argument, naming it (:class:`OptionError` for a value of the wrong type or out of
-        range, :class:`ConflictingOptions` for ``z`` with ``random``); loading errors as :func:`load`.
+        range, :class:`ConflictingOptions` for ``z`` with ``random`` or ``loops`` with ``bars``); loading errors as
+        :func:`load`.
     """
     trained = load(run)
-    seed, bars, walk, noise = whole_number("seed", seed), whole_number("bars", bars), *_reals(walk=walk, noise=noise)
+    seed, loops, walk, noise = whole_number("seed", seed), _loops(loops, bars), *_reals(walk=walk, noise=noise)
     decode = decode_options(seed=seed, **options)
     trained.model.check_options(decode)
     if z is not None and random is not None:
@@ -279,9 +282,23 @@ def generate(
         raise OptionError("z", f"needs numbers, got {z!r}") from None
     count = None if random is None else int(random)
     points = latent_points(count or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
-    paths = latent_walk(points, bars, walk, seed)
-    loops = render_loops(trained.model, paths.flatten(0, 1), decode, bars)
-    return Generated(trained.config, decode, paths, loops)
+    paths = latent_walk(points, loops, walk, seed)
+    return Generated(trained.config, decode, paths, render_loops(trained.model, paths.flatten(0, 1), decode, loops))
+
+
+def _loops(loops: int | None, bars: int | None) -> int:
+    """:func:`generate`'s loops per file: ``loops`` (default 1), or ``bars``, its old name, with a FutureWarning
+    (a musician reads ``bars=4`` as 4 bars; it gives 4 loops of 2 bars)."""
+    if bars is None:
+        return 1 if loops is None else whole_number("loops", loops)
+    if loops is not None:
+        raise ConflictingOptions(loops="loops per file", bars="the old name of loops")
+    bars = whole_number("bars", bars)
+    note = (
+        f"bars={bars} gives {bars} loop(s) of 2 bars ({2 * bars} bars) per file; bars is now named loops (loops={bars})"
+    )
+    warnings.warn(note, FutureWarning, stacklevel=3)
+    return bars
 
 
 def decode_options(**given: Any) -> DecodeOptions:

@@ -233,12 +233,12 @@ def generate(
             raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
         try:
             generated = generate_loops(
-                run_dir, z=point, random=random, seed=seed, bars=per_file, walk=walk, noise=noise, density=density,
+                run_dir, z=point, random=random, seed=seed, loops=per_file, walk=walk, noise=noise, density=density,
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
             )  # fmt: skip
-        except OptionError as exc:  # the library's ``bars`` is the flag the user typed
-            raise OptionError(flag, exc.rule) if exc.option == "bars" else exc from None
+        except OptionError as exc:  # the library's ``loops`` is the flag the user typed (--bars, its old name)
+            raise OptionError(flag, exc.rule) if exc.option == "loops" else exc from None
         if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
             audio = wav_target(audio, out_path)
             generated.files(audio, "WAV")
@@ -257,9 +257,9 @@ def generate(
 
 
 def _loops_per_file(loops: int | None, bars: int | None) -> tuple[str, int]:
-    """The loops per file that ``generate`` was asked for, and the option that asked (``loops`` or ``bars``, the
-    library's name for its errors). ``--bars`` is the old name of ``--loops``: it still counts loops, and says so, as
-    a musician reads it as bars (``--bars 4`` writes 8 bars)."""
+    """The loops per file that ``generate`` was asked for, and the option that asked (``loops`` or ``bars``, to name
+    in errors). ``--bars`` is the old name of ``--loops``: it still counts loops, and says so, as a musician reads it
+    as bars (``--bars 4`` writes 8 bars)."""
     if bars is None:
         return "loops", 1 if loops is None else loops
     if loops is not None:

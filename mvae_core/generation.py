@@ -299,18 +299,18 @@ def point_name(point: torch.Tensor) -> str:
     return f"z_{shown}" + (f"_and{hidden}more" if hidden > 0 else "")
 
 
-def latent_walk(starts: torch.Tensor, bars: int, step: float, seed: int) -> torch.Tensor:
-    """``[N, bars, latent_dim]``: from each start point, ``bars - 1`` moves of length ``step`` in random directions
+def latent_walk(starts: torch.Tensor, loops: int, step: float, seed: int) -> torch.Tensor:
+    """``[N, loops, latent_dim]``: from each start point, ``loops - 1`` moves of length ``step`` in random directions
     (a path through the latent space, one loop per point; ``step = 0`` stays at the point). Path ``i``'s directions
     depend on ``seed`` and ``i`` only. :class:`OptionError` names ``walk`` when a path leaves 32-bit floats, and
-    ``bars`` when ``N · bars`` is above :data:`MAX_LOOPS`."""
+    ``loops`` when ``N · loops`` is above :data:`MAX_LOOPS`."""
     if not math.isfinite(step) or step < 0:
         raise OptionError("walk", f"must be a finite number >= 0, got {step}")
-    if bars < 1:
-        raise OptionError("bars", f"must be at least 1, got {bars}")
-    if starts.shape[0] * bars > MAX_LOOPS:
-        raise OptionError("bars", f"{bars} × {starts.shape[0]} point(s) is more than {MAX_LOOPS} loops in all")
-    shape = (starts.shape[0], bars - 1, starts.shape[1])
+    if loops < 1:
+        raise OptionError("loops", f"must be at least 1, got {loops}")
+    if starts.shape[0] * loops > MAX_LOOPS:
+        raise OptionError("loops", f"{loops} × {starts.shape[0]} point(s) is more than {MAX_LOOPS} loops in all")
+    shape = (starts.shape[0], loops - 1, starts.shape[1])
     directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)
     paths = torch.cat([starts[:, None], starts[:, None] + moves.cumsum(dim=1)], dim=1)

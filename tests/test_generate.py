@@ -134,11 +134,11 @@ def test_latent_walk_starts_at_the_point_and_moves_by_the_step():
     from mvae_core.generation import latent_walk
 
     starts = torch.tensor([[0.5, -1.0], [0.0, 0.0]])
-    path = latent_walk(starts, bars=4, step=0.3, seed=0)
+    path = latent_walk(starts, loops=4, step=0.3, seed=0)
     assert path.shape == (2, 4, 2)
     assert torch.equal(path[:, 0], starts)
     assert torch.allclose((path[:, 1:] - path[:, :-1]).norm(dim=-1), torch.full((2, 3), 0.3))
-    assert torch.equal(latent_walk(starts, bars=3, step=0.0, seed=0), starts[:, None].expand(2, 3, 2))
+    assert torch.equal(latent_walk(starts, loops=3, step=0.0, seed=0), starts[:, None].expand(2, 3, 2))
 
 
 def test_sampled_rows_follow_the_probabilities_where_the_deterministic_rule_takes_the_mode():

@@ -72,3 +72,24 @@ def test_help_shows_loops_and_not_bars():
     result = runner.invoke(app, ["generate", "--help"], env={"NO_COLOR": "1", "COLUMNS": "200"})
     assert "--loops" in result.stdout and "Loops per file (2 bars each)" in result.stdout
     assert "--bars" not in result.stdout
+
+
+def test_python_takes_loops_and_bars_as_its_old_name_with_a_future_warning(run):
+    import warnings
+
+    import mvae_core
+    from mvae_core.errors import ConflictingOptions, OptionError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loops= warns about nothing
+        by_loops = mvae_core.generate(run, random=2, loops=3, seed=1)
+    with pytest.warns(FutureWarning, match=r"bars=3 gives 3 loop\(s\) of 2 bars \(6 bars\) per file; bars is now named "
+                      r"loops \(loops=3\)") as caught:  # fmt: skip
+        by_bars = mvae_core.generate(run, random=2, bars=3, seed=1)
+    assert caught[0].filename == __file__  # the caller's line, not mvae's
+    assert [len(file) for file in by_loops] == [3, 3] and by_loops.loops == by_bars.loops
+    assert len(mvae_core.generate(run, random=1)[0]) == 1  # the default: one loop
+    with pytest.raises(ConflictingOptions, match="give either loops"):
+        mvae_core.generate(run, random=1, loops=2, bars=2)
+    with pytest.raises(OptionError, match="loops must be a whole number"):
+        mvae_core.generate(run, random=1, loops=2.5)
