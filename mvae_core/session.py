@@ -62,6 +62,7 @@ from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import installed_model_version, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
+from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
@@ -449,9 +450,8 @@ def _split(
     """:func:`split_by_source` with the run's settings and seed; :class:`DataError` naming ``data`` when it gives no
     loop (with the skip reasons) or too few to split."""
     if table.n_loops == 0:
-        reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or "no MIDI files found"
         raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
-                        f"usable ({reasons}); see mvae data inspect for each file")  # fmt: skip
+                        f"usable ({skip_reasons(report)}); see mvae data inspect for each file")  # fmt: skip
     try:
         return split_by_source(table, cfg.data, cfg.train.seed)
     except TooFewLoops as exc:
