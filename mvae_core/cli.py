@@ -187,7 +187,9 @@ def generate(
     bars: Annotated[
         int | None, typer.Option(metavar="N", hidden=True, help="The old name of --loops: N loops of 2 bars.")
     ] = None,
-    walk: Annotated[float, typer.Option(help="Latent distance between consecutive loops of --loops.")] = 0.3,
+    walk: Annotated[
+        float | None, typer.Option(help="Latent distance between consecutive loops of --loops (default 0.3).")
+    ] = None,
     noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,
     grid_offset: Annotated[float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")] = 1.0,
     tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = 120.0,
@@ -226,6 +228,9 @@ def generate(
         raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
     renderer = "auto" if renderer is None else renderer
     flag, per_file = _loops_per_file(loops, bars)
+    if walk is not None and per_file == 1:  # not an error: a script may pass --walk with every --loops N
+        warn("--walk is the distance between the loops of a file, and each file has one loop; give --loops N")
+    walked = {} if walk is None else {"walk": walk}  # the library's default otherwise
     with errors_to_exit():
         try:
             point = None if z is None else [float(v) for v in z.split(",")]
@@ -233,9 +238,9 @@ def generate(
             raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
         try:
             generated = generate_loops(
-                run_dir, z=point, random=random, seed=seed, loops=per_file, walk=walk, noise=noise, density=density,
+                run_dir, z=point, random=random, seed=seed, loops=per_file, noise=noise, density=density,
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
-                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
+                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, **walked,
             )  # fmt: skip
         except OptionError as exc:  # the library's ``loops`` is the flag the user typed (--bars, its old name)
             raise OptionError(flag, exc.rule) if exc.option == "loops" else exc from None

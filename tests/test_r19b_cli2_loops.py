@@ -93,3 +93,16 @@ def test_python_takes_loops_and_bars_as_its_old_name_with_a_future_warning(run):
         mvae_core.generate(run, random=1, loops=2, bars=2)
     with pytest.raises(OptionError, match="loops must be a whole number"):
         mvae_core.generate(run, random=1, loops=2.5)
+
+
+def test_walk_with_one_loop_per_file_says_it_changes_nothing(run, tmp_path):
+    """--walk moves between the loops of a file: with one loop (the default) it did nothing, without a word."""
+    walked = generate(run, tmp_path / "walked", "--walk", "1.5")
+    plain = generate(run, tmp_path / "plain")
+    assert walked.exit_code == 0, walked.output
+    note = "--walk is the distance between the loops of a file, and each file has one loop; give --loops N"
+    assert note in " ".join(walked.stderr.split()) and plain.stderr == ""
+    for file in (tmp_path / "plain").glob("*.mid"):
+        assert (tmp_path / "walked" / file.name).read_bytes() == file.read_bytes()  # nothing changed indeed
+    longer = generate(run, tmp_path / "longer", "--loops", "2", "--walk", "1.5")
+    assert longer.exit_code == 0 and longer.stderr == ""
