@@ -55,3 +55,9 @@ def test_live_md_names_every_suffix_the_page_takes():
     dropped = re.search(r"\*\*MIDI in\.\*\* Drop a MIDI file \(([^)]*)\)", flat("docs/live.md"))
     assert dropped
     assert re.findall(r"`(\.[a-z]+)`", dropped.group(1)) == list(READ_SUFFIXES)
+
+
+def test_data_md_gives_the_parse_cache_format_version():
+    from mvae_core.data.cache import FORMAT_VERSION
+
+    assert f"(`FORMAT_VERSION = {FORMAT_VERSION}`)" in flat("docs/data.md")
