@@ -61,3 +61,9 @@ def test_data_md_gives_the_parse_cache_format_version():
     from mvae_core.data.cache import FORMAT_VERSION
 
     assert f"(`FORMAT_VERSION = {FORMAT_VERSION}`)" in flat("docs/data.md")
+
+
+def test_tools_md_names_every_suffix_encode_reads():
+    named = re.search(r"A file that is not MIDI \(([^)]*)\)", flat("docs/tools.md"))
+    assert named
+    assert re.findall(r"`(\.[a-z]+)`", named.group(1)) == list(READ_SUFFIXES)
