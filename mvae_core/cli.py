@@ -28,7 +28,9 @@ from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
+from mvae_core.errors import RunInterrupted
 from mvae_core.report import data_summary, print_skips, print_summary
+from mvae_core.signals import interruption, signal_of
 
 
 class Commands(CommandGroup):
@@ -299,8 +301,8 @@ def data_inspect(
         check_paths(data)
         try:
             table, report = load_dataset(data, cfg.data, jobs)
-        except KeyboardInterrupt:
-            raise fail("interrupted while reading data", code=130, label="stopped") from None
+        except KeyboardInterrupt as stop:
+            raise RunInterrupted(f"{interruption(signal_of(stop))} while reading data", signal_of(stop)) from None
     if report.cache_warning:
         warn(report.cache_warning)
     summary = data_summary(table, report, cfg.data)

@@ -23,6 +23,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in_the_way
+from mvae_core.signals import interruption, signal_of
 
 try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -101,9 +102,9 @@ class CommandGroup(TyperGroup):
         try:
             with _usage_errors():  # a command's options and arguments, and an unknown command
                 return super().invoke(ctx)
-        except KeyboardInterrupt:  # Ctrl-C no command handled: typer would end it with exit 130 and not a word
+        except KeyboardInterrupt as stop:  # a stop no command handled: typer would end it with 130 and not a word
             with errors_to_exit():
-                raise RunInterrupted("interrupted") from None
+                raise RunInterrupted(interruption(signal_of(stop)), signal_of(stop)) from None
         except OSError as exc:
             full = exc.errno in DISK_FULL
             # A write into an open file names no file: one not written through files.atomic_write (which names

@@ -61,3 +61,26 @@ class Interrupts:
     def exit_code(self) -> int:
         """``128 + signum`` of the first signal (130 when none arrived: a KeyboardInterrupt raised some other way)."""
         return 128 + (self.signum or signal.SIGINT)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM where no :class:`Interrupts` handles it (while ``mvae`` starts, or in a command that has nothing to
+    save): it stops the command as Ctrl-C does, with one ``stopped:`` line and exit code 143, instead of ending the
+    process without a word."""
+
+    signum = signal.SIGTERM
+
+
+def raise_terminated(signum: int, frame: FrameType | None) -> None:
+    """The ``mvae`` command's SIGTERM handler until a command installs its own (:class:`Interrupts`)."""
+    raise Terminated
+
+
+def signal_of(stop: KeyboardInterrupt) -> signal.Signals:
+    """The signal behind ``stop``: SIGTERM for :class:`Terminated`, else SIGINT (Ctrl-C)."""
+    return signal.Signals(getattr(stop, "signum", signal.SIGINT))
+
+
+def interruption(signum: int) -> str:
+    """How a ``stopped:`` line names a stop by ``signum``: ``interrupted`` (Ctrl-C), ``terminated (SIGTERM)``."""
+    return "interrupted" if signum == signal.SIGINT else f"terminated ({signal.Signals(signum).name})"

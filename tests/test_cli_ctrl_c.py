@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from mvae_core import plugin_catalog
@@ -37,12 +38,48 @@ main()
 """
 
 
-def test_a_sigint_during_a_command_is_one_line_and_exit_130():
+@pytest.mark.parametrize(
+    ("signum", "said"),
+    [(signal.SIGINT, "stopped: interrupted\n"), (signal.SIGTERM, "stopped: terminated (SIGTERM)\n")],
+    ids=["sigint", "sigterm"],
+)
+def test_a_signal_during_a_command_is_one_line_and_its_exit_code(signum, said):
+    """SIGTERM (a service manager, a job scheduler) ended a command that handles none with exit 143 and not a word."""
     proc = subprocess.Popen([sys.executable, "-c", BUSY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline() == "busy\n"  # it is inside the command's busy code
-        os.kill(proc.pid, signal.SIGINT)
+        os.kill(proc.pid, signum)
         _, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert (proc.returncode, stderr) == (130, "stopped: interrupted\n")
+    assert (proc.returncode, stderr) == (128 + signum, said)
+
+
+# SIGTERM while mvae starts: before the command line is imported.
+STARTING = """
+import builtins, sys, time
+real_import = builtins.__import__
+def slow_import(name, *args, **kwargs):
+    if name == "mvae_core.cli":
+        print("importing", flush=True)
+        time.sleep(60)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = slow_import
+from mvae_core.entry import main
+sys.argv = ["mvae", "plugins"]
+main()
+"""
+
+
+def test_a_sigterm_while_mvae_starts_is_one_line_and_exit_143():
+    proc = subprocess.Popen([sys.executable, "-c", STARTING], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "importing\n"
+        os.kill(proc.pid, signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert (proc.returncode, stderr) == (
+        143,
+        "stopped: terminated (SIGTERM) while mvae was starting; nothing was done\n",
+    )
