@@ -27,7 +27,13 @@ else:
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
-def test_ctrl_c_while_parse_workers_start_prints_one_line(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("signum", "said"),
+    [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated (SIGTERM)")],
+    ids=["ctrl_c", "sigterm"],
+)
+def test_a_stop_while_parse_workers_start_prints_one_line(tmp_path: Path, signum: int, said: str):
+    """Ctrl-C reaches the whole group; SIGTERM (a job scheduler's) the parent, which said 'interrupted', exit 130."""
     folder = melody_folder(tmp_path / "melodies", n_files=40, n_loops=2, seed=3)
     site, marks = tmp_path / "site", tmp_path / "marks"
     site.mkdir(), marks.mkdir()
@@ -42,9 +48,12 @@ def test_ctrl_c_while_parse_workers_start_prints_one_line(tmp_path: Path):
         while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:  # both workers are starting
             time.sleep(0.05)
         assert len(list(marks.iterdir())) >= 2
-        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process of the group
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process of the group
+        else:
+            os.kill(proc.pid, signum)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert (proc.returncode, stderr) == (130, "stopped: interrupted while reading data\n")
+    assert (proc.returncode, stderr) == (128 + signum, f"stopped: {said} while reading data\n")

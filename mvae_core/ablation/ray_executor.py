@@ -34,6 +34,7 @@ from typing import Any
 
 from mvae_core.ablation.runner import POLL_SECONDS, Outcome, Task, cores, last_error_line, read_from, start_worker
 from mvae_core.errors import OptionError, RunInterrupted
+from mvae_core.signals import interruption, signal_of
 
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
@@ -73,10 +74,11 @@ def joined(address: str | None) -> Iterator[None]:
                 log_to_driver=False,
                 configure_logging=False,
             )
-    except KeyboardInterrupt:  # shut down what started, and say what was interrupted
+    except KeyboardInterrupt as stop:  # shut down what started, and say what was interrupted
         ray.shutdown()  # what was started of a local instance
         joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
-        raise RunInterrupted(f"interrupted while {joining}; nothing was written") from None
+        stopped = signal_of(stop)
+        raise RunInterrupted(f"{interruption(stopped)} while {joining}; nothing was written", stopped) from None
     except (ConnectionError, RuntimeError, ValueError) as exc:
         if address is None:
             raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
