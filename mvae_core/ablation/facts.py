@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.config import ConfigError
-from mvae_core.errors import DataError
+from mvae_core.errors import DataChanged, DataError
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -114,6 +114,7 @@ PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise
               "pc_entropy": "entropy_gap"}  # fmt: skip
 """The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
 NO_VALIDATION = "validation files gone"
+EDITED_VALIDATION = "validation files edited"
 """The word for a run's pitch gaps when none of its validation files (``split.json``) gives a loop any more."""
 
 
@@ -123,7 +124,8 @@ def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]
     of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
     :mod:`mvae_core.pitch_structure`); and ``missing``: row key → the word for why a gap is ``None`` where a word
     says more than ``n/a`` (``no gap``: random notes already look like the validation loops there;
-    :data:`NO_VALIDATION`: none of the run's validation files gives a loop any more, e.g. one deleted since)."""
+    :data:`NO_VALIDATION`: none of the run's validation files gives a loop any more, e.g. one deleted since;
+    :data:`EDITED_VALIDATION`: one of them was edited since training)."""
     from mvae_core.evaluation import generate_loops
     from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
     from mvae_core.session import validation_loops
@@ -134,10 +136,9 @@ def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]
     timing = timing_stats([note.timeshift for loop in loops for note in loop], samples)
     try:
         held_out = validation_loops(run, jobs=1)
-    except DataError:  # the run and its timing numbers stand; only the gaps need its validation loops
-        return (
-            timing | dict.fromkeys(PITCH_GAPS.values()) | {"missing": dict.fromkeys(PITCH_GAPS.values(), NO_VALIDATION)}
-        )
+    except DataError as exc:  # the run and its timing numbers stand; only the gaps need its validation loops
+        why = EDITED_VALIDATION if isinstance(exc, DataChanged) else NO_VALIDATION
+        return timing | dict.fromkeys(PITCH_GAPS.values()) | {"missing": dict.fromkeys(PITCH_GAPS.values(), why)}
     pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
                     cfg.data.pitch_low, seed)  # fmt: skip
     gaps = {key: pitch[feature]["gap_closed"] for feature, key in PITCH_GAPS.items()}
