@@ -66,7 +66,7 @@ from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, SPLIT, RunDir
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
-from mvae_core.version import VERSION
+from mvae_core.version import NUMERICS, VERSION
 from mvae_core.view import epoch_number
 
 PluginSpec = str | tuple[str, Any] | Any
@@ -207,12 +207,6 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
-
-
-NUMERICS = ("torch", "torch.threads")
-"""Keys of ``[provenance.versions]`` beside the packages': torch's version and the number of CPU threads torch uses
-(``torch.get_num_threads()``, e.g. from ``OMP_NUM_THREADS``); both change a run's numbers in the last digits. A
-resume under others records them in a ``[[provenance.resumed]]`` entry and warns, as for another package version."""
 
 
 def numerics() -> dict[str, str]:

@@ -45,6 +45,9 @@ def _installed(monkeypatch, group: str, name: str, target: object) -> None:
         ("enabled", "[plugins] enabled is the list of plugins to enable, so it cannot be a plugin's section"),
         ("a,b", "plugin names are separated by commas and stripped of spaces (--plugins a,b)"),
         (" pad", "plugin names are separated by commas and stripped of spaces (--plugins a,b)"),
+        ("my.pad", "a dot separates the parts of a config key (plugins.<name>.<setting>), so a plugin's name has none"),
+        ("torch", "'torch' is a key of a run's [provenance.versions] beside the plugins' own versions"),
+        ("mvae", "'mvae' is a key of a run's [provenance.versions] beside the plugins' own versions"),
     ],
 )
 def test_a_plugin_whose_name_could_never_be_enabled_is_refused_naming_its_package(monkeypatch, name, reason):
