@@ -129,7 +129,7 @@ def evaluate(
             "data_std": data_std,
             "recon_std": _std(np.concatenate(recon_ts)),
             "generated_std": gen_std,
-            "spread_ratio": gen_std / data_std if data_std > metrics.QUANTIZED_STD else float("nan"),
+            "spread_ratio": gen_std / data_std if data_std > metrics.NO_SPREAD else float("nan"),
             "wasserstein1": wasserstein1(gen_ts, data_ts),
             "data_within_0.05": _within(data_ts),
             "generated_within_0.05": _within(gen_ts),

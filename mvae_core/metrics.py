@@ -17,7 +17,8 @@ import numpy as np
 import torch
 
 ACTIVE_UNIT_THRESHOLD = 0.01
-QUANTIZED_STD = 1e-6
+NO_SPREAD = 1e-6
+"""A timeshift std (half-steps) under which notes have no spread at all: a spread ratio over it is undefined (NaN)."""
 
 
 def f1(true_positives: int, predicted: int, actual: int) -> float:
@@ -57,7 +58,7 @@ def timing_spread_ratio(predicted_at_notes: torch.Tensor, true_at_notes: torch.T
     if true_at_notes.numel() < 2:
         return math.nan
     true_std = true_at_notes.double().std().item()
-    return predicted_at_notes.double().std().item() / true_std if true_std > QUANTIZED_STD else math.nan
+    return predicted_at_notes.double().std().item() / true_std if true_std > NO_SPREAD else math.nan
 
 
 def active_units(mu: torch.Tensor) -> int:

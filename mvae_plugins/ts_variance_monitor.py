@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
+from mvae_core.report import QUANTIZED_STD
 from mvae_core.view import epoch_number
 
 Status = Literal["unchecked", "ok", "collapsed", "quantized"]
@@ -30,7 +31,7 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
     threshold: float = Field(0.1, gt=0, description="Warn when decoded/data timeshift variance is below this.")
     quantized_std: float = Field(
-        0.02, ge=0, description="Data timeshift std (half-steps) below which the data counts as quantized."
+        QUANTIZED_STD, ge=0, description="Data timeshift std (half-steps) below which the data counts as quantized."
     )
     repeat_every: int = Field(10, ge=0, description="Repeat the warning every N epochs while collapsed; 0 = once.")
 
