@@ -24,7 +24,7 @@ def run(tiny_run):
         ({"random": True}, "random must be a whole number, got True"),
         ({"random": 1, "seed": 1.5}, "seed must be a whole number, got 1.5"),
         ({"random": 1, "seed": "a"}, "seed must be a whole number, got 'a'"),
-        ({"random": 1, "bars": "2"}, "bars must be a whole number, got '2'"),
+        ({"random": 1, "loops": "2"}, "loops must be a whole number, got '2'"),
         ({"random": 1, "noise": "x"}, "noise must be a number, got 'x'"),
         ({"random": 1, "walk": None}, "walk must be a number, got None"),
         ({"random": 1, "poly": "yes"}, "poly must be True or False, got 'yes'"),
@@ -43,7 +43,7 @@ def test_a_run_that_is_not_a_path_is_named(given):
 
 
 def test_numpy_numbers_are_numbers(run, synth_dir):
-    loops = mvae_core.generate(run, random=np.int64(2), seed=np.int64(3), bars=np.int64(2), noise=np.float32(0.1))
+    loops = mvae_core.generate(run, random=np.int64(2), seed=np.int64(3), loops=np.int64(2), noise=np.float32(0.1))
     assert len(loops) == 2 and loops.options.seed == 3
     scores = mvae_core.evaluate(run, synth_dir, samples=np.int64(8), seed=np.int64(1), temperature=np.float32(0.5))
     assert scores == mvae_core.evaluate(run, synth_dir, samples=8, seed=1, temperature=0.5)

@@ -23,7 +23,7 @@ def test_a_run_shows_its_path_and_model_in_one_line(run, tiny_run):
 
 
 def test_generated_loops_show_their_count_and_the_options_that_differ_from_the_defaults(run):
-    loops = mvae_core.generate(run, random=3, bars=2, seed=1, temperature=0.8)
+    loops = mvae_core.generate(run, random=3, loops=2, seed=1, temperature=0.8)
     notes = sum(len(loop) for file in loops.loops for loop in file)
     assert repr(loops) == f"Generated(3 files × 2 loops, {notes} notes; temperature=0.8, seed=1)"
     assert repr(mvae_core.generate(run, z=[0, 0])).startswith("Generated(1 file × 1 loop, ")
