@@ -71,12 +71,11 @@ def evaluate(
 
 def _gap_caption() -> str:
     """What the words of the gap-closed column mean (:func:`_gap_text`)."""
-    from mvae_core.pitch_structure import MIN_SEPARATION
+    from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
 
     return (
-        f"gap closed: 'no gap' where random notes lie within {MIN_SEPARATION:g} pooled standard deviations of the "
-        "data (nothing to close); n/a for notes, whose number the random notes copy from the generated loops "
-        "(docs/evaluation.md#pitch)"
+        f"gap closed: '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the random notes copy from the "
+        "generated loops (docs/evaluation.md#pitch)"
     )
 
 

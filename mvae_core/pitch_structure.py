@@ -42,6 +42,11 @@ the data from random notes in its key, and the ratio would divide by noise."""
 
 NO_GAP = "no gap"
 """The word for a ``gap_closed`` left undefined because ``separation`` is below :data:`MIN_SEPARATION`."""
+NO_GAP_MEANS = (
+    f"random notes in the data's key already lie within {MIN_SEPARATION:g} pooled standard deviations of the data in "
+    "that feature, so there is no gap to close"
+)
+"""What :data:`NO_GAP` means, as the tables that show it explain it."""
 
 _DIATONIC = np.array([[(pc - tonic) % 12 in MAJOR_SCALE for pc in range(12)] for tonic in range(12)], dtype=np.float64)
 

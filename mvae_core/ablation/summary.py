@@ -17,7 +17,7 @@ from rich.table import Table
 
 from mvae_core.ablation.plan import ALL, NONE, Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
-from mvae_core.pitch_structure import MIN_SEPARATION
+from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
 
 METRICS: dict[str, str] = {
     "epochs_run": "epochs",
@@ -221,8 +221,7 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     lines += [
         "Mean ± sample std [95 % t-interval] over the seeds whose run is ok; `; 1 n/a` counts the runs without a "
         "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread; "
-        f"`no gap`: random notes in the data's key already lie within {MIN_SEPARATION:g} pooled standard deviations of the "
-        "validation loops in that feature, so there is no gap to close: docs/evaluation.md#pitch).",
+        f"`{NO_GAP}`: {NO_GAP_MEANS}: docs/evaluation.md#pitch).",
         "",
         f"{MODEL_EPOCHS}",
         "",
