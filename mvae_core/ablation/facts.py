@@ -118,7 +118,12 @@ EDITED_VALIDATION = "validation files edited"
 """The word for a run's pitch gaps when none of its validation files (``split.json``) gives a loop any more."""
 
 
-def generated_numbers(path: Path, samples: int, seed: int = 0) -> dict[str, Any]:
+GENERATED_SEED = 0
+"""The seed of every run's generated loops (their latent points and their note and offset draws), so that every run
+is judged on the same draws."""
+
+
+def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> dict[str, Any]:
     """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
     run is judged on the same latent points and offset draws), decoded with generate's default options; the share
     of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,

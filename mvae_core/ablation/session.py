@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.ablation import runner
+from mvae_core.ablation.facts import GENERATED_SEED
 from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
 from mvae_core.ablation.plan import (
     DEFAULT_OUT,
@@ -39,6 +40,7 @@ from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_conf
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
+from mvae_core.generation import DecodeOptions
 from mvae_core.run import RunDir
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import VERSION
@@ -527,8 +529,10 @@ def _summarise(
     about = [
         f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
         f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
-        f"Generated timing: {samples} latent points drawn from N(0, I) with seed 0, decoded by each run's best model "
-        "with `mvae generate`'s default options (temperature 1, seed 0). Definitions: docs/ablation.md.",
+        f"Generated timing: {samples} latent points drawn from N(0, I) with seed {GENERATED_SEED}, decoded by each "
+        f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions().temperature:g}, "
+        f"timing temperature {DecodeOptions().timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
+        "docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
         *filter(None, [left_out := _outside_plan(arms, seeds, out)]),
