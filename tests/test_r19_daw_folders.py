@@ -45,7 +45,7 @@ def test_encode_of_a_folder_suggests_a_real_midi_file_quoted_for_the_shell(tmp_p
     with pytest.raises(ToolError) as error:
         file_loops(folder, MvaeConfig())
     message = str(error.value)
-    assert "(1 MIDI files in it)" in message
+    assert "(1 MIDI file in it)" in message
     assert message.endswith(f"e.g. mvae encode RUN {shlex.quote(str(folder / 'Lead Clip.mid'))}")
     assert shlex.split(message.rsplit("e.g. ", 1)[1])[-1] == str(folder / "Lead Clip.mid")
 

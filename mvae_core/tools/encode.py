@@ -45,7 +45,9 @@ def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[
         files, _ = walk_midi(path)
         takes, usage = ("encode", "mvae encode RUN") if option is None else (option, option)
         example = f"; e.g. {usage} {shlex.quote(str(files[0]))}" if files else ""
-        raise ToolError(f"{path} is a folder ({len(files)} MIDI files in it); {takes} takes one MIDI file{example}")
+        raise ToolError(
+            f"{path} is a folder ({len(files)} MIDI file{'' if len(files) == 1 else 's'} in it); {takes} takes one MIDI file{example}"
+        )
     if not path.is_file():
         raise ToolError(f"{path}: no such file")
     if path.suffix.lower() not in READ_SUFFIXES:
