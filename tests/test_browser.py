@@ -8,6 +8,7 @@ docs/live.md shows, of that run.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -29,6 +30,47 @@ def _wait(driver, script: str, timeout: float = 30.0, equals: object = True) -> 
     from selenium.webdriver.support.wait import WebDriverWait
 
     WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: d.execute_script(script) == equals)
+
+
+def drop_file(driver, data: bytes, name: str) -> None:
+    """Drop a file named ``name`` holding ``data`` on the page, as a user dragging it from a file manager does."""
+    driver.execute_script(
+        """const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], arguments[1], {type: 'audio/midi'}));
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }""",
+        base64.b64encode(data).decode(),
+        name,
+    )
+
+
+def answer_encode_with(driver, loops: list[dict]) -> None:
+    """Make the page's ``POST /api/encode`` answer ``loops`` (e.g. one that encodes beyond the pad), as if the
+    server had encoded the dropped file so."""
+    driver.execute_script(
+        """const real = window.fetch, loops = arguments[0];
+        window.fetch = (url, init) => String(url).endsWith('/api/encode')
+          ? Promise.resolve(new Response(JSON.stringify({file: 'x.mid', loops}),
+              {headers: {'Content-Type': 'application/json'}}))
+          : real(url, init);""",
+        loops,
+    )
+
+
+def pad_pixels(driver, rgb: tuple[int, int, int], tolerance: int) -> int:
+    """How many of the pad canvas's pixels are within ``tolerance`` of colour ``rgb`` in each channel."""
+    return driver.execute_script(
+        """const [rgb, tol] = arguments; const c = document.getElementById('pad');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if ([0, 1, 2].every((k) => Math.abs(d[i + k] - rgb[k]) <= tol)) n += 1;
+        }
+        return n;""",
+        list(rgb),
+        tolerance,
+    )
 
 
 def test_clicking_the_pad_shows_and_plays_the_loop_the_api_returns(browser, tiny_run, tmp_path):
@@ -110,23 +152,12 @@ def test_a_bad_request_from_the_page_is_shown_not_thrown(browser, tiny_run):
 
 
 def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_dir):
-    import base64
-
     file = sorted(Path(synth_dir).glob("*.mid"))[0]
     with LiveServer(tiny_run, port=0) as server:
         encoded = httpx.post(server.url + "api/encode", content=file.read_bytes(), timeout=30).json()["loops"]
         browser.get(server.url)
         _wait(browser, "return window.mvae && window.mvae.ready === true")
-        browser.execute_script(
-            """const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], arguments[1], {type: 'audio/midi'}));
-            for (const type of ['dragenter', 'dragover', 'drop']) {
-              document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
-            }""",
-            base64.b64encode(file.read_bytes()).decode(),
-            "Solo für Saxophon 🎷.mid",  # the X-Filename header carries only ASCII
-        )
+        drop_file(browser, file.read_bytes(), "Solo für Saxophon 🎷.mid")  # X-Filename carries only ASCII
         first = [round(v, 3) for v in encoded[0]["z"]]
         _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=first)
         chips = browser.execute_script("return document.querySelectorAll('#file-loops .chip').length")
@@ -138,34 +169,16 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
 def test_a_dropped_loop_beyond_the_pad_is_drawn_on_its_edge(browser, tiny_run, synth_dir):
     """A file's loop can encode outside the pad's ±3 (the API takes |z| up to 10): its marker and the current point
     that jumps to it were drawn outside the canvas, so the page showed nothing where the music came from."""
-    import base64
-
     file = sorted(Path(synth_dir).glob("*.mid"))[0]
-    gold = "(d) => d[0] > 240 && Math.abs(d[1] - 209) < 12 && Math.abs(d[2] - 102) < 12"  # the markers' #ffd166
-    count_gold = f"""const c = document.getElementById('pad'); const g = c.getContext('2d');
-        const d = g.getImageData(0, 0, c.width, c.height).data; let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (({gold})(d.subarray(i, i + 3))) n += 1;
-        return n;"""
+    gold = (255, 209, 102)  # the markers' #ffd166
     with LiveServer(tiny_run, port=0) as server:
         browser.get(server.url)
         _wait(browser, "return window.mvae && window.mvae.ready === true")
-        assert browser.execute_script(count_gold) == 0  # nothing gold before the drop
-        browser.execute_script(
-            """const real = window.fetch;
-            window.fetch = (url, init) => String(url).endsWith('/api/encode')
-              ? Promise.resolve(new Response(JSON.stringify({file: 'far.mid', loops: [{loop: 1, notes: 4, z: [6, 1.5]}]}),
-                  {headers: {'Content-Type': 'application/json'}}))
-              : real(url, init);
-            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], 'far.mid', {type: 'audio/midi'}));
-            for (const type of ['dragenter', 'dragover', 'drop']) {
-              document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
-            }""",
-            base64.b64encode(file.read_bytes()).decode(),
-        )
+        assert pad_pixels(browser, gold, 12) == 0  # nothing gold before the drop
+        answer_encode_with(browser, [{"loop": 1, "notes": 4, "z": [6, 1.5]}])
+        drop_file(browser, file.read_bytes(), "far.mid")
         _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=[6, 1.5])
-        assert browser.execute_script(count_gold) > 20  # the marker and its label, on the pad's right edge
+        assert pad_pixels(browser, gold, 12) > 20  # the marker and its label, on the pad's right edge
 
 
 def test_a_seed_the_server_would_refuse_is_not_taken(browser, tiny_run):

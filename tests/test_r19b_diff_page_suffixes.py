@@ -4,7 +4,6 @@ MIDI file (expected .mid or .midi)', which mvae encode and a folder search read.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import httpx
@@ -12,7 +11,7 @@ import httpx
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
-from tests.test_browser import _wait
+from tests.test_browser import _wait, drop_file
 
 
 def test_info_lists_the_suffixes_mvae_reads(tiny_run):
@@ -30,16 +29,7 @@ def test_a_dropped_smf_file_is_encoded_and_its_loops_shown(browser, tiny_run, sy
         assert browser.execute_script("return document.getElementById('midi-file').accept").startswith(
             ".mid,.midi,.smf"
         )
-        browser.execute_script(
-            """const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], arguments[1], {type: 'audio/midi'}));
-            for (const type of ['dragenter', 'dragover', 'drop']) {
-              document.body.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
-            }""",
-            base64.b64encode(file.read_bytes()).decode(),
-            "SONG01.SMF",
-        )
+        drop_file(browser, file.read_bytes(), "SONG01.SMF")
         _wait(browser, "return document.querySelectorAll('#file-loops .chip').length", equals=len(loops))
         assert browser.execute_script("return document.querySelector('#file-loops .muted').textContent").startswith(
             "SONG01.SMF: "
