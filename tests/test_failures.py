@@ -4,6 +4,7 @@ and a valid checkpoint of the last finished epoch, exits 1, and can be resumed o
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -182,7 +183,10 @@ def _mvae_with_file_limit(limit: int, *args: object) -> subprocess.CompletedProc
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     command = [sys.executable, "-m", "mvae_core.cli", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, preexec_fn=limit_files, check=False)
+    env = os.environ | {"OMP_NUM_THREADS": "1"}  # as the test process trains: a resume under another count warns
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=300, preexec_fn=limit_files, check=False, env=env
+    )
 
 
 def test_a_checkpoint_the_disk_refuses_fails_in_one_line_and_the_run_resumes_unharmed(synth_dir, tmp_path):

@@ -23,9 +23,9 @@ def three_bars_then_three_four(folder):
     return write_midi(folder / "song.mid", notes, time_signatures=[(0, 4, 4), (3 * BAR_4_4, 3, 4)]).parent
 
 
-def test_the_table_names_the_notes_in_no_loop(tmp_path):
+def test_the_table_names_the_notes_in_no_loop(tmp_path, wide_console):
     data = three_bars_then_three_four(tmp_path / "clips")
-    result = runner.invoke(app, ["data", "inspect", str(data)], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["data", "inspect", str(data)])
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if "in no loop" in line)
     assert "melody notes in no loop (left out)" in row

@@ -20,19 +20,19 @@ def waltzes(folder):
 
 
 def table(*args: str) -> str:
-    result = runner.invoke(app, ["data", "inspect", *args], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["data", "inspect", *args])
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
-def test_every_file_skipped_says_no_loop_instead_of_zeros(tmp_path):
+def test_every_file_skipped_says_no_loop_instead_of_zeros(tmp_path, wide_console):
     text = table(str(waltzes(tmp_path / "waltzes")))
     assert "no 4/4 bar: 2" in text
     assert "none: no source gave a loop (the skipped sources below say why)" in text
     assert "0.0 per loop" not in text and "folded" not in text and "0 / 0" not in text
 
 
-def test_a_usable_folder_keeps_its_numbers(synth_dir):
+def test_a_usable_folder_keeps_its_numbers(synth_dir, wide_console):
     text = table(str(synth_dir))
     assert "per loop)" in text and "folded / dropped / collided" in text and "pitch range used" in text
 
@@ -44,7 +44,7 @@ def sparse_clip(folder):
     return write_midi(folder / "sparse bass.mid", notes).parent
 
 
-def test_notes_in_loops_under_min_onsets_are_counted_in_a_row(tmp_path):
+def test_notes_in_loops_under_min_onsets_are_counted_in_a_row(tmp_path, wide_console):
     """A sparse clip's short loops were left out of the table without a word (only a file with no loop left said
     so, as a skip): on the dev data 7197 notes (2 %)."""
     data = str(sparse_clip(tmp_path / "clips"))
