@@ -8,29 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 from typer.testing import CliRunner
 
 import mvae_core
-from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.plugins import PluginInfo, available_plugins
+from tests.test_r19_config_unused import Floor
 from tests.training import TINY
 
 NOTE = ("configured but not enabled, so not run: [plugins.floor] ('all' in plugins.enabled means the built-in plugins "
         "only); enable with ")  # fmt: skip
-
-
-class Floor:
-    class Config(BaseModel):
-        nats: float = 0.5
-
-    def __init__(self, config) -> None:
-        self.config = config
-
-    @hookimpl
-    def mvae_epoch_end(self):
-        return None
 
 
 @pytest.fixture(autouse=True)
