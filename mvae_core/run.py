@@ -90,7 +90,7 @@ class RunDir:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if not _take_exclusive(fd):
-                raise self._said_both_ways(
+                raise self.said_both_ways(
                     RunBusy,
                     lambda steps: (
                         f"{self.path} is being trained by another process; wait for it to finish, or stop "
@@ -165,8 +165,9 @@ class RunDir:
             trainer_out="mvae train --out",
         )
 
-    def _said_both_ways(self, error: type[Said], message: Callable[[Steps], str]) -> Said:
-        """``error`` with ``message`` naming the ``mvae_core`` calls, and the ``mvae`` commands on the command line."""
+    def said_both_ways(self, error: type[Said], message: Callable[[Steps], str]) -> Said:
+        """``error`` with ``message`` naming the ``mvae_core`` calls, and the ``mvae`` commands on the command line
+        (:meth:`MvaeError.command_line_message`): every message about this run that names a next step says it so."""
         return error(message(self.steps(python=True)), command_line=message(self.steps(python=False)))
 
     def has_checkpoint(self) -> bool:
@@ -175,7 +176,7 @@ class RunDir:
 
     def refuse_resume_without_checkpoint(self) -> ResumeRefused:
         """The refusal of a resume of a folder without ``checkpoint.pt``: why, by what is there, and what to do."""
-        return self._said_both_ways(
+        return self.said_both_ways(
             ResumeRefused,
             lambda steps: f"{self.path}: nothing to resume there (no checkpoint.pt); {self._no_checkpoint_hint(steps)}",
         )
@@ -263,7 +264,7 @@ class RunDir:
 
     def _read_tree(self) -> dict[str, Any]:
         if self.path.is_dir() and not (self.path / CONFIG).exists():
-            raise self._said_both_ways(
+            raise self.said_both_ways(
                 ConfigError, lambda steps: f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here(steps)}"
             )
         return read_toml(self.path / CONFIG, "the run's config")
@@ -486,7 +487,7 @@ class RunDir:
             message = f"{str(exc).removesuffix('.')}{hint}." if hint else str(exc)  # one sentence's end
             raise ConfigError(f"{self.path / CONFIG}: {message}") from None
         if not (self.path / BEST_MODEL).is_file():
-            raise self._said_both_ways(
+            raise self.said_both_ways(
                 CheckpointError,
                 lambda steps: f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint(steps)}",
             )

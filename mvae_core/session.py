@@ -531,12 +531,12 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
 def _refuse_existing(run: RunDir) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
     if run.exists():
-        there, otherwise = (
-            f"{run.path} already holds a run; continue it with resume",
-            "or choose another output directory",
-        )
-        raise RunExists(
-            f"{there} ({run.resume_call()}) {otherwise}", command_line=f"{there} ({run.resume_command}) {otherwise}"
+        raise run.said_both_ways(
+            RunExists,
+            lambda steps: (
+                f"{run.path} already holds a run; continue it with resume ({steps.resume}) or choose another "
+                "output directory"
+            ),
         )
 
 
