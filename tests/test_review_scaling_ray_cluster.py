@@ -129,9 +129,10 @@ def test_without_address_a_local_instance_is_started_beside_a_running_cluster(he
 def test_a_cluster_that_refuses_the_driver_s_token_is_named_with_the_fix(synth_dir, tmp_path):
     """Ray 2.60's `ray start --head` turns token authentication on where ~/.ray/auth_token exists, and a driver given
     an explicit address sends no token unless RAY_AUTH_MODE=token: Ray retried for 20 s and mvae said only 'cannot
-    join the Ray cluster (Failed to connect to Ray cluster at …)'. Ray's own retries take those 20 s here too."""
+    join the Ray cluster (Failed to connect to Ray cluster at …)'. The driver here retries twice, not 20 times."""
     secured = {**ENV, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": "0123456789abcdef" * 4}
     driver = {k: v for k, v in ENV.items() if k not in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
+    driver["RAY_gcs_server_port_wait_time_s"] = "2"  # Ray's retries: 2 of about a second each, not its default 20
     (tmp_path / "head").mkdir()
     with _head(tmp_path / "head", secured) as address:
         command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray",
