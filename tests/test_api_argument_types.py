@@ -65,6 +65,6 @@ def test_an_evaluate_argument_of_the_wrong_type_is_named(run, synth_dir, kwargs,
 def test_evaluate_without_data_says_what_to_give(run):
     with pytest.raises(DataError, match=r"^no data to evaluate on: give files, folders or corpus:essen"):
         mvae_core.evaluate(run, None)
-    # an empty list is a glob that found nothing: named as data, as train names it (tests/test_r19b_diff_data_argument)
+    # an empty list is a glob that found nothing: named as data, as train names it (tests/test_api_data_argument.py)
     with pytest.raises(OptionError, match=r"^data is an empty list \(\[\]\): .* give at least one file"):
         mvae_core.evaluate(run, [])

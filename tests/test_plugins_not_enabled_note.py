@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.plugins import PluginInfo, available_plugins
-from tests.test_r19_config_unused import Floor
+from tests.test_config_unused_sections import Floor
 from tests.training import TINY
 
 NOTE = ("configured but not enabled, so not run: [plugins.floor] ('all' in plugins.enabled means the built-in plugins "

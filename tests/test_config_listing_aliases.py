@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BaseModel, Field
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.plugin_catalog import config_fields
 from mvae_core.plugins import PluginInfo, validated_sections
-from tests.test_r19_config_nested import Layered
+from tests.test_config_nested_keys import Layered
 
 
 class Paint(BaseModel):

@@ -8,14 +8,14 @@ from pydantic import BaseModel
 
 from mvae_core.config import ConfigError, PluginsConfig, build_config
 from mvae_core.plugins import PluginInfo, available_plugins, validated_sections
-from tests.test_r19_config_nested import Layered
+from tests.test_config_nested_keys import Layered
 
 
 @pytest.mark.parametrize(
     ("key", "value"), [("enabled", False), ("enable", False), ("disabled", True), ("disable", True)]
 )
 def test_a_switch_in_a_plugins_section_says_where_plugins_are_switched(key, value):
-    # switching it on is told how to enable it: tests/test_r19b_diff_plugin_switch.py
+    # switching it on is told how to enable it: tests/test_config_plugin_switch_on.py
     with pytest.raises(ConfigError) as error:
         assignment = f"plugins.kl_anneal.{key}={str(value).lower()}"
         validated_sections(build_config(None, [assignment]).plugins, available_plugins())
