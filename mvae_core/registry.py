@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, RootModel, WrapValidator
 
 from mvae_core.config import alias_keys, field_problem, unknown_key, validate_section
 from mvae_core.errors import ConfigError
@@ -141,11 +141,14 @@ def _input_keys(cls: type[BaseModel]) -> dict[str, str]:
 
 def _rewrites_input(cls: type[BaseModel], field: str | None) -> bool:
     """Whether a ``before``, ``wrap`` or ``plain`` validator of ``cls`` sees the raw input first: of the model
-    (``field`` None) or of the field ``field``."""
+    (``field`` None) or of the field ``field``, declared by ``@field_validator`` (naming the field, or ``"*"``: every
+    field) or in the field's ``Annotated`` type (``BeforeValidator``, ``WrapValidator``, ``PlainValidator``)."""
     decorators = cls.__pydantic_decorators__
     if field is None:
         return any(d.info.mode in ("before", "wrap") for d in decorators.model_validators.values())
-    return any(
-        d.info.mode in ("before", "wrap", "plain") and field in d.info.fields
+    declared = any(
+        d.info.mode in ("before", "wrap", "plain") and (field in d.info.fields or "*" in d.info.fields)
         for d in decorators.field_validators.values()
     )
+    annotated = (BeforeValidator, WrapValidator, PlainValidator)
+    return declared or any(isinstance(rule, annotated) for rule in cls.model_fields[field].metadata)
