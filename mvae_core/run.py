@@ -154,6 +154,7 @@ class RunDir:
                 train=f"mvae_core.train(data=DATA, out={here!r})",
                 resume=self.resume_call(),
                 generate=f"mvae_core.load({here!r}).generate()",
+                evaluate=f"mvae_core.evaluate({here!r}, DATA)",
                 train_on_here=f"mvae_core.train(data=[{here!r}], out=RUN)",
                 trainer_out="mvae_core.train(out=...)",
             )
@@ -161,6 +162,7 @@ class RunDir:
             train=self.train_command,
             resume=self.resume_command,
             generate=f"mvae generate {here}",
+            evaluate=f"mvae evaluate {here} DATA",
             train_on_here=f"mvae train {here} --out RUN",
             trainer_out="mvae train --out",
         )
@@ -521,6 +523,7 @@ class Steps(NamedTuple):
     train: str  # a new run here, on DATA
     resume: str  # the run here, continued
     generate: str  # loops from the run here
+    evaluate: str  # the run here scored on DATA
     train_on_here: str  # a new run on the MIDI files in this folder
     trainer_out: str  # the option that names a run's folder
 

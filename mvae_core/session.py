@@ -514,16 +514,22 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     if (split := run.read_split()) is None:
         return split_by_source(table, cfg.data, cfg.train.seed)[1]
     if edited := [name for name in run.edited_sources(report.content()) if name in set(split["validation"])]:
-        raise DataChanged(
-            f"{run.path}: {len(edited)} of its validation files changed since the run trained ({', '.join(edited)}; "
-            f"{run.path / SPLIT} records their content); restore them, or evaluate the run on held-out data: mvae "
-            f"evaluate {run.path} DATA"
+        raise run.said_both_ways(
+            DataChanged,
+            lambda steps: (
+                f"{run.path}: {len(edited)} of its validation files changed since the run trained ({', '.join(edited)}"
+                f"; {run.path / SPLIT} records their content); restore them, or evaluate the run on held-out data: "
+                f"{steps.evaluate}"
+            ),
         )
     held_out = from_sources(table, set(split["validation"]))
     if len(held_out) == 0:
-        raise DataError(
-            f"{run.path}: none of its {len(split['validation'])} validation files ({run.path / SPLIT}) gives a "
-            f"loop in {' '.join(data)} any more; evaluate it on held-out data: mvae evaluate {run.path} DATA"
+        raise run.said_both_ways(
+            DataError,
+            lambda steps: (
+                f"{run.path}: none of its {len(split['validation'])} validation files ({run.path / SPLIT}) gives a "
+                f"loop in {' '.join(data)} any more; evaluate it on held-out data: {steps.evaluate}"
+            ),
         )
     return held_out
 
