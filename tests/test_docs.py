@@ -126,7 +126,7 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     held-out/."""
     from tests.synth import melody_folder, pattern_folder
 
-    pattern_folder(tmp_path / "my-midi")
+    pattern_folder(tmp_path / "my-midi", n_files=4, n_loops=4)  # small: the walk-through trains three times
     melody_folder(tmp_path / "held-out", n_files=2, n_loops=4, seed=5)
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "__main__"}
