@@ -1,11 +1,22 @@
-"""Drum clips that a DAW exports on channel 1 (Ableton Live writes every clip there), read with ``data.melody = auto``.
+"""Drum parts read with ``data.melody = auto``: drum clips off channel 10, the selector that takes them, drum words.
 
-A drum-rack clip named ``808 Drums`` on channel 1 is not a melody: ``auto`` takes a part named like drums for drums
-(a file holding nothing else is ``drums only``, with a detail that says how to use it anyway), and counts its notes
-as drum notes when a melody sits beside it. A selector still takes it when asked.
-"""
+Drum clips that a DAW exports on channel 1 (Ableton Live writes every clip there): a drum-rack clip named
+``808 Drums`` on channel 1 is not a melody: ``auto`` takes a part named like drums for drums (a file holding nothing
+else is ``drums only``, with a detail that says how to use it anyway), and counts its notes as drum notes when a
+melody sits beside it. A selector still takes it when asked.
+
+The 'drums only' detail of a drum clip off channel 10 names a data.melody setting that takes the clip: written into
+a config file as shown, it must parse and choose the clip, whatever the track's name holds.
+
+auto takes a part off channel 10 for drums by its track's name (1d04459). It matched word beginnings, so a one-part
+file whose track carries the song's title was skipped as 'drums only' for a word that only begins like a drum word:
+'The Little Drummer Boy', 'Percy the Small Engine', 'Kickin Back', 'Eric Clapton - Layla'. Drum words are whole
+words now (a plural, a following digit or a camel-case part still count: 'Drums1', 'HiHats', 'DrumKit')."""
 
 from __future__ import annotations
+
+import re
+import tomllib
 
 import mido
 import pytest
@@ -87,3 +98,41 @@ def test_a_melody_left_on_channel_10_says_so(tmp_path):
         "all 48 notes are on channel 10, the General MIDI drum channel, which is never melody "
         "(track 1 'Lead' (channel 10, drums)); if they are a melody, move them to another channel in your DAW"
     )
+
+
+BEAT = [SynthNote(p, s * STEP, s * STEP + 60, 100) for s in range(0, 32, 2) for p in (36, 42)]
+
+
+@pytest.mark.parametrize("name", ["808 Drums", "Drums, Kit 1", 'Kick "Big"'])
+def test_the_setting_the_detail_names_takes_the_clip(tmp_path, name):
+    path = write_tracks(tmp_path / "clip.mid", [SynthTrack(BEAT, name)])
+    with pytest.raises(SkipFile) as skip:
+        read_midi_bytes(path.read_bytes(), DataConfig())
+    setting = re.search(r"set (data\.melody = .*)$", skip.value.detail).group(1)
+    # before: 'name:Drums, Kit 1' split at its comma ("'Kit 1' is not a melody rule"), and 'name:Kick "Big"' was no
+    # TOML string
+    melody = tomllib.loads(setting.replace("data.melody", "melody"))["melody"]
+    assert len(read_midi_bytes(path.read_bytes(), DataConfig(melody=melody)).pitch) == len(BEAT)
+
+
+TUNE = [SynthNote(60 + (s % 7), s * STEP, (s + 1) * STEP, 90) for s in range(0, 64, 2)]
+
+
+@pytest.mark.parametrize(
+    "name", ["The Little Drummer Boy", "Percy the Small Engine", "Kickin Back", "Eric Clapton - Layla", "Snarewood"]
+)
+def test_a_title_that_only_begins_like_a_drum_word_keeps_its_melody(tmp_path, name):
+    path = write_tracks(tmp_path / "song.mid", [SynthTrack(TUNE, name)], conductor_in=0)
+    assert len(read_midi_bytes(path.read_bytes(), DataConfig()).pitch) == len(TUNE)
+
+
+CLIPS = ["808 Drums", "Drum Rack", "DrumKit", "Drums1", "Kick", "Snares", "HiHats", "Hi-Hat", "Open HH", "Perc",
+         "Percussion", "Claps", "Cymbal"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_drum_clip_names_are_still_drums(tmp_path, name):
+    path = write_tracks(tmp_path / "clip.mid", [SynthTrack(TUNE, name)])
+    with pytest.raises(SkipFile) as skip:
+        read_midi_bytes(path.read_bytes(), DataConfig())
+    assert skip.value.reason is SkipReason.DRUMS_ONLY
