@@ -1,7 +1,10 @@
 """``mvae generate``'s options that only shape the WAV files of ``--audio`` (``--renderer``, ``--soundfont``,
-``--wrap-release``) are refused alike without ``--audio`` (exit 2 naming them and --audio), before the run is read
-or any file written: ``--soundfont`` and ``--renderer`` were ignored in silence, so a musician got MIDI files only
-and no word why."""
+``--wrap-release``) are checked before any MIDI file is written.
+
+Without ``--audio`` they are refused alike (exit 2 naming them and --audio), before the run is read or any file
+written: ``--soundfont`` and ``--renderer`` were ignored in silence, so a musician got MIDI files only and no word
+why. With ``--audio``, a bad --renderer or --soundfont is refused before any MIDI file is written, as a bad --audio
+name is (it wrote the MIDI files, then failed)."""
 
 from __future__ import annotations
 
@@ -36,3 +39,28 @@ def test_without_audio_options_generate_goes_on_to_read_the_run(tmp_path):
     result = runner.invoke(app, ["generate", str(tmp_path / "no-run"), "--out", str(tmp_path / "loops")])
     assert result.exit_code == 2
     assert "--audio" not in result.stderr  # the missing run is what it says, not the audio options
+
+
+@pytest.fixture(scope="module")
+def run(synth_dir, tmp_path_factory):
+    path = tmp_path_factory.mktemp("generate") / "run"
+    tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "1"]
+    result = runner.invoke(app, ["train", str(synth_dir), *tiny, "--out", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--renderer", "fluidsynt"], "error: --renderer must be one of auto, fluidsynth, builtin, got 'fluidsynt'; did "
+         "you mean 'fluidsynth'?"),
+        (["--soundfont", "missing.sf2"], "missing.sf2: no such SoundFont file (.sf2)"),
+    ],
+)  # fmt: skip
+def test_a_bad_renderer_or_soundfont_writes_nothing(run, tmp_path, options, message):
+    out = tmp_path / "loops"
+    result = runner.invoke(app, ["generate", str(run), "--out", str(out), "--audio", str(tmp_path / "wav"), *options])
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert not out.exists() and result.stdout == ""
