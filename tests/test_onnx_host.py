@@ -1,0 +1,32 @@
+"""``examples/onnx_host.py``, the Python host of an exported model: its help and its ``--z`` numbers.
+
+``--help``: the description is whole sentences and every option says what it takes. ``--z``: a number beyond
+float32 (the graph's input type) is refused as ``mvae generate`` refuses it; it became inf in the graph and the host
+printed notes decoded from it, with a numpy RuntimeWarning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HOST = Path(__file__).resolve().parents[1] / "examples" / "onnx_host.py"
+
+
+def test_the_python_host_help_describes_it_and_each_option():
+    done = subprocess.run([sys.executable, HOST, "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and not done.stderr
+    description = done.stdout.split("\n\n")[1].replace("\n", " ")
+    assert description.endswith("Prints one pattern's notes as JSON lines."), description  # was cut mid-sentence
+    options = done.stdout.split("options:\n", 1)[1]
+    for flag, says in [("--density", "(default 1)"), ("--bpm", "4 to 1000 (default 120)"), ("--seed", ">= 0")]:
+        assert says in options.split(flag, 1)[1].split("\n  --", 1)[0], flag
+
+
+def test_a_latent_number_beyond_float32_is_refused(tmp_path):
+    # the options are checked before the file is opened, so no export is needed to see the refusal
+    done = subprocess.run(
+        [sys.executable, HOST, tmp_path / "decoder.onnx", "--z", "1e39,0"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr == "onnx_host.py: error: --z needs finite numbers (within ±3.4e+38), got 1e+39,0\n"
