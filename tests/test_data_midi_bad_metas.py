@@ -1,9 +1,12 @@
-"""Meta events mido cannot decode, as hand-edited and old files hold them, no longer cost the whole file.
+"""Meta events mido cannot decode, or that make no sense, as hand-edited and old files hold them, no longer cost the
+whole file.
 
 One key signature of 8 sharps (mido: KeySignatureError) or an SMPTE offset of an unknown frame rate (KeyError: 7)
 made a file of good notes ``corrupt or truncated MIDI``. Such an event is left out with a ``recovered`` warning; a
 broken time signature still skips the file, since its bars depend on it.
-"""
+
+A time signature of 0 beats a bar (``0/4``) has no bar length. It skipped the file as ``no 4/4 bar (2977 bars in
+0/4)``, counting every tick as a bar. It is ignored with a ``recovered`` warning: the meter before it goes on."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import pytest
 from mvae_core.config import DataConfig
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
+from tests.synth import SynthNote, write_midi
 
 
 def smf(meta: bytes, running: bool = False) -> bytes:
@@ -52,3 +56,15 @@ def test_a_broken_time_signature_still_skips_the_file():
         read_midi_bytes(smf(b"\x00\xff\x58\x03\x04\x02\x18"), DataConfig())
     assert skip.value.reason is SkipReason.CORRUPT
     assert skip.value.detail.startswith("IndexError")
+
+
+STEP = 240
+
+
+def test_a_zero_beat_meter_is_ignored_and_said(tmp_path):
+    notes = [SynthNote(60 + s % 7, s * STEP, (s + 1) * STEP) for s in range(0, 64, 2)]
+    path = write_midi(tmp_path / "song.mid", notes, time_signatures=[(0, 4, 4), (32 * STEP, 0, 4)])
+    score = read_midi_bytes(path.read_bytes(), DataConfig())
+    assert score.segments == [(0, None)]
+    assert score.other_meter_bars == 0
+    assert ("recovered", "ignored 1 time signature(s) of 0 beats a bar (the first at tick 7,680)") in score.warnings
