@@ -55,11 +55,14 @@ from mvae_core.suggest import closest
 
 @dataclass(repr=False)
 class Run:
-    """A trained run: its best model (eval mode, from ``model.safetensors``) and its resolved config."""
+    """A trained run: its best model (eval mode, from ``model.safetensors``), its resolved config and the metadata
+    saved with the model's weights (``epoch``, counted from 0, and ``val_elbo`` for a model mvae saved), read with
+    them: a new best that training writes meanwhile never mixes with them."""
 
     path: Path
     model: MelodyModel
     config: MvaeConfig
+    model_metadata: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def __repr__(self) -> str:
         """``Run('runs/a', model='melody_rnn', hidden=64, latent_dim=2)``: what it is, not every layer and setting."""
@@ -91,7 +94,7 @@ class Run:
         :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra or a model without an export."""
         from mvae_core.tools.export import export_decoder, run_source
 
-        return export_decoder(self.model, self.config, Path(path), run_source(self.path))
+        return export_decoder(self.model, self.config, Path(path), run_source(self.path, self.model_metadata))
 
 
 def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
@@ -110,8 +113,8 @@ def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
         )
     path = Path(run)
     with callers_random_state():  # building the model draws its (then overwritten) initial weights
-        model, cfg = RunDir(path).load_model()
-    return Run(path, model, cfg)
+        saved = RunDir(path).load_best()
+    return Run(path, saved.model, saved.config, saved.metadata)
 
 
 @dataclass(repr=False)

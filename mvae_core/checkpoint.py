@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import load_file, save
+from safetensors.torch import save
 
 from mvae_core.errors import MvaeError
 from mvae_core.files import atomic_write, reason
@@ -128,7 +128,7 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
 
 def model_metadata(path: Path) -> dict[str, str]:
     """The string metadata a model file was saved with (:func:`save_model`); ``{}`` when it has none or cannot be
-    read (:func:`load_model_state` says why)."""
+    read (:func:`load_model_file` says why)."""
     try:
         with safe_open(str(path), framework="pt") as opened:
             return dict(opened.metadata() or {})
@@ -137,12 +137,21 @@ def model_metadata(path: Path) -> dict[str, str]:
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:
-    """The tensors of a model file; :class:`CheckpointError` when it is missing (say why), unreadable, or holds
-    numbers that are not finite (training never saves such weights: it stops at a non-finite loss)."""
+    """The tensors of a model file (:func:`load_model_file` without the metadata)."""
+    return load_model_file(path)[0]
+
+
+def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """The tensors of a model file and the metadata it was saved with (:func:`save_model`), read from one open of
+    the file: a model saved over it meanwhile (a training run's new best, written by a rename) is read whole, never
+    its tensors with the other's metadata. :class:`CheckpointError` when it is missing (say why), unreadable, or
+    holds numbers that are not finite (training never saves such weights: it stops at a non-finite loss)."""
     if not path.is_file():
         raise CheckpointError(f"no model at {path}")
     try:
-        state = load_file(str(path))
+        with safe_open(str(path), framework="pt") as opened:  # a handle, not a dict: keys() lists its tensors
+            metadata = dict(opened.metadata() or {})
+            state = {name: opened.get_tensor(name) for name in opened.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
     if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not tensor.isfinite().all()]:
@@ -150,4 +159,4 @@ def load_model_state(path: Path) -> dict[str, torch.Tensor]:
             f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers ({broken[0]}"
             f"{', …' if len(broken) > 1 else ''}), which decode to no music; restore it from a backup or train again"
         )
-    return state
+    return state, metadata

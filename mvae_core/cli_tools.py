@@ -228,9 +228,9 @@ def export(
 
     A seed run's graph gives a whole pattern per call; a melody_rnn run's is one step, called 32 times per pattern.
     """
-    model, cfg = _load(run_dir)
-    from mvae_core.tools.export import export_decoder, run_source
+    from mvae_core.api import load
 
+    _require_folder(run_dir)
     with errors_to_exit(ValueError):
-        sidecar = export_decoder(model, cfg, onnx, run_source(run_dir))
+        sidecar = load(run_dir).export_onnx(onnx)
     console.print(escape(f"{onnx}\n{sidecar}"))

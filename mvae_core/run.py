@@ -28,7 +28,7 @@ from mvae_core.checkpoint import (
     UNUSABLE,
     CheckpointError,
     load_checkpoint,
-    load_model_state,
+    load_model_file,
     load_weights,
     model_metadata,
     save_checkpoint,
@@ -468,16 +468,20 @@ class RunDir:
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
 
     def best_epoch(self) -> tuple[int, float] | None:
-        """The epoch (counted from 1, as the console counts) whose model ``model.safetensors`` holds, and its
-        val_elbo, as :meth:`save_best` recorded them; None for a file without that record (not written by mvae)."""
-        saved = model_metadata(self.path / BEST_MODEL)
-        try:
-            return int(saved["epoch"]) + 1, float(saved["val_elbo"])
-        except (KeyError, ValueError):
-            return None
+        """:func:`saved_epoch` of ``model.safetensors`` as it is now; a model loaded before may be an earlier best
+        (the loaded one's is in :attr:`SavedModel.metadata`)."""
+        return saved_epoch(model_metadata(self.path / BEST_MODEL))
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
-        """The best model in eval mode, rebuilt from the run's config (no code is executed).
+        """The best model in eval mode, rebuilt from the run's config (no code is executed): :meth:`load_best`
+        without the metadata."""
+        model, cfg, _ = self.load_best()
+        return model, cfg
+
+    def load_best(self) -> SavedModel:
+        """The best model in eval mode, rebuilt from the run's config (no code is executed), with the metadata saved
+        with its weights, read from the same open of ``model.safetensors`` (a new best that a training run writes
+        meanwhile is either the one loaded, or not seen at all).
 
         :raises InputError: the path is not a folder (:meth:`require_folder`)."""
         self.require_folder()
@@ -493,12 +497,12 @@ class RunDir:
                 CheckpointError,
                 lambda steps: f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint(steps)}",
             )
-        state = load_model_state(self.path / BEST_MODEL)  # its errors name the file
+        state, metadata = load_model_file(self.path / BEST_MODEL)  # its errors name the file
         try:
             load_weights(model, state)
         except CheckpointError as exc:
             raise CheckpointError(f"{self.path / BEST_MODEL}: {exc}") from None
-        return model.eval(), cfg
+        return SavedModel(model.eval(), cfg, metadata)
 
     def _missing_model_hint(self, steps: Steps) -> str:
         """What to do about a run directory without its model file, by what else is there."""
@@ -515,6 +519,23 @@ class RunDir:
 
 
 Said = TypeVar("Said", bound=MvaeError)
+
+
+class SavedModel(NamedTuple):
+    """A run's best model as :meth:`RunDir.load_best` read it."""
+
+    model: MelodyModel  # in eval mode
+    config: MvaeConfig  # the run's resolved config
+    metadata: dict[str, str]  # saved with the weights (:meth:`RunDir.save_best`; :func:`saved_epoch` reads it)
+
+
+def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:
+    """The epoch (counted from 1, as the console counts) of a model file's ``metadata`` and its val_elbo, as
+    :meth:`RunDir.save_best` recorded them; None for a file without that record (not written by mvae)."""
+    try:
+        return int(metadata["epoch"]) + 1, float(metadata["val_elbo"])
+    except (KeyError, ValueError):
+        return None
 
 
 class Steps(NamedTuple):

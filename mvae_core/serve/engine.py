@@ -40,7 +40,7 @@ from mvae_core.loop_file import (
     step_seconds,
     timed_notes,
 )
-from mvae_core.run import RunDir
+from mvae_core.run import RunDir, saved_epoch
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
@@ -116,7 +116,7 @@ class Engine:
         """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and
         MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s."""
         self.run = mvae_core.load(run)
-        self.best_epoch = RunDir(self.run.path).best_epoch()
+        self.best_epoch = saved_epoch(self.run.model_metadata)
         """The epoch whose model plays (counted from 1) and its val_elbo; None for a model file without them."""
         self.epochs_trained = len(RunDir(self.run.path).read_metrics())
         self.config = self.run.config

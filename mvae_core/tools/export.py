@@ -90,17 +90,12 @@ def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str
     }
 
 
-def run_source(run_dir: Path) -> dict[str, Any]:
-    """The sidecar's ``source`` for a run's best model: the run directory, this mvae's version and the metadata of
-    ``model.safetensors`` (epoch, ``val_elbo``)."""
-    from safetensors import safe_open
-
-    from mvae_core.checkpoint import BEST_MODEL
+def run_source(run_dir: Path, model_metadata: dict[str, str]) -> dict[str, Any]:
+    """The sidecar's ``source`` for a run's best model: the run directory, this mvae's version and the metadata read
+    with the exported weights (:attr:`mvae_core.api.Run.model_metadata`: epoch, ``val_elbo``)."""
     from mvae_core.version import VERSION
 
-    with safe_open(str(run_dir / BEST_MODEL), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
-    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": metadata}
+    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": model_metadata}
 
 
 def exportable_models() -> list[str]:
