@@ -1,6 +1,6 @@
 """A parse cache written before 2f8e443 (drum words are whole words) is not reused: ``FORMAT_VERSION`` 21 keys every
 entry anew. Before the bump, a file titled 'The Little Drummer Boy' that an earlier mvae parsed (and skipped as
-drums only) stayed skipped from the cache after the fix, until the cache was cleared by hand."""
+drums only) stayed skipped from the cache once drum words were whole words, until the cache was cleared by hand."""
 
 from __future__ import annotations
 
