@@ -1,7 +1,8 @@
 """The ``[plugins.<name>]`` section of an installed third-party plugin that is not enabled is validated, as a built-in
-plugin's is (and so is the ``[model.<name>]`` section of a third-party model that is not used): a config keeps the settings of plugins that ``--plugins`` leaves out (an ablation leaves each out in
-turn), and a typo there used to wait, unnoticed, for the run that enables the plugin. Without a section, a plugin
-that is not enabled is still not imported."""
+plugin's is (and so is the ``[model.<name>]`` section of a third-party model that is not used): a config keeps the
+settings of plugins that ``--plugins`` leaves out (an ablation leaves each out in turn), and a typo there used to
+wait, unnoticed, for the run that enables the plugin. Without a section, a plugin that is not enabled is still not
+imported."""
 
 from __future__ import annotations
 
