@@ -15,7 +15,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -146,13 +146,21 @@ class RunDir:
         caller's :attr:`resume_command`)."""
         return f"mvae_core.train({', '.join([f'out={str(self.path)!r}', 'resume=True', *arguments])})"
 
-    def steps(self, python: bool) -> Steps:
-        """How messages about this run name the next step: ``mvae`` commands, or (``python``) ``mvae_core`` calls."""
+    def steps(self, python: bool, objects: Sequence[str] = (), world: int = 1) -> Steps:
+        """How messages about this run name the next step: ``mvae`` commands, or (``python``) ``mvae_core`` calls.
+        A resume hands back the plugins the run was given as Python ``objects`` (by name; the command line cannot
+        resume such a run, and its refusal says so), and runs under torchrun again when ``world`` (the processes
+        that trained it) is more than 1."""
         here = str(self.path)
+        torchrun = " (under torchrun, as before)" if world > 1 else ""
         if python:
+            pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
+            plugins = [f"plugins=[{pairs}]"] if objects else []
             return Steps(
                 train=f"mvae_core.train(data=DATA, out={here!r})",
-                resume=self.resume_call(),
+                resume=f"{self.resume_call(*plugins)}{torchrun}",
+                more_epochs=f"{self.resume_call('epochs=N', *plugins)}{torchrun}",
+                again=f"the same mvae_core.train call (out={here!r})",
                 generate=f"mvae_core.load({here!r}).generate()",
                 evaluate=f"mvae_core.evaluate({here!r}, DATA)",
                 train_on_here=f"mvae_core.train(data=[{here!r}], out=RUN)",
@@ -160,7 +168,9 @@ class RunDir:
             )
         return Steps(
             train=self.train_command,
-            resume=self.resume_command,
+            resume=f"{self.resume_command}{torchrun}",
+            more_epochs=f"{self.resume_command} --epochs N{torchrun}",
+            again=f"the same mvae train command (--out {here})",
             generate=f"mvae generate {here}",
             evaluate=f"mvae evaluate {here} DATA",
             train_on_here=f"mvae train {here} --out RUN",
@@ -543,6 +553,8 @@ class Steps(NamedTuple):
 
     train: str  # a new run here, on DATA
     resume: str  # the run here, continued
+    more_epochs: str  # the run here, continued with a larger epoch budget
+    again: str  # the run that failed before its first checkpoint, started over
     generate: str  # loops from the run here
     evaluate: str  # the run here scored on DATA
     train_on_here: str  # a new run on the MIDI files in this folder

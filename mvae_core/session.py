@@ -63,7 +63,7 @@ from mvae_core.models import installed_model_version, model_versions, resolve_mo
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
-from mvae_core.run import CONFIG, SPLIT, RunDir
+from mvae_core.run import CONFIG, SPLIT, RunDir, Steps
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION
@@ -275,7 +275,9 @@ def _fit(
         return interrupts.requested() or (stop is not None and stop.is_set())
 
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested)
-    python, command_line = _how_to_continue(run, versions, dist.world)
+    objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
+    python, command_line = (run.steps(python=True, objects=objects, world=dist.world),
+                            run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
     try:
         if resuming:
@@ -352,7 +354,7 @@ def _fit(
         _record_failure(writer, failure)
         checkpointed = run.has_checkpoint()
 
-        def after(how: _HowToContinue) -> str:
+        def after(how: Steps) -> str:
             if checkpointed:
                 return f"after a fix, {how.resume} continues from its last checkpoint"
             # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
@@ -369,38 +371,6 @@ def _fit(
     )
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
                      result.final_events)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _HowToContinue:
-    """How a caller continues a failed or stopped run (``resume``), continues a finished one for more epochs
-    (``more_epochs``) and starts it over (``again``)."""
-
-    resume: str
-    more_epochs: str
-    again: str
-
-
-def _how_to_continue(run: RunDir, versions: Mapping[str, str], world: int) -> tuple[_HowToContinue, _HowToContinue]:
-    """For Python callers (``str()`` of the error: the call, with the plugin objects the run needs back) and for the
-    command line (``command_line_message()``: the ``mvae train`` command, which cannot resume a run trained with
-    plugin objects)."""
-    torchrun = " (under torchrun, as before)" if world > 1 else ""
-    objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
-    pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
-    plugins = [f"plugins=[{pairs}]"] if objects else []
-    return (
-        _HowToContinue(
-            f"{run.resume_call(*plugins)}{torchrun}",
-            f"{run.resume_call('epochs=N', *plugins)}{torchrun}",
-            f"the same mvae_core.train call (out={str(run.path)!r})",
-        ),
-        _HowToContinue(
-            f"{run.resume_command}{torchrun}",
-            f"{run.resume_command} --epochs N{torchrun}",
-            f"the same mvae train command (--out {run.path})",
-        ),
-    )
 
 
 def _prepare_data(
@@ -621,8 +591,7 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
         if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
             raise ResumeRefused(
                 f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
-                f"resume it from Python with that object: mvae_core.train(out={str(run.path)!r}, resume=True, "
-                f"plugins=[({name!r}, <the plugin object>)])"
+                f"resume it from Python with that object: {run.steps(python=True, objects=[name]).resume}"
             )
         raise ResumeRefused(
             f"{run.path} was trained with plugin {name!r} (version {origin or 'unknown'}), which is not installed here; "
