@@ -453,10 +453,6 @@ class RunDir:
         text = json.dumps(finite(failure), indent=1)
         atomic_write(self.path / FAILURE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
-    def read_failure(self) -> dict[str, Any] | None:
-        path = self.path / FAILURE
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
     def clear_failure(self) -> None:
         """A resumed run is no longer the failed one."""
         (self.path / FAILURE).unlink(missing_ok=True)
