@@ -8,12 +8,14 @@ validated by its ``Settings`` model. ``mvae models`` lists them (docs/models.md)
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from mvae_core.config import LOSS_TERMS, ConfigError, ModelConfig, MvaeConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.errors import MvaeError
 from mvae_core.registry import Registered, discover, validate_settings
 from mvae_core.suggest import closest
@@ -167,13 +169,22 @@ def check_terms(model: str, terms: Any) -> None:
         )
 
 
+NOTE_RULE = (
+    f"notes whose step is an int in 0..{STEPS_PER_LOOP - 1} (16th steps), row an int >= 0 (the pitch is pitch_low + "
+    "row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy numbers become "
+    "Python ones with .tolist() or int()"
+)
+"""What :func:`check_notes` requires of each :class:`~mvae_core.generation.Note` (the fields' docstring, checked)."""
+
+
 def check_notes(model: str, notes: Any, points: int) -> None:
     """A :class:`ModelError` naming the model ``model`` and its package unless ``notes`` (what its
     ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
-    point: validation, generation and the MIDI writer read the notes' fields by name."""
+    point, each note's fields as :data:`NOTE_RULE` says: validation, generation, the MIDI writer and ``mvae serve``'s
+    JSON read them by name (a numpy integer is not JSON, a NaN velocity is no MIDI velocity)."""
     from mvae_core.generation import Note
 
-    problem = None
+    problem, rule = None, "one list of mvae_core.generation.Note per latent point"
     if not isinstance(notes, list) or len(notes) != points:
         given = f"{len(notes)} items" if isinstance(notes, list) else f"a {type(notes).__name__}"
         problem = f"returned {given} for {points} latent point{'s' * (points != 1)}"
@@ -185,11 +196,30 @@ def check_notes(model: str, notes: Any, points: int) -> None:
             if wrong := next((note for note in loop if not isinstance(note, Note)), None):
                 problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
                 break
+            if bad := next(((note, why) for note in loop if (why := _note_problem(note)) is not None), None):
+                problem, rule = f"returned {bad[0]!r} in the notes of latent point {i}: {bad[1]}", NOTE_RULE
+                break
     if problem is not None:
         raise ModelError(
-            f"{_named(model)}: decode_notes {problem}; it must return one list of "
-            "mvae_core.generation.Note per latent point (docs/models.md, Writing a model)"
+            f"{_named(model)}: decode_notes {problem}; it must return {rule} (docs/models.md, Writing a model)"
         )
+
+
+def _note_problem(note: Any) -> str | None:
+    """What is wrong with one note's fields (:data:`NOTE_RULE`), or None."""
+    for field in ("step", "row"):
+        value = getattr(note, field)
+        if type(value) is not int:  # not a bool, not a numpy integer
+            return f"its {field} is of type {type(value).__name__}, not int"
+    if not 0 <= note.step < STEPS_PER_LOOP:
+        return f"its step {note.step} is outside 0..{STEPS_PER_LOOP - 1}"
+    if note.row < 0:
+        return f"its row {note.row} is below 0"
+    for field, low, high in (("velocity", 0, 1), ("duration", 0, 1), ("timeshift", -1, 1)):
+        value = getattr(note, field)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:  # NaN: False
+            return f"its {field} {value!r} is not a number in {low}..{high}"
+    return None
 
 
 def _contract_problems(cls: type) -> list[str]:
