@@ -4,13 +4,16 @@
 notebooks all go the same way:
 
 1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
-   run's ``config.toml`` (only the epoch budget may change) and refuses a run without a checkpoint, one that
-   stopped early, and plugin objects it cannot find again;
+   run's ``config.toml`` (only the epoch budget and the data's place may change), refuses a run without a
+   checkpoint (one stopped before its first checkpoint starts over with its config) and a run trained with plugin
+   objects not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
 2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
 3. **data**: every path must exist; the data is loaded, reported and split; a resume re-splits and refuses data
-   whose split fingerprint changed. Nothing is written before the data is usable;
-4. **run directory**: ``config.toml`` (with absolute data paths, versions and the fingerprint) and
-   ``data_report.json``; a resume truncates ``metrics.jsonl`` to the checkpoint and removes ``failure.json``;
+   whose split fingerprint changed or whose files were edited (:class:`DataChanged`). Nothing is written before the
+   data is usable;
+4. **run directory**: ``config.toml`` (with absolute data paths, versions and the fingerprint),
+   ``data_report.json`` and ``split.json``; a resume truncates ``metrics.jsonl`` to the checkpoint and removes
+   ``failure.json``;
 5. **training** (:class:`~mvae_core.trainer.Trainer`), with SIGINT/SIGTERM deferred to the next step;
 6. **the end**: a :class:`RunResult`, or a typed error (:mod:`mvae_core.errors`): :class:`RunFailed` after writing
    ``failure.json``, :class:`RunInterrupted` after the checkpoint, and the bad-input errors before anything ran.
