@@ -29,14 +29,14 @@ import numpy as np
 import pretty_midi
 
 from mvae_core.config import MvaeConfig
-from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP
+from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, point_name
 
 if TYPE_CHECKING:
     import torch
 
 MIDI_RESOLUTION = 960
-STEP_TICKS = MIDI_RESOLUTION // 4
+STEP_TICKS = MIDI_RESOLUTION // STEPS_PER_BEAT
 LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
 MIN_NOTE_TICKS = STEP_TICKS // 8
 FAR_TICKS = float(2**62)  # farther than any file's end: start_tick's moves are clamped here
@@ -71,7 +71,7 @@ def start_tick(grid_step: int, offset: float) -> int:
 
 def step_seconds(tempo: float) -> float:
     """Seconds per 16th step at ``tempo`` bpm."""
-    return 60.0 / tempo / 4
+    return 60.0 / tempo / STEPS_PER_BEAT
 
 
 def loop_seconds(tempo: float, loops: int = 1) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_LOOP, LoopBlock
+from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_BEAT, STEPS_PER_LOOP, LoopBlock
 
 POLYPHONIC_SHARE = 0.10
 """Warn when at least this share of the notes starts together with another note (chords, several voices)."""
@@ -30,7 +30,6 @@ MIN_NOTES_TIMING = 100
 PICKUP_RATIO = 3.0
 """Warn of shifted bar lines when one beat other than the first holds this many times beat 1's onsets."""
 MIN_NOTES_PICKUP = 32
-STEPS_PER_BEAT = 4
 
 
 def diagnose(block: LoopBlock) -> list[tuple[str, str]]:

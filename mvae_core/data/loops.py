@@ -21,8 +21,10 @@ import numpy as np
 from mvae_core.config import DataConfig
 from mvae_core.data.score import TickScore
 
-STEPS_PER_LOOP = 32
-STEPS_PER_BAR = 16
+STEPS_PER_BEAT = 4
+"""A step is a 16th: four to a quarter-note beat."""
+STEPS_PER_BAR = 4 * STEPS_PER_BEAT  # 4/4
+STEPS_PER_LOOP = 2 * STEPS_PER_BAR
 MAX_VELOCITY = 127
 """The loudest MIDI velocity; a model's velocity channel is velocity / MAX_VELOCITY (0..1)."""
 
@@ -55,7 +57,7 @@ def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
 
 def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
     """Grid, fold and de-collide the notes of ``score`` into loops (no ``min_onsets`` filter here)."""
-    step_ticks = score.resolution / 4
+    step_ticks = score.resolution / STEPS_PER_BEAT
     counters = {
         "notes_in_file": len(score.pitch),
         "outside_loops": 0,

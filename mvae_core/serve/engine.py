@@ -25,7 +25,7 @@ import torch
 import mvae_core
 from mvae_core.data.batches import densify
 from mvae_core.data.load import check_paths, load_dataset
-from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.loops import STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
@@ -256,7 +256,7 @@ class Engine:
             "latent_dim": self.latent_dim,
             "midi_suffixes": list(READ_SUFFIXES),  # the names the page takes for a MIDI file, as mvae reads them
             "steps": STEPS_PER_LOOP,
-            "steps_per_beat": STEPS_PER_LOOP // 8,  # 2 bars of 4/4
+            "steps_per_beat": STEPS_PER_BEAT,
             "pitch_low": self.config.data.pitch_low,
             "pitch_classes": self.config.data.pitch_classes,
             "extent": PAD_EXTENT,

@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from mvae_core.config import MvaeConfig
-from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_LOOP
 from mvae_core.errors import MvaeError
 from mvae_core.files import atomic_write
 from mvae_core.models import available_models
@@ -82,7 +82,7 @@ def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str
         "pitch_low": cfg.data.pitch_low,
         "pitch_classes": cfg.data.pitch_classes,
         "steps": STEPS_PER_LOOP,
-        "steps_per_bar": STEPS_PER_LOOP // 2,
+        "steps_per_bar": STEPS_PER_BAR,
         "max_duration_steps": cfg.data.max_duration_steps,
         "latent_dim": cfg.model.latent_dim,
         **graph.rules,

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from mvae_core.config import MvaeConfig
-from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_LOOP
 from mvae_core.files import atomic_write
 from mvae_core.generation import LATENT_MAX, DecodeOptions
 from mvae_core.models.base import MelodyModel
@@ -83,7 +83,7 @@ def draw_map(
     notes.set_linewidth(0.3)
     ax.add_collection(notes)
     centres = points[:, :2].numpy()  # the bar line in the middle of each 2-bar cell
-    middle = centres[:, 0] - size / 2 + (STEPS_PER_LOOP // 2) * x_unit
+    middle = centres[:, 0] - size / 2 + STEPS_PER_BAR * x_unit
     ax.vlines(middle, centres[:, 1] - size / 2, centres[:, 1] + size / 2, colors="#c8c8c8", lw=0.4, zorder=0.5)
     limit = extent + spacing / 2
     ax.set_xlim(-limit, limit)
