@@ -109,7 +109,9 @@ class MelodyModel(nn.Module, ABC):
     """A MelodyVAE architecture. Subclasses set the class attributes, build their decoder in ``__init__`` (after
     ``super().__init__``, which builds ``self.encoder``) and implement the abstract methods.
 
-    Class attributes: ``name`` (the registry name, ``[model] name``), ``description`` (one line for ``mvae models``),
+    Class attributes: ``name`` (for the model's own code: mvae knows a model by its registry name, the entry-point
+    name or :data:`~mvae_core.models.BUILTIN_MODELS` key, which ``[model] name`` and every message use; the
+    built-ins' are equal), ``description`` (one line for ``mvae models``),
     ``Settings`` (a pydantic model of its ``[model.<name>]`` section; :class:`NoSettings` by default) and
     ``decoder_modules`` (the names of the attributes that make up the decoder, which ``mvae bend`` perturbs).
     """
@@ -177,7 +179,9 @@ class MelodyModel(nn.Module, ABC):
     @abstractmethod
     def player(self) -> NotePlayer:
         """The decoder prepared for one point at a time (weights copied; later changes to the model are not
-        followed)."""
+        followed): ``run.player()`` and ``mvae serve``. Its notes follow :meth:`decode_notes`' rules
+        (:data:`~mvae_core.models.NOTE_RULE`: ``mvae serve`` sends them as JSON). A model without a live player
+        raises :class:`UnsupportedOption` naming itself, which ``mvae serve`` prints (exit 2)."""
 
     def onnx_graph(self, cfg: MvaeConfig) -> OnnxGraph:
         """The graph ``mvae export --onnx`` writes (in eval mode) and its description for the sidecar: inputs,
