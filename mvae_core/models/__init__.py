@@ -169,6 +169,48 @@ def check_terms(model: str, terms: Any) -> None:
         )
 
 
+def check_cells(model: str, cells: Any, x: Any) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``cells`` (what its
+    ``predict_cells`` returned for the loops ``x [batch, 4, pitch_classes, 32]``) is a
+    :class:`~mvae_core.models.base.Decoded` whose ``onset_logits``, ``velocity``, ``duration`` and ``timeshift``
+    are floating-point tensors ``[batch, pitch_classes, 32]``, and whose ``timing_logits``, when given, are
+    ``[batch, 32, timing.n_classes]`` with ``timing`` a :class:`~mvae_core.timing.TimingBins`: validation and ``mvae
+    evaluate`` index them with the loops' note cells."""
+    import torch
+
+    from mvae_core.models.base import Decoded
+    from mvae_core.timing import TimingBins
+
+    cells_shape = [x.shape[0], x.shape[2], STEPS_PER_LOOP]
+    problem = None
+    if not isinstance(cells, Decoded):
+        problem = f"a {type(cells).__name__}"
+    else:
+        expected = dict.fromkeys(("onset_logits", "velocity", "duration", "timeshift"), cells_shape)
+        if cells.timing_logits is not None:
+            if not isinstance(cells.timing, TimingBins):
+                problem = f"timing_logits with timing = {cells.timing!r}, not a mvae_core.timing.TimingBins"
+            else:
+                expected["timing_logits"] = [x.shape[0], STEPS_PER_LOOP, cells.timing.n_classes]
+        for field, shape in expected.items():
+            if problem is not None:
+                break
+            value = getattr(cells, field)
+            if not isinstance(value, torch.Tensor):
+                problem = f"{field} as a {type(value).__name__}, not a tensor"
+            elif not value.is_floating_point():
+                problem = f"{field} of dtype {value.dtype}"
+            elif list(value.shape) != shape:
+                problem = f"{field} of shape {list(value.shape)}, not {shape}"
+    if problem is not None:
+        raise ModelError(
+            f"{_named(model)}: predict_cells returned {problem}; it must return a mvae_core.models.base.Decoded "
+            "whose onset_logits, velocity, duration and timeshift are [batch, pitch_classes, 32] floating-point "
+            "tensors (with timing_logits: [batch, 32, timing.n_classes] and timing its mvae_core.timing.TimingBins) "
+            "(docs/models.md, Writing a model)"
+        )
+
+
 NOTE_RULE = (
     f"notes whose step is an int in 0..{STEPS_PER_LOOP - 1} (16th steps), row an int >= 0 (the pitch is pitch_low + "
     "row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy numbers become "
