@@ -65,9 +65,12 @@ def available_models() -> dict[str, ModelInfo]:
 
 def unusable_name(name: str) -> str | None:
     """Why a model could not be configured under ``name``, or None: a key of ``[model]`` (``hidden``, ``name``, …)
-    cannot also be the model's ``[model.<name>]`` settings table."""
+    cannot also be the model's ``[model.<name>]`` settings table, and a name with a dot could not be told apart from
+    the setting after it (``--set model.<name>.<setting>=…``, the ``[model.<name>]`` that ``mvae models`` names)."""
     if name in ModelConfig.model_fields:
         return f"model.{name} is a setting of [model], so it cannot be the model's [model.{name}] settings table"
+    if "." in name:
+        return "a dot separates the parts of a config key (model.<name>.<setting>), so a model's name has none"
     return None
 
 
