@@ -59,6 +59,7 @@ def ablate(
     ablation.png into --out."""
     from mvae_core.ablation.session import ablate as run_ablation
     from mvae_core.ablation.summary import console_table
+    from mvae_core.progress import command_line
 
     with errors_to_exit():
         result = run_ablation(
@@ -77,7 +78,7 @@ def ablate(
             address=address,
             cpus_per_run=cpus_per_run,
             gpus_per_run=gpus_per_run,
-            report=lambda line: console.print(escape(line)),
+            report=lambda line: console.print(escape(command_line(line))),
         )
     console.print(console_table(result.rows, result.configurations))
     for name, warning, seeds_warned in result.warnings:
@@ -85,7 +86,7 @@ def ablate(
     if result.plot_missing:
         console.print(f"[yellow]{escape(result.plot_missing)}[/]")
     if result.outside_plan:  # said before training too, which a long ablation scrolls away
-        console.print(f"[yellow]{escape(result.outside_plan)}[/]")
+        console.print(f"[yellow]{escape(command_line(result.outside_plan))}[/]")
     console.print(f"summary → {escape(', '.join(map(str, result.written)))}")
     if result.failed:
         console.print(f"[red]{len(result.failed)} run(s) failed[/] (see the summary and {escape(str(out / 'logs'))})")

@@ -160,6 +160,11 @@ class Advice(str):
         return advice
 
 
+def command_line(message: str) -> str:
+    """``message`` as the ``mvae`` command says it: an :class:`Advice`'s ``command_line``, any other string as it is."""
+    return message.command_line if isinstance(message, Advice) else message
+
+
 class ConsoleReporter:
     """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events);
     warnings (notes and events of level ``warning``) go to ``warnings``, the same console unless given (the command
@@ -177,8 +182,8 @@ class ConsoleReporter:
         print_skips(self.console, report)
 
     def note(self, message: str, level: str = "info") -> None:
-        if self.command_line and isinstance(message, Advice):
-            message = message.command_line
+        if self.command_line:
+            message = command_line(message)
         if level == "warning":
             self.warnings.print("[yellow]warning:[/] " + escape(message))
         else:

@@ -49,7 +49,8 @@ def test_the_seeds_hint_covers_this_plans_runs_not_another_plans(tmp_path):
         _run(tmp_path, name, seed)
     note = _outside_plan([Configuration("all", ("all",))], 2, tmp_path)
     # before: '--seeds 8' (other/seed-7's seed), which would have trained all/seed-3 .. all/seed-7
-    assert note.endswith("give --seeds 3 and the plan that has other to summarise them with the others"), note
+    assert note.endswith("give seeds=3 and the plan that has other to summarise them with the others"), note
+    assert note.command_line.endswith("give --seeds 3 and the plan that has other to summarise them with the others")
     assert "runs/all/seed-2" in note and "runs/other/seed-7" in note
 
 
@@ -58,3 +59,4 @@ def test_only_another_plans_runs_give_no_seeds_hint(tmp_path):
     _run(tmp_path, "other", 4)
     note = _outside_plan([Configuration("all", ("all",))], 1, tmp_path)
     assert note.endswith("give the plan that has other to summarise them with the others"), note
+    assert note.command_line == note

@@ -41,6 +41,7 @@ from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
+from mvae_core.progress import Advice, command_line
 from mvae_core.run import RunDir
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import VERSION
@@ -66,8 +67,9 @@ class AblationResult:
     plot_missing: str | None
     """Why ``ablation.png`` was not drawn (matplotlib missing), else None."""
     outside_plan: str = ""
-    """The runs in ``out/runs`` this summary leaves out (another ``--seeds`` or plan), with how to include them;
-    ``""`` when there are none."""
+    """The runs in ``out/runs`` this summary leaves out (another ``seeds`` or plan), with how to include them (an
+    :class:`~mvae_core.progress.Advice`: ``seeds=N`` here, ``--seeds N`` as its ``command_line``); ``""`` when there
+    are none."""
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -375,10 +377,11 @@ def _shown(flat: dict[str, Any], key: str) -> str:
     return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
-def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> str:
+def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> Advice | str:
     """A note naming the runs in ``out/runs`` that this plan does not summarise (seeds at or above ``seeds``, or
-    configurations it does not have, from an earlier command), with how to include them; ``""`` when there are none.
-    They are kept, but a summary rewritten without them would otherwise drop their rows without a word."""
+    configurations it does not have, from an earlier command), with how to include them, said as the argument
+    (``seeds=N``) and on the command line (``--seeds N``); ``""`` when there are none. They are kept, but a summary
+    rewritten without them would otherwise drop their rows without a word."""
     planned = {arm.name for arm in arms}
     found = [(p.parent, p.parent.name.removeprefix("seed-")) for p in (out / "runs").glob("*/seed-*/config.toml")]
     seed_of = {path: int(seed) for path, seed in found if seed.isdigit()}  # runs/<name>/seed-<k>, as ablate names them
@@ -390,15 +393,18 @@ def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> str:
         return ""
     names = [str(path.relative_to(out)) for path in outside]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    hints = []
-    if mine := [seed_of[path] for path in outside if path.parent.name in planned]:
-        hints.append(f"--seeds {max(mine) + 1}")  # not another plan's seeds: those would train new runs here
-    if other := sorted({p.parent.name for p in outside} - planned):
-        hints.append(f"the plan that has {', '.join(other)}")
-    return (
-        f"not summarised: {len(names)} run(s) in {out} outside this plan ({shown}); they are kept, give "
-        f"{' and '.join(hints)} to summarise them with the others"
-    )
+    mine = [seed_of[path] for path in outside if path.parent.name in planned]
+    other = sorted({p.parent.name for p in outside} - planned)
+
+    def note(seeds_given: Callable[[int], str]) -> str:
+        hints = [seeds_given(max(mine) + 1)] if mine else []  # not another plan's seeds: those would train new runs
+        hints += [f"the plan that has {', '.join(other)}"] if other else []
+        return (
+            f"not summarised: {len(names)} run(s) in {out} outside this plan ({shown}); they are kept, give "
+            f"{' and '.join(hints)} to summarise them with the others"
+        )
+
+    return Advice(note(lambda n: f"seeds={n}"), note(lambda n: f"--seeds {n}"))
 
 
 def _settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path) -> str:
@@ -535,7 +541,7 @@ def _summarise(
         "docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
-        *filter(None, [left_out := _outside_plan(arms, seeds, out)]),
+        *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about)
