@@ -137,7 +137,8 @@ def model_metadata(path: Path) -> dict[str, str]:
 
 
 def load_model_state(path: Path) -> dict[str, torch.Tensor]:
-    """The tensors of a model file (:func:`load_model_file` without the metadata)."""
+    """The tensors of a model file (:func:`load_model_file` without the metadata; the library reads both, tests read
+    only the tensors)."""
     return load_model_file(path)[0]
 
 

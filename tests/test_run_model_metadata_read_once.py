@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import mvae_core.run
-from mvae_core.checkpoint import load_model_state, model_metadata, save_model
+from mvae_core.checkpoint import load_model_file, model_metadata, save_model
 from mvae_core.serve.engine import Engine
 
 NEW_BEST = {"epoch": "6", "val_elbo": "1.5"}  # what a training run of the same folder writes meanwhile
@@ -40,7 +40,7 @@ def test_serve_names_the_epoch_of_the_weights_it_plays(racing_run: tuple[Path, d
     assert engine.best_epoch == (int(before["epoch"]) + 1, float(before["val_elbo"]))
     assert model_metadata(run / "model.safetensors") == NEW_BEST  # the new best did land meanwhile
     played = engine.run.model.state_dict()
-    assert not any(torch.equal(played[name], t) for name, t in load_model_state(run / "model.safetensors").items())
+    assert not any(torch.equal(played[name], t) for name, t in load_model_file(run / "model.safetensors")[0].items())
 
 
 def test_a_loaded_run_holds_the_metadata_of_its_weights(racing_run: tuple[Path, dict[str, str]]) -> None:
