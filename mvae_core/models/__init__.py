@@ -282,4 +282,25 @@ def _contract_problems(cls: type) -> list[str]:
     settings = getattr(cls, "Settings", None)
     if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
         problems.append(f"has Settings = {settings!r}; it must be a pydantic BaseModel subclass")
+    elif misnamed := _misnamed_settings(cls):
+        problems.append(
+            f"has a pydantic model {misnamed} but no Settings: a model's [model.<name>] section is read by its "
+            f"Settings class (plugins call theirs Config); rename {misnamed} to Settings"
+        )
     return problems
+
+
+def _misnamed_settings(cls: type) -> str | None:
+    """The name of a class attribute of ``cls`` that is a pydantic model named as a plugin's settings are
+    (``Config``) or like ``Settings`` in another case or number (``Setting``, ``settings``), when ``Settings`` is
+    left at the default :class:`~mvae_core.models.base.NoSettings`: its section would refuse every key."""
+    from mvae_core.models.base import NoSettings
+
+    if cls.Settings is not NoSettings:
+        return None
+    for name in dir(cls):
+        value = getattr(cls, name, None)
+        near = name.lower() in ("config", "setting", "settings", "configs")
+        if near and name != "Settings" and isinstance(value, type) and issubclass(value, BaseModel):
+            return name
+    return None
