@@ -25,6 +25,7 @@ from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
+from mvae_core.decode_options import WALK
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -247,7 +248,7 @@ def generate(
     random: int | None = None,
     seed: int = 0,
     loops: int | None = None,
-    walk: float = 0.3,
+    walk: float = WALK,
     noise: float = 0.0,
     bars: int | None = None,
     **options: Any,

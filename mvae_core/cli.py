@@ -28,6 +28,7 @@ from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
+from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.errors import RunInterrupted
 from mvae_core.report import data_summary, print_skips, print_summary
 from mvae_core.signals import interruption, signal_of
@@ -177,10 +178,14 @@ def generate(
     out_path: Annotated[Path, typer.Option("--out", help="Output folder (or a .mid file for a single point).")],
     z: Annotated[str | None, typer.Option(help="Latent point, e.g. 0.5,-1.")] = None,
     random: Annotated[int | None, typer.Option(help="Number of random latent points.")] = None,
-    density: Annotated[float, typer.Option(help="Scale the expected number of notes.")] = 1.0,
-    temperature: Annotated[float, typer.Option(help="Note choice: 1 as learned, 0 most likely, >1 wilder.")] = 1.0,
-    timing_temperature: Annotated[float, typer.Option(help="Offset draw: 0 = mean timing, 1 = learned.")] = 1.0,
-    poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = False,
+    density: Annotated[float, typer.Option(help="Scale the expected number of notes.")] = DecodeOptions.density,
+    temperature: Annotated[
+        float, typer.Option(help="Note choice: 1 as learned, 0 most likely, >1 wilder.")
+    ] = DecodeOptions.temperature,
+    timing_temperature: Annotated[
+        float, typer.Option(help="Offset draw: 0 = mean timing, 1 = learned.")
+    ] = DecodeOptions.timing_temperature,
+    poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = DecodeOptions.poly,
     threshold_min: ThresholdMin = None,
     threshold_max: ThresholdMax = None,
     loops: Annotated[
@@ -190,12 +195,14 @@ def generate(
         int | None, typer.Option(metavar="N", hidden=True, help="The old name of --loops: N loops of 2 bars.")
     ] = None,
     walk: Annotated[
-        float | None, typer.Option(help="Latent distance between consecutive loops of --loops (default 0.3).")
+        float | None, typer.Option(help=f"Latent distance between consecutive loops of --loops (default {WALK:g}).")
     ] = None,
     noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,
-    grid_offset: Annotated[float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")] = 1.0,
-    tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = 120.0,
-    seed: Annotated[int, typer.Option(help="Seed for random points, noise, notes and offsets.")] = 0,
+    grid_offset: Annotated[
+        float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")
+    ] = DecodeOptions.grid_offset,
+    tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = DecodeOptions.tempo,
+    seed: Annotated[int, typer.Option(help="Seed for random points, noise, notes and offsets.")] = DecodeOptions.seed,
     audio: Annotated[
         Path | None, typer.Option("--audio", help="Also render WAV: a .wav file (one point) or a folder.")
     ] = None,

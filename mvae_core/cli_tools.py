@@ -17,10 +17,10 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn
 from mvae_core.cli_output import out as console
+from mvae_core.decode_options import DecodeOptions
 
 if TYPE_CHECKING:
     from mvae_core.config import MvaeConfig
-    from mvae_core.generation import DecodeOptions
     from mvae_core.models.base import MelodyModel
 
 tools_app = typer.Typer()
@@ -45,8 +45,6 @@ def _load(run_dir: Path) -> tuple[MelodyModel, MvaeConfig]:
 
 def _options(**given: Any) -> DecodeOptions:
     """``DecodeOptions`` from the options given on the command line; ``None`` keeps ``generate``'s default."""
-    from mvae_core.generation import DecodeOptions
-
     with errors_to_exit():
         return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
 
