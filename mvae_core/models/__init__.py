@@ -134,14 +134,23 @@ def installed_model_version(name: str) -> dict[str, str | None]:
 
 def build_model(config: MvaeConfig) -> Any:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
-    training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model."""
+    training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as does
+    a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone)."""
     cls, settings = resolve_model(config)
     try:
-        return cls(config.model, settings, config.data.pitch_classes)
+        model = cls(config.model, settings, config.data.pitch_classes)
     except MvaeError:
         raise
     except Exception as exc:  # a third-party model's bug, named with its package
         raise ModelError(f"{_named(config.model.name)} failed to start: {type(exc).__name__}: {exc}") from exc
+    parts = [*dict(model.named_children()), *dict(model.named_parameters(recurse=False))]
+    if unknown := [name for name in cls.decoder_modules if name not in parts]:
+        raise ModelError(
+            f"{_named(config.model.name)}: decoder_modules names {', '.join(unknown)}, not among its modules and "
+            f"parameters ({', '.join(parts)}); mvae bend perturbs the decoder by these names (docs/models.md, "
+            "Writing a model)"
+        )
+    return model
 
 
 def _named(model: str) -> str:
