@@ -37,6 +37,7 @@ from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.losses import kl_per_dimension
+from mvae_core.models import check_cells
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.validation import RECONSTRUCTION
@@ -86,6 +87,7 @@ def evaluate(
         x = densify(data, index, pitch_classes)
         mu, logvar = model.encode(x)
         out = model.predict_cells(x, mu)
+        check_cells(cfg.model.name, out, x)
         for j, notes in enumerate(model.decode_notes(mu, options)):
             recon.add(notes, x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())

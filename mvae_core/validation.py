@@ -26,7 +26,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.generation import DecodeOptions
 from mvae_core.losses import weighted_total
-from mvae_core.models import check_notes
+from mvae_core.models import check_cells, check_notes
 from mvae_core.models.base import Forward, MelodyModel
 
 Terms = dict[str, torch.Tensor]
@@ -71,6 +71,7 @@ def validate(
         if on_batch is not None:
             on_batch(x, output, terms)
         mean_out = model.predict_cells(x, mu)
+        check_cells(cfg.model.name, mean_out, x)
         at_notes = x[:, 0] > 0.5
         truth = x[:, 0].cpu().numpy()
         decoded = model.decode_notes(mu, RECONSTRUCTION)
