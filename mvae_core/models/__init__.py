@@ -9,6 +9,8 @@ validated by its ``Settings`` model. ``mvae models`` lists them (docs/models.md)
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +111,8 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
             validate_settings(unused.Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()
     settings = validate_settings(cls.Settings, cfg.sections.get(cfg.name, {}), prefix=f"model.{cfg.name}.")
-    cls.check_config(config)
+    with model_code(cfg.name, "check_config"):
+        cls.check_config(config)
     return cls, settings
 
 
@@ -137,12 +140,8 @@ def build_model(config: MvaeConfig) -> Any:
     training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as does
     a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone)."""
     cls, settings = resolve_model(config)
-    try:
+    with model_code(config.model.name, "__init__"):
         model = cls(config.model, settings, config.data.pitch_classes)
-    except MvaeError:
-        raise
-    except Exception as exc:  # a third-party model's bug, named with its package
-        raise ModelError(f"{_named(config.model.name)} failed to start: {type(exc).__name__}: {exc}") from exc
     parts = [*dict(model.named_children()), *dict(model.named_parameters(recurse=False))]
     if unknown := [name for name in cls.decoder_modules if name not in parts]:
         raise ModelError(
@@ -151,6 +150,21 @@ def build_model(config: MvaeConfig) -> Any:
             "Writing a model)"
         )
     return model
+
+
+@contextmanager
+def model_code(model: str, method: str) -> Iterator[None]:
+    """Inside the block, which calls the method ``method`` of the model ``model``, an exception that is not an
+    :class:`~mvae_core.errors.MvaeError` (a third-party model's bug) becomes a :class:`ModelError` naming the model,
+    its package and the method: ``model 'x' (package p) failed to start: TypeError: …`` for ``__init__``, ``model
+    'x' (package p): check_config raised TypeError: …`` for another method."""
+    try:
+        yield
+    except MvaeError:
+        raise
+    except Exception as exc:
+        what = " failed to start:" if method == "__init__" else f": {method} raised"
+        raise ModelError(f"{_named(model)}{what} {type(exc).__name__}: {exc}") from exc
 
 
 def _named(model: str) -> str:
