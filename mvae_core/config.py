@@ -275,10 +275,12 @@ def parse_set_value(text: str) -> Any:
 
 
 def apply_override(tree: dict[str, Any], assignment: str) -> None:
-    """Apply one ``dotted.key=value`` assignment to a nested dict in place."""
+    """Apply one ``dotted.key=value`` assignment (an item of ``overrides``, ``--set`` on the command line) to a nested
+    dict in place."""
     key, sep, value = assignment.partition("=")
     if not sep or not key.strip():
-        raise ConfigError(f"--set expects dotted.key=value, got {assignment!r}")
+        rule = f"expects dotted.key=value, got {assignment!r}"
+        raise ConfigError(f"overrides {rule}", command_line=f"--set {rule}")
     parts = key.strip().split(".")
     if "" in parts:  # "train..epochs", ".epochs", "train.": no key is named ""
         raise ConfigError(
