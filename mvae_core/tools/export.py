@@ -40,7 +40,8 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
     """
     require_extra("onnx", "onnx", "onnxscript")
     if path.suffix.lower() != ".onnx":
-        raise ToolError(f"--onnx {path}: the file name must end in .onnx")
+        rule = "the file name must end in .onnx"
+        raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
     try:
         graph = model.eval().onnx_graph(cfg)
     except UnsupportedOption as exc:

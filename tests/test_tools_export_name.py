@@ -1,0 +1,19 @@
+"""An export's file name that does not end in .onnx is refused naming what its caller gave: the path to
+``Run.export_onnx``, ``--onnx PATH`` on the command line. Before, a Python caller read ``--onnx``."""
+
+from __future__ import annotations
+
+import pytest
+
+import mvae_core
+from mvae_core.tools import ToolError
+
+
+def test_a_python_caller_reads_the_path_it_gave(tiny_run, tmp_path):
+    pytest.importorskip("onnx")
+    target = tmp_path / "decoder.bin"
+    with pytest.raises(ToolError) as refused:
+        mvae_core.load(tiny_run).export_onnx(target)
+    assert str(refused.value) == f"{target}: the file name must end in .onnx"
+    assert refused.value.command_line_message() == f"--onnx {target}: the file name must end in .onnx"
+    assert not target.exists()
