@@ -157,14 +157,21 @@ def model_code(model: str, method: str) -> Iterator[None]:
     """Inside the block, which calls the method ``method`` of the model ``model``, an exception that is not an
     :class:`~mvae_core.errors.MvaeError` (a third-party model's bug) becomes a :class:`ModelError` naming the model,
     its package and the method: ``model 'x' (package p) failed to start: TypeError: …`` for ``__init__``, ``model
-    'x' (package p): check_config raised TypeError: …`` for another method."""
+    'x' (package p): check_config raised TypeError: …`` for another method, with the innermost line of the model's
+    own package that the error passed through (``(at file:line)``, as a plugin's error has: the CLI shows no
+    traceback)."""
     try:
         yield
     except MvaeError:
         raise
     except Exception as exc:
+        from mvae_core.host import _one_line, _plugin_line  # the plugins' rule for "the package's own line"
+
         what = " failed to start:" if method == "__init__" else f": {method} raised"
-        raise ModelError(f"{_named(model)}{what} {type(exc).__name__}: {exc}") from exc
+        where = _plugin_line(exc, getattr(available_models()[model].load(), method))
+        raise ModelError(
+            f"{_named(model)}{what} {type(exc).__name__}: {_one_line(exc)}" + (f" (at {where})" if where else "")
+        ) from exc
 
 
 def _named(model: str) -> str:
