@@ -25,7 +25,7 @@ from tests.training import TINY
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
 
 SETTINGS = [arg for override in TINY for arg in ("--set", override)]
-COMMON = ["--plugins", "kl_anneal", "--seeds", "2", "--epochs", "2", "--samples", "16", *SETTINGS]
+COMMON = ["--plugins", "kl_anneal", "--seeds", "1", "--epochs", "2", "--samples", "16", *SETTINGS]
 SAME = ("config", "seed", "run", "status", "produced", "epochs_run", "best_val_elbo", "onset_f1", "gen_timing_std",
         "in_key_gap", "warnings")  # fmt: skip
 
@@ -50,10 +50,10 @@ def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tmp_path):
         (run.joinpath("config.toml").stat().st_mtime, run.joinpath("metrics.jsonl").stat().st_mtime)
         for run in ray_out.glob("runs/*/seed-*")
     )
-    assert len(spans) == 4 and all(end <= start for (_, end), (start, _) in itertools.pairwise(spans)), spans
+    assert len(spans) == 2 and all(end <= start for (_, end), (start, _) in itertools.pairwise(spans)), spans
     assert (ray_out / "logs" / "all" / "seed-0.log").read_text().startswith("$ ")
     again = CliRunner().invoke(app, ray_args)
-    assert again.exit_code == 0 and "4 finished (skipped), 0 to resume, 0 new" in again.output
+    assert again.exit_code == 0 and "2 finished (skipped), 0 to resume, 0 new" in again.output
 
 
 def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_path):
