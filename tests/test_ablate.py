@@ -40,9 +40,10 @@ from mvae_core.ablation.summary import (
 from mvae_core.cli import app
 from mvae_core.config import ConfigError
 from mvae_core.errors import InputError, OptionError
+from tests import training
 
 runner = CliRunner()
-TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "data.transpositions=[-5, 5]"]
+TINY = [arg for override in training.TINY for arg in ("--set", override)]  # a small GRU too: runs train faster
 
 
 def mvae(*args: object):
