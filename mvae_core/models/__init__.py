@@ -292,7 +292,8 @@ def _note_problem(note: Any) -> str | None:
         return f"its row {note.row} is below 0"
     for field, low, high in (("velocity", 0, 1), ("duration", 0, 1), ("timeshift", -1, 1)):
         value = getattr(note, field)
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:  # NaN: False
+        number = type(value) is float or (not isinstance(value, bool) and isinstance(value, numbers.Real))
+        if not (number and low <= value <= high):  # NaN compares False
             return f"its {field} {value!r} is not a number in {low}..{high}"
     return None
 
