@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from tests.interrupt import assert_same_training, steps_per_epoch, train_signalled
 
-SET = ["model.hidden=32", "train.batch_size=4"]
+SET = ["model.hidden=32", "model.melody_rnn.rnn_hidden=32", "model.melody_rnn.embedding=8", "train.batch_size=4"]
 ARGS = [a for s in SET for a in ("--set", s)] + ["--plugins", "none", "--seed", "5", "--epochs", "4"]
 runner = CliRunner()
 

@@ -15,7 +15,8 @@ from mvae_core.cli import app
 from mvae_core.signals import Interrupts
 from tests.interrupt import assert_same_training, steps_per_epoch, train_signalled
 
-SET = ["model.hidden=32", "train.batch_size=4"]  # ~10 steps per epoch, so "mid-epoch" has room
+# batch 4: ~10 steps per epoch, so "mid-epoch" has room
+SET = ["model.hidden=32", "model.melody_rnn.rnn_hidden=32", "model.melody_rnn.embedding=8", "train.batch_size=4"]
 ARGS = [a for s in SET for a in ("--set", s)] + ["--plugins", "none", "--seed", "3", "--epochs", "4"]
 runner = CliRunner()
 
