@@ -126,22 +126,6 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
-def model_metadata(path: Path) -> dict[str, str]:
-    """The string metadata a model file was saved with (:func:`save_model`); ``{}`` when it has none or cannot be
-    read (:func:`load_model_file` says why)."""
-    try:
-        with safe_open(str(path), framework="pt") as opened:
-            return dict(opened.metadata() or {})
-    except (SafetensorError, OSError, ValueError):
-        return {}
-
-
-def load_model_state(path: Path) -> dict[str, torch.Tensor]:
-    """The tensors of a model file (:func:`load_model_file` without the metadata; the library reads both, tests read
-    only the tensors)."""
-    return load_model_file(path)[0]
-
-
 def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     """The tensors of a model file and the metadata it was saved with (:func:`save_model`), read from one open of
     the file: a model saved over it meanwhile (a training run's new best, written by a rename) is read whole, never

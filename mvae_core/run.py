@@ -30,7 +30,6 @@ from mvae_core.checkpoint import (
     load_checkpoint,
     load_model_file,
     load_weights,
-    model_metadata,
     save_checkpoint,
     save_model,
 )
@@ -472,11 +471,6 @@ class RunDir:
     def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
         """``model.safetensors``: the model of ``epoch`` (counted from 0), with it and ``val_elbo`` as metadata."""
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
-
-    def best_epoch(self) -> tuple[int, float] | None:
-        """:func:`saved_epoch` of ``model.safetensors`` as it is now; a model loaded before may be an earlier best
-        (the loaded one's is in :attr:`SavedModel.metadata`)."""
-        return saved_epoch(model_metadata(self.path / BEST_MODEL))
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed): :meth:`load_best`

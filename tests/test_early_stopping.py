@@ -9,7 +9,7 @@ import math
 import pytest
 import torch
 
-from mvae_core.checkpoint import load_model_state
+from mvae_core.checkpoint import load_model_file
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.host import PluginHost
 from mvae_core.plugins import PluginError
@@ -133,7 +133,7 @@ def test_restores_the_best_weights_at_the_stop(synth_dir, tmp_path, restore_best
     trainer, result, records = run(synth_dir, 20, patience=3, restore_best=restore_best, run_dir=tmp_path / "r")
     best_epoch = min(records, key=lambda r: r["val_elbo"])["epoch"]
     assert best_epoch < result.epochs_run - 1  # the last epoch is not the best, so restoring changes the model
-    best = load_model_state(tmp_path / "r" / "model.safetensors")  # the core's best val_elbo model
+    best = load_model_file(tmp_path / "r" / "model.safetensors")[0]  # the core's best val_elbo model
     last = trainer.run.load_checkpoint()["model"]
     expected, other = (best, last) if restore_best else (last, best)
     state = trainer.model.state_dict()

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import mvae_core.run
-from mvae_core.checkpoint import load_model_file, model_metadata, save_model
+from mvae_core.checkpoint import load_model_file, save_model
 from mvae_core.serve.engine import Engine
 
 NEW_BEST = {"epoch": "6", "val_elbo": "1.5"}  # what a training run of the same folder writes meanwhile
@@ -23,7 +23,7 @@ def racing_run(tiny_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     into the model (as a training run's ``save_best`` replaces it: whole, by a rename); and its metadata before."""
     run = Path(shutil.copytree(tiny_run, tmp_path / "run"))
     path = run / "model.safetensors"
-    before = model_metadata(path)
+    before = load_model_file(path)[1]
     load_weights = mvae_core.run.load_weights
 
     def load_then_a_new_best_lands(model: torch.nn.Module, state: dict) -> None:
@@ -38,7 +38,7 @@ def test_serve_names_the_epoch_of_the_weights_it_plays(racing_run: tuple[Path, d
     run, before = racing_run
     engine = Engine(run)
     assert engine.best_epoch == (int(before["epoch"]) + 1, float(before["val_elbo"]))
-    assert model_metadata(run / "model.safetensors") == NEW_BEST  # the new best did land meanwhile
+    assert load_model_file(run / "model.safetensors")[1] == NEW_BEST  # the new best did land meanwhile
     played = engine.run.model.state_dict()
     assert not any(torch.equal(played[name], t) for name, t in load_model_file(run / "model.safetensors")[0].items())
 
