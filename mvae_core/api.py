@@ -25,7 +25,7 @@ from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
-from mvae_core.decode_options import WALK
+from mvae_core.decode_options import EVALUATION_SAMPLES, WALK
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -329,10 +329,10 @@ def _suggestion(name: str, known: set[str]) -> str:
 def evaluate(
     run: str | os.PathLike[str] | Run | RunResult,
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-    samples: int = 1024,
-    seed: int = 0,
+    samples: int = EVALUATION_SAMPLES,
+    seed: int = DecodeOptions.seed,
     jobs: int | None = None,
-    temperature: float = 1.0,
+    temperature: float = DecodeOptions.temperature,
 ) -> dict[str, Any]:
     """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
     timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note

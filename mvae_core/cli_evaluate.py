@@ -19,6 +19,7 @@ from rich.table import Table
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
+from mvae_core.decode_options import EVALUATION_SAMPLES, DecodeOptions
 
 
 def evaluate(
@@ -26,11 +27,13 @@ def evaluate(
     data: Annotated[
         list[str], typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen to evaluate on.")
     ],
-    samples: Annotated[int, typer.Option(help="Random latent points for the generated-loop numbers.")] = 1024,
-    seed: Annotated[int, typer.Option(help="Seed for latent points and timing draws.")] = 0,
+    samples: Annotated[
+        int, typer.Option(help="Random latent points for the generated-loop numbers.")
+    ] = EVALUATION_SAMPLES,
+    seed: Annotated[int, typer.Option(help="Seed for latent points and timing draws.")] = DecodeOptions.seed,
     temperature: Annotated[
         float, typer.Option(help="Note temperature of the generated loops, as generate's (0 = deterministic).")
-    ] = 1.0,
+    ] = DecodeOptions.temperature,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:

@@ -17,6 +17,10 @@ from mvae_core.errors import OptionError
 WALK = 0.3
 """The latent distance between consecutive loops of a file (``generate``'s ``walk``, ``mvae generate --walk``)."""
 
+EVALUATION_SAMPLES = 1024
+"""The latent points from the prior whose decoded loops ``evaluate`` scores against the data (``samples``,
+``mvae evaluate --samples``); they are decoded at :class:`DecodeOptions`' defaults, their seed and temperature too."""
+
 # bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
 TEMPO_RANGE = (4.0, 1000.0)
 

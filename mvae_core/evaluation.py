@@ -35,6 +35,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
+from mvae_core.decode_options import EVALUATION_SAMPLES
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells
@@ -72,7 +73,12 @@ def pitch_class_histogram(rows: np.ndarray, pitch_low: int) -> np.ndarray:
 
 @torch.no_grad()
 def evaluate(
-    model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int = 1024, seed: int = 0, temperature: float = 1.0
+    model: MelodyModel,
+    cfg: MvaeConfig,
+    data: LoopSet,
+    samples: int = EVALUATION_SAMPLES,
+    seed: int = DecodeOptions.seed,
+    temperature: float = DecodeOptions.temperature,
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
     temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
@@ -196,7 +202,11 @@ def _mean_distance(loops: list[set[tuple[int, int]]]) -> float:
 
 
 def generate_loops(
-    model: MelodyModel, cfg: MvaeConfig, samples: int, seed: int = 0, temperature: float = 1.0
+    model: MelodyModel,
+    cfg: MvaeConfig,
+    samples: int,
+    seed: int = DecodeOptions.seed,
+    temperature: float = DecodeOptions.temperature,
 ) -> list[list[Note]]:
     """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options
     at note ``temperature``."""
