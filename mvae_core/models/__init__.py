@@ -182,10 +182,13 @@ def _named(model: str) -> str:
 def check_terms(model: str, terms: Any) -> None:
     """A :class:`ModelError` naming the model ``model`` and its package unless ``terms`` (what its
     ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`), each a scalar
-    floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name."""
+    floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name. With gradients on
+    (a training step), at least one term must carry one: terms all detached (``.item()``, ``.detach()``, numpy,
+    ``torch.no_grad`` inside ``loss_terms``) would train nothing, and torch's backward refused them with "element 0
+    of tensors does not require grad". A term may be a constant (a model that does not predict it)."""
     import torch
 
-    problem = None
+    problem, rule = None, f"exactly {', '.join(LOSS_TERMS)}, each a scalar floating-point tensor"
     if not isinstance(terms, dict) or set(terms) != set(LOSS_TERMS):
         given = ", ".join(map(str, terms)) if isinstance(terms, dict) else type(terms).__name__
         problem = f"returned {given or 'no terms'}"
@@ -195,10 +198,13 @@ def check_terms(model: str, terms: Any) -> None:
                 shape = f"a tensor of shape {list(value.shape)}" if isinstance(value, torch.Tensor) else repr(value)
                 problem = f"returned {name!r} = {shape}"
                 break
+        else:
+            if torch.is_grad_enabled() and not any(value.requires_grad for value in terms.values()):
+                problem = "returned terms none of which carries a gradient (detached), so training would change nothing"
+                rule = "terms computed from output with torch's autograd on (no .item(), .detach(), numpy or no_grad)"
     if problem is not None:
         raise ModelError(
-            f"{_named(model)}: loss_terms {problem}; it must return exactly "
-            f"{', '.join(LOSS_TERMS)}, each a scalar floating-point tensor (docs/models.md, Writing a model)"
+            f"{_named(model)}: loss_terms {problem}; it must return {rule} (docs/models.md, Writing a model)"
         )
 
 
