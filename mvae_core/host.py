@@ -216,10 +216,14 @@ class PluginHost:
                 claimed = replaced if name in terms else added
                 if name in claimed:
                     verb = "replace" if claimed is replaced else "add"
+                    clash = f"plugins {claimed[name]!r} and {plugin!r} both {verb} the loss term {name!r} in mvae_loss"
+                    fix = (
+                        "enable only one of them ({} of a new run, or [plugins] enabled in the config.toml of the "
+                        "run to {})"
+                    )
                     raise PluginError(
-                        f"plugins {claimed[name]!r} and {plugin!r} both {verb} the loss term {name!r} in mvae_loss; "
-                        "enable only one of them (--plugins of a new run, or [plugins] enabled in the config.toml "
-                        "of the run to --resume)"
+                        f"{clash}; {fix.format('plugins=', 'resume')}",
+                        command_line=f"{clash}; {fix.format('--plugins', '--resume')}",
                     )
                 claimed[name] = plugin
                 adjusted[name] = value

@@ -225,9 +225,13 @@ def validated_sections(
                 f"{did_you_mean(name, [*available, 'enabled'])}"
             )
         if not isinstance(sections[name], dict):
-            raise ConfigError(
+            table = (
                 f"plugins.{name} = {sections[name]!r}: a plugin's settings are a table ([plugins.{name}] in a config "
-                f"file, or --set plugins.{name}.KEY=VALUE)"
+                "file, or"
+            )
+            raise ConfigError(
+                f"{table} overrides={{'plugins.{name}.KEY': VALUE}})",
+                command_line=f"{table} --set plugins.{name}.KEY=VALUE)",
             )
 
     def validated(name: str) -> BaseModel:

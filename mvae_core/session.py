@@ -363,8 +363,8 @@ def _fit(
             # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
             return f"nothing was checkpointed, so after a fix start it again: {how.again}"
 
-        cause = f"{exc}; {_best_model(run)}"
-        raise RunFailed(f"{cause}; {after(python)}", run.path, f"{cause}; {after(command_line)}") from exc
+        cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
+        raise RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}") from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""

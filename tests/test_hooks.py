@@ -14,7 +14,7 @@ from mvae_core.losses import kl_per_dimension
 from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
 from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingPaused
-from tests.training import Ramp, make_trainer, tiny_config
+from tests.training import TINY, Ramp, make_trainer, tiny_config
 
 
 class Recorder:
@@ -434,12 +434,28 @@ def test_hook_mvae_loss(synth_dir, tmp_path):
 
 def test_two_plugins_replacing_the_same_term_is_an_error_naming_both(synth_dir):
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"first": AddsL2(), "second": AddsL2()})
-    with pytest.raises(
-        PluginError,
-        match=r"plugins 'first' and 'second' both add the loss term 'l2' in mvae_loss; enable only one of "
-        r"them \(--plugins of a new run, or \[plugins\] enabled in the config.toml of the run to --resume\)",
-    ):
+    with pytest.raises(PluginError) as raised:
         trainer.fit()
+    both = "plugins 'first' and 'second' both add the loss term 'l2' in mvae_loss; enable only one of them"
+    assert str(raised.value) == (
+        f"{both} (plugins= of a new run, or [plugins] enabled in the config.toml of the run to resume)"
+    )
+    assert raised.value.command_line_message() == (
+        f"{both} (--plugins of a new run, or [plugins] enabled in the config.toml of the run to --resume)"
+    )
+
+
+def test_a_run_two_plugins_break_names_the_fix_to_each_caller(synth_dir, tmp_path):
+    """The run's failure keeps the plugin error's two forms: plugins= to mvae_core.train's caller, --plugins on the
+    command line (the command line read the Python form's words before)."""
+    import mvae_core
+    from mvae_core.errors import RunFailed
+
+    with pytest.raises(RunFailed) as raised:
+        mvae_core.train(data=[synth_dir], out=tmp_path / "run", overrides=TINY, epochs=1, progress=False,
+                        plugins=[("first", AddsL2()), ("second", AddsL2())])  # fmt: skip
+    assert "enable only one of them (plugins= of a new run" in str(raised.value)
+    assert "enable only one of them (--plugins of a new run" in raised.value.command_line_message()
 
 
 class NanTerms:
