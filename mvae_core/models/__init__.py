@@ -331,12 +331,12 @@ def _misnamed_settings(cls: type) -> str | None:
     """The name of a class attribute of ``cls`` that is a pydantic model named as a plugin's settings are
     (``Config``) or like ``Settings`` in another case or number (``Setting``, ``settings``), when ``Settings`` is
     left at the default :class:`~mvae_core.models.base.NoSettings`: its section would refuse every key."""
-    from mvae_core.models.base import NoSettings
+    from mvae_core.models.base import MelodyModel, NoSettings
 
     if cls.Settings is not NoSettings:
         return None
-    for name in dir(cls):
-        value = getattr(cls, name, None)
+    own = cls.__mro__[: cls.__mro__.index(MelodyModel)]  # the model's classes, read without running descriptors
+    for name, value in ((name, value) for klass in own for name, value in vars(klass).items()):
         near = name.lower() in ("config", "setting", "settings", "configs")
         if near and name != "Settings" and isinstance(value, type) and issubclass(value, BaseModel):
             return name
