@@ -40,7 +40,8 @@ NODE = shutil.which("node")
 UNIFORMS_PER_PATTERN = 1024  # more than any rule draws: 32 × 24 cells for --poly, then two per sounding step
 TIMED_AT = {"bpm": 97, "gridOffset": 0.7}
 """The tempo and grid offset at which the JavaScript host also gives each pattern in seconds (``Host.timed``)."""
-TRAIN = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--set", "train.lr=0.01", "--plugins", "none"]
+SMALL = ["model.hidden=32", "model.melody_rnn.rnn_hidden=32", "model.melody_rnn.embedding=8", "train.batch_size=16"]
+TRAIN = [*(arg for setting in [*SMALL, "train.lr=0.01"] for arg in ("--set", setting)), "--plugins", "none"]
 
 pytestmark = [
     pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs npm; .ci/run does)"),
