@@ -31,9 +31,16 @@ BUILTIN_MODELS: dict[str, str] = {
 
 
 class ModelError(MvaeError, RuntimeError):
-    """A registered model cannot be used: it fails to import, is not a MelodyModel, or breaks the contract when it
-    runs (what its ``loss_terms`` or ``decode_notes`` returns: :func:`check_terms`, :func:`check_notes`); the message
-    names it and its package."""
+    """A registered model cannot be used: it fails to import or its code raises (:func:`model_code`); the message
+    names it and its package. :class:`ModelContractError` for what breaks the contract."""
+
+
+class ModelContractError(ModelError):
+    """A model's class or what its code returns breaks the contract (:func:`_contract_problems`, :func:`check_terms`,
+    :func:`check_notes`, :func:`check_cells`, ``decoder_modules``): the same code meets it alike in every process of
+    a torchrun job, so rank 0 alone says it."""
+
+    same_on_every_rank = True
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,11 @@ class ModelInfo(Registered):
         except Exception as exc:
             raise ModelError(f"model {self.name!r} ({self.origin}) failed to import: {exc}") from exc
         if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
-            raise ModelError(f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass")
+            raise ModelContractError(
+                f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass"
+            )
         if problems := _contract_problems(cls):
-            raise ModelError(
+            raise ModelContractError(
                 f"model {self.name!r} ({self.origin}) {'; '.join(problems)} (docs/models.md, Writing a model)"
             )
         return cls
@@ -104,7 +113,7 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
             try:
                 unused = available[name].model_class()
             except ModelError as exc:  # say why a model nobody chose was imported
-                raise ModelError(
+                raise type(exc)(
                     f"{exc} (its [model.{name}] section is checked although model.name is {cfg.name!r}; remove the "
                     "section to train without it)"
                 ) from exc
@@ -144,7 +153,7 @@ def build_model(config: MvaeConfig) -> Any:
         model = cls(config.model, settings, config.data.pitch_classes)
     parts = [*dict(model.named_children()), *dict(model.named_parameters(recurse=False))]
     if unknown := [name for name in cls.decoder_modules if name not in parts]:
-        raise ModelError(
+        raise ModelContractError(
             f"{_named(config.model.name)}: decoder_modules names {', '.join(unknown)}, not among its modules and "
             f"parameters ({', '.join(parts)}); mvae bend perturbs the decoder by these names (docs/models.md, "
             "Writing a model)"
@@ -203,7 +212,7 @@ def check_terms(model: str, terms: Any) -> None:
                 problem = "returned terms none of which carries a gradient (detached), so training would change nothing"
                 rule = "terms computed from output with torch's autograd on (no .item(), .detach(), numpy or no_grad)"
     if problem is not None:
-        raise ModelError(
+        raise ModelContractError(
             f"{_named(model)}: loss_terms {problem}; it must return {rule} (docs/models.md, Writing a model)"
         )
 
@@ -242,7 +251,7 @@ def check_cells(model: str, cells: Any, x: Any) -> None:
             elif list(value.shape) != shape:
                 problem = f"{field} of shape {list(value.shape)}, not {shape}"
     if problem is not None:
-        raise ModelError(
+        raise ModelContractError(
             f"{_named(model)}: predict_cells returned {problem}; it must return a mvae_core.models.base.Decoded "
             "whose onset_logits, velocity, duration and timeshift are [batch, pitch_classes, 32] floating-point "
             "tensors (with timing_logits: [batch, 32, timing.n_classes] and timing its mvae_core.timing.TimingBins) "
@@ -281,7 +290,7 @@ def check_notes(model: str, notes: Any, points: int) -> None:
                 problem, rule = f"returned {bad[0]!r} in the notes of latent point {i}: {bad[1]}", NOTE_RULE
                 break
     if problem is not None:
-        raise ModelError(
+        raise ModelContractError(
             f"{_named(model)}: decode_notes {problem}; it must return {rule} (docs/models.md, Writing a model)"
         )
 
