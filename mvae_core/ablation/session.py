@@ -134,8 +134,10 @@ def ablate(
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
     moved = _check_same_data(arms, data, out)
-    with joined(address) if executor == "ray" else contextlib.nullcontext():  # Ray: nothing is written before
-        if executor == "ray":
+    # Ray only for runs to train (a re-run that only summarises starts none); nothing is written before it joins
+    with_ray = executor == "ray" and bool(runner.plan_tasks(arms, seeds, epochs, data, out)[0])
+    with joined(address) if with_ray else contextlib.nullcontext():
+        if with_ray:
             check_room(cpus_per_run, gpus_per_run)
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
@@ -487,6 +489,8 @@ def _execute(
         else:
             report(f"{where}: failed (exit {outcome.exit_code}): {outcome.error}")
 
+    if not tasks:  # every run finished before: nothing to start (and no Ray joined)
+        return {}
     with _interrupts_while("finished runs are kept, running ones were checkpointed"):
         if executor == "ray":
             outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
