@@ -41,13 +41,12 @@ from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
+from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.validation import RECONSTRUCTION
 
 PLANE_GRID = 5
 PLANE_EXTENT = 2.0
 PLANE_DATA_LOOPS = 200
-NEAR_GRID = 0.05
-"""Half-steps: an offset this small counts as on the grid ("within ±0.05")."""
 
 
 def all_loops(table: NoteTable) -> LoopSet:
@@ -228,4 +227,4 @@ def _std(values: np.ndarray) -> float:
 
 
 def _within(values: np.ndarray) -> float:
-    return float(np.mean(np.abs(values) <= NEAR_GRID)) if len(values) else float("nan")
+    return float(np.mean(np.abs(values) <= QUANTIZED_WITHIN)) if len(values) else float("nan")
