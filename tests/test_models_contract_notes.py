@@ -35,9 +35,9 @@ def test_a_note_with_a_field_out_of_its_type_or_range_is_named_with_the_model_an
         check_notes("mine", [[GOOD], [GOOD, note]], 2)
     assert str(error.value) == (
         f"model 'mine' (package mvae-x): decode_notes returned {note!r} in the notes of latent point 1: {why}; it "
-        "must return notes whose step is an int in 0..31 (16th steps), row an int >= 0 (the pitch is pitch_low + row), "
-        "velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy numbers become "
-        "Python ones with .tolist() or int() (docs/models.md, Writing a model)"
+        "must return notes whose step is an int in 0..31 (16th steps), row an int in 0..pitch_classes - 1 (the pitch is "
+        "pitch_low + row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy "
+        "numbers become Python ones with .tolist() or int() (docs/models.md, Writing a model)"
     )
 
 
@@ -54,3 +54,13 @@ def test_generating_from_a_model_whose_notes_hold_nan_is_refused_naming_it(tiny_
     with pytest.raises(ModelError, match=r"^model 'melody_rnn' \(built-in\): decode_notes returned Note\(step=3, "
                        + re.escape("row=5, velocity=nan, duration=0.25, timeshift=-0.1) in the notes of latent point")):  # fmt: skip
         mvae_core.generate(run, z=[0.0, 0.0])
+
+
+def test_a_row_beyond_the_runs_pitch_rows_is_refused_when_the_caller_gives_them(monkeypatch):
+    """A step and row swapped (``Note(row, step, …)``: tensors are [rows, steps]) gives rows up to 31 of 24."""
+    _installed(monkeypatch, "mine", SeedModel)
+    swapped = GOOD._replace(step=5, row=30)
+    check_notes("mine", [[swapped]], 1)  # without the run's rows only a negative row is known to be wrong
+    with pytest.raises(ModelError, match=r"its row 30 is beyond the run's 24 pitch rows \(0\.\.23\); it must return"):
+        check_notes("mine", [[GOOD], [swapped]], 2, rows=24)
+    check_notes("mine", [[GOOD._replace(row=23)]], 1, rows=24)

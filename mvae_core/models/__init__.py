@@ -260,18 +260,20 @@ def check_cells(model: str, cells: Any, x: Any) -> None:
 
 
 NOTE_RULE = (
-    f"notes whose step is an int in 0..{STEPS_PER_LOOP - 1} (16th steps), row an int >= 0 (the pitch is pitch_low + "
-    "row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy numbers become "
+    f"notes whose step is an int in 0..{STEPS_PER_LOOP - 1} (16th steps), row an int in 0..pitch_classes - 1 (the pitch "
+    "is pitch_low + row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); numpy numbers become "
     "Python ones with .tolist() or int()"
 )
 """What :func:`check_notes` requires of each :class:`~mvae_core.generation.Note` (the fields' docstring, checked)."""
 
 
-def check_notes(model: str, notes: Any, points: int) -> None:
+def check_notes(model: str, notes: Any, points: int, rows: int | None = None) -> None:
     """A :class:`ModelError` naming the model ``model`` and its package unless ``notes`` (what its
     ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
     point, each note's fields as :data:`NOTE_RULE` says: validation, generation, the MIDI writer and ``mvae serve``'s
-    JSON read them by name (a numpy integer is not JSON, a NaN velocity is no MIDI velocity)."""
+    JSON read them by name (a numpy integer is not JSON, a NaN velocity is no MIDI velocity). ``rows``, the run's
+    ``pitch_classes``, bounds the row (a row beyond it is a pitch the model never learned, above 127 a MIDI error);
+    without it only a negative row is refused."""
     from mvae_core.generation import Note
 
     problem, rule = None, "one list of mvae_core.generation.Note per latent point"
@@ -286,7 +288,7 @@ def check_notes(model: str, notes: Any, points: int) -> None:
             if wrong := next((note for note in loop if not isinstance(note, Note)), None):
                 problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
                 break
-            if bad := next(((note, why) for note in loop if (why := _note_problem(note)) is not None), None):
+            if bad := next(((note, why) for note in loop if (why := _note_problem(note, rows)) is not None), None):
                 problem, rule = f"returned {bad[0]!r} in the notes of latent point {i}: {bad[1]}", NOTE_RULE
                 break
     if problem is not None:
@@ -295,8 +297,8 @@ def check_notes(model: str, notes: Any, points: int) -> None:
         )
 
 
-def _note_problem(note: Any) -> str | None:
-    """What is wrong with one note's fields (:data:`NOTE_RULE`), or None."""
+def _note_problem(note: Any, rows: int | None) -> str | None:
+    """What is wrong with one note's fields (:data:`NOTE_RULE`; the row below ``rows`` when given), or None."""
     for field in ("step", "row"):
         value = getattr(note, field)
         if type(value) is not int:  # not a bool, not a numpy integer
@@ -305,6 +307,8 @@ def _note_problem(note: Any) -> str | None:
         return f"its step {note.step} is outside 0..{STEPS_PER_LOOP - 1}"
     if note.row < 0:
         return f"its row {note.row} is below 0"
+    if rows is not None and note.row >= rows:
+        return f"its row {note.row} is beyond the run's {rows} pitch rows (0..{rows - 1})"
     for field, low, high in (("velocity", 0, 1), ("duration", 0, 1), ("timeshift", -1, 1)):
         value = getattr(note, field)
         number = type(value) is float or (not isinstance(value, bool) and isinstance(value, numbers.Real))
