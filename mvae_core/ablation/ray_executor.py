@@ -189,7 +189,9 @@ def run_on_ray(
                 on_done(task, outcomes[task])
     except BaseException:
         stop.touch()  # every task stops its training (checkpointed) or does not start it; waiting ones never start
-        ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
+        _, unfinished = ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
+        if not unfinished:  # no task left to read it: --out keeps no trace of the stop
+            stop.unlink(missing_ok=True)
         raise
     return outcomes
 
