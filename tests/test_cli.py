@@ -171,7 +171,8 @@ def test_generated_density_matches_the_training_data(tmp_path):
 
     folder = melody_folder(tmp_path / "data", n_files=12, n_loops=8, seed=3)
     run = tmp_path / "run"
-    args = ["--set", "model.hidden=64", "--set", "train.batch_size=32", "--plugins", "none", "--epochs", 25]
+    small = ["--set", "model.melody_rnn.rnn_hidden=32", "--set", "model.melody_rnn.embedding=8"]
+    args = ["--set", "model.hidden=64", *small, "--set", "train.batch_size=32", "--plugins", "none", "--epochs", 25]
     assert mvae("train", folder, *args, "--out", run).exit_code == 0
     assert mvae("generate", run, "--random", 64, "--out", tmp_path / "gen").exit_code == 0
     generated = [len(pretty_midi.PrettyMIDI(str(p)).instruments[0].notes) for p in (tmp_path / "gen").glob("*.mid")]
