@@ -152,6 +152,7 @@ def test_nothing_from_a_name_or_text_event_is_executed(fuzz, workdir, inspected)
 def test_train_over_the_fuzz_folder_exits_0(fuzz, workdir, env, inspected, tmp_path):
     run = tmp_path / "run"
     args = ["train", str(fuzz.folder), "--set", "model.hidden=32", "--set", "train.batch_size=16", "--epochs", "1"]
+    args += ["--set", "model.melody_rnn.rnn_hidden=32", "--set", "model.melody_rnn.embedding=8"]
     result = mvae([*args, "--plugins", "none", "--out", str(run)], workdir, env, TRAIN_TIMEOUT_S)
     output = result.stdout.decode("utf-8") + result.stderr.decode(errors="replace")
     assert result.returncode == 0, output[-3000:]
