@@ -17,7 +17,8 @@ from mvae_core.config import DataConfig
 from mvae_core.data.load import load_dataset
 
 runner = CliRunner()
-TINY = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none"]
+SMALL_GRU = ["--set", "model.melody_rnn.rnn_hidden=32", "--set", "model.melody_rnn.embedding=8"]
+TINY = ["--set", "model.hidden=32", *SMALL_GRU, "--set", "train.batch_size=16", "--plugins", "none"]
 
 
 def mvae(*args: str):
@@ -171,8 +172,7 @@ def test_generated_density_matches_the_training_data(tmp_path):
 
     folder = melody_folder(tmp_path / "data", n_files=12, n_loops=8, seed=3)
     run = tmp_path / "run"
-    small = ["--set", "model.melody_rnn.rnn_hidden=32", "--set", "model.melody_rnn.embedding=8"]
-    args = ["--set", "model.hidden=64", *small, "--set", "train.batch_size=32", "--plugins", "none", "--epochs", 25]
+    args = ["--set", "model.hidden=64", *SMALL_GRU, "--set", "train.batch_size=32", "--plugins", "none", "--epochs", 25]
     assert mvae("train", folder, *args, "--out", run).exit_code == 0
     assert mvae("generate", run, "--random", 64, "--out", tmp_path / "gen").exit_code == 0
     generated = [len(pretty_midi.PrettyMIDI(str(p)).instruments[0].notes) for p in (tmp_path / "gen").glob("*.mid")]
