@@ -71,6 +71,8 @@ def serve(
         )
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
+    if server.other_devices:
+        stdout.print(escape(f"  {server.other_devices}"))
     if server.allow_origins:
         stdout.print(escape(f"  API open to the scripts of pages from: {', '.join(server.allow_origins)}"))
     if server.osc_address:

@@ -10,7 +10,9 @@ the process ends does not depend on uvicorn re-raising it through asyncio's runn
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import ipaddress
 import math
 import socket
 import threading
@@ -71,7 +73,9 @@ class LiveServer:
             raise ServeError(f"--{exc}{knob}") from None
         self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
-        self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"
+        self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"  # on this machine
+        port = self._socket.getsockname()[1]
+        self.other_devices = other_devices_line(host, port, network_urls(host, port))  # what phones open, or None
         self.osc: OscServer | None = None
         self.midi: LoopPlayer | None = None
         try:
@@ -227,7 +231,44 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+ALL_ADDRESSES = ("0.0.0.0", "::")
+"""The ``--host`` values that listen on every network this machine is on."""
+UNROUTED = "192.0.2.1"
+"""An address of TEST-NET-1 (RFC 5737): connecting a UDP socket to it asks the OS which address of this machine faces
+the network, and sends nothing."""
+
+
 def _url_host(host: str) -> str:
-    if host in ("0.0.0.0", "::"):
-        return "127.0.0.1"  # reachable from this machine; other machines use this machine's address
+    if host in ALL_ADDRESSES:
+        return "127.0.0.1"  # reachable from this machine; other machines use network_urls'
     return f"[{host}]" if ":" in host else host
+
+
+def network_urls(host: str, port: int) -> list[str]:
+    """The page's URLs for other devices (phones and laptops in the room) when the server listens on every network
+    (``host`` 0.0.0.0 or ::): one per IPv4 address of this machine that is not loopback, the one facing the default
+    route first; empty for any other ``host`` (its own URL is the one to give), or when this machine has no network
+    address. Nothing is sent on the network to find them."""
+    if host not in ALL_ADDRESSES:
+        return []
+    found: list[str] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe, contextlib.suppress(OSError):  # OSError: offline
+        probe.connect((UNROUTED, 9))  # a UDP "connect" only picks the route: no packet leaves
+        found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):  # the machine's name may not resolve
+        found += socket.gethostbyname_ex(socket.gethostname())[2]
+    addresses = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback and a != "0.0.0.0"]
+    return [f"http://{address}:{port}/" for address in addresses]
+
+
+def other_devices_line(host: str, port: int, urls: Sequence[str]) -> str | None:
+    """What ``mvae serve`` says other devices open, given :func:`network_urls`' ``urls``; None unless ``host`` is
+    every network's (on another address, the page's URL is already the one to give)."""
+    if host not in ALL_ADDRESSES:
+        return None
+    if urls:
+        return f"on other devices (phones, laptops on this network): {' or '.join(urls)}"
+    return (
+        f"on other devices: http://ADDRESS:{port}/, ADDRESS being this machine's in its network settings (none was "
+        "found here)"
+    )
