@@ -35,6 +35,9 @@ from mvae_core.files import reason
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
+SAME_NOTES = "same notes"
+"""The warning kind of a source whose loops hold the notes of a source before it, by
+:meth:`~mvae_core.data.loops.LoopBlock.notes_digest` (docs/data.md#warnings)."""
 CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json): enough to notice an edit
 
 
@@ -172,10 +175,22 @@ def _feed(
     report: DataReport,
 ) -> None:
     """Add the sources to ``builder`` one at a time (first those ``expand`` skipped, then each unit's), recording
-    each in ``report``."""
+    each in ``report``; a source with the same notes as one before it gets a :data:`SAME_NOTES` warning."""
+    first_with: dict[str, str] = {}  # notes digest -> the first source that has those notes
     for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
         kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
+        if kept[0] and (twin := first_with.setdefault(result.block.notes_digest(), result.name)) != result.name:
+            result.warnings.append((SAME_NOTES, same_notes_message(twin)))
         report.entries.append(_entry(result, *kept, min_onsets))
+
+
+def same_notes_message(twin: str) -> str:
+    """The :data:`SAME_NOTES` warning of a source whose loops hold exactly the notes of ``twin``'s."""
+    return (
+        f"the same notes (pitch, step and velocity of each) as {twin} (a re-saved or converted copy, or one tune "
+        "twice): both are used, as two sources, so its loops count twice and may land on both sides of the "
+        "train/validation split (validation then scores loops the model trained on); delete one of the two"
+    )
 
 
 def _sources_in_order(
