@@ -1,0 +1,247 @@
+"""The model contract as mvae checks it: the errors that name a model and its package (:class:`ModelError`,
+:class:`ModelContractError`), a model's class (:func:`contract_problems`), its code run under :func:`model_code`, the
+built model (:func:`check_decoder_modules`) and what its methods return (:func:`check_terms`, :func:`check_cells`,
+:func:`check_notes`). The registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's
+methods (trainer, validation, evaluation, generation) use them; docs/models.md, "Writing a model", lists them for
+authors.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel
+
+from mvae_core.config import LOSS_TERMS
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.errors import MvaeError
+
+
+class ModelError(MvaeError, RuntimeError):
+    """A registered model cannot be used: it fails to import or its code raises (:func:`model_code`); the message
+    names it and its package. :class:`ModelContractError` for what breaks the contract."""
+
+
+class ModelContractError(ModelError):
+    """A model's class or what its code returns breaks the contract (:func:`contract_problems`,
+    :func:`check_decoder_modules`, :func:`check_terms`, :func:`check_cells`, :func:`check_notes`): the same code meets
+    it alike in every process of a torchrun job, so rank 0 alone says it."""
+
+    same_on_every_rank = True
+
+
+@contextmanager
+def model_code(model: str, method: str) -> Iterator[None]:
+    """Inside the block, which calls the method ``method`` of the model ``model``, an exception that is not an
+    :class:`~mvae_core.errors.MvaeError` (a third-party model's bug) becomes a :class:`ModelError` naming the model,
+    its package and the method: ``model 'x' (package p) failed to start: TypeError: …`` for ``__init__``, ``model
+    'x' (package p): check_config raised TypeError: …`` for another method, with the innermost line of the model's
+    own package that the error passed through (``(at file:line)``, as a plugin's error has: the CLI shows no
+    traceback)."""
+    try:
+        yield
+    except MvaeError:
+        raise
+    except Exception as exc:
+        from mvae_core.host import _one_line, _plugin_line  # the plugins' rule for "the package's own line"
+
+        what = " failed to start:" if method == "__init__" else f": {method} raised"
+        where = _plugin_line(exc, getattr(_registered(model).load(), method))
+        raise ModelError(
+            f"{_named(model)}{what} {type(exc).__name__}: {_one_line(exc)}" + (f" (at {where})" if where else "")
+        ) from exc
+
+
+def _named(model: str) -> str:
+    """How the contract's errors name a registered model: ``model 'x' (package p)``."""
+    return f"model {model!r} ({_registered(model).origin})"
+
+
+def _registered(model: str) -> Any:
+    """The registry's record (:class:`~mvae_core.models.ModelInfo`) of the model ``model``."""
+    from mvae_core.models import available_models  # the registry imports this module
+
+    return available_models()[model]
+
+
+def check_terms(model: str, terms: Any) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``terms`` (what its
+    ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`), each a scalar
+    floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name. With gradients on
+    (a training step), at least one term must carry one: terms all detached (``.item()``, ``.detach()``, numpy,
+    ``torch.no_grad`` inside ``loss_terms``) would train nothing, and torch's backward refused them with "element 0
+    of tensors does not require grad". A term may be a constant (a model that does not predict it)."""
+    import torch
+
+    problem, rule = None, f"exactly {', '.join(LOSS_TERMS)}, each a scalar floating-point tensor"
+    if not isinstance(terms, dict) or set(terms) != set(LOSS_TERMS):
+        given = ", ".join(map(str, terms)) if isinstance(terms, dict) else type(terms).__name__
+        problem = f"returned {given or 'no terms'}"
+    else:
+        for name, value in terms.items():
+            if not (isinstance(value, torch.Tensor) and value.dim() == 0 and value.is_floating_point()):
+                shape = f"a tensor of shape {list(value.shape)}" if isinstance(value, torch.Tensor) else repr(value)
+                problem = f"returned {name!r} = {shape}"
+                break
+        else:
+            if torch.is_grad_enabled() and not any(value.requires_grad for value in terms.values()):
+                problem = "returned terms none of which carries a gradient (detached), so training would change nothing"
+                rule = "terms computed from output with torch's autograd on (no .item(), .detach(), numpy or no_grad)"
+    if problem is not None:
+        raise ModelContractError(
+            f"{_named(model)}: loss_terms {problem}; it must return {rule} (docs/models.md, Writing a model)"
+        )
+
+
+def check_cells(model: str, cells: Any, x: Any) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``cells`` (what its
+    ``predict_cells`` returned for the loops ``x [batch, 4, pitch_classes, 32]``) is a
+    :class:`~mvae_core.models.base.Decoded` whose ``onset_logits``, ``velocity``, ``duration`` and ``timeshift``
+    are floating-point tensors ``[batch, pitch_classes, 32]``, and whose ``timing_logits``, when given, are
+    ``[batch, 32, timing.n_classes]`` with ``timing`` a :class:`~mvae_core.timing.TimingBins`: validation and ``mvae
+    evaluate`` index them with the loops' note cells."""
+    import torch
+
+    from mvae_core.models.base import Decoded
+    from mvae_core.timing import TimingBins
+
+    cells_shape = [x.shape[0], x.shape[2], STEPS_PER_LOOP]
+    problem = None
+    if not isinstance(cells, Decoded):
+        problem = f"a {type(cells).__name__}"
+    else:
+        expected = dict.fromkeys(("onset_logits", "velocity", "duration", "timeshift"), cells_shape)
+        if cells.timing_logits is not None:
+            if not isinstance(cells.timing, TimingBins):
+                problem = f"timing_logits with timing = {cells.timing!r}, not a mvae_core.timing.TimingBins"
+            else:
+                expected["timing_logits"] = [x.shape[0], STEPS_PER_LOOP, cells.timing.n_classes]
+        for field, shape in expected.items():
+            if problem is not None:
+                break
+            value = getattr(cells, field)
+            if not isinstance(value, torch.Tensor):
+                problem = f"{field} as a {type(value).__name__}, not a tensor"
+            elif not value.is_floating_point():
+                problem = f"{field} of dtype {value.dtype}"
+            elif list(value.shape) != shape:
+                problem = f"{field} of shape {list(value.shape)}, not {shape}"
+    if problem is not None:
+        raise ModelContractError(
+            f"{_named(model)}: predict_cells returned {problem}; it must return a mvae_core.models.base.Decoded "
+            "whose onset_logits, velocity, duration and timeshift are [batch, pitch_classes, 32] floating-point "
+            "tensors (with timing_logits: [batch, 32, timing.n_classes] and timing its mvae_core.timing.TimingBins) "
+            "(docs/models.md, Writing a model)"
+        )
+
+
+def check_decoder_modules(model: str, instance: Any) -> None:
+    """A :class:`ModelContractError` naming the model ``model`` (built: ``instance``) and its package unless every
+    name of its ``decoder_modules`` is one of its modules or parameters: ``mvae bend`` perturbs the decoder by these
+    names, and would leave one it does not find alone."""
+    parts = [*dict(instance.named_children()), *dict(instance.named_parameters(recurse=False))]
+    if unknown := [name for name in instance.decoder_modules if name not in parts]:
+        raise ModelContractError(
+            f"{_named(model)}: decoder_modules names {', '.join(unknown)}, not among its modules and parameters "
+            f"({', '.join(parts)}); mvae bend perturbs the decoder by these names (docs/models.md, Writing a model)"
+        )
+
+
+NOTE_RULE = (
+    f"notes whose step is an int in 0..{STEPS_PER_LOOP - 1} (16th steps), row an int in 0..pitch_classes - 1 (the "
+    "pitch is pitch_low + row), velocity and duration numbers in 0..1 and timeshift a number in -1..1 (half-steps); "
+    "numpy numbers become Python ones with .tolist() or int()"
+)
+"""What :func:`check_notes` requires of each :class:`~mvae_core.generation.Note` (the fields' docstring, checked)."""
+
+
+def check_notes(model: str, notes: Any, points: int, rows: int | None = None) -> None:
+    """A :class:`ModelError` naming the model ``model`` and its package unless ``notes`` (what its
+    ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
+    point, each note's fields as :data:`NOTE_RULE` says: validation, generation, the MIDI writer and ``mvae serve``'s
+    JSON read them by name (a numpy integer is not JSON, a NaN velocity is no MIDI velocity). ``rows``, the run's
+    ``pitch_classes``, bounds the row (a row beyond it is a pitch the model never learned, above 127 a MIDI error);
+    without it only a negative row is refused."""
+    from mvae_core.generation import Note
+
+    problem, rule = None, "one list of mvae_core.generation.Note per latent point"
+    if not isinstance(notes, list) or len(notes) != points:
+        given = f"{len(notes)} items" if isinstance(notes, list) else f"a {type(notes).__name__}"
+        problem = f"returned {given} for {points} latent point{'s' * (points != 1)}"
+    else:
+        for i, loop in enumerate(notes):
+            if not isinstance(loop, list):
+                problem = f"returned a {type(loop).__name__} for latent point {i}"
+                break
+            if wrong := next((note for note in loop if not isinstance(note, Note)), None):
+                problem = f"returned {wrong!r} (a {type(wrong).__name__}) in the notes of latent point {i}"
+                break
+            if bad := next(((note, why) for note in loop if (why := _note_problem(note, rows)) is not None), None):
+                problem, rule = f"returned {bad[0]!r} in the notes of latent point {i}: {bad[1]}", NOTE_RULE
+                break
+    if problem is not None:
+        raise ModelContractError(
+            f"{_named(model)}: decode_notes {problem}; it must return {rule} (docs/models.md, Writing a model)"
+        )
+
+
+def _note_problem(note: Any, rows: int | None) -> str | None:
+    """What is wrong with one note's fields (:data:`NOTE_RULE`; the row below ``rows`` when given), or None."""
+    for field in ("step", "row"):
+        value = getattr(note, field)
+        if type(value) is not int:  # not a bool, not a numpy integer
+            return f"its {field} is of type {type(value).__name__}, not int"
+    if not 0 <= note.step < STEPS_PER_LOOP:
+        return f"its step {note.step} is outside 0..{STEPS_PER_LOOP - 1}"
+    if note.row < 0:
+        return f"its row {note.row} is below 0"
+    if rows is not None and note.row >= rows:
+        return f"its row {note.row} is beyond the run's {rows} pitch rows (0..{rows - 1})"
+    for field, low, high in (("velocity", 0, 1), ("duration", 0, 1), ("timeshift", -1, 1)):
+        value = getattr(note, field)
+        number = type(value) is float or (not isinstance(value, bool) and isinstance(value, numbers.Real))
+        if not (number and low <= value <= high):  # NaN compares False
+            return f"its {field} {value!r} is not a number in {low}..{high}"
+    return None
+
+
+def contract_problems(cls: type) -> list[str]:
+    """What the class ``cls`` (a MelodyModel subclass) lacks of the contract: abstract methods it does not
+    implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names), a
+    ``Settings`` that is a pydantic model."""
+    problems = []
+    if missing := sorted(getattr(cls, "__abstractmethods__", ())):
+        problems.append(f"does not implement {', '.join(missing)}")
+    if not isinstance(getattr(cls, "description", None), str):
+        problems.append("needs a class attribute description (one line for mvae models)")
+    modules = getattr(cls, "decoder_modules", None)
+    if not (isinstance(modules, tuple | list) and all(isinstance(m, str) for m in modules)):
+        problems.append("needs a class attribute decoder_modules (a tuple of the decoder's attribute names)")
+    settings = getattr(cls, "Settings", None)
+    if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
+        problems.append(f"has Settings = {settings!r}; it must be a pydantic BaseModel subclass")
+    elif misnamed := _misnamed_settings(cls):
+        problems.append(
+            f"has a pydantic model {misnamed} but no Settings: a model's [model.<name>] section is read by its "
+            f"Settings class (plugins call theirs Config); rename {misnamed} to Settings"
+        )
+    return problems
+
+
+def _misnamed_settings(cls: type) -> str | None:
+    """The name of a class attribute of ``cls`` that is a pydantic model named as a plugin's settings are
+    (``Config``) or like ``Settings`` in another case or number (``Setting``, ``settings``), when ``Settings`` is
+    left at the default :class:`~mvae_core.models.base.NoSettings`: its section would refuse every key."""
+    from mvae_core.models.base import MelodyModel, NoSettings
+
+    if cls.Settings is not NoSettings:
+        return None
+    own = cls.__mro__[: cls.__mro__.index(MelodyModel)]  # the model's classes, read without running descriptors
+    for name, value in ((name, value) for klass in own for name, value in vars(klass).items()):
+        near = name.lower() in ("config", "setting", "settings", "configs")
+        if near and name != "Settings" and isinstance(value, type) and issubclass(value, BaseModel):
+            return name
+    return None
