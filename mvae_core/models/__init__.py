@@ -24,6 +24,7 @@ from mvae_core.models.contract import (
     check_notes,
     check_terms,
     contract_problems,
+    import_line,
     model_code,
 )
 from mvae_core.registry import Registered, discover, validate_settings
@@ -71,7 +72,10 @@ class ModelInfo(Registered):
         try:
             cls = self.load()
         except Exception as exc:
-            raise ModelError(f"model {self.name!r} ({self.origin}) failed to import: {exc}") from exc
+            where = import_line(exc)
+            raise ModelError(
+                f"model {self.name!r} ({self.origin}) failed to import: {exc}" + (f" (at {where})" if where else "")
+            ) from exc
         if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
             raise ModelContractError(
                 f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass"
