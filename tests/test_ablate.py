@@ -504,6 +504,9 @@ def test_the_last_error_line_is_kept():
         (["--seeds", "0"], "--seeds must be at least 1, got 0"),
         (["--set", "train.nonsense=1"], "configuration 'all'"),
         (["--set", "train.lr"], "--set expects dotted.key=value, got 'train.lr'"),
+        # an unknown model started every run, each failed, and the command exited 1
+        (["--set", 'model.name="melody_rn"'], "configuration 'all': model.name: unknown model 'melody_rn'"),
+        (["--set", "model.melody_rnn.rnn_hiden=8"], "configuration 'all': model.melody_rnn.rnn_hiden"),
         (["--address", "auto"], "--address goes with executor 'ray'"),
         (["--cpus-per-run", "2"], "--cpus-per-run goes with executor 'ray'"),
         (["--gpus-per-run", "0.5"], "--gpus-per-run goes with executor 'ray'"),

@@ -263,12 +263,13 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
 def _built_configs(
     arms: list[Configuration], base: Path | None, overrides: list[str], out: Path
 ) -> tuple[list[MvaeConfig], dict[Path, str]]:
-    """Validate every configuration (config keys, plugin names and sections) and return the configs with the text
-    of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already there whose config
-    differs (an earlier, different plan) is refused: one :class:`PlanError` naming every configuration that differs
-    and how."""
+    """Validate every configuration (config keys, plugin names and sections, the model and its settings) and return
+    the configs with the text of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already
+    there whose config differs (an earlier, different plan) is refused: one :class:`PlanError` naming every
+    configuration that differs and how."""
     import tomli_w
 
+    from mvae_core.models import resolve_model
     from mvae_core.plugins import available_plugins, validated_sections
 
     built, files = [], {}
@@ -281,6 +282,7 @@ def _built_configs(
         try:
             built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))
             validated_sections(built[-1].plugins, available)
+            resolve_model(built[-1])  # an unknown model name or setting, or a broken model package, before any run
             files[out / "configs" / f"{arm.name}.toml"] = tomli_w.dumps(arm.tree(base_tree, overrides))
         except ConfigError as exc:
             raise ConfigError(f"configuration {arm.name!r}: {exc}") from None
