@@ -47,6 +47,7 @@ from mvae_core.generation import (
     whole_number,
 )
 from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
+from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
@@ -86,8 +87,10 @@ class Run:
 
     def player(self) -> NotePlayer:
         """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
-        (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``."""
-        return self.model.player()
+        (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``. A model's bug in
+        its ``player`` is a :class:`~mvae_core.models.ModelError` naming the model and its package."""
+        with model_code(self.config.model.name, "player"):
+            return self.model.player()
 
     def export_onnx(self, path: str | os.PathLike[str]) -> Path:
         """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
@@ -275,7 +278,8 @@ def generate(
     trained = load(run)
     seed, loops, walk, noise = whole_number("seed", seed), _loops(loops, bars), *_reals(walk=walk, noise=noise)
     decode = decode_options(seed=seed, **options)
-    trained.model.check_options(decode)
+    with model_code(trained.config.model.name, "check_options"):
+        trained.model.check_options(decode)
     if z is not None and random is not None:
         raise ConflictingOptions(z="one latent point", random="a number of random points")
     if random is not None and whole_number("random", random) < 1:

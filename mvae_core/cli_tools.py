@@ -125,10 +125,12 @@ def interpolate(
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     model, cfg = _load(run_dir)
     from mvae_core.loop_file import earlier_files_warning
+    from mvae_core.models import model_code
     from mvae_core.tools.interpolate import earlier_files, file_point, line, parse_point, write_interpolation
 
     with errors_to_exit(ValueError):
-        model.check_options(options)
+        with model_code(cfg.model.name, "check_options"):
+            model.check_options(options)
         ends = [
             file_point(model, cfg, midi, loop or 0, f"{name}-midi")
             if midi is not None

@@ -165,7 +165,7 @@ def render_loops(
     from mvae_core.models import check_notes
 
     loops = model.eval().decode_notes(z, options)
-    check_notes(model.cfg.name, loops, len(z))
+    check_notes(model.cfg.name, loops, len(z), rows=model.pitch_classes)
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 

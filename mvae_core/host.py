@@ -117,14 +117,14 @@ class PluginHost:
             try:
                 self.pm.register(plugin, name=name)
             except pluggy.PluginValidationError as exc:
-                raise PluginError(f"plugin {label(name)} has an invalid hook: {_one_line(exc)}") from None
+                raise PluginError(f"plugin {label(name)} has an invalid hook: {one_line(exc)}") from None
             except ValueError as exc:  # the same object or name twice
                 raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
-            raise PluginError(f"plugin {label(name)}: {_one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
+            raise PluginError(f"plugin {label(name)}: {one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
         self.outbox: PluginOutbox | None = None
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if tracing() else None
@@ -295,9 +295,9 @@ class PluginHost:
         except PluginError:
             raise
         except Exception as exc:
-            where = _plugin_line(exc, function)
+            where = own_code_line(exc, function)
             raise PluginError(
-                f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {_one_line(exc)}"
+                f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {one_line(exc)}"
                 + (f" (at {where})" if where else "")
             ) from exc
         finally:
@@ -435,9 +435,10 @@ def _unsafe_value(value: Any) -> Any:
     return next((bad for item in items if (bad := _unsafe_value(item)) is not None), None)
 
 
-def _plugin_line(error: BaseException, function: Callable[..., Any]) -> str | None:
-    """``file:line`` of the innermost frame of ``error``'s traceback that is the plugin's own code: the file of its
-    hook ``function``, or any file of the package that file belongs to (not mvae_core's); ``None`` when none is."""
+def own_code_line(error: BaseException, function: Callable[..., Any]) -> str | None:
+    """``file:line`` of the innermost frame of ``error``'s traceback that is a plugin's (or a model's) own code: the
+    file of ``function`` (its hook, or the method that raised), or any file of the package that file belongs to (not
+    mvae_core's); ``None`` when none is."""
     code = getattr(inspect.unwrap(function), "__code__", None)
     if code is None:
         return None
@@ -452,7 +453,8 @@ def _plugin_line(error: BaseException, function: Callable[..., Any]) -> str | No
     return None
 
 
-def _one_line(error: BaseException) -> str:
+def one_line(error: BaseException) -> str:
+    """``error``'s message on one line (its lines joined by ``; ``): a plugin's or a model's exception in an error."""
     return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 

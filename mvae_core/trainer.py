@@ -39,7 +39,7 @@ from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.host import Multipliers, PluginHost
 from mvae_core.losses import weighted_total
-from mvae_core.models import build_model, check_terms
+from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
@@ -157,7 +157,8 @@ class Trainer:
         with one_training():
             torch.manual_seed(cfg.train.seed)
             self.model = build_model(cfg)
-            self.model.init_from_data(train)
+            with model_code(cfg.model.name, "init_from_data"):
+                self.model.init_from_data(train)
             self.model.to(self.device)
             self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
             self.dist.decorrelate_rng(cfg.train.seed)

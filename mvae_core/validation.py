@@ -75,7 +75,7 @@ def validate(
         at_notes = x[:, 0] > 0.5
         truth = x[:, 0].cpu().numpy()
         decoded = model.decode_notes(mu, RECONSTRUCTION)
-        check_notes(cfg.model.name, decoded, len(index))
+        check_notes(cfg.model.name, decoded, len(index), rows=cfg.data.pitch_classes)
         for j, notes in enumerate(decoded):
             matches.add(notes, truth[j])
         mus[index] = mu.cpu()

@@ -46,12 +46,12 @@ def model_code(model: str, method: str) -> Iterator[None]:
     except MvaeError:
         raise
     except Exception as exc:
-        from mvae_core.host import _one_line, _plugin_line  # the plugins' rule for "the package's own line"
+        from mvae_core.host import one_line, own_code_line  # the plugins' rule for "the package's own line"
 
         what = " failed to start:" if method == "__init__" else f": {method} raised"
-        where = _plugin_line(exc, getattr(_registered(model).load(), method))
+        where = own_code_line(exc, getattr(_registered(model).load(), method))
         raise ModelError(
-            f"{_named(model)}{what} {type(exc).__name__}: {_one_line(exc)}" + (f" (at {where})" if where else "")
+            f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}" + (f" (at {where})" if where else "")
         ) from exc
 
 

@@ -24,7 +24,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_LOOP
 from mvae_core.errors import MvaeError
 from mvae_core.files import atomic_write
-from mvae_core.models import available_models
+from mvae_core.models import available_models, model_code
 from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.models.onnx import BATCH, OnnxGraph
 from mvae_core.tools import ToolError, require_extra
@@ -43,7 +43,8 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
         rule = "the file name must end in .onnx"
         raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
     try:
-        graph = model.eval().onnx_graph(cfg)
+        with model_code(cfg.model.name, "onnx_graph"):
+            graph = model.eval().onnx_graph(cfg)
     except UnsupportedOption as exc:
         raise ToolError(f"{exc}; models with an export: {', '.join(exportable_models())}") from None
     graph.module.eval()
