@@ -71,9 +71,8 @@ def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
     return built
 
 
-@pytest.fixture
-def browser():
-    """Headless Chromium driven by selenium (quit after the test); tests using it carry ``needs_browser``."""
+def _chromium():
+    """A new headless Chromium driven by selenium (the caller quits it)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -95,8 +94,33 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium driven by selenium (quit after the test); tests using it carry ``needs_browser``."""
+    driver = _chromium()
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def _module_chromium():
+    """One headless Chromium for a module's tests (quit after the module)."""
+    driver = _chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def shared_browser(_module_chromium):
+    """The module's one headless Chromium as a fresh one starts (a blank page, an empty console log, no cached
+    responses), without the ~1 s start per test; for tests that only drive pages, not the browser's settings."""
+    _module_chromium.get("about:blank")
+    _module_chromium.get_log("browser")  # reading the log empties it
+    _module_chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
+    return _module_chromium
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,12 @@ pytestmark = needs_browser
 CLICK = (0.72, 0.28)  # where the test clicks, as a share of the pad's width and height
 
 
+@pytest.fixture
+def browser(shared_browser):
+    """These tests only drive pages: one Chromium for the module, fresh for each test (conftest's shared_browser)."""
+    return shared_browser
+
+
 def _wait(driver, script: str, timeout: float = 30.0, equals: object = True) -> None:
     """Poll ``script`` until it returns ``equals`` (a Python value; JSON-like values compare as Python's)."""
     from selenium.webdriver.support.wait import WebDriverWait
