@@ -206,10 +206,11 @@ class Engine:
         mu = self._means(x)
         return [{"loop": k, "notes": int(notes[k]), "z": _rounded(mu[k])} for k in range(len(mu))]
 
-    def training_points(self) -> dict[str, Any]:
+    def training_points(self, stop: threading.Event | None = None) -> dict[str, Any]:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
         "ready": True}``; the note says why there are none or how they were thinned. Reads the run's training data
-        (through the parse cache: a cold cache parses it first, which can take a minute)."""
+        (through the parse cache: a cold cache parses it first, which can take a minute). Once ``stop`` is set, it
+        raises :class:`PointsStopped` before its next chunk of loops (:meth:`_means`)."""
         try:
             data = RunDir(self.run.path).read_data()  # as resume and validation read it: one path is one path
             check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
@@ -226,7 +227,7 @@ class Engine:
             np.arange(len(shown)),
             self.config.data.pitch_classes,
         )
-        mu = self._means(x)
+        mu = self._means(x, stop)
         counts = table.notes_per_loop()[shown]
         points = [
             {"z": _rounded(mu[i]), "file": int(table.source[loop]), "notes": int(counts[i])}
@@ -235,11 +236,14 @@ class Engine:
         note = "" if len(shown) == len(train) else f"{len(shown)} of {len(train)} training loops, evenly spaced"
         return {"files": [Path(s).name for s in table.sources], "points": points, "note": note, "ready": True}
 
-    def _means(self, x: torch.Tensor) -> torch.Tensor:
+    def _means(self, x: torch.Tensor, stop: threading.Event | None = None) -> torch.Tensor:
         """The posterior means of the dense loops ``x``, encoded :data:`ENCODE_CHUNK` loops at a time, each chunk under
-        the lock: a loop request waits for one chunk (milliseconds), never for thousands of loops."""
+        the lock: a loop request waits for one chunk (milliseconds), never for thousands of loops. Raises
+        :class:`PointsStopped` before a chunk once ``stop`` is set."""
         parts = []
         for start in range(0, len(x), ENCODE_CHUNK):
+            if stop is not None and stop.is_set():
+                raise PointsStopped
             with self._lock, torch.no_grad():
                 parts.append(encode_loops(self.run.model, x[start : start + ENCODE_CHUNK])[0])
         return torch.cat(parts)
@@ -282,17 +286,31 @@ class Engine:
         return numbers
 
 
+class PointsStopped(Exception):
+    """:meth:`Engine.training_points` was told to stop (the server is stopping)."""
+
+
 class TrainingPoints:
     """:meth:`Engine.training_points`, computed in a background thread so that the server answers at once;
-    :meth:`get` returns the points when ready, else ``{"ready": False}`` with a note saying they are on the way."""
+    :meth:`get` returns the points when ready, else ``{"ready": False}`` with a note saying they are on the way;
+    :meth:`stop` ends the thread."""
 
     def __init__(self, engine: Engine) -> None:
         self._result: dict[str, Any] | None = None
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._compute, args=(engine,), name="mvae-points", daemon=True)
 
     def start(self) -> TrainingPoints:
         self._thread.start()
         return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop encoding before the next chunk of loops and wait up to ``timeout`` seconds for the thread to end: a
+        thread left encoding in torch while the process exits can abort it ("terminate called without an active
+        exception", exit by SIGABRT instead of 130 on Ctrl-C). A thread still parsing a cold cache may outlast it."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def wait(self, timeout: float | None = None) -> dict[str, Any]:
         """The points once ready (or still pending after ``timeout`` seconds)."""
@@ -306,7 +324,9 @@ class TrainingPoints:
 
     def _compute(self, engine: Engine) -> None:
         try:
-            self._result = engine.training_points()
+            self._result = engine.training_points(self._stop)
+        except PointsStopped:
+            pass
         except Exception as exc:  # a server without dots still plays: say why instead of dying in a thread
             self._result = {"files": [], "points": [], "note": f"training loops not encoded ({exc})", "ready": True}
 

@@ -136,6 +136,7 @@ class LiveServer:
             self._thread.join(timeout=10)
         self._socket.close()
         self._stop_side_services()
+        self.points.stop()
 
     def _hang_up(self) -> None:
         """Close every HTTP connection still open, in the server's event loop."""

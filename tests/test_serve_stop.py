@@ -1,0 +1,33 @@
+"""Stopping `mvae serve` ends its background encoding of the training loops (the pad's dots): a thread left encoding
+in torch while the process exits could abort it on Ctrl-C ("terminate called without an active exception", SIGABRT
+instead of exit code 130), as a Ctrl-C in the first second of serving did."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from mvae_core.serve.engine import Engine, PointsStopped, TrainingPoints
+from mvae_core.serve.server import LiveServer
+
+
+def test_a_stopped_encoding_raises_before_its_first_chunk(tiny_run):
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(PointsStopped):
+        Engine(tiny_run).training_points(stop)
+
+
+def test_stopping_the_points_ends_their_thread_and_leaves_them_not_ready(tiny_run):
+    points = TrainingPoints(Engine(tiny_run))
+    points.stop()  # before it starts: the thread, once started, ends without encoding
+    points.start().stop()
+    assert not any(t.name == "mvae-points" and t.is_alive() for t in threading.enumerate())
+    assert points.get()["ready"] is False
+
+
+def test_a_stopped_server_leaves_no_encoding_thread(tiny_run):
+    with LiveServer(tiny_run, port=0):
+        pass
+    assert not any(t.name == "mvae-points" and t.is_alive() for t in threading.enumerate())
