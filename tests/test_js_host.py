@@ -237,8 +237,10 @@ def serving(folder: Path) -> Iterator[str]:
 
 @needs_browser
 @pytest.mark.skipif(not ORT_WEB.is_dir(), reason=f"onnxruntime-web is not installed: run `npm ci` in {HOST_FOLDER}")
-def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, browser, tmp_path):
+def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, shared_browser, tmp_path):
     from selenium.webdriver.support.wait import WebDriverWait
+
+    browser = shared_browser  # one Chromium for both models' exports
 
     onnx_file, name = exported
     site = tmp_path / "site"
