@@ -269,6 +269,12 @@ class RunDir:
         ]
         return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 
+    def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
+        """``message`` (one sentence, its full stop kept last) ending with :meth:`version_hint` when a part's version
+        differs: an error the installed code gives for the run's files may come from that change."""
+        stop = "." if message.endswith(".") else ""
+        return f"{message.removesuffix('.')}{self.version_hint(installed)}{stop}"
+
     def _write_tree(self, tree: dict[str, Any]) -> None:
         text = tomli_w.dumps(tree)
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -489,8 +495,7 @@ class RunDir:
         try:
             model = build_model(cfg)
         except ConfigError as exc:  # e.g. a model whose package is not installed here
-            hint = self.version_hint(installed_model_version(cfg.model.name))
-            message = f"{str(exc).removesuffix('.')}{hint}." if hint else str(exc)  # one sentence's end
+            message = self.with_version_hint(str(exc), installed_model_version(cfg.model.name))
             raise ConfigError(f"{self.path / CONFIG}: {message}") from None
         if not (self.path / BEST_MODEL).is_file():
             raise self.said_both_ways(
@@ -500,8 +505,9 @@ class RunDir:
         state, metadata = load_model_file(self.path / BEST_MODEL)  # its errors name the file
         try:
             load_weights(model, state)
-        except CheckpointError as exc:
-            raise CheckpointError(f"{self.path / BEST_MODEL}: {exc}") from None
+        except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
+            message = self.with_version_hint(str(exc), installed_model_version(cfg.model.name))
+            raise CheckpointError(f"{self.path / BEST_MODEL}: {message}") from None
         return SavedModel(model.eval(), cfg, metadata)
 
     def _missing_model_hint(self, steps: Steps) -> str:

@@ -173,7 +173,7 @@ def train(
         if not from_run:
             raise
         # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
-        raise ConfigError(f"{run.path / CONFIG}: {exc}{run.version_hint(_installed_versions(cfg))}") from None
+        raise ConfigError(f"{run.path / CONFIG}: {run.with_version_hint(str(exc), _installed_versions(cfg))}") from None
     # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
     sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
     idle = _configured_not_enabled(cfg.plugins, host, objects)
@@ -287,8 +287,9 @@ def _fit(
             payload = run.load_checkpoint()
             try:
                 trainer.restore(payload)
-            except CheckpointError as exc:
-                raise CheckpointError(f"{run.path / CHECKPOINT}: {exc}") from None
+            except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
+                message = run.with_version_hint(str(exc), _installed_versions(cfg))
+                raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
             if writer:
                 writer.truncate_metrics(int(payload["epoch"]))
                 writer.clear_failure()

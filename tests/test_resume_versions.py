@@ -10,14 +10,17 @@ import tomllib
 
 import pytest
 import tomli_w
+import torch
 from pydantic import BaseModel
 
 import mvae_core
 import mvae_core.session
 import mvae_plugins
 from mvae_core import hookimpl
-from mvae_core.checkpoint import save_checkpoint
+from mvae_core.checkpoint import CheckpointError, save_checkpoint
 from mvae_core.errors import ConfigError
+from mvae_core.models import ModelInfo, available_models
+from mvae_core.models.seed import SeedModel
 from mvae_core.run import RunDir
 from mvae_core.version import VERSION
 from tests.training import TINY
@@ -144,3 +147,36 @@ def test_a_run_whose_provenance_was_deleted_names_the_data_line_and_resumes_once
     mvae_core.train(out=run, resume=True, epochs=2, progress=False)
     resumed = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["resumed"]
     assert resumed[0]["from_epoch"] == 2 and resumed[0]["versions"]["mvae"] == VERSION
+
+
+class _Narrow(SeedModel):
+    """Version 0.1 of a package's model."""
+
+
+class _Renamed(SeedModel):
+    """Version 0.2: a module renamed, so the weights of 0.1 no longer fit."""
+
+    def __init__(self, cfg, settings, pitch_classes):
+        super().__init__(cfg, settings, pitch_classes)
+        self.renamed = torch.nn.Linear(2, 2)
+
+
+def _model_package(monkeypatch, cls: type, version: str) -> None:
+    registry = {**available_models(), "mine": ModelInfo("mine", "package mvae-mine", version, lambda: cls)}
+    monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
+
+
+def test_weights_a_new_version_of_the_model_cannot_load_name_both_versions(monkeypatch, synth_dir, tmp_path):
+    """It blamed only 'another run's file, or an edited config.toml', after an upgrade of the model's package."""
+    run = tmp_path / "run"
+    _model_package(monkeypatch, _Narrow, "0.1")
+    mvae_core.train([synth_dir], run, overrides=[*TINY, 'model.name="mine"'], plugins=[], epochs=1, progress=False)
+    _model_package(monkeypatch, _Renamed, "0.2")
+    upgraded = f"; {run} was trained with model 'mine' 0.1 (installed: 0.2)"
+    with pytest.raises(CheckpointError) as loaded:
+        mvae_core.load(run)
+    assert str(loaded.value).startswith(f"{run / 'model.safetensors'}: its weights do not fit")
+    assert str(loaded.value).endswith(f"or start a new run{upgraded}")
+    with pytest.raises(CheckpointError) as resumed:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    assert str(resumed.value).startswith(f"{run / 'checkpoint.pt'}: ") and str(resumed.value).endswith(upgraded)
