@@ -62,6 +62,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "outside_loops": sum(int(e.get("outside_loops", 0)) for e in report.ok),
         "short_loop_notes": sum(_short_loop_notes(e) for e in report.ok),
         "notes_in_files": sum(int(e.get("notes_in_file", 0)) for e in report.ok),
+        "loops_per_source": _loops_per_source(report),
         "warnings": report.warnings_by_kind(),
         **timing,
         "min_onsets": cfg.min_onsets,
@@ -69,6 +70,23 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "parsed_units": report.parsed_units,
     }
     return summary
+
+
+def _loops_per_source(report: DataReport) -> dict[str, Any] | None:
+    """The median loops of a used source and the source with the most (``largest``, its ``loops`` and ``share`` of
+    all loops: a whole song among short clips can dominate the table); ``None`` with no source used."""
+    used = report.ok
+    if not used:
+        return None
+    loops = [int(e["loops"]) for e in used]
+    largest = max(used, key=lambda e: int(e["loops"]))
+    total = sum(loops)
+    return {
+        "median": float(np.median(loops)),
+        "largest": largest["source"],
+        "loops": int(largest["loops"]),
+        "share": int(largest["loops"]) / total,
+    }
 
 
 def _short_loop_notes(entry: dict[str, Any]) -> int:
@@ -116,7 +134,7 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     """The summary table; ``title`` may hold user paths and is printed literally."""
     table = Table(title=Text(printable(title)), show_header=False, title_justify="left")
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a long path has no space to wrap at: folded, not cut with an ellipsis
     skipped = summary["skipped"]
     if not summary["sources_ok"] and not skipped:  # a table of zeros would not say that nothing was read
         table.add_row("sources", f"{NO_MIDI_FILES} (mvae reads {', '.join(READ_SUFFIXES)} files)")
@@ -135,6 +153,16 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         )
     else:  # every source skipped: not "0 / 0 (0.0 per loop)" and "0 / 0 / 0 notes"
         table.add_row("loops / notes", "none: no source gave a loop (the skipped sources below say why)")
+    if (per_source := summary.get("loops_per_source")) and summary["sources_ok"] > 1:
+        table.add_row(
+            "loops per source",
+            Text(
+                printable(
+                    f"median {per_source['median']:g}, most {per_source['loops']} ({per_source['share']:.1%} of the "
+                    f"loops): {per_source['largest']}"
+                )
+            ),
+        )
     if summary["other_meter_bars"]:
         table.add_row("bars not in 4/4 in files used (skipped)", str(summary["other_meter_bars"]))
     if summary.get("outside_loops"):  # a summary written before the key (a test's, an old JSON) has none
