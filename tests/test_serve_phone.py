@@ -54,3 +54,22 @@ def test_a_finger_on_the_phone_sized_pad_moves_the_point(browser, tiny_run):
         actions.pointer_action.move_to(pad, 40, -40).pointer_down().move_to(pad, 60, -60).pointer_up()
         actions.perform()
         _wait(browser, "const z = window.mvae.current && window.mvae.current.z; return !!z && z[0] > 0 && z[1] > 0")
+
+
+def visible_hints(browser) -> list[str]:
+    return browser.execute_script(
+        "return [...document.querySelectorAll('.hint')].filter((e) => e.offsetParent !== null).map((e) => e.textContent)"
+    )
+
+
+def test_a_touch_screen_gets_a_hint_it_can_follow(browser, tiny_run):
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        (mouse,) = visible_hints(browser)
+        assert "Shift-click" in mouse and "Space" in mouse
+        browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+        browser.refresh()
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        (touch,) = visible_hints(browser)
+        assert touch.startswith("Tap or drag") and "Shift" not in touch and "Space" not in touch
