@@ -14,13 +14,16 @@ import pytest
 
 from tests.synth import melody_folder
 
-# Every process after the first (the spawned parse workers) announces itself and takes a while to start, so the
-# SIGINT below lands while they start up, as a Ctrl-C in the first second of a big parse does.
+# Every process after the first (the spawned parse workers) announces itself and goes on starting only once the
+# test has sent its signal, so the signal lands while they start up, as a Ctrl-C in the first second of a big parse
+# does (a fixed 3 s sleep did that, and every stop waited for it).
 SLOW_START = """
 import os, time
 if "SLOW_START_PARENT" in os.environ:
     open(os.path.join(os.environ["SLOW_START_MARKS"], str(os.getpid())), "w").close()
-    time.sleep(3)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(os.environ["SLOW_START_SENT"]) and time.monotonic() < deadline:
+        time.sleep(0.01)
 else:
     os.environ["SLOW_START_PARENT"] = str(os.getpid())
 """
@@ -38,8 +41,9 @@ def test_a_stop_while_parse_workers_start_prints_one_line(tmp_path: Path, signum
     site, marks = tmp_path / "site", tmp_path / "marks"
     site.mkdir(), marks.mkdir()
     (site / "sitecustomize.py").write_text(SLOW_START)
+    sent = tmp_path / "signal-sent"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.getcwd()]), SLOW_START_MARKS=str(marks),
-               MVAE_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+               SLOW_START_SENT=str(sent), MVAE_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
     command = [sys.executable, "-c", "from mvae_core.entry import main; main()", "data", "inspect", str(folder)]
     proc = subprocess.Popen([*command, "--jobs", "2"], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -52,6 +56,7 @@ def test_a_stop_while_parse_workers_start_prints_one_line(tmp_path: Path, signum
             os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process of the group
         else:
             os.kill(proc.pid, signum)
+        sent.touch()  # the workers may finish starting now
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
