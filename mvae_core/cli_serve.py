@@ -67,7 +67,7 @@ def serve(
         epoch, val_elbo = engine.best_epoch
         stdout.print(
             f"  model: the best epoch when the server started, {epoch} of {engine.epochs_trained} trained "
-            f"(val_elbo {val_elbo:.3f}); a restart picks up a later best"
+            f"(val_elbo {val_elbo:.3f}, lower is better); a restart picks up a later best"
         )
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
