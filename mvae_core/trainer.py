@@ -217,11 +217,7 @@ class Trainer:
         for epoch in range(self.start_epoch, cfg.train.epochs):
             view.epoch = epoch
             # 1) mutators, then this epoch's loss-weight multipliers (already applied if resuming mid-epoch)
-            progress, self.progress = self.progress, None
-            if progress is None:
-                host.hook.mvae_epoch_start(trainer=view, epoch=epoch)
-                multipliers = host.epoch_multipliers(view, epoch)
-                progress = EpochProgress(multipliers.values, multipliers.sources)
+            progress = self._open_epoch(epoch)
             started, cpu_started = time.perf_counter() - progress.seconds, time.process_time() - progress.cpu_seconds
             # 2) one pass over the shuffled train split, each process on its slice of every global batch
             self.model.train()
@@ -230,34 +226,13 @@ class Trainer:
             )
             for step, index in itertools.islice(enumerate(batches), progress.step, None):
                 if self.train_step(progress, epoch, step, index):
-                    progress.seconds, progress.cpu_seconds = (
-                        time.perf_counter() - started,
-                        time.process_time() - cpu_started,
-                    )
+                    progress.seconds = time.perf_counter() - started
+                    progress.cpu_seconds = time.process_time() - cpu_started
                     self.pause(epoch, progress)
-            # 3) validation (on rank 0, shared) and this epoch's record; plugins see it and may request a stop
-            record = {"epoch": epoch, "lr": self.optimizer.param_groups[0]["lr"], "weights": progress.applied}
-            record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
-            record |= {"replaced": progress.replaced} if progress.replaced else {}
-            dist.sync_model(self.model)
-            record |= dist.from_main(partial(self.validate, epoch, progress.applied))
-            record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
-            record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
-            stop_reasons = dist.main_value(host.stop_requests(view, epoch, record))
-            start, later = self._drain_events()
-            stops = [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
-            record["events"] = start + progress.events + later + stops
-            record |= (
-                {"plugins": recorded} if (recorded := _merged(progress.recorded, self.outbox.drain_metrics())) else {}
-            )
+            # 3) validation and the epoch's record, which plugins see (they may request a stop)
+            record, stop_reasons = self._close_epoch(epoch, progress, started, cpu_started)
             # 4) persist: metrics line, best model, checkpoint (after plugins, so their state is current)
-            improved = record["val_elbo"] < self.best_val_elbo
-            self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
-            if self.run:
-                self.run.append_metrics(record)
-                if improved:
-                    self.run.save_best(self.model, epoch, record["val_elbo"])
-            self.save_checkpoint(epoch)
+            self._persist(epoch, record)
             if on_epoch_end is not None:
                 on_epoch_end(record)
             if stop_reasons:
@@ -266,6 +241,48 @@ class Trainer:
                 raise TrainingPaused(epoch + 1, 0)  # the checkpoint of this epoch is on disk
         host.hook.mvae_train_end(trainer=view, stop_reasons=stop_reasons)
         return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
+
+    def _open_epoch(self, epoch: int) -> EpochProgress:
+        """Where ``epoch`` starts: the progress a mid-epoch resume restored, else ``mvae_epoch_start`` (the mutators)
+        and then the epoch's loss-weight multipliers."""
+        progress, self.progress = self.progress, None
+        if progress is None:
+            self.host.hook.mvae_epoch_start(trainer=self.view, epoch=epoch)
+            multipliers = self.host.epoch_multipliers(self.view, epoch)
+            progress = EpochProgress(multipliers.values, multipliers.sources)
+        return progress
+
+    def _close_epoch(
+        self, epoch: int, progress: EpochProgress, started: float, cpu_started: float
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The record of ``epoch`` (its metrics line: train sums, validation on rank 0 shared with every process,
+        clocks, events, plugins' numbers) and the stops plugins request on seeing it."""
+        dist = self.dist
+        record = {"epoch": epoch, "lr": self.optimizer.param_groups[0]["lr"], "weights": progress.applied}
+        record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
+        record |= {"replaced": progress.replaced} if progress.replaced else {}
+        dist.sync_model(self.model)
+        record |= dist.from_main(partial(self.validate, epoch, progress.applied))
+        record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
+        record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
+        stop_reasons = dist.main_value(self.host.stop_requests(self.view, epoch, record))
+        start, later = self._drain_events()
+        stops = [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
+        record["events"] = start + progress.events + later + stops
+        if recorded := _merged(progress.recorded, self.outbox.drain_metrics()):
+            record["plugins"] = recorded
+        return record, stop_reasons
+
+    def _persist(self, epoch: int, record: dict[str, Any]) -> None:
+        """The end of ``epoch`` on disk: its metrics line, the model when its ``val_elbo`` is the best yet, and the
+        checkpoint (every process takes part; the trainer with a run directory writes)."""
+        improved = record["val_elbo"] < self.best_val_elbo
+        self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
+        if self.run:
+            self.run.append_metrics(record)
+            if improved:
+                self.run.save_best(self.model, epoch, record["val_elbo"])
+        self.save_checkpoint(epoch)
 
     def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:
         """One optimiser step on the global batch ``index`` (this process's slice of it); counts it in ``progress``.
