@@ -74,8 +74,6 @@ class LiveServer:
         self.points = TrainingPoints(self.engine)  # encoded in the background: the server answers at once
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"  # on this machine
-        port = self._socket.getsockname()[1]
-        self.other_devices = other_devices_line(host, port, network_urls(host, port))  # what phones open, or None
         self.osc: OscServer | None = None
         self.midi: LoopPlayer | None = None
         try:
@@ -88,6 +86,8 @@ class LiveServer:
             self._stop_side_services()
             raise
         self.osc_address = self.osc.address if self.osc else None
+        port, osc_port = self._socket.getsockname()[1], self.osc_address[1] if self.osc_address else None
+        self.other_devices = other_devices_line(host, port, network_addresses(host), osc_port)  # or None
         app = create_app(self.engine, self.points, self.allow_origins, local_only=is_local_name(host))
         config = uvicorn.Config(app, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
@@ -245,9 +245,9 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def network_urls(host: str, port: int) -> list[str]:
-    """The page's URLs for other devices (phones and laptops in the room) when the server listens on every network
-    (``host`` 0.0.0.0 or ::): one per IPv4 address of this machine that is not loopback, the one facing the default
+def network_addresses(host: str) -> list[str]:
+    """The addresses other devices (phones and laptops in the room) reach this machine at when the server listens
+    on every network (``host`` 0.0.0.0 or ::): its IPv4 addresses that are not loopback, the one facing the default
     route first; empty for any other ``host`` (its own URL is the one to give), or when this machine has no network
     address. Nothing is sent on the network to find them."""
     if host not in ALL_ADDRESSES:
@@ -258,18 +258,19 @@ def network_urls(host: str, port: int) -> list[str]:
         found.append(probe.getsockname()[0])
     with contextlib.suppress(OSError):  # the machine's name may not resolve
         found += socket.gethostbyname_ex(socket.gethostname())[2]
-    addresses = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback and a != "0.0.0.0"]
-    return [f"http://{address}:{port}/" for address in addresses]
+    return [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback and a != "0.0.0.0"]
 
 
-def other_devices_line(host: str, port: int, urls: Sequence[str]) -> str | None:
-    """What ``mvae serve`` says other devices open, given :func:`network_urls`' ``urls``; None unless ``host`` is
-    every network's (on another address, the page's URL is already the one to give)."""
+def other_devices_line(host: str, port: int, addresses: Sequence[str], osc_port: int | None = None) -> str | None:
+    """What ``mvae serve`` says other devices open (and send OSC to, on ``osc_port``), given
+    :func:`network_addresses`' ``addresses``; None unless ``host`` is every network's (on another address, the
+    page's URL and the OSC line already name the one to give)."""
     if host not in ALL_ADDRESSES:
         return None
-    if urls:
-        return f"on other devices (phones, laptops on this network): {' or '.join(urls)}"
-    return (
-        f"on other devices: http://ADDRESS:{port}/, ADDRESS being this machine's in its network settings (none was "
-        "found here)"
-    )
+
+    def at(address: str) -> str:
+        return f"http://{address}:{port}/" + (f" (OSC: udp {address}:{osc_port})" if osc_port is not None else "")
+
+    if addresses:
+        return f"on other devices (phones, laptops on this network): {' or '.join(map(at, addresses))}"
+    return f"on other devices: {at('ADDRESS')}, ADDRESS being this machine's in its network settings (none was found)"
