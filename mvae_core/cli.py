@@ -30,7 +30,7 @@ from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.errors import RunInterrupted
-from mvae_core.report import data_summary, print_skips, print_summary
+from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
 from mvae_core.signals import interruption, signal_of
 
 
@@ -307,7 +307,8 @@ def data_inspect(
         cfg = build_config(config, set_ or [], {"data.melody": melody})
         check_paths(data)
         try:
-            table, report = load_dataset(data, cfg.data, jobs)
+            with parse_progress(stderr) as progress:
+                table, report = load_dataset(data, cfg.data, jobs, progress)
         except KeyboardInterrupt as stop:
             raise RunInterrupted(f"{interruption(signal_of(stop))} while reading data", signal_of(stop)) from None
     if report.cache_warning:

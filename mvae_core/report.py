@@ -8,15 +8,18 @@ visible, so a name can neither style the output nor forge a line of it.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from mvae_core.config import DataConfig
-from mvae_core.data.load import DataReport
+from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.table import NoteTable
 
@@ -37,6 +40,39 @@ def skip_reasons(report: DataReport) -> str:
     """Why ``report``'s data gave no loop, for an error: the skipped sources by reason (``no notes: 2, drums only:
     1``), or :data:`NO_MIDI_FILES` when there was no source to skip."""
     return ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or NO_MIDI_FILES
+
+
+@contextmanager
+def parse_progress(console: Console) -> Iterator[ParseProgress | None]:
+    """A progress bar of the files parsed now, on ``console`` when it is a terminal (``None`` otherwise: a log or a
+    pipe gets no bar); it appears with the first file parsed, so a load from the cache shows none, and is gone
+    when the block ends."""
+    if not console.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("parsing MIDI files"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = None
+
+    def advance(parsed: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("parse", total=total)
+        bar.update(task, completed=parsed)
+
+    try:
+        yield advance
+    finally:
+        bar.stop()
 
 
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -126,9 +126,16 @@ def check_paths(data_args: list[str]) -> None:
             raise DataError(f"DATA {arg}: no such file or folder (seen from {os.getcwd()}); check the path")
 
 
-def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None) -> tuple[NoteTable, DataReport]:
+ParseProgress = Callable[[int, int], None]
+"""Called after each unit parsed now (not read from the cache) with how many are parsed and how many are to parse."""
+
+
+def load_dataset(
+    data_args: list[str], cfg: DataConfig, jobs: int | None = None, progress: ParseProgress | None = None
+) -> tuple[NoteTable, DataReport]:
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
-    parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise)."""
+    parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
+    ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes)."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
     units, results = expand(data_args)
@@ -149,7 +156,7 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
     try:
         writer = cache.set_writer(whole) if cacheable else None
         if writer is not None:
-            sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)
+            sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
             with writer, closing(sources):
                 _feed(results, sources, writer, cfg.min_onsets, report)
                 return writer.commit(report.entries), report
@@ -162,7 +169,9 @@ def load_dataset(data_args: list[str], cfg: DataConfig, jobs: int | None = None)
             "memory does not fit; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
         )
     builder = TableBuilder()
-    with closing(_sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report)) as sources:
+    with closing(
+        _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
+    ) as sources:
         _feed(results, sources, builder, cfg.min_onsets, report)
     return builder.finish(), report
 
@@ -203,6 +212,7 @@ def _sources_in_order(
     cfg: DataConfig,
     jobs: int | None,
     report: DataReport,
+    progress: ParseProgress | None = None,
 ) -> Iterator[list[SourceResult]]:
     """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
     (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``;
@@ -224,6 +234,8 @@ def _sources_in_order(
             results = next(parsed)
             cache.put(keys[unit], results)
             report.parsed_units += 1
+            if progress is not None:
+                progress(report.parsed_units, len(unparsed))
         elif (cached := cache.get(keys[unit])) is not None:
             report.cached_units += 1
             results = _renamed(cached, unit)
