@@ -186,11 +186,24 @@ def _feed(
     """Add the sources to ``builder`` one at a time (first those ``expand`` skipped, then each unit's), recording
     each in ``report``; a source with the same notes as one before it gets a :data:`SAME_NOTES` warning."""
     first_with: dict[str, str] = {}  # notes digest -> the first source that has those notes
+    unused: dict[str, dict[str, Any]] = {}  # the entries of skipped sources, by name
     for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
         kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
         if kept[0] and (twin := first_with.setdefault(result.block.notes_digest(), result.name)) != result.name:
             result.warnings.append((SAME_NOTES, same_notes_message(twin)))
-        report.entries.append(_entry(result, *kept, min_onsets))
+        if (original := unused.get(result.twin)) is not None:
+            _skipped_as_original(result, original)
+        entry = _entry(result, *kept, min_onsets)
+        if entry["status"] == "skipped":
+            unused[result.name] = entry
+        report.entries.append(entry)
+
+
+def _skipped_as_original(copy: SourceResult, original: dict[str, Any]) -> None:
+    """A byte-identical copy of a skipped file is skipped for the same reason, so that the counts per reason count
+    every such file (ten empty files are ``empty file: 10``, not one and nine duplicates)."""
+    copy.reason = original["reason"]
+    copy.detail = f"the same bytes as {copy.twin}" + (f": {original['detail']}" if original.get("detail") else "")
 
 
 def same_notes_message(twin: str) -> str:
@@ -287,7 +300,9 @@ def _content_digests(
                 known.put(unit.path, info, digest)
         if digest in first_with:
             detail = f"the same bytes as {first_with[digest].label}"
-            skipped[unit] = [SourceResult(unit.label, SkipReason.DUPLICATE.value, detail)]
+            skipped[unit] = [
+                SourceResult(unit.label, SkipReason.DUPLICATE.value, detail, twin=first_with[digest].label)
+            ]
             duplicates.append(unit.label)
             read.pop(unit, None)
             continue

@@ -50,6 +50,7 @@ class SourceResult:
     melody: str = ""  # which notes of the file were used, and why
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
     content: str = ""  # its file's content digest, set by the loader (the parse cache does not keep it)
+    twin: str = ""  # a duplicate's: the source with the same bytes before it
 
     @property
     def ok(self) -> bool:
