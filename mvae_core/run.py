@@ -41,6 +41,7 @@ from mvae_core.files import WriteFailed, atomic_write, reason
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
+from mvae_core.suggest import closest
 
 LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
@@ -123,12 +124,22 @@ class RunDir:
 
     def require_folder(self) -> None:
         """:class:`InputError` unless the run's path is a folder: for a file (``RUN/config.toml``, a model file)
-        the message names the folder to give instead."""
+        the message names the folder to give instead; for a path where nothing is, the run beside it with the
+        closest name, if any (``runs/dmeo`` for ``runs/demo``)."""
         if self.path.is_dir():
             return
         if self.path.exists():
             raise InputError(f"{self.path} is a file, not a run directory; give its folder: {self.path.parent}")
-        raise InputError(f"{self.path}: no run directory there")
+        raise InputError(f"{self.path}: no run directory there{self._closest_run()}")
+
+    def _closest_run(self) -> str:
+        """``; did you mean runs/demo?`` when a run directory beside the path has a close name, else ``""``."""
+        try:
+            runs = [path.name for path in self.path.parent.iterdir() if (path / CONFIG).is_file()]
+        except OSError:  # the parent is missing or unreadable too
+            return ""
+        match = closest(self.path.name, runs)
+        return f"; did you mean {self.path.parent / match}?" if match else ""
 
     @property
     def train_command(self) -> str:

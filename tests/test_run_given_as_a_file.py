@@ -1,5 +1,5 @@
 """Generating from what is not a run's folder, or from a model that breaks the decode_notes contract, is refused by
-name: no traceback, no 'no run directory there' for a file that is there."""
+name: no traceback, no 'no run directory there' for a file that is there, and the run a typo meant."""
 
 from __future__ import annotations
 
@@ -45,3 +45,20 @@ def test_the_file_tools_print_paths_as_they_are_even_with_brackets(tiny_run, tmp
     picture = tmp_path / "map[b].png"
     done = CliRunner().invoke(app, ["map", str(tiny_run), "--out", str(picture), "--grid", "2"])
     assert done.exit_code == 0 and f"{picture}  (2×2 cells" in done.output
+
+
+def test_a_mistyped_run_names_the_run_beside_it_with_the_closest_name(tiny_run, tmp_path):
+    """`mvae serve runs/dmeo` said only 'no run directory there' (a workshop's most common typo)."""
+    import shutil
+
+    runs = tmp_path / "runs"
+    shutil.copytree(tiny_run, runs / "demo")
+    (runs / "dome").mkdir()  # a folder, not a run: never suggested
+    with pytest.raises(InputError) as typo:
+        mvae_core.load(runs / "dmeo")
+    assert str(typo.value) == f"{runs / 'dmeo'}: no run directory there; did you mean {runs / 'demo'}?"
+    with pytest.raises(InputError) as far:
+        mvae_core.load(runs / "solos")
+    assert str(far.value) == f"{runs / 'solos'}: no run directory there"
+    done = CliRunner().invoke(app, ["serve", str(runs / "dmeo")])
+    assert done.exit_code == 2 and f"did you mean {runs / 'demo'}?" in " ".join(done.output.split())
