@@ -46,6 +46,7 @@ from mvae_core.config import ConfigError, DataConfig, MvaeConfig, PluginsConfig,
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.relocation import Relocation
+from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
@@ -418,8 +419,12 @@ def _split(
     """:func:`split_by_source` with the run's settings and seed; :class:`DataError` naming ``data`` when it gives no
     loop (with the skip reasons) or too few to split."""
     if table.n_loops == 0:
+        what_now = (  # with no file at all, there is nothing to inspect file by file
+            "see mvae data inspect for each file" if report.entries
+            else f"put MIDI files ({', '.join(READ_SUFFIXES)}) in it, or give the folder that holds them"
+        )  # fmt: skip
         raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
-                        f"usable ({skip_reasons(report)}); see mvae data inspect for each file")  # fmt: skip
+                        f"usable ({skip_reasons(report)}); {what_now}")  # fmt: skip
     try:
         return split_by_source(table, cfg.data, cfg.train.seed)
     except TooFewLoops as exc:

@@ -141,9 +141,15 @@ def test_a_missing_data_folder_is_named_and_nothing_is_written(tmp_path, monkeyp
 
 def test_unusable_data_writes_no_run_directory(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DataError, match="no loops to train on"):
+    with pytest.raises(DataError, match="no loops to train on") as empty:
         train(tmp_path / "empty", tmp_path / "run")
     assert not (tmp_path / "run").exists()
+    # with no file at all, 'see mvae data inspect for each file' pointed nowhere
+    assert str(empty.value).endswith("(no MIDI files found); put MIDI files (.mid, .midi, .smf, .kar) in it, or give "
+                                     "the folder that holds them")  # fmt: skip
+    (tmp_path / "empty" / "broken.mid").write_bytes(b"MThd")
+    with pytest.raises(DataError, match=r"none usable \(.*\); see mvae data inspect for each file$"):
+        train(tmp_path / "empty", tmp_path / "run")
 
 
 def test_changed_data_refuses_the_resume(synth_dir, tmp_path):
