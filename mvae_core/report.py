@@ -38,8 +38,9 @@ row, and the reason in train's and evaluate's error (:func:`skip_reasons`)."""
 
 def skip_reasons(report: DataReport) -> str:
     """Why ``report``'s data gave no loop, for an error: the skipped sources by reason (``no notes: 2, drums only:
-    1``), or :data:`NO_MIDI_FILES` when there was no source to skip."""
-    return ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or NO_MIDI_FILES
+    1``), or :data:`NO_MIDI_FILES` when there was no source to skip; then the archives found and not read."""
+    reasons = ", ".join(f"{r}: {n}" for r, n in report.skipped_by_reason().items()) or NO_MIDI_FILES
+    return reasons + (f"; archives not read: {_archives_line(report.archives)}" if report.archives else "")
 
 
 @contextmanager
@@ -104,6 +105,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "min_onsets": cfg.min_onsets,
         "cached_units": report.cached_units,
         "parsed_units": report.parsed_units,
+        "archives": report.archives,
     }
     return summary
 
@@ -174,6 +176,8 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     skipped = summary["skipped"]
     if not summary["sources_ok"] and not skipped:  # a table of zeros would not say that nothing was read
         table.add_row("sources", f"{NO_MIDI_FILES} (mvae reads {', '.join(READ_SUFFIXES)} files)")
+        if archives := summary.get("archives"):
+            table.add_row("archives not read", Text(printable(_archives_line(archives))))
         console.print(table)
         return
     table.add_row("sources used", str(summary["sources_ok"]))
@@ -222,8 +226,18 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     if summary["notes"]:
         spread = f"std {summary['timeshift_std']:.3f} half-steps, {summary['within_0.05']:.1%} within ±0.05"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
+    if archives := summary.get("archives"):
+        table.add_row("archives not read", Text(printable(_archives_line(archives))))
     table.add_row("parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed")
     console.print(table)
+
+
+def _archives_line(archives: list[str]) -> str:
+    """The archives row: how many, the first, and what to do (mvae does not look inside an archive)."""
+    more = f" and {len(archives) - 1} more" if len(archives) > 1 else ""
+    return (
+        f"{len(archives)}: {archives[0]}{more}; mvae does not read inside archives: unpack them to use their MIDI files"
+    )
 
 
 def print_skips(console: Console, report: DataReport, limit: int = 10) -> None:

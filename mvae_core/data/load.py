@@ -51,6 +51,7 @@ class DataReport:
     cached_units: int = 0
     parsed_units: int = 0
     cache_warning: str | None = None
+    archives: list[str] = field(default_factory=list)  # found in the folders and not read (ARCHIVE_SUFFIXES)
 
     @property
     def ok(self) -> list[dict[str, Any]]:
@@ -88,6 +89,7 @@ class DataReport:
             "warnings": self.warnings_by_kind(),
             "cached_units": self.cached_units,
             "parsed_units": self.parsed_units,
+            "archives": self.archives,
             "files": self.entries,
         }
 
@@ -138,9 +140,9 @@ def load_dataset(
     ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes)."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
-    units, results = expand(data_args)
+    units, results, archives = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
-    report = DataReport()
+    report = DataReport(archives=[str(path) for path in archives])
     digests, read, per_unit, duplicates = _content_digests(units, _cache_dir(cfg))
     settings = settings_key(cfg.parse_key())
     keys = {unit: cache_key(digest, settings) for unit, digest in digests.items()}

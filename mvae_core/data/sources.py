@@ -21,6 +21,8 @@ from mvae_core.data.score import SkipFile, SkipReason
 MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
 READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
 APPLEDOUBLE_PREFIX = "._"  # macOS writes "._song.mid" beside "song.mid" on non-Mac disks: the Finder's metadata
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
+"""Archives a folder search notes (a MIDI pack downloaded and never unpacked): mvae does not read inside them."""
 MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
 _FILE_KINDS = {
     stat.S_IFDIR: "a folder",
@@ -57,13 +59,15 @@ class SourceResult:
         return self.block is not None
 
 
-def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
-    """Resolve files, folders (recursive: :func:`is_midi_name`) and ``corpus:NAME`` into units.
+def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[Path]]:
+    """Resolve files, folders (recursive: :func:`is_midi_name`) and ``corpus:NAME`` into units, and the archives
+    (:data:`ARCHIVE_SUFFIXES`) found in the folders, which are not read.
 
     Paths that cannot be listed or read come back as skipped results instead of raising.
     """
     units: list[Unit] = []
     skipped: list[SourceResult] = []
+    archives: list[Path] = []
     for arg in data_args:
         if arg.startswith(CORPUS_PREFIX):
             name = arg[len(CORPUS_PREFIX) :]
@@ -71,7 +75,7 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
             continue
         path = Path(arg)
         if path.is_dir():
-            files, errors = walk_midi(path)
+            files, errors = walk_midi(path, archives)
             units.extend(Unit("midi", p, str(p)) for p in files)
             skipped.extend(SourceResult(str(p), SkipReason.UNREADABLE.value, msg) for p, msg in errors)
         elif path.is_file():
@@ -79,7 +83,7 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult]]:
         else:
             detail = "no such file or folder" if not os.path.lexists(path) else "not a regular file"
             skipped.append(SourceResult(str(path), SkipReason.UNREADABLE.value, detail))
-    return _dedupe(units), skipped
+    return _dedupe(units), skipped, sorted(archives, key=lambda path: path.parts)
 
 
 def is_midi_name(name: str) -> bool:
@@ -88,20 +92,22 @@ def is_midi_name(name: str) -> bool:
     return name.lower().endswith(READ_SUFFIXES) and not name.startswith(APPLEDOUBLE_PREFIX)
 
 
-def walk_midi(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The MIDI files under ``folder`` (:func:`is_midi_name`; symlinked folders not followed), in path order, and
-    the folders that could not be listed with the OS's reason."""
+    the folders that could not be listed with the OS's reason; the archives among the other files are appended to
+    ``archives`` when it is given."""
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
         errors.append((Path(exc.filename or folder), exc.strerror or str(exc)))
 
-    files = [
-        Path(os.path.join(root, name))
-        for root, _, names in os.walk(folder, onerror=on_error, followlinks=False)
-        for name in names
-        if is_midi_name(name)
-    ]
+    files = []
+    for root, _, names in os.walk(folder, onerror=on_error, followlinks=False):
+        for name in names:
+            if is_midi_name(name):
+                files.append(Path(os.path.join(root, name)))
+            elif archives is not None and name.lower().endswith(ARCHIVE_SUFFIXES):
+                archives.append(Path(os.path.join(root, name)))
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
 
 
