@@ -59,6 +59,12 @@ def read_smf(data: bytes) -> SmfFile:
     tracks = _parse(bodies[:-1] if cut else bodies, fmt, division, warnings)
     if cut:  # keep what the cut last track holds before the cut
         tracks.extend(_truncated_track(bodies[-1], fmt, division, warnings))
+    if not tracks:  # its only track is cut short within its first events: nothing of the file can be read
+        raise SkipFile(
+            SkipReason.CORRUPT,
+            f"its only track is cut short ({len(bodies[-1]):,} bytes of it are there) before any event that can be "
+            "read: download or copy the file again",
+        )
     if fmt == 2 and len(tracks) > 1:
         tracks = [one_after_another(tracks)]
     return SmfFile(division, tracks, warnings)
