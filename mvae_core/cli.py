@@ -320,7 +320,7 @@ def data_inspect(
         sys.stdout.write(json.dumps(finite({"summary": summary, "files": report.entries}), indent=1) + "\n")
         return
     print_summary(stdout, summary, title=f"data: {' '.join(data)}")
-    print_skips(stdout, report, limit=50)
+    print_skips(stdout, report, limit=50, full="mvae data inspect --json")
 
 
 @app.command("plugins")

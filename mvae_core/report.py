@@ -240,19 +240,25 @@ def _archives_line(archives: list[str]) -> str:
     )
 
 
-def print_skips(console: Console, report: DataReport, limit: int = 10) -> None:
+FULL_REPORT = "data_report.json or mvae data inspect --json"
+"""Where every source's entry is, for the lines that :func:`print_skips` leaves out (after ``mvae train``)."""
+
+
+def print_skips(console: Console, report: DataReport, limit: int = 10, full: str = FULL_REPORT) -> None:
     """Per source, printed literally (the first ``limit`` of each kind): why it was skipped; which notes became the
-    melody when that was a choice (a file with several parts); its warnings."""
+    melody when that was a choice (a file with several parts); its warnings. ``full``: where the rest are."""
     skipped = [e for e in report.entries if e["status"] == "skipped"]
     lines = [
         f"  skipped {e['source']}: {e['reason']}" + (f" ({e['detail']})" if e.get("detail") else "") for e in skipped
     ]
-    _print_some(console, lines, limit, "skipped")
+    _print_some(console, lines, limit, "skipped", full)
     chosen = [e for e in report.entries if e["status"] == "ok" and (e.get("left_out_notes") or e.get("drum_notes"))]
-    _print_some(console, [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen], limit, "melody choices")
+    _print_some(
+        console, [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen], limit, "melody choices", full
+    )
     warned = [(e["source"], w) for e in report.entries for w in e.get("warnings", [])]
     _print_some(
-        console, [f"  warning, {source}: {w['kind']}: {w['message']}" for source, w in warned], limit, "warnings"
+        console, [f"  warning, {source}: {w['kind']}: {w['message']}" for source, w in warned], limit, "warnings", full
     )
 
 
@@ -265,8 +271,8 @@ def _melody_line(entry: dict[str, Any]) -> str:
     return f"{entry.get('melody', '')}; left out {' and '.join(left)}"
 
 
-def _print_some(console: Console, lines: list[str], limit: int, what: str) -> None:
+def _print_some(console: Console, lines: list[str], limit: int, what: str, full: str) -> None:
     for line in lines[:limit]:
         console.print(Text(printable(line)), highlight=False, soft_wrap=True)
     if len(lines) > limit:
-        console.print(f"  ... and {len(lines) - limit} more {what} (see data_report.json or mvae data inspect --json)")
+        console.print(f"  ... and {len(lines) - limit} more {what} (see {full})")
