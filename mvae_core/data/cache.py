@@ -132,8 +132,9 @@ class ParseCache:
         return self.directory / "sets" / key
 
 
-def set_key(unit_keys: list[tuple[str, str] | str], min_onsets: int) -> str:
-    """Key of a whole data set: its units in order (label and content key) and the loop filter."""
+def set_key(unit_keys: list[tuple[str, ...]], min_onsets: int) -> str:
+    """Key of a whole data set: its units in order (label and content key; a file read without one: its name and
+    outcome) and the loop filter."""
     blob = json.dumps({"v": FORMAT_VERSION, "set": SET_VERSION, "units": unit_keys, "min_onsets": min_onsets})
     return "set-" + hashlib.sha256(blob.encode()).hexdigest()
 

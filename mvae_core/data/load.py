@@ -143,20 +143,21 @@ def load_dataset(
     units, results, archives = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport(archives=[str(path) for path in archives])
-    digests, read, per_unit, duplicates = _content_digests(units, _cache_dir(cfg))
+    digests, read, per_unit = _content_digests(units, _cache_dir(cfg))
     settings = settings_key(cfg.parse_key())
     keys = {unit: cache_key(digest, settings) for unit, digest in digests.items()}
-    labelled = [(u.label, k) for u, k in keys.items()]
-    whole = set_key(labelled + [r.name for r in results] + duplicates, cfg.min_onsets)
-    # an unreadable or too large file may change by next time: no set entry then
-    cacheable = len(keys) + len(duplicates) == len(units)
-    hit = cache.get_set(whole) if cacheable else None
+    labelled: list[tuple[str, ...]] = [(u.label, k) for u, k in keys.items()]
+    # the files read without a key (unreadable, too large, a duplicate) by their outcome: the same set while they
+    # stay as they are, another once one of them changes
+    unused = [(r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())]
+    whole = set_key(labelled + unused, cfg.min_onsets)
+    hit = cache.get_set(whole)
     if hit is not None:
         report.entries, report.cached_units = hit[1], len(keys)
         return hit[0], report
 
     try:
-        writer = cache.set_writer(whole) if cacheable else None
+        writer = cache.set_writer(whole)
         if writer is not None:
             sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
             with writer, closing(sources):
@@ -277,9 +278,9 @@ def _parse_one(
 
 def _content_digests(
     units: list[Unit], cache_dir: Path | None
-) -> tuple[dict[Unit, str], dict[Unit, bytes], dict[Unit, list[SourceResult]], list[str]]:
-    """Each readable unit's content digest, the bytes of those read now, skipped results (unreadable, duplicate) and
-    the labels of duplicates. A file whose ``stat`` signature matches :class:`FileDigests` is not read;
+) -> tuple[dict[Unit, str], dict[Unit, bytes], dict[Unit, list[SourceResult]]]:
+    """Each readable unit's content digest, the bytes of those read now and skipped results (unreadable, too large,
+    duplicate). A file whose ``stat`` signature matches :class:`FileDigests` is not read;
     byte-identical copies (the same digest) are one source: the later ones are skipped as ``duplicate``, so a copy
     never lands on both sides of the split."""
     known = FileDigests(cache_dir)
@@ -287,7 +288,6 @@ def _content_digests(
     read: dict[Unit, bytes] = {}
     skipped: dict[Unit, list[SourceResult]] = {}  # results stay in unit order, cached or not (stable split)
     first_with: dict[str, Unit] = {}
-    duplicates: list[str] = []
     for unit in units:
         info = _regular_file(unit.path)
         digest = known.get(unit.path, info) if info is not None else None
@@ -305,13 +305,12 @@ def _content_digests(
             skipped[unit] = [
                 SourceResult(unit.label, SkipReason.DUPLICATE.value, detail, twin=first_with[digest].label)
             ]
-            duplicates.append(unit.label)
             read.pop(unit, None)
             continue
         first_with[digest] = unit
         digests[unit] = digest
     known.save()
-    return digests, read, skipped, duplicates
+    return digests, read, skipped
 
 
 def _regular_file(path: Path) -> os.stat_result | None:
