@@ -22,6 +22,8 @@ from mvae_core.ablation.runner import cores
 from mvae_core.cli import app
 from tests.training import TINY
 
+ROOT = Path(__file__).resolve().parents[1]
+
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
 
 SETTINGS = [arg for override in TINY for arg in ("--set", override)]
@@ -159,17 +161,34 @@ def test_ctrl_c_while_the_local_ray_instance_starts_says_stopped_and_writes_noth
     assert not out.exists()
 
 
-def test_a_run_larger_than_this_machine_exits_2_with_one_line_and_writes_nothing(synth_dir, tmp_path):
+def test_a_run_larger_than_the_local_instance_exits_2_with_one_line_and_writes_nothing(synth_dir, tmp_path):
     """Ray kept such tasks pending for ever. The console is that one line: Ray's own warning that token
     authentication is on (for the instance mvae starts and stops itself) stood above it."""
     out = tmp_path / "abl"
-    cpus = str(cores() + 1)
-    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray", "--cpus-per-run",
-               cpus, "--out", str(out)]  # fmt: skip
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray", "--gpus-per-run",
+               "64", "--out", str(out)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "RAY_AUTH_MODE"}
     result = subprocess.run(command, capture_output=True, text=True, timeout=90, env=env)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.splitlines() == [
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: --gpus-per-run 64: no node of the Ray cluster has that many GPUs (")
+    assert line.endswith("), so no run could start; give at most 0") or "the largest has" in line
+    assert not out.exists()
+
+
+def test_more_cpus_a_run_than_this_machine_has_are_refused_before_a_local_instance_starts(synth_dir, tmp_path):
+    """It started a local Ray instance (seconds) to find that no node, this machine, had that many. A stand-in
+    ``ray`` package whose ``init`` fails shows that none is started now."""
+    out, fake = tmp_path / "abl", tmp_path / "fake" / "ray"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("def init(*args, **kwargs):\n    raise SystemExit('ray.init was called')\n")
+    cpus = str(cores() + 1)
+    command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--executor", "ray", "--cpus-per-run",
+               cpus, "--out", str(out)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), str(ROOT)])}
+    started = subprocess.run(command, capture_output=True, text=True, timeout=90, env=env)
+    assert started.returncode == 2, started.stderr
+    assert started.stderr.splitlines() == [
         f"error: --cpus-per-run {cpus}: no node of the Ray cluster has that many CPUs (the largest has {cores()}), "
         f"so no run could start; give at most {cores()}"
     ]

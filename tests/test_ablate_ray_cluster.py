@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from mvae_core.ablation.ray_executor import TOKEN_REFUSED
-from mvae_core.ablation.runner import cores
 from tests.training import TINY
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
@@ -116,13 +115,11 @@ def test_a_run_larger_than_every_node_is_refused_before_anything_is_written(head
 
 def test_without_address_a_local_instance_is_started_beside_a_running_cluster(head, synth_dir, tmp_path):
     """ray.init() without an address joined the cluster that `ray start` runs on this machine and then refused its
-    own num_cpus ('could not start a local Ray instance'); the local instance has this machine's cores."""
-    too_many = str(cores() + 1)
-    result = _ablate(tmp_path, str(synth_dir), "--cpus-per-run", too_many, "--out", "abl", timeout=90)
+    own num_cpus ('could not start a local Ray instance'). Here the local instance starts, and its node is then found
+    too small for 64 GPUs a run."""
+    result = _ablate(tmp_path, str(synth_dir), "--gpus-per-run", "64", "--out", "abl", timeout=90)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert f"--cpus-per-run {too_many}: no node of the Ray cluster has that many CPUs (the largest has {cores()})" in (
-        " ".join(result.stderr.split())
-    )
+    assert "--gpus-per-run 64: no node of the Ray cluster has that many GPUs" in " ".join(result.stderr.split())
 
 
 @pytest.mark.slow

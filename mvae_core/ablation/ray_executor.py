@@ -129,14 +129,19 @@ def _check_reachable(address: str | None) -> None:
         ) from None
 
 
-def check_room(cpus_per_run: int, gpus_per_run: float) -> None:
-    """Some live node of the joined cluster has ``cpus_per_run`` CPUs and ``gpus_per_run`` GPUs, else an
-    :class:`~mvae_core.errors.OptionError` naming the option and the largest node: Ray would keep such tasks pending
-    for ever (it calls them infeasible, in a log the driver does not show). Checked against the nodes there when the
-    ablation starts, so an autoscaling cluster must have a node of that size up."""
+def live_nodes() -> list[dict[str, float]]:
+    """The resources (``CPU``, ``GPU``, …) of each live node of the joined cluster."""
     import ray
 
-    nodes = [node["Resources"] for node in ray.nodes() if node["Alive"]]
+    return [node["Resources"] for node in ray.nodes() if node["Alive"]]
+
+
+def check_room(cpus_per_run: int, gpus_per_run: float, nodes: list[dict[str, float]]) -> None:
+    """Some node of ``nodes`` (:func:`live_nodes`; or this machine, whose cores a local instance gets, before it
+    starts) has ``cpus_per_run`` CPUs and ``gpus_per_run`` GPUs, else an :class:`~mvae_core.errors.OptionError`
+    naming the option and the largest node: Ray would keep such tasks pending for ever (it calls them infeasible, in a
+    log the driver does not show). Checked against the nodes there when the ablation starts, so an autoscaling
+    cluster must have a node of that size up."""
     for option, resource, wanted in (("cpus_per_run", "CPU", cpus_per_run), ("gpus_per_run", "GPU", gpus_per_run)):
         most = max((node.get(resource, 0) for node in nodes), default=0)
         if wanted > most:

@@ -32,7 +32,7 @@ from mvae_core.ablation.plan import (
     expand,
     read_configs,
 )
-from mvae_core.ablation.ray_executor import check_room, joined, run_on_ray, shared_paths
+from mvae_core.ablation.ray_executor import check_room, joined, live_nodes, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
@@ -136,9 +136,11 @@ def ablate(
     moved = _check_same_data(arms, data, out)
     # Ray only for runs to train (a re-run that only summarises starts none); nothing is written before it joins
     with_ray = executor == "ray" and bool(runner.plan_tasks(arms, seeds, epochs, data, out)[0])
+    if with_ray and address is None:  # a local instance gets this machine's cores: too many is known before it starts
+        check_room(cpus_per_run, 0, [{"CPU": runner.cores()}])
     with joined(address) if with_ray else contextlib.nullcontext():
         if with_ray:
-            check_room(cpus_per_run, gpus_per_run)
+            check_room(cpus_per_run, gpus_per_run, live_nodes())
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         _warm_cache(data, built, jobs or runner.cores(), report)
