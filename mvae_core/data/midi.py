@@ -59,7 +59,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     notes = file_notes(smf.tracks, smf.ticks_per_beat)
     drums = notes.channel == 9
     if not drums.size:
-        raise SkipFile(SkipReason.NO_NOTES, _no_notes_detail(smf.tracks))
+        raise SkipFile(SkipReason.NO_NOTES, _no_notes_detail(smf.tracks) + _read_leniently(smf.warnings))
     if drums.all():
         tracks = "; ".join(p.label() for p in notes.parts)
         raise SkipFile(
@@ -139,6 +139,12 @@ CHANNEL_EVENTS = {
     "polytouch": "key pressure",
     "sysex": "SysEx",
 }
+
+
+def _read_leniently(warnings: list[str]) -> str:
+    """What reading ``warnings`` recovered, to end a skip's detail: a file truncated before its notes is skipped
+    for ``no notes``, and the cut is why."""
+    return f"; read leniently: {'; '.join(warnings)}" if warnings else ""
 
 
 def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
