@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from rich.console import Console
@@ -13,9 +13,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from mvae_core.config import LOSS_TERMS, DataConfig
-from mvae_core.data.load import DataReport
+from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
-from mvae_core.report import QUANTIZED_STD, data_summary, print_skips, print_summary
+from mvae_core.report import QUANTIZED_STD, data_summary, parse_progress, print_skips, print_summary
 from mvae_core.view import epoch_number
 
 
@@ -176,6 +176,11 @@ class ConsoleReporter:
         self.console = console
         self.warnings = warnings or console
         self.command_line = command_line
+
+    def parsing(self) -> AbstractContextManager[ParseProgress | None]:
+        """A context manager giving what the data's first parse tells of each file it parses: a progress bar on the
+        warnings console when it is a terminal (:func:`~mvae_core.report.parse_progress`), else ``None``."""
+        return parse_progress(self.warnings)
 
     def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
         print_summary(self.console, data_summary(table, report, cfg), title=title)

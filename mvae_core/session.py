@@ -87,6 +87,9 @@ class Reporter(Protocol):
         """A context manager giving a display: called with each epoch's record, and ``started(events)`` with the
         events of ``mvae_train_start`` before the first epoch."""
 
+    # Optional: ``parsing()``, a context manager giving a ``(parsed, total)`` callback that the data's first parse
+    # calls with each file it parses (``None``: nothing shown); ConsoleReporter shows a progress bar.
+
 
 @dataclass
 class RunResult:
@@ -385,8 +388,10 @@ def _prepare_data(
     """Load, report and split the data; refuse data a resumed run did not start with (its sources compared under
     the names they had before a ``relocation``). Creates the run directory (rank 0) only once the data is usable;
     a relocated resume rewrites ``split.json`` with the new names."""
+    parsing = getattr(reporter, "parsing", None)  # optional (Reporter): a first parse of thousands of files is long
     try:
-        table, report = load_dataset(data, cfg.data, jobs)
+        with parsing() if parsing is not None else contextlib.nullcontext() as progress:
+            table, report = load_dataset(data, cfg.data, jobs, progress)
     except InputError:  # a bad argument (jobs), named as it is
         raise
     except ValueError as exc:  # an unknown corpus name
