@@ -287,6 +287,18 @@ def test_an_unknown_chunk_is_skipped_with_a_warning(tmp_path):
     assert "skipped a chunk 'XFIH' of 11 bytes" in entry["warnings"][0]["message"]
 
 
+def test_a_file_padded_with_zeros_gets_one_warning_for_its_padding(tmp_path):
+    """Zeros read as a chunk '00000000' of 0 bytes every 8 bytes, each with its own warning: 131,049 of them (11.7 MB
+    of data report) for a melody padded to 1 MiB, as a preallocated or cut-off download looks."""
+    conductor, notes = melody_bytes()
+    (tmp_path / "padded.mid").write_bytes(smf.header(1, 2, 960) + conductor + notes + bytes(64 * 1024))
+    entry = entry_of(tmp_path / "padded.mid")
+    assert entry["status"] == "ok" and entry["notes"] == len(tune())
+    assert [w["message"] for w in entry["warnings"]] == [
+        "skipped 8,192 chunks '00000000' of 0 bytes in all (not tracks)"
+    ]
+
+
 def test_a_header_with_no_tracks_has_no_notes(tmp_path):
     (tmp_path / "empty_header.mid").write_bytes(smf.header(1, 0, 960))
     entry = entry_of(tmp_path / "empty_header.mid")

@@ -28,8 +28,9 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table
 from mvae_core.files import WriteFailed, atomic_write
 
-FORMAT_VERSION = 23  # 23: no notes says what was recovered; 22: a file whose only track is cut before any event is
-# corrupt; 21: drum names are whole words; 20: a DAW project's skip names it; 19: 0/x meters ignored;
+FORMAT_VERSION = 24  # 24: skipped chunks of one name are one warning; 23: no notes says what was recovered;
+# 22: a file whose only track is cut before any event is corrupt; 21: drum names are whole words; 20: a DAW
+# project's skip names it; 19: 0/x meters ignored;
 # 18: name:TEXT ignores accents; 17: undecodable metas left out; 16: UTF-8 track names, accents dropped in name rules;
 # 15: a drums-only file names its parts; 14: "one bar" warning; 13: a file without notes says what it holds; 12:
 # drum-named parts off channel 10 are drums; 11: report entries name their file's content; 10: melody names by word

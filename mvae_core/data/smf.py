@@ -107,7 +107,7 @@ def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]]
         raise SkipFile(SkipReason.CORRUPT, f"header chunk of {size} bytes (6 needed)")
     header = struct.unpack(">HHH", data[8:14])
     chunks: list[tuple[bytes, bool]] = []
-    warnings: list[str] = []
+    skipped: dict[bytes, list[int]] = {}  # chunk name → the length of each chunk of that name (not a track)
     pos = 8 + size
     while pos + 8 <= len(data):
         name, length = struct.unpack(">4sL", data[pos : pos + 8])
@@ -115,12 +115,21 @@ def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]]
         if name == TRACK:
             chunks.append((body, len(body) < length))
         else:
-            shown = name.decode("latin-1") if name.isascii() and name.decode("ascii").isprintable() else name.hex()
-            warnings.append(f"skipped a chunk {shown!r} of {length:,} bytes (not a track)")
+            skipped.setdefault(name, []).append(length)
         pos += 8 + length
+    warnings = [_skipped_chunks(name, lengths) for name, lengths in skipped.items()]
     if 0 < len(data) - pos < 8:
         warnings.append(f"ignored {len(data) - pos} byte(s) after the last chunk")
     return header, chunks, warnings
+
+
+def _skipped_chunks(name: bytes, lengths: list[int]) -> str:
+    """One warning for every chunk named ``name`` that is not a track: a file padded with zeros reads as a
+    chunk '00000000' of 0 bytes every 8 bytes, a million of them in 8 MiB, and said each had flooded the report."""
+    shown = name.decode("latin-1") if name.isascii() and name.decode("ascii").isprintable() else name.hex()
+    if len(lengths) == 1:
+        return f"skipped a chunk {shown!r} of {lengths[0]:,} bytes (not a track)"
+    return f"skipped {len(lengths):,} chunks {shown!r} of {sum(lengths):,} bytes in all (not tracks)"
 
 
 def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
