@@ -99,7 +99,9 @@ def test_a_broken_third_party_model_imported_only_for_its_section_says_so(monkey
     monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
     with pytest.raises(ModelError) as error:
         resolve_model(build_config(None, [*TINY, "model.wide.width=3"]))
+    line = broken.__code__.co_firstlineno + 1  # where the stand-in for the package's import fails
     assert str(error.value) == (
-        "model 'wide' (package mvae-wide) failed to import: No module named 'numpy_is_missing' (its [model.wide] "
-        "section is checked although model.name is 'melody_rnn'; remove the section to train without it)"
+        f"model 'wide' (package mvae-wide) failed to import: No module named 'numpy_is_missing' (at {__file__}:{line}) "
+        "(its [model.wide] section is checked although model.name is 'melody_rnn'; remove the section to train "
+        "without it)"
     )
