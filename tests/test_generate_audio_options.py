@@ -41,13 +41,10 @@ def test_without_audio_options_generate_goes_on_to_read_the_run(tmp_path):
     assert "--audio" not in result.stderr  # the missing run is what it says, not the audio options
 
 
-@pytest.fixture(scope="module")
-def run(synth_dir, tmp_path_factory):
-    path = tmp_path_factory.mktemp("generate") / "run"
-    tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "1"]
-    result = runner.invoke(app, ["train", str(synth_dir), *tiny, "--out", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def run(tiny_run):
+    """The session's trained run: these tests only read it."""
+    return tiny_run
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,10 @@ from mvae_core.loop_file import LOOP_TICKS
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def run(synth_dir, tmp_path_factory):
-    path = tmp_path_factory.mktemp("loops") / "run"
-    tiny = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--plugins", "none", "--epochs", "1"]
-    result = runner.invoke(app, ["train", str(synth_dir), *tiny, "--out", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def run(tiny_run):
+    """The session's trained run: these tests only read it."""
+    return tiny_run
 
 
 def generate(run, out, *options):
