@@ -241,7 +241,7 @@ the network, and sends nothing."""
 
 def _url_host(host: str) -> str:
     if host in ALL_ADDRESSES:
-        return "127.0.0.1"  # reachable from this machine; other machines use network_urls'
+        return "127.0.0.1"  # reachable from this machine; other machines use network_addresses()
     return f"[{host}]" if ":" in host else host
 
 
