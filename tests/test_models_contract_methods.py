@@ -87,3 +87,20 @@ def test_validation_refuses_rows_beyond_the_run_s_pitch_rows(monkeypatch, synth_
     with pytest.raises(ModelError, match=r"^model 'swapped' \(package mvae-x\): decode_notes returned .* its row \d+ is "
                        r"beyond the run's \d+ pitch rows"):  # fmt: skip
         mvae_core.train([synth_dir], tmp_path / "run", overrides=tiny("swapped"), plugins=[], epochs=1, progress=False)
+
+
+def test_mvae_serve_names_a_player_whose_notes_break_the_contract(tiny_run, monkeypatch):
+    """A package player's numpy step became a 500 'Object of type int64 is not JSON serializable', naming nothing."""
+    import numpy as np
+
+    from mvae_core.serve.engine import Engine
+
+    engine = Engine(tiny_run)
+    notes = engine.player.notes
+
+    def numpy_steps(z, options=None, index=0):
+        return [note._replace(step=np.int64(note.step)) for note in notes(z, options, index)]
+
+    monkeypatch.setattr(engine.player, "notes", numpy_steps)
+    with pytest.raises(ModelError, match=r"^model 'melody_rnn' \(built-in\): player\(\)\.notes returned Note\(step="):
+        engine.current_loop()

@@ -173,9 +173,9 @@ NOTE_RULE = (
 """What :func:`check_notes` requires of each :class:`~mvae_core.generation.Note` (the fields' docstring, checked)."""
 
 
-def check_notes(model: str, notes: Any, points: int, rows: int | None = None) -> None:
+def check_notes(model: str, notes: Any, points: int, rows: int | None = None, method: str = "decode_notes") -> None:
     """A :class:`ModelError` naming the model ``model`` and its package unless ``notes`` (what its
-    ``decode_notes`` returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
+    ``decode_notes``, or the ``method`` named, returned for ``points`` latent points) is one list of :class:`~mvae_core.generation.Note` per
     point, each note's fields as :data:`NOTE_RULE` says: validation, generation, the MIDI writer and ``mvae serve``'s
     JSON read them by name (a numpy integer is not JSON, a NaN velocity is no MIDI velocity). ``rows``, the run's
     ``pitch_classes``, bounds the row (a row beyond it is a pitch the model never learned, above 127 a MIDI error);
@@ -199,7 +199,7 @@ def check_notes(model: str, notes: Any, points: int, rows: int | None = None) ->
                 break
     if problem is not None:
         raise ModelContractError(
-            f"{_named(model)}: decode_notes {problem}; it must return {rule} (docs/models.md, Writing a model)"
+            f"{_named(model)}: {method} {problem}; it must return {rule} (docs/models.md, Writing a model)"
         )
 
 

@@ -40,6 +40,7 @@ from mvae_core.loop_file import (
     step_seconds,
     timed_notes,
 )
+from mvae_core.models import check_notes
 from mvae_core.run import RunDir, saved_epoch
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
@@ -157,6 +158,8 @@ class Engine:
         options = request.options()
         with self._lock:
             notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
+            # a package model's player: its notes become JSON and MIDI (a numpy int is no JSON)
+            check_notes(self.config.model.name, [notes], 1, self.config.data.pitch_classes, "player().notes")
             if make_current:
                 self.current = request
         return Loop(request, timed_notes([notes], self.config, options))
