@@ -163,7 +163,8 @@ def bend(
         names = bend_run(run_dir, out, sigma, seed, layers)
     console.print(
         escape(
-            f"{out}: {len(names)} {layers} tensors bent (sigma {sigma} × each tensor's std, seed {seed}); "
+            f"{out}: {len(names)} {'decoder tensors' if layers == 'decoder' else 'tensors of every layer'} bent "
+            f"(sigma {sigma} × each tensor's std, seed {seed}); "
             f"generate from it with mvae generate {out} --out DIR. It has no checkpoint.pt, so it cannot be resumed."
         )
     )

@@ -134,6 +134,7 @@ def test_bend_changes_only_the_copys_decoder(run, tmp_path):
     bent = tmp_path / "bent"
     result = mvae("bend", run, "--sigma", 0.3, "--seed", 7, "--out", bent)
     assert result.exit_code == 0, result.output
+    assert " decoder tensors bent (sigma 0.3 × each tensor's std, seed 7)" in " ".join(result.output.split())
     assert _digests(run) == before  # the source run is only read
     assert {p.name for p in bent.iterdir()} == {"config.toml", "metrics.jsonl", "data_report.json", "model.safetensors"}
     source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
@@ -158,7 +159,9 @@ def test_bend_changes_only_the_copys_decoder(run, tmp_path):
 
 def test_bend_all_layers_changes_the_encoder_too(run, tmp_path):
     bent = tmp_path / "bent"
-    assert mvae("bend", run, "--sigma", 0.1, "--layers", "all", "--out", bent).exit_code == 0
+    result = mvae("bend", run, "--sigma", 0.1, "--layers", "all", "--out", bent)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and " tensors of every layer bent (sigma 0.1" in said  # it said '24 all tensors bent'
     source, changed = load_file(run / "model.safetensors"), load_file(bent / "model.safetensors")
     assert not torch.equal(source["encoder.branch_weight"], changed["encoder.branch_weight"])
     assert torch.equal(source["encoder.branch_rest.0.running_var"], changed["encoder.branch_rest.0.running_var"])
