@@ -150,11 +150,19 @@ def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]])
     return table
 
 
+def shown_default(required: bool, default: Any) -> str:
+    """A setting's default as the listings print it: ``(required)``, ``(unset)`` for None (a config file leaves such
+    a key out: TOML has no null), else its JSON form (what a config file or ``--set`` writes, quotes included)."""
+    if required:
+        return "(required)"
+    return "(unset)" if default is None else json.dumps(default)
+
+
 def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
     """``  settings [<section>]:`` and an indented table of ``fields`` (each with ``name``, ``type``, ``default``,
     ``required``, ``description``), as ``mvae plugins`` and ``mvae models`` print a section's settings."""
     table = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
     for f in fields:
-        default = "(required)" if f["required"] else json.dumps(f["default"])
+        default = shown_default(f["required"], f["default"])
         table.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
     return Group(escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4)))

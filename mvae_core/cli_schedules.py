@@ -21,7 +21,7 @@ from rich.table import Table
 
 import schedules
 from mvae_core.cli_output import err as err_console
-from mvae_core.cli_output import fail
+from mvae_core.cli_output import fail, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed, atomic_write
@@ -103,7 +103,7 @@ def list_schedules(
         table.add_row(escape(entry["name"]), escape(entry["origin"]), "", "", "", about)
         for p in entry["parameters"]:
             kind = " ".join([p["type"], ", ".join(p["constraints"])]).strip()
-            default = "(required)" if p["required"] else json.dumps(p["default"])
+            default = shown_default(p["required"], p["default"])
             table.add_row("", "", escape(p["name"]), escape(kind), escape(default), escape(p["description"]))
         table.add_section()
     console.print(table)

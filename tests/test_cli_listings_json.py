@@ -60,3 +60,24 @@ def test_what_a_package_prints_on_import_goes_to_stderr_not_into_the_json(monkey
     listed = {entry["name"]: entry for entry in json.loads(result.stdout)}
     assert listed["chatty"]["error"] is None and listed["chatty"]["origin"] == "package mvae-chatty"
     assert "hello from the package" in result.stderr
+
+
+def test_a_setting_whose_default_is_none_is_listed_as_unset_not_null():
+    """`mvae models` and `mvae plugins` printed a None default as JSON's `null`, which no TOML config can write."""
+    import io
+
+    from rich.console import Console
+
+    from mvae_core.cli_output import settings_listing
+
+    fields = [
+        {"name": "limit", "type": "int | None", "default": None, "required": False, "description": "a cap"},
+        {"name": "width", "type": "int", "default": 2, "required": False, "description": "times hidden"},
+        {"name": "name", "type": "str", "default": None, "required": True, "description": "its name"},
+    ]
+    console = Console(file=io.StringIO(), width=100)
+    console.print(settings_listing("model.wide", fields))
+    limit, width, name = (line.split("  ") for line in console.file.getvalue().splitlines()[2:5])
+    cells = [[cell.strip() for cell in row if cell.strip()] for row in (limit, width, name)]
+    assert cells == [["limit", "int | None", "(unset)", "a cap"], ["width", "int", "2", "times hidden"],
+                     ["name", "str", "(required)", "its name"]]  # fmt: skip
