@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from mvae_core.config import ConfigError, PluginsConfig, field_problem
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
-from mvae_core.registry import Registered, discover, validate_settings
+from mvae_core.registry import Registered, discover, dotted_name, validate_settings
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
 
@@ -159,8 +159,8 @@ def unusable_name(name: str) -> str | None:
         return f"[plugins] {name} is the list of plugins to enable, so it cannot be a plugin's section"
     if "," in name or name != name.strip() or not name:
         return "plugin names are separated by commas and stripped of spaces (--plugins a,b)"
-    if "." in name:
-        return "a dot separates the parts of a config key (plugins.<name>.<setting>), so a plugin's name has none"
+    if dotted := dotted_name("plugin", "plugins", name):
+        return dotted
     if name in ("mvae", *NUMERICS):
         return f"{name!r} is a key of a run's [provenance.versions] beside the plugins' own versions"
     return None

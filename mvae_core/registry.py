@@ -73,6 +73,15 @@ def name_taken(kind: str, name: str, distribution: str, other: str) -> str:
     )
 
 
+def dotted_name(kind: str, section: str, name: str) -> str | None:
+    """Why ``name`` cannot be a ``kind``'s name when it is also the key of its ``[<section>.<name>]`` settings: a dot
+    separates the parts of a config key, so ``--set <section>.a.b.<setting>=…`` could not tell the name from the
+    setting after it; None for a name without a dot."""
+    if "." not in name:
+        return None
+    return f"a dot separates the parts of a config key ({section}.<name>.<setting>), so a {kind}'s name has none"
+
+
 S = TypeVar("S", bound=BaseModel)
 
 

@@ -27,7 +27,7 @@ from mvae_core.models.contract import (
     import_line,
     model_code,
 )
-from mvae_core.registry import Registered, discover, validate_settings
+from mvae_core.registry import Registered, discover, dotted_name, validate_settings
 from mvae_core.suggest import closest
 
 __all__ = [
@@ -99,9 +99,7 @@ def unusable_name(name: str) -> str | None:
     the setting after it (``--set model.<name>.<setting>=…``, the ``[model.<name>]`` that ``mvae models`` names)."""
     if name in ModelConfig.model_fields:
         return f"model.{name} is a setting of [model], so it cannot be the model's [model.{name}] settings table"
-    if "." in name:
-        return "a dot separates the parts of a config key (model.<name>.<setting>), so a model's name has none"
-    return None
+    return dotted_name("model", "model", name)
 
 
 def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
