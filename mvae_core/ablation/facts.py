@@ -114,8 +114,10 @@ PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise
               "pc_entropy": "entropy_gap"}  # fmt: skip
 """The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
 NO_VALIDATION = "validation files gone"
-EDITED_VALIDATION = "validation files edited"
 """The word for a run's pitch gaps when none of its validation files (``split.json``) gives a loop any more."""
+EDITED_VALIDATION = "validation files edited"
+"""The word for a run's pitch gaps when one of its validation files changed since training (``split.json``'s
+digests): numbers over it would not be the run's held-out numbers."""
 
 
 GENERATED_SEED = 0

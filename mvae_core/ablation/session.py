@@ -544,8 +544,8 @@ def _summarise(
         f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
         f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed {GENERATED_SEED}, decoded by each "
-        f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions().temperature:g}, "
-        f"timing temperature {DecodeOptions().timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
+        f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions.temperature:g}, "
+        f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
         "docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
