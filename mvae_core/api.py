@@ -31,6 +31,7 @@ from mvae_core.errors import (
     DataError,
     InputError,
     OptionError,
+    RenamedOption,
     blocked_message,
     file_in_the_way,
 )
@@ -266,7 +267,8 @@ def generate(
     :param loops: 2-bar loops per file (default 1), along a latent path of steps of length ``walk`` from each point.
     :param walk: the latent distance between consecutive loops of a file (``loops`` > 1).
     :param noise: std of Gaussian noise added to each point.
-    :param bars: the old name of ``loops`` (it counts loops too: ``bars=4`` gives 8 bars), with a FutureWarning.
+    :param bars: the old name of ``loops`` (it counts loops too: ``bars=4`` gives 8 bars), with a
+        :class:`~mvae_core.errors.RenamedOption` warning (a FutureWarning).
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`: ``density``, ``temperature``,
         ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
     :returns: a :class:`Generated`: ``write(folder)`` for MIDI files, ``write_audio`` for WAV, ``midi(i)`` for
@@ -276,7 +278,8 @@ def generate(
         :func:`load`.
     """
     trained = load(run)
-    seed, loops, walk, noise = whole_number("seed", seed), _loops(loops, bars), *_reals(walk=walk, noise=noise)
+    seed, walk, noise = whole_number("seed", seed), *_reals(walk=walk, noise=noise)
+    loops_name, loops = _loops(loops, bars)
     decode = decode_options(seed=seed, **options)
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)
@@ -290,23 +293,25 @@ def generate(
         raise OptionError("z", f"needs numbers, got {z!r}") from None
     count = None if random is None else int(random)
     points = latent_points(count or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
-    paths = latent_walk(points, loops, walk, seed)
+    try:
+        paths = latent_walk(points, loops, walk, seed)
+    except OptionError as exc:  # named as the caller gave it (``bars``, the old name)
+        raise OptionError(loops_name, exc.rule) if exc.option == "loops" else exc from None
     return Generated(trained.config, decode, paths, render_loops(trained.model, paths.flatten(0, 1), decode, loops))
 
 
-def _loops(loops: int | None, bars: int | None) -> int:
-    """:func:`generate`'s loops per file: ``loops`` (default 1), or ``bars``, its old name, with a FutureWarning
-    (a musician reads ``bars=4`` as 4 bars; it gives 4 loops of 2 bars)."""
+def _loops(loops: int | None, bars: int | None) -> tuple[str, int]:
+    """:func:`generate`'s loops per file and the argument that gave them (to name in errors): ``loops`` (default 1),
+    or ``bars``, its old name, with a :class:`RenamedOption` warning (a musician reads ``bars=4`` as 4 bars; it
+    gives 4 loops of 2 bars)."""
     if bars is None:
-        return 1 if loops is None else whole_number("loops", loops)
+        return "loops", 1 if loops is None else whole_number("loops", loops)
     if loops is not None:
-        raise ConflictingOptions(loops="loops per file", bars="the old name of loops")
+        raise ConflictingOptions(loops="loops per file", bars="its old name")
     bars = whole_number("bars", bars)
-    note = (
-        f"bars={bars} gives {bars} loop(s) of 2 bars ({2 * bars} bars) per file; bars is now named loops (loops={bars})"
-    )
-    warnings.warn(note, FutureWarning, stacklevel=3)
-    return bars
+    warnings.warn(RenamedOption("bars", "loops", bars, f"gives {bars} loop(s) of 2 bars ({2 * bars} bars) per file"),
+                  stacklevel=3)  # fmt: skip
+    return "bars", bars
 
 
 def decode_options(**given: Any) -> DecodeOptions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -223,7 +224,7 @@ def generate(
     from mvae_core.api import generate as generate_loops
     from mvae_core.api import wav_target
     from mvae_core.audio import check_renderer
-    from mvae_core.errors import InputError, OptionError
+    from mvae_core.errors import InputError, RenamedOption
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
     audio_only = {
@@ -236,7 +237,7 @@ def generate(
         verb = "shapes" if len(given) == 1 else "shape"
         raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
     renderer = "auto" if renderer is None else renderer
-    flag, per_file = _loops_per_file(loops, bars)
+    per_file = next((n for n in (loops, bars) if n is not None), 1)  # for the note on --walk; the library checks both
     if walk is not None and per_file == 1:  # not an error: a script may pass --walk with every --loops N
         warn("--walk is the distance between the loops of a file, and each file has one loop; give --loops N")
     walked = {} if walk is None else {"walk": walk}  # the library's default otherwise
@@ -245,14 +246,16 @@ def generate(
             point = None if z is None else [float(v) for v in z.split(",")]
         except ValueError:
             raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
-        try:
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always", RenamedOption)
             generated = generate_loops(
-                run_dir, z=point, random=random, seed=seed, loops=per_file, noise=noise, density=density,
+                run_dir, z=point, random=random, seed=seed, loops=loops, bars=bars, noise=noise, density=density,
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, **walked,
             )  # fmt: skip
-        except OptionError as exc:  # the library's ``loops`` is the flag the user typed (--bars, its old name)
-            raise OptionError(flag, exc.rule) if exc.option == "loops" else exc from None
+        for warning in warned:  # --bars, the old name of --loops, as the command line spells it
+            message = warning.message
+            warn(message.command_line_message() if isinstance(message, RenamedOption) else str(message))
         if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
             audio = wav_target(audio, out_path)
             generated.files(audio, "WAV")
@@ -268,20 +271,6 @@ def generate(
     for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files
         if folder is not None and (earlier := earlier_loop_files(folder, written)):
             warn(earlier_files_warning(folder, earlier))
-
-
-def _loops_per_file(loops: int | None, bars: int | None) -> tuple[str, int]:
-    """The loops per file that ``generate`` was asked for, and the option that asked (``loops`` or ``bars``, to name
-    in errors). ``--bars`` is the old name of ``--loops``: it still counts loops, and says so, as a musician reads it
-    as bars (``--bars 4`` writes 8 bars)."""
-    if bars is None:
-        return "loops", 1 if loops is None else loops
-    if loops is not None:
-        raise fail("--bars is the old name of --loops; give --loops only")
-    warn(
-        f"--bars counts 2-bar loops: --bars {bars} writes {bars} loop(s), {2 * bars} bars, per file; its new name is --loops"
-    )
-    return "bars", bars
 
 
 @data_app.command("inspect")

@@ -75,6 +75,21 @@ class ConflictingOptions(InputError):
         return self._message(option_flag)
 
 
+class RenamedOption(FutureWarning):
+    """An argument given by its old name ``old``, which still works as ``new`` does; ``effect`` says what ``value``
+    gives, since a reader of the old name may expect something else. The command line names both as options."""
+
+    def __init__(self, old: str, new: str, value: object, effect: str) -> None:
+        self.old, self.new, self.value, self.effect = old, new, value, effect
+        super().__init__(self._message(lambda name: name, lambda name: f"{name}={value}"))
+
+    def _message(self, name: Callable[[str], str], given: Callable[[str], str]) -> str:
+        return f"{given(self.old)} {self.effect}; its new name is {name(self.new)} ({given(self.new)})"
+
+    def command_line_message(self) -> str:
+        return self._message(option_flag, lambda name: f"{option_flag(name)} {self.value}")
+
+
 def option_flag(name: str) -> str:
     """The command-line option of the Python argument ``name``: ``grid_offset`` → ``--grid-offset``."""
     return "--" + name.replace("_", "-")
