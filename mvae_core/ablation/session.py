@@ -134,8 +134,11 @@ def ablate(
     arms = _configurations(mode, plugins, configs)
     built, files = _built_configs(arms, config, list(overrides), out)
     moved = _check_same_data(arms, data, out)
+    # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
+    planned = (absolute_data(data), out.absolute()) if executor == "ray" else (data, out)
+    tasks, skipped = runner.plan_tasks(arms, seeds, epochs, *planned)
     # Ray only for runs to train (a re-run that only summarises starts none); nothing is written before it joins
-    with_ray = executor == "ray" and bool(runner.plan_tasks(arms, seeds, epochs, data, out)[0])
+    with_ray = executor == "ray" and bool(tasks)
     if with_ray and address is None:  # a local instance gets this machine's cores: too many is known before it starts
         check_room(cpus_per_run, 0, [{"CPU": runner.cores()}])
     with joined(address) if with_ray else contextlib.nullcontext():
@@ -145,9 +148,6 @@ def ablate(
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
         _warm_cache(data, built, jobs or runner.cores(), report)
         _relocate(moved, data, out, report)
-        # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
-        planned = (absolute_data(data), out.absolute()) if executor == "ray" else (data, out)
-        tasks, skipped = runner.plan_tasks(arms, seeds, epochs, *planned)
         if executor == "ray":
             at_once = f", at most {jobs} at once" if jobs else ""
             where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
