@@ -70,12 +70,17 @@ class BodyTooLarge(Exception):
 
 
 def create_app(
-    engine: Engine, points: TrainingPoints, allow_origins: Sequence[str] = (), local_only: bool = False
+    engine: Engine,
+    points: TrainingPoints,
+    allow_origins: Sequence[str] = (),
+    local_only: bool = False,
+    names: frozenset[str] = frozenset(),
 ) -> Starlette:
     """The app serving ``engine``; ``points`` are the training points ``/api/info`` and ``/api/points`` list, as far
     as they are ready. Web pages from ``allow_origins`` (``"*"``: any) may call the API from their scripts (CORS);
     by default only the server's own page can, and other pages' requests are refused (:mod:`~mvae_core.serve.guard`;
-    ``local_only``: the server listens on a loopback address, so a request must name this machine as its host)."""
+    ``local_only``: the server listens on a loopback address, so a request must name this machine only as its host;
+    otherwise by an IP address or one of ``names``, :func:`~mvae_core.serve.guard.machine_names`)."""
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
@@ -124,7 +129,8 @@ def create_app(
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         Exception: _unexpected,
     }
-    middleware = [Middleware(OriginGuard, allow_origins=allow_origins, local_only=local_only)]
+    guard = {"allow_origins": allow_origins, "local_only": local_only, "names": names}
+    middleware = [Middleware(OriginGuard, **guard)]
     if allow_origins:
         cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
         expose = ["Content-Disposition", "X-Renderer"]  # a download's name, the WAV's renderer

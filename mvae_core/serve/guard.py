@@ -9,15 +9,19 @@ changes what MIDI out plays. Browsers name the page that sends a request in its 
   logged once per origin with the option that lets it in. So is a CORS preflight (``OPTIONS`` with
   ``Access-Control-Request-Method``) from such a page; one from a page let in goes on to the app's CORS answer.
 * a request without one (curl, Python, Max's ``[maxurl]``, OSC bridges: programs, not pages) is served.
-* on a loopback address, a request whose ``Host`` is not a name of this machine (``localhost``, a loopback address)
-  is refused too: a page of a domain that its owner points at 127.0.0.1 would otherwise be "the server's own origin"
-  (DNS rebinding).
+* a request whose ``Host`` is not a name of this machine is refused too, logged once per name: a page of a domain
+  that its owner points at this machine's address would otherwise be "the server's own origin" and could drive it
+  and read its answers (DNS rebinding). On a loopback address the names are ``localhost`` and loopback addresses; on
+  any other (``--host 0.0.0.0``: phones in the room) also any IP address (a browser sends one only when its page
+  came from that address), this machine's host name, a ``.local`` name (mDNS: only a device on the same network can
+  answer for one, and such a device can reach the server anyway) and ``--host`` itself when it is a name.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -27,7 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 MAX_WARNED = 100
-"""The refused origins logged (once each); a client forging a new Origin per request fills neither memory nor the log."""
+"""The refused origins and hosts logged (once each); a client forging a new one per request fills neither memory nor the
+log."""
 
 
 def let_in_message(origin: str, what: str) -> str:
@@ -43,21 +48,48 @@ def is_local_name(host: str) -> bool:
     only: localhost (any case, as the resolver reads it) or a loopback IP."""
     if host.lower() == "localhost":
         return True
+    ip = _ip(host)
+    return ip is not None and ip.is_loopback
+
+
+def is_network_name(host: str, names: frozenset[str]) -> bool:
+    """Whether a ``Host`` header's name (without the port) may name a server that listens beyond loopback: a local
+    name, any IP address, a ``.local`` (mDNS) name or one of ``names`` (lower case; :func:`machine_names`)."""
+    name = host.lower().rstrip(".")
+    return is_local_name(name) or _ip(name) is not None or name.endswith(".local") or name in names
+
+
+def machine_names(bind_host: str) -> frozenset[str]:
+    """The names other devices may reach this machine by, besides its addresses: its host name (as the OS gives it,
+    and its first label) and ``bind_host`` (``mvae serve --host``) when that is a name; lower case."""
+    full = socket.gethostname().lower().rstrip(".")
+    names = {full, full.split(".", 1)[0]} - {""}
+    if _ip(bind_host) is None:
+        names.add(bind_host.lower().rstrip("."))
+    return frozenset(names)
+
+
+def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``name`` as an IP address (an IPv6 one with or without its brackets), or None when it is a name."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(name.strip("[]"))
     except ValueError:
-        return False
+        return None
 
 
 class OriginGuard:
     """ASGI middleware (module docstring). ``allow_origins``: the origins let in (``"*"``: any); ``local_only``: the
-    server listens on a loopback address, so the ``Host`` must name this machine."""
+    server listens on a loopback address, so the ``Host`` must name this machine only; otherwise it must be a name
+    :func:`is_network_name` takes, with ``names`` (:func:`machine_names`)."""
 
-    def __init__(self, app: ASGIApp, allow_origins: Sequence[str], local_only: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, allow_origins: Sequence[str], local_only: bool, names: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.allow_origins = frozenset(allow_origins)
         self.local_only = local_only
-        self.warned: set[str] = set()  # the origins logged (at most MAX_WARNED, 100 characters each)
+        self.names = names
+        self.warned: set[str] = set()  # the origins and hosts logged (at most MAX_WARNED, 100 characters each)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -70,21 +102,34 @@ class OriginGuard:
         await self.app(scope, receive, send)
 
     def refusal(self, headers: Headers, preflight: bool = False) -> str | None:
-        """Why a request (a CORS ``preflight``) with these headers is refused, or None when it is served."""
+        """Why a request (a CORS ``preflight``) with these headers is refused, or None when it is served; the first
+        refusal of each host or origin is logged."""
         host = headers.get("host", "")
+        shown_host = f"Host {host[:100]!r}"
         if self.local_only and not is_local_name(_host_name(host)):
-            return (
-                f"Host {host[:100]!r}: this server listens on this machine only and answers requests to localhost "
-                "or 127.0.0.1 (a page of another name that leads here is refused)"
+            return self._logged(
+                shown_host,
+                f"{shown_host}: this server listens on this machine only and answers requests to localhost or "
+                "127.0.0.1 (a page of another name that leads here is refused)",
+            )
+        if not self.local_only and not is_network_name(_host_name(host), self.names):
+            return self._logged(
+                shown_host,
+                f"{shown_host}: this server answers requests to this machine's IP addresses, localhost, "
+                f"{', '.join(sorted(self.names))} or a .local name (a page of another name that leads here is "
+                "refused; docs/live.md)",
             )
         origin = headers.get("origin")
         if origin is None or "*" in self.allow_origins or origin in self.allow_origins or origin == f"http://{host}":
             return None
         what = "asked to call the API (a CORS preflight)" if preflight else "sent the server a request"
-        shown = origin[:100]
-        message = let_in_message(shown, what)
-        if shown not in self.warned and len(self.warned) < MAX_WARNED:
-            self.warned.add(shown)
+        return self._logged(origin[:100], let_in_message(origin[:100], what))
+
+    def _logged(self, who: str, message: str) -> str:
+        """``message``, logged the first time ``who`` (an origin or a host) is refused, for at most :data:`MAX_WARNED`
+        of them."""
+        if who not in self.warned and len(self.warned) < MAX_WARNED:
+            self.warned.add(who)
             log.warning("warning: %s", message)
         return message
 

@@ -24,7 +24,7 @@ from typing import Any
 from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
-from mvae_core.serve.guard import is_local_name
+from mvae_core.serve.guard import is_local_name, machine_names
 from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
@@ -88,7 +88,8 @@ class LiveServer:
         self.osc_address = self.osc.address if self.osc else None
         port, osc_port = self._socket.getsockname()[1], self.osc_address[1] if self.osc_address else None
         self.other_devices = other_devices_line(host, port, network_addresses(host), osc_port)  # or None
-        app = create_app(self.engine, self.points, self.allow_origins, local_only=is_local_name(host))
+        local = is_local_name(host)
+        app = create_app(self.engine, self.points, self.allow_origins, local, machine_names(host))
         config = uvicorn.Config(app, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
