@@ -28,7 +28,7 @@ from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
-from mvae_core.data.table import NoteTable, TableBuilder
+from mvae_core.data.table import NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError, OptionError
 from mvae_core.files import reason
@@ -36,8 +36,8 @@ from mvae_core.files import reason
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
 SAME_NOTES = "same notes"
-"""The warning kind of a source whose loops hold the notes of a source before it, by
-:meth:`~mvae_core.data.loops.LoopBlock.notes_digest` (docs/data.md#warnings)."""
+"""The warning kind of a source whose loops hold the notes of a source before it, maybe transposed, by
+:class:`~mvae_core.data.table.MusicKey`: the split keeps the two on one side (docs/data.md#warnings)."""
 CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json): enough to notice an edit
 
 
@@ -188,12 +188,15 @@ def _feed(
 ) -> None:
     """Add the sources to ``builder`` one at a time (first those ``expand`` skipped, then each unit's), recording
     each in ``report``; a source with the same notes as one before it gets a :data:`SAME_NOTES` warning."""
-    first_with: dict[str, str] = {}  # notes digest -> the first source that has those notes
+    first_with: dict[str, tuple[str, int]] = {}  # music digest -> the first source with that music, its first row
     unused: dict[str, dict[str, Any]] = {}  # the entries of skipped sources, by name
     for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
         kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
-        if kept[0] and (twin := first_with.setdefault(result.block.notes_digest(), result.name)) != result.name:
-            result.warnings.append((SAME_NOTES, same_notes_message(twin)))
+        if kept[0]:
+            key = TablePart.of(result.block, min_onsets).music_key()
+            twin, first_row = first_with.setdefault(key.digest, (result.name, key.first_row))
+            if twin != result.name:
+                result.warnings.append((SAME_NOTES, same_notes_message(twin, key.first_row - first_row)))
         if (original := unused.get(result.twin)) is not None:
             _skipped_as_original(result, original)
         entry = _entry(result, *kept, min_onsets)
@@ -209,12 +212,18 @@ def _skipped_as_original(copy: SourceResult, original: dict[str, Any]) -> None:
     copy.detail = f"the same bytes as {copy.twin}" + (f": {original['detail']}" if original.get("detail") else "")
 
 
-def same_notes_message(twin: str) -> str:
-    """The :data:`SAME_NOTES` warning of a source whose loops hold exactly the notes of ``twin``'s."""
+def same_notes_message(twin: str, semitones: int = 0) -> str:
+    """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher."""
+    what = (
+        "the same notes (pitch, step and velocity of each) as"
+        if semitones == 0
+        else f"the same notes {abs(semitones)} semitone{'s' if abs(semitones) > 1 else ''} "
+        f"{'higher' if semitones > 0 else 'lower'} (step and velocity of each) as"
+    )
     return (
-        f"the same notes (pitch, step and velocity of each) as {twin} (a re-saved or converted copy, or one tune "
-        "twice): both are used, as two sources, so its loops count twice and may land on both sides of the "
-        "train/validation split (validation then scores loops the model trained on); delete one of the two"
+        f"{what} {twin} (a re-saved, converted or transposed copy, or one tune twice): both are used, as one group "
+        "of the train/validation split (always on the same side, so validation never scores loops the model trained "
+        "on), and its loops count twice; delete one of the two if that is not meant"
     )
 
 

@@ -54,10 +54,14 @@ class LoopSet:
 
 
 def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopSet, LoopSet, list[str]]:
-    """Seeded split of sources (``train_fraction`` of them to train, at least one to each side).
+    """Seeded split of sources (``train_fraction`` of them to train, at least one to each side), copies together.
 
-    With a single source, its loops are split in time order instead (first part train) and a warning is
-    returned. Augmentation is then applied to the train side only.
+    Sources with the same music (:meth:`NoteTable.music_keys`: a re-saved or transposed copy, one tune twice) are
+    one group, on the side of the member that comes first in the seeded order, so validation never scores a loop
+    the model trained on. Every other source gets the side it would get without copies, so a data set without
+    copies splits as it did before groups existed; if the groups leave validation empty, the group that comes last
+    validates. With a single group, its loops are split in time order instead (first part train, the same part of
+    each copy) and a warning is returned. Augmentation is then applied to the train side only.
     """
     warnings: list[str] = []
     n_sources = len(table.sources)
@@ -66,17 +70,21 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
             f"{table.n_loops} loop(s) with >= min_onsets notes; training needs at least 2 "
             "(one to train on, one to validate). Add MIDI files or lower data.min_onsets."
         )
-    if n_sources >= 2:
+    groups = _copy_groups(table)
+    if groups.max() > 0:
         order = np.random.default_rng(seed).permutation(n_sources)
         n_train = min(max(1, round(cfg.train_fraction * n_sources)), n_sources - 1)
-        is_train_source = np.zeros(n_sources, dtype=bool)
-        is_train_source[order[:n_train]] = True
-        is_train = is_train_source[table.source]
+        first = np.full(n_sources, n_sources)  # each group's first place in the order
+        np.minimum.at(first, groups[order], np.arange(n_sources))
+        is_train_group = first[: groups.max() + 1] < n_train
+        if is_train_group.all():
+            is_train_group[np.argmax(first[: len(is_train_group)])] = False
+        is_train = is_train_group[groups][table.source]
     else:
-        n_train = min(max(1, round(cfg.train_fraction * table.n_loops)), table.n_loops - 1)
-        is_train = np.arange(table.n_loops) < n_train
+        is_train = _time_order(table, n_sources, cfg.train_fraction)
+        which = "only one source" if n_sources == 1 else f"only one source's notes ({n_sources} copies of them)"
         warnings.append(
-            "only one source: validation is its last loops (a by-file split needs >= 2 files), "
+            f"{which}: validation is its last loops (a by-file split needs >= 2 files with other notes), "
             "so validation scores are optimistic"
         )
     all_loops = np.arange(table.n_loops)
@@ -85,6 +93,26 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     if len(train) < 2:
         raise TooFewLoops(f"the train split has {len(train)} example(s); BatchNorm training needs at least 2")
     return train, val, warnings
+
+
+def _copy_groups(table: NoteTable) -> np.ndarray:
+    """Each source's group, numbered from 0 in the order of the groups' first sources: sources with the same
+    :class:`~mvae_core.data.table.MusicKey` digest share one."""
+    numbers: dict[str, int] = {}
+    return np.array([numbers.setdefault(key.digest, len(numbers)) for key in table.music_keys()], dtype=np.int64)
+
+
+def _time_order(table: NoteTable, n_sources: int, train_fraction: float) -> np.ndarray:
+    """Which loops train when all ``n_sources`` hold the same loops: the first ``train_fraction`` of each source's
+    (at least one, and one less than all)."""
+    per_source = table.n_loops // n_sources
+    if per_source < 2:
+        raise TooFewLoops(
+            f"the {n_sources} sources hold the same notes (copies of one another), {per_source} loop of music: "
+            "training needs at least 2 (one to train on, one to validate). Add MIDI files or lower data.min_onsets."
+        )
+    n_train = min(max(1, round(train_fraction * per_source)), per_source - 1)
+    return np.arange(table.n_loops) % per_source < n_train
 
 
 def from_sources(table: NoteTable, sources: Collection[str]) -> LoopSet:

@@ -12,6 +12,7 @@ cache (:mod:`mvae_core.data.table_store`), so every pass over the whole table go
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -33,6 +34,37 @@ COLUMN_DTYPES = {
     "seconds_per_step": np.dtype(np.float32),
 }
 """Every stored array of a table, in field order, with its dtype (the in-memory and the on-disk layout)."""
+_KEY_NOTE = np.dtype([("row", "<i2"), ("step", "u1"), ("velocity", "u1")])
+
+
+@dataclass(frozen=True)
+class MusicKey:
+    """What a source's loops are as music, for finding copies (:meth:`NoteTable.music_keys`, the ``same notes``
+    warning): ``digest``, the SHA-256 (hexadecimal) of the notes of its kept loops (how many in each loop, and the
+    step, velocity and row of each, the rows counted from its first note's), so neither timing, length nor tempo
+    count, nor a transposition; ``first_row``, the row of its first note. Two sources with the same digest hold the
+    same music, the second transposed by the difference of their first rows."""
+
+    digest: str
+    first_row: int
+
+
+class _MusicHasher:
+    """Builds one source's :class:`MusicKey` from its notes, given in loop order in one or more pieces."""
+
+    def __init__(self, first_row: int) -> None:
+        self.first_row = first_row
+        self._loops, self._notes = hashlib.sha256(), hashlib.sha256()
+
+    def update(self, counts: np.ndarray, row: np.ndarray, step: np.ndarray, velocity: np.ndarray) -> None:
+        """Add the next loops (``counts``: notes per loop) and their notes."""
+        self._loops.update(np.asarray(counts, dtype="<i8").tobytes())
+        notes = np.empty(len(row), _KEY_NOTE)
+        notes["row"], notes["step"], notes["velocity"] = np.asarray(row, np.int16) - self.first_row, step, velocity
+        self._notes.update(notes.tobytes())
+
+    def key(self) -> MusicKey:
+        return MusicKey(hashlib.sha256(self._loops.digest() + self._notes.digest()).hexdigest(), self.first_row)
 
 
 @dataclass
@@ -91,6 +123,19 @@ class NoteTable:
         first = np.repeat(self.offsets[loops] - np.cumsum(counts) + counts, counts)
         return first + np.arange(counts.sum()), owner
 
+    def music_keys(self) -> list[MusicKey]:
+        """Each source's :class:`MusicKey` (in the order of :attr:`sources`), read one chunk at a time."""
+        starts = np.searchsorted(self.source, np.arange(len(self.sources) + 1))  # a source's loops are contiguous
+        hashers = [_MusicHasher(int(self.row[self.offsets[first]])) for first in starts[:-1]]
+        for lo, hi in self.loop_chunks():
+            for index in range(int(self.source[lo]), int(self.source[hi - 1]) + 1):
+                first, end = max(lo, starts[index]), min(hi, starts[index + 1])
+                notes = slice(self.offsets[first], self.offsets[end])
+                hashers[index].update(
+                    np.diff(self.offsets[first : end + 1]), self.row[notes], self.step[notes], self.velocity[notes]
+                )
+        return [hasher.key() for hasher in hashers]
+
     def gather(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """The :data:`NOTE_COLUMNS` of the notes ``rows`` (copies): what a batch reads (``densify``)."""
         return {name: getattr(self, name)[rows] for name in NOTE_COLUMNS}
@@ -132,6 +177,13 @@ class TablePart:
     @property
     def notes(self) -> int:
         return len(self.columns["row"])
+
+    def music_key(self) -> MusicKey:
+        """This source's :class:`MusicKey`, as :meth:`NoteTable.music_keys` gives it once the part is in a table (a
+        part with at least one loop)."""
+        hasher = _MusicHasher(int(self.columns["row"][0]))
+        hasher.update(self.counts, self.columns["row"], self.columns["step"], self.columns["velocity"])
+        return hasher.key()
 
     @classmethod
     def of(cls, block: LoopBlock, min_onsets: int) -> TablePart:
