@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from mvae_core.config import ConfigError, PluginsConfig, field_problem
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
-from mvae_core.registry import Registered, discover, dotted_name, validate_settings
+from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
 
@@ -47,7 +47,7 @@ class PluginInfo(Registered):
         try:
             return self.load()
         except Exception as exc:
-            raise PluginError(f"plugin {self.name!r} ({self.origin}) failed to import: {exc}") from exc
+            raise PluginError(import_failure(f"plugin {self.name!r} ({self.origin})", exc)) from exc
 
     def factory(self) -> Any:
         """The plugin's class or module, its hooks checked (:func:`check_hooks`): a :class:`PluginError` naming the
@@ -254,7 +254,7 @@ def validated_sections(
                 validated(name)
             except PluginError as exc:  # say why a plugin nobody enabled was imported
                 raise PluginError(
-                    f"{exc} (its [plugins.{name}] section is checked although the plugin is not enabled; remove the "
-                    "section to train without it)"
+                    f"{exc}; its [plugins.{name}] section is checked although the plugin is not enabled: remove the "
+                    "section to train without it"
                 ) from exc
     return {name: validated(name) for name in enabled}

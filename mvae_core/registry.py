@@ -1,4 +1,5 @@
-"""Discovery shared by the plugin and model registries: built-ins named by import target, plus an entry-point group.
+"""Discovery shared by the plugin and model registries: built-ins named by import target, plus an entry-point group;
+and the message of a registered package that fails to import (a plugin, a model or a schedule).
 
 A third-party entry point may not take a name that is already registered (a built-in, or an earlier entry point):
 that is an error naming both origins, raised before anything is imported.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import os
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,6 +30,27 @@ class Registered:
     origin: str  # "built-in" or "package <distribution>"
     version: str
     load: Callable[[], Any]
+
+
+OWN_PACKAGES = ("mvae_core", "mvae_plugins", "schedules")
+"""mvae's own top-level packages, beside this one: their frames are not a third-party package's line."""
+
+
+def import_failure(label: str, error: BaseException) -> str:
+    """The message for a registered package that raised ``error`` on import: ``<label> failed to import: <error>``,
+    then ``(at file:line)`` of the innermost frame of the traceback that is neither Python's own library (the import
+    machinery) nor mvae's (:data:`OWN_PACKAGES`): where the package failed (a name error at its top, an import of a
+    module not installed). No line when there is none (the entry point names a module that does not exist)."""
+    import sysconfig
+    import traceback
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    skipped = (sysconfig.get_paths()["stdlib"], *(f"{root / package}{os.sep}" for package in OWN_PACKAGES))
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if not (frame.filename.startswith("<") or frame.filename.startswith(skipped)):
+            return f"{label} failed to import: {error} (at {frame.filename}:{frame.lineno})"
+    return f"{label} failed to import: {error}"
 
 
 R = TypeVar("R", bound=Registered)

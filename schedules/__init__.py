@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import NON_FINITE, is_non_finite
+from mvae_core.registry import import_failure
 from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.schedules"
@@ -117,7 +118,7 @@ def load(name: str) -> type[Schedule]:
     try:
         cls = ep.load()
     except Exception as exc:
-        raise ScheduleError(f"{label} failed to import: {exc}") from exc
+        raise ScheduleError(import_failure(label, exc)) from exc
     if not (isinstance(cls, type) and issubclass(cls, Schedule)):
         raise ScheduleError(f"{label} is not a schedules.Schedule subclass")
     if cls.__call__ is Schedule.__call__:  # else every plugin using it would fail in its hook, named instead

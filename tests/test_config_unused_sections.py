@@ -72,10 +72,11 @@ def test_a_plugin_without_a_section_is_not_imported_unless_enabled():
 def test_the_section_of_a_plugin_that_fails_to_import_names_the_plugin_and_its_package():
     with pytest.raises(PluginError) as error:
         validated_sections(PluginsConfig(enabled=["none"], broken={"x": 1}), AVAILABLE)
+    line = _broken.__code__.co_firstlineno + 1  # where the stand-in for the package's import fails
     assert str(error.value) == (
-        "plugin 'broken' (package mvae-broken) failed to import: No module named 'numpy_is_missing' (its "
-        "[plugins.broken] section is checked although the plugin is not enabled; remove the section to train without "
-        "it)"
+        f"plugin 'broken' (package mvae-broken) failed to import: No module named 'numpy_is_missing' (at {__file__}:"
+        f"{line}); its [plugins.broken] section is checked although the plugin is not enabled: remove the section to "
+        "train without it"
     )
 
 
@@ -101,7 +102,7 @@ def test_a_broken_third_party_model_imported_only_for_its_section_says_so(monkey
         resolve_model(build_config(None, [*TINY, "model.wide.width=3"]))
     line = broken.__code__.co_firstlineno + 1  # where the stand-in for the package's import fails
     assert str(error.value) == (
-        f"model 'wide' (package mvae-wide) failed to import: No module named 'numpy_is_missing' (at {__file__}:{line}) "
-        "(its [model.wide] section is checked although model.name is 'melody_rnn'; remove the section to train "
-        "without it)"
+        f"model 'wide' (package mvae-wide) failed to import: No module named 'numpy_is_missing' (at {__file__}:{line}); "
+        "its [model.wide] section is checked although model.name is 'melody_rnn': remove the section to train "
+        "without it"
     )

@@ -24,10 +24,9 @@ from mvae_core.models.contract import (
     check_notes,
     check_terms,
     contract_problems,
-    import_line,
     model_code,
 )
-from mvae_core.registry import Registered, discover, dotted_name, validate_settings
+from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
 from mvae_core.suggest import closest
 
 __all__ = [
@@ -72,10 +71,7 @@ class ModelInfo(Registered):
         try:
             cls = self.load()
         except Exception as exc:
-            where = import_line(exc)
-            raise ModelError(
-                f"model {self.name!r} ({self.origin}) failed to import: {exc}" + (f" (at {where})" if where else "")
-            ) from exc
+            raise ModelError(import_failure(f"model {self.name!r} ({self.origin})", exc)) from exc
         if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
             raise ModelContractError(
                 f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass"
@@ -131,8 +127,8 @@ def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
                 unused = available[name].model_class()
             except ModelError as exc:  # say why a model nobody chose was imported
                 raise type(exc)(
-                    f"{exc} (its [model.{name}] section is checked although model.name is {cfg.name!r}; remove the "
-                    "section to train without it)"
+                    f"{exc}; its [model.{name}] section is checked although model.name is {cfg.name!r}: remove the "
+                    "section to train without it"
                 ) from exc
             validate_settings(unused.Settings, section, prefix=f"model.{name}.")
     cls = available[cfg.name].model_class()

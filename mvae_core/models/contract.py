@@ -55,21 +55,6 @@ def model_code(model: str, method: str) -> Iterator[None]:
         ) from exc
 
 
-def import_line(error: BaseException) -> str | None:
-    """``file:line`` of the innermost frame of ``error``'s traceback that is neither Python's own library (the
-    import machinery) nor mvae_core: where importing a package's model failed (a name error at its top, an import of
-    a module not installed); None when no such frame is (the entry point names a module that does not exist)."""
-    import sysconfig
-    import traceback
-    from pathlib import Path
-
-    skipped = (sysconfig.get_paths()["stdlib"], str(Path(__file__).parents[1]))
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if not (frame.filename.startswith("<") or frame.filename.startswith(skipped)):
-            return f"{frame.filename}:{frame.lineno}"
-    return None
-
-
 def _named(model: str) -> str:
     """How the contract's errors name a registered model: ``model 'x' (package p)``."""
     return f"model {model!r} ({_registered(model).origin})"
