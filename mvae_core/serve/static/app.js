@@ -165,6 +165,10 @@ function movePoint(z) {
   if (sent.length > 2) numbers.push(`0 × ${sent.length - 2}`);
   const unused = sent.length === 1 ? ' · latent_dim 1: the pad\'s y is not used' : '';
   $('pad-current').textContent = `● z = (${numbers.join(', ')})${unused}`;
+  // The pad is a slider for assistive technology: its value is the point, x and y in words.
+  const y = sent.length === 1 ? 'y not used' : `y ${numbers[1]}`;
+  $('pad').setAttribute('aria-valuenow', String(z[0]));
+  $('pad').setAttribute('aria-valuetext', `x ${numbers[0]}, ${y}`);
 }
 
 function showPadHover(z, point) {

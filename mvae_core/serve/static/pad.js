@@ -15,6 +15,11 @@ const FILE_PALETTE = [
 const RAMP = [[68, 24, 96], [58, 82, 160], [33, 145, 140], [94, 200, 98], [246, 226, 60]];
 const HOVER_RADIUS = 8;  // px: hovering this close to a training dot names it
 const EDGE_INSET = 8;  // px: a marker for a point beyond the pad sits this far inside its edge
+// Arrow keys on the focused pad move the point by KEY_STEP in z (a tenth of the prior's σ: a close variation of the
+// loop), with Shift by KEY_STEP_BIG (half a σ: a different loop); Home goes back to the centre.
+const KEY_STEP = 0.1;
+const KEY_STEP_BIG = 0.5;
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
 
 // Rounds like Python's round(v, 3): the correctly rounded decimal, exact ties to the even digit.
 // (Exact ties at 3 decimals are the odd multiples of 1/16; toFixed would round those away from 0.)
@@ -26,6 +31,13 @@ export function round3(v) {
   }
   const r = Number(v.toFixed(3));
   return r === 0 ? 0 : r;  // no "-0"
+}
+
+// One arrow-key step of coordinate v by d within [-extent, extent]: a step outwards stops at the edge, and a
+// point already beyond it (a dropped file's loop) is not moved further out.
+export function keyStep(v, d, extent) {
+  if (d > 0) return v >= extent ? v : round3(Math.min(v + d, extent));
+  return v <= -extent ? v : round3(Math.max(v + d, -extent));
 }
 
 // Where a point is drawn: z itself inside the pad; beyond its ±extent (a dropped file's loop, a point jumped to),
@@ -54,7 +66,8 @@ function gridStep(extent) {
 }
 
 export class Pad {
-  // handlers: onPick(z, {drag}) for click/drag, onPickB(z) for shift-click, onHover(z, point|null).
+  // handlers: onPick(z, {drag}) for click/drag (drag: part of a continuous move, as an arrow key's is),
+  // onPickB(z) for shift-click, onHover(z, point|null).
   constructor(canvas, handlers) {
     this.canvas = canvas;
     this.handlers = handlers;
@@ -75,6 +88,8 @@ export class Pad {
 
   setData(extent, points) {
     this.extent = extent;
+    this.canvas.setAttribute('aria-valuemin', String(-extent));
+    this.canvas.setAttribute('aria-valuemax', String(extent));
     this.points = points;
     const counts = points.map((p) => p.notes);
     this.notesRange = counts.length ? [Math.min(...counts), Math.max(...counts)] : [0, 1];
@@ -131,6 +146,23 @@ export class Pad {
     c.addEventListener('pointerup', end);
     c.addEventListener('pointercancel', end);
     c.addEventListener('pointerleave', () => { if (!this.dragging) this.handlers.onHover(null, null); });
+    c.addEventListener('keydown', (ev) => this.onKey(ev));
+  }
+
+  // Arrow keys (Shift: further) and Home on the focused pad; the page does not scroll.
+  onKey(ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    let z;
+    if (ev.key === 'Home') {
+      z = [0, 0];
+    } else if (ARROWS[ev.key]) {
+      const step = ARROWS[ev.key].map((sign) => sign * (ev.shiftKey ? KEY_STEP_BIG : KEY_STEP));
+      z = this.current.map((v, k) => (step[k] ? keyStep(v, step[k], this.extent) : v));
+    } else {
+      return;
+    }
+    ev.preventDefault();
+    this.handlers.onPick(z, { drag: true });
   }
 
   nearestPoint(ev) {
