@@ -233,17 +233,21 @@ function buildKnobs() {
     const [min, max] = ranges[k.key];
     const initial = defaults[k.key];
     state.knobs[k.key] = initial;
-    const wrap = document.createElement('label');
+    // The label names the slider (a <label> around an <output> labelled the output and left the slider nameless);
+    // the value, units included, is the slider's value text for a screen reader and the span's for the eye.
+    const wrap = document.createElement('div');
     wrap.className = 'knob';
     wrap.title = `${k.hint} (double-click: reset to ${initial})`;
-    wrap.innerHTML = `<span class="knob-name">${k.label}</span><output></output>`
+    wrap.innerHTML = `<label class="knob-name" for="knob-${k.key}">${k.label}</label><span class="knob-value"></span>`
       + `<input type="range" id="knob-${k.key}" min="${min}" max="${max}" step="${k.step}">`;
     const input = wrap.querySelector('input');
-    const out = wrap.querySelector('output');
+    const out = wrap.querySelector('.knob-value');
+    input.title = wrap.title;  // the hint, as the slider's description
     // state.knobs holds the exact value (a default need not sit on the slider's step grid).
     const set = (value) => {
       state.knobs[k.key] = value;
       out.textContent = formatKnob(k, value);
+      input.setAttribute('aria-valuetext', out.textContent);
     };
     input.value = String(initial);
     set(initial);
@@ -261,6 +265,11 @@ function buildKnobs() {
   state.seed = defaults.seed;
   $('seed').value = String(state.seed);
   $('seed').max = String(maxSeed());
+}
+
+// The volume slider's value for a screen reader, in per cent (its own value, 0–1, would be read as "0.8").
+function showVolume() {
+  $('volume').setAttribute('aria-valuetext', `${Math.round(Number($('volume').value) * 100)} %`);
 }
 
 // The largest seed the server takes (/api/info's ranges.seed).
@@ -557,7 +566,10 @@ function listenToControls() {
     setMessage(`A seed is a whole number from 0 to ${maxSeed()}; kept ${state.seed}.`, 'error');
   });
   $('new-seed').addEventListener('click', () => setSeed(Math.floor(Math.random() * 100000)));
-  $('volume').addEventListener('input', () => player.setVolume(Number($('volume').value)));
+  $('volume').addEventListener('input', () => {
+    player.setVolume(Number($('volume').value));
+    showVolume();
+  });
 
   $('set-a').addEventListener('click', setA);
   $('set-b').addEventListener('click', () => setB());
@@ -639,6 +651,7 @@ async function init() {
   const { info } = state;
   mvae.info = info;
   buildKnobs();
+  showVolume();
   $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');
   roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
   pad.set({ walkSteps: walkSteps() });

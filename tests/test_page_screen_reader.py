@@ -1,0 +1,59 @@
+"""The page of `mvae serve` as a screen reader reads it: Chromium's accessibility tree (what assistive technology is
+given) of the page in headless Chromium, as in tests/test_browser.py; one browser and one server for the module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mvae_core.serve.server import LiveServer
+from tests.conftest import needs_browser
+from tests.test_browser import _wait
+
+pytestmark = needs_browser
+
+
+@pytest.fixture(scope="module")
+def server(tiny_run) -> Iterator[LiveServer]:
+    with LiveServer(tiny_run, port=0) as live:
+        yield live
+
+
+@pytest.fixture
+def page(shared_browser, server):
+    """The page, loaded and showing its first loop, in the module's Chromium."""
+    shared_browser.get(server.url)
+    _wait(shared_browser, "return window.mvae && window.mvae.current !== null")
+    return shared_browser
+
+
+def sliders(driver) -> dict[str, str]:
+    """The page's sliders as the accessibility tree has them: accessible name → value text."""
+    driver.execute_cdp_cmd("Accessibility.enable", {})
+    found = {}
+    for node in driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]:
+        if node.get("ignored") or node.get("role", {}).get("value") != "slider":
+            continue
+        props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        found[node.get("name", {}).get("value", "")] = props.get("valuetext", "")
+    return found
+
+
+def test_every_knob_slider_is_named_by_its_label_and_reads_its_value_with_units(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    shown = sliders(page)
+    named = {name: text for name, text in shown.items() if not name.startswith("Latent plane")}
+    assert named == {
+        "vol": "80 %",
+        "Grid offset": "1.00",
+        "Density": "1.00",
+        "Temperature": "1.00",
+        "Timing temp.": "1.00",
+        "Tempo": "120 bpm",
+    }
+    page.execute_script("document.getElementById('knob-tempo').focus()")
+    ActionChains(page).send_keys(Keys.ARROW_RIGHT).perform()
+    _wait(page, "return document.getElementById('knob-tempo').getAttribute('aria-valuetext')", equals="121 bpm")
