@@ -21,6 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
 from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
@@ -90,7 +93,7 @@ class LiveServer:
         self.other_devices = other_devices_line(host, port, network_addresses(host), osc_port)  # or None
         local = is_local_name(host)
         app = create_app(self.engine, self.points, self.allow_origins, local, machine_names(host))
-        config = uvicorn.Config(app, log_level=log_level, access_log=False)
+        config = uvicorn.Config(app, http=ClientPacedH11, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
@@ -169,6 +172,31 @@ class LiveServer:
         if self.midi:
             self.midi.stop()
             self.midi = None
+
+
+CLIENT_SILENCE_SECONDS = 10.0
+"""How long a client may send nothing while the server waits for its request (none yet, or its headers or body half
+sent) before the server hangs up. Without it a phone that left the Wi-Fi mid-upload, or a client that opens connections
+and sends nothing, holds a socket until the server stops, and enough of them (macOS gives a process 256 files) lock
+every device out. An idle kept-alive connection closes after uvicorn's 5 s, as before."""
+
+
+class ClientPacedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, hanging up on a client silent for :data:`CLIENT_SILENCE_SECONDS` while the
+    server waits for its request; the request then ends as one whose client left (silently)."""
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._await_client()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # cancels the timer (uvicorn's keep-alive timer is the same one)
+        self._await_client()
+
+    def _await_client(self) -> None:
+        waiting = self.conn.their_state in (h11.IDLE, h11.SEND_BODY)  # for a request, or the rest of its body
+        if waiting and not self.transport.is_closing() and self.timeout_keep_alive_task is None:
+            self.timeout_keep_alive_task = self.loop.call_later(CLIENT_SILENCE_SECONDS, self.transport.close)
 
 
 def _check_ports(**ports: int | None) -> None:

@@ -1,0 +1,51 @@
+"""A client that goes silent while the server waits for its request (a phone that left the Wi-Fi mid-upload, a
+script that opens connections and sends nothing) is hung up on, so it cannot hold sockets until the server stops;
+clients that keep sending, and requests the server is still answering, are not."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from mvae_core.serve import server as server_module
+from mvae_core.serve.server import LiveServer
+
+SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
+
+
+@pytest.fixture(scope="module")
+def port(tiny_run):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server_module, "CLIENT_SILENCE_SECONDS", SILENCE)
+        with LiveServer(tiny_run, port=0) as live:
+            yield int(live.url.rstrip("/").rsplit(":", 1)[1])
+
+
+def _answer(port: int, sent: bytes) -> bytes:
+    """What the server sends back until it hangs up (the test fails if it has not within 10 s)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(sent)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",  # connected, then nothing
+        b"GET /api/info HTTP/1.1\r\nHost: 127",  # headers half sent
+        b"POST /api/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nMThd",  # body half sent
+    ],
+)
+def test_a_client_silent_mid_request_is_hung_up_on_without_an_answer(port, sent):
+    assert _answer(port, sent) == b""
+
+
+def test_a_kept_alive_client_is_answered_each_time(port):
+    body = b'{"z": [0, 0]}'
+    head = b"POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n" % len(body)
+    answer = _answer(port, head + b"\r\n" + body + head + b"Connection: close\r\n\r\n" + body)
+    assert answer.count(b"HTTP/1.1 200 OK") == 2
