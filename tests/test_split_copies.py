@@ -152,3 +152,17 @@ def test_transposed_and_retimed_files_are_named_and_kept_on_their_originals_side
     for seed in range(10):
         train, val = sides(table, seed)
         assert tune <= train or tune <= val
+
+
+def test_report_entries_name_each_sources_music_so_copies_in_other_data_can_be_found(tmp_path):
+    write_midi(tmp_path / "train" / "a tune.mid", _melody())
+    write_midi(tmp_path / "train" / "b other.mid", random_melody(np.random.default_rng(1), 3))
+    write_midi(tmp_path / "held" / "a tune up 3.mid", _melody(3))  # other bytes: another key
+    write_midi(tmp_path / "held" / "c new.mid", random_melody(np.random.default_rng(2), 3))
+    _, trained = load_dataset([str(tmp_path / "train")], DataConfig(cache_dir=str(tmp_path / "cache")))
+    _, held = load_dataset([str(tmp_path / "held")], DataConfig(cache_dir=str(tmp_path / "cache")))
+    music = {e["music"]: e["source"] for e in trained.entries}
+    assert len(music) == 2 and all(len(digest) == 16 for digest in music)
+    copies = [(e["source"], music[e["music"]]) for e in held.entries if e["music"] in music]
+    assert copies == [(str(tmp_path / "held" / "a tune up 3.mid"), str(tmp_path / "train" / "a tune.mid"))]
+    assert held.entries[0]["content"] not in {e["content"] for e in trained.entries}  # not found by file content

@@ -38,7 +38,7 @@ PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC 
 SAME_NOTES = "same notes"
 """The warning kind of a source whose loops hold the notes of a source before it, maybe transposed, by
 :class:`~mvae_core.data.table.MusicKey`: the split keeps the two on one side (docs/data.md#warnings)."""
-CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json): enough to notice an edit
+CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json), and of a source's MusicKey digest
 
 
 @dataclass
@@ -192,14 +192,16 @@ def _feed(
     unused: dict[str, dict[str, Any]] = {}  # the entries of skipped sources, by name
     for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
         kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
-        if kept[0]:
-            key = TablePart.of(result.block, min_onsets).music_key()
+        key = TablePart.of(result.block, min_onsets).music_key() if kept[0] else None
+        if key is not None:
             twin, first_row = first_with.setdefault(key.digest, (result.name, key.first_row))
             if twin != result.name:
                 result.warnings.append((SAME_NOTES, same_notes_message(twin, key.first_row - first_row)))
         if (original := unused.get(result.twin)) is not None:
             _skipped_as_original(result, original)
         entry = _entry(result, *kept, min_onsets)
+        if key is not None:  # what the source is as music, to find its copies in other data (a held-out set)
+            entry["music"] = key.digest[:CONTENT_CHARS]
         if entry["status"] == "skipped":
             unused[result.name] = entry
         report.entries.append(entry)
