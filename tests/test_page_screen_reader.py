@@ -57,3 +57,17 @@ def test_every_knob_slider_is_named_by_its_label_and_reads_its_value_with_units(
     page.execute_script("document.getElementById('knob-tempo').focus()")
     ActionChains(page).send_keys(Keys.ARROW_RIGHT).perform()
     _wait(page, "return document.getElementById('knob-tempo').getAttribute('aria-valuetext')", equals="121 bpm")
+
+
+LIVE = "[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log], output"
+"""What a screen reader reads out when it changes (an <output> is a status region too)."""
+
+
+def test_only_the_status_message_is_read_out_not_the_info_that_changes_with_every_loop(page):
+    live = page.execute_script(f"return [...document.querySelectorAll({LIVE!r})].map((e) => e.className)")
+    assert live == ["status-msg"]  # not #status around it, which holds the model info and the loop's numbers
+    page.execute_script(
+        "const s = document.getElementById('seed'); s.value = '-1'; s.dispatchEvent(new Event('change'))"
+    )
+    message = page.execute_script(f"return document.querySelector({LIVE!r}).textContent")
+    assert message.startswith("A seed is a whole number from 0 to")
