@@ -36,7 +36,15 @@ log."""
 
 
 def let_in_message(origin: str, what: str) -> str:
-    """What the server says of a page from ``origin`` that it does not let in; ``what`` the page did."""
+    """What the server says of a page from ``origin`` that it does not let in; ``what`` the page did. A page opened
+    from a file (or in a sandboxed frame) has the origin ``null``, which any site's sandboxed frame also sends: no
+    option lets it alone in."""
+    if origin == "null":
+        return (
+            f"a web page opened from a file (Origin: null) {what}; serve its folder over HTTP instead (e.g. python -m "
+            "http.server 5500) and start mvae serve with --allow-origin http://localhost:5500, or with "
+            "--allow-origin '*' for any page (docs/live.md)"
+        )
     return (
         f"a web page from {origin} {what}; to let its scripts in, start mvae serve with --allow-origin {origin} "
         "(docs/live.md)"

@@ -1,5 +1,6 @@
-"""`mvae serve --host 0.0.0.0` (phones in a room) answers only requests sent to a name of this machine: a web page of
-another name that its owner points at this machine (DNS rebinding) is refused, as on loopback, and logged once."""
+"""Who may make `mvae serve` act. With `--host 0.0.0.0` (phones in a room) it answers only requests sent to a name
+of this machine: a web page of another name that its owner points at this machine (DNS rebinding) is refused, as on
+loopback, and logged once. A page the server refuses is told an option that lets it in."""
 
 from __future__ import annotations
 
@@ -62,3 +63,16 @@ def test_a_rebinding_page_gets_a_403_and_the_technician_one_line(tiny_run, caplo
     assert [a.status_code for a in refused] == [403, 403] and "rebind.example:8000" in refused[0].json()["error"]
     assert asyncio.run(ask("http://192.168.1.23:8000", 1))[0].status_code == 200  # a phone in the room
     assert [r.getMessage().split(":")[:2] for r in caplog.records] == [["warning", " Host 'rebind.example"]]
+
+
+def test_a_page_opened_from_a_file_is_told_an_option_that_exists(tiny_run):
+    """Such a page sends Origin: null. The server said to pass --allow-origin null, which mvae serve refuses (and
+    must: any site's sandboxed frame sends null too)."""
+    from mvae_core.serve.server import LiveServer, ServeError
+
+    problem = OriginGuard(app=None, allow_origins=(), local_only=True).refusal(
+        Headers({"host": "127.0.0.1:8000", "origin": "null"})
+    )
+    assert "python -m http.server 5500" in problem and "--allow-origin http://localhost:5500" in problem
+    with pytest.raises(ServeError, match=r"^--allow-origin null: give a web page's origin"):
+        LiveServer(tiny_run, port=0, allow_origins=["null"])
