@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import logging
 import math
 import socket
 import threading
@@ -96,6 +97,7 @@ class LiveServer:
         config = uvicorn.Config(app, http=ClientPacedH11, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
+        self._once = OnceFilter()
 
     def serve_forever(self) -> None:
         """Serve until SIGINT or SIGTERM reaches this (main) thread, then stop the HTTP server, OSC and MIDI out and
@@ -117,6 +119,7 @@ class LiveServer:
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Serve in a background thread; returns once the HTTP server accepts connections."""
+        logging.getLogger("uvicorn.error").addFilter(self._once)
         self._start_side_services()
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
         self._thread.start()
@@ -141,6 +144,7 @@ class LiveServer:
         self._socket.close()
         self._stop_side_services()
         self.points.stop()
+        logging.getLogger("uvicorn.error").removeFilter(self._once)
 
     def _hang_up(self) -> None:
         """Close every HTTP connection still open, in the server's event loop."""
@@ -197,6 +201,26 @@ class ClientPacedH11(H11Protocol):
         waiting = self.conn.their_state in (h11.IDLE, h11.SEND_BODY)  # for a request, or the rest of its body
         if waiting and not self.transport.is_closing() and self.timeout_keep_alive_task is None:
             self.timeout_keep_alive_task = self.loop.call_later(CLIENT_SILENCE_SECONDS, self.transport.close)
+
+
+class OnceFilter(logging.Filter):
+    """Lets each of uvicorn's warnings about a client through once, marked so, then drops its repeats: a port scanner,
+    or a browser sending HTTPS to the HTTP port, would otherwise print "Invalid HTTP request received." per request
+    over the console a technician reads during a show. Records with a traceback (a 500's) always pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()  # uvicorn's message templates, a fixed few
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or record.levelno < logging.WARNING:
+            return True
+        key = str(record.msg)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        record.msg = f"{key} (shown once: mvae serve answers its repeats without a word here)"
+        return True
 
 
 def _check_ports(**ports: int | None) -> None:

@@ -4,6 +4,7 @@ clients that keep sending, and requests the server is still answering, are not."
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -49,3 +50,19 @@ def test_a_kept_alive_client_is_answered_each_time(port):
     head = b"POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n" % len(body)
     answer = _answer(port, head + b"\r\n" + body + head + b"Connection: close\r\n\r\n" + body)
     assert answer.count(b"HTTP/1.1 200 OK") == 2
+
+
+def test_each_kind_of_malformed_request_is_logged_once(port):
+    """uvicorn logs 'Invalid HTTP request received.' for each one: a port scanner, or a browser sending HTTPS to the
+    HTTP port, flooded the console a technician reads during a show."""
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    try:
+        answers = [_answer(port, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n") for _ in range(3)]
+    finally:
+        logger.removeHandler(handler)
+    assert [a.split(b"\r\n")[0] for a in answers] == [b"HTTP/1.1 400 Bad Request"] * 3
+    assert lines == ["Invalid HTTP request received. (shown once: mvae serve answers its repeats without a word here)"]
