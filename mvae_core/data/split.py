@@ -14,7 +14,7 @@ import numpy as np
 
 from mvae_core.config import DataConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.data.table import NoteTable
+from mvae_core.data.table import NoteTable, mix64
 from mvae_core.errors import MvaeError
 
 
@@ -93,6 +93,17 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     if len(train) < 2:
         raise TooFewLoops(f"the train split has {len(train)} example(s); BatchNorm training needs at least 2")
     return train, val, warnings
+
+
+def trained_loops(train: LoopSet, val: LoopSet) -> np.ndarray:
+    """Which of ``val``'s loops hold exactly the notes (:meth:`NoteTable.loop_music`) of one of ``train``'s
+    examples (a loop, maybe transposed by augmentation): what the model trained on, note for note (bool per loop)."""
+    music, low = train.table.loop_music()
+
+    def examples(loops: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+        return mix64(music[loops] ^ mix64((low[loops] + shifts).astype(np.int64).astype(np.uint64)))
+
+    return np.isin(examples(val.loops, val.shifts), examples(train.loops, train.shifts))
 
 
 def _copy_groups(table: NoteTable) -> np.ndarray:

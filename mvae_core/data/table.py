@@ -136,6 +136,27 @@ class NoteTable:
                 )
         return [hasher.key() for hasher in hashers]
 
+    def loop_music(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each loop's notes as one number, and its lowest row: the 64-bit hash of how many notes it holds and the
+        step, velocity and row of each, rows counted from its lowest (so a transposed loop hashes alike), and that
+        row (int16). Two loops with the same hash hold the same notes, the second moved by the difference of their
+        lowest rows (a different pair sharing a hash: about one in 2⁶⁴). Read one chunk at a time."""
+        low = self.loop_row_range()[0]
+        music = np.empty(self.n_loops, np.uint64)
+        for lo, hi in self.loop_chunks():
+            starts = self.offsets[lo : hi + 1]
+            rows = slice(starts[0], starts[-1])
+            counts = np.diff(starts)
+            owner = np.repeat(np.arange(hi - lo), counts)
+            position = np.arange(len(owner)) - np.repeat(starts[:-1] - starts[0], counts)
+            note = (np.asarray(self.row[rows], np.uint64) - low[lo:hi][owner].astype(np.uint64)) & np.uint64(0xFF)
+            note |= np.asarray(self.step[rows], np.uint64) << np.uint64(8)
+            note |= np.asarray(self.velocity[rows], np.uint64) << np.uint64(16)
+            note |= position.astype(np.uint64) << np.uint64(24)
+            sums = np.add.reduceat(mix64(note), starts[:-1] - starts[0])  # loops are never empty
+            music[lo:hi] = mix64(sums ^ counts.astype(np.uint64))
+        return music, low
+
     def gather(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """The :data:`NOTE_COLUMNS` of the notes ``rows`` (copies): what a batch reads (``densify``)."""
         return {name: getattr(self, name)[rows] for name in NOTE_COLUMNS}
@@ -160,6 +181,15 @@ class NoteTable:
     def empty(cls) -> NoteTable:
         columns = {name: np.zeros(1 if name == "offsets" else 0, dtype) for name, dtype in COLUMN_DTYPES.items()}
         return cls(**columns, sources=[])
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of each uint64 (wrapping arithmetic): a well-spread hash of each value."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
 
 
 @dataclass
