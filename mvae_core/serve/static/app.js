@@ -322,11 +322,19 @@ function updatePlayButton() {
   btn.setAttribute('aria-pressed', String(player.playing));
 }
 
-// Playhead: redrawn every frame while playing.
+// Playhead: redrawn every frame while playing. Where the user prefers reduced motion it does not sweep: it
+// stands on the beat playing and steps once a beat.
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+
 function animate() {
   if (!player.playing) return;
   const pos = player.position();
-  roll.frame(pos ? pos.frac : null, Boolean(pos && pos.pattern !== mvae.current));
+  let frac = pos ? pos.frac : null;
+  if (frac !== null && reducedMotion.matches) {
+    const beats = state.info.steps / state.info.steps_per_beat;
+    frac = Math.floor(frac * beats) / beats;
+  }
+  roll.frame(frac, Boolean(pos && pos.pattern !== mvae.current));
   requestAnimationFrame(animate);
 }
 
