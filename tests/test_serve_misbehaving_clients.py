@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 
 from mvae_core.serve import server as server_module
@@ -16,11 +19,16 @@ SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
 
 
 @pytest.fixture(scope="module")
-def port(tiny_run):
+def live(tiny_run):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(server_module, "CLIENT_SILENCE_SECONDS", SILENCE)
         with LiveServer(tiny_run, port=0) as live:
-            yield int(live.url.rstrip("/").rsplit(":", 1)[1])
+            yield live
+
+
+@pytest.fixture
+def port(live):
+    return int(live.url.rstrip("/").rsplit(":", 1)[1])
 
 
 def _answer(port: int, sent: bytes) -> bytes:
@@ -66,3 +74,29 @@ def test_each_kind_of_malformed_request_is_logged_once(port):
         logger.removeHandler(handler)
     assert [a.split(b"\r\n")[0] for a in answers] == [b"HTTP/1.1 400 Bad Request"] * 3
     assert lines == ["Invalid HTTP request received. (shown once: mvae serve answers its repeats without a word here)"]
+
+
+def test_uploads_are_parsed_one_at_a_time(live, monkeypatch):
+    """Uploads and WAV renders ran up to 40 at once in worker threads: guests uploading files or downloading WAVs
+    starved the event loop (the performer's loop requests took seconds) and MIDI out of the interpreter. A parse that
+    finds another in its worker thread meets it at the barrier; one at a time, the barrier times out instead."""
+    encode, barrier = live.engine.encode, threading.Barrier(2, timeout=0.3)
+    together = []
+
+    def meeting_encode(*args):
+        try:
+            barrier.wait()
+            together.append(True)
+        except threading.BrokenBarrierError:
+            pass
+        return encode(*args)
+
+    monkeypatch.setattr(live.engine, "encode", meeting_encode)
+
+    def upload(_):
+        with httpx.Client(base_url=live.url, timeout=30) as http:
+            return http.post("/api/encode", content=b"MThd not a file").status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(upload, range(2))) == [422] * 2  # parsed, and refused as no MIDI file
+    assert together == []

@@ -24,8 +24,9 @@ saying so.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,10 @@ NO_WEBSOCKET = (
 
 
 FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False}
+HEAVY_AT_ONCE = 1
+"""Requests that render or parse (``/api/wav``, ``/api/encode``) run this many at a time, each in a worker thread, the
+others waiting their turn: several at once starved the event loop and MIDI out of the interpreter (guests uploading
+files made the performer's loop requests take seconds)."""
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -82,6 +87,13 @@ def create_app(
     ``local_only``: the server listens on a loopback address, so a request must name this machine only as its host;
     otherwise by an IP address or one of ``names``, :func:`~mvae_core.serve.guard.machine_names`)."""
 
+    heavy = asyncio.Semaphore(HEAVY_AT_ONCE)
+
+    async def in_turn(work: Callable[..., Any], *args: Any) -> Any:
+        """``work(*args)`` in a worker thread once no more than :data:`HEAVY_AT_ONCE` others run."""
+        async with heavy:
+            return await run_in_threadpool(work, *args)
+
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
@@ -101,14 +113,14 @@ def create_app(
     async def api_wav(request: Request) -> Response:
         wrap_release = _flag(request, "wrap_release")
         loop = engine.loop(engine.request(await _json(request)))
-        content, renderer = await run_in_threadpool(engine.wav, loop, wrap_release)
+        content, renderer = await in_turn(engine.wav, loop, wrap_release)
         headers = {**_attachment(loop, ".wav"), "X-Renderer": renderer}
         return Response(content, media_type="audio/wav", headers=headers)
 
     async def api_encode(request: Request) -> Response:
         name = _safe_name(request.headers.get("x-filename", "upload.mid"))
         content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
-        loops = await run_in_threadpool(engine.encode, content, name)
+        loops = await in_turn(engine.encode, content, name)
         return JSONResponse({"file": name, "loops": loops})
 
     routes = [
