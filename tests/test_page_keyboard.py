@@ -74,3 +74,18 @@ def test_an_arrow_key_stops_at_the_pads_edge_and_never_pushes_a_point_beyond_it_
         import('/static/pad.js').then((m) => done([m.keyStep(6, 0.1, 3), m.keyStep(6, -0.1, 3), m.keyStep(-3, -0.5, 3)]));"""
     )
     assert steps == [6, 5.9, -3]  # a dropped loop's point at x 6 moves only inwards
+
+
+def test_a_download_button_keeps_the_keyboards_focus_while_it_works(page):
+    from selenium.webdriver.common.keys import Keys
+
+    page.execute_script("document.getElementById('dl-midi').focus()")
+    press(page, Keys.ENTER)
+    assert page.execute_script("return document.activeElement.id") == "dl-midi"  # it was the page's body
+    _wait(page, "return document.querySelector('.status-msg').textContent.startsWith('Downloaded')")
+    assert page.execute_script(
+        "return [document.activeElement.id, document.activeElement.matches(':focus-visible')]"
+    ) == [
+        "dl-midi",
+        True,
+    ]

@@ -444,8 +444,11 @@ function showWalkStep(i, pattern) {
 
 // ---------------------------------------------------------------- downloads
 
+// While a download is made its button is busy: aria-disabled, not disabled, which would take the keyboard's focus
+// away from it (to the page's top) and drop its focus ring.
 async function download(kind, button) {
-  button.disabled = true;
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
   try {
     const { blob, filename } = await api.render(kind, params());
     const [x, y] = state.point;
@@ -460,7 +463,7 @@ async function download(kind, button) {
   } catch (err) {
     showError(err);
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
   }
 }
 
