@@ -34,7 +34,7 @@ from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from mvae_core.ablation.session import AblationResult, ablate
-    from mvae_core.api import Generated, Run, evaluate, generate, load
+    from mvae_core.api import Generated, Run, encode, evaluate, generate, interpolate, load
     from mvae_core.checkpoint import CheckpointError
     from mvae_core.models import ModelError
     from mvae_core.plugins import PluginError
@@ -49,6 +49,8 @@ _LAZY = {
     "load": "mvae_core.api",
     "generate": "mvae_core.api",
     "evaluate": "mvae_core.api",
+    "encode": "mvae_core.api",
+    "interpolate": "mvae_core.api",
     "Run": "mvae_core.api",
     "Generated": "mvae_core.api",
     "PluginError": "mvae_core.plugins",
@@ -79,9 +81,11 @@ __all__ = [
     "RunResult",
     "TrainingInProgress",
     "ablate",
+    "encode",
     "evaluate",
     "generate",
     "hookimpl",
+    "interpolate",
     "load",
     "train",
 ]

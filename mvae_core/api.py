@@ -54,6 +54,8 @@ from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
+from mvae_core.tools.encode import LoopCode, encode_file
+from mvae_core.tools.interpolate import check_point, file_point, line
 
 
 @dataclass(repr=False)
@@ -85,6 +87,14 @@ class Run:
     ) -> dict[str, Any]:
         """:func:`evaluate` of this run on ``data``."""
         return evaluate(self, data, **kwargs)
+
+    def encode(self, midi: str | os.PathLike[str]) -> list[LoopCode]:
+        """:func:`encode` with this run."""
+        return encode(self, midi)
+
+    def interpolate(self, start: Endpoint, end: Endpoint, steps: int = 8, **kwargs: Any) -> Generated:
+        """:func:`interpolate` with this run."""
+        return interpolate(self, start, end, steps, **kwargs)
 
     def player(self) -> NotePlayer:
         """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
@@ -159,6 +169,12 @@ class Generated:
             raise IndexError(f"file {i}: {len(self)} file(s) were generated, numbered 0 to {len(self) - 1}")
         return i % len(self)
 
+    def joined(self) -> Generated:
+        """Every file's loops one after another, as one file (``mvae interpolate --one-file``): ``joined().write(
+        "all.mid")`` writes them in order."""
+        paths = self.paths.reshape(1, -1, self.paths.shape[-1])
+        return Generated(self.config, self.options, paths, [[loop for file in self.loops for loop in file]])
+
     def midi(self, i: int = 0) -> pretty_midi.PrettyMIDI:
         """File ``i`` as ``pretty_midi``: its loops one after another, 4/4 at ``options.tempo``."""
         return notes_to_midi(self[i], self.config, self.options)
@@ -227,9 +243,10 @@ class Generated:
                 )
             files = [out]
         elif out.suffix and not out.is_dir():
+            one_file = "such a name (one point), " if len(self) == 1 else ""  # several points need a folder
             raise InputError(
-                f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give such a name (one point), an "
-                "existing folder, or a new folder's name without a suffix"
+                f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give {one_file}an existing folder, or a "
+                "new folder's name without a suffix"
             )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
@@ -333,6 +350,62 @@ def _suggestion(name: str, known: set[str]) -> str:
     """`` (did you mean 'temperature'?)`` for a misspelt option, or nothing when no option is close."""
     match = closest(name, known)
     return f" (did you mean {match!r}?)" if match else ""
+
+
+def encode(run: str | os.PathLike[str] | Run | RunResult, midi: str | os.PathLike[str]) -> list[LoopCode]:
+    """The latent point of every usable loop of the MIDI file ``midi`` (``mvae encode`` as a call), read with the
+    run's data settings: one :class:`~mvae_core.tools.encode.LoopCode` per loop (``loop``, ``notes``, the posterior's
+    ``mu`` and ``std``), in time order. Raises :class:`~mvae_core.tools.ToolError` for a path that is not one MIDI
+    file or a file without a usable loop (naming the reason); loading errors as :func:`load`."""
+    trained = load(run)
+    if not isinstance(midi, str | os.PathLike):
+        raise OptionError("midi", f"is the path of a MIDI file (a str or pathlib.Path), got {midi!r}")
+    return encode_file(trained.model, trained.config, Path(midi), "midi")
+
+
+Endpoint = str | os.PathLike[str] | Sequence[float] | torch.Tensor
+"""An end of :func:`interpolate`'s line: a latent point (``latent_dim`` numbers) or a MIDI file, one of whose usable
+loops is encoded (its posterior mean)."""
+
+
+def interpolate(
+    run: str | os.PathLike[str] | Run | RunResult,
+    start: Endpoint,
+    end: Endpoint,
+    steps: int = 8,
+    loop: int = 0,
+    **options: Any,
+) -> Generated:
+    """Evenly spaced latent points on the straight line from ``start`` to ``end``, both included, decoded one loop
+    per file (``mvae interpolate`` as a call). The first and last points are exactly the ends.
+
+    :param start: a latent point (``latent_dim`` numbers: a list, a numpy array or a tensor) or a MIDI file, whose
+        usable loop ``loop`` (counted from 0, as :func:`encode` numbers them) is encoded; ``end`` likewise.
+    :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
+    :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
+    :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
+    :raises InputError: a bad argument, naming it (:class:`~mvae_core.tools.ToolError` for a point of the wrong
+        size, a MIDI file without that loop); loading errors as :func:`load`.
+    """
+    trained = load(run)
+    decode = decode_options(**options)
+    with model_code(trained.config.model.name, "check_options"):
+        trained.model.check_options(decode)
+    loop, steps = whole_number("loop", loop), whole_number("steps", steps)
+    ends = [_endpoint(trained, value, loop, name) for name, value in (("start", start), ("end", end))]
+    points = line(*ends, steps)
+    return Generated(trained.config, decode, points.unsqueeze(1), render_loops(trained.model, points, decode))
+
+
+def _endpoint(trained: Run, value: Endpoint, loop: int, name: str) -> torch.Tensor:
+    """The latent point ``[latent_dim]`` that the argument ``name`` of :func:`interpolate` gives."""
+    if isinstance(value, str | os.PathLike):
+        return file_point(trained.model, trained.config, Path(value), loop, name)
+    try:
+        numbers = [float(v) for v in value]
+    except (TypeError, ValueError):
+        raise OptionError(name, f"is a latent point (numbers) or a MIDI file's path, got {value!r}") from None
+    return check_point(numbers, trained.config.model.latent_dim, name)
 
 
 def evaluate(

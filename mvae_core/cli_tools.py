@@ -6,6 +6,7 @@ tool module (:mod:`mvae_core.tools`) when it runs. Bad input exits 2 with one li
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -123,24 +124,27 @@ def interpolate(
             raise fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
     if loop is not None and from_midi is None and to_midi is None:
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
-    model, cfg = _load(run_dir)
+    from mvae_core.api import interpolate as decode_line
+    from mvae_core.api import load
     from mvae_core.loop_file import earlier_files_warning
-    from mvae_core.models import model_code
-    from mvae_core.tools.interpolate import earlier_files, file_point, line, parse_point, write_interpolation
+    from mvae_core.tools.interpolate import ONE_FILE, earlier_files, file_point, parse_point
 
+    _require_folder(run_dir)
     with errors_to_exit(ValueError):
-        with model_code(cfg.model.name, "check_options"):
-            model.check_options(options)
-        ends = [
-            file_point(model, cfg, midi, loop or 0, f"{name}-midi")
+        run = load(run_dir)
+        ends = [  # resolved here, so that the messages name the options (--from-midi)
+            file_point(run.model, run.config, midi, loop or 0, f"{name}-midi")
             if midi is not None
-            else parse_point(point, cfg.model.latent_dim, name)
+            else parse_point(point, run.config.model.latent_dim, name)
             for name, point, midi in endpoints
         ]
-        points = line(ends[0], ends[1], steps)
-        written = write_interpolation(model, cfg, points, options, out, one_file)
-    for path, notes in written:
-        console.print(escape(f"{path}  ({notes} notes)"))
+        generated = decode_line(run, *ends, steps, **dataclasses.asdict(options))
+        written = list(zip(generated.write(out), generated, strict=True))
+        if one_file:
+            whole = generated.joined()
+            written += zip(whole.write(out / ONE_FILE), whole, strict=True)
+    for path, loops in written:
+        console.print(escape(f"{path}  ({sum(len(loop) for loop in loops)} notes)"))
     if earlier := earlier_files(out, [path for path, _ in written]):
         warn(earlier_files_warning(out, earlier))
 

@@ -38,13 +38,18 @@ def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[
     """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
 
     Raises :class:`ToolError` when ``path`` is not a MIDI file (:data:`READ_SUFFIXES`) or yields no loop (with the
-    reason the data report gives). ``option`` is the command-line option that gave ``path`` (``--from-midi``), which a
-    folder's message names; ``None``: ``mvae encode``'s file argument.
+    reason the data report gives). ``option`` is what gave ``path``, which a folder's message names: a command-line
+    option (``--from-midi``), a Python argument (``start``), or ``None`` for ``mvae encode``'s file argument.
     """
     if path.is_dir():
         files, _ = walk_midi(path)
-        takes, usage = ("encode", "mvae encode RUN") if option is None else (option, option)
-        example = f"; e.g. {usage} {shlex.quote(str(files[0]))}" if files else ""
+        takes = "encode" if option is None else option
+        if not files:
+            example = ""
+        elif option is None or option.startswith("-"):
+            example = f"; e.g. {'mvae encode RUN' if option is None else option} {shlex.quote(str(files[0]))}"
+        else:
+            example = f"; e.g. {option}={str(files[0])!r}"
         raise ToolError(
             f"{path} is a folder ({len(files)} MIDI file{'' if len(files) == 1 else 's'} in it); {takes} takes one MIDI file{example}"
         )
@@ -72,8 +77,9 @@ def encode_loops(model: MelodyModel, x: torch.Tensor) -> tuple[torch.Tensor, tor
     return mu, torch.exp(0.5 * logvar)
 
 
-def encode_file(model: MelodyModel, cfg: MvaeConfig, path: Path) -> list[LoopCode]:
-    """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering)."""
-    x, notes = file_loops(path, cfg)
+def encode_file(model: MelodyModel, cfg: MvaeConfig, path: Path, option: str | None = None) -> list[LoopCode]:
+    """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering);
+    ``option`` as :func:`file_loops` takes it."""
+    x, notes = file_loops(path, cfg, option)
     mu, std = encode_loops(model, x)
     return [LoopCode(k, int(notes[k]), mu[k].tolist(), std[k].tolist()) for k in range(x.shape[0])]
