@@ -8,7 +8,7 @@ import numpy as np
 from mvae_core.config import DataConfig
 from mvae_core.data import table as table_module
 from mvae_core.data.loops import LoopBlock
-from mvae_core.data.split import split_by_source, trained_loops
+from mvae_core.data.split import LoopSet, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table
 
@@ -90,3 +90,15 @@ def test_trained_loops_are_those_equal_to_a_training_example_note_for_note(tmp_p
         assert trained_loops(train, val).tolist() == expected
         found += expected
     assert 0 < sum(found) < len(found)
+
+
+def test_loops_of_other_data_are_found_in_a_training_split():
+    """Data to evaluate a run on is another table: a variant of a training tune there is found loop by loop."""
+    original = tune(0)
+    table = tables(("original", original))
+    seed = next(s for s in range(100) if "original" in split_by_source(table, CFG, s)[0].sources)
+    train, _, _ = split_by_source(table, CFG, seed)
+    variant = [original[1], (original[2][0] - 7, 100), (original[3][0] + 1, 100)]  # -7: an augmentation shift
+    other = NoteTable.from_blocks([("variant", loops_block(variant)), ("new", loops_block(tune(99)))], 1)[0]
+    scored = LoopSet(other, np.arange(other.n_loops), np.zeros(other.n_loops, np.int64))
+    assert trained_loops(train, scored).tolist() == [True, True, False] + [False] * 4

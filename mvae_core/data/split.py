@@ -95,15 +95,18 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     return train, val, warnings
 
 
-def trained_loops(train: LoopSet, val: LoopSet) -> np.ndarray:
-    """Which of ``val``'s loops hold exactly the notes (:meth:`NoteTable.loop_music`) of one of ``train``'s
-    examples (a loop, maybe transposed by augmentation): what the model trained on, note for note (bool per loop)."""
-    music, low = train.table.loop_music()
+def trained_loops(train: LoopSet, scored: LoopSet) -> np.ndarray:
+    """Which of ``scored``'s examples hold exactly the notes (:meth:`NoteTable.loop_music`) of one of ``train``'s
+    (a loop, maybe transposed by augmentation): what the model trained on, note for note (bool per example). The
+    two may come from one table (a split's validation side) or from two (data to evaluate a run on)."""
+    train_music = train.table.loop_music()
+    scored_music = train_music if scored.table is train.table else scored.table.loop_music()
 
-    def examples(loops: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-        return mix64(music[loops] ^ mix64((low[loops] + shifts).astype(np.int64).astype(np.uint64)))
+    def examples(data: LoopSet, music: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        lowest = (music[1][data.loops] + data.shifts).astype(np.int64).astype(np.uint64)
+        return mix64(music[0][data.loops] ^ mix64(lowest))
 
-    return np.isin(examples(val.loops, val.shifts), examples(train.loops, train.shifts))
+    return np.isin(examples(scored, scored_music), examples(train, train_music))
 
 
 def _copy_groups(table: NoteTable) -> np.ndarray:
