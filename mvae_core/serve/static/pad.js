@@ -246,7 +246,7 @@ export class Pad {
     g.lineTo(Math.round(ox) + 0.5, h);
     g.stroke();
 
-    g.fillStyle = '#7d8d99';
+    g.fillStyle = getComputedStyle(this.canvas).color;  // the axes' labels: the canvas's CSS colour (style.css)
     g.font = '11px system-ui, sans-serif';
     g.textBaseline = 'bottom';
     g.textAlign = 'right';
@@ -254,7 +254,6 @@ export class Pad {
     g.textAlign = 'left';
     g.textBaseline = 'top';
     g.fillText('↑ z1', ox + 6, 5);
-    g.fillStyle = '#55636e';
     g.textBaseline = 'bottom';
     g.fillText(String(-e), 4, h - 3);
     g.textAlign = 'right';

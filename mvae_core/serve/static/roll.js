@@ -113,7 +113,13 @@ export class Roll {
     if (this.pattern) this.drawNotes(g, L);
   }
 
+  // The small labels (note names, beat numbers) are drawn in the canvas's CSS colour (style.css).
+  labelColor() {
+    return getComputedStyle(this.canvas).color;
+  }
+
   drawRows(g, L) {
+    const label = this.labelColor();
     g.font = '10px system-ui, sans-serif';
     g.textAlign = 'right';
     g.textBaseline = 'middle';
@@ -122,13 +128,14 @@ export class Roll {
       g.fillStyle = isBlackKey(p) ? '#0b0f12' : '#131a1f';
       g.fillRect(GUTTER, y, L.plotW, L.rowH);
       if (L.rowH >= 9 || p % 12 === 0) {
-        g.fillStyle = p % 12 === 0 ? '#c9d4dc' : '#6d7c87';
+        g.fillStyle = p % 12 === 0 ? '#c9d4dc' : label;
         g.fillText(noteName(p), GUTTER - 5, y + L.rowH / 2);
       }
     }
   }
 
   drawGridLines(g, L) {
+    const label = this.labelColor();
     const bar = this.stepsPerBeat * 4;
     const bottom = L.yOfPitch(L.lo) + L.rowH;
     g.font = '10px system-ui, sans-serif';
@@ -148,7 +155,7 @@ export class Roll {
         g.fillStyle = '#8c9ba6';
         g.fillText(`bar ${s / bar + 1}`, x + 3, 2);
       } else if (isBeat && s < this.steps) {
-        g.fillStyle = '#4c5964';
+        g.fillStyle = label;
         g.fillText(String((s % bar) / this.stepsPerBeat + 1), x + 3, 3);
       }
     }
