@@ -49,6 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     pip += ["--disable-pip-version-check", "--quiet", "--target", str(root / "site"), str(package)]
     result = subprocess.run(pip, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"offline pip install failed (is setuptools installed?):\n{result.stderr}"
+    assert not result.stderr, result.stderr  # an author copying the package gets no deprecation box in every build
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(root / "site"))
         yield root / "site"
