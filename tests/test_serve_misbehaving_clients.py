@@ -1,6 +1,7 @@
-"""A client that goes silent while the server waits for its request (a phone that left the Wi-Fi mid-upload, a
-script that opens connections and sends nothing) is hung up on, so it cannot hold sockets until the server stops;
-clients that keep sending, and requests the server is still answering, are not."""
+"""Clients that misbehave do not hurt the show: one that goes silent while the server waits for its request (a phone
+that left the Wi-Fi mid-upload, a script that opens connections and sends nothing) is hung up on, so it cannot hold
+sockets until the server stops; malformed requests are logged once; uploads are parsed one at a time; a huge OSC
+bundle is refused. Clients that keep sending, and requests the server is still answering, are not cut off."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
+from pythonosc.osc_message import OscMessage
 
 from mvae_core.serve import server as server_module
+from mvae_core.serve.osc import MAX_BUNDLE, OscAnswers, message
 from mvae_core.serve.server import LiveServer
 
 SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
@@ -100,3 +104,21 @@ def test_uploads_are_parsed_one_at_a_time(live, monkeypatch):
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(upload, range(2))) == [422] * 2  # parsed, and refused as no MIDI file
     assert together == []
+
+
+def _bundle(size: int) -> bytes:
+    bundle = OscBundleBuilder(IMMEDIATELY)
+    for _ in range(size):
+        bundle.add_content(OscMessage(message("/mvae/generate", 0.0, 0.0)))
+    return bundle.build().dgram
+
+
+def test_an_osc_bundle_of_too_many_messages_gets_one_error(live):
+    """A 64 KB bundle holds ~1500 /mvae/generate: 3 s of decoding on the 2-core VM, the OSC thread answering no one
+    else meanwhile, and 260 KB of answers (to a sender address that UDP lets anyone forge)."""
+    answers = OscAnswers(live.engine)
+    assert [OscMessage(a).params for a in answers.answer(_bundle(MAX_BUNDLE + 1))] == [
+        [f"an OSC bundle of {MAX_BUNDLE + 1} messages; this server answers at most {MAX_BUNDLE} per bundle: send the "
+         "rest in other bundles"]
+    ]  # fmt: skip
+    assert {OscMessage(a).address for a in answers.answer(_bundle(MAX_BUNDLE))} == {"/mvae/notes"}

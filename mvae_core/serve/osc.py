@@ -12,8 +12,8 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
 ``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
 ==================================  ===============================================================================
 
-A datagram that is not OSC, an unknown address, a wrong number of arguments or a refused value is answered with
-``/mvae/error <message>``; the server goes on. Decoding and encoding are python-osc's; the socket is the standard
+A datagram that is not OSC, an unknown address, a wrong number of arguments, a refused value or a bundle of over
+:data:`MAX_BUNDLE` messages is answered with ``/mvae/error <message>``; the server goes on. Decoding and encoding are python-osc's; the socket is the standard
 library's UDP server, so malformed datagrams reach this module instead of being dropped silently.
 """
 
@@ -33,6 +33,10 @@ from mvae_core.suggest import closest
 PREFIX = "/mvae"
 ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
 USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> or /mvae/loop"
+MAX_BUNDLE = 16
+"""The most messages of one bundle answered; a bigger bundle gets one ``/mvae/error``. One datagram holds about 1500
+``/mvae/generate`` messages: seconds of decoding, during which the OSC thread answers no one else (the performer's
+patch included), and hundreds of KB of answers to an address the sender may have forged."""
 
 
 def message(address: str, *args: Any) -> bytes:
@@ -57,6 +61,14 @@ class OscAnswers:
             return [message(f"{PREFIX}/error", f"not an OSC message or bundle ({exc})"[:300])]
         if not messages:  # an empty bundle, or one whose contents python-osc skipped as unreadable
             return [message(f"{PREFIX}/error", f"an OSC bundle with no readable message in it; send {USAGE}")]
+        if len(messages) > MAX_BUNDLE:
+            return [
+                message(
+                    f"{PREFIX}/error",
+                    f"an OSC bundle of {len(messages)} messages; this server answers at most {MAX_BUNDLE} per bundle: "
+                    "send the rest in other bundles",
+                )
+            ]
         return [self._answer_one(m.address, list(m.params)) for m in messages]
 
     def _answer_one(self, address: str, args: list[Any]) -> bytes:
