@@ -76,3 +76,10 @@ def test_a_page_opened_from_a_file_is_told_an_option_that_exists(tiny_run):
     assert "python -m http.server 5500" in problem and "--allow-origin http://localhost:5500" in problem
     with pytest.raises(ServeError, match=r"^--allow-origin null: give a web page's origin"):
         LiveServer(tiny_run, port=0, allow_origins=["null"])
+
+
+def test_a_machine_named_localhost_is_not_named_twice_in_the_refusal(monkeypatch):
+    monkeypatch.setattr(socket, "gethostname", lambda: "localhost")
+    guard = OriginGuard(app=None, allow_origins=(), local_only=False, names=machine_names("0.0.0.0"))
+    problem = guard.refusal(Headers({"host": "rebind.example"}))
+    assert "this machine's IP addresses, localhost or a .local name (a page" in problem

@@ -71,10 +71,10 @@ def machine_names(bind_host: str) -> frozenset[str]:
     """The names other devices may reach this machine by, besides its addresses: its host name (as the OS gives it,
     and its first label) and ``bind_host`` (``mvae serve --host``) when that is a name; lower case."""
     full = socket.gethostname().lower().rstrip(".")
-    names = {full, full.split(".", 1)[0]} - {""}
+    names = {full, full.split(".", 1)[0]}
     if _ip(bind_host) is None:
         names.add(bind_host.lower().rstrip("."))
-    return frozenset(names)
+    return frozenset(name for name in names if name and not is_local_name(name))  # localhost is named anyway
 
 
 def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -123,9 +123,9 @@ class OriginGuard:
         if not self.local_only and not is_network_name(_host_name(host), self.names):
             return self._logged(
                 shown_host,
-                f"{shown_host}: this server answers requests to this machine's IP addresses, localhost, "
-                f"{', '.join(sorted(self.names))} or a .local name (a page of another name that leads here is "
-                "refused; docs/live.md)",
+                f"{shown_host}: this server answers requests to this machine's IP addresses, "
+                f"{', '.join(['localhost', *sorted(self.names)])} or a .local name (a page of another name that leads "
+                "here is refused; docs/live.md)",
             )
         origin = headers.get("origin")
         if origin is None or "*" in self.allow_origins or origin in self.allow_origins or origin == f"http://{host}":
