@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
 
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
@@ -121,9 +122,12 @@ class EpochDisplay:
         return self.console.is_terminal or self.console.is_jupyter
 
     def started(self, events: list[dict[str, Any]]) -> None:
-        """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch."""
-        for event in events:
-            self._show(event)
+        """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch:
+        the warnings together, then the rest, each group aligned (:func:`events_view`)."""
+        for level in ("warning", None):
+            if group := [event for event in events if (event.get("level") == "warning") == (level == "warning")]:
+                console = self.warnings if level == "warning" else self.progress.console
+                console.print(events_view(group, console))
         self.shown += events
 
     def __call__(self, record: dict[str, Any]) -> None:
@@ -139,12 +143,26 @@ class EpochDisplay:
         """A warning on the warnings console (above the bar when that is the terminal too), anything else with the
         epoch lines."""
         console = self.warnings if event.get("level") == "warning" else self.progress.console
-        console.print(event_line(event))
+        console.print(events_view([event], console))
 
 
 def event_line(event: dict[str, Any]) -> str:
     """``  <source>: <message>`` (rich markup; the texts are escaped)."""
     return f"  [yellow]{escape(event['source'])}[/]: {escape(event['message'])}"
+
+
+def events_view(events: list[dict[str, Any]], console: Console) -> RenderableType:
+    """How ``console`` shows plugins' events: one :func:`event_line` each in a log or a pipe (a line to grep); on a
+    terminal or in Jupyter, each message wrapped under itself, clear of the names, which stand in a column of their
+    own: a long message reads as a paragraph and several as a list, not as a wall of text."""
+    if not (console.is_terminal or console.is_jupyter):
+        return Group(*(event_line(event) for event in events))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for event in events:
+        grid.add_row(f"  [yellow]{escape(event['source'])}[/]:", escape(event["message"]))
+    return grid
 
 
 class Advice(str):
@@ -195,7 +213,8 @@ class ConsoleReporter:
             self.console.print(escape(message))
 
     def event(self, event: dict[str, Any]) -> None:
-        (self.warnings if event.get("level") == "warning" else self.console).print(event_line(event))
+        console = self.warnings if event.get("level") == "warning" else self.console
+        console.print(events_view([event], console))
 
     @contextmanager
     def training(self, epochs: int, first_epoch: int) -> Iterator[EpochDisplay]:

@@ -6,7 +6,7 @@ import math
 
 from rich.console import Console
 
-from mvae_core.progress import EpochDisplay, epoch_line
+from mvae_core.progress import EpochDisplay, epoch_line, events_view
 
 TERMS = {"onset": 32.9, "velocity": 0.02, "duration": 0.09, "timeshift": 0.03, "kl": 23.06, "total": 33.0}
 
@@ -98,3 +98,28 @@ def test_terms_plugins_add_show_after_the_core_terms_and_a_non_finite_loss_reads
     assert "val non-finite  elbo" in line and "nan" not in line
     assert "loss non-finite" in epoch_line({**record(0.8), "train": {**TERMS, "total": None}}, 2)  # null in JSON
     assert len(epoch_line(record(0.8), 2)) == len(line) - len(" l2z 0.012") - len("non-finite") + 8
+
+
+def test_start_up_warnings_on_a_terminal_read_as_a_list_one_line_each_in_a_log():
+    """Four plugins' start-up warnings of ~200 characters each were one long line each, wrapped by the terminal to
+    its left edge: a wall of text. On a terminal each message now wraps under itself, clear of the names; a log or
+    a pipe still gets one line per warning, to grep."""
+    import io
+
+    events = [
+        {"source": "kl_anneal", "level": "warning", "message": "the kl schedule reaches its final multiplier " * 3},
+        {"source": "ts_variance_monitor", "level": "warning", "message": "never checks: the ramps end in epoch 21"},
+    ]
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=80, color_system=None, soft_wrap=True)  # as the CLI's
+    terminal.print(events_view(events, terminal))  # what EpochDisplay.started prints there, above its bar
+    lines = [line.rstrip() for line in screen.getvalue().splitlines()]
+    indent = len("  ts_variance_monitor: ")  # the longest name, then one space: where every message starts
+    assert lines[0].startswith("  kl_anneal:" + " " * (indent - len("  kl_anneal:"))) and len(lines[0]) <= 80
+    wrapped = lines[1:3]  # the first message wraps twice, each time back to where it started
+    assert len(lines) == 4 and all(line[:indent].isspace() and line[indent] != " " for line in wrapped)
+    assert lines[3] == "  ts_variance_monitor: never checks: the ramps end in epoch 21"
+    log = io.StringIO()
+    with EpochDisplay(Console(file=log, width=80, soft_wrap=True), 2) as display:
+        display.started(events)
+    assert log.getvalue().splitlines() == [f"  {e['source']}: {e['message']}" for e in events]
