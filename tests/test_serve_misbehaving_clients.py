@@ -17,7 +17,7 @@ from pythonosc.osc_message import OscMessage
 
 from mvae_core.serve import server as server_module
 from mvae_core.serve.osc import MAX_BUNDLE, OscAnswers, message
-from mvae_core.serve.server import LiveServer
+from mvae_core.serve.server import OPEN_FILES, LiveServer, allow_many_connections
 
 SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
 
@@ -122,3 +122,17 @@ def test_an_osc_bundle_of_too_many_messages_gets_one_error(live):
          "rest in other bundles"]
     ]  # fmt: skip
     assert {OscMessage(a).address for a in answers.answer(_bundle(MAX_BUNDLE))} == {"/mvae/notes"}
+
+
+def test_mvae_serve_may_hold_a_room_of_connections():
+    """macOS gives a process 256 open files: a room of phones, a few connections each, plus torch's files, left no
+    socket for the next connection (the performer's page included)."""
+    resource = pytest.importorskip("resource")
+    before = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if before[1] == resource.RLIM_INFINITY else min(OPEN_FILES, before[1])
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, before[0]), before[1]))  # a Mac's
+        allow_many_connections()
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == (max(wanted, min(256, before[0])), before[1])
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, before)

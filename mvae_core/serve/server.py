@@ -101,7 +101,9 @@ class LiveServer:
 
     def serve_forever(self) -> None:
         """Serve until SIGINT or SIGTERM reaches this (main) thread, then stop the HTTP server, OSC and MIDI out and
-        raise :class:`~mvae_core.errors.RunInterrupted` (exit code 128 + the signal's number)."""
+        raise :class:`~mvae_core.errors.RunInterrupted` (exit code 128 + the signal's number). The process may first
+        open more files (:func:`allow_many_connections`)."""
+        allow_many_connections()
         with Interrupts() as interrupts:
             try:
                 self.start()
@@ -201,6 +203,26 @@ class ClientPacedH11(H11Protocol):
         waiting = self.conn.their_state in (h11.IDLE, h11.SEND_BODY)  # for a request, or the rest of its body
         if waiting and not self.transport.is_closing() and self.timeout_keep_alive_task is None:
             self.timeout_keep_alive_task = self.loop.call_later(CLIENT_SILENCE_SECONDS, self.transport.close)
+
+
+OPEN_FILES = 10240
+"""The open files (sockets: one per connection) :func:`allow_many_connections` asks for; macOS's most for a process."""
+
+
+def allow_many_connections() -> None:
+    """Raise this process's soft limit on open files to :data:`OPEN_FILES`, or its hard limit when lower, as Go
+    programs do: macOS gives a process 256, and a room of phones (several connections each) plus what torch and the
+    server hold reached it, refusing every new connection, the performer's too. Where there is no such limit
+    (Windows) or it cannot be raised, nothing changes."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 class OnceFilter(logging.Filter):
