@@ -89,3 +89,18 @@ def test_a_download_button_keeps_the_keyboards_focus_while_it_works(page):
         "dl-midi",
         True,
     ]
+
+
+def test_after_a_click_on_the_pad_the_arrow_keys_nudge_the_clicked_point(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    pad = page.find_element(By.ID, "pad")
+    ActionChains(page).move_to_element_with_offset(pad, 40, -40).click().perform()  # right of and above the centre
+    _wait(page, "return window.mvae.point[0] > 0")
+    x, y = page.execute_script("return window.mvae.point")
+    focus = page.execute_script("return [document.activeElement.id, document.activeElement.matches(':focus-visible')]")
+    assert focus == ["pad", False]  # no focus ring after a click
+    press(page, Keys.ARROW_RIGHT)
+    _wait(page, "return window.mvae.point", equals=[round(x + 0.1, 3), y])  # the page scrolled instead

@@ -127,7 +127,10 @@ export class Pad {
     const c = this.canvas;
     c.addEventListener('pointerdown', (ev) => {
       if (ev.button !== 0) return;
+      // preventDefault also keeps the pad from taking the focus: it takes it itself, so that the arrow keys then
+      // nudge the clicked point (without a focus ring, which is for the keyboard)
       ev.preventDefault();
+      c.focus({ preventScroll: true, focusVisible: false });
       const z = this.zAt(ev.clientX, ev.clientY);
       if (ev.shiftKey) {
         this.handlers.onPickB(z);
