@@ -134,6 +134,15 @@ def test_a_bad_setting_of_the_package_model_exits_2_naming_it(site, synth_dir, t
     assert not (tmp_path / "r").exists()
 
 
+def test_a_bad_setting_in_the_package_models_config_section_exits_2_naming_it(site, synth_dir, tmp_path):
+    config = tmp_path / "wide.toml"
+    config.write_text('[model]\nname = "wide_seed"\n\n[model.wide_seed]\nwidth = "wide"\n', encoding="utf-8")
+    result = mvae("train", synth_dir, "--config", config, "--out", tmp_path / "r")
+    assert result.exit_code == 2, result.output
+    assert "error: model.wide_seed.width = 'wide': Input should be a valid integer" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
 def readme_lines(*starts: str) -> list[str]:
     """The example README's shell lines that start with one of ``starts``, continuation lines joined."""
     text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
