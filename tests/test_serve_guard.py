@@ -83,3 +83,12 @@ def test_a_machine_named_localhost_is_not_named_twice_in_the_refusal(monkeypatch
     guard = OriginGuard(app=None, allow_origins=(), local_only=False, names=machine_names("0.0.0.0"))
     problem = guard.refusal(Headers({"host": "rebind.example"}))
     assert "this machine's IP addresses, localhost or a .local name (a page" in problem
+
+
+@pytest.mark.parametrize("local_only", [True, False])
+def test_a_request_without_a_host_comes_from_no_browser_and_is_served(local_only):
+    """A hand-made HTTP/1.0 client (a Pd patch, a microcontroller on the room's network) may send no Host; every
+    browser sends one. It was refused on loopback ("Host ''"), and would have been beyond it too."""
+    guard = OriginGuard(app=None, allow_origins=(), local_only=local_only, names=machine_names("0.0.0.0"))
+    assert guard.refusal(Headers({})) is None
+    assert guard.refusal(Headers({"host": ""})) is not None  # a Host, but no name of this machine

@@ -111,16 +111,17 @@ class OriginGuard:
 
     def refusal(self, headers: Headers, preflight: bool = False) -> str | None:
         """Why a request (a CORS ``preflight``) with these headers is refused, or None when it is served; the first
-        refusal of each host or origin is logged."""
-        host = headers.get("host", "")
-        shown_host = f"Host {host[:100]!r}"
-        if self.local_only and not is_local_name(_host_name(host)):
+        refusal of each host or origin is logged. A request without a ``Host`` (an HTTP/1.0 client made by hand: a
+        Pd patch, a microcontroller) comes from no browser, so no page of another name."""
+        host = headers.get("host")
+        shown_host = f"Host {(host or '')[:100]!r}"
+        if host is not None and self.local_only and not is_local_name(_host_name(host)):
             return self._logged(
                 shown_host,
                 f"{shown_host}: this server listens on this machine only and answers requests to localhost or "
                 "127.0.0.1 (a page of another name that leads here is refused)",
             )
-        if not self.local_only and not is_network_name(_host_name(host), self.names):
+        if host is not None and not self.local_only and not is_network_name(_host_name(host), self.names):
             return self._logged(
                 shown_host,
                 f"{shown_host}: this server answers requests to this machine's IP addresses, "
