@@ -71,3 +71,22 @@ def test_only_the_status_message_is_read_out_not_the_info_that_changes_with_ever
     )
     message = page.execute_script(f"return document.querySelector({LIVE!r}).textContent")
     assert message.startswith("A seed is a whole number from 0 to")
+
+
+def named(driver, role: str) -> list[str]:
+    """The accessible names of the page's nodes of ``role`` in the accessibility tree."""
+    driver.execute_cdp_cmd("Accessibility.enable", {})
+    nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    return [n.get("name", {}).get("value", "") for n in nodes if n.get("role", {}).get("value") == role]
+
+
+def test_the_piano_roll_says_the_loops_notes_in_words_and_the_knobs_are_a_named_group(page):
+    notes = page.execute_script(
+        """const names = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
+        return [...window.mvae.current.notes].sort((a, b) => a.start - b.start)
+          .map((n) => names[n.pitch % 12] + (Math.floor(n.pitch / 12) - 1));"""
+    )
+    seconds = page.execute_script("return window.mvae.current.loop_seconds.toFixed(2)")
+    assert notes
+    assert f"Piano roll: {len(notes)} notes in {seconds} s: {', '.join(notes)}" in named(page, "image")
+    assert "Decoding knobs" in named(page, "group")

@@ -15,6 +15,15 @@ export function noteName(pitch) {
   return `${NOTE_NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
 }
 
+// The loop in words, for a screen reader (the roll's accessible name): its notes in the order they sound.
+function describeLoop(pattern) {
+  const notes = [...pattern.notes].sort((a, b) => a.start - b.start);
+  const seconds = `${pattern.loop_seconds.toFixed(2)} s`;
+  if (!notes.length) return `Piano roll: no notes in ${seconds}`;
+  const n = notes.length;
+  return `Piano roll: ${n} note${n === 1 ? '' : 's'} in ${seconds}: ${notes.map((x) => noteName(x.pitch)).join(', ')}`;
+}
+
 function isBlackKey(pitch) {
   return [1, 3, 6, 8, 10].includes(pitch % 12);
 }
@@ -54,6 +63,7 @@ export class Roll {
     this.pattern = pattern;
     const notes = pattern.notes.map((n) => [n.pitch, n.start, n.end, n.velocity]);
     this.canvas.dataset.notes = JSON.stringify(notes);
+    this.canvas.setAttribute('aria-label', describeLoop(pattern));
     this.canvas.dataset.loopSeconds = String(pattern.loop_seconds);
     this.drawBase();
     this.frame(null);
