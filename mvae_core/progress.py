@@ -94,6 +94,7 @@ class EpochDisplay:
         one_screen = warnings is not None and warnings.is_terminal and console.is_terminal
         self.warnings = console if warnings is None or one_screen else warnings
         self.shown: list[dict[str, Any]] = []  # events printed by started(), not printed again with their epoch
+        self.timed: list[float] = []  # the seconds of each epoch shown, for a log's time left
         self.progress = Progress(
             TextColumn("training"),
             BarColumn(),
@@ -133,6 +134,10 @@ class EpochDisplay:
     def __call__(self, record: dict[str, Any]) -> None:
         console = self.progress.console  # a terminal (or Jupyter) narrower than the line would break it anywhere
         line = epoch_line(record, self.epochs, console.width if self.drawn else None)
+        self.timed.append(record["seconds"])
+        left = self.epochs - epoch_number(record["epoch"])
+        if not self.drawn and left > 0:  # a log has no bar to say it (nohup, a batch job, an ablation's run logs)
+            line += f"  {time_left(sum(self.timed) / len(self.timed) * left)}"
         console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
@@ -144,6 +149,16 @@ class EpochDisplay:
         epoch lines."""
         console = self.warnings if event.get("level") == "warning" else self.progress.console
         console.print(events_view([event], console))
+
+
+def time_left(seconds: float) -> str:
+    """``~12 min left``: the rest of a run in a log's epoch lines (the mean epoch so far times the epochs left),
+    rounded as a person says it: seconds under a minute, minutes under two hours, then hours."""
+    if seconds < 60:
+        return f"~{max(1, round(seconds))} s left"
+    if seconds < 7200:
+        return f"~{round(seconds / 60)} min left"
+    return f"~{seconds / 3600:.1f} h left"
 
 
 def event_line(event: dict[str, Any]) -> str:

@@ -50,7 +50,7 @@ def test_the_epoch_line_and_ts_variance_monitor_call_the_same_validation_notes_q
 
 
 def test_start_up_warnings_show_before_the_first_epoch_and_only_once():
-    console = Console(record=True, width=200)
+    console = Console(record=True, width=200, soft_wrap=True)  # as the CLI's consoles
     at_start = {"source": "kl_anneal", "level": "warning", "message": "the ramp outlasts the run"}
     later = {"source": "ts_variance_monitor", "level": "warning", "message": "timeshift collapse"}
     with EpochDisplay(console, 2) as display:
@@ -123,3 +123,25 @@ def test_start_up_warnings_on_a_terminal_read_as_a_list_one_line_each_in_a_log()
     with EpochDisplay(Console(file=log, width=80, soft_wrap=True), 2) as display:
         display.started(events)
     assert log.getvalue().splitlines() == [f"  {e['source']}: {e['message']}" for e in events]
+
+
+def test_a_log_says_how_long_the_run_has_left_and_a_terminal_leaves_it_to_the_bar():
+    """Without a bar (a log: nohup, a batch job, an ablation's run logs) nothing said how long a run had left."""
+    import io
+
+    from mvae_core.progress import time_left
+
+    log = io.StringIO()
+    with EpochDisplay(Console(file=log, width=80, soft_wrap=True), 4, first_epoch=1) as display:  # resumed
+        for epoch, seconds in ((1, 30.0), (2, 90.0), (3, 12.0)):
+            display({**record(0.8), "epoch": epoch, "seconds": seconds, "events": []})
+    lines = log.getvalue().splitlines()
+    assert lines[0].endswith("30.0s  ~1 min left") and lines[1].endswith("90.0s  ~1 min left")  # 2 × 30, 1 × 60
+    assert lines[2].endswith("12.0s")  # the last epoch: nothing left to say
+    assert [time_left(s) for s in (0.2, 59.4, 119, 7199, 7200, 36000)] == [
+        "~1 s left", "~59 s left", "~2 min left", "~120 min left", "~2.0 h left", "~10.0 h left"
+    ]  # fmt: skip
+    screen = io.StringIO()
+    with EpochDisplay(Console(file=screen, force_terminal=True, width=300, soft_wrap=True), 4) as display:
+        display({**record(0.8), "epoch": 0, "seconds": 30.0, "events": []})
+    assert "left" not in screen.getvalue()  # the bar shows its own eta there
