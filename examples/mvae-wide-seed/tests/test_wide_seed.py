@@ -76,11 +76,12 @@ def test_the_model_keeps_mvaes_contract():
     options = DecodeOptions(seed=3)
     notes = model.decode_notes(z, options)
     check_notes("wide_seed", notes, len(z), pitch_classes)
-    player = model.player()
+    player = model.player()  # the seed's numpy copy of the decoder: a change to decode must reach it too
     for i, point in enumerate(z):  # the live player writes decode_notes' notes at the same point
-        assert [(n.step, n.row) for n in player.notes(point.numpy(), options, index=i)] == [
-            (n.step, n.row) for n in notes[i]
-        ]
+        played = player.notes(point.numpy(), options, index=i)
+        assert [(n.step, n.row) for n in played] == [(n.step, n.row) for n in notes[i]]
+        fields = [value for n in played for value in n[2:]]  # velocity, duration, timeshift
+        assert fields == pytest.approx([value for n in notes[i] for value in n[2:]], abs=1e-4)  # float32 rounding
 
 
 def write_melodies(folder: Path, n_files: int = 6, loops_per_file: int = 4) -> Path:
