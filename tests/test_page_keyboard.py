@@ -104,3 +104,17 @@ def test_after_a_click_on_the_pad_the_arrow_keys_nudge_the_clicked_point(page):
     assert focus == ["pad", False]  # no focus ring after a click
     press(page, Keys.ARROW_RIGHT)
     _wait(page, "return window.mvae.point", equals=[round(x + 0.1, 3), y])  # the page scrolled instead
+
+
+def test_delete_on_a_knob_resets_it_as_a_double_click_does(page):
+    from selenium.webdriver.common.keys import Keys
+
+    page.execute_script("document.getElementById('knob-tempo').focus()")
+    start = page.execute_script("return window.mvae.info.defaults.tempo")
+    press(page, *[Keys.ARROW_RIGHT] * 3)
+    _wait(page, "return Number(document.getElementById('knob-tempo').value)", equals=start + 3)
+    press(page, Keys.DELETE)
+    _wait(page, "return Number(document.getElementById('knob-tempo').value)", equals=start)
+    assert page.execute_script("return document.getElementById('knob-tempo').getAttribute('aria-valuetext')") == (
+        f"{start:g} bpm"
+    )

@@ -237,7 +237,7 @@ function buildKnobs() {
     // the value, units included, is the slider's value text for a screen reader and the span's for the eye.
     const wrap = document.createElement('div');
     wrap.className = 'knob';
-    wrap.title = `${k.hint} (double-click: reset to ${initial})`;
+    wrap.title = `${k.hint} (double-click or Delete: reset to ${initial})`;
     wrap.innerHTML = `<label class="knob-name" for="knob-${k.key}">${k.label}</label><span class="knob-value"></span>`
       + `<input type="range" id="knob-${k.key}" min="${min}" max="${max}" step="${k.step}">`;
     const input = wrap.querySelector('input');
@@ -255,10 +255,16 @@ function buildKnobs() {
       set(Number(input.value));
       knobsChanged();
     });
-    input.addEventListener('dblclick', () => {
+    const reset = () => {
       input.value = String(initial);
       set(initial);
       knobsChanged();
+    };
+    input.addEventListener('dblclick', reset);
+    input.addEventListener('keydown', (ev) => {  // the keyboard's double-click
+      if (ev.key !== 'Delete' && ev.key !== 'Backspace') return;
+      ev.preventDefault();
+      reset();
     });
     $('knobs').append(wrap);
   }
