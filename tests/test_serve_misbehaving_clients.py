@@ -136,3 +136,23 @@ def test_mvae_serve_may_hold_a_room_of_connections():
         assert resource.getrlimit(resource.RLIMIT_NOFILE) == (max(wanted, min(256, before[0])), before[1])
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, before)
+
+
+@pytest.mark.parametrize(
+    "datagram",
+    [message("/mvae/error", "unknown address /mvae/notes"), message("/mvae/notes", 60, 0.0, 0.5, 100), b"not OSC"],
+    ids=["error", "notes", "not_osc"],
+)
+def test_the_servers_own_answers_are_never_answered(live, datagram):
+    """Two servers, one's --osc-reply-port the other's --osc-port (or one datagram forged from one to the other),
+    answered each other's /mvae/notes and /mvae/error for ever: 12,700 datagrams a second after a single message."""
+    answers = OscAnswers(live.engine).answer(datagram)
+    if datagram != b"not OSC":
+        assert answers == []
+    else:  # not OSC: an /mvae/error, which the other server then ignores
+        assert [OscMessage(a).address for a in answers] == ["/mvae/error"]
+
+
+def test_the_loop_answer_sent_back_is_an_error_not_another_answer(live):
+    answers = OscAnswers(live.engine).answer(message("/mvae/loop", 4.0, 12))
+    assert [OscMessage(a).params for a in answers] == [["/mvae/loop: takes no arguments, got 2; send /mvae/loop"]]

@@ -13,7 +13,8 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
 ==================================  ===============================================================================
 
 A datagram that is not OSC, an unknown address, a wrong number of arguments, a refused value or a bundle of over
-:data:`MAX_BUNDLE` messages is answered with ``/mvae/error <message>``; the server goes on. Decoding and encoding are python-osc's; the socket is the standard
+:data:`MAX_BUNDLE` messages is answered with ``/mvae/error <message>``; the server goes on. ``/mvae/notes`` and
+``/mvae/error``, which this server sends, are never answered (:data:`ANSWERS_ONLY`). Decoding and encoding are python-osc's; the socket is the standard
 library's UDP server, so malformed datagrams reach this module instead of being dropped silently.
 """
 
@@ -32,6 +33,10 @@ from mvae_core.suggest import closest
 
 PREFIX = "/mvae"
 ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
+ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/error")
+"""Addresses this server only answers with: a message to one of them is ignored. Answering them would let two servers
+(one's ``--osc-reply-port`` the other's ``--osc-port``, or a datagram forged from one to the other) answer each other
+for ever, at full speed, after a single message."""
 USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> or /mvae/loop"
 MAX_BUNDLE = 16
 """The most messages of one bundle answered; a bigger bundle gets one ``/mvae/error``. One datagram holds about 1500
@@ -69,7 +74,7 @@ class OscAnswers:
                     "send the rest in other bundles",
                 )
             ]
-        return [self._answer_one(m.address, list(m.params)) for m in messages]
+        return [self._answer_one(m.address, list(m.params)) for m in messages if m.address not in ANSWERS_ONLY]
 
     def _answer_one(self, address: str, args: list[Any]) -> bytes:
         try:
@@ -78,6 +83,8 @@ class OscAnswers:
             if address == f"{PREFIX}/set":
                 return self._set(args)
             if address == f"{PREFIX}/loop":
+                if args:  # its answer's form: /mvae/loop <loop_seconds> <notes>
+                    raise RequestError(f"takes no arguments, got {len(args)}; send /mvae/loop")
                 loop = self.engine.current_loop()
                 return message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))
             return message(f"{PREFIX}/error", _unknown_address(address))
