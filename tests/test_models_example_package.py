@@ -120,6 +120,19 @@ def test_mvae_serve_plays_the_package_models_notes(run):
     )
 
 
+def test_a_run_of_the_package_model_where_the_package_is_not_installed_names_the_model_and_its_version(
+    run, site, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(sys, "path", [entry for entry in sys.path if entry != str(site)])  # as after pip uninstall
+    result = mvae("generate", run, "--random", 1, "--out", tmp_path / "samples")
+    assert result.exit_code == 2, result.output
+    assert (
+        "unknown model 'wide_seed'; did you mean 'seed'? If 'wide_seed' is a model of a package, install it"
+        in result.stderr
+    )
+    assert f"was trained with model 'wide_seed' {VERSION} (not installed)" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
