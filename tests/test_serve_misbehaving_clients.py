@@ -9,6 +9,7 @@ import logging
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from mvae_core.serve.osc import MAX_BUNDLE, OscAnswers, message
 from mvae_core.serve.server import OPEN_FILES, LiveServer, allow_many_connections
 
 SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
+CLIENT_SILENCE_SECONDS = server_module.CLIENT_SILENCE_SECONDS  # before the server below shortens it
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +158,10 @@ def test_the_servers_own_answers_are_never_answered(live, datagram):
 def test_the_loop_answer_sent_back_is_an_error_not_another_answer(live):
     answers = OscAnswers(live.engine).answer(message("/mvae/loop", 4.0, 12))
     assert [OscMessage(a).params for a in answers] == [["/mvae/loop: takes no arguments, got 2; send /mvae/loop"]]
+
+
+def test_live_md_states_the_limits_the_server_applies():
+    text = " ".join((Path(__file__).parents[1] / "docs" / "live.md").read_text(encoding="utf-8").split())
+    assert f"sends nothing for {CLIENT_SILENCE_SECONDS:g} s while the server waits" in text
+    assert f"a bundle of over {MAX_BUNDLE} messages" in text
+    assert f"open up to {OPEN_FILES} files" in text
