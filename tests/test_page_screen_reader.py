@@ -90,3 +90,26 @@ def test_the_piano_roll_says_the_loops_notes_in_words_and_the_knobs_are_a_named_
     assert notes
     assert f"Piano roll: {len(notes)} notes in {seconds} s: {', '.join(notes)}" in named(page, "image")
     assert "Decoding knobs" in named(page, "group")
+
+
+def buttons(driver) -> dict[str, dict]:
+    """The page's buttons in the accessibility tree: accessible name (stripped, as a screen reader speaks it) → their
+    properties (``pressed`` among them)."""
+    driver.execute_cdp_cmd("Accessibility.enable", {})
+    return {
+        n.get("name", {}).get("value", "").strip(): {
+            p["name"]: p["value"].get("value") for p in n.get("properties", [])
+        }
+        for n in driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+        if n.get("role", {}).get("value") in ("button", "toggleButton")
+    }
+
+
+def test_the_play_button_is_named_by_what_it_does_next_without_its_glyph(page):
+    assert {"Play", "MIDI", "WAV"} <= set(buttons(page))  # not '▶ Play', read as 'black right-pointing triangle Play'
+    assert "pressed" not in buttons(page)["Play"]
+    page.execute_script("document.getElementById('play').click()")
+    _wait(page, "return window.mvae.playing")
+    shown = buttons(page)
+    assert "Stop" in shown and "Play" not in shown and "pressed" not in shown["Stop"]  # it read 'Stop, pressed'
+    assert page.execute_script("return document.getElementById('play').textContent") == "■ Stop"

@@ -321,11 +321,14 @@ function togglePlayback() {
   else startPlayback();
 }
 
+// The button says what it does next, Play or Stop (its name for a screen reader too, which is why it is no toggle
+// button: "Stop, pressed" would say the opposite); the glyph before the word is for the eye only.
 function updatePlayButton() {
   const btn = $('play');
-  btn.textContent = player.playing ? '■ Stop' : '▶ Play';
+  const glyph = Object.assign(document.createElement('span'), { textContent: player.playing ? '■' : '▶' });
+  glyph.setAttribute('aria-hidden', 'true');
+  btn.replaceChildren(glyph, player.playing ? ' Stop' : ' Play');
   btn.classList.toggle('on', player.playing);
-  btn.setAttribute('aria-pressed', String(player.playing));
 }
 
 // Playhead: redrawn every frame while playing. Where the user prefers reduced motion it does not sweep: it
