@@ -1,5 +1,6 @@
 """Copies of one file in other bytes (re-saved at another resolution, merged to type 0) are two sources with the
-same loops: mvae warns, naming the first, since the two may land on both sides of the train/validation split."""
+same loops: mvae warns, naming the first; both are used, as one group of the train/validation split
+(tests/test_split_copies.py), so their loops count twice."""
 
 from __future__ import annotations
 

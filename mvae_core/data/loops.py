@@ -14,7 +14,6 @@ Contract (see docs/data.md):
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,15 +45,6 @@ class LoopBlock:
     @property
     def n_loops(self) -> int:
         return len(self.seconds_per_step)
-
-    def notes_digest(self) -> str:
-        """SHA-256 (hexadecimal) of the notes' cells: loop, row, step and velocity of each note, not its timing or
-        length (a copy at another resolution rounds its ticks otherwise), nor the tempo. Two files with the same
-        music on the grid have the same digest whatever their bytes: a re-saved, type-0 or other-resolution copy."""
-        digest = hashlib.sha256(np.int64(self.n_loops).tobytes())
-        for column in (self.loop, self.row, self.step, self.velocity):
-            digest.update(np.ascontiguousarray(column).tobytes())
-        return digest.hexdigest()
 
 
 def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
