@@ -16,8 +16,9 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import tomli_w
 import torch
@@ -64,6 +65,38 @@ def finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class SplitChanges:
+    """How a run's data differs from its ``split.json`` (:meth:`RunDir.split_changes`); ``known`` is False for a run
+    without one. ``str()`` says it in a message: ``new: a.mid; changed sides: b.mid, c.mid and 4 more``."""
+
+    new: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # the same file on the other side
+    edited: list[str] = field(default_factory=list)
+    known: bool = True
+
+    SHOWN: ClassVar[int] = 3  # names listed of each kind
+
+    @property
+    def sides_only(self) -> bool:
+        """The same files, unedited, on other sides: the split's rule differs, not the data (a split by an older
+        mvae, which did not keep copies with the same notes on one side)."""
+        return self.known and bool(self.moved) and not (self.new or self.gone or self.edited)
+
+    def __str__(self) -> str:
+        if not self.known:
+            return "its train/validation split differs"
+        kinds = (("new", self.new), ("gone or renamed", self.gone), ("changed sides", self.moved),
+                 ("edited", self.edited))  # fmt: skip
+        parts = [f"{kind}: {self._listed(names)}" for kind, names in kinds if names]
+        return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
+
+    def _listed(self, names: list[str]) -> str:
+        more = len(names) - self.SHOWN
+        return ", ".join(names[: self.SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 class RunDir:
@@ -407,30 +440,21 @@ class RunDir:
         return json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
 
     def split_changes(
-        self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str], shown: int = 3
-    ) -> str:
+        self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]
+    ) -> SplitChanges:
         """How the sources of a split (and their files' ``content``) differ from ``split.json``, for a resume that
-        refuses changed data: which are new, which are gone, which changed sides, which were edited, or, with the
-        same sources, that a file's loops changed."""
-        if (saved := self.read_split()) is None:
-            return "its train/validation split differs"
+        refuses changed data: which are new, which are gone, which changed sides, which were edited."""
+        saved = self.read_split()
+        if saved is None:
+            return SplitChanges(known=False)
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
-
-        def listed(names: list[str]) -> str:
-            names = sorted(names)
-            return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
-
-        parts = []
-        if new := [n for n in now if n not in before]:
-            parts.append(f"new: {listed(new)}")
-        if gone := [n for n in before if n not in now]:
-            parts.append(f"gone or renamed: {listed(gone)}")
-        if moved := [n for n in now if n in before and before[n] != now[n]]:
-            parts.append(f"changed sides: {listed(moved)}")
-        if edited := self.edited_sources(content):
-            parts.append(f"edited: {listed(edited)}")
-        return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
+        return SplitChanges(
+            new=sorted(n for n in now if n not in before),
+            gone=sorted(n for n in before if n not in now),
+            moved=sorted(n for n in now if n in before and before[n] != now[n]),
+            edited=sorted(self.edited_sources(content)),
+        )
 
     def write_data_report(self, report: dict[str, Any]) -> None:
         text = json.dumps(finite(report), indent=1)

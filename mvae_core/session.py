@@ -448,10 +448,17 @@ def _refuse_changed_split(
     was_content = {relocation.saved_name(name): digest for name, digest in content.items()}
     if saved != fingerprint(train_set, val_set, relocation.saved_name) or run.edited_sources(was_content):
         was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
+        changes = run.split_changes(*was, was_content)
         moved = f" (read from its new place: {relocation.describe()})" if relocation else ""
+        if changes.sides_only:  # the files are the run's: the rule that splits them is not
+            raise DataChanged(
+                f"the files of {run.path} are unchanged{moved}, but this version of mvae splits them otherwise "
+                f"({changes}): it keeps copies with the same notes on one side, where the version that started the "
+                "run let them straddle the split, so its validation scored loops it trained on; start a new run"
+            )
         raise DataChanged(
-            f"the data of {run.path} changed since the run started{moved} ({run.split_changes(*was, was_content)}); "
-            "restore the files or start a new run"
+            f"the data of {run.path} changed since the run started{moved} ({changes}); restore the files or start a "
+            "new run"
         )
 
 

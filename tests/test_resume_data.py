@@ -78,13 +78,36 @@ def test_split_changes_lists_a_few_names_and_counts_the_rest(tmp_path):
     run = RunDir(tmp_path)
     run.write_split(["a", "b"], ["v"], {"a": "1", "b": "2", "v": "3"})
     same = {"a": "1", "b": "2", "v": "3"}
-    assert run.split_changes(["a", "b"], ["v"], same) == "the same files, but an edit changed how many loops they hold"
-    assert run.split_changes(["a", "v"], ["b"], same) == "changed sides: b, v"
-    assert run.split_changes(["a", "b"], ["v"], same | {"b": "9"}) == "edited: b"
+    unchanged = run.split_changes(["a", "b"], ["v"], same)
+    assert str(unchanged) == "the same files, but an edit changed how many loops they hold" and not unchanged.sides_only
+    assert str(sides := run.split_changes(["a", "v"], ["b"], same)) == "changed sides: b, v" and sides.sides_only
+    assert str(edited := run.split_changes(["a", "b"], ["v"], same | {"b": "9"})) == "edited: b"
+    assert not run.split_changes(["a", "v"], ["b"], same | {"b": "9"}).sides_only  # an edit: the data changed
     many = [f"n{i}" for i in range(5)]
-    assert run.split_changes(["a", "b", *many], ["v"], same) == "new: n0, n1, n2 and 2 more"
+    assert str(run.split_changes(["a", "b", *many], ["v"], same)) == "new: n0, n1, n2 and 2 more"
+    assert not edited.sides_only
     (tmp_path / "split.json").unlink()
-    assert run.split_changes(["a"], [], {}) == "its train/validation split differs"
+    assert str(unknown := run.split_changes(["a"], [], {})) == "its train/validation split differs"
+    assert not unknown.sides_only
+
+
+def test_a_run_split_by_an_older_rule_is_refused_for_that_reason_not_as_changed_data(synth_dir, tmp_path):
+    """A run whose same-notes copies straddled the split (mvae before copies were one group) resumes on the same
+    files to another split: it was refused with 'the data changed; restore the files', though no file changed."""
+    data = shutil.copytree(synth_dir, tmp_path / "data")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    split = json.loads((run / "split.json").read_text())
+    straddled = split["validation"][0]  # as the older rule could have put a copy: on the other side
+    split["train"], split["validation"] = [*split["train"], straddled], split["validation"][1:]
+    (run / "split.json").write_text(json.dumps(split))
+    config = (run / "config.toml").read_text()
+    (run / "config.toml").write_text(config.replace('data_fingerprint = "', 'data_fingerprint = "0'))  # its split
+    with pytest.raises(DataChanged) as refused:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    said = str(refused.value)
+    assert f"the files of {run} are unchanged, but this version of mvae splits them otherwise (changed sides: " in said
+    assert straddled in said and said.endswith("so its validation scored loops it trained on; start a new run")
 
 
 @pytest.mark.parametrize("edited", ['"{data}"', "[]", "[3]"])
