@@ -5,6 +5,7 @@ bundle is refused. Clients that keep sending, and requests the server is still a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -16,19 +17,23 @@ import pytest
 from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message import OscMessage
 
+from mvae_core.serve import osc as osc_module
 from mvae_core.serve import server as server_module
-from mvae_core.serve.osc import MAX_BUNDLE, OscAnswers, message
+from mvae_core.serve.osc import MAX_BUNDLE, AnswerBudget, OscAnswers, message
 from mvae_core.serve.server import OPEN_FILES, LiveServer, allow_many_connections
 
 SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
+ANSWERS = 20  # a second; mvae serve sends MAX_ANSWERS_PER_SECOND
 CLIENT_SILENCE_SECONDS = server_module.CLIENT_SILENCE_SECONDS  # before the server below shortens it
+MAX_ANSWERS_PER_SECOND = osc_module.MAX_ANSWERS_PER_SECOND  # and lowers it
 
 
 @pytest.fixture(scope="module")
 def live(tiny_run):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(server_module, "CLIENT_SILENCE_SECONDS", SILENCE)
-        with LiveServer(tiny_run, port=0) as live:
+        patch.setattr(osc_module, "MAX_ANSWERS_PER_SECOND", ANSWERS)
+        with LiveServer(tiny_run, port=0, osc_port=0) as live:
             yield live
 
 
@@ -165,3 +170,30 @@ def test_live_md_states_the_limits_the_server_applies():
     assert f"sends nothing for {CLIENT_SILENCE_SECONDS:g} s while the server waits" in text
     assert f"a bundle of over {MAX_BUNDLE} messages" in text
     assert f"open up to {OPEN_FILES} files" in text
+    assert f"at most {MAX_ANSWERS_PER_SECOND} answers a second" in text
+
+
+def test_a_destination_gets_at_most_its_answers_a_second(live):
+    """Two servers, one's --osc-reply-port the other's --osc-port (or one datagram forged from one to the other),
+    answered each other's /mvae/set for ever; now the answers stop at the limit, and the loop with them."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(0.5)
+        for _ in range(ANSWERS + 10):  # a burst, well within a second
+            sock.sendto(message("/mvae/set", "density", 0.5), live.osc_address)
+        answered = 0
+        with contextlib.suppress(TimeoutError):
+            while sock.recv(65536):
+                answered += 1
+    assert answered == ANSWERS
+    assert live.engine.current.density == 0.5  # the messages past the limit were carried out all the same
+
+
+def test_a_destinations_answers_start_again_the_next_second():
+    now = [0.0]
+    budget = AnswerBudget(limit=2, clock=lambda: now[0])
+    assert [budget.allow(("127.0.0.1", 9001)) for _ in range(3)] == [True, True, False]
+    assert budget.allow(("127.0.0.1", 9002))  # another destination
+    now[0] = 1.0
+    assert budget.allow(("127.0.0.1", 9001))
+    assert budget.warned == {("127.0.0.1", 9001)}
