@@ -197,3 +197,12 @@ def test_a_destinations_answers_start_again_the_next_second():
     now[0] = 1.0
     assert budget.allow(("127.0.0.1", 9001))
     assert budget.warned == {("127.0.0.1", 9001)}
+
+
+def test_forged_senders_cannot_fill_the_budgets_memory():
+    now = [0.0]
+    budget = AnswerBudget(limit=2, clock=lambda: now[0])
+    for port in range(3 * osc_module.MAX_DESTINATIONS):
+        now[0] += 0.001
+        assert budget.allow(("10.0.0.1", port))
+    assert len(budget._seconds) <= osc_module.MAX_DESTINATIONS
