@@ -449,9 +449,12 @@ def evaluate(
     if table.n_loops == 0:
         raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({skip_reasons(report)})")
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
-    trained_on = RunDir(trained.path).trained_on(report.content())
+    trained_on = RunDir(trained.path).trained_on(report.content(), report.music())
     if trained_on:
-        warnings.warn(TrainedOnWarning(trained_on_note(trained.path, trained_on, len(report.ok))), stacklevel=2)
+        loops = {entry["source"]: int(entry["loops"]) for entry in report.ok}
+        share = sum(loops[name] for name in trained_on), table.n_loops
+        note = trained_on_note(trained.path, trained_on, len(report.ok), share)
+        warnings.warn(TrainedOnWarning(note), stacklevel=2)
     return result | {"trained_on": trained_on}
 
 
@@ -459,17 +462,20 @@ class TrainedOnWarning(UserWarning):
     """:func:`evaluate` scored a run on files it trained on: its numbers are not those of held-out data."""
 
 
-def trained_on_note(run: Path, trained_on: list[str], evaluated: int) -> str:
-    """What :class:`TrainedOnWarning` says: how many of the ``evaluated`` files ``run`` trained on, naming some."""
+def trained_on_note(run: Path, trained_on: list[str], evaluated: int, loops: tuple[int, int]) -> str:
+    """What :class:`TrainedOnWarning` says: how many of the ``evaluated`` files ``run`` trained on (or copies of
+    them), naming some, and ``loops``: how many of the scored loops they hold, of how many."""
     n = len(trained_on)
     if evaluated == 1:
-        which = "the evaluated file is a file"
+        which = "the evaluated file is"
     elif n == evaluated:
-        which = f"all {n} evaluated files are files"
+        which = f"all {n} evaluated files are"
     else:
-        which = f"{n} of the {evaluated} evaluated files {'is a file' if n == 1 else 'are files'}"
+        which = f"{n} of the {evaluated} evaluated files ({loops[0]} of {loops[1]} loops, {loops[0] / loops[1]:.0%})"
+        which += " is" if n == 1 else " are"
     shown = ", ".join(trained_on[:3]) + (", …" if n > 3 else "")
     return (
-        f"{which} {run} trained on ({shown}): these numbers are not held-out; evaluate on other performers or tunes "
+        f"{which} {'a file' if n == 1 else 'files'} {run} trained on, or {'a copy' if n == 1 else 'copies'} with the "
+        f"same notes ({shown}): these numbers are not held-out; evaluate on other performers or tunes "
         "(docs/evaluation.md)"
     )

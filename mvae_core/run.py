@@ -424,16 +424,31 @@ class RunDir:
             return []
         return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
 
-    def trained_on(self, content: Mapping[str, str]) -> list[str] | None:
+    def trained_on(self, content: Mapping[str, str], music: Mapping[str, str] | None = None) -> list[str] | None:
         """The sources among ``content`` (file digests by source name, as :meth:`DataReport.content` gives them)
         whose file the run trained on: the same content as one of ``split.json``'s train sources, wherever it lies
-        now. None when the run cannot tell (it recorded no digests)."""
+        now, or, given ``music`` (:meth:`DataReport.music`), the same notes as one, transposed or not (a copy in
+        other bytes: re-saved, merged, at another tempo), by the ``music`` digests of ``data_report.json``. None when
+        the run cannot tell (it recorded no digests)."""
         try:
             saved = self._split_file()
-            trained = {saved["content"][name] for name in saved["train"] if name in saved["content"]}
+            train = set(saved["train"])
+            trained = {saved["content"][name] for name in train if name in saved["content"]}
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return sorted(name for name, digest in content.items() if digest in trained) if trained else None
+        if not trained:
+            return None
+        notes = self._train_music(train) if music else set()
+        return sorted(name for name, digest in content.items() if digest in trained or (music or {}).get(name) in notes)
+
+    def _train_music(self, train: set[str]) -> set[str]:
+        """The ``music`` digests ``data_report.json`` keeps of the ``train`` sources (none for a run written before
+        reports kept them, or an unreadable report)."""
+        try:
+            files = json.loads((self.path / DATA_REPORT).read_text(encoding="utf-8"))["files"]
+            return {entry["music"] for entry in files if entry.get("source") in train and "music" in entry}
+        except (OSError, ValueError, KeyError, TypeError):
+            return set()
 
     def _split_file(self) -> Any:
         """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON)."""

@@ -80,6 +80,11 @@ class DataReport:
         """The content digest of each used source's file, by source name (a run's ``split.json`` keeps them)."""
         return {e["source"]: e["content"] for e in self.ok if "content" in e}
 
+    def music(self) -> dict[str, str]:
+        """The ``music`` digest of each used source (its notes, a transposition aside: copies in other bytes share
+        it), by source name (a run's ``data_report.json`` keeps them)."""
+        return {e["source"]: e["music"] for e in self.ok if "music" in e}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "sources": len(self.entries),
