@@ -206,3 +206,22 @@ def test_forged_senders_cannot_fill_the_budgets_memory():
         now[0] += 0.001
         assert budget.allow(("10.0.0.1", port))
     assert len(budget._seconds) <= osc_module.MAX_DESTINATIONS
+
+
+def test_python_oscs_warning_about_a_message_is_shown_once(live):
+    """python-osc warns 'Unhandled parameter type: c' on the root logger for each message with a type it does not
+    read: a patch sending one 60 times a second filled the console."""
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logging.getLogger().addHandler(handler)
+    datagram = b"/mvae/generate\x00\x00,ffc\x00\x00\x00\x00" + bytes(8) + b"\x00\x00\x00A"  # x, y and a char
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(10)
+            for _ in range(3):
+                sock.sendto(datagram, live.osc_address)
+                assert OscMessage(sock.recv(65536)).address == "/mvae/notes"
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert lines == ["Unhandled parameter type: c (shown once: mvae serve answers its repeats without a word here)"]

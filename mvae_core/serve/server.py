@@ -97,7 +97,8 @@ class LiveServer:
         config = uvicorn.Config(app, http=ClientPacedH11, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
-        self._once = OnceFilter()
+        self._once = OnceFilter()  # uvicorn's warnings
+        self._osc_once = OnceFilter(package="pythonosc")  # python-osc's, on the root logger
 
     def serve_forever(self) -> None:
         """Serve until SIGINT or SIGTERM reaches this (main) thread, then stop the HTTP server, OSC and MIDI out and
@@ -122,6 +123,7 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Serve in a background thread; returns once the HTTP server accepts connections."""
         logging.getLogger("uvicorn.error").addFilter(self._once)
+        logging.getLogger().addFilter(self._osc_once)
         self._start_side_services()
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
         self._thread.start()
@@ -147,6 +149,7 @@ class LiveServer:
         self._stop_side_services()
         self.points.stop()
         logging.getLogger("uvicorn.error").removeFilter(self._once)
+        logging.getLogger().removeFilter(self._osc_once)
 
     def _hang_up(self) -> None:
         """Close every HTTP connection still open, in the server's event loop."""
@@ -226,22 +229,27 @@ def allow_many_connections() -> None:
 
 
 class OnceFilter(logging.Filter):
-    """Lets each of uvicorn's warnings about a client through once, marked so, then drops its repeats: a port scanner,
-    or a browser sending HTTPS to the HTTP port, would otherwise print "Invalid HTTP request received." per request
-    over the console a technician reads during a show. Records with a traceback (a 500's) always pass."""
+    """Lets each warning about a client through once (per line of code that logs it), marked so, then drops its
+    repeats: a port scanner, or a browser sending HTTPS to the HTTP port, would otherwise print uvicorn's "Invalid HTTP
+    request received." per request over the console a technician reads during a show, and an OSC patch sending a type
+    python-osc does not read its "Unhandled parameter type" per message. Records with a traceback (a 500's) always
+    pass, and with ``package``, so do records from outside it (python-osc logs on the root logger)."""
 
-    def __init__(self) -> None:
+    def __init__(self, package: str | None = None) -> None:
         super().__init__()
-        self.seen: set[str] = set()  # uvicorn's message templates, a fixed few
+        self.package = package
+        self.seen: set[tuple[str, int]] = set()  # the lines of code that logged, a fixed few
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info or record.levelno < logging.WARNING:
             return True
-        key = str(record.msg)
+        if self.package is not None and self.package not in Path(record.pathname).parts:
+            return True
+        key = (record.pathname, record.lineno)
         if key in self.seen:
             return False
         self.seen.add(key)
-        record.msg = f"{key} (shown once: mvae serve answers its repeats without a word here)"
+        record.msg = f"{record.msg} (shown once: mvae serve answers its repeats without a word here)"
         return True
 
 
