@@ -69,7 +69,7 @@ def run(site: Path, synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     return out
 
 
-def test_mvae_models_lists_the_package_model_with_its_setting(site):
+def test_mvae_models_lists_the_package_model_with_its_setting(site, wide_console):
     listed = {entry["name"]: entry for entry in json.loads(mvae("models", "--json").output)}
     wide = listed["wide_seed"]
     assert wide["origin"] == "package mvae-wide-seed" and wide["version"] == VERSION and wide["error"] is None
