@@ -3,6 +3,7 @@ given) of the page in headless Chromium, as in tests/test_browser.py; one browse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -113,3 +114,23 @@ def test_the_play_button_is_named_by_what_it_does_next_without_its_glyph(page):
     shown = buttons(page)
     assert "Stop" in shown and "Play" not in shown and "pressed" not in shown["Stop"]  # it read 'Stop, pressed'
     assert page.execute_script("return document.getElementById('play').textContent") == "■ Stop"
+
+
+def test_the_pads_value_names_the_training_loop_its_point_is_on(page):
+    """A mouse names a training loop by hovering its dot; a screen reader hears it in the pad's value."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _wait(page, "return window.mvae.pointsReady")
+    info = page.execute_script("return window.mvae.info")
+    point = min(info["points"], key=lambda p: abs(p["z"][0]) + abs(p["z"][1]))
+    steps = [round(v * 10) for v in point["z"]]  # the arrow keys' 0.1 grid point nearest to it: within a dot's hover
+    keys = [Keys.ARROW_RIGHT if steps[0] > 0 else Keys.ARROW_LEFT] * abs(steps[0])
+    keys += [Keys.ARROW_UP if steps[1] > 0 else Keys.ARROW_DOWN] * abs(steps[1])
+    page.execute_script("document.getElementById('pad').focus()")
+    ActionChains(page).send_keys(Keys.HOME, *keys).perform()
+    value = page.execute_script("return document.getElementById('pad').getAttribute('aria-valuetext')")
+    x, y = (f"{s / 10:.3f}" for s in steps)
+    named = re.fullmatch(rf"x {x}, y {y}, near (.+), \d+ notes", value)
+    assert named and named.group(1) in info["files"], value
+    assert "notes" in page.execute_script("return document.getElementById('pad-hover').textContent")  # for the eye

@@ -165,10 +165,17 @@ function movePoint(z) {
   if (sent.length > 2) numbers.push(`0 × ${sent.length - 2}`);
   const unused = sent.length === 1 ? ' · latent_dim 1: the pad\'s y is not used' : '';
   $('pad-current').textContent = `● z = (${numbers.join(', ')})${unused}`;
-  // The pad is a slider for assistive technology: its value is the point, x and y in words.
+  // The pad is a slider for assistive technology: its value is the point, x and y in words, and the training loop
+  // it is on (what hovering its dot shows the eye).
   const y = sent.length === 1 ? 'y not used' : `y ${numbers[1]}`;
+  const near = pad.pointNear(z);
   $('pad').setAttribute('aria-valuenow', String(z[0]));
-  $('pad').setAttribute('aria-valuetext', `x ${numbers[0]}, ${y}`);
+  $('pad').setAttribute('aria-valuetext', `x ${numbers[0]}, ${y}${near ? `, near ${pointName(near)}` : ''}`);
+}
+
+// A training point in words: its file and its number of notes.
+function pointName(point) {
+  return `${state.info.files[point.file] ?? `file ${point.file}`}, ${point.notes} notes`;
 }
 
 function showPadHover(z, point) {
@@ -178,7 +185,7 @@ function showPadHover(z, point) {
     return;
   }
   let text = `cursor (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`;
-  if (point) text += ` · ${state.info.files[point.file] ?? `file ${point.file}`}, ${point.notes} notes`;
+  if (point) text += ` · ${pointName(point)}`;
   el.textContent = text;
 }
 

@@ -166,12 +166,21 @@ export class Pad {
     }
     ev.preventDefault();
     this.handlers.onPick(z, { drag: true });
+    this.handlers.onHover(z, this.pointNear(z));  // the keyboard's hover: names a training loop the point is on
   }
 
   nearestPoint(ev) {
     const rect = this.canvas.getBoundingClientRect();
-    const x = ev.clientX - rect.left;
-    const y = ev.clientY - rect.top;
+    return this.nearestTo(ev.clientX - rect.left, ev.clientY - rect.top);
+  }
+
+  // The training point drawn within HOVER_RADIUS of point z, or null: what a hover there would name.
+  pointNear(z) {
+    return this.width ? this.nearestTo(...this.toPx(z)) : null;
+  }
+
+  // The training point drawn nearest to canvas pixel (x, y), within HOVER_RADIUS, or null.
+  nearestTo(x, y) {
     let best = null;
     let bestD = HOVER_RADIUS ** 2;
     for (const p of this.points) {
