@@ -47,7 +47,7 @@ from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.relocation import Relocation
 from mvae_core.data.sources import READ_SUFFIXES
-from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source
+from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import (
@@ -403,6 +403,12 @@ def _prepare_data(
     train_set, val_set, warnings = _split(table, report, cfg, data)
     for warning in warnings:
         reporter.note(warning, "warning")
+    if not resuming and dist.is_main and (seen := int(trained_loops(train_set, val_set).sum())):
+        reporter.note(
+            f"{seen} of the {len(val_set)} validation loops ({seen / len(val_set):.1%}) are a training example note "
+            "for note (a variant or an excerpt of a tune under another name, a phrase two files share): validation "
+            "scores them as held out, which flatters its numbers that much (docs/data.md, Train/validation split)"
+        )
     if resuming:
         _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
     if dist.is_main:
