@@ -102,3 +102,17 @@ def test_loops_of_other_data_are_found_in_a_training_split():
     other = NoteTable.from_blocks([("variant", loops_block(variant)), ("new", loops_block(tune(99)))], 1)[0]
     scored = LoopSet(other, np.arange(other.n_loops), np.zeros(other.n_loops, np.int64))
     assert trained_loops(train, scored).tolist() == [True, True, False] + [False] * 4
+
+
+def test_the_train_side_is_hashed_a_part_at_a_time_with_the_same_answer(monkeypatch):
+    """An augmented train side is 7 examples a loop: hashed at once, 10 M loops took gigabytes on top of the table."""
+    from mvae_core.data import split as split_module
+
+    original = tune(0)
+    variant = [original[0], original[1], (original[2][0] + 5, 100), (original[3][0] + 1, 100)]
+    table = tables(("original", original), ("variant", variant))
+    seed = next(s for s in range(100) if "variant" in split_by_source(table, CFG, s)[1].sources)
+    train, val, _ = split_by_source(table, CFG, seed)
+    whole = trained_loops(train, val)
+    monkeypatch.setattr(split_module, "EXAMPLES_AT_ONCE", 3)
+    assert len(train) > 3 and (trained_loops(train, val) == whole).all() and whole.sum() == 3

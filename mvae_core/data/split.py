@@ -95,6 +95,12 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     return train, val, warnings
 
 
+EXAMPLES_AT_ONCE = 1 << 20
+"""Train examples :func:`trained_loops` hashes at a time: its memory stays that of the scored side's hashes plus a
+few arrays of this many numbers, whatever the size of the train side (7 examples a loop with the default
+transpositions)."""
+
+
 def trained_loops(train: LoopSet, scored: LoopSet) -> np.ndarray:
     """Which of ``scored``'s examples hold exactly the notes (:meth:`NoteTable.loop_music`) of one of ``train``'s
     (a loop, maybe transposed by augmentation): what the model trained on, note for note (bool per example). The
@@ -102,11 +108,16 @@ def trained_loops(train: LoopSet, scored: LoopSet) -> np.ndarray:
     train_music = train.table.loop_music()
     scored_music = train_music if scored.table is train.table else scored.table.loop_music()
 
-    def examples(data: LoopSet, music: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        lowest = (music[1][data.loops] + data.shifts).astype(np.int64).astype(np.uint64)
-        return mix64(music[0][data.loops] ^ mix64(lowest))
+    def examples(data: LoopSet, music: tuple[np.ndarray, np.ndarray], part: slice) -> np.ndarray:
+        loops = data.loops[part]
+        lowest = (music[1][loops] + data.shifts[part]).astype(np.int64).astype(np.uint64)
+        return mix64(music[0][loops] ^ mix64(lowest))
 
-    return np.isin(examples(scored, scored_music), examples(train, train_music))
+    wanted = examples(scored, scored_music, slice(None))
+    seen = np.zeros(len(wanted), dtype=bool)
+    for start in range(0, len(train), EXAMPLES_AT_ONCE):  # an augmented train side is many times the table
+        seen |= np.isin(wanted, examples(train, train_music, slice(start, start + EXAMPLES_AT_ONCE)))
+    return seen
 
 
 def _copy_groups(table: NoteTable) -> np.ndarray:
