@@ -14,7 +14,8 @@ changes what MIDI out plays. Browsers name the page that sends a request in its 
   and read its answers (DNS rebinding). On a loopback address the names are ``localhost`` and loopback addresses; on
   any other (``--host 0.0.0.0``: phones in the room) also any IP address (a browser sends one only when its page
   came from that address), this machine's host name, a ``.local`` name (mDNS: only a device on the same network can
-  answer for one, and such a device can reach the server anyway) and ``--host`` itself when it is a name.
+  answer for one, and such a device can reach the server anyway) and ``--host`` itself when it is a name. A request
+  without a ``Host`` (a hand-made HTTP/1.0 client) comes from no browser and is not refused for it.
 """
 
 from __future__ import annotations
