@@ -23,16 +23,16 @@ from mvae_core.serve.osc import MAX_BUNDLE, AnswerBudget, OscAnswers, message
 from mvae_core.serve.server import OPEN_FILES, LiveServer, allow_many_connections
 
 SILENCE = 0.3  # seconds; mvae serve waits CLIENT_SILENCE_SECONDS
-ANSWERS = 20  # a second; mvae serve sends MAX_ANSWERS_PER_SECOND
+ANSWERS = 20  # the same ones a second; mvae serve sends MAX_SAME_ANSWERS_PER_SECOND
 CLIENT_SILENCE_SECONDS = server_module.CLIENT_SILENCE_SECONDS  # before the server below shortens it
-MAX_ANSWERS_PER_SECOND = osc_module.MAX_ANSWERS_PER_SECOND  # and lowers it
+MAX_SAME_ANSWERS_PER_SECOND = osc_module.MAX_SAME_ANSWERS_PER_SECOND  # and lowers it
 
 
 @pytest.fixture(scope="module")
 def live(tiny_run):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(server_module, "CLIENT_SILENCE_SECONDS", SILENCE)
-        patch.setattr(osc_module, "MAX_ANSWERS_PER_SECOND", ANSWERS)
+        patch.setattr(osc_module, "MAX_SAME_ANSWERS_PER_SECOND", ANSWERS)
         with LiveServer(tiny_run, port=0, osc_port=0) as live:
             yield live
 
@@ -170,33 +170,46 @@ def test_live_md_states_the_limits_the_server_applies():
     assert f"sends nothing for {CLIENT_SILENCE_SECONDS:g} s while the server waits" in text
     assert f"a bundle of over {MAX_BUNDLE} messages" in text
     assert f"open up to {OPEN_FILES} files" in text
-    assert f"at most {MAX_ANSWERS_PER_SECOND} answers a second" in text
+    assert f"the same answer at most {MAX_SAME_ANSWERS_PER_SECOND} times a second" in text
 
 
-def test_a_destination_gets_at_most_its_answers_a_second(live):
-    """Two servers, one's --osc-reply-port the other's --osc-port (or one datagram forged from one to the other),
-    answered each other's /mvae/set for ever; now the answers stop at the limit, and the loop with them."""
+def _answers(address: tuple[str, int], datagrams: list[bytes]) -> int:
+    """How many answers a burst of ``datagrams`` from one socket gets (waiting 0.5 s after the last)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
         sock.settimeout(0.5)
-        for _ in range(ANSWERS + 10):  # a burst, well within a second
-            sock.sendto(message("/mvae/set", "density", 0.5), live.osc_address)
+        for datagram in datagrams:  # a burst, well within a second
+            sock.sendto(datagram, address)
         answered = 0
         with contextlib.suppress(TimeoutError):
             while sock.recv(65536):
                 answered += 1
-    assert answered == ANSWERS
+        return answered
+
+
+def test_a_destination_gets_the_same_answer_at_most_so_often_a_second(live):
+    """Two servers, one's --osc-reply-port the other's --osc-port (or one datagram forged from one to the other),
+    answered each other's /mvae/set for ever; now the answers stop at the limit, and the loop with them."""
+    assert _answers(live.osc_address, [message("/mvae/set", "density", 0.5)] * (ANSWERS + 10)) == ANSWERS
     assert live.engine.current.density == 0.5  # the messages past the limit were carried out all the same
 
 
-def test_a_destinations_answers_start_again_the_next_second():
+def test_a_client_asking_for_different_things_as_fast_as_it_can_gets_every_answer(live):
+    """bench/serve_latency.py asks for loop after loop, each as its answer arrives: faster than any limit."""
+    densities = [message("/mvae/set", "density", i / 100) for i in range(ANSWERS + 10)]
+    assert _answers(live.osc_address, densities) == ANSWERS + 10
+
+
+def test_the_same_answers_start_again_the_next_second():
     now = [0.0]
     budget = AnswerBudget(limit=2, clock=lambda: now[0])
-    assert [budget.allow(("127.0.0.1", 9001)) for _ in range(3)] == [True, True, False]
-    assert budget.allow(("127.0.0.1", 9002))  # another destination
+    to = ("127.0.0.1", 9001)
+    assert [budget.allow(to, b"/mvae/set density 1") for _ in range(3)] == [True, True, False]
+    assert budget.allow(to, b"/mvae/set density 2")  # another answer
+    assert budget.allow(("127.0.0.1", 9002), b"/mvae/set density 1")  # another destination
     now[0] = 1.0
-    assert budget.allow(("127.0.0.1", 9001))
-    assert budget.warned == {("127.0.0.1", 9001)}
+    assert budget.allow(to, b"/mvae/set density 1")
+    assert budget.warned == {to}
 
 
 def test_forged_senders_cannot_fill_the_budgets_memory():
@@ -204,7 +217,7 @@ def test_forged_senders_cannot_fill_the_budgets_memory():
     budget = AnswerBudget(limit=2, clock=lambda: now[0])
     for port in range(3 * osc_module.MAX_DESTINATIONS):
         now[0] += 0.001
-        assert budget.allow(("10.0.0.1", port))
+        assert budget.allow(("10.0.0.1", port), b"/mvae/loop")
     assert len(budget._seconds) <= osc_module.MAX_DESTINATIONS
 
 

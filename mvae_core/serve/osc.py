@@ -119,40 +119,41 @@ class OscAnswers:
 
 
 log = logging.getLogger(__name__)
-MAX_ANSWERS_PER_SECOND = 200
-"""Answers sent to one address and port in a second, at most; the messages past it are still carried out, unanswered.
-A ``/mvae/set`` that two servers keep answering each other (one's ``--osc-reply-port`` the other's ``--osc-port``, or
-one datagram forged from one to the other) then stops within a fraction of a second instead of running for ever."""
-MAX_DESTINATIONS = 1024  # destinations whose second is remembered; a flood of forged senders cannot fill memory
+MAX_SAME_ANSWERS_PER_SECOND = 200
+"""The same answer sent to one address and port in a second, at most; the messages past it are still carried out,
+unanswered. A ``/mvae/set`` that two servers keep answering each other (one's ``--osc-reply-port`` the other's
+``--osc-port``, or one datagram forged from one to the other) then stops within a fraction of a second instead of
+running for ever, while a client asking as fast as it can for different loops or knob values gets every answer."""
+MAX_DESTINATIONS = 1024  # (destination, answer) seconds remembered; a flood of forged senders cannot fill memory
 
 
 class AnswerBudget:
-    """Whether a destination may get another answer this second (:data:`MAX_ANSWERS_PER_SECOND`); ``clock`` is in
-    seconds (tests pass a simulated one). Each destination refused is logged once (the first 100)."""
+    """Whether a destination may get the same answer again this second (:data:`MAX_SAME_ANSWERS_PER_SECOND`);
+    ``clock`` is in seconds (tests pass a simulated one). Each destination refused is logged once (the first 100)."""
 
     def __init__(self, limit: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = MAX_ANSWERS_PER_SECOND if limit is None else limit
+        self.limit = MAX_SAME_ANSWERS_PER_SECOND if limit is None else limit
         self.clock = clock
-        self._seconds: dict[Any, tuple[float, int]] = {}  # destination → (its second's start, answers asked in it)
+        self._seconds: dict[tuple[Any, int], tuple[float, int]] = {}  # (to, answer's hash) → (second's start, count)
         self.warned: set[Any] = set()
 
-    def allow(self, to: Any) -> bool:
-        now = self.clock()
-        start, asked = self._seconds.get(to, (now, 0))
+    def allow(self, to: Any, answer: bytes) -> bool:
+        now, key = self.clock(), (to, hash(answer))
+        start, asked = self._seconds.get(key, (now, 0))
         if now - start >= 1.0:
             start, asked = now, 0
-        if to not in self._seconds and len(self._seconds) >= MAX_DESTINATIONS:  # forget the seconds that are over
+        if key not in self._seconds and len(self._seconds) >= MAX_DESTINATIONS:  # forget the seconds that are over
             self._seconds = {k: v for k, v in self._seconds.items() if now - v[0] < 1.0}
             if len(self._seconds) >= MAX_DESTINATIONS:
                 self._seconds.clear()
-        self._seconds[to] = (start, asked + 1)
+        self._seconds[key] = (start, asked + 1)
         if asked < self.limit:
             return True
         if to not in self.warned and len(self.warned) < 100:
             self.warned.add(to)
             log.warning(
-                "warning: OSC answers to %s passed %d in a second; the server carries out the messages past them "
-                "but answers none (two servers answering each other? check --osc-reply-port)",
+                "warning: OSC answers to %s: the same one passed %d in a second; the server carries out the messages "
+                "past them but does not answer them (two servers answering each other? check --osc-reply-port)",
                 _shown(to),
                 self.limit,
             )
@@ -178,7 +179,8 @@ class OscServer:
 
     Answers go to the sender's address and port, or to the sender's address and ``reply_port`` when given: Max's
     ``udpsend``, Pure Data's ``netsend`` and TouchDesigner send from a port of their own choosing and listen on
-    another, fixed one. Each destination gets at most :data:`MAX_ANSWERS_PER_SECOND` answers a second.
+    another, fixed one. A destination gets the same answer at most :data:`MAX_SAME_ANSWERS_PER_SECOND` times a
+    second.
     """
 
     def __init__(self, engine: Engine, host: str, port: int, reply_port: int | None = None) -> None:
@@ -190,7 +192,7 @@ class OscServer:
                 datagram, sock = self.request
                 to = self.client_address if reply_port is None else (self.client_address[0], reply_port)
                 for reply in answers.answer(datagram):
-                    if budget.allow(to):
+                    if budget.allow(to, reply):
                         sock.sendto(reply, to)
 
         server_class = _UDPServer6 if ":" in host else socketserver.UDPServer  # --host ::1 or :: (IPv6)
