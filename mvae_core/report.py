@@ -105,6 +105,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "min_onsets": cfg.min_onsets,
         "cached_units": report.cached_units,
         "parsed_units": report.parsed_units,
+        "seconds": round(report.seconds, 3),
         "archives": report.archives,
     }
     return summary
@@ -228,7 +229,9 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
     if archives := summary.get("archives"):
         table.add_row("archives not read", Text(printable(_archives_line(archives))))
-    table.add_row("parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed")
+    table.add_row(
+        "parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed, {summary['seconds']:.1f} s"
+    )
     console.print(table)
 
 

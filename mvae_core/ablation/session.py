@@ -452,7 +452,7 @@ def _versions_line(rows: list[dict[str, Any]], out: Path) -> str:
 def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
     """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
     from mvae_core.data.corpus import MissingCorpusExtra
-    from mvae_core.data.load import load_dataset
+    from mvae_core.data.load import load_dataset, parse_kept
     from mvae_core.signals import interruption, signal_of
 
     for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
@@ -462,7 +462,8 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Rep
             raise DataError(str(exc)) from None
         except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (signals.Terminated)
             stopped = signal_of(stop)
-            raise RunInterrupted(f"{interruption(stopped)} while reading data; nothing was trained", stopped) from None
+            said = f"{interruption(stopped)} while reading data; nothing was trained{parse_kept(section)}"
+            raise RunInterrupted(said, stopped) from None
         if table.n_loops == 0:
             raise DataError(
                 f"no loops to train on in {' '.join(data)} ({len(data_report.entries)} source(s) read, none usable)"

@@ -15,6 +15,7 @@ import os
 import signal
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
@@ -50,6 +51,7 @@ class DataReport:
     entries: list[dict[str, Any]] = field(default_factory=list)
     cached_units: int = 0
     parsed_units: int = 0
+    seconds: float = 0.0  # the wall time of load_dataset: finding, reading (or parsing) and building the table
     cache_warning: str | None = None
     archives: list[str] = field(default_factory=list)  # found in the folders and not read (ARCHIVE_SUFFIXES)
 
@@ -94,6 +96,7 @@ class DataReport:
             "warnings": self.warnings_by_kind(),
             "cached_units": self.cached_units,
             "parsed_units": self.parsed_units,
+            "seconds": round(self.seconds, 3),
             "archives": self.archives,
             "files": self.entries,
         }
@@ -142,9 +145,20 @@ def load_dataset(
 ) -> tuple[NoteTable, DataReport]:
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
     parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
-    ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes)."""
+    ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes). The report's
+    ``seconds`` is how long it took."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
+    started = time.monotonic()
+    table, report = _load(data_args, cfg, jobs, progress)
+    report.seconds = time.monotonic() - started
+    return table, report
+
+
+def _load(
+    data_args: list[str], cfg: DataConfig, jobs: int | None, progress: ParseProgress | None
+) -> tuple[NoteTable, DataReport]:
+    """:func:`load_dataset`'s work, untimed."""
     units, results, archives = expand(data_args)
     cache = ParseCache(_cache_dir(cfg))
     report = DataReport(archives=[str(path) for path in archives])
@@ -345,6 +359,15 @@ def _renamed(results: list[SourceResult], unit: Unit) -> list[SourceResult]:
         _, sep, tune = r.name.partition("#") if unit.kind == "abc" else ("", "", "")
         r.name = unit.label + sep + tune
     return results
+
+
+def parse_kept(cfg: DataConfig) -> str:
+    """What a stop while :func:`load_dataset` reads leaves for the next run, as a clause to end the ``stopped:`` line
+    with: with the parse cache on, each file is kept there as it is parsed, so the next run goes on from there; with
+    it off, nothing (``""``)."""
+    if _cache_dir(cfg) is None:
+        return ""
+    return "; the files parsed so far are in the parse cache, so the next run starts from there"
 
 
 def _cache_dir(cfg: DataConfig) -> Path | None:
