@@ -120,15 +120,18 @@ class OscAnswers:
 
 log = logging.getLogger(__name__)
 MAX_SAME_ANSWERS_PER_SECOND = 200
-"""The same answer sent to one address and port in a second, at most; the messages past it are still carried out,
-unanswered. A ``/mvae/set`` that two servers keep answering each other (one's ``--osc-reply-port`` the other's
-``--osc-port``, or one datagram forged from one to the other) then stops within a fraction of a second instead of
-running for ever, while a client asking as fast as it can for different loops or knob values gets every answer."""
+"""The same ``/mvae/set`` answer sent to one address and port in a second, at most; the messages past it are still
+carried out, unanswered. A ``/mvae/set`` answer is the only one that is also a request (the others are never
+answered, :data:`ANSWERS_ONLY`, or their request has another form), so one that two servers keep answering each other
+(one's ``--osc-reply-port`` the other's ``--osc-port``, or one datagram forged from one to the other) then stops
+within a fraction of a second instead of running for ever, while a client asking as fast as it can, even for the
+same loop, gets every answer."""
+ECHOED = f"{PREFIX}/set".encode() + b"\0"  # how a /mvae/set datagram starts: its address, then a NUL
 MAX_DESTINATIONS = 1024  # (destination, answer) seconds remembered; a flood of forged senders cannot fill memory
 
 
 class AnswerBudget:
-    """Whether a destination may get the same answer again this second (:data:`MAX_SAME_ANSWERS_PER_SECOND`);
+    """Whether a destination may get the same ``/mvae/set`` answer again this second (:data:`MAX_SAME_ANSWERS_PER_SECOND`);
     ``clock`` is in seconds (tests pass a simulated one). Each destination refused is logged once (the first 100)."""
 
     def __init__(self, limit: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
@@ -138,6 +141,8 @@ class AnswerBudget:
         self.warned: set[Any] = set()
 
     def allow(self, to: Any, answer: bytes) -> bool:
+        if not answer.startswith(ECHOED):
+            return True
         now, key = self.clock(), (to, hash(answer))
         start, asked = self._seconds.get(key, (now, 0))
         if now - start >= 1.0:
@@ -179,8 +184,8 @@ class OscServer:
 
     Answers go to the sender's address and port, or to the sender's address and ``reply_port`` when given: Max's
     ``udpsend``, Pure Data's ``netsend`` and TouchDesigner send from a port of their own choosing and listen on
-    another, fixed one. A destination gets the same answer at most :data:`MAX_SAME_ANSWERS_PER_SECOND` times a
-    second.
+    another, fixed one. A destination gets the same ``/mvae/set`` answer at most :data:`MAX_SAME_ANSWERS_PER_SECOND`
+    times a second.
     """
 
     def __init__(self, engine: Engine, host: str, port: int, reply_port: int | None = None) -> None:
