@@ -11,6 +11,8 @@ training and ONNX export take 10–20 s.
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import json
 import shutil
 import subprocess
@@ -156,6 +158,20 @@ def test_a_bad_setting_in_the_package_models_config_section_exits_2_naming_it(si
     assert result.exit_code == 2, result.output
     assert "error: model.wide_seed.width = 'wide': Input should be a valid integer" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_the_examples_own_tests_without_a_training_pass_here(site):
+    """The example's tests that take no fixture (its settings, the registry's check of its class, mvae's contract
+    checks on a built model), called in this process: a change of mvae that breaks the example fails mvae's suite.
+    Its training test, with a real ONNX export, runs as its README says."""
+    spec = importlib.util.spec_from_file_location("wide_seed_own_tests", EXAMPLE / "tests" / "test_wide_seed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tests = [test for name, test in vars(module).items() if name.startswith("test_") and callable(test)]
+    without_fixtures = [test for test in tests if not inspect.signature(test).parameters]
+    assert len(without_fixtures) >= 3, [test.__name__ for test in tests]
+    for test in without_fixtures:
+        test()
 
 
 def readme_lines(*starts: str) -> list[str]:
