@@ -14,16 +14,15 @@ the heads' hidden layers, at the same head sizes. Everything else is the seed's,
 * ``check_options``: every decoding option of the seed (``--poly``, ``--threshold-min/-max`` too).
 
 What this model adds is its ``Settings`` (validated by mvae: a typo or a width out of range exits 2 naming
-``model.wide_seed.width``), its ``__init__`` and a ``check_config`` that refuses the seed's ``loss.mask = "all"``.
+``model.wide_seed.width``), its ``trunk_width`` (the seed's extension point) and a ``check_config`` that refuses the
+seed's ``loss.mask = "all"``.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from torch import nn
 
-from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
-from mvae_core.models.encoder import block
+from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.models.seed import SeedModel
 
 
@@ -39,12 +38,9 @@ class WideSeed(SeedModel):
         model_config = ConfigDict(extra="forbid")
         width: int = Field(4, ge=3, le=16, description="Trunk width as a multiple of model.hidden (the seed's is 2).")
 
-    def __init__(self, cfg: ModelConfig, settings: Settings, pitch_classes: int) -> None:
-        super().__init__(cfg, settings, pitch_classes)  # the encoder and the seed's decoder
-        trunk = settings.width * cfg.hidden
-        self.from_z = block(cfg.latent_dim, trunk, cfg)  # Linear → BatchNorm → LeakyReLU → Dropout, as the seed's
-        for head in self.heads:  # each head: block(trunk → hidden), then its output Linear
-            head[0][0] = nn.Linear(trunk, cfg.hidden)
+    def trunk_width(self) -> int:
+        """The seed's extension point: its ``__init__`` builds the trunk and the heads' inputs this wide."""
+        return self.settings.width * self.cfg.hidden
 
     @classmethod
     def check_config(cls, cfg: MvaeConfig) -> None:

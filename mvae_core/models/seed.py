@@ -54,15 +54,23 @@ class SeedModel(MelodyModel):
     def __init__(self, cfg: ModelConfig, settings: BaseModel, pitch_classes: int) -> None:
         super().__init__(cfg, settings, pitch_classes)
         cells = pitch_classes * STEPS_PER_LOOP
-        hidden = cfg.hidden
-        self.from_z = block(cfg.latent_dim, 2 * hidden, cfg)
+        hidden, trunk = cfg.hidden, self.trunk_width()
+        self.from_z = block(cfg.latent_dim, trunk, cfg)
         self.timing = TimingBins(cfg.timing_bins) if cfg.timing_head == "categorical" else None
         timing_outputs = STEPS_PER_LOOP * self.timing.n_classes if self.timing else cells
         self.heads = nn.ModuleList(
-            nn.Sequential(block(2 * hidden, hidden, cfg), nn.Linear(hidden, n_out))
+            nn.Sequential(block(trunk, hidden, cfg), nn.Linear(hidden, n_out))
             for n_out in (cells, cells, cells, timing_outputs)
         )
         self.register_load_state_dict_pre_hook(_legacy_encoder_names)
+
+    def trunk_width(self) -> int:
+        """Units of the trunk, the block between z and the four heads: ``2 · model.hidden``. A subclass overrides
+        it to widen or narrow the decoder (``examples/mvae-wide-seed``); the layout stays what the player, the
+        export and ``init_from_data`` read: ``from_z`` a block (Linear → BatchNorm → LeakyReLU → Dropout), each head
+        a block from the trunk to ``model.hidden`` then its output Linear. Called by ``__init__``, with ``cfg``,
+        ``settings`` and ``pitch_classes`` set."""
+        return 2 * self.cfg.hidden
 
     @torch.no_grad()
     def init_from_data(self, train: LoopSet) -> None:
