@@ -49,22 +49,25 @@ def model_code(model: str, method: str) -> Iterator[None]:
         from mvae_core.host import one_line, own_code_line  # the plugins' rule for "the package's own line"
 
         what = " failed to start:" if method == "__init__" else f": {method} raised"
-        where = own_code_line(exc, getattr(_registered(model).load(), method))
+        info = _registered(model)
+        where = own_code_line(exc, getattr(info.load(), method)) if info is not None else None
         raise ModelError(
             f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}" + (f" (at {where})" if where else "")
         ) from exc
 
 
 def _named(model: str) -> str:
-    """How the contract's errors name a registered model: ``model 'x' (package p)``."""
-    return f"model {model!r} ({_registered(model).origin})"
+    """How the contract's errors name a model: ``model 'x' (package p)``; ``model 'x'`` for a name the registry does
+    not hold (an author's test of a class before its package is installed)."""
+    info = _registered(model)
+    return f"model {model!r}" + (f" ({info.origin})" if info is not None else "")
 
 
 def _registered(model: str) -> Any:
-    """The registry's record (:class:`~mvae_core.models.ModelInfo`) of the model ``model``."""
+    """The registry's record (:class:`~mvae_core.models.ModelInfo`) of the model ``model``, or None."""
     from mvae_core.models import available_models  # the registry imports this module
 
-    return available_models()[model]
+    return available_models().get(model)
 
 
 def check_terms(model: str, terms: Any) -> None:
