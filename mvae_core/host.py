@@ -31,6 +31,7 @@ from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.errors import InputError
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
+from mvae_core.registry import package_of
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
@@ -103,6 +104,8 @@ class PluginHost:
         self.versions = versions or {}
         self.configs = configs or {}
         origins = origins or {}
+        # what [provenance.packages] records: the distribution of each plugin from a package
+        self.packages = {name: package for name, origin in origins.items() if (package := package_of(origin))}
 
         def label(name: str) -> str:  # start-up errors name the package a plugin came from
             return f"{name!r} ({origins[name]})" if name in origins else repr(name)

@@ -32,6 +32,16 @@ class Registered:
     load: Callable[[], Any]
 
 
+PACKAGE = "package "
+"""How a :class:`Registered` origin names an installed distribution: ``package mvae-free-bits`` (else ``built-in``)."""
+
+
+def package_of(origin: str) -> str | None:
+    """The distribution a registered origin names (``package mvae-free-bits`` → ``mvae-free-bits``): what to ``pip
+    install`` for it; None for a built-in (or a Python object's origin)."""
+    return origin.removeprefix(PACKAGE) if origin.startswith(PACKAGE) else None
+
+
 OWN_PACKAGES = ("mvae_core", "mvae_plugins", "schedules")
 """mvae's own top-level packages, beside this one: their frames are not a third-party package's line."""
 
@@ -81,7 +91,7 @@ def discover(
             )
         if ep.name in found:
             raise error(name_taken(kind, ep.name, distribution, found[ep.name].origin))
-        found[ep.name] = entry(ep.name, f"package {distribution}", ep.dist.version if ep.dist else "unknown", ep.load)
+        found[ep.name] = entry(ep.name, PACKAGE + distribution, ep.dist.version if ep.dist else "unknown", ep.load)
     return found
 
 

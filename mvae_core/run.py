@@ -259,12 +259,20 @@ class RunDir:
         )
 
     def write_config(
-        self, cfg: MvaeConfig, versions: dict[str, str], data: list[str], data_fingerprint: str | None = None
+        self,
+        cfg: MvaeConfig,
+        versions: dict[str, str],
+        data: list[str],
+        data_fingerprint: str | None = None,
+        packages: Mapping[str, str] | None = None,
     ) -> None:
-        """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments and
-        a fingerprint of the train/validation split (checked on resume)."""
+        """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments, a
+        fingerprint of the train/validation split (checked on resume) and ``packages``: the distribution of each
+        part from one (``"model.wide_seed" = "mvae-wide-seed"``), what to install where the run is loaded."""
         tree = _drop_none(cfg.model_dump(mode="json"))
-        tree[PROVENANCE] = _drop_none({"versions": versions, "data": data, "data_fingerprint": data_fingerprint})
+        provenance = {"versions": versions, "packages": dict(packages or {}) or None, "data": data,
+                      "data_fingerprint": data_fingerprint}  # fmt: skip
+        tree[PROVENANCE] = _drop_none(provenance)
         self._write_tree(tree)
 
     def rewrite_config(self, cfg: MvaeConfig, data: list[str], data_fingerprint: str | None) -> None:
@@ -305,9 +313,15 @@ class RunDir:
         """For an error that the installed code refuses the run's config: ``"; RUN was trained with plugin 'r' 0.3.0
         (installed here: 0.5.0)"`` naming each part whose ``installed`` version (None: not installed) differs from
         the one that trained the run (parts handed over as Python objects left out); ``""`` when none does."""
-        trained = self.trained_versions()
+        trained, packages = self.trained_versions(), self.read_provenance().get("packages", {})
+
+        def now_here(name: str, now: str | None) -> str:
+            if now is not None:
+                return f"installed: {now}"
+            return f"not installed: pip install {packages[name]}" if name in packages else "not installed"
+
         parts = [
-            f"{_part(name)} {trained[name]} ({'not installed' if now is None else f'installed: {now}'})"
+            f"{_part(name)} {trained[name]} ({now_here(name, now)})"
             for name, now in installed.items()
             if name in trained and not str(trained[name]).startswith(OBJECT_ORIGIN) and trained[name] != now
         ]
@@ -635,6 +649,11 @@ def _provenance_problem(provenance: Any) -> str | None:
         return f"{PROVENANCE} = {provenance!r}: must be the [{PROVENANCE}] table mvae wrote; restore it from a backup"
     if not _version_table(provenance.get("versions", {})):
         return f"[{PROVENANCE}.versions] must map each part to its version string ({example}); restore it as written"
+    if not _version_table(provenance.get("packages", {})):
+        return (
+            f'[{PROVENANCE}.packages] must map each part to the package it came from (e.g. "model.wide_seed" = '
+            '"mvae-wide-seed"); restore it as written'
+        )
     resumed = provenance.get("resumed", [])
     if not isinstance(resumed, list):
         return f"[{PROVENANCE}] resumed must be a list of [[{PROVENANCE}.resumed]] tables; restore it as written"

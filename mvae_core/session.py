@@ -63,7 +63,7 @@ from mvae_core.errors import (
 from mvae_core.files import WriteFailed
 from mvae_core.generation import whole_number
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
-from mvae_core.models import installed_model_version, model_versions, resolve_model
+from mvae_core.models import installed_model_version, model_packages, model_versions, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
@@ -208,7 +208,7 @@ def train(
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
             versions = {"mvae": VERSION, **numerics(), **model_versions(cfg), **host.versions}
             if dist.is_main and not resume:
-                run.write_config(cfg, versions, data, fingerprint)
+                run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)

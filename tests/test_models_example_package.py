@@ -134,7 +134,8 @@ def test_a_run_of_the_package_model_where_the_package_is_not_installed_names_the
         "unknown model 'wide_seed'; did you mean 'seed'? If 'wide_seed' is a model of a package, install it"
         in result.stderr
     )
-    assert f"was trained with model 'wide_seed' {VERSION} (not installed)" in result.stderr
+    said = " ".join(result.stderr.split())  # what to install, from the run's [provenance.packages]
+    assert f"was trained with model 'wide_seed' {VERSION} (not installed: pip install mvae-wide-seed)" in said
 
 
 @pytest.mark.parametrize(

@@ -113,11 +113,29 @@ def test_a_run_whose_model_package_is_gone_names_the_version_it_needs(tiny_run, 
     assert message.endswith(f"(mvae models); {run} was trained with model 'gone' 1.2 (not installed).")  # no '.;'
 
 
+def test_a_run_whose_model_package_is_gone_says_what_to_install(tiny_run, tmp_path):
+    """The run named the model and its version, not the package that provides it: someone given the run could not
+    tell what to pip install."""
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+
+    def gone(tree):
+        tree["model"]["name"] = "gone"
+        tree["provenance"]["versions"]["model.gone"] = "1.2"
+        tree["provenance"]["packages"] = {"model.gone": "mvae-gone"}
+
+    _edit_config(run, gone)
+    with pytest.raises(
+        ConfigError, match=r"was trained with model 'gone' 1\.2 \(not installed: pip install mvae-gone\)\.$"
+    ):
+        RunDir(run).load_model()
+
+
 @pytest.mark.parametrize(
     ("edit", "named"),
     [
         (lambda p: p["versions"].update(mvae=1), "[provenance.versions] must map each part to its version string"),
         (lambda p: p.update(resumed=[{"from_epoch": 2, "versions": "9.9.9"}]), "[[provenance.resumed]] entry 1 must"),
+        (lambda p: p.update(packages={"model.x": 3}), "[provenance.packages] must map each part to the package"),
         (lambda p: p.update(resumed={"from_epoch": 2}), "[provenance] resumed must be a list"),
         (lambda p: p.update(data_fingerprint=7), "[provenance] data_fingerprint = 7: must be the string"),
     ],

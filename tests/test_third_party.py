@@ -170,6 +170,9 @@ def test_installed_plugins_train_through_the_cli(site, synth_dir, tmp_path):
     assert "plugins: free_bits, tensorboard, step_probe, kl_anneal ·" in result.stdout
     config = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
     assert config["provenance"]["versions"]["free_bits"] == EXAMPLE_VERSION
+    assert config["provenance"]["packages"] == {  # what to install to load the run elsewhere; built-ins need nothing
+        "free_bits": "mvae-free-bits", "tensorboard": "mvae-tensorboard", "step_probe": "mvae-step-probe"
+    }  # fmt: skip
     assert config["plugins"]["enabled"] == ["free_bits", "tensorboard", "step_probe", "kl_anneal"]
     assert config["plugins"]["free_bits"] == {"nats": 0.25}
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text(encoding="utf-8").splitlines()]

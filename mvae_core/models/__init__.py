@@ -26,7 +26,7 @@ from mvae_core.models.contract import (
     contract_problems,
     model_code,
 )
-from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
+from mvae_core.registry import Registered, discover, dotted_name, import_failure, package_of, validate_settings
 from mvae_core.suggest import closest
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "check_terms",
     "installed_model_version",
     "model_code",
+    "model_packages",
     "model_versions",
     "resolve_model",
     "unusable_name",
@@ -147,6 +148,13 @@ def model_versions(config: MvaeConfig) -> dict[str, str]:
     package (its distribution's version), nothing for a built-in (mvae's own version covers it)."""
     info = available_models()[config.model.name]
     return {} if info.origin == "built-in" else {VERSION_KEY_PREFIX + info.name: info.version}
+
+
+def model_packages(config: MvaeConfig) -> dict[str, str]:
+    """What ``[provenance.packages]`` records of the model: ``{"model.<name>": distribution}`` for a model from a
+    package (what to ``pip install`` to load the run elsewhere), nothing for a built-in."""
+    package = package_of(available_models()[config.model.name].origin)
+    return {VERSION_KEY_PREFIX + config.model.name: package} if package else {}
 
 
 def installed_model_version(name: str) -> dict[str, str | None]:
