@@ -34,6 +34,7 @@ from mvae_core.serve.engine import Engine
 from mvae_core.serve.server import LiveServer
 from mvae_core.tools.export import describe
 from tests import test_docs_commands as docs_commands  # a module: its test functions are not collected here
+from tests.packaging import skip_if_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mvae-wide-seed"
@@ -46,6 +47,7 @@ WIDE = ["--set", "model.name=wide_seed", "--set", "model.wide_seed.width=3"]
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The example installed by pip into a folder that is on ``sys.path`` for this module's tests, as on a user's
     ``PYTHONPATH``; its module is unloaded afterwards."""
+    skip_if_installed("mvae-wide-seed")
     root = tmp_path_factory.mktemp("wide_seed")
     # pip builds a source folder in place (build/, *.egg-info): build a copy, never the example in the repository
     package = shutil.copytree(EXAMPLE, root / "mvae-wide-seed", ignore=shutil.ignore_patterns(".*", "__pycache__"))

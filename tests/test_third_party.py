@@ -31,6 +31,7 @@ from mvae_core.cli import app
 from mvae_core.config import PluginsConfig
 from mvae_core.plugin_catalog import describe
 from mvae_core.plugins import PluginInfo, available_plugins, resolve_enabled, validated_sections
+from tests.packaging import skip_if_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mvae-free-bits"
@@ -135,6 +136,7 @@ def _write_package(folder: Path, dist: str, entry_name: str, source: str) -> Pat
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with the three packages installed by pip, as it would install them into site-packages."""
+    skip_if_installed(*EXAMPLES)
     root = tmp_path_factory.mktemp("third_party")
     # pip builds a source folder in place (build/, *.egg-info): build a copy, never the example in the repository
     packages = [shutil.copytree(folder, root / dist, ignore=IGNORED) for dist, folder in EXAMPLES.items()]
