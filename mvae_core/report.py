@@ -229,9 +229,8 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
     if archives := summary.get("archives"):
         table.add_row("archives not read", Text(printable(_archives_line(archives))))
-    table.add_row(
-        "parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed, {summary['seconds']:.1f} s"
-    )
+    took = f"{summary['seconds']:.1f} s" if summary["seconds"] >= 0.05 else "under 0.1 s"  # not a stuck 0.0
+    table.add_row("parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed, {took}")
     console.print(table)
 
 
