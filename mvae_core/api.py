@@ -7,15 +7,17 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import operator
 import os
+import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import mido
 import pretty_midi
@@ -78,9 +80,9 @@ class Run:
         """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file)."""
         return RunDir(self.path).read_metrics()
 
-    def generate(self, **kwargs: Any) -> Generated:
-        """:func:`generate` from this run."""
-        return generate(self, **kwargs)
+    def generate(self, z: Sequence[float] | None = None, **kwargs: Any) -> Generated:
+        """:func:`generate` from this run: ``run.generate([0.5, -1])``, ``run.generate(random=8, seed=1)``."""
+        return generate(self, z, **kwargs)
 
     def evaluate(
         self, data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], **kwargs: Any
@@ -263,9 +265,55 @@ def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) 
     return audio
 
 
+def callers_level() -> int:
+    """The ``stacklevel`` at which a warning raised in this module names the caller's line: the first frame outside
+    this module, past :class:`Run`'s methods and :func:`keyword_only` (call it in the ``warnings.warn`` call)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def keyword_only(function: Function) -> Function:
+    """``function``'s keyword-only arguments, still taken by position as its old signature did (in the same order)
+    with a FutureWarning that names them as keywords: ``generate(run, None, 8)`` meant ``random=8``, but a reader
+    cannot tell. The signature, ``help()`` and type checkers show the keyword-only form; from mvae 1.0 a positional
+    one is Python's TypeError."""
+    signature = inspect.signature(function)
+    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keywords = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+
+    @wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        extra = args[len(positional) :]
+        if extra:
+            if len(extra) > len(keywords):
+                most = len(positional) + len(keywords)
+                raise TypeError(f"{function.__name__}() takes at most {most} arguments by position, got {len(args)}")
+            named = dict(zip(keywords, extra, strict=False))
+            if twice := sorted(set(named) & set(kwargs)):
+                raise TypeError(f"{function.__name__}() got multiple values for argument {twice[0]!r}")
+            given = ", ".join(f"{name}={value!r}" for name, value in named.items())
+            warnings.warn(
+                f"mvae_core.{function.__name__}: give {given} by name; taking {', '.join(named)} by position is "
+                "deprecated and stops working in mvae 1.0",
+                FutureWarning,
+                stacklevel=callers_level(),
+            )
+            args, kwargs = args[: len(positional)], {**named, **kwargs}
+        return function(*args, **kwargs)
+
+    return call  # type: ignore[return-value]
+
+
+@keyword_only
 def generate(
     run: str | os.PathLike[str] | Run | RunResult,
     z: Sequence[float] | None = None,
+    *,
     random: int | None = None,
     seed: int = 0,
     loops: int | None = None,
@@ -327,7 +375,7 @@ def _loops(loops: int | None, bars: int | None) -> tuple[str, int]:
         raise ConflictingOptions(loops="loops per file", bars="its old name")
     bars = whole_number("bars", bars)
     warnings.warn(RenamedOption("bars", "loops", bars, f"gives {bars} loop(s) of 2 bars ({2 * bars} bars) per file"),
-                  stacklevel=3)  # fmt: skip
+                  stacklevel=callers_level())  # fmt: skip
     return "bars", bars
 
 
@@ -373,6 +421,7 @@ def interpolate(
     start: Endpoint,
     end: Endpoint,
     steps: int = 8,
+    *,
     loop: int = 0,
     **options: Any,
 ) -> Generated:
@@ -408,9 +457,11 @@ def _endpoint(trained: Run, value: Endpoint, loop: int, name: str) -> torch.Tens
     return check_point(numbers, trained.config.model.latent_dim, name)
 
 
+@keyword_only
 def evaluate(
     run: str | os.PathLike[str] | Run | RunResult,
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
     samples: int = EVALUATION_SAMPLES,
     seed: int = DecodeOptions.seed,
     jobs: int | None = None,
@@ -454,7 +505,7 @@ def evaluate(
         loops = {entry["source"]: int(entry["loops"]) for entry in report.ok}
         share = sum(loops[name] for name in trained_on), table.n_loops
         note = trained_on_note(trained.path, trained_on, len(report.ok), share)
-        warnings.warn(TrainedOnWarning(note), stacklevel=2)
+        warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     return result | {"trained_on": trained_on}
 
 
