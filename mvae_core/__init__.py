@@ -9,7 +9,9 @@ The Python API (docs/python_api.md)::
     loops = mvae_core.generate(run, random=8, seed=1)
     scores = mvae_core.evaluate(run, ["held-out-midi/"])
 
-Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors`.
+Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and
+:class:`ToolError`, :func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
+warning that the data held training files.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
 
@@ -24,6 +26,7 @@ from mvae_core.errors import (
     DataError,
     InputError,
     MvaeError,
+    OptionError,
     ResumeRefused,
     RunBusy,
     RunExists,
@@ -34,11 +37,13 @@ from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from mvae_core.ablation.session import AblationResult, ablate
-    from mvae_core.api import Generated, Run, encode, evaluate, generate, interpolate, load
+    from mvae_core.api import Generated, Run, TrainedOnWarning, encode, evaluate, generate, interpolate, load
     from mvae_core.checkpoint import CheckpointError
     from mvae_core.models import ModelError
     from mvae_core.plugins import PluginError
     from mvae_core.session import RunResult, train
+    from mvae_core.tools import ToolError
+    from mvae_core.tools.encode import LoopCode
     from mvae_core.trainer import NonFiniteLoss, TrainingInProgress
 
 _LAZY = {
@@ -53,6 +58,9 @@ _LAZY = {
     "interpolate": "mvae_core.api",
     "Run": "mvae_core.api",
     "Generated": "mvae_core.api",
+    "TrainedOnWarning": "mvae_core.api",
+    "LoopCode": "mvae_core.tools.encode",
+    "ToolError": "mvae_core.tools",
     "PluginError": "mvae_core.plugins",
     "CheckpointError": "mvae_core.checkpoint",
     "NonFiniteLoss": "mvae_core.trainer",
@@ -68,9 +76,11 @@ __all__ = [
     "DataError",
     "Generated",
     "InputError",
+    "LoopCode",
     "ModelError",
     "MvaeError",
     "NonFiniteLoss",
+    "OptionError",
     "PluginError",
     "ResumeRefused",
     "Run",
@@ -79,6 +89,8 @@ __all__ = [
     "RunFailed",
     "RunInterrupted",
     "RunResult",
+    "ToolError",
+    "TrainedOnWarning",
     "TrainingInProgress",
     "ablate",
     "encode",

@@ -433,8 +433,10 @@ def interpolate(
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
-    :raises InputError: a bad argument, naming it (:class:`~mvae_core.tools.ToolError` for a point of the wrong
-        size, a MIDI file without that loop); loading errors as :func:`load`.
+    :raises ToolError: an end that is not ``latent_dim`` finite numbers, nor the path of one MIDI file with a usable
+        loop (:class:`~mvae_core.tools.ToolError`, not an :class:`InputError`).
+    :raises InputError: an unknown decoding option; its :class:`OptionError` for ``steps``, ``loop`` or an option
+        out of range or of the wrong type, naming it. Loading errors as :func:`load`.
     """
     trained = load(run)
     decode = decode_options(**options)
