@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import math
+import numbers
 import operator
 import os
 import sys
@@ -353,9 +354,11 @@ def generate(
     if random is not None and whole_number("random", random) < 1:
         raise OptionError("random", f"must be at least 1, got {random}")
     try:
+        if isinstance(z, str):  # its letters would be read as numbers: "12" as [1, 2]
+            raise TypeError
         point = None if z is None else [float(v) for v in z]
     except (TypeError, ValueError):
-        raise OptionError("z", f"needs numbers, got {z!r}") from None
+        raise OptionError("z", f"needs numbers, got {z!r}{_point_hint('z', z)}") from None
     count = None if random is None else int(random)
     points = latent_points(count or (None if point else 1), point, noise, trained.config.model.latent_dim, seed)
     try:
@@ -387,6 +390,20 @@ def decode_options(**given: Any) -> DecodeOptions:
         named = ", ".join(f"{name!r}{_suggestion(name, fields)}" for name in unknown)
         raise InputError(f"unknown generation option(s) {named}; options are {', '.join(sorted(fields))}")
     return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
+
+
+def _point_hint(name: str, value: object) -> str:
+    """What to give instead of ``value``, a latent point in a form the argument ``name`` does not take: a list for
+    the command line's ``"0.5,-1"``, and for ``generate(run, 8)`` (``z=8``) ``random=8``; ``""`` when neither fits."""
+    if isinstance(value, str):
+        try:
+            point = [float(v) for v in value.split(",")]
+        except ValueError:
+            return ""
+        return f"; give a latent point as numbers: {name}={point}"
+    if name == "z" and isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1:
+        return f"; for {value} random points, give random={value}"
+    return ""
 
 
 def _reals(**values: object) -> list[float]:
@@ -451,12 +468,14 @@ def interpolate(
 def _endpoint(trained: Run, value: Endpoint, loop: int, name: str) -> torch.Tensor:
     """The latent point ``[latent_dim]`` that the argument ``name`` of :func:`interpolate` gives."""
     if isinstance(value, str | os.PathLike):
+        if not Path(value).exists() and (hint := _point_hint(name, value)):
+            raise OptionError(name, f"{value!r} is not a file{hint}")
         return file_point(trained.model, trained.config, Path(value), loop, name)
     try:
-        numbers = [float(v) for v in value]
+        values = [float(v) for v in value]
     except (TypeError, ValueError):
         raise OptionError(name, f"is a latent point (numbers) or a MIDI file's path, got {value!r}") from None
-    return check_point(numbers, trained.config.model.latent_dim, name)
+    return check_point(values, trained.config.model.latent_dim, name)
 
 
 @keyword_only
