@@ -420,8 +420,9 @@ def _suggestion(name: str, known: set[str]) -> str:
 def encode(run: str | os.PathLike[str] | Run | RunResult, midi: str | os.PathLike[str]) -> list[LoopCode]:
     """The latent point of every usable loop of the MIDI file ``midi`` (``mvae encode`` as a call), read with the
     run's data settings: one :class:`~mvae_core.tools.encode.LoopCode` per loop (``loop``, ``notes``, the posterior's
-    ``mu`` and ``std``), in time order. Raises :class:`~mvae_core.tools.ToolError` for a path that is not one MIDI
-    file or a file without a usable loop (naming the reason); loading errors as :func:`load`."""
+    ``mu`` and ``std``), in time order. ``run`` as :func:`generate` takes it. Raises
+    :class:`~mvae_core.tools.ToolError` for a path that is not one MIDI file or a file without a usable loop (naming
+    the reason), :class:`OptionError` for a ``midi`` that is not a path; loading errors as :func:`load`."""
     trained = load(run)
     if not isinstance(midi, str | os.PathLike):
         raise OptionError("midi", f"is the path of a MIDI file (a str or pathlib.Path), got {midi!r}")
@@ -445,6 +446,7 @@ def interpolate(
     """Evenly spaced latent points on the straight line from ``start`` to ``end``, both included, decoded one loop
     per file (``mvae interpolate`` as a call). The first and last points are exactly the ends.
 
+    :param run: as :func:`generate` takes it.
     :param start: a latent point (``latent_dim`` numbers: a list, a numpy array or a tensor) or a MIDI file, whose
         usable loop ``loop`` (counted from 0, as :func:`encode` numbers them) is encoded; ``end`` likewise.
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
@@ -488,13 +490,22 @@ def evaluate(
     jobs: int | None = None,
     temperature: float = DecodeOptions.temperature,
 ) -> dict[str, Any]:
-    """Score ``run`` on ``data`` (read with the run's data settings, every loop, no augmentation): reconstruction,
-    timing, latent and generation numbers (docs/evaluation.md defines each); the generated loops are decoded at note
-    ``temperature`` (as ``generate``'s). ``data`` is one path, or a list of files, folders and corpora.
+    """Score ``run`` on ``data`` (``mvae evaluate`` as a call): reconstruction, timing, latent, generation and pitch
+    numbers (docs/evaluation.md defines each).
 
-    ``trained_on`` in the result lists the evaluated files that the run trained on (the same content as a file of
-    its training split, wherever it lies now; None: the run recorded no digests); when there are any, a
-    :class:`TrainedOnWarning` says so too."""
+    :param run: as :func:`generate` takes it.
+    :param data: one path, or a list of MIDI files, folders and corpora; read with the run's data settings, every
+        loop, no augmentation. Held-out files: numbers on training files say little.
+    :param samples: latent points drawn from the prior for the generated numbers (a whole number >= 1).
+    :param seed: seeds those points, the note choice and the timing draws (a whole number >= 0).
+    :param jobs: processes for the first parse of ``data`` (a whole number >= 1; default: every core).
+    :param temperature: the note temperature of the generated loops, as :func:`generate`'s (0 = deterministic).
+    :returns: the numbers as a dict of groups; ``trained_on`` lists the evaluated files that the run trained on (the
+        same content as a file of its training split, wherever it lies now; None: the run recorded no digests).
+    :raises OptionError: an argument of the wrong type or out of range, naming it.
+    :raises DataError: a path that does not exist, no data, or no usable loop in it (with the skip reasons); loading
+        errors as :func:`load`.
+    :warns TrainedOnWarning: when ``trained_on`` is not empty, naming how many files and loops."""
     trained = load(run)
     samples, seed, temperature = (
         whole_number("samples", samples),
