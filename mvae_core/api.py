@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import mido
+import numpy as np
 import pretty_midi
 import torch
 
@@ -60,6 +61,9 @@ from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
 
+LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
+"""A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
+
 
 @dataclass(repr=False)
 class Run:
@@ -81,7 +85,7 @@ class Run:
         """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file)."""
         return RunDir(self.path).read_metrics()
 
-    def generate(self, z: Sequence[float] | None = None, **kwargs: Any) -> Generated:
+    def generate(self, z: LatentPoint | None = None, **kwargs: Any) -> Generated:
         """:func:`generate` from this run: ``run.generate([0.5, -1])``, ``run.generate(random=8, seed=1)``."""
         return generate(self, z, **kwargs)
 
@@ -313,7 +317,7 @@ def keyword_only(function: Function) -> Function:
 @keyword_only
 def generate(
     run: str | os.PathLike[str] | Run | RunResult,
-    z: Sequence[float] | None = None,
+    z: LatentPoint | None = None,
     *,
     random: int | None = None,
     seed: int = 0,
@@ -429,7 +433,7 @@ def encode(run: str | os.PathLike[str] | Run | RunResult, midi: str | os.PathLik
     return encode_file(trained.model, trained.config, Path(midi), "midi")
 
 
-Endpoint = str | os.PathLike[str] | Sequence[float] | torch.Tensor
+Endpoint = str | os.PathLike[str] | LatentPoint
 """An end of :func:`interpolate`'s line: a latent point (``latent_dim`` numbers) or a MIDI file, one of whose usable
 loops is encoded (its posterior mean)."""
 
