@@ -160,6 +160,14 @@ class Generated:
     def __iter__(self) -> Iterator[list[list[Note]]]:
         return iter(self.loops)
 
+    def __eq__(self, other: object) -> bool:
+        """The same notes from the same points, options and config (``generate(...) == generate(...)`` checks that a
+        generation is reproducible; the dataclass's comparison asked a tensor of several numbers for one bool)."""
+        if not isinstance(other, Generated):
+            return NotImplemented
+        same = (self.loops, self.options, self.config) == (other.loops, other.options, other.config)
+        return same and self.paths.shape == other.paths.shape and torch.equal(self.paths, other.paths)
+
     def __repr__(self) -> str:
         """``Generated(4 files × 1 loop, 38 notes; seed=1, temperature=0.8)``: the options that differ from the
         defaults, not the notes, the config and the paths."""
@@ -190,7 +198,7 @@ class Generated:
         """File ``i`` as ``mido``: loop-exact, as long as its loops (:mod:`mvae_core.loop_file`)."""
         return midi_file(self[i], self.config, self.options)
 
-    def name(self, i: int) -> str:
+    def name(self, i: int = 0) -> str:
         """``000_z_+0.50_-1.00``: the file's number (as many digits as the largest, at least 3) and its first latent
         point (:func:`~mvae_core.loop_file.loop_file_stem`)."""
         i = self._file(i)
