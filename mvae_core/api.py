@@ -452,7 +452,7 @@ def interpolate(
     end: Endpoint,
     steps: int = 8,
     *,
-    loop: int = 0,
+    loop: int | None = None,
     **options: Any,
 ) -> Generated:
     """Evenly spaced latent points on the straight line from ``start`` to ``end``, both included, decoded one loop
@@ -460,7 +460,8 @@ def interpolate(
 
     :param run: as :func:`generate` takes it.
     :param start: a latent point (``latent_dim`` numbers: a list, a numpy array or a tensor) or a MIDI file, whose
-        usable loop ``loop`` (counted from 0, as :func:`encode` numbers them) is encoded; ``end`` likewise.
+        usable loop ``loop`` (counted from 0, as :func:`encode` numbers them; default 0) is encoded; ``end``
+        likewise. ``loop`` with two latent points is an :class:`OptionError`: it would pick nothing.
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
@@ -473,7 +474,11 @@ def interpolate(
     decode = decode_options(**options)
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)
-    loop, steps = whole_number("loop", loop), whole_number("steps", steps)
+    if loop is not None and not any(isinstance(value, str | os.PathLike) for value in (start, end)):
+        raise OptionError(
+            "loop", f"{loop} picks a loop of a MIDI file, and start and end are latent points; leave it out"
+        )
+    loop, steps = whole_number("loop", 0 if loop is None else loop), whole_number("steps", steps)
     ends = [_endpoint(trained, value, loop, name) for name, value in (("start", start), ("end", end))]
     points = line(*ends, steps)
     return Generated(trained.config, decode, points.unsqueeze(1), render_loops(trained.model, points, decode))
