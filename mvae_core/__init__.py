@@ -103,6 +103,12 @@ __all__ = [
 ]
 
 
+def __dir__() -> list[str]:
+    """The module's names and the lazy ones, so that tab completion and ``help(mvae_core)`` show ``train``,
+    ``generate`` and the rest before they are first used (PEP 562)."""
+    return sorted({*globals(), *_LAZY})
+
+
 def __getattr__(name: str) -> Any:
     """The API's functions and classes, imported (with torch) when first asked for."""
     if name in _LAZY:

@@ -1,0 +1,23 @@
+"""``mvae_core.<Tab>`` in Jupyter and ``help(mvae_core)`` list the module's names through ``dir()``; the API is
+imported lazily, so ``train``, ``generate``, ``load`` and the rest were missing from both until first used."""
+
+from __future__ import annotations
+
+import pydoc
+import subprocess
+import sys
+
+import mvae_core
+
+
+def test_dir_lists_every_public_name_without_importing_torch():
+    code = "import sys, mvae_core; names = dir(mvae_core); print(sorted(set(mvae_core.__all__) - set(names)), 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "False"]
+
+
+def test_help_lists_the_calls():
+    text = pydoc.render_doc(mvae_core, renderer=pydoc.plaintext)
+    functions = text.split("\nFUNCTIONS\n")[1]
+    for name in ("train", "load", "generate", "encode", "interpolate", "evaluate", "ablate"):
+        assert f"\n    {name}(" in functions
