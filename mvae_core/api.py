@@ -68,8 +68,9 @@ LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 @dataclass(repr=False)
 class Run:
     """A trained run: its best model (eval mode, from ``model.safetensors``), its resolved config and the metadata
-    saved with the model's weights (``epoch``, counted from 0, and ``val_elbo`` for a model mvae saved), read with
-    them: a new best that training writes meanwhile never mixes with them."""
+    saved with the model's weights (``epoch``, counted from 0, and ``val_elbo`` for a model mvae saved; strings, as
+    safetensors stores them: ``int(run.model_metadata["epoch"])``), read with them: a new best that training writes
+    meanwhile never mixes with them."""
 
     path: Path
     model: MelodyModel
