@@ -15,7 +15,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, TypeVar
@@ -77,6 +77,7 @@ class SplitChanges:
     moved: list[str] = field(default_factory=list)  # the same file on the other side
     edited: list[str] = field(default_factory=list)
     known: bool = True
+    unedited: bool = False  # split.json recorded a digest of every source's file, and every file still has it
 
     SHOWN: ClassVar[int] = 3  # names listed of each kind
 
@@ -85,6 +86,14 @@ class SplitChanges:
         """The same files, unedited, on other sides: the split's rule differs, not the data (a split by an older
         mvae, which did not keep copies with the same notes on one side)."""
         return self.known and bool(self.moved) and not (self.new or self.gone or self.edited)
+
+    @property
+    def read_otherwise(self) -> bool:
+        """The same files on the same sides, each byte for byte as ``split.json`` recorded it, yet other loop counts:
+        this version of mvae reads the files otherwise (a parsing rule changed since the run started, e.g. a part
+        named like drums left out), not an edit. False for a run whose ``split.json`` kept no digests: there an edit
+        cannot be told from a new rule."""
+        return self.known and self.unedited and not (self.new or self.gone or self.moved or self.edited)
 
     def __str__(self) -> str:
         if not self.known:
@@ -472,18 +481,29 @@ class RunDir:
         self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]
     ) -> SplitChanges:
         """How the sources of a split (and their files' ``content``) differ from ``split.json``, for a resume that
-        refuses changed data: which are new, which are gone, which changed sides, which were edited."""
+        refuses changed data: which are new, which are gone, which changed sides, which were edited, and whether
+        every file is unedited by a digest ``split.json`` recorded (:attr:`SplitChanges.read_otherwise`)."""
         saved = self.read_split()
         if saved is None:
             return SplitChanges(known=False)
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
+        edited = sorted(self.edited_sources(content))
         return SplitChanges(
             new=sorted(n for n in now if n not in before),
             gone=sorted(n for n in before if n not in now),
             moved=sorted(n for n in now if n in before and before[n] != now[n]),
-            edited=sorted(self.edited_sources(content)),
+            edited=edited,
+            unedited=not edited and self._digested(now, content),
         )
+
+    def _digested(self, sources: Iterable[str], content: Mapping[str, str]) -> bool:
+        """Whether ``split.json`` kept a content digest of each of ``sources`` and ``content`` gives each one now."""
+        try:
+            saved = self._split_file()["content"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return isinstance(saved, dict) and all(name in saved and name in content for name in sources)
 
     def write_data_report(self, report: dict[str, Any]) -> None:
         text = json.dumps(finite(report), indent=1)
