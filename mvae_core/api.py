@@ -461,8 +461,8 @@ def interpolate(
 
     :param run: as :func:`generate` takes it.
     :param start: a latent point (``latent_dim`` numbers: a list, a numpy array or a tensor) or a MIDI file, whose
-        usable loop ``loop`` (counted from 0, as :func:`encode` numbers them; default 0) is encoded; ``end``
-        likewise. ``loop`` with two latent points is an :class:`OptionError`: it would pick nothing.
+        usable loop ``loop`` (an index into the list :func:`encode` returns: from 0, ``-1`` the last; default 0) is
+        encoded; ``end`` likewise. ``loop`` with two latent points is an :class:`OptionError`: it would pick nothing.
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.

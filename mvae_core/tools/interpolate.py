@@ -44,11 +44,13 @@ def check_point(values: list[float], latent_dim: int, option: str, shown: str | 
 
 def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int, option: str | None = None) -> torch.Tensor:
     """The posterior mean ``[latent_dim]`` of usable loop ``loop`` of the MIDI file ``path``; ``option`` names what
-    gave ``path`` in the messages (:func:`~mvae_core.tools.encode.file_loops`). A loop the file does not have is an
+    gave ``path`` in the messages (:func:`~mvae_core.tools.encode.file_loops`). ``loop`` counts as a list's index
+    does (``-1`` is the last, as in the list :func:`mvae_core.encode` returns); a loop the file does not have is an
     :class:`~mvae_core.errors.OptionError` for ``loop``."""
     x, _ = file_loops(path, cfg, option)
-    if not 0 <= loop < x.shape[0]:
+    if not -x.shape[0] <= loop < x.shape[0]:
         raise OptionError("loop", f"{loop} is not a usable loop of {path}: it has {x.shape[0]} (0..{x.shape[0] - 1})")
+    loop %= x.shape[0]
     mu, _ = encode_loops(model, x[loop : loop + 1])
     return mu[0]
 
