@@ -165,12 +165,23 @@ def train(
             given = [name for name, value in fixed.items() if value]
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
                 raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
-            train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
-            return
-        flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
-        flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
-        cfg = build_config(config, set_ or [], flags)
-        train_run(data=data, out=out, config=cfg, jobs=jobs, progress=reporter)
+            result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
+        else:
+            flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
+            flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
+            cfg = build_config(config, set_ or [], flags)
+            result = train_run(data=data, out=out, config=cfg, jobs=jobs, progress=reporter)
+    stdout.print(escape(next_steps(result.path)))
+
+
+def next_steps(run: Path) -> str:
+    """What to do with a trained run, after the ``done`` line: the commands that write its loops with their WAVs
+    and that play it in the browser (quickstart's 3. Generate)."""
+    from mvae_core.run import RunDir
+
+    samples = run / "samples"
+    generate = f"{RunDir(run).steps(python=False).generate} --random 8 --out {samples} --audio {samples}"
+    return f"next: {generate} (MIDI and WAV loops), or mvae serve {run} (play it in the browser; docs/live.md)"
 
 
 @app.command()

@@ -198,6 +198,14 @@ def command_line(message: str) -> str:
     return message.command_line if isinstance(message, Advice) else message
 
 
+COLUMNS_NOTE = (
+    "each epoch: lower losses and higher f1 and rhythm are better; the lowest elbo is the model kept (loss and val "
+    "also move with the weights under w); every column is explained in docs/quickstart.md (Reading the training output)"
+)
+"""Printed above the first epoch line: the line's columns (elbo, kl, au, ...) are jargon, and this says where they are
+explained and which way each kind should move."""
+
+
 class ConsoleReporter:
     """Shows a training run on ``console`` (what :func:`mvae_core.train` reports: data, notes, epochs, events);
     warnings (notes and events of level ``warning``) go to ``warnings``, the same console unless given (the command
@@ -233,6 +241,8 @@ class ConsoleReporter:
 
     @contextmanager
     def training(self, epochs: int, first_epoch: int) -> Iterator[EpochDisplay]:
+        """:data:`COLUMNS_NOTE`, then the epochs' display."""
+        self.console.print(COLUMNS_NOTE, markup=False)
         with EpochDisplay(self.console, epochs, first_epoch, self.warnings) as display:
             yield display
 
