@@ -31,6 +31,9 @@ QUANTIZED_STD = 0.02
 """A timeshift std (half-steps; 1.25 ms at 120 bpm) under which notes count as quantized where only their std is known:
 the epoch line's ``spread`` reads ``quantized`` then (a spread ratio over almost no spread means nothing). The same
 number as ts_variance_monitor's default ``quantized_std``, so the line and the plugin's note agree."""
+TIMING_UNIT = "half-steps of the 16th grid"
+"""The unit of the timing spread row, named in full: a musician reads a bare "half-steps" as semitones. A half-step
+is half a 16th note (a 32nd; docs/quickstart.md gives it in ms)."""
 NO_MIDI_FILES = "no MIDI files found"
 """What DATA that holds no source at all gives (a DAW project folder of .als files and samples): the data table's
 row, and the reason in train's and evaluate's error (:func:`skip_reasons`)."""
@@ -225,7 +228,7 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     if summary["warnings"]:
         table.add_row("warnings (files)", ", ".join(f"{kind}: {n}" for kind, n in summary["warnings"].items()))
     if summary["notes"]:
-        spread = f"std {summary['timeshift_std']:.3f} half-steps, {summary['within_0.05']:.1%} within ±0.05"
+        spread = f"std {summary['timeshift_std']:.3f} {TIMING_UNIT}, {summary['within_0.05']:.1%} within ±0.05"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
     if archives := summary.get("archives"):
         table.add_row("archives not read", Text(printable(_archives_line(archives))))
