@@ -35,7 +35,7 @@ PHASE_ENDS = {
     "training": re.compile(r"^done after \d+ epoch"),
 }
 """Each phase but the last ends at the first line matching its pattern; ``files`` ends when make exits."""
-EPOCH_SECONDS = re.compile(r"^epoch\s+\d+/\d+\s.*\s(\d+(?:\.\d+)?)s$")
+EPOCH_SECONDS = re.compile(r"^epoch\s+\d+/\d+\s.*\s(\d+(?:\.\d+)?)s(?:  ~.+ left)?$")  # a log's time left after it
 
 
 def phases(lines: list[tuple[float, str]], total: float) -> dict[str, float]:
