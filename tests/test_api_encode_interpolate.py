@@ -80,3 +80,11 @@ def test_the_command_names_its_options(tiny_run, synth_dir, tmp_path):
     assert loop.exit_code == 2 and f"--loop 99 is not a usable loop of {midi}" in " ".join(loop.stderr.split())
     steps = runner.invoke(app, [*args, "--steps", "1"])
     assert steps.exit_code == 2 and "--steps must be between 2 (the two endpoints) and 10000, got 1" in steps.stderr
+
+
+def test_bad_input_to_encode_and_interpolate_is_an_input_error(run, tmp_path):
+    """python_api.md's table says `except mvae_core.InputError` catches bad arguments; a ToolError escaped it."""
+    with pytest.raises(mvae_core.InputError, match="no such file"):
+        mvae_core.encode(run, tmp_path / "nope.mid")
+    with pytest.raises(mvae_core.InputError, match="start needs 2 numbers"):
+        mvae_core.interpolate(run, [0, 0, 0], [1, 1])

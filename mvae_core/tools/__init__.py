@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from mvae_core.errors import MvaeError
+from mvae_core.errors import InputError
 
 
-class ToolError(MvaeError, ValueError):
+class ToolError(InputError):
     """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
 
 
