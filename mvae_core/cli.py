@@ -167,11 +167,29 @@ def train(
                 raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
         else:
+            refuse_runs_as_data(data or [], epochs)
             flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
             flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
             cfg = build_config(config, set_ or [], flags)
             result = train_run(data=data, out=out, config=cfg, jobs=jobs, progress=reporter)
     stdout.print(escape(next_steps(result.path)))
+
+
+def refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
+    """Raise :class:`~mvae_core.errors.InputError` for a DATA that is a run folder: ``mvae train RUN --epochs 80``
+    is how a newcomer tries to continue a run, and it trained a new model on the loops ``mvae generate`` had written
+    into the run. Loops generated into a run are trained on by naming their folder (``RUN/samples``)."""
+    from mvae_core.errors import InputError
+    from mvae_core.run import RunDir
+
+    for given in data:
+        run = RunDir(Path(given))
+        if run.path.is_dir() and run.exists():
+            more = "" if epochs is None else f" --epochs {epochs}"
+            raise InputError(
+                f"DATA {given} is a run folder, not MIDI files: to continue training it, {run.resume_command}{more}; "
+                f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
+            )
 
 
 def next_steps(run: Path) -> str:
