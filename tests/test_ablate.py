@@ -38,7 +38,7 @@ from mvae_core.ablation.summary import (
     write_csv,
 )
 from mvae_core.cli import app
-from mvae_core.config import ConfigError
+from mvae_core.config import ConfigError, build_config
 from mvae_core.errors import InputError, OptionError
 from tests import training
 
@@ -705,6 +705,10 @@ def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_
         ({"mode": "leave-one-ot"}, InputError, "mode 'leave-one-ot' is not a mode; did you mean 'leave-one-out'?"),
         ({"overrides": ["train.lr"]}, OptionError, "overrides expects dotted.key=value, got 'train.lr'"),
         ({"overrides": ["train.epoch=3"]}, ConfigError, "did you mean train.epochs"),
+        # as train takes them: one string is one assignment (it was read a letter at a time), a mapping is taken
+        ({"overrides": "train.epoch=3"}, ConfigError, "did you mean train.epochs"),
+        ({"overrides": {"train.epoch": 3}}, ConfigError, "did you mean train.epochs"),
+        ({"overrides": {"train.lr": object()}}, OptionError, "overrides train.lr: <object object at"),
     ],
 )
 def test_the_python_api_refuses_bad_input_before_writing_anything(synth_dir, tmp_path, kwargs, error, message):
@@ -787,3 +791,16 @@ def test_a_plugin_object_is_refused_naming_why_and_what_to_do(synth_dir, tmp_pat
                        r"each configuration in its own process.*package the plugin \(docs/plugins\.md"):  # fmt: skip
         mvae_core.ablate([synth_dir], plugins=plugins, out=tmp_path / "abl", seeds=1, epochs=1)
     assert not (tmp_path / "abl").exists()
+
+
+def test_overrides_as_a_mapping_or_one_string_are_the_assignments_of_a_list():
+    """The configuration files an ablation writes come from ``dotted.key=value`` assignments, whatever form the
+    caller gave (train's: a mapping, numpy numbers too, a list or one string)."""
+    import numpy as np
+
+    from mvae_core.ablation.session import _assignments
+
+    given = {"train.lr": np.float64(3e-4), "data.transpositions": [-5, 5], "model.name": "seed", "train.epochs": 2}
+    listed = ["train.lr=0.0003", "data.transpositions=[ -5, 5, ]", 'model.name="seed"', "train.epochs=2"]
+    assert _assignments(given) == listed and _assignments("train.lr=0.0003") == ["train.lr=0.0003"]
+    assert build_config(None, _assignments(given)) == build_config(None, [], given)

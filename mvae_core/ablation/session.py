@@ -13,7 +13,7 @@ import contextlib
 import json
 import os
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -83,7 +83,7 @@ def ablate(
     mode: str | None = None,
     configs: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
-    overrides: Sequence[str] = (),
+    overrides: Mapping[str, Any] | Sequence[str] = (),
     seeds: int = DEFAULT_SEEDS,
     epochs: int | None = None,
     jobs: int | None = None,
@@ -103,7 +103,8 @@ def ablate(
         registered names only, as each run trains in a process of its own (a plugin object is an OptionError).
     :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
     :param configs: a TOML file naming the configurations (implies ``mode="list"``).
-    :param config: the base TOML config of every run; ``overrides`` (``"dotted.key=value"``) apply over it.
+    :param config: the base TOML config of every run; ``overrides`` apply over it, as :func:`mvae_core.train` takes
+        them: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]`` (or one such string).
     :param jobs: runs at once (default: this machine's CPU cores). ``executor="ray"`` runs Ray tasks instead, on the
         cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
         ``jobs`` at once (default: as many as the cluster has room for).
@@ -125,14 +126,14 @@ def ablate(
             f"cannot run under torchrun (WORLD_SIZE={world}): start it without torchrun"
         )
     _check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
-    _check_overrides(overrides)
+    overrides = _assignments(overrides)
     from mvae_core.data.load import absolute_data, check_paths, data_arguments
 
     out, configs, config = Path(out), _path(configs), _path(config)
     data = data_arguments(data) or _default_data()
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
-    built, files = _built_configs(arms, config, list(overrides), out)
+    built, files = _built_configs(arms, config, overrides, out)
     moved = _check_same_data(arms, data, out)
     # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
     planned = (absolute_data(data), out.absolute()) if executor == "ray" else (data, out)
@@ -204,13 +205,34 @@ class OverridesError(OptionError):
         return f"--set {self.rule}"
 
 
-def _check_overrides(overrides: Sequence[str]) -> None:
-    """Every override has the form ``apply_override`` reads, checked here so that the error names ``overrides``."""
-    for assignment in overrides:
+def _assignments(overrides: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    """``overrides`` as ``"dotted.key=value"`` assignments (what each configuration's TOML file is written from),
+    each checked to have the form ``apply_override`` reads, so that the error names ``overrides``: a mapping's values
+    written as TOML (a numpy number as the number it holds), one string as one assignment."""
+    if isinstance(overrides, Mapping):
+        return [f"{key}={_toml_value(key, value)}" for key, value in overrides.items()]
+    assignments = [overrides] if isinstance(overrides, str) else list(overrides)
+    for assignment in assignments:
         try:
             apply_override({}, assignment)  # an empty tree: only the form can be wrong
-        except ConfigError:
+        except (ConfigError, TypeError):
             raise OverridesError("overrides", f"expects dotted.key=value, got {assignment!r}") from None
+    return assignments
+
+
+def _toml_value(key: str, value: Any) -> str:
+    """``value`` as the right-hand side of a TOML assignment, on one line; :class:`OverridesError` naming ``key``
+    when TOML has no such value."""
+    import tomli_w
+
+    value = value.item() if hasattr(value, "item") and callable(value.item) else value  # numpy and torch scalars
+    try:
+        written = tomli_w.dumps({"v": value}).partition("=")[2]
+    except TypeError:
+        raise OverridesError(
+            "overrides", f"{key}: {value!r} is no TOML value (a number, string, bool or list)"
+        ) from None
+    return " ".join(line.strip() for line in written.strip().splitlines())  # tomli_w writes an array on lines
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:
