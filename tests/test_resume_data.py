@@ -233,3 +233,19 @@ def test_relocating_to_a_place_without_loops_is_a_data_error_naming_it(synth_dir
     with pytest.raises(DataError, match=rf"^no loops to train on in {empty}: 0 source\(s\) read"):
         relocate(run, empty, jobs=1)
     assert RunDir(run).read_data() == [str(synth_dir)]  # nothing rewritten
+
+
+def test_a_run_whose_files_are_read_otherwise_now_is_refused_for_that_reason(synth_dir, tmp_path):
+    """The same files, unedited, on the same sides, but other loop counts (a rule of reading MIDI changed since the
+    run started, e.g. a part named like drums now left out): it was 'an edit changed how many loops they hold;
+    restore the files', though no file was touched."""
+    data = shutil.copytree(synth_dir, tmp_path / "data")
+    run = tmp_path / "run"
+    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    config = (run / "config.toml").read_text()
+    (run / "config.toml").write_text(config.replace('data_fingerprint = "', 'data_fingerprint = "0'))  # other counts
+    with pytest.raises(DataChanged) as refused:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    said = str(refused.value)
+    assert f"the files of {run} are unchanged, but this version of mvae reads other loops from them" in said
+    assert said.endswith("resume it with the mvae that started it, or start a new run")
