@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mvae_core.config import LOSS_TERMS, DataConfig
@@ -100,12 +100,11 @@ class EpochDisplay:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
+            TextColumn("{task.fields[eta]}"),  # the time left as a log's epoch lines say it (rich's needs 2 epochs)
             console=console,
             transient=True,
         )
-        self.task = self.progress.add_task("epochs", total=epochs, completed=first_epoch)
+        self.task = self.progress.add_task("epochs", total=epochs, completed=first_epoch, eta="")
 
     def __enter__(self) -> EpochDisplay:
         if self.drawn:
@@ -136,13 +135,14 @@ class EpochDisplay:
         line = epoch_line(record, self.epochs, console.width if self.drawn else None)
         self.timed.append(record["seconds"])
         left = self.epochs - epoch_number(record["epoch"])
-        if not self.drawn and left > 0:  # a log has no bar to say it (nohup, a batch job, an ablation's run logs)
-            line += f"  {time_left(sum(self.timed) / len(self.timed) * left)}"
+        rest = time_left(sum(self.timed) / len(self.timed) * left) if left > 0 else ""
+        if not self.drawn and rest:  # a log has no bar to say it (nohup, a batch job, an ablation's run logs)
+            line += f"  {rest}"
         console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
                 self._show(event)
-        self.progress.advance(self.task)
+        self.progress.update(self.task, advance=1, eta=f"eta {rest.removesuffix(' left')}" if rest else "")
 
     def _show(self, event: dict[str, Any]) -> None:
         """A warning on the warnings console (above the bar when that is the terminal too), anything else with the
@@ -152,8 +152,9 @@ class EpochDisplay:
 
 
 def time_left(seconds: float) -> str:
-    """``~12 min left``: the rest of a run in a log's epoch lines (the mean epoch so far times the epochs left),
-    rounded as a person says it: seconds under a minute, minutes under two hours, then hours."""
+    """``~12 min left``: the rest of a run in a log's epoch lines and, as ``eta ~12 min``, on a terminal's bar (the
+    mean epoch so far times the epochs left), rounded as a person says it: seconds under a minute, minutes under two
+    hours, then hours."""
     if seconds < 60:
         return f"~{max(1, round(seconds))} s left"
     if seconds < 7200:
