@@ -70,7 +70,7 @@ from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, SPLIT, RunDir, Steps
 from mvae_core.signals import Interrupts, interruption
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
-from mvae_core.version import NUMERICS, VERSION
+from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
 
 PluginSpec = str | tuple[str, Any] | Any
@@ -217,8 +217,10 @@ def train(
 
 
 def numerics() -> dict[str, str]:
-    """The :data:`NUMERICS` of this process, as ``[provenance.versions]`` records them (strings)."""
-    return dict(zip(NUMERICS, (torch.__version__, str(torch.get_num_threads())), strict=True))
+    """The :data:`NUMERICS` of this process, as ``[provenance.versions]`` records them (strings); no ``mvae.commit``
+    outside a git checkout."""
+    values = (torch.__version__, str(torch.get_num_threads()), source_commit())
+    return {key: value for key, value in zip(NUMERICS, values, strict=True) if value is not None}
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
