@@ -39,3 +39,11 @@ def test_the_metrics_one_liner_numbers_the_epochs_as_the_console_does(tiny_run):
 def test_quickstart_says_the_file_counts_epochs_from_0():
     text = " ".join(QUICKSTART.read_text(encoding="utf-8").split())
     assert re.search(r"`epoch` \(from 0 in the file", text), "quickstart lists the fields without saying so"
+
+
+def test_quickstart_says_what_au_counts_with_the_threshold_the_code_uses():
+    from mvae_core.metrics import ACTIVE_UNIT_THRESHOLD
+
+    text = " ".join(QUICKSTART.read_text(encoding="utf-8").split())
+    row = re.search(r"\| `au` \| (.*?) \|\n?", text).group(1)
+    assert f"(variance over {ACTIVE_UNIT_THRESHOLD:g})" in row and "`au 0`" in row, row
