@@ -585,7 +585,8 @@ def _resume_setup(
             )
             raise DataError(
                 f"{exc}; if the data moved, give its new place: {python}",
-                command_line=f"{exc}; if the data moved, give its new place: {run.resume_command} {' '.join(places)}",
+                command_line=f"{exc.command_line_message()}; if the data moved, give its new place: "
+                f"{run.resume_command} {' '.join(places)}",
             ) from None
         return run, cfg, saved, Relocation()
     check_paths(moved_to)

@@ -134,7 +134,7 @@ def test_a_new_run_never_overwrites_one(trained, synth_dir):
 
 def test_a_missing_data_folder_is_named_and_nothing_is_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataError, match=r"DATA mydata: no such file or folder .*check the path"):
+    with pytest.raises(DataError, match=r"^data mydata: no such file or folder .*check the path"):
         train("mydata", tmp_path / "run")
     assert not (tmp_path / "run").exists()
 
@@ -238,7 +238,7 @@ def test_a_plugins_argument_that_is_not_a_plugin_is_refused_before_training(tmp_
 
 def test_data_given_as_one_path_is_one_path_not_one_per_letter(tmp_path):
     missing = tmp_path / "my-midi"
-    with pytest.raises(DataError, match=rf"DATA {re.escape(str(missing))}: no such file or folder"):
+    with pytest.raises(DataError, match=rf"data {re.escape(str(missing))}: no such file or folder"):
         mvae_core.train(data=str(missing), out=tmp_path / "run", epochs=1, progress=False)
 
 

@@ -90,7 +90,7 @@ def test_the_pad_says_which_training_folder_is_gone(tiny_run, synth_dir, tmp_pat
     config = moved / "config.toml"
     config.write_text(config.read_text().replace(str(synth_dir), str(tmp_path / "gone")))
     note = Engine(moved).training_points()["note"]
-    assert note.startswith(f"training data not readable (DATA {tmp_path / 'gone'}: no such file or folder")
+    assert note.startswith(f"training data not readable (data {tmp_path / 'gone'}: no such file or folder")
 
 
 def test_the_pad_reads_a_hand_edited_data_path_as_one_path(tiny_run, synth_dir, tmp_path):

@@ -130,10 +130,12 @@ def absolute_data(data_args: list[str]) -> list[str]:
 
 def check_paths(data_args: list[str]) -> None:
     """Every DATA argument but a corpus names something that exists: a typo is a :class:`DataError` naming the path,
-    not an empty data set (files that exist but cannot be read are still skipped with a reason)."""
+    not an empty data set (files that exist but cannot be read are still skipped with a reason). It names the
+    argument ``data`` for a Python caller and ``DATA`` on the command line."""
     for arg in data_args:
         if not arg.startswith(CORPUS_PREFIX) and not os.path.lexists(arg):
-            raise DataError(f"DATA {arg}: no such file or folder (seen from {os.getcwd()}); check the path")
+            missing = f"{arg}: no such file or folder (seen from {os.getcwd()}); check the path"
+            raise DataError(f"data {missing}", command_line=f"DATA {missing}")
 
 
 ParseProgress = Callable[[int, int], None]
