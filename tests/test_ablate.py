@@ -804,3 +804,14 @@ def test_overrides_as_a_mapping_or_one_string_are_the_assignments_of_a_list():
     listed = ["train.lr=0.0003", "data.transpositions=[ -5, 5, ]", 'model.name="seed"', "train.epochs=2"]
     assert _assignments(given) == listed and _assignments("train.lr=0.0003") == ["train.lr=0.0003"]
     assert build_config(None, _assignments(given)) == build_config(None, [], given)
+
+
+def test_an_ablation_result_says_what_it_is_in_a_notebook_cell(tmp_path):
+    """Its repr was every field, every row of the summary: pages of dicts for the last line of a cell."""
+    from mvae_core.ablation.plan import Configuration
+    from mvae_core.ablation.session import AblationResult
+
+    rows = [{"configuration": "all", "seed": s, "status": "ok"} for s in range(3)] + [{"status": "killed"}]
+    arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
+    result = AblationResult(tmp_path / "abl", arms, rows, [tmp_path / "abl" / "summary.md"], [], None)
+    assert repr(result) == f"AblationResult({str(tmp_path / 'abl')!r}, 2 configurations, 4 runs (1 failed), summary.md)"

@@ -75,6 +75,16 @@ class AblationResult:
     def failed(self) -> list[dict[str, Any]]:
         return [row for row in self.rows if row["status"] != "ok"]
 
+    def __repr__(self) -> str:
+        """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed), summary.md)``: what it is in a
+        notebook cell, not every row of the summary (``rows`` has them)."""
+        failed = f" ({len(self.failed)} failed)" if self.failed else ""
+        summary = next((path.name for path in self.written if path.suffix == ".md"), "no summary")
+        return (
+            f"AblationResult({str(self.out)!r}, {len(self.configurations)} configurations, {len(self.rows)} runs"
+            f"{failed}, {summary})"
+        )
+
 
 def ablate(
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
