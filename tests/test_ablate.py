@@ -709,6 +709,10 @@ def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_
         ({"overrides": "train.epoch=3"}, ConfigError, "did you mean train.epochs"),
         ({"overrides": {"train.epoch": 3}}, ConfigError, "did you mean train.epochs"),
         ({"overrides": {"train.lr": object()}}, OptionError, "overrides train.lr: <object object at"),
+        # config as train takes it (a dict was a TypeError from pathlib), report a function (it failed after writing)
+        ({"config": {"train": {"epoch": 3}}}, ConfigError, "did you mean train.epochs"),
+        ({"config": 3}, OptionError, "config is a TOML file's path, a config tree (dict) or an MvaeConfig, got 3"),
+        ({"report": True}, OptionError, "report takes a function of one line of text, such as print, got True"),
     ],
 )
 def test_the_python_api_refuses_bad_input_before_writing_anything(synth_dir, tmp_path, kwargs, error, message):

@@ -92,7 +92,7 @@ def ablate(
     plugins: str | Sequence[str] | None = None,
     mode: str | None = None,
     configs: str | os.PathLike[str] | None = None,
-    config: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | Mapping[str, Any] | MvaeConfig | None = None,
     overrides: Mapping[str, Any] | Sequence[str] = (),
     seeds: int = DEFAULT_SEEDS,
     epochs: int | None = None,
@@ -113,8 +113,9 @@ def ablate(
         registered names only, as each run trains in a process of its own (a plugin object is an OptionError).
     :param mode: ``leave-one-out`` (default), ``add-one``, ``factorial``, or ``list`` (with ``configs``).
     :param configs: a TOML file naming the configurations (implies ``mode="list"``).
-    :param config: the base TOML config of every run; ``overrides`` apply over it, as :func:`mvae_core.train` takes
-        them: ``{"train.lr": 3e-4}`` or ``["train.lr=3e-4"]`` (or one such string).
+    :param config: the base config of every run, as :func:`mvae_core.train` takes it (a TOML file, a config tree or
+        an ``MvaeConfig``); ``overrides`` apply over it, as ``train`` takes them: ``{"train.lr": 3e-4}`` or
+        ``["train.lr=3e-4"]`` (or one such string).
     :param jobs: runs at once (default: this machine's CPU cores). ``executor="ray"`` runs Ray tasks instead, on the
         cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
         ``jobs`` at once (default: as many as the cluster has room for).
@@ -139,7 +140,9 @@ def ablate(
     overrides = _assignments(overrides)
     from mvae_core.data.load import absolute_data, check_paths, data_arguments
 
-    out, configs, config = Path(out), _path(configs), _path(config)
+    out, configs, config = Path(out), _path(configs), _base_config(config)
+    if not callable(report):
+        raise OptionError("report", f"takes a function of one line of text, such as print, got {report!r}")
     data = data_arguments(data) or _default_data()
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
@@ -245,6 +248,18 @@ def _toml_value(key: str, value: Any) -> str:
     return " ".join(line.strip() for line in written.strip().splitlines())  # tomli_w writes an array on lines
 
 
+def _base_config(config: Any) -> Path | dict[str, Any] | None:
+    """``config`` as :func:`~mvae_core.config.build_config` reads it, as :func:`mvae_core.train` takes it: a TOML
+    file's path, a config tree (a mapping) or an :class:`MvaeConfig`; an :class:`OptionError` for anything else."""
+    if config is None or isinstance(config, str | os.PathLike):
+        return _path(config)
+    if isinstance(config, Mapping):
+        return dict(config)
+    if isinstance(config, MvaeConfig):
+        return config.model_dump(mode="json", exclude_none=True)
+    raise OptionError("config", f"is a TOML file's path, a config tree (dict) or an MvaeConfig, got {config!r}")
+
+
 def _path(value: str | os.PathLike[str] | None) -> Path | None:
     return None if value is None else Path(value)
 
@@ -295,7 +310,7 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
 
 
 def _built_configs(
-    arms: list[Configuration], base: Path | None, overrides: list[str], out: Path
+    arms: list[Configuration], base: Path | dict[str, Any] | None, overrides: list[str], out: Path
 ) -> tuple[list[MvaeConfig], dict[Path, str]]:
     """Validate every configuration (config keys, plugin names and sections, the model and its settings) and return
     the configs with the text of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already
@@ -310,8 +325,8 @@ def _built_configs(
     available = available_plugins()
     base_tree: dict[str, Any] = {}
     if base is not None:
-        build_config(base)  # unreadable or invalid: an error naming the file
-        base_tree = tomllib.loads(base.read_text(encoding="utf-8"))
+        build_config(base)  # unreadable or invalid: an error naming the file or the field
+        base_tree = tomllib.loads(base.read_text(encoding="utf-8")) if isinstance(base, Path) else base
     for arm in arms:
         try:
             built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))
