@@ -73,6 +73,7 @@ class AblationResult:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
+        """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says)."""
         return [row for row in self.rows if row["status"] != "ok"]
 
     def __repr__(self) -> str:
@@ -103,7 +104,7 @@ def ablate(
     address: str | None = None,
     cpus_per_run: int = 1,
     gpus_per_run: float = 0.0,
-    report: Report = lambda line: None,
+    report: Report | None = None,
 ) -> AblationResult:
     """Train every configuration × ``seeds`` (``train.seed`` 0 … N−1) as a normal run under ``out/runs`` and
     summarise them (docs/ablation.md).
@@ -120,6 +121,8 @@ def ablate(
         cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
         ``jobs`` at once (default: as many as the cluster has room for).
     :param samples: latent points each run's best model decodes for the generated-timing columns.
+    :param report: called with each line of progress (the plan, the data read, each run as it ends), e.g. ``print``;
+        by default nothing is said.
     :raises InputError, PlanError, ConfigError, PluginError: a bad option, plan or configuration, before anything
         runs (nothing is written). A bad option is an :class:`~mvae_core.errors.OptionError` naming the argument
         (the ``mvae ablate`` command renders it as its option).
@@ -141,6 +144,7 @@ def ablate(
     from mvae_core.data.load import absolute_data, check_paths, data_arguments
 
     out, configs, config = Path(out), _path(configs), _base_config(config)
+    report = report if report is not None else _say_nothing
     if not callable(report):
         raise OptionError("report", f"takes a function of one line of text, such as print, got {report!r}")
     data = data_arguments(data) or _default_data()
@@ -246,6 +250,10 @@ def _toml_value(key: str, value: Any) -> str:
             "overrides", f"{key}: {value!r} is no TOML value (a number, string, bool or list)"
         ) from None
     return " ".join(line.strip() for line in written.strip().splitlines())  # tomli_w writes an array on lines
+
+
+def _say_nothing(line: str) -> None:
+    """:func:`ablate`'s ``report`` when none is given."""
 
 
 def _base_config(config: Any) -> Path | dict[str, Any] | None:
