@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -121,6 +122,16 @@ def shared_browser(_module_chromium):
     _module_chromium.get_log("browser")  # reading the log empties it
     _module_chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
     return _module_chromium
+
+
+@pytest.fixture(scope="module")
+def page_server(tiny_run: Path) -> Iterator[Any]:
+    """``mvae serve`` of the session's tiny run on 127.0.0.1 and a free port, for one test module's pages (stopped
+    after it)."""
+    from mvae_core.serve.server import LiveServer
+
+    with LiveServer(tiny_run, port=0) as live:
+        yield live
 
 
 @pytest.fixture(scope="session")

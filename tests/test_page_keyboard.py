@@ -4,27 +4,18 @@ Headless Chromium as in tests/test_browser.py, one browser and one server for th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait
 
 pytestmark = needs_browser
 
 
-@pytest.fixture(scope="module")
-def server(tiny_run) -> Iterator[LiveServer]:
-    with LiveServer(tiny_run, port=0) as live:
-        yield live
-
-
 @pytest.fixture
-def page(shared_browser, server):
+def page(shared_browser, page_server):
     """The page, loaded and ready, in the module's Chromium."""
-    shared_browser.get(server.url)
+    shared_browser.get(page_server.url)
     _wait(shared_browser, "return window.mvae && window.mvae.ready === true")
     return shared_browser
 

@@ -4,27 +4,19 @@ given) of the page in headless Chromium, as in tests/test_browser.py; one browse
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait
 
 pytestmark = needs_browser
 
 
-@pytest.fixture(scope="module")
-def server(tiny_run) -> Iterator[LiveServer]:
-    with LiveServer(tiny_run, port=0) as live:
-        yield live
-
-
 @pytest.fixture
-def page(shared_browser, server):
+def page(shared_browser, page_server):
     """The page, loaded and showing its first loop, in the module's Chromium."""
-    shared_browser.get(server.url)
+    shared_browser.get(page_server.url)
     _wait(shared_browser, "return window.mvae && window.mvae.current !== null")
     return shared_browser
 

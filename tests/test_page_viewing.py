@@ -12,17 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait
 
 pytestmark = needs_browser
-
-
-@pytest.fixture(scope="module")
-def server(tiny_run) -> Iterator[LiveServer]:
-    with LiveServer(tiny_run, port=0) as live:
-        yield live
 
 
 # ---------------------------------------------------------------- contrast
@@ -79,9 +72,9 @@ def recording(shared_browser) -> Iterator:
     shared_browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
 
 
-def test_every_text_on_the_page_and_its_canvases_has_aa_contrast(recording, server):
+def test_every_text_on_the_page_and_its_canvases_has_aa_contrast(recording, page_server):
     page = recording
-    page.get(server.url)
+    page.get(page_server.url)
     _wait(page, "return window.mvae && window.mvae.current !== null && window.mvae.pointsReady")
     page.execute_script("document.getElementById('walk').click()")  # an error message in the status line
     contrasts = page.execute_script(CONTRASTS)
@@ -106,8 +99,8 @@ def zoomed(shared_browser) -> Iterator:
     shared_browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_at_200_percent_an_error_message_is_shown_whole_beside_the_model_info(zoomed, server):
-    zoomed.get(server.url)
+def test_at_200_percent_an_error_message_is_shown_whole_beside_the_model_info(zoomed, page_server):
+    zoomed.get(page_server.url)
     _wait(zoomed, "return window.mvae && window.mvae.current !== null")  # the info line holds the loop's numbers too
     assert zoomed.execute_script("return window.innerWidth") == WINDOW[0] // 2
     width = zoomed.execute_script("return document.documentElement.clientWidth")  # less the scroll bar
@@ -146,9 +139,9 @@ def reduced_motion(shared_browser) -> Iterator:
     shared_browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
-def test_with_reduced_motion_the_playhead_steps_once_a_beat(reduced_motion, server):
+def test_with_reduced_motion_the_playhead_steps_once_a_beat(reduced_motion, page_server):
     page = reduced_motion
-    page.get(server.url)
+    page.get(page_server.url)
     _wait(page, "return window.mvae && window.mvae.current !== null")
     page.execute_script("document.getElementById('play').click()")
     _wait(page, "return window.mvae.playing && window.mvae.audio.currentTime > 0")
