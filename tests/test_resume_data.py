@@ -94,18 +94,12 @@ def test_split_changes_lists_a_few_names_and_counts_the_rest(tmp_path):
 def test_a_run_split_by_an_older_rule_is_refused_for_that_reason_not_as_changed_data(synth_dir, tmp_path):
     """A run whose same-notes copies straddled the split (mvae before copies were one group) resumes on the same
     files to another split: it was refused with 'the data changed; restore the files', though no file changed."""
-    data = shutil.copytree(synth_dir, tmp_path / "data")
-    run = tmp_path / "run"
-    mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
+    run = _run_split_otherwise(synth_dir, tmp_path)
     split = json.loads((run / "split.json").read_text())
     straddled = split["validation"][0]  # as the older rule could have put a copy: on the other side
     split["train"], split["validation"] = [*split["train"], straddled], split["validation"][1:]
     (run / "split.json").write_text(json.dumps(split))
-    config = (run / "config.toml").read_text()
-    (run / "config.toml").write_text(config.replace('data_fingerprint = "', 'data_fingerprint = "0'))  # its split
-    with pytest.raises(DataChanged) as refused:
-        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
-    said = str(refused.value)
+    said = _refusal_of_resume(run)
     assert f"the files of {run} are unchanged, but this version of mvae splits them otherwise (changed sides: " in said
     assert straddled in said and said.endswith("so its validation scored loops it trained on; start a new run")
 
@@ -239,13 +233,23 @@ def test_a_run_whose_files_are_read_otherwise_now_is_refused_for_that_reason(syn
     """The same files, unedited, on the same sides, but other loop counts (a rule of reading MIDI changed since the
     run started, e.g. a part named like drums now left out): it was 'an edit changed how many loops they hold;
     restore the files', though no file was touched."""
+    run = _run_split_otherwise(synth_dir, tmp_path)  # the same sides: other loop counts
+    said = _refusal_of_resume(run)
+    assert f"the files of {run} are unchanged, but this version of mvae reads other loops from them" in said
+    assert said.endswith("resume it with the mvae that started it, or start a new run")
+
+
+def _run_split_otherwise(synth_dir, tmp_path):
+    """A run of a copy of ``synth_dir`` whose recorded split fingerprint is not what its files give now."""
     data = shutil.copytree(synth_dir, tmp_path / "data")
     run = tmp_path / "run"
     mvae_core.train([data], run, overrides=TINY, plugins=[], epochs=1, progress=False)
     config = (run / "config.toml").read_text()
-    (run / "config.toml").write_text(config.replace('data_fingerprint = "', 'data_fingerprint = "0'))  # other counts
+    (run / "config.toml").write_text(config.replace('data_fingerprint = "', 'data_fingerprint = "0'))
+    return run
+
+
+def _refusal_of_resume(run) -> str:
     with pytest.raises(DataChanged) as refused:
         mvae_core.train(out=run, resume=True, epochs=2, progress=False)
-    said = str(refused.value)
-    assert f"the files of {run} are unchanged, but this version of mvae reads other loops from them" in said
-    assert said.endswith("resume it with the mvae that started it, or start a new run")
+    return str(refused.value)
