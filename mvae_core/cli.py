@@ -8,7 +8,6 @@ them, so ``--help``, ``data inspect`` and the parse worker processes (which re-i
 from __future__ import annotations
 
 import json
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -21,7 +20,15 @@ from rich.markup import escape
 from mvae_core.cli_ablate import ablate
 from mvae_core.cli_evaluate import evaluate
 from mvae_core.cli_models import models_app
-from mvae_core.cli_output import CommandGroup, catalog_table, errors_to_exit, fail, settings_listing, warn
+from mvae_core.cli_output import (
+    CommandGroup,
+    catalog_table,
+    errors_to_exit,
+    fail,
+    only_rank_0_reports,
+    settings_listing,
+    warn,
+)
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
@@ -156,9 +163,8 @@ def train(
     from mvae_core.progress import ConsoleReporter
     from mvae_core.session import train as train_run
 
-    stdout.quiet = int(os.environ.get("RANK", "0")) > 0  # under torchrun only rank 0 reports
     reporter = ConsoleReporter(stdout, warnings=stderr)
-    with errors_to_exit():
+    with only_rank_0_reports(), errors_to_exit():
         if resume is not None:
             fixed = {"--config": config, "--set": set_, "--out": out, "--plugins": plugins}
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
@@ -167,29 +173,11 @@ def train(
                 raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
         else:
-            refuse_runs_as_data(data or [], epochs)
             flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
             flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
             cfg = build_config(config, set_ or [], flags)
-            result = train_run(data=data, out=out, config=cfg, jobs=jobs, progress=reporter)
-    stdout.print(escape(next_steps(result.path)))
-
-
-def refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
-    """Raise :class:`~mvae_core.errors.InputError` for a DATA that is a run folder: ``mvae train RUN --epochs 80``
-    is how a newcomer tries to continue a run, and it trained a new model on the loops ``mvae generate`` had written
-    into the run. Loops generated into a run are trained on by naming their folder (``RUN/samples``)."""
-    from mvae_core.errors import InputError
-    from mvae_core.run import RunDir
-
-    for given in data:
-        run = RunDir(Path(given))
-        if run.path.is_dir() and run.exists():
-            more = "" if epochs is None else f" --epochs {epochs}"
-            raise InputError(
-                f"DATA {given} is a run folder, not MIDI files: to continue training it, {run.resume_command}{more}; "
-                f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
-            )
+            result = train_run(data=data, out=out, config=cfg, epochs=epochs, jobs=jobs, progress=reporter)
+        stdout.print(escape(next_steps(result.path)))
 
 
 def next_steps(run: Path) -> str:

@@ -46,6 +46,19 @@ def warn(message: str) -> None:
 
 
 @contextmanager
+def only_rank_0_reports() -> Iterator[None]:
+    """Under torchrun only rank 0 prints to stdout: for the command inside the block, the other ranks' stdout console
+    is quiet; after it, as it was (a script or a test may run several commands in one process: a quiet console left
+    behind swallowed every later command's output)."""
+    was = out.quiet
+    out.quiet = int(os.environ.get("RANK", "0")) > 0
+    try:
+        yield
+    finally:
+        out.quiet = was
+
+
+@contextmanager
 def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
     """Inside the block, an :class:`MvaeError` (or one of ``also``, exit code 2) ends the command through
     :func:`fail`. Under torchrun, ranks above 0 exit without a word for an error every rank meets alike

@@ -169,6 +169,7 @@ def train(
         _refuse_existing(run)
         data = data_arguments(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
+        _refuse_runs_as_data(data, epochs)
         data, relocation = absolute_data(data), Relocation()
     try:  # an unknown model or a bad model/plugin setting fails here, before any data is read
         _, settings = resolve_model(cfg)
@@ -214,6 +215,23 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
+    """An :class:`~mvae_core.errors.InputError` for a data folder that is a run: ``mvae train RUN --epochs 80`` is
+    how a newcomer tries to continue a run, and it trained a new model on the loops ``mvae generate`` had written
+    into the run. Loops generated into a run are trained on by naming their folder (``RUN/samples``)."""
+    for given in data:
+        run = RunDir(Path(given))
+        if run.path.is_dir() and run.exists():
+            more = "" if epochs is None else f" --epochs {epochs}"
+            then = f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
+            raise InputError(
+                f"data {given} is a run folder, not MIDI files: to continue training it, "
+                f"{run.resume_call(*([] if epochs is None else [f'epochs={epochs}']))}; {then}",
+                command_line=f"DATA {given} is a run folder, not MIDI files: to continue training it, "
+                f"{run.resume_command}{more}; {then}",
+            )
 
 
 def numerics() -> dict[str, str]:
