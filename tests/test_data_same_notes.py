@@ -39,3 +39,12 @@ def test_a_converted_copy_is_named_as_having_the_same_notes(tmp_path):
     assert warned[str(tmp_path / "d song 960.mid")] == [same]
     assert warned[first] == warned[str(tmp_path / "b other.mid")] == []
     assert report.warnings_by_kind() == {SAME_NOTES: 2} and len(table.sources) == 4  # reported, still used
+
+
+def test_a_corpus_tune_twice_is_not_something_to_delete():
+    """`make demo`'s first screen was ten warnings telling a newcomer to delete tunes inside the music21 package."""
+    mine = same_notes_message("songs/a.mid")
+    bundled = same_notes_message("corpus:essen/ballad30#124", semitones=-5)
+    assert mine.endswith("; delete one of the two if that is not meant") and "(a re-saved, converted" in mine
+    assert bundled.endswith("; nothing to do") and "(one tune twice in the collection)" in bundled
+    assert "5 semitones lower" in bundled and "delete" not in bundled

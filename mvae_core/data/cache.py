@@ -37,8 +37,8 @@ FORMAT_VERSION = 24  # 24: skipped chunks of one name are one warning; 23: no no
 # beginnings; 9: length limit in beats; 8: zero-length and unended notes kept; 7: absurd-tempo detail; 6: SMPTE skip
 # detail; 5: a type-0 file's song title chooses no part; 4: type-2 files' patterns one after another; 3: lenient SMF
 # reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
-SET_VERSION = 4  # of a set entry's report, over the whole set: 4: a used source's entry holds its "music" digest;
-# 3: "same notes" also for transposed copies, and says they are one group of the split; 2: copies of skipped files keep
+SET_VERSION = 5  # of a set entry's report, over the whole set: 5: a corpus's same-notes pair says nothing to do;
+# 4: a used source's entry holds its "music" digest; 3: "same notes" also for transposed copies, and says they are one group of the split; 2: copies of skipped files keep
 # its reason; 1: "same notes"
 """Part of every set entry's key with :data:`FORMAT_VERSION`: a change to what the report of a whole set holds (not
 to one unit's parse) bumps it, so that old set entries are rebuilt from the unit entries without re-parsing a file."""

@@ -236,17 +236,24 @@ def _skipped_as_original(copy: SourceResult, original: dict[str, Any]) -> None:
 
 
 def same_notes_message(twin: str, semitones: int = 0) -> str:
-    """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher."""
+    """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher; it
+    says to delete one of them unless they are a corpus's tunes (``corpus:essen`` holds such pairs)."""
     what = (
         "the same notes (pitch, step and velocity of each) as"
         if semitones == 0
         else f"the same notes {abs(semitones)} semitone{'s' if abs(semitones) > 1 else ''} "
         f"{'higher' if semitones > 0 else 'lower'} (step and velocity of each) as"
     )
+    if twin.startswith(CORPUS_PREFIX):  # a collection's own tune twice: nothing the user could delete
+        why, advice = "one tune twice in the collection", "nothing to do"
+    else:
+        why, advice = (
+            "a re-saved, converted or transposed copy, or one tune twice",
+            "delete one of the two if that is not meant",
+        )
     return (
-        f"{what} {twin} (a re-saved, converted or transposed copy, or one tune twice): both are used, as one group "
-        "of the train/validation split (always on the same side, so validation never scores loops the model trained "
-        "on), and its loops count twice; delete one of the two if that is not meant"
+        f"{what} {twin} ({why}): both are used, as one group of the train/validation split (always on the same side, "
+        f"so validation never scores loops the model trained on), and its loops count twice; {advice}"
     )
 
 
