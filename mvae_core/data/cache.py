@@ -7,7 +7,8 @@ Two kinds of entry:
 * **set** entries (``sets/<key>/``, a :mod:`~mvae_core.data.table_store` directory), keyed by the ordered list of
   (unit label, unit key) + ``min_onsets``: the finished :class:`NoteTable` and the report entries of a whole data
   set. An unchanged data set reloads memory-mapped, without reading its notes: the processes of a machine share
-  one copy, and a set larger than memory trains.
+  one copy, and a set larger than memory trains. ``lineages/`` records the latest set entry of each data set
+  (:func:`lineage_key`), so that a new one replaces the one before it (:meth:`ParseCache.retire_earlier`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -131,6 +133,29 @@ class ParseCache:
     def _set_path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / "sets" / key
+
+    def retire_earlier(self, lineage: str, key: str) -> None:
+        """Record set entry ``key`` as the latest of its data set (:func:`lineage_key`: the same sources, read with
+        the same settings) and remove the one recorded before it: an edited file, a newer format or a newer mvae
+        makes a new entry, and each old one was a whole copy of the table (gigabytes for a large data set) that no
+        read would find again. A process still reading the old entry keeps its map (POSIX unlinks only the name).
+        Nothing is done when caching is off; a failure only leaves the old entry."""
+        if self.directory is None:
+            return
+        record = self.directory / "lineages" / lineage  # beside sets/, which holds set entries alone
+        with contextlib.suppress(OSError):
+            earlier = record.read_text(encoding="utf-8").strip()
+            if earlier != key and earlier.startswith("set-"):
+                shutil.rmtree(self._set_path(earlier), ignore_errors=True)
+        with contextlib.suppress(WriteFailed):
+            atomic_write(record, lambda tmp: tmp.write_text(key, encoding="utf-8"), durable=False)
+
+
+def lineage_key(labels: list[str], parse_settings: dict[str, Any], min_onsets: int) -> str:
+    """What stays the same for a data set across edits of its files and versions of mvae: the names of its sources in
+    order and the settings they are read with (:meth:`ParseCache.retire_earlier` keeps one set entry of each)."""
+    blob = json.dumps({"sources": labels, "settings": parse_settings, "min_onsets": min_onsets}, sort_keys=True)
+    return "lineage-" + hashlib.sha256(blob.encode()).hexdigest()
 
 
 def set_key(unit_keys: list[tuple[str, ...]], min_onsets: int) -> str:

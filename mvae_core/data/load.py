@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.config import DataConfig
-from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, set_key, settings_key
+from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, lineage_key, set_key, settings_key
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.score import SkipFile, SkipReason
@@ -183,7 +183,10 @@ def _load(
             sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
             with writer, closing(sources):
                 _feed(results, sources, writer, cfg.min_onsets, report)
-                return writer.commit(report.entries), report
+                table = writer.commit(report.entries)
+            labels = [u.label for u in units] + [name for name, *_ in unused]
+            cache.retire_earlier(lineage_key(labels, cfg.parse_key(), cfg.min_onsets), whole)
+            return table, report
     except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
         report.entries.clear()
         report.cached_units = report.parsed_units = 0
