@@ -556,6 +556,12 @@ def evaluate(
         share = sum(loops[name] for name in trained_on), table.n_loops
         note = trained_on_note(trained.path, trained_on, len(report.ok), share)
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
+    elif trained_on is None:  # a run from before split.json kept digests: say that it cannot tell
+        note = (
+            f"{trained.path} kept no digests of its training files (it was trained before mvae recorded them), so "
+            "mvae cannot tell whether the evaluated files are among them: make sure they are held out"
+        )
+        warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     return result | {"trained_on": trained_on}
 
 

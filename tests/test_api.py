@@ -452,3 +452,18 @@ def test_a_copy_of_a_training_file_in_other_bytes_counts_as_trained_on_too(train
                       r"on, or a copy with the same notes \(.*a tone higher\.mid\)"):  # fmt: skip
         result = mvae_core.evaluate(trained, [copy, split["validation"][0]], samples=8)
     assert result["trained_on"] == [str(copy)]
+
+
+def test_a_run_without_digests_says_it_cannot_tell_whether_evaluated_files_trained_it(tiny_run, tmp_path):
+    """A run from before split.json kept digests was evaluated on its own training files without a word."""
+    import json as json_module
+    import shutil
+
+    from mvae_core.api import TrainedOnWarning
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    split = json_module.loads((run / "split.json").read_text())
+    (run / "split.json").write_text(json_module.dumps({"train": split["train"], "validation": split["validation"]}))
+    with pytest.warns(TrainedOnWarning, match=r"kept no digests of its training files .* make sure they are held out"):
+        result = mvae_core.evaluate(run, split["train"][0], samples=8)
+    assert result["trained_on"] is None
