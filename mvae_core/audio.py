@@ -43,7 +43,9 @@ RELEASE_SECONDS = 0.5
 PEAK = 0.9
 RENDERERS = ("auto", "fluidsynth", "builtin")
 FLUIDSYNTH = "fluidsynth"
-FLUIDSYNTH_GAIN = 0.5  # the program's default is 0.2, quiet for a single melody line
+FLUIDSYNTH_GAIN = 1.5
+"""FluidSynth's ``-g``: a single melody line of the GM piano peaks near -10 dBFS, as the built-in voice does (the
+program's default 0.2, and the 0.5 used before, left it at about -20 dBFS, quiet beside other tracks in a DAW)."""
 SOUNDFONTS = (
     "/usr/share/sounds/sf2/FluidR3_GM.sf2",
     "/usr/share/soundfonts/FluidR3_GM.sf2",
