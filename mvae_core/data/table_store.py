@@ -22,6 +22,8 @@ import mmap
 import os
 import shutil
 import tempfile
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -159,15 +161,27 @@ def open_table(directory: Path) -> tuple[NoteTable, Any]:
     expected = {name: notes for name in NOTE_COLUMNS} | {"offsets": loops + 1, "source": loops}
     expected["seconds_per_step"] = loops
     arrays, files = {}, {}
-    for name, dtype in COLUMN_DTYPES.items():
-        files[name] = open(directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (kept open: pread, mapping)
-        arrays[name] = _map(files[name], dtype, expected[name])
-    table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory, files=files)
-    if table.offsets[0] != 0 or table.offsets[-1] != notes or (np.diff(table.offsets) < 0).any():
-        raise ValueError("offsets do not span the notes in order")
-    if loops and not 0 <= int(table.source.min()) <= int(table.source.max()) < len(table.sources):
-        raise ValueError("a loop's source is not one of the table's sources")
+    try:
+        for name, dtype in COLUMN_DTYPES.items():
+            files[name] = open(directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (kept open: pread)
+            arrays[name] = _map(files[name], dtype, expected[name])
+        table = MappedNoteTable(**arrays, sources=list(meta["sources"]), directory=directory, files=files)
+        if table.offsets[0] != 0 or table.offsets[-1] != notes or (np.diff(table.offsets) < 0).any():
+            raise ValueError("offsets do not span the notes in order")
+        if loops and not 0 <= int(table.source.min()) <= int(table.source.max()) < len(table.sources):
+            raise ValueError("a loop's source is not one of the table's sources")
+    except BaseException:  # a damaged entry is a miss: its files are not left open
+        _close(files.values())
+        raise
+    # closed with the table (its maps hold their own references): left to the garbage collector, every file of
+    # every table read (8 per evaluate call) was a ResourceWarning in a notebook that shows them
+    weakref.finalize(table, _close, list(files.values()))
     return table, meta["extra"]
+
+
+def _close(files: Iterable[BinaryIO]) -> None:
+    for file in files:
+        file.close()
 
 
 def _write_header(file: BinaryIO, name: str, length: int) -> None:
