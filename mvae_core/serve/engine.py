@@ -16,6 +16,7 @@ import math
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -213,11 +214,12 @@ class Engine:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
         "ready": True}``; the note says why there are none or how they were thinned. Reads the run's training data
         (through the parse cache: a cold cache parses it first, which can take a minute). Once ``stop`` is set, it
-        raises :class:`PointsStopped` before its next chunk of loops (:meth:`_means`)."""
+        raises :class:`PointsStopped` after the file it is parsing, or before its next chunk of loops
+        (:meth:`_means`)."""
         try:
             data = RunDir(self.run.path).read_data()  # as resume and validation read it: one path is one path
             check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
-            table, _ = load_dataset(data, self.config.data)
+            table, _ = load_dataset(data, self.config.data, progress=partial(_stop_parsing, stop))
         except (MvaeError, ValueError, OSError) as exc:
             return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
         split = RunDir(self.run.path).read_split()  # without one (an older run): every loop
@@ -291,6 +293,13 @@ class Engine:
 
 class PointsStopped(Exception):
     """:meth:`Engine.training_points` was told to stop (the server is stopping)."""
+
+
+def _stop_parsing(stop: threading.Event | None, parsed: int, total: int) -> None:
+    """``load_dataset``'s progress while the points read a cold cache: :class:`PointsStopped` once ``stop`` is set,
+    after the file parsed now (a first parse of the training data takes a minute, and a Ctrl-C waited for it)."""
+    if stop is not None and stop.is_set():
+        raise PointsStopped
 
 
 class TrainingPoints:
