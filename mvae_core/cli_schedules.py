@@ -31,6 +31,7 @@ from schedules.builtin import Chain
 
 PLOT_INSTALL = "pip install 'mvae[plot]'"
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
+MAX_POINTS = 1_000_000  # epochs × steps per epoch that preview samples: about 5 s of --json; more would seem to hang
 
 schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
 
@@ -217,6 +218,11 @@ def preview(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the full spec and every sampled value.")] = False,
 ) -> None:
     """Print a schedule's value at each epoch of a run (and optionally plot it) without training anything."""
+    if epochs * steps_per_epoch > MAX_POINTS:
+        raise fail(
+            f"--epochs {epochs} × --steps-per-epoch {steps_per_epoch} is {epochs * steps_per_epoch:,} points to sample, "
+            f"more than {MAX_POINTS:,}: give fewer steps per epoch (a step's curve shows at 10) or fewer epochs"
+        )
     if plot is not None:  # exit 2 before anything else: no matplotlib, or a name matplotlib cannot write
         _matplotlib()
         plot = _picture(plot)
@@ -259,11 +265,16 @@ def ramp_warning(
     if end is None or end <= last_epoch:
         return None
     where = "epoch" if steps_per_epoch == 1 else "step"
+    needed = math.ceil(end + 1 / steps_per_epoch)
+    if needed * steps_per_epoch > MAX_POINTS:  # "--epochs 1000…(309 digits)" would be refused
+        reached, advice = "", f"It ends beyond what preview can sample ({MAX_POINTS:,} points): shorten the schedule."
+    else:
+        reached = f" (in epoch {epoch_number(math.floor(end))})"
+        advice = f"Preview with --epochs {needed} or more, or shorten the schedule."
     return (
-        f"{name} reaches its final value {schedule(end):.6g} at e = {end:g} (in epoch {epoch_number(math.floor(end))}), "
-        f"after the last {where} previewed (epoch {epoch_number(math.floor(last_epoch))}, e = {last_epoch:g}, value "
-        f"{last_value:.6g}): a ramp longer than the run. Preview with --epochs {math.ceil(end + 1 / steps_per_epoch)} "
-        "or more, or shorten the schedule."
+        f"{name} reaches its final value {schedule(end):.6g} at e = {end:g}{reached}, after the last {where} "
+        f"previewed (epoch {epoch_number(math.floor(last_epoch))}, e = {last_epoch:g}, value {last_value:.6g}): a "
+        f"ramp longer than the run. {advice}"
     )
 
 
