@@ -188,12 +188,15 @@ def mvae_loss(
         training (``split == "train"``; validation runs without gradients). Read it; return changes.
     :param split: ``"train"`` or ``"val"``.
 
+    Under torchrun a training batch is this process's share of the global batch. Under ``train.precision = "bf16"``
+    the training ``output`` and ``terms`` are bfloat16 (validation's float32): compute precise terms in float32.
+
     Return value: ``{name: scalar tensor}`` or ``None``. A core term's name **replaces** that term (e.g. free bits
     replaces ``kl``); any other name **adds** a term, with base coefficient 1, weighted by multipliers like any other.
     Added terms appear in ``metrics.jsonl`` under their names in ``train`` and ``val``; a replaced term is listed
     under ``replaced`` with the plugin that replaced it. Two plugins replacing (or adding) the same term is an error
-    naming both, at the first step. ``val_elbo`` is always computed from the core's own terms, so runs stay
-    comparable. ``"total"`` is not a term name.
+    naming both, at the first step. A term returned for one split only appears only in that split. ``val_elbo`` is
+    always computed from the core's own terms, so runs stay comparable. ``"total"`` is not a term name.
 
     Example::
 
@@ -213,7 +216,8 @@ def mvae_before_optimizer_step(trainer: TrainerView, epoch: int, step: int, grad
     :param epoch: the current epoch, counted from 0.
     :param step: the step within the epoch, counted from 0.
     :param grad_norm: the global L2 norm of the gradient before any clipping (computed only when an implementation
-        asks for this argument).
+        asks for this argument, once per step before this hook: ``mvae_step_end`` gets the same number, whatever
+        plugins change here).
 
     Return value: ignored.
 
@@ -238,8 +242,8 @@ def mvae_step_end(trainer: TrainerView, epoch: int, step: int, losses: dict[str,
     :param step: the step within the epoch, counted from 0.
     :param losses: this step's losses per term (added terms included) and ``total``, each the mean over the global
         batch (all processes).
-    :param grad_norm: the global L2 norm of the step's gradient before any clipping (computed only when an
-        implementation asks for this argument).
+    :param grad_norm: the global L2 norm of the step's gradient before any clipping, by the core or by plugins in
+        ``mvae_before_optimizer_step`` (computed only when an implementation asks for this argument).
 
     Return value: ignored.
 
