@@ -1,6 +1,6 @@
 """What a plugin's hooks receive, as docs/hooks.md states it: the dtypes `mvae_loss` sees under bf16, the
-`grad_norm` that `mvae_step_end` gets after a plugin clipped in `mvae_before_optimizer_step`, and a term added in
-one split only."""
+`grad_norm` that `mvae_step_end` gets after a plugin clipped in `mvae_before_optimizer_step`, a term added in
+one split only, and the list a hook wrapper returns."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ class Probe:
     def mvae_loss(self, output, terms, split):
         self.dtypes[split] |= {output.mu.dtype, output.logvar.dtype, terms["kl"].dtype}
         return {"mu_l2": output.mu.float().pow(2).mean()} if split == "train" else None
+
+    @hookimpl(wrapper=True)
+    def mvae_loss_weights(self):
+        results = yield
+        assert isinstance(results, list)
+        return [*results, {"kl": 0.5}]
 
     @hookimpl
     def mvae_before_optimizer_step(self, trainer, grad_norm):
@@ -62,3 +68,8 @@ def test_a_term_added_in_training_only_is_missing_from_the_validation_record(bf1
     _, records = bf16_run
     assert "mu_l2" in records[0]["train"] and "mu_l2" in records[0]["weights"]
     assert "mu_l2" not in records[0]["val"]
+
+
+def test_a_wrapper_of_a_collecting_hook_returns_a_list_of_results(bf16_run):
+    _, records = bf16_run
+    assert records[0]["weights"]["kl"] == 0.5
