@@ -163,9 +163,9 @@ def _picture(path: Path) -> Path:
     from mvae_core.tools import ToolError, picture_path
 
     try:
-        return picture_path(path)
+        return picture_path(path, "--plot")
     except ToolError as exc:
-        raise fail(f"--plot {exc}") from None
+        raise fail(str(exc)) from None
 
 
 def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int, path: Path) -> None:

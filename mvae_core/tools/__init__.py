@@ -24,13 +24,18 @@ def require_extra(extra: str, *modules: str) -> None:
         raise ToolError(f"{', '.join(missing)} not installed; install it with: pip install 'mvae[{extra}]'")
 
 
-def picture_path(out: Path) -> Path:
+def picture_path(out: Path, option: str = "--out") -> Path:
     """Where a figure named ``out`` is written: as given, or with ``.png`` when the name has no suffix. Raises
-    :class:`ToolError` for a suffix matplotlib cannot write (it picks the format by the suffix). Needs matplotlib."""
+    :class:`ToolError` naming ``option`` (the command's option that gave ``out``) for a path without a file name
+    (``""``, ``.``, ``..``) or a suffix matplotlib cannot write (it picks the format by the suffix). Needs matplotlib."""
+    if out.name in ("", ".."):  # Path("") is Path("."): with_suffix would raise a bare ValueError
+        raise ToolError(f"{option} {str(out)!r} names a folder, not a picture; give a file name such as picture.png")
     require_extra("plot", "matplotlib")
     from matplotlib.figure import Figure
 
     out = out if out.suffix else out.with_suffix(".png")
     if out.suffix[1:].lower() not in Figure().canvas.get_supported_filetypes():
-        raise ToolError(f"{out}: matplotlib cannot write {out.suffix} pictures; name a .png, .svg or .pdf file")
+        raise ToolError(
+            f"{option} {out}: matplotlib cannot write {out.suffix} pictures; name a .png, .svg or .pdf file"
+        )
     return out

@@ -1,0 +1,34 @@
+"""The picture a command draws (``mvae plot --out``, ``mvae map --out``, ``mvae schedules preview --plot``) given a
+path without a file name: ``--plot ""`` was a ValueError traceback, ``--out ""`` the bare ``PosixPath('.') has an
+empty name``; and a suffix matplotlib cannot write now names the option."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+
+
+@pytest.mark.parametrize("given", ["", ".", ".."])
+def test_preview_plot_without_a_file_name_is_a_usage_error(given):
+    result = CliRunner().invoke(app, ["schedules", "preview", "linear", "--plot", given])
+    assert result.exit_code == 2, result.output
+    shown = "." if given == "" else given
+    assert result.stderr == (
+        f"error: --plot '{shown}' names a folder, not a picture; give a file name such as picture.png\n"
+    )
+
+
+def test_plot_out_without_a_file_name_names_the_option(tiny_run: Path):
+    result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", ""])
+    assert result.exit_code == 2
+    assert result.stderr == "error: --out '.' names a folder, not a picture; give a file name such as picture.png\n"
+
+
+def test_a_suffix_matplotlib_cannot_write_names_the_option(tiny_run: Path, tmp_path: Path):
+    result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", str(tmp_path / "c.mid")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --out {tmp_path / 'c.mid'}: matplotlib cannot write .mid pictures")
