@@ -1,9 +1,10 @@
 """What a plugin's hooks receive, as docs/hooks.md states it: the dtypes `mvae_loss` sees under bf16, the
 `grad_norm` that `mvae_step_end` gets after a plugin clipped in `mvae_before_optimizer_step`, a term added in
-one split only, and the list a hook wrapper returns."""
+one split only, a non-finite term in validation, and the list a hook wrapper returns."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ class Probe:
     @hookimpl
     def mvae_loss(self, output, terms, split):
         self.dtypes[split] |= {output.mu.dtype, output.logvar.dtype, terms["kl"].dtype}
-        return {"mu_l2": output.mu.float().pow(2).mean()} if split == "train" else None
+        if split == "train":
+            return {"mu_l2": output.mu.float().pow(2).mean()}
+        return {"nan_in_val": output.mu.float().sum() * float("nan")}
 
     @hookimpl(wrapper=True)
     def mvae_loss_weights(self):
@@ -73,3 +76,10 @@ def test_a_term_added_in_training_only_is_missing_from_the_validation_record(bf1
 def test_a_wrapper_of_a_collecting_hook_returns_a_list_of_results(bf16_run):
     _, records = bf16_run
     assert records[0]["weights"]["kl"] == 0.5
+
+
+def test_a_non_finite_term_in_validation_does_not_stop_the_run_and_leaves_val_elbo_alone(bf16_run):
+    _, records = bf16_run
+    val = records[0]["val"]
+    assert math.isnan(val["nan_in_val"]) and math.isnan(val["total"])
+    assert math.isfinite(records[0]["val_elbo"])
