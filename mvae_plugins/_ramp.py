@@ -20,7 +20,7 @@ def check_spec(value: Any) -> dict[str, Any]:
     Returns the full spec (defaults filled in, so the run's ``config.toml`` records exactly what ran); raises
     ``ValueError`` naming the closest schedule for an unknown name, or the bad parameter.
     """
-    return schedules.validate_spec({"name": value} if isinstance(value, str) else value)
+    return schedules.validate_spec(schedules.setting(value))
 
 
 ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]

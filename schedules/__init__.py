@@ -163,6 +163,12 @@ def _problem(name: str, parameters: list[str], error: Any) -> str:
     return f"{where}: unknown parameter{did_you_mean(str(error['loc'][-1]), parameters, every)}"
 
 
+def setting(value: Any) -> Any:
+    """A schedule as a config writes it (a plugin's ``schedule``, a chain's part): a bare name stands for that
+    schedule with its defaults, ``{"name": value}``; anything else is returned as it is, for :func:`from_spec`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
 def from_spec(spec: dict[str, Any] | Schedule) -> Schedule:
     """Build a schedule from ``{"name": ..., **params}`` (or return an already built one)."""
     if isinstance(spec, Schedule):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from schedules import Schedule, from_spec, register
+from schedules import Schedule, ScheduleError, from_spec, register, setting
 
 
 def _ramp(epoch: float, delay: float, epochs: float) -> float:
@@ -107,9 +107,9 @@ class Cyclical(Schedule):
 
 @register("chain")
 class Chain(Schedule):
-    """Schedules one after another. ``parts`` is a list of ``{"epochs": N, "schedule": {name, params}}``; each
-    part sees its own epoch count from 0; the last part's ``epochs`` may be omitted (it runs on for ever); when
-    given, the chain holds the last part's value at its end from then on."""
+    """Schedules one after another. ``parts`` is a list of ``{"epochs": N, "schedule": {name, params}}`` (or a bare
+    name for that schedule's defaults); each part sees its own epoch count from 0; the last part's ``epochs`` may be
+    omitted (it runs on for ever); when given, the chain holds the last part's value at its end from then on."""
 
     parts: list[dict[str, Any]] = Field(min_length=1, description="[{epochs, schedule}], in order.")
     _built: list[Schedule] = PrivateAttr(default_factory=list)
@@ -128,7 +128,11 @@ class Chain(Schedule):
                 epochs = part["epochs"]
                 if isinstance(epochs, bool) or not isinstance(epochs, int | float) or not epochs > 0:
                     raise ValueError(f"part {i}: epochs must be a number > 0, got {epochs!r}")
-            checked.append({**part, "schedule": from_spec(part["schedule"]).spec()})
+            try:
+                spec = from_spec(setting(part["schedule"])).spec()
+            except ScheduleError as exc:  # "parts: schedule 'linear': …" would not say which part
+                raise ValueError(f"part {i}: {exc}") from None
+            checked.append({**part, "schedule": spec})
         return checked
 
     def model_post_init(self, context: Any) -> None:

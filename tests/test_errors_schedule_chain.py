@@ -1,0 +1,36 @@
+"""A chain's parts as a user writes them: a bare schedule name (``schedule = "constant"``, accepted wherever a plugin
+takes a schedule) was refused inside a chain ("a schedule is a table with a "name" and its parameters, got
+'constant'"), and an error in a part's schedule did not say which part."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import schedules
+from mvae_core.cli import app
+
+
+def test_a_part_may_name_its_schedule_as_a_plugin_setting_may():
+    chain = schedules.make("chain", parts=[{"schedule": "linear", "epochs": 2}, {"schedule": "constant"}])
+    assert chain.parts[1]["schedule"] == {"name": "constant", "value": 1.0}
+    assert [chain(e) for e in (0, 1, 2)] == [0.0, 0.05, 1.0]
+
+
+def test_a_bad_part_is_named_by_its_index():
+    with pytest.raises(schedules.ScheduleError) as error:
+        schedules.make(
+            "chain", parts=[{"schedule": "linear", "epochs": 2}, {"schedule": {"name": "linear", "epoch": 3}}]
+        )
+    assert str(error.value) == (
+        "schedule 'chain': parts: part 1: schedule 'linear': epoch: unknown parameter; did you mean 'epochs'?"
+    )
+
+
+def test_preview_names_the_part_with_an_unknown_schedule():
+    parts = 'parts=[{schedule="linaer", epochs=2}, {schedule="constant"}]'
+    result = CliRunner().invoke(app, ["schedules", "preview", "chain", "--set", parts])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: schedule 'chain': parts: part 0: unknown schedule 'linaer'; did you mean 'linear'?"
+    )
