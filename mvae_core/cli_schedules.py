@@ -265,7 +265,7 @@ def ramp_warning(
     if end is None or end <= last_epoch:
         return None
     where = "epoch" if steps_per_epoch == 1 else "step"
-    needed = math.ceil(end + 1 / steps_per_epoch)
+    needed = math.ceil(end + 1 / steps_per_epoch) if math.isfinite(end) else math.inf
     if needed * steps_per_epoch > MAX_POINTS:  # "--epochs 1000…(309 digits)" would be refused
         reached, advice = "", f"It ends beyond what preview can sample ({MAX_POINTS:,} points): shorten the schedule."
     else:

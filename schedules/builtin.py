@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from schedules import Schedule, ScheduleError, from_spec, register, setting
+from schedules import NON_FINITE, Schedule, ScheduleError, from_spec, register, setting
 
 
 def _ramp(epoch: float, delay: float, epochs: float) -> float:
@@ -128,6 +128,8 @@ class Chain(Schedule):
                 epochs = part["epochs"]
                 if isinstance(epochs, bool) or not isinstance(epochs, int | float) or not epochs > 0:
                     raise ValueError(f"part {i}: epochs must be a number > 0, got {epochs!r}")
+                if epochs == math.inf:  # a part that never ends: leave out its epochs (the last part), or end it
+                    raise ValueError(f"part {i}: epochs = {epochs!r}: {NON_FINITE}")
             try:
                 spec = from_spec(setting(part["schedule"])).spec()
             except ScheduleError as exc:  # "parts: schedule 'linear': …" would not say which part

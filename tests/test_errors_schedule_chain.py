@@ -4,11 +4,14 @@ takes a schedule) was refused inside a chain ("a schedule is a table with a "nam
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from typer.testing import CliRunner
 
 import schedules
 from mvae_core.cli import app
+from mvae_core.cli_schedules import MAX_POINTS, ramp_warning
 
 
 def test_a_part_may_name_its_schedule_as_a_plugin_setting_may():
@@ -33,4 +36,33 @@ def test_preview_names_the_part_with_an_unknown_schedule():
     assert result.exit_code == 2
     assert result.stderr.startswith(
         "error: schedule 'chain': parts: part 0: unknown schedule 'linaer'; did you mean 'linear'?"
+    )
+
+
+def test_a_part_of_infinite_epochs_is_refused_as_any_infinite_setting():
+    result = CliRunner().invoke(
+        app,
+        ["schedules", "preview", "chain", "--set", 'parts=[{schedule="linear", epochs=1e400}, {schedule="constant"}]'],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: schedule 'chain': parts: part 0: epochs = inf: must be a finite number (nan and inf are not settings)\n"
+    )
+
+
+class Endless(schedules.Schedule):
+    """A third-party schedule whose end_epoch is infinite (rather than None, which says the same)."""
+
+    def __call__(self, epoch: float) -> float:
+        return 0.0
+
+    def end_epoch(self) -> float | None:
+        return math.inf
+
+
+def test_preview_warns_of_an_infinite_end_epoch_without_a_traceback():
+    warning = ramp_warning("endless", Endless(), [(0.0, 0.0), (1.0, 0.0)], 1)
+    assert warning == (
+        "endless reaches its final value 0 at e = inf, after the last epoch previewed (epoch 2, e = 1, value 0): a "
+        f"ramp longer than the run. It ends beyond what preview can sample ({MAX_POINTS:,} points): shorten the schedule."
     )
