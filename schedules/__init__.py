@@ -24,14 +24,17 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import NON_FINITE, is_non_finite
+from mvae_core.errors import ConfigError
 from mvae_core.registry import import_failure
 from mvae_core.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "mvae.schedules"
 
 
-class ScheduleError(ValueError):
-    """An unknown schedule name or invalid parameters; the message names the schedule and the fix."""
+class ScheduleError(ConfigError):
+    """An unknown schedule name or invalid parameters; the message names the schedule and the fix. A
+    :class:`~mvae_core.errors.ConfigError` (so an ``MvaeError`` and a ``ValueError``), as every error a user can
+    cause is."""
 
 
 class Schedule(BaseModel):

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 import schedules
 from mvae_core.cli import app
 from mvae_core.cli_schedules import MAX_POINTS, ramp_warning
+from mvae_core.errors import MvaeError
 
 
 def test_a_part_may_name_its_schedule_as_a_plugin_setting_may():
@@ -66,3 +67,9 @@ def test_preview_warns_of_an_infinite_end_epoch_without_a_traceback():
         "endless reaches its final value 0 at e = inf, after the last epoch previewed (epoch 2, e = 1, value 0): a "
         f"ramp longer than the run. It ends beyond what preview can sample ({MAX_POINTS:,} points): shorten the schedule."
     )
+
+
+def test_a_schedule_error_is_an_mvae_error_a_python_caller_can_catch():
+    with pytest.raises(MvaeError) as error:
+        schedules.make("linaer")
+    assert isinstance(error.value, ValueError) and error.value.exit_code == 2
