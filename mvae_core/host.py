@@ -269,14 +269,32 @@ class PluginHost:
         self._returned.clear()
         try:
             results = hook(**kwargs)
-            if not keep_origins:
-                return results
             returned = self._returned
             if len(returned) == len(results) and all(r is mine for r, (mine, _) in zip(results, returned, strict=True)):
-                return returned.copy()
-            return [(r, next((p for mine, p in returned if mine is r), "a hook wrapper")) for r in results]
+                return returned.copy() if keep_origins else results
+            self._check_wrapped(hook, results)
+            origins = [(r, next((p for mine, p in returned if mine is r), "a hook wrapper")) for r in results]
+            return origins if keep_origins else results
         finally:
             self._returned.clear()
+
+    def _check_wrapped(self, hook: pluggy.HookCaller, results: Any) -> None:
+        """What a hook wrapper made of ``hook``'s results: a list, whose items no plugin returned pass the hook's
+        result check, or a :class:`PluginError` naming the wrappers (a dict where the list belongs crashed training
+        far from the plugin; a string was read a character at a time as stop reasons)."""
+        wrappers = ", ".join(repr(i.plugin_name) for i in hook.get_hookimpls() if i.wrapper or i.hookwrapper)
+        if not isinstance(results, list):
+            raise PluginError(
+                f"plugin {wrappers}: a wrapper of {hook.name} must return the list of results its yield gave (changed "
+                f"or not), got {type(results).__name__}"
+            )
+        check = RESULT_CHECKS.get(hook.name)
+        for result in results:
+            if check is not None and not any(result is mine for mine, _ in self._returned):
+                try:
+                    check(result)
+                except BadResult as exc:
+                    raise PluginError(f"plugin {wrappers}: {hook.name} (a result its wrapper added) {exc}") from None
 
     def _only(self, name: str, hook: str) -> Callable[..., list[Any]]:
         """``hook`` of the plugin ``name`` alone (and its own wrappers), through pluggy."""
@@ -383,7 +401,12 @@ def _check_multipliers(value: Any) -> None:
     for term, multiplier in value.items():
         if not isinstance(term, str):
             raise BadResult(f"returned a term named {term!r}; term names are strings")
-        if isinstance(multiplier, bool) or not isinstance(multiplier, int | float) or not math.isfinite(multiplier) or multiplier < 0:  # fmt: skip
+        if isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
+            raise BadResult(
+                f"returned {term!r} = {multiplier!r}, a {type(multiplier).__name__}; a multiplier is a Python int or "
+                "float (convert with float(...))"
+            )
+        if not math.isfinite(multiplier) or multiplier < 0:
             raise BadResult(f"returned {term!r} = {multiplier!r}; a multiplier must be a finite number >= 0")
 
 
@@ -394,8 +417,19 @@ def _check_terms(value: Any) -> None:
         if not isinstance(name, str) or not name or name == "total":
             raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
         if not (isinstance(tensor, torch.Tensor) and tensor.dim() == 0 and tensor.is_floating_point()):
-            shape = list(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
-            raise BadResult(f"returned {name!r} = {shape}; a term must be a scalar floating-point tensor")
+            if isinstance(tensor, torch.Tensor):
+                dtype = str(tensor.dtype).removeprefix("torch.")
+                what = (
+                    f"a {dtype} tensor of shape {list(tensor.shape)}"
+                    if tensor.dim()
+                    else f"a 0-dimensional {dtype} tensor"
+                )
+            else:
+                what = f"a {type(tensor).__name__}"
+            raise BadResult(
+                f"returned {name!r} as {what}; a term must be a scalar floating-point tensor (.mean() of a batch's "
+                "values, .float() of an integer one)"
+            )
 
 
 def _check_stop_reason(value: Any) -> None:

@@ -253,7 +253,7 @@ def test_a_failing_plugin_names_itself_and_the_hook(synth_dir):
         make_trainer(synth_dir, tiny_config(epochs=1), {"broken": Broken()}).fit()
 
 
-@pytest.mark.parametrize("value", [float("nan"), -1.0, float("inf"), "0.5"])
+@pytest.mark.parametrize("value", [float("nan"), -1.0, float("inf")])  # another type: test_hooks_result_checks
 def test_loss_multipliers_must_be_finite_and_non_negative(synth_dir, value):
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"bad": Weights({"kl": value})})
     with pytest.raises(PluginError, match=r"plugin 'bad': mvae_loss_weights returned 'kl' = .*finite number >= 0"):
@@ -512,8 +512,8 @@ def test_a_non_finite_term_names_the_plugin_that_added_it_among_several(synth_di
     [
         ([1.0], r"plugin 'bad': mvae_loss must return a dict of \{term: scalar tensor\}, got list"),
         ({"total": torch.tensor(1.0)}, r"plugin 'bad': mvae_loss returned a term named 'total'"),
-        ({"x": torch.ones(3)}, r"plugin 'bad': mvae_loss returned 'x' = \[3\]; a term must be a scalar"),
-        ({"x": 1.0}, r"plugin 'bad': mvae_loss returned 'x' = float; a term must be a scalar"),
+        ({"x": torch.ones(3)}, r"plugin 'bad': mvae_loss returned 'x' as a float32 tensor of shape \[3\]; a term must"),
+        ({"x": 1.0}, r"plugin 'bad': mvae_loss returned 'x' as a float; a term must be a scalar"),
     ],
 )
 def test_a_bad_loss_term_names_the_plugin(synth_dir, result, message):
