@@ -32,3 +32,15 @@ def test_a_suffix_matplotlib_cannot_write_names_the_option(tiny_run: Path, tmp_p
     result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", str(tmp_path / "c.mid")])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: --out {tmp_path / 'c.mid'}: matplotlib cannot write .mid pictures")
+
+
+def test_preview_refuses_a_plot_behind_a_file_before_printing_the_table(tmp_path: Path):
+    (tmp_path / "afile").write_text("x")
+    wanted = tmp_path / "afile" / "x.png"
+    result = CliRunner().invoke(app, ["schedules", "preview", "linear", "--plot", str(wanted)])
+    assert result.exit_code == 2
+    assert result.stdout == ""  # the table was printed, then the error
+    assert result.stderr == (
+        f"error: {tmp_path / 'afile'} is a file where a folder is needed (for {wanted}): choose another path or move "
+        "the file\n"
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from mvae_core.errors import InputError
+from mvae_core.errors import InputError, blocked_message, file_in_the_way
 
 
 class ToolError(InputError):
@@ -27,7 +27,8 @@ def require_extra(extra: str, *modules: str) -> None:
 def picture_path(out: Path, option: str = "--out") -> Path:
     """Where a figure named ``out`` is written: as given, or with ``.png`` when the name has no suffix. Raises
     :class:`ToolError` naming ``option`` (the command's option that gave ``out``) for a path without a file name
-    (``""``, ``.``, ``..``) or a suffix matplotlib cannot write (it picks the format by the suffix). Needs matplotlib."""
+    (``""``, ``.``, ``..``) or a suffix matplotlib cannot write (it picks the format by the suffix), and for a file
+    where a folder of the path must be. Needs matplotlib."""
     if out.name in ("", ".."):  # Path("") is Path("."): with_suffix would raise a bare ValueError
         raise ToolError(f"{option} {str(out)!r} names a folder, not a picture; give a file name such as picture.png")
     require_extra("plot", "matplotlib")
@@ -38,4 +39,6 @@ def picture_path(out: Path, option: str = "--out") -> Path:
         raise ToolError(
             f"{option} {out}: matplotlib cannot write {out.suffix} pictures; name a .png, .svg or .pdf file"
         )
+    if blocker := file_in_the_way(out):  # said now, not after the drawing (or the preview's table)
+        raise ToolError(blocked_message(blocker, out))
     return out
