@@ -138,11 +138,16 @@ def _unknown(name: str, known: dict[str, str]) -> ScheduleError:
 
 
 def make(name: str, /, **params: Any) -> Schedule:
-    """Build the schedule ``name`` from ``params`` (validated; every number finite; a parameter called ``name`` is
-    an unknown parameter like any other, not a second name). Only that schedule's package is imported."""
+    """Build the schedule ``name`` from ``params`` (validated; every number finite, and not ``True``/``False``; a
+    parameter called ``name`` is an unknown parameter like any other, not a second name). Only that schedule's
+    package is imported."""
     if name not in (known := names()):
         raise _unknown(name, known)
     cls = load(name)
+    for key, value in params.items():  # pydantic reads true as 1.0: a number field given a switch is a mistake
+        field = cls.model_fields.get(key)
+        if isinstance(value, bool) and field is not None and field.annotation is not bool:
+            raise ScheduleError(f"schedule {name!r}: {key} = {str(value).lower()}: a number, not true or false")
     try:
         schedule = cls(**params)
     except ValidationError as exc:

@@ -39,7 +39,7 @@ def test_preview_refuses_a_plot_behind_a_file_before_printing_the_table(tmp_path
     wanted = tmp_path / "afile" / "x.png"
     result = CliRunner().invoke(app, ["schedules", "preview", "linear", "--plot", str(wanted)])
     assert result.exit_code == 2
-    assert result.stdout == ""  # the table was printed, then the error
+    assert result.stdout == ""  # not the table, then the error
     assert result.stderr == (
         f"error: {tmp_path / 'afile'} is a file where a folder is needed (for {wanted}): choose another path or move "
         "the file\n"

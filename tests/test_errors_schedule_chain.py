@@ -73,3 +73,11 @@ def test_a_schedule_error_is_an_mvae_error_a_python_caller_can_catch():
     with pytest.raises(MvaeError) as error:
         schedules.make("linaer")
     assert isinstance(error.value, ValueError) and error.value.exit_code == 2
+
+
+def test_a_number_parameter_given_true_is_refused_not_read_as_one():
+    result = CliRunner().invoke(app, ["schedules", "preview", "cyclical", "--set", "low=true"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: schedule 'cyclical': low = true: a number, not true or false\n"
+    with pytest.raises(schedules.ScheduleError, match=r"^schedule 'linear': epochs = false: a number"):
+        schedules.make("linear", epochs=False)
