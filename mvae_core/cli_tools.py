@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -169,7 +170,8 @@ def bend(
         escape(
             f"{out}: {len(names)} {'decoder tensors' if layers == 'decoder' else 'tensors of every layer'} bent "
             f"(sigma {sigma} × each tensor's std, seed {seed}); "
-            f"generate from it with mvae generate {out} --out DIR. It has no checkpoint.pt, so it cannot be resumed."
+            f"generate from it with mvae generate {shlex.quote(str(out))} --out DIR. It has no checkpoint.pt, so it "
+            "cannot be resumed."
         )
     )
 
