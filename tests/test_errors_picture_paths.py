@@ -44,3 +44,12 @@ def test_preview_refuses_a_plot_behind_a_file_before_printing_the_table(tmp_path
         f"error: {tmp_path / 'afile'} is a file where a folder is needed (for {wanted}): choose another path or move "
         "the file\n"
     )
+
+
+def test_plot_suggests_the_metric_path_closest_to_a_typo(tiny_run: Path, tmp_path: Path):
+    result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", str(tmp_path / "c.png"), "--metric", "val_elb"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: --metric val_elb: no number there in metrics.jsonl; did you mean 'val_elbo'? numbers recorded by "
+        "plugins:"
+    )

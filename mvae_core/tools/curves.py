@@ -19,6 +19,7 @@ from typing import Any
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
 from mvae_core.run import METRICS, RunDir
+from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, picture_path, require_extra
 from mvae_core.view import epoch_number
 
@@ -52,8 +53,9 @@ def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[flo
         known = sorted({label for record in records for label, _ in _leaves(record, "") if label})
         plugin_paths = [label for label in known if label.startswith("plugins.")]
         raise ToolError(
-            f"--metric {path}: no number there in metrics.jsonl; numbers recorded by plugins: "
-            f"{', '.join(plugin_paths) or 'none'} (other paths: {', '.join(p for p in known if p not in plugin_paths)})"
+            f"--metric {path}: no number there in metrics.jsonl{did_you_mean(path, known, ';')} numbers recorded by "
+            f"plugins: {', '.join(plugin_paths) or 'none'} (other paths: "
+            f"{', '.join(p for p in known if p not in plugin_paths)})"
         )
     return lines
 
