@@ -43,6 +43,7 @@ from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
 from mvae_core.files import atomic_write
 from mvae_core.generation import (
+    MAX_LOOPS,
     DecodeOptions,
     Note,
     latent_points,
@@ -530,8 +531,8 @@ def evaluate(
         whole_number("seed", seed),
         *_reals(temperature=temperature),
     )
-    if samples < 1:
-        raise OptionError("samples", f"must be at least 1, got {samples}")
+    if not 1 <= samples <= MAX_LOOPS:  # as generate's random: 10**8 points never finished
+        raise OptionError("samples", f"must be between 1 and {MAX_LOOPS}, got {samples}")
     if seed < 0:
         raise OptionError("seed", f"must be >= 0, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):

@@ -8,6 +8,7 @@ them, so ``--help``, ``data inspect`` and the parse worker processes (which re-i
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import warnings
 from pathlib import Path
@@ -185,9 +186,11 @@ def next_steps(run: Path) -> str:
     and that play it in the browser (quickstart's 3. Generate)."""
     from mvae_core.run import RunDir
 
-    samples = run / "samples"
-    generate = f"{RunDir(run).steps(python=False).generate} --random 8 --out {samples} --audio {samples}"
-    return f"next: {generate} (MIDI and WAV loops), or mvae serve {run} (play it in the browser; docs/live.md)"
+    samples, here = shlex.quote(str(run / "samples")), RunDir(run)
+    generate = f"{here.steps(python=False).generate} --random 8 --out {samples} --audio {samples}"
+    return (
+        f"next: {generate} (MIDI and WAV loops), or mvae serve {here.shell_path} (play it in the browser; docs/live.md)"
+    )
 
 
 @app.command()

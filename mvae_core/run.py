@@ -14,6 +14,7 @@ import fcntl
 import json
 import math
 import os
+import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -186,12 +187,18 @@ class RunDir:
     @property
     def train_command(self) -> str:
         """The command that trains a new run here, as messages show it."""
-        return f"mvae train DATA --out {self.path}"
+        return f"mvae train DATA --out {self.shell_path}"
+
+    @property
+    def shell_path(self) -> str:
+        """The run's path as a command line shows it: quoted for the shell when it holds a space or a quote, so a
+        command pasted from a message runs (``'my runs/a'``)."""
+        return shlex.quote(str(self.path))
 
     @property
     def resume_command(self) -> str:
         """The command that continues the run here, as messages show it."""
-        return f"mvae train --resume {self.path}"
+        return f"mvae train --resume {self.shell_path}"
 
     def resume_call(self, *arguments: str) -> str:
         """``mvae_core.train(out='RUN', resume=True[, arguments])``: the call that continues the run here (a Python
@@ -222,10 +229,10 @@ class RunDir:
             train=self.train_command,
             resume=f"{self.resume_command}{torchrun}",
             more_epochs=f"{self.resume_command} --epochs N{torchrun}",
-            again=f"the same mvae train command (--out {here})",
-            generate=f"mvae generate {here}",
-            evaluate=f"mvae evaluate {here} DATA",
-            train_on_here=f"mvae train {here} --out RUN",
+            again=f"the same mvae train command (--out {self.shell_path})",
+            generate=f"mvae generate {self.shell_path}",
+            evaluate=f"mvae evaluate {self.shell_path} DATA",
+            train_on_here=f"mvae train {self.shell_path} --out RUN",
             trainer_out="mvae train --out",
         )
 
