@@ -467,10 +467,9 @@ def interpolate(
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
     :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
-    :raises ToolError: an end that is not ``latent_dim`` finite numbers, nor the path of one MIDI file with a usable
-        loop (:class:`~mvae_core.tools.ToolError`, not an :class:`InputError`).
-    :raises InputError: an unknown decoding option; its :class:`OptionError` for ``steps``, ``loop`` or an option
-        out of range or of the wrong type, naming it. Loading errors as :func:`load`.
+    :raises InputError: an end that is not ``latent_dim`` finite numbers, nor the path of one MIDI file with a usable
+        loop (its :class:`~mvae_core.tools.ToolError`), an unknown decoding option, or its :class:`OptionError` for
+        ``steps``, ``loop`` or an option out of range or of the wrong type, naming it. Loading errors as :func:`load`.
     """
     trained = load(run)
     decode = decode_options(**options)
@@ -515,16 +514,19 @@ def evaluate(
     :param run: as :func:`generate` takes it.
     :param data: one path, or a list of MIDI files, folders and corpora; read with the run's data settings, every
         loop, no augmentation. Held-out files: numbers on training files say little.
-    :param samples: latent points drawn from the prior for the generated numbers (a whole number >= 1).
+    :param samples: latent points drawn from the prior for the generated numbers (a whole number, 1 to
+        :data:`~mvae_core.generation.MAX_LOOPS`).
     :param seed: seeds those points, the note choice and the timing draws (a whole number >= 0).
     :param jobs: processes for the first parse of ``data`` (a whole number >= 1; default: every core).
     :param temperature: the note temperature of the generated loops, as :func:`generate`'s (0 = deterministic).
     :returns: the numbers as a dict of groups; ``trained_on`` lists the evaluated files that the run trained on (the
-        same content as a file of its training split, wherever it lies now; None: the run recorded no digests).
+        same content as a file of its training split, wherever it lies now, or the same notes by ``data_report.json``'s
+        music digests; None: the run recorded no digests).
     :raises OptionError: an argument of the wrong type or out of range, naming it.
     :raises DataError: a path that does not exist, no data, or no usable loop in it (with the skip reasons); loading
         errors as :func:`load`.
-    :warns TrainedOnWarning: when ``trained_on`` is not empty, naming how many files and loops."""
+    :warns TrainedOnWarning: when ``trained_on`` is not empty, naming how many files and loops, or None (it cannot
+        tell)."""
     trained = load(run)
     samples, seed, temperature = (
         whole_number("samples", samples),

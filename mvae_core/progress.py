@@ -124,9 +124,10 @@ class EpochDisplay:
     def started(self, events: list[dict[str, Any]]) -> None:
         """Print the events of ``mvae_train_start`` now (warnings about the run's settings), before the first epoch:
         the warnings together, then the rest, each group aligned (:func:`events_view`)."""
-        for level in ("warning", None):
-            if group := [event for event in events if (event.get("level") == "warning") == (level == "warning")]:
-                console = self.warnings if level == "warning" else self.progress.console
+        warned = [event for event in events if event.get("level") == "warning"]
+        others = [event for event in events if event.get("level") != "warning"]
+        for group, console in ((warned, self.warnings), (others, self.progress.console)):
+            if group:
                 console.print(events_view(group, console))
         self.shown += events
 
