@@ -307,8 +307,12 @@ def validate_section(model: type[S], data: Any, prefix: str = "") -> S:
     ``"plugins.kl_anneal."``); every problem is a :class:`ConfigError` naming the field (:func:`format_validation_error`).
 
     A number that is not finite (nan, inf, written as a number or as a string a float field accepts) is refused in
-    every field, the sections' own models included: no setting takes one, and training would only fail later.
+    every field, the sections' own models included: no setting takes one, and training would only fail later. So is
+    a boolean where a number belongs (pydantic reads ``true`` as 1: ``train.lr = true`` trained at a rate of 1).
     """
+    boolean = _boolean_for_number(model, data, prefix.removesuffix("."))
+    if boolean is not None:
+        raise ConfigError(field_problem(*boolean, NOT_A_BOOLEAN))
     try:
         validated = model.model_validate(data)
     except ValidationError as exc:
@@ -320,6 +324,34 @@ def validate_section(model: type[S], data: Any, prefix: str = "") -> S:
 
 
 NON_FINITE = "must be a finite number (nan and inf are not settings)"
+NOT_A_BOOLEAN = "must be a number, not true or false"
+
+
+def _boolean_for_number(model: type[BaseModel], data: Any, path: str) -> tuple[str, bool] | None:
+    """The first ``(dotted key, value)`` of the input ``data`` for ``model`` that is a boolean given to a number field
+    (``int``, ``float``, optional or in a list), nested sections included; None if there is none."""
+    if not isinstance(data, dict):
+        return None
+    for name, field in model.model_fields.items():
+        for key in [name, *alias_keys(field)]:
+            if key in data:
+                bad = _boolean_in(field.annotation, data[key], f"{path}.{key}" if path else key)
+                if bad is not None:
+                    return bad
+    return None
+
+
+def _boolean_in(annotation: Any, value: Any, path: str) -> tuple[str, bool] | None:
+    """:func:`_boolean_for_number` for one input ``value`` of a field annotated ``annotation``."""
+    annotation = _optional(annotation)
+    if isinstance(value, bool):
+        return (path, value) if annotation in (int, float) else None
+    if (section := _model(annotation)) is not None:
+        return _boolean_for_number(section, value, path)
+    if get_origin(annotation) is list and isinstance(value, list):
+        (item,) = get_args(annotation) or (Any,)
+        return next((bad for i, v in enumerate(value) if (bad := _boolean_in(item, v, f"{path}[{i}]"))), None)
+    return None
 
 
 def is_non_finite(value: Any) -> bool:
