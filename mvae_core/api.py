@@ -378,7 +378,7 @@ def generate(
     try:
         paths = latent_walk(points, loops, walk, seed)
     except OptionError as exc:  # named as the caller gave it (``bars``, the old name)
-        raise OptionError(loops_name, exc.rule) if exc.option == "loops" else exc from None
+        raise OptionError(loops_name, exc.rule, exc.others) if exc.option == "loops" else exc from None
     return Generated(trained.config, decode, paths, render_loops(trained.model, paths.flatten(0, 1), decode, loops))
 
 

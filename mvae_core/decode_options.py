@@ -64,7 +64,8 @@ class DecodeOptions:
         ):
             raise OptionError(
                 "threshold_min",
-                f"must not be above the maximum threshold ({self.threshold_max}), got {self.threshold_min}",
+                f"must not be above {{threshold_max}} ({self.threshold_max}), got {self.threshold_min}",
+                others=("threshold_max",),
             )
         if self.seed < 0:
             raise OptionError("seed", f"must be >= 0, got {self.seed}")

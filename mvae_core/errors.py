@@ -49,14 +49,21 @@ class InputError(MvaeError, ValueError):
 
 class OptionError(InputError):
     """An argument out of range (a generation option, ``jobs``, an ablation option): ``option`` is its Python name
-    (``grid_offset``), ``rule`` what it accepts. The command line names it as its option (``--grid-offset``)."""
+    (``grid_offset``), ``rule`` what it accepts. The command line names it as its option (``--grid-offset``), and so
+    each argument of ``others`` that ``rule`` names as ``{name}`` (``must not be above {threshold_max}``)."""
 
-    def __init__(self, option: str, rule: str) -> None:
-        super().__init__(f"{option} {rule}")
-        self.option, self.rule = option, rule
+    def __init__(self, option: str, rule: str, others: tuple[str, ...] = ()) -> None:
+        self.option, self.rule, self.others = option, rule, others
+        super().__init__(self._message(str))
+
+    def _message(self, name: Callable[[str], str]) -> str:
+        rule = self.rule
+        for other in self.others:
+            rule = rule.replace(f"{{{other}}}", name(other))
+        return f"{name(self.option)} {rule}"
 
     def command_line_message(self) -> str:
-        return f"{option_flag(self.option)} {self.rule}"
+        return self._message(option_flag)
 
 
 class ConflictingOptions(InputError):

@@ -247,7 +247,7 @@ def test_generate_random_must_be_positive(trained_run, tmp_path, count):
         (["--random", "2", "--threshold-min", "2"], "--threshold-min is an onset probability between 0 and 1"),
         (
             ["--random", "2", "--threshold-min", "0.9", "--threshold-max", "0.1"],
-            "--threshold-min must not be above the maximum threshold (0.1), got 0.9",
+            "--threshold-min must not be above --threshold-max (0.1), got 0.9",
         ),
     ],
 )
