@@ -81,13 +81,19 @@ class TrainerView:
 
     def emit(self, message: str, level: str = "warning") -> None:
         """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller. ``level`` is
-        one of :data:`EMIT_LEVELS`; any other (``"stop"`` is the core's, for stop requests) raises ``ValueError``."""
+        one of :data:`EMIT_LEVELS`; any other (``"stop"`` is the core's, for stop requests) raises ``ValueError``. A
+        ``message`` that is not a string raises ``TypeError`` (a number belongs in :meth:`record`)."""
+        if not isinstance(message, str):
+            raise TypeError(
+                f"emit() takes the message as a string, got {type(message).__name__} {message!r}"
+                + ("; to keep a number in metrics.jsonl, use trainer.record(key, value)" if _is_number(message) else "")
+            )
         if level not in EMIT_LEVELS:
             raise ValueError(
                 f"emit(..., level={level!r}): the level is {' or '.join(map(repr, EMIT_LEVELS))}"
                 + ("; to stop the run, return the reason from mvae_epoch_end" if level == "stop" else "")
             )
-        self._outbox.events.append({"source": self._outbox.speaker, "level": level, "message": str(message)})
+        self._outbox.events.append({"source": self._outbox.speaker, "level": level, "message": message})
 
     def record(self, key: str, value: Any) -> None:
         """Record a number (or a list of numbers) under ``plugins.<caller>.<key>`` of this epoch's ``metrics.jsonl``
@@ -97,6 +103,13 @@ class TrainerView:
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
         self._outbox.metrics.setdefault(self._outbox.speaker, {})[key] = _number_or_numbers(value, key)
+
+
+def _is_number(value: Any) -> bool:
+    """A Python or numpy number, or a tensor or array (what :meth:`TrainerView.record` takes), not a boolean."""
+    return (isinstance(value, numbers.Number) and not isinstance(value, bool)) or callable(
+        getattr(value, "tolist", None)
+    )
 
 
 def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:
