@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -54,9 +55,9 @@ Report = Callable[[str], None]
 
 @dataclass(frozen=True)
 class AblationResult:
-    """What an ablation wrote into ``out``."""
+    """What an ablation wrote into its folder, ``path`` (``out`` of :func:`ablate`)."""
 
-    out: Path
+    path: Path
     configurations: list[Configuration]
     rows: list[dict[str, Any]]
     """One per configuration × seed, as in ``summary.csv`` (``status`` ``ok`` or why not)."""
@@ -72,6 +73,12 @@ class AblationResult:
     are none."""
 
     @property
+    def out(self) -> Path:
+        """The old name of :attr:`path` (the name :class:`~mvae_core.RunResult` and the others use); warns."""
+        warnings.warn("AblationResult.out is now AblationResult.path", DeprecationWarning, stacklevel=2)
+        return self.path
+
+    @property
     def failed(self) -> list[dict[str, Any]]:
         """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says)."""
         return [row for row in self.rows if row["status"] != "ok"]
@@ -82,7 +89,7 @@ class AblationResult:
         failed = f" ({len(self.failed)} failed)" if self.failed else ""
         summary = next((path.name for path in self.written if path.suffix == ".md"), "no summary")
         return (
-            f"AblationResult({str(self.out)!r}, {len(self.configurations)} configurations, {len(self.rows)} runs"
+            f"AblationResult({str(self.path)!r}, {len(self.configurations)} configurations, {len(self.rows)} runs"
             f"{failed}, {summary})"
         )
 
