@@ -7,9 +7,12 @@ command itself found). Neither imports torch.
 
 from __future__ import annotations
 
+import codecs
 import errno
+import io
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +32,41 @@ try:  # the click that typer parses with: its own copy since typer 0.2x, the cli
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+ASCII_SPELLINGS = {
+    "→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "≈": "~", "×": "x", "÷": "/", "±": "+/-", "−": "-",
+    "–": "-", "—": "-", "…": "...", "·": "-", "●": "*", "²": "^2",
+}  # fmt: skip
+"""How the command line writes its own glyphs to a stream whose encoding lacks them (:func:`spell_unencodable`)."""
+
+UNENCODABLE = "mvae.spell"
+"""The codec error handler :func:`tolerate_encoding` gives a console stream that cannot write every character."""
+
+
+def spell_unencodable(error: UnicodeError) -> tuple[str | bytes, int]:
+    """The error handler :data:`UNENCODABLE`: a glyph of :data:`ASCII_SPELLINGS` as its ASCII spelling (``->``), a
+    byte that the file system gave undecoded (a file name under an ASCII locale, as ``surrogateescape`` keeps it) as
+    that byte, anything else (a Japanese file name on a cp1252 console) as its escape (``\\u65e5``), one character
+    at a time."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    char = error.object[error.start]
+    if "\udc80" <= char <= "\udcff":
+        return bytes([ord(char) - 0xDC00]), error.start + 1
+    return ASCII_SPELLINGS.get(char, char.encode("ascii", "backslashreplace").decode("ascii")), error.start + 1
+
+
+codecs.register_error(UNENCODABLE, spell_unencodable)
+
+
+def tolerate_encoding(stream: object) -> None:
+    """Let ``stream`` (stdout or stderr) write any text: where its encoding is not a UTF one (Windows' cp1252 when
+    output is piped or redirected, ``LANG=C``), what it cannot encode is spelled by :func:`spell_unencodable` instead
+    of ending the command with :class:`UnicodeEncodeError` (an arrow in ``mvae train``'s last line, after the run was
+    saved, used to exit 1 with a traceback; ``mvae --help`` never printed). A UTF stream is left as it is."""
+    if isinstance(stream, io.TextIOWrapper) and not codecs.lookup(stream.encoding).name.startswith("utf"):
+        stream.reconfigure(errors=UNENCODABLE)
+
 
 # emoji=False: a user's ``:name:`` (``--address host:abc:``, a folder named ``:smile:``) prints as written.
 out = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -93,7 +131,7 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, whereve
 
 
 class CommandGroup(TyperGroup):
-    """``mvae``'s top command group: a file-system error about a path that no command handled (an output under an
+    """``mvae``'s top command group: any text prints on any console encoding (:func:`tolerate_encoding`); a file-system error about a path that no command handled (an output under an
     existing file, no permission, a full disk) ends the command with exit 2 and one line naming the path and what to
     do, not a traceback. Ctrl-C that escapes a command ends it with ``stopped: interrupted`` and exit 130, as
     everywhere else. A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
@@ -102,6 +140,12 @@ class CommandGroup(TyperGroup):
 
     order: tuple[str, ...] = ()
     """The commands ``--help`` lists first, in this order (a subclass names them); the others follow as registered."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line, with stdout and stderr able to write any text (:func:`tolerate_encoding`)."""
+        tolerate_encoding(sys.stdout)
+        tolerate_encoding(sys.stderr)
+        return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = super().list_commands(ctx)
