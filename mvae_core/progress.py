@@ -136,14 +136,14 @@ class EpochDisplay:
         line = epoch_line(record, self.epochs, console.width if self.drawn else None)
         self.timed.append(record["seconds"])
         left = self.epochs - epoch_number(record["epoch"])
-        rest = time_left(sum(self.timed) / len(self.timed) * left) if left > 0 else ""
-        if not self.drawn and rest:  # a log has no bar to say it (nohup, a batch job, an ablation's run logs)
-            line += f"  {rest}"
+        rest = sum(self.timed) / len(self.timed) * left if left > 0 else None  # seconds
+        if not self.drawn and rest is not None:  # a log has no bar to say it (nohup, a batch job, an ablation's logs)
+            line += f"  {time_left(rest)}"
         console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
                 self._show(event)
-        self.progress.update(self.task, advance=1, eta=f"eta {rest.removesuffix(' left')}" if rest else "")
+        self.progress.update(self.task, advance=1, eta="" if rest is None else f"eta {remaining(rest)}")
 
     def _show(self, event: dict[str, Any]) -> None:
         """A warning on the warnings console (above the bar when that is the terminal too), anything else with the
@@ -152,15 +152,20 @@ class EpochDisplay:
         console.print(events_view([event], console))
 
 
-def time_left(seconds: float) -> str:
-    """``~12 min left``: the rest of a run in a log's epoch lines and, as ``eta ~12 min``, on a terminal's bar (the
-    mean epoch so far times the epochs left), rounded as a person says it: seconds under a minute, minutes under two
-    hours, then hours."""
+def remaining(seconds: float) -> str:
+    """``~12 min``: the rest of a run, as a log's epoch lines (``~12 min left``, :func:`time_left`) and a terminal's bar
+    (``eta ~12 min``) say it (the mean epoch so far times the epochs left), rounded as a person says it: seconds under a
+    minute, minutes under two hours, then hours."""
     if seconds < 60:
-        return f"~{max(1, round(seconds))} s left"
+        return f"~{max(1, round(seconds))} s"
     if seconds < 7200:
-        return f"~{round(seconds / 60)} min left"
-    return f"~{seconds / 3600:.1f} h left"
+        return f"~{round(seconds / 60)} min"
+    return f"~{seconds / 3600:.1f} h"
+
+
+def time_left(seconds: float) -> str:
+    """``~12 min left``: :func:`remaining` as a sentence."""
+    return f"{remaining(seconds)} left"
 
 
 def event_line(event: dict[str, Any]) -> str:
