@@ -56,7 +56,7 @@ def evaluate(
     table_view.add_column("value", justify="right")
     table_view.add_row("data", "loops · notes", f"{result['loops']} · {result['notes']}")
     table_view.add_row("run", "model · seed", f"{escape(result['model'])} · {result['seed']}")
-    for group in ("reconstruction", "timing", "latent", "generated"):
+    for group in ("reconstruction", "timing", "latent", "generated", "evaluated", "versions"):
         for name, value in result[group].items():
             table_view.add_row(group, escape(name), _spread(value) if name == "spread_ratio" else _format(value))
     stdout.print(table_view)

@@ -18,12 +18,16 @@ Every number is defined in docs/evaluation.md. In short:
 * **pitch**: the pitch structure of the generated loops against the data's and against random notes in the
   data's key (:mod:`mvae_core.pitch_structure`): in-key ratio, mean interval, stepwise share, pitch-class entropy
   and notes per loop, with the share of the gap closed and the histogram overlap of each.
+* **evaluated** and **versions** say what was scored (digests of the weights, the model settings and the loops) and
+  by what (mvae, its commit, torch and its thread count), so two evaluations can be told apart (:func:`evaluated`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
+import json
 from typing import Any
 
 import numpy as np
@@ -32,6 +36,7 @@ import torch
 from mvae_core import metrics
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
+from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
@@ -43,6 +48,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.validation import RECONSTRUCTION
+from mvae_core.version import VERSION
 
 PLANE_GRID = 5
 PLANE_EXTENT = 2.0
@@ -81,7 +87,10 @@ def evaluate(
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
     temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
-    they depend on: ``model`` (``[model] name``), ``seed``, and in ``generated`` the ``samples`` and ``temperature``."""
+    they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
+    and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`)."""
+    from mvae_core.session import numerics  # the keys a run's [provenance.versions] records
+
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
     (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
@@ -165,7 +174,45 @@ def evaluate(
         "pitch": compare(
             LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
         ),
+        "evaluated": evaluated(model, cfg, data),
+        "versions": {"mvae": VERSION, **numerics()},
     }
+
+
+def evaluated(model: MelodyModel, cfg: MvaeConfig, data: LoopSet) -> dict[str, Any]:
+    """What an evaluation scored, as digests (the first :data:`~mvae_core.data.load.CONTENT_CHARS` hexadecimal
+    digits of a SHA-256), equal exactly when the scored thing is the same:
+
+    * ``weights``: every tensor of ``model`` (name, dtype, shape, values) in name order; the same trained model
+      wherever its ``model.safetensors`` lies, whose own bytes also hold the metadata's key order;
+    * ``model_settings``: the run's ``[model]`` section (``name``, its ``[model.<name>]`` table included), which
+      decoding reads beside the weights (``pitch_temperature`` of ``melody_rnn``);
+    * ``data``: the scored loops as read with the run's data settings (each loop's notes, their row, step, velocity,
+      duration and offset, and its tempo), in order; ``sources`` counts the files (or corpus members) they came from."""
+    weights = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        tensor = tensor.detach().cpu().contiguous()
+        weights.update(json.dumps([name, str(tensor.dtype), list(tensor.shape)]).encode())
+        weights.update(tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+    settings = json.dumps(cfg.model.model_dump(mode="json"), sort_keys=True).encode()
+    return {
+        "weights": weights.hexdigest()[:CONTENT_CHARS],
+        "model_settings": hashlib.sha256(settings).hexdigest()[:CONTENT_CHARS],
+        "data": _loops_digest(data),
+        "sources": len(np.unique(data.table.source[data.loops])),
+    }
+
+
+def _loops_digest(data: LoopSet) -> str:
+    """The ``data`` digest of :func:`evaluated`: the note count and seconds per step of each of ``data``'s loops, in
+    order, then each column of their notes."""
+    table, digest = data.table, hashlib.sha256()
+    index = table.note_index(data.loops)[0]
+    digest.update(np.asarray(table.notes_per_loop()[data.loops], "<i8").tobytes())
+    digest.update(np.asarray(table.seconds_per_step[data.loops], "<f4").tobytes())
+    for column in (table.row, table.step, table.velocity, table.duration, table.timeshift):
+        digest.update(np.ascontiguousarray(column[index]).tobytes())
+    return digest.hexdigest()[:CONTENT_CHARS]
 
 
 def plane_variation(model: MelodyModel, data: LoopSet, options: DecodeOptions) -> dict[str, float]:
