@@ -2,7 +2,7 @@
 
 A file is written under a temporary name next to its place and renamed over it, so a full disk or an interrupt
 leaves the old file (or none), never a torn one. The temporary name keeps the file's suffix, for writers that
-choose the format by it (matplotlib's ``savefig``).
+choose the format by it (matplotlib's ``savefig``), and the start of its stem.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ class WriteFailed(MvaeError, OSError):
     cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
 
 
+TEMPORARY_STEM = 32
+"""The characters of a file's stem that its temporary name keeps: the temporary name adds 14 characters, and a name
+near the file system's limit (255 bytes; 85 Japanese characters) that is valid itself must still be writable."""
+
+
 def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True) -> None:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it over ``path``. ``durable`` (run files:
     what a resume needs) also fsyncs the file before the rename and the folder after it, so the rename survives a
@@ -32,7 +37,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+        prefix = f".{path.stem[:TEMPORARY_STEM]}."
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=f".tmp{path.suffix}")
     except OSError as exc:
         if blocker := file_in_the_way(path):
             raise WriteFailed(blocked_message(blocker, path)) from None
