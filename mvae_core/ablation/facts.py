@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mvae_core.config import ConfigError
+from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.run import RunDir
@@ -23,6 +23,22 @@ def stop_reasons(record: dict[str, Any]) -> list[str]:
 def warnings(record: dict[str, Any]) -> list[str]:
     """The ``"source: message"`` of the warning events of one metrics line (plugins' start-up warnings among them)."""
     return [f"{e.get('source', '?')}: {e['message']}" for e in record.get("events", []) if e.get("level") == "warning"]
+
+
+def plugin_numbers(record: dict[str, Any]) -> dict[str, float | None]:
+    """What plugins add to one metrics line, by summary column: each validation loss term beyond the core's
+    (``val.<term>``, from ``mvae_loss``) and each number a plugin recorded (``plugins.<plugin>.<key>``, from
+    ``trainer.record``; ``None`` for one written as null, NaN or infinite). Recorded lists stay in metrics.jsonl."""
+    terms = {
+        f"val.{term}": value for term, value in record.get("val", {}).items() if term not in (*LOSS_TERMS, "total")
+    }
+    recorded = {
+        f"plugins.{plugin}.{key}": value
+        for plugin, values in record.get("plugins", {}).items()
+        for key, value in values.items()
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+    }
+    return terms | recorded
 
 
 def _cpu_seconds(records: list[dict[str, Any]]) -> float | None:
@@ -65,6 +81,7 @@ class RunFacts:
     cpu_seconds: float | None  # None for runs written before metrics.jsonl had cpu_seconds
     warnings: tuple[str, ...]  # distinct "source: message" of the warning events of the latest attempt, in order
     val_elbo: tuple[float | None, ...]  # per epoch, for the curves
+    plugin_numbers: dict[str, float | None]  # the last epoch's, by summary column (:func:`plugin_numbers`)
 
     @property
     def nonfinite_epoch(self) -> int | None:
@@ -95,6 +112,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
         cpu_seconds=_cpu_seconds(records),
         warnings=tuple(dict.fromkeys(w for r in records if r["epoch"] >= attempt_start for w in warnings(r))),
         val_elbo=curve,
+        plugin_numbers=plugin_numbers(last),
     )
 
 

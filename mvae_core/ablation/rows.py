@@ -19,8 +19,9 @@ from mvae_core.view import epoch_number
 def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve`` and ``missing`` (row key → why a
-    value is ``None`` where a word says more than ``n/a``, :func:`~mvae_core.ablation.facts.generated_numbers`).
+    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
+    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`) and ``missing`` (row key → why a value is ``None`` where
+    a word says more than ``n/a``, :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before);
     ``produced_before`` is how an earlier command produced it (its ``produced`` cell in the previous ``summary.csv``),
     kept for a skipped run. ``warnings`` are those of the run's latest attempt, which began where the last header of
@@ -68,6 +69,7 @@ def run_row(
         "seconds": facts.seconds,
         "cpu_seconds": facts.cpu_seconds,
         "val_curve": list(facts.val_elbo),
+        "plugin_numbers": dict(facts.plugin_numbers),
         "missing": generated.get("missing", {}),
     }
 

@@ -70,12 +70,23 @@ def stop_label(reasons: list[str] | tuple[str, ...]) -> str:
     return ", ".join(r.split(":", 1)[0] for r in reasons) or MAX_EPOCHS
 
 
+def plugin_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns plugins add (``val.<term>``, ``plugins.<plugin>.<key>``: each row's ``plugin_numbers``), sorted:
+    those of every run, so a configuration without the plugin has them empty."""
+    return sorted({column for row in rows for column in row.get("plugin_numbers", {})})
+
+
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    """One line per run, the columns of :data:`COLUMNS`; a missing value is an empty cell."""
+    """One line per run, the columns of :data:`COLUMNS` then :func:`plugin_columns`; a missing value is an empty
+    cell."""
+    extra = plugin_columns(rows)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *extra])
         writer.writeheader()
-        writer.writerows({k: _csv_cell(row.get(k)) for k in COLUMNS} for row in rows)
+        writer.writerows(
+            {k: _csv_cell(row.get(k)) for k in COLUMNS} | {k: _csv_cell(row["plugin_numbers"].get(k)) for k in extra}
+            for row in rows
+        )
 
 
 def _csv_cell(value: Any) -> Any:
@@ -243,6 +254,7 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         "process's CPU time (all its threads). It depends on the load less, but it is not free of it: threads that "
         "spin-wait for a busy core count as CPU time, so compare runs trained under similar load.",
     ]
+    lines += ["", "## Plugins' numbers", "", *_plugin_numbers(rows, configs)]
     lines += ["", "## Plugin warnings", ""]
     warned = warnings_by_config(rows, configs)
     if warned:
@@ -281,6 +293,30 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[str]:
+    """summary.md's table of :func:`plugin_columns`: per configuration, the statistics over its ok runs that have
+    each column (``–`` where none has it: the plugin is not in the configuration)."""
+    columns = plugin_columns(rows)
+    if not columns:
+        return [
+            "None: no plugin of these runs added a loss term (`mvae_loss`) or recorded a number (`trainer.record`)."
+        ]
+    body = []
+    for c in configs:
+        ok = _ok(rows, c.name)
+        having = {
+            column: [r["plugin_numbers"][column] for r in ok if column in r["plugin_numbers"]] for column in columns
+        }
+        cells = [metric_cell(estimate(values), len(values), column) for column, values in having.items()]
+        body.append([c.name, f"{len(ok)} / {sum(r['config'] == c.name for r in rows)}", *cells])
+    about = (
+        "The last epoch's validation value of each loss term a plugin added (`val.<term>`) and each number a plugin "
+        "recorded (`plugins.<plugin>.<key>`; lists are in each run's metrics.jsonl): mean ± sample std [95 % "
+        "t-interval] over the ok runs that have it; `–` where none has it (the plugin is not in the configuration)."
+    )
+    return [about, "", *_md_table(["configuration", "ok / runs", *(f"`{c}`" for c in columns)], body)]
 
 
 def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, str, str]]:
