@@ -19,7 +19,8 @@ Every number is defined in docs/evaluation.md. In short:
   data's key (:mod:`mvae_core.pitch_structure`): in-key ratio, mean interval, stepwise share, pitch-class entropy
   and notes per loop, with the share of the gap closed and the histogram overlap of each.
 * **evaluated** and **versions** say what was scored (digests of the weights, the model settings and the loops) and
-  by what (mvae, its commit, torch and its thread count), so two evaluations can be told apart (:func:`evaluated`).
+  by what (mvae, its commit, a third-party model's package, torch and its thread count), keyed as a run's
+  ``[provenance.versions]``, so two evaluations can be told apart (:func:`evaluated`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_SAMPLES
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.losses import kl_per_dimension
-from mvae_core.models import check_cells
+from mvae_core.models import check_cells, model_versions
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.report import QUANTIZED_WITHIN
@@ -175,7 +176,7 @@ def evaluate(
             LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
         ),
         "evaluated": evaluated(model, cfg, data),
-        "versions": {"mvae": VERSION, **numerics()},
+        "versions": {"mvae": VERSION, **model_versions(cfg), **numerics()},
     }
 
 

@@ -8,6 +8,7 @@ model's name and the seeds only (docs/evaluation.md)."""
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import json
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from mvae_core.data.load import load_dataset
 from mvae_core.data.split import LoopSet
 from mvae_core.evaluation import all_loops, evaluate, evaluated
 from mvae_core.models import build_model
+from mvae_core.models.seed import SeedModel
 from mvae_core.version import VERSION
 from tests.training import tiny_config
 
@@ -77,3 +79,29 @@ def test_the_json_and_the_table_show_the_record(tiny_run: Path, synth_dir: Path,
     table = runner.invoke(app, args, catch_exceptions=False).output
     assert "│ evaluated      │ weights" in table and f"{scores['evaluated']['weights']} │" in table
     assert f"{scores['versions']['torch']} │" in table
+
+
+class PackagedModel(SeedModel):
+    """A model from a package: its code decodes the loops that evaluate scores."""
+
+
+class _Dist:
+    name, version = "mvae-packaged", "2.5"
+
+
+class _EntryPoint:
+    name, dist = "packaged", _Dist()
+
+    def load(self) -> type:
+        return PackagedModel
+
+
+def test_the_versions_name_a_third_party_models_package(monkeypatch, scored) -> None:
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group: [_EntryPoint()] if group == "mvae.models" else []
+    )
+    _, _, data = scored
+    cfg = tiny_config('model.name="packaged"')
+    result = evaluate(build_model(cfg), cfg, data, samples=2)
+    # keyed as the run's [provenance.versions] keys it; the version of the code that decoded was not said
+    assert result["versions"]["model.packaged"] == "2.5"
