@@ -44,7 +44,7 @@ from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_SAMPLES
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.losses import kl_per_dimension
-from mvae_core.models import check_cells, model_versions
+from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.report import QUANTIZED_WITHIN
@@ -186,8 +186,9 @@ def evaluated(model: MelodyModel, cfg: MvaeConfig, data: LoopSet) -> dict[str, A
 
     * ``weights``: every tensor of ``model`` (name, dtype, shape, values) in name order; the same trained model
       wherever its ``model.safetensors`` lies, whose own bytes also hold the metadata's key order;
-    * ``model_settings``: the run's ``[model]`` section (``name``, its ``[model.<name>]`` table included), which
-      decoding reads beside the weights (``pitch_temperature`` of ``melody_rnn``);
+    * ``model_settings``: the run's ``[model]`` settings and those of its model (``[model.<name>]``, defaults filled
+      in; another model's table left out), which decoding reads beside the weights (``pitch_temperature`` of
+      ``melody_rnn``);
     * ``data``: the scored loops as read with the run's data settings (each loop's notes, their row, step, velocity,
       duration and offset, and its tempo), in order; ``sources`` counts the files (or corpus members) they came from."""
     weights = hashlib.sha256()
@@ -195,7 +196,8 @@ def evaluated(model: MelodyModel, cfg: MvaeConfig, data: LoopSet) -> dict[str, A
         tensor = tensor.detach().cpu().contiguous()
         weights.update(json.dumps([name, str(tensor.dtype), list(tensor.shape)]).encode())
         weights.update(tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
-    settings = json.dumps(cfg.model.model_dump(mode="json"), sort_keys=True).encode()
+    own = resolve_model(cfg)[1].model_dump(mode="json")  # the model's settings, defaults filled in
+    settings = json.dumps([cfg.model.model_dump(mode="json", exclude={"sections"}), own], sort_keys=True).encode()
     return {
         "weights": weights.hexdigest()[:CONTENT_CHARS],
         "model_settings": hashlib.sha256(settings).hexdigest()[:CONTENT_CHARS],

@@ -18,13 +18,14 @@ import torch
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
+from mvae_core.config import build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import LoopSet
 from mvae_core.evaluation import all_loops, evaluate, evaluated
 from mvae_core.models import build_model
 from mvae_core.models.seed import SeedModel
 from mvae_core.version import VERSION
-from tests.training import tiny_config
+from tests.training import TINY, tiny_config
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,13 @@ def test_the_versions_name_a_third_party_models_package(monkeypatch, scored) -> 
     result = evaluate(build_model(cfg), cfg, data, samples=2)
     # keyed as the run's [provenance.versions] keys it; the version of the code that decoded was not said
     assert result["versions"]["model.packaged"] == "2.5"
+
+
+def test_the_model_settings_digest_reads_the_settings_in_use_not_how_the_config_spelled_them(scored) -> None:
+    model, cfg, data = scored
+    before = evaluated(model, cfg, data)["model_settings"]
+    given = [*TINY, "model.melody_rnn.pitch_min_p=0.02"]  # its default, written out; [model.seed]: not in use
+    spelled = build_config({"model": {"seed": {}}}, given, {"train.epochs": 3, "plugins.enabled": ["none"]})
+    # before: the digest was the [model] table as written, so an unused model's table or a default written out (a
+    # config.toml from another version) changed it, though the loops decode the same
+    assert evaluated(model, spelled, data)["model_settings"] == before
