@@ -48,6 +48,7 @@ from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.report import QUANTIZED_WITHIN
+from mvae_core.session import numerics
 from mvae_core.validation import RECONSTRUCTION
 from mvae_core.version import VERSION
 
@@ -90,8 +91,6 @@ def evaluate(
     temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
     they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
     and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`)."""
-    from mvae_core.session import numerics  # the keys a run's [provenance.versions] records
-
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
     (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
