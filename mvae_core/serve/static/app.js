@@ -164,7 +164,9 @@ function movePoint(z) {
   const numbers = sent.slice(0, 2).map((v) => v.toFixed(3));
   if (sent.length > 2) numbers.push(`0 × ${sent.length - 2}`);
   const unused = sent.length === 1 ? ' · latent_dim 1: the pad\'s y is not used' : '';
-  $('pad-current').textContent = `● z = (${numbers.join(', ')})${unused}`;
+  const dot = Object.assign(document.createElement('span'), { textContent: '● ' });
+  dot.setAttribute('aria-hidden', 'true');  // a screen reader would say "black circle" before every point
+  $('pad-current').replaceChildren(dot, `z = (${numbers.join(', ')})${unused}`);
   // The pad is a slider for assistive technology: its value is the point, x and y in words, and the training loop
   // it is on (what hovering its dot shows the eye).
   const y = sent.length === 1 ? 'y not used' : `y ${numbers[1]}`;
