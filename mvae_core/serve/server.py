@@ -190,13 +190,37 @@ and sends nothing, holds a socket until the server stops, and enough of them (ma
 every device out. An idle kept-alive connection closes after uvicorn's 5 s, as before."""
 
 
+CONNECTIONS_PER_CLIENT = 32
+"""The most connections one address may hold open at once; a further one is closed as it opens (and logged once). A
+browser opens at most 6 to a server, so a page, the performer's scripts and a phone never meet it; a client that
+opens hundreds (a buggy patch in a loop, a script holding each open while it trickles bytes) would otherwise take the
+server's sockets from everyone else in the room."""
+
+
 class ClientPacedH11(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, hanging up on a client silent for :data:`CLIENT_SILENCE_SECONDS` while the
-    server waits for its request; the request then ends as one whose client left (silently)."""
+    server waits for its request (the request then ends as one whose client left, silently), and closing a client's
+    connection beyond :data:`CONNECTIONS_PER_CLIENT` as it opens."""
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        if self._over_the_cap():
+            self.logger.warning(
+                "%s has %d connections open; its further ones are closed as they open, until it closes some",
+                self.client[0],
+                CONNECTIONS_PER_CLIENT,
+            )
+            transport.close()
+            return
         self._await_client()
+
+    def _over_the_cap(self) -> bool:
+        """This connection is one more than :data:`CONNECTIONS_PER_CLIENT` of its address (counting itself)."""
+        if not self.client:  # a Unix socket or an unknown peer: no address to count by
+            return False
+        host = self.client[0]
+        mine = sum(1 for c in self.connections if getattr(c, "client", None) and c.client[0] == host)
+        return mine > CONNECTIONS_PER_CLIENT
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)  # cancels the timer (uvicorn's keep-alive timer is the same one)
