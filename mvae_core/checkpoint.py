@@ -126,6 +126,18 @@ def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, s
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
+def model_metadata(path: Path) -> dict[str, str]:
+    """The metadata a model file was saved with (:func:`save_model`), read from its header alone (no tensor is
+    loaded). :class:`CheckpointError` naming the file when it is missing or unreadable."""
+    if not path.is_file():
+        raise CheckpointError(f"no model at {path}")
+    try:
+        with safe_open(str(path), framework="pt") as opened:
+            return dict(opened.metadata() or {})
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
+
+
 def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     """The tensors of a model file and the metadata it was saved with (:func:`save_model`), read from one open of
     the file: a model saved over it meanwhile (a training run's new best, written by a rename) is read whole, never

@@ -32,6 +32,7 @@ from mvae_core.checkpoint import (
     load_checkpoint,
     load_model_file,
     load_weights,
+    model_metadata,
     save_checkpoint,
     save_model,
 )
@@ -568,6 +569,15 @@ class RunDir:
     def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
         """``model.safetensors``: the model of ``epoch`` (counted from 0), with it and ``val_elbo`` as metadata."""
         save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
+
+    def best_saved(self) -> tuple[int, float] | None:
+        """The epoch (counted from 1) and ``val_elbo`` of the run's best model, as ``model.safetensors`` recorded them
+        (:func:`saved_epoch`): the model ``generate`` reads. None when the run has no model file, or one without that
+        record or unreadable."""
+        try:
+            return saved_epoch(model_metadata(self.path / BEST_MODEL))
+        except CheckpointError:
+            return None
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed): :meth:`load_best`

@@ -393,10 +393,7 @@ def _fit(
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
-    reporter.note(
-        f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; best val_elbo "
-        f"{result.best_val_elbo:.3f} → {run.path}"
-    )
+    reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {_best_line(run)}")
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
                      result.final_events)  # fmt: skip
 
@@ -738,6 +735,16 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
 
 def _processes(count: int) -> str:
     return f"{count} process{'es' * (count != 1)}"
+
+
+def _best_line(run: RunDir) -> str:
+    """The end of the ``done`` line: the best model's ``val_elbo`` and its epoch, the model ``generate`` reads (a
+    plugin may have restored another epoch's weights in memory: not what the run keeps), or that there is none."""
+    best = run.best_saved()
+    if best is None:
+        return f"no epoch had a finite val_elbo, so {run.path} holds no model"
+    epoch, val_elbo = best
+    return f"best val_elbo {val_elbo:.3f} in epoch {epoch} ({BEST_MODEL}, the model generate uses) → {run.path}"
 
 
 def _best_model(run: RunDir) -> str:
