@@ -143,7 +143,7 @@ def run_all(
                 outcomes[task] = Outcome(code, error, round(time.monotonic() - started, 1))
                 on_done(task, outcomes[task])
             time.sleep(POLL_SECONDS)
-    except BaseException:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt) or a bug: let every worker stop cleanly
+    except BaseException:  # Ctrl-C, SIGTERM, SIGHUP (raised as KeyboardInterrupt) or a bug: every worker stops cleanly
         for process, _, _ in running.values():
             process.send_signal(signal.SIGINT)
         for process, _, _ in running.values():
