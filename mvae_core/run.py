@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
 
 import tomli_w
 import torch
@@ -206,12 +206,12 @@ class RunDir:
         caller's :attr:`resume_command`)."""
         return f"mvae_core.train({', '.join([f'out={str(self.path)!r}', 'resume=True', *arguments])})"
 
-    def steps(self, python: bool, objects: Sequence[str] = (), world: int = 1) -> Steps:
+    def steps(self, python: bool, objects: Sequence[str] = (), world: int = 1, epochs: int | None = None) -> Steps:
         """How messages about this run name the next step: ``mvae`` commands, or (``python``) ``mvae_core`` calls.
         A resume hands back the plugins the run was given as Python ``objects`` (by name; the command line cannot
         resume such a run, and its refusal says so), and runs under torchrun again when ``world`` (the processes
-        that trained it) is more than 1."""
-        here = str(self.path)
+        that trained it) is more than 1. ``more_epochs`` names ``epochs`` as the budget, or ``N``."""
+        here, budget = str(self.path), "N" if epochs is None else str(epochs)
         torchrun = " (under torchrun, as before)" if world > 1 else ""
         if python:
             pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
@@ -219,7 +219,7 @@ class RunDir:
             return Steps(
                 train=f"mvae_core.train(data=DATA, out={here!r})",
                 resume=f"{self.resume_call(*plugins)}{torchrun}",
-                more_epochs=f"{self.resume_call('epochs=N', *plugins)}{torchrun}",
+                more_epochs=f"{self.resume_call(f'epochs={budget}', *plugins)}{torchrun}",
                 again=f"the same mvae_core.train call (out={here!r})",
                 generate=f"mvae_core.load({here!r}).generate()",
                 evaluate=f"mvae_core.evaluate({here!r}, DATA)",
@@ -229,7 +229,7 @@ class RunDir:
         return Steps(
             train=self.train_command,
             resume=f"{self.resume_command}{torchrun}",
-            more_epochs=f"{self.resume_command} --epochs N{torchrun}",
+            more_epochs=f"{self.resume_command} --epochs {budget}{torchrun}",
             again=f"the same mvae train command (--out {self.shell_path})",
             generate=f"mvae generate {self.shell_path}",
             evaluate=f"mvae evaluate {self.shell_path} DATA",
@@ -237,10 +237,43 @@ class RunDir:
             trainer_out="mvae train --out",
         )
 
-    def said_both_ways(self, error: type[Said], message: Callable[[Steps], str]) -> Said:
+    def said_both_ways(self, error: type[Said], message: Callable[[Steps], str], epochs: int | None = None) -> Said:
         """``error`` with ``message`` naming the ``mvae_core`` calls, and the ``mvae`` commands on the command line
-        (:meth:`MvaeError.command_line_message`): every message about this run that names a next step says it so."""
-        return error(message(self.steps(python=True)), command_line=message(self.steps(python=False)))
+        (:meth:`MvaeError.command_line_message`): every message about this run that names a next step says it so
+        (``epochs``: the budget :attr:`Steps.more_epochs` names)."""
+        return error(
+            message(self.steps(python=True, epochs=epochs)),
+            command_line=message(self.steps(python=False, epochs=epochs)),
+        )
+
+    def state(self, check_lock: bool = True) -> RunState:
+        """Where the run stands, from its files: trained by a process now (``check_lock``: not for a caller that
+        holds the run's lock itself), failed (``failure.json``), stopped by a plugin (the stop events of its last
+        metrics line), finished (as many metrics lines as ``train.epochs``), or else stopped without finishing (an
+        interrupt, ``kill -9``, a power cut: nothing records those)."""
+        done = len(self.read_metrics())
+        try:
+            epochs: int | None = self.read_config().train.epochs
+        except MvaeError:  # a config that cannot be read: the state is told without the budget
+            epochs = None
+        if check_lock and self.is_training():
+            return RunState("training", done, epochs)
+        if (self.path / FAILURE).exists():
+            try:
+                why = str(json.loads((self.path / FAILURE).read_text(encoding="utf-8"))["message"])
+            except (OSError, ValueError, KeyError, TypeError):
+                why = "its failure.json cannot be read"
+            return RunState("failed", done, epochs, why)
+        if stops := self.stop_reasons():
+            return RunState("stopped", done, epochs, "; ".join(stops))
+        if epochs is not None and done >= epochs:
+            return RunState("finished", done, epochs)
+        return RunState("unfinished", done, epochs)
+
+    def stop_reasons(self) -> list[str]:
+        """The stop reasons plugins gave in the run's last finished epoch (its metrics line); empty when none."""
+        last = (self.read_metrics() or [{}])[-1]
+        return [e["message"] for e in last.get("events", []) if isinstance(e, dict) and e.get("level") == "stop"]
 
     def has_checkpoint(self) -> bool:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
@@ -643,6 +676,27 @@ def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:
         return int(metadata["epoch"]) + 1, float(metadata["val_elbo"])
     except (KeyError, ValueError):
         return None
+
+
+class RunState(NamedTuple):
+    """Where a run stands (:meth:`RunDir.state`); ``str()`` says it in a message: ``stopped by a plugin after epoch
+    46 of 200 (early_stopping: …)``."""
+
+    kind: Literal["training", "failed", "stopped", "finished", "unfinished"]
+    done: int  # finished epochs (lines of metrics.jsonl)
+    epochs: int | None  # the run's epoch budget (train.epochs); None when its config cannot be read
+    why: str = ""  # failed: failure.json's message; stopped: the plugins' stop reasons
+
+    def __str__(self) -> str:
+        of = "" if self.epochs is None else f" of {self.epochs}"
+        epochs = f"{self.done}{of} epoch{'s' * ((self.epochs or self.done) != 1)}"
+        return {
+            "training": f"being trained by another process now ({epochs} done)",
+            "failed": f"failed after {epochs} ({self.why}; {FAILURE})",
+            "stopped": f"stopped by a plugin after epoch {self.done}{of} ({self.why})",
+            "finished": f"finished: all its {self.done} epoch{'s' * (self.done != 1)} done",
+            "unfinished": f"stopped after {epochs} without finishing (interrupted, killed or a crash)",
+        }[self.kind]
 
 
 class Steps(NamedTuple):

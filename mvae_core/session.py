@@ -152,7 +152,7 @@ def train(
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
         resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
-        if (stops := _stop_reasons(run)) is not None:
+        if stops := run.stop_reasons():
             reporter = _reporter(progress, True)
             reporter.note(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
             records = run.read_metrics()
@@ -166,7 +166,7 @@ def train(
             assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
             cfg = build_config(_config_source(config), assignments, flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-        _refuse_existing(run)
+        _refuse_existing(run, epochs)
         data = data_arguments(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
         _refuse_runs_as_data(data, epochs)
@@ -196,7 +196,7 @@ def train(
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
-                        _refuse_existing(run)
+                        _refuse_existing(run, epochs, locked=True)
                     train_set, val_set, fingerprint = _prepare_data(
                         run, cfg, data, jobs, resume, relocation, dist, reporter
                     )
@@ -554,16 +554,28 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     return held_out
 
 
-def _refuse_existing(run: RunDir) -> None:
-    """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one."""
-    if run.exists():
-        raise run.said_both_ways(
-            RunExists,
-            lambda steps: (
-                f"{run.path} already holds a run; continue it with resume ({steps.resume}) or choose another "
-                "output directory"
-            ),
-        )
+def _refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = False) -> None:
+    """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
+    that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
+    finished run is continued with a larger epoch budget (``epochs``, when it is one), a run a plugin stopped is not
+    resumed, one that another process trains is left to it."""
+    if not run.exists():
+        return
+    state = run.state(check_lock=not locked)
+    budget = epochs if epochs is not None and epochs > state.done else None
+
+    def message(steps: Steps) -> str:
+        here, elsewhere = f"{run.path} already holds a run, {state}", "choose another output directory"
+        if state.kind == "training":
+            return f"{here}; wait for it to finish, or {elsewhere}"
+        if state.kind == "stopped":
+            return f"{here}; a run a plugin stopped is not resumed: {elsewhere}"
+        if state.kind == "finished":
+            more = f"and a larger epoch budget: {steps.more_epochs}"
+            return f"{here}; continue it with resume ({steps.resume}) {more}, or {elsewhere}"
+        return f"{here}; continue it with resume ({steps.resume}) or {elsewhere}"
+
+    raise run.said_both_ways(RunExists, message, epochs=budget)
 
 
 def _resume_setup(
@@ -622,13 +634,6 @@ def _placeholders(data: list[str]) -> list[str]:
 def _best_val_elbo(records: list[dict[str, Any]]) -> float:
     """The best (lowest) ``val_elbo`` of a run's epochs, as training kept it; NaN when no epoch has a finite one."""
     return min((r["val_elbo"] for r in records if r.get("val_elbo") is not None), default=float("nan"))
-
-
-def _stop_reasons(run: RunDir) -> list[str] | None:
-    """The stop reasons of the run's last epoch, or None when no plugin stopped it."""
-    last = (run.read_metrics() or [{}])[-1]
-    stops = [e["message"] for e in last.get("events", []) if e.get("level") == "stop"]
-    return stops or None
 
 
 def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
