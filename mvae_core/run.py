@@ -551,11 +551,14 @@ class RunDir:
         atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def append_metrics(self, record: dict[str, Any]) -> None:
-        """One line more in ``metrics.jsonl``; :class:`WriteFailed` naming it when the disk refuses (a torn line is
-        skipped when read, and a resume drops it)."""
+        """One line more in ``metrics.jsonl``, on the disk (fsynced) before the epoch's checkpoint is written, so a
+        power cut cannot keep a checkpoint whose epoch has lost its line; :class:`WriteFailed` naming it when the disk
+        refuses (a torn line is skipped when read, and a resume drops it)."""
         try:
             with open(self.path / METRICS, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(finite(record)) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
         except OSError as exc:
             raise WriteFailed(f"cannot write {self.path / METRICS}: {reason(exc)}") from None
 
@@ -572,11 +575,14 @@ class RunDir:
                 continue
         return records
 
-    def truncate_metrics(self, last_epoch: int) -> None:
-        """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed)."""
+    def truncate_metrics(self, last_epoch: int) -> list[int]:
+        """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed), and torn ones. Returns
+        the epochs up to ``last_epoch`` (counted from 0) that have no line: lost to a damaged or hand-cut file (the
+        run goes on from its checkpoint, but their numbers are gone)."""
         kept = [r for r in self.read_metrics() if r["epoch"] <= last_epoch]
         text = "".join(json.dumps(r) + "\n" for r in kept)
         atomic_write(self.path / METRICS, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return sorted(set(range(last_epoch + 1)) - {r["epoch"] for r in kept})
 
     def write_failure(self, failure: dict[str, Any]) -> None:
         """Record why the run stopped with an error (``error``, ``message`` and what is known: epoch, step, terms)."""

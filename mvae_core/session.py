@@ -67,7 +67,7 @@ from mvae_core.models import installed_model_version, model_packages, model_vers
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
-from mvae_core.run import CONFIG, SPLIT, RunDir, Steps
+from mvae_core.run import CONFIG, METRICS, SPLIT, RunDir, Steps
 from mvae_core.signals import Interrupts, interruption
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
@@ -315,7 +315,8 @@ def _fit(
                 message = run.with_version_hint(str(exc), _installed_versions(cfg))
                 raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
             if writer:
-                writer.truncate_metrics(int(payload["epoch"]))
+                if lost := writer.truncate_metrics(int(payload["epoch"])):
+                    reporter.note(_lost_lines(run, lost), "warning")
                 writer.clear_failure()
             done = len(run.read_metrics())
             if trainer.start_epoch >= cfg.train.epochs:
@@ -740,6 +741,15 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
 
 def _processes(count: int) -> str:
     return f"{count} process{'es' * (count != 1)}"
+
+
+def _lost_lines(run: RunDir, lost: list[int]) -> str:
+    """The warning of a resume whose ``metrics.jsonl`` lacks the lines of checkpointed epochs (``lost``, from 0)."""
+    shown = ", ".join(str(epoch_number(e)) for e in lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+    return (
+        f"{run.path / METRICS} has no line for epoch{'s' * (len(lost) > 1)} {shown} (the file was damaged or cut); "
+        "the run continues from its checkpoint, but the numbers of those epochs are gone from its curves"
+    )
 
 
 def _best_line(run: RunDir) -> str:
