@@ -7,8 +7,9 @@ visible, so a name can neither style the output nor forge a line of it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -261,10 +262,39 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
     _print_some(
         console, [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen], limit, "melody choices", full
     )
-    warned = [(e["source"], w) for e in report.entries for w in e.get("warnings", [])]
-    _print_some(
-        console, [f"  warning, {source}: {w['kind']}: {w['message']}" for source, w in warned], limit, "warnings", full
-    )
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for entry in report.entries:
+        for warning in entry.get("warnings", []):
+            by_kind.setdefault(warning["kind"], []).append((entry["source"], warning["message"]))
+    for kind, warned in by_kind.items():
+        shared = _shared_ending(message for _, message in warned) if len(warned) > 1 else ""
+        if not shared:
+            lines = [f"  warning, {source}: {kind}: {message}" for source, message in warned]
+            _print_some(console, lines, limit, f"{kind} warnings", full)
+            continue
+        console.print(
+            Text(printable(f'  warning, {kind} ({len(warned)} sources); "…" below is "{shared}"')), soft_wrap=True
+        )
+        lines = [f"    {source}: {message.removesuffix(shared).rstrip()} …" for source, message in warned]
+        _print_some(console, lines, limit, f"{kind} warnings", full)
+
+
+SHARED_ENDING = 40
+"""The fewest characters several warnings of one kind must end with alike (an explanation and advice, as the same
+notes warnings' ``… both are used, as one group of the train/validation split …``) for :func:`print_skips` to say it
+once, above a short line per source; shorter, each warning is printed whole."""
+
+
+def _shared_ending(messages: Iterable[str]) -> str:
+    """What all ``messages`` end with alike, from its first clause on (after ``": "`` or ``". "``, or from ``" ("``:
+    never from mid-phrase), when at least :data:`SHARED_ENDING` characters; else ``""``."""
+    messages = list(messages)
+    alike = zip(*(reversed(message) for message in messages), strict=False)  # last characters first
+    count = next((i for i, chars in enumerate(alike) if len(set(chars)) > 1), min(map(len, messages)))
+    ending = messages[0][len(messages[0]) - count :]
+    starts = [m.end() for m in re.finditer(r"[:.] ", ending)] + [m.start() + 1 for m in re.finditer(r" \(", ending)]
+    shared = ending[min(starts) :] if starts else ""
+    return shared if len(shared) >= SHARED_ENDING else ""
 
 
 def _melody_line(entry: dict[str, Any]) -> str:
