@@ -514,6 +514,20 @@ class RunDir:
         except (OSError, ValueError, KeyError, TypeError):
             return set()
 
+    def split_damaged(self) -> str | None:
+        """Why ``split.json`` does not read as mvae writes it (not JSON, cut, its sides or digests of another shape);
+        None when it does, or when the run has none (one written before it was kept)."""
+        if not (self.path / SPLIT).exists():
+            return None
+        try:
+            saved = self._split_file()
+        except (OSError, ValueError) as exc:
+            return reason(exc)
+        sides = isinstance(saved, dict) and all(isinstance(saved.get(side), list) for side in ("train", "validation"))
+        if not sides or not isinstance(saved.get("content", {}), dict):
+            return "not the train and validation lists and content digests mvae writes"
+        return None
+
     def _split_file(self) -> Any:
         """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON)."""
         return json.loads((self.path / SPLIT).read_text(encoding="utf-8"))

@@ -427,13 +427,20 @@ def _prepare_data(
             "for note (a variant or an excerpt of a tune under another name, a phrase two files share): validation "
             "scores them as held out, which flatters its numbers that much (docs/data.md, Train/validation split)"
         )
+    damaged = run.split_damaged() if resuming else None
     if resuming:
         _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
+    if damaged is not None:
+        reporter.note(
+            f"{run.path / SPLIT} cannot be read ({damaged}), so this resume checked the data by its fingerprint only "
+            "(the sources' names and loop counts), not for edits; it is written again from the data as read now",
+            "warning",
+        )
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
         if not resuming:
             run.write_data_report(report.to_json())
-        if not resuming or relocation:
+        if not resuming or relocation or damaged is not None:
             run.write_split(list(train_set.sources), list(val_set.sources), report.content())
     if resuming and relocation:
         reporter.note(
