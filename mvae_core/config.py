@@ -566,8 +566,7 @@ def build_config(
     elif isinstance(source, dict):
         tree = copy.deepcopy(source)
     elif source is None or isinstance(source, str | os.PathLike):
-        tree = {} if source is None else read_toml(Path(source))
-        tree.pop(PROVENANCE, None)
+        tree = {} if source is None else config_tree(Path(source))
     else:
         raise TypeError(
             f"config = {source!r}: give a TOML file (a path), a config tree (a dict) or an MvaeConfig, not a "
@@ -579,6 +578,14 @@ def build_config(
         if value is not None:
             apply_override(tree, f"{key}={_toml_literal(value)}")
     return validate_section(MvaeConfig, tree)
+
+
+def config_tree(file: Path) -> dict[str, Any]:
+    """The settings of the config file ``file`` (a run's ``config.toml`` too) as a tree, its :data:`PROVENANCE` table
+    left out; :func:`read_toml`'s errors."""
+    tree = read_toml(file)
+    tree.pop(PROVENANCE, None)
+    return tree
 
 
 def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:

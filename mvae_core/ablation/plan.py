@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import tomllib
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mvae_core.config import apply_override, format_validation_error
+from mvae_core.config import ConfigError, apply_override, format_validation_error, read_toml
 from mvae_core.errors import MvaeError
 
 DEFAULT_OUT = Path("runs/ablation")
@@ -116,17 +115,21 @@ def read_configs(path: Path) -> list[Configuration]:
     ``dotted.key=value`` strings, as ``--set``). Names are folder names: letters, digits, ``_ . + -``.
     """
     try:
-        tree = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanError(f"configs {path}: cannot read it ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"configs {path}: not valid TOML ({exc})") from None
+        tree = read_toml(Path(path), "configs file")
+    except ConfigError as exc:
+        raise PlanError(str(exc)) from None
     arms = []
+    folders: dict[str, str] = {}  # casefolded name -> the name: folders that one disk would take for one
     for name, table in _validated(_ConfigsFile, tree, "", path).configs.items():
         if not NAME.fullmatch(name):
             raise PlanError(
                 f"configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
                 "letters, digits, '_', '.', '+' and '-' (it names a folder)"
+            )
+        if (other := folders.setdefault(name.casefold(), name)) != name:
+            raise PlanError(
+                f"configs {path}: configurations {other!r} and {name!r} differ only in case; their folders would be "
+                "one on a case-insensitive disk (macOS's and Windows' by default): rename one"
             )
         entry = _validated(_Entry, table, f"configs.{name}.", path)
         arms.append(Configuration(name, tuple(entry.plugins), tuple(entry.set)))

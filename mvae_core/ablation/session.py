@@ -37,7 +37,7 @@ from mvae_core.ablation.ray_executor import check_room, joined, live_nodes, run_
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
-from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config
+from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config, config_tree
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
@@ -341,7 +341,7 @@ def _built_configs(
     base_tree: dict[str, Any] = {}
     if base is not None:
         build_config(base)  # unreadable or invalid: an error naming the file or the field
-        base_tree = tomllib.loads(base.read_text(encoding="utf-8")) if isinstance(base, Path) else base
+        base_tree = config_tree(base) if isinstance(base, Path) else base
     for arm in arms:
         try:
             built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))

@@ -1,0 +1,43 @@
+"""The files `mvae ablate` reads are read as `mvae train` reads its config: a UTF-8 byte-order mark (Windows' Notepad
+writes one) is skipped, a run's `[provenance]` is not a setting; and configuration names that one case-insensitive
+disk (macOS's, Windows' by default) would take for one folder are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from mvae_core.ablation.plan import Configuration, PlanError, read_configs
+from mvae_core.ablation.session import _built_configs
+
+BOM = "\ufeff"
+
+
+def test_a_configs_file_with_a_byte_order_mark_is_read(tmp_path) -> None:
+    path = tmp_path / "configs.toml"
+    path.write_text(f'{BOM}[configs.fast]\nplugins = []\nset = ["train.lr=0.003"]\n', encoding="utf-8")
+    assert read_configs(path) == [Configuration("fast", (), ("train.lr=0.003",))]
+
+
+def test_configuration_names_that_differ_only_in_case_are_refused(tmp_path) -> None:
+    path = tmp_path / "configs.toml"
+    path.write_text('[configs.fast]\nplugins = []\n[configs.Fast]\nplugins = ["kl_anneal"]\n', encoding="utf-8")
+    with pytest.raises(PlanError, match=r"'fast' and 'Fast' differ only in case; .* rename one$"):
+        read_configs(path)
+
+
+def test_a_configs_file_that_is_not_toml_names_itself(tmp_path) -> None:
+    path = tmp_path / "configs.toml"
+    path.write_text("[configs.a\n", encoding="utf-8")
+    with pytest.raises(PlanError, match=rf"^configs file {path} is not valid TOML: "):
+        read_configs(path)
+
+
+def test_a_base_config_with_a_byte_order_mark_and_provenance_gives_its_settings_alone(tmp_path) -> None:
+    """It ended in a TOMLDecodeError traceback; a run's config.toml given as --config put its [provenance] into
+    every configuration's file."""
+    base = tmp_path / "config.toml"
+    base.write_text(f'{BOM}[train]\nlr = 0.002\n[provenance]\ndata = ["elsewhere/"]\n', encoding="utf-8")
+    built, files = _built_configs([Configuration("none", ())], base, [], tmp_path / "abl")
+    assert built[0].train.lr == 0.002
+    (text,) = files.values()
+    assert "provenance" not in text and "lr = 0.002" in text
