@@ -28,7 +28,7 @@ import torch
 from safetensors import safe_open
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
-from mvae_core.files import WriteFailed, reason
+from mvae_core.files import TEMPORARY_STEM, WriteFailed, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError
@@ -84,7 +84,7 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
         "tensors": names,
     }
     dest.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".bending"))
+    building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name[:TEMPORARY_STEM]}.", suffix=".bending"))
     try:
         for name in COPIED:
             if (source / name).is_file():
