@@ -40,7 +40,7 @@ from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, val
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
-from mvae_core.files import WriteFailed, atomic_write, reason
+from mvae_core.files import TEMPORARY_STEM, WriteFailed, atomic_write, reason
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
@@ -56,6 +56,8 @@ SPLIT = "split.json"
 FAILURE = "failure.json"
 LOCK = ".lock"  # held (flock) by the process that trains the run
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
+WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
+"""The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
 
 
 def finite(value: Any) -> Any:
@@ -602,6 +604,21 @@ class RunDir:
         """Record why the run stopped with an error (``error``, ``message`` and what is known: epoch, step, terms)."""
         text = json.dumps(finite(failure), indent=1)
         atomic_write(self.path / FAILURE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def remove_leftovers(self) -> dict[str, int]:
+        """Remove the temporary files that writes of run files left when their process was killed in the middle
+        (``kill -9``, a power cut: :func:`~mvae_core.files.atomic_write` removes its temporary in every other case),
+        each up to as large as the file it was to become and hidden by its leading dot; returns their names and
+        sizes in bytes. Only for the process that holds the run's lock (:meth:`training_lock`): another one's write
+        in progress would be removed."""
+        removed = {}
+        for name in WRITTEN_WHOLE:
+            for leftover in self.path.glob(f".{Path(name).stem[:TEMPORARY_STEM]}.*.tmp{Path(name).suffix}"):
+                with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
+                    size = leftover.stat().st_size
+                    leftover.unlink()
+                    removed[leftover.name] = size
+        return removed
 
     def clear_failure(self) -> None:
         """A resumed run is no longer the failed one."""

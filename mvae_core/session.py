@@ -306,6 +306,11 @@ def _fit(
     python, command_line = (run.steps(python=True, objects=objects, world=dist.world),
                             run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     processes = f" × {dist.world} processes" if dist.world > 1 else ""
+    if writer and (leftovers := writer.remove_leftovers()):
+        reporter.note(
+            f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
+            f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
+        )
     try:
         if resuming:
             payload = run.load_checkpoint()
@@ -748,6 +753,11 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
 
 def _processes(count: int) -> str:
     return f"{count} process{'es' * (count != 1)}"
+
+
+def _mebibytes(size: int) -> str:
+    """``6.3 MiB``; under a tenth of one, ``< 0.1 MiB`` (not ``0.0``)."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 / 10 else "< 0.1 MiB"
 
 
 def _lost_lines(run: RunDir, lost: list[int]) -> str:
