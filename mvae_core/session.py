@@ -159,7 +159,7 @@ def train(
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
         _check_objects(cfg, run, objects)
     else:
-        flags = {"train.epochs": epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
+        flags = {EPOCHS_KEY: epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
         if isinstance(overrides, Mapping):
             cfg = build_config(_config_source(config), (), {**overrides, **flags})
         else:  # one "key=value" string is one override, as one path is one DATA
@@ -601,7 +601,11 @@ def _resume_setup(
     given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
     given += ["plugins (by name)"] if names else []
     if given:
-        raise ResumeRefused(f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it")
+        budget = _epochs_override(overrides)
+        hint = "" if budget is None else f" (a new epoch budget is a resume's own argument: epochs={budget})"
+        raise ResumeRefused(
+            f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it{hint}"
+        )
     run = RunDir(Path(out))
     if not run.has_checkpoint() and not run.never_checkpointed():
         raise run.refuse_resume_without_checkpoint()
@@ -632,6 +636,19 @@ def _resume_setup(
     check_paths(moved_to)
     moved_to = absolute_data(moved_to)
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
+
+
+EPOCHS_KEY = "train.epochs"
+
+
+def _epochs_override(overrides: Any) -> str | None:
+    """The value ``overrides`` give ``train.epochs`` (``{"train.epochs": 80}`` or ``"train.epochs=80"``), as given;
+    None when they give none."""
+    if isinstance(overrides, Mapping):
+        return str(overrides[EPOCHS_KEY]) if EPOCHS_KEY in overrides else None
+    assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
+    values = [str(a).partition("=")[2].strip() for a in assignments if str(a).partition("=")[0].strip() == EPOCHS_KEY]
+    return values[-1] if values else None
 
 
 def _placeholders(data: list[str]) -> list[str]:
