@@ -396,10 +396,12 @@ def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -
     if workers < 2 or not big:
         yield from (read_unit(unit, data, cfg) for unit, data in items)
         return
-    # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C, the parent handles it
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint)
+    # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C and a hang-up, the
+    # parent handles them
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
     try:
-        with _caller_script_hidden(), _sigint_held():  # map() starts every worker
+        with _caller_script_hidden(), _interrupts_held():  # map() starts every worker
             results = pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
         yield from results
     except BaseException:
@@ -411,41 +413,51 @@ def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -
 @contextmanager
 def _caller_script_hidden() -> Iterator[None]:
     """Start spawned workers without the caller's script: they need only mvae's modules, and a spawned process
-    otherwise re-runs ``__main__``'s file, which breaks a script that calls ``mvae_core.train`` at top level (no
-    ``if __name__ == "__main__"`` guard) and slows every start. The script's path is put back at once."""
+    otherwise re-runs ``__main__``'s file (``python script.py``) or module (``python -m script``), which breaks a
+    script that calls ``mvae_core.train`` at top level (no ``if __name__ == "__main__"`` guard) and slows every
+    start. The script's path and module spec are put back at once."""
     main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if path is None:
-        yield
-        return
-    del main.__file__
+    hidden = {name: getattr(main, name) for name in ("__file__", "__spec__") if getattr(main, name, None) is not None}
+    if "__file__" in hidden:
+        del main.__file__
+    if "__spec__" in hidden:
+        main.__spec__ = None  # multiprocessing reads a module's name from its spec when there is one
     try:
         yield
     finally:
-        main.__file__ = path
+        for name, value in hidden.items():
+            setattr(main, name, value)
+
+
+WORKERS_IGNORE = (signal.SIGINT, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
+"""What parse workers ignore: Ctrl-C and a hang-up (a closed terminal signals every process of its group) are the
+parent's to handle: it stops the pool and says so once, instead of each worker and Python's resource tracker dying
+with tracebacks of their own."""
 
 
 @contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Block SIGINT in this thread while it starts worker processes: they inherit the blocked signal through exec
-    and keep it pending until :func:`_ignore_sigint` discards it, so a terminal's Ctrl-C during their imports prints
-    no KeyboardInterrupt traceback per worker. Here it arrives once the block ends (POSIX; elsewhere a no-op)."""
+def _interrupts_held() -> Iterator[None]:
+    """Block :data:`WORKERS_IGNORE` in this thread while it starts worker processes: they inherit the blocked signals
+    through exec and keep them pending until :func:`_ignore_interrupts` discards them, so a terminal's Ctrl-C during
+    their imports prints no KeyboardInterrupt traceback per worker. Here they arrive once the block ends (POSIX;
+    elsewhere a no-op)."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(WORKERS_IGNORE))
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _ignore_sigint() -> None:
-    """A worker's initializer: Ctrl-C is the parent's to handle (it stops the pool); one pending since the worker
-    started (:func:`_sigint_held`) is discarded."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _ignore_interrupts() -> None:
+    """A worker's initializer: it ignores :data:`WORKERS_IGNORE`; one pending since the worker started
+    (:func:`_interrupts_held`) is discarded."""
+    for signum in WORKERS_IGNORE:
+        signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(WORKERS_IGNORE))
 
 
 def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:
