@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +28,7 @@ from mvae_core.cli_output import (
     only_rank_0_reports,
     settings_listing,
     warn,
+    warnings_shown,
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
@@ -266,16 +266,12 @@ def generate(
             point = None if z is None else [float(v) for v in z.split(",")]
         except ValueError:
             raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
-        with warnings.catch_warnings(record=True) as warned:
-            warnings.simplefilter("always", RenamedOption)
+        with warnings_shown(RenamedOption):  # --bars, the old name of --loops, as the command line spells it
             generated = generate_loops(
                 run_dir, z=point, random=random, seed=seed, loops=loops, bars=bars, noise=noise, density=density,
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, **walked,
             )  # fmt: skip
-        for warning in warned:  # --bars, the old name of --loops, as the command line spells it
-            message = warning.message
-            warn(message.command_line_message() if isinstance(message, RenamedOption) else str(message))
         if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
             audio = wav_target(audio, out_path)
             generated.files(audio, "WAV")

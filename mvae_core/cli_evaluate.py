@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.cli_output import err as stderr
-from mvae_core.cli_output import errors_to_exit
+from mvae_core.cli_output import errors_to_exit, warnings_shown
 from mvae_core.cli_output import out as stdout
 from mvae_core.decode_options import EVALUATION_SAMPLES, DecodeOptions
 
@@ -42,11 +40,8 @@ def evaluate(
     from mvae_core.api import evaluate as score
     from mvae_core.run import finite
 
-    with errors_to_exit(), warnings.catch_warnings(record=True) as warned:
-        warnings.simplefilter("always", TrainedOnWarning)
+    with errors_to_exit(), warnings_shown(TrainedOnWarning):
         result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
-    for warning in warned:  # on stderr, so --json output stays one JSON document
-        stderr.print(escape(f"warning: {warning.message}"))
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
         return

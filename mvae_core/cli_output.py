@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +82,23 @@ def fail(message: str, code: int = 2, label: str = "error") -> typer.Exit:
 
 def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/] {escape(message)}")
+
+
+@contextmanager
+def warnings_shown(*categories: type[Warning]) -> Iterator[None]:
+    """Every Python warning the block raises (``categories`` each time, not once per place) is printed by
+    :func:`warn` when the block ends, also when it raises: on stderr, so ``--json`` output stays one document, and as
+    the command line spells it (its ``command_line_message()`` where it has one: ``--loops`` for ``loops``)."""
+    with warnings.catch_warnings(record=True) as warned:
+        for category in categories:
+            warnings.simplefilter("always", category)
+        try:
+            yield
+        finally:
+            for warning in warned:
+                message = warning.message
+                spelled = getattr(message, "command_line_message", None)
+                warn(spelled() if callable(spelled) else str(message))
 
 
 @contextmanager
