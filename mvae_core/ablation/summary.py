@@ -84,7 +84,8 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *extra])
         writer.writeheader()
         writer.writerows(
-            {k: _csv_cell(row.get(k)) for k in COLUMNS} | {k: _csv_cell(row["plugin_numbers"].get(k)) for k in extra}
+            {k: _csv_cell(row.get(k)) for k in COLUMNS}
+            | {k: _csv_cell(row.get("plugin_numbers", {}).get(k)) for k in extra}
             for row in rows
         )
 
@@ -307,7 +308,8 @@ def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) ->
     for c in configs:
         ok = _ok(rows, c.name)
         having = {
-            column: [r["plugin_numbers"][column] for r in ok if column in r["plugin_numbers"]] for column in columns
+            column: [r["plugin_numbers"][column] for r in ok if column in r.get("plugin_numbers", {})]
+            for column in columns
         }
         cells = [metric_cell(estimate(values), len(values), column) for column, values in having.items()]
         body.append([c.name, f"{len(ok)} / {sum(r['config'] == c.name for r in rows)}", *cells])
