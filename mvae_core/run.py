@@ -54,6 +54,13 @@ METRICS = "metrics.jsonl"
 DATA_REPORT = "data_report.json"
 SPLIT = "split.json"
 FAILURE = "failure.json"
+NON_FINITE = "non-finite loss"  # failure.json's error when the loss became NaN or infinite
+REPEATS = (
+    "resumed with the same settings and seed, training repeats the same steps (it is deterministic), so it fails "
+    "there again unless mvae, torch or a plugin changed since; start a new run with other settings (a lower "
+    "train.lr, or train.clip_grad_norm)"
+)
+"""Why a run that failed with a non-finite loss is not worth resuming, and what to do instead."""
 LOCK = ".lock"  # held (flock) by the process that trains the run
 RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
@@ -260,12 +267,9 @@ class RunDir:
             epochs = None
         if check_lock and self.is_training():
             return RunState("training", done, epochs)
-        if (self.path / FAILURE).exists():
-            try:
-                why = str(json.loads((self.path / FAILURE).read_text(encoding="utf-8"))["message"])
-            except (OSError, ValueError, KeyError, TypeError):
-                why = "its failure.json cannot be read"
-            return RunState("failed", done, epochs, why)
+        if (failure := self.read_failure()) is not None:
+            why = str(failure.get("message", f"its {FAILURE} cannot be read"))
+            return RunState("failed", done, epochs, why, str(failure.get("error", "")))
         if stops := self.stop_reasons():
             return RunState("stopped", done, epochs, "; ".join(stops))
         if epochs is not None and done >= epochs:
@@ -620,6 +624,17 @@ class RunDir:
                     removed[leftover.name] = size
         return removed
 
+    def read_failure(self) -> dict[str, Any] | None:
+        """``failure.json`` (:meth:`write_failure`): why the run stopped with an error; None when it did not, ``{}``
+        when the file cannot be read."""
+        try:
+            failure = json.loads((self.path / FAILURE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}
+        return failure if isinstance(failure, dict) else {}
+
     def clear_failure(self) -> None:
         """A resumed run is no longer the failed one."""
         (self.path / FAILURE).unlink(missing_ok=True)
@@ -723,6 +738,7 @@ class RunState(NamedTuple):
     done: int  # finished epochs (lines of metrics.jsonl)
     epochs: int | None  # the run's epoch budget (train.epochs); None when its config cannot be read
     why: str = ""  # failed: failure.json's message; stopped: the plugins' stop reasons
+    error: str = ""  # failed: failure.json's error (NON_FINITE, "plugin failed", "write failed")
 
     def __str__(self) -> str:
         of = "" if self.epochs is None else f" of {self.epochs}"

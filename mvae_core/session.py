@@ -67,7 +67,7 @@ from mvae_core.models import installed_model_version, model_packages, model_vers
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
-from mvae_core.run import CONFIG, METRICS, SPLIT, RunDir, Steps
+from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps
 from mvae_core.signals import Interrupts, interruption
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
@@ -320,6 +320,10 @@ def _fit(
                 message = run.with_version_hint(str(exc), _installed_versions(cfg))
                 raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
             if writer:
+                if (failure := writer.read_failure()) and failure.get("error") == NON_FINITE:
+                    reporter.note(
+                        f"{run.path} failed with a {failure.get('message', NON_FINITE)}; {REPEATS}", "warning"
+                    )
                 if lost := writer.truncate_metrics(int(payload["epoch"])):
                     reporter.note(_lost_lines(run, lost), "warning")
                 writer.clear_failure()
@@ -371,7 +375,7 @@ def _fit(
         stopped = "interrupted; the last finished epoch is checkpointed. Continue with: "
         raise RunInterrupted(stopped + python.resume, signal.SIGINT, stopped + command_line.resume) from None
     except NonFiniteLoss as exc:
-        _record_failure(writer, {"error": "non-finite loss", "message": str(exc), "epoch": exc.epoch,
+        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
                                  "step": exc.step, "terms": exc.terms})  # fmt: skip
         raise RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path) from exc
     except WriteFailed as exc:  # a full disk, a folder made read-only or removed under the run
@@ -586,6 +590,8 @@ def _refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = Fals
         if state.kind == "finished":
             more = f"and a larger epoch budget: {steps.more_epochs}"
             return f"{here}; continue it with resume ({steps.resume}) {more}, or {elsewhere}"
+        if state.error == NON_FINITE:
+            return f"{here}; {REPEATS}, in another output directory"
         return f"{here}; continue it with resume ({steps.resume}) or {elsewhere}"
 
     raise run.said_both_ways(RunExists, message, epochs=budget)

@@ -1,0 +1,40 @@
+"""A run that failed with a non-finite loss, the morning after: resumed with the same settings and seed it repeats
+the same steps and fails at the same one (training is deterministic), yet the resume said nothing of it and a new
+run into its folder was told to "continue it with resume"."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.errors import RunExists, RunFailed
+from mvae_core.run import REPEATS
+from tests.training import TINY
+
+DIVERGES = [*TINY, "train.lr=1e6"]
+
+
+@pytest.fixture
+def failed(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    with pytest.raises(RunFailed, match="non-finite loss in epoch 1"):
+        mvae_core.train([synth_dir], run, overrides=DIVERGES, plugins=[], epochs=3, progress=False)
+    return run
+
+
+def test_resuming_it_warns_that_it_fails_again_and_it_does(failed):
+    result = CliRunner().invoke(app, ["train", "--resume", str(failed)])
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert f"warning: {failed} failed with a non-finite loss in epoch 1, step 2," in said
+    assert f"; {REPEATS}" in said and said.count("non-finite loss in epoch 1, step 2,") == 2  # warned, then again
+
+
+def test_a_new_run_into_it_is_told_to_change_settings_not_to_resume(failed, synth_dir):
+    with pytest.raises(RunExists) as refused:
+        mvae_core.train([synth_dir], failed, overrides=TINY, progress=False)
+    said = str(refused.value)
+    assert "failed after 0 of 3 epochs (non-finite loss in epoch 1, step 2," in said
+    assert said.endswith(f"{REPEATS}, in another output directory") and "resume=True" not in said
