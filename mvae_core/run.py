@@ -583,16 +583,19 @@ class RunDir:
             raise WriteFailed(f"cannot write {self.path / METRICS}: {reason(exc)}") from None
 
     def read_metrics(self) -> list[dict[str, Any]]:
-        """Every complete line (a line torn by a crash mid-write is ignored)."""
+        """Every complete line: an epoch's record. A line torn by a crash mid-write, or garbled by a damaged disk (bytes
+        that are no UTF-8, a record without its epoch), is ignored."""
         path = self.path / METRICS
         if not path.exists():
             return []
         records = []
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():  # mvae writes ASCII only
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            if isinstance(record, dict) and isinstance(record.get("epoch"), int):
+                records.append(record)
         return records
 
     def truncate_metrics(self, last_epoch: int) -> list[int]:

@@ -35,3 +35,17 @@ def test_a_resume_warns_of_checkpointed_epochs_without_a_metrics_line(tiny_run, 
     said = " ".join(result.stderr.split())
     assert f"{run / METRICS} has no line for epochs 2, 3 (the file was damaged or cut);" in said
     assert [r["epoch"] for r in RunDir(run).read_metrics()] == [0, 3]
+
+
+def test_a_resume_over_garbled_bytes_in_metrics_jsonl_drops_them(tiny_run, tmp_path):
+    """Bytes that are no UTF-8 (a disk that returned another file's block after a crash) ended the resume in a
+    UnicodeDecodeError traceback, and so did every command that reads the curves; a JSON line that is no epoch's
+    record (``[]``) in a KeyError."""
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    with open(run / METRICS, "ab") as handle:
+        handle.write(b"\xff\xfe\x00garbage\n[]\n")
+    assert [r["epoch"] for r in RunDir(run).read_metrics()] == [0, 1, 2]
+    result = CliRunner().invoke(app, ["train", "--resume", str(run), "--epochs", "4"])
+    assert result.exit_code == 0, result.output
+    assert [r["epoch"] for r in RunDir(run).read_metrics()] == [0, 1, 2, 3]
+    assert b"garbage" not in (run / METRICS).read_bytes()
