@@ -40,7 +40,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
         prefix = f".{path.stem[:TEMPORARY_STEM]}."
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=f".tmp{path.suffix}")
     except OSError as exc:
-        if blocker := file_in_the_way(path):
+        if blocker := _file_in_the_way(path):
             raise WriteFailed(blocked_message(blocker, path)) from None
         raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
     os.close(fd)
@@ -72,3 +72,12 @@ def reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """:func:`~mvae_core.errors.file_in_the_way`, or ``None`` where a folder on the way may not be searched (another
+    user's private folder: the write's own error says so)."""
+    try:
+        return file_in_the_way(path)
+    except OSError:
+        return None

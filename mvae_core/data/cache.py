@@ -98,8 +98,14 @@ class ParseCache:
             atomic_write(self._path(key), lambda tmp: np.savez(tmp, **arrays), durable=False)
 
     def has(self, key: str) -> bool:
-        """Whether unit entry ``key`` exists (it may still turn out damaged: :meth:`get` then returns ``None``)."""
-        return self.directory is not None and self._path(key).exists()
+        """Whether unit entry ``key`` exists (it may still turn out damaged: :meth:`get` then returns ``None``); one in
+        a folder this process may not search (another user's, made private by their umask) does not."""
+        if self.directory is None:
+            return False
+        try:
+            return self._path(key).exists()
+        except OSError:
+            return False
 
     def get(self, key: str) -> list[SourceResult] | None:
         arrays = self._read(key)
