@@ -26,10 +26,12 @@ TEMPORARY_STEM = 32
 near the file system's limit (255 bytes; 85 Japanese characters) that is valid itself must still be writable."""
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True, mode: int | None = None) -> None:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it over ``path``. ``durable`` (run files:
     what a resume needs) also fsyncs the file before the rename and the folder after it, so the rename survives a
-    power cut; an output that can be made again skips that cost.
+    power cut; an output that can be made again skips that cost. ``mode``: the file's permission bits (those of a
+    shared parse cache's entries, :func:`~mvae_core.data.cache.folder_modes`); by default ``0o666`` less the umask,
+    as any new file's.
 
     :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
         memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
@@ -45,11 +47,11 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
         raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
+    if mode is None:
+        mode = 0o666 & ~current_umask()
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp (and some writers) create 0600; files are as readable as others
+        os.chmod(tmp, mode)  # mkstemp (and some writers) create 0600; files are as readable as others
         if durable:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
@@ -72,6 +74,13 @@ def reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and setting it back: no call only reads it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def _file_in_the_way(path: Path) -> Path | None:

@@ -1,7 +1,10 @@
 """A parse cache that a class shares (``MVAE_CACHE_DIR`` set for every student, its folder ``chmod 1777``).
 
-A unit entry in a folder that another student's umask 077 made private ended the next student's load with
-``Permission denied`` (exit 2, "choose a place you may write to"): such an entry is now a miss.
+Before, what one student wrote was private to them: a set entry was a ``0o700`` folder whatever the umask, and with
+umask 077 every folder and entry was. The next student's load failed with ``Permission denied`` on an entry they
+could not reach (exit 2, "choose a place you may write to"), or, with umask 022, warned on every load that the set
+could not be written (the first student owned ``sets/``) and held it in memory. Now what the cache creates is as
+accessible as its folder, and an entry another user keeps private is a miss.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +21,30 @@ import pytest
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import load_dataset
+from mvae_core.data.table_store import TableWriter
 
 NOBODY = 65534
+
+
+def modes(folder: Path) -> dict[str, int]:
+    """The permission bits (with sticky and set-group-ID) of what is in ``folder``'s subfolders, by kind and place
+    (``file-digests.json`` is left out: data modified in the last 2 s is not recorded in it)."""
+    found: dict[str, int] = {}
+    for path in (p for p in folder.rglob("*") if p.parent != folder or p.is_dir()):
+        kind = "dir" if path.is_dir() else "file"
+        where = "set" if "sets" in path.relative_to(folder).parts[:-1] else path.relative_to(folder).parts[0]
+        where = "unit" if len(where) == 2 else where
+        found.setdefault(f"{where} {kind}", stat.S_IMODE(path.stat().st_mode))
+    return found
+
+
+@contextlib.contextmanager
+def umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 @contextlib.contextmanager
@@ -53,6 +79,36 @@ def shared(synth_dir: Path) -> Iterator[Path]:
         shutil.rmtree(base)
 
 
+def test_a_shared_cache_keeps_what_a_private_umask_writes_readable_by_all(shared: Path):
+    with umask(0o077):
+        load_dataset([str(shared / "data")], DataConfig(cache_dir=shared / "cache"))
+    assert modes(shared / "cache") == {
+        "unit dir": 0o1777,
+        "unit file": 0o644,
+        "sets dir": 0o1777,
+        "set dir": 0o755,
+        "set file": 0o644,
+        "lineages dir": 0o1777,
+        "lineages file": 0o644,
+    }
+
+
+def test_a_private_cache_stays_private_whatever_the_umask(synth_dir: Path, tmp_path: Path):
+    (tmp_path / "cache").mkdir(mode=0o700)
+    with umask(0o022):
+        load_dataset([str(synth_dir)], DataConfig(cache_dir=tmp_path / "cache"))
+    found = modes(tmp_path / "cache")
+    assert {found[k] for k in ("unit dir", "sets dir", "lineages dir", "set dir")} == {0o700}
+    assert {found[k] for k in ("unit file", "set file", "lineages file")} == {0o600}
+
+
+def test_a_table_is_as_readable_as_any_new_folder(synth_dir: Path, tmp_path: Path):
+    with umask(0o022), TableWriter(tmp_path / "set") as writer:
+        writer.commit()
+    assert stat.S_IMODE((tmp_path / "set").stat().st_mode) == 0o755  # a temporary folder's 0o700 before
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "set").iterdir()} == {0o644}
+
+
 def test_an_entry_another_user_keeps_private_is_a_miss_not_an_error(shared: Path):
     cache = shared / "cache"
     load_dataset([str(shared / "data")], DataConfig(cache_dir=cache))
@@ -63,5 +119,5 @@ def test_an_entry_another_user_keeps_private_is_a_miss_not_an_error(shared: Path
     cfg = DataConfig(cache_dir=cache, min_onsets=2)
     with as_another_user():
         table, report = load_dataset([str(shared / "data")], cfg)
-    assert (report.parsed_units, report.cached_units) == (6, 0)
+    assert (report.parsed_units, report.cached_units, report.cache_warning) == (6, 0, None)
     assert table.n_loops == 24

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table
-from mvae_core.files import WriteFailed, atomic_write
+from mvae_core.files import atomic_write
 
 FORMAT_VERSION = 24  # 24: skipped chunks of one name are one warning; 23: no notes says what was recovered;
 # 22: a file whose only track is cut before any event is corrupt; 21: drum names are whole words; 20: a DAW
@@ -72,7 +73,11 @@ def cache_key(digest: str, settings: bytes) -> str:
 
 
 class ParseCache:
-    """Get and put per-unit results. ``directory=None`` disables caching."""
+    """Get and put per-unit results. ``directory=None`` disables caching.
+
+    What it creates inside its folder is as accessible as the folder itself, whatever the umask of the process that
+    creates it (:func:`folder_modes`): a cache shared by several users (a folder they may all write, ``chmod 1777``
+    or a group's ``2775``) stays shared, and an entry that another user's process cannot reach is a miss."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -80,6 +85,19 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.npz"
+
+    def _folder(self, name: str) -> tuple[int, int]:
+        """Create the cache's folder and its subfolder ``name`` (when missing) with the modes of
+        :func:`folder_modes`, which it returns.
+
+        :raises OSError: the folder cannot be made or read."""
+        assert self.directory is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        folder, entry = folder_modes(self.directory.stat().st_mode)
+        with contextlib.suppress(FileExistsError):
+            (self.directory / name).mkdir()
+            os.chmod(self.directory / name, folder)  # mkdir applies the umask and drops the sticky bit
+        return folder, entry
 
     def _read(self, key: str) -> dict[str, np.ndarray] | None:
         if self.directory is None:
@@ -94,8 +112,9 @@ class ParseCache:
         if self.directory is None:
             return
         # A read-only or full cache only costs a re-parse next time; a failed write leaves no temporary behind.
-        with contextlib.suppress(WriteFailed):
-            atomic_write(self._path(key), lambda tmp: np.savez(tmp, **arrays), durable=False)
+        with contextlib.suppress(OSError):
+            _, mode = self._folder(key[:2])
+            atomic_write(self._path(key), lambda tmp: np.savez(tmp, **arrays), durable=False, mode=mode)
 
     def has(self, key: str) -> bool:
         """Whether unit entry ``key`` exists (it may still turn out damaged: :meth:`get` then returns ``None``); one in
@@ -134,7 +153,8 @@ class ParseCache:
         :raises OSError: the cache cannot be written (read-only, full)."""
         if self.directory is None:
             return None
-        return TableWriter(self._set_path(key))
+        _, entry = self._folder("sets")
+        return TableWriter(self._set_path(key), mode=entry | (entry & 0o444) >> 2)  # searchable where readable
 
     def _set_path(self, key: str) -> Path:
         assert self.directory is not None
@@ -153,8 +173,20 @@ class ParseCache:
             earlier = record.read_text(encoding="utf-8").strip()
             if earlier != key and earlier.startswith("set-"):
                 shutil.rmtree(self._set_path(earlier), ignore_errors=True)
-        with contextlib.suppress(WriteFailed):
-            atomic_write(record, lambda tmp: tmp.write_text(key, encoding="utf-8"), durable=False)
+        with contextlib.suppress(OSError):
+            _, mode = self._folder(record.parent.name)
+            atomic_write(record, lambda tmp: tmp.write_text(key, encoding="utf-8"), durable=False, mode=mode)
+
+
+def folder_modes(cache_mode: int) -> tuple[int, int]:
+    """The permission bits of what a cache whose folder has ``cache_mode`` creates in it: ``(folder, entry)``.
+
+    Its subfolders take the cache folder's bits, its sticky bit (where every user may add entries, only an entry's
+    owner may replace or remove it) and set-group-ID bit (entries keep the folder's group) too; entries are read by
+    whoever may read the cache folder and written by their owner alone. So a private cache (``0o700``) stays private, and one that a class shares is
+    read and added to by all, also by those whose umask is ``077``."""
+    folder = stat.S_IMODE(cache_mode) | stat.S_IRWXU
+    return folder, stat.S_IRUSR | stat.S_IWUSR | (folder & (stat.S_IRGRP | stat.S_IROTH))
 
 
 def lineage_key(labels: list[str], parse_settings: dict[str, Any], min_onsets: int) -> str:

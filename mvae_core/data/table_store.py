@@ -33,6 +33,7 @@ from numpy.lib import format as npy
 
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.table import COLUMN_DTYPES, NOTE_COLUMNS, NoteTable, TablePart
+from mvae_core.files import current_umask
 
 STORE_FORMAT = 1
 META_FILE = "meta.json"
@@ -44,10 +45,15 @@ class TableWriter:
 
     Use as a context manager; :meth:`commit` publishes the directory, leaving the block without it removes the
     partial one. ``OSError`` (a full or read-only disk) propagates from every method.
+
+    ``mode``: the published directory's permission bits, its files' the same less the execute bits; by default
+    ``0o777`` less the umask, as any new folder (a temporary directory alone would be ``0o700``: a table that only
+    its writer may read, in a parse cache that others share).
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, mode: int | None = None) -> None:
         self.directory = directory
+        self._mode = 0o777 & ~current_umask() if mode is None else mode
         directory.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
         self._files: dict[str, BinaryIO] = {}
@@ -91,6 +97,9 @@ class TableWriter:
         meta = {"format": STORE_FORMAT, "loops": self._lengths["source"], "notes": self._lengths["row"]}
         meta |= {"sources": self._sources, "extra": extra}
         (self._staging / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        for file in self._staging.iterdir():
+            os.chmod(file, self._mode & 0o666)
+        os.chmod(self._staging, self._mode)
         _publish(self._staging, self.directory)
         return open_table(self.directory)[0]
 
