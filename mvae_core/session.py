@@ -587,6 +587,8 @@ def _refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = Fals
             return f"{here}; wait for it to finish, or {elsewhere}"
         if state.kind == "stopped":
             return f"{here}; a run a plugin stopped is not resumed: {elsewhere}"
+        if not run.has_checkpoint():  # deleted to keep only the model: generate reads it, a resume cannot
+            return f"{here}; its {CHECKPOINT} is gone, so it cannot be continued: {elsewhere}"
         if state.kind == "finished":
             more = f"and a larger epoch budget: {steps.more_epochs}"
             return f"{here}; continue it with resume ({steps.resume}) {more}, or {elsewhere}"

@@ -66,3 +66,12 @@ def test_a_run_a_plugin_stopped_is_told_stopped_and_why(synth_dir, tmp_path):
         "stopped by a plugin after epoch 1 of 3 (stop_at_once: enough); a run a plugin stopped is not resumed" in said
     )
     assert "resume=True" not in said
+
+
+def test_a_run_whose_checkpoint_was_deleted_is_not_told_to_resume(run, synth_dir):
+    (run / "checkpoint.pt").unlink()  # the user kept only the best model, to free disk
+    with pytest.raises(RunExists) as refused:
+        mvae_core.train([synth_dir], run, overrides=TINY, progress=False)
+    said = str(refused.value)
+    assert said.endswith("its checkpoint.pt is gone, so it cannot be continued: choose another output directory")
+    assert "resume" not in said
