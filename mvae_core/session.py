@@ -12,8 +12,10 @@ notebooks all go the same way:
    whose split fingerprint changed or whose files were edited (:class:`DataChanged`). Nothing is written before the
    data is usable;
 4. **run directory**: ``config.toml`` (with absolute data paths, versions and the fingerprint),
-   ``data_report.json`` and ``split.json``; a resume truncates ``metrics.jsonl`` to the checkpoint and removes
-   ``failure.json``;
+   ``data_report.json`` and ``split.json``; a resume truncates ``metrics.jsonl`` to the checkpoint (warning of
+   checkpointed epochs without a line), writes a damaged ``split.json`` again, warns that a run that failed with a
+   non-finite loss repeats its steps, and removes ``failure.json``; every training first removes the temporaries of
+   run files whose writes were killed midway;
 5. **training** (:class:`~mvae_core.trainer.Trainer`), with SIGINT/SIGTERM deferred to the next step;
 6. **the end**: a :class:`RunResult`, or a typed error (:mod:`mvae_core.errors`): :class:`RunFailed` after writing
    ``failure.json``, :class:`RunInterrupted` after the checkpoint, and the bad-input errors before anything ran.
