@@ -58,6 +58,7 @@ from mvae_core.errors import (
     InputError,
     OptionError,
     ResumeRefused,
+    RunBusy,
     RunExists,
     RunFailed,
     RunInterrupted,
@@ -168,7 +169,8 @@ def train(
             assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
             cfg = build_config(_config_source(config), assignments, flags)
         run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-        _refuse_existing(run, epochs)
+        if out is not None:  # a default folder that holds a run is numbered on (_claimed)
+            _refuse_existing(run, epochs)
         data = data_arguments(data) or DEFAULT_DATA
         check_paths(data)  # before anything else, and as the user spelled them
         _refuse_runs_as_data(data, epochs)
@@ -193,8 +195,9 @@ def train(
         reporter = _reporter(progress, dist.is_main)
         if idle:
             reporter.note(idle, "warning")
-        lock = run.training_lock() if dist.is_main else contextlib.nullcontext()  # rank 0 holds it for all ranks
-        with lock, Interrupts() as interrupts, callers_random_state():  # Interrupts: a no-op off the main thread
+        # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
+        claim = _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
+        with claim as run, Interrupts() as interrupts, callers_random_state():
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
@@ -217,6 +220,27 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+@contextlib.contextmanager
+def _claimed(run: RunDir, numbered: bool) -> Iterator[RunDir]:
+    """Hold the training lock of ``run`` (:meth:`RunDir.training_lock`), and give the run directory it holds. A
+    default folder (``numbered``, ``runs/<time>``) that another run holds or has written, as runs launched together
+    in one second do, is numbered on instead (``runs/<time>-2``, ``-3``, …): a run never takes another's folder."""
+    for number in range(1, 1000):
+        candidate = run if number == 1 else RunDir(run.path.with_name(f"{run.path.name}-{number}"))
+        if numbered and candidate.exists():
+            continue
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(candidate.training_lock())
+            except RunBusy:
+                if numbered:
+                    continue
+                raise
+            yield candidate
+            return
+    raise RunBusy(f"{run.path} and its numbered folders up to -999 all hold runs; give the run a folder of its own")
 
 
 def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
