@@ -128,7 +128,8 @@ def train(
     :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``), or one of them. On resume
         only when the run's data has moved: its new place, one path for each the run was started with, in order
         (the split must be the same; ``config.toml`` and ``split.json`` then name the new place).
-    :param out: the run directory (default ``runs/<time>``); must not hold a run yet, unless ``resume``.
+    :param out: the run directory (default ``runs/<time>``, or ``runs/<time>-2``, … when a run started in the same
+        second holds it); must not hold a run yet, unless ``resume``.
     :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
     :param overrides: ``{"train.lr": 3e-4}`` (numpy numbers too) or ``["train.lr=3e-4"]`` (or one such string),
         applied over ``config``; not with ``resume``.
