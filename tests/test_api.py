@@ -354,7 +354,8 @@ def test_a_script_without_a_main_guard_can_train_with_parse_workers(tmp_path):
     script.write_text(
         "import mvae_core\n"
         "print('script body ran')\n"
-        "overrides = {'model.hidden': 16, 'train.batch_size': 16, 'data.cache_dir': 'none'}\n"
+        "overrides = {'model.hidden': 16, 'model.melody_rnn.rnn_hidden': 16, 'train.batch_size': 16,\n"
+        "             'data.transpositions': [], 'data.cache_dir': 'none'}\n"
         "mvae_core.train(data=['data'], out='run', overrides=overrides, plugins=[], epochs=1, jobs=2, progress=False)\n",
         encoding="utf-8",
     )
