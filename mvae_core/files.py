@@ -7,6 +7,7 @@ choose the format by it (matplotlib's ``savefig``), and the start of its stem.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -51,7 +52,10 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
         mode = 0o666 & ~current_umask()
     try:
         write(tmp)
-        os.chmod(tmp, mode)  # mkstemp (and some writers) create 0600; files are as readable as others
+        # mkstemp (and some writers) create 0600; files are as readable as others, where the file system has modes
+        # (one that refuses chmod, as a FAT stick mounted without "quiet" does, keeps its own)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
         if durable:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())

@@ -121,3 +121,14 @@ def test_an_entry_another_user_keeps_private_is_a_miss_not_an_error(shared: Path
         table, report = load_dataset([str(shared / "data")], cfg)
     assert (report.parsed_units, report.cached_units, report.cache_warning) == (6, 0, None)
     assert table.n_loops == 24
+
+
+def test_a_file_system_without_modes_still_caches(synth_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def no_modes(path, mode, **kwargs):  # as on a share or FUSE mount that refuses chmod
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "chmod", no_modes)
+    cfg = DataConfig(cache_dir=tmp_path / "cache")
+    assert load_dataset([str(synth_dir)], cfg)[1].cache_warning is None
+    _, report = load_dataset([str(synth_dir)], DataConfig(cache_dir=tmp_path / "cache", min_onsets=2))
+    assert (report.cached_units, report.cache_warning) == (6, None)  # the unit entries were written

@@ -94,8 +94,11 @@ class ParseCache:
         assert self.directory is not None
         self.directory.mkdir(parents=True, exist_ok=True)
         folder, entry = folder_modes(self.directory.stat().st_mode)
-        with contextlib.suppress(FileExistsError):
+        try:
             (self.directory / name).mkdir()
+        except FileExistsError:
+            return folder, entry
+        with contextlib.suppress(OSError):  # a file system without modes keeps its own
             os.chmod(self.directory / name, folder)  # mkdir applies the umask and drops the sticky bit
         return folder, entry
 

@@ -97,9 +97,10 @@ class TableWriter:
         meta = {"format": STORE_FORMAT, "loops": self._lengths["source"], "notes": self._lengths["row"]}
         meta |= {"sources": self._sources, "extra": extra}
         (self._staging / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        for file in self._staging.iterdir():
-            os.chmod(file, self._mode & 0o666)
-        os.chmod(self._staging, self._mode)
+        with contextlib.suppress(OSError):  # a file system without modes keeps its own
+            for file in self._staging.iterdir():
+                os.chmod(file, self._mode & 0o666)
+            os.chmod(self._staging, self._mode)
         _publish(self._staging, self.directory)
         return open_table(self.directory)[0]
 
