@@ -132,3 +132,40 @@ def test_a_file_system_without_modes_still_caches(synth_dir: Path, tmp_path: Pat
     assert load_dataset([str(synth_dir)], cfg)[1].cache_warning is None
     _, report = load_dataset([str(synth_dir)], DataConfig(cache_dir=tmp_path / "cache", min_onsets=2))
     assert (report.cached_units, report.cache_warning) == (6, None)  # the unit entries were written
+
+
+KILLED_WRITER = """
+import os, sys
+from pathlib import Path
+import numpy as np
+from mvae_core.data.loops import LoopBlock
+from mvae_core.data.table_store import TableWriter
+n = 40
+block = LoopBlock(loop=np.arange(n, dtype=np.int32) // 10, row=np.zeros(n, np.uint8), step=np.zeros(n, np.uint8),
+                  velocity=np.ones(n, np.uint8), duration=np.ones(n, np.float32), timeshift=np.zeros(n, np.float32),
+                  seconds_per_step=np.ones(n // 10, np.float32))
+writer = TableWriter(Path(sys.argv[1]) / "set-killed")
+writer.add("a", block, 1)
+os._exit(0)  # as kill -9 or the OOM killer: no abort, no commit
+"""
+
+
+def test_a_table_a_killed_writer_left_is_removed_by_the_next_writer(tmp_path: Path):
+    """Each load killed while it wrote a set entry left a hidden ``sets/.set-<key>.<random>.tmp`` (as large as the
+    table so far) that nothing removed: in a cache a class shares for a term, they gathered unseen."""
+    import subprocess
+    import sys
+
+    from mvae_core.data.cache import ParseCache
+
+    sets = tmp_path / "cache" / "sets"
+    sets.mkdir(parents=True)
+    result = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(sets)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    alive = TableWriter(sets / "set-alive")  # another student's load, writing now
+    for staging in sets.iterdir():
+        os.utime(staging, (1e9, 1e9))  # both started long ago
+    with alive, ParseCache(tmp_path / "cache").set_writer("set-new") as new:
+        left = sorted(p.name.split(".")[1] for p in sets.iterdir())
+        assert left == ["set-alive", "set-new"]  # the killed writer's is gone, the live ones stay
+        new.abort()

@@ -28,7 +28,7 @@ import numpy as np
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NoteTable
-from mvae_core.data.table_store import TableWriter, open_table
+from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write
 
 FORMAT_VERSION = 24  # 24: skipped chunks of one name are one warning; 23: no notes says what was recovered;
@@ -157,6 +157,7 @@ class ParseCache:
         if self.directory is None:
             return None
         _, entry = self._folder("sets")
+        remove_abandoned(self.directory / "sets")
         return TableWriter(self._set_path(key), mode=entry | (entry & 0o444) >> 2)  # searchable where readable
 
     def _set_path(self, key: str) -> Path:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import json
 import mmap
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +38,8 @@ from mvae_core.data.table import COLUMN_DTYPES, NOTE_COLUMNS, NoteTable, TablePa
 from mvae_core.files import current_umask
 
 STORE_FORMAT = 1
+STAGING_SUFFIX = ".tmp"
+"""The end of a table directory's name while it is written (``.<name>.<random>.tmp``)."""
 META_FILE = "meta.json"
 _HEADER_READERS = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
 
@@ -55,7 +59,11 @@ class TableWriter:
         self.directory = directory
         self._mode = 0o777 & ~current_umask() if mode is None else mode
         directory.parent.mkdir(parents=True, exist_ok=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+        self._staging = Path(
+            tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=STAGING_SUFFIX, dir=directory.parent)
+        )
+        self._lock = os.open(self._staging, os.O_RDONLY)  # held until published or aborted: see remove_abandoned
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
         self._files: dict[str, BinaryIO] = {}
         self._lengths = dict.fromkeys(COLUMN_DTYPES, 0)
         self._sources: list[str] = []
@@ -102,6 +110,7 @@ class TableWriter:
                 os.chmod(file, self._mode & 0o666)
             os.chmod(self._staging, self._mode)
         _publish(self._staging, self.directory)
+        os.close(self._lock)
         return open_table(self.directory)[0]
 
     def abort(self) -> None:
@@ -111,10 +120,34 @@ class TableWriter:
             with contextlib.suppress(OSError):
                 file.close()  # closed even when its last flush fails
         shutil.rmtree(self._staging, ignore_errors=True)
+        os.close(self._lock)  # frees the directory's lock (abort never runs after a commit published it)
 
     def _append(self, name: str, values: np.ndarray) -> None:
         self._files[name].write(np.ascontiguousarray(values, dtype=COLUMN_DTYPES[name].newbyteorder("<")).tobytes())
         self._lengths[name] += len(values)
+
+
+def remove_abandoned(folder: Path, min_age_s: float = 60.0) -> None:
+    """Remove the partial table directories in ``folder`` that writers killed midway left (``kill -9``, the OOM
+    killer, a power cut: no :meth:`TableWriter.abort` ran), each as large as what it had written and hidden. A
+    writer holds a lock on its directory until it publishes or aborts it, so a directory whose lock is free and that
+    is older than ``min_age_s`` (a writer takes its lock just after creating it) has no writer. Directories this
+    process may not open or remove (another user's in a shared cache) stay."""
+    now = time.time()
+    for staging in folder.glob(f".*{STAGING_SUFFIX}"):
+        try:
+            fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            if now - os.fstat(fd).st_mtime < min_age_s:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer is alive
+            shutil.rmtree(staging, ignore_errors=True)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
 
 
 @dataclass
