@@ -394,11 +394,20 @@ class RunDir:
         atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def _read_tree(self) -> dict[str, Any]:
+        """``config.toml`` as a table. :class:`ConfigError` when the folder has none, or one that is empty (mvae
+        always writes every setting: a disk fault or a hand left it so, and read as defaults it would describe
+        another model than the run's)."""
         if self.path.is_dir() and not (self.path / CONFIG).exists():
             raise self.said_both_ways(
                 ConfigError, lambda steps: f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here(steps)}"
             )
-        return read_toml(self.path / CONFIG, "the run's config")
+        tree = read_toml(self.path / CONFIG, "the run's config")
+        if not tree:
+            raise ConfigError(
+                f"{self.path / CONFIG} is empty (a disk fault or a hand left no setting in it); the run cannot be "
+                "read without its settings: restore the file from a backup"
+            )
+        return tree
 
     def _what_is_here(self, steps: Steps) -> str:
         """What a folder without ``config.toml`` holds instead, and what to do (for the error that refuses it)."""
