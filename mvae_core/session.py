@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import inspect
 import json
+import math
 import os
 import re
 import signal
@@ -97,7 +98,8 @@ class Reporter(Protocol):
 @dataclass
 class RunResult:
     """How :func:`train` ended: ``outcome`` is ``"trained"``, ``"already finished"`` (a resume with no epochs left)
-    or ``"already stopped"`` (a resume of a run a plugin stopped); epochs are counted over the whole run."""
+    or ``"already stopped"`` (a resume of a run a plugin stopped); epochs are counted over the whole run.
+    ``best_val_elbo`` is the lowest finite ``val_elbo`` of its epochs (the best model's), NaN when none had one."""
 
     path: Path
     outcome: Literal["trained", "already finished", "already stopped"]
@@ -359,7 +361,7 @@ def _fit(
                 finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
                 reporter.note(Advice(f"{finished} further ({python.more_epochs})",
                                      f"{finished} further ({command_line.more_epochs})"))  # fmt: skip
-                return RunResult(run.path, "already finished", done, best_val_elbo=trainer.best_val_elbo)
+                return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
             if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
                 reporter.note(
                     f"the checkpoint was written by {_processes(written_by)} and this resume runs "
@@ -431,7 +433,7 @@ def _fit(
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
     reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {_best_line(run)}")
-    return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, result.best_val_elbo,
+    return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
                      result.final_events)  # fmt: skip
 
 
@@ -694,6 +696,11 @@ def _placeholders(data: list[str]) -> list[str]:
     return [
         d if d.startswith(CORPUS_PREFIX) else "NEW_PLACE" if paths == 1 else f"NEW_PLACE_{next(numbers)}" for d in data
     ]
+
+
+def _reported(best_val_elbo: float) -> float:
+    """The trainer's best ``val_elbo`` as :class:`RunResult` reports it: NaN for the trainer's "none yet" (inf)."""
+    return best_val_elbo if math.isfinite(best_val_elbo) else float("nan")
 
 
 def _best_val_elbo(records: list[dict[str, Any]]) -> float:
