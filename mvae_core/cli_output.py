@@ -7,9 +7,7 @@ command itself found). Neither imports torch.
 
 from __future__ import annotations
 
-import codecs
 import errno
-import io
 import json
 import os
 import sys
@@ -26,6 +24,7 @@ from rich.padding import Padding
 from rich.table import Table
 from typer.core import TyperGroup
 
+from mvae_core.console_text import tolerate_encoding
 from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in_the_way
 from mvae_core.signals import interruption, signal_of
 
@@ -33,41 +32,6 @@ try:  # the click that typer parses with: its own copy since typer 0.2x, the cli
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-
-ASCII_SPELLINGS = {
-    "→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "≈": "~", "×": "x", "÷": "/", "±": "+/-", "−": "-",
-    "–": "-", "—": "-", "…": "...", "·": "-", "●": "*", "²": "^2",
-}  # fmt: skip
-"""How the command line writes its own glyphs to a stream whose encoding lacks them (:func:`spell_unencodable`)."""
-
-UNENCODABLE = "mvae.spell"
-"""The codec error handler :func:`tolerate_encoding` gives a console stream that cannot write every character."""
-
-
-def spell_unencodable(error: UnicodeError) -> tuple[str | bytes, int]:
-    """The error handler :data:`UNENCODABLE`: a glyph of :data:`ASCII_SPELLINGS` as its ASCII spelling (``->``), a
-    byte that the file system gave undecoded (a file name under an ASCII locale, as ``surrogateescape`` keeps it) as
-    that byte, anything else (a Japanese file name on a cp1252 console) as its escape (``\\u65e5``), one character
-    at a time."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    char = error.object[error.start]
-    if "\udc80" <= char <= "\udcff":
-        return bytes([ord(char) - 0xDC00]), error.start + 1
-    return ASCII_SPELLINGS.get(char, char.encode("ascii", "backslashreplace").decode("ascii")), error.start + 1
-
-
-codecs.register_error(UNENCODABLE, spell_unencodable)
-
-
-def tolerate_encoding(stream: object) -> None:
-    """Let ``stream`` (stdout or stderr) write any text: where its encoding is not a UTF one (Windows' cp1252 when
-    output is piped or redirected, ``LANG=C``), what it cannot encode is spelled by :func:`spell_unencodable` instead
-    of ending the command with :class:`UnicodeEncodeError` (an arrow in ``mvae train``'s last line, after the run was
-    saved, used to exit 1 with a traceback; ``mvae --help`` never printed). A UTF stream is left as it is."""
-    if isinstance(stream, io.TextIOWrapper) and not codecs.lookup(stream.encoding).name.startswith("utf"):
-        stream.reconfigure(errors=UNENCODABLE)
-
 
 # emoji=False: a user's ``:name:`` (``--address host:abc:``, a folder named ``:smile:``) prints as written.
 out = Console(highlight=False, soft_wrap=True, emoji=False)

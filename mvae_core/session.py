@@ -46,6 +46,7 @@ from rich.console import Console
 
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
 from mvae_core.config import ConfigError, DataConfig, MvaeConfig, PluginsConfig, build_config, settings_tree
+from mvae_core.console_text import SpelledStdout
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, parse_kept
 from mvae_core.data.relocation import Relocation
@@ -806,7 +807,9 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
         return SilentReporter()
     if progress is True:
         # a path may hold :name:; notes that say what to do next name the mvae_core call, not the mvae command
-        return ConsoleReporter(Console(highlight=False, soft_wrap=True, emoji=False), command_line=False)
+        return ConsoleReporter(
+            Console(file=SpelledStdout(), highlight=False, soft_wrap=True, emoji=False), command_line=False
+        )
     return progress
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from mvae_core.cli_output import UNENCODABLE
+from mvae_core.console_text import UNENCODABLE
 
 
 def test_help_prints_on_a_cp1252_stream():
