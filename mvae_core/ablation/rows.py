@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.ablation.facts import generated_numbers, read_facts
-from mvae_core.ablation.runner import Outcome, Task, latest_attempt_start, log_path, run_path
+from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError
@@ -22,16 +22,18 @@ def run_row(
     """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
     epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`) and ``missing`` (row key → why a value is ``None`` where
     a word says more than ``n/a``, :func:`~mvae_core.ablation.facts.generated_numbers`).
-    ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before);
-    ``produced_before`` is how an earlier command produced it (its ``produced`` cell in the previous ``summary.csv``),
-    kept for a skipped run. ``warnings`` are those of the run's latest attempt, which began where the last header of
-    its log says (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
+    ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before). A skipped run's
+    ``produced`` is what the last attempt header of its log says
+    (:func:`~mvae_core.ablation.runner.latest_attempt_action`; that attempt's command may have been stopped before it
+    wrote a summary), or for a log without one ``produced_before``, its cell in the previous ``summary.csv``.
+    ``warnings`` are those of the run's latest attempt, which began where the last header of its log says
+    (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
 
     The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
     finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
     """
-    path = run_path(out, config, seed)
-    facts = read_facts(path, latest_attempt_start(log_path(out, config, seed)))
+    path, log = run_path(out, config, seed), log_path(out, config, seed)
+    facts = read_facts(path, latest_attempt_start(log))
     outcome = attempt[1] if attempt else None
     status, error = "ok", ""
     if outcome is not None and outcome.exit_code != 0:
@@ -53,7 +55,7 @@ def run_row(
         "model": _model(path),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
-        "produced": attempt[0].action if attempt else produced_before,
+        "produced": attempt[0].action if attempt else latest_attempt_action(log) or produced_before,
         "exit_code": None if outcome is None else outcome.exit_code,
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",

@@ -103,17 +103,38 @@ def log_path(out: Path, config: str, seed: int) -> Path:
     return out / "logs" / config / f"seed-{seed}.log"
 
 
-ATTEMPT = re.compile(r"^\$ .*  # attempt from epoch (\d+)$", re.MULTILINE)
-"""The header :func:`start_worker` writes before each attempt's output; the epoch counted from 1, as on the console."""
+ATTEMPT = re.compile(r"^\$ (.*)  # attempt from epoch (\d+)$", re.MULTILINE)
+"""The header :func:`start_worker` writes before each attempt's output: its command (quoted for a shell) and its
+first epoch, counted from 1 as on the console."""
+
+
+def _latest_header(log: Path) -> tuple[str, str] | None:
+    """The command and first epoch (from 1) of the last attempt header in ``log``; ``None`` without a log or header."""
+    if not log.is_file():
+        return None
+    headers = ATTEMPT.findall(log.read_text(encoding="utf-8", errors="replace"))
+    return headers[-1] if headers else None
 
 
 def latest_attempt_start(log: Path) -> int:
     """The first epoch (from 0) of the latest attempt whose header ``log`` holds; 0 without a log or a header (the
     run's every epoch counts)."""
-    if not log.is_file():
-        return 0
-    starts = ATTEMPT.findall(log.read_text(encoding="utf-8", errors="replace"))
-    return int(starts[-1]) - 1 if starts else 0
+    header = _latest_header(log)
+    return int(header[1]) - 1 if header else 0
+
+
+def latest_attempt_action(log: Path) -> str | None:
+    """How the latest attempt in ``log`` trained its run: ``"resumed"`` (its command is ``train --resume``) or
+    ``"new"``; ``None`` without a log or a header. The log is written by every attempt, also by a command that was
+    interrupted before it wrote a summary, so this is what last trained a run that a re-run skips."""
+    header = _latest_header(log)
+    if header is None:
+        return None
+    try:
+        words = shlex.split(header[0])
+    except ValueError:  # a header cut or edited by hand
+        return None
+    return "resumed" if "--resume" in words else "new"
 
 
 def last_error_line(text: str) -> str:
