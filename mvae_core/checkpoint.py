@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import re
 import warnings
@@ -121,9 +122,22 @@ def _mismatch(error: BaseException) -> str:
 
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
+    """``state`` and ``metadata`` as a safetensors file at ``path`` (atomically); the same tensors and metadata give
+    the same bytes (:func:`canonical_header`), so two identical trainings write identical files."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
     data = save(tensors, metadata=metadata)  # in memory: safetensors reports a full disk as a SafetensorError
-    atomic_write(path, lambda tmp: tmp.write_bytes(data))
+    atomic_write(path, lambda tmp: tmp.write_bytes(canonical_header(data)))
+
+
+def canonical_header(data: bytes) -> bytes:
+    """The safetensors file ``data`` with its JSON header's keys in sorted order. safetensors writes the metadata
+    table in its hash map's order, which changes from one process to the next; where each tensor lies is given by
+    offsets into the data after the header, so the order of the keys (and the header's length, padded to 8 bytes as
+    safetensors pads it) changes nothing a reader sees."""
+    size = int.from_bytes(data[:8], "little")
+    header = json.dumps(json.loads(data[8 : 8 + size]), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = header.encode() + b" " * (-len(header.encode()) % 8)
+    return len(encoded).to_bytes(8, "little") + encoded + data[8 + size :]
 
 
 def model_metadata(path: Path) -> dict[str, str]:
