@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from mvae_core.checkpoint import load_model_file, save_model
+from mvae_core.checkpoint import load_model_file
 
 WRITER = """
 import sys, torch
