@@ -175,7 +175,7 @@ def evaluate(
             LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
         ),
         "evaluated": evaluated(model, cfg, data),
-        "versions": {"mvae": VERSION, **model_versions(cfg), **numerics()},
+        "versions": {"mvae": VERSION, **model_versions(cfg), **numerics(next(model.parameters()).device)},
     }
 
 

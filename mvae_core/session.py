@@ -216,7 +216,7 @@ def train(
                 stopped = f"{interruption(signum)} while reading data; nothing was trained{parse_kept(cfg.data)}"
                 raise RunInterrupted(stopped, signum) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            versions = {"mvae": VERSION, **numerics(), **model_versions(cfg), **host.versions}
+            versions = {"mvae": VERSION, **numerics(dist.device), **model_versions(cfg), **host.versions}
             if dist.is_main and not resume:
                 run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
@@ -264,10 +264,11 @@ def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
             )
 
 
-def numerics() -> dict[str, str]:
-    """The :data:`NUMERICS` of this process, as ``[provenance.versions]`` records them (strings); no ``mvae.commit``
-    outside a git checkout."""
-    values = (torch.__version__, str(torch.get_num_threads()), source_commit())
+def numerics(device: torch.device) -> dict[str, str]:
+    """The :data:`NUMERICS` of this process computing on ``device``, as ``[provenance.versions]`` records them
+    (strings); no ``mvae.commit`` outside a git checkout."""
+    on = f"cuda ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else device.type
+    values = (torch.__version__, str(torch.get_num_threads()), on, source_commit())
     return {key: value for key, value in zip(NUMERICS, values, strict=True) if value is not None}
 
 

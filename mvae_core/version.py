@@ -9,10 +9,11 @@ try:
 except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0+unknown"
 
-NUMERICS = ("torch", "torch.threads", "mvae.commit")
+NUMERICS = ("torch", "torch.threads", "torch.device", "mvae.commit")
 """Keys of ``[provenance.versions]`` beside the packages': torch's version, the number of CPU threads torch uses
-(``torch.get_num_threads()``, e.g. from ``OMP_NUM_THREADS``) and, running from a git checkout, its commit
-(:func:`source_commit`); each changes a run's numbers in the last digits. A resume under others records them in a
+(``torch.get_num_threads()``, e.g. from ``OMP_NUM_THREADS``), the device that computes (``cpu``, or ``cuda`` with
+the GPU's model: ``cuda (NVIDIA H200)``) and, running from a git checkout, its commit (:func:`source_commit`); each
+changes a run's numbers in the last digits. A resume under others records them in a
 ``[[provenance.resumed]]`` entry and warns, as for another package version."""
 
 
