@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, missing_word, paired, per_config
+from mvae_core.ablation.summary import METRICS, OTHER_MODEL, missing_word, paired, per_config
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
@@ -64,7 +64,11 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
-        (f"best val_elbo − {NONE} (paired)", [(d["config"], d["best_val_elbo"], None) for d in against_none], "–")
+        (
+            f"best val_elbo − {NONE} (paired)",
+            [(d["config"], d["best_val_elbo"], None) for d in against_none],
+            _paired_word(against_none, "best_val_elbo"),
+        )
         if against_none
         else (
             METRICS["best_val_elbo"],
@@ -76,6 +80,13 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     for column, (title, bars, word) in enumerate(panels):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
     atomic_write(path, figure.savefig, durable=False)
+
+
+def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
+    """The word in place of a paired bar without a value: :data:`OTHER_MODEL` when every such bar lacks it because
+    its runs' models differ from the reference's, else ``–``."""
+    lacking = [d["missing"][metric] for d in diffs if d[metric].mean is None]
+    return OTHER_MODEL if lacking and all(set(r) == {OTHER_MODEL} for r in lacking) else "–"
 
 
 def _bars(

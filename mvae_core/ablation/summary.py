@@ -53,6 +53,15 @@ MODEL_EPOCHS = (
     "which early stopping can have reached many epochs before the last."
 )
 """Which model each column describes: a run's columns come from two epochs when its last epoch was not its best."""
+MODEL_SCALED = ("best_val_elbo",)
+"""Metrics that measure a different quantity in each model, so no paired difference is taken between runs of two
+models (:data:`OTHER_MODEL` in its place): ``val_elbo``'s onset term is one token's cross-entropy per step in
+``melody_rnn`` and a binary cross-entropy per pitch × step cell in ``seed`` (docs/ablation.md)."""
+OTHER_MODEL = "other model"
+OTHER_MODEL_NOTE = (
+    " `other model`: the two runs have different models, whose val_elbo measures a different quantity; compare them"
+    " on onset_f1, the generated timing and the pitch gaps."
+)
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
 the validation notes have no timing spread (quantized data), as on the training console."""
@@ -138,7 +147,8 @@ def per_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list
 def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
     """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
     ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
-    metric, a Counter of why the pairs without a difference lack it (the configuration's run's reason, else the
+    metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
+    :data:`MODEL_SCALED` when the two runs' models differ, else the configuration's run's reason, else the
     reference's); ``[]`` without a configuration named ``reference``."""
     if not any(c.name == reference for c in configs):
         return []
@@ -150,13 +160,19 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
         mine = {r["seed"]: r for r in _ok(rows, c.name)}
         entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
         both = sorted(set(mine) & set(ref))
+        other_model = {s for s in both if mine[s].get("model") != ref[s].get("model")}
         entry["missing"] = {}
         for m in METRICS:
-            entry[m] = paired_difference({s: r[m] for s, r in mine.items()}, {s: r[m] for s, r in ref.items()})
+            apart = other_model if m in MODEL_SCALED else set()
+            entry[m] = paired_difference(
+                {s: r[m] for s, r in mine.items() if s not in apart}, {s: r[m] for s, r in ref.items()}
+            )
             lacking = [
-                mine[s] if _lacks(mine[s], m) else ref[s] for s in both if _lacks(mine[s], m) or _lacks(ref[s], m)
+                mine[s] if _lacks(mine[s], m) else ref[s]
+                for s in both
+                if s not in apart and (_lacks(mine[s], m) or _lacks(ref[s], m))
             ]
-            entry["missing"][m] = Counter(_why(r, m) for r in lacking)
+            entry["missing"][m] = Counter([_why(r, m) for r in lacking] + [OTHER_MODEL] * len(apart))
         result.append(entry)
     return result
 
@@ -271,7 +287,8 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         lines += [
             f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
             "seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the pairs where either run has no "
-            "value.",
+            "value."
+            + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else ""),
             "",
         ]
         body = [
