@@ -55,6 +55,8 @@ NO_WEBSOCKET = (
 )
 
 
+SERVED_HEADER = "X-Mvae-Served"
+"""The header of every ``/api/generate`` answer: :attr:`Engine.served`, which ``/api/info`` gives as ``served``."""
 FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False}
 HEAVY_AT_ONCE = 1
 """Requests that render or parse (``/api/wav``, ``/api/encode``) run this many at a time, each in a worker thread, the
@@ -104,7 +106,8 @@ def create_app(
         return JSONResponse(points.get())
 
     async def api_generate(request: Request) -> Response:
-        return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
+        loop = engine.loop(engine.request(await _json(request)))
+        return JSONResponse(loop.as_json(), headers={SERVED_HEADER: engine.served})
 
     async def api_midi(request: Request) -> Response:
         loop = engine.loop(engine.request(await _json(request)))
@@ -145,7 +148,7 @@ def create_app(
     middleware = [Middleware(OriginGuard, **guard)]
     if allow_origins:
         cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
-        expose = ["Content-Disposition", "X-Renderer"]  # a download's name, the WAV's renderer
+        expose = ["Content-Disposition", "X-Renderer", SERVED_HEADER]  # a download's name, its renderer, the model
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(allow_origins), expose_headers=expose, **cors))
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
 

@@ -12,6 +12,8 @@ path is ever opened) and read by the same guarded reader as training data, witho
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import tempfile
 import threading
@@ -129,6 +131,12 @@ class Engine:
         if tempo is not None:
             self.defaults = self.request({"tempo": tempo}, self.defaults)
         self.current = self.defaults
+        self.model_info = self._model_info()
+        """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
+        self.served = hashlib.sha256(json.dumps(self.model_info, sort_keys=True).encode()).hexdigest()[:16]
+        """A digest of :attr:`model_info`, sent with every loop (``X-Mvae-Served``): a page loaded from a server that
+        served something else (restarted on another run, epoch or ``--tempo``) sees that its dots, knobs and roll are
+        stale. A restart on the same run and settings serves the same digest."""
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
@@ -254,8 +262,18 @@ class Engine:
         return torch.cat(parts)
 
     def info(self, points: dict[str, Any]) -> dict[str, Any]:
-        """What ``GET /api/info`` answers, with the training ``points`` as far as they are ready
-        (:class:`TrainingPoints`)."""
+        """What ``GET /api/info`` answers: :attr:`model_info`, :attr:`served`, and the training ``points`` as far as
+        they are ready (:class:`TrainingPoints`)."""
+        return {
+            **self.model_info,
+            "served": self.served,
+            "files": points["files"],
+            "points": points["points"],
+            "points_note": points["note"],
+            "points_ready": points["ready"],
+        }
+
+    def _model_info(self) -> dict[str, Any]:
         defaults = self.defaults  # generate's, with the starting tempo
         return {
             "run": str(self.run.path),
@@ -274,10 +292,6 @@ class Engine:
             "ranges": {"seed": [0, MAX_SEED], **{name: list(bounds) for name, bounds in KNOBS.items()}},
             "z_limit": Z_LIMIT,
             "max_upload_bytes": MAX_UPLOAD_BYTES,
-            "files": points["files"],
-            "points": points["points"],
-            "points_note": points["note"],
-            "points_ready": points["ready"],
         }
 
     def _z(self, value: Any) -> tuple[float, ...]:

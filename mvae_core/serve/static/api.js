@@ -12,12 +12,21 @@ async function errorFrom(resp) {
   return new Error(message);
 }
 
+// The server's digest of what it serves (/api/info's served) when the page loaded: a loop from a server serving
+// something else (restarted on another run, epoch or --tempo) is refused (see generate).
+let expected = null;
+
+export function expectServed(served) {
+  expected = served;
+}
+
 async function call(path, options) {
   let resp;
   try {
     resp = await fetch(path, options);
   } catch {
-    throw new Error(`server unreachable (${path})`);
+    // unreachable: the request may be sent again as it was (the server stopped, or the network is gone)
+    throw Object.assign(new Error(`server unreachable (${path})`), { unreachable: true });
   }
   if (!resp.ok) throw await errorFrom(resp);
   return resp;
@@ -36,9 +45,15 @@ export async function getPoints() {
   return (await call('/api/points')).json();
 }
 
-// params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}
+// params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}. An answer from a server that
+// now serves another model than expectServed's is thrown as an Error with `changed` set.
 export async function generate(params) {
-  return (await call('/api/generate', postJSON(params))).json();
+  const resp = await call('/api/generate', postJSON(params));
+  const served = resp.headers.get('X-Mvae-Served');
+  if (expected && served && served !== expected) {
+    throw Object.assign(new Error('the server now serves another model'), { changed: true });
+  }
+  return resp.json();
 }
 
 // Sends a MIDI file's raw bytes; answers {file, loops: [{loop, notes, z}, ...]}.

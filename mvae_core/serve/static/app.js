@@ -23,6 +23,7 @@ const KNOBS = [
     hint: 'beats per minute; sets the loop length' },
 ];
 const MESSAGE_MS = 6000;  // how long an informational status message stays
+const RETRY_MS = 2000;     // a loop request the server did not receive (stopped, network gone) is sent again after
 
 const $ = (id) => document.getElementById(id);
 
@@ -62,9 +63,13 @@ window.mvae = mvae;
 
 let messageTimer = null;
 let messageKind = 'ok';
+// Set once the server answers for another model than the page loaded (restarted on another run, epoch or --tempo):
+// the page's dots, knobs and roll are the old model's, so its loops are not taken and this message stays.
+let staleMessage = null;
 
 // kind 'ok' fades after MESSAGE_MS; 'error' stays until the next success or message.
 function setMessage(text, kind = 'ok') {
+  if (staleMessage) [text, kind] = [staleMessage, 'error'];
   const el = $('status').querySelector('.status-msg');
   el.textContent = text;
   el.className = `status-msg ${kind}`;
@@ -80,6 +85,26 @@ function showError(err) {
 
 function clearError() {
   if (messageKind === 'error') setMessage('');
+}
+
+// A request failed: a server restarted on another model makes the page stale (said once, for good); the rest is
+// shown as it is.
+async function requestFailed(err) {
+  if (!err.changed) {
+    showError(err);
+    return;
+  }
+  if (staleMessage) return;
+  let now = 'another model';
+  try {
+    const info = await api.getInfo();
+    now = `${info.run} (${info.model}, epoch ${info.epoch}, latent ${info.latent_dim})`;
+  } catch {
+    // gone again: say it without the name
+  }
+  staleMessage = `⚠ The server was restarted and now serves ${now}: reload the page to play it. Until then the `
+    + 'last loop plays on (the dots, knobs and roll are of the model this page loaded).';
+  setMessage(staleMessage, 'error');
 }
 
 function updateStatusInfo() {
@@ -118,19 +143,25 @@ async function pumpLoopRequests() {
   const { serial, body } = loopReq.wanted;
   loopReq.wanted = null;
   loopReq.busy = true;
+  let retry = false;
   try {
     const resp = await api.generate(body);
     clearError();
     if (!walk.active) showLoop(resp);  // a walk owns the player; a late answer must not cut in
   } catch (err) {
-    showError(err);
+    // a request that never reached the server is sent again until it does (unless a newer one replaced it), so
+    // the point and knobs shown are heard once the server is back
+    retry = Boolean(err.unreachable);
+    if (retry && !loopReq.wanted) loopReq.wanted = { serial, body };
+    requestFailed(retry ? new Error(`${err.message}; trying again every ${RETRY_MS / 1000} s`) : err);
   }
   loopReq.busy = false;
   if (loopReq.startAt && serial >= loopReq.startAt) {
     loopReq.startAt = 0;
     startPlayback();
   }
-  pumpLoopRequests();
+  if (retry) setTimeout(pumpLoopRequests, RETRY_MS);
+  else pumpLoopRequests();
 }
 
 // A new current loop: drawn at once, heard from the next loop boundary.
@@ -429,7 +460,7 @@ async function fetchWalkStep(i) {
   try {
     resp = await api.generate(params(walkPoint(i)));
   } catch (err) {
-    showError(err);
+    requestFailed(err);  // the walk asks again at the next loop boundary
     return;
   } finally {
     if (serial === walk.serial) walk.pending = false;
@@ -679,6 +710,7 @@ async function init() {
   }
   const { info } = state;
   mvae.info = info;
+  api.expectServed(info.served);
   buildKnobs();
   showVolume();
   $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');

@@ -1,0 +1,76 @@
+"""The page of `mvae serve` while its server goes away and comes back, as in a show: the laptop's server is stopped
+(Ctrl-C, a crash, the Wi-Fi gone) and started again, on the same run or on another one, with the page left open.
+Headless Chromium as in tests/test_browser.py."""
+
+from __future__ import annotations
+
+import shutil
+
+import httpx
+
+from mvae_core.serve.server import LiveServer
+from tests.conftest import needs_browser
+from tests.test_browser import _wait
+
+pytestmark = needs_browser
+
+MESSAGE = "document.querySelector('#status .status-msg').textContent"
+STATUS = f"return {MESSAGE}"
+
+
+def _open(driver, live: LiveServer) -> None:
+    driver.get(live.url)
+    _wait(driver, "return window.mvae && window.mvae.ready === true && window.mvae.current !== null")
+
+
+def _move_point(driver) -> None:
+    """Two steps right with the keyboard: the point becomes (0.2, 0)."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver.execute_script("document.getElementById('pad').focus()")
+    driver.find_element("id", "pad").send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+
+
+def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(shared_browser, tiny_run):
+    with LiveServer(tiny_run, port=0) as live:
+        port = live.url.rsplit(":", 1)[1].strip("/")
+        _open(shared_browser, live)
+    _move_point(shared_browser)
+    _wait(shared_browser, STATUS, equals="⚠ server unreachable (/api/generate); trying again every 2 s")
+    assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # the last loop plays on
+    with LiveServer(tiny_run, port=int(port)):
+        _wait(shared_browser, "return window.mvae.current.z", equals=[0.2, 0], timeout=15)
+        assert shared_browser.execute_script(STATUS) == ""
+
+
+def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_its_loop(
+    shared_browser, tiny_run, tmp_path
+):
+    other = tmp_path / "other-run"
+    shutil.copytree(tiny_run, other, ignore=shutil.ignore_patterns("*.lock"))
+    with LiveServer(tiny_run, port=0) as live:
+        port = int(live.url.rsplit(":", 1)[1].strip("/"))
+        _open(shared_browser, live)
+    with LiveServer(other, port=port) as restarted:
+        _move_point(shared_browser)
+        _wait(shared_browser, f"return {MESSAGE}.includes('reload the page')", timeout=15)
+        message = shared_browser.execute_script(STATUS)
+        assert f"now serves {other} (melody_rnn, epoch 3, latent 2)" in message
+        assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # not the other model's loop
+        # a later success does not clear it: the dots, knobs and roll are still the first run's
+        _move_point(shared_browser)
+        shared_browser.execute_script("document.getElementById('knob-density').dispatchEvent(new Event('input'))")
+        _wait(shared_browser, "return window.mvae.point", equals=[0.4, 0])
+        assert shared_browser.execute_script(STATUS) == message
+        # whereas the API itself serves the other run, and says so with each loop
+        answer = httpx.post(restarted.url + "api/generate", json={"z": [0, 0]}, timeout=10)
+        assert answer.headers["X-Mvae-Served"] == restarted.engine.served
+        assert httpx.get(restarted.url + "api/info", timeout=10).json()["served"] == restarted.engine.served
+
+
+def test_a_restart_on_the_same_run_and_settings_serves_the_same_model(tiny_run):
+    with LiveServer(tiny_run, port=0) as first:
+        served = first.engine.served
+    with LiveServer(tiny_run, port=0) as again, LiveServer(tiny_run, port=0, tempo=90) as slower:
+        assert again.engine.served == served
+        assert slower.engine.served != served  # the tempo knob's default changed
