@@ -11,7 +11,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import annotated_types
 import typer
@@ -35,7 +35,7 @@ from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import ThresholdMax, ThresholdMin, tools_app
-from mvae_core.config import MvaeConfig, build_config
+from mvae_core.config import MvaeConfig, build_config, flag_overrides
 from mvae_core.data.load import check_paths, load_dataset, parse_kept
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.errors import RunInterrupted
@@ -174,10 +174,10 @@ def train(
                 raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
             result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
         else:
-            flags: dict[str, Any] = {"train.epochs": epochs, "train.batch_size": batch_size, "train.seed": seed}
-            flags |= {"train.device": device, "plugins.enabled": plugins, "data.melody": melody}
-            cfg = build_config(config, set_ or [], flags)
-            result = train_run(data=data, out=out, config=cfg, epochs=epochs, jobs=jobs, progress=reporter)
+            flags = {"train.batch_size": batch_size, "train.seed": seed, "train.device": device}
+            flags |= {"plugins.enabled": plugins, "data.melody": melody}
+            overrides = [*(set_ or []), *flag_overrides(flags)]
+            result = train_run(data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter)
         stdout.print(escape(next_steps(result.path)))
 
 

@@ -15,6 +15,7 @@ import numbers
 import os
 import tomllib
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
@@ -572,12 +573,15 @@ def build_config(
             f"config = {source!r}: give a TOML file (a path), a config tree (a dict) or an MvaeConfig, not a "
             f"{type(source).__name__}"
         )
-    for assignment in overrides:
+    for assignment in [*overrides, *flag_overrides(flags or {})]:
         apply_override(tree, assignment)
-    for key, value in (flags or {}).items():
-        if value is not None:
-            apply_override(tree, f"{key}={_toml_literal(value)}")
     return validate_section(MvaeConfig, tree)
+
+
+def flag_overrides(flags: Mapping[str, Any]) -> list[str]:
+    """``flags`` (``{"train.epochs": 5}``) as overrides (``["train.epochs=5"]``), leaving out those that are None:
+    how a dedicated option (``--epochs``) is applied, after every ``--set``."""
+    return [f"{key}={_toml_literal(value)}" for key, value in flags.items() if value is not None]
 
 
 def config_tree(file: Path) -> dict[str, Any]:

@@ -45,7 +45,16 @@ import torch
 from rich.console import Console
 
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
-from mvae_core.config import ConfigError, DataConfig, MvaeConfig, PluginsConfig, build_config, settings_tree
+from mvae_core.config import (
+    PROVENANCE,
+    ConfigError,
+    DataConfig,
+    MvaeConfig,
+    PluginsConfig,
+    build_config,
+    read_toml,
+    settings_tree,
+)
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, parse_kept
@@ -217,6 +226,8 @@ def train(
                 raise RunInterrupted(stopped, signum) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
             versions = {"mvae": VERSION, **numerics(dist.device), **model_versions(cfg), **host.versions}
+            if not from_run and (retrained := _retrained_note(config, versions, data)):
+                reporter.note(retrained)
             if dist.is_main and not resume:
                 run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
@@ -270,6 +281,28 @@ def numerics(device: torch.device) -> dict[str, str]:
     on = f"cuda ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else device.type
     values = (torch.__version__, str(torch.get_num_threads()), on, source_commit())
     return {key: value for key, value in zip(NUMERICS, values, strict=True) if value is not None}
+
+
+def _retrained_note(config: object, versions: Mapping[str, str], data: list[str]) -> str | None:
+    """When ``config`` is a run's ``config.toml`` (a file with a ``[provenance]`` table) whose recorded versions or
+    DATA arguments differ from this run's ``versions`` and (absolute) ``data``: a note naming each difference, since
+    the new run trains the same settings but its numbers can differ from that run's (docs/evaluation.md); else
+    None."""
+    if not isinstance(config, str | os.PathLike):
+        return None
+    provenance = read_toml(Path(config)).get(PROVENANCE)
+    if not isinstance(provenance, dict):
+        return None
+    recorded = provenance.get("versions") if isinstance(provenance.get("versions"), dict) else {}
+    differ = [f"{name} {was} → {versions[name]}" for name, was in recorded.items() if versions.get(name, was) != was]
+    if (was := provenance.get("data", data)) != data:
+        differ.append(f"DATA {' '.join(map(str, was)) if isinstance(was, list) else was} → {' '.join(data)}")
+    if not differ:
+        return None
+    return (
+        f"{config} is the config of a run trained otherwise ({'; '.join(differ)}): this run trains the same settings, "
+        "and its numbers can differ from that run's (docs/evaluation.md, Reproducing a run and comparing two)"
+    )
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
