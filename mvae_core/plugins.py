@@ -90,8 +90,10 @@ def check_hooks(plugin: Any, label: str) -> None:
         hook = options.get("specname") or attribute if isinstance(options, dict) else None
         if hook is None:
             if attribute in HOOKS:
+                other = _other_projects(value)
+                marked = f"marked by pluggy.HookimplMarker({other[0]!r}), not mvae's" if other else "not marked"
                 raise PluginError(
-                    f"{invalid}: {attribute} is not marked @hookimpl, so mvae would never call it; decorate it with "
+                    f"{invalid}: {attribute} is {marked} @hookimpl, so mvae would never call it; decorate it with "
                     "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"
                 )
         elif hook not in HOOKS:
@@ -100,17 +102,33 @@ def check_hooks(plugin: Any, label: str) -> None:
                 f"{did_you_mean(hook, HOOKS, otherwise='; the hooks are ' + ', '.join(HOOKS))} (docs/hooks.md)"
             )
         else:
-            spec, arguments = HOOKS[hook].parameters, _required_arguments(plugin, attribute)
+            spec, arguments = HOOKS[hook].parameters, _named_arguments(plugin, attribute)
             if starred := _starred(getattr(plugin, attribute)):
                 raise PluginError(
                     f"{invalid}: {attribute}({starred}): pluggy passes a hook only the arguments it "
                     f"names, so {starred} stays empty; name those you use, from {', '.join(spec)} (docs/hooks.md)"
                 )
-            if unknown := [a for a in arguments if a not in spec]:
+            written = ", ".join(a.name if a.default is a.empty else f"{a.name}=…" for a in arguments)
+            if keyword_only := [a.name for a in arguments if a.kind is a.KEYWORD_ONLY]:
                 raise PluginError(
-                    f"{invalid}: {attribute}({', '.join(arguments)}): {hook} has no argument {unknown[0]!r}"
-                    f"{did_you_mean(unknown[0], spec)} Its arguments are {', '.join(spec)}; take any of them, by name"
+                    f"{invalid}: {attribute}({written}): pluggy never passes a keyword-only argument such as "
+                    f"{keyword_only[0]!r}; write it before any * (docs/hooks.md)"
                 )
+            if unknown := [a for a in arguments if a.name not in spec]:
+                default = "" if unknown[0].default is unknown[0].empty else " (a default does not make mvae pass it)"
+                raise PluginError(
+                    f"{invalid}: {attribute}({written}): {hook} has no argument {unknown[0].name!r}{default}"
+                    f"{did_you_mean(unknown[0].name, spec)} Its arguments are {', '.join(spec)}; take any of them, "
+                    "by name"
+                )
+
+
+def _other_projects(value: Any) -> list[str]:
+    """The pluggy projects other than mvae whose ``HookimplMarker`` marked ``value`` (``pluggy.HookimplMarker("mvea")``
+    stores its options as ``value.mvea_impl``): a hook that is marked, but for another project."""
+    attributes = getattr(getattr(value, "__func__", value), "__dict__", {})
+    return [name.removesuffix("_impl") for name, options in attributes.items()
+            if name.endswith("_impl") and isinstance(options, dict) and "specname" in options]  # fmt: skip
 
 
 def _starred(function: Any) -> str:
@@ -120,17 +138,14 @@ def _starred(function: Any) -> str:
                      if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD))  # fmt: skip
 
 
-def _required_arguments(plugin: Any, attribute: str) -> list[str]:
-    """The arguments pluggy passes to the hook implementation ``plugin.attribute``: those without a default, ``self``
-    left out (a function defined in a class, looked up on the class)."""
+def _named_arguments(plugin: Any, attribute: str) -> list[inspect.Parameter]:
+    """The named arguments of the hook implementation ``plugin.attribute``, defaults included (mvae passes each that
+    the hook has, and nothing else), ``self`` and ``*args``/``**kwargs`` left out (a function defined in a class,
+    looked up on the class, still lists ``self``)."""
     parameters = list(inspect.signature(getattr(plugin, attribute)).parameters.values())
     if inspect.isclass(plugin) and isinstance(inspect.getattr_static(plugin, attribute), types.FunctionType):
         parameters = parameters[1:]
-    return [
-        p.name
-        for p in parameters
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is inspect.Parameter.empty
-    ]
+    return [p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
 def available_plugins() -> dict[str, PluginInfo]:
