@@ -18,7 +18,14 @@ The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` comm
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
+
+if sys.platform == "win32":  # every import of mvae would fail later with "No module named 'fcntl'"
+    raise ImportError(
+        "mvae does not run natively on Windows (it locks run folders and caches with POSIX flock): install and run it "
+        "in WSL, the Windows Subsystem for Linux (docs/quickstart.md, Platforms)"
+    )
 
 from mvae_core.errors import (
     ConfigError,
