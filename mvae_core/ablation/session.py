@@ -569,16 +569,19 @@ def _execute(
 @contextlib.contextmanager
 def _interrupts_while(kept: str) -> Iterator[None]:
     """SIGINT and SIGTERM in the block end the ablation as :class:`RunInterrupted` (exit 130 or 143), its message
-    saying what is ``kept`` and to run the same command again; no summary is written."""
+    saying what is ``kept`` and to run the same command again (as ``str()``: the same ``mvae_core.ablate`` call); no
+    summary is written."""
     from mvae_core.signals import Interrupts
 
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
             yield
         except KeyboardInterrupt:
+            said = f"interrupted ({interrupts.name}); {kept}. Run the same command again"
             raise RunInterrupted(
-                f"interrupted ({interrupts.name}); {kept}. Run the same command again to finish the ablation.",
+                f"{said} (in Python, the same mvae_core.ablate call) to finish the ablation.",
                 interrupts.signum,
+                command_line=f"{said} to finish the ablation.",
             ) from None
 
 
