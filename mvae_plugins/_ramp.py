@@ -20,7 +20,7 @@ def check_spec(value: Any) -> dict[str, Any]:
     Returns the full spec (defaults filled in, so the run's ``config.toml`` records exactly what ran); raises
     ``ValueError`` naming the closest schedule for an unknown name, or the bad parameter.
     """
-    return schedules.validate_spec(schedules.setting(value))
+    return schedules.validate_setting(value)
 
 
 ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]
@@ -45,7 +45,7 @@ class ScheduledConfig(BaseModel):
         schedule = data.get("schedule") if isinstance(data, dict) else None
         if isinstance(schedule, dict) and "name" not in schedule:
             default = cls.model_fields["schedule"].get_default(call_default_factory=True)
-            data = {**data, "schedule": {**default, **schedule}}
+            data = {**data, "schedule": schedules.setting(schedule, default)}
         return data
 
 

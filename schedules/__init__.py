@@ -171,9 +171,13 @@ def _problem(name: str, parameters: list[str], error: Any) -> str:
     return f"{where}: unknown parameter{did_you_mean(str(error['loc'][-1]), parameters, every)}"
 
 
-def setting(value: Any) -> Any:
+def setting(value: Any, default: dict[str, Any] | str | None = None) -> Any:
     """A schedule as a config writes it (a plugin's ``schedule``, a chain's part): a bare name stands for that
-    schedule with its defaults, ``{"name": value}``; anything else is returned as it is, for :func:`from_spec`."""
+    schedule with its defaults, ``{"name": value}``; given the setting's ``default``, a table without ``name`` is
+    that default with those parameters changed (``--set plugins.kl_anneal.schedule.epochs=10``); anything else is
+    returned as it is, for :func:`from_spec`."""
+    if isinstance(value, dict) and "name" not in value and default is not None:
+        return {**setting(default), **value}
     return {"name": value} if isinstance(value, str) else value
 
 
@@ -190,3 +194,11 @@ def from_spec(spec: dict[str, Any] | Schedule) -> Schedule:
 def validate_spec(spec: Any) -> dict[str, Any]:
     """For plugin config fields: the full spec (defaults filled in) of a valid schedule; raises ``ValueError``."""
     return from_spec(spec).spec()
+
+
+def validate_setting(value: Any, default: dict[str, Any] | str | None = None) -> dict[str, Any]:
+    """A plugin's schedule setting as the built-in plugins take theirs (a ``mode="before"`` field validator): a table
+    ``{name, **params}``, a bare name (that schedule's defaults), or, given the field's ``default``, a table without
+    ``name`` (the default with those parameters changed). Returns the full spec, defaults filled in; raises
+    :class:`ScheduleError` (a ``ValueError``) naming the schedule and the parameter."""
+    return validate_spec(setting(value, default))
