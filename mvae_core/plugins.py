@@ -237,7 +237,8 @@ def validated_sections(
         if name not in available:
             raise ConfigError(
                 f"plugins.{name}: there is no plugin named {name!r} to configure"
-                f"{did_you_mean(name, [*available, 'enabled'])}"
+                f"{did_you_mean(name, [*available, 'enabled'])} A plugin from a package is configured only where the "
+                f"package is installed (mvae plugins lists them): install it, or remove the [plugins.{name}] section"
             )
         if not isinstance(sections[name], dict):
             table = (
