@@ -63,6 +63,8 @@ class LiveServer:
         for origin in allow_origins:
             _check_origin(origin)
         self.allow_origins = tuple(allow_origins)
+        if midi_out is not None and not midi_out.strip():  # --midi-out "$PORT" with $PORT unset: MIDI out was off
+            raise ServeError("--midi-out is empty; give the name the port gets in your DAW, e.g. --midi-out mvae")
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         if osc_reply_port is not None and osc_reply_port == osc_port:
