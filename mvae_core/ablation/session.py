@@ -511,6 +511,34 @@ def _versions_line(rows: list[dict[str, Any]], out: Path) -> str:
     return f"Trained by mvae {listed}; summarised by mvae {VERSION}."
 
 
+THREADS = "torch.threads"
+
+
+def _threads_line(rows: list[dict[str, Any]], out: Path) -> str | None:
+    """The torch thread counts the runs trained with, each run's counts in the order it used them (``1 → 2``: resumed
+    under another ``--jobs`` or ``--cpus-per-run``), with how many runs; ``None`` when every run used one and the same
+    count throughout (the thread count changes the last digits of a run's numbers)."""
+    used: dict[str, int] = {}
+    for row in rows:
+        try:
+            provenance = RunDir(out / row["run"]).read_provenance()
+        except (ConfigError, OSError, ValueError):
+            provenance = {}
+        counts = [provenance.get("versions", {}).get(THREADS)]
+        counts += [
+            entry["versions"][THREADS] for entry in provenance.get("resumed", []) if THREADS in entry["versions"]
+        ]
+        label = " → ".join(str(c) for c in counts if c is not None) or "unknown"
+        used[label] = used.get(label, 0) + 1
+    if len(used) == 1 and "→" not in next(iter(used)):
+        return None
+    listed = ", ".join(f"{label} ({n} run{'s' * (n != 1)})" for label, n in used.items())
+    return (
+        f"Torch threads: {listed}. A run's last digits depend on them, and `a → b` is a run resumed with another "
+        "count (another --jobs or --cpus-per-run): docs/ablation.md#workers-threads-and-the-parse-cache."
+    )
+
+
 def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
     """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
     from mvae_core.data.corpus import MissingCorpusExtra
@@ -615,6 +643,7 @@ def _summarise(
         "docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(rows, out),
+        *([threads] if (threads := _threads_line(rows, out)) else []),
         *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
