@@ -7,9 +7,8 @@ visible, so a name can neither style the output nor forge a line of it.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -267,34 +266,40 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
         for warning in entry.get("warnings", []):
             by_kind.setdefault(warning["kind"], []).append((entry["source"], warning["message"]))
     for kind, warned in by_kind.items():
-        shared = _shared_ending(message for _, message in warned) if len(warned) > 1 else ""
-        if not shared:
+        template = _template([message for _, message in warned]) if len(warned) > 1 else None
+        if template is None:
             lines = [f"  warning, {source}: {kind}: {message}" for source, message in warned]
             _print_some(console, lines, limit, f"{kind} warnings", full)
             continue
-        console.print(
-            Text(printable(f'  warning, {kind} ({len(warned)} sources); "…" below is "{shared}"')), soft_wrap=True
-        )
-        lines = [f"    {source}: {message.removesuffix(shared).rstrip()} …" for source, message in warned]
+        head, tail = template
+        own = [(source, message[len(head) : len(message) - len(tail)].strip()) for source, message in warned]
+        said = f'"{head}…{tail}", where "…" is, by source:' if any(part for _, part in own) else f'"{head}", for:'
+        console.print(Text(printable(f"  warning, {kind} ({len(warned)} sources): {said}")), soft_wrap=True)
+        lines = [f"    {source}: {part}" if part else f"    {source}" for source, part in own]
         _print_some(console, lines, limit, f"{kind} warnings", full)
 
 
-SHARED_ENDING = 40
-"""The fewest characters several warnings of one kind must end with alike (an explanation and advice, as the same
-notes warnings' ``… both are used, as one group of the train/validation split …``) for :func:`print_skips` to say it
-once, above a short line per source; shorter, each warning is printed whole."""
+SHARED_TEXT = 40
+"""Characters that several warnings of one kind must share (beginning and end together) for :func:`print_skips` to
+say that text once, and per source only what differs."""
 
 
-def _shared_ending(messages: Iterable[str]) -> str:
-    """What all ``messages`` end with alike, from its first clause on (after ``": "`` or ``". "``, or from ``" ("``:
-    never from mid-phrase), when at least :data:`SHARED_ENDING` characters; else ``""``."""
-    messages = list(messages)
-    alike = zip(*(reversed(message) for message in messages), strict=False)  # last characters first
-    count = next((i for i, chars in enumerate(alike) if len(set(chars)) > 1), min(map(len, messages)))
-    ending = messages[0][len(messages[0]) - count :]
-    starts = [m.end() for m in re.finditer(r"[:.] ", ending)] + [m.start() + 1 for m in re.finditer(r" \(", ending)]
-    shared = ending[min(starts) :] if starts else ""
-    return shared if len(shared) >= SHARED_ENDING else ""
+def _template(messages: list[str]) -> tuple[str, str] | None:
+    """What all ``messages`` (at least two) begin and end with alike, as ``(head, tail)``, each cut at a space so
+    that no word is split: the part between, where they differ, is each one's own (a number, a file name); the whole
+    message and ``""`` when they are all the same. None when the two hold fewer than :data:`SHARED_TEXT` characters
+    together."""
+    if len(set(messages)) == 1:
+        return (messages[0], "") if len(messages[0]) >= SHARED_TEXT else None
+    shortest = min(map(len, messages))
+    forwards = zip(*messages, strict=False)
+    same = next((i for i, chars in enumerate(forwards) if len(set(chars)) > 1), shortest)
+    head = messages[0][: messages[0].rfind(" ", 0, same + 1) + 1]  # up to the last space within the shared start
+    backwards = zip(*(message[::-1] for message in messages), strict=False)
+    alike = min(next((i for i, chars in enumerate(backwards) if len(set(chars)) > 1), shortest), shortest - len(head))
+    ending = messages[0][len(messages[0]) - alike :]
+    tail = ending[ending.find(" ") :] if " " in ending else ""  # from the first space within the shared end
+    return (head, tail) if len(head) + len(tail) >= SHARED_TEXT else None
 
 
 def _melody_line(entry: dict[str, Any]) -> str:

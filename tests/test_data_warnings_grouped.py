@@ -1,5 +1,7 @@
-"""Several warnings of one kind that end alike (the same explanation and advice) say it once: `make demo` opened with
-ten same-notes warnings of ~330 characters each, every one repeating why both files are used and what to do."""
+"""Several warnings of one kind that share most of their text (the same explanation and advice) say it once, with
+"…" where they differ, then per source only its own part: `make demo` opened with ten same-notes warnings of ~330
+characters each, and a WJD training with eleven unaligned-timing warnings of ~400, each repeating everything but one
+number."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import io
 from rich.console import Console
 
 from mvae_core.data.load import DataReport, same_notes_message
-from mvae_core.report import SHARED_ENDING, print_skips
+from mvae_core.report import SHARED_TEXT, print_skips
 
 
 def _printed(report: DataReport, limit: int = 10) -> list[str]:
@@ -21,7 +23,7 @@ def _entry(source: str, *warnings: tuple[str, str]) -> dict:
     return {"source": source, "status": "ok", "warnings": [{"kind": k, "message": m} for k, m in warnings]}
 
 
-def test_same_notes_warnings_say_their_explanation_once_then_one_short_line_each() -> None:
+def test_same_notes_warnings_say_their_explanation_once_then_what_differs() -> None:
     report = DataReport(
         entries=[
             _entry("corpus:essen/b#2", ("same notes", same_notes_message("corpus:essen/a#1"))),
@@ -32,12 +34,11 @@ def test_same_notes_warnings_say_their_explanation_once_then_one_short_line_each
     lines = _printed(report)
     shared = same_notes_message("corpus:essen/a#1").split("as corpus:essen/a#1 ", 1)[1]
     assert lines == [
-        f'  warning, same notes (2 sources); "…" below is "{shared}"',
-        "    corpus:essen/b#2: the same notes (pitch, step and velocity of each) as corpus:essen/a#1 …",
-        "    corpus:essen/d#4: the same notes 5 semitones lower (step and velocity of each) as corpus:essen/c#3 …",
+        f'  warning, same notes (2 sources): "the same notes … {shared}", where "…" is, by source:',
+        "    corpus:essen/b#2: (pitch, step and velocity of each) as corpus:essen/a#1",
+        "    corpus:essen/d#4: 5 semitones lower (step and velocity of each) as corpus:essen/c#3",
         "  warning, corpus:essen/e#5: pickup: most onsets fall on beat 3 of the bar",
     ]
-    assert len(shared) >= SHARED_ENDING
 
 
 def test_warnings_that_share_little_are_printed_whole_and_the_rest_counted() -> None:
@@ -49,17 +50,23 @@ def test_warnings_that_share_little_are_printed_whole_and_the_rest_counted() -> 
     ]
 
 
-def test_the_shared_ending_starts_at_a_clause_never_mid_phrase() -> None:
-    """Messages that differ only in a number share '… half-steps; …' from that number on: the part said once starts
-    at the first clause after it (here after ': '), so each source's line keeps its number with the words around it."""
-    end = "with no regularity at the beat: its timing would train the timing head on noise. Quantize it"
+def test_a_number_in_the_middle_is_all_each_source_says_and_no_word_is_split() -> None:
+    """Messages that differ in one number (0.56, 0.57, 0.6) keep the words around it whole: what is said once
+    ends before the number and starts after it at a space."""
+    start, end = "offsets spread like chance (std ", " half-steps) with no regularity at the beat; quantize it"
     report = DataReport(
-        entries=[
-            _entry(f"s{std}.mid", ("unaligned timing", f"chance (std 0.{std} half-steps) {end}")) for std in (56, 57)
-        ]
+        entries=[_entry(f"s{std}.mid", ("unaligned timing", f"{start}{std}{end}")) for std in ("0.56", "0.57", "0.6")]
     )
     assert _printed(report) == [
-        '  warning, unaligned timing (2 sources); "…" below is "its timing would train the timing head on noise. Quantize it"',
-        "    s56.mid: chance (std 0.56 half-steps) with no regularity at the beat: …",
-        "    s57.mid: chance (std 0.57 half-steps) with no regularity at the beat: …",
+        f'  warning, unaligned timing (3 sources): "{start}…{end}", where "…" is, by source:',
+        "    s0.56.mid: 0.56",
+        "    s0.57.mid: 0.57",
+        "    s0.6.mid: 0.6",
     ]
+    assert len(start) + len(end) >= SHARED_TEXT
+
+
+def test_the_same_warning_for_several_sources_is_said_once_then_the_sources() -> None:
+    message = "the file ends in the middle of a bar: its last loop is left out"
+    report = DataReport(entries=[_entry(f"t{i}.mid", ("cut", message)) for i in range(2)])
+    assert _printed(report) == [f'  warning, cut (2 sources): "{message}", for:', "    t0.mid", "    t1.mid"]
