@@ -256,10 +256,14 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
     lines = [
         f"  skipped {e['source']}: {e['reason']}" + (f" ({e['detail']})" if e.get("detail") else "") for e in skipped
     ]
-    _print_some(console, lines, limit, "skipped", full)
+    _print_some(console, lines, limit, ("skipped", "skipped"), full)
     chosen = [e for e in report.entries if e["status"] == "ok" and (e.get("left_out_notes") or e.get("drum_notes"))]
     _print_some(
-        console, [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen], limit, "melody choices", full
+        console,
+        [f"  melody of {e['source']}: {_melody_line(e)}" for e in chosen],
+        limit,
+        ("melody choice", "melody choices"),
+        full,
     )
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for entry in report.entries:
@@ -269,14 +273,14 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
         template = _template([message for _, message in warned]) if len(warned) > 1 else None
         if template is None:
             lines = [f"  warning, {source}: {kind}: {message}" for source, message in warned]
-            _print_some(console, lines, limit, f"{kind} warnings", full)
+            _print_some(console, lines, limit, (f"{kind} warning", f"{kind} warnings"), full)
             continue
         head, tail = template
         own = [(source, message[len(head) : len(message) - len(tail)].strip()) for source, message in warned]
         said = f'"{head}…{tail}", where "…" is, by source:' if any(part for _, part in own) else f'"{head}", for:'
         console.print(Text(printable(f"  warning, {kind} ({len(warned)} sources): {said}")), soft_wrap=True)
         lines = [f"    {source}: {part}" if part else f"    {source}" for source, part in own]
-        _print_some(console, lines, limit, f"{kind} warnings", full)
+        _print_some(console, lines, limit, (f"{kind} warning", f"{kind} warnings"), full)
 
 
 SHARED_TEXT = 40
@@ -311,8 +315,10 @@ def _melody_line(entry: dict[str, Any]) -> str:
     return f"{entry.get('melody', '')}; left out {' and '.join(left)}"
 
 
-def _print_some(console: Console, lines: list[str], limit: int, what: str, full: str) -> None:
+def _print_some(console: Console, lines: list[str], limit: int, what: tuple[str, str], full: str) -> None:
+    """The first ``limit`` of ``lines``, then how many more there are, as ``what`` (singular, plural) says, and
+    where they are (``full``)."""
     for line in lines[:limit]:
         console.print(Text(printable(line)), highlight=False, soft_wrap=True)
-    if len(lines) > limit:
-        console.print(f"  ... and {len(lines) - limit} more {what} (see {full})")
+    if (more := len(lines) - limit) > 0:
+        console.print(f"  ... and {more} more {what[more > 1]} (see {full})")

@@ -46,7 +46,7 @@ def test_warnings_that_share_little_are_printed_whole_and_the_rest_counted() -> 
     assert _printed(report, limit=2) == [
         "  warning, f0.mid: odd: message 0 ends with x",
         "  warning, f1.mid: odd: message 1 ends with x",
-        "  ... and 1 more odd warnings (see data_report.json or mvae data inspect --json)",
+        "  ... and 1 more odd warning (see data_report.json or mvae data inspect --json)",
     ]
 
 
@@ -70,3 +70,10 @@ def test_the_same_warning_for_several_sources_is_said_once_then_the_sources() ->
     message = "the file ends in the middle of a bar: its last loop is left out"
     report = DataReport(entries=[_entry(f"t{i}.mid", ("cut", message)) for i in range(2)])
     assert _printed(report) == [f'  warning, cut (2 sources): "{message}", for:', "    t0.mid", "    t1.mid"]
+
+
+def test_more_than_the_limit_are_counted_in_words_that_fit_the_count() -> None:
+    report = DataReport(entries=[_entry(f"f{i}.mid", ("odd", f"message {i} ends with x")) for i in range(4)])
+    assert _printed(report, limit=2)[-1] == (
+        "  ... and 2 more odd warnings (see data_report.json or mvae data inspect --json)"
+    )
