@@ -37,6 +37,16 @@ def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(share
         _open(shared_browser, live)
     _move_point(shared_browser)
     _wait(shared_browser, STATUS, equals="⚠ server unreachable (/api/generate); trying again every 2 s")
+    # each retry leaves the message as it is, so a screen reader says it once (the status line is aria-live)
+    shared_browser.execute_script(
+        """window.statusChanges = 0;
+        new MutationObserver((changes) => { window.statusChanges += changes.length; })
+          .observe(document.querySelector('#status .status-msg'), {childList: true, characterData: true});"""
+    )
+    sent = "return performance.getEntriesByName(location.origin + '/api/generate').length"
+    retries = shared_browser.execute_script(sent)
+    _wait(shared_browser, f"{sent} >= {retries + 2}")  # two retries failed
+    assert shared_browser.execute_script("return window.statusChanges") == 0
     assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # the last loop plays on
     with LiveServer(tiny_run, port=int(port)):
         _wait(shared_browser, "return window.mvae.current.z", equals=[0.2, 0], timeout=15)

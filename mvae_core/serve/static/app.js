@@ -71,7 +71,8 @@ let staleMessage = null;
 function setMessage(text, kind = 'ok') {
   if (staleMessage) [text, kind] = [staleMessage, 'error'];
   const el = $('status').querySelector('.status-msg');
-  el.textContent = text;
+  // the same message again (a request retried every few seconds) is not rewritten: a screen reader would say it again
+  if (el.textContent !== text) el.textContent = text;
   el.className = `status-msg ${kind}`;
   messageKind = kind;
   $('status').title = $('status').textContent;  // the line may be cut off with an ellipsis
@@ -219,7 +220,7 @@ function showPadHover(z, point) {
   }
   let text = `cursor (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`;
   if (point) text += ` · ${pointName(point)}`;
-  el.textContent = text;
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function setColorMode(mode) {
