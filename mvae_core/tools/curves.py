@@ -3,7 +3,7 @@
 Six panels over the epochs (counted from 1, as on the console): train loss per term; validation loss per term with
 ``val_elbo``; the loss-weight multipliers applied (``weights``); the learning rate; the timing spread
 (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction, half-steps); active latent units with
-``onset_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
+``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
 ``plugins.free_bits``) adds a panel of its numbers, one line per number (a list gives one line per element). Epochs
 with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
 events are listed under the panels. Missing or ``null`` values (older runs, quantized data) leave gaps.
@@ -155,11 +155,12 @@ def draw_curves(
     units.set_ylabel("active latent units")
     units.yaxis.set_major_locator(MaxNLocator(integer=True))
     units.set_ylim(bottom=0, top=max((u for u in active if not math.isnan(u)), default=0) + 1)
-    units.set_title("active units and onset F1")
+    units.set_title("active units and reconstruction F1")
     f1 = units.twinx()
     f1.plot(epochs, series(records, "onset_f1"), color="C1", label="onset_f1")
+    f1.plot(epochs, series(records, "rhythm_f1"), color="C9", label="rhythm_f1")
     f1.set_ylim(0, 1)
-    f1.set_ylabel("onset F1")
+    f1.set_ylabel("F1 (notes; rhythm: steps only)")
     for ax in (train, val, weights, timing):
         ax.legend(fontsize=7, ncol=2)
     units.legend(handles=units.get_lines() + f1.get_lines(), fontsize=7, loc="lower right")
