@@ -79,7 +79,20 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     panels += [(METRICS[m], [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
     for column, (title, bars, word) in enumerate(panels):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
+    figure.supxlabel(caption(rows, bool(against_none)), fontsize=8, color="0.3")
     atomic_write(path, figure.savefig, durable=False)
+
+
+def caption(rows: list[dict[str, Any]], paired_panel: bool) -> str:
+    """What the figure's lines and error bars are, under it, so that the figure read alone (in a paper, a slide)
+    says it: the seeds, the 95 % t-interval, and what the paired panel subtracts."""
+    seeds = len({r["seed"] for r in rows})
+    paired_what = f"; the first panel pairs each run with {NONE}'s run of the same seed" if paired_panel else ""
+    return (
+        f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
+        f"their mean up to the last epoch all reached.\nBars: mean over the runs, error bars its 95 % t-interval"
+        f"{paired_what}."
+    )
 
 
 def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
