@@ -174,18 +174,21 @@ class MelodyModel(nn.Module, ABC):
         (:func:`~mvae_core.generation.make_notes` builds them from arrays). Every random choice of pattern ``i`` comes
         from :func:`~mvae_core.generation.pattern_rng` ``(options, i)``, so a
         pattern depends on its point, ``options.seed`` and ``i`` only. Raises :class:`UnsupportedOption` for
-        options the model cannot honour (:meth:`check_options`)."""
+        options the model cannot honour: call :meth:`check_options` first, since ``mvae map`` and validation call
+        this method without it (``generate`` and ``interpolate`` call both)."""
 
     def check_options(self, options: DecodeOptions) -> None:
         """Raise :class:`UnsupportedOption` for decoding options this model cannot honour; all are fine by
-        default."""
+        default. ``generate`` and ``interpolate`` call it before anything is decoded; :meth:`decode_notes` and the
+        player's ``notes`` call it too, for the callers that do not."""
 
     @abstractmethod
     def player(self) -> NotePlayer:
         """The decoder prepared for one point at a time (weights copied; later changes to the model are not
         followed): ``run.player()`` and ``mvae serve``. Its notes follow :meth:`decode_notes`' rules
-        (:data:`~mvae_core.models.NOTE_RULE`: ``mvae serve`` sends them as JSON). A model without a live player
-        raises :class:`UnsupportedOption` naming itself, which ``mvae serve`` prints (exit 2)."""
+        (:data:`~mvae_core.models.NOTE_RULE`: ``mvae serve`` sends them as JSON) and it refuses the options
+        :meth:`check_options` refuses. A model without a live player raises :class:`UnsupportedOption` naming
+        itself, which ``mvae serve`` prints (exit 2)."""
 
     def onnx_graph(self, cfg: MvaeConfig) -> OnnxGraph:
         """The graph ``mvae export --onnx`` writes (in eval mode) and its description for the sidecar: inputs,
