@@ -35,6 +35,15 @@ class CheckpointError(MvaeError, RuntimeError):
     """A checkpoint or model file is missing, truncated, corrupt or unsafe; the message names the file."""
 
 
+class WeightsMismatch(CheckpointError):
+    """The tensors of a file do not fit the model built from the run's config (:func:`load_weights`); ``tensors``
+    says how they differ (``tensors: 2 missing (head.weight, head.bias), …``)."""
+
+    def __init__(self, message: str, tensors: str) -> None:
+        super().__init__(message)
+        self.tensors = tensors
+
+
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
     """Write ``checkpoint.pt`` atomically. It is serialised in memory first: torch reports a full disk as an
     ``enforce fail`` RuntimeError, a plain file write as ``No space left on device``."""
@@ -87,19 +96,26 @@ def load_weights(model: torch.nn.Module, state: Any) -> None:
             raise TypeError(f"the weights are a {type(state).__name__}, not a table of tensors")
         model.load_state_dict(state)
     except (RuntimeError, TypeError, ValueError, KeyError) as exc:
-        raise CheckpointError(
-            f"its weights do not fit the model that the run's config.toml describes ({_mismatch(exc)}); the file "
-            "comes from another run, or config.toml was edited: put back the run's own file and config.toml (from "
-            "a backup), or start a new run"
+        tensors = _mismatch(exc)
+        raise WeightsMismatch(
+            f"its weights do not fit the model that the run's config.toml describes ({tensors}); the file comes "
+            "from another run, or config.toml was edited: put back the run's own file and config.toml (from a "
+            "backup), or start a new run",
+            tensors,
         ) from None
 
 
 QUOTE = '"'  # torch quotes each key it lists
 
 
+NAMED_TENSORS = 3
+"""How many tensors a message about weights that do not fit names of each kind (missing, not in the model)."""
+
+
 def _mismatch(error: BaseException) -> str:
-    """How torch's ``load_state_dict`` says the tensors differ, in a few words: the first tensor whose shape differs,
-    and how many tensors the model lacks, has to spare, or has in another shape."""
+    """How torch's ``load_state_dict`` says the tensors differ, in a few words: how many tensors the model lacks and
+    has to spare (the first :data:`NAMED_TENSORS` of each by name), and how many it has in another shape (the first
+    with both shapes)."""
     text = str(error)
     if not text.startswith("Error(s) in loading state_dict"):
         return reason(error)
@@ -109,7 +125,9 @@ def _mismatch(error: BaseException) -> str:
         ("not in this model", r"Unexpected key\(s\) in state_dict: (.*)"),
     ):
         if found := re.search(pattern, text):
-            parts.append(f"{found.group(1).count(QUOTE) // 2} {label}")
+            names = re.findall(f"{QUOTE}([^{QUOTE}]*){QUOTE}", found.group(1))
+            shown = ", ".join(names[:NAMED_TENSORS]) + (", …" if len(names) > NAMED_TENSORS else "")
+            parts.append(f"{len(names)} {label} ({shown})")
     shapes = re.findall(
         r"size mismatch for (\S+): copying a param with shape torch.Size\((\[[^\]]*\])\) from "
         r"checkpoint, the shape in current model is torch.Size\((\[[^\]]*\])\)",

@@ -29,6 +29,7 @@ from mvae_core.checkpoint import (
     CHECKPOINT,
     UNUSABLE,
     CheckpointError,
+    WeightsMismatch,
     load_checkpoint,
     load_model_file,
     load_weights,
@@ -45,6 +46,7 @@ from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
 from mvae_core.suggest import closest
+from mvae_core.version import VERSION
 
 LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
@@ -383,6 +385,32 @@ class RunDir:
         ]
         return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 
+    def refused_weights(self, error: CheckpointError, installed: Mapping[str, str | None]) -> str:
+        """What to say of weights that the installed model refuses (``error``): when the model's code is of another
+        version than the one that trained the run (its package's, or mvae's for a built-in), that change is the likely
+        cause, so the message leads with it and the command that installs the version that trained the run; else
+        ``error``'s own message (another run's file, an edited config) with :meth:`version_hint`."""
+        trained = self.trained_versions()
+        changed = [
+            name
+            for name, now in installed.items()
+            if (name == "mvae" or name.startswith(VERSION_KEY_PREFIX))
+            and now is not None
+            and name in trained
+            and trained[name] != now
+        ]
+        if not isinstance(error, WeightsMismatch) or not changed:
+            return self.with_version_hint(str(error), installed)
+        name, was = changed[-1], trained[changed[-1]]  # the model's own package before mvae
+        package = "mvae" if name == "mvae" else self.read_provenance().get("packages", {}).get(name)
+        install = f"pip install '{package}=={was}'" if package else f"{_part(name)} {was}"
+        return (
+            f"its weights do not fit {_part(name)} {installed[name]} installed here ({error.tensors}): {self.path} was "
+            f"trained with {was}, whose weights are laid out otherwise; install that version ({install}), or a "
+            "version of the package that converts the earlier weights as it loads them (docs/models.md, Writing a "
+            "model)"
+        )
+
     def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
         """``message`` (one sentence, its full stop kept last) ending with :meth:`version_hint` when a part's version
         differs: an error the installed code gives for the run's files may come from that change."""
@@ -704,7 +732,7 @@ class RunDir:
         try:
             load_weights(model, state)
         except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
-            message = self.with_version_hint(str(exc), installed_model_version(cfg.model.name))
+            message = self.refused_weights(exc, {"mvae": VERSION, **installed_model_version(cfg.model.name)})
             raise CheckpointError(f"{self.path / BEST_MODEL}: {message}") from None
         return SavedModel(model.eval(), cfg, metadata)
 

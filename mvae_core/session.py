@@ -381,7 +381,7 @@ def _fit(
             try:
                 trainer.restore(payload)
             except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
-                message = run.with_version_hint(str(exc), _installed_versions(cfg))
+                message = run.refused_weights(exc, _installed_versions(cfg))
                 raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
             if writer:
                 if (failure := writer.read_failure()) and failure.get("error") == NON_FINITE:
