@@ -229,7 +229,14 @@ def validated_sections(
     ``--plugins`` leaves out, and they are checked as the settings of enabled plugins are. For a third-party plugin
     that means importing its package (as enabling it by name does; docs/plugins.md, Trust model): without a section,
     a plugin that is not enabled is not imported. A section for no registered plugin, or for a plugin object
-    (``objects``), is a :class:`ConfigError`."""
+    (``objects``), is a :class:`ConfigError`; an object under a name no plugin may have (:func:`unusable_name`:
+    ``all``, ``torch``, ``a.b``, …) is a :class:`PluginError`."""
+    for name in objects:
+        if reason := unusable_name(name):
+            raise PluginError(
+                f"plugin object {name!r} cannot run under that name: {reason}; give it another name with a (name, "
+                "object) pair"
+            )
     sections = plugins.sections()
     for name in sections:
         if name in objects:
