@@ -318,7 +318,10 @@ def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) ->
     try:
         return OscServer(engine, host, port, reply_port)
     except OSError as exc:
-        raise ServeError(f"--osc-port {port}: cannot listen on {host} ({exc.strerror or exc})") from None
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:  # another server, or a patch's [udpreceive] given the port to send to
+            hint = "; another program listens on it: pass another --osc-port (0 picks a free one, printed at start)"
+        raise ServeError(f"--osc-port {port}: cannot listen on {host} ({exc.strerror or exc}){hint}") from None
 
 
 def _bind(host: str, port: int) -> socket.socket:
