@@ -19,7 +19,8 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_LOOP
 from mvae_core.files import atomic_write
-from mvae_core.generation import LATENT_MAX, DecodeOptions
+from mvae_core.generation import LATENT_MAX, DecodeOptions, render_loops
+from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
 
@@ -58,8 +59,10 @@ def draw_map(
     from matplotlib.colors import Normalize
     from matplotlib.patches import Rectangle
 
+    with model_code(cfg.model.name, "check_options"):  # as generate: a model refuses the options it cannot honour
+        model.check_options(options)
     axis, points = plane_points(grid, extent, cfg.model.latent_dim)
-    loops = model.eval().decode_notes(points, options)
+    loops = [loop for (loop,) in render_loops(model, points, options)]
     spacing = axis[1] - axis[0]
     size = CELL_FILL * spacing
     x_unit, y_unit = size / STEPS_PER_LOOP, size / cfg.data.pitch_classes
