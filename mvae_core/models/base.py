@@ -174,13 +174,13 @@ class MelodyModel(nn.Module, ABC):
         (:func:`~mvae_core.generation.make_notes` builds them from arrays). Every random choice of pattern ``i`` comes
         from :func:`~mvae_core.generation.pattern_rng` ``(options, i)``, so a
         pattern depends on its point, ``options.seed`` and ``i`` only. Raises :class:`UnsupportedOption` for
-        options the model cannot honour: call :meth:`check_options` first, since ``mvae map`` and validation call
-        this method without it (``generate`` and ``interpolate`` call both)."""
+        options the model cannot honour: call :meth:`check_options` first, for a caller of the model itself
+        (``generate``, ``interpolate`` and ``mvae map`` call both; validation decodes with options every model takes)."""
 
     def check_options(self, options: DecodeOptions) -> None:
         """Raise :class:`UnsupportedOption` for decoding options this model cannot honour; all are fine by
-        default. ``generate`` and ``interpolate`` call it before anything is decoded; :meth:`decode_notes` and the
-        player's ``notes`` call it too, for the callers that do not."""
+        default. ``generate``, ``interpolate`` and ``mvae map`` call it before anything is decoded; :meth:`decode_notes`
+        and the player's ``notes`` call it too, for the callers that do not (a live host)."""
 
     @abstractmethod
     def player(self) -> NotePlayer:
