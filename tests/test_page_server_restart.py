@@ -4,6 +4,7 @@ Headless Chromium as in tests/test_browser.py."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import httpx
@@ -79,9 +80,16 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
         assert httpx.get(restarted.url + "api/info", timeout=10).json()["served"] == restarted.engine.served
 
 
-def test_a_restart_on_the_same_run_and_settings_serves_the_same_model(tiny_run):
-    with LiveServer(tiny_run, port=0) as first:
+def test_a_restart_on_the_same_model_and_settings_serves_the_same_digest(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("*.lock"))
+    with LiveServer(run, port=0) as first:
         served = first.engine.served
-    with LiveServer(tiny_run, port=0) as again, LiveServer(tiny_run, port=0, tempo=90) as slower:
+    # an epoch trained on that was no better: the same model plays
+    metrics = run / "metrics.jsonl"
+    last = json.loads(metrics.read_text().splitlines()[-1])
+    metrics.write_text(metrics.read_text() + json.dumps({**last, "epoch": last["epoch"] + 1}) + "\n")
+    with LiveServer(run, port=0) as again, LiveServer(run, port=0, tempo=90) as slower:
+        assert again.engine.epochs_trained == first.engine.epochs_trained + 1
         assert again.engine.served == served
         assert slower.engine.served != served  # the tempo knob's default changed

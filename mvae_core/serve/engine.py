@@ -133,10 +133,12 @@ class Engine:
         self.current = self.defaults
         self.model_info = self._model_info()
         """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
-        self.served = hashlib.sha256(json.dumps(self.model_info, sort_keys=True).encode()).hexdigest()[:16]
-        """A digest of :attr:`model_info`, sent with every loop (``X-Mvae-Served``): a page loaded from a server that
-        served something else (restarted on another run, epoch or ``--tempo``) sees that its dots, knobs and roll are
-        stale. A restart on the same run and settings serves the same digest."""
+        model = {**self.model_info, "best_epoch": self.best_epoch}
+        del model["epochs_trained"]  # epochs trained on after the best one leave the model as it was
+        self.served = hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:16]
+        """A digest of the model and :attr:`model_info`, sent with every loop (``X-Mvae-Served``): a page loaded
+        from a server that served something else (restarted on another run, best epoch or ``--tempo``) sees that its
+        dots, knobs and roll are stale. A restart on the same model and settings serves the same digest."""
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
