@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.metadata
 import json
 import math
 import os
@@ -376,7 +377,12 @@ class RunDir:
         def now_here(name: str, now: str | None) -> str:
             if now is not None:
                 return f"installed: {now}"
-            return f"not installed: pip install {packages[name]}" if name in packages else "not installed"
+            if name not in packages:
+                return "not installed"
+            if (present := _distribution_version(packages[name])) is None:
+                return f"not installed: pip install {packages[name]}"
+            # the package is here, but this version of it has no such part (renamed or removed since)
+            return f"{packages[name]} {present} has none: pip install '{packages[name]}=={trained[name]}'"
 
         parts = [
             f"{_part(name)} {trained[name]} ({now_here(name, now)})"
@@ -862,6 +868,14 @@ def _provenance_problem(provenance: Any) -> str | None:
 
 def _version_table(table: Any) -> bool:
     return isinstance(table, dict) and all(isinstance(v, str) for v in table.values())
+
+
+def _distribution_version(package: str) -> str | None:
+    """The installed version of the distribution ``package``; None when it is not installed."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def _part(name: str) -> str:

@@ -130,6 +130,27 @@ def test_a_run_whose_model_package_is_gone_says_what_to_install(tiny_run, tmp_pa
         RunDir(run).load_model()
 
 
+def test_a_run_whose_model_a_newer_package_no_longer_has_names_the_version_to_install(tiny_run, tmp_path):
+    """The package is installed but its version has no such model (renamed or removed since): 'pip install PKG'
+    was answered by pip with 'already installed'; the hint now names the version that trained the run."""
+    import importlib.metadata
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    installed = importlib.metadata.version("pluggy")  # a package that is surely installed, standing in for one
+
+    def renamed(tree):
+        tree["model"]["name"] = "gone"
+        tree["provenance"]["versions"]["model.gone"] = "0.9"
+        tree["provenance"]["packages"] = {"model.gone": "pluggy"}
+
+    _edit_config(run, renamed)
+    with pytest.raises(ConfigError) as error:
+        RunDir(run).load_model()
+    assert str(error.value).endswith(
+        f"was trained with model 'gone' 0.9 (pluggy {installed} has none: pip install 'pluggy==0.9')."
+    )
+
+
 @pytest.mark.parametrize(
     ("edit", "named"),
     [
