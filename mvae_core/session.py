@@ -77,7 +77,13 @@ from mvae_core.errors import (
 from mvae_core.files import WriteFailed
 from mvae_core.generation import whole_number
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
-from mvae_core.models import installed_model_version, model_packages, model_versions, resolve_model
+from mvae_core.models import (
+    build_model,
+    installed_model_version,
+    model_packages,
+    model_versions,
+    resolve_model,
+)
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
@@ -202,6 +208,8 @@ def train(
     cfg = cfg.model_copy(
         update={"plugins": host.resolved(objects), "model": cfg.model.model_copy(update={"sections": sections})}
     )
+    with torch.random.fork_rng(devices=[]):  # a model whose __init__ fails says so before any data is read
+        build_model(cfg)
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
