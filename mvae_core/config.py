@@ -452,7 +452,9 @@ def unknown_key(name: str, known: list[str], where: str, is_section: bool, elsew
         return f"unknown {kind}; did you mean {where}{close}?"
     if elsewhere:
         return f"unknown {kind}; did you mean {elsewhere}?"
-    return f"unknown {kind}; valid here: {', '.join(known) or '(none)'}"
+    if not known:  # e.g. model.seed: the seed model has no settings of its own
+        return f"unknown {kind}; {where.rstrip('.') or 'this table'} has no {kind}s"
+    return f"unknown {kind}; valid here: {', '.join(known)}"
 
 
 def _model_names() -> list[str]:

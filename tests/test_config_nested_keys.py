@@ -199,3 +199,9 @@ def test_a_typo_beside_a_key_renaming_validator_is_still_an_error_at_the_top():
     assert config({"w": 3}).width == 3
     with pytest.raises(ConfigError, match=r"^plugins\.short\.widht = 3: unknown setting; did you mean "):
         config({"widht": 3})
+
+
+def test_a_setting_for_a_model_without_settings_says_it_has_none():
+    """``model.seed.widht = 3`` said ``valid here: (none)``; the seed model has no settings of its own."""
+    with pytest.raises(ConfigError, match=r"^model\.seed\.widht = 3: unknown setting; model\.seed has no settings$"):
+        resolve_model(build_config(None, ['model.name="seed"', "model.seed.widht=3"]))
