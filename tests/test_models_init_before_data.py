@@ -37,3 +37,19 @@ def test_the_early_build_leaves_the_callers_random_state(synth_dir, tmp_path):
     before = torch.random.get_rng_state()
     mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[], epochs=1, progress=False)
     assert torch.equal(torch.random.get_rng_state(), before)
+
+
+class _TwoArguments(SeedModel):
+    def __init__(self, cfg, settings):  # the pitch_classes argument forgotten
+        super().__init__(cfg, settings, 24)
+
+
+def test_an_init_of_another_signature_is_told_how_mvae_calls_it(monkeypatch, synth_dir, tmp_path):
+    registry = {**available_models(), "two": ModelInfo("two", "package mvae-two", "0.1", lambda: _TwoArguments)}
+    monkeypatch.setattr("mvae_core.models.available_models", lambda: registry)
+    with pytest.raises(ModelError) as error:
+        mvae_core.train([synth_dir], tmp_path / "run", overrides=[*TINY, 'model.name="two"'], progress=False)
+    assert "takes 3 positional arguments but 4 were given" in str(error.value)
+    assert str(error.value).endswith(
+        "; mvae builds it as cls(cfg, settings, pitch_classes) (docs/models.md, Writing a model)"
+    )

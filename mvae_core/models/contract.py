@@ -51,9 +51,17 @@ def model_code(model: str, method: str) -> Iterator[None]:
         what = " failed to start:" if method == "__init__" else f": {method} raised"
         info = _registered(model)
         where = own_code_line(exc, getattr(info.load(), method)) if info is not None else None
+        called = method == "__init__" and isinstance(exc, TypeError) and "argument" in str(exc)
         raise ModelError(
-            f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}" + (f" (at {where})" if where else "")
+            f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}"
+            + (f" (at {where})" if where else "")
+            + (f"; mvae builds it as {INIT_CALL} (docs/models.md, Writing a model)" if called else "")
         ) from exc
+
+
+INIT_CALL = "cls(cfg, settings, pitch_classes)"
+"""How :func:`~mvae_core.models.build_model` calls a model class: the ``[model]`` config, the model's settings
+(its ``Settings``) and the number of pitch rows; a ``TypeError`` of the call names it."""
 
 
 def _named(model: str) -> str:
