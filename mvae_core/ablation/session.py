@@ -39,6 +39,7 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config, config_tree
 from mvae_core.data.corpus import CORPUS_PREFIX
+from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
@@ -210,11 +211,11 @@ def _check_numbers(
         "cpus_per_run": cpus_per_run,
     }
     for name, value in numbers.items():
-        if value is not None and value < 1:
+        if value is not None and whole_number(name, value) < 1:
             raise OptionError(name, f"must be at least 1, got {value}")
     if executor not in EXECUTORS:
         raise OptionError("executor", f"{executor!r}: choose 'local' or 'ray'")
-    if gpus_per_run < 0:
+    if real_number("gpus_per_run", gpus_per_run) < 0:
         raise OptionError("gpus_per_run", f"must be >= 0, got {gpus_per_run}")
     ray_only = {"address": address is not None, "cpus_per_run": cpus_per_run != 1, "gpus_per_run": gpus_per_run != 0}
     given = [name for name, is_given in ray_only.items() if is_given]
