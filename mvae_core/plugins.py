@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from mvae_core.config import ConfigError, PluginsConfig, field_problem
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
+from mvae_core.plugin_catalog import hook_names
 from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
@@ -79,7 +80,8 @@ def check_hooks(plugin: Any, label: str) -> None:
     """Raise ``PluginError("<label> has an invalid hook: …")`` (``label``: ``plugin 'x' (package p)``) for the hook
     mistakes that pluggy passes over in silence or reports without a hint: an attribute named like a hook but not
     marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have,
-    ``*args`` or ``**kwargs`` (pluggy fills only named arguments).
+    ``*args`` or ``**kwargs`` (pluggy fills only named arguments), and a plugin with no hook at all (an entry point
+    naming a function, an object without marked methods): it would run and do nothing.
     ``plugin`` is a plugin class, object or module; nothing is constructed or called."""
     invalid = f"{label} has an invalid hook"
     for attribute in dir(plugin):
@@ -121,6 +123,15 @@ def check_hooks(plugin: Any, label: str) -> None:
                     f"{did_you_mean(unknown[0].name, spec)} Its arguments are {', '.join(spec)}; take any of them, "
                     "by name"
                 )
+    if not hook_names(plugin):
+        what = getattr(plugin, "__qualname__", None) or getattr(plugin, "__name__", None) or type(plugin).__qualname__
+        kind = "module" if inspect.ismodule(plugin) else "class" if inspect.isclass(plugin) else "object"
+        kind = "function" if inspect.isroutine(plugin) else kind
+        raise PluginError(
+            f"{label} implements no hook of mvae: nothing in its {kind} {what} is marked @hookimpl, so mvae would "
+            "never call it; mark its hooks with mvae_core.hookimpl, and point an entry point at the plugin class "
+            "(module:Class) or module (docs/hooks.md)"
+        )
 
 
 def _other_projects(value: Any) -> list[str]:
