@@ -29,6 +29,7 @@ def _run(out: Path, name: str, text: str) -> dict[str, str]:
 
 def test_one_thread_count_throughout_is_not_mentioned(tmp_path):
     rows = [_run(tmp_path, "all", PROVENANCE), _run(tmp_path, "none", PROVENANCE)]
+    rows.append({"run": "runs/failed/seed-0"})  # failed before it wrote its config.toml: nothing recorded
     assert _threads_line(rows, tmp_path) is None
 
 

@@ -517,8 +517,9 @@ THREADS = "torch.threads"
 
 def _threads_line(rows: list[dict[str, Any]], out: Path) -> str | None:
     """The torch thread counts the runs trained with, each run's counts in the order it used them (``1 → 2``: resumed
-    under another ``--jobs`` or ``--cpus-per-run``), with how many runs; ``None`` when every run used one and the same
-    count throughout (the thread count changes the last digits of a run's numbers)."""
+    under another ``--jobs`` or ``--cpus-per-run``), with how many runs (a run that records none, one that failed
+    before it started, is left out); ``None`` when every run used one and the same count throughout (the thread count
+    changes the last digits of a run's numbers)."""
     used: dict[str, int] = {}
     for row in rows:
         try:
@@ -529,9 +530,9 @@ def _threads_line(rows: list[dict[str, Any]], out: Path) -> str | None:
         counts += [
             entry["versions"][THREADS] for entry in provenance.get("resumed", []) if THREADS in entry["versions"]
         ]
-        label = " → ".join(str(c) for c in counts if c is not None) or "unknown"
-        used[label] = used.get(label, 0) + 1
-    if len(used) == 1 and "→" not in next(iter(used)):
+        if label := " → ".join(str(c) for c in counts if c is not None):  # none recorded: a run that never started
+            used[label] = used.get(label, 0) + 1
+    if len(used) <= 1 and not any("→" in label for label in used):
         return None
     listed = ", ".join(f"{label} ({n} run{'s' * (n != 1)})" for label, n in used.items())
     return (
