@@ -11,7 +11,7 @@ import httpx
 
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
-from tests.test_browser import _wait
+from tests.test_browser import _wait, drop_file
 
 pytestmark = needs_browser
 
@@ -63,7 +63,7 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
     with LiveServer(tiny_run, port=0) as live:
         port = int(live.url.rsplit(":", 1)[1].strip("/"))
         _open(shared_browser, live)
-    with LiveServer(other, port=port) as restarted:
+    with LiveServer(other, port=port):
         _move_point(shared_browser)
         _wait(shared_browser, f"return {MESSAGE}.includes('reload the page')", timeout=15)
         message = shared_browser.execute_script(STATUS)
@@ -74,10 +74,34 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
         shared_browser.execute_script("document.getElementById('knob-density').dispatchEvent(new Event('input'))")
         _wait(shared_browser, "return window.mvae.point", equals=[0.4, 0])
         assert shared_browser.execute_script(STATUS) == message
-        # whereas the API itself serves the other run, and says so with each loop
-        answer = httpx.post(restarted.url + "api/generate", json={"z": [0, 0]}, timeout=10)
-        assert answer.headers["X-Mvae-Served"] == restarted.engine.served
-        assert httpx.get(restarted.url + "api/info", timeout=10).json()["served"] == restarted.engine.served
+
+
+def test_a_refusal_from_a_server_restarted_on_another_run_also_says_reload(shared_browser, tiny_run, tmp_path):
+    """A server on a model of another latent_dim refuses every point the old page sends (422, 'z must be a list of 3
+    numbers'): the page must say what happened from a refusal too (here of a dropped file that is no MIDI)."""
+    other = tmp_path / "other-run"
+    shutil.copytree(tiny_run, other, ignore=shutil.ignore_patterns("*.lock"))
+    with LiveServer(tiny_run, port=0) as live:
+        port = int(live.url.rsplit(":", 1)[1].strip("/"))
+        _open(shared_browser, live)
+    with LiveServer(other, port=port):
+        drop_file(shared_browser, b"MThd not really", "song.mid")
+        _wait(shared_browser, f"return {MESSAGE}.includes('reload the page')", timeout=15)
+
+
+def test_every_answer_names_the_model_served(tiny_run):
+    with LiveServer(tiny_run, port=0) as live:
+        served = live.engine.served
+        assert httpx.get(live.url + "api/info", timeout=10).json()["served"] == served
+        answers = [
+            httpx.post(live.url + "api/generate", json={"z": [0, 0]}, timeout=10),
+            httpx.post(live.url + "api/generate", json={"z": [0, 0, 0]}, timeout=10),  # 422
+            httpx.get(live.url + "api/nothing", timeout=10),  # 404
+            httpx.get(live.url + "api/info", headers={"Origin": "http://elsewhere.example"}, timeout=10),  # 403
+            httpx.get(live.url, timeout=10),
+        ]
+        assert [a.status_code for a in answers] == [200, 422, 404, 403, 200]
+        assert {a.headers.get("X-Mvae-Served") for a in answers} == {served}
 
 
 def test_a_restart_on_the_same_model_and_settings_serves_the_same_digest(tiny_run, tmp_path):

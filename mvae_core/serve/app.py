@@ -33,6 +33,7 @@ from typing import Any
 import torch
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -40,6 +41,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
@@ -56,7 +58,7 @@ NO_WEBSOCKET = (
 
 
 SERVED_HEADER = "X-Mvae-Served"
-"""The header of every ``/api/generate`` answer: :attr:`Engine.served`, which ``/api/info`` gives as ``served``."""
+"""The header of every answer (errors too): :attr:`Engine.served`, which ``/api/info`` gives as ``served``."""
 FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False}
 HEAVY_AT_ONCE = 1
 """Requests that render or parse (``/api/wav``, ``/api/encode``) run this many at a time, each in a worker thread, the
@@ -106,8 +108,7 @@ def create_app(
         return JSONResponse(points.get())
 
     async def api_generate(request: Request) -> Response:
-        loop = engine.loop(engine.request(await _json(request)))
-        return JSONResponse(loop.as_json(), headers={SERVED_HEADER: engine.served})
+        return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
 
     async def api_midi(request: Request) -> Response:
         loop = engine.loop(engine.request(await _json(request)))
@@ -145,12 +146,34 @@ def create_app(
         Exception: _unexpected,
     }
     guard = {"allow_origins": allow_origins, "local_only": local_only, "names": names}
-    middleware = [Middleware(OriginGuard, **guard)]
+    middleware = [Middleware(ServedHeader, served=engine.served), Middleware(OriginGuard, **guard)]
     if allow_origins:
         cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
         expose = ["Content-Disposition", "X-Renderer", SERVED_HEADER]  # a download's name, its renderer, the model
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(allow_origins), expose_headers=expose, **cors))
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
+
+
+class ServedHeader:
+    """ASGI middleware: every HTTP answer carries :data:`SERVED_HEADER`, so a page can tell a server restarted on
+    another model from the one it loaded, whatever it asked (a refused request too: another latent_dim refuses every
+    point the old page sends)."""
+
+    def __init__(self, app: ASGIApp, served: str) -> None:
+        self.app = app
+        self.served = served
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_served(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[SERVED_HEADER] = self.served
+            await send(message)
+
+        await self.app(scope, receive, send_served)
 
 
 async def _body(request: Request, limit: int, what: str) -> bytes:

@@ -20,13 +20,20 @@ export function expectServed(served) {
   expected = served;
 }
 
-async function call(path, options) {
+// The answer to a request, checked: an Error with `unreachable` set when it never reached the server (it may be sent
+// again as it was: the server stopped, or the network is gone), with `changed` set when the server now serves
+// another model than expectServed's (any answer, a refusal too, says which it serves; unless anyModel), or the
+// server's refusal.
+async function call(path, options, { anyModel = false } = {}) {
   let resp;
   try {
     resp = await fetch(path, options);
   } catch {
-    // unreachable: the request may be sent again as it was (the server stopped, or the network is gone)
     throw Object.assign(new Error(`server unreachable (${path})`), { unreachable: true });
+  }
+  const served = resp.headers.get('X-Mvae-Served');
+  if (expected && !anyModel && served && served !== expected) {
+    throw Object.assign(new Error('the server now serves another model'), { changed: true });
   }
   if (!resp.ok) throw await errorFrom(resp);
   return resp;
@@ -36,8 +43,9 @@ function postJSON(body) {
   return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
 
+// The server's /api/info, whichever model it serves.
 export async function getInfo() {
-  return (await call('/api/info')).json();
+  return (await call('/api/info', {}, { anyModel: true })).json();
 }
 
 // {ready, files, points, note}: the training loops' dots, once the server has encoded them.
@@ -45,15 +53,9 @@ export async function getPoints() {
   return (await call('/api/points')).json();
 }
 
-// params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}. An answer from a server that
-// now serves another model than expectServed's is thrown as an Error with `changed` set.
+// params: {z, seed, density, temperature, timing_temperature, grid_offset, tempo}
 export async function generate(params) {
-  const resp = await call('/api/generate', postJSON(params));
-  const served = resp.headers.get('X-Mvae-Served');
-  if (expected && served && served !== expected) {
-    throw Object.assign(new Error('the server now serves another model'), { changed: true });
-  }
-  return resp.json();
+  return (await call('/api/generate', postJSON(params))).json();
 }
 
 // Sends a MIDI file's raw bytes; answers {file, loops: [{loop, notes, z}, ...]}.

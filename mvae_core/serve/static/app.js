@@ -511,7 +511,7 @@ async function download(kind, button) {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
     setMessage(`Downloaded ${name}`);
   } catch (err) {
-    showError(err);
+    requestFailed(err);
   } finally {
     button.removeAttribute('aria-disabled');
   }
@@ -536,7 +536,7 @@ async function encodeFile(file) {
     setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
     if (n) jumpTo(loops[0].z);
   } catch (err) {
-    showError(err);
+    requestFailed(err);
   }
 }
 
@@ -689,8 +689,8 @@ async function waitForPoints() {
   try {
     answer = await api.getPoints();
   } catch (err) {
-    showError(err);
-    setTimeout(waitForPoints, POINTS_RETRY_MS);
+    requestFailed(err);
+    if (!err.changed) setTimeout(waitForPoints, POINTS_RETRY_MS);  // another model's dots would not fit the page
     return;
   }
   if (!answer.ready) {
