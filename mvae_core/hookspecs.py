@@ -1,9 +1,10 @@
 """The plugin contract: every hook a plugin may implement, one documented function each.
 
 Hooks are called through pluggy (``pm.hook.<name>(...)``) with keyword arguments only; an implementation may accept
-any subset of a hook's arguments (pluggy checks the names at start-up, so a misspelt argument or hook name is an
-error naming the plugin). Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as
-below. pluggy's options work as in pytest: ``tryfirst``/``trylast`` order implementations, ``wrapper=True`` (and the
+any subset of a hook's arguments, by name. :func:`mvae_core.plugins.check_hooks` checks every plugin at start-up, so
+a misspelt hook or argument name (with a default or not), ``*args``/``**kwargs`` or a keyword-only argument (never
+passed), a hook marked by another project's marker, and a plugin with no hook are errors naming the plugin.
+Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as below. pluggy's options work as in pytest: ``tryfirst``/``trylast`` order implementations, ``wrapper=True`` (and the
 old-style ``hookwrapper=True``) wraps every other implementation of a hook, and pluggy's tracing sees every call.
 
 The order in which the trainer calls the hooks is :data:`CALL_SEQUENCE`, the one written copy of it: docs/hooks.md
