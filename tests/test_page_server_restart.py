@@ -65,9 +65,9 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
         _open(shared_browser, live)
     with LiveServer(other, port=port):
         _move_point(shared_browser)
-        _wait(shared_browser, f"return {MESSAGE}.includes('reload the page')", timeout=15)
+        _wait(shared_browser, f"return {MESSAGE}.startsWith('⚠ Reload the page: ')", timeout=15)
         message = shared_browser.execute_script(STATUS)
-        assert f"now serves {other} (melody_rnn, epoch 3, latent 2)" in message
+        assert f"the server was restarted and now serves {other} (melody_rnn, epoch 3, latent 2). " in message
         assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # not the other model's loop
         # a later success does not clear it: the dots, knobs and roll are still the first run's
         _move_point(shared_browser)
@@ -86,7 +86,7 @@ def test_a_refusal_from_a_server_restarted_on_another_run_also_says_reload(share
         _open(shared_browser, live)
     with LiveServer(other, port=port):
         drop_file(shared_browser, b"MThd not really", "song.mid")
-        _wait(shared_browser, f"return {MESSAGE}.includes('reload the page')", timeout=15)
+        _wait(shared_browser, f"return {MESSAGE}.startsWith('⚠ Reload the page: ')", timeout=15)
 
 
 def test_every_answer_names_the_model_served(tiny_run):

@@ -103,8 +103,9 @@ async function requestFailed(err) {
   } catch {
     // gone again: say it without the name
   }
-  staleMessage = `⚠ The server was restarted and now serves ${now}: reload the page to play it. Until then the `
-    + 'last loop plays on (the dots, knobs and roll are of the model this page loaded).';
+  // what to do first: a phone's status line shows two lines of it
+  staleMessage = `⚠ Reload the page: the server was restarted and now serves ${now}. Until then the last loop `
+    + 'plays on (the dots, knobs and roll are of the model this page loaded).';
   setMessage(staleMessage, 'error');
 }
 
