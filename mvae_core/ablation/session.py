@@ -24,6 +24,7 @@ from mvae_core.ablation import runner
 from mvae_core.ablation.facts import GENERATED_SEED
 from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
 from mvae_core.ablation.plan import (
+    ALL,
     DEFAULT_OUT,
     DEFAULT_SAMPLES,
     DEFAULT_SEEDS,
@@ -36,7 +37,15 @@ from mvae_core.ablation.plan import (
 from mvae_core.ablation.ray_executor import check_room, joined, live_nodes, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
-from mvae_core.ablation.summary import NOT_RECORDED, markdown, produced_before, warnings_by_config, write_csv
+from mvae_core.ablation.summary import (
+    NOT_RECORDED,
+    markdown,
+    per_config,
+    produced_before,
+    warnings_by_config,
+    write_csv,
+)
+from mvae_core.ablation.summary import paired as paired_differences
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config, config_tree
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.decode_options import real_number, whole_number
@@ -83,6 +92,20 @@ class AblationResult:
     def failed(self) -> list[dict[str, Any]]:
         """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says)."""
         return [row for row in self.rows if row["status"] != "ok"]
+
+    def per_configuration(self) -> list[dict[str, Any]]:
+        """``summary.md``'s per-configuration statistics: per configuration, ``config``, ``runs``, ``ok``, ``stops``
+        (a Counter of what stopped its ok runs) and, per metric of ``summary.csv`` (``best_val_elbo``, ...), an
+        :class:`~mvae_core.ablation.stats.Estimate` (``n``, ``mean``, ``std``, ``low``, ``high``: the 95 %
+        t-interval) over its ok runs, with ``missing`` (metric → a Counter of why runs lack it)."""
+        return per_config(self.rows, self.configurations)
+
+    def paired(self, reference: str = ALL) -> list[dict[str, Any]]:
+        """``summary.md``'s paired differences against ``reference`` (``"all"`` or ``"none"``, or any configuration):
+        per other configuration, ``config``, ``pairs`` and, per metric, the
+        :class:`~mvae_core.ablation.stats.Estimate` of *configuration − reference* over the seeds where both runs are
+        ok, with ``missing`` as in :meth:`per_configuration`; ``[]`` when no configuration has that name."""
+        return paired_differences(self.rows, self.configurations, reference)
 
     def __repr__(self) -> str:
         """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed), summary.md)``: what it is in a
