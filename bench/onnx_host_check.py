@@ -75,7 +75,9 @@ def bench_model(run: Path | None, name: str) -> tuple[MelodyModel, MvaeConfig]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", type=Path, action="append", default=[], help="a trained melody_rnn run (repeatable)")
+    parser.add_argument(
+        "--run", type=Path, action="append", default=[], help="a trained run, either model (repeatable)"
+    )
     parser.add_argument("--model", default=MvaeConfig().model.name, help="[model] name of the untrained model")
     parser.add_argument("--points", type=int, default=256, help="latent points per option set, >= 1 (default 256)")
     args = parser.parse_args()
