@@ -39,28 +39,12 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     :func:`missing_word` in place of a bar when none has."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
-    curves = figure.add_subplot(grid[0, :])
     colours = {c.name: f"C{i % 10}" for i, c in enumerate(configs)}
-    for c in configs:
-        runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
-        for curve in runs:
-            curves.plot(_epochs(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8)
-        if runs:
-            means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
-            curves.plot(_epochs(len(means)), means, color=colours[c.name], linewidth=2, label=c.name)
-    curves.xaxis.set_major_locator(MaxNLocator(integer=True))
-    curves.set_xlabel("epoch")
-    curves.set_ylabel("val_elbo (lower is better)")
-    curves.grid(alpha=0.3)
-    if curves.get_legend_handles_labels()[1]:
-        curves.legend(fontsize=8, ncols=2, frameon=False)
-    else:  # matplotlib warns of a legend without a curve (on the ablation's console)
-        curves.text(0.5, 0.5, NO_CURVE, transform=curves.transAxes, ha="center", va="center", color="0.4")
+    _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
@@ -93,6 +77,39 @@ def caption(rows: list[dict[str, Any]], paired_panel: bool) -> str:
         f"their mean up to the last epoch all reached.\nBars: mean over the runs, error bars its 95 % t-interval"
         f"{paired_what}."
     )
+
+
+def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration], colours: dict[str, str]) -> None:
+    """The top panel of :func:`draw`. A curve of one epoch (a 1-epoch ablation, or a mean over runs one of which
+    stopped after its first epoch) is a dot: a line of one point draws nothing. The epoch axis has whole ticks, and
+    the values are written out (no ``+1.33e2`` offset above the axis when the curves lie close together)."""
+    from matplotlib.ticker import MaxNLocator
+
+    longest = 0
+    for c in configs:
+        runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
+        for curve in runs:
+            axes.plot(_epochs(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8, **_dot(curve))
+            longest = max(longest, len(curve))
+        if runs:
+            means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
+            axes.plot(_epochs(len(means)), means, color=colours[c.name], linewidth=2, label=c.name, **_dot(means))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if longest == 1:  # else the integer locator, given 0.95-1.05, still ticks fractions
+        axes.set_xticks([epoch_number(0)])
+    axes.ticklabel_format(axis="y", useOffset=False)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("val_elbo (lower is better)")
+    axes.grid(alpha=0.3)
+    if axes.get_legend_handles_labels()[1]:
+        axes.legend(fontsize=8, ncols=2, frameon=False)
+    else:  # matplotlib warns of a legend without a curve (on the ablation's console)
+        axes.text(0.5, 0.5, NO_CURVE, transform=axes.transAxes, ha="center", va="center", color="0.4")
+
+
+def _dot(values: list[float]) -> dict[str, Any]:
+    """A marker for a curve of one point, which a line alone does not show."""
+    return {"marker": "o", "markersize": 4} if len(values) == 1 else {}
 
 
 def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
