@@ -47,7 +47,7 @@ from starlette.websockets import WebSocket
 from mvae_core.generation import point_name
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
 from mvae_core.serve.guard import OriginGuard
-from mvae_core.suggest import closest
+from mvae_core.suggest import closest, did_you_mean
 
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
@@ -64,6 +64,22 @@ HEAVY_AT_ONCE = 1
 """Requests that render or parse (``/api/wav``, ``/api/encode``) run this many at a time, each in a worker thread, the
 others waiting their turn: several at once starved the event loop and MIDI out of the interpreter (guests uploading
 files made the performer's loop requests take seconds)."""
+
+
+QUERY = {"/api/wav": ("wrap_release",)}
+"""The query parameters of the POST routes (the others take none): any other is refused, so that a misspelt one
+(``?wrap-release=true``, as the CLI spells the option) is not ignored in silence."""
+
+
+def _check_query(request: Request) -> None:
+    """A :class:`RequestError` (422) naming the first query parameter the route does not take."""
+    path = request.url.path
+    known = QUERY.get(path, ())
+    for name in request.query_params:
+        if name not in known:
+            takes = f"{path} takes {', '.join(known)}" if known else f"{path} takes no query parameters"
+            hint = did_you_mean(name, known, "")
+            raise RequestError(f"unknown query parameter {name[:50]!r}{hint}; {takes} (the knobs go in the JSON body)")
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -108,13 +124,16 @@ def create_app(
         return JSONResponse(points.get())
 
     async def api_generate(request: Request) -> Response:
+        _check_query(request)
         return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
 
     async def api_midi(request: Request) -> Response:
+        _check_query(request)
         loop = engine.loop(engine.request(await _json(request)))
         return Response(engine.midi(loop), media_type="audio/midi", headers=_attachment(loop, ".mid"))
 
     async def api_wav(request: Request) -> Response:
+        _check_query(request)
         wrap_release = _flag(request, "wrap_release")
         loop = engine.loop(engine.request(await _json(request)))
         content, renderer = await in_turn(engine.wav, loop, wrap_release)
@@ -122,6 +141,7 @@ def create_app(
         return Response(content, media_type="audio/wav", headers=headers)
 
     async def api_encode(request: Request) -> Response:
+        _check_query(request)
         name = _safe_name(request.headers.get("x-filename", "upload.mid"))
         content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
         loops = await in_turn(engine.encode, content, name)
