@@ -764,9 +764,12 @@ def _check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> Non
                 f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
                 f"resume it from Python with that object: {run.steps(python=True, objects=[name]).resume}"
             )
+        package = run.read_provenance().get("packages", {}).get(name)
+        install = f"install it (pip install '{package}=={origin}')" if package and origin else "install it"
+        section = f" and its [plugins.{name}] section" if name in cfg.plugins.sections() else ""
         raise ResumeRefused(
             f"{run.path} was trained with plugin {name!r} (version {origin or 'unknown'}), which is not installed here; "
-            f"install it, or continue without it: remove it from [plugins] enabled in {run.path / 'config.toml'}"
+            f"{install}, or continue without it: remove it from [plugins] enabled{section} in {run.path / 'config.toml'}"
         )
     extra = sorted(set(objects) - set(used))
     if extra:
