@@ -124,7 +124,7 @@ def evaluate(
     data_notes = float(data.table.notes_per_loop()[data.loops].mean())
     gen_rows = np.array([n.row for loop in generated for n in loop], dtype=np.int64)
     data_rows = data.table.row[data.table.note_index(data.loops)[0]]
-    data_std, gen_std = _std(data_ts), _std(gen_ts)
+    data_std, gen_std = metrics.timing_std(data_ts), metrics.timing_std(gen_ts)
     return {
         "loops": len(data),
         "notes": len(data_ts),
@@ -143,7 +143,7 @@ def evaluate(
         },
         "timing": {
             "data_std": data_std,
-            "recon_std": _std(np.concatenate(recon_ts)),
+            "recon_std": metrics.timing_std(np.concatenate(recon_ts)),
             "generated_std": gen_std,
             "spread_ratio": gen_std / data_std if data_std > metrics.NO_SPREAD else float("nan"),
             "wasserstein1": wasserstein1(gen_ts, data_ts),
@@ -269,10 +269,6 @@ def ratio(numerator: float, denominator: float) -> float:
     if denominator:
         return numerator / denominator
     return float("inf") if numerator else float("nan")
-
-
-def _std(values: np.ndarray) -> float:
-    return float(np.std(values, ddof=1)) if len(values) >= 2 else float("nan")
 
 
 def _within(values: np.ndarray) -> float:

@@ -48,17 +48,19 @@ class NoteMatches:
         return f1(*self.steps.tolist())
 
 
-def timing_std(at_notes: torch.Tensor) -> float:
-    """Standard deviation of timeshift values at note cells (nan for fewer than 2 notes)."""
-    return at_notes.double().std().item() if at_notes.numel() >= 2 else math.nan
+def timing_std(offsets: torch.Tensor | np.ndarray | Sequence[float]) -> float:
+    """The standard deviation of timeshift values (half-steps): the sample std (``n − 1``), the one definition that
+    validation's ``timing_std``, ``mvae evaluate``'s ``data_std``/``recon_std``/``generated_std`` and the ablation's
+    ``gen_timing_std`` use; nan for fewer than 2 values."""
+    values = offsets.detach().double().cpu().numpy() if isinstance(offsets, torch.Tensor) else np.asarray(offsets)
+    return float(np.std(values, dtype=np.float64, ddof=1)) if values.size >= 2 else math.nan
 
 
 def timing_spread_ratio(predicted_at_notes: torch.Tensor, true_at_notes: torch.Tensor) -> float:
-    """``std(predicted) / std(true)`` over the same note cells; nan for < 2 notes or no true spread."""
-    if true_at_notes.numel() < 2:
-        return math.nan
-    true_std = true_at_notes.double().std().item()
-    return predicted_at_notes.double().std().item() / true_std if true_std > NO_SPREAD else math.nan
+    """``std(predicted) / std(true)`` (:func:`timing_std`) over the same note cells; nan for < 2 notes or no true
+    spread."""
+    true_std = timing_std(true_at_notes)
+    return timing_std(predicted_at_notes) / true_std if true_std > NO_SPREAD else math.nan
 
 
 def active_units(mu: torch.Tensor) -> int:

@@ -107,9 +107,10 @@ def test_paired_difference_pairs_by_seed():
 
 def test_timing_stats_of_known_offsets():
     stats = timing_stats([0.0, 0.04, -0.05, 0.5, -0.5, 0.01], loops=3)
-    assert stats["gen_timing_std"] == pytest.approx(float(np.std([0.0, 0.04, -0.05, 0.5, -0.5, 0.01])))
+    assert stats["gen_timing_std"] == pytest.approx(float(np.std([0.0, 0.04, -0.05, 0.5, -0.5, 0.01], ddof=1)))
     assert stats["gen_within_0_05"] == pytest.approx(4 / 6) and stats["gen_notes_per_loop"] == 2.0
     assert timing_stats([], loops=4) == {"gen_timing_std": None, "gen_within_0_05": None, "gen_notes_per_loop": 0.0}
+    assert timing_stats([0.3], loops=1)["gen_timing_std"] is None  # one note has no spread to measure
 
 
 def row(
