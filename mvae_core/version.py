@@ -9,7 +9,9 @@ try:
 except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
     VERSION = "0+unknown"
 
-NUMERICS = ("torch", "torch.threads", "torch.device", "mvae.commit")
+THREADS = "torch.threads"
+"""The key of ``[provenance.versions]`` that records torch's CPU thread count (one of :data:`NUMERICS`)."""
+NUMERICS = ("torch", THREADS, "torch.device", "mvae.commit")
 """Keys of ``[provenance.versions]`` beside the packages': torch's version, the number of CPU threads torch uses
 (``torch.get_num_threads()``, e.g. from ``OMP_NUM_THREADS``), the device that computes (``cpu``, or ``cuda`` with
 the GPU's model: ``cuda (NVIDIA H200)``) and, running from a git checkout, its commit (:func:`source_commit`); each

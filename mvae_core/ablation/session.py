@@ -55,7 +55,7 @@ from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
 from mvae_core.run import RunDir
 from mvae_core.suggest import did_you_mean
-from mvae_core.version import VERSION
+from mvae_core.version import THREADS, VERSION
 
 EXECUTORS = ("local", "ray")
 
@@ -533,9 +533,6 @@ def _versions_line(rows: list[dict[str, Any]], out: Path) -> str:
         trained[version] = trained.get(version, 0) + 1
     listed = ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in trained.items())
     return f"Trained by mvae {listed}; summarised by mvae {VERSION}."
-
-
-THREADS = "torch.threads"
 
 
 def _threads_line(rows: list[dict[str, Any]], out: Path) -> str | None:
