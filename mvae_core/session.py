@@ -679,7 +679,6 @@ def _resume_setup(
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
     given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
-    given += ["plugins (by name)"] if names else []
     if given:
         budget = _epochs_override(overrides)
         hint = "" if budget is None else f" (a new epoch budget is a resume's own argument: epochs={budget})"
@@ -690,6 +689,14 @@ def _resume_setup(
     if not run.has_checkpoint() and not run.never_checkpointed():
         raise run.refuse_resume_without_checkpoint()
     cfg = run.read_config()
+    if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
+        versions = run.read_provenance().get("versions", {})
+        own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]
+        if sorted(set(names)) != sorted(own):
+            raise ResumeRefused(
+                f"a resume continues {out} with its saved config; plugins (by name) cannot change it: it trains with "
+                f"{', '.join(own) or 'no plugin by name'}; give only the plugin objects it was started with, if any"
+            )
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
         if (epochs := whole_number("epochs", epochs)) < 1:
