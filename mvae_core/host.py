@@ -416,6 +416,12 @@ def _check_terms(value: Any) -> None:
     for name, tensor in value.items():
         if not isinstance(name, str) or not name or name == "total":
             raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
+        if "." in name or name != name.strip():
+            raise BadResult(
+                f"returned a term named {name!r}; a term's name has no dot or surrounding spaces (it is a part of "
+                f"keys such as val.<term> in summary.csv and the weights' names), e.g. "
+                f"{name.strip().replace('.', '_')!r}"
+            )
         if not (isinstance(tensor, torch.Tensor) and tensor.dim() == 0 and tensor.is_floating_point()):
             if isinstance(tensor, torch.Tensor):
                 dtype = str(tensor.dtype).removeprefix("torch.")

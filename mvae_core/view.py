@@ -99,9 +99,16 @@ class TrainerView:
         """Record a number (or a list of numbers) under ``plugins.<caller>.<key>`` of this epoch's ``metrics.jsonl``
         line; recording a key again in the same epoch replaces the value. Accepts Python and numpy numbers, lists of
         them and tensors (written as a number or nested lists); NaN and infinities are written as ``null``. Raises
-        ``TypeError`` for anything else."""
+        ``TypeError`` for anything else, and ``ValueError`` for a key with a dot or surrounding spaces (the parts of
+        a number's path, ``mvae plot --metric plugins.<name>.<key>``, are split at dots)."""
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
+        if "." in key or key != key.strip():
+            raise ValueError(
+                f"record() key {key!r}: a key has no dot or surrounding spaces, since a number's path "
+                "(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. "
+                f"{key.strip().replace('.', '_')!r}"
+            )
         self._outbox.metrics.setdefault(self._outbox.speaker, {})[key] = _number_or_numbers(value, key)
 
 
