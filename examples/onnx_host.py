@@ -24,6 +24,7 @@ import math
 import os
 import sys
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -108,6 +109,14 @@ class Host(ABC):
         :class:`UnsupportedRule` for a rule the format does not describe."""
         rng = rng if rng is not None else np.random.default_rng()
         rule = NoteRule(density, temperature, poly, threshold_min, threshold_max)
+        numbers = np.asarray(z, dtype=np.float64).ravel().tolist()
+        if len(numbers) != self.sidecar["latent_dim"]:
+            raise ValueError(
+                f"z needs {self.sidecar['latent_dim']} numbers (the model's latent_dim), got {len(numbers)}"
+            )
+        values = {**rule.__dict__, "timing_temperature": timing_temperature, "z": numbers}
+        if (wrong := option_error(values)) is not None:  # a dial's NaN would decode to every step or to none
+            raise ValueError(wrong)
         notes, timing = self.choose(_points(z), rule, rng)
         if timing is not None:  # one draw per sounding step (the first note of each), shared by its notes
             first = [i for i, note in enumerate(notes) if i == 0 or note.step != notes[i - 1].step]
@@ -138,7 +147,10 @@ class Host(ABC):
         return np.where(picked == 0, 0.0, centers[picked] + (uniforms[:, 1] - 0.5) * width).tolist()
 
     def timed(self, notes: list[GridNote], bpm: float = 120.0, grid_offset: float = 1.0) -> list[dict]:
-        """``notes`` in seconds from the loop's start (sidecar ``decode``: start, length, velocity)."""
+        """``notes`` in seconds from the loop's start (sidecar ``decode``: start, length, velocity); ``ValueError``
+        for a ``bpm`` or ``grid_offset`` that ``mvae generate`` refuses."""
+        if (wrong := option_error({"bpm": bpm, "grid_offset": grid_offset})) is not None:
+            raise ValueError(wrong)
         seconds = 60.0 / bpm / 4
         starts = [max(0.0, (n.step + n.offset * grid_offset / 2) * seconds) for n in notes]
         loop_end = self.steps * seconds
@@ -314,26 +326,45 @@ def _z_numbers(text: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"{text!r}: give the latent point as numbers, e.g. --z 0.5,-1") from None
 
 
-def _rule_error(args: argparse.Namespace) -> str | None:
-    """What is wrong with the options, in ``mvae generate``'s ranges and words (``None``: nothing)."""
-    for name in ("density", "temperature", "timing_temperature", "grid_offset"):
-        value = getattr(args, name)
-        if not (math.isfinite(value) and value >= 0):
-            return f"--{name.replace('_', '-')} must be a finite number >= 0, got {value:g}"
+def option_error(values: dict, name: Callable[[str], str] = str) -> str | None:
+    """What is wrong with the given options (``values``: any of ``density``, ``temperature``, ``timing_temperature``,
+    ``grid_offset``, ``bpm``, ``threshold_min``, ``threshold_max``, ``seed``, ``z``), in ``mvae generate``'s ranges
+    and words, each option called ``name(key)``; ``None``: nothing."""
+    for key in ("density", "temperature", "timing_temperature", "grid_offset"):
+        value = values.get(key)
+        if key in values and not (_is_number(value) and math.isfinite(value) and value >= 0):
+            return f"{name(key)} must be a finite number >= 0, got {_shown(value)}"
     low, high = TEMPO_RANGE
-    if not low <= args.bpm <= high:
-        return f"--bpm must be between {low:g} and {high:g} bpm, got {args.bpm:g}"
-    for name in ("threshold_min", "threshold_max"):
-        value = getattr(args, name)
-        if value is not None and not 0 <= value <= 1:
-            return f"--{name.replace('_', '-')} is an onset probability between 0 and 1, got {value:g}"
-    if args.threshold_min is not None and args.threshold_max is not None and args.threshold_min > args.threshold_max:
-        return f"--threshold-min ({args.threshold_min:g}) must not be above --threshold-max ({args.threshold_max:g})"
-    if args.seed is not None and args.seed < 0:
-        return f"--seed must be >= 0, got {args.seed}"
-    if not all(abs(v) <= FLOAT32_MAX for v in args.z):  # the graph takes float32: beyond it, inf
-        return f"--z needs finite numbers (within ±{FLOAT32_MAX:.2g}), got {','.join(f'{v:g}' for v in args.z)}"
+    if "bpm" in values and not (_is_number(values["bpm"]) and low <= values["bpm"] <= high):
+        return f"{name('bpm')} must be between {low:g} and {high:g} bpm, got {_shown(values['bpm'])}"
+    for key in ("threshold_min", "threshold_max"):
+        value = values.get(key)
+        if value is not None and not (_is_number(value) and 0 <= value <= 1):
+            return f"{name(key)} is an onset probability between 0 and 1, got {_shown(value)}"
+    low, high = values.get("threshold_min"), values.get("threshold_max")
+    if low is not None and high is not None and low > high:
+        return f"{name('threshold_min')} ({low:g}) must not be above {name('threshold_max')} ({high:g})"
+    if values.get("seed") is not None and values["seed"] < 0:
+        return f"{name('seed')} must be >= 0, got {values['seed']}"
+    if "z" in values and not all(abs(v) <= FLOAT32_MAX for v in values["z"]):  # the graph takes float32: beyond, inf
+        shown = ",".join(f"{v:g}" for v in values["z"])
+        return f"{name('z')} needs finite numbers (within ±{FLOAT32_MAX:.2g}), got {shown}"
     return None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.floating | np.integer) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str:
+    """A refused value as a message shows it: a number as ``%g`` does (-1, not -1.0), anything else as Python's
+    repr, cut to 20 characters."""
+    return f"{value:g}" if _is_number(value) else repr(value)[:20]
+
+
+def _flag(key: str) -> str:
+    """The command line's name of an option: ``--timing-temperature`` for ``timing_temperature``."""
+    return "--" + key.replace("_", "-")
 
 
 def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) -> Host:
@@ -386,7 +417,7 @@ def main() -> None:
             break
     args = parser.parse_args(argv)
     args.z = [v for numbers in args.z for v in numbers]  # --z 0.5,-1 and --z 0.5 -1 alike
-    if (wrong := _rule_error(args)) is not None:
+    if (wrong := option_error(vars(args), _flag)) is not None:
         parser.error(wrong)
     host = _open_from_command_line(parser, args.onnx_file)
     if len(args.z) != host.sidecar["latent_dim"]:

@@ -78,6 +78,9 @@ class Host {
     if (z.length !== this.sidecar.latent_dim) {
       throw new RangeError(`z needs ${this.sidecar.latent_dim} numbers (the model's latent_dim), got ${z.length}`);
     }
+    // a dial's NaN (a patch dividing by zero) would decode to no note at all, in silence
+    const wrong = optionError({ ...rule, z: Array.from(z) }, (key) => key);
+    if (wrong !== null) throw new RangeError(wrong);
     const { notes, timing } = await this.choose(Float32Array.from(z), rule);
     if (timing !== null) {
       const first = notes.map((note, i) => i).filter((i) => i === 0 || notes[i].step !== notes[i - 1].step);
@@ -107,6 +110,8 @@ class Host {
 
   /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start. */
   timed(notes, { bpm = 120, gridOffset = 1 } = {}) {
+    const wrong = optionError({ bpm, gridOffset }, (key) => key);
+    if (wrong !== null) throw new RangeError(wrong);
     const seconds = 60 / bpm / 4;
     const starts = notes.map((n) => Math.max(0, (n.step + (n.offset * gridOffset) / 2) * seconds));
     const loopEnd = this.steps * seconds;
@@ -356,7 +361,7 @@ function parseArguments(argv) {
     } else throw new UsageError(`unknown argument ${flag}; ${USAGE}`);
   }
   if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z; ${USAGE}`);
-  const wrong = ruleError(args);
+  const wrong = optionError(args);
   if (wrong !== null) throw new UsageError(wrong);
   return args;
 }
@@ -375,33 +380,49 @@ function toNumber(text) {
 /** What is wrong with the options, in `mvae generate`'s ranges and words (null: nothing). */
 const FLOAT32_MAX = 3.4028234663852886e38; // the largest float32, the graph's input type
 
-function ruleError(args) {
-  const atLeastZero = {
-    "--density": args.density, "--temperature": args.temperature, "--timing-temperature": args.timingTemperature,
-    "--grid-offset": args.gridOffset,
-  };
-  for (const [flag, value] of Object.entries(atLeastZero)) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      return `${flag} must be a finite number >= 0, got ${value}`;
+/**
+ * What is wrong with the given options (any of density, temperature, timingTemperature, gridOffset, bpm,
+ * thresholdMin, thresholdMax, z; an absent one is not checked), in `mvae generate`'s ranges and words, each option
+ * called name(key); null: nothing.
+ */
+function optionError(args, name = (key) => FLAGS[key]) {
+  const isNumber = (value) => typeof value === "number";
+  for (const key of ["density", "temperature", "timingTemperature", "gridOffset"]) {
+    const value = args[key];
+    if (value !== undefined && !(isNumber(value) && Number.isFinite(value) && value >= 0)) {
+      return `${name(key)} must be a finite number >= 0, got ${shown(value)}`;
     }
   }
   const [low, high] = TEMPO_RANGE;
-  if (args.bpm !== undefined && !(args.bpm >= low && args.bpm <= high)) {
-    return `--bpm must be between ${low} and ${high} bpm, got ${args.bpm}`;
+  if (args.bpm !== undefined && !(isNumber(args.bpm) && args.bpm >= low && args.bpm <= high)) {
+    return `${name("bpm")} must be between ${low} and ${high} bpm, got ${shown(args.bpm)}`;
   }
-  for (const [flag, value] of [["--threshold-min", args.thresholdMin], ["--threshold-max", args.thresholdMax]]) {
-    if (value !== undefined && !(value >= 0 && value <= 1)) {
-      return `${flag} is an onset probability between 0 and 1, got ${value}`;
+  for (const key of ["thresholdMin", "thresholdMax"]) {
+    const value = args[key];
+    if (value !== undefined && value !== null && !(isNumber(value) && value >= 0 && value <= 1)) {
+      return `${name(key)} is an onset probability between 0 and 1, got ${shown(value)}`;
     }
   }
-  if (args.thresholdMin !== undefined && args.thresholdMax !== undefined && args.thresholdMin > args.thresholdMax) {
-    return `--threshold-min (${args.thresholdMin}) must not be above --threshold-max (${args.thresholdMax})`;
+  const [min, max] = [args.thresholdMin ?? null, args.thresholdMax ?? null];
+  if (min !== null && max !== null && min > max) {
+    return `${name("thresholdMin")} (${min}) must not be above ${name("thresholdMax")} (${max})`;
   }
   // the graph takes float32: a number beyond its largest is refused, as mvae generate and onnx_host.py refuse it
-  if (!args.z.every((v) => Math.abs(v) <= FLOAT32_MAX)) {
-    return `--z needs finite numbers (within ±3.4e+38), got ${args.z.join(",")}`;
+  if (args.z !== undefined && !args.z.every((v) => isNumber(v) && Math.abs(v) <= FLOAT32_MAX)) {
+    return `${name("z")} needs finite numbers (within ±3.4e+38), got ${args.z.join(",")}`;
   }
   return null;
+}
+
+/** The command line's name of each option. */
+const FLAGS = {
+  density: "--density", temperature: "--temperature", timingTemperature: "--timing-temperature",
+  gridOffset: "--grid-offset", bpm: "--bpm", thresholdMin: "--threshold-min", thresholdMax: "--threshold-max", z: "--z",
+};
+
+/** A refused value as a message shows it (a string quoted, cut to 20 characters). */
+function shown(value) {
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 20)) : String(value);
 }
 
 /** openNodeHost, with a bad file reported as a UsageError that says which file to pass. */
