@@ -463,8 +463,13 @@ def _fit(
             failure["traceback"] = "".join(traceback.format_exception(raised))
         _record_failure(writer, failure)
         checkpointed = run.has_checkpoint()
+        done = len(run.read_metrics())
+        over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
 
         def after(how: Steps) -> str:
+            if over:
+                saved = f"{done} epoch{'s' * (done != 1)} saved"
+                return f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
             if checkpointed:
                 return f"after a fix, {how.resume} continues from its last checkpoint"
             # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
