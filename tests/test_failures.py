@@ -304,6 +304,14 @@ class StopsInEpoch2:
             raise KeyboardInterrupt
 
 
+class Fixed:
+    """The plugin after its fix: a hook that does no harm (an object without one is refused as no plugin)."""
+
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        return None
+
+
 @pytest.mark.parametrize(("plugin", "error"), [(FailsInEpoch2(), RunFailed), (StopsInEpoch2(), RunInterrupted)])
 def test_python_callers_get_the_python_call_and_the_command_line_the_command(synth_dir, tmp_path, plugin, error):
     run = tmp_path / "run"
@@ -313,7 +321,7 @@ def test_python_callers_get_the_python_call_and_the_command_line_the_command(syn
     python = f"mvae_core.train(out={str(run)!r}, resume=True, plugins=[({name!r}, <the plugin object>)])"
     assert python in str(caught.value) and "mvae train --resume" not in str(caught.value)
     assert f"mvae train --resume {run}" in caught.value.command_line_message()
-    result = mvae_core.train(out=run, resume=True, plugins=[(name, object())], progress=False)  # what it says works
+    result = mvae_core.train(out=run, resume=True, plugins=[(name, Fixed())], progress=False)  # what it says works
     assert result.outcome == "trained" and result.epochs_run == 3
 
 
