@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import tempfile
 import threading
@@ -50,6 +51,7 @@ from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
+log = logging.getLogger(__name__)
 # z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4); the knobs' ranges are KNOBS
 Z_LIMIT = 10.0
 PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
@@ -354,9 +356,11 @@ class TrainingPoints:
         try:
             self._result = engine.training_points(self._stop)
         except PointsStopped:
-            pass
+            return
         except Exception as exc:  # a server without dots still plays: say why instead of dying in a thread
             self._result = {"files": [], "points": [], "note": f"training loops not encoded ({exc})", "ready": True}
+        if not self._result["points"]:  # the console said they are being encoded: say what came of it
+            log.warning("warning: the pad has no training loops: %s", self._result["note"])
 
 
 def _unknown(name: str) -> str:
