@@ -333,12 +333,15 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
     else:
         given = list(plugins) if isinstance(plugins, Sequence) else [plugins]
     if objects := [p for p in given if not isinstance(p, str)]:
-        raise OptionError(
-            "plugins",
+        why = (
             f"takes registered plugin names, not {objects[0]!r}: ablate trains each configuration in its own process, "
-            "which cannot get a Python object; package the plugin (docs/plugins.md, Writing, testing and publishing "
-            "a plugin) and give its name",
         )
+        if registered := _registered_name(objects[0]):  # an installed plugin's own class: its name does it
+            why += f"which cannot get a Python object; it is plugin {registered!r}: give that name, its settings as overrides"
+        else:
+            why += ("which cannot get a Python object; package the plugin (docs/plugins.md, Writing, testing and "
+                    "publishing a plugin) and give its name")  # fmt: skip
+        raise OptionError("plugins", why)
     names = [n.strip() for n in given]
     if not all(names):
         raise OptionError("plugins", f"{plugins!r} has an empty name; name the plugins (comma-separated), or 'all'")
@@ -346,6 +349,19 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
         raise OptionError("plugins", "'none' leaves nothing to switch on and off; name the plugins, or 'all'")
     names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
     return expand(mode or "leave-one-out", names)
+
+
+def _registered_name(plugin: object) -> str | None:
+    """The registered name of the plugin whose class (or module) ``plugin`` is, or is an instance of; None when no
+    installed plugin is."""
+    from mvae_core.plugins import available_plugins
+
+    kind = plugin if isinstance(plugin, type) else type(plugin)
+    for name, info in available_plugins().items():
+        with contextlib.suppress(Exception):  # a plugin that fails to import is not this one
+            if info.load() in (kind, plugin):
+                return name
+    return None
 
 
 def _built_configs(
