@@ -11,6 +11,7 @@ import copy
 import importlib.metadata
 import os
 import pkgutil
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, Roo
 
 from mvae_core.config import alias_keys, field_problem, unknown_key, validate_section
 from mvae_core.errors import ConfigError
+from mvae_core.suggest import did_you_mean
 from mvae_core.version import VERSION
 
 
@@ -60,6 +62,13 @@ def import_failure(label: str, error: BaseException) -> str:
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if not (frame.filename.startswith("<") or frame.filename.startswith(skipped)):
             return f"{label} failed to import: {error} (at {frame.filename}:{frame.lineno})"
+    module = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
+    if isinstance(module, types.ModuleType) and error.name:  # the entry point names what its module lacks
+        public = [name for name in dir(module) if not name.startswith("_")]
+        return (
+            f"{label} failed to import: {error}: the entry point in the package's pyproject.toml "
+            f"([project.entry-points]) names {module.__name__}:{error.name}{did_you_mean(error.name, public)}"
+        )
     return f"{label} failed to import: {error}"
 
 
