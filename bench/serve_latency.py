@@ -28,9 +28,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from pythonosc.osc_message import OscMessage
@@ -42,16 +44,18 @@ TARGET_P99_MS = 20.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
-def start_server(run: Path) -> tuple[subprocess.Popen[str], str, tuple[str, int]]:
-    """``mvae serve`` on free ports; returns the process, the page URL and the OSC address."""
+def start_server(run: Path, log: IO[str]) -> tuple[subprocess.Popen[str], str, tuple[str, int]]:
+    """``mvae serve`` on free ports, its stderr to ``log``; returns the process, the page URL and the OSC address."""
     command = [sys.executable, "-m", "mvae_core.cli", "serve", str(run), "--port", "0", "--osc-port", "0"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
     url, osc = None, None
     while url is None or osc is None:
         line = process.stdout.readline()
         if not line:
-            raise SystemExit(f"mvae serve {run} exited with {process.wait()} before listening")
+            code = process.wait()
+            log.seek(0)
+            raise SystemExit(f"{log.read()}mvae serve {run} exited with {code} before listening")
         if "page and API:" in line:
             url = line.split("page and API:")[1].strip()
         if "OSC: udp" in line:
@@ -91,47 +95,50 @@ def main() -> None:
     if not (args.run / "model.safetensors").is_file():
         parser.error(f"{args.run}: no trained run there; run `make demo` first or pass --run RUN")
 
-    process, url, osc_address = start_server(args.run)
-    rng = np.random.default_rng(0)
-    points = rng.uniform(-2, 2, size=(args.warmup + args.calls, 2)).round(3)
-    try:
-        host, port = url.split("//")[1].strip("/").rsplit(":", 1)
-        kept = http.client.HTTPConnection(host, int(port), timeout=30)
-        kept.request("GET", "/api/info")
-        model = json.loads(kept.getresponse().read())["model"]
+    with tempfile.TemporaryFile(mode="w+") as log:  # the server's own lines ("stopped: …") stay out of the results
+        process, url, osc_address = start_server(args.run, log)
+        rng = np.random.default_rng(0)
+        points = rng.uniform(-2, 2, size=(args.warmup + args.calls, 2)).round(3)
+        try:
+            host, port = url.split("//")[1].strip("/").rsplit(":", 1)
+            kept = http.client.HTTPConnection(host, int(port), timeout=30)
+            kept.request("GET", "/api/info")
+            model = json.loads(kept.getresponse().read())["model"]
 
-        def ask(connection: http.client.HTTPConnection, z: list[float]) -> int:
-            connection.request("POST", "/api/generate", json.dumps({"z": z, "seed": 1}), JSON_HEADERS)
-            return len(json.loads(connection.getresponse().read())["notes"])
+            def ask(connection: http.client.HTTPConnection, z: list[float]) -> int:
+                connection.request("POST", "/api/generate", json.dumps({"z": z, "seed": 1}), JSON_HEADERS)
+                return len(json.loads(connection.getresponse().read())["notes"])
 
-        def keep_alive(z: list[float]) -> int:
-            return ask(kept, z)
+            def keep_alive(z: list[float]) -> int:
+                return ask(kept, z)
 
-        def new_connection(z: list[float]) -> int:
-            connection = http.client.HTTPConnection(host, int(port), timeout=30)
-            try:
-                return ask(connection, z)
-            finally:
-                connection.close()
+            def new_connection(z: list[float]) -> int:
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
+                try:
+                    return ask(connection, z)
+                finally:
+                    connection.close()
 
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind(("127.0.0.1", 0))
-        udp.settimeout(10)
+            udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            udp.bind(("127.0.0.1", 0))
+            udp.settimeout(10)
 
-        def osc(z: list[float]) -> int:
-            udp.sendto(message("/mvae/generate", *z, 1), osc_address)
-            return len(OscMessage(udp.recvfrom(65536)[0]).params) // 4
+            def osc(z: list[float]) -> int:
+                udp.sendto(message("/mvae/generate", *z, 1), osc_address)
+                return len(OscMessage(udp.recvfrom(65536)[0]).params) // 4
 
-        rows = {
-            "HTTP keep-alive": percentiles(keep_alive, points, args.warmup),
-            "HTTP new connection": percentiles(new_connection, points, args.warmup),
-            "OSC (UDP)": percentiles(osc, points, args.warmup),
-        }
-        udp.close()
-        kept.close()
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+            rows = {
+                "HTTP keep-alive": percentiles(keep_alive, points, args.warmup),
+                "HTTP new connection": percentiles(new_connection, points, args.warmup),
+                "OSC (UDP)": percentiles(osc, points, args.warmup),
+            }
+            udp.close()
+            kept.close()
+        finally:
+            process.send_signal(signal.SIGINT)
+            if process.wait(timeout=30) != 128 + signal.SIGINT:  # it failed: what it said is part of the result
+                log.seek(0)
+                print(log.read(), file=sys.stderr, end="")
 
     print(f"mvae serve {args.run} ({model}); {args.calls} requests per row after {args.warmup} warm-up")
     print(f"{'request':22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'notes':>6}")
