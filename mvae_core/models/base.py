@@ -95,9 +95,15 @@ class NotePlayer(Protocol):
 def player_point(z: Any, latent_dim: int) -> np.ndarray:
     """``z`` as the float32 vector a :class:`NotePlayer` decodes; ``ValueError`` unless it is ``latent_dim`` finite
     numbers (a NaN from a sensor or a patch would decode to a loop of nonsense notes)."""
-    point = np.asarray(z, dtype=np.float64).reshape(-1)
+    needs = f"z needs {latent_dim} numbers (the model's latent_dim)"
+    if z is None or isinstance(z, str | bytes):  # numpy would make nan of None and parse a numeric string
+        raise ValueError(f"{needs}, got {z!r}")
+    try:
+        point = np.asarray(z, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):  # a ragged list, an object that is no number
+        raise ValueError(f"{needs}, got {z!r}") from None
     if point.shape != (latent_dim,):
-        raise ValueError(f"z needs {latent_dim} numbers (the model's latent_dim), got {point.size}")
+        raise ValueError(f"{needs}, got {point.size}")
     if not (np.abs(point) <= LATENT_MAX).all():  # NaN compares False
         raise ValueError(
             f"z needs finite numbers within ±{LATENT_MAX:.2g}, got {','.join(f'{v:g}' for v in point.tolist())}"
