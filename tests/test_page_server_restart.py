@@ -4,8 +4,11 @@ Headless Chromium as in tests/test_browser.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -30,6 +33,19 @@ def _move_point(driver) -> None:
 
     driver.execute_script("document.getElementById('pad').focus()")
     driver.find_element("id", "pad").send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+
+
+@contextlib.contextmanager
+def _restarted_on_another_run(driver, run: Path, tmp_path: Path) -> Iterator[Path]:
+    """The page open on a server of ``run``, then that server stopped and another started on the same port with a
+    copy of the run (another run to the page); yields the copy's path while the second server runs."""
+    other = tmp_path / "other-run"
+    shutil.copytree(run, other, ignore=shutil.ignore_patterns("*.lock"))
+    with LiveServer(run, port=0) as live:
+        port = int(live.url.rsplit(":", 1)[1].strip("/"))
+        _open(driver, live)
+    with LiveServer(other, port=port):
+        yield other
 
 
 def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(shared_browser, tiny_run):
@@ -58,12 +74,7 @@ def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(share
 def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_its_loop(
     shared_browser, tiny_run, tmp_path
 ):
-    other = tmp_path / "other-run"
-    shutil.copytree(tiny_run, other, ignore=shutil.ignore_patterns("*.lock"))
-    with LiveServer(tiny_run, port=0) as live:
-        port = int(live.url.rsplit(":", 1)[1].strip("/"))
-        _open(shared_browser, live)
-    with LiveServer(other, port=port):
+    with _restarted_on_another_run(shared_browser, tiny_run, tmp_path) as other:
         _move_point(shared_browser)
         _wait(shared_browser, f"return {MESSAGE}.startsWith('⚠ Reload the page: ')", timeout=15)
         message = shared_browser.execute_script(STATUS)
@@ -79,12 +90,7 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
 def test_a_refusal_from_a_server_restarted_on_another_run_also_says_reload(shared_browser, tiny_run, tmp_path):
     """A server on a model of another latent_dim refuses every point the old page sends (422, 'z must be a list of 3
     numbers'): the page must say what happened from a refusal too (here of a dropped file that is no MIDI)."""
-    other = tmp_path / "other-run"
-    shutil.copytree(tiny_run, other, ignore=shutil.ignore_patterns("*.lock"))
-    with LiveServer(tiny_run, port=0) as live:
-        port = int(live.url.rsplit(":", 1)[1].strip("/"))
-        _open(shared_browser, live)
-    with LiveServer(other, port=port):
+    with _restarted_on_another_run(shared_browser, tiny_run, tmp_path):
         drop_file(shared_browser, b"MThd not really", "song.mid")
         _wait(shared_browser, f"return {MESSAGE}.startsWith('⚠ Reload the page: ')", timeout=15)
 
