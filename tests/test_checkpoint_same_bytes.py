@@ -22,7 +22,7 @@ save_model(Path(sys.argv[1]), state, {f"key{i}": f"value {i} é" for i in range(
 
 
 def test_the_same_model_gives_the_same_bytes_in_every_process(tmp_path: Path):
-    files = [tmp_path / f"model{i}.safetensors" for i in range(3)]
+    files = [tmp_path / f"model{i}.safetensors" for i in range(2)]
     for file in files:  # a fresh interpreter each: each one hashes strings with another seed
         subprocess.run([sys.executable, "-c", WRITER, str(file)], check=True, cwd=Path(__file__).parents[1])
     assert len({file.read_bytes() for file in files}) == 1
