@@ -278,8 +278,13 @@ def test_an_unexpected_failure_is_a_500_and_its_traceback_is_logged_once(tiny_ru
                 time.sleep(0.01)
             time.sleep(0.2)  # and nothing more comes
         assert answer.status_code == 500
-        assert answer.json()["error"] == "internal error: RuntimeError: the player broke"
-        assert len([line for line in lines if "Traceback" in line]) == 1 and "NoneType: None" not in "".join(lines)
+        assert answer.json()["error"] == (  # the model's code is named, with its line (a package's: its own file)
+            "internal error: ModelError: model 'melody_rnn' (built-in): player().notes raised RuntimeError: the "
+            f"player broke (at {__file__}:{broken.__code__.co_firstlineno + 1})"
+        )
+        logged = "".join(lines)  # one log record: the model's error, after the exception that caused it
+        assert logged.count("RuntimeError: the player broke\n") == 1 and logged.count("ModelError: model") == 1
+        assert "NoneType: None" not in logged
 
 
 def test_the_page_and_its_assets_are_served_without_a_cdn(client):

@@ -9,7 +9,7 @@ authors.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,8 +34,9 @@ class ModelContractError(ModelError):
 
 
 @contextmanager
-def model_code(model: str, method: str) -> Iterator[None]:
-    """Inside the block, which calls the method ``method`` of the model ``model``, an exception that is not an
+def model_code(model: str, method: str, function: Callable[..., Any] | None = None) -> Iterator[None]:
+    """Inside the block, which calls the method ``method`` of the model ``model`` (or ``function``, a method of
+    something the model made, such as its player's ``notes``), an exception that is not an
     :class:`~mvae_core.errors.MvaeError` (a third-party model's bug) becomes a :class:`ModelError` naming the model,
     its package and the method: ``model 'x' (package p) failed to start: TypeError: …`` for ``__init__``, ``model
     'x' (package p): check_config raised TypeError: …`` for another method, with the innermost line of the model's
@@ -50,7 +51,8 @@ def model_code(model: str, method: str) -> Iterator[None]:
 
         what = " failed to start:" if method == "__init__" else f": {method} raised"
         info = _registered(model)
-        where = own_code_line(exc, getattr(info.load(), method)) if info is not None else None
+        code = function if function is not None else getattr(info.load(), method) if info is not None else None
+        where = own_code_line(exc, code) if code is not None else None
         called = method == "__init__" and isinstance(exc, TypeError) and "argument" in str(exc)
         raise ModelError(
             f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}"

@@ -44,7 +44,7 @@ from mvae_core.loop_file import (
     step_seconds,
     timed_notes,
 )
-from mvae_core.models import check_notes
+from mvae_core.models import check_notes, model_code
 from mvae_core.run import RunDir, saved_epoch
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
@@ -169,7 +169,7 @@ class Engine:
     def loop(self, request: LoopRequest, make_current: bool = True) -> Loop:
         """The notes of ``request`` (and, by default, make it the current loop)."""
         options = request.options()
-        with self._lock:
+        with self._lock, model_code(self.config.model.name, "player().notes", self.player.notes):
             notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
             # a package model's player: its notes become JSON and MIDI (a numpy int is no JSON)
             check_notes(self.config.model.name, [notes], 1, self.config.data.pitch_classes, "player().notes")
