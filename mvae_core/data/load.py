@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mvae_core.config import DataConfig
 from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, lineage_key, set_key, settings_key
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
+from mvae_core.data.loops import LoopBlock
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import NoteTable, TableBuilder, TablePart
@@ -460,6 +463,18 @@ def _ignore_interrupts() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, set(WORKERS_IGNORE))
 
 
+def _sparse_detail(block: LoopBlock, min_onsets: int) -> str:
+    """Why ``block`` gave no loop under ``min_onsets``: its loops, the fullest one's notes, and the setting that would
+    take that loop (a folder of short clips was otherwise skipped with no way out named)."""
+    if block.loop.size == 0:
+        return "no note falls into a loop"
+    fullest = int(np.bincount(block.loop).max())
+    return (
+        f"{block.n_loops} loop(s), none with >= {min_onsets} notes; the fullest has {fullest}: to use loops this "
+        f"sparse, lower data.min_onsets (--set data.min_onsets={fullest})"
+    )
+
+
 def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:
     entry: dict[str, Any] = {"source": result.name, "status": "ok", "reason": None, "detail": result.detail}
     entry.update({k: int(v) for k, v in result.counters.items()})
@@ -471,7 +486,7 @@ def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dic
         entry["warnings"] = [{"kind": kind, "message": message} for kind, message in result.warnings]
     if result.block is not None and loops == 0:
         entry["reason"] = SkipReason.NO_LOOPS.value
-        entry["detail"] = f"{result.block.n_loops} loop(s), none with >= {min_onsets} notes"
+        entry["detail"] = _sparse_detail(result.block, min_onsets)
     elif result.block is None:
         entry["reason"] = result.reason
     if entry["reason"] is not None:
