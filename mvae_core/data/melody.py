@@ -45,6 +45,8 @@ DRUM_WORDS = ("drums?", "drumkit", "perc", "percussion", "kicks?", "snares?", "h
 """Whole words (:func:`_whole_words`): a title such as "The Little Drummer Boy" or "Percy ..." names no drums."""
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
+_SELECTOR_VALUES = {"track": "N, the track's number from 0", "channel": "N, 1-16", "program": "N, General MIDI 1-128",
+                    "name": "TEXT, part of the track's name, e.g. name:vocal"}  # fmt: skip
 
 
 def parse_rule(value: str | list[str]) -> list[str]:
@@ -58,6 +60,9 @@ def parse_rule(value: str | list[str]) -> list[str]:
         if item in RULES:
             continue
         match = _SELECTOR.match(item)
+        kind = item.removesuffix(":")
+        if not match and kind in SELECTOR_KINDS:
+            raise ValueError(f"{item!r}: give {kind}:{_SELECTOR_VALUES[kind]} (nothing follows the colon)")
         if not match:
             raise ValueError(
                 f"{item!r} is not a melody rule{_did_you_mean(item)}; use one of {', '.join(RULES)}, or selectors "
@@ -189,6 +194,13 @@ def _named_like_melody(name: str) -> bool:
 def _named_like_drums(name: str) -> bool:
     words = _words(name)
     return bool(_DRUM_NAME.search(words)) and not _MELODY_NAME.search(words)
+
+
+def selected_drums(parts: list[Part], rule: list[str]) -> list[Part]:
+    """The parts of ``parts`` on channel 10 that a selector of ``rule`` names: :func:`choose` never takes them, and a
+    file whose only match they are is skipped with them named."""
+    selectors = [item for item in rule if item not in RULES]
+    return [p for p in parts if p.is_drum and any(_matches(p, s) for s in selectors)]
 
 
 def _matches(part: Part, selector: str) -> bool:

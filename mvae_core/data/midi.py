@@ -28,7 +28,7 @@ import mido
 import numpy as np
 
 from mvae_core.config import DataConfig
-from mvae_core.data.melody import choose
+from mvae_core.data.melody import choose, selected_drums
 from mvae_core.data.midi_notes import Part, file_notes, seconds_at
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
 from mvae_core.data.smf import read_smf
@@ -79,7 +79,16 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         )
     if not choice.keep.any():
         parts = "; ".join(p.label() for p in notes.parts if not p.is_drum)
-        raise SkipFile(SkipReason.NO_NOTES, f"no pitched part matches data.melody = {', '.join(cfg.melody)} ({parts})")
+        named = selected_drums(notes.parts, cfg.melody)
+        drum_hint = (
+            f"; it names {'; '.join(p.label() for p in named)}: channel 10 is the General MIDI drum channel, never "
+            "melody; if that part is a melody, move it to another channel in your DAW"
+            if named
+            else ""
+        )
+        raise SkipFile(
+            SkipReason.NO_NOTES, f"no pitched part matches data.melody = {', '.join(cfg.melody)} ({parts}){drum_hint}"
+        )
     keep = choice.keep
     start, end = notes.start[keep], choice.end[keep]
     to_seconds = _tempo(notes.tempos, smf.ticks_per_beat)
