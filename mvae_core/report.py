@@ -218,12 +218,13 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     if summary.get("short_loop_notes"):
         table.add_row(
             "short loops (left out)",
-            f"{summary['short_loop_notes']} notes in loops under data.min_onsets = {summary['min_onsets']}",
+            f"{_notes(summary['short_loop_notes'])} in loops under data.min_onsets = {summary['min_onsets']}",
         )
     if summary["drum_notes"] or summary["left_out_notes"]:
         table.add_row(
             "not the melody (left out)",
-            f"{summary['left_out_notes']} notes of other parts, {summary['drum_notes']} drum notes",
+            f"{_notes(summary['left_out_notes'])} of other parts, {summary['drum_notes']} drum "
+            f"note{'' if summary['drum_notes'] == 1 else 's'}",
         )
     if summary["warnings"]:
         table.add_row("warnings (files)", ", ".join(f"{kind}: {n}" for kind, n in summary["warnings"].items()))
@@ -235,6 +236,11 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     took = f"{summary['seconds']:.1f} s" if summary["seconds"] >= 0.05 else "under 0.1 s"  # not a stuck 0.0
     table.add_row("parse cache", f"{summary['cached_units']} cached, {summary['parsed_units']} parsed, {took}")
     console.print(table)
+
+
+def _notes(count: int) -> str:
+    """``1 note``, ``2 notes``: a row's count as a musician reads it."""
+    return f"{count} note{'' if count == 1 else 's'}"
 
 
 def _archives_line(archives: list[str]) -> str:
