@@ -271,6 +271,14 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
         ("melody choice", "melody choices"),
         full,
     )
+    unlooped = [e for e in report.entries if e["status"] == "ok" and e.get("outside_loops")]
+    _print_some(
+        console,
+        [f"  left out of {e['source']}: {_unlooped_line(e)}" for e in unlooped],
+        limit,
+        ("file with notes in no loop", "files with notes in no loop"),
+        full,
+    )
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for entry in report.entries:
         for warning in entry.get("warnings", []):
@@ -312,12 +320,18 @@ def _template(messages: list[str]) -> tuple[str, str] | None:
     return (head, tail) if len(head) + len(tail) >= SHARED_TEXT else None
 
 
+def _unlooped_line(entry: dict[str, Any]) -> str:
+    """Which melody notes of a used file fall in no loop, and the bars not in 4/4 that hold some of them."""
+    bars = entry.get("other_meter_bars", 0)
+    where = f" ({bars} bar{'' if bars == 1 else 's'} not in 4/4 skipped, e.g. a pickup bar or an intro)" if bars else ""
+    outside = entry["outside_loops"]
+    return f"{outside} of its {entry['notes_in_file']} melody notes fall{'s' if outside == 1 else ''} in no loop{where}"
+
+
 def _melody_line(entry: dict[str, Any]) -> str:
-    left = [
-        f"{entry[k]} {what}"
-        for k, what in (("left_out_notes", "notes of other parts"), ("drum_notes", "drum notes"))
-        if entry.get(k)
-    ]
+    left = [f"{_notes(entry['left_out_notes'])} of other parts"] if entry.get("left_out_notes") else []
+    if drums := entry.get("drum_notes"):
+        left.append(f"{drums} drum note{'' if drums == 1 else 's'}")
     return f"{entry.get('melody', '')}; left out {' and '.join(left)}"
 
 
