@@ -243,7 +243,7 @@ def export(
     console.print(escape(f"{onnx}\n{sidecar}"))
     console.print(
         escape(
-            f"next: play it without mvae, from mvae's repository: python examples/onnx_host.py "
+            f"next: play it without mvae, from mvae's repository: .venv/bin/python examples/onnx_host.py "
             f"{shlex.quote(str(onnx.resolve()))} --z 0.5,-1 (JavaScript: examples/onnx_host_js/; docs/tools.md)"
         ),
         soft_wrap=True,

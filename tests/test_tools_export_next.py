@@ -23,7 +23,7 @@ def test_export_prints_a_host_command_that_plays_the_export(tiny_run: Path, tmp_
     line = next(line for line in result.stdout.splitlines() if line.startswith("next: "))
     command = line.split("from mvae's repository: ", 1)[1].split(" (JavaScript", 1)[0]
     argv = shlex.split(command)
-    assert argv[:2] == ["python", "examples/onnx_host.py"]
+    assert argv[:2] == [".venv/bin/python", "examples/onnx_host.py"]
     played = subprocess.run([sys.executable, *argv[1:]], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert played.returncode == 0, played.stderr
     notes = [json.loads(line) for line in played.stdout.splitlines()]
