@@ -94,7 +94,8 @@ def decide(t: Tracker, epoch: int, value: float, ramps_end: int, cfg: Config) ->
         else f"epoch {epoch_number(ramps_end)} (no finite value)"
     )
     better = "decrease" if cfg.mode == "min" else "increase"
-    reason = f"{cfg.monitor} did not {better} by more than {cfg.min_delta:g} for {t.wait} epochs since {since}"
+    waited = f"{t.wait} epoch{'s' * (t.wait != 1)}"
+    reason = f"{cfg.monitor} did not {better} by more than {cfg.min_delta:g} for {waited} since {since}"
     return replace(t, stopped=epoch), Decision.STOP, reason
 
 
@@ -139,8 +140,9 @@ class EarlyStopping:
             )
         elif start + cfg.patience >= trainer.epochs:
             trainer.emit(
-                f"can never stop: patience counts from epoch {epoch_number(start)} (the ramps end), so the earliest "
-                f"stop is after epoch {epoch_number(start + cfg.patience)}, but the run ends with epoch {trainer.epochs}"
+                f"can never stop: patience counts from epoch {epoch_number(start)}{' (the ramps end)' * (start > 0)}, "
+                f"so the earliest stop is after epoch {epoch_number(start + cfg.patience)}, but the run ends with epoch "
+                f"{trainer.epochs}"
             )
 
     @hookimpl

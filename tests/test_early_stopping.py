@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -211,3 +212,18 @@ def test_an_unknown_term_fails_naming_the_closest_and_the_available_metrics(synt
     )  # a term's name depends on the model and plugins: checked once the epoch's record exists
     with pytest.raises(PluginError, match=rf"plugin 'early_stopping' {message}"):
         run(synth_dir, 2, monitor="val.onzet")
+
+
+def test_one_epoch_of_patience_and_no_ramp_read_as_such():
+    """'for 1 epochs' read wrong, and with nothing ramping the start-up warning said 'from epoch 1 (the ramps end)'."""
+    cfg = Config(patience=1)
+    tracker, _, _ = decide(Tracker(), 0, 10.0, 0, cfg)
+    _, decision, reason = decide(tracker, 1, 11.0, 0, cfg)
+    assert decision is Decision.STOP
+    assert reason == "val_elbo did not decrease by more than 0 for 1 epoch since epoch 1 (best 10)"
+    view = SimpleNamespace(ramps_end=0, epochs=1, emitted=[])
+    view.emit = view.emitted.append
+    EarlyStopping(Config(patience=3)).mvae_train_start(view)
+    assert view.emitted == [
+        "can never stop: patience counts from epoch 1, so the earliest stop is after epoch 4, but the run ends with epoch 1"
+    ]
