@@ -166,12 +166,14 @@ def bend(
 
     with errors_to_exit(ValueError):
         names = bend_run(run_dir, out, sigma, seed, layers)
+    tensors = "decoder tensors" if layers == "decoder" else "tensors of every layer"
+    noise = (
+        f"bent (sigma {sigma} × each tensor's std, seed {seed})" if sigma else "copied unchanged (sigma 0: no noise)"
+    )
     console.print(
         escape(
-            f"{out}: {len(names)} {'decoder tensors' if layers == 'decoder' else 'tensors of every layer'} bent "
-            f"(sigma {sigma} × each tensor's std, seed {seed}); "
-            f"generate from it with mvae generate {shlex.quote(str(out))} --out DIR. It has no checkpoint.pt, so it "
-            "cannot be resumed."
+            f"{out}: {len(names)} {tensors} {noise}; generate from it with mvae generate {shlex.quote(str(out))} "
+            "--out DIR. It has no checkpoint.pt, so it cannot be resumed."
         )
     )
 
