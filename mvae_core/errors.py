@@ -112,8 +112,10 @@ class DataChanged(DataError):
 
 
 class RunExists(MvaeError):
-    """A new run was asked for in a directory that already holds one. ``message`` names the Python call that
-    continues it, ``command_line`` the ``mvae`` command (as for :class:`RunFailed`)."""
+    """A new run was asked for in a directory that already holds one. ``message`` says where that run stands and the
+    step that fits it (the Python call that continues it, with a larger epoch budget when it finished; another
+    folder when a plugin stopped it or another process trains it), ``command_line`` the same with the ``mvae``
+    command (as for :class:`RunFailed`)."""
 
 
 class RunBusy(MvaeError):
@@ -137,9 +139,9 @@ class RunFailed(MvaeError):
 
 
 class RunInterrupted(MvaeError):
-    """SIGINT or SIGTERM stopped a command; when training had started, a checkpoint to resume from was written.
-    ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM). ``message`` and ``command_line`` as
-    for :class:`RunFailed`."""
+    """SIGINT, SIGTERM or SIGHUP stopped a command; when training had started, a checkpoint to resume from was
+    written. ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). ``message``
+    and ``command_line`` as for :class:`RunFailed`."""
 
     label = "stopped"
     same_on_every_rank = True

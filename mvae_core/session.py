@@ -153,7 +153,8 @@ def train(
         applied over ``config``; not with ``resume``.
     :param plugins: which plugins run (default: the config's ``plugins.enabled``, i.e. every built-in): registered
         names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none.
-        On resume only objects may be given: those the run was started with (its config names them).
+        On resume: the plugin objects the run was started with (its config names them), alone or with the run's own
+        list of names again; another list of names is refused.
     :param epochs: the maximum number of epochs (on resume: a new budget, kept in ``config.toml``).
     :param jobs: processes for the first parse of the data (a whole number >= 1; default: every core).
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
@@ -470,8 +471,11 @@ def _fit(
             if over:
                 saved = f"{done} epoch{'s' * (done != 1)} saved"
                 return f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
-            if checkpointed:
-                return f"after a fix, {how.resume} continues from its last checkpoint"
+            if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
+                return (
+                    f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
+                    f"run was the cause, start a new run with it changed ({how.again})"
+                )
             # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
             return f"nothing was checkpointed, so after a fix start it again: {how.again}"
 

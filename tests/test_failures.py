@@ -120,7 +120,9 @@ def test_a_raising_plugin_is_named_with_its_hook_and_the_run_resumes(synth_dir, 
     output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "flaky", "--out", run)
     assert "plugin 'flaky' failed in mvae_epoch_end: OSError: disk of the flaky plugin is full" in output
     assert (
-        f"the best model so far is in {run}; after a fix, mvae train --resume {run} continues from its last " in output
+        f"the best model so far is in {run}; after a fix of the plugin, mvae train --resume {run} continues from its "
+        f"last checkpoint; if a setting of the run was the cause, start a new run with it changed (the same mvae "
+        f"train command (--out {run}))" in output
     )
     assert json.loads((run / "failure.json").read_text())["error"] == "plugin failed"
     checkpoint = RunDir(run).load_checkpoint()  # written after epoch 0, untouched by the failure in epoch 1
@@ -141,7 +143,10 @@ def test_a_failure_before_the_first_epoch_finished_says_there_is_no_model_and_re
     run = tmp_path / "run"
     output = failed_training_output("train", synth_dir, *ARGS, "--plugins", "early_flaky", "--out", run)
     assert "plugin 'early_flaky' failed in mvae_step_end: OSError: disk of the early plugin is full" in output
-    assert f"no epoch finished, so {run} holds no model; after a fix, mvae train --resume {run} continues" in output
+    assert (
+        f"no epoch finished, so {run} holds no model; after a fix of the plugin, mvae train --resume {run} continues"
+        in output
+    )
     assert "best model" not in output and not (run / "model.safetensors").exists()
     assert RunDir(run).load_checkpoint()["epoch"] == -1  # the checkpoint written before training
 

@@ -162,7 +162,7 @@ def ablate(
         an :class:`~mvae_core.errors.OptionError` when no node of the cluster has ``cpus_per_run`` CPUs or
         ``gpus_per_run`` GPUs (nothing is written).
     :raises DataError: a DATA path does not exist (nothing is written), or the data gives no loops.
-    :raises RunInterrupted: SIGINT/SIGTERM; finished runs are kept, running ones checkpointed (run it again).
+    :raises RunInterrupted: SIGINT/SIGTERM/SIGHUP; finished runs are kept, running ones checkpointed (run it again).
     :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
     """
     if (world := int(os.environ.get("WORLD_SIZE", "1"))) > 1:
