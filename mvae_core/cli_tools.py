@@ -173,7 +173,7 @@ def bend(
     console.print(
         escape(
             f"{out}: {len(names)} {tensors} {noise}; generate from it with mvae generate {shlex.quote(str(out))} "
-            "--out DIR. It has no checkpoint.pt, so it cannot be resumed."
+            f"--random 8 --out {shlex.quote(str(out / 'samples'))}. It has no checkpoint.pt, so it cannot be resumed."
         )
     )
 

@@ -16,4 +16,5 @@ def test_the_generate_command_bend_prints_quotes_a_path_with_spaces(tiny_run: Pa
     result = CliRunner().invoke(app, ["bend", str(tiny_run), "--sigma", "0.5", "--out", str(out)])
     assert result.exit_code == 0, result.output
     printed = " ".join(result.stdout.split())  # the console wraps long lines
-    assert f"mvae generate {shlex.quote(str(out))} --out DIR" in printed
+    said = f"mvae generate {shlex.quote(str(out))} --random 8 --out {shlex.quote(str(out / 'samples'))}"
+    assert said in printed  # a command that runs as shown (it wrote one loop into a folder named DIR)
