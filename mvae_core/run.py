@@ -385,29 +385,33 @@ class RunDir:
             return f"{packages[name]} {present} has none: pip install '{packages[name]}=={trained[name]}'"
 
         parts = [
-            f"{_part(name)} {trained[name]} ({now_here(name, now)})"
+            f"{_part(name)} {trained[name]} ({now_here(name, installed[name])})" for name in self._differing(installed)
+        ]
+        return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
+
+    def _differing(self, installed: Mapping[str, str | None]) -> list[str]:
+        """The parts of ``installed`` (name → version here, None: not installed) whose version differs from the one
+        that trained the run, in ``installed``'s order; parts handed over as Python objects left out."""
+        trained = self.trained_versions()
+        return [
+            name
             for name, now in installed.items()
             if name in trained and not str(trained[name]).startswith(OBJECT_ORIGIN) and trained[name] != now
         ]
-        return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 
     def refused_weights(self, error: CheckpointError, installed: Mapping[str, str | None]) -> str:
         """What to say of weights that the installed model refuses (``error``): when the model's code is of another
         version than the one that trained the run (its package's, or mvae's for a built-in), that change is the likely
         cause, so the message leads with it and the command that installs the version that trained the run; else
         ``error``'s own message (another run's file, an edited config) with :meth:`version_hint`."""
-        trained = self.trained_versions()
         changed = [
             name
-            for name, now in installed.items()
-            if (name == "mvae" or name.startswith(VERSION_KEY_PREFIX))
-            and now is not None
-            and name in trained
-            and trained[name] != now
+            for name in self._differing(installed)
+            if (name == "mvae" or name.startswith(VERSION_KEY_PREFIX)) and installed[name] is not None
         ]
         if not isinstance(error, WeightsMismatch) or not changed:
             return self.with_version_hint(str(error), installed)
-        name, was = changed[-1], trained[changed[-1]]  # the model's own package before mvae
+        name, was = changed[-1], self.trained_versions()[changed[-1]]  # the model's own package before mvae
         package = "mvae" if name == "mvae" else self.read_provenance().get("packages", {}).get(name)
         install = f"pip install '{package}=={was}'" if package else f"{_part(name)} {was}"
         return (
