@@ -75,7 +75,7 @@ def encode(
 
     model, cfg = _load(run_dir)
     with errors_to_exit(ValueError):
-        codes = encode_file(model, cfg, file)
+        codes = encode_file(model, cfg, file, command=f"mvae encode {shlex.quote(str(run_dir))}")
     if as_json:
         loops = [{"loop": c.loop, "notes": c.notes, "mu": c.mu, "std": c.std} for c in codes]
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -440,9 +441,10 @@ def test_resume_from_elsewhere_says_where_it_continues_in_one_line(trained_run, 
 def test_encode_names_a_folder_and_suggests_a_file(trained_run, synth_dir):
     result = mvae("encode", trained_run, synth_dir)
     assert result.exit_code == 2
-    assert f"{synth_dir} is a folder (6 MIDI files in it); encode takes one MIDI file" in " ".join(
-        result.stderr.split()
-    )
+    said = " ".join(result.stderr.split())
+    assert f"{synth_dir} is a folder (6 MIDI files in it); encode takes one MIDI file" in said
+    # the example names the run the user gave, ready to run, not a RUN placeholder
+    assert f"e.g. mvae encode {shlex.quote(str(trained_run))} {shlex.quote(str(synth_dir))}/" in said
 
 
 def command_paths(command, path: tuple[str, ...] = ()):

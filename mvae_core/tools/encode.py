@@ -34,12 +34,15 @@ class LoopCode:
     std: list[float]
 
 
-def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[torch.Tensor, np.ndarray]:
+def file_loops(
+    path: Path, cfg: MvaeConfig, option: str | None = None, *, command: str = "mvae encode RUN"
+) -> tuple[torch.Tensor, np.ndarray]:
     """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
 
     Raises :class:`ToolError` when ``path`` is not a MIDI file (:data:`READ_SUFFIXES`) or yields no loop (with the
     reason the data report gives). ``option`` is what gave ``path``, which a folder's message names: a command-line
-    option (``--from-midi``), a Python argument (``start``), or ``None`` for ``mvae encode``'s file argument.
+    option (``--from-midi``), a Python argument (``start``), or ``None`` for ``mvae encode``'s file argument, where
+    the message's example starts with ``command`` (the command line as the user typed it, up to the file).
     """
     if path.is_dir():
         files, _ = walk_midi(path)
@@ -47,7 +50,7 @@ def file_loops(path: Path, cfg: MvaeConfig, option: str | None = None) -> tuple[
         if not files:
             example = ""
         elif option is None or option.startswith("-"):
-            example = f"; e.g. {'mvae encode RUN' if option is None else option} {shlex.quote(str(files[0]))}"
+            example = f"; e.g. {command if option is None else option} {shlex.quote(str(files[0]))}"
         else:
             example = f"; e.g. {option}={str(files[0])!r}"
         raise ToolError(
@@ -77,9 +80,11 @@ def encode_loops(model: MelodyModel, x: torch.Tensor) -> tuple[torch.Tensor, tor
     return mu, torch.exp(0.5 * logvar)
 
 
-def encode_file(model: MelodyModel, cfg: MvaeConfig, path: Path, option: str | None = None) -> list[LoopCode]:
+def encode_file(
+    model: MelodyModel, cfg: MvaeConfig, path: Path, option: str | None = None, *, command: str = "mvae encode RUN"
+) -> list[LoopCode]:
     """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering);
-    ``option`` as :func:`file_loops` takes it."""
-    x, notes = file_loops(path, cfg, option)
+    ``option`` and ``command`` as :func:`file_loops` takes them."""
+    x, notes = file_loops(path, cfg, option, command=command)
     mu, std = encode_loops(model, x)
     return [LoopCode(k, int(notes[k]), mu[k].tolist(), std[k].tolist()) for k in range(x.shape[0])]
