@@ -12,10 +12,12 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
 ``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
 ==================================  ===============================================================================
 
-A datagram that is not OSC, an unknown address, a wrong number of arguments, a refused value or a bundle of over
-:data:`MAX_BUNDLE` messages is answered with ``/mvae/error <message>``; the server goes on. ``/mvae/notes`` and
-``/mvae/error``, which this server sends, are never answered (:data:`ANSWERS_ONLY`). Decoding and encoding are python-osc's; the socket is the standard
-library's UDP server, so malformed datagrams reach this module instead of being dropped silently.
+A datagram that is not OSC, an unknown address, a wrong number of arguments, a refused value, a bundle of over
+:data:`MAX_BUNDLE` messages or bundles nested over :data:`MAX_NESTING` deep is answered with ``/mvae/error <message>``,
+and so is a message whose answer fails in mvae's (or a package model's) code, as HTTP's 500 (its traceback logged);
+the server goes on. ``/mvae/notes`` and ``/mvae/error``, which this server sends, are never answered
+(:data:`ANSWERS_ONLY`). Decoding and encoding are python-osc's; the socket is the standard library's UDP server, so
+malformed datagrams reach this module instead of being dropped silently.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pythonosc.osc_packet import OscPacket, ParseError
 from mvae_core.serve.engine import Engine, RequestError
 from mvae_core.suggest import closest
 
+log = logging.getLogger(__name__)
 PREFIX = "/mvae"
 ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
 ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/error")
@@ -45,6 +48,34 @@ MAX_BUNDLE = 16
 """The most messages of one bundle answered; a bigger bundle gets one ``/mvae/error``. One datagram holds about 1500
 ``/mvae/generate`` messages: seconds of decoding, during which the OSC thread answers no one else (the performer's
 patch included), and hundreds of KB of answers to an address the sender may have forged."""
+
+
+MAX_NESTING = 8
+"""The deepest nesting of bundles read (a bundle in a bundle: 2). python-osc reads a nested bundle by recursion, so a
+datagram of thousands of nested bundles raised RecursionError in the OSC thread: a traceback, and no answer."""
+BUNDLE = b"#bundle\0"
+
+
+def bundle_depth(datagram: bytes) -> int:
+    """How deeply bundles nest in ``datagram`` (0: a message, 1: a bundle of messages), read without recursion; the
+    walk stops once past :data:`MAX_NESTING`. An element whose size claims more bytes than follow is read as what
+    follows, as python-osc reads it (the server reads at most 8 KiB of a datagram: a bigger one arrives cut)."""
+    deepest = 0
+    pending = [(memoryview(datagram), 1)]
+    while pending and deepest <= MAX_NESTING:
+        data, depth = pending.pop()
+        if bytes(data[: len(BUNDLE)]) != BUNDLE:
+            continue
+        deepest = max(deepest, depth)
+        index = len(BUNDLE) + 8  # the time tag
+        while index + 4 <= len(data):
+            size = int.from_bytes(data[index : index + 4], "big", signed=True)
+            index += 4
+            if size <= 0:
+                break
+            pending.append((data[index : index + size], depth + 1))
+            index += size
+    return deepest
 
 
 def message(address: str, *args: Any) -> bytes:
@@ -63,6 +94,14 @@ class OscAnswers:
 
     def answer(self, datagram: bytes) -> list[bytes]:
         """The answers to one datagram (a message, or a bundle of them)."""
+        if (depth := bundle_depth(datagram)) > MAX_NESTING:
+            return [
+                message(
+                    f"{PREFIX}/error",
+                    f"OSC bundles nested {depth} deep; this server reads bundles nested at most {MAX_NESTING} deep: "
+                    "send the messages in a bundle of their own",
+                )
+            ]
         try:
             messages = [timed.message for timed in OscPacket(datagram).messages]
         except (ParseError, ValueError, IndexError, TypeError) as exc:
@@ -93,6 +132,9 @@ class OscAnswers:
             return message(f"{PREFIX}/error", _unknown_address(address))
         except RequestError as exc:
             return message(f"{PREFIX}/error", f"{address[:80]}: {exc}")
+        except Exception as exc:  # a bug (a package model's player): said to the sender, as HTTP's 500 is
+            log.exception("error: OSC %s", address[:80])
+            return message(f"{PREFIX}/error", f"{address[:80]}: internal error: {type(exc).__name__}: {exc}"[:300])
 
     def _generate(self, args: list[Any]) -> bytes:
         dim = self.engine.latent_dim
@@ -118,7 +160,6 @@ class OscAnswers:
         return message(f"{PREFIX}/set", name, *applied)
 
 
-log = logging.getLogger(__name__)
 MAX_SAME_ANSWERS_PER_SECOND = 200
 """The same ``/mvae/set`` answer sent to one address and port in a second, at most; the messages past it are still
 carried out, unanswered. A ``/mvae/set`` answer is the only one that is also a request (the others are never

@@ -1,0 +1,81 @@
+"""OSC datagrams a hostile or buggy sender makes: each gets one ``/mvae/error`` naming what is wrong, nothing is
+printed as a traceback for the sender's input, and the server answers the next message."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from pythonosc.osc_message import OscMessage
+
+from mvae_core.serve.osc import MAX_NESTING, bundle_depth, message
+from mvae_core.serve.server import LiveServer
+
+LOOP = message("/mvae/loop")
+
+
+def nested(datagram: bytes, levels: int) -> bytes:
+    """``datagram`` inside ``levels`` bundles, each the only element of the next."""
+    for _ in range(levels):
+        datagram = b"#bundle\0" + bytes(8) + len(datagram).to_bytes(4, "big") + datagram
+    return datagram
+
+
+@pytest.fixture(scope="module")
+def live(tiny_run):
+    with LiveServer(tiny_run, port=0, osc_port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def ask(live):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(10)
+
+    def answer(datagram: bytes) -> OscMessage:
+        sock.sendto(datagram, live.osc_address)
+        return OscMessage(sock.recvfrom(65536)[0])
+
+    yield answer
+    sock.close()
+
+
+def test_bundles_nested_thousands_deep_get_an_error_not_a_traceback(ask, capfd):
+    datagram = nested(LOOP, 3000)  # 60 KB, of which the server reads 8 KiB: 400 levels; python-osc's recursion ran out
+    answer = ask(datagram)
+    assert answer.address == "/mvae/error"
+    assert answer.params[0].startswith(f"OSC bundles nested {MAX_NESTING + 1} deep; this server reads bundles nested")
+    assert ask(LOOP).address == "/mvae/loop"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_bundles_nested_as_deep_as_allowed_are_answered(ask):
+    assert ask(nested(LOOP, MAX_NESTING)).address == "/mvae/loop"
+
+
+@pytest.mark.parametrize(
+    ("datagram", "depth"),
+    [
+        (LOOP, 0),
+        (nested(LOOP, 1), 1),
+        (nested(LOOP, 3), 3),
+        (nested(LOOP, 3)[:-9], 3),  # sizes claim more bytes than follow: read as what follows, as python-osc does
+        (b"#bundle\0" + bytes(8) + (-4).to_bytes(4, "big", signed=True) + LOOP, 1),
+    ],
+)
+def test_bundle_depth_counts_nesting_without_reading_past_the_datagram(datagram, depth):
+    assert bundle_depth(datagram) == depth
+
+
+def test_a_message_whose_player_fails_is_answered_with_the_error_and_the_next_is_served(live, ask, monkeypatch):
+    def broken(z, options):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(live.engine.player, "notes", broken)
+    answer = ask(message("/mvae/generate", 0.0, 0.0))
+    assert answer.address == "/mvae/error"
+    assert answer.params[0].startswith("/mvae/generate: internal error: ModelError: model 'melody_rnn'")
+    assert "ZeroDivisionError: division by zero" in answer.params[0]
+    monkeypatch.undo()
+    assert ask(message("/mvae/generate", 0.0, 0.0)).address == "/mvae/notes"
