@@ -17,7 +17,7 @@ import math
 import os
 import shlex
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
@@ -40,6 +40,7 @@ from mvae_core.checkpoint import (
 )
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
+from mvae_core.data.load import MUSIC_DIGESTS
 from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, atomic_write, reason
@@ -541,11 +542,13 @@ class RunDir:
             return []
         return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
 
-    def trained_on(self, content: Mapping[str, str], music: Mapping[str, str] | None = None) -> list[str] | None:
+    def trained_on(
+        self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None
+    ) -> list[str] | None:
         """The sources among ``content`` (file digests by source name, as :meth:`DataReport.content` gives them)
         whose file the run trained on: the same content as one of ``split.json``'s train sources, wherever it lies
         now, or, given ``music`` (:meth:`DataReport.music`), the same notes as one, transposed or not (a copy in
-        other bytes: re-saved, merged, at another tempo), by the ``music`` digests of ``data_report.json``. None when
+        other bytes: re-saved, merged, at another tempo), by the music digests of ``data_report.json``. None when
         the run cannot tell (it recorded no digests)."""
         try:
             saved = self._split_file()
@@ -556,14 +559,16 @@ class RunDir:
         if not trained:
             return None
         notes = self._train_music(train) if music else set()
-        return sorted(name for name, digest in content.items() if digest in trained or (music or {}).get(name) in notes)
+        return sorted(
+            name for name, digest in content.items() if digest in trained or notes & set((music or {}).get(name, ()))
+        )
 
     def _train_music(self, train: set[str]) -> set[str]:
-        """The ``music`` digests ``data_report.json`` keeps of the ``train`` sources (none for a run written before
-        reports kept them, or an unreadable report)."""
+        """The music digests (:data:`MUSIC_DIGESTS`) ``data_report.json`` keeps of the ``train`` sources (none for a
+        run written before reports kept them, or an unreadable report)."""
         try:
             files = json.loads((self.path / DATA_REPORT).read_text(encoding="utf-8"))["files"]
-            return {entry["music"] for entry in files if entry.get("source") in train and "music" in entry}
+            return {entry[k] for entry in files if entry.get("source") in train for k in MUSIC_DIGESTS if k in entry}
         except (OSError, ValueError, KeyError, TypeError):
             return set()
 

@@ -41,7 +41,8 @@ FORMAT_VERSION = 25  # 25: a selector naming only a channel-10 part says why; 24
 # beginnings; 9: length limit in beats; 8: zero-length and unended notes kept; 7: absurd-tempo detail; 6: SMPTE skip
 # detail; 5: a type-0 file's song title chooses no part; 4: type-2 files' patterns one after another; 3: lenient SMF
 # reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
-SET_VERSION = 5  # of a set entry's report, over the whole set: 5: a corpus's same-notes pair says nothing to do;
+SET_VERSION = 6  # of a set entry's report, over the whole set: 6: "same notes" up to octaves (a transposed copy
+# folded at other rows), "music_classes" digests; 5: a corpus's same-notes pair says nothing to do;
 # 4: a used source's entry holds its "music" digest; 3: "same notes" also for transposed copies, and says they are one group of the split; 2: copies of skipped files keep
 # its reason; 1: "same notes"
 """Part of every set entry's key with :data:`FORMAT_VERSION`: a change to what the report of a whole set holds (not

@@ -32,7 +32,7 @@ from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
-from mvae_core.data.table import NoteTable, TableBuilder, TablePart
+from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError, OptionError
 from mvae_core.files import reason
@@ -42,6 +42,10 @@ PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC 
 SAME_NOTES = "same notes"
 """The warning kind of a source whose loops hold the notes of a source before it, maybe transposed, by
 :class:`~mvae_core.data.table.MusicKey`: the split keeps the two on one side (docs/data.md#warnings)."""
+MUSIC_DIGESTS = ("music", "music_classes")
+"""The fields of a used source's report entry that say what it is as music (:class:`MusicKey`'s ``digest`` and
+``class_digest``, shortened): a source shares one with each of its copies; runs written before 2026-12-06 keep only
+``music``."""
 CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json), and of a source's MusicKey digest
 
 
@@ -85,10 +89,11 @@ class DataReport:
         """The content digest of each used source's file, by source name (a run's ``split.json`` keeps them)."""
         return {e["source"]: e["content"] for e in self.ok if "content" in e}
 
-    def music(self) -> dict[str, str]:
-        """The ``music`` digest of each used source (its notes, a transposition aside: copies in other bytes share
-        it), by source name (a run's ``data_report.json`` keeps them)."""
-        return {e["source"]: e["music"] for e in self.ok if "music" in e}
+    def music(self) -> dict[str, set[str]]:
+        """The music digests of each used source, by source name (a run's ``data_report.json`` keeps them):
+        ``music`` (its notes, a transposition aside: copies in other bytes share it) and ``music_classes`` (the same
+        up to octaves: a transposed copy folded into the pitch rows at other places shares it)."""
+        return {e["source"]: {e[k] for k in MUSIC_DIGESTS if k in e} for e in self.ok if "music" in e}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -215,20 +220,21 @@ def _feed(
 ) -> None:
     """Add the sources to ``builder`` one at a time (first those ``expand`` skipped, then each unit's), recording
     each in ``report``; a source with the same notes as one before it gets a :data:`SAME_NOTES` warning."""
-    first_with: dict[str, tuple[str, int]] = {}  # music digest -> the first source with that music, its first row
+    first_with: dict[str, tuple[str, MusicKey]] = {}  # class digest -> the first source with that music, its key
     unused: dict[str, dict[str, Any]] = {}  # the entries of skipped sources, by name
     for result in itertools.chain(skipped, itertools.chain.from_iterable(units)):
         kept = builder.add(result.name, result.block, min_onsets) if result.block is not None else (0, 0)
         key = TablePart.of(result.block, min_onsets).music_key() if kept[0] else None
         if key is not None:
-            twin, first_row = first_with.setdefault(key.digest, (result.name, key.first_row))
+            twin, twin_key = first_with.setdefault(key.class_digest, (result.name, key))
             if twin != result.name:
-                result.warnings.append((SAME_NOTES, same_notes_message(twin, key.first_row - first_row)))
+                semitones = key.first_row - twin_key.first_row if key.digest == twin_key.digest else None
+                result.warnings.append((SAME_NOTES, same_notes_message(twin, semitones)))
         if (original := unused.get(result.twin)) is not None:
             _skipped_as_original(result, original)
         entry = _entry(result, *kept, min_onsets)
         if key is not None:  # what the source is as music, to find its copies in other data (a held-out set)
-            entry["music"] = key.digest[:CONTENT_CHARS]
+            entry["music"], entry["music_classes"] = key.digest[:CONTENT_CHARS], key.class_digest[:CONTENT_CHARS]
         if entry["status"] == "skipped":
             unused[result.name] = entry
         report.entries.append(entry)
@@ -241,15 +247,22 @@ def _skipped_as_original(copy: SourceResult, original: dict[str, Any]) -> None:
     copy.detail = f"the same bytes as {copy.twin}" + (f": {original['detail']}" if original.get("detail") else "")
 
 
-def same_notes_message(twin: str, semitones: int = 0) -> str:
-    """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher; it
-    says to delete one of them unless they are a corpus's tunes (``corpus:essen`` holds such pairs)."""
-    what = (
-        "the same notes (pitch, step and velocity of each) as"
-        if semitones == 0
-        else f"the same notes {abs(semitones)} semitone{'s' if abs(semitones) > 1 else ''} "
-        f"{'higher' if semitones > 0 else 'lower'} (step and velocity of each) as"
-    )
+def same_notes_message(twin: str, semitones: int | None = 0) -> str:
+    """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher, or
+    (``None``) the same notes up to octaves: transposed and folded into the pitch rows at other places; it says to
+    delete one of them unless they are a corpus's tunes (``corpus:essen`` holds such pairs)."""
+    if semitones is None:
+        what = (
+            "the same notes up to octaves (step, velocity and pitch class of each, maybe transposed: a transposed copy "
+            "whose notes fold into data's pitch rows at other places) as"
+        )
+    elif semitones == 0:
+        what = "the same notes (pitch, step and velocity of each) as"
+    else:
+        what = (
+            f"the same notes {abs(semitones)} semitone{'s' if abs(semitones) > 1 else ''} "
+            f"{'higher' if semitones > 0 else 'lower'} (step and velocity of each) as"
+        )
     if twin.startswith(CORPUS_PREFIX):  # a collection's own tune twice: nothing the user could delete
         why, advice = "one tune twice in the collection", "nothing to do"
     else:

@@ -122,9 +122,10 @@ def trained_loops(train: LoopSet, scored: LoopSet) -> np.ndarray:
 
 def _copy_groups(table: NoteTable) -> np.ndarray:
     """Each source's group, numbered from 0 in the order of the groups' first sources: sources with the same
-    :class:`~mvae_core.data.table.MusicKey` digest share one."""
+    :class:`~mvae_core.data.table.MusicKey` ``class_digest`` share one (a transposed copy whose notes fold into the
+    pitch rows at other places too)."""
     numbers: dict[str, int] = {}
-    return np.array([numbers.setdefault(key.digest, len(numbers)) for key in table.music_keys()], dtype=np.int64)
+    return np.array([numbers.setdefault(key.class_digest, len(numbers)) for key in table.music_keys()], dtype=np.int64)
 
 
 def _time_order(table: NoteTable, n_sources: int, train_fraction: float) -> np.ndarray:

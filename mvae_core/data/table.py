@@ -43,10 +43,16 @@ class MusicKey:
     warning): ``digest``, the SHA-256 (hexadecimal) of the notes of its kept loops (how many in each loop, and the
     step, velocity and row of each, the rows counted from its first note's), so neither timing, length nor tempo
     count, nor a transposition; ``first_row``, the row of its first note. Two sources with the same digest hold the
-    same music, the second transposed by the difference of their first rows."""
+    same music, the second transposed by the difference of their first rows.
+
+    ``class_digest`` is the same with the rows counted modulo 12 (pitch classes), so it also matches a transposed
+    copy whose notes fold into the pitch rows at other places (``data.out_of_range = "fold"`` moves a note above
+    the top row down an octave: transposed up 2, a tune's top note folds and its neighbour does not), and a copy
+    with single notes moved by octaves. Two sources with the same ``digest`` have the same ``class_digest``."""
 
     digest: str
     first_row: int
+    class_digest: str
 
 
 class _MusicHasher:
@@ -54,7 +60,7 @@ class _MusicHasher:
 
     def __init__(self, first_row: int) -> None:
         self.first_row = first_row
-        self._loops, self._notes = hashlib.sha256(), hashlib.sha256()
+        self._loops, self._notes, self._classes = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
 
     def update(self, counts: np.ndarray, row: np.ndarray, step: np.ndarray, velocity: np.ndarray) -> None:
         """Add the next loops (``counts``: notes per loop) and their notes."""
@@ -62,9 +68,16 @@ class _MusicHasher:
         notes = np.empty(len(row), _KEY_NOTE)
         notes["row"], notes["step"], notes["velocity"] = np.asarray(row, np.int16) - self.first_row, step, velocity
         self._notes.update(notes.tobytes())
+        notes["row"] %= 12
+        self._classes.update(notes.tobytes())
 
     def key(self) -> MusicKey:
-        return MusicKey(hashlib.sha256(self._loops.digest() + self._notes.digest()).hexdigest(), self.first_row)
+        loops = self._loops.digest()
+        return MusicKey(
+            hashlib.sha256(loops + self._notes.digest()).hexdigest(),
+            self.first_row,
+            hashlib.sha256(loops + self._classes.digest()).hexdigest(),
+        )
 
 
 @dataclass
