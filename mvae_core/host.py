@@ -31,7 +31,7 @@ from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.errors import InputError
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
-from mvae_core.registry import package_of
+from mvae_core.registry import package_of, path_part
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
@@ -416,11 +416,10 @@ def _check_terms(value: Any) -> None:
     for name, tensor in value.items():
         if not isinstance(name, str) or not name or name == "total":
             raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
-        if "." in name or name != name.strip():
+        if (fitted := path_part(name)) is not None:
             raise BadResult(
                 f"returned a term named {name!r}; a term's name has no dot or surrounding spaces (it is a part of "
-                f"keys such as val.<term> in summary.csv and the weights' names), e.g. "
-                f"{name.strip().replace('.', '_')!r}"
+                f"keys such as val.<term> in summary.csv and the weights' names), e.g. {fitted!r}"
             )
         if not (isinstance(tensor, torch.Tensor) and tensor.dim() == 0 and tensor.is_floating_point()):
             if isinstance(tensor, torch.Tensor):

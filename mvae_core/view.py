@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mvae_core.config import MvaeConfig
+from mvae_core.registry import path_part
 
 if TYPE_CHECKING:  # torch is not imported here: the command line imports epoch_number at start-up
     import torch
@@ -103,11 +104,10 @@ class TrainerView:
         a number's path, ``mvae plot --metric plugins.<name>.<key>``, are split at dots)."""
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
-        if "." in key or key != key.strip():
+        if (fitted := path_part(key)) is not None:
             raise ValueError(
                 f"record() key {key!r}: a key has no dot or surrounding spaces, since a number's path "
-                "(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. "
-                f"{key.strip().replace('.', '_')!r}"
+                f"(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. {fitted!r}"
             )
         self._outbox.metrics.setdefault(self._outbox.speaker, {})[key] = _number_or_numbers(value, key)
 
