@@ -197,11 +197,17 @@ def shown_default(required: bool, default: Any) -> str:
     return "(unset)" if default is None else json.dumps(default)
 
 
+def field_kind(field: dict[str, Any]) -> str:
+    """A setting's type with its bounds (a ``config_fields`` entry), as the listings print it: ``float > 0, <= 1``."""
+    return " ".join([field["type"], ", ".join(field["constraints"])]).strip()
+
+
 def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
-    """``  settings [<section>]:`` and an indented table of ``fields`` (each with ``name``, ``type``, ``default``,
-    ``required``, ``description``), as ``mvae plugins`` and ``mvae models`` print a section's settings."""
+    """``  settings [<section>]:`` and an indented table of ``fields`` (each with ``name``, ``type``,
+    ``constraints``, ``default``, ``required``, ``description``), as ``mvae plugins`` and ``mvae models`` print a
+    section's settings."""
     table = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
     for f in fields:
         default = shown_default(f["required"], f["default"])
-        table.add_row(f["name"], escape(f["type"]), escape(default), escape(f["description"]))
+        table.add_row(f["name"], escape(field_kind(f)), escape(default), escape(f["description"]))
     return Group(escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4)))

@@ -14,14 +14,13 @@ import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
-import annotated_types
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 import schedules
 from mvae_core.cli_output import err as err_console
-from mvae_core.cli_output import fail, shown_default
+from mvae_core.cli_output import fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed, atomic_write
@@ -51,32 +50,16 @@ def _one_line(cls: type) -> str:
     return " ".join(doc.split("\n\n")[0].split()).replace("``", "`")
 
 
-_BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "min_length": "len >=", "max_length": "len <="}
-
-
-def _constraints(metadata: list[Any]) -> list[str]:
-    found = []
-    for item in metadata:
-        if isinstance(item, annotated_types.BaseMetadata):
-            for key, symbol in _BOUNDS.items():
-                if getattr(item, key, None) is not None:
-                    found.append(f"{symbol} {getattr(item, key)}")
-    return found
-
-
 def describe(name: str, origin: str) -> dict[str, Any]:
     """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters (the same field
-    description as ``mvae plugins`` gives of a plugin's config, plus each field's bounds), and ``error``: why a
+    description as ``mvae plugins`` gives of a plugin's config, bounds included), and ``error``: why a
     third-party schedule cannot be used (it fails to import, or is not a Schedule), or ``None``."""
     try:
         cls = schedules.load(name)
     except schedules.ScheduleError as exc:
         return {"name": name, "origin": origin, "description": "", "parameters": [], "error": str(exc)}
-    parameters = [
-        {**entry, "constraints": _constraints(field.metadata)}
-        for entry, field in zip(config_fields(cls), cls.model_fields.values(), strict=True)
-    ]
-    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": parameters, "error": None}
+    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": config_fields(cls),
+            "error": None}  # fmt: skip
 
 
 def describe_all() -> list[dict[str, Any]]:
@@ -103,7 +86,7 @@ def list_schedules(
         about = f"[red]{escape(entry['error'])}" if entry["error"] else f"[italic]{escape(entry['description'])}"
         table.add_row(escape(entry["name"]), escape(entry["origin"]), "", "", "", about)
         for p in entry["parameters"]:
-            kind = " ".join([p["type"], ", ".join(p["constraints"])]).strip()
+            kind = field_kind(p)
             default = shown_default(p["required"], p["default"])
             table.add_row("", "", escape(p["name"]), escape(kind), escape(default), escape(p["description"]))
         table.add_section()

@@ -14,6 +14,7 @@ import inspect
 import sys
 from typing import Any
 
+import annotated_types
 import pluggy
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, to_jsonable_python
@@ -90,8 +91,9 @@ def description(factory: Any) -> str:
 
 
 def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """Each field of a plugin's pydantic ``Config``: ``name``, ``type``, ``default`` (JSON-able: as a run records
-    it, after the model's validators, e.g. a schedule with every parameter), ``required``, ``description`` (first
+    """Each field of a plugin's pydantic ``Config`` (a model's ``Settings``, a schedule's parameters): ``name``,
+    ``type``, ``constraints`` (its bounds, e.g. ``["> 0", "<= 1"]``), ``default`` (JSON-able: as a run records it,
+    after the model's validators, e.g. a schedule with every parameter), ``required``, ``description`` (first
     line)."""
     fields, validated = [], _validated_defaults(model)
     for name, field in model.model_fields.items():
@@ -101,12 +103,27 @@ def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
             {
                 "name": setting_key(model, name),
                 "type": _type_name(field.annotation),
+                "constraints": _constraints(field.metadata),
                 "default": validated.get(name, None if default is PydanticUndefined else _jsonable(default)),
                 "required": required,
                 "description": (field.description or "").strip().split("\n", 1)[0],
             }
         )
     return fields
+
+
+_BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "min_length": "len >=", "max_length": "len <="}
+
+
+def _constraints(metadata: list[Any]) -> list[str]:
+    """A field's bounds (``Field(gt=0, le=1)``, ``annotated_types``) as ``["> 0", "<= 1"]``."""
+    found = []
+    for item in metadata:
+        if isinstance(item, annotated_types.BaseMetadata):
+            for key, symbol in _BOUNDS.items():
+                if getattr(item, key, None) is not None:
+                    found.append(f"{symbol} {getattr(item, key)}")
+    return found
 
 
 def _validated_defaults(model: type[BaseModel]) -> dict[str, Any]:

@@ -71,13 +71,29 @@ def test_a_setting_whose_default_is_none_is_listed_as_unset_not_null():
     from mvae_core.cli_output import settings_listing
 
     fields = [
-        {"name": "limit", "type": "int | None", "default": None, "required": False, "description": "a cap"},
-        {"name": "width", "type": "int", "default": 2, "required": False, "description": "times hidden"},
-        {"name": "name", "type": "str", "default": None, "required": True, "description": "its name"},
-    ]
+        {"name": "limit", "type": "int | None", "constraints": [], "default": None, "required": False,
+         "description": "a cap"},
+        {"name": "width", "type": "int", "constraints": [">= 1"], "default": 2, "required": False,
+         "description": "times hidden"},
+        {"name": "name", "type": "str", "constraints": [], "default": None, "required": True, "description": "its name"},
+    ]  # fmt: skip
     console = Console(file=io.StringIO(), width=100)
     console.print(settings_listing("model.wide", fields))
     limit, width, name = (line.split("  ") for line in console.file.getvalue().splitlines()[2:5])
     cells = [[cell.strip() for cell in row if cell.strip()] for row in (limit, width, name)]
-    assert cells == [["limit", "int | None", "(unset)", "a cap"], ["width", "int", "2", "times hidden"],
+    assert cells == [["limit", "int | None", "(unset)", "a cap"], ["width", "int >= 1", "2", "times hidden"],
                      ["name", "str", "(required)", "its name"]]  # fmt: skip
+
+
+def test_model_and_plugin_settings_are_listed_with_their_bounds():
+    """`mvae models` and `mvae plugins` left a setting's bounds out (`mvae schedules` gave them): a user learnt that
+    token_dropout takes [0, 1) only from the error of a run that tried 1."""
+    models = {entry["name"]: entry for entry in json.loads(runner.invoke(app, ["models", "--json"]).stdout)}
+    settings = {field["name"]: field for field in models["melody_rnn"]["settings"]}
+    assert settings["token_dropout"]["constraints"] == [">= 0", "< 1"]
+    assert settings["rnn_hidden"]["constraints"] == [">= 8"]
+    plugins = {entry["name"]: entry for entry in json.loads(runner.invoke(app, ["plugins", "--json"]).stdout)}
+    patience = next(f for f in plugins["early_stopping"]["config"] if f["name"] == "patience")
+    assert patience["constraints"] == [">= 1"]
+    printed = runner.invoke(app, ["models"], env={"COLUMNS": "200"}).stdout
+    assert any(line.split()[:4] == ["token_dropout", "float", ">=", "0,"] for line in printed.splitlines())

@@ -336,10 +336,13 @@ def test_describe_reads_hooks_settings_and_docstrings_without_constructing_the_p
     assert entry["hooks"] == ["mvae_ramp_end", "mvae_loss_weights"]  # contract order; specname counts
     assert entry["description"] == __doc__.splitlines()[0]  # no class docstring: its module's first line
     assert entry["config"] == [
-        {"name": "factor", "type": "float", "default": 0.5, "required": False, "description": "The multiplier."},
-        {"name": "target", "type": "str", "default": None, "required": True, "description": "A required setting."},
-        {"name": "terms", "type": "list[str]", "default": ["kl"], "required": False, "description": ""},
-    ]
+        {"name": "factor", "type": "float", "constraints": ["> 0"], "default": 0.5, "required": False,
+         "description": "The multiplier."},
+        {"name": "target", "type": "str", "constraints": [], "default": None, "required": True,
+         "description": "A required setting."},
+        {"name": "terms", "type": "list[str]", "constraints": [], "default": ["kl"], "required": False,
+         "description": ""},
+    ]  # fmt: skip
     assert entry["error"] is None
 
     module = types.ModuleType("module_plugin", "Scales the onset term.\n\nDetails.")
