@@ -174,7 +174,8 @@ def _mono_cells(p: np.ndarray, options: DecodeOptions, rng: np.random.Generator)
     expected = np.minimum(1.0, p.sum(axis=0))
     if options.temperature > 0:
         steps = np.flatnonzero(rng.random(STEPS_PER_LOOP) < np.minimum(1.0, options.density * expected))
-        weights = p[:, steps] ** (1.0 / options.temperature) + 1e-300
+        sounding = p[:, steps]  # a step sounds only with some p > 0, so its largest p is above 0
+        weights = (sounding / sounding.max(axis=0)) ** (1.0 / options.temperature)  # the likeliest row's weight is 1
         cumulative = np.cumsum(weights, axis=0)  # one inverse-CDF draw per step
         below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
         return np.minimum(below, p.shape[0] - 1), steps

@@ -133,9 +133,9 @@ class TokenChooser:
         if uniforms[0] >= p_note:
             return REST
         weights = unnormalised[1:]
-        if self.temperature != 1:
-            exponent = 1.0 / self.temperature
-            weights = [w**exponent + 1e-300 for w in weights]
+        if self.temperature != 1:  # relative to the likeliest row, whose weight stays 1: no power underflows to 0 alone
+            exponent, top_row = 1.0 / self.temperature, max(weights)  # above 0: p_note > 0 for a step that sounds
+            weights = [(w / top_row) ** exponent for w in weights]
         if self.min_p > 0:
             floor = self.min_p * max(weights)
             weights = [w if w >= floor else 0.0 for w in weights]

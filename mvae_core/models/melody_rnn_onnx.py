@@ -116,8 +116,9 @@ def step_graph(model: MelodyRNN, cfg: MvaeConfig) -> OnnxGraph:
         "loop is done",
         "the choice (mvae generate's, with density d and temperature T; t = T * tokens.pitch_temperature), from two "
         "uniforms u0, u1 in [0, 1) per step: p_note = min(1, d * (1 - token_probs[0])); no note if u0 >= p_note; "
-        "else w[r] = token_probs[1 + r]^(1/t), each w[r] < tokens.pitch_min_p * max(w) set to 0, and the row is "
-        "the first r where w[0] + ... + w[r] > u1 * sum(w)",
+        "else w[r] = (token_probs[1 + r] / the largest of token_probs[1:])^(1/t) (the proportions of "
+        "token_probs^(1/t), without powers that underflow to 0 at a low t), each w[r] < tokens.pitch_min_p * max(w) "
+        "set to 0, and the row is the first r where w[0] + ... + w[r] > u1 * sum(w)",
         "T = 0 (the likeliest melody, no draws): keep E, the sum of p_note so far, and N, the notes written; the "
         "step writes a note at its most probable row when E - N >= 0.5 (then N = N + 1), else none",
         START_RULE,

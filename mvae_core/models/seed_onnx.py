@@ -84,7 +84,8 @@ def seed_graph(model: SeedModel, cfg: MvaeConfig) -> OnnxGraph:
         "onset[row, step]); at temperature T > 0 (generate's default is 1), one uniform u per step (all 32, in "
         "step order): the step sounds when u < min(1, density * e_step); then one uniform v per sounding step, in "
         "step order: "
-        "w[row] = onset[row, step]^(1/T), and the row is the number of rows whose running sum of w is below "
+        "w[row] = (onset[row, step] / the step's largest onset)^(1/T) (the proportions of onset^(1/T), without "
+        "powers that underflow to 0 at a low T), and the row is the number of rows whose running sum of w is below "
         "v * sum(w) (at most the last row)",
         "T = 0 (the likeliest loop, no draws): the round(density * sum(e_step)) steps with the highest e_step "
         "sound (the earlier step first among equals), each at its most probable row",
