@@ -145,7 +145,7 @@ def evaluate(
             "data_std": data_std,
             "recon_std": metrics.timing_std(np.concatenate(recon_ts)),
             "generated_std": gen_std,
-            "spread_ratio": gen_std / data_std if data_std > metrics.NO_SPREAD else float("nan"),
+            "spread_ratio": metrics.spread_ratio(gen_std, data_std),
             "wasserstein1": wasserstein1(gen_ts, data_ts),
             "data_within_0.05": _within(data_ts),
             "generated_within_0.05": _within(gen_ts),
@@ -221,14 +221,15 @@ def plane_variation(model: MelodyModel, data: LoopSet, options: DecodeOptions) -
     """How much the decoded loop changes across the latent plane, against how much the data's loops differ.
 
     ``plane_distance``: the mean over pairs of the :data:`PLANE_GRID` × :data:`PLANE_GRID` points of ``[-2, 2]²``
-    (latent dimensions 0 and 1, the others 0) of ``1 − onset F1`` between their deterministically decoded loops (0 =
-    the same notes everywhere: the decoder ignores ``z``); ``data_distance``: the same over pairs of up to
-    :data:`PLANE_DATA_LOOPS` of the data's loops (evenly spaced); ``plane_vs_data`` their ratio.
+    (latent dimensions 0 and 1, the others 0; with ``latent_dim = 1``, the :data:`PLANE_GRID` points of ``[-2, 2]``)
+    of ``1 − onset F1`` between their deterministically decoded loops (0 = the same notes everywhere: the decoder
+    ignores ``z``); ``data_distance``: the same over pairs of up to :data:`PLANE_DATA_LOOPS` of the data's loops
+    (evenly spaced); ``plane_vs_data`` their ratio.
     """
     axis = torch.linspace(-PLANE_EXTENT, PLANE_EXTENT, PLANE_GRID)
-    points = torch.zeros(PLANE_GRID**2, model.latent_dim)
-    grid = torch.cartesian_prod(axis, axis)
-    points[:, : min(2, model.latent_dim)] = grid[:, : min(2, model.latent_dim)]
+    plane = torch.cartesian_prod(*[axis] * min(2, model.latent_dim)).view(-1, min(2, model.latent_dim))
+    points = torch.zeros(len(plane), model.latent_dim)
+    points[:, : plane.shape[1]] = plane
     decoded = [{(n.row, n.step) for n in loop} for loop in model.decode_notes(points, options)]
     pick = np.unique(np.linspace(0, len(data) - 1, min(len(data), PLANE_DATA_LOOPS)).astype(np.int64))
     index, owner = data.table.note_index(data.loops[pick])

@@ -56,11 +56,16 @@ def timing_std(offsets: torch.Tensor | np.ndarray | Sequence[float]) -> float:
     return float(np.std(values, dtype=np.float64, ddof=1)) if values.size >= 2 else math.nan
 
 
+def spread_ratio(std: float, true_std: float) -> float:
+    """``std / true_std``: the one rule of validation's ``timing_spread_ratio`` and ``mvae evaluate``'s
+    ``spread_ratio``; nan when ``true_std`` is not above :data:`NO_SPREAD` (quantized music) or is nan."""
+    return std / true_std if true_std > NO_SPREAD else math.nan
+
+
 def timing_spread_ratio(predicted_at_notes: torch.Tensor, true_at_notes: torch.Tensor) -> float:
-    """``std(predicted) / std(true)`` (:func:`timing_std`) over the same note cells; nan for < 2 notes or no true
-    spread."""
-    true_std = timing_std(true_at_notes)
-    return timing_std(predicted_at_notes) / true_std if true_std > NO_SPREAD else math.nan
+    """:func:`spread_ratio` of ``std(predicted)`` and ``std(true)`` (:func:`timing_std`) over the same note cells; nan
+    for < 2 notes or no true spread."""
+    return spread_ratio(timing_std(predicted_at_notes), timing_std(true_at_notes))
 
 
 def active_units(mu: torch.Tensor) -> int:
