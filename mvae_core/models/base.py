@@ -111,6 +111,24 @@ def player_point(z: Any, latent_dim: int) -> np.ndarray:
     return point.astype(np.float32)
 
 
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function of a numpy array as ``0.5 · (1 + tanh(x / 2))``: no overflow warning for a large
+    ``|x|`` (the live players' velocity, duration and onset heads)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+LOG_FREQUENCY_PSEUDOCOUNT = 0.01
+"""Added to every class's count by :func:`log_frequencies`, so that no class starts impossible."""
+
+
+def log_frequencies(counts: torch.Tensor) -> torch.Tensor:
+    """``log`` of the frequencies of ``counts`` (one count per class, each plus :data:`LOG_FREQUENCY_PSEUDOCOUNT`), as
+    float32: the biases that start a softmax output at the training split's class frequencies
+    (:meth:`MelodyModel.init_from_data`)."""
+    smoothed = counts + LOG_FREQUENCY_PSEUDOCOUNT
+    return (smoothed / smoothed.sum()).log().float()
+
+
 class MelodyModel(nn.Module, ABC):
     """A MelodyVAE architecture. Subclasses set the class attributes, build their decoder in ``__init__`` (after
     ``super().__init__``, which builds ``self.encoder``) and implement the abstract methods.

@@ -46,7 +46,7 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.errors import option_flag
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
 from mvae_core.losses import kl_per_dimension
-from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, UnsupportedOption
+from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, UnsupportedOption, log_frequencies
 from mvae_core.models.onnx import OnnxGraph
 from mvae_core.timing import TimingBins
 
@@ -56,8 +56,6 @@ if TYPE_CHECKING:
 POSITION_SIZE = 16
 """Size of the embedding of a step's position in the loop (0..31)."""
 REST = 0
-PSEUDOCOUNT = 0.01
-"""Added to every token's and offset class's count before the output layers start at their log frequencies."""
 
 
 class MelodyRNNSettings(BaseModel):
@@ -189,10 +187,8 @@ class MelodyRNN(MelodyModel):
         rows = np.zeros(self.pitch_classes)
         for values, weights in train.weighted_notes("row"):
             rows += np.bincount(values, weights, minlength=self.pitch_classes)
-        counts = torch.from_numpy(np.concatenate([[rest], rows])) + PSEUDOCOUNT
-        self.to_token.bias.copy_((counts / counts.sum()).log().float())
-        classes = self.timing.class_counts(train.weighted_notes("timeshift")) + PSEUDOCOUNT
-        self.note_head[-1].bias[2:].copy_((classes / classes.sum()).log().float())
+        self.to_token.bias.copy_(log_frequencies(torch.from_numpy(np.concatenate([[rest], rows]))))
+        self.note_head[-1].bias[2:].copy_(log_frequencies(self.timing.class_counts(train.weighted_notes("timeshift"))))
 
     def _inputs(self, previous: torch.Tensor, z: torch.Tensor, steps: slice = slice(None)) -> torch.Tensor:
         """GRU inputs ``[B, T, E + POSITION_SIZE + latent]`` for the tokens ``previous [B, T]`` at ``steps``."""

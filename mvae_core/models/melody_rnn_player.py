@@ -28,7 +28,7 @@ import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
-from mvae_core.models.base import player_point
+from mvae_core.models.base import player_point, sigmoid
 from mvae_core.models.melody_rnn import REST, TokenChooser
 
 if TYPE_CHECKING:
@@ -92,18 +92,18 @@ class MelodyRNNPlayer:
         logits = projected[gated + hidden :]
         gates_in = np.empty(3 * hidden, dtype=np.float32)
         input_gated, input_candidate = gates_in[:gated], gates_in[gated:]
-        sigmoid = np.empty(gated, dtype=np.float32)
-        reset, update = sigmoid[:hidden], sigmoid[hidden:]
+        reset_update = np.empty(gated, dtype=np.float32)
+        reset, update = reset_update[:hidden], reset_update[hidden:]
         candidate = np.empty(hidden, dtype=np.float32)
         token = self.start_token
         chosen = np.zeros(STEPS_PER_LOOP, dtype=np.int64)
         states = np.empty((STEPS_PER_LOOP, hidden), dtype=np.float32)
         for step in range(STEPS_PER_LOOP):
             np.add(self.token_gates[token], step_gates[step], out=gates_in)
-            np.add(input_gated, recurrent_gated, out=sigmoid)
-            np.tanh(sigmoid, out=sigmoid)
-            sigmoid *= 0.5
-            sigmoid += 0.5
+            np.add(input_gated, recurrent_gated, out=reset_update)
+            np.tanh(reset_update, out=reset_update)
+            reset_update *= 0.5
+            reset_update += 0.5
             np.multiply(reset, recurrent_candidate, out=candidate)
             candidate += input_candidate
             np.tanh(candidate, out=candidate)
@@ -118,8 +118,4 @@ class MelodyRNNPlayer:
         inner = features @ self.note_first[0].T + self.note_first[1]
         out = np.maximum(inner, self.slope * inner) @ self.note_last[0].T + self.note_last[1]
         offsets = offsets_by_step(steps, lambda at: out[np.searchsorted(steps, at), 2:], options, rng)
-        return make_notes(chosen[steps] - 1, steps, _sigmoid(out[:, 0]), _sigmoid(out[:, 1]), offsets)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+        return make_notes(chosen[steps] - 1, steps, sigmoid(out[:, 0]), sigmoid(out[:, 1]), offsets)

@@ -33,14 +33,10 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.split import LoopSet
 from mvae_core.generation import DecodeOptions, Note, select_notes, to_heads
 from mvae_core.losses import kl_per_dimension
-from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer
+from mvae_core.models.base import Decoded, Forward, MelodyModel, NotePlayer, log_frequencies
 from mvae_core.models.encoder import block
 from mvae_core.models.onnx import OnnxGraph
 from mvae_core.timing import TimingBins
-
-TIMING_PRIOR_PSEUDOCOUNT = 0.01
-"""Added to each offset class's count before the timing head's starting frequencies are taken (no class is
-impossible at the start of training)."""
 
 _LEGACY_ENCODER = ("branches.", "trunk.", "to_mu.", "to_logvar.")
 """Parameter names of runs saved before the encoder became a module of its own (``encoder.`` prefix since)."""
@@ -87,8 +83,7 @@ class SeedModel(MelodyModel):
             return
         counts = self.timing.class_counts(train.weighted_notes("timeshift"))
         if counts.sum() > 0:
-            frequencies = (counts + TIMING_PRIOR_PSEUDOCOUNT) / (counts.sum() + TIMING_PRIOR_PSEUDOCOUNT * len(counts))
-            self.heads[3][-1].bias.copy_(frequencies.log().float().repeat(STEPS_PER_LOOP))
+            self.heads[3][-1].bias.copy_(log_frequencies(counts).repeat(STEPS_PER_LOOP))
 
     def decode(self, z: torch.Tensor) -> Decoded:
         """Every cell's prediction at the latent points ``z [B, latent_dim]``."""

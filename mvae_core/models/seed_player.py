@@ -27,7 +27,7 @@ from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
-from mvae_core.models.base import player_point
+from mvae_core.models.base import player_point, sigmoid
 
 if TYPE_CHECKING:
     from mvae_core.models.seed import SeedModel
@@ -64,12 +64,12 @@ class SeedPlayer:
         trunk = self._leaky(self.from_z[0] @ point + self.from_z[1])
         hidden = self._leaky(self.head_hidden[0] @ trunk + self.head_hidden[1]).reshape(4, self.hidden)
         onset_weight, onset_bias = self.outputs[0]
-        onset = _sigmoid(onset_weight @ hidden[0] + onset_bias).reshape(self.pitch_classes, STEPS_PER_LOOP)
+        onset = sigmoid(onset_weight @ hidden[0] + onset_bias).reshape(self.pitch_classes, STEPS_PER_LOOP)
         rng = pattern_rng(options, index)
         rows, steps = choose_cells(onset, options, rng)
         cells = rows * STEPS_PER_LOOP + steps
-        velocity = _sigmoid(self._at_cells(1, cells, hidden[1]))
-        duration = _sigmoid(self._at_cells(2, cells, hidden[2]))
+        velocity = sigmoid(self._at_cells(1, cells, hidden[1]))
+        duration = sigmoid(self._at_cells(2, cells, hidden[2]))
         if self.categorical:
             timeshift = offsets_by_step(steps, lambda at: self._timing_logits(at, hidden[3]), options, rng)
         else:
@@ -105,7 +105,3 @@ def _folded(linear: nn.Linear, norm: nn.BatchNorm1d) -> tuple[np.ndarray, np.nda
 def _plain(linear: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
     with torch.no_grad():
         return linear.weight.float().numpy().copy(), linear.bias.float().numpy().copy()
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow for large |x|
