@@ -4,7 +4,8 @@ The warnings of :mod:`mvae_core.data.diagnostics` should stay quiet on beat-alig
 tempo map does not follow the performance. For each subset of ``../shared/data/dev`` this prints, per warning kind, how
 many files get it: as read, and after two de-alignments of every file's note positions (in 16th steps, loop by loop
 laid end to end): a tempo 3.7 % off (``pos × 1.037``), and the same plus a random walk of the onsets (±0.3 steps per
-note, seeded). The de-aligned notes go through the same checks as read ones.
+note, seeded). Then the bar lines taken off: every note one beat and three beats later (``pos + 4``, ``pos + 12``), as
+an unmarked pickup of three beats or one beat leaves them. The moved notes go through the same checks as read ones.
 
     .venv/bin/python bench/data_warnings.py [--data DIR]
 """
@@ -20,7 +21,7 @@ import numpy as np
 from mvae_core.config import DataConfig
 from mvae_core.data.diagnostics import diagnose
 from mvae_core.data.load import load_dataset
-from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock
+from mvae_core.data.loops import STEPS_PER_BEAT, STEPS_PER_LOOP, LoopBlock
 from mvae_core.data.table import NoteTable
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
@@ -40,10 +41,12 @@ def source_blocks(table: NoteTable) -> list[LoopBlock]:
     return blocks
 
 
-def moved(block: LoopBlock, scale: float, walk: float, rng: np.random.Generator) -> LoopBlock:
-    """``block`` with every onset at ``position × scale`` plus a random walk of step ``walk``, re-gridded."""
+def moved(block: LoopBlock, scale: float, walk: float, rng: np.random.Generator, later: int = 0) -> LoopBlock:
+    """``block`` with every onset at ``position × scale + later`` (steps) plus a random walk of step ``walk``,
+    re-gridded."""
     position = block.loop * STEPS_PER_LOOP + block.step + block.timeshift / 2.0
-    position = position * scale + np.cumsum(rng.normal(0.0, walk, len(position))) if walk else position * scale
+    position = position * scale + later
+    position = position + np.cumsum(rng.normal(0.0, walk, len(position))) if walk else position
     index = np.floor(position + 0.5).astype(np.int64)
     timeshift = np.clip((position - index) * 2.0, -1.0, np.nextafter(1.0, 0)).astype(np.float32)
     return LoopBlock((index // STEPS_PER_LOOP).astype(np.int32), block.row, (index % STEPS_PER_LOOP).astype(np.uint8),
@@ -75,10 +78,12 @@ def main() -> None:
             "as read": counts(blocks),
             "tempo 3.7 % off": counts([moved(b, 1.037, 0.0, rng) for b in blocks]),
             "tempo off + drift": counts([moved(b, 1.037, 0.3, rng) for b in blocks]),
+            "a beat later": counts([moved(b, 1.0, 0.0, rng, STEPS_PER_BEAT) for b in blocks]),
+            "3 beats later": counts([moved(b, 1.0, 0.0, rng, 3 * STEPS_PER_BEAT) for b in blocks]),
         }
         results[subset.name] = row
         print(f"{subset.name}: {row['files']} files")
-        for variant in ("as read", "tempo 3.7 % off", "tempo off + drift"):
+        for variant in ("as read", "tempo 3.7 % off", "tempo off + drift", "a beat later", "3 beats later"):
             print(f"  {variant:<18} {row[variant] or 'no warning'}")
     print(json.dumps({"benchmark": "data_warnings", "results": results}))
 

@@ -4,6 +4,7 @@ duplicates. Every file is written by the test, so each case's notes are known ex
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import mido
@@ -343,6 +344,30 @@ def test_bar_lines_a_beat_off_are_warned_about(tmp_path):
              for k, step in enumerate((4, 4 + 3, 12, 14))]  # fmt: skip
     entry = entry_of(write_midi(tmp_path / "pickup.mid", notes))
     assert kinds(entry) == ["pickup"] and "bar lines may be 1 beat(s) off" in entry["warnings"][0]["message"]
+
+
+def _half_and_quarters(first_beat: int) -> list[SynthNote]:
+    """Bars of a half note and two quarters, each bar starting on the file's beat ``first_beat`` (0: beat 1)."""
+    beat = 4 * STEP
+    start = first_beat * beat
+    notes = [SynthNote(67, 0, beat)] if first_beat else []  # the pickup: a quarter before the first downbeat
+    for bar in range(16):
+        at = start + bar * 4 * beat
+        notes += [SynthNote(60 + bar % 5, at, at + 2 * beat), SynthNote(64, at + 2 * beat, at + 3 * beat),
+                  SynthNote(62, at + 3 * beat, at + 4 * beat)]  # fmt: skip
+    return notes
+
+
+def test_an_unmarked_one_beat_pickup_of_long_and_short_notes_is_warned_about(tmp_path):
+    """A pickup written at tick 0 of a 4/4 bar, then bars of half + two quarters: the onsets fall as evenly on the
+    file's beats 1, 2 and 4 (17 / 16 / 16) as in-phase bars would, so the onset rule missed it; the half notes on
+    the file's beat 2 give it away."""
+    entry = entry_of(write_midi(tmp_path / "pickup at tick 0.mid", _half_and_quarters(1)))
+    assert kinds(entry) == ["pickup"]
+    message = entry["warnings"][0]["message"]
+    assert re.match(r"the notes on beats 2 and 4 are held 2\.\dx as long as those on beats 1 and 3, ", message)
+    assert "bar lines may be 1 beat(s) off" in message
+    assert kinds(entry_of(write_midi(tmp_path / "in phase.mid", _half_and_quarters(0)))) == []
 
 
 def test_a_clean_melody_gets_no_warning(synth_dir):

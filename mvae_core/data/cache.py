@@ -31,7 +31,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write
 
-FORMAT_VERSION = 25  # 25: a selector naming only a channel-10 part says why; 24: skipped chunks of one name are
+FORMAT_VERSION = 26  # 26: pickup also from long notes on beats 2 and 4; 25: a selector naming only a channel-10
+# part says why; 24: skipped chunks of one name are
 # one warning; 23: no notes says what was recovered;
 # 22: a file whose only track is cut before any event is corrupt; 21: drum names are whole words; 20: a DAW
 # project's skip names it; 19: 0/x meters ignored;
