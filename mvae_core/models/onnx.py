@@ -73,7 +73,8 @@ def categorical_timing(bins: TimingBins, where: str) -> dict[str, Any]:
         "centers": bins.centers.tolist(),
         "classes": "class 0 = exactly on the grid (offset 0); class 1+k = offsets in [-1 + k*bin_width, "
         "-1 + (k+1)*bin_width) half-steps, centre centers[1+k]",
-        "sample": f"draw a class from {where} (optionally sharpened: p^(1/T), renormalised); class 0 gives offset "
-        "0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); the deterministic "
+        "sample": f"draw a class from {where} (at timing temperature T: w = (p / max p)^(1/T), renormalised; "
+        "dividing by max p keeps the proportions of p^(1/T) and no power underflows to 0 at a low T); class 0 "
+        "gives offset 0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); the deterministic "
         "choice is the distribution's mean, timing_mean",
     }
