@@ -363,11 +363,7 @@ class RunDir:
     def trained_versions(self) -> dict[str, str]:
         """The versions that trained the run's last part: ``[provenance.versions]`` with each
         ``[[provenance.resumed]]`` entry over it (:meth:`record_versions`)."""
-        provenance = self.read_provenance()
-        versions = dict(provenance.get("versions", {}))
-        for entry in provenance.get("resumed", []):
-            versions |= entry.get("versions", {})
-        return versions
+        return last_part_versions(self.read_provenance())
 
     def version_hint(self, installed: Mapping[str, str | None]) -> str:
         """For an error that the installed code refuses the run's config: ``"; RUN was trained with plugin 'r' 0.3.0
@@ -783,6 +779,15 @@ def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:
         return int(metadata["epoch"]) + 1, float(metadata["val_elbo"])
     except (KeyError, ValueError):
         return None
+
+
+def last_part_versions(provenance: Mapping[str, Any]) -> dict[str, str]:
+    """The versions that trained a run's last part, from its ``[provenance]``: ``versions`` with each ``resumed``
+    entry's over it (:meth:`RunDir.trained_versions`)."""
+    versions = dict(provenance.get("versions", {}))
+    for entry in provenance.get("resumed", []):
+        versions |= entry.get("versions", {})
+    return versions
 
 
 class RunState(NamedTuple):

@@ -53,7 +53,7 @@ from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
-from mvae_core.run import RunDir
+from mvae_core.run import RunDir, last_part_versions
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import THREADS, VERSION
 
@@ -537,31 +537,36 @@ def _settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path
     )
 
 
-def _versions_line(rows: list[dict[str, Any]], out: Path) -> str:
-    """Which mvae versions trained the runs (the last part of each: ``[provenance]`` of its ``config.toml``), so a
-    summary rewritten by a newer mvae still says what produced its numbers."""
-    trained: dict[str, int] = {}
+def _provenances(rows: list[dict[str, Any]], out: Path) -> list[dict[str, Any]]:
+    """Each run's ``[provenance]`` (its ``config.toml``), read once for the summary's lines; ``{}`` for a run whose
+    config cannot be read (one that failed before it wrote it)."""
+    provenances = []
     for row in rows:
         try:
-            version = RunDir(out / row["run"]).trained_versions().get("mvae", "unknown")
+            provenances.append(RunDir(out / row["run"]).read_provenance())
         except (ConfigError, OSError, ValueError):
-            version = "unknown"
+            provenances.append({})
+    return provenances
+
+
+def _versions_line(provenances: list[dict[str, Any]]) -> str:
+    """Which mvae versions trained the runs (the last part of each, from its ``provenances``), so a summary rewritten
+    by a newer mvae still says what produced its numbers."""
+    trained: dict[str, int] = {}
+    for provenance in provenances:
+        version = last_part_versions(provenance).get("mvae", "unknown")
         trained[version] = trained.get(version, 0) + 1
     listed = ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in trained.items())
     return f"Trained by mvae {listed}; summarised by mvae {VERSION}."
 
 
-def _threads_line(rows: list[dict[str, Any]], out: Path) -> str | None:
-    """The torch thread counts the runs trained with, each run's counts in the order it used them (``1 → 2``: resumed
-    under another ``--jobs`` or ``--cpus-per-run``), with how many runs (a run that records none, one that failed
-    before it started, is left out); ``None`` when every run used one and the same count throughout (the thread count
-    changes the last digits of a run's numbers)."""
+def _threads_line(provenances: list[dict[str, Any]]) -> str | None:
+    """The torch thread counts the runs trained with (from their ``provenances``), each run's counts in the order it
+    used them (``1 → 2``: resumed under another ``--jobs`` or ``--cpus-per-run``), with how many runs (a run that
+    records none, one that failed before it started, is left out); ``None`` when every run used one and the same count
+    throughout (the thread count changes the last digits of a run's numbers)."""
     used: dict[str, int] = {}
-    for row in rows:
-        try:
-            provenance = RunDir(out / row["run"]).read_provenance()
-        except (ConfigError, OSError, ValueError):
-            provenance = {}
+    for provenance in provenances:
         counts = [provenance.get("versions", {}).get(THREADS)]
         counts += [
             entry["versions"][THREADS] for entry in provenance.get("resumed", []) if THREADS in entry["versions"]
@@ -680,8 +685,8 @@ def _summarise(
         f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
         "docs/ablation.md.",
         _settings_line(arms, built, out),
-        _versions_line(rows, out),
-        *([threads] if (threads := _threads_line(rows, out)) else []),
+        _versions_line(provenances := _provenances(rows, out)),
+        *([threads] if (threads := _threads_line(provenances)) else []),
         *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
