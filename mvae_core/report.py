@@ -281,8 +281,9 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
     )
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for entry in report.entries:
+        source = entry["source"] + (" (skipped)" if entry["status"] == "skipped" else "")
         for warning in entry.get("warnings", []):
-            by_kind.setdefault(warning["kind"], []).append((entry["source"], warning["message"]))
+            by_kind.setdefault(warning["kind"], []).append((source, warning["message"]))
     for kind, warned in by_kind.items():
         template = _template([message for _, message in warned]) if len(warned) > 1 else None
         if template is None:

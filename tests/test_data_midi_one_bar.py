@@ -36,3 +36,23 @@ def test_a_note_held_into_bar_two_still_starts_in_bar_one(tmp_path):
 def test_two_bars_or_a_longer_file_ending_in_one_bar_are_not(tmp_path):
     assert kinds(write_midi(tmp_path / "two.mid", eighths(2))) == []
     assert kinds(write_midi(tmp_path / "three.mid", eighths(3))) == []  # a song's last loop may end in silence
+
+
+def test_a_skipped_files_warning_is_listed_with_it_but_not_counted_among_the_datas(tmp_path):
+    """A one-bar idea with too few notes was skipped, and its `one bar` warning still counted in the table's
+    "warnings (files)" row, which reads as if the file were used."""
+    import io
+
+    from rich.console import Console
+
+    from mvae_core.report import print_skips
+
+    write_midi(tmp_path / "idea.mid", [SynthNote(60 + k, k * 480, k * 480 + 240) for k in range(3)])  # 3 notes
+    write_midi(tmp_path / "song.mid", eighths(4))
+    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    assert [e["status"] for e in report.entries] == ["skipped", "ok"]
+    assert report.entries[0]["warnings"][0]["kind"] == "one bar"
+    assert report.warnings_by_kind() == {} and report.to_json()["warnings"] == {}
+    console = Console(file=io.StringIO(), width=400)
+    print_skips(console, report)
+    assert f"  warning, {tmp_path / 'idea.mid'} (skipped): one bar: " in console.file.getvalue()

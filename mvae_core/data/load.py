@@ -78,9 +78,10 @@ class DataReport:
         return {k: sum(int(e.get(k, 0)) for e in self.entries) for k in keys}
 
     def warnings_by_kind(self) -> dict[str, int]:
-        """How many sources got each kind of warning (docs/data.md#warnings)."""
+        """How many used sources got each kind of warning (docs/data.md#warnings): a skipped source's warnings are
+        listed with it, but it is not part of the data."""
         counts: dict[str, int] = {}
-        for e in self.entries:
+        for e in self.ok:
             for kind in dict.fromkeys(w["kind"] for w in e.get("warnings", [])):
                 counts[kind] = counts.get(kind, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
