@@ -42,7 +42,7 @@ from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_SAMPLES
-from mvae_core.generation import DecodeOptions, Note
+from mvae_core.generation import DecodeOptions, Note, decode_loops
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
@@ -90,10 +90,12 @@ def evaluate(
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
     temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
     they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
-    and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`)."""
+    and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`). A model whose
+    ``predict_cells`` or ``decode_notes`` breaks the contract is a :class:`~mvae_core.models.ModelError` naming it
+    (:func:`~mvae_core.models.check_cells`, :func:`~mvae_core.generation.decode_loops`)."""
     model.eval()
     pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
-    (origin_notes,) = model.decode_notes(torch.zeros(1, cfg.model.latent_dim), options)
+    (origin_notes,) = decode_loops(model, torch.zeros(1, cfg.model.latent_dim), options)
     timing_rng = np.random.default_rng(seed)
     recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
     velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], [], []
@@ -102,7 +104,7 @@ def evaluate(
         mu, logvar = model.encode(x)
         out = model.predict_cells(x, mu)
         check_cells(cfg.model.name, out, x)
-        for j, notes in enumerate(model.decode_notes(mu, options)):
+        for j, notes in enumerate(decode_loops(model, mu, options)):
             recon.add(notes, x[j, 0].numpy())
             at_origin.add(origin_notes, x[j, 0].numpy())
         notes = x[:, 0] > 0.5
@@ -230,7 +232,7 @@ def plane_variation(model: MelodyModel, data: LoopSet, options: DecodeOptions) -
     plane = torch.cartesian_prod(*[axis] * min(2, model.latent_dim)).view(-1, min(2, model.latent_dim))
     points = torch.zeros(len(plane), model.latent_dim)
     points[:, : plane.shape[1]] = plane
-    decoded = [{(n.row, n.step) for n in loop} for loop in model.decode_notes(points, options)]
+    decoded = [{(n.row, n.step) for n in loop} for loop in decode_loops(model, points, options)]
     pick = np.unique(np.linspace(0, len(data) - 1, min(len(data), PLANE_DATA_LOOPS)).astype(np.int64))
     index, owner = data.table.note_index(data.loops[pick])
     cells = [set() for _ in pick]
@@ -261,7 +263,7 @@ def generate_loops(
     at note ``temperature``."""
     # torch's draw, as every recorded evaluation used (generate's points are drawn per index: latent_points)
     points = torch.randn(samples, cfg.model.latent_dim, generator=torch.Generator().manual_seed(seed))
-    return model.eval().decode_notes(points, DecodeOptions(seed=seed, temperature=temperature))
+    return decode_loops(model, points, DecodeOptions(seed=seed, temperature=temperature))
 
 
 def ratio(numerator: float, denominator: float) -> float:

@@ -156,16 +156,23 @@ def _timing_bins(n_bins: int) -> TimingBins:
     return TimingBins(n_bins)
 
 
-def render_loops(
-    model: MelodyModel, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
-) -> list[list[list[Note]]]:
-    """Decode ``z [N·per_file, latent_dim]`` into notes (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`,
-    the model put in eval mode): ``N`` files of ``per_file`` consecutive loops. A model that returns anything else
-    than one list of notes per point is a :class:`~mvae_core.models.ModelError` naming it."""
+def decode_loops(model: MelodyModel, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
+    """One loop of notes per latent point of ``z [N, latent_dim]``
+    (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`, the model put in eval mode). Notes that break the
+    contract (:func:`~mvae_core.models.check_notes`: one list of notes per point, each field in its range and below
+    the model's pitch rows) are a :class:`~mvae_core.models.ModelError` naming the model."""
     from mvae_core.models import check_notes
 
     loops = model.eval().decode_notes(z, options)
     check_notes(model.cfg.name, loops, len(z), rows=model.pitch_classes)
+    return loops
+
+
+def render_loops(
+    model: MelodyModel, z: torch.Tensor, options: DecodeOptions, per_file: int = 1
+) -> list[list[list[Note]]]:
+    """:func:`decode_loops` of ``z [N·per_file, latent_dim]`` as ``N`` files of ``per_file`` consecutive loops."""
+    loops = decode_loops(model, z, options)
     return [loops[k : k + per_file] for k in range(0, len(loops), per_file)]
 
 

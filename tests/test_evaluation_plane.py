@@ -8,6 +8,7 @@ look 1/6 more constant than it is.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import torch
 
@@ -20,9 +21,15 @@ from tests.training import tiny_config
 class DistinctLoops:
     """A decoder that writes one note at a row of its own for every distinct latent point."""
 
+    cfg = SimpleNamespace(name="distinct")
+    pitch_classes = PLANE_GRID**2  # a row of its own for each point
+
     def __init__(self, latent_dim: int) -> None:
         self.latent_dim = latent_dim
         self.decoded: list[torch.Tensor] = []
+
+    def eval(self) -> DistinctLoops:
+        return self
 
     def decode_notes(self, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
         self.decoded.append(z)
