@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import pickle
 import re
+import stat
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
+from mvae_core.data.sources import _FILE_KINDS
 from mvae_core.errors import MvaeError
 from mvae_core.files import atomic_write, reason
 
@@ -29,6 +33,8 @@ UNUSABLE = (
     "the run cannot be resumed from it: restore the file from a backup, or start a new run "
     "(model.safetensors, the best model, is a separate file)"
 )
+
+REPLACE_MODEL = "put the run's model file back (from a backup), or train again"
 
 
 class CheckpointError(MvaeError, RuntimeError):
@@ -53,9 +59,15 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Load a resume checkpoint; anything but tensors and plain values is refused."""
+    """Load a resume checkpoint; anything but tensors and plain values is refused, and so are compressed entries (a
+    few KB that would unpack to gigabytes) and top-level values of another type than the trainer writes."""
     if not path.is_file():
-        raise CheckpointError(f"no checkpoint at {path}")
+        raise CheckpointError(not_a_file(path, "checkpoint", UNUSABLE))
+    if packed := _compressed_entry(path):
+        raise CheckpointError(
+            f"{path} holds a compressed entry ({packed.filename}: {packed.compress_size:,} bytes that unpack to "
+            f"{packed.file_size:,}), which torch.save never writes; refusing to unpack it; {UNUSABLE}"
+        )
     try:
         with warnings.catch_warnings():  # torch's advice to file an issue about a raw pickle's protocol: not ours
             warnings.filterwarnings("ignore", "Detected pickle protocol", UserWarning)
@@ -68,7 +80,62 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {UNUSABLE}") from None
     if not isinstance(payload, dict) or "model" not in payload:
         raise CheckpointError(f"{path} is not an mvae checkpoint; {UNUSABLE}")
+    for key, (fits, expected) in PAYLOAD_TYPES.items():
+        if key in payload and not fits(payload[key]):
+            raise CheckpointError(f"{path}: its {key} is {_shown(payload[key])}, not {expected}; {UNUSABLE}")
     return payload
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "epoch": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= -1, "a whole number from -1 on"),
+    "model": (lambda v: isinstance(v, dict), "a table of tensors"),
+    "optimizer": (
+        lambda v: isinstance(v, dict) and isinstance(v.get("state"), dict) and isinstance(v.get("param_groups"), list),
+        "an optimizer's state (a table with state and param_groups)",
+    ),
+    "torch_rng": (lambda v: isinstance(v, torch.Tensor) and v.dtype == torch.uint8, "a random state (bytes)"),
+    "best_val_elbo": (_number, "a number"),
+}
+"""What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` writes under each key a resume reads: a
+test and its words. A value of another type (a hand edit, another program's file) raised a bare TypeError or
+ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
+
+
+def _shown(value: Any) -> str:
+    """A value of a checkpoint as a message shows it: its type, and a short form of a plain value."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return f"the {type(value).__name__} {repr(value)[:40]}"
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of {str(value.dtype).removeprefix('torch.')}"
+    return f"a {type(value).__name__}"
+
+
+def _compressed_entry(path: Path) -> zipfile.ZipInfo | None:
+    """The first compressed entry of a checkpoint that is a zip file (torch.save's format stores every entry
+    unpacked; torch.load would unpack one whole before checking its size); None for none, or for a file that is not
+    a zip (an older format, or damage: torch.load names it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return next((i for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED), None)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def not_a_file(path: Path, what: str, advice: str) -> str:
+    """Why ``path``, which :meth:`~pathlib.Path.is_file` refused, cannot be read as a ``what`` (``checkpoint``,
+    ``model``): nothing there (a dangling link too), or a folder, FIFO or device (never opened, so nothing blocks),
+    with ``advice`` for the latter; the words of the data reader (:mod:`mvae_core.data.sources`)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return f"no {what} at {path}"
+        return f"{path} cannot be read as a {what} ({reason(exc)}); {advice}"  # e.g. a link that leads to itself
+    return f"{path} is {_FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a {what} file; {advice}"
 
 
 def _unpickler_reason(error: BaseException) -> str:
@@ -88,9 +155,25 @@ def _unpickler_reason(error: BaseException) -> str:
 def load_weights(model: torch.nn.Module, state: Any) -> None:
     """Load a saved ``state`` (a dict of tensors) into ``model``, built from the run's ``config.toml``.
 
-    :raises CheckpointError: the tensors do not fit that model (a file copied from another run, a hand-edited
-        ``config.toml``); the message says how they differ and what to do, and the caller prefixes the file.
+    :raises CheckpointError: the tensors do not fit that model (:class:`WeightsMismatch`: a file copied from another
+        run, a hand-edited ``config.toml``), or hold another type of number than its own (int8, bool or float16 for
+        float32: torch would convert them without a word); the message says how they differ and what to do, and the
+        caller prefixes the file.
     """
+    expected = model.state_dict()
+    if isinstance(state, dict) and (
+        other := [
+            (name, tensor.dtype, expected[name].dtype)
+            for name, tensor in state.items()
+            if isinstance(tensor, torch.Tensor) and name in expected and tensor.dtype != expected[name].dtype
+        ]
+    ):
+        name, saved, built = (str(part).removeprefix("torch.") for part in other[0])
+        raise CheckpointError(
+            f"{len(other)} of its tensors hold another type of number than the model's (e.g. {name}: {saved} in the "
+            f"file, {built} in the model; mvae writes them as the model holds them), so another program converted or "
+            "wrote it: put back the run's own file (from a backup), or train again"
+        )
     try:
         if not isinstance(state, dict):
             raise TypeError(f"the weights are a {type(state).__name__}, not a table of tensors")
@@ -162,7 +245,7 @@ def model_metadata(path: Path) -> dict[str, str]:
     """The metadata a model file was saved with (:func:`save_model`), read from its header alone (no tensor is
     loaded). :class:`CheckpointError` naming the file when it is missing or unreadable."""
     if not path.is_file():
-        raise CheckpointError(f"no model at {path}")
+        raise CheckpointError(not_a_file(path, "model", REPLACE_MODEL))
     try:
         with safe_open(str(path), framework="pt") as opened:
             return dict(opened.metadata() or {})
@@ -176,16 +259,24 @@ def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]
     its tensors with the other's metadata. :class:`CheckpointError` when it is missing (say why), unreadable, or
     holds numbers that are not finite (training never saves such weights: it stops at a non-finite loss)."""
     if not path.is_file():
-        raise CheckpointError(f"no model at {path}")
+        raise CheckpointError(not_a_file(path, "model", REPLACE_MODEL))
     try:
         with safe_open(str(path), framework="pt") as opened:  # a handle, not a dict: keys() lists its tensors
             metadata = dict(opened.metadata() or {})
             state = {name: opened.get_tensor(name) for name in opened.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
-    if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not tensor.isfinite().all()]:
+    if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not _finite(tensor)]:
         raise CheckpointError(
             f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers ({broken[0]}"
             f"{', …' if len(broken) > 1 else ''}), which decode to no music; restore it from a backup or train again"
         )
     return state, metadata
+
+
+def _finite(tensor: torch.Tensor) -> bool:
+    """Whether every number of a floating-point tensor is finite, for every such dtype (torch has no ``isfinite`` for
+    the float8 types: checked in float32, as they convert exactly)."""
+    if tensor.dtype.itemsize == 1:
+        tensor = tensor.float()
+    return bool(tensor.isfinite().all())
