@@ -143,14 +143,12 @@ class Chain(Schedule):
 
     def __call__(self, epoch: float) -> float:
         start = 0.0
-        for part, schedule in zip(self.parts, self._built, strict=True):
-            length = part.get("epochs", math.inf)
-            if epoch < start + length:
+        for part, schedule in zip(self.parts[:-1], self._built[:-1], strict=True):
+            if epoch < start + part["epochs"]:
                 return schedule(epoch - start)
-            if part is self.parts[-1]:
-                return schedule(length)  # after the last part's epochs: hold its final value
-            start += length
-        raise AssertionError("unreachable: the last part always answers")
+            start += part["epochs"]
+        # the last part; after its epochs (when given), it holds its final value
+        return self._built[-1](min(epoch - start, self.parts[-1].get("epochs", math.inf)))
 
     def end_epoch(self) -> float | None:
         before_last = sum(part["epochs"] for part in self.parts[:-1])

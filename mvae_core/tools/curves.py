@@ -140,8 +140,8 @@ def draw_curves(
     weights.set_title("applied loss-weight multipliers (plugins)")
     rates = series(records, "lr")
     lr.plot(epochs, rates, color="C0")
-    finite = [r for r in rates if r > 0]
-    if finite and max(finite) > 10 * min(finite):
+    positive = [r for r in rates if r > 0]  # NaN (a missing rate) is not
+    if positive and max(positive) > 10 * min(positive):
         lr.set_yscale("log")
     else:
         lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
