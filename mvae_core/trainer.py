@@ -18,6 +18,7 @@ of rank 0 has a run directory (``run``), so only it writes files and plugin stat
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -327,13 +328,26 @@ class Trainer:
 
     def validate(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:
         """The validation part of the epoch record; plugins see every batch (``mvae_loss``, then
-        ``mvae_validation_batch``)."""
+        ``mvae_validation_batch``). A term of a plugin's that is not finite on the validation set is a warning event
+        naming the plugin (training stops at a non-finite training loss, but validation alone only shows ``val
+        non-finite``; ``val_elbo``, from the model's own terms, still chooses the best epoch)."""
+        owners: dict[str, str] = {}  # the terms plugins replaced or added, by plugin
+
+        def adjust(x: torch.Tensor, output: Forward) -> tuple[dict[str, torch.Tensor], dict[str, str], dict[str, str]]:
+            terms, replaced, added = self.loss_terms(x, output, "val")
+            owners.update(replaced | added)
+            return terms, replaced, added
 
         def on_batch(x: torch.Tensor, output: Forward, terms: dict[str, torch.Tensor]) -> None:
             self.host.hook.mvae_validation_batch(trainer=self.view, epoch=epoch, batch=x, output=output, terms=terms)
 
-        adjust = partial(self.loss_terms, split="val")
-        return validate(self.model, self.val_set, self.cfg, multipliers, self.device, adjust, on_batch)
+        record = validate(self.model, self.val_set, self.cfg, multipliers, self.device, adjust, on_batch)
+        for term, plugin in owners.items():
+            if not math.isfinite(record["val"].get(term, 0.0)):
+                self.outbox.events.append({"source": plugin, "level": "warning", "message": (
+                    f"its loss term {term!r} is not finite on the validation set (val.{term} = null in metrics.jsonl; "
+                    "val_elbo, from the model's own terms, still chooses the best epoch)")})  # fmt: skip
+        return record
 
     def grad_norm(self) -> float:
         """The global L2 norm of the current gradient."""
