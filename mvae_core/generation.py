@@ -213,9 +213,11 @@ def latent_points(
     """``[N, latent_dim]``: the given point, or ``n_random`` draws from the prior, plus optional noise. Point ``i`` and
     its noise depend on ``seed`` and ``i`` only, not on ``N``: asking for more points keeps the first ones. Every
     coordinate lies within ±:data:`LATENT_MAX` (:class:`OptionError` naming ``z`` or ``noise`` otherwise), and
-    ``n_random`` is at most :data:`MAX_LOOPS`."""
+    ``n_random`` is 1 to :data:`MAX_LOOPS` (None: one point)."""
     if not math.isfinite(noise) or noise < 0:
         raise OptionError("noise", f"must be a finite number >= 0, got {noise}")
+    if n_random is not None and n_random < 1:
+        raise OptionError("random", f"must be at least 1, got {n_random}")
     if n_random is not None and n_random > MAX_LOOPS:
         raise OptionError("random", f"must be at most {MAX_LOOPS} (give another seed for more points), got {n_random}")
     if z is not None:
