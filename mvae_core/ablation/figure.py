@@ -44,7 +44,13 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
     colours = {c.name: f"C{i % 10}" for i, c in enumerate(configs)}
-    _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
+    differences = paired_curves(rows, configs, NONE)
+    if differences:  # the effects are small next to the fall of the curves: beside them, each against none
+        half = (1 + len(BAR_METRICS)) // 2
+        _curves(figure.add_subplot(grid[0, :half]), rows, configs, colours)
+        _differences(figure.add_subplot(grid[0, half:]), differences, colours)
+    else:
+        _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
@@ -63,28 +69,51 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     panels += [(METRICS[m], [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
     for column, (title, bars, word) in enumerate(panels):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
-    figure.supxlabel(caption(rows, bool(against_none)), fontsize=8, color="0.3")
+    figure.supxlabel(caption(rows, bool(against_none), bool(differences)), fontsize=8, color="0.3")
     atomic_write(path, figure.savefig, durable=False)
 
 
-def caption(rows: list[dict[str, Any]], paired_panel: bool) -> str:
+def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool = False) -> str:
     """What the figure's lines and error bars are, under it, so that the figure read alone (in a paper, a slide)
-    says it: the seeds, the 95 % t-interval, and what the paired panel subtracts."""
+    says it: the seeds, the 95 % t-interval, and what the paired panels subtract."""
     seeds = len({r["seed"] for r in rows})
     paired_what = f"; the first panel pairs each run with {NONE}'s run of the same seed" if paired_panel else ""
+    curves_what = f" Right: each run minus {NONE}'s run of the same seed (below 0: better)." if paired_curves else ""
     return (
         f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
-        f"their mean up to the last epoch all reached.\nBars: mean over the runs, error bars its 95 % t-interval"
-        f"{paired_what}."
+        f"their mean up to the last epoch all reached.{curves_what}\nBars: mean over the runs, error bars its 95 % "
+        f"t-interval{paired_what}."
     )
+
+
+def paired_curves(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str
+) -> dict[str, list[list[float]]]:
+    """Per configuration other than ``reference``: its ok runs' ``val_curve`` minus the ``reference`` run's of the
+    same seed, epoch by epoch up to the shorter of the two, for the seeds where both are ok and trained the same
+    model (another model's ``val_elbo`` is on another scale); a configuration without such a pair is left out, and
+    ``{}`` when there is no ``reference`` configuration. Each seed has its own validation split, so the differences,
+    not the curves, show what a configuration changes."""
+    ok = [r for r in rows if r["status"] == "ok"]
+    ref = {r["seed"]: r for r in ok if r["config"] == reference}
+    result: dict[str, list[list[float]]] = {}
+    for c in configs:
+        if c.name == reference:
+            continue
+        pairs = [(r, ref[r["seed"]]) for r in ok if r["config"] == c.name and r["seed"] in ref]
+        curves = [
+            [a - b for a, b in zip(_nan(mine["val_curve"]), _nan(theirs["val_curve"]), strict=False)]
+            for mine, theirs in pairs
+            if mine.get("model") == theirs.get("model")
+        ]
+        if curves := [curve for curve in curves if curve]:
+            result[c.name] = curves
+    return result
 
 
 def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration], colours: dict[str, str]) -> None:
     """The top panel of :func:`draw`. A curve of one epoch (a 1-epoch ablation, or a mean over runs one of which
-    stopped after its first epoch) is a dot: a line of one point draws nothing. The epoch axis has whole ticks, and
-    the values are written out (no ``+1.33e2`` offset above the axis when the curves lie close together)."""
-    from matplotlib.ticker import MaxNLocator
-
+    stopped after its first epoch) is a dot: a line of one point draws nothing (the axes: :func:`_epoch_axis`)."""
     longest = 0
     for c in configs:
         runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
@@ -94,17 +123,39 @@ def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration],
         if runs:
             means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
             axes.plot(_epochs(len(means)), means, color=colours[c.name], linewidth=2, label=c.name, **_dot(means))
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if longest == 1:  # else the integer locator, given 0.95-1.05, still ticks fractions
-        axes.set_xticks([epoch_number(0)])
-    axes.ticklabel_format(axis="y", useOffset=False)
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("val_elbo (lower is better)")
-    axes.grid(alpha=0.3)
+    _epoch_axis(axes, longest, "val_elbo (lower is better)")
     if axes.get_legend_handles_labels()[1]:
         axes.legend(fontsize=8, ncols=2, frameon=False)
     else:  # matplotlib warns of a legend without a curve (on the ablation's console)
         axes.text(0.5, 0.5, NO_CURVE, transform=axes.transAxes, ha="center", va="center", color="0.4")
+
+
+def _differences(axes: Any, differences: dict[str, list[list[float]]], colours: dict[str, str]) -> None:
+    """The top right panel of :func:`draw`: :func:`paired_curves`, thin per seed, thick their mean up to the last
+    epoch every seed reached; 0 is the reference."""
+    for name, curves in differences.items():
+        for curve in curves:
+            axes.plot(_epochs(len(curve)), curve, color=colours[name], alpha=0.3, linewidth=0.8, **_dot(curve))
+        means = [_mean([curve[e] for curve in curves]) for e in range(min(map(len, curves)))]
+        axes.plot(_epochs(len(means)), means, color=colours[name], linewidth=2, label=name, **_dot(means))
+    axes.axhline(0, color=colours.get(NONE, "0.3"), linewidth=1.5)
+    longest = max(len(curve) for curves in differences.values() for curve in curves)
+    _epoch_axis(axes, longest, f"val_elbo − {NONE}, same seed")
+
+
+def _epoch_axis(axes: Any, longest: int, label: str) -> None:
+    """A curve panel's axes: whole epoch ticks (one tick for curves of one epoch, where the integer locator, given
+    0.95-1.05, still ticks fractions), values written out (no ``+1.33e2`` offset above the axis when the curves lie
+    close together), ``label`` on y."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if longest == 1:
+        axes.set_xticks([epoch_number(0)])
+    axes.ticklabel_format(axis="y", useOffset=False)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(label)
+    axes.grid(alpha=0.3)
 
 
 def _dot(values: list[float]) -> dict[str, Any]:
