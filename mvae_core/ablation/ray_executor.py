@@ -48,6 +48,13 @@ TOKEN_REFUSED = (
     "turns token authentication on where ~/.ray/auth_token exists)"
 )
 
+NO_CLUSTER_FOUND = "Could not find any running Ray instance"
+"""The start of Ray's error for ``auto`` where no cluster runs on this machine and ``RAY_ADDRESS`` names none."""
+AUTO_FOUND_NONE = (
+    "no Ray cluster runs on this machine (auto joins one that `ray start` started here, or RAY_ADDRESS's): run the "
+    "command on a node of the cluster, give the head's HOST:PORT, or none for a local Ray instance"
+)
+
 
 class RayUnavailable(OptionError):
     """Ray is not installed (``option`` is ``executor``) or the cluster cannot be reached (``address``); exit code 2."""
@@ -84,6 +91,8 @@ def joined(address: str | None) -> Iterator[None]:
             raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
         if _token_refused(exc):
             raise RayUnavailable("address", f"{address}: {TOKEN_REFUSED}") from None
+        if address == "auto" and NO_CLUSTER_FOUND in str(exc):
+            raise RayUnavailable("address", f"auto: {AUTO_FOUND_NONE}") from None
         raise RayUnavailable("address", f"{address}: cannot join the Ray cluster ({exc})") from None
     try:
         yield
@@ -113,11 +122,26 @@ def _token_refused(exc: BaseException) -> bool:
 
 
 def _check_reachable(address: str | None) -> None:
-    """A ``HOST:PORT`` address accepts a TCP connection within :data:`CONNECT_SECONDS`; other addresses (``auto``)
-    are Ray's to resolve."""
-    host, _, port = (address or "").removeprefix("ray://").rpartition(":")
-    if not (host and port.isdigit()):
+    """A ``HOST:PORT`` (or ``ray://HOST:PORT``) address has a port of 1–65535 and accepts a TCP connection within
+    :data:`CONNECT_SECONDS`; ``auto`` and ``local`` are Ray's to resolve. Anything else (a bare host, a URL such as
+    the dashboard's ``http://HEAD:8265``) is no address Ray joins: :class:`RayUnavailable` saying the form, instead of
+    Ray's ``Invalid address format``, a lookup of the scheme as a host name, or a Ray Client that retries for
+    a minute."""
+    if address is None or address in ("auto", "local"):
         return
+    client = address.startswith("ray://")
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not (host and port.isdigit() and "://" not in host and 1 <= int(port) <= 65535):
+        right = (
+            f"ray://{_host_of(address)}:10001 (its Ray Client port)"
+            if client
+            else (
+                f"HOST:PORT, the port of its `ray start --head --port` (6379 by default: e.g. {_host_of(address)}:6379)"
+            )
+        )
+        raise RayUnavailable(
+            "address", f"{address}: not an address of a Ray cluster; give the head's {right}, or auto on a node of it"
+        )
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as exc:
@@ -127,6 +151,13 @@ def _check_reachable(address: str | None) -> None:
             f"{address}: no Ray cluster answers there ({why}); start one on that machine with "
             f"`ray start --head --port {port}`, or check the host and port",
         ) from None
+
+
+def _host_of(address: str) -> str:
+    """The host part of a malformed ``address``, for the example of a right one (``HEAD`` when none is seen)."""
+    rest = address.split("://", 1)[-1].split("/", 1)[0]
+    host = rest.rpartition(":")[0] if rest.count(":") == 1 else rest
+    return host or "HEAD"
 
 
 def live_nodes() -> list[dict[str, float]]:
