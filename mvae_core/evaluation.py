@@ -74,6 +74,7 @@ def wasserstein1(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def pitch_class_histogram(rows: np.ndarray, pitch_low: int) -> np.ndarray:
+    """The share of the notes at pitch rows ``rows`` in each of the 12 pitch classes (zeros without notes)."""
     counts = np.bincount((rows.astype(np.int64) + pitch_low) % 12, minlength=12).astype(np.float64)
     return counts / max(1.0, counts.sum())
 
@@ -94,13 +95,68 @@ def evaluate(
     ``predict_cells`` or ``decode_notes`` breaks the contract is a :class:`~mvae_core.models.ModelError` naming it
     (:func:`~mvae_core.models.check_cells`, :func:`~mvae_core.generation.decode_loops`)."""
     model.eval()
-    pitch_classes, options = cfg.data.pitch_classes, dataclasses.replace(RECONSTRUCTION, seed=seed)
+    options = dataclasses.replace(RECONSTRUCTION, seed=seed)
+    passed = reconstruct(model, cfg, data, options, seed)
+    data_notes = data.table.note_index(data.loops)[0]
+    data_ts = data.table.timeshift[data_notes]
+    generated = generate_loops(model, cfg, samples, seed, temperature)
+    gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
+    data_std, gen_std = metrics.timing_std(data_ts), metrics.timing_std(gen_ts)
+    return {
+        "loops": len(data),
+        "notes": len(data_ts),
+        "model": cfg.model.name,
+        "seed": seed,
+        "reconstruction": passed.numbers,
+        "timing": {
+            "data_std": data_std,
+            "recon_std": metrics.timing_std(passed.offsets),
+            "generated_std": gen_std,
+            "spread_ratio": metrics.spread_ratio(gen_std, data_std),
+            "wasserstein1": wasserstein1(gen_ts, data_ts),
+            "data_within_0.05": _within(data_ts),
+            "generated_within_0.05": _within(gen_ts),
+        },
+        "latent": {
+            "latent_dim": cfg.model.latent_dim,
+            "active_units": metrics.active_units(passed.mu),
+            "mean_kl": float(passed.kl.sum(dim=1).mean()),
+            "kl_per_dimension": passed.kl.mean(dim=0).tolist(),
+            **plane_variation(model, data, options),
+        },
+        "generated": generated_numbers(generated, data, cfg.data.pitch_low, temperature),
+        "pitch": compare(
+            LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
+        ),
+        "evaluated": evaluated(model, cfg, data),
+        "versions": {"mvae": VERSION, **model_versions(cfg), **numerics(next(model.parameters()).device)},
+    }
+
+
+@dataclasses.dataclass
+class Reconstruction:
+    """What one pass over the data's loops gives :func:`evaluate`: the ``reconstruction`` group (``numbers``), the
+    offsets drawn at the true notes (``offsets``, for ``recon_std``), and each loop's posterior mean ``mu`` and KL per
+    latent dimension ``kl`` (``[loops, latent_dim]``)."""
+
+    numbers: dict[str, float]
+    offsets: np.ndarray
+    mu: torch.Tensor
+    kl: torch.Tensor
+
+
+def reconstruct(
+    model: MelodyModel, cfg: MvaeConfig, data: LoopSet, options: DecodeOptions, seed: int
+) -> Reconstruction:
+    """Encode every loop of ``data`` to its posterior mean, decode it with ``options`` (deterministic) and score it
+    against the loop's notes, as the origin's loop is too; the timing offsets at the true notes are drawn with a
+    generator seeded by ``seed`` (model in eval mode, without gradients)."""
     (origin_notes,) = decode_loops(model, torch.zeros(1, cfg.model.latent_dim), options)
     timing_rng = np.random.default_rng(seed)
     recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
     velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], [], []
     for index in batch_indices(len(data), 256, rng=None):
-        x = densify(data, index, pitch_classes)
+        x = densify(data, index, cfg.data.pitch_classes)
         mu, logvar = model.encode(x)
         out = model.predict_cells(x, mu)
         check_cells(cfg.model.name, out, x)
@@ -118,66 +174,36 @@ def evaluate(
         recon_ts.append(out.sample_timeshift(1.0, timing_rng)[notes].numpy())
         mus.append(mu)
         kls.append(kl_per_dimension(mu, logvar))
-    data_ts = data.table.timeshift[data.table.note_index(data.loops)[0]]
-    generated = generate_loops(model, cfg, samples, seed, temperature)
-    gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
-    onset_f1, rhythm_f1 = recon.onset_f1(), recon.rhythm_f1()
-    origin_f1, origin_rhythm_f1 = at_origin.onset_f1(), at_origin.rhythm_f1()
+    onset_f1, origin_f1 = recon.onset_f1(), at_origin.onset_f1()
+    numbers = {
+        "onset_f1": onset_f1,
+        "rhythm_f1": recon.rhythm_f1(),
+        "origin_onset_f1": origin_f1,
+        "origin_rhythm_f1": at_origin.rhythm_f1(),
+        "onset_f1_vs_origin": ratio(onset_f1, origin_f1),
+        "velocity_mae": float(np.concatenate(velocity_error).mean()),
+        "timing_mae_half_steps": float(np.concatenate(timing_error).mean()),
+        "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
+        "timing_mae_ms": float(np.concatenate(timing_ms).mean()),
+    }
+    return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls))
+
+
+def generated_numbers(generated: list[list[Note]], data: LoopSet, pitch_low: int, temperature: float) -> dict[str, Any]:
+    """The ``generated`` group of :func:`evaluate` for the ``generated`` loops (decoded at note ``temperature``):
+    notes per loop against ``data``'s, and the distance between their pitch-class histograms."""
+    samples, notes = len(generated), sum(len(loop) for loop in generated)
     data_notes = float(data.table.notes_per_loop()[data.loops].mean())
     gen_rows = np.array([n.row for loop in generated for n in loop], dtype=np.int64)
     data_rows = data.table.row[data.table.note_index(data.loops)[0]]
-    data_std, gen_std = metrics.timing_std(data_ts), metrics.timing_std(gen_ts)
+    difference = pitch_class_histogram(gen_rows, pitch_low) - pitch_class_histogram(data_rows, pitch_low)
     return {
-        "loops": len(data),
-        "notes": len(data_ts),
-        "model": cfg.model.name,
-        "seed": seed,
-        "reconstruction": {
-            "onset_f1": onset_f1,
-            "rhythm_f1": rhythm_f1,
-            "origin_onset_f1": origin_f1,
-            "origin_rhythm_f1": origin_rhythm_f1,
-            "onset_f1_vs_origin": ratio(onset_f1, origin_f1),
-            "velocity_mae": float(np.concatenate(velocity_error).mean()),
-            "timing_mae_half_steps": float(np.concatenate(timing_error).mean()),
-            "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
-            "timing_mae_ms": float(np.concatenate(timing_ms).mean()),
-        },
-        "timing": {
-            "data_std": data_std,
-            "recon_std": metrics.timing_std(np.concatenate(recon_ts)),
-            "generated_std": gen_std,
-            "spread_ratio": metrics.spread_ratio(gen_std, data_std),
-            "wasserstein1": wasserstein1(gen_ts, data_ts),
-            "data_within_0.05": _within(data_ts),
-            "generated_within_0.05": _within(gen_ts),
-        },
-        "latent": {
-            "latent_dim": cfg.model.latent_dim,
-            "active_units": metrics.active_units(torch.cat(mus)),
-            "mean_kl": float(torch.cat(kls).sum(dim=1).mean()),
-            "kl_per_dimension": torch.cat(kls).mean(dim=0).tolist(),
-            **plane_variation(model, data, options),
-        },
-        "generated": {
-            "samples": samples,
-            "temperature": temperature,
-            "notes_per_loop": len(gen_ts) / samples,
-            "data_notes_per_loop": data_notes,
-            "density_ratio": len(gen_ts) / samples / data_notes,
-            "pitch_class_distance": 0.5
-            * float(
-                np.abs(
-                    pitch_class_histogram(gen_rows, cfg.data.pitch_low)
-                    - pitch_class_histogram(data_rows, cfg.data.pitch_low)
-                ).sum()
-            ),
-        },
-        "pitch": compare(
-            LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
-        ),
-        "evaluated": evaluated(model, cfg, data),
-        "versions": {"mvae": VERSION, **model_versions(cfg), **numerics(next(model.parameters()).device)},
+        "samples": samples,
+        "temperature": temperature,
+        "notes_per_loop": notes / samples,
+        "data_notes_per_loop": data_notes,
+        "density_ratio": notes / samples / data_notes,
+        "pitch_class_distance": 0.5 * float(np.abs(difference).sum()),
     }
 
 
