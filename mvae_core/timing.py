@@ -78,13 +78,16 @@ class TimingBins:
         if temperature <= 0:
             weights = _unnormalised(logits)
             return (weights @ self._centers / weights.sum(axis=-1)).astype(np.float32)
-        cumulative = np.cumsum(_unnormalised(logits / temperature).reshape(-1, self.n_classes), axis=1)
+        cumulative = np.cumsum(_unnormalised(logits, temperature).reshape(-1, self.n_classes), axis=1)
         uniforms = rng.random((len(cumulative), 2))
         picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), self.n_classes - 1)
         offsets = self._centers[picked] + (uniforms[:, 1] - 0.5) * self.width
         return np.where(picked == 0, 0.0, offsets).astype(np.float32).reshape(logits.shape[:-1])
 
 
-def _unnormalised(logits: np.ndarray) -> np.ndarray:
-    """``exp(logits − max)`` along the last axis: the softmax before dividing by its sum."""
-    return np.exp(logits - logits.max(axis=-1, keepdims=True))
+def _unnormalised(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """``exp((logits − max) / temperature)`` along the last axis: the softmax of ``logits / temperature`` before
+    dividing by its sum, the likeliest class at 1. Subtracting the maximum first keeps every value finite at any
+    temperature > 0 (``logits / 1e-310`` overflows to infinity, and ``inf − inf`` is NaN)."""
+    with np.errstate(over="ignore"):  # a tiny temperature sends the unlikely classes to -inf: weight 0
+        return np.exp((logits - logits.max(axis=-1, keepdims=True)) / temperature)
