@@ -43,8 +43,11 @@ def test_a_copy_transposed_across_the_top_row_is_named_and_kept_on_its_originals
     assert max(n.pitch for n in _tune(2)) >= TOP > max(n.pitch for n in _tune()) - 1  # both fold, at other notes
     table, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
     warned = {e["source"]: e.get("warnings", []) for e in report.entries}
-    assert warned[copy] == [{"kind": SAME_NOTES, "message": same_notes_message(original, None)}]
-    assert "the same notes up to octaves" in same_notes_message(original, None)
+    assert warned[copy] == [{"kind": SAME_NOTES, "message": same_notes_message(original, 2, octaves_apart=True)}]
+    assert warned[copy][0]["message"].startswith(
+        "the same notes transposed by 2 semitones up or 10 down, up to octaves"
+    )
+    assert same_notes_message(original, -12, octaves_apart=True).startswith("the same notes up to octaves (pitch class")
     assert sum(bool(w) for w in warned.values()) == 1  # the other tunes are other music
     straddled = 0
     for seed in range(30):

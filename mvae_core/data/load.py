@@ -229,8 +229,9 @@ def _feed(
         if key is not None:
             twin, twin_key = first_with.setdefault(key.class_digest, (result.name, key))
             if twin != result.name:
-                semitones = key.first_row - twin_key.first_row if key.digest == twin_key.digest else None
-                result.warnings.append((SAME_NOTES, same_notes_message(twin, semitones)))
+                octaves_apart = key.digest != twin_key.digest  # the same pitch classes only: folded at other rows
+                said = same_notes_message(twin, key.first_row - twin_key.first_row, octaves_apart)
+                result.warnings.append((SAME_NOTES, said))
         if (original := unused.get(result.twin)) is not None:
             _skipped_as_original(result, original)
         entry = _entry(result, *kept, min_onsets)
@@ -248,14 +249,17 @@ def _skipped_as_original(copy: SourceResult, original: dict[str, Any]) -> None:
     copy.detail = f"the same bytes as {copy.twin}" + (f": {original['detail']}" if original.get("detail") else "")
 
 
-def same_notes_message(twin: str, semitones: int | None = 0) -> str:
+def same_notes_message(twin: str, semitones: int = 0, octaves_apart: bool = False) -> str:
     """The :data:`SAME_NOTES` warning of a source whose loops hold the notes of ``twin``'s, ``semitones`` higher, or
-    (``None``) the same notes up to octaves: transposed and folded into the pitch rows at other places; it says to
-    delete one of them unless they are a corpus's tunes (``corpus:essen`` holds such pairs)."""
-    if semitones is None:
+    (``octaves_apart``) the same pitch classes ``semitones`` (modulo 12) higher, some notes an octave apart where the
+    pitch rows fold them; it says to delete one of them unless they are a corpus's tunes (``corpus:essen`` holds such
+    pairs)."""
+    if octaves_apart:
+        up = semitones % 12
+        moved = f"transposed by {up} semitone{'s' * (up > 1)} up or {12 - up} down, " if up else ""
         what = (
-            "the same notes up to octaves (step, velocity and pitch class of each, maybe transposed: a transposed copy "
-            "whose notes fold into data's pitch rows at other places) as"
+            f"the same notes {moved}up to octaves (pitch class, step and velocity of each: folding into data's pitch "
+            "rows moves some by an octave) as"
         )
     elif semitones == 0:
         what = "the same notes (pitch, step and velocity of each) as"
