@@ -32,7 +32,7 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None) ->
     losses = (
         f"loss {loss(t['total'], 8, '.2f')}  val {loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}"
         f"  on {loss(v['onset'], 6, '.1f')} vel {small(v['velocity'])} dur {small(v['duration'])} ts "
-        f"{small(v['timeshift'])} kl {loss(v['kl'], 5, '.2f')}{added}"
+        f"{small(v['timeshift'])} kl {small(v['kl'], 5)}{added}"
     )
     rest = (
         f"f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  spread {epoch_spread(record)}  "
@@ -57,13 +57,14 @@ def loss(value: float | None, width: int, spec: str) -> str:
     return f"{value:{width}{spec}}"
 
 
-def small(value: float | None) -> str:
+def small(value: float | None, width: int = 6) -> str:
     """A loss term that can be far below 0.01 (velocity and duration errors, the timeshift term on data with little
-    timing), right-aligned in 6 characters: 2 decimals from 0.1 up, 2 significant digits below (``0.0018``,
-    ``4.4e-05``), so a term that is small but still falling does not read as a stuck ``0.00``."""
+    timing, the KL term of a latent space that collapsed: ``au 0``), right-aligned in ``width`` characters: 2 decimals
+    from 0.1 up, 2 significant digits below (``0.0018``, ``4.4e-05``), so a term that is small but still falling does
+    not read as a stuck ``0.00``."""
     if value is None or not math.isfinite(value) or value == 0 or abs(value) >= 0.1:
-        return loss(value, 6, ".2f")
-    return f"{value:>6.2g}"
+        return loss(value, width, ".2f")
+    return f"{value:>{width}.2g}"
 
 
 def spread_text(spread: float | None) -> str:
