@@ -38,6 +38,10 @@ from mvae_core.models.encoder import block
 from mvae_core.models.onnx import OnnxGraph
 from mvae_core.timing import TimingBins
 
+ONSET, VELOCITY, DURATION, TIMING = range(4)
+"""The heads' places in ``SeedModel.heads`` (and in the live player's arrays): onset logits, velocity, duration,
+timing."""
+
 _LEGACY_ENCODER = ("branches.", "trunk.", "to_mu.", "to_logvar.")
 """Parameter names of runs saved before the encoder became a module of its own (``encoder.`` prefix since)."""
 
@@ -78,19 +82,19 @@ class SeedModel(MelodyModel):
         has learned otherwise.
         """
         rate = min(max(train.onset_rate(self.pitch_classes), 1e-6), 1 - 1e-6)
-        self.heads[0][-1].bias.fill_(math.log(rate / (1 - rate)))
+        self.heads[ONSET][-1].bias.fill_(math.log(rate / (1 - rate)))
         if self.timing is None:
             return
         counts = self.timing.class_counts(train.weighted_notes("timeshift"))
         if counts.sum() > 0:
-            self.heads[3][-1].bias.copy_(log_frequencies(counts).repeat(STEPS_PER_LOOP))
+            self.heads[TIMING][-1].bias.copy_(log_frequencies(counts).repeat(STEPS_PER_LOOP))
 
     def decode(self, z: torch.Tensor) -> Decoded:
         """Every cell's prediction at the latent points ``z [B, latent_dim]``."""
         h = self.from_z(z)
         shape = (z.shape[0], self.pitch_classes, STEPS_PER_LOOP)
-        onset, velocity, duration = (head(h).view(shape) for head in self.heads[:3])
-        timing = self.heads[3](h)
+        onset, velocity, duration = (self.heads[k](h).view(shape) for k in (ONSET, VELOCITY, DURATION))
+        timing = self.heads[TIMING](h)
         if self.timing is None:
             return Decoded(onset, torch.sigmoid(velocity), torch.sigmoid(duration), torch.tanh(timing.view(shape)))
         logits = timing.view(z.shape[0], STEPS_PER_LOOP, self.timing.n_classes)

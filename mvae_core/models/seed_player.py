@@ -28,6 +28,7 @@ from torch import nn
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
 from mvae_core.models.base import player_point, sigmoid
+from mvae_core.models.seed import DURATION, ONSET, TIMING, VELOCITY
 
 if TYPE_CHECKING:
     from mvae_core.models.seed import SeedModel
@@ -40,7 +41,7 @@ class SeedPlayer:
         self.latent_dim = model.latent_dim
         self.pitch_classes = model.pitch_classes
         self.slope = model.from_z[2].negative_slope
-        self.hidden = model.heads[0][1].in_features
+        self.hidden = model.heads[ONSET][1].in_features
         self.categorical = model.timing is not None
         self.from_z = _folded(model.from_z[0], model.from_z[1])
         hidden_layers = [_folded(head[0][0], head[0][1]) for head in model.heads]
@@ -49,9 +50,9 @@ class SeedPlayer:
         )
         self.outputs = [_plain(head[1]) for head in model.heads]  # onset, velocity, duration, timing: (W, b)
         if self.categorical:
-            weight, bias = self.outputs[3]
+            weight, bias = self.outputs[TIMING]
             classes = model.timing.n_classes
-            self.outputs[3] = (weight.reshape(STEPS_PER_LOOP, classes, -1), bias.reshape(STEPS_PER_LOOP, classes))
+            self.outputs[TIMING] = (weight.reshape(STEPS_PER_LOOP, classes, -1), bias.reshape(STEPS_PER_LOOP, classes))
 
     def notes(
         self, z: Sequence[float] | np.ndarray, options: DecodeOptions | None = None, index: int = 0
@@ -63,23 +64,23 @@ class SeedPlayer:
         point = player_point(z, self.latent_dim)
         trunk = self._leaky(self.from_z[0] @ point + self.from_z[1])
         hidden = self._leaky(self.head_hidden[0] @ trunk + self.head_hidden[1]).reshape(4, self.hidden)
-        onset_weight, onset_bias = self.outputs[0]
-        onset = sigmoid(onset_weight @ hidden[0] + onset_bias).reshape(self.pitch_classes, STEPS_PER_LOOP)
+        onset_weight, onset_bias = self.outputs[ONSET]
+        onset = sigmoid(onset_weight @ hidden[ONSET] + onset_bias).reshape(self.pitch_classes, STEPS_PER_LOOP)
         rng = pattern_rng(options, index)
         rows, steps = choose_cells(onset, options, rng)
         cells = rows * STEPS_PER_LOOP + steps
-        velocity = sigmoid(self._at_cells(1, cells, hidden[1]))
-        duration = sigmoid(self._at_cells(2, cells, hidden[2]))
+        velocity = sigmoid(self._at_cells(VELOCITY, cells, hidden[VELOCITY]))
+        duration = sigmoid(self._at_cells(DURATION, cells, hidden[DURATION]))
         if self.categorical:
-            timeshift = offsets_by_step(steps, lambda at: self._timing_logits(at, hidden[3]), options, rng)
+            timeshift = offsets_by_step(steps, lambda at: self._timing_logits(at, hidden[TIMING]), options, rng)
         else:
-            timeshift = np.tanh(self._at_cells(3, cells, hidden[3]))
+            timeshift = np.tanh(self._at_cells(TIMING, cells, hidden[TIMING]))
         return make_notes(rows, steps, velocity, duration, timeshift)
 
     def _timing_logits(self, steps: np.ndarray, hidden: np.ndarray) -> np.ndarray:
         """``[len(steps), classes]``. Gathering a step's rows copies them, so beyond a third of the steps one
         product over all steps reads fewer bytes."""
-        weight, bias = self.outputs[3]
+        weight, bias = self.outputs[TIMING]
         if 3 * len(steps) > STEPS_PER_LOOP:
             return (weight.reshape(-1, self.hidden) @ hidden).reshape(bias.shape)[steps] + bias[steps]
         return weight[steps] @ hidden + bias[steps]
