@@ -33,6 +33,7 @@ from mvae_core.data.loops import STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
+from mvae_core.files import reason
 from mvae_core.generation import DecodeOptions
 from mvae_core.loop_file import (
     LOOP_TICKS,
@@ -358,7 +359,8 @@ class TrainingPoints:
         except PointsStopped:
             return
         except Exception as exc:  # a server without dots still plays: say why instead of dying in a thread
-            self._result = {"files": [], "points": [], "note": f"training loops not encoded ({exc})", "ready": True}
+            note = f"training loops not encoded ({reason(exc)})"  # MemoryError's message is empty: its name
+            self._result = {"files": [], "points": [], "note": note, "ready": True}
         if not self._result["points"]:  # the console said they are being encoded: say what came of it
             log.warning("warning: the pad has no training loops: %s", self._result["note"])
 

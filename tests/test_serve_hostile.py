@@ -1,5 +1,6 @@
-"""OSC datagrams a hostile or buggy sender makes: each gets one ``/mvae/error`` naming what is wrong, nothing is
-printed as a traceback for the sender's input, and the server answers the next message."""
+"""What a hostile or buggy sender, or a damaged run, does to ``mvae serve``: each OSC datagram gets one
+``/mvae/error`` naming what is wrong, nothing is printed as a traceback for the sender's input, and the server answers
+the next message; a pad whose points fail says why."""
 
 from __future__ import annotations
 
@@ -79,3 +80,15 @@ def test_a_message_whose_player_fails_is_answered_with_the_error_and_the_next_is
     assert "ZeroDivisionError: division by zero" in answer.params[0]
     monkeypatch.undo()
     assert ask(message("/mvae/generate", 0.0, 0.0)).address == "/mvae/notes"
+
+
+def test_a_pad_whose_points_ran_out_of_memory_says_so(live, monkeypatch):
+    """A split.json linked to /dev/zero filled memory while the points were read; the note said only '()'."""
+    from mvae_core.serve.engine import TrainingPoints
+
+    def out_of_memory(stop):
+        raise MemoryError
+
+    monkeypatch.setattr(live.engine, "training_points", out_of_memory)
+    points = TrainingPoints(live.engine).start().wait(30)
+    assert points["note"] == "training loops not encoded (MemoryError)"
