@@ -118,8 +118,15 @@ class EpochDisplay:
 
     @property
     def drawn(self) -> bool:
-        """Whether the bar is drawn: on a terminal or in Jupyter. Elsewhere (a log file, a pipe) rich never draws it,
-        and stopping it would leave an empty line after the last epoch line."""
+        """Whether the bar is drawn: on a terminal, or in Jupyter with ipywidgets (:func:`jupyter_widgets`).
+        Elsewhere (a log file, a pipe) rich never draws it, and stopping it would leave an empty line after the last
+        epoch line; the epoch lines then say the time left themselves."""
+        return self.console.is_terminal or (self.console.is_jupyter and jupyter_widgets())
+
+    @property
+    def screen(self) -> bool:
+        """Whether the console is a screen of a known width, a terminal or Jupyter, where an epoch line wider than it
+        is printed as two (:func:`epoch_line`), bar or no bar."""
         return self.console.is_terminal or self.console.is_jupyter
 
     def started(self, events: list[dict[str, Any]]) -> None:
@@ -133,13 +140,14 @@ class EpochDisplay:
         self.shown += events
 
     def __call__(self, record: dict[str, Any]) -> None:
-        console = self.progress.console  # a terminal (or Jupyter) narrower than the line would break it anywhere
-        line = epoch_line(record, self.epochs, console.width if self.drawn else None)
+        console = self.progress.console
         self.timed.append(record["seconds"])
         left = self.epochs - epoch_number(record["epoch"])
         rest = sum(self.timed) / len(self.timed) * left if left > 0 else None  # seconds
-        if not self.drawn and rest is not None:  # a log has no bar to say it (nohup, a batch job, an ablation's logs)
-            line += f"  {time_left(rest)}"
+        # no bar to say the time left: a log (nohup, a batch job, an ablation's logs), or Jupyter without ipywidgets
+        said = f"  {time_left(rest)}" if not self.drawn and rest is not None else ""
+        # a screen narrower than the line would break it anywhere: it is two lines, the time left included
+        line = epoch_line(record, self.epochs, console.width - len(said) if self.screen else None) + said
         console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
@@ -151,6 +159,17 @@ class EpochDisplay:
         epoch lines."""
         console = self.warnings if event.get("level") == "warning" else self.progress.console
         console.print(events_view([event], console))
+
+
+def jupyter_widgets() -> bool:
+    """Whether rich can draw a live progress bar in Jupyter: it needs ipywidgets, which mvae does not install.
+    Without it, starting the bar put rich's ``UserWarning: install "ipywidgets" for Jupyter support`` into the
+    notebook cell of :func:`mvae_core.train` and drew nothing, so the cell never said the time left."""
+    try:
+        import ipywidgets  # noqa: F401  # only asked in Jupyter, where rich would import it for the bar anyway
+    except ImportError:
+        return False
+    return True
 
 
 def remaining(seconds: float) -> str:
