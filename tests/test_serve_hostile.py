@@ -9,7 +9,7 @@ import socket
 import pytest
 from pythonosc.osc_message import OscMessage
 
-from mvae_core.serve.osc import MAX_NESTING, bundle_depth, message
+from mvae_core.serve.osc import MAX_DATAGRAM, MAX_NESTING, bundle_depth, message
 from mvae_core.serve.server import LiveServer
 
 LOOP = message("/mvae/loop")
@@ -43,7 +43,7 @@ def ask(live):
 
 
 def test_bundles_nested_thousands_deep_get_an_error_not_a_traceback(ask, capfd):
-    datagram = nested(LOOP, 3000)  # 60 KB, of which the server reads 8 KiB: 400 levels; python-osc's recursion ran out
+    datagram = nested(LOOP, 400)[:MAX_DATAGRAM]  # python-osc's recursion ran out at about 400 levels
     answer = ask(datagram)
     assert answer.address == "/mvae/error"
     assert answer.params[0].startswith(f"OSC bundles nested {MAX_NESTING + 1} deep; this server reads bundles nested")
@@ -92,3 +92,24 @@ def test_a_pad_whose_points_ran_out_of_memory_says_so(live, monkeypatch):
     monkeypatch.setattr(live.engine, "training_points", out_of_memory)
     points = TrainingPoints(live.engine).start().wait(30)
     assert points["note"] == "training loops not encoded (MemoryError)"
+
+
+@pytest.mark.parametrize("size", [MAX_DATAGRAM + 1, 60_000])
+def test_a_datagram_over_the_size_read_is_told_so_not_misread_cut(ask, size):
+    """The server read 8 KiB and dropped the rest: a longer message was answered with a parse error about its cut end."""
+    datagram = message("/mvae/set", "x" * (size - 20), 1.0)
+    assert size <= len(datagram) <= size + 4
+    answer = ask(datagram)
+    assert answer.address == "/mvae/error"
+    assert answer.params[0] == (
+        f"an OSC datagram of over {MAX_DATAGRAM:,} bytes; this server reads at most {MAX_DATAGRAM:,}: send smaller "
+        "messages or bundles"
+    )
+    assert ask(LOOP).address == "/mvae/loop"
+
+
+def test_a_datagram_of_the_size_read_is_answered(ask):
+    datagram = message("/mvae/set", "x" * 8000, 1.0)
+    datagram = message("/mvae/set", "x" * (8000 + MAX_DATAGRAM - len(datagram)), 1.0)
+    assert len(datagram) == MAX_DATAGRAM
+    assert ask(datagram).params[0].startswith("/mvae/set: unknown parameter 'xxxx")

@@ -12,8 +12,8 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
 ``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
 ==================================  ===============================================================================
 
-A datagram that is not OSC, an unknown address, a wrong number of arguments, a refused value, a bundle of over
-:data:`MAX_BUNDLE` messages or bundles nested over :data:`MAX_NESTING` deep is answered with ``/mvae/error <message>``,
+A datagram that is not OSC or over :data:`MAX_DATAGRAM` bytes, an unknown address, a wrong number of arguments, a
+refused value, a bundle of over :data:`MAX_BUNDLE` messages or bundles nested over :data:`MAX_NESTING` deep is answered with ``/mvae/error <message>``,
 and so is a message whose answer fails in mvae's (or a package model's) code, as HTTP's 500 (its traceback logged);
 the server goes on. ``/mvae/notes`` and ``/mvae/error``, which this server sends, are never answered
 (:data:`ANSWERS_ONLY`). Decoding and encoding are python-osc's; the socket is the standard library's UDP server, so
@@ -50,6 +50,9 @@ MAX_BUNDLE = 16
 patch included), and hundreds of KB of answers to an address the sender may have forged."""
 
 
+MAX_DATAGRAM = 8192
+"""The longest datagram read (the standard library's UDP server reads 8 KiB and dropped the rest in silence, so a
+longer one was answered with a parse error about its cut end); the server reads one byte more to tell."""
 MAX_NESTING = 8
 """The deepest nesting of bundles read (a bundle in a bundle: 2). python-osc reads a nested bundle by recursion, so a
 datagram of thousands of nested bundles raised RecursionError in the OSC thread: a traceback, and no answer."""
@@ -59,7 +62,7 @@ BUNDLE = b"#bundle\0"
 def bundle_depth(datagram: bytes) -> int:
     """How deeply bundles nest in ``datagram`` (0: a message, 1: a bundle of messages), read without recursion; the
     walk stops once past :data:`MAX_NESTING`. An element whose size claims more bytes than follow is read as what
-    follows, as python-osc reads it (the server reads at most 8 KiB of a datagram: a bigger one arrives cut)."""
+    follows, as python-osc reads it."""
     deepest = 0
     pending = [(memoryview(datagram), 1)]
     while pending and deepest <= MAX_NESTING:
@@ -94,6 +97,14 @@ class OscAnswers:
 
     def answer(self, datagram: bytes) -> list[bytes]:
         """The answers to one datagram (a message, or a bundle of them)."""
+        if len(datagram) > MAX_DATAGRAM:
+            return [
+                message(
+                    f"{PREFIX}/error",
+                    f"an OSC datagram of over {MAX_DATAGRAM:,} bytes; this server reads at most {MAX_DATAGRAM:,}: send "
+                    "smaller messages or bundles",
+                )
+            ]
         if (depth := bundle_depth(datagram)) > MAX_NESTING:
             return [
                 message(
@@ -243,6 +254,7 @@ class OscServer:
 
         server_class = _UDPServer6 if ":" in host else socketserver.UDPServer  # --host ::1 or :: (IPv6)
         self._server = server_class((host, port), Handler)
+        self._server.max_packet_size = MAX_DATAGRAM + 1  # one byte more than is read: a longer datagram is told so
         self.address: tuple[str, int] = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name="mvae-osc", daemon=True)
 
