@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 import schedules
 from mvae_core import hookimpl
-from mvae_core.view import epoch_number
+from mvae_core.view import TrainerView, epoch_number
 from schedules import Schedule
 
 
@@ -110,11 +110,11 @@ class ScheduledWeight:
         self.schedule = schedules.from_spec(self.config.schedule)
 
     @hookimpl
-    def mvae_ramp_end(self, trainer) -> int:
+    def mvae_ramp_end(self, trainer: TrainerView) -> int:
         return ramp_end(self.schedule, trainer.epochs)
 
     @hookimpl
-    def mvae_train_start(self, trainer) -> None:
+    def mvae_train_start(self, trainer: TrainerView) -> None:
         if warning := ramp_warning(self.term, self.schedule, trainer.epochs, self.key):
             trainer.emit(warning)
 
@@ -123,7 +123,7 @@ class ScheduledWeight:
         return None if self.config.per_step else {self.term: self.schedule(epoch)}
 
     @hookimpl
-    def mvae_step_start(self, trainer, epoch: int, step: int) -> dict[str, float] | None:
+    def mvae_step_start(self, trainer: TrainerView, epoch: int, step: int) -> dict[str, float] | None:
         if not self.config.per_step:
             return None
         return {self.term: self.schedule(progress(epoch, step, trainer.steps_per_epoch))}

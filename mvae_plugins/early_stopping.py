@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from mvae_core import hookimpl
 from mvae_core.suggest import did_you_mean
 from mvae_core.trainer import RECORD_NUMBERS, RECORD_TABLES
-from mvae_core.view import epoch_number
+from mvae_core.view import TrainerView, epoch_number
 
 
 class Config(BaseModel):
@@ -130,7 +130,7 @@ class EarlyStopping:
         self.best_weights: dict[str, torch.Tensor] | None = None
 
     @hookimpl
-    def mvae_train_start(self, trainer) -> None:
+    def mvae_train_start(self, trainer: TrainerView) -> None:
         cfg, start = self.config, trainer.ramps_end
         if self.tracker.stopped is not None:
             trainer.emit(
@@ -146,7 +146,7 @@ class EarlyStopping:
             )
 
     @hookimpl
-    def mvae_epoch_end(self, trainer, epoch: int, metrics: dict[str, Any]) -> str | None:
+    def mvae_epoch_end(self, trainer: TrainerView, epoch: int, metrics: dict[str, Any]) -> str | None:
         value = monitored_value(metrics, self.config.monitor)
         self.tracker, decision, reason = decide(self.tracker, epoch, value, trainer.ramps_end, self.config)
         if decision is Decision.IMPROVED and self.config.restore_best:
@@ -154,7 +154,7 @@ class EarlyStopping:
         return reason if decision is Decision.STOP else None
 
     @hookimpl
-    def mvae_train_end(self, trainer) -> None:
+    def mvae_train_end(self, trainer: TrainerView) -> None:
         if self.config.restore_best and self.best_weights is not None:
             best = f"{self.config.monitor} {self.tracker.best:.6g}"
             epoch = epoch_number(self.tracker.best_epoch)

@@ -26,6 +26,7 @@ from pydantic import Field
 
 import schedules
 from mvae_core import hookimpl
+from mvae_core.view import TrainerView
 from mvae_plugins._ramp import ScheduledConfig, ScheduleSpec, progress
 
 
@@ -63,17 +64,17 @@ class LrStepDecay:
             group["lr"] = lr
 
     @hookimpl
-    def mvae_train_start(self, trainer) -> None:
+    def mvae_train_start(self, trainer: TrainerView) -> None:
         if self.base_lrs is None:  # on resume they were restored: the optimiser's rate is already decayed
             self.base_lrs = [float(group["lr"]) for group in trainer.optimizer.param_groups]
 
     @hookimpl
-    def mvae_epoch_start(self, trainer, epoch: int) -> None:
+    def mvae_epoch_start(self, trainer: TrainerView, epoch: int) -> None:
         if not self.config.per_step:
             self.set_rates(trainer.optimizer, epoch)
 
     @hookimpl
-    def mvae_step_start(self, trainer, epoch: int, step: int) -> None:
+    def mvae_step_start(self, trainer: TrainerView, epoch: int, step: int) -> None:
         if self.config.per_step:
             self.set_rates(trainer.optimizer, progress(epoch, step, trainer.steps_per_epoch))
 

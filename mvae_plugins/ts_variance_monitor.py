@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
 from mvae_core.report import QUANTIZED_STD
-from mvae_core.view import epoch_number
+from mvae_core.view import TrainerView, epoch_number
 
 Status = Literal["unchecked", "ok", "collapsed", "quantized"]
 
@@ -73,7 +73,7 @@ class TsVarianceMonitor:
         self.last_warning: int | None = None
 
     @hookimpl
-    def mvae_train_start(self, trainer) -> None:
+    def mvae_train_start(self, trainer: TrainerView) -> None:
         if trainer.ramps_end >= trainer.epochs:
             trainer.emit(
                 f"never checks: the ramps end in epoch {epoch_number(trainer.ramps_end)}, after the run's last epoch "
@@ -81,7 +81,7 @@ class TsVarianceMonitor:
             )
 
     @hookimpl
-    def mvae_epoch_end(self, trainer, epoch: int, metrics: dict[str, Any]) -> None:
+    def mvae_epoch_end(self, trainer: TrainerView, epoch: int, metrics: dict[str, Any]) -> None:
         std = metrics["timing_std"]
         self.status, event = decide(
             self.status, self.last_warning, epoch, trainer.ramps_end, std["data"], std["recon"], self.config

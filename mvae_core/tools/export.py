@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def exportable_models() -> list[str]:
 
 
 @contextlib.contextmanager
-def _quiet():
+def _quiet() -> Iterator[None]:
     """torch's exporter prints progress and warns about unrelated optional packages; keep the command's output clean."""
     logger = logging.getLogger("torch.onnx")
     level = logger.level
