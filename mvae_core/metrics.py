@@ -42,9 +42,11 @@ class NoteMatches:
         self.steps += (len(written_steps & true_steps), len(written_steps), len(true_steps))
 
     def onset_f1(self) -> float:
+        """:func:`f1` of the cells (pitch row and step) summed so far."""
         return f1(*self.cells.tolist())
 
     def rhythm_f1(self) -> float:
+        """:func:`f1` of the steps summed so far (pitch ignored)."""
         return f1(*self.steps.tolist())
 
 

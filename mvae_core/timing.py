@@ -36,6 +36,7 @@ class TimingBins:
 
     @property
     def n_classes(self) -> int:
+        """The on-grid atom plus the ``n_bins`` bins."""
         return self.n_bins + 1
 
     def classes(self, offsets: torch.Tensor) -> torch.Tensor:

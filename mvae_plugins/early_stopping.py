@@ -60,6 +60,8 @@ class Config(BaseModel):
 
 
 class Decision(StrEnum):
+    """What :func:`decide` made of one epoch's value."""
+
     WARMING_UP = "warming_up"  # before trainer.ramps_end: not compared, not counted
     IMPROVED = "improved"
     WAITING = "waiting"
@@ -68,6 +70,9 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True)
 class Tracker:
+    """The state :func:`decide` carries from epoch to epoch (saved in the checkpoint): the best value and its epoch,
+    the epochs waited since, and the epoch of the stop request."""
+
     best: float | None = None
     best_epoch: int | None = None
     wait: int = 0

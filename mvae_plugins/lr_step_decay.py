@@ -59,6 +59,7 @@ class LrStepDecay:
         self.base_lrs: list[float] | None = None
 
     def set_rates(self, optimizer: Any, at: float) -> None:
+        """Set every parameter group's learning rate to its base rate × the schedule at epoch ``at``."""
         groups = optimizer.param_groups
         for group, lr in zip(groups, scaled(self.base_lrs, self.schedule(at), len(groups)), strict=True):
             group["lr"] = lr

@@ -51,6 +51,7 @@ class Schedule(BaseModel):
         return None
 
     def spec(self) -> dict[str, Any]:
+        """``{"name": ..., **params}``: what a config records of the schedule, and what :func:`from_spec` reads."""
         return {"name": self.name, **self.model_dump(mode="json")}
 
 

@@ -157,6 +157,7 @@ class MelodyModel(nn.Module, ABC):
 
     @property
     def latent_dim(self) -> int:
+        """The size of a latent point (``model.latent_dim``)."""
         return self.cfg.latent_dim
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -143,6 +143,8 @@ class TokenChooser:
 
 
 class MelodyRNN(MelodyModel):
+    """The ``melody_rnn`` architecture (the module docstring): a GRU writes one token per step from z."""
+
     name = "melody_rnn"
     description = "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
     Settings = MelodyRNNSettings

@@ -47,6 +47,8 @@ _LEGACY_ENCODER = ("branches.", "trunk.", "to_mu.", "to_logvar.")
 
 
 class SeedModel(MelodyModel):
+    """The ``seed`` architecture (the module docstring): every cell decoded from z at once."""
+
     name = "seed"
     description = "The ancestor's decoder: every pitch × step cell decoded independently from z (fast; no melodic line)"
     decoder_modules = ("from_z", "heads")
