@@ -37,6 +37,7 @@ demo: $(STAMP)
 	$(BIN)/mvae map runs/demo --out runs/demo/map.png
 	@echo "Generated MIDI and WAV: runs/demo/samples/   Curves: runs/demo/curves.png   Latent map: runs/demo/map.png"
 	@echo "Play it live in the browser: $(BIN)/mvae serve runs/demo   (then open http://127.0.0.1:8000/)"
+	@echo "The commands mvae prints (next: mvae generate ...) run as shown in a shell where $(VENV) is active: source $(BIN)/activate"
 
 test: $(DEV_STAMP) $(JS_STAMP)
 	$(BIN)/ruff check --no-cache .  # no cache: import sorting depends on which modules exist, which the cache does not key on
