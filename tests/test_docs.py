@@ -172,22 +172,23 @@ def test_the_live_player_example_of_tools_md_runs_as_shown(tmp_path, monkeypatch
 
 
 def test_models_md_shows_what_mvae_models_prints():
-    """The settings rows of the listing in docs/models.md are those `mvae models --json` describes (name, type,
-    default, description of every setting of the default model), so the listing cannot go stale."""
+    """The settings rows of the listing in docs/models.md are those `mvae models --json` describes (name, type with
+    its bounds, default, description of every setting of the default model), so the listing cannot go stale."""
     from typer.testing import CliRunner
 
     from mvae_core.cli import app
+    from mvae_core.cli_output import field_kind
 
     result = CliRunner().invoke(app, ["models", "--json"])
     assert result.exit_code == 0, result.output
     (default,) = [model for model in json.loads(result.output) if model["default"]]
     expected = [["setting", "type", "default", "description"]] + [
-        [s["name"], s["type"], str(s["default"]), s["description"]] for s in default["settings"]
+        [s["name"], field_kind(s), str(s["default"]), s["description"]] for s in default["settings"]
     ]
     docs = (ROOT / "docs" / "models.md").read_text(encoding="utf-8")
     listing = docs.split("$ mvae models\n", 1)[1].split("```", 1)[0]
     assert f"\n{default['name']}\n" in listing
-    rows = [line.split(maxsplit=3) for line in listing.splitlines() if line.startswith("    ") and line.strip()]
+    rows = [re.split(r"\s{2,}", line.strip(), maxsplit=3) for line in listing.splitlines() if line.startswith("    ")]
     assert rows == expected
 
 
