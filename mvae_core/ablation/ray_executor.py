@@ -39,6 +39,12 @@ from mvae_core.signals import interruption, signal_of
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
 STOP_FILE = ".ray-stop"
+TASK_ENV = {"env_vars": {"RAY_kill_child_processes_on_worker_exit": "0"}}
+"""The Ray workers that run the tasks leave their training process alone when they exit: Ray (2.60) SIGKILLs a
+worker's child processes by default, so when the driver died (``kill -9`` of ``mvae ablate``, the out-of-memory
+killer) and Ray ended its workers, every running training died mid-epoch, unsaved. Left alone, the training gets
+:data:`~mvae_core.ablation.runner.ORPHAN_GUARD`'s SIGINT as its worker ends, checkpoints and exits 130. A per-task
+setting, so a cluster started apart honours it too."""
 AUTH_LOGGER = "ray._private.authentication.authentication_token_setup"
 """Ray's logger that warns on every local start that token authentication is on (Ray 2.60): the instance mvae starts
 for itself and stops at the end is no cluster the user runs, so :func:`joined` keeps that line off the console."""
@@ -203,7 +209,7 @@ def run_on_ray(
 
     stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
     stop.unlink(missing_ok=True)
-    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(train_task)
+    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0, runtime_env=TASK_ENV)(train_task)
     waiting, refs = list(reversed(tasks)), dict[Any, Task]()
     outcomes: dict[Task, Outcome] = {}
     pending: list[Any] = []
