@@ -29,9 +29,9 @@ from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in
 from mvae_core.signals import interruption, signal_of
 
 try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption, UsageError
 except ImportError:  # pragma: no cover - older typer
-    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption, UsageError
 
 # emoji=False: a user's ``:name:`` (``--address host:abc:``, a folder named ``:smile:``) prints as written.
 out = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -172,8 +172,23 @@ def _usage_errors() -> Iterator[None]:
             raise typer.Exit(exc.exit_code) from None
         message = " ".join(exc.format_message().split())
         message += "" if message.endswith((".", "?")) else "."
+        if isinstance(exc, NoSuchOption) and looks_negative(exc.option_name):
+            message += f" {NEGATIVE_NUMBER}"
         ctx = exc.ctx if isinstance(exc, UsageError) else None
         raise fail(message + (f" See '{ctx.command_path} --help'." if ctx is not None else ""), exc.exit_code) from None
+
+
+NEGATIVE_NUMBER = (
+    "A number that starts with '-' and stands on its own (after a space) reads as an option: write a point's numbers "
+    "as one value, with commas and no spaces (0.5,-1)."
+)
+"""What a command line hears after ``No such option: -1``: the usual cause is a latent point split by a space
+(``--z 0.5 -1``, ``--z 0.5, -1``), whose negative number the parser takes for an option."""
+
+
+def looks_negative(option: str) -> bool:
+    """Whether an unknown option (as click names it: ``-1`` of ``-1.2``) is a negative number's start."""
+    return option.startswith("-") and option[1:2] in set("0123456789.")
 
 
 def catalog_table(title: str, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> Table:
