@@ -171,7 +171,7 @@ class Generated:
         return same and self.paths.shape == other.paths.shape and torch.equal(self.paths, other.paths)
 
     def __repr__(self) -> str:
-        """``Generated(4 files × 1 loop, 38 notes; seed=1, temperature=0.8)``: the options that differ from the
+        """``Generated(4 files × 1 loop, 38 notes; temperature=0.8, seed=1)``: the options that differ from the
         defaults, not the notes, the config and the paths."""
         per_file = len(self.loops[0]) if self.loops else 0
         notes = sum(len(loop) for file in self.loops for loop in file)
@@ -408,7 +408,10 @@ def decode_options(**given: Any) -> DecodeOptions:
 
 def _point_hint(name: str, value: object) -> str:
     """What to give instead of ``value``, a latent point in a form the argument ``name`` does not take: a list for
-    the command line's ``"0.5,-1"``, and for ``generate(run, 8)`` (``z=8``) ``random=8``; ``""`` when neither fits."""
+    the command line's ``"0.5,-1"``, for ``generate(run, 8)`` (``z=8``) ``random=8``, and for several points at once
+    (``[[0.5, -1], [1, 1]]``, an array of shape ``(1, 2)``) one call per point; ``""`` when none fits."""
+    if _several_points(value):
+        return f"; {name} is one point: for several, generate each ([run.generate(point) for point in points])"
     if isinstance(value, str):
         try:
             point = [float(v) for v in value.split(",")]
@@ -418,6 +421,15 @@ def _point_hint(name: str, value: object) -> str:
     if name == "z" and isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1:
         return f"; for {value} random points, give random={value}"
     return ""
+
+
+def _several_points(value: object) -> bool:
+    """Whether ``value`` is a table of numbers (rows of points), not one point: an array or tensor of 2 or more
+    dimensions, or a list or tuple of sequences."""
+    if isinstance(value, np.ndarray | torch.Tensor):
+        return value.ndim > 1
+    rows = value if isinstance(value, list | tuple) else ()
+    return any(isinstance(row, list | tuple | np.ndarray | torch.Tensor) for row in rows)
 
 
 def _reals(**values: object) -> list[float]:
