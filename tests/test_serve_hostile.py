@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
 from pythonosc.osc_message import OscMessage
 
@@ -113,3 +114,32 @@ def test_a_datagram_of_the_size_read_is_answered(ask):
     datagram = message("/mvae/set", "x" * (8000 + MAX_DATAGRAM - len(datagram)), 1.0)
     assert len(datagram) == MAX_DATAGRAM
     assert ask(datagram).params[0].startswith("/mvae/set: unknown parameter 'xxxx")
+
+
+@pytest.fixture
+def http(live):
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "said"),
+    [
+        ("/api/generate", b'{"z": [0, 0], "z": [1, 1]}', "'z' is given twice in the JSON body; give each parameter once"),
+        ("/api/midi", b'{"z": [0, 0], "seed": 1, "seed": 2}', "'seed' is given twice in the JSON body"),
+        ("/api/wav?wrap_release=true&wrap_release=false", b'{"z": [0, 0]}', "query parameter wrap_release is given 2 "
+         "times; give it once"),
+    ],
+)  # fmt: skip
+def test_a_parameter_given_twice_is_refused_not_taken_at_random(http, path, body, said):
+    """Python's JSON reader took the last "z" and starlette the last wrap_release, in silence."""
+    answer = http.post(path, content=body)
+    assert answer.status_code == 422
+    assert answer.json()["error"].startswith(said)
+
+
+def test_nested_json_objects_and_unicode_names_are_still_read_once_each(http):
+    answer = http.post("/api/generate", content=b'{"z": [0.5, -1], "tempo": 97}')
+    assert answer.status_code == 200 and answer.json()["tempo"] == 97
+    answer = http.post("/api/generate", content='{"z": [0, 0], "é": {"a": 1, "b": 2}}'.encode())
+    assert answer.status_code == 422 and answer.json()["error"].startswith("unknown parameter 'é'")

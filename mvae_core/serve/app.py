@@ -72,7 +72,7 @@ QUERY = {"/api/wav": ("wrap_release",)}
 
 
 def _check_query(request: Request) -> None:
-    """A :class:`RequestError` (422) naming the first query parameter the route does not take."""
+    """A :class:`RequestError` (422) naming the first query parameter the route does not take, or gets twice."""
     path = request.url.path
     known = QUERY.get(path, ())
     for name in request.query_params:
@@ -80,6 +80,8 @@ def _check_query(request: Request) -> None:
             takes = f"{path} takes {', '.join(known)}" if known else f"{path} takes no query parameters"
             hint = did_you_mean(name, known, "")
             raise RequestError(f"unknown query parameter {name[:50]!r}{hint}; {takes} (the knobs go in the JSON body)")
+        if (times := len(request.query_params.getlist(name))) > 1:  # which one counts is no rule a client knows
+            raise RequestError(f"query parameter {name} is given {times} times; give it once")
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -213,7 +215,9 @@ async def _body(request: Request, limit: int, what: str) -> bytes:
 async def _json(request: Request) -> Any:
     body = await _body(request, MAX_JSON_BYTES, "a JSON request")
     try:
-        return json.loads(body)
+        return json.loads(body, object_pairs_hook=_once_each)
+    except RequestError:
+        raise
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         reason = str(exc)
     except ValueError:  # Python refuses to read an integer of over 4300 digits
@@ -221,6 +225,17 @@ async def _json(request: Request) -> Any:
     except RecursionError:
         reason = "nested too deeply"
     raise HTTPException(400, f'the body is not JSON ({reason}); send e.g. {{"z": [0.5, -1]}}')
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a :class:`RequestError` (422) for a name it gives twice (``{"z": …, "z": …}``: JSON
+    readers disagree on which counts, and Python's would take the last in silence)."""
+    table: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in table:
+            raise RequestError(f"{name[:60]!r} is given twice in the JSON body; give each parameter once")
+        table[name] = value
+    return table
 
 
 def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount]) -> str:
