@@ -136,10 +136,12 @@ class Host(ABC):
         self, probs: list[np.ndarray], means: list[float], temperature: float, rng: np.random.Generator
     ) -> list[float]:
         """The notes' offsets in half-steps (sidecar ``timing.sample``): the mean at temperature 0, else a class
-        drawn from ``p^(1/T)`` and a uniform place in its bin (class 0, on the grid, is exactly 0)."""
+        drawn from ``(p / max p)^(1/T)`` (the same proportions as ``p^(1/T)``, which underflows to 0 for every class
+        at a low temperature) and a uniform place in its bin (class 0, on the grid, is exactly 0)."""
         if not probs or temperature <= 0:
             return means
-        weights = np.asarray(probs, dtype=np.float64) ** (1.0 / temperature)
+        probs = np.asarray(probs, dtype=np.float64)
+        weights = (probs / probs.max(axis=1, keepdims=True)) ** (1.0 / temperature)
         cumulative = np.cumsum(weights, axis=1)
         uniforms = rng.random((len(weights), 2))
         picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), weights.shape[1] - 1)
@@ -209,7 +211,7 @@ class StepHost(Host):
         """The sampled choice: no note, or a row drawn from the tempered probabilities without the unlikely tail."""
         if u[0] >= p_note:
             return None
-        weights = row_probs ** (1.0 / t)
+        weights = (row_probs / row_probs.max()) ** (1.0 / t)  # the likeliest row's weight is 1: no underflow
         weights[weights < self.tokens["pitch_min_p"] * weights.max()] = 0.0
         cumulative = np.cumsum(weights)
         return min(int(np.searchsorted(cumulative, u[1] * cumulative[-1], side="right")), len(weights) - 1)
@@ -249,11 +251,12 @@ def _monophonic(onset: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> 
     expected = np.minimum(1.0, onset.sum(axis=0))
     if rule.temperature > 0:
         steps = np.flatnonzero(rng.random(onset.shape[1]) < np.minimum(1.0, rule.density * expected))
-        weights = onset[:, steps] ** (1.0 / rule.temperature) + 1e-300
+        sounding = onset[:, steps]  # a step sounds only with some p > 0
+        weights = (sounding / sounding.max(axis=0)) ** (1.0 / rule.temperature)  # the likeliest row's weight is 1
         cumulative = np.cumsum(weights, axis=0)
         below = (cumulative < rng.random(len(steps)) * cumulative[-1]).sum(axis=0)
         return np.minimum(below, onset.shape[0] - 1), steps
-    count = min(onset.shape[1], round(rule.density * expected.sum()))
+    count = round(min(rule.density * float(expected.sum()), onset.shape[1]))  # inf at --density 1e308: every step
     steps = np.sort(np.argsort(-expected, kind="stable")[:count])
     return onset[:, steps].argmax(axis=0), steps
 
@@ -263,7 +266,7 @@ def _poly(onset: np.ndarray, rule: NoteRule, rng: np.random.Generator) -> tuple[
     if rule.temperature > 0:
         sounding = rng.random(onset.shape) < np.minimum(1.0, rule.density * onset)  # rows outer, steps inner
     else:
-        count = min(onset.size, round(rule.density * onset.sum()))
+        count = round(min(rule.density * float(onset.sum()), onset.size))
         sounding = np.zeros(onset.size, dtype=bool)
         sounding[np.argsort(-onset, axis=None, kind="stable")[:count]] = True
         sounding = sounding.reshape(onset.shape)

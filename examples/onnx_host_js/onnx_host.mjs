@@ -95,13 +95,15 @@ class Host {
 
   /**
    * The notes' offsets in half-steps (sidecar `timing.sample`): the mean at temperature 0, else a class drawn from
-   * p^(1/T) and a uniform place in its bin (class 0, on the grid, is exactly 0). Two uniforms per note, in order.
+   * (p / max p)^(1/T) (the proportions of p^(1/T), which underflows to 0 for every class at a low temperature) and a
+   * uniform place in its bin (class 0, on the grid, is exactly 0). Two uniforms per note, in order.
    */
   offsets(probs, means, temperature, random) {
     if (probs.length === 0 || temperature <= 0) return means;
     const uniforms = probs.map(() => [random(), random()]);
     return probs.map((p, i) => {
-      const cumulative = runningSum(Array.from(p, (v) => v ** (1 / temperature)));
+      const top = Math.max(...p);
+      const cumulative = runningSum(Array.from(p, (v) => (v / top) ** (1 / temperature)));
       const below = countBelow(cumulative, uniforms[i][0] * cumulative[cumulative.length - 1]);
       const picked = Math.min(below, cumulative.length - 1);
       return picked === 0 ? 0 : this.timing.centers[picked] + (uniforms[i][1] - 0.5) * this.timing.bin_width;
@@ -182,7 +184,8 @@ export class StepHost extends Host {
 
   /** The sampled row: the tempered probabilities without the unlikely tail (below pitch_min_p × the largest). */
   row(rowProbs, t, u) {
-    const weights = Array.from(rowProbs, (p) => p ** (1 / t));
+    const top = Math.max(...rowProbs); // the likeliest row's weight is 1: no power underflows to 0 alone
+    const weights = Array.from(rowProbs, (p) => (p / top) ** (1 / t));
     const floor = this.sidecar.tokens.pitch_min_p * Math.max(...weights);
     const cumulative = runningSum(weights.map((w) => (w < floor ? 0 : w)));
     const atOrBelow = cumulative.filter((c) => c <= u * cumulative[cumulative.length - 1]).length;
@@ -228,7 +231,8 @@ function monophonic(onset, rule) {
     const draws = expected.map(() => rule.random());
     const sounding = expected.map((_, s) => s).filter((s) => draws[s] < Math.min(1, rule.density * expected[s]));
     const rows = sounding.map((s) => {
-      const cumulative = runningSum(onset.map((row) => row[s] ** (1 / rule.temperature) + 1e-300));
+      const top = Math.max(...onset.map((row) => row[s])); // a step sounds only with some p > 0
+      const cumulative = runningSum(onset.map((row) => (row[s] / top) ** (1 / rule.temperature)));
       return Math.min(countBelow(cumulative, rule.random() * cumulative[cumulative.length - 1]), onset.length - 1);
     });
     return sounding.map((s, i) => [rows[i], s]);
