@@ -49,7 +49,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LoopNotes, compare
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.session import numerics
-from mvae_core.validation import RECONSTRUCTION
+from mvae_core.validation import RECONSTRUCTION, SCORING_BATCH
 from mvae_core.version import VERSION
 
 PLANE_GRID = 5
@@ -155,7 +155,7 @@ def reconstruct(
     timing_rng = np.random.default_rng(seed)
     recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
     velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], [], []
-    for index in batch_indices(len(data), 256, rng=None):
+    for index in batch_indices(len(data), SCORING_BATCH, rng=None):
         x = densify(data, index, cfg.data.pitch_classes)
         mu, logvar = model.encode(x)
         out = model.predict_cells(x, mu)

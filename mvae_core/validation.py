@@ -24,15 +24,17 @@ from mvae_core import metrics
 from mvae_core.config import LOSS_TERMS, MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
-from mvae_core.generation import DecodeOptions
+from mvae_core.generation import DecodeOptions, decode_loops
 from mvae_core.losses import weighted_total
-from mvae_core.models import check_cells, check_notes
+from mvae_core.models import check_cells
 from mvae_core.models.base import Forward, MelodyModel
 
 Terms = dict[str, torch.Tensor]
 
 RECONSTRUCTION = DecodeOptions(temperature=0.0)
 """How validation and ``mvae evaluate`` decode a loop's posterior mean: deterministic, the most likely notes."""
+SCORING_BATCH = 256
+"""Loops validation and ``mvae evaluate`` score at a time (memory, not results: every loop is scored alone)."""
 
 
 @torch.no_grad()
@@ -58,7 +60,7 @@ def validate(
     mus = torch.empty(len(data), cfg.model.latent_dim)
     true_ts, recon_ts = torch.empty(n_notes), torch.empty(n_notes)
     filled = 0
-    for index in batch_indices(len(data), 256, rng=None):
+    for index in batch_indices(len(data), SCORING_BATCH, rng=None):
         x = densify(data, index, cfg.data.pitch_classes).to(device)
         output = model(x, generator=generator)
         mu = output.mu
@@ -74,8 +76,7 @@ def validate(
         check_cells(cfg.model.name, mean_out, x)
         at_notes = x[:, 0] > 0.5
         truth = x[:, 0].cpu().numpy()
-        decoded = model.decode_notes(mu, RECONSTRUCTION)
-        check_notes(cfg.model.name, decoded, len(index), rows=cfg.data.pitch_classes)
+        decoded = decode_loops(model, mu, RECONSTRUCTION)
         for j, notes in enumerate(decoded):
             matches.add(notes, truth[j])
         mus[index] = mu.cpu()
