@@ -43,7 +43,7 @@ def ask(live):
     sock.close()
 
 
-def test_bundles_nested_thousands_deep_get_an_error_not_a_traceback(ask, capfd):
+def test_bundles_nested_hundreds_deep_get_an_error_not_a_traceback(ask, capfd):
     datagram = nested(LOOP, 400)[:MAX_DATAGRAM]  # python-osc's recursion ran out at about 400 levels
     answer = ask(datagram)
     assert answer.address == "/mvae/error"
