@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -92,25 +93,38 @@ def check_room(directory: Path, n_loops: int) -> None:
     existing = next(p for p in (directory, *directory.absolute().parents) if p.exists())
     free = shutil.disk_usage(existing).free
     if free < need:
-        print(
-            f"error: --dir {directory}: the table of {n_loops:,} loops takes about {mib_text(need)} MiB, but its disk "
-            f"has {mib_text(free)} MiB free; give --dir on a larger disk, or fewer --loops",
-            file=sys.stderr,
+        _refuse(
+            f"--dir {directory}: the table of {n_loops:,} loops takes about {mib_text(need)} MiB, but its disk "
+            f"has {mib_text(free)} MiB free; give --dir on a larger disk, or fewer --loops"
         )
-        raise SystemExit(2)
+
+
+def _refuse(message: str) -> NoReturn:
+    """One ``error:`` line on stderr, exit 2."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def build_table(directory: Path, n_loops: int, loops_per_source: int) -> dict:
-    """Write the synthetic table unless ``directory`` already holds one of ``n_loops`` loops."""
+    """Write the synthetic table into ``directory``, a folder that does not exist yet or is empty; a table of
+    ``n_loops`` loops already there is reused. Any other ``directory`` exits 2 before anything is written: a table of
+    another size (publishing keeps a valid table that is there, so the new one was thrown away and the ranks measured
+    the old one under the new size's name) or a folder holding other files (publishing replaces what it cannot read
+    as a table: the folder and everything in it were deleted)."""
     from mvae_core.config import DataConfig
     from mvae_core.data.table_store import TableWriter, open_table
 
-    try:
-        table, _ = open_table(directory)
-        if table.n_loops == n_loops:
-            return {"built": False, "notes": table.n_notes, "table_bytes": table.nbytes()}
-    except (OSError, ValueError, KeyError):
-        pass
+    if directory.exists() and not (directory.is_dir() and not any(directory.iterdir())):
+        try:
+            table, _ = open_table(directory)
+        except (OSError, ValueError, KeyError, TypeError):
+            _refuse(f"--dir {directory}: holds no note table of this script; give a new or empty folder")
+        if table.n_loops != n_loops:
+            _refuse(
+                f"--dir {directory}: holds a table of {table.n_loops:,} loops, not --loops {n_loops:,}; give "
+                f"--loops {table.n_loops} to reuse it, or another --dir"
+            )
+        return {"built": False, "notes": table.n_notes, "table_bytes": table.nbytes()}
     check_room(directory, n_loops)
     cfg = DataConfig()
     started = time.perf_counter()
@@ -188,11 +202,33 @@ def run_ranks(directory: Path, storage: str, ranks: int, steps: int, threads: in
     return sorted((json.loads(out.strip().splitlines()[-1]) for out in outputs), key=lambda r: r["rank"])
 
 
+def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Numbers in range, known storages and valid ``--set`` overrides, or argparse's exit 2 naming the option: each
+    failed in every rank process with a traceback (or, for ``--loops 0``, after writing an empty table)."""
+    for option in ("loops", "loops_per_source", "ranks", "steps", "threads"):
+        if getattr(args, option) < 1:
+            parser.error(f"--{option.replace('_', '-')} must be at least 1, got {getattr(args, option)}")
+    if args.loops < 2 * args.loops_per_source:
+        parser.error(
+            f"--loops {args.loops} gives fewer than 2 sources of --loops-per-source {args.loops_per_source}: the "
+            "split needs one to train on and one to validate"
+        )
+    if unknown := sorted(set(args.storage.split(",")) - {"mapped", "copied"}):
+        parser.error(f"--storage {args.storage}: {', '.join(unknown)} is none of mapped, copied")
+    from mvae_core.config import build_config
+    from mvae_core.errors import MvaeError
+
+    try:
+        build_config(None, args.overrides, {"train.epochs": 1})
+    except MvaeError as exc:
+        parser.error(f"--set: {exc}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loops", type=int, default=1_000_000)
-    parser.add_argument("--loops-per-source", type=int, default=50)
-    parser.add_argument("--ranks", type=int, default=4)
+    parser.add_argument("--loops", type=int, default=1_000_000, help="loops of the synthetic table")
+    parser.add_argument("--loops-per-source", type=int, default=50, help="loops of each source (the split's unit)")
+    parser.add_argument("--ranks", type=int, default=4, help="processes of the gloo job")
     parser.add_argument("--storage", default="mapped,copied", help="comma-separated: mapped, copied")
     parser.add_argument("--steps", type=int, default=200, help="optimiser steps (then one full validation pass)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per rank")
@@ -203,6 +239,7 @@ def main() -> None:
     if args.rank_of is not None:
         print(json.dumps(rank_main(args.rank_of, args.storage, args.steps, args.threads, args.overrides)))
         return
+    _check_arguments(parser, args)
     directory = args.dir or Path("runs/bench-memory") / f"table-{args.loops}"
     built = build_table(directory, args.loops, args.loops_per_source)
     print(
