@@ -23,9 +23,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
-from mvae_core.data.sources import _FILE_KINDS
 from mvae_core.errors import MvaeError
-from mvae_core.files import atomic_write, reason
+from mvae_core.files import FILE_KINDS, atomic_write, reason
 
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
@@ -135,7 +134,7 @@ def not_a_file(path: Path, what: str, advice: str) -> str:
         if exc.errno == errno.ENOENT:
             return f"no {what} at {path}"
         return f"{path} cannot be read as a {what} ({reason(exc)}); {advice}"  # e.g. a link that leads to itself
-    return f"{path} is {_FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a {what} file; {advice}"
+    return f"{path} is {FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a {what} file; {advice}"
 
 
 def _unpickler_reason(error: BaseException) -> str:

@@ -1,14 +1,20 @@
-"""Files written whole or not at all: run files (config, checkpoint, metrics) and outputs (MIDI, WAV, figures, ONNX).
+"""Files written whole or not at all: run files (config, checkpoint, metrics) and outputs (MIDI, WAV, figures, ONNX);
+and files read with a bound.
 
 A file is written under a temporary name next to its place and renamed over it, so a full disk or an interrupt
 leaves the old file (or none), never a torn one. The temporary name keeps the file's suffix, for writers that
 choose the format by it (matplotlib's ``savefig``), and the start of its stem.
+
+A file that mvae reads whole (a MIDI file, a run's JSON files, a config) is read by :func:`read_bounded`: only a
+regular file, never more than a limit, so a FIFO in its place does not block and a link to ``/dev/zero`` is not read
+until memory runs out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +26,58 @@ class WriteFailed(MvaeError, OSError):
     """A file could not be written (a full disk, a read-only or vanished folder); the message names the file and the
     system's reason. The file keeps its old content, if it had one. Exit code 2, as for other paths the command line
     cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
+
+
+FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+"""What stands where a file was expected, by ``stat.S_IFMT`` of its mode, in the words messages use."""
+
+
+class NotRegular(ValueError):
+    """:func:`read_bounded` found no regular file at the path: the message is ``not a regular file (a FIFO)``."""
+
+
+class TooLarge(ValueError):
+    """:func:`read_bounded` found a file over its limit: the message gives its size (or ``over LIMIT bytes`` for one
+    that grew past it while read) and the limit."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them. The file is opened non-blocking and checked
+    to be a regular file before it is read (:class:`NotRegular` otherwise), and a file over ``limit`` bytes is not
+    read at all (:class:`TooLarge`); ``OSError`` when it cannot be opened or read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'not a file')})")
+        if info.st_size > limit:
+            raise TooLarge(f"{info.st_size:,} bytes; the limit is {limit:,}")
+        data = _read_up_to(fd, info.st_size + 1)  # not limit + 1: a buffer that large costs more than reading
+        if len(data) > info.st_size:  # it grew after the check: the rest, up to the limit
+            data += _read_up_to(fd, limit + 1 - len(data))
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(f"over {limit:,} bytes")
+    return data
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``, until the end of the file."""
+    parts, left = [], limit
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 TEMPORARY_STEM = 32

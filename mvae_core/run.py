@@ -43,7 +43,7 @@ from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import MUSIC_DIGESTS
 from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
-from mvae_core.files import TEMPORARY_STEM, WriteFailed, atomic_write, reason
+from mvae_core.files import TEMPORARY_STEM, NotRegular, TooLarge, WriteFailed, atomic_write, read_bounded, reason
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
@@ -563,7 +563,7 @@ class RunDir:
         """The music digests (:data:`MUSIC_DIGESTS`) ``data_report.json`` keeps of the ``train`` sources (none for a
         run written before reports kept them, or an unreadable report)."""
         try:
-            files = json.loads((self.path / DATA_REPORT).read_text(encoding="utf-8"))["files"]
+            files = read_run_json(self.path / DATA_REPORT)["files"]
             return {entry[k] for entry in files if entry.get("source") in train for k in MUSIC_DIGESTS if k in entry}
         except (OSError, ValueError, KeyError, TypeError):
             return set()
@@ -583,8 +583,8 @@ class RunDir:
         return None
 
     def _split_file(self) -> Any:
-        """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON)."""
-        return json.loads((self.path / SPLIT).read_text(encoding="utf-8"))
+        """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON: :func:`read_run_json`)."""
+        return read_run_json(self.path / SPLIT)
 
     def split_changes(
         self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]
@@ -632,15 +632,17 @@ class RunDir:
 
     def read_metrics(self) -> list[dict[str, Any]]:
         """Every complete line: an epoch's record. A line torn by a crash mid-write, or garbled by a damaged disk (bytes
-        that are no UTF-8, a record without its epoch), is ignored."""
-        path = self.path / METRICS
-        if not path.exists():
+        that are no UTF-8, a record without its epoch, nesting deeper than Python parses), is ignored; a file that is
+        none mvae writes (not a regular file, over :data:`RUN_FILE_BYTES`) has no line."""
+        try:
+            data = read_bounded(self.path / METRICS, RUN_FILE_BYTES)
+        except (FileNotFoundError, NotRegular, TooLarge):
             return []
         records = []
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():  # mvae writes ASCII only
+        for line in data.decode("utf-8", errors="replace").splitlines():  # mvae writes ASCII only
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("epoch"), int):
                 records.append(record)
@@ -679,7 +681,7 @@ class RunDir:
         """``failure.json`` (:meth:`write_failure`): why the run stopped with an error; None when it did not, ``{}``
         when the file cannot be read."""
         try:
-            failure = json.loads((self.path / FAILURE).read_text(encoding="utf-8"))
+            failure = read_run_json(self.path / FAILURE)
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
@@ -734,7 +736,7 @@ class RunDir:
         except ConfigError as exc:  # e.g. a model whose package is not installed here
             message = self.with_version_hint(str(exc), installed_model_version(cfg.model.name))
             raise ConfigError(f"{self.path / CONFIG}: {message}") from None
-        if not (self.path / BEST_MODEL).is_file():
+        if not os.path.lexists(self.path / BEST_MODEL):  # something else in its place: load_model_file says what
             raise self.said_both_ways(
                 CheckpointError,
                 lambda steps: f"no model at {self.path / BEST_MODEL}; {self._missing_model_hint(steps)}",
@@ -774,11 +776,29 @@ class SavedModel(NamedTuple):
 
 def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:
     """The epoch (counted from 1, as the console counts) of a model file's ``metadata`` and its val_elbo, as
-    :meth:`RunDir.save_best` recorded them; None for a file without that record (not written by mvae)."""
+    :meth:`RunDir.save_best` recorded them; None for a file without that record (not written by mvae), or with one
+    mvae never writes (an epoch below 0, a val_elbo that is not finite: a best epoch always has a finite one)."""
     try:
-        return int(metadata["epoch"]) + 1, float(metadata["val_elbo"])
+        epoch, val_elbo = int(metadata["epoch"]), float(metadata["val_elbo"])
     except (KeyError, ValueError):
         return None
+    return (epoch + 1, val_elbo) if epoch >= 0 and math.isfinite(val_elbo) else None
+
+
+RUN_FILE_BYTES = 1 << 29
+"""The most mvae reads of one of a run's JSON files (``split.json``, ``data_report.json``, ``metrics.jsonl``,
+``failure.json``): 512 MiB, far above what any run writes (a data report of a million files is a few hundred MB), so
+that a damaged or hostile file (a link to ``/dev/zero``) cannot fill memory."""
+
+
+def read_run_json(path: Path) -> Any:
+    """A run's JSON file, read with a bound (:func:`~mvae_core.files.read_bounded`, :data:`RUN_FILE_BYTES`). Raises
+    ``OSError`` (``FileNotFoundError`` when it is missing) or ``ValueError`` when it is not a regular file, too large,
+    not UTF-8, not JSON, or nested deeper than Python parses."""
+    try:
+        return json.loads(read_bounded(path, RUN_FILE_BYTES).decode("utf-8"))
+    except RecursionError:
+        raise ValueError("its JSON is nested deeper than mvae reads") from None
 
 
 def last_part_versions(provenance: Mapping[str, Any]) -> dict[str, str]:

@@ -7,7 +7,6 @@ collection holds one source per tune). Readers never raise for bad input: they r
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from mvae_core.data.diagnostics import diagnose
 from mvae_core.data.loops import LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
+from mvae_core.files import NotRegular, TooLarge, read_bounded
 
 MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
 READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
@@ -24,13 +24,6 @@ APPLEDOUBLE_PREFIX = "._"  # macOS writes "._song.mid" beside "song.mid" on non-
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
 """Archives a folder search notes (a MIDI pack downloaded and never unpacked): mvae does not read inside them."""
 MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
-_FILE_KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
 
 
 @dataclass(frozen=True)
@@ -128,45 +121,17 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
 
 
 def read_unit_bytes(path: Path) -> bytes:
-    """The bytes of a unit's file; raises :class:`SkipFile` (``unreadable`` or ``too large``), never blocks.
-
-    The file is opened non-blocking and checked to be a regular file before it is read, so a FIFO named ``.mid``
-    does not wait for a writer and a link to ``/dev/zero`` is not read forever; a file over
-    :data:`MAX_UNIT_BYTES` is not read at all.
-    """
+    """The bytes of a unit's file; raises :class:`SkipFile` (``unreadable`` or ``too large``), never blocks: a FIFO
+    named ``.mid`` does not wait for a writer, a link to ``/dev/zero`` is not read forever, and a file over
+    :data:`MAX_UNIT_BYTES` is not read at all (:func:`~mvae_core.files.read_bounded`)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        return read_bounded(path, MAX_UNIT_BYTES)
+    except TooLarge as exc:
+        raise SkipFile(SkipReason.TOO_LARGE, str(exc)) from None
+    except NotRegular as exc:
+        raise SkipFile(SkipReason.UNREADABLE, str(exc)) from None
     except OSError as exc:
         raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
-            raise SkipFile(SkipReason.UNREADABLE, f"not a regular file ({kind})")
-        if info.st_size > MAX_UNIT_BYTES:
-            raise SkipFile(SkipReason.TOO_LARGE, f"{info.st_size:,} bytes; the limit is {MAX_UNIT_BYTES:,}")
-        data = _read_up_to(fd, info.st_size + 1)  # not MAX_UNIT_BYTES + 1: a buffer that large costs more than reading
-        if len(data) > info.st_size:  # it grew after the check: the rest, up to the limit
-            data += _read_up_to(fd, MAX_UNIT_BYTES + 1 - len(data))
-    except OSError as exc:
-        raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_UNIT_BYTES:
-        raise SkipFile(SkipReason.TOO_LARGE, f"over {MAX_UNIT_BYTES:,} bytes")
-    return data
-
-
-def _read_up_to(fd: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes from ``fd``, until the end of the file."""
-    parts, left = [], limit
-    while left > 0:
-        chunk = os.read(fd, left)
-        if not chunk:
-            break
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
 
 
 def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
