@@ -7,8 +7,13 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint format bench clean
 
+# The Python that pyproject.toml requires ("3.11"), checked before the venv is built and torch downloaded: an older
+# one stops at once, naming the fix, instead of minutes later in an error of pip's.
+PYTHON_NEEDED := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
+
 # What `make demo` needs: mvae, the Essen corpus (music21), plots and `mvae serve`.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; need = tuple(map(int, "$(PYTHON_NEEDED)".split("."))); sys.exit(0 if sys.version_info >= need else "error: mvae needs Python >= $(PYTHON_NEEDED), and $(PYTHON) is " + sys.version.split()[0] + "; give a newer one: make $(or $(MAKECMDGOALS),demo) PYTHON=python$(PYTHON_NEEDED)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
