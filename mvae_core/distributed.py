@@ -125,11 +125,16 @@ class Distributed:
             dist.destroy_process_group()
 
     def check_batch_size(self, batch_size: int) -> None:
-        """Every rank needs at least 2 examples per step (BatchNorm); raises :class:`ConfigError` otherwise."""
+        """Every rank needs at least 2 examples per step (BatchNorm); raises :class:`ConfigError` otherwise, naming
+        both ways out: fewer processes (the only one for a resume, which keeps the run's batch size) or a larger
+        batch."""
         if batch_size < 2 * self.world:
+            most = max(1, batch_size // 2)
             raise ConfigError(
                 f"train.batch_size = {batch_size} is too small for {self.world} processes: each needs at least 2 "
-                f"examples per step (BatchNorm); use at least {2 * self.world}"
+                f"examples per step (BatchNorm); use at least {2 * self.world}, or run at most {most} "
+                f"process{'es' if most > 1 else ''} (torchrun --nproc-per-node; the one way for a resume, which "
+                "keeps the run's batch size)"
             )
 
     def batches(self, n: int, batch_size: int, rng: np.random.Generator | None) -> Iterable[np.ndarray]:
