@@ -31,13 +31,14 @@ import numpy as np
 import torch
 
 from mvae_core.allocator import keep_freed_memory
-from mvae_core.checkpoint import CheckpointError, load_weights
+from mvae_core.checkpoint import UNUSABLE, CheckpointError, load_weights
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
 from mvae_core.determinism import deterministic_algorithms, deterministic_kernels
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
+from mvae_core.files import reason
 from mvae_core.host import Multipliers, PluginHost
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
@@ -420,10 +421,15 @@ class Trainer:
             self.optimizer.load_state_dict(payload["optimizer"])
         except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
             self._load_relaid_optimizer(payload)
+        except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # contents no optimizer wrote
+            raise CheckpointError(f"its optimizer state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         ranks = payload.get("ranks", [])
         same_layout = len(ranks) == self.dist.world
         state = ranks[self.dist.rank] if same_layout else payload
-        self._set_rng_state(state)
+        try:
+            self._set_rng_state(state)
+        except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # e.g. a state of 3 bytes
+            raise CheckpointError(f"its random state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         self.best_val_elbo = float(payload["best_val_elbo"])
         self.host.load_state_dict(payload.get("plugins", {}))
         self.start_epoch = int(payload["epoch"]) + 1

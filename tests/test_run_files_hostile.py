@@ -54,3 +54,25 @@ def test_a_model_files_record_mvae_never_writes_is_no_record(metadata):
     """`mvae serve` printed "-6 of 2 trained (val_elbo -inf …)" from such a file."""
     assert saved_epoch(metadata) is None
     assert saved_epoch({"epoch": "2", "val_elbo": "1.5"}) == (3, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "said"),
+    [
+        ("torch_rng", "three bytes", "its random state cannot be used"),
+        ("optimizer", {"state": {0: 5}, "param_groups": [3]}, "its optimizer state cannot be used"),
+    ],
+)
+def test_checkpoint_contents_no_trainer_writes_are_refused_naming_the_file(tiny_run, tmp_path, part, value, said):
+    """Contents of the right types at the top level but not what a trainer writes ended in a bare torch error (a
+    RuntimeError for a 3-byte random state, a TypeError for param_groups [3]) in the middle of a resume."""
+    import torch
+
+    import mvae_core
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    payload = torch.load(run / "checkpoint.pt", weights_only=True)
+    payload[part] = torch.tensor([1, 2, 3], dtype=torch.uint8) if value == "three bytes" else value
+    torch.save(payload, run / "checkpoint.pt")
+    with pytest.raises(CheckpointError, match=rf"checkpoint.pt: {said} \(.+\); the run cannot be resumed from it"):
+        mvae_core.train(out=run, resume=True, epochs=4, progress=False)
