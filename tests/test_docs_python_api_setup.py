@@ -40,3 +40,13 @@ def test_the_evaluate_cell_says_why_a_gap_closed_prints_none():
     from mvae_core.pitch_structure import NO_GAP
 
     assert "A `gap_closed` of `None` is undefined, not zero" in PAGE and f"prints `{NO_GAP}` there" in PAGE
+
+
+def test_the_page_says_what_a_reporter_s_display_needs():
+    """A notebook's reporter whose training() gave a plain function as the display failed with "AttributeError:
+    'function' object has no attribute 'started'" once the run folder was written; the page named the Reporter
+    protocol only."""
+    from mvae_core.session import Reporter
+
+    assert "``started(events)``" in Reporter.training.__doc__
+    assert "that also has a method `started(events)`" in PAGE and "a plain function lacks it" in PAGE
