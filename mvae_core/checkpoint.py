@@ -23,6 +23,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
+from mvae_core.config import MAX_EPOCHS
 from mvae_core.errors import MvaeError
 from mvae_core.files import FILE_KINDS, atomic_write, reason
 
@@ -90,7 +91,10 @@ def _number(value: Any) -> bool:
 
 
 PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "epoch": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= -1, "a whole number from -1 on"),
+    "epoch": (
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and -1 <= v < MAX_EPOCHS,
+        f"a whole number from -1 to {MAX_EPOCHS - 1:,}",
+    ),
     "model": (lambda v: isinstance(v, dict), "a table of tensors"),
     "optimizer": (
         lambda v: isinstance(v, dict) and isinstance(v.get("state"), dict) and isinstance(v.get("param_groups"), list),

@@ -148,8 +148,8 @@ class ModelConfig(Section):
 
     internal = ("sections",)
     name: str = Field("melody_rnn", description="The architecture, from the model registry (mvae models).")
-    hidden: int = Field(512, ge=4, description="Width I of hidden layers (decoder trunk is 2*I).")
-    latent_dim: int = Field(2, ge=1, description="Latent dimensions (2 for the XY pad).")
+    hidden: int = Field(512, ge=4, le=8192, description="Width I of hidden layers (decoder trunk is 2*I).")
+    latent_dim: int = Field(2, ge=1, le=256, description="Latent dimensions (2 for the XY pad).")
     dropout: float = Field(0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only).")
     leaky_slope: float = Field(0.3, ge=0, lt=1, description="LeakyReLU negative slope (tfjs default 0.3).")
     timing_head: Literal["categorical", "mse"] = Field(
@@ -206,9 +206,13 @@ class LossConfig(Section):
         return {**DEFAULT_COEFFICIENTS, **value}
 
 
+MAX_EPOCHS = 1_000_000
+"""The most epochs a run may have (``train.epochs``; a checkpoint's epoch is checked against it)."""
+
+
 class TrainConfig(Section):
-    epochs: int = Field(100, ge=1, description="Maximum number of epochs.")
-    batch_size: int = Field(64, ge=2, description="Loops per optimiser step (>= 2 for BatchNorm).")
+    epochs: int = Field(100, ge=1, le=MAX_EPOCHS, description="Maximum number of epochs.")
+    batch_size: int = Field(64, ge=2, le=65536, description="Loops per optimiser step (>= 2 for BatchNorm).")
     lr: float = Field(1e-3, gt=0, description="Adam learning rate.")
     clip_grad_norm: float | None = Field(None, gt=0, description="Clip the global gradient norm; null = off.")
     seed: int = Field(0, ge=0, description="Seeds the split, shuffling, initialisation, dropout and sampling.")

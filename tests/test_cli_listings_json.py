@@ -91,7 +91,7 @@ def test_model_and_plugin_settings_are_listed_with_their_bounds():
     models = {entry["name"]: entry for entry in json.loads(runner.invoke(app, ["models", "--json"]).stdout)}
     settings = {field["name"]: field for field in models["melody_rnn"]["settings"]}
     assert settings["token_dropout"]["constraints"] == [">= 0", "< 1"]
-    assert settings["rnn_hidden"]["constraints"] == [">= 8"]
+    assert settings["rnn_hidden"]["constraints"] == [">= 8", "<= 4096"]
     plugins = {entry["name"]: entry for entry in json.loads(runner.invoke(app, ["plugins", "--json"]).stdout)}
     patience = next(f for f in plugins["early_stopping"]["config"] if f["name"] == "patience")
     assert patience["constraints"] == [">= 1"]

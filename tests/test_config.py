@@ -53,6 +53,10 @@ def test_set_values_are_parsed_as_toml():
         ("model.latent_dim=0", "model.latent_dim = 0"),
         ("train.device=tpu", "train.device = 'tpu'"),
         ("model=3", "model = 3"),
+        # sizes that would ask for gigabytes when the model is built (a config.toml from elsewhere)
+        ("model.latent_dim=100000000", "model.latent_dim = 100000000: Input should be less than or equal to 256"),
+        ("model.hidden=1000000", "model.hidden = 1000000: Input should be less than or equal to 8192"),
+        ("train.epochs=1000000000", "train.epochs = 1000000000: Input should be less than or equal to 1000000"),
     ],
 )
 def test_bad_values_name_the_field(override, field):
@@ -117,6 +121,7 @@ def test_a_run_config_with_a_number_that_is_not_finite_is_refused(tmp_path):
             r"model.melody_rnn.rnn_hiden = 128: unknown setting; did you mean model.melody_rnn.rnn_hidden\?",
         ),
         (["model.melody_rnn.token_dropout=1.5"], r"model.melody_rnn.token_dropout = 1.5"),
+        (["model.melody_rnn.rnn_hidden=100000"], r"model.melody_rnn.rnn_hidden = 100000: .*less than or equal to 4096"),
         (  # a string its float field reads as infinity (a number nan or inf is refused before, in build_config)
             ['model.name="seed"', "model.melody_rnn.pitch_temperature=Infinity"],
             r"model.melody_rnn.pitch_temperature = inf: must be a finite number",

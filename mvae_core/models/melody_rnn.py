@@ -63,9 +63,9 @@ class MelodyRNNSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rnn_hidden: int = Field(
-        256, ge=8, description="Width of the GRU state (128: 0.7x the live time, fewer notes in key)."
+        256, ge=8, le=4096, description="Width of the GRU state (128: 0.7x the live time, fewer notes in key)."
     )
-    embedding: int = Field(32, ge=2, description="Size of a token's embedding (no note, or a pitch row).")
+    embedding: int = Field(32, ge=2, le=1024, description="Size of a token's embedding (no note, or a pitch row).")
     token_dropout: float = Field(
         0.5, ge=0, lt=1, description="Training: share of previous tokens hidden from the decoder, so it reads z."
     )
