@@ -34,6 +34,7 @@ from pydantic.fields import FieldInfo
 
 from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError
+from mvae_core.files import NotRegular, TooLarge, read_bounded
 from mvae_core.suggest import closest, did_you_mean
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
@@ -272,11 +273,19 @@ class MvaeConfig(Section):
 
 
 def parse_set_value(text: str) -> Any:
-    """Read the right-hand side of ``--set key=value`` as a TOML value, else as a plain string."""
+    """Read the right-hand side of ``--set key=value`` as a TOML value, else as a plain string; a
+    :class:`ConfigError` for arrays or tables nested deeper than Python parses."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        raise ConfigError(f"the value {_shortened(text)} is nested deeper than mvae reads") from None
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    """``text`` as a message quotes a value: its start, with ``…`` where it is cut."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def apply_override(tree: dict[str, Any], assignment: str) -> None:
@@ -598,14 +607,23 @@ def config_tree(file: Path) -> dict[str, Any]:
     return tree
 
 
+CONFIG_BYTES = 1 << 24
+"""The most mvae reads of a TOML file (a config, a run's ``config.toml``): 16 MiB, far above any config."""
+
+
 def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
     """The TOML table in ``file``; a :class:`ConfigError` naming ``what`` and the file when it cannot be read or
     parsed, or is not UTF-8 text (TOML's encoding; a UTF-8 byte-order mark, as some Windows editors write, is
-    skipped)."""
+    skipped). The file is read with a bound (:func:`~mvae_core.files.read_bounded`, :data:`CONFIG_BYTES`): a FIFO or
+    a link to ``/dev/zero`` in its place is refused, not read until memory runs out."""
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(read_bounded(file, CONFIG_BYTES).decode("utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"cannot read {what} {file}: {exc.strerror}") from None
+    except (NotRegular, TooLarge) as exc:
+        raise ConfigError(f"cannot read {what} {file}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{what} {file} is not valid TOML: arrays or tables nested deeper than mvae reads") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{what} {file} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); TOML files are "
