@@ -417,8 +417,9 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
 
 def field_problem(field: str, value: Any, message: str) -> str:
     """``train.batch_size = -3: Input should be >= 2``: the dotted ``field``, its ``value`` (left out when it is a
-    table) and what is wrong with it; every config error names a field this way."""
-    shown = "" if isinstance(value, dict) else f" = {value!r}"
+    table; cut after 80 characters, so a 5 MB string is not a 5 MB message) and what is wrong with it; every config
+    error names a field this way."""
+    shown = "" if isinstance(value, dict) else f" = {_shortened(repr(value), 80)}"
     return f"{field}{shown}: {message}"
 
 

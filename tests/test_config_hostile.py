@@ -32,3 +32,10 @@ def test_nesting_deeper_than_python_parses_is_a_config_error(tmp_path, synth_dir
                                       str(tmp_path / "run")])  # fmt: skip
     assert result.exit_code == 2 and "nested deeper than mvae reads" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_huge_value_is_shown_cut_in_its_error():
+    """A 5 MB string setting gave a 5 MB error line."""
+    with pytest.raises(ConfigError) as refused:
+        build_config(None, ["train.device=" + "x" * 5_000_000])
+    assert str(refused.value).startswith("train.device = 'xxxx") and len(str(refused.value)) < 400
