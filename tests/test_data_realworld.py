@@ -440,3 +440,20 @@ def test_a_track_is_named_like_a_melody_by_word_beginnings_only(name, named_like
     from mvae_core.data.melody import _named_like_melody
 
     assert _named_like_melody(name) is named_like_a_melody
+
+
+def test_the_pickup_warning_of_a_bundled_tune_does_not_ask_to_edit_it(tmp_path):
+    """corpus:essen/han2#53 (in make demo's data) was told to "shift the file", which no user can edit."""
+    from mvae_core.data.diagnostics import diagnose
+    from mvae_core.data.loops import score_to_loops
+    from mvae_core.data.midi import read_midi_bytes
+
+    path = write_midi(tmp_path / "pickup at tick 0.mid", _half_and_quarters(1))
+    assert entry_of(path)["warnings"][0]["message"].endswith(
+        "shift the file so that bar 1 starts on its first downbeat"
+    )
+    block = score_to_loops(
+        read_midi_bytes(path.read_bytes(), DataConfig()), DataConfig()
+    )  # what the corpus reader makes
+    [(kind, message)] = diagnose(block, editable=False)
+    assert kind == "pickup" and message.endswith("the tune is part of a bundled collection, so there is nothing to do")

@@ -38,11 +38,13 @@ alone found 9 (``bench/data_warnings.py``, docs/data.md)."""
 MIN_NOTES_PICKUP = 32
 
 
-def diagnose(block: LoopBlock) -> list[tuple[str, str]]:
-    """Every warning that applies to ``block``, in the order: polyphonic, unaligned timing, pickup, one bar."""
+def diagnose(block: LoopBlock, editable: bool = True) -> list[tuple[str, str]]:
+    """Every warning that applies to ``block``, in the order: polyphonic, unaligned timing, pickup, one bar.
+    ``editable``: whether the user can change the source (a file; not a tune of a bundled collection), which the
+    pickup warning's advice depends on."""
     if block.n_loops == 0:
         return []
-    checks = (_polyphonic(block), _unaligned(block), _pickup(block), _one_bar(block))
+    checks = (_polyphonic(block), _unaligned(block), _pickup(block, editable), _one_bar(block))
     return [warning for warning in checks if warning is not None]
 
 
@@ -86,7 +88,7 @@ def _unaligned(block: LoopBlock) -> tuple[str, str] | None:
     )
 
 
-def _pickup(block: LoopBlock) -> tuple[str, str] | None:
+def _pickup(block: LoopBlock, editable: bool) -> tuple[str, str] | None:
     step_in_bar = block.step % STEPS_PER_BAR
     on_beat = [step_in_bar == beat * STEPS_PER_BEAT for beat in range(4)]
     on_beats = np.array([int(np.sum(notes)) for notes in on_beat])
@@ -98,7 +100,7 @@ def _pickup(block: LoopBlock) -> tuple[str, str] | None:
             f"most onsets fall on beat {strongest + 1} of the bar ({on_beats[strongest]} notes there, "
             f"{on_beats[0]} on beat 1)"
         )
-        return _shifted_bars(evidence, strongest)
+        return _shifted_bars(evidence, strongest, editable)
     held = np.array([float(block.duration[notes].sum()) for notes in on_beat])
     if held[1] + held[3] > 0 and held[1] + held[3] >= WEAK_BEATS_HELD * (held[0] + held[2]):
         weak = 1 if held[1] >= held[3] else 3
@@ -107,16 +109,22 @@ def _pickup(block: LoopBlock) -> tuple[str, str] | None:
             f"the notes on beats 2 and 4 are held {ratio} long as those on beats 1 and 3, where 4/4 holds its "
             "long notes"
         )
-        return _shifted_bars(evidence, weak)
+        return _shifted_bars(evidence, weak, editable)
     return None
 
 
-def _shifted_bars(evidence: str, beats: int) -> tuple[str, str]:
-    """The ``pickup`` warning: ``evidence`` that the file's downbeat is its beat ``beats + 1``."""
+def _shifted_bars(evidence: str, beats: int, editable: bool) -> tuple[str, str]:
+    """The ``pickup`` warning: ``evidence`` that the file's downbeat is its beat ``beats + 1``; its advice is to shift
+    the file when the user can (``editable``), else that there is nothing to do (a bundled collection's tune)."""
+    advice = (
+        "shift the file so that bar 1 starts on its first downbeat"
+        if editable
+        else "the tune is part of a bundled collection, so there is nothing to do"
+    )
     return (
         "pickup",
         f"{evidence}: the bar lines may be {beats} beat(s) off, e.g. a pickup the file does not mark. Loops then "
-        "start mid-phrase; shift the file so that bar 1 starts on its first downbeat",
+        f"start mid-phrase; {advice}",
     )
 
 

@@ -151,7 +151,7 @@ def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
         block = score_to_loops(score, cfg)
     except SkipFile as skip:
         return SourceResult(name, skip.reason.value, skip.detail)
-    warnings = score.warnings + diagnose(block)
+    warnings = score.warnings + diagnose(block, editable=not name.startswith(CORPUS_PREFIX))
     if block.n_loops == 0:
         detail = f"{block.counters.get('outside_loops', 0)} notes outside complete 4/4 loops"
         return SourceResult(name, SkipReason.NO_LOOPS.value, detail, None, block.counters, score.melody, warnings)
