@@ -104,8 +104,9 @@ class Reporter(Protocol):
     def note(self, message: str, level: str = "info") -> None: ...
     def event(self, event: dict[str, Any]) -> None: ...
     def training(self, epochs: int, first_epoch: int) -> Any:
-        """A context manager giving a display: called with each epoch's record, and ``started(events)`` with the
-        events of ``mvae_train_start`` before the first epoch."""
+        """A context manager giving a display: called with each epoch's record, and, when it has that method,
+        ``started(events)`` with the events of ``mvae_train_start`` before the first epoch (a plain function is a
+        display too)."""
 
     # Optional: ``parsing()``, a context manager giving a ``(parsed, total)`` callback that the data's first parse
     # calls with each file it parses (``None``: nothing shown); ConsoleReporter shows a progress bar.
@@ -435,7 +436,7 @@ def _fit(
                 f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
             )
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
-            result = trainer.fit(on_epoch_end=show, on_start=show.started)
+            result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except TrainingPaused as exc:
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
