@@ -642,13 +642,13 @@ def _interrupts_while(kept: str) -> Iterator[None]:
     """SIGINT and SIGTERM in the block end the ablation as :class:`RunInterrupted` (exit 130 or 143), its message
     saying what is ``kept`` and to run the same command again (as ``str()``: the same ``mvae_core.ablate`` call); no
     summary is written."""
-    from mvae_core.signals import Interrupts
+    from mvae_core.signals import Interrupts, interruption
 
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
             yield
         except KeyboardInterrupt:
-            said = f"interrupted ({interrupts.name}); {kept}. Run the same command again"
+            said = f"{interruption(interrupts.signum)}; {kept}. Run the same command again"
             raise RunInterrupted(
                 f"{said} (in Python, the same mvae_core.ablate call) to finish the ablation.",
                 interrupts.signum,
