@@ -1,7 +1,8 @@
 """The Python API over trained runs: load one, generate loops from it, evaluate it on data.
 
 :func:`mvae_core.train` (:mod:`mvae_core.session`) makes runs; these functions use them, and the ``generate`` and
-``evaluate`` commands are thin wrappers around them. docs/python_api.md walks through all four.
+``evaluate`` commands are thin wrappers around them. docs/python_api.md walks through them, from training to
+evaluation on held-out files.
 """
 
 from __future__ import annotations
