@@ -111,9 +111,11 @@ __all__ = [
 
 
 def __dir__() -> list[str]:
-    """The module's names and the lazy ones, so that tab completion and ``help(mvae_core)`` show ``train``,
-    ``generate`` and the rest before they are first used (PEP 562)."""
-    return sorted({*globals(), *_LAZY})
+    """The public names (:data:`__all__`, the lazy ones included), the module's own dunders and its submodules
+    imported so far, so that tab completion and ``help(mvae_core)`` show ``train``, ``generate`` and the rest before
+    they are first used (PEP 562), and not the names this file imports for itself (``sys``, ``Any``)."""
+    submodules = (name for name, value in globals().items() if getattr(value, "__name__", "") == f"{__name__}.{name}")
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__")), *submodules})
 
 
 def __getattr__(name: str) -> Any:

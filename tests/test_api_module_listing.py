@@ -16,6 +16,13 @@ def test_dir_lists_every_public_name_without_importing_torch():
     assert out.split() == ["[]", "False"]
 
 
+def test_dir_leaves_out_what_the_package_imports_for_itself():
+    """`mvae_core.<Tab>` offered Any, TYPE_CHECKING, annotations, importlib and sys."""
+    names = dir(mvae_core)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "sys"} & set(names)
+    assert {"train", "hookimpl", "errors", "__doc__"} <= set(names)  # errors: a submodule, imported by the package
+
+
 def test_help_lists_the_calls():
     text = pydoc.render_doc(mvae_core, renderer=pydoc.plaintext)
     functions = text.split("\nFUNCTIONS\n")[1]
