@@ -172,6 +172,7 @@ def train(
     if out is not None and not isinstance(out, str | os.PathLike):
         raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
     jobs = None if jobs is None else whole_number("jobs", jobs)
+    epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
@@ -709,7 +710,7 @@ def _resume_setup(
             )
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
-        if (epochs := whole_number("epochs", epochs)) < 1:
+        if epochs < 1:
             raise OptionError("epochs", f"must be at least 1, got {epochs}")
         if epochs < done:
             raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "

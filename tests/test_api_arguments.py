@@ -107,12 +107,14 @@ def test_one_override_string_is_one_override(synth_dir, tmp_path):
     [
         ({"jobs": "2"}, r"^jobs must be a whole number, got '2'$"),
         ({"out": 123}, r"^out is the run's folder \(a str or pathlib.Path\), got 123$"),
+        ({"epochs": "3"}, r"^epochs must be a whole number, got '3'$"),  # trained 3 epochs, where seed="3" is refused
     ],
 )
 def test_a_jobs_or_out_of_the_wrong_type_is_named(synth_dir, tmp_path, kwargs, message):
     kwargs.setdefault("out", tmp_path / "run")
+    kwargs.setdefault("epochs", 1)
     with pytest.raises(OptionError, match=message):
-        mvae_core.train([synth_dir], plugins=[], epochs=1, progress=False, **kwargs)
+        mvae_core.train([synth_dir], plugins=[], progress=False, **kwargs)
 
 
 def test_a_resume_epochs_of_the_wrong_type_is_named(tiny_run):
