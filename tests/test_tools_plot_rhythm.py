@@ -23,3 +23,23 @@ def test_the_last_panel_has_both_f1_lines(tmp_path: Path, monkeypatch: pytest.Mo
     lines = {line.get_label(): list(line.get_ydata()) for ax in figure.axes for line in ax.get_lines()}
     assert lines["onset_f1"] == [0.04] * 3
     assert lines["rhythm_f1"] == pytest.approx([0.3, 0.4, 0.5])
+
+
+def test_quantized_data_and_a_long_warning_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """On quantized data (make demo) the timing panel's legend listed timing_spread_ratio with no line beside it, and
+    the event footer cut a long warning at 150 characters, losing its advice."""
+    import matplotlib.pyplot as plt
+
+    drawn = []
+    monkeypatch.setattr(plt, "close", drawn.append)
+    said = ("the validation data has no timing spread (its notes sit on the 16th grid, std 0.000 half-steps), so the "
+            "spread ratio is undefined and there is nothing to watch: this monitor is not needed")  # fmt: skip
+    warning = {"source": "ts_variance_monitor", "level": "warning", "message": said}
+    losses = {"train": {"kl": 1.0}, "val": {"kl": 1.2}, "val_elbo": 11.0, "lr": 1e-3, "timing_spread_ratio": None}
+    records = [{"epoch": e, "events": [warning] if e == 1 else []} | losses for e in range(3)]
+    draw_curves(records, tmp_path / "c.png", "t")
+    (figure,) = drawn
+    labels = [text.get_text() for ax in figure.axes if ax.get_legend() for text in ax.get_legend().get_texts()]
+    assert "timing_spread_ratio: none (quantized data)" in labels
+    footer = " ".join(text.get_text().strip() for text in figure.texts)
+    assert "this monitor is not needed" in footer

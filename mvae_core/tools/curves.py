@@ -12,6 +12,7 @@ events are listed under the panels. Missing or ``null`` values (older runs, quan
 from __future__ import annotations
 
 import math
+import textwrap
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from mvae_core.view import epoch_number
 
 EVENT_COLOURS = {"stop": "tab:red", "warning": "tab:orange"}
 MAX_LISTED_EVENTS = 8
+EVENT_WIDTH = 150
+"""Characters of a line of the figure's event footer; an event takes up to two lines (a warning's advice is at its
+end, so one cut line lost its point)."""
 
 
 def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
@@ -146,7 +150,10 @@ def draw_curves(
     else:
         lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
     lr.set_title("learning rate")
-    timing.plot(epochs, series(records, "timing_spread_ratio"), color="C3", label="timing_spread_ratio")
+    ratio = series(records, "timing_spread_ratio")  # undefined (null) on quantized data: no spread to compare
+    defined = any(not math.isnan(r) for r in ratio)
+    ratio_label = "timing_spread_ratio" if defined else "timing_spread_ratio: none (quantized data)"
+    timing.plot(epochs, ratio, color="C3", label=ratio_label)
     timing.plot(epochs, series(records, "timing_std", "data"), color="C7", ls="--", label="timing_std data")
     timing.plot(epochs, series(records, "timing_std", "recon"), color="C2", label="timing_std recon")
     timing.set_title("timing spread (ratio; std in half-steps)")
@@ -175,16 +182,17 @@ def draw_curves(
     if len(extra) % 2:
         axes[-2][-1].xaxis.set_tick_params(labelbottom=True)  # the panel above the hidden one shows the epochs
         axes[-2][-1].set_xlabel("epoch")
-    listed = [f"epoch {epoch} {level}: {text}" for epoch, level, text in marked[:MAX_LISTED_EVENTS]]
+    listed = [
+        part
+        for epoch, level, text in marked[:MAX_LISTED_EVENTS]
+        for part in textwrap.wrap(f"epoch {epoch} {level}: {text}", EVENT_WIDTH, subsequent_indent="    ",
+                                  max_lines=2, placeholder=" …")
+    ]  # fmt: skip
     if len(marked) > MAX_LISTED_EVENTS:
         listed.append(f"… and {len(marked) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
     for k, line in enumerate(listed):
-        fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, _shorten(line, 150), fontsize=7, family="monospace")
+        fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, line, fontsize=7, family="monospace")
     atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
     plt.close(fig)
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
