@@ -125,3 +125,12 @@ def test_a_point_that_is_not_finite_is_refused(model, z):
     """A NaN from a sensor or a patch decoded to a loop of nonsense notes (melody_rnn: 32 of them)."""
     with pytest.raises(ValueError, match="z needs finite numbers"):
         model.player().notes(z)
+
+
+def test_a_player_says_what_it_is_in_a_notebook():
+    """`run.player()` showed `<mvae_core.models.melody_rnn_player.MelodyRNNPlayer object at 0x7f…>`."""
+    assert repr(_rnn_model(0.0).player()) == "<melody_rnn player: latent_dim 2, GRU 40; .notes(z, options)>"
+    seed = repr(_seed_model("categorical", 0.0).player())
+    assert seed.startswith("<seed player: latent_dim 2, hidden ") and seed.endswith(
+        "categorical timing; .notes(z, options)>"
+    )

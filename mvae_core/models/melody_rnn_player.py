@@ -42,6 +42,10 @@ def _array(tensor: torch.Tensor) -> np.ndarray:
 class MelodyRNNPlayer:
     """A trained ``melody_rnn`` decoder as numpy arrays (see the module docstring)."""
 
+    def __repr__(self) -> str:
+        """What a notebook shows: the model, its sizes and how to play it."""
+        return f"<melody_rnn player: latent_dim {self.latent_dim}, GRU {self.hidden}; .notes(z, options)>"
+
     def __init__(self, model: MelodyRNN) -> None:
         self.check_options = model.check_options
         self.latent_dim = model.latent_dim

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 class SeedPlayer:
     """A trained model's decoder as float32 numpy arrays (see the module docstring)."""
 
+    def __repr__(self) -> str:
+        """What a notebook shows: the model, its sizes and how to play it."""
+        timing = "categorical" if self.categorical else "mse"
+        return f"<seed player: latent_dim {self.latent_dim}, hidden {self.hidden}, {timing} timing; .notes(z, options)>"
+
     def __init__(self, model: SeedModel) -> None:
         self.latent_dim = model.latent_dim
         self.pitch_classes = model.pitch_classes
