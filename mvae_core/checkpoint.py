@@ -25,7 +25,7 @@ from safetensors.torch import save
 
 from mvae_core.config import MAX_EPOCHS
 from mvae_core.errors import MvaeError
-from mvae_core.files import FILE_KINDS, atomic_write, reason
+from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
 
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
@@ -63,7 +63,7 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     few KB that would unpack to gigabytes) and top-level values of another type than the trainer writes."""
     if not path.is_file():
         raise CheckpointError(not_a_file(path, "checkpoint", UNUSABLE))
-    if packed := _compressed_entry(path):
+    if packed := compressed_zip_entry(path):  # torch.save stores every entry unpacked
         raise CheckpointError(
             f"{path} holds a compressed entry ({packed.filename}: {packed.compress_size:,} bytes that unpack to "
             f"{packed.file_size:,}), which torch.save never writes; refusing to unpack it; {UNUSABLE}"
@@ -115,17 +115,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return f"a tensor of {str(value.dtype).removeprefix('torch.')}"
     return f"a {type(value).__name__}"
-
-
-def _compressed_entry(path: Path) -> zipfile.ZipInfo | None:
-    """The first compressed entry of a checkpoint that is a zip file (torch.save's format stores every entry
-    unpacked; torch.load would unpack one whole before checking its size); None for none, or for a file that is not
-    a zip (an older format, or damage: torch.load names it)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return next((i for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED), None)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
 
 
 def not_a_file(path: Path, what: str, advice: str) -> str:

@@ -16,6 +16,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def _read_up_to(fd: int, limit: int) -> bytes:
         parts.append(chunk)
         left -= len(chunk)
     return b"".join(parts)
+
+
+def compressed_zip_entry(path: Path) -> zipfile.ZipInfo | None:
+    """The first compressed entry of a zip file that mvae's writers store unpacked (``torch.save``'s checkpoints,
+    ``np.savez``'s cache entries): a reader would unpack it whole before checking its size, so a small file could
+    ask for gigabytes. None for none, or for a file that is not a zip (damage: the reader names it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return next((i for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED), None)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
 
 
 TEMPORARY_STEM = 32

@@ -29,7 +29,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
-from mvae_core.files import atomic_write
+from mvae_core.files import atomic_write, compressed_zip_entry
 
 FORMAT_VERSION = 26  # 26: pickup also from long notes on beats 2 and 4; 25: a selector naming only a channel-10
 # part says why; 24: skipped chunks of one name are
@@ -107,6 +107,8 @@ class ParseCache:
 
     def _read(self, key: str) -> dict[str, np.ndarray] | None:
         if self.directory is None:
+            return None
+        if compressed_zip_entry(self._path(key)):  # np.savez stores unpacked: a planted entry (a shared cache)
             return None
         try:
             with np.load(self._path(key), allow_pickle=False) as entry:

@@ -17,9 +17,11 @@ import os
 import time
 from pathlib import Path
 
-from mvae_core.files import WriteFailed, atomic_write
+from mvae_core.files import WriteFailed, atomic_write, read_bounded
 
 INDEX = "file-digests.json"
+INDEX_BYTES = 1 << 30
+"""The most of the index mvae reads: about 150 bytes a file, so millions of files; a larger one is read as damaged."""
 RACY_SECONDS = 2.0
 
 
@@ -40,10 +42,10 @@ class FileDigests:
         self.entries: dict[str, list] = {}
         self.changed = False
         if self.path is not None:
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            try:  # bounded (a link to /dev/zero is not read), and JSON nested too deep is as damaged as cut JSON
+                loaded = json.loads(read_bounded(self.path, INDEX_BYTES).decode("utf-8"))
                 self.entries = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 self.entries = {}
 
     def get(self, path: Path, info: os.stat_result) -> str | None:
