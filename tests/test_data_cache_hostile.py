@@ -16,9 +16,9 @@ def test_a_compressed_unit_entry_is_a_miss_and_not_unpacked(tmp_path):
     cache = ParseCache(tmp_path)
     key = "ab" + "0" * 62
     (tmp_path / "ab").mkdir()
-    with zipfile.ZipFile(cache._path(key), "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("meta.npy", "w") as member:  # what np.savez_compressed writes; mvae writes np.savez
-            np.lib.format.write_array(member, np.zeros(1 << 20, np.uint8))
+    archive = zipfile.ZipFile(cache._path(key), "w", compression=zipfile.ZIP_DEFLATED)
+    with archive, archive.open("meta.npy", "w") as member:  # what np.savez_compressed writes; mvae writes np.savez
+        np.lib.format.write_array(member, np.zeros(1 << 20, np.uint8))
     assert cache.has(key)
     assert cache._read(key) is None and cache.get(key) is None
 
