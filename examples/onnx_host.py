@@ -71,9 +71,21 @@ class NoteRule:
         return self.threshold_min is not None or self.threshold_max is not None
 
 
+SIDECAR_BYTES = 1 << 26
+"""The most of a sidecar the host reads (64 MiB; mvae writes a few kB): a larger file is no sidecar."""
+
+
 def read_sidecar(onnx_file: str | Path) -> dict:
-    """The sidecar of ``decoder.onnx``: ``decoder.json`` beside it."""
-    return json.loads(Path(onnx_file).with_suffix(".json").read_text(encoding="utf-8"))
+    """The sidecar of ``decoder.onnx``: ``decoder.json`` beside it. ``ValueError`` when it is larger than
+    :data:`SIDECAR_BYTES`, not JSON, or nested deeper than Python parses; ``OSError`` when it cannot be read."""
+    with open(Path(onnx_file).with_suffix(".json"), "rb") as file:
+        data = file.read(SIDECAR_BYTES + 1)
+    if len(data) > SIDECAR_BYTES:
+        raise ValueError(f"larger than {SIDECAR_BYTES:,} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested deeper than Python parses") from None
 
 
 class Host(ABC):
@@ -380,7 +392,8 @@ def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) ->
         parser.error(f"{onnx_file}: {'not a file' if onnx_file.exists() else 'no such file'}; pass {made_by}")
     sidecar = onnx_file.with_suffix(".json")
     if not sidecar.is_file():
-        parser.error(f"{sidecar}: no such file; keep the sidecar `mvae export --onnx` writes beside {onnx_file.name}")
+        parser.error(f"{sidecar}: {'not a file' if sidecar.exists() else 'no such file'}; keep the sidecar "
+                     f"`mvae export --onnx` writes beside {onnx_file.name}")  # fmt: skip
     try:
         return open_host(onnx_file)
     except (ValueError, KeyError) as error:  # the sidecar: not JSON, another format, a field missing

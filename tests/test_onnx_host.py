@@ -30,3 +30,21 @@ def test_a_latent_number_beyond_float32_is_refused(tmp_path):
     )
     assert done.returncode == 2 and not done.stdout
     assert done.stderr == "onnx_host.py: error: --z needs finite numbers (within ±3.4e+38), got 1e+39,0\n"
+
+
+def test_a_sidecar_that_is_no_file_or_nested_too_deep_is_a_usage_error(tmp_path):
+    """A sidecar nested 100,000 deep ended in a RecursionError traceback; a device in its place (a link to
+    /dev/zero) was called "no such file"."""
+    (tmp_path / "decoder.onnx").write_bytes(b"not read: the sidecar is checked first")
+    (tmp_path / "decoder.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, HOST, tmp_path / "decoder.onnx", "--z", "0,0"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "decoder.json: not the sidecar of an mvae export (JSON nested deeper than Python parses)" in done.stderr
+    (tmp_path / "decoder.json").unlink()
+    (tmp_path / "decoder.json").mkdir()
+    done = subprocess.run(
+        [sys.executable, HOST, tmp_path / "decoder.onnx", "--z", "0,0"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "decoder.json: not a file; keep the sidecar" in done.stderr
