@@ -1,8 +1,12 @@
 """An ablation's worker stops (checkpointed) when the process that started it dies: `kill -9` of `mvae ablate`, or of
-the Ray worker that ran its task. Workers run in their own session, so nothing else would reach them."""
+the Ray worker that ran its task. Workers run in their own session, so nothing else would reach them. Under
+`--executor ray`, Ray ended its workers, which SIGKILLed their child processes (Ray's default), so every running
+training died mid-epoch with nothing saved of that epoch; now each gets the orphan guard's one SIGINT too."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import signal
 import subprocess
@@ -30,12 +34,21 @@ def _processes_naming(text: str) -> list[int]:
     return found
 
 
-def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp_path):
+NO_RAY = "Ray is not installed: pip install 'mvae[ray]' (make test installs it)"
+RAY = pytest.param(
+    ["--executor", "ray"],
+    marks=[pytest.mark.slow, pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason=NO_RAY)],
+    id="ray",
+)
+
+
+@pytest.mark.parametrize("executor", [pytest.param([], id="local"), RAY])
+def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp_path, executor):
     """It trained on, unseen, until its epochs were done, while a re-run resumed the same run beside it."""
     out = tmp_path / "abl"
     command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--plugins", "kl_anneal", "--seeds",
-               "1", "--epochs", "100000", "--jobs", "1", "--samples", "8", *SETTINGS, "--out", str(out)]  # fmt: skip
-    ablation = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               "1", "--epochs", "100000", "--jobs", "1", "--samples", "8", *SETTINGS, *executor, "--out", str(out)]  # fmt: skip
+    ablation = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     metrics = out / "runs" / "all" / "seed-0" / "metrics.jsonl"
     try:
         deadline = time.monotonic() + 120
@@ -54,3 +67,5 @@ def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp
     finally:
         for pid in _processes_naming(str(out)):  # only this test's own worker
             os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # what is left of a Ray instance the ablation started
+            os.killpg(ablation.pid, signal.SIGKILL)
