@@ -64,7 +64,11 @@ def test_a_checkpoint_with_a_compressed_entry_is_refused_before_it_is_unpacked(t
         ("epoch", "three", "its epoch is the str 'three', not a whole number from -1 to 999,999"),
         ("epoch", -5, "its epoch is the int -5, not a whole number from -1 to 999,999"),
         ("epoch", True, "its epoch is the bool True, not a whole number from -1 to 999,999"),
-        ("epoch", 10**30, "its epoch is the int 1000000000000000000000000000000, not a whole number from -1 to 999,999"),
+        (
+            "epoch",
+            10**30,
+            "its epoch is the int 1000000000000000000000000000000, not a whole number from -1 to 999,999",
+        ),
         ("best_val_elbo", "low", "its best_val_elbo is the str 'low', not a number"),
         ("torch_rng", torch.zeros(3), "its torch_rng is a tensor of float32, not a random state (bytes)"),
         ("optimizer", {"state": 3, "param_groups": "x"}, "its optimizer is a dict, not an optimizer's state"),
