@@ -45,8 +45,8 @@ def test_the_evaluate_cell_says_why_a_gap_closed_prints_none():
 def test_the_page_says_what_a_reporter_s_display_needs():
     """A notebook's reporter whose training() gave a plain function as the display failed with "AttributeError:
     'function' object has no attribute 'started'" once the run folder was written; the page named the Reporter
-    protocol only."""
+    protocol only. A plain function is a display now (tests/test_api_reporter_display.py), and the page says so."""
     from mvae_core.session import Reporter
 
-    assert "``started(events)``" in Reporter.training.__doc__
-    assert "that also has a method `started(events)`" in PAGE and "a plain function lacks it" in PAGE
+    assert "``started(events)``" in Reporter.training.__doc__ and "a plain function" in Reporter.training.__doc__
+    assert "such as a plain" in PAGE and "if it has a method `started(events)`" in PAGE
