@@ -55,6 +55,10 @@ class Step(Schedule):
     def __call__(self, epoch: float) -> float:
         return self.initial * self.factor ** math.floor(epoch / self.every)
 
+    def end_epoch(self) -> float | None:
+        """None: it changes for ever, unless ``factor`` is 1 or ``initial`` 0 (a constant: settled from the start)."""
+        return 0.0 if self.factor == 1 or self.initial == 0 else None
+
 
 @register("exponential")
 class Exponential(Schedule):
@@ -65,6 +69,10 @@ class Exponential(Schedule):
 
     def __call__(self, epoch: float) -> float:
         return self.initial * self.rate**epoch
+
+    def end_epoch(self) -> float | None:
+        """None: it changes for ever, unless ``rate`` is 1 or ``initial`` 0 (a constant: settled from the start)."""
+        return 0.0 if self.rate == 1 or self.initial == 0 else None
 
 
 @register("cosine")

@@ -688,3 +688,20 @@ def test_the_figure_script_draws_every_builtin():
 def test_cli_docs_describe_the_schedules_command():
     docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "## mvae schedules" in docs and "mvae schedules preview NAME" in docs and "schedules.md" in docs
+
+
+@pytest.mark.parametrize(
+    ("spec", "end"),
+    [
+        ({"name": "step", "factor": 1.0}, 0.0),
+        ({"name": "step", "initial": 0.0}, 0.0),
+        ({"name": "step"}, None),
+        ({"name": "exponential", "rate": 1.0}, 0.0),
+        ({"name": "exponential", "initial": 0.0}, 0.0),
+        ({"name": "exponential"}, None),
+    ],
+)
+def test_a_step_or_exponential_that_never_changes_is_settled_from_the_start(spec, end):
+    """step with factor 1 (or exponential with rate 1) is a constant, but reported no end: the plugin using it warned
+    that it never settles and its ramp took the whole run (early stopping never started counting)."""
+    assert from_spec(spec).end_epoch() == end
