@@ -69,11 +69,12 @@ def evaluate(
 
 def _gap_caption() -> str:
     """What the words of the gap-closed column mean (:func:`_gap_text`)."""
-    from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
+    from mvae_core.pitch_structure import MIN_LOOPS, NO_GAP, NO_GAP_MEANS
 
     return (
         f"gap closed: '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the random notes copy from the "
-        "generated loops (docs/evaluation.md#pitch)"
+        f"generated loops, and where fewer than {MIN_LOOPS} loops of DATA or of the generated ones have the feature "
+        "(no spread to measure) (docs/evaluation.md#pitch)"
     )
 
 

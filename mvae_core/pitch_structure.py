@@ -15,7 +15,8 @@ own rhythm with every pitch drawn independently from the data's pitch-row histog
 ``gap_closed = (baseline − generated) / (baseline − data)`` says how far the model got from that baseline towards the
 data: 1 = like the data, 0 = no better than random notes, above 1 = overshooting the data; it is undefined (``None``)
 where ``separation``, the baseline-to-data distance in pooled per-loop standard deviations, is below
-:data:`MIN_SEPARATION` (e.g. the pitch-class entropy of chromatic jazz lines: random notes have it too). ``overlap`` is the
+:data:`MIN_SEPARATION` (e.g. the pitch-class entropy of chromatic jazz lines: random notes have it too), and where
+``separation`` cannot be measured (fewer than :data:`MIN_LOOPS` loops with the feature on a side). ``overlap`` is the
 overlapping area of the generated and data histograms of the per-loop values (Yang & Lerch 2018: 1 = the same
 distribution). Definitions and measured numbers: docs/evaluation.md.
 """
@@ -39,6 +40,10 @@ MIN_SEPARATION = 0.2
 """``gap_closed`` is defined only when the baseline's and the data's means differ by at least this many pooled
 per-loop standard deviations (Cohen's d; 0.2 is the conventional "small" effect). Below it the feature does not tell
 the data from random notes in its key, and the ratio would divide by noise."""
+
+MIN_LOOPS = 2
+"""``separation`` (and so ``gap_closed``) needs at least this many loops with the feature on each side: one loop has
+no spread, and its value alone as the data's mean would make the gap one loop's noise."""
 
 NO_GAP = "no gap"
 """The word for a ``gap_closed`` left undefined because ``separation`` is below :data:`MIN_SEPARATION`."""
@@ -173,9 +178,10 @@ def _mean(values: np.ndarray) -> float | None:
 
 
 def _separation(a: np.ndarray, b: np.ndarray) -> float | None:
-    """|mean a − mean b| in pooled standard deviations (Cohen's d); infinite when both are constant and differ."""
+    """|mean a − mean b| in pooled standard deviations (Cohen's d); infinite when both are constant and differ;
+    ``None`` when either has fewer than :data:`MIN_LOOPS` values (no spread to measure)."""
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    if len(a) == 0 or len(b) == 0:
+    if min(len(a), len(b)) < MIN_LOOPS:
         return None
     difference, pooled = abs(a.mean() - b.mean()), np.sqrt((a.var() + b.var()) / 2)
     if pooled == 0:
