@@ -102,7 +102,7 @@ def summary_lines(r: dict[str, Any]) -> tuple[str, str]:
         f" ({_number(gen['density_ratio'])}) | F1 {_number(rec['onset_f1'], 3)} origin"
         f" {_number(rec['origin_onset_f1'], 3)} (ratio {_number(rec['onset_f1_vs_origin'])}) | timing MAE"
         f" {_number(rec['timing_mae_half_steps'], 3)} oracle {_number(rec['feel_oracle_mae_half_steps'], 3)}"
-        f" | active {lat['active_units']}/{r['latent_dim']} KL/dim {' '.join(map(_number, lat['kl_per_dimension']))}"
+        f" | active {_number(lat['active_units'], 0)}/{r['latent_dim']} KL/dim {' '.join(map(_number, lat['kl_per_dimension']))}"
     )
     pitch = " ".join(
         f"{feature} {_number(v['generated'], 3)} (data {_number(v['data'], 3)}, gap {_gap(v)},"

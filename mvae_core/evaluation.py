@@ -12,7 +12,7 @@ Every number is defined in docs/evaluation.md. In short:
   note cells) and of generated notes (``samples`` random latent points from the prior, decoded with generate's
   defaults at note ``temperature``, default 1); spread
   ratio = generated std / data std; Wasserstein-1 between generated and data offsets; share within ±0.05.
-* **latent**: active units and the mean KL(q(z|x) ‖ N(0, I)) per loop.
+* **latent**: active units (``None`` for a single loop: nothing varies) and the mean KL(q(z|x) ‖ N(0, I)) per loop.
 * **generated**: notes per loop against the data's, and the total-variation distance between pitch-class
   histograms.
 * **pitch**: the pitch structure of the generated loops against the data's and against random notes in the
@@ -119,7 +119,7 @@ def evaluate(
         },
         "latent": {
             "latent_dim": cfg.model.latent_dim,
-            "active_units": metrics.active_units(passed.mu),
+            "active_units": metrics.active_units(passed.mu) if len(data) > 1 else None,  # one μ does not vary
             "mean_kl": float(passed.kl.sum(dim=1).mean()),
             "kl_per_dimension": passed.kl.mean(dim=0).tolist(),
             **plane_variation(model, data, options),
