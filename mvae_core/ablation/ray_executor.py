@@ -183,10 +183,11 @@ def check_room(cpus_per_run: int, gpus_per_run: float, nodes: list[dict[str, flo
         most = max((node.get(resource, 0) for node in nodes), default=0)
         if wanted > most:
             has = f"the largest has {most:g}" if most else f"none has a {resource}"
+            advice = f"give at most {most:g}" if most else "leave it out: the runs then train on the nodes' CPUs"
             raise OptionError(
                 option,
                 f"{wanted:g}: no node of the Ray cluster has that many {resource}s ({has}), so no run could start; "
-                f"give at most {most:g}",
+                f"{advice}",
             )
 
 
