@@ -105,8 +105,8 @@ class Reporter(Protocol):
     def event(self, event: dict[str, Any]) -> None: ...
     def training(self, epochs: int, first_epoch: int) -> Any:
         """A context manager giving a display: called with each epoch's record, and, when it has that method,
-        ``started(events)`` with the events of ``mvae_train_start`` before the first epoch (a plain function is a
-        display too)."""
+        ``started(events)`` with the start-up events (emitted in ``mvae_ramp_end`` and ``mvae_train_start``) before
+        the first epoch (a plain function is a display too)."""
 
     # Optional: ``parsing()``, a context manager giving a ``(parsed, total)`` callback that the data's first parse
     # calls with each file it parses (``None``: nothing shown); ConsoleReporter shows a progress bar.

@@ -182,7 +182,7 @@ class Trainer:
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
-        self.start_events: list[dict[str, Any]] = []  # what this attempt's mvae_train_start emitted
+        self.start_events: list[dict[str, Any]] = []  # what plugins emitted before this attempt's first epoch
 
     def fit(
         self,
@@ -190,9 +190,10 @@ class Trainer:
         on_start: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> TrainResult:
         """Train from ``start_epoch`` to ``train.epochs`` (or a stop request); ``on_epoch_end`` gets each record.
-        ``on_start`` gets the events emitted in ``mvae_train_start`` before the first epoch runs (the same dicts
-        appear again in that epoch's record). On CUDA with ``train.deterministic``, under deterministic kernels
-        (:mod:`mvae_core.determinism`)."""
+        ``on_start`` gets the start-up events before the first epoch runs: what plugins emitted in ``mvae_ramp_end``
+        and ``mvae_train_start``, in that order; the same dicts come first in that epoch's record, and a pause leaves
+        them out of its checkpoint (the resume emits its own). On CUDA with ``train.deterministic``, under
+        deterministic kernels (:mod:`mvae_core.determinism`)."""
         with one_training(), deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
             self._set_rng_state(self.rng_start)
             return self.run_epochs(on_epoch_end, on_start)
@@ -206,11 +207,10 @@ class Trainer:
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
         view.ramps_end = host.ramps_end(view)
-        before = len(self.outbox.pending_events())
         host.hook.mvae_train_start(trainer=view)
-        self.start_events = self.outbox.pending_events()[before:]  # this attempt's, about the run as now planned
+        self.start_events = self.outbox.pending_events()  # this attempt's, about the run as now planned
         if on_start is not None:
-            on_start(self.outbox.pending_events())
+            on_start(list(self.start_events))
         dist.sync_model(self.model)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []
@@ -365,8 +365,8 @@ class Trainer:
         raise TrainingPaused(epoch, progress.step)
 
     def _drain_events(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The pending events: those of this attempt's ``mvae_train_start`` (until an epoch's record takes them),
-        and the others."""
+        """The pending events: this attempt's start-up events (:attr:`start_events`, until an epoch's record takes
+        them), and the others."""
         events, start = self.outbox.drain_events(), {id(e) for e in self.start_events}
         return [e for e in events if id(e) in start], [e for e in events if id(e) not in start]
 
