@@ -74,8 +74,11 @@ class DataReport:
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def totals(self) -> dict[str, int]:
+        """The counters summed over the used sources, like :meth:`warnings_by_kind`: a source skipped after its notes
+        were counted (too few notes a loop) keeps its own counts in its entry, but its folded notes or bars in 3/4 are
+        not in the data (the summary's rows say "in files used")."""
         keys = ("loops", "notes", "folded", "dropped", "collided", "other_meter_bars", "drum_notes", "left_out_notes")
-        return {k: sum(int(e.get(k, 0)) for e in self.entries) for k in keys}
+        return {k: sum(int(e.get(k, 0)) for e in self.ok) for k in keys}
 
     def warnings_by_kind(self) -> dict[str, int]:
         """How many used sources got each kind of warning (docs/data.md#warnings): a skipped source's warnings are
