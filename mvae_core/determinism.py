@@ -1,11 +1,12 @@
 """Deterministic GPU kernels while training: what lets a CUDA run, and its resume, repeat bit for bit.
 
 On the CPU mvae's kernels are deterministic already (a resumed run ends bit-identical to an uninterrupted one:
-tests/test_trainer.py, tests/test_signals.py). On CUDA some are not unless torch is told: backward passes that accumulate with atomic adds
-(gathers, index and scatter adds), cuDNN's choice of algorithm, and cuBLAS's split reductions, whose workspace must
-be fixed by ``CUBLAS_WORKSPACE_CONFIG`` before cuBLAS first runs in the process. ``train.deterministic`` (default
-true) turns all of that on while a CUDA run trains (:meth:`mvae_core.trainer.Trainer.fit`), at some cost in GPU
-speed; an operation without a deterministic implementation then raises, naming itself.
+tests/test_trainer.py, tests/test_signals.py). On CUDA some are not unless torch is told: backward passes that
+accumulate with atomic adds (gathers, index and scatter adds), cuDNN's choice of algorithm, and cuBLAS's split
+reductions, whose workspace must be fixed by ``CUBLAS_WORKSPACE_CONFIG`` before cuBLAS first runs in the process.
+``train.deterministic`` (default true) turns all of that on while a CUDA run trains
+(:meth:`mvae_core.trainer.Trainer.fit`), at some cost in GPU speed; an operation without a deterministic
+implementation then raises, naming itself.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Hooks are called through pluggy (``pm.hook.<name>(...)``) with keyword arguments
 any subset of a hook's arguments, by name. :func:`mvae_core.plugins.check_hooks` checks every plugin at start-up, so
 a misspelt hook or argument name (with a default or not), ``*args``/``**kwargs`` or a keyword-only argument (never
 passed), a hook marked by another project's marker, and a plugin with no hook are errors naming the plugin.
-Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as below. pluggy's options work as in pytest: ``tryfirst``/``trylast`` order implementations, ``wrapper=True`` (and the
-old-style ``hookwrapper=True``) wraps every other implementation of a hook, and pluggy's tracing sees every call.
+Implement a hook by decorating a method with :data:`mvae_core.hookimpl` and naming it as below. pluggy's options
+work as in pytest: ``tryfirst``/``trylast`` order implementations, ``wrapper=True`` (and the old-style
+``hookwrapper=True``) wraps every other implementation of a hook, and pluggy's tracing sees every call.
 
 The order in which the trainer calls the hooks is :data:`CALL_SEQUENCE`, the one written copy of it: docs/hooks.md
 shows the same text (``tests/test_docs.py`` compares them) and ``tests/test_hooks.py`` checks a real run against it.
@@ -14,8 +15,9 @@ shows the same text (``tests/test_docs.py`` compares them) and ``tests/test_hook
 step, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``, ``record``). Plugins never touch
 anything else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through
 ``mvae_ramp_end``, and early stopping reads ``trainer.ramps_end``), never by name. Within one hook, plugins are
-called in pluggy's order (last registered first, ``tryfirst``/``trylast`` respected); correctness must never depend
-on that order: results are combined order-independently (multipliers multiply, a term replaced twice is an error).
+called in the order ``plugins.enabled`` names them (:class:`mvae_core.host.PluginHost` registers them so;
+``tryfirst``/``trylast`` respected); correctness must never depend on that order: results are combined
+order-independently (multipliers multiply, a term replaced twice is an error).
 
 Every returned value is checked, and an error names the plugin and the hook. Hooks whose result is "ignored" may
 return anything.

@@ -67,15 +67,20 @@ class Multipliers:
     values: dict[str, float] = field(default_factory=dict)
     sources: dict[str, list[list[str]]] = field(default_factory=dict)
 
+    def multiply(self, term: str, value: float, setters: list[list[str]]) -> None:
+        """In place: ``term``'s multiplier times ``value`` (1 before any), which ``setters`` set: the one rule by
+        which multipliers combine."""
+        self.values[term] = self.values.get(term, 1.0) * value
+        self.sources.setdefault(term, []).extend(setters)
+
     def times(self, other: Multipliers) -> Multipliers:
         """Both sets combined: multipliers of the same term multiply."""
         if not other.values:
             return self
-        values, sources = dict(self.values), {t: list(s) for t, s in self.sources.items()}
+        combined = Multipliers(dict(self.values), {t: list(s) for t, s in self.sources.items()})
         for term, value in other.values.items():
-            values[term] = values.get(term, 1.0) * value
-            sources.setdefault(term, []).extend(other.sources.get(term, []))
-        return Multipliers(values, sources)
+            combined.multiply(term, value, other.sources.get(term, []))
+        return combined
 
     def applied(self, terms: Iterable[str]) -> dict[str, float]:
         """``{term: multiplier}`` for every term of the run (1 where nobody set one); a multiplier for a term the run
@@ -255,11 +260,11 @@ class PluginHost:
     # -- internals ----------------------------------------------------------------------------------------------
 
     def _multipliers(self, hook: pluggy.HookCaller, **kwargs: Any) -> Multipliers:
+        """Every plugin's ``{term: multiplier}`` result of ``hook``, combined (:meth:`Multipliers.multiply`)."""
         combined = Multipliers()
         for weights, plugin in self._collect(hook, keep_origins=True, **kwargs):
             for term, value in weights.items():
-                combined.values[term] = combined.values.get(term, 1.0) * float(value)
-                combined.sources.setdefault(term, []).append([plugin, hook.name])
+                combined.multiply(term, float(value), [[plugin, hook.name]])
         return combined
 
     def _collect(self, hook: pluggy.HookCaller, keep_origins: bool = False, **kwargs: Any) -> list[Any]:
