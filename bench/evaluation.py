@@ -75,11 +75,22 @@ def config_changes(run: Path, sets: list[str], epochs: int, seed: int) -> list[s
     from mvae_core.config import build_config
     from mvae_core.run import RunDir
 
-    have = _flat(RunDir(run).read_config().model_dump())
-    want = _flat(build_config(None, sets, {"train.epochs": epochs, "train.seed": seed}).model_dump())
+    have = _settings(RunDir(run).read_config())
+    want = _settings(build_config(None, sets, {"train.epochs": epochs, "train.seed": seed}))
     given = {assignment.split("=", 1)[0].strip() for assignment in sets}
     keys = [k for k in {**have, **want} if (not k.startswith("plugins.") or k in given) and k not in UNSCORED]
     return [f"{k}: {have.get(k)!r} → {want.get(k)!r}" for k in keys if have.get(k) != want.get(k)]
+
+
+def _settings(cfg: Any) -> dict[str, Any]:
+    """Every key of ``cfg`` (an ``MvaeConfig``), flat, with its model's ``[model.<name>]`` settings defaults filled in
+    (a run's ``config.toml`` writes them out, a config built from ``--set`` holds only those given) and other models'
+    tables left out, as training reads them."""
+    from mvae_core.models import resolve_model
+
+    tables = tuple(f"model.{name}." for name in cfg.model.sections)
+    flat = {k: v for k, v in _flat(cfg.model_dump()).items() if not k.startswith(tables)}
+    return flat | _flat(resolve_model(cfg)[1].model_dump(mode="json"), f"model.{cfg.model.name}.")
 
 
 def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
