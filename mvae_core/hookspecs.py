@@ -74,7 +74,8 @@ that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multiplie
 
 @hookspec
 def mvae_ramp_end(trainer: TrainerView) -> int | None:
-    """Called once per run, before ``mvae_train_start``: the first epoch at which this plugin's ramp is over.
+    """Called once per run, before ``mvae_train_start`` (on resume: again, after ``mvae_load_state_dict``): the
+    first epoch at which this plugin's ramp is over.
 
     :param trainer: the public view of the trainer (``trainer.epochs`` is the run's length).
 

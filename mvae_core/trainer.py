@@ -7,8 +7,8 @@ is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed,
 epoch), and the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues
-exactly where the uninterrupted one would be. A stop request (SIGINT/SIGTERM, polled through ``pause_requested``
-after every optimiser step) saves a mid-epoch checkpoint, whose ``progress`` (step reached, partial train sums,
+exactly where the uninterrupted one would be. A stop request (a signal, or ``mvae_core.train``'s ``stop`` event,
+polled through ``pause_requested`` after every optimiser step) saves a mid-epoch checkpoint, whose ``progress`` (step reached, partial train sums,
 multipliers, pending events and recorded numbers) lets :meth:`Trainer.restore` continue at the next step.
 
 Several processes (:mod:`mvae_core.distributed`): each trains on its slice of every global batch; only the trainer
@@ -50,8 +50,9 @@ from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 
 
 class NonFiniteLoss(MvaeError, RuntimeError):
-    """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as attributes), and for
-    a term a plugin replaced or added, which plugin (``origins``: ``{term: "added by plugin 'x' in mvae_loss"}``)."""
+    """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as the attributes
+    ``epoch``, ``step`` and ``terms``), and for a term a plugin replaced or added, which plugin (``origins``:
+    ``{term: "added by plugin 'x' in mvae_loss"}``)."""
 
     exit_code = 1
 
@@ -62,7 +63,8 @@ class NonFiniteLoss(MvaeError, RuntimeError):
 
 
 class TrainingPaused(Exception):
-    """A stop was requested (SIGINT/SIGTERM); a checkpoint to continue at ``epoch``, ``step`` (0-based) was saved."""
+    """A stop was requested (``pause_requested``: a signal, or a set ``stop`` event); a checkpoint to continue at
+    ``epoch``, ``step`` (0-based) was saved."""
 
     def __init__(self, epoch: int, step: int) -> None:
         super().__init__(f"paused at epoch {epoch}, step {step}")
@@ -135,6 +137,9 @@ class EpochProgress:
 
 @dataclass
 class TrainResult:
+    """How :meth:`Trainer.fit` ended: ``epochs_run`` counts the run's epochs (earlier attempts' included),
+    ``stop_reasons`` the plugins' (``[]``: all epochs ran), ``last`` is the last epoch's record."""
+
     epochs_run: int
     stop_reasons: list[str]
     best_val_elbo: float
@@ -143,6 +148,10 @@ class TrainResult:
 
 
 class Trainer:
+    """One run's training: the model (seeded from ``train.seed``), Adam, the plugin host and the loop
+    (:meth:`fit`); :meth:`restore` continues from a checkpoint. ``run`` is None where nothing is written (ranks > 0
+    under torchrun, tests)."""
+
     def __init__(
         self, cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost, run: RunDir | None = None,
         device: torch.device | None = None, dist: Distributed | None = None,
@@ -288,7 +297,7 @@ class Trainer:
 
     def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:
         """One optimiser step on the global batch ``index`` (this process's slice of it); counts it in ``progress``.
-        Returns whether any process asked to stop (SIGINT/SIGTERM)."""
+        Returns whether any process asked to stop (``pause_requested``)."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.step = step
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
