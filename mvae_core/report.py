@@ -20,6 +20,7 @@ from rich.text import Text
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
+from mvae_core.data.melody import took_top_line
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.table import NoteTable
 
@@ -330,7 +331,10 @@ def _unlooped_line(entry: dict[str, Any]) -> str:
 
 
 def _melody_line(entry: dict[str, Any]) -> str:
-    left = [f"{_notes(entry['left_out_notes'])} of other parts"] if entry.get("left_out_notes") else []
+    """What became the melody of a file and what was left out: with a top line, the pitched notes left out are also
+    those under it (a one-part piano file's chords), not only other parts'."""
+    whose = "of other parts or under the top line" if took_top_line(entry.get("melody", "")) else "of other parts"
+    left = [f"{_notes(entry['left_out_notes'])} {whose}"] if entry.get("left_out_notes") else []
     if drums := entry.get("drum_notes"):
         left.append(f"{drums} drum note{'' if drums == 1 else 's'}")
     return f"{entry.get('melody', '')}; left out {' and '.join(left)}"

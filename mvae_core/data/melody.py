@@ -111,7 +111,7 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
         selectors = [item for item in rule if item not in RULES]
         parts = [p for p in pitched if any(_matches(p, s) for s in selectors)] if selectors else pitched
         top_line = "top-line" in rule
-        why = f"data.melody = {', '.join(rule)}"
+        why = f"{RULE_REASON}{', '.join(rule)}"
     wanted = np.isin(part_of, [notes.parts.index(p) for p in parts])
     end = notes.end.copy()
     if top_line and wanted.any():
@@ -155,7 +155,23 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     programmed = [p for p in pitched if p.program in MELODY_PROGRAMS]
     if len(programmed) == 1:
         return programmed, "programmed like a melody", False
-    return pitched, f"no part named or programmed like a melody among {len(pitched)}", True
+    return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True
+
+
+AUTO_TOP_LINE = "no part named or programmed like a melody among"
+"""How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of every pitched part."""
+RULE_REASON = "data.melody = "
+"""How a :attr:`Choice.reason` of a rule given as selectors or ``all``/``top-line`` begins (the rule follows)."""
+
+
+def took_top_line(reason: str) -> bool:
+    """Whether a :attr:`Choice.reason` (as a report entry keeps it, ``melody``) says that the melody is a top line:
+    then the file's pitched notes left out (``left_out_notes``) include those under the line, of the melody's own
+    parts too, not only those of other parts."""
+    rule = reason.partition(": ")[0]
+    if rule.startswith(AUTO_TOP_LINE):
+        return True
+    return rule.startswith(RULE_REASON) and "top-line" in rule.removeprefix(RULE_REASON).split(", ")
 
 
 def _word_starts(stems: tuple[str, ...]) -> re.Pattern[str]:
