@@ -16,7 +16,9 @@ files; the script prints two rows per configuration (timing, density, reconstruc
 ``n/a`` where ``mvae evaluate`` has no number, e.g. the spread ratio of quantized data, and ``no gap`` where its table
 says so) and rewrites
 ``OUT/<data>/results.json`` after each. A run already in ``OUT`` is resumed or reused, but only when it was trained
-with this command's settings: one trained with other ``--set`` values is refused, naming them.
+with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
+whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). ``mvae
+evaluate``'s warnings (held-out files a run trained on) are passed on to stderr.
 """
 
 from __future__ import annotations
@@ -55,7 +57,16 @@ def split_groups(folder: Path, holdout: float, seed: int) -> tuple[list[Path], l
 
 
 def link_all(files: list[Path], folder: Path) -> Path:
+    """``folder`` holding a link to each of ``files``; a folder of an earlier command that holds other files (another
+    ``--seed`` or ``--holdout``, whose runs trained on another split) is refused rather than mixed into this split."""
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = {p.name: p.resolve() for p in files}
+    if other := sorted(p.name for p in folder.iterdir() if wanted.get(p.name) != p.resolve()):
+        named = ", ".join(other[:3]) + (", …" if len(other) > 3 else "")
+        sys.exit(
+            f"{folder} holds {len(other)} files of another split ({named}): an earlier command with another --seed, "
+            "--holdout or --data wrote it, and the runs beside it trained on that split; give another --out"
+        )
     for path in files:
         target = folder / path.name
         if not target.exists():
@@ -182,6 +193,7 @@ def main() -> None:
                       "--temperature", str(args.temperature), "--json")  # fmt: skip
         if scored.returncode:
             sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
+        sys.stderr.write(scored.stderr)  # mvae evaluate's warnings, e.g. held-out files the run trained on
         epochs = len((run / "metrics.jsonl").read_text().splitlines())
         facts = {"model": model, "head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
         results.append(facts | json.loads(scored.stdout))
