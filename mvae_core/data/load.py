@@ -487,13 +487,31 @@ def _ignore_interrupts() -> None:
 def _sparse_detail(block: LoopBlock, min_onsets: int) -> str:
     """Why ``block`` gave no loop under ``min_onsets``: its loops, the fullest one's notes, and the setting that would
     take that loop (a folder of short clips was otherwise skipped with no way out named)."""
-    if block.loop.size == 0:
-        return "no note falls into a loop"
     fullest = int(np.bincount(block.loop).max())
     return (
         f"{block.n_loops} loop(s), none with >= {min_onsets} notes; the fullest has {fullest}: to use loops this "
         f"sparse, lower data.min_onsets (--set data.min_onsets={fullest})"
     )
+
+
+def _no_loop_detail(counters: dict[str, int]) -> str:
+    """Why a source parsed into no loop at all, from its counters: its melody notes fall in no complete 4/4 loop
+    (bars in other meters, a 4/4 region shorter than a loop), or ``data.out_of_range = "drop"`` removed every note
+    in its loops (a flute part above the rows said ``0 notes outside complete 4/4 loops``)."""
+    outside, dropped = counters.get("outside_loops", 0), counters.get("dropped", 0)
+    said = []
+    if outside:
+        bars = counters.get("other_meter_bars", 0)
+        where = f" ({bars} bar{'s' * (bars != 1)} not in 4/4)" if bars else ""
+        said.append(
+            f"{outside} of its {counters.get('notes_in_file', 0)} melody notes fall in no complete 4/4 loop{where}"
+        )
+    if dropped:
+        said.append(
+            f"{dropped} note{'s' * (dropped != 1)} in loops are outside the pitch rows, which data.out_of_range = drop "
+            "removes: fold them into the rows (--set data.out_of_range=fold) or move the rows (data.pitch_low)"
+        )
+    return "; ".join(said) or "no note falls into a loop"
 
 
 def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dict[str, Any]:
@@ -510,6 +528,8 @@ def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dic
         entry["detail"] = _sparse_detail(result.block, min_onsets)
     elif result.block is None:
         entry["reason"] = result.reason
+        if result.reason == SkipReason.NO_LOOPS.value:  # parsed, but no loop at all: the counters say why
+            entry["detail"] = _no_loop_detail(result.counters)
     if entry["reason"] is not None:
         entry["status"] = "skipped"
     entry["loops"], entry["notes"] = loops, notes
