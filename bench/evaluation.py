@@ -15,7 +15,8 @@ head) trains through ``mvae train`` (default plugins, ``--epochs``) and is score
 files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
 ``n/a`` where ``mvae evaluate`` has no number, e.g. the spread ratio of quantized data, and ``no gap`` where its table
 says so) and rewrites
-``OUT/<data>/results.json`` after each. A run already in ``OUT`` is resumed or reused, but only when it was trained
+``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
+scored again replaces its own). A run already in ``OUT`` is resumed or reused, but only when it was trained
 with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
 whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). ``mvae
 evaluate``'s warnings (held-out files a run trained on) are passed on to stderr.
@@ -158,7 +159,7 @@ def main() -> None:
     base = args.out / args.data.name
     train_dir, held_dir = link_all(train_files, base / "train"), link_all(held_files, base / "heldout")
     print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
-    results = []
+    results = _saved_results(base / "results.json")
     models, heads = args.models.split(","), args.heads.split(",")
     if skipped := [f"{model} × {head}" for model in models for head in heads if not _has_head(model, head)]:
         print(f"skipped: {', '.join(skipped)} (only the seed model has a timing head other than categorical)",
@@ -195,10 +196,18 @@ def main() -> None:
             sys.exit(f"evaluating {run} failed:\n{scored.stdout[-3000:]}{scored.stderr[-3000:]}")
         sys.stderr.write(scored.stderr)  # mvae evaluate's warnings, e.g. held-out files the run trained on
         epochs = len((run / "metrics.jsonl").read_text().splitlines())
-        facts = {"model": model, "head": head, "latent_dim": dim, "train_seed": train_seed, "epochs_run": epochs}
-        results.append(facts | json.loads(scored.stdout))
-        (base / "results.json").write_text(json.dumps(results, indent=1))  # each configuration's numbers are kept
-        print(*summary_lines(results[-1]), sep="\n", flush=True)
+        facts = {"run": run.name, "model": model, "head": head, "latent_dim": dim, "train_seed": train_seed,
+                 "epochs_run": epochs}  # fmt: skip
+        results[run.name] = facts | json.loads(scored.stdout)
+        (base / "results.json").write_text(json.dumps(list(results.values()), indent=1))  # kept as each one ends
+        print(*summary_lines(results[run.name]), sep="\n", flush=True)
+
+
+def _saved_results(path: Path) -> dict[str, dict[str, Any]]:
+    """The results an earlier command saved in ``path`` (another model's, say, into the same ``--out``), by run
+    name, so that this command's replace only those of its own runs."""
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return {r.get("run", f"#{i}"): r for i, r in enumerate(saved)}  # results of before runs were named: kept
 
 
 def _has_head(model: str, head: str) -> bool:
