@@ -133,22 +133,25 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
 def named_drums(pitched: list[Part]) -> list[Part]:
     """The parts of ``pitched`` (none on channel 10) whose track is named like drums and like no melody, a track's
     name counting only when the track holds one of them (a type-0 file's one track is named after the song)."""
+    return [p for p in _alone_on_their_track(pitched) if _named_like_drums(p.name)]
+
+
+def _alone_on_their_track(parts: list[Part]) -> list[Part]:
+    """The parts of ``parts`` that are the only one of ``parts`` on their track: only their track's name says what
+    they are (a type-0 file's one track holds every channel and is named after the song, "Theme from ...")."""
     per_track: dict[int, int] = {}
-    for part in pitched:
+    for part in parts:
         per_track[part.track] = per_track.get(part.track, 0) + 1
-    return [p for p in pitched if per_track[p.track] == 1 and _named_like_drums(p.name)]
+    return [p for p in parts if per_track[p.track] == 1]
 
 
 def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     """The parts ``auto`` uses, why, and whether it takes their top line."""
     if len(pitched) <= 1:
         return pitched, "the only pitched part", False
-    per_track: dict[int, int] = {}
-    for part in pitched:
-        per_track[part.track] = per_track.get(part.track, 0) + 1
     # a name shared by several parts of one track (a type-0 file's one track, named after the song) says nothing
     # about which of them is the melody: "Theme from ..." would pick the part with the most notes, the chords
-    named = [p for p in pitched if per_track[p.track] == 1 and _named_like_melody(p.name)]
+    named = [p for p in _alone_on_their_track(pitched) if _named_like_melody(p.name)]
     if named:
         best = max(named, key=lambda p: p.notes)  # "Lead Vocal" over a short "Vocal ad-lib"
         return [best], "named like a melody", False
