@@ -79,17 +79,19 @@ class PluginInfo(Registered):
 def check_hooks(plugin: Any, label: str) -> None:
     """Raise ``PluginError("<label> has an invalid hook: …")`` (``label``: ``plugin 'x' (package p)``) for the hook
     mistakes that pluggy passes over in silence or reports without a hint: an attribute named like a hook but not
-    marked ``@hookimpl`` (pluggy never calls it), a marked one that is no hook, an argument the hook does not have,
+    marked ``@hookimpl`` (pluggy never calls it), a marked one (by its name, or its ``specname``) that is no hook,
+    an argument the hook does not have,
     ``*args`` or ``**kwargs`` (pluggy fills only named arguments), and a plugin with no hook at all (an entry point
     naming a function, an object without marked methods): it would run and do nothing.
     ``plugin`` is a plugin class, object or module; nothing is constructed or called."""
     invalid = f"{label} has an invalid hook"
     for attribute in dir(plugin):
-        if not attribute.startswith("mvae_"):
-            continue
         value = getattr(plugin, attribute, None)
         options = getattr(value, "mvae_impl", None) if callable(value) else None
-        hook = options.get("specname") or attribute if isinstance(options, dict) else None
+        specname = options.get("specname") if isinstance(options, dict) else None
+        if not attribute.startswith("mvae_") and not specname:  # @hookimpl(specname=...) marks a method of any name
+            continue
+        hook = specname or attribute if isinstance(options, dict) else None
         if hook is None:
             if attribute in HOOKS:
                 other = _other_projects(value)

@@ -49,6 +49,7 @@ from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_ve
 from mvae_core.models.base import MelodyModel
 from mvae_core.suggest import closest
 from mvae_core.version import VERSION
+from mvae_core.view import epoch_number
 
 LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
@@ -124,6 +125,9 @@ class SplitChanges:
 
 
 class RunDir:
+    """A run directory at ``path``: the one writer of its files and the one reader of them for later commands
+    (nothing is created until a method writes)."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
@@ -782,7 +786,7 @@ def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:
         epoch, val_elbo = int(metadata["epoch"]), float(metadata["val_elbo"])
     except (KeyError, ValueError):
         return None
-    return (epoch + 1, val_elbo) if epoch >= 0 and math.isfinite(val_elbo) else None
+    return (epoch_number(epoch), val_elbo) if epoch >= 0 and math.isfinite(val_elbo) else None
 
 
 RUN_FILE_BYTES = 1 << 29

@@ -62,6 +62,7 @@ from mvae_core.data.relocation import Relocation
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
+from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed
 from mvae_core.errors import (
     DataChanged,
@@ -75,7 +76,6 @@ from mvae_core.errors import (
     RunInterrupted,
 )
 from mvae_core.files import WriteFailed
-from mvae_core.generation import whole_number
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import (
     build_model,
@@ -92,6 +92,9 @@ from mvae_core.signals import Interrupts, interruption
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
+
+EPOCHS_KEY = "train.epochs"
+"""The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
@@ -734,9 +737,6 @@ def _resume_setup(
     check_paths(moved_to)
     moved_to = absolute_data(moved_to)
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
-
-
-EPOCHS_KEY = "train.epochs"
 
 
 def _epochs_override(overrides: Any) -> str | None:
