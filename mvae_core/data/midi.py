@@ -56,7 +56,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
             f"an event at beat {last // smf.ticks_per_beat:,} (tick {last:,}); the limit is {MAX_BEATS:,} beats "
             f"({MAX_BEATS // 4:,} bars of 4/4): split the file",
         )
-    notes = file_notes(smf.tracks, smf.ticks_per_beat)
+    notes = file_notes(smf.tracks)
     drums = notes.channel == 9
     if not drums.size:
         raise SkipFile(SkipReason.NO_NOTES, _no_notes_detail(smf.tracks) + _read_leniently(smf.warnings))

@@ -55,7 +55,6 @@ class Part:
 class FileNotes:
     """Every note of a file as columns (one entry per note), with where it came from and the file's time maps."""
 
-    resolution: int
     track: np.ndarray  # int32
     channel: np.ndarray  # int8
     program: np.ndarray  # int16
@@ -94,7 +93,7 @@ def _add(columns: dict[str, list[int]], values: tuple[int, int, int, int, int, i
         columns[column].append(value)
 
 
-def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
+def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
     """Collect notes, parts, tempo changes and time signatures from ``tracks`` (delta times in ticks)."""
     columns: dict[str, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
@@ -137,7 +136,7 @@ def file_notes(tracks: list[mido.MidiTrack], resolution: int) -> FileNotes:
               "end": np.int64, "velocity": np.int16, "unended": np.bool_}  # fmt: skip
     arrays = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
     parts = _parts(arrays, names)
-    return FileNotes(resolution, **arrays, parts=parts, tempos=_tempo_map(tempos), signatures=signatures)
+    return FileNotes(**arrays, parts=parts, tempos=_tempo_map(tempos), signatures=signatures)
 
 
 def _parts(arrays: dict[str, np.ndarray], names: dict[int, str]) -> list[Part]:
