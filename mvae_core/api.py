@@ -564,7 +564,11 @@ def evaluate(
     except ValueError as exc:
         raise DataError(str(exc)) from None
     if table.n_loops == 0:
-        raise DataError(f"no loops to evaluate on in {' '.join(paths)} ({skip_reasons(report)})")
+        raise DataError(
+            f"no loops to evaluate on in {' '.join(paths)} ({skip_reasons(report)}); give files with a melody in 4/4 "
+            "bars, read with the run's [data] settings (mvae data inspect DATA --config RUN/config.toml lists why "
+            "each file was skipped; docs/data.md)"
+        )
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
     trained_on = RunDir(trained.path).trained_on(report.content(), report.music())
     if trained_on:

@@ -144,3 +144,15 @@ def test_none_and_paths_are_taken_as_before(tmp_path):
     assert data_arguments(None) == []
     assert data_arguments(Path("a.mid")) == ["a.mid"]
     assert data_arguments(["a.mid", Path("b")]) == ["a.mid", "b"]
+
+
+def test_evaluate_on_files_without_loops_says_how_to_see_why(tiny_run, tmp_path):
+    """`no loops to evaluate on in X (no loop with enough notes: 1)` named the input but no way forward."""
+    from tests.synth import SynthNote, write_midi
+
+    write_midi(tmp_path / "idea.mid", [SynthNote(60 + k, k * 480, k * 480 + 240) for k in range(3)])
+    with pytest.raises(DataError) as refused:
+        mvae_core.evaluate(tiny_run, tmp_path, samples=8)
+    said = str(refused.value)
+    assert said.startswith(f"no loops to evaluate on in {tmp_path} (no loop with enough notes: 1); give files with")
+    assert "mvae data inspect DATA --config RUN/config.toml" in said
