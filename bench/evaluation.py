@@ -13,8 +13,8 @@ else by ``title`` (Essen's tunes), else by ``piece`` (ASAP: every performance of
 out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
 head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
 files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
-``n/a`` where ``mvae evaluate`` has no number, e.g. the spread ratio of quantized data, and ``no gap`` where its table
-says so) and rewrites
+``quantized`` for the spread ratio of quantized data, ``n/a`` where ``mvae evaluate`` has no other number, and
+``no gap`` where its table says so) and rewrites
 ``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
 scored again replaces its own). A run already in ``OUT`` is resumed or reused, but only when it was trained
 with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
@@ -115,11 +115,11 @@ def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def summary_lines(r: dict[str, Any]) -> tuple[str, str]:
     """The two printed rows of one scored configuration ``r`` (its facts and ``mvae evaluate --json``'s numbers,
-    where ``null`` shows as ``n/a``)."""
+    where ``null`` shows as ``n/a``, a spread ratio's as ``quantized``, as the training console and evaluate show it)."""
     rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
     first = (
         f"{r['model']:10s} {r['head']:11s} z{r['latent_dim']:<3d} seed {r['train_seed']} epochs {r['epochs_run']:3d}"
-        f" | spread {_number(tim['spread_ratio'], 3)} W1 {_number(tim['wasserstein1'], 3)} within±.05 gen"
+        f" | spread {'quantized' if tim['spread_ratio'] is None else _number(tim['spread_ratio'], 3)} W1 {_number(tim['wasserstein1'], 3)} within±.05 gen"
         f" {_number(tim['generated_within_0.05'], 3)} data {_number(tim['data_within_0.05'], 3)} | notes/loop gen"
         f" {_number(gen['notes_per_loop'])} data {_number(gen['data_notes_per_loop'])}"
         f" ({_number(gen['density_ratio'])}) | F1 {_number(rec['onset_f1'], 3)} origin"

@@ -27,7 +27,7 @@ def test_quantized_data_scores_and_a_changed_setting_is_refused(dev_data: Path, 
     out = tmp_path / "bench"
     done = bench(data, out, *TINY)
     assert done.returncode == 0, done.stderr[-2000:]  # it raised TypeError formatting the spread ratio's null
-    assert "| spread n/a W1 " in done.stdout
+    assert "| spread quantized W1 " in done.stdout  # the word evaluate and the training console print (it said n/a)
     (result,) = json.loads((out / "essen" / "results.json").read_text())
     assert result["timing"]["spread_ratio"] is None and result["timing"]["data_within_0.05"] == 1.0
     refused = bench(data, out, *TINY[:-2], "--set", "data.transpositions=[-5, 5]")
