@@ -293,6 +293,8 @@ def print_skips(console: Console, report: DataReport, limit: int = 10, full: str
             continue
         head, tail = template
         own = [(source, message[len(head) : len(message) - len(tail)].strip()) for source, message in warned]
+        if own[0][1] and (mark := own[0][1][-1]) in ":;," and all(part.endswith(mark) for _, part in own):
+            own, tail = [(source, part[:-1]) for source, part in own], mark + tail  # "(at tick 181):" → "…: each"
         said = f'"{head}…{tail}", where "…" is, by source:' if any(part for _, part in own) else f'"{head}", for:'
         console.print(Text(printable(f"  warning, {kind} ({len(warned)} sources): {said}")), soft_wrap=True)
         lines = [f"    {source}: {part}" if part else f"    {source}" for source, part in own]
