@@ -428,9 +428,13 @@ class RunDir:
         stop = "." if message.endswith(".") else ""
         return f"{message.removesuffix('.')}{self.version_hint(installed)}{stop}"
 
+    def _write_text(self, name: str, text: str) -> None:
+        """The run file ``name`` holding ``text`` (UTF-8), written whole or not at all (:func:`atomic_write`)."""
+        atomic_write(self.path / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
     def _write_tree(self, tree: dict[str, Any]) -> None:
         text = tomli_w.dumps(tree)
-        atomic_write(self.path / CONFIG, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._write_text(CONFIG, text)
 
     def _read_tree(self) -> dict[str, Any]:
         """``config.toml`` as a table. :class:`ConfigError` when the folder has none, or one that is empty (mvae
@@ -520,7 +524,7 @@ class RunDir:
         sides = {"train": sorted(train_sources), "validation": sorted(validation_sources)}
         named = sorted(name for names in sides.values() for name in names if name in content)
         text = json.dumps(sides | {"content": {name: content[name] for name in named}}, indent=1)
-        atomic_write(self.path / SPLIT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._write_text(SPLIT, text)
 
     def read_split(self) -> dict[str, list[str]] | None:
         """``split.json``: ``{"train": [...], "validation": [...]}`` source names; None when the run has none (one
@@ -619,8 +623,9 @@ class RunDir:
         return isinstance(saved, dict) and all(name in saved and name in content for name in sources)
 
     def write_data_report(self, report: dict[str, Any]) -> None:
+        """``data_report.json``: what the data's loader reported of every source (:meth:`DataReport.to_json`)."""
         text = json.dumps(finite(report), indent=1)
-        atomic_write(self.path / DATA_REPORT, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._write_text(DATA_REPORT, text)
 
     def append_metrics(self, record: dict[str, Any]) -> None:
         """One line more in ``metrics.jsonl``, on the disk (fsynced) before the epoch's checkpoint is written, so a
@@ -658,13 +663,13 @@ class RunDir:
         run goes on from its checkpoint, but their numbers are gone)."""
         kept = [r for r in self.read_metrics() if r["epoch"] <= last_epoch]
         text = "".join(json.dumps(r) + "\n" for r in kept)
-        atomic_write(self.path / METRICS, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._write_text(METRICS, text)
         return sorted(set(range(last_epoch + 1)) - {r["epoch"] for r in kept})
 
     def write_failure(self, failure: dict[str, Any]) -> None:
         """Record why the run stopped with an error (``error``, ``message`` and what is known: epoch, step, terms)."""
         text = json.dumps(finite(failure), indent=1)
-        atomic_write(self.path / FAILURE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self._write_text(FAILURE, text)
 
     def remove_leftovers(self) -> dict[str, int]:
         """Remove the temporary files that writes of run files left when their process was killed in the middle
