@@ -139,15 +139,16 @@ def _selector(part: Part) -> str:
 
 
 CHANNEL_EVENTS = {
-    "note_off": "note-off",
-    "note_on": "note-on of velocity 0",  # one of velocity > 0 would be a note
-    "control_change": "control change",
-    "pitchwheel": "pitch bend",
-    "program_change": "program change",
-    "aftertouch": "channel pressure",
-    "polytouch": "key pressure",
-    "sysex": "SysEx",
+    "note_off": "note-off(s)",
+    "note_on": "note-on(s) of velocity 0",  # one of velocity > 0 would be a note
+    "control_change": "control change(s)",
+    "pitchwheel": "pitch bend(s)",
+    "program_change": "program change(s)",
+    "aftertouch": "channel pressure(s)",
+    "polytouch": "key pressure(s)",
+    "sysex": "SysEx(s)",
 }
+"""How :func:`_no_notes_detail` names each kind of event that is not a note (mido's name, and "(s)", otherwise)."""
 
 
 def _read_leniently(warnings: list[str]) -> str:
@@ -160,7 +161,7 @@ def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
     """What a file without a note holds: ``no note-on in its 2 track(s); it holds 64 control change(s), 64 pitch
     bend(s)`` (an automation clip), or only meta events (an empty clip)."""
     counts = Counter(message.type for track in tracks for message in track if not message.is_meta)
-    held = ", ".join(f"{count:,} {CHANNEL_EVENTS.get(kind, kind)}(s)" for kind, count in counts.most_common())
+    held = ", ".join(f"{count:,} {CHANNEL_EVENTS.get(kind, f'{kind}(s)')}" for kind, count in counts.most_common())
     where = f"no note-on in its {len(tracks)} track(s)"
     return f"{where}; it holds {held}" if held else f"{where}, only meta events (names, tempo, meter)"
 
