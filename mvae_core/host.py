@@ -30,7 +30,14 @@ from pydantic import BaseModel
 from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.errors import InputError
-from mvae_core.plugins import PluginError, PluginInfo, available_plugins, check_hooks, validated_sections
+from mvae_core.plugins import (
+    PluginError,
+    PluginInfo,
+    available_plugins,
+    check_hooks,
+    resolve_enabled,
+    validated_sections,
+)
 from mvae_core.registry import package_of, path_part
 from mvae_core.view import PluginOutbox, TrainerView
 
@@ -173,16 +180,18 @@ class PluginHost:
         for name, plugin in objects.items():
             instances[name], origins[name] = plugin, f"{OBJECT_ORIGIN}{_qualified(plugin)}"
             versions[name] = origins[name]
-        return cls({n: instances[n] for n in _enabled_order(plugins, configs, objects)}, versions, configs, origins)
+        order = _enabled_order(plugins, available, objects)
+        return cls({n: instances[n] for n in order}, versions, configs, origins)
 
     def bind(self, outbox: PluginOutbox) -> None:
         """The outbox of the trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
         self.outbox = outbox
 
-    def resolved(self, objects: Iterable[str] = ()) -> PluginsConfig:
-        """The plugins section as run: explicit names (``objects`` too) and every registered plugin's full config."""
+    def resolved(self) -> PluginsConfig:
+        """The plugins section as run: every plugin by name (objects too), in the order they run in (so a resume
+        calls them in that order again), and every registered plugin's full config."""
         sections = {name: settings_tree(config) for name, config in self.configs.items()}
-        return PluginsConfig(enabled=[*self.configs, *objects], **sections)
+        return PluginsConfig(enabled=self.names, **sections)
 
     @property
     def names(self) -> list[str]:
@@ -375,10 +384,11 @@ def construct(info: PluginInfo, config: BaseModel) -> Any:
         raise PluginError(f"plugin {info.name!r} ({info.origin}) failed to start: {type(exc).__name__}: {exc}") from exc
 
 
-def _enabled_order(plugins: PluginsConfig, configs: dict[str, BaseModel], objects: dict[str, Any]) -> list[str]:
-    """Registered and object plugins in the order ``plugins.enabled`` names them (``all`` expanded in place)."""
-    order = [name for name in plugins.enabled if name in configs or name in objects]
-    return list(dict.fromkeys([*order, *configs, *objects]))
+def _enabled_order(plugins: PluginsConfig, available: dict[str, PluginInfo], objects: dict[str, Any]) -> list[str]:
+    """Registered and object plugins in the order ``plugins.enabled`` names them, ``all`` expanded where it stands
+    (:func:`resolve_enabled`); a plugin named twice runs where it is first named."""
+    order = [[name] if name in objects else resolve_enabled([name], available, objects) for name in plugins.enabled]
+    return list(dict.fromkeys(name for names in order for name in names))
 
 
 def _is_instance_of(plugin: Any, info: PluginInfo) -> bool:

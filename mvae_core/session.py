@@ -212,7 +212,7 @@ def train(
     sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
     idle = _configured_not_enabled(cfg.plugins, host, objects)
     cfg = cfg.model_copy(
-        update={"plugins": host.resolved(objects), "model": cfg.model.model_copy(update={"sections": sections})}
+        update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
     )
     with torch.random.fork_rng(devices=[]):  # a model whose __init__ fails says so before any data is read
         build_model(cfg)
