@@ -152,7 +152,6 @@ def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
     except SkipFile as skip:
         return SourceResult(name, skip.reason.value, skip.detail)
     warnings = score.warnings + diagnose(block, editable=not name.startswith(CORPUS_PREFIX))
-    if block.n_loops == 0:
-        detail = f"{block.counters.get('outside_loops', 0)} notes outside complete 4/4 loops"
-        return SourceResult(name, SkipReason.NO_LOOPS.value, detail, None, block.counters, score.melody, warnings)
+    if block.n_loops == 0:  # the report's detail is made from the counters (load._no_loop_detail)
+        return SourceResult(name, SkipReason.NO_LOOPS.value, "", None, block.counters, score.melody, warnings)
     return SourceResult(name, None, "", block, block.counters, score.melody, warnings)
