@@ -269,7 +269,8 @@ class Trainer:
         """The record of ``epoch`` (its metrics line: train sums, validation on rank 0 shared with every process,
         clocks, events, plugins' numbers) and the stops plugins request on seeing it."""
         dist = self.dist
-        record = {"epoch": epoch, "lr": self.optimizer.param_groups[0]["lr"], "weights": progress.applied}
+        lr = float(self.optimizer.param_groups[0]["lr"])  # a plugin may set a numpy float or a tensor
+        record = {"epoch": epoch, "lr": lr, "weights": progress.applied}
         record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
         record |= {"replaced": progress.replaced} if progress.replaced else {}
         dist.sync_model(self.model)
