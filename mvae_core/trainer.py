@@ -399,7 +399,7 @@ class Trainer:
         return {
             "epoch": epoch,
             "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
+            "optimizer": _plain_numbers(self.optimizer.state_dict()),
             **self._rng_state(),
             "best_val_elbo": self.best_val_elbo,
             "plugins": self.host.state_dict(self.view),
@@ -473,6 +473,15 @@ def _plugin_terms(replaced: dict[str, str], added: dict[str, str]) -> dict[str, 
     return {term: f"added by plugin {plugin!r} in mvae_loss" for term, plugin in added.items()} | {
         term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()
     }
+
+
+def _plain_numbers(optimizer_state: dict[str, Any]) -> dict[str, Any]:
+    """An optimizer's ``state_dict`` with the numpy numbers of its parameter groups (a learning rate a plugin set
+    with numpy) as Python numbers of the same value: a ``weights_only`` load refuses numpy scalars, so the
+    checkpoint could not be resumed. The groups are the state dict's copies; the optimizer keeps its own."""
+    for group in optimizer_state["param_groups"]:
+        group.update({key: value.item() for key, value in group.items() if isinstance(value, np.generic)})
+    return optimizer_state
 
 
 def _merged(first: dict[str, dict[str, Any]], then: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
