@@ -434,8 +434,8 @@ class Trainer:
         except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # contents no optimizer wrote
             raise CheckpointError(f"its optimizer state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         ranks = payload.get("ranks", [])
-        same_layout = len(ranks) == self.dist.world
-        state = ranks[self.dist.rank] if same_layout else payload
+        per_rank = len(ranks) == self.dist.world  # a state for each process of this job (none in one process)
+        state = ranks[self.dist.rank] if per_rank else payload
         try:
             self._set_rng_state(state)
         except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # e.g. a state of 3 bytes
@@ -451,7 +451,7 @@ class Trainer:
                 "the checkpoint was written in the middle of an epoch by an older mvae; resume it with that version, "
                 "or start a new run"
             ) from None
-        if not same_layout and self.dist.world > 1:
+        if not per_rank and self.dist.world > 1:
             self.dist.decorrelate_rng(self.cfg.train.seed, self.start_epoch)
 
     def _load_relaid_optimizer(self, payload: dict[str, Any]) -> None:
