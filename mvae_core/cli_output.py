@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from typer.core import TyperGroup
 from mvae_core.console_text import tolerate_encoding
 from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in_the_way
 from mvae_core.signals import interruption, signal_of
+from mvae_core.torchrun_env import DistributedError, rank
 
 try:  # the click that typer parses with: its own copy since typer 0.2x, the click package before
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption, UsageError
@@ -71,7 +71,7 @@ def only_rank_0_reports() -> Iterator[None]:
     is quiet; after it, as it was (a script or a test may run several commands in one process: a quiet console left
     behind swallowed every later command's output)."""
     was = out.quiet
-    out.quiet = int(os.environ.get("RANK", "0")) > 0
+    out.quiet = torchrun_rank() > 0
     try:
         yield
     finally:
@@ -96,8 +96,12 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
 
 
 def torchrun_rank() -> int:
-    """This process's rank under torchrun (``RANK``); 0 in a process of its own."""
-    return int(os.environ.get("RANK", "0"))
+    """This process's rank under torchrun (``RANK``); 0 in a process of its own, and 0 for a value that is no whole
+    number, so that the error about it (:mod:`mvae_core.torchrun_env`) is printed, not hidden as another rank's."""
+    try:
+        return rank()
+    except DistributedError:
+        return 0
 
 
 PATH_HINTS = {

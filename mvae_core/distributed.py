@@ -22,7 +22,6 @@ Contract:
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +36,7 @@ import torch.distributed as dist
 from mvae_core.config import ConfigError
 from mvae_core.data.batches import batch_indices
 from mvae_core.errors import DataError, MvaeError
+from mvae_core.torchrun_env import TORCHRUN_SETS, DistributedError, environment_number, world_size
 
 T = TypeVar("T")
 
@@ -46,10 +46,6 @@ class MainFailed(MvaeError):
     error, so the command line says nothing more for the others."""
 
     same_on_every_rank = True
-
-
-class DistributedError(MvaeError, RuntimeError):
-    """The process group could not be set up; the message says why (CLI exit code 2)."""
 
 
 class DataDiffers(DataError):
@@ -84,27 +80,6 @@ def _collective() -> Iterator[None]:
         ) from exc
 
 
-_TORCHRUN_SETS = (
-    "torchrun sets these variables for every process it starts (torchrun --standalone --nproc-per-node N -m "
-    "mvae_core.cli train …, docs/scaling.md); to train in one process, unset WORLD_SIZE"
-)
-
-
-def _environment_number(name: str, default: str | None = None, least: int = 0) -> int:
-    """The whole number (at least ``least``) in the environment variable ``name`` (``default`` when unset); a
-    :class:`DistributedError` naming it when it is missing without a default, or holds something else."""
-    value = os.environ.get(name, default)
-    if value is None:
-        raise DistributedError(f"WORLD_SIZE={os.environ.get('WORLD_SIZE')} but {name} is not set; {_TORCHRUN_SETS}")
-    try:
-        number = int(value)
-    except ValueError:
-        number = None
-    if number is None or number < least:
-        raise DistributedError(f"{name}={value!r} is not a whole number >= {least}; {_TORCHRUN_SETS}")
-    return number
-
-
 @dataclass(frozen=True)
 class Distributed:
     """This process's place in the job (rank ``rank`` of ``world``) and the collectives the trainer uses."""
@@ -123,12 +98,12 @@ class Distributed:
         """One process, or join the job that ``torchrun`` described in ``WORLD_SIZE``/``RANK``/``LOCAL_RANK`` (and
         ``MASTER_ADDR``/``MASTER_PORT``). A variable that is missing or not a number, as where ``WORLD_SIZE`` was set
         by hand without torchrun, is a :class:`DistributedError` naming it."""
-        world = _environment_number("WORLD_SIZE", "1", least=1)
+        world = world_size()
         if world == 1:
             return cls(device)
         if not dist.is_available():
             raise DistributedError("WORLD_SIZE > 1 but this torch build has no torch.distributed")
-        rank, local_rank = _environment_number("RANK"), _environment_number("LOCAL_RANK", "0")
+        rank, local_rank = environment_number("RANK"), environment_number("LOCAL_RANK", "0")
         if device.type == "cuda":
             device = torch.device("cuda", local_rank)
             torch.cuda.set_device(device)
@@ -138,7 +113,7 @@ class Distributed:
         try:
             dist.init_process_group(backend)  # env:// rendezvous: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
         except ValueError as exc:  # torch: "environment variable MASTER_ADDR expected, but not set"
-            raise DistributedError(f"{exc}; {_TORCHRUN_SETS}") from None
+            raise DistributedError(f"{exc}; {TORCHRUN_SETS}") from None
         return cls(device, rank, world)
 
     def close(self) -> None:

@@ -43,3 +43,21 @@ def test_mvae_train_with_world_size_set_by_hand_exits_2_with_one_line(synth_dir,
     assert result.stderr.startswith("error: WORLD_SIZE=2 but RANK is not set;"), result.stderr
     assert "unset WORLD_SIZE" in result.stderr and "Traceback" not in result.output + result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("variable", ["WORLD_SIZE", "RANK"])
+def test_ablate_with_a_torchrun_variable_that_is_no_number_exits_2_naming_it(
+    synth_dir, tmp_path, monkeypatch, variable
+):
+    """`WORLD_SIZE=x mvae ablate …` ended in a ValueError traceback, and so did any error of a command with `RANK=x`
+    (ablation/session.py and cli_output.py read the variables with int() of their own); they now read them by
+    distributed's rule."""
+    for name in TORCHRUN:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "x")
+    result = CliRunner().invoke(app, ["ablate", str(synth_dir), "--seeds", "0", "--out", str(tmp_path / "abl")])
+    assert result.exit_code == 2 and not isinstance(result.exception, ValueError), result.output
+    if variable == "WORLD_SIZE":
+        assert "WORLD_SIZE='x' is not a whole number >= 1" in result.stderr
+    else:  # RANK alone is no torchrun job: the command's own error is printed, as rank 0's
+        assert result.stderr.startswith("error: --seeds") and "rank" not in result.stderr

@@ -55,6 +55,7 @@ from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
 from mvae_core.run import RunDir, last_part_versions
 from mvae_core.suggest import did_you_mean
+from mvae_core.torchrun_env import world_size
 from mvae_core.version import THREADS, VERSION
 
 EXECUTORS = ("local", "ray")
@@ -165,7 +166,7 @@ def ablate(
     :raises RunInterrupted: SIGINT/SIGTERM/SIGHUP; finished runs are kept, running ones checkpointed (run it again).
     :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
     """
-    if (world := int(os.environ.get("WORLD_SIZE", "1"))) > 1:
+    if (world := world_size()) > 1:
         raise InputError(
             f"an ablation starts its own processes (the local pool, or Ray on several machines: docs/scaling.md) and "
             f"cannot run under torchrun (WORLD_SIZE={world}): start it without torchrun"
