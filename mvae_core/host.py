@@ -38,7 +38,7 @@ from mvae_core.plugins import (
     resolve_enabled,
     validated_sections,
 )
-from mvae_core.registry import package_of, path_part
+from mvae_core.registry import package_of, suggested_path_part
 from mvae_core.view import PluginOutbox, TrainerView
 
 TRACE_ENV = "MVAE_TRACE_PLUGINS"
@@ -431,7 +431,7 @@ def _check_terms(value: Any) -> None:
     for name, tensor in value.items():
         if not isinstance(name, str) or not name or name == "total":
             raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
-        if (fitted := path_part(name)) is not None:
+        if (fitted := suggested_path_part(name)) is not None:
             raise BadResult(
                 f"returned a term named {name!r}; a term's name has no dot or surrounding spaces (it is a part of "
                 f"keys such as val.<term> in summary.csv and the weights' names), e.g. {fitted!r}"

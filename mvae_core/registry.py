@@ -124,7 +124,7 @@ def dotted_name(kind: str, section: str, name: str) -> str | None:
     return f"a dot separates the parts of a config key ({section}.<name>.<setting>), so a {kind}'s name has none"
 
 
-def path_part(name: str) -> str | None:
+def suggested_path_part(name: str) -> str | None:
     """What to name ``name`` instead where it is one part of a dotted path (``plugins.<plugin>.<key>``,
     ``val.<term>``, split at dots): without surrounding spaces, its dots made underscores; None when ``name`` is
     one already."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mvae_core.config import MvaeConfig
-from mvae_core.registry import path_part
+from mvae_core.registry import suggested_path_part
 
 if TYPE_CHECKING:  # torch is not imported here: the command line imports epoch_number at start-up
     import torch
@@ -104,7 +104,7 @@ class TrainerView:
         a number's path, ``mvae plot --metric plugins.<name>.<key>``, are split at dots)."""
         if not isinstance(key, str) or not key:
             raise TypeError(f"record() needs a non-empty string key, got {key!r}")
-        if (fitted := path_part(key)) is not None:
+        if (fitted := suggested_path_part(key)) is not None:
             raise ValueError(
                 f"record() key {key!r}: a key has no dot or surrounding spaces, since a number's path "
                 f"(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. {fitted!r}"
