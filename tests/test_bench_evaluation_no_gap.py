@@ -3,23 +3,15 @@ look like the data), not the ``n/a`` it prints for a number that is missing (it 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
 from mvae_core.generation import Note
 from mvae_core.pitch_structure import LoopNotes, compare
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.bench import load_bench
 
 
 def test_the_pitch_row_says_no_gap_where_evaluate_does():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from evaluation import summary_lines
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    summary_lines = load_bench("evaluation.py").summary_lines
     rng = np.random.default_rng(1)
 
     def loops(high: int) -> LoopNotes:

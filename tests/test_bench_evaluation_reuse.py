@@ -4,22 +4,15 @@ same command was refused (``model.melody_rnn.embedding: 32 → None; …``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import mvae_core
+from tests.bench import load_bench
 from tests.training import TINY
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def config_changes():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from evaluation import config_changes
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return config_changes
+    return load_bench("evaluation.py").config_changes
 
 
 def test_a_melody_rnn_run_is_the_run_the_same_settings_ask_for(synth_dir: Path, tmp_path: Path) -> None:

@@ -11,18 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench import load_bench
 from tests.training import TINY
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench_module():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import evaluation
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return evaluation
+    return load_bench("evaluation.py")
 
 
 def test_a_folder_of_another_split_is_refused(synth_dir: Path, tmp_path: Path) -> None:
