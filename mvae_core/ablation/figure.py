@@ -116,13 +116,9 @@ def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration],
     stopped after its first epoch) is a dot: a line of one point draws nothing (the axes: :func:`_epoch_axis`)."""
     longest = 0
     for c in configs:
-        runs = [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]
-        for curve in runs:
-            axes.plot(_epochs(len(curve)), curve, color=colours[c.name], alpha=0.3, linewidth=0.8, **_dot(curve))
-            longest = max(longest, len(curve))
-        if runs:
-            means = [_mean([run[e] for run in runs]) for e in range(min(map(len, runs)))]
-            axes.plot(_epochs(len(means)), means, color=colours[c.name], linewidth=2, label=c.name, **_dot(means))
+        if runs := [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]:
+            _runs_and_mean(axes, runs, colours[c.name], c.name)
+            longest = max(longest, *map(len, runs))
     _epoch_axis(axes, longest, "val_elbo (lower is better)")
     if axes.get_legend_handles_labels()[1]:
         axes.legend(fontsize=8, ncols=2, frameon=False)
@@ -134,13 +130,19 @@ def _differences(axes: Any, differences: dict[str, list[list[float]]], colours: 
     """The top right panel of :func:`draw`: :func:`paired_curves`, thin per seed, thick their mean up to the last
     epoch every seed reached; 0 is the reference."""
     for name, curves in differences.items():
-        for curve in curves:
-            axes.plot(_epochs(len(curve)), curve, color=colours[name], alpha=0.3, linewidth=0.8, **_dot(curve))
-        means = [_mean([curve[e] for curve in curves]) for e in range(min(map(len, curves)))]
-        axes.plot(_epochs(len(means)), means, color=colours[name], linewidth=2, label=name, **_dot(means))
+        _runs_and_mean(axes, curves, colours[name], name)
     axes.axhline(0, color=colours.get(NONE, "0.3"), linewidth=1.5)
     longest = max(len(curve) for curves in differences.values() for curve in curves)
     _epoch_axis(axes, longest, f"val_elbo − {NONE}, same seed")
+
+
+def _runs_and_mean(axes: Any, curves: list[list[float]], colour: str, label: str) -> None:
+    """``curves`` thin, one per run, and their mean thick (``label`` in the legend), up to the last epoch every run
+    reached; a curve of one point is a dot."""
+    for curve in curves:
+        axes.plot(_epochs(len(curve)), curve, color=colour, alpha=0.3, linewidth=0.8, **_dot(curve))
+    means = [_mean([curve[e] for curve in curves]) for e in range(min(map(len, curves)))]
+    axes.plot(_epochs(len(means)), means, color=colour, linewidth=2, label=label, **_dot(means))
 
 
 def _epoch_axis(axes: Any, longest: int, label: str) -> None:
