@@ -13,12 +13,14 @@ until memory runs out.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mvae_core.errors import MvaeError, blocked_message, file_in_the_way
 
@@ -67,6 +69,15 @@ def read_bounded(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise TooLarge(f"over {limit:,} bytes")
     return data
+
+
+def read_json_bounded(path: Path, limit: int) -> Any:
+    """The JSON file ``path`` read with :func:`read_bounded`. ``OSError`` when it cannot be read; ``ValueError`` when
+    it is not a regular file, over ``limit`` bytes, not UTF-8, not JSON, or nested deeper than Python parses."""
+    try:
+        return json.loads(read_bounded(path, limit).decode("utf-8"))
+    except RecursionError:
+        raise ValueError("its JSON is nested deeper than mvae reads") from None
 
 
 def _read_up_to(fd: int, limit: int) -> bytes:

@@ -43,7 +43,16 @@ from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import MUSIC_DIGESTS
 from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
-from mvae_core.files import TEMPORARY_STEM, NotRegular, TooLarge, WriteFailed, atomic_write, read_bounded, reason
+from mvae_core.files import (
+    TEMPORARY_STEM,
+    NotRegular,
+    TooLarge,
+    WriteFailed,
+    atomic_write,
+    read_bounded,
+    read_json_bounded,
+    reason,
+)
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
@@ -801,13 +810,9 @@ that a damaged or hostile file (a link to ``/dev/zero``) cannot fill memory."""
 
 
 def read_run_json(path: Path) -> Any:
-    """A run's JSON file, read with a bound (:func:`~mvae_core.files.read_bounded`, :data:`RUN_FILE_BYTES`). Raises
-    ``OSError`` (``FileNotFoundError`` when it is missing) or ``ValueError`` when it is not a regular file, too large,
-    not UTF-8, not JSON, or nested deeper than Python parses."""
-    try:
-        return json.loads(read_bounded(path, RUN_FILE_BYTES).decode("utf-8"))
-    except RecursionError:
-        raise ValueError("its JSON is nested deeper than mvae reads") from None
+    """A run's JSON file, read with a bound (:func:`~mvae_core.files.read_json_bounded`, :data:`RUN_FILE_BYTES`):
+    ``OSError`` (``FileNotFoundError`` when it is missing) or ``ValueError`` as that says."""
+    return read_json_bounded(path, RUN_FILE_BYTES)
 
 
 def last_part_versions(provenance: Mapping[str, Any]) -> dict[str, str]:

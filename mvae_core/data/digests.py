@@ -17,7 +17,7 @@ import os
 import time
 from pathlib import Path
 
-from mvae_core.files import WriteFailed, atomic_write, read_bounded
+from mvae_core.files import WriteFailed, atomic_write, read_json_bounded
 
 INDEX = "file-digests.json"
 INDEX_BYTES = 1 << 30
@@ -43,9 +43,9 @@ class FileDigests:
         self.changed = False
         if self.path is not None:
             try:  # bounded (a link to /dev/zero is not read), and JSON nested too deep is as damaged as cut JSON
-                loaded = json.loads(read_bounded(self.path, INDEX_BYTES).decode("utf-8"))
+                loaded = read_json_bounded(self.path, INDEX_BYTES)
                 self.entries = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError, RecursionError):
+            except (OSError, ValueError):
                 self.entries = {}
 
     def get(self, path: Path, info: os.stat_result) -> str | None:
