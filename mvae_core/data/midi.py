@@ -14,7 +14,7 @@ Guards that keep every parse short (see docs/data.md, "What happens to bad files
 
 * a run of more than :data:`MAX_HIGH_BYTE_RUN` bytes >= 0x80 is corrupt: mido decodes a variable-length number
   (at most 4 bytes in valid MIDI) byte by byte into an ever-growing integer, so one long run costs quadratic time;
-* a file with an event at or past :data:`MAX_BEATS` quarter notes is too large.
+* a file with an event at or past :data:`MAX_BEATS` quarter notes is too large (its end of track does not count).
 
 The file's byte size is limited where units are read (:data:`mvae_core.data.sources.MAX_UNIT_BYTES`).
 """
@@ -49,7 +49,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         raise SkipFile(SkipReason.NOT_MIDI, "no MThd header" + _what_it_is(data))
     _check_high_byte_runs(data)
     smf = read_smf(data)
-    last = max((sum(message.time for message in track) for track in smf.tracks), default=0)
+    last = max((_last_event_tick(track) for track in smf.tracks), default=0)
     if last >= MAX_BEATS * smf.ticks_per_beat:
         raise SkipFile(
             SkipReason.TOO_LARGE,
@@ -127,6 +127,17 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         melody=choice.reason,
         warnings=[("recovered", w) for w in recovered] + [("merged parts", w) for w in choice.warnings],
     )
+
+
+def _last_event_tick(track: mido.MidiTrack) -> int:
+    """The tick of ``track``'s last event other than its end of track: a DAW may write the end of track with any
+    delay (a huge one made a 4-bar file "too large"); an unended note is still held to it, which costs nothing."""
+    tick = last = 0
+    for message in track:
+        tick += message.time
+        if message.type != "end_of_track":
+            last = tick
+    return last
 
 
 def _selector(part: Part) -> str:

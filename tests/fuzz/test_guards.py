@@ -159,6 +159,31 @@ def test_seconds_per_step_past_the_tick_limit_follow_the_last_tempo():
     assert end - start == pytest.approx(4.0)  # two bars of 4/4 at 120 bpm
 
 
+def late_end_of_track(unended: bool = False) -> bytes:
+    """Two bars of eighth notes whose end of track comes 0x0FFFFFFF ticks (559,240 beats) after the last note-off;
+    with ``unended``, the last note has no note-off."""
+    events = smf.notes_to_events(smf.melody(2, 480))
+    if unended:
+        events = events[:-1]
+    end_of_track = (0x0FFFFFFF, b"\xff\x2f\x00")
+    return smf.smf([smf.track([(0, smf.tempo(120))]), smf.track([*events, end_of_track], end=False)])
+
+
+def test_a_late_end_of_track_does_not_make_a_short_file_too_large():
+    """A DAW may write the end of track with any delay: it is not an event of the music, and the file is read."""
+    score = read_midi_bytes(late_end_of_track(), CFG)
+    assert len(score.pitch) == 16 and score.warnings == []
+    assert len(score_to_loops(score, CFG).step) == 16
+
+
+def test_an_unended_note_before_a_late_end_of_track_is_held_to_it_and_its_loop_is_used():
+    score = read_midi_bytes(late_end_of_track(unended=True), CFG)
+    assert int(score.end.max()) == int(score.start.max()) + 0x0FFFFFFF  # its note-on is the last event before
+    assert "have no note-off" in score.warnings[0][1]
+    block = score_to_loops(score, CFG)
+    assert len(block.step) == 16 and float(block.duration.max()) == 1.0  # held: as long as a note can be
+
+
 def test_smpte_timing_is_corrupt_with_a_reason():
     skip = skip_of(melody_file(division=0xE728))  # -25 frames per second, 40 ticks per frame
     assert skip.reason is SkipReason.CORRUPT
