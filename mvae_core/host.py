@@ -135,11 +135,6 @@ class PluginHost:
                 raise PluginError(f"plugin {label(name)} has an invalid hook: {one_line(exc)}") from None
             except ValueError as exc:  # the same object or name twice
                 raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
-        try:
-            self.pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
-            raise PluginError(f"plugin {label(name)}: {one_line(exc)} (not a hook of mvae_core.hookspecs)") from None
         self.outbox: PluginOutbox | None = None
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if tracing() else None

@@ -79,7 +79,8 @@ class PluginInfo(Registered):
 def check_hooks(plugin: Any, label: str) -> None:
     """Raise ``PluginError("<label> has an invalid hook: …")`` (``label``: ``plugin 'x' (package p)``) for the hook
     mistakes that pluggy passes over in silence or reports without a hint: an attribute named like a hook but not
-    marked ``@hookimpl`` (pluggy never calls it), a marked one (by its name, or its ``specname``) that is no hook,
+    marked ``@hookimpl`` (pluggy never calls it), a marked one (by its name, or its ``specname``) that is no hook
+    (``on_epoch_end``: did you mean ``mvae_epoch_end``?),
     an argument the hook does not have,
     ``*args`` or ``**kwargs`` (pluggy fills only named arguments), and a plugin with no hook at all (an entry point
     naming a function, an object without marked methods): it would run and do nothing.
@@ -88,16 +89,16 @@ def check_hooks(plugin: Any, label: str) -> None:
     for attribute in dir(plugin):
         value = getattr(plugin, attribute, None)
         options = getattr(value, "mvae_impl", None) if callable(value) else None
-        specname = options.get("specname") if isinstance(options, dict) else None
-        if not attribute.startswith("mvae_") and not specname:  # @hookimpl(specname=...) marks a method of any name
+        marked = isinstance(options, dict)
+        if not attribute.startswith("mvae_") and not marked:
             continue
-        hook = specname or attribute if isinstance(options, dict) else None
+        hook = (options.get("specname") or attribute) if marked else None  # @hookimpl(specname=...): any method name
         if hook is None:
             if attribute in HOOKS:
                 other = _other_projects(value)
-                marked = f"marked by pluggy.HookimplMarker({other[0]!r}), not mvae's" if other else "not marked"
+                how = f"marked by pluggy.HookimplMarker({other[0]!r}), not mvae's" if other else "not marked"
                 raise PluginError(
-                    f"{invalid}: {attribute} is {marked} @hookimpl, so mvae would never call it; decorate it with "
+                    f"{invalid}: {attribute} is {how} @hookimpl, so mvae would never call it; decorate it with "
                     "mvae_core.hookimpl (from mvae_core import hookimpl; docs/hooks.md)"
                 )
         elif hook not in HOOKS:
