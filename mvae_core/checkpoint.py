@@ -24,7 +24,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
 from mvae_core.config import MAX_EPOCHS
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, shortened
 from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
 
 CHECKPOINT = "checkpoint.pt"
@@ -111,7 +111,7 @@ ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
 def _shown(value: Any) -> str:
     """A value of a checkpoint as a message shows it: its type, and a short form of a plain value."""
     if isinstance(value, str | int | float | bool) or value is None:
-        return f"the {type(value).__name__} {repr(value)[:40]}"
+        return f"the {type(value).__name__} {shortened(repr(value))}"
     if isinstance(value, torch.Tensor):
         return f"a tensor of {str(value.dtype).removeprefix('torch.')}"
     return f"a {type(value).__name__}"

@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from mvae_core.data.melody import parse_rule
-from mvae_core.errors import ConfigError
+from mvae_core.errors import ConfigError, shortened
 from mvae_core.files import NotRegular, TooLarge, read_bounded
 from mvae_core.suggest import closest, did_you_mean
 
@@ -280,12 +280,7 @@ def parse_set_value(text: str) -> Any:
     except tomllib.TOMLDecodeError:
         return text
     except RecursionError:
-        raise ConfigError(f"the value {_shortened(text)} is nested deeper than mvae reads") from None
-
-
-def _shortened(text: str, most: int = 40) -> str:
-    """``text`` as a message quotes a value: its start, with ``…`` where it is cut."""
-    return text if len(text) <= most else text[:most] + "…"
+        raise ConfigError(f"the value {shortened(text)} is nested deeper than mvae reads") from None
 
 
 def apply_override(tree: dict[str, Any], assignment: str) -> None:
@@ -419,7 +414,7 @@ def field_problem(field: str, value: Any, message: str) -> str:
     """``train.batch_size = -3: Input should be >= 2``: the dotted ``field``, its ``value`` (left out when it is a
     table; cut after 80 characters, so a 5 MB string is not a 5 MB message) and what is wrong with it; every config
     error names a field this way."""
-    shown = "" if isinstance(value, dict) else f" = {_shortened(repr(value), 80)}"
+    shown = "" if isinstance(value, dict) else f" = {shortened(repr(value), 80)}"
     return f"{field}{shown}: {message}"
 
 

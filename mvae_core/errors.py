@@ -14,6 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def shortened(text: str, most: int = 40) -> str:
+    """``text`` as a message quotes a value: whole when it has at most ``most`` characters, else its start and ``…``,
+    ``most`` characters in all (a 5 MB setting made a 5 MB error line)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 class MvaeError(Exception):
     """Base of mvae's typed errors; ``exit_code`` is the status the ``mvae`` command exits with (2: bad input)."""
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
-from mvae_core.errors import InputError
+from mvae_core.errors import InputError, shortened
 from mvae_core.plugins import (
     PluginError,
     PluginInfo,
@@ -525,4 +525,4 @@ def _short(value: Any, limit: int = 100) -> str:
         text = f"{type(value).__name__}(...)"
     else:
         text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shortened(text, limit)

@@ -9,8 +9,10 @@ import os
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.checkpoint import _shown
 from mvae_core.cli import app
 from mvae_core.config import ConfigError, build_config, read_toml
+from mvae_core.errors import shortened
 
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -39,3 +41,12 @@ def test_a_huge_value_is_shown_cut_in_its_error():
     with pytest.raises(ConfigError) as refused:
         build_config(None, ["train.device=" + "x" * 5_000_000])
     assert str(refused.value).startswith("train.device = 'xxxx") and len(str(refused.value)) < 400
+
+
+def test_values_in_messages_are_cut_by_one_rule():
+    """The config's and the checkpoint's messages cut a long value alike (the checkpoint's was cut without a mark)."""
+    assert shortened("x" * 41) == "x" * 39 + "…" and shortened("x" * 40) == "x" * 40
+    assert _shown("y" * 100) == "the str " + shortened(repr("y" * 100))
+    with pytest.raises(ConfigError) as refused:
+        build_config(None, ["train.device=" + "x" * 200])
+    assert shortened(repr("x" * 200), 80) in str(refused.value)
