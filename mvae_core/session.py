@@ -187,35 +187,9 @@ def train(
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
         _check_objects(cfg, run, objects)
     else:
-        flags = {EPOCHS_KEY: epochs, "plugins.enabled": None if plugins is None else [*names, *objects]}
-        if isinstance(overrides, Mapping):
-            cfg = build_config(_config_source(config), (), {**overrides, **flags})
-        else:  # one "key=value" string is one override, as one path is one DATA
-            assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
-            cfg = build_config(_config_source(config), assignments, flags)
-        run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-        if out is not None:  # a default folder that holds a run is numbered on (_claimed)
-            _refuse_existing(run, epochs)
-        data = data_arguments(data) or DEFAULT_DATA
-        check_paths(data)  # before anything else, and as the user spelled them
-        _refuse_runs_as_data(data, epochs)
-        data, relocation = absolute_data(data), Relocation()
-    try:  # an unknown model or a bad model/plugin setting fails here, before any data is read
-        _, settings = resolve_model(cfg)
-        host = PluginHost.from_config(cfg.plugins, objects=objects)
-    except ConfigError as exc:
-        if not from_run:
-            raise
-        # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
-        raise ConfigError(f"{run.path / CONFIG}: {run.with_version_hint(str(exc), _installed_versions(cfg))}") from None
-    # config.toml records every setting the run trains with, defaults included, so a later default cannot change it
-    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
-    idle = _configured_not_enabled(cfg.plugins, host, objects)
-    cfg = cfg.model_copy(
-        update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
-    )
-    with torch.random.fork_rng(devices=[]):  # a model whose __init__ fails says so before any data is read
-        build_model(cfg)
+        enabled = None if plugins is None else [*names, *objects]
+        run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
+    cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
@@ -249,6 +223,52 @@ def train(
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
+
+
+def _new_run_setup(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, enabled: list[Any] | None,
+    epochs: int | None,
+) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:  # fmt: skip
+    """:func:`train`'s arguments for a new run checked, before anything is read: its folder (refused when it holds
+    a run), its config (``overrides`` and ``enabled``, the plugins' names, over ``config``) and its data paths."""
+    flags = {EPOCHS_KEY: epochs, "plugins.enabled": enabled}
+    if isinstance(overrides, Mapping):
+        cfg = build_config(_config_source(config), (), {**overrides, **flags})
+    else:  # one "key=value" string is one override, as one path is one DATA
+        assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
+        cfg = build_config(_config_source(config), assignments, flags)
+    run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+    if out is not None:  # a default folder that holds a run is numbered on (_claimed)
+        _refuse_existing(run, epochs)
+    data = data_arguments(data) or DEFAULT_DATA
+    check_paths(data)  # before anything else, and as the user spelled them
+    _refuse_runs_as_data(data, epochs)
+    return run, cfg, absolute_data(data), Relocation()
+
+
+def _resolved(
+    cfg: MvaeConfig, objects: dict[str, Any], run: RunDir | None
+) -> tuple[MvaeConfig, PluginHost, Advice | None]:
+    """The model and plugins of ``cfg`` resolved before any data is read (an unknown model, a bad setting, a model
+    whose ``__init__`` fails): the config with every setting the run trains with, defaults included (what
+    ``config.toml`` records, so a later default cannot change it), the plugin host, and the advice about plugins
+    configured but not enabled. ``run``: the run being resumed, whose ``config.toml`` its errors name."""
+    try:
+        _, settings = resolve_model(cfg)
+        host = PluginHost.from_config(cfg.plugins, objects=objects)
+    except ConfigError as exc:
+        if run is None:
+            raise
+        # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
+        raise ConfigError(f"{run.path / CONFIG}: {run.with_version_hint(str(exc), _installed_versions(cfg))}") from None
+    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
+    idle = _configured_not_enabled(cfg.plugins, host, objects)
+    cfg = cfg.model_copy(
+        update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
+    )
+    with torch.random.fork_rng(devices=[]):
+        build_model(cfg)
+    return cfg, host, idle
 
 
 @contextlib.contextmanager
@@ -381,117 +401,145 @@ def _fit(
 
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested)
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
-    python, command_line = (run.steps(python=True, objects=objects, world=dist.world),
-                            run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
-    processes = f" × {dist.world} processes" if dist.world > 1 else ""
+    steps = (run.steps(python=True, objects=objects, world=dist.world),
+             run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     if writer and (leftovers := writer.remove_leftovers()):
         reporter.note(
             f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
             f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
         )
     try:
-        if resuming:
-            payload = run.load_checkpoint()
-            try:
-                trainer.restore(payload)
-            except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
-                message = run.refused_weights(exc, _installed_versions(cfg))
-                raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
-            if writer:
-                if (failure := writer.read_failure()) and failure.get("error") == NON_FINITE:
-                    reporter.note(
-                        f"{run.path} failed with a {failure.get('message', NON_FINITE)}; {REPEATS}", "warning"
-                    )
-                if lost := writer.truncate_metrics(int(payload["epoch"])):
-                    reporter.note(_lost_lines(run, lost), "warning")
-                writer.clear_failure()
-            done = len(run.read_metrics())
-            if trainer.start_epoch >= cfg.train.epochs:
-                finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
-                reporter.note(Advice(f"{finished} further ({python.more_epochs})",
-                                     f"{finished} further ({command_line.more_epochs})"))  # fmt: skip
-                return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
-            if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
-                reporter.note(
-                    f"the checkpoint was written by {_processes(written_by)} and this resume runs "
-                    f"{_processes(dist.world)}: the continuation is not bit-identical to a run that kept {written_by} "
-                    "(docs/scaling.md)"
-                )
-            # a run written before the torch entries were recorded has none to compare with: they stay unrecorded
-            recorded = writer.trained_versions() if writer else {}
-            versions = {name: v for name, v in versions.items() if name not in NUMERICS or name in recorded}
-            if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
-                what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
-                reporter.note(
-                    f"{run.path} trained so far with other versions than this resume ({what}); from epoch "
-                    f"{epoch_number(trainer.start_epoch)} on it trains with these (config.toml keeps both: "
-                    "[provenance.versions] and [[provenance.resumed]])",
-                    "warning",
-                )
-            step = trainer.progress.step if trainer.progress else 0
-            reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
-                          f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
-                          f"{dist.device}{processes})")  # fmt: skip
-        else:
+        if resuming and (finished := _restore(run, cfg, trainer, versions, dist, reporter, steps)):
+            return finished
+        if not resuming:
             if writer:
                 writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
             reporter.note(
                 f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
-                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes} · run {run.path}"
+                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{_processes_on(dist)} · "
+                f"run {run.path}"
             )
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
-    except TrainingPaused as exc:
-        where = (
-            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
-        )
-        cause = interrupts.name if interrupts.requested() else "stop set"  # a signal, or the caller's event
-        stopped = f"{cause}: stopped {where} and checkpointed. Continue with: "
-        signum = interrupts.signum or signal.SIGINT
-        raise RunInterrupted(stopped + python.resume, signum, stopped + command_line.resume) from None
-    except KeyboardInterrupt:  # raised by code, not by a signal (those are deferred during training)
-        stopped = "interrupted; the last finished epoch is checkpointed. Continue with: "
-        raise RunInterrupted(stopped + python.resume, signal.SIGINT, stopped + command_line.resume) from None
-    except NonFiniteLoss as exc:
-        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
-                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
-        raise RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path) from exc
-    except WriteFailed as exc:  # a full disk, a folder made read-only or removed under the run
-        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
-            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
-        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
-        raise RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}") from exc
-    except PluginError as exc:
-        failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
-        raised = exc.__cause__  # the plugin's own exception, when it raised one: where in its code
-        if raised is not None:
-            failure["traceback"] = "".join(traceback.format_exception(raised))
-        _record_failure(writer, failure)
-        checkpointed = run.has_checkpoint()
-        done = len(run.read_metrics())
-        over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
-
-        def after(how: Steps) -> str:
-            if over:
-                saved = f"{done} epoch{'s' * (done != 1)} saved"
-                return f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
-            if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
-                return (
-                    f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
-                    f"run was the cause, start a new run with it changed ({how.again})"
-                )
-            # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
-            return f"nothing was checkpointed, so after a fix start it again: {how.again}"
-
-        cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
-        raise RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}") from exc
+    except (TrainingPaused, KeyboardInterrupt) as exc:
+        raise _interrupted(exc, interrupts, steps) from None
+    except (NonFiniteLoss, WriteFailed, PluginError) as exc:
+        raise _failed(exc, run, cfg, trainer, steps) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
     reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {_best_line(run)}")
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
                      result.final_events)  # fmt: skip
+
+
+def _restore(
+    run: RunDir, cfg: MvaeConfig, trainer: Trainer, versions: dict[str, str], dist: Distributed, reporter: Reporter,
+    steps: tuple[Steps, Steps],
+) -> RunResult | None:  # fmt: skip
+    """Load ``run``'s checkpoint into ``trainer`` and say where it resumes (the run's files made consistent with the
+    checkpoint on rank 0); a result instead when the run has finished its epochs. ``steps``: what to type next, for
+    a Python caller and on the command line."""
+    writer = run if dist.is_main else None
+    payload = run.load_checkpoint()
+    try:
+        trainer.restore(payload)
+    except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
+        message = run.refused_weights(exc, _installed_versions(cfg))
+        raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
+    if writer:
+        if (failure := writer.read_failure()) and failure.get("error") == NON_FINITE:
+            reporter.note(f"{run.path} failed with a {failure.get('message', NON_FINITE)}; {REPEATS}", "warning")
+        if lost := writer.truncate_metrics(int(payload["epoch"])):
+            reporter.note(_lost_lines(run, lost), "warning")
+        writer.clear_failure()
+    if trainer.start_epoch >= cfg.train.epochs:
+        finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
+        reporter.note(Advice(f"{finished} further ({steps[0].more_epochs})",
+                             f"{finished} further ({steps[1].more_epochs})"))  # fmt: skip
+        done = len(run.read_metrics())
+        return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
+    if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
+        reporter.note(
+            f"the checkpoint was written by {_processes(written_by)} and this resume runs {_processes(dist.world)}: "
+            f"the continuation is not bit-identical to a run that kept {written_by} (docs/scaling.md)"
+        )
+    # a run written before the torch entries were recorded has none to compare with: they stay unrecorded
+    recorded = writer.trained_versions() if writer else {}
+    versions = {name: v for name, v in versions.items() if name not in NUMERICS or name in recorded}
+    if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
+        what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
+        reporter.note(
+            f"{run.path} trained so far with other versions than this resume ({what}); from epoch "
+            f"{epoch_number(trainer.start_epoch)} on it trains with these (config.toml keeps both: "
+            "[provenance.versions] and [[provenance.resumed]])",
+            "warning",
+        )
+    step = trainer.progress.step if trainer.progress else 0
+    reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
+                  f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
+                  f"{dist.device}{_processes_on(dist)})")  # fmt: skip
+    return None
+
+
+def _interrupted(
+    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps]
+) -> RunInterrupted:
+    """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
+    becomes: where it stopped, and how to continue."""
+    if isinstance(exc, TrainingPaused):
+        where = (
+            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
+        )
+        cause = interrupts.name if interrupts.requested() else "stop set"
+        stopped, signum = f"{cause}: stopped {where} and checkpointed. Continue with: ", interrupts.signum
+    else:  # signals are deferred during training, so this one came from code
+        stopped, signum = "interrupted; the last finished epoch is checkpointed. Continue with: ", None
+    return RunInterrupted(stopped + steps[0].resume, signum or signal.SIGINT, stopped + steps[1].resume)
+
+
+def _failed(
+    exc: NonFiniteLoss | WriteFailed | PluginError, run: RunDir, cfg: MvaeConfig, trainer: Trainer,
+    steps: tuple[Steps, Steps],
+) -> RunFailed:  # fmt: skip
+    """The :class:`RunFailed` a started run ends with: the cause, where the best model is, and what to do next (for
+    a Python caller and on the command line); ``failure.json`` records it where it can be written."""
+    writer = run if trainer.run else None
+    python, command_line = steps
+    if isinstance(exc, NonFiniteLoss):
+        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
+                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
+        return RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path)
+    if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
+        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
+            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
+        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
+        return RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}")
+    failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
+    if exc.__cause__ is not None:  # the plugin's own exception, when it raised one: where in its code
+        failure["traceback"] = "".join(traceback.format_exception(exc.__cause__))
+    _record_failure(writer, failure)
+    checkpointed = run.has_checkpoint()
+    done = len(run.read_metrics())
+    over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
+
+    def after(how: Steps) -> str:
+        if over:
+            saved = f"{done} epoch{'s' * (done != 1)} saved"
+            return (
+                f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
+            )
+        if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
+            return (
+                f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
+                f"run was the cause, start a new run with it changed ({how.again})"
+            )
+        # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
+        return f"nothing was checkpointed, so after a fix start it again: {how.again}"
+
+    cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
+    return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
 
 
 def _prepare_data(
@@ -874,6 +922,11 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
             Console(file=SpelledStdout(), highlight=False, soft_wrap=True, emoji=False), command_line=False
         )
     return progress
+
+
+def _processes_on(dist: Distributed) -> str:
+    """`` × 4 processes`` under torchrun, else nothing: how the start and resume lines name the processes."""
+    return f" × {dist.world} processes" if dist.world > 1 else ""
 
 
 def _processes(count: int) -> str:

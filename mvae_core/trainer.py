@@ -205,9 +205,9 @@ class Trainer:
         deterministic kernels (:mod:`mvae_core.determinism`)."""
         with one_training(), deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
             self._set_rng_state(self.rng_start)
-            return self.run_epochs(on_epoch_end, on_start)
+            return self._run_epochs(on_epoch_end, on_start)
 
-    def run_epochs(
+    def _run_epochs(
         self,
         on_epoch_end: Callable[[dict[str, Any]], None] | None,
         on_start: Callable[[list[dict[str, Any]]], None] | None,
@@ -251,7 +251,8 @@ class Trainer:
             if dist.any(self.pause_requested()) and epoch + 1 < cfg.train.epochs:
                 raise TrainingPaused(epoch + 1, 0)  # the checkpoint of this epoch is on disk
         host.hook.mvae_train_end(trainer=view, stop_reasons=stop_reasons)
-        return TrainResult(view.epoch + 1, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
+        epochs_run = view.epoch + 1 if record else self.start_epoch  # no record: no epoch was left to run
+        return TrainResult(epochs_run, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
 
     def _open_epoch(self, epoch: int) -> EpochProgress:
         """Where ``epoch`` starts: the progress a mid-epoch resume restored, else ``mvae_epoch_start`` (the mutators)
