@@ -618,12 +618,14 @@ function listenToControls() {
   $('color-notes').addEventListener('click', () => setColorMode('notes'));
 
   $('seed').addEventListener('change', () => {
-    const seed = Math.floor(Number($('seed').value));
-    if (Number.isFinite(seed) && seed >= 0 && seed <= maxSeed()) {
+    // an emptied field reads as '', which Number() takes as 0: a seed the musician liked would be lost for seed 0
+    const text = $('seed').value.trim();
+    const seed = text === '' ? NaN : Number(text);
+    if (Number.isInteger(seed) && seed >= 0 && seed <= maxSeed()) {
       setSeed(seed);
       return;
     }
-    // a seed the server refuses would fail every later request: keep the last good one
+    // a seed the server refuses (1.5, -5, over 2³² − 1) would fail every later request: keep the last good one
     $('seed').value = String(state.seed);
     setMessage(`A seed is a whole number from 0 to ${maxSeed()}; kept ${state.seed}.`, 'error');
   });
