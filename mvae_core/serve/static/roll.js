@@ -7,6 +7,8 @@
 const GUTTER = 38;      // px at the left for note names
 const HEADER = 16;      // px at the top for bar numbers
 const MIN_ROWS = 13;    // show at least an octave
+const BACKGROUND = '#0e1317';  // the canvas's background, behind the header's labels
+const LABEL_PAD = 4;    // px of background either side of a label drawn over the header
 const NOTE_NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 const ON_GRID = 0.03;   // |offset| below this fraction of a step counts as on the grid
 const FULL_OFF = 0.5;   // |offset| at which the colour is fully blue/red (half a step)
@@ -115,7 +117,7 @@ export class Roll {
     if (!this.width) return;
     const g = this.base.getContext('2d');
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    g.fillStyle = '#0e1317';
+    g.fillStyle = BACKGROUND;
     g.fillRect(0, 0, this.width, this.height);
     const L = this.layout();
     this.drawRows(g, L);
@@ -221,11 +223,17 @@ export class Roll {
     g.stroke();
     g.setLineDash([]);
     if (stale) {
-      g.fillStyle = 'rgba(255, 209, 102, 0.9)';
+      const text = 'takes over at the next loop';
+      const right = this.width - 6;
       g.font = '10px system-ui, sans-serif';
       g.textAlign = 'right';
       g.textBaseline = 'top';
-      g.fillText('takes over at the next loop', this.width - 6, 3);
+      // on the header's background: the beat and bar numbers under it would show through its letters
+      const width = g.measureText(text).width;
+      g.fillStyle = BACKGROUND;
+      g.fillRect(right - width - LABEL_PAD, 0, width + 2 * LABEL_PAD, HEADER);
+      g.fillStyle = 'rgba(255, 209, 102, 0.9)';
+      g.fillText(text, right, 3);
     }
   }
 
