@@ -6,7 +6,7 @@ Imported by the ``mvae`` command at start-up; the server's modules (starlette, u
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,6 +15,9 @@ from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
 from mvae_core.serve.knobs import KNOBS
+
+if TYPE_CHECKING:
+    from mvae_core.serve.engine import Engine
 
 TEMPO_HELP = (
     f"Starting tempo in bpm, {KNOBS['tempo'][0]:g} to {KNOBS['tempo'][1]:g}: of the page's tempo knob, MIDI out and "
@@ -63,12 +66,8 @@ def serve(
         stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
     engine = server.engine
     stdout.print(escape(f"serving {run_dir} ({engine.config.model.name}, latent_dim {engine.latent_dim})"))
-    if engine.best_epoch:
-        epoch, val_elbo = engine.best_epoch
-        stdout.print(
-            f"  model: the best epoch when the server started, {epoch} of {engine.epochs_trained} trained "
-            f"(val_elbo {val_elbo:.3f}, lower is better); a restart picks up a later best"
-        )
+    if line := model_line(engine):
+        stdout.print(escape(line))
     stdout.print("  pad: the training loops are encoded in the background (GET /api/points)")
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.other_devices:
@@ -85,3 +84,23 @@ def serve(
     stdout.print("Ctrl-C stops.")
     with errors_to_exit():
         server.serve_forever()
+
+
+def model_line(engine: Engine) -> str | None:
+    """The start-up line that says which model plays: the run's best epoch (a restart picks up a later one), or for a
+    copy made by ``mvae bend`` the epoch it was bent from (its val_elbo is the unbent model's; a bent copy never
+    trains, so no later epoch comes); None for a model file without an epoch."""
+    from mvae_core.tools.bend import how_bent
+
+    if not engine.best_epoch:
+        return None
+    epoch, val_elbo = engine.best_epoch
+    if bend := how_bent(engine.run.model_metadata):
+        return (
+            f"  model: bent ({bend}) from epoch {epoch} of {engine.epochs_trained} trained, whose val_elbo was "
+            f"{val_elbo:.3f} before the bend; a bent copy does not train further"
+        )
+    return (
+        f"  model: the best epoch when the server started, {epoch} of {engine.epochs_trained} trained "
+        f"(val_elbo {val_elbo:.3f}, lower is better); a restart picks up a later best"
+    )

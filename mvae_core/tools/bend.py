@@ -36,6 +36,15 @@ from mvae_core.tools import ToolError
 Layers = Literal["decoder", "all"]
 COPIED = (METRICS, DATA_REPORT)
 MAX_SEED = 2**63 - 1  # the largest seed a torch generator takes
+BENT = "bend"
+"""The key of a bent copy's ``model.safetensors`` metadata that says how it was bent: ``sigma=… seed=… layers=…
+source=…`` (the source's ``epoch`` and ``val_elbo`` stay beside it: those of the model before the bend)."""
+
+
+def how_bent(metadata: dict[str, str]) -> str | None:
+    """How the model of ``metadata`` (``model.safetensors``') was bent, as :func:`bend_run` recorded it; None for a
+    model that was not."""
+    return metadata.get(BENT)
 
 
 def bent_parameters(model: MelodyModel, layers: Layers) -> list[str]:
@@ -90,7 +99,7 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
             if (source / name).is_file():
                 shutil.copy2(source / name, building / name)
         (building / CONFIG).write_text(tomli_w.dumps(tree), encoding="utf-8")
-        metadata["bend"] = f"sigma={sigma} seed={seed} layers={layers} source={source.resolve()}"
+        metadata[BENT] = f"sigma={sigma} seed={seed} layers={layers} source={source.resolve()}"
         save_model(building / BEST_MODEL, model.state_dict(), metadata)
         building.chmod(0o777 & ~_umask())
         os.rename(building, dest)
