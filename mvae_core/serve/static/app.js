@@ -1,7 +1,7 @@
 // mvae serve page: wires the latent pad, the knobs, the piano roll, the loop player, downloads,
 // MIDI drag-and-drop and the A↔B walk to the JSON API.
 //
-// Test hooks (kept stable): window.mvae.{audio, current, playing, ready, pointsReady}; #pad, #roll (data-notes,
+// Test hooks (kept stable): window.mvae.{audio, current, playing, ready, pointsReady, fileLabels}; #pad, #roll (data-notes,
 // data-loop-seconds), #play, #status.
 
 import * as api from './api.js';
@@ -56,6 +56,7 @@ const mvae = {
   get audio() { return player.ctx; },
   get playing() { return player.playing; },
   get point() { return [...state.point]; },
+  get fileLabels() { return pad.labelsDrawn; },  // the dropped loops' labels on the pad, as drawn
 };
 window.mvae = mvae;
 

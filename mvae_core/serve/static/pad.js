@@ -15,6 +15,7 @@ const FILE_PALETTE = [
 const RAMP = [[68, 24, 96], [58, 82, 160], [33, 145, 140], [94, 200, 98], [246, 226, 60]];
 const HOVER_RADIUS = 8;  // px: hovering this close to a training dot names it
 const EDGE_INSET = 8;  // px: a marker for a point beyond the pad sits this far inside its edge
+const LABEL_HALF_HEIGHT = 6;  // px: half the height a dropped loop's label takes (10 px text), for overlaps
 // Arrow keys on the focused pad move the point by KEY_STEP in z (a tenth of the prior's σ: a close variation of the
 // loop), with Shift by KEY_STEP_BIG (half a σ: a different loop); Home goes back to the centre.
 const KEY_STEP = 0.1;
@@ -80,6 +81,7 @@ export class Pad {
     this.b = null;
     this.walkSteps = 8;
     this.fileLoops = [];
+    this.labelsDrawn = [];  // the dropped loops' labels as drawn: {text, left, right, top, bottom} (a test hook)
     this.base = document.createElement('canvas');  // cached static layer: grid, axes, dots
     this.dragging = false;
     this.listen();
@@ -301,11 +303,9 @@ export class Pad {
   drawFileLoops(g) {
     g.lineWidth = 1.5;
     g.font = '10px system-ui, sans-serif';
-    g.textAlign = 'left';
     g.textBaseline = 'middle';
-    for (const l of this.fileLoops) {
-      const [drawn, beyond] = onPad(l.z, this.extent);
-      const [x, y] = this.inset(this.toPx(drawn), EDGE_INSET);
+    const labels = this.fileLabels(g);
+    for (const { x, y, beyond } of labels) {
       g.strokeStyle = '#ffd166';
       g.fillStyle = 'rgba(255, 209, 102, 0.18)';
       g.setLineDash(beyond ? [2, 2] : []);
@@ -317,14 +317,41 @@ export class Pad {
       g.closePath();
       g.fill();
       g.stroke();
-      g.setLineDash([]);
-      g.fillStyle = '#ffd166';
-      const label = beyond ? `${l.loop} · beyond the pad (${l.z[0].toFixed(1)}, ${l.z[1].toFixed(1)})` : String(l.loop);
+    }
+    g.setLineDash([]);
+    g.fillStyle = '#ffd166';
+    for (const { at, y, leftwards, text } of labels) {
+      g.textAlign = leftwards ? 'right' : 'left';
+      g.fillText(text, at, y);
+    }
+    this.labelsDrawn = labels.map(({ text, box }) => ({ text, ...box }));
+  }
+
+  // Where each dropped loop's marker and label go: the label is the loop's number, and for a loop beyond the pad
+  // also its point, unless that longer label would run into another label (the loops of a file beyond one side of
+  // the pad pile up on its edge, and their long labels were drawn over each other, unreadable).
+  fileLabels(g) {
+    const labels = this.fileLoops.map((l) => {
+      const [drawn, beyond] = onPad(l.z, this.extent);
+      const [x, y] = this.inset(this.toPx(drawn), EDGE_INSET);
       const gap = beyond ? 18 : 8;  // clear of the current point's marker, which jumps there
       const leftwards = x > this.width / 2;  // a label near the right edge reads leftwards
-      g.textAlign = leftwards ? 'right' : 'left';
-      g.fillText(label, x + (leftwards ? -gap : gap), y);
+      return { x, y, beyond, leftwards, at: x + (leftwards ? -gap : gap), text: String(l.loop), z: l.z };
+    });
+    const box = ({ at, y, leftwards }, text) => {
+      const width = g.measureText(text).width;
+      const left = leftwards ? at - width : at;
+      return { left, right: left + width, top: y - LABEL_HALF_HEIGHT, bottom: y + LABEL_HALF_HEIGHT };
+    };
+    const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (const label of labels) label.box = box(label, label.text);
+    for (const label of labels) {
+      if (!label.beyond) continue;
+      const text = `${label.text} · beyond the pad (${label.z[0].toFixed(1)}, ${label.z[1].toFixed(1)})`;
+      const long = box(label, text);
+      if (labels.every((other) => other === label || !meets(long, other.box))) Object.assign(label, { text, box: long });
     }
+    return labels;
   }
 
   // Canvas pixels moved at most `margin` px inside the pad, so a marker on its edge is drawn whole.
