@@ -50,3 +50,30 @@ def test_the_figure_s_paired_bar_says_other_model():
 
     assert _paired_word(paired(ROWS, ARMS, "none"), "best_val_elbo") == OTHER_MODEL
     assert _paired_word(paired(ROWS, ARMS[::2], "none"), "best_val_elbo") == "–"
+
+
+@pytest.mark.parametrize(
+    ("changes", "model"),
+    [
+        ({}, "melody_rnn"),
+        ({"timing_bins = 32": "timing_bins = 16"}, "melody_rnn, 16 timing bins"),
+        ({'name = "melody_rnn"': 'name = "seed"', 'timing_head = "categorical"': 'timing_head = "mse"'},
+         "seed, mse timing head"),
+    ],
+)  # fmt: skip
+def test_a_run_s_model_cell_names_a_timing_term_of_another_kind(tiny_run, tmp_path, changes, model):
+    """Two seed-model runs, one with the mse timing head, were paired on val_elbo, whose timing term is a squared
+    error in one and a cross-entropy in the other; so were runs with other timing bins."""
+    from mvae_core.ablation.rows import _model
+
+    run = tmp_path / "run"
+    run.mkdir()
+    text = (tiny_run / "config.toml").read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    (run / "config.toml").write_text(text, encoding="utf-8")
+    assert _model(run) == model
+    rows = [_row("all", 0, "seed", 120.0, 0.1), _row("mse", 0, model, 110.0, 0.1)]
+    (mse,) = paired(rows, [Configuration("all", (), ()), Configuration("mse", (), ())], "all")
+    assert mse["missing"]["best_val_elbo"] == {OTHER_MODEL: 1}

@@ -10,7 +10,7 @@ from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
-from mvae_core.config import ConfigError
+from mvae_core.config import ConfigError, ModelConfig
 from mvae_core.errors import MvaeError
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -77,8 +77,17 @@ def run_row(
 
 
 def _model(path: Path) -> str:
-    """The run's ``[model] name`` (``""`` when its config cannot be read, e.g. a run that failed before writing it)."""
+    """The run's model as its ``val_elbo`` measures it: the ``[model] name``, and its timing head (``seed, mse timing
+    head``) or number of timing bins (``melody_rnn, 16 timing bins``) where these are not the defaults, since the
+    timing term is then another quantity (a squared error; a cross-entropy over other bins). ``""`` when the run's
+    config cannot be read, e.g. a run that failed before writing it."""
     try:
-        return RunDir(path).read_config().model.name
+        model = RunDir(path).read_config().model
     except MvaeError:
         return ""
+    defaults = ModelConfig()
+    if model.timing_head != defaults.timing_head:
+        return f"{model.name}, {model.timing_head} timing head"
+    if model.timing_bins != defaults.timing_bins:
+        return f"{model.name}, {model.timing_bins} timing bins"
+    return model.name

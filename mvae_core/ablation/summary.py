@@ -54,13 +54,14 @@ MODEL_EPOCHS = (
 )
 """Which model each column describes: a run's columns come from two epochs when its last epoch was not its best."""
 MODEL_SCALED = ("best_val_elbo",)
-"""Metrics that measure a different quantity in each model, so no paired difference is taken between runs of two
-models (:data:`OTHER_MODEL` in its place): ``val_elbo``'s onset term is one token's cross-entropy per step in
-``melody_rnn`` and a binary cross-entropy per pitch × step cell in ``seed`` (docs/ablation.md)."""
+"""Metrics that measure a different quantity in each model, so no paired difference is taken between runs whose
+``model`` cells differ (:data:`OTHER_MODEL` in its place): ``val_elbo``'s onset term is one token's cross-entropy
+per step in ``melody_rnn`` and a binary cross-entropy per pitch × step cell in ``seed``, and its timing term a
+cross-entropy over the timing bins or (the ``mse`` head) a squared error (docs/ablation.md)."""
 OTHER_MODEL = "other model"
 OTHER_MODEL_NOTE = (
-    " `other model`: the two runs have different models, whose val_elbo measures a different quantity; compare them"
-    " on onset_f1, the generated timing and the pitch gaps."
+    " `other model`: the two runs have different models (or timing heads), whose val_elbo measures a different"
+    " quantity; compare them on onset_f1, the generated timing and the pitch gaps."
 )
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
