@@ -23,6 +23,13 @@ from mvae_core.data.split import LoopSet
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 
+_TRAINED_WITH = (
+    "; that setting is the run's, fixed when it was trained (mvae encode, interpolate and serve read a file as their "
+    "run does): give another file, or train a new run with it"
+)
+"""Said after the data report's reason when it names a setting to change (``--set data.min_onsets=3``): its advice is
+for training, and these commands take no ``--set``; a musician dropping a sparse riff on the page was sent to it."""
+
 
 @dataclass(frozen=True)
 class LoopCode:
@@ -66,7 +73,7 @@ def file_loops(
     if table.n_loops == 0:
         entry = report.entries[0]
         detail = f": {entry['detail']}" if entry.get("detail") else ""
-        raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail})")
+        raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail}){_TRAINED_WITH * ('--set ' in detail)}")
     every = np.arange(table.n_loops)
     loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
     return densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop()
