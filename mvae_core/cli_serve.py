@@ -27,21 +27,30 @@ TEMPO_HELP = (
 
 def serve(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
-    host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="HTTP port of the page and the API (0: any free port).")] = 8000,
-    osc_port: Annotated[int | None, typer.Option(help="Also answer OSC on this UDP port (e.g. 9000).")] = None,
+    host: Annotated[
+        str, typer.Option(metavar="H", help="Address to listen on; only this machine by default.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(metavar="N", help="HTTP port of the page and the API (0: any free port).")
+    ] = 8000,
+    osc_port: Annotated[
+        int | None, typer.Option(metavar="N", help="Also answer OSC on this UDP port (e.g. 9000).")
+    ] = None,
     osc_reply_port: Annotated[
-        int | None, typer.Option(help="Send OSC answers to this port of the sender (default: the port it sent from).")
+        int | None,
+        typer.Option(metavar="N", help="Send OSC answers to this port of the sender (default: the port it sent from)."),
     ] = None,
     midi_out: Annotated[
-        str | None, typer.Option(help="Also play the current loop on a virtual MIDI output of this name.")
+        str | None,
+        typer.Option(metavar="NAME", help="Also play the current loop on a virtual MIDI output of this name."),
     ] = None,
-    tempo: Annotated[float | None, typer.Option(help=TEMPO_HELP)] = None,
+    tempo: Annotated[float | None, typer.Option(metavar="BPM", help=TEMPO_HELP)] = None,
     allow_origin: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="ORIGIN",
             help="Let scripts of web pages from this origin call the API (CORS), e.g. http://localhost:5500 for a "
-            "p5.js sketch; repeatable, * for any page."
+            "p5.js sketch; repeatable, * for any page.",
         ),
     ] = None,
 ) -> None:

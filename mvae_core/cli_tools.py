@@ -216,7 +216,10 @@ def plot_curves(
     out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
     metric: Annotated[
         list[str] | None,
-        typer.Option(help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits (repeatable)."),
+        typer.Option(
+            metavar="PATH",
+            help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits (repeatable).",
+        ),
     ] = None,
 ) -> None:
     """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
