@@ -1,0 +1,65 @@
+"""docs/hooks.md's advice on random numbers, held to a real run: its EMA example, which runs a copy of the model on
+every validation batch with a generator of its own, leaves the training it watches exactly as it is, and a resume
+continues its average where it was; the same plugin drawing from torch's global random state (what the page warns
+about) changes the next epoch's training."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+import mvae_core
+from mvae_core import hookimpl
+from tests.test_docs import code_blocks
+from tests.training import TINY
+
+
+def ema_score_class() -> type:
+    """The ``EmaScore`` plugin of docs/hooks.md, as the page shows it."""
+    (block,) = [block for block in code_blocks("hooks.md") if "\nclass EmaScore" in block]
+    namespace: dict[str, Any] = {"__name__": "hooks_md"}
+    exec(compile(block, "docs/hooks.md", "exec"), namespace)
+    return namespace["EmaScore"]
+
+
+def trained(data: Path, out: Path, plugins: list, epochs: int = 2) -> list[dict[str, Any]]:
+    return mvae_core.train([data], out, overrides=TINY, plugins=plugins, epochs=epochs, progress=False).metrics()
+
+
+def training_numbers(records: list[dict[str, Any]]) -> list[tuple]:
+    return [(r["train"], r["val"], r["val_elbo"], r["onset_f1"]) for r in records]
+
+
+@pytest.fixture(scope="module")
+def bare(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    return trained(synth_dir, tmp_path_factory.mktemp("bare") / "run", [])
+
+
+def test_the_ema_example_scores_its_average_without_changing_the_training(synth_dir, tmp_path, bare):
+    ema_score = ema_score_class()
+    watched = trained(synth_dir, tmp_path / "watched", [ema_score()])
+    assert training_numbers(watched) == training_numbers(bare)
+    scores = [r["plugins"]["ema_score"]["val_loss"] for r in watched]
+    assert len(scores) == 2 and all(math.isfinite(score) for score in scores)
+
+    trained(synth_dir, tmp_path / "resumed", [ema_score()], epochs=1)
+    resumed = mvae_core.train(out=tmp_path / "resumed", resume=True, plugins=[ema_score()], epochs=2, progress=False)
+    assert resumed.metrics()[1]["plugins"] == watched[1]["plugins"]  # the average went on from the checkpoint's
+
+
+def test_a_plugin_drawing_from_the_global_random_state_changes_the_training_it_watches(synth_dir, tmp_path, bare):
+    """What the page warns about: a draw from torch's global state in mvae_validation_batch moves the next epoch's
+    training (its dropout and latent noise), though the plugin only watches."""
+
+    class GlobalDraw:
+        @hookimpl
+        def mvae_validation_batch(self, batch):
+            torch.randn(len(batch))
+
+    watched = trained(synth_dir, tmp_path / "global", [GlobalDraw()])
+    assert training_numbers(watched)[0] == training_numbers(bare)[0]
+    assert training_numbers(watched)[1] != training_numbers(bare)[1]
