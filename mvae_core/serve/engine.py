@@ -60,6 +60,12 @@ MAX_SEED = 2**32 - 1
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_POINTS = 2000  # training loops drawn on the pad (evenly spaced through the training set)
 ENCODE_CHUNK = 128  # loops encoded per hold of the engine's lock (uploads, the pad's points)
+WITHOUT_DATA = (
+    "the model plays all the same; the dots need the run's training data at that path (a run copied to another "
+    "machine, the laptop of a gig, leaves its data behind: copy the data to the same path there)"
+)
+"""Said after why the pad's training loops could not be read: a performer seeing an empty pad before a show learns that
+nothing else is missing, and how to get the dots back (the server takes no data path of its own)."""
 
 
 class RequestError(MvaeError, ValueError):
@@ -234,7 +240,8 @@ class Engine:
             check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
             table, _ = load_dataset(data, self.config.data, progress=partial(_stop_parsing, stop))
         except (MvaeError, ValueError, OSError) as exc:
-            return {"files": [], "points": [], "note": f"training data not readable ({exc})", "ready": True}
+            note = f"training data not readable ({exc}); {WITHOUT_DATA}"
+            return {"files": [], "points": [], "note": note, "ready": True}
         split = RunDir(self.run.path).read_split()  # without one (an older run): every loop
         train = from_sources(table, set(split["train"])).loops if split else np.arange(table.n_loops)
         if len(train) == 0:
