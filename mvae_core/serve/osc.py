@@ -9,6 +9,8 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
                                     the point becomes the current one (what ``--midi-out`` plays)
 ``/mvae/set <param> <value>``       a knob (``density``, ``temperature``, ``timing_temperature``, ``grid_offset``,
                                     ``tempo``, ``seed``; or ``z x y``) → ``/mvae/set <param> <value>``
+``/mvae/set/<param> <value>``       the same, the knob in the address: what a fader of TouchOSC or a channel of
+                                    TouchDesigner's OSC Out CHOP sends (one number to an address of its own)
 ``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
 ==================================  ===============================================================================
 
@@ -43,7 +45,9 @@ ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/error")
 """Addresses this server only answers with: a message to one of them is ignored. Answering them would let two servers
 (one's ``--osc-reply-port`` the other's ``--osc-port``, or a datagram forged from one to the other) answer each other
 for ever, at full speed, after a single message."""
-USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> or /mvae/loop"
+USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> (or /mvae/set/<param> <value>) or /mvae/loop"
+SET_ONE = f"{PREFIX}/set/"
+"""The start of ``/mvae/set/<param> <value>``: a knob named in the address, as controllers send a fader's number."""
 MAX_BUNDLE = 16
 """The most messages of one bundle answered; a bigger bundle gets one ``/mvae/error``. One datagram holds about 1500
 ``/mvae/generate`` messages: seconds of decoding, during which the OSC thread answers no one else (the performer's
@@ -135,6 +139,8 @@ class OscAnswers:
                 return self._generate(args)
             if address == f"{PREFIX}/set":
                 return self._set(args)
+            if address.startswith(SET_ONE):
+                return self._set([address.removeprefix(SET_ONE), *args])
             if address == f"{PREFIX}/loop":
                 if args:  # its answer's form: /mvae/loop <loop_seconds> <notes>
                     raise RequestError(f"takes no arguments, got {len(args)}; send /mvae/loop")
