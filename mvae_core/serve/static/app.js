@@ -1,8 +1,8 @@
 // mvae serve page: wires the latent pad, the knobs, the piano roll, the loop player, downloads,
 // MIDI drag-and-drop and the A↔B walk to the JSON API.
 //
-// Test hooks (kept stable): window.mvae.{audio, current, playing, ready, pointsReady, fileLabels}; #pad, #roll (data-notes,
-// data-loop-seconds), #play, #status.
+// Test hooks (kept stable): window.mvae.{audio, current, playing, ready, pointsReady, fileLabels, axisLabels}; #pad,
+// #roll (data-notes, data-loop-seconds), #play, #status.
 
 import * as api from './api.js';
 import { LoopPlayer } from './audio.js';
@@ -57,6 +57,7 @@ const mvae = {
   get playing() { return player.playing; },
   get point() { return [...state.point]; },
   get fileLabels() { return pad.labelsDrawn; },  // the dropped loops' labels on the pad, as drawn
+  get axisLabels() { return pad.axisLabels; },  // the axes' labels on the pad, as drawn
 };
 window.mvae = mvae;
 

@@ -15,6 +15,7 @@ const FILE_PALETTE = [
 const RAMP = [[68, 24, 96], [58, 82, 160], [33, 145, 140], [94, 200, 98], [246, 226, 60]];
 const HOVER_RADIUS = 8;  // px: hovering this close to a training dot names it
 const EDGE_INSET = 8;  // px: a marker for a point beyond the pad sits this far inside its edge
+const AXIS_LABEL_HEIGHT = 12;  // px: the height an axis label (11 px text) takes, its background patch around it
 const LABEL_HALF_HEIGHT = 6;  // px: half the height a dropped loop's label takes (10 px text), for overlaps
 // Arrow keys on the focused pad move the point by KEY_STEP in z (a tenth of the prior's σ: a close variation of the
 // loop), with Shift by KEY_STEP_BIG (half a σ: a different loop); Home goes back to the centre.
@@ -82,6 +83,7 @@ export class Pad {
     this.walkSteps = 8;
     this.fileLoops = [];
     this.labelsDrawn = [];  // the dropped loops' labels as drawn: {text, left, right, top, bottom} (a test hook)
+    this.axisLabels = [];  // the axes' labels as drawn, in the same form (a test hook)
     this.base = document.createElement('canvas');  // cached static layer: grid, axes, dots
     this.dragging = false;
     this.listen();
@@ -260,22 +262,6 @@ export class Pad {
     g.lineTo(Math.round(ox) + 0.5, h);
     g.stroke();
 
-    g.fillStyle = getComputedStyle(this.canvas).color;  // the axes' labels: the canvas's CSS colour (style.css)
-    g.font = '11px system-ui, sans-serif';
-    g.textBaseline = 'bottom';
-    g.textAlign = 'right';
-    g.fillText('z0 →', w - 6, oy - 4);
-    g.textAlign = 'left';
-    g.textBaseline = 'top';
-    g.fillText('↑ z1', ox + 6, 5);
-    g.textBaseline = 'bottom';
-    g.fillText(String(-e), 4, h - 3);
-    g.textAlign = 'right';
-    g.fillText(String(e), w - 4, h - 3);
-    g.textBaseline = 'top';
-    g.textAlign = 'left';
-    g.fillText(String(e), 4, 4);
-
     const radius = this.points.length > 1000 ? 2 : 2.6;
     g.globalAlpha = 0.8;
     for (const p of this.points) {
@@ -286,6 +272,34 @@ export class Pad {
       g.fill();
     }
     g.globalAlpha = 1;
+    this.drawAxisLabels(g, ox, oy);
+  }
+
+  // The axes' names and the pad's ends, over the dots on a patch of background: drawn under them, a dense cloud of
+  // training loops (near the top of the z1 axis, say) hid them.
+  drawAxisLabels(g, ox, oy) {
+    const { width: w, height: h, extent: e } = this;
+    const color = getComputedStyle(this.canvas).color;  // the canvas's CSS colour (style.css)
+    g.font = '11px system-ui, sans-serif';
+    const label = (text, x, y, align, baseline) => {
+      g.textAlign = align;
+      g.textBaseline = baseline;
+      const width = g.measureText(text).width;
+      const left = align === 'right' ? x - width : x;
+      const top = baseline === 'top' ? y : y - AXIS_LABEL_HEIGHT;
+      const box = { left: left - 2, top: top - 1, right: left + width + 2, bottom: top + AXIS_LABEL_HEIGHT + 1 };
+      g.fillStyle = '#0e1317';
+      g.fillRect(box.left, box.top, box.right - box.left, box.bottom - box.top);
+      g.fillStyle = color;
+      g.fillText(text, x, y);
+      this.axisLabels.push({ text, ...box });
+    };
+    this.axisLabels = [];
+    label('z0 →', w - 6, oy - 4, 'right', 'bottom');
+    label('↑ z1', ox + 6, 5, 'left', 'top');
+    label(String(-e), 4, h - 3, 'left', 'bottom');
+    label(String(e), w - 4, h - 3, 'right', 'bottom');
+    label(String(e), 4, 4, 'left', 'top');
   }
 
   // Full frame: the cached base plus the overlay (file loops, A–B line, current point).
@@ -349,7 +363,9 @@ export class Pad {
       if (!label.beyond) continue;
       const text = `${label.text} · beyond the pad (${label.z[0].toFixed(1)}, ${label.z[1].toFixed(1)})`;
       const long = box(label, text);
-      if (labels.every((other) => other === label || !meets(long, other.box))) Object.assign(label, { text, box: long });
+      if (labels.every((other) => other === label || !meets(long, other.box))) {
+        Object.assign(label, { text, box: long });
+      }
     }
     return labels;
   }
