@@ -48,11 +48,9 @@ OWN_PACKAGES = ("mvae_core", "mvae_plugins", "schedules")
 """mvae's own top-level packages, beside this one: their frames are not a third-party package's line."""
 
 
-def import_failure(label: str, error: BaseException) -> str:
-    """The message for a registered package that raised ``error`` on import: ``<label> failed to import: <error>``,
-    then ``(at file:line)`` of the innermost frame of the traceback that is neither Python's own library (the import
-    machinery) nor mvae's (:data:`OWN_PACKAGES`): where the package failed (a name error at its top, an import of a
-    module not installed). No line when there is none (the entry point names a module that does not exist)."""
+def package_line(error: BaseException) -> str | None:
+    """``file:line`` of the innermost frame of ``error``'s traceback that is neither Python's own library (the import
+    machinery) nor mvae's (:data:`OWN_PACKAGES`): where a package's own code failed; None when no frame is."""
     import sysconfig
     import traceback
     from pathlib import Path
@@ -61,7 +59,16 @@ def import_failure(label: str, error: BaseException) -> str:
     skipped = (sysconfig.get_paths()["stdlib"], *(f"{root / package}{os.sep}" for package in OWN_PACKAGES))
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if not (frame.filename.startswith("<") or frame.filename.startswith(skipped)):
-            return f"{label} failed to import: {error} (at {frame.filename}:{frame.lineno})"
+            return f"{frame.filename}:{frame.lineno}"
+    return None
+
+
+def import_failure(label: str, error: BaseException) -> str:
+    """The message for a registered package that raised ``error`` on import: ``<label> failed to import: <error>``,
+    then ``(at file:line)``, the :func:`package_line` where the package failed (a name error at its top, an import
+    of a module not installed). No line when there is none (the entry point names a module that does not exist)."""
+    if (where := package_line(error)) is not None:
+        return f"{label} failed to import: {error} (at {where})"
     module = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
     if isinstance(module, types.ModuleType) and error.name:  # the entry point names what its module lacks
         public = [name for name in dir(module) if not name.startswith("_")]
@@ -142,17 +149,40 @@ def validate_settings(model: type[S], section: Any, prefix: str) -> S:
     model leaves ``extra`` unset, whose default would drop the key in silence (a typo then changed nothing, and
     ``config.toml`` did not show it). A model that sets ``extra`` itself keeps its choice. The top model is also
     validated as a copy that forbids unknown keys, which sees its keys after its own validators (one may rename
-    them); nested models are checked by walking the input beside the result (:func:`_ignored_key`)."""
-    if model.model_config.get("extra") is None:
-        strict = type(
-            model.__name__, (model,), {"__module__": model.__module__, "model_config": ConfigDict(extra="forbid")}
-        )
-        validate_section(strict, copy.deepcopy(section), prefix)  # copies: a validator may change its input
-    validated = validate_section(model, copy.deepcopy(section), prefix)
+    them); nested models are checked by walking the input beside the result (:func:`_ignored_key`).
+
+    An exception other than pydantic's (a validator's ``KeyError``, say: a bug of the package, since a model refuses
+    a value with a ``ValueError``) is a :class:`ConfigError` naming the section and the package's line, not a
+    traceback."""
+    try:
+        if model.model_config.get("extra") is None:
+            strict = type(
+                model.__name__, (model,), {"__module__": model.__module__, "model_config": ConfigDict(extra="forbid")}
+            )
+            validate_section(strict, copy.deepcopy(section), prefix)  # copies: a validator may change its input
+        validated = validate_section(model, copy.deepcopy(section), prefix)
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(_settings_code_failed(prefix, exc)) from exc
     if (ignored := _ignored_key(section, validated, prefix)) is not None:
         field, value, message = ignored
         raise ConfigError(field_problem(field, value, message))
     return validated
+
+
+def _settings_code_failed(prefix: str, error: Exception) -> str:
+    """The error for a section (``prefix``, e.g. ``plugins.x.``) whose settings' own code raised ``error``, which
+    pydantic passes through (anything but a ``ValueError`` or an ``AssertionError``)."""
+    from mvae_core.host import one_line
+
+    where = package_line(error)
+    return (
+        f"{prefix.removesuffix('.')}: checking these settings raised {type(error).__name__}: {one_line(error)}"
+        + (f" (at {where})" if where else "")
+        + "; the code that defines them refuses a value with a ValueError, so this is a bug of its package: try "
+        "other values, or leave the settings out for the defaults, and tell the package's authors"
+    )
 
 
 def _ignored_key(data: Any, value: Any, path: str) -> tuple[str, Any, str] | None:
