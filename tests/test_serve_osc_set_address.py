@@ -36,3 +36,5 @@ def test_a_wrong_knob_or_value_in_the_address_form_gets_the_same_errors(answers)
     assert reply.params[0].startswith("/mvae/set/densty: unknown parameter 'densty'; did you mean 'density'?")
     reply = _answer(answers, "/mvae/set/tempo", 500.0)
     assert reply.params == ["/mvae/set/tempo: tempo must lie in [20, 300], got 500"]
+    reply = _answer(answers, "/mvae/set/density")
+    assert reply.params == ["/mvae/set/density: expected the value after the address, e.g. /mvae/set/density 0.8"]

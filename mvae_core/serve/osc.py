@@ -140,6 +140,8 @@ class OscAnswers:
             if address == f"{PREFIX}/set":
                 return self._set(args)
             if address.startswith(SET_ONE):
+                if not args:
+                    raise RequestError("expected the value after the address, e.g. /mvae/set/density 0.8")
                 return self._set([address.removeprefix(SET_ONE), *args])
             if address == f"{PREFIX}/loop":
                 if args:  # its answer's form: /mvae/loop <loop_seconds> <notes>
