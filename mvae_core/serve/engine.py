@@ -404,7 +404,8 @@ def _seed(value: Any) -> int:
     accepted = f"be a whole number in [0, {MAX_SEED}]"
     number = _number("seed", value, accepted)
     if number != int(number) or not 0 <= number <= MAX_SEED:
-        raise RequestError(f"seed must {accepted}, got {value!r}"[:200])
+        shown = value if isinstance(value, int) else f"{number:.7g}"  # OSC's float32 3.7 reads 3.700000047683716
+        raise RequestError(f"seed must {accepted}, got {shown}")
     return int(number)
 
 
