@@ -41,7 +41,5 @@ def test_the_label_hides_the_beat_numbers_under_it(shared_browser, page_server):
     _wait(driver, "return window.mvae.playing")
     _set_knob(driver, "density", "0.5")  # a new loop, drawn now and heard from the next boundary
     _wait(driver, "return window.mvae.current.density", equals=0.5)
-    driver.execute_script("return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    pixels = driver.execute_script(LABEL_BOX)
-    assert pixels["yellow"] > 50  # the label is drawn
-    assert pixels["grey"] == 0
+    _wait(driver, LABEL_BOX.replace("return {grey, yellow};", "return yellow > 50;"))  # the label is drawn
+    assert driver.execute_script(LABEL_BOX)["grey"] == 0
