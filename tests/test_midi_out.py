@@ -133,8 +133,17 @@ def test_stop_silences_the_notes_that_sound(engine):
     assert not on and sent[-1].is_cc(123)
 
 
+def test_the_virtual_port_s_client_has_the_port_s_name(monkeypatch):
+    """A Linux DAW listed the port as 'RtMidiOut Client:mvae' (python-rtmidi's default client name), and the ports
+    of two servers under clients that looked alike."""
+    opened = []
+    monkeypatch.setattr(midi_out.mido, "open_output", lambda name, **options: opened.append((name, options)))
+    open_virtual_output("mvae-2")
+    assert opened == [("mvae-2", {"virtual": True, "client_name": "mvae-2"})]
+
+
 def test_no_virtual_port_gives_a_clear_error(monkeypatch):
-    def alsa_fails(name: str, virtual: bool) -> None:
+    def alsa_fails(name: str, **options: object) -> None:
         raise SystemError("MidiOutAlsa::initialize: error creating ALSA sequencer client object.")
 
     monkeypatch.setattr(midi_out.mido, "open_output", alsa_fails)

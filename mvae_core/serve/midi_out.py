@@ -37,10 +37,11 @@ class MidiOutError(MvaeError):
 
 
 def open_virtual_output(name: str) -> Any:
-    """A virtual mido output port called ``name`` (rtmidi backend)."""
+    """A virtual mido output port called ``name`` (rtmidi backend), of a MIDI client called ``name`` too: a DAW on
+    Linux lists it as ``mvae:mvae``, not as rtmidi's default client name (``RtMidiOut Client:mvae``)."""
     try:
         with _quiet_stderr():
-            return mido.open_output(name, virtual=True)
+            return mido.open_output(name, virtual=True, client_name=name)
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
             f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). Virtual ports need "
