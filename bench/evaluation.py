@@ -18,8 +18,10 @@ files; the script prints two rows per configuration (timing, density, reconstruc
 ``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
 scored again replaces its own). A run already in ``OUT`` is resumed or reused, but only when it was trained
 with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
-whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). ``mvae
-evaluate``'s warnings (held-out files a run trained on) are passed on to stderr.
+whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). The split
+knows the groups only by name: a copy of a tune under another title (re-saved or transposed) can sit on the other
+side. ``mvae evaluate`` finds such held-out files by their notes; its warnings (held-out files a run trained on, or
+copies of them) are passed on to stderr, and ``results.json`` lists them under ``trained_on``.
 """
 
 from __future__ import annotations
