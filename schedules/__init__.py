@@ -125,6 +125,12 @@ def load(name: str) -> type[Schedule]:
         raise ScheduleError(import_failure(label, exc)) from exc
     if not (isinstance(cls, type) and issubclass(cls, Schedule)):
         raise ScheduleError(f"{label} is not a schedules.Schedule subclass")
+    if (taken := next((known for known, own in _BUILTIN.items() if own is cls), None)) is not None:
+        # naming it here would rename the built-in in the whole process (a spec's name is its class's)
+        raise ScheduleError(
+            f"{label} is the class of the built-in schedule {taken!r} ({cls.__module__}:{cls.__qualname__}); a "
+            "schedule class has one name: register a subclass of it under the new name"
+        )
     if cls.__call__ is Schedule.__call__:  # else every plugin using it would fail in its hook, named instead
         raise ScheduleError(f"{label} does not define __call__(self, epoch) (docs/schedules.md)")
     cls.name = name
