@@ -48,7 +48,7 @@ def test_a_per_step_example_records_the_same_numbers_after_a_mid_epoch_resume(na
 
     whole = run(tmp_path / "whole", None).metrics()
     stop = threading.Event()
-    with pytest.raises(mvae_core.RunInterrupted, match="stopped at step 2 of epoch 1"):
+    with pytest.raises(mvae_core.RunInterrupted, match=r"stopped at step \d+ of epoch 1"):
         run(tmp_path / "stopped", stop)
     plugins = [("example", plugin()), (key, StopAfterFirstStep(None))]
     resumed = mvae_core.train(out=tmp_path / "stopped", resume=True, plugins=plugins, progress=False).metrics()
