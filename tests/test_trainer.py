@@ -73,13 +73,13 @@ def test_resume_continues_bit_identically(synth_dir, tmp_path):
     )
 
 
-
 def test_fit_of_a_finished_run_counts_its_epochs(synth_dir, tmp_path):
     """With no epoch left to run, fit() reported one epoch more than the run has."""
     make_trainer(synth_dir, tiny_config(epochs=2), run_dir=tmp_path / "run").fit()
     again = make_trainer(synth_dir, tiny_config(epochs=2), run_dir=tmp_path / "run")
     again.restore(again.run.load_checkpoint())
     assert again.fit().epochs_run == 2
+
 
 def test_dropout_and_batchnorm_run_in_training_mode(synth_dir):
     """Ancestor bug D2: dropout never ran and BatchNorm never used batch statistics."""
