@@ -166,7 +166,8 @@ class Host(ABC):
         if (wrong := option_error({"bpm": bpm, "grid_offset": grid_offset})) is not None:
             raise ValueError(wrong)
         seconds = 60.0 / bpm / 4
-        starts = [max(0.0, (n.step + n.offset * grid_offset / 2) * seconds) for n in notes]
+        written = [min(max(n.offset * grid_offset, -1.0), 1.0) for n in notes]  # up to the step's edge: order kept
+        starts = [max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)]
         loop_end = self.steps * seconds
         timed = []
         for note, start in zip(notes, starts, strict=True):

@@ -1,4 +1,4 @@
-"""Loop files at the edges of generate's ranges: a huge --grid-offset keeps every note in the file, a huge
+"""Loop files at the edges of generate's ranges: a huge --grid-offset keeps every note in its step's window, a huge
 --density sounds every step, and a file name stays short for any latent point."""
 
 from __future__ import annotations
@@ -15,16 +15,21 @@ import mvae_core
 from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
 from mvae_core.generation import DecodeOptions, Note, choose_cells, point_name
-from mvae_core.loop_file import LOOP_TICKS, MIN_NOTE_TICKS, timed_notes
+from mvae_core.loop_file import LOOP_TICKS, timed_notes
 from tests.training import TINY
 
 
-@pytest.mark.parametrize("grid_offset", [1e6, 1e300, 1.7e308])
-def test_a_huge_grid_offset_moves_notes_to_the_files_ends(grid_offset: float) -> None:
-    loops = [[Note(3, 0, 0.8, 0.1, -0.5), Note(9, 1, 0.8, 0.1, 0.0), Note(20, 2, 0.8, 0.1, 0.5)]]
+@pytest.mark.parametrize("grid_offset", [2.5, 1e6, 1e300, 1.7e308])
+def test_a_huge_grid_offset_moves_notes_to_their_step_s_edges_and_no_further(grid_offset: float) -> None:
+    """Each offset is exaggerated up to the edge of its step's window, so notes keep their order (a huge offset
+    moved them to the file's ends, past every other note)."""
+    loops = [
+        [Note(0, 3, 0.8, 0.1, -0.5), Note(3, 0, 0.8, 0.1, -0.5), Note(9, 1, 0.8, 0.1, 0.0), Note(31, 2, 0.8, 0.1, 0.5)]
+    ]
     notes = timed_notes(loops, MvaeConfig(), DecodeOptions(grid_offset=grid_offset))
     starts = {note.step: note.start for note in notes}
-    assert starts == {3: 0, 9: 9 * LOOP_TICKS // 32, 20: LOOP_TICKS - MIN_NOTE_TICKS}
+    step, half = LOOP_TICKS // 32, LOOP_TICKS // 64
+    assert starts == {0: 0, 3: 3 * step - half, 9: 9 * step, 31: 31 * step + half}
     assert all(0 <= note.start < note.end <= LOOP_TICKS for note in notes)
 
 

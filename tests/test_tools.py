@@ -314,6 +314,27 @@ def test_a_host_of_the_melody_rnn_step_graph_plays_what_generate_writes(run, ste
     assert_host_plays_what_generate_writes(host, RunDir(run).load_model()[0], OPTION_SETS)
 
 
+@pytest.mark.parametrize("grid_offset", [0.7, 2.0])
+def test_the_host_times_notes_as_generate_writes_them(run, step_export, grid_offset):
+    """examples/onnx_host.py's seconds are generate's (within a tick of its MIDI file), an exaggerated feel too:
+    at grid offset 2 a late note and an early one of the next step keep their order in both."""
+    from mvae_core.generation import DecodeOptions, Note
+    from mvae_core.loop_file import STEP_TICKS, loop_notes_json, step_seconds, timed_notes
+
+    module = onnx_host()
+    grid = [module.GridNote(0, 1, 0.7, 0.3, -0.4), module.GridNote(4, 0, 0.8, 0.2, 0.8),
+            module.GridNote(5, 7, 0.8, 1.0, -0.8), module.GridNote(31, 2, 0.8, 1.0, 0.9)]  # fmt: skip
+    played = module.open_host(step_export).timed(grid, 97.0, grid_offset)
+    notes = [Note(n.step, n.row, n.velocity, n.duration, n.offset) for n in grid]
+    written = loop_notes_json(timed_notes([notes], RunDir(run).read_config(), DecodeOptions(grid_offset=grid_offset,
+                              tempo=97.0)), 97.0)  # fmt: skip
+    assert [n["step"] for n in played] == [n["step"] for n in written] == [0, 4, 5, 31]
+    assert [n["pitch"] for n in played] == [n["pitch"] for n in written]
+    tick = step_seconds(97.0) / STEP_TICKS
+    for field in ("start", "end"):
+        np.testing.assert_allclose([n[field] for n in played], [n[field] for n in written], rtol=0, atol=tick)
+
+
 def test_a_host_of_the_step_graph_refuses_the_seed_models_note_rules(step_export):
     module = onnx_host()
     host = module.open_host(step_export)

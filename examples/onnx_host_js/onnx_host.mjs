@@ -115,7 +115,9 @@ class Host {
     const wrong = optionError({ bpm, gridOffset }, (key) => key);
     if (wrong !== null) throw new RangeError(wrong);
     const seconds = 60 / bpm / 4;
-    const starts = notes.map((n) => Math.max(0, (n.step + (n.offset * gridOffset) / 2) * seconds));
+    // each offset scaled, up to its step's edge (±1 half-step): an exaggerated feel keeps the notes' order
+    const written = (offset) => Math.min(Math.max(offset * gridOffset, -1), 1);
+    const starts = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
     const loopEnd = this.steps * seconds;
     const timed = notes.map((note, i) => {
       const next = Math.min(loopEnd, ...starts.filter((s) => s > starts[i]));

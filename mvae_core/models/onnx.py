@@ -21,8 +21,9 @@ BATCH = "batch"
 
 PITCH_RULE = "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth steps; seconds_per_step = 60 / bpm / 4"
 START_RULE = (
-    "start = (step + offset * grid_offset / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = quantized, "
-    "1 = learned timing); offset from the timing outputs, see timing.sample"
+    "start = (step + clip(offset * grid_offset, -1, 1) / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
+    "quantized, 1 = learned timing, above 1 exaggerated up to the step's edge, so notes keep their order); offset "
+    "from the timing outputs, see timing.sample"
 )
 LENGTH_RULE = "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts"
 
