@@ -598,7 +598,9 @@ def trained_on_note(run: Path, trained_on: list[str], evaluated: int, loops: tup
     elif n == evaluated:
         which = f"all {n} evaluated files are"
     else:
-        which = f"{n} of the {evaluated} evaluated files ({loops[0]} of {loops[1]} loops, {loops[0] / loops[1]:.0%})"
+        share = loops[0] / loops[1]
+        percent = "<1%" if 0 < share < 0.005 else f"{share:.0%}"  # a few loops of many were "0%"
+        which = f"{n} of the {evaluated} evaluated files ({loops[0]} of {loops[1]} loops, {percent})"
         which += " is" if n == 1 else " are"
     shown = ", ".join(trained_on[:3]) + (", …" if n > 3 else "")
     return (
