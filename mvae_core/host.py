@@ -237,6 +237,8 @@ class PluginHost:
                         f"{clash}; {fix.format('plugins=', 'resume')}",
                         command_line=f"{clash}; {fix.format('--plugins', '--resume')}",
                     )
+                if claimed is replaced and split == "train":
+                    _check_replacement_learns(plugin, name, value)
                 claimed[name] = plugin
                 adjusted[name] = value
         return adjusted, replaced, added
@@ -445,6 +447,20 @@ def _check_terms(value: Any) -> None:
                 f"returned {name!r} as {what}; a term must be a scalar floating-point tensor (.mean() of a batch's "
                 "values, .float() of an integer one)"
             )
+
+
+def _check_replacement_learns(plugin: str, term: str, value: torch.Tensor) -> None:
+    """A :class:`PluginError` when ``plugin`` replaced the model's training ``term`` by a finite tensor that carries
+    no gradient: the run would go on and exit 0 without ever learning from that term (a replaced ``kl`` trained
+    with no KL gradient, in silence). A non-finite one is left to the non-finite check, which names it so; an added
+    term without a gradient changes only the total's number and is allowed."""
+    if torch.is_grad_enabled() and not value.requires_grad and bool(torch.isfinite(value)):
+        raise PluginError(
+            f"plugin {plugin!r}: mvae_loss replaced the training term {term!r} with a tensor that carries no gradient "
+            "(made with .item(), .detach(), numpy or under torch.no_grad), so training would no longer learn from "
+            f"it; compute it from output's tensors, or switch the term off with a multiplier of 0 from "
+            "mvae_loss_weights (docs/hooks.md)"
+        )
 
 
 def _check_stop_reason(value: Any) -> None:
