@@ -533,7 +533,7 @@ def _failed(
         if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
             return (
                 f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
-                f"run was the cause, start a new run with it changed ({how.again})"
+                f"run was the cause, start a new run with it changed, in another output directory ({how.trainer_out})"
             )
         # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
         return f"nothing was checkpointed, so after a fix start it again: {how.again}"

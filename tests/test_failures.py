@@ -121,9 +121,9 @@ def test_a_raising_plugin_is_named_with_its_hook_and_the_run_resumes(synth_dir, 
     assert "plugin 'flaky' failed in mvae_epoch_end: OSError: disk of the flaky plugin is full" in output
     assert (
         f"the best model so far is in {run}; after a fix of the plugin, mvae train --resume {run} continues from its "
-        f"last checkpoint; if a setting of the run was the cause, start a new run with it changed (the same mvae "
-        f"train command (--out {run}))" in output
-    )
+        f"last checkpoint; if a setting of the run was the cause, start a new run with it changed, in another "
+        "output directory (mvae train --out)" in output
+    )  # "the same mvae train command (--out RUN)" was then refused: RUN holds a run
     assert json.loads((run / "failure.json").read_text())["error"] == "plugin failed"
     checkpoint = RunDir(run).load_checkpoint()  # written after epoch 0, untouched by the failure in epoch 1
     assert checkpoint["epoch"] == 0 and checkpoint["plugins"] == {"flaky": {"seen": 1}}
