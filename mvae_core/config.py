@@ -248,7 +248,8 @@ class PluginsConfig(BaseModel):
     @classmethod
     def _names(cls, value: Any) -> Any:
         """``"kl_anneal, ts_ramp"`` or ``["kl_anneal", " ts_ramp"]``: names without surrounding spaces. An empty name
-        (``""``, ``"a,,b"``) and ``none`` next to other names are errors, never read as "no plugins"."""
+        (``""``, ``"a,,b"``) and ``none`` next to other names are errors, never read as "no plugins"; so is a name
+        given twice (train ran the plugin once, where ablate refused the list)."""
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list):
@@ -258,6 +259,11 @@ class PluginsConfig(BaseModel):
             raise ValueError("an empty plugin name; give plugin names separated by commas, 'all' or 'none'")
         if "none" in names and any(name != "none" for name in names):
             raise ValueError("'none' cannot be combined with other names; give 'none' alone, or the plugins to enable")
+        if twice := next((name for i, name in enumerate(names) if name in names[:i]), None):
+            raise ValueError(
+                f"{twice!r} is named twice (in Python, a name and a plugin object of that name count twice); name "
+                "each plugin once"
+            )
         return names
 
     def sections(self) -> dict[str, dict[str, Any]]:
