@@ -404,7 +404,11 @@ def _qualified(plugin: Any) -> str:
 
 def _check_ramp_end(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadResult(f"must return a whole number of epochs >= 0 (or None), got {type(value).__name__} {value!r}")
+        # a schedule's end_epoch() is a float (20.0): "a whole number" alone read as if 20.0 were refused for its value
+        convert = "; return an int (math.ceil of a schedule's end_epoch())" if isinstance(value, float) else ""
+        raise BadResult(
+            f"must return a whole number of epochs >= 0 (or None), got {type(value).__name__} {value!r}{convert}"
+        )
 
 
 def _check_multipliers(value: Any) -> None:

@@ -93,3 +93,17 @@ def test_a_term_that_is_not_a_scalar_float_tensor_is_told_what_it_is(term, said)
         PluginError, match=rf"returned 'extra' {__import__('re').escape(said)}; a term must be a scalar"
     ):
         host.adjust_terms(None, torch.zeros(1), None, {"kl": torch.tensor(0.0)}, "train")
+
+
+def test_a_float_ramp_end_is_told_to_return_an_int():
+    """A schedule's end_epoch() is a float: 20.0 was refused as 'not a whole number' without a word on the type."""
+
+    class FloatRamp:
+        @hookimpl
+        def mvae_ramp_end(self):
+            return 20.0
+
+    with pytest.raises(PluginError, match=r"^plugin 'ramp': mvae_ramp_end must return a whole number of epochs >= 0 "
+                                          r"\(or None\), got float 20\.0; return an int \(math\.ceil of a schedule's "
+                                          r"end_epoch\(\)\)$"):  # fmt: skip
+        PluginHost({"ramp": FloatRamp()}).ramps_end(view=None)
