@@ -509,7 +509,12 @@ def _failed(
     if isinstance(exc, NonFiniteLoss):
         _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
                                  "step": exc.step, "terms": exc.terms})  # fmt: skip
-        return RunFailed(f"{exc}; {_best_model(run)} (reason in failure.json)", run.path)
+        failed = f"{exc}; {_best_model(run)} (reason in failure.json)"
+        if not exc.origins:  # the model's own terms: the same steps fail again
+            return RunFailed(f"{failed}; {REPEATS}", run.path)
+        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        return RunFailed(f"{failed}; after a fix of the plugin, {python.resume} {then}", run.path,
+                         f"{failed}; after a fix of the plugin, {command_line.resume} {then}")  # fmt: skip
     if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
         with contextlib.suppress(OSError):  # most likely the disk refuses this one too
             _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})

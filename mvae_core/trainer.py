@@ -59,7 +59,7 @@ class NonFiniteLoss(MvaeError, RuntimeError):
     def __init__(self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None) -> None:
         named = [f"{term} ({origins[term]})" if origins and term in origins else term for term in terms]
         super().__init__(f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, term(s) {', '.join(named)}")
-        self.epoch, self.step, self.terms = epoch, step, terms
+        self.epoch, self.step, self.terms, self.origins = epoch, step, terms, dict(origins or {})
 
 
 class TrainingPaused(Exception):
