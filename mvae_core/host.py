@@ -378,7 +378,11 @@ def construct(info: PluginInfo, config: BaseModel) -> Any:
         takes_config = bool(inspect.signature(factory).parameters)
         return factory(config) if takes_config else factory()
     except Exception as exc:
-        raise PluginError(f"plugin {info.name!r} ({info.origin}) failed to start: {type(exc).__name__}: {exc}") from exc
+        where = own_code_line(exc, factory.__init__)  # the plugin's own line, as for a hook that raises
+        raise PluginError(
+            f"plugin {info.name!r} ({info.origin}) failed to start: {type(exc).__name__}: {one_line(exc)}"
+            + (f" (at {where})" if where else "")
+        ) from exc
 
 
 def _enabled_order(plugins: PluginsConfig, available: dict[str, PluginInfo], objects: dict[str, Any]) -> list[str]:
