@@ -1,9 +1,9 @@
 """``mvae plot``: the training curves of a run, from its ``metrics.jsonl``, as one PNG.
 
-Six panels over the epochs (counted from 1, as on the console): train loss per term; validation loss per term with
-``val_elbo``; the loss-weight multipliers applied (``weights``); the learning rate; the timing spread
-(``timing_spread_ratio`` and ``timing_std`` of data and reconstruction, half-steps); active latent units with
-``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
+Six panels over the epochs (counted from 1, as on the console): train loss per term (the core's, then any a
+plugin adds); validation loss per term with ``val_elbo``; the loss-weight multipliers applied (``weights``); the
+learning rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction,
+half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
 ``plugins.free_bits``) adds a panel of its numbers, one line per number (a list gives one line per element). Epochs
 with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
 events are listed under the panels. Missing or ``null`` values (older runs, quantized data) leave gaps.
@@ -29,6 +29,16 @@ MAX_LISTED_EVENTS = 8
 EVENT_WIDTH = 150
 """Characters of a line of the figure's event footer; an event takes up to two lines (a warning's advice is at its
 end, so one cut line lost its point)."""
+
+
+def loss_terms(records: list[dict[str, Any]]) -> list[str]:
+    """The loss terms to draw: the core's (:data:`LOSS_TERMS`), then every other term a record's ``train`` holds (one
+    a plugin adds in ``mvae_loss``, or a model of its own), in the order they first appear."""
+    terms = list(LOSS_TERMS)
+    for record in records:
+        train = record.get("train")
+        terms += [term for term in train if term != "total" and term not in terms] if isinstance(train, dict) else []
+    return terms
 
 
 def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
@@ -120,7 +130,7 @@ def draw_curves(
     from matplotlib.ticker import MaxNLocator
 
     epochs = [epoch_number(int(r["epoch"])) for r in records]
-    colours = {term: f"C{i}" for i, term in enumerate(LOSS_TERMS)}
+    colours = {term: f"C{i}" for i, term in enumerate(loss_terms(records))}
     rows = 3 + math.ceil(len(extra) / 2)
     fig, axes = plt.subplots(rows, 2, figsize=(12, 11 + 3.5 * (rows - 3)), sharex=True, squeeze=False)
     (train, val), (weights, lr), (timing, units) = axes[:3]
@@ -133,7 +143,7 @@ def draw_curves(
             ax.legend(fontsize=7, ncol=2)
     for ax in spare[len(extra) :]:
         ax.set_visible(False)
-    for term in LOSS_TERMS:
+    for term in colours:
         train.plot(epochs, series(records, "train", term), color=colours[term], label=term)
         val.plot(epochs, series(records, "val", term), color=colours[term], label=term)
         weights.plot(epochs, series(records, "weights", term), color=colours[term], label=term)
