@@ -551,14 +551,23 @@ def _provenances(rows: list[dict[str, Any]], out: Path) -> list[dict[str, Any]]:
 
 
 def _versions_line(provenances: list[dict[str, Any]]) -> str:
-    """Which mvae versions trained the runs (the last part of each, from its ``provenances``), so a summary rewritten
-    by a newer mvae still says what produced its numbers."""
-    trained: dict[str, int] = {}
+    """Which versions of mvae, and of each plugin or model from a package, trained the runs (the last part of each,
+    from its ``provenances``), so a summary rewritten by a newer mvae, or after a package was upgraded between two
+    commands that add runs, still says what produced its numbers."""
+    trained: dict[str, dict[str, int]] = {}
     for provenance in provenances:
-        version = last_part_versions(provenance).get("mvae", "unknown")
-        trained[version] = trained.get(version, 0) + 1
-    listed = ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in trained.items())
-    return f"Trained by mvae {listed}; summarised by mvae {VERSION}."
+        versions = last_part_versions(provenance)
+        named = {"mvae": "mvae"} | {
+            name: f"{name} ({package})" for name, package in provenance.get("packages", {}).items()
+        }
+        for name, label in named.items():
+            version = versions.get(name, "unknown")
+            trained.setdefault(label, {})[version] = trained.get(label, {}).get(version, 0) + 1
+    listed = "; ".join(
+        f"{label} " + ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in counts.items())
+        for label, counts in trained.items()
+    )
+    return f"Trained by {listed}; summarised by mvae {VERSION}."
 
 
 def _threads_line(provenances: list[dict[str, Any]]) -> str | None:
