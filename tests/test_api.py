@@ -323,9 +323,11 @@ def test_a_plugin_object_named_like_a_registered_plugin_is_refused(synth_dir, tm
         r"another name with a \(name, object\) pair"
     )
     with pytest.raises(PluginError, match=message):
-        train(synth_dir, tmp_path / "run", plugins=["kl_anneal", KlAnneal()], epochs=1)
+        train(synth_dir, tmp_path / "run", plugins=[KlAnneal()], epochs=1)
     with pytest.raises(PluginError, match=message):
         train(synth_dir, tmp_path / "run", plugins=[("kl_anneal", KlAnneal())], epochs=1)
+    with pytest.raises(ConfigError, match=r"'kl_anneal' is named twice"):  # the name, and an object of that name
+        train(synth_dir, tmp_path / "run", plugins=["kl_anneal", KlAnneal()], epochs=1)
     assert not (tmp_path / "run").exists()
     result = train(synth_dir, tmp_path / "run", plugins=["kl_anneal", ("my_kl", KlAnneal())], epochs=1)
     weights = result.metrics()[0]["weights"]
