@@ -162,6 +162,7 @@ def train(
     """
     from mvae_core.errors import InputError
     from mvae_core.progress import ConsoleReporter
+    from mvae_core.run import CONFIG
     from mvae_core.session import train as train_run
 
     reporter = ConsoleReporter(stdout, warnings=stderr)
@@ -171,7 +172,11 @@ def train(
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
-                raise InputError(f"--resume continues a run with its saved config; {', '.join(given)} cannot change it")
+                raise InputError(
+                    f"--resume continues a run with its saved config; {', '.join(given)} cannot change it; to train "
+                    f"with other settings, start a new run from its config (mvae train DATA --config "
+                    f"{shlex.quote(str(Path(resume) / CONFIG))} --set KEY=VALUE --out NEW)"
+                )
             result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
         else:
             flags = {"train.batch_size": batch_size, "train.seed": seed, "train.device": device}

@@ -748,7 +748,12 @@ def _resume_setup(
     given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
     if given:
         budget = _epochs_override(overrides)
-        hint = "" if budget is None else f" (a new epoch budget is a resume's own argument: epochs={budget})"
+        hint = (
+            f"; to train with other settings, start a new run from its config (mvae_core.train(data, "
+            f"config={str(Path(out) / CONFIG)!r}, overrides=..., out=...))"
+            if budget is None
+            else f" (a new epoch budget is a resume's own argument: epochs={budget})"
+        )
         raise ResumeRefused(
             f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it{hint}"
         )

@@ -185,7 +185,11 @@ def test_generated_density_matches_the_training_data(tmp_path):
 def test_resume_refuses_options_that_would_change_the_run(trained_run):
     result = mvae("train", "--resume", trained_run, "--seed", 3, "--set", "train.lr=0.1")
     assert result.exit_code == 2
-    assert "--set, --seed cannot change it" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert (
+        "--set, --seed cannot change it; to train with other settings, start a new run from its config (mvae train "
+        f"DATA --config {trained_run / 'config.toml'} --set KEY=VALUE --out NEW)" in said
+    )
 
 
 def test_a_run_whose_data_folder_moved_resumes_from_the_place_given(synth_dir, tmp_path):

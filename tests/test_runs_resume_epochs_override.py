@@ -22,4 +22,7 @@ def test_a_resume_given_train_epochs_as_an_override_is_told_the_epochs_argument(
 def test_other_overrides_are_refused_without_the_hint(tmp_path):
     with pytest.raises(ResumeRefused) as refused:
         mvae_core.train(out=tmp_path, resume=True, overrides={"train.lr": 0.01}, progress=False)
-    assert str(refused.value).endswith("overrides cannot change it")
+    assert str(refused.value).endswith(
+        "overrides cannot change it; to train with other settings, start a new run from its config (mvae_core.train("
+        f"data, config={str(tmp_path / 'config.toml')!r}, overrides=..., out=...))"
+    )
