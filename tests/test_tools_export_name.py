@@ -14,6 +14,8 @@ def test_a_python_caller_reads_the_path_it_gave(tiny_run, tmp_path):
     target = tmp_path / "decoder.bin"
     with pytest.raises(ToolError) as refused:
         mvae_core.load(tiny_run).export_onnx(target)
-    assert str(refused.value) == f"{target}: the file name must end in .onnx"
-    assert refused.value.command_line_message() == f"--onnx {target}: the file name must end in .onnx"
+    assert str(refused.value) == f"{target}: the file name must end in .onnx, e.g. decoder.onnx"
+    assert (
+        refused.value.command_line_message() == f"--onnx {target}: the file name must end in .onnx, e.g. decoder.onnx"
+    )
     assert not target.exists()

@@ -41,7 +41,7 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
     """
     require_extra("onnx", "onnx", "onnxscript")
     if path.suffix.lower() != ".onnx":
-        rule = "the file name must end in .onnx"
+        rule = f"the file name must end in .onnx, e.g. {path.stem or 'decoder'}.onnx"
         raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
     try:
         with model_code(cfg.model.name, "onnx_graph"):
