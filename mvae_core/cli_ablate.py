@@ -2,7 +2,8 @@
 
 The ``mvae`` command imports this module at start-up, so it imports neither torch nor matplotlib: the ablation
 package is imported inside the command. Exit codes: 0 every run ok, 1 some run failed (the others still ran and
-the summary was written), 2 bad input, 130 Ctrl-C, 143 SIGTERM.
+the summary was written), 2 bad input, 130 Ctrl-C, 143 SIGTERM. The progress lines, the table and the files
+written go to stdout; the plugins' warnings, notes about the summary and the failed runs to stderr.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from rich.markup import escape
 
 from mvae_core.ablation.plan import DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEEDS
-from mvae_core.cli_output import errors_to_exit
+from mvae_core.cli_output import errors_to_exit, fail, warn
 from mvae_core.cli_output import out as console
 
 
@@ -82,12 +83,11 @@ def ablate(
         )
     console.print(console_table(result.rows, result.configurations))
     for name, warning, seeds_warned in result.warnings:
-        console.print(f"[yellow]warning[/] {escape(name)} (seed {seeds_warned}): {escape(warning)}")
+        warn(f"{name} (seed {seeds_warned}): {warning}")
     if result.plot_missing:
-        console.print(f"[yellow]{escape(result.plot_missing)}[/]")
+        warn(result.plot_missing)
     if result.outside_plan:  # said before training too, which a long ablation scrolls away
-        console.print(f"[yellow]{escape(command_line(result.outside_plan))}[/]")
+        warn(command_line(result.outside_plan))
     console.print(f"summary → {escape(', '.join(map(str, result.written)))}")
     if result.failed:
-        console.print(f"[red]{len(result.failed)} run(s) failed[/] (see the summary and {escape(str(out / 'logs'))})")
-        raise typer.Exit(1)
+        raise fail(f"{len(result.failed)} run(s) failed (see the summary and {out / 'logs'})", code=1)

@@ -592,7 +592,7 @@ def test_a_tiny_ablation_writes_runs_and_a_summary(ablation):
     assert all(float(r["cpu_seconds"]) > 0 for r in rows)
     # kl_anneal's 20-epoch schedule in a 2-epoch run: its start-up warning reaches the summary and the console
     assert [bool(r["warnings"]) for r in rows] == [True, True, False, False]
-    assert "| all | kl_anneal: the kl schedule" in summary and "warning all (seed 0, 1): kl_anneal" in result.output
+    assert "| all | kl_anneal: the kl schedule" in summary and "warning: all (seed 0, 1): kl_anneal" in result.output
 
 
 @pytest.mark.slow
