@@ -16,7 +16,7 @@ from rich.table import Table
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
-from mvae_core.report import QUANTIZED_STD, data_summary, parse_progress, print_skips, print_summary
+from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, spread_ratio
 from mvae_core.view import epoch_number
 
 
@@ -74,13 +74,9 @@ def spread_text(spread: float | None) -> str:
 
 
 def epoch_spread(record: dict[str, Any]) -> str:
-    """The epoch's timing spread ratio (reconstructed ÷ true timeshift spread of the validation notes), or
-    ``quantized`` where the validation notes' own spread (``timing_std``'s ``data``) is under
-    :data:`~mvae_core.report.QUANTIZED_STD` half-steps: nearly quantized notes leave a ratio that divides by almost
-    nothing (``399.71`` for an untrained model on a folder of mostly quantized clips)."""
-    data_std = record["timing_std"]["data"]
-    near_grid = data_std is None or not data_std >= QUANTIZED_STD  # None, NaN: fewer than two notes
-    return "quantized" if near_grid else spread_text(record["timing_spread_ratio"])
+    """The epoch's timing spread ratio (:func:`~mvae_core.report.spread_ratio`), or ``quantized`` where it means
+    nothing."""
+    return spread_text(spread_ratio(record))
 
 
 class EpochDisplay:

@@ -7,6 +7,7 @@ visible, so a name can neither style the output nor forge a line of it.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -138,6 +139,19 @@ def _short_loop_notes(entry: dict[str, Any]) -> int:
     a loop, and of the loops the table keeps ``notes``."""
     lost = sum(int(entry.get(k, 0)) for k in ("outside_loops", "dropped", "collided"))
     return int(entry.get("notes_in_file", 0)) - lost - int(entry.get("notes", 0))
+
+
+def spread_ratio(record: dict[str, Any]) -> float | None:
+    """An epoch's timing spread ratio (``metrics.jsonl``'s ``timing_spread_ratio``: reconstructed ÷ true timeshift
+    spread of the validation notes), or ``None`` where it means nothing: the ratio is undefined (null, NaN), or the
+    validation notes' own spread (``timing_std``'s ``data``) is under :data:`QUANTIZED_STD`, where it divides by almost
+    nothing (``399.71`` for an untrained model on a folder of mostly quantized clips). The one rule of the epoch line's
+    ``spread`` and the ablation's ``timing_spread_ratio``, which show ``quantized`` for ``None``."""
+    data_std = record.get("timing_std", {}).get("data")
+    ratio = record.get("timing_spread_ratio")
+    if data_std is None or not data_std >= QUANTIZED_STD or ratio is None or not math.isfinite(ratio):
+        return None  # data_std None or NaN: fewer than two notes
+    return ratio
 
 
 def _timing_stats(table: NoteTable) -> dict[str, Any]:

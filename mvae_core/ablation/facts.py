@@ -11,7 +11,7 @@ from typing import Any
 from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
-from mvae_core.report import QUANTIZED_WITHIN
+from mvae_core.report import QUANTIZED_WITHIN, spread_ratio
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 
@@ -107,7 +107,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
         best_val_elbo=best[0],
         best_epoch=None if best[1] is None else epoch_number(best[1]),
         onset_f1=last.get("onset_f1"),
-        timing_spread_ratio=last.get("timing_spread_ratio"),
+        timing_spread_ratio=spread_ratio(last) if last else None,
         active_units=last.get("active_units"),
         seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
         cpu_seconds=_cpu_seconds(records),

@@ -64,8 +64,9 @@ OTHER_MODEL_NOTE = (
     " quantity; compare them on onset_f1, the generated timing and the pitch gaps."
 )
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
-"""What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is undefined when
-the validation notes have no timing spread (quantized data), as on the training console."""
+"""What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is left out when the
+validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
+training console."""
 COLUMNS = [
     *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "error", "stopped_by"),
     *("stop_reason", "warnings", "best_epoch"),
@@ -249,7 +250,7 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     lines += ["", "## Per configuration", ""]
     lines += [
         "Mean ± sample std [95 % t-interval] over the seeds whose run is ok; `; 1 n/a` counts the runs without a "
-        "value (the metric is not defined for them; `quantized`: their validation notes have no timing spread; "
+        "value (the metric is not defined for them; `quantized`: their validation notes have (almost) no timing spread; "
         f"`{NO_GAP}`: {NO_GAP_MEANS}: docs/evaluation.md#pitch).",
         "",
         f"{MODEL_EPOCHS}",
