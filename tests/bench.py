@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
+import sys
 from pathlib import Path
 from types import ModuleType
+
+import torch
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -17,3 +22,21 @@ def load_bench(script: Path | str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_main(script: str, *args: str) -> str:
+    """``python bench/<script> args`` in this process: its ``main()`` with ``sys.argv`` and ``bench/`` first on
+    ``sys.path``, as the command runs it, without a new interpreter's imports (seconds of torch and ONNX each);
+    what it printed on stdout. A bad option's ``SystemExit`` propagates, as the exit code of the command. torch's
+    random state and thread count are as they were afterwards, so the tests after it are not moved."""
+    out, threads, argv = io.StringIO(), torch.get_num_threads(), sys.argv
+    sys.argv = [str(BENCH / script), *args]
+    sys.path.insert(0, str(BENCH))
+    try:
+        with torch.random.fork_rng(), contextlib.redirect_stdout(out):
+            load_bench(script).main()
+    finally:
+        sys.argv = argv
+        sys.path.remove(str(BENCH))
+        torch.set_num_threads(threads)
+    return out.getvalue()
