@@ -24,36 +24,54 @@ def ablate(
         list[str] | None, typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen.")
     ] = None,
     plugins: Annotated[
-        str | None, typer.Option(help="Comma-separated plugins to ablate; default: the five built-ins ('all').")
+        str | None,
+        typer.Option(metavar="NAMES", help="Comma-separated plugins to ablate; default: the built-ins ('all')."),
     ] = None,
     mode: Annotated[
-        str | None, typer.Option(help="leave-one-out (default), add-one, factorial, or list (with --configs).")
+        str | None,
+        typer.Option(metavar="MODE", help="leave-one-out (default), add-one, factorial, or list (with --configs)."),
     ] = None,
     configs: Annotated[
-        Path | None, typer.Option("--configs", help="TOML file naming the configurations (implies --mode list).")
+        Path | None,
+        typer.Option("--configs", metavar="FILE", help="TOML file naming the configurations (implies --mode list)."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Base TOML config of every run.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Base TOML config of every run.")
+    ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Override for every run: dotted.key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="KEY=VALUE", help="Override one config key in every run, e.g. train.lr=3e-4 (repeatable)."
+        ),
     ] = None,
-    seeds: Annotated[int, typer.Option(help="Seeds per configuration (train.seed 0 … N−1).")] = DEFAULT_SEEDS,
-    epochs: Annotated[int | None, typer.Option(help="Maximum epochs of every run (default: train.epochs).")] = None,
+    seeds: Annotated[
+        int, typer.Option(metavar="N", help="Seeds per configuration (train.seed 0 … N−1).")
+    ] = DEFAULT_SEEDS,
+    epochs: Annotated[
+        int | None, typer.Option(metavar="N", help="Maximum epochs of every run (default: train.epochs).")
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
-            help="Runs at once (default: CPU cores; with --executor ray: as many as the cluster has room for)."
+            metavar="N",
+            help="Runs at once (default: CPU cores; with --executor ray: as many as the cluster has room for).",
         ),
     ] = None,
     samples: Annotated[
-        int, typer.Option(help="Latent points decoded per run for the generated timing.")
+        int, typer.Option(metavar="N", help="Latent points decoded per run for the generated timing.")
     ] = DEFAULT_SAMPLES,
-    out: Annotated[Path, typer.Option(help="Ablation folder: runs/, logs/, configs/, summary files.")] = DEFAULT_OUT,
-    executor: Annotated[str, typer.Option(help="local (worker processes on this machine) or ray.")] = "local",
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Ablation folder: runs/, logs/, configs/, summary files.")
+    ] = DEFAULT_OUT,
+    executor: Annotated[
+        str, typer.Option(metavar="NAME", help="local (worker processes on this machine) or ray.")
+    ] = "local",
     address: Annotated[
-        str | None, typer.Option(help="Ray cluster to join (auto, or HOST:PORT); default: a local Ray instance.")
+        str | None,
+        typer.Option(metavar="ADDR", help="Ray cluster to join (auto, or HOST:PORT); default: a local Ray instance."),
     ] = None,
-    cpus_per_run: Annotated[int, typer.Option(help="Ray: CPUs (and torch threads) per run.")] = 1,
-    gpus_per_run: Annotated[float, typer.Option(help="Ray: GPUs per run (a fraction shares one).")] = 0.0,
+    cpus_per_run: Annotated[int, typer.Option(metavar="N", help="Ray: CPUs (and torch threads) per run.")] = 1,
+    gpus_per_run: Annotated[float, typer.Option(metavar="F", help="Ray: GPUs per run (a fraction shares one).")] = 0.0,
 ) -> None:
     """Train every configuration × seed (leave-one-out, add-one, factorial or a list) as a normal run in parallel
     workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md and
