@@ -82,12 +82,15 @@ app.add_typer(schedules_app, name="schedules")
 app.add_typer(tools_app)  # encode, interpolate, bend, map, plot, export
 app.add_typer(models_app)  # models
 app.command("ablate")(ablate)
+app.command("evaluate")(evaluate)
+app.command("serve")(serve)
+
+
 MELODY_HELP = (
     "Which notes of a file are the melody: auto, all, top-line, or selectors track:N, name:TEXT, channel:N, program:N, "
     "comma-separated"
 )
-app.command("evaluate")(evaluate)
-app.command("serve")(serve)
+"""The help of ``--melody`` (train and data inspect), before the config key and default :func:`_flag_help` adds."""
 
 
 def _minimum(key: str) -> int:
