@@ -495,7 +495,7 @@ def test_the_last_error_line_is_kept():
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["--mode", "list"], "--configs is needed by mode 'list'"),
+        (["--mode", "list"], "--configs is needed by --mode 'list'"),
         (["--mode", "sideways"], "--mode 'sideways' is not a mode. Modes: leave-one-out, add-one, factorial, list."),
         (["--mode", "leave-one-ot"], "--mode 'leave-one-ot' is not a mode; did you mean 'leave-one-out'?"),
         (["--plugins", "kl_anneal,nope"], "unknown plugin 'nope'"),
@@ -508,9 +508,9 @@ def test_the_last_error_line_is_kept():
         # an unknown model started every run, each failed, and the command exited 1
         (["--set", 'model.name="melody_rn"'], "configuration 'all': model.name: unknown model 'melody_rn'"),
         (["--set", "model.melody_rnn.rnn_hiden=8"], "configuration 'all': model.melody_rnn.rnn_hiden"),
-        (["--address", "auto"], "--address goes with executor 'ray'"),
-        (["--cpus-per-run", "2"], "--cpus-per-run goes with executor 'ray'"),
-        (["--gpus-per-run", "0.5"], "--gpus-per-run goes with executor 'ray'"),
+        (["--address", "auto"], "--address goes with --executor 'ray'"),
+        (["--cpus-per-run", "2"], "--cpus-per-run goes with --executor 'ray'"),
+        (["--gpus-per-run", "0.5"], "--gpus-per-run goes with --executor 'ray'"),
     ],
 )
 def test_bad_input_exits_2_and_runs_nothing(synth_dir, tmp_path, wide_console, args, message):
@@ -529,7 +529,7 @@ def test_a_mistyped_data_path_is_named_and_nothing_is_written(synth_dir, tmp_pat
 def test_list_mode_takes_no_plugins(tmp_path, wide_console):
     (tmp_path / "c.toml").write_text("[configs.a]\nplugins = []\n")
     result = mvae("ablate", "--configs", tmp_path / "c.toml", "--plugins", "kl_anneal", "--out", tmp_path / "abl")
-    assert result.exit_code == 2 and "error: --plugins does not apply to mode 'list'" in result.output
+    assert result.exit_code == 2 and "error: --plugins does not apply to --mode 'list'" in result.output
 
 
 def test_a_different_plan_in_the_same_folder_is_one_refusal_naming_every_difference(synth_dir, tmp_path, wide_console):

@@ -78,7 +78,7 @@ def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--address", "auto"], "--address goes with executor 'ray'"),
+        (["--address", "auto"], "--address goes with --executor 'ray'"),
         (["--executor", "dask"], "--executor 'dask': choose 'local' or 'ray'"),
         (["--executor", "ray", "--cpus-per-run", "0"], "--cpus-per-run must be at least 1"),
     ],

@@ -244,7 +244,7 @@ def _check_numbers(
     ray_only = {"address": address is not None, "cpus_per_run": cpus_per_run != 1, "gpus_per_run": gpus_per_run != 0}
     given = [name for name, is_given in ray_only.items() if is_given]
     if executor == "local" and given:
-        raise OptionError(given[0], "goes with executor 'ray'")
+        raise OptionError(given[0], "goes with {executor} 'ray'", ("executor",))
 
 
 class OverridesError(OptionError):
@@ -321,12 +321,16 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
         raise OptionError("mode", f"{mode!r} is not a mode{did_you_mean(mode, MODES)} Modes: {', '.join(MODES)}.")
     if configs is not None or mode == "list":
         if mode not in (None, "list"):
-            raise OptionError("configs", f"goes with mode 'list', not mode {mode!r}")
+            raise OptionError("configs", f"goes with {{mode}} 'list', not {{mode}} {mode!r}", ("mode",))
         if configs is None:
-            raise OptionError("configs", "is needed by mode 'list': a TOML file naming the configurations to run")
+            raise OptionError(
+                "configs", "is needed by {mode} 'list': a TOML file naming the configurations to run", ("mode",)
+            )
         if plugins is not None:
             raise OptionError(
-                "plugins", "does not apply to mode 'list': each configuration of the configs file names its own"
+                "plugins",
+                "does not apply to {mode} 'list': each configuration of the configs file names its own",
+                ("mode",),
             )
         return read_configs(configs)
     if isinstance(plugins, str | None):
