@@ -14,19 +14,26 @@ import pytest
 
 from mvae_core.allocator import on_glibc
 from mvae_core.models import BUILTIN_MODELS
-from tests.bench import load_bench
+from tests.bench import load_bench, run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "bench").glob("*.py"))
 
 
 def run_bench(script: str, *args: str) -> dict[str, Any]:
-    """Run ``bench/<script>`` with ``args``; its JSON record (the last line of its output)."""
+    """Run ``bench/<script>`` with ``args`` in a new python; its JSON record (the last line of its output)."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=300, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_here(script: str, *args: str) -> dict[str, Any]:
+    """``bench/<script>``'s JSON record, run in this process (:func:`tests.bench.run_main`): for the benches that change
+    nothing a later test reads (a new python costs seconds of torch and ONNX imports); those that tune the process
+    (freed_memory.py's malloc thresholds) or start ranks (mapped_memory.py) keep :func:`run_bench`."""
+    return json.loads(run_main(script, *args).strip().splitlines()[-1])
 
 
 def test_there_are_bench_scripts():
@@ -41,7 +48,7 @@ def test_bench_script_imports(script, monkeypatch):
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
 def test_throughput_bench_runs_and_matches_the_bare_loop(model):
-    record = run_bench(
+    record = bench_here(
         "throughput.py", "--model", model, "--rounds", "1", "--steps", "2", "--hidden", "64", "--gemm-n", "128"
     )
     assert record["model"] == model
@@ -65,13 +72,13 @@ def _assert_player_against_the_batch_path(record: dict[str, Any], model: str) ->
 # melody_rnn's player rows are checked in the ONNX run below: one bench process (about 3 s) fewer
 @pytest.mark.parametrize("model", sorted(set(BUILTIN_MODELS) - {"melody_rnn"}))
 def test_generate_latency_bench_reports_the_player_against_the_batch_path(model):
-    record = run_bench("generate_latency.py", "--calls", "5", "--warmup", "1", "--no-onnx", "--model", model)
+    record = bench_here("generate_latency.py", "--calls", "5", "--warmup", "1", "--no-onnx", "--model", model)
     _assert_player_against_the_batch_path(record, model)
     assert not any("onnx" in name for name in record["results"])  # --no-onnx
 
 
 def test_generate_latency_bench_times_the_onnx_hosts_of_melody_rnn():
-    record = run_bench("generate_latency.py", "--calls", "3", "--warmup", "1", "--model", "melody_rnn")
+    record = bench_here("generate_latency.py", "--calls", "3", "--warmup", "1", "--model", "melody_rnn")
     _assert_player_against_the_batch_path(record, "melody_rnn")
     assert record["results"]["onnxruntime host (onnx_host.py)"]["p50_ms"] > 0
     js_host = ROOT / "examples" / "onnx_host_js" / "node_modules" / "onnxruntime-node"
@@ -81,7 +88,7 @@ def test_generate_latency_bench_times_the_onnx_hosts_of_melody_rnn():
 
 @pytest.mark.parametrize("model", sorted(BUILTIN_MODELS))
 def test_onnx_host_check_finds_the_host_and_generate_agree(model):
-    record = run_bench("onnx_host_check.py", "--points", "4", "--model", model)
+    record = bench_here("onnx_host_check.py", "--points", "4", "--model", model)
     rules = 6 if model == "seed" else 2  # the seed export's host also follows --poly and the thresholds
     assert [row["same_notes"] for row in record["results"].values()] == [4] * rules
     assert max(row["max_value_diff"] for row in record["results"].values()) < 1e-5
@@ -101,7 +108,7 @@ def test_serve_latency_bench_times_http_and_osc_against_a_real_server(tiny_run):
 
 
 def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
-    record = run_bench("step_profile.py", "--steps", "2", "--warmup", "1", "--hidden", "64")
+    record = bench_here("step_profile.py", "--steps", "2", "--warmup", "1", "--hidden", "64")
     for model, row in record["results"].items():
         parts = sum(value for name, value in row.items() if name != "wall")
         assert row["matmul"] > 0 and parts == pytest.approx(row["wall"], rel=0.02, abs=0.05), (model, row)
