@@ -10,7 +10,7 @@ from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
-from mvae_core.config import ConfigError, ModelConfig
+from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -33,6 +33,11 @@ def run_row(
     finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
     """
     path, log = run_path(out, config, seed), log_path(out, config, seed)
+    try:
+        cfg: MvaeConfig | None = RunDir(path).read_config()
+    except MvaeError:  # e.g. a run that failed before writing it
+        cfg = None
+    budget = cfg.train.epochs if cfg is not None else 0  # train.epochs, which a resume with --epochs updates
     facts = read_facts(path, latest_attempt_start(log))
     outcome = attempt[1] if attempt else None
     status, error = "ok", ""
@@ -52,13 +57,13 @@ def run_row(
         "config": config,
         "seed": seed,
         "run": str(path.relative_to(out)),
-        "model": _model(path),
+        "model": "" if cfg is None else _model(cfg.model),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
         "produced": attempt[0].action if attempt else latest_attempt_action(log) or produced_before,
         "exit_code": None if outcome is None else outcome.exit_code,
         "error": error,
-        "stopped_by": stop_label(facts.stop_reasons) if facts.epochs_run else "",
+        "stopped_by": stop_label(facts.stop_reasons, facts.epochs_run < budget) if facts.epochs_run else "",
         "stop_reason": list(facts.stop_reasons),
         "warnings": list(facts.warnings),
         "best_epoch": facts.best_epoch,
@@ -76,15 +81,10 @@ def run_row(
     }
 
 
-def _model(path: Path) -> str:
+def _model(model: ModelConfig) -> str:
     """The run's model as its ``val_elbo`` measures it: the ``[model] name``, and its timing head (``seed, mse timing
     head``) or number of timing bins (``melody_rnn, 16 timing bins``) where these are not the defaults, since the
-    timing term is then another quantity (a squared error; a cross-entropy over other bins). ``""`` when the run's
-    config cannot be read, e.g. a run that failed before writing it."""
-    try:
-        model = RunDir(path).read_config().model
-    except MvaeError:
-        return ""
+    timing term is then another quantity (a squared error; a cross-entropy over other bins)."""
     defaults = ModelConfig()
     if model.timing_head != defaults.timing_head:
         return f"{model.name}, {model.timing_head} timing head"

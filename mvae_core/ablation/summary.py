@@ -74,11 +74,15 @@ COLUMNS = [
 ]
 NOT_RECORDED = "before this folder's summary"
 MAX_EPOCHS = "max epochs"
+CUT_SHORT = "cut short"
+"""What ended a run that has fewer epochs than its own ``train.epochs`` and no plugin's stop: it was stopped (Ctrl-C,
+a failure) and an ablation with a smaller ``--epochs`` counts it as finished."""
 
 
-def stop_label(reasons: list[str] | tuple[str, ...]) -> str:
-    """What ended a run: the plugins that stopped it (``"early_stopping"``), or ``"max epochs"``."""
-    return ", ".join(r.split(":", 1)[0] for r in reasons) or MAX_EPOCHS
+def stop_label(reasons: list[str] | tuple[str, ...], cut_short: bool = False) -> str:
+    """What ended a run: the plugins that stopped it (``"early_stopping"``), else :data:`CUT_SHORT` when it ended
+    before its epoch budget (``cut_short``), else ``"max epochs"``."""
+    return ", ".join(r.split(":", 1)[0] for r in reasons) or (CUT_SHORT if cut_short else MAX_EPOCHS)
 
 
 def plugin_columns(rows: list[dict[str, Any]]) -> list[str]:
