@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -24,19 +26,44 @@ def load_bench(script: Path | str) -> ModuleType:
     return module
 
 
-def run_main(script: str, *args: str) -> str:
-    """``python bench/<script> args`` in this process: its ``main()`` with ``sys.argv`` and ``bench/`` first on
-    ``sys.path``, as the command runs it, without a new interpreter's imports (seconds of torch and ONNX each);
-    what it printed on stdout. A bad option's ``SystemExit`` propagates, as the exit code of the command. torch's
-    random state and thread count are as they were afterwards, so the tests after it are not moved."""
-    out, threads, argv = io.StringIO(), torch.get_num_threads(), sys.argv
+@contextlib.contextmanager
+def _as_its_command(script: str, args: tuple[str, ...]) -> Iterator[None]:
+    """``sys.argv`` and ``sys.path`` as ``python bench/<script> args`` has them; afterwards torch's random state and
+    thread count are as they were, so the tests after it are not moved."""
+    threads, argv = torch.get_num_threads(), sys.argv
     sys.argv = [str(BENCH / script), *args]
     sys.path.insert(0, str(BENCH))
     try:
-        with torch.random.fork_rng(), contextlib.redirect_stdout(out):
-            load_bench(script).main()
+        with torch.random.fork_rng():
+            yield
     finally:
         sys.argv = argv
         sys.path.remove(str(BENCH))
         torch.set_num_threads(threads)
+
+
+def run_main(script: str, *args: str) -> str:
+    """``python bench/<script> args`` in this process: its ``main()``, without a new interpreter's imports (seconds
+    of torch and ONNX each); what it printed on stdout. A bad option's ``SystemExit`` propagates, as the exit code
+    of the command."""
+    out = io.StringIO()
+    with _as_its_command(script, args), contextlib.redirect_stdout(out):
+        load_bench(script).main()
     return out.getvalue()
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python bench/<script> args`` in this process, as :func:`run_main`, ended as the interpreter ends it: exit
+    code 0, ``sys.exit``'s number, or 1 with ``sys.exit``'s message on stderr. Any other exception propagates (a
+    traceback fails the test, whatever exit code it asserts)."""
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with _as_its_command(script, args), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            load_bench(script).main()
+        except SystemExit as exited:
+            code = exited.code
+    if isinstance(code, str):
+        err.write(code + "\n")
+    returncode = 1 if isinstance(code, str) else code or 0
+    return subprocess.CompletedProcess([sys.executable, script, *args], returncode, out.getvalue(), err.getvalue())

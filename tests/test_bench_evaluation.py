@@ -4,19 +4,23 @@ reused silently."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.bench import run_script
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--epochs", "1", "--samples", "16", "--set", "model.hidden=32", "--set", "data.transpositions=[]"]
 
 
 def bench(data: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(ROOT / "bench" / "evaluation.py"), "--data", str(data), "--out", str(out), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    """The command, in this process (its ``mvae train`` and ``mvae evaluate`` still run as processes)."""
+    with contextlib.chdir(ROOT):
+        return run_script("evaluation.py", "--data", str(data), "--out", str(out), *args)
 
 
 def test_quantized_data_scores_and_a_changed_setting_is_refused(dev_data: Path, tmp_path: Path) -> None:
