@@ -25,10 +25,10 @@ from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed, atomic_write
 from mvae_core.plugin_catalog import config_fields, printing_to_stderr
+from mvae_core.tools import ToolError, require_extra
 from mvae_core.view import epoch_number
 from schedules.builtin import Chain
 
-PLOT_INSTALL = "pip install 'mvae[plot]'"
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
 MAX_POINTS = 1_000_000  # epochs × steps per epoch that preview samples: about 5 s of --json; more would seem to hang
 
@@ -133,10 +133,12 @@ def sample(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int = 1) 
 
 def _matplotlib() -> tuple[Any, Any]:
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise fail(f"--plot needs matplotlib, which is not installed: {PLOT_INSTALL}") from None
+        require_extra("plot", "matplotlib")
+    except ToolError as exc:
+        raise fail(f"--plot: {exc}") from None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     return Figure, FigureCanvasAgg
 
 

@@ -610,6 +610,17 @@ def test_running_the_same_command_again_skips_finished_runs(ablation):
 
 
 @pytest.mark.slow
+def test_without_matplotlib_the_summary_says_how_to_install_it(ablation, monkeypatch):
+    """The figure's note names the extra as every other command does (tools.require_extra, one source)."""
+    out, args, _ = ablation
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = mvae(*args, *TINY, "--out", out)
+    assert result.exit_code == 0, result.output
+    note = "warning: ablation.png not drawn: matplotlib not installed; install it with: pip install 'mvae[plot]'"
+    assert note in " ".join(result.stderr.split())
+
+
+@pytest.mark.slow
 def test_the_python_api_runs_the_same_ablation_and_returns_its_rows(ablation, synth_dir):
     out, _, first = ablation
     assert first.exit_code == 0, first.output

@@ -11,17 +11,8 @@ from mvae_core.ablation.summary import METRICS, OTHER_MODEL, missing_word, paire
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
-PLOT_INSTALL = "pip install 'mvae[plot]'"
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
 NO_CURVE = "no run finished ok"
-
-
-def matplotlib_available() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _epochs(count: int) -> list[int]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from mvae_core.ablation import runner
 from mvae_core.ablation.facts import GENERATED_SEED
-from mvae_core.ablation.figure import PLOT_INSTALL, draw, matplotlib_available
+from mvae_core.ablation.figure import draw
 from mvae_core.ablation.plan import (
     ALL,
     DEFAULT_OUT,
@@ -55,6 +55,7 @@ from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
 from mvae_core.run import RunDir, last_part_versions
 from mvae_core.suggest import did_you_mean
+from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size
 from mvae_core.version import THREADS, VERSION
 
@@ -708,9 +709,11 @@ def _summarise(
     atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
     written = [out / "summary.csv", out / "summary.md"]
     plot_missing = None
-    if matplotlib_available():
+    try:
+        require_extra("plot", "matplotlib")
+    except ToolError as exc:
+        plot_missing = f"ablation.png not drawn: {exc}"
+    else:
         draw(rows, arms, out / "ablation.png")
         written.append(out / "ablation.png")
-    else:
-        plot_missing = f"ablation.png not drawn: it needs matplotlib ({PLOT_INSTALL})"
     return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing, left_out)
