@@ -204,15 +204,19 @@ def next_steps(run: Path) -> str:
 @app.command()
 def generate(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
-    out_path: Annotated[Path, typer.Option("--out", help="Output folder (or a .mid file for a single point).")],
-    z: Annotated[str | None, typer.Option(help="Latent point, e.g. 0.5,-1.")] = None,
-    random: Annotated[int | None, typer.Option(help="Number of random latent points.")] = None,
-    density: Annotated[float, typer.Option(help="Scale the expected number of notes.")] = DecodeOptions.density,
+    out_path: Annotated[
+        Path, typer.Option("--out", metavar="PATH", help="Output folder (or a .mid file for a single point).")
+    ],
+    z: Annotated[str | None, typer.Option(metavar="X,Y", help="Latent point, e.g. 0.5,-1.")] = None,
+    random: Annotated[int | None, typer.Option(metavar="N", help="Number of random latent points.")] = None,
+    density: Annotated[
+        float, typer.Option(metavar="D", help="Scale the expected number of notes.")
+    ] = DecodeOptions.density,
     temperature: Annotated[
-        float, typer.Option(help="Note choice: 1 as learned, 0 most likely, >1 wilder.")
+        float, typer.Option(metavar="T", help="Note choice: 1 as learned, 0 most likely, >1 wilder.")
     ] = DecodeOptions.temperature,
     timing_temperature: Annotated[
-        float, typer.Option(help="Offset draw: 0 = mean timing, 1 = learned.")
+        float, typer.Option(metavar="T", help="Offset draw: 0 = mean timing, 1 = learned.")
     ] = DecodeOptions.timing_temperature,
     poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = DecodeOptions.poly,
     threshold_min: ThresholdMin = None,
@@ -224,22 +228,33 @@ def generate(
         int | None, typer.Option(metavar="N", hidden=True, help="The old name of --loops: N loops of 2 bars.")
     ] = None,
     walk: Annotated[
-        float | None, typer.Option(help=f"Latent distance between consecutive loops of --loops (default {WALK:g}).")
+        float | None,
+        typer.Option(metavar="D", help=f"Latent distance between consecutive loops of --loops (default {WALK:g})."),
     ] = None,
-    noise: Annotated[float, typer.Option(help="Std of noise added to each latent point.")] = 0.0,
+    noise: Annotated[float, typer.Option(metavar="S", help="Std of noise added to each latent point.")] = 0.0,
     grid_offset: Annotated[
-        float, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated.")
+        float, typer.Option(metavar="G", help="0 quantized, 1 learned timing, 2 exaggerated.")
     ] = DecodeOptions.grid_offset,
-    tempo: Annotated[float, typer.Option(help="Tempo of the written MIDI in bpm.")] = DecodeOptions.tempo,
-    seed: Annotated[int, typer.Option(help="Seed for random points, noise, notes and offsets.")] = DecodeOptions.seed,
+    tempo: Annotated[
+        float, typer.Option(metavar="BPM", help="Tempo of the written MIDI in bpm.")
+    ] = DecodeOptions.tempo,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Seed for random points, noise, notes and offsets.")
+    ] = DecodeOptions.seed,
     audio: Annotated[
-        Path | None, typer.Option("--audio", help="Also render WAV: a .wav file (one point) or a folder.")
+        Path | None,
+        typer.Option("--audio", metavar="PATH", help="Also render WAV: a .wav file (one point) or a folder."),
     ] = None,
     renderer: Annotated[
         str | None,
-        typer.Option(help="Audio renderer of --audio: auto (the default: FluidSynth if it runs), fluidsynth, builtin."),
+        typer.Option(
+            metavar="R",
+            help="Audio renderer of --audio: auto (the default: FluidSynth if it runs), fluidsynth, builtin.",
+        ),
     ] = None,
-    soundfont: Annotated[Path | None, typer.Option(help="SoundFont (.sf2) for FluidSynth, with --audio.")] = None,
+    soundfont: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="SoundFont (.sf2) for FluidSynth, with --audio.")
+    ] = None,
     wrap_release: Annotated[
         bool,
         typer.Option(
