@@ -20,19 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "bench").glob("*.py"))
 
 
-def run_bench(script: str, *args: str) -> dict[str, Any]:
-    """Run ``bench/<script>`` with ``args`` in a new python; its JSON record (the last line of its output)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=300, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def bench_here(script: str, *args: str) -> dict[str, Any]:
-    """``bench/<script>``'s JSON record, run in this process (:func:`tests.bench.run_main`): for the benches that change
-    nothing a later test reads (a new python costs seconds of torch and ONNX imports); those that tune the process
-    (freed_memory.py's malloc thresholds) or start ranks (mapped_memory.py) keep :func:`run_bench`."""
+    """``bench/<script>``'s JSON record, run in this process (:func:`tests.bench.run_main`): a new python costs seconds
+    of torch and ONNX imports. Only for a process that changes nothing a later test reads: freed_memory.py tunes
+    malloc and mapped_memory.py trains only in the processes they start."""
     return json.loads(run_main(script, *args).strip().splitlines()[-1])
 
 
@@ -116,7 +107,7 @@ def test_step_profile_bench_splits_a_step_into_groups_that_add_up():
 
 @pytest.mark.skipif(not on_glibc(), reason="train.keep_freed_memory tunes glibc's malloc only")
 def test_freed_memory_bench_prices_the_page_faults_it_removes():
-    record = run_bench("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "10", "--warmup", "4",
+    record = bench_here("freed_memory.py", "--models", "seed", "--rounds", "1", "--steps", "10", "--warmup", "4",
                        "--cost-rounds", "1")  # fmt: skip
     (result,) = record["results"]
     cost = result["fault_cost"]
@@ -128,7 +119,7 @@ def test_freed_memory_bench_prices_the_page_faults_it_removes():
 
 def test_mapped_memory_bench_trains_ranks_on_one_mapped_table(tmp_path):
     """Two gloo ranks on 127.0.0.1 train on the memory-mapped table and on private copies of it: the same numbers."""
-    record = run_bench(
+    record = bench_here(
         "mapped_memory.py", "--loops", "3000", "--ranks", "2", "--steps", "3", "--dir", str(tmp_path / "table"),
         "--set", "model.hidden=32", "--set", "model.melody_rnn.rnn_hidden=32", "--set", "train.batch_size=16",
     )  # fmt: skip
