@@ -53,15 +53,24 @@ def _options(**given: Any) -> DecodeOptions:
 
 RunArg = Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")]
 AS_GENERATE = " (default: as mvae generate)"
-Density = Annotated[float | None, typer.Option(help="Scale the expected number of notes." + AS_GENERATE)]
-Temperature = Annotated[float | None, typer.Option(help="Note choice: 0 most likely, 1 as learned." + AS_GENERATE)]
-TimingTemperature = Annotated[float | None, typer.Option(help="Offset draw: 0 mean timing, 1 learned." + AS_GENERATE)]
+Density = Annotated[float | None, typer.Option(metavar="D", help="Scale the expected number of notes." + AS_GENERATE)]
+Temperature = Annotated[
+    float | None, typer.Option(metavar="T", help="Note choice: 0 most likely, 1 as learned." + AS_GENERATE)
+]
+TimingTemperature = Annotated[
+    float | None, typer.Option(metavar="T", help="Offset draw: 0 mean timing, 1 learned." + AS_GENERATE)
+]
 Poly = Annotated[bool | None, typer.Option("--poly", help="Any number of notes per step (chords).")]
 ThresholdMin = Annotated[float | None, typer.Option(metavar="P", help="Ancestor rule: lowest onset probability.")]
 ThresholdMax = Annotated[float | None, typer.Option(metavar="P", help="Ancestor rule: highest onset probability.")]
-GridOffset = Annotated[float | None, typer.Option(help="0 quantized, 1 learned timing, 2 exaggerated." + AS_GENERATE)]
-Tempo = Annotated[float | None, typer.Option(help="Tempo of the written MIDI in bpm." + AS_GENERATE)]
-Seed = Annotated[int | None, typer.Option(help="Seed for note choice and offset draws." + AS_GENERATE)]
+GridOffset = Annotated[
+    float | None, typer.Option(metavar="G", help="0 quantized, 1 learned timing, 2 exaggerated." + AS_GENERATE)
+]
+Tempo = Annotated[float | None, typer.Option(metavar="BPM", help="Tempo of the written MIDI in bpm." + AS_GENERATE)]
+PictureOut = Annotated[
+    Path, typer.Option(metavar="FILE.png", help="The picture to write (.png added when the name has no suffix).")
+]
+Seed = Annotated[int | None, typer.Option(metavar="N", help="Seed for note choice and offset draws." + AS_GENERATE)]
 
 
 @tools_app.command()
@@ -101,8 +110,10 @@ def interpolate(
     to: Annotated[str | None, typer.Option(help="End point.")] = None,
     from_midi: Annotated[Path | None, typer.Option(help="Start at the encoding of a loop of this MIDI file.")] = None,
     to_midi: Annotated[Path | None, typer.Option(help="End at the encoding of a loop of this MIDI file.")] = None,
-    loop: Annotated[int | None, typer.Option(help="Which usable loop of --from-midi/--to-midi (default 0).")] = None,
-    steps: Annotated[int, typer.Option(help="Number of points, endpoints included (>= 2).")] = 8,
+    loop: Annotated[
+        int | None, typer.Option(metavar="K", help="Which usable loop of --from-midi/--to-midi (default 0).")
+    ] = None,
+    steps: Annotated[int, typer.Option(metavar="N", help="Number of points, endpoints included (>= 2).")] = 8,
     one_file: Annotated[bool, typer.Option(help="Also write interpolation.mid with every loop in order.")] = False,
     density: Density = None,
     temperature: Temperature = None,
@@ -181,12 +192,12 @@ def bend(
 @tools_app.command("map")
 def latent_map(
     run_dir: RunArg,
-    out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
-    grid: Annotated[int, typer.Option(help="Cells per axis (>= 2).")] = 7,
-    extent: Annotated[float, typer.Option(help="The plane spans [-extent, extent] on both axes.")] = 2.0,
+    out: PictureOut,
+    grid: Annotated[int, typer.Option(metavar="N", help="Cells per axis (>= 2).")] = 7,
+    extent: Annotated[float, typer.Option(metavar="R", help="The plane spans [-extent, extent] on both axes.")] = 2.0,
     density: Density = None,
-    temperature: Annotated[float, typer.Option(help="Note choice: 0 most likely, 1 a draw.")] = 0.0,
-    timing_temperature: Annotated[float, typer.Option(help="Colour: 0 mean offset, 1 a draw.")] = 0.0,
+    temperature: Annotated[float, typer.Option(metavar="T", help="Note choice: 0 most likely, 1 a draw.")] = 0.0,
+    timing_temperature: Annotated[float, typer.Option(metavar="T", help="Colour: 0 mean offset, 1 a draw.")] = 0.0,
     poly: Poly = None,
     threshold_min: ThresholdMin = None,
     threshold_max: ThresholdMax = None,
@@ -213,7 +224,7 @@ def latent_map(
 @tools_app.command("plot")
 def plot_curves(
     run_dir: RunArg,
-    out: Annotated[Path, typer.Option(help="The picture to write (.png added when the name has no suffix).")],
+    out: PictureOut,
     metric: Annotated[
         list[str] | None,
         typer.Option(

@@ -1,11 +1,13 @@
-"""``mvae generate --help`` names each option's value as docs/cli.md's table of generate's options does (``--z X,Y``,
-``--tempo BPM``), not by Python type (``<float>``, ``<str>``, ``<path>``)."""
+"""``mvae generate --help`` (and every command's whose section of docs/cli.md has a table of options) names each
+option's value as that table does (``--z X,Y``, ``--tempo BPM``, map's ``--out FILE.png``), not by Python type
+(``<float>``, ``<str>``, ``<path>``)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
@@ -19,10 +21,18 @@ def _documented(section: str) -> dict[str, str]:
     return dict(re.findall(r"^\| `(--[a-z-]+) ([^`]+)` \|", text, re.MULTILINE))
 
 
-def test_generate_help_shows_the_docs_metavars() -> None:
-    result = CliRunner().invoke(app, ["generate", "--help"], env={"NO_COLOR": "1", "COLUMNS": "250"})
+@pytest.mark.parametrize(
+    "command",
+    ["train", "generate", "serve", "evaluate", "data inspect", "schedules preview", "encode", "interpolate", "bend",
+     "map", "plot", "export"],
+)  # fmt: skip
+def test_help_shows_the_docs_metavars(command: str) -> None:
+    result = CliRunner().invoke(app, [*command.split(), "--help"], env={"NO_COLOR": "1", "COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     shown = dict(re.findall(r"^│ [* ]*(--[a-z-]+) +(\S+)", result.stdout, re.MULTILINE))
-    documented = _documented("mvae generate")
-    assert len(documented) > 10, documented
+    documented = _documented("mvae " + command.removesuffix(" preview"))
     assert {option: shown.get(option) for option in documented} == documented
+
+
+def test_the_tables_are_read() -> None:
+    assert len(_documented("mvae generate")) > 10 and len(_documented("mvae map")) > 5
