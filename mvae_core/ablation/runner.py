@@ -54,9 +54,14 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def threads_per_run(jobs: int, total_cores: int) -> int:
+    """The torch threads of each of ``jobs`` local workers: the cores shared out, at least 1."""
+    return max(1, total_cores // jobs)
+
+
 def worker_env(jobs: int, total_cores: int) -> dict[str, str]:
-    """The environment of every worker: torch (OpenMP, MKL) threads = max(1, cores // jobs), unbuffered output."""
-    threads = str(max(1, total_cores // jobs))
+    """The environment of every worker: torch (OpenMP, MKL) threads = :func:`threads_per_run`, unbuffered output."""
+    threads = str(threads_per_run(jobs, total_cores))
     return {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "PYTHONUNBUFFERED": "1"}
 
 

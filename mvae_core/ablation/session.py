@@ -204,7 +204,7 @@ def ablate(
             where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
         else:
             jobs = jobs or runner.cores()
-            where = f"; {min(jobs, len(tasks))} at once, {max(1, runner.cores() // jobs)} torch thread(s) each"
+            where = f"; {min(jobs, len(tasks))} at once, {runner.threads_per_run(jobs, runner.cores())} torch thread(s) each"
         report(
             f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
             f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
