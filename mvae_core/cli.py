@@ -34,7 +34,7 @@ from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
-from mvae_core.cli_tools import ThresholdMax, ThresholdMin, tools_app
+from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config, flag_overrides
 from mvae_core.data.load import check_paths, load_dataset, parse_kept
 from mvae_core.decode_options import WALK, DecodeOptions
@@ -209,16 +209,14 @@ def generate(
     ],
     z: Annotated[str | None, typer.Option(metavar="X,Y", help="Latent point, e.g. 0.5,-1.")] = None,
     random: Annotated[int | None, typer.Option(metavar="N", help="Number of random latent points.")] = None,
-    density: Annotated[
-        float, typer.Option(metavar="D", help="Scale the expected number of notes.")
-    ] = DecodeOptions.density,
+    density: Annotated[float, typer.Option(metavar="D", help=DECODE_HELP["density"])] = DecodeOptions.density,
     temperature: Annotated[
-        float, typer.Option(metavar="T", help="Note choice: 1 as learned, 0 most likely, >1 wilder.")
+        float, typer.Option(metavar="T", help=DECODE_HELP["temperature"])
     ] = DecodeOptions.temperature,
     timing_temperature: Annotated[
-        float, typer.Option(metavar="T", help="Offset draw: 0 = mean timing, 1 = learned.")
+        float, typer.Option(metavar="T", help=DECODE_HELP["timing_temperature"])
     ] = DecodeOptions.timing_temperature,
-    poly: Annotated[bool, typer.Option(help="Any number of notes per step (chords).")] = DecodeOptions.poly,
+    poly: Annotated[bool, typer.Option(help=DECODE_HELP["poly"])] = DecodeOptions.poly,
     threshold_min: ThresholdMin = None,
     threshold_max: ThresholdMax = None,
     loops: Annotated[
@@ -233,11 +231,9 @@ def generate(
     ] = None,
     noise: Annotated[float, typer.Option(metavar="S", help="Std of noise added to each latent point.")] = 0.0,
     grid_offset: Annotated[
-        float, typer.Option(metavar="G", help="0 quantized, 1 learned timing, 2 exaggerated.")
+        float, typer.Option(metavar="G", help=DECODE_HELP["grid_offset"])
     ] = DecodeOptions.grid_offset,
-    tempo: Annotated[
-        float, typer.Option(metavar="BPM", help="Tempo of the written MIDI in bpm.")
-    ] = DecodeOptions.tempo,
+    tempo: Annotated[float, typer.Option(metavar="BPM", help=DECODE_HELP["tempo"])] = DecodeOptions.tempo,
     seed: Annotated[
         int, typer.Option(metavar="N", help="Seed for random points, noise, notes and offsets.")
     ] = DecodeOptions.seed,

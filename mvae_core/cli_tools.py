@@ -53,20 +53,25 @@ def _options(**given: Any) -> DecodeOptions:
 
 RunArg = Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")]
 AS_GENERATE = " (default: as mvae generate)"
-Density = Annotated[float | None, typer.Option(metavar="D", help="Scale the expected number of notes." + AS_GENERATE)]
-Temperature = Annotated[
-    float | None, typer.Option(metavar="T", help="Note choice: 0 most likely, 1 as learned." + AS_GENERATE)
-]
+DECODE_HELP = {
+    "density": "Scale the expected number of notes.",
+    "temperature": "Note choice: 1 as learned, 0 most likely, >1 wilder.",
+    "timing_temperature": "Offset draw: 0 = mean timing, 1 = learned.",
+    "poly": "Any number of notes per step (chords).",
+    "grid_offset": "0 quantized, 1 learned timing, 2 exaggerated.",
+    "tempo": "Tempo of the written MIDI in bpm.",
+}
+"""The help of each decoding option that ``mvae generate`` and the tools share (the tools add :data:`AS_GENERATE`)."""
+Density = Annotated[float | None, typer.Option(metavar="D", help=DECODE_HELP["density"] + AS_GENERATE)]
+Temperature = Annotated[float | None, typer.Option(metavar="T", help=DECODE_HELP["temperature"] + AS_GENERATE)]
 TimingTemperature = Annotated[
-    float | None, typer.Option(metavar="T", help="Offset draw: 0 mean timing, 1 learned." + AS_GENERATE)
+    float | None, typer.Option(metavar="T", help=DECODE_HELP["timing_temperature"] + AS_GENERATE)
 ]
-Poly = Annotated[bool | None, typer.Option("--poly", help="Any number of notes per step (chords).")]
+Poly = Annotated[bool | None, typer.Option("--poly", help=DECODE_HELP["poly"])]
 ThresholdMin = Annotated[float | None, typer.Option(metavar="P", help="Ancestor rule: lowest onset probability.")]
 ThresholdMax = Annotated[float | None, typer.Option(metavar="P", help="Ancestor rule: highest onset probability.")]
-GridOffset = Annotated[
-    float | None, typer.Option(metavar="G", help="0 quantized, 1 learned timing, 2 exaggerated." + AS_GENERATE)
-]
-Tempo = Annotated[float | None, typer.Option(metavar="BPM", help="Tempo of the written MIDI in bpm." + AS_GENERATE)]
+GridOffset = Annotated[float | None, typer.Option(metavar="G", help=DECODE_HELP["grid_offset"] + AS_GENERATE)]
+Tempo = Annotated[float | None, typer.Option(metavar="BPM", help=DECODE_HELP["tempo"] + AS_GENERATE)]
 PictureOut = Annotated[
     Path, typer.Option(metavar="FILE.png", help="The picture to write (.png added when the name has no suffix).")
 ]

@@ -36,3 +36,17 @@ def test_help_shows_the_docs_metavars(command: str) -> None:
 
 def test_the_tables_are_read() -> None:
     assert len(_documented("mvae generate")) > 10 and len(_documented("mvae map")) > 5
+
+
+def _help_of(command: str, option: str) -> str:
+    result = CliRunner().invoke(app, [command, "--help"], env={"NO_COLOR": "1", "COLUMNS": "250"})
+    line = next(line for line in result.stdout.splitlines() if re.match(rf"^│ [* ]*{option} ", line))
+    return " ".join(line.strip("│ ").split()[2:])
+
+
+@pytest.mark.parametrize("option", ["--density", "--temperature", "--timing-temperature", "--grid-offset", "--tempo"])
+def test_the_tools_explain_a_decoding_option_as_generate_does(option: str) -> None:
+    """interpolate's --temperature read "0 most likely, 1 as learned", generate's "1 as learned, 0 most likely, >1
+    wilder": one option, two texts to keep in step."""
+    said = re.sub(r" \[default: [^]]*\]$", "", _help_of("generate", option))  # typer's, for generate's defaults
+    assert _help_of("interpolate", option) == said + " (default: as mvae generate)"
