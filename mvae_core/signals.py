@@ -6,9 +6,10 @@ signal raises :class:`KeyboardInterrupt`, so that reading data stops at once. Af
 training phase) a signal is only recorded: the training loop polls :meth:`Interrupts.requested` after every
 optimiser step, saves a checkpoint and stops. Further signals while deferred are ignored (under ``torchrun`` a
 worker gets Ctrl-C twice, from the terminal and forwarded by the agent); SIGKILL still stops at once. The first
-signal decides the exit code, ``128 + signum``: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP (the terminal window
-closed, an ssh session dropped: unhandled, it ends the process on the spot, losing the epoch in progress, and on macOS,
-where no Linux death signal guards them, leaves the workers of ``mvae ablate`` training unseen). A process started
+signal decides the exit code, ``128 + signum`` (:class:`~mvae_core.errors.RunInterrupted`): 130 for SIGINT, 143 for
+SIGTERM, 129 for SIGHUP (the terminal window closed, an ssh session dropped: unhandled, it ends the process on the
+spot, losing the epoch in progress, and on macOS, where no Linux death signal guards them, leaves the workers of
+``mvae ablate`` training unseen). A process started
 with SIGHUP ignored (``nohup``) keeps ignoring it: it is meant to outlive its terminal.
 
 Handlers can be installed only in the main thread; elsewhere the context does nothing and the default
@@ -62,11 +63,6 @@ class Interrupts:
     @property
     def name(self) -> str:
         return signal.Signals(self.signum or signal.SIGINT).name
-
-    @property
-    def exit_code(self) -> int:
-        """``128 + signum`` of the first signal (130 when none arrived: a KeyboardInterrupt raised some other way)."""
-        return 128 + (self.signum or signal.SIGINT)
 
 
 def _kept_ignored(signum: int) -> bool:
