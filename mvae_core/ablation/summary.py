@@ -364,13 +364,13 @@ built-in plugins' longest configuration name, ``only-ts_variance_monitor``, just
 (``factorial``'s ``a+b+c``, a package plugin's) is broken after a ``+``."""
 
 
-def console_name(name: str, width: int = NAME_WIDTH) -> str:
-    """``name`` on lines of at most ``width`` characters, broken only after a ``+`` (a part longer than ``width``
+def console_name(name: str) -> str:
+    """``name`` on lines of at most :data:`NAME_WIDTH` characters, broken only after a ``+`` (a part longer than that
     keeps its own line, whole)."""
     lines = [""]
     for part in name.split("+"):
         piece = part if not lines[-1] else "+" + part
-        if lines[-1] and len(lines[-1]) + len(piece) > width:
+        if lines[-1] and len(lines[-1]) + len(piece) > NAME_WIDTH:
             lines[-1] += "+"
             lines.append(part)
         else:
