@@ -10,12 +10,12 @@ import sys
 
 import pytest
 
-from tests.bench import BENCH
+from tests.bench import BENCH, run_script
 
 
 def _bench(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(BENCH / "mapped_memory.py"), "--ranks", "1", "--steps", "1", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    """The command, in this process (tests/bench.run_script): each refusal comes before any rank starts."""
+    return run_script("mapped_memory.py", "--ranks", "1", "--steps", "1", *args)
 
 
 def test_a_folder_of_other_files_is_refused_and_kept(tmp_path):
