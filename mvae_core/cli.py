@@ -36,11 +36,10 @@ from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config, flag_overrides
-from mvae_core.data.load import check_paths, load_dataset, parse_kept
+from mvae_core.data.load import check_paths, load_dataset, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
-from mvae_core.errors import RunInterrupted
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
-from mvae_core.signals import interruption, signal_of
+from mvae_core.signals import signal_of
 
 
 class Commands(CommandGroup):
@@ -334,8 +333,7 @@ def data_inspect(
             with parse_progress(stderr) as progress:
                 table, report = load_dataset(data, cfg.data, jobs, progress)
         except KeyboardInterrupt as stop:
-            stopped = f"{interruption(signal_of(stop))} while reading data{parse_kept(cfg.data)}"
-            raise RunInterrupted(stopped, signal_of(stop)) from None
+            raise reading_stopped(signal_of(stop), cfg.data, training=False) from None
     if report.cache_warning:
         warn(report.cache_warning)
     summary = data_summary(table, report, cfg.data)

@@ -57,7 +57,7 @@ from mvae_core.config import (
 )
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
-from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, parse_kept
+from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, reading_stopped
 from mvae_core.data.relocation import Relocation
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
@@ -88,7 +88,7 @@ from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps
-from mvae_core.signals import Interrupts, interruption
+from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
@@ -209,9 +209,7 @@ def train(
                 sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
                 dist.check_same_split(fingerprint, f"{sources}, {len(val_set)} validation loops")
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
-                signum = interrupts.signum or signal.SIGINT
-                stopped = f"{interruption(signum)} while reading data; nothing was trained{parse_kept(cfg.data)}"
-                raise RunInterrupted(stopped, signum) from None
+                raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
             versions = {"mvae": VERSION, **numerics(dist.device), **model_versions(cfg), **host.versions}
             if not from_run and (retrained := _retrained_note(config, versions, data)):

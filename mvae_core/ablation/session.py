@@ -600,8 +600,8 @@ def _threads_line(provenances: list[dict[str, Any]]) -> str | None:
 def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
     """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
     from mvae_core.data.corpus import MissingCorpusExtra
-    from mvae_core.data.load import load_dataset, parse_kept
-    from mvae_core.signals import interruption, signal_of
+    from mvae_core.data.load import load_dataset, reading_stopped
+    from mvae_core.signals import signal_of
 
     for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
         try:
@@ -609,9 +609,7 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Rep
         except (MissingCorpusExtra, ValueError) as exc:
             raise DataError(str(exc)) from None
         except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (signals.Terminated)
-            stopped = signal_of(stop)
-            said = f"{interruption(stopped)} while reading data; nothing was trained{parse_kept(section)}"
-            raise RunInterrupted(said, stopped) from None
+            raise reading_stopped(signal_of(stop), section, training=True) from None
         if table.n_loops == 0:
             raise DataError(
                 f"no loops to train on in {' '.join(data)} ({len(data_report.entries)} source(s) read, none usable)"

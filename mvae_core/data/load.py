@@ -34,8 +34,9 @@ from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
-from mvae_core.errors import DataError, OptionError
+from mvae_core.errors import DataError, OptionError, RunInterrupted
 from mvae_core.files import reason
+from mvae_core.signals import interruption
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -395,6 +396,14 @@ def _renamed(results: list[SourceResult], unit: Unit) -> list[SourceResult]:
         _, sep, tune = r.name.partition("#") if unit.kind == "abc" else ("", "", "")
         r.name = unit.label + sep + tune
     return results
+
+
+def reading_stopped(signum: int, cfg: DataConfig, training: bool) -> RunInterrupted:
+    """The :class:`RunInterrupted` of a stop by ``signum`` while :func:`load_dataset` reads with ``cfg``: ``interrupted
+    while reading data``, ``; nothing was trained`` for a command that trains (``training``), and what the parse cache
+    keeps for the next run (:func:`parse_kept`)."""
+    nothing = "; nothing was trained" if training else ""
+    return RunInterrupted(f"{interruption(signum)} while reading data{nothing}{parse_kept(cfg)}", signum)
 
 
 def parse_kept(cfg: DataConfig) -> str:
