@@ -27,7 +27,7 @@ with Interrupts() as interrupts:
         interrupts.defer()  # training: a signal is recorded for the next step
         os.kill(os.getpid(), signal.SIGHUP)
         time.sleep(0.05)
-print(interrupts.requested(), interrupts.exit_code)
+print(interrupts.requested(), 128 + (interrupts.signum or signal.SIGINT))  # RunInterrupted's exit code
 """
 
 
