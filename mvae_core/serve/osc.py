@@ -61,6 +61,9 @@ MAX_NESTING = 8
 """The deepest nesting of bundles read (a bundle in a bundle: 2). python-osc reads a nested bundle by recursion, so a
 datagram of thousands of nested bundles raised RecursionError in the OSC thread: a traceback, and no answer."""
 BUNDLE = b"#bundle\0"
+STOP_POLL_S = 0.05
+"""How often the OSC thread checks for a stop: a server with OSC stops within this (socketserver's default 0.5 s
+made every stop of mvae serve, and each test server, wait up to half a second)."""
 
 
 def bundle_depth(datagram: bytes) -> int:
@@ -264,7 +267,10 @@ class OscServer:
         self._server = server_class((host, port), Handler)
         self._server.max_packet_size = MAX_DATAGRAM + 1  # one byte more than is read: a longer datagram is told so
         self.address: tuple[str, int] = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mvae-osc", daemon=True)
+        # serve_forever checks for shutdown every poll_interval (socketserver's 0.5 s made every stop wait for it)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": STOP_POLL_S}, name="mvae-osc", daemon=True
+        )
 
     def start(self) -> OscServer:
         self._thread.start()
