@@ -85,11 +85,11 @@ def timed(call: Callable[[torch.Tensor], object], points: torch.Tensor, warmup: 
     }
 
 
-def exported(model: MelodyModel, cfg: MvaeConfig) -> Path:
-    """The graph of ``mvae export`` for ``model`` in a temporary folder (untimed, ~10 s)."""
+def exported(model: MelodyModel, cfg: MvaeConfig, folder: Path) -> Path:
+    """The graph of ``mvae export`` for ``model`` in ``folder`` (untimed, ~10 s)."""
     from mvae_core.tools.export import export_decoder
 
-    path = Path(tempfile.mkdtemp(prefix="mvae-bench-")) / "decoder.onnx"
+    path = folder / "decoder.onnx"
     export_decoder(model, cfg, path, {"run": "bench"})
     return path
 
@@ -145,21 +145,22 @@ def main() -> None:
         "player, temperature 0": timed(lambda z: player.notes(z[0].numpy(), most_likely), points, args.warmup),
         "batch path (torch), default options": timed(batch_path, points, args.warmup),
     }
-    onnx_file = None if args.no_onnx else exported(model, cfg)
-    host = None if onnx_file is None else load_host().open_host(onnx_file)
-    if host is not None:
-        results["onnxruntime host (onnx_host.py)"] = timed(hosted(host, options), points, args.warmup)
-        if (js_row := js_host_timed(onnx_file, points, args.warmup)) is not None:
-            results["onnxruntime-node host (onnx_host.mjs)"] = js_row
-    if cfg.model.name == "seed":
-
-        def forward_only(z: torch.Tensor) -> object:
-            with torch.no_grad():
-                return to_heads(model.decode(z))
-
-        results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
+    with tempfile.TemporaryDirectory(prefix="mvae-bench-") as folder:  # the export, removed when timed
+        onnx_file = None if args.no_onnx else exported(model, cfg, Path(folder))
+        host = None if onnx_file is None else load_host().open_host(onnx_file)
         if host is not None:
-            results["decoder forward (onnxruntime)"] = timed(host.forward, points, args.warmup)
+            results["onnxruntime host (onnx_host.py)"] = timed(hosted(host, options), points, args.warmup)
+            if (js_row := js_host_timed(onnx_file, points, args.warmup)) is not None:
+                results["onnxruntime-node host (onnx_host.mjs)"] = js_row
+        if cfg.model.name == "seed":
+
+            def forward_only(z: torch.Tensor) -> object:
+                with torch.no_grad():
+                    return to_heads(model.decode(z))
+
+            results["decoder forward (torch)"] = timed(forward_only, points, args.warmup)
+            if host is not None:
+                results["decoder forward (onnxruntime)"] = timed(host.forward, points, args.warmup)
     notes = [len(player.notes(point.numpy(), options)) for point in points[:20]]
     print(f"{args.calls} calls after {args.warmup} warm-up, 1 torch thread, {args.blas_threads} BLAS thread(s), "
           f"model {cfg.model.name} ({args.run or 'untrained'}), hidden {cfg.model.hidden}, load average "

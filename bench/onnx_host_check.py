@@ -98,16 +98,17 @@ def main() -> None:
             model, cfg = bench_model(run, args.model)
         except MvaeError as error:  # a run that is not one, a model name no package provides
             parser.error(str(error))
-        path = Path(tempfile.mkdtemp(prefix="mvae-bench-")) / "decoder.onnx"
-        export_decoder(model, cfg, path, {"run": str(run or "untrained")})
-        host = module.open_host(path)
-        z = torch.randn(args.points, cfg.model.latent_dim, generator=torch.Generator().manual_seed(7)) * 1.5
-        rules = option_sets | (cell_rules if isinstance(host, module.PatternHost) else {})
-        for name, options in rules.items():
-            row = agreement(model, host, z, options)
-            results[f"{run or 'untrained'}, {name}"] = row
-            print(f"{run or 'untrained'}, {name}: {row['same_notes']}/{row['patterns']} patterns with the same notes "
-                  f"({row['notes']} notes), largest value difference {row['max_value_diff']:.1e}")  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="mvae-bench-") as folder:  # the export is removed after its rows
+            path = Path(folder) / "decoder.onnx"
+            export_decoder(model, cfg, path, {"run": str(run or "untrained")})
+            host = module.open_host(path)
+            z = torch.randn(args.points, cfg.model.latent_dim, generator=torch.Generator().manual_seed(7)) * 1.5
+            rules = option_sets | (cell_rules if isinstance(host, module.PatternHost) else {})
+            for name, options in rules.items():
+                row = agreement(model, host, z, options)
+                results[f"{run or 'untrained'}, {name}"] = row
+                print(f"{run or 'untrained'}, {name}: {row['same_notes']}/{row['patterns']} patterns with the same "
+                      f"notes ({row['notes']} notes), largest value difference {row['max_value_diff']:.1e}")  # fmt: skip
     print(json.dumps({"bench": "onnx_host_check", "points": args.points, "results": results}))
 
 
