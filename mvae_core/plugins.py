@@ -211,9 +211,7 @@ def _switch_advice(name: str, switch: str, value: Any, enabled: list[str], runni
 
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:
     """Expand ``all`` (every built-in) and ``none``; skip the names of plugin ``objects`` a Python caller handed over.
-
-    An unknown name is a :class:`ConfigError` suggesting the closest name (case and ``-``/``_`` ignored), or the
-    list with commas where the name is known names separated by spaces or semicolons (``"kl_anneal ts_ramp"``)."""
+    An unknown name is a :class:`ConfigError` saying why (:func:`unknown_plugin`)."""
     names: list[str] = []
     for name in enabled:
         if name == "none" or name in objects:
@@ -222,15 +220,23 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
             names.extend(n for n, info in available.items() if info.origin == "built-in")
             continue
         if name not in available:
-            choices = [*available, *KEYWORDS]
-            hint = did_you_mean(name, choices)
-            if len(words := name.replace(";", " ").split()) > 1 and all(w in choices for w in words):
-                hint = f"; plugin names are separated by commas: did you mean {','.join(words)!r}?"
-            raise ConfigError(f"plugins.enabled: unknown plugin {name!r}{hint} "
-                              f"Available: {', '.join(sorted(available)) or '(none installed)'} "
-                              f"(and {', '.join(KEYWORDS)}).")  # fmt: skip
+            raise ConfigError(f"plugins.enabled: {unknown_plugin(name, available)}")
         names.append(name)
     return list(dict.fromkeys(names))
+
+
+def unknown_plugin(name: str, available: Collection[str]) -> str:
+    """Why ``name`` names no plugin of ``available``: ``unknown plugin 'kl_anel'; did you mean 'kl_anneal'?
+    Available: …`` (the closest name, case and ``-``/``_`` ignored), or the list with commas where ``name`` is known
+    names separated by spaces or semicolons (``"kl_anneal ts_ramp"``)."""
+    choices = [*available, *KEYWORDS]
+    hint = did_you_mean(name, choices)
+    if len(words := name.replace(";", " ").split()) > 1 and all(w in choices for w in words):
+        hint = f"; plugin names are separated by commas: did you mean {','.join(words)!r}?"
+    return (
+        f"unknown plugin {name!r}{hint} Available: {', '.join(sorted(available)) or '(none installed)'} "
+        f"(and {', '.join(KEYWORDS)})."
+    )
 
 
 def validated_sections(

@@ -316,6 +316,7 @@ def _default_data() -> list[str]:
 
 
 def _configurations(mode: str | None, plugins: str | Sequence[str] | None, configs: Path | None) -> list[Configuration]:
+    from mvae_core.plugins import available_plugins, unknown_plugin
     from mvae_plugins import BUILTIN_PLUGINS
 
     if mode is not None and mode not in MODES:
@@ -354,6 +355,9 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
     if "none" in names:
         raise OptionError("plugins", "'none' leaves nothing to switch on and off; name the plugins, or 'all'")
     names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
+    available = available_plugins()
+    if unknown := next((name for name in names if name not in available), None):  # named as the option, not a config's
+        raise OptionError("plugins", f"names an {unknown_plugin(unknown, available)}")
     return expand(mode or "leave-one-out", names)
 
 
