@@ -147,6 +147,10 @@ class CommandGroup(TyperGroup):
                 return super().invoke(ctx)
         except KeyboardInterrupt as stop:  # a stop no command handled: typer would end it with 130 and not a word
             with errors_to_exit():
+                if isinstance(stop.__context__, RunInterrupted):
+                    # a second signal while the first one's stop unwound (an ablation worker gets SIGINT from its Ray
+                    # task and again as that task's process dies): say the first stop, where it left the run
+                    raise stop.__context__ from None
                 raise RunInterrupted(interruption(signal_of(stop)), signal_of(stop)) from None
         except OSError as exc:
             full = exc.errno in DISK_FULL
