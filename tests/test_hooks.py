@@ -14,7 +14,7 @@ from mvae_core.losses import kl_per_dimension
 from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
 from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingPaused
-from tests.training import TINY, Ramp, make_trainer, tiny_config
+from tests.training import TINY, Ramp, event_messages, make_trainer, tiny_config
 
 
 class Recorder:
@@ -744,10 +744,6 @@ class Planner:
             trainer.emit(f"step 2 of epoch {trainer.epoch + 1}", level="info")
 
 
-def _events(trainer) -> list[list[str]]:
-    return [[event["message"] for event in record["events"]] for record in trainer.run.read_metrics()]
-
-
 @pytest.mark.parametrize("epochs_on_resume", [2, 3])
 def test_a_run_paused_in_its_first_epoch_records_only_the_resumes_start_up_warnings(
     synth_dir, tmp_path, epochs_on_resume
@@ -767,11 +763,11 @@ def test_a_run_paused_in_its_first_epoch_records_only_the_resumes_start_up_warni
     resumed = make_trainer(synth_dir, tiny_config(epochs=epochs_on_resume), {"planner": Planner()}, tmp_path / "split")
     resumed.restore(resumed.run.load_checkpoint())
     resumed.fit()
-    assert _events(full) == [["planned for 2 epochs", "step 2 of epoch 1"], ["step 2 of epoch 2"]]
+    assert event_messages(full) == [["planned for 2 epochs", "step 2 of epoch 1"], ["step 2 of epoch 2"]]
     planned = f"planned for {epochs_on_resume} epochs"
-    assert _events(resumed) == [
+    assert event_messages(resumed) == [
         [planned, "step 2 of epoch 1"],
-        *_events(full)[1:],
+        *event_messages(full)[1:],
         *[["step 2 of epoch 3"]][: epochs_on_resume - 2],
     ]
 

@@ -8,7 +8,7 @@ import pytest
 
 from mvae_core import hookimpl
 from mvae_core.trainer import TrainingPaused
-from tests.training import make_trainer, tiny_config
+from tests.training import event_messages, make_trainer, tiny_config
 
 
 class RampWarner:
@@ -29,10 +29,6 @@ class RampWarner:
             trainer.emit(f"step 2 of epoch {trainer.epoch + 1}", level="info")
 
 
-def _events(trainer) -> list[list[str]]:
-    return [[event["message"] for event in record["events"]] for record in trainer.run.read_metrics()]
-
-
 def test_events_of_mvae_ramp_end_are_start_up_events(synth_dir, tmp_path):
     """They were listed after the epoch's own events, and a pause kept them in its checkpoint while the resume's
     mvae_ramp_end emitted them again: the first epoch's line held the warning twice."""
@@ -41,7 +37,7 @@ def test_events_of_mvae_ramp_end_are_start_up_events(synth_dir, tmp_path):
     full.fit(on_start=lambda events: shown.append([e["message"] for e in events]))
     warned = ["ramp ends after the 2 epochs", "started"]
     assert shown == [warned]
-    assert _events(full) == [[*warned, "step 2 of epoch 1"], ["step 2 of epoch 2"]]
+    assert event_messages(full) == [[*warned, "step 2 of epoch 1"], ["step 2 of epoch 2"]]
 
     polls = []
     paused = make_trainer(
@@ -53,4 +49,4 @@ def test_events_of_mvae_ramp_end_are_start_up_events(synth_dir, tmp_path):
     resumed = make_trainer(synth_dir, tiny_config(epochs=2), {"warner": RampWarner()}, tmp_path / "split")
     resumed.restore(resumed.run.load_checkpoint())
     resumed.fit()
-    assert _events(resumed) == _events(full)
+    assert event_messages(resumed) == event_messages(full)

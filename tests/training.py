@@ -54,6 +54,11 @@ def make_trainer(
     return Trainer(cfg, train, val, PluginHost(plugins or {}), run, **kwargs)
 
 
+def event_messages(trainer: Trainer) -> list[list[str]]:
+    """The messages of each epoch's events in ``trainer``'s run, as ``metrics.jsonl`` keeps them."""
+    return [[event["message"] for event in record["events"]] for record in trainer.run.read_metrics()]
+
+
 class Poison:
     """A test plugin that makes the timing head emit NaN from epoch 1 on (training that diverged): the run fails in
     epoch 1's first step, with the timeshift term (and the total) non-finite."""
