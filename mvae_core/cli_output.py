@@ -119,8 +119,9 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, whereve
 class CommandGroup(TyperGroup):
     """``mvae``'s top command group: any text prints on any console encoding (:func:`tolerate_encoding`); a
     file-system error about a path that no command handled (an output under an existing file, no permission, a full
-    disk) ends the command with exit 2 and one line naming the path and what to do, not a traceback. Ctrl-C that escapes a command ends it with ``stopped: interrupted`` and exit 130, as
-    everywhere else. A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
+    disk) ends the command with exit 2 and one line naming the path and what to do, not a traceback. Ctrl-C that
+    escapes a command ends it with ``stopped: interrupted`` and exit 130, as everywhere else (a second signal while a
+    command's own stop unwinds keeps that stop's line). A command line that does not parse (an unknown option, a bad value) is one ``error:`` line
     too, as every other error, not a framed box wrapped to the terminal's width; under torchrun rank 0 alone says it:
     every process was given the same one. Other errors pass through."""
 

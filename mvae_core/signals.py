@@ -9,8 +9,8 @@ worker gets Ctrl-C twice, from the terminal and forwarded by the agent); SIGKILL
 signal decides the exit code, ``128 + signum`` (:class:`~mvae_core.errors.RunInterrupted`): 130 for SIGINT, 143 for
 SIGTERM, 129 for SIGHUP (the terminal window closed, an ssh session dropped: unhandled, it ends the process on the
 spot, losing the epoch in progress, and on macOS, where no Linux death signal guards them, leaves the workers of
-``mvae ablate`` training unseen). A process started
-with SIGHUP ignored (``nohup``) keeps ignoring it: it is meant to outlive its terminal.
+``mvae ablate`` training unseen). A process started with SIGHUP ignored (``nohup``) keeps ignoring it: it is meant to
+outlive its terminal.
 
 Handlers can be installed only in the main thread; elsewhere the context does nothing and the default
 behaviour (KeyboardInterrupt on SIGINT, termination on SIGTERM) stays.
