@@ -90,9 +90,8 @@ def serve(
         stdout.print(escape(f"  OSC: udp {osc_host}:{osc_port}  ({answers})"))
     if midi_out:
         stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
-    stdout.print("Ctrl-C stops.")
     with errors_to_exit():
-        server.serve_forever()
+        server.serve_forever(ready=lambda: stdout.print("Ctrl-C stops."))
 
 
 def model_line(engine: Engine) -> str | None:

@@ -8,9 +8,16 @@ whole run), so a SIGKILL or SIGTERM lands at the same point of training on every
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+DUMP_ON_ABORT = {"PYTHONFAULTHANDLER": "1"}
+"""Environment for a subprocess that :func:`exit_code_or_stacks` may abort: on SIGABRT Python prints every thread's
+stack to stderr."""
 
 SCRIPT = """
 import os, signal, sys
@@ -38,6 +45,21 @@ def train_signalled(args: list[str | Path], signum: int, at_step: int) -> subpro
     """Run ``mvae ARGS`` in a fresh Python process that gets ``signum`` at training step ``at_step``."""
     command = [sys.executable, "-c", SCRIPT, str(at_step), str(signum), *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False)
+
+
+def exit_code_or_stacks(process: subprocess.Popen[str], timeout: float) -> int:
+    """``process``'s exit code once it ends; if it has not ended within ``timeout`` seconds, fails the test with the
+    stacks of its threads (it must run with :data:`DUMP_ON_ABORT`), so that a hang says where it hung."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        try:
+            _, stderr = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        pytest.fail(f"{process.args} did not end within {timeout:g} s; its threads then:\n{stderr[-8000:]}")
 
 
 def steps_per_epoch(data_dir: Path, overrides: list[str], seed: int) -> int:

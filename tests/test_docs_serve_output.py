@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.interrupt import DUMP_ON_ABORT, exit_code_or_stacks
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = ".venv/bin/mvae serve runs/demo --osc-port 9000 --osc-reply-port 9001"
 
@@ -31,7 +33,7 @@ def documented_start() -> list[str]:
 def test_live_md_shows_the_lines_mvae_serve_prints_as_it_starts(tiny_run):
     command = [sys.executable, "-m", "mvae_core.cli", "serve", str(tiny_run), "--port", "0"]
     command += ["--osc-port", "0", "--osc-reply-port", "9001"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **DUMP_ON_ABORT}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         printed: list[str] = []
@@ -40,7 +42,7 @@ def test_live_md_shows_the_lines_mvae_serve_prints_as_it_starts(tiny_run):
             assert line, f"the server ended: {process.stderr.read()}"
             printed.append(line.rstrip())
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 130
+        assert exit_code_or_stacks(process, timeout=30) == 130
     finally:
         if process.poll() is None:
             process.kill()

@@ -33,6 +33,7 @@ from mvae_core.run import RunDir
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, RequestError
 from mvae_core.serve.osc import message
 from mvae_core.serve.server import LiveServer, ServeError
+from tests.interrupt import DUMP_ON_ABORT, exit_code_or_stacks
 
 KNOBS = {"seed": 3, "density": 1.2, "temperature": 0.8, "timing_temperature": 0.5, "grid_offset": 1.5, "tempo": 97}
 
@@ -434,7 +435,7 @@ def test_an_address_not_of_this_machine_is_refused_without_the_exposure_warning(
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl_c", "sigterm"])
 def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, signum, code):
     command = [sys.executable, "-m", "mvae_core.cli", "serve", str(tiny_run), "--port", "0", "--osc-port", "0"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **DUMP_ON_ABORT}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         url, lines = None, []
@@ -452,7 +453,7 @@ def test_mvae_serve_prints_where_it_listens_and_stops_on_a_signal(tiny_run, sign
         played = f"model: the best epoch when the server started, {info['epoch']} of {info['epochs_trained']} trained"
         assert played in "".join(lines)
         process.send_signal(signum)
-        assert process.wait(timeout=30) == code  # 128 + the signal, as a shell expects
+        assert exit_code_or_stacks(process, timeout=30) == code  # 128 + the signal, as a shell expects
         stderr = process.stderr.read()
         assert "Traceback" not in stderr
         assert f"stopped: the server at {url} stopped ({signal.Signals(signum).name})" in stderr

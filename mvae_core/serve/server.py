@@ -18,7 +18,7 @@ import math
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
 LOOPBACK = "127.0.0.1"
+STOP_POLL_S = 0.05
+"""How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
 
 
 class ServeError(MvaeError):
@@ -102,20 +104,25 @@ class LiveServer:
         self._once = OnceFilter()  # uvicorn's warnings
         self._osc_once = OnceFilter(package="pythonosc")  # python-osc's, on the root logger
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, ready: Callable[[], None] | None = None) -> None:
         """Serve until SIGINT or SIGTERM reaches this (main) thread, then stop the HTTP server, OSC and MIDI out and
-        raise :class:`~mvae_core.errors.RunInterrupted` (exit code 128 + the signal's number). The process may first
-        open more files (:func:`allow_many_connections`)."""
+        raise :class:`~mvae_core.errors.RunInterrupted` (exit code 128 + the signal's number). ``ready`` is called
+        once the server accepts connections and a signal stops it cleanly (``mvae serve`` prints "Ctrl-C stops.").
+        The process may first open more files (:func:`allow_many_connections`).
+
+        A signal is only recorded (:meth:`~mvae_core.signals.Interrupts.defer`) and acted on by this thread's wait,
+        never raised where it lands: a KeyboardInterrupt inside ``Thread.start`` or ``Thread.join`` left a thread
+        neither started nor joinable (a traceback instead of exit 130). A signal while the server starts stops it
+        once started."""
         allow_many_connections()
         with Interrupts() as interrupts:
+            interrupts.defer()
             try:
                 self.start()
-                while self._thread is not None and self._thread.is_alive():
-                    # a signal's KeyboardInterrupt arrives here; not in Thread.join, which Python 3.11 can leave
-                    # believing a running thread has ended when a signal interrupts it
-                    time.sleep(0.2)
-            except KeyboardInterrupt:
-                pass
+                if ready is not None:
+                    ready()
+                while self._thread is not None and self._thread.is_alive() and not interrupts.requested():
+                    time.sleep(STOP_POLL_S)  # not Thread.join: a signal interrupting it misleads Python 3.11
             finally:
                 self.stop()
         if interrupts.requested():
