@@ -6,11 +6,9 @@ imports matplotlib when it runs).
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import sys
-import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,43 +21,23 @@ from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.config import TrainConfig, parse_set_value
-from mvae_core.files import WriteFailed, atomic_write
-from mvae_core.plugin_catalog import config_fields, printing_to_stderr
+from mvae_core.files import WriteFailed
+from mvae_core.plugin_catalog import printing_to_stderr
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.view import epoch_number
-from schedules.builtin import Chain
+from schedules.preview import MAX_POINTS, describe, label, origins, plot_schedule, ramp_warning, sample
 
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
-MAX_POINTS = 1_000_000  # epochs × steps per epoch that preview samples: about 5 s of --json; more would seem to hang
 
 schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
 
 
 def _names() -> dict[str, str]:
-    """Every schedule's name and origin (``built-in`` or ``package <distribution>``); a clash of names exits 2."""
+    """:func:`schedules.preview.origins`; a clash of names exits 2."""
     try:
-        found = schedules.names()
+        return origins()
     except schedules.ScheduleError as exc:
         raise fail(str(exc)) from None
-    return {name: o if o == schedules.BUILT_IN else f"package {o}" for name, o in found.items()}
-
-
-def _one_line(cls: type) -> str:
-    """The first paragraph of the class's own docstring (not an inherited one), on one line."""
-    doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
-    return " ".join(doc.split("\n\n")[0].split()).replace("``", "`")
-
-
-def describe(name: str, origin: str) -> dict[str, Any]:
-    """What ``mvae schedules`` shows of one schedule: name, origin, description and parameters (the same field
-    description as ``mvae plugins`` gives of a plugin's config, bounds included), and ``error``: why a
-    third-party schedule cannot be used (it fails to import, or is not a Schedule), or ``None``."""
-    try:
-        cls = schedules.load(name)
-    except schedules.ScheduleError as exc:
-        return {"name": name, "origin": origin, "description": "", "parameters": [], "error": str(exc)}
-    return {"name": name, "origin": origin, "description": _one_line(cls), "parameters": config_fields(cls),
-            "error": None}  # fmt: skip
 
 
 def describe_all() -> list[dict[str, Any]]:
@@ -107,39 +85,11 @@ def _parameters(assignments: list[str]) -> dict[str, Any]:
     return params
 
 
-def label(schedule: schedules.Schedule) -> str:
-    """``linear(start=0, end=1, epochs=20, delay=0)``; a chain shows its parts, ``a for N → b``."""
-    if isinstance(schedule, Chain):
-        parts = []
-        for part in schedule.parts:
-            parts.append(
-                label(schedules.from_spec(part["schedule"])) + (f" for {part['epochs']:g}" if "epochs" in part else "")
-            )
-        return "chain: " + " → ".join(parts)
-    spec = schedule.spec()
-    name = spec.pop("name")
-    shown = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in spec.items())
-    return f"{name}({shown})"
-
-
-def sample(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int = 1) -> list[tuple[float, float]]:
-    """``(epoch, value)`` at every step: epochs ``0, 1/K, 2/K, …`` up to (not including) ``epochs``."""
-    return [
-        (e + k / steps_per_epoch, schedule(e + k / steps_per_epoch))
-        for e in range(epochs)
-        for k in range(steps_per_epoch)
-    ]
-
-
-def _matplotlib() -> tuple[Any, Any]:
+def _check_matplotlib() -> None:
     try:
         require_extra("plot", "matplotlib")
     except ToolError as exc:
         raise fail(f"--plot: {exc}") from None
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    return Figure, FigureCanvasAgg
 
 
 def _picture(path: Path) -> Path:
@@ -151,32 +101,6 @@ def _picture(path: Path) -> Path:
         return picture_path(path, "--plot")
     except ToolError as exc:
         raise fail(str(exc)) from None
-
-
-def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int, path: Path) -> None:
-    """Write the schedule's value over ``epochs`` (sampled at every step) as a PNG (matplotlib, Agg canvas)."""
-    figure_class, canvas_class = _matplotlib()
-    points = sample(schedule, epochs, steps_per_epoch)
-    xs = [x for x, _ in points] + [float(epochs)]
-    ys = [y for _, y in points] + [points[-1][1]]
-    figure = figure_class(figsize=(6.4, 3.2), dpi=100, layout="constrained")
-    canvas_class(figure)
-    axes = figure.add_subplot()
-    axes.plot(xs, ys, drawstyle="steps-post", color="tab:blue", linewidth=1.8)
-    xlabel = "e: training progress in epochs (epoch N runs from e = N − 1 to N)"
-    xlabel += "" if steps_per_epoch == 1 else f"; {steps_per_epoch} steps each"
-    end = schedule.end_epoch()
-    if end is not None and 0 < end <= epochs:
-        axes.axvline(end, color="0.5", linestyle=":", linewidth=1.2, label=f"end_epoch = {end:g}")
-        axes.legend(loc="best", fontsize=8, frameon=False)
-    elif end is not None and end > epochs:
-        xlabel += f"; the ramp ends at e = {end:g}, after the run"
-    axes.set_xlim(0, epochs)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel("value")
-    axes.grid(alpha=0.3)
-    axes.set_title(textwrap.fill(label(schedule), 80), fontsize=9, loc="left")
-    atomic_write(path, figure.savefig, durable=False)
 
 
 @schedules_app.command("preview")
@@ -209,7 +133,7 @@ def preview(
             f"more than {MAX_POINTS:,}: give fewer steps per epoch (a step's curve shows at 10) or fewer epochs"
         )
     if plot is not None:  # exit 2 before anything else: no matplotlib, or a name matplotlib cannot write
-        _matplotlib()
+        _check_matplotlib()
         plot = _picture(plot)
     params = _parameters(set_ or [])
     try:
@@ -239,28 +163,6 @@ def preview(
         except (OSError, ValueError) as exc:
             raise fail(f"--plot {plot}: {exc}") from None
         console.print(f"plot → {escape(str(plot))}")
-
-
-def ramp_warning(
-    name: str, schedule: schedules.Schedule, points: list[tuple[float, float]], steps_per_epoch: int
-) -> str | None:
-    """Why the schedule never reaches its final value within the sampled run, or ``None`` when it does."""
-    end = schedule.end_epoch()
-    last_epoch, last_value = points[-1]
-    if end is None or end <= last_epoch:
-        return None
-    where = "epoch" if steps_per_epoch == 1 else "step"
-    needed = math.ceil(end + 1 / steps_per_epoch) if math.isfinite(end) else math.inf
-    if needed * steps_per_epoch > MAX_POINTS:  # "--epochs 1000…(309 digits)" would be refused
-        reached, advice = "", f"It ends beyond what preview can sample ({MAX_POINTS:,} points): shorten the schedule."
-    else:
-        reached = f" (in epoch {epoch_number(math.floor(end))})"
-        advice = f"Preview with --epochs {needed} or more, or shorten the schedule."
-    return (
-        f"{name} reaches its final value {schedule(end):.6g} at e = {end:g}{reached}, after the last {where} "
-        f"previewed (epoch {epoch_number(math.floor(last_epoch))}, e = {last_epoch:g}, value {last_value:.6g}): a "
-        f"ramp longer than the run. {advice}"
-    )
 
 
 def _print_values(

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 import schedules
 from mvae_core.cli import app
-from mvae_core.cli_schedules import MAX_POINTS, ramp_warning
 from mvae_core.errors import MvaeError
+from schedules.preview import MAX_POINTS, ramp_warning
 
 
 def test_a_part_may_name_its_schedule_as_a_plugin_setting_may():

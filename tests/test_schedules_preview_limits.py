@@ -6,7 +6,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from mvae_core.cli_schedules import MAX_POINTS
+from schedules.preview import MAX_POINTS
 
 
 def test_more_points_than_preview_samples_is_a_usage_error_naming_both_options():

@@ -1,7 +1,7 @@
 """Draw docs/figures/schedule_<name>.png: one plot per built-in schedule, for docs/schedules.md.
 
 Run from the repository root: ``.venv/bin/python docs/figures/make_schedule_plots.py``. Each schedule is built
-through the registry (``schedules.make``) and drawn by the same function as ``mvae schedules preview --plot``
+through the registry (``schedules.make``) and drawn by the same function as ``mvae schedules preview --plot`` (``schedules.preview.plot_schedule``)
 (matplotlib, Agg canvas), sampled at 10 steps per epoch so that the plot shows the function of fractional epochs.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mvae_core.cli_schedules import plot_schedule  # noqa: E402
 from schedules import Schedule, builtin, make  # noqa: E402
+from schedules.preview import plot_schedule  # noqa: E402
 
 OUT = Path(__file__).parent
 STEPS_PER_EPOCH = 10
