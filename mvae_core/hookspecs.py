@@ -56,11 +56,13 @@ for each epoch:
         mvae_before_optimizer_step(trainer, epoch, step, grad_norm)   # gradients final: clip, inspect
         ... train.clip_grad_norm, optimiser step ...
         mvae_step_end(trainer, epoch, step, losses, grad_norm)
+    mvae_validation_start(trainer, epoch)       # may swap the weights to score in (e.g. an average)
     for each validation batch:
         mvae_loss(trainer, batch, output, terms, split)   # split "val"
         mvae_validation_batch(trainer, epoch, batch, output, terms)
+    mvae_validation_end(trainer, epoch, metrics)   # the trained weights back (checked)
     mvae_epoch_end(trainer, epoch, metrics)     # every plugin runs; then stop requests are collected
-    ... metrics.jsonl line (events and recorded numbers included), best model ...
+    ... metrics.jsonl line (events and recorded numbers included), best model (the weights validation scored) ...
     mvae_state_dict(trainer)                    # per plugin, saved under the plugin's name in checkpoint.pt
     (stop here if any plugin requested it)
 mvae_train_end(trainer, stop_reasons)
@@ -69,7 +71,8 @@ mvae_train_end(trainer, stop_reasons)
 checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step *without* calling
 that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under
 ``torchrun`` every hook runs in every process on the same metrics, except validation (``split="val"`` and
-``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only."""
+``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only; ``mvae_validation_start`` and
+``mvae_validation_end`` run in every process."""
 
 
 @hookspec
@@ -263,6 +266,34 @@ def mvae_step_end(trainer: TrainerView, epoch: int, step: int, losses: dict[str,
 
 
 @hookspec
+def mvae_validation_start(trainer: TrainerView, epoch: int) -> None:
+    """Called once per epoch after its last optimiser step, before the first validation batch: the core's validation
+    (``val``, ``val_elbo``, the metrics, and so early stopping and the best model) is about to score the weights in
+    ``trainer.model``.
+
+    :param trainer: the public view of the trainer.
+    :param epoch: the epoch about to be validated, counted from 0.
+
+    Return value: ignored.
+
+    A plugin may load other weights to be scored (a moving average, a snapshot) into ``trainer.model`` here, in
+    place (``trainer.model.load_state_dict(...)``), and must put the trained weights back in
+    ``mvae_validation_end``: when a plugin implements either hook, the core compares the weights after
+    ``mvae_validation_end`` with those before this hook, and a difference fails the run (a :class:`PluginError`
+    naming the plugin). Draw no random numbers from torch's global state. Under torchrun it runs in every process.
+    If validation fails in between, ``mvae_validation_end`` is not called and the run fails: nothing was written
+    since this hook, so the checkpoint holds the trained weights of the last finished epoch.
+
+    Example::
+
+        @hookimpl
+        def mvae_validation_start(self, trainer):
+            self.trained = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+            trainer.model.load_state_dict(self.average)
+    """
+
+
+@hookspec
 def mvae_validation_batch(
     trainer: TrainerView, epoch: int, batch: torch.Tensor, output: Forward, terms: dict[str, torch.Tensor]
 ) -> None:
@@ -288,6 +319,33 @@ def mvae_validation_batch(
             kl = -0.5 * (1 + output.logvar - output.mu**2 - output.logvar.exp())
             self.kl_sum += kl.sum(0)
             self.loops += batch.shape[0]
+    """
+
+
+@hookspec
+def mvae_validation_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any]) -> None:
+    """Called once per epoch after the last validation batch, before ``mvae_epoch_end``, with what validation
+    measured.
+
+    :param trainer: the public view of the trainer.
+    :param epoch: the epoch that was validated, counted from 0.
+    :param metrics: the validation part of the epoch's record (``val``, ``val_elbo``, ``onset_f1``, ``rhythm_f1``,
+        ``timing_spread_ratio``, ``timing_std``, ``active_units``), the same in every process. Treat it as read-only.
+
+    Return value: ignored.
+
+    Put back here the trained weights that ``mvae_validation_start`` swapped out: after this hook the model must
+    hold exactly the weights it held before ``mvae_validation_start`` (the core checks when a plugin implements
+    either hook). The best model (``model.safetensors``) is the weights validation scored, copied before this hook;
+    the checkpoint, written after ``mvae_epoch_end``, the trained ones. Numbers recorded here with
+    ``trainer.record`` land in this epoch's line.
+
+    Example::
+
+        @hookimpl
+        def mvae_validation_end(self, trainer, metrics):
+            trainer.model.load_state_dict(self.trained)
+            self.trained = None
     """
 
 

@@ -46,7 +46,7 @@ from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
-from mvae_core.validation import validate
+from mvae_core.validation import check_weights_back, validate, weights_copy, weights_loaded
 from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 
 
@@ -190,6 +190,11 @@ class Trainer:
         )
         host.bind(self.outbox)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
+        # the plugins that may swap other weights in for validation: the trained ones are checked to come back
+        hooks = (host.hook.mvae_validation_start, host.hook.mvae_validation_end)
+        implementing = {impl.plugin_name for hook in hooks for impl in hook.get_hookimpls()}
+        self.validation_plugins = [name for name in host.names if name in implementing]
+        self.scored: dict[str, torch.Tensor] | None = None  # the weights validation scored, when a plugin swapped
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
         self.start_events: list[dict[str, Any]] = []  # what plugins emitted before this attempt's first epoch
@@ -275,8 +280,7 @@ class Trainer:
         record = {"epoch": epoch, "lr": lr, "weights": progress.applied}
         record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
         record |= {"replaced": progress.replaced} if progress.replaced else {}
-        dist.sync_model(self.model)
-        record |= dist.from_main(partial(self.validate, epoch, progress.applied))
+        record |= self._validation(epoch, progress.applied)
         record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
         record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
         stop_reasons = dist.main_value(self.host.stop_requests(self.view, epoch, record))
@@ -287,15 +291,38 @@ class Trainer:
             record["plugins"] = recorded
         return record, stop_reasons
 
+    def _validation(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:
+        """The validation part of ``epoch``'s record: every process calls ``mvae_validation_start``, rank 0 validates
+        (:meth:`validate`) and shares the result, every process calls ``mvae_validation_end`` with it. When plugins
+        implement these hooks, the trained weights must be back after them (:func:`check_weights_back`), and an epoch
+        that improves ``val_elbo`` keeps the weights validation scored for the best model (:attr:`scored`)."""
+        view, hook = self.view, self.host.hook
+        self.dist.sync_model(self.model)
+        trained = weights_copy(self.model) if self.validation_plugins else None
+        hook.mvae_validation_start(trainer=view, epoch=epoch)
+        metrics = self.dist.from_main(partial(self.validate, epoch, multipliers))
+        if trained is not None and self.run and self._improves(metrics["val_elbo"]):
+            self.scored = weights_copy(self.model)
+        hook.mvae_validation_end(trainer=view, epoch=epoch, metrics=metrics)
+        if trained is not None:
+            check_weights_back(self.model, trained, self.validation_plugins)
+        return metrics
+
+    def _improves(self, val_elbo: float) -> bool:
+        """Whether ``val_elbo`` is the best yet (the best model is saved for it)."""
+        return val_elbo < self.best_val_elbo
+
     def _persist(self, epoch: int, record: dict[str, Any]) -> None:
-        """The end of ``epoch`` on disk: its metrics line, the model when its ``val_elbo`` is the best yet, and the
-        checkpoint (every process takes part; the trainer with a run directory writes)."""
-        improved = record["val_elbo"] < self.best_val_elbo
+        """The end of ``epoch`` on disk: its metrics line, the model when its ``val_elbo`` is the best yet (the weights
+        validation scored), and the checkpoint (every process takes part; the trainer with a run directory writes)."""
+        improved = self._improves(record["val_elbo"])
         self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
         if self.run:
             self.run.append_metrics(record)
             if improved:
-                self.run.save_best(self.model, epoch, record["val_elbo"])
+                with weights_loaded(self.model, self.scored):
+                    self.run.save_best(self.model, epoch, record["val_elbo"])
+        self.scored = None
         self.save_checkpoint(epoch)
 
     def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:

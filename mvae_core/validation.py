@@ -10,11 +10,16 @@ drawn from a generator seeded the same way every epoch, so epochs are compared o
 ``timing_spread_ratio``, ``timing_std`` (true and reconstructed timeshift std at the validation note cells,
 half-steps) and ``active_units`` use the posterior mean. The reconstructed timing is what generation would write:
 a draw from the timing distribution at the true notes (seeded likewise), the output itself for ``mse``.
+
+Plugins may swap other weights in for validation to score (``mvae_validation_start``) and put the trained ones back
+(``mvae_validation_end``): :func:`weights_copy`, :func:`check_weights_back` and :func:`weights_loaded` are the
+trainer's tools around that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -28,6 +33,7 @@ from mvae_core.generation import DecodeOptions, decode_loops
 from mvae_core.losses import weighted_total
 from mvae_core.models import check_cells
 from mvae_core.models.base import Forward, MelodyModel
+from mvae_core.plugins import PluginError
 
 Terms = dict[str, torch.Tensor]
 
@@ -97,3 +103,40 @@ def validate(
         "timing_std": {"data": metrics.timing_std(true), "recon": metrics.timing_std(recon)},
         "active_units": metrics.active_units(mus),
     }
+
+
+def weights_copy(model: torch.nn.Module) -> Terms:
+    """A copy of ``model``'s parameters and buffers (its ``state_dict``), on its device."""
+    return {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+def check_weights_back(model: torch.nn.Module, trained: Terms, plugins: list[str]) -> None:
+    """A :class:`PluginError` naming ``plugins`` (those implementing ``mvae_validation_start`` or
+    ``mvae_validation_end``) unless ``model`` holds exactly the ``trained`` weights again: a plugin that swapped
+    weights in for validation and did not put them back would go on training (and checkpointing) them silently."""
+    differ = [name for name, value in model.state_dict().items() if not torch.equal(value, trained[name])]
+    if not differ:
+        return
+    who = f"plugin {plugins[0]!r}" if len(plugins) == 1 else f"one of the plugins {', '.join(map(repr, plugins))}"
+    more = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
+    nest = "; two plugins that both swap weights cannot run together" if len(plugins) > 1 else ""
+    raise PluginError(
+        f"{who} left other weights in the model after validation: {differ[0]!r}{more} after mvae_validation_end "
+        "differs from before mvae_validation_start; a plugin that swaps weights in for validation must put the "
+        f"trained ones back in mvae_validation_end{nest} (docs/hooks.md)"
+    )
+
+
+@contextmanager
+def weights_loaded(model: torch.nn.Module, weights: Terms | None) -> Iterator[None]:
+    """While it lasts, ``model`` holds ``weights`` (in place; nothing changes when they are None); its own weights
+    again after."""
+    if weights is None:
+        yield
+        return
+    own = weights_copy(model)
+    model.load_state_dict(weights)
+    try:
+        yield
+    finally:
+        model.load_state_dict(own)
