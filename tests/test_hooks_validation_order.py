@@ -174,3 +174,18 @@ def test_weights_left_swapped_after_validation_end_fail_the_run_naming_the_plugi
     with pytest.raises(PluginError, match=r"^one of the plugins 'watches', 'forgets' left other weights .*; two "
                        r"plugins that both swap weights cannot run together \(docs/hooks.md\)$"):  # fmt: skip
         both.fit()
+
+
+class RaisesAtStart:
+    @hookimpl
+    def mvae_validation_start(self, epoch):
+        return 1 / (epoch - epoch)
+
+
+def test_a_plugin_raising_in_validation_start_is_named_with_the_hook_and_nothing_of_the_epoch_is_written(
+    synth_dir, tmp_path
+):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"raises": RaisesAtStart()}, tmp_path / "run")
+    with pytest.raises(PluginError, match=r"^plugin 'raises' failed in mvae_validation_start: ZeroDivisionError: "):
+        trainer.fit()
+    assert trainer.run.read_metrics() == [] and not (trainer.run.path / "model.safetensors").exists()
