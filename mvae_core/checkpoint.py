@@ -2,6 +2,8 @@
 
 * ``checkpoint.pt`` (resume): a dict of tensors and plain values, written whole or not at all
   (:func:`mvae_core.files.atomic_write`); loaded with ``torch.load(weights_only=True)``, which refuses arbitrary pickled objects.
+  Under :data:`SETTINGS` it records the settings the run trained with, so that a resume can tell an edit of
+  ``config.toml`` (checkpoints written before it was kept have none).
 * ``model.safetensors`` (best model, for generate/evaluate/export): tensors only, no pickle at all.
 """
 
@@ -29,6 +31,9 @@ from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reas
 
 CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
+SETTINGS = "config"
+"""The key of a checkpoint that holds the settings the run trained with up to it: its resolved config as
+``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :meth:`mvae_core.run.RunDir.trains_with`)."""
 UNUSABLE = (
     "the run cannot be resumed from it: restore the file from a backup, or start a new run "
     "(model.safetensors, the best model, is a separate file)"
@@ -58,9 +63,11 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
     atomic_write(path, lambda tmp: tmp.write_bytes(buffer.getbuffer()))
 
 
-def load_checkpoint(path: Path) -> dict[str, Any]:
+def load_checkpoint(path: Path, mapped: bool = False) -> dict[str, Any]:
     """Load a resume checkpoint; anything but tensors and plain values is refused, and so are compressed entries (a
-    few KB that would unpack to gigabytes) and top-level values of another type than the trainer writes."""
+    few KB that would unpack to gigabytes) and top-level values of another type than the trainer writes.
+    ``mapped``: the tensors of a zip checkpoint (every one ``torch.save`` writes) are mapped from the file, not read,
+    for a caller that reads only its plain values (:data:`SETTINGS`)."""
     if not path.is_file():
         raise CheckpointError(not_a_file(path, "checkpoint", UNUSABLE))
     if packed := compressed_zip_entry(path):  # torch.save stores every entry unpacked
@@ -71,7 +78,8 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():  # torch's advice to file an issue about a raw pickle's protocol: not ours
             warnings.filterwarnings("ignore", "Detected pickle protocol", UserWarning)
-            payload = torch.load(path, map_location="cpu", weights_only=True)
+            mmap = mapped and zipfile.is_zipfile(path)  # another file is refused as torch.load says, not by mmap
+            payload = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as exc:  # a crafted file, or bytes damaged inside the pickle stream
         raise CheckpointError(
             f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {UNUSABLE}"
@@ -102,10 +110,11 @@ PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "torch_rng": (lambda v: isinstance(v, torch.Tensor) and v.dtype == torch.uint8, "a random state (bytes)"),
     "best_val_elbo": (_number, "a number"),
+    SETTINGS: (lambda v: isinstance(v, dict), "the settings the run trained with (a table)"),
 }
-"""What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` writes under each key a resume reads: a
-test and its words. A value of another type (a hand edit, another program's file) raised a bare TypeError or
-ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
+"""What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` (and the run, :data:`SETTINGS`) writes
+under each key a resume reads: a test and its words. A value of another type (a hand edit, another program's file)
+raised a bare TypeError or ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
 
 
 def _shown(value: Any) -> str:

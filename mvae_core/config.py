@@ -598,7 +598,7 @@ def build_config(
 def flag_overrides(flags: Mapping[str, Any]) -> list[str]:
     """``flags`` (``{"train.epochs": 5}``) as overrides (``["train.epochs=5"]``), leaving out those that are None:
     how a dedicated option (``--epochs``) is applied, after every ``--set``."""
-    return [f"{key}={_toml_literal(value)}" for key, value in flags.items() if value is not None]
+    return [f"{key}={toml_literal(value)}" for key, value in flags.items() if value is not None]
 
 
 def config_tree(file: Path) -> dict[str, Any]:
@@ -607,6 +607,19 @@ def config_tree(file: Path) -> dict[str, Any]:
     tree = read_toml(file)
     tree.pop(PROVENANCE, None)
     return tree
+
+
+def dotted_settings(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Every setting of a dumped config ``tree`` by its dotted key, as ``--set`` names it (``train.lr``,
+    ``model.melody_rnn.embedding``, ``loss.coefficients.kl``): tables are opened key by key, any other value is one
+    setting (``data.transpositions``, a list)."""
+    settings: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            settings |= dotted_settings(value, f"{prefix}{key}.")
+        else:
+            settings[f"{prefix}{key}"] = value
+    return settings
 
 
 CONFIG_BYTES = 1 << 24
@@ -635,7 +648,7 @@ def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
         raise ConfigError(f"{what} {file} is not valid TOML: {exc}") from None
 
 
-def _toml_literal(value: Any) -> str:
+def toml_literal(value: Any) -> str:
     """``value`` as a TOML value (the right side of an override). Numbers are written as the Python number they
     hold, so numpy's and torch's read as numbers (``np.int64(32)`` → ``32``; their ``repr`` is no TOML); arrays and
     tensors are written as lists."""
@@ -646,13 +659,13 @@ def _toml_literal(value: Any) -> str:
     if isinstance(value, numbers.Real):
         return repr(float(value))  # nan and inf too, which validation then refuses by name
     if callable(to_list := getattr(value, "tolist", None)):  # a numpy array or a torch tensor (0-d: its number)
-        return _toml_literal(to_list())
+        return toml_literal(to_list())
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_literal(str(k))} = {_toml_literal(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{toml_literal(str(k))} = {toml_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, Path):
-        return _toml_literal(str(value))
+        return toml_literal(str(value))
     return repr(value)

@@ -28,6 +28,7 @@ import torch
 from mvae_core.checkpoint import (
     BEST_MODEL,
     CHECKPOINT,
+    SETTINGS,
     UNUSABLE,
     CheckpointError,
     WeightsMismatch,
@@ -139,6 +140,7 @@ class RunDir:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._settings: dict[str, Any] | None = None  # what the checkpoints it writes record (trains_with)
 
     def exists(self) -> bool:
         """Something of a run is here (a new run must not write over it)."""
@@ -710,8 +712,22 @@ class RunDir:
         """A resumed run is no longer the failed one."""
         (self.path / FAILURE).unlink(missing_ok=True)
 
+    def trains_with(self, cfg: MvaeConfig) -> None:
+        """The resolved config the run trains with from now on (the one ``config.toml`` records): every checkpoint
+        this object writes after this call records its settings (:data:`~mvae_core.checkpoint.SETTINGS`), so that a
+        resume can tell an edit of ``config.toml`` since (:meth:`trained_settings`)."""
+        self._settings = settings_record(cfg)
+
     def save_checkpoint(self, payload: dict[str, Any]) -> None:
-        save_checkpoint(self.path / CHECKPOINT, payload)
+        """``checkpoint.pt`` holding ``payload``, and the settings of :meth:`trains_with` when it was called."""
+        recorded = {SETTINGS: self._settings} if self._settings is not None else {}
+        save_checkpoint(self.path / CHECKPOINT, payload | recorded)
+
+    def trained_settings(self) -> dict[str, Any] | None:
+        """The settings the run trained with up to its checkpoint (:func:`settings_record`), read without loading its
+        tensors; None for a checkpoint written before they were recorded. :class:`CheckpointError` naming the file
+        when it cannot be read."""
+        return load_checkpoint(self.path / CHECKPOINT, mapped=True).get(SETTINGS)
 
     def load_checkpoint(self) -> dict[str, Any]:
         """The resume checkpoint; :class:`CheckpointError` naming the file if it is unreadable or incomplete."""
@@ -790,6 +806,12 @@ class SavedModel(NamedTuple):
     model: MelodyModel  # in eval mode
     config: MvaeConfig  # the run's resolved config
     metadata: dict[str, str]  # saved with the weights (:meth:`RunDir.save_best`; :func:`saved_epoch` reads it)
+
+
+def settings_record(cfg: MvaeConfig) -> dict[str, Any]:
+    """The settings of ``cfg`` as a checkpoint records them: every setting, those not set (None) too, so that a
+    setting given a value since (``train.clip_grad_norm``) is told from one that the installed code added."""
+    return cfg.model_dump(mode="json")
 
 
 def saved_epoch(metadata: Mapping[str, str]) -> tuple[int, float] | None:

@@ -4,9 +4,10 @@
 notebooks all go the same way:
 
 1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
-   run's ``config.toml`` (only the epoch budget and the data's place may change), refuses a run without a
-   checkpoint (one stopped before its first checkpoint starts over with its config) and a run trained with plugin
-   objects not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
+   run's ``config.toml`` (only the epoch budget and the data's place may change: another setting edited in it
+   since the checkpoint is refused, except those of :data:`RESUME_WARNED`), refuses a run without a checkpoint
+   (one stopped before its first checkpoint starts over with its config) and a run trained with plugin objects
+   not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
 2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
 3. **data**: every path must exist; the data is loaded, reported and split; a resume re-splits and refuses data
    whose split fingerprint changed or whose files were edited (:class:`DataChanged`). Nothing is written before the
@@ -32,6 +33,7 @@ import json
 import math
 import os
 import re
+import shlex
 import signal
 import threading
 import time
@@ -52,8 +54,10 @@ from mvae_core.config import (
     MvaeConfig,
     PluginsConfig,
     build_config,
+    dotted_settings,
     read_toml,
     settings_tree,
+    toml_literal,
 )
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
@@ -74,6 +78,7 @@ from mvae_core.errors import (
     RunExists,
     RunFailed,
     RunInterrupted,
+    shortened,
 )
 from mvae_core.files import WriteFailed
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
@@ -87,7 +92,7 @@ from mvae_core.models import (
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
-from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps
+from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps, settings_record
 from mvae_core.signals import Interrupts
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
@@ -95,6 +100,14 @@ from mvae_core.view import epoch_number
 
 EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
+
+RESUME_WARNED = ("train.device", "train.deterministic", "train.table_on_device", "train.keep_freed_memory",
+                 "data.cache_dir")  # fmt: skip
+"""The settings that an edit of a run's ``config.toml`` may change before a resume, which continues with them and
+warns naming them: where and how the run computes (the device, CUDA's deterministic kernels, where the training notes
+are kept, the memory a step keeps, the parse cache's folder), not what (a new device is also recorded in
+``[[provenance.resumed]]``). Any other edited setting but the epoch budget refuses the resume
+(:func:`_edited_settings`)."""
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
@@ -190,12 +203,15 @@ def train(
         enabled = None if plugins is None else [*names, *objects]
         run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
+    edited = _edited_settings(run, cfg, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
         reporter = _reporter(progress, dist.is_main)
         if idle:
             reporter.note(idle, "warning")
+        if edited:
+            reporter.note(*edited)
         # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
         claim = _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
         with claim as run, Interrupts() as interrupts, callers_random_state():
@@ -218,6 +234,7 @@ def train(
                 run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
+            run.trains_with(cfg)  # what its checkpoints record, for the next resume to compare
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()
@@ -793,6 +810,75 @@ def _resume_setup(
     check_paths(moved_to)
     moved_to = absolute_data(moved_to)
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
+
+
+def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str, str] | None:
+    """How ``cfg``, the resolved config of ``run``'s ``config.toml`` as it is now, differs from the settings its
+    checkpoint recorded (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``:
+    a warning naming the :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older
+    mvae's), that this resume cannot tell; None when nothing changed but the epoch budget. A setting the record
+    lacks is one the installed code added since (a new version of a plugin, which the resume records), not an edit.
+
+    :raises ConfigError: any other setting changed (an edit that would mix two configs in one run without a trace,
+        or make the checkpoint's weights not fit): each named with both values, and what to do.
+    """
+    trained = run.trained_settings()
+    if trained is None:
+        return (
+            f"{run.path / CHECKPOINT} does not record the settings the run trained with (an older mvae wrote it), so "
+            f"this resume cannot tell whether {run.path / CONFIG} was edited since; it trains with the file as it is "
+            "(its next checkpoint records them)",
+            "info",
+        )
+    now = dotted_settings(settings_record(cfg))
+    changed = {key: (was, now.get(key)) for key, was in dotted_settings(trained).items() if now.get(key) != was}
+    if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *RESUME_WARNED)}:
+        raise _refuse_edited(run, refused, data)
+    if warned := {key: values for key, values in changed.items() if key in RESUME_WARNED}:
+        return (
+            f"{run.path / CONFIG} was edited since the run's last checkpoint ({_changes(warned)}): "
+            "settings of where and how the run computes, not what, so it continues with them",
+            "warning",
+        )
+    return None
+
+
+def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[str]) -> ConfigError:
+    """The refusal of a resume whose ``config.toml`` was edited in the ``refused`` settings (``{key: (trained with,
+    now)}``): each with both values; the fix, to put the values back; and to train with the new ones, the new run
+    on the run's ``data`` that starts from the config with them set (from a copy without those now not set)."""
+    config = run.path / CONFIG
+    back = [f"{key} = {toml_literal(was)}" for key, (was, _) in refused.items() if was is not None]
+    remove = [key for key, (was, _) in refused.items() if was is None]
+    fix = [f"put back {', '.join(back)}"] if back else []
+    fix += [f"remove {', '.join(remove)}"] if remove else []
+    new = {key: now for key, (_, now) in refused.items() if now is not None}
+    unset = [key for key, (_, now) in refused.items() if now is None]
+    source = f"a copy of it without {', '.join(unset)} ({NEW_CONFIG})" if unset else "it"
+    given = NEW_CONFIG if unset else str(config)
+    said = (
+        f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
+        f"the settings it trained with (only {EPOCHS_KEY} and the data's place may change): {' and '.join(fix)} in "
+        f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}: "
+    )
+    python = f"mvae_core.train(data={data!r}, config={given!r}, overrides={new!r}, out=NEW_RUN)"
+    options = "".join(f" --set {shlex.quote(f'{key}={toml_literal(value)}')}" for key, value in new.items())
+    command = f"mvae train {' '.join(map(shlex.quote, data))} --config {shlex.quote(given)}{options} --out NEW_RUN"
+    return ConfigError(said + python, command_line=said + command)
+
+
+NEW_CONFIG = "NEW_CONFIG.toml"
+"""How the refusal of an edited ``config.toml`` names the copy a new run starts from, when that leaves settings out."""
+
+
+def _changes(changed: dict[str, tuple[Any, Any]]) -> str:
+    """``train.lr 0.001 → 0.01, model.latent_dim 2 → 3``: each setting with the value it trained with and its value
+    now (``not set``: none)."""
+
+    def shown(value: Any) -> str:
+        return "not set" if value is None else shortened(toml_literal(value))
+
+    return ", ".join(f"{key} {shown(was)} → {shown(now)}" for key, (was, now) in changed.items())
 
 
 def _epochs_override(overrides: Any) -> str | None:
