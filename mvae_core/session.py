@@ -817,7 +817,9 @@ def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str
     checkpoint recorded (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``:
     a warning naming the :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older
     mvae's), that this resume cannot tell; None when nothing changed but the epoch budget. A setting the record
-    lacks is one the installed code added since (a new version of a plugin, which the resume records), not an edit.
+    lacks is one the installed code added since (a new version of a plugin, which the resume records), not an edit;
+    the settings of a table that is gone (``[plugins.<name>]`` of a plugin no longer enabled, ``[model.<name>]``
+    after ``model.name`` changed) are left to the change that removed it.
 
     :raises ConfigError: any other setting changed (an edit that would mix two configs in one run without a trace,
         or make the checkpoint's weights not fit): each named with both values, and what to do.
@@ -831,7 +833,12 @@ def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str
             "info",
         )
     now = dotted_settings(settings_record(cfg))
-    changed = {key: (was, now.get(key)) for key, was in dotted_settings(trained).items() if now.get(key) != was}
+    tables = {key.rsplit(".", depth)[0] for key in now for depth in range(1, key.count(".") + 1)}
+    changed = {  # not the settings of a table gone (a plugin no longer enabled, another model): that change is named
+        key: (was, now.get(key))
+        for key, was in dotted_settings(trained).items()
+        if now.get(key) != was and (key in now or key.rpartition(".")[0] in tables)
+    }
     if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *RESUME_WARNED)}:
         raise _refuse_edited(run, refused, data)
     if warned := {key: values for key, values in changed.items() if key in RESUME_WARNED}:
@@ -876,7 +883,7 @@ def _changes(changed: dict[str, tuple[Any, Any]]) -> str:
     now (``not set``: none)."""
 
     def shown(value: Any) -> str:
-        return "not set" if value is None else shortened(toml_literal(value))
+        return "not set" if value is None else shortened(toml_literal(value), 200)
 
     return ", ".join(f"{key} {shown(was)} → {shown(now)}" for key, (was, now) in changed.items())
 

@@ -115,6 +115,20 @@ def test_an_edited_plugin_setting_is_refused(tiny_run, tmp_path):
     assert f"(plugins.kl_anneal.schedule.epochs {was} → {was / 2})" in str(refused.value)
 
 
+def test_a_plugin_taken_out_of_enabled_is_refused_naming_the_list_alone(tiny_run, tmp_path):
+    """Its [plugins.kl_anneal] settings, no longer run, are not listed one by one."""
+    run = _copy(tiny_run, tmp_path)
+    tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    was = list(tree["plugins"]["enabled"])
+    tree["plugins"]["enabled"].remove("kl_anneal")
+    (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        mvae_core.train(out=run, resume=True, epochs=4, progress=False)
+    message = str(refused.value)
+    assert f"(plugins.enabled {json.dumps(was)} → {json.dumps(was[1:])});" in message
+    assert f"put back plugins.enabled = {json.dumps(was)} in" in message and "schedule" not in message
+
+
 def test_an_edited_epoch_budget_resumes_to_it_without_a_word(one_epoch, tmp_path, capsys):
     run = _copy(one_epoch, tmp_path)
     _edit(run, train={"epochs": 2})
