@@ -64,8 +64,16 @@ class Recorder:
             self.calls.append(("step_end", epoch))
 
     @hookimpl
+    def mvae_validation_start(self, trainer, epoch):
+        self.calls.append(("validation_start", epoch))
+
+    @hookimpl
     def mvae_validation_batch(self, trainer, epoch, batch, output, terms):
         self.calls.append(("validation_batch", epoch))
+
+    @hookimpl
+    def mvae_validation_end(self, trainer, epoch, metrics):
+        self.calls.append(("validation_end", epoch))
 
     @hookimpl
     def mvae_epoch_end(self, trainer, epoch, metrics):
@@ -87,8 +95,8 @@ class Recorder:
 
 
 EPOCH_CALLS = [
-    "epoch_start", "loss_weights", "step_start", "loss", "before_optimizer_step", "step_end", "loss",
-    "validation_batch", "epoch_end", "state_dict",
+    "epoch_start", "loss_weights", "step_start", "loss", "before_optimizer_step", "step_end", "validation_start",
+    "loss", "validation_batch", "validation_end", "epoch_end", "state_dict",
 ]  # fmt: skip
 
 
@@ -230,7 +238,7 @@ def test_hook_mvae_state_dict(synth_dir, tmp_path):
     make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r").fit()
     trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"rec": Recorder()}, tmp_path / "r")
     payload = trainer.run.load_checkpoint()
-    assert payload["plugins"] == {"rec": {"calls": 23}}  # saved under the plugin's own name (23 calls so far)
+    assert payload["plugins"] == {"rec": {"calls": 27}}  # saved under the plugin's own name (27 calls so far)
 
 
 def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
@@ -238,7 +246,7 @@ def test_hook_mvae_load_state_dict(synth_dir, tmp_path):
     resumed = Recorder()
     trainer = make_trainer(synth_dir, tiny_config(epochs=3), {"rec": resumed, "other": Recorder()}, tmp_path / "r")
     trainer.restore(trainer.run.load_checkpoint())
-    assert resumed.restored == {"calls": 23}
+    assert resumed.restored == {"calls": 27}
     trainer.fit()
     assert resumed.calls[:2] == [("ramp_end", 2), ("train_start", 2, 0)]
 
