@@ -98,6 +98,23 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+SETTINGS_DEPTH = 16
+"""How deep the tables and lists of a checkpoint's :data:`SETTINGS` may nest (a config nests 5 deep at most): a
+crafted file nesting thousands deep would end a resume's comparison in a RecursionError."""
+
+
+def _settings_tree(value: Any, depth: int = SETTINGS_DEPTH) -> bool:
+    """Whether ``value`` is what :data:`SETTINGS` holds: tables (string keys) and lists of plain values, nested at most
+    ``depth`` deep."""
+    if value is None or isinstance(value, str | int | float):
+        return True
+    if depth == 0:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _settings_tree(v, depth - 1) for k, v in value.items())
+    return isinstance(value, list) and all(_settings_tree(v, depth - 1) for v in value)
+
+
 PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "epoch": (
         lambda v: isinstance(v, int) and not isinstance(v, bool) and -1 <= v < MAX_EPOCHS,
@@ -110,7 +127,10 @@ PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "torch_rng": (lambda v: isinstance(v, torch.Tensor) and v.dtype == torch.uint8, "a random state (bytes)"),
     "best_val_elbo": (_number, "a number"),
-    SETTINGS: (lambda v: isinstance(v, dict), "the settings the run trained with (a table)"),
+    SETTINGS: (
+        lambda v: isinstance(v, dict) and _settings_tree(v),
+        f"the settings the run trained with (a table of plain values, nested at most {SETTINGS_DEPTH} deep)",
+    ),
 }
 """What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` (and the run, :data:`SETTINGS`) writes
 under each key a resume reads: a test and its words. A value of another type (a hand edit, another program's file)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,21 @@ def test_a_resume_still_continues_bit_identically_and_records_what_it_trains_wit
     assert _metrics(whole) == _metrics(resumed)
     assert a[SETTINGS] == b[SETTINGS] == RunDir(resumed).read_config().model_dump(mode="json")
     assert b[SETTINGS]["train"]["epochs"] == 2  # the new budget, recorded
+
+
+def test_a_record_nested_thousands_deep_is_refused_naming_the_file(one_epoch, tmp_path):
+    """A crafted checkpoint: the resume's comparison ended in a RecursionError."""
+    run = _copy(one_epoch, tmp_path)
+    payload = torch.load(run / "checkpoint.pt", weights_only=True)
+    payload[SETTINGS] = node = {}
+    for _ in range(3000):
+        node["a"] = node = {}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)  # for pickle to write it
+    try:
+        torch.save(payload, run / "checkpoint.pt")
+    finally:
+        sys.setrecursionlimit(limit)
+    with pytest.raises(CheckpointError) as refused:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    assert str(refused.value).startswith(f"{run / 'checkpoint.pt'}: its config is a dict, not the settings the run")
