@@ -161,13 +161,14 @@ class LiveServer:
         logging.getLogger().removeFilter(self._osc_once)
 
     def _hang_up(self) -> None:
-        """Close every HTTP connection still open, in the server's event loop."""
+        """Close every HTTP connection still open, in the server's event loop (none before uvicorn has started: it
+        makes its listening servers as it starts)."""
 
         def close_all() -> None:
             for connection in list(self._server.server_state.connections):
                 connection.transport.close()
 
-        for server in self._server.servers[:1]:  # one listening socket, one event loop
+        for server in getattr(self._server, "servers", [])[:1]:  # one listening socket, one event loop
             server.get_loop().call_soon_threadsafe(close_all)
 
     def __enter__(self) -> LiveServer:
