@@ -33,7 +33,7 @@ CHECKPOINT = "checkpoint.pt"
 BEST_MODEL = "model.safetensors"
 SETTINGS = "config"
 """The key of a checkpoint that holds the settings the run trained with up to it: its resolved config as
-``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :meth:`mvae_core.run.RunDir.trains_with`)."""
+``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :func:`mvae_core.run.settings_record`)."""
 UNUSABLE = (
     "the run cannot be resumed from it: restore the file from a backup, or start a new run "
     "(model.safetensors, the best model, is a separate file)"
@@ -132,9 +132,9 @@ PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
         f"the settings the run trained with (a table of plain values, nested at most {SETTINGS_DEPTH} deep)",
     ),
 }
-"""What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` (and the run, :data:`SETTINGS`) writes
-under each key a resume reads: a test and its words. A value of another type (a hand edit, another program's file)
-raised a bare TypeError or ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
+"""What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` writes under each key a resume reads: a
+test and its words. A value of another type (a hand edit, another program's file) raised a bare TypeError or
+ValueError deep in the resume, or filled memory (an epoch of 10³⁰)."""
 
 
 def _shown(value: Any) -> str:

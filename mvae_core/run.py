@@ -140,7 +140,6 @@ class RunDir:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._settings: dict[str, Any] | None = None  # what the checkpoints it writes record (trains_with)
 
     def exists(self) -> bool:
         """Something of a run is here (a new run must not write over it)."""
@@ -712,16 +711,8 @@ class RunDir:
         """A resumed run is no longer the failed one."""
         (self.path / FAILURE).unlink(missing_ok=True)
 
-    def trains_with(self, cfg: MvaeConfig) -> None:
-        """The resolved config the run trains with from now on (the one ``config.toml`` records): every checkpoint
-        this object writes after this call records its settings (:data:`~mvae_core.checkpoint.SETTINGS`), so that a
-        resume can tell an edit of ``config.toml`` since (:meth:`trained_settings`)."""
-        self._settings = settings_record(cfg)
-
     def save_checkpoint(self, payload: dict[str, Any]) -> None:
-        """``checkpoint.pt`` holding ``payload``, and the settings of :meth:`trains_with` when it was called."""
-        recorded = {SETTINGS: self._settings} if self._settings is not None else {}
-        save_checkpoint(self.path / CHECKPOINT, payload | recorded)
+        save_checkpoint(self.path / CHECKPOINT, payload)
 
     def trained_settings(self) -> dict[str, Any] | None:
         """The settings the run trained with up to its checkpoint (:func:`settings_record`), read without loading its
@@ -738,9 +729,10 @@ class RunDir:
             raise CheckpointError(f"{path} lacks {', '.join(missing)}; {UNUSABLE}")
         return payload
 
-    def save_best(self, model: torch.nn.Module, epoch: int, val_elbo: float) -> None:
-        """``model.safetensors``: the model of ``epoch`` (counted from 0), with it and ``val_elbo`` as metadata."""
-        save_model(self.path / BEST_MODEL, model.state_dict(), {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
+    def save_best(self, weights: dict[str, torch.Tensor], epoch: int, val_elbo: float) -> None:
+        """``model.safetensors``: the model ``weights`` (a ``state_dict``) of ``epoch`` (counted from 0), with it and
+        ``val_elbo`` as metadata."""
+        save_model(self.path / BEST_MODEL, weights, {"epoch": str(epoch), "val_elbo": repr(val_elbo)})
 
     def best_saved(self) -> tuple[int, float] | None:
         """The epoch (counted from 1) and ``val_elbo`` of the run's best model, as ``model.safetensors`` recorded them

@@ -234,7 +234,6 @@ def train(
                 run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
-            run.trains_with(cfg)  # what its checkpoints record, for the next resume to compare
             return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
     finally:
         dist.close()

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from mvae_core.allocator import keep_freed_memory
-from mvae_core.checkpoint import UNUSABLE, CheckpointError, load_weights
+from mvae_core.checkpoint import SETTINGS, UNUSABLE, CheckpointError, load_weights
 from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_source
 from mvae_core.data.split import LoopSet
@@ -45,8 +45,8 @@ from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
-from mvae_core.run import RunDir
-from mvae_core.validation import check_weights_back, validate, weights_copy, weights_loaded
+from mvae_core.run import RunDir, settings_record
+from mvae_core.validation import check_weights_back, validate, weights_copy
 from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 
 
@@ -320,8 +320,8 @@ class Trainer:
         if self.run:
             self.run.append_metrics(record)
             if improved:
-                with weights_loaded(self.model, self.scored):
-                    self.run.save_best(self.model, epoch, record["val_elbo"])
+                scored = self.model.state_dict() if self.scored is None else self.scored
+                self.run.save_best(scored, epoch, record["val_elbo"])
         self.scored = None
         self.save_checkpoint(epoch)
 
@@ -424,7 +424,8 @@ class Trainer:
             self.run.save_checkpoint(payload)
 
     def checkpoint_payload(self, epoch: int) -> dict[str, Any]:
-        """Everything a resume needs; plain values and tensors only (loaded with ``weights_only``)."""
+        """Everything a resume needs, and the settings the run trains with (:data:`~mvae_core.checkpoint.SETTINGS`: a
+        resume compares them with ``config.toml``); plain values and tensors only (loaded with ``weights_only``)."""
         return {
             "epoch": epoch,
             "model": self.model.state_dict(),
@@ -432,6 +433,7 @@ class Trainer:
             **self._rng_state(),
             "best_val_elbo": self.best_val_elbo,
             "plugins": self.host.state_dict(self.view),
+            SETTINGS: settings_record(self.cfg),
         }
 
     def _rng_state(self) -> dict[str, Any]:

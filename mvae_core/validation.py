@@ -12,14 +12,12 @@ half-steps) and ``active_units`` use the posterior mean. The reconstructed timin
 a draw from the timing distribution at the true notes (seeded likewise), the output itself for ``mse``.
 
 Plugins may swap other weights in for validation to score (``mvae_validation_start``) and put the trained ones back
-(``mvae_validation_end``): :func:`weights_copy`, :func:`check_weights_back` and :func:`weights_loaded` are the
-trainer's tools around that.
+(``mvae_validation_end``): :func:`weights_copy` and :func:`check_weights_back` are the trainer's tools around that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -125,18 +123,3 @@ def check_weights_back(model: torch.nn.Module, trained: Terms, plugins: list[str
         "differs from before mvae_validation_start; a plugin that swaps weights in for validation must put the "
         f"trained ones back in mvae_validation_end{nest} (docs/hooks.md)"
     )
-
-
-@contextmanager
-def weights_loaded(model: torch.nn.Module, weights: Terms | None) -> Iterator[None]:
-    """While it lasts, ``model`` holds ``weights`` (in place; nothing changes when they are None); its own weights
-    again after."""
-    if weights is None:
-        yield
-        return
-    own = weights_copy(model)
-    model.load_state_dict(weights)
-    try:
-        yield
-    finally:
-        model.load_state_dict(own)

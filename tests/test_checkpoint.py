@@ -309,7 +309,7 @@ def test_the_best_epoch_is_read_from_the_model_file_counted_from_1(tmp_path):
     from mvae_core.run import RunDir, saved_epoch
 
     run = RunDir(tmp_path)
-    run.save_best(torch.nn.Linear(2, 2), 4, 31.5)  # the trainer counts epochs from 0
+    run.save_best(torch.nn.Linear(2, 2).state_dict(), 4, 31.5)  # the trainer counts epochs from 0
     assert saved_epoch(load_model_file(tmp_path / "model.safetensors")[1]) == (5, 31.5)
     save_model(tmp_path / "model.safetensors", torch.nn.Linear(2, 2).state_dict(), {})  # not written by mvae
     assert saved_epoch(load_model_file(tmp_path / "model.safetensors")[1]) is None
