@@ -7,7 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -80,14 +82,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def run_two_ranks(worker: Callable[..., None], *args: Any) -> None:
+    """``worker(rank, port, *args)`` in two spawned processes that join on a free port of 127.0.0.1; returns when
+    both have ended."""
+    torch.multiprocessing.start_processes(worker, args=(_free_port(), *args), nprocs=2, start_method="spawn")
+
+
 @pytest.mark.slow
 @needs_gloo
 def test_two_processes_equal_one_on_a_deterministic_model(pattern_dir, tmp_path):
     """Sharding, gradient weighting, the reduced train sums and the shared validation, without BatchNorm and noise."""
     out = tmp_path / "ranks.pt"
-    torch.multiprocessing.start_processes(
-        _worker, args=(_free_port(), str(pattern_dir), str(out)), nprocs=2, start_method="spawn"
-    )
+    run_two_ranks(_worker, str(pattern_dir), str(out))
     result = torch.load(out, weights_only=True)
     rank0, rank1 = result["params"]
     assert torch.equal(rank0, rank1), "the ranks' models diverged"
@@ -247,9 +253,7 @@ def test_a_process_that_dies_ends_the_others_with_one_line_not_a_traceback(tmp_p
     """A rank killed mid-epoch breaks the others' next all-reduce. They end with exit 1 and one line that says what
     happened and how to continue, not gloo's 'Connection reset by peer' traceback."""
     out = tmp_path / "rank0.txt"
-    torch.multiprocessing.start_processes(
-        _rank_1_leaves, args=(_free_port(), str(out)), nprocs=2, start_method="spawn", join=True
-    )
+    run_two_ranks(_rank_1_leaves, str(out))
     assert out.read_text() == "Exit 1"  # typer.Exit(1): an error the command line printed
     said = capfd.readouterr().err
     errors = [line for line in said.splitlines() if line.startswith("error:")]
@@ -330,7 +334,5 @@ def test_rank_0_ends_with_its_own_error_when_the_others_are_gone(tmp_path):
     'interrupted while reading data; nothing was trained') must not become a lost-peer error of the message that
     would tell rank 1 about it."""
     out = tmp_path / "rank0.txt"
-    torch.multiprocessing.start_processes(
-        _rank_0_fails_first_after_rank_1_left, args=(_free_port(), str(out)), nprocs=2, start_method="spawn"
-    )
+    run_two_ranks(_rank_0_fails_first_after_rank_1_left, str(out))
     assert out.read_text() == "KeyboardInterrupt"

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from mvae_core import hookimpl
-from tests.test_distributed import _free_port, _join_two_ranks, needs_gloo
+from tests.test_distributed import _join_two_ranks, needs_gloo, run_two_ranks
 from tests.test_hooks_validation_ema import ema_weights_class
 from tests.training import make_trainer, tiny_config
 
@@ -59,9 +59,7 @@ def _worker(rank: int, port: int, data_dir: str, out: str) -> None:
 @needs_gloo
 def test_every_process_calls_the_validation_hooks_and_rank_0_validates(synth_dir, tmp_path):
     out = tmp_path / "ranks.pt"
-    torch.multiprocessing.start_processes(
-        _worker, args=(_free_port(), str(synth_dir), str(out)), nprocs=2, start_method="spawn"
-    )
+    run_two_ranks(_worker, str(synth_dir), str(out))
     result = torch.load(out, weights_only=True)
     (calls_0, val_elbo_0), (calls_1, val_elbo_1) = json.loads(result["ranks"])
     assert calls_1 == ["start", "end"] * 2  # no batch: validation runs in rank 0
