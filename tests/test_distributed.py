@@ -88,13 +88,18 @@ def run_two_ranks(worker: Callable[..., None], *args: Any) -> None:
     torch.multiprocessing.start_processes(worker, args=(_free_port(), *args), nprocs=2, start_method="spawn")
 
 
+def two_ranks_result(worker: Callable[..., None], data: Path, tmp_path: Path) -> dict[str, Any]:
+    """What ``worker(rank, port, data, out)``, run on two ranks, saved to ``out`` (``torch.save``, plain values)."""
+    out = tmp_path / "ranks.pt"
+    run_two_ranks(worker, str(data), str(out))
+    return torch.load(out, weights_only=True)
+
+
 @pytest.mark.slow
 @needs_gloo
 def test_two_processes_equal_one_on_a_deterministic_model(pattern_dir, tmp_path):
     """Sharding, gradient weighting, the reduced train sums and the shared validation, without BatchNorm and noise."""
-    out = tmp_path / "ranks.pt"
-    run_two_ranks(_worker, str(pattern_dir), str(out))
-    result = torch.load(out, weights_only=True)
+    result = two_ranks_result(_worker, pattern_dir, tmp_path)
     rank0, rank1 = result["params"]
     assert torch.equal(rank0, rank1), "the ranks' models diverged"
     distributed = json.loads(result["records"])

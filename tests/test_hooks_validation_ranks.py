@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from mvae_core import hookimpl
-from tests.test_distributed import _join_two_ranks, needs_gloo, run_two_ranks
+from tests.test_distributed import _join_two_ranks, needs_gloo, two_ranks_result
 from tests.test_hooks_validation_ema import ema_weights_class
 from tests.training import make_trainer, tiny_config
 
@@ -58,9 +58,7 @@ def _worker(rank: int, port: int, data_dir: str, out: str) -> None:
 @pytest.mark.slow
 @needs_gloo
 def test_every_process_calls_the_validation_hooks_and_rank_0_validates(synth_dir, tmp_path):
-    out = tmp_path / "ranks.pt"
-    run_two_ranks(_worker, str(synth_dir), str(out))
-    result = torch.load(out, weights_only=True)
+    result = two_ranks_result(_worker, synth_dir, tmp_path)
     (calls_0, val_elbo_0), (calls_1, val_elbo_1) = json.loads(result["ranks"])
     assert calls_1 == ["start", "end"] * 2  # no batch: validation runs in rank 0
     assert calls_0[0] == "start" and calls_0.count("end") == 2 and "batch" in calls_0
