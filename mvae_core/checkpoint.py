@@ -115,6 +115,17 @@ def _settings_tree(value: Any, depth: int = SETTINGS_DEPTH) -> bool:
     return isinstance(value, list) and all(_settings_tree(v, depth - 1) for v in value)
 
 
+def _plugin_random_state(value: Any) -> bool:
+    """Whether ``value`` is what :class:`~mvae_core.host.PluginRandom` saves: ``cpu`` (and ``cuda``) random states."""
+    return (
+        isinstance(value, dict)
+        and "cpu" in value
+        and all(
+            k in ("cpu", "cuda") and isinstance(t, torch.Tensor) and t.dtype == torch.uint8 for k, t in value.items()
+        )
+    )
+
+
 PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "epoch": (
         lambda v: isinstance(v, int) and not isinstance(v, bool) and -1 <= v < MAX_EPOCHS,
@@ -126,6 +137,7 @@ PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
         "an optimizer's state (a table with state and param_groups)",
     ),
     "torch_rng": (lambda v: isinstance(v, torch.Tensor) and v.dtype == torch.uint8, "a random state (bytes)"),
+    "plugin_rng": (_plugin_random_state, "the plugins' random state (a table of cpu, and cuda on a CUDA run, bytes)"),
     "best_val_elbo": (_number, "a number"),
     SETTINGS: (
         lambda v: isinstance(v, dict) and _settings_tree(v),

@@ -18,11 +18,13 @@ import math
 import os
 import sys
 import traceback
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pluggy
 import torch
 from pydantic import BaseModel
@@ -60,6 +62,81 @@ def tracing() -> bool:
         raise InputError(f"{TRACE_ENV}={value!r}: set it to {', '.join(on)} to print every plugin hook call on "
                          f"stderr, or to {', '.join(off)} (or leave it unset) for no trace")  # fmt: skip
     return TRACE_WORDS[word]
+
+
+TRAINING_STREAM_HOOKS = frozenset({"mvae_loss"})
+"""The hooks whose implementations draw from the training's own random stream: ``mvae_loss`` computes part of the
+training step, as the model does (its ``split="val"`` calls draw from the plugin stream:
+:meth:`PluginHost.adjust_terms`)."""
+START_HOOKS = frozenset({"mvae_load_state_dict", "mvae_ramp_end", "mvae_train_start", "mvae_state_dict"})
+"""The hooks a resume calls again (or at a point an uninterrupted run does not: ``mvae_state_dict`` at a pause): each
+call of a plugin's implementation starts from that plugin's start-up state (:meth:`PluginRandom.stream`), the same at
+every call, so what they draw changes neither stream a resume continues."""
+PLUGIN_STREAM = 0x706C7567
+"""Entropy beside ``train.seed`` of the plugins' random streams (ranks and epochs, the other entropy of the seeds the
+core derives from ``train.seed``, never reach it)."""
+
+
+class PluginRandom:
+    """torch's global random state while plugin hooks run: the plugin stream, or a plugin's start-up state.
+
+    A hook implementation (but those of :data:`TRAINING_STREAM_HOOKS`) runs with torch's global CPU random state, and
+    the CUDA one of ``device`` on a CUDA run, swapped for the plugin stream (``state``, seeded from ``seed``, the same
+    in every process), which is put back after it with the training's stream: the training draws the same numbers
+    whether or not plugins draw. The trainer saves ``state`` in every checkpoint and restores it, so the plugins'
+    draws continue across a resume too. Hooks of :data:`START_HOOKS` draw from a state seeded from (``seed``, the
+    plugin's name) at every call, and leave the plugin stream as it was. Hook calls nest (a hook wrapper around other
+    implementations): the inner ones draw from the state the outermost set."""
+
+    def __init__(self, seed: int, device: torch.device) -> None:
+        self.seed = seed
+        self.cuda = device if device.type == "cuda" else None
+        self.state = self.seeded()
+        self._inside = False
+
+    def seeded(self, *entropy: int) -> dict[str, torch.Tensor]:
+        """The state seeded from (``seed``, :data:`PLUGIN_STREAM`, ``*entropy``): ``cpu``, and ``cuda`` on a CUDA
+        run."""
+        seed = int(np.random.SeedSequence([self.seed, PLUGIN_STREAM, *entropy]).generate_state(1)[0])
+        state = {"cpu": torch.Generator().manual_seed(seed).get_state()}
+        if self.cuda is not None:
+            state["cuda"] = torch.Generator(self.cuda).manual_seed(seed).get_state()
+        return state
+
+    def load(self, state: dict[str, torch.Tensor]) -> None:
+        """Continue the plugin stream from a checkpoint's ``state`` (a run on CPU ignores its ``cuda`` part; a CUDA
+        run of a CPU checkpoint keeps its seeded CUDA state). A state torch cannot take raises here, not in a hook."""
+        torch.Generator().set_state(state["cpu"])
+        self.state = {"cpu": state["cpu"]} | ({"cuda": state.get("cuda", self.state["cuda"])} if self.cuda else {})
+
+    @contextmanager
+    def stream(self, plugin: str | None = None) -> Iterator[None]:
+        """Within the block, torch's global random state is the plugin stream (``plugin`` None), or ``plugin``'s
+        start-up state; after it, the caller's again, and the plugin stream where the block's draws left it."""
+        if self._inside:
+            yield
+            return
+        caller = self._current()
+        self._set(self.state if plugin is None else self.seeded(zlib.crc32(plugin.encode())))
+        self._inside = True
+        try:
+            yield
+        finally:
+            self._inside = False
+            if plugin is None:
+                self.state = self._current()
+            self._set(caller)
+
+    def _current(self) -> dict[str, torch.Tensor]:
+        state = {"cpu": torch.get_rng_state()}
+        if self.cuda is not None:
+            state["cuda"] = torch.cuda.get_rng_state(self.cuda)
+        return state
+
+    def _set(self, state: dict[str, torch.Tensor]) -> None:
+        torch.set_rng_state(state["cpu"])
+        if self.cuda is not None:
+            torch.cuda.set_rng_state(state["cuda"], self.cuda)
 
 
 class BadResult(ValueError):
@@ -136,6 +213,7 @@ class PluginHost:
             except ValueError as exc:  # the same object or name twice
                 raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
         self.outbox: PluginOutbox | None = None
+        self.random: PluginRandom | None = None  # set by the trainer: no swap of random states before
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if tracing() else None
         for plugin in plugins.values():
@@ -218,8 +296,11 @@ class PluginHost:
     ) -> tuple[dict[str, torch.Tensor], dict[str, str], dict[str, str]]:
         """The batch's terms after every ``mvae_loss`` result, ``{replaced term: plugin}`` and ``{added term:
         plugin}``. A term replaced, or added, by two plugins is a :class:`PluginError` naming both."""
-        results = self._collect(self.hook.mvae_loss, trainer=view, batch=batch, output=output, terms=dict(terms),
-                                split=split, keep_origins=True)  # fmt: skip
+        # validation only watches the training: its calls draw from the plugin stream
+        random = self.random if split != "train" and self.hook.mvae_loss.get_hookimpls() else None
+        with random.stream() if random is not None else nullcontext():
+            results = self._collect(self.hook.mvae_loss, trainer=view, batch=batch, output=output, terms=dict(terms),
+                                    split=split, keep_origins=True)  # fmt: skip
         if not results:
             return terms, {}, {}
         adjusted, replaced, added = dict(terms), {}, {}
@@ -312,6 +393,12 @@ class PluginHost:
         others = [plugin for other, plugin in self.pm.list_name_plugin() if other != name]
         return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
+    def _stream(self, hook: str, plugin: str) -> AbstractContextManager[None]:
+        """The random state ``plugin``'s implementation of ``hook`` draws from (:class:`PluginRandom`)."""
+        if self.random is None or hook in TRAINING_STREAM_HOOKS:
+            return nullcontext()
+        return self.random.stream(plugin if hook in START_HOOKS else None)
+
     @contextmanager
     def _speaking(self, plugin: str, hook: str, function: Callable[..., Any]) -> Iterator[None]:
         """While ``plugin``'s implementation of ``hook`` (``function``) runs, ``emit``/``record`` are attributed to it,
@@ -345,14 +432,14 @@ class PluginHost:
 
             @functools.wraps(function)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self._speaking(plugin, hook, function):
+                with self._speaking(plugin, hook, function), self._stream(hook, plugin):
                     return (yield from function(*args, **kwargs))
 
             return wrapper
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:
-            with self._speaking(plugin, hook, function):
+            with self._speaking(plugin, hook, function), self._stream(hook, plugin):
                 result = function(*args, **kwargs)
             if self._trace is not None:
                 self._trace(hook, plugin, dict(zip(names, args, strict=False)) | kwargs, result)

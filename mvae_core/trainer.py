@@ -7,7 +7,8 @@ is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed,
 epoch), and the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues
-exactly where the uninterrupted one would be. A stop request (a signal, or ``mvae_core.train``'s ``stop`` event,
+exactly where the uninterrupted one would be. Plugin hooks draw from a stream of their own (:class:`PluginRandom`,
+saved beside it), so a plugin that only watches leaves the training's draws as they are. A stop request (a signal, or ``mvae_core.train``'s ``stop`` event,
 polled through ``pause_requested`` after every optimiser step) saves a mid-epoch checkpoint, whose ``progress`` (step
 reached, partial train sums, multipliers, pending events and recorded numbers) lets :meth:`Trainer.restore` continue
 at the next step.
@@ -40,7 +41,7 @@ from mvae_core.determinism import deterministic_algorithms, deterministic_kernel
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.files import reason
-from mvae_core.host import Multipliers, PluginHost
+from mvae_core.host import Multipliers, PluginHost, PluginRandom
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward
@@ -174,6 +175,7 @@ class Trainer:
             self.model.to(self.device)
             self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
             self.dist.decorrelate_rng(cfg.train.seed)
+            host.random = self.plugin_random = PluginRandom(cfg.train.seed, self.device)  # apart from the training's
             self.rng_start = self._rng_state()  # where fit() starts the random streams (restore() moves it)
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
@@ -437,14 +439,19 @@ class Trainer:
         }
 
     def _rng_state(self) -> dict[str, Any]:
+        """This process's random streams: the training's (CPU, and every CUDA device on a CUDA run) and the plugins'
+        (:class:`~mvae_core.host.PluginRandom`)."""
         cuda = torch.cuda.get_rng_state_all() if self.device.type == "cuda" else []
-        return {"torch_rng": torch.get_rng_state(), "cuda_rng": cuda}
+        return {"torch_rng": torch.get_rng_state(), "cuda_rng": cuda, "plugin_rng": dict(self.plugin_random.state)}
 
     def _set_rng_state(self, state: dict[str, Any]) -> None:
-        """The random streams of :meth:`_rng_state` (a CPU run ignores a checkpoint's CUDA streams)."""
+        """The random streams of :meth:`_rng_state` (a CPU run ignores a checkpoint's CUDA streams; a checkpoint
+        without ``plugin_rng``, from before it was saved, leaves the plugin stream as seeded)."""
         torch.set_rng_state(state["torch_rng"])
         if self.device.type == "cuda" and state.get("cuda_rng"):
             torch.cuda.set_rng_state_all(state["cuda_rng"])
+        if "plugin_rng" in state:
+            self.plugin_random.load(state["plugin_rng"])
 
     def restore(self, payload: dict[str, Any]) -> None:
         """Continue after the checkpointed epoch, or at the saved step of a mid-epoch checkpoint.
