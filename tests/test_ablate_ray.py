@@ -104,6 +104,19 @@ def test_an_address_where_nothing_listens_is_refused_at_once_and_nothing_is_writ
     assert not out.exists()
 
 
+def _fail_if_ended_or_late(process: subprocess.Popen[str], deadline: float, waited_for: str) -> None:
+    """Fails the test with ``process``'s output if it has ended, or has not given ``waited_for`` by ``deadline``
+    (``time.monotonic``), killing it first: reading the output of a process still running waits for its end, which
+    for an ablation of 500 epochs held the test (and the suite) for as long, instead of failing it."""
+    late = process.poll() is None
+    if late and time.monotonic() < deadline:
+        return
+    process.kill()
+    output = "".join(part for part in process.communicate() if part)
+    why = "it had not by the deadline (killed)" if late else f"the ablation ended with exit code {process.returncode}"
+    pytest.fail(f"waited for {waited_for}; {why}:\n{output[-4000:]}")
+
+
 @pytest.mark.slow
 def test_ctrl_c_cancels_the_ray_tasks_and_checkpoints_the_runs(synth_dir, tmp_path):
     out = tmp_path / "abl"
@@ -115,7 +128,7 @@ def test_ctrl_c_cancels_the_ray_tasks_and_checkpoints_the_runs(synth_dir, tmp_pa
         deadline = time.monotonic() + 180
         metrics = [out / "runs" / name / "seed-0" / "metrics.jsonl" for name in ("all", "none")]
         while not all(m.is_file() and m.stat().st_size > 0 for m in metrics):  # both runs are training
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            _fail_if_ended_or_late(process, deadline, "both runs to train an epoch")
             time.sleep(0.5)
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=180)[0]
@@ -149,7 +162,7 @@ def test_ctrl_c_while_the_local_ray_instance_starts_says_stopped_and_writes_noth
     try:
         deadline = time.monotonic() + 60
         while not any("gcs_server" in line for line in _children(process.pid)):  # ray.init has begun its start
-            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            _fail_if_ended_or_late(process, deadline, "ray.init to start Ray's first process")
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         _, errors = process.communicate(timeout=60)
