@@ -109,3 +109,31 @@ def test_a_plugin_stream_no_trainer_wrote_is_refused_naming_the_key(tmp_path):
     save_checkpoint(path, {"epoch": 0, "model": {}, "plugin_rng": torch.zeros(3)})
     with pytest.raises(CheckpointError, match="its plugin_rng is a tensor of float32, not the plugins' random state"):
         load_checkpoint(path)
+
+
+class StartDraw:
+    """Keeps what it draws in mvae_train_start and mvae_ramp_end, in every attempt."""
+
+    def __init__(self) -> None:
+        self.drawn: list[torch.Tensor] = []
+
+    @hookimpl
+    def mvae_ramp_end(self) -> None:
+        self.drawn.append(torch.randn(4))
+
+    @hookimpl
+    def mvae_train_start(self) -> None:
+        self.drawn.append(torch.randn(4))
+
+
+def test_the_hooks_a_resume_calls_again_draw_the_same_numbers_in_every_attempt(synth_dir, tmp_path):
+    """Each plugin's start-up state is seeded from train.seed and its name: a random projection drawn in
+    mvae_train_start is the same after a resume, and differs between two plugins."""
+    first, second, resumed = StartDraw(), StartDraw(), StartDraw()
+    mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[("a", first), ("b", second)], epochs=1,
+                    progress=False)  # fmt: skip
+    mvae_core.train(out=tmp_path / "run", resume=True, plugins=[("a", resumed), ("b", StartDraw())], epochs=2,
+                    progress=False)  # fmt: skip
+    assert len(first.drawn) == len(resumed.drawn) == 2
+    assert all(torch.equal(one, again) for one, again in zip(first.drawn, resumed.drawn, strict=True))
+    assert not torch.equal(first.drawn[1], second.drawn[1])
