@@ -3,7 +3,8 @@ checked and combined.
 
 Registration wraps each hook implementation (``HookImpl.function``) once, so that whatever pluggy calls it from,
 an exception or a malformed result becomes a :class:`PluginError` naming the plugin and the hook, messages the plugin
-``emit``s or ``record``s are attributed to it, and ``MVAE_TRACE_PLUGINS=1`` prints the call. Within a hook the plugins
+``emit``s or ``record``s are attributed to it, ``MVAE_TRACE_PLUGINS=1`` prints the call, and in a training it draws
+from the plugins' random stream, not the training's (:class:`PluginRandom`). Within a hook the plugins
 run in the order ``plugins.enabled`` names them (so their messages appear in that order); ``tryfirst``/``trylast``,
 wrappers (``wrapper=True``, ``hookwrapper=True``) and pluggy's own tracing are pluggy's.
 The combining methods (:meth:`PluginHost.epoch_multipliers`, :meth:`PluginHost.adjust_terms`, …) state the merge
@@ -73,8 +74,8 @@ START_HOOKS = frozenset({"mvae_load_state_dict", "mvae_ramp_end", "mvae_train_st
 call of a plugin's implementation starts from that plugin's start-up state (:meth:`PluginRandom.stream`), the same at
 every call, so what they draw changes neither stream a resume continues."""
 PLUGIN_STREAM = 0x706C7567
-"""Entropy beside ``train.seed`` of the plugins' random streams (ranks and epochs, the other entropy of the seeds the
-core derives from ``train.seed``, never reach it)."""
+"""The entropy word beside ``train.seed`` that seeds the plugins' random states: the core's other seeds from
+``train.seed`` (``[seed, rank]``, ``[seed, epoch, rank]``) never hold this value there."""
 
 
 class PluginRandom:
