@@ -280,7 +280,7 @@ def mvae_validation_start(trainer: TrainerView, epoch: int) -> None:
     place (``trainer.model.load_state_dict(...)``), and must put the trained weights back in
     ``mvae_validation_end``: when a plugin implements either hook, the core compares the weights after
     ``mvae_validation_end`` with those before this hook, and a difference fails the run (a :class:`PluginError`
-    naming the plugin). Draw no random numbers from torch's global state. Under torchrun it runs in every process.
+    naming the plugin). Under torchrun it runs in every process.
     If validation fails in between, ``mvae_validation_end`` is not called and the run fails: nothing was written
     since this hook, so the checkpoint holds the trained weights of the last finished epoch.
 
