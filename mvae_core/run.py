@@ -2,9 +2,10 @@
 
 ``config.toml`` (resolved config + provenance), ``data_report.json``, ``split.json`` (which sources train and which
 validate), ``metrics.jsonl`` (one JSON object per epoch), ``checkpoint.pt`` (last epoch, or the step reached when
-interrupted, for ``--resume``, with the settings it trained with), ``model.safetensors`` (best ``val_elbo``, for ``generate``) and ``failure.json`` (why
-the run stopped with an error; removed when it is resumed), and ``.lock`` (held by the process that trains the run,
-:meth:`RunDir.training_lock`). Non-finite floats are written as ``null`` so every line is strict JSON.
+interrupted, for ``--resume``, with the settings it trained with), ``model.safetensors`` (best ``val_elbo``, for
+``generate``) and ``failure.json`` (why the run stopped with an error; removed when it is resumed), and ``.lock`` (held
+by the process that trains the run, :meth:`RunDir.training_lock`). Non-finite floats are written as ``null`` so every
+line is strict JSON.
 """
 
 from __future__ import annotations

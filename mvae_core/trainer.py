@@ -5,13 +5,13 @@ weighted total, backward, gradient reduction across processes, non-finite check,
 request?), then validation, the epoch's record, best model and checkpoint, stop? Where each hook is called in this
 is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
 
-Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed,
-epoch), and the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues
-exactly where the uninterrupted one would be. Plugin hooks draw from a stream of their own (:class:`PluginRandom`,
-saved beside it), so a plugin that only watches leaves the training's draws as they are. A stop request (a signal, or ``mvae_core.train``'s ``stop`` event,
-polled through ``pause_requested`` after every optimiser step) saves a mid-epoch checkpoint, whose ``progress`` (step
-reached, partial train sums, multipliers, pending events and recorded numbers) lets :meth:`Trainer.restore` continue
-at the next step.
+Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed, epoch), and
+the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues exactly where the
+uninterrupted one would be. Plugin hooks draw from a stream of their own (:class:`PluginRandom`, saved beside it), so a
+plugin that only watches leaves the training's draws as they are. A stop request (a signal, or ``mvae_core.train``'s
+``stop`` event, polled through ``pause_requested`` after every optimiser step) saves a mid-epoch checkpoint, whose
+``progress`` (step reached, partial train sums, multipliers, pending events and recorded numbers) lets
+:meth:`Trainer.restore` continue at the next step.
 
 Several processes (:mod:`mvae_core.distributed`): each trains on its slice of every global batch; only the trainer
 of rank 0 has a run directory (``run``), so only it writes files and plugin state.

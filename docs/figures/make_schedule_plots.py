@@ -1,8 +1,9 @@
 """Draw docs/figures/schedule_<name>.png: one plot per built-in schedule, for docs/schedules.md.
 
-Run from the repository root: ``.venv/bin/python docs/figures/make_schedule_plots.py``. Each schedule is built
-through the registry (``schedules.make``) and drawn by the same function as ``mvae schedules preview --plot`` (``schedules.preview.plot_schedule``)
-(matplotlib, Agg canvas), sampled at 10 steps per epoch so that the plot shows the function of fractional epochs.
+Run from the repository root: ``.venv/bin/python docs/figures/make_schedule_plots.py``. Each schedule is built through
+the registry (``schedules.make``) and drawn by the same function as ``mvae schedules preview --plot``
+(``schedules.preview.plot_schedule``) (matplotlib, Agg canvas), sampled at 10 steps per epoch so that the plot shows the
+function of fractional epochs.
 """
 
 from __future__ import annotations
