@@ -202,8 +202,9 @@ def train(
     else:
         enabled = None if plugins is None else [*names, *objects]
         run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
+    written = cfg  # config.toml as it is, before the installed code resolves it (a renamed setting is no edit)
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
-    edited = _edited_settings(run, cfg, data) if resume else None  # before any data is read
+    edited = _edited_settings(run, written, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
@@ -812,7 +813,8 @@ def _resume_setup(
 
 
 def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str, str] | None:
-    """How ``cfg``, the resolved config of ``run``'s ``config.toml`` as it is now, differs from the settings its
+    """How ``cfg``, ``run``'s ``config.toml`` as it is now (as read, not yet resolved by the installed code: a setting
+    that a new version of a model or plugin renamed and converts is not an edit), differs from the settings its
     checkpoint recorded (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``:
     a warning naming the :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older
     mvae's), that this resume cannot tell; None when nothing changed but the epoch budget. A setting the record
