@@ -32,7 +32,16 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.runner import POLL_SECONDS, Outcome, Task, cores, last_error_line, read_from, start_worker
+from mvae_core.ablation.runner import (
+    POLL_SECONDS,
+    Outcome,
+    StillStopping,
+    Task,
+    cores,
+    last_error_line,
+    read_from,
+    start_worker,
+)
 from mvae_core.errors import OptionError, RunInterrupted
 from mvae_core.signals import interruption, signal_of
 
@@ -230,11 +239,16 @@ def run_on_ray(
                 except ray.exceptions.RayError as exc:  # the task's worker died, or Ray failed to run it
                     outcomes[task] = Outcome(1, f"Ray: {last_error_line(str(exc))}", 0.0)
                 on_done(task, outcomes[task])
-    except BaseException:
+    except BaseException as stopped:
         stop.touch()  # every task stops its training (checkpointed) or does not start it; waiting ones never start
-        _, unfinished = ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
+        try:
+            _, unfinished = ray.wait(pending, num_returns=len(pending), timeout=CANCEL_WAIT_SECONDS)
+        except KeyboardInterrupt:  # a second signal: stop waiting; the tasks read the stop file and end on their own
+            raise StillStopping(len(pending)) from None
         if not unfinished:  # no task left to read it: --out keeps no trace of the stop
             stop.unlink(missing_ok=True)
+        elif isinstance(stopped, KeyboardInterrupt):
+            raise StillStopping(len(unfinished)) from None
         raise
     return outcomes
 

@@ -42,6 +42,24 @@ class Task:
     first_epoch: int  # the first epoch (from 0) this attempt trains: the epochs run before it, when resumed
 
 
+class StillStopping(KeyboardInterrupt):
+    """The ablation was stopped while ``running`` of its runs were still writing their checkpoints: a second signal
+    ended the wait for them (or Ray's wait for its tasks ran out). They finish on their own."""
+
+    def __init__(self, running: int) -> None:
+        super().__init__(running)
+        self.running = running
+
+    def kept(self) -> str:
+        """What the stop keeps, as the ablation's ``stopped:`` line says it."""
+        one = self.running == 1
+        return (
+            f"finished runs are kept; {self.running} running {'one was' if one else 'ones were'} still writing "
+            f"{'its checkpoint' if one else 'their checkpoints'} and {'finishes' if one else 'finish'} on "
+            f"{'its' if one else 'their'} own: wait for {'it' if one else 'them'} to end"
+        )
+
+
 @dataclass(frozen=True)
 class Outcome:
     exit_code: int
@@ -172,8 +190,11 @@ def run_all(
     except BaseException:  # Ctrl-C, SIGTERM, SIGHUP (raised as KeyboardInterrupt) or a bug: every worker stops cleanly
         for process, _, _ in running.values():
             process.send_signal(signal.SIGINT)
-        for process, _, _ in running.values():
-            process.wait()
+        try:  # polled, not Popen.wait(): a signal another thread took would not end a blocking wait
+            while any(process.poll() is None for process, _, _ in running.values()):
+                time.sleep(POLL_SECONDS)
+        except KeyboardInterrupt:  # a second signal: stop waiting (a worker stuck in its checkpoint would hold us)
+            raise StillStopping(sum(process.poll() is None for process, _, _ in running.values())) from None
         raise
     return outcomes
 

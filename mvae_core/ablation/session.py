@@ -657,15 +657,16 @@ def _execute(
 @contextlib.contextmanager
 def _interrupts_while(kept: str) -> Iterator[None]:
     """SIGINT and SIGTERM in the block end the ablation as :class:`RunInterrupted` (exit 130 or 143), its message
-    saying what is ``kept`` and to run the same command again (as ``str()``: the same ``mvae_core.ablate`` call); no
-    summary is written."""
+    saying what is ``kept`` (or, when runs were still writing their checkpoints, :meth:`StillStopping.kept`) and to
+    run the same command again (as ``str()``: the same ``mvae_core.ablate`` call); no summary is written."""
     from mvae_core.signals import Interrupts, interruption
 
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
             yield
-        except KeyboardInterrupt:
-            said = f"{interruption(interrupts.signum)}; {kept}. Run the same command again"
+        except KeyboardInterrupt as stop:
+            now = stop.kept() if isinstance(stop, runner.StillStopping) else kept
+            said = f"{interruption(interrupts.signum)}; {now}. Run the same command again"
             raise RunInterrupted(
                 f"{said} (in Python, the same mvae_core.ablate call) to finish the ablation.",
                 interrupts.signum,
