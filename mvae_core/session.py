@@ -202,9 +202,9 @@ def train(
     else:
         enabled = None if plugins is None else [*names, *objects]
         run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
-    written = cfg  # config.toml as it is, before the installed code resolves it (a renamed setting is no edit)
+    written = cfg  # config.toml as it is, before the installed code resolves it
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
-    edited = _edited_settings(run, written, data) if resume else None  # before any data is read
+    edited = _edited_settings(run, written, cfg, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
@@ -812,18 +812,20 @@ def _resume_setup(
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
 
 
-def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str, str] | None:
-    """How ``cfg``, ``run``'s ``config.toml`` as it is now (as read, not yet resolved by the installed code: a setting
-    that a new version of a model or plugin renamed and converts is not an edit), differs from the settings its
-    checkpoint recorded (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``:
-    a warning naming the :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older
-    mvae's), that this resume cannot tell; None when nothing changed but the epoch budget. A setting the record
-    lacks is one the installed code added since (a new version of a plugin, which the resume records), not an edit;
-    the settings of a table that is gone (``[plugins.<name>]`` of a plugin no longer enabled, ``[model.<name>]``
+def _edited_settings(run: RunDir, written: MvaeConfig, resolved: MvaeConfig, data: list[str]) -> tuple[str, str] | None:
+    """How ``run``'s ``config.toml`` as it is now differs from the settings its checkpoint recorded
+    (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``: a warning naming the
+    :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older mvae's), that this resume
+    cannot tell; None when nothing changed but the epoch budget.
+
+    A setting is edited when it differs both as ``written`` in the file and as the installed code ``resolved`` it: one
+    that a new version of a model or plugin renamed and converts differs only as resolved, and one that it added
+    (which a later checkpoint records with its default while the file lacks it) only as written; neither is an edit.
+    The settings of a table that is gone (``[plugins.<name>]`` of a plugin no longer enabled, ``[model.<name>]``
     after ``model.name`` changed) are left to the change that removed it.
 
     :raises ConfigError: any other setting changed (an edit that would mix two configs in one run without a trace,
-        or make the checkpoint's weights not fit): each named with both values, and what to do.
+        or make the checkpoint's weights not fit): each named with both values as the file has them, and what to do.
     """
     trained = run.trained_settings()
     if trained is None:
@@ -833,13 +835,9 @@ def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str
             "(its next checkpoint records them)",
             "info",
         )
-    now = dotted_settings(settings_record(cfg))
-    tables = {key.rsplit(".", depth)[0] for key in now for depth in range(1, key.count(".") + 1)}
-    changed = {  # not the settings of a table gone (a plugin no longer enabled, another model): that change is named
-        key: (was, now.get(key))
-        for key, was in dotted_settings(trained).items()
-        if now.get(key) != was and (key in now or key.rpartition(".")[0] in tables)
-    }
+    trained = dotted_settings(trained)
+    as_resolved = _changed_settings(trained, resolved)
+    changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
     if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *RESUME_WARNED)}:
         raise _refuse_edited(run, refused, data)
     if warned := {key: values for key, values in changed.items() if key in RESUME_WARNED}:
@@ -849,6 +847,18 @@ def _edited_settings(run: RunDir, cfg: MvaeConfig, data: list[str]) -> tuple[str
             "warning",
         )
     return None
+
+
+def _changed_settings(trained: dict[str, Any], cfg: MvaeConfig) -> dict[str, tuple[Any, Any]]:
+    """``{dotted key: (trained with, now)}`` of the ``trained`` settings that ``cfg`` has otherwise, or not at all
+    (but those of a table ``cfg`` no longer has: a plugin no longer enabled, another model; that change is named)."""
+    now = dotted_settings(settings_record(cfg))
+    tables = {key.rsplit(".", depth)[0] for key in now for depth in range(1, key.count(".") + 1)}
+    return {
+        key: (was, now.get(key))
+        for key, was in trained.items()
+        if now.get(key) != was and (key in now or key.rpartition(".")[0] in tables)
+    }
 
 
 def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[str]) -> ConfigError:

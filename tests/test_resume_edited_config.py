@@ -116,6 +116,18 @@ def test_an_edited_plugin_setting_is_refused(tiny_run, tmp_path):
     assert f"(plugins.kl_anneal.schedule.epochs {was} → {was / 2})" in str(refused.value)
 
 
+def test_a_setting_the_file_lacks_at_its_default_resumes(tiny_run, tmp_path, capsys):
+    """As a run's file looks after a new version of a plugin added a setting: the checkpoints written since record the
+    setting at its default, the file (not rewritten by a resume without --epochs) lacks it. Not an edit."""
+    run = _copy(tiny_run, tmp_path)
+    tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    assert tree["plugins"]["kl_anneal"].pop("per_step") is False  # its default
+    (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+    epochs = len(RunDir(run).read_metrics())
+    resumed = mvae_core.train(out=run, resume=True, epochs=epochs + 1, progress=False)
+    assert resumed.outcome == "trained" and "edited" not in capsys.readouterr().err
+
+
 def test_a_plugin_taken_out_of_enabled_is_refused_naming_the_list_alone(tiny_run, tmp_path):
     """Its [plugins.kl_anneal] settings, no longer run, are not listed one by one."""
     run = _copy(tiny_run, tmp_path)
