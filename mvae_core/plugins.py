@@ -27,6 +27,10 @@ from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
 
 ENTRY_POINT_GROUP = "mvae.plugins"
+MAY_CHANGE_ON_RESUME = {"mvae_resume": "may change"}
+"""A plugin's setting given ``Field(..., json_schema_extra=MAY_CHANGE_ON_RESUME)`` changes nothing a run computes
+(where a logger writes, how often it logs, when a warning is given): an edit of it in a run's ``config.toml`` before
+``--resume`` is taken with a warning naming it. An edit of any other plugin setting refuses the resume."""
 
 
 class PluginError(MvaeError, RuntimeError):

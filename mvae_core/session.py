@@ -89,7 +89,7 @@ from mvae_core.models import (
     model_versions,
     resolve_model,
 )
-from mvae_core.plugins import PluginError, available_plugins
+from mvae_core.plugins import MAY_CHANGE_ON_RESUME, PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps, settings_record
@@ -204,7 +204,7 @@ def train(
         run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
     written = cfg  # config.toml as it is, before the installed code resolves it
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
-    edited = _edited_settings(run, written, cfg, data) if resume else None  # before any data is read
+    edited = _edited_settings(run, written, cfg, host, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
@@ -812,11 +812,14 @@ def _resume_setup(
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
 
 
-def _edited_settings(run: RunDir, written: MvaeConfig, resolved: MvaeConfig, data: list[str]) -> tuple[str, str] | None:
+def _edited_settings(
+    run: RunDir, written: MvaeConfig, resolved: MvaeConfig, host: PluginHost, data: list[str]
+) -> tuple[str, str] | None:
     """How ``run``'s ``config.toml`` as it is now differs from the settings its checkpoint recorded
     (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``: a warning naming the
-    :data:`RESUME_WARNED` settings edited, or for a checkpoint that recorded none (an older mvae's), that this resume
-    cannot tell; None when nothing changed but the epoch budget.
+    settings edited that may change (:data:`RESUME_WARNED`, and plugin settings marked
+    :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME` in ``host``'s plugins), or for a checkpoint that recorded none
+    (an older mvae's), that this resume cannot tell; None when nothing changed but the epoch budget.
 
     A setting is edited when it differs both as ``written`` in the file and as the installed code ``resolved`` it: one
     that a new version of a model or plugin renamed and converts differs only as resolved, and one that it added
@@ -838,15 +841,28 @@ def _edited_settings(run: RunDir, written: MvaeConfig, resolved: MvaeConfig, dat
     trained = dotted_settings(trained)
     as_resolved = _changed_settings(trained, resolved)
     changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
-    if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *RESUME_WARNED)}:
+    warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or _may_change(host, key)}
+    if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *warned)}:
         raise _refuse_edited(run, refused, data)
-    if warned := {key: values for key, values in changed.items() if key in RESUME_WARNED}:
+    if warned:
         return (
             f"{run.path / CONFIG} was edited since the run's last checkpoint ({_changes(warned)}): "
-            "settings of where and how the run computes, not what, so it continues with them",
+            "settings of where and how the run computes or watches, not what, so it continues with them",
             "warning",
         )
     return None
+
+
+def _may_change(host: PluginHost, key: str) -> bool:
+    """Whether ``key`` (``plugins.<name>.<setting>...``) is a setting that ``host``'s plugin marks
+    :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`."""
+    section, _, rest = key.partition(".")
+    name, _, setting = rest.partition(".")
+    if section != "plugins" or name not in host.configs:
+        return False
+    field = type(host.configs[name]).model_fields.get(setting.partition(".")[0])
+    extra = field.json_schema_extra if field is not None else None
+    return isinstance(extra, dict) and all(extra.get(k) == v for k, v in MAY_CHANGE_ON_RESUME.items())
 
 
 def _changed_settings(trained: dict[str, Any], cfg: MvaeConfig) -> dict[str, tuple[Any, Any]]:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
+from mvae_core.plugins import MAY_CHANGE_ON_RESUME
 from mvae_core.report import QUANTIZED_STD
 from mvae_core.view import TrainerView, epoch_number
 
@@ -29,11 +30,25 @@ Status = Literal["unchecked", "ok", "collapsed", "quantized"]
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    threshold: float = Field(0.1, gt=0, description="Warn when decoded/data timeshift variance is below this.")
-    quantized_std: float = Field(
-        QUANTIZED_STD, ge=0, description="Data timeshift std (half-steps) below which the data counts as quantized."
+    # they decide when it warns, nothing the run computes: a resume takes an edit of them (with a warning)
+    threshold: float = Field(
+        0.1,
+        gt=0,
+        description="Warn when decoded/data timeshift variance is below this.",
+        json_schema_extra=MAY_CHANGE_ON_RESUME,
     )
-    repeat_every: int = Field(10, ge=0, description="Repeat the warning every N epochs while collapsed; 0 = once.")
+    quantized_std: float = Field(
+        QUANTIZED_STD,
+        ge=0,
+        description="Data timeshift std (half-steps) below which the data counts as quantized.",
+        json_schema_extra=MAY_CHANGE_ON_RESUME,
+    )
+    repeat_every: int = Field(
+        10,
+        ge=0,
+        description="Repeat the warning every N epochs while collapsed; 0 = once.",
+        json_schema_extra=MAY_CHANGE_ON_RESUME,
+    )
 
 
 Event = tuple[str, str] | None  # (level, message)

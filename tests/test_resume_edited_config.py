@@ -128,6 +128,20 @@ def test_a_setting_the_file_lacks_at_its_default_resumes(tiny_run, tmp_path, cap
     assert resumed.outcome == "trained" and "edited" not in capsys.readouterr().err
 
 
+def test_a_plugin_setting_marked_as_one_that_may_change_resumes_with_a_warning(tiny_run, tmp_path, capsys):
+    """ts_variance_monitor's settings only decide when it warns (MAY_CHANGE_ON_RESUME); kl_anneal's are refused."""
+    run = _copy(tiny_run, tmp_path)
+    _edit(run, plugins={"ts_variance_monitor": {"threshold": 0.2, "repeat_every": 3}})
+    epochs = len(RunDir(run).read_metrics())
+    resumed = mvae_core.train(out=run, resume=True, epochs=epochs + 1, progress=True)
+    assert resumed.outcome == "trained"
+    said = capsys.readouterr()
+    assert (
+        "(plugins.ts_variance_monitor.threshold 0.1 → 0.2, plugins.ts_variance_monitor.repeat_every 10 → 3): settings "
+        "of where and how the run computes or watches"
+    ) in " ".join((said.out + said.err).split())
+
+
 def test_a_plugin_taken_out_of_enabled_is_refused_naming_the_list_alone(tiny_run, tmp_path):
     """Its [plugins.kl_anneal] settings, no longer run, are not listed one by one."""
     run = _copy(tiny_run, tmp_path)
@@ -159,8 +173,8 @@ def test_settings_of_where_the_run_computes_resume_with_a_warning_naming_them(on
     said = capsys.readouterr()
     assert (
         f'warning: {run / "config.toml"} was edited since the run\'s last checkpoint (train.device "auto" → "cpu", '
-        "train.keep_freed_memory true → false): settings of where and how the run computes, not what, so it "
-        "continues with them"
+        "train.keep_freed_memory true → false): settings of where and how the run computes or watches, not what, "
+        "so it continues with them"
     ) in " ".join((said.out + said.err).split())
     recorded = RunDir(run).trained_settings()  # the next resume compares with these
     assert recorded is not None and (recorded["train"]["device"], recorded["train"]["keep_freed_memory"]) == (

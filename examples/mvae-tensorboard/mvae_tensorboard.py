@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch.utils.tensorboard import SummaryWriter
 
 from mvae_core import hookimpl
+from mvae_core.plugins import MAY_CHANGE_ON_RESUME
 from mvae_core.view import epoch_number
 
 
@@ -44,8 +45,15 @@ class TensorBoardLogger:
 
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        log_dir: str | None = Field(None, description="Event file folder; default <run directory>/tensorboard.")
-        every: int = Field(1, ge=1, description="Log the step scalars every N optimiser steps.")
+        # where and how often it logs, nothing the run computes: a resume takes an edit of them (with a warning)
+        log_dir: str | None = Field(
+            None,
+            description="Event file folder; default <run directory>/tensorboard.",
+            json_schema_extra=MAY_CHANGE_ON_RESUME,
+        )
+        every: int = Field(
+            1, ge=1, description="Log the step scalars every N optimiser steps.", json_schema_extra=MAY_CHANGE_ON_RESUME
+        )
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or self.Config()
