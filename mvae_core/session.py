@@ -5,7 +5,8 @@ notebooks all go the same way:
 
 1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
    run's ``config.toml`` (only the epoch budget and the data's place may change: another setting edited in it
-   since the checkpoint is refused, except those of :data:`RESUME_WARNED`), refuses a run without a checkpoint
+   since the checkpoint is refused, except those of :data:`RESUME_WARNED` and plugin settings marked
+   :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`), refuses a run without a checkpoint
    (one stopped before its first checkpoint starts over with its config) and a run trained with plugin objects
    not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
 2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
