@@ -34,6 +34,7 @@ from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.errors import InputError, shortened
 from mvae_core.plugins import (
+    MAY_CHANGE_ON_RESUME,
     PluginError,
     PluginInfo,
     available_plugins,
@@ -271,6 +272,22 @@ class PluginHost:
     def names(self) -> list[str]:
         """The plugins in the order ``plugins.enabled`` names them, the order their hooks are called in."""
         return [name for name, _ in reversed(self.pm.list_name_plugin())]
+
+    def implementing(self, *hooks: str) -> list[str]:
+        """The plugins that implement any of ``hooks``, in :attr:`names` order."""
+        found = {impl.plugin_name for hook in hooks for impl in getattr(self.hook, hook).get_hookimpls()}
+        return [name for name in self.names if name in found]
+
+    def may_change_on_resume(self, key: str) -> bool:
+        """Whether ``key`` (``plugins.<name>.<setting>...``) is a setting that its plugin's config marks
+        :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`."""
+        section, _, rest = key.partition(".")
+        name, _, setting = rest.partition(".")
+        if section != "plugins" or name not in self.configs:
+            return False
+        field = type(self.configs[name]).model_fields.get(setting.partition(".")[0])
+        extra = field.json_schema_extra if field is not None else None
+        return isinstance(extra, dict) and all(extra.get(k) == v for k, v in MAY_CHANGE_ON_RESUME.items())
 
     def wants(self, argument: str, *hooks: str) -> bool:
         """Whether any implementation of ``hooks`` declares ``argument`` (so the core computes it only then)."""

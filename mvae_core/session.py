@@ -90,7 +90,7 @@ from mvae_core.models import (
     model_versions,
     resolve_model,
 )
-from mvae_core.plugins import MAY_CHANGE_ON_RESUME, PluginError, available_plugins
+from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps, settings_record
@@ -842,7 +842,7 @@ def _edited_settings(
     trained = dotted_settings(trained)
     as_resolved = _changed_settings(trained, resolved)
     changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
-    warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or _may_change(host, key)}
+    warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or host.may_change_on_resume(key)}
     if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *warned)}:
         raise _refuse_edited(run, refused, data)
     if warned:
@@ -852,18 +852,6 @@ def _edited_settings(
             "warning",
         )
     return None
-
-
-def _may_change(host: PluginHost, key: str) -> bool:
-    """Whether ``key`` (``plugins.<name>.<setting>...``) is a setting that ``host``'s plugin marks
-    :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`."""
-    section, _, rest = key.partition(".")
-    name, _, setting = rest.partition(".")
-    if section != "plugins" or name not in host.configs:
-        return False
-    field = type(host.configs[name]).model_fields.get(setting.partition(".")[0])
-    extra = field.json_schema_extra if field is not None else None
-    return isinstance(extra, dict) and all(extra.get(k) == v for k, v in MAY_CHANGE_ON_RESUME.items())
 
 
 def _changed_settings(trained: dict[str, Any], cfg: MvaeConfig) -> dict[str, tuple[Any, Any]]:

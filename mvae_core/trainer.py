@@ -193,9 +193,7 @@ class Trainer:
         host.bind(self.outbox)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         # the plugins that may swap other weights in for validation: the trained ones are checked to come back
-        hooks = (host.hook.mvae_validation_start, host.hook.mvae_validation_end)
-        implementing = {impl.plugin_name for hook in hooks for impl in hook.get_hookimpls()}
-        self.validation_plugins = [name for name in host.names if name in implementing]
+        self.validation_plugins = host.implementing("mvae_validation_start", "mvae_validation_end")
         self.scored: dict[str, torch.Tensor] | None = None  # the weights validation scored, when a plugin swapped
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
