@@ -8,7 +8,6 @@ import csv
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 from mvae_core.ablation.ray_executor import shared_paths, train_task
 from mvae_core.ablation.runner import cores
 from mvae_core.cli import app
+from tests.ports import refusing_port
 from tests.training import TINY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,14 +90,13 @@ def test_bad_executor_options_exit_2(synth_dir, tmp_path, args, message):
 
 def test_an_address_where_nothing_listens_is_refused_at_once_and_nothing_is_written(synth_dir, tmp_path):
     """ray.init would retry such an address for minutes, printing Ray's own logs."""
-    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
-        probe.bind(("127.0.0.1", 0))
-        address = f"127.0.0.1:{probe.getsockname()[1]}"
-    started = time.monotonic()
     out = tmp_path / "abl"
-    result = CliRunner().invoke(
-        app, ["ablate", str(synth_dir), "--executor", "ray", "--address", address, "--out", str(out)]
-    )
+    with refusing_port() as port:
+        address = f"127.0.0.1:{port}"
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            app, ["ablate", str(synth_dir), "--executor", "ray", "--address", address, "--out", str(out)]
+        )
     assert result.exit_code == 2 and time.monotonic() - started < 30
     assert f"--address {address}: no Ray cluster answers there (Connection refused); start one on that machine with " \
            f"`ray start --head --port {address.split(':')[1]}`" in " ".join(result.output.split())  # fmt: skip

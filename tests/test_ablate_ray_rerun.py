@@ -4,12 +4,11 @@ cluster of the first run was gone)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
+from tests.ports import refusing_port
 from tests.training import TINY
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
@@ -28,10 +27,9 @@ def test_a_finished_ablation_is_summarised_again_without_joining_ray(synth_dir, 
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     (out / "summary.md").unlink()
-    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
-        probe.bind(("127.0.0.1", 0))
-        address = f"127.0.0.1:{probe.getsockname()[1]}"
-    again = CliRunner().invoke(app, [*args, "--executor", "ray", "--address", address])
+    with refusing_port() as port:
+        address = f"127.0.0.1:{port}"
+        again = CliRunner().invoke(app, [*args, "--executor", "ray", "--address", address])
     # before: 'error: --address 127.0.0.1:…: nothing accepts connections there …' (exit 2), with the runs all done
     assert again.exit_code == 0, again.output
     assert "1 finished (skipped), 0 to resume, 0 new" in again.output and "Ray" not in again.output
