@@ -55,9 +55,11 @@ def _train_deterministic(data_dir: Path, dist: Distributed | None) -> tuple[list
 
 
 def _join_two_ranks(rank: int, port: int) -> Distributed:
-    """This process as ``rank`` of 2 on 127.0.0.1:``port`` (gloo, one torch thread), as torchrun would start it."""
+    """This process as ``rank`` of 2 (gloo, one torch thread), as torchrun would start it: the rendezvous store on
+    127.0.0.1:``port`` is held by the parent (:func:`run_two_ranks`), as torchrun's agent holds it."""
     torch.set_num_threads(1)
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank))
+    os.environ["TORCHELASTIC_USE_AGENT_STORE"] = "True"  # every rank a client of the store on MASTER_PORT
     os.environ["WORLD_SIZE"] = "2"
     return Distributed.from_env(CPU)
 
@@ -76,16 +78,31 @@ def _worker(rank: int, port: int, data_dir: str, out: str) -> None:
     os._exit(0)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_two_ranks(worker: Callable[..., None], *args: Any) -> None:
-    """``worker(rank, port, *args)`` in two spawned processes that join on a free port of 127.0.0.1; returns when
-    both have ended."""
-    torch.multiprocessing.start_processes(worker, args=(_free_port(), *args), nprocs=2, start_method="spawn")
+    """``worker(rank, port, *args)`` in two spawned processes that join through a rendezvous store this process
+    holds on 127.0.0.1:``port``; returns when both have ended. The store binds port 0 itself and the ranks get the
+    port it has: a port picked free and closed before rank 0 bound it could be taken by another program meanwhile
+    (torchrun --standalone does the same)."""
+    store = torch.distributed.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
+    torch.multiprocessing.start_processes(worker, args=(store.port, *args), nprocs=2, start_method="spawn")
+
+
+def _probe_port(rank: int, port: int, out: str) -> None:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=10).close()
+        said = "listening"
+    except OSError as exc:
+        said = str(exc)
+    Path(f"{out}.{rank}").write_text(said)
+
+
+@needs_gloo
+def test_the_ranks_port_is_listening_before_they_start(tmp_path):
+    """Nothing else can have taken it: a port that was picked free and closed for rank 0 to bind was, meanwhile,
+    free for any program to take."""
+    out = tmp_path / "probe"
+    run_two_ranks(_probe_port, str(out))
+    assert [Path(f"{out}.{rank}").read_text() for rank in (0, 1)] == ["listening", "listening"]
 
 
 def two_ranks_result(worker: Callable[..., None], data: Path, tmp_path: Path) -> dict[str, Any]:
