@@ -157,6 +157,14 @@ def train(
         int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
     ] = None,
     melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="RUN",
+            help="Start the new run from a trained run's weights: its folder (its best model, model.safetensors), "
+            "that file, or its checkpoint.pt (the last trained weights); the model settings default to that run's.",
+        ),
+    ] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory.
 
@@ -176,15 +184,20 @@ def train(
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
                 raise InputError(
                     f"--resume continues a run with its saved config; {', '.join(given)} cannot change it; to train "
-                    f"with other settings, start a new run from its config (mvae train DATA --config "
-                    f"{shlex.quote(str(Path(resume) / CONFIG))} --set KEY=VALUE --out NEW)"
+                    f"with other settings, start a new run from its config and trained weights (mvae train DATA "
+                    f"--config {shlex.quote(str(Path(resume) / CONFIG))} --set KEY=VALUE --init-from "
+                    f"{shlex.quote(str(resume))} --out NEW)"
                 )
-            result = train_run(data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter)
+            result = train_run(
+                data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
+            )
         else:
             flags = {"train.batch_size": batch_size, "train.seed": seed, "train.device": device}
             flags |= {"plugins.enabled": plugins, "data.melody": melody}
             overrides = [*(set_ or []), *flag_overrides(flags)]
-            result = train_run(data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter)
+            result = train_run(
+                data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
+            )
         stdout.print(escape(next_steps(result.path)))
 
 

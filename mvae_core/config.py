@@ -575,10 +575,13 @@ def build_config(
     source: Path | dict[str, Any] | MvaeConfig | None = None,
     overrides: list[str] | tuple[str, ...] = (),
     flags: dict[str, Any] | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> MvaeConfig:
-    """Resolve defaults < ``source`` (a TOML file, a run's ``config.toml`` too, a config tree or a config) < ``--set``
-    ``overrides`` (``"a.b=v"``) < dedicated ``flags`` (``{"train.epochs": 5}``; ``None`` values are not set).
-    A ``source`` of another type is a ``TypeError`` saying which types are taken (a Python caller's mistake)."""
+    """Resolve defaults < ``base`` (a config tree: a run started from another's weights takes its model settings so)
+    < ``source`` (a TOML file, a run's ``config.toml`` too, a config tree or a config: every setting of an
+    ``MvaeConfig`` counts as given) < ``--set`` ``overrides`` (``"a.b=v"``) < dedicated ``flags``
+    (``{"train.epochs": 5}``; ``None`` values are not set). A ``source`` of another type is a ``TypeError`` saying
+    which types are taken (a Python caller's mistake)."""
     if isinstance(source, MvaeConfig):
         tree = source.model_dump(mode="json", exclude_none=True)
     elif isinstance(source, dict):
@@ -590,9 +593,20 @@ def build_config(
             f"config = {source!r}: give a TOML file (a path), a config tree (a dict) or an MvaeConfig, not a "
             f"{type(source).__name__}"
         )
+    if base is not None:
+        tree = _merged(base, tree)
     for assignment in [*overrides, *flag_overrides(flags or {})]:
         apply_override(tree, assignment)
     return validate_section(MvaeConfig, tree)
+
+
+def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """The config tree ``over`` laid over ``base``: tables merged key by key, any other value of ``over`` wins."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        below = merged.get(key)
+        merged[key] = _merged(below, value) if isinstance(below, Mapping) and isinstance(value, Mapping) else value
+    return merged
 
 
 def flag_overrides(flags: Mapping[str, Any]) -> list[str]:

@@ -340,13 +340,15 @@ class RunDir:
         data: list[str],
         data_fingerprint: str | None = None,
         packages: Mapping[str, str] | None = None,
+        init_from: Mapping[str, Any] | None = None,
     ) -> None:
         """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments, a
-        fingerprint of the train/validation split (checked on resume) and ``packages``: the distribution of each
-        part from one (``"model.wide_seed" = "mvae-wide-seed"``), what to install where the run is loaded."""
+        fingerprint of the train/validation split (checked on resume), ``packages``: the distribution of each
+        part from one (``"model.wide_seed" = "mvae-wide-seed"``), what to install where the run is loaded, and
+        ``init_from``: where the weights it started from came from (:mod:`mvae_core.starting_weights`)."""
         tree = _drop_none(cfg.model_dump(mode="json"))
         provenance = {"versions": versions, "packages": dict(packages or {}) or None, "data": data,
-                      "data_fingerprint": data_fingerprint}  # fmt: skip
+                      "data_fingerprint": data_fingerprint, "init_from": init_from}  # fmt: skip
         tree[PROVENANCE] = _drop_none(provenance)
         self._write_tree(tree)
 

@@ -73,6 +73,7 @@ from mvae_core.errors import (
     DataChanged,
     DataError,
     InputError,
+    MvaeError,
     OptionError,
     ResumeRefused,
     RunBusy,
@@ -95,6 +96,7 @@ from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.report import skip_reasons
 from mvae_core.run import CONFIG, METRICS, NON_FINITE, REPEATS, SPLIT, RunDir, Steps, settings_record
 from mvae_core.signals import Interrupts
+from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
@@ -158,6 +160,7 @@ def train(
     jobs: int | None = None,
     progress: bool | Reporter = True,
     stop: threading.Event | None = None,
+    init_from: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
@@ -178,6 +181,12 @@ def train(
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
     :param stop: setting this event stops training after the step it is in, with a checkpoint, as Ctrl-C does
         (:class:`RunInterrupted`): how a training that runs in a thread, where signals do not reach it, is stopped.
+    :param init_from: a new run's starting weights (not with ``resume``): a trained run's folder (its
+        ``model.safetensors``, the best model), that file, or its ``checkpoint.pt`` (the last trained weights). The
+        run starts at epoch 1 with a fresh optimizer and plugin states; its ``[model]`` settings and the data's
+        pitch rows and duration scale default to the source's (:mod:`mvae_core.starting_weights`); settings the
+        weights cannot take (another model, other tensor shapes) raise :class:`ConfigError`. ``[provenance.init_from]``
+        of its ``config.toml`` records the file and the digest of its weights.
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training;
         :class:`RunFailed` (``failure.json`` written) or :class:`RunInterrupted` (checkpoint written) once it has
@@ -191,20 +200,35 @@ def train(
     jobs = None if jobs is None else whole_number("jobs", jobs)
     epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
+    starting = None  # the weights a new run starts from (init_from)
     if resume:
+        if init_from is not None:
+            raise ResumeRefused(
+                f"a resume continues {out} from its own checkpoint; init_from={str(init_from)!r} starts a new run from "
+                "those weights: give it another out (and no resume)",
+                command_line=f"--resume continues {out} from its own checkpoint; --init-from {init_from} starts a new "
+                "run from those weights: give it with --out NEW_RUN instead of --resume",
+            )
         run, cfg, data, relocation = _resume_setup(out, data, config, overrides, names, epochs)
         resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
+        if not resume:  # and from the weights it started from, if any
+            starting = _recorded_start(run)
         if stops := run.stop_reasons():
             reporter = _reporter(progress, True)
-            reporter.note(f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further")
+            stopped = f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further, from its weights"
+            reporter.note(Advice(f"{stopped}: mvae_core.train(data=DATA, init_from={str(run.path)!r}, out=NEW_RUN)",
+                                 f"{stopped}: mvae train DATA --init-from {run.shell_path} --out NEW_RUN"))  # fmt: skip
             records = run.read_metrics()
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
         _check_objects(cfg, run, objects)
     else:
         enabled = None if plugins is None else [*names, *objects]
-        run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs)
+        starting = None if init_from is None else read_starting_weights(init_from)
+        run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs, starting)
     written = cfg  # config.toml as it is, before the installed code resolves it
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
+    if starting is not None:
+        starting.check(cfg)
     edited = _edited_settings(run, written, cfg, host, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
@@ -230,29 +254,57 @@ def train(
                 raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
             versions = {"mvae": VERSION, **numerics(dist.device), **model_versions(cfg), **host.versions}
-            if not from_run and (retrained := _retrained_note(config, versions, data)):
+            if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
                 reporter.note(retrained)
             if dist.is_main and not resume:
-                run.write_config(cfg, versions, data, fingerprint, {**model_packages(cfg), **host.packages})
+                packages = {**model_packages(cfg), **host.packages}
+                run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record())
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
-            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop)
+            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop,
+                        starting)  # fmt: skip
     finally:
         dist.close()
 
 
+def _recorded_start(run: RunDir) -> StartingWeights | None:
+    """The weights ``run``, stopped before its first checkpoint, started from (``[provenance.init_from]``), read
+    again for it to start over from: they must be the same (their digest); None for a run that started from its own
+    random weights."""
+    record = run.read_provenance().get(PROVENANCE_KEY)
+    if not isinstance(record, dict):
+        return None
+    path, digest = str(record.get("path")), record.get("weights_sha256")
+    try:
+        starting = read_starting_weights(path)
+    except MvaeError as exc:
+        raise ResumeRefused(
+            f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
+            f"which cannot be read again ({exc}); put {path} back, or start a new run"
+        ) from None
+    if starting.digest != digest:
+        raise ResumeRefused(
+            f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
+            f"but {path} holds other weights now (weights_sha256 {str(digest)[:16]}… in {run.path / CONFIG}, "
+            f"{starting.digest[:16]}… there); put those back, or start a new run"
+        )
+    return starting
+
+
 def _new_run_setup(
     out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, enabled: list[Any] | None,
-    epochs: int | None,
+    epochs: int | None, starting: StartingWeights | None = None,
 ) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:  # fmt: skip
     """:func:`train`'s arguments for a new run checked, before anything is read: its folder (refused when it holds
-    a run), its config (``overrides`` and ``enabled``, the plugins' names, over ``config``) and its data paths."""
+    a run), its config (``overrides`` and ``enabled``, the plugins' names, over ``config``, over the model settings
+    of the ``starting`` weights) and its data paths."""
     flags = {EPOCHS_KEY: epochs, "plugins.enabled": enabled}
+    base = starting.defaults() if starting else None
     if isinstance(overrides, Mapping):
-        cfg = build_config(_config_source(config), (), {**overrides, **flags})
+        cfg = build_config(_config_source(config), (), {**overrides, **flags}, base)
     else:  # one "key=value" string is one override, as one path is one DATA
         assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
-        cfg = build_config(_config_source(config), assignments, flags)
+        cfg = build_config(_config_source(config), assignments, flags, base)
     run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
     if out is not None:  # a default folder that holds a run is numbered on (_claimed)
         _refuse_existing(run, epochs)
@@ -405,17 +457,20 @@ def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str]
 def _fit(
     run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, resuming: bool,
     versions: dict[str, str], dist: Distributed, interrupts: Interrupts, reporter: Reporter,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, starting: StartingWeights | None = None,
 ) -> RunResult:  # fmt: skip
     """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error. A resume whose
     ``versions`` (of mvae, the model's and plugins' packages) differ from those that trained the run so far records
-    them in ``config.toml`` from the epoch it continues, and warns once. A signal or a set ``stop`` pauses it."""
+    them in ``config.toml`` from the epoch it continues, and warns once. A signal or a set ``stop`` pauses it. A new
+    run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
 
     def pause_requested() -> bool:
         return interrupts.requested() or (stop is not None and stop.is_set())
 
-    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested)
+    initial = starting.state if starting is not None and not resuming else None
+    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
+                      initial_weights=initial)  # fmt: skip
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
     steps = (run.steps(python=True, objects=objects, world=dist.world),
              run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
@@ -435,6 +490,10 @@ def _fit(
                 f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{_processes_on(dist)} · "
                 f"run {run.path}"
             )
+            if initial is not None:
+                trained = f"{starting.epochs} epoch{'s' * (starting.epochs != 1)}"
+                on = f" on {' '.join(starting.data)}" if starting.data else ""
+                reporter.note(f"starts from the weights of {starting.file} ({trained}{on})")
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:
@@ -765,8 +824,8 @@ def _resume_setup(
     if given:
         budget = _epochs_override(overrides)
         hint = (
-            f"; to train with other settings, start a new run from its config (mvae_core.train(data, "
-            f"config={str(Path(out) / CONFIG)!r}, overrides=..., out=...))"
+            f"; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
+            f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
             if budget is None
             else f" (a new epoch budget is a resume's own argument: epochs={budget})"
         )
@@ -879,17 +938,24 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     unset = [key for key, (_, now) in refused.items() if now is None]
     source = f"a copy of it without {', '.join(unset)} ({NEW_CONFIG})" if unset else "it"
     given = NEW_CONFIG if unset else str(config)
+    # the trained weights go on into the new run unless an edit is of the model's (its shapes, its rows' meaning)
+    weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
     said = (
         f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
         f"the settings it trained with (only {EPOCHS_KEY} and the data's place may change): {' and '.join(fix)} in "
-        f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}: "
+        f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}"
+        f"{TRAINED_WEIGHTS * weights}: "
     )
-    python = f"mvae_core.train(data={data!r}, config={given!r}, overrides={new!r}, out=NEW_RUN)"
+    init_from = f", init_from={str(run.path)!r}" * weights
+    python = f"mvae_core.train(data={data!r}, config={given!r}, overrides={new!r}{init_from}, out=NEW_RUN)"
     options = "".join(f" --set {shlex.quote(f'{key}={toml_literal(value)}')}" for key, value in new.items())
+    options += f" --init-from {run.shell_path}" * weights
     command = f"mvae train {' '.join(map(shlex.quote, data))} --config {shlex.quote(given)}{options} --out NEW_RUN"
     return ConfigError(said + python, command_line=said + command)
 
 
+TRAINED_WEIGHTS = " and the run's trained weights"
+"""How the refusal of an edited ``config.toml`` says that the new run it names starts from the run's weights."""
 NEW_CONFIG = "NEW_CONFIG.toml"
 """How the refusal of an edited ``config.toml`` names the copy a new run starts from, when that leaves settings out."""
 

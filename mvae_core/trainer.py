@@ -23,7 +23,7 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -152,12 +152,14 @@ class TrainResult:
 class Trainer:
     """One run's training: the model (seeded from ``train.seed``), Adam, the plugin host and the loop
     (:meth:`fit`); :meth:`restore` continues from a checkpoint. ``run`` is None where nothing is written (ranks > 0
-    under torchrun, tests)."""
+    under torchrun, tests). ``initial_weights`` (a state dict that fits the model): the weights a new run starts from
+    instead of its random ones (``--init-from``), loaded after ``init_from_data``; the random streams are seeded as
+    for any run."""
 
     def __init__(
         self, cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost, run: RunDir | None = None,
         device: torch.device | None = None, dist: Distributed | None = None,
-        pause_requested: Callable[[], bool] | None = None,
+        pause_requested: Callable[[], bool] | None = None, initial_weights: Mapping[str, torch.Tensor] | None = None,
     ) -> None:  # fmt: skip
         self.cfg, self.train_set, self.val_set, self.host, self.run = cfg, train, val, host, run
         self.dist = dist or Distributed(device or torch.device("cpu"))
@@ -172,6 +174,8 @@ class Trainer:
             self.model = build_model(cfg)
             with model_code(cfg.model.name, "init_from_data"):
                 self.model.init_from_data(train)
+            if initial_weights is not None:  # a run started from another's weights: they win over init_from_data
+                load_weights(self.model, dict(initial_weights))
             self.model.to(self.device)
             self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
             self.dist.decorrelate_rng(cfg.train.seed)

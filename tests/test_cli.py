@@ -187,8 +187,9 @@ def test_resume_refuses_options_that_would_change_the_run(trained_run):
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert (
-        "--set, --seed cannot change it; to train with other settings, start a new run from its config (mvae train "
-        f"DATA --config {trained_run / 'config.toml'} --set KEY=VALUE --out NEW)" in said
+        "--set, --seed cannot change it; to train with other settings, start a new run from its config and trained "
+        f"weights (mvae train DATA --config {trained_run / 'config.toml'} --set KEY=VALUE --init-from {trained_run} "
+        "--out NEW)" in said
     )
 
 

@@ -58,8 +58,9 @@ def test_an_edited_learning_rate_is_refused_naming_it_with_both_values(one_epoch
     assert str(refused.value) == (
         f"{config} was edited since the run's last checkpoint (train.lr 0.001 → 0.01); a resume continues the run "
         f"with the settings it trained with (only train.epochs and the data's place may change): put back train.lr = "
-        f"0.001 in {config}; to train with the new value, start a new run from it: mvae_core.train(data="
-        f"[{str(synth_dir)!r}], config={str(config)!r}, overrides={{'train.lr': 0.01}}, out=NEW_RUN)"
+        f"0.001 in {config}; to train with the new value, start a new run from it and the run's trained weights: "
+        f"mvae_core.train(data=[{str(synth_dir)!r}], config={str(config)!r}, overrides={{'train.lr': 0.01}}, "
+        f"init_from={str(run)!r}, out=NEW_RUN)"
     )
     assert (run / "checkpoint.pt").read_bytes() == checkpoint and len(RunDir(run).read_metrics()) == 1
 
@@ -67,8 +68,8 @@ def test_an_edited_learning_rate_is_refused_naming_it_with_both_values(one_epoch
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and said.count("error:") == 1, said
     assert "(train.lr 0.001 → 0.01)" in said and "Traceback" not in said
-    command = said.split("start a new run from it: ")[1]
-    assert command == f"mvae train {synth_dir} --config {config} --set train.lr=0.01 --out NEW_RUN"
+    command = said.split("start a new run from it and the run's trained weights: ")[1]
+    assert command == f"mvae train {synth_dir} --config {config} --set train.lr=0.01 --init-from {run} --out NEW_RUN"
 
     _edit(run, train={"lr": 0.001})  # the fix it names: the old value back, and the new one in a new run
     assert mvae_core.train(out=run, resume=True, epochs=2, progress=False).epochs_run == 2
@@ -100,8 +101,9 @@ def test_a_setting_no_longer_set_is_started_from_a_copy_without_it(one_epoch, tm
     message = str(refused.value)
     assert "(train.clip_grad_norm 2.0 → not set)" in message and "put back train.clip_grad_norm = 2.0 in" in message
     assert message.endswith(
-        "start a new run from a copy of it without train.clip_grad_norm (NEW_CONFIG.toml): mvae_core.train(data="
-        f"{RunDir(run).read_data()!r}, config='NEW_CONFIG.toml', overrides={{}}, out=NEW_RUN)"
+        "start a new run from a copy of it without train.clip_grad_norm (NEW_CONFIG.toml) and the run's trained "
+        f"weights: mvae_core.train(data={RunDir(run).read_data()!r}, config='NEW_CONFIG.toml', overrides={{}}, "
+        f"init_from={str(run)!r}, out=NEW_RUN)"
     )
 
 

@@ -23,6 +23,7 @@ def test_other_overrides_are_refused_without_the_hint(tmp_path):
     with pytest.raises(ResumeRefused) as refused:
         mvae_core.train(out=tmp_path, resume=True, overrides={"train.lr": 0.01}, progress=False)
     assert str(refused.value).endswith(
-        "overrides cannot change it; to train with other settings, start a new run from its config (mvae_core.train("
-        f"data, config={str(tmp_path / 'config.toml')!r}, overrides=..., out=...))"
+        "overrides cannot change it; to train with other settings, start a new run from its config and trained "
+        f"weights (mvae_core.train(data, config={str(tmp_path / 'config.toml')!r}, overrides=..., "
+        f"init_from={str(tmp_path)!r}, out=...))"
     )

@@ -1,0 +1,240 @@
+"""A new run that starts from a trained run's weights (``mvae train DATA --init-from RUN``, ``mvae_core.train(...,
+init_from=RUN)``): fine-tuning a model trained on a large corpus on a small set of one's own, or going on from trained
+weights under settings a resume refuses.
+
+What it reads (:func:`read_starting_weights`), never running code from it:
+
+* a run folder: its ``model.safetensors``, the best model (the epoch validation chose; what ``generate`` plays);
+* ``RUN/model.safetensors`` itself, or ``RUN/checkpoint.pt``: the last trained weights (also of a run stopped in
+  the middle of an epoch), read with ``torch.load(weights_only=True)``.
+
+The weights are described by the folder's ``config.toml``, and must fit the model it describes (else the error of a
+run whose files do not match, with the versions that trained it). Only the model's weights are taken: the new run
+starts at epoch 1 with a fresh optimizer, its own schedules and plugin states, and its own split of its own data.
+
+What the new run takes from the source besides the weights (:meth:`StartingWeights.defaults`): every ``[model]``
+setting and the data settings that give the model's rows and numbers their meaning (:data:`INHERITED_DATA`), as the
+defaults under its config file and overrides. What the weights cannot take is refused (:meth:`StartingWeights.check`,
+a :class:`ConfigError`): another ``[model] name``; settings that change the shape of a tensor (each named with both
+values); another lowest pitch row or duration scale (:data:`SAME_MEANING`: the same shapes, but row 0 or a duration of
+1.0 would mean another pitch or length than the weights learnt). The model's :meth:`init_from_data` still runs on the
+new data, then the weights are loaded over it: theirs win.
+
+The run records where its weights came from (:meth:`StartingWeights.record`, ``[provenance.init_from]`` of its
+``config.toml``). A resume of it restores its own checkpoint and never reads the source again, except for a run
+stopped before its first checkpoint, which starts over from the same weights (checked by their digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_checkpoint, load_model_file, load_weights
+from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
+from mvae_core.errors import InputError, MvaeError
+from mvae_core.models import build_model, installed_model_version
+from mvae_core.run import CONFIG, RunDir, saved_epoch, settings_record
+from mvae_core.version import VERSION
+
+INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
+"""The ``[data]`` settings a run started from weights takes from the source (with every ``[model]`` setting): the
+pitch of row 0, the number of rows and the length a duration of 1.0 stands for."""
+SAME_MEANING = ("data.pitch_low", "data.max_duration_steps")
+"""Settings that leave every tensor's shape as it is but change what the weights' numbers mean: refused when they
+differ from the source's."""
+PROVENANCE_KEY = "init_from"
+"""The table of ``[provenance]`` that records the starting weights (:meth:`StartingWeights.record`)."""
+FIX = "leave them out (a run started from weights takes the source's model settings), or train from scratch"
+
+
+@dataclass(frozen=True)
+class StartingWeights:
+    """The weights a new run starts from, read from ``file`` (absolute), with the source run's config."""
+
+    given: str  # the source as the caller named it
+    file: Path
+    config: MvaeConfig
+    state: dict[str, torch.Tensor]
+    epochs: int  # whole epochs trained into the weights (the best model's epoch, counted from 1)
+    digest: str  # weights_digest(state)
+    data: list[str]  # what the source run trained on ([provenance] data)
+
+    def defaults(self) -> dict[str, Any]:
+        """The source's settings a new run starts from, as a config tree: every ``[model]`` setting (its
+        ``[model.<name>]`` table too) and :data:`INHERITED_DATA`."""
+        record = settings_record(self.config)
+        return {"model": record["model"], "data": {key: record["data"][key] for key in INHERITED_DATA}}
+
+    def record(self) -> dict[str, Any]:
+        """``[provenance.init_from]``: the file read, the digest of its weights (:func:`weights_digest`), the epochs
+        trained into them and the DATA of the run that trained them."""
+        return {"path": str(self.file), "weights_sha256": self.digest, "epochs": self.epochs, "data": self.data}
+
+    def check(self, cfg: MvaeConfig) -> None:
+        """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same
+        :data:`SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
+        the source's value and the new one)."""
+        if cfg.model.name != self.config.model.name:
+            raise self.error(
+                ConfigError,
+                f"its model is {self.config.model.name!r} and this run's [model] name is {cfg.model.name!r}; weights "
+                f"load only into the model that trained them: {FIX}",
+            )
+        was, now = dotted_settings(settings_record(self.config)), dotted_settings(settings_record(cfg))
+        refused = {key: (was[key], now[key]) for key in SAME_MEANING if was[key] != now[key]}
+        shaped = {
+            key: (was.get(key), now.get(key))
+            for key in sorted(set(was) | set(now))
+            if (key.startswith("model.") or key == "data.pitch_classes") and was.get(key) != now.get(key)
+        }
+        if shaped and _shapes(cfg) != _shapes(self.config):
+            refused |= _reshaping(self.config, shaped) or shaped
+        if refused:
+            changes = ", ".join(f"{key} {_shown(a)} → {_shown(b)}" for key, (a, b) in refused.items())
+            raise self.error(
+                ConfigError,
+                f"this run's settings do not fit its weights ({changes}: the tensors' shapes or the rows' and "
+                f"durations' meaning would differ); {FIX}",
+            )
+
+    def error(self, kind: type[MvaeError], text: str) -> MvaeError:
+        """``kind`` saying ``text`` about the source, named as the caller gave it (``init_from``, ``--init-from``)."""
+        return _error(kind, self.given, text)
+
+
+def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
+    """The weights that ``given`` names (a run folder, or its ``model.safetensors`` or ``checkpoint.pt``), checked to
+    fit the model of the folder's ``config.toml``.
+
+    :raises InputError: nothing there, or a file of another kind.
+    :raises ConfigError: the folder is no run (no or a broken ``config.toml``), or its model is not installed here.
+    :raises CheckpointError: no model file yet (no epoch finished), a damaged or unsafe file, weights that do not
+        fit the run's config, or a checkpoint written before any training step.
+    """
+    name = str(given)
+    path = Path(given)
+    if not path.exists():
+        raise _error(InputError, name, "no such file or folder; give a trained run's folder (or its model.safetensors "
+                                       "or checkpoint.pt)")  # fmt: skip
+    if path.is_dir():
+        path = path / BEST_MODEL
+    elif path.suffix not in (".safetensors", ".pt"):
+        raise _error(InputError, name, f"neither a run folder nor a model file; give a trained run's folder, its "
+                                       f"{BEST_MODEL} (the best model) or its {CHECKPOINT} (the last trained weights)")  # fmt: skip
+    run = RunDir(path.parent.resolve())
+    path = run.path / path.name
+    try:
+        cfg = run.read_config()
+        provenance = run.read_provenance()
+        state, epochs = _read_file(run, path)
+        _fit_own_model(run, cfg, state)
+    except MvaeError as exc:
+        raise _wrapped(exc, name) from None
+    data = provenance.get("data", [])
+    return StartingWeights(name, path, cfg, state, epochs, weights_digest(state), [str(d) for d in data])
+
+
+def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
+    """The weights in ``path`` and the whole epochs trained into them."""
+    if path.suffix == ".pt":
+        payload = load_checkpoint(path)
+        epochs = int(payload.get("epoch", -1)) + 1
+        if epochs == 0 and payload.get("progress") is None:
+            raise CheckpointError(
+                f"{path} was written before the run's first training step, so its weights are untrained; give a "
+                "run that has trained"
+            )
+        state = payload["model"]
+        if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
+            raise CheckpointError(f"{path}: its model is not a table of tensors; give the run's {BEST_MODEL}")
+        return state, epochs
+    if not path.exists() and (run.path / CHECKPOINT).exists():
+        raise CheckpointError(
+            f"no model at {path}: no epoch of the run has finished yet; wait for one, or give its {CHECKPOINT} "
+            "(the weights trained so far)"
+        )
+    state, metadata = load_model_file(path)
+    saved = saved_epoch(metadata)
+    return state, saved[0] if saved else 0
+
+
+def _fit_own_model(run: RunDir, cfg: MvaeConfig, state: dict[str, torch.Tensor]) -> None:
+    """:class:`CheckpointError` unless ``state`` loads into the model ``cfg`` (the run's own config) describes, saying
+    which version trained it when the installed model's layout may be the cause."""
+    with torch.random.fork_rng(devices=[]):
+        model = build_model(cfg)
+    try:
+        load_weights(model, state)
+    except CheckpointError as exc:
+        message = run.refused_weights(exc, {"mvae": VERSION, **installed_model_version(cfg.model.name)})
+        raise CheckpointError(f"{run.path / CONFIG} and its weights: {message}") from None
+
+
+def weights_digest(state: Mapping[str, torch.Tensor]) -> str:
+    """SHA-256 of the tensors ``state`` holds: each one's name, type of number, shape and bytes, in name order. The
+    same weights give the same digest whichever file they were read from (``model.safetensors``, ``checkpoint.pt``)."""
+    digest = hashlib.sha256()
+    for name in sorted(state):
+        tensor = state[name].detach().cpu().contiguous()
+        digest.update(json.dumps([name, str(tensor.dtype), list(tensor.shape)]).encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _shapes(cfg: MvaeConfig) -> dict[str, tuple[int, ...]]:
+    """The name and shape of every tensor of the model ``cfg`` describes (built aside: torch's random state is left
+    as it was)."""
+    with torch.random.fork_rng(devices=[]):
+        return {name: tuple(tensor.shape) for name, tensor in build_model(cfg).state_dict().items()}
+
+
+def _reshaping(source: MvaeConfig, changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """The settings of ``changed`` (``{key: (source's, new)}``) that change a tensor's shape each on its own: the
+    source's config with that one setting as the new run has it."""
+    shapes, tree = _shapes(source), settings_record(source)
+    reshaping = {}
+    for key, (_, value) in changed.items():
+        try:
+            if _shapes(build_config(_set(tree, key, value))) != shapes:
+                reshaping[key] = changed[key]
+        except MvaeError:  # a setting that needs another one changed with it: named with the rest
+            continue
+    return reshaping
+
+
+def _set(tree: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """A copy of the config ``tree`` with the dotted ``key`` set to ``value`` (left out when it is None)."""
+    copy = json.loads(json.dumps(tree))
+    *tables, last = key.split(".")
+    node = copy
+    for table in tables:
+        node = node.setdefault(table, {})
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+    return copy
+
+
+def _shown(value: Any) -> str:
+    return "not set" if value is None else toml_literal(value)
+
+
+def _error(kind: type[MvaeError], given: str, text: str) -> MvaeError:
+    """``kind`` about the source ``given``: ``init_from RUN: …`` for a Python caller, ``--init-from RUN: …`` on the
+    command line."""
+    return kind(f"init_from {given}: {text}", command_line=f"--init-from {given}: {text}")
+
+
+def _wrapped(exc: MvaeError, given: str) -> MvaeError:
+    """``exc`` (about a file of the source) as an error of its kind that names the source as the caller gave it."""
+    kind = next((k for k in (ConfigError, CheckpointError) if isinstance(exc, k)), InputError)
+    return kind(f"init_from {given}: {exc}", command_line=f"--init-from {given}: {exc.command_line_message()}")
