@@ -25,7 +25,6 @@ from typing import Literal
 
 import tomli_w
 import torch
-from safetensors import safe_open
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, reason
@@ -79,10 +78,8 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
     names of the bent tensors. ``dest`` appears complete or not at all (built beside it, then renamed)."""
     if os.path.lexists(dest):
         raise ToolError(f"{dest} already exists; bend into a new directory")
-    model, _ = RunDir(source).load_model()
+    model, _, metadata = RunDir(source).load_best()  # weights and metadata from one read, never two bests mixed
     names = bend_model(model, sigma, seed, layers)
-    with safe_open(str(source / BEST_MODEL), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
     tree = tomllib.loads((source / CONFIG).read_text(encoding="utf-8"))
     tree.setdefault(PROVENANCE, {})["bend"] = {
         "source": str(source.resolve()),
