@@ -63,17 +63,18 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
     atomic_write(path, lambda tmp: tmp.write_bytes(buffer.getbuffer()))
 
 
-def load_checkpoint(path: Path, mapped: bool = False) -> dict[str, Any]:
+def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) -> dict[str, Any]:
     """Load a resume checkpoint; anything but tensors and plain values is refused, and so are compressed entries (a
     few KB that would unpack to gigabytes) and top-level values of another type than the trainer writes.
     ``mapped``: the tensors of a zip checkpoint (every one ``torch.save`` writes) are mapped from the file, not read,
-    for a caller that reads only its plain values (:data:`SETTINGS`)."""
+    for a caller that reads only its plain values (:data:`SETTINGS`). ``advice``: what a refusal says to do (by
+    default, for a resume)."""
     if not path.is_file():
-        raise CheckpointError(not_a_file(path, "checkpoint", UNUSABLE))
+        raise CheckpointError(not_a_file(path, "checkpoint", advice))
     if packed := compressed_zip_entry(path):  # torch.save stores every entry unpacked
         raise CheckpointError(
             f"{path} holds a compressed entry ({packed.filename}: {packed.compress_size:,} bytes that unpack to "
-            f"{packed.file_size:,}), which torch.save never writes; refusing to unpack it; {UNUSABLE}"
+            f"{packed.file_size:,}), which torch.save never writes; refusing to unpack it; {advice}"
         )
     try:
         with warnings.catch_warnings():  # torch's advice to file an issue about a raw pickle's protocol: not ours
@@ -82,15 +83,15 @@ def load_checkpoint(path: Path, mapped: bool = False) -> dict[str, Any]:
             payload = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as exc:  # a crafted file, or bytes damaged inside the pickle stream
         raise CheckpointError(
-            f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {UNUSABLE}"
+            f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {advice}"
         ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {UNUSABLE}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {advice}") from None
     if not isinstance(payload, dict) or "model" not in payload:
-        raise CheckpointError(f"{path} is not an mvae checkpoint; {UNUSABLE}")
+        raise CheckpointError(f"{path} is not an mvae checkpoint; {advice}")
     for key, (fits, expected) in PAYLOAD_TYPES.items():
         if key in payload and not fits(payload[key]):
-            raise CheckpointError(f"{path}: its {key} is {_shown(payload[key])}, not {expected}; {UNUSABLE}")
+            raise CheckpointError(f"{path}: its {key} is {_shown(payload[key])}, not {expected}; {advice}")
     return payload
 
 

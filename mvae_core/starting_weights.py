@@ -145,7 +145,7 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
 def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
     """The weights in ``path`` and the whole epochs trained into them."""
     if path.suffix == ".pt":
-        payload = load_checkpoint(path)
+        payload = load_checkpoint(path, advice=f"give the run's {BEST_MODEL} (its best model), or restore the file")
         epochs = int(payload.get("epoch", -1)) + 1
         if epochs == 0 and payload.get("progress") is None:
             raise CheckpointError(
@@ -157,10 +157,12 @@ def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
             raise CheckpointError(f"{path}: its model is not a table of tensors; give the run's {BEST_MODEL}")
         return state, epochs
     if not path.exists() and (run.path / CHECKPOINT).exists():
-        raise CheckpointError(
-            f"no model at {path}: no epoch of the run has finished yet; wait for one, or give its {CHECKPOINT} "
-            "(the weights trained so far)"
+        why = (
+            "the file is gone; put it back"
+            if run.read_metrics()
+            else "no epoch of the run has finished yet; wait for one"
         )
+        raise CheckpointError(f"no model at {path}: {why}, or give its {CHECKPOINT} (the last trained weights)")
     state, metadata = load_model_file(path)
     saved = saved_epoch(metadata)
     return state, saved[0] if saved else 0

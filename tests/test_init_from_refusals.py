@@ -1,0 +1,101 @@
+"""What a run started from another's weights (``--init-from``) cannot take is refused before any data is read, with
+exit 2 and one ``error:`` line on stderr that names the source and what to do: another model, settings that change a
+tensor's shape (each with the source's value and the new one) or the meaning of the pitch rows, a source that is
+missing, damaged or no run, and ``--init-from`` with ``--resume``. Settings that leave the weights' shapes as they are
+may change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.errors import ConfigError, ResumeRefused
+
+runner = CliRunner()
+
+
+def _refused(tmp_path: Path, source: Path | str, *options: str, data: Path | None = None) -> str:
+    """``mvae train`` from ``source`` with ``options``: its stderr, checked to be one error line (exit 2) and to have
+    left no run behind."""
+    out = tmp_path / "new"
+    args = ["train", *([str(data)] if data else []), "--init-from", str(source), "--out", str(out), *options]
+    result = runner.invoke(app, args, env={"NO_COLOR": "1"})
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and said.count("error:") == 1 and result.stdout == "", (result.exit_code, said)
+    assert not out.exists()
+    return said
+
+
+def test_another_model_is_refused(tiny_run, synth_dir, tmp_path):
+    said = _refused(tmp_path, tiny_run, "--set", 'model.name="seed"', data=synth_dir)
+    assert said.startswith(
+        f"error: --init-from {tiny_run}: its model is 'melody_rnn' and this run's [model] name is 'seed'; weights load "
+        "only into the model that trained them: leave them out (a run started from weights takes the source's model "
+        "settings), or train from scratch"
+    ), said
+
+
+def test_settings_that_change_a_shape_are_named_with_both_values_and_free_ones_are_not(tiny_run, synth_dir, tmp_path):
+    said = _refused(tmp_path, tiny_run, "--set", "model.hidden=48", "--set", "model.dropout=0.1", data=synth_dir)
+    assert f"error: --init-from {tiny_run}: this run's settings do not fit its weights (model.hidden 32 → 48: " in said
+    assert "dropout" not in said  # it changes no shape: a fine-tuning may change it
+    said = _refused(tmp_path, tiny_run, "--set", "data.pitch_classes=36", "--set", "model.melody_rnn.embedding=4")
+    assert "(data.pitch_classes 24 → 36, model.melody_rnn.embedding 8 → 4: " in said
+
+
+def test_another_lowest_pitch_row_is_refused_though_every_shape_fits(tiny_run, synth_dir, tmp_path):
+    said = _refused(tmp_path, tiny_run, "--set", "data.pitch_low=36", data=synth_dir)
+    assert (
+        "do not fit its weights (data.pitch_low 48 → 36: the tensors' shapes or the rows' and durations' meaning"
+        in said
+    )
+
+
+def test_a_source_that_is_missing_damaged_or_no_run_is_named(tiny_run, tmp_path):
+    missing = tmp_path / "no-such-run"
+    said = _refused(tmp_path, missing)
+    assert said == (
+        f"error: --init-from {missing}: no such file or folder; give a trained run's folder (or its model.safetensors "
+        "or checkpoint.pt)"
+    )
+    said = _refused(tmp_path, tiny_run / "config.toml")
+    assert said.startswith(f"error: --init-from {tiny_run / 'config.toml'}: neither a run folder nor a model file;")
+    not_a_run = tmp_path / "midi"
+    not_a_run.mkdir()
+    said = _refused(tmp_path, not_a_run)
+    assert said.startswith(f"error: --init-from {not_a_run}: {not_a_run} is not a run: no config.toml there;"), said
+    damaged = Path(shutil.copytree(tiny_run, tmp_path / "damaged"))
+    model = damaged / "model.safetensors"
+    model.write_bytes(model.read_bytes()[:100])
+    said = _refused(tmp_path, damaged)
+    assert said.startswith(f"error: --init-from {damaged}: {model} is truncated or corrupt"), said
+    (damaged / "checkpoint.pt").write_bytes(b"not a checkpoint")
+    said = _refused(tmp_path, damaged / "checkpoint.pt")
+    assert said.startswith(f"error: --init-from {damaged / 'checkpoint.pt'}: {damaged / 'checkpoint.pt'} holds ")
+    assert said.endswith("; give the run's model.safetensors (its best model), or restore the file"), said
+
+
+def test_init_from_with_a_resume_is_refused_naming_the_new_run_to_start(tiny_run, tmp_path):
+    run = Path(shutil.copytree(tiny_run, tmp_path / "run"))
+    result = runner.invoke(app, ["train", "--resume", str(run), "--init-from", str(tiny_run)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()) == (
+        f"error: --resume continues {run} from its own checkpoint; --init-from {tiny_run} starts a new run from those "
+        "weights: give it with --out NEW_RUN instead of --resume"
+    )
+    with pytest.raises(ResumeRefused, match=r"init_from=.* starts a new run from those weights: give it another out"):
+        mvae_core.train(out=run, resume=True, init_from=tiny_run, progress=False)
+
+
+def test_the_python_call_raises_the_same_refusal_naming_init_from(tiny_run, synth_dir, tmp_path):
+    with pytest.raises(ConfigError) as refused:
+        mvae_core.train([synth_dir], tmp_path / "new", overrides={"model.latent_dim": 3}, init_from=tiny_run)
+    assert str(refused.value).startswith(
+        f"init_from {tiny_run}: this run's settings do not fit its weights (model.latent_dim 2 → 3: "
+    )
+    assert not (tmp_path / "new").exists()
