@@ -64,6 +64,8 @@ BUNDLE = b"#bundle\0"
 STOP_POLL_S = 0.05
 """How often the OSC thread checks for a stop: a server with OSC stops within this (socketserver's default 0.5 s
 made every stop of mvae serve, and each test server, wait up to half a second)."""
+STOP_SECONDS = 5.0
+"""How long :meth:`OscServer.stop` waits for a message being answered before it closes the socket regardless."""
 
 
 def bundle_depth(datagram: bytes) -> int:
@@ -255,31 +257,50 @@ class OscServer:
         answers = OscAnswers(engine)
         budget = AnswerBudget()
 
+        stopping = self._stopping = threading.Event()
+
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 datagram, sock = self.request
                 to = self.client_address if reply_port is None else (self.client_address[0], reply_port)
                 for reply in answers.answer(datagram):
                     if budget.allow(to, reply):
-                        sock.sendto(reply, to)
+                        try:
+                            sock.sendto(reply, to)
+                        except OSError:
+                            if stopping.is_set():  # stop() closed the socket while this was answered
+                                return
+                            raise
 
         server_class = _UDPServer6 if ":" in host else socketserver.UDPServer  # --host ::1 or :: (IPv6)
         self._server = server_class((host, port), Handler)
         self._server.max_packet_size = MAX_DATAGRAM + 1  # one byte more than is read: a longer datagram is told so
         self.address: tuple[str, int] = self._server.server_address[:2]
-        # serve_forever checks for shutdown every poll_interval (socketserver's 0.5 s made every stop wait for it)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": STOP_POLL_S}, name="mvae-osc", daemon=True
-        )
+        self._server.timeout = STOP_POLL_S  # how long handle_request waits for a datagram before it returns
+        self._thread = threading.Thread(target=self._serve, name="mvae-osc", daemon=True)
 
     def start(self) -> OscServer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def _serve(self) -> None:
+        """Answer datagrams until :meth:`stop`, looking for it every :data:`STOP_POLL_S` seconds between them."""
+        while not self._stopping.is_set():
+            self._server.handle_request()
+
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Stop answering and close the socket within about ``timeout`` seconds. A message still being answered then
+        (a model stuck decoding) is left to the daemon thread, which sends nothing more, and a warning says so.
+        (socketserver's ``shutdown()`` waits for it without a limit: ``mvae serve`` would not stop on Ctrl-C.)"""
+        self._stopping.set()
         if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=5)
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning(
+                    "warning: the OSC server was still answering a message %g s after it was told to stop; it "
+                    "stopped without sending that answer",
+                    timeout,
+                )
         self._server.server_close()
 
 

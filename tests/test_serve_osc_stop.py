@@ -1,0 +1,61 @@
+"""Stopping the OSC server is bounded: a message still being answered (a model stuck decoding) no longer holds the
+stop. socketserver's shutdown() waited for it without a limit, so `mvae serve` did not end on Ctrl-C."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+
+from mvae_core.serve.engine import Engine
+from mvae_core.serve.osc import OscAnswers, OscServer, message
+
+
+def test_a_stop_while_a_message_is_being_answered_ends_within_its_timeout(tiny_run, monkeypatch, caplog, capfd):
+    answering, release = threading.Event(), threading.Event()
+
+    def stuck(self, datagram):
+        answering.set()
+        release.wait(30)
+        return [message("/mvae/loop", 4.0, 0)]
+
+    monkeypatch.setattr(OscAnswers, "answer", stuck)
+    server = OscServer(Engine(tiny_run), "127.0.0.1", 0).start()
+    stopper = threading.Thread(target=server.stop, kwargs={"timeout": 0.5}, daemon=True)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        client.bind(("127.0.0.1", 0))
+        client.settimeout(0.5)
+        try:
+            client.sendto(message("/mvae/loop"), server.address)
+            assert answering.wait(10)
+            started = time.monotonic()
+            with caplog.at_level(logging.WARNING, logger="mvae_core.serve.osc"):
+                stopper.start()
+                stopper.join(5)
+            assert not stopper.is_alive(), "stop() waited for the message being answered"
+            assert time.monotonic() - started < 2
+        finally:
+            release.set()
+        assert "still answering a message 0.5 s after it was told to stop" in caplog.text
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as again:  # the socket is closed: its port is free
+            again.bind(server.address)
+        server._thread.join(5)  # the stuck answer, released, is not sent and raises nothing
+        assert not server._thread.is_alive()
+        assert "Traceback" not in capfd.readouterr().err
+        try:
+            answered = client.recv(65536)
+        except TimeoutError:
+            answered = None
+        assert answered is None
+
+
+def test_a_server_stops_at_once_when_idle_and_when_never_started(tiny_run):
+    engine = Engine(tiny_run)
+    for started in (True, False):
+        server = OscServer(engine, "127.0.0.1", 0)
+        if started:
+            server.start()
+        begun = time.monotonic()
+        server.stop()
+        assert time.monotonic() - begun < 1 and not server._thread.is_alive()
