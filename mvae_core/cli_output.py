@@ -229,9 +229,18 @@ def field_kind(field: dict[str, Any]) -> str:
 def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
     """``  settings [<section>]:`` and an indented table of ``fields`` (each with ``name``, ``type``,
     ``constraints``, ``default``, ``required``, ``description``), as ``mvae plugins`` and ``mvae models`` print a
-    section's settings."""
+    section's settings; then, when any field has ``may_change_on_resume`` (a plugin's setting marked
+    ``MAY_CHANGE_ON_RESUME``), a line naming those whose edit in a run's ``config.toml`` a resume takes."""
     table = Table("setting", "type", "default", "description", box=None, padding=(0, 2, 0, 0))
     for f in fields:
         default = shown_default(f["required"], f["default"])
         table.add_row(f["name"], escape(field_kind(f)), escape(default), escape(f["description"]))
-    return Group(escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4)))
+    parts = [escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4))]
+    if marked := [f["name"] for f in fields if f.get("may_change_on_resume")]:
+        parts.append(
+            escape(
+                f"    a resume takes an edit of {', '.join(marked)} (with a warning); an edit of any other setting "
+                "refuses it"
+            )
+        )
+    return Group(*parts)

@@ -34,11 +34,11 @@ from mvae_core import hookspecs
 from mvae_core.config import PluginsConfig, settings_tree
 from mvae_core.errors import InputError, shortened
 from mvae_core.plugins import (
-    MAY_CHANGE_ON_RESUME,
     PluginError,
     PluginInfo,
     available_plugins,
     check_hooks,
+    marked_may_change,
     resolve_enabled,
     validated_sections,
 )
@@ -286,8 +286,7 @@ class PluginHost:
         if section != "plugins" or name not in self.configs:
             return False
         field = type(self.configs[name]).model_fields.get(setting.partition(".")[0])
-        extra = field.json_schema_extra if field is not None else None
-        return isinstance(extra, dict) and all(extra.get(k) == v for k, v in MAY_CHANGE_ON_RESUME.items())
+        return field is not None and marked_may_change(field)
 
     def wants(self, argument: str, *hooks: str) -> bool:
         """Whether any implementation of ``hooks`` declares ``argument`` (so the core computes it only then)."""

@@ -38,13 +38,15 @@ def printing_to_stderr() -> contextlib.AbstractContextManager[Any]:
 
 
 def describe(info: Any) -> dict[str, Any]:
-    """``name``, ``version``, ``origin``, ``description``, ``hooks``, ``config`` (fields) and ``error`` (or None).
+    """``name``, ``version``, ``origin``, ``description``, ``hooks``, ``config`` (fields: :func:`config_fields`; one a
+    resume takes an edit of, marked ``MAY_CHANGE_ON_RESUME``, has ``may_change_on_resume: True``) and ``error`` (or
+    None).
 
     ``info`` is a :class:`mvae_core.plugins.PluginInfo`. Its factory (class or module) is imported, inspected and
     checked against the hook contract the way ``mvae train`` checks it, without constructing it.
     """
     from mvae_core.host import PluginHost
-    from mvae_core.plugins import PluginError
+    from mvae_core.plugins import PluginError, marked_may_change
 
     entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
     entry |= {"description": "", "hooks": [], "config": [], "error": None}
@@ -56,7 +58,11 @@ def describe(info: Any) -> dict[str, Any]:
     entry["description"] = description(factory)
     entry["hooks"] = hook_names(factory)
     try:
-        entry["config"] = config_fields(info.config_model())
+        model = info.config_model()
+        entry["config"] = [
+            fields | ({"may_change_on_resume": True} if marked_may_change(field) else {})
+            for fields, field in zip(config_fields(model), model.model_fields.values(), strict=True)
+        ]
         info.factory()  # the start-up checks of `mvae train`: mvae's own of the hooks, then pluggy's
         PluginHost({info.name: factory}, origins={info.name: info.origin})
     except Exception as exc:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.fields import FieldInfo
 
 from mvae_core.config import ConfigError, PluginsConfig, field_problem
 from mvae_core.errors import MvaeError
@@ -31,6 +32,13 @@ MAY_CHANGE_ON_RESUME = {"mvae_resume": "may change"}
 """A plugin's setting given ``Field(..., json_schema_extra=MAY_CHANGE_ON_RESUME)`` changes nothing a run computes
 (where a logger writes, how often it logs, when a warning is given): an edit of it in a run's ``config.toml`` before
 ``--resume`` is taken with a warning naming it. An edit of any other plugin setting refuses the resume."""
+
+
+def marked_may_change(field: FieldInfo) -> bool:
+    """Whether a setting of a plugin's ``Config`` is marked :data:`MAY_CHANGE_ON_RESUME` (its ``json_schema_extra``
+    holds the mark, beside anything else): the one test of the mark, for the resume check and ``mvae plugins``."""
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and all(extra.get(key) == value for key, value in MAY_CHANGE_ON_RESUME.items())
 
 
 class PluginError(MvaeError, RuntimeError):
