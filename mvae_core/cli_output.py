@@ -236,7 +236,11 @@ def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
         default = shown_default(f["required"], f["default"])
         table.add_row(f["name"], escape(field_kind(f)), escape(default), escape(f["description"]))
     parts = [escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4))]
-    if marked := [f["name"] for f in fields if f.get("may_change_on_resume")]:
+    marked = []  # what a resume takes an edit of: marked settings, and marked keys under a table of settings
+    for f in fields:
+        mark = f.get("may_change_on_resume")
+        marked += [f["name"]] if mark is True else [f"{f['name']}.{key}" for key in mark or []]
+    if marked:
         parts.append(
             escape(
                 f"    a resume takes an edit of {', '.join(marked)} (with a warning); an edit of any other setting "

@@ -38,7 +38,7 @@ from mvae_core.plugins import (
     PluginInfo,
     available_plugins,
     check_hooks,
-    marked_may_change,
+    may_change_on_resume,
     resolve_enabled,
     validated_sections,
 )
@@ -285,8 +285,7 @@ class PluginHost:
         name, _, setting = rest.partition(".")
         if section != "plugins" or name not in self.configs:
             return False
-        field = type(self.configs[name]).model_fields.get(setting.partition(".")[0])
-        return field is not None and marked_may_change(field)
+        return may_change_on_resume(type(self.configs[name]), setting)
 
     def wants(self, argument: str, *hooks: str) -> bool:
         """Whether any implementation of ``hooks`` declares ``argument`` (so the core computes it only then)."""

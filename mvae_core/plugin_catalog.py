@@ -38,15 +38,14 @@ def printing_to_stderr() -> contextlib.AbstractContextManager[Any]:
 
 
 def describe(info: Any) -> dict[str, Any]:
-    """``name``, ``version``, ``origin``, ``description``, ``hooks``, ``config`` (fields: :func:`config_fields`; one a
-    resume takes an edit of, marked ``MAY_CHANGE_ON_RESUME``, has ``may_change_on_resume: True``) and ``error`` (or
-    None).
+    """``name``, ``version``, ``origin``, ``description``, ``hooks``, ``config`` (fields: :func:`config_fields`, with
+    :func:`with_resume_marks`) and ``error`` (or None).
 
     ``info`` is a :class:`mvae_core.plugins.PluginInfo`. Its factory (class or module) is imported, inspected and
     checked against the hook contract the way ``mvae train`` checks it, without constructing it.
     """
     from mvae_core.host import PluginHost
-    from mvae_core.plugins import PluginError, marked_may_change
+    from mvae_core.plugins import PluginError, marked_settings
 
     entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
     entry |= {"description": "", "hooks": [], "config": [], "error": None}
@@ -59,15 +58,24 @@ def describe(info: Any) -> dict[str, Any]:
     entry["hooks"] = hook_names(factory)
     try:
         model = info.config_model()
-        entry["config"] = [
-            fields | ({"may_change_on_resume": True} if marked_may_change(field) else {})
-            for fields, field in zip(config_fields(model), model.model_fields.values(), strict=True)
-        ]
+        entry["config"] = with_resume_marks(config_fields(model), marked_settings(model))
         info.factory()  # the start-up checks of `mvae train`: mvae's own of the hooks, then pluggy's
         PluginHost({info.name: factory}, origins={info.name: info.origin})
     except Exception as exc:
         entry["error"] = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
     return entry
+
+
+def with_resume_marks(fields: list[dict[str, Any]], marked: list[str]) -> list[dict[str, Any]]:
+    """``fields`` (:func:`config_fields`), where a resume takes an edit of a setting (``marked``: the keys marked
+    ``MAY_CHANGE_ON_RESUME``, :func:`mvae_core.plugins.marked_settings`) with ``may_change_on_resume``: ``True`` for
+    the setting itself, or the keys under it (``["every"]`` of a table ``log``) that are marked."""
+    marks = []
+    for field in fields:
+        under = [key.removeprefix(field["name"] + ".") for key in marked if key.startswith(field["name"] + ".")]
+        mark = True if field["name"] in marked else under
+        marks.append(field | {"may_change_on_resume": mark} if mark else field)
+    return marks
 
 
 def hook_names(factory: Any) -> list[str]:

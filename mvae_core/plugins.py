@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import json
 import types
+import typing
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.fields import FieldInfo
 
-from mvae_core.config import ConfigError, PluginsConfig, field_problem
+from mvae_core.config import ConfigError, PluginsConfig, alias_keys, field_problem, setting_key
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
 from mvae_core.plugin_catalog import hook_names
@@ -34,11 +35,46 @@ MAY_CHANGE_ON_RESUME = {"mvae_resume": "may change"}
 ``--resume`` is taken with a warning naming it. An edit of any other plugin setting refuses the resume."""
 
 
-def marked_may_change(field: FieldInfo) -> bool:
-    """Whether a setting of a plugin's ``Config`` is marked :data:`MAY_CHANGE_ON_RESUME` (its ``json_schema_extra``
-    holds the mark, beside anything else): the one test of the mark, for the resume check and ``mvae plugins``."""
+def marked_settings(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The keys of ``model``'s settings that are marked :data:`MAY_CHANGE_ON_RESUME`, as a config writes them (an
+    alias where a setting has one), dotted below a nested settings model (``log.every``); a marked setting whose value
+    is such a model covers every key under it, so those are not listed again. ``mvae plugins`` names them."""
+    found = []
+    for name, field in model.model_fields.items():
+        key = prefix + setting_key(model, name)
+        if _marked(field):
+            found.append(key)
+        elif not prefix.count(".") > 8:  # nested models that nest themselves end somewhere
+            found += [k for nested in _settings_models(field.annotation) for k in marked_settings(nested, key + ".")]
+    return found
+
+
+def may_change_on_resume(model: type[BaseModel], key: str) -> bool:
+    """Whether ``key`` (a setting of ``model``, dotted below nested settings models, by its name or an alias) is a
+    setting marked :data:`MAY_CHANGE_ON_RESUME`, or lies under one: an edit of it passes a resume with a warning."""
+    part, _, rest = key.partition(".")
+    field = next((f for name, f in model.model_fields.items() if part == name or part in alias_keys(f)), None)
+    if field is None:
+        return False
+    return _marked(field) or (
+        bool(rest) and any(may_change_on_resume(m, rest) for m in _settings_models(field.annotation))
+    )
+
+
+def _marked(field: FieldInfo) -> bool:
+    """The one test of the mark: ``json_schema_extra`` holds :data:`MAY_CHANGE_ON_RESUME` (beside anything else)."""
     extra = field.json_schema_extra
     return isinstance(extra, dict) and all(extra.get(key) == value for key, value in MAY_CHANGE_ON_RESUME.items())
+
+
+def _settings_models(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models a setting's type holds as a table of settings (``Log``, ``Log | None``, ``Annotated[Log,
+    …]``); none for a list or a dict of them, whose items a config's keys do not reach by name."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
+        return [model for arg in typing.get_args(annotation) for model in _settings_models(arg)]
+    return []
 
 
 class PluginError(MvaeError, RuntimeError):
