@@ -6,11 +6,12 @@ cluster runs on this machine. One head serves the module (started in a folder of
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,41 +28,44 @@ SETTINGS = [arg for override in TINY for arg in ("--set", override)]
 ENV = {**os.environ, "RAY_AUTH_MODE": "disabled", "PYTHONUNBUFFERED": "1"}  # the head and the drivers alike
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+ADDRESS_LINE = re.compile(r"ray start --address='[^']*:(\d+)'")
+"""The line of `ray start --head`'s output that gives its address (Ray keeps it stable: its Java driver reads it)."""
 
 
 @contextmanager
 def _head(where: Path, env: dict[str, str]) -> Iterator[str]:
-    """``ray start --head`` (2 CPUs) in the folder ``where`` with ``env``; its address. Stopped through its process
-    group, so the other Ray instances of this machine are left alone."""
+    """``ray start --head`` (2 CPUs) in the folder ``where`` with ``env``; its address. It binds a port of its own
+    choosing (``--port 0``), read back from its output: a port picked free and closed for it to bind could be taken
+    by another program meanwhile. Stopped through its process group, so the other Ray instances of this machine are
+    left alone."""
     ray_bin = Path(sys.executable).with_name("ray")
     if not ray_bin.exists():
         pytest.skip("the ray command is not installed beside this Python")
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(ray_bin), "start", "--head", "--port", str(port), "--num-cpus", "2", "--include-dashboard", "false",
-         "--block"],
-        cwd=where, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "ray start --head did not come up"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:  # not a pipe: nobody reads it while the head runs
+        process = subprocess.Popen(
+            [str(ray_bin), "start", "--head", "--port", "0", "--num-cpus", "2", "--include-dashboard", "false",
+             "--block"],
+            cwd=where, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        port = None
+        try:
+            deadline = time.monotonic() + 60
+            while port is None:
+                output.seek(0)
+                if found := ADDRESS_LINE.search(output.read()):
+                    port = found[1]
+                    continue
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    pytest.fail(f"ray start --head did not come up:\n{output.read()[-4000:]}")
                 time.sleep(0.5)
-        yield f"127.0.0.1:{port}"
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)  # `ray start --block` took over 30 s to end on SIGTERM
-        process.wait()
-        current = Path("/tmp/ray/ray_current_cluster")  # `ray start` names its head here; ray.init reads it
-        if current.is_file() and current.read_text().strip().endswith(f":{port}"):
-            current.unlink(missing_ok=True)
+            yield f"127.0.0.1:{port}"
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)  # `ray start --block` took over 30 s to end on SIGTERM
+            process.wait()
+            current = Path("/tmp/ray/ray_current_cluster")  # `ray start` names its head here; ray.init reads it
+            if port and current.is_file() and current.read_text().strip().endswith(f":{port}"):
+                current.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
