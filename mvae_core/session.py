@@ -369,11 +369,14 @@ def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
         if run.path.is_dir() and run.exists():
             more = "" if epochs is None else f" --epochs {epochs}"
             then = f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
+            python = f"mvae_core.train(data=DATA, init_from={str(run.path)!r}, out=NEW_RUN)"
+            tune = "to train its weights on other MIDI files, start a new run from them"
             raise InputError(
                 f"data {given} is a run folder, not MIDI files: to continue training it, "
-                f"{run.resume_call(*([] if epochs is None else [f'epochs={epochs}']))}; {then}",
+                f"{run.resume_call(*([] if epochs is None else [f'epochs={epochs}']))}; {tune}: {python}; {then}",
                 command_line=f"DATA {given} is a run folder, not MIDI files: to continue training it, "
-                f"{run.resume_command}{more}; {then}",
+                f"{run.resume_command}{more}; {tune}: mvae train DATA --init-from {run.shell_path} --out NEW_RUN; "
+                f"{then}",
             )
 
 

@@ -99,3 +99,16 @@ def test_the_python_call_raises_the_same_refusal_naming_init_from(tiny_run, synt
         f"init_from {tiny_run}: this run's settings do not fit its weights (model.latent_dim 2 → 3: "
     )
     assert not (tmp_path / "new").exists()
+
+
+def test_a_run_folder_given_as_data_names_init_from_for_training_its_weights_on_other_files(tiny_run, tmp_path):
+    """``mvae train RUN MY_MIDI``: a musician who means "my files, from this model" was told of ``--resume`` only."""
+    result = runner.invoke(app, ["train", str(tiny_run), "--out", str(tmp_path / "new")], env={"NO_COLOR": "1"})
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2
+    assert (
+        f"; to train its weights on other MIDI files, start a new run from them: mvae train DATA --init-from {tiny_run} "
+        "--out NEW_RUN; " in said
+    ), said
+    with pytest.raises(mvae_core.InputError, match=r"start a new run from them: mvae_core\.train\(data=DATA, init_"):
+        mvae_core.train(data=[tiny_run], out=tmp_path / "new", progress=False)
