@@ -129,8 +129,7 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     elif path.suffix not in (".safetensors", ".pt"):
         raise _error(InputError, name, f"neither a run folder nor a model file; give a trained run's folder, its "
                                        f"{BEST_MODEL} (the best model) or its {CHECKPOINT} (the last trained weights)")  # fmt: skip
-    run = RunDir(path.parent.resolve())
-    path = run.path / path.name
+    run = RunDir(path.parent)  # its messages name the files as the caller gave them; the record, absolute
     try:
         cfg = run.read_config()
         provenance = run.read_provenance()
@@ -139,7 +138,7 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     except MvaeError as exc:
         raise _wrapped(exc, name) from None
     data = provenance.get("data", [])
-    return StartingWeights(name, path, cfg, state, epochs, weights_digest(state), [str(d) for d in data])
+    return StartingWeights(name, path.resolve(), cfg, state, epochs, weights_digest(state), [str(d) for d in data])
 
 
 def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
