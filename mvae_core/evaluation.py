@@ -12,14 +12,16 @@ Every number is defined in docs/evaluation.md. In short:
   note cells) and of generated notes (``samples`` random latent points from the prior, decoded with generate's
   defaults at note ``temperature``, default 1); spread
   ratio = generated std / data std; Wasserstein-1 between generated and data offsets; share within ±0.05.
-* **latent**: active units (``None`` for a single loop: nothing varies) and the mean KL(q(z|x) ‖ N(0, I)) per loop.
+* **latent**: active units (``None`` for a single loop: nothing varies), the mean KL(q(z|x) ‖ N(0, I)) per loop and
+  per dimension, and how much the decoded loops differ across the latent plane against how much the data's do
+  (``plane_distance``, ``data_distance``, ``plane_vs_data``).
 * **generated**: notes per loop against the data's, and the total-variation distance between pitch-class
   histograms.
 * **pitch**: the pitch structure of the generated loops against the data's and against random notes in the
   data's key (:mod:`mvae_core.pitch_structure`): in-key ratio, mean interval, stepwise share, pitch-class entropy
   and notes per loop, with the share of the gap closed and the histogram overlap of each.
 * **evaluated** and **versions** say what was scored (digests of the weights, the model settings and the loops) and
-  by what (mvae, its commit, a third-party model's package, torch and its thread count), keyed as a run's
+  by what (mvae, its commit, a third-party model's package, torch, its thread count and device), keyed as a run's
   ``[provenance.versions]``, so two evaluations can be told apart (:func:`evaluated`).
 """
 
