@@ -346,9 +346,13 @@ class TrainingPoints:
         """Stop encoding before the next chunk of loops and wait up to ``timeout`` seconds for the thread to end: a
         thread left encoding in torch while the process exits can abort it ("terminate called without an active
         exception", exit by SIGABRT instead of 130 on Ctrl-C). A thread still parsing a cold cache may outlast it."""
-        self._stop.set()
+        self.request_stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+    def request_stop(self) -> None:
+        """Tell the thread to stop before its next chunk, without waiting (:meth:`stop` waits)."""
+        self._stop.set()
 
     def wait(self, timeout: float | None = None) -> dict[str, Any]:
         """The points once ready (or still pending after ``timeout`` seconds)."""

@@ -101,10 +101,15 @@ class LoopPlayer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Tell the thread to stop, without waiting (:meth:`stop` waits)."""
         self._stop.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop playing and wait up to ``timeout`` seconds for the thread to turn its notes off and end."""
+        self.request_stop()
         if self._thread.is_alive():
-            self._thread.join(timeout=5)
+            self._thread.join(timeout)
 
     def run(self, max_loops: int | None = None) -> None:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""

@@ -288,18 +288,21 @@ class OscServer:
         while not self._stopping.is_set():
             self._server.handle_request()
 
+    def request_stop(self) -> None:
+        """Tell the thread to stop after the datagram it answers now, without waiting (:meth:`stop` waits)."""
+        self._stopping.set()
+
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Stop answering and close the socket within about ``timeout`` seconds. A message still being answered then
         (a model stuck decoding) is left to the daemon thread, which sends nothing more, and a warning says so.
         (socketserver's ``shutdown()`` waits for it without a limit: ``mvae serve`` would not stop on Ctrl-C.)"""
-        self._stopping.set()
+        self.request_stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.warning(
-                    "warning: the OSC server was still answering a message %g s after it was told to stop; it "
-                    "stopped without sending that answer",
-                    timeout,
+                    "warning: the OSC server was still answering a message when it had to stop; it stopped without "
+                    "sending that answer"
                 )
         self._server.server_close()
 

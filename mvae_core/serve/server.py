@@ -36,6 +36,8 @@ from mvae_core.signals import Interrupts
 LOOPBACK = "127.0.0.1"
 STOP_POLL_S = 0.05
 """How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
+STOP_SECONDS = 5.0
+"""How long :meth:`LiveServer.stop` waits, after the requests' grace, for all its threads together to end."""
 
 
 class ServeError(MvaeError):
@@ -91,7 +93,7 @@ class LiveServer:
                 self.midi = LoopPlayer(self.engine, open_virtual_output(midi_out))
         except BaseException:
             self._socket.close()
-            self._stop_side_services()
+            self._stop_side_services(time.monotonic())  # nothing started yet: no thread to wait for
             raise
         self.osc_address = self.osc.address if self.osc else None
         port, osc_port = self._socket.getsockname()[1], self.osc_address[1] if self.osc_address else None
@@ -144,19 +146,27 @@ class LiveServer:
             time.sleep(0.01)
         return self
 
-    def stop(self, grace: float = 1.0) -> None:
-        """Stop everything :meth:`start` started and close the sockets. Requests under way get ``grace`` seconds to
-        finish; then the server hangs up on their clients (one that stopped sending mid-body would keep uvicorn
-        waiting for ever), and they end as a client that left does: silently."""
+    def stop(self, grace: float = 1.0, timeout: float = STOP_SECONDS) -> None:
+        """Stop everything :meth:`start` started and close the sockets, in ``grace`` + ``timeout`` seconds at most.
+        Requests under way get ``grace`` seconds to finish; then the server hangs up on their clients (one that
+        stopped sending mid-body would keep uvicorn waiting for ever), and they end as a client that left does:
+        silently. Every thread is told to stop first and all are then waited for until one deadline (each waited for
+        in turn, up to its own limit, took up to 26 s in all); a daemon thread still running then ends with the
+        process."""
+        deadline = time.monotonic() + grace + timeout
         self._server.should_exit = True
+        self.points.request_stop()
+        for service in (self.osc, self.midi):
+            if service:
+                service.request_stop()
         if self._thread is not None:
             self._thread.join(timeout=grace)
             if self._thread.is_alive():
                 self._hang_up()
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=_left(deadline))
         self._socket.close()
-        self._stop_side_services()
-        self.points.stop()
+        self._stop_side_services(deadline)
+        self.points.stop(_left(deadline))
         logging.getLogger("uvicorn.error").removeFilter(self._once)
         logging.getLogger().removeFilter(self._osc_once)
 
@@ -184,13 +194,20 @@ class LiveServer:
         if self.midi:
             self.midi.start()
 
-    def _stop_side_services(self) -> None:
+    def _stop_side_services(self, deadline: float) -> None:
+        """Stop OSC and MIDI out, waiting for their threads until ``deadline`` (``time.monotonic``) at most."""
         if self.osc:
-            self.osc.stop()
+            self.osc.stop(_left(deadline))
             self.osc = None
         if self.midi:
-            self.midi.stop()
+            self.midi.stop(_left(deadline))
             self.midi = None
+
+
+def _left(deadline: float) -> float:
+    """The seconds to wait for a thread until ``deadline``: at least :data:`STOP_POLL_S`, time for a thread that was
+    already told to stop to notice it."""
+    return max(deadline - time.monotonic(), STOP_POLL_S)
 
 
 CLIENT_SILENCE_SECONDS = 10.0
