@@ -4,10 +4,12 @@ end on Ctrl-C), and the server's threads are waited for until one deadline, not 
 
 from __future__ import annotations
 
+import inspect
 import logging
 import socket
 import threading
 import time
+from pathlib import Path
 
 from mvae_core.serve.engine import Engine
 from mvae_core.serve.osc import OscAnswers, OscServer, message
@@ -93,3 +95,10 @@ def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run
         assert not stopper.is_alive() and time.monotonic() - started < 2.5
     finally:
         release.set()
+
+
+def test_live_md_states_how_long_a_stop_takes_at_most():
+    defaults = inspect.signature(LiveServer.stop).parameters
+    most = defaults["grace"].default + defaults["timeout"].default
+    text = " ".join((Path(__file__).parents[1] / "docs" / "live.md").read_text(encoding="utf-8").split())
+    assert f"Ctrl-C (or SIGTERM) stops the server within about {most:g} s" in text
