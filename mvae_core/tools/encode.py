@@ -8,7 +8,9 @@ the data set and are not counted, so loop ``k`` starts at bar ``2k`` only when n
 
 from __future__ import annotations
 
+import errno
 import shlex
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
+from mvae_core.files import FILE_KINDS, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 
@@ -64,7 +67,7 @@ def file_loops(
             f"{path} is a folder ({len(files)} MIDI file{'' if len(files) == 1 else 's'} in it); {takes} takes one MIDI file{example}"
         )
     if not path.is_file():
-        raise ToolError(f"{path}: no such file")
+        raise ToolError(f"{path}: {_not_a_file(path)}")
     if path.suffix.lower() not in READ_SUFFIXES:
         raise ToolError(
             f"{path}: not a MIDI file (expected a {', '.join(READ_SUFFIXES[:-1])} or {READ_SUFFIXES[-1]} file)"
@@ -77,6 +80,16 @@ def file_loops(
     every = np.arange(table.n_loops)
     loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
     return densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop()
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, which :meth:`~pathlib.Path.is_file` refused, is no MIDI file to read: nothing there, or what stands
+    there (a FIFO, a device: never opened, so nothing blocks), in the data reader's words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return "no such file" if exc.errno == errno.ENOENT else f"cannot be read ({reason(exc)})"
+    return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}); give a MIDI file"
 
 
 @torch.no_grad()
