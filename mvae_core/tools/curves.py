@@ -3,8 +3,9 @@
 Six panels over the epochs (counted from 1, as on the console): train loss per term (the core's, then any a
 plugin adds); validation loss per term with ``val_elbo``; the loss-weight multipliers applied (``weights``); the
 learning rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction,
-half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or a whole section such as
-``plugins.free_bits``) adds a panel of its numbers, one line per number (a list gives one line per element). Epochs
+half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g.
+``plugins.free_bits.kl_per_dim``, or a whole section such as ``plugins.free_bits``) adds a panel of its numbers, one
+line per number (a list gives one line per element). Epochs
 with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
 events are listed under the panels. Missing or ``null`` values (older runs, quantized data) leave gaps.
 """
