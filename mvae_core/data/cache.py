@@ -54,14 +54,16 @@ _BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift
 def default_cache_dir() -> Path | None:
     """The parse cache's folder when ``data.cache_dir`` is unset: ``$MVAE_CACHE_DIR`` read as ``data.cache_dir`` is
     (surrounding spaces stripped, a leading ``~`` the home folder, ``none`` in any case: no cache, None), else
-    ``$XDG_CACHE_HOME/mvae``, else ``~/.cache/mvae``. An empty (or blank) variable counts as unset."""
+    ``$XDG_CACHE_HOME/mvae``, else ``~/.cache/mvae``. An empty (or blank) variable counts as unset, and so does an
+    ``$XDG_CACHE_HOME`` that is not an absolute path (the XDG Base Directory specification: a relative one would put
+    the cache in whatever folder mvae was started from)."""
     env = os.environ.get("MVAE_CACHE_DIR", "").strip()
     if env.lower() == "none":
         return None
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mvae"
+    xdg = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or ".")
+    return (xdg if xdg.is_absolute() else Path.home() / ".cache") / "mvae"
 
 
 def settings_key(parse_settings: dict[str, Any]) -> bytes:
