@@ -38,7 +38,7 @@ def test_a_stop_while_a_message_is_being_answered_ends_within_its_timeout(tiny_r
                 stopper.start()
                 stopper.join(5)
             assert not stopper.is_alive(), "stop() waited for the message being answered"
-            assert time.monotonic() - started < 2
+            assert time.monotonic() - started < 4  # 0.5 s and a loaded machine's delays; the old stop waited for ever
         finally:
             release.set()
         assert "still answering a message when it had to stop" in caplog.text
@@ -62,7 +62,7 @@ def test_a_server_stops_at_once_when_idle_and_when_never_started(tiny_run):
             server.start()
         begun = time.monotonic()
         server.stop()
-        assert time.monotonic() - begun < 1 and not server._thread.is_alive()
+        assert time.monotonic() - begun < 2 and not server._thread.is_alive()  # the timeout's 5 s not needed
 
 
 def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run, monkeypatch):
@@ -92,7 +92,7 @@ def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run
         stopper = threading.Thread(target=live.stop, kwargs={"grace": 0.2, "timeout": 1.0}, daemon=True)
         stopper.start()
         stopper.join(8)
-        assert not stopper.is_alive() and time.monotonic() - started < 2.5
+        assert not stopper.is_alive() and time.monotonic() - started < 5  # 1.2 s here; 10.2 s before
     finally:
         release.set()
 
