@@ -117,7 +117,7 @@ def check_weights_back(model: torch.nn.Module, trained: Terms, plugins: list[str
         return
     who = f"plugin {plugins[0]!r}" if len(plugins) == 1 else f"one of the plugins {', '.join(map(repr, plugins))}"
     more = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
-    nest = "; two plugins that both swap weights cannot run together" if len(plugins) > 1 else ""
+    nest = "; if two of them swap weights in, they cannot run together" if len(plugins) > 1 else ""
     raise PluginError(
         f"{who} left other weights in the model after validation: {differ[0]!r}{more} after mvae_validation_end "
         "differs from before mvae_validation_start; a plugin that swaps weights in for validation must put the "
