@@ -7,6 +7,7 @@ collection holds one source per tune). Readers never raise for bad input: they r
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mvae_core.data.diagnostics import diagnose
 from mvae_core.data.loops import LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
-from mvae_core.files import NotRegular, TooLarge, read_bounded
+from mvae_core.files import FILE_KINDS, NotRegular, TooLarge, read_bounded
 
 MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
 READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
@@ -74,9 +75,20 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[P
         elif path.is_file():
             units.append(Unit("midi", path, str(path)))
         else:
-            detail = "no such file or folder" if not os.path.lexists(path) else "not a regular file"
-            skipped.append(SourceResult(str(path), SkipReason.UNREADABLE.value, detail))
+            skipped.append(SourceResult(str(path), SkipReason.UNREADABLE.value, _not_a_file(path)))
     return _dedupe(units), skipped, sorted(archives, key=lambda path: path.parts)
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, neither a folder nor a regular file, is no unit: nothing there, or what stands there (never
+    opened, so a FIFO does not block), in :func:`~mvae_core.files.read_bounded`'s words for the same file in a folder."""
+    if not os.path.lexists(path):
+        return "no such file or folder"
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # a dangling link, a link loop
+        return "not a regular file"
+    return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')})"
 
 
 def is_midi_name(name: str) -> bool:
