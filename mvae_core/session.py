@@ -160,7 +160,7 @@ def train(
     jobs: int | None = None,
     progress: bool | Reporter = True,
     stop: threading.Event | None = None,
-    init_from: str | os.PathLike[str] | None = None,
+    init_from: str | os.PathLike[str] | RunResult | None = None,
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
@@ -182,7 +182,8 @@ def train(
     :param stop: setting this event stops training after the step it is in, with a checkpoint, as Ctrl-C does
         (:class:`RunInterrupted`): how a training that runs in a thread, where signals do not reach it, is stopped.
     :param init_from: a new run's starting weights (not with ``resume``): a trained run's folder (its
-        ``model.safetensors``, the best model), that file, or its ``checkpoint.pt`` (the last trained weights). The
+        ``model.safetensors``, the best model; or the ``RunResult`` that names it), that file, or its
+        ``checkpoint.pt`` (the last trained weights). The
         run starts at epoch 1 with a fresh optimizer and plugin states; its ``[model]`` settings and the data's
         pitch rows and duration scale default to the source's (:mod:`mvae_core.starting_weights`); settings the
         weights cannot take (another model, other tensor shapes) raise :class:`ConfigError`. ``[provenance.init_from]``
@@ -197,6 +198,11 @@ def train(
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     if out is not None and not isinstance(out, str | os.PathLike):
         raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
+    init_from = init_from.path if isinstance(init_from, RunResult) else init_from
+    if init_from is not None and not isinstance(init_from, str | os.PathLike):
+        raise OptionError(
+            "init_from", f"is a trained run's folder or its model file (a str or pathlib.Path), got {init_from!r}"
+        )
     jobs = None if jobs is None else whole_number("jobs", jobs)
     epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it

@@ -112,3 +112,12 @@ def test_a_run_folder_given_as_data_names_init_from_for_training_its_weights_on_
     ), said
     with pytest.raises(mvae_core.InputError, match=r"start a new run from them: mvae_core\.train\(data=DATA, init_"):
         mvae_core.train(data=[tiny_run], out=tmp_path / "new", progress=False)
+
+
+def test_init_from_takes_the_result_of_a_training_and_refuses_what_is_no_path(tiny_run, synth_dir, tmp_path):
+    first = mvae_core.train([synth_dir], tmp_path / "first", overrides=["model.hidden=16"], plugins=[], epochs=1,
+                            progress=False)  # fmt: skip
+    tuned = mvae_core.train([synth_dir], tmp_path / "tuned", plugins=[], epochs=1, init_from=first, progress=False)
+    assert mvae_core.load(tuned).config.model.hidden == 16
+    with pytest.raises(mvae_core.InputError, match=r"^init_from is a trained run's folder or its model file .*got 3$"):
+        mvae_core.train([synth_dir], tmp_path / "new", init_from=3)
