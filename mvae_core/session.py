@@ -500,9 +500,7 @@ def _fit(
                 f"run {run.path}"
             )
             if initial is not None:
-                trained = f"{starting.epochs} epoch{'s' * (starting.epochs != 1)}"
-                on = f" on {' '.join(starting.data)}" if starting.data else ""
-                reporter.note(f"starts from the weights of {starting.file} ({trained}{on})")
+                reporter.note(f"starts from the weights of {starting.described()}")
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:

@@ -52,6 +52,8 @@ SAME_MEANING = ("data.pitch_low", "data.max_duration_steps")
 differ from the source's."""
 PROVENANCE_KEY = "init_from"
 """The table of ``[provenance]`` that records the starting weights (:meth:`StartingWeights.record`)."""
+DATA_SHOWN = 3
+"""How many of the source run's DATA paths :meth:`StartingWeights.described` names."""
 FIX = "leave them out (a run started from weights takes the source's model settings), or train from scratch"
 
 
@@ -77,6 +79,14 @@ class StartingWeights:
         """``[provenance.init_from]``: the file read, the digest of its weights (:func:`weights_digest`), the epochs
         trained into them and the DATA of the run that trained them."""
         return {"path": str(self.file), "weights_sha256": self.digest, "epochs": self.epochs, "data": self.data}
+
+    def described(self) -> str:
+        """The weights as a run's start says it: ``/abs/RUN/model.safetensors (6 epochs on DATA)``, the source's DATA
+        cut after :data:`DATA_SHOWN` paths (a run trained on 181 files named one by one)."""
+        trained = f"{self.epochs} epoch{'s' * (self.epochs != 1)}"
+        more = len(self.data) - DATA_SHOWN
+        shown = " ".join(self.data[:DATA_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
 
     def check(self, cfg: MvaeConfig) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same

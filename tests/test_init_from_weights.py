@@ -6,11 +6,13 @@ of where the weights came from."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 import torch
 from typer.testing import CliRunner
 
@@ -19,7 +21,7 @@ from mvae_core import hookimpl
 from mvae_core.checkpoint import load_checkpoint, load_model_file
 from mvae_core.cli import app
 from mvae_core.run import RunDir
-from mvae_core.starting_weights import weights_digest
+from mvae_core.starting_weights import read_starting_weights, weights_digest
 from tests.training import TINY
 
 
@@ -105,3 +107,17 @@ def test_the_first_epoch_of_a_fine_tuned_run_scores_far_better_than_one_from_scr
     source_best = min(r["val_elbo"] for r in RunDir(patterns_run).read_metrics())
     assert tuned.best_val_elbo < scratch.best_val_elbo - 10, (tuned.best_val_elbo, scratch.best_val_elbo)
     assert abs(tuned.best_val_elbo - source_best) < 1.0, (tuned.best_val_elbo, source_best)
+
+
+def test_the_start_line_names_a_few_of_the_sources_data_paths(tiny_run, tmp_path):
+    """A source trained on 181 files named one by one printed a start line of 13 KB."""
+    source = Path(shutil.copytree(tiny_run, tmp_path / "source"))
+    tree = tomllib.loads((source / "config.toml").read_text(encoding="utf-8"))
+    tree["provenance"]["data"] = [f"/midi/solo-{n}.mid" for n in range(181)]
+    (source / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
+    starting = read_starting_weights(source)
+    assert starting.described() == (
+        f"{(source / 'model.safetensors').resolve()} ({starting.epochs} epochs on /midi/solo-0.mid /midi/solo-1.mid "
+        "/midi/solo-2.mid and 178 more)"
+    )
+    assert len(starting.record()["data"]) == 181  # the record keeps them all
