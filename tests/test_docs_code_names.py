@@ -1,6 +1,7 @@
-"""The ``Class.attribute`` names that docs/benchmarks.md, data.md, evaluation.md, models.md, schedules.md, timing.md
-and tools.md put in code spans name a class of mvae's code and an attribute it has (benchmarks.md still named
-``LoopSet.note_weights`` and ``MelodyVAE``, which the code had renamed)."""
+"""The ``Class.attribute`` names and ``Class(...)`` calls that docs/benchmarks.md, data.md, evaluation.md, models.md,
+schedules.md, timing.md and tools.md put in code spans name a class of mvae's code and an attribute it has
+(benchmarks.md still named ``LoopSet.note_weights``, ``MelodyVAE`` and ``Player(model)``, which the code had
+renamed)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["benchmarks.md", "data.md", "evaluation.md", "models.md", "schedules.md", "timing.md", "tools.md"]
 PACKAGES = ["mvae_core", "mvae_plugins", "schedules"]
-NOT_MVAE = {"F", "Math"}  # torch.nn.functional; JavaScript's, in tools.md's host
+NOT_MVAE = {"Adam", "F", "Math", "Var"}  # torch's optimiser, torch.nn.functional; JavaScript's (tools.md); Var(μ), math
 
 
 def class_attributes() -> dict[str, set[str]]:
@@ -47,6 +48,12 @@ def named(page: str) -> list[str]:
     return sorted(set(re.findall(r"`([A-Z][A-Za-z0-9]*\.[a-z_][A-Za-z0-9_]*)(?:\(\))?`", text)) - {"README.md"})
 
 
+def constructed(page: str) -> list[str]:
+    """The classes a page's code spans call: ``SeedPlayer(model)``."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"`(?:[\w.]+\.)?([A-Z][A-Za-z0-9]*)\(", text)))
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_the_classes_and_attributes_a_page_names_exist(page):
     wrong = []
@@ -58,4 +65,7 @@ def test_the_classes_and_attributes_a_page_names_exist(page):
             wrong.append(f"{name} (no class {cls})")
         elif attribute not in CLASSES[cls]:
             wrong.append(f"{name} ({cls} has no {attribute})")
+    wrong += [
+        f"{name}(...) (no class {name})" for name in constructed(page) if name not in CLASSES and name not in NOT_MVAE
+    ]
     assert not wrong, f"docs/{page} names {wrong}"
