@@ -534,7 +534,8 @@ def evaluate(
     :param temperature: the note temperature of the generated loops, as :func:`generate`'s (0 = deterministic).
     :returns: the numbers as a dict of groups; ``trained_on`` lists the evaluated files that the run trained on (the
         same content as a file of its training split, wherever it lies now, or the same notes by ``data_report.json``'s
-        music digests; None: the run recorded no digests).
+        music digests; for a run started from another's weights, ``init_from``, that run's too, while it is there;
+        None: the run recorded no digests).
     :raises OptionError: an argument of the wrong type or out of range, naming it.
     :raises DataError: a path that does not exist, no data, or no usable loop in it (with the skip reasons); loading
         errors as :func:`load`.

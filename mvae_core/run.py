@@ -560,13 +560,36 @@ class RunDir:
         return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
 
     def trained_on(
-        self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None
+        self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None, depth: int = 8
     ) -> list[str] | None:
         """The sources among ``content`` (file digests by source name, as :meth:`DataReport.content` gives them)
         whose file the run trained on: the same content as one of ``split.json``'s train sources, wherever it lies
         now, or, given ``music`` (:meth:`DataReport.music`), the same notes as one, transposed or not (a copy in
-        other bytes: re-saved, merged, at another tempo), by the music digests of ``data_report.json``. None when
-        the run cannot tell (it recorded no digests)."""
+        other bytes: re-saved, merged, at another tempo), by the music digests of ``data_report.json``; for a run
+        started from another's weights (:meth:`started_from`), those that run trained on too, while it is there
+        (``depth``: how many such runs back are followed). None when the run cannot tell (it recorded no
+        digests)."""
+        own = self._trained_here(content, music)
+        source = self.started_from() if depth > 0 else None
+        if own is None or source is None:
+            return own
+        return sorted(set(own) | set(source.trained_on(content, music, depth - 1) or ()))
+
+    def started_from(self) -> RunDir | None:
+        """The run whose weights this one started from (``[provenance.init_from]``, :mod:`mvae_core.starting_weights`),
+        while its folder holds a run; None for a run that started from random weights, or whose source is gone."""
+        try:
+            record = self.read_provenance().get("init_from")
+        except MvaeError:
+            return None
+        path = record.get("path") if isinstance(record, dict) else None
+        source = RunDir(Path(path).parent) if isinstance(path, str) else None
+        return source if source is not None and source.path != self.path and (source.path / CONFIG).is_file() else None
+
+    def _trained_here(
+        self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None
+    ) -> list[str] | None:
+        """:meth:`trained_on` by this run's own ``split.json`` and ``data_report.json``."""
         try:
             saved = self._split_file()
             train = set(saved["train"])
