@@ -252,7 +252,7 @@ def train(
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
                         _refuse_existing(run, epochs, locked=True)
                     train_set, val_set, fingerprint = _prepare_data(
-                        run, cfg, data, jobs, resume, relocation, dist, reporter
+                        run, cfg, data, jobs, resume, relocation, dist, reporter, starting
                     )
                 sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
                 dist.check_same_split(fingerprint, f"{sources}, {len(val_set)} validation loops")
@@ -631,11 +631,12 @@ def _failed(
 
 def _prepare_data(
     run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool, relocation: Relocation,
-    dist: Distributed, reporter: Reporter,
+    dist: Distributed, reporter: Reporter, starting: StartingWeights | None = None,
 ) -> tuple[LoopSet, LoopSet, str]:  # fmt: skip
     """Load, report and split the data; refuse data a resumed run did not start with (its sources compared under
     the names they had before a ``relocation``). Creates the run directory (rank 0) only once the data is usable;
-    a relocated resume rewrites ``split.json`` with the new names."""
+    a relocated resume rewrites ``split.json`` with the new names. A new run from ``starting`` weights warns of
+    validation files the run that trained them trained on."""
     parsing = getattr(reporter, "parsing", None)  # optional (Reporter): a first parse of thousands of files is long
     try:
         with parsing() if parsing is not None else contextlib.nullcontext() as progress:
@@ -657,6 +658,8 @@ def _prepare_data(
             "for note (a variant or an excerpt of a tune under another name, a phrase two files share): validation "
             "scores them as held out, which flatters its numbers that much (docs/data.md, Train/validation split)"
         )
+    if not resuming and dist.is_main and starting is not None and (learnt := _learnt(starting, val_set, report)):
+        reporter.note(learnt, "warning")
     damaged = run.split_damaged() if resuming else None
     if resuming:
         _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
@@ -677,6 +680,23 @@ def _prepare_data(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
         )
     return train_set, val_set, fingerprint(train_set, val_set)
+
+
+def _learnt(starting: StartingWeights, val_set: LoopSet, report: DataReport) -> str | None:
+    """The warning that validation files of a new run are files the run its ``starting`` weights come from trained
+    on (or copies of them), by :meth:`RunDir.trained_on`; None when none is (or that run is gone)."""
+    source = RunDir(starting.file.parent)
+    validation = set(val_set.sources)
+    content = {name: digest for name, digest in report.content().items() if name in validation}
+    learnt = source.trained_on(content, report.music()) if (source.path / CONFIG).is_file() else None
+    if not learnt:
+        return None
+    shown = ", ".join(learnt[:3]) + (f" and {len(learnt) - 3} more" if len(learnt) > 3 else "")
+    return (
+        f"{len(learnt)} of the {len(validation)} validation files ({shown}) are files {source.path} trained on, the "
+        "run this one starts from: its weights learnt them, so validation scores them as held out when they are not, "
+        "which flatters val_elbo; for held-out numbers, leave them out of DATA (or train the source without them)"
+    )
 
 
 def _split(
