@@ -150,13 +150,6 @@ def train(
             metavar="RUN", help="Continue the run in this directory (with --epochs, --jobs, moved DATA only)."
         ),
     ] = None,
-    device: Annotated[
-        str | None, typer.Option(metavar="D", help=_flag_help("auto, cpu or cuda", "train.device"))
-    ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
-    ] = None,
-    melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
     init_from: Annotated[
         Path | None,
         typer.Option(
@@ -165,6 +158,13 @@ def train(
             "that file, or its checkpoint.pt (the last trained weights); the model settings default to that run's.",
         ),
     ] = None,
+    device: Annotated[
+        str | None, typer.Option(metavar="D", help=_flag_help("auto, cpu or cuda", "train.device"))
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
+    ] = None,
+    melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory.
 
