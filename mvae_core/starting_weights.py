@@ -47,9 +47,12 @@ from mvae_core.version import VERSION
 INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
 """The ``[data]`` settings a run started from weights takes from the source (with every ``[model]`` setting): the
 pitch of row 0, the number of rows and the length a duration of 1.0 stands for."""
-SAME_MEANING = ("data.pitch_low", "data.max_duration_steps")
-"""Settings that leave every tensor's shape as it is but change what the weights' numbers mean: refused when they
-differ from the source's."""
+SAME_MEANING = {
+    "data.pitch_low": "another pitch in each row",
+    "data.max_duration_steps": "another length for each duration",
+}
+"""Settings that leave every tensor's shape as it is but change what the weights' numbers mean (how, as a refusal says
+it): refused when they differ from the source's."""
 PROVENANCE_KEY = "init_from"
 """The table of ``[provenance]`` that records the starting weights (:meth:`StartingWeights.record`)."""
 DATA_SHOWN = 3
@@ -99,21 +102,19 @@ class StartingWeights:
                 f"load only into the model that trained them: {FIX}",
             )
         was, now = dotted_settings(settings_record(self.config)), dotted_settings(settings_record(cfg))
-        refused = {key: (was[key], now[key]) for key in SAME_MEANING if was[key] != now[key]}
         shaped = {
             key: (was.get(key), now.get(key))
             for key in sorted(set(was) | set(now))
             if (key.startswith("model.") or key == "data.pitch_classes") and was.get(key) != now.get(key)
         }
-        if shaped and _shapes(cfg) != _shapes(self.config):
-            refused |= _reshaping(self.config, shaped) or shaped
-        if refused:
-            changes = ", ".join(f"{key} {_shown(a)} → {_shown(b)}" for key, (a, b) in refused.items())
-            raise self.error(
-                ConfigError,
-                f"this run's settings do not fit its weights ({changes}: the tensors' shapes or the rows' and "
-                f"durations' meaning would differ); {FIX}",
-            )
+        reshaping = (
+            (_reshaping(self.config, shaped) or shaped) if shaped and _shapes(cfg) != _shapes(self.config) else {}
+        )
+        problems = [f"{_changes(reshaping)} (tensors of other shapes)"] if reshaping else []
+        problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in SAME_MEANING.items()
+                     if was[key] != now[key]]  # fmt: skip
+        if problems:
+            raise self.error(ConfigError, f"this run's settings do not fit its weights: {'; '.join(problems)}; {FIX}")
 
     def error(self, kind: type[MvaeError], text: str) -> MvaeError:
         """``kind`` saying ``text`` about the source, named as the caller gave it (``init_from``, ``--init-from``)."""
@@ -235,8 +236,13 @@ def _set(tree: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     return copy
 
 
-def _shown(value: Any) -> str:
-    return "not set" if value is None else toml_literal(value)
+def _changes(changed: dict[str, tuple[Any, Any]]) -> str:
+    """``model.hidden 512 → 256, data.pitch_classes 24 → 36``: each setting with the source's value and the new one."""
+
+    def shown(value: Any) -> str:
+        return "not set" if value is None else toml_literal(value)
+
+    return ", ".join(f"{key} {shown(was)} → {shown(now)}" for key, (was, now) in changed.items())
 
 
 def _error(kind: type[MvaeError], given: str, text: str) -> MvaeError:

@@ -42,18 +42,24 @@ def test_another_model_is_refused(tiny_run, synth_dir, tmp_path):
 
 def test_settings_that_change_a_shape_are_named_with_both_values_and_free_ones_are_not(tiny_run, synth_dir, tmp_path):
     said = _refused(tmp_path, tiny_run, "--set", "model.hidden=48", "--set", "model.dropout=0.1", data=synth_dir)
-    assert f"error: --init-from {tiny_run}: this run's settings do not fit its weights (model.hidden 32 → 48: " in said
+    assert said == (
+        f"error: --init-from {tiny_run}: this run's settings do not fit its weights: model.hidden 32 → 48 (tensors of "
+        "other shapes); leave them out (a run started from weights takes the source's model settings), or train from "
+        "scratch"
+    )
     assert "dropout" not in said  # it changes no shape: a fine-tuning may change it
     said = _refused(tmp_path, tiny_run, "--set", "data.pitch_classes=36", "--set", "model.melody_rnn.embedding=4")
-    assert "(data.pitch_classes 24 → 36, model.melody_rnn.embedding 8 → 4: " in said
+    assert ": data.pitch_classes 24 → 36, model.melody_rnn.embedding 8 → 4 (tensors of other shapes); " in said
 
 
 def test_another_lowest_pitch_row_is_refused_though_every_shape_fits(tiny_run, synth_dir, tmp_path):
     said = _refused(tmp_path, tiny_run, "--set", "data.pitch_low=36", data=synth_dir)
+    assert "do not fit its weights: data.pitch_low 48 → 36 (another pitch in each row); leave them out" in said, said
+    said = _refused(tmp_path, tiny_run, "--set", "data.max_duration_steps=8", "--set", "model.hidden=48")
     assert (
-        "do not fit its weights (data.pitch_low 48 → 36: the tensors' shapes or the rows' and durations' meaning"
-        in said
-    )
+        "do not fit its weights: model.hidden 32 → 48 (tensors of other shapes); data.max_duration_steps 16.0 → 8.0 "
+        "(another length for each duration); leave them out"
+    ) in said, said
 
 
 def test_a_source_that_is_missing_damaged_or_no_run_is_named(tiny_run, tmp_path):
@@ -96,7 +102,8 @@ def test_the_python_call_raises_the_same_refusal_naming_init_from(tiny_run, synt
     with pytest.raises(ConfigError) as refused:
         mvae_core.train([synth_dir], tmp_path / "new", overrides={"model.latent_dim": 3}, init_from=tiny_run)
     assert str(refused.value).startswith(
-        f"init_from {tiny_run}: this run's settings do not fit its weights (model.latent_dim 2 → 3: "
+        f"init_from {tiny_run}: this run's settings do not fit its weights: model.latent_dim 2 → 3 (tensors of other "
+        "shapes); "
     )
     assert not (tmp_path / "new").exists()
 
