@@ -284,9 +284,11 @@ def _recorded_start(run: RunDir) -> StartingWeights | None:
     try:
         starting = read_starting_weights(path)
     except MvaeError as exc:
+        said = f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
+        fix = f"put {path} back, or start a new run"
         raise ResumeRefused(
-            f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
-            f"which cannot be read again ({exc}); put {path} back, or start a new run"
+            f"{said}which cannot be read again ({exc}); {fix}",
+            command_line=f"{said}which cannot be read again ({exc.command_line_message()}); {fix}",
         ) from None
     if starting.digest != digest:
         raise ResumeRefused(

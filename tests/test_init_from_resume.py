@@ -85,3 +85,12 @@ def test_a_run_stopped_before_its_first_checkpoint_starts_over_from_the_same_wei
         f"{(source / 'model.safetensors').resolve()} holds other weights now (weights_sha256 "
     ) in str(refused.value)
     assert not (crashed / "checkpoint.pt").exists()
+    shutil.rmtree(source)  # gone: nothing to start over from
+    with pytest.raises(ResumeRefused) as refused:
+        mvae_core.train(out=crashed, resume=True, plugins=[("stopper", stopper)], progress=False)
+    gone = (source / "model.safetensors").resolve()
+    assert refused.value.command_line_message() == (
+        f"{crashed} stopped before its first checkpoint, so it starts over from the weights it started from, which "
+        f"cannot be read again (--init-from {gone}: no such file or folder; give a trained run's folder (or its "
+        f"model.safetensors or checkpoint.pt)); put {gone} back, or start a new run"
+    )
