@@ -4,12 +4,15 @@ end on Ctrl-C), and the server's threads are waited for until one deadline, not 
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import socket
 import threading
 import time
 from pathlib import Path
+
+import uvicorn
 
 from mvae_core.serve.engine import Engine
 from mvae_core.serve.osc import OscAnswers, OscServer, message
@@ -65,7 +68,7 @@ def test_a_server_stops_at_once_when_idle_and_when_never_started(tiny_run):
         assert time.monotonic() - begun < 2 and not server._thread.is_alive()  # the timeout's 5 s not needed
 
 
-def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run, monkeypatch):
+def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run, monkeypatch, caplog):
     """The pad's encoding in the middle of a long chunk and OSC answering a stuck message: each was waited for up to
     5 s in turn (with uvicorn's 10 s, up to 26 s in all, against a 30 s limit in the tests of `mvae serve`)."""
     release = threading.Event()
@@ -90,11 +93,34 @@ def test_the_live_server_waits_for_its_stuck_threads_until_one_deadline(tiny_run
             assert all(event.wait(10) for event in busy.values())
         started = time.monotonic()
         stopper = threading.Thread(target=live.stop, kwargs={"grace": 0.2, "timeout": 1.0}, daemon=True)
-        stopper.start()
-        stopper.join(8)
+        with caplog.at_level(logging.WARNING, logger="mvae_core.serve"):
+            stopper.start()
+            stopper.join(8)
         assert not stopper.is_alive() and time.monotonic() - started < 5  # 1.2 s here; 10.2 s before
     finally:
         release.set()
+    said = caplog.text
+    assert "the OSC server was still answering a message" in said and "the pad's encoding" in said, said
+    assert "HTTP" not in said  # it stopped in time
+
+
+def test_an_http_server_slow_to_stop_is_left_at_the_deadline_with_a_warning(tiny_run, monkeypatch, caplog, capfd):
+    shutdown = uvicorn.Server.shutdown
+
+    async def slow_shutdown(self, sockets=None):
+        await asyncio.sleep(3)
+        await shutdown(self, sockets=sockets)
+
+    monkeypatch.setattr(uvicorn.Server, "shutdown", slow_shutdown)
+    live = LiveServer(tiny_run, port=0).start()
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="mvae_core.serve"):
+        live.stop(grace=0.2, timeout=0.5)
+    assert time.monotonic() - started < 2.5  # 0.7 s here; the shutdown alone takes 3
+    assert "the HTTP server had not stopped when the server had to; it ends with the process" in caplog.text
+    live._thread.join(10)  # its shutdown, left to run, ends without an error (it closes the listening socket)
+    assert not live._thread.is_alive() and live._socket.fileno() == -1
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_live_md_states_how_long_a_stop_takes_at_most():

@@ -349,6 +349,11 @@ class TrainingPoints:
         self.request_stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning(
+                    "warning: the pad's encoding of the training loops was still running when the server had to "
+                    "stop; it ends with the process"
+                )
 
     def request_stop(self) -> None:
         """Tell the thread to stop before its next chunk, without waiting (:meth:`stop` waits)."""

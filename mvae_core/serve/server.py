@@ -33,6 +33,7 @@ from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
+log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
 STOP_POLL_S = 0.05
 """How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
@@ -151,8 +152,8 @@ class LiveServer:
         Requests under way get ``grace`` seconds to finish; then the server hangs up on their clients (one that
         stopped sending mid-body would keep uvicorn waiting for ever), and they end as a client that left does:
         silently. Every thread is told to stop first and all are then waited for until one deadline (each waited for
-        in turn, up to its own limit, took up to 26 s in all); a daemon thread still running then ends with the
-        process."""
+        in turn, up to its own limit, took up to 26 s in all); a daemon thread still running then is left to end on its
+        own or with the process, with a warning."""
         deadline = time.monotonic() + grace + timeout
         self._server.should_exit = True
         self.points.request_stop()
@@ -164,7 +165,11 @@ class LiveServer:
             if self._thread.is_alive():
                 self._hang_up()
             self._thread.join(timeout=_left(deadline))
-        self._socket.close()
+        if self._thread is not None and self._thread.is_alive():
+            # uvicorn closes the socket as it ends; closing it here, under its feet, raised in its thread
+            log.warning("warning: the HTTP server had not stopped when the server had to; it ends with the process")
+        else:
+            self._socket.close()
         self._stop_side_services(deadline)
         self.points.stop(_left(deadline))
         logging.getLogger("uvicorn.error").removeFilter(self._once)
