@@ -253,6 +253,7 @@ class RunDir:
                 evaluate=f"mvae_core.evaluate({here!r}, DATA)",
                 train_on_here=f"mvae_core.train(data=[{here!r}], out=RUN)",
                 trainer_out="mvae_core.train(out=...)",
+                init_from=f"mvae_core.train(data=DATA, init_from={here!r}, out=NEW_RUN)",
             )
         return Steps(
             train=self.train_command,
@@ -263,6 +264,7 @@ class RunDir:
             evaluate=f"mvae evaluate {self.shell_path} DATA",
             train_on_here=f"mvae train {self.shell_path} --out RUN",
             trainer_out="mvae train --out",
+            init_from=f"mvae train DATA --init-from {self.shell_path} --out NEW_RUN",
         )
 
     def said_both_ways(self, error: type[Said], message: Callable[[Steps], str], epochs: int | None = None) -> Said:
@@ -897,6 +899,7 @@ class Steps(NamedTuple):
     evaluate: str  # the run here scored on DATA
     train_on_here: str  # a new run on the MIDI files in this folder
     trainer_out: str  # the option that names a run's folder
+    init_from: str  # a new run on DATA that starts from the weights of the run here (--init-from)
 
 
 LOCK_WAIT_S = 0.25

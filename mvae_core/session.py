@@ -222,8 +222,8 @@ def train(
         if stops := run.stop_reasons():
             reporter = _reporter(progress, True)
             stopped = f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further, from its weights"
-            reporter.note(Advice(f"{stopped}: mvae_core.train(data=DATA, init_from={str(run.path)!r}, out=NEW_RUN)",
-                                 f"{stopped}: mvae train DATA --init-from {run.shell_path} --out NEW_RUN"))  # fmt: skip
+            python, command = run.steps(python=True), run.steps(python=False)
+            reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
             records = run.read_metrics()
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
         _check_objects(cfg, run, objects)
@@ -377,14 +377,13 @@ def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
         if run.path.is_dir() and run.exists():
             more = "" if epochs is None else f" --epochs {epochs}"
             then = f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
-            python = f"mvae_core.train(data=DATA, init_from={str(run.path)!r}, out=NEW_RUN)"
             tune = "to train its weights on other MIDI files, start a new run from them"
+            python, command = run.steps(python=True).init_from, run.steps(python=False).init_from
             raise InputError(
                 f"data {given} is a run folder, not MIDI files: to continue training it, "
                 f"{run.resume_call(*([] if epochs is None else [f'epochs={epochs}']))}; {tune}: {python}; {then}",
                 command_line=f"DATA {given} is a run folder, not MIDI files: to continue training it, "
-                f"{run.resume_command}{more}; {tune}: mvae train DATA --init-from {run.shell_path} --out NEW_RUN; "
-                f"{then}",
+                f"{run.resume_command}{more}; {tune}: {command}; {then}",
             )
 
 
@@ -829,7 +828,8 @@ def _refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = Fals
         if state.kind == "training":
             return f"{here}; wait for it to finish, or {elsewhere}"
         if state.kind == "stopped":
-            return f"{here}; a run a plugin stopped is not resumed: {elsewhere}"
+            further = f"or train its weights further in a new run: {steps.init_from}"
+            return f"{here}; a run a plugin stopped is not resumed: {elsewhere}, {further}"
         if not run.has_checkpoint():  # deleted to keep only the model: generate reads it, a resume cannot
             return f"{here}; its {CHECKPOINT} is gone, so it cannot be continued: {elsewhere}"
         if state.kind == "finished":

@@ -133,13 +133,14 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     name = str(given)
     path = Path(given)
     if not path.exists():
-        raise _error(InputError, name, "no such file or folder; give a trained run's folder (or its model.safetensors "
-                                       "or checkpoint.pt)")  # fmt: skip
+        give = f"give a trained run's folder (or its {BEST_MODEL} or {CHECKPOINT})"
+        raise _error(InputError, name, f"no such file or folder; {give}")
     if path.is_dir():
         path = path / BEST_MODEL
     elif path.suffix not in (".safetensors", ".pt"):
-        raise _error(InputError, name, f"neither a run folder nor a model file; give a trained run's folder, its "
-                                       f"{BEST_MODEL} (the best model) or its {CHECKPOINT} (the last trained weights)")  # fmt: skip
+        give = f"give a trained run's folder, its {BEST_MODEL} (the best model) or its {CHECKPOINT} (the last trained "
+        give += "weights)"
+        raise _error(InputError, name, f"neither a run folder nor a model file; {give}")
     run = RunDir(path.parent)  # its messages name the files as the caller gave them; the record, absolute
     try:
         cfg = run.read_config()
@@ -237,7 +238,8 @@ def _set(tree: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
 
 
 def _changes(changed: dict[str, tuple[Any, Any]]) -> str:
-    """``model.hidden 512 → 256, data.pitch_classes 24 → 36``: each setting with the source's value and the new one."""
+    """``model.hidden 512 → 256, data.pitch_classes 24 → 36``: each setting with the source's value and the new
+    one."""
 
     def shown(value: Any) -> str:
         return "not set" if value is None else toml_literal(value)

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mvae_core
+from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.errors import ConfigError, ResumeRefused
 
@@ -114,8 +115,8 @@ def test_a_run_folder_given_as_data_names_init_from_for_training_its_weights_on_
     said = " ".join(result.stderr.split())
     assert result.exit_code == 2
     assert (
-        f"; to train its weights on other MIDI files, start a new run from them: mvae train DATA --init-from {tiny_run} "
-        "--out NEW_RUN; " in said
+        "; to train its weights on other MIDI files, start a new run from them: mvae train DATA --init-from "
+        f"{tiny_run} --out NEW_RUN; " in said
     ), said
     with pytest.raises(mvae_core.InputError, match=r"start a new run from them: mvae_core\.train\(data=DATA, init_"):
         mvae_core.train(data=[tiny_run], out=tmp_path / "new", progress=False)
@@ -128,3 +129,22 @@ def test_init_from_takes_the_result_of_a_training_and_refuses_what_is_no_path(ti
     assert mvae_core.load(tuned).config.model.hidden == 16
     with pytest.raises(mvae_core.InputError, match=r"^init_from is a trained run's folder or its model file .*got 3$"):
         mvae_core.train([synth_dir], tmp_path / "new", init_from=3)
+
+
+def test_a_new_run_into_a_run_a_plugin_stopped_names_a_new_run_from_its_weights(synth_dir, tmp_path):
+    """A run early stopping ended cannot be resumed; to train its weights further, a new run starts from them."""
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=["model.hidden=16"], plugins=[StopAtOnce()], epochs=3, progress=False)
+    result = runner.invoke(app, ["train", str(synth_dir), "--out", str(run)], env={"NO_COLOR": "1"})
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2
+    assert said.endswith(
+        "a run a plugin stopped is not resumed: choose another output directory, or train its weights further in a new "
+        f"run: mvae train DATA --init-from {run} --out NEW_RUN"
+    ), said
+
+
+class StopAtOnce:
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        return "enough"
