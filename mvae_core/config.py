@@ -79,7 +79,9 @@ class DataConfig(Section):
     min_bpm: float = Field(10.0, gt=0, description="Files whose average tempo is below this are skipped as absurd.")
     max_bpm: float = Field(1000.0, gt=0, description="Files whose average tempo is above this are skipped as absurd.")
     cache_dir: Path | None = Field(
-        None, description="Parsed-data cache; default $MVAE_CACHE_DIR or ~/.cache/mvae. 'none' disables it."
+        None,
+        description="Parsed-data cache; default $MVAE_CACHE_DIR, else $XDG_CACHE_HOME/mvae or ~/.cache/mvae. 'none' "
+        "disables it.",
     )
 
     @field_validator("melody", mode="before")

@@ -971,7 +971,8 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
     said = (
         f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
-        f"the settings it trained with (only {EPOCHS_KEY} and the data's place may change): {' and '.join(fix)} in "
+        f"the settings it trained with (only {EPOCHS_KEY}, the data's place, where and how it computes, and plugin "
+        f"settings marked so may change: docs/cli.md#resume): {' and '.join(fix)} in "
         f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}"
         f"{TRAINED_WEIGHTS * weights}: "
     )

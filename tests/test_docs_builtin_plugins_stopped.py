@@ -24,7 +24,9 @@ class StopAtOnce:
 def test_a_stopped_run_resumed_says_so_and_trains_nothing(synth_dir, tmp_path, capsys):
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
     quoted = re.search(
-        r"`mvae train --resume RUN` says `RUN stopped \((.*?)\); start a new run to train further`", text
+        r"`mvae train --resume RUN` says `RUN stopped \((.*?)\); start a new run to train further, from its weights: "
+        r"mvae train DATA --init-from RUN --out NEW_RUN`",
+        text,
     )
     assert quoted, "builtin_plugins.md no longer quotes what a resume of a stopped run says"
     out = tmp_path / "run"
@@ -33,5 +35,6 @@ def test_a_stopped_run_resumed_says_so_and_trains_nothing(synth_dir, tmp_path, c
     result = mvae_core.train(out=out, resume=True, epochs=5, plugins=[stopper], progress=True)
     assert (result.outcome, result.epochs_run) == ("already stopped", 1)
     printed = capsys.readouterr()
-    assert f"{out} stopped (stop_at_once: enough); start a new run to train further" in printed.out + printed.err
+    said = f"{out} stopped (stop_at_once: enough); start a new run to train further, from its weights: "
+    assert f"{said}mvae_core.train(data=DATA, init_from={str(out)!r}, out=NEW_RUN)" in printed.out + printed.err
     assert '`outcome` is `"already stopped"`' in text

@@ -57,7 +57,8 @@ def test_an_edited_learning_rate_is_refused_naming_it_with_both_values(one_epoch
         mvae_core.train(out=run, resume=True, epochs=2, progress=False)
     assert str(refused.value) == (
         f"{config} was edited since the run's last checkpoint (train.lr 0.001 → 0.01); a resume continues the run "
-        f"with the settings it trained with (only train.epochs and the data's place may change): put back train.lr = "
+        f"with the settings it trained with (only train.epochs, the data's place, where and how it computes, and "
+        "plugin settings marked so may change: docs/cli.md#resume): put back train.lr = "
         f"0.001 in {config}; to train with the new value, start a new run from it and the run's trained weights: "
         f"mvae_core.train(data=[{str(synth_dir)!r}], config={str(config)!r}, overrides={{'train.lr': 0.01}}, "
         f"init_from={str(run)!r}, out=NEW_RUN)"
