@@ -336,8 +336,9 @@ def mvae_validation_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any
 
     Put back here the trained weights that ``mvae_validation_start`` swapped out: after this hook the model must
     hold exactly the weights it held before ``mvae_validation_start`` (the core checks when a plugin implements
-    either hook). The best model (``model.safetensors``) is the weights validation scored, copied before this hook;
-    the checkpoint, written after ``mvae_epoch_end``, the trained ones. Numbers recorded here with
+    either hook). The best model (``model.safetensors``) is the weights validation scored, copied before this hook
+    (``trainer.scored_weights()`` gives them to ``mvae_epoch_end``); the checkpoint, written after
+    ``mvae_epoch_end``, the trained ones. Numbers recorded here with
     ``trainer.record`` land in this epoch's line.
 
     Example::

@@ -198,7 +198,6 @@ class Trainer:
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         # the plugins that may swap other weights in for validation: the trained ones are checked to come back
         self.validation_plugins = host.implementing("mvae_validation_start", "mvae_validation_end")
-        self.scored: dict[str, torch.Tensor] | None = None  # the weights validation scored, when a plugin swapped
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
         self.start_events: list[dict[str, Any]] = []  # what plugins emitted before this attempt's first epoch
@@ -298,15 +297,16 @@ class Trainer:
     def _validation(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:
         """The validation part of ``epoch``'s record: every process calls ``mvae_validation_start``, rank 0 validates
         (:meth:`validate`) and shares the result, every process calls ``mvae_validation_end`` with it. When plugins
-        implement these hooks, the trained weights must be back after them (:func:`check_weights_back`), and an epoch
-        that improves ``val_elbo`` keeps the weights validation scored for the best model (:attr:`scored`)."""
+        implement these hooks, the trained weights must be back after them (:func:`check_weights_back`), and the
+        weights validation scored are kept for ``mvae_epoch_end`` (``trainer.scored_weights()``) and the best
+        model."""
         view, hook = self.view, self.host.hook
         self.dist.sync_model(self.model)
         trained = weights_copy(self.model) if self.validation_plugins else None
         hook.mvae_validation_start(trainer=view, epoch=epoch)
         metrics = self.dist.from_main(partial(self.validate, epoch, multipliers))
-        if trained is not None and self.run and self._improves(metrics["val_elbo"]):
-            self.scored = weights_copy(self.model)
+        if trained is not None:
+            self.view._scored = weights_copy(self.model)
         hook.mvae_validation_end(trainer=view, epoch=epoch, metrics=metrics)
         if trained is not None:
             check_weights_back(self.model, trained, self.validation_plugins)
@@ -324,9 +324,8 @@ class Trainer:
         if self.run:
             self.run.append_metrics(record)
             if improved:
-                scored = self.model.state_dict() if self.scored is None else self.scored
-                self.run.save_best(scored, epoch, record["val_elbo"])
-        self.scored = None
+                self.run.save_best(self.view.scored_weights(), epoch, record["val_elbo"])
+        self.view._scored = None  # the next epoch trains the model's own
         self.save_checkpoint(epoch)
 
     def train_step(self, progress: EpochProgress, epoch: int, step: int, index: np.ndarray) -> bool:

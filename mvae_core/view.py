@@ -74,11 +74,20 @@ class TrainerView:
     step: int = 0
     ramps_end: int = 0
     _outbox: PluginOutbox = field(default_factory=PluginOutbox, repr=False)
+    _scored: dict[str, torch.Tensor] | None = field(default=None, repr=False)  # set by the trainer, see scored_weights
 
     @property
     def global_step(self) -> int:
         """The current step counted over the run from 0: ``epoch × steps_per_epoch + step``."""
         return self.epoch * self.steps_per_epoch + self.step
+
+    def scored_weights(self) -> dict[str, torch.Tensor]:
+        """The weights this epoch's validation scored, as a state dict: in ``mvae_epoch_end``, what the epoch's
+        ``val_elbo`` and metrics measured, so a plugin that keeps the best epoch's weights keeps those. They are the
+        model's own (its ``state_dict``, whose tensors training goes on to change: copy what you keep) unless a
+        plugin swapped other weights in for validation (``mvae_validation_start``, e.g. a moving average), then a
+        copy of those; outside ``mvae_epoch_end``, the model's own."""
+        return self.model.state_dict() if self._scored is None else self._scored
 
     def emit(self, message: str, level: str = "warning") -> None:
         """Record ``message`` in this epoch's ``events`` (and on the console), attributed to the caller. ``level`` is

@@ -155,7 +155,8 @@ class EarlyStopping:
         value = monitored_value(metrics, self.config.monitor)
         self.tracker, decision, reason = decide(self.tracker, epoch, value, trainer.ramps_end, self.config)
         if decision is Decision.IMPROVED and self.config.restore_best:
-            self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in trainer.model.state_dict().items()}
+            scored = trainer.scored_weights()  # what the monitor measured: a moving average a plugin swapped in too
+            self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in scored.items()}
         return reason if decision is Decision.STOP else None
 
     @hookimpl
@@ -163,9 +164,12 @@ class EarlyStopping:
         if self.config.restore_best and self.best_weights is not None:
             best = f"{self.config.monitor} {self.tracker.best:.6g}"
             epoch = epoch_number(self.tracker.best_epoch)
-            if self.tracker.wait == 0:  # no epoch after the best: the model holds its weights already
+            held = trainer.model.state_dict()
+            if self.tracker.wait == 0 and all(
+                torch.equal(held[k], v.to(held[k].device)) for k, v in self.best_weights.items()
+            ):
                 trainer.emit(f"kept the weights of the last epoch, {epoch}, the best ({best})", level="info")
-                return
+                return  # no epoch after the best, and it scored the model's own weights: they are there already
             trainer.model.load_state_dict(self.best_weights)
             trainer.emit(f"restored the weights of epoch {epoch} ({best})", level="info")
 
