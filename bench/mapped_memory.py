@@ -30,7 +30,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -185,11 +184,14 @@ def rank_main(directory: Path, storage: str, steps: int, threads: int, overrides
 
 
 def run_ranks(directory: Path, storage: str, ranks: int, steps: int, threads: int, overrides: list[str]) -> list[dict]:
-    """Start ``ranks`` processes of one gloo job on 127.0.0.1; their results, by rank."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "WORLD_SIZE": str(ranks)}
+    """Start ``ranks`` processes of one gloo job on 127.0.0.1; their results, by rank. This process holds their
+    rendezvous store, on a port it bound itself, as torchrun's agent does (a port picked free and closed for rank 0
+    to bind could be taken by another program meanwhile)."""
+    import torch.distributed
+
+    store = torch.distributed.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
+    env = os.environ | {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(store.port), "WORLD_SIZE": str(ranks)}
+    env["TORCHELASTIC_USE_AGENT_STORE"] = "True"  # every rank a client of the store above
     command = [sys.executable, __file__, "--rank-of", str(directory), f"--storage={storage}", f"--steps={steps}",
                f"--threads={threads}", *[f"--set={o}" for o in overrides]]  # fmt: skip
     processes = [

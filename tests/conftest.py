@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from tests.synth import melody_folder, pattern_folder
 DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+DRIVER_TRIES = 3
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="no headless browser here: apt install chromium chromium-driver (CI's .ci/run installs them)",
@@ -73,8 +75,11 @@ def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
 
 
 def _chromium():
-    """A new headless Chromium driven by selenium (the caller quits it)."""
+    """A new headless Chromium driven by selenium (the caller quits it). Selenium picks chromedriver's port by binding
+    port 0 and closing the socket; where another program takes the port meanwhile, chromedriver exits at once
+    ("Address already in use") and a fresh one is started on another port, :data:`DRIVER_TRIES` tries in all."""
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -93,7 +98,16 @@ def _chromium():
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    for attempt in range(1, DRIVER_TRIES + 1):
+        said = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (chromedriver writes on)
+        try:
+            driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=said), options=options)
+            break
+        except WebDriverException:
+            said.seek(0)
+            if attempt == DRIVER_TRIES or "Address already in use" not in said.read():
+                raise
+            said.close()
     driver.set_page_load_timeout(60)
     return driver
 
