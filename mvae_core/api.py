@@ -35,6 +35,7 @@ from mvae_core.errors import (
     ConflictingOptions,
     DataError,
     InputError,
+    MvaeError,
     OptionError,
     RenamedOption,
     blocked_message,
@@ -571,18 +572,15 @@ def evaluate(
             "each file was skipped; docs/data.md)"
         )
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
-    trained_on = RunDir(trained.path).trained_on(report.content(), report.music())
+    run = RunDir(trained.path)
+    trained_on = run.trained_on(report.content(), report.music())
     if trained_on:
         loops = {entry["source"]: int(entry["loops"]) for entry in report.ok}
         share = sum(loops[name] for name in trained_on), table.n_loops
-        note = trained_on_note(trained.path, trained_on, len(report.ok), share)
+        note = trained_on_note(trained.path, trained_on, len(report.ok), share, run.bent_from() or run.started_from())
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
-    elif trained_on is None:  # a run from before split.json kept digests: say that it cannot tell
-        note = (
-            f"{trained.path} kept no digests of its training files (it was trained before mvae recorded them), so "
-            "mvae cannot tell whether the evaluated files are among them: make sure they are held out"
-        )
-        warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
+    elif trained_on is None:  # no split.json with digests: say why it cannot tell
+        warnings.warn(TrainedOnWarning(_untold(run)), stacklevel=callers_level())
     return result | {"trained_on": trained_on}
 
 
@@ -590,9 +588,29 @@ class TrainedOnWarning(UserWarning):
     """:func:`evaluate` scored a run on files it trained on: its numbers are not those of held-out data."""
 
 
-def trained_on_note(run: Path, trained_on: list[str], evaluated: int, loops: tuple[int, int]) -> str:
+def _untold(run: RunDir) -> str:
+    """What :class:`TrainedOnWarning` says when ``run`` cannot tell the files it trained on: a bent copy whose source
+    is gone (a copy keeps no ``split.json``), or a run trained before ``split.json`` kept digests."""
+    try:
+        bend = run.read_provenance().get("bend")
+    except MvaeError:
+        bend = None
+    if isinstance(bend, dict):
+        why = (
+            f"{run.path} is a bent copy of {bend.get('source')}, whose split.json says which files it trained on, and "
+            "that run is gone from there"
+        )
+    else:
+        why = f"{run.path} kept no digests of its training files (it was trained before mvae recorded them)"
+    return f"{why}, so mvae cannot tell whether the evaluated files are among them: make sure they are held out"
+
+
+def trained_on_note(
+    run: Path, trained_on: list[str], evaluated: int, loops: tuple[int, int], source: RunDir | None = None
+) -> str:
     """What :class:`TrainedOnWarning` says: how many of the ``evaluated`` files ``run`` trained on (or copies of
-    them), naming some, and ``loops``: how many of the scored loops they hold, of how many."""
+    them), naming some, and ``loops``: how many of the scored loops they hold, of how many; ``source``: the run its
+    weights came from (``--init-from``, ``mvae bend``), whose training files count too, named with it."""
     n = len(trained_on)
     if evaluated == 1:
         which = "the evaluated file is"
@@ -605,7 +623,13 @@ def trained_on_note(run: Path, trained_on: list[str], evaluated: int, loops: tup
         which += " is" if n == 1 else " are"
     shown = ", ".join(trained_on[:3]) + (", …" if n > 3 else "")
     return (
-        f"{which} {'a file' if n == 1 else 'files'} {run} trained on, or {'a copy' if n == 1 else 'copies'} with the "
+        f"{which} {'a file' if n == 1 else 'files'} {run} trained on{_or_source(source)}, or "
+        f"{'a copy' if n == 1 else 'copies'} with the "
         f"same notes ({shown}): these numbers are not held-out; evaluate on other performers or tunes "
         "(docs/evaluation.md)"
     )
+
+
+def _or_source(source: RunDir | None) -> str:
+    """`` (or the run its weights came from, SOURCE)`` for :func:`trained_on_note`; empty without one."""
+    return "" if source is None else f" (or the run its weights came from, {source.path})"

@@ -569,10 +569,15 @@ class RunDir:
         now, or, given ``music`` (:meth:`DataReport.music`), the same notes as one, transposed or not (a copy in
         other bytes: re-saved, merged, at another tempo), by the music digests of ``data_report.json``; for a run
         started from another's weights (:meth:`started_from`), those that run trained on too, while it is there
-        (``depth``: how many such runs back are followed). None when the run cannot tell (it recorded no
-        digests)."""
+        (``depth``: how many such runs back are followed); for a bent copy (``mvae bend``, which trained nothing and
+        keeps no ``split.json``), those the run it was copied from trained on (:meth:`bent_from`). None when the run
+        cannot tell (it recorded no digests)."""
         own = self._trained_here(content, music)
-        source = self.started_from() if depth > 0 else None
+        if depth <= 0:
+            return own
+        if own is None and (copied := self.bent_from()) is not None:
+            return copied.trained_on(content, music, depth - 1)
+        source = self.started_from()
         if own is None or source is None:
             return own
         return sorted(set(own) | set(source.trained_on(content, music, depth - 1) or ()))
@@ -585,7 +590,21 @@ class RunDir:
         except MvaeError:
             return None
         path = record.get("path") if isinstance(record, dict) else None
-        source = RunDir(Path(path).parent) if isinstance(path, str) else None
+        return self._recorded_run(Path(path).parent if isinstance(path, str) else None)
+
+    def bent_from(self) -> RunDir | None:
+        """The run this bent copy was copied from (``[provenance.bend] source``, ``mvae bend``), while its folder holds
+        a run; None for a run that is no bent copy, or whose source is gone."""
+        try:
+            record = self.read_provenance().get("bend")
+        except MvaeError:
+            return None
+        source = record.get("source") if isinstance(record, dict) else None
+        return self._recorded_run(Path(source) if isinstance(source, str) else None)
+
+    def _recorded_run(self, folder: Path | None) -> RunDir | None:
+        """The run in ``folder`` (named by this run's ``[provenance]``) while it holds one and is not this run."""
+        source = RunDir(folder) if folder is not None else None
         return source if source is not None and source.path != self.path and (source.path / CONFIG).is_file() else None
 
     def _trained_here(
