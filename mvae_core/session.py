@@ -502,6 +502,8 @@ def _fit(
             )
             if initial is not None:
                 reporter.note(f"starts from the weights of {starting.described()}")
+                if still := starting.still_training():
+                    reporter.note(still, "warning")
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:

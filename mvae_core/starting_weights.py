@@ -41,7 +41,7 @@ from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_c
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.errors import InputError, MvaeError
 from mvae_core.models import build_model, installed_model_version
-from mvae_core.run import CONFIG, RunDir, saved_epoch, settings_record
+from mvae_core.run import CONFIG, RunDir, Steps, saved_epoch, settings_record
 from mvae_core.version import VERSION
 
 INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
@@ -71,6 +71,19 @@ class StartingWeights:
     epochs: int  # whole epochs trained into the weights (the best model's epoch, counted from 1)
     digest: str  # weights_digest(state)
     data: list[str]  # what the source run trained on ([provenance] data)
+    training: bool = False  # another process trained the source run when its weights were read
+
+    def still_training(self) -> str | None:
+        """What a new run says when its source run was still training as its weights were read (they are what it
+        held then, not what it ends with); None otherwise."""
+        if not self.training:
+            return None
+        which = "best model" if self.file.name == BEST_MODEL else "last checkpoint"
+        return (
+            f"{self.given} is being trained by another process: this run starts from its {which} so far ({self.epochs} "
+            f"epoch{'s' * (self.epochs != 1)}), not from what that run ends with; to start from those, train this "
+            "run again (into another folder) when that one has finished"
+        )
 
     def defaults(self) -> dict[str, Any]:
         """The source's settings a new run starts from, as a config tree: every ``[model]`` setting (its
@@ -150,7 +163,8 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     except MvaeError as exc:
         raise _wrapped(exc, name) from None
     data = provenance.get("data", [])
-    return StartingWeights(name, path.resolve(), cfg, state, epochs, weights_digest(state), [str(d) for d in data])
+    digest, training = weights_digest(state), run.is_training()
+    return StartingWeights(name, path.resolve(), cfg, state, epochs, digest, [str(d) for d in data], training)
 
 
 def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
@@ -167,16 +181,26 @@ def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
         if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
             raise CheckpointError(f"{path}: its model is not a table of tensors; give the run's {BEST_MODEL}")
         return state, epochs
-    if not path.exists() and (run.path / CHECKPOINT).exists():
-        why = (
-            "the file is gone; put it back"
-            if run.read_metrics()
-            else "no epoch of the run has finished yet; wait for one"
-        )
-        raise CheckpointError(f"no model at {path}: {why}, or give its {CHECKPOINT} (the last trained weights)")
+    if not path.exists() and path.name == BEST_MODEL:
+        raise run.said_both_ways(CheckpointError, lambda steps: f"no model at {path}: {_why_no_model(run, steps)}")
     state, metadata = load_model_file(path)
     saved = saved_epoch(metadata)
     return state, saved[0] if saved else 0
+
+
+def _why_no_model(run: RunDir, steps: Steps) -> str:
+    """Why the run folder ``run`` holds no ``model.safetensors``, and what to give or do instead."""
+    checkpoint = (run.path / CHECKPOINT).exists()
+    if run.read_metrics():
+        return "the file is gone; put it back" + (f", or give its {CHECKPOINT} (the last trained weights)" * checkpoint)
+    if run.is_training():
+        return "no epoch of the run has finished yet (another process is training it now); wait for its first epoch"
+    if checkpoint:
+        return (
+            f"no epoch of the run finished before it stopped; give its {CHECKPOINT} (the weights trained before it "
+            f"stopped), or train it for an epoch first: {steps.resume}"
+        )
+    return f"the run stopped before it trained (no {CHECKPOINT} either); train it first: {steps.resume}"
 
 
 def _fit_own_model(run: RunDir, cfg: MvaeConfig, state: dict[str, torch.Tensor]) -> None:
