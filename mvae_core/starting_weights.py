@@ -57,7 +57,8 @@ PROVENANCE_KEY = "init_from"
 """The table of ``[provenance]`` that records the starting weights (:meth:`StartingWeights.record`)."""
 DATA_SHOWN = 3
 """How many of the source run's DATA paths :meth:`StartingWeights.described` names."""
-FIX = "leave them out (a run started from weights takes the source's model settings), or train from scratch"
+FIX = "(a run started from weights takes the source's model settings), or train from scratch"
+"""What a refusal of settings says after ``leave them out`` (and where they came from: :meth:`StartingWeights.check`)."""
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,16 @@ class StartingWeights:
         shown = " ".join(self.data[:DATA_SHOWN]) + (f" and {more} more" if more > 0 else "")
         return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
 
-    def check(self, cfg: MvaeConfig) -> None:
+    def check(self, cfg: MvaeConfig, config_file: str | os.PathLike[str] | None = None) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same
         :data:`SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
-        the source's value and the new one)."""
+        the source's value and the new one). ``config_file``: the config file the new run was given, which the fix
+        names with the overrides (the settings may come from either)."""
         if cfg.model.name != self.config.model.name:
-            raise self.error(
-                ConfigError,
+            raise self._refused(
                 f"its model is {self.config.model.name!r} and this run's [model] name is {cfg.model.name!r}; weights "
-                f"load only into the model that trained them: {FIX}",
+                "load only into the model that trained them:",
+                config_file,
             )
         was, now = dotted_settings(settings_record(self.config)), dotted_settings(settings_record(cfg))
         shaped = {
@@ -127,11 +129,17 @@ class StartingWeights:
         problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in SAME_MEANING.items()
                      if was[key] != now[key]]  # fmt: skip
         if problems:
-            raise self.error(ConfigError, f"this run's settings do not fit its weights: {'; '.join(problems)}; {FIX}")
+            raise self._refused(f"this run's settings do not fit its weights: {'; '.join(problems)};", config_file)
 
-    def error(self, kind: type[MvaeError], text: str) -> MvaeError:
-        """``kind`` saying ``text`` about the source, named as the caller gave it (``init_from``, ``--init-from``)."""
-        return _error(kind, self.given, text)
+    def _refused(self, text: str, config_file: str | os.PathLike[str] | None) -> ConfigError:
+        """The :class:`ConfigError` saying ``text`` (with its closing mark) and the fix: leave the settings out of the
+        overrides (and of ``config_file``, when one was given), or train from scratch."""
+        python = f" of config {str(config_file)!r} and overrides" if config_file is not None else ""
+        command = f" of --config {config_file} and --set" if config_file is not None else ""
+        return ConfigError(
+            f"init_from {self.given}: {text} leave them out{python} {FIX}",
+            command_line=f"--init-from {self.given}: {text} leave them out{command} {FIX}",
+        )
 
 
 def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:

@@ -148,3 +148,17 @@ class StopAtOnce:
     @hookimpl
     def mvae_epoch_end(self, trainer):
         return "enough"
+
+
+def test_settings_from_a_config_file_are_said_to_come_from_it(tiny_run, synth_dir, tmp_path):
+    """``--config`` of another run (another model here): the fix names that file with --set, not only 'leave them out'
+    as if the user had set them by hand."""
+    other = tmp_path / "other.toml"
+    other.write_text('[model]\nname = "seed"\n', encoding="utf-8")
+    said = _refused(tmp_path, tiny_run, "--config", str(other), data=synth_dir)
+    assert said.endswith(
+        f"load only into the model that trained them: leave them out of --config {other} and --set (a run started from "
+        "weights takes the source's model settings), or train from scratch"
+    ), said
+    with pytest.raises(ConfigError, match=f"leave them out of config '{other}' and overrides \\(a run started"):
+        mvae_core.train([synth_dir], tmp_path / "new", config=other, init_from=tiny_run, progress=False)
