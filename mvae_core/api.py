@@ -581,6 +581,13 @@ def evaluate(
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     elif trained_on is None:  # no split.json with digests: say why it cannot tell
         warnings.warn(TrainedOnWarning(_untold(run)), stacklevel=callers_level())
+    if trained_on is not None and (lost := run.lost_start()):
+        note = (
+            f"{trained.path} started from the weights of {lost}, and no run is there any more, so mvae cannot tell "
+            "which of the evaluated files that run trained on: make sure they are held out from it too (or put the "
+            "run back there)"
+        )
+        warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     return result | {"trained_on": trained_on}
 
 

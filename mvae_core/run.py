@@ -592,6 +592,16 @@ class RunDir:
         path = record.get("path") if isinstance(record, dict) else None
         return self._recorded_run(Path(path).parent if isinstance(path, str) else None)
 
+    def lost_start(self) -> str | None:
+        """The file of the weights this run started from (``[provenance.init_from] path``) when no run is there any
+        more (moved or removed): :meth:`trained_on` cannot follow it then; None otherwise."""
+        try:
+            record = self.read_provenance().get("init_from")
+        except MvaeError:
+            return None
+        path = record.get("path") if isinstance(record, dict) else None
+        return path if isinstance(path, str) and self.started_from() is None else None
+
     def bent_from(self) -> RunDir | None:
         """The run this bent copy was copied from (``[provenance.bend] source``, ``mvae bend``), while its folder holds
         a run; None for a run that is no bent copy, or whose source is gone."""
