@@ -159,6 +159,14 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     if path.is_dir():
         path = path / BEST_MODEL
     elif path.suffix not in (".safetensors", ".pt"):
+        if (exported := _exported_from(path)) is not None:
+            said = (
+                "an export (mvae export: the decoder alone, for playing), not weights a run trains from; give the run"
+            )
+            raise InputError(
+                f"init_from {name}: {said} it was exported from: init_from={exported!r}",
+                command_line=f"--init-from {name}: {said} it was exported from: --init-from {exported}",
+            )
         give = f"give a trained run's folder, its {BEST_MODEL} (the best model) or its {CHECKPOINT} (the last trained "
         give += "weights)"
         raise _error(InputError, name, f"neither a run folder nor a model file; {give}")
@@ -173,6 +181,16 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     data = provenance.get("data", [])
     digest, training = weights_digest(state), run.is_training()
     return StartingWeights(name, path.resolve(), cfg, state, epochs, digest, [str(d) for d in data], training)
+
+
+def _exported_from(path: Path) -> str | None:
+    """The run folder that ``path``, a file of ``mvae export`` (``FILE.onnx`` or its ``FILE.json``), was exported
+    from, as its JSON sidecar names it (``source.run``); None for any other file."""
+    try:
+        run = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["source"]["run"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return run if isinstance(run, str) else None
 
 
 def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
