@@ -153,8 +153,13 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     """
     name = str(given)
     path = Path(given)
+    give = f"give a trained run's folder (or its {BEST_MODEL} or {CHECKPOINT})"
+    if not name.strip():  # Path("") is the working folder: an unset variable would name whatever run lies there
+        raise InputError(
+            f"init_from is empty; {give}",
+            command_line=f'--init-from is empty (an unset variable, as in --init-from "$RUN"?); {give}',
+        )
     if not path.exists():
-        give = f"give a trained run's folder (or its {BEST_MODEL} or {CHECKPOINT})"
         raise _error(InputError, name, f"no such file or folder; {give}")
     if path.is_dir():
         path = path / BEST_MODEL

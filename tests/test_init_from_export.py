@@ -1,5 +1,6 @@
 """``--init-from`` an ``mvae export`` file (``FILE.onnx`` or its ``FILE.json``): the refusal names the run it was
-exported from, which its sidecar records, instead of 'neither a run folder nor a model file'."""
+exported from, which its sidecar records, instead of 'neither a run folder nor a model file'; and an empty one (an
+unset variable) is refused as empty."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def test_another_file_is_still_neither_a_run_nor_a_model(tmp_path):
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match="neither a run folder nor a model file"):
         read_starting_weights(tmp_path / "notes.json")
+
+
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_empty_source_is_refused_not_read_as_the_working_folder(tmp_path, monkeypatch, given):
+    """``--init-from "$RUN"`` with RUN unset: it read the working folder ('.'), and named a run found there."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as caught:
+        read_starting_weights(given)
+    assert caught.value.command_line_message().startswith("--init-from is empty (an unset variable, as in --init-from")
+    assert str(caught.value).startswith("init_from is empty; give a trained run's folder")
