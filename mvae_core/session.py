@@ -501,7 +501,8 @@ def _fit(
                 f"run {run.path}"
             )
             if initial is not None:
-                reporter.note(f"starts from the weights of {starting.described()}")
+                taken = starting.taken(cfg)
+                reporter.note(f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}")
                 if still := starting.still_training():
                     reporter.note(still, "warning")
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:

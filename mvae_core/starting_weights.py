@@ -105,6 +105,16 @@ class StartingWeights:
         shown = " ".join(self.data[:DATA_SHOWN]) + (f" and {more} more" if more > 0 else "")
         return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
 
+    def taken(self, cfg: MvaeConfig) -> str:
+        """The settings a new run resolved as ``cfg`` took from the source (:meth:`defaults`) where they are not mvae's
+        defaults (those of the config, not of a model's own ``[model.<name>]`` table), as its start says them:
+        ``model.hidden = 64, data.pitch_low = 36``; empty when there are none (a fine-tuning given no ``--set`` would
+        not know otherwise why its model is another size)."""
+        default = dotted_settings(settings_record(build_config(base={"model": {"name": cfg.model.name}})))
+        source, now = dotted_settings(self.defaults()), dotted_settings(settings_record(cfg))
+        taken = [key for key, value in source.items() if key in default and now.get(key) == value != default[key]]
+        return ", ".join(f"{key} = {toml_literal(source[key])}" for key in taken)
+
     def check(self, cfg: MvaeConfig, config_file: str | os.PathLike[str] | None = None) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same
         :data:`SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
