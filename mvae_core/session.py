@@ -234,7 +234,7 @@ def train(
     written = cfg  # config.toml as it is, before the installed code resolves it
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
     if starting is not None:
-        starting.check(cfg, config if isinstance(config, str | os.PathLike) else None)
+        starting.check(cfg, config)
     edited = _edited_settings(run, written, cfg, host, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:

@@ -115,16 +115,17 @@ class StartingWeights:
         taken = [key for key, value in source.items() if key in default and now.get(key) == value != default[key]]
         return ", ".join(f"{key} = {toml_literal(source[key])}" for key in taken)
 
-    def check(self, cfg: MvaeConfig, config_file: str | os.PathLike[str] | None = None) -> None:
+    def check(self, cfg: MvaeConfig, config: object = None) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same
         :data:`SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
-        the source's value and the new one). ``config_file``: the config file the new run was given, which the fix
+        the source's value and the new one). ``config``: the config the new run was given (a file, a tree, an
+        :class:`MvaeConfig`), which the fix
         names with the overrides (the settings may come from either)."""
         if cfg.model.name != self.config.model.name:
             raise self._refused(
                 f"its model is {self.config.model.name!r} and this run's [model] name is {cfg.model.name!r}; weights "
                 "load only into the model that trained them:",
-                config_file,
+                config,
             )
         was, now = dotted_settings(settings_record(self.config)), dotted_settings(settings_record(cfg))
         shaped = {
@@ -139,16 +140,23 @@ class StartingWeights:
         problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in SAME_MEANING.items()
                      if was[key] != now[key]]  # fmt: skip
         if problems:
-            raise self._refused(f"this run's settings do not fit its weights: {'; '.join(problems)};", config_file)
+            raise self._refused(f"this run's settings do not fit its weights: {'; '.join(problems)};", config)
 
-    def _refused(self, text: str, config_file: str | os.PathLike[str] | None) -> ConfigError:
+    def _refused(self, text: str, config: object) -> ConfigError:
         """The :class:`ConfigError` saying ``text`` (with its closing mark) and the fix: leave the settings out of the
-        overrides (and of ``config_file``, when one was given), or train from scratch."""
-        python = f" of config {str(config_file)!r} and overrides" if config_file is not None else ""
-        command = f" of --config {config_file} and --set" if config_file is not None else ""
+        overrides and of ``config`` (a file named; an :class:`MvaeConfig` sets every setting, so it cannot leave them
+        out: a file or a tree can), or train from scratch."""
+        python, command = f"leave them out {FIX}", f"leave them out {FIX}"
+        if isinstance(config, str | os.PathLike):
+            python = f"leave them out of config {str(config)!r} and overrides {FIX}"
+            command = f"leave them out of --config {config} and --set {FIX}"
+        elif isinstance(config, MvaeConfig):
+            python = (
+                "leave them out of overrides and give config as a file or a dict without them (an MvaeConfig sets "
+                f"every setting; {FIX[1:]}"
+            )
         return ConfigError(
-            f"init_from {self.given}: {text} leave them out{python} {FIX}",
-            command_line=f"--init-from {self.given}: {text} leave them out{command} {FIX}",
+            f"init_from {self.given}: {text} {python}", command_line=f"--init-from {self.given}: {text} {command}"
         )
 
 

@@ -162,3 +162,12 @@ def test_settings_from_a_config_file_are_said_to_come_from_it(tiny_run, synth_di
     ), said
     with pytest.raises(ConfigError, match=f"leave them out of config '{other}' and overrides \\(a run started"):
         mvae_core.train([synth_dir], tmp_path / "new", config=other, init_from=tiny_run, progress=False)
+
+
+def test_an_mvae_config_is_told_to_be_given_as_a_file_or_a_dict(tiny_run, synth_dir, tmp_path):
+    """An ``MvaeConfig`` sets every setting, its model's too: 'leave them out' of it cannot be done."""
+    from mvae_core.config import MvaeConfig
+
+    with pytest.raises(ConfigError, match=r"model.hidden 32 → 512 .*; leave them out of overrides and give config as a "
+                       r"file or a dict without them \(an MvaeConfig sets every setting; a run started"):  # fmt: skip
+        mvae_core.train([synth_dir], tmp_path / "new", config=MvaeConfig(), init_from=tiny_run, progress=False)
