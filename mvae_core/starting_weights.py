@@ -73,6 +73,7 @@ class StartingWeights:
     digest: str  # weights_digest(state)
     data: list[str]  # what the source run trained on ([provenance] data)
     training: bool = False  # another process trained the source run when its weights were read
+    steps: int = 0  # steps of the next epoch trained into them too (a checkpoint written in the middle of an epoch)
 
     def still_training(self) -> str | None:
         """What a new run says when its source run was still training as its weights were read (they are what it
@@ -100,7 +101,9 @@ class StartingWeights:
     def described(self) -> str:
         """The weights as a run's start says it: ``/abs/RUN/model.safetensors (6 epochs on DATA)``, the source's DATA
         cut after :data:`DATA_SHOWN` paths (a run trained on 181 files named one by one)."""
+        steps = f"{self.steps} step{'s' * (self.steps != 1)}"
         trained = f"{self.epochs} epoch{'s' * (self.epochs != 1)}"
+        trained = (f"{trained} and {steps}" if self.epochs else steps) if self.steps else trained
         more = len(self.data) - DATA_SHOWN
         shown = " ".join(self.data[:DATA_SHOWN]) + (f" and {more} more" if more > 0 else "")
         return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
@@ -197,13 +200,13 @@ def read_starting_weights(given: str | os.PathLike[str]) -> StartingWeights:
     try:
         cfg = run.read_config()
         provenance = run.read_provenance()
-        state, epochs = _read_file(run, path)
+        state, epochs, steps = _read_file(run, path)
         _fit_own_model(run, cfg, state)
     except MvaeError as exc:
         raise _wrapped(exc, name) from None
     data = provenance.get("data", [])
     digest, training = weights_digest(state), run.is_training()
-    return StartingWeights(name, path.resolve(), cfg, state, epochs, digest, [str(d) for d in data], training)
+    return StartingWeights(name, path.resolve(), cfg, state, epochs, digest, [str(d) for d in data], training, steps)
 
 
 def _exported_from(path: Path) -> str | None:
@@ -216,8 +219,9 @@ def _exported_from(path: Path) -> str | None:
     return run if isinstance(run, str) else None
 
 
-def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
-    """The weights in ``path`` and the whole epochs trained into them."""
+def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int, int]:
+    """The weights in ``path``, the whole epochs trained into them and the steps of the next one (a checkpoint
+    written in the middle of an epoch)."""
     if path.suffix == ".pt":
         payload = load_checkpoint(path, advice=f"give the run's {BEST_MODEL} (its best model), or restore the file")
         epochs = int(payload.get("epoch", -1)) + 1
@@ -229,12 +233,14 @@ def _read_file(run: RunDir, path: Path) -> tuple[dict[str, torch.Tensor], int]:
         state = payload["model"]
         if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
             raise CheckpointError(f"{path}: its model is not a table of tensors; give the run's {BEST_MODEL}")
-        return state, epochs
+        progress = payload.get("progress")
+        steps = progress.get("step", 0) if isinstance(progress, dict) else 0
+        return state, epochs, steps if isinstance(steps, int) else 0
     if not path.exists() and path.name == BEST_MODEL:
         raise run.said_both_ways(CheckpointError, lambda steps: f"no model at {path}: {_why_no_model(run, steps)}")
     state, metadata = load_model_file(path)
     saved = saved_epoch(metadata)
-    return state, saved[0] if saved else 0
+    return state, saved[0] if saved else 0, 0
 
 
 def _why_no_model(run: RunDir, steps: Steps) -> str:
