@@ -42,7 +42,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import torch
 from rich.console import Console
@@ -100,6 +100,9 @@ from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingW
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
+
+if TYPE_CHECKING:  # api imports this module
+    from mvae_core.api import Run
 
 EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
@@ -160,7 +163,7 @@ def train(
     jobs: int | None = None,
     progress: bool | Reporter = True,
     stop: threading.Event | None = None,
-    init_from: str | os.PathLike[str] | RunResult | None = None,
+    init_from: str | os.PathLike[str] | RunResult | Run | None = None,
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
@@ -182,7 +185,7 @@ def train(
     :param stop: setting this event stops training after the step it is in, with a checkpoint, as Ctrl-C does
         (:class:`RunInterrupted`): how a training that runs in a thread, where signals do not reach it, is stopped.
     :param init_from: a new run's starting weights (not with ``resume``): a trained run's folder (its
-        ``model.safetensors``, the best model; or the ``RunResult`` that names it), that file, or its
+        ``model.safetensors``, the best model; or the ``RunResult`` or loaded ``Run`` that names it), that file, or its
         ``checkpoint.pt`` (the last trained weights). The
         run starts at epoch 1 with a fresh optimizer and plugin states; its ``[model]`` settings and the data's
         pitch rows and duration scale default to the source's (:mod:`mvae_core.starting_weights`); settings the
@@ -198,10 +201,14 @@ def train(
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     if out is not None and not isinstance(out, str | os.PathLike):
         raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
-    init_from = init_from.path if isinstance(init_from, RunResult) else init_from
+    from mvae_core.api import Run  # api imports this module: imported here, once both are loaded
+
+    init_from = init_from.path if isinstance(init_from, RunResult | Run) else init_from
     if init_from is not None and not isinstance(init_from, str | os.PathLike):
         raise OptionError(
-            "init_from", f"is a trained run's folder or its model file (a str or pathlib.Path), got {init_from!r}"
+            "init_from",
+            f"is a trained run's folder or its model file (a str or pathlib.Path, or a Run or RunResult), got "
+            f"{init_from!r}",
         )
     jobs = None if jobs is None else whole_number("jobs", jobs)
     epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
