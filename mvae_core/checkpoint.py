@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import pickle
+import pickletools
 import re
 import stat
 import warnings
@@ -82,8 +83,13 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
             mmap = mapped and zipfile.is_zipfile(path)  # another file is refused as torch.load says, not by mmap
             payload = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as exc:  # a crafted file, or bytes damaged inside the pickle stream
+        refused = _unpickler_reason(exc)
+        if byte := _no_opcode(refused):
+            raise CheckpointError(
+                f"{path} is truncated or corrupt (byte {byte} is no pickle opcode); {advice}"
+            ) from None
         raise CheckpointError(
-            f"{path} holds objects that are not plain data; refusing to load it ({_unpickler_reason(exc)}); {advice}"
+            f"{path} holds objects that are not plain data; refusing to load it ({refused}); {advice}"
         ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {advice}") from None
@@ -170,6 +176,18 @@ def not_a_file(path: Path, what: str, advice: str) -> str:
             return f"no {what} at {path}"
         return f"{path} cannot be read as a {what} ({reason(exc)}); {advice}"  # e.g. a link that leads to itself
     return f"{path} is {FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a {what} file; {advice}"
+
+
+PICKLE_OPCODES = frozenset(ord(opcode.code) for opcode in pickletools.opcodes)
+"""Every byte that is a pickle opcode: torch refusing another one found damaged bytes, not a crafted file."""
+
+
+def _no_opcode(refused: str) -> int | None:
+    """The byte torch's weights-only unpickler refused (``Unsupported operand 216``) when it is no pickle opcode at
+    all, which only damaged or foreign bytes hold; None for a refusal of anything else (an opcode a crafted file uses
+    to build objects, a global)."""
+    match = re.fullmatch(r"Unsupported operand (\d+)", refused)
+    return int(match[1]) if match and int(match[1]) not in PICKLE_OPCODES else None
 
 
 def _unpickler_reason(error: BaseException) -> str:
