@@ -72,6 +72,14 @@ def ablate(
     ] = None,
     cpus_per_run: Annotated[int, typer.Option(metavar="N", help="Ray: CPUs (and torch threads) per run.")] = 1,
     gpus_per_run: Annotated[float, typer.Option(metavar="F", help="Ray: GPUs per run (a fraction shares one).")] = 0.0,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="RUN",
+            help="Start every new run from a trained run's weights (as mvae train --init-from): an ablation of "
+            "fine-tuning.",
+        ),
+    ] = None,
 ) -> None:
     """Train every configuration × seed (leave-one-out, add-one, factorial or a list) as a normal run in parallel
     workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md and
@@ -98,6 +106,7 @@ def ablate(
             cpus_per_run=cpus_per_run,
             gpus_per_run=gpus_per_run,
             report=lambda line: console.print(escape(command_line(line))),
+            init_from=init_from,
         )
     console.print(console_table(result.rows, result.configurations))
     for name, warning, seeds_warned in result.warnings:

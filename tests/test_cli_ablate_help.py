@@ -16,5 +16,5 @@ def test_ablate_help_shows_the_docs_metavars() -> None:
     assert shown == {
         "--plugins": "NAMES", "--mode": "MODE", "--configs": "FILE", "--config": "FILE", "--set": "KEY=VALUE",
         "--seeds": "N", "--epochs": "N", "--jobs": "N", "--samples": "N", "--out": "DIR", "--executor": "NAME",
-        "--address": "ADDR", "--cpus-per-run": "N", "--gpus-per-run": "F",
+        "--address": "ADDR", "--cpus-per-run": "N", "--gpus-per-run": "F", "--init-from": "RUN",
     }  # fmt: skip

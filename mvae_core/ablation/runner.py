@@ -84,15 +84,24 @@ def worker_env(jobs: int, total_cores: int) -> dict[str, str]:
 
 
 def train_command(
-    data: list[str], config_file: Path, seed: int, out: Path, epochs: int | None, resume: bool
+    data: list[str],
+    config_file: Path,
+    seed: int,
+    out: Path,
+    epochs: int | None,
+    resume: bool,
+    init_from: Path | None = None,
 ) -> tuple[str, ...]:
-    """``python -m mvae_core.cli train …`` for a new run, or ``train --resume RUN`` for an unfinished one. The data
-    cache is warm (the parent parsed it), so each worker reads it with one process (``--jobs 1``)."""
+    """``python -m mvae_core.cli train …`` for a new run (from the ``init_from`` weights when given), or ``train
+    --resume RUN`` for an unfinished one (which never reads them again). The data cache is warm (the parent parsed
+    it), so each worker reads it with one process (``--jobs 1``)."""
     base = (sys.executable, "-m", "mvae_core.cli", "train")
     extend = ("--epochs", str(epochs)) if epochs else ()
     if resume:
         return (*base, "--resume", str(out), "--jobs", "1", *extend)
-    return (*base, *data, "--config", str(config_file), "--seed", str(seed), "--out", str(out), "--jobs", "1", *extend)
+    start = ("--init-from", str(init_from)) if init_from else ()
+    return (*base, *data, "--config", str(config_file), "--seed", str(seed), *start, "--out", str(out), "--jobs", "1",
+            *extend)  # fmt: skip
 
 
 def run_path(out: Path, config: str, seed: int) -> Path:
@@ -101,10 +110,16 @@ def run_path(out: Path, config: str, seed: int) -> Path:
 
 
 def plan_tasks(
-    arms: list[Configuration], seeds: int, epochs: int | None, data: list[str], out: Path
+    arms: list[Configuration],
+    seeds: int,
+    epochs: int | None,
+    data: list[str],
+    out: Path,
+    init_from: Path | None = None,
 ) -> tuple[list[Task], list[tuple[str, int]]]:
-    """The runs to start (new, or resumed when unfinished) and the ``(configuration, seed)`` pairs already
-    finished; each configuration's config is ``out/configs/<name>.toml`` and its logs go to ``out/logs/<name>``."""
+    """The runs to start (new, from the ``init_from`` weights when given, or resumed when unfinished) and the
+    ``(configuration, seed)`` pairs already finished; each configuration's config is ``out/configs/<name>.toml`` and
+    its logs go to ``out/logs/<name>``."""
     tasks, finished = [], []
     for arm in arms:
         for seed in range(seeds):
@@ -114,7 +129,7 @@ def plan_tasks(
                 finished.append((arm.name, seed))
                 continue
             resume = state == "unfinished"
-            command = train_command(data, out / "configs" / f"{arm.name}.toml", seed, path, epochs, resume)
+            command = train_command(data, out / "configs" / f"{arm.name}.toml", seed, path, epochs, resume, init_from)
             first = len(RunDir(path).read_metrics()) if resume else 0
             log = log_path(out, arm.name, seed)
             tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new", first))

@@ -54,6 +54,7 @@ from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
 from mvae_core.run import RunDir, last_part_versions
+from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size
@@ -138,6 +139,7 @@ def ablate(
     cpus_per_run: int = 1,
     gpus_per_run: float = 0.0,
     report: Report | None = None,
+    init_from: str | os.PathLike[str] | None = None,
 ) -> AblationResult:
     """Train every configuration × ``seeds`` (``train.seed`` 0 … N−1) as a normal run under ``out/runs`` and
     summarise them (docs/ablation.md).
@@ -154,6 +156,10 @@ def ablate(
         cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
         ``jobs`` at once (default: as many as the cluster has room for).
     :param samples: latent points each run's best model decodes for the generated-timing columns.
+    :param init_from: every new run starts from these weights, as :func:`mvae_core.train` takes them (a trained
+        run's folder, its ``model.safetensors`` or ``checkpoint.pt``): an ablation of fine-tuning. Read once before
+        anything runs; a configuration the weights do not fit is a :class:`ConfigError` naming it, and runs already
+        in ``out`` that started from other weights (or from none) are a :class:`PlanError`.
     :param report: called with each line of progress (the plan, the data read, each run as it ends), e.g. ``print``;
         by default nothing is said.
     :raises InputError, PlanError, ConfigError, PluginError: a bad option, plan or configuration, before anything
@@ -183,11 +189,13 @@ def ablate(
     data = data_arguments(data) or _default_data()
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms = _configurations(mode, plugins, configs)
-    built, files = _built_configs(arms, config, overrides, out)
+    starting = None if init_from is None else read_starting_weights(init_from)  # read once, before anything runs
+    built, files = _built_configs(arms, config, overrides, out, starting)
     moved = _check_same_data(arms, data, out)
+    _check_same_start(arms, out, starting)
     # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
     planned = (absolute_data(data), out.absolute()) if executor == "ray" else (data, out)
-    tasks, skipped = runner.plan_tasks(arms, seeds, epochs, *planned)
+    tasks, skipped = runner.plan_tasks(arms, seeds, epochs, *planned, starting.file if starting else None)
     # Ray only for runs to train (a re-run that only summarises starts none); nothing is written before it joins
     with_ray = executor == "ray" and bool(tasks)
     if with_ray and address is None:  # a local instance gets this machine's cores: too many is known before it starts
@@ -215,7 +223,7 @@ def ablate(
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
         mode = mode or ("list" if configs else "leave-one-out")
-        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode)
+        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, starting)
 
 
 def _check_numbers(
@@ -375,9 +383,15 @@ def _registered_name(plugin: object) -> str | None:
 
 
 def _built_configs(
-    arms: list[Configuration], base: Path | dict[str, Any] | None, overrides: list[str], out: Path
+    arms: list[Configuration],
+    base: Path | dict[str, Any] | None,
+    overrides: list[str],
+    out: Path,
+    starting: StartingWeights | None = None,
 ) -> tuple[list[MvaeConfig], dict[Path, str]]:
-    """Validate every configuration (config keys, plugin names and sections, the model and its settings) and return
+    """Validate every configuration (config keys, plugin names and sections, the model and its settings, and that
+    the ``starting`` weights fit it, with their model settings as defaults, as ``mvae train --init-from`` resolves
+    them) and return
     the configs with the text of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already
     there whose config differs (an earlier, different plan) is refused: one :class:`PlanError` naming every
     configuration that differs and how."""
@@ -392,14 +406,21 @@ def _built_configs(
     if base is not None:
         build_config(base)  # unreadable or invalid: an error naming the file or the field
         base_tree = config_tree(base) if isinstance(base, Path) else base
+    inherited = starting.defaults() if starting else None
     for arm in arms:
         try:
-            built.append(build_config(base, [*overrides, *arm.overrides], {"plugins.enabled": list(arm.plugins)}))
+            flags = {"plugins.enabled": list(arm.plugins)}
+            built.append(build_config(base, [*overrides, *arm.overrides], flags, inherited))
             validated_sections(built[-1].plugins, available)
             resolve_model(built[-1])  # an unknown model name or setting, or a broken model package, before any run
+            if starting:
+                starting.check(built[-1])
             files[out / "configs" / f"{arm.name}.toml"] = tomli_w.dumps(arm.tree(base_tree, overrides))
         except ConfigError as exc:
-            raise ConfigError(f"configuration {arm.name!r}: {exc}") from None
+            raise ConfigError(
+                f"configuration {arm.name!r}: {exc}",
+                command_line=f"configuration {arm.name!r}: {exc.command_line_message()}",
+            ) from None
     changes: dict[str, list[str]] = {}  # how a configuration differs → the configurations that differ so
     for arm, (path, text) in zip(arms, files.items(), strict=True):
         if path.exists() and (change := _change(path.read_text(encoding="utf-8"), text)):
@@ -445,6 +466,30 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> l
             f"continue that ablation{moved_hint}, or choose another output folder"
         )
     return moved
+
+
+def _check_same_start(arms: list[Configuration], out: Path, starting: StartingWeights | None) -> None:
+    """The runs already in ``out`` of the planned configurations started from the ``starting`` weights (their
+    ``[provenance.init_from] weights_sha256``), or, without them, from their own: else one :class:`PlanError` naming
+    them, as a summary would compare runs fine-tuned from other weights, or not fine-tuned."""
+    wanted = starting.digest if starting else None
+    others: list[str] = []
+    for arm in arms:
+        for path in sorted((out / "runs" / arm.name).glob("seed-*")):
+            run = RunDir(path)
+            try:
+                record = run.read_provenance().get("init_from") if run.exists() else None
+            except ConfigError:
+                continue  # an unreadable config: its resume reports it
+            started = record.get("weights_sha256") if isinstance(record, dict) else None
+            if started != wanted:
+                others.append(str(path.relative_to(out)))
+    if others:
+        now = f"the weights of {starting.file}" if starting else "their own random weights (no init_from)"
+        raise PlanError(
+            f"{out} holds runs that started from other weights than {now} ({', '.join(others)}); give the same "
+            "init_from to continue that ablation, or choose another output folder"
+        )
 
 
 def _gone(trained_on: list[str], arguments: int) -> bool:
@@ -683,6 +728,7 @@ def _summarise(
     outcomes: dict[tuple[str, int], tuple[Task, Outcome]],
     data: list[str],
     mode: str,
+    starting: StartingWeights | None = None,
 ) -> AblationResult:
     earlier = produced_before(out / "summary.csv")
 
@@ -695,9 +741,16 @@ def _summarise(
         for seed in range(seeds)
     ]
     ok = sum(row["status"] == "ok" for row in rows)
+    started = (
+        [f"Every run started from the weights of {starting.described()}, weights_sha256 {starting.digest[:16]}…, "
+         "with a fresh optimizer (`--init-from`)."]
+        if starting
+        else []
+    )  # fmt: skip
     about = [
         f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
         f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
+        *started,
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed {GENERATED_SEED}, decoded by each "
         f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions.temperature:g}, "
         f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
