@@ -109,6 +109,10 @@ def _flag_help(text: str, key: str) -> str:
     return f"{text} ({key}; default {shown})."
 
 
+_NAMED_APART = ("--config", "--set", "--out")
+"""Options of ``mvae train`` that a refused ``--resume`` names apart in the new run it suggests (the rest as given)."""
+
+
 @app.command()
 def train(
     data: Annotated[
@@ -182,11 +186,13 @@ def train(
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
+                options = [("--config", config or Path(resume) / CONFIG), *(("--set", s) for s in set_ or [])]
+                options += [(name, value) for name, value in fixed.items() if value and name not in _NAMED_APART]
+                again = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in options)
                 raise InputError(
                     f"--resume continues a run with its saved config; {', '.join(given)} cannot change it; to train "
                     f"with other settings, start a new run from its config and trained weights (mvae train DATA "
-                    f"--config {shlex.quote(str(Path(resume) / CONFIG))} --set KEY=VALUE --init-from "
-                    f"{shlex.quote(str(resume))} --out NEW)"
+                    f"{again} --init-from {shlex.quote(str(resume))} --out {shlex.quote(str(out or 'NEW_RUN'))})"
                 )
             result = train_run(
                 data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from

@@ -188,8 +188,15 @@ def test_resume_refuses_options_that_would_change_the_run(trained_run):
     said = " ".join(result.output.split())
     assert (
         "--set, --seed cannot change it; to train with other settings, start a new run from its config and trained "
-        f"weights (mvae train DATA --config {trained_run / 'config.toml'} --set KEY=VALUE --init-from {trained_run} "
-        "--out NEW)" in said
+        f"weights (mvae train DATA --config {trained_run / 'config.toml'} --set train.lr=0.1 --seed 3 --init-from "
+        f"{trained_run} --out NEW_RUN)" in said  # the options as given: the command runs as shown
+    )
+    result = mvae("train", "--resume", trained_run, "--plugins", "none", "--out", "runs/new")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert (
+        f"(mvae train DATA --config {trained_run / 'config.toml'} --plugins none --init-from {trained_run} --out "
+        "runs/new)" in said
     )
 
 
