@@ -41,6 +41,11 @@ FILE_KINDS = {
 """What stands where a file was expected, by ``stat.S_IFMT`` of its mode, in the words messages use."""
 
 
+def not_regular(mode: int) -> str:
+    """``not a regular file (a FIFO)``: how a message names what stands, by its ``st_mode``, where a file was read."""
+    return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')})"
+
+
 class NotRegular(ValueError):
     """:func:`read_bounded` found no regular file at the path: the message is ``not a regular file (a FIFO)``."""
 
@@ -58,7 +63,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotRegular(f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'not a file')})")
+            raise NotRegular(not_regular(info.st_mode))
         if info.st_size > limit:
             raise TooLarge(f"{info.st_size:,} bytes; the limit is {limit:,}")
         data = _read_up_to(fd, info.st_size + 1)  # not limit + 1: a buffer that large costs more than reading

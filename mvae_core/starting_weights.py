@@ -136,9 +136,8 @@ class StartingWeights:
             for key in sorted(set(was) | set(now))
             if (key.startswith("model.") or key == "data.pitch_classes") and was.get(key) != now.get(key)
         }
-        reshaping = (
-            (_reshaping(self.config, shaped) or shaped) if shaped and _shapes(cfg) != _shapes(self.config) else {}
-        )
+        shapes = {name: tuple(tensor.shape) for name, tensor in self.state.items()}  # the source model's, as loaded
+        reshaping = (_reshaping(self.config, shaped, shapes) or shaped) if shaped and _shapes(cfg) != shapes else {}
         problems = [f"{_changes(reshaping)} (tensors of other shapes)"] if reshaping else []
         problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in SAME_MEANING.items()
                      if was[key] != now[key]]  # fmt: skip
@@ -288,10 +287,12 @@ def _shapes(cfg: MvaeConfig) -> dict[str, tuple[int, ...]]:
         return {name: tuple(tensor.shape) for name, tensor in build_model(cfg).state_dict().items()}
 
 
-def _reshaping(source: MvaeConfig, changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+def _reshaping(
+    source: MvaeConfig, changed: dict[str, tuple[Any, Any]], shapes: dict[str, tuple[int, ...]]
+) -> dict[str, tuple[Any, Any]]:
     """The settings of ``changed`` (``{key: (source's, new)}``) that change a tensor's shape each on its own: the
-    source's config with that one setting as the new run has it."""
-    shapes, tree = _shapes(source), settings_record(source)
+    source's config with that one setting as the new run has it, against the source's ``shapes``."""
+    tree = settings_record(source)
     reshaping = {}
     for key, (_, value) in changed.items():
         try:

@@ -312,14 +312,10 @@ class Trainer:
             check_weights_back(self.model, trained, self.validation_plugins)
         return metrics
 
-    def _improves(self, val_elbo: float) -> bool:
-        """Whether ``val_elbo`` is the best yet (the best model is saved for it)."""
-        return val_elbo < self.best_val_elbo
-
     def _persist(self, epoch: int, record: dict[str, Any]) -> None:
         """The end of ``epoch`` on disk: its metrics line, the model when its ``val_elbo`` is the best yet (the weights
         validation scored), and the checkpoint (every process takes part; the trainer with a run directory writes)."""
-        improved = self._improves(record["val_elbo"])
+        improved = record["val_elbo"] < self.best_val_elbo
         self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
         if self.run:
             self.run.append_metrics(record)

@@ -7,7 +7,6 @@ collection holds one source per tune). Readers never raise for bad input: they r
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from mvae_core.data.diagnostics import diagnose
 from mvae_core.data.loops import LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
-from mvae_core.files import FILE_KINDS, NotRegular, TooLarge, read_bounded
+from mvae_core.files import NotRegular, TooLarge, not_regular, read_bounded
 
 MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
 READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
@@ -88,7 +87,7 @@ def _not_a_file(path: Path) -> str:
         mode = path.stat().st_mode
     except OSError:  # a dangling link, a link loop
         return "not a regular file"
-    return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')})"
+    return not_regular(mode)
 
 
 def is_midi_name(name: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import shlex
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
-from mvae_core.files import FILE_KINDS, reason
+from mvae_core.files import not_regular, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 
@@ -89,7 +88,7 @@ def _not_a_file(path: Path) -> str:
         mode = path.stat().st_mode
     except OSError as exc:
         return "no such file" if exc.errno == errno.ENOENT else f"cannot be read ({reason(exc)})"
-    return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}); give a MIDI file"
+    return f"{not_regular(mode)}; give a MIDI file"
 
 
 @torch.no_grad()
