@@ -138,6 +138,15 @@ class CommandGroup(TyperGroup):
         names = super().list_commands(ctx)
         return [name for name in self.order if name in names] + [name for name in names if name not in self.order]
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return untyped_flags(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _untype_flags_under(command, ctx)
+        return command
+
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with _usage_errors():  # mvae --bogus: the top group's own options
             return super().make_context(*args, **kwargs)
@@ -166,6 +175,22 @@ class CommandGroup(TyperGroup):
                 raise fail(blocked_message(blocker, path)) from None
             hint = PATH_HINTS.get(exc.errno or 0)
             raise fail(f"{exc.filename}: {exc.strerror}" + (f"; {hint}" if hint else "")) from None
+
+
+def untyped_flags(params: list[Any]) -> list[Any]:
+    """``params`` with no value type shown after a flag (``--poly``, ``--help``) in ``--help``: a flag takes no value,
+    but typer 0.29 writes ``<bool>`` after each as if one were due. An option with a metavar of its own keeps it."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+def _untype_flags_under(command: Any, ctx: Any) -> None:
+    """:func:`untyped_flags` for ``command``'s options (its ``--help`` too) and, for a group, every command below it."""
+    untyped_flags(command.get_params(ctx))
+    for child in getattr(command, "commands", {}).values():
+        _untype_flags_under(child, ctx)
 
 
 @contextmanager

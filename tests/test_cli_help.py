@@ -77,3 +77,23 @@ def test_mvae_help_lists_the_commands_in_the_order_of_docs_cli_md():
     documented = [line.split()[1] for line in synopsis]
     listed = [line.split()[1] for line in help_text().splitlines() if line.startswith("│ ") and line[2].isalpha()]
     assert listed == documented
+
+
+def _command_paths(command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group below ``command``, as the words that call it (``("data", "inspect")``)."""
+    paths = [path]
+    for name, child in getattr(command, "commands", {}).items():
+        paths += _command_paths(child, (*path, name))
+    return paths
+
+
+def test_no_help_shows_a_value_type_after_a_flag():
+    """Typer 0.29 wrote ``<bool>`` after every flag (``--poly``, ``--json``, ``--help``), as if it took a value."""
+    import typer.main
+
+    paths = _command_paths(typer.main.get_command(app))
+    assert ("generate",) in paths and ("data", "inspect") in paths
+    for path in paths:
+        text = help_text(*path)
+        assert "--help" in text and "<bool>" not in text, path
+    assert "--no-poly" in help_text("generate") and "--json" in help_text("plugins")
