@@ -31,7 +31,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry
 
-FORMAT_VERSION = 27  # 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;
+FORMAT_VERSION = 28  # 28: corpus:essen reads tunes in whole 4/4 bars (2/2, 4/2, C|, …), skips others as
+# "no 4/4 bar"; 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;
 # 25: a selector naming only a channel-10 part says why; 24: skipped chunks of one name are one warning; 23: no notes
 # says what was recovered;
 # 22: a file whose only track is cut before any event is corrupt; 21: drum names are whole words; 20: a DAW

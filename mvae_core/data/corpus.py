@@ -3,7 +3,9 @@
 Each ABC collection file holds hundreds of tunes; a tune is one *source* (the unit of the train/validation
 split). Tunes are converted in-process to the same :class:`TickScore` form as MIDI files: 960 ticks per quarter,
 120 bpm (ABC carries no tempo), velocity 100, ties merged, pickup bars shifted so that bar lines fall on
-multiples of a 4/4 bar. Only tunes whose every ``M:`` field is 4/4 (or ``C``) are converted.
+multiples of the tune's bar. A tune is converted when its every meter (``M:`` field) is 4/4 as MIDI files' meters
+are (:func:`~mvae_core.data.score.bars_of_four_four`: 4/4, ``C``, 2/2, ``C|``, 4/2, …); any other tune is skipped as
+``no 4/4 bar``, naming its meters.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from types import ModuleType
 
 import numpy as np
 
-from mvae_core.data.score import SkipFile, SkipReason, TickScore
+from mvae_core.data.score import SkipFile, SkipReason, TickScore, bars_of_four_four
 from mvae_core.errors import MvaeError
 
 CORPUS_PREFIX = "corpus:"
@@ -26,7 +28,9 @@ DEFAULT_DATA = ["corpus:essen"]
 RESOLUTION = 960
 SECONDS_PER_TICK = 0.5 / RESOLUTION  # 120 bpm
 _TUNE_START = re.compile(r"\n(?=X:)")
-_METER = re.compile(r"^M:\s*(\S+)", re.MULTILINE)
+_METER = re.compile(r"(?:^|\[)M:[ \t]*([^\]\s]*)", re.MULTILINE)  # a header line or an inline field, [M:3/4]
+_FRACTION = re.compile(r"(\d+)/(\d+)")
+_SYMBOLS = {"C": (4, 4), "C|": (2, 2)}  # common time and cut time
 
 
 class MissingCorpusExtra(MvaeError, RuntimeError):
@@ -50,25 +54,44 @@ def corpus_files(name: str) -> list[Path]:
 
 
 def split_tunes(text: str) -> list[tuple[str, str]]:
-    """``[(tune id, ABC text)]`` of the tunes in 4/4 (``X:`` numbers as ids)."""
-    tunes = []
-    for chunk in _TUNE_START.split("\n" + text):
-        chunk = chunk.strip()
-        if not chunk.startswith("X:"):
-            continue
-        meters = _METER.findall(chunk)
-        if meters and all(m in ("4/4", "C") for m in meters):
-            tunes.append((chunk.splitlines()[0][2:].strip(), chunk))
-    return tunes
+    """``[(tune id, ABC text)]`` of every tune of an ABC collection (``X:`` numbers as ids), in file order."""
+    chunks = (chunk.strip() for chunk in _TUNE_START.split("\n" + text))
+    return [(chunk.splitlines()[0][2:].strip(), chunk) for chunk in chunks if chunk.startswith("X:")]
+
+
+def meter_bars(meter: str) -> int:
+    """How many 4/4 bars one bar of an ABC meter (an ``M:`` field's value) spans, by MIDI's rule
+    (:func:`~mvae_core.data.score.bars_of_four_four`): 1 for ``4/4``, ``C``, ``2/2`` and ``C|``, 2 for ``4/2``; 0 for
+    any other meter (``3/4``, ``6/8``, ``none``)."""
+    fraction = _FRACTION.fullmatch(meter)
+    numerator, denominator = _SYMBOLS.get(meter) or (tuple(map(int, fraction.groups())) if fraction else (0, 0))
+    return bars_of_four_four(numerator, denominator)
+
+
+def check_meters(abc: str) -> None:
+    """Raise :class:`SkipFile` (``no 4/4 bar``, naming the meters) unless every meter of the tune is 4/4 by
+    :func:`meter_bars`; a tune without an ``M:`` field has a free meter. Reads only the text: it is cheap."""
+    meters = list(dict.fromkeys(_METER.findall(abc)))  # each once, in order
+    if not meters:
+        raise SkipFile(SkipReason.NO_FOUR_FOUR, "no M: field (free meter)")
+    if not all(meter_bars(meter) for meter in meters):
+        fields = " and ".join(f"M:{meter}" for meter in meters)
+        mixed = (
+            ": a tune is read only when each of its meters is 4/4 or a whole number of 4/4 bars"
+            if len(meters) > 1
+            else ""
+        )
+        raise SkipFile(SkipReason.NO_FOUR_FOUR, fields + mixed)
 
 
 def tune_to_score(abc: str) -> TickScore:
-    """Convert one ABC tune to a :class:`TickScore` (raises :class:`SkipFile`).
+    """Convert one ABC tune to a :class:`TickScore` (raises :class:`SkipFile`: first :func:`check_meters`).
 
     music21's ABC tokenizer reads the notation (key signatures, accidentals carried through a bar, lengths, broken
     rhythm, tuplets, chords, ties); the timeline is laid out here from its tokens. That costs a thirteenth of building
     music21 streams and gives the same notes on every Essen tune (``tests/test_corpus.py``, docs/benchmarks.md).
     """
+    check_meters(abc)
     abc_format = _music21().abcFormat
     handler = abc_format.ABCHandler()
     try:
