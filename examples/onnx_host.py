@@ -71,6 +71,7 @@ class NoteRule:
         return self.threshold_min is not None or self.threshold_max is not None
 
 
+MIN_AUDIBLE_SECONDS = 0.02  # the least time between two different note starts, at most half a step (sidecar)
 SIDECAR_BYTES = 1 << 26
 """The most of a sidecar the host reads (64 MiB; mvae writes a few kB): a larger file is no sidecar."""
 
@@ -167,7 +168,8 @@ class Host(ABC):
             raise ValueError(wrong)
         seconds = 60.0 / bpm / 4
         written = [min(max(n.offset * grid_offset, -1.0), 1.0) for n in notes]  # up to the step's edge: order kept
-        starts = [max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)]
+        starts = held([max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)],
+                      min(MIN_AUDIBLE_SECONDS, seconds / 2))  # fmt: skip
         loop_end = self.steps * seconds
         timed = []
         for note, start in zip(notes, starts, strict=True):
@@ -298,6 +300,17 @@ def _thresholded(onset: np.ndarray, rule: NoteRule) -> tuple[np.ndarray, np.ndar
         candidate = np.zeros_like(candidate)
         candidate[masked[:, steps].argmax(axis=0), steps] = True
     return _by_step(candidate)
+
+
+def held(starts: list[float], gap: float) -> list[float]:
+    """``starts`` with each one that would come less than ``gap`` after the start before it (in order of start; an
+    equal start is the same onset and stays equal) held back to exactly ``gap`` after it: the sidecar's start rule,
+    so that no note is cut into a click."""
+    at: dict[float, float] = {}
+    before = None
+    for start in sorted(set(starts)):
+        before = at[start] = start if before is None else max(start, before + gap)
+    return [at[start] for start in starts]
 
 
 def _by_step(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,15 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   grid_offset``, kept inside [-1, 1]: a grid offset above 1 exaggerates each offset up to the edge of its step's
   window, so notes keep the order the model wrote them in); an early note on the first step starts at tick 0, a late
   note on the last step at the latest :data:`MIN_NOTE_TICKS` before the end;
+* no note is cut into a click: in order of start, a note that would start less than :data:`MIN_AUDIBLE_SECONDS`
+  (20 ms, or half a step where a step is shorter than 40 ms, above 375 bpm) after the note before it is held back
+  to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the note before sounded
+  as a 1–20 ms click or flam (at 120 bpm and grid offset 2, 24 of 2,562 notes of 200 points of a jazz run; 9 at
+  grid offset 1), where real players start 0.03 % of their notes that soon after the one before (WJD). A held
+  note moves later by less than that gap and stays in its step's window; every other note starts where its offset puts
+  it, so grid offset 1 changes only the notes that would have clicked (9 of that run's 2,562). Notes that start
+  together (a chord, or a late note and an early note of the next step meeting at their windows' shared edge above
+  grid offset 1) still start together;
 * it lasts its decoded duration, at least :data:`MIN_NOTE_TICKS` (1/8 step), and is cut at the next *later* onset
   and at the file's end: no note sounds past the end and no two notes overlap (notes of one onset, a chord, end
   together);
@@ -20,6 +29,7 @@ as ``pretty_midi``), :func:`loop_notes_json` (seconds, for ``mvae serve``) and :
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -40,6 +50,7 @@ MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // STEPS_PER_BEAT
 LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
 MIN_NOTE_TICKS = STEP_TICKS // 8
+MIN_AUDIBLE_SECONDS = 0.02  # the least time between two different note starts (at most half a step): no clicks
 TRACK_NAME = "mvae"
 NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.(mid|wav)")  # the names loop_file_stem gives, as MIDI or WAV files
 
@@ -78,6 +89,24 @@ def start_tick(grid_step: int, offset: float) -> int:
     return max(0, grid_step * STEP_TICKS + moved)
 
 
+def min_gap_ticks(tempo: float) -> int:
+    """The least ticks between two different note starts at ``tempo`` bpm: :data:`MIN_AUDIBLE_SECONDS`, rounded up
+    to whole ticks, or half a step when that is less."""
+    tick = step_seconds(tempo) / STEP_TICKS
+    return min(math.ceil(MIN_AUDIBLE_SECONDS / tick - 1e-9), STEP_TICKS // 2)
+
+
+def held_starts(starts: np.ndarray, gap: int) -> np.ndarray:
+    """``starts`` (ticks, any order) with each start held back to ``gap`` ticks after the start before it when it
+    would come sooner; equal starts stay equal (the module docstring). With ``gap`` at most half a step and starts
+    within their steps' windows, a held start stays in its window and no hold moves another."""
+    onsets = np.unique(starts)
+    held = onsets.copy()
+    for k in range(1, len(held)):
+        held[k] = max(onsets[k], held[k - 1] + gap)
+    return held[np.searchsorted(onsets, starts)]
+
+
 def step_seconds(tempo: float) -> float:
     """Seconds per 16th step at ``tempo`` bpm."""
     return 60.0 / tempo / STEPS_PER_BEAT
@@ -96,12 +125,15 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
         for note in loop:
             grid_steps.append(loop_index * STEPS_PER_LOOP + note.step)
             notes.append(note)
-    starts = np.array(
-        [
-            min(start_tick(step, written_offset(note.timeshift, options.grid_offset)), end_of_file - MIN_NOTE_TICKS)
-            for step, note in zip(grid_steps, notes, strict=True)
-        ],
-        dtype=np.int64,
+    starts = held_starts(
+        np.array(
+            [
+                min(start_tick(step, written_offset(note.timeshift, options.grid_offset)), end_of_file - MIN_NOTE_TICKS)
+                for step, note in zip(grid_steps, notes, strict=True)
+            ],
+            dtype=np.int64,
+        ),
+        min_gap_ticks(options.tempo),
     )
     order = np.argsort(starts, kind="stable")
     onsets = np.unique(starts)

@@ -117,7 +117,8 @@ class Host {
     const seconds = 60 / bpm / 4;
     // each offset scaled, up to its step's edge (±1 half-step): an exaggerated feel keeps the notes' order
     const written = (offset) => Math.min(Math.max(offset * gridOffset, -1), 1);
-    const starts = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
+    const unheld = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
+    const starts = held(unheld, Math.min(MIN_AUDIBLE_SECONDS, seconds / 2)); // no note cut into a click
     const loopEnd = this.steps * seconds;
     const timed = notes.map((note, i) => {
       const next = Math.min(loopEnd, ...starts.filter((s) => s > starts[i]));
@@ -270,6 +271,23 @@ function thresholded(onset, rule) {
     if (Math.max(...masked) >= 0) cells.push([argmax(masked), s]);
   }
   return cells;
+}
+
+const MIN_AUDIBLE_SECONDS = 0.02; // the least time between two different note starts, at most half a step (sidecar)
+
+/**
+ * `starts` with each one that would come less than `gap` after the start before it (in order of start; an equal
+ * start is the same onset and stays equal) held back to exactly `gap` after it: the sidecar's start rule, so that no
+ * note is cut into a click.
+ */
+function held(starts, gap) {
+  const at = new Map();
+  let before = null;
+  for (const start of [...new Set(starts)].sort((a, b) => a - b)) {
+    before = before === null ? start : Math.max(start, before + gap);
+    at.set(start, before);
+  }
+  return starts.map((start) => at.get(start));
 }
 
 /** The [row, step] cells where `isSet(row, step)`, ordered by step then row. */

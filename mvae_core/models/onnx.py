@@ -23,7 +23,9 @@ PITCH_RULE = "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth ste
 START_RULE = (
     "start = (step + clip(offset * grid_offset, -1, 1) / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
     "quantized, 1 = learned timing, above 1 exaggerated up to the step's edge, so notes keep their order); offset "
-    "from the timing outputs, see timing.sample"
+    "from the timing outputs, see timing.sample; then, in order of start, a start less than min(0.02 s, "
+    "seconds_per_step / 2) after the start before it is held back to exactly that gap after it (equal starts stay "
+    "equal), so that no note is cut into a click"
 )
 LENGTH_RULE = "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts"
 

@@ -1,0 +1,180 @@
+"""No clicks at high grid offsets: a note that would start less than 20 ms (``MIN_AUDIBLE_SECONDS``, at most half a
+step) after the note before it is held back to exactly that gap, so the note before is never cut into a 1–20 ms
+click or flam; every other note starts where its offset puts it. The rule is the same in ``mvae generate``'s files
+and ``mvae serve``'s loops (both :func:`~mvae_core.loop_file.timed_notes`), the export's sidecar and both ONNX hosts
+(examples/onnx_host.py and examples/onnx_host_js/onnx_host.mjs)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+from mvae_core.config import MvaeConfig
+from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.generation import DecodeOptions, Note
+from mvae_core.loop_file import (
+    MIN_AUDIBLE_SECONDS,
+    STEP_TICKS,
+    loop_notes_json,
+    start_tick,
+    step_seconds,
+    timed_notes,
+    written_offset,
+)
+from mvae_core.run import RunDir
+from tests.bench import load_bench
+
+CFG = MvaeConfig()
+ROOT = Path(__file__).resolve().parents[1]
+JS_HOST = ROOT / "examples" / "onnx_host_js" / "onnx_host.mjs"
+NODE = shutil.which("node")
+FLAM = [Note(4, 0, 0.8, 0.2, 0.7), Note(5, 7, 0.8, 0.2, -0.6), Note(6, 2, 0.8, 0.2, 0.3)]
+"""At grid offset 1.5 the late note on step 4 is at its window's edge (+1 half-step, 120 ticks) and the early one on
+step 5 at -0.9 half-steps (108 ticks before its step): 12 ticks (6 ms at 120 bpm) after it, which cut the first note
+into a 6 ms click."""
+
+
+def random_loops(seed: int, count: int = 60) -> list[list[Note]]:
+    """``count`` monophonic loops with offsets anywhere in [-1, 1) and durations up to 1.6 steps."""
+    rng = np.random.default_rng(seed)
+    return [
+        [
+            Note(int(step), int(rng.integers(24)), 0.8, float(rng.uniform(0.0, 0.1)), float(rng.uniform(-1, 1)))
+            for step in np.flatnonzero(rng.random(STEPS_PER_LOOP) < 0.7)
+        ]
+        for _ in range(count)
+    ]
+
+
+def gap_seconds(tempo: float) -> float:
+    return min(MIN_AUDIBLE_SECONDS, step_seconds(tempo) / 2)
+
+
+def unheld_starts(loop: list[Note], grid_offset: float) -> list[int]:
+    """The ticks each note's offset puts it at (the rule holds none back)."""
+    return sorted(start_tick(note.step, written_offset(note.timeshift, grid_offset)) for note in loop)
+
+
+@pytest.mark.parametrize("grid_offset", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize("tempo", [60.0, 120.0, 200.0, 300.0])
+def test_no_note_is_cut_into_a_click(grid_offset: float, tempo: float) -> None:
+    """Two different starts are at least the gap apart, so no note is cut shorter than the gap (20 ms, or half a
+    step above 375 bpm): at every tempo and grid offset these loops hold notes the old rule cut shorter."""
+    loops = random_loops(seed=int(tempo * 10 + grid_offset * 4))
+    gap, tick = gap_seconds(tempo), step_seconds(tempo) / STEP_TICKS
+    would_click = sum(
+        sum(0 < later - start < gap / tick for start, later in itertools.pairwise(starts))
+        for starts in (unheld_starts(loop, grid_offset) for loop in loops)
+    )
+    assert would_click > 0
+    for loop in loops:
+        notes = loop_notes_json(timed_notes([loop], CFG, DecodeOptions(grid_offset=grid_offset, tempo=tempo)), tempo)
+        starts = sorted({note["start"] for note in notes})
+        assert all(later - start >= gap - 2e-6 for start, later in itertools.pairwise(starts))
+        cut = [note for note in notes if note["end"] in starts]  # cut where a later note starts
+        assert all(note["end"] - note["start"] >= gap - 2e-6 for note in cut)
+
+
+@pytest.mark.parametrize("grid_offset", [0.0, 0.5, 1.0])
+def test_up_to_grid_offset_1_only_a_note_that_would_click_moves(grid_offset: float) -> None:
+    """Every note starts where its offset puts it, except one that would start less than the gap after the note
+    before it: that one starts exactly the gap after it, still on its step. The learned timing stays as it is."""
+    gap_ticks = int(np.ceil(MIN_AUDIBLE_SECONDS / (step_seconds(120.0) / STEP_TICKS)))  # 39 ticks at 120 bpm
+    held = kept = 0
+    for loop in random_loops(seed=7):
+        notes = timed_notes([loop], CFG, DecodeOptions(grid_offset=grid_offset))
+        assert [note.step for note in notes] == [note.step for note in loop]
+        before = None
+        for note, unheld in zip(notes, unheld_starts(loop, grid_offset), strict=True):
+            if before is not None and unheld - before < gap_ticks:
+                assert note.start == before + gap_ticks
+                held += 1
+            else:
+                assert note.start == unheld
+                kept += 1
+            before = note.start
+    assert kept > 1000 and held == (0 if grid_offset < 1 else 14)  # at grid offset 1: 14 of 1,364 notes move
+
+
+def test_a_flam_becomes_the_least_audible_gap_and_notes_at_the_edge_still_meet() -> None:
+    step = STEP_TICKS
+    notes = timed_notes([FLAM], CFG, DecodeOptions(grid_offset=1.5))
+    assert [note.start for note in notes] == [4 * step + 120, 4 * step + 120 + 39, 6 * step + 54]
+    assert notes[0].end == notes[1].start  # 39 ticks: 20.3 ms at 120 bpm, not 6 ms
+    together = timed_notes([FLAM], CFG, DecodeOptions(grid_offset=2.0))  # both at the windows' shared edge
+    assert together[0].start == together[1].start == 4 * step + 120
+
+
+@pytest.fixture(scope="module")
+def exported(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    onnx_file = tmp_path_factory.mktemp("clicks-export") / "decoder.onnx"
+    result = CliRunner().invoke(app, ["export", str(tiny_run), "--onnx", str(onnx_file)])
+    assert result.exit_code == 0, result.output
+    return onnx_file
+
+
+HOST_CASES = [(1.0, 97.0), (1.5, 120.0), (2.0, 250.0), (2.0, 800.0)]
+"""(grid offset, bpm) at which the hosts time notes: at 800 bpm a step lasts 18.75 ms and the gap is half a step."""
+
+
+def host_loops(tiny_run: Path) -> list[list[Note]]:
+    """Loops with notes that would click, on the rows of ``tiny_run``'s model."""
+    rows = RunDir(tiny_run).read_config().data.pitch_classes
+    return [[note._replace(row=note.row % rows) for note in loop] for loop in [*random_loops(seed=11, count=6), FLAM]]
+
+
+@pytest.mark.parametrize(("grid_offset", "bpm"), HOST_CASES)
+def test_the_python_host_and_the_sidecar_hold_notes_as_generate_does(tiny_run, exported, grid_offset, bpm):
+    """examples/onnx_host.py times notes as generate writes them (within a tick), held notes too, and the sidecar's
+    start rule says so."""
+    module = load_bench("onnx_host_check.py").load_host()  # examples/onnx_host.py as a module
+    host = module.open_host(exported)
+    assert "min(0.02 s, seconds_per_step / 2)" in " ".join(host.sidecar["decode"])
+    assert module.MIN_AUDIBLE_SECONDS == MIN_AUDIBLE_SECONDS
+    cfg, tick = RunDir(tiny_run).read_config(), step_seconds(bpm) / STEP_TICKS
+    for notes in host_loops(tiny_run):
+        written = loop_notes_json(timed_notes([notes], cfg, DecodeOptions(grid_offset=grid_offset, tempo=bpm)), bpm)
+        played = host.timed([module.GridNote(*note) for note in notes], bpm, grid_offset)
+        assert [n["step"] for n in played] == [n["step"] for n in written]
+        for field in ("start", "end"):
+            np.testing.assert_allclose([n[field] for n in played], [n[field] for n in written], rtol=0, atol=tick)
+        starts = sorted({n["start"] for n in played})
+        assert all(b - a >= gap_seconds(bpm) - 2e-6 for a, b in itertools.pairwise(starts))
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs npm; .ci/run does)")
+@pytest.mark.skipif(
+    not (JS_HOST.parent / "node_modules" / "onnxruntime-node").is_dir(),
+    reason=f"the JavaScript host's packages are not installed: run `npm ci --ignore-scripts` in {JS_HOST.parent}",
+)
+def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, exported):
+    module = load_bench("onnx_host_check.py").load_host()
+    host = module.open_host(exported)
+    loops = host_loops(tiny_run)
+    script = (
+        f"import {{ openNodeHost }} from {json.dumps(JS_HOST.as_uri())};"
+        "let input = ''; for await (const chunk of process.stdin) input += chunk;"
+        "const r = JSON.parse(input); const host = await openNodeHost(r.onnx);"
+        "console.log(JSON.stringify(r.cases.map(([notes, bpm, gridOffset]) => host.timed(notes, { bpm, gridOffset }))));"
+    )
+    cases = [([module.GridNote(*note) for note in loop], bpm, grid_offset) for grid_offset, bpm in HOST_CASES
+             for loop in loops]  # fmt: skip
+    request = json.dumps({"onnx": str(exported), "cases": [([vars(n) for n in grid], *at) for grid, *at in cases]})
+    done = subprocess.run([NODE, "--input-type=module", "-e", script], input=request, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    for (grid, bpm, grid_offset), in_js in zip(cases, json.loads(done.stdout), strict=True):
+        played = host.timed(grid, bpm, grid_offset)
+        assert [n["step"] for n in in_js] == [n["step"] for n in played]
+        for field in ("start", "end"):
+            np.testing.assert_allclose([n[field] for n in in_js], [n[field] for n in played], rtol=0, atol=2e-6)
+        starts = sorted({n["start"] for n in in_js})
+        assert all(b - a >= gap_seconds(bpm) - 2e-6 for a, b in itertools.pairwise(starts))
