@@ -178,3 +178,11 @@ def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, expor
             np.testing.assert_allclose([n[field] for n in in_js], [n[field] for n in played], rtol=0, atol=2e-6)
         starts = sorted({n["start"] for n in in_js})
         assert all(b - a >= gap_seconds(bpm) - 2e-6 for a, b in itertools.pairwise(starts))
+
+
+def test_the_docs_give_the_rule_with_its_number() -> None:
+    live = " ".join((ROOT / "docs" / "live.md").read_text(encoding="utf-8").split())
+    tools = " ".join((ROOT / "docs" / "tools.md").read_text(encoding="utf-8").split())
+    ms = f"{MIN_AUDIBLE_SECONDS * 1000:g}"
+    assert f"less than **{ms} ms** after the note before it" in live and f"starts {ms} ms after it" in live
+    assert f"`min({MIN_AUDIBLE_SECONDS:g} s, seconds_per_step / 2)`" in tools
