@@ -25,7 +25,7 @@ from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note
-from mvae_core.loop_file import MIDI_RESOLUTION, notes_to_midi, start_tick
+from mvae_core.loop_file import MIDI_RESOLUTION, held_starts, min_gap_ticks, notes_to_midi, start_tick
 from tests.synth import SynthNote, write_midi
 
 CFG = DataConfig(cache_dir="none")
@@ -183,17 +183,24 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
     assert block.row.tolist() == [note.row for _, note in flat]
     assert block.velocity.tolist() == [int(np.clip(round(note.velocity * 127), 1, 127)) for _, note in flat]
     # the onset is rounded to the file's ticks: the timeshift comes back within half a tick (one tick for the last
-    # half tick before +1, which is written a tick early to stay on its step)
-    assert np.allclose(block.timeshift, [note.timeshift for _, note in flat], atol=1 / HALF_STEP_TICKS + 1e-6)
+    # half tick before +1, which is written a tick early to stay on its step); an onset that would cut the note
+    # before into a click is held back to the least audible gap after it (loop_file's held_starts) and comes back so
+    step_ticks = MIDI_RESOLUTION // 4
+    written = np.array([start_tick(k * STEPS_PER_LOOP + n.step, n.timeshift) for k, n in flat])
+    onsets = held_starts(written, min_gap_ticks(tempo))
+    kept = onsets == written
+    assert np.all(onsets - written < min_gap_ticks(tempo))  # held back by less than the gap
+    timeshifts = np.array([note.timeshift for _, note in flat])
+    assert np.allclose(block.timeshift[kept], timeshifts[kept], atol=1 / HALF_STEP_TICKS + 1e-6)
     assert all(
         abs(t - note.timeshift) <= 0.5 / HALF_STEP_TICKS + 1e-6
-        for t, (_, note) in zip(block.timeshift, flat, strict=True)
-        if note.timeshift < 1 - 0.5 / HALF_STEP_TICKS
+        for t, (_, note), k in zip(block.timeshift, flat, kept, strict=True)
+        if k and note.timeshift < 1 - 0.5 / HALF_STEP_TICKS
     )
+    grid = np.array([(k * STEPS_PER_LOOP + n.step) * step_ticks for k, n in flat])
+    assert np.allclose(block.timeshift[~kept], (onsets - grid)[~kept] / HALF_STEP_TICKS, atol=1e-6)
     # a note lasts its duration (at least 1/8 step), cut at the next onset and at the file's end; ticks round it
-    step_ticks = MIDI_RESOLUTION // 4
-    onsets = [start_tick(k * STEPS_PER_LOOP + n.step, n.timeshift) for k, n in flat]
-    onsets.append(len(loops) * STEPS_PER_LOOP * step_ticks)
+    onsets = [*onsets.tolist(), len(loops) * STEPS_PER_LOOP * step_ticks]
     for i, (_, note) in enumerate(flat):
         ticks = max(note.duration * cfg.data.max_duration_steps, 0.125) * step_ticks
         ticks = min(ticks, onsets[i + 1] - onsets[i])
