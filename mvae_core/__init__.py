@@ -9,7 +9,9 @@ The Python API (docs/python_api.md)::
     loops = mvae_core.generate(run, random=8, seed=1)
     scores = mvae_core.evaluate(run, ["held-out-midi/"])
 
-Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and
+The types a program of one's own annotates with are here too: :class:`Run`, :class:`Generated` (files of loops of
+:class:`Note`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``, for one point at a time),
+:class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and
 :class:`ToolError`, :func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
 warning that the data held training files.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
@@ -45,8 +47,12 @@ from mvae_core.hookspecs import hookimpl
 if TYPE_CHECKING:
     from mvae_core.ablation.session import AblationResult, ablate
     from mvae_core.api import Generated, Run, TrainedOnWarning, encode, evaluate, generate, interpolate, load
+    from mvae_core.audio import Audio
     from mvae_core.checkpoint import CheckpointError
+    from mvae_core.decode_options import DecodeOptions
+    from mvae_core.generation import Note
     from mvae_core.models import ModelError
+    from mvae_core.models.base import NotePlayer
     from mvae_core.plugins import PluginError
     from mvae_core.session import RunResult, train
     from mvae_core.tools import ToolError
@@ -73,20 +79,28 @@ _LAZY = {
     "NonFiniteLoss": "mvae_core.trainer",
     "TrainingInProgress": "mvae_core.trainer",
     "ModelError": "mvae_core.models",
+    "Note": "mvae_core.generation",
+    "DecodeOptions": "mvae_core.decode_options",
+    "NotePlayer": "mvae_core.models.base",
+    "Audio": "mvae_core.audio",
 }
 
 __all__ = [
     "AblationResult",
+    "Audio",
     "CheckpointError",
     "ConfigError",
     "DataChanged",
     "DataError",
+    "DecodeOptions",
     "Generated",
     "InputError",
     "LoopCode",
     "ModelError",
     "MvaeError",
     "NonFiniteLoss",
+    "Note",
+    "NotePlayer",
     "OptionError",
     "PluginError",
     "ResumeRefused",

@@ -54,7 +54,15 @@ from mvae_core.generation import (
     render_loops,
     whole_number,
 )
-from mvae_core.loop_file import LOOP_TICKS, loop_file_stem, midi_file, notes_to_midi, timed_notes, write_midi
+from mvae_core.loop_file import (
+    LOOP_TICKS,
+    loop_file_stem,
+    loop_notes_json,
+    midi_file,
+    notes_to_midi,
+    timed_notes,
+    write_midi,
+)
 from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
@@ -66,6 +74,11 @@ from mvae_core.tools.interpolate import check_point, file_point, line
 
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
+
+SecondsNote = dict[str, float | int]
+"""A note as a synth or sequencer plays it: ``pitch`` (MIDI), ``start`` and ``end`` (seconds from the start of its
+file or loop, the grid offset applied), ``velocity`` (1-127) and ``step`` (the 16th-note grid step it belongs to,
+counted from that start): what ``mvae serve`` answers and the ONNX hosts' ``timed`` give."""
 
 
 @dataclass(repr=False)
@@ -113,6 +126,25 @@ class Run:
         its ``player`` is a :class:`~mvae_core.models.ModelError` naming the model and its package."""
         with model_code(self.config.model.name, "player"):
             return self.model.player()
+
+    def timed(self, notes: Sequence[Note], options: DecodeOptions | None = None) -> list[SecondsNote]:
+        """One loop's ``notes`` (``player.notes(z, options)``) in seconds, ordered by start, as the loop-exact file
+        at ``options.tempo`` and ``options.grid_offset`` holds them (default :class:`DecodeOptions`): MIDI pitch from
+        this run's pitch rows, the offset scaled by the grid offset, a note cut at the next later onset and at the
+        loop's end (:data:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
+        ``notes`` that are not a list of :class:`~mvae_core.generation.Note` (one loop), or ``options`` that is not a
+        :class:`DecodeOptions`."""
+        options = DecodeOptions() if options is None else options
+        if not isinstance(options, DecodeOptions):
+            raise OptionError(
+                "options", f"is a DecodeOptions (mvae_core.DecodeOptions(tempo=96, ...)), got {options!r}"
+            )
+        if not isinstance(notes, list | tuple) or not all(isinstance(note, Note) for note in notes):
+            several = isinstance(notes, list | tuple) and bool(notes) and all(isinstance(n, list) for n in notes)
+            hint = "; a Generated file's loops give theirs with generated.timed(i)" if several else ""
+            raise OptionError("notes", f"are one loop's notes (a list of mvae_core.Note, as player.notes gives){hint}, "
+                              f"got {notes!r:.60}")  # fmt: skip
+        return loop_notes_json(timed_notes([list(notes)], self.config, options), options.tempo)
 
     def export_onnx(self, path: str | os.PathLike[str]) -> Path:
         """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
@@ -221,6 +253,12 @@ class Generated:
         notes = timed_notes(self[i], self.config, self.options)
         length = len(self[i]) * LOOP_TICKS
         return render(notes, self.options.tempo, length, renderer, soundfont, wrap_release=wrap_release)
+
+    def timed(self, i: int = 0) -> list[SecondsNote]:
+        """File ``i``'s notes in seconds from its start, ordered by start, as :meth:`midi_file` holds them at
+        ``options.tempo`` and ``options.grid_offset`` (:data:`SecondsNote`: ``pitch``, ``start``, ``end``,
+        ``velocity``, ``step``): what a synth or sequencer of one's own plays. An empty loop gives ``[]``."""
+        return loop_notes_json(timed_notes(self[i], self.config, self.options), self.options.tempo)
 
     def write(self, out: str | os.PathLike[str]) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends

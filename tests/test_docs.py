@@ -137,6 +137,8 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     assert [wav.stem for wav in namespace["wavs"]] == [mid.stem for mid in namespace["files"]]
     assert namespace["result"].epochs_run == 5 and namespace["result"].outcome == "trained"
     assert namespace["sidecar"] == Path("decoder.json") and (tmp_path / "decoder.onnx").is_file()
+    step = 60 / 96 / 4  # the player's notes in seconds, quantized: each on its 16th at 96 bpm
+    assert all(note["start"] == pytest.approx(note["step"] * step) for note in namespace["on_grid"])
 
 
 def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, synth_dir):
