@@ -449,7 +449,10 @@ def decode_options(**given: Any) -> DecodeOptions:
 def _point_hint(name: str, value: object) -> str:
     """What to give instead of ``value``, a latent point in a form the argument ``name`` does not take: a list for
     the command line's ``"0.5,-1"``, for ``generate(run, 8)`` (``z=8``) ``random=8``, and for several points at once
-    (``[[0.5, -1], [1, 1]]``, an array of shape ``(1, 2)``) one call per point; ``""`` when none fits."""
+    (``[[0.5, -1], [1, 1]]``, an array of shape ``(1, 2)``) one call per point, for what :func:`encode` returned
+    (a :class:`LoopCode`) its ``mu``; ``""`` when none fits."""
+    if isinstance(value, LoopCode):
+        return f"; the point of a loop's encoding is its mu: {name}=code.mu"
     if _several_points(value):
         return f"; {name} is one point: for several, generate each ([run.generate(point) for point in points])"
     if isinstance(value, str):
@@ -546,7 +549,8 @@ def _endpoint(trained: Run, value: Endpoint, loop: int, name: str) -> torch.Tens
     try:
         values = [float(v) for v in value]
     except (TypeError, ValueError):
-        raise OptionError(name, f"is a latent point (numbers) or a MIDI file's path, got {value!r}") from None
+        hint = _point_hint(name, value) if isinstance(value, LoopCode) else ""
+        raise OptionError(name, f"is a latent point (numbers) or a MIDI file's path, got {value!r}{hint}") from None
     return check_point(values, trained.config.model.latent_dim, name)
 
 
