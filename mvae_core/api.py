@@ -139,7 +139,11 @@ class Run:
             raise OptionError(
                 "options", f"is a DecodeOptions (mvae_core.DecodeOptions(tempo=96, ...)), got {options!r}"
             )
-        if not isinstance(notes, list | tuple) or not all(isinstance(note, Note) for note in notes):
+        if (
+            isinstance(notes, str | bytes)
+            or not isinstance(notes, Sequence)
+            or not all(isinstance(note, Note) for note in notes)
+        ):
             several = isinstance(notes, list | tuple) and bool(notes) and all(isinstance(n, list) for n in notes)
             hint = "; a Generated file's loops give theirs with generated.timed(i)" if several else ""
             raise OptionError("notes", f"are one loop's notes (a list of mvae_core.Note, as player.notes gives){hint}, "

@@ -67,11 +67,14 @@ def test_the_players_notes_in_seconds_are_generates(tiny_run):
         ("loops", {"tempo": 96}, r"^options is a DecodeOptions \(mvae_core.DecodeOptions\(tempo=96"),
         ("file", None, r"^notes are one loop's notes .*generated.timed\(i\)"),
         ("text", None, r"^notes are one loop's notes \(a list of mvae_core.Note"),
+        ("number", None, r"^notes are one loop's notes .*got 5$"),
+        ("one note", None, r"^notes are one loop's notes .*got Note\(step="),
     ],
 )
 def test_what_is_not_one_loop_or_its_options_is_named(tiny_run, notes, options, message):
     run = mvae_core.load(tiny_run)
     generated = run.generate([0.5, -1.0], loops=2)
-    given = {"loops": generated[0][0], "file": generated[0], "text": "C4 E4 G4"}[notes]
+    loop = generated[0][0]
+    given = {"loops": loop, "file": generated[0], "text": "C4 E4 G4", "number": 5, "one note": loop[0]}[notes]
     with pytest.raises(mvae_core.OptionError, match=message):
         run.timed(given, options)
