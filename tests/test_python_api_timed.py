@@ -32,6 +32,7 @@ def test_a_generated_file_in_seconds_is_the_file_it_writes(tiny_run, options):
     # the file stores the tempo in whole µs per beat (333,333 at 180 bpm): its seconds are off by up to 1e-6 of them
     assert seconds == pytest.approx([time for note in in_file for time in note[1:3]], rel=1e-5, abs=1e-6)
     assert max(note["step"] for note in timed) >= 32  # the second loop's steps count on from the file's start
+    assert max(note["end"] for note in timed) <= 2 * 8 * 60 / options.get("tempo", 120) + 1e-6  # 2 loops, µs rounding
 
 
 def test_grid_offset_zero_puts_every_note_on_its_step(tiny_run):
