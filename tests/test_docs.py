@@ -139,6 +139,7 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     assert namespace["sidecar"] == Path("decoder.json") and (tmp_path / "decoder.onnx").is_file()
     step = 60 / 96 / 4  # the player's notes in seconds, quantized: each on its 16th at 96 bpm
     assert all(note["start"] == pytest.approx(note["step"] * step) for note in namespace["on_grid"])
+    assert namespace["kept"].timed(0) == namespace["run"].timed(namespace["notes"], namespace["options"])
 
 
 def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, synth_dir):
