@@ -10,9 +10,10 @@ The Python API (docs/python_api.md)::
     scores = mvae_core.evaluate(run, ["held-out-midi/"])
 
 The types a program of one's own annotates with are here too: :class:`Run`, :class:`Generated` (files of loops of
-:class:`Note`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``, for one point at a time),
-:class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and
-:class:`ToolError`, :func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
+:class:`Note`; in seconds, :class:`SecondsNote`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``,
+for one point at a time), :class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need
+:data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and :class:`ToolError`,
+:func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
 warning that the data held training files.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
@@ -46,7 +47,17 @@ from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from mvae_core.ablation.session import AblationResult, ablate
-    from mvae_core.api import Generated, Run, TrainedOnWarning, encode, evaluate, generate, interpolate, load
+    from mvae_core.api import (
+        Generated,
+        Run,
+        SecondsNote,
+        TrainedOnWarning,
+        encode,
+        evaluate,
+        generate,
+        interpolate,
+        load,
+    )
     from mvae_core.audio import Audio
     from mvae_core.checkpoint import CheckpointError
     from mvae_core.decode_options import DecodeOptions
@@ -71,6 +82,7 @@ _LAZY = {
     "interpolate": "mvae_core.api",
     "Run": "mvae_core.api",
     "Generated": "mvae_core.api",
+    "SecondsNote": "mvae_core.api",
     "TrainedOnWarning": "mvae_core.api",
     "LoopCode": "mvae_core.tools.encode",
     "ToolError": "mvae_core.tools",
@@ -110,6 +122,7 @@ __all__ = [
     "RunFailed",
     "RunInterrupted",
     "RunResult",
+    "SecondsNote",
     "ToolError",
     "TrainedOnWarning",
     "TrainingInProgress",

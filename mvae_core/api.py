@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar, cast
 
 import mido
 import numpy as np
@@ -56,6 +56,7 @@ from mvae_core.generation import (
 )
 from mvae_core.loop_file import (
     LOOP_TICKS,
+    TimedNote,
     loop_file_stem,
     loop_notes_json,
     midi_file,
@@ -75,10 +76,16 @@ from mvae_core.tools.interpolate import check_point, file_point, line
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
 
-SecondsNote = dict[str, float | int]
-"""A note as a synth or sequencer plays it: ``pitch`` (MIDI), ``start`` and ``end`` (seconds from the start of its
-file or loop, the grid offset applied), ``velocity`` (1-127) and ``step`` (the 16th-note grid step it belongs to,
-counted from that start): what ``mvae serve`` answers and the ONNX hosts' ``timed`` give."""
+
+class SecondsNote(TypedDict):
+    """A note as a synth or sequencer plays it (a dict, as ``mvae serve`` answers it and the ONNX hosts' ``timed``
+    give it), from :meth:`Generated.timed` and :meth:`Run.timed`."""
+
+    pitch: int  # MIDI
+    start: float  # seconds from the start of its loop (of its file, for Generated.timed), the grid offset applied
+    end: float  # seconds, at the latest the next later onset or the loop's (file's) end
+    velocity: int  # 1..127
+    step: int  # the 16th-note grid step it belongs to, counted from that start
 
 
 @dataclass(repr=False)
@@ -131,7 +138,7 @@ class Run:
         """One loop's ``notes`` (``player.notes(z, options)``) in seconds, ordered by start, as the loop-exact file
         at ``options.tempo`` and ``options.grid_offset`` holds them (default :class:`DecodeOptions`): MIDI pitch from
         this run's pitch rows, the offset scaled by the grid offset, a note cut at the next later onset and at the
-        loop's end (:data:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
+        loop's end (:class:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
         ``notes`` that are not a list of :class:`~mvae_core.generation.Note` (one loop), or ``options`` that is not a
         :class:`DecodeOptions`."""
         options = DecodeOptions() if options is None else options
@@ -148,7 +155,7 @@ class Run:
             hint = "; a Generated file's loops give theirs with generated.timed(i)" if several else ""
             raise OptionError("notes", f"are one loop's notes (a list of mvae_core.Note, as player.notes gives){hint}, "
                               f"got {notes!r:.60}")  # fmt: skip
-        return loop_notes_json(timed_notes([list(notes)], self.config, options), options.tempo)
+        return _seconds(timed_notes([list(notes)], self.config, options), options.tempo)
 
     def export_onnx(self, path: str | os.PathLike[str]) -> Path:
         """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
@@ -157,6 +164,12 @@ class Run:
         from mvae_core.tools.export import export_decoder, run_source
 
         return export_decoder(self.model, self.config, Path(path), run_source(self.path, self.model_metadata))
+
+
+def _seconds(notes: list[TimedNote], tempo: float) -> list[SecondsNote]:
+    """``notes`` in seconds at ``tempo`` (:func:`~mvae_core.loop_file.loop_notes_json`, whose dicts have the keys of
+    :class:`SecondsNote`)."""
+    return cast(list[SecondsNote], loop_notes_json(notes, tempo))
 
 
 def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
@@ -260,9 +273,9 @@ class Generated:
 
     def timed(self, i: int = 0) -> list[SecondsNote]:
         """File ``i``'s notes in seconds from its start, ordered by start, as :meth:`midi_file` holds them at
-        ``options.tempo`` and ``options.grid_offset`` (:data:`SecondsNote`: ``pitch``, ``start``, ``end``,
+        ``options.tempo`` and ``options.grid_offset`` (:class:`SecondsNote`: ``pitch``, ``start``, ``end``,
         ``velocity``, ``step``): what a synth or sequencer of one's own plays. An empty loop gives ``[]``."""
-        return loop_notes_json(timed_notes(self[i], self.config, self.options), self.options.tempo)
+        return _seconds(timed_notes(self[i], self.config, self.options), self.options.tempo)
 
     def write(self, out: str | os.PathLike[str]) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
