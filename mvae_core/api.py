@@ -143,9 +143,10 @@ class Run:
         :class:`DecodeOptions`."""
         options = DecodeOptions() if options is None else options
         if not isinstance(options, DecodeOptions):
-            raise OptionError(
-                "options", f"is a DecodeOptions (mvae_core.DecodeOptions(tempo=96, ...)), got {options!r}"
+            fix = (
+                f"mvae_core.DecodeOptions(**{options!r})" if isinstance(options, dict) else "mvae_core.DecodeOptions(…)"
             )
+            raise OptionError("options", f"is a DecodeOptions ({fix}), got {options!r}")
         if (
             isinstance(notes, str | bytes)
             or not isinstance(notes, Sequence)

@@ -65,7 +65,11 @@ def test_the_players_notes_in_seconds_are_generates(tiny_run):
 @pytest.mark.parametrize(
     ("notes", "options", "message"),
     [
-        ("loops", {"tempo": 96}, r"^options is a DecodeOptions \(mvae_core.DecodeOptions\(tempo=96"),
+        (
+            "loops",
+            {"tempo": 96},
+            r"^options is a DecodeOptions \(mvae_core.DecodeOptions\(\*\*\{'tempo': 96\}\)\), got",
+        ),
         ("file", None, r"^notes are one loop's notes .*generated.timed\(i\)"),
         ("text", None, r"^notes are one loop's notes \(a list of mvae_core.Note"),
         ("number", None, r"^notes are one loop's notes .*got 5$"),
