@@ -30,7 +30,7 @@ from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
-from mvae_core.decode_options import EVALUATION_SAMPLES, WALK
+from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -141,12 +141,7 @@ class Run:
         loop's end (:class:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
         ``notes`` that are not a list of :class:`~mvae_core.generation.Note` (one loop), or ``options`` that is not a
         :class:`DecodeOptions`."""
-        options = DecodeOptions() if options is None else options
-        if not isinstance(options, DecodeOptions):
-            fix = (
-                f"mvae_core.DecodeOptions(**{options!r})" if isinstance(options, dict) else "mvae_core.DecodeOptions(…)"
-            )
-            raise OptionError("options", f"is a DecodeOptions ({fix}), got {options!r}")
+        options = given_options(options)
         if (
             isinstance(notes, str | bytes)
             or not isinstance(notes, Sequence)

@@ -71,6 +71,17 @@ class DecodeOptions:
             raise OptionError("seed", f"must be >= 0, got {self.seed}")
 
 
+def given_options(options: object) -> DecodeOptions:
+    """``options`` as a call that takes a :class:`DecodeOptions` or None gets them (None: the defaults);
+    :class:`OptionError` naming the fix for anything else (a dict of them: ``DecodeOptions(**{...})``)."""
+    if options is None:
+        return DecodeOptions()
+    if not isinstance(options, DecodeOptions):
+        fix = f"mvae_core.DecodeOptions(**{options!r})" if isinstance(options, dict) else "mvae_core.DecodeOptions(…)"
+        raise OptionError("options", f"is a DecodeOptions ({fix}), got {options!r}")
+    return options
+
+
 def real_number(option: str, value: object) -> float:
     """``value`` as a float when it is a real number (numpy's too; ``True`` is not a number here), else
     :class:`OptionError` naming ``option``: the type check of every numeric argument of ``generate`` and

@@ -20,3 +20,24 @@ def test_numbers_of_the_wrong_count_are_counted():
     with pytest.raises(ValueError, match=r"^z needs 2 numbers \(the model's latent_dim\), got 3$"):
         player_point([1, 2, 3], 2)
     assert player_point((0.5, -1), 2).tolist() == [0.5, -1.0]
+
+
+def test_a_bad_point_is_an_mvae_error_naming_z():
+    """python_api.md promises that every error a caller causes is an MvaeError; the player's was a bare ValueError."""
+    from mvae_core.errors import MvaeError, OptionError
+
+    for z in (None, [1, 2, 3], [float("nan"), 0]):
+        with pytest.raises(OptionError) as refused:
+            player_point(z, 2)
+        assert isinstance(refused.value, MvaeError) and refused.value.option == "z"
+
+
+def test_a_player_given_options_as_a_dict_names_the_dataclass_to_give(tiny_run):
+    """``player.notes(z, {"temperature": 0.5})`` ended in AttributeError: 'dict' object has no attribute 'poly'."""
+    from mvae_core import load
+    from mvae_core.errors import OptionError
+
+    player = load(tiny_run).player()
+    with pytest.raises(OptionError, match=r"DecodeOptions\(\*\*\{'temperature': 0.5\}\)"):
+        player.notes([0, 0], {"temperature": 0.5})
+    assert player.notes([0, 0], None) == player.notes([0, 0])

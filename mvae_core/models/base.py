@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from torch import nn
 
 from mvae_core.config import ModelConfig, MvaeConfig
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, OptionError
 from mvae_core.generation import LATENT_MAX
 from mvae_core.models.encoder import Encoder
 from mvae_core.timing import TimingBins
@@ -93,20 +93,21 @@ class NotePlayer(Protocol):
 
 
 def player_point(z: Any, latent_dim: int) -> np.ndarray:
-    """``z`` as the float32 vector a :class:`NotePlayer` decodes; ``ValueError`` unless it is ``latent_dim`` finite
-    numbers (a NaN from a sensor or a patch would decode to a loop of nonsense notes)."""
-    needs = f"z needs {latent_dim} numbers (the model's latent_dim)"
+    """``z`` as the float32 vector a :class:`NotePlayer` decodes; :class:`~mvae_core.errors.OptionError` (a
+    ``ValueError``) unless it is ``latent_dim`` finite numbers (a NaN from a sensor or a patch would decode to a loop
+    of nonsense notes)."""
+    needs = f"needs {latent_dim} numbers (the model's latent_dim)"
     if z is None or isinstance(z, str | bytes):  # numpy would make nan of None and parse a numeric string
-        raise ValueError(f"{needs}, got {z!r}")
+        raise OptionError("z", f"{needs}, got {z!r}")
     try:
         point = np.asarray(z, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):  # a ragged list, an object that is no number
-        raise ValueError(f"{needs}, got {z!r}") from None
+        raise OptionError("z", f"{needs}, got {z!r}") from None
     if point.shape != (latent_dim,):
-        raise ValueError(f"{needs}, got {point.size}")
+        raise OptionError("z", f"{needs}, got {point.size}")
     if not (np.abs(point) <= LATENT_MAX).all():  # NaN compares False
-        raise ValueError(
-            f"z needs finite numbers within ±{LATENT_MAX:.2g}, got {','.join(f'{v:g}' for v in point.tolist())}"
+        raise OptionError(
+            "z", f"needs finite numbers within ±{LATENT_MAX:.2g}, got {','.join(f'{v:g}' for v in point.tolist())}"
         )
     return point.astype(np.float32)
 

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.decode_options import given_options
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
 from mvae_core.models.base import player_point, sigmoid
 from mvae_core.models.melody_rnn import REST, TokenChooser
@@ -79,7 +80,7 @@ class MelodyRNNPlayer:
     ) -> list[Note]:
         """The notes at latent point ``z`` (``latent_dim`` numbers), chosen with ``options`` and the random source of
         pattern ``index`` (:func:`~mvae_core.generation.pattern_rng`)."""
-        options = options or DecodeOptions()
+        options = given_options(options)
         self.check_options(options)
         point = player_point(z, self.latent_dim)
         rng = pattern_rng(options, index)

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.decode_options import given_options
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
 from mvae_core.models.base import player_point, sigmoid
 from mvae_core.models.seed import DURATION, ONSET, TIMING, VELOCITY
@@ -65,7 +66,7 @@ class SeedPlayer:
         """The notes at latent point ``z`` (``latent_dim`` numbers), chosen with ``options`` and the random source of
         pattern ``index`` (:func:`~mvae_core.generation.pattern_rng`): equal to the ``index``-th pattern of a batch
         decoded by ``generate`` at the same points, up to float32 rounding."""
-        options = options or DecodeOptions()
+        options = given_options(options)
         point = player_point(z, self.latent_dim)
         trunk = self._leaky(self.from_z[0] @ point + self.from_z[1])
         hidden = self._leaky(self.head_hidden[0] @ trunk + self.head_hidden[1]).reshape(4, self.hidden)
