@@ -1,10 +1,12 @@
-"""Building mvae (what `make demo` and `pip install -e .` do) prints no deprecation boxes of the build backend."""
+"""Building mvae (what `make demo` and `pip install -e .` do) prints no deprecation boxes of the build backend, and
+the wheel marks the package as typed."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,6 @@ def test_building_mvae_prints_no_deprecation_warning(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "deprecated" not in result.stdout + result.stderr, result.stdout + result.stderr
+    (wheel,) = tmp_path.glob("mvae-*.whl")
+    with zipfile.ZipFile(wheel) as built:  # PEP 561: without it a type checker skips an installed mvae_core
+        assert "mvae_core/py.typed" in built.namelist()
