@@ -61,8 +61,8 @@ def split_tunes(text: str) -> list[tuple[str, str]]:
 
 def meter_bars(meter: str) -> int:
     """How many 4/4 bars one bar of an ABC meter (an ``M:`` field's value) spans, by MIDI's rule
-    (:func:`~mvae_core.data.score.bars_of_four_four`): 1 for ``4/4``, ``C``, ``2/2`` and ``C|``, 2 for ``4/2``; 0 for
-    any other meter (``3/4``, ``6/8``, ``none``)."""
+    (:func:`~mvae_core.data.score.bars_of_four_four`): 1 for ``4/4``, ``C``, ``2/2`` and ``C|``, 2 for ``4/2``; 0 when
+    a bar is no whole number of them (``3/4``, ``6/8``) or the meter is free (``none``)."""
     fraction = _FRACTION.fullmatch(meter)
     numerator, denominator = _SYMBOLS.get(meter) or (tuple(map(int, fraction.groups())) if fraction else (0, 0))
     return bars_of_four_four(numerator, denominator)
