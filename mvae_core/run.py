@@ -43,7 +43,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import MUSIC_DIGESTS
-from mvae_core.data.sources import is_midi_name
+from mvae_core.data.sources import collection_of, is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
 from mvae_core.files import (
     TEMPORARY_STEM,
@@ -105,6 +105,7 @@ class SplitChanges:
     edited: list[str] = field(default_factory=list)
     known: bool = True
     unedited: bool = False  # split.json recorded a digest of every source's file, and every file still has it
+    reread: bool = False  # each new or gone source is a tune of a collection file split.json recorded, unedited
 
     SHOWN: ClassVar[int] = 3  # names listed of each kind
 
@@ -116,11 +117,15 @@ class SplitChanges:
 
     @property
     def read_otherwise(self) -> bool:
-        """The same files on the same sides, each byte for byte as ``split.json`` recorded it, yet other loop counts:
-        this version of mvae reads the files otherwise (a parsing rule changed since the run started, e.g. a part
-        named like drums left out), not an edit. False for a run whose ``split.json`` kept no digests: there an edit
-        cannot be told from a new rule."""
-        return self.known and self.unedited and not (self.new or self.gone or self.moved or self.edited)
+        """The same files, each byte for byte as ``split.json`` recorded it, yet other loops: this version of mvae
+        reads the files otherwise (a parsing rule changed since the run started, e.g. a part named like drums left
+        out), not an edit. Either the same sources on the same sides with other loop counts, or other tunes read
+        from the same collection files (corpus:essen's tunes in 2/2 and 4/2, read since 2026-12-06), which redraws
+        the split. False for a run whose ``split.json`` kept no digests: there an edit cannot be told from a new
+        rule."""
+        if not (self.known and self.unedited) or self.edited:
+            return False
+        return self.reread if self.new or self.gone else not self.moved
 
     def __str__(self) -> str:
         if not self.known:
@@ -673,21 +678,38 @@ class RunDir:
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
         edited = sorted(self.edited_sources(content))
+        new, gone = sorted(n for n in now if n not in before), sorted(n for n in before if n not in now)
         return SplitChanges(
-            new=sorted(n for n in now if n not in before),
-            gone=sorted(n for n in before if n not in now),
+            new=new,
+            gone=gone,
             moved=sorted(n for n in now if n in before and before[n] != now[n]),
             edited=edited,
-            unedited=not edited and self._digested(now, content),
+            unedited=not edited and self._digested([n for n in now if n in before], content),
+            reread=self._reread(new, gone, content),
         )
 
-    def _digested(self, sources: Iterable[str], content: Mapping[str, str]) -> bool:
-        """Whether ``split.json`` kept a content digest of each of ``sources`` and ``content`` gives each one now."""
+    def _recorded_content(self) -> dict[str, str]:
+        """``split.json``'s content digests by source name (none when it kept none)."""
         try:
             saved = self._split_file()["content"]
         except (OSError, ValueError, KeyError, TypeError):
-            return False
-        return isinstance(saved, dict) and all(name in saved and name in content for name in sources)
+            return {}
+        return saved if isinstance(saved, dict) else {}
+
+    def _digested(self, sources: Iterable[str], content: Mapping[str, str]) -> bool:
+        """Whether ``split.json`` kept a content digest of each of ``sources`` and ``content`` gives each one now."""
+        saved = self._recorded_content()
+        return bool(saved) and all(name in saved and name in content for name in sources)
+
+    def _reread(self, new: list[str], gone: list[str], content: Mapping[str, str]) -> bool:
+        """Whether every ``new`` and ``gone`` source is a tune of a collection file (:func:`collection_of`) whose
+        digest is the same in ``split.json`` and now: a new reading of the same file, not a new or deleted file."""
+        saved = self._recorded_content()
+        files_then = {(collection_of(name), digest) for name, digest in saved.items()}
+        files_now = {(collection_of(name), digest) for name, digest in content.items()}
+        new_ok = all(collection_of(n) is not None and (collection_of(n), content.get(n)) in files_then for n in new)
+        gone_ok = all(collection_of(n) is not None and (collection_of(n), saved.get(n)) in files_now for n in gone)
+        return bool(new or gone) and new_ok and gone_ok
 
     def write_data_report(self, report: dict[str, Any]) -> None:
         """``data_report.json``: what the data's loader reported of every source (:meth:`DataReport.to_json`)."""

@@ -751,8 +751,8 @@ def _refuse_changed_split(
         if changes.read_otherwise:  # every file as split.json recorded it: the reading changed, not the data
             raise DataChanged(
                 f"the files of {run.path} are unchanged{moved}, but this version of mvae reads other loops from them "
-                "than the version that started the run (a rule of reading MIDI changed since), so the run's split "
-                "cannot be rebuilt; resume it with the mvae that started it, or start a new run"
+                "than the version that started the run (a rule of reading MIDI files or tunes changed since), so the "
+                "run's split cannot be rebuilt; resume it with the mvae that started it, or start a new run"
             )
         raise DataChanged(
             f"the data of {run.path} changed since the run started{moved} ({changes}); restore the files or start a "

@@ -151,9 +151,20 @@ def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
         return [_to_result(unit.label, lambda: read_midi_bytes(data, cfg), cfg)]
     text = data.decode("latin-1")
     return [
-        _to_result(f"{unit.label}#{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
+        _to_result(f"{unit.label}{TUNE_MARK}{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
         for tune_id, abc in split_tunes(text)
     ]
+
+
+TUNE_MARK = "#"
+"""Between a collection file's label and a tune's id in the tune's source name (``corpus:essen/altdeu10#12``)."""
+
+
+def collection_of(source: str) -> str | None:
+    """The label of the collection file whose tune ``source`` names (``corpus:essen/altdeu10`` of
+    ``corpus:essen/altdeu10#12``); None for a MIDI file's source, whose name ends in its suffix."""
+    label, mark, tune = source.rpartition(TUNE_MARK)
+    return label if mark and tune and "." not in tune and "/" not in tune else None
 
 
 def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
