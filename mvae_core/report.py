@@ -271,13 +271,16 @@ FULL_REPORT = "data_report.json or mvae data inspect --json"
 
 
 def print_skips(console: Console, report: DataReport, limit: int = 10, full: str = FULL_REPORT) -> None:
-    """Per source, printed literally (the first ``limit`` of each kind): why it was skipped; which notes became the
-    melody when that was a choice (a file with several parts); its warnings. ``full``: where the rest are."""
-    skipped = [e for e in report.entries if e["status"] == "skipped"]
-    lines = [
-        f"  skipped {e['source']}: {e['reason']}" + (f" ({e['detail']})" if e.get("detail") else "") for e in skipped
-    ]
-    _print_some(console, lines, limit, ("skipped", "skipped"), full)
+    """Per source, printed literally (the first ``limit`` of each kind): why it was skipped (the ``limit`` lines
+    shared among the reasons, so that thousands skipped for one reason do not hide the few skipped for another);
+    which notes became the melody when that was a choice (a file with several parts); its warnings. ``full``: where
+    the rest are."""
+    by_reason: dict[str, list[str]] = {}
+    for e in report.entries:
+        if e["status"] == "skipped":
+            line = f"  skipped {e['source']}: {e['reason']}" + (f" ({e['detail']})" if e.get("detail") else "")
+            by_reason.setdefault(e["reason"], []).append(line)
+    _print_some(console, _shared(list(by_reason.values()), limit), limit, ("skipped", "skipped"), full)
     chosen = [e for e in report.entries if e["status"] == "ok" and (e.get("left_out_notes") or e.get("drum_notes"))]
     _print_some(
         console,
@@ -354,6 +357,18 @@ def _melody_line(entry: dict[str, Any]) -> str:
     if drums := entry.get("drum_notes"):
         left.append(f"{drums} drum note{'' if drums == 1 else 's'}")
     return f"{entry.get('melody', '')}; left out {' and '.join(left)}"
+
+
+def _shared(groups: list[list[str]], limit: int) -> list[str]:
+    """The lines of ``groups`` reordered so that the first ``limit`` take from each group in turn (a group with fewer
+    lines leaves its turns to the others), each group's shown lines together and in order; the rest follow."""
+    shown = [0] * len(groups)
+    while sum(shown) < limit and any(n < len(group) for n, group in zip(shown, groups, strict=True)):
+        for i, group in enumerate(groups):
+            if sum(shown) < limit and shown[i] < len(group):
+                shown[i] += 1
+    first = [line for n, group in zip(shown, groups, strict=True) for line in group[:n]]
+    return first + [line for n, group in zip(shown, groups, strict=True) for line in group[n:]]
 
 
 def _print_some(console: Console, lines: list[str], limit: int, what: tuple[str, str], full: str) -> None:
