@@ -31,8 +31,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry
 
-FORMAT_VERSION = 28  # 28: corpus:essen reads tunes in whole 4/4 bars (2/2, 4/2, C|, …), skips others as
-# "no 4/4 bar"; 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;
+FORMAT_VERSION = 29  # 29: an entry's meta is UTF-8 bytes (numpy kept text at 4 bytes a character); 28:
+# corpus:essen reads tunes in whole 4/4 bars (2/2, 4/2, C|, …), skips others as "no 4/4 bar"; 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;
 # 25: a selector naming only a channel-10 part says why; 24: skipped chunks of one name are one warning; 23: no notes
 # says what was recovered;
 # 22: a file whose only track is cut before any event is corrupt; 21: drum names are whole words; 20: a DAW
@@ -227,12 +227,12 @@ def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
             for c in cols:
                 cols[c].append(getattr(r.block, c))
     arrays = {c: np.concatenate(v) if v else np.zeros(0) for c, v in cols.items()}
-    arrays["meta"] = np.array(json.dumps(meta))
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)  # not np.str_: 4 bytes a character
     return arrays
 
 
 def _unpack(arrays: dict[str, np.ndarray]) -> list[SourceResult]:
-    meta = json.loads(str(arrays["meta"]))
+    meta = json.loads(arrays["meta"].tobytes().decode())
     dtypes = {"loop": np.int32, "row": np.uint8, "step": np.uint8, "velocity": np.uint8}
     results, note_at, loop_at = [], 0, 0
     for m in meta:
