@@ -42,7 +42,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
 from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
-from mvae_core.data.batches import densify
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.errors import option_flag
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
@@ -56,8 +55,6 @@ if TYPE_CHECKING:
 
 POSITION_SIZE = 16
 """Size of the embedding of a step's position in the loop (0..31)."""
-INIT_EXAMPLES = 1024
-"""Training examples densified at a time by :meth:`MelodyRNN.init_from_data`."""
 REST = 0
 
 
@@ -99,13 +96,6 @@ def top_tokens(x: torch.Tensor) -> torch.Tensor:
     """``x [B, 4, P, 32]`` → ``[B, 32]`` int64: 0 where no note starts, else 1 + the highest row with an onset."""
     rows = torch.arange(x.shape[2], device=x.device).view(1, -1, 1)
     return torch.where(x[:, 0] > 0.5, rows, -1).amax(dim=1) + 1
-
-
-def step_notes(x: torch.Tensor, tokens: torch.Tensor) -> list[torch.Tensor]:
-    """The velocity, duration and timeshift ``[B, 32]`` of the note each step's token in ``tokens [B, 32]`` writes,
-    read from ``x [B, 4, P, 32]`` (at a rest step: row 0's values, which mean nothing)."""
-    at_note = (tokens - 1).clamp(min=0).unsqueeze(1)  # [B, 1, 32]: the row of each step's note
-    return [x[:, channel].gather(1, at_note).squeeze(1) for channel in (1, 2, 3)]
 
 
 class TokenChooser:
@@ -191,22 +181,20 @@ class MelodyRNN(MelodyModel):
 
     @torch.no_grad()
     def init_from_data(self, train: LoopSet) -> None:
-        """Start the token layer at the log frequencies of the tokens the model trains on, and the timing classes at
-        those of the offsets of their notes (log frequency biases), so that the first steps do not spend themselves
-        on learning those. The tokens are read from every example of ``train`` (each transposition of a loop) by
-        :func:`top_tokens`, from the tensors a training batch holds (:func:`densify`): a chord counts as its top
-        note, and its other notes leave their steps' token alone. One pass over the examples,
-        :data:`INIT_EXAMPLES` at a time (memory bounded as an epoch's batches are)."""
-        tokens = torch.zeros(self.pitch_classes + 1, dtype=torch.float64)
-        offsets: list[tuple[np.ndarray, np.ndarray]] = []
-        for first in range(0, len(train), INIT_EXAMPLES):
-            x = densify(train, np.arange(first, min(first + INIT_EXAMPLES, len(train))), self.pitch_classes)
-            chunk = top_tokens(x)
-            tokens += torch.bincount(chunk.flatten(), minlength=self.pitch_classes + 1)
-            noted = step_notes(x, chunk)[2][chunk != REST].numpy()
-            offsets.append((noted, np.ones(len(noted))))
-        self.to_token.bias.copy_(log_frequencies(tokens))
-        self.note_head[-1].bias[2:].copy_(log_frequencies(self.timing.class_counts(offsets)))
+        """Start the token layer and the timing classes at log frequency biases, so that the first steps do not spend
+        themselves on learning those: the pitch rows at the training split's notes as the files hold them
+        (untransposed, the pitches that validation and generation are scored against; each note weighted by its
+        loop's transposed copies, and every note of a chord), a rest at each step left without a note, the timing
+        classes at the notes' offsets. Starting at the transposed top-note tokens the model trains on instead was
+        measured slightly worse on held-out data (docs/models.md, "Start")."""
+        table = train.table
+        notes = table.notes_per_loop()[train.loops].sum()
+        rest = max(len(train) * STEPS_PER_LOOP - notes, 0)
+        rows = np.zeros(self.pitch_classes)
+        for values, weights in train.weighted_notes("row"):
+            rows += np.bincount(values, weights, minlength=self.pitch_classes)
+        self.to_token.bias.copy_(log_frequencies(torch.from_numpy(np.concatenate([[rest], rows]))))
+        self.note_head[-1].bias[2:].copy_(log_frequencies(self.timing.class_counts(train.weighted_notes("timeshift"))))
 
     def _inputs(self, previous: torch.Tensor, z: torch.Tensor, steps: slice = slice(None)) -> torch.Tensor:
         """GRU inputs ``[B, T, E + POSITION_SIZE + latent]`` for the tokens ``previous [B, T]`` at ``steps``."""
@@ -235,7 +223,8 @@ class MelodyRNN(MelodyModel):
         batch = x.shape[0]
         tokens = out.tokens
         is_note = (tokens != REST).to(x.dtype)
-        truth = step_notes(x, tokens)
+        at_note = (tokens - 1).clamp(min=0).unsqueeze(1)  # [B, 1, 32]: the row of each step's note
+        truth = [x[:, channel].gather(1, at_note).squeeze(1) for channel in (1, 2, 3)]
         token_logits = out.token_logits.reshape(-1, out.token_logits.shape[-1])
         return {
             "onset": F.cross_entropy(token_logits, tokens.reshape(-1), reduction="sum") / batch,
