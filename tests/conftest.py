@@ -164,3 +164,21 @@ def tiny_run(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("tiny-run") / "run"
     mvae_core.train([synth_dir], out, overrides=TINY, epochs=3, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_ablation(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Any]:
+    """``mvae ablate`` of kl_anneal left out: configurations ``all`` and ``none`` × seeds 0, 1 × 2 epochs of the tiny
+    model on ``synth_dir``, two workers; its folder, its arguments (without the ``--set``s of
+    :data:`tests.training.TINY` and ``--out``) and the CLI result. For tests that only read the folder or re-run these
+    arguments over it; a test that changes the folder copies it first."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+    from tests.training import TINY
+
+    out = tmp_path_factory.mktemp("ablate") / "abl"
+    args = ["ablate", synth_dir, "--plugins", "kl_anneal", "--seeds", 2, "--epochs", 2, "--jobs", 2, "--samples", 32]
+    tiny = [arg for override in TINY for arg in ("--set", override)]
+    result = CliRunner().invoke(app, [str(a) for a in [*args, *tiny, "--out", out]], catch_exceptions=False)
+    return out, args, result

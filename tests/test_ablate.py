@@ -550,13 +550,11 @@ def test_a_different_plan_in_the_same_folder_is_one_refusal_naming_every_differe
 # --- real ablations (subprocess workers) -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ablation(synth_dir, tmp_path_factory):
-    """kl_anneal left out: configurations ``all`` and ``none`` × seeds 0, 1 × 2 epochs, two workers."""
-    out = tmp_path_factory.mktemp("ablate") / "abl"
-    args = ["ablate", synth_dir, "--plugins", "kl_anneal", "--seeds", 2, "--epochs", 2, "--jobs", 2, "--samples", 32]
-    result = mvae(*args, *TINY, "--out", out)
-    return out, args, result
+@pytest.fixture
+def ablation(tiny_ablation):
+    """kl_anneal left out: configurations ``all`` and ``none`` × seeds 0, 1 × 2 epochs, two workers (the session's
+    ``tiny_ablation``, which test_ablate_outside_plan.py copies too): its folder, its arguments and the result."""
+    return tiny_ablation
 
 
 @pytest.mark.slow

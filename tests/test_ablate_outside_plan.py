@@ -6,6 +6,7 @@ summarise the runs, not train new ones for seeds no configuration of the plan ha
 from __future__ import annotations
 
 import csv
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -13,16 +14,23 @@ from typer.testing import CliRunner
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.session import _outside_plan
 from mvae_core.cli import app
+from tests.training import TINY
+
+
+def _seeds(args: list, seeds: int) -> list[str]:
+    """``args`` with ``--seeds`` set to ``seeds``, as strings."""
+    at = args.index("--seeds") + 1
+    return [str(a) for a in [*args[:at], seeds, *args[at + 1 :]]]
 
 
 @pytest.mark.slow
-def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(synth_dir, tmp_path, wide_console):
-    out = tmp_path / "abl"
-    args = ["ablate", str(synth_dir), "--plugins", "kl_anneal", "--epochs", "1", "--jobs", "2", "--samples", "8"]
-    args += ["--set", "model.hidden=32", "--set", "data.transpositions=[]", "--out", str(out)]
+def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(tiny_ablation, tmp_path, wide_console):
+    finished, two_seeds, first = tiny_ablation  # a finished ablation of 2 seeds (trained once for the session)
+    assert first.exit_code == 0, first.output
+    out = shutil.copytree(finished, tmp_path / "abl")
+    args = [*_seeds(two_seeds, 2), *[a for s in TINY for a in ("--set", s)], "--out", str(out)]
     invoke = CliRunner().invoke
-    assert invoke(app, [*args, "--seeds", "2"], catch_exceptions=False).exit_code == 0
-    result = invoke(app, [*args, "--seeds", "1"], catch_exceptions=False)
+    result = invoke(app, _seeds(args, 1), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     note = (
         f"not summarised: 2 run(s) in {out} outside this plan (runs/all/seed-1, runs/none/seed-1); they are kept, "
@@ -35,7 +43,7 @@ def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(synth
     with open(out / "summary.csv", encoding="utf-8") as handle:
         assert [(r["config"], r["seed"]) for r in csv.DictReader(handle)] == [("all", "0"), ("none", "0")]
     assert (out / "runs" / "all" / "seed-1" / "model.safetensors").is_file()
-    again = invoke(app, [*args, "--seeds", "2"], catch_exceptions=False)
+    again = invoke(app, args, catch_exceptions=False)
     assert again.exit_code == 0 and "not summarised" not in again.output
 
 
