@@ -155,3 +155,13 @@ def test_demo_time_splits_the_output_of_make_demo_at_lines_the_makefile_and_the_
     assert len(demo_time.epoch_seconds(lines)) == 2
     with pytest.raises(ValueError, match="training"):
         demo_time.phases([(t, line) for t, line in lines if not line.startswith("done after")], total=99.0)
+
+
+def test_short_notes_bench_finds_no_start_closer_than_the_no_click_gap(tiny_run):
+    from mvae_core.loop_file import MIN_AUDIBLE_SECONDS
+
+    record = bench_here("short_notes.py", str(tiny_run), "--points", "40", "--grid-offsets", "1,2")
+    assert set(record["rows"]) == {"1", "2"}
+    for row in record["rows"].values():
+        assert row["notes"] > 0 and row["cut_by_next_start"] == 0
+        assert row["closest_starts_ms"] is None or row["closest_starts_ms"] >= MIN_AUDIBLE_SECONDS * 1000 - 0.01
