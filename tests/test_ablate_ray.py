@@ -7,6 +7,7 @@ import contextlib
 import csv
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
 
 SETTINGS = [arg for override in TINY for arg in ("--set", override)]
-COMMON = ["--plugins", "kl_anneal", "--seeds", "1", "--epochs", "2", "--samples", "16", *SETTINGS]
+COMMON = ["--plugins", "kl_anneal", "--seeds", "1", "--epochs", "2", "--samples", "32", *SETTINGS]
+"""The plan of the session's ``tiny_ablation`` (trained by the local worker pool) with one seed of its two."""
 SAME = ("config", "seed", "run", "status", "produced", "epochs_run", "best_val_elbo", "onset_f1", "gen_timing_std",
         "in_key_gap", "warnings")  # fmt: skip
 
@@ -38,10 +40,13 @@ def _rows(out: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tmp_path):
-    local, ray_out = tmp_path / "local", tmp_path / "ray"
-    first = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--jobs", "2", "--out", str(local)])
-    assert first.exit_code == 0, first.output
+def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, tmp_path):
+    trained, plan, first = tiny_ablation  # the local pool's runs (--jobs 2): seed 0 of COMMON's plan, and seed 1
+    options = {option: str(value) for option, value in zip(plan[2::2], plan[3::2], strict=True) if option != "--jobs"}
+    assert first.exit_code == 0 and options | {"--seeds": "1"} == dict(zip(COMMON[:8:2], COMMON[1:8:2], strict=True))
+    local, ray_out = shutil.copytree(trained, tmp_path / "local"), tmp_path / "ray"
+    summarised = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--jobs", "2", "--out", str(local)])
+    assert summarised.exit_code == 0 and "0 new" in summarised.output, summarised.output  # seed 0's rows, no training
     ray_args = ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)]
     result = CliRunner().invoke(app, [*ray_args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
