@@ -4,6 +4,8 @@ cluster of the first run was gone)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from typer.testing import CliRunner
 
@@ -13,24 +15,17 @@ from tests.training import TINY
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
 
-CONFIGS = """
-[configs.bare]
-plugins = []
-"""
 
-
-def test_a_finished_ablation_is_summarised_again_without_joining_ray(synth_dir, tmp_path):
-    configs, out = tmp_path / "one.toml", tmp_path / "abl"
-    configs.write_text(CONFIGS, encoding="utf-8")
-    args = ["ablate", str(synth_dir), "--configs", str(configs), "--seeds", "1", "--epochs", "1", "--samples", "8"]
-    args += [arg for override in TINY for arg in ("--set", override)] + ["--out", str(out)]
-    first = CliRunner().invoke(app, args)
+def test_a_finished_ablation_is_summarised_again_without_joining_ray(tiny_ablation, tmp_path):
+    finished, plan, first = tiny_ablation  # every run finished (trained once for the session by the local pool)
     assert first.exit_code == 0, first.output
+    out = shutil.copytree(finished, tmp_path / "abl")
     (out / "summary.md").unlink()
+    args = [*map(str, plan), *[arg for override in TINY for arg in ("--set", override)], "--out", str(out)]
     with refusing_port() as port:
         address = f"127.0.0.1:{port}"
         again = CliRunner().invoke(app, [*args, "--executor", "ray", "--address", address])
     # before: 'error: --address 127.0.0.1:…: nothing accepts connections there …' (exit 2), with the runs all done
     assert again.exit_code == 0, again.output
-    assert "1 finished (skipped), 0 to resume, 0 new" in again.output and "Ray" not in again.output
+    assert "4 finished (skipped), 0 to resume, 0 new" in again.output and "Ray" not in again.output
     assert (out / "summary.md").is_file()
