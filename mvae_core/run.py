@@ -18,7 +18,7 @@ import math
 import os
 import shlex
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
@@ -558,13 +558,7 @@ class RunDir:
     def edited_sources(self, content: Mapping[str, str]) -> list[str]:
         """The sources whose file content differs from what ``split.json`` recorded (``content``: digests by the
         names the run saved); none when it recorded none (a run written before it did)."""
-        try:
-            saved = self._split_file()["content"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return []
-        if not isinstance(saved, dict):
-            return []
-        return sorted(name for name, digest in content.items() if saved.get(name, digest) != digest)
+        return _edited(self._recorded_content(), content)
 
     def trained_on(
         self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None, depth: int = 8
@@ -677,15 +671,17 @@ class RunDir:
             return SplitChanges(known=False)
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
-        edited = sorted(self.edited_sources(content))
+        recorded = self._recorded_content()
+        edited = _edited(recorded, content)
         new, gone = sorted(n for n in now if n not in before), sorted(n for n in before if n not in now)
+        kept = [n for n in now if n in before]
         return SplitChanges(
             new=new,
             gone=gone,
             moved=sorted(n for n in now if n in before and before[n] != now[n]),
             edited=edited,
-            unedited=not edited and self._digested([n for n in now if n in before], content),
-            reread=self._reread(new, gone, content),
+            unedited=not edited and bool(recorded) and all(n in recorded and n in content for n in kept),
+            reread=_reread(new, gone, recorded, content),
         )
 
     def _recorded_content(self) -> dict[str, str]:
@@ -695,21 +691,6 @@ class RunDir:
         except (OSError, ValueError, KeyError, TypeError):
             return {}
         return saved if isinstance(saved, dict) else {}
-
-    def _digested(self, sources: Iterable[str], content: Mapping[str, str]) -> bool:
-        """Whether ``split.json`` kept a content digest of each of ``sources`` and ``content`` gives each one now."""
-        saved = self._recorded_content()
-        return bool(saved) and all(name in saved and name in content for name in sources)
-
-    def _reread(self, new: list[str], gone: list[str], content: Mapping[str, str]) -> bool:
-        """Whether every ``new`` and ``gone`` source is a tune of a collection file (:func:`collection_of`) whose
-        digest is the same in ``split.json`` and now: a new reading of the same file, not a new or deleted file."""
-        saved = self._recorded_content()
-        files_then = {(collection_of(name), digest) for name, digest in saved.items()}
-        files_now = {(collection_of(name), digest) for name, digest in content.items()}
-        new_ok = all(collection_of(n) is not None and (collection_of(n), content.get(n)) in files_then for n in new)
-        gone_ok = all(collection_of(n) is not None and (collection_of(n), saved.get(n)) in files_now for n in gone)
-        return bool(new or gone) and new_ok and gone_ok
 
     def write_data_report(self, report: dict[str, Any]) -> None:
         """``data_report.json``: what the data's loader reported of every source (:meth:`DataReport.to_json`)."""
@@ -1048,3 +1029,19 @@ def _drop_none(tree: Any) -> Any:
     if isinstance(tree, dict):
         return {k: _drop_none(v) for k, v in tree.items() if v is not None}
     return tree
+
+
+def _edited(recorded: Mapping[str, str], content: Mapping[str, str]) -> list[str]:
+    """The sources of ``content`` whose digest differs from the one ``recorded`` (``split.json``'s), sorted."""
+    return sorted(name for name, digest in content.items() if recorded.get(name, digest) != digest)
+
+
+def _reread(new: list[str], gone: list[str], recorded: Mapping[str, str], content: Mapping[str, str]) -> bool:
+    """Whether every ``new`` and ``gone`` source is a tune of a collection file (:func:`collection_of`) whose digest is
+    the same in ``recorded`` (``split.json``'s) and in ``content`` (now): a new reading of the same file, not a new or
+    deleted file."""
+    files_then = {(collection_of(name), digest) for name, digest in recorded.items()}
+    files_now = {(collection_of(name), digest) for name, digest in content.items()}
+    new_ok = all(collection_of(n) is not None and (collection_of(n), content.get(n)) in files_then for n in new)
+    gone_ok = all(collection_of(n) is not None and (collection_of(n), recorded.get(n)) in files_now for n in gone)
+    return bool(new or gone) and new_ok and gone_ok
