@@ -42,7 +42,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import torch
 from rich.console import Console
@@ -101,9 +101,6 @@ from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, Traini
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
 
-if TYPE_CHECKING:  # api imports this module
-    from mvae_core.api import Run
-
 EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
 
@@ -152,6 +149,15 @@ class RunResult:
         return RunDir(self.path).read_metrics()
 
 
+@runtime_checkable
+class RunFolder(Protocol):
+    """A run object that names its folder: a :class:`RunResult` or a loaded :class:`~mvae_core.api.Run` (what
+    ``train(init_from=...)`` takes besides a path). A protocol, not the two classes, so the hints of :func:`train`
+    resolve at run time (``typing.get_type_hints``) although ``mvae_core.api`` imports this module."""
+
+    path: Path
+
+
 def train(
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     out: str | os.PathLike[str] | None = None,
@@ -163,7 +169,7 @@ def train(
     jobs: int | None = None,
     progress: bool | Reporter = True,
     stop: threading.Event | None = None,
-    init_from: str | os.PathLike[str] | RunResult | Run | None = None,
+    init_from: str | os.PathLike[str] | RunFolder | None = None,
 ) -> RunResult:
     """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
 
@@ -201,9 +207,7 @@ def train(
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     if out is not None and not isinstance(out, str | os.PathLike):
         raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
-    from mvae_core.api import Run  # api imports this module: imported here, once both are loaded
-
-    init_from = init_from.path if isinstance(init_from, RunResult | Run) else init_from
+    init_from = init_from.path if isinstance(init_from, RunFolder) else init_from
     if init_from is not None and not isinstance(init_from, str | os.PathLike):
         raise OptionError(
             "init_from",

@@ -1,30 +1,49 @@
-"""The type hints admit what the docs show: ``generate(run, z=np.array([0.5, -1]))`` and ``interpolate``'s ends as
-numpy arrays run, but ``z`` was hinted ``Sequence[float]``, which a numpy array is not, so a type checker flagged a
-documented call. Checked here as a checker reads nominal types: some member of the hinted union is a class of the
-value."""
+"""Every hint of the public API resolves at run time: programs that read hints (``typing.get_type_hints``, pydantic's
+``validate_call``, typer, FastAPI) can wrap ``mvae_core.train`` and the players."""
 
 from __future__ import annotations
 
-import types
+import inspect
 import typing
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
-import torch
 
 import mvae_core
-from mvae_core import api
+from mvae_core.session import RunFolder, RunResult
 
 
-def admits(hint: object, value: object) -> bool:
-    """Whether a nominal type in ``hint`` (a union of classes and generic aliases) is a class of ``value``."""
-    members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
-    return any(isinstance(value, typing.get_origin(member) or member) for member in members if member is not type(None))
+def _hinted() -> Iterator[tuple[str, Callable[..., Any] | type]]:
+    """Each public function and class of ``mvae_core``, and each public method or property a class defines."""
+    for name in mvae_core.__all__:
+        value = getattr(mvae_core, name)
+        if inspect.isclass(value):
+            yield name, value
+            for attribute, member in vars(value).items():
+                function = member.fget if isinstance(member, property) else member
+                if inspect.isfunction(function) and not attribute.startswith("_"):
+                    yield f"{name}.{attribute}", function
+        elif inspect.isfunction(value):
+            yield name, value
 
 
-@pytest.mark.parametrize("point", [[0.5, -1.0], (0.5, -1.0), np.array([0.5, -1.0]), torch.tensor([0.5, -1.0])])
-def test_a_latent_point_as_the_docs_show_it_is_admitted_by_the_hints(point):
-    assert admits(typing.get_type_hints(mvae_core.generate)["z"], point)
-    assert admits(typing.get_type_hints(mvae_core.Run.generate)["z"], point)
-    hints = typing.get_type_hints(mvae_core.interpolate, vars(api))
-    assert admits(hints["start"], point) and admits(hints["end"], point)
+HINTED = dict(_hinted())
+
+
+def test_the_walk_covers_the_api() -> None:
+    assert {"train", "load", "generate", "NotePlayer.notes", "Run.generate", "Generated.timed"} <= set(HINTED)
+
+
+@pytest.mark.parametrize("name", sorted(HINTED))
+def test_hints_resolve(name: str) -> None:
+    typing.get_type_hints(HINTED[name])
+
+
+def test_train_takes_a_run_object_by_its_folder(tiny_run: Path) -> None:
+    """``init_from`` takes a RunResult or a loaded Run (each names its folder), not a bare path object, as a run."""
+    assert RunFolder in typing.get_args(typing.get_type_hints(mvae_core.train)["init_from"])
+    assert isinstance(RunResult(path=tiny_run, outcome="trained", epochs_run=1), RunFolder)
+    assert isinstance(mvae_core.load(tiny_run), RunFolder)
+    assert not isinstance(tiny_run, RunFolder)

@@ -28,13 +28,12 @@ from torch import nn
 
 from mvae_core.config import ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError, OptionError
-from mvae_core.generation import LATENT_MAX
+from mvae_core.generation import LATENT_MAX, DecodeOptions, Note
 from mvae_core.models.encoder import Encoder
 from mvae_core.timing import TimingBins
 
 if TYPE_CHECKING:
     from mvae_core.data.split import LoopSet
-    from mvae_core.generation import DecodeOptions, Note
     from mvae_core.models.onnx import OnnxGraph
 
 
