@@ -1,4 +1,5 @@
-"""Clicks: how many written notes sound shorter than the no-click gap, and the closest two note starts, per grid offset.
+"""Clicks and dyads: how many written notes sound shorter than the no-click gap, the closest two note starts, and how
+many starts notes of different grid steps share, per grid offset.
 
 A note is cut where the next later note starts; a grid offset above 1 pulls notes early, and before 2026-12-06 a note
 could be cut into a 1–20 ms click (at 120 bpm and grid offset 2, 24 of the 2,562 notes of 200 points of a WJD run).
@@ -10,8 +11,9 @@ before it. This script decodes ``--points`` random points of ``RUN`` (seed 0) at
     .venv/bin/python bench/short_notes.py RUN [--points 200] [--tempo 120] [--grid-offsets 0,1,1.5,2]
 
 Prints, per grid offset: the notes, how many sound shorter than the gap (those cut by the next start, and those
-whose decoded duration is that short), the shortest note and the closest two different starts (ms); ends with
-one JSON line.
+whose decoded duration is that short), the shortest note, the closest two different starts (ms) and the starts
+shared by notes of different grid steps (a late note and an early note of the next step at their windows' shared
+edge: two notes of a melody sounding as a dyad); ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ def measure(run: mvae_core.Run, points: int, tempo: float, grid_offset: float) -
     """The notes of ``points`` random points at ``grid_offset`` and ``tempo``, one loop each, as written."""
     generated = run.generate(random=points, seed=0, tempo=tempo, grid_offset=grid_offset)
     gap = MIN_AUDIBLE_SECONDS
-    notes = cut = short = 0
+    notes = cut = short = shared = 0
     shortest, closest = float("inf"), float("inf")
     for i in range(points):
         timed = generated.timed(i)
         starts = sorted({note["start"] for note in timed})
+        shared += sum(len({note["step"] for note in timed if note["start"] == start}) > 1 for start in starts)
         closest = min([closest, *(later - earlier for earlier, later in itertools.pairwise(starts))])
         for note in timed:
             length = note["end"] - note["start"]
@@ -46,6 +49,7 @@ def measure(run: mvae_core.Run, points: int, tempo: float, grid_offset: float) -
         "cut_by_next_start": cut,
         "shortest_ms": round(shortest * 1000, 2) if notes else None,
         "closest_starts_ms": round(closest * 1000, 2) if closest != float("inf") else None,
+        "starts_of_two_steps": shared,
     }
 
 
@@ -59,12 +63,13 @@ def main() -> None:
     run = mvae_core.load(args.run)
     rows = {}
     print(f"{args.run}: {args.points} points at {args.tempo:g} bpm; gap {MIN_AUDIBLE_SECONDS * 1000:g} ms")
-    print(f"{'grid offset':>11} {'notes':>6} {'< gap':>6} {'cut':>5} {'shortest ms':>12} {'closest starts ms':>18}")
+    print(f"{'grid offset':>11} {'notes':>6} {'< gap':>6} {'cut':>5} {'shortest ms':>12} {'closest starts ms':>18} "
+          f"{'two steps':>10}")  # fmt: skip
     for grid_offset in (float(value) for value in args.grid_offsets.split(",")):
         row = rows[f"{grid_offset:g}"] = measure(run, args.points, args.tempo, grid_offset)
         shown = {key: "n/a" if value is None else value for key, value in row.items()}
         print(f"{grid_offset:>11g} {shown['notes']:>6} {shown['shorter_than_gap']:>6} {shown['cut_by_next_start']:>5} "
-              f"{shown['shortest_ms']:>12} {shown['closest_starts_ms']:>18}")  # fmt: skip
+              f"{shown['shortest_ms']:>12} {shown['closest_starts_ms']:>18} {shown['starts_of_two_steps']:>10}")  # fmt: skip
     print(json.dumps({"run": args.run, "points": args.points, "tempo": args.tempo, "rows": rows}))
 
 
