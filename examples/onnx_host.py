@@ -169,7 +169,7 @@ class Host(ABC):
         seconds = 60.0 / bpm / 4
         written = [min(max(n.offset * grid_offset, -1.0), 1.0) for n in notes]  # up to the step's edge: order kept
         starts = held([max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)],
-                      min(MIN_AUDIBLE_SECONDS, seconds / 2))  # fmt: skip
+                      [n.step for n in notes], min(MIN_AUDIBLE_SECONDS, seconds / 2))  # fmt: skip
         loop_end = self.steps * seconds
         timed = []
         for note, start in zip(notes, starts, strict=True):
@@ -302,15 +302,16 @@ def _thresholded(onset: np.ndarray, rule: NoteRule) -> tuple[np.ndarray, np.ndar
     return _by_step(candidate)
 
 
-def held(starts: list[float], gap: float) -> list[float]:
-    """``starts`` with each one that would come less than ``gap`` after the start before it (in order of start; an
-    equal start is the same onset and stays equal) held back to exactly ``gap`` after it: the sidecar's start rule,
-    so that no note is cut into a click."""
-    at: dict[float, float] = {}
+def held(starts: list[float], steps: list[int], gap: float) -> list[float]:
+    """``starts`` of notes on grid ``steps``, each that would come less than ``gap`` after the start before it (in
+    order of start, then of step; an equal start of the same step is a chord and stays equal) held back to exactly
+    ``gap`` after it: the sidecar's start rule, so that no note is cut into a click and a note never starts with one
+    of an earlier step."""
+    at: dict[tuple[float, int], float] = {}
     before = None
-    for start in sorted(set(starts)):
-        before = at[start] = start if before is None else max(start, before + gap)
-    return [at[start] for start in starts]
+    for onset in sorted(set(zip(starts, steps, strict=True))):
+        before = at[onset] = onset[0] if before is None else max(onset[0], before + gap)
+    return [at[onset] for onset in zip(starts, steps, strict=True)]
 
 
 def _by_step(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -104,13 +104,41 @@ def test_up_to_grid_offset_1_only_a_note_that_would_click_moves(grid_offset: flo
     assert kept > 1000 and held == (0 if grid_offset < 1 else 14)  # at grid offset 1: 14 of 1,364 notes move
 
 
-def test_a_flam_becomes_the_least_audible_gap_and_notes_at_the_edge_still_meet() -> None:
+def test_a_flam_becomes_the_least_audible_gap_and_notes_at_the_edge_keep_their_order() -> None:
     step = STEP_TICKS
     notes = timed_notes([FLAM], CFG, DecodeOptions(grid_offset=1.5))
     assert [note.start for note in notes] == [4 * step + 120, 4 * step + 120 + 39, 6 * step + 54]
     assert notes[0].end == notes[1].start  # 39 ticks: 20.3 ms at 120 bpm, not 6 ms
-    together = timed_notes([FLAM], CFG, DecodeOptions(grid_offset=2.0))  # both at the windows' shared edge
-    assert together[0].start == together[1].start == 4 * step + 120
+    edge = timed_notes([FLAM], CFG, DecodeOptions(grid_offset=2.0))  # both at the windows' shared edge: was a dyad
+    assert [note.step for note in edge] == [4, 5, 6]
+    assert [note.start for note in edge] == [4 * step + 120, 4 * step + 120 + 39, 6 * step + 72]
+
+
+CHORD_AT_THE_EDGE = [Note(4, 0, 0.8, 0.2, 0.6), Note(5, 7, 0.8, 0.2, -0.6), Note(5, 11, 0.8, 0.2, -0.6)]
+"""At grid offset 2 the late note on step 4 and the chord on step 5 all reach the windows' shared edge."""
+
+
+def test_a_chord_of_one_step_stays_together_held_after_the_step_before() -> None:
+    notes = timed_notes([CHORD_AT_THE_EDGE], CFG, DecodeOptions(grid_offset=2.0))
+    assert [(note.step, note.start) for note in notes] == [(4, 4 * STEP_TICKS + 120), (5, 4 * STEP_TICKS + 159),
+                                                           (5, 4 * STEP_TICKS + 159)]  # fmt: skip
+    assert notes[1].end == notes[2].end  # the chord ends together too
+
+
+@pytest.mark.parametrize("grid_offset", [1.5, 2.0, 4.0])
+@pytest.mark.parametrize("tempo", [60.0, 120.0, 240.0, 800.0])
+def test_no_two_steps_share_a_start_and_every_note_stays_in_its_window(grid_offset: float, tempo: float) -> None:
+    """Above grid offset 1 a late note and an early note of the next step met at their windows' shared edge and
+    sounded as a dyad (at grid offset 2, 2 in 5 of these loops); now the later note starts the gap after the
+    earlier one, still inside its own step's window (half a step either side of its step), in the melody's order."""
+    loops = random_loops(seed=int(tempo + grid_offset * 4), count=30)
+    met = sum(len(starts) > len(set(starts)) for starts in (unheld_starts(loop, grid_offset) for loop in loops))
+    assert met > 0
+    for loop in loops:
+        notes = timed_notes([loop], CFG, DecodeOptions(grid_offset=grid_offset, tempo=tempo))
+        assert [note.step for note in notes] == [note.step for note in loop]  # ordered by start: the melody's order
+        assert len({note.start for note in notes}) == len(notes)
+        assert all(abs(note.start - note.step * STEP_TICKS) <= STEP_TICKS // 2 for note in notes if note.step > 0)
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,8 @@ class Host {
     // each offset scaled, up to its step's edge (±1 half-step): an exaggerated feel keeps the notes' order
     const written = (offset) => Math.min(Math.max(offset * gridOffset, -1), 1);
     const unheld = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
-    const starts = held(unheld, Math.min(MIN_AUDIBLE_SECONDS, seconds / 2)); // no note cut into a click
+    const steps = notes.map((n) => n.step);
+    const starts = held(unheld, steps, Math.min(MIN_AUDIBLE_SECONDS, seconds / 2)); // no click, no step's dyad
     const loopEnd = this.steps * seconds;
     const timed = notes.map((note, i) => {
       const next = Math.min(loopEnd, ...starts.filter((s) => s > starts[i]));
@@ -276,18 +277,22 @@ function thresholded(onset, rule) {
 const MIN_AUDIBLE_SECONDS = 0.02; // the least time between two different note starts, at most half a step (sidecar)
 
 /**
- * `starts` with each one that would come less than `gap` after the start before it (in order of start; an equal
- * start is the same onset and stays equal) held back to exactly `gap` after it: the sidecar's start rule, so that no
- * note is cut into a click.
+ * `starts` of notes on grid `steps`, each that would come less than `gap` after the start before it (in order of
+ * start, then of step; an equal start of the same step is a chord and stays equal) held back to exactly `gap` after
+ * it: the sidecar's start rule, so that no note is cut into a click and a note never starts with one of an earlier
+ * step.
  */
-function held(starts, gap) {
+function held(starts, steps, gap) {
+  const onsets = starts.map((start, i) => [start, steps[i]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const at = new Map();
   let before = null;
-  for (const start of [...new Set(starts)].sort((a, b) => a - b)) {
+  for (const [start, step] of onsets) {
+    const key = `${start} ${step}`;
+    if (at.has(key)) continue;
     before = before === null ? start : Math.max(start, before + gap);
-    at.set(start, before);
+    at.set(key, before);
   }
-  return starts.map((start) => at.get(start));
+  return starts.map((start, i) => at.get(`${start} ${steps[i]}`));
 }
 
 /** The [row, step] cells where `isSet(row, step)`, ordered by step then row. */
