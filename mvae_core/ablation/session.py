@@ -170,6 +170,8 @@ def ablate(
         an :class:`~mvae_core.errors.OptionError` when no node of the cluster has ``cpus_per_run`` CPUs or
         ``gpus_per_run`` GPUs (nothing is written).
     :raises DataError: a DATA path does not exist (nothing is written), or the data gives no loops.
+    :raises PlanError: runs in ``out`` trained on other contents of the same DATA (files edited, added or removed
+        since) while this plan has runs to train: found once the data is read, before anything trains.
     :raises RunInterrupted: SIGINT/SIGTERM/SIGHUP; finished runs are kept, running ones checkpointed (run it again).
     :raises InputError: under torchrun (``WORLD_SIZE`` > 1): every rank would run the whole ablation.
     """
@@ -205,8 +207,10 @@ def ablate(
             check_room(cpus_per_run, gpus_per_run, live_nodes())
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
-        _warm_cache(data, built, jobs or runner.cores(), report)
+        contents = _warm_cache(data, built, jobs or runner.cores(), report)
         _relocate(moved, data, out, report)
+        if tasks:  # a re-run that only summarises trains nothing on the data as it is now
+            _check_same_content(arms, built, contents, data, out)
         if executor == "ray":
             at_once = f", at most {jobs} at once" if jobs else ""
             where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
@@ -468,6 +472,50 @@ def _check_same_data(arms: list[Configuration], data: list[str], out: Path) -> l
     return moved
 
 
+def _check_same_content(
+    arms: list[Configuration], built: list[MvaeConfig], contents: dict[str, dict[str, str]], data: list[str], out: Path
+) -> None:
+    """Called when the plan trains runs: the runs already in ``out`` of the planned configurations trained on the
+    sources DATA gives now, with the same file contents (``split.json``'s names and digests against ``contents``,
+    :func:`_warm_cache`'s, by ``[data]`` section): the same paths edited in place, or a folder with files added or
+    removed, would train new seeds on other music than the finished runs that are skipped, under one summary. Else
+    one :class:`PlanError` naming the runs and the files. Runs without ``split.json`` (trained before it was kept) are not compared, and files are compared by name
+    only for runs that kept no digests in it."""
+    changed: dict[str, list[str]] = {}  # what changed → the runs it concerns
+    for arm, cfg in zip(arms, built, strict=True):
+        content = contents[cfg.data.model_dump_json()]
+        for path in sorted((out / "runs" / arm.name).glob("seed-*")):
+            run = RunDir(path)
+            split = run.read_split() if run.exists() else None
+            if split is None:
+                continue
+            names = set(split["train"]) | set(split["validation"])
+            parts = [
+                (what, found)
+                for what, found in (
+                    ("edited", run.edited_sources({n: d for n, d in content.items() if n in names})),
+                    ("new", sorted(set(content) - names)),
+                    ("gone", sorted(names - set(content))),
+                )
+                if found
+            ]
+            if parts:
+                key = ", ".join(f"{len(found)} {what} ({_some(found)})" for what, found in parts)
+                changed.setdefault(key, []).append(str(path.relative_to(out)))
+    if changed:
+        listed = "; ".join(f"{', '.join(runs)}: {what}" for what, runs in changed.items())
+        raise PlanError(
+            f"{out} holds runs trained on other contents of {' '.join(data)} than it has now ({listed}); the runs "
+            "to train would learn other music than these under one summary: restore the files to continue that "
+            "ablation, or choose another output folder"
+        )
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    """The first ``shown`` of ``names``, then ``…`` when there are more."""
+    return ", ".join(names[:shown]) + (", …" if len(names) > shown else "")
+
+
 def _check_same_start(arms: list[Configuration], out: Path, starting: StartingWeights | None) -> None:
     """The runs already in ``out`` of the planned configurations started from the ``starting`` weights (their
     ``[provenance.init_from] weights_sha256``), or, without them, from their own: else one :class:`PlanError` naming
@@ -646,12 +694,14 @@ def _threads_line(provenances: list[dict[str, Any]]) -> str | None:
     )
 
 
-def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> None:
-    """Parse the data once per distinct ``[data]`` section, so that no worker parses it again."""
+def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> dict[str, dict[str, str]]:
+    """Parse the data once per distinct ``[data]`` section, so that no worker parses it again. Returns the content
+    digest of each source used (:meth:`~mvae_core.data.load.DataReport.content`) by section (its JSON)."""
     from mvae_core.data.corpus import MissingCorpusExtra
     from mvae_core.data.load import load_dataset, reading_stopped
     from mvae_core.signals import signal_of
 
+    contents: dict[str, dict[str, str]] = {}
     for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
         try:
             table, data_report = load_dataset(data, section, jobs)
@@ -664,6 +714,8 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Rep
                 f"no loops to train on in {' '.join(data)} ({len(data_report.entries)} source(s) read, none usable)"
             )
         report(f"data: {len(data_report.ok)} sources, {table.n_loops} loops (parse cache ready)")
+        contents[section.model_dump_json()] = data_report.content()
+    return contents
 
 
 def _execute(
