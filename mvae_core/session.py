@@ -116,6 +116,7 @@ PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
 
 
+@runtime_checkable
 class Reporter(Protocol):
     """What a run shows while it trains (:class:`~mvae_core.progress.ConsoleReporter` prints it)."""
 

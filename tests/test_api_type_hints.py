@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 
 import mvae_core
@@ -47,3 +48,10 @@ def test_train_takes_a_run_object_by_its_folder(tiny_run: Path) -> None:
     assert isinstance(RunResult(path=tiny_run, outcome="trained", epochs_run=1), RunFolder)
     assert isinstance(mvae_core.load(tiny_run), RunFolder)
     assert not isinstance(tiny_run, RunFolder)
+
+
+def test_pydantic_wraps_train() -> None:
+    """A program can validate its calls of ``train`` with pydantic (the progress ``Reporter`` protocol is checkable)."""
+    checked = pydantic.validate_call(config={"arbitrary_types_allowed": True})(mvae_core.train)
+    with pytest.raises(pydantic.ValidationError, match="epochs"):
+        checked(data="songs", epochs="many")
