@@ -187,7 +187,8 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
     # before into a click is held back to the least audible gap after it (loop_file's held_starts) and comes back so
     step_ticks = MIDI_RESOLUTION // 4
     written = np.array([start_tick(k * STEPS_PER_LOOP + n.step, n.timeshift) for k, n in flat])
-    onsets = held_starts(written, min_gap_ticks(tempo))
+    steps = np.array([k * STEPS_PER_LOOP + n.step for k, n in flat])
+    onsets = held_starts(written, steps, min_gap_ticks(tempo))
     kept = onsets == written
     assert np.all(onsets - written < min_gap_ticks(tempo))  # held back by less than the gap
     timeshifts = np.array([note.timeshift for _, note in flat])
