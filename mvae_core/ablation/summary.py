@@ -47,6 +47,23 @@ CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the col
     "gen_timing_std": "gen.\ntiming\nstd",
     "cpu_seconds": "CPU s",
 }
+DIRECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("best_val_elbo",), "lower is better (a loss)"),
+    (("onset_f1",), "higher is better"),
+    (("timing_spread_ratio",), "1 is the validation notes' own timing spread, below 1 a timing collapsing to the grid"),
+    (("active_units",), "more is more of the latent in use, of model.latent_dim"),
+    (
+        ("gen_timing_std", "gen_within_0_05", "gen_notes_per_loop"),
+        "closest to the data's own is best (mvae data inspect DATA prints its timing)",
+    ),
+    (
+        ("in_key_gap", "interval_gap", "stepwise_gap", "entropy_gap"),
+        "1 is like the validation loops, 0 no better than random notes in their key, above 1 past them",
+    ),
+    (("epochs_run", "seconds", "cpu_seconds"), "fewer is cheaper"),
+)
+"""Which way each metric of :data:`METRICS` is better (metrics → what their values mean), as summary.md says it under
+its per-configuration table."""
 MODEL_EPOCHS = (
     "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl); the gen. and gap "
     "columns are measured on its best model (model.safetensors, the lowest val_elbo, best_epoch in summary.csv), "
@@ -183,6 +200,18 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     return result
 
 
+def excludes_zero(e: Estimate) -> bool:
+    """Whether the 95 % interval of ``e`` (two values or more) lies wholly above or below 0: a difference the seeds
+    agree on beyond their own spread."""
+    return e.low is not None and e.high is not None and (e.low > 0 or e.high < 0)
+
+
+def directions() -> str:
+    """summary.md's line saying which way each column is better (:data:`DIRECTIONS`)."""
+    said = "; ".join(f"{', '.join(METRICS[m] for m in metrics)}: {meaning}" for metrics, meaning in DIRECTIONS)
+    return f"Which way is better: {said}."
+
+
 def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
     """``value`` to ``digits`` significant digits (``+`` shown when ``signed``), a whole number from ``10**digits``
     on (``12346``, not ``1.235e+04``); ``–`` for ``None``."""
@@ -215,15 +244,18 @@ def metric_cell(
     digits: int = 4,
     signed: bool = False,
     reasons: Counter[str] | None = None,
+    marked: bool = False,
 ) -> str:
     """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
     followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
     (:func:`per_config`'s ``missing``; without it, :func:`missing_word` for each); ``stacked``: on a line of its own.
-    Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected."""
+    Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected.
+    ``marked``: the statistics in bold (Markdown ``**``) when their interval excludes 0 (:func:`excludes_zero`)."""
     reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
     if e.n == 0:
         return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
     shown = cell(e, signed=signed, stacked=stacked, digits=digits)
+    shown = f"**{shown}**" if marked and excludes_zero(e) else shown
     return shown if e.n == ok else shown + ("\n" if stacked else "; ") + _counted(reasons)
 
 
@@ -258,6 +290,8 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         f"`{NO_GAP}`: {NO_GAP_MEANS}: docs/evaluation.md#pitch).",
         "",
         f"{MODEL_EPOCHS}",
+        "",
+        directions(),
         "",
     ]
     header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
@@ -294,14 +328,16 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
             f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
             "seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the pairs where either run has no "
             "value."
-            + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else ""),
+            + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
+            + " "
+            + _distinguished(diffs),
             "",
         ]
         body = [
             [
                 d["config"],
                 str(d["pairs"]),
-                *(metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m]) for m in METRICS),
+                *(metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=True) for m in METRICS),
             ]
             for d in diffs
         ]
@@ -317,6 +353,19 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+def _distinguished(diffs: list[dict[str, Any]]) -> str:
+    """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
+    chance alone (1 in 20 at the 95 % level, if no configuration differed from the reference); an interval of
+    differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted."""
+    intervals = [d[m] for d in diffs for m in METRICS if d[m].n >= 2 and (d[m].std or d[m].mean)]
+    bold = sum(excludes_zero(e) for e in intervals)
+    return (
+        "**Bold**: the 95 % interval excludes 0, a difference the seeds agree on beyond their spread; the others are "
+        f"not told apart from noise by these seeds (more seeds narrow them). {bold} of the {len(intervals)} intervals "
+        f"here are bold; with no difference at all, about {len(intervals) / 20:.2g} would be by chance."
+    )
 
 
 def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[str]:

@@ -1,0 +1,46 @@
+"""summary.md says which paired differences the seeds tell apart from noise, and which way each column is better.
+Before, a reader had to scan every interval for its sign (34 of them for four configurations), and nothing said
+whether a lower gap closed or a higher active_units was the better one."""
+
+from __future__ import annotations
+
+from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.summary import DIRECTIONS, METRICS, markdown
+
+ARMS = [Configuration("all", ("a",)), Configuration("none", ()), Configuration("no-a", ())]
+
+
+def _row(config: str, seed: int, **values: float) -> dict:
+    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
+            "stopped_by": "max epochs", "exit_code": 0, "error": ""} | dict.fromkeys(METRICS) | values  # fmt: skip
+
+
+def _paired_cells(text: str, reference: str, config: str) -> dict[str, str]:
+    section = text[text.index(f"## Paired differences against `{reference}`") :]
+    line = next(line for line in section.splitlines() if line.startswith(f"| {config} |"))
+    return dict(zip(["pairs", *METRICS.values()], line.strip("| ").split(" | ")[1:], strict=True))
+
+
+def test_a_difference_whose_interval_excludes_0_is_bold_and_the_table_counts_them():
+    rows = [
+        _row("all", 0, best_val_elbo=10.0, epochs_run=5.0),
+        _row("all", 1, best_val_elbo=12.0, epochs_run=5.0),
+        _row("none", 0, best_val_elbo=13.0, epochs_run=5.0),  # − all: +3, −1: an interval across 0
+        _row("none", 1, best_val_elbo=11.0, epochs_run=5.0),
+        _row("no-a", 0, best_val_elbo=11.0, epochs_run=5.0),  # − all: +1.0, +1.1: [+0.4147, +1.685]
+        _row("no-a", 1, best_val_elbo=13.1, epochs_run=5.0),
+    ]
+    text = markdown(rows, ARMS, ["about"])
+    no_a = _paired_cells(text, "all", "no-a")
+    assert no_a["best val_elbo"] == "**+1.05 ± 0.071 [+0.4147, +1.685]**"
+    assert _paired_cells(text, "all", "none")["best val_elbo"] == "+1 ± 2.8 [-24.41, +26.41]"
+    assert no_a["epochs"] == "+0 ± 0 [+0, +0]"  # runs that did not differ: not bold, and not counted below
+    assert "1 of the 2 intervals here are bold; with no difference at all, about 0.1 would be by chance." in text
+    assert "**Bold**: the 95 % interval excludes 0" in text
+
+
+def test_every_column_says_which_way_is_better():
+    said = [metric for metrics, _ in DIRECTIONS for metric in metrics]
+    assert sorted(said) == sorted(METRICS)  # each column once
+    text = markdown([_row("all", 0, best_val_elbo=1.0)], ARMS, ["about"])
+    assert "Which way is better: best val_elbo: lower is better (a loss); onset_f1: higher is better;" in text
