@@ -168,13 +168,13 @@ class Host(ABC):
             raise ValueError(wrong)
         seconds = 60.0 / bpm / 4
         written = [min(max(n.offset * grid_offset, -1.0), 1.0) for n in notes]  # up to the step's edge: order kept
+        loop_end, gap = self.steps * seconds, min(MIN_AUDIBLE_SECONDS, seconds / 2)
         starts = held([max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)],
-                      [n.step for n in notes], min(MIN_AUDIBLE_SECONDS, seconds / 2))  # fmt: skip
-        loop_end = self.steps * seconds
+                      [n.step for n in notes], gap)  # fmt: skip
         timed = []
         for note, start in zip(notes, starts, strict=True):
             later = [s for s in starts if s > start] + [loop_end]
-            length = max(note.duration * self.sidecar["max_duration_steps"], 1 / 8) * seconds
+            length = max(note.duration * self.sidecar["max_duration_steps"] * seconds, seconds / 8, gap)  # no click
             velocity = int(np.clip(round(note.velocity * 127), 1, 127))
             pitch = self.sidecar["pitch_low"] + note.row
             timed.append({"pitch": pitch, "velocity": velocity, "start": round(start, 6),

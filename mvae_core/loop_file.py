@@ -6,7 +6,7 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
 * a note starts at :func:`start_tick` of its grid step moved by :func:`written_offset` half-steps (``timeshift ·
   grid_offset``, kept inside [-1, 1]: a grid offset above 1 exaggerates each offset up to the edge of its step's
   window, so notes keep the order the model wrote them in); an early note on the first step starts at tick 0, a late
-  note on the last step at the latest :data:`MIN_NOTE_TICKS` before the end;
+  note on the last step at the latest half a step before the end (its window's edge);
 * no note is cut into a click: in order of start, a note that would start less than :data:`MIN_AUDIBLE_SECONDS`
   (20 ms, or half a step where a step is shorter than 40 ms, above 375 bpm) after the note before it is held back
   to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the note before sounded
@@ -18,9 +18,11 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   one: above grid offset 1 a late note and an early note of the next step both reach their windows' shared edge, and
   the later one is held that gap after it, so the melody keeps its order instead of sounding two of its notes as a
   dyad (at grid offset 2, 38 starts of 200 points of that run, 17 at grid offset 1.5);
-* it lasts its decoded duration, at least :data:`MIN_NOTE_TICKS` (1/8 step), and is cut at the next *later* onset
-  and at the file's end: no note sounds past the end and no two notes overlap (notes of one onset, a chord, end
-  together);
+* it lasts its decoded duration, at least :func:`min_note_ticks`: 1/8 step (:data:`MIN_NOTE_TICKS`) or the no-click
+  gap where that is longer (above 94 bpm; a decoded duration that short was written as a click, at 240 bpm 3 of
+  1,725 notes of a seed run, 17 ms), and is cut at the next *later* onset, which is at least the gap later, and at
+  the file's end, which is at least half a step later: no note sounds past the end, no two notes overlap (notes of
+  one onset, a chord, end together) and none lasts less than the gap;
 * the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (program 0,
   channel 1), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
 
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 MIDI_RESOLUTION = 960
 STEP_TICKS = MIDI_RESOLUTION // STEPS_PER_BEAT
 LOOP_TICKS = STEPS_PER_LOOP * STEP_TICKS
-MIN_NOTE_TICKS = STEP_TICKS // 8
+MIN_NOTE_TICKS = STEP_TICKS // 8  # the least a note lasts, or the no-click gap where longer: min_note_ticks()
 MIN_AUDIBLE_SECONDS = 0.02  # the least time between two different note starts (at most half a step): no clicks
 TRACK_NAME = "mvae"
 NUMBERED_FILE = re.compile(r"\d{3,}_z_.*\.(mid|wav)")  # the names loop_file_stem gives, as MIDI or WAV files
@@ -98,6 +100,12 @@ def min_gap_ticks(tempo: float) -> int:
     return min(math.ceil(MIN_AUDIBLE_SECONDS / tick - 1e-9), STEP_TICKS // 2)
 
 
+def min_note_ticks(tempo: float) -> int:
+    """The least ticks a note lasts at ``tempo`` bpm: :data:`MIN_NOTE_TICKS` (1/8 step), or :func:`min_gap_ticks`
+    where that is longer (above 94 bpm, where 1/8 step is under 20 ms), so that no note is written as a click."""
+    return max(MIN_NOTE_TICKS, min_gap_ticks(tempo))
+
+
 def held_starts(starts: np.ndarray, steps: np.ndarray, gap: int) -> np.ndarray:
     """``starts`` (ticks, any order) of notes on grid ``steps``, each held back to ``gap`` ticks after the start
     before it when it would come sooner, in order of start and then of step (the module docstring): equal starts of
@@ -126,6 +134,7 @@ def loop_seconds(tempo: float, loops: int = 1) -> float:
 def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> list[TimedNote]:
     """The notes of consecutive ``loops`` in ticks, ordered by start (rules: the module docstring)."""
     end_of_file = len(loops) * LOOP_TICKS
+    shortest = min_note_ticks(options.tempo)
     grid_steps, notes = [], []
     for loop_index, loop in enumerate(loops):
         for note in loop:
@@ -134,7 +143,7 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
     starts = held_starts(
         np.array(
             [
-                min(start_tick(step, written_offset(note.timeshift, options.grid_offset)), end_of_file - MIN_NOTE_TICKS)
+                start_tick(step, written_offset(note.timeshift, options.grid_offset))
                 for step, note in zip(grid_steps, notes, strict=True)
             ],
             dtype=np.int64,
@@ -148,7 +157,7 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
     timed = []
     for j in order:
         note = notes[j]
-        length = max(round(note.duration * cfg.data.max_duration_steps * STEP_TICKS), MIN_NOTE_TICKS)
+        length = max(round(note.duration * cfg.data.max_duration_steps * STEP_TICKS), shortest)
         end = min(int(starts[j]) + length, int(later[j]))
         velocity = int(np.clip(round(note.velocity * MAX_VELOCITY), 1, MAX_VELOCITY))
         timed.append(TimedNote(cfg.data.pitch_low + note.row, int(starts[j]), end, velocity, grid_steps[j]))

@@ -14,7 +14,7 @@ from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note
-from mvae_core.loop_file import LOOP_TICKS, MIN_NOTE_TICKS, loop_seconds, midi_bytes, timed_notes
+from mvae_core.loop_file import LOOP_TICKS, STEP_TICKS, loop_seconds, midi_bytes, timed_notes
 
 CFG = MvaeConfig()
 # long notes everywhere, the last step pushed late, chords, the first step pulled early
@@ -65,7 +65,7 @@ def test_no_note_sounds_past_the_end_and_none_overlap(grid_offset):
         later = [t for t in onsets if t > note.start]
         assert note.end <= (later[0] if later else end)
     last = max(notes, key=lambda note: note.start)
-    assert last.step == 2 * STEPS_PER_LOOP - 1 and last.start <= end - MIN_NOTE_TICKS  # pushed late, kept inside
+    assert last.step == 2 * STEPS_PER_LOOP - 1 and last.start <= end - STEP_TICKS // 2  # pushed late, kept inside
 
 
 def test_the_notes_of_a_chord_end_together():

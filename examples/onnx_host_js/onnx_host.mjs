@@ -118,12 +118,12 @@ class Host {
     // each offset scaled, up to its step's edge (±1 half-step): an exaggerated feel keeps the notes' order
     const written = (offset) => Math.min(Math.max(offset * gridOffset, -1), 1);
     const unheld = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
-    const steps = notes.map((n) => n.step);
-    const starts = held(unheld, steps, Math.min(MIN_AUDIBLE_SECONDS, seconds / 2)); // no click, no step's dyad
+    const gap = Math.min(MIN_AUDIBLE_SECONDS, seconds / 2);
+    const starts = held(unheld, notes.map((n) => n.step), gap); // no click, no dyad of two steps
     const loopEnd = this.steps * seconds;
     const timed = notes.map((note, i) => {
       const next = Math.min(loopEnd, ...starts.filter((s) => s > starts[i]));
-      const length = Math.max(note.duration * this.sidecar.max_duration_steps, 1 / 8) * seconds;
+      const length = Math.max(note.duration * this.sidecar.max_duration_steps * seconds, seconds / 8, gap);
       return {
         pitch: this.sidecar.pitch_low + note.row,
         velocity: Math.min(127, Math.max(1, roundHalfEven(note.velocity * 127))),
