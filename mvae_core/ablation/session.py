@@ -10,6 +10,7 @@ an existing name is refused. Failed runs do not raise: they are rows with a stat
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tomllib
@@ -53,7 +54,7 @@ from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
-from mvae_core.run import RunDir, last_part_versions
+from mvae_core.run import SPLIT, RunDir, last_part_versions, read_run_json
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, require_extra
@@ -672,6 +673,67 @@ def _versions_line(provenances: list[dict[str, Any]]) -> str:
     return f"Trained by {listed}; summarised by mvae {VERSION}."
 
 
+def _numerics_line(provenances: list[dict[str, Any]]) -> str | None:
+    """What else a run's numbers depend on, as each run's ``[provenance.versions]`` (its last part) records it:
+    torch's version, the device and the commit of mvae's checkout, each value with how many runs had it (``None``
+    when no run recorded any: a summary of runs from before they were kept)."""
+    counted: dict[str, dict[str, int]] = {}
+    for provenance in provenances:
+        versions = last_part_versions(provenance)
+        for key, label in NUMERICS_SHOWN.items():
+            if key in versions:
+                counted.setdefault(label, {})[versions[key]] = counted.get(label, {}).get(versions[key], 0) + 1
+    if not counted:
+        return None
+    listed = "; ".join(
+        f"{label} " + ", ".join(f"{value} ({n} run{'s' * (n != 1)})" for value, n in values.items())
+        for label, values in counted.items()
+    )
+    return f"Computed with {listed}."
+
+
+NUMERICS_SHOWN = {"torch": "torch", "torch.device": "device", "mvae.commit": "mvae commit"}
+"""The keys of :data:`~mvae_core.version.NUMERICS` that summary.md's "Computed with" line names (→ their label); the
+thread count has its own line, where the runs' counts differ (:func:`_threads_line`)."""
+
+
+def data_digest(run: Path) -> str | None:
+    """The content of the data a run trained and validated on, names aside: the first 16 hexadecimal digits of the
+    SHA-256 of the sorted content digests its ``split.json`` records (one line each, ``\n``-joined); the same files
+    in another folder give the same digest. ``None`` when the run kept none (or no ``split.json``)."""
+    try:
+        content = read_run_json(run / SPLIT)["content"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(content, dict) or not content:
+        return None
+    return hashlib.sha256("\n".join(sorted(map(str, content.values()))).encode()).hexdigest()[:16]
+
+
+def _data_line(rows: list[dict[str, Any]], out: Path) -> str:
+    """Which data the runs trained on, by content (:func:`data_digest`), so that a result can be matched with the
+    files that gave it: one digest for every run, or each with its runs; runs that recorded none (one that failed
+    before it read the data, or trained before split.json kept digests) are counted apart."""
+    digests: dict[str, int] = {}
+    for row in rows:
+        if (digest := data_digest(out / row["run"])) is not None:
+            digests[digest] = digests.get(digest, 0) + 1
+    unknown = len(rows) - sum(digests.values())
+    none = f"; {unknown} run{'s' * (unknown != 1)} recorded none" if unknown else ""
+    if not digests:
+        return "Data content digest: none recorded (docs/ablation.md#summarymd)."
+    if len(digests) == 1:
+        return (
+            f"Data content digest {next(iter(digests))} in every run that recorded one (of the files each run's "
+            f"split.json names{none}: docs/ablation.md#summarymd)."
+        )
+    listed = "; ".join(f"{digest} ({n} run{'s' * (n != 1)})" for digest, n in digests.items())
+    return (
+        f"Data content digests: {listed}{none}: the runs did not all train on the same files (edited, added or "
+        "removed between commands: docs/ablation.md#summarymd)."
+    )
+
+
 def _threads_line(provenances: list[dict[str, Any]]) -> str | None:
     """The torch thread counts the runs trained with (from their ``provenances``), each run's counts in the order it
     used them (``1 → 2``: resumed under another ``--jobs`` or ``--cpus-per-run``), with how many runs (a run that
@@ -809,7 +871,9 @@ def _summarise(
         "docs/ablation.md.",
         _settings_line(arms, built, out),
         _versions_line(provenances := _provenances(rows, out)),
+        *([numerics] if (numerics := _numerics_line(provenances)) else []),
         *([threads] if (threads := _threads_line(provenances)) else []),
+        _data_line(rows, out),
         *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
