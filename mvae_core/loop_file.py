@@ -7,7 +7,7 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   grid_offset``, kept inside [-1, 1]: a grid offset above 1 exaggerates each offset up to the edge of its step's
   window, so notes keep the order the model wrote them in); an early note on the first step starts at tick 0, a late
   note on the last step at the latest half a step before the end (its window's edge);
-* no note is cut into a click: in order of start, a note that would start less than :data:`MIN_AUDIBLE_SECONDS`
+* no note is cut into a click: in order of start (then of step), a note that would start less than :data:`MIN_AUDIBLE_SECONDS`
   (20 ms, or half a step where a step is shorter than 40 ms, above 375 bpm) after the note before it is held back
   to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the note before sounded
   as a 1–20 ms click or flam (at 120 bpm and grid offset 2, 24 of 2,562 notes of 200 points of a jazz run; 9 at
@@ -21,7 +21,7 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
 * it lasts its decoded duration, at least :func:`min_note_ticks`: 1/8 step (:data:`MIN_NOTE_TICKS`) or the no-click
   gap where that is longer (above 94 bpm; a decoded duration that short was written as a click, at 240 bpm 3 of
   1,725 notes of a seed run, 17 ms), and is cut at the next *later* onset, which is at least the gap later, and at
-  the file's end, which is at least half a step later: no note sounds past the end, no two notes overlap (notes of
+  the file's end, at least half a step after the last start: no note sounds past the end, no two notes overlap (notes of
   one onset, a chord, end together) and none lasts less than the gap;
 * the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (program 0,
   channel 1), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
