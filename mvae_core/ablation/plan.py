@@ -9,7 +9,8 @@ Modes over a plugin list ``P`` (order kept):
 * ``list``: the configurations of a ``--configs`` TOML file (:func:`read_configs`).
 
 A generated configuration whose plugin set equals an earlier one's (e.g. ``no-a`` = ``none`` when ``P = [a]``)
-is left out. ``all`` and ``none`` are the references that paired differences are taken against.
+is left out. ``all`` and ``none`` are the references that paired differences are taken against (a ``--configs``
+file may name others: its ``references``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mvae_core.config import ConfigError, apply_override, format_validation_error, read_toml
 from mvae_core.errors import MvaeError
+from mvae_core.suggest import did_you_mean
 
 DEFAULT_OUT = Path("runs/ablation")
 """Where an ablation writes when no ``out`` is given."""
@@ -103,9 +105,16 @@ class _Entry(BaseModel):
     set: list[str] = Field(default_factory=list, description="--set overrides, applied after the command's own.")
 
 
+REFERENCES = (ALL, NONE)
+"""The configurations paired differences are taken against, unless a ``--configs`` file names its ``references``."""
+
+
 class _ConfigsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     configs: dict[str, dict[str, Any]] = Field(min_length=1, description="[configs.<name>] tables (_Entry each).")
+    references: list[str] = Field(
+        default=list(REFERENCES), description="the configurations to take paired differences against, in order."
+    )
 
 
 def read_configs(path: Path) -> list[Configuration]:
@@ -114,13 +123,21 @@ def read_configs(path: Path) -> list[Configuration]:
     Each table has ``plugins`` (a list of plugin names, ``[]`` for none) and optionally ``set`` (a list of
     ``dotted.key=value`` strings, as ``--set``). Names are folder names: letters, digits, ``_ . + -``.
     """
+    return read_plan(path)[0]
+
+
+def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
+    """The configurations of a ``--configs`` file (:func:`read_configs`) and its ``references``: the configurations
+    the summary takes paired differences against (default :data:`REFERENCES`), each one of the file's (else a
+    :class:`PlanError` naming it), none twice."""
     try:
         tree = read_toml(Path(path), "configs file")
     except ConfigError as exc:
         raise PlanError(str(exc)) from None
     arms = []
     folders: dict[str, str] = {}  # casefolded name -> the name: folders that one disk would take for one
-    for name, table in _validated(_ConfigsFile, tree, "", path).configs.items():
+    plan = _validated(_ConfigsFile, tree, "", path)
+    for name, table in plan.configs.items():
         if not NAME.fullmatch(name):
             raise PlanError(
                 f"configs {path}: configuration name {name!r} must start with a letter or digit and hold only "
@@ -133,7 +150,16 @@ def read_configs(path: Path) -> list[Configuration]:
             )
         entry = _validated(_Entry, table, f"configs.{name}.", path)
         arms.append(Configuration(name, tuple(entry.plugins), tuple(entry.set)))
-    return arms
+    if "references" in tree:  # given: each a configuration of the file, once
+        for name in plan.references:
+            if name not in plan.configs:
+                raise PlanError(
+                    f"configs {path}: references names {name!r}, which is no configuration of the file"
+                    f"{did_you_mean(name, list(plan.configs))} Its configurations: {', '.join(plan.configs)}."
+                )
+        if len(set(plan.references)) != len(plan.references):
+            raise PlanError(f"configs {path}: references names a configuration twice: {', '.join(plan.references)}")
+    return arms, tuple(plan.references)
 
 
 def _validated(model: type[M], data: Any, prefix: str, path: Path) -> M:

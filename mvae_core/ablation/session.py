@@ -30,10 +30,11 @@ from mvae_core.ablation.plan import (
     DEFAULT_SAMPLES,
     DEFAULT_SEEDS,
     MODES,
+    REFERENCES,
     Configuration,
     PlanError,
     expand,
-    read_configs,
+    read_plan,
 )
 from mvae_core.ablation.ray_executor import check_room, joined, live_nodes, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
@@ -85,6 +86,9 @@ class AblationResult:
     """The runs in ``out/runs`` this summary leaves out (another ``seeds`` or plan), with how to include them (an
     :class:`~mvae_core.progress.Advice`: ``seeds=N`` here, ``--seeds N`` as its ``command_line``); ``""`` when there
     are none."""
+    references: tuple[str, ...] = REFERENCES
+    """The configurations summary.md takes paired differences against (:meth:`paired`): ``all`` and ``none``, or a
+    ``configs`` file's ``references``."""
 
     @property
     def out(self) -> Path:
@@ -191,7 +195,7 @@ def ablate(
         raise OptionError("report", f"takes a function of one line of text, such as print, got {report!r}")
     data = data_arguments(data) or _default_data()
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
-    arms = _configurations(mode, plugins, configs)
+    arms, references = _configurations(mode, plugins, configs)
     starting = None if init_from is None else read_starting_weights(init_from)  # read once, before anything runs
     built, files = _built_configs(arms, config, overrides, out, starting)
     moved = _check_same_data(arms, data, out)
@@ -228,7 +232,7 @@ def ablate(
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
         mode = mode or ("list" if configs else "leave-one-out")
-        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, starting)
+        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, starting, references)
 
 
 def _check_numbers(
@@ -328,7 +332,11 @@ def _default_data() -> list[str]:
     return DEFAULT_DATA
 
 
-def _configurations(mode: str | None, plugins: str | Sequence[str] | None, configs: Path | None) -> list[Configuration]:
+def _configurations(
+    mode: str | None, plugins: str | Sequence[str] | None, configs: Path | None
+) -> tuple[list[Configuration], tuple[str, ...]]:
+    """The configurations of the plan, and the references of its paired differences (a configs file's own, else
+    :data:`~mvae_core.ablation.plan.REFERENCES`)."""
     from mvae_core.plugins import available_plugins, unknown_plugin
     from mvae_plugins import BUILTIN_PLUGINS
 
@@ -347,7 +355,7 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
                 "does not apply to {mode} 'list': each configuration of the configs file names its own",
                 ("mode",),
             )
-        return read_configs(configs)
+        return read_plan(configs)
     if isinstance(plugins, str | None):
         given = ("all" if plugins is None else plugins).split(",")
     else:
@@ -371,7 +379,7 @@ def _configurations(mode: str | None, plugins: str | Sequence[str] | None, confi
     available = available_plugins()
     if unknown := next((name for name in names if name not in available), None):  # named as the option, not a config's
         raise OptionError("plugins", f"names an {unknown_plugin(unknown, available)}")
-    return expand(mode or "leave-one-out", names)
+    return expand(mode or "leave-one-out", names), REFERENCES
 
 
 def _registered_name(plugin: object) -> str | None:
@@ -843,6 +851,7 @@ def _summarise(
     data: list[str],
     mode: str,
     starting: StartingWeights | None = None,
+    references: tuple[str, ...] = REFERENCES,
 ) -> AblationResult:
     earlier = produced_before(out / "summary.csv")
 
@@ -877,7 +886,7 @@ def _summarise(
         *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
-    summary = markdown(rows, arms, about)
+    summary = markdown(rows, arms, about, references)
     atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
     written = [out / "summary.csv", out / "summary.md"]
     plot_missing = None
@@ -888,4 +897,4 @@ def _summarise(
     else:
         draw(rows, arms, out / "ablation.png")
         written.append(out / "ablation.png")
-    return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing, left_out)
+    return AblationResult(out, arms, rows, written, warnings_by_config(rows, arms), plot_missing, left_out, references)

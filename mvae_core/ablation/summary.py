@@ -15,7 +15,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from mvae_core.ablation.plan import ALL, NONE, Configuration
+from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
 from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
 
@@ -274,9 +274,15 @@ def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]
 
 
-def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: list[str]) -> str:
+def markdown(
+    rows: list[dict[str, Any]],
+    configs: list[Configuration],
+    about: list[str],
+    references: tuple[str, ...] = REFERENCES,
+) -> str:
     """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
-    configuration, the paired differences against ``all`` and ``none``, and the runs that failed."""
+    configuration, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
+    names others), and the runs that failed."""
     lines = ["# Ablation summary", "", *about, ""]
     lines += ["## Configurations", ""]
     lines += _md_table(
@@ -318,7 +324,7 @@ def markdown(rows: list[dict[str, Any]], configs: list[Configuration], about: li
         lines += _md_table(["configuration", "warning", "seeds"], [[c, w, seeds] for c, w, seeds in warned])
     else:
         lines.append("None.")
-    for reference in (ALL, NONE):
+    for reference in references:
         diffs = paired(rows, configs, reference)
         lines += ["", f"## Paired differences against `{reference}`", ""]
         if not diffs:
