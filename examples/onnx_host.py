@@ -303,14 +303,20 @@ def _thresholded(onset: np.ndarray, rule: NoteRule) -> tuple[np.ndarray, np.ndar
 
 
 def held(starts: list[float], steps: list[int], gap: float) -> list[float]:
-    """``starts`` of notes on grid ``steps``, each that would come less than ``gap`` after the start before it (in
-    order of start, then of step; an equal start of the same step is a chord and stays equal) held back to exactly
-    ``gap`` after it: the sidecar's start rule, so that no note is cut into a click and a note never starts with one
-    of an earlier step."""
+    """``starts`` of notes on grid ``steps``, in order of start, then of step, each that would come less than ``gap``
+    after the onset before it starting with it when both are of one step (a chord), else held back to exactly ``gap``
+    after it: the sidecar's start rule, so that no note is cut into a click and a note never starts with one of an
+    earlier step."""
     at: dict[tuple[float, int], float] = {}
-    before = None
-    for onset in sorted(set(zip(starts, steps, strict=True))):
-        before = at[onset] = onset[0] if before is None else max(onset[0], before + gap)
+    before: tuple[float, int] | None = None  # the onset before: (its start, its step)
+    for start, step in sorted(set(zip(starts, steps, strict=True))):
+        if before is None:
+            at[start, step] = start
+        elif step == before[1] and start < before[0] + gap:
+            at[start, step] = before[0]
+        else:
+            at[start, step] = max(start, before[0] + gap)
+        before = (at[start, step], step)
     return [at[onset] for onset in zip(starts, steps, strict=True)]
 
 

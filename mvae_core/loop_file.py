@@ -14,8 +14,10 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   grid offset 1), where real players start 0.03 % of their notes that soon after the one before (WJD). A held
   note moves later by less than that gap and stays in its step's window; every other note starts where its offset puts
   it, so grid offset 1 changes only the notes that would have clicked (9 of that run's 2,562). Notes of one step
-  that start together (a chord) still start together; a note of a later step never starts with a note of an earlier
-  one: above grid offset 1 a late note and an early note of the next step both reach their windows' shared edge, and
+  that start together (a chord) still start together, and a note of a step that would start less than the gap after
+  a note of the same step starts with it (the ``mse`` timing head gives each note of a chord its own offset: held
+  apart they were strummed 20 ms a note, and a chord late on the last step ended on a click at the file's end); a
+  note of a later step never starts with a note of an earlier one: above grid offset 1 a late note and an early note of the next step both reach their windows' shared edge, and
   the later one is held that gap after it, so the melody keeps its order instead of sounding two of its notes as a
   dyad (at grid offset 2, 38 starts of 200 points of that run, 17 at grid offset 1.5);
 * it lasts its decoded duration, at least :func:`min_note_ticks`: 1/8 step (:data:`MIN_NOTE_TICKS`) or the no-click
@@ -107,17 +109,23 @@ def min_note_ticks(tempo: float) -> int:
 
 
 def held_starts(starts: np.ndarray, steps: np.ndarray, gap: int) -> np.ndarray:
-    """``starts`` (ticks, any order) of notes on grid ``steps``, each held back to ``gap`` ticks after the start
-    before it when it would come sooner, in order of start and then of step (the module docstring): equal starts of
-    one step (a chord) stay equal, and a note of a later step starting with one of an earlier step starts ``gap``
-    after it. With ``gap`` at most half a step and one onset per step (a melody), a held start stays in its step's
-    window: a note held after the earlier step's late edge (half a step before its own step) lands at most ``gap``
-    after that edge, on or before its own step, and half a step or more before the next step's window opens, so no
-    hold moves another."""
+    """``starts`` (ticks, any order) of notes on grid ``steps``, in order of start and then of step (in which the
+    steps never decrease, as each step's window ends where the next one's begins), each that would come less than
+    ``gap`` ticks after the onset before it: starting with it when both are of one step (a chord), else held back to
+    ``gap`` after it (the module docstring). So equal starts of one step stay equal, and a note of a later step
+    starting with one of an earlier step starts ``gap`` after it.
+
+    With ``gap`` at most half a step, every start stays in its step's window: only a step's first onset can be held,
+    by less than ``gap`` after the earlier step's note, which is at most at the window's shared edge, half a step
+    before this step, so it lands on or before its own step, half a step or more before the next step's window
+    opens; a later onset of the step is then where its offset puts it, or joins the onset before it."""
     onsets, index = np.unique(np.column_stack([starts, steps]), axis=0, return_inverse=True)
     held = onsets[:, 0].copy()
     for k in range(1, len(held)):
-        held[k] = max(onsets[k, 0], held[k - 1] + gap)
+        if onsets[k, 1] == onsets[k - 1, 1] and onsets[k, 0] < held[k - 1] + gap:
+            held[k] = held[k - 1]
+        else:
+            held[k] = max(onsets[k, 0], held[k - 1] + gap)
     return held[index.reshape(-1)]
 
 

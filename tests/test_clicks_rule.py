@@ -143,6 +143,52 @@ def test_no_two_steps_share_a_start_and_every_note_stays_in_its_window(grid_offs
         assert all(abs(note.start - note.step * STEP_TICKS) <= STEP_TICKS // 2 for note in notes if note.step > 0)
 
 
+MSE_CHORD = [Note(31, row, 0.8, 0.1, offset) for row, offset in enumerate((0.9, 0.92, 0.94, 0.96))]
+"""A chord late on the last step whose notes have offsets of their own (the ``mse`` timing head's): held 20 ms
+apart, it was strummed over 60 ms and its last note cut to 15 ticks (7.8 ms) at the file's end."""
+
+
+def test_a_chord_whose_notes_have_offsets_of_their_own_starts_together() -> None:
+    notes = timed_notes([MSE_CHORD], CFG, DecodeOptions())
+    assert {note.start for note in notes} == {31 * STEP_TICKS + 108}
+    assert all(note.end - note.start >= 39 for note in notes)
+    spread = [Note(8, 0, 0.8, 0.1, -0.8), Note(8, 5, 0.8, 0.1, -0.1), Note(8, 9, 0.8, 0.1, -0.05)]
+    starts = [note.start for note in timed_notes([spread], CFG, DecodeOptions())]
+    assert starts == [8 * STEP_TICKS - 96, 8 * STEP_TICKS - 12, 8 * STEP_TICKS - 12]  # 84 ticks apart: two onsets
+
+
+def random_chords(seed: int, count: int = 20) -> list[list[Note]]:
+    """``count`` loops of chords of 1-4 notes whose offsets differ by up to 0.2 half-steps (the ``mse`` head's)."""
+    rng = np.random.default_rng(seed)
+    return [
+        [
+            Note(
+                int(step),
+                int(row),
+                0.8,
+                float(rng.uniform(0.0, 0.05)),
+                float(np.clip(base + rng.uniform(0, 0.2), -1, 0.999)),
+            )
+            for step in np.flatnonzero(rng.random(STEPS_PER_LOOP) < 0.6)
+            for base in [rng.uniform(-1, 1)]
+            for row in rng.choice(24, size=rng.integers(1, 5), replace=False)
+        ]
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("grid_offset", [1.0, 2.0])
+@pytest.mark.parametrize("tempo", [120.0, 240.0, 800.0])
+def test_chords_keep_every_start_in_its_window_and_no_note_under_the_gap(grid_offset: float, tempo: float) -> None:
+    gap, tick = gap_seconds(tempo), step_seconds(tempo) / STEP_TICKS
+    for loop in random_chords(seed=int(tempo * grid_offset)):
+        timed = timed_notes([loop], CFG, DecodeOptions(grid_offset=grid_offset, tempo=tempo))
+        assert all(abs(note.start - note.step * STEP_TICKS) <= STEP_TICKS // 2 for note in timed if note.step > 0)
+        assert all((note.end - note.start) * tick >= gap - 2e-6 for note in timed)
+        onsets = sorted({(note.start, note.step) for note in timed})
+        assert all((b - a) * tick >= gap - 2e-6 for (a, _), (b, _) in itertools.pairwise(onsets))
+
+
 SHORTEST = [Note(0, 0, 0.8, 0.0, -1.0), Note(2, 5, 0.8, 0.0, 0.0), Note(31, 3, 0.8, 0.0, 1.0)]
 """Notes of the shortest decoded duration: pulled early on the first step, on the grid, pushed late on the last."""
 
@@ -181,7 +227,8 @@ HOST_CASES = [(1.0, 97.0), (1.5, 120.0), (2.0, 250.0), (2.0, 800.0)]
 def host_loops(tiny_run: Path) -> list[list[Note]]:
     """Loops with notes that would click, on the rows of ``tiny_run``'s model."""
     rows = RunDir(tiny_run).read_config().data.pitch_classes
-    return [[note._replace(row=note.row % rows) for note in loop] for loop in [*random_loops(seed=11, count=6), FLAM]]
+    loops = [*random_loops(seed=11, count=6), FLAM, MSE_CHORD]
+    return [[note._replace(row=note.row % rows) for note in loop] for loop in loops]
 
 
 @pytest.mark.parametrize(("grid_offset", "bpm"), HOST_CASES)

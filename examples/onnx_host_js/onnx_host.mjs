@@ -277,20 +277,21 @@ function thresholded(onset, rule) {
 const MIN_AUDIBLE_SECONDS = 0.02; // the least time between two different note starts, at most half a step (sidecar)
 
 /**
- * `starts` of notes on grid `steps`, each that would come less than `gap` after the start before it (in order of
- * start, then of step; an equal start of the same step is a chord and stays equal) held back to exactly `gap` after
- * it: the sidecar's start rule, so that no note is cut into a click and a note never starts with one of an earlier
- * step.
+ * `starts` of notes on grid `steps`, in order of start, then of step, each that would come less than `gap` after the
+ * onset before it starting with it when both are of one step (a chord), else held back to exactly `gap` after it: the
+ * sidecar's start rule, so that no note is cut into a click and a note never starts with one of an earlier step.
  */
 function held(starts, steps, gap) {
   const onsets = starts.map((start, i) => [start, steps[i]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const at = new Map();
-  let before = null;
+  let before = null; // the onset before: [its start, its step]
   for (const [start, step] of onsets) {
     const key = `${start} ${step}`;
     if (at.has(key)) continue;
-    before = before === null ? start : Math.max(start, before + gap);
-    at.set(key, before);
+    if (before === null) at.set(key, start);
+    else if (step === before[1] && start < before[0] + gap) at.set(key, before[0]);
+    else at.set(key, Math.max(start, before[0] + gap));
+    before = [at.get(key), step];
   }
   return starts.map((start, i) => at.get(`${start} ${steps[i]}`));
 }
