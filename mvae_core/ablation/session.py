@@ -44,6 +44,7 @@ from mvae_core.ablation.summary import (
     markdown,
     per_config,
     produced_before,
+    statistics,
     warnings_by_config,
     write_csv,
 )
@@ -55,7 +56,7 @@ from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
-from mvae_core.run import SPLIT, RunDir, last_part_versions, read_run_json
+from mvae_core.run import SPLIT, RunDir, finite, last_part_versions, read_run_json
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, require_extra
@@ -888,7 +889,10 @@ def _summarise(
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about, references)
     atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
-    written = [out / "summary.csv", out / "summary.md"]
+    numbers = {"about": about, "data": data, "seeds": seeds, "samples": samples} | statistics(rows, arms, references)
+    text = json.dumps(finite(numbers), indent=1, ensure_ascii=False) + "\n"
+    atomic_write(out / "summary.json", partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
+    written = [out / "summary.csv", out / "summary.md", out / "summary.json"]
     plot_missing = None
     try:
         require_extra("plot", "matplotlib")

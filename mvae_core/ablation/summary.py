@@ -361,6 +361,44 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
+def statistics(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> dict[str, Any]:
+    """The numbers of summary.md's tables as plain data (``summary.json``), unrounded, for scripts: per configuration
+    (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
+    :data:`METRICS` its :func:`_estimate_json`), and per reference (``paired``) each other configuration's ``pairs``
+    and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md). A value
+    without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
+    by_name = {c.name: c for c in configs}
+
+    def configuration(e: dict[str, Any]) -> dict[str, Any]:
+        arm = by_name[e["config"]]
+        about = {"config": arm.name, "plugins": list(arm.plugins), "overrides": list(arm.overrides)}
+        counts = {"runs": e["runs"], "ok": e["ok"], "stops": dict(e["stops"])}
+        return about | counts | {"metrics": {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}}
+
+    def difference(d: dict[str, Any]) -> dict[str, Any]:
+        metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True) for m in METRICS}
+        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics}
+
+    return {
+        "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
+        "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
+        "configurations": [configuration(e) for e in per_config(rows, configs)],
+        "paired": {
+            reference: [difference(d) for d in paired(rows, configs, reference)]
+            for reference in references
+            if reference in by_name
+        },
+    }
+
+
+def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False) -> dict[str, Any]:
+    """One cell of :func:`statistics`: ``n``, ``mean``, ``std``, ``low``, ``high`` (``None`` where undefined: std and
+    interval need two values), ``missing`` (why → how many lack a value), and for a paired difference
+    ``excludes_zero`` (:func:`excludes_zero`)."""
+    numbers = {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
+    return numbers | ({"excludes_zero": excludes_zero(e)} if paired else {})
+
+
 def _distinguished(diffs: list[dict[str, Any]]) -> str:
     """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
     chance alone (1 in 20 at the 95 % level, if no configuration differed from the reference); an interval of

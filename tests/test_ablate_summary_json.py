@@ -1,0 +1,61 @@
+"""summary.json: the statistics of summary.md as plain data, unrounded, so a paper's table can be scripted from the
+command's output. Before, they were only in summary.md's Markdown cells, rounded to 4 significant digits
+(`30.71 ± 1.2 [20.02, 41.39]`), and summary.csv held the runs but no statistics."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import statistics as st
+
+import pytest
+
+from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.summary import METRICS, statistics
+
+
+def _row(config: str, seed: int, **values: float | None) -> dict:
+    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
+            "stopped_by": "max epochs", "exit_code": 0, "error": "", "model": "m"} | dict.fromkeys(METRICS) | values  # fmt: skip
+
+
+def test_the_statistics_are_the_tables_numbers_unrounded():
+    arms = [Configuration("all", ("a",)), Configuration("none", (), ("train.lr=0.1",))]
+    rows = [_row("all", 0, best_val_elbo=10.0), _row("all", 1, best_val_elbo=12.0, timing_spread_ratio=0.9),
+            _row("none", 0, best_val_elbo=11.0), _row("none", 1, best_val_elbo=13.1)]  # fmt: skip
+    numbers = statistics(rows, arms, ("all", "none"))
+    first = numbers["configurations"][0]
+    assert (first["config"], first["plugins"], first["runs"], first["ok"]) == ("all", ["a"], 2, 2)
+    assert numbers["configurations"][1]["overrides"] == ["train.lr=0.1"]
+    elbo = first["metrics"]["best_val_elbo"]
+    assert (elbo["n"], elbo["mean"], elbo["std"]) == (2, 11.0, pytest.approx(math.sqrt(2)))
+    assert elbo["high"] == pytest.approx(11.0 + 12.706 * math.sqrt(2) / math.sqrt(2))
+    assert first["metrics"]["timing_spread_ratio"] | {"missing": None} == {
+        "n": 1, "mean": 0.9, "std": None, "low": None, "high": None, "missing": None}  # fmt: skip
+    assert first["metrics"]["timing_spread_ratio"]["missing"] == {"quantized": 1}
+    (none,) = numbers["paired"]["all"]
+    difference = none["metrics"]["best_val_elbo"]
+    assert (none["config"], none["pairs"], difference["mean"]) == ("none", 2, pytest.approx(1.05))
+    assert difference["excludes_zero"] is True and difference["low"] == pytest.approx(1.05 - 12.706 * 0.05)
+    assert numbers["directions"]["best_val_elbo"] == "lower is better (a loss)"
+    assert "seed-all" not in statistics(rows, arms, ("all", "seed-all"))["paired"]
+
+
+@pytest.mark.slow
+def test_the_command_writes_summary_json_with_the_runs_statistics(tiny_ablation):
+    out, _, first = tiny_ablation
+    assert first.exit_code == 0, first.output
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"summary.json holds {constant}: not strict JSON")
+
+    numbers = json.loads((out / "summary.json").read_text(encoding="utf-8"), parse_constant=refuse)
+    assert str(out / "summary.json") in first.output
+    with open(out / "summary.csv", encoding="utf-8") as handle:
+        runs = list(csv.DictReader(handle))
+    for entry in numbers["configurations"]:
+        values = [float(r["best_val_elbo"]) for r in runs if r["config"] == entry["config"]]
+        assert entry["metrics"]["best_val_elbo"]["mean"] == pytest.approx(st.mean(values), rel=1e-9)
+        assert entry["metrics"]["best_val_elbo"]["std"] == pytest.approx(st.stdev(values), rel=1e-9)
+    assert list(numbers["paired"]) == ["all", "none"] and numbers["seeds"] == 2 and numbers["samples"] == 32
