@@ -23,10 +23,13 @@ def _row(config: str, seed: int, **values: float | None) -> dict:
 def test_the_statistics_are_the_tables_numbers_unrounded():
     arms = [Configuration("all", ("a",)), Configuration("none", (), ("train.lr=0.1",))]
     rows = [_row("all", 0, best_val_elbo=10.0), _row("all", 1, best_val_elbo=12.0, timing_spread_ratio=0.9),
-            _row("none", 0, best_val_elbo=11.0), _row("none", 1, best_val_elbo=13.1)]  # fmt: skip
+            _row("none", 0, best_val_elbo=11.0), _row("none", 1, best_val_elbo=13.1),
+            _row("none", 2, best_val_elbo=99.0) | {"status": "failed", "error": "boom", "exit_code": 1}]  # fmt: skip
+    rows[0]["warnings"] = rows[1]["warnings"] = ["kl_anneal: the run ends first"]
     numbers = statistics(rows, arms, ("all", "none"))
     first = numbers["configurations"][0]
     assert (first["config"], first["plugins"], first["runs"], first["ok"]) == ("all", ["a"], 2, 2)
+    assert numbers["configurations"][1]["runs"] == 3 and numbers["configurations"][1]["ok"] == 2
     assert numbers["configurations"][1]["overrides"] == ["train.lr=0.1"]
     elbo = first["metrics"]["best_val_elbo"]
     assert (elbo["n"], elbo["mean"], elbo["std"]) == (2, 11.0, pytest.approx(math.sqrt(2)))
@@ -40,6 +43,10 @@ def test_the_statistics_are_the_tables_numbers_unrounded():
     assert difference["excludes_zero"] is True and difference["low"] == pytest.approx(1.05 - 12.706 * 0.05)
     assert numbers["directions"]["best_val_elbo"] == "lower is better (a loss)"
     assert "seed-all" not in statistics(rows, arms, ("all", "seed-all"))["paired"]
+    assert first["warnings"] == [{"warning": "kl_anneal: the run ends first", "seeds": [0, 1]}]
+    assert numbers["failed"] == [
+        {"config": "none", "seed": 2, "run": "runs/none/seed-2", "status": "failed", "exit_code": 1, "error": "boom"}
+    ]
 
 
 @pytest.mark.slow

@@ -365,15 +365,22 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     """The numbers of summary.md's tables as plain data (``summary.json``), unrounded, for scripts: per configuration
     (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
     :data:`METRICS` its :func:`_estimate_json`), and per reference (``paired``) each other configuration's ``pairs``
-    and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md). A value
-    without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
+    and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md); each
+    configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value without a
+    number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
     def configuration(e: dict[str, Any]) -> dict[str, Any]:
         arm = by_name[e["config"]]
         about = {"config": arm.name, "plugins": list(arm.plugins), "overrides": list(arm.overrides)}
         counts = {"runs": e["runs"], "ok": e["ok"], "stops": dict(e["stops"])}
-        return about | counts | {"metrics": {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}}
+        seeds: dict[str, list[int]] = {}
+        for r in rows:
+            for warning in r["warnings"] if r["config"] == arm.name else ():
+                seeds.setdefault(warning, []).append(r["seed"])
+        said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
+        metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
+        return about | counts | {"metrics": metrics, "warnings": said}
 
     def difference(d: dict[str, Any]) -> dict[str, Any]:
         metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True) for m in METRICS}
@@ -388,6 +395,11 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             for reference in references
             if reference in by_name
         },
+        "failed": [
+            {key: r[key] for key in ("config", "seed", "run", "status", "exit_code", "error")}
+            for r in rows
+            if r["status"] != "ok"
+        ],
     }
 
 
