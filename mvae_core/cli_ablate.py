@@ -82,10 +82,10 @@ def ablate(
     ] = None,
 ) -> None:
     """Train every configuration × seed (leave-one-out, add-one, factorial or a list) as a normal run in parallel
-    workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md and
-    ablation.png into --out."""
+    workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md,
+    summary.json and ablation.png into --out."""
     from mvae_core.ablation.session import ablate as run_ablation
-    from mvae_core.ablation.summary import console_table
+    from mvae_core.ablation.summary import console_table, told_apart
     from mvae_core.progress import command_line
 
     with errors_to_exit():
@@ -109,6 +109,8 @@ def ablate(
             init_from=init_from,
         )
     console.print(console_table(result.rows, result.configurations))
+    for line in told_apart(result.rows, result.configurations, result.references):
+        console.print(escape(line))
     for name, warning, seeds_warned in result.warnings:
         warn(f"{name} (seed {seeds_warned}): {warning}")
     if result.plot_missing:

@@ -1,11 +1,14 @@
-"""summary.md says which paired differences the seeds tell apart from noise, and which way each column is better.
-Before, a reader had to scan every interval for its sign (34 of them for four configurations), and nothing said
+"""summary.md says which paired differences the seeds tell apart from noise, and which way each column is better;
+the console names those differences under its table. Before, a reader had to scan every interval of summary.md for
+its sign (34 of them for four configurations), the console showed only per-configuration means, and nothing said
 whether a lower gap closed or a higher active_units was the better one."""
 
 from __future__ import annotations
 
+import pytest
+
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import DIRECTIONS, METRICS, markdown
+from mvae_core.ablation.summary import DIRECTIONS, METRICS, markdown, told_apart
 
 ARMS = [Configuration("all", ("a",)), Configuration("none", ()), Configuration("no-a", ())]
 
@@ -44,3 +47,29 @@ def test_every_column_says_which_way_is_better():
     assert sorted(said) == sorted(METRICS)  # each column once
     text = markdown([_row("all", 0, best_val_elbo=1.0)], ARMS, ["about"])
     assert "Which way is better: best val_elbo: lower is better (a loss); onset_f1: higher is better;" in text
+
+
+def test_the_console_names_the_differences_told_apart_from_noise():
+    rows = [
+        _row("all", 0, best_val_elbo=10.0),
+        _row("all", 1, best_val_elbo=12.0),
+        _row("none", 0, best_val_elbo=13.0),
+        _row("none", 1, best_val_elbo=11.0),
+        _row("no-a", 0, best_val_elbo=11.0),
+        _row("no-a", 1, best_val_elbo=13.1),
+    ]
+    lines = told_apart(rows, ARMS, ("all", "none"))
+    assert lines[:2] == [
+        "against all, paired: 1 of 2 95 % intervals exclude 0 (about 0.1 by chance):",
+        "  no-a: best val_elbo +1.05 [+0.415, +1.69]",
+    ]
+    assert lines[2] == "against none, paired: 0 of 2 95 % intervals exclude 0 (about 0.1 by chance)"
+    assert told_apart(rows, ARMS, ("seed-all",)) == []
+
+
+@pytest.mark.slow
+def test_the_command_prints_them_under_its_table(tiny_ablation):
+    _, _, first = tiny_ablation
+    assert first.exit_code == 0, first.output
+    assert "against all, paired: " in first.output and "against none, paired: " in first.output
+    assert first.output.index("against all, paired: ") > first.output.index("ablation: mean ± std")

@@ -411,6 +411,31 @@ def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False) -> 
     return numbers | ({"excludes_zero": excludes_zero(e)} if paired else {})
 
 
+def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
+    """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
+    exclude 0 (bold in summary.md) of how many, then each of them on a line, ``  config: metric mean [low, high]``:
+    the console's per-configuration means alone cannot say which differences the seeds agree on."""
+    lines = []
+    for reference in references:
+        diffs = paired(rows, configs, reference)
+        if not diffs:
+            continue
+        found = [
+            f"  {d['config']}: {METRICS[m]} {number(d[m].mean, True, 3)} "
+            f"[{number(d[m].low, True, 3)}, {number(d[m].high, True, 3)}]"
+            for d in diffs
+            for m in METRICS
+            if excludes_zero(d[m])
+        ]
+        intervals = sum(d[m].n >= 2 and bool(d[m].std or d[m].mean) for d in diffs for m in METRICS)
+        lines.append(
+            f"against {reference}, paired: {len(found)} of {intervals} 95 % intervals exclude 0 (about "
+            f"{intervals / 20:.2g} by chance){':' if found else ''}"
+        )
+        lines += found
+    return lines
+
+
 def _distinguished(diffs: list[dict[str, Any]]) -> str:
     """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
     chance alone (1 in 20 at the 95 % level, if no configuration differed from the reference); an interval of
