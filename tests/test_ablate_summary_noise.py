@@ -73,3 +73,11 @@ def test_the_command_prints_them_under_its_table(tiny_ablation):
     assert first.exit_code == 0, first.output
     assert "against all, paired: " in first.output and "against none, paired: " in first.output
     assert first.output.index("against all, paired: ") > first.output.index("ablation: mean ± std")
+
+
+def test_one_seed_has_no_interval_and_says_so():
+    rows = [_row("all", 0, best_val_elbo=10.0), _row("none", 0, best_val_elbo=12.0), _row("no-a", 0)]
+    said = "no interval to judge (each difference is of fewer than 2 pairs, or 0 in every pair: more seeds)"
+    # before: '0 of 0 95 % intervals exclude 0 (about 0 by chance)'
+    assert told_apart(rows, ARMS, ("all",)) == [f"against all, paired: {said}"]
+    assert f"Here: {said}." in markdown(rows, ARMS, ["about"])

@@ -427,25 +427,43 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
             for m in METRICS
             if excludes_zero(d[m])
         ]
-        intervals = sum(d[m].n >= 2 and bool(d[m].std or d[m].mean) for d in diffs for m in METRICS)
-        lines.append(
-            f"against {reference}, paired: {len(found)} of {intervals} 95 % intervals exclude 0 (about "
-            f"{intervals / 20:.2g} by chance){':' if found else ''}"
-        )
+        if intervals := len(_intervals(diffs)):
+            lines.append(
+                f"against {reference}, paired: {len(found)} of {intervals} 95 % intervals exclude 0 (about "
+                f"{intervals / 20:.2g} by chance){':' if found else ''}"
+            )
+        else:
+            lines.append(f"against {reference}, paired: {NO_INTERVAL}")
         lines += found
     return lines
+
+
+NO_INTERVAL = "no interval to judge (each difference is of fewer than 2 pairs, or 0 in every pair: more seeds)"
+"""What the console and summary.md say of paired differences none of which has an interval to tell it from noise."""
+
+
+def _intervals(diffs: list[dict[str, Any]]) -> list[Estimate]:
+    """The paired differences of ``diffs`` that have a 95 % interval (two pairs or more), but those that are 0 in
+    every pair (``+0 ± 0 [+0, +0]``: runs that did not differ at all, which chance cannot make bold)."""
+    return [d[m] for d in diffs for m in METRICS if d[m].n >= 2 and (d[m].std or d[m].mean)]
 
 
 def _distinguished(diffs: list[dict[str, Any]]) -> str:
     """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
     chance alone (1 in 20 at the 95 % level, if no configuration differed from the reference); an interval of
-    differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted."""
-    intervals = [d[m] for d in diffs for m in METRICS if d[m].n >= 2 and (d[m].std or d[m].mean)]
+    differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted
+    (:func:`_intervals`)."""
+    intervals = _intervals(diffs)
     bold = sum(excludes_zero(e) for e in intervals)
+    said = (
+        f"{bold} of the {len(intervals)} intervals here are bold; with no difference at all, about "
+        f"{len(intervals) / 20:.2g} would be by chance."
+        if intervals
+        else f"Here: {NO_INTERVAL}."
+    )
     return (
         "**Bold**: the 95 % interval excludes 0, a difference the seeds agree on beyond their spread; the others are "
-        f"not told apart from noise by these seeds (more seeds narrow them). {bold} of the {len(intervals)} intervals "
-        f"here are bold; with no difference at all, about {len(intervals) / 20:.2g} would be by chance."
+        f"not told apart from noise by these seeds (more seeds narrow them). {said}"
     )
 
 
