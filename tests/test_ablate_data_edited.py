@@ -11,7 +11,11 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.session import _check_same_content
 from mvae_core.cli import app
+from mvae_core.data.load import load_dataset
+from mvae_core.run import RunDir
 from mvae_core.session import relocate
 from tests.synth import melody_folder
 from tests.training import TINY
@@ -59,3 +63,16 @@ def test_a_file_added_to_the_data_is_refused_too(tiny_ablation, tmp_path, wide_c
     assert result.exit_code == 2, result.output
     assert f"1 new ({added})" in result.output and f"1 gone ({files[1]})" in result.output, result.output
     assert not (out / "runs" / "all" / "seed-2").exists()
+
+
+@pytest.mark.slow
+def test_data_given_as_a_relative_path_is_the_same_data(tiny_ablation, tmp_path, monkeypatch):
+    """The runs keep their sources by absolute path, the data read for the check by the names DATA gives: the same
+    files given as ``data`` from their parent folder were taken for 6 new and 6 gone ones."""
+    _, out, _ = _extended(tiny_ablation, tmp_path)  # its runs name tmp_path/data's files by absolute path
+    monkeypatch.chdir(tmp_path)
+    arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
+    built = [RunDir(out / "runs" / arm.name / "seed-0").read_config() for arm in arms]
+    _, report = load_dataset(["data"], built[0].data, 1)
+    assert all(not name.startswith("/") for name in report.content())  # as DATA names them
+    _check_same_content(arms, built, {built[0].data.model_dump_json(): report.content()}, ["data"], out)  # no error

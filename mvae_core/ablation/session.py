@@ -491,9 +491,12 @@ def _check_same_content(
     removed, would train new seeds on other music than the finished runs that are skipped, under one summary. Else
     one :class:`PlanError` naming the runs and the files. Runs without ``split.json`` (trained before it was kept) are not compared, and files are compared by name
     only for runs that kept no digests in it."""
+    from mvae_core.data.load import absolute_data
+
     changed: dict[str, list[str]] = {}  # what changed → the runs it concerns
     for arm, cfg in zip(arms, built, strict=True):
-        content = contents[cfg.data.model_dump_json()]
+        read = contents[cfg.data.model_dump_json()]  # by the names DATA gives, which a run keeps absolute
+        content = dict(zip(absolute_data(list(read)), read.values(), strict=True))
         for path in sorted((out / "runs" / arm.name).glob("seed-*")):
             run = RunDir(path)
             split = run.read_split() if run.exists() else None
