@@ -25,7 +25,14 @@ from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock, score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note
-from mvae_core.loop_file import MIDI_RESOLUTION, held_starts, min_gap_ticks, notes_to_midi, start_tick
+from mvae_core.loop_file import (
+    MIDI_RESOLUTION,
+    held_starts,
+    min_gap_ticks,
+    min_note_ticks,
+    notes_to_midi,
+    start_tick,
+)
 from tests.synth import SynthNote, write_midi
 
 CFG = DataConfig(cache_dir="none")
@@ -200,10 +207,11 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
     )
     grid = np.array([(k * STEPS_PER_LOOP + n.step) * step_ticks for k, n in flat])
     assert np.allclose(block.timeshift[~kept], (onsets - grid)[~kept] / HALF_STEP_TICKS, atol=1e-6)
-    # a note lasts its duration (at least 1/8 step), cut at the next onset and at the file's end; ticks round it
+    # a note lasts its duration (at least 1/8 step or the no-click gap), cut at the next onset and at the file's end;
+    # ticks round it
     onsets = [*onsets.tolist(), len(loops) * STEPS_PER_LOOP * step_ticks]
     for i, (_, note) in enumerate(flat):
-        ticks = max(note.duration * cfg.data.max_duration_steps, 0.125) * step_ticks
+        ticks = max(note.duration * cfg.data.max_duration_steps * step_ticks, min_note_ticks(tempo))
         ticks = min(ticks, onsets[i + 1] - onsets[i])
         expected = min(ticks / step_ticks / cfg.data.max_duration_steps, 1.0)
         assert block.duration[i] == pytest.approx(expected, abs=2 / step_ticks / cfg.data.max_duration_steps)
