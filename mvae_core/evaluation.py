@@ -230,14 +230,15 @@ def evaluated(model: MelodyModel, cfg: MvaeConfig, data: LoopSet) -> dict[str, A
     return {
         "weights": weights.hexdigest()[:CONTENT_CHARS],
         "model_settings": hashlib.sha256(settings).hexdigest()[:CONTENT_CHARS],
-        "data": _loops_digest(data),
+        "data": loops_digest(data),
         "sources": len(np.unique(data.table.source[data.loops])),
     }
 
 
-def _loops_digest(data: LoopSet) -> str:
+def loops_digest(data: LoopSet) -> str:
     """The ``data`` digest of :func:`evaluated`: the note count and seconds per step of each of ``data``'s loops, in
-    order, then each column of their notes."""
+    order, then each column of their notes (equal exactly when the loops are; also what tells an ablation's runs that
+    validate on other loops apart)."""
     table, digest = data.table, hashlib.sha256()
     index = table.note_index(data.loops)[0]
     digest.update(np.asarray(table.notes_per_loop()[data.loops], "<i8").tobytes())

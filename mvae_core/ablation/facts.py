@@ -151,8 +151,10 @@ def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> d
     :mod:`mvae_core.pitch_structure`); and ``missing``: row key → the word for why a gap is ``None`` where a word
     says more than ``n/a`` (``no gap``: random notes already look like the validation loops there;
     :data:`NO_VALIDATION`: none of the run's validation files gives a loop any more, e.g. one deleted since;
-    :data:`EDITED_VALIDATION`: one of them was edited since training)."""
-    from mvae_core.evaluation import generate_loops
+    :data:`EDITED_VALIDATION`: one of them was edited since training); ``validation_loops``: the
+    :func:`~mvae_core.evaluation.loops_digest` of those validation loops (``None`` without them), which tells runs that
+    validate on other loops apart."""
+    from mvae_core.evaluation import generate_loops, loops_digest
     from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
     from mvae_core.session import validation_loops
 
@@ -164,9 +166,10 @@ def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> d
         held_out = validation_loops(run, jobs=1)
     except DataError as exc:  # the run and its timing numbers stand; only the gaps need its validation loops
         why = EDITED_VALIDATION if isinstance(exc, DataChanged) else NO_VALIDATION
-        return timing | dict.fromkeys(PITCH_GAPS.values()) | {"missing": dict.fromkeys(PITCH_GAPS.values(), why)}
+        missing = {"missing": dict.fromkeys(PITCH_GAPS.values(), why), "validation_loops": None}
+        return timing | dict.fromkeys(PITCH_GAPS.values()) | missing
     pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
                     cfg.data.pitch_low, seed)  # fmt: skip
     gaps = {key: pitch[feature]["gap_closed"] for feature, key in PITCH_GAPS.items()}
     missing = {key: NO_GAP for feature, key in PITCH_GAPS.items() if no_gap(pitch[feature])}
-    return timing | gaps | {"missing": missing}
+    return timing | gaps | {"missing": missing, "validation_loops": loops_digest(held_out)}

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, OTHER_MODEL, missing_word, paired, per_config
+from mvae_core.ablation.summary import METRICS, OTHER_MODEL, missing_word, other_loops, paired, per_config
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
@@ -81,8 +81,9 @@ def paired_curves(
     rows: list[dict[str, Any]], configs: list[Configuration], reference: str
 ) -> dict[str, list[list[float]]]:
     """Per configuration other than ``reference``: its ok runs' ``val_curve`` minus the ``reference`` run's of the
-    same seed, epoch by epoch up to the shorter of the two, for the seeds where both are ok and trained the same
-    model (another model's ``val_elbo`` is on another scale); a configuration without such a pair is left out, and
+    same seed, epoch by epoch up to the shorter of the two, for the seeds where both are ok, trained the same
+    model (another model's ``val_elbo`` is on another scale) and validated on the same loops (:func:`other_loops`);
+    a configuration without such a pair is left out, and
     ``{}`` when there is no ``reference`` configuration. Each seed has its own validation split, so the differences,
     not the curves, show what a configuration changes."""
     ok = [r for r in rows if r["status"] == "ok"]
@@ -95,7 +96,7 @@ def paired_curves(
         curves = [
             [a - b for a, b in zip(_nan(mine["val_curve"]), _nan(theirs["val_curve"]), strict=False)]
             for mine, theirs in pairs
-            if mine.get("model") == theirs.get("model")
+            if mine.get("model") == theirs.get("model") and not other_loops(mine, theirs)
         ]
         if curves := [curve for curve in curves if curve]:
             result[c.name] = curves

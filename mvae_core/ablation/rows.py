@@ -20,8 +20,9 @@ def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
     """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
-    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`) and ``missing`` (row key → why a value is ``None`` where
-    a word says more than ``n/a``, :func:`~mvae_core.ablation.facts.generated_numbers`).
+    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``missing`` (row key → why a value is ``None`` where
+    a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
+    unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before). A skipped run's
     ``produced`` is what the last attempt header of its log says
     (:func:`~mvae_core.ablation.runner.latest_attempt_action`; that attempt's command may have been stopped before it
@@ -72,12 +73,13 @@ def run_row(
         "onset_f1": facts.onset_f1,
         "timing_spread_ratio": facts.timing_spread_ratio,
         "active_units": facts.active_units,
-        **{key: value for key, value in generated.items() if key != "missing"},
+        **{key: value for key, value in generated.items() if key not in ("missing", "validation_loops")},
         "seconds": facts.seconds,
         "cpu_seconds": facts.cpu_seconds,
         "val_curve": list(facts.val_elbo),
         "plugin_numbers": dict(facts.plugin_numbers),
         "missing": generated.get("missing", {}),
+        "validation_loops": generated.get("validation_loops"),
     }
 
 

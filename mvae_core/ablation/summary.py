@@ -80,6 +80,26 @@ OTHER_MODEL_NOTE = (
     " `other model`: the two runs have different models (or timing heads), whose val_elbo measures a different"
     " quantity; compare them on onset_f1, the generated timing and the pitch gaps."
 )
+VALIDATED = ("best_val_elbo", "onset_f1", "timing_spread_ratio", "active_units", "in_key_gap", "interval_gap",
+             "stepwise_gap", "entropy_gap")  # fmt: skip
+"""Metrics measured on a run's validation loops, so no paired difference is taken between two runs that validated on
+other loops (:data:`OTHER_LOOPS` in its place): a configuration with other ``[data]`` settings that shape the loops
+(``data.min_onsets``, the pitch range, …) can split and read the same files into other validation loops, and a
+difference would then mix the fix's effect with the data's. Transpositions only augment the training side."""
+OTHER_LOOPS = "other validation loops"
+OTHER_LOOPS_NOTE = (
+    " `other validation loops`: the two runs validated on other loops (another [data] setting read the files into"
+    " other loops or another split), so their validation numbers are not paired."
+)
+
+
+def other_loops(run: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Whether two runs of one seed validated on other loops (their ``validation_loops`` digests, where both are
+    known, differ)."""
+    mine, theirs = run.get("validation_loops"), reference.get("validation_loops")
+    return mine is not None and theirs is not None and mine != theirs
+
+
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is left out when the
 validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
@@ -171,8 +191,9 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
     ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
     metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
-    :data:`MODEL_SCALED` when the two runs' models differ, else the configuration's run's reason, else the
-    reference's); ``[]`` without a configuration named ``reference``."""
+    :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
+    the two runs validated on other loops; else the configuration's run's reason, else the reference's); ``[]``
+    without a configuration named ``reference``."""
     if not any(c.name == reference for c in configs):
         return []
     ref = {r["seed"]: r for r in _ok(rows, reference)}
@@ -184,9 +205,12 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
         entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
         both = sorted(set(mine) & set(ref))
         other_model = {s for s in both if mine[s].get("model") != ref[s].get("model")}
+        apart_loops = {s for s in both if other_loops(mine[s], ref[s])}
         entry["missing"] = {}
         for m in METRICS:
-            apart = other_model if m in MODEL_SCALED else set()
+            by_model = other_model if m in MODEL_SCALED else set()
+            by_loops = apart_loops - by_model if m in VALIDATED else set()
+            apart = by_model | by_loops
             entry[m] = paired_difference(
                 {s: r[m] for s, r in mine.items() if s not in apart}, {s: r[m] for s, r in ref.items()}
             )
@@ -195,7 +219,8 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
                 for s in both
                 if s not in apart and (_lacks(mine[s], m) or _lacks(ref[s], m))
             ]
-            entry["missing"][m] = Counter([_why(r, m) for r in lacking] + [OTHER_MODEL] * len(apart))
+            words = [_why(r, m) for r in lacking] + [OTHER_MODEL] * len(by_model) + [OTHER_LOOPS] * len(by_loops)
+            entry["missing"][m] = Counter(words)
         result.append(entry)
     return result
 
@@ -335,6 +360,7 @@ def markdown(
             "seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the pairs where either run has no "
             "value."
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
+            + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
             + _distinguished(diffs),
             "",
