@@ -41,7 +41,11 @@ def _music21():
     try:
         import music21
     except ImportError:
-        raise MissingCorpusExtra("corpus:essen needs music21, the 'corpus' extra: pip install 'mvae[corpus]'") from None
+        from mvae_core.tools import install_advice
+
+        raise MissingCorpusExtra(
+            f"corpus:essen needs music21, the 'corpus' extra: {install_advice('corpus')}"
+        ) from None
     return music21
 
 

@@ -8,6 +8,9 @@ module imports neither torch nor matplotlib (the CLI imports it at start-up).
 from __future__ import annotations
 
 import importlib.util
+import os
+import shlex
+import sys
 from pathlib import Path
 
 from mvae_core.errors import InputError, blocked_message, file_in_the_way
@@ -17,11 +20,36 @@ class ToolError(InputError):
     """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
 
 
+def install_command(extra: str) -> str:
+    """The command that installs mvae's ``extra`` into the Python running mvae: ``PYTHON -m pip install
+    'mvae[<extra>]'``, PYTHON being :data:`sys.executable` (relative to the working directory when under it, e.g.
+    ``.venv/bin/python3``). That pip sees the installed mvae (also a checkout's editable install, which no index
+    has) and adds only the extra's packages; a bare ``pip`` is whichever is first on the PATH, outside the
+    ``.venv`` that ``make demo`` builds unless it is activated, and asks an index for a package named mvae."""
+    if not sys.executable:  # an embedded Python: no interpreter to name
+        return f"pip install 'mvae[{extra}]'"
+    python = sys.executable
+    try:
+        if Path(python).is_relative_to(Path.cwd()):
+            python = os.path.relpath(python)
+            if os.sep not in python:  # a bare python3 would be looked up on the PATH
+                python = os.path.join(os.curdir, python)
+    except OSError:  # the working directory is gone: the absolute path still runs
+        pass
+    return f"{shlex.quote(python)} -m pip install 'mvae[{extra}]'"
+
+
+def install_advice(extra: str) -> str:
+    """What to install for ``extra`` and how, for a message: ``pip install 'mvae[<extra>]' with the pip of the
+    Python that runs mvae: <install_command>``."""
+    return f"pip install 'mvae[{extra}]' with the pip of the Python that runs mvae: {install_command(extra)}"
+
+
 def require_extra(extra: str, *modules: str) -> None:
-    """Raise :class:`ToolError` naming ``pip install 'mvae[<extra>]'`` when any of ``modules`` is not installed."""
+    """Raise :class:`ToolError` naming :func:`install_advice` when any of ``modules`` is not installed."""
     missing = [name for name in modules if importlib.util.find_spec(name) is None]
     if missing:
-        raise ToolError(f"{', '.join(missing)} not installed; install it with: pip install 'mvae[{extra}]'")
+        raise ToolError(f"{', '.join(missing)} not installed; install it with: {install_advice(extra)}")
 
 
 def picture_path(out: Path, option: str = "--out") -> Path:
