@@ -78,7 +78,7 @@ class AblationResult:
     rows: list[dict[str, Any]]
     """One per configuration × seed, as in ``summary.csv`` (``status`` ``ok`` or why not)."""
     written: list[Path]
-    """``summary.csv``, ``summary.md`` and, with matplotlib installed, ``ablation.png``."""
+    """``summary.csv``, ``summary.md``, ``summary.json`` and, with matplotlib installed, ``ablation.png``."""
     warnings: list[tuple[str, str, str]]
     """(configuration, a plugin's start-up warning, the seeds that gave it)."""
     plot_missing: str | None
