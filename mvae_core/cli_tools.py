@@ -266,6 +266,19 @@ def export(
         escape(
             f"next: play it without mvae, from mvae's repository: .venv/bin/python examples/onnx_host.py "
             f"{shlex.quote(str(onnx.resolve()))} --z 0.5,-1 (JavaScript: examples/onnx_host_js/; docs/tools.md)"
+            + _host_runtime_missing()
         ),
         soft_wrap=True,
     )
+
+
+def _host_runtime_missing() -> str:
+    """What the export's next line adds when the Python host's runtime is not installed here (the onnx extra
+    exports; the host plays with onnxruntime, which it does not bring): the command that installs it."""
+    import importlib.util
+
+    from mvae_core.tools import install_command
+
+    if importlib.util.find_spec("onnxruntime") is not None:
+        return ""
+    return f"; the host needs onnxruntime, not installed here: {install_command('onnxruntime')}"

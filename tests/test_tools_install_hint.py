@@ -30,12 +30,12 @@ def test_the_command_names_the_interpreter_running_mvae_relative_to_the_working_
     python.parent.mkdir(parents=True)
     monkeypatch.setattr(sys, "executable", str(python))
     monkeypatch.chdir(checkout)
-    assert install_command("onnx") == ".venv/bin/python3 -m pip install 'mvae[onnx]'"
+    assert install_command("mvae[onnx]") == ".venv/bin/python3 -m pip install 'mvae[onnx]'"
     monkeypatch.chdir(python.parent)  # a bare python3 would be looked up on the PATH
-    assert install_command("plot") == "./python3 -m pip install 'mvae[plot]'"
+    assert install_command("mvae[plot]") == "./python3 -m pip install 'mvae[plot]'"
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # outside: the absolute path, quoted for the shell (a space in it)
-    assert shlex.split(install_command("serve")) == [str(python), "-m", "pip", "install", "mvae[serve]"]
+    assert shlex.split(install_command("mvae[serve]")) == [str(python), "-m", "pip", "install", "mvae[serve]"]
 
 
 def test_a_tool_without_its_extra_exits_2_naming_this_pythons_pip(tiny_run, tmp_path, monkeypatch):
@@ -64,6 +64,38 @@ def test_the_command_runs_as_printed_against_the_installed_mvae(tmp_path, monkey
     if importlib.util.find_spec("pip") is None or importlib.util.find_spec("matplotlib") is None:
         pytest.skip("the test environment's Python has no pip or no matplotlib (the plot extra)")
     monkeypatch.chdir(tmp_path)
-    command = [*shlex.split(install_command("plot")), "--dry-run", "--no-index", "--quiet"]
+    command = [*shlex.split(install_command("mvae[plot]")), "--dry-run", "--no-index", "--quiet"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=Path.cwd())
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def exported(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if importlib.util.find_spec("onnxscript") is None:
+        pytest.skip("the onnx extra is not installed: exporting needs it")
+    return tiny_run, tmp_path_factory.mktemp("export") / "decoder.onnx"
+
+
+def test_the_export_says_how_to_install_the_hosts_runtime_when_it_is_missing(exported, monkeypatch):
+    """`make demo` then `pip install 'mvae[onnx]'` exports, but the next line's host ended in ModuleNotFoundError:
+    onnxruntime is not in the onnx extra."""
+    run, onnx = exported
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else find_spec(name, *a)
+    )
+    monkeypatch.chdir(onnx.parent)
+    result = CliRunner().invoke(cli.app, ["export", str(run), "--onnx", str(onnx)])
+    assert result.exit_code == 0, result.output
+    next_line = one_line(result.output.split("next: ", 1)[1])
+    assert next_line.endswith(f"; the host needs onnxruntime, not installed here: {install_command('onnxruntime')}")
+    assert f"{shlex.quote(sys.executable)} -m pip install onnxruntime" in next_line
+
+
+def test_the_export_names_no_install_when_the_runtime_is_there(exported, monkeypatch):
+    if importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("onnxruntime is not installed (the dev extra brings it)")
+    run, onnx = exported
+    result = CliRunner().invoke(cli.app, ["export", str(run), "--onnx", str(onnx.with_name("again.onnx"))])
+    assert result.exit_code == 0, result.output
+    assert one_line(result.output).endswith("--z 0.5,-1 (JavaScript: examples/onnx_host_js/; docs/tools.md)")

@@ -20,14 +20,15 @@ class ToolError(InputError):
     """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
 
 
-def install_command(extra: str) -> str:
-    """The command that installs mvae's ``extra`` into the Python running mvae: ``PYTHON -m pip install
-    'mvae[<extra>]'``, PYTHON being :data:`sys.executable` (relative to the working directory when under it, e.g.
-    ``.venv/bin/python3``). That pip sees the installed mvae (also a checkout's editable install, which no index
-    has) and adds only the extra's packages; a bare ``pip`` is whichever is first on the PATH, outside the
-    ``.venv`` that ``make demo`` builds unless it is activated, and asks an index for a package named mvae."""
+def install_command(requirement: str) -> str:
+    """The command that installs ``requirement`` (``mvae[onnx]``, ``onnxruntime``) into the Python running mvae:
+    ``PYTHON -m pip install REQUIREMENT``, PYTHON being :data:`sys.executable` (relative to the working directory
+    when under it, e.g. ``.venv/bin/python3``), each quoted for the shell. That pip sees the installed mvae (also a
+    checkout's editable install, which no index has), so ``mvae[onnx]`` adds only the extra's packages; a bare
+    ``pip`` is whichever is first on the PATH, outside the ``.venv`` that ``make demo`` builds unless it is
+    activated, and asks an index for a package named mvae."""
     if not sys.executable:  # an embedded Python: no interpreter to name
-        return f"pip install 'mvae[{extra}]'"
+        return f"pip install {shlex.quote(requirement)}"
     python = sys.executable
     try:
         if Path(python).is_relative_to(Path.cwd()):
@@ -36,13 +37,13 @@ def install_command(extra: str) -> str:
                 python = os.path.join(os.curdir, python)
     except OSError:  # the working directory is gone: the absolute path still runs
         pass
-    return f"{shlex.quote(python)} -m pip install 'mvae[{extra}]'"
+    return f"{shlex.quote(python)} -m pip install {shlex.quote(requirement)}"
 
 
 def install_advice(extra: str) -> str:
     """What to install for ``extra`` and how, for a message: ``pip install 'mvae[<extra>]' with the pip of the
     Python that runs mvae: <install_command>``."""
-    return f"pip install 'mvae[{extra}]' with the pip of the Python that runs mvae: {install_command(extra)}"
+    return f"pip install 'mvae[{extra}]' with the pip of the Python that runs mvae: {install_command(f'mvae[{extra}]')}"
 
 
 def require_extra(extra: str, *modules: str) -> None:
