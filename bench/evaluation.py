@@ -16,7 +16,8 @@ files; the script prints two rows per configuration (timing, density, reconstruc
 ``quantized`` for the spread ratio of quantized data, ``n/a`` where ``mvae evaluate`` has no other number, and
 ``no gap`` where its table says so) and rewrites
 ``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
-scored again replaces its own). A run already in ``OUT`` is resumed or reused, but only when it was trained
+scored again replaces its own). At the end, for each configuration of two train seeds or more in ``results.json``, it
+prints the key numbers as mean ± sample std [95 % t-interval] over the seeds (:func:`across_seeds`). A run already in ``OUT`` is resumed or reused, but only when it was trained
 with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
 whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). The split
 knows the groups only by name: a copy of a tune under another title (re-saved or transposed) can sit on the other
@@ -178,7 +179,7 @@ def main() -> None:
         sys.exit(f"nothing to train: no model of --models {args.models} has a head of --heads {args.heads}")
     for model, head, dim, train_seed in configurations:
         name = ("" if model == "seed" else f"{model}-") + f"{head}-z{dim}-e{args.epochs}"
-        run = base / (name + (f"-s{train_seed}" if train_seed else ""))
+        run = base / (name + (f"{SEED_SUFFIX}{train_seed}" if train_seed else ""))
         sets = [f'model.name="{model}"', f"model.timing_head={head}", f"model.latent_dim={dim}", *args.overrides]
         if (run / "config.toml").exists():  # an earlier (maybe interrupted) run: continue it, or find it finished
             if changes := config_changes(run, sets, args.epochs, train_seed):
@@ -203,6 +204,64 @@ def main() -> None:
         results[run.name] = facts | json.loads(scored.stdout)
         (base / "results.json").write_text(json.dumps(list(results.values()), indent=1))  # kept as each one ends
         print(*summary_lines(results[run.name]), sep="\n", flush=True)
+    if lines := across_seeds(list(results.values())):
+        print("mean ± sample std [95 % t-interval] over train seeds (each seed its own model, one held-out split):")
+        print(*lines, sep="\n")
+
+
+SEED_SUFFIX = "-s"
+"""How a run's name ends for a train seed other than 0 (``…-e8-s2``); seed 0's name has no suffix."""
+ACROSS_SEEDS = {
+    "spread ratio": ("timing", "spread_ratio"),
+    "W1": ("timing", "wasserstein1"),
+    "density": ("generated", "density_ratio"),
+    "F1/origin": ("reconstruction", "onset_f1_vs_origin"),
+    "in-key gap": ("pitch", "in_key", "gap_closed"),
+    "interval gap": ("pitch", "mean_interval", "gap_closed"),
+    "stepwise gap": ("pitch", "stepwise", "gap_closed"),
+}
+"""The numbers :func:`across_seeds` summarises over a configuration's train seeds (label → path in a result)."""
+
+
+NO_VALUE = {"spread ratio": "quantized"}
+"""What :func:`across_seeds` shows where no seed has a number and a word says more than ``n/a`` (the spread ratio is
+``null`` only for data without timing spread, as the rows above say)."""
+
+
+def across_seeds(results: list[dict[str, Any]]) -> list[str]:
+    """Per configuration with two train seeds or more (runs whose names differ only in the seed suffix): each number
+    of :data:`ACROSS_SEEDS` as mean ± sample std [95 % Student-t interval] over its seeds
+    (:func:`mvae_core.ablation.stats.estimate`, as ``mvae ablate`` computes them), ``(k of n)`` where only k seeds
+    have it (``null``: a quantized spread ratio, ``no gap``). Unpaired: each seed trained its own model on the same
+    split, so an interval that excludes another configuration's mean is not a paired test."""
+    from mvae_core.ablation.stats import estimate
+
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        name = r.get("run", "")
+        base, mark, seed = name.rpartition(SEED_SUFFIX)
+        groups.setdefault(base if mark and seed.isdigit() else name, []).append(r)
+    lines = []
+    for name, runs in groups.items():
+        if len(runs) < 2:
+            continue
+        cells = []
+        for label, path in ACROSS_SEEDS.items():
+            e = estimate(_at(r, path) for r in runs)
+            if e.n == 0:
+                shown = NO_VALUE.get(label, "n/a")
+            else:
+                shown = f"{e.mean:.3g}" if e.n == 1 else f"{e.mean:.3g} ± {e.std:.2g} [{e.low:.3g}, {e.high:.3g}]"
+            cells.append(f"{label} {shown}" + (f" ({e.n} of {len(runs)})" if 0 < e.n < len(runs) else ""))
+        lines.append(f"{name} over {len(runs)} train seeds: " + "; ".join(cells))
+    return lines
+
+
+def _at(result: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path`` in one result (``None`` where a key is missing)."""
+    for key in path:
+        result = result.get(key) if isinstance(result, dict) else None
+    return result
 
 
 def _saved_results(path: Path) -> dict[str, dict[str, Any]]:
