@@ -60,10 +60,10 @@ def test_the_console_names_the_differences_told_apart_from_noise():
     ]
     lines = told_apart(rows, ARMS, ("all", "none"))
     assert lines[:2] == [
-        "against all, paired: 1 of 2 95 % intervals exclude 0 (about 0.1 by chance):",
+        "against all, paired: 1 of 2 intervals exclude 0 (95 %; about 0.1 by chance):",
         "  no-a: best val_elbo +1.05 [+0.415, +1.69]",
     ]
-    assert lines[2] == "against none, paired: 0 of 2 95 % intervals exclude 0 (about 0.1 by chance)"
+    assert lines[2] == "against none, paired: 0 of 2 intervals exclude 0 (95 %; about 0.1 by chance)"
     assert told_apart(rows, ARMS, ("seed-all",)) == []
 
 

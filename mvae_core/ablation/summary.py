@@ -455,7 +455,7 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         ]
         if intervals := len(_intervals(diffs)):
             lines.append(
-                f"against {reference}, paired: {len(found)} of {intervals} 95 % intervals exclude 0 (about "
+                f"against {reference}, paired: {len(found)} of {intervals} intervals exclude 0 (95 %; about "
                 f"{intervals / 20:.2g} by chance){':' if found else ''}"
             )
         else:
