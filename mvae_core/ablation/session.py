@@ -489,8 +489,8 @@ def _check_same_content(
     sources DATA gives now, with the same file contents (``split.json``'s names and digests against ``contents``,
     :func:`_warm_cache`'s, by ``[data]`` section): the same paths edited in place, or a folder with files added or
     removed, would train new seeds on other music than the finished runs that are skipped, under one summary. Else
-    one :class:`PlanError` naming the runs and the files. Runs without ``split.json`` (trained before it was kept) are not compared, and files are compared by name
-    only for runs that kept no digests in it."""
+    one :class:`PlanError` naming the runs and the files. Runs without ``split.json`` (trained before it was kept)
+    are not compared, and files are compared by name only for runs that kept no digests in it."""
     from mvae_core.data.load import absolute_data
 
     changed: dict[str, list[str]] = {}  # what changed → the runs it concerns
