@@ -204,6 +204,7 @@ def train(
         started.
     """
     names, objects = _split_plugins(plugins)
+    given_data = data
     if stop is not None and not callable(getattr(stop, "is_set", None)):
         raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
     if out is not None and not isinstance(out, str | os.PathLike):
@@ -243,6 +244,7 @@ def train(
         enabled = None if plugins is None else [*names, *objects]
         starting = None if init_from is None else read_starting_weights(init_from)
         run, cfg, data, relocation = _new_run_setup(out, data, config, overrides, enabled, epochs, starting)
+    default_data = not from_run and not data_arguments(given_data)  # a new run on the bundled corpus
     written = cfg  # config.toml as it is, before the installed code resolves it
     cfg, host, idle = _resolved(cfg, objects, run if from_run else None)
     if starting is not None:
@@ -256,6 +258,8 @@ def train(
             reporter.note(idle, "warning")
         if edited:
             reporter.note(*edited)
+        if default_data:
+            reporter.note(_default_data_note(run, cfg))
         # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
         claim = _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
         with claim as run, Interrupts() as interrupts, callers_random_state():
@@ -283,6 +287,18 @@ def train(
                         starting)  # fmt: skip
     finally:
         dist.close()
+
+
+def _default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:
+    """What a new run given no data trains on, and how to give one's own: a first ``mvae train`` typed without
+    DATA would otherwise train on the bundled corpus for minutes with only the data table's title saying so."""
+    epochs = f"{cfg.train.epochs} epoch{'s' if cfg.train.epochs != 1 else ''}"
+    said = f"no data given: training on {' '.join(DEFAULT_DATA)}, the bundled folk tunes, for {epochs}"
+    return Advice(
+        f"{said}; to train on your own MIDI files: mvae_core.train('my-midi/', out='runs/mine')",
+        f"{said} into {run.path}; to train on your own MIDI files: mvae train my-midi/ --out runs/mine "
+        "(Ctrl-C stops this one with a checkpoint)",
+    )
 
 
 def _recorded_start(run: RunDir) -> StartingWeights | None:
