@@ -25,6 +25,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError, require_extra
 
 CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
+NOTE_OUTLINE = 0.35  # the most of a 16th step's width that a note's outline takes (:func:`_outline_points`)
 MAX_GRID = 32  # cells per axis: the figure is at most 18 inches wide, so a cell keeps about 2 pixels per step
 
 
@@ -83,7 +84,7 @@ def draw_map(
     ax.add_collection(PatchCollection(frames, facecolor="#f4f4f4", edgecolor="#b0b0b0", linewidth=0.5, zorder=0))
     notes = PolyCollection(bars, array=np.asarray(offsets), cmap="RdBu_r", norm=Normalize(-1.0, 1.0), zorder=1)
     notes.set_edgecolor("#303030")
-    notes.set_linewidth(0.3)
+    notes.set_linewidth(_outline_points(inches / grid * CELL_FILL))
     ax.add_collection(notes)
     centres = points[:, :2].numpy()  # the bar line in the middle of each 2-bar cell
     middle = centres[:, 0] - size / 2 + STEPS_PER_BAR * x_unit
@@ -104,3 +105,11 @@ def draw_map(
     atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
     plt.close(fig)
     return len(offsets)
+
+
+def _outline_points(cell_inches: float) -> float:
+    """The width of a note's outline in points, for cells ``cell_inches`` wide: what shows a note on the grid, white
+    on the cell's light grey (a hair of 0.3 pt drew as a grey no darker than the cell's frame, and ``make demo``'s
+    quantized map looked empty); at most :data:`NOTE_OUTLINE` of a 16th step, so that a 16th note keeps its colour
+    in the cells of a fine grid."""
+    return min(0.8, NOTE_OUTLINE * cell_inches * 72 / STEPS_PER_LOOP)
