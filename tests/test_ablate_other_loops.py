@@ -49,3 +49,10 @@ def test_runs_that_validated_on_other_loops_are_not_paired_on_validation_numbers
 def test_a_run_s_row_carries_a_digest_of_its_validation_loops(tiny_run):
     numbers = generated_numbers(tiny_run, 4)
     assert numbers["validation_loops"] == loops_digest(validation_loops(RunDir(tiny_run), jobs=1))
+
+
+def test_the_figure_s_paired_bar_names_the_reason_it_has_no_value():
+    from mvae_core.ablation.figure import _paired_word
+
+    diffs = paired(ROWS, ARMS, "all")
+    assert _paired_word(diffs, "best_val_elbo") == OTHER_LOOPS  # was '–': only other models had a word

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, OTHER_MODEL, missing_word, other_loops, paired, per_config
+from mvae_core.ablation.summary import METRICS, missing_word, other_loops, paired, per_config
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
@@ -158,10 +158,11 @@ def _dot(values: list[float]) -> dict[str, Any]:
 
 
 def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
-    """The word in place of a paired bar without a value: :data:`OTHER_MODEL` when every such bar lacks it because
-    its runs' models differ from the reference's, else ``–``."""
-    lacking = [d["missing"][metric] for d in diffs if d[metric].mean is None]
-    return OTHER_MODEL if lacking and all(set(r) == {OTHER_MODEL} for r in lacking) else "–"
+    """The word in place of a paired bar without a value: the one reason every such bar lacks it for
+    (:data:`~mvae_core.ablation.summary.OTHER_MODEL`: its runs' models differ from the reference's; ``other
+    validation loops``; …), else ``–``."""
+    words = {word for d in diffs if d[metric].mean is None for word in d["missing"][metric]}
+    return words.pop() if len(words) == 1 else "–"
 
 
 def _bars(
