@@ -160,6 +160,8 @@ def draw_curves(
         lr.set_yscale("log")
     else:
         lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+        if positive and max(positive) == min(positive):  # matplotlib would span ±4 %: 0.96 .. 1.04 looks like change
+            lr.set_ylim(0, 1.25 * positive[0])
     lr.set_title("learning rate")
     ratio = series(records, "timing_spread_ratio")  # undefined (null) on quantized data: no spread to compare
     defined = any(not math.isnan(r) for r in ratio)
