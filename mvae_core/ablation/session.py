@@ -113,7 +113,8 @@ class AblationResult:
         """``summary.md``'s paired differences against ``reference`` (``"all"`` or ``"none"``, or any configuration):
         per other configuration, ``config``, ``pairs`` and, per metric, the
         :class:`~mvae_core.ablation.stats.Estimate` of *configuration − reference* over the seeds where both runs are
-        ok, with ``missing`` as in :meth:`per_configuration`; ``[]`` when no configuration has that name."""
+        ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
+        for pairs whose runs are not compared on a metric); ``[]`` when no configuration has that name."""
         return paired_differences(self.rows, self.configurations, reference)
 
     def __repr__(self) -> str:
