@@ -28,7 +28,7 @@ import torch
 
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
-from mvae_core.data.load import check_paths, data_arguments, load_dataset
+from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
 from mvae_core.errors import (
@@ -588,7 +588,8 @@ def evaluate(
     :param seed: seeds those points, the note choice and the timing draws (a whole number >= 0).
     :param jobs: processes for the first parse of ``data`` (a whole number >= 1; default: every core).
     :param temperature: the note temperature of the generated loops, as :func:`generate`'s (0 = deterministic).
-    :returns: the numbers as a dict of groups; ``trained_on`` lists the evaluated files that the run trained on (the
+    :returns: the numbers as a dict of groups, after ``run`` and ``data`` (the run's folder and the evaluated DATA,
+        as absolute paths; corpora as named); ``trained_on`` lists the evaluated files that the run trained on (the
         same content as a file of its training split, wherever it lies now, or the same notes by ``data_report.json``'s
         music digests; for a run started from another's weights, ``init_from``, that run's too, while it is there;
         None: the run recorded no digests).
@@ -643,7 +644,7 @@ def evaluate(
             "run back there)"
         )
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
-    return result | {"trained_on": trained_on}
+    return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
 
 
 class TrainedOnWarning(UserWarning):
