@@ -614,7 +614,7 @@ def test_without_matplotlib_the_summary_says_how_to_install_it(ablation, monkeyp
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     result = mvae(*args, *TINY, "--out", out)
     assert result.exit_code == 0, result.output
-    note = "warning: ablation.png not drawn: matplotlib not installed; install it with: pip install 'mvae[plot]'"
+    note = "warning: ablation.png not drawn: matplotlib not installed; install the 'plot' extra: "
     assert note in " ".join(result.stderr.split())
 
 

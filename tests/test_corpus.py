@@ -199,7 +199,7 @@ def test_cli_without_music21_exits_2_naming_the_extra(monkeypatch, wide_console)
     result = run_inspect_without_music21(monkeypatch)
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
-    assert "needs music21, the 'corpus' extra: pip install" in result.output
+    assert "needs music21: install the 'corpus' extra: " in result.output and "-m pip install" in result.output
 
 
 def test_cli_without_music21_prints_the_exact_install_command(monkeypatch, wide_console):

@@ -623,7 +623,8 @@ def test_preview_plot_without_matplotlib_exits_2_naming_the_extra(monkeypatch, t
     target = tmp_path / "x.png"
     result = mvae("schedules", "preview", "linear", "--plot", target)
     assert result.exit_code == 2
-    assert "--plot: matplotlib not installed; install it with: pip install 'mvae[plot]'" in result.output
+    assert "--plot: matplotlib not installed; install the 'plot' extra: " in result.output
+    assert "-m pip install 'mvae[plot]'" in result.output
     assert not target.exists()
 
 

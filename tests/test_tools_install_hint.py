@@ -47,7 +47,7 @@ def test_a_tool_without_its_extra_exits_2_naming_this_pythons_pip(tiny_run, tmp_
     monkeypatch.chdir(tmp_path)  # outside the venv: its python by its absolute path
     result = CliRunner().invoke(cli.app, ["plot", str(tiny_run), "--out", str(tmp_path / "c.png")])
     assert result.exit_code == 2
-    assert f"install it with: {install_advice('plot')}" in one_line(result.output)
+    assert f"matplotlib not installed; install {install_advice('plot')}" in one_line(result.output)
     assert f"{shlex.quote(sys.executable)} -m pip install 'mvae[plot]'" in one_line(result.output)
 
 
@@ -104,3 +104,15 @@ def test_the_export_names_no_install_when_the_runtime_is_there(exported, monkeyp
     result = CliRunner().invoke(cli.app, ["export", str(run), "--onnx", str(onnx.with_name("again.onnx"))])
     assert result.exit_code == 0, result.output
     assert one_line(result.output).endswith("--z 0.5,-1 (JavaScript: examples/onnx_host_js/; docs/tools.md)")
+
+
+def test_ablate_on_ray_without_ray_names_this_pythons_pip(tmp_path, monkeypatch):
+    from mvae_core.ablation.ray_executor import RayUnavailable, joined
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` raise ImportError
+    with pytest.raises(RayUnavailable) as refused, joined(None):
+        pass
+    assert f"'ray' needs Ray: install the 'ray' extra: {shlex.quote(sys.executable)} -m pip install 'mvae[ray]'" in str(
+        refused.value
+    )

@@ -85,7 +85,9 @@ def joined(address: str | None) -> Iterator[None]:
     try:
         import ray
     except ImportError:
-        raise RayUnavailable("executor", "'ray' needs Ray: pip install 'mvae[ray]'") from None
+        from mvae_core.tools import install_advice
+
+        raise RayUnavailable("executor", f"'ray' needs Ray: install {install_advice('ray')}") from None
     _check_reachable(address)
     try:
         with _errors_only(AUTH_LOGGER) if address is None else nullcontext():

@@ -43,9 +43,7 @@ def _music21():
     except ImportError:
         from mvae_core.tools import install_advice
 
-        raise MissingCorpusExtra(
-            f"corpus:essen needs music21, the 'corpus' extra: {install_advice('corpus')}"
-        ) from None
+        raise MissingCorpusExtra(f"corpus:essen needs music21: install {install_advice('corpus')}") from None
     return music21
 
 

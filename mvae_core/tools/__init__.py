@@ -41,16 +41,16 @@ def install_command(requirement: str) -> str:
 
 
 def install_advice(extra: str) -> str:
-    """What to install for ``extra`` and how, for a message: ``pip install 'mvae[<extra>]' with the pip of the
-    Python that runs mvae: <install_command>``."""
-    return f"pip install 'mvae[{extra}]' with the pip of the Python that runs mvae: {install_command(f'mvae[{extra}]')}"
+    """What to install for ``extra`` and how, for a message after "install": ``the '<extra>' extra:
+    <install_command>`` (``.venv/bin/python3 -m pip install 'mvae[<extra>]'``)."""
+    return f"the '{extra}' extra: {install_command(f'mvae[{extra}]')}"
 
 
 def require_extra(extra: str, *modules: str) -> None:
     """Raise :class:`ToolError` naming :func:`install_advice` when any of ``modules`` is not installed."""
     missing = [name for name in modules if importlib.util.find_spec(name) is None]
     if missing:
-        raise ToolError(f"{', '.join(missing)} not installed; install it with: {install_advice(extra)}")
+        raise ToolError(f"{', '.join(missing)} not installed; install {install_advice(extra)}")
 
 
 def picture_path(out: Path, option: str = "--out") -> Path:
