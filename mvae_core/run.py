@@ -558,7 +558,7 @@ class RunDir:
     def edited_sources(self, content: Mapping[str, str]) -> list[str]:
         """The sources whose file content differs from what ``split.json`` recorded (``content``: digests by the
         names the run saved); none when it recorded none (a run written before it did)."""
-        return _edited(self._recorded_content(), content)
+        return _edited(self.recorded_content(), content)
 
     def trained_on(
         self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None, depth: int = 8
@@ -671,7 +671,7 @@ class RunDir:
             return SplitChanges(known=False)
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
-        recorded = self._recorded_content()
+        recorded = self.recorded_content()
         edited = _edited(recorded, content)
         new, gone = sorted(n for n in now if n not in before), sorted(n for n in before if n not in now)
         kept = [n for n in now if n in before]
@@ -684,7 +684,7 @@ class RunDir:
             reread=_reread(new, gone, recorded, content),
         )
 
-    def _recorded_content(self) -> dict[str, str]:
+    def recorded_content(self) -> dict[str, str]:
         """``split.json``'s content digests by source name (none when it kept none)."""
         try:
             saved = self._split_file()["content"]

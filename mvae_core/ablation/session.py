@@ -51,12 +51,13 @@ from mvae_core.ablation.summary import (
 from mvae_core.ablation.summary import paired as paired_differences
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config, config_tree
 from mvae_core.data.corpus import CORPUS_PREFIX
+from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import Advice, command_line
-from mvae_core.run import SPLIT, RunDir, finite, last_part_versions, read_run_json
+from mvae_core.run import RunDir, finite, last_part_versions
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, require_extra
@@ -714,13 +715,10 @@ def data_digest(run: Path) -> str | None:
     """The content of the data a run trained and validated on, names aside: the first 16 hexadecimal digits of the
     SHA-256 of the sorted content digests its ``split.json`` records (one line each, ``\n``-joined); the same files
     in another folder give the same digest. ``None`` when the run kept none (or no ``split.json``)."""
-    try:
-        content = read_run_json(run / SPLIT)["content"]
-    except (OSError, ValueError, KeyError, TypeError):
+    content = RunDir(run).recorded_content()
+    if not content:
         return None
-    if not isinstance(content, dict) or not content:
-        return None
-    return hashlib.sha256("\n".join(sorted(map(str, content.values()))).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join(sorted(map(str, content.values()))).encode()).hexdigest()[:CONTENT_CHARS]
 
 
 def _data_line(rows: list[dict[str, Any]], out: Path) -> str:
