@@ -23,11 +23,15 @@ PITCH_RULE = "pitch = pitch_low + row; a loop is 2 bars of 4/4, 32 sixteenth ste
 START_RULE = (
     "start = (step + clip(offset * grid_offset, -1, 1) / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
     "quantized, 1 = learned timing, above 1 exaggerated up to the step's edge, so notes keep their order); offset "
-    "from the timing outputs, see timing.sample; then, in order of start, a start less than min(0.02 s, "
-    "seconds_per_step / 2) after the start before it is held back to exactly that gap after it (equal starts stay "
-    "equal), so that no note is cut into a click"
+    "from the timing outputs, see timing.sample; then, in order of start and then of step, a start less than "
+    "min(0.02 s, seconds_per_step / 2) after the start before it starts with it when both are of one step (a chord), "
+    "else it is held back to exactly that gap after it (a note never starts with one of an earlier step), so that no "
+    "note is cut into a click"
 )
-LENGTH_RULE = "length = max(duration * max_duration_steps, 1/8) * seconds_per_step, cut where the next note starts"
+LENGTH_RULE = (
+    "length = max(duration * max_duration_steps * seconds_per_step, seconds_per_step / 8, min(0.02 s, "
+    "seconds_per_step / 2)), cut where the next note starts"
+)
 
 
 @dataclass(frozen=True)
