@@ -14,23 +14,30 @@ from typer.testing import CliRunner
 
 from mvae_core.ablation.facts import NO_VALIDATION
 from mvae_core.cli import app
+from mvae_core.session import relocate
+from tests.training import TINY
 
 
 @pytest.mark.slow
-def test_a_run_whose_validation_file_is_gone_keeps_its_row_and_says_why_its_gaps_are_missing(synth_dir, tmp_path):
-    data, out = tmp_path / "midi", tmp_path / "abl"
-    shutil.copytree(synth_dir, data)
-    args = ["ablate", str(data), "--plugins", "kl_anneal", "--seeds", "1", "--epochs", "1", "--jobs", "2"]
-    args += ["--samples", "8", "--set", "model.hidden=32", "--set", "data.transpositions=[]", "--out", str(out)]
-    assert CliRunner().invoke(app, args, catch_exceptions=False).exit_code == 0
-    split = json.loads((out / "runs" / "all" / "seed-0" / "split.json").read_text(encoding="utf-8"))
-    for name in split["validation"]:  # absolute paths; both configurations of seed 0 validate on these files
-        Path(name).unlink()
-    result = CliRunner().invoke(app, args, catch_exceptions=False)
+def test_a_run_whose_validation_file_is_gone_keeps_its_row_and_says_why_its_gaps_are_missing(tiny_ablation, tmp_path):
+    finished, args, first = tiny_ablation  # all and none × seeds 0, 1: finished runs, nothing trains here
+    assert first.exit_code == 0, first.output
+    data = shutil.copytree(args[1], tmp_path / "midi")  # the session's synth_dir stays whole
+    out = shutil.copytree(finished, tmp_path / "abl")
+    runs = sorted((out / "runs").glob("*/seed-*"))
+    for run in runs:
+        relocate(run, [data], jobs=1)  # the runs now read the copy, whose files are theirs byte for byte
+    for run in runs:  # absolute paths; both configurations of a seed validate on the same files
+        for name in json.loads((run / "split.json").read_text(encoding="utf-8"))["validation"]:
+            assert Path(name).parent == data, name
+            Path(name).unlink(missing_ok=True)
+    again = [str(a) for a in [args[0], data, *args[2:], *(a for s in TINY for a in ("--set", s)), "--out", out]]
+    result = CliRunner().invoke(app, again, catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "4 finished (skipped)" in result.output, result.output
     with open(out / "summary.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert [r["status"] for r in rows] == ["ok"] * 4
     assert all(r["in_key_gap"] == "" and float(r["gen_timing_std"]) > 0 for r in rows)
-    line = next(line for line in (out / "summary.md").read_text().splitlines() if line.startswith("| all | 1 / 1"))
+    line = next(line for line in (out / "summary.md").read_text().splitlines() if line.startswith("| all | 2 / 2"))
     assert line.split(" | ").count(NO_VALIDATION) == 4
