@@ -754,20 +754,24 @@ def test_an_unfinished_run_is_resumed_to_its_end(synth_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_an_extended_ablation_keeps_the_warnings_of_the_latest_attempt(synth_dir, tmp_path):
-    """kl_anneal warns at the start of each attempt how far its schedule gets; after --epochs 1 then 2, only the
-    second warning describes the run (also when a later command skips it)."""
-    out, configs = tmp_path / "abl", tmp_path / "c.toml"
-    configs.write_text('[configs.all]\nplugins = ["kl_anneal"]\n')  # the one run that warns
-    args = ["ablate", synth_dir, "--configs", configs, "--seeds", 1, "--samples", 8, *TINY]
-    assert mvae(*args, "--epochs", 1, "--out", out).exit_code == 0
+def test_an_extended_ablation_keeps_the_warnings_of_the_latest_attempt(tiny_ablation, tmp_path):
+    """kl_anneal warns at the start of each attempt how far its schedule gets; after --epochs 2 (the session's
+    tiny_ablation) then 3, only the second warning describes the run (also when a later command skips it)."""
+    import shutil
+
+    finished, plan, first = tiny_ablation
+    assert first.exit_code == 0, first.output
+    out = shutil.copytree(finished, tmp_path / "abl")
+    assert "ends with epoch 2 (" in {r["config"]: r for r in read_rows(out)}["all"]["warnings"]  # the first attempt
+    seeds, epochs = plan.index("--seeds") + 1, plan.index("--epochs") + 1
+    args = [*plan[:seeds], 1, *plan[seeds + 1 : epochs], 3, *plan[epochs + 1 :], *TINY]  # seed 0's two runs
     for _ in range(2):  # resumed, then skipped
-        result = mvae(*args, "--epochs", 2, "--out", out)
+        result = mvae(*args, "--out", out)
         assert result.exit_code == 0, result.output
-        warnings = read_rows(out)[0]["warnings"]
-        assert "ends with epoch 2 (" in warnings and "ends with epoch 1 (" not in warnings, warnings
-        assert "ends with epoch 1 (" not in (out / "summary.md").read_text()
-    assert "1 finished (skipped)" in result.output
+        warnings = {r["config"]: r for r in read_rows(out)}["all"]["warnings"]  # the one run that warns
+        assert "ends with epoch 3 (" in warnings and "ends with epoch 2 (" not in warnings, warnings
+        assert "ends with epoch 2 (" not in (out / "summary.md").read_text()
+    assert "2 finished (skipped)" in result.output
 
 
 @pytest.mark.slow
