@@ -653,32 +653,36 @@ def test_other_data_in_the_same_folder_is_refused_naming_the_runs(ablation, synt
 
 
 @pytest.mark.slow
-def test_an_ablation_whose_data_moved_continues_from_the_new_place(synth_dir, tmp_path):
+def test_an_ablation_whose_data_moved_continues_from_the_new_place(tiny_ablation, tmp_path):
     """Its runs keep DATA by absolute path: after the folder moved, the re-run was refused as 'other data'. The runs
     are pointed at the new place (their split checked there), and the re-run skips them as finished."""
     import shutil
 
     from mvae_core.run import RunDir
+    from mvae_core.session import relocate
 
-    data, out = shutil.copytree(synth_dir, tmp_path / "midi"), tmp_path / "abl"
-    overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]
-    arguments = {"plugins": "kl_anneal", "seeds": 1, "epochs": 1, "samples": 16, "overrides": overrides, "out": out}
-    mvae_core.ablate(data, **arguments)
+    finished, plan, first = tiny_ablation  # all and none × seeds 0, 1, finished
+    assert first.exit_code == 0, first.output
+    data, out = shutil.copytree(plan[1], tmp_path / "midi"), shutil.copytree(finished, tmp_path / "abl")
+    runs = sorted((out / "runs").glob("*/seed-*"))
+    for run in runs:  # as if trained on the copy: the session's synth_dir cannot be moved
+        relocate(run, [data], jobs=1)
+    options = {option.lstrip("-"): value for option, value in zip(plan[2::2], plan[3::2], strict=True)}
+    arguments = options | {"overrides": list(training.TINY), "out": out}  # tiny_ablation's plan, from Python
     moved, lines = data.rename(tmp_path / "moved"), []
     result = mvae_core.ablate(moved, report=lines.append, **arguments)
-    assert [(r["config"], r["status"], r["action"]) for r in result.rows] == [
-        ("all", "ok", "skipped"),
-        ("none", "ok", "skipped"),
+    assert sorted((r["config"], r["seed"], r["status"], r["action"]) for r in result.rows) == [
+        (config, seed, "ok", "skipped") for config in ("all", "none") for seed in (0, 1)
     ]
-    assert f"data moved: 2 run(s) now read {moved}" in lines
-    assert all(RunDir(out / "runs" / name / "seed-0").read_data() == [str(moved)] for name in ("all", "none"))
+    assert f"data moved: 4 run(s) now read {moved}" in lines
+    assert all(RunDir(run).read_data() == [str(moved)] for run in runs)
     (moved / "melody_00.mid").rename(tmp_path / "melody_00.mid")  # moved again, one file short: not the runs' split
     again = shutil.copytree(moved, tmp_path / "again")
     shutil.rmtree(moved)
     with pytest.raises(PlanError, match=r"runs/all/seed-0: its data moved, and the data of .* changed since the run"):
         mvae_core.ablate(again, **arguments)
     with pytest.raises(PlanError, match=rf"\({re.escape(str(moved))} is gone: if it moved, give the new place of each"):
-        mvae_core.ablate([again, synth_dir], **arguments)  # not the runs' one path: not taken for a move
+        mvae_core.ablate([again, plan[1]], **arguments)  # not the runs' one path: not taken for a move
 
 
 @pytest.mark.slow
