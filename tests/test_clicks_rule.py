@@ -238,7 +238,9 @@ def test_the_python_host_and_the_sidecar_hold_notes_as_generate_does(tiny_run, e
     start, the shortest length) up to whole ticks, so that it is never under 20 ms."""
     module = load_bench("onnx_host_check.py").load_host()  # examples/onnx_host.py as a module
     host = module.open_host(exported)
-    assert "min(0.02 s, seconds_per_step / 2)" in " ".join(host.sidecar["decode"])
+    decode = " ".join(host.sidecar["decode"])
+    assert "min(0.02 s, seconds_per_step / 2)" in decode and "a note never starts with one of an earlier step" in decode
+    assert "seconds_per_step / 8, min(0.02 s, seconds_per_step / 2))" in decode  # the least length: the gap too
     assert module.MIN_AUDIBLE_SECONDS == MIN_AUDIBLE_SECONDS
     cfg, tick = RunDir(tiny_run).read_config(), step_seconds(bpm) / STEP_TICKS
     for notes in host_loops(tiny_run):
