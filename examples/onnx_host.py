@@ -30,8 +30,15 @@ from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
-import onnxruntime
-from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
+
+try:
+    import onnxruntime
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
+except ImportError:  # what to install, not a traceback: `mvae[onnx]` exports but brings no runtime
+    sys.stderr.write(
+        f"onnx_host.py: error: onnxruntime is not installed: {sys.executable} -m pip install onnxruntime\n"
+    )
+    sys.exit(2)
 
 
 @dataclass

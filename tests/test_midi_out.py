@@ -15,6 +15,7 @@ from mvae_core.loop_file import STEP_TICKS, step_seconds
 from mvae_core.serve import midi_out
 from mvae_core.serve.engine import Engine
 from mvae_core.serve.midi_out import START_DELAY, LoopPlayer, MidiOutError, open_virtual_output
+from mvae_core.tools import install_command
 
 
 class SimulatedTime:
@@ -149,8 +150,11 @@ def test_no_virtual_port_gives_a_clear_error(monkeypatch):
         raise SystemError("MidiOutAlsa::initialize: error creating ALSA sequencer client object.")
 
     monkeypatch.setattr(midi_out.mido, "open_output", alsa_fails)
-    with pytest.raises(MidiOutError, match=r"cannot create a virtual MIDI port here .*ALSA sequencer"):
+    with pytest.raises(MidiOutError, match=r"cannot create a virtual MIDI port here .*ALSA sequencer") as refused:
         open_virtual_output("mvae")
+    assert f"python-rtmidi ({install_command('mvae[serve]')})" in str(
+        refused.value
+    )  # this Python's pip, not a bare one
 
 
 @pytest.mark.skipif(not Path("/dev/snd/seq").exists(), reason="no ALSA sequencer (/dev/snd/seq) on this machine")

@@ -26,6 +26,7 @@ import mido
 from mvae_core.errors import MvaeError
 from mvae_core.loop_file import STEP_TICKS, step_seconds
 from mvae_core.serve.engine import Engine, Loop
+from mvae_core.tools import install_command
 
 PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first beat
 START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
@@ -45,8 +46,7 @@ def open_virtual_output(name: str) -> Any:
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
             f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). Virtual ports need "
-            "python-rtmidi "
-            "(pip install 'mvae[serve]') and the ALSA sequencer (/dev/snd/seq: modprobe snd-seq) on Linux or CoreMIDI "
+            f"python-rtmidi ({install_command('mvae[serve]')}) and the ALSA sequencer (/dev/snd/seq: modprobe snd-seq) on Linux or CoreMIDI "
             "on macOS; on Windows use a loopback driver such as loopMIDI and OSC, or drop --midi-out"
         ) from None
 
