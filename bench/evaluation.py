@@ -201,7 +201,7 @@ def main() -> None:
         epochs = len((run / "metrics.jsonl").read_text().splitlines())
         facts = {"run": run.name, "model": model, "head": head, "latent_dim": dim, "train_seed": train_seed,
                  "epochs_run": epochs}  # fmt: skip
-        results[run.name] = facts | json.loads(scored.stdout)
+        results[run.name] = json.loads(scored.stdout) | facts  # the bench's own short run name over evaluate's path
         (base / "results.json").write_text(json.dumps(list(results.values()), indent=1))  # kept as each one ends
         print(*summary_lines(results[run.name]), sep="\n", flush=True)
     if lines := across_seeds(list(results.values())):
