@@ -163,5 +163,5 @@ def test_short_notes_bench_finds_no_start_closer_than_the_no_click_gap(tiny_run)
     record = bench_here("short_notes.py", str(tiny_run), "--points", "40", "--grid-offsets", "1,2")
     assert set(record["rows"]) == {"1", "2"}
     for row in record["rows"].values():
-        assert row["notes"] > 0 and row["cut_by_next_start"] == 0
+        assert row["notes"] > 0 and row["cut_by_next_start"] == 0 and row["starts_of_two_steps"] == 0
         assert row["closest_starts_ms"] is None or row["closest_starts_ms"] >= MIN_AUDIBLE_SECONDS * 1000 - 0.01
