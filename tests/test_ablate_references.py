@@ -89,3 +89,14 @@ def test_the_command_summarises_against_the_files_references(tiny_ablation, tmp_
     assert result.exit_code == 0 and "4 finished (skipped)" in result.output, result.output
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Paired differences against `none`" in summary and "against `all`" not in summary
+
+
+def test_a_reference_without_others_to_pair_is_not_said_to_be_absent():
+    """summary.md said 'No configuration is named `all`.' of an ablation whose only configuration is ``all``."""
+    arms = [Configuration("all", ("a",)), Configuration("fix", ("a",))]
+    rows = [_row("all", 0, 1.0)]
+    alone = markdown(rows, arms[:1], ["about"], ("all",))
+    assert "`all` is the only configuration: there is nothing to pair with it." in alone
+    assert "No configuration is named `all`" not in alone
+    absent = markdown(rows, arms, ["about"], ("none",))
+    assert "No configuration is named `none`: name one so, or list the configurations to pair against as a " in absent

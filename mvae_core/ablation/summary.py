@@ -353,7 +353,7 @@ def markdown(
         diffs = paired(rows, configs, reference)
         lines += ["", f"## Paired differences against `{reference}`", ""]
         if not diffs:
-            lines.append(f"No configuration is named `{reference}`.")
+            lines.append(_no_pairs(reference, configs))
             continue
         lines += [
             f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
@@ -385,6 +385,17 @@ def markdown(
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+def _no_pairs(reference: str, configs: list[Configuration]) -> str:
+    """What summary.md says in place of the paired differences against ``reference`` when it has none: no
+    configuration has that name, or it is the only configuration."""
+    if any(c.name == reference for c in configs):
+        return f"`{reference}` is the only configuration: there is nothing to pair with it."
+    return (
+        f"No configuration is named `{reference}`: name one so, or list the configurations to pair against as a "
+        "`--configs` file's `references` (docs/ablation.md#the---configs-file)."
+    )
 
 
 def statistics(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> dict[str, Any]:
