@@ -66,3 +66,16 @@ def test_the_command_writes_summary_json_with_the_runs_statistics(tiny_ablation)
         assert entry["metrics"]["best_val_elbo"]["mean"] == pytest.approx(st.mean(values), rel=1e-9)
         assert entry["metrics"]["best_val_elbo"]["std"] == pytest.approx(st.stdev(values), rel=1e-9)
     assert list(numbers["paired"]) == ["all", "none"] and numbers["seeds"] == 2 and numbers["samples"] == 32
+
+
+def test_summary_json_holds_the_plugins_numbers_of_summary_md():
+    """summary.md's table of the plugins' numbers (a loss term's last validation value, a recorded number) was
+    missing from summary.json: a script could not tabulate, say, the KL multiplier each configuration ended with."""
+    arms = [Configuration("all", ("a",)), Configuration("none", ())]
+    rows = [_row("all", s) | {"plugin_numbers": {"plugins.a.weight": w}} for s, w in ((0, 0.5), (1, 0.7))]
+    rows += [_row("none", 0), _row("all", 2) | {"status": "failed", "plugin_numbers": {"plugins.a.weight": 9.0}}]
+    first, second = statistics(rows, arms, ("all",))["configurations"]
+    weight = first["plugin_numbers"]["plugins.a.weight"]
+    assert (weight["n"], weight["mean"], weight["std"]) == (2, pytest.approx(0.6), pytest.approx(math.sqrt(0.02)))
+    assert weight["high"] == pytest.approx(0.6 + 12.706 * math.sqrt(0.02) / math.sqrt(2), rel=1e-4)
+    assert second["plugin_numbers"] == {}  # the plugin is not in the configuration: no entry, as summary.md's –

@@ -401,10 +401,11 @@ def _no_pairs(reference: str, configs: list[Configuration]) -> str:
 def statistics(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> dict[str, Any]:
     """The numbers of summary.md's tables as plain data (``summary.json``), unrounded, for scripts: per configuration
     (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
-    :data:`METRICS` its :func:`_estimate_json`), and per reference (``paired``) each other configuration's ``pairs``
-    and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md); each
-    configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value without a
-    number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
+    :data:`METRICS` its :func:`_estimate_json`; ``plugin_numbers``: the same of each plugin column its ok runs have,
+    :func:`plugin_values`, over the runs that have it), and per reference (``paired``) each other configuration's
+    ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md);
+    each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value
+    without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
     def configuration(e: dict[str, Any]) -> dict[str, Any]:
@@ -417,7 +418,12 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
                 seeds.setdefault(warning, []).append(r["seed"])
         said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
         metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
-        return about | counts | {"metrics": metrics, "warnings": said}
+        plugins = {
+            column: _estimate_json(estimate(values), Counter())
+            for column, values in plugin_values(rows, arm.name).items()
+            if values
+        }
+        return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
 
     def difference(d: dict[str, Any]) -> dict[str, Any]:
         metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True) for m in METRICS}
@@ -504,6 +510,16 @@ def _distinguished(diffs: list[dict[str, Any]]) -> str:
     )
 
 
+def plugin_values(rows: list[dict[str, Any]], config: str) -> dict[str, list[Any]]:
+    """Per column of :func:`plugin_columns`: its values in ``config``'s ok runs that have it (``[]`` where none has
+    it: the plugin is not in the configuration)."""
+    ok = _ok(rows, config)
+    return {
+        column: [r["plugin_numbers"][column] for r in ok if column in r.get("plugin_numbers", {})]
+        for column in plugin_columns(rows)
+    }
+
+
 def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[str]:
     """summary.md's table of :func:`plugin_columns`: per configuration, the statistics over its ok runs that have
     each column (``–`` where none has it: the plugin is not in the configuration)."""
@@ -514,13 +530,9 @@ def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) ->
         ]
     body = []
     for c in configs:
-        ok = _ok(rows, c.name)
-        having = {
-            column: [r["plugin_numbers"][column] for r in ok if column in r.get("plugin_numbers", {})]
-            for column in columns
-        }
+        having = plugin_values(rows, c.name)
         cells = [metric_cell(estimate(values), len(values), column) for column, values in having.items()]
-        body.append([c.name, f"{len(ok)} / {sum(r['config'] == c.name for r in rows)}", *cells])
+        body.append([c.name, f"{len(_ok(rows, c.name))} / {sum(r['config'] == c.name for r in rows)}", *cells])
     about = (
         "The last epoch's validation value of each loss term a plugin added (`val.<term>`) and each number a plugin "
         "recorded (`plugins.<plugin>.<key>`; lists are in each run's metrics.jsonl): mean ± sample std [95 % "
