@@ -473,7 +473,7 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         if intervals := len(_intervals(diffs)):
             lines.append(
                 f"against {reference}, paired: {len(found)} of {intervals} intervals exclude 0 (95 %; about "
-                f"{intervals / 20:.2g} by chance){':' if found else ''}"
+                f"{_by_chance(intervals)} by chance){':' if found else ''}"
             )
         else:
             lines.append(f"against {reference}, paired: {NO_INTERVAL}")
@@ -491,16 +491,21 @@ def _intervals(diffs: list[dict[str, Any]]) -> list[Estimate]:
     return [d[m] for d in diffs for m in METRICS if d[m].n >= 2 and (d[m].std or d[m].mean)]
 
 
+def _by_chance(intervals: int) -> str:
+    """How many of ``intervals`` 95 % intervals exclude 0 by chance alone, 1 in 20, if no configuration differed from
+    the reference (``1.2`` of 25): the console's and summary.md's number."""
+    return f"{intervals / 20:.2g}"
+
+
 def _distinguished(diffs: list[dict[str, Any]]) -> str:
     """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
-    chance alone (1 in 20 at the 95 % level, if no configuration differed from the reference); an interval of
-    differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted
-    (:func:`_intervals`)."""
+    chance alone (:func:`_by_chance`); an interval of differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did
+    not differ at all) is not counted (:func:`_intervals`)."""
     intervals = _intervals(diffs)
     bold = sum(excludes_zero(e) for e in intervals)
     said = (
         f"{bold} of the {len(intervals)} intervals here are bold; with no difference at all, about "
-        f"{len(intervals) / 20:.2g} would be by chance."
+        f"{_by_chance(len(intervals))} would be by chance."
         if intervals
         else f"Here: {NO_INTERVAL}."
     )
