@@ -84,7 +84,6 @@ def draw_map(
     ax.add_collection(PatchCollection(frames, facecolor="#f4f4f4", edgecolor="#b0b0b0", linewidth=0.5, zorder=0))
     notes = PolyCollection(bars, array=np.asarray(offsets), cmap="RdBu_r", norm=Normalize(-1.0, 1.0), zorder=1)
     notes.set_edgecolor("#303030")
-    notes.set_linewidth(_outline_points(inches / grid * CELL_FILL))
     ax.add_collection(notes)
     centres = points[:, :2].numpy()  # the bar line in the middle of each 2-bar cell
     middle = centres[:, 0] - size / 2 + STEPS_PER_BAR * x_unit
@@ -102,13 +101,16 @@ def draw_map(
     ax.set_title(title, fontsize=10)
     bar = fig.colorbar(notes, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("timing offset (half-steps): early < 0 < late")
+    ax.apply_aspect()  # the axes' drawn box, once the colour bar has taken its share of the figure
+    notes.set_linewidth(_outline_points(ax.get_position().width * fig.get_figwidth() * size / (2 * limit)))
     atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
     plt.close(fig)
     return len(offsets)
 
 
 def _outline_points(cell_inches: float) -> float:
-    """The width of a note's outline in points, for cells ``cell_inches`` wide: what shows a note on the grid, white
+    """The width of a note's outline in points, for cells ``cell_inches`` wide as drawn (in the axes' box, about 77 %
+    of the figure's width beside the colour bar): what shows a note on the grid, white
     on the cell's light grey (a hair of 0.3 pt drew as a grey no darker than the cell's frame, and ``make demo``'s
     quantized map looked empty); at most :data:`NOTE_OUTLINE` of a 16th step, so that a 16th note keeps its colour
     in the cells of a fine grid."""
