@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import json
 import math
+import shutil
 import statistics as st
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +81,23 @@ def test_summary_json_holds_the_plugins_numbers_of_summary_md():
     assert (weight["n"], weight["mean"], weight["std"]) == (2, pytest.approx(0.6), pytest.approx(math.sqrt(0.02)))
     assert weight["high"] == pytest.approx(0.6 + 12.706 * math.sqrt(0.02) / math.sqrt(2), rel=1e-4)
     assert second["plugin_numbers"] == {}  # the plugin is not in the configuration: no entry, as summary.md's –
+
+
+@pytest.mark.slow
+def test_summary_json_names_the_data_by_absolute_path(tiny_ablation, tmp_path, monkeypatch):
+    """summary.json's ``data`` was DATA as typed (``["midi"]`` for ``mvae ablate midi …``), which a script gathering
+    the summaries of several folders cannot find; it is now absolute, as ``mvae evaluate --json``'s ``data``."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+    from tests.training import TINY
+
+    finished, args, first = tiny_ablation  # finished runs: the re-run only summarises
+    assert first.exit_code == 0, first.output
+    out = shutil.copytree(finished, tmp_path / "abl")
+    data = Path(args[1])
+    monkeypatch.chdir(data.parent)
+    again = [str(a) for a in [args[0], data.name, *args[2:], *(a for s in TINY for a in ("--set", s)), "--out", out]]
+    result = CliRunner().invoke(app, again, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["data"] == [str(data.resolve())]

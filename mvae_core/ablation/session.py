@@ -51,7 +51,7 @@ from mvae_core.ablation.summary import (
 from mvae_core.ablation.summary import paired as paired_differences
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, build_config, config_tree
 from mvae_core.data.corpus import CORPUS_PREFIX
-from mvae_core.data.load import CONTENT_CHARS
+from mvae_core.data.load import CONTENT_CHARS, absolute_data
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
@@ -891,7 +891,8 @@ def _summarise(
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about, references)
     atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
-    numbers = {"about": about, "data": data, "seeds": seeds, "samples": samples} | statistics(rows, arms, references)
+    numbers = {"about": about, "data": absolute_data(data), "seeds": seeds, "samples": samples}
+    numbers |= statistics(rows, arms, references)
     text = json.dumps(finite(numbers), indent=1, ensure_ascii=False) + "\n"
     atomic_write(out / "summary.json", partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
     written = [out / "summary.csv", out / "summary.md", out / "summary.json"]
