@@ -362,7 +362,7 @@ def markdown(
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
-            + _distinguished(diffs),
+            + _distinguished(diffs, rows),
             "",
         ]
         body = [
@@ -476,13 +476,19 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
                 f"{_by_chance(intervals)} by chance){':' if found else ''}"
             )
         else:
-            lines.append(f"against {reference}, paired: {NO_INTERVAL}")
+            lines.append(f"against {reference}, paired: {_no_interval(diffs, rows)}")
         lines += found
     return lines
 
 
-NO_INTERVAL = "no interval to judge (each difference is of fewer than 2 pairs, or 0 in every pair: more seeds)"
-"""What the console and summary.md say of paired differences none of which has an interval to tell it from noise."""
+def _no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """What the console and summary.md say of paired differences none of which has an interval to tell it from noise
+    (:func:`_intervals` is empty), and why: too few seeds, runs that failed, or runs that did not differ."""
+    if max(d["pairs"] for d in diffs) >= 2:
+        return "no interval to judge (each difference is 0 in every pair, or has a value in fewer than 2 pairs)"
+    if len({r["seed"] for r in rows}) < 2:
+        return "no interval to judge (each difference is of one pair, one seed: more seeds)"
+    return "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs)"
 
 
 def _intervals(diffs: list[dict[str, Any]]) -> list[Estimate]:
@@ -497,7 +503,7 @@ def _by_chance(intervals: int) -> str:
     return f"{intervals / 20:.2g}"
 
 
-def _distinguished(diffs: list[dict[str, Any]]) -> str:
+def _distinguished(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
     """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
     chance alone (:func:`_by_chance`); an interval of differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did
     not differ at all) is not counted (:func:`_intervals`)."""
@@ -507,7 +513,7 @@ def _distinguished(diffs: list[dict[str, Any]]) -> str:
         f"{bold} of the {len(intervals)} intervals here are bold; with no difference at all, about "
         f"{_by_chance(len(intervals))} would be by chance."
         if intervals
-        else f"Here: {NO_INTERVAL}."
+        else f"Here: {_no_interval(diffs, rows)}."
     )
     return (
         "**Bold**: the 95 % interval excludes 0, a difference the seeds agree on beyond their spread; the others are "
