@@ -721,14 +721,22 @@ def data_digest(run: Path) -> str | None:
     return hashlib.sha256("\n".join(sorted(map(str, content.values()))).encode()).hexdigest()[:CONTENT_CHARS]
 
 
-def _data_line(rows: list[dict[str, Any]], out: Path) -> str:
+def _data_line(rows: list[dict[str, Any]], out: Path, sections: Mapping[str, str] | None = None) -> str:
     """Which data the runs trained on, by content (:func:`data_digest`), so that a result can be matched with the
     files that gave it: one digest for every run, or each with its runs; runs that recorded none (one that failed
-    before it read the data, or trained before split.json kept digests) are counted apart."""
+    before it read the data, or trained before split.json kept digests) are counted apart. ``sections``: each
+    configuration's ``[data]`` section (its JSON): runs of one section on other contents had their files edited,
+    added or removed between commands; configurations of other sections may have kept or dropped files
+    (``data.min_onsets`` keeps a sparse file or not), and then each digest names its configurations."""
     digests: dict[str, int] = {}
+    configs: dict[str, list[str]] = {}  # digest → the configurations of its runs
+    by_section: dict[str, set[str]] = {}  # [data] section → the digests of its runs
     for row in rows:
         if (digest := data_digest(out / row["run"])) is not None:
             digests[digest] = digests.get(digest, 0) + 1
+            config = row.get("config", "")
+            configs.setdefault(digest, []).append(config)
+            by_section.setdefault((sections or {}).get(config, ""), set()).add(digest)
     unknown = len(rows) - sum(digests.values())
     none = f"; {unknown} run{'s' * (unknown != 1)} recorded none" if unknown else ""
     if not digests:
@@ -737,6 +745,16 @@ def _data_line(rows: list[dict[str, Any]], out: Path) -> str:
         return (
             f"Data content digest {next(iter(digests))} in every run that recorded one (of the files each run's "
             f"split.json names{none}: docs/ablation.md#summarymd)."
+        )
+    if all(len(found) == 1 for found in by_section.values()):  # each [data] section one digest: its own files
+        listed = "; ".join(
+            f"{digest} ({', '.join(dict.fromkeys(configs[digest]))}: {n} run{'s' * (n != 1)})"
+            for digest, n in digests.items()
+        )
+        return (
+            f"Data content digests: {listed}{none}: configurations with other [data] settings kept or dropped other "
+            "files (a sparse file by data.min_onsets, …), or the files changed between their commands "
+            "(docs/ablation.md#summarymd)."
         )
     listed = "; ".join(f"{digest} ({n} run{'s' * (n != 1)})" for digest, n in digests.items())
     return (
@@ -885,7 +903,7 @@ def _summarise(
         _versions_line(provenances := _provenances(rows, out)),
         *([numerics] if (numerics := _numerics_line(provenances)) else []),
         *([threads] if (threads := _threads_line(provenances)) else []),
-        _data_line(rows, out),
+        _data_line(rows, out, {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}),
         *([command_line(left_out)] if (left_out := _outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
