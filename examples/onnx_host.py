@@ -79,6 +79,7 @@ class NoteRule:
 
 
 MIN_AUDIBLE_SECONDS = 0.02  # the least time between two different note starts, at most half a step (sidecar)
+SAME_TIME = 1e-9  # seconds: a start this close to the gap after a held one is that far, not nearer (no chord)
 SIDECAR_BYTES = 1 << 26
 """The most of a sidecar the host reads (64 MiB; mvae writes a few kB): a larger file is no sidecar."""
 
@@ -319,7 +320,7 @@ def held(starts: list[float], steps: list[int], gap: float) -> list[float]:
     for start, step in sorted(set(zip(starts, steps, strict=True))):
         if before is None:
             at[start, step] = start
-        elif step == before[1] and start < before[0] + gap:
+        elif step == before[1] and start < before[0] + gap - SAME_TIME:
             at[start, step] = before[0]
         else:
             at[start, step] = max(start, before[0] + gap)

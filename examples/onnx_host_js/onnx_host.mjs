@@ -275,6 +275,7 @@ function thresholded(onset, rule) {
 }
 
 const MIN_AUDIBLE_SECONDS = 0.02; // the least time between two different note starts, at most half a step (sidecar)
+const SAME_TIME = 1e-9; // seconds: a start this close to the gap after a held one is that far, not nearer (no chord)
 
 /**
  * `starts` of notes on grid `steps`, in order of start, then of step, each that would come less than `gap` after the
@@ -289,7 +290,7 @@ function held(starts, steps, gap) {
     const key = `${start} ${step}`;
     if (at.has(key)) continue;
     if (before === null) at.set(key, start);
-    else if (step === before[1] && start < before[0] + gap) at.set(key, before[0]);
+    else if (step === before[1] && start < before[0] + gap - SAME_TIME) at.set(key, before[0]);
     else at.set(key, Math.max(start, before[0] + gap));
     before = [at.get(key), step];
   }
