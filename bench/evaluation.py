@@ -17,8 +17,8 @@ files; the script prints two rows per configuration (timing, density, reconstruc
 ``no gap`` where its table says so) and rewrites
 ``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
 scored again replaces its own). At the end, for each configuration of two train seeds or more in ``results.json``, it
-prints the key numbers as mean ± sample std [95 % t-interval] over the seeds (:func:`across_seeds`). A run already in ``OUT`` is resumed or reused, but only when it was trained
-with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
+prints the key numbers as mean ± sample std [95 % t-interval] over the seeds (:func:`across_seeds`). A run already
+in ``OUT`` is resumed or reused, but only when it was trained with this command's settings: one trained with other ``--set`` values is refused, naming them, and so is an ``OUT``
 whose train and held-out folders hold another split (another ``--seed``, ``--holdout`` or ``--data``). The split
 knows the groups only by name: a copy of a tune under another title (re-saved or transposed) can sit on the other
 side. ``mvae evaluate`` finds such held-out files by their notes; its warnings (held-out files a run trained on, or
