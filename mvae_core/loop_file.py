@@ -23,8 +23,8 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
 * it lasts its decoded duration, at least :func:`min_note_ticks`: 1/8 step (:data:`MIN_NOTE_TICKS`) or the no-click
   gap where that is longer (above 94 bpm; a decoded duration that short was written as a click, at 240 bpm 3 of
   1,725 notes of a seed run, 17 ms), and is cut at the next *later* onset, which is at least the gap later, and at
-  the file's end, at least half a step after the last start: no note sounds past the end, no two notes overlap (notes of
-  one onset, a chord, end together) and none lasts less than the gap;
+  the file's end, at least half a step after the last start: no note sounds past the end or into a later onset (the
+  notes of one onset, a chord, sound together, each for its own length) and none lasts less than the gap;
 * the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (program 0,
   channel 1), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
 
