@@ -24,8 +24,9 @@ its point estimate). Every random choice of pattern ``i`` comes from one generat
 (:func:`pattern_rng`): notes first, then offsets. :class:`mvae_core.models.seed_player.SeedPlayer` makes the same choices for one
 point at a time, faster. In a file (:mod:`mvae_core.loop_file`) a note starts at
 ``(step + timeshift · grid_offset / 2) · seconds_per_step`` (0 = quantized, 1 = learned, 2 = exaggerated), kept
-inside the loop, held back to 20 ms after the note before when it would start sooner or, a note of a later step, with
-it (no clicks, no dyads in a melody), and ends at the latest when the next one starts.
+inside the loop; a start less than 20 ms after the onset before it starts with it when both are of one step (a chord),
+else 20 ms after it (no clicks, no dyads in a melody: :mod:`mvae_core.loop_file` states the rules), and a note ends at
+the latest when a later one starts.
 """
 
 from __future__ import annotations
