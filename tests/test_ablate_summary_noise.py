@@ -64,7 +64,10 @@ def test_the_console_names_the_differences_told_apart_from_noise():
         "  no-a: best val_elbo +1.05 [+0.415, +1.69]",
     ]
     assert lines[2] == "against none, paired: 0 of 2 intervals exclude 0 (95 %; about 0.1 by chance)"
-    assert told_apart(rows, ARMS, ("seed-all",)) == []
+    assert told_apart(rows, ARMS, ("seed-all",)) == [
+        "paired: no configuration is named seed-all (list the configurations to pair against as a --configs file's "
+        "references)"
+    ]
 
 
 @pytest.mark.slow
@@ -96,3 +99,18 @@ def test_runs_that_failed_are_named_as_why_there_is_no_interval_not_too_few_seed
         "against all, paired: no interval to judge (each difference is 0 in every pair, or has a value in fewer than "
         "2 pairs)"
     ]
+
+
+def test_the_console_says_when_no_configuration_is_a_reference():
+    """A --configs file of ``base`` and ``fix`` (no ``all``, ``none`` or ``references``) printed no line about paired
+    differences at all: nothing said that none were taken, or how to get them."""
+    arms = [Configuration("base", ()), Configuration("fix", ("a",))]
+    rows = [_row(c, s, best_val_elbo=10.0 + s) for c in ("base", "fix") for s in range(2)]
+    assert told_apart(rows, arms, ("all", "none")) == [
+        "paired: no configuration is named all or none (list the configurations to pair against as a --configs "
+        "file's references)"
+    ]
+    assert told_apart(rows, arms, ("base",))[0].startswith("against base, paired: ")
+    arms = [Configuration("none", ()), Configuration("fix", ("a",))]  # one reference of two: pairs against it only
+    rows = [_row(c, s, best_val_elbo=10.0 + s) for c in ("none", "fix") for s in range(2)]
+    assert told_apart(rows, arms, ("all", "none"))[0].startswith("against none, paired: ")
