@@ -115,7 +115,8 @@ class AblationResult:
         per other configuration, ``config``, ``pairs`` and, per metric, the
         :class:`~mvae_core.ablation.stats.Estimate` of *configuration − reference* over the seeds where both runs are
         ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
-        for pairs whose runs are not compared on a metric); ``[]`` when no configuration has that name."""
+        for pairs whose runs are not compared on a metric); ``[]`` when no configuration has that name, or
+        it is the only one."""
         return paired_differences(self.rows, self.configurations, reference)
 
     def __repr__(self) -> str:

@@ -193,7 +193,7 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
     :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
     the two runs validated on other loops; else the configuration's run's reason, else the reference's); ``[]``
-    without a configuration named ``reference``."""
+    without a configuration named ``reference`` or any other configuration."""
     if not any(c.name == reference for c in configs):
         return []
     ref = {r["seed"]: r for r in _ok(rows, reference)}
