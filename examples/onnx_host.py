@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -36,7 +37,7 @@ try:
     from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
 except ImportError:  # what to install, not a traceback: `mvae[onnx]` exports but brings no runtime
     sys.stderr.write(
-        f"onnx_host.py: error: onnxruntime is not installed: {sys.executable} -m pip install onnxruntime\n"
+        f"onnx_host.py: error: onnxruntime is not installed: {shlex.quote(sys.executable)} -m pip install onnxruntime\n"
     )
     sys.exit(2)
 
