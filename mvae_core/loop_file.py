@@ -12,8 +12,8 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the note before sounded
   as a 1–20 ms click or flam (at 120 bpm and grid offset 2, 24 of 2,562 notes of 200 points of a jazz run; 9 at
   grid offset 1), where real players start 0.03 % of their notes that soon after the one before (WJD). A held
-  note moves later by less than that gap and stays in its step's window; every other note starts where its offset puts
-  it, so grid offset 1 changes only the notes that would have clicked (9 of that run's 2,562). Notes of one step
+  note moves later by at most that gap (exactly it when it would start with a note of an earlier step) and stays in
+  its step's window; a note neither held nor joined (below) starts where its offset puts it, so grid offset 1 changes only the notes that would have clicked (9 of that run's 2,562). Notes of one step
   that start together (a chord) still start together, and a note of a step that would start less than the gap after
   a note of the same step starts with it (the ``mse`` timing head gives each note of a chord its own offset: held
   apart they were strummed 20 ms a note, and a chord late on the last step ended on a click at the file's end); a
