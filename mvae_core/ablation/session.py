@@ -714,7 +714,7 @@ thread count has its own line, where the runs' counts differ (:func:`_threads_li
 
 def data_digest(run: Path) -> str | None:
     """The content of the data a run trained and validated on, names aside: the first 16 hexadecimal digits of the
-    SHA-256 of the sorted content digests its ``split.json`` records (one line each, ``\n``-joined); the same files
+    SHA-256 of the sorted content digests its ``split.json`` records (one line each, ``\\n``-joined); the same files
     in another folder give the same digest. ``None`` when the run kept none (or no ``split.json``)."""
     content = RunDir(run).recorded_content()
     if not content:
