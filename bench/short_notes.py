@@ -23,13 +23,18 @@ import itertools
 import json
 
 import mvae_core
-from mvae_core.loop_file import MIN_AUDIBLE_SECONDS
+from mvae_core.loop_file import STEP_TICKS, min_gap_ticks, step_seconds
+
+
+def gap_seconds(tempo: float) -> float:
+    """The no-click gap at ``tempo`` as files write it (20 ms, or half a step above 375 bpm, in whole ticks)."""
+    return min_gap_ticks(tempo) * step_seconds(tempo) / STEP_TICKS
 
 
 def measure(run: mvae_core.Run, points: int, tempo: float, grid_offset: float) -> dict[str, float | int | None]:
     """The notes of ``points`` random points at ``grid_offset`` and ``tempo``, one loop each, as written."""
     generated = run.generate(random=points, seed=0, tempo=tempo, grid_offset=grid_offset)
-    gap = MIN_AUDIBLE_SECONDS
+    gap = gap_seconds(tempo) - 1e-6  # the times are rounded to microseconds
     notes = cut = short = shared = 0
     shortest, closest = float("inf"), float("inf")
     for i in range(points):
@@ -40,7 +45,7 @@ def measure(run: mvae_core.Run, points: int, tempo: float, grid_offset: float) -
         for note in timed:
             length = note["end"] - note["start"]
             notes, shortest = notes + 1, min(shortest, length)
-            if length < gap - 1e-9:
+            if length < gap:
                 cut += any(abs(note["end"] - start) < 1e-9 for start in starts)
                 short += 1
     return {
@@ -62,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     run = mvae_core.load(args.run)
     rows = {}
-    print(f"{args.run}: {args.points} points at {args.tempo:g} bpm; gap {MIN_AUDIBLE_SECONDS * 1000:g} ms")
+    print(f"{args.run}: {args.points} points at {args.tempo:g} bpm; gap {gap_seconds(args.tempo) * 1000:.3g} ms")
     print(f"{'grid offset':>11} {'notes':>6} {'< gap':>6} {'cut':>5} {'shortest ms':>12} {'closest starts ms':>18} "
           f"{'two steps':>10}")  # fmt: skip
     for grid_offset in (float(value) for value in args.grid_offsets.split(",")):
