@@ -24,13 +24,13 @@ START_RULE = (
     "start = (step + clip(offset * grid_offset, -1, 1) / 2) * seconds_per_step, clamped at 0 (grid_offset 0 = "
     "quantized, 1 = learned timing, above 1 exaggerated up to the step's edge, so notes keep their order); offset "
     "from the timing outputs, see timing.sample; then, in order of start and then of step, a start less than "
-    "min(0.02 s, seconds_per_step / 2) after the start before it starts with it when both are of one step (a chord), "
-    "else it is held back to exactly that gap after it (a note never starts with one of an earlier step), so that no "
-    "note is cut into a click"
+    "min(0.02 s, seconds_per_step / 2) after the start before it (as moved by this rule) starts with it when both "
+    "are of one step (a chord), else it is held back to exactly that gap after it (a note never starts with one of an "
+    "earlier step), so that no note is cut into a click"
 )
 LENGTH_RULE = (
     "length = max(duration * max_duration_steps * seconds_per_step, seconds_per_step / 8, min(0.02 s, "
-    "seconds_per_step / 2)), cut where the next note starts"
+    "seconds_per_step / 2)), cut at the next later start and at the loop's end (steps * seconds_per_step)"
 )
 
 
