@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core import hookimpl
 from mvae_core.ablation.facts import is_finished, read_facts, timing_stats
-from mvae_core.ablation.plan import Configuration, PlanError, expand, read_configs
+from mvae_core.ablation.plan import Configuration, PlanError, expand, read_plan
 from mvae_core.ablation.runner import last_error_line, latest_attempt_start, start_worker, worker_env
 from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
 from mvae_core.ablation.summary import (
@@ -431,7 +431,7 @@ def test_list_mode_reads_the_configs_file_in_order(tmp_path):
         '[configs.base]\nplugins = []\n\n[configs."kl-fast"]\nplugins = ["kl_anneal"]\n'
         'set = ["train.lr=5e-4", "plugins.kl_anneal.schedule = {name = \\"constant\\", value = 1}"]\n'
     )
-    assert read_configs(path) == [
+    assert read_plan(path)[0] == [
         Configuration("base", ()),
         Configuration(
             "kl-fast", ("kl_anneal",), ("train.lr=5e-4", 'plugins.kl_anneal.schedule = {name = "constant", value = 1}')
@@ -457,7 +457,7 @@ def test_a_bad_configs_file_is_one_clear_error(tmp_path, text, message):
     path = tmp_path / "configs.toml"
     path.write_text(text)
     with pytest.raises(PlanError, match=re.escape(message)):
-        read_configs(path)
+        read_plan(path)[0]
 
 
 def test_a_configuration_tree_layers_base_overrides_and_plugins():

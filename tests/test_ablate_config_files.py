@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core.ablation.plan import Configuration, PlanError, read_configs
+from mvae_core.ablation.plan import Configuration, PlanError, read_plan
 from mvae_core.ablation.session import _built_configs
 
 BOM = "\ufeff"
@@ -15,21 +15,21 @@ BOM = "\ufeff"
 def test_a_configs_file_with_a_byte_order_mark_is_read(tmp_path) -> None:
     path = tmp_path / "configs.toml"
     path.write_text(f'{BOM}[configs.fast]\nplugins = []\nset = ["train.lr=0.003"]\n', encoding="utf-8")
-    assert read_configs(path) == [Configuration("fast", (), ("train.lr=0.003",))]
+    assert read_plan(path)[0] == [Configuration("fast", (), ("train.lr=0.003",))]
 
 
 def test_configuration_names_that_differ_only_in_case_are_refused(tmp_path) -> None:
     path = tmp_path / "configs.toml"
     path.write_text('[configs.fast]\nplugins = []\n[configs.Fast]\nplugins = ["kl_anneal"]\n', encoding="utf-8")
     with pytest.raises(PlanError, match=r"'fast' and 'Fast' differ only in case; .* rename one$"):
-        read_configs(path)
+        read_plan(path)[0]
 
 
 def test_a_configs_file_that_is_not_toml_names_itself(tmp_path) -> None:
     path = tmp_path / "configs.toml"
     path.write_text("[configs.a\n", encoding="utf-8")
     with pytest.raises(PlanError, match=rf"^configs file {path} is not valid TOML: "):
-        read_configs(path)
+        read_plan(path)[0]
 
 
 def test_a_base_config_with_a_byte_order_mark_and_provenance_gives_its_settings_alone(tmp_path) -> None:

@@ -100,3 +100,11 @@ def test_a_reference_without_others_to_pair_is_not_said_to_be_absent():
     assert "No configuration is named `all`" not in alone
     absent = markdown(rows, arms, ["about"], ("none",))
     assert "No configuration is named `none`: name one so, or list the configurations to pair against as a " in absent
+
+
+def test_empty_references_are_refused_naming_the_configurations(tmp_path) -> None:
+    """``references = []`` was accepted and summary.md then had no paired differences at all, without a word."""
+    path = tmp_path / "configs.toml"
+    path.write_text('references = []\n[configs.base]\nplugins = []\n[configs.fix]\nplugins = ["kl_anneal"]\n')
+    with pytest.raises(PlanError, match=r"references = \[\] names no configuration.*\(of base, fix\)"):
+        read_plan(path)

@@ -6,7 +6,7 @@ Modes over a plugin list ``P`` (order kept):
 * ``add-one``: ``none``, ``only-<p>`` for each ``p``, then ``all``;
 * ``factorial``: every subset of ``P`` (``2^|P|``), by size, then in ``P``'s order; named ``none``, ``all`` or
   the members joined by ``+``;
-* ``list``: the configurations of a ``--configs`` TOML file (:func:`read_configs`).
+* ``list``: the configurations of a ``--configs`` TOML file (:func:`read_plan`).
 
 A generated configuration whose plugin set equals an earlier one's (e.g. ``no-a`` = ``none`` when ``P = [a]``)
 is left out. ``all`` and ``none`` are the references that paired differences are taken against (a ``--configs``
@@ -66,7 +66,7 @@ class Configuration:
 
 
 def expand(mode: str, plugins: list[str]) -> list[Configuration]:
-    """The configurations of a generated mode over ``plugins`` (``list`` is read by :func:`read_configs`)."""
+    """The configurations of a generated mode over ``plugins`` (``list`` is read by :func:`read_plan`)."""
     if not plugins:
         raise PlanError("an ablation needs at least one plugin to switch on and off (plugins: a,b,...)")
     if len(set(plugins)) != len(plugins):
@@ -117,19 +117,13 @@ class _ConfigsFile(BaseModel):
     )
 
 
-def read_configs(path: Path) -> list[Configuration]:
-    """The ``[configs.<name>]`` tables of a ``--configs`` file, in file order.
+def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
+    """The ``[configs.<name>]`` tables of a ``--configs`` file, in file order, and its ``references``.
 
     Each table has ``plugins`` (a list of plugin names, ``[]`` for none) and optionally ``set`` (a list of
     ``dotted.key=value`` strings, as ``--set``). Names are folder names: letters, digits, ``_ . + -``.
-    """
-    return read_plan(path)[0]
-
-
-def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
-    """The configurations of a ``--configs`` file (:func:`read_configs`) and its ``references``: the configurations
-    the summary takes paired differences against (default :data:`REFERENCES`), each one of the file's (else a
-    :class:`PlanError` naming it), none twice."""
+    ``references`` (top level) are the configurations the summary takes paired differences against (default
+    :data:`REFERENCES`): at least one, each one of the file's (else a :class:`PlanError` naming it), none twice."""
     try:
         tree = read_toml(Path(path), "configs file")
     except ConfigError as exc:
@@ -157,6 +151,11 @@ def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
                     f"configs {path}: references names {name!r}, which is no configuration of the file"
                     f"{did_you_mean(name, list(plan.configs))} Its configurations: {', '.join(plan.configs)}."
                 )
+        if not plan.references:
+            raise PlanError(
+                f"configs {path}: references = [] names no configuration, so nothing would be paired: name one "
+                f"(of {', '.join(plan.configs)}), or leave the key out to pair against all and none"
+            )
         if len(set(plan.references)) != len(plan.references):
             raise PlanError(f"configs {path}: references names a configuration twice: {', '.join(plan.references)}")
     return arms, tuple(plan.references)
