@@ -297,7 +297,7 @@ def _default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:
     return Advice(
         f"{said}; to train on your own MIDI files: mvae_core.train('my-midi/', out='runs/mine')",
         f"{said} into {run.path}; to train on your own MIDI files: mvae train my-midi/ --out runs/mine "
-        "(Ctrl-C stops this one with a checkpoint)",
+        "(Ctrl-C stops this one: while it reads the tunes, keeping those parsed; once it trains, with a checkpoint)",
     )
 
 

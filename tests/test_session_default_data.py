@@ -36,6 +36,8 @@ def test_the_command_says_what_it_trains_on_and_how_to_give_files(
     assert (
         line.startswith(f"{said(synth_dir)} into {tmp_path / 'run'}") and "mvae train my-midi/ --out runs/mine" in line
     )
+    # the corpus takes minutes to parse first, when Ctrl-C keeps the parsed files but writes no checkpoint
+    assert "while it reads the tunes, keeping those parsed; once it trains, with a checkpoint" in line
 
 
 def test_the_call_says_it_with_the_call(bundled_is_synth: None, synth_dir: Path, tmp_path: Path) -> None:
