@@ -7,19 +7,20 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   grid_offset``, kept inside [-1, 1]: a grid offset above 1 exaggerates each offset up to the edge of its step's
   window, so notes keep the order the model wrote them in); an early note on the first step starts at tick 0, a late
   note on the last step at the latest half a step before the end (its window's edge);
-* no note is cut into a click: in order of start (then of step), a note that would start less than :data:`MIN_AUDIBLE_SECONDS`
-  (20 ms, or half a step where a step is shorter than 40 ms, above 375 bpm) after the note before it is held back
-  to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the note before sounded
-  as a 1–20 ms click or flam (at 120 bpm and grid offset 2, 24 of 2,562 notes of 200 points of a jazz run; 9 at
-  grid offset 1), where real players start 0.03 % of their notes that soon after the one before (WJD). A held
-  note moves later by at most that gap (exactly it when it would start with a note of an earlier step) and stays in
-  its step's window; a note neither held nor joined (below) starts where its offset puts it, so grid offset 1 changes only the notes that would have clicked (9 of that run's 2,562). Notes of one step
-  that start together (a chord) still start together, and a note of a step that would start less than the gap after
-  a note of the same step starts with it (the ``mse`` timing head gives each note of a chord its own offset: held
-  apart they were strummed 20 ms a note, and a chord late on the last step ended on a click at the file's end); a
-  note of a later step never starts with a note of an earlier one: above grid offset 1 a late note and an early note of the next step both reach their windows' shared edge, and
-  the later one is held that gap after it, so the melody keeps its order instead of sounding two of its notes as a
-  dyad (at grid offset 2, 38 starts of 200 points of that run, 17 at grid offset 1.5);
+* no note is cut into a click: in order of start (then of step), a note that would start less than
+  :data:`MIN_AUDIBLE_SECONDS` (20 ms, or half a step where a step is shorter than 40 ms, above 375 bpm) after the note
+  before it is held back to exactly that gap after it (:func:`min_gap_ticks`, :func:`held_starts`). Cut shorter, the
+  note before sounded as a 1–20 ms click or flam (at 120 bpm and grid offset 2, 24 of 2,562 notes of 200 points of a
+  jazz run; 9 at grid offset 1), where real players start 0.03 % of their notes that soon after the one before (WJD).
+  A held note moves later by at most that gap (exactly it when it would start with a note of an earlier step) and
+  stays in its step's window; a note neither held nor joined (below) starts where its offset puts it, so grid offset 1
+  changes only the notes that would have clicked (9 of that run's 2,562). Notes of one step that start together (a
+  chord) still start together, and a note of a step that would start less than the gap after a note of the same step
+  starts with it (the ``mse`` timing head gives each note of a chord its own offset: held apart they were strummed
+  20 ms a note, and a chord late on the last step ended on a click at the file's end); a note of a later step never
+  starts with a note of an earlier one: above grid offset 1 a late note and an early note of the next step both reach
+  their windows' shared edge, and the later one is held that gap after it, so the melody keeps its order instead of
+  sounding two of its notes as a dyad (at grid offset 2, 38 starts of 200 points of that run, 17 at grid offset 1.5);
 * it lasts its decoded duration, at least :func:`min_note_ticks`: 1/8 step (:data:`MIN_NOTE_TICKS`) or the no-click
   gap where that is longer (above 94 bpm; a decoded duration that short was written as a click, at 240 bpm 3 of
   1,725 notes of a seed run, 17 ms), and is cut at the next *later* onset, which is at least the gap later, and at
