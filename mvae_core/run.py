@@ -61,6 +61,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.suggest import closest
 from mvae_core.version import VERSION
 from mvae_core.view import epoch_number
+from mvae_core.wording import listed
 
 LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
@@ -132,12 +133,8 @@ class SplitChanges:
             return "its train/validation split differs"
         kinds = (("new", self.new), ("gone or renamed", self.gone), ("changed sides", self.moved),
                  ("edited", self.edited))  # fmt: skip
-        parts = [f"{kind}: {self._listed(names)}" for kind, names in kinds if names]
+        parts = [f"{kind}: {listed(names, self.SHOWN)}" for kind, names in kinds if names]
         return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
-
-    def _listed(self, names: list[str]) -> str:
-        more = len(names) - self.SHOWN
-        return ", ".join(names[: self.SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 class RunDir:

@@ -100,6 +100,7 @@ from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingW
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, VERSION, source_commit
 from mvae_core.view import epoch_number
+from mvae_core.wording import listed
 
 EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
@@ -723,7 +724,7 @@ def _learnt(starting: StartingWeights, val_set: LoopSet, report: DataReport) -> 
     learnt = source.trained_on(content, report.music()) if (source.path / CONFIG).is_file() else None
     if not learnt:
         return None
-    shown = ", ".join(learnt[:3]) + (f" and {len(learnt) - 3} more" if len(learnt) > 3 else "")
+    shown = listed(learnt)
     return (
         f"{len(learnt)} of the {len(validation)} validation files ({shown}) are files {source.path} trained on, the "
         "run this one starts from: its weights learnt them, so validation scores them as held out when they are not, "
@@ -1184,7 +1185,7 @@ def _mebibytes(size: int) -> str:
 
 def _lost_lines(run: RunDir, lost: list[int]) -> str:
     """The warning of a resume whose ``metrics.jsonl`` lacks the lines of checkpointed epochs (``lost``, from 0)."""
-    shown = ", ".join(str(epoch_number(e)) for e in lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+    shown = listed([str(epoch_number(e)) for e in lost], 5)
     return (
         f"{run.path / METRICS} has no line for epoch{'s' * (len(lost) > 1)} {shown} (the file was damaged or cut); "
         "the run continues from its checkpoint, but the numbers of those epochs are gone from its curves"

@@ -43,6 +43,7 @@ from mvae_core.errors import InputError, MvaeError
 from mvae_core.models import build_model, installed_model_version
 from mvae_core.run import CONFIG, RunDir, Steps, saved_epoch, settings_record
 from mvae_core.version import VERSION
+from mvae_core.wording import listed
 
 INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
 """The ``[data]`` settings a run started from weights takes from the source (with every ``[model]`` setting): the
@@ -104,8 +105,7 @@ class StartingWeights:
         steps = f"{self.steps} step{'s' * (self.steps != 1)}"
         trained = f"{self.epochs} epoch{'s' * (self.epochs != 1)}"
         trained = (f"{trained} and {steps}" if self.epochs else steps) if self.steps else trained
-        more = len(self.data) - DATA_SHOWN
-        shown = " ".join(self.data[:DATA_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        shown = listed(self.data, DATA_SHOWN, separator=" ")
         return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
 
     def taken(self, cfg: MvaeConfig) -> str:

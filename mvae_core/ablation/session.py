@@ -63,6 +63,7 @@ from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size
 from mvae_core.version import THREADS, VERSION
+from mvae_core.wording import listed
 
 EXECUTORS = ("local", "ray")
 
@@ -516,20 +517,15 @@ def _check_same_content(
                 if found
             ]
             if parts:
-                key = ", ".join(f"{len(found)} {what} ({_some(found)})" for what, found in parts)
+                key = ", ".join(f"{len(found)} {what} ({listed(found)})" for what, found in parts)
                 changed.setdefault(key, []).append(str(path.relative_to(out)))
     if changed:
-        listed = "; ".join(f"{', '.join(runs)}: {what}" for what, runs in changed.items())
+        said = "; ".join(f"{', '.join(runs)}: {what}" for what, runs in changed.items())
         raise PlanError(
-            f"{out} holds runs trained on other contents of {' '.join(data)} than it has now ({listed}); the runs "
+            f"{out} holds runs trained on other contents of {' '.join(data)} than it has now ({said}); the runs "
             "to train would learn other music than these under one summary: restore the files to continue that "
             "ablation, or choose another output folder"
         )
-
-
-def _some(names: list[str], shown: int = 3) -> str:
-    """The first ``shown`` of ``names``, then ``…`` when there are more."""
-    return ", ".join(names[:shown]) + (", …" if len(names) > shown else "")
 
 
 def _check_same_start(arms: list[Configuration], out: Path, starting: StartingWeights | None) -> None:
@@ -619,7 +615,7 @@ def _outside_plan(arms: list[Configuration], seeds: int, out: Path) -> Advice | 
     if not outside:
         return ""
     names = [str(path.relative_to(out)) for path in outside]
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    shown = listed(names)
     mine = [seed_of[path] for path in outside if path.parent.name in planned]
     other = sorted({p.parent.name for p in outside} - planned)
 
