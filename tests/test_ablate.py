@@ -820,7 +820,7 @@ def test_overrides_as_a_mapping_or_one_string_are_the_assignments_of_a_list():
     caller gave (train's: a mapping, numpy numbers too, a list or one string)."""
     import numpy as np
 
-    from mvae_core.ablation.session import _assignments
+    from mvae_core.ablation.arguments import assignments as _assignments
 
     given = {"train.lr": np.float64(3e-4), "data.transpositions": [-5, 5], "model.name": "seed", "train.epochs": 2}
     listed = ["train.lr=0.0003", "data.transpositions=[ -5, 5, ]", 'model.name="seed"', "train.epochs=2"]

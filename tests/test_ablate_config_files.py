@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.out_folder import built_configs as _built_configs
 from mvae_core.ablation.plan import Configuration, PlanError, read_plan
-from mvae_core.ablation.session import _built_configs
 
 BOM = "\ufeff"
 

@@ -11,8 +11,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.ablation.out_folder import check_same_content as _check_same_content
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.session import _check_same_content
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.run import RunDir

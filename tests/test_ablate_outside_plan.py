@@ -11,8 +11,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.ablation.out_folder import outside_plan as _outside_plan
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.session import _outside_plan
 from mvae_core.cli import app
 from tests.training import TINY
 

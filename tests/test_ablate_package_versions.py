@@ -4,7 +4,7 @@ upgrade of a plugin's package between two commands that add seeds, the summary m
 
 from __future__ import annotations
 
-from mvae_core.ablation.session import _versions_line
+from mvae_core.ablation.about import versions_line as _versions_line
 from mvae_core.version import VERSION
 
 

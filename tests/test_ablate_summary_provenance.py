@@ -11,7 +11,7 @@ import json
 import pytest
 import torch
 
-from mvae_core.ablation.session import _data_line
+from mvae_core.ablation.about import data_line as _data_line
 
 
 def _digest(split: dict) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mvae_core.ablation.session import _provenances, _threads_line
+from mvae_core.ablation.about import run_provenances as _provenances
+from mvae_core.ablation.about import threads_line as _threads_line
 
 PROVENANCE = """[provenance.versions]
 mvae = "0.1.0"

@@ -1,0 +1,173 @@
+"""The "about" lines of an ablation's summary: what every run shares besides its configuration
+(:func:`settings_line`), and, from each run's ``[provenance]`` (:func:`run_provenances`), the versions that trained
+the runs (:func:`versions_line`), what else their numbers depend on (:func:`numerics_line`, :func:`threads_line`) and
+the content of the data they trained on (:func:`data_line`, by :func:`data_digest`)."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mvae_core.ablation.out_folder import flat_settings, shown_setting
+from mvae_core.ablation.plan import Configuration
+from mvae_core.config import ConfigError, MvaeConfig
+from mvae_core.data.load import CONTENT_CHARS
+from mvae_core.run import RunDir, last_part_versions
+from mvae_core.version import THREADS, VERSION
+
+
+def settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path) -> str:
+    """What every run was trained with besides its configuration's plugins and overrides: the model, and the settings
+    its ``configs/<name>.toml`` shares with every other configuration's (``--config`` and the command's ``--set``),
+    which the table of configurations does not show."""
+    flats = [
+        flat_settings(tomllib.loads((out / "configs" / f"{arm.name}.toml").read_text(encoding="utf-8"))) for arm in arms
+    ]
+    shared = [
+        f"`{key} = {shown_setting(flats[0], key)}`"
+        for key, value in flats[0].items()
+        if key != "plugins.enabled" and all(key in flat and flat[key] == value for flat in flats)
+    ]
+    models = {arm.name: cfg.model.name for arm, cfg in zip(arms, built, strict=True)}
+    if len(set(models.values())) == 1:
+        model = f"`{next(iter(models.values()))}`"
+    else:
+        model = "per configuration (" + ", ".join(f"{arm}: `{name}`" for arm, name in models.items()) + ")"
+    settings = ", ".join(shared) if shared else "none (the defaults)"
+    return (
+        f"Model: {model}. Settings of every run besides its configuration's plugins and overrides: {settings}; "
+        "each configuration's whole config is `configs/<name>.toml`, each run's `runs/<name>/seed-<k>/config.toml`."
+    )
+
+
+def run_provenances(rows: list[dict[str, Any]], out: Path) -> list[dict[str, Any]]:
+    """Each run's ``[provenance]`` (its ``config.toml``), read once for the summary's lines; ``{}`` for a run whose
+    config cannot be read (one that failed before it wrote it)."""
+    provenances = []
+    for row in rows:
+        try:
+            provenances.append(RunDir(out / row["run"]).read_provenance())
+        except (ConfigError, OSError, ValueError):
+            provenances.append({})
+    return provenances
+
+
+def versions_line(provenances: list[dict[str, Any]]) -> str:
+    """Which versions of mvae, and of each plugin or model from a package, trained the runs (the last part of each,
+    from its ``provenances``), so a summary rewritten by a newer mvae, or after a package was upgraded between two
+    commands that add runs, still says what produced its numbers."""
+    trained: dict[str, dict[str, int]] = {}
+    for provenance in provenances:
+        versions = last_part_versions(provenance)
+        named = {"mvae": "mvae"} | {
+            name: f"{name} ({package})" for name, package in provenance.get("packages", {}).items()
+        }
+        for name, label in named.items():
+            version = versions.get(name, "unknown")
+            trained.setdefault(label, {})[version] = trained.get(label, {}).get(version, 0) + 1
+    listed = "; ".join(
+        f"{label} " + ", ".join(f"{version} ({n} run{'s' * (n != 1)})" for version, n in counts.items())
+        for label, counts in trained.items()
+    )
+    return f"Trained by {listed}; summarised by mvae {VERSION}."
+
+
+def numerics_line(provenances: list[dict[str, Any]]) -> str | None:
+    """What else a run's numbers depend on, as each run's ``[provenance.versions]`` (its last part) records it:
+    torch's version, the device and the commit of mvae's checkout, each value with how many runs had it (``None``
+    when no run recorded any: a summary of runs from before they were kept)."""
+    counted: dict[str, dict[str, int]] = {}
+    for provenance in provenances:
+        versions = last_part_versions(provenance)
+        for key, label in NUMERICS_SHOWN.items():
+            if key in versions:
+                counted.setdefault(label, {})[versions[key]] = counted.get(label, {}).get(versions[key], 0) + 1
+    if not counted:
+        return None
+    listed = "; ".join(
+        f"{label} " + ", ".join(f"{value} ({n} run{'s' * (n != 1)})" for value, n in values.items())
+        for label, values in counted.items()
+    )
+    return f"Computed with {listed}."
+
+
+NUMERICS_SHOWN = {"torch": "torch", "torch.device": "device", "mvae.commit": "mvae commit"}
+"""The keys of :data:`~mvae_core.version.NUMERICS` that summary.md's "Computed with" line names (→ their label); the
+thread count has its own line, where the runs' counts differ (:func:`threads_line`)."""
+
+
+def data_digest(run: Path) -> str | None:
+    """The content of the data a run trained and validated on, names aside: the first 16 hexadecimal digits of the
+    SHA-256 of the sorted content digests its ``split.json`` records (one line each, ``\\n``-joined); the same files
+    in another folder give the same digest. ``None`` when the run kept none (or no ``split.json``)."""
+    content = RunDir(run).recorded_content()
+    if not content:
+        return None
+    return hashlib.sha256("\n".join(sorted(map(str, content.values()))).encode()).hexdigest()[:CONTENT_CHARS]
+
+
+def data_line(rows: list[dict[str, Any]], out: Path, sections: Mapping[str, str] | None = None) -> str:
+    """Which data the runs trained on, by content (:func:`data_digest`), so that a result can be matched with the
+    files that gave it: one digest for every run, or each with its runs; runs that recorded none (one that failed
+    before it read the data, or trained before split.json kept digests) are counted apart. ``sections``: each
+    configuration's ``[data]`` section (its JSON): runs of one section on other contents had their files edited,
+    added or removed between commands; configurations of other sections may have kept or dropped files
+    (``data.min_onsets`` keeps a sparse file or not), and then each digest names its configurations."""
+    digests: dict[str, int] = {}
+    configs: dict[str, list[str]] = {}  # digest → the configurations of its runs
+    by_section: dict[str, set[str]] = {}  # [data] section → the digests of its runs
+    for row in rows:
+        if (digest := data_digest(out / row["run"])) is not None:
+            digests[digest] = digests.get(digest, 0) + 1
+            config = row.get("config", "")
+            configs.setdefault(digest, []).append(config)
+            by_section.setdefault((sections or {}).get(config, ""), set()).add(digest)
+    unknown = len(rows) - sum(digests.values())
+    none = f"; {unknown} run{'s' * (unknown != 1)} recorded none" if unknown else ""
+    if not digests:
+        return "Data content digest: none recorded (docs/ablation.md#summarymd)."
+    if len(digests) == 1:
+        return (
+            f"Data content digest {next(iter(digests))} in every run that recorded one (of the files each run's "
+            f"split.json names{none}: docs/ablation.md#summarymd)."
+        )
+    if all(len(found) == 1 for found in by_section.values()):  # each [data] section one digest: its own files
+        listed = "; ".join(
+            f"{digest} ({', '.join(dict.fromkeys(configs[digest]))}: {n} run{'s' * (n != 1)})"
+            for digest, n in digests.items()
+        )
+        return (
+            f"Data content digests: {listed}{none}: configurations with other [data] settings kept or dropped other "
+            "files (a sparse file by data.min_onsets, …), or the files changed between their commands "
+            "(docs/ablation.md#summarymd)."
+        )
+    listed = "; ".join(f"{digest} ({n} run{'s' * (n != 1)})" for digest, n in digests.items())
+    return (
+        f"Data content digests: {listed}{none}: the runs did not all train on the same files (edited, added or "
+        "removed between commands: docs/ablation.md#summarymd)."
+    )
+
+
+def threads_line(provenances: list[dict[str, Any]]) -> str | None:
+    """The torch thread counts the runs trained with (from their ``provenances``), each run's counts in the order it
+    used them (``1 → 2``: resumed under another ``--jobs`` or ``--cpus-per-run``), with how many runs (a run that
+    records none, one that failed before it started, is left out); ``None`` when every run used one and the same count
+    throughout (the thread count changes the last digits of a run's numbers)."""
+    used: dict[str, int] = {}
+    for provenance in provenances:
+        counts = [provenance.get("versions", {}).get(THREADS)]
+        counts += [
+            entry["versions"][THREADS] for entry in provenance.get("resumed", []) if THREADS in entry["versions"]
+        ]
+        if label := " → ".join(str(c) for c in counts if c is not None):  # none recorded: a run that never started
+            used[label] = used.get(label, 0) + 1
+    if len(used) <= 1 and not any("→" in label for label in used):
+        return None
+    listed = ", ".join(f"{label} ({n} run{'s' * (n != 1)})" for label, n in used.items())
+    return (
+        f"Torch threads: {listed}. A run's last digits depend on them, and `a → b` is a run resumed with another "
+        "count (another --jobs or --cpus-per-run): docs/ablation.md#workers-threads-and-the-parse-cache."
+    )
