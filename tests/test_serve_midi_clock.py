@@ -1,0 +1,199 @@
+"""`mvae serve --midi-out NAME --midi-clock-in PORT`: the loop follows a DAW's MIDI clock. The rules
+(:mod:`mvae_core.serve.midi_clock`) are checked on simulated clocks: arrival times with jitter, tempo changes,
+Start/Stop/Continue, Song Position Pointer, a clock that stops coming, a stall, messages that are no clock."""
+
+from __future__ import annotations
+
+import random
+
+import mido
+import pytest
+
+from mvae_core.loop_file import STEP_TICKS, TimedNote
+from mvae_core.serve.midi_clock import LOOP_CLOCKS, TICKS_PER_CLOCK, ClockFollower, Schedule
+
+# a loop with a note on every 16th, each moved off the grid by its own fraction of a step (the model's timing)
+NOTES = [TimedNote(60 + s % 12, s * STEP_TICKS + (s * 37) % 100, s * STEP_TICKS + 200, 90, s) for s in range(32)]
+
+
+def period(bpm: float) -> float:
+    return 60 / bpm / 24
+
+
+class Daw:
+    """A DAW sending MIDI clock: clock k arrives at ``times(k)`` plus up to ``jitter`` seconds either way."""
+
+    def __init__(self, follower: ClockFollower, jitter: float = 0.0, seed: int = 0) -> None:
+        self.follower = follower
+        self.jitter = jitter
+        self.rng = random.Random(seed)
+        self.sent: list[Schedule] = []
+
+    def send(self, t: float, msg: object) -> Schedule:
+        schedule = self.follower.feed(t, msg)
+        self.sent.append(schedule)
+        return schedule
+
+    def clocks(self, times: list[float]) -> None:
+        for t in times:
+            self.send(t + self.rng.uniform(-self.jitter, self.jitter), mido.Message("clock"))
+
+    def ons(self) -> list[tuple[float, int]]:
+        return [(due, m.note) for s in self.sent for due, m in s.notes if m.type == "note_on"]
+
+
+def follower(asked: list[float] | None = None, tempo: float = 120.0) -> ClockFollower:
+    def loop_notes(bpm: float) -> list[TimedNote]:
+        if asked is not None:
+            asked.append(bpm)
+        return NOTES
+
+    return ClockFollower(loop_notes, tempo)
+
+
+def expected(first: int, last: int, time_of: object) -> list[tuple[float, int]]:
+    """The note-ons of the loop (repeated) at song positions ``first`` to ``last`` clocks, at ``time_of(position)``."""
+    ons = []
+    for loop in range(first // LOOP_CLOCKS, last // LOOP_CLOCKS + 1):
+        for note in NOTES:
+            position = loop * LOOP_CLOCKS + note.start / TICKS_PER_CLOCK
+            if first <= position <= last:
+                ons.append((time_of(position), note.pitch))
+    return ons
+
+
+def errors(played: list[tuple[float, int]], wanted: list[tuple[float, int]]) -> list[float]:
+    assert [p for _, p in played] == [p for _, p in wanted]
+    return [abs(a - b) for (a, _), (b, _) in zip(played, wanted, strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_steady_clock_with_jitter_plays_every_note_on_time(seed):
+    """±1 ms of jitter on each clock at 120 bpm: every note (its timing offset included) within 1 ms of its time, and
+    on average within a quarter of that: the times come from the smoothed clock, not from each clock's arrival."""
+    daw = Daw(follower(), jitter=0.001, seed=seed)
+    daw.clocks([1.0 - (48 - k) * period(120) for k in range(48)])  # a DAW sends its clock while stopped too
+    daw.send(1.0 - period(120) / 2, mido.Message("start"))
+    daw.clocks([1.0 + k * period(120) for k in range(3 * LOOP_CLOCKS)])
+    gaps = errors(daw.ons(), expected(0, 3 * LOOP_CLOCKS, lambda p: 1.0 + p * period(120)))
+    assert max(gaps) < 0.001
+    assert sum(gaps) / len(gaps) < 0.00025  # arrival times themselves are off by 0.5 ms on average
+    assert daw.follower.tempo == pytest.approx(120, abs=0.1)
+
+
+def test_a_tempo_change_mid_loop_is_followed_within_a_beat_and_scales_the_timing_offsets():
+    """120 → 140 bpm at clock 100 (in the loop's 2nd bar): the notes stay within 7 ms, and from a beat after the
+    change on within 1 ms of their times at 140 bpm (offsets included); the next loop is decoded at 140 bpm."""
+    asked = []
+    daw = Daw(follower(asked), jitter=0.001)
+    change = 100
+
+    def time_of(position: float) -> float:
+        return 1.0 + min(position, change) * period(120) + max(position - change, 0) * period(140)
+
+    daw.send(0.99, mido.Message("start"))
+    daw.clocks([time_of(k) for k in range(2 * LOOP_CLOCKS)])
+    gaps = errors(daw.ons(), expected(0, 2 * LOOP_CLOCKS, time_of))
+    assert max(gaps) < 0.007
+    after = [gap for (t, _), gap in zip(daw.ons(), gaps, strict=True) if t > time_of(change + 24)]
+    assert after and max(after) < 0.001
+    assert asked[0] == 120 and asked[1] == pytest.approx(140, abs=0.5)  # the 2nd loop's no-click rules at 140 bpm
+
+
+def test_stop_silences_at_once_and_continue_resumes_where_it_stopped():
+    daw = Daw(follower())
+    clock = period(120)
+    daw.send(0.0, mido.Message("start"))
+    daw.clocks([1.0 + k * clock for k in range(50)])
+    assert daw.follower.state == "playing"
+    stop = daw.send(1.0 + 49.5 * clock, mido.Message("stop"))
+    assert stop.silence and not stop.notes and daw.follower.state == "stopped"
+    daw.clocks([1.0 + k * clock for k in range(50, 120)])  # the DAW is stopped; its clock goes on
+    assert not any(s.notes for s in daw.sent[51:])
+    daw.send(1.0 + 119.5 * clock, mido.Message("continue"))
+    daw.clocks([1.0 + k * clock for k in range(120, 200)])
+    resumed = [on for on in daw.ons() if on[0] > 1.0 + 100 * clock]
+    # the song position is 50 at the 121st clock: the loop goes on from its 50th clock then
+    wanted = expected(50, 130, lambda p: 1.0 + (p + 70) * clock)
+    assert max(errors(resumed, wanted)) < 1e-9
+    restart = daw.send(1.0 + 199.5 * clock, mido.Message("start"))  # Start while playing: from the top
+    assert restart.silence
+    daw.clocks([1.0 + k * clock for k in range(200, 210)])
+    assert daw.sent[-10].notes[0][1].note == NOTES[0].pitch
+
+
+def test_a_song_position_mid_song_aligns_the_loop_to_its_bars():
+    """SPP 40 (16ths) then Continue: the 2-bar loop (32 16ths) plays from its 9th 16th at the next clock."""
+    daw = Daw(follower())
+    clock = period(100)
+    daw.clocks([k * clock for k in range(30)])  # stopped, clock running
+    assert daw.send(29.5 * clock, mido.Message("songpos", pos=40)).notes == []
+    daw.send(29.6 * clock, mido.Message("continue"))
+    daw.clocks([k * clock for k in range(30, 30 + 2 * LOOP_CLOCKS)])
+    start = 40 * 6  # clocks
+    wanted = expected(start, start + 2 * LOOP_CLOCKS - 1, lambda p: (p - start + 30) * clock)
+    assert daw.ons()[0][1] == NOTES[8].pitch
+    assert max(errors(daw.ons(), wanted)) < 1e-6
+    jump = daw.send((30 + 2 * LOOP_CLOCKS) * clock, mido.Message("songpos", pos=0))  # a jump while playing
+    assert jump.silence and daw.follower.position == 0
+
+
+def test_a_clock_that_stops_coming_silences_the_notes_and_says_so():
+    """The DAW closed while playing: after 6 clocks' time (0.3 s at least) the notes are silenced and the state is
+    'lost'; a clock coming back resumes."""
+    daw = Daw(follower())
+    clock = period(120)
+    daw.send(0.0, mido.Message("start"))
+    daw.clocks([k * clock for k in range(60)])
+    last = 59 * clock
+    assert daw.follower.deadline() == pytest.approx(last + 0.3)
+    assert daw.follower.check(last + 0.29) == Schedule()
+    lost = daw.follower.check(last + 0.31)
+    assert lost.silence and daw.follower.state == "lost"
+    assert daw.follower.deadline() is None  # no second silence while lost
+    daw.clocks([5.0 + k * clock for k in range(30)])
+    assert daw.follower.state == "playing" and any(s.notes for s in daw.sent[-30:])
+
+
+def test_clocks_arriving_in_a_burst_after_a_stall_play_no_notes_at_once():
+    daw = Daw(follower())
+    clock = period(120)
+    daw.send(0.0, mido.Message("start"))
+    daw.clocks([k * clock for k in range(40)])
+    daw.clocks([40 * clock + 0.2 + k * 1e-5 for k in range(10)])  # 10 clocks queued while the process stalled
+    burst = [s for s in daw.sent[-9:] if any(m.type == "note_on" for _, m in s.notes)]
+    assert not burst
+    assert daw.follower.position == 50  # the position counts them all
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        mido.Message("note_on", note=60),
+        mido.Message("sysex", data=[1, 2, 3]),
+        mido.Message("active_sensing"),
+        mido.Message("song_select", song=3),
+        mido.Message("control_change", control=123),
+        b"\xf8",
+        "clock",
+        None,
+    ],
+)
+def test_messages_that_are_no_clock_are_ignored(noise):
+    clean, noisy = Daw(follower()), Daw(follower())
+    for daw in (clean, noisy):
+        daw.send(0.0, mido.Message("start"))
+    for k in range(100):
+        for daw in (clean, noisy):
+            daw.send(k * period(120), mido.Message("clock"))
+        assert noisy.send(k * period(120) + 0.001, noise) == Schedule()
+    assert noisy.ons() == clean.ons() and clean.ons()
+
+
+def test_without_a_start_nothing_plays_and_the_state_says_why():
+    daw = Daw(follower())
+    assert daw.follower.state == "waiting" and daw.follower.tempo is None
+    daw.clocks([k * period(90) for k in range(48)])
+    assert daw.follower.state == "stopped" and not daw.ons()
+    assert daw.follower.tempo == pytest.approx(90)
+    assert daw.send(1.0, mido.Message("continue")).notes == []  # resumes at the next clock, not now
