@@ -659,7 +659,7 @@ def test_an_ablation_whose_data_moved_continues_from_the_new_place(tiny_ablation
     import shutil
 
     from mvae_core.run import RunDir
-    from mvae_core.session import relocate
+    from mvae_core.run_data import relocate
 
     finished, plan, first = tiny_ablation  # all and none × seeds 0, 1, finished
     assert first.exit_code == 0, first.output

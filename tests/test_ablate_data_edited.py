@@ -16,7 +16,7 @@ from mvae_core.ablation.plan import Configuration
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.run import RunDir
-from mvae_core.session import relocate
+from mvae_core.run_data import relocate
 from tests.synth import melody_folder
 from tests.training import TINY
 

@@ -14,7 +14,7 @@ from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.summary import METRICS, OTHER_LOOPS, VALIDATED, markdown, paired
 from mvae_core.evaluation import loops_digest
 from mvae_core.run import RunDir
-from mvae_core.session import validation_loops
+from mvae_core.run_data import validation_loops
 
 ARMS = [Configuration("all", ("a",)), Configuration("onsets9", ("a",)), Configuration("noaug", ("a",))]
 

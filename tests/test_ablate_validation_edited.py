@@ -19,7 +19,7 @@ import mvae_core
 from mvae_core.ablation.facts import EDITED_VALIDATION, NO_VALIDATION, PITCH_GAPS, generated_numbers
 from mvae_core.errors import DataChanged
 from mvae_core.run import RunDir
-from mvae_core.session import validation_loops
+from mvae_core.run_data import validation_loops
 from tests.training import TINY
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from mvae_core.ablation.facts import NO_VALIDATION
 from mvae_core.cli import app
-from mvae_core.session import relocate
+from mvae_core.run_data import relocate
 from tests.training import TINY
 
 

@@ -182,7 +182,7 @@ def test_a_model_class_that_breaks_the_contract_is_listed_with_its_error_and_ref
     assert listed.exit_code == 0, listed.output  # it crashed with a traceback on a class without description
     entry = next(e for e in json.loads(listed.output) if e["name"] == "broken")
     assert entry["error"].startswith("model 'broken' (package mvae-x) ") and message in entry["error"]
-    monkeypatch.setattr("mvae_core.session.load_dataset", lambda *a, **k: pytest.fail("data was read"))
+    monkeypatch.setattr("mvae_core.run_data.load_dataset", lambda *a, **k: pytest.fail("data was read"))
     result = runner.invoke(app, ["train", str(tmp_path), "--set", 'model.name="broken"', "--out", str(tmp_path / "r")])
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
 
@@ -252,7 +252,7 @@ def test_a_bad_model_choice_or_setting_names_the_field(overrides, message, built
 
 
 def test_a_bad_model_setting_exits_2_before_any_data_is_read(monkeypatch, tmp_path):
-    monkeypatch.setattr("mvae_core.session.load_dataset", lambda *a, **k: pytest.fail("data was read"))
+    monkeypatch.setattr("mvae_core.run_data.load_dataset", lambda *a, **k: pytest.fail("data was read"))
     out = tmp_path / "run"
     result = runner.invoke(app, ["train", str(tmp_path), "--set", 'model.name="sed"', "--out", str(out)])
     assert result.exit_code == 2 and "did you mean 'seed'" in result.output

@@ -36,7 +36,7 @@ def test_a_bug_in_check_config_is_named_with_the_model_its_package_and_the_metho
         "model 'mine' (package mvae-x): check_config raised AttributeError: 'ModelConfig' object has no attribute "
         f"'timinghead' (at {__file__}:{line})"
     )
-    monkeypatch.setattr("mvae_core.session.load_dataset", lambda *a, **k: pytest.fail("data was read"))
+    monkeypatch.setattr("mvae_core.run_data.load_dataset", lambda *a, **k: pytest.fail("data was read"))
     result = CliRunner().invoke(
         app, ["train", str(tmp_path), "--set", 'model.name="mine"', "--out", str(tmp_path / "r")]
     )

@@ -25,7 +25,7 @@ def test_a_model_that_cannot_start_fails_before_the_data_is_read(monkeypatch, sy
     def read(*args, **kwargs):
         raise AssertionError("the data was read before the model was built")
 
-    monkeypatch.setattr(mvae_core.session, "_prepare_data", read)
+    monkeypatch.setattr(mvae_core.session, "prepare_data", read)
     overrides = [*TINY, 'model.name="broken"']
     with pytest.raises(ModelError, match=r"model 'broken' .*failed to start: ValueError: no layer fits 24 rows"):
         mvae_core.train([synth_dir], tmp_path / "run", overrides=overrides, plugins=[], progress=False)

@@ -188,7 +188,7 @@ def test_relocation_maps_names_under_the_longest_moved_argument_and_only_on_a_pa
 def test_a_runs_held_out_loops_are_its_validation_files_even_after_files_were_added(synth_dir, tmp_path):
     """The ablation's pitch gaps measured the run's data split again: with files added to the folder since training,
     the re-split put training files on the held-out side, and the numbers moved without a word."""
-    from mvae_core.session import validation_loops
+    from mvae_core.run_data import validation_loops
 
     data = shutil.copytree(synth_dir, tmp_path / "midi")
     run = tmp_path / "run"
@@ -219,7 +219,7 @@ def _table_and_cfg(run):
 def test_relocating_to_a_place_without_loops_is_a_data_error_naming_it(synth_dir, tmp_path):
     """relocate() let split_by_source's TooFewLoops through (no DataError): mvae ablate, which turns a relocation's
     DataError into one naming the run, showed '0 loop(s) with >= min_onsets notes' without saying which run or data."""
-    from mvae_core.session import relocate
+    from mvae_core.run_data import relocate
 
     run, empty = tmp_path / "run", tmp_path / "empty"
     mvae_core.train([synth_dir], run, overrides=TINY, plugins=[], epochs=1, progress=False)

@@ -20,7 +20,7 @@ def said(data: Path) -> str:
 @pytest.fixture
 def bundled_is_synth(synth_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default data is the synthetic folder (the corpus takes minutes to parse the first time)."""
-    monkeypatch.setattr("mvae_core.session.DEFAULT_DATA", [str(synth_dir)])
+    monkeypatch.setattr("mvae_core.run_setup.DEFAULT_DATA", [str(synth_dir)])
 
 
 def tiny_settings() -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.run import RunDir
-from mvae_core.session import validation_loops
+from mvae_core.run_data import validation_loops
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> d
     validate on other loops apart."""
     from mvae_core.evaluation import generate_loops, loops_digest
     from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
-    from mvae_core.session import validation_loops
+    from mvae_core.run_data import validation_loops
 
     run = RunDir(path)
     model, cfg = run.load_model()

@@ -185,9 +185,9 @@ def _gone(trained_on: list[str], arguments: int) -> bool:
 
 
 def relocate_moved(runs: list[Path], data: list[str], out: Path, report: Report) -> None:
-    """Point each run whose data moved at ``data`` (:func:`mvae_core.session.relocate`); a run whose split the data
+    """Point each run whose data moved at ``data`` (:func:`mvae_core.run_data.relocate`); a run whose split the data
     does not give is a :class:`PlanError` naming it."""
-    from mvae_core.session import relocate
+    from mvae_core.run_data import relocate
 
     for path in runs:
         try:

@@ -1,0 +1,142 @@
+"""The model and plugins a run trains with, resolved before any data is read: ``plugins=`` split into registered
+names and plugin objects (:func:`split_plugins`), the model and the plugin host built from the config
+(:func:`resolved_model_and_plugins`, with the note of plugins configured but not enabled), the plugins a resumed run
+must get back (:func:`check_objects`), and the versions installed here of what a config trains with
+(:func:`installed_versions`, for the errors that name them).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+
+from mvae_core.config import ConfigError, MvaeConfig, PluginsConfig, settings_tree
+from mvae_core.errors import ResumeRefused
+from mvae_core.host import OBJECT_ORIGIN, PluginHost
+from mvae_core.models import build_model, installed_model_version, resolve_model
+from mvae_core.plugins import available_plugins
+from mvae_core.progress import Advice
+from mvae_core.run import CONFIG, RunDir
+from mvae_core.version import VERSION
+
+PluginSpec = str | tuple[str, Any] | Any
+"""An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
+
+
+def resolved_model_and_plugins(
+    cfg: MvaeConfig, objects: dict[str, Any], run: RunDir | None
+) -> tuple[MvaeConfig, PluginHost, Advice | None]:
+    """The model and plugins of ``cfg`` resolved before any data is read (an unknown model, a bad setting, a model
+    whose ``__init__`` fails): the config with every setting the run trains with, defaults included (what
+    ``config.toml`` records, so a later default cannot change it), the plugin host, and the advice about plugins
+    configured but not enabled. ``run``: the run being resumed, whose ``config.toml`` its errors name."""
+    try:
+        _, settings = resolve_model(cfg)
+        host = PluginHost.from_config(cfg.plugins, objects=objects)
+    except ConfigError as exc:
+        if run is None:
+            raise
+        # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
+        raise ConfigError(f"{run.path / CONFIG}: {run.with_version_hint(str(exc), installed_versions(cfg))}") from None
+    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
+    idle = _configured_not_enabled(cfg.plugins, host, objects)
+    cfg = cfg.model_copy(
+        update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
+    )
+    with torch.random.fork_rng(devices=[]):
+        build_model(cfg)
+    return cfg, host, idle
+
+
+def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
+    """A note naming the plugins that have a ``[plugins.<name>]`` section but do not run because ``plugins.enabled``
+    relies on ``all`` (every built-in plugin, so none from another package), and how to enable them; None when
+    there are none. A list that names its plugins leaves the others out on purpose (``--plugins``, an ablation's
+    configurations), so it gets no note."""
+    if "all" not in plugins.enabled:
+        return None
+    idle = [name for name in plugins.sections() if name not in host.configs and name not in objects]
+    if not idle:
+        return None
+    enabled = [*(name for name in plugins.enabled if name != "all" and name not in objects), *idle]
+    enabled = ["all", *dict.fromkeys(enabled)]
+    said = (f"configured but not enabled, so not run: {', '.join(f'[plugins.{name}]' for name in idle)} ('all' in "
+            f"plugins.enabled means the built-in plugins only); enable with")  # fmt: skip
+    in_file = f"or enabled = {json.dumps(enabled)} under [plugins] in the config"
+    return Advice(f"{said} plugins={enabled!r} ({in_file})", f"{said} --plugins {','.join(enabled)} ({in_file})")
+
+
+def check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
+    """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller."""
+    versions = run.read_provenance().get("versions", {})
+    used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
+    registered = available_plugins()
+    for name, origin in used.items():
+        if name in objects or (name in registered and not origin.startswith(OBJECT_ORIGIN)):
+            continue
+        if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
+            raise ResumeRefused(
+                f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
+                f"resume it from Python with that object: {run.steps(python=True, objects=[name]).resume}"
+            )
+        package = run.read_provenance().get("packages", {}).get(name)
+        install = f"install it (pip install '{package}=={origin}')" if package and origin else "install it"
+        section = f" and its [plugins.{name}] section" if name in cfg.plugins.sections() else ""
+        raise ResumeRefused(
+            f"{run.path} was trained with plugin {name!r} (version {origin or 'unknown'}), which is not installed here; "
+            f"{install}, or continue without it: remove it from [plugins] enabled{section} in {run.path / 'config.toml'}"
+        )
+    extra = sorted(set(objects) - set(used))
+    if extra:
+        raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")
+
+
+def installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:
+    """The versions installed here of what ``cfg`` trains with, keyed as ``[provenance.versions]`` (None: not
+    installed): mvae, the model's package and each enabled plugin's."""
+    plugins = available_plugins()
+    return {
+        "mvae": VERSION,
+        **installed_model_version(cfg.model.name),
+        **{name: plugins[name].version if name in plugins else None for name in cfg.plugins.enabled},
+    }
+
+
+def split_plugins(plugins: Sequence[PluginSpec] | None) -> tuple[list[str], dict[str, Any]]:
+    """Registered names, and plugin objects by name (``(name, object)`` pairs, or objects named after their class)."""
+    if plugins is None:
+        return [], {}
+    if isinstance(plugins, str):
+        raise ConfigError(f"plugins must be a list (of names or plugin objects), got the string {plugins!r}")
+    names, objects = [], {}
+    for spec in plugins:
+        if isinstance(spec, str):
+            names.append(spec)
+            continue
+        if isinstance(spec, tuple) and (len(spec) != 2 or not isinstance(spec[0], str)):
+            raise ConfigError(f"plugins: a pair is (name, plugin object), got {spec!r}")
+        name, plugin = spec if isinstance(spec, tuple) else (_snake_case(spec), spec)
+        if plugin is None or isinstance(plugin, int | float | bytes | list | dict | tuple):
+            raise ConfigError(
+                f"plugins: {plugin!r} is not a plugin; give names, plugin objects or (name, object) pairs"
+            )
+        if inspect.isclass(plugin):
+            raise ConfigError(
+                f"plugins: {name!r} is the class {plugin.__qualname__}, not a plugin object; pass "
+                f"{plugin.__qualname__}() (its hooks are methods of an object)"
+            )
+        if name in objects:
+            raise ConfigError(f"plugins: two plugin objects are named {name!r}; pass (name, object) pairs")
+        objects[name] = plugin
+    return names, objects
+
+
+def _snake_case(plugin: Any) -> str:
+    cls = plugin if inspect.isclass(plugin) or inspect.ismodule(plugin) else type(plugin)
+    name = cls.__name__.rsplit(".", 1)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()

@@ -1,0 +1,337 @@
+"""The run a :func:`~mvae_core.session.train` call trains, with its config and data, checked before any data is read.
+
+A new run (:func:`new_run_setup`): its config (defaults < config < overrides < arguments, over the starting weights'
+model settings), its folder (:func:`refuse_existing`: never one that holds a run) and its data paths (which must
+exist, and must not be a run's folder); given no data, the note of what it trains on (:func:`default_data_note`).
+
+A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`EPOCHS_KEY`, and the data's
+place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
+recorded: :func:`recorded_start`); :func:`edited_settings` compares its ``config.toml`` with the settings the
+checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
+would train with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mvae_core.checkpoint import CHECKPOINT
+from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
+from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
+from mvae_core.data.load import absolute_data, check_paths, data_arguments
+from mvae_core.data.relocation import Relocation
+from mvae_core.errors import DataError, InputError, MvaeError, OptionError, ResumeRefused, RunExists, shortened
+from mvae_core.host import OBJECT_ORIGIN, PluginHost
+from mvae_core.progress import Advice
+from mvae_core.run import CONFIG, NON_FINITE, REPEATS, RunDir, Steps, settings_record
+from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
+
+EPOCHS_KEY = "train.epochs"
+"""The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
+
+
+RESUME_WARNED = ("train.device", "train.deterministic", "train.table_on_device", "train.keep_freed_memory",
+                 "data.cache_dir")  # fmt: skip
+"""The settings that an edit of a run's ``config.toml`` may change before a resume, which continues with them and
+warns naming them: where and how the run computes (the device, CUDA's deterministic kernels, where the training notes
+are kept, the memory a step keeps, the parse cache's folder), not what (a new device is also recorded in
+``[[provenance.resumed]]``). Any other edited setting but the epoch budget refuses the resume
+(:func:`edited_settings`)."""
+
+
+def default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:
+    """What a new run given no data trains on, and how to give one's own: a first ``mvae train`` typed without
+    DATA would otherwise train on the bundled corpus for minutes with only the data table's title saying so."""
+    epochs = f"{cfg.train.epochs} epoch{'s' if cfg.train.epochs != 1 else ''}"
+    said = f"no data given: training on {' '.join(DEFAULT_DATA)}, the bundled folk tunes, for {epochs}"
+    return Advice(
+        f"{said}; to train on your own MIDI files: mvae_core.train('my-midi/', out='runs/mine')",
+        f"{said} into {run.path}; to train on your own MIDI files: mvae train my-midi/ --out runs/mine "
+        "(Ctrl-C stops this one: while it reads the tunes, keeping those parsed; once it trains, with a checkpoint)",
+    )
+
+
+def recorded_start(run: RunDir) -> StartingWeights | None:
+    """The weights ``run``, stopped before its first checkpoint, started from (``[provenance.init_from]``), read
+    again for it to start over from: they must be the same (their digest); None for a run that started from its own
+    random weights."""
+    record = run.read_provenance().get(PROVENANCE_KEY)
+    if not isinstance(record, dict):
+        return None
+    path, digest = str(record.get("path")), record.get("weights_sha256")
+    try:
+        starting = read_starting_weights(path)
+    except MvaeError as exc:
+        said = f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
+        fix = f"put {path} back, or start a new run"
+        raise ResumeRefused(
+            f"{said}which cannot be read again ({exc}); {fix}",
+            command_line=f"{said}which cannot be read again ({exc.command_line_message()}); {fix}",
+        ) from None
+    if starting.digest != digest:
+        raise ResumeRefused(
+            f"{run.path} stopped before its first checkpoint, so it starts over from the weights it started from, "
+            f"but {path} holds other weights now (weights_sha256 {str(digest)[:16]}… in {run.path / CONFIG}, "
+            f"{starting.digest[:16]}… there); put those back, or start a new run"
+        )
+    return starting
+
+
+def new_run_setup(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, enabled: list[Any] | None,
+    epochs: int | None, starting: StartingWeights | None = None,
+) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:  # fmt: skip
+    """:func:`~mvae_core.session.train`'s arguments for a new run checked, before anything is read: its folder
+    (refused when it holds a run), its config (``overrides`` and ``enabled``, the plugins' names, over ``config``,
+    over the model settings of the ``starting`` weights) and its data paths."""
+    flags = {EPOCHS_KEY: epochs, "plugins.enabled": enabled}
+    base = starting.defaults() if starting else None
+    if isinstance(overrides, Mapping):
+        cfg = build_config(_config_source(config), (), {**overrides, **flags}, base)
+    else:  # one "key=value" string is one override, as one path is one DATA
+        assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
+        cfg = build_config(_config_source(config), assignments, flags, base)
+    run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+    if out is not None:  # a default folder that holds a run is numbered on (session._claimed)
+        refuse_existing(run, epochs)
+    data = data_arguments(data) or DEFAULT_DATA
+    check_paths(data)  # before anything else, and as the user spelled them
+    _refuse_runs_as_data(data, epochs)
+    return run, cfg, absolute_data(data), Relocation()
+
+
+def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
+    """An :class:`~mvae_core.errors.InputError` for a data folder that is a run: ``mvae train RUN --epochs 80`` is
+    how a newcomer tries to continue a run, and it trained a new model on the loops ``mvae generate`` had written
+    into the run. Loops generated into a run are trained on by naming their folder (``RUN/samples``)."""
+    for given in data:
+        run = RunDir(Path(given))
+        if run.path.is_dir() and run.exists():
+            more = "" if epochs is None else f" --epochs {epochs}"
+            then = f"to train on loops mvae generate wrote into it, give the folder they are in, e.g. {run.path / 'samples'}"
+            tune = "to train its weights on other MIDI files, start a new run from them"
+            python, command = run.steps(python=True).init_from, run.steps(python=False).init_from
+            raise InputError(
+                f"data {given} is a run folder, not MIDI files: to continue training it, "
+                f"{run.resume_call(*([] if epochs is None else [f'epochs={epochs}']))}; {tune}: {python}; {then}",
+                command_line=f"DATA {given} is a run folder, not MIDI files: to continue training it, "
+                f"{run.resume_command}{more}; {tune}: {command}; {then}",
+            )
+
+
+def refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = False) -> None:
+    """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
+    that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
+    finished run is continued with a larger epoch budget (``epochs``, when it is one), a run a plugin stopped is not
+    resumed, one that another process trains is left to it."""
+    if not run.exists():
+        return
+    state = run.state(check_lock=not locked)
+    budget = epochs if epochs is not None and epochs > state.done else None
+
+    def message(steps: Steps) -> str:
+        here, elsewhere = f"{run.path} already holds a run, {state}", "choose another output directory"
+        if state.kind == "training":
+            return f"{here}; wait for it to finish, or {elsewhere}"
+        if state.kind == "stopped":
+            further = f"or train its weights further in a new run: {steps.init_from}"
+            return f"{here}; a run a plugin stopped is not resumed: {elsewhere}, {further}"
+        if not run.has_checkpoint():  # deleted to keep only the model: generate reads it, a resume cannot
+            return f"{here}; its {CHECKPOINT} is gone, so it cannot be continued: {elsewhere}"
+        if state.kind == "finished":
+            more = f"and a larger epoch budget: {steps.more_epochs}"
+            return f"{here}; continue it with resume ({steps.resume}) {more}, or {elsewhere}"
+        if state.error == NON_FINITE:
+            return f"{here}; {REPEATS}, in another output directory"
+        return f"{here}; continue it with resume ({steps.resume}) or {elsewhere}"
+
+    raise run.said_both_ways(RunExists, message, epochs=budget)
+
+
+def resume_setup(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str], epochs: int | None
+) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:
+    """The run to resume, its config (with a new epoch budget), its DATA (at the place given, when it moved) and
+    how that place pairs with the saved one."""
+    if out is None:
+        raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
+    given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
+    if given:
+        budget = _epochs_override(overrides)
+        hint = (
+            f"; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
+            f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
+            if budget is None
+            else f" (a new epoch budget is a resume's own argument: epochs={budget})"
+        )
+        raise ResumeRefused(
+            f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it{hint}"
+        )
+    run = RunDir(Path(out))
+    if not run.has_checkpoint() and not run.never_checkpointed():
+        raise run.refuse_resume_without_checkpoint()
+    cfg = run.read_config()
+    if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
+        versions = run.read_provenance().get("versions", {})
+        own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]
+        if sorted(set(names)) != sorted(own):
+            raise ResumeRefused(
+                f"a resume continues {out} with its saved config; plugins (by name) cannot change it: it trains with "
+                f"{', '.join(own) or 'no plugin by name'}; give only the plugin objects it was started with, if any"
+            )
+    if epochs is not None:
+        done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
+        if epochs < 1:
+            raise OptionError("epochs", f"must be at least 1, got {epochs}")
+        if epochs < done:
+            raise OptionError("epochs", f"{epochs} is fewer than the {done} epochs {run.path} has done; give {done + 1} "
+                                        "or more to train further")  # fmt: skip
+        cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
+    saved, moved_to = run.read_data(), data_arguments(data)
+    if not moved_to:
+        try:
+            check_paths(saved)
+        except DataError as exc:
+            places = _placeholders(saved)
+            python = run.resume_call(
+                f"data=[{', '.join(repr(p) if p.startswith(CORPUS_PREFIX) else p for p in places)}]"
+            )
+            raise DataError(
+                f"{exc}; if the data moved, give its new place: {python}",
+                command_line=f"{exc.command_line_message()}; if the data moved, give its new place: "
+                f"{run.resume_command} {' '.join(places)}",
+            ) from None
+        return run, cfg, saved, Relocation()
+    check_paths(moved_to)
+    moved_to = absolute_data(moved_to)
+    return run, cfg, moved_to, Relocation.between(saved, moved_to)
+
+
+def edited_settings(
+    run: RunDir, written: MvaeConfig, resolved: MvaeConfig, host: PluginHost, data: list[str]
+) -> tuple[str, str] | None:
+    """How ``run``'s ``config.toml`` as it is now differs from the settings its checkpoint recorded
+    (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``: a warning naming the
+    settings edited that may change (:data:`RESUME_WARNED`, and plugin settings marked
+    :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME` in ``host``'s plugins), or for a checkpoint that recorded none
+    (an older mvae's), that this resume cannot tell; None when nothing changed but the epoch budget.
+
+    A setting is edited when it differs both as ``written`` in the file and as the installed code ``resolved`` it: one
+    that a new version of a model or plugin renamed and converts differs only as resolved, and one that it added
+    (which a later checkpoint records with its default while the file lacks it) only as written; neither is an edit.
+    The settings of a table that is gone (``[plugins.<name>]`` of a plugin no longer enabled, ``[model.<name>]``
+    after ``model.name`` changed) are left to the change that removed it.
+
+    :raises ConfigError: any other setting changed (an edit that would mix two configs in one run without a trace,
+        or make the checkpoint's weights not fit): each named with both values as the file has them, and what to do.
+    """
+    trained = run.trained_settings()
+    if trained is None:
+        return (
+            f"{run.path / CHECKPOINT} does not record the settings the run trained with (an older mvae wrote it), so "
+            f"this resume cannot tell whether {run.path / CONFIG} was edited since; it trains with the file as it is "
+            "(its next checkpoint records them)",
+            "info",
+        )
+    trained = dotted_settings(trained)
+    as_resolved = _changed_settings(trained, resolved)
+    changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
+    warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or host.may_change_on_resume(key)}
+    if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *warned)}:
+        raise _refuse_edited(run, refused, data)
+    if warned:
+        return (
+            f"{run.path / CONFIG} was edited since the run's last checkpoint ({_changes(warned)}): "
+            "settings of where and how the run computes or watches, not what, so it continues with them",
+            "warning",
+        )
+    return None
+
+
+def _changed_settings(trained: dict[str, Any], cfg: MvaeConfig) -> dict[str, tuple[Any, Any]]:
+    """``{dotted key: (trained with, now)}`` of the ``trained`` settings that ``cfg`` has otherwise, or not at all
+    (but those of a table ``cfg`` no longer has: a plugin no longer enabled, another model; that change is named)."""
+    now = dotted_settings(settings_record(cfg))
+    tables = {key.rsplit(".", depth)[0] for key in now for depth in range(1, key.count(".") + 1)}
+    return {
+        key: (was, now.get(key))
+        for key, was in trained.items()
+        if now.get(key) != was and (key in now or key.rpartition(".")[0] in tables)
+    }
+
+
+def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[str]) -> ConfigError:
+    """The refusal of a resume whose ``config.toml`` was edited in the ``refused`` settings (``{key: (trained with,
+    now)}``): each with both values; the fix, to put the values back; and to train with the new ones, the new run
+    on the run's ``data`` that starts from the config with them set (from a copy without those now not set)."""
+    config = run.path / CONFIG
+    back = [f"{key} = {toml_literal(was)}" for key, (was, _) in refused.items() if was is not None]
+    remove = [key for key, (was, _) in refused.items() if was is None]
+    fix = [f"put back {', '.join(back)}"] if back else []
+    fix += [f"remove {', '.join(remove)}"] if remove else []
+    new = {key: now for key, (_, now) in refused.items() if now is not None}
+    unset = [key for key, (_, now) in refused.items() if now is None]
+    source = f"a copy of it without {', '.join(unset)} ({NEW_CONFIG})" if unset else "it"
+    given = NEW_CONFIG if unset else str(config)
+    # the trained weights go on into the new run unless an edit is of the model's (its shapes, its rows' meaning)
+    weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
+    said = (
+        f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
+        f"the settings it trained with (only {EPOCHS_KEY}, the data's place, where and how it computes, and plugin "
+        f"settings marked so may change: docs/cli.md#resume): {' and '.join(fix)} in "
+        f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}"
+        f"{TRAINED_WEIGHTS * weights}: "
+    )
+    init_from = f", init_from={str(run.path)!r}" * weights
+    python = f"mvae_core.train(data={data!r}, config={given!r}, overrides={new!r}{init_from}, out=NEW_RUN)"
+    options = "".join(f" --set {shlex.quote(f'{key}={toml_literal(value)}')}" for key, value in new.items())
+    options += f" --init-from {run.shell_path}" * weights
+    command = f"mvae train {' '.join(map(shlex.quote, data))} --config {shlex.quote(given)}{options} --out NEW_RUN"
+    return ConfigError(said + python, command_line=said + command)
+
+
+TRAINED_WEIGHTS = " and the run's trained weights"
+"""How the refusal of an edited ``config.toml`` says that the new run it names starts from the run's weights."""
+
+
+NEW_CONFIG = "NEW_CONFIG.toml"
+"""How the refusal of an edited ``config.toml`` names the copy a new run starts from, when that leaves settings out."""
+
+
+def _changes(changed: dict[str, tuple[Any, Any]]) -> str:
+    """``train.lr 0.001 → 0.01, model.latent_dim 2 → 3``: each setting with the value it trained with and its value
+    now (``not set``: none)."""
+
+    def shown(value: Any) -> str:
+        return "not set" if value is None else shortened(toml_literal(value), 200)
+
+    return ", ".join(f"{key} {shown(was)} → {shown(now)}" for key, (was, now) in changed.items())
+
+
+def _epochs_override(overrides: Any) -> str | None:
+    """The value ``overrides`` give ``train.epochs`` (``{"train.epochs": 80}`` or ``"train.epochs=80"``), as given;
+    None when they give none."""
+    if isinstance(overrides, Mapping):
+        return str(overrides[EPOCHS_KEY]) if EPOCHS_KEY in overrides else None
+    assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
+    values = [str(a).partition("=")[2].strip() for a in assignments if str(a).partition("=")[0].strip() == EPOCHS_KEY]
+    return values[-1] if values else None
+
+
+def _placeholders(data: list[str]) -> list[str]:
+    """``NEW_PLACE`` (numbered when there are several) for each path of ``data``, a corpus as named: the arguments
+    of the command a message shows."""
+    paths = sum(not d.startswith(CORPUS_PREFIX) for d in data)
+    numbers = iter(range(1, paths + 1))
+    return [
+        d if d.startswith(CORPUS_PREFIX) else "NEW_PLACE" if paths == 1 else f"NEW_PLACE_{next(numbers)}" for d in data
+    ]
+
+
+def _config_source(config: Any) -> Any:
+    return dict(config) if isinstance(config, Mapping) else config
