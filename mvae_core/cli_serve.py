@@ -24,6 +24,12 @@ TEMPO_HELP = (
     "requests that give none (default: mvae generate's --tempo)."
 )
 
+MIDI_CLOCK_HELP = (
+    "Time MIDI out by the MIDI clock a DAW sends (start, stop, tempo, song position) instead of the tempo knob: "
+    "the --midi-out name makes a virtual input of that name to send the clock to; another name picks an existing "
+    "MIDI input."
+)
+
 
 def serve(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
@@ -44,6 +50,7 @@ def serve(
         str | None,
         typer.Option(metavar="NAME", help="Also play the current loop on a virtual MIDI output of this name."),
     ] = None,
+    midi_clock_in: Annotated[str | None, typer.Option(metavar="PORT", help=MIDI_CLOCK_HELP)] = None,
     tempo: Annotated[float | None, typer.Option(metavar="BPM", help=TEMPO_HELP)] = None,
     allow_origin: Annotated[
         list[str] | None,
@@ -68,6 +75,7 @@ def serve(
             osc_port=osc_port,
             osc_reply_port=osc_reply_port,
             midi_out=midi_out,
+            midi_clock_in=midi_clock_in,
             tempo=tempo,
             allow_origins=allow_origin or (),
         )
@@ -90,6 +98,10 @@ def serve(
         stdout.print(escape(f"  OSC: udp {osc_host}:{osc_port}  ({answers})"))
     if midi_out:
         stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
+    if server.midi_clock_input:
+        stdout.print(
+            escape(f"  MIDI clock in: {server.midi_clock_input!r} (MIDI out waits for the DAW's Start, at its tempo)")
+        )
     with errors_to_exit():
         server.serve_forever(ready=lambda: stdout.print("Ctrl-C stops."))
 

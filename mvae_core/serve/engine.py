@@ -140,6 +140,9 @@ class Engine:
         if tempo is not None:
             self.defaults = self.request({"tempo": tempo}, self.defaults)
         self.current = self.defaults
+        self.midi_clock: Any = None
+        """Set by ``mvae serve --midi-clock-in``: the MIDI out player following a DAW's clock; its ``status()`` is
+        ``/api/info``'s ``midi_clock``, and its ``tempo_refusal()`` answers a tempo set meanwhile (:meth:`set`)."""
         self.model_info = self._model_info()
         """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
         model = {**self.model_info, "best_epoch": self.best_epoch}
@@ -192,6 +195,8 @@ class Engine:
 
     def set(self, name: str, value: Any) -> LoopRequest:
         """Change one field of the current request (``/mvae/set``); returns the new current request."""
+        if name == "tempo" and self.midi_clock is not None:
+            raise RequestError(self.midi_clock.tempo_refusal())
         with self._lock:
             base = self.current
         request = self.request({name: value}, base)
@@ -283,6 +288,7 @@ class Engine:
             "points": points["points"],
             "points_note": points["note"],
             "points_ready": points["ready"],
+            "midi_clock": None if self.midi_clock is None else self.midi_clock.status(),
         }
 
     def _model_info(self) -> dict[str, Any]:

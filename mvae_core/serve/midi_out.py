@@ -7,34 +7,53 @@ message or a ``/mvae/set`` is heard from the next loop boundary on, never mid-lo
 laptop, a busy machine) the notes it missed are dropped, not played in a burst, and the next loop starts from then.
 Stopping sends the note-offs of sounding notes and *all notes off*.
 
+With ``--midi-clock-in``, :class:`ClockPlayer` plays instead: the DAW's MIDI clock, read from
+:func:`open_clock_input`, times the notes (:mod:`mvae_core.serve.midi_clock` holds the rules) and the tempo knob
+follows it. Both players send through :class:`Voices`, which holds the rules for late notes and re-struck pitches.
+
 :func:`open_virtual_output` makes the port a DAW sees (rtmidi: ALSA sequencer on Linux, CoreMIDI on macOS); where the
 OS has no virtual ports (Windows, a container without ``/dev/snd/seq``) it raises :class:`MidiOutError` saying so.
-Following an external MIDI clock is not implemented: the tempo is the ``tempo`` knob.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import heapq
+import itertools
+import logging
 import os
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import mido
 
 from mvae_core.errors import MvaeError
-from mvae_core.loop_file import STEP_TICKS, step_seconds
+from mvae_core.loop_file import STEP_TICKS, TimedNote, step_seconds
 from mvae_core.serve.engine import Engine, Loop
+from mvae_core.serve.knobs import KNOBS
+from mvae_core.serve.midi_clock import ClockFollower, Schedule
 from mvae_core.tools import install_command
+
+log = logging.getLogger(__name__)
 
 PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first beat
 START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
 LATE_SKIP = 0.05  # a note due this long ago (the process stalled: a suspended laptop, a busy machine) is dropped
+POLL_SECONDS = 0.05  # a clock-following player notices stop() within this
 
 
 class MidiOutError(MvaeError):
     """No virtual MIDI output here; the message says why and what would provide one (exit code 2)."""
+
+
+NO_PORTS_HINT = (
+    f"Virtual ports need python-rtmidi ({install_command('mvae[serve]')}) and the ALSA sequencer (/dev/snd/seq: "
+    "modprobe snd-seq) on Linux or CoreMIDI on macOS"
+)
 
 
 def open_virtual_output(name: str) -> Any:
@@ -45,9 +64,8 @@ def open_virtual_output(name: str) -> Any:
             return mido.open_output(name, virtual=True, client_name=name)
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
-            f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). Virtual ports need "
-            f"python-rtmidi ({install_command('mvae[serve]')}) and the ALSA sequencer (/dev/snd/seq: modprobe snd-seq) on Linux or CoreMIDI "
-            "on macOS; on Windows use a loopback driver such as loopMIDI and OSC, or drop --midi-out"
+            f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). {NO_PORTS_HINT}; "
+            "on Windows use a loopback driver such as loopMIDI and OSC, or drop --midi-out"
         ) from None
 
 
@@ -94,7 +112,7 @@ class LoopPlayer:
         self.wait = wait or (lambda seconds, stop: stop.wait(seconds))
         self.loops_played = 0
         self._stop = threading.Event()
-        self._sounding: set[int] = set()
+        self.voices = Voices(port)
         self._thread = threading.Thread(target=self.run, name="mvae-midi-out", daemon=True)
 
     def start(self) -> LoopPlayer:
@@ -125,14 +143,14 @@ class LoopPlayer:
                         return
                     if msg is None:
                         upcoming = self.engine.current_loop()
-                    elif self._due_now(msg, due):
-                        self._send(msg)
+                    else:
+                        self.voices.play(msg, self.clock() - due)
                 self.loops_played += 1
                 start, loop = boundary, upcoming
                 if self.clock() > start + LATE_SKIP:  # a stall: start the next loop from now, not a burst of notes
                     start = self.clock() + START_DELAY
         finally:
-            self._silence()
+            self.voices.silence()
 
     def _until(self, due: float) -> bool:
         """Wait until clock time ``due``; False when stopped meanwhile."""
@@ -141,21 +159,182 @@ class LoopPlayer:
                 return False
         return not self._stop.is_set()
 
-    def _due_now(self, msg: mido.Message, due: float) -> bool:
-        """Whether to send ``msg`` now: not a note-on over :data:`LATE_SKIP` late, nor the note-off of one."""
-        if msg.type == "note_on":
-            return self.clock() - due <= LATE_SKIP
-        return msg.note in self._sounding
 
-    def _send(self, msg: mido.Message) -> None:
+class Voices:
+    """The notes sounding on ``port``: what :class:`LoopPlayer` and :class:`ClockPlayer` send goes through it, so
+    that a note-on :data:`LATE_SKIP` late is dropped (with its note-off), a pitch still sounding is turned off before
+    it is struck again, and :meth:`silence` turns off exactly the notes that sound."""
+
+    def __init__(self, port: Any) -> None:
+        self.port = port
+        self.sounding: set[int] = set()
+
+    def play(self, msg: mido.Message, late: float) -> None:
+        """Send ``msg`` (a note-on or note-off due ``late`` seconds ago) unless the rules above drop it."""
         if msg.type == "note_on":
-            self._sounding.add(msg.note)
+            if late > LATE_SKIP:
+                return
+            if msg.note in self.sounding:
+                self.port.send(mido.Message("note_off", note=msg.note, velocity=0))
+            self.sounding.add(msg.note)
+        elif msg.note in self.sounding:
+            self.sounding.discard(msg.note)
         else:
-            self._sounding.discard(msg.note)
+            return
         self.port.send(msg)
 
-    def _silence(self) -> None:
-        for pitch in sorted(self._sounding):
+    def silence(self) -> None:
+        """The note-offs of the sounding notes, then *all notes off* (controller 123)."""
+        for pitch in sorted(self.sounding):
             self.port.send(mido.Message("note_off", note=pitch, velocity=0))
-        self._sounding.clear()
-        self.port.send(mido.Message("control_change", control=123, value=0))  # all notes off
+        self.sounding.clear()
+        self.port.send(mido.Message("control_change", control=123, value=0))
+
+
+Receive = Callable[[float], "tuple[float, Any] | None"]
+"""Waits up to the given seconds for the next MIDI message and returns ``(arrival time, message)``, or None."""
+
+
+@dataclasses.dataclass
+class ClockInput:
+    """An open MIDI input: ``receive`` gives its messages with their arrival times (``time.perf_counter``), ``name``
+    is the port's (as the console and ``/api/info`` say it), ``close`` closes it."""
+
+    receive: Receive
+    name: str
+    close: Callable[[], None]
+
+
+def open_clock_input(name: str, midi_out: str) -> ClockInput:
+    """The MIDI input ``--midi-clock-in name`` reads the DAW's clock from: with the ``--midi-out`` name, a virtual
+    input of that name (a DAW lists it as an output to send its clock to); any other name picks an existing input,
+    the one whose name is ``name`` or the only one that contains it (case aside: ALSA adds numbers such as ``14:0``).
+    :class:`MidiOutError` without MIDI ports here, or naming the inputs there are when none or several match."""
+    inbox: queue.SimpleQueue[tuple[float, Any]] = queue.SimpleQueue()
+
+    def arrived(msg: Any) -> None:  # rtmidi's thread: stamp it at once, the player's thread reads it
+        inbox.put((time.perf_counter(), msg))
+
+    def receive(timeout: float) -> tuple[float, Any] | None:
+        try:
+            return inbox.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    try:
+        with _quiet_stderr():
+            if name == midi_out:
+                port = mido.open_input(name, virtual=True, client_name=name, callback=arrived)
+            else:
+                port = mido.open_input(_input_named(name, mido.get_input_names()), callback=arrived)
+    except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
+        raise MidiOutError(
+            f"--midi-clock-in {name}: cannot open a MIDI input here ({str(exc).rstrip('.')}). {NO_PORTS_HINT}; "
+            "or drop --midi-clock-in and set the tempo with --tempo"
+        ) from None
+    return ClockInput(receive, port.name, port.close)
+
+
+def _input_named(name: str, names: Sequence[str]) -> str:
+    """The input of ``names`` that ``--midi-clock-in name`` means (:func:`open_clock_input`)."""
+    if name in names:
+        return name
+    found = [n for n in names if name.casefold() in n.casefold()]
+    if len(found) == 1:
+        return found[0]
+    listed = "; ".join(repr(n) for n in (found or names)) or "none"
+    if found:
+        raise MidiOutError(f"--midi-clock-in {name}: several MIDI inputs match: {listed}; give more of the name")
+    raise MidiOutError(
+        f"--midi-clock-in {name}: no MIDI input of that name; the inputs here: {listed}. Give one of them, or the "
+        "--midi-out name for a virtual input of mvae's own that the DAW sends its clock to"
+    )
+
+
+class ClockPlayer:
+    """Plays ``engine``'s current loop on ``port`` as :class:`LoopPlayer` does, timed by the MIDI clock that
+    ``clock_in`` receives (:class:`~mvae_core.serve.midi_clock.ClockFollower`) instead of the tempo knob; each
+    loop is decoded at the measured tempo. ``clock`` gives the time ``clock_in``'s arrival times are in; tests pass
+    simulated ones."""
+
+    def __init__(
+        self, engine: Engine, port: Any, clock_in: ClockInput, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self.engine = engine
+        self.clock_in = clock_in
+        self.clock = clock
+        self.voices = Voices(port)
+        self.follower = ClockFollower(self._loop_notes, engine.current.tempo)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.run, name="mvae-midi-clock", daemon=True)
+
+    def start(self) -> ClockPlayer:
+        self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        """Tell the thread to stop (within :data:`POLL_SECONDS`), without waiting (:meth:`stop` waits)."""
+        self._stop.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop playing, wait up to ``timeout`` seconds for the thread to turn its notes off, and close the input."""
+        self.request_stop()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self.clock_in.close()
+
+    def status(self) -> dict[str, Any]:
+        """``/api/info``'s ``midi_clock``: the input's name, the state (``waiting`` for a first clock, ``playing``,
+        ``stopped`` by the DAW, ``lost``: no clock while playing) and the measured tempo (bpm, None before one)."""
+        tempo = self.follower.tempo
+        return {
+            "input": self.clock_in.name,
+            "state": self.follower.state,
+            "tempo": None if tempo is None else round(tempo, 2),
+        }
+
+    def tempo_refusal(self) -> str:
+        """Why the tempo knob cannot be set while the clock times the notes."""
+        tempo = self.follower.tempo
+        measured = "no clock yet" if tempo is None else f"now {tempo:.1f} bpm"
+        return (
+            f"tempo follows the MIDI clock from {self.clock_in.name!r} ({measured}): change it in the DAW, or serve "
+            "without --midi-clock-in"
+        )
+
+    def run(self) -> None:
+        """Play until :meth:`stop`; always ends with every note off."""
+        pending: list[tuple[float, int, mido.Message]] = []
+        order = itertools.count()  # equal times keep the schedule's order
+        state = self.follower.state
+        try:
+            while not self._stop.is_set():
+                now = self.clock()
+                while pending and pending[0][0] <= now:
+                    due, _, msg = heapq.heappop(pending)
+                    self.voices.play(msg, now - due)
+                wake = [t for t in (pending[0][0] if pending else None, self.follower.deadline()) if t is not None]
+                item = self.clock_in.receive(min([POLL_SECONDS, *(max(t - now, 0.0) for t in wake)]))
+                schedule: Schedule = self.follower.check(self.clock()) if item is None else self.follower.feed(*item)
+                if schedule.silence:
+                    pending.clear()
+                    self.voices.silence()
+                for due, msg in schedule.notes:
+                    heapq.heappush(pending, (due, next(order), msg))
+                if self.follower.state != state:
+                    state = self.follower.state
+                    if state == "lost":
+                        log.warning(
+                            "warning: the MIDI clock from %r stopped coming while playing (the DAW closed?); the "
+                            "notes are off until it comes back",
+                            self.clock_in.name,
+                        )
+        finally:
+            self.voices.silence()
+
+    def _loop_notes(self, tempo: float) -> Sequence[TimedNote]:
+        """The current loop's notes, decoded at the measured ``tempo`` (within the knob's range): the rules for
+        short notes and gaps are in ticks at a tempo."""
+        low, high = KNOBS["tempo"]
+        request = dataclasses.replace(self.engine.current, tempo=min(max(tempo, low), high))
+        return self.engine.loop(request, make_current=False).notes

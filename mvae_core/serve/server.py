@@ -29,7 +29,7 @@ from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.guard import is_local_name, machine_names
-from mvae_core.serve.midi_out import LoopPlayer, open_virtual_output
+from mvae_core.serve.midi_out import ClockPlayer, LoopPlayer, open_clock_input, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
@@ -47,7 +47,8 @@ class ServeError(MvaeError):
 
 class LiveServer:
     """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
-    and a virtual MIDI output (optional); the scripts of web pages from ``allow_origins`` may call the API (CORS)."""
+    and a virtual MIDI output (optional), timed by the MIDI clock of the input ``midi_clock_in`` when given; the
+    scripts of web pages from ``allow_origins`` may call the API (CORS)."""
 
     def __init__(
         self,
@@ -57,6 +58,7 @@ class LiveServer:
         osc_port: int | None = None,
         osc_reply_port: int | None = None,
         midi_out: str | None = None,
+        midi_clock_in: str | None = None,
         tempo: float | None = None,
         allow_origins: Sequence[str] = (),
         log_level: str = "warning",
@@ -70,6 +72,7 @@ class LiveServer:
         self.allow_origins = tuple(allow_origins)
         if midi_out is not None and not midi_out.strip():  # --midi-out "$PORT" with $PORT unset: MIDI out was off
             raise ServeError("--midi-out is empty; give the name the port gets in your DAW, e.g. --midi-out mvae")
+        _check_clock_in(midi_clock_in, midi_out)
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         if osc_reply_port is not None and osc_reply_port == osc_port:
@@ -86,17 +89,18 @@ class LiveServer:
         self._socket = _bind(host, port)
         self.url = f"http://{_url_host(host)}:{self._socket.getsockname()[1]}/"  # on this machine
         self.osc: OscServer | None = None
-        self.midi: LoopPlayer | None = None
+        self.midi: LoopPlayer | ClockPlayer | None = None
         try:
             if osc_port is not None:
                 self.osc = _osc_server(self.engine, host, osc_port, osc_reply_port)
             if midi_out:
-                self.midi = LoopPlayer(self.engine, open_virtual_output(midi_out))
+                self.midi = _midi_player(self.engine, midi_out, midi_clock_in)
         except BaseException:
             self._socket.close()
             self._stop_side_services(time.monotonic())  # nothing started yet: no thread to wait for
             raise
         self.osc_address = self.osc.address if self.osc else None
+        self.midi_clock_input = self.midi.clock_in.name if isinstance(self.midi, ClockPlayer) else None
         port, osc_port = self._socket.getsockname()[1], self.osc_address[1] if self.osc_address else None
         self.other_devices = other_devices_line(host, port, network_addresses(host), osc_port)  # or None
         local = is_local_name(host)
@@ -342,6 +346,38 @@ def _check_origin(origin: str) -> None:
             f"--allow-origin {origin}: give a web page's origin, e.g. http://localhost:5500 (scheme, host and port, "
             "as the browser sends it: no path, no trailing /), or * for any page"
         )
+
+
+def _check_clock_in(midi_clock_in: str | None, midi_out: str | None) -> None:
+    """Raise :class:`ServeError` for a ``--midi-clock-in`` that is empty or without ``--midi-out``."""
+    if midi_clock_in is None:
+        return
+    if not midi_clock_in.strip():
+        raise ServeError(
+            "--midi-clock-in is empty; give the --midi-out name (a virtual input the DAW sends its clock to) or an "
+            "existing MIDI input's name"
+        )
+    if not midi_out:
+        raise ServeError(
+            f"--midi-clock-in {midi_clock_in} goes with --midi-out: the clock times the notes MIDI out plays; add "
+            f"--midi-out NAME (with --midi-clock-in NAME, the DAW sends its clock to that port)"
+        )
+
+
+def _midi_player(engine: Engine, midi_out: str, midi_clock_in: str | None) -> LoopPlayer | ClockPlayer:
+    """MIDI out's player: timed by the tempo knob, or by the clock of ``midi_clock_in`` (whose tempo the knob then
+    shows in ``/api/info`` and refuses to be set)."""
+    port = open_virtual_output(midi_out)
+    if midi_clock_in is None:
+        return LoopPlayer(engine, port)
+    try:
+        clock_in = open_clock_input(midi_clock_in, midi_out)
+    except BaseException:
+        port.close()
+        raise
+    player = ClockPlayer(engine, port, clock_in)
+    engine.midi_clock = player
+    return player
 
 
 def _osc_server(engine: Engine, host: str, port: int, reply_port: int | None) -> OscServer:
