@@ -67,7 +67,7 @@ from mvae_core.loop_file import (
 from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
-from mvae_core.run import RunDir
+from mvae_core.run import SPLIT, RunDir
 from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
@@ -653,7 +653,8 @@ class TrainedOnWarning(UserWarning):
 
 def _untold(run: RunDir) -> str:
     """What :class:`TrainedOnWarning` says when ``run`` cannot tell the files it trained on: a bent copy whose source
-    is gone (a copy keeps no ``split.json``), or a run trained before ``split.json`` kept digests."""
+    is gone (a copy keeps no ``split.json``), a ``split.json`` that is damaged (named with why, and the fix), or a run
+    trained before ``split.json`` kept digests."""
     try:
         bend = run.read_provenance().get("bend")
     except MvaeError:
@@ -662,6 +663,11 @@ def _untold(run: RunDir) -> str:
         why = (
             f"{run.path} is a bent copy of {bend.get('source')}, whose split.json says which files it trained on, and "
             "that run is gone from there"
+        )
+    elif damage := run.split_damaged():
+        why = (
+            f"{run.path / SPLIT} cannot be read ({damage}; put it back from a backup: a resume writes it again, by "
+            "the files as they are then)"
         )
     else:
         why = f"{run.path} kept no digests of its training files (it was trained before mvae recorded them)"
