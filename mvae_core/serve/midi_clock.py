@@ -42,8 +42,8 @@ LOST_CLOCKS = 6  # no clock for this many periods while playing: the clock is lo
 LOST_SECONDS = 0.3  # ... and for at least this long
 GAP_CLOCKS = 4  # a clock this many periods after the last restarts the smoothing (the period is measured anew)
 BURST = 0.25  # a clock this fraction of a period after the last arrived in a burst (a stall): its notes are dropped
-STEADY_ALPHA = 0.1  # the smoothing's gains once settled (an alpha-beta filter, or DLL), near critical damping
-STEADY_BETA = 0.003
+STEADY_ALPHA = 0.2  # the smoothing's gains once settled (an alpha-beta filter, or DLL), near critical damping
+STEADY_BETA = 0.012
 CHANGE = 3.0  # two clocks in a row off the smoothed time the same way by this many spreads: a new tempo
 SPREAD_GAIN = 0.05  # how fast the spread (the mean size of a clock's deviation) follows the clock's jitter
 SPREAD_FLOOR = 0.0005  # the least spread assumed (seconds): a clean clock's tiny deviations are no tempo change
@@ -66,28 +66,25 @@ class TickFilter:
 
     def __init__(self, period: float) -> None:
         self.period = period
-        self.time: float | None = None
+        self.time: float | None = None  # the smoothed time of the last clock
+        self.arrival: float | None = None  # the arrival time of the last clock
         self.count = 0  # clocks since the smoothing (re)started
         self.spread = SPREAD_FLOOR  # the mean size of a clock's deviation from the smoothed time (its jitter)
         self.last_error = 0.0
 
     def tick(self, t: float) -> bool:
         """Take a clock that arrived at ``t``; False when it came in a burst (:data:`BURST`): its notes are dropped."""
-        if self.time is None or t - self.time > GAP_CLOCKS * self.period:
+        last, self.arrival = self.arrival, t
+        if self.time is None or last is None or t - last > GAP_CLOCKS * self.period:
             self.time, self.count = t, 1
             return True
-        interval = t - self.time
-        if interval < BURST * self.period:
+        if t - last < BURST * self.period:
             self.time = t
             return False
-        error = interval - self.period
-        changed = (
-            abs(error) > CHANGE * max(self.spread, SPREAD_FLOOR) and self.count > 2 and error * self.last_error > 0
-        )
-        if changed and abs(self.last_error) > CHANGE * max(
-            self.spread, SPREAD_FLOOR
-        ):  # twice the same way: the tempo changed
-            self.time, self.period, self.count = t, interval, 2  # measured anew from the last two clocks
+        error = t - (self.time + self.period)  # how far from where the smoothed clock put it
+        limit = CHANGE * max(self.spread, SPREAD_FLOOR)
+        if self.count > 2 and abs(error) > limit and abs(self.last_error) > limit and error * self.last_error > 0:
+            self.time, self.period, self.count = t, t - last, 2  # twice the same way: a new tempo, measured anew
             self.last_error = 0.0
             return True
         self.count += 1
