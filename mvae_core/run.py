@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import importlib.metadata
 import json
 import math
 import os
 import shlex
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import tomli_w
 import torch
@@ -43,7 +41,7 @@ from mvae_core.checkpoint import (
 from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import MUSIC_DIGESTS
-from mvae_core.data.sources import collection_of, is_midi_name
+from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, MvaeError, ResumeRefused, RunBusy
 from mvae_core.files import (
     TEMPORARY_STEM,
@@ -58,10 +56,11 @@ from mvae_core.files import (
 from mvae_core.host import OBJECT_ORIGIN
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
+from mvae_core.provenance import DATA_FIX, distribution_version, last_part_versions, part_name, provenance_problem
+from mvae_core.split_changes import SplitChanges, edited_names, tunes_read_again
 from mvae_core.suggest import closest
 from mvae_core.version import VERSION
 from mvae_core.view import epoch_number
-from mvae_core.wording import listed
 
 LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
@@ -93,48 +92,6 @@ def finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     return value
-
-
-@dataclass(frozen=True)
-class SplitChanges:
-    """How a run's data differs from its ``split.json`` (:meth:`RunDir.split_changes`); ``known`` is False for a run
-    without one. ``str()`` says it in a message: ``new: a.mid; changed sides: b.mid, c.mid and 4 more``."""
-
-    new: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    moved: list[str] = field(default_factory=list)  # the same file on the other side
-    edited: list[str] = field(default_factory=list)
-    known: bool = True
-    unedited: bool = False  # split.json recorded a digest of every source's file, and every file still has it
-    reread: bool = False  # each new or gone source is a tune of a collection file split.json recorded, unedited
-
-    SHOWN: ClassVar[int] = 3  # names listed of each kind
-
-    @property
-    def sides_only(self) -> bool:
-        """The same files, unedited, on other sides: the split's rule differs, not the data (a split by an older
-        mvae, which did not keep copies with the same notes on one side)."""
-        return self.known and bool(self.moved) and not (self.new or self.gone or self.edited)
-
-    @property
-    def read_otherwise(self) -> bool:
-        """The same files, each byte for byte as ``split.json`` recorded it, yet other loops: this version of mvae
-        reads the files otherwise (a parsing rule changed since the run started, e.g. a part named like drums left
-        out), not an edit. Either the same sources on the same sides with other loop counts, or other tunes read
-        from the same collection files (corpus:essen's tunes in 2/2 and 4/2, read since 2026-12-06), which redraws
-        the split. False for a run whose ``split.json`` kept no digests: there an edit cannot be told from a new
-        rule."""
-        if not (self.known and self.unedited) or self.edited:
-            return False
-        return self.reread if self.new or self.gone else not self.moved
-
-    def __str__(self) -> str:
-        if not self.known:
-            return "its train/validation split differs"
-        kinds = (("new", self.new), ("gone or renamed", self.gone), ("changed sides", self.moved),
-                 ("edited", self.edited))  # fmt: skip
-        parts = [f"{kind}: {listed(names, self.SHOWN)}" for kind, names in kinds if names]
-        return "; ".join(parts) or "the same files, but an edit changed how many loops they hold"
 
 
 class RunDir:
@@ -397,13 +354,14 @@ class RunDir:
                 return f"installed: {now}"
             if name not in packages:
                 return "not installed"
-            if (present := _distribution_version(packages[name])) is None:
+            if (present := distribution_version(packages[name])) is None:
                 return f"not installed: pip install {packages[name]}"
             # the package is here, but this version of it has no such part (renamed or removed since)
             return f"{packages[name]} {present} has none: pip install '{packages[name]}=={trained[name]}'"
 
         parts = [
-            f"{_part(name)} {trained[name]} ({now_here(name, installed[name])})" for name in self._differing(installed)
+            f"{part_name(name)} {trained[name]} ({now_here(name, installed[name])})"
+            for name in self._differing(installed)
         ]
         return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
 
@@ -431,12 +389,12 @@ class RunDir:
             return self.with_version_hint(str(error), installed)
         name, was = changed[-1], self.trained_versions()[changed[-1]]  # the model's own package before mvae
         package = "mvae" if name == "mvae" else self.read_provenance().get("packages", {}).get(name)
-        install = f"pip install '{package}=={was}'" if package else f"{_part(name)} {was}"
+        install = f"pip install '{package}=={was}'" if package else f"{part_name(name)} {was}"
         return (
-            f"its weights do not fit {_part(name)} {installed[name]} installed here ({error.tensors}): {self.path} was "
-            f"trained with {was}, whose weights are laid out otherwise; install that version ({install}), or a "
-            "version of the package that converts the earlier weights as it loads them (docs/models.md, Writing a "
-            "model)"
+            f"its weights do not fit {part_name(name)} {installed[name]} installed here ({error.tensors}): "
+            f"{self.path} was trained with {was}, whose weights are laid out otherwise; install that version "
+            f"({install}), or a version of the package that converts the earlier weights as it loads them "
+            "(docs/models.md, Writing a model)"
         )
 
     def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
@@ -514,7 +472,7 @@ class RunDir:
             a string), with the shape to restore.
         """
         provenance = self._read_tree().get(PROVENANCE, {})
-        problem = _provenance_problem(provenance)
+        problem = provenance_problem(provenance)
         if problem:
             raise ConfigError(f"{self.path / CONFIG}: {problem}")
         return provenance
@@ -528,11 +486,11 @@ class RunDir:
         """
         data = self.read_provenance().get("data")
         if data is None and (self.path / SPLIT).exists():  # kept since before split.json: the line was deleted
-            raise ConfigError(f"{self.path / CONFIG}: [provenance] has no data: {_DATA_FIX}")
+            raise ConfigError(f"{self.path / CONFIG}: [provenance] has no data: {DATA_FIX}")
         data = DEFAULT_DATA if data is None else data
         data = [data] if isinstance(data, str) else data
         if not isinstance(data, list) or not data or not all(isinstance(d, str) and d for d in data):
-            raise ConfigError(f"{self.path / CONFIG}: [provenance] data = {data!r}: must {_DATA_FIX}")
+            raise ConfigError(f"{self.path / CONFIG}: [provenance] data = {data!r}: must {DATA_FIX}")
         return data
 
     def write_split(self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]) -> None:
@@ -555,7 +513,7 @@ class RunDir:
     def edited_sources(self, content: Mapping[str, str]) -> list[str]:
         """The sources whose file content differs from what ``split.json`` recorded (``content``: digests by the
         names the run saved); none when it recorded none (a run written before it did)."""
-        return _edited(self.recorded_content(), content)
+        return edited_names(self.recorded_content(), content)
 
     def trained_on(
         self, content: Mapping[str, str], music: Mapping[str, Collection[str]] | None = None, depth: int = 8
@@ -669,7 +627,7 @@ class RunDir:
         before = {name: side for side, names in saved.items() for name in names}
         now = {name: "train" for name in train_sources} | {name: "validation" for name in validation_sources}
         recorded = self.recorded_content()
-        edited = _edited(recorded, content)
+        edited = edited_names(recorded, content)
         new, gone = sorted(n for n in now if n not in before), sorted(n for n in before if n not in now)
         kept = [n for n in now if n in before]
         return SplitChanges(
@@ -678,7 +636,7 @@ class RunDir:
             moved=sorted(n for n in now if n in before and before[n] != now[n]),
             edited=edited,
             unedited=not edited and bool(recorded) and all(n in recorded and n in content for n in kept),
-            reread=_reread(new, gone, recorded, content),
+            reread=tunes_read_again(new, gone, recorded, content),
         )
 
     def recorded_content(self) -> dict[str, str]:
@@ -886,15 +844,6 @@ def read_run_json(path: Path) -> Any:
     return read_json_bounded(path, RUN_FILE_BYTES)
 
 
-def last_part_versions(provenance: Mapping[str, Any]) -> dict[str, str]:
-    """The versions that trained a run's last part, from its ``[provenance]``: ``versions`` with each ``resumed``
-    entry's over it (:meth:`RunDir.trained_versions`)."""
-    versions = dict(provenance.get("versions", {}))
-    for entry in provenance.get("resumed", []):
-        versions |= entry.get("versions", {})
-    return versions
-
-
 class RunState(NamedTuple):
     """Where a run stands (:meth:`RunDir.state`); ``str()`` says it in a message: ``stopped by a plugin after epoch
     46 of 200 (early_stopping: …)``."""
@@ -949,66 +898,6 @@ def _take_exclusive(fd: int) -> bool:
             time.sleep(0.01)
 
 
-_DATA_FIX = 'list the paths the run trained on, e.g. data = ["/home/me/midi/solos"]'
-
-
-def _provenance_problem(provenance: Any) -> str | None:
-    """What is wrong with a ``[provenance]`` table read back from ``config.toml`` (None: nothing mvae reads)."""
-    example = 'e.g. mvae = "0.1.0"'
-    if not isinstance(provenance, dict):
-        return f"{PROVENANCE} = {provenance!r}: must be the [{PROVENANCE}] table mvae wrote; restore it from a backup"
-    if not _version_table(provenance.get("versions", {})):
-        return f"[{PROVENANCE}.versions] must map each part to its version string ({example}); restore it as written"
-    if not _version_table(provenance.get("packages", {})):
-        return (
-            f'[{PROVENANCE}.packages] must map each part to the package it came from (e.g. "model.wide_seed" = '
-            '"mvae-wide-seed"); restore it as written'
-        )
-    resumed = provenance.get("resumed", [])
-    if not isinstance(resumed, list):
-        return f"[{PROVENANCE}] resumed must be a list of [[{PROVENANCE}.resumed]] tables; restore it as written"
-    for number, entry in enumerate(resumed, 1):
-        if not (
-            isinstance(entry, dict)
-            and isinstance(entry.get("from_epoch"), int)
-            and not isinstance(entry.get("from_epoch"), bool)
-            and _version_table(entry.get("versions"))
-        ):
-            return (
-                f"[[{PROVENANCE}.resumed]] entry {number} must hold from_epoch (the epoch, counted from 1) and a "
-                f"versions table ({example}); restore it as written"
-            )
-    fingerprint = provenance.get("data_fingerprint", "")
-    if not isinstance(fingerprint, str):
-        return (
-            f"[{PROVENANCE}] data_fingerprint = {fingerprint!r}: must be the string mvae wrote; restore it as written"
-        )
-    return None
-
-
-def _version_table(table: Any) -> bool:
-    return isinstance(table, dict) and all(isinstance(v, str) for v in table.values())
-
-
-def _distribution_version(package: str) -> str | None:
-    """The installed version of the distribution ``package``; None when it is not installed."""
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def _part(name: str) -> str:
-    """How a message names a key of ``[provenance.versions]``: ``mvae``, ``model 'x'`` (``model.x``), ``plugin 'r'``."""
-    if name == "mvae":
-        return name
-    return (
-        f"model {name.removeprefix(VERSION_KEY_PREFIX)!r}"
-        if name.startswith(VERSION_KEY_PREFIX)
-        else f"plugin {name!r}"
-    )
-
-
 def _holds_midi(folder: Path, depth: int = 2) -> bool:
     """A MIDI file in ``folder`` or its subfolders down to ``depth`` levels (symlinked folders not followed)."""
     try:
@@ -1026,19 +915,3 @@ def _drop_none(tree: Any) -> Any:
     if isinstance(tree, dict):
         return {k: _drop_none(v) for k, v in tree.items() if v is not None}
     return tree
-
-
-def _edited(recorded: Mapping[str, str], content: Mapping[str, str]) -> list[str]:
-    """The sources of ``content`` whose digest differs from the one ``recorded`` (``split.json``'s), sorted."""
-    return sorted(name for name, digest in content.items() if recorded.get(name, digest) != digest)
-
-
-def _reread(new: list[str], gone: list[str], recorded: Mapping[str, str], content: Mapping[str, str]) -> bool:
-    """Whether every ``new`` and ``gone`` source is a tune of a collection file (:func:`collection_of`) whose digest is
-    the same in ``recorded`` (``split.json``'s) and in ``content`` (now): a new reading of the same file, not a new or
-    deleted file."""
-    files_then = {(collection_of(name), digest) for name, digest in recorded.items()}
-    files_now = {(collection_of(name), digest) for name, digest in content.items()}
-    new_ok = all(collection_of(n) is not None and (collection_of(n), content.get(n)) in files_then for n in new)
-    gone_ok = all(collection_of(n) is not None and (collection_of(n), recorded.get(n)) in files_now for n in gone)
-    return bool(new or gone) and new_ok and gone_ok

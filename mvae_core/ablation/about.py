@@ -15,7 +15,8 @@ from mvae_core.ablation.out_folder import flat_settings, shown_setting
 from mvae_core.ablation.plan import Configuration
 from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.data.load import CONTENT_CHARS
-from mvae_core.run import RunDir, last_part_versions
+from mvae_core.provenance import last_part_versions
+from mvae_core.run import RunDir
 from mvae_core.version import THREADS, VERSION
 
 
