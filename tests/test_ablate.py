@@ -820,12 +820,12 @@ def test_overrides_as_a_mapping_or_one_string_are_the_assignments_of_a_list():
     caller gave (train's: a mapping, numpy numbers too, a list or one string)."""
     import numpy as np
 
-    from mvae_core.ablation.arguments import assignments as _assignments
+    from mvae_core.ablation.arguments import assignments
 
     given = {"train.lr": np.float64(3e-4), "data.transpositions": [-5, 5], "model.name": "seed", "train.epochs": 2}
     listed = ["train.lr=0.0003", "data.transpositions=[ -5, 5, ]", 'model.name="seed"', "train.epochs=2"]
-    assert _assignments(given) == listed and _assignments("train.lr=0.0003") == ["train.lr=0.0003"]
-    assert build_config(None, _assignments(given)) == build_config(None, [], given)
+    assert assignments(given) == listed and assignments("train.lr=0.0003") == ["train.lr=0.0003"]
+    assert build_config(None, assignments(given)) == build_config(None, [], given)
 
 
 def test_an_ablation_result_says_what_it_is_in_a_notebook_cell(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core.ablation.out_folder import built_configs as _built_configs
+from mvae_core.ablation.out_folder import built_configs
 from mvae_core.ablation.plan import Configuration, PlanError, read_plan
 
 BOM = "\ufeff"
@@ -37,7 +37,7 @@ def test_a_base_config_with_a_byte_order_mark_and_provenance_gives_its_settings_
     every configuration's file."""
     base = tmp_path / "config.toml"
     base.write_text(f'{BOM}[train]\nlr = 0.002\n[provenance]\ndata = ["elsewhere/"]\n', encoding="utf-8")
-    built, files = _built_configs([Configuration("none", ())], base, [], tmp_path / "abl")
+    built, files = built_configs([Configuration("none", ())], base, [], tmp_path / "abl")
     assert built[0].train.lr == 0.002
     (text,) = files.values()
     assert "provenance" not in text and "lr = 0.002" in text

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from mvae_core.ablation.out_folder import check_same_content as _check_same_content
+from mvae_core.ablation.out_folder import check_same_content
 from mvae_core.ablation.plan import Configuration
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
@@ -75,4 +75,4 @@ def test_data_given_as_a_relative_path_is_the_same_data(tiny_ablation, tmp_path,
     built = [RunDir(out / "runs" / arm.name / "seed-0").read_config() for arm in arms]
     _, report = load_dataset(["data"], built[0].data, 1)
     assert all(not name.startswith("/") for name in report.content())  # as DATA names them
-    _check_same_content(arms, built, {built[0].data.model_dump_json(): report.content()}, ["data"], out)  # no error
+    check_same_content(arms, built, {built[0].data.model_dump_json(): report.content()}, ["data"], out)  # no error

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from mvae_core.ablation.out_folder import outside_plan as _outside_plan
+from mvae_core.ablation.out_folder import outside_plan
 from mvae_core.ablation.plan import Configuration
 from mvae_core.cli import app
 from tests.training import TINY
@@ -55,7 +55,7 @@ def _run(out, name, seed):
 def test_the_seeds_hint_covers_this_plans_runs_not_another_plans(tmp_path):
     for name, seed in [("all", 0), ("all", 1), ("all", 2), ("other", 7)]:
         _run(tmp_path, name, seed)
-    note = _outside_plan([Configuration("all", ("all",))], 2, tmp_path)
+    note = outside_plan([Configuration("all", ("all",))], 2, tmp_path)
     # before: '--seeds 8' (other/seed-7's seed), which would have trained all/seed-3 .. all/seed-7
     assert note.endswith("give seeds=3 and the plan that has other to summarise them with the others"), note
     assert note.command_line.endswith("give --seeds 3 and the plan that has other to summarise them with the others")
@@ -65,6 +65,6 @@ def test_the_seeds_hint_covers_this_plans_runs_not_another_plans(tmp_path):
 def test_only_another_plans_runs_give_no_seeds_hint(tmp_path):
     _run(tmp_path, "all", 0)
     _run(tmp_path, "other", 4)
-    note = _outside_plan([Configuration("all", ("all",))], 1, tmp_path)
+    note = outside_plan([Configuration("all", ("all",))], 1, tmp_path)
     assert note.endswith("give the plan that has other to summarise them with the others"), note
     assert note.command_line == note

@@ -4,7 +4,7 @@ upgrade of a plugin's package between two commands that add seeds, the summary m
 
 from __future__ import annotations
 
-from mvae_core.ablation.about import versions_line as _versions_line
+from mvae_core.ablation.about import versions_line
 from mvae_core.version import VERSION
 
 
@@ -19,7 +19,7 @@ def _provenance(kit: str, resumed_with: str | None = None) -> dict:
 
 
 def test_the_versions_of_a_package_s_plugin_are_counted_per_run():
-    line = _versions_line([_provenance("0.1.0"), _provenance("0.1.0", resumed_with="0.2.0"), _provenance("0.2.0"), {}])
+    line = versions_line([_provenance("0.1.0"), _provenance("0.1.0", resumed_with="0.2.0"), _provenance("0.2.0"), {}])
     assert line == (
         f"Trained by mvae {VERSION} (3 runs), unknown (1 run); grad_clip (mvae-author-kit) 0.1.0 (1 run), 0.2.0 "
         f"(2 runs); summarised by mvae {VERSION}."
@@ -27,6 +27,6 @@ def test_the_versions_of_a_package_s_plugin_are_counted_per_run():
 
 
 def test_built_in_plugins_alone_keep_the_line_as_it_was():
-    assert _versions_line([{"versions": {"mvae": VERSION, "kl_anneal": VERSION}}]) == (
+    assert versions_line([{"versions": {"mvae": VERSION, "kl_anneal": VERSION}}]) == (
         f"Trained by mvae {VERSION} (1 run); summarised by mvae {VERSION}."
     )

@@ -11,7 +11,7 @@ import json
 import pytest
 import torch
 
-from mvae_core.ablation.about import data_line as _data_line
+from mvae_core.ablation.about import data_line
 
 
 def _digest(split: dict) -> str:
@@ -40,7 +40,7 @@ def _run(out, name, content):
 def test_runs_on_other_contents_are_counted_apart(tmp_path):
     rows = [_run(tmp_path, "a", {"x.mid": "1" * 16}), _run(tmp_path, "b", {"x.mid": "2" * 16}),
             _run(tmp_path, "c", {"y.mid": "2" * 16}), _run(tmp_path, "d", None)]  # fmt: skip
-    line = _data_line(rows, tmp_path)
+    line = data_line(rows, tmp_path)
     one, two = _digest({"content": {"x": "1" * 16}}), _digest({"content": {"x": "2" * 16}})
     # c's file has b's content under another name: the same data, moved
     assert line.startswith(f"Data content digests: {one} (1 run); {two} (2 runs); 1 run recorded none: "), line
@@ -52,9 +52,9 @@ def test_configurations_with_other_data_settings_are_not_said_to_have_edited_fil
     rows = [_run(tmp_path, "none", {"x.mid": "1" * 16}) | {"config": "none"},
             _run(tmp_path, "sparse", {"x.mid": "1" * 16, "s.mid": "3" * 16}) | {"config": "sparse"}]  # fmt: skip
     one, two = _digest({"content": {"x": "1" * 16}}), _digest({"content": {"x": "1" * 16, "s": "3" * 16}})
-    line = _data_line(rows, tmp_path, {"none": "{}", "sparse": '{"min_onsets": 2}'})
+    line = data_line(rows, tmp_path, {"none": "{}", "sparse": '{"min_onsets": 2}'})
     assert line.startswith(f"Data content digests: {one} (none: 1 run); {two} (sparse: 1 run): configurations with "
                            "other [data] settings kept or dropped other files"), line  # fmt: skip
     assert "edited, added or removed" not in line
-    same = _data_line(rows, tmp_path, {"none": "{}", "sparse": "{}"})  # one [data] section: the files changed
+    same = data_line(rows, tmp_path, {"none": "{}", "sparse": "{}"})  # one [data] section: the files changed
     assert "the runs did not all train on the same files (edited, added or removed" in same

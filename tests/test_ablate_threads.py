@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mvae_core.ablation.about import run_provenances as _provenances
-from mvae_core.ablation.about import threads_line as _threads_line
+from mvae_core.ablation.about import run_provenances, threads_line
 
 PROVENANCE = """[provenance.versions]
 mvae = "0.1.0"
@@ -31,11 +30,11 @@ def _run(out: Path, name: str, text: str) -> dict[str, str]:
 def test_one_thread_count_throughout_is_not_mentioned(tmp_path):
     rows = [_run(tmp_path, "all", PROVENANCE), _run(tmp_path, "none", PROVENANCE)]
     rows.append({"run": "runs/failed/seed-0"})  # failed before it wrote its config.toml: nothing recorded
-    assert _threads_line(_provenances(rows, tmp_path)) is None
+    assert threads_line(run_provenances(rows, tmp_path)) is None
 
 
 def test_a_run_resumed_with_other_threads_is_counted(tmp_path):
     rows = [_run(tmp_path, "all", RESUMED + PROVENANCE), _run(tmp_path, "none", PROVENANCE)]
-    line = _threads_line(_provenances(rows, tmp_path))
+    line = threads_line(run_provenances(rows, tmp_path))
     assert line is not None and line.startswith("Torch threads: 1 → 2 (1 run), 1 (1 run). ")
     assert "another --jobs or --cpus-per-run" in line
