@@ -448,12 +448,19 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 def _unknown_key(model: type[BaseModel], location: tuple[str | int, ...], prefix: str, is_section: bool) -> str:
     """``unknown setting; did you mean train.epochs?``: the closest key of its section, else (in the whole config)
-    another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else the
+    another section's key of that name (``train.hidden`` → ``model.hidden``, ``epochs`` → ``train.epochs``), else, for
+    a top-level key named after a plugin or model, its table (``[kl_anneal]`` → ``plugins.kl_anneal``), else the
     section's valid keys. ``location`` is pydantic's (list indexes as numbers)."""
     loc = tuple(str(part) for part in location)
     if model is MvaeConfig and loc[:-1] == ("model",) and not is_section and loc[-1] in _model_names():
         return f"the settings of the model {loc[-1]!r} are a table ({_as_table('.'.join(loc))})"  # "model.seed = 3"
     elsewhere = _in_another_section(loc[-1], loc[:-1]) if model is MvaeConfig and not is_section else None
+    if model is MvaeConfig and len(loc) == 1 and not prefix and not elsewhere:  # [kl_anneal]: [plugins.kl_anneal]
+        for kind, section, names in (("plugin", "plugins", _plugin_names), ("model", "model", _model_names)):
+            if loc[0] in names():
+                table = f"{section}.{loc[0]}"
+                kind_of_key = "section" if is_section else "setting"
+                return f"unknown {kind_of_key}; did you mean {table}? (the {kind}'s settings: {_as_table(table)})"
     where = prefix + (f"{_dotted(location[:-1])}." if loc[:-1] else "")
     return unknown_key(loc[-1], section_fields(model, loc[:-1]), where, is_section, elsewhere)
 
@@ -482,6 +489,18 @@ def _model_names() -> list[str]:
 
     try:
         return list(available_models())
+    except MvaeError:
+        return []
+
+
+def _plugin_names() -> list[str]:
+    """The registered plugin names (:func:`mvae_core.plugins.available_plugins`, read from package metadata: nothing
+    is imported); none when the registry itself is broken, which resolving the plugins reports."""
+    from mvae_core.errors import MvaeError
+    from mvae_core.plugins import available_plugins  # the plugins module reads its sections with this module
+
+    try:
+        return list(available_plugins())
     except MvaeError:
         return []
 
