@@ -200,3 +200,20 @@ def test_without_a_start_nothing_plays_and_the_state_says_why():
     assert daw.follower.state == "stopped" and not daw.ons()
     assert daw.follower.tempo == pytest.approx(90)
     assert daw.send(1.0, mido.Message("continue")).notes == []  # resumes at the next clock, not now
+
+
+@pytest.mark.parametrize("bpm", [90, 160])
+def test_a_start_without_a_clock_before_it_times_the_first_beat_from_the_first_clocks(bpm):
+    """A DAW that sends its clock only while playing, at another tempo than the knob's 120: from the second clock on,
+    the notes are timed by the clocks' own period (the knob's tempo is forgotten; only a note within the first clock,
+    never one on a 16th, is timed at the knob's tempo)."""
+    early = [
+        TimedNote(60 + k, round(k * 0.5 * TICKS_PER_CLOCK), round(k * 0.5 * TICKS_PER_CLOCK) + 10, 90, 0)
+        for k in range(3, 10)
+    ]  # a note every half clock after the 2nd clock: a 32nd triplet roll
+    daw = Daw(ClockFollower(lambda tempo: early, 120.0))
+    daw.send(0.5, mido.Message("start"))
+    daw.clocks([1.0 + k * period(bpm) for k in range(6)])
+    played = daw.ons()
+    wanted = [(1.0 + note.start / TICKS_PER_CLOCK * period(bpm), note.pitch) for note in early]
+    assert max(errors(played, wanted)) < 1e-9

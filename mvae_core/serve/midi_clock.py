@@ -88,10 +88,10 @@ class TickFilter:
             self.last_error = 0.0
             return True
         self.count += 1
-        n = self.count - 1  # measured intervals: least squares while few, then the steady gains
+        n = self.count  # least squares over the n clocks while few (n = 2: the period is their interval), then steady
         alpha = max(2 * (2 * n - 1) / (n * (n + 1)), STEADY_ALPHA)
         beta = max(6 / (n * (n + 1)), STEADY_BETA)
-        if n > 2:
+        if n > 3:
             self.spread += SPREAD_GAIN * (abs(error) - self.spread)
         self.last_error = error
         self.time += self.period + alpha * error

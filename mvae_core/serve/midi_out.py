@@ -191,7 +191,7 @@ class Voices:
         self.port.send(mido.Message("control_change", control=123, value=0))
 
 
-Receive = Callable[[float], "tuple[float, Any] | None"]
+Receive = Callable[[float], tuple[float, Any] | None]
 """Waits up to the given seconds for the next MIDI message and returns ``(arrival time, message)``, or None."""
 
 
