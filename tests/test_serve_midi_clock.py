@@ -210,7 +210,7 @@ def test_a_start_without_a_clock_before_it_times_the_first_beat_from_the_first_c
     early = [
         TimedNote(60 + k, round(k * 0.5 * TICKS_PER_CLOCK), round(k * 0.5 * TICKS_PER_CLOCK) + 10, 90, 0)
         for k in range(3, 10)
-    ]  # a note every half clock after the 2nd clock: a 32nd triplet roll
+    ]  # a note every half clock after the 2nd clock
     daw = Daw(ClockFollower(lambda tempo: early, 120.0))
     daw.send(0.5, mido.Message("start"))
     daw.clocks([1.0 + k * period(bpm) for k in range(6)])
