@@ -359,8 +359,8 @@ def _check_clock_in(midi_clock_in: str | None, midi_out: str | None) -> None:
         )
     if not midi_out:
         raise ServeError(
-            f"--midi-clock-in {midi_clock_in} goes with --midi-out: the clock times the notes MIDI out plays; add "
-            f"--midi-out NAME (with --midi-clock-in NAME, the DAW sends its clock to that port)"
+            f"--midi-clock-in {midi_clock_in} goes with --midi-out: the clock times the notes MIDI out plays; add it, "
+            "e.g. --midi-out mvae --midi-clock-in mvae (the DAW records from the port mvae and sends its clock to it)"
         )
 
 
