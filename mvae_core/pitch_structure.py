@@ -145,9 +145,18 @@ def compare(data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0
     """Per feature: the mean per loop of ``data``, ``generated`` and ``baseline`` (:func:`marginal_baseline`),
     ``separation`` (baseline vs data), ``gap_closed`` and ``overlap`` (generated vs data); ``None`` where a number is
     undefined."""
+    return compare_to_baseline(data, generated, marginal_baseline(generated, data, seed), pitch_low)
+
+
+def compare_to_baseline(
+    data: LoopNotes, generated: LoopNotes, baseline: LoopNotes, pitch_low: int
+) -> dict[str, dict[str, Any]]:
+    """:func:`compare` against the given ``baseline`` loops rather than one drawn from ``data``: for loops pooled
+    over several held-out groups, each group's generated loops with their own :func:`marginal_baseline` (random
+    notes in that group's key) concatenated. ``baseline`` keeps the generated rhythm, so its ``notes`` have no gap."""
     of_data = features(data, pitch_low)
     of_generated = features(generated, pitch_low)
-    of_baseline = features(marginal_baseline(generated, data, seed), pitch_low)
+    of_baseline = features(baseline, pitch_low)
     result: dict[str, dict[str, Any]] = {}
     for name in FEATURES:
         means = {k: _mean(v[name]) for k, v in (("data", of_data), ("generated", of_generated),
