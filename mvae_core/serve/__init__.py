@@ -6,6 +6,8 @@
 * :mod:`.app` — the starlette app: the static page (``static/``) and the JSON API;
 * :mod:`.osc` — the OSC server (python-osc), answering the sender;
 * :mod:`.midi_out` — a virtual MIDI output that plays the current loop in time;
+* :mod:`.midi_clock` — following a DAW's MIDI clock (``--midi-clock-in``): real-time messages in, note times out
+  (pure, no thread or port);
 * :mod:`.server` — starts them together in one process (what the ``serve`` command calls).
 
 docs/live.md describes the API, the OSC messages and a Max patch.
