@@ -217,3 +217,19 @@ def test_a_start_without_a_clock_before_it_times_the_first_beat_from_the_first_c
     played = daw.ons()
     wanted = [(1.0 + note.start / TICKS_PER_CLOCK * period(bpm), note.pitch) for note in early]
     assert max(errors(played, wanted)) < 1e-9
+
+
+@pytest.mark.parametrize("resume", ["start", "continue"])
+def test_a_daw_that_sends_its_clock_only_while_playing_is_not_lost_between_its_start_and_first_clock(resume):
+    """Logic and many hardware boxes send no clock while stopped: the Start (or Continue) after a pause comes long
+    after the last clock, and its first clock a moment later. That moment is no lost clock."""
+    daw = Daw(follower())
+    clock = period(120)
+    daw.send(0.0, mido.Message("start"))
+    daw.clocks([k * clock for k in range(48)])
+    daw.send(48 * clock, mido.Message("stop"))
+    daw.send(10.0, mido.Message(resume))  # ten seconds later, no clock meanwhile
+    assert daw.follower.deadline() == pytest.approx(10.3)
+    assert daw.follower.check(10.001) == Schedule() and daw.follower.state == "playing"
+    daw.clocks([10.002 + k * clock for k in range(48)])
+    assert daw.follower.state == "playing" and daw.ons()[-1][0] > 10.0

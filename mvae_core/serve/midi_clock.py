@@ -126,6 +126,7 @@ class ClockFollower:
         self._fetched = 0  # the loops' notes are in _pending up to this position
         self._from = 0  # notes before this position (the resume point) are not played
         self._last_due = -math.inf
+        self._resumed = -math.inf  # when the last Start or Continue came
 
     @property
     def tempo(self) -> float | None:
@@ -147,8 +148,10 @@ class ClockFollower:
         if kind == "clock":
             return self._clock(t)
         if kind == "start":
+            self._resumed = t
             return self._locate(0, play=True)
         if kind == "continue" and not self.running:
+            self._resumed = t
             return self._locate(self.position, play=True)
         if kind == "stop" and self.running:
             self.running = self.lost = False
@@ -158,10 +161,12 @@ class ClockFollower:
         return Schedule()
 
     def deadline(self) -> float | None:
-        """When :meth:`check` should next be called: the time by which a clock must come while playing."""
+        """When :meth:`check` should next be called: the time by which a clock must come while playing, counted from
+        the last clock or the Start (Continue) after it: a DAW that sends no clock while stopped sends its first
+        clock a moment after its Start, long after its last clock."""
         if not self.running or self.lost or self.filter.time is None:
             return None
-        return self.filter.time + max(LOST_CLOCKS * self.filter.period, LOST_SECONDS)
+        return max(self.filter.time, self._resumed) + max(LOST_CLOCKS * self.filter.period, LOST_SECONDS)
 
     def check(self, t: float) -> Schedule:
         """At time ``t`` without a message: past :meth:`deadline` the clock is lost and the notes are silenced."""
