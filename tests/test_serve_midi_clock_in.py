@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
+from mvae_core.models.contract import ModelError
 from mvae_core.serve import midi_out
 from mvae_core.serve.engine import Engine, RequestError
 from mvae_core.serve.midi_clock import LOOP_CLOCKS, TICKS_PER_CLOCK
@@ -260,3 +261,25 @@ def test_the_server_plays_midi_out_by_the_clock_and_closes_the_output_when_the_i
 def test_serve_help_shows_the_clock_option():
     text = help_text("serve")
     assert "--midi-clock-in PORT" in " ".join(text.split())
+
+
+def test_a_loop_the_model_cannot_make_plays_as_silence_and_the_player_keeps_following(engine, monkeypatch, caplog):
+    """The model raises for the first loop (a plugin's bug, a point it cannot decode): that loop is silent, one
+    console error says why, and the next loop plays; the thread does not end (MIDI out silent for good)."""
+    engine.set("z", [0.5, -1.0])
+    made = engine.loop
+    calls = []
+
+    def fails_once(request, make_current=True):
+        calls.append(request)
+        if len(calls) <= 2:
+            raise ModelError("model 'x' (package p): player().notes raised ValueError: bad z")
+        return made(request, make_current)
+
+    monkeypatch.setattr(engine, "loop", fails_once)
+    port, player = play(engine, [(0.5, mido.Message("start")), *clocks(0, 3 * LOOP_CLOCKS)])
+    loop = LOOP_CLOCKS * PERIOD
+    ons = [t for t, m in port.sent if m.type == "note_on"]
+    assert ons and min(ons) >= 1.0 + 2 * loop - 1e-9  # the first two loops silent, the third plays
+    assert caplog.text.count("player().notes raised ValueError: bad z") == 1
+    assert player.status()["state"] == "playing"

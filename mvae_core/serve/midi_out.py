@@ -5,7 +5,8 @@ loop's tempo, on an absolute clock (no drift: every event is due at ``loop start
 boundary (:data:`PREPARE_SECONDS`) it takes the engine's current loop for the next pass, so a pad move, an OSC
 message or a ``/mvae/set`` is heard from the next loop boundary on, never mid-loop. After a stall (a suspended
 laptop, a busy machine) the notes it missed are dropped, not played in a burst, and the next loop starts from then.
-Stopping sends the note-offs of sounding notes and *all notes off*.
+Stopping sends the note-offs of sounding notes and *all notes off*. A loop the model cannot make plays as silence,
+with one console error (:class:`NextLoop`).
 
 With ``--midi-clock-in``, :class:`ClockPlayer` plays instead: the DAW's MIDI clock, read from
 :func:`open_clock_input`, times the notes (:mod:`mvae_core.serve.midi_clock` holds the rules) and the tempo knob
@@ -33,7 +34,7 @@ import mido
 
 from mvae_core.errors import MvaeError
 from mvae_core.loop_file import STEP_TICKS, TimedNote, step_seconds
-from mvae_core.serve.engine import Engine, Loop
+from mvae_core.serve.engine import Engine, Loop, LoopRequest
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.serve.midi_clock import ClockFollower, Schedule
 from mvae_core.tools import install_command
@@ -92,6 +93,28 @@ def loop_events(loop: Loop, start: float) -> list[tuple[float, mido.Message]]:
     return sorted(events, key=lambda event: (event[0], event[1].type == "note_on"))
 
 
+class NextLoop:
+    """The loop MIDI out plays next, of a request to ``engine``. A loop the model cannot make (an
+    :class:`~mvae_core.errors.MvaeError`: a model's or plugin's bug, a point it cannot decode) plays as silence, and
+    one console error says why until a loop is made again: MIDI out keeps time and plays again once the performer
+    moves on, where the error ended its thread and MIDI out stayed silent with the server running."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.failure: str | None = None
+
+    def __call__(self, request: LoopRequest) -> Loop:
+        try:
+            loop = self.engine.loop(request, make_current=False)
+        except MvaeError as exc:
+            if str(exc) != self.failure:
+                log.error("error: MIDI out plays silence until the next loop can be made: %s", exc)
+            self.failure = str(exc)
+            return Loop(request, [])
+        self.failure = None
+        return loop
+
+
 class LoopPlayer:
     """Plays ``engine``'s current loop on ``port`` in a daemon thread (module docstring).
 
@@ -107,6 +130,7 @@ class LoopPlayer:
         wait: Callable[[float, threading.Event], Any] | None = None,
     ) -> None:
         self.engine = engine
+        self.next_loop = NextLoop(engine)
         self.port = port
         self.clock = clock
         self.wait = wait or (lambda seconds, stop: stop.wait(seconds))
@@ -133,7 +157,7 @@ class LoopPlayer:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""
         try:
             start = self.clock() + START_DELAY
-            loop = self.engine.current_loop()
+            loop = self.next_loop(self.engine.current)
             while not self._stop.is_set() and (max_loops is None or self.loops_played < max_loops):
                 boundary = start + loop.seconds
                 upcoming = None
@@ -142,7 +166,7 @@ class LoopPlayer:
                     if not self._until(due):
                         return
                     if msg is None:
-                        upcoming = self.engine.current_loop()
+                        upcoming = self.next_loop(self.engine.current)
                     else:
                         self.voices.play(msg, self.clock() - due)
                 self.loops_played += 1
@@ -261,6 +285,7 @@ class ClockPlayer:
         self, engine: Engine, port: Any, clock_in: ClockInput, clock: Callable[[], float] = time.perf_counter
     ) -> None:
         self.engine = engine
+        self.next_loop = NextLoop(engine)
         self.clock_in = clock_in
         self.clock = clock
         self.voices = Voices(port)
@@ -337,4 +362,4 @@ class ClockPlayer:
         short notes and gaps are in ticks at a tempo."""
         low, high = KNOBS["tempo"]
         request = dataclasses.replace(self.engine.current, tempo=min(max(tempo, low), high))
-        return self.engine.loop(request, make_current=False).notes
+        return self.next_loop(request).notes
