@@ -1,0 +1,59 @@
+"""The shape of a ``metrics.jsonl`` line as the trainer writes it, and :func:`as_written`, which reads a line of
+another shape (hand-edited, or garbled by a disk into other valid JSON) as one with those values missing.
+
+A reader of metrics lines (``mvae plot``, the ablation's summary) gets from :func:`as_written` only the types the
+trainer writes: a value of another type reads as missing, as in a line written before that value was kept, so a
+``"seconds": "x"`` or an ``"events": 5`` leaves a gap in a curve instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NUMBERS = ("lr", "val_elbo", "onset_f1", "rhythm_f1", "timing_spread_ratio", "active_units", "seconds", "cpu_seconds")
+"""Keys whose value is a number (or null: NaN and inf are written as null)."""
+TABLES = ("weights", "train", "val", "timing_std", "replaced")
+"""Keys whose value is a table of numbers (or nulls) by name."""
+EVENT_TEXTS = ("source", "level", "message")
+"""The texts of an event (``events`` is a list of them: ``{"source", "level", "message"}``)."""
+
+
+def as_written(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` (a metrics line with an ``epoch``) with every value of another type than the trainer writes left
+    out: a known number that is no number (``true`` is none), a table that is no table (and its entries that are no
+    numbers), ``events`` that are no list (and its events that are not texts by :data:`EVENT_TEXTS`), ``plugins``
+    that is no table of tables. Other keys are kept as they are; ``record`` itself is not changed."""
+    kept = dict(record)
+    for key in NUMBERS:
+        if key in kept and kept[key] is not None and not _number(kept[key]):
+            del kept[key]
+    for key in TABLES:
+        if key in kept:
+            if isinstance(kept[key], dict):
+                kept[key] = {name: value for name, value in kept[key].items() if value is None or _number(value)}
+            else:
+                del kept[key]
+    if "events" in kept:
+        if isinstance(kept["events"], list):
+            kept["events"] = [event for event in kept["events"] if _event(event)]
+        else:
+            del kept["events"]
+    if "plugins" in kept:
+        if isinstance(kept["plugins"], dict):
+            kept["plugins"] = {name: values for name, values in kept["plugins"].items() if isinstance(values, dict)}
+        else:
+            del kept["plugins"]
+    return kept
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _event(event: Any) -> bool:
+    """An event as the trainer writes it: a table whose level and message are texts, and its source, when given."""
+    return (
+        isinstance(event, dict)
+        and all(isinstance(event.get(key), str) for key in ("level", "message"))
+        and isinstance(event.get("source", ""), str)
+    )
