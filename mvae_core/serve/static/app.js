@@ -23,6 +23,8 @@ const KNOBS = [
     hint: 'beats per minute; sets the loop length' },
 ];
 const MESSAGE_MS = 6000;  // how long an informational status message stays
+const CLOCK_POLL_MS = 2000;  // /api/info is read again this often while MIDI out follows a DAW's clock
+const CLOCK_ADOPT_BPM = 0.5;  // a DAW's tempo this far from the last one taken: the page's loop is asked again
 const RETRY_MS = 2000;     // a loop request the server did not receive (stopped, network gone) is sent again after
 
 const $ = (id) => document.getElementById(id);
@@ -31,6 +33,7 @@ const state = {
   info: null,
   point: [0, 0],   // pad position = z dims 0 and 1 (rounded to 3 decimals)
   knobs: {},       // key → number, starts at info.defaults exactly
+  showKnob: {},    // key → function(value) that shows the knob at value (state.knobs follows)
   seed: 0,
   a: null,
   b: null,
@@ -295,6 +298,10 @@ function buildKnobs() {
     };
     input.value = String(initial);
     set(initial);
+    state.showKnob[k.key] = (value) => {
+      input.value = String(value);
+      set(value);
+    };
     input.addEventListener('input', () => {
       set(Number(input.value));
       knobsChanged();
@@ -672,6 +679,54 @@ function showNoteHover(note) {
     + ` · vel ${note.velocity} · ${Math.round((note.end - note.start) * 1000)} ms`;
 }
 
+// ---------------------------------------------------------------- the DAW's clock
+
+// With `mvae serve --midi-clock-in`, /api/info's midi_clock ({input, state, tempo}, null without it) says that the
+// DAW's MIDI clock sets MIDI out's tempo: the tempo knob shows the measured tempo, disabled, with a word saying so,
+// and the page's own loops take that tempo, so the page sounds as the DAW does (the loop playing is asked again
+// when the tempo moved CLOCK_ADOPT_BPM, not at every wobble of the measure).
+// /api/info is read again every CLOCK_POLL_MS while the server follows a clock, and never without one.
+let clockTempo = null;  // the DAW's tempo the page's loops last took
+
+// Shows /api/info's midi_clock on the tempo knob; true when the page's loops are to take a new tempo.
+function showClock(clock) {
+  const input = $('knob-tempo');
+  const wrap = input.closest('.knob');
+  let word = wrap.querySelector('.knob-clock');
+  input.disabled = clock !== null;
+  if (clock === null) {
+    word?.remove();
+    input.title = wrap.title;
+    return false;
+  }
+  if (!word) {
+    word = Object.assign(document.createElement('span'), { className: 'knob-clock' });
+    wrap.append(word);
+  }
+  const from = `the DAW's MIDI clock (${clock.input})`;
+  word.textContent = clock.tempo === null ? `set by ${from}: waiting for it` : `set by ${from}, ${clock.state}`;
+  input.title = `the tempo follows ${from}: change it in the DAW`;
+  if (clock.tempo === null) return false;
+  const [low, high] = state.info.ranges.tempo;  // a DAW beyond the knob's range: MIDI out plays at its end too
+  const tempo = Math.min(Math.max(Math.round(clock.tempo * 10) / 10, low), high);
+  state.showKnob.tempo(tempo);
+  if (clockTempo !== null && Math.abs(tempo - clockTempo) < CLOCK_ADOPT_BPM) return false;
+  clockTempo = tempo;
+  return true;
+}
+
+async function followClock() {
+  let info;
+  try {
+    info = await api.getInfo();
+  } catch {
+    setTimeout(followClock, CLOCK_POLL_MS);  // a server restarting: ask again (its errors show elsewhere)
+    return;
+  }
+  if (showClock(info.midi_clock ?? null)) knobsChanged();
+  if (info.midi_clock) setTimeout(followClock, CLOCK_POLL_MS);
+}
+
 // ---------------------------------------------------------------- start-up
 
 // The training loops' dots and their note. The server encodes them in the background, so at start-up
@@ -727,6 +782,10 @@ async function init() {
   movePoint([0, 0]);
   updateStatusInfo();
   listenToControls();
+  if (info.midi_clock) {
+    showClock(info.midi_clock);  // before the first loop, which takes its tempo
+    setTimeout(followClock, CLOCK_POLL_MS);
+  }
   mvae.pointsReady = Boolean(info.points_ready);
   mvae.ready = true;
   requestLoop();
