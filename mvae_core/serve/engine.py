@@ -46,7 +46,7 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.models import check_notes, model_code
-from mvae_core.run import RunDir, saved_epoch
+from mvae_core.run import SPLIT, RunDir, saved_epoch
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
@@ -236,10 +236,10 @@ class Engine:
 
     def training_points(self, stop: threading.Event | None = None) -> dict[str, Any]:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
-        "ready": True}``; the note says why there are none or how they were thinned. Reads the run's training data
-        (through the parse cache: a cold cache parses it first, which can take a minute). Once ``stop`` is set, it
-        raises :class:`PointsStopped` after the file it is parsing, or before its next chunk of loops
-        (:meth:`_means`)."""
+        "ready": True}``; the note says why there are none or how they were thinned, and that they are every loop,
+        held-out ones too, where ``split.json`` is damaged. Reads the run's training data (through the parse cache: a
+        cold cache parses it first, which can take a minute). Once ``stop`` is set, it raises :class:`PointsStopped`
+        after the file it is parsing, or before its next chunk of loops (:meth:`_means`)."""
         try:
             data = RunDir(self.run.path).read_data()  # as resume and validation read it: one path is one path
             check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
@@ -247,10 +247,17 @@ class Engine:
         except (MvaeError, ValueError, OSError) as exc:
             note = f"training data not readable ({exc}); {WITHOUT_DATA}"
             return {"files": [], "points": [], "note": note, "ready": True}
-        split = RunDir(self.run.path).read_split()  # without one (an older run): every loop
+        run = RunDir(self.run.path)
+        split = run.read_split()  # without one (an older run): every loop
         train = from_sources(table, set(split["train"])).loops if split else np.arange(table.n_loops)
         if len(train) == 0:
             return {"files": [], "points": [], "note": "no training loops found in " + " ".join(data), "ready": True}
+        notes = []
+        if damage := run.split_damaged():  # every loop is shown: say so, and how to have only the training ones
+            notes.append(
+                f"{run.path / SPLIT} cannot be read ({damage}), so the dots are every loop of the data, held-out ones "
+                "too (put the file back from a backup)"
+            )
         shown = train[np.linspace(0, len(train) - 1, min(MAX_POINTS, len(train))).round().astype(np.int64)]
         x = densify(
             LoopSet(table, shown, np.zeros(len(shown), dtype=np.int64)),
@@ -263,8 +270,14 @@ class Engine:
             {"z": _rounded(mu[i]), "file": int(table.source[loop]), "notes": int(counts[i])}
             for i, loop in enumerate(shown)
         ]
-        note = "" if len(shown) == len(train) else f"{len(shown)} of {len(train)} training loops, evenly spaced"
-        return {"files": [Path(s).name for s in table.sources], "points": points, "note": note, "ready": True}
+        if len(shown) < len(train):
+            notes.append(f"{len(shown)} of {len(train)} training loops, evenly spaced")
+        return {
+            "files": [Path(s).name for s in table.sources],
+            "points": points,
+            "note": "; ".join(notes),
+            "ready": True,
+        }
 
     def _means(self, x: torch.Tensor, stop: threading.Event | None = None) -> torch.Tensor:
         """The posterior means of the dense loops ``x``, encoded :data:`ENCODE_CHUNK` loops at a time, each chunk under
