@@ -432,7 +432,12 @@ def _seed(value: Any) -> int:
     accepted = f"be a whole number in [0, {MAX_SEED}]"
     number = _number("seed", value, accepted)
     if number != int(number) or not 0 <= number <= MAX_SEED:
-        shown = value if isinstance(value, int) else f"{number:.7g}"  # OSC's float32 3.7 reads 3.700000047683716
+        if isinstance(value, int):
+            shown = str(value)
+        elif number.is_integer() and abs(number) < 1e16:  # OSC's float32 4294967295 is 4294967296.0: not 4.294967e+09
+            shown = f"{number:.0f}"
+        else:
+            shown = f"{number:.7g}"  # OSC's float32 3.7 reads 3.700000047683716
         raise RequestError(f"seed must {accepted}, got {shown}")
     return int(number)
 
