@@ -233,3 +233,26 @@ def test_a_daw_that_sends_its_clock_only_while_playing_is_not_lost_between_its_s
     assert daw.follower.check(10.001) == Schedule() and daw.follower.state == "playing"
     daw.clocks([10.002 + k * clock for k in range(48)])
     assert daw.follower.state == "playing" and daw.ons()[-1][0] > 10.0
+
+
+@pytest.mark.parametrize(("to", "clocks"), [(60, 384), (90, 96), (180, 384)])
+def test_a_tempo_ramp_drawn_in_the_daw_s_automation_is_followed_without_lagging(to, clocks):
+    """120 bpm → ``to`` in a straight line over ``clocks`` clocks (a ritardando over 4 bars, or 1 bar; an
+    accelerando), ±1 ms of jitter: the period changes a little at every clock, never enough to be a tempo change, and
+    every note stays within 4 ms of its time (a filter that assumed a steady tempo lagged by up to 9 ms on the
+    ritardando)."""
+    times, t = [], 1.0
+    for k in range(3 * LOOP_CLOCKS + 2):
+        times.append(t)
+        t += period(120 + (to - 120) * min(max((k - 100) / clocks, 0.0), 1.0))
+
+    def time_of(position: float) -> float:
+        k = int(position)
+        return times[k] + (position - k) * (times[k + 1] - times[k])
+
+    for seed in range(3):
+        daw = Daw(follower(), jitter=0.001, seed=seed)
+        daw.send(0.99, mido.Message("start"))
+        daw.clocks(times[: 3 * LOOP_CLOCKS])
+        gaps = errors(daw.ons(), expected(0, 3 * LOOP_CLOCKS, time_of))
+        assert max(gaps) < 0.004

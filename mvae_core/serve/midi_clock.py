@@ -42,8 +42,11 @@ LOST_CLOCKS = 6  # no clock for this many periods while playing: the clock is lo
 LOST_SECONDS = 0.3  # ... and for at least this long
 GAP_CLOCKS = 4  # a clock this many periods after the last restarts the smoothing (the period is measured anew)
 BURST = 0.25  # a clock this fraction of a period after the last arrived in a burst (a stall): its notes are dropped
-STEADY_ALPHA = 0.2  # the smoothing's gains once settled (an alpha-beta filter, or DLL), near critical damping
-STEADY_BETA = 0.012
+SETTLE = 12  # the first clocks after a (re)start are fitted by least squares; then the steady gains:
+MEMORY = 0.9  # the steady smoothing's fading memory: a clock weighs this much less with each clock after it
+STEADY_ALPHA = 1 - MEMORY**3  # time, period and the period's change (an alpha-beta-gamma filter: a tempo ramp, such
+STEADY_BETA = 1.5 * (1 - MEMORY**2) * (1 - MEMORY)  # as a DAW's tempo automation, is followed without lagging)
+STEADY_GAMMA = 0.5 * (1 - MEMORY) ** 3
 CHANGE = 3.0  # two clocks in a row off the smoothed time the same way by this many spreads: a new tempo
 SPREAD_GAIN = 0.05  # how fast the spread (the mean size of a clock's deviation) follows the clock's jitter
 SPREAD_FLOOR = 0.0005  # the least spread assumed (seconds): a clean clock's tiny deviations are no tempo change
@@ -55,17 +58,22 @@ def clock_tempo(period: float) -> float:
 
 
 class TickFilter:
-    """The smoothed time of the last clock and the smoothed period (an alpha-beta filter, a DLL in audio terms).
+    """The smoothed time of the last clock, the smoothed period and its change per clock (a DLL in audio terms).
 
-    The first clocks after a (re)start are fitted by least squares (the gains of a growing memory: the second clock
-    sets the period from their interval), then the gains settle at :data:`STEADY_ALPHA` and :data:`STEADY_BETA`, so
-    ±1 ms of jitter moves the smoothed times by a fraction of that. Two clocks in a row off the smoothed time the same
-    way by over :data:`CHANGE` times the usual deviation are a new tempo: the fit restarts from those two clocks (a
-    single late clock is jitter). ``period`` is the period assumed before two clocks have come.
+    The first :data:`SETTLE` clocks after a (re)start are fitted by least squares on a steady tempo (the gains of a
+    growing memory: the second clock sets the period from their interval). Then an alpha-beta-gamma filter of fading
+    memory (:data:`MEMORY`) takes over, which also follows the period's change: ±1 ms of jitter moves the smoothed
+    times by a fraction of that, and a tempo ramp (a ritardando drawn in the DAW's automation) is followed without
+    the lag of a filter that assumes a steady tempo (120 → 60 bpm over 4 bars: notes within 3 ms, where such a filter
+    was up to 9 ms late). Two clocks in a row off the smoothed time the same way by over :data:`CHANGE` times the usual
+    deviation are a new tempo: the fit restarts from those two clocks (a single late clock is jitter). ``period`` is
+    the period assumed before two clocks have come.
     """
 
     def __init__(self, period: float) -> None:
         self.period = period
+        self.change = 0.0  # the period's change per clock (a tempo ramp)
+        self.average = period  # the period over about a beat: the tempo shown, steadier than the one that times
         self.time: float | None = None  # the smoothed time of the last clock
         self.arrival: float | None = None  # the arrival time of the last clock
         self.count = 0  # clocks since the smoothing (re)started
@@ -76,26 +84,32 @@ class TickFilter:
         """Take a clock that arrived at ``t``; False when it came in a burst (:data:`BURST`): its notes are dropped."""
         last, self.arrival = self.arrival, t
         if self.time is None or last is None or t - last > GAP_CLOCKS * self.period:
-            self.time, self.count = t, 1
+            self.time, self.count, self.change = t, 1, 0.0
             return True
         if t - last < BURST * self.period:
             self.time = t
             return False
-        error = t - (self.time + self.period)  # how far from where the smoothed clock put it
+        error = t - (self.time + self.period + self.change / 2)  # how far from where the smoothed clock put it
         limit = CHANGE * max(self.spread, SPREAD_FLOOR)
         if self.count > 2 and abs(error) > limit and abs(self.last_error) > limit and error * self.last_error > 0:
             self.time, self.period, self.count = t, t - last, 2  # twice the same way: a new tempo, measured anew
-            self.last_error = 0.0
+            self.change = self.last_error = 0.0
+            self.average = self.period
             return True
         self.count += 1
-        n = self.count  # least squares over the n clocks while few (n = 2: the period is their interval), then steady
-        alpha = max(2 * (2 * n - 1) / (n * (n + 1)), STEADY_ALPHA)
-        beta = max(6 / (n * (n + 1)), STEADY_BETA)
+        n = self.count
         if n > 3:
             self.spread += SPREAD_GAIN * (abs(error) - self.spread)
         self.last_error = error
-        self.time += self.period + alpha * error
-        self.period += beta * error
+        if n <= SETTLE:  # least squares over the n clocks (n = 2: the period is their interval)
+            self.time += self.period + 2 * (2 * n - 1) / (n * (n + 1)) * error
+            self.period += 6 / (n * (n + 1)) * error
+            self.average = self.period
+            return True
+        self.time += self.period + self.change / 2 + STEADY_ALPHA * error
+        self.period += self.change + STEADY_BETA * error
+        self.change += 2 * STEADY_GAMMA * error
+        self.average += (self.period - self.average) / CLOCKS_PER_BEAT
         return True
 
 
@@ -130,8 +144,9 @@ class ClockFollower:
 
     @property
     def tempo(self) -> float | None:
-        """The measured tempo in bpm; None before two clocks have come."""
-        return clock_tempo(self.filter.period) if self.filter.count >= 2 else None
+        """The measured tempo in bpm (over about a beat: :attr:`TickFilter.average`); None before two clocks have
+        come."""
+        return clock_tempo(self.filter.average) if self.filter.count >= 2 else None
 
     @property
     def state(self) -> str:
