@@ -20,6 +20,7 @@ import numpy as np
 
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, bars_of_four_four
 from mvae_core.errors import MvaeError
+from mvae_core.suggest import did_you_mean
 
 CORPUS_PREFIX = "corpus:"
 CORPORA = ("essen",)
@@ -50,7 +51,7 @@ def _music21():
 def corpus_files(name: str) -> list[Path]:
     """The ABC collection files of a named corpus (sorted, so the order is stable)."""
     if name not in CORPORA:
-        raise ValueError(f"unknown corpus {name!r}; available: {', '.join(CORPORA)}")
+        raise ValueError(f"unknown corpus {name!r}{did_you_mean(name, CORPORA, '')} (available: {', '.join(CORPORA)})")
     music21 = _music21()
     return sorted(Path(p) for p in music21.corpus.getComposer("essenFolksong"))
 

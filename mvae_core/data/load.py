@@ -27,7 +27,7 @@ import numpy as np
 
 from mvae_core.config import DataConfig
 from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, lineage_key, set_key, settings_key
-from mvae_core.data.corpus import CORPUS_PREFIX
+from mvae_core.data.corpus import CORPORA, CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.score import SkipFile, SkipReason
@@ -37,6 +37,7 @@ from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError, OptionError, RunInterrupted
 from mvae_core.files import reason
 from mvae_core.signals import interruption
+from mvae_core.suggest import closest
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -147,7 +148,10 @@ def check_paths(data_args: list[str]) -> None:
     argument ``data`` for a Python caller and ``DATA`` on the command line."""
     for arg in data_args:
         if not arg.startswith(CORPUS_PREFIX) and not os.path.lexists(arg):
-            missing = f"{arg}: no such file or folder (seen from {os.getcwd()}); check the path"
+            name = arg[len(CORPUS_PREFIX) :]  # CORPUS:Essen is no corpus, but meant one
+            corpus = arg.casefold().startswith(CORPUS_PREFIX) and closest(name, CORPORA)
+            fix = f"did you mean {CORPUS_PREFIX}{corpus}?" if corpus else "check the path"
+            missing = f"{arg}: no such file or folder (seen from {os.getcwd()}); {fix}"
             raise DataError(f"data {missing}", command_line=f"DATA {missing}")
 
 
