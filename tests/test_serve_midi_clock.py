@@ -256,3 +256,20 @@ def test_a_tempo_ramp_drawn_in_the_daw_s_automation_is_followed_without_lagging(
         daw.clocks(times[: 3 * LOOP_CLOCKS])
         gaps = errors(daw.ons(), expected(0, 3 * LOOP_CLOCKS, time_of))
         assert max(gaps) < 0.004
+
+
+@pytest.mark.parametrize(("knob", "bpm", "before"), [(120, 20, None), (60, 300, None), (120, 25, 120), (60, 300, 60)])
+def test_a_clock_far_slower_or_faster_than_the_tempo_assumed_is_measured(knob, bpm, before):
+    """A DAW at 20 bpm while the knob says 120, or at 300 while it says 60, from its Start (``before`` None) or after
+    a clock at another tempo: more than 4 times slower looked like a pause at every clock (the tempo was never
+    measured, the notes up to 100 ms off), more than 4 times faster like a stall's burst (every note dropped). Every
+    note now comes within 1 ms of its time from the second beat on (±0.2 ms of jitter), and the tempo is measured."""
+    daw = Daw(follower(tempo=knob), jitter=0.0002)
+    if before is not None:
+        daw.clocks([1.0 - (48 - k) * period(before) for k in range(48)])
+    daw.send(1.0 - period(bpm) / 2, mido.Message("start"))
+    daw.clocks([1.0 + k * period(bpm) for k in range(LOOP_CLOCKS)])
+    gaps = errors(daw.ons(), expected(0, LOOP_CLOCKS, lambda p: 1.0 + p * period(bpm)))
+    later = [gap for (t, _), gap in zip(daw.ons(), gaps, strict=True) if t > 1.0 + 24 * period(bpm)]
+    assert later and max(later) < 0.001
+    assert daw.follower.tempo == pytest.approx(bpm, rel=0.002)

@@ -40,8 +40,10 @@ TICKS_PER_CLOCK = MIDI_RESOLUTION / CLOCKS_PER_BEAT  # a loop's note ticks per c
 LOOKAHEAD = 1  # notes up to this many clocks after the last one are scheduled at its arrival
 LOST_CLOCKS = 6  # no clock for this many periods while playing: the clock is lost ...
 LOST_SECONDS = 0.3  # ... and for at least this long
-GAP_CLOCKS = 4  # a clock this many periods after the last restarts the smoothing (the period is measured anew)
-BURST = 0.25  # a clock this fraction of a period after the last arrived in a burst (a stall): its notes are dropped
+GAP_CLOCKS = 4  # a clock this many periods after the last restarts the smoothing (the period is measured anew) ...
+SLOWEST = 60 / (10 * CLOCKS_PER_BEAT)  # ... and the interval after a restart is the period unless over this (10 bpm)
+BURST = 0.25  # a clock this fraction of a period after the last ...
+BURST_SECONDS = 0.002  # ... and this soon arrived in a burst (a stall released the clocks queued): no notes
 SETTLE = 12  # the first clocks after a (re)start are fitted by least squares; then the steady gains:
 MEMORY = 0.9  # the steady smoothing's fading memory: a clock weighs this much less with each clock after it
 STEADY_ALPHA = 1 - MEMORY**3  # time, period and the period's change (an alpha-beta-gamma filter: a tempo ramp, such
@@ -83,10 +85,10 @@ class TickFilter:
     def tick(self, t: float) -> bool:
         """Take a clock that arrived at ``t``; False when it came in a burst (:data:`BURST`): its notes are dropped."""
         last, self.arrival = self.arrival, t
-        if self.time is None or last is None or t - last > GAP_CLOCKS * self.period:
+        if self.time is None or last is None or t - last > (SLOWEST if self.count < 2 else GAP_CLOCKS * self.period):
             self.time, self.count, self.change = t, 1, 0.0
             return True
-        if t - last < BURST * self.period:
+        if t - last < BURST_SECONDS and (self.count < 2 or t - last < BURST * self.period):
             self.time = t
             return False
         error = t - (self.time + self.period + self.change / 2)  # how far from where the smoothed clock put it
