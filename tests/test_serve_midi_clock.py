@@ -273,3 +273,21 @@ def test_a_clock_far_slower_or_faster_than_the_tempo_assumed_is_measured(knob, b
     later = [gap for (t, _), gap in zip(daw.ons(), gaps, strict=True) if t > 1.0 + 24 * period(bpm)]
     assert later and max(later) < 0.001
     assert daw.follower.tempo == pytest.approx(bpm, rel=0.002)
+
+
+def test_playing_from_a_song_position_keeps_the_early_note_of_that_16th():
+    """Continue from bar 2 (song position 16): the note of the loop's 17th 16th that the model played a little early
+    (before the bar line) is the bar's first note; it was dropped as before the position, and now sounds on the
+    first clock. The early note of the 16th before stays out."""
+    early = [
+        TimedNote(62, 15 * STEP_TICKS - 50, 15 * STEP_TICKS + 100, 90, 15),
+        TimedNote(64, 16 * STEP_TICKS - 60, 16 * STEP_TICKS + 100, 90, 16),
+        TimedNote(65, 17 * STEP_TICKS - 60, 17 * STEP_TICKS + 100, 90, 17),
+    ]
+    daw = Daw(ClockFollower(lambda tempo: early, 120.0))
+    daw.clocks([k * period(120) for k in range(48)])  # stopped, the clock going on
+    daw.send(47.3 * period(120), mido.Message("songpos", pos=16))
+    daw.send(47.6 * period(120), mido.Message("continue"))
+    daw.clocks([k * period(120) for k in range(48, 72)])
+    assert [p for _, p in daw.ons()] == [64, 65]
+    assert daw.ons()[0][0] == pytest.approx(48 * period(120), abs=1e-9)

@@ -227,12 +227,13 @@ class ClockFollower:
 
     def _fetch(self) -> None:
         """Add the next loop's notes (from position :attr:`_fetched`) to the pending ones, minus those before the
-        resume point."""
+        resume point; a note of the 16th at the resume point played a little early (its grid step is there, its
+        start before) sounds at the resume point."""
         start = self._fetched
         for note in self.loop_notes(self.tempo or clock_tempo(self.filter.period)):
             on = start + note.start / TICKS_PER_CLOCK
-            if on >= self._from:
-                self._pending.append((on, True, note.pitch, note.velocity))
+            if max(on, start + note.step % STEPS_PER_LOOP * CLOCKS_PER_STEP) >= self._from:
+                self._pending.append((max(on, self._from), True, note.pitch, note.velocity))
                 self._pending.append((start + note.end / TICKS_PER_CLOCK, False, note.pitch, 0))
         self._pending.sort(key=lambda event: (event[0], event[1]))  # note-offs first at equal positions
         self._fetched += LOOP_CLOCKS
