@@ -27,7 +27,7 @@ import pretty_midi
 import torch
 
 from mvae_core.audio import Audio, render, write_wav
-from mvae_core.config import MvaeConfig
+from mvae_core.config import MAX_SEED, MvaeConfig
 from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
@@ -608,6 +608,8 @@ def evaluate(
         raise OptionError("samples", f"must be between 1 and {MAX_LOOPS}, got {samples}")
     if seed < 0:
         raise OptionError("seed", f"must be >= 0, got {seed}")
+    if seed > MAX_SEED:  # torch's generators refuse it with a bare ValueError
+        raise OptionError("seed", f"must be at most {MAX_SEED}, got {seed}")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
     jobs = None if jobs is None else whole_number("jobs", jobs)

@@ -44,6 +44,12 @@ DEFAULT_COEFFICIENTS = {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshi
 """The base coefficient of each core loss term; ``[loss] coefficients`` overrides some or all of them."""
 
 
+MAX_SEED = 2**63 - 1
+"""The largest seed of a torch generator that mvae takes (``train.seed``, ``mvae evaluate --seed``, ``mvae bend
+--seed``): torch refuses seeds past 2**64 - 1 with a bare ValueError, and a run seeds its validation with the seed
+plus 1 and 2."""
+
+
 class Section(BaseModel):
     """Base for config sections: unknown keys are errors, assignments are validated. ``internal`` fields hold what
     the config file writes another way (``[model.<name>]`` tables) and are not offered as settings."""
@@ -218,7 +224,9 @@ class TrainConfig(Section):
     batch_size: int = Field(64, ge=2, le=65536, description="Loops per optimiser step (>= 2 for BatchNorm).")
     lr: float = Field(1e-3, gt=0, description="Adam learning rate.")
     clip_grad_norm: float | None = Field(None, gt=0, description="Clip the global gradient norm; null = off.")
-    seed: int = Field(0, ge=0, description="Seeds the split, shuffling, initialisation, dropout and sampling.")
+    seed: int = Field(
+        0, ge=0, le=MAX_SEED, description="Seeds the split, shuffling, initialisation, dropout and sampling."
+    )
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = cuda when available.")
     precision: Literal["fp32", "bf16"] = Field(
         "fp32", description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32)."

@@ -27,6 +27,7 @@ import tomli_w
 import torch
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
+from mvae_core.config import MAX_SEED
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
@@ -34,7 +35,6 @@ from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]
 COPIED = (METRICS, DATA_REPORT)
-MAX_SEED = 2**63 - 1  # the largest seed a torch generator takes
 BENT = "bend"
 """The key of a bent copy's ``model.safetensors`` metadata that says how it was bent: ``sigma=… seed=… layers=…
 source=…`` (the source's ``epoch`` and ``val_elbo`` stay beside it: those of the model before the bend)."""
