@@ -194,15 +194,14 @@ class Engine:
         return self.loop(request, make_current=False)
 
     def set(self, name: str, value: Any) -> LoopRequest:
-        """Change one field of the current request (``/mvae/set``); returns the new current request."""
+        """Change one field of the current request (``/mvae/set``); returns the new current request. The change is
+        made on the current request under the lock, so a loop made current meanwhile (a page's ``/api/generate``)
+        is changed, not overwritten with the request before it."""
         if name == "tempo" and self.midi_clock is not None:
             raise RequestError(self.midi_clock.tempo_refusal())
         with self._lock:
-            base = self.current
-        request = self.request({name: value}, base)
-        with self._lock:
-            self.current = request
-        return request
+            self.current = self.request({name: value}, self.current)
+            return self.current
 
     def midi(self, loop: Loop) -> bytes:
         """The loop as the bytes of a loop-exact ``.mid`` file."""
