@@ -93,10 +93,19 @@ def _not_a_file(path: Path) -> str:
 
 @torch.no_grad()
 def encode_loops(model: MelodyModel, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Posterior mean and standard deviation ``[N, latent_dim]`` of dense loops ``x`` (model in eval mode)."""
+    """Posterior mean and standard deviation ``[N, latent_dim]`` of dense loops ``x`` (model in eval mode);
+    :class:`ToolError` when a number of them is not finite (weights that overflow on these loops: a JSON listing
+    would print NaN, which is no JSON, and a line between such points is no line)."""
     model.eval()
     mu, logvar = model.encode(x)
-    return mu, torch.exp(0.5 * logvar)
+    std = torch.exp(0.5 * logvar)
+    if not (bad := ~(torch.isfinite(mu).all(dim=1) & torch.isfinite(std).all(dim=1))).any():
+        return mu, std
+    which = "this loop" if len(x) == 1 else f"{int(bad.sum())} of these {len(x)} loops"
+    raise ToolError(
+        f"the run's model encodes {which} to numbers that are not finite (NaN or infinite): its weights overflow on "
+        "them, so its model.safetensors was likely edited or damaged: restore it from a backup, or train again"
+    )
 
 
 def encode_file(
