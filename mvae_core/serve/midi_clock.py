@@ -151,6 +151,11 @@ class ClockFollower:
         return clock_tempo(self.filter.average) if self.filter.count >= 2 else None
 
     @property
+    def loop_tempo(self) -> float:
+        """The tempo the next loop is decoded at: the measured one, else the period assumed."""
+        return self.tempo or clock_tempo(self.filter.period)
+
+    @property
     def state(self) -> str:
         """``waiting`` (no clock yet), ``playing``, ``stopped`` (by the DAW) or ``lost`` (no clock while playing)."""
         if self.lost:
@@ -230,7 +235,7 @@ class ClockFollower:
         resume point; a note of the 16th at the resume point played a little early (its grid step is there, its
         start before) sounds at the resume point."""
         start = self._fetched
-        for note in self.loop_notes(self.tempo or clock_tempo(self.filter.period)):
+        for note in self.loop_notes(self.loop_tempo):
             on = start + note.start / TICKS_PER_CLOCK
             if max(on, start + note.step % STEPS_PER_LOOP * CLOCKS_PER_STEP) >= self._from:
                 self._pending.append((max(on, self._from), True, note.pitch, note.velocity))

@@ -45,6 +45,7 @@ PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first be
 START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
 LATE_SKIP = 0.05  # a note due this long ago (the process stalled: a suspended laptop, a busy machine) is dropped
 POLL_SECONDS = 0.05  # a clock-following player notices stop() within this
+READY_TEMPO = 0.005  # a loop made while stopped plays after Start if the tempo measured then is within this fraction
 
 
 class MidiOutError(MvaeError):
@@ -290,6 +291,8 @@ class ClockPlayer:
         self.clock = clock
         self.voices = Voices(port)
         self.follower = ClockFollower(self._loop_notes, engine.current.tempo)
+        self._ready: Loop | None = None  # the loop a Start would play, made while the DAW is stopped ...
+        self._tried: LoopRequest | None = None  # ... for this request (tried once, if the model failed)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run, name="mvae-midi-clock", daemon=True)
 
@@ -334,6 +337,8 @@ class ClockPlayer:
         state = self.follower.state
         try:
             while not self._stop.is_set():
+                if not self.follower.running:
+                    self._make_ready()
                 now = self.clock()
                 while pending and pending[0][0] <= now:
                     due, _, msg = heapq.heappop(pending)
@@ -359,7 +364,32 @@ class ClockPlayer:
 
     def _loop_notes(self, tempo: float) -> Sequence[TimedNote]:
         """The current loop's notes, decoded at the measured ``tempo`` (within the knob's range): the rules for
-        short notes and gaps are in ticks at a tempo."""
-        low, high = KNOBS["tempo"]
-        request = dataclasses.replace(self.engine.current, tempo=min(max(tempo, low), high))
+        short notes and gaps are in ticks at a tempo. The loop made ready while stopped is taken once, if it is still
+        the current request's at about that tempo (:data:`READY_TEMPO`)."""
+        request = _at_tempo(self.engine.current, tempo)
+        ready, self._ready, self._tried = self._ready, None, None
+        if ready is not None and _same_loop(ready.request, request):
+            return ready.notes
         return self.next_loop(request).notes
+
+    def _make_ready(self) -> None:
+        """While the DAW is stopped: make the loop a Start (or Continue) would play, unless made already. Made at the
+        first clock after Start instead, a decode (tens of ms for a model's first one, or with the engine busy)
+        held back the first notes."""
+        request = _at_tempo(self.engine.current, self.follower.loop_tempo)
+        if self._tried is not None and _same_loop(self._tried, request):
+            return
+        self._tried, loop = request, self.next_loop(request)
+        self._ready = loop if self.next_loop.failure is None else None
+
+
+def _at_tempo(request: LoopRequest, tempo: float) -> LoopRequest:
+    """``request`` at ``tempo`` bpm, kept within the knob's range."""
+    low, high = KNOBS["tempo"]
+    return dataclasses.replace(request, tempo=min(max(tempo, low), high))
+
+
+def _same_loop(made: LoopRequest, wanted: LoopRequest) -> bool:
+    """Whether the loop made for ``made`` may play for ``wanted``: the same request, at about its tempo."""
+    close = abs(made.tempo - wanted.tempo) <= READY_TEMPO * wanted.tempo
+    return close and dataclasses.replace(made, tempo=wanted.tempo) == wanted
