@@ -43,3 +43,16 @@ def test_interpolate_from_a_file_names_the_model_not_the_point(overflowing, synt
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "encodes this loop to " + SAID in result.stderr
+
+
+def test_generate_from_a_built_in_model_that_overflows_names_the_file_not_the_models_code(overflowing, tmp_path):
+    """It said the built-in model broke the contract of 'docs/models.md, Writing a model', as if mvae's own code were
+    at fault."""
+    result = CliRunner().invoke(app, ["generate", str(overflowing), "--z", "0,0", "--out", str(tmp_path / "g")])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert said.endswith(
+        "a built-in model's numbers are NaN or infinite only where its weights overflow: the run's model.safetensors "
+        "was likely edited or damaged: restore it from a backup, or train again"
+    )
+    assert "Writing a model" not in said

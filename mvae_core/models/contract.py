@@ -8,6 +8,7 @@ authors.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -194,11 +195,26 @@ def check_notes(model: str, notes: Any, points: int, rows: int | None = None, me
                 break
             if bad := next(((note, why) for note in loop if (why := _note_problem(note, rows)) is not None), None):
                 problem, rule = f"returned {bad[0]!r} in the notes of latent point {i}: {bad[1]}", NOTE_RULE
+                if any(_not_finite(getattr(bad[0], field)) for field in ("velocity", "duration", "timeshift")):
+                    built_in = getattr(_registered(model), "origin", None) == "built-in"
+                    rule = WEIGHTS_OVERFLOW if built_in else rule  # not a bug of mvae's own code to report
                 break
     if problem is not None:
-        raise ModelContractError(
-            f"{_named(model)}: {method} {problem}; it must return {rule} (docs/models.md, Writing a model)"
-        )
+        advice = rule if rule is WEIGHTS_OVERFLOW else f"it must return {rule} (docs/models.md, Writing a model)"
+        raise ModelContractError(f"{_named(model)}: {method} {problem}; {advice}")
+
+
+WEIGHTS_OVERFLOW = (
+    "a built-in model's numbers are NaN or infinite only where its weights overflow: the run's model.safetensors was "
+    "likely edited or damaged: restore it from a backup, or train again"
+)
+"""What :func:`check_notes` says of a built-in model's note holding a NaN or infinite number (a package model's is
+told the contract: its own code may compute it)."""
+
+
+def _not_finite(value: Any) -> bool:
+    """``value`` is a real number that is NaN or infinite (numpy's too)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isfinite(value)
 
 
 def _note_problem(note: Any, rows: int | None) -> str | None:
