@@ -221,7 +221,7 @@ def test_a_start_without_a_clock_before_it_times_the_first_beat_from_the_first_c
 
 @pytest.mark.parametrize("resume", ["start", "continue"])
 def test_a_daw_that_sends_its_clock_only_while_playing_is_not_lost_between_its_start_and_first_clock(resume):
-    """Logic and many hardware boxes send no clock while stopped: the Start (or Continue) after a pause comes long
+    """A DAW that sends its clock only while playing (some do): the Start (or Continue) after a pause comes long
     after the last clock, and its first clock a moment later. That moment is no lost clock."""
     daw = Daw(follower())
     clock = period(120)
