@@ -83,7 +83,8 @@ class TickFilter:
         self.last_error = 0.0
 
     def tick(self, t: float) -> bool:
-        """Take a clock that arrived at ``t``; False when it came in a burst (:data:`BURST`): its notes are dropped."""
+        """Take a clock that arrived at ``t``; False when it came in a burst (:data:`BURST_SECONDS` and :data:`BURST`
+        of a period after the last): its notes are dropped."""
         last, self.arrival = self.arrival, t
         if self.time is None or last is None or t - last > (SLOWEST if self.count < 2 else GAP_CLOCKS * self.period):
             self.time, self.count, self.change = t, 1, 0.0
