@@ -1,8 +1,8 @@
 """The shape of a ``metrics.jsonl`` line as the trainer writes it, and :func:`as_written`, which reads a line of
 another shape (hand-edited, or garbled by a disk into other valid JSON) as one with those values missing.
 
-A reader of metrics lines (``mvae plot``, the ablation's summary) gets from :func:`as_written` only the types the
-trainer writes: a value of another type reads as missing, as in a line written before that value was kept, so a
+Every reader of metrics lines (``mvae plot``, the ablation's summary, a resume's stop reasons) gets them through
+:meth:`~mvae_core.run.RunDir.read_metrics`, which applies :func:`as_written`, so only the types the trainer writes: a value of another type reads as missing, as in a line written before that value was kept, so a
 ``"seconds": "x"`` or an ``"events": 5`` leaves a gap in a curve instead of a traceback.
 """
 
@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-NUMBERS = ("lr", "val_elbo", "onset_f1", "rhythm_f1", "timing_spread_ratio", "active_units", "seconds", "cpu_seconds")
-"""Keys whose value is a number (or null: NaN and inf are written as null)."""
-TABLES = ("weights", "train", "val", "timing_std", "replaced")
-"""Keys whose value is a table of numbers (or nulls) by name."""
+CLOCK_KEYS = ("seconds", "cpu_seconds")
+"""The keys of a metrics line that time the epoch: the only ones that differ between two identical runs."""
+RECORD_NUMBERS = ("epoch", "lr", "val_elbo", "onset_f1", "rhythm_f1", "timing_spread_ratio", "active_units",
+                  *CLOCK_KEYS)  # fmt: skip
+"""The top-level numbers of an epoch's record (a metrics line), which plugins see in ``mvae_epoch_end`` (or null in
+the file: NaN and inf are written as null)."""
+RECORD_TABLES = ("train", "val", "weights", "timing_std")
+"""The top-level tables of numbers (or nulls) in that record (``val.<term>``, ``timing_std.data``, …; their keys
+depend on the model and plugins). Beside them the record holds ``events``, at times ``replaced`` (a table of texts:
+which plugin replaced a term), and ``plugins`` joins later."""
 EVENT_TEXTS = ("source", "level", "message")
 """The texts of an event (``events`` is a list of them: ``{"source", "level", "message"}``)."""
 
@@ -21,18 +27,23 @@ EVENT_TEXTS = ("source", "level", "message")
 def as_written(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` (a metrics line with an ``epoch``) with every value of another type than the trainer writes left
     out: a known number that is no number (``true`` is none), a table that is no table (and its entries that are no
-    numbers), ``events`` that are no list (and its events that are not texts by :data:`EVENT_TEXTS`), ``plugins``
+    numbers; ``replaced``'s that are no texts), ``events`` that are no list (and its events that are not texts by :data:`EVENT_TEXTS`), ``plugins``
     that is no table of tables. Other keys are kept as they are; ``record`` itself is not changed."""
     kept = dict(record)
-    for key in NUMBERS:
+    for key in RECORD_NUMBERS[1:]:  # the epoch is checked by the reader: a line without one is none
         if key in kept and kept[key] is not None and not _number(kept[key]):
             del kept[key]
-    for key in TABLES:
+    for key in RECORD_TABLES:
         if key in kept:
             if isinstance(kept[key], dict):
                 kept[key] = {name: value for name, value in kept[key].items() if value is None or _number(value)}
             else:
                 del kept[key]
+    if "replaced" in kept:
+        if isinstance(kept["replaced"], dict):
+            kept["replaced"] = {term: name for term, name in kept["replaced"].items() if isinstance(name, str)}
+        else:
+            del kept["replaced"]
     if "events" in kept:
         if isinstance(kept["events"], list):
             kept["events"] = [event for event in kept["events"] if _event(event)]

@@ -54,6 +54,7 @@ from mvae_core.files import (
     reason,
 )
 from mvae_core.host import OBJECT_ORIGIN
+from mvae_core.metrics_record import as_written
 from mvae_core.models import VERSION_KEY_PREFIX, build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
 from mvae_core.provenance import DATA_FIX, distribution_version, last_part_versions, part_name, provenance_problem
@@ -665,9 +666,11 @@ class RunDir:
             raise WriteFailed(f"cannot write {self.path / METRICS}: {reason(exc)}") from None
 
     def read_metrics(self) -> list[dict[str, Any]]:
-        """Every complete line: an epoch's record. A line torn by a crash mid-write, or garbled by a damaged disk (bytes
-        that are no UTF-8, a record without its epoch, nesting deeper than Python parses), is ignored; a file that is
-        none mvae writes (not a regular file, over :data:`RUN_FILE_BYTES`) has no line."""
+        """Every complete line: an epoch's record, :func:`~mvae_core.metrics_record.as_written` (a value of another
+        type than the trainer writes, from a hand edit or a garbled disk, reads as missing). A line torn by a crash
+        mid-write, or garbled by a damaged disk (bytes that are no UTF-8, a record without its epoch, nesting deeper
+        than Python parses), is ignored; a file that is none mvae writes (not a regular file, over
+        :data:`RUN_FILE_BYTES`) has no line."""
         try:
             data = read_bounded(self.path / METRICS, RUN_FILE_BYTES)
         except (FileNotFoundError, NotRegular, TooLarge):
@@ -679,7 +682,7 @@ class RunDir:
             except (json.JSONDecodeError, RecursionError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("epoch"), int):
-                records.append(record)
+                records.append(as_written(record))
         return records
 
     def truncate_metrics(self, last_epoch: int) -> list[int]:

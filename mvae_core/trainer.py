@@ -101,16 +101,6 @@ def one_training() -> Iterator[None]:
         _TRAINING.release()
 
 
-CLOCK_KEYS = ("seconds", "cpu_seconds")
-"""The keys of a metrics line that time the epoch: the only ones that differ between two identical runs."""
-RECORD_NUMBERS = ("epoch", "lr", "val_elbo", "onset_f1", "rhythm_f1", "timing_spread_ratio", "active_units",
-                  *CLOCK_KEYS)  # fmt: skip
-"""The top-level numbers of an epoch's record (a metrics line) that plugins see in ``mvae_epoch_end``."""
-RECORD_TABLES = ("train", "val", "weights", "timing_std")
-"""The top-level tables of numbers in that record (``val.<term>``, ``timing_std.data``, …; their keys depend on the
-model and plugins). Beside them the record holds ``events`` and, at times, ``replaced``; ``plugins`` joins later."""
-
-
 @dataclass
 class EpochProgress:
     """Where an epoch stands: its multipliers, the next step, the summed train losses so far, the multipliers and

@@ -25,8 +25,8 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mvae_core import hookimpl
+from mvae_core.metrics_record import RECORD_NUMBERS, RECORD_TABLES
 from mvae_core.suggest import did_you_mean
-from mvae_core.trainer import RECORD_NUMBERS, RECORD_TABLES
 from mvae_core.view import TrainerView, epoch_number
 
 

@@ -100,7 +100,7 @@ def assert_same_training(expected: Path, actual: Path) -> None:
 def _metrics(run: Path) -> list[dict]:
     import json
 
-    from mvae_core.trainer import CLOCK_KEYS
+    from mvae_core.metrics_record import CLOCK_KEYS
 
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     for record in records:

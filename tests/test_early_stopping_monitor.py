@@ -2,7 +2,7 @@
 
 A name that is not in the epoch's record (``val_elb``) is a config error with the closest name. Before, the run
 trained a whole epoch, then failed without a "did you mean". The names it is checked against
-(trainer.RECORD_NUMBERS, RECORD_TABLES) are those of a real record.
+(metrics_record.RECORD_NUMBERS, RECORD_TABLES) are those of a real record.
 
 early_stopping cannot watch the numbers other plugins record: they join the epoch's record after its
 mvae_epoch_end. A monitor there is a config error at start-up, not a failure after the first epoch."""
@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from mvae_core.cli import app
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.host import PluginHost
-from mvae_core.trainer import RECORD_NUMBERS, RECORD_TABLES
+from mvae_core.metrics_record import RECORD_NUMBERS, RECORD_TABLES
 from mvae_plugins.early_stopping import _numeric_paths
 from tests.training import SEED, make_trainer, tiny_config
 

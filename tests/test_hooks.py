@@ -11,9 +11,10 @@ from mvae_core import hookimpl, hookspecs
 from mvae_core.config import LOSS_TERMS
 from mvae_core.data.batches import batch_indices
 from mvae_core.losses import kl_per_dimension
+from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
-from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingPaused
+from mvae_core.trainer import NonFiniteLoss, TrainingPaused
 from tests.training import TINY, Ramp, event_messages, make_trainer, tiny_config
 
 

@@ -16,8 +16,8 @@ import mvae_core
 from mvae_core import hookimpl
 from mvae_core.checkpoint import load_checkpoint, load_model_file, save_model
 from mvae_core.errors import ResumeRefused, RunInterrupted
+from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.run import RunDir
-from mvae_core.trainer import CLOCK_KEYS
 
 
 class StopAt:

@@ -62,3 +62,26 @@ def test_events_and_tables_keep_their_well_formed_entries():
         "custom": "kept",
     }
     assert record["events"][3] == 5  # the record read is not changed
+
+
+def test_every_reader_of_a_run_s_metrics_gets_the_lines_as_written(damaged):
+    """RunDir.read_metrics is the one place lines are read: a resume's stop reasons (``"events": 5`` raised
+    TypeError there) and every other reader see a damaged value as missing."""
+    from mvae_core.run import RunDir
+
+    run = RunDir(damaged)
+    assert run.stop_reasons() == []
+    assert all(as_written(record) == record for record in run.read_metrics())
+    lines = (damaged / "metrics.jsonl").read_text().splitlines()
+    (damaged / "metrics.jsonl").write_text("\n".join([*lines[:-1], json.dumps(json.loads(lines[-1]) | {"events": 5})]))
+    assert run.stop_reasons() == []
+
+
+def test_replaced_is_a_table_of_texts():
+    """Which plugin replaced a term (``replaced``) is text: it was read as a table of numbers and dropped whole, so a
+    plugin's test of the lines it wrote (examples/mvae-free-bits) saw no replacement."""
+    assert as_written({"epoch": 0, "replaced": {"kl": "free_bits", "x": 3}}) == {
+        "epoch": 0,
+        "replaced": {"kl": "free_bits"},
+    }
+    assert as_written({"epoch": 0, "replaced": "free_bits"}) == {"epoch": 0}

@@ -23,8 +23,8 @@ import mvae_core
 from mvae_core.checkpoint import SETTINGS, CheckpointError
 from mvae_core.cli import app
 from mvae_core.errors import ConfigError
+from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.run import RunDir
-from mvae_core.trainer import CLOCK_KEYS
 from tests.training import TINY
 
 

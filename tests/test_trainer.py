@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from mvae_core import hookimpl
+from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.models import build_model
-from mvae_core.trainer import CLOCK_KEYS, NonFiniteLoss, TrainingInProgress
+from mvae_core.trainer import NonFiniteLoss, TrainingInProgress
 from tests.training import Poison, make_trainer, tiny_config
 
 

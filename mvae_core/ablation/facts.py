@@ -11,7 +11,6 @@ from typing import Any
 from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
-from mvae_core.metrics_record import as_written
 from mvae_core.report import QUANTIZED_WITHIN, spread_ratio
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -65,13 +64,7 @@ def run_state(path: Path, epochs: int | None) -> str:
         target = epochs or run.read_config().train.epochs
     except ConfigError:
         return "unfinished"
-    return "finished" if is_finished(_records(run), target) else "unfinished"
-
-
-def _records(run: RunDir) -> list[dict[str, Any]]:
-    """The run's metrics lines, each :func:`~mvae_core.metrics_record.as_written` (a value of another type than the
-    trainer writes reads as missing)."""
-    return [as_written(record) for record in run.read_metrics()]
+    return "finished" if is_finished(run.read_metrics(), target) else "unfinished"
 
 
 @dataclass(frozen=True)
@@ -103,7 +96,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
     the warnings of the epochs from ``attempt_start`` on: those of the latest attempt at the run. (Each attempt's
     first epoch holds the plugins' start-up warnings about the run as then planned, e.g. "this run ends with epoch
     3"; an extended run's earlier ones no longer hold.)"""
-    records = _records(RunDir(path))
+    records = RunDir(path).read_metrics()
     curve = tuple(r.get("val_elbo") for r in records)
     scored = [(v, r["epoch"]) for v, r in zip(curve, records, strict=True) if v is not None and math.isfinite(v)]
     best = min(scored, default=(None, None))

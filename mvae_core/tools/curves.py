@@ -20,7 +20,6 @@ from typing import Any
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.metrics_record import as_written
 from mvae_core.run import METRICS, RunDir
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, picture_path, require_extra
@@ -112,8 +111,7 @@ def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()
         run.read_config()  # a folder that is not a run is named for what it holds
         raise ToolError(f"{run.path}: no {METRICS} there: no epoch has finished yet")
     out = picture_path(out)
-    records = [as_written(record) for record in run.read_metrics()]  # a value of another type: a gap
-    draw_curves(records, out, f"{run.path}: training curves", metrics)
+    draw_curves(run.read_metrics(), out, f"{run.path}: training curves", metrics)
     return out
 
 
