@@ -47,6 +47,7 @@ def test_the_tempo_knob_shows_the_daw_s_tempo_disabled_and_follows_it(shared_bro
     driver.execute_script("document.dispatchEvent(new Event('visibilitychange'))")  # the page shown again: read now
     _wait(driver, SHOWN, equals="90 bpm", timeout=3)
     _wait(driver, "return window.mvae.current.tempo", equals=90, timeout=3)
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_without_a_clock_the_tempo_knob_is_the_performer_s(shared_browser, page_server):
