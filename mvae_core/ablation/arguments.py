@@ -45,6 +45,10 @@ def check_numbers(
     for name, value in numbers.items():
         if value is not None and whole_number(name, value) < 1:
             raise OptionError(name, f"must be at least 1, got {value}")
+    from mvae_core.generation import MAX_LOOPS  # torch: not for the command's start-up
+
+    if samples > MAX_LOOPS:  # as evaluate's: each run decodes them in one batch, after its training
+        raise OptionError("samples", f"must be at most {MAX_LOOPS}, got {samples}")
     if executor not in EXECUTORS:
         raise OptionError("executor", f"{executor!r}: choose 'local' or 'ray'")
     if real_number("gpus_per_run", gpus_per_run) < 0:
