@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core import hookimpl, session, train
+from mvae_core import hookimpl, run_data, train
 from mvae_core.config import PluginsConfig
 from mvae_core.host import PluginHost
 from mvae_core.plugins import PluginError
@@ -44,6 +44,6 @@ def test_train_refuses_it_before_reading_data(synth_dir, tmp_path, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("the data was read before the plugin was checked")
 
-    monkeypatch.setattr(session, "load_dataset", no_reading)
+    monkeypatch.setattr(run_data, "load_dataset", no_reading)
     with pytest.raises(PluginError, match="mvae_step_ned is not a hook of mvae"):
         train(synth_dir, tmp_path / "run", plugins=[("mine", MisspeltHook())], epochs=1)
