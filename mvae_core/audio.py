@@ -179,8 +179,15 @@ def _fluidsynth(midi: mido.MidiFile, font: str, sample_rate: int) -> np.ndarray:
         command = [FLUIDSYNTH, "-n", "-i", "-q", "-g", str(FLUIDSYNTH_GAIN), "-r", str(sample_rate),
                    "-T", "wav", "-O", "s16", "-F", str(target), font, str(source)]  # fmt: skip
         done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        said = done.stderr.decode(errors="replace")
+        if "Failed to load" in said:  # a cut or damaged .sf2: fluidsynth plays its own default one, exit status 0
+            why = next((line.split("error:", 1)[1].strip() for line in said.splitlines() if "error:" in line), "")
+            raise InputError(
+                f"fluidsynth cannot load the SoundFont {font} ({why or 'damaged'}): it is cut short or damaged, and "
+                "fluidsynth would play its default SoundFont instead; give a complete .sf2"
+            )
         if done.returncode != 0 or not target.is_file():
-            detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output file"]
+            detail = said.strip().splitlines()[-1:] or ["no output file"]
             raise InputError(f"fluidsynth failed with {font}: {detail[0]}")
         with wave.open(str(target), "rb") as rendered:
             channels = rendered.getnchannels()
