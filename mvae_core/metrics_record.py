@@ -2,7 +2,8 @@
 another shape (hand-edited, or garbled by a disk into other valid JSON) as one with those values missing.
 
 Every reader of metrics lines (``mvae plot``, the ablation's summary, a resume's stop reasons) gets them through
-:meth:`~mvae_core.run.RunDir.read_metrics`, which applies :func:`as_written`, so only the types the trainer writes: a value of another type reads as missing, as in a line written before that value was kept, so a
+:meth:`~mvae_core.run.RunDir.read_metrics`, which applies :func:`as_written`, so it sees only the types the trainer
+writes: a value of another type reads as missing, as in a line written before that value was kept, so a
 ``"seconds": "x"`` or an ``"events": 5`` leaves a gap in a curve instead of a traceback.
 """
 
@@ -21,17 +22,18 @@ RECORD_TABLES = ("train", "val", "weights", "timing_std")
 depend on the model and plugins). Beside them the record holds ``events``, at times ``replaced`` (a table of texts:
 which plugin replaced a term), and ``plugins`` joins later."""
 EVENT_TEXTS = ("source", "level", "message")
-"""The texts of an event (``events`` is a list of them: ``{"source", "level", "message"}``)."""
+"""The texts of an event (``events`` is a list of such tables); ``source`` may be left out."""
 
 
 def as_written(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` (a metrics line with an ``epoch``) with every value of another type than the trainer writes left
     out: a known number that is no number (``true`` is none), a table that is no table (and its entries that are no
-    numbers; ``replaced``'s that are no texts), ``events`` that are no list (and its events that are not texts by :data:`EVENT_TEXTS`), ``plugins``
-    that is no table of tables. Other keys are kept as they are; ``record`` itself is not changed."""
+    numbers; ``replaced``'s that are no texts), ``events`` that are no list (and its events that are no table of
+    :data:`EVENT_TEXTS`), ``plugins`` that is no table of tables. Other keys are kept as they are; ``record`` itself
+    is not changed."""
     kept = dict(record)
-    for key in RECORD_NUMBERS[1:]:  # the epoch is checked by the reader: a line without one is none
-        if key in kept and kept[key] is not None and not _number(kept[key]):
+    for key in RECORD_NUMBERS:
+        if key != "epoch" and key in kept and kept[key] is not None and not _number(kept[key]):  # the reader checks it
             del kept[key]
     for key in RECORD_TABLES:
         if key in kept:
@@ -62,9 +64,7 @@ def _number(value: Any) -> bool:
 
 
 def _event(event: Any) -> bool:
-    """An event as the trainer writes it: a table whose level and message are texts, and its source, when given."""
-    return (
-        isinstance(event, dict)
-        and all(isinstance(event.get(key), str) for key in ("level", "message"))
-        and isinstance(event.get("source", ""), str)
+    """An event as the trainer writes it: a table whose :data:`EVENT_TEXTS` are texts (its source, when given)."""
+    return isinstance(event, dict) and all(
+        isinstance(event[key], str) if key in event else key == "source" for key in EVENT_TEXTS
     )
