@@ -40,6 +40,9 @@ from mvae_core.suggest import did_you_mean
 
 SAMPLE_RATE = 44100
 RELEASE_SECONDS = 0.5
+MAX_AUDIO_SECONDS = 30 * 60
+"""The longest audio :func:`render` makes (a 2-bar loop at 120 bpm 450 times): its samples are computed in memory,
+several copies of 8 bytes each (10,000 loops at 4 bpm asked for 394 GiB, a MemoryError)."""
 PEAK = 0.9
 RENDERERS = ("auto", "fluidsynth", "builtin")
 FLUIDSYNTH = "fluidsynth"
@@ -92,6 +95,11 @@ def render(
     FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
     font = check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
+    if (seconds := length_ticks * tick_seconds) > MAX_AUDIO_SECONDS:  # its samples would not fit in memory
+        raise InputError(
+            f"the audio would last {seconds / 60:,.0f} minutes (the loops at {tempo:g} bpm); mvae renders at most "
+            f"{MAX_AUDIO_SECONDS // 60} minutes to one WAV: render fewer loops, or at a faster tempo"
+        )
     loop = round(length_ticks * tick_seconds * sample_rate)
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
     if font is not None:
