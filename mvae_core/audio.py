@@ -40,6 +40,8 @@ from mvae_core.suggest import did_you_mean
 
 SAMPLE_RATE = 44100
 RELEASE_SECONDS = 0.5
+FLUIDSYNTH_SECONDS = 300
+"""How long the fluidsynth program may render one WAV (30 minutes of audio took 30 s on two cores)."""
 MAX_AUDIO_SECONDS = 30 * 60
 """The longest audio :func:`render` makes (a 2-bar loop at 120 bpm 450 times): its samples are computed in memory,
 several copies of 8 bytes each (10,000 loops at 4 bpm asked for 394 GiB, a MemoryError)."""
@@ -186,7 +188,13 @@ def _fluidsynth(midi: mido.MidiFile, font: str, sample_rate: int) -> np.ndarray:
         midi.save(source)
         command = [FLUIDSYNTH, "-n", "-i", "-q", "-g", str(FLUIDSYNTH_GAIN), "-r", str(sample_rate),
                    "-T", "wav", "-O", "s16", "-F", str(target), font, str(source)]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=FLUIDSYNTH_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            raise InputError(
+                f"fluidsynth did not finish rendering within {FLUIDSYNTH_SECONDS} s with {font}; render fewer loops, "
+                "or use the built-in synth (--renderer builtin)"
+            ) from None
         said = done.stderr.decode(errors="replace")
         if "Failed to load" in said:  # a cut or damaged .sf2: fluidsynth plays its own default one, exit status 0
             why = next((line.split("error:", 1)[1].strip() for line in said.splitlines() if "error:" in line), "")
