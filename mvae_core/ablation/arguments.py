@@ -109,13 +109,8 @@ def base_config(config: Any) -> Path | dict[str, Any] | None:
 
 
 def optional_path(value: str | os.PathLike[str] | None) -> Path | None:
+    """``value`` as a :class:`~pathlib.Path`, or None when it is None (``configs``, a config file's path)."""
     return None if value is None else Path(value)
-
-
-def default_data() -> list[str]:
-    from mvae_core.data.corpus import DEFAULT_DATA
-
-    return DEFAULT_DATA
 
 
 def configurations(

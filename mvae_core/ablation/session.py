@@ -34,7 +34,6 @@ from mvae_core.ablation.arguments import (
     base_config,
     check_numbers,
     configurations,
-    default_data,
     optional_path,
 )
 from mvae_core.ablation.facts import GENERATED_SEED
@@ -62,7 +61,8 @@ from mvae_core.ablation.summary import (
 )
 from mvae_core.ablation.summary import paired as paired_differences
 from mvae_core.config import MvaeConfig
-from mvae_core.data.load import absolute_data
+from mvae_core.data.corpus import DEFAULT_DATA
+from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
@@ -194,13 +194,11 @@ def ablate(
         )
     check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     overrides = assignments(overrides)
-    from mvae_core.data.load import absolute_data, check_paths, data_arguments
-
     out, configs, config = Path(out), optional_path(configs), base_config(config)
     report = report if report is not None else _say_nothing
     if not callable(report):
         raise OptionError("report", f"takes a function of one line of text, such as print, got {report!r}")
-    data = data_arguments(data) or default_data()
+    data = data_arguments(data) or DEFAULT_DATA
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms, references = configurations(mode, plugins, configs)
     starting = None if init_from is None else read_starting_weights(init_from)  # read once, before anything runs
