@@ -35,6 +35,9 @@ def check_numbers(
     executor: str,
     address: str | None,
 ) -> None:
+    """:func:`~mvae_core.ablation.session.ablate`'s numbers and executor checked, an :class:`OptionError` naming the
+    first bad one: the counts whole and at least 1, ``samples`` at most evaluate's limit, a known executor, and the
+    Ray-only arguments (``address``, ``cpus_per_run``, ``gpus_per_run``) left at their defaults without Ray."""
     numbers = {
         "seeds": seeds,
         "samples": samples,

@@ -225,6 +225,7 @@ def flat_settings(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def shown_setting(flat: dict[str, Any], key: str) -> str:
+    """The value of ``key`` in ``flat`` (:func:`flat_settings`) as a message shows it: JSON, or ``unset``."""
     return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
