@@ -671,6 +671,10 @@ class RunDir:
         mid-write, or garbled by a damaged disk (bytes that are no UTF-8, a record without its epoch, nesting deeper
         than Python parses), is ignored; a file that is none mvae writes (not a regular file, over
         :data:`RUN_FILE_BYTES`) has no line."""
+        return [as_written(record) for record in self._metrics_lines()]
+
+    def _metrics_lines(self) -> list[dict[str, Any]]:
+        """The complete lines of :meth:`read_metrics` as they are in the file."""
         try:
             data = read_bounded(self.path / METRICS, RUN_FILE_BYTES)
         except (FileNotFoundError, NotRegular, TooLarge):
@@ -682,14 +686,15 @@ class RunDir:
             except (json.JSONDecodeError, RecursionError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("epoch"), int):
-                records.append(as_written(record))
+                records.append(record)
         return records
 
     def truncate_metrics(self, last_epoch: int) -> list[int]:
-        """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed), and torn ones. Returns
-        the epochs up to ``last_epoch`` (counted from 0) that have no line: lost to a damaged or hand-cut file (the
-        run goes on from its checkpoint, but their numbers are gone)."""
-        kept = [r for r in self.read_metrics() if r["epoch"] <= last_epoch]
+        """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed), and torn ones; the
+        lines kept are written back as they were (not :meth:`read_metrics`' reading: a value of an unexpected type
+        stays in the file). Returns the epochs up to ``last_epoch`` (counted from 0) that have no line: lost to a
+        damaged or hand-cut file (the run goes on from its checkpoint, but their numbers are gone)."""
+        kept = [r for r in self._metrics_lines() if r["epoch"] <= last_epoch]
         text = "".join(json.dumps(r) + "\n" for r in kept)
         self._write_text(METRICS, text)
         return sorted(set(range(last_epoch + 1)) - {r["epoch"] for r in kept})
