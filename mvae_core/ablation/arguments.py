@@ -36,8 +36,9 @@ def check_numbers(
     address: str | None,
 ) -> None:
     """:func:`~mvae_core.ablation.session.ablate`'s numbers and executor checked, an :class:`OptionError` naming the
-    first bad one: the counts whole and at least 1, ``samples`` at most evaluate's limit, a known executor, and the
-    Ray-only arguments (``address``, ``cpus_per_run``, ``gpus_per_run``) left at their defaults without Ray."""
+    first bad one: the counts whole and at least 1 (``jobs`` and ``epochs`` when given), ``samples`` at most
+    evaluate's limit, a known executor, ``gpus_per_run`` a number >= 0, and the Ray-only arguments (``address``,
+    ``cpus_per_run``, ``gpus_per_run``) left at their defaults without Ray."""
     numbers = {
         "seeds": seeds,
         "samples": samples,
