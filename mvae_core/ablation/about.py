@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.out_folder import flat_settings, shown_setting
+from mvae_core.ablation.out_folder import shown_setting
 from mvae_core.ablation.plan import Configuration
-from mvae_core.config import ConfigError, MvaeConfig
+from mvae_core.config import ConfigError, MvaeConfig, dotted_settings
 from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.provenance import last_part_versions
 from mvae_core.run import RunDir
@@ -25,7 +25,8 @@ def settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path)
     its ``configs/<name>.toml`` shares with every other configuration's (``--config`` and the command's ``--set``),
     which the table of configurations does not show."""
     flats = [
-        flat_settings(tomllib.loads((out / "configs" / f"{arm.name}.toml").read_text(encoding="utf-8"))) for arm in arms
+        dotted_settings(tomllib.loads((out / "configs" / f"{arm.name}.toml").read_text(encoding="utf-8")))
+        for arm in arms
     ]
     shared = [
         f"`{key} = {shown_setting(flats[0], key)}`"

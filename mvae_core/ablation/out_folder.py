@@ -16,7 +16,7 @@ from typing import Any
 
 from mvae_core.ablation.arguments import Report
 from mvae_core.ablation.plan import Configuration, PlanError
-from mvae_core.config import ConfigError, MvaeConfig, build_config, config_tree
+from mvae_core.config import ConfigError, MvaeConfig, build_config, config_tree, dotted_settings
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError
 from mvae_core.progress import Advice
@@ -201,10 +201,10 @@ def relocate_moved(runs: list[Path], data: list[str], out: Path, report: Report)
 def _change(old: str, new: str) -> str:
     """How the config ``new`` differs from ``old`` (TOML texts): ``train.lr unset → 0.0005, …``; ``""`` for none."""
     try:
-        before = flat_settings(tomllib.loads(old))
+        before = dotted_settings(tomllib.loads(old))
     except tomllib.TOMLDecodeError:
         return "the file there is not valid TOML"
-    after = flat_settings(tomllib.loads(new))
+    after = dotted_settings(tomllib.loads(new))
     keys = [*before, *(key for key in after if key not in before)]
     return ", ".join(
         f"{key} {shown_setting(before, key)} → {shown_setting(after, key)}"
@@ -213,19 +213,9 @@ def _change(old: str, new: str) -> str:
     )
 
 
-def flat_settings(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"train": {"lr": 1}}`` → ``{"train.lr": 1}``."""
-    flat = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            flat |= flat_settings(value, f"{prefix}{key}.")
-        else:
-            flat[prefix + key] = value
-    return flat
-
-
 def shown_setting(flat: dict[str, Any], key: str) -> str:
-    """The value of ``key`` in ``flat`` (:func:`flat_settings`) as a message shows it: JSON, or ``unset``."""
+    """The value of ``key`` in ``flat`` (:func:`~mvae_core.config.dotted_settings`) as a message shows it: JSON, or
+    ``unset``."""
     return json.dumps(flat[key], ensure_ascii=False) if key in flat else "unset"
 
 
