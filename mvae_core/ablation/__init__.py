@@ -15,6 +15,7 @@
 * :mod:`.about`: the summary's lines about what trained the runs (settings, versions, numerics, data, threads);
 * :mod:`.figure`: ``ablation.png`` (matplotlib).
 
-:mod:`.facts` (and so :mod:`.runner`, :mod:`.rows` and :mod:`.session`) imports torch through the run directory,
-so ``mvae_core.cli_ablate`` imports them inside the command, never at start-up (only :mod:`.plan`, which does not).
+:mod:`.facts`, :mod:`.out_folder` and :mod:`.about` (and so :mod:`.runner`, :mod:`.rows` and :mod:`.session`)
+import torch through the run directory, so ``mvae_core.cli_ablate`` imports them inside the command, never at
+start-up (only :mod:`.plan`, which does not, nor does :mod:`.arguments`).
 """
