@@ -106,7 +106,8 @@ class Run:
         return f"Run({str(self.path)!r}, model={model.name!r}, hidden={model.hidden}, latent_dim={model.latent_dim})"
 
     def metrics(self) -> list[dict[str, Any]]:
-        """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file)."""
+        """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file), as
+        :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out."""
         return RunDir(self.path).read_metrics()
 
     def generate(self, z: LatentPoint | None = None, **kwargs: Any) -> Generated:

@@ -114,7 +114,8 @@ class RunResult:
     final_events: list[dict[str, Any]] = field(default_factory=list)
 
     def metrics(self) -> list[dict[str, Any]]:
-        """Every line of the run's ``metrics.jsonl`` (one dict per epoch)."""
+        """Every line of the run's ``metrics.jsonl`` (one dict per epoch), as :meth:`~mvae_core.run.RunDir.read_metrics`
+        reads it: a value of another type than mvae writes is left out."""
         return RunDir(self.path).read_metrics()
 
 
