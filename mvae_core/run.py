@@ -685,7 +685,7 @@ class RunDir:
                 record = json.loads(line)
             except (json.JSONDecodeError, RecursionError):
                 continue
-            if isinstance(record, dict) and isinstance(record.get("epoch"), int):
+            if isinstance(record, dict) and type(record.get("epoch")) is int:  # not True, which is 1 to Python
                 records.append(record)
         return records
 

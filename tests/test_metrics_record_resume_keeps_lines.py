@@ -38,3 +38,13 @@ def test_truncating_drops_only_later_and_torn_lines(tiny_run, tmp_path):
     assert RunDir(run).truncate_metrics(1) == []
 
     assert (run / "metrics.jsonl").read_text().splitlines() == [json.dumps(json.loads(lines[0])), noted]
+
+
+def test_a_line_whose_epoch_is_no_whole_number_is_no_epoch(tiny_run, tmp_path):
+    """``"epoch": true`` (a garbled or hand-edited line) counted as epoch 1: a lost line of epoch 1 went untold."""
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    lines = (run / "metrics.jsonl").read_text().splitlines()
+    (run / "metrics.jsonl").write_text("\n".join([lines[0], json.dumps(json.loads(lines[1]) | {"epoch": True})]) + "\n")
+
+    assert [record["epoch"] for record in RunDir(run).read_metrics()] == [0]
+    assert RunDir(run).truncate_metrics(1) == [1]
