@@ -20,7 +20,7 @@ import schedules
 from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
-from mvae_core.config import TrainConfig, parse_set_value
+from mvae_core.config import ConfigError, TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed
 from mvae_core.plugin_catalog import printing_to_stderr
 from mvae_core.tools import ToolError, require_extra
@@ -81,7 +81,10 @@ def _parameters(assignments: list[str]) -> dict[str, Any]:
         key, sep, value = assignment.partition("=")
         if not sep or not key.strip():
             raise fail(f"--set expects param=value, got {assignment!r}")
-        params[key.strip()] = parse_set_value(value.strip())
+        try:
+            params[key.strip()] = parse_set_value(value.strip())
+        except ConfigError as exc:  # a value nested deeper than mvae reads
+            raise fail(f"--set {key.strip()}: {exc}") from None
     return params
 
 
