@@ -3,7 +3,7 @@
 Usage (from the repository root; needs ../shared/data/dev)::
 
     nice -n 19 .venv/bin/python bench/pitch_folds.py --data ../shared/data/dev/wjd_performed --folds 6 \
-        --epochs 8 --samples 4096 --out runs/bench-pitch-folds
+        --epochs 20 --samples 4096 --out runs/bench-pitch-folds
 
 The groups of ``--data`` (``performer`` in WJD's ``manifest.csv``, as :func:`evaluation.split_groups` finds them)
 are put in ``--folds`` folds by the seeded permutation of ``bench/evaluation.py``: fold ``k`` holds the groups that
