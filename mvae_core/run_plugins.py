@@ -1,7 +1,7 @@
 """The model and plugins a run trains with, resolved before any data is read: ``plugins=`` split into registered
 names and plugin objects (:func:`split_plugins`), the model and the plugin host built from the config
 (:func:`resolved_model_and_plugins`, with the note of plugins configured but not enabled), the plugins a resumed run
-must get back (:func:`check_objects`), and the versions installed here of what a config trains with
+must get back (:func:`check_plugins_given_back`), and the versions installed here of what a config trains with
 (:func:`installed_versions`, for the errors that name them).
 """
 
@@ -71,7 +71,7 @@ def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: M
     return Advice(f"{said} plugins={enabled!r} ({in_file})", f"{said} --plugins {','.join(enabled)} ({in_file})")
 
 
-def check_objects(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
+def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
     """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller."""
     versions = run.read_provenance().get("versions", {})
     used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}

@@ -1,12 +1,12 @@
 """The run a :func:`~mvae_core.session.train` call trains, with its config and data, checked before any data is read.
 
 A new run (:func:`new_run_setup`): its config (defaults < config < overrides < arguments, over the starting weights'
-model settings), its folder (:func:`refuse_existing`: never one that holds a run) and its data paths (which must
+model settings), its folder (:func:`refuse_existing_run`: never one that holds a run) and its data paths (which must
 exist, and must not be a run's folder); given no data, the note of what it trains on (:func:`default_data_note`).
 
 A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`EPOCHS_KEY`, and the data's
 place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
-recorded: :func:`recorded_start`); :func:`edited_settings` compares its ``config.toml`` with the settings the
+recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
 would train with it.
 """
@@ -56,7 +56,7 @@ def default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:
     )
 
 
-def recorded_start(run: RunDir) -> StartingWeights | None:
+def recorded_starting_weights(run: RunDir) -> StartingWeights | None:
     """The weights ``run``, stopped before its first checkpoint, started from (``[provenance.init_from]``), read
     again for it to start over from: they must be the same (their digest); None for a run that started from its own
     random weights."""
@@ -98,7 +98,7 @@ def new_run_setup(
         cfg = build_config(_config_source(config), assignments, flags, base)
     run = RunDir(Path(out) if out is not None else Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
     if out is not None:  # a default folder that holds a run is numbered on (session._claimed)
-        refuse_existing(run, epochs)
+        refuse_existing_run(run, epochs)
     data = data_arguments(data) or DEFAULT_DATA
     check_paths(data)  # before anything else, and as the user spelled them
     _refuse_runs_as_data(data, epochs)
@@ -124,7 +124,7 @@ def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
             )
 
 
-def refuse_existing(run: RunDir, epochs: int | None = None, locked: bool = False) -> None:
+def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = False) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
     that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
     finished run is continued with a larger epoch budget (``epochs``, when it is one), a run a plugin stopped is not

@@ -63,7 +63,7 @@ from mvae_core.run import METRICS, NON_FINITE, REPEATS, RunDir, Steps
 from mvae_core.run_data import prepare_data
 from mvae_core.run_plugins import (
     PluginSpec,
-    check_objects,
+    check_plugins_given_back,
     installed_versions,
     resolved_model_and_plugins,
     split_plugins,
@@ -72,8 +72,8 @@ from mvae_core.run_setup import (
     default_data_note,
     edited_settings,
     new_run_setup,
-    recorded_start,
-    refuse_existing,
+    recorded_starting_weights,
+    refuse_existing_run,
     resume_setup,
 )
 from mvae_core.signals import Interrupts
@@ -200,7 +200,7 @@ def train(
         run, cfg, data, relocation = resume_setup(out, data, config, overrides, names, epochs)
         resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
         if not resume:  # and from the weights it started from, if any
-            starting = recorded_start(run)
+            starting = recorded_starting_weights(run)
         if stops := run.stop_reasons():
             reporter = _reporter(progress, True)
             stopped = f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further, from its weights"
@@ -208,7 +208,7 @@ def train(
             reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
             records = run.read_metrics()
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
-        check_objects(cfg, run, objects)
+        check_plugins_given_back(cfg, run, objects)
     else:
         enabled = None if plugins is None else [*names, *objects]
         starting = None if init_from is None else read_starting_weights(init_from)
@@ -235,7 +235,7 @@ def train(
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
-                        refuse_existing(run, epochs, locked=True)
+                        refuse_existing_run(run, epochs, locked=True)
                     train_set, val_set, fingerprint = prepare_data(
                         run, cfg, data, jobs, resume, relocation, dist, reporter, starting
                     )

@@ -1,5 +1,5 @@
 """The arguments of :func:`~mvae_core.ablation.session.ablate` checked before anything is read or written: the
-numbers and the executor (:func:`check_numbers`), the overrides as assignments (:func:`assignments`), the base config
+numbers and the executor (:func:`check_options`), the overrides as assignments (:func:`assignments`), the base config
 (:func:`base_config`) and the plan's configurations from ``mode``, ``plugins`` and ``configs``
 (:func:`configurations`). Each bad argument is an :class:`~mvae_core.errors.OptionError` naming it (the command line
 renders it as its option)."""
@@ -25,7 +25,7 @@ Report = Callable[[str], None]
 """Receives one line of progress: the plan, the data read, each run as it ends."""
 
 
-def check_numbers(
+def check_options(
     seeds: int,
     samples: int,
     jobs: int | None,

@@ -32,7 +32,7 @@ from mvae_core.ablation.arguments import (
     Report,
     assignments,
     base_config,
-    check_numbers,
+    check_options,
     configurations,
     optional_path,
 )
@@ -192,7 +192,7 @@ def ablate(
             f"an ablation starts its own processes (the local pool, or Ray on several machines: docs/scaling.md) and "
             f"cannot run under torchrun (WORLD_SIZE={world}): start it without torchrun"
         )
-    check_numbers(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
+    check_options(seeds, samples, jobs, epochs, cpus_per_run, gpus_per_run, executor, address)
     overrides = assignments(overrides)
     out, configs, config = Path(out), optional_path(configs), base_config(config)
     report = report if report is not None else _say_nothing
