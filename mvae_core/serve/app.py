@@ -5,6 +5,8 @@
 ``GET /api/info``        latent size, loop length, knob defaults and ranges, the training loops' points
                          (``points_ready`` false while they are still being encoded)
 ``GET /api/points``      the training loops' points: ``{"ready", "files", "points", "note"}``
+``GET /api/midi_clock``  ``{"midi_clock": {"input", "state", "tempo"}}`` of ``--midi-clock-in`` (``null``
+                         without it): what ``/api/info`` says of it, without the training points
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
@@ -125,6 +127,9 @@ def create_app(
     async def api_points(request: Request) -> Response:
         return JSONResponse(points.get())
 
+    async def api_midi_clock(request: Request) -> Response:
+        return JSONResponse({"midi_clock": engine.clock_status()})
+
     async def api_generate(request: Request) -> Response:
         _check_query(request)
         return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
@@ -153,6 +158,7 @@ def create_app(
         Route("/", page),
         Route("/api/info", api_info),
         Route("/api/points", api_points),
+        Route("/api/midi_clock", api_midi_clock),
         Route("/api/generate", api_generate, methods=["POST"]),
         Route("/api/midi", api_midi, methods=["POST"]),
         Route("/api/wav", api_wav, methods=["POST"]),

@@ -142,7 +142,7 @@ class Engine:
         self.current = self.defaults
         self.midi_clock: Any = None
         """Set by ``mvae serve --midi-clock-in``: the MIDI out player following a DAW's clock; its ``status()`` is
-        ``/api/info``'s ``midi_clock``, and its ``tempo_refusal()`` answers a tempo set meanwhile (:meth:`set`)."""
+        :meth:`clock_status`, and its ``tempo_refusal()`` answers a tempo set meanwhile (:meth:`set`)."""
         self.model_info = self._model_info()
         """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
         model = {**self.model_info, "best_epoch": self.best_epoch}
@@ -300,8 +300,13 @@ class Engine:
             "points": points["points"],
             "points_note": points["note"],
             "points_ready": points["ready"],
-            "midi_clock": None if self.midi_clock is None else self.midi_clock.status(),
+            "midi_clock": self.clock_status(),
         }
+
+    def clock_status(self) -> dict[str, Any] | None:
+        """``{"input", "state", "tempo"}`` of the DAW's MIDI clock MIDI out follows (``/api/info``'s and
+        ``/api/midi_clock``'s ``midi_clock``); ``None`` without ``--midi-clock-in``."""
+        return None if self.midi_clock is None else self.midi_clock.status()
 
     def _model_info(self) -> dict[str, Any]:
         defaults = self.defaults  # generate's, with the starting tempo

@@ -48,6 +48,11 @@ export async function getInfo() {
   return (await call('/api/info', {}, { anyModel: true })).json();
 }
 
+// {midi_clock}: /api/info's midi_clock ({input, state, tempo}, null without --midi-clock-in), without the points.
+export async function getClock() {
+  return (await call('/api/midi_clock')).json();
+}
+
 // {ready, files, points, note}: the training loops' dots, once the server has encoded them.
 export async function getPoints() {
   return (await call('/api/points')).json();

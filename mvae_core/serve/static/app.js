@@ -23,9 +23,8 @@ const KNOBS = [
     hint: 'beats per minute; sets the loop length' },
 ];
 const MESSAGE_MS = 6000;  // how long an informational status message stays
-// /api/info is read again this often while MIDI out follows a DAW's clock, and the page is shown: not more often, as
-// the server encodes its 2,000 points meanwhile (~8 ms, holding up the MIDI out thread that long if a note is due)
-const CLOCK_POLL_MS = 5000;
+// /api/midi_clock is read this often while MIDI out follows a DAW's clock and the page is shown
+const CLOCK_POLL_MS = 1000;
 const CLOCK_ADOPT_BPM = 0.5;  // a DAW's tempo this far from the last one taken: the page's loop is asked again
 const RETRY_MS = 2000;     // a loop request the server did not receive (stopped, network gone) is sent again after
 
@@ -687,10 +686,10 @@ function showNoteHover(note) {
 // DAW's MIDI clock sets MIDI out's tempo: the tempo knob shows the measured tempo, disabled, with a word saying so,
 // and the page's own loops take that tempo, so the page sounds as the DAW does (the loop playing is asked again
 // when the tempo moved CLOCK_ADOPT_BPM, not at every wobble of the measure).
-// /api/info is read again every CLOCK_POLL_MS while the server follows a clock and the page is shown, at once when
-// the page is shown again, and never without a clock.
+// /api/midi_clock (the same without the training points) is read every CLOCK_POLL_MS while the server follows a
+// clock and the page is shown, at once when the page is shown again, and never without a clock.
 let clockTempo = null;  // the DAW's tempo the page's loops last took
-let clockTimer = null;  // the next reading of /api/info, while a clock is followed
+let clockTimer = null;  // the next reading of /api/midi_clock, while a clock is followed
 
 // Shows /api/info's midi_clock on the tempo knob; true when the page's loops are to take a new tempo.
 function showClock(clock) {
@@ -728,15 +727,15 @@ async function followClock() {
   clearTimeout(clockTimer);
   clockTimer = null;
   if (document.hidden) return;  // read again when the page is shown
-  let info;
+  let clock;
   try {
-    info = await api.getInfo();
+    clock = (await api.getClock()).midi_clock ?? null;
   } catch {
     readClockIn(CLOCK_POLL_MS);  // a server restarting: ask again (its errors show elsewhere)
     return;
   }
-  if (showClock(info.midi_clock ?? null)) knobsChanged();
-  if (info.midi_clock) readClockIn(CLOCK_POLL_MS);
+  if (showClock(clock)) knobsChanged();
+  if (clock) readClockIn(CLOCK_POLL_MS);
 }
 
 // ---------------------------------------------------------------- start-up
