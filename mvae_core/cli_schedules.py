@@ -147,8 +147,8 @@ def preview(
         points = sample(schedule, epochs, steps_per_epoch)
     except Exception as exc:
         raise fail(f"schedule {name!r} failed: {type(exc).__name__}: {exc}", code=1) from None
-    if not all(math.isfinite(value) for _, value in points):
-        raise fail(f"schedule {name!r} gives a value that is not finite; check its parameters", code=1)
+    if bad := next(((x, y) for x, y in points if not math.isfinite(y)), None):  # its parameters: bad input
+        raise fail(f"schedule {name!r} gives {bad[1]} at epoch {bad[0]:g}, not a finite number; check its parameters")
     end = schedule.end_epoch()
     if warning := ramp_warning(name, schedule, points, steps_per_epoch):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
