@@ -28,7 +28,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Self
 
 import mido
 
@@ -116,7 +116,33 @@ class NextLoop:
         return loop
 
 
-class LoopPlayer:
+class PlayerThread:
+    """The daemon thread a player plays in: :meth:`start` it, :meth:`request_stop` it from any thread (its ``run``
+    checks ``_stop``), or :meth:`stop` it and wait for it to turn its notes off and end."""
+
+    def __init__(self, name: str) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.run, name=name, daemon=True)
+
+    def run(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        """Tell the thread to stop, without waiting (:meth:`stop` waits)."""
+        self._stop.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop playing and wait up to ``timeout`` seconds for the thread to turn its notes off and end."""
+        self.request_stop()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+
+class LoopPlayer(PlayerThread):
     """Plays ``engine``'s current loop on ``port`` in a daemon thread (module docstring).
 
     ``clock`` and ``wait(seconds, stop_event)`` default to ``time.perf_counter`` and ``Event.wait``; tests pass a
@@ -130,29 +156,14 @@ class LoopPlayer:
         clock: Callable[[], float] = time.perf_counter,
         wait: Callable[[float, threading.Event], Any] | None = None,
     ) -> None:
+        super().__init__("mvae-midi-out")
         self.engine = engine
         self.next_loop = NextLoop(engine)
         self.port = port
         self.clock = clock
         self.wait = wait or (lambda seconds, stop: stop.wait(seconds))
         self.loops_played = 0
-        self._stop = threading.Event()
         self.voices = Voices(port)
-        self._thread = threading.Thread(target=self.run, name="mvae-midi-out", daemon=True)
-
-    def start(self) -> LoopPlayer:
-        self._thread.start()
-        return self
-
-    def request_stop(self) -> None:
-        """Tell the thread to stop, without waiting (:meth:`stop` waits)."""
-        self._stop.set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop playing and wait up to ``timeout`` seconds for the thread to turn its notes off and end."""
-        self.request_stop()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def run(self, max_loops: int | None = None) -> None:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""
@@ -276,7 +287,7 @@ def _input_named(name: str, names: Sequence[str]) -> str:
     )
 
 
-class ClockPlayer:
+class ClockPlayer(PlayerThread):
     """Plays ``engine``'s current loop on ``port`` as :class:`LoopPlayer` does, timed by the MIDI clock that
     ``clock_in`` receives (:class:`~mvae_core.serve.midi_clock.ClockFollower`) instead of the tempo knob; each
     loop is decoded at the measured tempo. ``clock`` gives the time ``clock_in``'s arrival times are in; tests pass
@@ -285,6 +296,7 @@ class ClockPlayer:
     def __init__(
         self, engine: Engine, port: Any, clock_in: ClockInput, clock: Callable[[], float] = time.perf_counter
     ) -> None:
+        super().__init__("mvae-midi-clock")
         self.engine = engine
         self.next_loop = NextLoop(engine)
         self.clock_in = clock_in
@@ -293,22 +305,11 @@ class ClockPlayer:
         self.follower = ClockFollower(self._loop_notes, engine.current.tempo)
         self._ready: Loop | None = None  # the loop a Start would play, made while the DAW is stopped ...
         self._tried: LoopRequest | None = None  # ... for this request (tried once, if the model failed)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.run, name="mvae-midi-clock", daemon=True)
-
-    def start(self) -> ClockPlayer:
-        self._thread.start()
-        return self
-
-    def request_stop(self) -> None:
-        """Tell the thread to stop (within :data:`POLL_SECONDS`), without waiting (:meth:`stop` waits)."""
-        self._stop.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop playing, wait up to ``timeout`` seconds for the thread to turn its notes off, and close the input."""
-        self.request_stop()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        """Stop playing (the thread sees it within :data:`POLL_SECONDS`), wait up to ``timeout`` seconds for it to turn
+        its notes off, and close the input."""
+        super().stop(timeout)
         self.clock_in.close()
 
     def status(self) -> dict[str, Any]:
