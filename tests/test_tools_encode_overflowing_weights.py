@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from mvae_core.cli import app
 
-SAID = "numbers that are not finite (NaN or infinite): its weights overflow on them, so its model.safetensors"
+SAID = "numbers that are not finite (NaN or infinite): its weights overflow on them, so the run's model.safetensors"
 
 
 @pytest.fixture

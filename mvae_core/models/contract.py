@@ -204,10 +204,9 @@ def check_notes(model: str, notes: Any, points: int, rows: int | None = None, me
         raise ModelContractError(f"{_named(model)}: {method} {problem}; {advice}")
 
 
-WEIGHTS_OVERFLOW = (
-    "a built-in model's numbers are NaN or infinite only where its weights overflow: the run's model.safetensors was "
-    "likely edited or damaged: restore it from a backup, or train again"
-)
+DAMAGED_WEIGHTS = "the run's model.safetensors was likely edited or damaged: restore it from a backup, or train again"
+"""What to do about weights that overflow (mvae's training never writes them), wherever that shows."""
+WEIGHTS_OVERFLOW = f"a built-in model's numbers are NaN or infinite only where its weights overflow: {DAMAGED_WEIGHTS}"
 """What :func:`check_notes` says of a built-in model's note holding a NaN or infinite number (a package model's is
 told the contract: its own code may compute it)."""
 

@@ -56,7 +56,9 @@ log = logging.getLogger(__name__)
 # z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4); the knobs' ranges are KNOBS
 Z_LIMIT = 10.0
 PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
-MAX_SEED = 2**32 - 1
+MAX_PATTERN_SEED = 2**32 - 1
+"""The largest seed a served request takes (``/api/info``'s ``ranges.seed``): a pattern's, narrower than a training
+seed (:data:`~mvae_core.config.MAX_SEED`)."""
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_POINTS = 2000  # training loops drawn on the pad (evenly spaced through the training set)
 ENCODE_CHUNK = 128  # loops encoded per hold of the engine's lock (uploads, the pad's points)
@@ -324,7 +326,7 @@ class Engine:
             "extent": PAD_EXTENT,
             "loop_seconds": loop_seconds(defaults.tempo),
             "defaults": {"seed": defaults.seed, **{name: getattr(defaults, name) for name in KNOBS}},
-            "ranges": {"seed": [0, MAX_SEED], **{name: list(bounds) for name, bounds in KNOBS.items()}},
+            "ranges": {"seed": [0, MAX_PATTERN_SEED], **{name: list(bounds) for name, bounds in KNOBS.items()}},
             "z_limit": Z_LIMIT,
             "max_upload_bytes": MAX_UPLOAD_BYTES,
         }
@@ -433,9 +435,9 @@ def _knob(name: str, value: Any) -> float:
 
 
 def _seed(value: Any) -> int:
-    accepted = f"be a whole number in [0, {MAX_SEED}]"
+    accepted = f"be a whole number in [0, {MAX_PATTERN_SEED}]"
     number = _number("seed", value, accepted)
-    if number != int(number) or not 0 <= number <= MAX_SEED:
+    if number != int(number) or not 0 <= number <= MAX_PATTERN_SEED:
         if isinstance(value, int):
             shown = str(value)
         elif number.is_integer() and abs(number) < 1e16:  # OSC's float32 4294967295 is 4294967296.0: not 4.294967e+09

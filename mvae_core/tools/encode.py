@@ -23,6 +23,7 @@ from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
 from mvae_core.files import not_regular, reason
 from mvae_core.models.base import MelodyModel
+from mvae_core.models.contract import DAMAGED_WEIGHTS
 from mvae_core.tools import ToolError
 
 _TRAINED_WITH = (
@@ -104,7 +105,7 @@ def encode_loops(model: MelodyModel, x: torch.Tensor) -> tuple[torch.Tensor, tor
     which = "this loop" if len(x) == 1 else f"{int(bad.sum())} of these {len(x)} loops"
     raise ToolError(
         f"the run's model encodes {which} to numbers that are not finite (NaN or infinite): its weights overflow on "
-        "them, so its model.safetensors was likely edited or damaged: restore it from a backup, or train again"
+        f"them, so {DAMAGED_WEIGHTS}"
     )
 
 
