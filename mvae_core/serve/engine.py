@@ -241,14 +241,14 @@ class Engine:
         held-out ones too, where ``split.json`` is damaged. Reads the run's training data (through the parse cache: a
         cold cache parses it first, which can take a minute). Once ``stop`` is set, it raises :class:`PointsStopped`
         after the file it is parsing, or before its next chunk of loops (:meth:`_means`)."""
+        run = RunDir(self.run.path)
         try:
-            data = RunDir(self.run.path).read_data()  # as resume and validation read it: one path is one path
+            data = run.read_data()  # as resume and validation read it: one path is one path
             check_paths(data)  # a folder moved or deleted since training is named, not "no training loops"
             table, _ = load_dataset(data, self.config.data, progress=partial(_stop_parsing, stop))
         except (MvaeError, ValueError, OSError) as exc:
             note = f"training data not readable ({exc}); {WITHOUT_DATA}"
             return {"files": [], "points": [], "note": note, "ready": True}
-        run = RunDir(self.run.path)
         split = run.read_split()  # without one (an older run): every loop
         train = from_sources(table, set(split["train"])).loops if split else np.arange(table.n_loops)
         if len(train) == 0:
