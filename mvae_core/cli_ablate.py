@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from mvae_core.ablation.plan import DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEEDS
+from mvae_core.ablation.plan import DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEEDS, MAX_SEEDS
 from mvae_core.cli_output import errors_to_exit, fail, warn
 from mvae_core.cli_output import out as console
 
@@ -45,7 +45,7 @@ def ablate(
         ),
     ] = None,
     seeds: Annotated[
-        int, typer.Option(metavar="N", help="Seeds per configuration (train.seed 0 … N−1).")
+        int, typer.Option(metavar="N", help=f"Seeds per configuration, 1 to {MAX_SEEDS} (train.seed 0 … N−1).")
     ] = DEFAULT_SEEDS,
     epochs: Annotated[
         int | None, typer.Option(metavar="N", help="Maximum epochs of every run (default: train.epochs).")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.plan import MODES, REFERENCES, Configuration, expand, read_plan
+from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, expand, read_plan
 from mvae_core.config import ConfigError, MvaeConfig, apply_override
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import OptionError
@@ -36,8 +36,8 @@ def check_options(
     address: str | None,
 ) -> None:
     """:func:`~mvae_core.ablation.session.ablate`'s numbers and executor checked, an :class:`OptionError` naming the
-    first bad one: the counts whole and at least 1 (``jobs`` and ``epochs`` when given), ``samples`` at most
-    evaluate's limit, a known executor, ``gpus_per_run`` a number >= 0, and the Ray-only arguments (``address``,
+    first bad one: the counts whole and at least 1 (``jobs`` and ``epochs`` when given), ``seeds`` at most
+    :data:`~mvae_core.ablation.plan.MAX_SEEDS`, ``samples`` at most evaluate's limit, a known executor, ``gpus_per_run`` a number >= 0, and the Ray-only arguments (``address``,
     ``cpus_per_run``, ``gpus_per_run``) left at their defaults without Ray."""
     numbers = {
         "seeds": seeds,
@@ -51,6 +51,10 @@ def check_options(
             raise OptionError(name, f"must be at least 1, got {value}")
     from mvae_core.generation import MAX_LOOPS  # torch: not for the command's start-up
 
+    if seeds > MAX_SEEDS:  # a typo's thousand seeds would be thousands of trainings
+        raise OptionError(
+            "seeds", f"must be at most {MAX_SEEDS} (each seed trains one run of every configuration), got {seeds}"
+        )
     if samples > MAX_LOOPS:  # as evaluate's: each run decodes them in one batch, after its training
         raise OptionError("samples", f"must be at most {MAX_LOOPS}, got {samples}")
     if executor not in EXECUTORS:

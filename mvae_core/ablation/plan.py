@@ -33,6 +33,9 @@ DEFAULT_OUT = Path("runs/ablation")
 """Where an ablation writes when no ``out`` is given."""
 DEFAULT_SEEDS = 3
 """Seeds per configuration when none is given (``train.seed`` 0 … 2)."""
+MAX_SEEDS = 100
+"""The most seeds per configuration: each seed trains one run of every configuration, so a typo (``--seeds 1000``)
+would start thousands of trainings; 100 seeds already narrow a 95 % interval to ±0.2 standard deviations."""
 DEFAULT_SAMPLES = 256
 """Latent points each run's best model decodes for the summary's generated columns when none is given."""
 
