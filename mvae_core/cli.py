@@ -32,6 +32,7 @@ from mvae_core.cli_output import (
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
+from mvae_core.cli_paths import given_path
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
@@ -123,7 +124,9 @@ def train(
             "if it moved.",
         ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML config file.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", parser=given_path, metavar="FILE", help="TOML config file.")
+    ] = None,
     plugins: Annotated[
         str | None,
         typer.Option(
@@ -147,16 +150,21 @@ def train(
     seed: Annotated[
         int | None, typer.Option(metavar="N", min=_minimum("train.seed"), help=_flag_help("Random seed", "train.seed"))
     ] = None,
-    out: Annotated[Path | None, typer.Option(metavar="RUN", help="Run directory (default runs/<time>).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(parser=given_path, metavar="RUN", help="Run directory (default runs/<time>).")
+    ] = None,
     resume: Annotated[
         Path | None,
         typer.Option(
-            metavar="RUN", help="Continue the run in this directory (with --epochs, --jobs, moved DATA only)."
+            parser=given_path,
+            metavar="RUN",
+            help="Continue the run in this directory (with --epochs, --jobs, moved DATA only).",
         ),
     ] = None,
     init_from: Annotated[
         Path | None,
         typer.Option(
+            parser=given_path,
             metavar="RUN",
             help="Start the new run from a trained run's weights: its folder (its best model, model.safetensors), "
             "that file, or its checkpoint.pt (the last trained weights); the model settings default to that run's.",
@@ -221,9 +229,12 @@ def next_steps(run: Path) -> str:
 
 @app.command()
 def generate(
-    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=given_path, metavar="RUN", help="A trained run directory.")],
     out_path: Annotated[
-        Path, typer.Option("--out", metavar="PATH", help="Output folder (or a .mid file for a single point).")
+        Path,
+        typer.Option(
+            "--out", parser=given_path, metavar="PATH", help="Output folder (or a .mid file for a single point)."
+        ),
     ],
     z: Annotated[str | None, typer.Option(metavar="X,Y", help="Latent point, e.g. 0.5,-1.")] = None,
     random: Annotated[int | None, typer.Option(metavar="N", help="Number of random latent points.")] = None,
@@ -257,7 +268,9 @@ def generate(
     ] = DecodeOptions.seed,
     audio: Annotated[
         Path | None,
-        typer.Option("--audio", metavar="PATH", help="Also render WAV: a .wav file (one point) or a folder."),
+        typer.Option(
+            "--audio", parser=given_path, metavar="PATH", help="Also render WAV: a .wav file (one point) or a folder."
+        ),
     ] = None,
     renderer: Annotated[
         str | None,
@@ -267,7 +280,8 @@ def generate(
         ),
     ] = None,
     soundfont: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="SoundFont (.sf2) for FluidSynth, with --audio.")
+        Path | None,
+        typer.Option(parser=given_path, metavar="FILE", help="SoundFont (.sf2) for FluidSynth, with --audio."),
     ] = None,
     wrap_release: Annotated[
         bool,
@@ -330,7 +344,10 @@ def generate(
 def data_inspect(
     data: Annotated[list[str], typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen.")],
     config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="TOML config file (its data section is used).")
+        Path | None,
+        typer.Option(
+            "--config", parser=given_path, metavar="FILE", help="TOML config file (its data section is used)."
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None,

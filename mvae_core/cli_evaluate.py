@@ -18,11 +18,12 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, warnings_shown
 from mvae_core.cli_output import out as stdout
+from mvae_core.cli_paths import given_path
 from mvae_core.decode_options import EVALUATION_SAMPLES, DecodeOptions
 
 
 def evaluate(
-    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=given_path, metavar="RUN", help="A trained run directory.")],
     data: Annotated[
         list[str], typer.Argument(metavar="DATA", help="MIDI files, folders or corpus:essen to evaluate on.")
     ],

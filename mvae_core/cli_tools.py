@@ -19,6 +19,7 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn
 from mvae_core.cli_output import out as console
+from mvae_core.cli_paths import given_path
 from mvae_core.decode_options import DecodeOptions
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def _options(**given: Any) -> DecodeOptions:
         return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
 
 
-RunArg = Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")]
+RunArg = Annotated[Path, typer.Argument(parser=given_path, metavar="RUN", help="A trained run directory.")]
 AS_GENERATE = " (default: as mvae generate)"
 DECODE_HELP = {
     "density": "Scale the expected number of notes.",
@@ -73,7 +74,10 @@ ThresholdMax = Annotated[float | None, typer.Option(metavar="P", help="Ancestor 
 GridOffset = Annotated[float | None, typer.Option(metavar="G", help=DECODE_HELP["grid_offset"] + AS_GENERATE)]
 Tempo = Annotated[float | None, typer.Option(metavar="BPM", help=DECODE_HELP["tempo"] + AS_GENERATE)]
 PictureOut = Annotated[
-    Path, typer.Option(metavar="FILE.png", help="The picture to write (.png added when the name has no suffix).")
+    Path,
+    typer.Option(
+        parser=given_path, metavar="FILE.png", help="The picture to write (.png added when the name has no suffix)."
+    ),
 ]
 Seed = Annotated[int | None, typer.Option(metavar="N", help="Seed for note choice and offset draws." + AS_GENERATE)]
 
@@ -81,7 +85,7 @@ Seed = Annotated[int | None, typer.Option(metavar="N", help="Seed for note choic
 @tools_app.command()
 def encode(
     run_dir: RunArg,
-    file: Annotated[Path, typer.Argument(metavar="FILE.mid", help="A MIDI file.")],
+    file: Annotated[Path, typer.Argument(parser=given_path, metavar="FILE.mid", help="A MIDI file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """The latent point (posterior mean and std) of every usable loop of a MIDI file."""
@@ -110,11 +114,19 @@ def encode(
 @tools_app.command()
 def interpolate(
     run_dir: RunArg,
-    out: Annotated[Path, typer.Option(help="Output folder, one MIDI file per point.")],
+    out: Annotated[
+        Path, typer.Option(parser=given_path, metavar="DIR", help="Output folder, one MIDI file per point.")
+    ],
     from_: Annotated[str | None, typer.Option("--from", help="Start point, e.g. -1,0.5.")] = None,
     to: Annotated[str | None, typer.Option(help="End point.")] = None,
-    from_midi: Annotated[Path | None, typer.Option(help="Start at the encoding of a loop of this MIDI file.")] = None,
-    to_midi: Annotated[Path | None, typer.Option(help="End at the encoding of a loop of this MIDI file.")] = None,
+    from_midi: Annotated[
+        Path | None,
+        typer.Option(parser=given_path, metavar="FILE.mid", help="Start at the encoding of a loop of this MIDI file."),
+    ] = None,
+    to_midi: Annotated[
+        Path | None,
+        typer.Option(parser=given_path, metavar="FILE.mid", help="End at the encoding of a loop of this MIDI file."),
+    ] = None,
     loop: Annotated[
         int | None, typer.Option(metavar="K", help="Which usable loop of --from-midi/--to-midi (default 0).")
     ] = None,
@@ -170,7 +182,9 @@ def interpolate(
 def bend(
     run_dir: RunArg,
     sigma: Annotated[float, typer.Option(help="Noise std relative to each weight tensor's own std.")],
-    out: Annotated[Path, typer.Option(help="The new run directory (must not exist).")],
+    out: Annotated[
+        Path, typer.Option(parser=given_path, metavar="RUN", help="The new run directory (must not exist).")
+    ],
     seed: Annotated[int, typer.Option(help="Seed of the noise.")] = 0,
     layers: Annotated[str, typer.Option(help="decoder (default) or all (encoder too).")] = "decoder",
 ) -> None:
@@ -250,7 +264,15 @@ def plot_curves(
 @tools_app.command()
 def export(
     run_dir: RunArg,
-    onnx: Annotated[Path, typer.Option("--onnx", help="The .onnx file to write (a .json sidecar goes beside it).")],
+    onnx: Annotated[
+        Path,
+        typer.Option(
+            "--onnx",
+            parser=given_path,
+            metavar="FILE.onnx",
+            help="The .onnx file to write (a .json sidecar goes beside it).",
+        ),
+    ],
 ) -> None:
     """Export the decoder to ONNX, with a JSON sidecar telling a host how to turn its outputs into notes.
 
