@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mvae_core.checkpoint import CHECKPOINT
+from mvae_core.checkpoint import CHECKPOINT, SETTINGS
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
@@ -213,12 +213,18 @@ def resume_setup(
 
 
 def edited_settings(
-    run: RunDir, written: MvaeConfig, resolved: MvaeConfig, host: PluginHost, data: list[str]
+    run: RunDir,
+    checkpoint: Mapping[str, Any],
+    written: MvaeConfig,
+    resolved: MvaeConfig,
+    host: PluginHost,
+    data: list[str],
 ) -> tuple[str, str] | None:
-    """How ``run``'s ``config.toml`` as it is now differs from the settings its checkpoint recorded
-    (:meth:`RunDir.trained_settings`), as a note for the resume to give, ``(message, level)``: a warning naming the
-    settings edited that may change (:data:`RESUME_WARNED`, and plugin settings marked
-    :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME` in ``host``'s plugins), or for a checkpoint that recorded none
+    """How ``run``'s ``config.toml`` as it is now differs from the settings its ``checkpoint`` recorded (under
+    :data:`~mvae_core.checkpoint.SETTINGS`; the payload :meth:`RunDir.load_checkpoint` read), as a note for the
+    resume to give, ``(message, level)``: a warning naming the settings edited that may change
+    (:data:`RESUME_WARNED`, and plugin settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME` in ``host``'s
+    plugins), or for a checkpoint that recorded none
     (an older mvae's), that this resume cannot tell; None when nothing changed but the epoch budget.
 
     A setting is edited when it differs both as ``written`` in the file and as the installed code ``resolved`` it: one
@@ -230,7 +236,7 @@ def edited_settings(
     :raises ConfigError: any other setting changed (an edit that would mix two configs in one run without a trace,
         or make the checkpoint's weights not fit): each named with both values as the file has them, and what to do.
     """
-    trained = run.trained_settings()
+    trained = checkpoint.get(SETTINGS)
     if trained is None:
         return (
             f"{run.path / CHECKPOINT} does not record the settings the run trained with (an older mvae wrote it), so "

@@ -218,20 +218,20 @@ def train(
     cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
     if starting is not None:
         starting.check(cfg, config)
-    edited = edited_settings(run, written, cfg, host, data) if resume else None  # before any data is read
     dist = Distributed.from_env(_device(cfg.train.device))
     try:
         dist.check_batch_size(cfg.train.batch_size)
         reporter = _reporter(progress, dist.is_main)
         if idle:
             reporter.note(idle, "warning")
-        if edited:
-            reporter.note(*edited)
         if default_data:
             reporter.note(default_data_note(run, cfg))
         # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
         claim = _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
         with claim as run, Interrupts() as interrupts, callers_random_state():
+            checkpoint = run.load_checkpoint() if resume else None  # read once, under the lock, before any data
+            if checkpoint is not None and (edited := edited_settings(run, checkpoint, written, cfg, host, data)):
+                reporter.note(*edited)
             try:
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
@@ -252,7 +252,7 @@ def train(
                 run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record())
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
-            return _fit(run, cfg, host, train_set, val_set, resume, versions, dist, interrupts, reporter, stop,
+            return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
                         starting)  # fmt: skip
     finally:
         dist.close()
@@ -333,20 +333,21 @@ def callers_random_state() -> Iterator[None]:
 
 
 def _fit(
-    run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, resuming: bool,
-    versions: dict[str, str], dist: Distributed, interrupts: Interrupts, reporter: Reporter,
-    stop: threading.Event | None = None, starting: StartingWeights | None = None,
+    run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet,
+    checkpoint: dict[str, Any] | None, versions: dict[str, str], dist: Distributed, interrupts: Interrupts,
+    reporter: Reporter, stop: threading.Event | None = None, starting: StartingWeights | None = None,
 ) -> RunResult:  # fmt: skip
-    """Train (or resume) into ``run``; every way a run ends becomes a result or a typed error. A resume whose
-    ``versions`` (of mvae, the model's and plugins' packages) differ from those that trained the run so far records
-    them in ``config.toml`` from the epoch it continues, and warns once. A signal or a set ``stop`` pauses it. A new
+    """Train into ``run``, or resume it from ``checkpoint`` (:meth:`RunDir.load_checkpoint`; None for a new run);
+    every way a run ends becomes a result or a typed error. A resume whose ``versions`` (of mvae, the model's and
+    plugins' packages) differ from those that trained the run so far records them in ``config.toml`` from the epoch
+    it continues, and warns once. A signal or a set ``stop`` pauses it. A new
     run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
 
     def pause_requested() -> bool:
         return interrupts.requested() or (stop is not None and stop.is_set())
 
-    initial = starting.state if starting is not None and not resuming else None
+    initial = starting.state if starting is not None and checkpoint is None else None
     trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
                       initial_weights=initial)  # fmt: skip
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
@@ -358,9 +359,11 @@ def _fit(
             f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
         )
     try:
-        if resuming and (finished := _restore(run, cfg, trainer, versions, dist, reporter, steps)):
+        if checkpoint is not None and (
+            finished := _restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps)
+        ):
             return finished
-        if not resuming:
+        if checkpoint is None:
             if writer:
                 writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
             reporter.note(
@@ -388,14 +391,13 @@ def _fit(
 
 
 def _restore(
-    run: RunDir, cfg: MvaeConfig, trainer: Trainer, versions: dict[str, str], dist: Distributed, reporter: Reporter,
-    steps: tuple[Steps, Steps],
+    run: RunDir, payload: dict[str, Any], cfg: MvaeConfig, trainer: Trainer, versions: dict[str, str],
+    dist: Distributed, reporter: Reporter, steps: tuple[Steps, Steps],
 ) -> RunResult | None:  # fmt: skip
-    """Load ``run``'s checkpoint into ``trainer`` and say where it resumes (the run's files made consistent with the
-    checkpoint on rank 0); a result instead when the run has finished its epochs. ``steps``: what to type next, for
-    a Python caller and on the command line."""
+    """Load ``run``'s checkpoint (``payload``, as :meth:`RunDir.load_checkpoint` read it) into ``trainer`` and say
+    where it resumes (the run's files made consistent with the checkpoint on rank 0); a result instead when the run
+    has finished its epochs. ``steps``: what to type next, for a Python caller and on the command line."""
     writer = run if dist.is_main else None
-    payload = run.load_checkpoint()
     try:
         trainer.restore(payload)
     except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
