@@ -53,6 +53,7 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary import (
     NOT_RECORDED,
     markdown,
+    paired_plugin_numbers,
     per_config,
     produced_before,
     statistics,
@@ -121,6 +122,14 @@ class AblationResult:
         for pairs whose runs are not compared on a metric); ``[]`` when no configuration has that name, or
         it is the only one."""
         return paired_differences(self.rows, self.configurations, reference)
+
+    def paired_plugin_numbers(self, reference: str = ALL) -> list[dict[str, Any]]:
+        """``summary.md``'s plugins' numbers paired against ``reference``, as :meth:`paired` pairs the metrics: per
+        other configuration, ``config``, ``pairs``, ``numbers`` (per ``val.<term>`` or ``plugins.<plugin>.<key>``
+        column that a run of either reports, the :class:`~mvae_core.ablation.stats.Estimate` of *configuration −
+        reference* over the pairs where both runs report it) and ``missing`` (column → a Counter of why the other
+        pairs have none: ``not reported by <name>``, ``other validation loops``, ``n/a``)."""
+        return paired_plugin_numbers(self.rows, self.configurations, reference)
 
     def __repr__(self) -> str:
         """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed), summary.md)``: what it is in a

@@ -225,6 +225,59 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     return result
 
 
+NOT_REPORTED = "not reported by {config}"
+"""Why a pair has no difference of a plugin's number: the run of ``config`` (the configuration's, else the
+reference's) does not report it: its plugin is not enabled there, or did not record that number in the run's last
+epoch."""
+
+
+def _numbers(row: dict[str, Any]) -> dict[str, float | None]:
+    """The row's plugin numbers by column (``val.<term>``, ``plugins.<plugin>.<key>``)."""
+    return row.get("plugin_numbers", {})
+
+
+def paired_plugin_numbers(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str
+) -> list[dict[str, Any]]:
+    """The plugins' numbers (:func:`plugin_columns`) paired as :func:`paired` pairs the metrics: per configuration
+    other than ``reference``, ``config``, ``pairs`` (the seeds where both runs are ok) and ``numbers``: per column
+    that some ok run of the two configurations reports, an :class:`Estimate` of *configuration − reference* over the
+    pairs where both runs report a finite value; and ``missing``: per column, a Counter of why the other pairs have
+    none: :data:`NOT_REPORTED` naming the configuration whose run lacks it (the configuration's first),
+    :data:`OTHER_LOOPS` when the two runs validated on other loops (a plugin's numbers are measured on the run's data,
+    as free bits' on its validation batches), else :func:`missing_word` (a number recorded as null, NaN or inf).
+    ``[]`` as :func:`paired`."""
+    if not any(c.name == reference for c in configs):
+        return []
+    ref = {r["seed"]: r for r in _ok(rows, reference)}
+    result = []
+    for c in configs:
+        if c.name == reference:
+            continue
+        mine = {r["seed"]: r for r in _ok(rows, c.name)}
+        both = sorted(set(mine) & set(ref))
+        entry: dict[str, Any] = {"config": c.name, "pairs": len(both), "numbers": {}, "missing": {}}
+        for column in plugin_columns([*mine.values(), *ref.values()]):
+            why: Counter[str] = Counter()
+            kept = []
+            for s in both:
+                lacking = [name for name, r in ((c.name, mine[s]), (reference, ref[s])) if column not in _numbers(r)]
+                if lacking:
+                    why[NOT_REPORTED.format(config=lacking[0])] += 1
+                elif other_loops(mine[s], ref[s]):
+                    why[OTHER_LOOPS] += 1
+                elif len(finite_values([_numbers(mine[s])[column], _numbers(ref[s])[column]])) < 2:
+                    why[missing_word(column)] += 1
+                else:
+                    kept.append(s)
+            entry["numbers"][column] = paired_difference(
+                {s: _numbers(mine[s])[column] for s in kept}, {s: _numbers(ref[s])[column] for s in kept}
+            )
+            entry["missing"][column] = why
+        result.append(entry)
+    return result
+
+
 def excludes_zero(e: Estimate) -> bool:
     """Whether the 95 % interval of ``e`` (two values or more) lies wholly above or below 0: a difference the seeds
     agree on beyond their own spread."""
@@ -362,7 +415,7 @@ def markdown(
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
-            + _distinguished(diffs, rows),
+            + _distinguished(_metric_differences(diffs), diffs, rows),
             "",
         ]
         body = [
@@ -374,6 +427,7 @@ def markdown(
             for d in diffs
         ]
         lines += _md_table(["configuration", "pairs", *METRICS.values()], body)
+        lines += _paired_plugin_table(rows, configs, reference)
     failed = [r for r in rows if r["status"] != "ok"]
     lines += ["", "## Failed runs", ""]
     if failed:
@@ -418,23 +472,28 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
                 seeds.setdefault(warning, []).append(r["seed"])
         said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
         metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
-        plugins = {
-            column: _estimate_json(estimate(values), Counter())
-            for column, values in plugin_values(rows, arm.name).items()
-            if values
-        }
+        plugins = {column: _reported_json(values) for column, values in plugin_values(rows, arm.name).items() if values}
         return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
 
-    def difference(d: dict[str, Any]) -> dict[str, Any]:
+    def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
         metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True) for m in METRICS}
-        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics}
+        plugins = {
+            column: _estimate_json(e, numbers["missing"][column], paired=True)
+            for column, e in numbers["numbers"].items()
+        }
+        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, "plugin_numbers": plugins}
 
     return {
         "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
         "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
         "configurations": [configuration(e) for e in per_config(rows, configs)],
         "paired": {
-            reference: [difference(d) for d in paired(rows, configs, reference)]
+            reference: [
+                difference(d, numbers)
+                for d, numbers in zip(
+                    paired(rows, configs, reference), paired_plugin_numbers(rows, configs, reference), strict=True
+                )
+            ]
             for reference in references
             if reference in by_name
         },
@@ -444,6 +503,13 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             if r["status"] != "ok"
         ],
     }
+
+
+def _reported_json(values: list[float | None]) -> dict[str, Any]:
+    """:func:`_estimate_json` of a plugin's number over the runs that report it, ``missing`` counting those that
+    reported no finite value (``n/a``), as summary.md's cell does."""
+    e = estimate(values)
+    return _estimate_json(e, Counter({"n/a": len(values) - e.n}) if len(values) > e.n else Counter())
 
 
 def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False) -> dict[str, Any]:
@@ -470,14 +536,16 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         diffs = paired(rows, configs, reference)
         if not diffs:
             continue
+        numbers = paired_plugin_numbers(rows, configs, reference)
+        columns = plugin_columns(_ok(rows, reference))  # those summary.md pairs against the reference
+        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS]
+        named += [(n["config"], column, n["numbers"][column]) for n in numbers for column in columns]
         found = [
-            f"  {d['config']}: {METRICS[m]} {number(d[m].mean, True, 3)} "
-            f"[{number(d[m].low, True, 3)}, {number(d[m].high, True, 3)}]"
-            for d in diffs
-            for m in METRICS
-            if excludes_zero(d[m])
+            f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
+            for config, title, e in named
+            if excludes_zero(e)
         ]
-        if intervals := len(_intervals(diffs)):
+        if intervals := len(_intervals([e for _, _, e in named])):
             lines.append(
                 f"against {reference}, paired: {len(found)} of {intervals} intervals exclude 0 (95 %; about "
                 f"{_by_chance(intervals)} by chance){':' if found else ''}"
@@ -498,10 +566,21 @@ def _no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str
     return "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs)"
 
 
-def _intervals(diffs: list[dict[str, Any]]) -> list[Estimate]:
-    """The paired differences of ``diffs`` that have a 95 % interval (two pairs or more), but those that are 0 in
-    every pair (``+0 ± 0 [+0, +0]``: runs that did not differ at all, which chance cannot make bold)."""
-    return [d[m] for d in diffs for m in METRICS if d[m].n >= 2 and (d[m].std or d[m].mean)]
+def _intervals(differences: list[Estimate]) -> list[Estimate]:
+    """The paired ``differences`` that have a 95 % interval (two pairs or more), but those that are 0 in every pair
+    (``+0 ± 0 [+0, +0]``: runs that did not differ at all, which chance cannot make bold)."""
+    return [e for e in differences if e.n >= 2 and (e.std or e.mean)]
+
+
+def _metric_differences(diffs: list[dict[str, Any]]) -> list[Estimate]:
+    """Every metric's difference of :func:`paired`'s ``diffs``: the cells of one table of summary.md."""
+    return [d[m] for d in diffs for m in METRICS]
+
+
+def _plugin_differences(numbers: list[dict[str, Any]], columns: list[str]) -> list[Estimate]:
+    """The differences of :func:`paired_plugin_numbers`' ``numbers`` in ``columns``: the cells of one table of
+    summary.md."""
+    return [n["numbers"][column] for n in numbers for column in columns]
 
 
 def _by_chance(intervals: int) -> str:
@@ -510,11 +589,11 @@ def _by_chance(intervals: int) -> str:
     return f"{intervals / 20:.2g}"
 
 
-def _distinguished(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
-    """What the bold cells of a table of paired differences are, and how many of its intervals would exclude 0 by
-    chance alone (:func:`_by_chance`); an interval of differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did
-    not differ at all) is not counted (:func:`_intervals`)."""
-    intervals = _intervals(diffs)
+def _distinguished(differences: list[Estimate], diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """What the bold cells of a table of paired ``differences`` (those of the configurations ``diffs``) are, and how
+    many of its intervals would exclude 0 by chance alone (:func:`_by_chance`); an interval of differences that are all
+    0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted (:func:`_intervals`)."""
+    intervals = _intervals(differences)
     bold = sum(excludes_zero(e) for e in intervals)
     said = (
         f"{bold} of the {len(intervals)} intervals here are bold; with no difference at all, about "
@@ -557,6 +636,47 @@ def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) ->
         "t-interval] over the ok runs that have it; `–` where none has it (the plugin is not in the configuration)."
     )
     return [about, "", *_md_table(["configuration", "ok / runs", *(f"`{c}`" for c in columns)], body)]
+
+
+def _paired_plugin_table(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[str]:
+    """summary.md's table of the plugins' numbers paired against ``reference`` (:func:`paired_plugin_numbers`), under
+    its table of the metrics: a column per number that ``reference``'s ok runs report, and a line naming the numbers
+    only other configurations report (nothing to pair them with); ``[]`` when no ok run reports a number or nothing
+    is paired against ``reference``."""
+    numbers = paired_plugin_numbers(rows, configs, reference)
+    reported = plugin_columns([r for r in rows if r["status"] == "ok"])
+    if not numbers or not reported:
+        return []
+    columns = plugin_columns(_ok(rows, reference))
+    others = ", ".join(f"`{column}`" for column in reported if column not in columns)
+    lines = ["", f"### Plugins' numbers against `{reference}`", ""]
+    if not columns:
+        return [*lines, f"`{reference}`'s runs report no plugin number, so none is paired against it; other "
+                        f"configurations report {others} (their values are under Plugins' numbers above)."]  # fmt: skip
+    lines.append(
+        f"Configuration − `{reference}` of each number a plugin reports (the `val.<term>` and "
+        "`plugins.<plugin>.<key>` columns of summary.csv, each run's last epoch's), run by run with the same seed: "
+        "mean ± std [95 % t-interval] over the pairs where both runs report it, in the plugin's own unit; which way "
+        f"is better is the plugin's to say (its documentation). `not reported by <name>`: that configuration's run "
+        "does not report the number (its plugin is not enabled there, or did not record it in the last epoch), so "
+        "the pair has no difference."
+        + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in n["missing"][c] for n in numbers for c in columns) else "")
+        + " "
+        + _distinguished(_plugin_differences(numbers, columns), numbers, rows)
+        + (f" Not paired, as `{reference}`'s runs do not report them: {others}." if others else "")
+    )
+    body = [
+        [
+            n["config"],
+            str(n["pairs"]),
+            *(
+                metric_cell(n["numbers"][c], n["pairs"], c, signed=True, reasons=n["missing"][c], marked=True)
+                for c in columns
+            ),
+        ]
+        for n in numbers
+    ]
+    return [*lines, "", *_md_table(["configuration", "pairs", *(f"`{c}`" for c in columns)], body)]
 
 
 def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, str, str]]:
