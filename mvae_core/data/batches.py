@@ -80,8 +80,10 @@ class DeviceLoops:
         }
         for lo, hi in table.loop_chunks():
             first, last = int(table.offsets[lo]), int(table.offsets[hi])
+            chunk = {name: np.asarray(getattr(table, name)[first:last]) for name in NOTE_COLUMNS}
+            table.check_notes(chunk)  # a table read from the parse cache: garbage there is refused, not trained on
             for name, column in self.columns.items():
-                column[first:last] = torch.from_numpy(_on_device_values(name, getattr(table, name)[first:last]))
+                column[first:last] = torch.from_numpy(_on_device_values(name, chunk[name]))
         self.host_offsets, self.host_loops = table.offsets, data.loops  # a batch's size, known without a sync
         self.offsets = torch.from_numpy(np.array(table.offsets)).to(device)
         self.loops = torch.from_numpy(data.loops).to(device)

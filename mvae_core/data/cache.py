@@ -29,7 +29,7 @@ from mvae_core.data.loops import LoopBlock
 from mvae_core.data.sources import SourceResult
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
-from mvae_core.files import atomic_write, compressed_zip_entry
+from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
 FORMAT_VERSION = 29  # 29: an entry's meta is UTF-8 bytes (numpy kept text at 4 bytes a character); 28:
 # corpus:essen reads tunes in whole 4/4 bars (2/2, 4/2, C|, …), skips others as "no 4/4 bar"; 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;
@@ -43,7 +43,8 @@ FORMAT_VERSION = 29  # 29: an entry's meta is UTF-8 bytes (numpy kept text at 4 
 # beginnings; 9: length limit in beats; 8: zero-length and unended notes kept; 7: absurd-tempo detail; 6: SMPTE skip
 # detail; 5: a type-0 file's song title chooses no part; 4: type-2 files' patterns one after another; 3: lenient SMF
 # reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
-SET_VERSION = 6  # of a set entry's report, over the whole set: 6: "same notes" up to octaves (a transposed copy
+SET_VERSION = 7  # of a set entry's report, over the whole set: 7: the table's files carry CRC-32s (table_store
+# format 2; a format-1 entry would read as damaged); 6: "same notes" up to octaves (a transposed copy
 # folded at other rows), "music_classes" digests; 5: a corpus's same-notes pair says nothing to do;
 # 4: a used source's entry holds its "music" digest; 3: "same notes" also for transposed copies, and says they are one group of the split; 2: copies of skipped files keep
 # its reason; 1: "same notes"
@@ -148,14 +149,21 @@ class ParseCache:
         self._write(key, _pack(results))
 
     def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]]] | None:
-        """The set entry ``key``: its table, memory-mapped, and its report entries; ``None`` when absent or damaged."""
-        if self.directory is None:
+        """The set entry ``key``: its table, memory-mapped, and its report entries; ``None`` when absent or when this
+        process may not read it (another user's private entry).
+
+        :raises DamagedSetEntry: it is there but damaged (a miss too: rebuild it, and say so)."""
+        if self.directory is None or not self._set_path(key).exists():
             return None
         try:
             table, entries = open_table(self._set_path(key))
-        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+        except PermissionError:
             return None
-        return (table, entries) if isinstance(entries, list) else None
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise DamagedSetEntry(self._set_path(key), reason(exc)) from None
+        if not isinstance(entries, list):
+            raise DamagedSetEntry(self._set_path(key), "its report is not a list")
+        return table, entries
 
     def set_writer(self, key: str) -> TableWriter | None:
         """A writer for the set entry ``key`` (commit it with the report entries as ``extra``); ``None`` when caching
@@ -188,6 +196,15 @@ class ParseCache:
         with contextlib.suppress(OSError):
             _, mode = self._folder(record.parent.name)
             atomic_write(record, lambda tmp: tmp.write_text(key, encoding="utf-8"), durable=False, mode=mode)
+
+
+class DamagedSetEntry(Exception):
+    """A set entry that is there but cannot be used (:meth:`ParseCache.get_set`): ``notice`` is the line that tells
+    the user it was rebuilt."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.notice = f"the parse cache's copy of this data set was damaged ({path}: {why}), so it was rebuilt"
 
 
 def folder_modes(cache_mode: int) -> tuple[int, int]:

@@ -26,7 +26,15 @@ from typing import Any
 import numpy as np
 
 from mvae_core.config import DataConfig
-from mvae_core.data.cache import ParseCache, cache_key, default_cache_dir, lineage_key, set_key, settings_key
+from mvae_core.data.cache import (
+    DamagedSetEntry,
+    ParseCache,
+    cache_key,
+    default_cache_dir,
+    lineage_key,
+    set_key,
+    settings_key,
+)
 from mvae_core.data.corpus import CORPORA, CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.loops import LoopBlock
@@ -54,8 +62,9 @@ CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json)
 @dataclass
 class DataReport:
     """Per-source outcomes (``entries``) and how many units came from the cache. ``cache_warning``: set when the
-    table could not be written to the parse cache and was built in memory instead (one line for the user: the
-    cache folder, the error and what it costs); ``None`` otherwise."""
+    parse cache's copy of the data set was damaged and rebuilt, or when the table could not be written to the parse
+    cache and was built in memory instead (one line for the user: the cache folder, the error and what it costs);
+    ``None`` otherwise."""
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     cached_units: int = 0
@@ -189,7 +198,10 @@ def _load(
     # stay as they are, another once one of them changes
     unused = [(r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())]
     whole = set_key(labelled + unused, cfg.min_onsets)
-    hit = cache.get_set(whole)
+    try:
+        hit = cache.get_set(whole)
+    except DamagedSetEntry as damaged:  # rebuilt below, and replaced in the cache when written
+        hit, report.cache_warning = None, damaged.notice
     if hit is not None:
         report.entries, report.cached_units = hit[1], len(keys)
         return hit[0], report
@@ -208,7 +220,8 @@ def _load(
         report.entries.clear()
         report.cached_units = report.parsed_units = 0
         report.cache_warning = (
-            f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
+            (f"{report.cache_warning}; " if report.cache_warning else "")
+            + f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
             "memory: every process (each torchrun rank, each ablation run) keeps its own copy, and data larger than "
             "memory does not fit; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mvae_core.data.loops import LoopBlock
+from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP, LoopBlock
 
 CHUNK_NOTES = 1 << 20
 """Notes per chunk of a pass over the whole table (:meth:`NoteTable.loop_chunks`): about 11 MiB of columns."""
@@ -34,6 +34,14 @@ COLUMN_DTYPES = {
     "seconds_per_step": np.dtype(np.float32),
 }
 """Every stored array of a table, in field order, with its dtype (the in-memory and the on-disk layout)."""
+NOTE_RANGES: dict[str, tuple[float, float]] = {
+    "step": (0, STEPS_PER_LOOP - 1),
+    "velocity": (1, MAX_VELOCITY),
+    "duration": (0.0, 1.0),
+    "timeshift": (-1.0, 1.0),
+}
+"""The values each note column holds other than ``row`` (whose top depends on ``data.pitch_classes``), both ends
+included (:mod:`mvae_core.data.loops`): what a check of notes read back from disk compares them with."""
 _KEY_NOTE = np.dtype([("row", "<i2"), ("step", "u1"), ("velocity", "u1")])
 
 
@@ -118,6 +126,10 @@ class NoteTable:
     def release(self, lo: int, hi: int) -> None:
         """Called by :meth:`loop_chunks` when a chunk is done: nothing to do in memory (a memory-mapped table drops
         the chunk's pages, :class:`mvae_core.data.table_store.MappedNoteTable`)."""
+
+    def check_notes(self, columns: dict[str, np.ndarray]) -> None:
+        """Check note columns just read from where the table lives (a batch's, a chunk's): nothing to check in memory
+        (a table read from the parse cache checks their ranges, :class:`mvae_core.data.table_store.MappedNoteTable`)."""
 
     def loop_row_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest row of every loop as int16 (loops are never empty), read one chunk at a time."""
