@@ -145,8 +145,11 @@ def __dir__() -> list[str]:
     return sorted({*__all__, *(name for name in globals() if name.startswith("__")), *submodules})
 
 
-def __getattr__(name: str) -> Any:
-    """The API's functions and classes, imported (with torch) when first asked for."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'mvae_core' has no attribute {name!r}")
+if not TYPE_CHECKING:  # hidden from type checkers: a module __getattr__ makes every name, misspelt ones too, Any
+
+    def __getattr__(name: str) -> Any:
+        """The API's functions and classes, imported (with torch) when first asked for; type checkers read them from
+        the ``TYPE_CHECKING`` imports above."""
+        if name in _LAZY:
+            return getattr(importlib.import_module(_LAZY[name]), name)
+        raise AttributeError(f"module 'mvae_core' has no attribute {name!r}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 from mvae_core.config import ConfigError, PluginsConfig, alias_keys, field_problem, setting_key
@@ -29,10 +30,12 @@ from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
 
 ENTRY_POINT_GROUP = "mvae.plugins"
-MAY_CHANGE_ON_RESUME = {"mvae_resume": "may change"}
+MAY_CHANGE_ON_RESUME: JsonDict = {"mvae_resume": "may change"}
 """A plugin's setting given ``Field(..., json_schema_extra=MAY_CHANGE_ON_RESUME)`` changes nothing a run computes
 (where a logger writes, how often it logs, when a warning is given): an edit of it in a run's ``config.toml`` before
-``--resume`` is taken with a warning naming it. An edit of any other plugin setting refuses the resume."""
+``--resume`` is taken with a warning naming it. An edit of any other plugin setting refuses the resume. Typed as
+pydantic's ``JsonDict``, the type ``Field``'s ``json_schema_extra`` takes (an inferred ``dict[str, str]`` is refused
+by type checkers, ``dict`` being invariant)."""
 
 
 def marked_settings(model: type[BaseModel], prefix: str = "") -> list[str]:

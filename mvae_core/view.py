@@ -13,6 +13,8 @@ from mvae_core.registry import suggested_path_part
 if TYPE_CHECKING:  # torch is not imported here: the command line imports epoch_number at start-up
     import torch
 
+    from mvae_core.models.base import MelodyModel
+
 
 def epoch_number(epoch: int) -> int:
     """The epoch as people count it (from 1) for the trainer's 0-based ``epoch``: every console line, warning and
@@ -65,7 +67,7 @@ class TrainerView:
     """
 
     config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
-    model: torch.nn.Module = field(repr=False)
+    model: MelodyModel = field(repr=False)
     optimizer: torch.optim.Optimizer = field(repr=False)
     run_dir: Path | None
     epochs: int

@@ -14,11 +14,17 @@ of each dimension, nats per loop) and ``plugins.free_bits.dims_below_floor``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from mvae_core import hookimpl
 from mvae_core.losses import kl_per_dimension
+
+if TYPE_CHECKING:  # for the type checker only: `mvae plugins` imports every plugin, so keep its import light
+    from mvae_core.models.base import Forward
+    from mvae_core.view import TrainerView
 
 
 class FreeBits:
@@ -26,7 +32,7 @@ class FreeBits:
 
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        nats: float = Field(0.5, ge=0, description="KL floor per latent dimension (λ), in nats per loop.")
+        nats: float = Field(default=0.5, ge=0, description="KL floor per latent dimension (λ), in nats per loop.")
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or self.Config()
@@ -38,17 +44,17 @@ class FreeBits:
         return kl_per_dimension(mu, logvar).mean(dim=0).clamp(min=self.config.nats).sum()
 
     @hookimpl
-    def mvae_loss(self, output) -> dict[str, torch.Tensor]:
+    def mvae_loss(self, output: Forward) -> dict[str, torch.Tensor]:
         return {"kl": self.floored_kl(output.mu, output.logvar)}
 
     @hookimpl
-    def mvae_validation_batch(self, batch, output) -> None:
+    def mvae_validation_batch(self, batch: torch.Tensor, output: Forward) -> None:
         kl = kl_per_dimension(output.mu, output.logvar).sum(dim=0)
         self.kl_sum = kl if self.kl_sum is None else self.kl_sum + kl
         self.loops += batch.shape[0]
 
     @hookimpl
-    def mvae_epoch_end(self, trainer) -> None:
+    def mvae_epoch_end(self, trainer: TrainerView) -> None:
         if self.kl_sum is not None and self.loops:
             per_dim = (self.kl_sum / self.loops).tolist()
             trainer.record("kl_per_dim", per_dim)

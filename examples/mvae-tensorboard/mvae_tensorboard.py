@@ -28,7 +28,7 @@ from torch.utils.tensorboard import SummaryWriter
 
 from mvae_core import hookimpl
 from mvae_core.plugins import MAY_CHANGE_ON_RESUME
-from mvae_core.view import epoch_number
+from mvae_core.view import TrainerView, epoch_number
 
 
 def scalars(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, float]]:
@@ -47,12 +47,15 @@ class TensorBoardLogger:
         model_config = ConfigDict(extra="forbid")
         # where and how often it logs, nothing the run computes: a resume takes an edit of them (with a warning)
         log_dir: str | None = Field(
-            None,
+            default=None,
             description="Event file folder; default <run directory>/tensorboard.",
             json_schema_extra=MAY_CHANGE_ON_RESUME,
         )
         every: int = Field(
-            1, ge=1, description="Log the step scalars every N optimiser steps.", json_schema_extra=MAY_CHANGE_ON_RESUME
+            default=1,
+            ge=1,
+            description="Log the step scalars every N optimiser steps.",
+            json_schema_extra=MAY_CHANGE_ON_RESUME,
         )
 
     def __init__(self, config: Config | None = None) -> None:
@@ -60,7 +63,7 @@ class TensorBoardLogger:
         self.writer: SummaryWriter | None = None
 
     @hookimpl
-    def mvae_train_start(self, trainer) -> None:
+    def mvae_train_start(self, trainer: TrainerView) -> None:
         if trainer.run_dir is None:
             trainer.emit("no run directory: nothing is logged to TensorBoard", level="info")
             return
@@ -69,7 +72,7 @@ class TensorBoardLogger:
         self.writer = SummaryWriter(str(log_dir), purge_step=trainer.global_step if resumed else None)
 
     @hookimpl
-    def mvae_step_end(self, trainer, losses: dict[str, float], grad_norm: float) -> None:
+    def mvae_step_end(self, trainer: TrainerView, losses: dict[str, float], grad_norm: float) -> None:
         step = trainer.global_step
         if self.writer is None or step % self.config.every:
             return
@@ -79,7 +82,7 @@ class TensorBoardLogger:
         self.writer.add_scalar("step/lr", trainer.optimizer.param_groups[0]["lr"], step)
 
     @hookimpl
-    def mvae_epoch_end(self, trainer, epoch: int, metrics: dict[str, Any]) -> None:
+    def mvae_epoch_end(self, trainer: TrainerView, epoch: int, metrics: dict[str, Any]) -> None:
         if self.writer is None:
             return
         last_step = (epoch + 1) * trainer.steps_per_epoch - 1

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mvae_core.config import ConfigError, MvaeConfig
+from mvae_core.config import MvaeConfig
+from mvae_core.errors import ConfigError
 from mvae_core.models.seed import SeedModel
 
 
@@ -36,7 +37,11 @@ class WideSeed(SeedModel):
         """``[model.wide_seed]``: ``mvae models`` lists each field with its type, default and description."""
 
         model_config = ConfigDict(extra="forbid")
-        width: int = Field(4, ge=3, le=16, description="Trunk width as a multiple of model.hidden (the seed's is 2).")
+        width: int = Field(
+            default=4, ge=3, le=16, description="Trunk width as a multiple of model.hidden (the seed's is 2)."
+        )
+
+    settings: Settings  # what mvae hands __init__: this model's validated Settings (MelodyModel says BaseModel)
 
     def trunk_width(self) -> int:
         """The seed's extension point: its ``__init__`` builds the trunk and the heads' inputs this wide."""

@@ -1,0 +1,63 @@
+"""The hints a plugin or model author's type checker reads from the installed mvae (``py.typed``): the public names of
+``mvae_core`` are typed and a misspelt one is an error, ``MAY_CHANGE_ON_RESUME`` is what pydantic's ``Field`` takes,
+and a hook's ``trainer.model`` is the ``MelodyModel`` docs/hooks.md promises."""
+
+from __future__ import annotations
+
+import ast
+import typing
+from pathlib import Path
+
+import torch
+from pydantic.config import JsonDict
+
+import mvae_core
+import mvae_core.plugins
+from mvae_core.models.base import MelodyModel
+from mvae_core.view import TrainerView
+
+INIT = Path(mvae_core.__file__)
+
+
+def _type_checking_block(module: ast.Module, negated: bool) -> ast.If:
+    """The module's top-level ``if TYPE_CHECKING:`` (or ``if not TYPE_CHECKING:``) block."""
+    for node in module.body:
+        test = node.test if isinstance(node, ast.If) else None
+        if negated and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        elif negated:
+            continue
+        if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+            return typing.cast(ast.If, node)
+    raise AssertionError(f"no top-level 'if {'not ' if negated else ''}TYPE_CHECKING:' in {INIT}")
+
+
+def test_type_checkers_see_every_lazy_name_and_no_module_getattr() -> None:
+    """A module ``__getattr__`` typed ``-> Any`` made every attribute of ``mvae_core`` Any to mypy and pyright, so
+    ``mvae_core.genrate(...)`` passed both; it is defined for run time only, and each lazy name is imported for the
+    checkers instead."""
+    module = ast.parse(INIT.read_text(encoding="utf-8"))
+    top_level = {node.name for node in module.body if isinstance(node, ast.FunctionDef)}
+    assert "__getattr__" not in top_level
+    runtime_only = _type_checking_block(module, negated=True)
+    assert [n.name for n in runtime_only.body if isinstance(n, ast.FunctionDef)] == ["__getattr__"]
+    typed = {
+        alias.asname or alias.name
+        for node in _type_checking_block(module, negated=False).body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert set(mvae_core._LAZY) <= typed
+
+
+def test_may_change_on_resume_is_typed_as_fields_json_schema_extra() -> None:
+    """Inferred as ``dict[str, str]``, it was refused by mypy and pyright in ``Field(json_schema_extra=...)``
+    (``dict`` is invariant; pydantic takes ``JsonDict``), in every plugin that marks a setting."""
+    annotation = mvae_core.plugins.__annotations__["MAY_CHANGE_ON_RESUME"]  # a string: postponed evaluation
+    assert eval(annotation, vars(mvae_core.plugins)) is JsonDict  # not get_type_hints: JsonDict recurses by name
+
+
+def test_trainer_view_model_is_the_melody_model() -> None:
+    """Typed ``torch.nn.Module``, ``trainer.model.loss_terms(...)`` or ``.latent_dim`` in a hook failed type checks."""
+    hints = typing.get_type_hints(TrainerView, localns={"torch": torch, "MelodyModel": MelodyModel})
+    assert hints["model"] is MelodyModel
