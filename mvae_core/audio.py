@@ -104,15 +104,11 @@ def render(
         )
     loop = round(length_ticks * tick_seconds * sample_rate)
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
-    if font is not None:
-        missing = fluidsynth_missing()
-        if missing is None:
-            end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
-            samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
-            name = f"FluidSynth ({Path(font).name})"
-            return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, name)
-        if renderer == "fluidsynth":
-            raise InputError(f"FluidSynth cannot run here: {missing}")
+    if font is not None and fluidsynth_missing() is None:  # "fluidsynth" without it: check_renderer raised
+        end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
+        samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
+        name = f"FluidSynth ({Path(font).name})"
+        return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, name)
     samples = _builtin(notes, tick_seconds, length, sample_rate)
     return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, "built-in synth")
 
@@ -120,12 +116,15 @@ def render(
 def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> str | None:
     """The SoundFont ``renderer`` would play (None for ``builtin``), or the errors :func:`render` raises for its
     options, for a caller to raise them before it writes anything: a ``renderer`` that is not one
-    (:class:`OptionError`, with the closest name), or a SoundFont it would not play (:func:`find_soundfont`)."""
+    (:class:`OptionError`, with the closest name), ``fluidsynth`` where the program is not installed
+    (:class:`InputError` saying what to install), or a SoundFont it would not play (:func:`find_soundfont`)."""
     if renderer not in RENDERERS:
         raise OptionError(
             "renderer",
             f"must be one of {', '.join(RENDERERS)}, got {renderer!r}{did_you_mean(renderer, RENDERERS, '')}",
         )
+    if renderer == "fluidsynth" and (missing := fluidsynth_missing()) is not None:
+        raise InputError(f"FluidSynth cannot run here: {missing}")
     return None if renderer == "builtin" else find_soundfont(soundfont)
 
 

@@ -295,8 +295,9 @@ def generate(
     from mvae_core.api import generate as generate_loops
     from mvae_core.api import wav_target
     from mvae_core.audio import check_renderer
-    from mvae_core.errors import InputError, RenamedOption
-    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
+    from mvae_core.errors import InputError, MvaeError, RenamedOption
+    from mvae_core.files import check_writable_folder, file_signatures, written_since
+    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files, written_before
 
     audio_only = {
         "--renderer": renderer is not None,
@@ -323,14 +324,24 @@ def generate(
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, **walked,
             )  # fmt: skip
-        if audio is not None:  # a bad --audio, --renderer or --soundfont is refused before any MIDI file is written
+        wavs: list[Path] = []
+        if audio is not None:  # a bad --audio, --renderer or --soundfont (or FluidSynth missing for --renderer
+            # fluidsynth, or an audio folder that cannot be written) is refused before any MIDI file is written
             audio = wav_target(audio, out_path)
-            generated.files(audio, "WAV")
+            wavs = generated.files(audio, "WAV")
             check_renderer(renderer, soundfont)
+            check_writable_folder(wavs[0].parent)
         files = generated.write(out_path)
         sounds, used = [], ""
         if audio is not None:
-            sounds, used = generated.write_audio(audio, renderer, soundfont, wrap_release)
+            before = file_signatures(wavs)
+            try:
+                sounds, used = generated.write_audio(audio, renderer, soundfont, wrap_release)
+            except MvaeError as exc:  # FluidSynth failed on one loop, the disk filled up: say what is there
+                raise fail(
+                    f"{exc.command_line_message()}; {written_before(files, wavs, written_since(wavs, before))}",
+                    exc.exit_code,
+                ) from None
     for file, loops in zip(files, generated.loops, strict=True):
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
     for sound in sounds:

@@ -158,6 +158,41 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
         tmp.unlink(missing_ok=True)
 
 
+def check_writable_folder(folder: Path) -> None:
+    """Make ``folder`` (and its parents) when missing and write and remove a temporary file in it: before a command
+    writes several outputs, so that a folder it cannot write fails it before the first one, not after.
+
+    :raises WriteFailed: the folder cannot be made or written, naming it and the system's reason (or the file in
+        the way)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        if blocker := _file_in_the_way(folder / "x"):
+            raise WriteFailed(blocked_message(blocker, folder)) from None
+        raise WriteFailed(f"cannot write into {folder}: {reason(exc)}") from None
+
+
+def written_since(paths: list[Path], before: list[tuple[int, int] | None]) -> list[Path]:
+    """Those of ``paths`` that are files other than they were when :func:`file_signatures` gave ``before``: what a
+    command wrote (each through :func:`atomic_write`, whole) before it failed."""
+    return [path for path, was in zip(paths, before, strict=True) if file_signatures([path])[0] not in (None, was)]
+
+
+def file_signatures(paths: list[Path]) -> list[tuple[int, int] | None]:
+    """Each path's ``(inode, modification time in ns)``, or None where no file is: an atomic write changes both."""
+    signatures: list[tuple[int, int] | None] = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            signatures.append(None)
+            continue
+        signatures.append((info.st_ino, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None)
+    return signatures
+
+
 def reason(error: BaseException) -> str:
     """The system's words for an I/O error (``No space left on device``), without Python's ``[Errno 28]``; for
     another error, the first line of its message."""

@@ -49,6 +49,7 @@ import pretty_midi
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, point_name
+from mvae_core.wording import listed
 
 if TYPE_CHECKING:
     import torch
@@ -278,3 +279,14 @@ def earlier_files_warning(folder: Path, earlier: list[Path]) -> str:
         f"{folder} also holds {len(earlier)} loop file(s) this command did not write ({names}): an earlier "
         "command's, which a DAW would load with these; delete them or give a new folder"
     )
+
+
+def written_before(midi: list[Path], wavs: list[Path], wavs_written: list[Path]) -> str:
+    """What ``mvae generate --audio`` had written when writing its WAV files failed: all its MIDI files and
+    ``wavs_written`` of ``wavs``, e.g. ``written before it: the 8 MIDI files (a.mid, b.mid, c.mid and 5 more) and 2
+    of the 8 WAV files (a.wav, b.wav)``."""
+    files = f"the {len(midi)} MIDI files" if len(midi) > 1 else "the MIDI file"
+    said = f"written before it: {files} ({listed([str(f) for f in midi])})"
+    if not wavs_written:
+        return f"{said}, no WAV file"
+    return f"{said} and {len(wavs_written)} of the {len(wavs)} WAV files ({listed([str(f) for f in wavs_written])})"
