@@ -23,7 +23,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
 from mvae_core.errors import DataChanged, DataError, InputError
 from mvae_core.report import skip_reasons
-from mvae_core.run import CONFIG, SPLIT, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG, SPLIT
 from mvae_core.starting_weights import StartingWeights
 from mvae_core.wording import listed
 

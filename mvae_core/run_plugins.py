@@ -21,7 +21,8 @@ from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import build_model, installed_model_version, resolve_model
 from mvae_core.plugins import available_plugins
 from mvae_core.progress import Advice
-from mvae_core.run import CONFIG, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG
 from mvae_core.version import VERSION
 
 PluginSpec = str | tuple[str, Any] | Any

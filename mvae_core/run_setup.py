@@ -28,7 +28,11 @@ from mvae_core.data.relocation import Relocation
 from mvae_core.errors import DataError, InputError, MvaeError, OptionError, ResumeRefused, RunExists, shortened
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.progress import Advice
-from mvae_core.run import CONFIG, NON_FINITE, REPEATS, RunDir, Steps, settings_record
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG
+from mvae_core.run_state import NON_FINITE, REPEATS
+from mvae_core.run_steps import Steps
+from mvae_core.run_weights import settings_record
 from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
 
 EPOCHS_KEY = "train.epochs"

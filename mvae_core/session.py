@@ -59,8 +59,9 @@ from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import model_packages, model_versions
 from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
-from mvae_core.run import METRICS, NON_FINITE, REPEATS, RunDir, Steps
+from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
+from mvae_core.run_files import METRICS
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -76,6 +77,8 @@ from mvae_core.run_setup import (
     refuse_existing_run,
     resume_setup,
 )
+from mvae_core.run_state import NON_FINITE, REPEATS
+from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training

@@ -41,7 +41,10 @@ from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_c
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.errors import InputError, MvaeError
 from mvae_core.models import build_model, installed_model_version
-from mvae_core.run import CONFIG, RunDir, Steps, saved_epoch, settings_record
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG
+from mvae_core.run_steps import Steps
+from mvae_core.run_weights import saved_epoch, settings_record
 from mvae_core.version import VERSION
 from mvae_core.wording import listed
 

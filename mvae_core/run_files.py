@@ -1,0 +1,87 @@
+"""The run folder's layout: the names of the files a run holds, which of them are written whole, how much of a run's
+JSON file is read, and :class:`RunFiles`, the part of :class:`~mvae_core.run.RunDir` every other part builds on (its
+path, what is there, a file written whole).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from pathlib import Path
+from typing import Any
+
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT
+from mvae_core.files import TEMPORARY_STEM, atomic_write, read_json_bounded
+
+CONFIG = "config.toml"
+METRICS = "metrics.jsonl"
+DATA_REPORT = "data_report.json"
+SPLIT = "split.json"
+FAILURE = "failure.json"
+LOCK = ".lock"  # held (flock) by the process that trains the run
+WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
+"""The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
+
+RUN_FILE_BYTES = 1 << 29
+"""The most mvae reads of one of a run's JSON files (``split.json``, ``data_report.json``, ``metrics.jsonl``,
+``failure.json``): 512 MiB, far above what any run writes (a data report of a million files is a few hundred MB), so
+that a damaged or hostile file (a link to ``/dev/zero``) cannot fill memory."""
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def read_run_json(path: Path) -> Any:
+    """A run's JSON file, read with a bound (:func:`~mvae_core.files.read_json_bounded`, :data:`RUN_FILE_BYTES`):
+    ``OSError`` (``FileNotFoundError`` when it is missing) or ``ValueError`` as that says."""
+    return read_json_bounded(path, RUN_FILE_BYTES)
+
+
+class RunFiles:
+    """A run directory at ``path`` as files: which of a run's files are there, and a run file written whole or not at
+    all (nothing is created until a method writes). The base of :class:`~mvae_core.run.RunDir`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        """Something of a run is here (a new run must not write over it)."""
+        return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
+
+    def has_checkpoint(self) -> bool:
+        """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
+        return (self.path / CHECKPOINT).exists()
+
+    def never_checkpointed(self) -> bool:
+        """The run was stopped after writing its ``config.toml`` and before its first checkpoint: nothing was trained,
+        so a resume starts it over with that config (a bent copy has a model, and is not one of these)."""
+        return (self.path / CONFIG).is_file() and not any(
+            (self.path / name).exists() for name in (CHECKPOINT, BEST_MODEL, METRICS)
+        )
+
+    def remove_leftovers(self) -> dict[str, int]:
+        """Remove the temporary files that writes of run files left when their process was killed in the middle
+        (``kill -9``, a power cut: :func:`~mvae_core.files.atomic_write` removes its temporary in every other case),
+        each up to as large as the file it was to become and hidden by its leading dot; returns their names and
+        sizes in bytes. Only for the process that holds the run's lock (:meth:`training_lock`): another one's write
+        in progress would be removed."""
+        removed = {}
+        for name in WRITTEN_WHOLE:
+            for leftover in self.path.glob(f".{Path(name).stem[:TEMPORARY_STEM]}.*.tmp{Path(name).suffix}"):
+                with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
+                    size = leftover.stat().st_size
+                    leftover.unlink()
+                    removed[leftover.name] = size
+        return removed
+
+    def _write_text(self, name: str, text: str) -> None:
+        """The run file ``name`` holding ``text`` (UTF-8), written whole or not at all (:func:`atomic_write`)."""
+        atomic_write(self.path / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,99 @@
+"""The versions that trained a run (``[provenance.versions]`` and its ``[[provenance.resumed]]`` entries): a resume's
+other versions recorded, and the hints that name them in errors the installed code gives for the run's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mvae_core.checkpoint import CheckpointError, WeightsMismatch
+from mvae_core.config import PROVENANCE
+from mvae_core.host import OBJECT_ORIGIN
+from mvae_core.models import VERSION_KEY_PREFIX
+from mvae_core.provenance import distribution_version, last_part_versions, part_name
+from mvae_core.run_config import RunConfig
+
+
+class RunVersions(RunConfig):
+    """The part of :class:`~mvae_core.run.RunDir` that records and names the versions that trained the run."""
+
+    def record_versions(self, versions: Mapping[str, str], epoch: int) -> dict[str, tuple[str, str]]:
+        """Record that the versions in ``versions`` train the run from ``epoch`` (1-based) on, when any differs from
+        those that trained its last part: ``[provenance.versions]`` keeps the versions the run started with, and
+        each resume that changed one adds a ``[[provenance.resumed]]`` entry (``from_epoch``, counted from 1 as the
+        console counts, and ``versions`` holding the ones that changed). Returns the changes, ``{name: (before,
+        now)}`` (empty: nothing written)."""
+        provenance = self.read_provenance()
+        before = self.trained_versions()
+        changed = {n: (str(before.get(n, "none")), str(v)) for n, v in versions.items() if before.get(n) != v}
+        if changed:
+            tree = self._read_tree()
+            entry = {"from_epoch": epoch, "versions": {n: now for n, (_, now) in changed.items()}}
+            tree.setdefault(PROVENANCE, {})["resumed"] = [*provenance.get("resumed", []), entry]
+            self._write_tree(tree)
+        return changed
+
+    def trained_versions(self) -> dict[str, str]:
+        """The versions that trained the run's last part: ``[provenance.versions]`` with each
+        ``[[provenance.resumed]]`` entry over it (:meth:`record_versions`)."""
+        return last_part_versions(self.read_provenance())
+
+    def version_hint(self, installed: Mapping[str, str | None]) -> str:
+        """For an error that the installed code refuses the run's config: ``"; RUN was trained with plugin 'r' 0.3.0
+        (installed here: 0.5.0)"`` naming each part whose ``installed`` version (None: not installed) differs from
+        the one that trained the run (parts handed over as Python objects left out); ``""`` when none does."""
+        trained, packages = self.trained_versions(), self.read_provenance().get("packages", {})
+
+        def now_here(name: str, now: str | None) -> str:
+            if now is not None:
+                return f"installed: {now}"
+            if name not in packages:
+                return "not installed"
+            if (present := distribution_version(packages[name])) is None:
+                return f"not installed: pip install {packages[name]}"
+            # the package is here, but this version of it has no such part (renamed or removed since)
+            return f"{packages[name]} {present} has none: pip install '{packages[name]}=={trained[name]}'"
+
+        parts = [
+            f"{part_name(name)} {trained[name]} ({now_here(name, installed[name])})"
+            for name in self._differing(installed)
+        ]
+        return f"; {self.path} was trained with {', '.join(parts)}" if parts else ""
+
+    def _differing(self, installed: Mapping[str, str | None]) -> list[str]:
+        """The parts of ``installed`` (name → version here, None: not installed) whose version differs from the one
+        that trained the run, in ``installed``'s order; parts handed over as Python objects left out."""
+        trained = self.trained_versions()
+        return [
+            name
+            for name, now in installed.items()
+            if name in trained and not str(trained[name]).startswith(OBJECT_ORIGIN) and trained[name] != now
+        ]
+
+    def refused_weights(self, error: CheckpointError, installed: Mapping[str, str | None]) -> str:
+        """What to say of weights that the installed model refuses (``error``): when the model's code is of another
+        version than the one that trained the run (its package's, or mvae's for a built-in), that change is the likely
+        cause, so the message leads with it and the command that installs the version that trained the run; else
+        ``error``'s own message (another run's file, an edited config) with :meth:`version_hint`."""
+        changed = [
+            name
+            for name in self._differing(installed)
+            if (name == "mvae" or name.startswith(VERSION_KEY_PREFIX)) and installed[name] is not None
+        ]
+        if not isinstance(error, WeightsMismatch) or not changed:
+            return self.with_version_hint(str(error), installed)
+        name, was = changed[-1], self.trained_versions()[changed[-1]]  # the model's own package before mvae
+        package = "mvae" if name == "mvae" else self.read_provenance().get("packages", {}).get(name)
+        install = f"pip install '{package}=={was}'" if package else f"{part_name(name)} {was}"
+        return (
+            f"its weights do not fit {part_name(name)} {installed[name]} installed here ({error.tensors}): "
+            f"{self.path} was trained with {was}, whose weights are laid out otherwise; install that version "
+            f"({install}), or a version of the package that converts the earlier weights as it loads them "
+            "(docs/models.md, Writing a model)"
+        )
+
+    def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
+        """``message`` (one sentence, its full stop kept last) ending with :meth:`version_hint` when a part's version
+        differs: an error the installed code gives for the run's files may come from that change."""
+        stop = "." if message.endswith(".") else ""
+        return f"{message.removesuffix('.')}{self.version_hint(installed)}{stop}"
