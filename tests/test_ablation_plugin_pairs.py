@@ -92,3 +92,11 @@ def test_the_console_names_a_plugin_number_the_seeds_tell_apart():
     lines = told_apart(ROWS, ARMS, ("all", "none"))
     assert "  no-kl: plugins.fb.kl_per_dim +0.105 [+0.0415, +0.169]" in lines
     assert lines[0].startswith("against all, paired: 1 of 1 intervals exclude 0")
+
+
+def test_an_ok_run_that_does_not_report_a_number_its_configurations_other_runs_report_is_counted():
+    rows = [_row("all", 0, {KL: 0.5}), _row("all", 1, {}), _row("none", 0, {}), _row("none", 1, {})]
+    arms = ARMS[:2]
+    assert "| all | 2 / 2 | 0.5; 1 not reported |" in markdown(rows, arms, ["about"])
+    kl = statistics(rows, arms, ("all",))["configurations"][0]["plugin_numbers"][KL]
+    assert (kl["n"], kl["missing"]) == (1, {"not reported": 1})

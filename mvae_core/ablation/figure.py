@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, missing_word, other_loops, paired, per_config
+from mvae_core.ablation.summary import METRICS, UNITS, missing_word, other_loops, paired, per_config
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
@@ -26,8 +26,9 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     runs still going would jump when one stops; :data:`NO_CURVE` when no run is ok). Bottom, one bar per
     configuration with its 95 % t-interval as an error bar (none for a single value): the best ``val_elbo`` as a
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
-    :data:`BAR_METRICS`, marked ``k of n`` when only k of the configuration's n ok runs have a value, and the word of
-    :func:`missing_word` in place of a bar when none has."""
+    :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
+    configuration's n ok runs (of a paired difference's n pairs) have a value, and the word of :func:`missing_word` in
+    place of a bar when none has."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -42,26 +43,43 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
         _differences(figure.add_subplot(grid[0, half:]), differences, colours)
     else:
         _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
+    for column, (title, bars, word) in enumerate(bar_panels(rows, configs)):
+        _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
+    figure.supxlabel(caption(rows, bool(paired(rows, configs, NONE)), bool(differences)), fontsize=8, color="0.3")
+    atomic_write(path, figure.savefig, durable=False)
+
+
+Bar = tuple[str, Estimate, int]
+"""One bar: the configuration, its estimate, and the values expected (its ok runs, or a paired difference's pairs)."""
+
+
+def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], str]]:
+    """The bottom panels of :func:`draw`, each ``(title, bars, word in place of a bar without a value)``: the best
+    ``val_elbo`` paired against ``none`` (its raw mean without a ``none``), then :data:`BAR_METRICS`."""
     stats = per_config(rows, configs)
     against_none = paired(rows, configs, NONE)
     panels = [
         (
-            f"best val_elbo − {NONE} (paired)",
-            [(d["config"], d["best_val_elbo"], None) for d in against_none],
+            f"best val_elbo − {NONE} (paired)\n(below 0: better)",
+            [(d["config"], d["best_val_elbo"], d["pairs"]) for d in against_none],
             _paired_word(against_none, "best_val_elbo"),
         )
         if against_none
         else (
-            METRICS["best_val_elbo"],
+            bar_title("best_val_elbo"),
             [(e["config"], e["best_val_elbo"], e["ok"]) for e in stats],
             missing_word("best_val_elbo"),
         )
     ]
-    panels += [(METRICS[m], [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
-    for column, (title, bars, word) in enumerate(panels):
-        _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
-    figure.supxlabel(caption(rows, bool(against_none), bool(differences)), fontsize=8, color="0.3")
-    atomic_write(path, figure.savefig, durable=False)
+    panels += [(bar_title(m), [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
+    return panels
+
+
+def bar_title(metric: str) -> str:
+    """A bar panel's title: the metric, and under it its unit (:data:`~mvae_core.ablation.summary.UNITS`) where the
+    name does not say it (``epochs``)."""
+    title, unit = METRICS[metric], UNITS[metric]
+    return title if unit == title else f"{title}\n({unit})"
 
 
 def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool = False) -> str:
@@ -165,17 +183,16 @@ def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
     return words.pop() if len(words) == 1 else "–"
 
 
-def _bars(
-    axes: Any, title: str, bars: list[tuple[str, Estimate, int | None]], colours: dict[str, str], missing: str
-) -> None:
-    """One bar per ``(configuration, estimate, ok runs)``; ``ok`` None: a paired difference (no ``k of n`` mark)."""
+def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missing: str) -> None:
+    """One bar per ``(configuration, estimate, expected)``: ``expected`` the configuration's ok runs, or for a paired
+    difference its pairs; a bar over fewer values is marked ``k of n``."""
     for x, (name, e, ok) in enumerate(bars):
         if e.mean is None:
             axes.text(x, 0, missing, rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
             continue
         error = None if e.low is None or e.high is None else [[e.mean - e.low], [e.high - e.mean]]
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
-        if ok is not None and e.n < ok:
+        if e.n < ok:
             axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
     axes.set_xticks(range(len(bars)), [name for name, _, _ in bars], rotation=60, ha="right", fontsize=7)
     axes.axhline(0, color="0.3", linewidth=0.8)

@@ -64,6 +64,25 @@ DIRECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 """Which way each metric of :data:`METRICS` is better (metrics → what their values mean), as summary.md says it under
 its per-configuration table."""
+GAP_UNIT = "share of the gap closed"
+UNITS: dict[str, str] = {
+    "epochs_run": "epochs",
+    "best_val_elbo": "a loss per validation loop, summed over its steps or cells",
+    "onset_f1": "F1 score, 0 to 1",
+    "timing_spread_ratio": "ratio of timing stds",
+    "active_units": "latent dimensions",
+    "gen_timing_std": "half-steps of the 16th grid",
+    "gen_within_0_05": "share of notes, 0 to 1",
+    "gen_notes_per_loop": "notes per loop",
+    "in_key_gap": GAP_UNIT,
+    "interval_gap": GAP_UNIT,
+    "stepwise_gap": GAP_UNIT,
+    "entropy_gap": GAP_UNIT,
+    "seconds": "s, wall-clock",
+    "cpu_seconds": "s, CPU time",
+}
+"""The unit of each metric of :data:`METRICS` (and of its paired differences), as summary.md, summary.json and the
+figure say it."""
 MODEL_EPOCHS = (
     "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl); the gen. and gap "
     "columns are measured on its best model (model.safetensors, the lowest val_elbo, best_epoch in summary.csv), "
@@ -100,6 +119,9 @@ def other_loops(run: dict[str, Any], reference: dict[str, Any]) -> bool:
     return mine is not None and theirs is not None and mine != theirs
 
 
+NOT_DEFINED = "n/a"
+"""The word for a missing value that no other word explains (a number not defined for the run, or recorded as null,
+NaN or inf)."""
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is left out when the
 validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
@@ -225,7 +247,10 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     return result
 
 
-NOT_REPORTED = "not reported by {config}"
+UNREPORTED = "not reported"
+"""Why an ok run of a configuration whose other runs report a plugin's number has none: its plugin did not record
+that number in the run's last epoch."""
+NOT_REPORTED = UNREPORTED + " by {config}"
 """Why a pair has no difference of a plugin's number: the run of ``config`` (the configuration's, else the
 reference's) does not report it: its plugin is not enabled there, or did not record that number in the run's last
 epoch."""
@@ -284,6 +309,11 @@ def excludes_zero(e: Estimate) -> bool:
     return e.low is not None and e.high is not None and (e.low > 0 or e.high < 0)
 
 
+def units() -> str:
+    """summary.md's line giving each column's unit (:data:`UNITS`)."""
+    return "Units: " + "; ".join(f"{METRICS[m]}: {unit}" for m, unit in UNITS.items()) + "."
+
+
 def directions() -> str:
     """summary.md's line saying which way each column is better (:data:`DIRECTIONS`)."""
     said = "; ".join(f"{', '.join(METRICS[m] for m in metrics)}: {meaning}" for metrics, meaning in DIRECTIONS)
@@ -310,8 +340,8 @@ def cell(e: Estimate, signed: bool = False, stacked: bool = False, digits: int =
 
 
 def missing_word(metric: str) -> str:
-    """What a run's missing value of ``metric`` means: :data:`MISSING_WORDS`, else ``n/a``."""
-    return MISSING_WORDS.get(metric, "n/a")
+    """What a run's missing value of ``metric`` means: :data:`MISSING_WORDS`, else :data:`NOT_DEFINED`."""
+    return MISSING_WORDS.get(metric, NOT_DEFINED)
 
 
 def metric_cell(
@@ -377,6 +407,8 @@ def markdown(
         "",
         directions(),
         "",
+        units(),
+        "",
     ]
     header = ["configuration", "ok / runs", "stopped by", *METRICS.values()]
     body = [
@@ -409,9 +441,10 @@ def markdown(
             lines.append(_no_pairs(reference, configs))
             continue
         lines += [
-            f"Configuration − `{reference}`, run by run with the same seed; mean ± std [95 % t-interval] over the "
-            "seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the pairs where either run has no "
-            "value."
+            f"Configuration − `{reference}`, run by run with the same seed, in each column's unit (above): below 0, the "
+            f"configuration's value is the lower (for best val_elbo, the better: Which way is better, above); mean ± "
+            "std [95 % t-interval] over the seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the "
+            "pairs where either run has no value."
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
@@ -472,7 +505,11 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
                 seeds.setdefault(warning, []).append(r["seed"])
         said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
         metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
-        plugins = {column: _reported_json(values) for column, values in plugin_values(rows, arm.name).items() if values}
+        plugins = {
+            column: _estimate_json(*reported(values, e["ok"]))
+            for column, values in plugin_values(rows, arm.name).items()
+            if values
+        }
         return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
 
     def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
@@ -486,6 +523,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     return {
         "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
         "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
+        "units": dict(UNITS),
         "configurations": [configuration(e) for e in per_config(rows, configs)],
         "paired": {
             reference: [
@@ -505,11 +543,12 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     }
 
 
-def _reported_json(values: list[float | None]) -> dict[str, Any]:
-    """:func:`_estimate_json` of a plugin's number over the runs that report it, ``missing`` counting those that
-    reported no finite value (``n/a``), as summary.md's cell does."""
+def reported(values: list[float | None], ok: int) -> tuple[Estimate, Counter[str]]:
+    """The :class:`Estimate` of a plugin's number over the ``values`` a configuration's ``ok`` runs report
+    (:func:`plugin_values`), and why the others have none: ``n/a`` (recorded as null, NaN or inf),
+    :data:`UNREPORTED` (the run does not report it)."""
     e = estimate(values)
-    return _estimate_json(e, Counter({"n/a": len(values) - e.n}) if len(values) > e.n else Counter())
+    return e, +Counter({NOT_DEFINED: len(values) - e.n, UNREPORTED: ok - len(values)})
 
 
 def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False) -> dict[str, Any]:
@@ -627,15 +666,26 @@ def _plugin_numbers(rows: list[dict[str, Any]], configs: list[Configuration]) ->
         ]
     body = []
     for c in configs:
-        having = plugin_values(rows, c.name)
-        cells = [metric_cell(estimate(values), len(values), column) for column, values in having.items()]
-        body.append([c.name, f"{len(_ok(rows, c.name))} / {sum(r['config'] == c.name for r in rows)}", *cells])
+        ok = len(_ok(rows, c.name))
+        cells = [_reported_cell(values, ok, column) for column, values in plugin_values(rows, c.name).items()]
+        body.append([c.name, f"{ok} / {sum(r['config'] == c.name for r in rows)}", *cells])
     about = (
         "The last epoch's validation value of each loss term a plugin added (`val.<term>`) and each number a plugin "
-        "recorded (`plugins.<plugin>.<key>`; lists are in each run's metrics.jsonl): mean ± sample std [95 % "
-        "t-interval] over the ok runs that have it; `–` where none has it (the plugin is not in the configuration)."
+        "recorded (`plugins.<plugin>.<key>`; lists are in each run's metrics.jsonl), in the plugin's own unit: mean ± "
+        f"sample std [95 % t-interval] over the ok runs that report it; `; 1 {UNREPORTED}` counts the ok runs that "
+        "do not (their plugin did not record it in the last epoch), `; 1 n/a` those that recorded it as null, NaN or "
+        "inf; `–` where none reports it (the plugin is not in the configuration)."
     )
     return [about, "", *_md_table(["configuration", "ok / runs", *(f"`{c}`" for c in columns)], body)]
+
+
+def _reported_cell(values: list[float | None], ok: int, column: str) -> str:
+    """summary.md's cell of a plugin's number in a configuration of ``ok`` runs (:func:`reported`), ``–`` where none
+    reports it."""
+    if not values:
+        return "–"
+    e, why = reported(values, ok)
+    return metric_cell(e, ok, column, reasons=why)
 
 
 def _paired_plugin_table(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[str]:
