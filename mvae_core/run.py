@@ -28,9 +28,8 @@ from mvae_core.run_files import CONFIG, DATA_REPORT, FAILURE, LOCK, METRICS, SPL
 from mvae_core.run_split import RunSplit
 from mvae_core.run_state import REPEATS, RunStatus
 from mvae_core.run_steps import Steps
-from mvae_core.run_versions import RunVersions
+from mvae_core.run_versions import RunVersions, code_versions
 from mvae_core.run_weights import RunWeights, SavedModel, saved_epoch, settings_record
-from mvae_core.version import VERSION
 
 __all__ = ["RunDir"]
 # Kept importable from here only until their callers (tools, serve, api, cli, trainer, ablation, tests) import them
@@ -71,7 +70,7 @@ class RunDir(RunStatus, RunSplit, RunVersions, RunWeights):
         try:
             load_weights(model, state)
         except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
-            message = self.refused_weights(exc, {"mvae": VERSION, **installed_model_version(cfg.model.name)})
+            message = self.refused_weights(exc, code_versions(cfg.model.name))
             raise CheckpointError(f"{self.path / BEST_MODEL}: {message}") from None
         return SavedModel(model.eval(), cfg, metadata)
 

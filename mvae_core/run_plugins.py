@@ -18,12 +18,12 @@ import torch
 from mvae_core.config import ConfigError, MvaeConfig, PluginsConfig, settings_tree
 from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
-from mvae_core.models import build_model, installed_model_version, resolve_model
+from mvae_core.models import build_model, resolve_model
 from mvae_core.plugins import available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
-from mvae_core.version import VERSION
+from mvae_core.run_versions import code_versions
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
@@ -102,8 +102,7 @@ def installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:
     installed): mvae, the model's package and each enabled plugin's."""
     plugins = available_plugins()
     return {
-        "mvae": VERSION,
-        **installed_model_version(cfg.model.name),
+        **code_versions(cfg.model.name),
         **{name: plugins[name].version if name in plugins else None for name in cfg.plugins.enabled},
     }
 

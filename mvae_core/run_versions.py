@@ -1,5 +1,7 @@
 """The versions that trained a run (``[provenance.versions]`` and its ``[[provenance.resumed]]`` entries): a resume's
-other versions recorded, and the hints that name them in errors the installed code gives for the run's files.
+other versions recorded, and the hints that name them in errors the installed code gives for the run's files; and the
+versions of the code here they are compared with (:func:`code_versions`, :func:`training_versions`), the one place
+that reads mvae's own (:data:`~mvae_core.version.VERSION`).
 """
 
 from __future__ import annotations
@@ -7,11 +9,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mvae_core.checkpoint import CheckpointError, WeightsMismatch
-from mvae_core.config import PROVENANCE
+from mvae_core.config import PROVENANCE, MvaeConfig
 from mvae_core.host import OBJECT_ORIGIN
-from mvae_core.models import VERSION_KEY_PREFIX
+from mvae_core.models import VERSION_KEY_PREFIX, installed_model_version, model_versions
 from mvae_core.provenance import distribution_version, last_part_versions, part_name
 from mvae_core.run_config import RunConfig
+from mvae_core.version import VERSION
+
+
+def code_versions(model: str) -> dict[str, str | None]:
+    """The versions installed here of the code that builds and loads a run's model: mvae's and the package's of the
+    model named ``model`` (None: no installed model has that name), keyed as ``[provenance.versions]`` keys them;
+    what a run's recorded versions are compared with (:meth:`RunVersions.version_hint`)."""
+    return {"mvae": VERSION, **installed_model_version(model)}
+
+
+def training_versions(cfg: MvaeConfig, numerics: Mapping[str, str], plugins: Mapping[str, str]) -> dict[str, str]:
+    """What ``[provenance.versions]`` records of a training with ``cfg``: mvae's version, the ``numerics``
+    (:data:`~mvae_core.version.NUMERICS`), the model's package's version (none for a built-in model: mvae's covers
+    it) and the ``plugins``' (:attr:`~mvae_core.host.PluginHost.versions`), in that order."""
+    return {"mvae": VERSION, **numerics, **model_versions(cfg), **plugins}
 
 
 class RunVersions(RunConfig):

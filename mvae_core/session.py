@@ -56,7 +56,7 @@ from mvae_core.distributed import Distributed
 from mvae_core.errors import OptionError, ResumeRefused, RunBusy, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
-from mvae_core.models import model_packages, model_versions
+from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
@@ -79,10 +79,11 @@ from mvae_core.run_setup import (
 )
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
+from mvae_core.run_versions import training_versions
 from mvae_core.signals import Interrupts
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
-from mvae_core.version import NUMERICS, VERSION, source_commit
+from mvae_core.version import NUMERICS, source_commit
 from mvae_core.view import epoch_number
 from mvae_core.wording import listed
 
@@ -247,7 +248,7 @@ def train(
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
                 raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            versions = {"mvae": VERSION, **numerics(dist.device), **model_versions(cfg), **host.versions}
+            versions = training_versions(cfg, numerics(dist.device), host.versions)
             if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
                 reporter.note(retrained)
             if dist.is_main and not resume:

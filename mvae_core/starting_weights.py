@@ -40,12 +40,12 @@ import torch
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_checkpoint, load_model_file, load_weights
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.errors import InputError, MvaeError
-from mvae_core.models import build_model, installed_model_version
+from mvae_core.models import build_model
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_steps import Steps
+from mvae_core.run_versions import code_versions
 from mvae_core.run_weights import saved_epoch, settings_record
-from mvae_core.version import VERSION
 from mvae_core.wording import listed
 
 INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
@@ -268,7 +268,7 @@ def _fit_own_model(run: RunDir, cfg: MvaeConfig, state: dict[str, torch.Tensor])
     try:
         load_weights(model, state)
     except CheckpointError as exc:
-        message = run.refused_weights(exc, {"mvae": VERSION, **installed_model_version(cfg.model.name)})
+        message = run.refused_weights(exc, code_versions(cfg.model.name))
         raise CheckpointError(f"{run.path / CONFIG} and its weights: {message}") from None
 
 

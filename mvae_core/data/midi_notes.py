@@ -4,8 +4,13 @@ Notes are paired as pretty_midi pairs them, except that pretty_midi drops the tw
 track, channel and pitch, a note-on with velocity > 0 opens a note, and a note-off (or note-on with velocity 0)
 closes every open note of that key that did not start at the same tick (a DAW that writes a repeated note's new
 note-on before the old note-off keeps the new note); when every open note of the key started at that tick, the
-note-off ends them there (a **zero-length** note: its onset counts, its duration is 0). A note never closed is
-held to the end of its track and marked :attr:`FileNotes.unended`. Each note keeps its track, its channel and the
+note-off ends them there (a **zero-length** note: its onset counts, its duration is 0). The same note written
+note-off first (pretty_midi's order for a zero-length note: a note-off that ends nothing, then the note-on on that
+tick) is zero-length too when it gets no note-off of its own: when the note-off that would end it also ends a later
+note of the key, is followed by a note-on of the key on its tick (that note's, written first), or when none comes.
+A note-off that ends nothing before a note that its own note-off ends later (a reset at the start of a file)
+changes nothing. A note never closed is held to the end of its track and marked
+:attr:`FileNotes.unended`. Each note keeps its track, its channel and the
 program its channel had when it started.
 
 Tempo changes and time signatures are read from **every** track, as the SMF spec allows them anywhere (pretty_midi
@@ -102,7 +107,11 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
     for index, track in enumerate(tracks):
         tick = 0
         program = [0] * 16
-        open_notes: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)  # key → (tick, vel, prog)
+        # key → (tick, velocity, program, whether a note-off that ended nothing came on its tick just before it)
+        open_notes: dict[tuple[int, int], list[tuple[int, int, int, bool]]] = defaultdict(list)
+        ended_nothing: dict[tuple[int, int], int] = {}  # key → the tick of its last note-off that ended no note
+        # key → the tick of its last note-off and the rows it ended of notes written note-off first
+        ended_off_first: dict[tuple[int, int], tuple[int, list[int]]] = {}
         for message in track:
             tick += message.time
             kind = message.type
@@ -115,23 +124,39 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
             elif kind == "program_change":
                 program[message.channel] = message.program
             elif kind == "note_on" and message.velocity > 0:
-                open_notes[(message.channel, message.note)].append((tick, message.velocity, program[message.channel]))
-            elif kind in ("note_off", "note_on") and (message.channel, message.note) in open_notes:
+                key = (message.channel, message.note)
+                off_first = ended_nothing.get(key) == tick
+                ended_tick, rows = ended_off_first.pop(key, (-1, []))
+                if ended_tick == tick and rows:  # that note-off was this note's, written first: they had none
+                    for row in rows:
+                        columns["end"][row] = columns["start"][row]
+                    off_first = True
+                open_notes[key].append((tick, message.velocity, program[message.channel], off_first))
+            elif kind in ("note_off", "note_on") and (message.channel, message.note) not in open_notes:
+                ended_nothing[(message.channel, message.note)] = tick
+            elif kind in ("note_off", "note_on"):
                 key = (message.channel, message.note)
                 earlier = [n for n in open_notes[key] if n[0] != tick]
                 here = [n for n in open_notes[key] if n[0] == tick]
                 # a note-on written before the old note-off at one tick stays open; with no earlier note of the key
                 # open, the note-off ends the notes that started here (zero length)
                 closing, staying = (earlier, here) if earlier else (here, [])
-                for start, velocity, prog in closing:
-                    _add(columns, (index, key[0], prog, key[1], start, tick, velocity, False))
+                last = max(start for start, *_ in closing)  # the note this note-off belongs to ...
+                ended_off_first[key] = (tick, [])
+                for start, velocity, prog, off_first in closing:
+                    end = start if off_first and start < last else tick  # written note-off first, none of its own
+                    if off_first and end == tick:  # ... unless a note-on of the key follows on this tick
+                        ended_off_first[key][1].append(len(columns["start"]))
+                    _add(columns, (index, key[0], prog, key[1], start, end, velocity, False))
                 if staying:
                     open_notes[key] = staying
                 else:
                     del open_notes[key]
-        for (channel, pitch), held in open_notes.items():  # no note-off: held until the track ends
-            for start, velocity, prog in held:
-                _add(columns, (index, channel, prog, pitch, start, tick, velocity, True))
+        for (channel, pitch), held in open_notes.items():  # no note-off: held until the track ends ...
+            for start, velocity, prog, off_first in held:  # ... unless written note-off first: zero length
+                _add(
+                    columns, (index, channel, prog, pitch, start, start if off_first else tick, velocity, not off_first)
+                )
     dtypes = {"track": np.int32, "channel": np.int8, "program": np.int16, "pitch": np.int16, "start": np.int64,
               "end": np.int64, "velocity": np.int16, "unended": np.bool_}  # fmt: skip
     arrays = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
