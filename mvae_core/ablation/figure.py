@@ -129,7 +129,7 @@ def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration],
         if runs := [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]:
             _runs_and_mean(axes, runs, colours[c.name], c.name)
             longest = max(longest, *map(len, runs))
-    _epoch_axis(axes, longest, "val_elbo (lower is better)")
+    _epoch_axis(axes, longest, "val_elbo per validation loop (lower is better)")
     if axes.get_legend_handles_labels()[1]:
         axes.legend(fontsize=8, ncols=2, frameon=False)
     else:  # matplotlib warns of a legend without a curve (on the ablation's console)

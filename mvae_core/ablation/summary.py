@@ -69,7 +69,7 @@ UNITS: dict[str, str] = {
     "epochs_run": "epochs",
     "best_val_elbo": "a loss per validation loop, summed over its steps or cells",
     "onset_f1": "F1 score, 0 to 1",
-    "timing_spread_ratio": "ratio of timing stds",
+    "timing_spread_ratio": "reconstructed ÷ true timing std",
     "active_units": "latent dimensions",
     "gen_timing_std": "half-steps of the 16th grid",
     "gen_within_0_05": "share of notes, 0 to 1",
