@@ -176,7 +176,9 @@ def ablate(
     :param jobs: runs at once (default: this machine's CPU cores). ``executor="ray"`` runs Ray tasks instead, on the
         cluster at ``address`` (default: a local Ray instance), ``cpus_per_run`` / ``gpus_per_run`` each, at most
         ``jobs`` at once (default: as many as the cluster has room for).
-    :param samples: latent points each run's best model decodes for the generated-timing columns.
+    :param seeds: runs per configuration, 1 to :data:`~mvae_core.ablation.plan.MAX_SEEDS`.
+    :param samples: latent points each run's best model decodes for the generated-timing columns (1 to evaluate's
+        :data:`~mvae_core.generation.MAX_LOOPS`).
     :param init_from: every new run starts from these weights, as :func:`mvae_core.train` takes them (a trained
         run's folder, its ``model.safetensors`` or ``checkpoint.pt``): an ablation of fine-tuning. Read once before
         anything runs; a configuration the weights do not fit is a :class:`ConfigError` naming it, and runs already
