@@ -59,10 +59,10 @@ class Section(BaseModel):
 
 
 class DataConfig(Section):
-    pitch_low: int = Field(48, ge=0, le=127, description="MIDI pitch of row 0.")
-    pitch_classes: int = Field(24, ge=1, le=128, description="Number of pitch rows (pitch_low .. +N-1).")
+    pitch_low: int = Field(default=48, ge=0, le=127, description="MIDI pitch of row 0.")
+    pitch_classes: int = Field(default=24, ge=1, le=128, description="Number of pitch rows (pitch_low .. +N-1).")
     out_of_range: Literal["fold", "drop"] = Field(
-        "fold", description="Notes outside the rows: move by octaves into range, or drop them."
+        default="fold", description="Notes outside the rows: move by octaves into range, or drop them."
     )
     melody: list[str] = Field(
         default_factory=lambda: ["auto"],
@@ -70,22 +70,26 @@ class DataConfig(Section):
         "channel:N, program:N (with top-line: their top line). See docs/data.md.",
     )
     meter: Literal["header", "4/4"] = Field(
-        "header", description="Bars from the files' time signatures, or every file as 4/4 from its first tick."
+        default="header", description="Bars from the files' time signatures, or every file as 4/4 from its first tick."
     )
-    min_onsets: int = Field(6, ge=1, le=32 * 128, description="Loops with fewer notes are dropped.")
+    min_onsets: int = Field(default=6, ge=1, le=32 * 128, description="Loops with fewer notes are dropped.")
     max_duration_steps: float = Field(
-        16.0,
+        default=16.0,
         gt=0,
         description="Duration normalisation: duration 1.0 = this many 16th steps (longer is clipped).",
     )
-    train_fraction: float = Field(5 / 6, gt=0, lt=1, description="Share of source files used for training.")
+    train_fraction: float = Field(default=5 / 6, gt=0, lt=1, description="Share of source files used for training.")
     transpositions: list[int] = Field(
-        [-12, -7, -5, 5, 7, 12], description="Semitone shifts added to the train split (only in range)."
+        default=[-12, -7, -5, 5, 7, 12], description="Semitone shifts added to the train split (only in range)."
     )
-    min_bpm: float = Field(10.0, gt=0, description="Files whose average tempo is below this are skipped as absurd.")
-    max_bpm: float = Field(1000.0, gt=0, description="Files whose average tempo is above this are skipped as absurd.")
+    min_bpm: float = Field(
+        default=10.0, gt=0, description="Files whose average tempo is below this are skipped as absurd."
+    )
+    max_bpm: float = Field(
+        default=1000.0, gt=0, description="Files whose average tempo is above this are skipped as absurd."
+    )
     cache_dir: Path | None = Field(
-        None,
+        default=None,
         description="Parsed-data cache; default $MVAE_CACHE_DIR, else $XDG_CACHE_HOME/mvae or ~/.cache/mvae. 'none' "
         "disables it.",
     )
@@ -156,17 +160,21 @@ class ModelConfig(Section):
     that model (:func:`mvae_core.models.resolve_model`)."""
 
     internal = ("sections",)
-    name: str = Field("melody_rnn", description="The architecture, from the model registry (mvae models).")
-    hidden: int = Field(512, ge=4, le=8192, description="Width I of hidden layers (decoder trunk is 2*I).")
-    latent_dim: int = Field(2, ge=1, le=256, description="Latent dimensions (2 for the XY pad).")
-    dropout: float = Field(0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only).")
-    leaky_slope: float = Field(0.3, ge=0, lt=1, description="LeakyReLU negative slope (tfjs default 0.3).")
+    name: str = Field(default="melody_rnn", description="The architecture, from the model registry (mvae models).")
+    hidden: int = Field(default=512, ge=4, le=8192, description="Width I of hidden layers (decoder trunk is 2*I).")
+    latent_dim: int = Field(default=2, ge=1, le=256, description="Latent dimensions (2 for the XY pad).")
+    dropout: float = Field(
+        default=0.2, ge=0, lt=1, description="Dropout after every hidden block (training mode only)."
+    )
+    leaky_slope: float = Field(default=0.3, ge=0, lt=1, description="LeakyReLU negative slope (tfjs default 0.3).")
     timing_head: Literal["categorical", "mse"] = Field(
-        "categorical",
+        default="categorical",
         description="categorical: a distribution of offsets per step, sampled at generation; mse: one offset per "
         "cell, squared error (the seed; collapses towards a constant offset on human timing).",
     )
-    timing_bins: int = Field(32, ge=2, le=512, description="Categorical head: uniform offset bins over [-1, 1).")
+    timing_bins: int = Field(
+        default=32, ge=2, le=512, description="Categorical head: uniform offset bins over [-1, 1)."
+    )
     sections: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="[model.<name>] sections: each model's own settings, by model name."
     )
@@ -199,7 +207,7 @@ class LossConfig(Section):
         description="Base coefficient per loss term; plugins multiply onto these.",
     )
     mask: Literal["notes", "all"] = Field(
-        "notes",
+        default="notes",
         description="velocity/duration/timeshift loss over true note cells only, or all cells (seed).",
     )
 
@@ -220,27 +228,29 @@ MAX_EPOCHS = 1_000_000
 
 
 class TrainConfig(Section):
-    epochs: int = Field(100, ge=1, le=MAX_EPOCHS, description="Maximum number of epochs.")
-    batch_size: int = Field(64, ge=2, le=65536, description="Loops per optimiser step (>= 2 for BatchNorm).")
-    lr: float = Field(1e-3, gt=0, description="Adam learning rate.")
-    clip_grad_norm: float | None = Field(None, gt=0, description="Clip the global gradient norm; null = off.")
+    epochs: int = Field(default=100, ge=1, le=MAX_EPOCHS, description="Maximum number of epochs.")
+    batch_size: int = Field(default=64, ge=2, le=65536, description="Loops per optimiser step (>= 2 for BatchNorm).")
+    lr: float = Field(default=1e-3, gt=0, description="Adam learning rate.")
+    clip_grad_norm: float | None = Field(default=None, gt=0, description="Clip the global gradient norm; null = off.")
     seed: int = Field(
-        0, ge=0, le=MAX_SEED, description="Seeds the split, shuffling, initialisation, dropout and sampling."
+        default=0, ge=0, le=MAX_SEED, description="Seeds the split, shuffling, initialisation, dropout and sampling."
     )
-    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = cuda when available.")
+    device: Literal["auto", "cpu", "cuda"] = Field(default="auto", description="auto = cuda when available.")
     precision: Literal["fp32", "bf16"] = Field(
-        "fp32", description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32)."
+        default="fp32",
+        description="bf16 = the training forward pass under bfloat16 autocast (weights, losses, Adam: fp32).",
     )
     deterministic: bool = Field(
-        True,
+        default=True,
         description="On CUDA, train with deterministic kernels so runs and resumes repeat bit for bit (slower); "
         "CPU training is deterministic either way.",
     )
     table_on_device: Literal["auto", "on", "off"] = Field(
-        "auto", description="Keep the training notes on the device and densify batches there; auto = on CUDA only."
+        default="auto",
+        description="Keep the training notes on the device and densify batches there; auto = on CUDA only.",
     )
     keep_freed_memory: bool = Field(
-        True,
+        default=True,
         description="Keep the memory a training step frees for the next step (glibc malloc's trim and mmap "
         "thresholds raised for the whole process) instead of returning it to the OS and page-faulting it back.",
     )

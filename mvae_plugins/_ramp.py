@@ -32,7 +32,7 @@ class ScheduledConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     per_step: bool = Field(
-        False,
+        default=False,
         description="Evaluate the schedule before every step, at epoch + step / steps_per_epoch (default: once per "
         "epoch, at the epoch's start).",
     )

@@ -32,11 +32,17 @@ from mvae_core.view import TrainerView, epoch_number
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    monitor: str = Field("val_elbo", description="Metric of the epoch record to watch; a dotted path like val.onset.")
-    mode: Literal["min", "max"] = Field("min", description="min: lower is better; max: higher is better.")
-    patience: int = Field(25, ge=1, description="Epochs without improvement (after the ramps end) before stopping.")
-    min_delta: float = Field(0.0, ge=0, description="An improvement must beat the best by more than this.")
-    restore_best: bool = Field(True, description="Load the best epoch's weights into the model when training ends.")
+    monitor: str = Field(
+        default="val_elbo", description="Metric of the epoch record to watch; a dotted path like val.onset."
+    )
+    mode: Literal["min", "max"] = Field(default="min", description="min: lower is better; max: higher is better.")
+    patience: int = Field(
+        default=25, ge=1, description="Epochs without improvement (after the ramps end) before stopping."
+    )
+    min_delta: float = Field(default=0.0, ge=0, description="An improvement must beat the best by more than this.")
+    restore_best: bool = Field(
+        default=True, description="Load the best epoch's weights into the model when training ends."
+    )
 
     @field_validator("monitor")
     @classmethod

@@ -32,19 +32,19 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # they decide when it warns, nothing the run computes: a resume takes an edit of them (with a warning)
     threshold: float = Field(
-        0.1,
+        default=0.1,
         gt=0,
         description="Warn when decoded/data timeshift variance is below this.",
         json_schema_extra=MAY_CHANGE_ON_RESUME,
     )
     quantized_std: float = Field(
-        QUANTIZED_STD,
+        default=QUANTIZED_STD,
         ge=0,
         description="Data timeshift std (half-steps) below which the data counts as quantized.",
         json_schema_extra=MAY_CHANGE_ON_RESUME,
     )
     repeat_every: int = Field(
-        10,
+        default=10,
         ge=0,
         description="Repeat the warning every N epochs while collapsed; 0 = once.",
         json_schema_extra=MAY_CHANGE_ON_RESUME,

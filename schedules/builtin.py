@@ -19,7 +19,7 @@ def _ramp(epoch: float, delay: float, epochs: float) -> float:
 class Constant(Schedule):
     """Always ``value``."""
 
-    value: float = Field(1.0, description="The value.")
+    value: float = Field(default=1.0, description="The value.")
 
     def __call__(self, epoch: float) -> float:
         return self.value
@@ -32,10 +32,10 @@ class Constant(Schedule):
 class Linear(Schedule):
     """``start`` until ``delay``, then a straight line to ``end`` over ``epochs``, then ``end``."""
 
-    start: float = Field(0.0, description="Value before and at the start of the ramp.")
-    end: float = Field(1.0, description="Value once the ramp is over.")
-    epochs: float = Field(20.0, gt=0, description="Length of the ramp in epochs.")
-    delay: float = Field(0.0, ge=0, description="Epochs at `start` before the ramp begins.")
+    start: float = Field(default=0.0, description="Value before and at the start of the ramp.")
+    end: float = Field(default=1.0, description="Value once the ramp is over.")
+    epochs: float = Field(default=20.0, gt=0, description="Length of the ramp in epochs.")
+    delay: float = Field(default=0.0, ge=0, description="Epochs at `start` before the ramp begins.")
 
     def __call__(self, epoch: float) -> float:
         return self.start + (self.end - self.start) * _ramp(epoch, self.delay, self.epochs)
@@ -48,9 +48,9 @@ class Linear(Schedule):
 class Step(Schedule):
     """``initial × factor ** floor(epoch / every)``: multiply by ``factor`` every ``every`` epochs."""
 
-    initial: float = Field(1.0, description="Value in the first `every` epochs.")
-    factor: float = Field(0.5, gt=0, description="Multiplier applied every `every` epochs.")
-    every: float = Field(10.0, gt=0, description="Epochs between two steps.")
+    initial: float = Field(default=1.0, description="Value in the first `every` epochs.")
+    factor: float = Field(default=0.5, gt=0, description="Multiplier applied every `every` epochs.")
+    every: float = Field(default=10.0, gt=0, description="Epochs between two steps.")
 
     def __call__(self, epoch: float) -> float:
         return self.initial * self.factor ** math.floor(epoch / self.every)
@@ -64,8 +64,8 @@ class Step(Schedule):
 class Exponential(Schedule):
     """``initial × rate ** epoch``, a smooth decay (rate < 1) or growth (rate > 1)."""
 
-    initial: float = Field(1.0, description="Value at epoch 0.")
-    rate: float = Field(0.95, gt=0, description="Multiplier per epoch.")
+    initial: float = Field(default=1.0, description="Value at epoch 0.")
+    rate: float = Field(default=0.95, gt=0, description="Multiplier per epoch.")
 
     def __call__(self, epoch: float) -> float:
         return self.initial * self.rate**epoch
@@ -79,10 +79,10 @@ class Exponential(Schedule):
 class Cosine(Schedule):
     """Half a cosine from ``start`` to ``end`` over ``epochs`` after ``delay``, then ``end``."""
 
-    start: float = Field(1.0, description="Value at the start of the ramp.")
-    end: float = Field(0.0, description="Value once the ramp is over.")
-    epochs: float = Field(100.0, gt=0, description="Length of the ramp in epochs.")
-    delay: float = Field(0.0, ge=0, description="Epochs at `start` before the ramp begins.")
+    start: float = Field(default=1.0, description="Value at the start of the ramp.")
+    end: float = Field(default=0.0, description="Value once the ramp is over.")
+    epochs: float = Field(default=100.0, gt=0, description="Length of the ramp in epochs.")
+    delay: float = Field(default=0.0, ge=0, description="Epochs at `start` before the ramp begins.")
 
     def __call__(self, epoch: float) -> float:
         progress = _ramp(epoch, self.delay, self.epochs)
@@ -97,11 +97,11 @@ class Cyclical(Schedule):
     """Fu et al. (2019): ``cycles`` cycles of ``period`` epochs; in each, rise linearly from ``low`` to ``high``
     over the first ``ratio`` of the cycle, then hold ``high``. After the last cycle: ``high``."""
 
-    low: float = Field(0.0, description="Value at the start of each cycle.")
-    high: float = Field(1.0, description="Value reached after `ratio` of each cycle.")
-    period: float = Field(25.0, gt=0, description="Length of one cycle in epochs.")
-    cycles: int = Field(4, ge=1, description="Number of cycles (M).")
-    ratio: float = Field(0.5, gt=0, le=1, description="Share of a cycle spent rising (R).")
+    low: float = Field(default=0.0, description="Value at the start of each cycle.")
+    high: float = Field(default=1.0, description="Value reached after `ratio` of each cycle.")
+    period: float = Field(default=25.0, gt=0, description="Length of one cycle in epochs.")
+    cycles: int = Field(default=4, ge=1, description="Number of cycles (M).")
+    ratio: float = Field(default=0.5, gt=0, le=1, description="Share of a cycle spent rising (R).")
 
     def __call__(self, epoch: float) -> float:
         if epoch >= self.end_epoch():

@@ -63,17 +63,22 @@ class MelodyRNNSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rnn_hidden: int = Field(
-        256, ge=8, le=4096, description="Width of the GRU state (128: 0.7x the live time, fewer notes in key)."
+        default=256, ge=8, le=4096, description="Width of the GRU state (128: 0.7x the live time, fewer notes in key)."
     )
-    embedding: int = Field(32, ge=2, le=1024, description="Size of a token's embedding (no note, or a pitch row).")
+    embedding: int = Field(
+        default=32, ge=2, le=1024, description="Size of a token's embedding (no note, or a pitch row)."
+    )
     token_dropout: float = Field(
-        0.5, ge=0, lt=1, description="Training: share of previous tokens hidden from the decoder, so it reads z."
+        default=0.5,
+        ge=0,
+        lt=1,
+        description="Training: share of previous tokens hidden from the decoder, so it reads z.",
     )
     pitch_temperature: float = Field(
-        1.0, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
+        default=1.0, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
     )
     pitch_min_p: float = Field(
-        0.02,
+        default=0.02,
         ge=0,
         lt=1,
         description="Decoding: rows below this share of the likeliest row are never drawn (min-p).",
