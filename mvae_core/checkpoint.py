@@ -31,16 +31,19 @@ from mvae_core.errors import MvaeError, shortened
 from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
 
 CHECKPOINT = "checkpoint.pt"
+"""A run's training state for a resume (:func:`save_checkpoint`, :func:`load_checkpoint`)."""
 BEST_MODEL = "model.safetensors"
+"""A run's best model, the one ``generate`` reads (:func:`save_model`, :func:`load_model_file`)."""
 SETTINGS = "config"
 """The key of a checkpoint that holds the settings the run trained with up to it: its resolved config as
-``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :func:`mvae_core.run.settings_record`)."""
+``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :func:`mvae_core.run_weights.settings_record`)."""
 UNUSABLE = (
     "the run cannot be resumed from it: restore the file from a backup, or start a new run "
     "(model.safetensors, the best model, is a separate file)"
 )
+"""What a refusal of a checkpoint a resume cannot use says to do (the end of its message)."""
 
-REPLACE_MODEL = "put the run's model file back (from a backup), or train again"
+_REPLACE_MODEL = "put the run's model file back (from a backup), or train again"
 
 
 class CheckpointError(MvaeError, RuntimeError):
@@ -71,7 +74,7 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
     for a caller that reads only its plain values (:data:`SETTINGS`). ``advice``: what a refusal says to do (by
     default, for a resume)."""
     if not path.is_file():
-        raise CheckpointError(not_a_file(path, "checkpoint", advice))
+        raise CheckpointError(_not_a_file(path, "checkpoint", advice))
     if packed := compressed_zip_entry(path):  # torch.save stores every entry unpacked
         raise CheckpointError(
             f"{path} holds a compressed entry ({packed.filename}: {packed.compress_size:,} bytes that unpack to "
@@ -95,7 +98,7 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
         raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {advice}") from None
     if not isinstance(payload, dict) or "model" not in payload:
         raise CheckpointError(f"{path} is not an mvae checkpoint; {advice}")
-    for key, (fits, expected) in PAYLOAD_TYPES.items():
+    for key, (fits, expected) in _PAYLOAD_TYPES.items():
         if key in payload and not fits(payload[key]):
             raise CheckpointError(f"{path}: its {key} is {_shown(payload[key])}, not {expected}; {advice}")
     return payload
@@ -105,12 +108,12 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-SETTINGS_DEPTH = 16
+_SETTINGS_DEPTH = 16
 """How deep the tables and lists of a checkpoint's :data:`SETTINGS` may nest (a config nests 5 deep at most): a
 crafted file nesting thousands deep would end a resume's comparison in a RecursionError."""
 
 
-def _settings_tree(value: Any, depth: int = SETTINGS_DEPTH) -> bool:
+def _settings_tree(value: Any, depth: int = _SETTINGS_DEPTH) -> bool:
     """Whether ``value`` is what :data:`SETTINGS` holds: tables (string keys) and lists of plain values, nested at most
     ``depth`` deep."""
     if value is None or isinstance(value, str | int | float):
@@ -133,7 +136,7 @@ def _plugin_random_state(value: Any) -> bool:
     )
 
 
-PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+_PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "epoch": (
         lambda v: isinstance(v, int) and not isinstance(v, bool) and -1 <= v < MAX_EPOCHS,
         f"a whole number from -1 to {MAX_EPOCHS - 1:,}",
@@ -148,7 +151,7 @@ PAYLOAD_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "best_val_elbo": (_number, "a number"),
     SETTINGS: (
         lambda v: isinstance(v, dict) and _settings_tree(v),
-        f"the settings the run trained with (a table of plain values, nested at most {SETTINGS_DEPTH} deep)",
+        f"the settings the run trained with (a table of plain values, nested at most {_SETTINGS_DEPTH} deep)",
     ),
 }
 """What the trainer's :meth:`~mvae_core.trainer.Trainer.checkpoint_payload` writes under each key a resume reads: a
@@ -165,7 +168,7 @@ def _shown(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def not_a_file(path: Path, what: str, advice: str) -> str:
+def _not_a_file(path: Path, what: str, advice: str) -> str:
     """Why ``path``, which :meth:`~pathlib.Path.is_file` refused, cannot be read as a ``what`` (``checkpoint``,
     ``model``): nothing there (a dangling link too), or a folder, FIFO or device (never opened, so nothing blocks),
     with ``advice`` for the latter; the words of the data reader (:mod:`mvae_core.data.sources`)."""
@@ -178,7 +181,7 @@ def not_a_file(path: Path, what: str, advice: str) -> str:
     return f"{path} is {FILE_KINDS.get(stat.S_IFMT(mode), 'not a file')}, not a {what} file; {advice}"
 
 
-PICKLE_OPCODES = frozenset(ord(opcode.code) for opcode in pickletools.opcodes)
+_PICKLE_OPCODES = frozenset(ord(opcode.code) for opcode in pickletools.opcodes)
 """Every byte that is a pickle opcode: torch refusing another one found damaged bytes, not a crafted file."""
 
 
@@ -187,7 +190,7 @@ def _no_opcode(refused: str) -> int | None:
     all, which only damaged or foreign bytes hold; None for a refusal of anything else (an opcode a crafted file uses
     to build objects, a global)."""
     match = re.fullmatch(r"Unsupported operand (\d+)", refused)
-    return int(match[1]) if match and int(match[1]) not in PICKLE_OPCODES else None
+    return int(match[1]) if match and int(match[1]) not in _PICKLE_OPCODES else None
 
 
 def _unpickler_reason(error: BaseException) -> str:
@@ -240,16 +243,16 @@ def load_weights(model: torch.nn.Module, state: Any) -> None:
         ) from None
 
 
-QUOTE = '"'  # torch quotes each key it lists
+_QUOTE = '"'  # torch quotes each key it lists
 
 
-NAMED_TENSORS = 3
+_NAMED_TENSORS = 3
 """How many tensors a message about weights that do not fit names of each kind (missing, not in the model)."""
 
 
 def _mismatch(error: BaseException) -> str:
     """How torch's ``load_state_dict`` says the tensors differ, in a few words: how many tensors the model lacks and
-    has to spare (the first :data:`NAMED_TENSORS` of each by name), and how many it has in another shape (the first
+    has to spare (the first :data:`_NAMED_TENSORS` of each by name), and how many it has in another shape (the first
     with both shapes)."""
     text = str(error)
     if not text.startswith("Error(s) in loading state_dict"):
@@ -260,8 +263,8 @@ def _mismatch(error: BaseException) -> str:
         ("not in this model", r"Unexpected key\(s\) in state_dict: (.*)"),
     ):
         if found := re.search(pattern, text):
-            names = re.findall(f"{QUOTE}([^{QUOTE}]*){QUOTE}", found.group(1))
-            shown = ", ".join(names[:NAMED_TENSORS]) + (", …" if len(names) > NAMED_TENSORS else "")
+            names = re.findall(f"{_QUOTE}([^{_QUOTE}]*){_QUOTE}", found.group(1))
+            shown = ", ".join(names[:_NAMED_TENSORS]) + (", …" if len(names) > _NAMED_TENSORS else "")
             parts.append(f"{len(names)} {label} ({shown})")
     shapes = re.findall(
         r"size mismatch for (\S+): copying a param with shape torch.Size\((\[[^\]]*\])\) from "
@@ -276,13 +279,13 @@ def _mismatch(error: BaseException) -> str:
 
 def save_model(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> None:
     """``state`` and ``metadata`` as a safetensors file at ``path`` (atomically); the same tensors and metadata give
-    the same bytes (:func:`canonical_header`), so two identical trainings write identical files."""
+    the same bytes (:func:`_canonical_header`), so two identical trainings write identical files."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
     data = save(tensors, metadata=metadata)  # in memory: safetensors reports a full disk as a SafetensorError
-    atomic_write(path, lambda tmp: tmp.write_bytes(canonical_header(data)))
+    atomic_write(path, lambda tmp: tmp.write_bytes(_canonical_header(data)))
 
 
-def canonical_header(data: bytes) -> bytes:
+def _canonical_header(data: bytes) -> bytes:
     """The safetensors file ``data`` with its JSON header's keys in sorted order. safetensors writes the metadata
     table in its hash map's order, which changes from one process to the next; where each tensor lies is given by
     offsets into the data after the header, so the order of the keys (and the header's length, padded to 8 bytes as
@@ -297,7 +300,7 @@ def model_metadata(path: Path) -> dict[str, str]:
     """The metadata a model file was saved with (:func:`save_model`), read from its header alone (no tensor is
     loaded). :class:`CheckpointError` naming the file when it is missing or unreadable."""
     if not path.is_file():
-        raise CheckpointError(not_a_file(path, "model", REPLACE_MODEL))
+        raise CheckpointError(_not_a_file(path, "model", _REPLACE_MODEL))
     try:
         with safe_open(str(path), framework="pt") as opened:
             return dict(opened.metadata() or {})
@@ -311,7 +314,7 @@ def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]
     its tensors with the other's metadata. :class:`CheckpointError` when it is missing (say why), unreadable, or
     holds numbers that are not finite (training never saves such weights: it stops at a non-finite loss)."""
     if not path.is_file():
-        raise CheckpointError(not_a_file(path, "model", REPLACE_MODEL))
+        raise CheckpointError(_not_a_file(path, "model", _REPLACE_MODEL))
     try:
         with safe_open(str(path), framework="pt") as opened:  # a handle, not a dict: keys() lists its tensors
             metadata = dict(opened.metadata() or {})

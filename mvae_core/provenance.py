@@ -24,6 +24,7 @@ def last_part_versions(provenance: Mapping[str, Any]) -> dict[str, str]:
 
 
 DATA_FIX = 'list the paths the run trained on, e.g. data = ["/home/me/midi/solos"]'
+"""How a refusal of a ``[provenance] data`` that is missing or of another shape says to fix it."""
 
 
 def provenance_problem(provenance: Any) -> str | None:

@@ -18,7 +18,7 @@ from mvae_core.provenance import DATA_FIX, provenance_problem
 from mvae_core.run_files import CONFIG, SPLIT
 from mvae_core.run_refusals import RunRefusals
 
-LEGACY_MODEL = "seed"
+_LEGACY_MODEL = "seed"
 """The architecture of runs whose ``config.toml`` predates ``[model] name``."""
 
 
@@ -78,7 +78,7 @@ class RunConfig(RunRefusals):
         trained with the ``seed`` architecture, whatever the default is now."""
         tree = self._read_tree()
         tree.pop(PROVENANCE, None)
-        tree.setdefault("model", {}).setdefault("name", LEGACY_MODEL)
+        tree.setdefault("model", {}).setdefault("name", _LEGACY_MODEL)
         try:
             return validate_section(MvaeConfig, tree)
         except ConfigError as exc:

@@ -14,12 +14,18 @@ from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT
 from mvae_core.files import TEMPORARY_STEM, atomic_write, read_json_bounded
 
 CONFIG = "config.toml"
+"""The run's resolved config and its ``[provenance]`` (:mod:`mvae_core.run_config`)."""
 METRICS = "metrics.jsonl"
+"""One line per finished epoch (:mod:`mvae_core.run_metrics`)."""
 DATA_REPORT = "data_report.json"
+"""What the data's loader reported of every source (:mod:`mvae_core.run_split`)."""
 SPLIT = "split.json"
+"""The run's train and validation sources and their files' digests (:mod:`mvae_core.run_split`)."""
 FAILURE = "failure.json"
-LOCK = ".lock"  # held (flock) by the process that trains the run
-WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
+"""Why the run stopped with an error, until it is resumed (:mod:`mvae_core.run_state`)."""
+LOCK = ".lock"
+"""Held (``flock``) by the process that trains the run (:mod:`mvae_core.run_lock`)."""
+_WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
 """The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
 
 RUN_FILE_BYTES = 1 << 29
@@ -74,7 +80,7 @@ class RunFiles:
         sizes in bytes. Only for the process that holds the run's lock (:meth:`training_lock`): another one's write
         in progress would be removed."""
         removed = {}
-        for name in WRITTEN_WHOLE:
+        for name in _WRITTEN_WHOLE:
             for leftover in self.path.glob(f".{Path(name).stem[:TEMPORARY_STEM]}.*.tmp{Path(name).suffix}"):
                 with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
                     size = leftover.stat().st_size

@@ -14,14 +14,14 @@ from mvae_core.errors import RunBusy
 from mvae_core.run_files import LOCK
 from mvae_core.run_steps import RunSteps
 
-LOCK_WAIT_S = 0.25
+_LOCK_WAIT_S = 0.25
 """How long :meth:`RunDir.training_lock` retries a lock held by someone else before it calls the run busy: a
 trainer holds it for the whole run, :meth:`RunDir.is_training` for microseconds."""
 
 
 def _take_exclusive(fd: int) -> bool:
-    """Take the exclusive ``flock`` on ``fd``, retrying for :data:`LOCK_WAIT_S`; False: someone else holds it."""
-    deadline = time.monotonic() + LOCK_WAIT_S
+    """Take the exclusive ``flock`` on ``fd``, retrying for :data:`_LOCK_WAIT_S`; False: someone else holds it."""
+    deadline = time.monotonic() + _LOCK_WAIT_S
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -4,7 +4,7 @@ A new run (:func:`new_run_setup`): its config (defaults < config < overrides < a
 model settings), its folder (:func:`refuse_existing_run`: never one that holds a run) and its data paths (which must
 exist, and must not be a run's folder); given no data, the note of what it trains on (:func:`default_data_note`).
 
-A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`EPOCHS_KEY`, and the data's
+A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`_EPOCHS_KEY`, and the data's
 place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
@@ -35,7 +35,7 @@ from mvae_core.run_steps import Steps
 from mvae_core.run_weights import settings_record
 from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
 
-EPOCHS_KEY = "train.epochs"
+_EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
 
 
@@ -93,7 +93,7 @@ def new_run_setup(
     """:func:`~mvae_core.session.train`'s arguments for a new run checked, before anything is read: its folder
     (refused when it holds a run), its config (``overrides`` and ``enabled``, the plugins' names, over ``config``,
     over the model settings of the ``starting`` weights) and its data paths."""
-    flags = {EPOCHS_KEY: epochs, "plugins.enabled": enabled}
+    flags = {_EPOCHS_KEY: epochs, "plugins.enabled": enabled}
     base = starting.defaults() if starting else None
     if isinstance(overrides, Mapping):
         cfg = build_config(_config_source(config), (), {**overrides, **flags}, base)
@@ -252,7 +252,7 @@ def edited_settings(
     as_resolved = _changed_settings(trained, resolved)
     changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
     warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or host.may_change_on_resume(key)}
-    if refused := {key: values for key, values in changed.items() if key not in (EPOCHS_KEY, *warned)}:
+    if refused := {key: values for key, values in changed.items() if key not in (_EPOCHS_KEY, *warned)}:
         raise _refuse_edited(run, refused, data)
     if warned:
         return (
@@ -286,16 +286,16 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     fix += [f"remove {', '.join(remove)}"] if remove else []
     new = {key: now for key, (_, now) in refused.items() if now is not None}
     unset = [key for key, (_, now) in refused.items() if now is None]
-    source = f"a copy of it without {', '.join(unset)} ({NEW_CONFIG})" if unset else "it"
-    given = NEW_CONFIG if unset else str(config)
+    source = f"a copy of it without {', '.join(unset)} ({_NEW_CONFIG})" if unset else "it"
+    given = _NEW_CONFIG if unset else str(config)
     # the trained weights go on into the new run unless an edit is of the model's (its shapes, its rows' meaning)
     weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
     said = (
         f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
-        f"the settings it trained with (only {EPOCHS_KEY}, the data's place, where and how it computes, and plugin "
+        f"the settings it trained with (only {_EPOCHS_KEY}, the data's place, where and how it computes, and plugin "
         f"settings marked so may change: docs/cli.md#resume): {' and '.join(fix)} in "
         f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}"
-        f"{TRAINED_WEIGHTS * weights}: "
+        f"{_TRAINED_WEIGHTS * weights}: "
     )
     init_from = f", init_from={str(run.path)!r}" * weights
     python = f"mvae_core.train(data={data!r}, config={given!r}, overrides={new!r}{init_from}, out=NEW_RUN)"
@@ -305,11 +305,11 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     return ConfigError(said + python, command_line=said + command)
 
 
-TRAINED_WEIGHTS = " and the run's trained weights"
+_TRAINED_WEIGHTS = " and the run's trained weights"
 """How the refusal of an edited ``config.toml`` says that the new run it names starts from the run's weights."""
 
 
-NEW_CONFIG = "NEW_CONFIG.toml"
+_NEW_CONFIG = "NEW_CONFIG.toml"
 """How the refusal of an edited ``config.toml`` names the copy a new run starts from, when that leaves settings out."""
 
 
@@ -327,9 +327,9 @@ def _epochs_override(overrides: Any) -> str | None:
     """The value ``overrides`` give ``train.epochs`` (``{"train.epochs": 80}`` or ``"train.epochs=80"``), as given;
     None when they give none."""
     if isinstance(overrides, Mapping):
-        return str(overrides[EPOCHS_KEY]) if EPOCHS_KEY in overrides else None
+        return str(overrides[_EPOCHS_KEY]) if _EPOCHS_KEY in overrides else None
     assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
-    values = [str(a).partition("=")[2].strip() for a in assignments if str(a).partition("=")[0].strip() == EPOCHS_KEY]
+    values = [str(a).partition("=")[2].strip() for a in assignments if str(a).partition("=")[0].strip() == _EPOCHS_KEY]
     return values[-1] if values else None
 
 

@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 from mvae_core.errors import MvaeError
 from mvae_core.run_files import RunFiles
 
-Said = TypeVar("Said", bound=MvaeError)
+_Said = TypeVar("_Said", bound=MvaeError)
 
 
 class Steps(NamedTuple):
@@ -86,7 +86,7 @@ class RunSteps(RunFiles):
             init_from=f"mvae train DATA --init-from {self.shell_path} --out NEW_RUN",
         )
 
-    def said_both_ways(self, error: type[Said], message: Callable[[Steps], str], epochs: int | None = None) -> Said:
+    def said_both_ways(self, error: type[_Said], message: Callable[[Steps], str], epochs: int | None = None) -> _Said:
         """``error`` with ``message`` naming the ``mvae_core`` calls, and the ``mvae`` commands on the command line
         (:meth:`MvaeError.command_line_message`): every message about this run that names a next step says it so
         (``epochs``: the budget :attr:`Steps.more_epochs` names)."""

@@ -26,7 +26,7 @@ from mvae_core.models.base import MelodyModel
 from mvae_core.run_files import RunFiles
 from mvae_core.view import epoch_number
 
-RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
+_RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
 """What a checkpoint holds for a resume to continue from it (:meth:`RunWeights.load_checkpoint` refuses one without)."""
 
 
@@ -35,7 +35,7 @@ class RunWeights(RunFiles):
     record."""
 
     def save_checkpoint(self, payload: dict[str, Any]) -> None:
-        """``checkpoint.pt``: the trainer's ``payload`` (:data:`RESUME_KEYS` and more), written whole or not at all."""
+        """``checkpoint.pt``: the trainer's ``payload`` (:data:`_RESUME_KEYS` and more), written whole or not at all."""
         save_checkpoint(self.path / CHECKPOINT, payload)
 
     def trained_settings(self) -> dict[str, Any] | None:
@@ -48,7 +48,7 @@ class RunWeights(RunFiles):
         """The resume checkpoint; :class:`CheckpointError` naming the file if it is unreadable or incomplete."""
         path = self.path / CHECKPOINT
         payload = load_checkpoint(path)
-        missing = [key for key in RESUME_KEYS if key not in payload]
+        missing = [key for key in _RESUME_KEYS if key not in payload]
         if missing:
             raise CheckpointError(f"{path} lacks {', '.join(missing)}; {UNUSABLE}")
         return payload

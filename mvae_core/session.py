@@ -525,19 +525,19 @@ def _device(name: str) -> torch.device:
     return torch.device(name)
 
 
-REPORTER_METHODS = ("data", "note", "event", "training")
+_REPORTER_METHODS = ("data", "note", "event", "training")
 """What a ``progress`` object must have (:class:`Reporter`)."""
 
 
 def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     """The reporter ``progress`` asks for (on rank 0; the others report nothing); :class:`OptionError` naming
     ``progress`` when it is neither a bool nor a reporter, before any data is read."""
-    missing = [name for name in REPORTER_METHODS if not callable(getattr(progress, name, None))]
+    missing = [name for name in _REPORTER_METHODS if not callable(getattr(progress, name, None))]
     if not isinstance(progress, bool) and missing:
         raise OptionError(
             "progress",
             f"is True (print), False (print nothing) or an object with the methods of mvae_core.session.Reporter "
-            f"({', '.join(REPORTER_METHODS)}); got {progress!r}, which lacks {', '.join(missing)}",
+            f"({', '.join(_REPORTER_METHODS)}); got {progress!r}, which lacks {', '.join(missing)}",
         )
     if not is_main or progress is False:
         return SilentReporter()

@@ -16,7 +16,7 @@ What the new run takes from the source besides the weights (:meth:`StartingWeigh
 setting and the data settings that give the model's rows and numbers their meaning (:data:`INHERITED_DATA`), as the
 defaults under its config file and overrides. What the weights cannot take is refused (:meth:`StartingWeights.check`,
 a :class:`ConfigError`): another ``[model] name``; settings that change the shape of a tensor (each named with both
-values); another lowest pitch row or duration scale (:data:`SAME_MEANING`: the same shapes, but row 0 or a duration of
+values); another lowest pitch row or duration scale (:data:`_SAME_MEANING`: the same shapes, but row 0 or a duration of
 1.0 would mean another pitch or length than the weights learnt). The model's :meth:`init_from_data` still runs on the
 new data, then the weights are loaded over it: theirs win.
 
@@ -51,7 +51,7 @@ from mvae_core.wording import listed
 INHERITED_DATA = ("pitch_low", "pitch_classes", "max_duration_steps")
 """The ``[data]`` settings a run started from weights takes from the source (with every ``[model]`` setting): the
 pitch of row 0, the number of rows and the length a duration of 1.0 stands for."""
-SAME_MEANING = {
+_SAME_MEANING = {
     "data.pitch_low": "another pitch in each row",
     "data.max_duration_steps": "another length for each duration",
 }
@@ -59,9 +59,9 @@ SAME_MEANING = {
 it): refused when they differ from the source's."""
 PROVENANCE_KEY = "init_from"
 """The table of ``[provenance]`` that records the starting weights (:meth:`StartingWeights.record`)."""
-DATA_SHOWN = 3
+_DATA_SHOWN = 3
 """How many of the source run's DATA paths :meth:`StartingWeights.described` names."""
-FIX = "(a run started from weights takes the source's model settings), or train from scratch"
+_FIX = "(a run started from weights takes the source's model settings), or train from scratch"
 """What a refusal of settings says after ``leave them out`` (and where they came from: :meth:`StartingWeights.check`)."""
 
 
@@ -104,11 +104,11 @@ class StartingWeights:
 
     def described(self) -> str:
         """The weights as a run's start says it: ``/abs/RUN/model.safetensors (6 epochs on DATA)``, the source's DATA
-        cut after :data:`DATA_SHOWN` paths (a run trained on 181 files named one by one)."""
+        cut after :data:`_DATA_SHOWN` paths (a run trained on 181 files named one by one)."""
         steps = f"{self.steps} step{'s' * (self.steps != 1)}"
         trained = f"{self.epochs} epoch{'s' * (self.epochs != 1)}"
         trained = (f"{trained} and {steps}" if self.epochs else steps) if self.steps else trained
-        shown = listed(self.data, DATA_SHOWN, separator=" ")
+        shown = listed(self.data, _DATA_SHOWN, separator=" ")
         return f"{self.file} ({trained}{f' on {shown}' if shown else ''})"
 
     def taken(self, cfg: MvaeConfig) -> str:
@@ -123,7 +123,7 @@ class StartingWeights:
 
     def check(self, cfg: MvaeConfig, config: object = None) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same
-        :data:`SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
+        :data:`_SAME_MEANING` settings, and tensors of the same shapes (the settings that change one named, each with
         the source's value and the new one). ``config``: the config the new run was given (a file, a tree, an
         :class:`MvaeConfig`), which the fix
         names with the overrides (the settings may come from either)."""
@@ -142,7 +142,7 @@ class StartingWeights:
         shapes = {name: tuple(tensor.shape) for name, tensor in self.state.items()}  # the source model's, as loaded
         reshaping = (_reshaping(self.config, shaped, shapes) or shaped) if shaped and _shapes(cfg) != shapes else {}
         problems = [f"{_changes(reshaping)} (tensors of other shapes)"] if reshaping else []
-        problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in SAME_MEANING.items()
+        problems += [f"{_changes({key: (was[key], now[key])})} ({how})" for key, how in _SAME_MEANING.items()
                      if was[key] != now[key]]  # fmt: skip
         if problems:
             raise self._refused(f"this run's settings do not fit its weights: {'; '.join(problems)};", config)
@@ -151,14 +151,14 @@ class StartingWeights:
         """The :class:`ConfigError` saying ``text`` (with its closing mark) and the fix: leave the settings out of the
         overrides and of ``config`` (a file named; an :class:`MvaeConfig` sets every setting, so it cannot leave them
         out: a file or a tree can), or train from scratch."""
-        python, command = f"leave them out {FIX}", f"leave them out {FIX}"
+        python, command = f"leave them out {_FIX}", f"leave them out {_FIX}"
         if isinstance(config, str | os.PathLike):
-            python = f"leave them out of config {str(config)!r} and overrides {FIX}"
-            command = f"leave them out of --config {config} and --set {FIX}"
+            python = f"leave them out of config {str(config)!r} and overrides {_FIX}"
+            command = f"leave them out of --config {config} and --set {_FIX}"
         elif isinstance(config, MvaeConfig):
             python = (
                 "leave them out of overrides and give config as a file or a dict without them (an MvaeConfig sets "
-                f"every setting; {FIX[1:]}"
+                f"every setting; {_FIX[1:]}"
             )
         return ConfigError(
             f"init_from {self.given}: {text} {python}", command_line=f"--init-from {self.given}: {text} {command}"
