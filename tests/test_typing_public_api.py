@@ -5,6 +5,7 @@ and a hook's ``trainer.model`` is the ``MelodyModel`` docs/hooks.md promises."""
 from __future__ import annotations
 
 import ast
+import inspect
 import typing
 from pathlib import Path
 
@@ -89,3 +90,10 @@ def test_settings_defaults_are_given_by_keyword() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Field" and node.args
     ]
     assert positional == []
+
+
+def test_a_player_may_give_latent_dim_as_a_property() -> None:
+    """docs/models.md: a player is any object with an attribute ``latent_dim`` and a method ``notes``. Declared as a
+    mutable ``latent_dim: int``, the protocol refused (in mypy and pyright) a player whose ``latent_dim`` is a
+    property; a read-only protocol property takes both."""
+    assert isinstance(inspect.getattr_static(mvae_core.NotePlayer, "latent_dim"), property)

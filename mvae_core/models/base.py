@@ -83,7 +83,11 @@ class Forward(NamedTuple):
 class NotePlayer(Protocol):
     """One latent point → one pattern's notes, fast (a live host's XY pad)."""
 
-    latent_dim: int
+    @property
+    def latent_dim(self) -> int:
+        """The size of a latent point. Read only, so a plain attribute or a property both fulfil the protocol (a
+        mutable ``latent_dim: int`` member refused a player whose ``latent_dim`` is a property, in mypy and pyright)."""
+        ...
 
     def notes(self, z: Any, options: DecodeOptions | None = None, index: int = 0) -> list[Note]:
         """The notes at ``z``, equal to pattern ``index`` of :meth:`MelodyModel.decode_notes` at the same point and
