@@ -1,7 +1,8 @@
 """The "about" lines of an ablation's summary: what every run shares besides its configuration
 (:func:`settings_line`), and, from each run's ``[provenance]`` (:func:`run_provenances`), the versions that trained
 the runs (:func:`versions_line`), what else their numbers depend on (:func:`numerics_line`, :func:`threads_line`) and
-the content of the data they trained on (:func:`data_line`, by :func:`data_digest`)."""
+the content of the data they trained on (:func:`data_line`, by :func:`data_digest`) and its own numbers, which the
+generated columns are read against (:func:`own_numbers_line`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import hashlib
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mvae_core.ablation.out_folder import shown_setting
 from mvae_core.ablation.plan import Configuration
 from mvae_core.config import ConfigError, MvaeConfig, dotted_settings
 from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.provenance import last_part_versions
+from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.version import THREADS, VERSION
 
@@ -150,6 +152,57 @@ def data_line(rows: list[dict[str, Any]], out: Path, sections: Mapping[str, str]
     return (
         f"Data content digests: {listed}{none}: the runs did not all train on the same files (edited, added or "
         "removed between commands: docs/ablation.md#summarymd)."
+    )
+
+
+class OwnNumbers(NamedTuple):
+    """The data's own numbers that the generated columns are read against, as ``mvae data inspect`` reports them over
+    every loop a ``[data]`` section reads: the timeshift std (half-steps of the 16th grid), the share of notes within
+    ±0.05 and the notes per loop."""
+
+    timeshift_std: float
+    within_0_05: float
+    notes_per_loop: float
+
+    @classmethod
+    def of(cls, summary: Mapping[str, Any]) -> OwnNumbers:
+        """From :func:`mvae_core.report.data_summary`'s numbers."""
+        return cls(summary["timeshift_std"], summary["within_0.05"], summary["notes_per_loop"])
+
+
+def _grouped(sections: Mapping[str, str], numbers: Mapping[str, OwnNumbers]) -> dict[OwnNumbers, list[str]]:
+    """The configurations of each :class:`OwnNumbers` (``sections``: configuration → its ``[data]`` section's JSON,
+    the key of ``numbers``)."""
+    grouped: dict[OwnNumbers, list[str]] = {}
+    for config, section in sections.items():
+        grouped.setdefault(numbers[section], []).append(config)
+    return grouped
+
+
+def own_numbers(sections: Mapping[str, str], numbers: Mapping[str, OwnNumbers]) -> list[dict[str, Any]]:
+    """summary.json's ``data_own``: each :class:`OwnNumbers` of the data with the configurations whose ``[data]``
+    settings read it."""
+    return [{"configurations": configs} | n._asdict() for n, configs in _grouped(sections, numbers).items()]
+
+
+def own_numbers_line(sections: Mapping[str, str], numbers: Mapping[str, OwnNumbers]) -> str:
+    """summary.md's line of the data's own numbers, which the generated columns are read against (closest to them is
+    best): one for every configuration, or each with the configurations whose ``[data]`` settings read it."""
+    grouped = _grouped(sections, numbers)
+
+    def said(n: OwnNumbers) -> str:
+        return (
+            f"timeshift std {n.timeshift_std:.3f} {TIMING_UNIT}, {n.within_0_05:.1%} of notes within ±0.05, "
+            f"{n.notes_per_loop:.1f} notes per loop"
+        )
+
+    if len(grouped) == 1:
+        shown = said(next(iter(grouped)))
+    else:
+        shown = "; ".join(f"{', '.join(configs)}: {said(n)}" for n, configs in grouped.items())
+    return (
+        "The data's own numbers, which the gen. columns are read against (as `mvae data inspect DATA` prints them, "
+        f"over every loop): {shown}."
     )
 
 

@@ -21,8 +21,11 @@ from typing import Any
 
 from mvae_core.ablation import runner
 from mvae_core.ablation.about import (
+    OwnNumbers,
     data_line,
     numerics_line,
+    own_numbers,
+    own_numbers_line,
     run_provenances,
     settings_line,
     threads_line,
@@ -228,7 +231,7 @@ def ablate(
             check_room(cpus_per_run, gpus_per_run, live_nodes())
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
-        contents = _warm_cache(data, built, jobs or runner.cores(), report)
+        contents, own = _warm_cache(data, built, jobs or runner.cores(), report)
         relocate_moved(moved, data, out, report)
         if tasks:  # a re-run that only summarises trains nothing on the data as it is now
             check_same_content(arms, built, contents, data, out)
@@ -248,7 +251,7 @@ def ablate(
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
         mode = mode or ("list" if configs else "leave-one-out")
-        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, starting, references)
+        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, own, starting, references)
 
 
 def _say_nothing(line: str) -> None:
@@ -259,14 +262,19 @@ def _seeds(seeds: int) -> str:
     return "1 seed (train.seed 0)" if seeds == 1 else f"{seeds} seeds (train.seed 0–{seeds - 1})"
 
 
-def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Report) -> dict[str, dict[str, str]]:
-    """Parse the data once per distinct ``[data]`` section, so that no worker parses it again. Returns the content
-    digest of each source used (:meth:`~mvae_core.data.load.DataReport.content`) by section (its JSON)."""
+def _warm_cache(
+    data: list[str], built: list[MvaeConfig], jobs: int, report: Report
+) -> tuple[dict[str, dict[str, str]], dict[str, OwnNumbers]]:
+    """Parse the data once per distinct ``[data]`` section, so that no worker parses it again. Returns, by section
+    (its JSON), the content digest of each source used (:meth:`~mvae_core.data.load.DataReport.content`) and the
+    data's own numbers that the generated columns are read against (:class:`~mvae_core.ablation.about.OwnNumbers`)."""
     from mvae_core.data.corpus import MissingCorpusExtra
     from mvae_core.data.load import load_dataset, reading_stopped
+    from mvae_core.report import data_summary
     from mvae_core.signals import signal_of
 
     contents: dict[str, dict[str, str]] = {}
+    own: dict[str, OwnNumbers] = {}
     for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
         try:
             table, data_report = load_dataset(data, section, jobs)
@@ -280,7 +288,8 @@ def _warm_cache(data: list[str], built: list[MvaeConfig], jobs: int, report: Rep
             )
         report(f"data: {len(data_report.ok)} sources, {table.n_loops} loops (parse cache ready)")
         contents[section.model_dump_json()] = data_report.content()
-    return contents
+        own[section.model_dump_json()] = OwnNumbers.of(data_summary(table, data_report, section))
+    return contents, own
 
 
 def _execute(
@@ -345,6 +354,7 @@ def _summarise(
     outcomes: dict[tuple[str, int], tuple[Task, Outcome]],
     data: list[str],
     mode: str,
+    own: Mapping[str, OwnNumbers],
     starting: StartingWeights | None = None,
     references: tuple[str, ...] = REFERENCES,
 ) -> AblationResult:
@@ -359,6 +369,7 @@ def _summarise(
         for seed in range(seeds)
     ]
     ok = sum(row["status"] == "ok" for row in rows)
+    sections = {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}
     started = (
         [f"Every run started from the weights of {starting.described()}, weights_sha256 {starting.digest[:16]}…, "
          "with a fresh optimizer (`--init-from`)."]
@@ -374,16 +385,18 @@ def _summarise(
         f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
         "docs/ablation.md.",
         settings_line(arms, built, out),
+        own_numbers_line(sections, own),
         versions_line(provenances := run_provenances(rows, out)),
         *([numerics] if (numerics := numerics_line(provenances)) else []),
         *([threads] if (threads := threads_line(provenances)) else []),
-        data_line(rows, out, {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}),
+        data_line(rows, out, sections),
         *([command_line(left_out)] if (left_out := outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)
     summary = markdown(rows, arms, about, references)
     atomic_write(out / "summary.md", partial(Path.write_text, data=summary, encoding="utf-8"), durable=False)
     numbers = {"about": about, "data": absolute_data(data), "seeds": seeds, "samples": samples}
+    numbers["data_own"] = own_numbers(sections, own)
     numbers |= statistics(rows, arms, references)
     text = json.dumps(finite(numbers), indent=1, ensure_ascii=False) + "\n"
     atomic_write(out / "summary.json", partial(Path.write_text, data=text, encoding="utf-8"), durable=False)

@@ -18,6 +18,7 @@ from rich.table import Table
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
 from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
+from mvae_core.report import TIMING_UNIT
 
 METRICS: dict[str, str] = {
     "epochs_run": "epochs",
@@ -54,7 +55,7 @@ DIRECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("active_units",), "more is more of the latent in use, of model.latent_dim"),
     (
         ("gen_timing_std", "gen_within_0_05", "gen_notes_per_loop"),
-        "closest to the data's own is best (mvae data inspect DATA prints its timing)",
+        "closest to the data's own is best (summary.md's header and summary.json's data_own give them)",
     ),
     (
         ("in_key_gap", "interval_gap", "stepwise_gap", "entropy_gap"),
@@ -71,7 +72,7 @@ UNITS: dict[str, str] = {
     "onset_f1": "F1 score, 0 to 1",
     "timing_spread_ratio": "reconstructed ÷ true timing std",
     "active_units": "latent dimensions",
-    "gen_timing_std": "half-steps of the 16th grid",
+    "gen_timing_std": TIMING_UNIT,
     "gen_within_0_05": "share of notes, 0 to 1",
     "gen_notes_per_loop": "notes per loop",
     "in_key_gap": GAP_UNIT,
