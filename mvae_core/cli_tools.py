@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.cli_output import errors_to_exit, fail, warn
+from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import given_path
 from mvae_core.decode_options import DecodeOptions
@@ -228,13 +228,13 @@ def latent_map(
         threshold_min=threshold_min, threshold_max=threshold_max, seed=seed,
     )  # fmt: skip
     model, cfg = _load(run_dir)
-    from mvae_core.tools import picture_path
+    from mvae_core.tools import MissingGlyphs, picture_path
     from mvae_core.tools.latent_map import draw_map
 
     if cfg.model.latent_dim > 2:
         console.print(f"latent_dim is {cfg.model.latent_dim}: the map shows dimensions 0 and 1, the others at 0")
     title = f"{run_dir}: decoded loops over the latent plane"
-    with errors_to_exit(ValueError):
+    with errors_to_exit(ValueError), warnings_shown(MissingGlyphs):
         out = picture_path(out)
         notes = draw_map(model, cfg, out, grid, extent, options, title)
     console.print(escape(f"{out}  ({grid}×{grid} cells, {notes} notes)"))
@@ -253,10 +253,11 @@ def plot_curves(
     ] = None,
 ) -> None:
     """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
+    from mvae_core.tools import MissingGlyphs
     from mvae_core.tools.curves import plot_run
 
     _require_folder(run_dir)
-    with errors_to_exit(ValueError):
+    with errors_to_exit(ValueError), warnings_shown(MissingGlyphs):
         out = plot_run(run_dir, out, metric or [])
     console.print(escape(str(out)))
 

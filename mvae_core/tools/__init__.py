@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shlex
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mvae_core.errors import InputError, blocked_message, file_in_the_way
@@ -18,6 +22,38 @@ from mvae_core.errors import InputError, blocked_message, file_in_the_way
 
 class ToolError(InputError):
     """Bad input to a tool (a wrong latent point, a file without loops, an existing output, …); CLI exit code 2."""
+
+
+class MissingGlyphs(UserWarning):
+    """A picture's text holds characters that its font cannot draw (a run folder named in Japanese): they are drawn
+    as empty boxes. ``mvae map`` and ``mvae plot`` print it as one ``warning:`` line."""
+
+
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) \(.*\) missing from font\(s\) (.+)\.$")
+"""matplotlib's warning for one character its font lacks, given once per character each time text is drawn."""
+
+
+@contextmanager
+def missing_glyphs_said(out: Path) -> Iterator[None]:
+    """Inside the block (drawing and saving the picture ``out``), matplotlib's warnings about characters its font
+    lacks (one per character and drawing, each with a line of mvae's source) become one :class:`MissingGlyphs`
+    naming the characters and the font; other warnings pass as they were."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    lacking, fonts = [], ""
+    for warning in caught:
+        if found := _MISSING_GLYPH.match(str(warning.message)):
+            lacking.append(chr(int(found.group(1))))
+            fonts = found.group(2)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if lacking:
+        drawn = ", ".join(dict.fromkeys(lacking))
+        warnings.warn(
+            MissingGlyphs(f"{out}: its font ({fonts}) has no glyph for {drawn}, which are drawn as empty boxes"),
+            stacklevel=3,
+        )
 
 
 def install_command(requirement: str) -> str:

@@ -22,7 +22,7 @@ from mvae_core.files import atomic_write
 from mvae_core.generation import LATENT_MAX, DecodeOptions, render_loops
 from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel
-from mvae_core.tools import ToolError, require_extra
+from mvae_core.tools import ToolError, missing_glyphs_said, require_extra
 
 CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
 NOTE_OUTLINE = 0.35  # the most of a 16th step's width that a note's outline takes (:func:`_outline_points`)
@@ -103,7 +103,8 @@ def draw_map(
     bar.set_label("timing offset (half-steps): early < 0 < late")
     ax.apply_aspect()  # the axes' drawn box, once the colour bar has taken its share of the figure
     notes.set_linewidth(_outline_points(ax.get_position().width * fig.get_figwidth() * size / (2 * limit)))
-    atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
+    with missing_glyphs_said(out):  # a run named in Japanese: one warning, not two lines per character and drawing
+        atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
     plt.close(fig)
     return len(offsets)
 
