@@ -28,7 +28,7 @@ import torch
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
 from mvae_core.config import MAX_SEED
-from mvae_core.files import TEMPORARY_STEM, WriteFailed, reason
+from mvae_core.files import TEMPORARY_STEM, WriteFailed, current_umask, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
 from mvae_core.tools import ToolError
@@ -89,25 +89,21 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
         "layers": layers,
         "tensors": names,
     }
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name[:TEMPORARY_STEM]}.", suffix=".bending"))
+    building: Path | None = None
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name[:TEMPORARY_STEM]}.", suffix=".bending"))
         for name in COPIED:
             if (source / name).is_file():
                 shutil.copy2(source / name, building / name)
         (building / CONFIG).write_text(tomli_w.dumps(tree), encoding="utf-8")
         metadata[BENT] = f"sigma={sigma} seed={seed} layers={layers} source={source.resolve()}"
         save_model(building / BEST_MODEL, model.state_dict(), metadata)
-        building.chmod(0o777 & ~_umask())
+        building.chmod(0o777 & ~current_umask())
         os.rename(building, dest)
-    except OSError as exc:  # a full disk, say: named by the copy asked for, not by the folder it is built in
+    except OSError as exc:  # a full or read-only disk: named by the copy asked for, not by the folder it is built in
         raise WriteFailed(f"cannot write {dest}: {reason(exc)}; nothing was written") from None
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        if building is not None:
+            shutil.rmtree(building, ignore_errors=True)
     return names
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
