@@ -379,7 +379,8 @@ def mvae_train_end(trainer: TrainerView, stop_reasons: list[str]) -> None:
     """Called once after the last epoch (also after a stop request), before the run returns.
 
     :param trainer: the public view of the trainer; ``trainer.epoch`` is the last finished epoch.
-    :param stop_reasons: the reasons of the stop requests, or ``[]`` when the run used all its epochs.
+    :param stop_reasons: the stop requests of the last epoch, each ``"<plugin>: <reason>"`` (the plugin's name, then
+        the string its ``mvae_epoch_end`` returned), or ``[]`` when the run used all its epochs.
 
     Return value: ignored. Not called when the run is interrupted (Ctrl-C) or fails.
 

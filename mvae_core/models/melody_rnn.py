@@ -153,6 +153,7 @@ class MelodyRNN(MelodyModel):
     name = "melody_rnn"
     description = "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
     Settings = MelodyRNNSettings
+    settings: MelodyRNNSettings  # what build_model hands __init__ (MelodyModel types it BaseModel; docs/models.md)
     decoder_modules = ("z_to_state", "token_embedding", "position", "gru", "to_token", "note_head")
 
     def __init__(self, cfg: ModelConfig, settings: MelodyRNNSettings, pitch_classes: int) -> None:
