@@ -20,7 +20,7 @@ from mvae_core.version import VERSION
 def code_versions(model: str) -> dict[str, str | None]:
     """The versions installed here of the code that builds and loads a run's model: mvae's and the package's of the
     model named ``model`` (None: no installed model has that name), keyed as ``[provenance.versions]`` keys them;
-    what a run's recorded versions are compared with (:meth:`RunVersions.version_hint`)."""
+    what a run's recorded versions are compared with (:meth:`RunVersions.with_version_hint`)."""
     return {"mvae": VERSION, **installed_model_version(model)}
 
 
@@ -55,7 +55,7 @@ class RunVersions(RunConfig):
         ``[[provenance.resumed]]`` entry over it (:meth:`record_versions`)."""
         return last_part_versions(self.read_provenance())
 
-    def version_hint(self, installed: Mapping[str, str | None]) -> str:
+    def _version_hint(self, installed: Mapping[str, str | None]) -> str:
         """For an error that the installed code refuses the run's config: ``"; RUN was trained with plugin 'r' 0.3.0
         (installed here: 0.5.0)"`` naming each part whose ``installed`` version (None: not installed) differs from
         the one that trained the run (parts handed over as Python objects left out); ``""`` when none does."""
@@ -91,7 +91,7 @@ class RunVersions(RunConfig):
         """What to say of weights that the installed model refuses (``error``): when the model's code is of another
         version than the one that trained the run (its package's, or mvae's for a built-in), that change is the likely
         cause, so the message leads with it and the command that installs the version that trained the run; else
-        ``error``'s own message (another run's file, an edited config) with :meth:`version_hint`."""
+        ``error``'s own message (another run's file, an edited config) with :meth:`_version_hint`."""
         changed = [
             name
             for name in self._differing(installed)
@@ -110,7 +110,7 @@ class RunVersions(RunConfig):
         )
 
     def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
-        """``message`` (one sentence, its full stop kept last) ending with :meth:`version_hint` when a part's version
+        """``message`` (one sentence, its full stop kept last) ending with :meth:`_version_hint` when a part's version
         differs: an error the installed code gives for the run's files may come from that change."""
         stop = "." if message.endswith(".") else ""
-        return f"{message.removesuffix('.')}{self.version_hint(installed)}{stop}"
+        return f"{message.removesuffix('.')}{self._version_hint(installed)}{stop}"
