@@ -35,7 +35,7 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
-    colours = {c.name: f"C{i % 10}" for i, c in enumerate(configs)}
+    colours = colours_of(configs)
     differences = paired_curves(rows, configs, NONE)
     if differences:  # the effects are small next to the fall of the curves: beside them, each against none
         half = (1 + len(BAR_METRICS)) // 2
@@ -73,6 +73,18 @@ def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list
     ]
     panels += [(bar_title(m), [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
     return panels
+
+
+def colours_of(configs: list[Configuration]) -> dict[str, Any]:
+    """One colour per configuration, each its own: matplotlib's ten cycle colours (``C0`` … ``C9``) for up to ten,
+    else evenly spaced on the ``turbo`` colour map (the cycle repeats after ten, and a factorial plan of five
+    plugins has 32 configurations: the legend would give three a colour)."""
+    if len(configs) <= 10:
+        return {c.name: f"C{i}" for i, c in enumerate(configs)}
+    from matplotlib import colormaps
+
+    spread = colormaps["turbo"]
+    return {c.name: spread(i / (len(configs) - 1)) for i, c in enumerate(configs)}
 
 
 def bar_title(metric: str) -> str:
