@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pretty_midi
 import pytest
@@ -10,6 +11,7 @@ from mvae_tensorboard import TensorBoardLogger, scalars
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 import mvae_core
+from mvae_core.view import TrainerView
 
 OVERRIDES = {"model.hidden": 32, "train.batch_size": 16, "data.cache_dir": "none"}
 
@@ -93,5 +95,5 @@ def test_without_a_run_directory_it_logs_nothing_and_says_so(tmp_path):
 
     logger = TensorBoardLogger()
     view = View()
-    logger.mvae_train_start(view)
+    logger.mvae_train_start(cast(TrainerView, view))  # a stand-in with what the hook uses, typed as the real one
     assert logger.writer is None and view.messages == ["no run directory: nothing is logged to TensorBoard"]

@@ -15,7 +15,8 @@ from mvae_wide_seed import WideSeed
 from pydantic import ValidationError
 
 import mvae_core
-from mvae_core.config import ConfigError, build_config
+from mvae_core.config import build_config
+from mvae_core.errors import ConfigError
 from mvae_core.generation import DecodeOptions
 from mvae_core.models import (
     available_models,
