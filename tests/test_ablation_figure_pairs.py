@@ -36,3 +36,14 @@ def test_a_paired_bar_over_fewer_values_than_pairs_is_marked():
     _bars(axes, title, bars, {"no-a": "C1"}, word)
     assert [text.get_text() for text in axes.texts] == ["1 of 2"]
     assert title == "best val_elbo − none (paired)\n(below 0: better)"
+
+
+def test_a_bar_of_a_configuration_with_a_failed_run_says_over_how_many_seeds():
+    from mvae_core.ablation.figure import bar_panels, caption
+
+    rows = [_row("none", 0, 10.0), _row("none", 1, 11.0), _row("no-a", 0, 9.0), _row("no-a", 1, 12.0)]
+    rows[3]["status"] = "failed"
+    paired_bars, *_, epochs = bar_panels(rows, ARMS)
+    assert [(name, e.n, expected) for name, e, expected in paired_bars[1]] == [("no-a", 1, 2)]
+    assert [(name, e.n, expected) for name, e, expected in epochs[1]] == [("none", 2, 2), ("no-a", 1, 2)]
+    assert "(k of n: over k of the n seeds, the others failed or have no value)" in caption(rows, True)

@@ -27,7 +27,7 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     configuration with its 95 % t-interval as an error bar (none for a single value): the best ``val_elbo`` as a
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
     :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
-    configuration's n ok runs (of a paired difference's n pairs) have a value, and the word of :func:`missing_word` in
+    configuration's n runs (one per seed) have a value or a paired difference, and the word of :func:`missing_word` in
     place of a bar when none has."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -50,28 +50,30 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
 
 
 Bar = tuple[str, Estimate, int]
-"""One bar: the configuration, its estimate, and the values expected (its ok runs, or a paired difference's pairs)."""
+"""One bar: the configuration, its estimate, and the values expected: its runs, one per seed (a failed run, a value not
+defined for a run, or a pair without a difference makes the bar's ``n`` smaller, and the bar is marked ``k of n``)."""
 
 
 def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], str]]:
     """The bottom panels of :func:`draw`, each ``(title, bars, word in place of a bar without a value)``: the best
     ``val_elbo`` paired against ``none`` (its raw mean without a ``none``), then :data:`BAR_METRICS`."""
     stats = per_config(rows, configs)
+    runs = {e["config"]: e["runs"] for e in stats}
     against_none = paired(rows, configs, NONE)
     panels = [
         (
             f"best val_elbo − {NONE} (paired)\n(below 0: better)",
-            [(d["config"], d["best_val_elbo"], d["pairs"]) for d in against_none],
+            [(d["config"], d["best_val_elbo"], runs[d["config"]]) for d in against_none],
             _paired_word(against_none, "best_val_elbo"),
         )
         if against_none
         else (
             bar_title("best_val_elbo"),
-            [(e["config"], e["best_val_elbo"], e["ok"]) for e in stats],
+            [(e["config"], e["best_val_elbo"], e["runs"]) for e in stats],
             missing_word("best_val_elbo"),
         )
     ]
-    panels += [(bar_title(m), [(e["config"], e[m], e["ok"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
+    panels += [(bar_title(m), [(e["config"], e[m], e["runs"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
     return panels
 
 
@@ -102,8 +104,8 @@ def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool 
     curves_what = f" Right: each run minus {NONE}'s run of the same seed (below 0: better)." if paired_curves else ""
     return (
         f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
-        f"their mean up to the last epoch all reached.{curves_what}\nBars: mean over the runs, error bars its 95 % "
-        f"t-interval{paired_what}."
+        f"their mean up to the last epoch all reached.{curves_what}\nBars: mean over the runs (k of n: over k of the n "
+        f"seeds, the others failed or have no value), error bars its 95 % t-interval{paired_what}."
     )
 
 
@@ -196,8 +198,7 @@ def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
 
 
 def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missing: str) -> None:
-    """One bar per ``(configuration, estimate, expected)``: ``expected`` the configuration's ok runs, or for a paired
-    difference its pairs; a bar over fewer values is marked ``k of n``."""
+    """One bar per :data:`Bar`; a bar over fewer values than expected is marked ``k of n``."""
     for x, (name, e, ok) in enumerate(bars):
         if e.mean is None:
             axes.text(x, 0, missing, rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
