@@ -100,3 +100,12 @@ def test_an_ok_run_that_does_not_report_a_number_its_configurations_other_runs_r
     assert "| all | 2 / 2 | 0.5; 1 not reported |" in markdown(rows, arms, ["about"])
     kl = statistics(rows, arms, ("all",))["configurations"][0]["plugin_numbers"][KL]
     assert (kl["n"], kl["missing"]) == (1, {"not reported": 1})
+
+
+def test_the_python_result_gives_the_same_paired_plugin_numbers(tmp_path):
+    from mvae_core.ablation.session import AblationResult
+
+    result = AblationResult(tmp_path, ARMS, ROWS, [], [], None)
+    (none, no_kl) = result.paired_plugin_numbers("all")
+    assert (no_kl["config"], no_kl["pairs"], no_kl["numbers"][KL].mean) == ("no-kl", 2, pytest.approx(0.105))
+    assert none["missing"][KL] == {"not reported by none": 2}
