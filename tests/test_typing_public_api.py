@@ -10,6 +10,7 @@ import typing
 from pathlib import Path
 
 import torch
+from pydantic import BaseModel
 from pydantic.config import JsonDict
 
 import mvae_core
@@ -97,3 +98,16 @@ def test_a_player_may_give_latent_dim_as_a_property() -> None:
     mutable ``latent_dim: int``, the protocol refused (in mypy and pyright) a player whose ``latent_dim`` is a
     property; a read-only protocol property takes both."""
     assert isinstance(inspect.getattr_static(mvae_core.NotePlayer, "latent_dim"), property)
+
+
+def test_the_model_registry_returns_melody_models() -> None:
+    """A model package's tests build and resolve its model through the registry (examples/mvae-wide-seed);
+    ``build_model`` returned ``Any`` and ``resolve_model`` a bare ``type``, hiding the contract's methods."""
+    import mvae_core.models as registry
+
+    def returned(function: object) -> object:
+        return typing.get_type_hints(function, localns={"MelodyModel": MelodyModel})["return"]
+
+    assert returned(registry.build_model) is MelodyModel
+    assert returned(registry.resolve_model) == tuple[type[MelodyModel], BaseModel]
+    assert returned(registry.ModelInfo.model_class) == type[MelodyModel]

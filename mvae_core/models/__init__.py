@@ -10,7 +10,7 @@ class and of what its methods return is :mod:`mvae_core.models.contract` (re-exp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -28,6 +28,9 @@ from mvae_core.models.contract import (
 )
 from mvae_core.registry import Registered, discover, dotted_name, import_failure, package_of, validate_settings
 from mvae_core.suggest import closest
+
+if TYPE_CHECKING:  # not at run time: models.base imports torch, and `mvae models` lists without it
+    from mvae_core.models.base import MelodyModel
 
 __all__ = [
     "BUILTIN_MODELS",
@@ -63,7 +66,7 @@ BUILTIN_MODELS: dict[str, str] = {
 class ModelInfo(Registered):
     """A registered model (:class:`~mvae_core.registry.Registered`); ``load`` returns its class."""
 
-    def model_class(self) -> type:
+    def model_class(self) -> type[MelodyModel]:
         """The class, checked to be a concrete :class:`~mvae_core.models.base.MelodyModel` with the class attributes
         of the contract (docs/models.md, "Writing a model"); a :class:`ModelError` naming the model and what it lacks
         otherwise."""
@@ -99,7 +102,7 @@ def unusable_name(name: str) -> str | None:
     return dotted_name("model", "model", name)
 
 
-def resolve_model(config: MvaeConfig) -> tuple[type, BaseModel]:
+def resolve_model(config: MvaeConfig) -> tuple[type[MelodyModel], BaseModel]:
     """The class of ``[model] name`` and its validated ``[model.<name>]`` settings, after the model's own check of
     the rest of the config (:meth:`~mvae_core.models.base.MelodyModel.check_config`). An unknown name, a section for
     an unknown model or a bad setting is a :class:`ConfigError` naming the field (and the closest valid name).
@@ -165,7 +168,7 @@ def installed_model_version(name: str) -> dict[str, str | None]:
     return {VERSION_KEY_PREFIX + name: info.version if info else None}
 
 
-def build_model(config: MvaeConfig) -> Any:
+def build_model(config: MvaeConfig) -> MelodyModel:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
     training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as does
     a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone)."""
