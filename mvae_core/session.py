@@ -25,8 +25,8 @@ notebooks all go the same way:
 Under ``torchrun`` every process calls :func:`train`; rank 0 alone writes and reports.
 
 The steps before training have modules of their own: :mod:`mvae_core.run_setup` (1, the run and its config),
-:mod:`mvae_core.run_plugins` (2) and :mod:`mvae_core.run_data` (3 and the data files of 4); this module keeps
-the order of the steps, the training and how it ends.
+:mod:`mvae_core.run_plugins` (2) and :mod:`mvae_core.run_data` (3 and the data files of 4), and so does what a
+started run's end says (:mod:`mvae_core.run_ending`, 6); this module keeps the order of the steps and the training.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import math
 import os
 import signal
 import threading
-import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +44,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError
+from mvae_core.checkpoint import CHECKPOINT, CheckpointError
 from mvae_core.config import PROVENANCE, ConfigError, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
@@ -53,7 +52,7 @@ from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed
-from mvae_core.errors import OptionError, ResumeRefused, RunBusy, RunFailed, RunInterrupted
+from mvae_core.errors import OptionError, ResumeRefused, RunBusy
 from mvae_core.files import WriteFailed
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import model_packages
@@ -61,6 +60,7 @@ from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
+from mvae_core.run_ending import best_line, failed, interrupted
 from mvae_core.run_files import METRICS
 from mvae_core.run_plugins import (
     PluginSpec,
@@ -383,13 +383,13 @@ def _fit(
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:
-        raise _interrupted(exc, interrupts, steps) from None
+        raise interrupted(exc, interrupts, steps) from None
     except (NonFiniteLoss, WriteFailed, PluginError) as exc:
-        raise _failed(exc, run, cfg, trainer, steps) from exc
+        raise failed(exc, run, cfg, trainer, steps) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
-    reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {_best_line(run)}")
+    reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {best_line(run)}")
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
                      result.final_events)  # fmt: skip
 
@@ -440,71 +440,6 @@ def _restore(
                   f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
                   f"{dist.device}{_processes_on(dist)})")  # fmt: skip
     return None
-
-
-def _interrupted(
-    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps]
-) -> RunInterrupted:
-    """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
-    becomes: where it stopped, and how to continue."""
-    if isinstance(exc, TrainingPaused):
-        where = (
-            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
-        )
-        cause = interrupts.name if interrupts.requested() else "stop set"
-        stopped, signum = f"{cause}: stopped {where} and checkpointed. Continue with: ", interrupts.signum
-    else:  # signals are deferred during training, so this one came from code
-        stopped, signum = "interrupted; the last finished epoch is checkpointed. Continue with: ", None
-    return RunInterrupted(stopped + steps[0].resume, signum or signal.SIGINT, stopped + steps[1].resume)
-
-
-def _failed(
-    exc: NonFiniteLoss | WriteFailed | PluginError, run: RunDir, cfg: MvaeConfig, trainer: Trainer,
-    steps: tuple[Steps, Steps],
-) -> RunFailed:  # fmt: skip
-    """The :class:`RunFailed` a started run ends with: the cause, where the best model is, and what to do next (for
-    a Python caller and on the command line); ``failure.json`` records it where it can be written."""
-    writer = run if trainer.run else None
-    python, command_line = steps
-    if isinstance(exc, NonFiniteLoss):
-        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
-                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
-        failed = f"{exc}; {_best_model(run)} (reason in failure.json)"
-        if not exc.origins:  # the model's own terms: the same steps fail again
-            return RunFailed(f"{failed}; {REPEATS}", run.path)
-        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        return RunFailed(f"{failed}; after a fix of the plugin, {python.resume} {then}", run.path,
-                         f"{failed}; after a fix of the plugin, {command_line.resume} {then}")  # fmt: skip
-    if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
-        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
-            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
-        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
-        return RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}")
-    failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
-    if exc.__cause__ is not None:  # the plugin's own exception, when it raised one: where in its code
-        failure["traceback"] = "".join(traceback.format_exception(exc.__cause__))
-    _record_failure(writer, failure)
-    checkpointed = run.has_checkpoint()
-    done = len(run.read_metrics())
-    over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
-
-    def after(how: Steps) -> str:
-        if over:
-            saved = f"{done} epoch{'s' * (done != 1)} saved"
-            return (
-                f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
-            )
-        if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
-            return (
-                f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
-                f"run was the cause, start a new run with it changed, in another output directory ({how.trainer_out})"
-            )
-        # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
-        return f"nothing was checkpointed, so after a fix start it again: {how.again}"
-
-    cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
-    return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
 
 
 def _reported(best_val_elbo: float) -> float:
@@ -570,25 +505,3 @@ def _lost_lines(run: RunDir, lost: list[int]) -> str:
         f"{run.path / METRICS} has no line for epoch{'s' * (len(lost) > 1)} {shown} (the file was damaged or cut); "
         "the run continues from its checkpoint, but the numbers of those epochs are gone from its curves"
     )
-
-
-def _best_line(run: RunDir) -> str:
-    """The end of the ``done`` line: the best model's ``val_elbo`` and its epoch, the model ``generate`` reads (a
-    plugin may have restored another epoch's weights in memory: not what the run keeps), or that there is none."""
-    best = run.best_saved()
-    if best is None:
-        return f"no epoch had a finite val_elbo, so {run.path} holds no model"
-    epoch, val_elbo = best
-    return f"best val_elbo {val_elbo:.3f} in epoch {epoch} ({BEST_MODEL}, the model generate uses) → {run.path}"
-
-
-def _best_model(run: RunDir) -> str:
-    """Where a failed run's best model is, or that it has none (no epoch finished)."""
-    if (run.path / BEST_MODEL).exists():
-        return f"the best model so far is in {run.path}"
-    return f"no epoch finished, so {run.path} holds no model"
-
-
-def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> None:
-    if writer is not None:
-        writer.write_failure(failure)

@@ -1,0 +1,112 @@
+"""How a started training ended, as :func:`~mvae_core.session.train` says it: a pause (a signal, or the caller's ``stop``
+event) becomes :class:`~mvae_core.errors.RunInterrupted`, saying where it stopped and how to continue; a failure (a
+non-finite loss, a write the disk refused, a plugin's error) becomes :class:`~mvae_core.errors.RunFailed`, recorded in
+``failure.json``, saying where the best model is and what to do next; a finished run's ``done`` line names its best
+model (:func:`best_line`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import traceback
+from typing import Any
+
+from mvae_core.checkpoint import BEST_MODEL
+from mvae_core.config import MvaeConfig
+from mvae_core.errors import RunFailed, RunInterrupted
+from mvae_core.files import WriteFailed
+from mvae_core.plugins import PluginError
+from mvae_core.run import RunDir
+from mvae_core.run_state import NON_FINITE, REPEATS
+from mvae_core.run_steps import Steps
+from mvae_core.signals import Interrupts
+from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
+from mvae_core.view import epoch_number
+
+
+def interrupted(
+    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps]
+) -> RunInterrupted:
+    """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
+    becomes: where it stopped, and how to continue."""
+    if isinstance(exc, TrainingPaused):
+        where = (
+            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
+        )
+        cause = interrupts.name if interrupts.requested() else "stop set"
+        stopped, signum = f"{cause}: stopped {where} and checkpointed. Continue with: ", interrupts.signum
+    else:  # signals are deferred during training, so this one came from code
+        stopped, signum = "interrupted; the last finished epoch is checkpointed. Continue with: ", None
+    return RunInterrupted(stopped + steps[0].resume, signum or signal.SIGINT, stopped + steps[1].resume)
+
+
+def failed(
+    exc: NonFiniteLoss | WriteFailed | PluginError, run: RunDir, cfg: MvaeConfig, trainer: Trainer,
+    steps: tuple[Steps, Steps],
+) -> RunFailed:  # fmt: skip
+    """The :class:`RunFailed` a started run ends with: the cause, where the best model is, and what to do next (for
+    a Python caller and on the command line); ``failure.json`` records it where it can be written."""
+    writer = run if trainer.run else None
+    python, command_line = steps
+    if isinstance(exc, NonFiniteLoss):
+        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
+                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
+        failed = f"{exc}; {_best_model(run)} (reason in failure.json)"
+        if not exc.origins:  # the model's own terms: the same steps fail again
+            return RunFailed(f"{failed}; {REPEATS}", run.path)
+        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        return RunFailed(f"{failed}; after a fix of the plugin, {python.resume} {then}", run.path,
+                         f"{failed}; after a fix of the plugin, {command_line.resume} {then}")  # fmt: skip
+    if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
+        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
+            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
+        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
+        return RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}")
+    failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
+    if exc.__cause__ is not None:  # the plugin's own exception, when it raised one: where in its code
+        failure["traceback"] = "".join(traceback.format_exception(exc.__cause__))
+    _record_failure(writer, failure)
+    checkpointed = run.has_checkpoint()
+    done = len(run.read_metrics())
+    over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
+
+    def after(how: Steps) -> str:
+        if over:
+            saved = f"{done} epoch{'s' * (done != 1)} saved"
+            return (
+                f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
+            )
+        if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
+            return (
+                f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
+                f"run was the cause, start a new run with it changed, in another output directory ({how.trainer_out})"
+            )
+        # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
+        return f"nothing was checkpointed, so after a fix start it again: {how.again}"
+
+    cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
+    return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
+
+
+def best_line(run: RunDir) -> str:
+    """The end of the ``done`` line: the best model's ``val_elbo`` and its epoch, the model ``generate`` reads (a
+    plugin may have restored another epoch's weights in memory: not what the run keeps), or that there is none."""
+    best = run.best_saved()
+    if best is None:
+        return f"no epoch had a finite val_elbo, so {run.path} holds no model"
+    epoch, val_elbo = best
+    return f"best val_elbo {val_elbo:.3f} in epoch {epoch} ({BEST_MODEL}, the model generate uses) → {run.path}"
+
+
+def _best_model(run: RunDir) -> str:
+    """Where a failed run's best model is, or that it has none (no epoch finished)."""
+    if (run.path / BEST_MODEL).exists():
+        return f"the best model so far is in {run.path}"
+    return f"no epoch finished, so {run.path} holds no model"
+
+
+def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> None:
+    if writer is not None:
+        writer.write_failure(failure)
