@@ -695,11 +695,11 @@ def _paired_plugin_table(rows: list[dict[str, Any]], configs: list[Configuration
     only other configurations report (nothing to pair them with); ``[]`` when no ok run reports a number or nothing
     is paired against ``reference``."""
     numbers = paired_plugin_numbers(rows, configs, reference)
-    reported = plugin_columns([r for r in rows if r["status"] == "ok"])
-    if not numbers or not reported:
+    reported_anywhere = plugin_columns([r for r in rows if r["status"] == "ok"])
+    if not numbers or not reported_anywhere:
         return []
     columns = plugin_columns(_ok(rows, reference))
-    others = ", ".join(f"`{column}`" for column in reported if column not in columns)
+    others = ", ".join(f"`{column}`" for column in reported_anywhere if column not in columns)
     lines = ["", f"### Plugins' numbers against `{reference}`", ""]
     if not columns:
         return [*lines, f"`{reference}`'s runs report no plugin number, so none is paired against it; other "
