@@ -67,7 +67,8 @@ from mvae_core.loop_file import (
 from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
-from mvae_core.run import SPLIT, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import SPLIT
 from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file

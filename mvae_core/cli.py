@@ -184,7 +184,7 @@ def train(
     """
     from mvae_core.errors import InputError
     from mvae_core.progress import ConsoleReporter
-    from mvae_core.run import CONFIG
+    from mvae_core.run_files import CONFIG
     from mvae_core.session import train as train_run
 
     reporter = ConsoleReporter(stdout, warnings=stderr)
@@ -385,7 +385,7 @@ def data_inspect(
         warn(report.cache_warning)
     summary = data_summary(table, report, cfg.data)
     if as_json:
-        from mvae_core.run import finite
+        from mvae_core.run_files import finite
 
         sys.stdout.write(json.dumps(finite({"summary": summary, "files": report.entries}), indent=1) + "\n")
         return

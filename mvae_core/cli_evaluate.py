@@ -40,7 +40,7 @@ def evaluate(
     """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
     from mvae_core.api import TrainedOnWarning
     from mvae_core.api import evaluate as score
-    from mvae_core.run import finite
+    from mvae_core.run_files import finite
 
     with errors_to_exit(), warnings_shown(TrainedOnWarning):
         result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)

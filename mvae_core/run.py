@@ -21,21 +21,15 @@ from __future__ import annotations
 import os
 
 from mvae_core.checkpoint import BEST_MODEL, CheckpointError, load_model_file, load_weights
-from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig
+from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.models import build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
-from mvae_core.run_files import CONFIG, DATA_REPORT, FAILURE, LOCK, METRICS, SPLIT, finite
+from mvae_core.run_files import CONFIG
 from mvae_core.run_split import RunSplit
-from mvae_core.run_state import REPEATS, RunStatus
+from mvae_core.run_state import RunStatus
 from mvae_core.run_steps import Steps
 from mvae_core.run_versions import RunVersions, code_versions
-from mvae_core.run_weights import RunWeights, SavedModel, saved_epoch, settings_record
-
-__all__ = ["RunDir"]
-# Kept importable from here only until their callers (tools, serve, api, cli, trainer, ablation, tests) import them
-# from the modules that own them (run_files, run_state, run_weights, config); then this line goes.
-__all__ += ["CONFIG", "DATA_REPORT", "FAILURE", "LOCK", "METRICS", "PROVENANCE", "REPEATS", "SPLIT", "finite",
-            "saved_epoch", "settings_record"]  # fmt: skip
+from mvae_core.run_weights import RunWeights, SavedModel
 
 
 class RunDir(RunStatus, RunSplit, RunVersions, RunWeights):

@@ -46,7 +46,8 @@ from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward
 from mvae_core.optimizer_layout import relaid_optimizer_state
-from mvae_core.run import RunDir, settings_record
+from mvae_core.run import RunDir
+from mvae_core.run_weights import settings_record
 from mvae_core.validation import check_weights_back, validate, weights_copy
 from mvae_core.view import PluginOutbox, TrainerView, epoch_number
 

@@ -306,7 +306,8 @@ def test_a_model_file_holding_nan_is_refused_naming_it(tiny_run, tmp_path):
 
 
 def test_the_best_epoch_is_read_from_the_model_file_counted_from_1(tmp_path):
-    from mvae_core.run import RunDir, saved_epoch
+    from mvae_core.run import RunDir
+    from mvae_core.run_weights import saved_epoch
 
     run = RunDir(tmp_path)
     run.save_best(torch.nn.Linear(2, 2).state_dict(), 4, 31.5)  # the trainer counts epochs from 0

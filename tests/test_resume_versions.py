@@ -14,7 +14,7 @@ import torch
 from pydantic import BaseModel
 
 import mvae_core
-import mvae_core.session
+import mvae_core.run_versions
 import mvae_plugins
 from mvae_core import hookimpl
 from mvae_core.checkpoint import CheckpointError, save_checkpoint
@@ -32,7 +32,7 @@ def test_a_resume_with_another_version_keeps_the_first_and_records_the_new_one(
     run = tmp_path / "run"
     mvae_core.train(data=[synth_dir], out=run, overrides=TINY, plugins=[], epochs=1, progress=False)
     first = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["versions"]["mvae"]
-    monkeypatch.setattr(mvae_core.session, "VERSION", "9.9.9")
+    monkeypatch.setattr(mvae_core.run_versions, "VERSION", "9.9.9")
     mvae_core.train(out=run, resume=True, epochs=2, progress=True)
     provenance = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]
     assert provenance["versions"]["mvae"] == first  # epoch 1 was trained by it

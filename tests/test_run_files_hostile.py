@@ -11,7 +11,9 @@ import shutil
 import pytest
 
 from mvae_core.checkpoint import CheckpointError
-from mvae_core.run import DATA_REPORT, FAILURE, METRICS, SPLIT, RunDir, saved_epoch
+from mvae_core.run import RunDir
+from mvae_core.run_files import DATA_REPORT, FAILURE, METRICS, SPLIT
+from mvae_core.run_weights import saved_epoch
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.errors import RunBusy
-from mvae_core.run import LOCK, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import LOCK
 
 TINY = {"model.hidden": 32, "train.batch_size": 16, "data.transpositions": [-5, 5]}
 

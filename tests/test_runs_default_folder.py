@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import mvae_core
-from mvae_core.run import LOCK
+from mvae_core.run_files import LOCK
 from tests.training import TINY
 
 

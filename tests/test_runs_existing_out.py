@@ -16,7 +16,7 @@ import mvae_core
 from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.errors import RunExists
-from mvae_core.run import LOCK
+from mvae_core.run_files import LOCK
 from tests.training import TINY
 
 

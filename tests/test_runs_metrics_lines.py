@@ -10,7 +10,8 @@ import shutil
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from mvae_core.run import METRICS, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import METRICS
 
 
 def test_a_metrics_line_is_fsynced_when_it_is_written(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.errors import RunExists, RunFailed
-from mvae_core.run import REPEATS
+from mvae_core.run_state import REPEATS
 from tests.training import TINY
 
 DIVERGES = [*TINY, "train.lr=1e6"]

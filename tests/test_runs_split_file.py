@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from mvae_core.run import SPLIT, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import SPLIT
 
 
 @pytest.mark.parametrize("damage", ["cut", "shape"])

@@ -71,7 +71,7 @@ from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import command_line
-from mvae_core.run import finite
+from mvae_core.run_files import finite
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size

@@ -46,7 +46,9 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.models import check_notes, model_code
-from mvae_core.run import SPLIT, RunDir, saved_epoch
+from mvae_core.run import RunDir
+from mvae_core.run_files import SPLIT
+from mvae_core.run_weights import saved_epoch
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError

@@ -27,10 +27,11 @@ import tomli_w
 import torch
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
-from mvae_core.config import MAX_SEED
+from mvae_core.config import MAX_SEED, PROVENANCE
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, current_umask, reason
 from mvae_core.models.base import MelodyModel
-from mvae_core.run import CONFIG, DATA_REPORT, METRICS, PROVENANCE, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG, DATA_REPORT, METRICS
 from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]

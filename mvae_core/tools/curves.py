@@ -20,7 +20,8 @@ from typing import Any
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.run import METRICS, RunDir
+from mvae_core.run import RunDir
+from mvae_core.run_files import METRICS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, missing_glyphs_said, picture_path, require_extra
 from mvae_core.view import epoch_number
