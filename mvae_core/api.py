@@ -27,7 +27,7 @@ import pretty_midi
 import torch
 
 from mvae_core.audio import Audio, render, write_wav
-from mvae_core.config import MAX_SEED, MvaeConfig
+from mvae_core.config import MvaeConfig
 from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
@@ -41,7 +41,7 @@ from mvae_core.errors import (
     blocked_message,
     file_in_the_way,
 )
-from mvae_core.evaluation import all_loops
+from mvae_core.evaluation import all_loops, evaluation_seed
 from mvae_core.evaluation import evaluate as score
 from mvae_core.files import atomic_write
 from mvae_core.generation import (
@@ -73,6 +73,7 @@ from mvae_core.session import RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
+from mvae_core.wording import listed
 
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
@@ -608,10 +609,7 @@ def evaluate(
     )
     if not 1 <= samples <= MAX_LOOPS:  # as generate's random: 10**8 points never finished
         raise OptionError("samples", f"must be between 1 and {MAX_LOOPS}, got {samples}")
-    if seed < 0:
-        raise OptionError("seed", f"must be >= 0, got {seed}")
-    if seed > MAX_SEED:  # torch's generators refuse it with a bare ValueError
-        raise OptionError("seed", f"must be at most {MAX_SEED}, got {seed}")
+    evaluation_seed(seed)
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
     jobs = None if jobs is None else whole_number("jobs", jobs)
@@ -694,7 +692,7 @@ def trained_on_note(
         percent = "<1%" if 0 < share < 0.005 else f"{share:.0%}"  # a few loops of many were "0%"
         which = f"{n} of the {evaluated} evaluated files ({loops[0]} of {loops[1]} loops, {percent})"
         which += " is" if n == 1 else " are"
-    shown = ", ".join(trained_on[:3]) + (", …" if n > 3 else "")
+    shown = listed(trained_on)
     return (
         f"{which} {'a file' if n == 1 else 'files'} {run} trained on{_or_source(source)}, or "
         f"{'a copy' if n == 1 else 'copies'} with the "

@@ -29,6 +29,7 @@ from safetensors.torch import save
 from mvae_core.config import MAX_EPOCHS
 from mvae_core.errors import MvaeError, shortened
 from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
+from mvae_core.wording import listed
 
 CHECKPOINT = "checkpoint.pt"
 """A run's training state for a resume (:func:`save_checkpoint`, :func:`load_checkpoint`)."""
@@ -264,8 +265,7 @@ def _mismatch(error: BaseException) -> str:
     ):
         if found := re.search(pattern, text):
             names = re.findall(f"{_QUOTE}([^{_QUOTE}]*){_QUOTE}", found.group(1))
-            shown = ", ".join(names[:_NAMED_TENSORS]) + (", …" if len(names) > _NAMED_TENSORS else "")
-            parts.append(f"{len(names)} {label} ({shown})")
+            parts.append(f"{len(names)} {label} ({listed(names, _NAMED_TENSORS)})")
     shapes = re.findall(
         r"size mismatch for (\S+): copying a param with shape torch.Size\((\[[^\]]*\])\) from "
         r"checkpoint, the shape in current model is torch.Size\((\[[^\]]*\])\)",
@@ -323,8 +323,8 @@ def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]
         raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
     if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not _finite(tensor)]:
         raise CheckpointError(
-            f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers ({broken[0]}"
-            f"{', …' if len(broken) > 1 else ''}), which decode to no music; restore it from a backup or train again"
+            f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers "
+            f"({listed(broken, 1)}), which decode to no music; restore it from a backup or train again"
         )
     return state, metadata
 

@@ -17,6 +17,7 @@ from rich.markup import escape
 from mvae_core.ablation.plan import DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEEDS, MAX_SEEDS
 from mvae_core.cli_output import errors_to_exit, fail, warn
 from mvae_core.cli_output import out as console
+from mvae_core.cli_paths import given_path
 
 
 def ablate(
@@ -36,7 +37,7 @@ def ablate(
         typer.Option("--configs", metavar="FILE", help="TOML file naming the configurations (implies --mode list)."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Base TOML config of every run.")
+        Path | None, typer.Option("--config", parser=given_path, metavar="FILE", help="Base TOML config of every run.")
     ] = None,
     set_: Annotated[
         list[str] | None,
@@ -61,7 +62,8 @@ def ablate(
         int, typer.Option(metavar="N", help="Latent points decoded per run for the generated timing.")
     ] = DEFAULT_SAMPLES,
     out: Annotated[
-        Path, typer.Option(metavar="DIR", help="Ablation folder: runs/, logs/, configs/, summary files.")
+        Path,
+        typer.Option(parser=given_path, metavar="DIR", help="Ablation folder: runs/, logs/, configs/, summary files."),
     ] = DEFAULT_OUT,
     executor: Annotated[
         str, typer.Option(metavar="NAME", help="local (worker processes on this machine) or ray.")

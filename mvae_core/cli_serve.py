@@ -14,6 +14,7 @@ from rich.markup import escape
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
+from mvae_core.cli_paths import given_path
 from mvae_core.serve.knobs import KNOBS
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ MIDI_CLOCK_HELP = (
 
 
 def serve(
-    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="A trained run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=given_path, metavar="RUN", help="A trained run directory.")],
     host: Annotated[
         str, typer.Option(metavar="H", help="Address to listen on; only this machine by default.")
     ] = "127.0.0.1",

@@ -22,10 +22,18 @@ def test_preview_plot_without_a_file_name_is_a_usage_error(given):
     )
 
 
-def test_plot_out_without_a_file_name_names_the_option(tiny_run: Path):
-    result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", ""])
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("", "Invalid value for '--out': is an empty path: give a file or folder name (an unset shell variable "
+             "expands to nothing). See 'mvae plot --help'."),
+        (".", "--out '.' names a folder, not a picture; give a file name such as picture.png"),
+    ],
+)  # fmt: skip
+def test_plot_out_without_a_file_name_names_the_option(tiny_run: Path, given: str, said: str):
+    result = CliRunner().invoke(app, ["plot", str(tiny_run), "--out", given], prog_name="mvae")
     assert result.exit_code == 2
-    assert result.stderr == "error: --out '.' names a folder, not a picture; give a file name such as picture.png\n"
+    assert result.stderr == f"error: {said}\n"
 
 
 def test_a_suffix_matplotlib_cannot_write_names_the_option(tiny_run: Path, tmp_path: Path):

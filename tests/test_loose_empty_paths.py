@@ -24,6 +24,9 @@ runner = CliRunner()
         (["evaluate", "", "no-such-data"], "RUN"),
         (["interpolate", "no-such-run", "--out", "", "--from", "0,0", "--to", "1,1"], "--out"),
         (["map", "no-such-run", "--out", ""], "--out"),
+        (["serve", ""], "RUN"),
+        (["ablate", "no-such-data", "--out", ""], "--out"),
+        (["ablate", "no-such-data", "--config", ""], "--config"),
     ],
 )
 def test_an_empty_path_is_refused_naming_the_option(args, option, tmp_path, monkeypatch):
