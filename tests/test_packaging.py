@@ -36,4 +36,4 @@ def test_building_mvae_prints_no_deprecation_warning(tmp_path):
     assert "deprecated" not in result.stdout + result.stderr, result.stdout + result.stderr
     (wheel,) = tmp_path.glob("mvae-*.whl")
     with zipfile.ZipFile(wheel) as built:  # PEP 561: without it a type checker skips an installed mvae_core
-        assert "mvae_core/py.typed" in built.namelist()
+        assert {"mvae_core/py.typed", "mvae_plugins/py.typed", "schedules/py.typed"} <= set(built.namelist())

@@ -58,7 +58,7 @@ class TickScore:
     other_meter_bars: int = 0
     counters: dict[str, int] = field(default_factory=dict)
     melody: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
 
     def __post_init__(self) -> None:
         order = np.lexsort((self.pitch, self.start))
