@@ -587,8 +587,8 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         ]
         if intervals := len(_intervals([e for _, _, e in named])):
             lines.append(
-                f"against {reference}, paired: {len(found)} of {intervals} intervals exclude 0 (95 %; about "
-                f"{_by_chance(intervals)} by chance){':' if found else ''}"
+                f"against {reference}, paired: {counted_intervals(len(found), intervals, ('excludes 0', 'exclude 0'))}"
+                f" (95 %; about {_by_chance(intervals)} by chance){':' if found else ''}"
             )
         else:
             lines.append(f"against {reference}, paired: {_no_interval(diffs, rows)}")
@@ -623,6 +623,15 @@ def _plugin_differences(numbers: list[dict[str, Any]], columns: list[str]) -> li
     return [n["numbers"][column] for n in numbers for column in columns]
 
 
+def counted_intervals(part: int, whole: int, verb: tuple[str, str], definite: bool = False) -> str:
+    """``part`` of ``whole`` intervals and what they do, in agreement: the noun with ``whole`` (``1 interval``,
+    ``23 intervals``), ``verb`` (singular, plural) with ``part`` (``1 of the 23 intervals here is bold``, ``2 of
+    23 intervals exclude 0``), singular too for the one interval there is (``0 of 1 interval excludes 0``);
+    ``definite``: ``of the``. The one wording of summary.md's and the console's counts."""
+    noun = "interval" if whole == 1 else "intervals"
+    return f"{part} of {'the ' if definite else ''}{whole} {noun} {verb[0] if 1 in (part, whole) else verb[1]}"
+
+
 def _by_chance(intervals: int) -> str:
     """How many of ``intervals`` 95 % intervals exclude 0 by chance alone, 1 in 20, if no configuration differed from
     the reference (``1.2`` of 25): the console's and summary.md's number."""
@@ -636,8 +645,8 @@ def _distinguished(differences: list[Estimate], diffs: list[dict[str, Any]], row
     intervals = _intervals(differences)
     bold = sum(excludes_zero(e) for e in intervals)
     said = (
-        f"{bold} of the {len(intervals)} intervals here are bold; with no difference at all, about "
-        f"{_by_chance(len(intervals))} would be by chance."
+        f"{counted_intervals(bold, len(intervals), ('here is bold', 'here are bold'), definite=True)}; with no "
+        f"difference at all, about {_by_chance(len(intervals))} would be by chance."
         if intervals
         else f"Here: {_no_interval(diffs, rows)}."
     )
