@@ -106,6 +106,19 @@ VALIDATED = ("best_val_elbo", "onset_f1", "timing_spread_ratio", "active_units",
 other loops (:data:`OTHER_LOOPS` in its place): a configuration with other ``[data]`` settings that shape the loops
 (``data.min_onsets``, the pitch range, …) can split and read the same files into other validation loops, and a
 difference would then mix the fix's effect with the data's. Transpositions only augment the training side."""
+NOT_JUDGED = ("seconds", "cpu_seconds")
+"""Metrics whose paired differences are shown but not judged: never bold in summary.md, not counted among the
+intervals that exclude 0 nor named on the console, ``excludes_zero`` null in summary.json. Wall-clock and CPU time
+grow with the machine's load (the ablation's other runs share its cores), so an interval that excludes 0 can be the
+load's doing, not the configuration's (:data:`NOT_JUDGED_WHY`)."""
+NOT_JUDGED_WHY = (
+    "they grow with the machine's load (the ablation's other runs share its cores), so an interval of theirs that "
+    "excludes 0 can be the load's doing, not the configuration's"
+)
+NOT_JUDGED_NOTE = (
+    f" The {' and '.join(METRICS[m] for m in NOT_JUDGED)} columns are shown but not judged (never bold, not counted): "
+    f"{NOT_JUDGED_WHY}."
+)
 OTHER_LOOPS = "other validation loops"
 OTHER_LOOPS_NOTE = (
     " `other validation loops`: the two runs validated on other loops (another [data] setting read the files into"
@@ -426,7 +439,8 @@ def markdown(
         "",
         "seconds is wall-clock time, which grows when other runs share the machine; CPU seconds is the training "
         "process's CPU time (all its threads). It depends on the load less, but it is not free of it: threads that "
-        "spin-wait for a busy core count as CPU time, so compare runs trained under similar load.",
+        "spin-wait for a busy core count as CPU time, so compare runs trained under similar load. For the same reason "
+        "their paired differences below are shown but not judged: never bold, and not counted.",
     ]
     lines += ["", "## Plugins' numbers", "", *_plugin_numbers(rows, configs)]
     lines += ["", "## Plugin warnings", ""]
@@ -449,14 +463,18 @@ def markdown(
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
-            + _distinguished(_metric_differences(diffs), diffs, rows),
+            + _distinguished(_metric_differences(diffs), diffs, rows)
+            + NOT_JUDGED_NOTE,
             "",
         ]
         body = [
             [
                 d["config"],
                 str(d["pairs"]),
-                *(metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=True) for m in METRICS),
+                *(
+                    metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=m not in NOT_JUDGED)
+                    for m in METRICS
+                ),
             ]
             for d in diffs
         ]
@@ -491,7 +509,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
     :data:`METRICS` its :func:`_estimate_json`; ``plugin_numbers``: the same of each plugin column its ok runs have,
     :func:`plugin_values`, over the runs that have it), and per reference (``paired``) each other configuration's
-    ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md);
+    ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
+    ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why);
     each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
@@ -514,7 +533,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
         return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
 
     def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
-        metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True) for m in METRICS}
+        metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True, judged=m not in NOT_JUDGED) for m in METRICS}
         plugins = {
             column: _estimate_json(e, numbers["missing"][column], paired=True)
             for column, e in numbers["numbers"].items()
@@ -525,6 +544,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
         "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
         "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
         "units": dict(UNITS),
+        "not_judged": {"metrics": list(NOT_JUDGED), "why": NOT_JUDGED_WHY},
         "configurations": [configuration(e) for e in per_config(rows, configs)],
         "paired": {
             reference: [
@@ -552,17 +572,19 @@ def reported(values: list[float | None], ok: int) -> tuple[Estimate, Counter[str
     return e, +Counter({NOT_DEFINED: len(values) - e.n, UNREPORTED: ok - len(values)})
 
 
-def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False) -> dict[str, Any]:
+def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False, judged: bool = True) -> dict[str, Any]:
     """One cell of :func:`statistics`: ``n``, ``mean``, ``std``, ``low``, ``high`` (``None`` where undefined: std and
     interval need two values), ``missing`` (why → how many lack a value), and for a paired difference
-    ``excludes_zero`` (:func:`excludes_zero`)."""
+    ``excludes_zero`` (:func:`excludes_zero`; ``None`` when not ``judged``, a metric of :data:`NOT_JUDGED`, as
+    summary.md never makes it bold)."""
     numbers = {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
-    return numbers | ({"excludes_zero": excludes_zero(e)} if paired else {})
+    return numbers | ({"excludes_zero": excludes_zero(e) if judged else None} if paired else {})
 
 
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
     """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
-    exclude 0 (bold in summary.md) of how many, then each of them on a line, ``  config: metric mean [low, high]``:
+    exclude 0 (bold in summary.md; not those of :data:`NOT_JUDGED`) of how many, then each of them on a line,
+    ``  config: metric mean [low, high]``:
     the console's per-configuration means alone cannot say which differences the seeds agree on. Where no
     configuration is a reference (a ``--configs`` file without ``all``, ``none`` or ``references``), one line says so
     and how."""
@@ -578,7 +600,7 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
             continue
         numbers = paired_plugin_numbers(rows, configs, reference)
         columns = plugin_columns(_ok(rows, reference))  # those summary.md pairs against the reference
-        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS]
+        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS if m not in NOT_JUDGED]
         named += [(n["config"], column, n["numbers"][column]) for n in numbers for column in columns]
         found = [
             f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
@@ -613,8 +635,9 @@ def _intervals(differences: list[Estimate]) -> list[Estimate]:
 
 
 def _metric_differences(diffs: list[dict[str, Any]]) -> list[Estimate]:
-    """Every metric's difference of :func:`paired`'s ``diffs``: the cells of one table of summary.md."""
-    return [d[m] for d in diffs for m in METRICS]
+    """Every judged metric's difference of :func:`paired`'s ``diffs`` (not those of :data:`NOT_JUDGED`): the cells
+    of one table of summary.md that can be bold."""
+    return [d[m] for d in diffs for m in METRICS if m not in NOT_JUDGED]
 
 
 def _plugin_differences(numbers: list[dict[str, Any]], columns: list[str]) -> list[Estimate]:
