@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import shlex
 import signal
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,8 +53,8 @@ from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed
-from mvae_core.errors import OptionError, ResumeRefused, RunBusy
-from mvae_core.files import WriteFailed
+from mvae_core.errors import OptionError, ResumeRefused, RunBusy, file_in_the_way
+from mvae_core.files import WriteFailed, reason
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
@@ -172,7 +173,8 @@ def train(
         weights cannot take (another model, other tensor shapes) raise :class:`ConfigError`. ``[provenance.init_from]``
         of its ``config.toml`` records the file and the digest of its weights.
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
-        :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused` before training;
+        :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused`,
+        :class:`WriteFailed` (no ``out`` given, and the default folder cannot be created) before training;
         :class:`RunFailed` (``failure.json`` written) or :class:`RunInterrupted` (checkpoint written) once it has
         started.
     """
@@ -278,9 +280,29 @@ def _claimed(run: RunDir, numbered: bool) -> Iterator[RunDir]:
                 if numbered:
                     continue
                 raise
+            except OSError as exc:
+                if numbered:  # the default folder, which the caller never named: how to name another
+                    raise _default_folder_refused(candidate, exc) from None
+                raise
             yield candidate
             return
     raise RunBusy(f"{run.path} and its numbered folders up to -999 all hold runs; give the run a folder of its own")
+
+
+def _default_folder_refused(run: RunDir, exc: OSError) -> WriteFailed:
+    """The error of a run given no folder whose default one (``runs/<time>``, under the working directory) cannot be
+    created (a read-only mount, a folder of another user's): the system's reason, and the option that names another
+    folder (``out``, ``--out``); the command line said only ``runs: Read-only file system``."""
+    if blocker := file_in_the_way(run.path):
+        where = f"{blocker} is a file, not a folder"
+    else:
+        where = f"{exc.filename}: {reason(exc)}" if exc.filename else reason(exc)
+    said = f"cannot create the default run folder {run.path} in {Path.cwd()} ({where}); give the run a folder you may "
+    example = Path.home() / "mvae-runs" / "first"
+    return WriteFailed(
+        f"{said}write to with out= (e.g. out={str(example)!r})",
+        command_line=f"{said}write to with --out (e.g. --out {shlex.quote(str(example))})",
+    )
 
 
 def numerics(device: torch.device) -> dict[str, str]:
