@@ -23,7 +23,7 @@ def test_a_train_seed_past_the_largest_is_a_config_error_naming_it():
 def test_evaluate_refuses_a_seed_past_the_largest_naming_it(tiny_run, synth_dir):
     result = CliRunner().invoke(app, ["evaluate", str(tiny_run), str(synth_dir), "--samples", "8", "--seed", str(HUGE)])
     assert result.exit_code == 2, result.output
-    assert result.stderr == f"error: --seed must be at most {MAX_SEED}, got {HUGE}\n"
+    assert result.stderr == f"error: --seed must be between 0 and {MAX_SEED} (as train.seed), got {HUGE}\n"
 
 
 def test_the_largest_seed_works_with_torch():
