@@ -86,8 +86,8 @@ def ablate(
     """Train every configuration × seed (leave-one-out, add-one, factorial or a list) as a normal run in parallel
     workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md,
     summary.json and ablation.png into --out."""
+    from mvae_core.ablation.console_summary import console_table, told_apart
     from mvae_core.ablation.session import ablate as run_ablation
-    from mvae_core.ablation.summary import console_table, told_apart
     from mvae_core.progress import command_line
 
     with errors_to_exit():

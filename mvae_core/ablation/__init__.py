@@ -11,7 +11,13 @@
 * :mod:`.facts`: what one run directory says (``metrics.jsonl``) and the timing of notes its model generates;
 * :mod:`.rows`: one summary row per run (its facts, its status, its generated timing);
 * :mod:`.stats`: mean, standard deviation, t-intervals and paired differences;
-* :mod:`.summary`: ``summary.csv``, ``summary.md`` and the console table;
+* :mod:`.columns`: the metrics compared (titles, units, which way is better), a row's keys, the words of missing values;
+* :mod:`.estimates`: the statistics over seeds, per configuration and paired against a reference;
+* :mod:`.findings`: which paired differences the seeds tell apart from noise, which are not judged, and their count;
+* :mod:`.cells`: an estimate as a cell (``mean ± std [low, high]; 1 n/a``), a Markdown table;
+* :mod:`.summary_csv`, :mod:`.summary_md` (with :mod:`.plugin_tables`, its tables of the plugins' numbers),
+  :mod:`.summary_json`: the summary's files; :mod:`.console_summary`: its table and findings on the console;
+  :mod:`.summary`: their names in one import;
 * :mod:`.about`: the summary's lines about what trained the runs (settings, versions, numerics, data, threads);
 * :mod:`.figure`: ``ablation.png`` (matplotlib).
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation.columns import METRICS, UNITS, missing_word
+from mvae_core.ablation.estimates import other_loops, paired, per_config
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
-from mvae_core.ablation.summary import METRICS, UNITS, missing_word, other_loops, paired, per_config
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
@@ -90,7 +91,7 @@ def colours_of(configs: list[Configuration]) -> dict[str, Any]:
 
 
 def bar_title(metric: str) -> str:
-    """A bar panel's title: the metric, and under it its unit (:data:`~mvae_core.ablation.summary.UNITS`) where the
+    """A bar panel's title: the metric, and under it its unit (:data:`~mvae_core.ablation.columns.UNITS`) where the
     name does not say it (``epochs``)."""
     title, unit = METRICS[metric], UNITS[metric]
     return title if unit == title else f"{title}\n({unit})"
@@ -191,7 +192,7 @@ def _dot(values: list[float]) -> dict[str, Any]:
 
 def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
     """The word in place of a paired bar without a value: the one reason every such bar lacks it for
-    (:data:`~mvae_core.ablation.summary.OTHER_MODEL`: its runs' models differ from the reference's; ``other
+    (:data:`~mvae_core.ablation.columns.OTHER_MODEL`: its runs' models differ from the reference's; ``other
     validation loops``; …), else ``–``."""
     words = {word for d in diffs if d[metric].mean is None for word in d["missing"][metric]}
     return words.pop() if len(words) == 1 else "–"

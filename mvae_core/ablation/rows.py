@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation.columns import stop_label
 from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
-from mvae_core.ablation.summary import stop_label
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
@@ -19,7 +19,7 @@ from mvae_core.view import epoch_number
 def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.summary.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
+    """The keys of :data:`~mvae_core.ablation.columns.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
     epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``missing`` (row key → why a value is ``None`` where
     a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
     unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).

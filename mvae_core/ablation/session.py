@@ -39,6 +39,9 @@ from mvae_core.ablation.arguments import (
     configurations,
     optional_path,
 )
+from mvae_core.ablation.columns import NOT_RECORDED
+from mvae_core.ablation.estimates import paired as paired_differences
+from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
 from mvae_core.ablation.facts import GENERATED_SEED
 from mvae_core.ablation.figure import draw
 from mvae_core.ablation.out_folder import (
@@ -53,17 +56,9 @@ from mvae_core.ablation.plan import ALL, DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_S
 from mvae_core.ablation.ray_executor import check_room, joined, live_nodes, run_on_ray, shared_paths
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import Outcome, Task
-from mvae_core.ablation.summary import (
-    NOT_RECORDED,
-    markdown,
-    paired_plugin_numbers,
-    per_config,
-    produced_before,
-    statistics,
-    warnings_by_config,
-    write_csv,
-)
-from mvae_core.ablation.summary import paired as paired_differences
+from mvae_core.ablation.summary_csv import produced_before, write_csv
+from mvae_core.ablation.summary_json import statistics
+from mvae_core.ablation.summary_md import markdown
 from mvae_core.config import MvaeConfig
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments

@@ -1,0 +1,67 @@
+"""How an estimate is written in summary.md's and the console's cells (``mean ± std [low, high]; 1 n/a``), and a
+Markdown table."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from mvae_core.ablation.columns import missing_word
+from mvae_core.ablation.findings import excludes_zero
+from mvae_core.ablation.stats import Estimate
+
+
+def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits (``+`` shown when ``signed``), a whole number from ``10**digits``
+    on (``12346``, not ``1.235e+04``); ``–`` for ``None``."""
+    if value is None:
+        return "–"
+    sign = "+" if signed else ""
+    return f"{value:{sign}.0f}" if abs(value) >= 10**digits else f"{value:{sign}.{digits}g}"
+
+
+def cell(e: Estimate, signed: bool = False, stacked: bool = False, digits: int = 4) -> str:
+    """``mean ± std [low, high]``, the mean to ``digits`` significant digits and the std to 2; ``stacked`` (the
+    console): ``mean`` and ``± std`` on two lines, without the interval. Only the mean for one value, ``–`` for
+    none."""
+    if e.n < 2:
+        return number(e.mean, signed, digits)
+    mean, spread = number(e.mean, signed, digits), f"± {number(e.std, digits=2)}"
+    return f"{mean}\n{spread}" if stacked else f"{mean} {spread} [{number(e.low, signed)}, {number(e.high, signed)}]"
+
+
+def metric_cell(
+    e: Estimate,
+    ok: int,
+    metric: str,
+    stacked: bool = False,
+    digits: int = 4,
+    signed: bool = False,
+    reasons: Counter[str] | None = None,
+    marked: bool = False,
+) -> str:
+    """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
+    followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
+    (:func:`~.estimates.per_config`'s ``missing``; without it, :func:`missing_word` for each); ``stacked``: on a
+    line of its own. Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected.
+    ``marked``: the statistics in bold (Markdown ``**``) when their interval excludes 0 (:func:`excludes_zero`)."""
+    reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
+    if e.n == 0:
+        return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
+    shown = cell(e, signed=signed, stacked=stacked, digits=digits)
+    shown = f"**{shown}**" if marked and excludes_zero(e) else shown
+    return shown if e.n == ok else shown + ("\n" if stacked else "; ") + _counted(reasons)
+
+
+def _counted(reasons: Counter[str]) -> str:
+    """``1 no gap, 2 n/a``: each reason with how many values it took."""
+    return ", ".join(f"{n} {word}" for word, n in reasons.most_common())
+
+
+def stops(counter: Counter[str], sep: str = ", ") -> str:
+    """``early_stopping ×2, max epochs ×1``: each :func:`~.columns.stop_label` with its count, joined by ``sep``."""
+    return sep.join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
+
+
+def md_table(header: list[str], body: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]

@@ -1,0 +1,139 @@
+"""The ablation summary's columns and the words of its cells: the metrics compared across configurations (their
+titles, units and which way each is better), the keys of a row (one per run, ``summary.csv``'s columns), and the
+words that stand in for a missing value or a pair without a difference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mvae_core.report import TIMING_UNIT
+
+METRICS: dict[str, str] = {
+    "epochs_run": "epochs",
+    "best_val_elbo": "best val_elbo",
+    "onset_f1": "onset_f1",
+    "timing_spread_ratio": "timing_spread_ratio",
+    "active_units": "active_units",
+    "gen_timing_std": "gen. timing std",
+    "gen_within_0_05": "gen. within ±0.05",
+    "gen_notes_per_loop": "gen. notes/loop",
+    "in_key_gap": "in-key gap closed",
+    "interval_gap": "interval gap closed",
+    "stepwise_gap": "stepwise gap closed",
+    "entropy_gap": "pc-entropy gap closed",
+    "seconds": "seconds",
+    "cpu_seconds": "CPU seconds",
+}
+"""The numbers compared across configurations (row key → column title); onset_f1, timing_spread_ratio and
+active_units are the last epoch's; the gaps closed are those of mvae_core.pitch_structure against the run's
+validation loops; seconds is wall-clock time (it grows with the machine's load), CPU seconds the training process's
+CPU time (all threads), which depends on the load less than wall-clock time but still does: OpenMP threads that
+spin-wait for a busy core count as CPU time (docs/ablation.md#summarycsv)."""
+DIRECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("best_val_elbo",), "lower is better (a loss)"),
+    (("onset_f1",), "higher is better"),
+    (("timing_spread_ratio",), "1 is the validation notes' own timing spread, below 1 a timing collapsing to the grid"),
+    (("active_units",), "more is more of the latent in use, of model.latent_dim"),
+    (
+        ("gen_timing_std", "gen_within_0_05", "gen_notes_per_loop"),
+        "closest to the data's own is best (summary.md's header and summary.json's data_own give them)",
+    ),
+    (
+        ("in_key_gap", "interval_gap", "stepwise_gap", "entropy_gap"),
+        "1 is like the validation loops, 0 no better than random notes in their key, above 1 past them",
+    ),
+    (("epochs_run", "seconds", "cpu_seconds"), "fewer is cheaper"),
+)
+"""Which way each metric of :data:`METRICS` is better (metrics → what their values mean), as summary.md says it under
+its per-configuration table."""
+GAP_UNIT = "share of the gap closed"
+UNITS: dict[str, str] = {
+    "epochs_run": "epochs",
+    "best_val_elbo": "a loss per validation loop, summed over its steps or cells",
+    "onset_f1": "F1 score, 0 to 1",
+    "timing_spread_ratio": "reconstructed ÷ true timing std",
+    "active_units": "latent dimensions",
+    "gen_timing_std": TIMING_UNIT,
+    "gen_within_0_05": "share of notes, 0 to 1",
+    "gen_notes_per_loop": "notes per loop",
+    "in_key_gap": GAP_UNIT,
+    "interval_gap": GAP_UNIT,
+    "stepwise_gap": GAP_UNIT,
+    "entropy_gap": GAP_UNIT,
+    "seconds": "s, wall-clock",
+    "cpu_seconds": "s, CPU time",
+}
+"""The unit of each metric of :data:`METRICS` (and of its paired differences), as summary.md, summary.json and the
+figure say it."""
+MODEL_EPOCHS = (
+    "onset_f1, timing_spread_ratio and active_units are each run's last epoch's (metrics.jsonl); the gen. and gap "
+    "columns are measured on its best model (model.safetensors, the lowest val_elbo, best_epoch in summary.csv), "
+    "which early stopping can have reached many epochs before the last."
+)
+"""Which model each column describes: a run's columns come from two epochs when its last epoch was not its best."""
+MODEL_SCALED = ("best_val_elbo",)
+"""Metrics that measure a different quantity in each model, so no paired difference is taken between runs whose
+``model`` cells differ (:data:`OTHER_MODEL` in its place): ``val_elbo``'s onset term is one token's cross-entropy
+per step in ``melody_rnn`` and a binary cross-entropy per pitch × step cell in ``seed``, and its timing term a
+cross-entropy over the timing bins or (the ``mse`` head) a squared error (docs/ablation.md)."""
+OTHER_MODEL = "other model"
+OTHER_MODEL_NOTE = (
+    " `other model`: the two runs have different models (or timing heads), whose val_elbo measures a different"
+    " quantity; compare them on onset_f1, the generated timing and the pitch gaps."
+)
+VALIDATED = ("best_val_elbo", "onset_f1", "timing_spread_ratio", "active_units", "in_key_gap", "interval_gap",
+             "stepwise_gap", "entropy_gap")  # fmt: skip
+"""Metrics measured on a run's validation loops, so no paired difference is taken between two runs that validated on
+other loops (:data:`OTHER_LOOPS` in its place): a configuration with other ``[data]`` settings that shape the loops
+(``data.min_onsets``, the pitch range, …) can split and read the same files into other validation loops, and a
+difference would then mix the fix's effect with the data's. Transpositions only augment the training side."""
+OTHER_LOOPS = "other validation loops"
+OTHER_LOOPS_NOTE = (
+    " `other validation loops`: the two runs validated on other loops (another [data] setting read the files into"
+    " other loops or another split), so their validation numbers are not paired."
+)
+NOT_DEFINED = "n/a"
+"""The word for a missing value that no other word explains (a number not defined for the run, or recorded as null,
+NaN or inf)."""
+MISSING_WORDS = {"timing_spread_ratio": "quantized"}
+"""What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is left out when the
+validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
+training console."""
+COLUMNS = [
+    *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "error", "stopped_by"),
+    *("stop_reason", "warnings", "best_epoch"),
+    *METRICS,
+]
+
+
+NOT_RECORDED = "before this folder's summary"
+MAX_EPOCHS = "max epochs"
+CUT_SHORT = "cut short"
+"""What ended a run that has fewer epochs than its own ``train.epochs`` and no plugin's stop: it was stopped (Ctrl-C,
+a failure) and an ablation with a smaller ``--epochs`` counts it as finished."""
+
+
+def stop_label(reasons: list[str] | tuple[str, ...], cut_short: bool = False) -> str:
+    """What ended a run: the plugins that stopped it (``"early_stopping"``), else :data:`CUT_SHORT` when it ended
+    before its epoch budget (``cut_short``), else ``"max epochs"``."""
+    return ", ".join(r.split(":", 1)[0] for r in reasons) or (CUT_SHORT if cut_short else MAX_EPOCHS)
+
+
+def plugin_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns plugins add (``val.<term>``, ``plugins.<plugin>.<key>``: each row's ``plugin_numbers``), sorted:
+    those of every run, so a configuration without the plugin has them empty."""
+    return sorted({column for row in rows for column in row.get("plugin_numbers", {})})
+
+
+UNREPORTED = "not reported"
+"""Why an ok run of a configuration whose other runs report a plugin's number has none: its plugin did not record
+that number in the run's last epoch."""
+NOT_REPORTED = UNREPORTED + " by {config}"
+"""Why a pair has no difference of a plugin's number: the run of ``config`` (the configuration's, else the
+reference's) does not report it: its plugin is not enabled there, or did not record that number in the run's last
+epoch."""
+
+
+def missing_word(metric: str) -> str:
+    """What a run's missing value of ``metric`` means: :data:`MISSING_WORDS`, else :data:`NOT_DEFINED`."""
+    return MISSING_WORDS.get(metric, NOT_DEFINED)

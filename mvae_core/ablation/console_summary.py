@@ -1,0 +1,105 @@
+"""What ``mvae ablate`` prints when its runs are done: the per-configuration table of the key metrics, and under
+it, per reference, the paired differences the seeds tell apart from noise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+
+from mvae_core.ablation.cells import metric_cell, number, stops
+from mvae_core.ablation.columns import METRICS, plugin_columns
+from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config
+from mvae_core.ablation.findings import NOT_JUDGED, by_chance, countable, counted_intervals, excludes_zero, no_interval
+from mvae_core.ablation.plan import Configuration
+
+CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the column's numbers
+    "epochs_run": "epochs",
+    "best_val_elbo": "val_elbo",
+    "timing_spread_ratio": "spread\nratio",
+    "gen_timing_std": "gen.\ntiming\nstd",
+    "cpu_seconds": "CPU s",
+}
+
+
+def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
+    """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
+    exclude 0 (bold in summary.md; not those of :data:`NOT_JUDGED`) of how many, then each of them on a line,
+    ``  config: metric mean [low, high]``:
+    the console's per-configuration means alone cannot say which differences the seeds agree on. Where no
+    configuration is a reference (a ``--configs`` file without ``all``, ``none`` or ``references``), one line says so
+    and how."""
+    lines = []
+    if references and not {c.name for c in configs} & set(references):  # nothing is paired: say so, and how
+        lines.append(
+            f"paired: no configuration is named {' or '.join(references)} (list the configurations to pair against "
+            "as a --configs file's references)"
+        )
+    for reference in references:
+        diffs = paired(rows, configs, reference)
+        if not diffs:
+            continue
+        numbers = paired_plugin_numbers(rows, configs, reference)
+        columns = plugin_columns(ok_runs(rows, reference))  # those summary.md pairs against the reference
+        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS if m not in NOT_JUDGED]
+        named += [(n["config"], column, n["numbers"][column]) for n in numbers for column in columns]
+        found = [
+            f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
+            for config, title, e in named
+            if excludes_zero(e)
+        ]
+        if intervals := len(countable([e for _, _, e in named])):
+            lines.append(
+                f"against {reference}, paired: {counted_intervals(len(found), intervals, ('excludes 0', 'exclude 0'))}"
+                f" (95 %; about {by_chance(intervals)} by chance){':' if found else ''}"
+            )
+        else:
+            lines.append(f"against {reference}, paired: {no_interval(diffs, rows)}")
+        lines += found
+    return lines
+
+
+NAME_WIDTH = 24
+"""The console's configuration column, in characters: what the table can give it and still fit 80 columns (the
+built-in plugins' longest configuration name, ``only-ts_variance_monitor``, just fits). A longer name
+(``factorial``'s ``a+b+c``, a package plugin's) is broken after a ``+``."""
+
+
+def console_name(name: str) -> str:
+    """``name`` on lines of at most :data:`NAME_WIDTH` characters, broken only after a ``+`` (a part longer than that
+    keeps its own line, whole)."""
+    lines = [""]
+    for part in name.split("+"):
+        piece = part if not lines[-1] else "+" + part
+        if lines[-1] and len(lines[-1]) + len(piece) > NAME_WIDTH:
+            lines[-1] += "+"
+            lines.append(part)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
+    """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
+    more significant digit). No cell is ever broken by the terminal's width: each configuration is a block of lines
+    (its name, broken after a ``+`` when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
+    above its ± std), so the table fits 80 columns with the built-in plugins' configurations in every mode, and
+    every column is ``no_wrap``."""
+    table = Table(
+        title="ablation: mean ± std over seeds (95 % intervals in summary.md)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # no vertical rules: two spaces between columns
+        show_edge=False,
+        show_lines=True,  # a blank line between configurations
+        collapse_padding=True,
+    )
+    for column in ("config", *CONSOLE_METRICS.values()):
+        table.add_column(column, no_wrap=True)
+    for e in per_config(rows, configs):
+        about = "\n".join([console_name(e["config"]), f"{e['ok']}/{e['runs']} ok", stops(e["stops"], "\n")])
+        cells = (
+            metric_cell(e[m], e["ok"], m, stacked=True, digits=3, reasons=e["missing"][m]) for m in CONSOLE_METRICS
+        )
+        table.add_row(about, *cells)
+    return table

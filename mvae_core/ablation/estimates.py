@@ -1,0 +1,175 @@
+"""The ablation's statistics over seeds, from its rows (one per run; only rows with status ``ok`` enter them):
+per configuration an :class:`~mvae_core.ablation.stats.Estimate` of each metric and plugin number, and per reference
+the paired differences *configuration − reference*, each with why the runs or pairs without a value lack it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from mvae_core.ablation.columns import (
+    METRICS,
+    MODEL_SCALED,
+    NOT_DEFINED,
+    NOT_REPORTED,
+    OTHER_LOOPS,
+    OTHER_MODEL,
+    UNREPORTED,
+    VALIDATED,
+    missing_word,
+    plugin_columns,
+)
+from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
+
+
+def other_loops(run: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Whether two runs of one seed validated on other loops (their ``validation_loops`` digests, where both are
+    known, differ)."""
+    mine, theirs = run.get("validation_loops"), reference.get("validation_loops")
+    return mine is not None and theirs is not None and mine != theirs
+
+
+def ok_runs(rows: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
+    return [r for r in rows if r["config"] == config and r["status"] == "ok"]
+
+
+def _lacks(row: dict[str, Any], metric: str) -> bool:
+    return not finite_values([row.get(metric)])
+
+
+def _why(row: dict[str, Any], metric: str) -> str:
+    """Why ``row`` has no value of ``metric``: the row's own word (``row["missing"]``, e.g. ``no gap`` for a pitch gap
+    whose random notes already look like the data), else :func:`missing_word`."""
+    return row.get("missing", {}).get(metric, missing_word(metric))
+
+
+def per_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[dict[str, Any]]:
+    """Per configuration: ``runs``, ``ok``, ``stops`` (a Counter of :func:`~.columns.stop_label`), an
+    :class:`Estimate` per metric over its ok runs, and ``missing``: per metric, a Counter of why its ok runs without a value lack it."""
+    table = []
+    for c in configs:
+        ok = ok_runs(rows, c.name)
+        entry: dict[str, Any] = {"config": c.name, "runs": sum(r["config"] == c.name for r in rows), "ok": len(ok)}
+        entry["stops"] = Counter(r["stopped_by"] for r in ok)
+        entry |= {m: estimate(r[m] for r in ok) for m in METRICS}
+        entry["missing"] = {m: Counter(_why(r, m) for r in ok if _lacks(r, m)) for m in METRICS}
+        table.append(entry)
+    return table
+
+
+def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
+    """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
+    ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
+    metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
+    :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
+    the two runs validated on other loops; else the configuration's run's reason, else the reference's); ``[]``
+    without a configuration named ``reference`` or any other configuration."""
+    if not any(c.name == reference for c in configs):
+        return []
+    ref = {r["seed"]: r for r in ok_runs(rows, reference)}
+    result = []
+    for c in configs:
+        if c.name == reference:
+            continue
+        mine = {r["seed"]: r for r in ok_runs(rows, c.name)}
+        entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
+        both = sorted(set(mine) & set(ref))
+        other_model = {s for s in both if mine[s].get("model") != ref[s].get("model")}
+        apart_loops = {s for s in both if other_loops(mine[s], ref[s])}
+        entry["missing"] = {}
+        for m in METRICS:
+            by_model = other_model if m in MODEL_SCALED else set()
+            by_loops = apart_loops - by_model if m in VALIDATED else set()
+            apart = by_model | by_loops
+            entry[m] = paired_difference(
+                {s: r[m] for s, r in mine.items() if s not in apart}, {s: r[m] for s, r in ref.items()}
+            )
+            lacking = [
+                mine[s] if _lacks(mine[s], m) else ref[s]
+                for s in both
+                if s not in apart and (_lacks(mine[s], m) or _lacks(ref[s], m))
+            ]
+            words = [_why(r, m) for r in lacking] + [OTHER_MODEL] * len(by_model) + [OTHER_LOOPS] * len(by_loops)
+            entry["missing"][m] = Counter(words)
+        result.append(entry)
+    return result
+
+
+def _numbers(row: dict[str, Any]) -> dict[str, float | None]:
+    """The row's plugin numbers by column (``val.<term>``, ``plugins.<plugin>.<key>``)."""
+    return row.get("plugin_numbers", {})
+
+
+def paired_plugin_numbers(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str
+) -> list[dict[str, Any]]:
+    """The plugins' numbers (:func:`plugin_columns`) paired as :func:`paired` pairs the metrics: per configuration
+    other than ``reference``, ``config``, ``pairs`` (the seeds where both runs are ok) and ``numbers``: per column
+    that some ok run of the two configurations reports, an :class:`Estimate` of *configuration − reference* over the
+    pairs where both runs report a finite value; and ``missing``: per column, a Counter of why the other pairs have
+    none: :data:`NOT_REPORTED` naming the configuration whose run lacks it (the configuration's first),
+    :data:`OTHER_LOOPS` when the two runs validated on other loops (a plugin's numbers are measured on the run's data,
+    as free bits' on its validation batches), else :func:`missing_word` (a number recorded as null, NaN or inf).
+    ``[]`` as :func:`paired`."""
+    if not any(c.name == reference for c in configs):
+        return []
+    ref = {r["seed"]: r for r in ok_runs(rows, reference)}
+    result = []
+    for c in configs:
+        if c.name == reference:
+            continue
+        mine = {r["seed"]: r for r in ok_runs(rows, c.name)}
+        both = sorted(set(mine) & set(ref))
+        entry: dict[str, Any] = {"config": c.name, "pairs": len(both), "numbers": {}, "missing": {}}
+        for column in plugin_columns([*mine.values(), *ref.values()]):
+            why: Counter[str] = Counter()
+            kept = []
+            for s in both:
+                lacking = [name for name, r in ((c.name, mine[s]), (reference, ref[s])) if column not in _numbers(r)]
+                if lacking:
+                    why[NOT_REPORTED.format(config=lacking[0])] += 1
+                elif other_loops(mine[s], ref[s]):
+                    why[OTHER_LOOPS] += 1
+                elif len(finite_values([_numbers(mine[s])[column], _numbers(ref[s])[column]])) < 2:
+                    why[missing_word(column)] += 1
+                else:
+                    kept.append(s)
+            entry["numbers"][column] = paired_difference(
+                {s: _numbers(mine[s])[column] for s in kept}, {s: _numbers(ref[s])[column] for s in kept}
+            )
+            entry["missing"][column] = why
+        result.append(entry)
+    return result
+
+
+def reported(values: list[float | None], ok: int) -> tuple[Estimate, Counter[str]]:
+    """The :class:`Estimate` of a plugin's number over the ``values`` a configuration's ``ok`` runs report
+    (:func:`plugin_values`), and why the others have none: ``n/a`` (recorded as null, NaN or inf),
+    :data:`UNREPORTED` (the run does not report it)."""
+    e = estimate(values)
+    return e, +Counter({NOT_DEFINED: len(values) - e.n, UNREPORTED: ok - len(values)})
+
+
+def plugin_values(rows: list[dict[str, Any]], config: str) -> dict[str, list[Any]]:
+    """Per column of :func:`plugin_columns`: its values in ``config``'s ok runs that have it (``[]`` where none has
+    it: the plugin is not in the configuration)."""
+    ok = ok_runs(rows, config)
+    return {
+        column: [r["plugin_numbers"][column] for r in ok if column in r.get("plugin_numbers", {})]
+        for column in plugin_columns(rows)
+    }
+
+
+def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, str, str]]:
+    """``(configuration, warning, seeds)`` for every distinct plugin warning of a configuration's runs (a warning
+    such as "kl_anneal: the run ends before the schedule does" changes what a row means)."""
+    result = []
+    for c in configs:
+        seeds: dict[str, list[str]] = {}
+        for r in rows:
+            if r["config"] == c.name:
+                for warning in r["warnings"]:
+                    seeds.setdefault(warning, []).append(str(r["seed"]))
+        result += [(c.name, warning, ", ".join(found)) for warning, found in seeds.items()]
+    return result

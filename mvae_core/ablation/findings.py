@@ -1,0 +1,78 @@
+"""Which paired differences the seeds tell apart from noise (their 95 % interval excludes 0: bold in summary.md,
+named on the console), which are not judged, and the words that count them against what chance alone would give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.stats import Estimate
+
+NOT_JUDGED = ("seconds", "cpu_seconds")
+"""Metrics whose paired differences are shown but not judged: never bold in summary.md, not counted among the
+intervals that exclude 0 nor named on the console, ``excludes_zero`` null in summary.json. Wall-clock and CPU time
+grow with the machine's load (the ablation's other runs share its cores), so an interval that excludes 0 can be the
+load's doing, not the configuration's (:data:`NOT_JUDGED_WHY`)."""
+NOT_JUDGED_WHY = (
+    "they grow with the machine's load (the ablation's other runs share its cores), so an interval of theirs that "
+    "excludes 0 can be the load's doing, not the configuration's"
+)
+NOT_JUDGED_NOTE = (
+    f" The {' and '.join(METRICS[m] for m in NOT_JUDGED)} columns are shown but not judged (never bold, not counted): "
+    f"{NOT_JUDGED_WHY}."
+)
+
+
+def excludes_zero(e: Estimate) -> bool:
+    """Whether the 95 % interval of ``e`` (two values or more) lies wholly above or below 0: a difference the seeds
+    agree on beyond their own spread."""
+    return e.low is not None and e.high is not None and (e.low > 0 or e.high < 0)
+
+
+def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """What the console and summary.md say of paired differences none of which has an interval to tell it from noise
+    (:func:`countable` is empty), and why: too few seeds, runs that failed, or runs that did not differ."""
+    if max(d["pairs"] for d in diffs) >= 2:
+        return "no interval to judge (each difference is 0 in every pair, or has a value in fewer than 2 pairs)"
+    if len({r["seed"] for r in rows}) < 2:
+        return "no interval to judge (each difference is of one pair, one seed: more seeds)"
+    return "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs)"
+
+
+def countable(differences: list[Estimate]) -> list[Estimate]:
+    """The paired ``differences`` that have a 95 % interval (two pairs or more), but those that are 0 in every pair
+    (``+0 ± 0 [+0, +0]``: runs that did not differ at all, which chance cannot make bold)."""
+    return [e for e in differences if e.n >= 2 and (e.std or e.mean)]
+
+
+def counted_intervals(part: int, whole: int, verb: tuple[str, str], definite: bool = False) -> str:
+    """``part`` of ``whole`` intervals and what they do, in agreement: the noun with ``whole`` (``1 interval``,
+    ``23 intervals``), ``verb`` (singular, plural) with ``part`` (``1 of the 23 intervals here is bold``, ``2 of
+    23 intervals exclude 0``), singular too for the one interval there is (``0 of 1 interval excludes 0``);
+    ``definite``: ``of the``. The one wording of summary.md's and the console's counts."""
+    noun = "interval" if whole == 1 else "intervals"
+    return f"{part} of {'the ' if definite else ''}{whole} {noun} {verb[0] if 1 in (part, whole) else verb[1]}"
+
+
+def by_chance(intervals: int) -> str:
+    """How many of ``intervals`` 95 % intervals exclude 0 by chance alone, 1 in 20, if no configuration differed from
+    the reference (``1.2`` of 25): the console's and summary.md's number."""
+    return f"{intervals / 20:.2g}"
+
+
+def distinguished(differences: list[Estimate], diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """What the bold cells of a table of paired ``differences`` (those of the configurations ``diffs``) are, and how
+    many of its intervals would exclude 0 by chance alone (:func:`by_chance`); an interval of differences that are all
+    0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted (:func:`countable`)."""
+    intervals = countable(differences)
+    bold = sum(excludes_zero(e) for e in intervals)
+    said = (
+        f"{counted_intervals(bold, len(intervals), ('here is bold', 'here are bold'), definite=True)}; with no "
+        f"difference at all, about {by_chance(len(intervals))} would be by chance."
+        if intervals
+        else f"Here: {no_interval(diffs, rows)}."
+    )
+    return (
+        "**Bold**: the 95 % interval excludes 0, a difference the seeds agree on beyond their spread; the others are "
+        f"not told apart from noise by these seeds (more seeds narrow them). {said}"
+    )

@@ -1,0 +1,81 @@
+"""``summary.json``: summary.md's numbers as plain data, unrounded, for scripts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from mvae_core.ablation.columns import DIRECTIONS, METRICS, UNITS
+from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
+from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY, excludes_zero
+from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.stats import Estimate
+
+
+def statistics(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> dict[str, Any]:
+    """The numbers of summary.md's tables as plain data (``summary.json``), unrounded, for scripts: per configuration
+    (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
+    :data:`METRICS` its :func:`_estimate_json`; ``plugin_numbers``: the same of each plugin column its ok runs have,
+    :func:`plugin_values`, over the runs that have it), and per reference (``paired``) each other configuration's
+    ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
+    ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why);
+    each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value
+    without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
+    by_name = {c.name: c for c in configs}
+
+    def configuration(e: dict[str, Any]) -> dict[str, Any]:
+        arm = by_name[e["config"]]
+        about = {"config": arm.name, "plugins": list(arm.plugins), "overrides": list(arm.overrides)}
+        counts = {"runs": e["runs"], "ok": e["ok"], "stops": dict(e["stops"])}
+        seeds: dict[str, list[int]] = {}
+        for r in rows:
+            for warning in r["warnings"] if r["config"] == arm.name else ():
+                seeds.setdefault(warning, []).append(r["seed"])
+        said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
+        metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
+        plugins = {
+            column: _estimate_json(*reported(values, e["ok"]))
+            for column, values in plugin_values(rows, arm.name).items()
+            if values
+        }
+        return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
+
+    def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
+        metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True, judged=m not in NOT_JUDGED) for m in METRICS}
+        plugins = {
+            column: _estimate_json(e, numbers["missing"][column], paired=True)
+            for column, e in numbers["numbers"].items()
+        }
+        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, "plugin_numbers": plugins}
+
+    return {
+        "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
+        "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
+        "units": dict(UNITS),
+        "not_judged": {"metrics": list(NOT_JUDGED), "why": NOT_JUDGED_WHY},
+        "configurations": [configuration(e) for e in per_config(rows, configs)],
+        "paired": {
+            reference: [
+                difference(d, numbers)
+                for d, numbers in zip(
+                    paired(rows, configs, reference), paired_plugin_numbers(rows, configs, reference), strict=True
+                )
+            ]
+            for reference in references
+            if reference in by_name
+        },
+        "failed": [
+            {key: r[key] for key in ("config", "seed", "run", "status", "exit_code", "error")}
+            for r in rows
+            if r["status"] != "ok"
+        ],
+    }
+
+
+def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False, judged: bool = True) -> dict[str, Any]:
+    """One cell of :func:`statistics`: ``n``, ``mean``, ``std``, ``low``, ``high`` (``None`` where undefined: std and
+    interval need two values), ``missing`` (why → how many lack a value), and for a paired difference
+    ``excludes_zero`` (:func:`excludes_zero`; ``None`` when not ``judged``, a metric of :data:`NOT_JUDGED`, as
+    summary.md never makes it bold)."""
+    numbers = {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
+    return numbers | ({"excludes_zero": excludes_zero(e) if judged else None} if paired else {})
