@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import os
 
-from mvae_core.checkpoint import BEST_MODEL, CheckpointError, load_model_file, load_weights
+from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_model_file, load_weights
 from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.models import build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
-from mvae_core.run_files import CONFIG
+from mvae_core.run_files import CONFIG, METRICS
 from mvae_core.run_split import RunSplit
 from mvae_core.run_state import RunStatus
 from mvae_core.run_steps import Steps
@@ -35,6 +35,29 @@ from mvae_core.run_weights import RunWeights, SavedModel
 class RunDir(RunStatus, RunSplit, RunVersions, RunWeights):
     """A run directory at ``path``: the one writer of its files and the one reader of them for later commands
     (nothing is created until a method writes)."""
+
+    def trained_nothing(self) -> bool:
+        """The run stopped before anything of its training was saved (a failure at its first steps, a crash, a plugin
+        that raised as training started): its ``config.toml`` is here, no metrics line, no best model, and no
+        checkpoint but the one written before training (:meth:`checkpoint_before_training`), if any. A new run may
+        start here again in its place (:func:`~mvae_core.run_setup.refuse_existing_run`), after
+        :meth:`clear_untrained`."""
+        if self.never_checkpointed():
+            return True
+        if not (self.path / CONFIG).is_file() or os.path.lexists(self.path / BEST_MODEL) or self.read_metrics():
+            return False
+        return self.checkpoint_before_training()
+
+    def clear_untrained(self) -> bool:
+        """Remove what a run that :meth:`trained_nothing` left besides its config and data files (``metrics.jsonl``
+        without a line, ``failure.json``, the checkpoint written before training), for a new run that starts here in
+        its place; True when it left a checkpoint. The checkpoint goes last: a stop between leaves a run that still
+        trained nothing. Only for the process that holds the run's lock, once :meth:`trained_nothing` said so."""
+        (self.path / METRICS).unlink(missing_ok=True)
+        self.clear_failure()
+        checkpointed = (self.path / CHECKPOINT).exists()
+        (self.path / CHECKPOINT).unlink(missing_ok=True)
+        return checkpointed
 
     def load_model(self) -> tuple[MelodyModel, MvaeConfig]:
         """The best model in eval mode, rebuilt from the run's config (no code is executed): :meth:`load_best`

@@ -68,7 +68,7 @@ def failed(
     if exc.__cause__ is not None:  # the plugin's own exception, when it raised one: where in its code
         failure["traceback"] = "".join(traceback.format_exception(exc.__cause__))
     _record_failure(writer, failure)
-    checkpointed = run.has_checkpoint()
+    checkpointed, untrained = run.has_checkpoint(), run.trained_nothing()
     done = len(run.read_metrics())
     over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
 
@@ -79,10 +79,14 @@ def failed(
                 f"training was over ({saved}), so a resume has nothing left to do: the run is usable ({how.generate})"
             )
         if checkpointed:  # a resume keeps the run's settings: a fix of one of them needs a new run
-            return (
-                f"after a fix of the plugin, {how.resume} continues from its last checkpoint; if a setting of the "
-                f"run was the cause, start a new run with it changed, in another output directory ({how.trainer_out})"
-            )
+            resume = f"after a fix of the plugin, {how.resume} continues from its last checkpoint"
+            if untrained:  # only the checkpoint written before training: a new run may take its place
+                return (
+                    f"{resume}; if a setting of the run was the cause, start it again with that setting changed, "
+                    f"in its place ({how.train}): nothing trained is lost"
+                )
+            another = f"in another output directory ({how.trainer_out})"
+            return f"{resume}; if a setting of the run was the cause, start a new run with it changed, {another}"
         # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
         return f"nothing was checkpointed, so after a fix start it again: {how.again}"
 

@@ -132,10 +132,14 @@ def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = F
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
     that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
     finished run is continued with a larger epoch budget (``epochs``, when it is one), a run a plugin stopped is not
-    resumed, one that another process trains is left to it."""
+    resumed, one that another process trains is left to it. A run that stopped before anything of its training was
+    saved (:meth:`RunDir.trained_nothing`: it failed or crashed at its start) is no run to keep: the new run starts
+    over in its place, as the messages of that stop say (``the same mvae train command``)."""
     if not run.exists():
         return
     state = run.state(check_lock=not locked)
+    if state.kind != "training" and run.trained_nothing():
+        return
     budget = epochs if epochs is not None and epochs > state.done else None
 
     def message(steps: Steps) -> str:

@@ -44,6 +44,16 @@ class RunWeights(RunFiles):
         when it cannot be read."""
         return load_checkpoint(self.path / CHECKPOINT, mapped=True).get(SETTINGS)
 
+    def checkpoint_before_training(self) -> bool:
+        """``checkpoint.pt`` is the one the trainer writes before its first step (epoch -1, no step of epoch 1 in it),
+        read without loading its tensors: it holds nothing the run trained. False when there is none, or one that
+        cannot be read (which is not taken for one that can be written over)."""
+        try:
+            payload = load_checkpoint(self.path / CHECKPOINT, mapped=True)
+        except CheckpointError:
+            return False
+        return payload.get("epoch") == -1 and payload.get("progress") is None
+
     def load_checkpoint(self) -> dict[str, Any]:
         """The resume checkpoint; :class:`CheckpointError` naming the file if it is unreadable or incomplete."""
         path = self.path / CHECKPOINT

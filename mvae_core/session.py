@@ -16,8 +16,9 @@ notebooks all go the same way:
 4. **run directory**: ``config.toml`` (with absolute data paths, versions and the fingerprint),
    ``data_report.json`` and ``split.json``; a resume truncates ``metrics.jsonl`` to the checkpoint (warning of
    checkpointed epochs without a line), writes a damaged ``split.json`` again, warns that a run that failed with a
-   non-finite loss repeats its steps, and removes ``failure.json``; every training first removes the temporaries of
-   run files whose writes were killed midway;
+   non-finite loss repeats its steps, and removes ``failure.json``; a new run in the folder of one that trained
+   nothing (:meth:`~mvae_core.run.RunDir.trained_nothing`) removes what that one left; every training first removes
+   the temporaries of run files whose writes were killed midway;
 5. **training** (:class:`~mvae_core.trainer.Trainer`), with SIGINT/SIGTERM deferred to the next step;
 6. **the end**: a :class:`RunResult`, or a typed error (:mod:`mvae_core.errors`): :class:`RunFailed` after writing
    ``failure.json``, :class:`RunInterrupted` after the checkpoint, and the bad-input errors before anything ran.
@@ -254,6 +255,10 @@ def train(
             if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
                 reporter.note(retrained)
             if dist.is_main and not resume:
+                if run.exists():  # a run that trained nothing (refuse_existing_run): this one starts in its place
+                    replaced = run.state(check_lock=False)
+                    run.clear_untrained()
+                    reporter.note(f"{run.path} held a run that trained nothing, {replaced}: this run starts over there")
                 packages = {**model_packages(cfg), **host.packages}
                 run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record())
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
