@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,15 @@ from mvae_core.view import epoch_number
 
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
 NO_CURVE = "no run finished ok"
+TITLE_WIDTH = 34
+"""A bar panel's title lines, in characters: what a quarter of the figure beside the legend holds at its font size
+(best val_elbo's unit is longer, and ran into the next panel's title)."""
+LEGEND_ROWS = 40
+"""The legend's entries per column, right of the panels: what the figure's height holds at its font size (a
+factorial plan of five plugins, 32 configurations, is one column)."""
+DASHED = (0, (4, 3))
+"""The line style of a configuration's curves drawn over the same curves of an earlier one (:func:`coinciding`), so
+that the colour under them still shows between the dashes."""
 
 
 def _epochs(count: int) -> list[int]:
@@ -22,9 +32,17 @@ def _epochs(count: int) -> list[int]:
 
 
 def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -> None:
-    """Top: ``val_elbo`` per epoch, one colour per configuration (thin: each ok run, thick: the mean over its runs,
-    drawn only up to the epoch every run reached — each seed has its own validation split, so a mean over the
-    runs still going would jump when one stops; :data:`NO_CURVE` when no run is ok). Bottom, one bar per
+    """Write :func:`figure_of` the runs to ``path`` (PNG)."""
+    atomic_write(path, figure_of(rows, configs).savefig, durable=False)
+
+
+def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
+    """The matplotlib ``Figure`` of ``ablation.png``. Top: ``val_elbo`` per epoch, one colour per configuration
+    (thin: each ok run, thick: the mean over its runs, drawn only up to the epoch every run reached — each seed has
+    its own validation split, so a mean over the runs still going would jump when one stops; :data:`NO_CURVE` when
+    no run is ok); a configuration whose curves are those of an earlier one (:func:`coinciding`) is dashed over
+    them and labelled ``name (= earlier)``; the legend is outside the axes, right of the panels, so it covers no
+    curve however many configurations there are. Bottom, one bar per
     configuration with its 95 % t-interval as an error bar (none for a single value): the best ``val_elbo`` as a
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
     :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
@@ -37,17 +55,24 @@ def draw(rows: list[dict[str, Any]], configs: list[Configuration], path: Path) -
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
     colours = colours_of(configs)
+    same = coinciding(rows, configs)
     differences = paired_curves(rows, configs, NONE)
     if differences:  # the effects are small next to the fall of the curves: beside them, each against none
         half = (1 + len(BAR_METRICS)) // 2
-        _curves(figure.add_subplot(grid[0, :half]), rows, configs, colours)
-        _differences(figure.add_subplot(grid[0, half:]), differences, colours)
+        curves = figure.add_subplot(grid[0, :half])
+        _curves(curves, rows, configs, colours, same)
+        _differences(figure.add_subplot(grid[0, half:]), differences, colours, same)
     else:
-        _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
+        curves = figure.add_subplot(grid[0, :])
+        _curves(curves, rows, configs, colours, same)
+    if handles_labels := curves.get_legend_handles_labels():
+        figure.legend(*handles_labels, loc="outside right upper", fontsize=8, frameon=False,
+                      ncols=-(-len(handles_labels[1]) // LEGEND_ROWS))  # fmt: skip
     for column, (title, bars, word) in enumerate(bar_panels(rows, configs)):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
-    figure.supxlabel(caption(rows, bool(paired(rows, configs, NONE)), bool(differences)), fontsize=8, color="0.3")
-    atomic_write(path, figure.savefig, durable=False)
+    said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=bool(same))
+    figure.supxlabel(said, fontsize=8, color="0.3")
+    return figure
 
 
 Bar = tuple[str, Estimate, int]
@@ -92,22 +117,40 @@ def colours_of(configs: list[Configuration]) -> dict[str, Any]:
 
 def bar_title(metric: str) -> str:
     """A bar panel's title: the metric, and under it its unit (:data:`~mvae_core.ablation.columns.UNITS`) where the
-    name does not say it (``epochs``)."""
+    name does not say it (``epochs``), on lines of at most :data:`TITLE_WIDTH` characters."""
     title, unit = METRICS[metric], UNITS[metric]
-    return title if unit == title else f"{title}\n({unit})"
+    return title if unit == title else "\n".join([title, *textwrap.wrap(f"({unit})", TITLE_WIDTH)])
 
 
-def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool = False) -> str:
+def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool = False, coincide: bool = False) -> str:
     """What the figure's lines and error bars are, under it, so that the figure read alone (in a paper, a slide)
-    says it: the seeds, the 95 % t-interval, and what the paired panels subtract."""
+    says it: the seeds, the 95 % t-interval, what the paired panels subtract, and (``coincide``) what a dashed
+    ``(= name)`` curve is."""
     seeds = len({r["seed"] for r in rows})
     paired_what = f"; the first panel pairs each run with {NONE}'s run of the same seed" if paired_panel else ""
     curves_what = f" Right: each run minus {NONE}'s run of the same seed (below 0: better)." if paired_curves else ""
+    same_what = "\nDashed, (= name): the same curves as name's, drawn over them." if coincide else ""
     return (
         f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
-        f"their mean up to the last epoch all reached.{curves_what}\nBars: mean over the runs (k of n: over k of the n "
+        f"their mean up to the last epoch all reached.{curves_what}{same_what}\nBars: mean over the runs (k of n: over k of the n "
         f"seeds, the others failed or have no value), error bars its 95 % t-interval{paired_what}."
     )
+
+
+def coinciding(rows: list[dict[str, Any]], configs: list[Configuration]) -> dict[str, str]:
+    """Configuration → the first configuration before it (in plan order) whose ok runs have exactly the same
+    ``val_curve`` seed by seed, over the same seeds (runs that did not differ at all: a plugin that never acted), so
+    that its curves would hide that one's; a configuration without ok runs coincides with none."""
+    curves = {
+        c.name: {r["seed"]: r["val_curve"] for r in rows if r["config"] == c.name and r["status"] == "ok"}
+        for c in configs
+    }
+    same: dict[str, str] = {}
+    for later, c in enumerate(configs):
+        earlier = (e.name for e in configs[:later] if curves[c.name] and curves[e.name] == curves[c.name])
+        if (first := next(earlier, None)) is not None:
+            same[c.name] = same.get(first, first)
+    return same
 
 
 def paired_curves(
@@ -136,38 +179,53 @@ def paired_curves(
     return result
 
 
-def _curves(axes: Any, rows: list[dict[str, Any]], configs: list[Configuration], colours: dict[str, str]) -> None:
-    """The top panel of :func:`draw`. A curve of one epoch (a 1-epoch ablation, or a mean over runs one of which
-    stopped after its first epoch) is a dot: a line of one point draws nothing (the axes: :func:`_epoch_axis`)."""
+def _curves(
+    axes: Any,
+    rows: list[dict[str, Any]],
+    configs: list[Configuration],
+    colours: dict[str, str],
+    same: dict[str, str] | None = None,
+) -> None:
+    """The top panel of :func:`figure_of`, labelled for the figure's legend (:func:`_label`). A curve of one epoch (a
+    1-epoch ablation, or a mean over runs one of which stopped after its first epoch) is a dot: a line of one point
+    draws nothing (the axes: :func:`_epoch_axis`). ``same``: :func:`coinciding`, else none coincide."""
+    same = same or {}
     longest = 0
     for c in configs:
         if runs := [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]:
-            _runs_and_mean(axes, runs, colours[c.name], c.name)
+            _runs_and_mean(axes, runs, colours[c.name], _label(c.name, same), c.name in same)
             longest = max(longest, *map(len, runs))
     _epoch_axis(axes, longest, "val_elbo per validation loop (lower is better)")
-    if axes.get_legend_handles_labels()[1]:
-        axes.legend(fontsize=8, ncols=2, frameon=False)
-    else:  # matplotlib warns of a legend without a curve (on the ablation's console)
+    if not axes.get_legend_handles_labels()[1]:
         axes.text(0.5, 0.5, NO_CURVE, transform=axes.transAxes, ha="center", va="center", color="0.4")
 
 
-def _differences(axes: Any, differences: dict[str, list[list[float]]], colours: dict[str, str]) -> None:
-    """The top right panel of :func:`draw`: :func:`paired_curves`, thin per seed, thick their mean up to the last
-    epoch every seed reached; 0 is the reference."""
+def _label(name: str, same: dict[str, str]) -> str:
+    """A configuration's entry in the legend: its name, and ``(= other)`` when its curves are ``other``'s
+    (:func:`coinciding`)."""
+    return f"{name} (= {same[name]})" if name in same else name
+
+
+def _differences(
+    axes: Any, differences: dict[str, list[list[float]]], colours: dict[str, str], same: dict[str, str]
+) -> None:
+    """The top right panel of :func:`figure_of`: :func:`paired_curves`, thin per seed, thick their mean up to the
+    last epoch every seed reached, dashed as in the curves' panel; 0 is the reference."""
     for name, curves in differences.items():
-        _runs_and_mean(axes, curves, colours[name], name)
+        _runs_and_mean(axes, curves, colours[name], _label(name, same), name in same)
     axes.axhline(0, color=colours.get(NONE, "0.3"), linewidth=1.5)
     longest = max(len(curve) for curves in differences.values() for curve in curves)
     _epoch_axis(axes, longest, f"val_elbo − {NONE}, same seed")
 
 
-def _runs_and_mean(axes: Any, curves: list[list[float]], colour: str, label: str) -> None:
+def _runs_and_mean(axes: Any, curves: list[list[float]], colour: str, label: str, dashed: bool = False) -> None:
     """``curves`` thin, one per run, and their mean thick (``label`` in the legend), up to the last epoch every run
-    reached; a curve of one point is a dot."""
+    reached, :data:`DASHED` when ``dashed``; a curve of one point is a dot."""
+    style = {"linestyle": DASHED} if dashed else {}
     for curve in curves:
-        axes.plot(_epochs(len(curve)), curve, color=colour, alpha=0.3, linewidth=0.8, **_dot(curve))
+        axes.plot(_epochs(len(curve)), curve, color=colour, alpha=0.3, linewidth=0.8, **style, **_dot(curve))
     means = [_mean([curve[e] for curve in curves]) for e in range(min(map(len, curves)))]
-    axes.plot(_epochs(len(means)), means, color=colour, linewidth=2, label=label, **_dot(means))
+    axes.plot(_epochs(len(means)), means, color=colour, linewidth=2, label=label, **style, **_dot(means))
 
 
 def _epoch_axis(axes: Any, longest: int, label: str) -> None:
