@@ -15,11 +15,11 @@ import operator
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
-from typing import Any, Literal, TypedDict, TypeVar, cast
+from typing import Any, Concatenate, Literal, ParamSpec, TypedDict, TypeVar, cast
 
 import mido
 import numpy as np
@@ -88,81 +88,6 @@ class SecondsNote(TypedDict):
     end: float  # seconds, at the latest the next later onset or the loop's (file's) end
     velocity: int  # 1..127
     step: int  # the 16th-note grid step it belongs to, counted from that start
-
-
-@dataclass(repr=False)
-class Run:
-    """A trained run: its best model (eval mode, from ``model.safetensors``), its resolved config and the metadata
-    saved with the model's weights (``epoch``, counted from 0, and ``val_elbo`` for a model mvae saved; strings, as
-    safetensors stores them: ``int(run.model_metadata["epoch"])``), read with them: a new best that training writes
-    meanwhile never mixes with them."""
-
-    path: Path
-    model: MelodyModel
-    config: MvaeConfig
-    model_metadata: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        """``Run('runs/a', model='melody_rnn', hidden=64, latent_dim=2)``: what it is, not every layer and setting."""
-        model = self.config.model
-        return f"Run({str(self.path)!r}, model={model.name!r}, hidden={model.hidden}, latent_dim={model.latent_dim})"
-
-    def metrics(self) -> list[dict[str, Any]]:
-        """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file), as
-        :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out."""
-        return RunDir(self.path).read_metrics()
-
-    def generate(self, z: LatentPoint | None = None, **kwargs: Any) -> Generated:
-        """:func:`generate` from this run: ``run.generate([0.5, -1])``, ``run.generate(random=8, seed=1)``."""
-        return generate(self, z, **kwargs)
-
-    def evaluate(
-        self, data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], **kwargs: Any
-    ) -> dict[str, Any]:
-        """:func:`evaluate` of this run on ``data``."""
-        return evaluate(self, data, **kwargs)
-
-    def encode(self, midi: str | os.PathLike[str]) -> list[LoopCode]:
-        """:func:`encode` with this run."""
-        return encode(self, midi)
-
-    def interpolate(self, start: Endpoint, end: Endpoint, steps: int = 8, **kwargs: Any) -> Generated:
-        """:func:`interpolate` with this run."""
-        return interpolate(self, start, end, steps, **kwargs)
-
-    def player(self) -> NotePlayer:
-        """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
-        (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``. A model's bug in
-        its ``player`` is a :class:`~mvae_core.models.ModelError` naming the model and its package."""
-        with model_code(self.config.model.name, "player"):
-            return self.model.player()
-
-    def timed(self, notes: Sequence[Note], options: DecodeOptions | None = None) -> list[SecondsNote]:
-        """One loop's ``notes`` (``player.notes(z, options)``) in seconds, ordered by start, as the loop-exact file
-        at ``options.tempo`` and ``options.grid_offset`` holds them (default :class:`DecodeOptions`): MIDI pitch from
-        this run's pitch rows, the offset scaled by the grid offset, a note cut at the next later onset and at the
-        loop's end (:class:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
-        ``notes`` that are not a list of :class:`~mvae_core.generation.Note` (one loop), or ``options`` that is not a
-        :class:`DecodeOptions`."""
-        options = given_options(options)
-        if (
-            isinstance(notes, str | bytes)
-            or not isinstance(notes, Sequence)
-            or not all(isinstance(note, Note) for note in notes)
-        ):
-            several = isinstance(notes, list | tuple) and bool(notes) and all(isinstance(n, list) for n in notes)
-            hint = "; a Generated file's loops give theirs with generated.timed(i)" if several else ""
-            raise OptionError("notes", f"are one loop's notes (a list of mvae_core.Note, as player.notes gives){hint}, "
-                              f"got {notes!r:.60}")  # fmt: skip
-        return _seconds(timed_notes([list(notes)], self.config, options), options.tempo)
-
-    def export_onnx(self, path: str | os.PathLike[str]) -> Path:
-        """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
-        sidecar beside it, whose path is returned (docs/tools.md). Needs the ``onnx`` extra; raises
-        :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra or a model without an export."""
-        from mvae_core.tools.export import export_decoder, run_source
-
-        return export_decoder(self.model, self.config, Path(path), run_source(self.path, self.model_metadata))
 
 
 def _seconds(notes: list[TimedNote], tempo: float) -> list[SecondsNote]:
@@ -380,18 +305,67 @@ def keyword_only(function: Function) -> Function:
     return call  # type: ignore[return-value]
 
 
+def known_keywords(kind: str, unlisted: Collection[str] = ()) -> Callable[[Function], Function]:
+    """Refuses a keyword argument the function does not take with an :class:`InputError` that names it and the
+    closest one it takes (``unknown generation option(s) 'temprature' (did you mean 'temperature'?); options are
+    …``, its keyword-only arguments but the ``unlisted`` old names), where Python raises a TypeError without a
+    suggestion; a type checker flags the same call."""
+
+    def decorate(function: Function) -> Function:
+        parameters = inspect.signature(function).parameters
+        options = sorted(p.name for p in parameters.values() if p.kind is p.KEYWORD_ONLY and p.name not in unlisted)
+
+        @wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if unknown := sorted(set(kwargs) - set(parameters)):
+                named = ", ".join(f"{name!r}{_suggestion(name, set(parameters) - set(unlisted))}" for name in unknown)
+                raise InputError(f"unknown {kind}(s) {named}; options are {', '.join(options)}")
+            return function(*args, **kwargs)
+
+        return call  # type: ignore[return-value]
+
+    return decorate
+
+
+Arguments = ParamSpec("Arguments")
+Result = TypeVar("Result")
+
+
+def run_method(
+    function: Callable[Concatenate[Run, Arguments], Result],
+) -> Callable[Concatenate[Run, Arguments], Result]:
+    """``function(run, ...)`` as a method of :class:`Run`: ``run.generate(...)`` is ``generate(run, ...)``, with the
+    same arguments after ``run`` and the same docstring, so an editor completes the method's keywords and a type
+    checker flags a misspelt one, from the one signature."""
+
+    @wraps(function)
+    def method(self: Run, /, *args: Arguments.args, **kwargs: Arguments.kwargs) -> Result:
+        return function(self, *args, **kwargs)
+
+    method.__qualname__ = f"Run.{function.__name__}"
+    return method
+
+
+@known_keywords("generation option", unlisted=("bars",))
 @keyword_only
 def generate(
     run: str | os.PathLike[str] | Run | RunResult,
     z: LatentPoint | None = None,
     *,
     random: int | None = None,
-    seed: int = 0,
+    seed: int = DecodeOptions.seed,
     loops: int | None = None,
     walk: float = WALK,
     noise: float = 0.0,
     bars: int | None = None,
-    **options: Any,
+    density: float = DecodeOptions.density,
+    temperature: float = DecodeOptions.temperature,
+    timing_temperature: float = DecodeOptions.timing_temperature,
+    poly: bool = DecodeOptions.poly,
+    threshold_min: float | None = DecodeOptions.threshold_min,
+    threshold_max: float | None = DecodeOptions.threshold_max,
+    grid_offset: float = DecodeOptions.grid_offset,
+    tempo: float = DecodeOptions.tempo,
 ) -> Generated:
     """Decode latent points of ``run`` into loops, one file's worth per point (``mvae generate`` as a call).
 
@@ -405,8 +379,9 @@ def generate(
     :param noise: std of Gaussian noise added to each point.
     :param bars: the old name of ``loops`` (it counts loops too: ``bars=4`` gives 8 bars), with a
         :class:`~mvae_core.errors.RenamedOption` warning (a FutureWarning).
-    :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`: ``density``, ``temperature``,
-        ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``, ``grid_offset``, ``tempo``.
+    :param density: and ``temperature``, ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``,
+        ``grid_offset``, ``tempo``: the decoding options, the fields of :class:`~mvae_core.generation.DecodeOptions`
+        (with its defaults; docs/cli.md's ``mvae generate`` says what each does).
     :returns: a :class:`Generated`: ``write(folder)`` for MIDI files, ``write_audio`` for WAV, ``midi(i)`` for
         ``pretty_midi``, ``generated[i]`` for file ``i``'s notes.
     :raises InputError: a bad argument, naming it (:class:`OptionError` for a value of the wrong type or out of
@@ -416,7 +391,10 @@ def generate(
     trained = load(run)
     seed, walk, noise = whole_number("seed", seed), *_reals(walk=walk, noise=noise)
     loops_name, loops = _loops(loops, bars)
-    decode = decode_options(seed=seed, **options)
+    decode = decode_options(
+        density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
+        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
+    )  # fmt: skip
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)
     if z is not None and random is not None:
@@ -453,12 +431,8 @@ def _loops(loops: int | None, bars: int | None) -> tuple[str, int]:
 
 
 def decode_options(**given: Any) -> DecodeOptions:
-    """:class:`DecodeOptions` from keyword arguments (``None`` keeps a default); names the bad one."""
-    fields = {f.name for f in dataclasses.fields(DecodeOptions)}
-    unknown = sorted(set(given) - fields)
-    if unknown:
-        named = ", ".join(f"{name!r}{_suggestion(name, fields)}" for name in unknown)
-        raise InputError(f"unknown generation option(s) {named}; options are {', '.join(sorted(fields))}")
+    """:class:`DecodeOptions` from :func:`generate`'s or :func:`interpolate`'s decoding options (``None`` keeps a
+    default); :class:`OptionError` names a value of the wrong type or out of range."""
     return DecodeOptions(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -496,7 +470,7 @@ def _reals(**values: object) -> list[float]:
     return [real_number(name, value) for name, value in values.items()]
 
 
-def _suggestion(name: str, known: set[str]) -> str:
+def _suggestion(name: str, known: Iterable[str]) -> str:
     """`` (did you mean 'temperature'?)`` for a misspelt option, or nothing when no option is close."""
     match = closest(name, known)
     return f" (did you mean {match!r}?)" if match else ""
@@ -519,6 +493,7 @@ Endpoint = str | os.PathLike[str] | LatentPoint
 loops is encoded (its posterior mean)."""
 
 
+@known_keywords("generation option")
 def interpolate(
     run: str | os.PathLike[str] | Run | RunResult,
     start: Endpoint,
@@ -526,7 +501,15 @@ def interpolate(
     steps: int = 8,
     *,
     loop: int | None = None,
-    **options: Any,
+    density: float = DecodeOptions.density,
+    temperature: float = DecodeOptions.temperature,
+    timing_temperature: float = DecodeOptions.timing_temperature,
+    poly: bool = DecodeOptions.poly,
+    threshold_min: float | None = DecodeOptions.threshold_min,
+    threshold_max: float | None = DecodeOptions.threshold_max,
+    grid_offset: float = DecodeOptions.grid_offset,
+    tempo: float = DecodeOptions.tempo,
+    seed: int = DecodeOptions.seed,
 ) -> Generated:
     """Evenly spaced latent points on the straight line from ``start`` to ``end``, both included, decoded one loop
     per file (``mvae interpolate`` as a call). The first and last points are exactly the ends.
@@ -536,14 +519,19 @@ def interpolate(
         usable loop ``loop`` (an index into the list :func:`encode` returns: from 0, ``-1`` the last; default 0) is
         encoded; ``end`` likewise. ``loop`` with two latent points is an :class:`OptionError`: it would pick nothing.
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
-    :param options: the fields of :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
+    :param density: and ``temperature``, ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``,
+        ``grid_offset``, ``tempo``, ``seed``: the decoding options, the fields of
+        :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
     :raises InputError: an end that is not ``latent_dim`` finite numbers, nor the path of one MIDI file with a usable
         loop (its :class:`~mvae_core.tools.ToolError`), an unknown decoding option, or its :class:`OptionError` for
         ``steps``, ``loop`` or an option out of range or of the wrong type, naming it. Loading errors as :func:`load`.
     """
     trained = load(run)
-    decode = decode_options(**options)
+    decode = decode_options(
+        density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
+        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
+    )  # fmt: skip
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)
     if loop is not None and not any(isinstance(value, str | os.PathLike) for value in (start, end)):
@@ -570,6 +558,7 @@ def _endpoint(trained: Run, value: Endpoint, loop: int, name: str) -> torch.Tens
     return check_point(values, trained.config.model.latent_dim, name)
 
 
+@known_keywords("evaluation option")
 @keyword_only
 def evaluate(
     run: str | os.PathLike[str] | Run | RunResult,
@@ -647,6 +636,68 @@ def evaluate(
         )
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
+
+
+@dataclass(repr=False)
+class Run:
+    """A trained run: its best model (eval mode, from ``model.safetensors``), its resolved config and the metadata
+    saved with the model's weights (``epoch``, counted from 0, and ``val_elbo`` for a model mvae saved; strings, as
+    safetensors stores them: ``int(run.model_metadata["epoch"])``), read with them: a new best that training writes
+    meanwhile never mixes with them."""
+
+    path: Path
+    model: MelodyModel
+    config: MvaeConfig
+    model_metadata: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """``Run('runs/a', model='melody_rnn', hidden=64, latent_dim=2)``: what it is, not every layer and setting."""
+        model = self.config.model
+        return f"Run({str(self.path)!r}, model={model.name!r}, hidden={model.hidden}, latent_dim={model.latent_dim})"
+
+    def metrics(self) -> list[dict[str, Any]]:
+        """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file), as
+        :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out."""
+        return RunDir(self.path).read_metrics()
+
+    generate = run_method(generate)
+    evaluate = run_method(evaluate)
+    encode = run_method(encode)
+    interpolate = run_method(interpolate)
+
+    def player(self) -> NotePlayer:
+        """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
+        (:class:`~mvae_core.generation.DecodeOptions`) gives the notes ``generate`` writes at ``z``. A model's bug in
+        its ``player`` is a :class:`~mvae_core.models.ModelError` naming the model and its package."""
+        with model_code(self.config.model.name, "player"):
+            return self.model.player()
+
+    def timed(self, notes: Sequence[Note], options: DecodeOptions | None = None) -> list[SecondsNote]:
+        """One loop's ``notes`` (``player.notes(z, options)``) in seconds, ordered by start, as the loop-exact file
+        at ``options.tempo`` and ``options.grid_offset`` holds them (default :class:`DecodeOptions`): MIDI pitch from
+        this run's pitch rows, the offset scaled by the grid offset, a note cut at the next later onset and at the
+        loop's end (:class:`SecondsNote`; :mod:`mvae_core.loop_file` has the rules). :class:`OptionError` for
+        ``notes`` that are not a list of :class:`~mvae_core.generation.Note` (one loop), or ``options`` that is not a
+        :class:`DecodeOptions`."""
+        options = given_options(options)
+        if (
+            isinstance(notes, str | bytes)
+            or not isinstance(notes, Sequence)
+            or not all(isinstance(note, Note) for note in notes)
+        ):
+            several = isinstance(notes, list | tuple) and bool(notes) and all(isinstance(n, list) for n in notes)
+            hint = "; a Generated file's loops give theirs with generated.timed(i)" if several else ""
+            raise OptionError("notes", f"are one loop's notes (a list of mvae_core.Note, as player.notes gives){hint}, "
+                              f"got {notes!r:.60}")  # fmt: skip
+        return _seconds(timed_notes([list(notes)], self.config, options), options.tempo)
+
+    def export_onnx(self, path: str | os.PathLike[str]) -> Path:
+        """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
+        sidecar beside it, whose path is returned (docs/tools.md). Needs the ``onnx`` extra; raises
+        :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra or a model without an export."""
+        from mvae_core.tools.export import export_decoder, run_source
+
+        return export_decoder(self.model, self.config, Path(path), run_source(self.path, self.model_metadata))
 
 
 class TrainedOnWarning(UserWarning):

@@ -4,7 +4,7 @@ step (``per_step``), pure helpers, and the hooks of the loss-weight ramps (``kl_
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -23,12 +23,14 @@ def check_spec(value: Any) -> dict[str, Any]:
     return schedules.validate_setting(value)
 
 
-ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]
-"""A config field holding a schedule: a table ``{name, **params}`` or a bare name, stored as the full spec."""
+ScheduleSpec = Annotated[str | dict[str, Any], BeforeValidator(check_spec)]
+"""A config field holding a schedule: a table ``{name, **params}`` or a bare name, as a config or a
+``Config(schedule=...)`` call gives it (the type says both); stored as the full spec, a dict (:func:`scheduled`)."""
 
 
 class ScheduledConfig(BaseModel):
-    """The settings every schedule-driven plugin has besides its ``schedule`` (whose default is the plugin's own)."""
+    """The settings every schedule-driven plugin has: its ``schedule`` (each plugin's ``Config`` gives the default),
+    and ``per_step``."""
 
     model_config = ConfigDict(extra="forbid")
     per_step: bool = Field(
@@ -36,6 +38,7 @@ class ScheduledConfig(BaseModel):
         description="Evaluate the schedule before every step, at epoch + step / steps_per_epoch (default: once per "
         "epoch, at the epoch's start).",
     )
+    schedule: ScheduleSpec  # after per_step: the order config.toml and mvae plugins give the settings in
 
     @model_validator(mode="before")
     @classmethod
@@ -47,6 +50,12 @@ class ScheduledConfig(BaseModel):
             default = cls.model_fields["schedule"].get_default(call_default_factory=True)
             data = {**data, "schedule": schedules.setting(schedule, default)}
         return data
+
+
+def scheduled(config: ScheduledConfig) -> Schedule:
+    """The schedule ``config.schedule`` names. Validation stored the full spec there; the setting's type also takes a
+    bare name (what a config may give), so it goes through :func:`schedules.setting`, which leaves a spec as it is."""
+    return schedules.from_spec(schedules.setting(config.schedule))
 
 
 def progress(epoch: int, step: int, steps_per_epoch: int) -> float:
@@ -93,8 +102,13 @@ def ramp_warning(term: str, schedule: Schedule, run_epochs: int, key: str) -> st
     )
 
 
-class ScheduledWeight:
-    """A loss term's multiplier follows ``config.schedule``; subclasses name the ``term`` and their config ``key``.
+Settings = TypeVar("Settings", bound=ScheduledConfig)
+
+
+class ScheduledWeight(Generic[Settings]):
+    """A loss term's multiplier follows ``config.schedule``; subclasses name the ``term``, their config ``key`` and
+    their ``Config`` (``class KlAnneal(ScheduledWeight[Config])``, so that ``KlAnneal.Config`` and ``config`` have the
+    plugin's own type).
 
     Hooks: ``mvae_ramp_end`` (the first epoch at which the schedule is final), ``mvae_train_start`` (warns when the
     run ends before the schedule does, or the schedule never settles), and ``{term: value}`` from
@@ -103,11 +117,12 @@ class ScheduledWeight:
 
     term: ClassVar[str]
     key: ClassVar[str]
-    Config: ClassVar[type[BaseModel]]
+    Config: type[Settings]  # a class variable; ClassVar cannot hold a type variable
 
-    def __init__(self, config: BaseModel | None = None) -> None:
-        self.config = config or self.Config()
-        self.schedule = schedules.from_spec(self.config.schedule)
+    def __init__(self, config: Settings | None = None) -> None:
+        # Config() with the plugin's defaults; spelt so because a checker reads ScheduledConfig's schedule as required
+        self.config = config or self.Config.model_validate({})
+        self.schedule = scheduled(self.config)
 
     @hookimpl
     def mvae_ramp_end(self, trainer: TrainerView) -> int:

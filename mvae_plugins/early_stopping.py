@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -133,7 +133,8 @@ def _numeric_paths(tree: dict[str, Any], prefix: str = "") -> Iterator[str]:
 class EarlyStopping:
     """Stops when the monitored metric has not improved for ``patience`` epochs after the ramps end."""
 
-    Config = Config
+    Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
+    # checker reads Config in this class's hints as the class, not as a variable
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()

@@ -33,7 +33,7 @@ class Config(ScheduledConfig):
     )
 
 
-class KlAnneal(ScheduledWeight):
+class KlAnneal(ScheduledWeight[Config]):
     """KL annealing: the KL term's multiplier follows a schedule (default linear 0 → 1 over 20 epochs)."""
 
     term = "kl"

@@ -20,14 +20,13 @@ Config (``[plugins.lr_step_decay]``):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import Field
 
-import schedules
 from mvae_core import hookimpl
 from mvae_core.view import TrainerView
-from mvae_plugins._ramp import ScheduledConfig, ScheduleSpec, progress
+from mvae_plugins._ramp import ScheduledConfig, ScheduleSpec, progress, scheduled
 
 
 class Config(ScheduledConfig):
@@ -51,11 +50,12 @@ def scaled(base_lrs: list[float], multiplier: float, groups: int) -> list[float]
 class LrStepDecay:
     """Learning rate × a schedule (default ×0.98 every 8 epochs), set in place on every parameter group."""
 
-    Config = Config
+    Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
+    # checker reads Config in this class's hints as the class, not as a variable
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.schedule = schedules.from_spec(self.config.schedule)
+        self.schedule = scheduled(self.config)
         self.base_lrs: list[float] | None = None
 
     def set_rates(self, optimizer: Any, at: float) -> None:

@@ -34,7 +34,7 @@ class Config(ScheduledConfig):
     )
 
 
-class TsRamp(ScheduledWeight):
+class TsRamp(ScheduledWeight[Config]):
     """Timeshift ramp: the timeshift term's multiplier follows a schedule (default min(1, (epoch + 1) / 15))."""
 
     term = "timeshift"

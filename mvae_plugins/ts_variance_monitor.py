@@ -16,7 +16,7 @@ Config (``[plugins.ts_variance_monitor]``): threshold, quantized_std, repeat_eve
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -80,7 +80,8 @@ def decide(
 class TsVarianceMonitor:
     """Warns when the decoded timeshift variance at the validation notes falls below ``threshold`` × the data's."""
 
-    Config = Config
+    Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
+    # checker reads Config in this class's hints as the class, not as a variable
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
