@@ -26,10 +26,9 @@ CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the col
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
     """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
     exclude 0 (bold in summary.md; not those of :data:`NOT_JUDGED`) of how many, then each of them on a line,
-    ``  config: metric mean [low, high]``:
-    the console's per-configuration means alone cannot say which differences the seeds agree on. Where no
-    configuration is a reference (a ``--configs`` file without ``all``, ``none`` or ``references``), one line says so
-    and how."""
+    ``  config: metric mean [low, high]``: the console's per-configuration means alone cannot say which differences
+    the seeds agree on. Where no configuration is a reference (a ``--configs`` file without ``all``, ``none`` or
+    ``references``), one line says so and how."""
     lines = []
     if references and not {c.name for c in configs} & set(references):  # nothing is paired: say so, and how
         lines.append(
