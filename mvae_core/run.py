@@ -41,12 +41,10 @@ class RunDir(RunStatus, RunSplit, RunVersions, RunWeights):
         that raised as training started): its ``config.toml`` is here, no metrics line, no best model, and no
         checkpoint but the one written before training (:meth:`checkpoint_before_training`), if any. A new run may
         start here again in its place (:func:`~mvae_core.run_setup.refuse_existing_run`), after
-        :meth:`clear_untrained`."""
-        if self.never_checkpointed():
-            return True
+        :meth:`clear_untrained`, and a resume starts it over when it has no checkpoint."""
         if not (self.path / CONFIG).is_file() or os.path.lexists(self.path / BEST_MODEL) or self.read_metrics():
             return False
-        return self.checkpoint_before_training()
+        return not self.has_checkpoint() or self.checkpoint_before_training()
 
     def clear_untrained(self) -> bool:
         """Remove what a run that :meth:`trained_nothing` left besides its config and data files (``metrics.jsonl``

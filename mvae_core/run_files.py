@@ -66,13 +66,6 @@ class RunFiles:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""
         return (self.path / CHECKPOINT).exists()
 
-    def never_checkpointed(self) -> bool:
-        """The run was stopped after writing its ``config.toml`` and before its first checkpoint: nothing was trained,
-        so a resume starts it over with that config (a bent copy has a model, and is not one of these)."""
-        return (self.path / CONFIG).is_file() and not any(
-            (self.path / name).exists() for name in (CHECKPOINT, BEST_MODEL, METRICS)
-        )
-
     def remove_leftovers(self) -> dict[str, int]:
         """Remove the temporary files that writes of run files left when their process was killed in the middle
         (``kill -9``, a power cut: :func:`~mvae_core.files.atomic_write` removes its temporary in every other case),

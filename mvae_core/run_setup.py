@@ -181,7 +181,7 @@ def resume_setup(
             f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it{hint}"
         )
     run = RunDir(Path(out))
-    if not run.has_checkpoint() and not run.never_checkpointed():
+    if not run.has_checkpoint() and not run.trained_nothing():  # a run that trained nothing starts over
         raise run.refuse_resume_without_checkpoint()
     cfg = run.read_config()
     if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not

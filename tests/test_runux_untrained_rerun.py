@@ -144,3 +144,31 @@ def test_a_run_that_blew_up_after_an_epoch_is_still_refused_as_repeating(synth_d
     said = str(refused.value)
     assert "failed after 1 of 3 epochs (non-finite loss in epoch 2, step 1," in said
     assert said.endswith(f"{REPEATS}, in another output directory") and "resume=True" not in said
+
+
+class FailsAtTrainStart:
+    def __init__(self) -> None:
+        self.failing = True
+
+    @hookimpl
+    def mvae_train_start(self, trainer):
+        if self.failing:
+            raise RuntimeError("no licence for the score")
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_metrics_file_without_lines_is_no_checkpoint_gone(synth_dir, tmp_path, resume):
+    """A run that failed before its first checkpoint, with a ``metrics.jsonl`` without a line (as a resume's cut to the
+    checkpoint before training leaves it): no ``checkpoint.pt`` was ever written, yet a new run into it was told "its
+    checkpoint.pt is gone, so it cannot be continued" and a resume "the run's training state is gone; restore
+    checkpoint.pt from a backup". Either now starts it over."""
+    run, plugin = tmp_path / "run", FailsAtTrainStart()
+    with pytest.raises(RunFailed, match="no licence for the score"):
+        mvae_core.train([synth_dir], run, overrides=TINY, plugins=[plugin], epochs=1, progress=False)
+    (run / "metrics.jsonl").write_text("")
+    plugin.failing = False
+    if resume:
+        result = mvae_core.train(out=run, resume=True, plugins=[plugin], progress=False)
+    else:
+        result = mvae_core.train([synth_dir], run, overrides=TINY, plugins=[plugin], epochs=1, progress=False)
+    assert result.outcome == "trained" and len(RunDir(run).read_metrics()) == 1
