@@ -27,7 +27,8 @@ Under ``torchrun`` every process calls :func:`train`; rank 0 alone writes and re
 
 The steps before training have modules of their own: :mod:`mvae_core.run_setup` (1, the run and its config),
 :mod:`mvae_core.run_plugins` (2) and :mod:`mvae_core.run_data` (3 and the data files of 4), and so does what a
-started run's end says (:mod:`mvae_core.run_ending`, 6); this module keeps the order of the steps and the training.
+started run's end says (:mod:`mvae_core.run_ending`, 6) and a resume's restore of its run from the checkpoint
+(:mod:`mvae_core.run_restore`); this module keeps the order of the steps and the training.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.checkpoint import CHECKPOINT, CheckpointError
 from mvae_core.config import PROVENANCE, ConfigError, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
@@ -63,14 +63,13 @@ from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
 from mvae_core.run_ending import best_line, failed, interrupted
-from mvae_core.run_files import METRICS
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
-    installed_versions,
     resolved_model_and_plugins,
     split_plugins,
 )
+from mvae_core.run_restore import processes_on, restore
 from mvae_core.run_setup import (
     default_data_note,
     edited_settings,
@@ -79,15 +78,11 @@ from mvae_core.run_setup import (
     refuse_existing_run,
     resume_setup,
 )
-from mvae_core.run_state import NON_FINITE, REPEATS
-from mvae_core.run_steps import Steps
 from mvae_core.run_versions import training_versions
 from mvae_core.signals import Interrupts
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
 from mvae_core.version import NUMERICS, source_commit
-from mvae_core.view import epoch_number
-from mvae_core.wording import listed
 
 
 @runtime_checkable
@@ -390,16 +385,15 @@ def _fit(
             f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
         )
     try:
-        if checkpoint is not None and (
-            finished := _restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps)
-        ):
-            return finished
+        if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
+            done = len(run.read_metrics())  # it has finished its epochs: nothing to train
+            return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
         if checkpoint is None:
             if writer:
                 writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
             reporter.note(
                 f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
-                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{_processes_on(dist)} · "
+                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes_on(dist)} · "
                 f"run {run.path}"
             )
             if initial is not None:
@@ -419,54 +413,6 @@ def _fit(
     reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {best_line(run)}")
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
                      result.final_events)  # fmt: skip
-
-
-def _restore(
-    run: RunDir, payload: dict[str, Any], cfg: MvaeConfig, trainer: Trainer, versions: dict[str, str],
-    dist: Distributed, reporter: Reporter, steps: tuple[Steps, Steps],
-) -> RunResult | None:  # fmt: skip
-    """Load ``run``'s checkpoint (``payload``, as :meth:`RunDir.load_checkpoint` read it) into ``trainer`` and say
-    where it resumes (the run's files made consistent with the checkpoint on rank 0); a result instead when the run
-    has finished its epochs. ``steps``: what to type next, for a Python caller and on the command line."""
-    writer = run if dist.is_main else None
-    try:
-        trainer.restore(payload)
-    except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
-        message = run.refused_weights(exc, installed_versions(cfg))
-        raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None
-    if writer:
-        if (failure := writer.read_failure()) and failure.get("error") == NON_FINITE:
-            reporter.note(f"{run.path} failed with a {failure.get('message', NON_FINITE)}; {REPEATS}", "warning")
-        if lost := writer.truncate_metrics(int(payload["epoch"])):
-            reporter.note(_lost_lines(run, lost), "warning")
-        writer.clear_failure()
-    if trainer.start_epoch >= cfg.train.epochs:
-        finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
-        reporter.note(Advice(f"{finished} further ({steps[0].more_epochs})",
-                             f"{finished} further ({steps[1].more_epochs})"))  # fmt: skip
-        done = len(run.read_metrics())
-        return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
-    if (written_by := len(payload.get("ranks", [])) or 1) != dist.world:
-        reporter.note(
-            f"the checkpoint was written by {_processes(written_by)} and this resume runs {_processes(dist.world)}: "
-            f"the continuation is not bit-identical to a run that kept {written_by} (docs/scaling.md)"
-        )
-    # a run written before the torch entries were recorded has none to compare with: they stay unrecorded
-    recorded = writer.trained_versions() if writer else {}
-    versions = {name: v for name, v in versions.items() if name not in NUMERICS or name in recorded}
-    if writer and (changed := writer.record_versions(versions, epoch_number(trainer.start_epoch))):
-        what = ", ".join(f"{name} {was} → {now}" for name, (was, now) in changed.items())
-        reporter.note(
-            f"{run.path} trained so far with other versions than this resume ({what}); from epoch "
-            f"{epoch_number(trainer.start_epoch)} on it trains with these (config.toml keeps both: "
-            "[provenance.versions] and [[provenance.resumed]])",
-            "warning",
-        )
-    step = trainer.progress.step if trainer.progress else 0
-    reporter.note(f"resumed {run.path} at epoch {epoch_number(trainer.start_epoch)}, step {step + 1} "
-                  f"(of {cfg.train.epochs} epochs × {trainer.view.steps_per_epoch} steps; device "
-                  f"{dist.device}{_processes_on(dist)})")  # fmt: skip
-    return None
 
 
 def _reported(best_val_elbo: float) -> float:
@@ -511,24 +457,6 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
     return progress
 
 
-def _processes_on(dist: Distributed) -> str:
-    """`` × 4 processes`` under torchrun, else nothing: how the start and resume lines name the processes."""
-    return f" × {dist.world} processes" if dist.world > 1 else ""
-
-
-def _processes(count: int) -> str:
-    return f"{count} process{'es' * (count != 1)}"
-
-
 def _mebibytes(size: int) -> str:
     """``6.3 MiB``; under a tenth of one, ``< 0.1 MiB`` (not ``0.0``)."""
     return f"{size / 2**20:.1f} MiB" if size >= 2**20 / 10 else "< 0.1 MiB"
-
-
-def _lost_lines(run: RunDir, lost: list[int]) -> str:
-    """The warning of a resume whose ``metrics.jsonl`` lacks the lines of checkpointed epochs (``lost``, from 0)."""
-    shown = listed([str(epoch_number(e)) for e in lost], 5)
-    return (
-        f"{run.path / METRICS} has no line for epoch{'s' * (len(lost) > 1)} {shown} (the file was damaged or cut); "
-        "the run continues from its checkpoint, but the numbers of those epochs are gone from its curves"
-    )
