@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,15 @@ TITLE_WIDTH = 34
 LEGEND_ROWS = 40
 """The legend's entries per column, right of the panels: what the figure's height holds at its font size (a
 factorial plan of five plugins, 32 configurations, is one column)."""
-DASHED = (0, (4, 3))
-"""The line style of a configuration's curves drawn over the same curves of an earlier one (:func:`coinciding`), so
-that the colour under them still shows between the dashes."""
+DASH = 3.0
+"""The dash of a mean curve drawn on an earlier configuration's (:func:`coinciding`), in points: the n curves on one
+take turns, each a dash in n + 1, so that every colour, the one under them too, shows (:func:`_dashes`)."""
+COINCIDE = 0.005
+"""Two mean curves of a panel this close at every epoch, as a share of the panel's height (about 1 of its ~300
+pixels), are drawn on each other: the later one would hide the earlier one (:func:`coinciding`)."""
+MOST_NAMED = 4
+"""How many coinciding curves the caption names per panel; beyond, it counts the others (a caption line is as wide as
+the figure)."""
 
 
 def _epochs(count: int) -> list[int]:
@@ -40,9 +47,9 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     """The matplotlib ``Figure`` of ``ablation.png``. Top: ``val_elbo`` per epoch, one colour per configuration
     (thin: each ok run, thick: the mean over its runs, drawn only up to the epoch every run reached — each seed has
     its own validation split, so a mean over the runs still going would jump when one stops; :data:`NO_CURVE` when
-    no run is ok); a configuration whose curves are those of an earlier one (:func:`coinciding`) is dashed over
-    them and labelled ``name (= earlier)``; the legend is outside the axes, right of the panels, so it covers no
-    curve however many configurations there are. Bottom, one bar per
+    no run is ok); a mean curve on an earlier configuration's (:func:`coinciding`) is dashed, and the caption names
+    it; the legend is outside the axes, right of the panels, so it covers no curve however many configurations there
+    are. Bottom, one bar per
     configuration with its 95 % t-interval as an error bar (none for a single value): the best ``val_elbo`` as a
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
     :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
@@ -55,24 +62,32 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
     colours = colours_of(configs)
-    same = coinciding(rows, configs)
     differences = paired_curves(rows, configs, NONE)
+    same: dict[str, dict[str, str]] = {}  # panel → its coinciding curves
     if differences:  # the effects are small next to the fall of the curves: beside them, each against none
         half = (1 + len(BAR_METRICS)) // 2
-        curves = figure.add_subplot(grid[0, :half])
-        _curves(curves, rows, configs, colours, same)
-        _differences(figure.add_subplot(grid[0, half:]), differences, colours, same)
+        same["left"] = _curves(figure.add_subplot(grid[0, :half]), rows, configs, colours)
+        same["right"] = _differences(figure.add_subplot(grid[0, half:]), differences, colours)
     else:
-        curves = figure.add_subplot(grid[0, :])
-        _curves(curves, rows, configs, colours, same)
-    if handles_labels := curves.get_legend_handles_labels():
-        figure.legend(*handles_labels, loc="outside right upper", fontsize=8, frameon=False,
-                      ncols=-(-len(handles_labels[1]) // LEGEND_ROWS))  # fmt: skip
+        same["top"] = _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
+    _legend(figure, [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)],
+            colours)  # fmt: skip
     for column, (title, bars, word) in enumerate(bar_panels(rows, configs)):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
-    said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=bool(same))
+    said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=same)
     figure.supxlabel(said, fontsize=8, color="0.3")
     return figure
+
+
+def _legend(figure: Any, names: list[str], colours: dict[str, Any]) -> None:
+    """One entry per configuration with a curve, a solid line of its colour (a dashed mean is dashed in one panel
+    only), right of the panels, outside them: it covers no curve."""
+    from matplotlib.lines import Line2D
+
+    if names:
+        handles = [Line2D([], [], color=colours[name], linewidth=2) for name in names]
+        figure.legend(handles, names, loc="outside right upper", fontsize=8, frameon=False,
+                      ncols=-(-len(names) // LEGEND_ROWS))  # fmt: skip
 
 
 Bar = tuple[str, Estimate, int]
@@ -122,14 +137,19 @@ def bar_title(metric: str) -> str:
     return title if unit == title else "\n".join([title, *textwrap.wrap(f"({unit})", TITLE_WIDTH)])
 
 
-def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool = False, coincide: bool = False) -> str:
+def caption(
+    rows: list[dict[str, Any]],
+    paired_panel: bool,
+    paired_curves: bool = False,
+    coincide: dict[str, dict[str, str]] | None = None,
+) -> str:
     """What the figure's lines and error bars are, under it, so that the figure read alone (in a paper, a slide)
-    says it: the seeds, the 95 % t-interval, what the paired panels subtract, and (``coincide``) what a dashed
-    ``(= name)`` curve is."""
+    says it: the seeds, the 95 % t-interval, what the paired panels subtract, and which mean curves are dashed on
+    another's (``coincide``: per panel, ``left``, ``right`` or ``top``, its :func:`coinciding`)."""
     seeds = len({r["seed"] for r in rows})
     paired_what = f"; the first panel pairs each run with {NONE}'s run of the same seed" if paired_panel else ""
     curves_what = f" Right: each run minus {NONE}'s run of the same seed (below 0: better)." if paired_curves else ""
-    same_what = "\nDashed, (= name): the same curves as name's, drawn over them." if coincide else ""
+    same_what = _coinciding_said(coincide or {})
     return (
         f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
         f"their mean up to the last epoch all reached.{curves_what}{same_what}\nBars: mean over the runs (k of n: over k of the n "
@@ -137,20 +157,38 @@ def caption(rows: list[dict[str, Any]], paired_panel: bool, paired_curves: bool 
     )
 
 
-def coinciding(rows: list[dict[str, Any]], configs: list[Configuration]) -> dict[str, str]:
-    """Configuration → the first configuration before it (in plan order) whose ok runs have exactly the same
-    ``val_curve`` seed by seed, over the same seeds (runs that did not differ at all: a plugin that never acted), so
-    that its curves would hide that one's; a configuration without ok runs coincides with none."""
-    curves = {
-        c.name: {r["seed"]: r["val_curve"] for r in rows if r["config"] == c.name and r["status"] == "ok"}
-        for c in configs
-    }
+def _coinciding_said(coincide: dict[str, dict[str, str]]) -> str:
+    """The caption's line naming each panel's mean curves dashed on an earlier configuration's (``a on b``; the first
+    :data:`MOST_NAMED`, then how many more), ``""`` when none is."""
+    said = []
+    for panel, same in coincide.items():
+        pairs = [f"{name} on {earlier}" for name, earlier in same.items()]
+        more = f" and {len(pairs) - MOST_NAMED} more" if len(pairs) > MOST_NAMED else ""
+        said += [f"{panel}, {', '.join(pairs[:MOST_NAMED])}{more}"] if pairs else []
+    if not said:
+        return ""
+    return f"\nDashed: a mean curve within {COINCIDE * 100:g} % of the panel's height of an earlier one's, which it would hide ({'; '.join(said)})."
+
+
+def coinciding(means: dict[str, list[float]], height: float) -> dict[str, str]:
+    """Configuration → the first configuration before it (in ``means``' order, the plan's) whose mean curve has as many
+    epochs and lies within :data:`COINCIDE` × ``height`` (the panel's, in its units) of it at each (a missing value in
+    both), so that one is drawn on the other: runs that did not differ (a plugin that never acted), or differ by less
+    than the panel can show."""
     same: dict[str, str] = {}
-    for later, c in enumerate(configs):
-        earlier = (e.name for e in configs[:later] if curves[c.name] and curves[e.name] == curves[c.name])
+    for later, name in enumerate(means):
+        earlier = (e for e in list(means)[:later] if _close(means[name], means[e], COINCIDE * height))
         if (first := next(earlier, None)) is not None:
-            same[c.name] = same.get(first, first)
+            same[name] = first
     return same
+
+
+def _close(curve: list[float], other: list[float], tolerance: float) -> bool:
+    """Whether two curves have as many points and each pair is within ``tolerance`` (or missing in both)."""
+    return len(curve) == len(other) and all(
+        abs(a - b) <= tolerance if not (math.isnan(a) or math.isnan(b)) else math.isnan(a) and math.isnan(b)
+        for a, b in zip(curve, other, strict=True)
+    )
 
 
 def paired_curves(
@@ -180,52 +218,58 @@ def paired_curves(
 
 
 def _curves(
-    axes: Any,
-    rows: list[dict[str, Any]],
-    configs: list[Configuration],
-    colours: dict[str, str],
-    same: dict[str, str] | None = None,
-) -> None:
-    """The top panel of :func:`figure_of`, labelled for the figure's legend (:func:`_label`). A curve of one epoch (a
+    axes: Any, rows: list[dict[str, Any]], configs: list[Configuration], colours: dict[str, str]
+) -> dict[str, str]:
+    """The top (left) panel of :func:`figure_of`, and its :func:`coinciding` mean curves. A curve of one epoch (a
     1-epoch ablation, or a mean over runs one of which stopped after its first epoch) is a dot: a line of one point
-    draws nothing (the axes: :func:`_epoch_axis`). ``same``: :func:`coinciding`, else none coincide."""
-    same = same or {}
-    longest = 0
-    for c in configs:
-        if runs := [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"]:
-            _runs_and_mean(axes, runs, colours[c.name], _label(c.name, same), c.name in same)
-            longest = max(longest, *map(len, runs))
-    _epoch_axis(axes, longest, "val_elbo per validation loop (lower is better)")
-    if not axes.get_legend_handles_labels()[1]:
+    draws nothing (the axes: :func:`_epoch_axis`)."""
+    runs = {
+        c.name: [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"] for c in configs
+    }
+    runs = {name: curves for name, curves in runs.items() if curves}
+    same = _runs_and_means(axes, runs, colours)
+    _epoch_axis(axes, max((len(c) for curves in runs.values() for c in curves), default=0),
+                "val_elbo per validation loop (lower is better)")  # fmt: skip
+    if not runs:
         axes.text(0.5, 0.5, NO_CURVE, transform=axes.transAxes, ha="center", va="center", color="0.4")
+    return same
 
 
-def _label(name: str, same: dict[str, str]) -> str:
-    """A configuration's entry in the legend: its name, and ``(= other)`` when its curves are ``other``'s
-    (:func:`coinciding`)."""
-    return f"{name} (= {same[name]})" if name in same else name
-
-
-def _differences(
-    axes: Any, differences: dict[str, list[list[float]]], colours: dict[str, str], same: dict[str, str]
-) -> None:
+def _differences(axes: Any, differences: dict[str, list[list[float]]], colours: dict[str, str]) -> dict[str, str]:
     """The top right panel of :func:`figure_of`: :func:`paired_curves`, thin per seed, thick their mean up to the
-    last epoch every seed reached, dashed as in the curves' panel; 0 is the reference."""
-    for name, curves in differences.items():
-        _runs_and_mean(axes, curves, colours[name], _label(name, same), name in same)
+    last epoch every seed reached; 0 is the reference. Returns its :func:`coinciding` mean curves."""
     axes.axhline(0, color=colours.get(NONE, "0.3"), linewidth=1.5)
+    same = _runs_and_means(axes, differences, colours)
     longest = max(len(curve) for curves in differences.values() for curve in curves)
     _epoch_axis(axes, longest, f"val_elbo − {NONE}, same seed")
+    return same
 
 
-def _runs_and_mean(axes: Any, curves: list[list[float]], colour: str, label: str, dashed: bool = False) -> None:
-    """``curves`` thin, one per run, and their mean thick (``label`` in the legend), up to the last epoch every run
-    reached, :data:`DASHED` when ``dashed``; a curve of one point is a dot."""
-    style = {"linestyle": DASHED} if dashed else {}
-    for curve in curves:
-        axes.plot(_epochs(len(curve)), curve, color=colour, alpha=0.3, linewidth=0.8, **style, **_dot(curve))
-    means = [_mean([curve[e] for curve in curves]) for e in range(min(map(len, curves)))]
-    axes.plot(_epochs(len(means)), means, color=colour, linewidth=2, label=label, **style, **_dot(means))
+def _runs_and_means(axes: Any, runs: dict[str, list[list[float]]], colours: dict[str, str]) -> dict[str, str]:
+    """Per configuration, its ``runs`` thin and their mean thick, up to the last epoch every run reached (a curve of
+    one point is a dot); then each mean that lies on an earlier one's at the panel's scale (:func:`coinciding`) is
+    dashed (:func:`_dashes`), and those are returned."""
+    means = {
+        name: [_mean([c[e] for c in curves]) for e in range(min(map(len, curves)))] for name, curves in runs.items()
+    }
+    drawn = {}
+    for name, curves in runs.items():
+        for curve in curves:
+            axes.plot(_epochs(len(curve)), curve, color=colours[name], alpha=0.3, linewidth=0.8, **_dot(curve))
+        mean = means[name]
+        (drawn[name],) = axes.plot(_epochs(len(mean)), mean, color=colours[name], linewidth=2, **_dot(mean))
+    low, high = axes.get_ylim()
+    same = coinciding(means, high - low)
+    for name, earlier in same.items():
+        on_it = [n for n, e in same.items() if e == earlier]
+        drawn[name].set_linestyle(_dashes(on_it.index(name), len(on_it)))
+    return same
+
+
+def _dashes(turn: int, of: int) -> tuple[float, tuple[float, float]]:
+    """The line style of the ``turn``-th (from 0) of ``of`` mean curves drawn on one: a :data:`DASH` in every
+    ``of`` + 1, shifted by ``turn`` dashes, so that each shows in its turn and the curve under them in the last."""
+    return (turn * DASH, (DASH, of * DASH))
 
 
 def _epoch_axis(axes: Any, longest: int, label: str) -> None:
