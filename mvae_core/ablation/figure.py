@@ -26,7 +26,7 @@ DASH = 3.0
 """The dash of a mean curve drawn on an earlier configuration's (:func:`coinciding`), in points: the n curves on one
 take turns, each a dash in n + 1, so that every colour, the one under them too, shows (:func:`_dashes`)."""
 COINCIDE = 0.005
-"""Two mean curves of a panel this close at every epoch, as a share of the panel's height (about 1 of its ~300
+"""Two mean curves of a panel this close at every epoch, as a share of the panel's height (about 1.5 of its ~300
 pixels), are drawn on each other: the later one would hide the earlier one (:func:`coinciding`)."""
 MOST_NAMED = 4
 """How many coinciding curves the caption names per panel; beyond, it counts the others (a caption line is as wide as
