@@ -70,7 +70,7 @@ def test_curves_on_one_take_turns_so_every_colour_shows():
 def test_the_legend_is_outside_every_panel_with_many_configurations():
     from mvae_core.ablation.figure import figure_of
 
-    arms = [Configuration(f"only-{i}+a+b+c", ()) for i in range(16)]
+    arms = [Configuration(f"only-{i}+a+b+c", ()) for i in range(11)]
     rows = [_row(arm.name, 0, [10.0 + i, 9.0 + i]) for i, arm in enumerate(arms)]
     figure = figure_of(rows, arms)
     figure.canvas.draw()
