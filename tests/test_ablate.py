@@ -22,21 +22,16 @@ from typer.testing import CliRunner
 
 import mvae_core
 from mvae_core import hookimpl
+from mvae_core.ablation.cells import number
+from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.console_summary import console_table
+from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
 from mvae_core.ablation.facts import is_finished, read_facts, timing_stats
 from mvae_core.ablation.plan import Configuration, PlanError, expand, read_plan
 from mvae_core.ablation.runner import last_error_line, latest_attempt_start, start_worker, worker_env
 from mvae_core.ablation.stats import T_975, Estimate, estimate, paired_difference, t_975
-from mvae_core.ablation.summary import (
-    METRICS,
-    console_table,
-    markdown,
-    number,
-    paired,
-    per_config,
-    produced_before,
-    warnings_by_config,
-    write_csv,
-)
+from mvae_core.ablation.summary_csv import produced_before, write_csv
+from mvae_core.ablation.summary_md import markdown
 from mvae_core.cli import app
 from mvae_core.config import ConfigError, build_config
 from mvae_core.errors import InputError, OptionError

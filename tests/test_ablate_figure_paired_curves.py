@@ -40,8 +40,8 @@ def test_runs_of_another_model_or_without_a_reference_are_not_paired():
 
 def test_the_figure_draws_the_differences_beside_the_curves(tmp_path):
     pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
+    from mvae_core.ablation.columns import METRICS
     from mvae_core.ablation.figure import draw
-    from mvae_core.ablation.summary import METRICS
 
     rows = [
         {**_row(c, s, [30.0 + s - (c == "all"), 29.0 + s]), **dict.fromkeys(METRICS, 1.0), "stopped_by": ""}

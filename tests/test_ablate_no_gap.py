@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.facts import generated_numbers
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, markdown
+from mvae_core.ablation.summary_md import markdown
 from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
 
 

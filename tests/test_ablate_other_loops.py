@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS, OTHER_LOOPS, VALIDATED
+from mvae_core.ablation.estimates import paired
 from mvae_core.ablation.facts import generated_numbers
 from mvae_core.ablation.figure import paired_curves
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, OTHER_LOOPS, VALIDATED, markdown, paired
+from mvae_core.ablation.summary_md import markdown
 from mvae_core.evaluation import loops_digest
 from mvae_core.run import RunDir
 from mvae_core.run_data import validation_loops

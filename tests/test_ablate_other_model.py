@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS, OTHER_MODEL
+from mvae_core.ablation.estimates import paired
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, OTHER_MODEL, markdown, paired
+from mvae_core.ablation.summary_md import markdown
 
 
 def _row(config: str, seed: int, model: str, elbo: float, f1: float) -> dict[str, object]:

@@ -15,7 +15,8 @@ from mvae_core.ablation.facts import plugin_numbers
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import run_path
-from mvae_core.ablation.summary import markdown, write_csv
+from mvae_core.ablation.summary_csv import write_csv
+from mvae_core.ablation.summary_md import markdown
 from tests.training import TINY
 
 

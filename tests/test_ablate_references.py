@@ -10,8 +10,9 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import REFERENCES, Configuration, PlanError, read_plan
-from mvae_core.ablation.summary import METRICS, markdown
+from mvae_core.ablation.summary_md import markdown
 from mvae_core.cli import app
 from tests.training import TINY
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.session import AblationResult
-from mvae_core.ablation.summary import METRICS
 
 
 def _row(config: str, seed: int, elbo: float, status: str = "ok") -> dict[str, object]:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, statistics
+from mvae_core.ablation.summary_json import statistics
 
 
 def _row(config: str, seed: int, **values: float | None) -> dict:

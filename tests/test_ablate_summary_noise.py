@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import DIRECTIONS, METRICS
+from mvae_core.ablation.console_summary import told_apart
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import DIRECTIONS, METRICS, markdown, told_apart
+from mvae_core.ablation.summary_md import markdown
 
 ARMS = [Configuration("all", ("a",)), Configuration("none", ()), Configuration("no-a", ())]
 
@@ -38,7 +40,7 @@ def test_a_difference_whose_interval_excludes_0_is_bold_and_the_table_counts_the
     assert no_a["best val_elbo"] == "**+1.05 ± 0.071 [+0.4147, +1.685]**"
     assert _paired_cells(text, "all", "none")["best val_elbo"] == "+1 ± 2.8 [-24.41, +26.41]"
     assert no_a["epochs"] == "+0 ± 0 [+0, +0]"  # runs that did not differ: not bold, and not counted below
-    assert "1 of the 2 intervals here are bold; with no difference at all, about 0.1 would be by chance." in text
+    assert "1 of the 2 intervals here is bold; with no difference at all, about 0.1 would be by chance." in text
     assert "**Bold**: the 95 % interval excludes 0" in text
 
 
@@ -60,7 +62,7 @@ def test_the_console_names_the_differences_told_apart_from_noise():
     ]
     lines = told_apart(rows, ARMS, ("all", "none"))
     assert lines[:2] == [
-        "against all, paired: 1 of 2 intervals exclude 0 (95 %; about 0.1 by chance):",
+        "against all, paired: 1 of 2 intervals excludes 0 (95 %; about 0.1 by chance):",
         "  no-a: best val_elbo +1.05 [+0.415, +1.69]",
     ]
     assert lines[2] == "against none, paired: 0 of 2 intervals exclude 0 (95 %; about 0.1 by chance)"

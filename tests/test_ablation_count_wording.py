@@ -4,8 +4,10 @@ with the count of intervals."""
 
 from __future__ import annotations
 
+from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.console_summary import told_apart
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, markdown, told_apart
+from mvae_core.ablation.summary_md import markdown
 
 ARMS = [Configuration("all", ("a",)), Configuration("no-a", ())]
 

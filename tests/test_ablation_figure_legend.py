@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS
 
 pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
 

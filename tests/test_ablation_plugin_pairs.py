@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.console_summary import told_apart
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, markdown, statistics, told_apart
+from mvae_core.ablation.summary_json import statistics
+from mvae_core.ablation.summary_md import markdown
 
 ARMS = [Configuration("all", ("fb",)), Configuration("none", ()), Configuration("no-kl", ("fb",))]
 KL = "plugins.fb.kl_per_dim"
@@ -50,7 +53,7 @@ def test_summary_md_pairs_each_plugin_number_against_the_reference_with_a_word_w
     no_kl = _cells(section, "no-kl", header)
     assert no_kl == {"pairs": "2", KL: "**+0.105 ± 0.0071 [+0.04147, +0.1685]**", TERM: "+0.5; 1 n/a"}
     assert _cells(section, "none", header) == {"pairs": "2", KL: "not reported by none", TERM: "not reported by none"}
-    assert "1 of the 1 intervals here are bold" in section
+    assert "1 of the 1 interval here is bold" in section
     assert "Configuration − `all` of each number a plugin reports" in section
 
 
@@ -91,7 +94,7 @@ def test_runs_that_validated_on_other_loops_are_not_paired_on_a_plugins_number()
 def test_the_console_names_a_plugin_number_the_seeds_tell_apart():
     lines = told_apart(ROWS, ARMS, ("all", "none"))
     assert "  no-kl: plugins.fb.kl_per_dim +0.105 [+0.0415, +0.169]" in lines
-    assert lines[0].startswith("against all, paired: 1 of 1 intervals exclude 0")
+    assert lines[0].startswith("against all, paired: 1 of 1 interval excludes 0")
 
 
 def test_an_ok_run_that_does_not_report_a_number_its_configurations_other_runs_report_is_counted():

@@ -5,8 +5,11 @@ with why they are not judged, but never bold nor counted, and summary.json's ``e
 
 from __future__ import annotations
 
+from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.console_summary import told_apart
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, markdown, statistics, told_apart
+from mvae_core.ablation.summary_json import statistics
+from mvae_core.ablation.summary_md import markdown
 
 ARMS = [Configuration("all", ("a",)), Configuration("no-a", ())]
 

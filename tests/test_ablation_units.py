@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.ablation.columns import METRICS, UNITS
 from mvae_core.ablation.plan import Configuration
-from mvae_core.ablation.summary import METRICS, UNITS, markdown, statistics
+from mvae_core.ablation.summary_json import statistics
+from mvae_core.ablation.summary_md import markdown
 
 ARMS = [Configuration("all", ("a",)), Configuration("none", ())]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import mvae_core.ablation.session as session
+from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.session import AblationResult
-from mvae_core.ablation.summary import METRICS
 from mvae_core.cli import app
 from mvae_core.progress import Advice
 

@@ -348,7 +348,7 @@ def test_the_errors_tools_md_quotes_are_those_mvae_prints(tiny_run, tmp_path, mo
 def test_ablation_md_has_a_row_for_every_column_of_summary_csv():
     """docs/ablation.md#summarycsv names every column ``mvae ablate`` writes, and no other (it lacked the four
     pitch-structure gaps)."""
-    from mvae_core.ablation.summary import COLUMNS
+    from mvae_core.ablation.columns import COLUMNS
 
     text = (ROOT / "docs" / "ablation.md").read_text(encoding="utf-8").split("### summary.csv", 1)[1]
     table = text.split("\n### ", 1)[0]

@@ -17,7 +17,6 @@
 * :mod:`.cells`: an estimate as a cell (``mean ± std [low, high]; 1 n/a``), a Markdown table;
 * :mod:`.summary_csv`, :mod:`.summary_md` (with :mod:`.plugin_tables`, its tables of the plugins' numbers),
   :mod:`.summary_json`: the summary's files; :mod:`.console_summary`: its table and findings on the console;
-  :mod:`.summary`: their names in one import;
 * :mod:`.about`: the summary's lines about what trained the runs (settings, versions, numerics, data, threads);
 * :mod:`.figure`: ``ablation.png`` (matplotlib).
 
