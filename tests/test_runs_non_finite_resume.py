@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import mvae_core
 from mvae_core.cli import app
-from mvae_core.errors import RunExists, RunFailed
+from mvae_core.errors import RunFailed
 from mvae_core.run_state import REPEATS
 from tests.training import TINY
 
@@ -32,9 +32,8 @@ def test_resuming_it_warns_that_it_fails_again_and_it_does(failed):
     assert f"; {REPEATS}" in said and said.count("non-finite loss in epoch 1, step 2,") == 2  # warned, then again
 
 
-def test_a_new_run_into_it_is_told_to_change_settings_not_to_resume(failed, synth_dir):
-    with pytest.raises(RunExists) as refused:
-        mvae_core.train([synth_dir], failed, overrides=TINY, progress=False)
-    said = str(refused.value)
-    assert "failed after 0 of 3 epochs (non-finite loss in epoch 1, step 2," in said
-    assert said.endswith(f"{REPEATS}, in another output directory") and "resume=True" not in said
+def test_a_new_run_into_it_with_other_settings_starts_over_in_its_place(failed, synth_dir):
+    """It failed in epoch 1, before anything of its training was saved: a new run with other settings takes its
+    place (one that failed after an epoch is refused: tests/test_runux_untrained_rerun.py)."""
+    result = mvae_core.train([synth_dir], failed, overrides=TINY, epochs=1, progress=False)
+    assert result.outcome == "trained" and not (failed / "failure.json").exists()
