@@ -68,7 +68,7 @@ class TrainerView:
 
     config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
     model: MelodyModel = field(repr=False)
-    optimizer: torch.optim.Optimizer = field(repr=False)
+    optimizer: torch.optim.Adam = field(repr=False)  # the run's one optimiser (trainer.py builds it)
     run_dir: Path | None
     epochs: int
     steps_per_epoch: int

@@ -49,3 +49,13 @@ def test_a_ramp_is_typed_with_its_own_config(module: str) -> None:
 def test_a_plugin_class_names_its_config_as_a_type_alias(module: str) -> None:
     plugin = getattr(importlib.import_module(f"mvae_plugins.{module}"), PLUGINS[module])
     assert plugin.__annotations__["Config"] == "TypeAlias"
+
+
+def test_a_plugin_is_told_the_optimizer_is_the_trainers_adam() -> None:
+    import torch
+
+    from mvae_core.models.base import MelodyModel
+    from mvae_core.view import TrainerView
+
+    hints = typing.get_type_hints(TrainerView, localns={"torch": torch, "MelodyModel": MelodyModel})
+    assert hints["optimizer"] is torch.optim.Adam
