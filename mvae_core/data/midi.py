@@ -29,7 +29,7 @@ import numpy as np
 
 from mvae_core.config import DataConfig
 from mvae_core.data.melody import choose, selected_drums
-from mvae_core.data.midi_notes import Part, file_notes, seconds_at
+from mvae_core.data.midi_notes import FileNotes, Part, file_notes, seconds_at
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
 from mvae_core.data.smf import read_smf
 
@@ -125,8 +125,34 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         other_meter_bars=sum(other.values()),
         counters=counters,
         melody=choice.reason,
-        warnings=[("recovered", w) for w in recovered] + [("merged parts", w) for w in choice.warnings],
+        warnings=[("recovered", w) for w in recovered]
+        + [("merged parts", w) for w in choice.warnings]
+        + _zero_length(notes, keep),
     )
+
+
+ZERO_LENGTH = "zero-length notes"
+"""The kind of the warning that counts a file's zero-length melody notes (:func:`_zero_length`)."""
+
+
+def _zero_length(notes: FileNotes, keep: np.ndarray) -> list[tuple[str, str]]:
+    """The :data:`ZERO_LENGTH` warning when melody notes (``keep``) are zero-length, a note-off on their note-on's
+    tick (:mod:`.midi_notes`): how many, where the first is, what it means for training and what to do; ``[]`` when
+    none is. An unended note (held to the end of its track, a ``recovered`` warning) is not counted."""
+    zero = keep & (notes.end == notes.start) & ~notes.unended
+    count = int(zero.sum())
+    if not count:
+        return []
+    first = int(notes.start[zero].min())
+    return [
+        (
+            ZERO_LENGTH,
+            f"{count:,} of the melody's {int(keep.sum()):,} notes are zero-length (a note-off on the note-on's tick, "
+            f"the first at tick {first:,}): their onsets are used and their durations are 0, so a model trained on "
+            "them learns durations of 0. If the file lost its note-offs (performance MIDI often does), fix them in "
+            "your DAW (give the notes their lengths); if durations do not matter to you, ignore this",
+        )
+    ]
 
 
 def _last_event_tick(track: mido.MidiTrack) -> int:
