@@ -26,19 +26,42 @@ from mvae_core.view import epoch_number
 
 
 def interrupted(
-    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps]
+    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps], trainer: Trainer
 ) -> RunInterrupted:
     """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
-    becomes: where it stopped, and how to continue."""
+    becomes: where it stopped, what its checkpoint holds, and how to continue."""
     if isinstance(exc, TrainingPaused):
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
         )
         cause = interrupts.name if interrupts.requested() else "stop set"
-        stopped, signum = f"{cause}: stopped {where} and checkpointed. Continue with: ", interrupts.signum
-    else:  # signals are deferred during training, so this one came from code
-        stopped, signum = "interrupted; the last finished epoch is checkpointed. Continue with: ", None
-    return RunInterrupted(stopped + steps[0].resume, signum or signal.SIGINT, stopped + steps[1].resume)
+        stopped, then, signum = f"{cause}: stopped {where} and checkpointed", "", interrupts.signum
+    else:  # signals are deferred during training, so this one came from code, in the middle of whatever it did
+        stopped, then = _interrupted_in(trainer)
+        signum = None
+    python, command_line = (f"{stopped}. Continue with: {how.resume}{then}" for how in steps)
+    return RunInterrupted(python, signum or signal.SIGINT, command_line)
+
+
+def _interrupted_in(trainer: Trainer) -> tuple[str, str]:
+    """Where a ``KeyboardInterrupt`` raised by code stopped ``trainer`` and what the run's checkpoint holds (no
+    checkpoint is written then: the step it broke off may be half done); and where the resume takes up."""
+    epoch = epoch_number(trainer.view.epoch)
+    if trainer.checkpointed is None:  # in mvae_ramp_end or mvae_train_start of a new run
+        return "interrupted before the run's first checkpoint; nothing was trained yet", " (it starts the run over)"
+    done, step = trainer.checkpointed
+    if (done, step) == (0, 0):
+        saved = "nothing trained was saved (its checkpoint is the one written before the first step)"
+        return f"interrupted in epoch {epoch}; {saved}", " (it starts epoch 1 over)"
+    if step == 0 and done == trainer.view.epoch + 1:  # after the epoch's checkpoint: in mvae_train_end, say
+        return f"interrupted after epoch {done}, which is checkpointed", ""
+    if step == 0:
+        saved = f"its checkpoint holds epoch {done} (the last finished), so the steps of epoch {epoch} are lost"
+        return f"interrupted in epoch {epoch}; {saved}", f" (it starts epoch {done + 1} over)"
+    held = f"step {step} of epoch {epoch_number(done)} (where an earlier stop left it)"
+    return f"interrupted in epoch {epoch}; its checkpoint holds {held}, so the steps since are lost", (
+        f" (it continues at step {step + 1} of epoch {epoch_number(done)})"
+    )
 
 
 def failed(

@@ -404,7 +404,7 @@ def _fit(
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:
-        raise interrupted(exc, interrupts, steps) from None
+        raise interrupted(exc, interrupts, steps, trainer) from None
     except (NonFiniteLoss, WriteFailed, PluginError) as exc:
         raise failed(exc, run, cfg, trainer, steps) from exc
     for event in result.final_events:

@@ -191,6 +191,10 @@ class Trainer:
         self.validation_plugins = host.implementing("mvae_validation_start", "mvae_validation_end")
         self.start_epoch, self.best_val_elbo = 0, float("inf")
         self.progress: EpochProgress | None = None  # set by restore() from a mid-epoch checkpoint
+        self.checkpointed: tuple[int, int] | None = None
+        """Where the run's checkpoint continues, as ``(epoch, step)`` (both from 0: the epoch it is in, or the next
+        one, and the steps of it done): ``(0, 0)`` for the one written before training; None while this trainer has
+        written and restored none (what a stop then finds on disk is no checkpoint of this attempt's)."""
         self.start_events: list[dict[str, Any]] = []  # what plugins emitted before this attempt's first epoch
 
     def fit(
@@ -412,6 +416,7 @@ class Trainer:
             if progress is not None:
                 payload["progress"] = asdict(progress)
             self.run.save_checkpoint(payload)
+        self.checkpointed = (epoch + 1, progress.step if progress is not None else 0)
 
     def checkpoint_payload(self, epoch: int) -> dict[str, Any]:
         """Everything a resume needs, and the settings the run trains with (:data:`~mvae_core.checkpoint.SETTINGS`: a
@@ -479,6 +484,7 @@ class Trainer:
             ) from None
         if not per_rank and self.dist.world > 1:
             self.dist.decorrelate_rng(self.cfg.train.seed, self.start_epoch)
+        self.checkpointed = (self.start_epoch, self.progress.step if self.progress is not None else 0)
 
     def _load_relaid_optimizer(self, payload: dict[str, Any]) -> None:
         """The optimizer state of a checkpoint written with another layout of the model's layers, converted like the
