@@ -132,7 +132,8 @@ def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = F
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
     that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
     finished run is continued with a larger epoch budget (``epochs``, when it is one), a run a plugin stopped is not
-    resumed, one that another process trains is left to it. A run that stopped before anything of its training was
+    resumed, one that another process trains is left to it; a run stopped before its end is continued with the
+    ``epochs`` asked for, when they are more than it has done. A run that stopped before anything of its training was
     saved (:meth:`RunDir.trained_nothing`: it failed or crashed at its start) is no run to keep: the new run starts
     over in its place, as the messages of that stop say (``the same mvae train command``)."""
     if not run.exists():
@@ -156,6 +157,15 @@ def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = F
             return f"{here}; continue it with resume ({steps.resume}) {more}, or {elsewhere}"
         if state.error == NON_FINITE:
             return f"{here}; {REPEATS}, in another output directory"
+        if budget is not None:  # the epoch budget this command asked for goes with the resume (it is kept)
+            return (
+                f"{here}; continue it with resume to the {budget} epochs asked for ({steps.more_epochs}) or {elsewhere}"
+            )
+        if epochs is not None:  # a budget the run has done already: a resume with it would train nothing
+            kept = (
+                f"the {epochs} epochs asked for are no more than the {state.done} it has done, so it keeps its budget"
+            )
+            return f"{here}; continue it with resume ({steps.resume}: {kept}) or {elsewhere}"
         return f"{here}; continue it with resume ({steps.resume}) or {elsewhere}"
 
     raise run.said_both_ways(RunExists, message, epochs=budget)
