@@ -11,7 +11,16 @@ from rich.table import Table
 from mvae_core.ablation.cells import metric_cell, number, stops
 from mvae_core.ablation.columns import METRICS, plugin_columns
 from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config
-from mvae_core.ablation.findings import NOT_JUDGED, by_chance, countable, counted_intervals, excludes_zero, no_interval
+from mvae_core.ablation.findings import (
+    LEFT_OUT,
+    NOT_JUDGED,
+    by_chance,
+    countable,
+    counted_intervals,
+    excludes_zero,
+    judged,
+    no_interval,
+)
 from mvae_core.ablation.plan import Configuration
 
 CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the column's numbers
@@ -25,7 +34,8 @@ CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the col
 
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
     """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
-    exclude 0 (bold in summary.md; not those of :data:`NOT_JUDGED`) of how many, then each of them on a line,
+    exclude 0 (bold in summary.md) of how many, :data:`LEFT_OUT` added when intervals of :data:`NOT_JUDGED` were left
+    out of the count, then each of them on a line,
     ``  config: metric mean [low, high]``: the console's per-configuration means alone cannot say which differences
     the seeds agree on. Where no configuration is a reference (a ``--configs`` file without ``all``, ``none`` or
     ``references``), one line says so and how."""
@@ -41,7 +51,8 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
             continue
         numbers = paired_plugin_numbers(rows, configs, reference)
         columns = plugin_columns(ok_runs(rows, reference))  # those summary.md pairs against the reference
-        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS if m not in NOT_JUDGED]
+        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS if judged(m)]
+        left_out = f"; {LEFT_OUT}" if countable([d[m] for d in diffs for m in NOT_JUDGED]) else ""
         named += [(n["config"], column, n["numbers"][column]) for n in numbers for column in columns]
         found = [
             f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
@@ -51,7 +62,7 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         if intervals := len(countable([e for _, _, e in named])):
             lines.append(
                 f"against {reference}, paired: {counted_intervals(len(found), intervals, ('excludes 0', 'exclude 0'))}"
-                f" (95 %; about {by_chance(intervals)} by chance){':' if found else ''}"
+                f" (95 %; about {by_chance(intervals)} by chance{left_out}){':' if found else ''}"
             )
         else:
             lines.append(f"against {reference}, paired: {no_interval(diffs, rows)}")

@@ -19,6 +19,7 @@ from mvae_core.ablation.columns import (
     missing_word,
     plugin_columns,
 )
+from mvae_core.ablation.findings import judgement
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
 
@@ -63,8 +64,10 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
     metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
     :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
-    the two runs validated on other loops; else the configuration's run's reason, else the reference's); ``[]``
-    without a configuration named ``reference`` or any other configuration."""
+    the two runs validated on other loops; else the configuration's run's reason, else the reference's), and
+    ``excludes_zero``: per metric, :func:`~.findings.judgement` (whether its 95 % interval excludes 0, bold in
+    summary.md; ``None`` for the metrics not judged, :data:`~.findings.NOT_JUDGED`); ``[]`` without a configuration
+    named ``reference`` or any other configuration."""
     if not any(c.name == reference for c in configs):
         return []
     ref = {r["seed"]: r for r in ok_runs(rows, reference)}
@@ -92,6 +95,7 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
             ]
             words = [_why(r, m) for r in lacking] + [OTHER_MODEL] * len(by_model) + [OTHER_LOOPS] * len(by_loops)
             entry["missing"][m] = Counter(words)
+        entry["excludes_zero"] = {m: judgement(m, entry[m]) for m in METRICS}
         result.append(entry)
     return result
 
@@ -110,8 +114,8 @@ def paired_plugin_numbers(
     pairs where both runs report a finite value; and ``missing``: per column, a Counter of why the other pairs have
     none: :data:`NOT_REPORTED` naming the configuration whose run lacks it (the configuration's first),
     :data:`OTHER_LOOPS` when the two runs validated on other loops (a plugin's numbers are measured on the run's data,
-    as free bits' on its validation batches), else :func:`missing_word` (a number recorded as null, NaN or inf).
-    ``[]`` as :func:`paired`."""
+    as free bits' on its validation batches), else :func:`missing_word` (a number recorded as null, NaN or inf);
+    and ``excludes_zero``: per column, :func:`~.findings.judgement` (bold in summary.md). ``[]`` as :func:`paired`."""
     if not any(c.name == reference for c in configs):
         return []
     ref = {r["seed"]: r for r in ok_runs(rows, reference)}
@@ -139,6 +143,7 @@ def paired_plugin_numbers(
                 {s: _numbers(mine[s])[column] for s in kept}, {s: _numbers(ref[s])[column] for s in kept}
             )
             entry["missing"][column] = why
+        entry["excludes_zero"] = {column: judgement(column, e) for column, e in entry["numbers"].items()}
         result.append(entry)
     return result
 

@@ -17,10 +17,26 @@ NOT_JUDGED_WHY = (
     "they grow with the machine's load (the ablation's other runs share its cores), so an interval of theirs that "
     "excludes 0 can be the load's doing, not the configuration's"
 )
+NOT_JUDGED_TITLES = " and ".join(METRICS[m] for m in NOT_JUDGED)
+"""``seconds and CPU seconds``: the columns of :data:`NOT_JUDGED` as summary.md and the console name them."""
 NOT_JUDGED_NOTE = (
-    f" The {' and '.join(METRICS[m] for m in NOT_JUDGED)} columns are shown but not judged (never bold, not counted): "
-    f"{NOT_JUDGED_WHY}."
+    f" The {NOT_JUDGED_TITLES} columns are shown but not judged (never bold, not counted): {NOT_JUDGED_WHY}."
 )
+LEFT_OUT = f"{NOT_JUDGED_TITLES} not judged"
+"""What the console's count of intervals that exclude 0 adds when it left out intervals of :data:`NOT_JUDGED`."""
+
+
+def judged(column: str) -> bool:
+    """Whether the paired differences of ``column`` (a metric, or a plugin's number) are judged: may be bold in
+    summary.md, counted and named on the console; every column but those of :data:`NOT_JUDGED`."""
+    return column not in NOT_JUDGED
+
+
+def judgement(column: str, e: Estimate) -> bool | None:
+    """The paired difference ``e`` of ``column`` as judged: :func:`excludes_zero` (bold in summary.md), ``None`` where
+    not :func:`judged`. ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
+    <mvae_core.ablation.session.AblationResult.paired>`."""
+    return excludes_zero(e) if judged(column) else None
 
 
 def excludes_zero(e: Estimate) -> bool:

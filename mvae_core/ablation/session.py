@@ -117,8 +117,9 @@ class AblationResult:
         per other configuration, ``config``, ``pairs`` and, per metric, the
         :class:`~mvae_core.ablation.stats.Estimate` of *configuration − reference* over the seeds where both runs are
         ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
-        for pairs whose runs are not compared on a metric); ``[]`` when no configuration has that name, or
-        it is the only one."""
+        for pairs whose runs are not compared on a metric) and ``excludes_zero`` (metric → whether its 95 % interval
+        excludes 0: bold in summary.md, counted on the console; ``None`` for ``seconds`` and ``cpu_seconds``, which
+        are not judged, as in summary.json); ``[]`` when no configuration has that name, or it is the only one."""
         return paired_differences(self.rows, self.configurations, reference)
 
     def paired_plugin_numbers(self, reference: str = ALL) -> list[dict[str, Any]]:
@@ -126,7 +127,8 @@ class AblationResult:
         other configuration, ``config``, ``pairs``, ``numbers`` (per ``val.<term>`` or ``plugins.<plugin>.<key>``
         column that a run of either reports, the :class:`~mvae_core.ablation.stats.Estimate` of *configuration −
         reference* over the pairs where both runs report it) and ``missing`` (column → a Counter of why the other
-        pairs have none: ``not reported by <name>``, ``other validation loops``, ``n/a``)."""
+        pairs have none: ``not reported by <name>``, ``other validation loops``, ``n/a``) and ``excludes_zero``
+        (column → whether its 95 % interval excludes 0, as :meth:`paired`'s)."""
         return paired_plugin_numbers(self.rows, self.configurations, reference)
 
     def __repr__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import DIRECTIONS, METRICS, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
-from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY, excludes_zero
+from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
 
@@ -41,9 +41,9 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
         return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
 
     def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
-        metrics = {m: _estimate_json(d[m], d["missing"][m], paired=True, judged=m not in NOT_JUDGED) for m in METRICS}
+        metrics = {m: _difference_json(d[m], d["missing"][m], d["excludes_zero"][m]) for m in METRICS}
         plugins = {
-            column: _estimate_json(e, numbers["missing"][column], paired=True)
+            column: _difference_json(e, numbers["missing"][column], numbers["excludes_zero"][column])
             for column, e in numbers["numbers"].items()
         }
         return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, "plugin_numbers": plugins}
@@ -72,10 +72,13 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     }
 
 
-def _estimate_json(e: Estimate, missing: Counter[str], paired: bool = False, judged: bool = True) -> dict[str, Any]:
+def _estimate_json(e: Estimate, missing: Counter[str]) -> dict[str, Any]:
     """One cell of :func:`statistics`: ``n``, ``mean``, ``std``, ``low``, ``high`` (``None`` where undefined: std and
-    interval need two values), ``missing`` (why → how many lack a value), and for a paired difference
-    ``excludes_zero`` (:func:`excludes_zero`; ``None`` when not ``judged``, a metric of :data:`NOT_JUDGED`, as
-    summary.md never makes it bold)."""
-    numbers = {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
-    return numbers | ({"excludes_zero": excludes_zero(e) if judged else None} if paired else {})
+    interval need two values) and ``missing`` (why → how many lack a value)."""
+    return {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
+
+
+def _difference_json(e: Estimate, missing: Counter[str], excludes_zero: bool | None) -> dict[str, Any]:
+    """A paired difference's cell: :func:`_estimate_json` and its ``excludes_zero`` (:func:`~.estimates.paired`'s,
+    from :func:`~.findings.judgement`: ``None`` for a metric of :data:`NOT_JUDGED`, never bold in summary.md)."""
+    return _estimate_json(e, missing) | {"excludes_zero": excludes_zero}

@@ -19,7 +19,7 @@ from mvae_core.ablation.columns import (
     VALIDATED,
 )
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
-from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_NOTE, distinguished
+from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.plugin_tables import paired_plugin_table, plugin_numbers_table
 from mvae_core.ablation.stats import Estimate
@@ -113,7 +113,7 @@ def markdown(
                 d["config"],
                 str(d["pairs"]),
                 *(
-                    metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=m not in NOT_JUDGED)
+                    metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=judged(m))
                     for m in METRICS
                 ),
             ]
@@ -146,6 +146,6 @@ def _no_pairs(reference: str, configs: list[Configuration]) -> str:
 
 
 def _metric_differences(diffs: list[dict[str, Any]]) -> list[Estimate]:
-    """Every judged metric's difference of :func:`paired`'s ``diffs`` (not those of :data:`NOT_JUDGED`): the cells
+    """Every judged metric's difference of :func:`paired`'s ``diffs`` (:func:`~.findings.judged`): the cells
     of one table of summary.md that can be bold."""
-    return [d[m] for d in diffs for m in METRICS if m not in NOT_JUDGED]
+    return [d[m] for d in diffs for m in METRICS if judged(m)]
