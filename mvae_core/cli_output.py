@@ -24,7 +24,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from mvae_core.console_text import tolerate_encoding
-from mvae_core.errors import MvaeError, RunInterrupted, blocked_message, file_in_the_way
+from mvae_core.errors import DISK_FULL, MvaeError, RunInterrupted, blocked_message, file_in_the_way
 from mvae_core.signals import interruption, signal_of
 from mvae_core.torchrun_env import DistributedError, rank
 
@@ -113,7 +113,6 @@ PATH_HINTS = {
     errno.EDQUOT: "free some disk space or choose another disk",
     errno.EFBIG: "the file system refuses a file this large: choose another disk",
 }
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a write failed, wherever the error says it happened
 
 
 class CommandGroup(TyperGroup):

@@ -2,16 +2,22 @@
 
 Every message names the input at fault (a field, a file, a plugin, a run directory) and says what to do. The command
 line prints ``error: <message>`` on stderr and exits with the error's ``exit_code``; Python callers catch the types.
-Exit codes (docs/cli.md#exit-codes): 1 a run failed, 2 bad input or config, 128 + signal number when interrupted.
+Exit codes (docs/cli.md#exit-codes): 1 a run failed, 2 bad input or config, 128 + signal number when interrupted;
+an error none of these is (a bug in mvae) ends the command with its traceback and Python's exit code, 1.
 Errors defined next to the code that raises them (``PluginError``, ``CheckpointError``, ``NonFiniteLoss``, …)
 derive from :class:`MvaeError` too.
 """
 
 from __future__ import annotations
 
+import errno
 import signal
 from collections.abc import Callable
 from pathlib import Path
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+"""The ``errno`` of a write the disk refused for want of room (full, over quota, a file over the file system's
+limit), wherever the error says it happened."""
 
 
 def shortened(text: str, most: int = 40) -> str:

@@ -1,8 +1,8 @@
 """How a started training ended, as :func:`~mvae_core.session.train` says it: a pause (a signal, or the caller's ``stop``
 event) becomes :class:`~mvae_core.errors.RunInterrupted`, saying where it stopped and how to continue; a failure (a
-non-finite loss, a write the disk refused, a plugin's error) becomes :class:`~mvae_core.errors.RunFailed`, recorded in
-``failure.json``, saying where the best model is and what to do next; a finished run's ``done`` line names its best
-model (:func:`best_line`).
+non-finite loss, a write the disk refused, a plugin's error, the machine out of memory or disk space: :func:`ran_out`)
+becomes :class:`~mvae_core.errors.RunFailed`, recorded in ``failure.json``, saying where the best model is and what to
+do next; a finished run's ``done`` line names its best model (:func:`best_line`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import signal
 import traceback
 from typing import Any
 
+import torch
+
 from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
-from mvae_core.errors import RunFailed, RunInterrupted
-from mvae_core.files import WriteFailed
+from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
+from mvae_core.files import WriteFailed, reason
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_state import NON_FINITE, REPEATS
@@ -115,6 +117,74 @@ def failed(
 
     cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
     return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
+
+
+OUT_OF_MEMORY = {
+    "DefaultCPUAllocator: can't allocate memory": "memory",  # torch on Linux and macOS
+    "DefaultCPUAllocator: not enough memory": "memory",  # torch on Windows
+    "MPS backend out of memory": "GPU memory",  # Apple silicon (a RuntimeError; CUDA's is torch.OutOfMemoryError)
+}
+"""What torch's ``RuntimeError`` says when an allocation failed, and what ran out."""
+
+
+def ran_out(exc: BaseException) -> str | None:
+    """What the machine ran out of when ``exc`` ended a training (``"memory"``, ``"GPU memory"``, ``"disk space"``):
+    a failure of its environment, which a message and ``failure.json`` explain; None for any other error, a bug to
+    be shown with its traceback."""
+    if isinstance(exc, torch.OutOfMemoryError):
+        return "GPU memory"
+    if isinstance(exc, MemoryError):
+        return "memory"
+    if isinstance(exc, OSError):
+        return "disk space" if exc.errno in DISK_FULL else None
+    if isinstance(exc, RuntimeError):
+        return next((what for said, what in OUT_OF_MEMORY.items() if said in str(exc)), None)
+    return None
+
+
+def lacked(
+    exc: BaseException, what: str, run: RunDir, cfg: MvaeConfig, trainer: Trainer, steps: tuple[Steps, Steps]
+) -> RunFailed:
+    """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it, where the
+    best model is, and what to do (free it and resume, or train a smaller batch); ``failure.json`` records it where
+    it can be written. Nothing is checkpointed now: the last checkpoint stays what the resume continues."""
+    cause = _what_failed(exc)
+    with contextlib.suppress(OSError, MemoryError):  # the disk or the memory may refuse this one too
+        _record_failure(run if trainer.run else None, {"error": f"out of {what}", "message": cause,
+                                                       "epoch": trainer.view.epoch, "step": trainer.view.step})  # fmt: skip
+    said = f"training ran out of {what} in epoch {epoch_number(trainer.view.epoch)} ({cause}); {_best_model(run)}"
+    if what == "disk space":
+        python, command_line = (f"{said}; free space, then {how.resume} continues from its last checkpoint"
+                                for how in steps)  # fmt: skip
+        return RunFailed(python, run.path, command_line)
+    batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
+    free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
+    untrained = run.trained_nothing()
+
+    def then(how: Steps) -> str:
+        resume = f"{free}, then {how.resume} continues from its last checkpoint"
+        if untrained:  # nothing of it is saved: the same command with a smaller batch takes its place
+            smaller = f"{how.again} with train.batch_size = {half} (now {batch}) starts it over in its place"
+        else:
+            smaller = (
+                f"a resume keeps train.batch_size ({batch}): to train with a smaller one ({half}), start a new run from "
+                f"its weights ({how.init_from}) with it"
+            )
+        return f"{resume}; or {smaller}"
+
+    python, command_line = (f"{said}; {then(how)}" for how in steps)
+    return RunFailed(python, run.path, command_line)
+
+
+def _what_failed(exc: BaseException) -> str:
+    """The system's or torch's words for what :func:`ran_out`, without torch's long advice: ``CUDA out of memory.
+    Tried to allocate 20.00 GiB``, ``DefaultCPUAllocator: can't allocate memory: you tried to allocate … bytes``, the
+    file a full disk refused and why."""
+    if isinstance(exc, OSError):
+        return f"{exc.filename}: {reason(exc)}" if exc.filename else reason(exc)
+    text = reason(exc)
+    start = next((text.index(said) for said in OUT_OF_MEMORY if said in text), 0)  # after "[enforce fail at …]"
+    return ". ".join(text[start:].split(". ")[:2]).rstrip(".")
 
 
 def best_line(run: RunDir) -> str:

@@ -76,7 +76,7 @@ class RunState(NamedTuple):
     done: int  # finished epochs (lines of metrics.jsonl)
     epochs: int | None  # the run's epoch budget (train.epochs); None when its config cannot be read
     why: str = ""  # failed: failure.json's message; stopped: the plugins' stop reasons
-    error: str = ""  # failed: failure.json's error (NON_FINITE, "plugin failed", "write failed")
+    error: str = ""  # failed: failure.json's error (NON_FINITE, "plugin failed", "write failed", "out of memory", …)
 
     def __str__(self) -> str:
         of = "" if self.epochs is None else f" of {self.epochs}"

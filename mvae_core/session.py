@@ -62,7 +62,7 @@ from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
-from mvae_core.run_ending import best_line, failed, interrupted
+from mvae_core.run_ending import best_line, failed, interrupted, lacked, ran_out
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -364,7 +364,8 @@ def _fit(
     reporter: Reporter, stop: threading.Event | None = None, starting: StartingWeights | None = None,
 ) -> RunResult:  # fmt: skip
     """Train into ``run``, or resume it from ``checkpoint`` (:meth:`RunDir.load_checkpoint`; None for a new run);
-    every way a run ends becomes a result or a typed error. A resume whose ``versions`` (of mvae, the model's and
+    every way a run ends becomes a result or a typed error, but for a bug (an error that is none of mvae's and not
+    the machine running out of memory or disk space, :func:`~mvae_core.run_ending.ran_out`): it propagates. A resume whose ``versions`` (of mvae, the model's and
     plugins' packages) differ from those that trained the run so far records them in ``config.toml`` from the epoch
     it continues, and warns once. A signal or a set ``stop`` pauses it. A new
     run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
@@ -407,6 +408,10 @@ def _fit(
         raise interrupted(exc, interrupts, steps, trainer) from None
     except (NonFiniteLoss, WriteFailed, PluginError) as exc:
         raise failed(exc, run, cfg, trainer, steps) from exc
+    except (MemoryError, RuntimeError, OSError) as exc:  # the machine's failures; any other error is a bug: raised
+        if (what := ran_out(exc)) is None:
+            raise
+        raise lacked(exc, what, run, cfg, trainer, steps) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
