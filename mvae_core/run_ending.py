@@ -28,8 +28,9 @@ from mvae_core.view import epoch_number
 
 
 def interrupted(
-    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps], trainer: Trainer
-) -> RunInterrupted:
+    exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps], trainer: Trainer,
+    run: RunDir,
+) -> RunInterrupted:  # fmt: skip
     """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
     becomes: where it stopped, what its checkpoint holds, and how to continue."""
     if isinstance(exc, TrainingPaused):
@@ -39,16 +40,18 @@ def interrupted(
         cause = interrupts.name if interrupts.requested() else "stop set"
         stopped, then, signum = f"{cause}: stopped {where} and checkpointed", "", interrupts.signum
     else:  # signals are deferred during training, so this one came from code, in the middle of whatever it did
-        stopped, then = _interrupted_in(trainer)
+        stopped, then = _interrupted_in(trainer, run)
         signum = None
     python, command_line = (f"{stopped}. Continue with: {how.resume}{then}" for how in steps)
     return RunInterrupted(python, signum or signal.SIGINT, command_line)
 
 
-def _interrupted_in(trainer: Trainer) -> tuple[str, str]:
-    """Where a ``KeyboardInterrupt`` raised by code stopped ``trainer`` and what the run's checkpoint holds (no
+def _interrupted_in(trainer: Trainer, run: RunDir) -> tuple[str, str]:
+    """Where a ``KeyboardInterrupt`` raised by code stopped ``trainer`` and what ``run``'s checkpoint holds (no
     checkpoint is written then: the step it broke off may be half done); and where the resume takes up."""
     epoch = epoch_number(trainer.view.epoch)
+    if trainer.checkpointed is None and run.has_checkpoint():  # a resume's, while it was restored
+        return "interrupted while the run was restored from its checkpoint, which is as it was", ""
     if trainer.checkpointed is None:  # in mvae_ramp_end or mvae_train_start of a new run
         return "interrupted before the run's first checkpoint; nothing was trained yet", " (it starts the run over)"
     done, step = trainer.checkpointed

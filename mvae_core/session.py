@@ -405,7 +405,7 @@ def _fit(
         with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
             result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
     except (TrainingPaused, KeyboardInterrupt) as exc:
-        raise interrupted(exc, interrupts, steps, trainer) from None
+        raise interrupted(exc, interrupts, steps, trainer, run) from None
     except (NonFiniteLoss, WriteFailed, PluginError) as exc:
         raise failed(exc, run, cfg, trainer, steps) from exc
     except (MemoryError, RuntimeError, OSError) as exc:  # the machine's failures; any other error is a bug: raised

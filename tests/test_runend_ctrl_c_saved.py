@@ -95,3 +95,33 @@ def test_ctrl_c_after_a_mid_epoch_resume_names_the_step_its_checkpoint_holds(syn
         "interrupted in epoch 1; its checkpoint holds step 2 of epoch 1 (where an earlier stop left it), so the steps "
         f"since are lost. Continue with: mvae train --resume {run} (it continues at step 3 of epoch 1)"
     )
+
+
+class StatefulCtrlC(CtrlC):
+    """:class:`CtrlC` with a state in the checkpoint, whose ``mvae_load_state_dict`` raises ``KeyboardInterrupt``
+    when ``on_load``: a resume interrupted while it restores the run from its checkpoint."""
+
+    def __init__(self, epoch: int | None, step: int = 0, on_load: bool = False) -> None:
+        super().__init__(epoch, step)
+        self.on_load = on_load
+
+    @hookimpl
+    def mvae_state_dict(self, trainer):
+        return {"seen": 1}
+
+    @hookimpl
+    def mvae_load_state_dict(self, state):
+        if self.on_load:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_a_resume_restores_the_checkpoint_says_it_is_as_it_was(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    _interrupted(synth_dir, run, StatefulCtrlC(0, 1))
+    with pytest.raises(RunInterrupted) as caught:
+        mvae_core.train(out=run, resume=True, plugins=[("stateful_ctrl_c", StatefulCtrlC(-1, on_load=True))],
+                        progress=False)  # fmt: skip
+    assert caught.value.command_line_message() == (
+        "interrupted while the run was restored from its checkpoint, which is as it was. "
+        f"Continue with: mvae train --resume {run}"
+    )
