@@ -126,6 +126,7 @@ OUT_OF_MEMORY = {
     "DefaultCPUAllocator: can't allocate memory": "memory",  # torch on Linux and macOS
     "DefaultCPUAllocator: not enough memory": "memory",  # torch on Windows
     "MPS backend out of memory": "GPU memory",  # Apple silicon (a RuntimeError; CUDA's is torch.OutOfMemoryError)
+    "CUDA error: out of memory": "GPU memory",  # CUDA's own allocations (its context, a kernel's), not torch's
 }
 """What torch's ``RuntimeError`` says when an allocation failed, and what ran out."""
 
