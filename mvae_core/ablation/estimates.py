@@ -5,6 +5,7 @@ the paired differences *configuration − reference*, each with why the runs or 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from mvae_core.ablation.columns import (
@@ -59,6 +60,21 @@ def per_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list
     return table
 
 
+def _pairs(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str
+) -> Iterator[tuple[str, dict[int, dict[str, Any]], dict[int, dict[str, Any]], list[int]]]:
+    """How runs are paired against ``reference``: per configuration other than it, in plan order, its name, its ok
+    runs and the reference's by seed, and the seeds where both are ok (sorted); nothing without a configuration named
+    ``reference``."""
+    if not any(c.name == reference for c in configs):
+        return
+    ref = {r["seed"]: r for r in ok_runs(rows, reference)}
+    for c in configs:
+        if c.name != reference:
+            mine = {r["seed"]: r for r in ok_runs(rows, c.name)}
+            yield c.name, mine, ref, sorted(set(mine) & set(ref))
+
+
 def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
     """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
     ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
@@ -68,16 +84,9 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     ``excludes_zero``: per metric, :func:`~.findings.judgement` (whether its 95 % interval excludes 0, bold in
     summary.md; ``None`` for the metrics not judged, :data:`~.findings.NOT_JUDGED`); ``[]`` without a configuration
     named ``reference`` or any other configuration."""
-    if not any(c.name == reference for c in configs):
-        return []
-    ref = {r["seed"]: r for r in ok_runs(rows, reference)}
     result = []
-    for c in configs:
-        if c.name == reference:
-            continue
-        mine = {r["seed"]: r for r in ok_runs(rows, c.name)}
-        entry: dict[str, Any] = {"config": c.name, "pairs": len(set(mine) & set(ref))}
-        both = sorted(set(mine) & set(ref))
+    for name, mine, ref, both in _pairs(rows, configs, reference):
+        entry: dict[str, Any] = {"config": name, "pairs": len(both)}
         other_model = {s for s in both if mine[s].get("model") != ref[s].get("model")}
         apart_loops = {s for s in both if other_loops(mine[s], ref[s])}
         entry["missing"] = {}
@@ -116,21 +125,14 @@ def paired_plugin_numbers(
     :data:`OTHER_LOOPS` when the two runs validated on other loops (a plugin's numbers are measured on the run's data,
     as free bits' on its validation batches), else :func:`missing_word` (a number recorded as null, NaN or inf);
     and ``excludes_zero``: per column, :func:`~.findings.judgement` (bold in summary.md). ``[]`` as :func:`paired`."""
-    if not any(c.name == reference for c in configs):
-        return []
-    ref = {r["seed"]: r for r in ok_runs(rows, reference)}
     result = []
-    for c in configs:
-        if c.name == reference:
-            continue
-        mine = {r["seed"]: r for r in ok_runs(rows, c.name)}
-        both = sorted(set(mine) & set(ref))
-        entry: dict[str, Any] = {"config": c.name, "pairs": len(both), "numbers": {}, "missing": {}}
+    for name, mine, ref, both in _pairs(rows, configs, reference):
+        entry: dict[str, Any] = {"config": name, "pairs": len(both), "numbers": {}, "missing": {}}
         for column in plugin_columns([*mine.values(), *ref.values()]):
             why: Counter[str] = Counter()
             kept = []
             for s in both:
-                lacking = [name for name, r in ((c.name, mine[s]), (reference, ref[s])) if column not in _numbers(r)]
+                lacking = [n for n, r in ((name, mine[s]), (reference, ref[s])) if column not in _numbers(r)]
                 if lacking:
                     why[NOT_REPORTED.format(config=lacking[0])] += 1
                 elif other_loops(mine[s], ref[s]):
