@@ -34,7 +34,12 @@ def ablate(
     ] = None,
     configs: Annotated[
         Path | None,
-        typer.Option("--configs", metavar="FILE", help="TOML file naming the configurations (implies --mode list)."),
+        typer.Option(
+            "--configs",
+            parser=given_path,
+            metavar="FILE",
+            help="TOML file naming the configurations (implies --mode list).",
+        ),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", parser=given_path, metavar="FILE", help="Base TOML config of every run.")
@@ -77,6 +82,7 @@ def ablate(
     init_from: Annotated[
         Path | None,
         typer.Option(
+            parser=given_path,
             metavar="RUN",
             help="Start every new run from a trained run's weights (as mvae train --init-from): an ablation of "
             "fine-tuning.",

@@ -20,6 +20,7 @@ import schedules
 from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
+from mvae_core.cli_paths import given_path
 from mvae_core.config import ConfigError, TrainConfig, parse_set_value
 from mvae_core.files import WriteFailed
 from mvae_core.plugin_catalog import printing_to_stderr
@@ -123,6 +124,7 @@ def preview(
     plot: Annotated[
         Path | None,
         typer.Option(
+            parser=given_path,
             metavar="FILE.png",
             help="Also draw the values into this picture (.png added to a name without a suffix; needs matplotlib).",
         ),

@@ -27,6 +27,9 @@ runner = CliRunner()
         (["serve", ""], "RUN"),
         (["ablate", "no-such-data", "--out", ""], "--out"),
         (["ablate", "no-such-data", "--config", ""], "--config"),
+        (["ablate", "no-such-data", "--configs", ""], "--configs"),
+        (["ablate", "no-such-data", "--init-from", ""], "--init-from"),
+        (["schedules", "preview", "linear", "--plot", ""], "--plot"),
     ],
 )
 def test_an_empty_path_is_refused_naming_the_option(args, option, tmp_path, monkeypatch):
