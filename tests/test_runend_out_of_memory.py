@@ -16,6 +16,7 @@ import mvae_core
 import mvae_core.trainer
 from mvae_core.cli import app
 from mvae_core.errors import RunFailed
+from mvae_core.progress import SilentReporter
 from mvae_core.run import RunDir
 from tests.training import TINY
 
@@ -102,18 +103,9 @@ def test_out_of_gpu_memory_after_an_epoch_names_the_new_run_a_smaller_batch_need
     assert mvae_core.train(out=run, resume=True, progress=False).epochs_run == 2
 
 
-class FullDiskLog:
+class FullDiskLog(SilentReporter):
     """A reporter whose output goes to a full disk (``mvae train … > log`` on a full disk): it shows nothing and
     its display's write is refused at the end of epoch 1."""
-
-    def data(self, *shown: object) -> None:
-        pass
-
-    def note(self, message: object, level: str = "info") -> None:
-        pass
-
-    def event(self, event: object) -> None:
-        pass
 
     @contextlib.contextmanager
     def training(self, epochs: int, first_epoch: int) -> Iterator[Callable[[object], None]]:

@@ -14,24 +14,16 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.errors import RunExists, RunInterrupted
+from mvae_core.progress import SilentReporter
 from tests.training import TINY
 
 
-class StopsAfterEpoch1:
+class StopsAfterEpoch1(SilentReporter):
     """A reporter that shows nothing and sets ``stop`` at the end of epoch 1: the run pauses after that epoch's
     checkpoint."""
 
     def __init__(self, stop: threading.Event) -> None:
         self.stop = stop
-
-    def data(self, *shown: object) -> None:
-        pass
-
-    def note(self, message: object, level: str = "info") -> None:
-        pass
-
-    def event(self, event: object) -> None:
-        pass
 
     @contextlib.contextmanager
     def training(self, epochs: int, first_epoch: int) -> Iterator[Callable[[object], None]]:
