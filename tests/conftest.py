@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -74,10 +76,13 @@ def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
     return built
 
 
-def _chromium():
-    """A new headless Chromium driven by selenium (the caller quits it). Selenium picks chromedriver's port by binding
+@contextlib.contextmanager
+def _chromium() -> Iterator[Any]:
+    """A new headless Chromium driven by selenium, quit on leaving. Selenium picks chromedriver's port by binding
     port 0 and closing the socket; where another program takes the port meanwhile, chromedriver exits at once
-    ("Address already in use") and a fresh one is started on another port, :data:`DRIVER_TRIES` tries in all."""
+    ("Address already in use") and a fresh one is started on another port, :data:`DRIVER_TRIES` tries in all.
+    Chromium's temporary files (its profile, and the singleton socket folder it leaves behind even on a clean quit)
+    go to a folder of its own (``TMPDIR``), removed after it quits, so the tests leave nothing in /tmp."""
     from selenium import webdriver
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
@@ -98,34 +103,37 @@ def _chromium():
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    for attempt in range(1, DRIVER_TRIES + 1):
-        said = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (chromedriver writes on)
+    with tempfile.TemporaryDirectory(prefix="mvae-chromium-", ignore_cleanup_errors=True) as scratch:
+        env = {**os.environ, "TMPDIR": scratch}
+        for attempt in range(1, DRIVER_TRIES + 1):
+            said = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (chromedriver writes on)
+            try:
+                driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=said, env=env), options=options)
+                break
+            except WebDriverException:
+                said.seek(0)
+                if attempt == DRIVER_TRIES or "Address already in use" not in said.read():
+                    raise
+                said.close()
+        driver.set_page_load_timeout(60)
         try:
-            driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=said), options=options)
-            break
-        except WebDriverException:
-            said.seek(0)
-            if attempt == DRIVER_TRIES or "Address already in use" not in said.read():
-                raise
-            said.close()
-    driver.set_page_load_timeout(60)
-    return driver
+            yield driver
+        finally:
+            driver.quit()
 
 
 @pytest.fixture
 def browser():
     """Headless Chromium driven by selenium (quit after the test); tests using it carry ``needs_browser``."""
-    driver = _chromium()
-    yield driver
-    driver.quit()
+    with _chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
 def _module_chromium():
     """One headless Chromium for a module's tests (quit after the module)."""
-    driver = _chromium()
-    yield driver
-    driver.quit()
+    with _chromium() as driver:
+        yield driver
 
 
 @pytest.fixture
