@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -146,27 +147,47 @@ def ran_out(exc: BaseException) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def machine_limits(
+    run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
+    reached: Callable[[], tuple[int, int] | None],
+) -> Iterator[None]:  # fmt: skip
+    """Within the block (a training, from the building of its trainer to its end), the machine running out of memory,
+    GPU memory or disk space (:func:`ran_out`) ends the run as :func:`lacked` says, at ``reached()``; any other
+    error, a bug, propagates as raised (with its traceback)."""
+    try:
+        yield
+    except (MemoryError, RuntimeError, OSError) as exc:
+        if (what := ran_out(exc)) is None:
+            raise
+        raise lacked(exc, what, run, cfg, steps, writer, reached()) from exc
+
+
 def lacked(
-    exc: BaseException, what: str, run: RunDir, cfg: MvaeConfig, trainer: Trainer, steps: tuple[Steps, Steps]
-) -> RunFailed:
-    """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it, where the
-    best model is, and what to do (free it and resume, or train a smaller batch); ``failure.json`` records it where
-    it can be written. Nothing is checkpointed now: the last checkpoint stays what the resume continues."""
+    exc: BaseException, what: str, run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
+    reached: tuple[int, int] | None,
+) -> RunFailed:  # fmt: skip
+    """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it and when
+    (``reached``: the epoch and step the trainer was at, from 0; None when it ran out while the training was set up,
+    before its trainer was built), where the best model is, and what to do (free it and resume, or train a smaller
+    batch); ``failure.json`` records it where ``writer`` (the run, in the process that writes it) can write it.
+    Nothing is checkpointed now: the last checkpoint, if any, stays what the resume continues."""
     cause = _what_failed(exc)
+    where = {} if reached is None else {"epoch": reached[0], "step": reached[1]}
     with contextlib.suppress(OSError, MemoryError):  # the disk or the memory may refuse this one too
-        _record_failure(run if trainer.run else None, {"error": f"out of {what}", "message": cause,
-                                                       "epoch": trainer.view.epoch, "step": trainer.view.step})  # fmt: skip
-    said = f"training ran out of {what} in epoch {epoch_number(trainer.view.epoch)} ({cause}); {_best_model(run)}"
+        _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
+    when = "as it was set up" if reached is None else f"in epoch {epoch_number(reached[0])}"
+    said = f"training ran out of {what} {when} ({cause}); {_best_model(run)}"
+    resumed = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
     if what == "disk space":
-        python, command_line = (f"{said}; free space, then {how.resume} continues from its last checkpoint"
-                                for how in steps)  # fmt: skip
+        python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
     batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
     free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
     untrained = run.trained_nothing()
 
     def then(how: Steps) -> str:
-        resume = f"{free}, then {how.resume} continues from its last checkpoint"
+        resume = f"{free}, then {how.resume} {resumed}"
         if untrained:  # nothing of it is saved: the same command with a smaller batch takes its place
             smaller = f"{how.again} with train.batch_size = {half} (now {batch}) starts it over in its place"
         else:

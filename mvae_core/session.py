@@ -62,7 +62,7 @@ from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
-from mvae_core.run_ending import best_line, failed, interrupted, lacked, ran_out
+from mvae_core.run_ending import best_line, failed, interrupted, machine_limits
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -365,7 +365,8 @@ def _fit(
 ) -> RunResult:  # fmt: skip
     """Train into ``run``, or resume it from ``checkpoint`` (:meth:`RunDir.load_checkpoint`; None for a new run);
     every way a run ends becomes a result or a typed error, but for a bug (an error that is none of mvae's and not
-    the machine running out of memory or disk space, :func:`~mvae_core.run_ending.ran_out`): it propagates. A resume whose ``versions`` (of mvae, the model's and
+    the machine running out of memory or disk space, :func:`~mvae_core.run_ending.ran_out`, from the building of the
+    trainer on): it propagates. A resume whose ``versions`` (of mvae, the model's and
     plugins' packages) differ from those that trained the run so far records them in ``config.toml`` from the epoch
     it continues, and warns once. A signal or a set ``stop`` pauses it. A new
     run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
@@ -375,43 +376,47 @@ def _fit(
         return interrupts.requested() or (stop is not None and stop.is_set())
 
     initial = starting.state if starting is not None and checkpoint is None else None
-    trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
-                      initial_weights=initial)  # fmt: skip
     objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
     steps = (run.steps(python=True, objects=objects, world=dist.world),
              run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
-    if writer and (leftovers := writer.remove_leftovers()):
-        reporter.note(
-            f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
-            f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
-        )
-    try:
-        if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
-            done = len(run.read_metrics())  # it has finished its epochs: nothing to train
-            return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
-        if checkpoint is None:
-            if writer:
-                writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
+    trainer: Trainer | None = None  # building it moves the model and the notes to the device: memory may run out
+
+    def reached() -> tuple[int, int] | None:
+        return None if trainer is None else (trainer.view.epoch, trainer.view.step)
+
+    with machine_limits(run, cfg, steps, writer, reached):
+        if writer and (leftovers := writer.remove_leftovers()):
             reporter.note(
-                f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val {len(val_set)} "
-                f"loops · plugins: {', '.join(host.names) or 'none'} · device {dist.device}{processes_on(dist)} · "
-                f"run {run.path}"
+                f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
+                f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
             )
-            if initial is not None:
-                taken = starting.taken(cfg)
-                reporter.note(f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}")
-                if still := starting.still_training():
-                    reporter.note(still, "warning")
-        with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
-            result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started is optional
-    except (TrainingPaused, KeyboardInterrupt) as exc:
-        raise interrupted(exc, interrupts, steps, trainer, run) from None
-    except (NonFiniteLoss, WriteFailed, PluginError) as exc:
-        raise failed(exc, run, cfg, trainer, steps) from exc
-    except (MemoryError, RuntimeError, OSError) as exc:  # the machine's failures; any other error is a bug: raised
-        if (what := ran_out(exc)) is None:
-            raise
-        raise lacked(exc, what, run, cfg, trainer, steps) from exc
+        trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
+                          initial_weights=initial)  # fmt: skip
+        try:
+            if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
+                done = len(run.read_metrics())  # it has finished its epochs: nothing to train
+                return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
+            if checkpoint is None:
+                if writer:
+                    writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
+                reporter.note(
+                    f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val "
+                    f"{len(val_set)} loops · plugins: {', '.join(host.names) or 'none'} · device "
+                    f"{dist.device}{processes_on(dist)} · run {run.path}"
+                )
+                if initial is not None:
+                    taken = starting.taken(cfg)
+                    reporter.note(
+                        f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}"
+                    )
+                    if still := starting.still_training():
+                        reporter.note(still, "warning")
+            with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
+                result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started: optional
+        except (TrainingPaused, KeyboardInterrupt) as exc:
+            raise interrupted(exc, interrupts, steps, trainer, run) from None
+        except (NonFiniteLoss, WriteFailed, PluginError) as exc:
+            raise failed(exc, run, cfg, trainer, steps) from exc
     for event in result.final_events:
         reporter.event(event)
     stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
