@@ -6,13 +6,21 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Sequence
-from typing import NamedTuple, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
-from mvae_core.errors import MvaeError
-from mvae_core.run_files import RunFiles
+from mvae_core.config import PROVENANCE, read_toml
+from mvae_core.errors import ConfigError, MvaeError
+from mvae_core.host import OBJECT_ORIGIN
+from mvae_core.run_files import CONFIG, RunFiles
 
 _Said = TypeVar("_Said", bound=MvaeError)
+
+
+def object_plugins(versions: Mapping[str, Any]) -> list[str]:
+    """The plugins that ``versions`` (a run's ``[provenance.versions]``, or the versions that train it) record as
+    Python objects (``object module:Class``, :data:`~mvae_core.host.OBJECT_ORIGIN`), by name."""
+    return [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
 
 
 class Steps(NamedTuple):
@@ -48,25 +56,43 @@ class RunSteps(RunFiles):
         """The command that continues the run here, as messages show it."""
         return f"mvae train --resume {self.shell_path}"
 
-    def resume_call(self, *arguments: str) -> str:
-        """``mvae_core.train(out='RUN', resume=True[, arguments])``: the call that continues the run here (a Python
-        caller's :attr:`resume_command`)."""
-        return f"mvae_core.train({', '.join([f'out={str(self.path)!r}', 'resume=True', *arguments])})"
+    def resume_call(self, *arguments: str, objects: Sequence[str] | None = None) -> str:
+        """``mvae_core.train(out='RUN', resume=True[, arguments][, plugins=[...]])``: the call that continues the run
+        here (a Python caller's :attr:`resume_command`), handing back the plugins it was given as Python ``objects``
+        (by name, as ``(name, <the plugin object>)`` pairs; default: :meth:`plugin_objects`)."""
+        objects = self.plugin_objects() if objects is None else objects
+        pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
+        plugins = [f"plugins=[{pairs}]"] if objects else []
+        return f"mvae_core.train({', '.join([f'out={str(self.path)!r}', 'resume=True', *arguments, *plugins])})"
 
-    def steps(self, python: bool, objects: Sequence[str] = (), world: int = 1, epochs: int | None = None) -> Steps:
+    def plugin_objects(self) -> list[str]:
+        """The plugins this run was trained with as Python objects (:func:`object_plugins` of its ``config.toml``),
+        which a resume must be given back; none where that file cannot be read. Read here, not through the run's
+        config reader: the messages that name the next step read it, those about a missing or damaged
+        ``config.toml`` too, and the run's own errors say what is wrong with it."""
+        try:
+            provenance = read_toml(self.path / CONFIG).get(PROVENANCE)
+        except ConfigError:
+            return []
+        versions = provenance.get("versions") if isinstance(provenance, dict) else None
+        return object_plugins(versions) if isinstance(versions, dict) else []
+
+    def steps(
+        self, python: bool, objects: Sequence[str] | None = None, world: int = 1, epochs: int | None = None
+    ) -> Steps:
         """How messages about this run name the next step: ``mvae`` commands, or (``python``) ``mvae_core`` calls.
-        A resume hands back the plugins the run was given as Python ``objects`` (by name; the command line cannot
-        resume such a run, and its refusal says so), and runs under torchrun again when ``world`` (the processes
-        that trained it) is more than 1. ``more_epochs`` names ``epochs`` as the budget, or ``N``."""
+        A resume hands back the plugins the run was given as Python ``objects`` (by name; default: those its
+        ``config.toml`` records, :meth:`plugin_objects`; the command line cannot resume such a run, and its refusal
+        says so), and runs under torchrun again when ``world`` (the processes that trained it) is more than 1.
+        ``more_epochs`` names ``epochs`` as the budget, or ``N``."""
         here, budget = str(self.path), "N" if epochs is None else str(epochs)
         torchrun = " (under torchrun, as before)" if world > 1 else ""
         if python:
-            pairs = ", ".join(f"({name!r}, <the plugin object>)" for name in objects)
-            plugins = [f"plugins=[{pairs}]"] if objects else []
+            objects = self.plugin_objects() if objects is None else objects
             return Steps(
                 train=f"mvae_core.train(data=DATA, out={here!r})",
-                resume=f"{self.resume_call(*plugins)}{torchrun}",
-                more_epochs=f"{self.resume_call(f'epochs={budget}', *plugins)}{torchrun}",
+                resume=f"{self.resume_call(objects=objects)}{torchrun}",
+                more_epochs=f"{self.resume_call(f'epochs={budget}', objects=objects)}{torchrun}",
                 again=f"the same mvae_core.train call (out={here!r})",
                 generate=f"mvae_core.load({here!r}).generate()",
                 evaluate=f"mvae_core.evaluate({here!r}, DATA)",

@@ -56,7 +56,7 @@ from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed
 from mvae_core.errors import OptionError, ResumeRefused, RunBusy, file_in_the_way
 from mvae_core.files import WriteFailed, reason
-from mvae_core.host import OBJECT_ORIGIN, PluginHost
+from mvae_core.host import PluginHost
 from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
@@ -78,6 +78,7 @@ from mvae_core.run_setup import (
     refuse_existing_run,
     resume_setup,
 )
+from mvae_core.run_steps import object_plugins
 from mvae_core.run_versions import training_versions
 from mvae_core.signals import Interrupts
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
@@ -376,7 +377,7 @@ def _fit(
         return interrupts.requested() or (stop is not None and stop.is_set())
 
     initial = starting.state if starting is not None and checkpoint is None else None
-    objects = [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
+    objects = object_plugins(versions)
     steps = (run.steps(python=True, objects=objects, world=dist.world),
              run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     trainer: Trainer | None = None  # building it moves the model and the notes to the device: memory may run out
