@@ -54,7 +54,7 @@ class Section(BaseModel):
     """Base for config sections: unknown keys are errors, assignments are validated. ``internal`` fields hold what
     the config file writes another way (``[model.<name>]`` tables) and are not offered as settings."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", validate_assignment=True)
     internal: ClassVar[tuple[str, ...]] = ()
 
 
@@ -159,7 +159,7 @@ class ModelConfig(Section):
     built-in models. A model's own settings are its section ``[model.<name>]`` (``sections`` here), validated by
     that model (:func:`mvae_core.models.resolve_model`)."""
 
-    internal = ("sections",)
+    internal: ClassVar[tuple[str, ...]] = ("sections",)
     name: str = Field(default="melody_rnn", description="The architecture, from the model registry (mvae models).")
     hidden: int = Field(default=512, ge=4, le=8192, description="Width I of hidden layers (decoder trunk is 2*I).")
     latent_dim: int = Field(default=2, ge=1, le=256, description="Latent dimensions (2 for the XY pad).")
@@ -259,7 +259,7 @@ class TrainConfig(Section):
 class PluginsConfig(BaseModel):
     """``enabled`` lists plugin names; every other key is one plugin's own section."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
     enabled: list[str] = Field(
         default_factory=lambda: ["all"], description="Plugin names, 'all' or 'none' ('none' alone; [] = none)."
     )

@@ -14,8 +14,9 @@ import errno
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+DISK_FULL: tuple[int, ...] = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 """The ``errno`` of a write the disk refused for want of room (full, over quota, a file over the file system's
 limit), wherever the error says it happened."""
 
@@ -29,10 +30,10 @@ def shortened(text: str, most: int = 40) -> str:
 class MvaeError(Exception):
     """Base of mvae's typed errors; ``exit_code`` is the status the ``mvae`` command exits with (2: bad input)."""
 
-    exit_code = 2
-    label = "error"  # how the command line introduces the message
+    exit_code: int = 2
+    label: ClassVar[str] = "error"  # how the command line introduces the message
     # under torchrun: every process meets this error alike (a config, an option, a signal), so rank 0 alone says it
-    same_on_every_rank = False
+    same_on_every_rank: ClassVar[bool] = False
 
     def __init__(self, *args: object, command_line: str | None = None) -> None:
         """``command_line``: the message as the ``mvae`` command says it, where ``str()`` tells a Python caller what
@@ -50,19 +51,23 @@ class MvaeError(Exception):
 class ConfigError(MvaeError, ValueError):
     """A configuration value is invalid; the message names the field (and the closest valid name for a typo)."""
 
-    same_on_every_rank = True
+    same_on_every_rank: ClassVar[bool] = True
 
 
 class InputError(MvaeError, ValueError):
     """A bad argument (an option value, a latent point, a path); the message names it and the accepted values."""
 
-    same_on_every_rank = True
+    same_on_every_rank: ClassVar[bool] = True
 
 
 class OptionError(InputError):
     """An argument out of range (a generation option, ``jobs``, an ablation option): ``option`` is its Python name
     (``grid_offset``), ``rule`` what it accepts. The command line names it as its option (``--grid-offset``), and so
     each argument of ``others`` that ``rule`` names as ``{name}`` (``must not be above {threshold_max}``)."""
+
+    option: str
+    rule: str
+    others: tuple[str, ...]
 
     def __init__(self, option: str, rule: str, others: tuple[str, ...] = ()) -> None:
         self.option, self.rule, self.others = option, rule, others
@@ -97,6 +102,11 @@ class ConflictingOptions(InputError):
 class RenamedOption(FutureWarning):
     """An argument given by its old name ``old``, which still works as ``new`` does; ``effect`` says what ``value``
     gives, since a reader of the old name may expect something else. The command line names both as options."""
+
+    old: str
+    new: str
+    value: object
+    effect: str
 
     def __init__(self, old: str, new: str, value: object, effect: str) -> None:
         self.old, self.new, self.value, self.effect = old, new, value, effect
@@ -143,7 +153,7 @@ class RunFailed(MvaeError):
     in ``run`` says why and the best model so far is kept. The original error is ``__cause__``. ``message`` tells a
     Python caller how to continue (the ``mvae_core.train`` call), ``command_line`` the ``mvae`` command."""
 
-    exit_code = 1
+    exit_code: int = 1
 
     def __init__(self, message: str, run: Path, command_line: str | None = None) -> None:
         super().__init__(message, command_line=command_line)
@@ -155,8 +165,10 @@ class RunInterrupted(MvaeError):
     written. ``exit_code`` is 128 + the signal number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). ``message``
     and ``command_line`` as for :class:`RunFailed`."""
 
-    label = "stopped"
-    same_on_every_rank = True
+    label: ClassVar[str] = "stopped"
+    same_on_every_rank: ClassVar[bool] = True
+    exit_code: int  # 128 + signum, set by __init__
+    signum: int
 
     def __init__(self, message: str, signum: int = signal.SIGINT, command_line: str | None = None) -> None:
         super().__init__(message, command_line=command_line)

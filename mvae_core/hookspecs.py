@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from mvae_core.models.base import Forward
     from mvae_core.view import TrainerView
 
-hookspec = pluggy.HookspecMarker("mvae")
-hookimpl = pluggy.HookimplMarker("mvae")
+hookspec: pluggy.HookspecMarker = pluggy.HookspecMarker("mvae")
+hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker("mvae")
 """Marks a plugin method (or module function) as the implementation of the hook of the same name."""
 
 CALL_SEQUENCE = """\

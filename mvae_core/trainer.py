@@ -44,7 +44,7 @@ from mvae_core.files import reason
 from mvae_core.host import Multipliers, PluginHost, PluginRandom
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
-from mvae_core.models.base import Forward
+from mvae_core.models.base import Forward, MelodyModel
 from mvae_core.optimizer_layout import relaid_optimizer_state
 from mvae_core.run import RunDir
 from mvae_core.run_weights import settings_record
@@ -57,7 +57,11 @@ class NonFiniteLoss(MvaeError, RuntimeError):
     ``epoch``, ``step`` and ``terms``), and for a term a plugin replaced or added, which plugin (``origins``:
     ``{term: "added by plugin 'x' in mvae_loss"}``)."""
 
-    exit_code = 1
+    exit_code: int = 1
+    epoch: int
+    step: int
+    terms: list[str]
+    origins: dict[str, str]
 
     def __init__(self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None) -> None:
         named = [f"{term} ({origins[term]})" if origins and term in origins else term for term in terms]
@@ -68,6 +72,9 @@ class NonFiniteLoss(MvaeError, RuntimeError):
 class TrainingPaused(Exception):
     """A stop was requested (``pause_requested``: a signal, or a set ``stop`` event); a checkpoint to continue at
     ``epoch``, ``step`` (0-based) was saved."""
+
+    epoch: int
+    step: int
 
     def __init__(self, epoch: int, step: int) -> None:
         super().__init__(f"paused at epoch {epoch}, step {step}")
@@ -146,6 +153,27 @@ class Trainer:
     under torchrun, tests). ``initial_weights`` (a state dict that fits the model): the weights a new run starts from
     instead of its random ones (``--init-from``), loaded after ``init_from_data``; the random streams are seeded as
     for any run."""
+
+    cfg: MvaeConfig
+    train_set: LoopSet
+    val_set: LoopSet
+    host: PluginHost
+    run: RunDir | None
+    dist: Distributed
+    device: torch.device
+    pause_requested: Callable[[], bool]
+    autocast: torch.autocast
+    model: MelodyModel
+    batch: Callable[[np.ndarray], torch.Tensor]
+    plugin_random: PluginRandom
+    rng_start: dict[str, Any]
+    optimizer: torch.optim.Adam
+    outbox: PluginOutbox
+    view: TrainerView
+    wants_grad_norm: bool
+    validation_plugins: list[str]
+    start_epoch: int
+    best_val_elbo: float
 
     def __init__(
         self, cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost, run: RunDir | None = None,

@@ -72,6 +72,14 @@ class DeviceLoops:
     result on any device, in any order.
     """
 
+    device: torch.device
+    columns: dict[str, torch.Tensor]
+    host_offsets: np.ndarray
+    host_loops: np.ndarray
+    offsets: torch.Tensor
+    loops: torch.Tensor
+    shifts: torch.Tensor
+
     def __init__(self, data: LoopSet, device: torch.device) -> None:
         table, self.device = data.table, device
         stored = {name: _on_device_values(name, getattr(table, name)[:0]) for name in NOTE_COLUMNS}

@@ -203,6 +203,8 @@ class DamagedSetEntry(Exception):
     """A set entry that is there but cannot be used (:meth:`ParseCache.get_set`): ``notice`` is the line that tells
     the user it was rebuilt."""
 
+    notice: str
+
     def __init__(self, path: Path, why: str) -> None:
         super().__init__(f"{path}: {why}")
         self.notice = f"the parse cache's copy of this data set was damaged ({path}: {why}), so it was rebuilt"

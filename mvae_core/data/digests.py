@@ -16,6 +16,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from mvae_core.files import WriteFailed, atomic_write, read_json_bounded
 
@@ -37,9 +38,13 @@ def signature(info: os.stat_result) -> list[int]:
 class FileDigests:
     """Digests by absolute path; ``directory=None`` (no cache) remembers nothing."""
 
+    path: Path | None
+    entries: dict[str, list[Any]]  # absolute path → [signature, digest]
+    changed: bool
+
     def __init__(self, directory: Path | None) -> None:
         self.path = None if directory is None else directory / INDEX
-        self.entries: dict[str, list] = {}
+        self.entries = {}
         self.changed = False
         if self.path is not None:
             try:  # bounded (a link to /dev/zero is not read), and JSON nested too deep is as damaged as cut JSON

@@ -34,7 +34,12 @@ from mvae_core.data.midi_notes import FileNotes, Part
 from mvae_core.suggest import closest
 
 RULES = ("auto", "all", "top-line")
-SELECTOR_KINDS = {"track": (0, 65535), "channel": (1, 16), "program": (1, 128), "name": None}
+SELECTOR_KINDS: dict[str, tuple[int, int] | None] = {
+    "track": (0, 65535),
+    "channel": (1, 16),
+    "program": (1, 128),
+    "name": None,
+}
 # Word beginnings (a word starts a name, or follows a non-letter or a lower-to-upper case change: "LeadVox"), so
 # that "Rising" is not "sing" and "Fortune" not "tune"; a harmonica and a bassoon play melodies.
 MELODY_WORDS = ("melod", "vocal", "voice", "vox", "lead", "sing", "tune", "theme", "solo")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_LOOP, LoopBlock
 CHUNK_NOTES = 1 << 20
 """Notes per chunk of a pass over the whole table (:meth:`NoteTable.loop_chunks`): about 11 MiB of columns."""
 NOTE_COLUMNS = ("row", "step", "velocity", "duration", "timeshift")
-COLUMN_DTYPES = {
+COLUMN_DTYPES: dict[str, np.dtype[Any]] = {
     "row": np.dtype(np.uint8),
     "step": np.dtype(np.uint8),
     "velocity": np.dtype(np.uint8),

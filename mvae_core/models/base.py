@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 class NoSettings(BaseModel):
     """The settings of a model without settings of its own: its ``[model.<name>]`` section must be empty."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
 
 class UnsupportedOption(MvaeError, ValueError):
@@ -148,6 +148,10 @@ class MelodyModel(nn.Module, ABC):
     description: ClassVar[str]
     Settings: ClassVar[type[BaseModel]] = NoSettings
     decoder_modules: ClassVar[tuple[str, ...]]
+    cfg: ModelConfig
+    settings: BaseModel
+    pitch_classes: int
+    encoder: Encoder
 
     def __init__(self, cfg: ModelConfig, settings: BaseModel, pitch_classes: int) -> None:
         super().__init__()

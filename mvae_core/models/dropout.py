@@ -22,6 +22,9 @@ class Dropout(nn.Module):
     """Inverted dropout of probability ``p`` (rounded to a multiple of ``1 / LEVELS``) in training mode; the
     identity in eval mode."""
 
+    p: float
+    kept_levels: int
+
     def __init__(self, p: float) -> None:
         super().__init__()
         if not 0.0 <= p < 1.0:

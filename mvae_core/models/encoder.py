@@ -43,6 +43,14 @@ def after_linear(n_out: int, cfg: ModelConfig) -> tuple[nn.Module, ...]:
 class Encoder(nn.Module):
     """``x [B, 4, pitch_classes, 32]`` → ``(mu, logvar)``, each ``[B, latent_dim]``; width ``cfg.hidden``."""
 
+    cells: int
+    branch_weight: nn.Parameter
+    branch_bias: nn.Parameter
+    branch_rest: nn.Sequential
+    trunk: nn.Sequential
+    to_mu: nn.Linear
+    to_logvar: nn.Linear
+
     def __init__(self, cfg: ModelConfig, pitch_classes: int) -> None:
         super().__init__()
         self.cells = pitch_classes * STEPS_PER_LOOP

@@ -33,7 +33,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import torch
@@ -61,7 +61,7 @@ REST = 0
 class MelodyRNNSettings(BaseModel):
     """``[model.melody_rnn]``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
     rnn_hidden: int = Field(
         default=256, ge=8, le=4096, description="Width of the GRU state (128: 0.7x the live time, fewer notes in key)."
     )
@@ -109,6 +109,12 @@ class TokenChooser:
     ``pitch_temperature`` scales ``options.temperature`` for the row draw, and rows whose tempered weight is below
     ``pitch_min_p`` × the largest are left out of it (the model's settings)."""
 
+    density: float
+    temperature: float
+    min_p: float
+    expected: float
+    written: float
+
     def __init__(self, options: DecodeOptions, pitch_temperature: float = 1.0, pitch_min_p: float = 0.0) -> None:
         self.density, self.temperature = options.density, options.temperature * pitch_temperature
         self.min_p = pitch_min_p
@@ -150,11 +156,28 @@ class TokenChooser:
 class MelodyRNN(MelodyModel):
     """The ``melody_rnn`` architecture (the module docstring): a GRU writes one token per step from z."""
 
-    name = "melody_rnn"
-    description = "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
-    Settings = MelodyRNNSettings
+    name: ClassVar[str] = "melody_rnn"
+    description: ClassVar[str] = (
+        "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
+    )
+    Settings: ClassVar[type[MelodyRNNSettings]] = MelodyRNNSettings
     settings: MelodyRNNSettings  # what build_model hands __init__ (MelodyModel types it BaseModel; docs/models.md)
-    decoder_modules = ("z_to_state", "token_embedding", "position", "gru", "to_token", "note_head")
+    decoder_modules: ClassVar[tuple[str, ...]] = (
+        "z_to_state",
+        "token_embedding",
+        "position",
+        "gru",
+        "to_token",
+        "note_head",
+    )
+    start_token: int
+    timing: TimingBins
+    z_to_state: nn.Linear
+    token_embedding: nn.Embedding
+    position: nn.Embedding
+    gru: nn.GRU
+    to_token: nn.Linear
+    note_head: nn.Sequential
 
     def __init__(self, cfg: ModelConfig, settings: MelodyRNNSettings, pitch_classes: int) -> None:
         super().__init__(cfg, settings, pitch_classes)

@@ -46,6 +46,8 @@ class StepGraph(nn.Module):
 
     OUTPUTS = ("token_probs", "next_state", "velocity", "duration", "timing_probs", "timing_mean")
 
+    model: MelodyRNN
+
     def __init__(self, model: MelodyRNN) -> None:
         super().__init__()
         self.model = model

@@ -20,7 +20,7 @@ follow later changes to the model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,7 +33,7 @@ from mvae_core.models.base import player_point, sigmoid
 from mvae_core.models.melody_rnn import REST, TokenChooser
 
 if TYPE_CHECKING:
-    from mvae_core.models.melody_rnn import MelodyRNN
+    from mvae_core.models.melody_rnn import MelodyRNN, MelodyRNNSettings
 
 
 def _array(tensor: torch.Tensor) -> np.ndarray:
@@ -42,6 +42,21 @@ def _array(tensor: torch.Tensor) -> np.ndarray:
 
 class MelodyRNNPlayer:
     """A trained ``melody_rnn`` decoder as numpy arrays (see the module docstring)."""
+
+    check_options: Callable[[DecodeOptions], None]
+    latent_dim: int
+    start_token: int
+    settings: MelodyRNNSettings
+    hidden: int
+    slope: float
+    tokens: np.ndarray
+    token_gates: np.ndarray
+    position_gates: np.ndarray
+    z_gates: np.ndarray
+    recurrent: np.ndarray
+    z_state: tuple[np.ndarray, np.ndarray]
+    note_first: tuple[np.ndarray, np.ndarray]
+    note_last: tuple[np.ndarray, np.ndarray]
 
     def __repr__(self) -> str:
         """What a notebook shows: the model, its sizes and how to play it."""

@@ -21,7 +21,7 @@ data's key about two thirds of the way (docs/models.md).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -49,9 +49,14 @@ _LEGACY_ENCODER = ("branches.", "trunk.", "to_mu.", "to_logvar.")
 class SeedModel(MelodyModel):
     """The ``seed`` architecture (the module docstring): every cell decoded from z at once."""
 
-    name = "seed"
-    description = "The ancestor's decoder: every pitch × step cell decoded independently from z (fast; no melodic line)"
-    decoder_modules = ("from_z", "heads")
+    name: ClassVar[str] = "seed"
+    description: ClassVar[str] = (
+        "The ancestor's decoder: every pitch × step cell decoded independently from z (fast; no melodic line)"
+    )
+    decoder_modules: ClassVar[tuple[str, ...]] = ("from_z", "heads")
+    from_z: nn.Sequential
+    timing: TimingBins | None
+    heads: nn.ModuleList
 
     def __init__(self, cfg: ModelConfig, settings: BaseModel, pitch_classes: int) -> None:
         super().__init__(cfg, settings, pitch_classes)

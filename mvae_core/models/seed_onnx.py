@@ -32,6 +32,9 @@ FORMAT = "mvae-decoder-onnx/1"
 class DecoderGraph(nn.Module):
     """The exported function: ``z`` → the outputs listed in the module docstring (a tuple, in ``output_names``)."""
 
+    model: SeedModel
+    categorical: bool
+
     def __init__(self, model: SeedModel) -> None:
         super().__init__()
         self.model = model

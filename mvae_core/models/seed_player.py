@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 class SeedPlayer:
     """A trained model's decoder as float32 numpy arrays (see the module docstring)."""
 
+    latent_dim: int
+    pitch_classes: int
+    slope: float
+    hidden: int
+    categorical: bool
+    from_z: tuple[np.ndarray, np.ndarray]
+    head_hidden: tuple[np.ndarray, ...]
+    outputs: list[tuple[np.ndarray, np.ndarray]]
+
     def __repr__(self) -> str:
         """What a notebook shows: the model, its sizes and how to play it."""
         timing = "categorical" if self.categorical else "mse"

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 import mvae_core
+from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import densify
 from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.data.loops import STEPS_PER_BEAT, STEPS_PER_LOOP
@@ -46,6 +47,7 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.models import check_notes, model_code
+from mvae_core.models.base import NotePlayer
 from mvae_core.run import RunDir
 from mvae_core.run_files import SPLIT
 from mvae_core.run_weights import saved_epoch
@@ -54,7 +56,7 @@ from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 # z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4); the knobs' ranges are KNOBS
 Z_LIMIT = 10.0
 PAD_EXTENT = 3.0  # the page's pad spans ±PAD_EXTENT on both axes
@@ -128,6 +130,17 @@ class Loop:
 
 class Engine:
     """A trained run prepared for live requests (thread-safe: the web server, OSC and MIDI out share one)."""
+
+    run: mvae_core.Run
+    best_epoch: tuple[int, float] | None
+    epochs_trained: int
+    config: MvaeConfig
+    latent_dim: int
+    player: NotePlayer
+    defaults: LoopRequest
+    current: LoopRequest
+    model_info: dict[str, Any]
+    served: str
 
     def __init__(self, run: str | Path, tempo: float | None = None) -> None:
         """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and

@@ -30,7 +30,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 MAX_WARNED = 100
 """The refused origins and hosts logged (once each); a client forging a new one per request fills neither memory nor the
 log."""
@@ -90,6 +90,8 @@ class OriginGuard:
     """ASGI middleware (module docstring). ``allow_origins``: the origins let in (``"*"``: any); ``local_only``: the
     server listens on a loopback address, so the ``Host`` must name this machine only; otherwise it must be a name
     :func:`is_network_name` takes, with ``names`` (:func:`machine_names`)."""
+
+    allow_origins: frozenset[str]
 
     def __init__(
         self, app: ASGIApp, allow_origins: Sequence[str], local_only: bool, names: frozenset[str] = frozenset()

@@ -72,6 +72,13 @@ class TickFilter:
     the period assumed before two clocks have come.
     """
 
+    period: float
+    change: float
+    average: float
+    count: int
+    spread: float
+    last_error: float
+
     def __init__(self, period: float) -> None:
         self.period = period
         self.change = 0.0  # the period's change per clock (a tempo ramp)
@@ -131,6 +138,12 @@ class ClockFollower:
     ``loop_notes(tempo)`` returns the notes of the loop to play next, in ticks of one loop, decoded at ``tempo`` bpm
     (the measured one); ``tempo`` is the tempo assumed until the clock has given one (the tempo knob).
     """
+
+    filter: TickFilter
+    running: bool
+    lost: bool
+    seen: bool
+    position: int
 
     def __init__(self, loop_notes: Callable[[float], Sequence[TimedNote]], tempo: float) -> None:
         self.loop_notes = loop_notes

@@ -39,7 +39,7 @@ from mvae_core.serve.knobs import KNOBS
 from mvae_core.serve.midi_clock import ClockFollower, Schedule
 from mvae_core.tools import install_command
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 
 PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first beat
 START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
@@ -148,6 +148,12 @@ class LoopPlayer(PlayerThread):
     ``clock`` and ``wait(seconds, stop_event)`` default to ``time.perf_counter`` and ``Event.wait``; tests pass a
     simulated clock.
     """
+
+    engine: Engine
+    next_loop: NextLoop
+    wait: Callable[[float, threading.Event], Any]
+    loops_played: int
+    voices: Voices
 
     def __init__(
         self,
@@ -292,6 +298,11 @@ class ClockPlayer(PlayerThread):
     ``clock_in`` receives (:class:`~mvae_core.serve.midi_clock.ClockFollower`) instead of the tempo knob; each
     loop is decoded at the measured tempo. ``clock`` gives the time ``clock_in``'s arrival times are in; tests pass
     simulated ones."""
+
+    engine: Engine
+    next_loop: NextLoop
+    voices: Voices
+    follower: ClockFollower
 
     def __init__(
         self, engine: Engine, port: Any, clock_in: ClockInput, clock: Callable[[], float] = time.perf_counter

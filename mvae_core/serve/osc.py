@@ -38,7 +38,7 @@ from pythonosc.osc_packet import OscPacket, ParseError
 from mvae_core.serve.engine import Engine, RequestError
 from mvae_core.suggest import closest
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 PREFIX = "/mvae"
 ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
 ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/error")
@@ -198,6 +198,8 @@ MAX_DESTINATIONS = 1024  # (destination, answer) seconds remembered; a flood of 
 class AnswerBudget:
     """Whether a destination may get the same ``/mvae/set`` answer again this second (:data:`MAX_SAME_ANSWERS_PER_SECOND`);
     ``clock`` is in seconds (tests pass a simulated one). Each destination refused is logged once (the first 100)."""
+
+    limit: int
 
     def __init__(self, limit: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = MAX_SAME_ANSWERS_PER_SECOND if limit is None else limit

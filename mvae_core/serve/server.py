@@ -33,7 +33,7 @@ from mvae_core.serve.midi_out import ClockPlayer, LoopPlayer, open_clock_input, 
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"
 STOP_POLL_S = 0.05
 """How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
@@ -49,6 +49,14 @@ class LiveServer:
     """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
     and a virtual MIDI output (optional), timed by the MIDI clock of the input ``midi_clock_in`` when given; the
     scripts of web pages from ``allow_origins`` may call the API (CORS)."""
+
+    allow_origins: tuple[str, ...]
+    engine: Engine
+    points: TrainingPoints
+    url: str
+    osc_address: tuple[str, int] | None
+    midi_clock_input: str | None
+    other_devices: str | None
 
     def __init__(
         self,
