@@ -4,7 +4,7 @@ step (``per_step``), pure helpers, and the hooks of the loss-weight ramps (``kl_
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -23,16 +23,22 @@ def check_spec(value: Any) -> dict[str, Any]:
     return schedules.validate_setting(value)
 
 
-ScheduleSpec = Annotated[str | dict[str, Any], BeforeValidator(check_spec)]
-"""A config field holding a schedule: a table ``{name, **params}`` or a bare name, as a config or a
-``Config(schedule=...)`` call gives it (the type says both); stored as the full spec, a dict (:func:`scheduled`)."""
+ScheduleSetting: TypeAlias = str | dict[str, Any]
+"""What a schedule setting takes, in a config or a ``Config(schedule=...)`` call: a table ``{name, **params}``, a bare
+name (that schedule's defaults), or a table without ``name`` (the default with those parameters changed)."""
+
+ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(check_spec)]
+"""A config field holding a schedule, as validation stores it whatever :data:`ScheduleSetting` gave it: the full spec
+``{name, **params}`` (defaults filled in), so ``config.schedule["name"]`` type-checks. A ``Config`` that declares it
+types its ``__init__`` for type checkers alone (``if TYPE_CHECKING:``) to take a :data:`ScheduleSetting`: a pydantic
+model's checked signature is otherwise its fields' types."""
 
 
 class ScheduledConfig(BaseModel):
     """The settings every schedule-driven plugin has: its ``schedule`` (each plugin's ``Config`` gives the default),
     and ``per_step``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
     per_step: bool = Field(
         default=False,
         description="Evaluate the schedule before every step, at epoch + step / steps_per_epoch (default: once per "
@@ -53,8 +59,9 @@ class ScheduledConfig(BaseModel):
 
 
 def scheduled(config: ScheduledConfig) -> Schedule:
-    """The schedule ``config.schedule`` names. Validation stored the full spec there; the setting's type also takes a
-    bare name (what a config may give), so it goes through :func:`schedules.setting`, which leaves a spec as it is."""
+    """The schedule ``config.schedule`` names. Validation stored the full spec there; an assignment after it is not
+    validated (the model does not validate assignments), so the value goes through :func:`schedules.setting`, which
+    reads a bare name as its table and leaves a spec as it is."""
     return schedules.from_spec(schedules.setting(config.schedule))
 
 
@@ -118,6 +125,8 @@ class ScheduledWeight(Generic[Settings]):
     term: ClassVar[str]
     key: ClassVar[str]
     Config: type[Settings]  # a class variable; ClassVar cannot hold a type variable
+    config: Settings
+    schedule: Schedule
 
     def __init__(self, config: Settings | None = None) -> None:
         # Config() with the plugin's defaults; spelt so because a checker reads ScheduledConfig's schedule as required

@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -31,7 +31,7 @@ from mvae_core.view import TrainerView, epoch_number
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
     monitor: str = Field(
         default="val_elbo", description="Metric of the epoch record to watch; a dotted path like val.onset."
     )
@@ -135,6 +135,8 @@ class EarlyStopping:
 
     Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
     # checker reads Config in this class's hints as the class, not as a variable
+    config: Config
+    tracker: Tracker
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()

@@ -18,9 +18,11 @@ Config (``[plugins.kl_anneal]``):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
-from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSpec
+from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
 
 KEY = "plugins.kl_anneal.schedule"
 
@@ -31,6 +33,10 @@ class Config(ScheduledConfig):
         validate_default=True,
         description="KL multiplier per epoch: a schedule table {name, params} or a schedule name (mvae schedules).",
     )
+
+    if TYPE_CHECKING:  # what a caller may pass (a bare name too); validation stores the table (ScheduleSpec)
+
+        def __init__(self, *, per_step: bool = ..., schedule: ScheduleSetting = ...) -> None: ...
 
 
 class KlAnneal(ScheduledWeight[Config]):

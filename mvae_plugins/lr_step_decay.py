@@ -20,13 +20,14 @@ Config (``[plugins.lr_step_decay]``):
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import Field
 
 from mvae_core import hookimpl
 from mvae_core.view import TrainerView
-from mvae_plugins._ramp import ScheduledConfig, ScheduleSpec, progress, scheduled
+from mvae_plugins._ramp import ScheduledConfig, ScheduleSetting, ScheduleSpec, progress, scheduled
+from schedules import Schedule
 
 
 class Config(ScheduledConfig):
@@ -36,6 +37,10 @@ class Config(ScheduledConfig):
         description="Learning-rate multiplier (of each group's starting rate): a schedule table {name, params} or a "
         "schedule name (mvae schedules).",
     )
+
+    if TYPE_CHECKING:  # what a caller may pass (a bare name too); validation stores the table (ScheduleSpec)
+
+        def __init__(self, *, per_step: bool = ..., schedule: ScheduleSetting = ...) -> None: ...
 
 
 def scaled(base_lrs: list[float], multiplier: float, groups: int) -> list[float]:
@@ -52,6 +57,8 @@ class LrStepDecay:
 
     Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
     # checker reads Config in this class's hints as the class, not as a variable
+    config: Config
+    schedule: Schedule
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()

@@ -19,9 +19,11 @@ Config (``[plugins.ts_ramp]``):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
-from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSpec
+from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
 
 KEY = "plugins.ts_ramp.schedule"
 
@@ -32,6 +34,10 @@ class Config(ScheduledConfig):
         validate_default=True,
         description="Timeshift multiplier per epoch: a schedule table {name, params} or a schedule name.",
     )
+
+    if TYPE_CHECKING:  # what a caller may pass (a bare name too); validation stores the table (ScheduleSpec)
+
+        def __init__(self, *, per_step: bool = ..., schedule: ScheduleSetting = ...) -> None: ...
 
 
 class TsRamp(ScheduledWeight[Config]):

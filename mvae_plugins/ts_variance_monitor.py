@@ -16,7 +16,7 @@ Config (``[plugins.ts_variance_monitor]``): threshold, quantized_std, repeat_eve
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,7 +29,7 @@ Status = Literal["unchecked", "ok", "collapsed", "quantized"]
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
     # they decide when it warns, nothing the run computes: a resume takes an edit of them (with a warning)
     threshold: float = Field(
         default=0.1,
@@ -82,6 +82,7 @@ class TsVarianceMonitor:
 
     Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
     # checker reads Config in this class's hints as the class, not as a variable
+    config: Config
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()

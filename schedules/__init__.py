@@ -42,7 +42,7 @@ class ScheduleError(ConfigError):
 class Schedule(BaseModel):
     """Base class: a validated, immutable parameter set that is also a function of the epoch."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", frozen=True)
     name: ClassVar[str] = ""
 
     def __call__(self, epoch: float) -> float:
