@@ -21,10 +21,11 @@ follow later changes to the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
+from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.decode_options import given_options
@@ -86,7 +87,7 @@ class MelodyRNNPlayer:
         self.recurrent = np.ascontiguousarray(np.vstack([recurrent, constant_row]))  # the state's constant 1 last
         self.z_state = (_array(model.z_to_state.weight), _array(model.z_to_state.bias))
         first, activation, last = model.note_head
-        self.slope = activation.negative_slope
+        self.slope = cast(nn.LeakyReLU, activation).negative_slope  # the head's middle layer
         self.note_first = (_array(first.weight), _array(first.bias))
         self.note_last = (_array(last.weight), _array(last.bias))
 

@@ -19,7 +19,7 @@ The weights are copied when the player is made: a player does not follow later c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
@@ -55,7 +55,7 @@ class SeedPlayer:
     def __init__(self, model: SeedModel) -> None:
         self.latent_dim = model.latent_dim
         self.pitch_classes = model.pitch_classes
-        self.slope = model.from_z[2].negative_slope
+        self.slope = cast(nn.LeakyReLU, model.from_z[2]).negative_slope  # block(): Linear, BatchNorm, LeakyReLU
         self.hidden = model.heads[ONSET][1].in_features
         self.categorical = model.timing is not None
         self.from_z = _folded(model.from_z[0], model.from_z[1])
