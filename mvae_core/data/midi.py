@@ -93,6 +93,8 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     start, end = notes.start[keep], choice.end[keep]
     to_seconds = _tempo(notes.tempos, smf.ticks_per_beat)
     _check_tempo(to_seconds, smf.ticks_per_beat, int(start.min()), int(max(end.max(), start.max() + 1)), cfg)
+    segments: list[tuple[int, int | None]]
+    other: dict[str, int]
     if cfg.meter == "4/4":
         segments, other = [(0, None)], {}
     else:

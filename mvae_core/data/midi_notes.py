@@ -159,7 +159,7 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
                 )
     dtypes = {"track": np.int32, "channel": np.int8, "program": np.int16, "pitch": np.int16, "start": np.int64,
               "end": np.int64, "velocity": np.int16, "unended": np.bool_}  # fmt: skip
-    arrays = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
+    arrays: dict[str, np.ndarray] = {column: np.array(columns[column], dtype=dtype) for column, dtype in dtypes.items()}
     parts = _parts(arrays, names)
     return FileNotes(**arrays, parts=parts, tempos=_tempo_map(tempos), signatures=signatures)
 
