@@ -83,7 +83,7 @@ def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, An
         if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
             raise ResumeRefused(
                 f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
-                f"resume it from Python with that object: {run.steps(python=True, objects=[name]).resume}"
+                f"resume it from Python with the plugin objects it was trained with: {run.resume_call()}"
             )
         package = run.read_provenance().get("packages", {}).get(name)
         install = f"install it (pip install '{package}=={origin}')" if package and origin else "install it"

@@ -8,7 +8,7 @@ import pytest
 
 import mvae_core
 from mvae_core import hookimpl
-from mvae_core.errors import InputError, RunExists
+from mvae_core.errors import InputError, ResumeRefused, RunExists
 from tests.training import TINY
 
 
@@ -47,3 +47,18 @@ def test_a_run_whose_config_cannot_be_read_still_gets_its_message_with_no_plugin
     with pytest.raises(InputError) as as_data:
         mvae_core.train([run], tmp_path / "new", progress=False)
     assert f"to continue training it, mvae_core.train(out={str(run)!r}, resume=True); " in str(as_data.value)
+
+
+class Watch(Probe):
+    """Another plugin object of the caller's."""
+
+
+def test_a_resume_missing_one_of_two_plugin_objects_names_the_call_with_both(synth_dir, tmp_path):
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=TINY, epochs=1, plugins=[Probe(), Watch()], progress=False)
+    with pytest.raises(ResumeRefused) as refused:
+        mvae_core.train(out=run, resume=True, epochs=2, plugins=[Probe()], progress=False)
+    assert str(refused.value).endswith(
+        f"mvae_core.train(out={str(run)!r}, resume=True, "
+        "plugins=[('probe', <the plugin object>), ('watch', <the plugin object>)])"
+    )
