@@ -113,7 +113,7 @@ TEMPORARY_STEM = 32
 near the file system's limit (255 bytes; 85 Japanese characters) that is valid itself must still be writable."""
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True, mode: int | None = None) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = True, mode: int | None = None) -> None:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it over ``path``. ``durable`` (run files:
     what a resume needs) also fsyncs the file before the rename and the folder after it, so the rename survives a
     power cut; an output that can be made again skips that cost. ``mode``: the file's permission bits (those of a

@@ -15,7 +15,7 @@ import types
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.config import JsonDict
@@ -87,7 +87,7 @@ class PluginError(MvaeError, RuntimeError):
 class NoConfig(BaseModel):
     """The config of a plugin without settings: its section must be empty."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)

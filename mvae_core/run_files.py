@@ -55,6 +55,8 @@ class RunFiles:
     """A run directory at ``path`` as files: which of a run's files are there, and a run file written whole or not at
     all (nothing is created until a method writes). The base of :class:`~mvae_core.run.RunDir`."""
 
+    path: Path
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 

@@ -27,6 +27,10 @@ ON_GRID = 1e-6
 class TimingBins:
     """Maps offsets to classes and turns class logits ``[..., n_bins + 1]`` into NLL, means and samples."""
 
+    n_bins: int
+    width: float
+    centers: torch.Tensor
+
     def __init__(self, n_bins: int) -> None:
         self.n_bins = n_bins
         self.width = 2.0 / n_bins

@@ -107,7 +107,8 @@ def test_every_plugin_in_hooks_md_trains_as_an_installed_entry_point(block, synt
     from mvae_core.plugins import PluginInfo
 
     namespace = {"__name__": "docs_example"}
-    exec(compile(block, "docs/hooks.md", "exec"), namespace)
+    # compiled as a user's module is: without this file's `from __future__ import annotations`
+    exec(compile(block, "docs/hooks.md", "exec", dont_inherit=True), namespace)
     classes = plugin_classes(namespace)
     assert classes, "a Python block of hooks.md defines no plugin"
     tiny = {"model.hidden": 16, "train.batch_size": 16, "data.transpositions": [5]}
