@@ -23,7 +23,8 @@ NOT_JUDGED_NOTE = (
     f" The {NOT_JUDGED_TITLES} columns are shown but not judged (never bold, not counted): {NOT_JUDGED_WHY}."
 )
 LEFT_OUT = f"{NOT_JUDGED_TITLES} not judged"
-"""What the console's count of intervals that exclude 0 adds when it left out intervals of :data:`NOT_JUDGED`."""
+"""What the console's count of intervals that exclude 0 adds when it left out intervals of :data:`NOT_JUDGED`, and
+what ends the line saying there is no interval to judge (:func:`no_interval`)."""
 
 
 def judged(column: str) -> bool:
@@ -46,13 +47,18 @@ def excludes_zero(e: Estimate) -> bool:
 
 
 def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
-    """What the console and summary.md say of paired differences none of which has an interval to tell it from noise
-    (:func:`countable` is empty), and why: too few seeds, runs that failed, or runs that did not differ."""
+    """What the console and summary.md say of paired differences none of whose :func:`judged` columns has an interval
+    to tell it from noise (:func:`countable` is empty), and why: too few seeds, runs that failed, or runs that did not
+    differ. It ends with :data:`LEFT_OUT`, as the console's count does: the columns of :data:`NOT_JUDGED` are not
+    judged at any number of seeds, and even runs that did not differ differ in them (two runs never take the same
+    time), so what is 0, or what more seeds would give an interval to judge, is said of the judged columns only."""
     if max(d["pairs"] for d in diffs) >= 2:
-        return "no interval to judge (each difference is 0 in every pair, or has a value in fewer than 2 pairs)"
-    if len({r["seed"] for r in rows}) < 2:
-        return "no interval to judge (each difference is of one pair, one seed: more seeds)"
-    return "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs)"
+        why = "each judged difference is 0 in every pair, or has a value in fewer than 2 pairs"
+    elif len({r["seed"] for r in rows}) < 2:
+        why = "each difference is of one pair, one seed: more seeds"
+    else:
+        why = "fewer than 2 seeds where both runs are ok: runs failed, see the failed runs"
+    return f"no interval to judge ({why}; {LEFT_OUT})"
 
 
 def countable(differences: list[Estimate]) -> list[Estimate]:
