@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,20 @@ from mvae_core.view import epoch_number
 
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
 NO_CURVE = "no run finished ok"
+SIZE = (12.0, 8.0)
+"""The figure's width and height, in inches (at 100 dpi), where its configurations' names are short enough
+(:data:`PANELS_WIDTH`)."""
+PANELS_WIDTH = 10.0
+"""The inches left of the legend that the panels keep: a legend wider than the :data:`SIZE` leaves it (names of more
+than about 30 characters) widens the figure, instead of squeezing the panels or running out of it."""
+CAPTION_FONT = 8
+"""The caption's font size, in points; its lines are broken to the figure's width (:func:`_fitted`)."""
+CAPTION_LINES = 4
+"""The caption's lines that the :data:`SIZE` has room for (its three, and one naming dashed curves): each line more,
+where long names break the caption's lines, makes the figure taller by one, so the panels keep their height."""
+BAR_LABEL_WIDTH = 24
+"""A bar's tick label, the configuration's name, on lines of at most this many characters (the built-in plugins'
+names fit on one, as on the console): a long name on one line, rotated, took the bar panels' height."""
 TITLE_WIDTH = 34
 """A bar panel's title lines, in characters: what a quarter of the figure beside the legend holds at its font size
 (best val_elbo's unit is longer, and ran into the next panel's title)."""
@@ -26,8 +41,9 @@ DASH = 3.0
 """The dash of a mean curve drawn on an earlier configuration's (:func:`coinciding`), in points: the n curves on one
 take turns, each a dash in n + 1, so that every colour, the one under them too, shows (:func:`_dashes`)."""
 COINCIDE = 0.005
-"""Two mean curves of a panel this close at every epoch, as a share of the panel's height (about 1.5 of its ~300
-pixels), are drawn on each other: the later one would hide the earlier one (:func:`coinciding`)."""
+"""Two mean curves of a panel this close at every epoch, as a share of its :func:`panel_height` (about 1.5 of the
+panel's ~300 pixels, fewer where one configuration lies far out), are drawn on each other: the later one would hide
+the earlier one (:func:`coinciding`)."""
 MOST_NAMED = 4
 """How many coinciding curves the caption names per panel; beyond, it counts the others (a caption line is as wide as
 the figure)."""
@@ -54,12 +70,14 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
     :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
     configuration's n runs (one per seed) have a value or a paired difference, and the word of :func:`missing_word` in
-    place of a bar when none has."""
+    place of a bar when none has (each bar's name broken into lines by :func:`bar_label`). The figure is :data:`SIZE`,
+    wider where the legend's names need more than :data:`PANELS_WIDTH` leaves them and taller where the caption,
+    broken to the figure's width, has more than :data:`CAPTION_LINES` lines: no name or caption line is cut."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = Figure(figsize=SIZE, dpi=100, layout="constrained")
+    canvas = FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
     colours = colours_of(configs)
     differences = paired_curves(rows, configs, NONE)
@@ -70,24 +88,53 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
         same["right"] = _differences(figure.add_subplot(grid[0, half:]), differences, colours)
     else:
         same["top"] = _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
-    _legend(figure, [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)],
-            colours)  # fmt: skip
+    legend = _legend(figure, [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)],
+                     colours)  # fmt: skip
+    if legend is not None:  # the panels keep their width however long the names
+        wide = legend.get_window_extent(canvas.get_renderer()).width / figure.dpi
+        figure.set_figwidth(max(SIZE[0], PANELS_WIDTH + wide))
     for column, (title, bars, word) in enumerate(bar_panels(rows, configs)):
         _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
     said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=same)
-    figure.supxlabel(said, fontsize=8, color="0.3")
+    lines = _fitted(said, figure.bbox.width, canvas.get_renderer())
+    text = figure.supxlabel("\n".join(lines), fontsize=CAPTION_FONT, color="0.3")
+    line_height = text.get_window_extent(canvas.get_renderer()).height / len(lines) / figure.dpi  # inches
+    figure.set_figheight(SIZE[1] + max(0, len(lines) - CAPTION_LINES) * line_height)
     return figure
 
 
-def _legend(figure: Any, names: list[str], colours: dict[str, Any]) -> None:
+def _fitted(text: str, room: float, renderer: Any) -> list[str]:
+    """The lines of ``text``, each broken at spaces (inside a word only where one is wider than a line) into lines
+    no wider than ``room`` pixels in the caption's font (:data:`CAPTION_FONT`): a caption line that names long
+    configurations ran out of the figure on both sides."""
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=CAPTION_FONT)
+
+    def width(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+
+    fitted = []
+    for line in text.split("\n"):
+        chars = max(1, min(len(line), int(len(line) * room / width(line)))) if line else 1
+        pieces = textwrap.wrap(line, chars, break_on_hyphens=False) or [""]
+        while chars > 1 and any(width(piece) > room for piece in pieces):
+            chars -= 1
+            pieces = textwrap.wrap(line, chars, break_on_hyphens=False)
+        fitted += pieces
+    return fitted
+
+
+def _legend(figure: Any, names: list[str], colours: dict[str, Any]) -> Any:
     """One entry per configuration with a curve, a solid line of its colour (a dashed mean is dashed in one panel
-    only), right of the panels, outside them: it covers no curve."""
+    only), right of the panels, outside them: it covers no curve. Returns the legend, ``None`` without names."""
     from matplotlib.lines import Line2D
 
-    if names:
-        handles = [Line2D([], [], color=colours[name], linewidth=2) for name in names]
-        figure.legend(handles, names, loc="outside right upper", fontsize=8, frameon=False,
-                      ncols=-(-len(names) // LEGEND_ROWS))  # fmt: skip
+    if not names:
+        return None
+    handles = [Line2D([], [], color=colours[name], linewidth=2) for name in names]
+    return figure.legend(handles, names, loc="outside right upper", fontsize=8, frameon=False,
+                         ncols=-(-len(names) // LEGEND_ROWS))  # fmt: skip
 
 
 Bar = tuple[str, Estimate, int]
@@ -167,20 +214,44 @@ def _coinciding_said(coincide: dict[str, dict[str, str]]) -> str:
         said += [f"{panel}, {', '.join(pairs[:MOST_NAMED])}{more}"] if pairs else []
     if not said:
         return ""
-    return f"\nDashed: a mean curve within {COINCIDE * 100:g} % of the panel's height of an earlier one's, which it would hide ({'; '.join(said)})."
+    return (
+        f"\nDashed: a mean curve within {COINCIDE * 100:g} % of the panel's height of an earlier one's, which it would "
+        f"hide ({'; '.join(said)}); that height leaves out the configuration farthest from the others."
+    )
 
 
 def coinciding(means: dict[str, list[float]], height: float) -> dict[str, str]:
     """Configuration → the first configuration before it (in ``means``' order, the plan's) whose mean curve has as many
-    epochs and lies within :data:`COINCIDE` × ``height`` (the panel's, in its units) of it at each (a missing value in
-    both), so that one is drawn on the other: runs that did not differ (a plugin that never acted), or differ by less
-    than the panel can show."""
+    epochs and lies within :data:`COINCIDE` × ``height`` (the panel's :func:`panel_height`, in its units) of it at
+    each (a missing value in both), so that one is drawn on the other: runs that did not differ (a plugin that never
+    acted), or differ by less than the panel can show."""
     same: dict[str, str] = {}
     for later, name in enumerate(means):
         earlier = (e for e in list(means)[:later] if _close(means[name], means[e], COINCIDE * height))
         if (first := next(earlier, None)) is not None:
             same[name] = first
     return same
+
+
+def panel_height(runs: dict[str, list[list[float]]], also: tuple[float, ...] = ()) -> float:
+    """The height :func:`coinciding` judges a curve panel's mean curves against, in its units: the span of the values
+    drawn there (every run's curve, per configuration of ``runs``, and ``also``: the line at 0 of the differences)
+    without the one configuration whose curves widen it most. Where every configuration lies near the others this is
+    about the panel's own height; where one lies far out (a loss that blew up, a first epoch far above the rest), it
+    is the height the others span, so two curves that differ at that scale are not called coinciding because that
+    one squashed them together. Never more than the panel's height, so a curve it calls coinciding lies on the other
+    as drawn too; 0 (only identical curves coincide) with fewer than two configurations."""
+    spans = [
+        _span([v for other, curves in runs.items() if other != name for curve in curves for v in curve] + [*also])
+        for name in runs
+    ]
+    return min(spans, default=0.0) if len(runs) > 1 else 0.0
+
+
+def _span(values: list[float]) -> float:
+    """The largest minus the smallest of ``values``, missing ones (NaN) left out; 0 for none."""
+    present = [v for v in values if not math.isnan(v)]
+    return max(present) - min(present) if present else 0.0
 
 
 def _close(curve: list[float], other: list[float], tolerance: float) -> bool:
@@ -228,8 +299,8 @@ def _curves(
     }
     runs = {name: curves for name, curves in runs.items() if curves}
     same = _runs_and_means(axes, runs, colours)
-    _epoch_axis(axes, max((len(c) for curves in runs.values() for c in curves), default=0),
-                "val_elbo per validation loop (lower is better)")  # fmt: skip
+    longest = max((len(c) for curves in runs.values() for c in curves), default=0)
+    _epoch_axis(axes, longest, "val_elbo per validation loop\n(lower is better)")  # one line ran past a short panel
     if not runs:
         axes.text(0.5, 0.5, NO_CURVE, transform=axes.transAxes, ha="center", va="center", color="0.4")
     return same
@@ -239,16 +310,19 @@ def _differences(axes: Any, differences: dict[str, list[list[float]]], colours: 
     """The top right panel of :func:`figure_of`: :func:`paired_curves`, thin per seed, thick their mean up to the
     last epoch every seed reached; 0 is the reference. Returns its :func:`coinciding` mean curves."""
     axes.axhline(0, color=colours.get(NONE, "0.3"), linewidth=1.5)
-    same = _runs_and_means(axes, differences, colours)
+    same = _runs_and_means(axes, differences, colours, also=(0.0,))
     longest = max(len(curve) for curves in differences.values() for curve in curves)
     _epoch_axis(axes, longest, f"val_elbo − {NONE}, same seed")
     return same
 
 
-def _runs_and_means(axes: Any, runs: dict[str, list[list[float]]], colours: dict[str, str]) -> dict[str, str]:
+def _runs_and_means(
+    axes: Any, runs: dict[str, list[list[float]]], colours: dict[str, str], also: tuple[float, ...] = ()
+) -> dict[str, str]:
     """Per configuration, its ``runs`` thin and their mean thick, up to the last epoch every run reached (a curve of
-    one point is a dot); then each mean that lies on an earlier one's at the panel's scale (:func:`coinciding`) is
-    dashed (:func:`_dashes`), and those are returned."""
+    one point is a dot); then each mean that lies on an earlier one's at the panel's scale (:func:`coinciding`,
+    against :func:`panel_height`; ``also``: other values the panel draws) is dashed (:func:`_dashes`), and those are
+    returned."""
     means = {
         name: [_mean([c[e] for c in curves]) for e in range(min(map(len, curves)))] for name, curves in runs.items()
     }
@@ -258,8 +332,7 @@ def _runs_and_means(axes: Any, runs: dict[str, list[list[float]]], colours: dict
             axes.plot(_epochs(len(curve)), curve, color=colours[name], alpha=0.3, linewidth=0.8, **_dot(curve))
         mean = means[name]
         (drawn[name],) = axes.plot(_epochs(len(mean)), mean, color=colours[name], linewidth=2, **_dot(mean))
-    low, high = axes.get_ylim()
-    same = coinciding(means, high - low)
+    same = coinciding(means, panel_height(runs, also))
     for name, earlier in same.items():
         on_it = [n for n, e in same.items() if e == earlier]
         drawn[name].set_linestyle(_dashes(on_it.index(name), len(on_it)))
@@ -310,10 +383,25 @@ def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missi
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
         if e.n < ok:
             axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
-    axes.set_xticks(range(len(bars)), [name for name, _, _ in bars], rotation=60, ha="right", fontsize=7)
+    axes.set_xticks(range(len(bars)), [bar_label(name) for name, _, _ in bars], rotation=60, ha="right", fontsize=7)
     axes.axhline(0, color="0.3", linewidth=0.8)
     axes.set_title(title, fontsize=9)
     axes.grid(axis="y", alpha=0.3)
+
+
+def bar_label(name: str) -> str:
+    """A configuration's ``name`` as its bars' tick label: on lines of at most :data:`BAR_LABEL_WIDTH` characters,
+    broken after a ``+`` or ``-`` where the line would be longer, and inside a part only where that part alone
+    is."""
+    lines = [""]
+    for part in re.findall(r"[^-+]*[-+]|[^-+]+$", name):
+        if lines[-1] and len(lines[-1]) + len(part) > BAR_LABEL_WIDTH:
+            lines.append("")
+        while len(part) > BAR_LABEL_WIDTH:
+            lines[-1], part = part[:BAR_LABEL_WIDTH], part[BAR_LABEL_WIDTH:]
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
 
 
 def _nan(values: list[float | None]) -> list[float]:
