@@ -46,10 +46,20 @@ from mvae_core.signals import signal_of
 class Commands(CommandGroup):
     """``mvae --help`` lists the commands in the order of docs/cli.md: a run's life first, then the tools."""
 
-    order = ("train", "generate", "serve", "data", "plugins", "models", "schedules", "evaluate", "ablate")
+    order: tuple[str, ...] = (
+        "train",
+        "generate",
+        "serve",
+        "data",
+        "plugins",
+        "models",
+        "schedules",
+        "evaluate",
+        "ablate",
+    )
 
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     cls=Commands,
     add_completion=False,
     no_args_is_help=True,
@@ -76,7 +86,7 @@ def _options(
     """mvae's own options, given before the command (``mvae --version``)."""
 
 
-data_app = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
+data_app: typer.Typer = typer.Typer(no_args_is_help=True, help="Look at data before training on it.")
 app.add_typer(data_app, name="data")
 app.add_typer(schedules_app, name="schedules")
 app.add_typer(tools_app)  # encode, interpolate, bend, map, plot, export

@@ -12,7 +12,7 @@ from rich.markup import escape
 from mvae_core.cli_output import catalog_table, errors_to_exit, settings_listing
 from mvae_core.cli_output import out as stdout
 
-models_app = typer.Typer()
+models_app: typer.Typer = typer.Typer()
 
 
 def catalog() -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from schedules.preview import MAX_POINTS, describe, label, origins, plot_schedul
 
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
 
-schedules_app = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
+schedules_app: typer.Typer = typer.Typer(help="List the named schedules (built-in and from packages) and preview one.")
 
 
 def _names() -> dict[str, str]:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mvae_core.config import MvaeConfig
     from mvae_core.models.base import MelodyModel
 
-tools_app = typer.Typer()
+tools_app: typer.Typer = typer.Typer()
 
 
 def _require_folder(run_dir: Path) -> None:

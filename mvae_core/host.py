@@ -90,6 +90,12 @@ class PluginRandom:
     plugin's name) at every call, and leave the plugin stream as it was. Hook calls nest (a hook wrapper around other
     implementations): the inner ones draw from the state the outermost set."""
 
+    seed: int
+    cuda: torch.device | None
+    """The CUDA device whose random state is swapped too; None on a run without CUDA."""
+    state: dict[str, torch.Tensor]
+    """The plugin stream: ``cpu``, and ``cuda`` on a CUDA run (torch generator states)."""
+
     def __init__(self, seed: int, device: torch.device) -> None:
         self.seed = seed
         self.cuda = device if device.type == "cuda" else None
@@ -185,6 +191,15 @@ class Multipliers:
 class PluginHost:
     """Registered plugins of one run and the calls the trainer makes into them (``host.hook.<name>(...)``)."""
 
+    versions: dict[str, str]
+    configs: dict[str, BaseModel]
+    packages: dict[str, str]
+    """The distribution of each plugin from a package (what ``[provenance.packages]`` records)."""
+    pm: pluggy.PluginManager
+    outbox: PluginOutbox | None
+    random: PluginRandom | None
+    hook: pluggy.HookRelay
+
     def __init__(
         self,
         plugins: dict[str, Any],
@@ -214,8 +229,8 @@ class PluginHost:
                 raise PluginError(f"plugin {label(name)} has an invalid hook: {one_line(exc)}") from None
             except ValueError as exc:  # the same object or name twice
                 raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
-        self.outbox: PluginOutbox | None = None
-        self.random: PluginRandom | None = None  # set by the trainer: no swap of random states before
+        self.outbox = None
+        self.random = None  # set by the trainer: no swap of random states before
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if tracing() else None
         for plugin in plugins.values():

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 ACTIVE_UNIT_THRESHOLD = 0.01
@@ -29,6 +30,11 @@ def f1(true_positives: int, predicted: int, actual: int) -> float:
 class NoteMatches:
     """Written notes against true ones, summed over loops: by cell (same pitch row and step: ``onset_f1``) and by
     step only (``rhythm_f1``)."""
+
+    cells: npt.NDArray[np.int64]
+    """(true positives, written, true) summed over the cells of every loop added."""
+    steps: npt.NDArray[np.int64]
+    """(true positives, written, true) summed over the steps of every loop added."""
 
     def __init__(self) -> None:
         self.cells, self.steps = np.zeros(3, np.int64), np.zeros(3, np.int64)

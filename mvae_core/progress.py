@@ -86,6 +86,10 @@ class EpochDisplay:
     screen) a warning goes above the progress bar through ``console`` instead: written to the other stream it would
     land on the bar's line, which the next refresh of the bar overwrites."""
 
+    console: Console
+    epochs: int
+    warnings: Console
+
     def __init__(self, console: Console, epochs: int, first_epoch: int = 0, warnings: Console | None = None) -> None:
         self.console, self.epochs = console, epochs
         one_screen = warnings is not None and warnings.is_terminal and console.is_terminal
@@ -235,6 +239,10 @@ class ConsoleReporter:
     line gives stderr, so they stay out of a log of stdout and a pipe). A note that is :class:`Advice` names the
     ``mvae`` command (``command_line``, the default: this is the ``mvae`` command's console) or the ``mvae_core``
     call (``command_line=False``: the console of :func:`mvae_core.train` in a notebook or script)."""
+
+    console: Console
+    warnings: Console
+    command_line: bool
 
     def __init__(self, console: Console, warnings: Console | None = None, command_line: bool = True) -> None:
         self.console = console
