@@ -66,7 +66,14 @@ class LrStepDecay:
         self.base_lrs: list[float] | None = None
 
     def set_rates(self, optimizer: Any, at: float) -> None:
-        """Set every parameter group's learning rate to its base rate × the schedule at epoch ``at``."""
+        """Set every parameter group's learning rate to its base rate × the schedule at epoch ``at``. The base rates
+        come first: ``mvae_train_start`` records them (a training calls it before any epoch or step starts) or
+        ``mvae_load_state_dict`` restores them; before either this raises a RuntimeError saying so."""
+        if self.base_lrs is None:
+            raise RuntimeError(
+                "no base learning rates to scale: mvae_train_start records them (mvae_load_state_dict restores them) "
+                "before an epoch or a step starts"
+            )
         groups = optimizer.param_groups
         for group, lr in zip(groups, scaled(self.base_lrs, self.schedule(at), len(groups)), strict=True):
             group["lr"] = lr

@@ -24,7 +24,7 @@ class Constant(Schedule):
     def __call__(self, epoch: float) -> float:
         return self.value
 
-    def end_epoch(self) -> float | None:
+    def end_epoch(self) -> float:
         return 0.0
 
 
@@ -40,7 +40,7 @@ class Linear(Schedule):
     def __call__(self, epoch: float) -> float:
         return self.start + (self.end - self.start) * _ramp(epoch, self.delay, self.epochs)
 
-    def end_epoch(self) -> float | None:
+    def end_epoch(self) -> float:
         return self.delay + self.epochs
 
 
@@ -88,7 +88,7 @@ class Cosine(Schedule):
         progress = _ramp(epoch, self.delay, self.epochs)
         return self.end + (self.start - self.end) * (1 + math.cos(math.pi * progress)) / 2
 
-    def end_epoch(self) -> float | None:
+    def end_epoch(self) -> float:
         return self.delay + self.epochs
 
 
@@ -109,7 +109,7 @@ class Cyclical(Schedule):
         within = (max(epoch, 0.0) % self.period) / self.period
         return self.low + (self.high - self.low) * min(1.0, within / self.ratio)
 
-    def end_epoch(self) -> float | None:
+    def end_epoch(self) -> float:
         return self.period * self.cycles
 
 

@@ -33,7 +33,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import numpy as np
 import torch
@@ -153,6 +153,13 @@ class TokenChooser:
         return min(row, len(weights) - 1) + 1
 
 
+def gru_weights(gru: nn.GRU) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The one layer's ``(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0)`` as tensors (torch registers them by
+    name, so a type checker reads each as ``Tensor | Module``)."""
+    weights = (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+    return cast("tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]", weights)
+
+
 class MelodyRNN(MelodyModel):
     """The ``melody_rnn`` architecture (the module docstring): a GRU writes one token per step from z."""
 
@@ -195,6 +202,11 @@ class MelodyRNN(MelodyModel):
             nn.Linear(hidden // 2, 2 + self.timing.n_classes),
         )
 
+    def note_layers(self) -> tuple[nn.Linear, nn.LeakyReLU, nn.Linear]:
+        """``note_head``'s layers (first, activation, last) as what they are (``nn.Sequential`` hands out Modules)."""
+        first, activation, last = self.note_head
+        return cast(nn.Linear, first), cast(nn.LeakyReLU, activation), cast(nn.Linear, last)
+
     @classmethod
     def check_config(cls, cfg: MvaeConfig) -> None:
         if cfg.model.timing_head != "categorical":
@@ -223,7 +235,9 @@ class MelodyRNN(MelodyModel):
         for values, weights in train.weighted_notes("row"):
             rows += np.bincount(values, weights, minlength=self.pitch_classes)
         self.to_token.bias.copy_(log_frequencies(torch.from_numpy(np.concatenate([[rest], rows]))))
-        self.note_head[-1].bias[2:].copy_(log_frequencies(self.timing.class_counts(train.weighted_notes("timeshift"))))
+        self.note_layers()[-1].bias[2:].copy_(
+            log_frequencies(self.timing.class_counts(train.weighted_notes("timeshift")))
+        )
 
     def _inputs(self, previous: torch.Tensor, z: torch.Tensor, steps: slice = slice(None)) -> torch.Tensor:
         """GRU inputs ``[B, T, E + POSITION_SIZE + latent]`` for the tokens ``previous [B, T]`` at ``steps``."""

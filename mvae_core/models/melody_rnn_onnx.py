@@ -32,6 +32,7 @@ from torch import nn
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
+from mvae_core.models.melody_rnn import gru_weights
 from mvae_core.models.onnx import BATCH, LENGTH_RULE, PITCH_RULE, START_RULE, GraphInput, OnnxGraph, categorical_timing
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class StepGraph(nn.Module):
     OUTPUTS = ("token_probs", "next_state", "velocity", "duration", "timing_probs", "timing_mean")
 
     model: MelodyRNN
+    centers: torch.Tensor
 
     def __init__(self, model: MelodyRNN) -> None:
         super().__init__()
@@ -60,10 +62,9 @@ class StepGraph(nn.Module):
         state = torch.where(step == 0, torch.tanh(model.z_to_state(z)), state)
         position = model.position.weight.index_select(0, step.reshape(1)).expand(z.shape[0], -1)
         inputs = torch.cat([model.token_embedding(token), position, z], dim=-1)
-        gru = model.gru
-        state = torch.gru_cell(inputs, state, gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+        state = torch.gru_cell(inputs, state, *gru_weights(model.gru))
         token_probs = torch.softmax(model.to_token(state), dim=-1)
-        first, activation, last = model.note_head
+        first, activation, last = model.note_layers()
         hidden = state.shape[-1]
         rows = model.token_embedding.weight[1 : model.pitch_classes + 1]
         per_state = F.linear(state, first.weight[:, :hidden], first.bias)  # [batch, hidden/2]

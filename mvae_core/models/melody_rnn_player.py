@@ -21,17 +21,16 @@ follow later changes to the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch import nn
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.decode_options import given_options
 from mvae_core.generation import DecodeOptions, Note, make_notes, offsets_by_step, pattern_rng
 from mvae_core.models.base import player_point, sigmoid
-from mvae_core.models.melody_rnn import REST, TokenChooser
+from mvae_core.models.melody_rnn import REST, TokenChooser, gru_weights
 
 if TYPE_CHECKING:
     from mvae_core.models.melody_rnn import MelodyRNN, MelodyRNNSettings
@@ -68,11 +67,9 @@ class MelodyRNNPlayer:
         self.latent_dim = model.latent_dim
         self.start_token = model.start_token
         self.settings = model.settings
-        gru = model.gru
         embedding = model.token_embedding.weight.shape[1]
         positions = model.position.weight.shape[1]
-        w_ih, w_hh = _array(gru.weight_ih_l0), _array(gru.weight_hh_l0)
-        b_ih, b_hh = _array(gru.bias_ih_l0), _array(gru.bias_hh_l0)
+        w_ih, w_hh, b_ih, b_hh = (_array(weight) for weight in gru_weights(model.gru))
         hidden = self.hidden = w_hh.shape[1]
         halve = np.ones(3 * hidden, dtype=np.float32)  # the reset and update gates go through sigmoid
         halve[: 2 * hidden] = 0.5
@@ -86,8 +83,8 @@ class MelodyRNNPlayer:
         constant_row = np.concatenate([np.zeros(2 * hidden, np.float32), b_hh[2 * hidden :], to_token_bias])
         self.recurrent = np.ascontiguousarray(np.vstack([recurrent, constant_row]))  # the state's constant 1 last
         self.z_state = (_array(model.z_to_state.weight), _array(model.z_to_state.bias))
-        first, activation, last = model.note_head
-        self.slope = cast(nn.LeakyReLU, activation).negative_slope  # the head's middle layer
+        first, activation, last = model.note_layers()
+        self.slope = activation.negative_slope
         self.note_first = (_array(first.weight), _array(first.bias))
         self.note_last = (_array(last.weight), _array(last.bias))
 

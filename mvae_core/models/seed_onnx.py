@@ -34,6 +34,7 @@ class DecoderGraph(nn.Module):
 
     model: SeedModel
     categorical: bool
+    centers: torch.Tensor  # a buffer, registered when categorical (the only case that reads it)
 
     def __init__(self, model: SeedModel) -> None:
         super().__init__()

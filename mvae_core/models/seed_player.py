@@ -64,7 +64,7 @@ class SeedPlayer:
             np.ascontiguousarray(np.concatenate(parts)) for parts in zip(*hidden_layers, strict=True)
         )
         self.outputs = [_plain(head[1]) for head in model.heads]  # onset, velocity, duration, timing: (W, b)
-        if self.categorical:
+        if model.timing is not None:  # categorical
             weight, bias = self.outputs[TIMING]
             classes = model.timing.n_classes
             self.outputs[TIMING] = (weight.reshape(STEPS_PER_LOOP, classes, -1), bias.reshape(STEPS_PER_LOOP, classes))
