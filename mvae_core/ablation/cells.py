@@ -3,6 +3,7 @@ Markdown table."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from mvae_core.ablation.columns import missing_word
@@ -60,6 +61,21 @@ def _counted(reasons: Counter[str]) -> str:
 def stops(counter: Counter[str], sep: str = ", ") -> str:
     """``early_stopping ×2, max epochs ×1``: each :func:`~.columns.stop_label` with its count, joined by ``sep``."""
     return sep.join(f"{label} ×{n}" for label, n in counter.most_common()) or "–"
+
+
+def name_lines(name: str, width: int) -> str:
+    """A configuration's ``name`` on lines of at most ``width`` characters: broken after a ``+`` or ``-`` where a line
+    would be longer (``kl_anneal+ts_ramp+`` / ``lr_step_decay``), and inside a part only where that part alone is
+    (a ``--configs`` name without either). The console's configuration column and the figure's bar labels."""
+    lines = [""]
+    for part in re.findall(r"[^-+]*[-+]|[^-+]+$", name):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        while len(part) > width:
+            lines[-1], part = part[:width], part[width:]
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
 
 
 def md_table(header: list[str], body: list[list[str]]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from mvae_core.ablation.cells import metric_cell, number, stops
+from mvae_core.ablation.cells import metric_cell, name_lines, number, stops
 from mvae_core.ablation.columns import METRICS, plugin_columns
 from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config
 from mvae_core.ablation.findings import (
@@ -73,27 +73,20 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
 NAME_WIDTH = 24
 """The console's configuration column, in characters: what the table can give it and still fit 80 columns (the
 built-in plugins' longest configuration name, ``only-ts_variance_monitor``, just fits). A longer name
-(``factorial``'s ``a+b+c``, a package plugin's) is broken after a ``+``."""
+(``factorial``'s ``a+b+c``, a package plugin's, a ``--configs`` file's) is broken into lines (:func:`console_name`)."""
 
 
 def console_name(name: str) -> str:
-    """``name`` on lines of at most :data:`NAME_WIDTH` characters, broken only after a ``+`` (a part longer than that
-    keeps its own line, whole)."""
-    lines = [""]
-    for part in name.split("+"):
-        piece = part if not lines[-1] else "+" + part
-        if lines[-1] and len(lines[-1]) + len(piece) > NAME_WIDTH:
-            lines[-1] += "+"
-            lines.append(part)
-        else:
-            lines[-1] += piece
-    return "\n".join(lines)
+    """``name`` on lines of at most :data:`NAME_WIDTH` characters (:func:`~.cells.name_lines`: after a ``+`` or
+    ``-``, inside a longer part only where it must): a part kept whole on a longer line widened the column, and the
+    terminal then cut the table's numbers (``…``)."""
+    return name_lines(name, NAME_WIDTH)
 
 
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
     more significant digit). No cell is ever broken by the terminal's width: each configuration is a block of lines
-    (its name, broken after a ``+`` when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
+    (its name, broken into lines when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
     above its ± std), so the table fits 80 columns with the built-in plugins' configurations in every mode, and
     every column is ``no_wrap``."""
     table = Table(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation.cells import name_lines
 from mvae_core.ablation.columns import METRICS, UNITS, missing_word
 from mvae_core.ablation.estimates import other_loops, paired, per_config
 from mvae_core.ablation.plan import NONE, Configuration
@@ -390,18 +390,9 @@ def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missi
 
 
 def bar_label(name: str) -> str:
-    """A configuration's ``name`` as its bars' tick label: on lines of at most :data:`BAR_LABEL_WIDTH` characters,
-    broken after a ``+`` or ``-`` where the line would be longer, and inside a part only where that part alone
-    is."""
-    lines = [""]
-    for part in re.findall(r"[^-+]*[-+]|[^-+]+$", name):
-        if lines[-1] and len(lines[-1]) + len(part) > BAR_LABEL_WIDTH:
-            lines.append("")
-        while len(part) > BAR_LABEL_WIDTH:
-            lines[-1], part = part[:BAR_LABEL_WIDTH], part[BAR_LABEL_WIDTH:]
-            lines.append("")
-        lines[-1] += part
-    return "\n".join(lines)
+    """A configuration's ``name`` as its bars' tick label: on lines of at most :data:`BAR_LABEL_WIDTH` characters
+    (:func:`~mvae_core.ablation.cells.name_lines`)."""
+    return name_lines(name, BAR_LABEL_WIDTH)
 
 
 def _nan(values: list[float | None]) -> list[float]:
