@@ -200,7 +200,7 @@ def train(
     reporter = ConsoleReporter(stdout, warnings=stderr)
     with only_rank_0_reports(), errors_to_exit():
         if resume is not None:
-            fixed = {"--config": config, "--set": set_, "--out": out, "--plugins": plugins}
+            fixed: dict[str, object] = {"--config": config, "--set": set_, "--out": out, "--plugins": plugins}
             fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
             given = [name for name, value in fixed.items() if value]
             if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
@@ -342,7 +342,8 @@ def generate(
             check_renderer(renderer, soundfont)
             check_writable_folder(wavs[0].parent)
         files = generated.write(out_path)
-        sounds, used = [], ""
+        sounds: list[Path] = []
+        used = ""
         if audio is not None:
             before = file_signatures(wavs)
             try:
@@ -352,8 +353,8 @@ def generate(
                     f"{exc.command_line_message()}; {written_before(files, wavs, written_since(wavs, before))}",
                     exc.exit_code,
                 ) from None
-    for file, loops in zip(files, generated.loops, strict=True):
-        stdout.print(escape(f"{file}  ({sum(len(loop) for loop in loops)} notes)"))
+    for file, file_loops in zip(files, generated.loops, strict=True):  # not the --loops count
+        stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))
     for sound in sounds:
         stdout.print(escape(f"{sound}  ({used})"))
     for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files

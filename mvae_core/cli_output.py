@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
@@ -259,7 +259,7 @@ def settings_listing(section: str, fields: list[dict[str, Any]]) -> Group:
     for f in fields:
         default = shown_default(f["required"], f["default"])
         table.add_row(f["name"], escape(field_kind(f)), escape(default), escape(f["description"]))
-    parts = [escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4))]
+    parts: list[RenderableType] = [escape(f"  settings [{section}]:"), Padding(table, (0, 0, 0, 4))]
     marked = []  # what a resume takes an edit of: marked settings, and marked keys under a table of settings
     for f in fields:
         mark = f.get("may_change_on_resume")

@@ -155,7 +155,12 @@ def preview(
     if warning := ramp_warning(name, schedule, points, steps_per_epoch):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
     if as_json:
-        result = {"schedule": schedule.spec(), "end_epoch": end, "epochs": epochs, "steps_per_epoch": steps_per_epoch}
+        result: dict[str, Any] = {
+            "schedule": schedule.spec(),
+            "end_epoch": end,
+            "epochs": epochs,
+            "steps_per_epoch": steps_per_epoch,
+        }
         result["points"] = [{"epoch": x, "value": y} for x, y in points]
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
     else:

@@ -161,13 +161,13 @@ def interpolate(
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
         run = load(run_dir)
-        ends = [  # resolved here, so that the messages name the options (--from-midi)
+        start, end = (  # resolved here, so that the messages name the options (--from-midi)
             file_point(run.model, run.config, midi, loop or 0, f"{name}-midi")
             if midi is not None
             else parse_point(point, run.config.model.latent_dim, name)
             for name, point, midi in endpoints
-        ]
-        generated = decode_line(run, *ends, steps, **dataclasses.asdict(options))
+        )
+        generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
         written = list(zip(generated.write(out), generated, strict=True))
         if one_file:
             whole = generated.joined()

@@ -334,7 +334,9 @@ class PluginHost:
                                     split=split, keep_origins=True)  # fmt: skip
         if not results:
             return terms, {}, {}
-        adjusted, replaced, added = dict(terms), {}, {}
+        adjusted = dict(terms)
+        replaced: dict[str, str] = {}  # term: the plugin that replaced it
+        added: dict[str, str] = {}  # term: the plugin that added it
         for result, plugin in results:
             for name, value in result.items():
                 claimed = replaced if name in terms else added

@@ -69,8 +69,8 @@ def import_failure(label: str, error: BaseException) -> str:
     of a module not installed). No line when there is none (the entry point names a module that does not exist)."""
     if (where := package_line(error)) is not None:
         return f"{label} failed to import: {error} (at {where})"
-    module = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
-    if isinstance(module, types.ModuleType) and error.name:  # the entry point names what its module lacks
+    if isinstance(error, AttributeError) and isinstance(module := error.obj, types.ModuleType) and error.name:
+        # the entry point names what its module lacks
         public = [name for name in dir(module) if not name.startswith("_")]
         return (
             f"{label} failed to import: {error}: the entry point in the package's pyproject.toml "

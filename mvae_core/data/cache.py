@@ -236,7 +236,7 @@ def set_key(unit_keys: list[tuple[str, ...]], min_onsets: int) -> str:
 
 
 def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
-    meta = []
+    meta: list[dict[str, Any]] = []  # per result: its outcome, and the sizes of its block when it has one
     cols: dict[str, list[np.ndarray]] = {c: [] for c in (*_BLOCK_NOTE_COLUMNS, "seconds_per_step")}
     for r in results:
         counters = {k: int(v) for k, v in r.counters.items()}  # numpy ints are not JSON

@@ -16,7 +16,7 @@ import signal
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -313,7 +313,7 @@ def _sources_in_order(
     jobs: int | None,
     report: DataReport,
     progress: ParseProgress | None = None,
-) -> Iterator[list[SourceResult]]:
+) -> Generator[list[SourceResult], None, None]:
     """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
     (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``;
     each result carries its unit's content digest."""

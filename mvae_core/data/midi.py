@@ -79,11 +79,11 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         )
     if not choice.keep.any():
         parts = "; ".join(p.label() for p in notes.parts if not p.is_drum)
-        named = selected_drums(notes.parts, cfg.melody)
+        drum_parts = selected_drums(notes.parts, cfg.melody)
         drum_hint = (
-            f"; it names {'; '.join(p.label() for p in named)}: channel 10 is the General MIDI drum channel, never "
-            "melody; if that part is a melody, move it to another channel in your DAW"
-            if named
+            f"; it names {'; '.join(p.label() for p in drum_parts)}: channel 10 is the General MIDI drum channel, "
+            "never melody; if that part is a melody, move it to another channel in your DAW"
+            if drum_parts
             else ""
         )
         raise SkipFile(

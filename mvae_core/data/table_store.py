@@ -121,12 +121,12 @@ class TableWriter:
             file.seek(0)
             _write_header(file, name, self._lengths[name])
             file.close()
-        meta = {"format": STORE_FORMAT, "loops": self._lengths["source"], "notes": self._lengths["row"]}
+        meta: dict[str, Any] = {"format": STORE_FORMAT, "loops": self._lengths["source"], "notes": self._lengths["row"]}
         meta |= {"sources": self._sources, "crc32": self._crc32, "row_max": self._row_max, "extra": extra}
         (self._staging / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
         with contextlib.suppress(OSError):  # a file system without modes keeps its own
-            for file in self._staging.iterdir():
-                os.chmod(file, self._mode & 0o666)
+            for path in self._staging.iterdir():
+                os.chmod(path, self._mode & 0o666)
             os.chmod(self._staging, self._mode)
         _publish(self._staging, self.directory)
         os.close(self._lock)
@@ -248,7 +248,8 @@ def open_table(directory: Path, verify: bool = True) -> tuple[NoteTable, Any]:
     loops, notes = int(meta["loops"]), int(meta["notes"])
     expected = {name: notes for name in NOTE_COLUMNS} | {"offsets": loops + 1, "source": loops}
     expected["seconds_per_step"] = loops
-    arrays, files = {}, {}
+    arrays: dict[str, np.ndarray] = {}
+    files: dict[str, BinaryIO] = {}
     try:
         for name, dtype in COLUMN_DTYPES.items():
             files[name] = open(directory / f"{name}.npy", "rb", buffering=0)  # noqa: SIM115 (kept open: pread)

@@ -41,7 +41,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -244,7 +244,7 @@ def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return table
 
 
-def _http_message(request: Request, exc: HTTPException, routes: list[Route | Mount]) -> str:
+def _http_message(request: Request, exc: HTTPException, routes: Sequence[BaseRoute]) -> str:
     """What a 404 or 405 answers: the path or method, what the server has instead (and a "did you mean")."""
     path = request.url.path[:100]
     if exc.status_code == 404:
