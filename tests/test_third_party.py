@@ -19,7 +19,7 @@ import sys
 import textwrap
 import tomllib
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -191,15 +191,47 @@ def test_installed_plugins_train_through_the_cli(site, synth_dir, tmp_path):
     assert any((run / "tensorboard").glob("events.out.tfevents.*"))
 
 
+@pytest.fixture(scope="module")
+def example_test_runs(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Callable[[], tuple[int, str, str]]]]:
+    """Each example's tests, run as its author would (from the package folder) against this mvae, started together
+    in two processes (one torch thread each: the two cores of CI run them side by side); per example, a function
+    that waits for its process and returns its exit code, stdout and stderr. Output goes to files, not pipes, so a
+    long failure report cannot block a process that is not yet being read."""
+    logs = tmp_path_factory.mktemp("example_tests")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+    started: dict[str, tuple[subprocess.Popen[bytes], Path, Path]] = {}
+    for dist in EXAMPLES:
+        out, err = logs / f"{dist}.out", logs / f"{dist}.err"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            # site.parent / dist: the copy that was installed
+            process = subprocess.Popen(command, cwd=site.parent / dist, env=_env(site), stdout=stdout, stderr=stderr)
+        started[dist] = (process, out, err)
+
+    def waiter(dist: str) -> Callable[[], tuple[int, str, str]]:
+        process, out, err = started[dist]
+
+        def wait() -> tuple[int, str, str]:
+            code = process.wait(timeout=300)
+            return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+
+        return wait
+
+    yield {dist: waiter(dist) for dist in started}
+    for process, _, _ in started.values():
+        if process.poll() is None:  # a test deselected, or one that timed out
+            process.kill()
+            process.wait()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("dist", list(EXAMPLES))
-def test_the_example_packages_pass_their_own_tests(site, tmp_path, dist):
+def test_the_example_packages_pass_their_own_tests(example_test_runs, dist):
     """The example's tests, run as its author would (from the package folder), against this mvae."""
-    example = site.parent / dist  # the copy that was installed
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-    result = subprocess.run(command, cwd=example, env=_env(site), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+    returncode, stdout, stderr = example_test_runs[dist]()
+    assert returncode == 0, stdout + stderr
+    assert " passed" in stdout and "skipped" not in stdout
 
 
 @pytest.mark.slow
