@@ -196,7 +196,9 @@ def _load(
     labelled: list[tuple[str, ...]] = [(u.label, k) for u, k in keys.items()]
     # the files read without a key (unreadable, too large, a duplicate) by their outcome: the same set while they
     # stay as they are, another once one of them changes
-    unused = [(r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())]
+    unused: list[tuple[str, ...]] = [
+        (r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())
+    ]
     whole = set_key(labelled + unused, cfg.min_onsets)
     try:
         hit = cache.get_set(whole)

@@ -12,13 +12,16 @@ import math
 import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.errors import MvaeError
+
+if TYPE_CHECKING:
+    from mvae_core.models.base import MelodyModel
 
 
 class ModelError(MvaeError, RuntimeError):
@@ -236,7 +239,7 @@ def _note_problem(note: Any, rows: int | None) -> str | None:
     return None
 
 
-def contract_problems(cls: type) -> list[str]:
+def contract_problems(cls: type[MelodyModel]) -> list[str]:
     """What the class ``cls`` (a MelodyModel subclass) lacks of the contract: abstract methods it does not
     implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names), a
     ``Settings`` that is a pydantic model."""
@@ -259,7 +262,7 @@ def contract_problems(cls: type) -> list[str]:
     return problems
 
 
-def _misnamed_settings(cls: type) -> str | None:
+def _misnamed_settings(cls: type[MelodyModel]) -> str | None:
     """The name of a class attribute of ``cls`` that is a pydantic model named as a plugin's settings are
     (``Config``) or like ``Settings`` in another case or number (``Setting``, ``settings``), when ``Settings`` is
     left at the default :class:`~mvae_core.models.base.NoSettings`: its section would refuse every key."""

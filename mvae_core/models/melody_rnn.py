@@ -284,9 +284,9 @@ class MelodyRNN(MelodyModel):
         log_p = F.log_softmax(out.token_logits, dim=-1)[..., 1:].transpose(1, 2)  # [B, P, 32]
         onset_logits = log_p - torch.log1p(-log_p.exp().clamp(max=1 - 1e-6))
         shape = onset_logits.shape
-        per_row = [v.unsqueeze(1).expand(shape) for v in (out.velocity, out.duration)]
+        velocity, duration = (v.unsqueeze(1).expand(shape) for v in (out.velocity, out.duration))
         mean = self.timing.mean(out.timing_logits).unsqueeze(1).expand(shape)
-        return Decoded(onset_logits, *per_row, mean, out.timing_logits, self.timing)
+        return Decoded(onset_logits, velocity, duration, mean, out.timing_logits, self.timing)
 
     def check_options(self, options: DecodeOptions) -> None:
         if options.poly:
