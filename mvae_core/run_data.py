@@ -1,7 +1,8 @@
 """The data of a run: read, reported and split for training (:func:`prepare_data`), and checked against the split
 the run recorded (``data_fingerprint`` and ``split.json``'s file digests: :class:`~mvae_core.errors.DataChanged`
 otherwise); a run pointed at its data's new place without training (:func:`relocate`), and a trained run's held-out
-loops (:func:`validation_loops`). Nothing of the run is written before its data is usable.
+loops (:func:`validation_loops`). Nothing of the run is written before its data is usable, nor when the memory runs
+out while the data is read (:class:`ReadingRanOut`).
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mvae_core.config import MvaeConfig
-from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset
+from mvae_core.config import DataConfig, MvaeConfig
+from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, parse_kept
 from mvae_core.data.relocation import Relocation
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, InputError
+from mvae_core.errors import DataChanged, DataError, InputError, MvaeError
+from mvae_core.files import reason
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, SPLIT
@@ -30,6 +32,46 @@ from mvae_core.wording import listed
 
 if TYPE_CHECKING:  # the session imports this module
     from mvae_core.session import Reporter
+
+
+class ReadingRanOut(MvaeError):
+    """The memory ran out while the data was read or split (a first parse of a huge MIDI folder, say): the message
+    names the data, what the parse cache keeps and what needs less memory. Nothing of a run was written then: no
+    folder for a new run (none is made before its data is usable, so a failure.json would stand where no run is), and
+    a resumed run stays as its checkpoint left it. Exit code 1, as for a training that ran out of memory."""
+
+    exit_code: int = 1
+
+
+@contextlib.contextmanager
+def reading_memory(data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> Iterator[None]:
+    """Within the block (``data`` read with ``cfg`` and ``jobs`` parse workers, and split), the memory running out
+    (a :class:`MemoryError`, numpy's too) ends as :class:`ReadingRanOut`, saying ``nothing was trained`` for a
+    command that trains (``training``)."""
+    try:
+        yield
+    except MemoryError as exc:
+        raise _ran_out(exc, data, cfg, jobs, training) from exc
+
+
+def _ran_out(exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> ReadingRanOut:
+    """:func:`reading_memory`'s error: what ran out, reading what, what the parse cache keeps (:func:`parse_kept`),
+    and what needs less memory: fewer files, fewer parse workers (each a process of its own), the parse cache (the
+    set is kept memory-mapped there; without it, in memory)."""
+    kept = parse_kept(cfg)
+    said = f"ran out of memory while reading {' '.join(data)} ({reason(exc)}){'; nothing was trained' * training}{kept}"
+    cache = "" if kept else (
+        "; or turn the parse cache on (data.cache_dir, MVAE_CACHE_DIR): it keeps the data set memory-mapped, where "
+        "without it the set is held in memory"
+    )  # fmt: skip
+
+    def advice(jobs_option: str) -> str:
+        workers = (
+            "" if jobs == 1 else f", or parse with fewer worker processes ({jobs_option}; each is a process of its own)"
+        )
+        return f"{said}; free memory (another program may hold it) or give fewer files{workers}{cache}"
+
+    return ReadingRanOut(advice("jobs=1"), command_line=advice("--jobs 1"))
 
 
 def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:
@@ -48,7 +90,10 @@ def prepare_data(
     validation files the run that trained them trained on."""
     parsing = getattr(reporter, "parsing", None)  # optional (Reporter): a first parse of thousands of files is long
     try:
-        with parsing() if parsing is not None else contextlib.nullcontext() as progress:
+        with (
+            reading_memory(data, cfg.data, jobs, training=True),
+            parsing() if parsing is not None else contextlib.nullcontext() as progress,
+        ):
             table, report = load_dataset(data, cfg.data, jobs, progress)
     except InputError:  # a bad argument (jobs), named as it is
         raise
@@ -58,7 +103,8 @@ def prepare_data(
         reporter.note(report.cache_warning, "warning")
     if not resuming:
         reporter.data(table, report, cfg.data, f"data: {' '.join(data)}")
-    train_set, val_set, warnings = _split(table, report, cfg, data)
+    with reading_memory(data, cfg.data, jobs, training=True):
+        train_set, val_set, warnings = _split(table, report, cfg, data)
     for warning in warnings:
         reporter.note(warning, "warning")
     if not resuming and dist.is_main and (seen := int(trained_loops(train_set, val_set).sum())):

@@ -1,8 +1,10 @@
 """How a started training ended, as :func:`~mvae_core.session.train` says it: a pause (a signal, or the caller's ``stop``
 event) becomes :class:`~mvae_core.errors.RunInterrupted`, saying where it stopped and how to continue; a failure (a
 non-finite loss, a write the disk refused, a plugin's error, the machine out of memory or disk space: :func:`ran_out`)
-becomes :class:`~mvae_core.errors.RunFailed`, recorded in ``failure.json``, saying where the best model is and what to
-do next; a finished run's ``done`` line names its best model (:func:`best_line`).
+becomes :class:`~mvae_core.errors.RunFailed`, recorded in ``failure.json`` (or saying, after the first cause, that it
+could not be), saying where the best model is and what to do next; a finished run's ``done`` line names its best model
+(:func:`done_line`, :func:`best_line`), and a full disk under that last output says the run is complete
+(:func:`finished`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG, FAILURE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts
-from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingPaused
+from mvae_core.trainer import NOTES_TO_DEVICE, NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.view import epoch_number
 
 
@@ -75,28 +78,28 @@ def failed(
     steps: tuple[Steps, Steps],
 ) -> RunFailed:  # fmt: skip
     """The :class:`RunFailed` a started run ends with: the cause, where the best model is, and what to do next (for
-    a Python caller and on the command line); ``failure.json`` records it where it can be written."""
+    a Python caller and on the command line); ``failure.json`` records it where it can be written, and where the disk
+    (or the memory) refuses it, the message says so after the cause, which stays the cause."""
     writer = run if trainer.run else None
     python, command_line = steps
     if isinstance(exc, NonFiniteLoss):
-        _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
-                                 "step": exc.step, "terms": exc.terms})  # fmt: skip
-        failed = f"{exc}; {_best_model(run)} (reason in failure.json)"
+        refused = _record_failure(writer, {"error": NON_FINITE, "message": str(exc), "epoch": exc.epoch,
+                                           "step": exc.step, "terms": exc.terms})  # fmt: skip
+        failed = f"{exc}; {_best_model(run)}" + (f"; {refused}" if refused else f" (reason in {FAILURE})")
         if not exc.origins:  # the model's own terms: the same steps fail again
             return RunFailed(f"{failed}; {REPEATS}", run.path)
         then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
         return RunFailed(f"{failed}; after a fix of the plugin, {python.resume} {then}", run.path,
                          f"{failed}; after a fix of the plugin, {command_line.resume} {then}")  # fmt: skip
     if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
-        with contextlib.suppress(OSError):  # most likely the disk refuses this one too
-            _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
+        refused = _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
         then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
-        cause = f"{exc}; {_best_model(run)}; free space (or fix the folder), then"
+        cause = f"{exc}; {_best_model(run)}{_also(refused)}; free space (or fix the folder), then"
         return RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}")
     failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
     if exc.__cause__ is not None:  # the plugin's own exception, when it raised one: where in its code
         failure["traceback"] = "".join(traceback.format_exception(exc.__cause__))
-    _record_failure(writer, failure)
+    refused = _record_failure(writer, failure)
     checkpointed, untrained = run.has_checkpoint(), run.trained_nothing()
     done = len(run.read_metrics())
     over = done >= cfg.train.epochs or bool(run.stop_reasons())  # it failed in mvae_train_end, after the last epoch
@@ -119,7 +122,8 @@ def failed(
         # it failed before training began (mvae_ramp_end, mvae_train_start): a new run may start there again
         return f"nothing was checkpointed, so after a fix start it again: {how.again}"
 
-    cause, said = f"{exc}; {_best_model(run)}", f"{exc.command_line_message()}; {_best_model(run)}"
+    best = f"{_best_model(run)}{_also(refused)}"
+    cause, said = f"{exc}; {best}", f"{exc.command_line_message()}; {best}"
     return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
 
 
@@ -150,40 +154,47 @@ def ran_out(exc: BaseException) -> str | None:
 @contextlib.contextmanager
 def machine_limits(
     run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
-    reached: Callable[[], tuple[int, int] | None],
+    reached: Callable[[], tuple[int, int] | None], moving: Callable[[], str | None],
 ) -> Iterator[None]:  # fmt: skip
     """Within the block (a training, from the building of its trainer to its end), the machine running out of memory,
-    GPU memory or disk space (:func:`ran_out`) ends the run as :func:`lacked` says, at ``reached()``; any other
-    error, a bug, propagates as raised (with its traceback)."""
+    GPU memory or disk space (:func:`ran_out`) ends the run as :func:`lacked` says, at ``reached()`` and while
+    ``moving()`` to the device; any other error, a bug, propagates as raised (with its traceback)."""
     try:
         yield
     except (MemoryError, RuntimeError, OSError) as exc:
         if (what := ran_out(exc)) is None:
             raise
-        raise lacked(exc, what, run, cfg, steps, writer, reached()) from exc
+        raise lacked(exc, what, run, cfg, steps, writer, reached(), moving()) from exc
 
 
 def lacked(
     exc: BaseException, what: str, run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
-    reached: tuple[int, int] | None,
+    reached: tuple[int, int] | None, moving: str | None = None,
 ) -> RunFailed:  # fmt: skip
     """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it and when
     (``reached``: the epoch and step the trainer was at, from 0; None when it ran out while the training was set up,
-    before its trainer was built), where the best model is, and what to do (free it and resume, or train a smaller
-    batch); ``failure.json`` records it where ``writer`` (the run, in the process that writes it) can write it.
+    before its trainer was built; ``moving``: what the trainer was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
+    or :data:`~mvae_core.trainer.NOTES_TO_DEVICE`, else None), where the best model is, and what to do: free it and resume, or what
+    needs less of it (a smaller batch in training; the notes kept on the host, or the CPU for the model, as they
+    move); ``failure.json`` records it where ``writer`` (the run, in the process that writes it) can write it.
     Nothing is checkpointed now: the last checkpoint, if any, stays what the resume continues."""
     cause = _what_failed(exc)
     where = {} if reached is None else {"epoch": reached[0], "step": reached[1]}
-    with contextlib.suppress(OSError, MemoryError):  # the disk or the memory may refuse this one too
-        _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
+    refused = _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
     when = "as it was set up" if reached is None else f"in epoch {epoch_number(reached[0])}"
-    said = f"training ran out of {what} {when} ({cause}); {_best_model(run)}"
+    when = when if moving is None else f"while moving {moving} to the device"
+    said = f"training ran out of {what} {when} ({cause}); {_best_model(run)}{_also(refused)}"
     resumed = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
     if what == "disk space":
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
-    batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
     free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
+    if moving is not None:  # the batch size changes neither the model nor the notes: where they are kept does
+        setting = ("train.table_on_device", "off") if moving == NOTES_TO_DEVICE else ("train.device", "cpu")
+        python, command_line = (f"{said}; {free}, then {how.resume} {resumed}; or "
+                                f"{_kept_off_the_device(moving, setting, run, how, resumed)}" for how in steps)  # fmt: skip
+        return RunFailed(python, run.path, command_line)
+    batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
     untrained = run.trained_nothing()
 
     def then(how: Steps) -> str:
@@ -201,6 +212,17 @@ def lacked(
     return RunFailed(python, run.path, command_line)
 
 
+def _kept_off_the_device(moving: str, setting: tuple[str, str], run: RunDir, how: Steps, resumed: str) -> str:
+    """How a run whose ``moving`` to the device ran out trains without it there: ``setting`` (a setting a resume may
+    change, :data:`~mvae_core.run_setup.RESUME_WARNED`, and its value) set in the run's ``config.toml``, then the
+    resume."""
+    name, value = setting
+    kept = "build each batch on the host instead" if moving == NOTES_TO_DEVICE else "train on the CPU"
+    return (
+        f'{kept}: set {name} = "{value}" in {run.path / CONFIG} (a resume may change it), then {how.resume} {resumed}'
+    )
+
+
 def _what_failed(exc: BaseException) -> str:
     """The system's or torch's words for what :func:`ran_out`, without torch's long advice: ``CUDA out of memory.
     Tried to allocate 20.00 GiB``, ``DefaultCPUAllocator: can't allocate memory: you tried to allocate … bytes``, the
@@ -210,6 +232,31 @@ def _what_failed(exc: BaseException) -> str:
     text = reason(exc)
     start = next((text.index(said) for said in OUT_OF_MEMORY if said in text), 0)  # after "[enforce fail at …]"
     return ". ".join(text[start:].split(". ")[:2]).rstrip(".")
+
+
+def done_line(epochs_run: int, stop_reasons: list[str], run: RunDir) -> str:
+    """The last line a finished training shows: its epochs, what stopped it (a plugin), and its best model."""
+    stopped = f" (stopped: {'; '.join(stop_reasons)})" if stop_reasons else ""
+    return f"done after {epochs_run} epoch{'s' * (epochs_run != 1)}{stopped}; {best_line(run)}"
+
+
+@contextlib.contextmanager
+def finished(run: RunDir, steps: tuple[Steps, Steps], done: str) -> Iterator[None]:
+    """Within the block (what a finished training shows last: its final events and the ``done`` line, ``done``), a
+    full disk under that output (``mvae train … > log`` on a full disk) ends as a :class:`RunFailed` saying that the
+    training finished and its files are whole, so the run is complete and a resume has nothing left to do; it has
+    no ``failure.json`` (the run did not fail). Any other error propagates as raised."""
+    try:
+        yield
+    except OSError as exc:
+        if ran_out(exc) != "disk space":
+            raise
+        said = (
+            f"training finished, but the disk refused its last lines ({_what_failed(exc)}): {done}; its files were "
+            "written whole before, so the run is complete and a resume has nothing left to do"
+        )
+        python, command_line = (f"{said}: the run is usable ({how.generate})" for how in steps)
+        raise RunFailed(python, run.path, command_line) from exc
 
 
 def best_line(run: RunDir) -> str:
@@ -229,6 +276,19 @@ def _best_model(run: RunDir) -> str:
     return f"no epoch finished, so {run.path} holds no model"
 
 
-def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> None:
-    if writer is not None:
+def _record_failure(writer: RunDir | None, failure: dict[str, Any]) -> str | None:
+    """Write ``failure`` to ``failure.json`` where ``writer`` (the run, in the process that writes it) is given; None
+    when written (or not this process's to write), else why it was not, as a message says it after the cause the run
+    ended with (the disk, or the memory, may refuse this write too: the first cause stays the one told)."""
+    if writer is None:
+        return None
+    try:
         writer.write_failure(failure)
+    except (OSError, MemoryError) as exc:  # WriteFailed too: a full disk, a folder made read-only
+        return f"{FAILURE} could not be written ({_what_failed(exc)})"
+    return None
+
+
+def _also(refused: str | None) -> str:
+    """``refused`` (:func:`_record_failure`) as a clause to add to a message: ``; failure.json could not …``."""
+    return f"; {refused}" if refused else ""

@@ -62,7 +62,7 @@ from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
-from mvae_core.run_ending import best_line, failed, interrupted, machine_limits
+from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -172,7 +172,9 @@ def train(
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused`,
         :class:`WriteFailed` (no ``out`` given, and the default folder cannot be created) before training;
-        :class:`RunFailed` (``failure.json`` written) or :class:`RunInterrupted` (checkpoint written) once it has
+        :class:`~mvae_core.run_data.ReadingRanOut` (the memory ran out while the data was read: nothing written);
+        :class:`RunFailed` (``failure.json`` written; none where a full disk refused only the last lines of a
+        finished training, whose run is complete) or :class:`RunInterrupted` (checkpoint written) once it has
         started.
     """
     names, objects = split_plugins(plugins)
@@ -381,18 +383,23 @@ def _fit(
     steps = (run.steps(python=True, objects=objects, world=dist.world),
              run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     trainer: Trainer | None = None  # building it moves the model and the notes to the device: memory may run out
+    moving: str | None = None  # what the trainer is moving to the device as it is built
 
     def reached() -> tuple[int, int] | None:
         return None if trainer is None else (trainer.view.epoch, trainer.view.step)
 
-    with machine_limits(run, cfg, steps, writer, reached):
+    def moves(part: str | None) -> None:
+        nonlocal moving
+        moving = part
+
+    with machine_limits(run, cfg, steps, writer, reached, lambda: moving):
         if writer and (leftovers := writer.remove_leftovers()):
             reporter.note(
                 f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
                 f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
             )
         trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
-                          initial_weights=initial)  # fmt: skip
+                          initial_weights=initial, moving=moves)  # fmt: skip
         try:
             if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
                 done = len(run.read_metrics())  # it has finished its epochs: nothing to train
@@ -418,10 +425,11 @@ def _fit(
             raise interrupted(exc, interrupts, steps, trainer, run) from None
         except (NonFiniteLoss, WriteFailed, PluginError) as exc:
             raise failed(exc, run, cfg, trainer, steps) from exc
-    for event in result.final_events:
-        reporter.event(event)
-    stopped = f" (stopped: {'; '.join(result.stop_reasons)})" if result.stop_reasons else ""
-    reporter.note(f"done after {result.epochs_run} epoch{'s' * (result.epochs_run != 1)}{stopped}; {best_line(run)}")
+    done = done_line(result.epochs_run, result.stop_reasons, run)
+    with finished(run, steps, done):  # the run is complete: a full disk under this output says so
+        for event in result.final_events:
+            reporter.event(event)
+        reporter.note(done)
     return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
                      result.final_events)  # fmt: skip
 

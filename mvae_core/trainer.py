@@ -147,12 +147,19 @@ class TrainResult:
     final_events: list[dict[str, Any]]  # emitted in mvae_train_end (after the last metrics line)
 
 
+MODEL_TO_DEVICE, NOTES_TO_DEVICE = "the model", "the training notes"
+"""What a trainer moves to its device as it is built (``Trainer(moving=...)`` is told each): the model, then the
+training notes (where ``train.table_on_device`` keeps them there, :func:`~mvae_core.data.batches.batch_source`), where
+a device's memory runs out first; and a smaller batch makes neither smaller."""
+
+
 class Trainer:
     """One run's training: the model (seeded from ``train.seed``), Adam, the plugin host and the loop
     (:meth:`fit`); :meth:`restore` continues from a checkpoint. ``run`` is None where nothing is written (ranks > 0
     under torchrun, tests). ``initial_weights`` (a state dict that fits the model): the weights a new run starts from
     instead of its random ones (``--init-from``), loaded after ``init_from_data``; the random streams are seeded as
-    for any run."""
+    for any run. ``moving`` is told :data:`MODEL_TO_DEVICE` and :data:`NOTES_TO_DEVICE` as each begins to move to the
+    device, and None once it is there (what a caller says when the device's memory runs out meanwhile)."""
 
     cfg: MvaeConfig
     train_set: LoopSet
@@ -179,6 +186,7 @@ class Trainer:
         self, cfg: MvaeConfig, train: LoopSet, val: LoopSet, host: PluginHost, run: RunDir | None = None,
         device: torch.device | None = None, dist: Distributed | None = None,
         pause_requested: Callable[[], bool] | None = None, initial_weights: Mapping[str, torch.Tensor] | None = None,
+        moving: Callable[[str | None], None] | None = None,
     ) -> None:  # fmt: skip
         self.cfg, self.train_set, self.val_set, self.host, self.run = cfg, train, val, host, run
         self.dist = dist or Distributed(device or torch.device("cpu"))
@@ -195,8 +203,12 @@ class Trainer:
                 self.model.init_from_data(train)
             if initial_weights is not None:  # a run started from another's weights: they win over init_from_data
                 load_weights(self.model, dict(initial_weights))
+            moving = moving or (lambda part: None)
+            moving(MODEL_TO_DEVICE)
             self.model.to(self.device)
+            moving(NOTES_TO_DEVICE)
             self.batch = batch_source(train, cfg.data.pitch_classes, self.device, cfg.train.table_on_device)
+            moving(None)
             self.dist.decorrelate_rng(cfg.train.seed)
             host.random = self.plugin_random = PluginRandom(cfg.train.seed, self.device)  # apart from the training's
             self.rng_start = self._rng_state()  # where fit() starts the random streams (restore() moves it)

@@ -1,7 +1,8 @@
 """Running out of memory, GPU memory or disk space while a training is set up (its trainer built: the model and the
 notes moved to the device, where a GPU's memory runs out first; the temporaries of killed writes removed) ends as
 running out in training does: one line naming what ran out and what to do, exit 1, ``failure.json``. It ended with a
-raw traceback. Any other error there is a bug: it still propagates, with its traceback."""
+raw traceback. As the model or the notes move to the device, what to do is not a smaller batch (which shrinks
+neither) but what keeps them off it. Any other error there is a bug: it still propagates, with its traceback."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import torch
 from typer.testing import CliRunner
 
 import mvae_core
+import mvae_core.data.batches
+import mvae_core.models.base
 import mvae_core.trainer
 from mvae_core.cli import app
 from mvae_core.errors import RunFailed
@@ -22,32 +25,68 @@ from tests.training import TINY
 runner = CliRunner()
 
 
-def test_gpu_memory_running_out_as_the_notes_move_to_the_device_is_a_failed_run_a_resume_starts_over(
+OUT_OF_GPU_MEMORY = (
+    "CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.2 GiB is free. "
+    "Of the allocated memory 70 GiB is allocated by PyTorch. See documentation for Memory Management"
+)
+"""torch's own message for an allocation a GPU refuses."""
+
+
+class NotesDoNotFit:
+    """:class:`~mvae_core.data.batches.DeviceLoops` on a GPU without room for the training notes: their copy fails
+    with torch's own exception."""
+
+    def __init__(self, *args: object) -> None:
+        raise torch.OutOfMemoryError(OUT_OF_GPU_MEMORY)
+
+
+def test_gpu_memory_running_out_as_the_notes_move_to_the_device_says_to_keep_them_on_the_host(
     monkeypatch, synth_dir, tmp_path
 ):
-    def notes_to_the_device(*args: object) -> None:  # torch's own exception type and message on a GPU
-        raise torch.OutOfMemoryError(
-            "CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.2 GiB "
-            "is free. Of the allocated memory 70 GiB is allocated by PyTorch. See documentation for Memory Management"
-        )
-
-    monkeypatch.setattr(mvae_core.trainer, "batch_source", notes_to_the_device)
+    """A smaller batch does not shrink the notes (it was the advice): train.table_on_device = "off" keeps them off the
+    device, and a resume may change it; following the message trains the run, though the notes still do not fit."""
+    monkeypatch.setattr(mvae_core.data.batches, "DeviceLoops", NotesDoNotFit)
     run = tmp_path / "run"
     with pytest.raises(RunFailed) as caught:
-        mvae_core.train([synth_dir], run, overrides=TINY, epochs=1, progress=False)
+        mvae_core.train([synth_dir], run, overrides=[*TINY, "train.table_on_device=on"], epochs=1, progress=False)
     assert isinstance(caught.value.__cause__, torch.OutOfMemoryError)
+    resume = f"mvae_core.train(out={str(run)!r}, resume=True)"
     assert str(caught.value) == (
-        "training ran out of GPU memory as it was set up (CUDA out of memory. Tried to allocate 40.00 GiB); no epoch "
-        f"finished, so {run} holds no model; free GPU memory (another process may hold it), then "
-        f"mvae_core.train(out={str(run)!r}, resume=True) starts it over; or the same mvae_core.train call "
-        f"(out={str(run)!r}) with train.batch_size = 8 (now 16) starts it over in its place"
+        "training ran out of GPU memory while moving the training notes to the device (CUDA out of memory. Tried to "
+        f"allocate 40.00 GiB); no epoch finished, so {run} holds no model; free GPU memory (another process may hold "
+        f"it), then {resume} starts it over; or build each batch on the host instead: set train.table_on_device = "
+        f'"off" in {run / "config.toml"} (a resume may change it), then {resume} starts it over'
     )
     assert RunDir(run).read_failure() == {
         "error": "out of GPU memory",
         "message": "CUDA out of memory. Tried to allocate 40.00 GiB",
     }
-    monkeypatch.undo()
+    config = run / "config.toml"
+    config.write_text(config.read_text().replace('table_on_device = "on"', 'table_on_device = "off"'))
     assert mvae_core.train(out=run, resume=True, progress=False).epochs_run == 1  # what the message said
+
+
+def test_gpu_memory_running_out_as_the_model_moves_to_the_device_names_no_smaller_batch(
+    monkeypatch, synth_dir, tmp_path
+):
+    """A smaller batch does not shrink the model either: the message says to free the GPU's memory or train on the
+    CPU (train.device, which a resume may change), and the command line names the command."""
+
+    def to(self: torch.nn.Module, *args: object, **kwargs: object) -> torch.nn.Module:
+        raise torch.OutOfMemoryError(OUT_OF_GPU_MEMORY)
+
+    monkeypatch.setattr(mvae_core.models.base.MelodyModel, "to", to)
+    run = tmp_path / "run"
+    with pytest.raises(RunFailed) as caught:
+        mvae_core.train([synth_dir], run, overrides=TINY, epochs=1, progress=False)
+    assert caught.value.command_line_message() == (
+        "training ran out of GPU memory while moving the model to the device (CUDA out of memory. Tried to allocate "
+        f"40.00 GiB); no epoch finished, so {run} holds no model; free GPU memory (another process may hold it), then "
+        f'mvae train --resume {run} starts it over; or train on the CPU: set train.device = "cpu" in '
+        f"{run / 'config.toml'} (a resume may change it), then mvae train --resume {run} starts it over"
+    )
+    monkeypatch.undo()
+    assert mvae_core.train(out=run, resume=True, progress=False).epochs_run == 1
 
 
 def test_memory_running_out_as_the_trainer_is_built_ends_the_command_in_one_line(monkeypatch, synth_dir, tmp_path):
