@@ -219,7 +219,7 @@ def test_the_console_table_fits_80_columns_without_breaking_a_cell():
 @pytest.mark.parametrize("mode", ["add-one", "factorial"])
 def test_every_mode_s_console_table_fits_80_columns_with_every_number_whole(mode):
     """factorial's names (``kl_anneal+ts_ramp+lr_step_decay+early_stopping``) took the width: every number was cut
-    to "2…" or "0.9…". A long name is now broken after a ``+``, and nothing is cut."""
+    to "2…" or "0.9…". A long name is now broken after a ``+`` or ``-``, and nothing is cut."""
     arms = expand(mode, ["kl_anneal", "ts_ramp", "lr_step_decay", "early_stopping", "ts_variance_monitor"])
     rows = [
         row(arm.name, seed, epochs_run=20 + seed, best_val_elbo=145.2 + seed, timing_spread_ratio=0.991 + seed / 100,

@@ -82,7 +82,10 @@ def test_the_command_prints_them_under_its_table(tiny_ablation):
 
 def test_one_seed_has_no_interval_and_says_so():
     rows = [_row("all", 0, best_val_elbo=10.0), _row("none", 0, best_val_elbo=12.0), _row("no-a", 0)]
-    said = "no interval to judge (each difference is of one pair, one seed: more seeds)"
+    said = (
+        "no interval to judge (each difference is of one pair, one seed: more seeds; "
+        "seconds and CPU seconds not judged)"
+    )
     # before: '0 of 0 95 % intervals exclude 0 (about 0 by chance)'
     assert told_apart(rows, ARMS, ("all",)) == [f"against all, paired: {said}"]
     assert f"Here: {said}." in markdown(rows, ARMS, ["about"])
@@ -93,13 +96,16 @@ def test_runs_that_failed_are_named_as_why_there_is_no_interval_not_too_few_seed
     every pair: more seeds', though more seeds were not what was missing."""
     rows = [_row("all", s, best_val_elbo=10.0 + s) for s in range(3)]
     rows += [_row("none", s) | {"status": "failed"} for s in range(3)]
-    said = "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs)"
+    said = (
+        "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs; "
+        "seconds and CPU seconds not judged)"
+    )
     assert told_apart(rows, ARMS[:2], ("all",)) == [f"against all, paired: {said}"]
     assert f"Here: {said}." in markdown(rows, ARMS[:2], ["about"])
     same = [_row(c, s, best_val_elbo=10.0) for c in ("all", "none") for s in range(2)]  # did not differ at all
     assert told_apart(same, ARMS[:2], ("all",)) == [
-        "against all, paired: no interval to judge (each difference is 0 in every pair, or has a value in fewer than "
-        "2 pairs)"
+        "against all, paired: no interval to judge (each judged difference is 0 in every pair, or has a value in fewer "
+        "than 2 pairs; seconds and CPU seconds not judged)"
     ]
 
 

@@ -54,7 +54,7 @@ def test_a_hidden_mean_is_dashed_and_the_caption_names_it_in_each_panel():
         assert means[colours["no-b"]] == "--" and means[colours["all"]] == means[colours["no-c"]] == "-"
     said = figure.get_supxlabel()
     assert "Dashed: a mean curve within 0.5 % of the panel's height of an earlier one's, which it would hide " in said
-    assert "(left, no-b on all; right, no-b on all)." in said
+    assert "(left, no-b on all; right, no-b on all); that height leaves out the configuration farthest from" in said
     alone = figure_of([r for r in ROWS if r["config"] != "no-b"], [a for a in ARMS if a.name != "no-b"])
     assert "Dashed" not in alone.get_supxlabel()
 
