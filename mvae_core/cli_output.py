@@ -140,8 +140,8 @@ class CommandGroup(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         return untyped_flags(super().get_params(ctx))
 
-    def get_command(self, ctx: Any, name: str) -> Any:
-        command = super().get_command(ctx, name)
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
         if command is not None:
             _untype_flags_under(command, ctx)
         return command

@@ -21,7 +21,7 @@ import importlib.metadata
 import json
 import math
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -58,12 +58,14 @@ class Schedule(BaseModel):
 
 
 _BUILTIN: dict[str, type[Schedule]] = {}
+ScheduleClass = TypeVar("ScheduleClass", bound=type[Schedule])
 
 
-def register(name: str) -> Callable[[type[Schedule]], type[Schedule]]:
-    """Class decorator: register a built-in :class:`Schedule` under ``name`` (a duplicate is an error)."""
+def register(name: str) -> Callable[[ScheduleClass], ScheduleClass]:
+    """Class decorator: register a built-in :class:`Schedule` under ``name`` (a duplicate is an error); the class is
+    returned as it is, so type checkers keep reading it as its own class (its fields, ``isinstance`` narrowing)."""
 
-    def decorate(cls: type[Schedule]) -> type[Schedule]:
+    def decorate(cls: ScheduleClass) -> ScheduleClass:
         if name in _BUILTIN:
             raise ScheduleError(
                 f"schedule {name!r} is registered twice ({_BUILTIN[name].__qualname__}, {cls.__qualname__})"

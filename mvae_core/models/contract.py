@@ -130,7 +130,9 @@ def check_cells(model: str, cells: Any, x: Any) -> None:
     if not isinstance(cells, Decoded):
         problem = f"a {type(cells).__name__}"
     else:
-        expected = dict.fromkeys(("onset_logits", "velocity", "duration", "timeshift"), cells_shape)
+        expected: dict[str, list[int]] = dict.fromkeys(
+            ("onset_logits", "velocity", "duration", "timeshift"), cells_shape
+        )
         if cells.timing_logits is not None:
             if not isinstance(cells.timing, TimingBins):
                 problem = f"timing_logits with timing = {cells.timing!r}, not a mvae_core.timing.TimingBins"

@@ -36,7 +36,7 @@ end, so one cut line lost its point)."""
 def loss_terms(records: list[dict[str, Any]]) -> list[str]:
     """The loss terms to draw: the core's (:data:`LOSS_TERMS`), then every other term a record's ``train`` holds (one
     a plugin adds in ``mvae_loss``, or a model of its own), in the order they first appear."""
-    terms = list(LOSS_TERMS)
+    terms: list[str] = list(LOSS_TERMS)
     for record in records:
         train = record.get("train")
         terms += [term for term in train if term != "total" and term not in terms] if isinstance(train, dict) else []
