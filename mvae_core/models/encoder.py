@@ -18,7 +18,7 @@ load: :func:`legacy_branches` converts their tensors.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -33,6 +33,13 @@ from mvae_core.models.dropout import Dropout
 def block(n_in: int, n_out: int, cfg: ModelConfig) -> nn.Sequential:
     """Linear → BatchNorm → LeakyReLU(``cfg.leaky_slope``) → Dropout(``cfg.dropout``; :mod:`mvae_core.models.dropout`)."""
     return nn.Sequential(nn.Linear(n_in, n_out), *after_linear(n_out, cfg))
+
+
+def block_layers(layers: nn.Module) -> tuple[nn.Linear, nn.BatchNorm1d, nn.LeakyReLU]:
+    """The Linear, BatchNorm and LeakyReLU of a :func:`block` as what they are (``nn.Sequential`` hands out Modules;
+    the Dropout after them is left out)."""
+    sequence = cast(nn.Sequential, layers)
+    return cast(nn.Linear, sequence[0]), cast(nn.BatchNorm1d, sequence[1]), cast(nn.LeakyReLU, sequence[2])
 
 
 def after_linear(n_out: int, cfg: ModelConfig) -> tuple[nn.Module, ...]:

@@ -21,7 +21,7 @@ data's key about two thirds of the way (docs/models.md).
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import torch
 import torch.nn.functional as F
@@ -71,6 +71,12 @@ class SeedModel(MelodyModel):
         )
         self.register_load_state_dict_pre_hook(_legacy_encoder_names)
 
+    def head_layers(self, head: int) -> tuple[nn.Sequential, nn.Linear]:
+        """Head ``head``'s (:data:`ONSET`, :data:`VELOCITY`, …) block and output Linear, as what they are
+        (``nn.ModuleList`` hands out Modules)."""
+        layers = cast(nn.Sequential, self.heads[head])
+        return cast(nn.Sequential, layers[0]), cast(nn.Linear, layers[-1])
+
     def trunk_width(self) -> int:
         """Units of the trunk, the block between z and the four heads: ``2 · model.hidden``. A subclass overrides
         it to widen or narrow the decoder (``examples/mvae-wide-seed``); the layout stays what the player, the
@@ -89,12 +95,12 @@ class SeedModel(MelodyModel):
         has learned otherwise.
         """
         rate = min(max(train.onset_rate(self.pitch_classes), 1e-6), 1 - 1e-6)
-        self.heads[ONSET][-1].bias.fill_(math.log(rate / (1 - rate)))
+        self.head_layers(ONSET)[1].bias.fill_(math.log(rate / (1 - rate)))
         if self.timing is None:
             return
         counts = self.timing.class_counts(train.weighted_notes("timeshift"))
         if counts.sum() > 0:
-            self.heads[TIMING][-1].bias.copy_(log_frequencies(counts).repeat(STEPS_PER_LOOP))
+            self.head_layers(TIMING)[1].bias.copy_(log_frequencies(counts).repeat(STEPS_PER_LOOP))
 
     def decode(self, z: torch.Tensor) -> Decoded:
         """Every cell's prediction at the latent points ``z [B, latent_dim]``."""

@@ -19,7 +19,7 @@ The weights are copied when the player is made: a player does not follow later c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -29,6 +29,7 @@ from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.decode_options import given_options
 from mvae_core.generation import DecodeOptions, Note, choose_cells, make_notes, offsets_by_step, pattern_rng
 from mvae_core.models.base import player_point, sigmoid
+from mvae_core.models.encoder import block_layers
 from mvae_core.models.seed import DURATION, ONSET, TIMING, VELOCITY
 
 if TYPE_CHECKING:
@@ -55,15 +56,17 @@ class SeedPlayer:
     def __init__(self, model: SeedModel) -> None:
         self.latent_dim = model.latent_dim
         self.pitch_classes = model.pitch_classes
-        self.slope = cast(nn.LeakyReLU, model.from_z[2]).negative_slope  # block(): Linear, BatchNorm, LeakyReLU
-        self.hidden = model.heads[ONSET][1].in_features
+        linear, norm, activation = block_layers(model.from_z)
+        self.slope = activation.negative_slope
+        heads = [model.head_layers(head) for head in range(len(model.heads))]  # onset, velocity, duration, timing
+        self.hidden = heads[ONSET][1].in_features
         self.categorical = model.timing is not None
-        self.from_z = _folded(model.from_z[0], model.from_z[1])
-        hidden_layers = [_folded(head[0][0], head[0][1]) for head in model.heads]
+        self.from_z = _folded(linear, norm)
+        hidden_layers = [_folded(*block_layers(block)[:2]) for block, _ in heads]
         self.head_hidden = tuple(
             np.ascontiguousarray(np.concatenate(parts)) for parts in zip(*hidden_layers, strict=True)
         )
-        self.outputs = [_plain(head[1]) for head in model.heads]  # onset, velocity, duration, timing: (W, b)
+        self.outputs = [_plain(output) for _, output in heads]  # (W, b) of each
         if model.timing is not None:  # categorical
             weight, bias = self.outputs[TIMING]
             classes = model.timing.n_classes
