@@ -149,8 +149,10 @@ class ResumeRefused(MvaeError):
 
 
 class RunFailed(MvaeError):
-    """Training started and failed (a non-finite loss, a plugin error, a write the disk refused); ``failure.json``
-    in ``run`` says why and the best model so far is kept. The original error is ``__cause__``. ``message`` tells a
+    """Training started and failed (a non-finite loss, a plugin error, a write the disk refused, the machine out of
+    memory or disk space); ``failure.json`` in ``run`` says why (where the disk took it) and the best model so far is
+    kept. A finished training whose last lines a full disk refused ends so too, without ``failure.json``: its run is
+    complete. The original error is ``__cause__``. ``message`` tells a
     Python caller how to continue (the ``mvae_core.train`` call), ``command_line`` the ``mvae`` command."""
 
     exit_code: int = 1
@@ -158,6 +160,15 @@ class RunFailed(MvaeError):
     def __init__(self, message: str, run: Path, command_line: str | None = None) -> None:
         super().__init__(message, command_line=command_line)
         self.run = run
+
+
+class ReadingRanOut(MvaeError):
+    """The memory ran out while the data was read or split (a first parse of a huge MIDI folder, say): the message
+    names the data, what the parse cache keeps and what needs less memory. Nothing of a run was written then: no
+    folder for a new run (none is made before its data is usable, so a failure.json would stand where no run is), and
+    a resumed run stays as its checkpoint left it. Exit code 1, as for a training that ran out of memory."""
+
+    exit_code: int = 1
 
 
 class RunInterrupted(MvaeError):

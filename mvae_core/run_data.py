@@ -2,7 +2,7 @@
 the run recorded (``data_fingerprint`` and ``split.json``'s file digests: :class:`~mvae_core.errors.DataChanged`
 otherwise); a run pointed at its data's new place without training (:func:`relocate`), and a trained run's held-out
 loops (:func:`validation_loops`). Nothing of the run is written before its data is usable, nor when the memory runs
-out while the data is read (:class:`ReadingRanOut`).
+out while the data is read (:class:`~mvae_core.errors.ReadingRanOut`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, InputError, MvaeError
+from mvae_core.errors import DataChanged, DataError, InputError, ReadingRanOut
 from mvae_core.files import reason
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
@@ -32,15 +32,6 @@ from mvae_core.wording import listed
 
 if TYPE_CHECKING:  # the session imports this module
     from mvae_core.session import Reporter
-
-
-class ReadingRanOut(MvaeError):
-    """The memory ran out while the data was read or split (a first parse of a huge MIDI folder, say): the message
-    names the data, what the parse cache keeps and what needs less memory. Nothing of a run was written then: no
-    folder for a new run (none is made before its data is usable, so a failure.json would stand where no run is), and
-    a resumed run stays as its checkpoint left it. Exit code 1, as for a training that ran out of memory."""
-
-    exit_code: int = 1
 
 
 @contextlib.contextmanager

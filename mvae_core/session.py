@@ -172,7 +172,7 @@ def train(
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused`,
         :class:`WriteFailed` (no ``out`` given, and the default folder cannot be created) before training;
-        :class:`~mvae_core.run_data.ReadingRanOut` (the memory ran out while the data was read: nothing written);
+        :class:`~mvae_core.errors.ReadingRanOut` (the memory ran out while the data was read: nothing written);
         :class:`RunFailed` (``failure.json`` written; none where a full disk refused only the last lines of a
         finished training, whose run is complete) or :class:`RunInterrupted` (checkpoint written) once it has
         started.

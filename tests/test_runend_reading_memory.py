@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 import mvae_core
 import mvae_core.data.load
 from mvae_core.cli import app
+from mvae_core.errors import ReadingRanOut
 from mvae_core.run import RunDir
-from mvae_core.run_data import ReadingRanOut
 from tests.training import TINY
 
 runner = CliRunner()
