@@ -1,5 +1,10 @@
 """What the type checkers found that was more than a missing annotation: each case as it behaves.
 
+A model's documented ``settings: Settings`` declaration (docs/models.md, examples/mvae-wide-seed) was an error in
+pyright, which holds a mutable attribute's type invariant: ``MelodyModel`` declared ``settings: BaseModel``. It
+declares ``BaseModel | Any`` now (and ``Settings`` likewise), which pyright lets a subclass narrow while a caller of
+the base class still has ``BaseModel``'s attributes checked.
+
 lr_step_decay's ``base_lrs`` is None until ``mvae_train_start`` records the optimiser's rates (or a checkpoint restores
 them). A training calls ``mvae_train_start`` before any ``mvae_epoch_start``/``mvae_step_start``, so the rates are
 always there in a run (test_lr_step_decay.py trains with it); a caller driving the hooks itself in another order got
@@ -8,9 +13,13 @@ always there in a run (test_lr_step_decay.py trains with it); a caller driving t
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 import torch
+from pydantic import BaseModel
 
+from mvae_core.models.base import MelodyModel
 from mvae_core.view import TrainerView
 from mvae_plugins.lr_step_decay import LrStepDecay
 from tests.training import tiny_config
@@ -44,3 +53,9 @@ def test_the_rates_are_set_once_the_base_rates_are_recorded_or_restored() -> Non
     restored.mvae_load_state_dict({"base_lrs": [1e-2]})
     restored.mvae_epoch_start(view, 1)
     assert view.optimizer.param_groups[0]["lr"] == pytest.approx(5e-3)
+
+
+def test_a_model_may_declare_its_own_settings_type_over_melody_models() -> None:
+    hints = typing.get_type_hints(MelodyModel)
+    assert hints["settings"] == BaseModel | typing.Any
+    assert hints["Settings"] == typing.ClassVar[type[BaseModel] | typing.Any]

@@ -146,10 +146,12 @@ class MelodyModel(nn.Module, ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
-    Settings: ClassVar[type[BaseModel]] = NoSettings
+    Settings: ClassVar[type[BaseModel] | Any] = NoSettings
     decoder_modules: ClassVar[tuple[str, ...]]
     cfg: ModelConfig
-    settings: BaseModel
+    settings: BaseModel | Any
+    """The validated ``Settings`` of the model's section. ``| Any`` (and ``Settings``'s) lets a subclass declare its
+    own (``settings: Settings``) without pyright refusing the narrower type of a mutable attribute."""
     pitch_classes: int
     encoder: Encoder
 

@@ -168,7 +168,7 @@ class MelodyRNN(MelodyModel):
         "A GRU decodes one token per 16th step (no note, or a pitch), each knowing the previous one"
     )
     Settings: ClassVar[type[MelodyRNNSettings]] = MelodyRNNSettings
-    settings: MelodyRNNSettings  # what build_model hands __init__ (MelodyModel types it BaseModel; docs/models.md)
+    settings: MelodyRNNSettings  # what build_model hands __init__ (MelodyModel: BaseModel | Any; docs/models.md)
     decoder_modules: ClassVar[tuple[str, ...]] = (
         "z_to_state",
         "token_embedding",
