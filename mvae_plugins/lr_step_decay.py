@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import torch
 from pydantic import Field
 
 from mvae_core import hookimpl
@@ -65,7 +66,7 @@ class LrStepDecay:
         self.schedule = scheduled(self.config)
         self.base_lrs: list[float] | None = None
 
-    def set_rates(self, optimizer: Any, at: float) -> None:
+    def set_rates(self, optimizer: torch.optim.Optimizer, at: float) -> None:
         """Set every parameter group's learning rate to its base rate × the schedule at epoch ``at``. The base rates
         come first: ``mvae_train_start`` records them (a training calls it before any epoch or step starts) or
         ``mvae_load_state_dict`` restores them; before either this raises a RuntimeError saying so."""
