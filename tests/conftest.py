@@ -129,21 +129,66 @@ def browser():
         yield driver
 
 
-@pytest.fixture(scope="module")
-def _module_chromium():
-    """One headless Chromium for a module's tests (quit after the module)."""
-    with _chromium() as driver:
-        yield driver
+class _SharedChromium:
+    """One headless Chromium for the session's page-driving tests, started on first use; one that stopped answering
+    (crashed) is quit and replaced, so a crash fails one test, not every later one."""
+
+    def __init__(self) -> None:
+        self._running: contextlib.ExitStack | None = None
+        self._driver: Any = None
+
+    def blank(self) -> Any:
+        """The driver, on a blank page."""
+        if self._driver is not None:
+            try:
+                self._driver.get("about:blank")
+                return self._driver
+            except _STOPPED_ANSWERING:
+                self.quit()
+        self._running = contextlib.ExitStack()
+        self._driver = self._running.enter_context(_chromium())
+        self._driver.get("about:blank")
+        return self._driver
+
+    def quit(self) -> None:
+        if self._running is not None:
+            with contextlib.suppress(*_STOPPED_ANSWERING):  # a driver that crashed may fail to quit, too
+                self._running.close()
+        self._running, self._driver = None, None
+
+
+def _stopped_answering() -> tuple[type[Exception], ...]:
+    """What a call to a crashed Chromium raises: a WebDriver error (the browser died), or a refused connection
+    (chromedriver died). Empty where selenium is not installed (no test then drives a browser)."""
+    try:
+        from selenium.common.exceptions import WebDriverException
+        from urllib3.exceptions import HTTPError
+    except ImportError:
+        return ()
+    return (WebDriverException, HTTPError)
+
+
+_STOPPED_ANSWERING = _stopped_answering()
+
+
+@pytest.fixture(scope="session")
+def _session_chromium() -> Iterator[_SharedChromium]:
+    """The session's one headless Chromium (quit at the end of the session)."""
+    chromium = _SharedChromium()
+    yield chromium
+    chromium.quit()
 
 
 @pytest.fixture
-def shared_browser(_module_chromium):
-    """The module's one headless Chromium as a fresh one starts (a blank page, an empty console log, no cached
-    responses), without the ~1 s start per test; for tests that only drive pages, not the browser's settings."""
-    _module_chromium.get("about:blank")
-    _module_chromium.get_log("browser")  # reading the log empties it
-    _module_chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
-    return _module_chromium
+def shared_browser(_session_chromium: _SharedChromium) -> Any:
+    """The session's one headless Chromium as a fresh one starts (a blank page, an empty console log, no cached
+    responses or cookies), without the ~1 s start per test and per module; for tests that only drive pages, and that
+    set back any browser setting they change (window size, emulation, scripts added to new documents)."""
+    driver = _session_chromium.blank()
+    driver.get_log("browser")  # reading the log empties it
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    return driver
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ CLICK = (0.72, 0.28)  # where the test clicks, as a share of the pad's width and
 
 @pytest.fixture
 def browser(shared_browser):
-    """These tests only drive pages: one Chromium for the module, fresh for each test (conftest's shared_browser)."""
+    """These tests only drive pages: the session's one Chromium, fresh for each test (conftest's shared_browser)."""
     return shared_browser
 
 

@@ -7,11 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait, drop_file
+
+
+@pytest.fixture
+def browser(shared_browser):
+    """This test only drives a page: the session's one Chromium, fresh for the test (conftest's shared_browser)."""
+    return shared_browser
 
 
 def test_info_lists_the_suffixes_mvae_reads(tiny_run):

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait, answer_encode_with, drop_file, pad_pixels
 
 A_DISC = (230, 237, 243)  # A/B's #e6edf3
+
+
+@pytest.fixture
+def browser(shared_browser):
+    """This test only drives a page: the session's one Chromium, fresh for the test (conftest's shared_browser)."""
+    return shared_browser
 
 
 @needs_browser

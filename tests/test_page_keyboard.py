@@ -14,7 +14,7 @@ pytestmark = needs_browser
 
 @pytest.fixture
 def page(shared_browser, page_server):
-    """The page, loaded and ready, in the module's Chromium."""
+    """The page, loaded and ready, in the session's shared Chromium."""
     shared_browser.get(page_server.url)
     _wait(shared_browser, "return window.mvae && window.mvae.ready === true")
     return shared_browser

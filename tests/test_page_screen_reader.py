@@ -1,5 +1,6 @@
 """The page of `mvae serve` as a screen reader reads it: Chromium's accessibility tree (what assistive technology is
-given) of the page in headless Chromium, as in tests/test_browser.py; one browser and one server for the module."""
+given) of the page in headless Chromium, as in tests/test_browser.py; one browser for the session (conftest's
+shared_browser) and one server for the module."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ pytestmark = needs_browser
 
 @pytest.fixture
 def page(shared_browser, page_server):
-    """The page, loaded and showing its first loop, in the module's Chromium."""
+    """The page, loaded and showing its first loop, in the session's shared Chromium."""
     shared_browser.get(page_server.url)
     _wait(shared_browser, "return window.mvae && window.mvae.current !== null")
     return shared_browser
@@ -36,11 +37,12 @@ def _value_text(node: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def tree_has_value_texts(_module_chromium) -> bool:
+def tree_has_value_texts(_session_chromium) -> bool:
     """Whether the accessibility tree of this Chromium carries ``aria-valuetext``: 156.0.8078.114 reports the number
     instead (``valuetext`` '120' for a range input with ``aria-valuetext='120 bpm'``, '' for a ``role=slider``)."""
-    _module_chromium.get(PROBE)
-    return [_value_text(n) for n in _slider_nodes(_module_chromium)] == ["3 things"]
+    driver = _session_chromium.blank()
+    driver.get(PROBE)
+    return [_value_text(n) for n in _slider_nodes(driver)] == ["3 things"]
 
 
 def sliders(driver, tree_has_value_texts: bool) -> dict[str, str]:

@@ -66,7 +66,7 @@ return out;"""
 
 @pytest.fixture
 def recording(shared_browser) -> Iterator:
-    """The module's Chromium, recording the texts pages draw on canvases (stopped after the test)."""
+    """The session's shared Chromium, recording the texts pages draw on canvases (stopped after the test)."""
     script = shared_browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CANVAS_TEXT})
     yield shared_browser
     shared_browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
@@ -92,7 +92,7 @@ WINDOW = (1400, 1000)  # conftest's Chromium window, in CSS pixels at 100 %
 
 @pytest.fixture
 def zoomed(shared_browser) -> Iterator:
-    """The module's Chromium as its window shows a page at 200 % (set back after the test)."""
+    """The session's shared Chromium as its window shows a page at 200 % (set back after the test)."""
     metrics = {"width": WINDOW[0] // 2, "height": WINDOW[1] // 2, "deviceScaleFactor": 2, "mobile": False}
     shared_browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     yield shared_browser
@@ -132,7 +132,7 @@ const until = performance.now() + arguments[0];
 
 @pytest.fixture
 def reduced_motion(shared_browser) -> Iterator:
-    """The module's Chromium as a system set to reduce motion shows pages (set back after the test)."""
+    """The session's shared Chromium as a system set to reduce motion shows pages (set back after the test)."""
     features = [{"name": "prefers-reduced-motion", "value": "reduce"}]
     shared_browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
     yield shared_browser
