@@ -539,8 +539,8 @@ def interpolate(
             "loop", f"{loop} picks a loop of a MIDI file, and start and end are latent points; leave it out"
         )
     loop, steps = whole_number("loop", 0 if loop is None else loop), whole_number("steps", steps)
-    ends = [_endpoint(trained, value, loop, name) for name, value in (("start", start), ("end", end))]
-    points = line(*ends, steps)
+    first, last = (_endpoint(trained, value, loop, name) for name, value in (("start", start), ("end", end)))
+    points = line(first, last, steps)
     return Generated(trained.config, decode, points.unsqueeze(1), render_loops(trained.model, points, decode))
 
 
@@ -619,16 +619,18 @@ def evaluate(
             "each file was skipped; docs/data.md)"
         )
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
-    run = RunDir(trained.path)
-    trained_on = run.trained_on(report.content(), report.music())
+    run_dir = RunDir(trained.path)
+    trained_on = run_dir.trained_on(report.content(), report.music())
     if trained_on:
         loops = {entry["source"]: int(entry["loops"]) for entry in report.ok}
         share = sum(loops[name] for name in trained_on), table.n_loops
-        note = trained_on_note(trained.path, trained_on, len(report.ok), share, run.bent_from() or run.started_from())
+        note = trained_on_note(
+            trained.path, trained_on, len(report.ok), share, run_dir.bent_from() or run_dir.started_from()
+        )
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
     elif trained_on is None:  # no split.json with digests: say why it cannot tell
-        warnings.warn(TrainedOnWarning(_untold(run)), stacklevel=callers_level())
-    if trained_on is not None and (lost := run.lost_start()):
+        warnings.warn(TrainedOnWarning(_untold(run_dir)), stacklevel=callers_level())
+    if trained_on is not None and (lost := run_dir.lost_start()):
         note = (
             f"{trained.path} started from the weights of {lost}, and no run is there any more, so mvae cannot tell "
             "which of the evaluated files that run trained on: make sure they are held out from it too (or put the "

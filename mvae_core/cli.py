@@ -37,7 +37,7 @@ from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
 from mvae_core.config import MvaeConfig, build_config, flag_overrides
-from mvae_core.data.load import check_paths, load_dataset, reading_stopped
+from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
 from mvae_core.signals import signal_of
@@ -388,7 +388,7 @@ def data_inspect(
         cfg = build_config(config, set_ or [], {"data.melody": melody})
         check_paths(data)
         try:
-            with parse_progress(stderr) as progress:
+            with reading_memory(data, cfg.data, jobs, training=False), parse_progress(stderr) as progress:
                 table, report = load_dataset(data, cfg.data, jobs, progress)
         except KeyboardInterrupt as stop:
             raise reading_stopped(signal_of(stop), cfg.data, training=False) from None

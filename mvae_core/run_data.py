@@ -11,19 +11,18 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mvae_core.config import DataConfig, MvaeConfig
-from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, parse_kept
+from mvae_core.config import MvaeConfig
+from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, reading_memory
 from mvae_core.data.relocation import Relocation
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, InputError, ReadingRanOut
-from mvae_core.files import reason
+from mvae_core.errors import DataChanged, DataError, InputError
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, SPLIT
@@ -32,37 +31,6 @@ from mvae_core.wording import listed
 
 if TYPE_CHECKING:  # the session imports this module
     from mvae_core.session import Reporter
-
-
-@contextlib.contextmanager
-def reading_memory(data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> Iterator[None]:
-    """Within the block (``data`` read with ``cfg`` and ``jobs`` parse workers, and split), the memory running out
-    (a :class:`MemoryError`, numpy's too) ends as :class:`ReadingRanOut`, saying ``nothing was trained`` for a
-    command that trains (``training``)."""
-    try:
-        yield
-    except MemoryError as exc:
-        raise _ran_out(exc, data, cfg, jobs, training) from exc
-
-
-def _ran_out(exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> ReadingRanOut:
-    """:func:`reading_memory`'s error: what ran out, reading what, what the parse cache keeps (:func:`parse_kept`),
-    and what needs less memory: fewer files, fewer parse workers (each a process of its own), the parse cache (the
-    set is kept memory-mapped there; without it, in memory)."""
-    kept = parse_kept(cfg)
-    said = f"ran out of memory while reading {' '.join(data)} ({reason(exc)}){'; nothing was trained' * training}{kept}"
-    cache = "" if kept else (
-        "; or turn the parse cache on (data.cache_dir, MVAE_CACHE_DIR): it keeps the data set memory-mapped, where "
-        "without it the set is held in memory"
-    )  # fmt: skip
-
-    def advice(jobs_option: str) -> str:
-        workers = (
-            "" if jobs == 1 else f", or parse with fewer worker processes ({jobs_option}; each is a process of its own)"
-        )
-        return f"{said}; free memory (another program may hold it) or give fewer files{workers}{cache}"
-
-    return ReadingRanOut(advice("jobs=1"), command_line=advice("--jobs 1"))
 
 
 def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:

@@ -402,8 +402,10 @@ def _fit(
                           initial_weights=initial, moving=moves)  # fmt: skip
         try:
             if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
-                done = len(run.read_metrics())  # it has finished its epochs: nothing to train
-                return RunResult(run.path, "already finished", done, best_val_elbo=_reported(trainer.best_val_elbo))
+                epochs_done = len(run.read_metrics())  # it has finished its epochs: nothing to train
+                return RunResult(
+                    run.path, "already finished", epochs_done, best_val_elbo=_reported(trainer.best_val_elbo)
+                )
             if checkpoint is None:
                 if writer:
                     writer.clear_failure()  # of an earlier run here that failed before its first checkpoint

@@ -65,3 +65,16 @@ def test_without_the_parse_cache_it_says_the_cache_keeps_the_set_out_of_memory_a
     assert RunDir(run).read_failure() is None and (run / "checkpoint.pt").read_bytes() == checkpoint
     monkeypatch.undo()
     assert mvae_core.train(out=run, resume=True, epochs=2, progress=False).epochs_run == 2
+
+
+def test_data_inspect_running_out_of_memory_says_so_in_one_line(monkeypatch, synth_dir):
+    reading_runs_out_of_memory(monkeypatch)
+    result = runner.invoke(app, ["data", "inspect", str(synth_dir), "--jobs", "2"])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert said == (
+        f"error: ran out of memory while reading {synth_dir} (Unable to allocate 4.00 EiB for an array with shape "
+        "(4611686018427387904,) and data type uint8); the files parsed so far are in the parse cache, so the next run "
+        "starts from there; free memory (another program may hold it) or give fewer files, or parse with fewer worker "
+        "processes (--jobs 1; each is a process of its own)"
+    )

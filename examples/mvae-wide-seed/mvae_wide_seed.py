@@ -41,7 +41,7 @@ class WideSeed(SeedModel):
             default=4, ge=3, le=16, description="Trunk width as a multiple of model.hidden (the seed's is 2)."
         )
 
-    settings: Settings  # what mvae hands __init__: this model's validated Settings (MelodyModel says BaseModel)
+    settings: Settings  # what mvae hands __init__: this model's validated Settings (MelodyModel says BaseModel | Any)
 
     def trunk_width(self) -> int:
         """The seed's extension point: its ``__init__`` builds the trunk and the heads' inputs this wide."""

@@ -42,7 +42,7 @@ from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
-from mvae_core.errors import DataError, OptionError, RunInterrupted
+from mvae_core.errors import DataError, OptionError, ReadingRanOut, RunInterrupted
 from mvae_core.files import reason
 from mvae_core.signals import interruption
 from mvae_core.suggest import closest
@@ -423,6 +423,37 @@ def reading_stopped(signum: int, cfg: DataConfig, training: bool) -> RunInterrup
     keeps for the next run (:func:`parse_kept`)."""
     nothing = "; nothing was trained" if training else ""
     return RunInterrupted(f"{interruption(signum)} while reading data{nothing}{parse_kept(cfg)}", signum)
+
+
+@contextmanager
+def reading_memory(data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> Iterator[None]:
+    """Within the block (``data`` read with ``cfg`` and ``jobs`` parse workers, and split), the memory running out
+    (a :class:`MemoryError`, numpy's too) ends as :class:`ReadingRanOut`, saying ``nothing was trained`` for a
+    command that trains (``training``)."""
+    try:
+        yield
+    except MemoryError as exc:
+        raise _ran_out(exc, data, cfg, jobs, training) from exc
+
+
+def _ran_out(exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> ReadingRanOut:
+    """:func:`reading_memory`'s error: what ran out, reading what, what the parse cache keeps (:func:`parse_kept`),
+    and what needs less memory: fewer files, fewer parse workers (each a process of its own), the parse cache (the
+    set is kept memory-mapped there; without it, in memory)."""
+    kept = parse_kept(cfg)
+    said = f"ran out of memory while reading {' '.join(data)} ({reason(exc)}){'; nothing was trained' * training}{kept}"
+    cache = "" if kept else (
+        "; or turn the parse cache on (data.cache_dir, MVAE_CACHE_DIR): it keeps the data set memory-mapped, where "
+        "without it the set is held in memory"
+    )  # fmt: skip
+
+    def advice(jobs_option: str) -> str:
+        workers = (
+            "" if jobs == 1 else f", or parse with fewer worker processes ({jobs_option}; each is a process of its own)"
+        )
+        return f"{said}; free memory (another program may hold it) or give fewer files{workers}{cache}"
+
+    return ReadingRanOut(advice("jobs=1"), command_line=advice("--jobs 1"))
 
 
 def parse_kept(cfg: DataConfig) -> str:
