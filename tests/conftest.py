@@ -220,6 +220,20 @@ def tiny_run(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_export(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``mvae export TINY_RUN --onnx …/decoder.onnx`` (its sidecar decoder.json beside it), for tests that only read
+    the export."""
+    from typer.testing import CliRunner
+
+    from mvae_core.cli import app
+
+    onnx_file = tmp_path_factory.mktemp("tiny-export") / "decoder.onnx"
+    result = CliRunner().invoke(app, ["export", str(tiny_run), "--onnx", str(onnx_file)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return onnx_file
+
+
+@pytest.fixture(scope="session")
 def tiny_ablation(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Any]:
     """``mvae ablate`` of kl_anneal left out: configurations ``all`` and ``none`` × seeds 0, 1 × 2 epochs of the tiny
     model on ``synth_dir``, two workers; its folder, its arguments (without the ``--set``s of

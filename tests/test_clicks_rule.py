@@ -14,9 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from mvae_core.cli import app
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note
@@ -212,14 +210,6 @@ def test_below_94_bpm_the_shortest_note_is_still_an_eighth_of_a_step() -> None:
         assert [note.end - note.start for note in notes] == [MIN_NOTE_TICKS] * 3  # 31.25 ms at 60 bpm, unchanged
 
 
-@pytest.fixture(scope="module")
-def exported(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    onnx_file = tmp_path_factory.mktemp("clicks-export") / "decoder.onnx"
-    result = CliRunner().invoke(app, ["export", str(tiny_run), "--onnx", str(onnx_file)])
-    assert result.exit_code == 0, result.output
-    return onnx_file
-
-
 HOST_CASES = [(1.0, 97.0), (1.5, 120.0), (2.0, 250.0), (2.0, 800.0)]
 """(grid offset, bpm) at which the hosts time notes: at 800 bpm a step lasts 18.75 ms and the gap is half a step."""
 
@@ -232,12 +222,12 @@ def host_loops(tiny_run: Path) -> list[list[Note]]:
 
 
 @pytest.mark.parametrize(("grid_offset", "bpm"), HOST_CASES)
-def test_the_python_host_and_the_sidecar_hold_notes_as_generate_does(tiny_run, exported, grid_offset, bpm):
+def test_the_python_host_and_the_sidecar_hold_notes_as_generate_does(tiny_run, tiny_export, grid_offset, bpm):
     """examples/onnx_host.py times notes as generate writes them, held notes and the shortest notes too, and the
     sidecar's start rule says so: within 1.5 ticks, as a file rounds a start to the nearest tick and the gap (a held
     start, the shortest length) up to whole ticks, so that it is never under 20 ms."""
     module = load_bench("onnx_host_check.py").load_host()  # examples/onnx_host.py as a module
-    host = module.open_host(exported)
+    host = module.open_host(tiny_export)
     decode = " ".join(host.sidecar["decode"])
     assert "min(0.02 s, seconds_per_step / 2)" in decode and "a note never starts with one of an earlier step" in decode
     assert "seconds_per_step / 8, min(0.02 s, seconds_per_step / 2))" in decode  # the least length: the gap too
@@ -258,9 +248,9 @@ def test_the_python_host_and_the_sidecar_hold_notes_as_generate_does(tiny_run, e
     not (JS_HOST.parent / "node_modules" / "onnxruntime-node").is_dir(),
     reason=f"the JavaScript host's packages are not installed: run `npm ci --ignore-scripts` in {JS_HOST.parent}",
 )
-def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, exported):
+def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, tiny_export):
     module = load_bench("onnx_host_check.py").load_host()
-    host = module.open_host(exported)
+    host = module.open_host(tiny_export)
     loops = host_loops(tiny_run)
     script = (
         f"import {{ openNodeHost }} from {json.dumps(JS_HOST.as_uri())};"
@@ -270,7 +260,7 @@ def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, expor
     )
     cases = [([module.GridNote(*note) for note in loop], bpm, grid_offset) for grid_offset, bpm in HOST_CASES
              for loop in loops]  # fmt: skip
-    request = json.dumps({"onnx": str(exported), "cases": [([vars(n) for n in grid], *at) for grid, *at in cases]})
+    request = json.dumps({"onnx": str(tiny_export), "cases": [([vars(n) for n in grid], *at) for grid, *at in cases]})
     done = subprocess.run([NODE, "--input-type=module", "-e", script], input=request, capture_output=True, text=True,
                           timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]

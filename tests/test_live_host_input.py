@@ -14,22 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from mvae_core.cli import app
 from tests.bench import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 JS_HOST = ROOT / "examples" / "onnx_host_js"
 NODE = shutil.which("node")
-
-
-@pytest.fixture(scope="module")
-def exported(tiny_run, tmp_path_factory) -> Path:
-    onnx_file = tmp_path_factory.mktemp("host-input") / "decoder.onnx"
-    result = CliRunner().invoke(app, ["export", str(tiny_run), "--onnx", str(onnx_file)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return onnx_file
 
 
 CASES = [  # (z, options, the refusal); options in the Python host's names
@@ -41,8 +31,8 @@ CASES = [  # (z, options, the refusal); options in the Python host's names
 
 
 @pytest.mark.parametrize(("z", "options", "refusal"), CASES)
-def test_the_python_host_refuses_what_generate_refuses(exported, z, options, refusal):
-    host = load_bench("onnx_host_check.py").load_host().open_host(exported)
+def test_the_python_host_refuses_what_generate_refuses(tiny_export, z, options, refusal):
+    host = load_bench("onnx_host_check.py").load_host().open_host(tiny_export)
     assert host.pattern(np.array([0.5, -1.0]), rng=np.random.default_rng(0))  # the model plays notes there
     with pytest.raises(ValueError, match=f"^{re.escape(refusal)}$"):
         host.pattern(np.array(z), **options)
@@ -55,10 +45,10 @@ def test_the_python_host_refuses_what_generate_refuses(exported, z, options, ref
     not (JS_HOST / "node_modules" / "onnxruntime-node").is_dir(),
     reason=f"the JavaScript host's packages are not installed: run `npm ci --ignore-scripts` in {JS_HOST}",
 )
-def test_the_javascript_host_refuses_what_generate_refuses(exported):
+def test_the_javascript_host_refuses_what_generate_refuses(tiny_export):
     script = f"""
     import {{ openNodeHost }} from {json.dumps(str(JS_HOST / "onnx_host.mjs"))};
-    const host = await openNodeHost({json.dumps(str(exported))});
+    const host = await openNodeHost({json.dumps(str(tiny_export))});
     const answers = [(await host.pattern([0.5, -1])).length];
     for (const [z, options] of [[[NaN, 0], {{}}], [[0.5, -1], {{ density: -1 }}],
                                 [[0.5, -1], {{ timingTemperature: "x" }}], [["a", "b"], {{}}]]) {{
