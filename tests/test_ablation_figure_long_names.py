@@ -36,7 +36,7 @@ def test_long_names_leave_every_text_of_the_figure_inside_it(tmp_path):
     assert inside.contains(*caption.get_window_extent(renderer).min)  # before: 3,649 pixels wide in a 1,200 one
     assert inside.contains(*caption.get_window_extent(renderer).max)
     (legend,) = figure.legends
-    assert [text.get_text() for text in legend.get_texts()] == NAMES  # each name whole
+    assert [text.get_text() for text in legend.get_texts()] == [f"{i} {name}" for i, name in enumerate(NAMES, 1)]
     for artist in [legend, *figure.axes]:  # an axes' bbox holds its drawn tick labels, axis labels and title
         box = artist.get_tightbbox(renderer)
         assert inside.contains(*box.min) and inside.contains(*box.max), (artist, box)

@@ -16,6 +16,8 @@ from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
 
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
+PANEL_HEIGHTS = (3, 2)
+"""The heights of a curve panel and of a bar panel, in proportion (:func:`_heights`)."""
 NO_CURVE = "no run finished ok"
 SIZE = (12.0, 8.0)
 """The figure's width and height, in inches (at 100 dpi), where its configurations' names are short enough
@@ -31,6 +33,12 @@ where long names break the caption's lines, makes the figure taller by one, so t
 BAR_LABEL_WIDTH = 24
 """A bar's tick label, the configuration's name, on lines of at most this many characters (the built-in plugins'
 names fit on one, as on the console): a long name on one line, rotated, took the bar panels' height."""
+BAR_LABEL_FONT = 7
+"""The bar panels' tick labels' font size, in points: a configuration's name, or its number (:func:`numbers_of`)."""
+NAME_TURN = 60
+"""The angle of a bar's name under it, in degrees (its number is upright)."""
+LABEL_GAP = 2.0
+"""The pixels that neighbouring tick labels of a bar panel keep between them, at the least (:func:`_apart`)."""
 TITLE_WIDTH = 34
 """A bar panel's title lines, in characters: what a quarter of the figure beside the legend holds at its font size
 (best val_elbo's unit is longer, and ran into the next panel's title)."""
@@ -70,7 +78,13 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     paired difference against ``none`` (its raw mean when there is no ``none``), then the mean of each of
     :data:`BAR_METRICS`, each titled with its unit (:func:`bar_title`), marked ``k of n`` when only k of the
     configuration's n runs (one per seed) have a value or a paired difference, and the word of :func:`missing_word` in
-    place of a bar when none has (each bar's name broken into lines by :func:`bar_label`). The figure is :data:`SIZE`,
+    place of a bar when none has; the four bar panels are evenly spaced (the top panels, in a grid of their own, do
+    not widen the gaps between them), as high as a curve panel in the ratio of :data:`PANEL_HEIGHTS`
+    (:func:`_heights`). Each bar's tick label is its name (broken into lines by :func:`bar_label`, at
+    :data:`NAME_TURN` degrees) where, in every bar panel, neighbouring names keep :data:`LABEL_GAP` pixels apart as
+    drawn (:func:`_apart`); else every bar panel is numbered (:func:`_number`): each bar's label is its
+    configuration's number in the plan, from 1 (:func:`numbers_of`), and the legend lists every configuration as
+    ``number name``, in the plan's order and colours. The figure is :data:`SIZE`,
     wider where the legend's names need more than :data:`PANELS_WIDTH` leaves them and taller where the caption,
     broken to the figure's width, has more than :data:`CAPTION_LINES` lines: no name or caption line is cut."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -78,29 +92,53 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
 
     figure = Figure(figsize=SIZE, dpi=100, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    grid = figure.add_gridspec(2, 1 + len(BAR_METRICS), height_ratios=[3, 2])
+    panels = bar_panels(rows, configs)
+    grid = figure.add_gridspec(2, len(panels), height_ratios=PANEL_HEIGHTS)
     colours = colours_of(configs)
     differences = paired_curves(rows, configs, NONE)
+    # the top panels in a grid of their own: in the bar panels', the top right one's y labels widened the gap between
+    # the second and third bar panels under it
+    top = grid[0, :].subgridspec(1, 1 + bool(differences))
     same: dict[str, dict[str, str]] = {}  # panel → its coinciding curves
     if differences:  # the effects are small next to the fall of the curves: beside them, each against none
-        half = (1 + len(BAR_METRICS)) // 2
-        same["left"] = _curves(figure.add_subplot(grid[0, :half]), rows, configs, colours)
-        same["right"] = _differences(figure.add_subplot(grid[0, half:]), differences, colours)
+        same["left"] = _curves(figure.add_subplot(top[0]), rows, configs, colours)
+        same["right"] = _differences(figure.add_subplot(top[1]), differences, colours)
     else:
-        same["top"] = _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
-    legend = _legend(figure, [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)],
-                     colours)  # fmt: skip
-    if legend is not None:  # the panels keep their width however long the names
-        wide = legend.get_window_extent(canvas.get_renderer()).width / figure.dpi
-        figure.set_figwidth(max(SIZE[0], PANELS_WIDTH + wide))
-    for column, (title, bars, word) in enumerate(bar_panels(rows, configs)):
-        _bars(figure.add_subplot(grid[1, column]), title, bars, colours, word)
+        same["top"] = _curves(figure.add_subplot(top[0]), rows, configs, colours)
+    curved = [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)]
+    legend = _legend(figure, [(name, name) for name in curved], colours)
+    _widen(figure, legend)
+    bar_axes = [figure.add_subplot(grid[1, column]) for column in range(len(panels))]
+    for axes, (title, bars, word) in zip(bar_axes, panels, strict=True):
+        _bars(axes, title, bars, colours, word)
+    _lay_out(figure)
+    if not _apart(figure, bar_axes):  # names side by side would overlap: numbers, and the legend says whose
+        numbers = numbers_of(configs)
+        if legend is not None:
+            legend.remove()
+        _widen(figure, _legend(figure, [(c.name, f"{numbers[c.name]} {c.name}") for c in configs], colours, curved))
+        _number(figure, bar_axes, [[numbers[name] for name, _, _ in bars] for _, bars, _ in panels])
     said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=same)
     lines = _fitted(said, figure.bbox.width, canvas.get_renderer())
     text = figure.supxlabel("\n".join(lines), fontsize=CAPTION_FONT, color="0.3")
     line_height = text.get_window_extent(canvas.get_renderer()).height / len(lines) / figure.dpi  # inches
     figure.set_figheight(SIZE[1] + max(0, len(lines) - CAPTION_LINES) * line_height)
+    _heights(figure, grid, figure.axes[0], bar_axes[0])
     return figure
+
+
+def _heights(figure: Any, grid: Any, curves: Any, bars: Any) -> None:
+    """Set ``grid``'s row heights so that, laid out, the ``curves`` panel and the ``bars`` panel are as high as
+    :data:`PANEL_HEIGHTS` say. A grid's height ratios share out the height its rows' labels leave; the top row is a
+    grid of its own, which keeps its panels' x labels inside the row, so the same ratios left the curve panels less
+    than 3/2 of the bar panels' height."""
+    _lay_out(figure)
+    ratio = grid.get_height_ratios()
+    high, low = curves.get_position().height, bars.get_position().height  # shares of the figure's height
+    inside = ratio[0] / ratio[1] * low - high  # the top row's labels, inside it
+    room = high + low  # what the two panels share
+    top, bottom = (room * share / sum(PANEL_HEIGHTS) for share in PANEL_HEIGHTS)
+    grid.set_height_ratios([top + inside, bottom])
 
 
 def _fitted(text: str, room: float, renderer: Any) -> list[str]:
@@ -125,16 +163,111 @@ def _fitted(text: str, room: float, renderer: Any) -> list[str]:
     return fitted
 
 
-def _legend(figure: Any, names: list[str], colours: dict[str, Any]) -> Any:
-    """One entry per configuration with a curve, a solid line of its colour (a dashed mean is dashed in one panel
-    only), right of the panels, outside them: it covers no curve. Returns the legend, ``None`` without names."""
+def _legend(
+    figure: Any, entries: list[tuple[str, str]], colours: dict[str, Any], curved: list[str] | None = None
+) -> Any:
+    """One entry per ``(configuration, label)``, a solid line of its colour (a dashed mean is dashed in one panel
+    only), or none for a configuration not in ``curved`` (default: every one), which has no curve; right of the
+    panels, outside them: it covers no curve. Returns the legend, ``None`` without entries."""
     from matplotlib.lines import Line2D
 
-    if not names:
+    if not entries:
         return None
-    handles = [Line2D([], [], color=colours[name], linewidth=2) for name in names]
-    return figure.legend(handles, names, loc="outside right upper", fontsize=8, frameon=False,
-                         ncols=-(-len(names) // LEGEND_ROWS))  # fmt: skip
+    drawn = set(curved) if curved is not None else {name for name, _ in entries}
+    handles = [Line2D([], [], color=colours[name], linewidth=2, visible=name in drawn) for name, _ in entries]
+    return figure.legend(handles, [label for _, label in entries], loc="outside right upper", fontsize=8,
+                         frameon=False, ncols=-(-len(entries) // LEGEND_ROWS))  # fmt: skip
+
+
+def _widen(figure: Any, legend: Any) -> None:
+    """The figure :data:`SIZE`, wider where the ``legend`` needs more than :data:`PANELS_WIDTH` leaves it: the
+    panels keep their width however long the names."""
+    if legend is not None:
+        wide = legend.get_window_extent(figure.canvas.get_renderer()).width / figure.dpi
+        figure.set_figwidth(max(SIZE[0], PANELS_WIDTH + wide))
+
+
+def numbers_of(configs: list[Configuration]) -> dict[str, int]:
+    """Configuration → its number in the plan, from 1: its bars' tick label where the names do not fit (:func:`_apart`),
+    and the number before its name in the legend."""
+    return {c.name: number for number, c in enumerate(configs, start=1)}
+
+
+def _apart(figure: Any, panels: list[Any]) -> bool:
+    """Whether every two neighbouring tick labels of each of the bar ``panels``, where the figure's last layout
+    (:func:`_lay_out`) put the panels, keep :data:`LABEL_GAP` pixels apart: each label's outline, turned as it is
+    drawn and grown by half the gap on each side (:func:`_outline`), overlaps no other's of its panel."""
+    renderer = figure.canvas.get_renderer()
+    for axes in panels:
+        axes.xaxis.get_tightbbox(renderer)  # places its tick labels, as drawing it does
+        labels = [
+            label for label in axes.xaxis.get_ticklabels(which="both") if label.get_visible() and label.get_text()
+        ]
+        outlines = [_outline(figure, label, renderer) for label in labels]
+        if any(a.intersects_path(b) for i, a in enumerate(outlines) for b in outlines[i + 1 :]):
+            return False
+    return True
+
+
+def _lay_out(figure: Any) -> None:
+    """Place the figure's panels as drawing it does (its constrained layout engine, which leaves each its labels'
+    room), without drawing them."""
+    figure.get_layout_engine().execute(figure)
+
+
+def _outline(figure: Any, label: Any, renderer: Any) -> Any:
+    """A tick label's rectangle as drawn (a ``Path`` in pixels), turned by its rotation, each side :data:`LABEL_GAP`
+    / 2 further out: its window extent is the box around the turned rectangle, which for a turned name covers its
+    neighbours' though their letters are apart."""
+    from matplotlib.path import Path as Outline
+    from matplotlib.text import Text
+
+    flat = Text(text=label.get_text(), fontproperties=label.get_fontproperties(), linespacing=label.get_linespacing())
+    flat.set_figure(figure)
+    size = flat.get_window_extent(renderer)  # its width and height, not turned
+    box = label.get_window_extent(renderer)
+    turn = math.radians(label.get_rotation())
+    along, across = (math.cos(turn), math.sin(turn)), (-math.sin(turn), math.cos(turn))
+    half_long, half_high = (size.width + LABEL_GAP) / 2, (size.height + LABEL_GAP) / 2
+    (x, y) = box.x0 + box.width / 2, box.y0 + box.height / 2
+    corners = [
+        (
+            x + a * half_long * along[0] + b * half_high * across[0],
+            y + a * half_long * along[1] + b * half_high * across[1],
+        )
+        for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1))
+    ]
+    return Outline([*corners, corners[0]], closed=True)
+
+
+def _number(figure: Any, panels: list[Any], numbers: list[list[int]]) -> None:
+    """Each bar panel's tick labels its bars' ``numbers`` (per panel, in its bars' order), upright: on one row
+    where they keep :data:`LABEL_GAP` apart (:func:`_apart`); else on two, every other number on the lower one,
+    its tick down to it; else every k-th bar's number on two rows, k the smallest that keeps them apart (the bars
+    between are read by their colour and place). Numbers do not widen a panel's margins as turned names do: the
+    panels are laid out once, for the first try."""
+    tries = [(1, 1), *((every, 2) for every in range(1, max(map(len, numbers), default=1) + 1))]
+    for turn, (every, rows) in enumerate(tries):
+        for axes, mine in zip(panels, numbers, strict=True):
+            _number_ticks(axes, mine, every, rows)
+        if turn == 0:
+            _lay_out(figure)
+        if _apart(figure, panels):
+            return
+
+
+def _number_ticks(axes: Any, numbers: list[int], every: int, rows: int) -> None:
+    """``axes``' tick labels: the number of every ``every``-th bar from the first, on ``rows`` rows (1 or 2), the
+    second row's ticks reaching down one label's height more."""
+    from matplotlib import rcParams
+
+    shown = list(range(0, len(numbers), every))
+    upper, lower = shown[::rows], shown[1::rows] if rows == 2 else []
+    axes.set_xticks(upper, [str(numbers[x]) for x in upper], rotation=0, ha="center", fontsize=BAR_LABEL_FONT)
+    axes.set_xticks(lower, [str(numbers[x]) for x in lower], minor=True, rotation=0, ha="center",
+                    fontsize=BAR_LABEL_FONT)  # fmt: skip
+    down = rcParams["xtick.major.size"] + rcParams["xtick.major.pad"] + 1.2 * BAR_LABEL_FONT
+    axes.tick_params(axis="x", which="minor", length=down, width=rcParams["xtick.major.width"])
 
 
 Bar = tuple[str, Estimate, int]
@@ -383,7 +516,8 @@ def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missi
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
         if e.n < ok:
             axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
-    axes.set_xticks(range(len(bars)), [bar_label(name) for name, _, _ in bars], rotation=60, ha="right", fontsize=7)
+    axes.set_xticks(range(len(bars)), [bar_label(name) for name, _, _ in bars], rotation=NAME_TURN, ha="right",
+                    fontsize=BAR_LABEL_FONT)  # fmt: skip
     axes.axhline(0, color="0.3", linewidth=0.8)
     axes.set_title(title, fontsize=9)
     axes.grid(axis="y", alpha=0.3)
