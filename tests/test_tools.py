@@ -32,6 +32,7 @@ from mvae_core.tools.interpolate import file_point, line
 from mvae_core.tools.latent_map import plane_points
 from tests.bench import load_bench
 from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
+from tests.side_by_side import run_together
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -370,15 +371,14 @@ def test_the_step_graph_takes_any_batch_size_and_patterns_do_not_mix(step_export
 def test_the_host_template_runs_from_the_command_line(step_export):
     script = ROOT / "examples" / "onnx_host.py"
     command = [sys.executable, script, step_export, "--z", "0.5", "-1", "--seed", "0"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=step_export.parent)
+    done, wrong, poly = run_together(command, [*command[:3], "--z", "1"], [*command, "--poly"], cwd=step_export.parent)
+    assert done.returncode == 0, done.stderr
     notes = [json.loads(line) for line in done.stdout.splitlines()]
     sidecar = json.loads(step_export.with_suffix(".json").read_text())
     pitches = range(sidecar["pitch_low"], sidecar["pitch_low"] + sidecar["pitch_classes"])
     assert notes and all(n["pitch"] in pitches and 1 <= n["velocity"] <= 127 for n in notes)
     assert all(0 <= n["start"] < n["end"] <= 4.0 for n in notes)  # two bars at 120 bpm
-    wrong = subprocess.run([*command[:3], "--z", "1"], capture_output=True, text=True, cwd=step_export.parent)
     assert wrong.returncode == 2 and "--z needs 2 numbers" in wrong.stderr
-    poly = subprocess.run([*command, "--poly"], capture_output=True, text=True, cwd=step_export.parent)
     assert poly.returncode == 2 and "--poly and --threshold-min/--threshold-max need a seed" in poly.stderr
 
 
@@ -433,9 +433,12 @@ def test_the_host_template_refuses_bad_input_with_one_line(step_export, given, o
 
 def test_the_host_template_takes_the_latent_point_with_commas_too(step_export):
     command = [sys.executable, ROOT / "examples" / "onnx_host.py", step_export, "--seed", "0"]
-    for spaced, commas in ((["0.5", "-1"], "0.5,-1"), (["-1", "0.5"], "-1,0.5")):
-        with_spaces = subprocess.run([*command, "--z", *spaced], capture_output=True, text=True, check=True)
-        with_commas = subprocess.run([*command, "--z", commas], capture_output=True, text=True)
+    points = {"0.5,-1": ["0.5", "-1"], "-1,0.5": ["-1", "0.5"]}  # given with commas: given as numbers
+    done = run_together(
+        *[[*command, "--z", *given] for commas, spaced in points.items() for given in (spaced, [commas])]
+    )
+    for commas, with_spaces, with_commas in zip(points, done[::2], done[1::2], strict=True):
+        assert with_spaces.returncode == 0, with_spaces.stderr
         assert with_commas.returncode == 0, with_commas.stderr
         assert with_commas.stdout == with_spaces.stdout and with_spaces.stdout.strip(), commas
 
@@ -486,8 +489,9 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
     z = [0.5] * cfg.model.latent_dim  # the command line passes its rule options on: the same notes as in Python
     command = [sys.executable, ROOT / "examples" / "onnx_host.py", onnx_file, "--z", *map(str, z), "--seed", "0"]
     bounds = (["--threshold-min", "0.001", "--threshold-max", "0.5"], {"threshold_min": 0.001, "threshold_max": 0.5})
-    for flags, rule in ((["--poly"], {"poly": True}), bounds):
-        done = subprocess.run([*command, *flags], capture_output=True, text=True, check=True)
+    rules = ((["--poly"], {"poly": True}), bounds)
+    for (flags, rule), done in zip(rules, run_together(*[[*command, *flags] for flags, _ in rules]), strict=True):
+        assert done.returncode == 0, done.stderr
         expected = host.timed(host.pattern(np.array(z), rng=np.random.default_rng(0), **rule))
         assert [json.loads(line) for line in done.stdout.splitlines()] == expected, flags
         assert expected, flags
