@@ -30,6 +30,7 @@ from mvae_core.run import RunDir
 from tests.bench import load_bench
 from tests.conftest import needs_browser
 from tests.host_options import OPTION_SETS, SEED_OPTION_SETS
+from tests.side_by_side import run_together
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST_FOLDER = ROOT / "examples" / "onnx_host_js"
@@ -153,7 +154,15 @@ def test_the_javascript_host_refuses_rules_the_step_graph_does_not_describe(expo
 def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported):
     onnx_file, _ = exported
     command = [NODE, HOST_FOLDER / "onnx_host.mjs", onnx_file]
-    done = subprocess.run([*command, "--z", "0.5,-1", "--bpm", "90"], capture_output=True, text=True, timeout=120)
+    bad_input = [
+        (["--z", "1"], "z needs 2 numbers"),
+        (["--z", "a,b"], "--z: not numbers"),
+        (["--z", "0,0", "--density", "x"], "density: not a number"),
+        (["--z", "0,0", "--loud"], "unknown argument --loud"),
+    ]
+    done, *refused = run_together(
+        [*command, "--z", "0.5,-1", "--bpm", "90"], *[[*command, *bad] for bad, _ in bad_input]
+    )
     assert done.returncode == 0, done.stderr
     notes = [json.loads(line) for line in done.stdout.splitlines()]
     sidecar = json.loads(onnx_file.with_suffix(".json").read_text())
@@ -161,13 +170,7 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
     assert notes and all(n["pitch"] in pitches and 1 <= n["velocity"] <= 127 for n in notes)
     assert all(0 <= n["start"] < n["end"] <= 32 * 60 / 90 / 4 + 1e-9 for n in notes)  # two bars at 90 bpm
     assert [n["start"] for n in notes] == sorted(n["start"] for n in notes)
-    for bad, message in (
-        (["--z", "1"], "z needs 2 numbers"),
-        (["--z", "a,b"], "--z: not numbers"),
-        (["--z", "0,0", "--density", "x"], "density: not a number"),
-        (["--z", "0,0", "--loud"], "unknown argument --loud"),
-    ):
-        wrong = subprocess.run([*command, *bad], capture_output=True, text=True, timeout=120)
+    for (bad, message), wrong in zip(bad_input, refused, strict=True):
         assert wrong.returncode == 2 and message in wrong.stderr, (bad, wrong.stderr)
         assert not wrong.stdout
 
@@ -270,7 +273,8 @@ def test_the_same_host_plays_what_generate_writes_in_a_browser(exported, shared_
 def test_the_javascript_command_answers_help_with_its_usage():
     """``node onnx_host.mjs --help``, a first try: the usage on stdout and exit 0 (it was ``error: unknown argument
     --help``, exit 2)."""
-    for flag in ("--help", "-h"):
-        done = subprocess.run([NODE, HOST_FOLDER / "onnx_host.mjs", flag], capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0 and done.stdout.startswith("usage: node onnx_host.mjs decoder.onnx --z")
-        assert "JSON lines" in done.stdout and not done.stderr
+    flags = ("--help", "-h")
+    helped = run_together(*[[NODE, HOST_FOLDER / "onnx_host.mjs", flag] for flag in flags])
+    for flag, done in zip(flags, helped, strict=True):
+        assert done.returncode == 0 and done.stdout.startswith("usage: node onnx_host.mjs decoder.onnx --z"), flag
+        assert "JSON lines" in done.stdout and not done.stderr, flag
