@@ -5,12 +5,28 @@ finger moves the point as a click does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait
 
 pytestmark = needs_browser
 PHONE = (390, 844)
+
+
+@pytest.fixture
+def browser(shared_browser) -> Iterator[Any]:
+    """The session's one Chromium (conftest's shared_browser), set back after the test to its window size and
+    without touch emulation, as the next test expects a fresh one."""
+    size = shared_browser.get_window_size()
+    yield shared_browser
+    shared_browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+    shared_browser.set_window_size(size["width"], size["height"])
+
 
 BOX = (
     "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
