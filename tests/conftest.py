@@ -23,7 +23,7 @@ needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="no headless browser here: apt install chromium chromium-driver (CI's .ci/run installs them)",
 )
-"""Mark for tests that drive headless Chromium through the ``browser`` fixture."""
+"""Mark for tests that drive headless Chromium (``shared_browser``, or one of their own from ``_chromium()``)."""
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -120,13 +120,6 @@ def _chromium() -> Iterator[Any]:
             yield driver
         finally:
             driver.quit()
-
-
-@pytest.fixture
-def browser():
-    """Headless Chromium driven by selenium (quit after the test); tests using it carry ``needs_browser``."""
-    with _chromium() as driver:
-        yield driver
 
 
 class _SharedChromium:
