@@ -81,6 +81,13 @@ def code_blocks(page: str, language: str = "python") -> list[str]:
     return [textwrap.dedent(block) for _, block in blocks]
 
 
+def run_block(block: str, page: str, namespace: dict) -> None:
+    """Run a Python block of ``docs/<page>`` in ``namespace`` as a reader's own module or notebook runs it: compiled
+    without the ``from __future__`` imports of the test file that calls this (under which an annotation the block
+    could not resolve at run time would pass)."""
+    exec(compile(block, f"docs/{page}", "exec", dont_inherit=True), namespace)
+
+
 def test_the_call_sequence_in_hooks_md_is_the_one_in_hookspecs():
     text = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
     shown = text.split("## Call sequence", 1)[1].split("```\n", 1)[1].split("```", 1)[0]
@@ -107,8 +114,7 @@ def test_every_plugin_in_hooks_md_trains_as_an_installed_entry_point(block, synt
     from mvae_core.plugins import PluginInfo
 
     namespace = {"__name__": "docs_example"}
-    # compiled as a user's module is: without this file's `from __future__ import annotations`
-    exec(compile(block, "docs/hooks.md", "exec", dont_inherit=True), namespace)
+    run_block(block, "hooks.md", namespace)
     classes = plugin_classes(namespace)
     assert classes, "a Python block of hooks.md defines no plugin"
     tiny = {"model.hidden": 16, "train.batch_size": 16, "data.transpositions": [5]}
@@ -132,7 +138,7 @@ def test_the_python_api_walkthrough_runs_as_shown(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "__main__"}
     for block in code_blocks("python_api.md"):
-        exec(compile(block, "docs/python_api.md", "exec"), namespace)
+        run_block(block, "python_api.md", namespace)
     assert (tmp_path / "curves.png").is_file()
     assert len(list((tmp_path / "samples").glob("*.mid"))) == 4
     assert [wav.stem for wav in namespace["wavs"]] == [mid.stem for mid in namespace["files"]]
@@ -157,7 +163,7 @@ def test_the_python_examples_of_plugins_md_run_as_shown(tmp_path, monkeypatch, s
     assert len(blocks) == 2
     for block in blocks:
         namespace = {"__name__": "docs_example"}
-        exec(compile(block, "docs/plugins.md", "exec"), namespace)
+        run_block(block, "plugins.md", namespace)
         for cls in plugin_classes(namespace):
             info = PluginInfo("free_bits", "docs", "0", lambda cls=cls: cls)
             assert construct(info, info.config_model().model_validate({"nats": 1.0})).config.nats == 1.0
@@ -171,7 +177,7 @@ def test_the_live_player_example_of_tools_md_runs_as_shown(tmp_path, monkeypatch
     mvae_core.train([synth_dir], tmp_path / "runs" / "solos", overrides=TINY, plugins=[], epochs=1, progress=False)
     monkeypatch.chdir(tmp_path)
     (block,) = [b for b in code_blocks("tools.md") if "run.player()" in b]
-    exec(compile(block, "docs/tools.md", "exec"), {"__name__": "tools_md"})
+    run_block(block, "tools.md", {"__name__": "tools_md"})
     assert (tmp_path / "loop.mid").stat().st_size > 0
 
 
@@ -204,7 +210,7 @@ def test_the_osc_example_of_live_md_runs_as_shown(tiny_run, capsys):
     (block,) = [b for b in code_blocks("live.md") if "/mvae/generate" in b]
     with LiveServer(tiny_run, port=0, osc_port=0) as server:
         block = block.replace('("127.0.0.1", 9000)', repr(server.osc_address))
-        exec(compile(block, "docs/live.md", "exec"), {"__name__": "live_md"})
+        run_block(block, "live.md", {"__name__": "live_md"})
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "['grid_offset', 1.5]"
     assert len(printed) > 1 and all(len(line.split()) == 4 for line in printed[1:])

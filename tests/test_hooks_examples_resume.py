@@ -13,7 +13,7 @@ import pytest
 
 import mvae_core
 from mvae_core import hookimpl
-from tests.test_docs import code_blocks
+from tests.test_docs import code_blocks, run_block
 from tests.training import TINY
 
 
@@ -21,7 +21,7 @@ def example(name: str) -> type:
     """The class ``name`` of docs/hooks.md, as the page shows it."""
     (block,) = [block for block in code_blocks("hooks.md") if f"\nclass {name}:" in block]
     namespace: dict[str, Any] = {"__name__": "hooks_md"}
-    exec(compile(block, "docs/hooks.md", "exec"), namespace)
+    run_block(block, "hooks.md", namespace)
     return namespace[name]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import mvae_core
-from tests.test_docs import code_blocks
+from tests.test_docs import code_blocks, run_block
 from tests.training import TINY
 
 
@@ -20,7 +20,7 @@ def ema_score_class() -> type:
     """The ``EmaScore`` plugin of docs/hooks.md, as the page shows it."""
     (block,) = [block for block in code_blocks("hooks.md") if "\nclass EmaScore" in block]
     namespace: dict[str, Any] = {"__name__": "hooks_md"}
-    exec(compile(block, "docs/hooks.md", "exec"), namespace)
+    run_block(block, "hooks.md", namespace)
     return namespace["EmaScore"]
 
 

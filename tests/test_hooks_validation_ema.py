@@ -14,7 +14,7 @@ from safetensors.torch import load_file
 
 from mvae_core.models import build_model
 from mvae_core.validation import validate
-from tests.test_docs import code_blocks
+from tests.test_docs import code_blocks, run_block
 from tests.training import make_trainer, tiny_config
 
 
@@ -22,7 +22,7 @@ def ema_weights_class() -> type:
     """The ``EmaWeights`` plugin of docs/hooks.md, as the page shows it."""
     (block,) = [block for block in code_blocks("hooks.md") if "\nclass EmaWeights" in block]
     namespace: dict[str, Any] = {"__name__": "hooks_md"}
-    exec(compile(block, "docs/hooks.md", "exec"), namespace)
+    run_block(block, "hooks.md", namespace)
     return namespace["EmaWeights"]
 
 

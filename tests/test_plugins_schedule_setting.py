@@ -15,6 +15,7 @@ from mvae_core import hookimpl
 from mvae_core.config import ConfigError, PluginsConfig
 from mvae_core.host import PluginHost
 from mvae_core.plugins import PluginInfo
+from tests.test_docs import run_block
 
 DEFAULT = {"name": "linear", "epochs": 10}
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schedules.md"
@@ -78,5 +79,5 @@ def test_the_schedule_setting_example_of_schedules_md_runs_as_shown():
     section = DOCS.read_text(encoding="utf-8").split("## A schedule setting in your own plugin", 1)[1]
     block = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
     namespace: dict = {}
-    exec(compile(block, "docs/schedules.md", "exec"), namespace)
+    run_block(block, "schedules.md", namespace)
     assert namespace["weight"].end_epoch() == 10

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import schedules
+from tests.test_docs import run_block
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "schedules.md"
 
@@ -43,7 +44,7 @@ def page_test(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     and the page's own test of it."""
     module_block, test_block = [b for b in section_blocks("python") if "Sawtooth" in b]
     module = types.ModuleType("mvae_sawtooth")
-    exec(compile(module_block, "docs/schedules.md", "exec"), module.__dict__)
+    run_block(module_block, "schedules.md", module.__dict__)
     monkeypatch.setitem(sys.modules, "mvae_sawtooth", module)
     (pyproject,) = section_blocks("toml")[-1:]
     points = re.findall(r'^(\w+) = "([\w.]+:\w+)"', pyproject.split('[project.entry-points."mvae.schedules"]', 1)[1],
@@ -54,7 +55,7 @@ def page_test(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         importlib.metadata, "entry_points", lambda group: found if group == schedules.ENTRY_POINT_GROUP else []
     )
     tests: dict = {"__name__": "test_sawtooth"}
-    exec(compile(test_block, "docs/schedules.md", "exec"), tests)
+    run_block(test_block, "schedules.md", tests)
     return tests["test_sawtooth"]
 
 

@@ -18,6 +18,7 @@ import pytest
 
 import schedules
 from mvae_plugins import _ramp
+from tests.test_docs import run_block
 
 SCHEDULED = ["kl_anneal", "lr_step_decay", "ts_ramp"]
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -68,7 +69,7 @@ def _example_config(page: str, marker: str) -> type:
     text = (DOCS / page).read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if marker in b]
     namespace: dict[str, Any] = {}
-    exec(compile(block, f"docs/{page}", "exec", dont_inherit=True), namespace)  # not this file's __future__
+    run_block(block, page, namespace)
     return namespace["Config"] if "Config" in namespace else namespace[marker.split()[-1].rstrip(":")].Config
 
 
