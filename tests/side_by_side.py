@@ -29,6 +29,13 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> subprocess.C
 
 
 def run_together(*commands: Command, timeout: float = 120, **options: Any) -> list[subprocess.CompletedProcess[str]]:
-    """Each command's :func:`finish`, all of them started (with the same ``options``) before the first is waited for."""
+    """Each command's :func:`finish`, all of them started (with the same ``options``) before the first is waited for;
+    where one fails (its timeout), the others still running are killed, so none outlives the test."""
     processes = [start(command, **options) for command in commands]
-    return [finish(process, timeout) for process in processes]
+    try:
+        return [finish(process, timeout) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
