@@ -173,15 +173,18 @@ def _session_chromium() -> Iterator[_SharedChromium]:
 
 
 @pytest.fixture
-def shared_browser(_session_chromium: _SharedChromium) -> Any:
+def shared_browser(_session_chromium: _SharedChromium) -> Iterator[Any]:
     """The session's one headless Chromium as a fresh one starts (a blank page, an empty console log, no cached
     responses or cookies), without the ~1 s start per test and per module; for tests that only drive pages, and that
-    set back any browser setting they change (window size, emulation, scripts added to new documents)."""
+    set back any browser setting they change (window size, emulation, scripts added to new documents). After the
+    test it is left on a blank page: a page left open would run on (polling a stopped server, playing a walk) through
+    every later test, taking CPU from them."""
     driver = _session_chromium.blank()
     driver.get_log("browser")  # reading the log empties it
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    return driver
+    yield driver
+    _session_chromium.blank()
 
 
 @pytest.fixture(scope="module")
