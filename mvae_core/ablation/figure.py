@@ -10,6 +10,7 @@ from typing import Any
 from mvae_core.ablation.cells import name_lines
 from mvae_core.ablation.columns import METRICS, UNITS, missing_word
 from mvae_core.ablation.estimates import other_loops, paired, per_config
+from mvae_core.ablation.figure_labels import BAR_LABEL_FONT, CAPTION_FONT, apart, fitted, lay_out, number
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
 from mvae_core.files import atomic_write
@@ -25,20 +26,14 @@ SIZE = (12.0, 8.0)
 PANELS_WIDTH = 10.0
 """The inches left of the legend that the panels keep: a legend wider than the :data:`SIZE` leaves it (names of more
 than about 30 characters) widens the figure, instead of squeezing the panels or running out of it."""
-CAPTION_FONT = 8
-"""The caption's font size, in points; its lines are broken to the figure's width (:func:`_fitted`)."""
 CAPTION_LINES = 4
 """The caption's lines that the :data:`SIZE` has room for (its three, and one naming dashed curves): each line more,
 where long names break the caption's lines, makes the figure taller by one, so the panels keep their height."""
 BAR_LABEL_WIDTH = 24
 """A bar's tick label, the configuration's name, on lines of at most this many characters (the built-in plugins'
 names fit on one, as on the console): a long name on one line, rotated, took the bar panels' height."""
-BAR_LABEL_FONT = 7
-"""The bar panels' tick labels' font size, in points: a configuration's name, or its number (:func:`numbers_of`)."""
 NAME_TURN = 60
 """The angle of a bar's name under it, in degrees (its number is upright)."""
-LABEL_GAP = 2.0
-"""The pixels that neighbouring tick labels of a bar panel keep between them, at the least (:func:`_apart`)."""
 TITLE_WIDTH = 34
 """A bar panel's title lines, in characters: what a quarter of the figure beside the legend holds at its font size
 (best val_elbo's unit is longer, and ran into the next panel's title)."""
@@ -81,8 +76,8 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     place of a bar when none has; the four bar panels are evenly spaced (the top panels, in a grid of their own, do
     not widen the gaps between them), as high as a curve panel in the ratio of :data:`PANEL_HEIGHTS`
     (:func:`_heights`). Each bar's tick label is its name (broken into lines by :func:`bar_label`, at
-    :data:`NAME_TURN` degrees) where, in every bar panel, neighbouring names keep :data:`LABEL_GAP` pixels apart as
-    drawn (:func:`_apart`); else every bar panel is numbered (:func:`_number`): each bar's label is its
+    :data:`NAME_TURN` degrees) where, in every bar panel, neighbouring names keep :data:`~mvae_core.ablation.figure_labels.LABEL_GAP` pixels apart as
+    drawn (:func:`~mvae_core.ablation.figure_labels.apart`); else every bar panel is numbered (:func:`~mvae_core.ablation.figure_labels.number`): each bar's label is its
     configuration's number in the plan, from 1 (:func:`numbers_of`), and the legend lists every configuration as
     ``number name``, in the plan's order and colours. The figure is :data:`SIZE`,
     wider where the legend's names need more than :data:`PANELS_WIDTH` leaves them and taller where the caption,
@@ -111,15 +106,15 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
     bar_axes = [figure.add_subplot(grid[1, column]) for column in range(len(panels))]
     for axes, (title, bars, word) in zip(bar_axes, panels, strict=True):
         _bars(axes, title, bars, colours, word)
-    _lay_out(figure)
-    if not _apart(figure, bar_axes):  # names side by side would overlap: numbers, and the legend says whose
+    lay_out(figure)
+    if not apart(figure, bar_axes):  # names side by side would overlap: numbers, and the legend says whose
         numbers = numbers_of(configs)
         if legend is not None:
             legend.remove()
         _widen(figure, _legend(figure, [(c.name, f"{numbers[c.name]} {c.name}") for c in configs], colours, curved))
-        _number(figure, bar_axes, [[numbers[name] for name, _, _ in bars] for _, bars, _ in panels])
+        number(figure, bar_axes, [[numbers[name] for name, _, _ in bars] for _, bars, _ in panels])
     said = caption(rows, bool(paired(rows, configs, NONE)), bool(differences), coincide=same)
-    lines = _fitted(said, figure.bbox.width, canvas.get_renderer())
+    lines = fitted(said, figure.bbox.width, canvas.get_renderer())
     text = figure.supxlabel("\n".join(lines), fontsize=CAPTION_FONT, color="0.3")
     line_height = text.get_window_extent(canvas.get_renderer()).height / len(lines) / figure.dpi  # inches
     figure.set_figheight(SIZE[1] + max(0, len(lines) - CAPTION_LINES) * line_height)
@@ -132,35 +127,13 @@ def _heights(figure: Any, grid: Any, curves: Any, bars: Any) -> None:
     :data:`PANEL_HEIGHTS` say. A grid's height ratios share out the height its rows' labels leave; the top row is a
     grid of its own, which keeps its panels' x labels inside the row, so the same ratios left the curve panels less
     than 3/2 of the bar panels' height."""
-    _lay_out(figure)
+    lay_out(figure)
     ratio = grid.get_height_ratios()
     high, low = curves.get_position().height, bars.get_position().height  # shares of the figure's height
     inside = ratio[0] / ratio[1] * low - high  # the top row's labels, inside it
     room = high + low  # what the two panels share
     top, bottom = (room * share / sum(PANEL_HEIGHTS) for share in PANEL_HEIGHTS)
     grid.set_height_ratios([top + inside, bottom])
-
-
-def _fitted(text: str, room: float, renderer: Any) -> list[str]:
-    """The lines of ``text``, each broken at spaces (inside a word only where one is wider than a line) into lines
-    no wider than ``room`` pixels in the caption's font (:data:`CAPTION_FONT`): a caption line that names long
-    configurations ran out of the figure on both sides."""
-    from matplotlib.font_manager import FontProperties
-
-    font = FontProperties(size=CAPTION_FONT)
-
-    def width(line: str) -> float:
-        return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
-
-    fitted = []
-    for line in text.split("\n"):
-        chars = max(1, min(len(line), int(len(line) * room / width(line)))) if line else 1
-        pieces = textwrap.wrap(line, chars, break_on_hyphens=False) or [""]
-        while chars > 1 and any(width(piece) > room for piece in pieces):
-            chars -= 1
-            pieces = textwrap.wrap(line, chars, break_on_hyphens=False)
-        fitted += pieces
-    return fitted
 
 
 def _legend(
@@ -188,86 +161,9 @@ def _widen(figure: Any, legend: Any) -> None:
 
 
 def numbers_of(configs: list[Configuration]) -> dict[str, int]:
-    """Configuration → its number in the plan, from 1: its bars' tick label where the names do not fit (:func:`_apart`),
+    """Configuration → its number in the plan, from 1: its bars' tick label where the names do not fit (:func:`~mvae_core.ablation.figure_labels.apart`),
     and the number before its name in the legend."""
     return {c.name: number for number, c in enumerate(configs, start=1)}
-
-
-def _apart(figure: Any, panels: list[Any]) -> bool:
-    """Whether every two neighbouring tick labels of each of the bar ``panels``, where the figure's last layout
-    (:func:`_lay_out`) put the panels, keep :data:`LABEL_GAP` pixels apart: each label's outline, turned as it is
-    drawn and grown by half the gap on each side (:func:`_outline`), overlaps no other's of its panel."""
-    renderer = figure.canvas.get_renderer()
-    for axes in panels:
-        axes.xaxis.get_tightbbox(renderer)  # places its tick labels, as drawing it does
-        labels = [
-            label for label in axes.xaxis.get_ticklabels(which="both") if label.get_visible() and label.get_text()
-        ]
-        outlines = [_outline(figure, label, renderer) for label in labels]
-        if any(a.intersects_path(b) for i, a in enumerate(outlines) for b in outlines[i + 1 :]):
-            return False
-    return True
-
-
-def _lay_out(figure: Any) -> None:
-    """Place the figure's panels as drawing it does (its constrained layout engine, which leaves each its labels'
-    room), without drawing them."""
-    figure.get_layout_engine().execute(figure)
-
-
-def _outline(figure: Any, label: Any, renderer: Any) -> Any:
-    """A tick label's rectangle as drawn (a ``Path`` in pixels), turned by its rotation, each side :data:`LABEL_GAP`
-    / 2 further out: its window extent is the box around the turned rectangle, which for a turned name covers its
-    neighbours' though their letters are apart."""
-    from matplotlib.path import Path as Outline
-    from matplotlib.text import Text
-
-    flat = Text(text=label.get_text(), fontproperties=label.get_fontproperties(), linespacing=label.get_linespacing())
-    flat.set_figure(figure)
-    size = flat.get_window_extent(renderer)  # its width and height, not turned
-    box = label.get_window_extent(renderer)
-    turn = math.radians(label.get_rotation())
-    along, across = (math.cos(turn), math.sin(turn)), (-math.sin(turn), math.cos(turn))
-    half_long, half_high = (size.width + LABEL_GAP) / 2, (size.height + LABEL_GAP) / 2
-    (x, y) = box.x0 + box.width / 2, box.y0 + box.height / 2
-    corners = [
-        (
-            x + a * half_long * along[0] + b * half_high * across[0],
-            y + a * half_long * along[1] + b * half_high * across[1],
-        )
-        for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1))
-    ]
-    return Outline([*corners, corners[0]], closed=True)
-
-
-def _number(figure: Any, panels: list[Any], numbers: list[list[int]]) -> None:
-    """Each bar panel's tick labels its bars' ``numbers`` (per panel, in its bars' order), upright: on one row
-    where they keep :data:`LABEL_GAP` apart (:func:`_apart`); else on two, every other number on the lower one,
-    its tick down to it; else every k-th bar's number on two rows, k the smallest that keeps them apart (the bars
-    between are read by their colour and place). Numbers do not widen a panel's margins as turned names do: the
-    panels are laid out once, for the first try."""
-    tries = [(1, 1), *((every, 2) for every in range(1, max(map(len, numbers), default=1) + 1))]
-    for turn, (every, rows) in enumerate(tries):
-        for axes, mine in zip(panels, numbers, strict=True):
-            _number_ticks(axes, mine, every, rows)
-        if turn == 0:
-            _lay_out(figure)
-        if _apart(figure, panels):
-            return
-
-
-def _number_ticks(axes: Any, numbers: list[int], every: int, rows: int) -> None:
-    """``axes``' tick labels: the number of every ``every``-th bar from the first, on ``rows`` rows (1 or 2), the
-    second row's ticks reaching down one label's height more."""
-    from matplotlib import rcParams
-
-    shown = list(range(0, len(numbers), every))
-    upper, lower = shown[::rows], shown[1::rows] if rows == 2 else []
-    axes.set_xticks(upper, [str(numbers[x]) for x in upper], rotation=0, ha="center", fontsize=BAR_LABEL_FONT)
-    axes.set_xticks(lower, [str(numbers[x]) for x in lower], minor=True, rotation=0, ha="center",
-                    fontsize=BAR_LABEL_FONT)  # fmt: skip
-    down = rcParams["xtick.major.size"] + rcParams["xtick.major.pad"] + 1.2 * BAR_LABEL_FONT
-    axes.tick_params(axis="x", which="minor", length=down, width=rcParams["xtick.major.width"])
 
 
 Bar = tuple[str, Estimate, int]
