@@ -10,19 +10,13 @@ from itertools import pairwise
 
 import pytest
 
-from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration, expand
+from tests.ablation_rows import figure_row
 
 pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
 
 PLUGINS = ["kl_anneal", "ts_ramp", "lr_step_decay", "early_stopping", "ts_variance_monitor"]
 FAILED = "ts_ramp"  # every run of it failed, in the factorial figure: bars without a value, no curve
-
-
-def _row(config: str, seed: int, curve: list[float], status: str = "ok") -> dict:
-    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": status, "warnings": [],
-            "stopped_by": "max epochs", "model": "m", "validation_loops": "v", "val_curve": curve} | dict.fromkeys(
-            METRICS, 1.0 if status == "ok" else None)  # fmt: skip
 
 
 def _drawn(arms: list[Configuration], failed: str = "", apart: bool = True) -> object:
@@ -31,7 +25,7 @@ def _drawn(arms: list[Configuration], failed: str = "", apart: bool = True) -> o
     from mvae_core.ablation.figure import figure_of
 
     rows = [
-        _row(
+        figure_row(
             arm.name, 0, [300.0, 150.0 + (i if apart else arm.name == "none")], "failed" if arm.name == failed else "ok"
         )
         for i, arm in enumerate(arms)

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
+from tests.ablation_rows import figure_row
 
 pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
-
-
-def _row(config: str, seed: int, curve: list[float]) -> dict:
-    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
-            "stopped_by": "max epochs", "model": "m", "validation_loops": "v", "val_curve": curve} | dict.fromkeys(
-            METRICS, 1.0)  # fmt: skip
 
 
 ARMS = [Configuration(name, ()) for name in ("all", "none", "no-b", "no-c")]
@@ -25,10 +19,10 @@ ROWS = [
     row
     for s in range(2)
     for row in (
-        _row("all", s, [10.0 + s, 9.0]),
-        _row("none", s, [11.0 + s, 10.0]),
-        _row("no-b", s, [10.0 + s, 9.0]),  # the same as all's, seed by seed
-        _row("no-c", s, [10.0 + s, 9.0 + s]),  # differs from all's in seed 1
+        figure_row("all", s, [10.0 + s, 9.0]),
+        figure_row("none", s, [11.0 + s, 10.0]),
+        figure_row("no-b", s, [10.0 + s, 9.0]),  # the same as all's, seed by seed
+        figure_row("no-c", s, [10.0 + s, 9.0 + s]),  # differs from all's in seed 1
     )
 ]
 
@@ -71,7 +65,7 @@ def test_the_legend_is_outside_every_panel_with_many_configurations():
     from mvae_core.ablation.figure import figure_of
 
     arms = [Configuration(f"only-{i}+a+b+c", ()) for i in range(11)]
-    rows = [_row(arm.name, 0, [10.0 + i, 9.0 + i]) for i, arm in enumerate(arms)]
+    rows = [figure_row(arm.name, 0, [10.0 + i, 9.0 + i]) for i, arm in enumerate(arms)]
     figure = figure_of(rows, arms)
     figure.canvas.draw()
     (legend,) = [*figure.legends, *(axes.get_legend() for axes in figure.axes if axes.get_legend())]

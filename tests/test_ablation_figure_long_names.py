@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
+from tests.ablation_rows import figure_row
 
 pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
 
@@ -16,17 +16,13 @@ PLUGINS = "kl_anneal+ts_ramp+free_bits+lr_step_decay+early_stopping+ts_variance_
 NAMES = ["all", "none", *(f"no-{i}-{PLUGINS}"[: 40 + 8 * i] for i in range(6))]  # 40 to 80 characters
 
 
-def _row(config: str, seed: int, curve: list[float]) -> dict:
-    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
-            "stopped_by": "max epochs", "model": "m", "validation_loops": "v", "val_curve": curve} | dict.fromkeys(
-            METRICS, 1.0)  # fmt: skip
-
-
 def test_long_names_leave_every_text_of_the_figure_inside_it(tmp_path):
     from mvae_core.ablation.figure import figure_of
 
     arms = [Configuration(name, ()) for name in NAMES]
-    rows = [_row(name, s, [10.0 + s, 9.0 + (name == "none")]) for name in NAMES for s in range(2)]  # 6 named dashed
+    rows = [
+        figure_row(name, s, [10.0 + s, 9.0 + (name == "none")]) for name in NAMES for s in range(2)
+    ]  # 6 named dashed
     figure = figure_of(rows, arms)
     figure.savefig(tmp_path / "ablation.png")  # draws it, laid out
     renderer = figure.canvas.get_renderer()
@@ -46,7 +42,7 @@ def test_the_figure_keeps_its_size_with_short_names_and_a_bar_name_breaks_after_
     from mvae_core.ablation.figure import bar_label, figure_of
 
     arms = [Configuration(name, ()) for name in ("all", "none", "only-ts_variance_monitor")]
-    rows = [_row(arm.name, s, [10.0 + s, 9.0]) for arm in arms for s in range(2)]
+    rows = [figure_row(arm.name, s, [10.0 + s, 9.0]) for arm in arms for s in range(2)]
     assert tuple(figure_of(rows, arms).get_size_inches()) == (12.0, 8.0)
     assert bar_label("only-ts_variance_monitor") == "only-ts_variance_monitor"  # 24 characters: one line
     assert bar_label("kl_anneal+ts_ramp+lr_step_decay") == "kl_anneal+ts_ramp+\nlr_step_decay"

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.plan import Configuration
+from tests.ablation_rows import figure_row
 
 pytest.importorskip("matplotlib", reason="the figure needs matplotlib: pip install 'mvae[plot]'")
-
-
-def _row(config: str, seed: int, curve: list[float]) -> dict:
-    return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
-            "stopped_by": "max epochs", "model": "m", "validation_loops": "v", "val_curve": curve} | dict.fromkeys(
-            METRICS, 1.0)  # fmt: skip
 
 
 ARMS = [Configuration(name, ()) for name in ("all", "no-b", "no-c", "no-d")]
@@ -28,10 +22,10 @@ def _rows(blown_up: list[float]) -> list[dict]:
         row
         for s in range(2)
         for row in (
-            _row("all", s, [110.0 + s, 105.0, 100.0]),
-            _row("no-b", s, [111.0 + s, 106.0, 101.0]),  # 1 above all's at every epoch
-            _row("no-c", s, blown_up),
-            _row("no-d", s, [110.0 + s, 105.0, 100.0]),  # all's runs again
+            figure_row("all", s, [110.0 + s, 105.0, 100.0]),
+            figure_row("no-b", s, [111.0 + s, 106.0, 101.0]),  # 1 above all's at every epoch
+            figure_row("no-c", s, blown_up),
+            figure_row("no-d", s, [110.0 + s, 105.0, 100.0]),  # all's runs again
         )
     ]
 
