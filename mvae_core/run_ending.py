@@ -24,6 +24,7 @@ from mvae_core.files import WriteFailed, reason
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, FAILURE
+from mvae_core.run_restore import CHECKPOINT_TO_DEVICE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts
@@ -173,13 +174,15 @@ def lacked(
 ) -> RunFailed:  # fmt: skip
     """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it and when
     (``reached``: the epoch and step the trainer was at, from 0; None when it ran out while the training was set up,
-    before its trainer was built; ``moving``: what the trainer was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
-    or :data:`~mvae_core.trainer.NOTES_TO_DEVICE`, else None), where the best model is, and what to do: free it and resume, or what
-    needs less of it (a smaller batch in training; the notes kept on the host, or the CPU for the model, as they
-    move); ``failure.json`` records it where ``writer`` (the run, in the process that writes it) can write it.
-    Nothing is checkpointed now: the last checkpoint, if any, stays what the resume continues."""
+    before its trainer was built; ``moving``: what was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
+    or :data:`~mvae_core.trainer.NOTES_TO_DEVICE` as the trainer was built, a resume's
+    :data:`~mvae_core.run_restore.CHECKPOINT_TO_DEVICE`, else None; no epoch is recorded then), where the best model is,
+    and what to do: free it and resume, or what needs less of it (a smaller batch in training; the notes kept on the
+    host, or the CPU for the model or the checkpoint, as they move to a GPU); ``failure.json`` records it where
+    ``writer`` (the run, in the process that writes it) can write it. Nothing is checkpointed now: the last
+    checkpoint, if any, stays what the resume continues."""
     cause = _what_failed(exc)
-    where = {} if reached is None else {"epoch": reached[0], "step": reached[1]}
+    where = {} if reached is None or moving is not None else {"epoch": reached[0], "step": reached[1]}
     refused = _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
     when = "as it was set up" if reached is None else f"in epoch {epoch_number(reached[0])}"
     when = when if moving is None else f"while moving {moving} to the device"
@@ -189,7 +192,10 @@ def lacked(
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
     free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
-    if moving is not None:  # the batch size changes neither the model nor the notes: where they are kept does
+    if moving == CHECKPOINT_TO_DEVICE and what != "GPU memory":  # it is already in memory: nothing needs less
+        python, command_line = (f"{said}; {free}, then {how.resume} {resumed}" for how in steps)
+        return RunFailed(python, run.path, command_line)
+    if moving is not None:  # a smaller batch shrinks none of them (model, notes, checkpoint): where they are kept does
         setting = ("train.table_on_device", "off") if moving == NOTES_TO_DEVICE else ("train.device", "cpu")
         python, command_line = (f"{said}; {free}, then {how.resume} {resumed}; or "
                                 f"{_kept_off_the_device(moving, setting, run, how, resumed)}" for how in steps)  # fmt: skip

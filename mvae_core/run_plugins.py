@@ -72,18 +72,20 @@ def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: M
     return Advice(f"{said} plugins={enabled!r} ({in_file})", f"{said} --plugins {','.join(enabled)} ({in_file})")
 
 
-def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any]) -> None:
-    """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller."""
+def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any], epochs: int | None) -> None:
+    """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller.
+    ``epochs``: the budget the caller asked for (None: none given), which the resume a refusal names carries."""
     versions = run.read_provenance().get("versions", {})
     used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
     registered = available_plugins()
+    budget = [] if epochs is None else [f"epochs={epochs}"]
     for name, origin in used.items():
         if name in objects or (name in registered and not origin.startswith(OBJECT_ORIGIN)):
             continue
         if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
             raise ResumeRefused(
                 f"{run.path} was trained with plugin {name!r}, a Python object ({origin.removeprefix(OBJECT_ORIGIN)}); "
-                f"resume it from Python with the plugin objects it was trained with: {run.resume_call()}"
+                f"resume it from Python with the plugin objects it was trained with: {run.resume_call(*budget)}"
             )
         package = run.read_provenance().get("packages", {}).get(name)
         install = f"install it (pip install '{package}=={origin}')" if package and origin else "install it"

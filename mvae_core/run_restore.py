@@ -6,6 +6,7 @@ name the processes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mvae_core.checkpoint import CHECKPOINT, CheckpointError
@@ -25,18 +26,26 @@ from mvae_core.wording import listed
 if TYPE_CHECKING:
     from mvae_core.session import Reporter
 
+CHECKPOINT_TO_DEVICE = "the checkpoint"
+"""What a resume moves to its device as its checkpoint is restored into the trainer (the optimizer's state above all),
+as :data:`~mvae_core.trainer.MODEL_TO_DEVICE` names the model: a GPU's memory may run out there, where a smaller
+batch does not help."""
+
 
 def restore(
     run: RunDir, payload: dict[str, Any], cfg: MvaeConfig, trainer: Trainer, versions: dict[str, str],
-    dist: Distributed, reporter: Reporter, steps: tuple[Steps, Steps],
+    dist: Distributed, reporter: Reporter, steps: tuple[Steps, Steps], moving: Callable[[str | None], None],
 ) -> bool:  # fmt: skip
     """Load ``run``'s checkpoint (``payload``, as :meth:`RunDir.load_checkpoint` read it) into ``trainer`` and say
     where it resumes (the run's files made consistent with the checkpoint on rank 0); True when the run has finished
     its epochs instead (said, with the resume that trains it further). ``steps``: what to type next, for a Python
-    caller and on the command line."""
+    caller and on the command line. ``moving`` is told :data:`CHECKPOINT_TO_DEVICE` as the checkpoint begins to
+    move into the trainer, and None once it is there (as ``Trainer(moving=...)`` is told the model and the notes)."""
     writer = run if dist.is_main else None
     try:
+        moving(CHECKPOINT_TO_DEVICE)
         trainer.restore(payload)
+        moving(None)
     except CheckpointError as exc:  # e.g. a new version of the model's package changed its layout
         message = run.refused_weights(exc, installed_versions(cfg))
         raise CheckpointError(f"{run.path / CHECKPOINT}: {message}") from None

@@ -213,7 +213,7 @@ def train(
             reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
             records = run.read_metrics()
             return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
-        check_plugins_given_back(cfg, run, objects)
+        check_plugins_given_back(cfg, run, objects, epochs)
     else:
         enabled = None if plugins is None else [*names, *objects]
         starting = None if init_from is None else read_starting_weights(init_from)
@@ -383,7 +383,7 @@ def _fit(
     steps = (run.steps(python=True, objects=objects, world=dist.world),
              run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
     trainer: Trainer | None = None  # building it moves the model and the notes to the device: memory may run out
-    moving: str | None = None  # what the trainer is moving to the device as it is built
+    moving: str | None = None  # what moves to the device: the model, the notes, a resumed checkpoint
 
     def reached() -> tuple[int, int] | None:
         return None if trainer is None else (trainer.view.epoch, trainer.view.step)
@@ -401,7 +401,9 @@ def _fit(
         trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
                           initial_weights=initial, moving=moves)  # fmt: skip
         try:
-            if checkpoint is not None and restore(run, checkpoint, cfg, trainer, versions, dist, reporter, steps):
+            if checkpoint is not None and restore(
+                run, checkpoint, cfg, trainer, versions, dist, reporter, steps, moves
+            ):
                 epochs_done = len(run.read_metrics())  # it has finished its epochs: nothing to train
                 return RunResult(
                     run.path, "already finished", epochs_done, best_val_elbo=_reported(trainer.best_val_elbo)
