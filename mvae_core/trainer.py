@@ -502,6 +502,8 @@ class Trainer:
             self.optimizer.load_state_dict(payload["optimizer"])
         except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
             self._load_relaid_optimizer(payload)
+        except torch.OutOfMemoryError:  # its state moved to a GPU without room: the machine's failure, not the file's
+            raise
         except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # contents no optimizer wrote
             raise CheckpointError(f"its optimizer state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         ranks = payload.get("ranks", [])

@@ -59,3 +59,22 @@ def test_running_out_while_a_checkpoint_is_restored_names_the_restore_and_what_h
     monkeypatch.undo()
     result = mvae_core.train(out=run, resume=True, epochs=2, progress=False)
     assert result.epochs_run == 2 and RunDir(run).read_failure() is None
+
+
+def test_a_gpu_without_room_for_the_optimizer_state_is_no_unusable_checkpoint(monkeypatch, synth_dir, tmp_path):
+    """The optimizer's state, cast to the device as it loads, is where a restore asks the GPU for memory: torch's
+    error there (a RuntimeError) was read as a checkpoint whose optimizer state cannot be used, to be restored from a
+    backup."""
+    run = tmp_path / "run"
+    mvae_core.train([synth_dir], run, overrides=TINY, epochs=1, progress=False)
+
+    def gpu_full(self: torch.optim.Optimizer, state: dict) -> None:
+        raise torch.OutOfMemoryError(OUT_OF_GPU_MEMORY)
+
+    monkeypatch.setattr(torch.optim.Optimizer, "load_state_dict", gpu_full)
+    with pytest.raises(RunFailed) as caught:
+        mvae_core.train(out=run, resume=True, epochs=2, progress=False)
+    assert str(caught.value).startswith(
+        "training ran out of GPU memory while moving the checkpoint to the device (CUDA out of memory. Tried to "
+        "allocate 2.00 GiB); "
+    )
