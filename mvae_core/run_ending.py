@@ -15,12 +15,11 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import torch
-
 from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
+from mvae_core.out_of_memory import OUT_OF_MEMORY, memory_ran_out
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, FAILURE
@@ -128,28 +127,13 @@ def failed(
     return RunFailed(f"{cause}; {after(python)}", run.path, f"{said}; {after(command_line)}")
 
 
-OUT_OF_MEMORY = {
-    "DefaultCPUAllocator: can't allocate memory": "memory",  # torch on Linux and macOS
-    "DefaultCPUAllocator: not enough memory": "memory",  # torch on Windows
-    "MPS backend out of memory": "GPU memory",  # Apple silicon (a RuntimeError; CUDA's is torch.OutOfMemoryError)
-    "CUDA error: out of memory": "GPU memory",  # CUDA's own allocations (its context, a kernel's), not torch's
-}
-"""What torch's ``RuntimeError`` says when an allocation failed, and what ran out."""
-
-
 def ran_out(exc: BaseException) -> str | None:
-    """What the machine ran out of when ``exc`` ended a training (``"memory"``, ``"GPU memory"``, ``"disk space"``):
-    a failure of its environment, which a message and ``failure.json`` explain; None for any other error, a bug to
-    be shown with its traceback."""
-    if isinstance(exc, torch.OutOfMemoryError):
-        return "GPU memory"
-    if isinstance(exc, MemoryError):
-        return "memory"
+    """What the machine ran out of when ``exc`` ended a training (``"memory"``, ``"GPU memory"``:
+    :func:`~mvae_core.out_of_memory.memory_ran_out`; ``"disk space"``): a failure of its environment, which a message
+    and ``failure.json`` explain; None for any other error, a bug to be shown with its traceback."""
     if isinstance(exc, OSError):
         return "disk space" if exc.errno in DISK_FULL else None
-    if isinstance(exc, RuntimeError):
-        return next((what for said, what in OUT_OF_MEMORY.items() if said in str(exc)), None)
-    return None
+    return memory_ran_out(exc)
 
 
 @contextlib.contextmanager

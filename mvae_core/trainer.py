@@ -46,6 +46,7 @@ from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward, MelodyModel
 from mvae_core.optimizer_layout import relaid_optimizer_state
+from mvae_core.out_of_memory import memory_ran_out
 from mvae_core.run import RunDir
 from mvae_core.run_weights import settings_record
 from mvae_core.validation import check_weights_back, validate, weights_copy
@@ -502,9 +503,9 @@ class Trainer:
             self.optimizer.load_state_dict(payload["optimizer"])
         except ValueError:  # torch: the saved parameter groups differ in number or size from this model's
             self._load_relaid_optimizer(payload)
-        except torch.OutOfMemoryError:  # its state moved to a GPU without room: the machine's failure, not the file's
-            raise
         except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # contents no optimizer wrote
+            if memory_ran_out(exc):  # its state moved to a device without room: the machine's failure, not the file's
+                raise
             raise CheckpointError(f"its optimizer state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         ranks = payload.get("ranks", [])
         per_rank = len(ranks) == self.dist.world  # a state for each process of this job (none in one process)
@@ -512,6 +513,8 @@ class Trainer:
         try:
             self._set_rng_state(state)
         except (TypeError, KeyError, IndexError, RuntimeError) as exc:  # e.g. a state of 3 bytes
+            if memory_ran_out(exc):  # CUDA's own allocations may fail in any call to it
+                raise
             raise CheckpointError(f"its random state cannot be used ({reason(exc)}); {UNUSABLE}") from None
         self.best_val_elbo = float(payload["best_val_elbo"])
         self.host.load_state_dict(payload.get("plugins", {}))
@@ -534,6 +537,8 @@ class Trainer:
         try:
             self.optimizer.load_state_dict(relaid_optimizer_state(self.model, payload["model"], payload["optimizer"]))
         except (CheckpointError, ValueError, RuntimeError, KeyError) as exc:
+            if memory_ran_out(exc):  # the converted state moved to a device without room: as in _restore
+                raise
             raise CheckpointError(
                 f"the checkpoint's optimizer state does not fit this model's parameters ({exc}); its model still "
                 "loads for generate, evaluate and export, but to continue training resume it with the mvae that "
