@@ -23,7 +23,6 @@ from mvae_core.out_of_memory import OUT_OF_MEMORY, memory_ran_out
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, FAILURE
-from mvae_core.run_restore import CHECKPOINT_TO_DEVICE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts
@@ -161,8 +160,8 @@ def lacked(
     before its trainer was built; ``moving``: what was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
     or :data:`~mvae_core.trainer.NOTES_TO_DEVICE` as the trainer was built, a resume's
     :data:`~mvae_core.run_restore.CHECKPOINT_TO_DEVICE`, else None; no epoch is recorded then), where the best model is,
-    and what to do: free it and resume, or what needs less of it (a smaller batch in training; the notes kept on the
-    host, or the CPU for the model or the checkpoint, as they move to a GPU); ``failure.json`` records it where
+    and what to do: free it and resume, or what needs less of it where it ran out (:func:`_needing_less`: a smaller
+    batch in training, not as the trainer is built or something moves to the device); ``failure.json`` records it where
     ``writer`` (the run, in the process that writes it) can write it. Nothing is checkpointed now: the last
     checkpoint, if any, stays what the resume continues."""
     cause = _what_failed(exc)
@@ -176,40 +175,54 @@ def lacked(
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
     free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
-    if moving == CHECKPOINT_TO_DEVICE and what != "GPU memory":  # it is already in memory: nothing needs less
-        python, command_line = (f"{said}; {free}, then {how.resume} {resumed}" for how in steps)
-        return RunFailed(python, run.path, command_line)
-    if moving is not None:  # a smaller batch shrinks none of them (model, notes, checkpoint): where they are kept does
-        setting = ("train.table_on_device", "off") if moving == NOTES_TO_DEVICE else ("train.device", "cpu")
-        python, command_line = (f"{said}; {free}, then {how.resume} {resumed}; or "
-                                f"{_kept_off_the_device(moving, setting, run, how, resumed)}" for how in steps)  # fmt: skip
-        return RunFailed(python, run.path, command_line)
-    batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
-    untrained = run.trained_nothing()
-
-    def then(how: Steps) -> str:
-        resume = f"{free}, then {how.resume} {resumed}"
-        if untrained:  # nothing of it is saved: the same command with a smaller batch takes its place
-            smaller = f"{how.again} with train.batch_size = {half} (now {batch}) starts it over in its place"
-        else:
-            smaller = (
-                f"a resume keeps train.batch_size ({batch}): to train with a smaller one ({half}), start a new run from "
-                f"its weights ({how.init_from}) with it"
-            )
-        return f"{resume}; or {smaller}"
-
-    python, command_line = (f"{said}; {then(how)}" for how in steps)
+    python, command_line = (
+        f"{said}; {free}, then {how.resume} {resumed}"
+        + _needing_less(what, moving, reached is None, cfg, run, how, resumed)
+        for how in steps
+    )
     return RunFailed(python, run.path, command_line)
 
 
-def _kept_off_the_device(moving: str, setting: tuple[str, str], run: RunDir, how: Steps, resumed: str) -> str:
-    """How a run whose ``moving`` to the device ran out trains without it there: ``setting`` (a setting a resume may
-    change, :data:`~mvae_core.run_setup.RESUME_WARNED`, and its value) set in the run's ``config.toml``, then the
-    resume."""
-    name, value = setting
-    kept = "build each batch on the host instead" if moving == NOTES_TO_DEVICE else "train on the CPU"
+def _needing_less(
+    what: str, moving: str | None, set_up: bool, cfg: MvaeConfig, run: RunDir, how: Steps, resumed: str
+) -> str:  # fmt: skip
+    """What makes ``run`` need less of ``what`` (``"memory"`` or ``"GPU memory"``) where it ran out, as a clause to
+    follow the advice to free it (``; or …``), or ``""`` where nothing does. A smaller batch shrinks only a training
+    step's memory: as the trainer is built (``set_up``) or something moves to the device (``moving``), what helps is
+    what is allocated then:
+
+    - the training notes (:data:`~mvae_core.trainer.NOTES_TO_DEVICE`): ``train.table_on_device = "off"`` keeps no copy
+      of them (each batch built from the data as read); the copy is in the GPU's memory, or on the CPU in the host's;
+    - the model, a checkpoint or the set-up in a GPU's memory: training on the CPU (``train.device``);
+    - the model or a checkpoint in the host's memory: nothing (both are in memory already, and training on the CPU
+      would need more of it);
+    - the set-up in the host's memory: the model built then, whose size ``model.hidden`` sets (a resume keeps it: in a
+      run that trained nothing, the same command with a smaller one takes its place);
+    - a training step: a smaller batch.
+
+    A setting a resume may change (:data:`~mvae_core.run_setup.RESUME_WARNED`) is named with the run's ``config.toml``
+    and the resume (``how``), which ``resumed`` (continues from its last checkpoint, or starts it over)."""
+    in_config = f"in {run.path / CONFIG} (a resume may change it), then {how.resume} {resumed}"
+    if moving == NOTES_TO_DEVICE:
+        kept = "build each batch on the host instead" if what == "GPU memory" else "keep no copy of the notes"
+        return f'; or {kept}: set train.table_on_device = "off" {in_config}'
+    if what == "GPU memory" and (set_up or moving is not None):
+        return f'; or train on the CPU: set train.device = "cpu" {in_config}'
+    untrained = run.trained_nothing()
+    if moving is not None or (set_up and not untrained):
+        return ""
+    if set_up:  # nothing of it is saved: the same command with a smaller model takes its place
+        hidden, half = cfg.model.hidden, max(4, cfg.model.hidden // 2)
+        return (
+            f"; or a smaller model (a training step's batch takes no memory yet): {how.again} with model.hidden = "
+            f"{half} (now {hidden}) starts it over in its place"
+        )
+    batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
+    if untrained:  # nothing of it is saved: the same command with a smaller batch takes its place
+        return f"; or {how.again} with train.batch_size = {half} (now {batch}) starts it over in its place"
     return (
-        f'{kept}: set {name} = "{value}" in {run.path / CONFIG} (a resume may change it), then {how.resume} {resumed}'
+        f"; or a resume keeps train.batch_size ({batch}): to train with a smaller one ({half}), start a new run "
+        f"from its weights ({how.init_from}) with it"
     )
 
 
