@@ -78,11 +78,18 @@ from mvae_core.run_setup import (
     refuse_existing_run,
     resume_setup,
 )
-from mvae_core.run_steps import object_plugins
+from mvae_core.run_steps import Steps, object_plugins
 from mvae_core.run_versions import training_versions
 from mvae_core.signals import Interrupts
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
-from mvae_core.trainer import NonFiniteLoss, Trainer, TrainingInProgress, TrainingPaused, one_training
+from mvae_core.trainer import (
+    NonFiniteLoss,
+    Trainer,
+    TrainingInProgress,
+    TrainingPaused,
+    TrainResult,
+    one_training,
+)
 from mvae_core.version import NUMERICS, source_commit
 
 
@@ -374,35 +381,22 @@ def _fit(
     it continues, and warns once. A signal or a set ``stop`` pauses it. A new
     run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
+    steps = _next_steps(run, versions, dist)
+    where = _Whereabouts()
+    initial = starting.state if starting is not None and checkpoint is None else None
 
     def pause_requested() -> bool:
         return interrupts.requested() or (stop is not None and stop.is_set())
 
-    initial = starting.state if starting is not None and checkpoint is None else None
-    objects = object_plugins(versions)
-    steps = (run.steps(python=True, objects=objects, world=dist.world),
-             run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
-    trainer: Trainer | None = None  # building it moves the model and the notes to the device: memory may run out
-    moving: str | None = None  # what moves to the device: the model, the notes, a resumed checkpoint
-
-    def reached() -> tuple[int, int] | None:
-        return None if trainer is None else (trainer.view.epoch, trainer.view.step)
-
-    def moves(part: str | None) -> None:
-        nonlocal moving
-        moving = part
-
-    with machine_limits(run, cfg, steps, writer, reached, lambda: moving):
-        if writer and (leftovers := writer.remove_leftovers()):
-            reporter.note(
-                f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
-                f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
-            )
-        trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist, pause_requested=pause_requested,
-                          initial_weights=initial, moving=moves)  # fmt: skip
+    with machine_limits(run, cfg, steps, writer, where.reached, lambda: where.moving):
+        if writer:
+            _remove_leftovers(writer, reporter)
+        trainer = where.trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist,
+                                          pause_requested=pause_requested, initial_weights=initial,
+                                          moving=where.moves)  # fmt: skip
         try:
             if checkpoint is not None and restore(
-                run, checkpoint, cfg, trainer, versions, dist, reporter, steps, moves
+                run, checkpoint, cfg, trainer, versions, dist, reporter, steps, where.moves
             ):
                 epochs_done = len(run.read_metrics())  # it has finished its epochs: nothing to train
                 return RunResult(
@@ -411,24 +405,79 @@ def _fit(
             if checkpoint is None:
                 if writer:
                     writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
-                reporter.note(
-                    f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val "
-                    f"{len(val_set)} loops · plugins: {', '.join(host.names) or 'none'} · device "
-                    f"{dist.device}{processes_on(dist)} · run {run.path}"
-                )
-                if initial is not None:
-                    taken = starting.taken(cfg)
-                    reporter.note(
-                        f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}"
-                    )
-                    if still := starting.still_training():
-                        reporter.note(still, "warning")
+                _note_new_run(run, cfg, host, train_set, val_set, dist, reporter, starting)
             with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
                 result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started: optional
         except (TrainingPaused, KeyboardInterrupt) as exc:
             raise interrupted(exc, interrupts, steps, trainer, run) from None
         except (NonFiniteLoss, WriteFailed, PluginError) as exc:
             raise failed(exc, run, cfg, trainer, steps) from exc
+    return _trained(run, steps, result, reporter)
+
+
+def _next_steps(run: RunDir, versions: Mapping[str, str], dist: Distributed) -> tuple[Steps, Steps]:
+    """How the messages of ``run``'s end name the next step (:meth:`RunDir.steps`): as ``mvae_core`` calls and as
+    ``mvae`` commands, naming the plugin objects a resume must hand back (:func:`~mvae_core.run_steps.object_plugins`
+    of the run's ``versions``) and the processes it trains in."""
+    objects = object_plugins(versions)
+    return (run.steps(python=True, objects=objects, world=dist.world),
+            run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
+
+
+@dataclass
+class _Whereabouts:
+    """Where a training is, for the error of a machine that runs out as it trains
+    (:func:`~mvae_core.run_ending.machine_limits`): the epoch and step its ``trainer`` reached (none before the
+    trainer is built: building it moves the model and the notes to the device), and what is ``moving`` to the device
+    (the model, the notes, a resumed checkpoint; None when nothing is)."""
+
+    trainer: Trainer | None = None
+    moving: str | None = None
+
+    def reached(self) -> tuple[int, int] | None:
+        """The trainer's epoch and step (from 0), or None before the trainer is built."""
+        return None if self.trainer is None else (self.trainer.view.epoch, self.trainer.view.step)
+
+    def moves(self, part: str | None) -> None:
+        """Told by the trainer and a resume's restore what begins to move to the device (``part``), and None once it
+        is there."""
+        self.moving = part
+
+
+def _remove_leftovers(run: RunDir, reporter: Reporter) -> None:
+    """Remove the temporaries of ``run``'s files whose writes were killed midway
+    (:meth:`~mvae_core.run.RunDir.remove_leftovers`), and note what was removed (nothing when there were none)."""
+    if leftovers := run.remove_leftovers():
+        reporter.note(
+            f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) > 1)} of {run.path} "
+            f"({_mebibytes(sum(leftovers.values()))}: {', '.join(leftovers)}) that writes killed midway left"
+        )
+
+
+def _note_new_run(
+    run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet, dist: Distributed,
+    reporter: Reporter, starting: StartingWeights | None,
+) -> None:  # fmt: skip
+    """The notes a new run shows before its first epoch (a resume shows run_restore's ``resumed`` line instead): one
+    line of what it trains on and with (examples, sources, validation loops, plugins, device and processes, run
+    folder); with ``starting`` weights, where they come from and the source's settings the run took
+    (:meth:`~mvae_core.starting_weights.StartingWeights.taken`), and a warning when the source is still training."""
+    reporter.note(
+        f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val "
+        f"{len(val_set)} loops · plugins: {', '.join(host.names) or 'none'} · device "
+        f"{dist.device}{processes_on(dist)} · run {run.path}"
+    )
+    if starting is not None:
+        taken = starting.taken(cfg)
+        reporter.note(f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}")
+        if still := starting.still_training():
+            reporter.note(still, "warning")
+
+
+def _trained(run: RunDir, steps: tuple[Steps, Steps], result: TrainResult, reporter: Reporter) -> RunResult:
+    """How a training that ran its epochs, or that a plugin stopped, ends: its final events (emitted after the last
+    metrics line) and its ``done`` line shown (a full disk under them says the run is complete,
+    :func:`~mvae_core.run_ending.finished`), and its :class:`RunResult`."""
     done = done_line(result.epochs_run, result.stop_reasons, run)
     with finished(run, steps, done):  # the run is complete: a full disk under this output says so
         for event in result.final_events:
