@@ -2,7 +2,7 @@
 the run recorded (``data_fingerprint`` and ``split.json``'s file digests: :class:`~mvae_core.errors.DataChanged`
 otherwise); a run pointed at its data's new place without training (:func:`relocate`), and a trained run's held-out
 loops (:func:`validation_loops`). Nothing of the run is written before its data is usable, nor when the memory runs
-out while the data is read (:class:`~mvae_core.errors.ReadingRanOut`).
+out while the data is read (:class:`~mvae_core.errors.ReadingRanOut`, in all three).
 """
 
 from __future__ import annotations
@@ -175,6 +175,7 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
         (or too few to split).
     :raises DataChanged: the data at the new place does not give the run's split.
     :raises RunBusy: another process trains the run.
+    :raises ReadingRanOut: the memory ran out while the data was read or split (nothing written).
     """
     run = RunDir(Path(out))
     cfg, given = run.read_config(), data_arguments(data)
@@ -183,8 +184,9 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
     relocation = Relocation.between(run.read_data(), data)
     if relocation:
         with run.training_lock():
-            table, report = load_dataset(data, cfg.data, jobs)
-            train_set, val_set, _ = _split(table, report, cfg, data)
+            with reading_memory(data, cfg.data, jobs, training=False, runs_data=True):
+                table, report = load_dataset(data, cfg.data, jobs)
+                train_set, val_set, _ = _split(table, report, cfg, data)
             _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
             run.write_split(list(train_set.sources), list(val_set.sources), report.content())
             run.rewrite_config(cfg, data, fingerprint(train_set, val_set))
@@ -200,11 +202,14 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
     :raises DataChanged: a validation file's content is not what the run recorded (``split.json``): numbers over
         it would not be the run's held-out numbers.
     :raises DataError: none of the run's validation files gives a loop any more.
+    :raises ReadingRanOut: the memory ran out while the data was read.
     """
     cfg, data = run.read_config(), run.read_data()
-    table, report = load_dataset(data, cfg.data, jobs)
-    if (split := run.read_split()) is None:
-        return split_by_source(table, cfg.data, cfg.train.seed)[1]
+    with reading_memory(data, cfg.data, jobs, training=False, runs_data=True):
+        table, report = load_dataset(data, cfg.data, jobs)
+        if (split := run.read_split()) is None:
+            return split_by_source(table, cfg.data, cfg.train.seed)[1]
+        held_out = from_sources(table, set(split["validation"]))
     if edited := [name for name in run.edited_sources(report.content()) if name in set(split["validation"])]:
         raise run.said_both_ways(
             DataChanged,
@@ -214,7 +219,6 @@ def validation_loops(run: RunDir, jobs: int | None = None) -> LoopSet:
                 f"{steps.evaluate}"
             ),
         )
-    held_out = from_sources(table, set(split["validation"]))
     if len(held_out) == 0:
         raise run.said_both_ways(
             DataError,

@@ -264,9 +264,11 @@ def _warm_cache(
 ) -> tuple[dict[str, dict[str, str]], dict[str, OwnNumbers]]:
     """Parse the data once per distinct ``[data]`` section, so that no worker parses it again. Returns, by section
     (its JSON), the content digest of each source used (:meth:`~mvae_core.data.load.DataReport.content`) and the
-    data's own numbers that the generated columns are read against (:class:`~mvae_core.ablation.about.OwnNumbers`)."""
+    data's own numbers that the generated columns are read against (:class:`~mvae_core.ablation.about.OwnNumbers`).
+    A stop or the memory running out while it reads ends the ablation as it ends ``mvae train`` then (nothing was
+    trained)."""
     from mvae_core.data.corpus import MissingCorpusExtra
-    from mvae_core.data.load import load_dataset, reading_stopped
+    from mvae_core.data.load import load_dataset, reading_memory, reading_stopped
     from mvae_core.report import data_summary
     from mvae_core.signals import signal_of
 
@@ -274,7 +276,8 @@ def _warm_cache(
     own: dict[str, OwnNumbers] = {}
     for section in {cfg.data.model_dump_json(): cfg.data for cfg in built}.values():
         try:
-            table, data_report = load_dataset(data, section, jobs)
+            with reading_memory(data, section, jobs, training=True):
+                table, data_report = load_dataset(data, section, jobs)
         except (MissingCorpusExtra, ValueError) as exc:
             raise DataError(str(exc)) from None
         except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (signals.Terminated)

@@ -426,20 +426,25 @@ def reading_stopped(signum: int, cfg: DataConfig, training: bool) -> RunInterrup
 
 
 @contextmanager
-def reading_memory(data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> Iterator[None]:
+def reading_memory(
+    data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool, runs_data: bool = False
+) -> Iterator[None]:
     """Within the block (``data`` read with ``cfg`` and ``jobs`` parse workers, and split), the memory running out
     (a :class:`MemoryError`, numpy's too) ends as :class:`ReadingRanOut`, saying ``nothing was trained`` for a
-    command that trains (``training``)."""
+    command that trains (``training``). ``runs_data``: ``data`` is a trained run's (its split read again, or its
+    validation loops), which fewer files would not give, so the message does not advise them."""
     try:
         yield
     except MemoryError as exc:
-        raise _ran_out(exc, data, cfg, jobs, training) from exc
+        raise _ran_out(exc, data, cfg, jobs, training, runs_data) from exc
 
 
-def _ran_out(exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool) -> ReadingRanOut:
+def _ran_out(
+    exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int | None, training: bool, runs_data: bool
+) -> ReadingRanOut:  # fmt: skip
     """:func:`reading_memory`'s error: what ran out, reading what, what the parse cache keeps (:func:`parse_kept`),
-    and what needs less memory: fewer files, fewer parse workers (each a process of its own), the parse cache (the
-    set is kept memory-mapped there; without it, in memory)."""
+    and what needs less memory: fewer files (not of a run's data, ``runs_data``), fewer parse workers (each a process
+    of its own), the parse cache (the set is kept memory-mapped there; without it, in memory)."""
     kept = parse_kept(cfg)
     said = f"ran out of memory while reading {' '.join(data)} ({reason(exc)}){'; nothing was trained' * training}{kept}"
     cache = "" if kept else (
@@ -447,11 +452,13 @@ def _ran_out(exc: MemoryError, data: Sequence[str], cfg: DataConfig, jobs: int |
         "without it the set is held in memory"
     )  # fmt: skip
 
+    fewer = "" if runs_data else " or give fewer files"
+
     def advice(jobs_option: str) -> str:
         workers = (
             "" if jobs == 1 else f", or parse with fewer worker processes ({jobs_option}; each is a process of its own)"
         )
-        return f"{said}; free memory (another program may hold it) or give fewer files{workers}{cache}"
+        return f"{said}; free memory (another program may hold it){fewer}{workers}{cache}"
 
     return ReadingRanOut(advice("jobs=1"), command_line=advice("--jobs 1"))
 
