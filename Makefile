@@ -44,10 +44,13 @@ demo: $(STAMP)
 	@echo "Play it live in the browser: $(BIN)/mvae serve runs/demo   (then open http://127.0.0.1:8000/)"
 	@echo "The commands mvae prints (next: mvae generate ...) run as shown in a shell where $(VENV) is active: source $(BIN)/activate"
 
+# The suite runs in TEST_PROCESSES processes (pytest-xdist), each test file whole in one of them so that its module
+# fixtures (a trained run, a Ray instance, a browser) are made once: `make test TEST_PROCESSES=1` runs it in one.
+TEST_PROCESSES ?= 2
 test: $(DEV_STAMP) $(JS_STAMP)
 	$(BIN)/ruff check --no-cache .  # no cache: import sorting depends on which modules exist, which the cache does not key on
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

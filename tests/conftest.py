@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,19 @@ needs_browser = pytest.mark.skipif(
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Test models are tiny: one thread is faster and keeps parallel test runs from oversubscribing the cores.
     torch.set_num_threads(1)
+    _signals_as_in_a_terminal()
+
+
+def _signals_as_in_a_terminal() -> None:
+    """Ctrl-C, hang-up and quit handled as in a terminal, however the suite was started: a background job ignores
+    SIGINT and SIGQUIT and ``nohup`` SIGHUP, and the processes the tests start (and pytest-xdist's workers) would
+    inherit that, so the tests that send those signals would see them ignored. The tests of an ignored signal ignore
+    it themselves."""
+    for signum, handler in ((signal.SIGINT, signal.default_int_handler),
+                            (getattr(signal, "SIGHUP", None), signal.SIG_DFL),
+                            (getattr(signal, "SIGQUIT", None), signal.SIG_DFL)):  # fmt: skip
+        if signum is not None and signal.getsignal(signum) is signal.SIG_IGN:
+            signal.signal(signum, handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
