@@ -8,7 +8,13 @@ The weighted total is ``Σ coefficient[t] · multiplier[t] · term[t]`` (:func:`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 import torch
+
+Term = TypeVar("Term", torch.Tensor, float)
+"""A loss term: a scalar tensor (a training step's, with its gradient) or a float (validation's mean over the set)."""
 
 
 def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -17,7 +23,15 @@ def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 def weighted_total(
-    terms: dict[str, torch.Tensor], coefficients: dict[str, float], multipliers: dict[str, float]
-) -> torch.Tensor:
-    """``Σ coefficients.get(t, 1) · multipliers.get(t, 1) · terms[t]``."""
-    return sum(coefficients.get(t, 1.0) * multipliers.get(t, 1.0) * value for t, value in terms.items())
+    terms: Mapping[str, Term], coefficients: Mapping[str, float], multipliers: Mapping[str, float]
+) -> Term:
+    """``Σ coefficients.get(t, 1) · multipliers.get(t, 1) · terms[t]``, added in the order of ``terms``: a tensor of
+    the terms' device and dtype (their gradient flows through it) for tensors, a float for floats. ``terms`` holds at
+    least one term (a model's ``loss_terms`` gives the core terms, which plugins only replace or add to): no terms
+    raise ValueError, since no total could say which device, dtype and gradient it belongs to."""
+    if not terms:
+        raise ValueError(
+            "weighted_total needs at least one loss term; got none (a model's loss_terms gives the core terms)"
+        )
+    weighted = [coefficients.get(t, 1.0) * multipliers.get(t, 1.0) * value for t, value in terms.items()]
+    return sum(weighted[1:], start=weighted[0])
