@@ -200,8 +200,9 @@ def _needing_less(
       run that trained nothing, the same command with a smaller one takes its place);
     - a training step: a smaller batch.
 
-    A setting a resume may change (:data:`~mvae_core.run_setup.RESUME_WARNED`) is named with the run's ``config.toml``
-    and the resume (``how``), which ``resumed`` (continues from its last checkpoint, or starts it over)."""
+    A setting a resume may change (:data:`~mvae_core.run_setup.RESUME_WARNED`) is named with where to set it (the
+    run's ``config.toml``) and the resume that follows (``how``'s, which ``resumed``: continues from its last
+    checkpoint, or starts it over)."""
     in_config = f"in {run.path / CONFIG} (a resume may change it), then {how.resume} {resumed}"
     if moving == NOTES_TO_DEVICE:
         kept = "build each batch on the host instead" if what == "GPU memory" else "keep no copy of the notes"
