@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypedDict, TypeVar, cast
+from typing import Any, Concatenate, Final, Literal, ParamSpec, TypedDict, TypeVar, cast
 
 import mido
 import numpy as np
@@ -640,6 +640,16 @@ def evaluate(
     return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
 
 
+# Run's methods that are this module's functions of a run (run_method), which Run's body names. Final here, so that a
+# type checker takes the type run_method gives (the function's own signature) as declared, not as one it infers in
+# its own way (pyright --verifytypes counted the four unannotated assignments in Run's body "ambiguous"); in Run's
+# body an annotation would make a dataclass field of each.
+_run_generate: Final = run_method(generate)
+_run_evaluate: Final = run_method(evaluate)
+_run_encode: Final = run_method(encode)
+_run_interpolate: Final = run_method(interpolate)
+
+
 @dataclass(repr=False)
 class Run:
     """A trained run: its best model (eval mode, from ``model.safetensors``), its resolved config and the metadata
@@ -662,10 +672,10 @@ class Run:
         :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out."""
         return RunDir(self.path).read_metrics()
 
-    generate = run_method(generate)
-    evaluate = run_method(evaluate)
-    encode = run_method(encode)
-    interpolate = run_method(interpolate)
+    generate = _run_generate
+    evaluate = _run_evaluate
+    encode = _run_encode
+    interpolate = _run_interpolate
 
     def player(self) -> NotePlayer:
         """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``
