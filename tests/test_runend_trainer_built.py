@@ -103,8 +103,9 @@ def test_memory_running_out_as_the_trainer_is_built_ends_the_command_in_one_line
     assert said.count("error: ") == 1  # one line, after the warnings (the schedules of the built-in plugins)
     assert said.endswith(
         f"error: training ran out of memory as it was set up (MemoryError); no epoch finished, so {run} holds no "
-        f"model; free memory (another program may hold it), then mvae train --resume {run} starts it over; or the "
-        f"same mvae train command (--out {run}) with train.batch_size = 8 (now 16) starts it over in its place"
+        f"model; free memory (another program may hold it), then mvae train --resume {run} starts it over; or a "
+        f"smaller model (a training step's batch takes no memory yet): the same mvae train command (--out {run}) with "
+        "model.hidden = 16 (now 32) starts it over in its place"
     )
     assert RunDir(run).read_failure() == {"error": "out of memory", "message": "MemoryError"}
 
