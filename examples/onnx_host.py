@@ -162,8 +162,8 @@ class Host(ABC):
         at a low temperature) and a uniform place in its bin (class 0, on the grid, is exactly 0)."""
         if not probs or temperature <= 0:
             return means
-        probs = np.asarray(probs, dtype=np.float64)
-        weights = (probs / probs.max(axis=1, keepdims=True)) ** (1.0 / temperature)
+        table = np.asarray(probs, dtype=np.float64)  # [notes, classes]
+        weights = (table / table.max(axis=1, keepdims=True)) ** (1.0 / temperature)
         cumulative = np.cumsum(weights, axis=1)
         uniforms = rng.random((len(weights), 2))
         picked = np.minimum((cumulative < uniforms[:, :1] * cumulative[:, -1:]).sum(axis=1), weights.shape[1] - 1)
@@ -215,8 +215,8 @@ class StepHost(Host):
         notes, distributions, means = [], [], []
         for step in range(self.steps):
             inputs = {"z": z, "token": token, "state": state, "step": np.array(step, dtype=np.int64)}
-            probs, state, velocity, duration, timing_probs, timing_mean = self.session.run(None, inputs)
-            probs = probs[0].astype(np.float64)
+            token_probs, state, velocity, duration, timing_probs, timing_mean = self.session.run(None, inputs)
+            probs = token_probs[0].astype(np.float64)  # [tokens]: no note, then each pitch row
             p_note = min(1.0, density * (1.0 - probs[0]))
             if temperature <= 0:
                 expected += p_note
