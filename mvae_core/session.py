@@ -47,14 +47,14 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.config import PROVENANCE, ConfigError, DataConfig, MvaeConfig, read_toml
+from mvae_core.config import PROVENANCE, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed
-from mvae_core.errors import OptionError, ResumeRefused, RunBusy, file_in_the_way
+from mvae_core.errors import ConfigError, OptionError, ResumeRefused, RunBusy, file_in_the_way
 from mvae_core.files import WriteFailed, reason
 from mvae_core.host import PluginHost
 from mvae_core.models import model_packages
