@@ -1,6 +1,7 @@
 """Fitting ``ablation.png``'s text to it (:mod:`~mvae_core.ablation.figure`): the caption broken to the figure's width
 (:func:`fitted`), and the bar panels' tick labels kept apart as drawn (:func:`apart`), or numbered where the names
-would overlap (:func:`number`); measured with the figure's renderer after its layout (:func:`lay_out`)."""
+would overlap (:func:`number`), with the room every bar's number needs (:func:`lacking`); measured with the figure's
+renderer after its layout (:func:`lay_out`)."""
 
 from __future__ import annotations
 
@@ -66,11 +67,8 @@ def _outline(figure: Any, label: Any, renderer: Any) -> Any:
     / 2 further out: its window extent is the box around the turned rectangle, which for a turned name covers its
     neighbours' though their letters are apart."""
     from matplotlib.path import Path as Outline
-    from matplotlib.text import Text
 
-    flat = Text(text=label.get_text(), fontproperties=label.get_fontproperties(), linespacing=label.get_linespacing())
-    flat.set_figure(figure)
-    size = flat.get_window_extent(renderer)  # its width and height, not turned
+    size = _flat(figure, label).get_window_extent(renderer)  # its width and height, not turned
     box = label.get_window_extent(renderer)
     turn = math.radians(label.get_rotation())
     along, across = (math.cos(turn), math.sin(turn)), (-math.sin(turn), math.cos(turn))
@@ -86,29 +84,56 @@ def _outline(figure: Any, label: Any, renderer: Any) -> Any:
     return Outline([*corners, corners[0]], closed=True)
 
 
-def number(figure: Any, panels: list[Any], numbers: list[list[int]]) -> None:
-    """Each bar panel's tick labels its bars' ``numbers`` (per panel, in its bars' order), upright: on one row
-    where they keep :data:`LABEL_GAP` apart (:func:`apart`); else on two, every other number on the lower one,
-    its tick down to it; else every k-th bar's number on two rows, k the smallest that keeps them apart (the bars
-    between are read by their colour and place). Numbers do not widen a panel's margins as turned names do: the
-    panels are laid out once, for the first try."""
-    tries = [(1, 1), *((every, 2) for every in range(1, max(map(len, numbers), default=1) + 1))]
-    for turn, (every, rows) in enumerate(tries):
-        for axes, mine in zip(panels, numbers, strict=True):
-            _number_ticks(axes, mine, every, rows)
-        if turn == 0:
-            lay_out(figure)
-        if apart(figure, panels):
-            return
+def _flat(figure: Any, label: Any) -> Any:
+    """A text as ``label``'s, not turned and not placed: its size is the label's own."""
+    from matplotlib.text import Text
+
+    flat = Text(text=label.get_text(), fontproperties=label.get_fontproperties(), linespacing=label.get_linespacing())
+    flat.set_figure(figure)
+    return flat
 
 
-def _number_ticks(axes: Any, numbers: list[int], every: int, rows: int) -> None:
-    """``axes``' tick labels: the number of every ``every``-th bar from the first, on ``rows`` rows (1 or 2), the
-    second row's ticks reaching down one label's height more."""
+def number(figure: Any, panels: list[Any], numbers: list[list[int]]) -> float:
+    """Each bar panel's tick labels its bars' ``numbers`` (per panel, in its bars' order), upright: on one row where
+    they keep :data:`LABEL_GAP` apart (:func:`apart`), else on two, every other number on the lower one, its tick
+    down to it. Every bar keeps its number: returns the pixels that each panel lacks for two rows to keep apart
+    (:func:`lacking`); where that is 0, the figure is laid out as labelled (:func:`lay_out`), else the caller widens
+    it by that much per panel and lays it out. Numbers do not widen a panel's margins as turned names do: whether
+    two rows fit is measured where one row's layout put the panels."""
+    for axes, mine in zip(panels, numbers, strict=True):
+        _number_ticks(axes, mine, rows=1)
+    lay_out(figure)
+    if apart(figure, panels):
+        return 0.0
+    for axes, mine in zip(panels, numbers, strict=True):
+        _number_ticks(axes, mine, rows=2)
+    if short := lacking(figure, panels):
+        return short
+    lay_out(figure)
+    return 0.0
+
+
+def lacking(figure: Any, panels: list[Any]) -> float:
+    """The pixels, whole, that each of the (equally wide) bar ``panels`` lacks for its tick labels on two rows, the
+    most any lacks: neighbours on a row are two bars apart, and their centres must be the widest label and
+    :data:`LABEL_GAP` apart, so each bar needs half that of its panel's width; 0 where every panel has it."""
+    renderer = figure.canvas.get_renderer()
+    short = 0.0
+    for axes in panels:
+        labels = [label for label in axes.xaxis.get_ticklabels(which="both") if label.get_text()]
+        widest = max((_flat(figure, label).get_window_extent(renderer).width for label in labels), default=0.0)
+        (left, _), (right, _) = axes.transData.transform([(0, 0), (1, 0)])  # one bar's pixels
+        width = axes.get_window_extent(renderer).width
+        short = max(short, width * ((widest + LABEL_GAP) / 2 / (right - left) - 1))
+    return float(math.ceil(short)) if short > 0 else 0.0
+
+
+def _number_ticks(axes: Any, numbers: list[int], rows: int) -> None:
+    """``axes``' tick labels: every bar's number, on ``rows`` rows (1 or 2), the second row's ticks reaching down one
+    label's height more."""
     from matplotlib import rcParams
 
-    shown = list(range(0, len(numbers), every))
-    upper, lower = shown[::rows], shown[1::rows] if rows == 2 else []
+    upper, lower = list(range(0, len(numbers), rows)), list(range(1, len(numbers), 2)) if rows == 2 else []
     axes.set_xticks(upper, [str(numbers[x]) for x in upper], rotation=0, ha="center", fontsize=BAR_LABEL_FONT)
     axes.set_xticks(lower, [str(numbers[x]) for x in lower], minor=True, rotation=0, ha="center",
                     fontsize=BAR_LABEL_FONT)  # fmt: skip
