@@ -28,7 +28,7 @@ import torch
 
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
-from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset
+from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset, reading_memory
 from mvae_core.data.sources import MIDI_SUFFIXES
 from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
 from mvae_core.errors import (
@@ -607,7 +607,8 @@ def evaluate(
         raise DataError("no data to evaluate on: give files, folders or corpus:essen (held-out ones)")
     check_paths(paths)
     try:
-        table, report = load_dataset(paths, trained.config.data, jobs)
+        with reading_memory(paths, trained.config.data, jobs, training=False):
+            table, report = load_dataset(paths, trained.config.data, jobs)
     except InputError:
         raise
     except ValueError as exc:

@@ -57,7 +57,7 @@ def validate(
     generator = torch.Generator(device=device).manual_seed(cfg.train.seed + 1)
     timing_rng = np.random.default_rng(cfg.train.seed + 2)
     sums: dict[str, float] = {}
-    core_sums = dict.fromkeys(LOSS_TERMS, 0.0)
+    core_sums: dict[str, float] = dict.fromkeys(LOSS_TERMS, 0.0)
     matches = metrics.NoteMatches()
     # filled in place: per loop and per note (memory grows with notes, not cells; no heap fragments from small tensors)
     n_notes = int(data.table.notes_per_loop()[data.loops].sum())

@@ -71,3 +71,16 @@ def test_a_runs_validation_loops_running_out_of_memory_end_in_one_line(monkeypat
     with pytest.raises(ReadingRanOut, match=r"^ran out of memory while reading .*; free memory \(another program may "
                                             r"hold it\)$"):  # fmt: skip
         validation_loops(RunDir(tiny_run), jobs=1)
+
+
+def test_evaluate_running_out_of_memory_while_it_reads_the_held_out_data_says_so_in_one_line(
+    monkeypatch, synth_dir, tiny_run
+):
+    reading_runs_out_of_memory(monkeypatch)
+    result = CliRunner().invoke(app, ["evaluate", str(tiny_run), str(synth_dir), "--jobs", "1"])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert said == (
+        f"error: ran out of memory while reading {synth_dir} ({UNABLE}); the files parsed so far are in the parse "
+        "cache, so the next run starts from there; free memory (another program may hold it) or give fewer files"
+    )
