@@ -10,8 +10,11 @@ torch is imported only inside :func:`catalog` (through :mod:`mvae_core.plugins`)
 from __future__ import annotations
 
 import contextlib
+import enum
 import inspect
 import sys
+import types
+import typing
 from typing import Any
 
 import annotated_types
@@ -150,7 +153,24 @@ def _validated_defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _type_name(annotation: Any) -> str:
-    if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
+    """A setting's type as its listing shows it: names without their modules (``list[Path]``, not
+    ``list[pathlib.Path]``), an optional one as ``X | None`` (also ``Optional[X]``), and an enum with the values a
+    config gives it (``Mode ('fast', 'slow')``), which its name alone does not tell."""
+    if annotation is type(None):
+        return "None"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return f"{annotation.__name__} ({', '.join(repr(member.value) for member in annotation)})"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(arg) for arg in args)
+    if origin is typing.Literal:
+        return f"Literal[{', '.join(repr(arg) for arg in args)}]"
+    if origin is not None and args:
+        name = getattr(origin, "__name__", None) or str(origin).replace("typing.", "")
+        return f"{name}[{', '.join('...' if arg is Ellipsis else _type_name(arg) for arg in args)}]"
+    if isinstance(annotation, type):
         return annotation.__name__
     return str(annotation).replace("typing.", "")
 
