@@ -19,13 +19,14 @@ from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
-from mvae_core.out_of_memory import OUT_OF_MEMORY, memory_ran_out
+from mvae_core.out_of_memory import OUT_OF_MEMORY, as_raised, memory_ran_out
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, FAILURE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts
+from mvae_core.torchrun_env import world_size
 from mvae_core.trainer import NOTES_TO_DEVICE, NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.view import epoch_number
 
@@ -174,9 +175,8 @@ def lacked(
     if what == "disk space":
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
-    free = f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
     python, command_line = (
-        f"{said}; {free}, then {how.resume} {resumed}"
+        f"{said}; {_free(what)}, then {how.resume} {resumed}"
         + _needing_less(what, moving, reached is None, cfg, run, how, resumed)
         for how in steps
     )
@@ -213,11 +213,7 @@ def _needing_less(
     if moving is not None or (set_up and not untrained):
         return ""
     if set_up:  # nothing of it is saved: the same command with a smaller model takes its place
-        hidden, half = cfg.model.hidden, max(4, cfg.model.hidden // 2)
-        return (
-            f"; or a smaller model (a training step's batch takes no memory yet): {how.again} with model.hidden = "
-            f"{half} (now {hidden}) starts it over in its place"
-        )
+        return f"; or {_smaller_model(cfg, how)} starts it over in its place"
     batch, half = cfg.train.batch_size, max(2, cfg.train.batch_size // 2)
     if untrained:  # nothing of it is saved: the same command with a smaller batch takes its place
         return f"; or {how.again} with train.batch_size = {half} (now {batch}) starts it over in its place"
@@ -227,10 +223,58 @@ def _needing_less(
     )
 
 
+def _free(what: str) -> str:
+    """The advice to free ``what`` (``"memory"`` or ``"GPU memory"``) that ran out, and who may hold it."""
+    return f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
+
+
+def _smaller_model(cfg: MvaeConfig, how: Steps) -> str:
+    """A smaller model, as advice where the memory ran out as the model was built (``how``'s same command with half
+    of ``cfg``'s ``model.hidden``, the width of every model's hidden layers), for the caller to end with what that
+    command does."""
+    hidden, half = cfg.model.hidden, max(4, cfg.model.hidden // 2)
+    return (
+        f"a smaller model (a training step's batch takes no memory yet): {how.again} with model.hidden = {half} "
+        f"(now {hidden})"
+    )
+
+
+@contextlib.contextmanager
+def model_check_memory(run: RunDir, cfg: MvaeConfig, resumed: bool) -> Iterator[None]:
+    """Within the block (the model built once to check its settings, before any data is read:
+    :func:`~mvae_core.run_plugins.resolved_model_and_plugins`), the machine running out of memory
+    (:func:`~mvae_core.out_of_memory.memory_ran_out`, a model's own code included) ends as a :class:`RunFailed` in one
+    line that names it, with nothing written (``run``'s folder is not made for a new run, and a resumed run, when
+    ``resumed``, stays as it was, without ``failure.json``) and what to do: free it and train again, or a smaller
+    model (:func:`_smaller_model`) where the run may change its model (a new run, or one that trained nothing; a
+    resume keeps it). Any other error propagates as raised."""
+    try:
+        yield
+    except (MemoryError, RuntimeError) as exc:
+        if (what := memory_ran_out(exc)) is None:
+            raise
+        kept = f"{run.path} is as it was" if resumed else "nothing was written"
+        said = f"training ran out of {what} as its model was built, before any data was read ({_what_failed(exc)})"
+        resumes = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        smaller = not resumed or run.trained_nothing()
+
+        def advice(how: Steps) -> str:
+            then = f"{how.resume} {resumes}" if resumed else f"{how.again} starts it"
+            over = " over in its place" if resumed else ""
+            return f"{said}; {kept}; {_free(what)}, then {then}" + (
+                f"; or {_smaller_model(cfg, how)} starts it{over}" if smaller else ""
+            )
+
+        world = world_size()  # the resume a message names runs under torchrun again
+        python, command_line = (advice(run.steps(python=python, world=world)) for python in (True, False))
+        raise RunFailed(python, run.path, command_line) from exc
+
+
 def _what_failed(exc: BaseException) -> str:
     """The system's or torch's words for what :func:`ran_out`, without torch's long advice: ``CUDA out of memory.
     Tried to allocate 20.00 GiB``, ``DefaultCPUAllocator: can't allocate memory: you tried to allocate … bytes``, the
     file a full disk refused and why."""
+    exc = as_raised(exc)  # a model's code that ran out: its own words, not those naming the model
     if isinstance(exc, OSError):
         return f"{exc.filename}: {reason(exc)}" if exc.filename else reason(exc)
     text = reason(exc)

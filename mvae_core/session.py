@@ -62,7 +62,7 @@ from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
-from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits
+from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits, model_check_memory
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -179,7 +179,9 @@ def train(
     :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused`,
         :class:`WriteFailed` (no ``out`` given, and the default folder cannot be created) before training;
-        :class:`~mvae_core.errors.ReadingRanOut` (the memory ran out while the data was read: nothing written);
+        :class:`RunFailed` (the memory ran out as the model was built to check its settings, before any data was
+        read: nothing written); :class:`~mvae_core.errors.ReadingRanOut` (the memory ran out while the data was read:
+        nothing written);
         :class:`RunFailed` (``failure.json`` written; none where a full disk refused only the last lines of a
         finished training, whose run is complete) or :class:`RunInterrupted` (checkpoint written) once it has
         started.
@@ -227,7 +229,8 @@ def train(
         run, cfg, data, relocation = new_run_setup(out, data, config, overrides, enabled, epochs, starting)
     default_data = not from_run and not data_arguments(given_data)  # a new run on the bundled corpus
     written = cfg  # config.toml as it is, before the installed code resolves it
-    cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
+    with model_check_memory(run, cfg, resumed=from_run):  # the model built once: the memory may run out already
+        cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
     if starting is not None:
         starting.check(cfg, config)
     dist = Distributed.from_env(_device(cfg.train.device))
