@@ -5,9 +5,10 @@ plugin adds); validation loss per term with ``val_elbo``; the loss-weight multip
 learning rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction,
 half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g.
 ``plugins.free_bits.kl_per_dim``, or a whole section such as ``plugins.free_bits``) adds a panel of its numbers, one
-line per number (a list gives one line per element). Epochs
-with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
-events are listed under the panels. Missing or ``null`` values (older runs, quantized data) leave gaps.
+line per number (a list gives one line per element). Epochs with events get a vertical line in every panel: red for
+a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
+in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
+quantized data) leave gaps.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from mvae_core.view import epoch_number
 
 EVENT_COLOURS = {"stop": "tab:red", "warning": "tab:orange"}
 MAX_LISTED_EVENTS = 8
+"""Distinct events the footer lists (an event repeated in later epochs is listed once, with each epoch)."""
 EVENT_WIDTH = 150
-"""Characters of a line of the figure's event footer; an event takes up to two lines (a warning's advice is at its
-end, so one cut line lost its point)."""
+EVENT_LINES = 3
+"""Characters of a line of the figure's event footer, and the most lines an event takes: a warning's advice is at
+its end (a plugin's start-up warning runs to 300 characters: ``ts_ramp``'s lost its advice at two lines)."""
 
 
 def loss_terms(records: list[dict[str, Any]]) -> list[str]:
@@ -101,6 +104,24 @@ def events(records: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
         for r in records
         for e in r.get("events") or []
     ]
+
+
+def distinct_events(marked: list[tuple[int, str, str]]) -> list[tuple[list[int], str, str]]:
+    """``(epochs, level, text)`` of each distinct event of ``marked`` (:func:`events`), in the order of first
+    emission, with every epoch it was emitted in: a resumed run's plugins repeat their start-up warnings (four on
+    each Ctrl-C and ``--resume`` with the defaults), which listed once per start filled the footer and hid what came
+    later, such as the stop."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for epoch, level, text in marked:
+        epochs = grouped.setdefault((level, text), [])
+        if epoch not in epochs:
+            epochs.append(epoch)
+    return [(epochs, level, text) for (level, text), epochs in grouped.items()]
+
+
+def event_label(epochs: list[int], level: str, text: str) -> str:
+    """One footer entry: ``epoch 3 stop: …``, or ``epochs 1, 2 warning: …`` for an event emitted in several."""
+    return f"epoch{'s' if len(epochs) > 1 else ''} {', '.join(map(str, epochs))} {level}: {text}"
 
 
 def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
@@ -196,14 +217,15 @@ def draw_curves(
     if len(extra) % 2:
         axes[-2][-1].xaxis.set_tick_params(labelbottom=True)  # the panel above the hidden one shows the epochs
         axes[-2][-1].set_xlabel("epoch")
+    distinct = distinct_events(marked)
     listed = [
         part
-        for epoch, level, text in marked[:MAX_LISTED_EVENTS]
-        for part in textwrap.wrap(f"epoch {epoch} {level}: {text}", EVENT_WIDTH, subsequent_indent="    ",
-                                  max_lines=2, placeholder=" …")
+        for entry in distinct[:MAX_LISTED_EVENTS]
+        for part in textwrap.wrap(event_label(*entry), EVENT_WIDTH, subsequent_indent="    ", max_lines=EVENT_LINES,
+                                  placeholder=" …")
     ]  # fmt: skip
-    if len(marked) > MAX_LISTED_EVENTS:
-        listed.append(f"… and {len(marked) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
+    if len(distinct) > MAX_LISTED_EVENTS:
+        listed.append(f"… and {len(distinct) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
     fig.suptitle(title)
     with missing_glyphs_said(out):  # a run named in Japanese: one warning, not two lines per character and drawing
         fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
