@@ -428,6 +428,9 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = _unknown_key(model, item["loc"], prefix, isinstance(value, dict))
         elif is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
             message = NON_FINITE
+        elif item["type"] == "missing" and isinstance(item["loc"][-1], int):  # a fixed-length tuple, too short
+            field = prefix + _dotted(item["loc"][:-1])
+            message = f"item [{item['loc'][-1]}] is missing; give all the items (--set '{field}=[…]')"
         elif item["type"] == "missing" and field.split(".")[0] in MvaeConfig.model_fields:  # a config key
             message = _how_to_set(field)
         elif item["type"] == "model_type":  # a value where a section of settings belongs ("train = 3")

@@ -143,8 +143,9 @@ def mvae_loss_weights(trainer: TrainerView, epoch: int) -> dict[str, float] | No
     :param epoch: the epoch about to run, counted from 0.
 
     Return value: ``{term: multiplier}`` or ``None``. Terms are the core's ``onset``, ``velocity``, ``duration``,
-    ``timeshift`` and ``kl``, plus any term a plugin adds in ``mvae_loss``; a term the run does not have is an error
-    naming the plugin (found at the first step). Each multiplier must be a finite number >= 0. The core multiplies
+    ``timeshift`` and ``kl``, plus any term a plugin's ``mvae_loss`` returns in that training step; a term the step
+    does not have (an added term counts only in the steps whose ``mvae_loss`` returned it) is an error naming the
+    plugin. Each multiplier must be a finite number >= 0. The core multiplies
     **every** returned multiplier for a term (and every ``mvae_step_start`` multiplier) onto that term's base
     coefficient (``loss.coefficients``; 1 for added terms): two plugins returning ``{"kl": 0.5}`` give ``kl`` weight
     ``0.25 × coefficient``. Terms nobody returns keep multiplier 1. The multipliers of the epoch's last step are
@@ -190,7 +191,8 @@ def mvae_loss(
     :param trainer: the public view of the trainer.
     :param batch: the dense batch ``[B, 4, pitch_classes, 32]`` (onset, velocity, duration, timeshift).
     :param output: the model's :class:`~mvae_core.models.base.Forward`: ``decoded`` (the decoder's training output;
-        its type depends on ``[model] name``, docs/models.md), ``mu`` and ``logvar`` (``[B, latent_dim]``).
+        its type depends on ``[model] name``: ``melody_rnn``'s ``TokenOutput``, ``seed``'s ``Decoded``, whose fields
+        docs/hooks.md lists), ``mu`` and ``logvar`` (``[B, latent_dim]``).
     :param terms: the core's per-term losses, scalar tensors averaged over the batch, with their autograd graph in
         training (``split == "train"``; validation runs without gradients). Read it; return changes.
     :param split: ``"train"`` or ``"val"``.

@@ -182,8 +182,9 @@ class Multipliers:
             if term not in terms:
                 plugin, hook = setters[0]
                 raise PluginError(
-                    f"plugin {plugin!r}: {hook} returned unknown term {term!r}; terms are {terms} "
-                    "(the core's, and those plugins add in mvae_loss)"
+                    f"plugin {plugin!r}: {hook} returned unknown term {term!r}; this step's terms are {terms} "
+                    "(the core's, and those plugins' mvae_loss returned in this step: a plugin that adds a term "
+                    "returns it in every training step, a multiplier of 0 switching it off; docs/hooks.md)"
                 )
         return {term: self.values.get(term, 1.0) for term in terms}
 

@@ -11,6 +11,7 @@ import copy
 import importlib.metadata
 import os
 import pkgutil
+import sys
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def package_line(error: BaseException) -> str | None:
 def import_failure(label: str, error: BaseException) -> str:
     """The message for a registered package that raised ``error`` on import: ``<label> failed to import: <error>``,
     then ``(at file:line)``, the :func:`package_line` where the package failed (a name error at its top, an import
-    of a module not installed). No line when there is none (the entry point names a module that does not exist)."""
+    of a module not installed). No line when there is none (the entry point names a module that does not exist):
+    then the entry point's likely mistake is named instead (``module.Class`` for ``module:Class``, or a module that is
+    not installed)."""
     if (where := package_line(error)) is not None:
         return f"{label} failed to import: {error} (at {where})"
     if isinstance(error, AttributeError) and isinstance(module := error.obj, types.ModuleType) and error.name:
@@ -76,7 +79,19 @@ def import_failure(label: str, error: BaseException) -> str:
             f"{label} failed to import: {error}: the entry point in the package's pyproject.toml "
             f"([project.entry-points]) names {module.__name__}:{error.name}{did_you_mean(error.name, public)}"
         )
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return f"{label} failed to import: {error}: {_missing_module(error.name)}"
     return f"{label} failed to import: {error}"
+
+
+def _missing_module(name: str) -> str:
+    """What an entry point naming the module ``name``, which is not there, got wrong: ``module.Class`` written for
+    ``module:Class`` (its parent imported and is no package), or a module that is not installed."""
+    names = f"the entry point in the package's pyproject.toml ([project.entry-points]) names {name}"
+    parent, _, attribute = name.rpartition(".")
+    if parent and (module := sys.modules.get(parent)) is not None and not hasattr(module, "__path__"):
+        return f"{names}; write the module and what it holds with a colon: {parent}:{attribute}"
+    return f"{names}, a module that is not installed: check its spelling, and that the package ships it"
 
 
 R = TypeVar("R", bound=Registered)

@@ -139,4 +139,7 @@ def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:
         return int(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)  # NaN and infinities are written as null (RunDir.append_metrics)
-    raise TypeError(f"record({key!r}, ...) takes a number or a list of numbers, got {type(value).__name__} {value!r}")
+    flag = f" (a flag: record int({value!r}))" if isinstance(value, bool) else ""
+    raise TypeError(
+        f"record({key!r}, ...) takes a number or a list of numbers, got {type(value).__name__} {value!r}{flag}"
+    )

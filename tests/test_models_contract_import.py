@@ -28,7 +28,12 @@ def test_a_model_that_fails_to_import_names_the_packages_line(tmp_path, monkeypa
     )
 
 
-def test_an_entry_point_naming_a_module_that_does_not_exist_says_only_that():
+def test_an_entry_point_naming_a_module_that_does_not_exist_says_it_is_not_installed():
     info = ModelInfo("wide", "package mvae-x", "0.1", partial(pkgutil.resolve_name, "mvae_no_such_module:Wide"))
-    with pytest.raises(ModelError, match=r"failed to import: No module named 'mvae_no_such_module'$"):
+    said = (
+        r"failed to import: No module named 'mvae_no_such_module': the entry point in the package's pyproject\.toml "
+        r"\(\[project\.entry-points\]\) names mvae_no_such_module, a module that is not installed: check its "
+        r"spelling, and that the package ships it$"
+    )
+    with pytest.raises(ModelError, match=said):
         info.model_class()

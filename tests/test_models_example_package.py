@@ -34,7 +34,7 @@ from mvae_core.serve.engine import Engine
 from mvae_core.serve.server import LiveServer
 from mvae_core.tools.export import describe
 from tests import test_docs_commands as docs_commands  # a module: its test functions are not collected here
-from tests.packaging import skip_if_installed
+from tests.package_install import skip_if_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mvae-wide-seed"

@@ -31,7 +31,7 @@ from mvae_core.cli import app
 from mvae_core.config import PluginsConfig
 from mvae_core.plugin_catalog import describe
 from mvae_core.plugins import PluginInfo, available_plugins, resolve_enabled, validated_sections
-from tests.packaging import skip_if_installed
+from tests.package_install import skip_if_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mvae-free-bits"
