@@ -57,6 +57,7 @@ def evaluate(
         for name, value in result[group].items():
             table_view.add_row(group, escape(name), _spread(value) if name == "spread_ratio" else _format(value))
     stdout.print(table_view)
+    stdout.print(_first_look(), soft_wrap=False)  # hard-wrapped, as the table it explains
     # no vertical rules, as mvae ablate's table: with them its seven columns of numbers need 83 of 80 columns
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
                   title_justify="left", caption=_gap_caption(), caption_justify="left", box=box.SIMPLE_HEAD,
@@ -69,6 +70,21 @@ def evaluate(
         pitch.add_row(feature, *(_format(values[c]) for c in columns), _gap_text(feature, values),
                       _format(values["overlap"]))  # fmt: skip
     stdout.print(pitch)
+
+
+FIRST_LOOK = (
+    ("density_ratio", "1 = as many notes a loop as DATA"),
+    ("spread_ratio", "1 = DATA's timing spread"),
+    ("onset_f1_vs_origin", "over 1 = the latent point carries part of the loop"),
+)
+"""The rows a first look reads, with what their values mean (docs/evaluation.md defines every row)."""
+
+
+def _first_look() -> str:
+    """The rows to read first and where every row is defined: the table's forty names mean little to someone who
+    has not read docs/evaluation.md."""
+    first = "; ".join(f"{name} {meaning}" for name, meaning in FIRST_LOOK)
+    return f"first look: {first}. Every row is defined in docs/evaluation.md (Definitions)"
 
 
 def _gap_caption() -> str:
