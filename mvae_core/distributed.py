@@ -18,15 +18,21 @@ Contract:
 * Backend: ``nccl`` on CUDA (each rank on ``cuda:LOCAL_RANK``), ``gloo`` on CPU.
 * **A lost process:** every collective raises :class:`PeerLost` (a typed error, one line on the command line) when
   it fails, e.g. because another rank was killed; the torch error is its ``__cause__``.
+* **A process that ran out** of memory, GPU memory or disk space tells the job before it leaves
+  (:meth:`Distributed.tell_ran_out`, through the job's rendezvous store) and says so itself: the others' failed
+  collective raises :class:`PeerRanOut` instead, which rank 0 records as the run's failure.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import numpy as np
@@ -64,20 +70,35 @@ class PeerLost(MvaeError):
     exit_code = 1
 
 
-@contextmanager
-def _collective() -> Iterator[None]:
-    """Turns the failure of a collective (gloo's "Connection reset by peer", nccl's ``DistBackendError``, a timeout:
-    all ``RuntimeError``) into :class:`PeerLost`."""
-    try:
-        yield
-    except RuntimeError as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
-        raise PeerLost(
-            f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names it "
-            "(exitcode -9: killed, e.g. out of memory). The run's last checkpoint, if it has one, is kept: continue "
-            "with the same torchrun command and train --resume RUN"
-        ) from exc
+STORE_WAIT_S = 5.0
+"""How long a process waits for the job's store (:meth:`Distributed.tell_ran_out`) before it gives up on it."""
+
+
+@dataclass(frozen=True)
+class RanOut:
+    """What a process that ran out tells the job: its ``rank``, what it ran out of (``"memory"``, ``"GPU memory"``,
+    ``"disk space"``), the ``cause`` in the system's or torch's words, the epoch and step its trainer had ``reached``
+    (None as the training was set up) and what was ``moving`` to the device (None when nothing was)."""
+
+    rank: int
+    what: str
+    cause: str
+    reached: tuple[int, int] | None
+    moving: str | None
+
+
+class PeerRanOut(MvaeError):
+    """Another process of the job ran out of memory, GPU memory or disk space and told the job before it left
+    (:meth:`Distributed.tell_ran_out`), so a collective failed here. That process says its own error (what ran out,
+    what to do); rank 0 records it in ``failure.json`` and says only that it ended the job, the other ranks say
+    nothing. ``told`` is what it told; the torch error is ``__cause__``. Exit code 1."""
+
+    exit_code = 1
+    same_on_every_rank = True
+
+    def __init__(self, told: RanOut) -> None:
+        super().__init__(f"rank {told.rank} ran out of {told.what} ({told.cause})")
+        self.told = told
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,56 @@ class Distributed:
             if sys.exc_info()[0] is None:
                 dist.barrier()
             dist.destroy_process_group()
+
+    def tell_ran_out(self, ran_out: RanOut) -> None:
+        """Tell the job that this process ran out (``ran_out``), before it says so and leaves: the others' collective
+        that its leaving breaks then raises :class:`PeerRanOut`, not :class:`PeerLost` (a process lost, of unknown
+        cause). Nothing in one process, nor where the job's store cannot be reached."""
+        if self.world == 1:
+            return
+        with suppress(RuntimeError):
+            self._store().set(self._key("ran_out"), json.dumps(asdict(ran_out)))
+
+    def _told(self) -> RanOut | None:
+        """What another process that ran out told the job (:meth:`tell_ran_out`), or None."""
+        try:
+            store, key = self._store(), self._key("ran_out")
+            if not store.check([key]):
+                return None
+            told = json.loads(store.get(key))
+        except (RuntimeError, ValueError):
+            return None
+        told["reached"] = None if told["reached"] is None else tuple(told["reached"])
+        return None if told["rank"] == self.rank else RanOut(**told)
+
+    def _store(self) -> dist.Store:
+        """A client of the job's rendezvous store (``MASTER_ADDR``:``MASTER_PORT``, torchrun's agent's): how the
+        processes tell each other what a failed collective cannot."""
+        address, port = os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"])
+        return dist.TCPStore(address, port, is_master=False, timeout=timedelta(seconds=STORE_WAIT_S))
+
+    @staticmethod
+    def _key(name: str) -> str:
+        """The store key ``name`` of this start of the job (torchrun counts restarts; the store outlives them)."""
+        return f"mvae/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}/{name}"
+
+    @contextmanager
+    def _collective(self) -> Iterator[None]:
+        """Turns the failure of a collective (gloo's "Connection reset by peer", nccl's ``DistBackendError``, a
+        timeout: all ``RuntimeError``) into :class:`PeerRanOut` where another process told the job that it ran out
+        (:meth:`tell_ran_out`), else :class:`PeerLost`."""
+        try:
+            yield
+        except RuntimeError as exc:
+            if (told := self._told()) is not None:
+                raise PeerRanOut(told) from exc
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
+            raise PeerLost(
+                f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names "
+                "it (exitcode -9: killed, e.g. out of memory). The run's last checkpoint, if it has one, is kept: "
+                "continue with the same torchrun command and train --resume RUN"
+            ) from exc
 
     def check_batch_size(self, batch_size: int) -> None:
         """Every rank needs at least 2 examples per step (BatchNorm); raises :class:`ConfigError` otherwise, naming
@@ -176,7 +247,7 @@ class Distributed:
                 torch.tensor([float(stop)], device=self.device),
             ]
         )
-        with _collective():
+        with self._collective():
             dist.all_reduce(flat)
         offset = 0
         for tensor in [p.grad for p in params] + buffers:
@@ -189,7 +260,7 @@ class Distributed:
         if self.world == 1:
             return flag
         value = torch.tensor([float(flag)], device=self.device)
-        with _collective():
+        with self._collective():
             dist.all_reduce(value, op=dist.ReduceOp.MAX)
         return bool(value.item() > 0)
 
@@ -204,7 +275,7 @@ class Distributed:
         if self.world == 1:
             return value
         box: list[Any] = [value]
-        with _collective():
+        with self._collective():
             dist.broadcast_object_list(box, src=0, device=self.device)
         return box[0]
 
@@ -212,7 +283,7 @@ class Distributed:
         """Every rank's parameters and buffers become rank 0's."""
         if self.world == 1:
             return
-        with _collective():
+        with self._collective():
             for tensor in model.state_dict().values():
                 dist.broadcast(tensor, src=0)
 
@@ -221,7 +292,7 @@ class Distributed:
         if self.world == 1:
             return [value]
         values: list[Any] = [None] * self.world
-        with _collective():
+        with self._collective():
             dist.all_gather_object(values, value)
         return values
 
@@ -252,7 +323,7 @@ class Distributed:
 
     def barrier(self) -> None:
         if self.world > 1:
-            with _collective():
+            with self._collective():
                 dist.barrier()
 
     @contextmanager
@@ -272,11 +343,11 @@ class Distributed:
                 with suppress(RuntimeError):
                     dist.broadcast_object_list([f"{type(exc).__name__}: {exc}"], src=0)
                 raise
-            with _collective():
+            with self._collective():
                 dist.broadcast_object_list([None], src=0)
             return
         failure: list[str | None] = [None]
-        with _collective():
+        with self._collective():
             dist.broadcast_object_list(failure, src=0)
         if failure[0] is not None:
             raise MainFailed(f"rank 0 stopped ({failure[0]})")

@@ -17,6 +17,7 @@ from typing import Any
 
 from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
+from mvae_core.distributed import Distributed, PeerRanOut, RanOut
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
 from mvae_core.out_of_memory import OUT_OF_MEMORY, as_raised, memory_ran_out
@@ -138,39 +139,51 @@ def ran_out(exc: BaseException) -> str | None:
 
 @contextlib.contextmanager
 def machine_limits(
-    run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
+    run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], dist: Distributed,
     reached: Callable[[], tuple[int, int] | None], moving: Callable[[], str | None],
 ) -> Iterator[None]:  # fmt: skip
     """Within the block (a training, from the building of its trainer to its end), the machine running out of memory,
     GPU memory or disk space (:func:`ran_out`) ends the run as :func:`lacked` says, at ``reached()`` and while
-    ``moving()`` to the device; any other error, a bug, propagates as raised (with its traceback)."""
+    ``moving()`` to the device; any other error, a bug, propagates as raised (with its traceback). Under torchrun
+    (``dist``) the process that ran out tells the job before it says so
+    (:meth:`~mvae_core.distributed.Distributed.tell_ran_out`): where the others' collective then fails
+    (:class:`~mvae_core.distributed.PeerRanOut`), rank 0 records it in ``failure.json`` and says only that it ended
+    the job, and the other ranks say nothing, instead of each saying that a process was lost."""
+    writer = run if dist.is_main else None  # only rank 0 writes run files
     try:
         yield
+    except PeerRanOut as exc:
+        if not dist.is_main:
+            raise
+        told = exc.told
+        refused = _record_ran_out(writer, told.what, told.cause, told.reached, told.moving)
+        when = ran_out_when(told.reached, told.moving)
+        said = f"rank {told.rank} ran out of {told.what} {when} ({told.cause}), which ended the job: its own error "
+        said += f"says what to do{_also(refused)}"
+        raise RunFailed(said if refused else f"{said}; {run.path / FAILURE} records it", run.path) from exc
     except (MemoryError, RuntimeError, OSError) as exc:
         if (what := ran_out(exc)) is None:
             raise
-        raise lacked(exc, what, run, cfg, steps, writer, reached(), moving()) from exc
+        cause, where, moved = _what_failed(exc), reached(), moving()
+        dist.tell_ran_out(RanOut(dist.rank, what, cause, where, moved))
+        raise lacked(cause, what, run, cfg, steps, writer, where, moved) from exc
 
 
 def lacked(
-    exc: BaseException, what: str, run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
+    cause: str, what: str, run: RunDir, cfg: MvaeConfig, steps: tuple[Steps, Steps], writer: RunDir | None,
     reached: tuple[int, int] | None, moving: str | None = None,
 ) -> RunFailed:  # fmt: skip
-    """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`): one line naming it and when
-    (``reached``: the epoch and step the trainer was at, from 0; None when it ran out while the training was set up,
-    before its trainer was built; ``moving``: what was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
+    """The :class:`RunFailed` of a training that ran out of ``what`` (:func:`ran_out`; ``cause``: the system's or
+    torch's words, :func:`_what_failed`): one line naming it and when (``reached``: the epoch and step the trainer was at, from 0; None when it ran out
+    while the training was set up, before its trainer was built; ``moving``: what was then moving to the device, :data:`~mvae_core.trainer.MODEL_TO_DEVICE`
     or :data:`~mvae_core.trainer.NOTES_TO_DEVICE` as the trainer was built, a resume's
     :data:`~mvae_core.run_restore.CHECKPOINT_TO_DEVICE`, else None; no epoch is recorded then), where the best model is,
     and what to do: free it and resume, or what needs less of it where it ran out (:func:`_needing_less`: a smaller
     batch in training, not as the trainer is built or something moves to the device); ``failure.json`` records it where
     ``writer`` (the run, in the process that writes it) can write it. Nothing is checkpointed now: the last
     checkpoint, if any, stays what the resume continues."""
-    cause = _what_failed(exc)
-    where = {} if reached is None or moving is not None else {"epoch": reached[0], "step": reached[1]}
-    refused = _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
-    when = "as it was set up" if reached is None else f"in epoch {epoch_number(reached[0])}"
-    when = when if moving is None else f"while moving {moving} to the device"
-    said = f"training ran out of {what} {when} ({cause}); {_best_model(run)}{_also(refused)}"
+    refused = _record_ran_out(writer, what, cause, reached, moving)
+    said = f"training ran out of {what} {ran_out_when(reached, moving)} ({cause}); {_best_model(run)}{_also(refused)}"
     resumed = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
     if what == "disk space":
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
@@ -181,6 +194,23 @@ def lacked(
         for how in steps
     )
     return RunFailed(python, run.path, command_line)
+
+
+def ran_out_when(reached: tuple[int, int] | None, moving: str | None) -> str:
+    """When a training ran out (:func:`lacked`'s ``reached`` and ``moving``): ``in epoch 2``, ``as it was set up``,
+    ``while moving the model to the device``."""
+    if moving is not None:
+        return f"while moving {moving} to the device"
+    return "as it was set up" if reached is None else f"in epoch {epoch_number(reached[0])}"
+
+
+def _record_ran_out(
+    writer: RunDir | None, what: str, cause: str, reached: tuple[int, int] | None, moving: str | None
+) -> str | None:  # fmt: skip
+    """Record in ``failure.json`` (:func:`_record_failure`) that the training ran out of ``what`` (``cause``), with
+    the epoch and step ``reached`` unless it was set up or moving something to the device then."""
+    where = {} if reached is None or moving is not None else {"epoch": reached[0], "step": reached[1]}
+    return _record_failure(writer, {"error": f"out of {what}", "message": cause, **where})
 
 
 def _needing_less(

@@ -391,7 +391,7 @@ def _fit(
     def pause_requested() -> bool:
         return interrupts.requested() or (stop is not None and stop.is_set())
 
-    with machine_limits(run, cfg, steps, writer, where.reached, lambda: where.moving):
+    with machine_limits(run, cfg, steps, dist, where.reached, lambda: where.moving):
         if writer:
             _remove_leftovers(writer, reporter)
         trainer = where.trainer = Trainer(cfg, train_set, val_set, host, writer, dist=dist,
