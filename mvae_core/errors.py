@@ -152,8 +152,9 @@ class RunFailed(MvaeError):
     """Training started and failed (a non-finite loss, a plugin error, a write the disk refused, the machine out of
     memory or disk space); ``failure.json`` in ``run`` says why (where the disk took it) and the best model so far is
     kept. A finished training whose last lines a full disk refused ends so too, without ``failure.json``: its run is
-    complete. The original error is ``__cause__``. ``message`` tells a
-    Python caller how to continue (the ``mvae_core.train`` call), ``command_line`` the ``mvae`` command."""
+    complete. So does the memory running out as the model is first built, before any data is read
+    (:func:`~mvae_core.run_ending.model_check_memory`): nothing of the run is written then, and ``run`` may not exist
+    yet. The original error is ``__cause__``. ``message`` tells a Python caller how to continue (the ``mvae_core.train`` call), ``command_line`` the ``mvae`` command."""
 
     exit_code: int = 1
 
