@@ -547,8 +547,19 @@ async function encodeFile(file) {
     setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
     if (n) jumpTo(loops[0].z);
   } catch (err) {
+    if (!err.changed) showFileError(err);
     requestFailed(err);
   }
+}
+
+// A file that gives no loop (cut short, in 3/4, drums only): the whole reason, wrapped, where its loops would be,
+// since the status line cuts a long one off, often before its end, which says what to do. The loops of a file
+// opened before leave the pad: the box and the pad show the last file opened.
+function showFileError(err) {
+  pad.set({ fileLoops: [] });
+  $('file-loops').replaceChildren(Object.assign(document.createElement('p'), {
+    className: 'file-error', textContent: `⚠ ${err.message || err}`,
+  }));
 }
 
 function showFileLoops(name, loops) {
