@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -319,6 +320,7 @@ class Trainer:
         record = {"epoch": epoch, "lr": lr, "weights": progress.applied}
         record["train"] = {name: total / len(self.train_set) for name, total in progress.sums.items()}
         record |= {"replaced": progress.replaced} if progress.replaced else {}
+        self.view._multipliers = MappingProxyType(progress.applied)  # also after a resume at the epoch's end
         record |= self._validation(epoch, progress.applied)
         record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
         record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
@@ -366,12 +368,14 @@ class Trainer:
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.step = step
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
+        view._multipliers = MappingProxyType(multipliers.values)  # what mvae_loss sees: the terms plugins set
         shard = dist.shard(index)
         x = self.batch(shard)
         with self.autocast:
             output = self.model(x)
         terms, replaced, added = self.loss_terms(x, output, "train")
         applied = multipliers.applied(terms)
+        view._multipliers = MappingProxyType(applied)  # from here on: every term of the step
         loss = weighted_total(terms, cfg.loss.coefficients, applied)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mvae_core.config import MvaeConfig
@@ -61,9 +63,10 @@ class TrainerView:
     epoch, from 0; set before the per-step hooks), ``global_step`` (steps over the run), ``epochs`` (the run's
     maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`; the trainer's copy is another, so
     changing this one changes nothing), ``run_dir``, ``model`` (the :class:`~mvae_core.models.base.MelodyModel`;
-    e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is
-    over, from ``mvae_ramp_end``; 0 when nothing ramps). Plugins may mutate ``optimizer.param_groups`` (learning rate)
-    in place. ``emit`` records a message in this epoch's ``events``; ``record`` a number in its ``plugins`` section.
+    e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is over, from
+    ``mvae_ramp_end``; 0 when nothing ramps), ``multipliers`` (the latest training step's multiplier per loss term,
+    read-only). Plugins may mutate ``optimizer.param_groups`` (learning rate) in place. ``emit`` records a message in
+    this epoch's ``events``; ``record`` a number in its ``plugins`` section.
     """
 
     config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
@@ -77,6 +80,28 @@ class TrainerView:
     ramps_end: int = 0
     _outbox: PluginOutbox = field(default_factory=PluginOutbox, repr=False)
     _scored: dict[str, torch.Tensor] | None = field(default=None, repr=False)  # set by the trainer, see scored_weights
+    # set by the trainer, see multipliers
+    _multipliers: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    @property
+    def multipliers(self) -> Mapping[str, float]:
+        """The loss-weight multipliers of the latest training step, per term: a read-only mapping (assigning to it, or
+        to this attribute, raises; ``dict(trainer.multipliers)`` keeps a copy). Each is the product of what every
+        plugin returned for the term from ``mvae_loss_weights`` (the epoch's) and ``mvae_step_start`` (the step's);
+        the core's coefficients (``loss.coefficients``) are not in it. What it holds, hook by hook:
+
+        - in a training step's ``mvae_loss`` (``split="train"``): that step's, for the terms plugins set a multiplier
+          for (a term not in it has multiplier 1): a plugin may skip computing a term whose multiplier is 0;
+        - from that step's ``mvae_before_optimizer_step`` on (``mvae_step_end``, and after the step): every term of
+          the step (the core's and those plugins added), 1 where none was set: the multipliers its ``total`` used;
+        - in validation (``mvae_validation_start``, ``mvae_loss`` with ``split="val"``, ``mvae_validation_batch``,
+          ``mvae_validation_end``), ``mvae_epoch_end``, ``mvae_state_dict`` and ``mvae_train_end``: those of the
+          epoch's last step, which validation weights its ``total`` with and ``metrics.jsonl`` records as the epoch's
+          ``weights``;
+        - in ``mvae_epoch_start``, ``mvae_loss_weights`` and ``mvae_step_start``, before a step's multipliers are
+          collected: still the previous step's; empty before the first step this training (or resume) runs.
+        """
+        return self._multipliers
 
     @property
     def global_step(self) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from mvae_plugins._ramp import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
+from mvae_plugins.scheduled import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
 
 KEY = "plugins.kl_anneal.schedule"
 

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from mvae_core import hookimpl
 from mvae_core.view import TrainerView
-from mvae_plugins._ramp import ScheduledConfig, ScheduleSetting, ScheduleSpec, progress, scheduled
+from mvae_plugins.scheduled import ScheduledConfig, ScheduleSetting, ScheduleSpec, progress, scheduled
 from schedules import Schedule
 
 
