@@ -14,7 +14,7 @@ The types a program of one's own annotates with are here too: :class:`Run`, :cla
 for one point at a time), :class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need
 :data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and :class:`ToolError`,
 :func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
-warning that the data held training files.
+warning that the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
 
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         Generated,
         Run,
         SecondsNote,
+        SkippedSourcesWarning,
         TrainedOnWarning,
         encode,
         evaluate,
@@ -85,6 +86,7 @@ _LAZY = {
     "Generated": "mvae_core.api",
     "SecondsNote": "mvae_core.api",
     "TrainedOnWarning": "mvae_core.api",
+    "SkippedSourcesWarning": "mvae_core.api",
     "LoopCode": "mvae_core.tools.encode",
     "ToolError": "mvae_core.tools",
     "PluginError": "mvae_core.plugins",
@@ -125,6 +127,7 @@ __all__ = [
     "RunInterrupted",
     "RunResult",
     "SecondsNote",
+    "SkippedSourcesWarning",
     "ToolError",
     "TrainedOnWarning",
     "TrainingInProgress",

@@ -589,7 +589,9 @@ def evaluate(
     :raises DataError: a path that does not exist, no data, or no usable loop in it (with the skip reasons); loading
         errors as :func:`load`.
     :warns TrainedOnWarning: when ``trained_on`` is not empty, naming how many files and loops, or None (it cannot
-        tell)."""
+        tell).
+    :warns SkippedSourcesWarning: when files of ``data`` gave no loop, naming each (up to 10) with its skip reason:
+        the numbers are of the other files."""
     trained = load(run)
     samples, seed, temperature = (
         whole_number("samples", samples),
@@ -619,6 +621,8 @@ def evaluate(
             "bars, read with the run's [data] settings (mvae data inspect DATA --config RUN/config.toml lists why "
             "each file was skipped; docs/data.md)"
         )
+    if skipped := [entry for entry in report.entries if entry["status"] == "skipped"]:
+        warnings.warn(SkippedSourcesWarning(_skipped_note(skipped, len(report.entries))), stacklevel=callers_level())
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
     run_dir = RunDir(trained.path)
     trained_on = run_dir.trained_on(report.content(), report.music())
@@ -715,6 +719,24 @@ class Run:
 
 class TrainedOnWarning(UserWarning):
     """:func:`evaluate` scored a run on files it trained on: its numbers are not those of held-out data."""
+
+
+class SkippedSourcesWarning(UserWarning):
+    """:func:`evaluate` left out files of its data that gave no loop (each named with its skip reason)."""
+
+
+SKIPPED_NAMED = 10
+"""How many skipped files :class:`SkippedSourcesWarning` names; the rest are counted."""
+
+
+def _skipped_note(skipped: list[dict[str, Any]], files: int) -> str:
+    """What :class:`SkippedSourcesWarning` says of the ``skipped`` entries of a data report of ``files`` sources."""
+    named = "; ".join(f"{entry['source']}: {entry['reason']}" for entry in skipped[:SKIPPED_NAMED])
+    more = f"; and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
+    return (
+        f"{len(skipped)} of the {files} files of DATA gave no loop and are not scored: {named}{more} (mvae data "
+        "inspect DATA --config RUN/config.toml says why in full)"
+    )
 
 
 def _untold(run: RunDir) -> str:

@@ -38,11 +38,11 @@ def evaluate(
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
     """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
-    from mvae_core.api import TrainedOnWarning
+    from mvae_core.api import SkippedSourcesWarning, TrainedOnWarning
     from mvae_core.api import evaluate as score
     from mvae_core.run_files import finite
 
-    with errors_to_exit(), warnings_shown(TrainedOnWarning):
+    with errors_to_exit(), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
