@@ -84,7 +84,8 @@ def _unaligned(block: LoopBlock) -> tuple[str, str] | None:
         f"the timing looks unrelated to the grid: offsets spread like chance (timeshift std {std:.2f} half-steps; "
         "0.58 is uniform) with no regularity at the beat, as in a recording whose tempo map does not follow the "
         "performance: its timing would train the timing head on noise. Quantize it, or supply a file aligned to its "
-        "beat (fast, swung solos can look like this too: if the file follows its beat, ignore this)",
+        "beat (a busy line can look like this too, at any tempo: runs of 16ths, triplets or double time spread its "
+        "onsets over the grid; if the file follows its beat, ignore this)",
     )
 
 
