@@ -232,8 +232,10 @@ class Generated:
         point in folder ``out``, which must exist or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed
         file, not a folder). An existing file where a folder is needed is an :class:`InputError` naming it."""
         out, suffixes = Path(out), (MIDI_SUFFIXES if kind == "MIDI" else (".wav",))
+        wav = f"; a WAV is written beside the MIDI: --audio {out} (write_audio from Python)"
+        wav = wav if kind == "MIDI" and out.suffix.lower() == ".wav" else ""  # a WAV asked of the MIDI output
         if blocker := file_in_the_way(out if out.suffix.lower() in suffixes else out / "x"):
-            raise InputError(blocked_message(blocker, out))
+            raise InputError(blocked_message(blocker, out) + wav)
         if out.suffix.lower() in suffixes:
             if len(self) != 1:
                 raise InputError(
@@ -244,7 +246,7 @@ class Generated:
             one_file = "such a name (one point), " if len(self) == 1 else ""  # several points need a folder
             raise InputError(
                 f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give {one_file}an existing folder, or a "
-                "new folder's name without a suffix"
+                f"new folder's name without a suffix{wav}"
             )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
