@@ -32,6 +32,7 @@ from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
 FORMAT_VERSION = 32  # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
+# a file cut short before its first note says so first, and to get it whole again;
 # 31: a file's zero-length melody notes are counted in a "zero-length notes" warning;
 # 30: a zero-length note written note-off first (pretty_midi) is zero-length too; 29: an entry's meta is UTF-8 bytes (numpy kept text at 4 bytes a character); 28:
 # corpus:essen reads tunes in whole 4/4 bars (2/2, 4/2, C|, …), skips others as "no 4/4 bar"; 27: a late end of track is not "too large"; 26: pickup also from long notes on beats 2 and 4;

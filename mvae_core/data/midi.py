@@ -31,7 +31,7 @@ from mvae_core.config import DataConfig
 from mvae_core.data.melody import choose, selected_drums
 from mvae_core.data.midi_notes import FileNotes, Part, file_notes, seconds_at
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
-from mvae_core.data.smf import read_smf
+from mvae_core.data.smf import CUT_SHORT, read_smf
 
 MAX_HIGH_BYTE_RUN = 4096
 MAX_BEATS = 20_000
@@ -59,7 +59,10 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     notes = file_notes(smf.tracks)
     drums = notes.channel == 9
     if not drums.size:
-        raise SkipFile(SkipReason.NO_NOTES, _no_notes_detail(smf.tracks) + _read_leniently(smf.warnings))
+        raise SkipFile(
+            SkipReason.NO_NOTES,
+            _cut_before_notes(smf.warnings) + _no_notes_detail(smf.tracks) + _read_leniently(smf.warnings),
+        )
     if drums.all():
         tracks = "; ".join(p.label() for p in notes.parts)
         raise SkipFile(
@@ -188,6 +191,14 @@ CHANNEL_EVENTS = {
     "sysex": "SysEx(s)",
 }
 """How :func:`_no_notes_detail` names each kind of event that is not a note (mido's name, and "(s)", otherwise)."""
+
+
+def _cut_before_notes(warnings: list[str]) -> str:
+    """The cause and its fix, to begin the detail of a file without a note whose reading found it cut short (a
+    truncated download): the notes were in the part that is missing. Empty for a file read whole."""
+    if any(warning.startswith(CUT_SHORT) for warning in warnings):
+        return "the file is cut short before its first note: get the whole file again (download or export it anew); "
+    return ""
 
 
 def _read_leniently(warnings: list[str]) -> str:

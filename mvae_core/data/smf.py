@@ -208,6 +208,10 @@ def _without_bad_metas(body: bytes) -> tuple[bytes, list[str]]:
     return bytes(out), found
 
 
+CUT_SHORT = "the last track is cut short"
+"""How the reading's warnings about a truncated file begin (:func:`_truncated_track`)."""
+
+
 def _truncated_track(body: bytes, fmt: int, division: int, warnings: list[str]) -> list[mido.MidiTrack]:
     """The events of a track cut short: its body as far as whole events go (losing at most :data:`MAX_TRIM` bytes)."""
     for trim in range(min(MAX_TRIM, len(body)) + 1):
@@ -215,11 +219,9 @@ def _truncated_track(body: bytes, fmt: int, division: int, warnings: list[str]) 
             [track] = _mido(_file([body[: len(body) - trim]], fmt, division), clip=True)
         except Exception:
             continue
-        warnings.append(
-            f"the last track is cut short ({len(body):,} bytes of it are there); read the events before the cut"
-        )
+        warnings.append(f"{CUT_SHORT} ({len(body):,} bytes of it are there); read the events before the cut")
         return [track]
-    warnings.append("the last track is cut short inside a long event; left it out")
+    warnings.append(f"{CUT_SHORT} inside a long event; left it out")
     return []
 
 
