@@ -19,12 +19,8 @@ import mvae_core.models.encoder
 import mvae_core.run_plugins
 from mvae_core.cli import app
 from mvae_core.errors import RunFailed
+from tests.test_runend_set_up_memory import out_of_memory
 from tests.training import TINY
-
-
-def out_of_memory(*args: object, **kwargs: object) -> None:
-    """Where the host's memory runs out: Python's own error."""
-    raise MemoryError()
 
 
 def test_a_new_run_whose_model_does_not_fit_in_memory_says_so_in_one_line_and_writes_nothing(
