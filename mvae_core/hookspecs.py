@@ -12,8 +12,8 @@ The order in which the trainer calls the hooks is :data:`CALL_SEQUENCE`, the one
 shows the same text (``tests/test_docs.py`` compares them) and ``tests/test_hooks.py`` checks a real run against it.
 
 ``trainer`` is a :class:`mvae_core.view.TrainerView`: the documented, public face of the running trainer (epoch,
-step, epochs, optimiser, model, config, run directory, ``ramps_end``, ``emit``, ``record``). Plugins never touch
-anything else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through
+step, epochs, optimiser, model, config, run directory, ``ramps_end``, ``multipliers``, ``emit``, ``record``). Plugins
+never touch anything else, and talk to each other only through hooks (e.g. a warm-up publishes where it ends through
 ``mvae_ramp_end``, and early stopping reads ``trainer.ramps_end``), never by name. Within one hook, plugins are
 called in the order ``plugins.enabled`` names them (:class:`mvae_core.host.PluginHost` registers them so;
 ``tryfirst``/``trylast`` respected); correctness must never depend on that order: results are combined
@@ -199,6 +199,8 @@ def mvae_loss(
 
     Under torchrun a training batch is this process's share of the global batch. Under ``train.precision = "bf16"``
     the training ``output`` and ``terms`` are bfloat16 (validation's float32): compute precise terms in float32.
+    In training, ``trainer.multipliers`` holds this step's multipliers of the terms plugins set (1 for a term not in
+    it): a term at 0 need not be computed, but is still returned (a zero tensor) while a multiplier names it.
 
     Return value: ``{name: scalar tensor}`` or ``None``. A core term's name **replaces** that term (e.g. free bits
     replaces ``kl``); any other name **adds** a term, with base coefficient 1, weighted by multipliers like any other.
@@ -246,7 +248,8 @@ def mvae_before_optimizer_step(trainer: TrainerView, epoch: int, step: int, grad
 def mvae_step_end(trainer: TrainerView, epoch: int, step: int, losses: dict[str, float], grad_norm: float) -> None:
     """Called after every optimiser step.
 
-    :param trainer: the public view of the trainer; ``trainer.global_step`` counts steps over the run.
+    :param trainer: the public view of the trainer; ``trainer.global_step`` counts steps over the run and
+        ``trainer.multipliers`` holds this step's multiplier of every term (1 where no plugin set one).
     :param epoch: the current epoch, counted from 0.
     :param step: the step within the epoch, counted from 0.
     :param losses: this step's losses per term (added terms included) and ``total``, each the mean over the global

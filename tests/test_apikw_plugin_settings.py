@@ -11,7 +11,7 @@ import typing
 
 import pytest
 
-from mvae_plugins._ramp import ScheduledWeight
+from mvae_plugins.scheduled import ScheduledWeight
 
 PLUGINS = {  # module: plugin class
     "early_stopping": "EarlyStopping",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mvae_plugins._ramp import ramp_warning
 from mvae_plugins.kl_anneal import KEY, Config, KlAnneal
+from mvae_plugins.scheduled import ramp_warning
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 
 import schedules
-from mvae_plugins import _ramp
+from mvae_plugins import scheduled
 from tests.test_docs import run_block
 
 SCHEDULED = ["kl_anneal", "lr_step_decay", "ts_ramp"]
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def _config(module: str) -> type[_ramp.ScheduledConfig]:
+def _config(module: str) -> type[scheduled.ScheduledConfig]:
     return importlib.import_module(f"mvae_plugins.{module}").Config
 
 
@@ -37,7 +37,7 @@ def test_the_stored_schedule_is_typed_as_the_table(module: str) -> None:
 @pytest.mark.parametrize("module", SCHEDULED)
 def test_a_checkers_constructor_takes_every_setting_and_a_schedule_name(module: str) -> None:
     """The ``__init__`` under ``if TYPE_CHECKING:`` names each field of the ``Config`` (a field added without it
-    would be a type error to pass), keyword-only, and takes a :data:`~mvae_plugins._ramp.ScheduleSetting`."""
+    would be a type error to pass), keyword-only, and takes a :data:`~mvae_plugins.scheduled.ScheduleSetting`."""
     config = _config(module)
     body = ast.parse(textwrap.dedent(inspect.getsource(config))).body[0]
     assert isinstance(body, ast.ClassDef)
@@ -46,7 +46,7 @@ def test_a_checkers_constructor_takes_every_setting_and_a_schedule_name(module: 
     keywords = {arg.arg: ast.unparse(arg.annotation) for arg in init.args.kwonlyargs if arg.annotation}
     assert set(keywords) == set(config.model_fields) and not init.args.args[1:]
     assert keywords["schedule"] == "ScheduleSetting"
-    assert set(typing.get_args(_ramp.ScheduleSetting)) == {str, dict[str, Any]}
+    assert set(typing.get_args(scheduled.ScheduleSetting)) == {str, dict[str, Any]}
 
 
 @pytest.mark.parametrize("module", SCHEDULED)
@@ -75,7 +75,7 @@ def _example_config(page: str, marker: str) -> type:
 
 @pytest.mark.parametrize(
     ("page", "marker", "field"),
-    [("schedules.md", "weight = schedules.from_spec", "weight"), ("hooks.md", "class MuPenalty:", "schedule")],
+    [("schedules.md", "weight = schedules.from_spec", "weight"), ("hooks.md", "class MuPenalty(", "schedule")],
 )
 def test_the_docs_example_settings_are_typed_as_the_table(page: str, marker: str, field: str) -> None:
     config = _example_config(page, marker)
