@@ -14,6 +14,7 @@ rules of docs/hooks.md; the core never special-cases a plugin by name.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import inspect
 import math
 import os
@@ -28,10 +29,11 @@ from typing import Any
 import numpy as np
 import pluggy
 import torch
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from mvae_core import hookspecs
-from mvae_core.config import PluginsConfig, settings_tree
+from mvae_core.config import ConfigError, PluginsConfig, dotted_settings, format_validation_error, settings_tree
 from mvae_core.errors import InputError, shortened
 from mvae_core.plugins import (
     PluginError,
@@ -42,6 +44,7 @@ from mvae_core.plugins import (
     resolve_enabled,
     validated_sections,
 )
+from mvae_core.provenance import distribution_version
 from mvae_core.registry import package_of, suggested_path_part
 from mvae_core.view import PluginOutbox, TrainerView
 
@@ -254,7 +257,12 @@ class PluginHost:
         An object under the name of a registered plugin (built-in or installed) must be an instance of that plugin's
         class (the plugin itself, built in Python, e.g. with its own settings); another object may not take the
         name, as an entry point may not (:func:`mvae_core.registry.discover`): that is a :class:`PluginError` naming
-        both, raised before anything is constructed."""
+        both, raised before anything is constructed.
+
+        An object with a settings model (:func:`object_settings`) has its settings in :attr:`configs`, so that
+        :meth:`resolved` records them as ``[plugins.<name>]``; a section of ``plugins`` for it (a run's
+        ``config.toml`` that recorded them) must hold the object's own settings (:func:`check_object_section`).
+        Its version (:func:`object_version`) names its class and the distribution that class comes from."""
         available = available_plugins() if available is None else available
         objects = objects or {}
         for name, plugin in objects.items():
@@ -263,16 +271,23 @@ class PluginHost:
                     f"plugin {name!r} from object {_qualified(plugin)} has the name of a {available[name].origin} "
                     f"plugin; give the object another name with a (name, object) pair"
                 )
+        settings = {name: config for name, plugin in objects.items() if (config := object_settings(plugin)) is not None}
+        sections = plugins.sections()
+        for name, config in settings.items():
+            if name in sections:
+                check_object_section(name, sections[name], config)
+        # the sections of those objects checked: each object is configured by itself
+        left = PluginsConfig(enabled=plugins.enabled, **{n: s for n, s in sections.items() if n not in settings})
         instances, versions, origins = {}, {}, {}
-        configs = validated_sections(plugins, available, set(objects))
+        configs = validated_sections(left, available, set(objects))
         for name, config in configs.items():
             info = available[name]
             instances[name], versions[name], origins[name] = construct(info, config), info.version, info.origin
         for name, plugin in objects.items():
             instances[name], origins[name] = plugin, f"{OBJECT_ORIGIN}{_qualified(plugin)}"
-            versions[name] = origins[name]
+            versions[name] = object_version(plugin)
         order = _enabled_order(plugins, available, objects)
-        return cls({n: instances[n] for n in order}, versions, configs, origins)
+        return cls({n: instances[n] for n in order}, versions, configs | settings, origins)
 
     def bind(self, outbox: PluginOutbox) -> None:
         """The outbox of the trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
@@ -504,6 +519,72 @@ def construct(info: PluginInfo, config: BaseModel) -> Any:
             f"plugin {info.name!r} ({info.origin}) failed to start: {type(exc).__name__}: {one_line(exc)}"
             + (f" (at {where})" if where else "")
         ) from exc
+
+
+def object_settings(plugin: Any) -> BaseModel | None:
+    """The settings of a plugin object: its ``config`` when that is an instance of its class's ``Config``, a pydantic
+    model (as the built-ins' and docs/plugins.md's plugins have them) whose settings a config can write
+    (:func:`~mvae_core.config.settings_tree`); None for an object without such a settings model, of which a run
+    records only its class."""
+    model = getattr(type(plugin), "Config", None)
+    config = getattr(plugin, "config", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel) and isinstance(config, model)):
+        return None
+    try:
+        settings_tree(config)
+    except PydanticSerializationError:  # a setting of a type no config file can hold: an object without settings
+        return None
+    return config
+
+
+def check_object_section(name: str, section: Any, config: BaseModel) -> None:
+    """A ``[plugins.<name>]`` section given with plugin object ``name`` (a run's ``config.toml`` records the object's
+    settings there) holds the settings ``config`` of that object, validated by its ``Config``; else a
+    :class:`~mvae_core.config.ConfigError` naming each setting with both values (the object configures itself: a
+    section cannot give it other settings)."""
+    model = type(config)
+    try:
+        given = dotted_settings(settings_tree(model.model_validate(section)))
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, f"plugins.{name}.", model)) from None
+    own = dotted_settings(settings_tree(config))
+    if differ := [key for key in dict.fromkeys([*given, *own]) if given.get(key) != own.get(key)]:
+        values = ", ".join(f"{key} {given.get(key)!r} here, {own.get(key)!r} in the object" for key in differ)
+        raise ConfigError(
+            f"plugins.{name}: the plugin object {name!r} has other settings than this section ({values}); a run's "
+            "config.toml records the settings its plugin objects trained with, so give an object with those, or (a "
+            "new run) leave the section out: the object configures itself"
+        )
+
+
+def object_version(plugin: Any) -> str:
+    """What ``[provenance.versions]`` records of a plugin object: ``object module:Class`` (:data:`OBJECT_ORIGIN`),
+    and ``from <distribution> <version>`` when its class comes from an installed distribution (``object
+    mvae_plugins.kl_anneal:KlAnneal from mvae 0.1.0``); a class of a script or notebook names none."""
+    cls = type(plugin)
+    origin = f"{OBJECT_ORIGIN}{_qualified(plugin)}"
+    top = cls.__module__.partition(".")[0]
+    distribution = next(iter(importlib.metadata.packages_distributions().get(top, [])), None)
+    version = None if distribution is None else distribution_version(distribution)
+    return origin if version is None else f"{origin} from {distribution} {version}"
+
+
+def object_class(version: str) -> str | None:
+    """The class (``module:Class``) that a ``[provenance.versions]`` entry of a plugin object (:func:`object_version`)
+    names; None for an entry of a registered plugin (its version)."""
+    if not version.startswith(OBJECT_ORIGIN):
+        return None
+    return version.removeprefix(OBJECT_ORIGIN).partition(" ")[0]
+
+
+def is_registered_class(plugin_class: str, info: PluginInfo) -> bool:
+    """Whether ``plugin_class`` (``module:Class``, :func:`object_class`) is the class of the registered plugin
+    ``info`` (imported; a plugin that fails to import is not)."""
+    try:
+        factory = info.imported()
+    except PluginError:
+        return False
+    return inspect.isclass(factory) and _qualified(factory) == plugin_class
 
 
 def _enabled_order(plugins: PluginsConfig, available: dict[str, PluginInfo], objects: dict[str, Any]) -> list[str]:
