@@ -21,7 +21,7 @@ import os
 import sys
 import traceback
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -585,6 +585,22 @@ def is_registered_class(plugin_class: str, info: PluginInfo) -> bool:
     except PluginError:
         return False
     return inspect.isclass(factory) and _qualified(factory) == plugin_class
+
+
+def rebuilt_from_settings(
+    name: str, version: str, sections: Collection[str], registered: Mapping[str, PluginInfo] | None = None
+) -> bool:
+    """Whether the plugin ``name`` that a run trained as a Python object (its ``[provenance.versions]`` entry
+    ``version``, :func:`object_version`) can be constructed again without the object: its class is the ``registered``
+    plugin of that name (the same class, not a subclass; default: :func:`available_plugins`), and the run recorded its
+    settings (``name`` in ``sections``, its ``[plugins.<name>]`` tables: :func:`object_settings`), which construct it
+    as they construct the registered plugin. An object of another class (a notebook's), or one without a settings
+    model, is not."""
+    plugin_class = object_class(version)
+    if plugin_class is None or name not in sections:
+        return False
+    registered = available_plugins() if registered is None else registered
+    return name in registered and is_registered_class(plugin_class, registered[name])
 
 
 def _enabled_order(plugins: PluginsConfig, available: dict[str, PluginInfo], objects: dict[str, Any]) -> list[str]:

@@ -17,9 +17,9 @@ import torch
 
 from mvae_core.config import ConfigError, MvaeConfig, PluginsConfig, settings_tree
 from mvae_core.errors import ResumeRefused
-from mvae_core.host import OBJECT_ORIGIN, PluginHost, is_registered_class, object_class
+from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.models import build_model, resolve_model
-from mvae_core.plugins import PluginInfo, available_plugins
+from mvae_core.plugins import available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
@@ -74,7 +74,7 @@ def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: M
 
 def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any], epochs: int | None) -> None:
     """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller,
-    but for an object that :func:`rebuilt_from_settings` can construct again (then the object may be given back, and
+    but for an object that :func:`~mvae_core.host.rebuilt_from_settings` can construct again (then the object may be given back, and
     need not). ``epochs``: the budget the caller asked for (None: none given), which the resume a refusal names
     carries."""
     versions = run.read_provenance().get("versions", {})
@@ -84,7 +84,7 @@ def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, An
     for name, origin in used.items():
         if name in objects or (name in registered and not origin.startswith(OBJECT_ORIGIN)):
             continue
-        if rebuilt_from_settings(name, origin, cfg.plugins, registered):
+        if rebuilt_from_settings(name, origin, cfg.plugins.sections(), registered):
             continue
         if origin.startswith(OBJECT_ORIGIN):  # even where a registered plugin has its name: that is another plugin
             raise ResumeRefused(
@@ -101,21 +101,6 @@ def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, An
     extra = sorted(set(objects) - set(used))
     if extra:
         raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")
-
-
-def rebuilt_from_settings(name: str, version: str, plugins: PluginsConfig, registered: dict[str, PluginInfo]) -> bool:
-    """Whether the plugin ``name`` that a run trained as a Python object (its ``[provenance.versions]`` entry
-    ``version``, :func:`~mvae_core.host.object_version`) can be constructed again without the object: its class is
-    the registered plugin of that name (the same class, not a subclass), and the run recorded its settings in
-    ``plugins`` (``[plugins.<name>]``, :func:`~mvae_core.host.object_settings`), which build it as they build the
-    registered plugin. An object of another class (a notebook's), or one without a settings model, is not."""
-    plugin_class = object_class(version)
-    return (
-        plugin_class is not None
-        and name in registered
-        and name in plugins.sections()
-        and is_registered_class(plugin_class, registered[name])
-    )
 
 
 def installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:

@@ -6,21 +6,27 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from mvae_core.config import PROVENANCE, read_toml
 from mvae_core.errors import ConfigError, MvaeError
-from mvae_core.host import OBJECT_ORIGIN
+from mvae_core.host import OBJECT_ORIGIN, rebuilt_from_settings
 from mvae_core.run_files import CONFIG, RunFiles
 
 _Said = TypeVar("_Said", bound=MvaeError)
 
 
-def object_plugins(versions: Mapping[str, Any]) -> list[str]:
+def object_plugins(versions: Mapping[str, Any], sections: Collection[str] = ()) -> list[str]:
     """The plugins that ``versions`` (a run's ``[provenance.versions]``, or the versions that train it) record as
-    Python objects (``object module:Class``, :data:`~mvae_core.host.OBJECT_ORIGIN`), by name."""
-    return [name for name, version in versions.items() if str(version).startswith(OBJECT_ORIGIN)]
+    Python objects (``object module:Class``, :data:`~mvae_core.host.OBJECT_ORIGIN`), by name, that a resume must be
+    handed back: not those its ``sections`` (the names of its ``[plugins.<name>]`` tables) let a resume construct
+    again (:func:`~mvae_core.host.rebuilt_from_settings`)."""
+    return [
+        name
+        for name, version in versions.items()
+        if str(version).startswith(OBJECT_ORIGIN) and not rebuilt_from_settings(name, str(version), sections)
+    ]
 
 
 class Steps(NamedTuple):
@@ -71,11 +77,15 @@ class RunSteps(RunFiles):
         config reader: the messages that name the next step read it, those about a missing or damaged
         ``config.toml`` too, and the run's own errors say what is wrong with it."""
         try:
-            provenance = read_toml(self.path / CONFIG).get(PROVENANCE)
+            config = read_toml(self.path / CONFIG)
         except ConfigError:
             return []
+        provenance, plugins = config.get(PROVENANCE), config.get("plugins")
         versions = provenance.get("versions") if isinstance(provenance, dict) else None
-        return object_plugins(versions) if isinstance(versions, dict) else []
+        sections = (
+            [name for name, table in plugins.items() if isinstance(table, dict)] if isinstance(plugins, dict) else []
+        )
+        return object_plugins(versions, sections) if isinstance(versions, dict) else []
 
     def steps(
         self, python: bool, objects: Sequence[str] | None = None, world: int = 1, epochs: int | None = None

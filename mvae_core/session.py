@@ -39,7 +39,7 @@ import os
 import shlex
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -384,7 +384,7 @@ def _fit(
     it continues, and warns once. A signal or a set ``stop`` pauses it. A new
     run starts from the ``starting`` weights when given (a resume restores its checkpoint's)."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
-    steps = _next_steps(run, versions, dist)
+    steps = _next_steps(run, versions, cfg.plugins.sections(), dist)
     where = _Whereabouts()
     initial = starting.state if starting is not None and checkpoint is None else None
 
@@ -418,11 +418,13 @@ def _fit(
     return _trained(run, steps, result, reporter)
 
 
-def _next_steps(run: RunDir, versions: Mapping[str, str], dist: Distributed) -> tuple[Steps, Steps]:
+def _next_steps(
+    run: RunDir, versions: Mapping[str, str], sections: Collection[str], dist: Distributed
+) -> tuple[Steps, Steps]:
     """How the messages of ``run``'s end name the next step (:meth:`RunDir.steps`): as ``mvae_core`` calls and as
     ``mvae`` commands, naming the plugin objects a resume must hand back (:func:`~mvae_core.run_steps.object_plugins`
-    of the run's ``versions``) and the processes it trains in."""
-    objects = object_plugins(versions)
+    of the run's ``versions``, but those its plugin ``sections`` construct again) and the processes it trains in."""
+    objects = object_plugins(versions, sections)
     return (run.steps(python=True, objects=objects, world=dist.world),
             run.steps(python=False, objects=objects, world=dist.world))  # fmt: skip
 

@@ -18,7 +18,7 @@ import mvae_core
 from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.config import ConfigError
-from mvae_core.errors import ResumeRefused
+from mvae_core.errors import ResumeRefused, RunExists
 from mvae_core.version import VERSION
 from mvae_plugins.kl_anneal import KlAnneal
 from tests.training import TINY
@@ -54,6 +54,13 @@ def test_an_object_of_a_registered_plugins_class_resumes_on_the_command_line(kl_
     metrics = mvae_core.load(run).metrics()
     assert [record["weights"]["kl"] for record in metrics] == [0.0, 0.25]  # the recorded schedule, not the default
     assert _config(run)["plugins"]["kl_anneal"]["schedule"] == SCHEDULE
+
+
+def test_the_resume_that_messages_name_needs_no_such_object_back(kl_object_run, synth_dir):
+    kl = KlAnneal(KlAnneal.Config(schedule=SCHEDULE))
+    with pytest.raises(RunExists) as rerun:
+        mvae_core.train([synth_dir], kl_object_run, overrides=TINY, epochs=2, plugins=[kl], progress=False)
+    assert f"mvae_core.train(out={str(kl_object_run)!r}, resume=True, epochs=2)" in str(rerun.value)
 
 
 def test_handing_the_object_back_with_other_settings_is_refused(kl_object_run, tmp_path):
