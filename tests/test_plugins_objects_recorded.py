@@ -78,6 +78,16 @@ def test_handing_the_object_back_with_other_settings_is_refused(kl_object_run, t
     assert result.epochs_run == 2
 
 
+def test_a_new_run_from_the_runs_config_takes_the_object_that_has_its_settings(kl_object_run, synth_dir, tmp_path):
+    kl = KlAnneal(KlAnneal.Config(schedule=SCHEDULE))
+    config = kl_object_run / "config.toml"
+    result = mvae_core.train([synth_dir], tmp_path / "new", config=config, epochs=1, plugins=[kl], progress=False)
+    assert _config(result.path)["plugins"]["kl_anneal"]["schedule"] == SCHEDULE
+    with pytest.raises(ConfigError, match=r"schedule\.epochs 4\.0 here, 9\.0 in the object"):
+        other = KlAnneal(KlAnneal.Config(schedule={**SCHEDULE, "epochs": 9.0}))
+        mvae_core.train([synth_dir], tmp_path / "other", config=config, epochs=1, plugins=[other], progress=False)
+
+
 class Scaled:
     """A notebook's plugin with a settings model (no registered plugin has its class)."""
 
