@@ -74,9 +74,8 @@ def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: M
 
 def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, Any], epochs: int | None) -> None:
     """A resumed run gets back every plugin it was started with: registered ones by name, objects from the caller,
-    but for an object that :func:`~mvae_core.host.rebuilt_from_settings` can construct again (then the object may be given back, and
-    need not). ``epochs``: the budget the caller asked for (None: none given), which the resume a refusal names
-    carries."""
+    but an object that :func:`~mvae_core.host.rebuilt_from_settings` constructs again (it may be given back, and need
+    not). ``epochs``: the budget the caller asked for (None: none given), which the resume a refusal names carries."""
     versions = run.read_provenance().get("versions", {})
     used = {name: str(versions.get(name, "")) for name in cfg.plugins.enabled}
     registered = available_plugins()
