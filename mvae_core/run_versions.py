@@ -10,8 +10,9 @@ from collections.abc import Mapping
 
 from mvae_core.checkpoint import CheckpointError, WeightsMismatch
 from mvae_core.config import PROVENANCE, MvaeConfig
-from mvae_core.host import OBJECT_ORIGIN
+from mvae_core.host import OBJECT_ORIGIN, is_registered_class, object_class
 from mvae_core.models import VERSION_KEY_PREFIX, installed_model_version, model_versions
+from mvae_core.plugins import available_plugins
 from mvae_core.provenance import distribution_version, last_part_versions, part_name
 from mvae_core.run_config import RunConfig
 from mvae_core.version import VERSION
@@ -31,6 +32,38 @@ def training_versions(cfg: MvaeConfig, numerics: Mapping[str, str], plugins: Map
     return {"mvae": VERSION, **numerics, **model_versions(cfg), **plugins}
 
 
+def same_plugin_code(name: str, was: str, now: str) -> bool:
+    """Whether the plugin ``name`` recorded as ``was`` and as ``now`` in ``[provenance.versions]`` (a registered
+    plugin's version, or a plugin object's ``object module:Class from <distribution> <version>``,
+    :func:`~mvae_core.host.object_version`) is the same code, though recorded another way:
+
+    - two objects of the same class, of the same version where both name one (a run recorded before objects named
+      their distribution and version says only ``object module:Class``: unknown is no change);
+    - an object of the registered plugin ``name``'s own class (:func:`~mvae_core.host.is_registered_class`) and
+      that registered plugin, of the same version (a resume that builds the object again from its recorded
+      settings, :func:`~mvae_core.host.rebuilt_from_settings`).
+
+    Another class, or another version, is a change."""
+    was_class, now_class = object_class(was), object_class(now)
+    if was_class is None and now_class is None:
+        return was == now
+    if was_class is not None and now_class is not None:
+        versions = {_object_version(was), _object_version(now)} - {None}
+        return was_class == now_class and len(versions) <= 1
+    plugin_class, entry, version = (was_class, was, now) if was_class is not None else (now_class, now, was)
+    registered = available_plugins().get(name)
+    return (
+        _object_version(entry) == version and registered is not None and is_registered_class(plugin_class, registered)
+    )
+
+
+def _object_version(entry: str) -> str | None:
+    """The version a plugin object's ``[provenance.versions]`` entry names (``object module:Class from mvae 0.1.0``
+    → ``0.1.0``); None when it names none (a class of a script, or a run recorded before objects named one)."""
+    words = entry.removeprefix(OBJECT_ORIGIN).split()
+    return words[3] if len(words) == 4 and words[1] == "from" else None
+
+
 class RunVersions(RunConfig):
     """The part of :class:`~mvae_core.run.RunDir` that records and names the versions that trained the run."""
 
@@ -38,11 +71,17 @@ class RunVersions(RunConfig):
         """Record that the versions in ``versions`` train the run from ``epoch`` (1-based) on, when any differs from
         those that trained its last part: ``[provenance.versions]`` keeps the versions the run started with, and
         each resume that changed one adds a ``[[provenance.resumed]]`` entry (``from_epoch``, counted from 1 as the
-        console counts, and ``versions`` holding the ones that changed). Returns the changes, ``{name: (before,
-        now)}`` (empty: nothing written)."""
+        console counts, and ``versions`` holding the ones that changed). A plugin recorded another way but with the
+        same code (:func:`same_plugin_code`: an object of a registered plugin's own class built again from its
+        recorded settings, a run recorded before objects named their version) has not changed. Returns the
+        changes, ``{name: (before, now)}`` (empty: nothing written)."""
         provenance = self.read_provenance()
         before = self.trained_versions()
-        changed = {n: (str(before.get(n, "none")), str(v)) for n, v in versions.items() if before.get(n) != v}
+        changed = {
+            n: (str(before.get(n, "none")), str(v))
+            for n, v in versions.items()
+            if before.get(n) != v and not (n in before and same_plugin_code(n, str(before[n]), str(v)))
+        }
         if changed:
             tree = self._read_tree()
             entry = {"from_epoch": epoch, "versions": {n: now for n, (_, now) in changed.items()}}
