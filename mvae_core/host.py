@@ -35,6 +35,7 @@ from pydantic_core import PydanticSerializationError
 from mvae_core import hookspecs
 from mvae_core.config import ConfigError, PluginsConfig, dotted_settings, format_validation_error, settings_tree
 from mvae_core.errors import InputError, shortened
+from mvae_core.out_of_memory import RanOutIn, memory_ran_out
 from mvae_core.plugins import (
     PluginError,
     PluginInfo,
@@ -452,17 +453,22 @@ class PluginHost:
     def _speaking(self, plugin: str, hook: str, function: Callable[..., Any]) -> Iterator[None]:
         """While ``plugin``'s implementation of ``hook`` (``function``) runs, ``emit``/``record`` are attributed to it,
         and an error it raises becomes a :class:`PluginError` naming it, the hook and, when the traceback passes
-        through it, the innermost line of the plugin's own code (``(at file:line)``; the CLI shows no traceback). One
-        raised by another plugin that a wrapper wraps passes through as it is."""
+        through it, the innermost line of the plugin's own code (``(at file:line)``; the CLI shows no traceback);
+        but the machine running out of memory there (:func:`~mvae_core.out_of_memory.memory_ran_out`) is no bug of
+        the plugin: that becomes a :class:`~mvae_core.out_of_memory.RanOutIn` saying where, which a training ends
+        with as it ends with any memory running out (:func:`~mvae_core.run_ending.machine_limits`). One raised by
+        another plugin that a wrapper wraps passes through as it is."""
         outbox = self.outbox
         previous = outbox.speaker if outbox is not None else plugin
         if outbox is not None:
             outbox.speaker = plugin
         try:
             yield
-        except PluginError:
+        except (PluginError, RanOutIn):
             raise
         except Exception as exc:
+            if memory_ran_out(exc) is not None:
+                raise RanOutIn(f"in {hook} of plugin {plugin!r}") from exc
             where = own_code_line(exc, function)
             raise PluginError(
                 f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {one_line(exc)}"

@@ -20,7 +20,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.distributed import Distributed, PeerRanOut, RanOut
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
-from mvae_core.out_of_memory import OUT_OF_MEMORY, as_raised, memory_ran_out
+from mvae_core.out_of_memory import free, memory_ran_out, memory_words
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, FAILURE
@@ -189,7 +189,7 @@ def lacked(
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
     python, command_line = (
-        f"{said}; {_free(what)}, then {how.resume} {resumed}"
+        f"{said}; {free(what)}, then {how.resume} {resumed}"
         + _needing_less(what, moving, reached is None, cfg, run, how, resumed)
         for how in steps
     )
@@ -253,11 +253,6 @@ def _needing_less(
     )
 
 
-def _free(what: str) -> str:
-    """The advice to free ``what`` (``"memory"`` or ``"GPU memory"``) that ran out, and who may hold it."""
-    return f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
-
-
 def _smaller_model(cfg: MvaeConfig, how: Steps) -> str:
     """A smaller model, as advice where the memory ran out as the model was built (``how``'s same command with half
     of ``cfg``'s ``model.hidden``, the width of every model's hidden layers), for the caller to end with what that
@@ -291,7 +286,7 @@ def model_check_memory(run: RunDir, cfg: MvaeConfig, resumed: bool) -> Iterator[
         def advice(how: Steps) -> str:
             then = f"{how.resume} {resumes}" if resumed else f"{how.again} starts it"
             over = " over in its place" if resumed else ""
-            return f"{said}; {kept}; {_free(what)}, then {then}" + (
+            return f"{said}; {kept}; {free(what)}, then {then}" + (
                 f"; or {_smaller_model(cfg, how)} starts it{over}" if smaller else ""
             )
 
@@ -302,14 +297,12 @@ def model_check_memory(run: RunDir, cfg: MvaeConfig, resumed: bool) -> Iterator[
 
 def _what_failed(exc: BaseException) -> str:
     """The system's or torch's words for what :func:`ran_out`, without torch's long advice: ``CUDA out of memory.
-    Tried to allocate 20.00 GiB``, ``DefaultCPUAllocator: can't allocate memory: you tried to allocate … bytes``, the
-    file a full disk refused and why."""
-    exc = as_raised(exc)  # a model's code that ran out: its own words, not those naming the model
+    Tried to allocate 20.00 GiB``, ``DefaultCPUAllocator: can't allocate memory: you tried to allocate … bytes``
+    (and where, for a plugin's hook or a model's method: :func:`~mvae_core.out_of_memory.memory_words`), the file a
+    full disk refused and why."""
     if isinstance(exc, OSError):
         return f"{exc.filename}: {reason(exc)}" if exc.filename else reason(exc)
-    text = reason(exc)
-    start = next((text.index(said) for said in OUT_OF_MEMORY if said in text), 0)  # after "[enforce fail at …]"
-    return ". ".join(text[start:].split(". ")[:2]).rstrip(".")
+    return memory_words(exc)
 
 
 def done_line(epochs_run: int, stop_reasons: list[str], run: RunDir) -> str:

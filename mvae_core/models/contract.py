@@ -45,13 +45,20 @@ def model_code(model: str, method: str, function: Callable[..., Any] | None = No
     its package and the method: ``model 'x' (package p) failed to start: TypeError: …`` for ``__init__``, ``model
     'x' (package p): check_config raised TypeError: …`` for another method, with the innermost line of the model's
     own package that the error passed through (``(at file:line)``, as a plugin's error has: the CLI shows no
-    traceback)."""
+    traceback). The machine running out of memory there (:func:`~mvae_core.out_of_memory.memory_ran_out`) is no bug
+    of the model: that becomes a :class:`~mvae_core.out_of_memory.RanOutIn` saying where (``in generate of model
+    'x' (package p)``), which a training (:mod:`~mvae_core.run_ending`), a command
+    (:func:`~mvae_core.cli_output.errors_to_exit`) and the server end with as memory running out."""
     try:
         yield
     except MvaeError:
         raise
     except Exception as exc:
         from mvae_core.host import one_line, own_code_line  # the plugins' rule for "the package's own line"
+        from mvae_core.out_of_memory import RanOutIn, memory_ran_out
+
+        if memory_ran_out(exc) is not None:
+            raise RanOutIn(f"in {method} of {_named(model)}") from exc
 
         what = " failed to start:" if method == "__init__" else f": {method} raised"
         info = _registered(model)
