@@ -10,6 +10,7 @@ those validated by their plugin's ``Config`` (:mod:`mvae_core.plugins`) or their
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 import numbers
 import os
@@ -426,6 +427,9 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:
             message = _unknown_key(model, item["loc"], prefix, isinstance(value, dict))
+        elif item["type"] in ("string_type", "path_type") and isinstance(value, TOML_SCALARS):  # --set file=1
+            expected = PATH_EXPECTED if item["type"] == "path_type" else message  # pydantic's names a Python class
+            message = f"{expected}; {_quoted_fix(field, item['loc'], value)}"
         elif is_non_finite(value):  # nan fails every bound: say what is wrong with it instead
             message = NON_FINITE
         elif item["type"] == "missing" and isinstance(item["loc"][-1], int):  # a fixed-length tuple, too short
@@ -435,8 +439,48 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = _how_to_set(field)
         elif item["type"] == "model_type":  # a value where a section of settings belongs ("train = 3")
             message = f"must be a table of settings ({_as_table(field)})"
+        elif model is not None and _is_unset_word(value) and _accepts_none(_annotation_at(model, item["loc"])):
+            message = f"{message}; {HOW_TO_UNSET}"
         parts.append(field_problem(field, value, message))
     return "; ".join(parts)
+
+
+PATH_EXPECTED = "Input should be a path"
+TOML_SCALARS = (bool, int, float, datetime.date, datetime.time)
+"""The values other than strings that TOML reads from a bare word of ``--set`` (``1``, ``true``, ``2026-12-06``):
+given to a string or path setting, they are refused with the quoted form that gives the string
+(:func:`_quoted_fix`)."""
+
+HOW_TO_UNSET = (
+    "an optional setting is unset by leaving it out, as TOML has no null: remove the key from the config file, and "
+    "give it no --set (Python: no override)"
+)
+UNSET_WORDS = ("none", "null", "nil", "")
+"""What a user writes for "no value" (``--set train.clip_grad_norm=none``): given to an optional setting that
+refuses it, the error says how to unset the setting (:data:`HOW_TO_UNSET`); where such a word is a valid value
+(``data.cache_dir = "none"`` disables the cache, ``plugins.enabled = "none"``) it stays that value."""
+
+
+def _quoted_fix(field: str, loc: tuple[str | int, ...], value: Any) -> str:
+    """How to give the bare word TOML read as ``value`` (a number, a boolean, a date) as a string instead: in quotes,
+    with the ``--set`` that does it for a config key (``give it as a string, in quotes: --set
+    'plugins.x.file="1"' (in a config file: file = "1")``)."""
+    text = value.isoformat() if isinstance(value, datetime.date | datetime.time) else toml_literal(value)
+    quoted = toml_literal(text)
+    if isinstance(loc[-1], int) or field.split(".")[0] not in MvaeConfig.model_fields:  # a list item, or no key
+        return f"give it as a string, in quotes: {quoted}"
+    key = field.rpartition(".")[2]
+    return f"give it as a string, in quotes: --set '{field}={quoted}' (in a config file: {key} = {quoted})"
+
+
+def _is_unset_word(value: Any) -> bool:
+    """``value`` is one of the :data:`UNSET_WORDS` (any case, surrounding spaces ignored)."""
+    return isinstance(value, str) and value.strip().lower() in UNSET_WORDS
+
+
+def _accepts_none(annotation: Any) -> bool:
+    """``annotation`` is ``X | None`` (an optional setting, unset by default)."""
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
 def field_problem(field: str, value: Any, message: str) -> str:
@@ -536,22 +580,29 @@ def section_fields(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     """The setting names of the (nested) section of ``model`` at ``path`` (its ``internal`` fields left out); ``[]``
     where ``path`` is not a section. A section may sit in an optional field, or be an item of a list or a value of a
     dict (``path`` then holds the index or key: ``("bands", "1")``)."""
+    section = _model(_optional(_annotation_at(model, path)))
+    internal = getattr(section, "internal", ())
+    return (
+        [] if section is None else [setting_key(section, name) for name in section.model_fields if name not in internal]
+    )
+
+
+def _annotation_at(model: type[BaseModel], path: tuple[str | int, ...]) -> Any:
+    """The annotation of the setting of ``model`` at ``path`` (pydantic's location, or a dotted key's parts); None
+    where ``path`` names no setting. A section may sit in an optional field, or be an item of a list or a value of a
+    dict (``path`` then holds the index or key: ``("bands", "1")``)."""
     annotation: Any = model
     for part in path:
         annotation = _optional(annotation)
         if (section := _model(annotation)) is not None:
             if part not in section.model_fields:
-                return []
-            annotation = section.model_fields[part].annotation
+                return None
+            annotation = section.model_fields[str(part)].annotation
         elif get_origin(annotation) in (list, tuple, dict) and get_args(annotation):  # part: an index or a key
             annotation = get_args(annotation)[-1]
         else:
-            return []
-    section = _model(_optional(annotation))
-    internal = getattr(section, "internal", ())
-    return (
-        [] if section is None else [setting_key(section, name) for name in section.model_fields if name not in internal]
-    )
+            return None
+    return annotation
 
 
 def settings_tree(settings: BaseModel) -> dict[str, Any]:
