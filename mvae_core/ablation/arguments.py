@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, expand, read_plan
-from mvae_core.config import ConfigError, MvaeConfig, apply_override
+from mvae_core.config import ConfigError, MvaeConfig, apply_override, dotted_settings, settings_tree
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import OptionError
 from mvae_core.suggest import did_you_mean
@@ -155,6 +157,18 @@ def configurations(
         )
         if registered := _registered_name(objects[0]):  # an installed plugin's own class: its name does it
             why += f"which cannot get a Python object; it is plugin {registered!r}: give that name, its settings as overrides"
+            from mvae_core.host import object_settings
+
+            if (settings := object_settings(objects[0])) is not None:  # spelled out: what differs from the defaults
+                try:
+                    defaults = settings_tree(type(settings).model_validate({}))
+                except ValidationError:  # a setting without a default: every setting is spelled out
+                    defaults = {}
+                # a table (a schedule) that differs is spelled out whole: its other keys may not fit the default's
+                own = {k: v for k, v in settings_tree(settings).items() if k not in defaults or defaults[k] != v}
+                overrides = {f"plugins.{registered}.{key}": v for key, v in dotted_settings(own).items()}
+                why += (f" (overrides={overrides!r}, the object's settings where they differ from the defaults)" if overrides
+                        else " (none: the object has the plugin's default settings)")  # fmt: skip
         else:
             why += ("which cannot get a Python object; package the plugin (docs/plugins.md, Writing, testing and "
                     "publishing a plugin) and give its name")  # fmt: skip
