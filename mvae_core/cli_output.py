@@ -79,10 +79,13 @@ def only_rank_0_reports() -> Iterator[None]:
 
 
 @contextmanager
-def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
+def errors_to_exit(*also: type[Exception], less: str | None = None) -> Iterator[None]:
     """Inside the block, an :class:`MvaeError` (or one of ``also``, exit code 2) ends the command through
     :func:`fail`. Under torchrun, ranks above 0 exit without a word for an error every rank meets alike
-    (``same_on_every_rank``) and name themselves in any other."""
+    (``same_on_every_rank``) and name themselves in any other. The machine running out of memory or GPU memory
+    (:func:`~mvae_core.out_of_memory.memory_ran_out`: in a model's method or a plugin's hook too, which is no bug of
+    theirs) ends it with exit 1 in one line (:func:`~mvae_core.out_of_memory.ran_out_line`): free it and run the
+    command again, or ``less``, what asks the command for less at once (``fewer points (--random N)``)."""
     try:
         yield
     except MvaeError as exc:
@@ -91,6 +94,12 @@ def errors_to_exit(*also: type[Exception]) -> Iterator[None]:
             raise typer.Exit(exc.exit_code) from None  # rank 0 says the same
         prefix = f"rank {rank}: " if rank > 0 else ""
         raise fail(prefix + exc.command_line_message(), exc.exit_code, exc.label) from None
+    except (MemoryError, RuntimeError) as exc:
+        from mvae_core.out_of_memory import ran_out_line  # imports torch: only once it ran out
+
+        if (said := ran_out_line(exc, less=less)) is None:
+            raise  # a bug: its traceback
+        raise fail(said, 1) from None
     except also as exc:
         raise fail(str(exc)) from None
 

@@ -70,10 +70,13 @@ def free(what: str) -> str:
     return f"free {what} (another {'process' if what == 'GPU memory' else 'program'} may hold it)"
 
 
-def ran_out_line(exc: BaseException, what: str, less: str | None = None) -> str:
-    """The one line of a command (not a training: :mod:`~mvae_core.run_ending` says those) that ran out of ``what``
-    (:func:`memory_ran_out` of ``exc``): what ran out, torch's words and where (:func:`memory_words`), and what to
-    do: free it and run the command again, or ``less``, what asks less of it (``fewer points (--random N)``)."""
-    return f"ran out of {what} ({memory_words(exc)}); {free(what)}, then run it again" + (
+def ran_out_line(exc: BaseException, again: str = "run it again", less: str | None = None) -> str | None:
+    """The one line of a command or a request (not a training: :mod:`~mvae_core.run_ending` says those) that ``exc``
+    ended by the machine running out of memory (:func:`memory_ran_out`), else None: what ran out, torch's words and
+    where (:func:`memory_words`), and what to do: free it and ``again``, or ``less``, what asks less of it at once
+    (``fewer points (--random N)``)."""
+    if (what := memory_ran_out(exc)) is None:
+        return None
+    return f"ran out of {what} ({memory_words(exc)}); {free(what)}, then {again}" + (
         f", or ask for less at once: {less}" if less else ""
     )

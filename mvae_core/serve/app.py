@@ -18,10 +18,11 @@
 
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
 server does not let in (:mod:`~mvae_core.serve.guard`), 404 for an unknown path, 405 for a wrong method, 413 for a
-body over its cap, 422 for a parameter the engine refuses; anything unexpected is a 500 with its message (uvicorn
-logs its traceback), and the server goes on serving. A client that disconnects before its body has
-arrived gets nothing and leaves nothing in the log. There is no WebSocket API: a handshake is answered with a 404
-saying so.
+body over its cap, 422 for a parameter the engine refuses, 503 when the machine ran out of memory making the answer
+(``ran out of memory (…); free memory (another program may hold it), then ask again``: no bug, so nothing more is
+logged); anything unexpected is a 500 with its message (uvicorn logs its traceback), and the server goes on serving.
+A client that disconnects before its body has arrived gets nothing and leaves nothing in the log. There is no
+WebSocket API: a handshake is answered with a 404 saying so.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
+from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
 from mvae_core.serve.guard import OriginGuard
 from mvae_core.suggest import closest, did_you_mean
@@ -171,6 +173,8 @@ def create_app(
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
+        MemoryError: _ran_out,
+        RuntimeError: _ran_out,
         Exception: _unexpected,
     }
     guard = {"allow_origins": allow_origins, "local_only": local_only, "names": names}
@@ -280,6 +284,15 @@ async def _no_websocket(websocket: WebSocket) -> None:
         await websocket.send_denial_response(_error(404, NO_WEBSOCKET))
     else:
         await websocket.close(code=1008, reason=NO_WEBSOCKET[:120])
+
+
+def _ran_out(request: Request, exc: Exception) -> JSONResponse:
+    """A 503 saying that the machine ran out of memory making the answer (:func:`~mvae_core.out_of_memory.ran_out_line`,
+    a model's own code included: no bug of the model, so no traceback is logged); any other error is re-raised, for
+    :func:`_unexpected`."""
+    if (said := ran_out_line(exc, again="ask again")) is None:
+        raise exc
+    return _error(503, said)
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

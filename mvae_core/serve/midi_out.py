@@ -34,6 +34,7 @@ import mido
 
 from mvae_core.errors import MvaeError
 from mvae_core.loop_file import STEP_TICKS, TimedNote, step_seconds
+from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import Engine, Loop, LoopRequest
 from mvae_core.serve.knobs import KNOBS
 from mvae_core.serve.midi_clock import ClockFollower, Schedule
@@ -96,7 +97,8 @@ def loop_events(loop: Loop, start: float) -> list[tuple[float, mido.Message]]:
 
 class NextLoop:
     """The loop MIDI out plays next, of a request to ``engine``. A loop the model cannot make (an
-    :class:`~mvae_core.errors.MvaeError`: a model's or plugin's bug, a point it cannot decode) plays as silence, and
+    :class:`~mvae_core.errors.MvaeError`: a model's or plugin's bug, a point it cannot decode; or the machine running
+    out of memory, :func:`~mvae_core.out_of_memory.ran_out_line`) plays as silence, and
     one console error says why until a loop is made again: MIDI out keeps time and plays again once the performer
     moves on, where the error ended its thread and MIDI out stayed silent with the server running."""
 
@@ -107,10 +109,13 @@ class NextLoop:
     def __call__(self, request: LoopRequest) -> Loop:
         try:
             loop = self.engine.loop(request, make_current=False)
-        except MvaeError as exc:
-            if str(exc) != self.failure:
-                log.error("error: MIDI out plays silence until the next loop can be made: %s", exc)
-            self.failure = str(exc)
+        except (MvaeError, MemoryError, RuntimeError) as exc:
+            said = str(exc) if isinstance(exc, MvaeError) else ran_out_line(exc, again="the next loop plays")
+            if said is None:  # a bug, not the machine running out of memory
+                raise
+            if said != self.failure:
+                log.error("error: MIDI out plays silence until the next loop can be made: %s", said)
+            self.failure = said
             return Loop(request, [])
         self.failure = None
         return loop

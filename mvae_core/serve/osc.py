@@ -35,6 +35,7 @@ from typing import Any
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
+from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import Engine, RequestError
 from mvae_core.suggest import closest
 
@@ -157,6 +158,8 @@ class OscAnswers:
         except RequestError as exc:
             return message(f"{PREFIX}/error", f"{address[:80]}: {exc}")
         except Exception as exc:  # a bug (a package model's player): said to the sender, as HTTP's 500 is
+            if (said := ran_out_line(exc, again="ask again")) is not None:  # the machine's failure: said, not logged
+                return message(f"{PREFIX}/error", f"{address[:80]}: {said}"[:300])
             log.exception("error: OSC %s", address[:80])
             return message(f"{PREFIX}/error", f"{address[:80]}: internal error: {type(exc).__name__}: {exc}"[:300])
 
