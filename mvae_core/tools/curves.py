@@ -8,7 +8,10 @@ half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--m
 line per number (a list gives one line per element). Epochs with events get a vertical line in every panel: red for
 a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
 in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
-quantized data) leave gaps.
+quantized data) leave gaps; a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
+goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
+panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
+legend names no line hidden under another.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
+from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.run_files import METRICS
 from mvae_core.suggest import did_you_mean
@@ -34,6 +40,25 @@ EVENT_WIDTH = 150
 EVENT_LINES = 3
 """Characters of a line of the figure's event footer, and the most lines an event takes: a warning's advice is at
 its end (a plugin's start-up warning runs to 300 characters: ``ts_ramp``'s lost its advice at two lines)."""
+LEGEND_SPOTS = (
+    "upper right",
+    "upper left",
+    "lower right",
+    "lower left",
+    "center right",
+    "center left",
+    "upper center",
+    "lower center",
+    "center",
+)
+"""Where a panel's legend may go inside it, in order of preference; the first that covers no line is taken."""
+LEGEND_CLEARANCE = 3.0
+"""Pixels a legend keeps from a line (half a line's width and a little air)."""
+ZERO_MARGIN = 0.04
+"""The share of the active-units panel below 0, on both its axes: a line at 0 (no active unit, an F1 of 0) showed
+under the frame."""
+SHARED_LINE_COLOUR = "0.3"
+"""The colour of a line that several terms share (their weights are equal in every epoch)."""
 
 
 def loss_terms(records: list[dict[str, Any]]) -> list[str]:
@@ -124,6 +149,101 @@ def event_label(epochs: list[int], level: str, text: str) -> str:
     return f"epoch{'s' if len(epochs) > 1 else ''} {', '.join(map(str, epochs))} {level}: {text}"
 
 
+def equal_series(named: dict[str, list[float]]) -> dict[str, list[float]]:
+    """``named`` with the series equal in every epoch (gaps included) merged into one, labelled with their names
+    joined by commas (``onset, velocity, duration``), in the order of their first name: three weights at 1 drawn as
+    three lines showed only the last, and the legend named two lines that were not to be seen."""
+    merged: dict[str, list[float]] = {}
+    for name, values in named.items():
+        same = next((label for label, kept in merged.items() if np.array_equal(kept, values, equal_nan=True)), None)
+        if same is None:
+            merged[name] = values
+        else:
+            merged[f"{same}, {name}"] = merged.pop(same)
+    return merged
+
+
+def isolated(values: list[float]) -> list[bool]:
+    """Per value, whether it is a number with no number beside it: a line draws nothing there (a run of one epoch,
+    an epoch between two gaps), so it gets a dot."""
+    finite = np.isfinite(np.asarray(values, dtype=float))
+    before = np.concatenate(([False], finite[:-1]))
+    after = np.concatenate((finite[1:], [False]))
+    return (finite & ~before & ~after).tolist()
+
+
+def covers_a_line(box: Any, axes: list[Any]) -> bool:
+    """Whether the display-coordinate box ``box`` (grown by :data:`LEGEND_CLEARANCE`) touches a segment or a lone
+    point of a line of ``axes`` drawn in data coordinates (an event's vertical line, which spans the panel, is not
+    data). Call it once the figure's layout and the axes' limits are final."""
+    x0, y0, x1, y1 = (
+        box.x0 - LEGEND_CLEARANCE,
+        box.y0 - LEGEND_CLEARANCE,
+        box.x1 + LEGEND_CLEARANCE,
+        box.y1 + LEGEND_CLEARANCE,
+    )
+    for ax in axes:
+        for line in ax.get_lines():
+            if line.get_transform() != ax.transData:
+                continue
+            points = line.get_transform().transform_path(line.get_path()).vertices
+            starts, ends = points[:-1], points[1:]
+            whole = np.isfinite(starts).all(axis=1) & np.isfinite(ends).all(axis=1)
+            lone = points[np.isfinite(points).all(axis=1)]
+            starts, ends = np.concatenate((starts[whole], lone)), np.concatenate((ends[whole], lone))
+            if _segments_meet_box(starts, ends, (x0, y0, x1, y1)):
+                return True
+    return False
+
+
+def _segments_meet_box(starts: np.ndarray, ends: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    """Whether any segment ``starts[i]``–``ends[i]`` (a point when they are equal) meets the box ``(x0, y0, x1,
+    y1)``: Liang–Barsky clipping, all segments at once."""
+    x0, y0, x1, y1 = box
+    delta = ends - starts
+    low, high = np.zeros(len(starts)), np.ones(len(starts))
+    inside = np.ones(len(starts), dtype=bool)
+    for step, room in (
+        (-delta[:, 0], starts[:, 0] - x0),
+        (delta[:, 0], x1 - starts[:, 0]),
+        (-delta[:, 1], starts[:, 1] - y0),
+        (delta[:, 1], y1 - starts[:, 1]),
+    ):
+        parallel = step == 0
+        inside &= ~(parallel & (room < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = room / step
+        low = np.where(~parallel & (step < 0), np.maximum(low, ratio), low)
+        high = np.where(~parallel & (step > 0), np.minimum(high, ratio), high)
+    return bool((inside & (low <= high)).any())
+
+
+def legend_clear_of_lines(ax: Any, handles: list[Any], twins: tuple[Any, ...] = ()) -> Any:
+    """A legend of ``handles`` on ``ax`` that covers no line of ``ax`` or of ``twins`` (axes drawn over it, such as a
+    second y axis): at the first spot of :data:`LEGEND_SPOTS` that is free, measured on the figure's renderer; where
+    none is, at the upper right with the top of ``ax`` and ``twins`` raised so that every line runs below it. Call it
+    once the figure's layout is final (a later layout moves the axes under the legend)."""
+    panel = [ax, *twins]
+    renderer = ax.figure.canvas.get_renderer()
+    for spot in LEGEND_SPOTS:
+        legend = ax.legend(handles=handles, loc=spot, fontsize=7, ncol=2)
+        if not covers_a_line(legend.get_window_extent(renderer), panel):
+            return legend
+    legend = ax.legend(handles=handles, loc="upper right", fontsize=7, ncol=2)
+    taken = (ax.bbox.y1 - legend.get_window_extent(renderer).y0 + 2 * LEGEND_CLEARANCE) / ax.bbox.height
+    for each in panel:
+        _raise_top(each, taken)
+    return legend
+
+
+def _raise_top(ax: Any, share: float) -> None:
+    """Raise the top of ``ax``'s y axis so that what it shows now fills the lower ``1 - share`` of it, in the axis'
+    own scale (linear or log); the lines keep at least the lower fifth when a legend is taller than the panel."""
+    bottom, top = ax.transScale.transform([[0, ax.get_ylim()[0]], [0, ax.get_ylim()[1]]])[:, 1]
+    raised = bottom + (top - bottom) / max(1 - share, 0.2)
+    ax.set_ylim(top=ax.transScale.inverted().transform([[0, raised]])[0, 1])
+
+
 def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
     """Draw the curves of the run in ``run_dir`` to ``out`` (``.png`` added when it has no suffix); returns the path
     written. :class:`ToolError` when no epoch has finished; a folder that is not a run is named for what it holds
@@ -153,6 +273,11 @@ def draw_curves(
     from matplotlib.ticker import MaxNLocator
 
     epochs = [epoch_number(int(r["epoch"])) for r in records]
+
+    def draw(ax: Any, values: list[float], **style: Any) -> None:
+        lone = isolated(values)
+        ax.plot(epochs, values, marker="o" if any(lone) else "", markersize=3, markevery=lone, **style)
+
     colours = {term: f"C{i}" for i, term in enumerate(loss_terms(records))}
     rows = 3 + math.ceil(len(extra) / 2)
     fig, axes = plt.subplots(rows, 2, figsize=(12, 11 + 3.5 * (rows - 3)), sharex=True, squeeze=False)
@@ -160,63 +285,59 @@ def draw_curves(
     spare = list(axes[3:].ravel())
     for ax, (path, lines) in zip(spare, extra.items(), strict=False):
         for label, values in lines.items():
-            ax.plot(epochs, values, label=label.removeprefix(path) or path)
+            draw(ax, values, label=label.removeprefix(path) or path)
         ax.set_title(path)
-        if len(lines) > 1:
-            ax.legend(fontsize=7, ncol=2)
     for ax in spare[len(extra) :]:
         ax.set_visible(False)
     for term in colours:
-        train.plot(epochs, series(records, "train", term), color=colours[term], label=term)
-        val.plot(epochs, series(records, "val", term), color=colours[term], label=term)
-        weights.plot(epochs, series(records, "weights", term), color=colours[term], label=term)
-    val.plot(epochs, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
+        draw(train, series(records, "train", term), color=colours[term], label=term)
+        draw(val, series(records, "val", term), color=colours[term], label=term)
+    draw(val, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
     for ax, name in ((train, "train loss per term (mean per loop)"), (val, "validation loss per term")):
         ax.set_yscale("log")
         ax.set_title(name)
+    for label, values in equal_series({term: series(records, "weights", term) for term in colours}).items():
+        draw(weights, values, color=colours.get(label, SHARED_LINE_COLOUR), label=label)
     weights.set_title("applied loss-weight multipliers (plugins)")
     rates = series(records, "lr")
-    lr.plot(epochs, rates, color="C0")
+    draw(lr, rates, color="C0")
     positive = [r for r in rates if r > 0]  # NaN (a missing rate) is not
     if positive and max(positive) > 10 * min(positive):
         lr.set_yscale("log")
-    else:
+    else:  # from 0: a step of 2 % drawn over the span of the rates alone looked like a rate that collapsed
         lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
-        if positive and max(positive) == min(positive):  # matplotlib would span ±4 %: 0.96 .. 1.04 looks like change
-            lr.set_ylim(0, 1.25 * positive[0])
+        lr.set_ylim(0, 1.25 * max(positive, default=1))
     lr.set_title("learning rate")
     ratio = series(records, "timing_spread_ratio")  # undefined (null) on quantized data: no spread to compare
     defined = any(not math.isnan(r) for r in ratio)
     ratio_label = "timing_spread_ratio" if defined else "timing_spread_ratio: none (quantized data)"
-    timing.plot(epochs, ratio, color="C3", label=ratio_label)
-    timing.plot(epochs, series(records, "timing_std", "data"), color="C7", ls="--", label="timing_std data")
-    timing.plot(epochs, series(records, "timing_std", "recon"), color="C2", label="timing_std recon")
-    timing.set_title("timing spread (ratio; std in half-steps)")
+    draw(timing, ratio, color="C3", label=ratio_label)
+    draw(timing, series(records, "timing_std", "data"), color="C7", ls="--", label="timing_std data")
+    draw(timing, series(records, "timing_std", "recon"), color="C2", label="timing_std recon")
+    timing.set_title("timing spread")
+    timing.set_ylabel(f"ratio; std in {TIMING_UNIT}", fontsize=8)
     active = series(records, "active_units")
-    units.step(epochs, active, where="mid", color="C4", label="active units")
+    draw(units, active, drawstyle="steps-mid", color="C4", label="active units")
     units.set_ylabel("active latent units")
     units.yaxis.set_major_locator(MaxNLocator(integer=True))
-    units.set_ylim(bottom=0, top=max((u for u in active if not math.isnan(u)), default=0) + 1)
+    top = max((u for u in active if not math.isnan(u)), default=0) + 1
     units.set_title("active units and reconstruction F1")
     f1 = units.twinx()
-    f1.plot(epochs, series(records, "onset_f1"), color="C1", label="onset_f1")
-    f1.plot(epochs, series(records, "rhythm_f1"), color="C9", label="rhythm_f1")
-    f1.set_ylim(0, 1)
+    draw(f1, series(records, "onset_f1"), color="C1", label="onset_f1")
+    draw(f1, series(records, "rhythm_f1"), color="C9", label="rhythm_f1")
+    # both axes a little below 0, by the same share, so that a line at 0 shows above the frame and the zeros align
+    units.set_ylim(-ZERO_MARGIN * top, top)
+    f1.set_ylim(-ZERO_MARGIN, 1)
     f1.set_ylabel("F1 (notes; rhythm: steps only)")
-    for ax in (train, val, weights, timing):
-        ax.legend(fontsize=7, ncol=2)
-    units.legend(handles=units.get_lines() + f1.get_lines(), fontsize=7, loc="lower right")
-    marked = events(records)
     for ax in axes.ravel():
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        for epoch, level, _ in marked:
-            ax.axvline(epoch, color=EVENT_COLOURS.get(level, "tab:gray"), lw=1, ls=":" if level != "stop" else "-")
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
     if len(extra) % 2:
         axes[-2][-1].xaxis.set_tick_params(labelbottom=True)  # the panel above the hidden one shows the epochs
         axes[-2][-1].set_xlabel("epoch")
+    marked = events(records)
     distinct = distinct_events(marked)
     listed = [
         part
@@ -229,6 +350,14 @@ def draw_curves(
     fig.suptitle(title)
     with missing_glyphs_said(out):  # a run named in Japanese: one warning, not two lines per character and drawing
         fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
+        for ax in (train, val, weights, timing, *spare[: len(extra)]):  # measured where the layout put the lines
+            if len(ax.get_lines()) > 1:
+                legend_clear_of_lines(ax, ax.get_lines())
+        legend_clear_of_lines(units, units.get_lines() + f1.get_lines(), twins=(f1,))
+        for ax in axes.ravel():  # after the legends: an event's line spans its panel, and a legend may cover part
+            for epoch, level, _ in marked:
+                colour = EVENT_COLOURS.get(level, "tab:gray")
+                ax.axvline(epoch, color=colour, lw=1, ls=":" if level != "stop" else "-")
         for k, line in enumerate(listed):
             fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, line, fontsize=7, family="monospace")
         atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
