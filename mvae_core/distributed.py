@@ -192,8 +192,9 @@ class Distributed:
             reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
             raise PeerLost(
                 f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names "
-                "it (exitcode -9: killed, e.g. out of memory). The run's last checkpoint, if it has one, is kept: "
-                "continue with the same torchrun command and train --resume RUN"
+                "which ended first and how (its exitcode: -9 means killed, as by the out-of-memory killer or a kill "
+                "-9). The run's last checkpoint, if it has one, is kept: continue with the same torchrun command and "
+                "train --resume RUN"
             ) from exc
 
     def check_batch_size(self, batch_size: int) -> None:

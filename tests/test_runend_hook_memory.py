@@ -2,7 +2,7 @@
 weights in ``mvae_validation_start``) ends the training as memory running out anywhere in it does: one line naming
 what ran out and where (the plugin and its hook), ``failure.json`` saying ``out of memory``, and the memory's advice.
 It ended as ``plugin 'x' failed in mvae_loss: MemoryError``, the plugin's bug (``plugin failed``); and a plugin's own
-error still does."""
+error still does. And a process of a job that is lost is no longer said to have run out of memory."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import torch
 
 import mvae_core
 from mvae_core import hookimpl
+from mvae_core.distributed import Distributed, PeerLost
 from mvae_core.errors import RunFailed
 from mvae_core.run import RunDir
 from tests.training import TINY
@@ -69,3 +70,18 @@ def test_a_plugin_own_error_in_its_hook_is_still_the_plugin_failing(synth_dir, t
                         progress=False)  # fmt: skip
     assert "plugin 'big_term' failed in mvae_loss: ValueError: bad term" in str(caught.value)
     assert RunDir(run).read_failure()["error"] == "plugin failed"
+
+
+def test_a_lost_process_is_not_said_to_have_run_out_of_memory(monkeypatch):
+    """A collective that fails because another process ended (``PeerLost``) said ``exitcode -9: killed, e.g. out of
+    memory`` whatever ended it: this process does not know why; torchrun's report says which and how."""
+    job = Distributed(torch.device("cpu"), rank=0, world=2)
+    monkeypatch.setattr(Distributed, "_told", lambda self: None)  # no process told the job that it ran out
+    with pytest.raises(PeerLost) as caught, job._collective():
+        raise RuntimeError("[../gloo/transport/tcp/pair.cc:537] Read error [127.0.0.1]:29500: Connection reset by peer")
+    assert str(caught.value) == (
+        "another process of the job stopped or cannot be reached (Read error [127.0.0.1]:29500: Connection reset by "
+        "peer); torchrun's report names which ended first and how (its exitcode: -9 means killed, as by the "
+        "out-of-memory killer or a kill -9). The run's last checkpoint, if it has one, is kept: continue with the same "
+        "torchrun command and train --resume RUN"
+    )
