@@ -2,7 +2,8 @@
 checked and combined.
 
 Registration wraps each hook implementation (``HookImpl.function``) once, so that whatever pluggy calls it from,
-an exception or a malformed result becomes a :class:`PluginError` naming the plugin and the hook, messages the plugin
+an exception or a malformed result becomes a :class:`PluginError` naming the plugin and the hook (the machine running
+out of memory there, which is no bug of the plugin, a :class:`~mvae_core.out_of_memory.RanOutIn`), messages the plugin
 ``emit``s or ``record``s are attributed to it, ``MVAE_TRACE_PLUGINS=1`` prints the call, and in a training it draws
 from the plugins' random stream, not the training's (:class:`PluginRandom`). Within a hook the plugins
 run in the order ``plugins.enabled`` names them (so their messages appear in that order); ``tryfirst``/``trylast``,

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from mvae_core.cli import app
 from mvae_core.models.melody_rnn import MelodyRNN
+from mvae_core.out_of_memory import RanOutIn, ran_out_line
 from mvae_core.serve.engine import Engine
 from mvae_core.serve.midi_out import NextLoop
 from mvae_core.serve.osc import OscAnswers, message
@@ -46,16 +47,28 @@ def test_a_command_whose_model_runs_out_of_memory_ends_in_one_line(
     places = {"RUN": str(tiny_run), "DATA": str(synth_dir), "OUT": str(tmp_path)}
     result = CliRunner().invoke(app, [places.get(word, word).replace("OUT/", f"{tmp_path}/") for word in command])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
-    assert " ".join(result.stderr.split()) == (
+    assert " ".join(result.stderr.split()).startswith(  # then what asks the command for less, where it says so
         f"error: ran out of memory ({said}); free memory (another program may hold it), then run it again"
     )
+    assert result.stderr.count("error: ") == 1 and "Traceback" not in result.output
+
+
+def test_the_line_names_what_asks_for_less_where_the_command_says():
+    try:
+        raise RanOutIn("in decode_notes of model 'x' (package p)") from MemoryError()
+    except RanOutIn as exc:
+        assert ran_out_line(exc, less="fewer points (--random N)") == (
+            "ran out of memory (MemoryError in decode_notes of model 'x' (package p)); free memory (another program "
+            "may hold it), then run it again, or ask for less at once: fewer points (--random N)"
+        )
+    assert ran_out_line(RuntimeError("a bug")) is None
 
 
 def test_a_command_whose_gpu_runs_out_says_gpu_memory(monkeypatch, tiny_run, tmp_path):
     monkeypatch.setattr(MelodyRNN, "decode_notes", out_of_gpu_memory)
     result = CliRunner().invoke(app, ["generate", str(tiny_run), "--random", "2", "--out", str(tmp_path)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
-    assert " ".join(result.stderr.split()) == (
+    assert " ".join(result.stderr.split()).startswith(
         "error: ran out of GPU memory (CUDA out of memory. Tried to allocate 8.00 GiB); free GPU memory (another "
         "process may hold it), then run it again"
     )
