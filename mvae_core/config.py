@@ -439,7 +439,7 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
             message = _how_to_set(field)
         elif item["type"] == "model_type":  # a value where a section of settings belongs ("train = 3")
             message = f"must be a table of settings ({_as_table(field)})"
-        elif model is not None and _is_unset_word(value) and _accepts_none(_annotation_at(model, item["loc"])):
+        elif _is_unset_word(value) and item["type"] not in VALIDATORS_OWN and _optional_at(model, item["loc"]):
             message = f"{message}; {HOW_TO_UNSET}"
         parts.append(field_problem(field, value, message))
     return "; ".join(parts)
@@ -473,14 +473,19 @@ def _quoted_fix(field: str, loc: tuple[str | int, ...], value: Any) -> str:
     return f"give it as a string, in quotes: --set '{field}={quoted}' (in a config file: {key} = {quoted})"
 
 
+VALIDATORS_OWN = ("value_error", "assertion_error")
+"""pydantic's error types of a validator's own message, which says itself what the setting takes."""
+
+
+def _optional_at(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> bool:
+    """The setting of ``model`` at ``loc`` (pydantic's location) is ``X | None`` (optional, unset by default)."""
+    annotation = None if model is None else _annotation_at(model, loc)
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
 def _is_unset_word(value: Any) -> bool:
     """``value`` is one of the :data:`UNSET_WORDS` (any case, surrounding spaces ignored)."""
     return isinstance(value, str) and value.strip().lower() in UNSET_WORDS
-
-
-def _accepts_none(annotation: Any) -> bool:
-    """``annotation`` is ``X | None`` (an optional setting, unset by default)."""
-    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
 def field_problem(field: str, value: Any, message: str) -> str:
