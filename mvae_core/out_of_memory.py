@@ -25,8 +25,8 @@ OUT_OF_MEMORY = {
 
 
 class RanOutIn(RuntimeError):
-    """The machine ran out of memory in code whose other errors name its author (``where``: ``in plugin 'x''s
-    mvae_loss``, ``in model 'seed' (built-in)'s generate``); its ``__cause__`` is the error as that code raised it
+    """The machine ran out of memory in code whose other errors name its author (``where``: ``in mvae_loss of
+    plugin 'x'``, ``in decode_notes of model 'x' (package p)``); its ``__cause__`` is the error as that code raised it
     (:func:`as_raised`). It is no :class:`~mvae_core.errors.MvaeError`: what ends a command in one line is
     what ran out (:func:`memory_ran_out`), wherever it is caught."""
 
@@ -57,8 +57,8 @@ def as_raised(exc: BaseException) -> BaseException:
 
 def memory_words(exc: BaseException) -> str:
     """torch's or Python's words for the memory that ran out (:func:`memory_ran_out`), without torch's long advice,
-    and where, for a :class:`RanOutIn`: ``CUDA out of memory. Tried to allocate 20.00 GiB``, ``MemoryError in plugin
-    'x''s mvae_loss``."""
+    and where, for a :class:`RanOutIn`: ``CUDA out of memory. Tried to allocate 20.00 GiB``, ``MemoryError in mvae_loss
+    of plugin 'x'``."""
     text = reason(as_raised(exc))
     start = next((text.index(said) for said in OUT_OF_MEMORY if said in text), 0)  # after "[enforce fail at …]"
     words = ". ".join(text[start:].split(". ")[:2]).rstrip(".")
