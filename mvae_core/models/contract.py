@@ -46,7 +46,7 @@ def model_code(model: str, method: str, function: Callable[..., Any] | None = No
     'x' (package p): check_config raised TypeError: …`` for another method, with the innermost line of the model's
     own package that the error passed through (``(at file:line)``, as a plugin's error has: the CLI shows no
     traceback). The machine running out of memory there (:func:`~mvae_core.out_of_memory.memory_ran_out`) is no bug
-    of the model: that becomes a :class:`~mvae_core.out_of_memory.RanOutIn` saying where (``in generate of model
+    of the model: that becomes a :class:`~mvae_core.out_of_memory.RanOutIn` saying where (``in onnx_graph of model
     'x' (package p)``), which a training (:mod:`~mvae_core.run_ending`), a command
     (:func:`~mvae_core.cli_output.errors_to_exit`) and the server end with as memory running out."""
     try:
