@@ -36,6 +36,10 @@ number as ts_variance_monitor's default ``quantized_std``, so the line and the p
 TIMING_UNIT = "half-steps of the 16th grid"
 """The unit of the timing spread row, named in full: a musician reads a bare "half-steps" as semitones. A half-step
 is half a 16th note (a 32nd; docs/quickstart.md gives it in ms)."""
+OUT_OF_ROWS_ADVISED = 0.05
+"""The share of the notes in loops, folded into the pitch rows (or dropped), above which the data table says to move
+the rows: docs/quickstart.md (Folded) says a folded note turns a step of the line into a leap of an octave or so, and
+to move the window when "more than a few percent" fold (22 % of twelve saxophone solos under the default rows)."""
 NO_MIDI_FILES = "no MIDI files found"
 """What DATA that holds no source at all gives (a DAW project folder of .als files and samples): the data table's
 row, and the reason in train's and evaluate's error (:func:`skip_reasons`)."""
@@ -98,6 +102,8 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "folded": totals["folded"],
         "dropped": totals["dropped"],
         "collided": totals["collided"],
+        "folded_share": _share_of_notes_in_loops(totals["folded"], report),
+        "dropped_share": _share_of_notes_in_loops(totals["dropped"], report),
         "other_meter_bars": totals["other_meter_bars"],
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
@@ -131,6 +137,30 @@ def _loops_per_source(report: DataReport) -> dict[str, Any] | None:
         "loops": int(largest["loops"]),
         "share": int(largest["loops"]) / total,
     }
+
+
+def _share_of_notes_in_loops(count: int, report: DataReport) -> float | None:
+    """``count`` (folded or dropped notes) over the melody notes of the used sources that went into loops, where
+    every note is folded or dropped when it lies outside the pitch rows; ``None`` when no note did."""
+    in_loops = sum(int(e.get("notes_in_file", 0)) - int(e.get("outside_loops", 0)) for e in report.ok)
+    return count / in_loops if in_loops else None
+
+
+def _out_of_rows(summary: dict[str, Any]) -> str:
+    """The ``folded / dropped / collided`` row: each count of notes outside the pitch rows with its share of the notes
+    in loops, and, on a line of its own above :data:`OUT_OF_ROWS_ADVISED`, what to do (a summary without the shares,
+    a test's or an old JSON's, gives the counts alone)."""
+    counts = []
+    for key in ("folded", "dropped"):
+        share = summary.get(f"{key}_share")
+        counts.append(f"{summary[key]} ({share:.1%} of the notes)" if summary[key] and share else str(summary[key]))
+    row = f"{counts[0]} / {counts[1]} / {summary['collided']} notes"
+    if max(summary.get("folded_share") or 0, summary.get("dropped_share") or 0) > OUT_OF_ROWS_ADVISED:
+        row += (
+            f"\nmore than {OUT_OF_ROWS_ADVISED:.0%} of the notes lie outside the pitch rows: move or widen them "
+            "(data.pitch_low, data.pitch_classes; docs/quickstart.md, Folded)"
+        )
+    return row
 
 
 def _short_loop_notes(entry: dict[str, Any]) -> int:
@@ -206,10 +236,7 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
             "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
         )
         table.add_row("pitch range used", "{} .. {}".format(*summary["pitch_range"]))
-        table.add_row(
-            "folded / dropped / collided",
-            f"{summary['folded']} / {summary['dropped']} / {summary['collided']} notes",
-        )
+        table.add_row("folded / dropped / collided", _out_of_rows(summary))
     else:  # every source skipped: not "0 / 0 (0.0 per loop)" and "0 / 0 / 0 notes"
         table.add_row("loops / notes", "none: no source gave a loop (the skipped sources below say why)")
     if (per_source := summary.get("loops_per_source")) and summary["sources_ok"] > 1:
