@@ -818,7 +818,7 @@ def test_overrides_as_a_mapping_or_one_string_are_the_assignments_of_a_list():
     from mvae_core.ablation.arguments import assignments
 
     given = {"train.lr": np.float64(3e-4), "data.transpositions": [-5, 5], "model.name": "seed", "train.epochs": 2}
-    listed = ["train.lr=0.0003", "data.transpositions=[ -5, 5, ]", 'model.name="seed"', "train.epochs=2"]
+    listed = ["train.lr=0.0003", "data.transpositions=[-5, 5]", 'model.name="seed"', "train.epochs=2"]
     assert assignments(given) == listed and assignments("train.lr=0.0003") == ["train.lr=0.0003"]
     assert build_config(None, assignments(given)) == build_config(None, [], given)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, expand, read_plan
-from mvae_core.config import ConfigError, MvaeConfig, apply_override, dotted_settings, settings_tree
+from mvae_core.config import ConfigError, MvaeConfig, apply_override, dotted_settings, settings_tree, toml_literal
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import OptionError
 from mvae_core.suggest import did_you_mean
@@ -92,18 +93,17 @@ def assignments(overrides: Mapping[str, Any] | Sequence[str]) -> list[str]:
 
 
 def _toml_value(key: str, value: Any) -> str:
-    """``value`` as the right-hand side of a TOML assignment, on one line; :class:`OverridesError` naming ``key``
-    when TOML has no such value."""
-    import tomli_w
-
-    value = value.item() if hasattr(value, "item") and callable(value.item) else value  # numpy and torch scalars
+    """``value`` as the right-hand side of a TOML assignment, on one line (:func:`~mvae_core.config.toml_literal`: a
+    table inline, a numpy number as the number it holds); :class:`OverridesError` naming ``key`` when TOML has no
+    such value (None, an object), found by reading the line back."""
+    written = toml_literal(value)
     try:
-        written = tomli_w.dumps({"v": value}).partition("=")[2]
-    except TypeError:
+        tomllib.loads(f"v = {written}")
+    except tomllib.TOMLDecodeError:
         raise OverridesError(
-            "overrides", f"{key}: {value!r} is no TOML value (a number, string, bool or list)"
+            "overrides", f"{key}: {value!r} is no TOML value (a number, string, bool, list or table)"
         ) from None
-    return " ".join(line.strip() for line in written.strip().splitlines())  # tomli_w writes an array on lines
+    return written
 
 
 def base_config(config: Any) -> Path | dict[str, Any] | None:
