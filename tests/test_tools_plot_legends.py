@@ -125,4 +125,6 @@ def test_a_run_of_one_epoch_draws_every_value(tmp_path, monkeypatch):
     values += panel(figure, "learning rate").get_lines()
     for line in values:  # a line of one point draws nothing: the point is a marker
         assert line.get_marker() not in ("", "None", None) and line.get_markevery() == [True], line.get_label()
+    low, high = figure.axes[0].get_xlim()
+    assert [tick for tick in figure.axes[0].get_xticks() if low <= tick <= high] == [1]  # not "epoch 0.945 .. 1.050"
     plt.close(figure)

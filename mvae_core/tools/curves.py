@@ -331,7 +331,7 @@ def draw_curves(
     f1.set_ylabel("F1 (notes; rhythm: steps only)")
     for ax in axes.ravel():
         ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # 1 epoch: not 0.945 .. 1.050
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
     if len(extra) % 2:
@@ -357,7 +357,7 @@ def draw_curves(
         for ax in axes.ravel():  # after the legends: an event's line spans its panel, and a legend may cover part
             for epoch, level, _ in marked:
                 colour = EVENT_COLOURS.get(level, "tab:gray")
-                ax.axvline(epoch, color=colour, lw=1, ls=":" if level != "stop" else "-")
+                ax.axvline(epoch, color=colour, lw=1, ls=":" if level != "stop" else "-", zorder=1)  # under the data
         for k, line in enumerate(listed):
             fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, line, fontsize=7, family="monospace")
         atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
