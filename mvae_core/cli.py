@@ -323,7 +323,7 @@ def generate(
     if walk is not None and per_file == 1:  # not an error: a script may pass --walk with every --loops N
         warn("--walk is the distance between the loops of a file, and each file has one loop; give --loops N")
     walked = {} if walk is None else {"walk": walk}  # the library's default otherwise
-    with errors_to_exit():
+    with errors_to_exit(less="fewer points (--random N) or loops per file (--loops N)"):
         try:
             point = None if z is None else [float(v) for v in z.split(",")]
         except ValueError:

@@ -42,7 +42,8 @@ def evaluate(
     from mvae_core.api import evaluate as score
     from mvae_core.run_files import finite
 
-    with errors_to_exit(), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
+    less = "fewer latent points (--samples N)"
+    with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
