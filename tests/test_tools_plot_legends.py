@@ -128,3 +128,24 @@ def test_a_run_of_one_epoch_draws_every_value(tmp_path, monkeypatch):
     low, high = figure.axes[0].get_xlim()
     assert [tick for tick in figure.axes[0].get_xticks() if low <= tick <= high] == [1]  # not "epoch 0.945 .. 1.050"
     plt.close(figure)
+
+
+def test_metric_panels_keep_the_title_clear_and_the_footer_lines_close(tmp_path, monkeypatch):
+    """``--metric`` panels make the figure taller: its title, placed as a fraction of the height, sank into the first
+    panels' titles, and the footer's lines spread apart."""
+    records = solo_run_records(3)
+    records[0]["events"] = [{"source": "kl_anneal", "level": "warning", "message": "short run"}]
+    records[2]["events"] = [{"source": "early_stopping", "level": "stop", "message": "no improvement"}]
+    drawn: list[Any] = []
+    monkeypatch.setattr(plt, "close", drawn.append)
+    draw_curves(records, tmp_path / "curves.png", "runs/solos: training curves", ["val", "timing_std", "val.kl"])
+    (figure,) = drawn
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    title = figure._suptitle.get_window_extent(renderer)
+    for ax in figure.axes:  # above every panel's title (a longer run name spans theirs)
+        assert title.y0 >= ax.title.get_window_extent(renderer).y1, ax.get_title()
+    footer = sorted(text.get_window_extent(renderer).y0 for text in figure.texts if text is not figure._suptitle)
+    assert len(footer) == 2
+    assert footer[1] - footer[0] == pytest.approx(0.015 * 11 * figure.dpi)  # as in the six-panel figure (11 inches)
+    plt.close(figure)

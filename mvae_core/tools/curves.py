@@ -54,6 +54,11 @@ LEGEND_SPOTS = (
 """Where a panel's legend may go inside it, in order of preference; the first that covers no line is taken."""
 LEGEND_CLEARANCE = 3.0
 """Pixels a legend keeps from a line (half a line's width and a little air)."""
+FOOTER_LINE_INCHES = 0.165
+TITLE_INCHES = 0.22
+"""The height of a line of the event footer, and the figure's title's distance from its top (those of the six-panel
+figure): inches, so that a figure made taller by ``--metric`` panels keeps them (as fractions of its height, the
+footer's lines spread apart and the title sank into the first panels' titles)."""
 ZERO_MARGIN = 0.04
 """The share of the active-units panel below 0, on both its axes: a line at 0 (no active unit, an F1 of 0) showed
 under the frame."""
@@ -347,9 +352,10 @@ def draw_curves(
     ]  # fmt: skip
     if len(distinct) > MAX_LISTED_EVENTS:
         listed.append(f"… and {len(distinct) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
-    fig.suptitle(title)
+    line = FOOTER_LINE_INCHES / fig.get_figheight()  # the same spacing in a figure made taller by --metric panels
+    fig.suptitle(title, y=1 - TITLE_INCHES / fig.get_figheight())
     with missing_glyphs_said(out):  # a run named in Japanese: one warning, not two lines per character and drawing
-        fig.tight_layout(rect=(0, 0.015 * len(listed), 1, 1))
+        fig.tight_layout(rect=(0, line * len(listed), 1, 1))
         for ax in (train, val, weights, timing, *spare[: len(extra)]):  # measured where the layout put the lines
             if len(ax.get_lines()) > 1:
                 legend_clear_of_lines(ax, ax.get_lines())
@@ -358,7 +364,7 @@ def draw_curves(
             for epoch, level, _ in marked:
                 colour = EVENT_COLOURS.get(level, "tab:gray")
                 ax.axvline(epoch, color=colour, lw=1, ls=":" if level != "stop" else "-", zorder=1)  # under the data
-        for k, line in enumerate(listed):
-            fig.text(0.01, 0.015 * (len(listed) - k - 1) + 0.004, line, fontsize=7, family="monospace")
+        for k, text in enumerate(listed):
+            fig.text(0.01, line * (len(listed) - k - 1) + 0.004, text, fontsize=7, family="monospace")
         atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
     plt.close(fig)
