@@ -584,6 +584,16 @@ def object_class(version: str) -> str | None:
     return version.removeprefix(OBJECT_ORIGIN).partition(" ")[0]
 
 
+def object_class_version(version: str) -> str | None:
+    """The version of its distribution that a plugin object's ``[provenance.versions]`` entry (:func:`object_version`)
+    names (``object mvae_plugins.kl_anneal:KlAnneal from mvae 0.1.0`` → ``0.1.0``); None when it names none (a class
+    of a script, a run recorded before objects named one, or an entry of a registered plugin)."""
+    if object_class(version) is None:
+        return None
+    words = version.removeprefix(OBJECT_ORIGIN).split()
+    return words[3] if len(words) == 4 and words[1] == "from" else None
+
+
 def is_registered_class(plugin_class: str, info: PluginInfo) -> bool:
     """Whether ``plugin_class`` (``module:Class``, :func:`object_class`) is the class of the registered plugin
     ``info`` (imported; a plugin that fails to import is not)."""

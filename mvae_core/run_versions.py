@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from mvae_core.checkpoint import CheckpointError, WeightsMismatch
 from mvae_core.config import PROVENANCE, MvaeConfig
-from mvae_core.host import OBJECT_ORIGIN, is_registered_class, object_class
+from mvae_core.host import OBJECT_ORIGIN, is_registered_class, object_class, object_class_version
 from mvae_core.models import VERSION_KEY_PREFIX, installed_model_version, model_versions
 from mvae_core.plugins import available_plugins
 from mvae_core.provenance import distribution_version, last_part_versions, part_name
@@ -48,20 +48,15 @@ def same_plugin_code(name: str, was: str, now: str) -> bool:
     if was_class is None and now_class is None:
         return was == now
     if was_class is not None and now_class is not None:
-        versions = {_object_version(was), _object_version(now)} - {None}
+        versions = {object_class_version(was), object_class_version(now)} - {None}
         return was_class == now_class and len(versions) <= 1
     plugin_class, entry, version = (was_class, was, now) if was_class is not None else (now_class, now, was)
     registered = available_plugins().get(name)
     return (
-        _object_version(entry) == version and registered is not None and is_registered_class(plugin_class, registered)
+        object_class_version(entry) == version
+        and registered is not None
+        and is_registered_class(plugin_class, registered)
     )
-
-
-def _object_version(entry: str) -> str | None:
-    """The version a plugin object's ``[provenance.versions]`` entry names (``object module:Class from mvae 0.1.0``
-    → ``0.1.0``); None when it names none (a class of a script, or a run recorded before objects named one)."""
-    words = entry.removeprefix(OBJECT_ORIGIN).split()
-    return words[3] if len(words) == 4 and words[1] == "from" else None
 
 
 class RunVersions(RunConfig):
