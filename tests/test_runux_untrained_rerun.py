@@ -26,7 +26,8 @@ from tests.training import TINY, poison_timing
 
 
 class FailsAtFirstStep:
-    """Raises at the end of the first step while ``failing`` (as a plugin with a bug, or one out of memory)."""
+    """Raises at the end of the first step while ``failing``, as a plugin with a bug (one that runs out of memory ends
+    as the machine's failure instead: tests/test_runend_hook_memory.py)."""
 
     def __init__(self) -> None:
         self.failing = True
@@ -34,7 +35,7 @@ class FailsAtFirstStep:
     @hookimpl
     def mvae_step_end(self, trainer, epoch, step, losses, grad_norm):
         if self.failing:
-            raise MemoryError("out of memory at the first batch")
+            raise ValueError("a bug at the first batch")
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_the_same_call_again_trains_in_its_place(untrained, synth_dir):
     assert not (run / "failure.json").exists()
     assert (
         f"{run} held a run that trained nothing, failed after 0 of 2 epochs (plugin 'fails_at_first_step' failed in "
-        "mvae_step_end: MemoryError: out of memory at the first batch" in notes[0]
+        "mvae_step_end: ValueError: a bug at the first batch" in notes[0]
     )
 
 
