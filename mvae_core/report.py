@@ -92,6 +92,9 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
     totals = report.totals()
     low, high = table.loop_row_range()
     timing = _timing_stats(table)
+    outside_loops = sum(int(e.get("outside_loops", 0)) for e in report.ok)
+    notes_in_files = sum(int(e.get("notes_in_file", 0)) for e in report.ok)
+    in_loops = notes_in_files - outside_loops  # every one folded or dropped when it lies outside the pitch rows
     summary: dict[str, Any] = {
         "sources_ok": len(report.ok),
         "skipped": report.skipped_by_reason(),
@@ -102,14 +105,14 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "folded": totals["folded"],
         "dropped": totals["dropped"],
         "collided": totals["collided"],
-        "folded_share": _share_of_notes_in_loops(totals["folded"], report),
-        "dropped_share": _share_of_notes_in_loops(totals["dropped"], report),
+        "folded_share": totals["folded"] / in_loops if in_loops else None,
+        "dropped_share": totals["dropped"] / in_loops if in_loops else None,
         "other_meter_bars": totals["other_meter_bars"],
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
-        "outside_loops": sum(int(e.get("outside_loops", 0)) for e in report.ok),
+        "outside_loops": outside_loops,
         "short_loop_notes": sum(_short_loop_notes(e) for e in report.ok),
-        "notes_in_files": sum(int(e.get("notes_in_file", 0)) for e in report.ok),
+        "notes_in_files": notes_in_files,
         "loops_per_source": _loops_per_source(report),
         "warnings": report.warnings_by_kind(),
         **timing,
@@ -137,13 +140,6 @@ def _loops_per_source(report: DataReport) -> dict[str, Any] | None:
         "loops": int(largest["loops"]),
         "share": int(largest["loops"]) / total,
     }
-
-
-def _share_of_notes_in_loops(count: int, report: DataReport) -> float | None:
-    """``count`` (folded or dropped notes) over the melody notes of the used sources that went into loops, where
-    every note is folded or dropped when it lies outside the pitch rows; ``None`` when no note did."""
-    in_loops = sum(int(e.get("notes_in_file", 0)) - int(e.get("outside_loops", 0)) for e in report.ok)
-    return count / in_loops if in_loops else None
 
 
 def _out_of_rows(summary: dict[str, Any]) -> str:
