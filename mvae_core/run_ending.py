@@ -89,12 +89,12 @@ def failed(
         failed = f"{exc}; {_best_model(run)}" + (f"; {refused}" if refused else f" (reason in {FAILURE})")
         if not exc.origins:  # the model's own terms: the same steps fail again
             return RunFailed(f"{failed}; {REPEATS}", run.path)
-        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        then = _what_a_resume_does(run)
         return RunFailed(f"{failed}; after a fix of the plugin, {python.resume} {then}", run.path,
                          f"{failed}; after a fix of the plugin, {command_line.resume} {then}")  # fmt: skip
     if isinstance(exc, WriteFailed):  # a full disk, a folder made read-only or removed under the run
         refused = _record_failure(writer, {"error": "write failed", "message": str(exc), "epoch": trainer.view.epoch})
-        then = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        then = _what_a_resume_does(run)
         cause = f"{exc}; {_best_model(run)}{_also(refused)}; free space (or fix the folder), then"
         return RunFailed(f"{cause} {python.resume} {then}", run.path, f"{cause} {command_line.resume} {then}")
     failure = {"error": "plugin failed", "message": str(exc), "epoch": trainer.view.epoch}
@@ -184,7 +184,7 @@ def lacked(
     checkpoint, if any, stays what the resume continues."""
     refused = _record_ran_out(writer, what, cause, reached, moving)
     said = f"training ran out of {what} {ran_out_when(reached, moving)} ({cause}); {_best_model(run)}{_also(refused)}"
-    resumed = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+    resumed = _what_a_resume_does(run)
     if what == "disk space":
         python, command_line = (f"{said}; free space, then {how.resume} {resumed}" for how in steps)
         return RunFailed(python, run.path, command_line)
@@ -194,6 +194,12 @@ def lacked(
         for how in steps
     )
     return RunFailed(python, run.path, command_line)
+
+
+def _what_a_resume_does(run: RunDir) -> str:
+    """What a resume of ``run`` does, as the end of a message that names it: ``continues from its last checkpoint``,
+    or ``starts it over`` when the run has none yet."""
+    return "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
 
 
 def ran_out_when(reached: tuple[int, int] | None, moving: str | None) -> str:
@@ -280,7 +286,7 @@ def model_check_memory(run: RunDir, cfg: MvaeConfig, resumed: bool) -> Iterator[
             raise
         kept = f"{run.path} is as it was" if resumed else "nothing was written"
         said = f"training ran out of {what} as its model was built, before any data was read ({_what_failed(exc)})"
-        resumes = "continues from its last checkpoint" if run.has_checkpoint() else "starts it over"
+        resumes = _what_a_resume_does(run)
         smaller = not resumed or run.trained_nothing()
 
         def advice(how: Steps) -> str:
