@@ -22,6 +22,7 @@ from rich.text import Text
 from mvae_core.config import DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.melody import took_top_line
+from mvae_core.data.pitch_window import fewest_outside, summed_counts
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.table import NoteTable
 
@@ -107,6 +108,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "collided": totals["collided"],
         "folded_share": totals["folded"] / in_loops if in_loops else None,
         "dropped_share": totals["dropped"] / in_loops if in_loops else None,
+        "suggested_window": _suggested_window(report, cfg, in_loops),
         "other_meter_bars": totals["other_meter_bars"],
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
@@ -123,6 +125,23 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "archives": report.archives,
     }
     return summary
+
+
+def _suggested_window(report: DataReport, cfg: DataConfig, in_loops: int) -> dict[str, Any] | None:
+    """The window of ``data.pitch_classes`` rows that leaves the fewest notes in loops of the files used outside
+    (:func:`~mvae_core.data.pitch_window.fewest_outside`, ties to the nearest the configured ``data.pitch_low``):
+    its ``pitch_low``, ``pitch_classes``, the notes it would fold (or drop), ``outside``, and their ``outside_share``
+    of the notes in loops, the share ``folded_share`` gives for the configured window; ``None`` with no note in a
+    loop."""
+    if not in_loops:
+        return None
+    best = fewest_outside(summed_counts(report.ok), cfg.pitch_classes, prefer=cfg.pitch_low)
+    return {
+        "pitch_low": best.pitch_low,
+        "pitch_classes": best.pitch_classes,
+        "outside": best.outside,
+        "outside_share": best.outside / in_loops,
+    }
 
 
 def _loops_per_source(report: DataReport) -> dict[str, Any] | None:
@@ -152,11 +171,28 @@ def _out_of_rows(summary: dict[str, Any]) -> str:
         counts.append(f"{summary[key]} ({share:.1%} of the notes)" if summary[key] and share else str(summary[key]))
     row = f"{counts[0]} / {counts[1]} / {summary['collided']} notes"
     if max(summary.get("folded_share") or 0, summary.get("dropped_share") or 0) > OUT_OF_ROWS_ADVISED:
-        row += (
-            f"\nmore than {OUT_OF_ROWS_ADVISED:.0%} of the notes lie outside the pitch rows: move or widen them "
-            "(data.pitch_low, data.pitch_classes; docs/quickstart.md, Folded)"
-        )
+        said = f"more than {OUT_OF_ROWS_ADVISED:.0%} of the notes lie outside the pitch rows: "
+        row += "\n" + said + _window_advice(summary)
     return row
+
+
+def _window_advice(summary: dict[str, Any]) -> str:
+    """What the line over :data:`OUT_OF_ROWS_ADVISED` says to do: set the window that leaves the fewest notes
+    outside (``suggested_window``), with the share it would fold or drop, and widen the rows too where even that
+    window leaves more than the advised share; widen them where the configured window is that window (the suggestion
+    leaves out as many notes as the configured rows: ties go to the configured window); move or widen them, naming
+    no window, for a summary without ``suggested_window`` (an old JSON's)."""
+    window = summary.get("suggested_window")
+    if window is None:
+        return "move or widen them (data.pitch_low, data.pitch_classes; docs/quickstart.md, Folded)"
+    dropping = (summary.get("dropped_share") or 0) > (summary.get("folded_share") or 0)
+    verb, rows = "drop" if dropping else "fold", window["pitch_classes"]
+    if window["outside"] == summary["folded"] + summary["dropped"]:
+        return f"no {rows} rows {verb} fewer: widen them (data.pitch_classes; docs/quickstart.md, Folded)"
+    best = f"--set data.pitch_low={window['pitch_low']} {verb}s {window['outside_share']:.1%}"
+    if window["outside_share"] <= OUT_OF_ROWS_ADVISED:
+        return f"{best}, the fewest of any {rows} rows (docs/quickstart.md, Folded)"
+    return f"{best}, the fewest of any {rows} rows: widen them too (data.pitch_classes; docs/quickstart.md, Folded)"
 
 
 def _short_loop_notes(entry: dict[str, Any]) -> int:

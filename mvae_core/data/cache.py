@@ -31,7 +31,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 32  # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
+FORMAT_VERSION = 33  # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
+# 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
 # a file cut short before its first note says so first, and to get it whole again;
 # 31: a file's zero-length melody notes are counted in a "zero-length notes" warning;
 # 30: a zero-length note written note-off first (pretty_midi) is zero-length too; 29: an entry's meta is UTF-8 bytes (numpy kept text at 4 bytes a character); 28:
@@ -246,6 +247,7 @@ def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
                      "melody": r.melody, "warnings": [list(w) for w in r.warnings]})  # fmt: skip
         if r.block is not None:
             meta[-1]["notes"], meta[-1]["loops"] = len(r.block.row), r.block.n_loops
+            meta[-1]["pitch_counts"] = r.block.pitch_counts
             for c in cols:
                 cols[c].append(getattr(r.block, c))
     arrays = {c: np.concatenate(v) if v else np.zeros(0) for c, v in cols.items()}
@@ -263,7 +265,7 @@ def _unpack(arrays: dict[str, np.ndarray]) -> list[SourceResult]:
             n, k = m["notes"], m["loops"]
             cols = {c: arrays[c][note_at : note_at + n].astype(dtypes.get(c, np.float32)) for c in _BLOCK_NOTE_COLUMNS}
             sps = arrays["seconds_per_step"][loop_at : loop_at + k].astype(np.float32)
-            block = LoopBlock(**cols, seconds_per_step=sps, counters=m["counters"])
+            block = LoopBlock(**cols, seconds_per_step=sps, counters=m["counters"], pitch_counts=m["pitch_counts"])
             note_at, loop_at = note_at + n, loop_at + k
         warnings = [(kind, message) for kind, message in m["warnings"]]
         results.append(SourceResult(m["name"], m["reason"], m["detail"], block, m["counters"], m["melody"], warnings))

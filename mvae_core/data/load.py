@@ -589,6 +589,8 @@ def _entry(result: SourceResult, loops: int, notes: int, min_onsets: int) -> dic
         entry["content"] = result.content[:CONTENT_CHARS]
     if result.warnings:
         entry["warnings"] = [{"kind": kind, "message": message} for kind, message in result.warnings]
+    if result.block is not None:
+        entry["pitch_counts"] = result.block.pitch_counts
     if result.block is not None and loops == 0:
         entry["reason"] = SkipReason.NO_LOOPS.value
         entry["detail"] = _sparse_detail(result.block, min_onsets)

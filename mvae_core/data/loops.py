@@ -8,7 +8,8 @@ Contract (see docs/data.md):
 * a note belongs to its nearest grid line; ``timeshift = (onset - grid line) / half a step`` in [-1, 1),
   positive = late; a note just before a loop's first downbeat belongs to that loop's step 0;
 * velocity is kept as the MIDI value (1..127); duration = steps / ``max_duration_steps``, clipped to [0, 1];
-* rows are ``pitch - pitch_low``; out-of-range pitches are folded by octaves or dropped (counted);
+* rows are ``pitch - pitch_low``; out-of-range pitches are folded by octaves or dropped (counted); the notes in
+  loops are also counted per MIDI pitch before that (``pitch_counts``: what any other window would fold);
 * two notes in one (row, step) cell: the louder stays (the earlier on a tie), counted as ``collided``.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mvae_core.config import DataConfig
+from mvae_core.data.pitch_window import pitch_counts
 from mvae_core.data.score import TickScore
 
 STEPS_PER_BEAT = 4
@@ -41,6 +43,7 @@ class LoopBlock:
     timeshift: np.ndarray  # float32, -1..1
     seconds_per_step: np.ndarray  # float32, per loop
     counters: dict[str, int] = field(default_factory=dict)
+    pitch_counts: dict[str, int] = field(default_factory=dict)  # notes in loops per MIDI pitch, before fold or drop
 
     @property
     def n_loops(self) -> int:
@@ -107,6 +110,7 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
         return _empty_block(counters)
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
+    counts = pitch_counts(cols["pitch"])  # every note in a loop, where it lies before the rows fold or drop it
     rows = cols["pitch"] - cfg.pitch_low
     out = (rows < 0) | (rows >= cfg.pitch_classes)
     if cfg.out_of_range == "fold":
@@ -144,6 +148,7 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
         timeshift=np.clip(cols["timeshift"][order], -1.0, np.nextafter(1.0, 0)).astype(np.float32),
         seconds_per_step=((t1 - t0) / STEPS_PER_LOOP).astype(np.float32),
         counters=counters,
+        pitch_counts=counts,
     )
 
 
