@@ -33,6 +33,7 @@ import pluggy
 if TYPE_CHECKING:
     import torch
 
+    from mvae_core.config import MvaeConfig
     from mvae_core.models.base import Forward
     from mvae_core.view import TrainerView
 
@@ -41,6 +42,7 @@ hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker("mvae")
 """Marks a plugin method (or module function) as the implementation of the hook of the same name."""
 
 CALL_SEQUENCE = """\
+mvae_check_config(config)                       # before any data is read (mvae ablate: every configuration first)
 mvae_load_state_dict(state)                     # only on resume, per plugin, with the state that plugin saved
 mvae_ramp_end(trainer)                          # collected: trainer.ramps_end = the latest epoch any ramp ends
 mvae_train_start(trainer)
@@ -67,12 +69,43 @@ for each epoch:
     (stop here if any plugin requested it)
 mvae_train_end(trainer, stop_reasons)
 """
-"""The order of hook calls in one run. SIGINT/SIGTERM stop training after the current step with a mid-epoch
-checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step *without* calling
-that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under
-``torchrun`` every hook runs in every process on the same metrics, except validation (``split="val"`` and
-``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only; ``mvae_validation_start`` and
-``mvae_validation_end`` run in every process."""
+"""The order of hook calls in one run. ``mvae_check_config`` is called by :func:`mvae_core.train` (and ``mvae
+ablate``) before any data is read, the others by the trainer. SIGINT/SIGTERM stop training after the current step
+with a mid-epoch checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step
+*without* calling that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the
+checkpoint). Under ``torchrun`` every hook runs in every process on the same metrics (``mvae_check_config`` on the
+same config), except validation (``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in
+rank 0 only; ``mvae_validation_start`` and ``mvae_validation_end`` run in every process."""
+
+
+@hookspec
+def mvae_check_config(config: MvaeConfig) -> None:
+    """Called once per run before any data is read (a new run, a resume and every configuration of ``mvae ablate``
+    before its first run starts), with the whole config the run would train with: a plugin may refuse it.
+
+    :param config: the validated :class:`~mvae_core.config.MvaeConfig`, every setting resolved (defaults included,
+        this plugin's own section and the model's too; on resume the run's ``config.toml`` with its new epoch budget).
+        Read it; never change it.
+
+    Return value: ``None``. A plugin refuses the config by raising :class:`mvae_core.ConfigError` with a message that
+    names the field (``train.epochs = 10: ...``), as a model's ``check_config`` does; mvae adds the plugin's name
+    (``plugin 'x' refuses the config: <message>``), and the run ends before anything is read or written (``mvae``
+    exits 2; a Python caller gets that :class:`~mvae_core.ConfigError`). Any other exception, or a returned value, is a
+    :class:`PluginError` naming the plugin and this hook. Under torchrun it runs in every process, before they
+    meet: decide on ``config`` alone, so that every process decides alike. For settings that are fine on their own
+    but wrong with the rest of the config (a ramp longer than ``train.epochs``, a setting of another section it
+    needs); a doubt that should not stop the run is a warning in ``mvae_train_start``.
+
+    Example::
+
+        @hookimpl
+        def mvae_check_config(self, config):
+            if self.config.epochs > config.train.epochs:
+                raise ConfigError(
+                    f"plugins.warmup.epochs = {self.config.epochs}: longer than the run (train.epochs = "
+                    f"{config.train.epochs}); shorten it or train longer"
+                )
+    """
 
 
 @hookspec

@@ -34,10 +34,18 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
 from mvae_core import hookspecs
-from mvae_core.config import ConfigError, PluginsConfig, dotted_settings, format_validation_error, settings_tree
+from mvae_core.config import (
+    ConfigError,
+    MvaeConfig,
+    PluginsConfig,
+    dotted_settings,
+    format_validation_error,
+    settings_tree,
+)
 from mvae_core.errors import InputError, shortened
 from mvae_core.out_of_memory import RanOutIn, memory_ran_out
 from mvae_core.plugins import (
+    ConfigRefused,
     PluginError,
     PluginInfo,
     available_plugins,
@@ -71,6 +79,9 @@ def tracing() -> bool:
     return TRACE_WORDS[word]
 
 
+CHECK_CONFIG = "mvae_check_config"
+"""The hook in which a :class:`~mvae_core.config.ConfigError` is a plugin's refusal of the config
+(:class:`~mvae_core.plugins.ConfigRefused`), not its failure."""
 TRAINING_STREAM_HOOKS = frozenset({"mvae_loss"})
 """The hooks whose implementations draw from the training's own random stream: ``mvae_loss`` computes part of the
 training step, as the model does (its ``split="val"`` calls draw from the plugin stream:
@@ -330,6 +341,12 @@ class PluginHost:
 
     # -- collecting results (merge rules: docs/hooks.md) --------------------------------------------------------
 
+    def check_config(self, config: MvaeConfig) -> None:
+        """Every enabled plugin's ``mvae_check_config`` with ``config``, the run's config as it would train: a plugin
+        that refuses it raises :class:`~mvae_core.plugins.ConfigRefused` (a :class:`ConfigError` naming the plugin,
+        then the field); one that fails, a :class:`PluginError` naming the plugin and the hook."""
+        self.hook.mvae_check_config(config=config)
+
     def ramps_end(self, view: TrainerView) -> int:
         """The latest ``mvae_ramp_end`` over all plugins; 0 when none ramps."""
         return max(self._collect(self.hook.mvae_ramp_end, trainer=view), default=0)
@@ -465,19 +482,29 @@ class PluginHost:
             outbox.speaker = plugin
         try:
             yield
-        except (PluginError, RanOutIn):
+        except (PluginError, ConfigRefused, RanOutIn):
             raise
+        except ConfigError as exc:
+            if hook != CHECK_CONFIG:
+                raise self._failure(plugin, hook, function, exc) from exc
+            raise ConfigRefused.by(plugin, exc) from exc
         except Exception as exc:
             if memory_ran_out(exc) is not None:
                 raise RanOutIn(f"in {hook} of plugin {plugin!r}") from exc
-            where = own_code_line(exc, function)
-            raise PluginError(
-                f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {one_line(exc)}"
-                + (f" (at {where})" if where else "")
-            ) from exc
+            raise self._failure(plugin, hook, function, exc) from exc
         finally:
             if outbox is not None:
                 outbox.speaker = previous
+
+    @staticmethod
+    def _failure(plugin: str, hook: str, function: Callable[..., Any], exc: Exception) -> PluginError:
+        """The :class:`PluginError` of ``plugin``'s implementation of ``hook`` (``function``) that raised ``exc``:
+        the plugin, the hook, the error and, when the traceback passes through it, the plugin's own line."""
+        where = own_code_line(exc, function)
+        return PluginError(
+            f"plugin {plugin!r} failed in {hook}: {type(exc).__name__}: {one_line(exc)}"
+            + (f" (at {where})" if where else "")
+        )
 
     def _attributed(self, impl: pluggy.HookImpl, hook: str) -> Callable[..., Any]:
         """``impl.function`` wrapped: errors and bad results name the plugin, emits are attributed, calls traced."""
@@ -706,6 +733,13 @@ def _check_replacement_learns(plugin: str, term: str, value: torch.Tensor) -> No
         )
 
 
+def _check_no_result(value: Any) -> None:
+    raise BadResult(
+        f"returned {type(value).__name__} {shortened(repr(value))}; it returns nothing, and refuses a config by raising "
+        "mvae_core.ConfigError with a message naming the field (docs/hooks.md)"
+    )
+
+
 def _check_stop_reason(value: Any) -> None:
     if not isinstance(value, str):
         raise BadResult(f"must return a stop reason (str) or None, got {type(value).__name__} {value!r}")
@@ -723,6 +757,7 @@ def _check_state(value: Any) -> None:
 
 
 RESULT_CHECKS: dict[str, Callable[[Any], None]] = {
+    CHECK_CONFIG: _check_no_result,
     "mvae_ramp_end": _check_ramp_end,
     "mvae_loss_weights": _check_multipliers,
     "mvae_step_start": _check_multipliers,

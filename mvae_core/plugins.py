@@ -84,6 +84,17 @@ class PluginError(MvaeError, RuntimeError):
     """A plugin is broken or misbehaved; the message names the plugin (and the hook, when one was running)."""
 
 
+class ConfigRefused(ConfigError):
+    """A plugin's ``mvae_check_config`` refused the run's config by raising a :class:`ConfigError`: that message (which
+    names the field), after the plugin's name. A config error like any other (exit 2, before any data is read)."""
+
+    @classmethod
+    def by(cls, plugin: str, refusal: ConfigError) -> ConfigRefused:
+        """The refusal ``refusal`` of the plugin ``plugin``, said as ``plugin 'x' refuses the config: <message>``."""
+        said = f"plugin {plugin!r} refuses the config: "
+        return cls(said + str(refusal), command_line=said + refusal.command_line_message())
+
+
 class NoConfig(BaseModel):
     """The config of a plugin without settings: its section must be empty."""
 

@@ -1,6 +1,7 @@
 """The model and plugins a run trains with, resolved before any data is read: ``plugins=`` split into registered
 names and plugin objects (:func:`split_plugins`), the model and the plugin host built from the config
-(:func:`resolved_model_and_plugins`, with the note of plugins configured but not enabled), the plugins a resumed run
+(:func:`resolved_model_and_plugins`, with the note of plugins configured but not enabled; :func:`checked_config`,
+the config as the run trains with it, which the model and every enabled plugin accepted), the plugins a resumed run
 must get back (:func:`check_plugins_given_back`), and the versions installed here of what a config trains with
 (:func:`installed_versions`, for the errors that name them).
 """
@@ -32,26 +33,39 @@ PluginSpec = str | tuple[str, Any] | Any
 def resolved_model_and_plugins(
     cfg: MvaeConfig, objects: dict[str, Any], run: RunDir | None
 ) -> tuple[MvaeConfig, PluginHost, Advice | None]:
-    """The model and plugins of ``cfg`` resolved before any data is read (an unknown model, a bad setting, a model
-    whose ``__init__`` fails): the config with every setting the run trains with, defaults included (what
-    ``config.toml`` records, so a later default cannot change it), the plugin host, and the advice about plugins
-    configured but not enabled. ``run``: the run being resumed, whose ``config.toml`` its errors name."""
+    """The model and plugins of ``cfg`` resolved and checked before any data is read (:func:`checked_config`), and
+    the model built once (a model whose ``__init__`` fails): the config with every setting the run trains with, the
+    plugin host, and the advice about plugins configured but not enabled. ``run``: the run being resumed, whose
+    ``config.toml`` its errors name."""
     try:
-        _, settings = resolve_model(cfg)
-        host = PluginHost.from_config(cfg.plugins, objects=objects)
+        resolved, host = checked_config(cfg, objects)
     except ConfigError as exc:
         if run is None:
             raise
         # e.g. the model's package is not installed, or a plugin's new version no longer has a setting
         raise ConfigError(f"{run.path / CONFIG}: {run.with_version_hint(str(exc), installed_versions(cfg))}") from None
-    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
     idle = _configured_not_enabled(cfg.plugins, host, objects)
-    cfg = cfg.model_copy(
+    with torch.random.fork_rng(devices=[]):
+        build_model(resolved)
+    return resolved, host, idle
+
+
+def checked_config(cfg: MvaeConfig, objects: Mapping[str, Any] | None = None) -> tuple[MvaeConfig, PluginHost]:
+    """The config of a run as it trains, once the model and the enabled plugins (registered ones and ``objects``)
+    accepted it, and its plugin host: every setting resolved, defaults included (what ``config.toml`` records, so a
+    later default cannot change it). Refused, before any data is read, with a :class:`ConfigError` naming the field:
+    an unknown model or plugin, a bad setting, the model's ``check_config``, and any enabled plugin's
+    ``mvae_check_config`` (:class:`~mvae_core.plugins.ConfigRefused`, naming the plugin too); a plugin that fails
+    to start or fails in its check is a :class:`~mvae_core.plugins.PluginError`. What a training and every
+    configuration of an ablation go through before any data is read."""
+    _, settings = resolve_model(cfg)
+    host = PluginHost.from_config(cfg.plugins, objects=dict(objects or {}))
+    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
+    resolved = cfg.model_copy(
         update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
     )
-    with torch.random.fork_rng(devices=[]):
-        build_model(cfg)
-    return cfg, host, idle
+    host.check_config(resolved)
+    return resolved, host
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:

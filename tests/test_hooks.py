@@ -28,6 +28,10 @@ class Recorder:
         self.restored = None
 
     @hookimpl
+    def mvae_check_config(self, config):
+        self.calls.append(("check_config", config.train.epochs))
+
+    @hookimpl
     def mvae_ramp_end(self, trainer):
         self.calls.append(("ramp_end", trainer.epoch))
         return self.ramp
@@ -122,7 +126,9 @@ def test_a_run_calls_the_hooks_in_the_order_of_the_documented_sequence(synth_dir
     make_trainer(synth_dir, tiny_config(epochs=1), {"rec": recorder}, tmp_path / "run").fit()
     run_order = list(dict.fromkeys(f"mvae_{call[0]}" for call in recorder.calls))
     assert sorted(sequence_hooks()) == sorted(HOOK_NAMES)  # the sequence names every hook of the contract
-    documented = [hook for hook in sequence_hooks() if hook != "mvae_load_state_dict"]  # called on resume only
+    # mvae_check_config: train() calls it before the data is read (test_plugins_check_config_refusal.py), not the
+    # trainer; mvae_load_state_dict: on resume only
+    documented = [hook for hook in sequence_hooks() if hook not in ("mvae_check_config", "mvae_load_state_dict")]
     assert run_order == documented
 
 
@@ -613,10 +619,13 @@ def test_tryfirst_and_trylast_order_the_calls(synth_dir):
 
 
 def test_every_hook_call_goes_through_pluggy(synth_dir, tmp_path):
-    """pluggy's own call monitoring (what its tracing uses) sees every hook the trainer calls."""
-    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"rec": Recorder()}, tmp_path)
+    """pluggy's own call monitoring (what its tracing uses) sees every hook the trainer calls, and the check of the
+    config that train() makes before the data is read."""
+    config = tiny_config(epochs=1)
+    trainer = make_trainer(synth_dir, config, {"rec": Recorder()}, tmp_path)
     seen = []
     trainer.host.pm.add_hookcall_monitoring(lambda hook, impls, kwargs: seen.append(hook), lambda *args: None)
+    trainer.host.check_config(config)
     trainer.fit()
     assert set(seen) == set(HOOK_NAMES) - {"mvae_load_state_dict"}
 
