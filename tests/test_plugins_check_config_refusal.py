@@ -18,7 +18,7 @@ import mvae_core
 from mvae_core import hookimpl
 from mvae_core.cli import app
 from mvae_core.config import ConfigError, MvaeConfig
-from mvae_core.plugins import ConfigRefused, PluginError, PluginInfo, available_plugins
+from mvae_core.plugins import PluginError, PluginInfo, available_plugins
 from tests.training import TINY
 
 REFUSAL = "plugins.warmup.epochs = 20: longer than the run (train.epochs = 1); shorten it, or train for 20 epochs"
@@ -104,9 +104,8 @@ def _train(*args: str) -> Result:
 def test_hook_mvae_check_config(synth_dir: Path, tmp_path: Path, unread: None) -> None:
     """The Python API raises the refusal, a ConfigError naming the plugin, then the field; nothing is written. The
     plugin saw the whole config as the run would train with it (the epochs given, every plugin's settings)."""
-    with pytest.raises(ConfigRefused) as refused:
+    with pytest.raises(ConfigError) as refused:
         mvae_core.train(synth_dir, tmp_path / "r", overrides=TINY, plugins=["kl_anneal", "warmup"], epochs=1)
-    assert isinstance(refused.value, ConfigError)
     assert str(refused.value) == f"plugin 'warmup' refuses the config: {REFUSAL}"
     assert not (tmp_path / "r").exists()
     (config,) = Warmup.seen
