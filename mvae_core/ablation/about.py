@@ -22,16 +22,33 @@ from mvae_core.run import RunDir
 from mvae_core.version import THREADS, VERSION
 
 
-def settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path) -> str:
+def seed_range(seeds: int) -> str:
+    """The ``train.seed`` values of an ablation of ``seeds`` seeds, as its summary says them: ``0``, ``0–2``."""
+    return "0" if seeds == 1 else f"0–{seeds - 1}"
+
+
+def set_per_run(seeds: int, epochs: int | None) -> dict[str, str]:
+    """The settings the ablation gives every run itself, over its config (docs/ablation.md, How each run is
+    configured): ``train.seed``, each run's seed, and with ``epochs`` given, ``train.epochs``; setting → what each run
+    trains with instead, as :func:`settings_line` says it."""
+    replaced = {"train.seed": f"each run's own seed, {seed_range(seeds)}"}
+    return replaced | ({"train.epochs": f"{epochs}, as the ablation's epochs"} if epochs is not None else {})
+
+
+def settings_line(
+    arms: list[Configuration], built: list[MvaeConfig], out: Path, replaced: Mapping[str, str] | None = None
+) -> str:
     """What every run was trained with besides its configuration's plugins and overrides: the model, and the settings
     its ``configs/<name>.toml`` shares with every other configuration's (``--config`` and the command's ``--set``),
-    which the table of configurations does not show."""
+    which the table of configurations does not show. A shared setting of ``replaced`` (:func:`set_per_run`: setting →
+    what each run trains with instead) is named apart, with what replaced it: no run trained with that value."""
+    replaced = replaced or {}
     flats = [
         dotted_settings(tomllib.loads((out / "configs" / f"{arm.name}.toml").read_text(encoding="utf-8")))
         for arm in arms
     ]
     shared = [
-        f"`{key} = {shown_setting(flats[0], key)}`"
+        key
         for key, value in flats[0].items()
         if key != "plugins.enabled" and all(key in flat and flat[key] == value for flat in flats)
     ]
@@ -40,9 +57,16 @@ def settings_line(arms: list[Configuration], built: list[MvaeConfig], out: Path)
         model = f"`{next(iter(models.values()))}`"
     else:
         model = "per configuration (" + ", ".join(f"{arm}: `{name}`" for arm, name in models.items()) + ")"
-    settings = ", ".join(shared) if shared else "none (the defaults)"
+    kept = [f"`{key} = {shown_setting(flats[0], key)}`" for key in shared if key not in replaced]
+    overruled = [
+        f"`{key} = {shown_setting(flats[0], key)}` (every run trains with {replaced[key]})"
+        for key in shared
+        if key in replaced
+    ]
+    settings = ", ".join(kept) if kept else "none (the defaults)"
+    instead = f"; given, but replaced by the ablation: {', '.join(overruled)}" if overruled else ""
     return (
-        f"Model: {model}. Settings of every run besides its configuration's plugins and overrides: {settings}; "
+        f"Model: {model}. Settings of every run besides its configuration's plugins and overrides: {settings}{instead}; "
         "each configuration's whole config is `configs/<name>.toml`, each run's `runs/<name>/seed-<k>/config.toml`."
     )
 

@@ -27,6 +27,8 @@ from mvae_core.ablation.about import (
     own_numbers,
     own_numbers_line,
     run_provenances,
+    seed_range,
+    set_per_run,
     settings_line,
     threads_line,
     versions_line,
@@ -68,6 +70,7 @@ from mvae_core.generation import DecodeOptions
 from mvae_core.progress import command_line
 from mvae_core.run_files import finite
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
+from mvae_core.suggest import closest
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size
 
@@ -119,8 +122,9 @@ class AblationResult:
         ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
         for pairs whose runs are not compared on a metric) and ``excludes_zero`` (metric → whether its 95 % interval
         excludes 0: bold in summary.md, counted on the console; ``None`` for ``seconds`` and ``cpu_seconds``, which
-        are not judged, as in summary.json); ``[]`` when no configuration has that name, or it is the only one."""
-        return paired_differences(self.rows, self.configurations, reference)
+        are not judged, as in summary.json); ``[]`` when it is the only configuration. :class:`OptionError` naming
+        the configurations when none has that name (a typo would otherwise read as an ablation without differences)."""
+        return paired_differences(self.rows, self.configurations, self._configuration(reference))
 
     def paired_plugin_numbers(self, reference: str = ALL) -> list[dict[str, Any]]:
         """``summary.md``'s plugins' numbers paired against ``reference``, as :meth:`paired` pairs the metrics: per
@@ -128,8 +132,22 @@ class AblationResult:
         column that a run of either reports, the :class:`~mvae_core.ablation.stats.Estimate` of *configuration −
         reference* over the pairs where both runs report it) and ``missing`` (column → a Counter of why the other
         pairs have none: ``not reported by <name>``, ``other validation loops``, ``n/a``) and ``excludes_zero``
-        (column → whether its 95 % interval excludes 0, as :meth:`paired`'s)."""
-        return paired_plugin_numbers(self.rows, self.configurations, reference)
+        (column → whether its 95 % interval excludes 0, as :meth:`paired`'s); ``[]`` and :class:`OptionError` as
+        :meth:`paired`."""
+        return paired_plugin_numbers(self.rows, self.configurations, self._configuration(reference))
+
+    def _configuration(self, name: str) -> str:
+        """``name``, when it names one of :attr:`configurations`; else :class:`OptionError` naming ``reference``, the
+        closest name and every configuration."""
+        names = [c.name for c in self.configurations]
+        if name not in names:
+            match = closest(str(name), names)
+            hint = f" (did you mean {match!r}?)" if match else ""
+            raise OptionError(
+                "reference",
+                f"{name!r} is not a configuration of this ablation{hint}; its configurations: {', '.join(names)}",
+            )
+        return name
 
     def __repr__(self) -> str:
         """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed), summary.md)``: what it is in a
@@ -248,7 +266,7 @@ def ablate(
         outcomes = _execute(tasks, executor, jobs, data, out, cpus_per_run, gpus_per_run, report)
     with _interrupts_while("measuring the runs' generated notes for the summary; every run is kept"):
         mode = mode or ("list" if configs else "leave-one-out")
-        return _summarise(arms, built, seeds, samples, out, outcomes, data, mode, own, starting, references)
+        return _summarise(arms, built, seeds, epochs, samples, out, outcomes, data, mode, own, starting, references)
 
 
 def _say_nothing(line: str) -> None:
@@ -256,7 +274,7 @@ def _say_nothing(line: str) -> None:
 
 
 def _seeds(seeds: int) -> str:
-    return "1 seed (train.seed 0)" if seeds == 1 else f"{seeds} seeds (train.seed 0–{seeds - 1})"
+    return f"{seeds} seed{'s' if seeds > 1 else ''} (train.seed {seed_range(seeds)})"
 
 
 def _warm_cache(
@@ -349,6 +367,7 @@ def _summarise(
     arms: list[Configuration],
     built: list[MvaeConfig],
     seeds: int,
+    epochs: int | None,
     samples: int,
     out: Path,
     outcomes: dict[tuple[str, int], tuple[Task, Outcome]],
@@ -384,7 +403,7 @@ def _summarise(
         f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions.temperature:g}, "
         f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
         "docs/ablation.md.",
-        settings_line(arms, built, out),
+        settings_line(arms, built, out, set_per_run(seeds, epochs)),
         own_numbers_line(sections, own),
         versions_line(provenances := run_provenances(rows, out)),
         *([numerics] if (numerics := numerics_line(provenances)) else []),
