@@ -344,8 +344,11 @@ class PluginHost:
     def check_config(self, config: MvaeConfig) -> None:
         """Every enabled plugin's ``mvae_check_config`` with ``config``, the run's config as it would train: a plugin
         that refuses it raises :class:`~mvae_core.plugins.ConfigRefused` (a :class:`ConfigError` naming the plugin,
-        then the field); one that fails, a :class:`PluginError` naming the plugin and the hook."""
-        self.hook.mvae_check_config(config=config)
+        then the field); one that fails, a :class:`PluginError` naming the plugin and the hook. What they draw from
+        torch's global random state moves no stream: the caller's state is put back after them (CPU; a check has no
+        business on a device)."""
+        with torch.random.fork_rng(devices=[]):
+            self.hook.mvae_check_config(config=config)
 
     def ramps_end(self, view: TrainerView) -> int:
         """The latest ``mvae_ramp_end`` over all plugins; 0 when none ramps."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import torch
 from click.testing import Result
 from pydantic import BaseModel, ConfigDict
 from typer.testing import CliRunner
@@ -17,7 +18,8 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core import hookimpl
 from mvae_core.cli import app
-from mvae_core.config import ConfigError, MvaeConfig
+from mvae_core.config import ConfigError, MvaeConfig, build_config
+from mvae_core.host import PluginHost
 from mvae_core.plugins import PluginError, PluginInfo, available_plugins
 from tests.training import TINY
 
@@ -157,3 +159,18 @@ def test_under_torchrun_rank_0_alone_says_it_and_no_process_waits_for_the_others
         assert result.exit_code == 2, result.output
         said[rank] = result.stdout + result.stderr
     assert "plugin 'warmup' refuses the config" in said["0"] and said["1"] == "", said
+
+
+class Draws:
+    @hookimpl
+    def mvae_check_config(self, config: MvaeConfig) -> None:
+        torch.rand(3)
+
+
+def test_what_a_check_draws_moves_no_random_stream() -> None:
+    """A notebook's own torch.manual_seed stream goes on as if the check had not drawn."""
+    torch.manual_seed(7)
+    expected = torch.rand(2)
+    torch.manual_seed(7)
+    PluginHost({"draws": Draws()}).check_config(build_config(None))
+    assert torch.equal(torch.rand(2), expected)
