@@ -248,7 +248,8 @@ def test_the_figure_marks_bars_over_fewer_runs_and_names_what_is_missing():
 
     axes = Figure().add_subplot()
     bars = [("all", Estimate(1, 0.5), 2), ("none", Estimate(0), 2), ("no-a", Estimate(2, 0.4, 0.1, 0.3, 0.5), 2)]
-    _bars(axes, "timing_spread_ratio", bars, {"all": "C0", "none": "C1", "no-a": "C2"}, "quantized")
+    words = dict.fromkeys(("all", "none", "no-a"), "quantized")
+    _bars(axes, "timing_spread_ratio", bars, {"all": "C0", "none": "C1", "no-a": "C2"}, words)
     assert sorted(text.get_text() for text in axes.texts) == ["1 of 2", "quantized"]
     assert len(axes.patches) == 2  # no bar where no run has a value
 

@@ -21,6 +21,10 @@ PANEL_HEIGHTS = (3, 2)
 """The heights of a curve panel and of a bar panel, in proportion: the panels' grid's height ratios (each row's
 labels are outside its share)."""
 NO_CURVE = "no run finished ok"
+ALL_FAILED = "failed"
+"""The word in place of a bar of a configuration none of whose runs is ok (of a paired bar: either configuration's),
+whatever the metric: the word of a metric's undefined value (``quantized``) would say something of runs that have no
+numbers at all."""
 SIZE = (12.0, 8.0)
 """The figure's width and height, in inches (at 100 dpi), where its configurations' names are short enough
 (:data:`PANELS_WIDTH`)."""
@@ -182,26 +186,34 @@ Bar = tuple[str, Estimate, int]
 defined for a run, or a pair without a difference makes the bar's ``n`` smaller, and the bar is marked ``k of n``)."""
 
 
-def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], str]]:
-    """The bottom panels of :func:`draw`, each ``(title, bars, word in place of a bar without a value)``: the best
-    ``val_elbo`` paired against ``none`` (its raw mean without a ``none``), then :data:`BAR_METRICS`."""
+def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], dict[str, str]]]:
+    """The bottom panels of :func:`draw`, each ``(title, bars, words)``, ``words`` the word in place of each
+    configuration's bar where it has no value (:data:`ALL_FAILED` where its runs, or the reference's, all failed):
+    the best ``val_elbo`` paired against ``none`` (its raw mean without a ``none``), then :data:`BAR_METRICS`."""
     stats = per_config(rows, configs)
     runs = {e["config"]: e["runs"] for e in stats}
+    failed = {e["config"] for e in stats if not e["ok"]}
     against_none = paired(rows, configs, NONE)
+
+    def words(word: str, reference: str | None = None) -> dict[str, str]:
+        return {c.name: ALL_FAILED if {c.name, reference} & failed else word for c in configs}
+
     panels = [
         (
             f"best val_elbo − {NONE} (paired)\n(below 0: better)",
             [(d["config"], d["best_val_elbo"], runs[d["config"]]) for d in against_none],
-            _paired_word(against_none, "best_val_elbo"),
+            words(_paired_word(against_none, "best_val_elbo"), NONE),
         )
         if against_none
         else (
             bar_title("best_val_elbo"),
             [(e["config"], e["best_val_elbo"], e["runs"]) for e in stats],
-            missing_word("best_val_elbo"),
+            words(missing_word("best_val_elbo")),
         )
     ]
-    panels += [(bar_title(m), [(e["config"], e[m], e["runs"]) for e in stats], missing_word(m)) for m in BAR_METRICS]
+    panels += [
+        (bar_title(m), [(e["config"], e[m], e["runs"]) for e in stats], words(missing_word(m))) for m in BAR_METRICS
+    ]
     return panels
 
 
@@ -417,11 +429,12 @@ def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
     return words.pop() if len(words) == 1 else "–"
 
 
-def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], missing: str) -> None:
-    """One bar per :data:`Bar`; a bar over fewer values than expected is marked ``k of n``."""
+def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], words: dict[str, str]) -> None:
+    """One bar per :data:`Bar`; a bar over fewer values than expected is marked ``k of n``, and a bar without a value
+    is its configuration's word of ``words`` (:func:`bar_panels`)."""
     for x, (name, e, ok) in enumerate(bars):
         if e.mean is None:
-            axes.text(x, 0, missing, rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
+            axes.text(x, 0, words[name], rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
             continue
         error = None if e.low is None or e.high is None else [[e.mean - e.low], [e.high - e.mean]]
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
