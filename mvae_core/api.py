@@ -736,8 +736,8 @@ def _skipped_note(skipped: list[dict[str, Any]], files: int) -> str:
     named = "; ".join(f"{entry['source']}: {entry['reason']}" for entry in skipped[:SKIPPED_NAMED])
     more = f"; and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
     return (
-        f"{len(skipped)} of the {files} files of DATA gave no loop and are not scored: {named}{more} (mvae data "
-        "inspect DATA --config RUN/config.toml says why in full)"
+        f"{len(skipped)} of the {files} files of DATA gave no loop and {'is' if len(skipped) == 1 else 'are'} not "
+        f"scored: {named}{more} (mvae data inspect DATA --config RUN/config.toml says why in full)"
     )
 
 
