@@ -28,8 +28,8 @@ def test_a_seed_and_epochs_given_over_the_ablation_are_not_listed_as_what_every_
     shared, replaced = line.split("; given, but replaced by the ablation: ")
     assert shared.endswith("plugins and overrides: `model.hidden = 16`")
     assert replaced.startswith(
-        "`train.seed = 5` (every run trains with each run's own seed, 0–1), "
-        "`train.epochs = 50` (every run trains with 2, as the ablation's epochs); each configuration's whole config"
+        "`train.seed = 5` (each run trains with its own seed, 0–1), "
+        "`train.epochs = 50` (each run trains with 2, as the ablation's epochs); each configuration's whole config"
     )
 
 
@@ -41,6 +41,6 @@ def test_without_epochs_the_configs_own_epochs_are_what_the_runs_train_with(tmp_
     line = settings_line(arms, built, tmp_path, set_per_run(seeds=1, epochs=None))
 
     assert (
-        "`model.hidden = 16`, `train.epochs = 50`; given, but replaced by the ablation: `train.seed = 5` (every "
-        "run trains with each run's own seed, 0);" in line
+        "`model.hidden = 16`, `train.epochs = 50`; given, but replaced by the ablation: `train.seed = 5` (each "
+        "run trains with its own seed, 0);" in line
     )

@@ -31,7 +31,7 @@ def set_per_run(seeds: int, epochs: int | None) -> dict[str, str]:
     """The settings the ablation gives every run itself, over its config (docs/ablation.md, How each run is
     configured): ``train.seed``, each run's seed, and with ``epochs`` given, ``train.epochs``; setting → what each run
     trains with instead, as :func:`settings_line` says it."""
-    replaced = {"train.seed": f"each run's own seed, {seed_range(seeds)}"}
+    replaced = {"train.seed": f"its own seed, {seed_range(seeds)}"}
     return replaced | ({"train.epochs": f"{epochs}, as the ablation's epochs"} if epochs is not None else {})
 
 
@@ -59,7 +59,7 @@ def settings_line(
         model = "per configuration (" + ", ".join(f"{arm}: `{name}`" for arm, name in models.items()) + ")"
     kept = [f"`{key} = {shown_setting(flats[0], key)}`" for key in shared if key not in replaced]
     overruled = [
-        f"`{key} = {shown_setting(flats[0], key)}` (every run trains with {replaced[key]})"
+        f"`{key} = {shown_setting(flats[0], key)}` (each run trains with {replaced[key]})"
         for key in shared
         if key in replaced
     ]
