@@ -25,7 +25,8 @@ REFUSAL = (
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     plugins = {**available_plugins(), "cycle": PluginInfo("cycle", "package mvae-cycle", "1.0", lambda: Cycle)}
-    for module in ("mvae_core.plugins", "mvae_core.host", "mvae_core.run_plugins"):
+    # importers first: a module first imported under the patch would keep the patched function for good
+    for module in ("mvae_core.run_plugins", "mvae_core.host", "mvae_core.plugins"):
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
     monkeypatch.setattr("mvae_core.data.load.load_dataset", lambda *a, **k: pytest.fail("the data was read"))
 

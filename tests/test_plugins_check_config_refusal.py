@@ -87,7 +87,8 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
         "warmup": PluginInfo("warmup", "package mvae-warmup", "1.0", lambda: Warmup),
         "cycle": PluginInfo("cycle", "package mvae-cycle", "1.0", lambda: Cycle),
     }
-    for module in ("mvae_core.plugins", "mvae_core.host", "mvae_core.run_plugins"):
+    # importers first: a module first imported under the patch would keep the patched function for good
+    for module in ("mvae_core.run_plugins", "mvae_core.host", "mvae_core.plugins"):
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
     Warmup.seen.clear()
 
