@@ -53,3 +53,18 @@ def test_the_figure_writes_the_word_in_the_failed_configurations_place(tmp_path)
     axes = Figure().add_subplot()
     _bars(axes, title, bars, {"all": "C0", "none": "C1", "hot": "C2"}, words)
     assert [text.get_text() for text in axes.texts] == ["failed"]
+
+
+def test_the_last_configuration_without_a_bar_keeps_its_whole_slot_inside_the_panel():
+    """Its word was drawn on the panel's right edge, over the next panel's axis: no bar widened the view to its
+    slot, only its tick."""
+    from matplotlib.figure import Figure
+
+    from mvae_core.ablation.figure import _bars, bar_panels
+
+    rows = [_row(c.name, s, "failed" if c.name == "hot" else "ok") for c in ARMS for s in (0, 1)]
+    title, bars, words = bar_panels(rows, ARMS)[2]
+    axes = Figure().add_subplot()
+    _bars(axes, title, bars, {"all": "C0", "none": "C1", "hot": "C2"}, words)
+    low, high = axes.get_xlim()
+    assert low <= -0.4 and high >= len(bars) - 1 + 0.4  # half a bar's width (0.8) on either side of every slot

@@ -442,6 +442,7 @@ def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], words
             axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
     axes.set_xticks(range(len(bars)), [bar_label(name) for name, _, _ in bars], rotation=NAME_TURN, ha="right",
                     fontsize=BAR_LABEL_FONT)  # fmt: skip
+    axes.set_xlim(-0.5, len(bars) - 0.5)  # every bar's slot, also a last one without a bar that holds its word
     axes.axhline(0, color="0.3", linewidth=0.8)
     axes.set_title(title, fontsize=9)
     axes.grid(axis="y", alpha=0.3)
