@@ -146,6 +146,11 @@ def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
                 "one on a case-insensitive disk (macOS's and Windows' by default): rename one"
             )
         entry = _validated(_Entry, table, f"configs.{name}.", path)
+        if _sets_seed(entry.set):
+            raise PlanError(
+                f"configs {path}: configuration {name!r} sets train.seed, which the ablation sets in each run itself "
+                "(train.seed 0 … seeds − 1), so the value would never be used: leave it out of its set"
+            )
         arms.append(Configuration(name, tuple(entry.plugins), tuple(entry.set)))
     if "references" in tree:  # given: each a configuration of the file, once
         for name in plan.references:
@@ -162,6 +167,18 @@ def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
         if len(set(plan.references)) != len(plan.references):
             raise PlanError(f"configs {path}: references names a configuration twice: {', '.join(plan.references)}")
     return arms, tuple(plan.references)
+
+
+def _sets_seed(assignments: list[str]) -> bool:
+    """Whether a configuration's ``set`` gives ``train.seed`` (``train.seed = 7``, or ``train = {seed = 7}``); an
+    assignment that cannot be read is left to the check of the built configuration, which names it."""
+    tree: dict[str, Any] = {}
+    try:
+        for assignment in assignments:
+            apply_override(tree, assignment)
+    except ConfigError:
+        return False
+    return isinstance(train := tree.get("train"), dict) and "seed" in train
 
 
 def _validated(model: type[M], data: Any, prefix: str, path: Path) -> M:
