@@ -43,10 +43,10 @@ from mvae_core.tools import install_command
 log: logging.Logger = logging.getLogger(__name__)
 
 PREPARE_SECONDS = 0.05  # the next loop is decoded this long before its first beat
-START_DELAY = 0.1  # the first loop starts this long after start(), and a loop after a stall this long after it ends
+START_DELAY = 0.1  # the first loop starts this long after its decode, and a loop after a stall this long after it ends
 LATE_SKIP = 0.05  # a note due this long ago (the process stalled: a suspended laptop, a busy machine) is dropped
 POLL_SECONDS = 0.05  # a clock-following player notices stop() within this
-READY_TEMPO = 0.005  # a loop made while stopped plays after Start if the tempo measured then is within this fraction
+READY_TEMPO = 0.005  # the last loop made (while stopped too) plays again if the tempo measured is within this fraction
 
 
 class MidiOutError(MvaeError):
@@ -179,8 +179,8 @@ class LoopPlayer(PlayerThread):
     def run(self, max_loops: int | None = None) -> None:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""
         try:
-            start = self.clock() + START_DELAY
             loop = self.next_loop(self.engine.current)
+            start = self.clock() + START_DELAY  # after the first decode, which may be slow: its notes all sound
             while not self._stop.is_set() and (max_loops is None or self.loops_played < max_loops):
                 boundary = start + loop.seconds
                 upcoming = None
@@ -189,7 +189,7 @@ class LoopPlayer(PlayerThread):
                     if not self._until(due):
                         return
                     if msg is None:
-                        upcoming = self.next_loop(self.engine.current)
+                        upcoming = self._upcoming(loop)
                     else:
                         self.voices.play(msg, self.clock() - due)
                 self.loops_played += 1
@@ -198,6 +198,15 @@ class LoopPlayer(PlayerThread):
                     start = self.clock() + START_DELAY
         finally:
             self.voices.silence()
+
+    def _upcoming(self, loop: Loop) -> Loop:
+        """The loop after ``loop``: ``loop`` itself while the current request is still its own (the same request
+        gives the same notes, and a decode slower than :data:`PREPARE_SECONDS` on a busy machine would make the first
+        notes late), else the current request's, decoded now. A loop the model could not make is tried again."""
+        request = self.engine.current
+        if request == loop.request and self.next_loop.failure is None:
+            return loop
+        return self.next_loop(request)
 
     def _until(self, due: float) -> bool:
         """Wait until clock time ``due``; False when stopped meanwhile."""
@@ -319,8 +328,8 @@ class ClockPlayer(PlayerThread):
         self.clock = clock
         self.voices = Voices(port)
         self.follower = ClockFollower(self._loop_notes, engine.current.tempo)
-        self._ready: Loop | None = None  # the loop a Start would play, made while the DAW is stopped ...
-        self._tried: LoopRequest | None = None  # ... for this request (tried once, if the model failed)
+        self._made: Loop | None = None  # the last loop made (while the DAW is stopped: the one a Start plays) ...
+        self._tried: LoopRequest | None = None  # ... and, while stopped, the request tried (once, if the model failed)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop playing (the thread sees it within :data:`POLL_SECONDS`), wait up to ``timeout`` seconds for it to turn
@@ -381,23 +390,33 @@ class ClockPlayer(PlayerThread):
 
     def _loop_notes(self, tempo: float) -> Sequence[TimedNote]:
         """The current loop's notes, decoded at the measured ``tempo`` (within the knob's range): the rules for
-        short notes and gaps are in ticks at a tempo. The loop made ready while stopped is taken once, if it is still
-        the current request's at about that tempo (:data:`READY_TEMPO`)."""
+        short notes and gaps are in ticks at a tempo. The last loop made (while stopped, or the one playing) is taken
+        again while it is still the current request's at about that tempo (:data:`READY_TEMPO`): the decode is made
+        one clock before the loop's first beat (21 ms at 120 bpm), and one that takes longer on a busy machine (a
+        guest's upload read beside it) made the first notes of a loop that goes on unchanged late."""
         request = _at_tempo(self.engine.current, tempo)
-        ready, self._ready, self._tried = self._ready, None, None
-        if ready is not None and _same_loop(ready.request, request):
-            return ready.notes
-        return self.next_loop(request).notes
+        self._tried = None
+        if self._made is not None and _same_loop(self._made.request, request):
+            return self._made.notes
+        return self._make(request).notes
 
     def _make_ready(self) -> None:
         """While the DAW is stopped: make the loop a Start (or Continue) would play, unless made already. Made at the
         first clock after Start instead, a decode (tens of ms for a model's first one, or with the engine busy)
         held back the first notes."""
         request = _at_tempo(self.engine.current, self.follower.loop_tempo)
+        if self._made is not None and _same_loop(self._made.request, request):
+            return
         if self._tried is not None and _same_loop(self._tried, request):
             return
-        self._tried, loop = request, self.next_loop(request)
-        self._ready = loop if self.next_loop.failure is None else None
+        self._tried = request
+        self._make(request)
+
+    def _make(self, request: LoopRequest) -> Loop:
+        """The loop of ``request``, kept as the last loop made unless the model could not make it (tried again)."""
+        loop = self.next_loop(request)
+        self._made = loop if self.next_loop.failure is None else None
+        return loop
 
 
 def _at_tempo(request: LoopRequest, tempo: float) -> LoopRequest:
