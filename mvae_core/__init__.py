@@ -47,6 +47,7 @@ from mvae_core.errors import (
 from mvae_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from mvae_core.ablation.plan import PlanError
     from mvae_core.ablation.session import AblationResult, ablate
     from mvae_core.api import (
         Generated,
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "ablate": "mvae_core.ablation.session",
     "AblationResult": "mvae_core.ablation.session",
+    "PlanError": "mvae_core.ablation.plan",
     "train": "mvae_core.session",
     "RunResult": "mvae_core.session",
     "load": "mvae_core.api",
@@ -117,6 +119,7 @@ __all__ = [
     "Note",
     "NotePlayer",
     "OptionError",
+    "PlanError",
     "PluginError",
     "ReadingRanOut",
     "ResumeRefused",
