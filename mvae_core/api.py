@@ -193,7 +193,15 @@ class Generated:
         ``wrap_release`` exactly as long as its loops, the release added onto the start (to repeat in a DAW)."""
         notes = timed_notes(self[i], self.config, self.options)
         length = len(self[i]) * LOOP_TICKS
-        return render(notes, self.options.tempo, length, renderer, soundfont, wrap_release=wrap_release)
+        return render(
+            notes,
+            self.options.tempo,
+            length,
+            renderer,
+            soundfont,
+            wrap_release=wrap_release,
+            program=self.options.program,
+        )
 
     def timed(self, i: int = 0) -> list[SecondsNote]:
         """File ``i``'s notes in seconds from its start, ordered by start, as :meth:`midi_file` holds them at
@@ -368,6 +376,7 @@ def generate(
     threshold_max: float | None = DecodeOptions.threshold_max,
     grid_offset: float = DecodeOptions.grid_offset,
     tempo: float = DecodeOptions.tempo,
+    program: int | str = DecodeOptions.program,
 ) -> Generated:
     """Decode latent points of ``run`` into loops, one file's worth per point (``mvae generate`` as a call).
 
@@ -382,7 +391,7 @@ def generate(
     :param bars: the old name of ``loops`` (it counts loops too: ``bars=4`` gives 8 bars), with a
         :class:`~mvae_core.errors.RenamedOption` warning (a FutureWarning).
     :param density: and ``temperature``, ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``,
-        ``grid_offset``, ``tempo``: the decoding options, the fields of :class:`~mvae_core.generation.DecodeOptions`
+        ``grid_offset``, ``tempo``, ``program``: the decoding options, the fields of :class:`~mvae_core.generation.DecodeOptions`
         (with its defaults; docs/cli.md's ``mvae generate`` says what each does).
     :returns: a :class:`Generated`: ``write(folder)`` for MIDI files, ``write_audio`` for WAV, ``midi(i)`` for
         ``pretty_midi``, ``generated[i]`` for file ``i``'s notes.
@@ -396,6 +405,7 @@ def generate(
     decode = decode_options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
         threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
+        program=program,
     )  # fmt: skip
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)
@@ -511,6 +521,7 @@ def interpolate(
     threshold_max: float | None = DecodeOptions.threshold_max,
     grid_offset: float = DecodeOptions.grid_offset,
     tempo: float = DecodeOptions.tempo,
+    program: int | str = DecodeOptions.program,
     seed: int = DecodeOptions.seed,
 ) -> Generated:
     """Evenly spaced latent points on the straight line from ``start`` to ``end``, both included, decoded one loop
@@ -522,7 +533,7 @@ def interpolate(
         encoded; ``end`` likewise. ``loop`` with two latent points is an :class:`OptionError`: it would pick nothing.
     :param steps: the number of points, 2 to :data:`~mvae_core.generation.MAX_LOOPS`.
     :param density: and ``temperature``, ``timing_temperature``, ``poly``, ``threshold_min``, ``threshold_max``,
-        ``grid_offset``, ``tempo``, ``seed``: the decoding options, the fields of
+        ``grid_offset``, ``tempo``, ``program``, ``seed``: the decoding options, the fields of
         :class:`~mvae_core.generation.DecodeOptions`, as :func:`generate` takes them.
     :returns: a :class:`Generated` of ``steps`` files; ``joined()`` puts them in one file.
     :raises InputError: an end that is not ``latent_dim`` finite numbers, nor the path of one MIDI file with a usable
@@ -533,6 +544,7 @@ def interpolate(
     decode = decode_options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
         threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
+        program=program,
     )  # fmt: skip
     with model_code(trained.config.model.name, "check_options"):
         trained.model.check_options(decode)

@@ -10,11 +10,13 @@ DAW to repeat.
   (Debian: ``apt install fluidsynth``; Homebrew: ``fluid-synth``) renders the loop-exact file, extended by the
   release, with the first SoundFont found of: the ``soundfont`` argument, ``$MVAE_SOUNDFONT``, :data:`SOUNDFONTS`
   (Debian's ``fluid-soundfont-gm`` installs the first), or the small GM SoundFont that pretty_midi ships.
-  Program 0 (piano); the stereo output is mixed to mono. The program, not the pyfluidsynth binding: that binding
+  The file's General MIDI program (``program``: piano unless told otherwise) picks the sound; the stereo output is
+  mixed to mono. The program, not the pyfluidsynth binding: that binding
   prints to stdout when imported with ``$CI`` set, and pretty_midi imports it whenever it is installed, which would
   corrupt every ``--json`` output.
 * **built-in** (``renderer="builtin"``): per note a sine with two soft overtones, 5 ms attack, exponential decay, and
-  an 80 ms release after the note ends; gain ∝ (velocity / 127)^1.5. No dependency beyond numpy.
+  an 80 ms release after the note ends; gain ∝ (velocity / 127)^1.5. No dependency beyond numpy; one sound, whatever
+  the program.
 
 The mix is scaled down only if it would clip (peak above :data:`PEAK`).
 """
@@ -35,6 +37,7 @@ import mido
 import numpy as np
 
 from mvae_core.errors import InputError, OptionError
+from mvae_core.instruments import PIANO
 from mvae_core.loop_file import MIDI_RESOLUTION, TimedNote, notes_file
 from mvae_core.suggest import did_you_mean
 
@@ -89,11 +92,13 @@ def render(
     soundfont: str | os.PathLike[str] | None = None,
     sample_rate: int = SAMPLE_RATE,
     wrap_release: bool = False,
+    program: int = PIANO,
 ) -> Audio:
     """Render ``notes`` (ticks at :data:`~mvae_core.loop_file.MIDI_RESOLUTION` per beat, ``tempo`` bpm) to
     ``length_ticks`` plus the release; with ``wrap_release``, to exactly ``length_ticks``, the release after the end
     added onto the start, so that the audio repeats seamlessly, as the loop sounds from its second time round (a
-    DAW's "render as loop"). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when
+    DAW's "render as loop"). ``program`` is the General MIDI instrument FluidSynth plays (1-128; the built-in synth
+    has one sound). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when
     FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
     font = check_renderer(renderer, soundfont)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
@@ -106,7 +111,7 @@ def render(
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
     if font is not None and fluidsynth_missing() is None:  # "fluidsynth" without it: check_renderer raised
         end = length_ticks + round(RELEASE_SECONDS / tick_seconds)
-        samples = _fluidsynth(notes_file(notes, tempo, end), font, sample_rate)
+        samples = _fluidsynth(notes_file(notes, tempo, end, program), font, sample_rate)
         name = f"FluidSynth ({Path(font).name})"
         return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, name)
     samples = _builtin(notes, tick_seconds, length, sample_rate)

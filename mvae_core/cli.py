@@ -273,6 +273,7 @@ def generate(
         float, typer.Option(metavar="G", help=DECODE_HELP["grid_offset"])
     ] = DecodeOptions.grid_offset,
     tempo: Annotated[float, typer.Option(metavar="BPM", help=DECODE_HELP["tempo"])] = DecodeOptions.tempo,
+    program: Annotated[str, typer.Option(metavar="P", help=DECODE_HELP["program"])] = str(DecodeOptions.program),
     seed: Annotated[
         int, typer.Option(metavar="N", help="Seed for random points, noise, notes and offsets.")
     ] = DecodeOptions.seed,
@@ -332,7 +333,7 @@ def generate(
             generated = generate_loops(
                 run_dir, z=point, random=random, seed=seed, loops=loops, bars=bars, noise=noise, density=density,
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
-                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, **walked,
+                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program, **walked,
             )  # fmt: skip
         wavs: list[Path] = []
         if audio is not None:  # a bad --audio, --renderer or --soundfont (or FluidSynth missing for --renderer

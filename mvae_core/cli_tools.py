@@ -61,6 +61,7 @@ DECODE_HELP = {
     "poly": "Any number of notes per step (chords).",
     "grid_offset": "0 quantized, 1 learned timing, 2 exaggerated.",
     "tempo": "Tempo of the written MIDI in bpm.",
+    "program": "General MIDI instrument of the written MIDI: 1-128 or a name, e.g. 'tenor sax'.",
 }
 """The help of each decoding option that ``mvae generate`` and the tools share (the tools add :data:`AS_GENERATE`)."""
 Density = Annotated[float | None, typer.Option(metavar="D", help=DECODE_HELP["density"] + AS_GENERATE)]
@@ -73,6 +74,7 @@ ThresholdMin = Annotated[float | None, typer.Option(metavar="P", help="Ancestor 
 ThresholdMax = Annotated[float | None, typer.Option(metavar="P", help="Ancestor rule: highest onset probability.")]
 GridOffset = Annotated[float | None, typer.Option(metavar="G", help=DECODE_HELP["grid_offset"] + AS_GENERATE)]
 Tempo = Annotated[float | None, typer.Option(metavar="BPM", help=DECODE_HELP["tempo"] + AS_GENERATE)]
+Program = Annotated[str | None, typer.Option(metavar="P", help=DECODE_HELP["program"] + AS_GENERATE)]
 PictureOut = Annotated[
     Path,
     typer.Option(
@@ -140,12 +142,14 @@ def interpolate(
     threshold_max: ThresholdMax = None,
     grid_offset: GridOffset = None,
     tempo: Tempo = None,
+    program: Program = None,
     seed: Seed = None,
 ) -> None:
     """Decode evenly spaced points on the straight line between two latent points or two encoded loops."""
     options = _options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
-        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, seed=seed,
+        threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program,
+        seed=seed,
     )  # fmt: skip
     endpoints = (("--from", from_, from_midi), ("--to", to, to_midi))
     for name, point, midi in endpoints:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mvae_core.errors import OptionError
+from mvae_core.instruments import PIANO, program_number
 
 WALK = 0.3
 """The latent distance between consecutive loops of a file (``generate``'s ``walk``, ``mvae generate --walk``)."""
@@ -39,8 +40,10 @@ class DecodeOptions:
     grid_offset: float = 1.0
     tempo: float = 120.0
     seed: int = 0  # for every random choice (notes and offsets)
+    program: int | str = PIANO  # the written file's General MIDI instrument, 1-128 or its name (kept as its number)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "program", program_number(self.program))
         for name in ("density", "temperature", "timing_temperature", "grid_offset", "tempo"):
             real_number(name, getattr(self, name))
         if not isinstance(self.poly, bool | np.bool_):

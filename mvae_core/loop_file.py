@@ -26,8 +26,8 @@ loops it in time. The rules, in ticks (:data:`MIDI_RESOLUTION` per beat, :data:`
   1,725 notes of a seed run, 17 ms), and is cut at the next *later* onset, which is at least the gap later, and at
   the file's end, at least half a step after the last start: no note sounds past the end or into a later onset (the
   notes of one onset, a chord, sound together, each for its own length) and none lasts less than the gap;
-* the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (program 0,
-  channel 1), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
+* the file is type 1: a tempo track (track name, tempo, 4/4 time signature at tick 0) and one note track (channel 1,
+  its program change asking for ``options.program``, piano unless told otherwise), both ending (end of track) exactly at ``N · 32 · STEP_TICKS``.
 
 :func:`timed_notes` computes these notes once; :func:`midi_file` (the file), :func:`notes_to_midi` (the same file
 as ``pretty_midi``), :func:`loop_notes_json` (seconds, for ``mvae serve``) and :mod:`mvae_core.audio` all use them.
@@ -49,6 +49,7 @@ import pretty_midi
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, point_name
+from mvae_core.instruments import PIANO
 from mvae_core.wording import listed
 
 if TYPE_CHECKING:
@@ -176,11 +177,12 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
 
 def midi_file(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> mido.MidiFile:
     """Consecutive ``loops`` as one loop-exact type-1 MIDI file at ``options.tempo`` (the module docstring)."""
-    return notes_file(timed_notes(loops, cfg, options), options.tempo, len(loops) * LOOP_TICKS)
+    return notes_file(timed_notes(loops, cfg, options), options.tempo, len(loops) * LOOP_TICKS, options.program)
 
 
-def notes_file(notes: list[TimedNote], tempo: float, end_of_file: int) -> mido.MidiFile:
-    """``notes`` as a type-1 MIDI file at ``tempo`` whose tracks end at tick ``end_of_file``."""
+def notes_file(notes: list[TimedNote], tempo: float, end_of_file: int, program: int = PIANO) -> mido.MidiFile:
+    """``notes`` as a type-1 MIDI file at ``tempo`` whose tracks end at tick ``end_of_file``, its part asking for
+    General MIDI ``program`` (1-128, :mod:`mvae_core.instruments`)."""
     tempo_track = _track(
         [
             (0, mido.MetaMessage("track_name", name=TRACK_NAME)),
@@ -189,7 +191,7 @@ def notes_file(notes: list[TimedNote], tempo: float, end_of_file: int) -> mido.M
         ],
         end_of_file,
     )
-    events = [(0, mido.Message("program_change", program=0))]
+    events = [(0, mido.Message("program_change", program=program - 1))]
     for note in notes:
         events.append((note.start, mido.Message("note_on", note=note.pitch, velocity=note.velocity)))
         events.append((note.end, mido.Message("note_off", note=note.pitch, velocity=0)))

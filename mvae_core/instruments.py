@@ -1,0 +1,62 @@
+"""General MIDI instruments by number and by name: the sound a written loop asks a player for.
+
+Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
+``program:N`` counts them; a MIDI program change message carries the number less one. Names are pretty_midi's copy
+of the General MIDI list, matched ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``).
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+import pretty_midi
+
+from mvae_core.errors import OptionError
+from mvae_core.suggest import closest
+
+PROGRAMS = (1, 128)
+"""The General MIDI program numbers, first and last."""
+
+PIANO = 1
+"""The program a written loop asks for unless told otherwise: Acoustic Grand Piano."""
+
+
+def program_name(program: int) -> str:
+    """The General MIDI name of ``program`` (1–128): ``67`` → ``"Tenor Sax"``."""
+    return str(pretty_midi.INSTRUMENT_MAP[program - 1])
+
+
+def program_number(value: object, option: str = "program") -> int:
+    """``value`` as a General MIDI program number: a whole number 1–128 (or its digits), or an instrument's name.
+
+    Raises :class:`OptionError` naming ``option``, with the closest name for a misspelt one (``"tenor sacks"``) and
+    the names holding the words given (``"sax"``: Soprano Sax, Alto Sax, …)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    low, high = PROGRAMS
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= value <= high:
+        return int(value)
+    if not isinstance(value, str):
+        raise OptionError(option, f"must be a General MIDI program {low}-{high} or an instrument's name, got {value!r}")
+    names = [program_name(n) for n in range(low, high + 1)]
+    wanted = _normal(value)
+    for number, name in enumerate(names, start=low):
+        if _normal(name) == wanted:
+            return number
+    raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}")
+
+
+def _normal(name: str) -> str:
+    """``name`` without case, spaces or punctuation, as names are compared."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _nearest(value: str, names: list[str]) -> str:
+    """The end of the error for an unknown instrument name: the names holding it as a word, else the closest."""
+    words = set(re.findall(r"[a-z0-9]+", value.lower()))
+    holding = [name for name in names if words and words <= set(re.findall(r"[a-z0-9]+", name.lower()))]
+    if holding:
+        return f"; instruments with that word: {', '.join(repr(name) for name in holding)}"
+    match = closest(value, names)
+    return f"; did you mean {match!r}?" if match else "; see the General MIDI list (docs/cli.md, mvae generate)"
