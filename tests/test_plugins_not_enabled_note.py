@@ -23,7 +23,7 @@ NOTE = ("configured but not enabled, so not run: [plugins.floor] ('all' in plugi
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     plugins = {**available_plugins(), "floor": PluginInfo("floor", "package mvae-floor", "1.0", lambda: Floor)}
-    for module in ("mvae_core.plugins", "mvae_core.host", "mvae_core.run_plugins"):
+    for module in ("mvae_core.run_plugins", "mvae_core.host", "mvae_core.plugins"):  # importers first
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
 
 

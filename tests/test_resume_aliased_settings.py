@@ -47,7 +47,7 @@ class Wide(SeedModel):
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     plugins = {**available_plugins(), "painter": PluginInfo("painter", "package mvae-paint", "1.0", lambda: Painter)}
     models = {**available_models(), "wide": ModelInfo("wide", "package mvae-wide", "0.1", lambda: Wide)}
-    for module in ("mvae_core.plugins", "mvae_core.host", "mvae_core.run_plugins"):
+    for module in ("mvae_core.run_plugins", "mvae_core.host", "mvae_core.plugins"):  # importers first
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
     monkeypatch.setattr("mvae_core.models.available_models", lambda: models)
 

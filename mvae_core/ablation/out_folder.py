@@ -31,20 +31,21 @@ def built_configs(
     overrides: list[str],
     out: Path,
     starting: StartingWeights | None = None,
+    epochs: int | None = None,
 ) -> tuple[list[MvaeConfig], dict[Path, str]]:
-    """Validate every configuration (config keys, plugin names and sections, the model and its settings, and that
-    the ``starting`` weights fit it, with their model settings as defaults, as ``mvae train --init-from`` resolves
-    them) and return
+    """Validate every configuration (config keys, plugin names and sections, the model and its settings, the
+    model's and every enabled plugin's check of the whole config as its runs train it, for ``epochs`` when given:
+    :func:`~mvae_core.run_plugins.checked_config`, and that the ``starting`` weights fit it, with their model
+    settings as defaults, as ``mvae train --init-from`` resolves them) and return
     the configs with the text of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already
     there whose config differs (an earlier, different plan) is refused: one :class:`PlanError` naming every
     configuration that differs and how."""
     import tomli_w
 
-    from mvae_core.models import resolve_model
-    from mvae_core.plugins import available_plugins, validated_sections
+    from mvae_core.plugins import PluginError
+    from mvae_core.run_plugins import checked_config
 
     built, files = [], {}
-    available = available_plugins()
     base_tree: dict[str, Any] = {}
     if base is not None:
         build_config(base)  # unreadable or invalid: an error naming the file or the field
@@ -54,13 +55,13 @@ def built_configs(
         try:
             flags = {"plugins.enabled": list(arm.plugins)}
             built.append(build_config(base, [*overrides, *arm.overrides], flags, inherited))
-            validated_sections(built[-1].plugins, available)
-            resolve_model(built[-1])  # an unknown model name or setting, or a broken model package, before any run
+            runs = flags if epochs is None else {**flags, "train.epochs": epochs}  # --epochs is each run's flag
+            checked_config(build_config(base, [*overrides, *arm.overrides], runs, inherited))  # before any run
             if starting:
                 starting.check(built[-1])
             files[out / "configs" / f"{arm.name}.toml"] = tomli_w.dumps(arm.tree(base_tree, overrides))
-        except ConfigError as exc:
-            raise ConfigError(
+        except (ConfigError, PluginError) as exc:
+            raise type(exc)(
                 f"configuration {arm.name!r}: {exc}",
                 command_line=f"configuration {arm.name!r}: {exc.command_line_message()}",
             ) from None

@@ -231,7 +231,7 @@ def ablate(
     check_paths(data)  # a mistyped DATA path names itself, before anything is written
     arms, references = configurations(mode, plugins, configs)
     starting = None if init_from is None else read_starting_weights(init_from)  # read once, before anything runs
-    built, files = built_configs(arms, config, overrides, out, starting)
+    built, files = built_configs(arms, config, overrides, out, starting, epochs)
     moved = check_same_data(arms, data, out)
     check_same_start(arms, out, starting)
     # a Ray task runs on any node, in a folder of Ray's: its command and log name absolute paths
