@@ -127,6 +127,20 @@ class RunResult:
         reads it: a value of another type than mvae writes is left out."""
         return RunDir(self.path).read_metrics()
 
+    def warnings(self) -> list[str]:
+        """The plugins' warnings of the whole run, ``source: message``, each once, in the order first given: those of
+        its epochs (``metrics.jsonl``'s events, from every session of a resumed run) and those emitted after its last
+        epoch (:attr:`final_events`). What the console prints as ``warning:`` lines, which ``progress=False`` leaves
+        unsaid (a ramp that never reached its full weight in a short run)."""
+        events = [event for record in self.metrics() for event in record.get("events", [])] + self.final_events
+        said = {_said(e): None for e in events if e.get("level") == "warning"}
+        return list(said)
+
+
+def _said(event: dict[str, Any]) -> str:
+    """An event as :meth:`RunResult.warnings` gives it: ``source: message`` (the message alone without a source)."""
+    return f"{event['source']}: {event['message']}" if "source" in event else str(event["message"])
+
 
 @runtime_checkable
 class RunFolder(Protocol):

@@ -20,7 +20,7 @@ def documented_methods() -> set[str]:
     """The methods the ``progress`` bullet of python_api.md's walk-through gives a reporter (``name(…)`` in
     backticks)."""
     text = PAGE.read_text(encoding="utf-8")
-    bullet = text.split("`progress=False` prints nothing;", 1)[1].split("\n- ", 1)[0]
+    bullet = text.split("`progress=False` prints nothing", 1)[1].split("\n- ", 1)[0]
     return set(re.findall(r"`(\w+)\(", bullet))
 
 
