@@ -59,8 +59,23 @@ class Section(BaseModel):
     internal: ClassVar[tuple[str, ...]] = ()
 
 
+AUTO_PITCH_LOW = "auto"
+"""``data.pitch_low = "auto"``: the window of pitch rows that folds (or drops) the fewest notes of the data, chosen
+by :func:`~mvae_core.data.load.load_dataset` as it reads them; a run records the number it chose (docs/data.md,
+Pitch rows)."""
+PITCH_LOW_FORMS = (
+    'a whole number 0-127 (the MIDI pitch of row 0) or "auto" (the rows that fold the fewest notes of the data, '
+    "chosen as a run is set up; docs/data.md, Pitch rows)"
+)
+"""What ``data.pitch_low`` takes, as its refusal says it."""
+
+
 class DataConfig(Section):
-    pitch_low: int = Field(default=48, ge=0, le=127, description="MIDI pitch of row 0.")
+    pitch_low: int | Literal["auto"] = Field(
+        default=48,
+        description='MIDI pitch of row 0, or "auto": the rows that fold the fewest notes of the data, chosen as a '
+        "run is set up.",
+    )
     pitch_classes: int = Field(default=24, ge=1, le=128, description="Number of pitch rows (pitch_low .. +N-1).")
     out_of_range: Literal["fold", "drop"] = Field(
         default="fold", description="Notes outside the rows: move by octaves into range, or drop them."
@@ -95,6 +110,22 @@ class DataConfig(Section):
         "disables it.",
     )
 
+    @field_validator("pitch_low", mode="before")
+    @classmethod
+    def _pitch_low(cls, value: Any) -> Any:
+        """A whole number 0..127 (as an int field reads one: ``55``, ``55.0``, ``"55"``) or ``"auto"``; anything
+        else (another word, a fraction, a boolean, a pitch out of MIDI's range) is refused with one message naming
+        both forms (not one per member of the union)."""
+        if value == AUTO_PITCH_LOW:
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 127:
+            raise ValueError(f"must be {PITCH_LOW_FORMS}")
+        return value
+
     @field_validator("melody", mode="before")
     @classmethod
     def _melody(cls, value: Any) -> list[str]:
@@ -122,7 +153,7 @@ class DataConfig(Section):
 
     @model_validator(mode="after")
     def _check(self) -> DataConfig:
-        if self.pitch_low + self.pitch_classes > 128:
+        if self.pitch_low != AUTO_PITCH_LOW and self.pitch_low + self.pitch_classes > 128:
             raise ValueError(f"pitch_low + pitch_classes must be <= 128, got {self.pitch_low + self.pitch_classes}")
         if self.out_of_range == "fold" and self.pitch_classes < 12:
             raise ValueError("out_of_range = 'fold' needs pitch_classes >= 12 (an octave); use 'drop'")
@@ -130,8 +161,16 @@ class DataConfig(Section):
             raise ValueError("min_bpm must be below max_bpm")
         return self
 
+    def with_pitch_low(self, pitch_low: int) -> DataConfig:
+        """These settings with row 0 at MIDI ``pitch_low`` (the window ``"auto"`` chose, or a provisional one)."""
+        return self.model_copy(update={"pitch_low": pitch_low})
+
     def parse_key(self) -> dict[str, Any]:
-        """The settings that change parsed loops (the cache key); split and augmentation are not among them."""
+        """The settings that change parsed loops (the cache key); split and augmentation are not among them. Only
+        for a number of ``pitch_low``: ``"auto"`` is resolved before any loop is parsed (a ``ValueError`` otherwise,
+        a bug of the caller)."""
+        if self.pitch_low == AUTO_PITCH_LOW:
+            raise ValueError('data.pitch_low = "auto" is resolved before the data is parsed (load_dataset)')
         return self.model_dump(
             mode="json",
             include={

@@ -89,7 +89,10 @@ def parse_progress(console: Console) -> Iterator[ParseProgress | None]:
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:
     """Files ok/skipped by reason, loops, notes, pitch range, folded/collided, the melody notes of the files used
     that fall in no loop (``outside_loops`` of ``notes_in_files``) or in loops under ``min_onsets`` notes
-    (``short_loop_notes``), timing spread."""
+    (``short_loop_notes``), timing spread. ``cfg`` as given: a ``pitch_low = "auto"`` is the number the report's
+    reading chose (:meth:`~mvae_core.data.load.DataReport.read_with`), and ``chosen_pitch_rows`` names its rows (the
+    lowest and highest MIDI pitch; ``None`` when ``pitch_low`` was given as a number)."""
+    cfg = report.read_with(cfg)
     totals = report.totals()
     low, high = table.loop_row_range()
     timing = _timing_stats(table)
@@ -109,6 +112,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "folded_share": totals["folded"] / in_loops if in_loops else None,
         "dropped_share": totals["dropped"] / in_loops if in_loops else None,
         "suggested_window": _suggested_window(report, cfg, in_loops),
+        "chosen_pitch_rows": None if report.chosen_pitch_low is None else _rows(cfg),
         "other_meter_bars": totals["other_meter_bars"],
         "drum_notes": totals["drum_notes"],
         "left_out_notes": totals["left_out_notes"],
@@ -142,6 +146,22 @@ def _suggested_window(report: DataReport, cfg: DataConfig, in_loops: int) -> dic
         "outside": best.outside,
         "outside_share": best.outside / in_loops,
     }
+
+
+def _rows(cfg: DataConfig) -> list[int]:
+    """The lowest and highest MIDI pitch of the rows of ``cfg`` (a number of ``pitch_low``)."""
+    return [cfg.pitch_low, cfg.pitch_low + cfg.pitch_classes - 1]
+
+
+def _chosen_rows(summary: dict[str, Any]) -> str:
+    """The ``pitch rows`` row of a summary whose rows ``"auto"`` chose: which, and the share they fold (or drop)."""
+    low, high = summary["chosen_pitch_rows"]
+    dropping = (summary.get("dropped_share") or 0) > (summary.get("folded_share") or 0)
+    share = summary["dropped_share" if dropping else "folded_share"] or 0
+    return (
+        f'MIDI {low} .. {high}, chosen from the data (data.pitch_low = "auto"): the {high - low + 1} rows that '
+        f"{'drop' if dropping else 'fold'} the fewest notes ({share:.1%})"
+    )
 
 
 def _loops_per_source(report: DataReport) -> dict[str, Any] | None:
@@ -267,6 +287,8 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
         table.add_row(
             "loops / notes", f"{summary['loops']} / {summary['notes']} ({summary['notes_per_loop']:.1f} per loop)"
         )
+        if summary.get("chosen_pitch_rows"):
+            table.add_row("pitch rows", _chosen_rows(summary))
         table.add_row("pitch range used", "{} .. {}".format(*summary["pitch_range"]))
         table.add_row("folded / dropped / collided", _out_of_rows(summary))
     else:  # every source skipped: not "0 / 0 (0.0 per loop)" and "0 / 0 / 0 notes"

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 import tomli_w
 
-from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
+from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.errors import MvaeError
 from mvae_core.provenance import DATA_FIX, provenance_problem
@@ -33,14 +33,18 @@ class RunConfig(RunRefusals):
         data_fingerprint: str | None = None,
         packages: Mapping[str, str] | None = None,
         init_from: Mapping[str, Any] | None = None,
+        chosen_pitch_low: bool = False,
     ) -> None:
         """The resolved config plus a ``[provenance]`` table: versions of mvae and plugins, the DATA arguments, a
         fingerprint of the train/validation split (checked on resume), ``packages``: the distribution of each
-        part from one (``"model.wide_seed" = "mvae-wide-seed"``), what to install where the run is loaded, and
-        ``init_from``: where the weights it started from came from (:mod:`mvae_core.starting_weights`)."""
+        part from one (``"model.wide_seed" = "mvae-wide-seed"``), what to install where the run is loaded,
+        ``init_from``: where the weights it started from came from (:mod:`mvae_core.starting_weights`), and
+        ``pitch_low = "auto"`` when the run was given that (``chosen_pitch_low``) and chose the number its
+        ``[data]`` holds from its data (every later command, a resume too, reads that number)."""
         tree = _drop_none(cfg.model_dump(mode="json"))
         provenance = {"versions": versions, "packages": dict(packages or {}) or None, "data": data,
-                      "data_fingerprint": data_fingerprint, "init_from": init_from}  # fmt: skip
+                      "data_fingerprint": data_fingerprint, "init_from": init_from,
+                      "pitch_low": AUTO_PITCH_LOW if chosen_pitch_low else None}  # fmt: skip
         tree[PROVENANCE] = _drop_none(provenance)
         self._write_tree(tree)
 

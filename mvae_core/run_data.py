@@ -42,11 +42,14 @@ def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str]
 def prepare_data(
     run: RunDir, cfg: MvaeConfig, data: list[str], jobs: int | None, resuming: bool, relocation: Relocation,
     dist: Distributed, reporter: Reporter, starting: StartingWeights | None = None,
-) -> tuple[LoopSet, LoopSet, str]:  # fmt: skip
+) -> tuple[LoopSet, LoopSet, str, MvaeConfig]:  # fmt: skip
     """Load, report and split the data; refuse data a resumed run did not start with (its sources compared under
     the names they had before a ``relocation``). Creates the run directory (rank 0) only once the data is usable;
     a relocated resume rewrites ``split.json`` with the new names. A new run from ``starting`` weights warns of
-    validation files the run that trained them trained on."""
+    validation files the run that trained them trained on. Returns the split, its fingerprint and ``cfg`` as the
+    data was read: a ``data.pitch_low = "auto"`` (a new run's) is the number chosen from all of the data, before
+    the split (:func:`~mvae_core.data.load.load_dataset`; every process of a torchrun job reads the same data and
+    so chooses the same number), which the run trains with and records."""
     parsing = getattr(reporter, "parsing", None)  # optional (Reporter): a first parse of thousands of files is long
     try:
         with (
@@ -60,6 +63,7 @@ def prepare_data(
         raise DataError(str(exc)) from None
     if report.cache_warning:  # each process holds its own copy of the set
         reporter.note(report.cache_warning, "warning")
+    cfg = cfg.model_copy(update={"data": report.read_with(cfg.data)})
     if not resuming:
         reporter.data(table, report, cfg.data, f"data: {' '.join(data)}")
     with reading_memory(data, cfg.data, jobs, training=True):
@@ -93,7 +97,7 @@ def prepare_data(
         reporter.note(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
         )
-    return train_set, val_set, fingerprint(train_set, val_set)
+    return train_set, val_set, fingerprint(train_set, val_set), cfg
 
 
 def _learnt(starting: StartingWeights, val_set: LoopSet, report: DataReport) -> str | None:

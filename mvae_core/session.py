@@ -47,7 +47,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.config import PROVENANCE, DataConfig, MvaeConfig, read_toml
+from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
 from mvae_core.data.split import LoopSet
@@ -217,6 +217,7 @@ def train(
     epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     starting = None  # the weights a new run starts from (init_from)
+    kept_rows = None  # what a fine-tune given data.pitch_low = "auto" says of the rows it keeps
     if resume:
         if init_from is not None:
             raise ResumeRefused(
@@ -241,6 +242,8 @@ def train(
         enabled = None if plugins is None else [*names, *objects]
         starting = None if init_from is None else read_starting_weights(init_from)
         run, cfg, data, relocation = new_run_setup(out, data, config, overrides, enabled, epochs, starting)
+        if starting is not None:  # a fine-tune's rows are its weights': "auto" takes them, not the data's choice
+            cfg, kept_rows = starting.kept_rows(cfg)
     default_data = not from_run and not data_arguments(given_data)  # a new run on the bundled corpus
     written = cfg  # config.toml as it is, before the installed code resolves it
     with model_check_memory(run, cfg, resumed=from_run):  # the model built once: the memory may run out already
@@ -253,6 +256,8 @@ def train(
         reporter = _reporter(progress, dist.is_main)
         if idle:
             reporter.note(idle, "warning")
+        if kept_rows:
+            reporter.note(kept_rows)
         if default_data:
             reporter.note(default_data_note(run, cfg))
         # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
@@ -265,11 +270,13 @@ def train(
                 with dist.main_first():  # rank 0 parses into the cache, the others then read it
                     if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
                         refuse_existing_run(run, epochs, locked=True)
-                    train_set, val_set, fingerprint = prepare_data(
+                    given_pitch_low = cfg.data.pitch_low
+                    train_set, val_set, fingerprint, cfg = prepare_data(
                         run, cfg, data, jobs, resume, relocation, dist, reporter, starting
                     )
                 sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
-                dist.check_same_split(fingerprint, f"{sources}, {len(val_set)} validation loops")
+                rows = f"pitch rows from MIDI {cfg.data.pitch_low}"  # "auto" chose it on each process: the same
+                dist.check_same_split(f"{fingerprint} {rows}", f"{sources}, {len(val_set)} validation loops, {rows}")
             except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
                 raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
             interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
@@ -282,7 +289,8 @@ def train(
                     run.clear_untrained()
                     reporter.note(f"{run.path} held a run that trained nothing, {replaced}: this run starts over there")
                 packages = {**model_packages(cfg), **host.packages}
-                run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record())
+                run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record(),
+                                 chosen_pitch_low=given_pitch_low == AUTO_PITCH_LOW)  # fmt: skip
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,

@@ -38,7 +38,7 @@ from typing import Any
 import torch
 
 from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_checkpoint, load_model_file, load_weights
-from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
+from mvae_core.config import AUTO_PITCH_LOW, ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.errors import InputError, MvaeError
 from mvae_core.models import build_model
 from mvae_core.run import RunDir
@@ -120,6 +120,20 @@ class StartingWeights:
         source, now = dotted_settings(self.defaults()), dotted_settings(settings_record(cfg))
         taken = [key for key, value in source.items() if key in default and now.get(key) == value != default[key]]
         return ", ".join(f"{key} = {toml_literal(source[key])}" for key in taken)
+
+    def kept_rows(self, cfg: MvaeConfig) -> tuple[MvaeConfig, str | None]:
+        """A new run's ``cfg`` with a ``data.pitch_low = "auto"`` replaced by the source's number, and the line that
+        says so: rows chosen from the new data would give each row another pitch than the weights learnt (a
+        fine-tune keeps its source's rows); ``cfg`` and None when ``pitch_low`` is a number."""
+        if cfg.data.pitch_low != AUTO_PITCH_LOW:
+            return cfg, None
+        source = self.config.data
+        kept = cfg.model_copy(update={"data": cfg.data.with_pitch_low(source.pitch_low)})
+        return kept, (
+            f'data.pitch_low = "auto" keeps the rows of the weights it starts from, MIDI {source.pitch_low} .. '
+            f"{source.pitch_low + source.pitch_classes - 1} (data.pitch_low = {source.pitch_low}): rows chosen from "
+            "this data would give each row another pitch than the weights learnt"
+        )
 
     def check(self, cfg: MvaeConfig, config: object = None) -> None:
         """:class:`ConfigError` unless a new run resolved as ``cfg`` can take the weights: the same model, the same

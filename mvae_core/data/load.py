@@ -5,6 +5,12 @@ cached units are read from it and the rest are parsed (in worker processes when 
 it. Bad input is skipped with a reason and counted, never raised.
 Sources come in the order of their units (sorted within a folder) whether parsed or cached, so a warm cache
 gives the same table and split as a cold one.
+
+``data.pitch_low = "auto"`` is resolved here, from the data itself: read with a provisional window (the default rows,
+which ``mvae data inspect`` reads), the notes in loops per MIDI pitch of the sources used choose the window that
+folds the fewest (:func:`~mvae_core.data.pitch_window.fewest_outside`), and the data is read again at that window
+when it is another (a second parse of the files the cache did not hold at it). The report names the window chosen
+(:attr:`DataReport.chosen_pitch_low`, :meth:`DataReport.read_with`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from mvae_core.config import DataConfig
+from mvae_core.config import AUTO_PITCH_LOW, DataConfig
 from mvae_core.data.cache import (
     DamagedSetEntry,
     ParseCache,
@@ -38,6 +44,7 @@ from mvae_core.data.cache import (
 from mvae_core.data.corpus import CORPORA, CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.loops import LoopBlock
+from mvae_core.data.pitch_window import MIDI_PITCHES, fewest_outside, summed_counts
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
 from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
@@ -72,6 +79,11 @@ class DataReport:
     seconds: float = 0.0  # the wall time of load_dataset: finding, reading (or parsing) and building the table
     cache_warning: str | None = None
     archives: list[str] = field(default_factory=list)  # found in the folders and not read (ARCHIVE_SUFFIXES)
+    chosen_pitch_low: int | None = None  # the data.pitch_low "auto" chose; None when it was given as a number
+
+    def read_with(self, cfg: DataConfig) -> DataConfig:
+        """``cfg`` as the data of this report was read: ``pitch_low = "auto"`` replaced by the number chosen."""
+        return cfg if self.chosen_pitch_low is None else cfg.with_pitch_low(self.chosen_pitch_low)
 
     @property
     def ok(self) -> list[dict[str, Any]]:
@@ -121,6 +133,7 @@ class DataReport:
             "parsed_units": self.parsed_units,
             "seconds": round(self.seconds, 3),
             "archives": self.archives,
+            **({"chosen_pitch_low": self.chosen_pitch_low} if self.chosen_pitch_low is not None else {}),
             "files": self.entries,
         }
 
@@ -174,12 +187,41 @@ def load_dataset(
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
     parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
     ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes). The report's
-    ``seconds`` is how long it took."""
+    ``seconds`` is how long it took. ``cfg.pitch_low = "auto"``: read at the window that folds the fewest notes
+    (the module docstring; the report's :attr:`~DataReport.chosen_pitch_low`)."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
     started = time.monotonic()
-    table, report = _load(data_args, cfg, jobs, progress)
+    if cfg.pitch_low == AUTO_PITCH_LOW:
+        table, report = _load_at_chosen_window(data_args, cfg, jobs, progress)
+    else:
+        table, report = _load(data_args, cfg, jobs, progress)
     report.seconds = time.monotonic() - started
+    return table, report
+
+
+def provisional_pitch_low(cfg: DataConfig) -> int:
+    """The window ``"auto"`` reads the data at first, to count its pitches: the default ``pitch_low`` (what
+    ``mvae data inspect`` reads, so its parse is in the cache), lowered where ``pitch_classes`` rows would pass MIDI
+    127. Of windows that fold as few notes, the one nearest it is chosen."""
+    default = DataConfig.model_fields["pitch_low"].default
+    return min(default, MIDI_PITCHES - cfg.pitch_classes)
+
+
+def _load_at_chosen_window(
+    data_args: list[str], cfg: DataConfig, jobs: int | None, progress: ParseProgress | None
+) -> tuple[NoteTable, DataReport]:
+    """:func:`_load` at the window of ``cfg.pitch_classes`` rows that folds (or drops) the fewest notes in loops of
+    the sources used: counted at :func:`provisional_pitch_low`, read again at the chosen window when it is another."""
+    provisional = provisional_pitch_low(cfg)
+    table, report = _load(data_args, cfg.with_pitch_low(provisional), jobs, progress)
+    chosen = fewest_outside(summed_counts(report.ok), cfg.pitch_classes, prefer=provisional)
+    if chosen.pitch_low != provisional:
+        first = report  # its counts of cached and parsed units are the provisional window's: the report's are these
+        table, report = _load(data_args, cfg.with_pitch_low(chosen.pitch_low), jobs, progress)
+        warnings = dict.fromkeys(w for w in (first.cache_warning, report.cache_warning) if w)
+        report.cache_warning = "; ".join(warnings) or None
+    report.chosen_pitch_low = chosen.pitch_low
     return table, report
 
 
