@@ -22,6 +22,7 @@ from mvae_core.models.contract import (
     check_cells,
     check_decoder_modules,
     check_notes,
+    check_reconstruction_options,
     check_terms,
     contract_problems,
     model_code,
@@ -45,6 +46,7 @@ __all__ = [
     "check_cells",
     "check_decoder_modules",
     "check_notes",
+    "check_reconstruction_options",
     "check_terms",
     "installed_model_version",
     "model_code",
@@ -170,10 +172,12 @@ def installed_model_version(name: str) -> dict[str, str | None]:
 
 def build_model(config: MvaeConfig) -> MelodyModel:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
-    training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as does
-    a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone)."""
+    training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as do
+    a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone) and a
+    ``check_options`` that refuses the deterministic decoding validation uses (:func:`check_reconstruction_options`)."""
     cls, settings = resolve_model(config)
     with model_code(config.model.name, "__init__"):
         model = cls(config.model, settings, config.data.pitch_classes)
     check_decoder_modules(config.model.name, model)
+    check_reconstruction_options(config.model.name, model)
     return model

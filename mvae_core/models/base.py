@@ -214,7 +214,8 @@ class MelodyModel(nn.Module, ABC):
 
     def check_options(self, options: DecodeOptions) -> None:
         """Raise :class:`UnsupportedOption` for decoding options this model cannot honour; all are fine by
-        default. ``generate``, ``interpolate`` and ``mvae map`` call it before anything is decoded; :meth:`decode_notes`
+        default. ``temperature = 0`` must be taken (validation and ``mvae evaluate`` decode with it;
+        :func:`~mvae_core.models.check_reconstruction_options` refuses the model otherwise, as it is built). ``generate``, ``interpolate`` and ``mvae map`` call it before anything is decoded; :meth:`decode_notes`
         and the player's ``notes`` call it too, for the callers that do not (a live host)."""
 
     @abstractmethod

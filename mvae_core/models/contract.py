@@ -1,6 +1,6 @@
 """The model contract as mvae checks it: the errors that name a model and its package (:class:`ModelError`,
 :class:`ModelContractError`), a model's class (:func:`contract_problems`), its code run under :func:`model_code`, the
-built model (:func:`check_decoder_modules`) and what its methods return (:func:`check_terms`, :func:`check_cells`,
+built model (:func:`check_decoder_modules`, :func:`check_reconstruction_options`) and what its methods return (:func:`check_terms`, :func:`check_cells`,
 :func:`check_notes`). The registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's
 methods (trainer, validation, evaluation, generation) use them; docs/models.md, "Writing a model", lists them for
 authors.
@@ -31,7 +31,8 @@ class ModelError(MvaeError, RuntimeError):
 
 class ModelContractError(ModelError):
     """A model's class or what its code returns breaks the contract (:func:`contract_problems`,
-    :func:`check_decoder_modules`, :func:`check_terms`, :func:`check_cells`, :func:`check_notes`): the same code meets
+    :func:`check_decoder_modules`, :func:`check_reconstruction_options`, :func:`check_terms`, :func:`check_cells`,
+    :func:`check_notes`): the same code meets
     it alike in every process of a torchrun job, so rank 0 alone says it."""
 
     same_on_every_rank = True
@@ -174,6 +175,26 @@ def check_decoder_modules(model: str, instance: Any) -> None:
             f"{_named(model)}: decoder_modules names {', '.join(unknown)}, not among its modules and parameters "
             f"({', '.join(parts)}); mvae bend perturbs the decoder by these names (docs/models.md, Writing a model)"
         )
+
+
+def check_reconstruction_options(model: str, instance: Any) -> None:
+    """A :class:`ModelContractError` naming the model ``model`` (built: ``instance``) and its package when its
+    ``check_options`` refuses :data:`~mvae_core.validation.RECONSTRUCTION` (``temperature = 0``, deterministic), the
+    options validation's ``f1`` and ``mvae evaluate``'s reconstructions decode with: a model that only samples
+    trained its first epoch and then stopped at validation with its own refusal, naming a ``--temperature`` the user
+    never gave. Checked as the model is built, before any data is read."""
+    from mvae_core.models.base import UnsupportedOption
+    from mvae_core.validation import RECONSTRUCTION  # validation imports the registry, which imports this module
+
+    try:
+        with model_code(model, "check_options"):
+            instance.check_options(RECONSTRUCTION)
+    except UnsupportedOption as exc:
+        raise ModelContractError(
+            f"{_named(model)}: check_options refuses temperature = 0 ({exc}); validation (its f1) and mvae evaluate "
+            "decode every loop's latent point at temperature 0, the model's most likely notes, so decode_notes must "
+            "take it (docs/models.md, Writing a model)"
+        ) from exc
 
 
 NOTE_RULE = (
