@@ -246,7 +246,14 @@ def latent_map(
 
 @tools_app.command("plot")
 def plot_curves(
-    run_dir: RunArg,
+    run_dirs: Annotated[
+        list[Path],
+        typer.Argument(
+            parser=given_path,
+            metavar="RUN",
+            help="One trained run directory, or several to compare on one figure (one colour each).",
+        ),
+    ],
     out: PictureOut,
     metric: Annotated[
         list[str] | None,
@@ -256,13 +263,15 @@ def plot_curves(
         ),
     ] = None,
 ) -> None:
-    """Draw a run's training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events."""
+    """Draw training curves from metrics.jsonl: losses, weights, learning rate, timing spread, events; several runs
+    on one figure."""
     from mvae_core.tools import MissingGlyphs
-    from mvae_core.tools.curves import plot_run
+    from mvae_core.tools.curves import plot_runs
 
-    _require_folder(run_dir)
+    for run_dir in run_dirs:
+        _require_folder(run_dir)
     with errors_to_exit(ValueError), warnings_shown(MissingGlyphs):
-        out = plot_run(run_dir, out, metric or [])
+        out = plot_runs(run_dirs, out, metric or [])
     console.print(escape(str(out)))
 
 

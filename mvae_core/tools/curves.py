@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,27 @@ ZERO_MARGIN = 0.04
 """The share of the active-units panel below 0, on both its axes: a line at 0 (no active unit, an F1 of 0) showed
 under the frame."""
 SHARED_LINE_COLOUR = "0.3"
-"""The colour of a line that several terms share (their weights are equal in every epoch)."""
+"""The colour of a line that several terms share (their weights are equal in every epoch), and of the line styles in
+a comparison's legends."""
+PANEL_TITLES = {
+    "train": "train loss per term (mean per loop)",
+    "val": "validation loss per term",
+    "weights": "applied loss-weight multipliers (plugins)",
+    "lr": "learning rate",
+    "timing": "timing spread",
+    "units": "active units and reconstruction F1",
+}
+"""The six panels' titles, in the order of the figure (left to right, top to bottom)."""
+Compared = dict[str, dict[str, list[float]]]
+"""A compared panel's lines (or its twin axis'): run name → line label → value per epoch of that run."""
+MAX_RUNS = 10
+"""The most runs one comparison draws: matplotlib's colour cycle tells ten apart."""
+WIDEST_RUN = 2.8
+NARROWEST_RUN = 1.2
+"""The widths of the first and the last run's lines in a comparison (those between, evenly between): a later run's
+line drawn over an equal one of an earlier run leaves the earlier one's colour showing at its edges."""
+COMPARED_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2)))
+"""The line styles that tell a compared panel's kinds of lines apart (loss terms, F1s, a --metric's numbers)."""
 
 
 def loss_terms(records: list[dict[str, Any]]) -> list[str]:
@@ -147,6 +168,11 @@ def distinct_events(marked: list[tuple[int, str, str]]) -> list[tuple[list[int],
         if epoch not in epochs:
             epochs.append(epoch)
     return [(epochs, level, text) for (level, text), epochs in grouped.items()]
+
+
+def event_style(level: str) -> str:
+    """The line style of an event's vertical line: solid for a stop, dotted for any other level."""
+    return "-" if level == "stop" else ":"
 
 
 def event_label(epochs: list[int], level: str, text: str) -> str:
@@ -253,13 +279,53 @@ def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()
     """Draw the curves of the run in ``run_dir`` to ``out`` (``.png`` added when it has no suffix); returns the path
     written. :class:`ToolError` when no epoch has finished; a folder that is not a run is named for what it holds
     (:class:`~mvae_core.config.ConfigError`)."""
+    return plot_runs([run_dir], out, metrics)
+
+
+def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
+    """Draw the curves of the runs in ``run_dirs`` to ``out`` (``.png`` added when it has no suffix) and return the
+    path written: one run as :func:`draw_curves` draws it, several on one figure as :func:`draw_comparison` does,
+    each named by :func:`run_names`. :class:`ToolError` when a run has no finished epoch, when a run is given twice
+    or more than :data:`MAX_RUNS` are; a folder that is not a run is named for what it holds
+    (:class:`~mvae_core.config.ConfigError`)."""
+    if not run_dirs:
+        raise ToolError("no run to plot: give one run directory or more")
+    if len(run_dirs) > MAX_RUNS:
+        raise ToolError(f"{len(run_dirs)} runs: one figure tells at most {MAX_RUNS} apart by colour; plot fewer")
+    names = run_names(run_dirs)
+    runs = {name: _finished_records(run_dir) for name, run_dir in zip(names, run_dirs, strict=True)}
+    out = picture_path(out)
+    if len(run_dirs) == 1:
+        (run_dir,) = run_dirs
+        draw_curves(runs[names[0]], out, f"{RunDir(run_dir).path}: training curves", metrics)
+    else:
+        draw_comparison(runs, out, f"training curves: {', '.join(names)}", metrics)
+    return out
+
+
+def _finished_records(run_dir: Path) -> list[dict[str, Any]]:
+    """The records of ``metrics.jsonl`` of the run in ``run_dir``; :class:`ToolError` when there is none."""
     run = RunDir(run_dir)
     if not (run.path / METRICS).is_file():
         run.read_config()  # a folder that is not a run is named for what it holds
         raise ToolError(f"{run.path}: no {METRICS} there: no epoch has finished yet")
-    out = picture_path(out)
-    draw_curves(run.read_metrics(), out, f"{run.path}: training curves", metrics)
-    return out
+    return run.read_metrics()
+
+
+def run_names(run_dirs: Sequence[Path]) -> list[str]:
+    """The name of each run in a comparison's legend: its folder's name, with as many of the folders above it as
+    tell it apart from the others (``a/seed-0`` and ``b/seed-0``). :class:`ToolError` when a run is given twice."""
+    parts = [Path(run_dir).resolve().parts for run_dir in run_dirs]
+    if len(set(parts)) < len(parts):
+        twice = next(run_dir for k, run_dir in enumerate(run_dirs) if parts[k] in parts[:k])
+        raise ToolError(f"{twice}: this run is given twice; give each run once")
+    depth = [1] * len(parts)
+    while True:
+        names = ["/".join(p[-d:]) for p, d in zip(parts, depth, strict=True)]
+        shared = {name for name in names if names.count(name) > 1}
+        if not shared:
+            return names
+        depth = [d + (name in shared) for d, name in zip(depth, names, strict=True)]
 
 
 def draw_curves(
@@ -270,13 +336,7 @@ def draw_curves(
     if not records:
         raise ToolError("no finished epoch in metrics.jsonl: nothing to plot")
     extra = {path: metric_lines(records, path) for path in metrics}
-    require_extra("plot", "matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
+    plt = _pyplot()
     epochs = [epoch_number(int(r["epoch"])) for r in records]
 
     def draw(ax: Any, values: list[float], **style: Any) -> None:
@@ -284,52 +344,212 @@ def draw_curves(
         ax.plot(epochs, values, marker="o" if any(lone) else "", markersize=3, markevery=lone, **style)
 
     colours = {term: f"C{i}" for i, term in enumerate(loss_terms(records))}
-    rows = 3 + math.ceil(len(extra) / 2)
-    fig, axes = plt.subplots(rows, 2, figsize=(12, 11 + 3.5 * (rows - 3)), sharex=True, squeeze=False)
+    fig, axes, spare = _panels(plt, len(extra))
     (train, val), (weights, lr), (timing, units) = axes[:3]
-    spare = list(axes[3:].ravel())
     for ax, (path, lines) in zip(spare, extra.items(), strict=False):
         for label, values in lines.items():
             draw(ax, values, label=label.removeprefix(path) or path)
         ax.set_title(path)
-    for ax in spare[len(extra) :]:
-        ax.set_visible(False)
     for term in colours:
         draw(train, series(records, "train", term), color=colours[term], label=term)
         draw(val, series(records, "val", term), color=colours[term], label=term)
     draw(val, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
-    for ax, name in ((train, "train loss per term (mean per loop)"), (val, "validation loss per term")):
-        ax.set_yscale("log")
-        ax.set_title(name)
     for label, values in equal_series({term: series(records, "weights", term) for term in colours}).items():
         draw(weights, values, color=colours.get(label, SHARED_LINE_COLOUR), label=label)
-    weights.set_title("applied loss-weight multipliers (plugins)")
     rates = series(records, "lr")
     draw(lr, rates, color="C0")
-    positive = [r for r in rates if r > 0]  # NaN (a missing rate) is not
-    if positive and max(positive) > 10 * min(positive):
-        lr.set_yscale("log")
-    else:  # from 0: a step of 2 % drawn over the span of the rates alone looked like a rate that collapsed
-        lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
-        lr.set_ylim(0, 1.25 * max(positive, default=1))
-    lr.set_title("learning rate")
+    _rate_scale(lr, rates)
     ratio = series(records, "timing_spread_ratio")  # undefined (null) on quantized data: no spread to compare
     defined = any(not math.isnan(r) for r in ratio)
     ratio_label = "timing_spread_ratio" if defined else "timing_spread_ratio: none (quantized data)"
     draw(timing, ratio, color="C3", label=ratio_label)
     draw(timing, series(records, "timing_std", "data"), color="C7", ls="--", label="timing_std data")
     draw(timing, series(records, "timing_std", "recon"), color="C2", label="timing_std recon")
-    timing.set_title("timing spread")
-    timing.set_ylabel(f"ratio; std in {TIMING_UNIT}", fontsize=8)
     active = series(records, "active_units")
     draw(units, active, drawstyle="steps-mid", color="C4", label="active units")
-    units.set_ylabel("active latent units")
-    units.yaxis.set_major_locator(MaxNLocator(integer=True))
-    top = max((u for u in active if not math.isnan(u)), default=0) + 1
-    units.set_title("active units and reconstruction F1")
     f1 = units.twinx()
     draw(f1, series(records, "onset_f1"), color="C1", label="onset_f1")
     draw(f1, series(records, "rhythm_f1"), color="C9", label="rhythm_f1")
+    _label_panels(axes, f1, active, len(extra))
+    marked = events(records)
+
+    def legends() -> None:
+        for ax in (train, val, weights, timing, *spare[: len(extra)]):  # measured where the layout put the lines
+            if len(ax.get_lines()) > 1:
+                legend_clear_of_lines(ax, ax.get_lines())
+        legend_clear_of_lines(units, units.get_lines() + f1.get_lines(), twins=(f1,))
+
+    footer = [event_label(*entry) for entry in distinct_events(marked)]
+    marks = [(epoch, EVENT_COLOURS.get(level, "tab:gray"), event_style(level)) for epoch, level, _ in marked]
+    _finish(plt, fig, axes, title, out, marks, footer, legends)
+
+
+def draw_comparison(
+    runs: dict[str, list[dict[str, Any]]], out: Path, title: str, metrics: list[str] | tuple[str, ...] = ()
+) -> None:
+    """Write the figure of :func:`draw_curves` for several runs (run name → its records) to ``out`` (PNG): the same
+    panels on shared axes, one colour per run (``C0``, ``C1``, … in the order given), the first run's lines the
+    widest, so that a later run's line over it leaves its edges to be seen; the lines of a panel told apart by
+    their line style (:data:`COMPARED_STYLES`). Each legend names the runs by colour and the lines by style; a line
+    that some runs lack says ``(not in b)``, a panel that a run has no number for says ``(none in b)`` in its title,
+    and a ``--metric`` path is a :class:`ToolError` only when no run has a number there. The footer lists each run's
+    events, its name first."""
+    if empty := [name for name, records in runs.items() if not records]:
+        raise ToolError(f"{', '.join(empty)}: no finished epoch in metrics.jsonl: nothing to plot")
+    extra = {path: _compared_metric(runs, path) for path in metrics}
+    plt = _pyplot()
+    epochs = {name: [epoch_number(int(r["epoch"])) for r in records] for name, records in runs.items()}
+    widths = dict(zip(runs, np.linspace(WIDEST_RUN, NARROWEST_RUN, len(runs)).tolist(), strict=True))
+    colours = {name: f"C{k}" for k, name in enumerate(runs)}
+
+    def picked(pick: Callable[[list[dict[str, Any]]], dict[str, list[float]]]) -> Compared:
+        return {name: _with_numbers(pick(records)) for name, records in runs.items()}
+
+    fig, axes, spare = _panels(plt, len(extra))
+    (train, val), (weights, lr), (timing, units) = axes[:3]
+    f1 = units.twinx()
+    rates = picked(lambda r: {"learning rate": series(r, "lr")})
+    active = picked(lambda r: {"active units": series(r, "active_units")})
+    panels: list[tuple[Any, list[Compared], tuple[Any, ...]]] = [
+        (train, [picked(lambda r: {t: series(r, "train", t) for t in loss_terms(r)})], ()),
+        (val, [picked(lambda r: {t: series(r, "val", t) for t in loss_terms(r)} | {"val_elbo": series(r, "val_elbo")})], ()),
+        (weights, [picked(lambda r: equal_series({t: series(r, "weights", t) for t in loss_terms(r)}))], ()),
+        (lr, [rates], ()),
+        (timing, [picked(lambda r: {"timing_spread_ratio": series(r, "timing_spread_ratio"),
+                                    "timing_std data": series(r, "timing_std", "data"),
+                                    "timing_std recon": series(r, "timing_std", "recon")})], ()),
+        (units, [active, picked(lambda r: {"onset_f1": series(r, "onset_f1"), "rhythm_f1": series(r, "rhythm_f1")})],
+         (f1,)),
+        *((ax, [lines], ()) for ax, lines in zip(spare, extra.values(), strict=False)),
+    ]  # fmt: skip
+    styles = [_line_styles(curves) for _, curves, _ in panels]
+    for (ax, curves, twins), style in zip(panels, styles, strict=True):
+        for on, per_run in zip((ax, *twins), curves, strict=True):
+            for name, lines in per_run.items():
+                for label, values in lines.items():
+                    lone = isolated(values)
+                    on.plot(
+                        epochs[name], values, color=colours[name], lw=widths[name], ls=style[label],
+                        drawstyle="steps-mid" if on is units else "default", marker="o" if any(lone) else "",
+                        markersize=3, markevery=lone, label=f"{name}: {label}",
+                    )  # fmt: skip
+    for ax, path in zip(spare, extra, strict=False):
+        ax.set_title(path)
+    _rate_scale(lr, [rate for lines in rates.values() for values in lines.values() for rate in values])
+    _label_panels(axes, f1, [u for lines in active.values() for values in lines.values() for u in values], len(extra))
+    for ax, curves, _ in panels:
+        if absent := [name for name in runs if not any(per_run.get(name) for per_run in curves)]:
+            ax.set_title(f"{ax.get_title()} (none in {', '.join(absent)})")
+    marks = [
+        (epoch, colours[name], event_style(level))
+        for name, records in runs.items()
+        for epoch, level, _ in events(records)
+    ]
+
+    def legends() -> None:
+        for (ax, curves, twins), style in zip(panels, styles, strict=True):
+            handles = _compared_handles(curves, style, colours)
+            if handles:
+                legend_clear_of_lines(ax, handles, twins)
+
+    footer = [
+        f"{name}: {event_label(*entry)}" for name, records in runs.items() for entry in distinct_events(events(records))
+    ]
+    _finish(plt, fig, axes, title, out, marks, footer, legends)
+
+
+def _compared_metric(runs: dict[str, list[dict[str, Any]]], path: str) -> Compared:
+    """Per run, the lines of ``--metric path`` (:func:`metric_lines`, labelled as in one run's figure); none for a
+    run without a number there. :class:`ToolError` (the first run's) when no run has one."""
+    found: Compared = {}
+    errors: list[ToolError] = []
+    for name, records in runs.items():
+        try:
+            found[name] = {label.removeprefix(path) or path: v for label, v in metric_lines(records, path).items()}
+        except ToolError as error:
+            errors.append(error)
+            found[name] = {}
+    if len(errors) == len(runs):
+        raise errors[0]
+    return found
+
+
+def _with_numbers(lines: dict[str, list[float]]) -> dict[str, list[float]]:
+    """The ``lines`` that have a number in some epoch: a run without one has none to draw (another model's loss
+    terms, a plugin not enabled, quantized data's spread ratio)."""
+    return {label: values for label, values in lines.items() if np.isfinite(values).any()}
+
+
+def _line_styles(curves: list[Compared]) -> dict[str, Any]:
+    """Each line label of a compared panel (its own and its twin axis') → its line style, in order of first
+    appearance; :data:`COMPARED_STYLES` again from the start past its end."""
+    labels = list(dict.fromkeys(label for per_run in curves for lines in per_run.values() for label in lines))
+    return {label: COMPARED_STYLES[k % len(COMPARED_STYLES)] for k, label in enumerate(labels)}
+
+
+def _compared_handles(curves: list[Compared], styles: dict[str, Any], colours: dict[str, str]) -> list[Any]:
+    """A compared panel's legend entries: each run with a line there, in its colour; then, where the panel has more
+    than one kind of line, each kind in its style, ``(not in b)`` naming the runs with a line there but not this
+    one."""
+    from matplotlib.lines import Line2D
+
+    present = [name for name in colours if any(per_run.get(name) for per_run in curves)]
+    handles = [Line2D([], [], color=colours[name], lw=2, label=name) for name in present]
+    if len(styles) < 2:
+        return handles
+    for label, style in styles.items():
+        lacking = [name for name in present if not any(label in per_run.get(name, {}) for per_run in curves)]
+        said = f"{label} (not in {', '.join(lacking)})" if lacking else label
+        handles.append(Line2D([], [], color=SHARED_LINE_COLOUR, ls=style, label=said))
+    return handles
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend (:func:`~mvae_core.tools.require_extra` says how to install it)."""
+    require_extra("plot", "matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _panels(plt: Any, extra: int) -> tuple[Any, Any, list[Any]]:
+    """The figure, its grid of axes (the six panels, then ``extra`` ``--metric`` panels, two a row) and the axes of
+    those ``extra`` panels; a spare axis past them is hidden."""
+    rows = 3 + math.ceil(extra / 2)
+    fig, axes = plt.subplots(rows, 2, figsize=(12, 11 + 3.5 * (rows - 3)), sharex=True, squeeze=False)
+    spare = list(axes[3:].ravel())
+    for ax in spare[extra:]:
+        ax.set_visible(False)
+    return fig, axes, spare
+
+
+def _rate_scale(lr: Any, rates: list[float]) -> None:
+    """The learning-rate panel's y axis: log when the rates span more than a factor of 10, else linear from 0."""
+    positive = [r for r in rates if r > 0]  # NaN (a missing rate) is not
+    if positive and max(positive) > 10 * min(positive):
+        lr.set_yscale("log")
+    else:  # from 0: a step of 2 % drawn over the span of the rates alone looked like a rate that collapsed
+        lr.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+        lr.set_ylim(0, 1.25 * max(positive, default=1))
+
+
+def _label_panels(axes: Any, f1: Any, active: list[float], extra: int) -> None:
+    """The six panels' titles, scales and axis labels (``f1``: the F1 axis over the active units' panel, whose top is
+    one above the most ``active`` units), and the epochs on every x axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    (train, val), (weights, lr), (timing, units) = axes[:3]
+    for ax, title in zip((train, val, weights, lr, timing, units), PANEL_TITLES.values(), strict=True):
+        ax.set_title(title)
+    for ax in (train, val):
+        ax.set_yscale("log")
+    timing.set_ylabel(f"ratio; std in {TIMING_UNIT}", fontsize=8)
+    units.set_ylabel("active latent units")
+    units.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top = max((u for u in active if not math.isnan(u)), default=0) + 1
     # both axes a little below 0, by the same share, so that a line at 0 shows above the frame and the zeros align
     units.set_ylim(-ZERO_MARGIN * top, top)
     f1.set_ylim(-ZERO_MARGIN, 1)
@@ -339,31 +559,39 @@ def draw_curves(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # 1 epoch: not 0.945 .. 1.050
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
-    if len(extra) % 2:
+    if extra % 2:
         axes[-2][-1].xaxis.set_tick_params(labelbottom=True)  # the panel above the hidden one shows the epochs
         axes[-2][-1].set_xlabel("epoch")
-    marked = events(records)
-    distinct = distinct_events(marked)
+
+
+def _finish(
+    plt: Any,
+    fig: Any,
+    axes: Any,
+    title: str,
+    out: Path,
+    marks: list[tuple[int, str, str]],
+    entries: list[str],
+    legends: Any,
+) -> None:
+    """Lay the figure out with its ``title`` and a footer listing the first :data:`MAX_LISTED_EVENTS` of ``entries``
+    (wrapped), place the legends (``legends()``, once the layout is final), draw each ``(epoch, colour, line style)``
+    of ``marks`` as a vertical line in every panel, and write the figure to ``out``."""
     listed = [
         part
-        for entry in distinct[:MAX_LISTED_EVENTS]
-        for part in textwrap.wrap(event_label(*entry), EVENT_WIDTH, subsequent_indent="    ", max_lines=EVENT_LINES,
-                                  placeholder=" …")
-    ]  # fmt: skip
-    if len(distinct) > MAX_LISTED_EVENTS:
-        listed.append(f"… and {len(distinct) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
+        for entry in entries[:MAX_LISTED_EVENTS]
+        for part in textwrap.wrap(entry, EVENT_WIDTH, subsequent_indent="    ", max_lines=EVENT_LINES, placeholder=" …")
+    ]
+    if len(entries) > MAX_LISTED_EVENTS:
+        listed.append(f"… and {len(entries) - MAX_LISTED_EVENTS} more events (see metrics.jsonl)")
     line = FOOTER_LINE_INCHES / fig.get_figheight()  # the same spacing in a figure made taller by --metric panels
     fig.suptitle(title, y=1 - TITLE_INCHES / fig.get_figheight())
     with missing_glyphs_said(out):  # a run named in Japanese: one warning, not two lines per character and drawing
         fig.tight_layout(rect=(0, line * len(listed), 1, 1))
-        for ax in (train, val, weights, timing, *spare[: len(extra)]):  # measured where the layout put the lines
-            if len(ax.get_lines()) > 1:
-                legend_clear_of_lines(ax, ax.get_lines())
-        legend_clear_of_lines(units, units.get_lines() + f1.get_lines(), twins=(f1,))
+        legends()
         for ax in axes.ravel():  # after the legends: an event's line spans its panel, and a legend may cover part
-            for epoch, level, _ in marked:
-                colour = EVENT_COLOURS.get(level, "tab:gray")
-                ax.axvline(epoch, color=colour, lw=1, ls=":" if level != "stop" else "-", zorder=1)  # under the data
+            for epoch, colour, style in marks:
+                ax.axvline(epoch, color=colour, lw=1, ls=style, zorder=1)  # under the data
         for k, text in enumerate(listed):
             fig.text(0.01, line * (len(listed) - k - 1) + 0.004, text, fontsize=7, family="monospace")
         atomic_write(out, partial(fig.savefig, dpi=100), durable=False)
