@@ -61,6 +61,7 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary_csv import produced_before, write_csv
 from mvae_core.ablation.summary_json import statistics
 from mvae_core.ablation.summary_md import markdown
+from mvae_core.api import known_keywords
 from mvae_core.config import MvaeConfig
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
@@ -160,6 +161,7 @@ class AblationResult:
         )
 
 
+@known_keywords("ablation option")
 def ablate(
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
