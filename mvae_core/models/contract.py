@@ -1,9 +1,9 @@
 """The model contract as mvae checks it: the errors that name a model and its package (:class:`ModelError`,
 :class:`ModelContractError`), a model's class (:func:`contract_problems`), its code run under :func:`model_code`, the
-built model (:func:`check_decoder_modules`, :func:`check_reconstruction_options`) and what its methods return (:func:`check_terms`, :func:`check_cells`,
-:func:`check_notes`). The registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's
-methods (trainer, validation, evaluation, generation) use them; docs/models.md, "Writing a model", lists them for
-authors.
+built model (:func:`check_decoder_modules`, :func:`check_reconstruction_options`) and what its methods return
+(:func:`check_terms`, :func:`check_cells`, :func:`check_notes`; :func:`check_player`, for a model's own tests). The
+registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's methods (trainer, validation,
+evaluation, generation) use them; docs/models.md, "Writing a model", lists them for authors.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class ModelError(MvaeError, RuntimeError):
 class ModelContractError(ModelError):
     """A model's class or what its code returns breaks the contract (:func:`contract_problems`,
     :func:`check_decoder_modules`, :func:`check_reconstruction_options`, :func:`check_terms`, :func:`check_cells`,
-    :func:`check_notes`): the same code meets
+    :func:`check_notes`, :func:`check_player`): the same code meets
     it alike in every process of a torchrun job, so rank 0 alone says it."""
 
     same_on_every_rank = True
@@ -235,6 +235,59 @@ def check_notes(model: str, notes: Any, points: int, rows: int | None = None, me
     if problem is not None:
         advice = rule if rule is WEIGHTS_OVERFLOW else f"it must return {rule} (docs/models.md, Writing a model)"
         raise ModelContractError(f"{_named(model)}: {method} {problem}; {advice}")
+
+
+PLAYER_TOLERANCE = 1e-4
+"""How far the live player's velocity, duration and timeshift may lie from ``decode_notes``' (:func:`check_player`):
+float32 rounding of a numpy copy of the decoder, far below a MIDI velocity step (1/127)."""
+
+
+def check_player(model: str, instance: MelodyModel, z: Any, options: Any) -> None:
+    """A :class:`ModelContractError` naming the model ``model`` (built: ``instance``, in eval mode) and its package
+    unless its live player (``instance.player()``) writes, for each latent point ``z[i]`` of ``z [N, latent_dim]``
+    played as ``notes(z[i], options, index=i)``, the notes ``decode_notes(z, options)[i]`` writes: the same steps and
+    rows, velocity, duration and timeshift within :data:`PLAYER_TOLERANCE`; its ``latent_dim`` must be the model's and
+    its notes keep :data:`NOTE_RULE`. ``mvae serve`` plays the player and ``generate`` writes ``decode_notes``, so a
+    player that differs plays other loops than the files at the same point; a ``decode_notes`` that draws the patterns
+    of a batch from one generator (not :func:`~mvae_core.generation.pattern_rng` ``(options, i)``) fails here too.
+    Nothing in mvae calls it: it is for a model's own tests (docs/models.md, Writing a model)."""
+    written = instance.decode_notes(z, options)
+    check_notes(model, written, len(z), instance.pitch_classes)
+    with model_code(model, "player"):
+        player = instance.player()
+    if getattr(player, "latent_dim", None) != instance.latent_dim:
+        raise ModelContractError(
+            f"{_named(model)}: player() returned a player whose latent_dim is {getattr(player, 'latent_dim', None)!r}, "
+            f"not the model's {instance.latent_dim} (docs/models.md, Writing a model)"
+        )
+    for i, point in enumerate(z):
+        with model_code(model, "player().notes", player.notes):
+            played = player.notes(point.detach().cpu().numpy(), options, index=i)
+        check_notes(model, [played], 1, instance.pitch_classes, "player().notes")
+        if (difference := _first_difference(played, written[i])) is not None:
+            raise ModelContractError(
+                f"{_named(model)}: player().notes(z[{i}], options, index={i}) wrote {difference}, where decode_notes "
+                f"wrote the notes of point {i}; the live player (mvae serve) must write decode_notes' notes: draw "
+                "pattern i's random choices from mvae_core.generation.pattern_rng(options, i), in decode_notes and "
+                "in the player alike (docs/models.md, Writing a model)"
+            )
+
+
+def _first_difference(played: list[Any], written: list[Any]) -> str | None:
+    """How the player's notes ``played`` first differ from ``written`` (:func:`check_player`), or None."""
+    if [(n.step, n.row) for n in played] != [(n.step, n.row) for n in written]:
+        return (
+            f"{len(played)} notes at (step, row) {[(n.step, n.row) for n in played][:8]} against "
+            f"{len(written)} at {[(n.step, n.row) for n in written][:8]}"
+        )
+    for mine, theirs in zip(played, written, strict=True):
+        for field in ("velocity", "duration", "timeshift"):
+            if abs(getattr(mine, field) - getattr(theirs, field)) > PLAYER_TOLERANCE:
+                return (
+                    f"the note at step {mine.step}, row {mine.row} with {field} {getattr(mine, field):.6g} against "
+                    f"{getattr(theirs, field):.6g}"
+                )
+    return None
 
 
 DAMAGED_WEIGHTS = "the run's model.safetensors was likely edited or damaged: restore it from a backup, or train again"
