@@ -70,6 +70,7 @@ class Host {
    * Throws UnsupportedRule for a rule the format does not describe.
    */
   async pattern(z, options = {}) {
+    checkOptionNames(options, PATTERN_OPTIONS);
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const rule = {
       density: 1, temperature: 1, timingTemperature: 1, poly: false, thresholdMin: null, thresholdMax: null,
@@ -111,7 +112,9 @@ class Host {
   }
 
   /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start. */
-  timed(notes, { bpm = 120, gridOffset = 1 } = {}) {
+  timed(notes, options = {}) {
+    checkOptionNames(options, TIMED_OPTIONS);
+    const { bpm = 120, gridOffset = 1 } = options;
     const wrong = optionError({ bpm, gridOffset }, (key) => key);
     if (wrong !== null) throw new RangeError(wrong);
     const seconds = 60 / bpm / 4;
@@ -445,6 +448,25 @@ function optionError(args, name = (key) => FLAGS[key]) {
   return null;
 }
 
+const PATTERN_OPTIONS = ["density", "temperature", "timingTemperature", "poly", "thresholdMin", "thresholdMax", "random"];
+const TIMED_OPTIONS = ["bpm", "gridOffset"];
+const ALIASES = { tempo: "bpm" }; // mvae's own name (generate's --tempo, the JSON API's "tempo")
+
+/**
+ * Throws a TypeError naming an option of `options` that is not one of `known`: a misspelt one, or the JSON API's
+ * `grid_offset` or `tempo`, was ignored, and the loop played with the default (at 120 bpm, on the learned timing)
+ * without a word.
+ */
+function checkOptionNames(options, known) {
+  const squashed = (name) => name.toLowerCase().replace(/[_-]/g, "");
+  for (const key of Object.keys(options ?? {})) {
+    if (known.includes(key)) continue;
+    const meant = known.find((name) => squashed(name) === squashed(key)) ?? (known.includes(ALIASES[key]) ? ALIASES[key] : null);
+    const hint = meant ? `; did you mean ${meant}?` : "";
+    throw new TypeError(`unknown option ${JSON.stringify(key)}${hint} (options: ${known.join(", ")})`);
+  }
+}
+
 /** The command line's name of each option. */
 const FLAGS = {
   density: "--density", temperature: "--temperature", timingTemperature: "--timing-temperature",
@@ -497,8 +519,9 @@ async function main() {
   try {
     const args = parseArguments(argv);
     const host = await openFromCommandLine(args.file);
-    const notes = await host.pattern(args.z, args);
-    for (const note of host.timed(notes, args)) console.log(JSON.stringify(note));
+    const { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax } = args;
+    const notes = await host.pattern(args.z, { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax });
+    for (const note of host.timed(notes, { bpm: args.bpm, gridOffset: args.gridOffset })) console.log(JSON.stringify(note));
   } catch (error) {
     const known = error instanceof UsageError || error instanceof UnsupportedRule || error instanceof RangeError;
     console.error(`error: ${known ? error.message : error.stack}`);
