@@ -289,8 +289,12 @@ def train(
                     run.clear_untrained()
                     reporter.note(f"{run.path} held a run that trained nothing, {replaced}: this run starts over there")
                 packages = {**model_packages(cfg), **host.packages}
+                chosen = AUTO_PITCH_LOW in (
+                    given_pitch_low,
+                    run.read_provenance().get("pitch_low") if from_run else None,
+                )
                 run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record(),
-                                 chosen_pitch_low=given_pitch_low == AUTO_PITCH_LOW)  # fmt: skip
+                                 chosen_pitch_low=chosen)  # fmt: skip  # a start-over keeps its record
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,

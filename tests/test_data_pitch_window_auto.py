@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -70,14 +71,20 @@ def test_the_console_says_the_rows_were_chosen(high_dir, tmp_path, capsys):
     assert f'pitch rows MIDI {LOW} .. {HIGH}, chosen from the data (data.pitch_low = "auto")' in table
 
 
-def test_a_resume_never_chooses_again(auto_run, monkeypatch):
+def test_a_resume_never_chooses_again(auto_run, monkeypatch, tmp_path):
     def choose(*args, **kwargs):
         raise AssertionError("a resume chose the rows again")
 
     monkeypatch.setattr(mvae_core.data.load, "fewest_outside", choose)
+    crashed = Path(shutil.copytree(auto_run, tmp_path / "crashed"))
     result = mvae_core.train(out=auto_run, resume=True, epochs=2, progress=False)
     assert result.epochs_run == 2
     config = config_of(auto_run)
+    assert (config["data"]["pitch_low"], config["provenance"]["pitch_low"]) == (LOW, "auto")
+    for name in ("checkpoint.pt", "metrics.jsonl", "model.safetensors"):  # killed before its first checkpoint
+        (crashed / name).unlink()
+    mvae_core.train(out=crashed, resume=True, progress=False)  # starts over with its config.toml: no choice again
+    config = config_of(crashed)
     assert (config["data"]["pitch_low"], config["provenance"]["pitch_low"]) == (LOW, "auto")
 
 
