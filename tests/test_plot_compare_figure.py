@@ -5,7 +5,6 @@ in the footer under the name of its run. Measured on the drawn figure."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

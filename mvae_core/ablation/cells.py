@@ -3,6 +3,7 @@ Markdown table."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -11,22 +12,53 @@ from mvae_core.ablation.findings import excludes_zero
 from mvae_core.ablation.stats import Estimate
 
 
-def number(value: float | None, signed: bool = False, digits: int = 4) -> str:
+def number(value: float | None, signed: bool = False, digits: int = 4, decimals: int | None = None) -> str:
     """``value`` to ``digits`` significant digits (``+`` shown when ``signed``), a whole number from ``10**digits``
-    on (``12346``, not ``1.235e+04``); ``–`` for ``None``."""
+    on (``12346``, not ``1.235e+04``); to ``decimals`` places instead when given (a column's :func:`column_decimals`);
+    ``–`` for ``None``."""
     if value is None:
         return "–"
     sign = "+" if signed else ""
+    if decimals is not None:
+        return f"{value:{sign}.{decimals}f}"
     return f"{value:{sign}.0f}" if abs(value) >= 10**digits else f"{value:{sign}.{digits}g}"
 
 
-def cell(e: Estimate, signed: bool = False, stacked: bool = False, digits: int = 4) -> str:
-    """``mean ± std [low, high]``, the mean to ``digits`` significant digits and the std to 2; ``stacked`` (the
-    console): ``mean`` and ``± std`` on two lines, without the interval. Only the mean for one value, ``–`` for
-    none."""
+MORE_DECIMALS = 3
+"""The most places :func:`column_decimals` adds to tell a column's values apart."""
+
+
+def column_decimals(values: list[float | None], digits: int) -> int:
+    """The decimal places of a column of ``values``: as many as its value that needs the most to show ``digits``
+    significant digits (trailing zeros aside: ``1.0022`` needs none at 3, ``0.998`` three), then more, up to
+    :data:`MORE_DECIMALS`, while two values that differ would read the same. Written to their own ``digits``, a
+    spread ratio of 1.0022 read ``1`` beside ``0.998``; at the column's places it reads ``1.002``."""
+    shown = [v for v in values if v is not None and math.isfinite(v)]
+    places = max((_places(v, digits) for v in shown), default=0)
+    for more in range(places, places + MORE_DECIMALS + 1):
+        if len({f"{v:.{more}f}" for v in shown}) == len(set(shown)):
+            return more
+    return places + MORE_DECIMALS
+
+
+def _places(value: float, digits: int) -> int:
+    """The decimal places that show ``value`` to ``digits`` significant digits, without trailing zeros; none from
+    ``10**digits`` on (:func:`number` writes a whole number there)."""
+    if value == 0 or abs(value) >= 10**digits:
+        return 0
+    places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    while places and round(value, places - 1) == round(value, places):
+        places -= 1
+    return places
+
+
+def cell(e: Estimate, signed: bool = False, stacked: bool = False, digits: int = 4, decimals: int | None = None) -> str:
+    """``mean ± std [low, high]``, the mean to ``digits`` significant digits (to ``decimals`` places when given) and
+    the std to 2; ``stacked`` (the console): ``mean`` and ``± std`` on two lines, without the interval. Only the mean
+    for one value, ``–`` for none."""
     if e.n < 2:
-        return number(e.mean, signed, digits)
-    mean, spread = number(e.mean, signed, digits), f"± {number(e.std, digits=2)}"
+        return number(e.mean, signed, digits, decimals)
+    mean, spread = number(e.mean, signed, digits, decimals), f"± {number(e.std, digits=2)}"
     return f"{mean}\n{spread}" if stacked else f"{mean} {spread} [{number(e.low, signed)}, {number(e.high, signed)}]"
 
 
@@ -39,16 +71,18 @@ def metric_cell(
     signed: bool = False,
     reasons: Counter[str] | None = None,
     marked: bool = False,
+    decimals: int | None = None,
 ) -> str:
     """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
     followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
     (:func:`~.estimates.per_config`'s ``missing``; without it, :func:`missing_word` for each); ``stacked``: on a
     line of its own. Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected.
-    ``marked``: the statistics in bold (Markdown ``**``) when their interval excludes 0 (:func:`excludes_zero`)."""
+    ``marked``: the statistics in bold (Markdown ``**``) when their interval excludes 0 (:func:`excludes_zero`);
+    ``decimals``: the mean to so many places (:func:`number`)."""
     reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
     if e.n == 0:
         return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
-    shown = cell(e, signed=signed, stacked=stacked, digits=digits)
+    shown = cell(e, signed=signed, stacked=stacked, digits=digits, decimals=decimals)
     shown = f"**{shown}**" if marked and excludes_zero(e) else shown
     return shown if e.n == ok else shown + ("\n" if stacked else "; ") + _counted(reasons)
 

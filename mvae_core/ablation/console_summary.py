@@ -8,7 +8,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from mvae_core.ablation.cells import metric_cell, name_lines, number, stops
+from mvae_core.ablation.cells import column_decimals, metric_cell, name_lines, number, stops
 from mvae_core.ablation.columns import METRICS, plugin_columns
 from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config
 from mvae_core.ablation.findings import (
@@ -30,6 +30,8 @@ CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the col
     "gen_timing_std": "gen.\ntiming\nstd",
     "cpu_seconds": "CPU s",
 }
+CONSOLE_DIGITS = 3
+"""The significant digits of the console table's means (summary.md's have one more)."""
 
 
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
@@ -85,7 +87,8 @@ def console_name(name: str) -> str:
 
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
-    more significant digit). No cell is ever broken by the terminal's width: each configuration is a block of lines
+    more significant digit): each column's means to the same places (:func:`~.cells.column_decimals` of
+    :data:`CONSOLE_DIGITS`), so that 1.002 does not read ``1`` beside ``0.998``. No cell is ever broken by the terminal's width: each configuration is a block of lines
     (its name, broken into lines when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
     above its ± std), so the table fits 80 columns with the built-in plugins' configurations in every mode, and
     every column is ``no_wrap``."""
@@ -99,10 +102,13 @@ def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> T
     )
     for column in ("config", *CONSOLE_METRICS.values()):
         table.add_column(column, no_wrap=True)
-    for e in per_config(rows, configs):
+    estimates = per_config(rows, configs)
+    decimals = {m: column_decimals([e[m].mean for e in estimates], CONSOLE_DIGITS) for m in CONSOLE_METRICS}
+    for e in estimates:
         about = "\n".join([console_name(e["config"]), f"{e['ok']}/{e['runs']} ok", stops(e["stops"], "\n")])
         cells = (
-            metric_cell(e[m], e["ok"], m, stacked=True, digits=3, reasons=e["missing"][m]) for m in CONSOLE_METRICS
+            metric_cell(e[m], e["ok"], m, stacked=True, reasons=e["missing"][m], decimals=decimals[m])
+            for m in CONSOLE_METRICS
         )
         table.add_row(about, *cells)
     return table
