@@ -129,8 +129,8 @@ class LiveServer:
         A signal is only recorded (:meth:`~mvae_core.signals.Interrupts.defer`) and acted on by this thread's wait,
         never raised where it lands: a KeyboardInterrupt inside ``Thread.start`` or ``Thread.join`` left a thread
         neither started nor joinable (a traceback instead of exit 130). A signal while the server starts stops it
-        once started. The objects alive then (the model, the libraries) are left out of the garbage collector's
-        full collections (:func:`freeze_loaded_objects`)."""
+        once started. While it serves, the objects alive when it started (the model, the libraries) are left out of
+        the garbage collector's full collections (:func:`freeze_loaded_objects`)."""
         allow_many_connections()
         freeze_loaded_objects()
         with Interrupts() as interrupts:
@@ -143,6 +143,7 @@ class LiveServer:
                     time.sleep(STOP_POLL_S)  # not Thread.join: a signal interrupting it misleads Python 3.11
             finally:
                 self.stop()
+                gc.unfreeze()  # a caller that goes on (a notebook, a test) has its garbage collected as before
         if interrupts.requested():
             raise RunInterrupted(f"the server at {self.url} stopped ({interrupts.name})", interrupts.signum)
         raise ServeError(f"the HTTP server at {self.url} stopped on its own")
@@ -302,9 +303,9 @@ def allow_many_connections() -> None:
 def freeze_loaded_objects() -> None:
     """Collect the garbage of start-up, then move every object alive (torch, the model, the imported libraries: a
     few hundred thousand) to the collector's permanent generation (:func:`gc.freeze`), which its full collections
-    skip. Scanning them took 100–160 ms, with the GIL held: every thread stalled, and a full collection, set off by
+    skip. Scanning them took 100–250 ms, with the GIL held: every thread stalled, and a full collection, set off by
     the objects a guest's upload allocates, dropped MIDI out's notes (over 50 ms late) and held every request. Objects
-    made later are collected as before; the frozen ones stay for the process's life, as they would anyway."""
+    made later are collected as before; :meth:`LiveServer.serve_forever` unfreezes them all when it stops."""
     gc.collect()
     gc.freeze()
 
