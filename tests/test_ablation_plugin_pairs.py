@@ -70,7 +70,7 @@ def test_summary_json_has_the_same_differences_and_words_unrounded():
     assert (kl["n"], kl["mean"], kl["excludes_zero"]) == (2, pytest.approx(0.105), True)
     assert kl["low"] == pytest.approx(0.105 - 12.706 * 0.005)  # std 0.01 / √2, over √2 pairs
     assert by_config["no-kl"][TERM] | {"mean": None} == {
-        "n": 1, "mean": None, "std": None, "low": None, "high": None, "missing": {"n/a": 1}, "excludes_zero": False}  # fmt: skip
+        "n": 1, "mean": None, "std": None, "low": None, "high": None, "missing": {"n/a": 1}, "excludes_zero": None}  # fmt: skip
     assert by_config["none"][KL]["n"] == 0 and by_config["none"][KL]["missing"] == {"not reported by none": 2}
     against_none = {d["config"]: d["plugin_numbers"] for d in numbers["paired"]["none"]}
     assert against_none["all"][KL]["missing"] == {"not reported by none": 2}

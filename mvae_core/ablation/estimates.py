@@ -82,7 +82,8 @@ def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: 
     :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
     the two runs validated on other loops; else the configuration's run's reason, else the reference's), and
     ``excludes_zero``: per metric, :func:`~.findings.judgement` (whether its 95 % interval excludes 0, bold in
-    summary.md; ``None`` for the metrics not judged, :data:`~.findings.NOT_JUDGED`); ``[]`` without a configuration
+    summary.md; ``None`` for the metrics not judged, :data:`~.findings.NOT_JUDGED`, and where there is no interval,
+    fewer than 2 pairs); ``[]`` without a configuration
     named ``reference`` or any other configuration."""
     result = []
     for name, mine, ref, both in _pairs(rows, configs, reference):

@@ -34,10 +34,16 @@ def judged(column: str) -> bool:
 
 
 def judgement(column: str, e: Estimate) -> bool | None:
-    """The paired difference ``e`` of ``column`` as judged: :func:`excludes_zero` (bold in summary.md), ``None`` where
-    not :func:`judged`. ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
+    """The paired difference ``e`` of ``column`` as judged: :func:`excludes_zero` (bold in summary.md); ``None`` where
+    there is nothing to judge: ``column`` is not :func:`judged`, or ``e`` has no interval (fewer than 2 pairs), which
+    is not an interval that includes 0. ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
     <mvae_core.ablation.session.AblationResult.paired>`."""
-    return excludes_zero(e) if judged(column) else None
+    return excludes_zero(e) if judged(column) and has_interval(e) else None
+
+
+def has_interval(e: Estimate) -> bool:
+    """Whether ``e`` has a 95 % interval (two values or more)."""
+    return e.low is not None and e.high is not None
 
 
 def excludes_zero(e: Estimate) -> bool:

@@ -123,7 +123,8 @@ class AblationResult:
         ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
         for pairs whose runs are not compared on a metric) and ``excludes_zero`` (metric → whether its 95 % interval
         excludes 0: bold in summary.md, counted on the console; ``None`` for ``seconds`` and ``cpu_seconds``, which
-        are not judged, as in summary.json); ``[]`` when it is the only configuration. :class:`OptionError` naming
+        are not judged, and for a difference without an interval (fewer than 2 pairs), as in summary.json); ``[]``
+        when it is the only configuration. :class:`OptionError` naming
         the configurations when none has that name (a typo would otherwise read as an ablation without differences)."""
         return paired_differences(self.rows, self.configurations, self._configuration(reference))
 

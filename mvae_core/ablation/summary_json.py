@@ -18,7 +18,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     :data:`METRICS` its :func:`_estimate_json`; ``plugin_numbers``: the same of each plugin column its ok runs have,
     :func:`plugin_values`, over the runs that have it), and per reference (``paired``) each other configuration's
     ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
-    ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why);
+    ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
+    an interval, fewer than 2 pairs);
     each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
@@ -80,5 +81,6 @@ def _estimate_json(e: Estimate, missing: Counter[str]) -> dict[str, Any]:
 
 def _difference_json(e: Estimate, missing: Counter[str], excludes_zero: bool | None) -> dict[str, Any]:
     """A paired difference's cell: :func:`_estimate_json` and its ``excludes_zero`` (:func:`~.estimates.paired`'s,
-    from :func:`~.findings.judgement`: ``None`` for a metric of :data:`NOT_JUDGED`, never bold in summary.md)."""
+    from :func:`~.findings.judgement`: ``None`` for a metric of :data:`NOT_JUDGED`, never bold in summary.md, and for
+    a difference without an interval)."""
     return _estimate_json(e, missing) | {"excludes_zero": excludes_zero}
