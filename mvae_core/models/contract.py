@@ -65,12 +65,27 @@ def model_code(model: str, method: str, function: Callable[..., Any] | None = No
         info = _registered(model)
         code = function if function is not None else getattr(info.load(), method) if info is not None else None
         where = own_code_line(exc, code) if code is not None else None
-        called = method == "__init__" and isinstance(exc, TypeError) and "argument" in str(exc)
         raise ModelError(
             f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}"
             + (f" (at {where})" if where else "")
-            + (f"; mvae builds it as {INIT_CALL} (docs/models.md, Writing a model)" if called else "")
+            + _init_advice(method, exc)
         ) from exc
+
+
+def _init_advice(method: str, exc: Exception) -> str:
+    """What to do about an exception of a model's ``__init__`` that mvae's way of building it explains: a call that
+    does not fit :data:`INIT_CALL`, or a layer assigned before ``super().__init__`` ran (torch's "cannot assign module
+    before Module.__init__() call" did not say which ``__init__``); nothing for another method or exception."""
+    if method != "__init__":
+        return ""
+    if isinstance(exc, TypeError) and "argument" in str(exc):
+        return f"; mvae builds it as {INIT_CALL} (docs/models.md, Writing a model)"
+    if isinstance(exc, AttributeError) and "before Module.__init__() call" in str(exc):
+        return (
+            f"; call super().__init__{INIT_CALL.removeprefix('cls')} first: it makes the model a torch Module and "
+            "builds the shared encoder (docs/models.md, Writing a model)"
+        )
+    return ""
 
 
 INIT_CALL = "cls(cfg, settings, pitch_classes)"
