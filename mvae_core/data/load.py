@@ -218,6 +218,7 @@ def _load_at_chosen_window(
     chosen = fewest_outside(summed_counts(report.ok), cfg.pitch_classes, prefer=provisional)
     if chosen.pitch_low != provisional:
         first = report  # its counts of cached and parsed units are the provisional window's: the report's are these
+        del table  # not two tables in memory at once: a set near the memory's size would run out
         table, report = _load(data_args, cfg.with_pitch_low(chosen.pitch_low), jobs, progress)
         warnings = dict.fromkeys(w for w in (first.cache_warning, report.cache_warning) if w)
         report.cache_warning = "; ".join(warnings) or None
