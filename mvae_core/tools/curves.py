@@ -1,4 +1,4 @@
-"""``mvae plot``: the training curves of a run, from its ``metrics.jsonl``, as one PNG.
+"""``mvae plot``: the training curves of a run, or of several runs to compare, from ``metrics.jsonl``, as one PNG.
 
 Six panels over the epochs (counted from 1, as on the console): train loss per term (the core's, then any a
 plugin adds); validation loss per term with ``val_elbo``; the loss-weight multipliers applied (``weights``); the
@@ -12,6 +12,10 @@ quantized data) leave gaps; a value with none beside it (a run of one epoch) is 
 goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
 panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
 legend names no line hidden under another.
+
+Several runs (``mvae plot A B …``) share one figure (:func:`draw_comparison`): the same panels on shared axes, one
+colour per run, the lines of a panel told apart by their style; a run with no number for a panel is absent from it
+and named in its title (``(none in b)``), a line some runs lack is named in the legend (``(not in b)``).
 """
 
 from __future__ import annotations
