@@ -72,3 +72,10 @@ def test_run_names_are_folder_names_with_the_folders_above_that_tell_them_apart(
     assert run_names(runs) == ["x/a/seed-0", "y/a/seed-0", "fixes", "b"]
     with pytest.raises(ToolError, match="given twice"):
         run_names([tmp_path / "a", tmp_path / "b" / ".." / "a"])
+
+
+def test_more_runs_than_colours_are_refused_before_any_is_read(tmp_path):
+    from mvae_core.tools.curves import MAX_RUNS, plot_runs
+
+    with pytest.raises(ToolError, match=f"^{MAX_RUNS + 1} runs: one figure tells at most {MAX_RUNS} apart"):
+        plot_runs([tmp_path / f"run-{k}" for k in range(MAX_RUNS + 1)], tmp_path / "c.png")
