@@ -23,7 +23,8 @@ export function expectServed(served) {
 // The answer to a request, checked: an Error with `unreachable` set when it never reached the server (it may be sent
 // again as it was: the server stopped, or the network is gone), with `changed` set when the server now serves
 // another model than expectServed's (any answer, a refusal too, says which it serves; unless anyModel), or the
-// server's refusal.
+// server's refusal, with `again` set for a 503 (the machine ran out of memory making it: the same request may
+// succeed once memory is freed).
 async function call(path, options, { anyModel = false } = {}) {
   let resp;
   try {
@@ -35,7 +36,7 @@ async function call(path, options, { anyModel = false } = {}) {
   if (expected && !anyModel && served && served !== expected) {
     throw Object.assign(new Error('the server now serves another model'), { changed: true });
   }
-  if (!resp.ok) throw await errorFrom(resp);
+  if (!resp.ok) throw Object.assign(await errorFrom(resp), { again: resp.status === 503 });
   return resp;
 }
 

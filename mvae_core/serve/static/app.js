@@ -157,9 +157,9 @@ async function pumpLoopRequests() {
     clearError();
     if (!walk.active) showLoop(resp);  // a walk owns the player; a late answer must not cut in
   } catch (err) {
-    // a request that never reached the server is sent again until it does (unless a newer one replaced it), so
-    // the point and knobs shown are heard once the server is back
-    retry = Boolean(err.unreachable);
+    // a request that never reached the server, or that it could not answer for lack of memory (a 503), is sent
+    // again until it is answered (unless a newer one replaced it), so the point and knobs shown are heard then
+    retry = Boolean(err.unreachable || err.again);
     if (retry && !loopReq.wanted) loopReq.wanted = { serial, body };
     requestFailed(retry ? new Error(`${err.message}; trying again every ${RETRY_MS / 1000} s`) : err);
   }
