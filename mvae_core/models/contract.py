@@ -339,8 +339,8 @@ def _note_problem(note: Any, rows: int | None) -> str | None:
 
 def contract_problems(cls: type[MelodyModel]) -> list[str]:
     """What the class ``cls`` (a MelodyModel subclass) lacks of the contract: abstract methods it does not
-    implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names), a
-    ``Settings`` that is a pydantic model."""
+    implement, the class attributes ``description`` (a string) and ``decoder_modules`` (attribute names, at least
+    one), a ``Settings`` that is a pydantic model."""
     problems = []
     if missing := sorted(getattr(cls, "__abstractmethods__", ())):
         problems.append(f"does not implement {', '.join(missing)}")
@@ -349,6 +349,8 @@ def contract_problems(cls: type[MelodyModel]) -> list[str]:
     modules = getattr(cls, "decoder_modules", None)
     if not (isinstance(modules, tuple | list) and all(isinstance(m, str) for m in modules)):
         problems.append("needs a class attribute decoder_modules (a tuple of the decoder's attribute names)")
+    elif not modules:  # mvae bend then wrote an unbent copy, saying "0 decoder tensors bent"
+        problems.append("has decoder_modules = (): it must name the decoder's attributes, which mvae bend perturbs")
     settings = getattr(cls, "Settings", None)
     if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
         problems.append(f"has Settings = {settings!r}; it must be a pydantic BaseModel subclass")
