@@ -15,6 +15,7 @@ from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_paths import given_path
+from mvae_core.instruments import PIANO
 from mvae_core.serve.knobs import KNOBS
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 TEMPO_HELP = (
     f"Starting tempo in bpm, {KNOBS['tempo'][0]:g} to {KNOBS['tempo'][1]:g}: of the page's tempo knob, MIDI out and "
     "requests that give none (default: mvae generate's --tempo)."
+)
+
+PROGRAM_HELP = (
+    "General MIDI instrument the page's MIDI and WAV files ask for: 1-128 or a name, e.g. 'tenor sax' (as mvae "
+    "generate's --program; MIDI out sends no program change)."
 )
 
 MIDI_CLOCK_HELP = (
@@ -53,6 +59,7 @@ def serve(
     ] = None,
     midi_clock_in: Annotated[str | None, typer.Option(metavar="PORT", help=MIDI_CLOCK_HELP)] = None,
     tempo: Annotated[float | None, typer.Option(metavar="BPM", help=TEMPO_HELP)] = None,
+    program: Annotated[str, typer.Option(metavar="P", help=PROGRAM_HELP)] = str(PIANO),
     allow_origin: Annotated[
         list[str] | None,
         typer.Option(
@@ -78,6 +85,7 @@ def serve(
             midi_out=midi_out,
             midi_clock_in=midi_clock_in,
             tempo=tempo,
+            program=program,
             allow_origins=allow_origin or (),
         )
     if not is_local_name(host):  # warned once the address is known to work

@@ -36,6 +36,7 @@ from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
 from mvae_core.files import reason
 from mvae_core.generation import DecodeOptions
+from mvae_core.instruments import PIANO, program_number
 from mvae_core.loop_file import (
     LOOP_TICKS,
     TimedNote,
@@ -142,9 +143,14 @@ class Engine:
     model_info: dict[str, Any]
     served: str
 
-    def __init__(self, run: str | Path, tempo: float | None = None) -> None:
+    def __init__(self, run: str | Path, tempo: float | None = None, program: int | str = PIANO) -> None:
         """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and
-        MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s."""
+        MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s.
+        ``program``: the General MIDI instrument the loops' MIDI and WAV files ask for (``mvae serve --program``;
+        :class:`~mvae_core.errors.OptionError` naming it for one that is not)."""
+        self.program = program_number(program)
+        """The General MIDI program (1-128) of :meth:`midi` and :meth:`wav`; MIDI out sends none (a DAW's
+        instrument is the DAW's to choose)."""
         self.run = mvae_core.load(run)
         self.best_epoch = saved_epoch(self.run.model_metadata)
         """The epoch whose model plays (counted from 1) and its val_elbo; None for a model file without them."""
@@ -222,14 +228,14 @@ class Engine:
 
     def midi(self, loop: Loop) -> bytes:
         """The loop as the bytes of a loop-exact ``.mid`` file."""
-        return file_bytes(notes_file(loop.notes, loop.request.tempo, LOOP_TICKS))
+        return file_bytes(notes_file(loop.notes, loop.request.tempo, LOOP_TICKS, self.program))
 
     def wav(self, loop: Loop, wrap_release: bool = False) -> tuple[bytes, str]:
         """The loop as WAV bytes and the renderer that made them: the loop and the release, or with
         ``wrap_release`` exactly the loop, the release added onto its start (:func:`mvae_core.audio.render`)."""
         from mvae_core.audio import render, wav_bytes
 
-        audio = render(loop.notes, loop.request.tempo, LOOP_TICKS, wrap_release=wrap_release)
+        audio = render(loop.notes, loop.request.tempo, LOOP_TICKS, wrap_release=wrap_release, program=self.program)
         return wav_bytes(audio), audio.renderer
 
     # --- encodings ------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mvae_core.errors import MvaeError, RunInterrupted, option_flag
+from mvae_core.instruments import PIANO
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.guard import is_local_name, machine_names
@@ -69,6 +70,7 @@ class LiveServer:
         midi_out: str | None = None,
         midi_clock_in: str | None = None,
         tempo: float | None = None,
+        program: int | str = PIANO,
         allow_origins: Sequence[str] = (),
         log_level: str = "warning",
     ) -> None:
@@ -90,7 +92,7 @@ class LiveServer:
                 "as requests, for ever; give the port your patch listens on, e.g. its [udpreceive]'s"
             )
         try:
-            self.engine = Engine(run, tempo)
+            self.engine = Engine(run, tempo, program)
         except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
             knob = " (the range of the page's tempo knob)" if tempo is not None and math.isfinite(tempo) else ""
             raise ServeError(f"--{exc}{knob}") from None
