@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from mvae_core.ablation.out_folder import shown_setting
 from mvae_core.ablation.plan import Configuration
-from mvae_core.config import ConfigError, MvaeConfig, dotted_settings
+from mvae_core.config import AUTO_PITCH_LOW, ConfigError, MvaeConfig, dotted_settings
 from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.provenance import last_part_versions
 from mvae_core.report import TIMING_UNIT
@@ -33,6 +33,14 @@ def set_per_run(seeds: int, epochs: int | None) -> dict[str, str]:
     trains with instead, as :func:`settings_line` says it."""
     replaced = {"train.seed": f"its own seed, {seed_range(seeds)}"}
     return replaced | ({"train.epochs": f"{epochs}, as the ablation's epochs"} if epochs is not None else {})
+
+
+def chosen_per_run(built: list[MvaeConfig]) -> dict[str, str]:
+    """``data.pitch_low = "auto"`` in every configuration: each run trains with the rows it chose from its data
+    (docs/data.md), the number its ``config.toml`` holds, as :func:`settings_line` says it."""
+    if all(cfg.data.pitch_low == AUTO_PITCH_LOW for cfg in built):
+        return {"data.pitch_low": "the rows its data chose, the number in its config.toml"}
+    return {}
 
 
 def settings_line(

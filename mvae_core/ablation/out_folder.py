@@ -58,7 +58,7 @@ def built_configs(
             runs = flags if epochs is None else {**flags, "train.epochs": epochs}  # --epochs is each run's flag
             checked_config(build_config(base, [*overrides, *arm.overrides], runs, inherited))  # before any run
             if starting:
-                starting.check(built[-1])
+                starting.check(starting.kept_rows(built[-1])[0])  # "auto" takes the weights' rows, as train() does
             files[out / "configs" / f"{arm.name}.toml"] = tomli_w.dumps(arm.tree(base_tree, overrides))
         except (ConfigError, PluginError) as exc:
             raise type(exc)(

@@ -22,6 +22,7 @@ from typing import Any
 from mvae_core.ablation import runner
 from mvae_core.ablation.about import (
     OwnNumbers,
+    chosen_per_run,
     data_line,
     numerics_line,
     own_numbers,
@@ -406,7 +407,7 @@ def _summarise(
         f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions.temperature:g}, "
         f"timing temperature {DecodeOptions.timing_temperature:g}, seed {GENERATED_SEED}). Definitions: "
         "docs/ablation.md.",
-        settings_line(arms, built, out, set_per_run(seeds, epochs)),
+        settings_line(arms, built, out, set_per_run(seeds, epochs) | chosen_per_run(built)),
         own_numbers_line(sections, own),
         versions_line(provenances := run_provenances(rows, out)),
         *([numerics] if (numerics := numerics_line(provenances)) else []),
