@@ -31,6 +31,13 @@ def test_the_built_in_players_write_decode_notes_notes(model, options):
     check_player(model, _built(model), POINTS, options)
 
 
+def test_a_model_in_training_mode_is_compared_in_eval_mode_as_mvae_decodes_it():
+    """Dropout and BatchNorm in training mode made decode_notes differ from the player's copy in eval mode."""
+    model = build_model(build_config(None, tiny("seed")))
+    assert model.training
+    check_player("seed", model, POINTS, OPTIONS)
+
+
 class _OneGenerator(SeedModel):
     @torch.inference_mode()
     def decode_notes(self, z, options):

@@ -258,15 +258,15 @@ float32 rounding of a numpy copy of the decoder, far below a MIDI velocity step 
 
 
 def check_player(model: str, instance: MelodyModel, z: Any, options: Any) -> None:
-    """A :class:`ModelContractError` naming the model ``model`` (built: ``instance``, in eval mode) and its package
-    unless its live player (``instance.player()``) writes, for each latent point ``z[i]`` of ``z [N, latent_dim]``
+    """A :class:`ModelContractError` naming the model ``model`` (built: ``instance``, which it puts in eval mode, as
+    every caller of ``decode_notes`` does) and its package unless its live player (``instance.player()``) writes, for each latent point ``z[i]`` of ``z [N, latent_dim]``
     played as ``notes(z[i], options, index=i)``, the notes ``decode_notes(z, options)[i]`` writes: the same steps and
     rows, velocity, duration and timeshift within :data:`PLAYER_TOLERANCE`; its ``latent_dim`` must be the model's and
     its notes keep :data:`NOTE_RULE`. ``mvae serve`` plays the player and ``generate`` writes ``decode_notes``, so a
     player that differs plays other loops than the files at the same point; a ``decode_notes`` that draws the patterns
     of a batch from one generator (not :func:`~mvae_core.generation.pattern_rng` ``(options, i)``) fails here too.
     Nothing in mvae calls it: it is for a model's own tests (docs/models.md, Writing a model)."""
-    written = instance.decode_notes(z, options)
+    written = instance.eval().decode_notes(z, options)
     check_notes(model, written, len(z), instance.pitch_classes)
     with model_code(model, "player"):
         player = instance.player()
