@@ -11,6 +11,11 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
                                     ``tempo``, ``seed``; or ``z x y``) → ``/mvae/set <param> <value>``
 ``/mvae/set/<param> <value>``       the same, the knob in the address: what a fader of TouchOSC or a channel of
                                     TouchDesigner's OSC Out CHOP sends (one number to an address of its own)
+``/mvae/get <name>``               the current value of ``name`` (a name ``/mvae/set`` takes) →
+                                    ``/mvae/value <name> <value>``; ``/mvae/get notes`` → the current loop's notes
+                                    as ``/mvae/notes …`` (what ``--midi-out`` plays); ``/mvae/get`` alone → one
+                                    ``/mvae/value`` per name of :data:`~mvae_core.serve.engine.FIELDS`
+``/mvae/get/<name>``                the same, the name in the address
 ``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
 ==================================  ===============================================================================
 
@@ -36,19 +41,26 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from mvae_core.out_of_memory import ran_out_line
-from mvae_core.serve.engine import Engine, RequestError
-from mvae_core.suggest import closest
+from mvae_core.serve.engine import FIELDS, Engine, Loop, LoopRequest, RequestError
+from mvae_core.suggest import closest, did_you_mean
 
 log: logging.Logger = logging.getLogger(__name__)
 PREFIX = "/mvae"
-ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/loop")
-ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/error")
+ADDRESSES = (f"{PREFIX}/generate", f"{PREFIX}/set", f"{PREFIX}/get", f"{PREFIX}/loop")
+ANSWERS_ONLY = (f"{PREFIX}/notes", f"{PREFIX}/value", f"{PREFIX}/error")
 """Addresses this server only answers with: a message to one of them is ignored. Answering them would let two servers
 (one's ``--osc-reply-port`` the other's ``--osc-port``, or a datagram forged from one to the other) answer each other
 for ever, at full speed, after a single message."""
-USAGE = "/mvae/generate x y [seed], /mvae/set <param> <value> (or /mvae/set/<param> <value>) or /mvae/loop"
+USAGE = (
+    "/mvae/generate x y [seed], /mvae/set <param> <value> (or /mvae/set/<param> <value>), /mvae/get [<name>] (or "
+    "/mvae/get/<name>) or /mvae/loop"
+)
 SET_ONE = f"{PREFIX}/set/"
 """The start of ``/mvae/set/<param> <value>``: a knob named in the address, as controllers send a fader's number."""
+GET_ONE = f"{PREFIX}/get/"
+"""The start of ``/mvae/get/<name>``: the name in the address, as ``/mvae/set/<param>`` takes it."""
+NOTES = "notes"
+"""The name ``/mvae/get`` answers with the current loop's notes (``/mvae/notes``) rather than a ``/mvae/value``."""
 MAX_BUNDLE = 16
 """The most messages of one bundle answered; a bigger bundle gets one ``/mvae/error``. One datagram holds about 1500
 ``/mvae/generate`` messages: seconds of decoding, during which the OSC thread answers no one else (the performer's
@@ -137,31 +149,43 @@ class OscAnswers:
                     "send the rest in other bundles",
                 )
             ]
-        return [self._answer_one(m.address, list(m.params)) for m in messages if m.address not in ANSWERS_ONLY]
+        return [
+            reply
+            for m in messages
+            if m.address not in ANSWERS_ONLY
+            for reply in self._answer_one(m.address, list(m.params))
+        ]
 
-    def _answer_one(self, address: str, args: list[Any]) -> bytes:
+    def _answer_one(self, address: str, args: list[Any]) -> list[bytes]:
+        """The answers to one message: one, except ``/mvae/get`` alone (one per name)."""
         try:
             if address == f"{PREFIX}/generate":
-                return self._generate(args)
+                return [self._generate(args)]
             if address == f"{PREFIX}/set":
-                return self._set(args)
+                return [self._set(args)]
             if address.startswith(SET_ONE):
                 if not args:
                     raise RequestError("expected the value after the address, e.g. /mvae/set/density 0.8")
-                return self._set([address.removeprefix(SET_ONE), *args])
+                return [self._set([address.removeprefix(SET_ONE), *args])]
+            if address == f"{PREFIX}/get":
+                return self._get(args)
+            if address.startswith(GET_ONE):
+                if args:
+                    raise RequestError(f"takes no arguments, got {len(args)}; send {address[:80]}")
+                return self._get([address.removeprefix(GET_ONE)])
             if address == f"{PREFIX}/loop":
                 if args:  # its answer's form: /mvae/loop <loop_seconds> <notes>
                     raise RequestError(f"takes no arguments, got {len(args)}; send /mvae/loop")
                 loop = self.engine.current_loop()
-                return message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))
-            return message(f"{PREFIX}/error", _unknown_address(address))
+                return [message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))]
+            return [message(f"{PREFIX}/error", _unknown_address(address))]
         except RequestError as exc:
-            return message(f"{PREFIX}/error", f"{address[:80]}: {exc}")
+            return [message(f"{PREFIX}/error", f"{address[:80]}: {exc}")]
         except Exception as exc:  # a bug (a package model's player): said to the sender, as HTTP's 500 is
             if (said := ran_out_line(exc, again="ask again")) is not None:  # the machine's failure: said, not logged
-                return message(f"{PREFIX}/error", f"{address[:80]}: {said}"[:300])
+                return [message(f"{PREFIX}/error", f"{address[:80]}: {said}"[:300])]
             log.exception("error: OSC %s", address[:80])
-            return message(f"{PREFIX}/error", f"{address[:80]}: internal error: {type(exc).__name__}: {exc}"[:300])
+            return [message(f"{PREFIX}/error", f"{address[:80]}: internal error: {type(exc).__name__}: {exc}"[:300])]
 
     def _generate(self, args: list[Any]) -> bytes:
         dim = self.engine.latent_dim
@@ -170,11 +194,7 @@ class OscAnswers:
         fields: dict[str, Any] = {"z": args[:dim]}
         if len(args) > dim:
             fields["seed"] = args[dim]
-        loop = self.engine.loop(self.engine.request(fields, self.engine.current))
-        flat: list[Any] = []
-        for note in loop.as_json()["notes"]:
-            flat += [note["pitch"], float(note["start"]), float(note["end"]), note["velocity"]]
-        return message(f"{PREFIX}/notes", *flat)
+        return _notes(self.engine.loop(self.engine.request(fields, self.engine.current)))
 
     def _set(self, args: list[Any]) -> bytes:
         if len(args) < 2 or not isinstance(args[0], str):
@@ -183,8 +203,40 @@ class OscAnswers:
         if name != "z" and len(values) != 1:
             raise RequestError(f"{name} takes one value, got {len(values)}")
         request = self.engine.set(name, values if name == "z" else values[0])
-        applied = list(request.z) if name == "z" else [getattr(request, name)]
-        return message(f"{PREFIX}/set", name, *applied)
+        return message(f"{PREFIX}/set", name, *_values(request, name))
+
+    def _get(self, args: list[Any]) -> list[bytes]:
+        """``/mvae/get [<name>]``: the current request's value of ``name`` (``/mvae/value``), its loop's notes for
+        :data:`NOTES` (``/mvae/notes``, decoded as MIDI out decodes it: the same request gives the same notes), or
+        without a name every value, one message each."""
+        if len(args) > 1 or (args and not isinstance(args[0], str)):
+            raise RequestError(f"expected one name or none, e.g. /mvae/get density (names: {_NAMES})")
+        request = self.engine.current
+        if not args:
+            return [message(f"{PREFIX}/value", name, *_values(request, name)) for name in FIELDS]
+        name = args[0]
+        if name == NOTES:
+            return [_notes(self.engine.current_loop())]
+        if name not in FIELDS:
+            hint = did_you_mean(name, (*FIELDS, NOTES), otherwise="")
+            raise RequestError(f"unknown name {name[:60]!r}{hint} (names: {_NAMES})")
+        return [message(f"{PREFIX}/value", name, *_values(request, name))]
+
+
+_NAMES = ", ".join((*FIELDS, NOTES))
+
+
+def _values(request: LoopRequest, name: str) -> list[Any]:
+    """The OSC arguments of ``request``'s field ``name``: ``z``'s numbers, or the one value."""
+    return list(request.z) if name == "z" else [getattr(request, name)]
+
+
+def _notes(loop: Loop) -> bytes:
+    """``/mvae/notes pitch start end velocity …`` of ``loop`` (start and end in seconds from the loop start)."""
+    flat: list[Any] = []
+    for note in loop.as_json()["notes"]:
+        flat += [note["pitch"], float(note["start"]), float(note["end"]), note["velocity"]]
+    return message(f"{PREFIX}/notes", *flat)
 
 
 MAX_SAME_ANSWERS_PER_SECOND = 200
