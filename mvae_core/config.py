@@ -461,7 +461,7 @@ def format_validation_error(error: ValidationError, prefix: str = "", model: typ
     """
     parts = []
     for item in error.errors():
-        field = prefix + (_dotted(item["loc"]) or "config")
+        field = (prefix + _dotted(item["loc"])).removesuffix(".") or "config"  # a section's own validator: the section
         value = item.get("input")
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and model is not None:

@@ -160,12 +160,14 @@ def _timing_bins(n_bins: int) -> TimingBins:
 
 def decode_loops(model: MelodyModel, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
     """One loop of notes per latent point of ``z [N, latent_dim]``
-    (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`, the model put in eval mode). Notes that break the
+    (:meth:`~mvae_core.models.base.MelodyModel.decode_notes`, the model put in eval mode, without
+    gradients). Notes that break the
     contract (:func:`~mvae_core.models.check_notes`: one list of notes per point, each field in its range and below
     the model's pitch rows) are a :class:`~mvae_core.models.ModelError` naming the model."""
     from mvae_core.models import check_notes
 
-    loops = model.eval().decode_notes(z, options)
+    with torch.inference_mode():  # generate, interpolate and map call it with gradients on
+        loops = model.eval().decode_notes(z, options)
     check_notes(model.cfg.name, loops, len(z), rows=model.pitch_classes)
     return loops
 

@@ -201,7 +201,7 @@ class Trainer:
         with one_training():
             torch.manual_seed(cfg.train.seed)
             self.model = build_model(cfg)
-            with model_code(cfg.model.name, "init_from_data"):
+            with model_code(cfg.model.name, "init_from_data"), torch.no_grad():  # it sets parameters in place
                 self.model.init_from_data(train)
             if initial_weights is not None:  # a run started from another's weights: they win over init_from_data
                 load_weights(self.model, dict(initial_weights))

@@ -203,9 +203,9 @@ class MelodyModel(nn.Module, ABC):
     @abstractmethod
     def decode_notes(self, z: torch.Tensor, options: DecodeOptions) -> list[list[Note]]:
         """The notes of one loop per latent point ``z [N, latent_dim]``, on the model's device (a GPU in CUDA
-        training's validation: ``.cpu()`` before numpy). Callers put the model in eval mode, but ``generate`` calls
-        it with gradients on: decorate it with ``@torch.inference_mode()``, as the built-in models do (a tensor that
-        requires grad refuses ``.numpy()``). Each note's fields as :data:`~mvae_core.models.NOTE_RULE` says
+        training's validation: ``.cpu()`` before numpy). Callers put the model in eval mode and call it without gradients
+        (:func:`~mvae_core.generation.decode_loops`); decorate it with ``@torch.inference_mode()``, as the built-in
+        models do, for a caller of the model itself (a tensor that requires grad refuses ``.numpy()``). Each note's fields as :data:`~mvae_core.models.NOTE_RULE` says
         (:func:`~mvae_core.generation.make_notes` builds them from arrays). Every random choice of pattern ``i`` comes
         from :func:`~mvae_core.generation.pattern_rng` ``(options, i)``, so a
         pattern depends on its point, ``options.seed`` and ``i`` only. Raises :class:`UnsupportedOption` for
