@@ -31,6 +31,11 @@ PROGRAM_HELP = (
     "generate's --program; MIDI out sends no program change)."
 )
 
+MIDI_CHANNEL_HELP = (
+    "The MIDI channel MIDI out plays on, 1-16 (as a DAW's track or a synth numbers them; default 1); only with "
+    "--midi-out."
+)
+
 MIDI_CLOCK_HELP = (
     "Time MIDI out by the MIDI clock a DAW sends (start, stop, tempo, song position) instead of the tempo knob: "
     "the --midi-out name makes a virtual input of that name to send the clock to; another name picks an existing "
@@ -57,6 +62,7 @@ def serve(
         str | None,
         typer.Option(metavar="NAME", help="Also play the current loop on a virtual MIDI output of this name."),
     ] = None,
+    midi_channel: Annotated[int | None, typer.Option(metavar="N", help=MIDI_CHANNEL_HELP)] = None,
     midi_clock_in: Annotated[str | None, typer.Option(metavar="PORT", help=MIDI_CLOCK_HELP)] = None,
     tempo: Annotated[float | None, typer.Option(metavar="BPM", help=TEMPO_HELP)] = None,
     program: Annotated[str, typer.Option(metavar="P", help=PROGRAM_HELP)] = str(PIANO),
@@ -84,6 +90,7 @@ def serve(
             osc_reply_port=osc_reply_port,
             midi_out=midi_out,
             midi_clock_in=midi_clock_in,
+            midi_channel=midi_channel,
             tempo=tempo,
             program=program,
             allow_origins=allow_origin or (),
@@ -106,7 +113,7 @@ def serve(
         osc_host = f"[{osc_host}]" if ":" in osc_host else osc_host  # an IPv6 address, as in a URL
         stdout.print(escape(f"  OSC: udp {osc_host}:{osc_port}  ({answers})"))
     if midi_out:
-        stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}"))
+        stdout.print(escape(f"  MIDI out: virtual port {midi_out!r}, channel {server.midi_channel}"))
     if server.midi_clock_input:
         stdout.print(
             escape(f"  MIDI clock in: {server.midi_clock_input!r} (MIDI out waits for the DAW's Start, at its tempo)")

@@ -1,6 +1,6 @@
 """``mvae serve --midi-out NAME``: a virtual MIDI output that plays the current loop continuously, in time.
 
-:class:`LoopPlayer` sends the current loop's notes (channel 1) on any mido output port, loop after loop at each
+:class:`LoopPlayer` sends the current loop's notes (on channel 1, or ``--midi-channel``) on any mido output port, loop after loop at each
 loop's tempo, on an absolute clock (no drift: every event is due at ``loop start + its time``). Shortly before each
 boundary (:data:`PREPARE_SECONDS`) it takes the engine's current loop for the next pass, so a pad move, an OSC
 message or a ``/mvae/set`` is heard from the next loop boundary on, never mid-loop. After a stall (a suspended
@@ -47,6 +47,8 @@ START_DELAY = 0.1  # the first loop starts this long after its decode, and a loo
 LATE_SKIP = 0.05  # a note due this long ago (the process stalled: a suspended laptop, a busy machine) is dropped
 POLL_SECONDS = 0.05  # a clock-following player notices stop() within this
 READY_TEMPO = 0.005  # the last loop made (while stopped too) plays again if the tempo measured is within this fraction
+CHANNELS = (1, 16)
+"""The MIDI channels MIDI out plays on, numbered as DAWs and synths show them (``--midi-channel``; mido counts 0-15)."""
 
 
 class MidiOutError(MvaeError):
@@ -151,7 +153,7 @@ class LoopPlayer(PlayerThread):
     """Plays ``engine``'s current loop on ``port`` in a daemon thread (module docstring).
 
     ``clock`` and ``wait(seconds, stop_event)`` default to ``time.perf_counter`` and ``Event.wait``; tests pass a
-    simulated clock.
+    simulated clock. ``channel`` is the MIDI channel of every message sent (:data:`CHANNELS`).
     """
 
     engine: Engine
@@ -166,6 +168,7 @@ class LoopPlayer(PlayerThread):
         port: Any,
         clock: Callable[[], float] = time.perf_counter,
         wait: Callable[[float, threading.Event], Any] | None = None,
+        channel: int = 1,
     ) -> None:
         super().__init__("mvae-midi-out")
         self.engine = engine
@@ -174,7 +177,7 @@ class LoopPlayer(PlayerThread):
         self.clock = clock
         self.wait = wait or (lambda seconds, stop: stop.wait(seconds))
         self.loops_played = 0
-        self.voices = Voices(port)
+        self.voices = Voices(port, channel)
 
     def run(self, max_loops: int | None = None) -> None:
         """Play until :meth:`stop` (or ``max_loops`` loops); always ends with every note off."""
@@ -219,10 +222,15 @@ class LoopPlayer(PlayerThread):
 class Voices:
     """The notes sounding on ``port``: what :class:`LoopPlayer` and :class:`ClockPlayer` send goes through it, so
     that a note-on :data:`LATE_SKIP` late is dropped (with its note-off), a pitch still sounding is turned off before
-    it is struck again, and :meth:`silence` turns off exactly the notes that sound."""
+    it is struck again, and :meth:`silence` turns off exactly the notes that sound. Every message goes out on
+    ``channel`` (1-16, :data:`CHANNELS`), whatever channel it was made on."""
 
-    def __init__(self, port: Any) -> None:
+    def __init__(self, port: Any, channel: int = 1) -> None:
+        low, high = CHANNELS
+        if not low <= channel <= high:
+            raise ValueError(f"a MIDI channel is {low}-{high}, got {channel}")
         self.port = port
+        self.channel = channel - 1  # mido's
         self.sounding: set[int] = set()
 
     def play(self, msg: mido.Message, late: float) -> None:
@@ -231,20 +239,23 @@ class Voices:
             if late > LATE_SKIP:
                 return
             if msg.note in self.sounding:
-                self.port.send(mido.Message("note_off", note=msg.note, velocity=0))
+                self._send("note_off", note=msg.note, velocity=0)
             self.sounding.add(msg.note)
         elif msg.note in self.sounding:
             self.sounding.discard(msg.note)
         else:
             return
-        self.port.send(msg)
+        self._send(msg.type, note=msg.note, velocity=msg.velocity)
 
     def silence(self) -> None:
         """The note-offs of the sounding notes, then *all notes off* (controller 123)."""
         for pitch in sorted(self.sounding):
-            self.port.send(mido.Message("note_off", note=pitch, velocity=0))
+            self._send("note_off", note=pitch, velocity=0)
         self.sounding.clear()
-        self.port.send(mido.Message("control_change", control=123, value=0))
+        self._send("control_change", control=123, value=0)
+
+    def _send(self, kind: str, **fields: int) -> None:
+        self.port.send(mido.Message(kind, channel=self.channel, **fields))
 
 
 Receive = Callable[[float], tuple[float, Any] | None]
@@ -311,7 +322,7 @@ class ClockPlayer(PlayerThread):
     """Plays ``engine``'s current loop on ``port`` as :class:`LoopPlayer` does, timed by the MIDI clock that
     ``clock_in`` receives (:class:`~mvae_core.serve.midi_clock.ClockFollower`) instead of the tempo knob; each
     loop is decoded at the measured tempo. ``clock`` gives the time ``clock_in``'s arrival times are in; tests pass
-    simulated ones."""
+    simulated ones. ``channel`` is the MIDI channel of every message sent (:data:`CHANNELS`)."""
 
     engine: Engine
     next_loop: NextLoop
@@ -319,14 +330,19 @@ class ClockPlayer(PlayerThread):
     follower: ClockFollower
 
     def __init__(
-        self, engine: Engine, port: Any, clock_in: ClockInput, clock: Callable[[], float] = time.perf_counter
+        self,
+        engine: Engine,
+        port: Any,
+        clock_in: ClockInput,
+        clock: Callable[[], float] = time.perf_counter,
+        channel: int = 1,
     ) -> None:
         super().__init__("mvae-midi-clock")
         self.engine = engine
         self.next_loop = NextLoop(engine)
         self.clock_in = clock_in
         self.clock = clock
-        self.voices = Voices(port)
+        self.voices = Voices(port, channel)
         self.follower = ClockFollower(self._loop_notes, engine.current.tempo)
         self._made: Loop | None = None  # the last loop made (while the DAW is stopped: the one a Start plays) ...
         self._tried: LoopRequest | None = None  # ... and, while stopped, the request tried (once, if the model failed)

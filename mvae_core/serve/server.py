@@ -31,7 +31,7 @@ from mvae_core.instruments import PIANO
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.guard import is_local_name, machine_names
-from mvae_core.serve.midi_out import ClockPlayer, LoopPlayer, open_clock_input, open_virtual_output
+from mvae_core.serve.midi_out import CHANNELS, ClockPlayer, LoopPlayer, open_clock_input, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
@@ -49,8 +49,8 @@ class ServeError(MvaeError):
 
 class LiveServer:
     """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
-    and a virtual MIDI output (optional), timed by the MIDI clock of the input ``midi_clock_in`` when given; the
-    scripts of web pages from ``allow_origins`` may call the API (CORS)."""
+    and a virtual MIDI output (optional) playing on ``midi_channel`` (1-16, default 1), timed by the MIDI clock of the
+    input ``midi_clock_in`` when given; the scripts of web pages from ``allow_origins`` may call the API (CORS)."""
 
     allow_origins: tuple[str, ...]
     engine: Engine
@@ -58,6 +58,7 @@ class LiveServer:
     url: str
     osc_address: tuple[str, int] | None
     midi_clock_input: str | None
+    midi_channel: int
     other_devices: str | None
 
     def __init__(
@@ -69,6 +70,7 @@ class LiveServer:
         osc_reply_port: int | None = None,
         midi_out: str | None = None,
         midi_clock_in: str | None = None,
+        midi_channel: int | None = None,
         tempo: float | None = None,
         program: int | str = PIANO,
         allow_origins: Sequence[str] = (),
@@ -84,6 +86,8 @@ class LiveServer:
         if midi_out is not None and not midi_out.strip():  # --midi-out "$PORT" with $PORT unset: MIDI out was off
             raise ServeError("--midi-out is empty; give the name the port gets in your DAW, e.g. --midi-out mvae")
         _check_clock_in(midi_clock_in, midi_out)
+        _check_channel(midi_channel, midi_out)
+        self.midi_channel = CHANNELS[0] if midi_channel is None else midi_channel
         if osc_reply_port is not None and osc_port is None:
             raise ServeError("--osc-reply-port goes with --osc-port: OSC answers are sent only when OSC is on")
         if osc_reply_port is not None and osc_reply_port == osc_port:
@@ -105,7 +109,7 @@ class LiveServer:
             if osc_port is not None:
                 self.osc = _osc_server(self.engine, host, osc_port, osc_reply_port)
             if midi_out:
-                self.midi = _midi_player(self.engine, midi_out, midi_clock_in)
+                self.midi = _midi_player(self.engine, midi_out, midi_clock_in, self.midi_channel)
         except BaseException:
             self._socket.close()
             self._stop_side_services(time.monotonic())  # nothing started yet: no thread to wait for
@@ -388,18 +392,35 @@ def _check_clock_in(midi_clock_in: str | None, midi_out: str | None) -> None:
         )
 
 
-def _midi_player(engine: Engine, midi_out: str, midi_clock_in: str | None) -> LoopPlayer | ClockPlayer:
-    """MIDI out's player: timed by the tempo knob, or by the clock of ``midi_clock_in`` (whose tempo the knob then
-    shows in ``/api/info`` and refuses to be set)."""
+def _check_channel(midi_channel: int | None, midi_out: str | None) -> None:
+    """Raise :class:`ServeError` for a ``--midi-channel`` without ``--midi-out`` or outside :data:`CHANNELS`."""
+    if midi_channel is None:
+        return
+    if not midi_out:
+        raise ServeError(
+            f"--midi-channel {midi_channel} goes with --midi-out: it is the channel MIDI out plays on; add it, e.g. "
+            f"--midi-out mvae --midi-channel {midi_channel}"
+        )
+    low, high = CHANNELS
+    if not low <= midi_channel <= high:
+        raise ServeError(
+            f"--midi-channel {midi_channel}: a MIDI channel is a number from {low} to {high}, as a DAW's track or a "
+            "synth numbers them"
+        )
+
+
+def _midi_player(engine: Engine, midi_out: str, midi_clock_in: str | None, channel: int) -> LoopPlayer | ClockPlayer:
+    """MIDI out's player on ``channel``: timed by the tempo knob, or by the clock of ``midi_clock_in`` (whose tempo
+    the knob then shows in ``/api/info`` and refuses to be set)."""
     port = open_virtual_output(midi_out)
     if midi_clock_in is None:
-        return LoopPlayer(engine, port)
+        return LoopPlayer(engine, port, channel=channel)
     try:
         clock_in = open_clock_input(midi_clock_in, midi_out)
     except BaseException:
         port.close()
         raise
-    player = ClockPlayer(engine, port, clock_in)
+    player = ClockPlayer(engine, port, clock_in, channel=channel)
     engine.midi_clock = player
     return player
 
