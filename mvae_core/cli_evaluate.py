@@ -54,21 +54,28 @@ def evaluate(
     table_view.add_column("value", justify="right")
     table_view.add_row("data", "loops · notes", f"{result['loops']} · {result['notes']}")
     table_view.add_row("run", "model · seed", f"{escape(result['model'])} · {result['seed']}")
+    intervals = result["intervals"]
     for group in ("reconstruction", "timing", "latent", "generated", "evaluated", "versions"):
         for name, value in result[group].items():
-            table_view.add_row(group, escape(name), _spread(value) if name == "spread_ratio" else _format(value))
+            text = _spread(value) if name == "spread_ratio" else _format(value)
+            table_view.add_row(group, escape(name), escape(text + _interval(intervals.get(group, {}).get(name))))
     stdout.print(table_view)
     stdout.print(_first_look(), soft_wrap=False)  # hard-wrapped, as the table it explains
+    stdout.print(escape(_intervals_line(intervals)), soft_wrap=False)
     # no vertical rules, as mvae ablate's table: with them its seven columns of numbers need 83 of 80 columns
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
-                  title_justify="left", caption=_gap_caption(), caption_justify="left", box=box.SIMPLE_HEAD,
+                  title_justify="left", caption=escape(_gap_caption()), caption_justify="left", box=box.SIMPLE_HEAD,
                   show_edge=False, collapse_padding=True)  # fmt: skip
     pitch.add_column("feature", no_wrap=True)
     for column in ("data", "generated", "random notes", "separation", "gap closed", "overlap"):  # wrap at spaces only
         pitch.add_column(column, justify="right", min_width=max(len(word) for word in column.split()))
     for feature, values in result["pitch"].items():
-        columns = ("data", "generated", "baseline", "separation")
-        pitch.add_row(feature, *(_format(values[c]) for c in columns), _gap_text(feature, values),
+        spread = intervals["pitch"][feature]
+        # each interval on a line of its own under its number: inline, the seven columns need over 100 columns
+        pitch.add_row(feature, _format(values["data"]),
+                      escape(_format(values["generated"]) + "\n" + _interval(spread["generated"]).strip()),
+                      *(_format(values[c]) for c in ("baseline", "separation")),
+                      escape(_gap_text(feature, values) + "\n" + _gap_interval(values, spread).strip()),
                       _format(values["overlap"]))  # fmt: skip
     stdout.print(pitch)
 
@@ -89,13 +96,14 @@ def _first_look() -> str:
 
 
 def _gap_caption() -> str:
-    """What the words of the gap-closed column mean (:func:`_gap_text`)."""
-    from mvae_core.pitch_structure import MIN_LOOPS, NO_GAP, NO_GAP_MEANS
+    """What the words of the gap-closed column mean (:func:`_gap_text`, :func:`_gap_interval`)."""
+    from mvae_core.pitch_structure import LEVEL, MIN_LOOPS, NO_GAP, NO_GAP_MEANS
 
     return (
         f"gap closed: '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the random notes copy from the "
         f"generated loops, and where fewer than {MIN_LOOPS} loops of DATA or of the generated ones have the feature "
-        "(no spread to measure) (docs/evaluation.md#pitch)"
+        f"(no spread to measure); [{NO_GAP} in N %]: N % of the resamples have no gap, too many for a {_percent(LEVEL)} "
+        f"interval; [gap in N %]: N % of them would score it (docs/evaluation.md#pitch)"
     )
 
 
@@ -106,6 +114,42 @@ def _gap_text(feature: str, values: dict[str, Any]) -> str:
     if values["gap_closed"] is not None:
         return _format(values["gap_closed"])
     return NO_GAP if no_gap(values) else "n/a"
+
+
+def _interval(bounds: list[float | None] | None) -> str:
+    """`` [low, high]`` to three significant digits, to follow a number; empty without an interval."""
+    if bounds is None or None in bounds:
+        return ""
+    return f" [{bounds[0]:.3g}, {bounds[1]:.3g}]"
+
+
+def _gap_interval(values: dict[str, Any], spread: dict[str, Any]) -> str:
+    """What the resamples say of a gap closed (:func:`_gap_caption`): its interval, else how many resamples have no
+    gap (a gap scored) or would score one (``no gap``); empty where it is n/a."""
+    from mvae_core.pitch_structure import NO_GAP
+
+    scored = spread["gap_scored"]
+    if scored is None or (values["gap_closed"] is None and values["separation"] is None):
+        return ""
+    if values["gap_closed"] is None:
+        return f" [gap in {_percent(scored)}]"
+    if spread["gap_closed"] is None:
+        return f" [{NO_GAP} in {_percent(1 - scored)}]"
+    return _interval(spread["gap_closed"])
+
+
+def _intervals_line(intervals: dict[str, Any]) -> str:
+    """What the bracketed intervals of both tables are (docs/evaluation.md defines them)."""
+    return (
+        f"[low, high]: the {_percent(intervals['level'])} bootstrap interval over the draw of the loops "
+        f"({intervals['resamples']} resamples of DATA's and of the generated loops), not over training seeds "
+        "(docs/evaluation.md#intervals)"
+    )
+
+
+def _percent(share: float) -> str:
+    """``share`` (0 to 1) in whole percent, written as the docs write it (``95 %``)."""
+    return f"{share * 100:.0f} %"
 
 
 def _spread(value: float | None) -> str:

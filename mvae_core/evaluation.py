@@ -23,6 +23,9 @@ Every number is defined in docs/evaluation.md. In short:
 * **evaluated** and **versions** say what was scored (digests of the weights, the model settings and the loops) and
   by what (mvae, its commit, a third-party model's package, torch, its thread count and device), keyed as a run's
   ``[provenance.versions]``, so two evaluations can be told apart (:func:`evaluated`).
+* **intervals**: bootstrap percentile intervals of the main numbers (:func:`intervals`): the data's loops and the
+  generated loops drawn again with replacement, independently, ``resamples`` times (seeded by ``seed``): how much
+  each number owes to the draw of the loops; the point numbers are the ones above, unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -49,7 +53,17 @@ from mvae_core.generation import DecodeOptions, Note, decode_loops
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
-from mvae_core.pitch_structure import LoopNotes, compare
+from mvae_core.pitch_structure import (
+    LEVEL,
+    RESAMPLES,
+    LoopNotes,
+    PitchResampling,
+    compare,
+    percentile_interval,
+    pitch_intervals,
+    resample_weights,
+    weighted_means,
+)
 from mvae_core.report import QUANTIZED_WITHIN
 from mvae_core.session import numerics
 from mvae_core.validation import RECONSTRUCTION, SCORING_BATCH
@@ -99,9 +113,11 @@ def evaluate(
     samples: int = EVALUATION_SAMPLES,
     seed: int = DecodeOptions.seed,
     temperature: float = DecodeOptions.temperature,
+    resamples: int = RESAMPLES,
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
-    temperature of the generated loops (``mvae generate --temperature``). Beside the numbers, the result names what
+    temperature of the generated loops (``mvae generate --temperature``); ``resamples`` the bootstrap resamples of
+    ``intervals`` (:func:`intervals`). Beside the numbers, the result names what
     they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
     and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`). A model whose
     ``predict_cells`` or ``decode_notes`` breaks the contract is a :class:`~mvae_core.models.ModelError` naming it
@@ -114,7 +130,8 @@ def evaluate(
     generated = generate_loops(model, cfg, samples, seed, temperature)
     gen_ts = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
     data_std, gen_std = metrics.timing_std(data_ts), metrics.timing_std(gen_ts)
-    return {
+    data_pitch, generated_pitch = LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated)
+    result = {
         "loops": len(data),
         "notes": len(data_ts),
         "model": cfg.model.name,
@@ -137,24 +154,26 @@ def evaluate(
             **plane_variation(model, data, options),
         },
         "generated": generated_numbers(generated, data, cfg.data.pitch_low, temperature),
-        "pitch": compare(
-            LoopNotes.from_table(data.table, data.loops), LoopNotes.from_notes(generated), cfg.data.pitch_low, seed
-        ),
+        "pitch": compare(data_pitch, generated_pitch, cfg.data.pitch_low, seed),
         "evaluated": evaluated(model, cfg, data),
         "versions": {"mvae": VERSION, **model_versions(cfg), **numerics(next(model.parameters()).device)},
     }
+    resampling = PitchResampling(data_pitch, generated_pitch, cfg.data.pitch_low, seed)
+    return result | {"intervals": intervals(result, passed, data, generated, resampling, resamples, seed)}
 
 
 @dataclasses.dataclass
 class Reconstruction:
     """What one pass over the data's loops gives :func:`evaluate`: the ``reconstruction`` group (``numbers``), the
     offsets drawn at the true notes (``offsets``, for ``recon_std``), and each loop's posterior mean ``mu`` and KL per
-    latent dimension ``kl`` (``[loops, latent_dim]``)."""
+    latent dimension ``kl`` (``[loops, latent_dim]``), and each loop's note matches (``matches``, ``[loops, 2, 3]``:
+    at its posterior mean and at the origin, the true positives, written and true cells of ``onset_f1``)."""
 
     numbers: dict[str, float]
     offsets: np.ndarray
     mu: torch.Tensor
     kl: torch.Tensor
+    matches: np.ndarray
 
 
 def reconstruct(
@@ -166,15 +185,19 @@ def reconstruct(
     (origin_notes,) = decode_loops(model, torch.zeros(1, cfg.model.latent_dim), options)
     timing_rng = np.random.default_rng(seed)
     recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
-    velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls = [], [], [], [], [], [], []
+    velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls, matches = [], [], [], [], [], [], [], []
     for index in batch_indices(len(data), SCORING_BATCH, rng=None):
         x = densify(data, index, cfg.data.pitch_classes)
         mu, logvar = model.encode(x)
         out = model.predict_cells(x, mu)
         check_cells(cfg.model.name, out, x)
         for j, notes in enumerate(decode_loops(model, mu, options)):
-            recon.add(notes, x[j, 0].numpy())
-            at_origin.add(origin_notes, x[j, 0].numpy())
+            loop = [metrics.NoteMatches(), metrics.NoteMatches()]  # this loop's, at μ and at the origin
+            for one, total, written in zip(loop, (recon, at_origin), (notes, origin_notes), strict=True):
+                one.add(written, x[j, 0].numpy())
+                total.cells += one.cells
+                total.steps += one.steps
+            matches.append([one.cells for one in loop])
         notes = x[:, 0] > 0.5
         velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * MAX_VELOCITY).numpy())
         error = (out.timeshift - x[:, 3])[notes].abs()
@@ -198,7 +221,99 @@ def reconstruct(
         "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
         "timing_mae_ms": float(np.concatenate(timing_ms).mean()),
     }
-    return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls))
+    cells = np.array(matches, dtype=np.float64).reshape(-1, 2, 3)
+    return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls), cells)
+
+
+def intervals(
+    point: dict[str, Any],
+    passed: Reconstruction,
+    data: LoopSet,
+    generated: list[list[Note]],
+    pitch: PitchResampling,
+    resamples: int,
+    seed: int,
+) -> dict[str, Any]:
+    """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
+    (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which ``data``'s loops and the
+    ``generated`` loops are drawn again with replacement, independently (each loop with its notes, offsets and
+    matches), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each; ``None`` where the ``point``
+    number (:func:`evaluate`'s result without ``intervals``) is not a finite number. The pitch numbers are
+    ``pitch``'s (:func:`~mvae_core.pitch_structure.pitch_intervals`)."""
+    data_notes, data_owner = data.table.note_index(data.loops)
+    data_offsets = _per_loop(data.table.timeshift[data_notes].astype(np.float64), data_owner, len(data))
+    gen_owner = np.repeat(np.arange(len(generated)), [len(loop) for loop in generated])
+    gen_values = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
+    gen_offsets = _per_loop(gen_values, gen_owner, len(generated))
+    distance = _Wasserstein1(gen_values, gen_owner, data.table.timeshift[data_notes].astype(np.float64), data_owner)
+    cells = max(len(gen_values) + len(data_notes), 12 * len(generated))  # per resample: notes, pitch classes
+    collected: dict[str, list[np.ndarray]] = {}
+    pitch_parts: list[dict[str, dict[str, np.ndarray]]] = []
+    for data_weights, gen_weights in resample_weights((len(data), len(generated)), resamples, seed, cells):
+        matches = np.einsum("kn,nab->kab", data_weights, passed.matches)
+        onset_f1 = np.array([[metrics.f1(*at) for at in resample] for resample in matches])  # at μ, at the origin
+        data_std, gen_std = _weighted_std(data_offsets, data_weights), _weighted_std(gen_offsets, gen_weights)
+        gen_density = weighted_means(gen_offsets[:, 2], gen_weights)[0]
+        data_density = weighted_means(data_offsets[:, 2], data_weights)[0]
+        numbers = {
+            "reconstruction.onset_f1": onset_f1[:, 0],
+            "reconstruction.onset_f1_vs_origin": np.array([ratio(a, b) for a, b in onset_f1]),
+            "timing.spread_ratio": np.array(
+                [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)]
+            ),
+            "timing.wasserstein1": distance(gen_weights, data_weights),
+            "generated.notes_per_loop": gen_density,
+            "generated.density_ratio": gen_density / data_density,
+        }
+        for key, values in numbers.items():
+            collected.setdefault(key, []).append(values)
+        pitch_parts.append(pitch.numbers(data_weights, gen_weights))
+    result: dict[str, Any] = {"resamples": resamples, "level": LEVEL}
+    for key, parts in collected.items():
+        group, name = key.split(".")
+        finite = isinstance(point[group][name], float) and math.isfinite(point[group][name])
+        result.setdefault(group, {})[name] = percentile_interval(np.concatenate(parts)) if finite else None
+    joined = {feature: {part: np.concatenate([chunk[feature][part] for chunk in pitch_parts])
+                        for part in pitch_parts[0][feature]} for feature in pitch_parts[0]}  # fmt: skip
+    return result | {"pitch": pitch_intervals(joined, point["pitch"])}
+
+
+def _per_loop(values: np.ndarray, owner: np.ndarray, loops: int) -> np.ndarray:
+    """Per loop: the sum and the sum of squares of its ``values`` (``owner`` says whose) and their count."""
+    return np.stack([np.bincount(owner, values, loops), np.bincount(owner, values**2, loops),
+                     np.bincount(owner, minlength=loops).astype(np.float64)], axis=1)  # fmt: skip
+
+
+def _weighted_std(per_loop: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per resample, the sample std (``n − 1``, as :func:`~mvae_core.metrics.timing_std`) of the values of the
+    loops that ``weights`` draws (:func:`_per_loop`'s sums); nan with fewer than two values."""
+    total, squares, count = (weights @ per_loop).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = np.maximum(squares - total**2 / count, 0.0) / (count - 1)
+    return np.where(count > 1, np.sqrt(variance), np.nan)
+
+
+class _Wasserstein1:
+    """:func:`wasserstein1` between two sets of values with weights per loop (each value counted as often as its
+    loop is drawn), for many resamples at once."""
+
+    def __init__(self, a: np.ndarray, a_owner: np.ndarray, b: np.ndarray, b_owner: np.ndarray) -> None:
+        grid = np.sort(np.concatenate([a, b]))
+        self.widths = np.diff(grid)
+        self.sides = []
+        for values, owner in ((a, a_owner), (b, b_owner)):
+            order = np.argsort(values, kind="stable")
+            below = np.searchsorted(values[order], grid[:-1], side="right")  # values at or below each grid point
+            self.sides.append((owner[order], below))
+
+    def __call__(self, a_weights: np.ndarray, b_weights: np.ndarray) -> np.ndarray:
+        """Per resample (a line of each ``[k, loops]``): ``∫ |F_a − F_b|``; nan where either side has no value."""
+        cdfs = []
+        for (owner, below), weights in zip(self.sides, (a_weights, b_weights), strict=True):
+            cumulative = np.concatenate([np.zeros((len(weights), 1)), np.cumsum(weights[:, owner], axis=1)], axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cdfs.append(cumulative[:, below] / cumulative[:, -1:])
+        return (np.abs(cdfs[0] - cdfs[1]) * self.widths).sum(axis=1)
 
 
 def generated_numbers(generated: list[list[Note]], data: LoopSet, pitch_low: int, temperature: float) -> dict[str, Any]:

@@ -23,7 +23,7 @@ distribution). Definitions and measured numbers: docs/evaluation.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,45 +84,66 @@ class LoopNotes:
 
 def features(notes: LoopNotes, pitch_low: int) -> dict[str, np.ndarray]:
     """Every feature of :data:`FEATURES` per loop (float64 ``[n_loops]``, ``nan`` where a loop has too few notes)."""
-    n = notes.n_loops
+    return {name: values[0] for name, values in features_of_rows(notes, notes.row[None, :], pitch_low).items()}
+
+
+def features_of_rows(notes: LoopNotes, rows: np.ndarray, pitch_low: int) -> dict[str, np.ndarray]:
+    """:func:`features` of ``notes``' loops and steps with each line of ``rows`` (``[k, notes]``) as their pitch
+    rows in turn: float64 ``[k, n_loops]`` per feature (the resampled baselines of :class:`PitchResampling` at
+    once)."""
+    k, n = rows.shape[0], notes.n_loops
     counts = np.bincount(notes.loop, minlength=n).astype(np.float64)
-    pitch_class = (notes.row + pitch_low) % 12
-    histogram = np.zeros((n, 12))
-    np.add.at(histogram, (notes.loop, pitch_class), 1.0)
+    cell = ((np.arange(k)[:, None] * n + notes.loop) * 12 + (rows + pitch_low) % 12).ravel()
+    histogram = np.bincount(cell, minlength=k * n * 12).reshape(k, n, 12).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        in_key = (histogram @ _DIATONIC.T).max(axis=1) / counts
+        in_key = (histogram @ _DIATONIC.T).max(axis=2) / counts
         share = histogram / counts[:, None]
-        entropy = -np.where(share > 0, share * np.log2(np.where(share > 0, share, 1.0)), 0.0).sum(axis=1)
-    entropy[counts == 0] = np.nan
-    mean_interval, stepwise = _intervals(notes)
+        entropy = -np.where(share > 0, share * np.log2(np.where(share > 0, share, 1.0)), 0.0).sum(axis=2)
+    entropy[:, counts == 0] = np.nan
+    mean_interval, stepwise = _intervals(notes, rows)
     return {"in_key": in_key, "mean_interval": mean_interval, "stepwise": stepwise, "pc_entropy": entropy,
-            "notes": counts}  # fmt: skip
+            "notes": np.broadcast_to(counts, (k, n))}  # fmt: skip
 
 
-def _intervals(notes: LoopNotes) -> tuple[np.ndarray, np.ndarray]:
-    """Per loop: mean |interval| and stepwise share of the top line (nan with fewer than two sounding steps)."""
-    order = np.lexsort((notes.row, notes.step, notes.loop))
-    loop, step, row = notes.loop[order], notes.step[order], notes.row[order]
-    top = np.ones(len(loop), dtype=bool)  # the last (highest) note of each (loop, step)
-    top[:-1] = (loop[1:] != loop[:-1]) | (step[1:] != step[:-1])
-    loop, row = loop[top], row[top]
+def _intervals(notes: LoopNotes, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per line of ``rows`` and loop: mean |interval| and stepwise share of the top line (nan with fewer than two
+    sounding steps)."""
+    k, n = rows.shape[0], notes.n_loops
+    order = np.lexsort((notes.step, notes.loop))
+    loop, step, rows = notes.loop[order], notes.step[order], rows[:, order]
+    first = np.ones(len(loop), dtype=bool)  # the first note of each (loop, step)
+    first[1:] = (loop[1:] != loop[:-1]) | (step[1:] != step[:-1])
+    starts = np.flatnonzero(first)
+    top = np.maximum.reduceat(rows, starts, axis=1) if len(starts) else rows  # the highest note of each step
+    loop = loop[starts]
     same_loop = loop[1:] == loop[:-1]
-    size = np.abs(np.diff(row))[same_loop].astype(np.float64)
+    size = np.abs(np.diff(top, axis=1))[:, same_loop].astype(np.float64)
     owner = loop[1:][same_loop]
-    pairs = np.bincount(owner, minlength=notes.n_loops).astype(np.float64)
+    pairs = np.bincount(owner, minlength=n).astype(np.float64)
+    index = (np.arange(k)[:, None] * n + owner).ravel()
+    total = np.bincount(index, size.ravel(), minlength=k * n).reshape(k, n)
+    steps = np.bincount(index, (size <= STEPWISE_SEMITONES).ravel().astype(np.float64), k * n).reshape(k, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(owner, size, minlength=notes.n_loops) / pairs
-        step_share = np.bincount(owner, (size <= STEPWISE_SEMITONES).astype(np.float64), notes.n_loops) / pairs
-    return mean, step_share
+        return total / pairs, steps / pairs
 
 
 def marginal_baseline(generated: LoopNotes, data: LoopNotes, seed: int) -> LoopNotes:
     """The generated loops' rhythm (same loops, steps and note counts) with every row drawn independently from the
     data's row histogram."""
     rows, counts = np.unique(data.row, return_counts=True)
-    rng = np.random.default_rng(seed)
-    drawn = rng.choice(rows, size=len(generated.row), p=counts / counts.sum()) if len(rows) else generated.row
-    return LoopNotes(generated.n_loops, generated.loop, generated.step, drawn.astype(np.int64))
+    uniforms = np.random.default_rng(seed).random(len(generated.row))
+    return LoopNotes(generated.n_loops, generated.loop, generated.step, drawn_rows(rows, counts, uniforms, generated))
+
+
+def drawn_rows(rows: np.ndarray, counts: np.ndarray, uniforms: np.ndarray, generated: LoopNotes) -> np.ndarray:
+    """The baseline's rows: ``rows`` drawn with weights ``counts`` at ``uniforms`` (one per generated note, in
+    ``[0, 1)``), as ``numpy.random.Generator.choice(rows, p=counts / counts.sum())`` draws them from the same
+    uniforms; the generated rows where the weights are all 0 (data without notes)."""
+    if not counts.sum():
+        return generated.row
+    cdf = (counts / counts.sum()).cumsum()
+    cdf /= cdf[-1]
+    return rows[cdf.searchsorted(uniforms, side="right")].astype(np.int64)
 
 
 def overlap(a: np.ndarray, b: np.ndarray, discrete: bool = False) -> float | None:
@@ -196,3 +217,102 @@ def _separation(a: np.ndarray, b: np.ndarray) -> float | None:
     if pooled == 0:
         return float("inf") if difference > 0 else 0.0
     return float(difference / pooled)
+
+
+RESAMPLES = 1000
+"""Bootstrap resamples behind every interval of ``mvae evaluate`` (``intervals``)."""
+LEVEL = 0.95
+"""The share of the resampled values an interval holds (percentile interval: the 2.5th to the 97.5th percentile)."""
+_STREAM = 350
+"""Keeps the resamples' draws apart from the other draws seeded by the same evaluation seed."""
+_CHUNK_CELLS = 2_000_000
+"""At most this many resample × item cells per chunk of resamples (memory: a few such float64 arrays at once)."""
+
+
+def resample_weights(sizes: Sequence[int], resamples: int, seed: int, cells: int = 0) -> Iterator[list[np.ndarray]]:
+    """Bootstrap weights in chunks of resamples: for each group of ``sizes`` items (loops), a float64
+    ``[chunk, size]`` of how often each item is drawn in each resample (``size`` draws with replacement, the groups
+    independently). ``cells``, the array cells a statistic spends per resample (default: the largest size), sets how
+    many resamples a chunk holds (at most :data:`_CHUNK_CELLS` cells). The same arguments give the same weights."""
+    rng = np.random.default_rng([_STREAM, seed])
+    chunk = max(1, min(resamples, _CHUNK_CELLS // max(1, cells, *sizes)))
+    for start in range(0, resamples, chunk):
+        k = min(chunk, resamples - start)
+        yield [rng.multinomial(size, np.full(size, 1.0 / size), size=k).astype(np.float64) for size in sizes]
+
+
+def percentile_interval(values: np.ndarray) -> list[float] | None:
+    """The :data:`LEVEL` percentile interval ``[low, high]`` of the resampled ``values`` that are defined (nan
+    left out); ``None`` when none is."""
+    kept = values[~np.isnan(values)]
+    if not len(kept):
+        return None
+    low, high = np.quantile(kept, [(1 - LEVEL) / 2, (1 + LEVEL) / 2], method="inverted_cdf")
+    return [float(low), float(high)]
+
+
+def weighted_means(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per resample (a line of ``weights``, ``[k, n]``): the mean, the population variance and the count of the
+    defined (non-nan) ``values`` (``[n]``, or ``[k, n]``: a line of values per resample), each value counted as often
+    as its weight; nan mean and variance where the count is 0."""
+    defined = ~np.isnan(values)
+    count = (weights * defined).sum(axis=1)
+    kept = np.where(defined, values, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (weights * kept).sum(axis=1) / count
+        variance = (weights * defined * (kept - mean[:, None]) ** 2).sum(axis=1) / count
+    return mean, variance, count
+
+
+class PitchResampling:
+    """:func:`compare`'s numbers over bootstrap resamples: the data's loops and the generated loops drawn again
+    independently, and with the generated loops their baseline loops (the same rhythm), whose rows are drawn again
+    from the resampled data's row histogram at the same uniforms as :func:`marginal_baseline` (so the unresampled
+    data gives its baseline exactly). What the intervals cover: the draw of the loops, not the training."""
+
+    def __init__(self, data: LoopNotes, generated: LoopNotes, pitch_low: int, seed: int = 0) -> None:
+        self.generated, self.pitch_low = generated, pitch_low
+        self.of_data, self.of_generated = features(data, pitch_low), features(generated, pitch_low)
+        self.rows, which = np.unique(data.row, return_inverse=True)
+        per_loop = np.bincount(data.loop * len(self.rows) + which.ravel(), minlength=data.n_loops * len(self.rows))
+        self.row_counts = per_loop.reshape(data.n_loops, len(self.rows)).astype(np.float64)
+        self.uniforms = np.random.default_rng(seed).random(len(generated.row))  # marginal_baseline's draw
+
+    def numbers(self, data_weights: np.ndarray, generated_weights: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+        """Per feature, per resample (a line of the weights, :func:`resample_weights`): the ``data``, ``generated``
+        and ``baseline`` means and ``gap_closed`` (nan where a resample leaves it undefined, as :func:`compare`)."""
+        counts = data_weights @ self.row_counts
+        rows = np.stack([drawn_rows(self.rows, c, self.uniforms, self.generated) for c in counts])
+        of_baseline = features_of_rows(self.generated, rows, self.pitch_low)
+        result = {}
+        for name in FEATURES:
+            data_mean, data_var, data_n = weighted_means(self.of_data[name], data_weights)
+            generated_mean = weighted_means(self.of_generated[name], generated_weights)[0]
+            base_mean, base_var, base_n = weighted_means(of_baseline[name], generated_weights)
+            gap = np.full(len(counts), np.nan)
+            if name != "notes":  # the baseline keeps the generated rhythm: no gap in notes
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    difference, pooled = np.abs(base_mean - data_mean), np.sqrt((base_var + data_var) / 2)
+                    separation = np.where(pooled > 0, difference / pooled, np.where(difference > 0, np.inf, 0.0))
+                    scored = (np.minimum(data_n, base_n) >= MIN_LOOPS) & (separation >= MIN_SEPARATION)
+                    scored &= ~np.isnan(generated_mean)
+                    gap = np.where(scored, (base_mean - generated_mean) / (base_mean - data_mean) + 0.0, np.nan)
+            result[name] = {"data": data_mean, "generated": generated_mean, "baseline": base_mean, "gap_closed": gap}
+        return result
+
+
+def pitch_intervals(resampled: dict[str, dict[str, np.ndarray]], point: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Per feature, from :meth:`PitchResampling.numbers` over every resample: the :func:`percentile_interval` of the
+    ``data``, ``generated`` and ``baseline`` means and of ``gap_closed``, and ``gap_scored``, the share of the
+    resamples in which the gap is defined (``None`` for ``notes``, never scored). ``point`` is :func:`compare`'s
+    result. The ``gap_closed`` interval is ``None`` where the point has none, and where fewer than :data:`LEVEL` of
+    the resamples score the gap: then an interval holding :data:`LEVEL` of them would hold "no gap" too."""
+    result: dict[str, Any] = {}
+    for name, values in resampled.items():
+        scored = float(np.mean(~np.isnan(values["gap_closed"]))) if name != "notes" else None
+        wanted = point[name]["gap_closed"] is not None and scored is not None and scored >= LEVEL
+        result[name] = {part: percentile_interval(values[part]) for part in ("data", "generated", "baseline")} | {
+            "gap_closed": percentile_interval(values["gap_closed"]) if wanted else None,
+            "gap_scored": scored,
+        }
+    return result
