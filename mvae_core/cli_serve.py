@@ -36,6 +36,11 @@ MIDI_CHANNEL_HELP = (
     "--midi-out."
 )
 
+NO_UPLOAD_HELP = (
+    "Refuse MIDI files (POST /api/encode: 403; the page hides 'Open MIDI…'): a guest's upload is parsed in the "
+    "server's process and slows OSC answers and MIDI out while it is read (docs/live.md)."
+)
+
 MIDI_CLOCK_HELP = (
     "Time MIDI out by the MIDI clock a DAW sends (start, stop, tempo, song position) instead of the tempo knob: "
     "the --midi-out name makes a virtual input of that name to send the clock to; another name picks an existing "
@@ -66,6 +71,7 @@ def serve(
     midi_clock_in: Annotated[str | None, typer.Option(metavar="PORT", help=MIDI_CLOCK_HELP)] = None,
     tempo: Annotated[float | None, typer.Option(metavar="BPM", help=TEMPO_HELP)] = None,
     program: Annotated[str, typer.Option(metavar="P", help=PROGRAM_HELP)] = str(PIANO),
+    no_upload: Annotated[bool, typer.Option("--no-upload", help=NO_UPLOAD_HELP)] = False,
     allow_origin: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,6 +100,7 @@ def serve(
             tempo=tempo,
             program=program,
             allow_origins=allow_origin or (),
+            uploads=not no_upload,
         )
     if not is_local_name(host):  # warned once the address is known to work
         stderr.print(escape(f"warning: --host {host} exposes the server to other machines; it has no authentication"))
@@ -105,6 +112,8 @@ def serve(
     stdout.print(escape(f"  page and API: {server.url}"))
     if server.other_devices:
         stdout.print(escape(f"  {server.other_devices}"))
+    if no_upload:
+        stdout.print("  MIDI files: refused (--no-upload)")
     if server.allow_origins:
         stdout.print(escape(f"  API open to the scripts of pages from: {', '.join(server.allow_origins)}"))
     if server.osc_address:

@@ -10,14 +10,15 @@
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
-``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z"}]}``
+``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z"}]}``; a 403 with
+                         ``--no-upload`` (``/api/info``'s ``uploads`` false)
 ``POST /api/midi``       the same body as generate → the loop as a ``.mid`` file
 ``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which);
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
-server does not let in (:mod:`~mvae_core.serve.guard`), 404 for an unknown path, 405 for a wrong method, 413 for a
+server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
 body over its cap, 422 for a parameter the engine refuses, 503 when the machine ran out of memory making the answer
 (``ran out of memory (…); free memory (another program may hold it), then ask again``: no bug, so nothing more is
 logged); anything unexpected is a 500 with its message (uvicorn logs its traceback), and the server goes on serving.
@@ -49,7 +50,7 @@ from starlette.websockets import WebSocket
 
 from mvae_core.generation import point_name
 from mvae_core.out_of_memory import ran_out_line
-from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints
+from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints, UploadsOff
 from mvae_core.serve.guard import OriginGuard
 from mvae_core.suggest import closest, did_you_mean
 
@@ -151,6 +152,7 @@ def create_app(
 
     async def api_encode(request: Request) -> Response:
         _check_query(request)
+        engine.check_uploads()  # before the body is read
         name = _safe_name(request.headers.get("x-filename", "upload.mid"))
         content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
         loops = await in_turn(engine.encode, content, name)
@@ -169,6 +171,7 @@ def create_app(
         WebSocketRoute("/{path:path}", _no_websocket),
     ]
     handlers = {
+        UploadsOff: lambda request, exc: _error(403, str(exc)),
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),

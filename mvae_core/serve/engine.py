@@ -79,6 +79,16 @@ class RequestError(MvaeError, ValueError):
     """A request the engine refuses; the message names the field and the accepted values (HTTP 4xx, OSC error)."""
 
 
+NO_UPLOAD = (
+    "this server takes no MIDI files: it was started with mvae serve --no-upload, which keeps a guest's upload from "
+    "slowing the performer's OSC answers and MIDI out; restart it without --no-upload to open MIDI files"
+)
+
+
+class UploadsOff(RequestError):
+    """An upload to an engine made with ``uploads=False`` (``mvae serve --no-upload``; HTTP 403): :data:`NO_UPLOAD`."""
+
+
 @dataclass(frozen=True)
 class LoopRequest:
     """A latent point and the knobs; ``z`` has ``latent_dim`` numbers."""
@@ -143,11 +153,15 @@ class Engine:
     model_info: dict[str, Any]
     served: str
 
-    def __init__(self, run: str | Path, tempo: float | None = None, program: int | str = PIANO) -> None:
+    def __init__(
+        self, run: str | Path, tempo: float | None = None, program: int | str = PIANO, uploads: bool = True
+    ) -> None:
         """``tempo``: the starting tempo (``mvae serve --tempo``), the tempo knob's default for the page, the API and
         MIDI out; :class:`RequestError` when outside the knob's range. The other defaults are ``mvae generate``'s.
         ``program``: the General MIDI instrument the loops' MIDI and WAV files ask for (``mvae serve --program``;
-        :class:`~mvae_core.errors.OptionError` naming it for one that is not)."""
+        :class:`~mvae_core.errors.OptionError` naming it for one that is not). ``uploads``: whether :meth:`encode`
+        takes MIDI files (``mvae serve --no-upload``: False; ``/api/info``'s ``uploads``)."""
+        self.uploads = uploads
         self.program = program_number(program)
         """The General MIDI program (1-128) of :meth:`midi` and :meth:`wav`; MIDI out sends none (a DAW's
         instrument is the DAW's to choose)."""
@@ -239,8 +253,15 @@ class Engine:
         return wav_bytes(audio), audio.renderer
 
     # --- encodings ------------------------------------------------------------------------------------------------
+    def check_uploads(self) -> None:
+        """Raise :class:`UploadsOff` when this engine takes no uploads (checked before an upload's body is read)."""
+        if not self.uploads:
+            raise UploadsOff(NO_UPLOAD)
+
     def encode(self, content: bytes, name: str = "upload.mid") -> list[dict[str, Any]]:
-        """The latent points of the usable loops of an uploaded MIDI file (``name`` is only echoed)."""
+        """The latent points of the usable loops of an uploaded MIDI file (``name`` is only echoed);
+        :class:`UploadsOff` when uploads are off."""
+        self.check_uploads()
         if len(content) > MAX_UPLOAD_BYTES:
             raise RequestError(f"{name}: {len(content):,} bytes; uploads are limited to {MAX_UPLOAD_BYTES:,} bytes")
         if not content:
@@ -350,6 +371,7 @@ class Engine:
             "ranges": {"seed": [0, MAX_PATTERN_SEED], **{name: list(bounds) for name, bounds in KNOBS.items()}},
             "z_limit": Z_LIMIT,
             "max_upload_bytes": MAX_UPLOAD_BYTES,
+            "uploads": self.uploads,  # the page offers "Open MIDI…" and takes dropped files only when true
         }
 
     def _z(self, value: Any) -> tuple[float, ...]:

@@ -50,7 +50,8 @@ class ServeError(MvaeError):
 class LiveServer:
     """``run`` served on ``host:port`` (HTTP), ``osc_port`` (UDP, optional; answers to ``osc_reply_port`` when given)
     and a virtual MIDI output (optional) playing on ``midi_channel`` (1-16, default 1), timed by the MIDI clock of the
-    input ``midi_clock_in`` when given; the scripts of web pages from ``allow_origins`` may call the API (CORS)."""
+    input ``midi_clock_in`` when given; the scripts of web pages from ``allow_origins`` may call the API (CORS).
+    ``uploads`` False: ``POST /api/encode`` is refused (403) and the page offers no MIDI in (``--no-upload``)."""
 
     allow_origins: tuple[str, ...]
     engine: Engine
@@ -75,6 +76,7 @@ class LiveServer:
         program: int | str = PIANO,
         allow_origins: Sequence[str] = (),
         log_level: str = "warning",
+        uploads: bool = True,
     ) -> None:
         import uvicorn
 
@@ -96,7 +98,7 @@ class LiveServer:
                 "as requests, for ever; give the port your patch listens on, e.g. its [udpreceive]'s"
             )
         try:
-            self.engine = Engine(run, tempo, program)
+            self.engine = Engine(run, tempo, program, uploads)
         except RequestError as exc:  # "tempo must ..." as the page would be told, said of the option
             knob = " (the range of the page's tempo knob)" if tempo is not None and math.isfinite(tempo) else ""
             raise ServeError(f"--{exc}{knob}") from None

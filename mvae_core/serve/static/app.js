@@ -531,6 +531,10 @@ async function download(kind, button) {
 // ---------------------------------------------------------------- MIDI in (drop / file picker)
 
 async function encodeFile(file) {
+  if (!state.info.uploads) {  // mvae serve --no-upload: the button is hidden, a dropped file is refused here
+    setMessage(`This server takes no MIDI files (mvae serve --no-upload): ${file.name} was not sent`, 'error');
+    return;
+  }
   const suffixes = state.info.midi_suffixes;  // the server's READ_SUFFIXES: .smf and .kar are MIDI files too
   if (!suffixes.some((suffix) => file.name.toLowerCase().endsWith(suffix))) {
     const expected = `${suffixes.slice(0, -1).join(', ')} or ${suffixes[suffixes.length - 1]}`;
@@ -591,7 +595,7 @@ function listenForDrops() {
     if (!hasFiles(ev)) return;
     ev.preventDefault();
     depth += 1;
-    overlay.hidden = false;
+    overlay.hidden = !state.info.uploads;  // with --no-upload a drop is only told it is refused
   });
   document.addEventListener('dragover', (ev) => {
     if (!hasFiles(ev)) return;
@@ -797,6 +801,7 @@ async function init() {
   buildKnobs();
   showVolume();
   $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');
+  $('midi-in').hidden = !info.uploads;  // mvae serve --no-upload
   roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
   pad.set({ walkSteps: walkSteps() });
   showPoints(info);
