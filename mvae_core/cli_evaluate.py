@@ -66,17 +66,21 @@ def evaluate(
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
                   title_justify="left", caption=escape(_gap_caption()), caption_justify="left", box=box.SIMPLE_HEAD,
                   show_edge=False, collapse_padding=True)  # fmt: skip
-    pitch.add_column("feature", no_wrap=True)
-    for column in ("data", "generated", "random notes", "separation", "gap closed", "overlap"):  # wrap at spaces only
-        pitch.add_column(column, justify="right", min_width=max(len(word) for word in column.split()))
+    headers = ("data", "generated", "random\nnotes", "separation", "gap closed", "overlap")
+    rows = []
     for feature, values in result["pitch"].items():
         spread = intervals["pitch"][feature]
         # each interval on a line of its own under its number: inline, the seven columns need over 100 columns
-        pitch.add_row(feature, _format(values["data"]),
-                      escape(_format(values["generated"]) + "\n" + _interval(spread["generated"]).strip()),
-                      *(_format(values[c]) for c in ("baseline", "separation")),
-                      escape(_gap_text(feature, values) + "\n" + _gap_interval(values, spread).strip()),
-                      _format(values["overlap"]))  # fmt: skip
+        rows.append((_format(values["data"]), _format(values["generated"]) + "\n" + _interval(spread["generated"]).strip(),
+                     *(_format(values[c]) for c in ("baseline", "separation")),
+                     _gap_text(feature, values) + "\n" + _gap_interval(values, spread).strip(),
+                     _format(values["overlap"])))  # fmt: skip
+    pitch.add_column("feature", no_wrap=True)
+    for index, column in enumerate(headers):  # wrap at spaces only: no column narrower than its longest word
+        words = [word for row in rows for word in row[index].split()] + column.split()
+        pitch.add_column(column, justify="right", min_width=max(map(len, words)))
+    for feature, row in zip(result["pitch"], rows, strict=True):
+        pitch.add_row(feature, *map(escape, row))
     stdout.print(pitch)
 
 

@@ -245,8 +245,7 @@ def intervals(
     gen_owner = np.repeat(np.arange(len(generated)), [len(loop) for loop in generated])
     gen_values = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
     gen_offsets = _per_loop(gen_values, gen_owner, len(generated))
-    distance = _Wasserstein1(gen_values, gen_owner, data.table.timeshift[data_notes].astype(np.float64), data_owner)
-    cells = max(len(gen_values) + len(data_notes), 12 * len(generated))  # per resample: notes, pitch classes
+    cells = max(len(gen_values), 12 * len(generated))  # per resample: the baseline's notes and pitch classes
     collected: dict[str, list[np.ndarray]] = {}
     pitch_parts: list[dict[str, dict[str, np.ndarray]]] = []
     for data_weights, gen_weights in resample_weights((len(data), len(generated)), resamples, seed, cells):
@@ -261,7 +260,6 @@ def intervals(
             "timing.spread_ratio": np.array(
                 [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)]
             ),
-            "timing.wasserstein1": distance(gen_weights, data_weights),
             "generated.notes_per_loop": gen_density,
             "generated.density_ratio": gen_density / data_density,
         }
@@ -291,29 +289,6 @@ def _weighted_std(per_loop: np.ndarray, weights: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         variance = np.maximum(squares - total**2 / count, 0.0) / (count - 1)
     return np.where(count > 1, np.sqrt(variance), np.nan)
-
-
-class _Wasserstein1:
-    """:func:`wasserstein1` between two sets of values with weights per loop (each value counted as often as its
-    loop is drawn), for many resamples at once."""
-
-    def __init__(self, a: np.ndarray, a_owner: np.ndarray, b: np.ndarray, b_owner: np.ndarray) -> None:
-        grid = np.sort(np.concatenate([a, b]))
-        self.widths = np.diff(grid)
-        self.sides = []
-        for values, owner in ((a, a_owner), (b, b_owner)):
-            order = np.argsort(values, kind="stable")
-            below = np.searchsorted(values[order], grid[:-1], side="right")  # values at or below each grid point
-            self.sides.append((owner[order], below))
-
-    def __call__(self, a_weights: np.ndarray, b_weights: np.ndarray) -> np.ndarray:
-        """Per resample (a line of each ``[k, loops]``): ``∫ |F_a − F_b|``; nan where either side has no value."""
-        cdfs = []
-        for (owner, below), weights in zip(self.sides, (a_weights, b_weights), strict=True):
-            cumulative = np.concatenate([np.zeros((len(weights), 1)), np.cumsum(weights[:, owner], axis=1)], axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cdfs.append(cumulative[:, below] / cumulative[:, -1:])
-        return (np.abs(cdfs[0] - cdfs[1]) * self.widths).sum(axis=1)
 
 
 def generated_numbers(generated: list[list[Note]], data: LoopSet, pitch_low: int, temperature: float) -> dict[str, Any]:

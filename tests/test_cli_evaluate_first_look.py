@@ -17,11 +17,19 @@ from mvae_core.cli_evaluate import FIRST_LOOK
 
 EVALUATION_MD = Path(__file__).resolve().parents[1] / "docs" / "evaluation.md"
 PITCH = {"data": 0.84, "generated": 0.87, "baseline": 0.84, "separation": 0.02, "gap_closed": None, "overlap": 0.75}
+SPREAD = {
+    "data": [0.83, 0.85],
+    "generated": [0.86, 0.88],
+    "baseline": [0.83, 0.85],
+    "gap_closed": None,
+    "gap_scored": 0.12,
+}
 RESULT = {
     "loops": 121, "notes": 1832, "model": "melody_rnn", "seed": 0,
     "reconstruction": {"onset_f1_vs_origin": 2.9}, "timing": {"spread_ratio": 0.97},
     "generated": {"density_ratio": 0.6}, **{group: {} for group in ("latent", "evaluated", "versions")},
     "pitch": {feature: PITCH for feature in ("in_key", "stepwise")},
+    "intervals": {"resamples": 1000, "level": 0.95, "pitch": {feature: SPREAD for feature in ("in_key", "stepwise")}},
 }  # fmt: skip
 
 
