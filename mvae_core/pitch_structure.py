@@ -96,9 +96,12 @@ def features_of_rows(notes: LoopNotes, rows: np.ndarray, pitch_low: int) -> dict
     cell = ((np.arange(k)[:, None] * n + notes.loop) * 12 + (rows + pitch_low) % 12).ravel()
     histogram = np.bincount(cell, minlength=k * n * 12).reshape(k, n, 12).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        in_key = (histogram @ _DIATONIC.T).max(axis=2) / counts
+        in_key = (histogram.reshape(-1, 12) @ _DIATONIC.T).max(axis=1).reshape(k, n) / counts
         share = histogram / counts[:, None]
-        entropy = -np.where(share > 0, share * np.log2(np.where(share > 0, share, 1.0)), 0.0).sum(axis=2)
+        terms = np.zeros_like(share)
+        sounding = share > 0
+        terms[sounding] = share[sounding] * np.log2(share[sounding])
+        entropy = -terms.sum(axis=2)
     entropy[:, counts == 0] = np.nan
     mean_interval, stepwise = _intervals(notes, rows)
     return {"in_key": in_key, "mean_interval": mean_interval, "stepwise": stepwise, "pc_entropy": entropy,
@@ -132,18 +135,29 @@ def marginal_baseline(generated: LoopNotes, data: LoopNotes, seed: int) -> LoopN
     data's row histogram."""
     rows, counts = np.unique(data.row, return_counts=True)
     uniforms = np.random.default_rng(seed).random(len(generated.row))
-    return LoopNotes(generated.n_loops, generated.loop, generated.step, drawn_rows(rows, counts, uniforms, generated))
+    drawn = drawn_rows(rows, counts[None, :], uniforms, generated)[0]
+    return LoopNotes(generated.n_loops, generated.loop, generated.step, drawn)
 
 
 def drawn_rows(rows: np.ndarray, counts: np.ndarray, uniforms: np.ndarray, generated: LoopNotes) -> np.ndarray:
-    """The baseline's rows: ``rows`` drawn with weights ``counts`` at ``uniforms`` (one per generated note, in
-    ``[0, 1)``), as ``numpy.random.Generator.choice(rows, p=counts / counts.sum())`` draws them from the same
-    uniforms; the generated rows where the weights are all 0 (data without notes)."""
-    if not counts.sum():
-        return generated.row
-    cdf = (counts / counts.sum()).cumsum()
-    cdf /= cdf[-1]
-    return rows[cdf.searchsorted(uniforms, side="right")].astype(np.int64)
+    """The baseline's rows, ``[k, notes]``: for each line of ``counts`` (``[k, len(rows)]``, weights of ``rows``),
+    ``rows`` drawn at ``uniforms`` (one per generated note, in ``[0, 1)``) as
+    ``numpy.random.Generator.choice(rows, p=counts / counts.sum())`` draws them from the same uniforms (the index
+    of a draw: how many points of the cumulative distribution lie at or below its uniform); the generated rows where
+    a line's weights are all 0 (data without notes)."""
+    k, total = len(counts), counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cdf = (counts / total).cumsum(axis=1)
+        cdf /= cdf[:, -1:]
+    order = np.argsort(uniforms, kind="stable")
+    first = np.searchsorted(uniforms[order], cdf.ravel(), side="left").reshape(cdf.shape)  # first uniform >= cdf_r
+    starts = np.bincount(
+        (np.arange(k)[:, None] * (len(uniforms) + 1) + first).ravel(), minlength=k * (len(uniforms) + 1)
+    )
+    index = np.empty((k, len(uniforms)), dtype=np.int64)
+    index[:, order] = starts.reshape(k, len(uniforms) + 1)[:, :-1].cumsum(axis=1)
+    drawn = rows[index] if len(rows) else index  # no rows: every line is replaced below
+    return np.where(total > 0, drawn, generated.row).astype(np.int64)
 
 
 def overlap(a: np.ndarray, b: np.ndarray, discrete: bool = False) -> float | None:
@@ -282,7 +296,7 @@ class PitchResampling:
         """Per feature, per resample (a line of the weights, :func:`resample_weights`): the ``data``, ``generated``
         and ``baseline`` means and ``gap_closed`` (nan where a resample leaves it undefined, as :func:`compare`)."""
         counts = data_weights @ self.row_counts
-        rows = np.stack([drawn_rows(self.rows, c, self.uniforms, self.generated) for c in counts])
+        rows = drawn_rows(self.rows, counts, self.uniforms, self.generated)
         of_baseline = features_of_rows(self.generated, rows, self.pitch_low)
         result = {}
         for name in FEATURES:
