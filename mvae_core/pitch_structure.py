@@ -98,9 +98,9 @@ def features_of_rows(notes: LoopNotes, rows: np.ndarray, pitch_low: int) -> dict
     with np.errstate(invalid="ignore", divide="ignore"):
         in_key = (histogram.reshape(-1, 12) @ _DIATONIC.T).max(axis=1).reshape(k, n) / counts
         share = histogram / counts[:, None]
-        terms = np.zeros_like(share)
-        sounding = share > 0
-        terms[sounding] = share[sounding] * np.log2(share[sounding])
+        terms, sounding = np.zeros_like(share), histogram > 0
+        played = share[sounding]
+        terms[sounding] = played * np.log2(played)
         entropy = -terms.sum(axis=2)
     entropy[:, counts == 0] = np.nan
     mean_interval, stepwise = _intervals(notes, rows)
