@@ -19,7 +19,8 @@
 
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
 server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
-body over its cap, 422 for a parameter the engine refuses, 503 when the machine ran out of memory making the answer
+body over its cap, 422 for a parameter the engine refuses, 503 when the process reading an upload did not finish
+(:class:`~mvae_core.serve.uploads.UploadReadFailed`) or when the machine ran out of memory making the answer
 (``ran out of memory (…); free memory (another program may hold it), then ask again``: no bug, so nothing more is
 logged); anything unexpected is a 500 with its message (uvicorn logs its traceback), and the server goes on serving.
 A client that disconnects before its body has arrived gets nothing and leaves nothing in the log. There is no
@@ -52,6 +53,7 @@ from mvae_core.generation import point_name
 from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints, UploadsOff
 from mvae_core.serve.guard import OriginGuard
+from mvae_core.serve.uploads import UploadReadFailed
 from mvae_core.suggest import closest, did_you_mean
 
 STATIC = Path(__file__).parent / "static"
@@ -172,6 +174,7 @@ def create_app(
     ]
     handlers = {
         UploadsOff: lambda request, exc: _error(403, str(exc)),
+        UploadReadFailed: lambda request, exc: _error(503, str(exc)),
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),

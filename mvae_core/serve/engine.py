@@ -7,7 +7,8 @@ out-of-range numbers), decodes it with the run's :class:`~mvae_core.models.base.
 request becomes the *current* loop that MIDI out plays; ``/mvae/set`` (OSC) changes the current knobs.
 
 Uploaded MIDI (:meth:`Engine.encode`) is size-capped, written by the engine to a file of its own (no client-supplied
-path is ever opened) and read by the same guarded reader as training data, without the parse cache.
+path is ever opened) and read by the same guarded reader as training data, without the parse cache, in a worker
+process (:mod:`~mvae_core.serve.uploads`) so that reading it does not slow the other front ends.
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ from mvae_core.run import RunDir
 from mvae_core.run_files import SPLIT
 from mvae_core.run_weights import saved_epoch
 from mvae_core.serve.knobs import KNOBS
+from mvae_core.serve.uploads import UploadReader
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
-from mvae_core.tools.encode import encode_loops, file_loops
+from mvae_core.tools.encode import encode_loops
 
 log: logging.Logger = logging.getLogger(__name__)
 # z's numbers lie within ±Z_LIMIT (the prior has almost all its mass within ±4); the knobs' ranges are KNOBS
@@ -162,6 +164,7 @@ class Engine:
         :class:`~mvae_core.errors.OptionError` naming it for one that is not). ``uploads``: whether :meth:`encode`
         takes MIDI files (``mvae serve --no-upload``: False; ``/api/info``'s ``uploads``)."""
         self.uploads = uploads
+        self._reader = UploadReader() if uploads else None  # its process starts at the first upload
         self.program = program_number(program)
         """The General MIDI program (1-128) of :meth:`midi` and :meth:`wav`; MIDI out sends none (a DAW's
         instrument is the DAW's to choose)."""
@@ -253,15 +256,22 @@ class Engine:
         return wav_bytes(audio), audio.renderer
 
     # --- encodings ------------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """End the process that reads uploads, if one was started (:class:`~mvae_core.serve.uploads.UploadReader`)."""
+        if self._reader is not None:
+            self._reader.close()
+
     def check_uploads(self) -> None:
         """Raise :class:`UploadsOff` when this engine takes no uploads (checked before an upload's body is read)."""
-        if not self.uploads:
+        if self._reader is None:
             raise UploadsOff(NO_UPLOAD)
 
     def encode(self, content: bytes, name: str = "upload.mid") -> list[dict[str, Any]]:
         """The latent points of the usable loops of an uploaded MIDI file (``name`` is only echoed);
         :class:`UploadsOff` when uploads are off."""
-        self.check_uploads()
+        reader = self._reader
+        if reader is None:
+            raise UploadsOff(NO_UPLOAD)
         if len(content) > MAX_UPLOAD_BYTES:
             raise RequestError(f"{name}: {len(content):,} bytes; uploads are limited to {MAX_UPLOAD_BYTES:,} bytes")
         if not content:
@@ -270,8 +280,8 @@ class Engine:
         with tempfile.TemporaryDirectory(prefix="mvae-upload-") as folder:
             path = Path(folder) / "upload.mid"
             path.write_bytes(content)
-            try:  # the parse (seconds for a big file) runs unlocked: OSC, MIDI out and the page keep playing
-                x, notes = file_loops(path, cfg)
+            try:  # the parse (seconds for a big file) runs in a worker process: OSC, MIDI out and the page keep playing
+                x, notes = reader.loops(path, cfg)
             except ToolError as exc:
                 raise RequestError(str(exc).replace(str(path), name)) from None
         mu = self._means(x)

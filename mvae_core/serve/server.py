@@ -196,6 +196,7 @@ class LiveServer:
             self._socket.close()
         self._stop_side_services(deadline)
         self.points.stop(_left(deadline))
+        self.engine.close()  # the process reading uploads
         logging.getLogger("uvicorn.error").removeFilter(self._once)
         logging.getLogger().removeFilter(self._osc_once)
 
