@@ -18,7 +18,9 @@ where ``separation``, the baseline-to-data distance in pooled per-loop standard 
 :data:`MIN_SEPARATION` (e.g. the pitch-class entropy of chromatic jazz lines: random notes have it too), and where
 ``separation`` cannot be measured (fewer than :data:`MIN_LOOPS` loops with the feature on a side). ``overlap`` is the
 overlapping area of the generated and data histograms of the per-loop values (Yang & Lerch 2018: 1 = the same
-distribution). Definitions and measured numbers: docs/evaluation.md.
+distribution). :class:`PitchResampling` recomputes these numbers on bootstrap resamples of the data's and the
+generated loops (the baseline's rows drawn again from each resampled data's rows), and :func:`pitch_intervals` turns
+them into ``mvae evaluate``'s intervals. Definitions and measured numbers: docs/evaluation.md.
 """
 
 from __future__ import annotations
