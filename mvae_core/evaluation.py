@@ -116,9 +116,8 @@ def evaluate(
     resamples: int = RESAMPLES,
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
-    temperature of the generated loops (``mvae generate --temperature``); ``resamples`` the bootstrap resamples of
-    ``intervals`` (:func:`intervals`). Beside the numbers, the result names what
-    they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
+    temperature of the generated loops (``mvae generate --temperature``); ``resamples`` (at least 1) the bootstrap
+    resamples of ``intervals`` (:func:`intervals`). Beside the numbers, the result names what they depend on: ``model`` (``[model] name``), ``seed``, in ``generated`` the ``samples`` and ``temperature``,
     and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`). A model whose
     ``predict_cells`` or ``decode_notes`` breaks the contract is a :class:`~mvae_core.models.ModelError` naming it
     (:func:`~mvae_core.models.check_cells`, :func:`~mvae_core.generation.decode_loops`)."""
