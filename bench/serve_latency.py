@@ -11,9 +11,14 @@ The client is the standard library's ``http.client``, which sends a small reques
 do; httpx, for one, adds 2–3 ms of its own per request on this machine, which would be timed as the server's.
 * **OSC** — ``/mvae/generate x y seed`` over UDP, until the ``/mvae/notes`` answer arrives.
 
-Prints p50/p95/p99/max in milliseconds per row against the targets (p50 < 5 ms, p99 < 20 ms), then one JSON line.
+With ``--uploads FOLDER``, a second client posts the folder's MIDI files to ``/api/encode``, one after another in a
+loop, while the rows are timed: a guest uploading beside the performer (``--no-upload`` serves with that option, whose
+refusals the guest then gets). ``--interval MS`` paces the requests as a performer's patch does (20: one request every
+20 ms or so) instead of back to back, which on a 2-core machine times the CPU the client and the guest leave. Prints p50/p95/p99/max in milliseconds per row against the targets (p50 < 5 ms, p99 <
+20 ms), then one JSON line.
 
-    .venv/bin/python bench/serve_latency.py [--run runs/demo] [--calls 1000] [--warmup 100]
+    .venv/bin/python bench/serve_latency.py [--run runs/demo] [--calls 1000] [--warmup 100] [--interval MS]
+        [--uploads DIR [--no-upload]]
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -44,9 +52,10 @@ TARGET_P99_MS = 20.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
-def start_server(run: Path, log: IO[str]) -> tuple[subprocess.Popen[str], str, tuple[str, int]]:
-    """``mvae serve`` on free ports, its stderr to ``log``; returns the process, the page URL and the OSC address."""
-    command = [sys.executable, "-m", "mvae_core.cli", "serve", str(run), "--port", "0", "--osc-port", "0"]
+def start_server(run: Path, log: IO[str], options: list[str]) -> tuple[subprocess.Popen[str], str, tuple[str, int]]:
+    """``mvae serve`` on free ports with ``options``, its stderr to ``log``; returns the process, the page URL and the
+    OSC address."""
+    command = [sys.executable, "-m", "mvae_core.cli", "serve", str(run), "--port", "0", "--osc-port", "0", *options]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
     url, osc = None, None
@@ -64,9 +73,40 @@ def start_server(run: Path, log: IO[str]) -> tuple[subprocess.Popen[str], str, t
     return process, url, osc
 
 
-def percentiles(call: Callable[[list[float]], int], points: np.ndarray, warmup: int) -> dict[str, float]:
-    """p50/p95/p99/max wall-clock milliseconds of ``call(point)`` over ``points``, after ``warmup`` calls; also the
-    mean number of notes answered."""
+class Guest(threading.Thread):
+    """A client posting ``files`` to ``url``'s ``/api/encode``, one after another in a loop, until :meth:`stop`;
+    ``answered`` counts the uploads the server took (200) and ``refused`` those it did not; ``first`` is set once the
+    first has been answered (the first starts the server's process that reads uploads: untimed)."""
+
+    def __init__(self, url: str, files: list[Path]) -> None:
+        super().__init__(name="guest-uploads", daemon=True)
+        self.url, self.contents = f"{url}api/encode", [f.read_bytes() for f in files]
+        self.answered = self.refused = 0
+        self.first = threading.Event()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            for content in self.contents:
+                if self._done.is_set():
+                    return
+                try:
+                    urllib.request.urlopen(urllib.request.Request(self.url, data=content), timeout=60).read()
+                    self.answered += 1
+                except urllib.error.HTTPError:
+                    self.refused += 1
+                self.first.set()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=60)
+
+
+def percentiles(
+    call: Callable[[list[float]], int], points: np.ndarray, warmup: int, interval: float = 0.0
+) -> dict[str, float]:
+    """p50/p95/p99/max wall-clock milliseconds of ``call(point)`` over ``points``, after ``warmup`` calls, each timed
+    call ``interval`` seconds after the answer before it; also the mean number of notes answered."""
     for point in points[:warmup]:
         call(point.tolist())
     times, notes = [], []
@@ -74,6 +114,7 @@ def percentiles(call: Callable[[list[float]], int], points: np.ndarray, warmup: 
         start = time.perf_counter()
         notes.append(call(point.tolist()))
         times.append((time.perf_counter() - start) * 1e3)
+        time.sleep(interval)
     cut = statistics.quantiles(times, n=100, method="inclusive")
     return {
         "p50_ms": round(statistics.median(times), 3),
@@ -89,14 +130,25 @@ def main() -> None:
     parser.add_argument("--run", type=Path, default=Path("runs/demo"), help="A trained run (default: make demo's).")
     parser.add_argument("--calls", type=int, default=1000, help="timed requests per row, >= 2 (default 1000)")
     parser.add_argument("--warmup", type=int, default=100, help="untimed requests first, >= 0 (default 100)")
+    parser.add_argument(
+        "--interval", type=float, default=0.0, help="ms between a request's answer and the next (default 0)"
+    )
+    parser.add_argument("--uploads", type=Path, help="time the rows while a client uploads this folder's MIDI files")
+    parser.add_argument("--no-upload", action="store_true", help="serve with --no-upload (compare with --uploads)")
     args = parser.parse_args()
+    if args.interval < 0:
+        parser.error(f"--interval {args.interval:g}: give a pause of 0 ms or more")
     if args.calls < 2 or args.warmup < 0:
         parser.error(f"--calls {args.calls} --warmup {args.warmup}: the percentiles need --calls >= 2, --warmup >= 0")
     if not (args.run / "model.safetensors").is_file():
         parser.error(f"{args.run}: no trained run there; run `make demo` first or pass --run RUN")
+    uploads = sorted(args.uploads.glob("*.mid")) if args.uploads else []
+    if args.uploads and not uploads:
+        parser.error(f"--uploads {args.uploads}: no .mid file in that folder")
 
     with tempfile.TemporaryFile(mode="w+") as log:  # the server's own lines ("stopped: …") stay out of the results
-        process, url, osc_address = start_server(args.run, log)
+        process, url, osc_address = start_server(args.run, log, ["--no-upload"] if args.no_upload else [])
+        guest = Guest(url, uploads) if uploads else None
         rng = np.random.default_rng(0)
         points = rng.uniform(-2, 2, size=(args.warmup + args.calls, 2)).round(3)
         try:
@@ -127,11 +179,16 @@ def main() -> None:
                 udp.sendto(message("/mvae/generate", *z, 1), osc_address)
                 return len(OscMessage(udp.recvfrom(65536)[0]).params) // 4
 
+            if guest is not None:
+                guest.start()
+                guest.first.wait(timeout=120)
             rows = {
-                "HTTP keep-alive": percentiles(keep_alive, points, args.warmup),
-                "HTTP new connection": percentiles(new_connection, points, args.warmup),
-                "OSC (UDP)": percentiles(osc, points, args.warmup),
+                "HTTP keep-alive": percentiles(keep_alive, points, args.warmup, args.interval / 1e3),
+                "HTTP new connection": percentiles(new_connection, points, args.warmup, args.interval / 1e3),
+                "OSC (UDP)": percentiles(osc, points, args.warmup, args.interval / 1e3),
             }
+            if guest is not None:
+                guest.stop()
             udp.close()
             kept.close()
         finally:
@@ -140,7 +197,11 @@ def main() -> None:
                 log.seek(0)
                 print(log.read(), file=sys.stderr, end="")
 
-    print(f"mvae serve {args.run} ({model}); {args.calls} requests per row after {args.warmup} warm-up")
+    paced = f", {args.interval:g} ms apart" if args.interval else ""
+    print(f"mvae serve {args.run} ({model}); {args.calls} requests per row{paced} after {args.warmup} warm-up")
+    if guest is not None:
+        said = f"{guest.answered} taken, {guest.refused} refused" + (" (--no-upload)" if args.no_upload else "")
+        print(f"beside a client uploading {len(uploads)} files of {args.uploads} in a loop: {said}")
     print(f"{'request':22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'notes':>6}")
     for name, row in rows.items():
         print(
@@ -156,6 +217,9 @@ def main() -> None:
         "run": str(args.run),
         "model": model,
         "calls": args.calls,
+        "interval_ms": args.interval,
+        "uploads": None if guest is None else {"taken": guest.answered, "refused": guest.refused},
+        "no_upload": args.no_upload,
         "rows": rows,
         "target_met": met,
         "machine": platform.processor() or platform.machine(),
