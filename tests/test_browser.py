@@ -250,6 +250,7 @@ def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_ru
     with LiveServer(tiny_run, port=0) as server:
         browser.get(server.url)
         _wait(browser, "return window.mvae && window.mvae.ready === true")
+        _wait(browser, "return window.mvae.current !== null && window.mvae.current !== undefined")  # [0, 0] first
         browser.execute_script(  # the fastest tempo: a loop of 1.6 s
             "const t = document.getElementById('knob-tempo'); t.value = t.max;t.dispatchEvent(new Event('input'));"
         )
