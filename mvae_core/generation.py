@@ -102,7 +102,10 @@ def select_notes(
 
 
 def pattern_rng(options: DecodeOptions, i: int) -> np.random.Generator:
-    """The random source of pattern ``i``: seeded by ``(options.seed, i)``."""
+    """The random source of pattern ``i``: seeded by ``(options.seed, i)``. :class:`OptionError` naming ``index``
+    (a live player's argument, which gives ``i``) unless ``i`` is a whole number >= 0."""
+    if whole_number("index", i) < 0:  # numpy's refusal named neither the argument nor the fix
+        raise OptionError("index", f"is the pattern's place in a batch, a whole number >= 0, got {i}")
     return np.random.default_rng([options.seed, i])
 
 

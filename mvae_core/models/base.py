@@ -104,8 +104,11 @@ def player_point(z: Any, latent_dim: int) -> np.ndarray:
         raise OptionError("z", f"{needs}, got {z!r}")
     try:
         point = np.asarray(z, dtype=np.float64).reshape(-1)
+        given = np.asarray(z, dtype=object).reshape(-1)
     except (TypeError, ValueError):  # a ragged list, an object that is no number
         raise OptionError("z", f"{needs}, got {z!r}") from None
+    if any(isinstance(v, bool | np.bool_) for v in given):  # numpy reads True as 1, as mvae serve does not
+        raise OptionError("z", f"{needs}, got {z!r}")
     if point.shape != (latent_dim,):
         raise OptionError("z", f"{needs}, got {point.size}")
     if not (np.abs(point) <= LATENT_MAX).all():  # NaN compares False
