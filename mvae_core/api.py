@@ -30,7 +30,7 @@ from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset, reading_memory
 from mvae_core.data.sources import MIDI_SUFFIXES
-from mvae_core.decode_options import EVALUATION_SAMPLES, WALK, given_options
+from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES, MAX_RESAMPLES, WALK, given_options
 from mvae_core.errors import (
     ConflictingOptions,
     DataError,
@@ -582,6 +582,7 @@ def evaluate(
     seed: int = DecodeOptions.seed,
     jobs: int | None = None,
     temperature: float = DecodeOptions.temperature,
+    resamples: int = EVALUATION_RESAMPLES,
 ) -> dict[str, Any]:
     """Score ``run`` on ``data`` (``mvae evaluate`` as a call): reconstruction, timing, latent, generation and pitch
     numbers (docs/evaluation.md defines each).
@@ -594,6 +595,8 @@ def evaluate(
     :param seed: seeds those points, the note choice and the timing draws (a whole number >= 0).
     :param jobs: processes for the first parse of ``data`` (a whole number >= 1; default: every core).
     :param temperature: the note temperature of the generated loops, as :func:`generate`'s (0 = deterministic).
+    :param resamples: bootstrap resamples behind the ``intervals`` (a whole number, 1 to
+        :data:`~mvae_core.decode_options.MAX_RESAMPLES`; docs/evaluation.md, Intervals).
     :returns: the numbers as a dict of groups, after ``run`` and ``data`` (the run's folder and the evaluated DATA,
         as absolute paths; corpora as named); ``trained_on`` lists the evaluated files that the run trained on (the
         same content as a file of its training split, wherever it lies now, or the same notes by ``data_report.json``'s
@@ -607,13 +610,16 @@ def evaluate(
     :warns SkippedSourcesWarning: when files of ``data`` gave no loop, naming each (up to 10) with its skip reason:
         the numbers are of the other files."""
     trained = load(run)
-    samples, seed, temperature = (
+    samples, seed, resamples, temperature = (
         whole_number("samples", samples),
         whole_number("seed", seed),
+        whole_number("resamples", resamples),
         *_reals(temperature=temperature),
     )
     if not 1 <= samples <= MAX_LOOPS:  # as generate's random: 10**8 points never finished
         raise OptionError("samples", f"must be between 1 and {MAX_LOOPS}, got {samples}")
+    if not 1 <= resamples <= MAX_RESAMPLES:
+        raise OptionError("resamples", f"must be between 1 and {MAX_RESAMPLES}, got {resamples}")
     evaluation_seed(seed)
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
@@ -637,7 +643,7 @@ def evaluate(
         )
     if skipped := [entry for entry in report.entries if entry["status"] == "skipped"]:
         warnings.warn(SkippedSourcesWarning(_skipped_note(skipped, len(report.entries))), stacklevel=callers_level())
-    result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature)
+    result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature, resamples)
     run_dir = RunDir(trained.path)
     trained_on = run_dir.trained_on(report.content(), report.music())
     if trained_on:

@@ -19,7 +19,7 @@ from rich.table import Table
 from mvae_core.cli_output import errors_to_exit, warnings_shown
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_paths import given_path
-from mvae_core.decode_options import EVALUATION_SAMPLES, DecodeOptions
+from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES, DecodeOptions
 
 
 def evaluate(
@@ -34,6 +34,9 @@ def evaluate(
     temperature: Annotated[
         float, typer.Option(help="Note temperature of the generated loops, as generate's (0 = deterministic).")
     ] = DecodeOptions.temperature,
+    resamples: Annotated[
+        int, typer.Option(help="Bootstrap resamples behind the intervals (more: steadier ends, slower).")
+    ] = EVALUATION_RESAMPLES,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
@@ -44,7 +47,9 @@ def evaluate(
 
     less = "fewer latent points (--samples N)"
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
-        result = score(run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature)
+        result = score(
+            run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature, resamples=resamples
+        )
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
         return

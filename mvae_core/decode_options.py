@@ -21,6 +21,10 @@ WALK = 0.3
 EVALUATION_SAMPLES = 1024
 """The latent points from the prior whose decoded loops ``evaluate`` scores against the data (``samples``,
 ``mvae evaluate --samples``); they are decoded at :class:`DecodeOptions`' defaults, their seed and temperature too."""
+EVALUATION_RESAMPLES = 1000
+"""Bootstrap resamples behind every interval of ``evaluate`` (``resamples``, ``mvae evaluate --resamples``), at most
+:data:`MAX_RESAMPLES`."""
+MAX_RESAMPLES = 100_000
 
 # bpm a written loop may have: a MIDI tempo event holds at most 16,777,215 µs per beat (3.58 bpm)
 TEMPO_RANGE = (4.0, 1000.0)

@@ -47,7 +47,7 @@ from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
-from mvae_core.decode_options import EVALUATION_SAMPLES
+from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES
 from mvae_core.errors import OptionError
 from mvae_core.generation import DecodeOptions, Note, decode_loops
 from mvae_core.losses import kl_per_dimension
@@ -55,7 +55,6 @@ from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import (
     LEVEL,
-    RESAMPLES,
     LoopNotes,
     PitchResampling,
     compare,
@@ -113,7 +112,7 @@ def evaluate(
     samples: int = EVALUATION_SAMPLES,
     seed: int = DecodeOptions.seed,
     temperature: float = DecodeOptions.temperature,
-    resamples: int = RESAMPLES,
+    resamples: int = EVALUATION_RESAMPLES,
 ) -> dict[str, Any]:
     """All the numbers of ``mvae evaluate`` for ``data`` (see the module docstring); ``temperature`` is the note
     temperature of the generated loops (``mvae generate --temperature``); ``resamples`` (at least 1) the bootstrap

@@ -235,8 +235,6 @@ def _separation(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(difference / pooled)
 
 
-RESAMPLES = 1000
-"""Bootstrap resamples behind every interval of ``mvae evaluate`` (``intervals``)."""
 LEVEL = 0.95
 """The share of the resampled values an interval holds (percentile interval: the 2.5th to the 97.5th percentile)."""
 _STREAM = 350

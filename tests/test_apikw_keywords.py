@@ -60,8 +60,8 @@ def test_a_runs_method_takes_what_the_function_takes_after_run(run: mvae_core.Ru
         ),
         (
             lambda run: run.evaluate("held-out/", samles=4),
-            r"^unknown evaluation option\(s\) 'samles' \(did you mean 'samples'\?\); options are jobs, samples, "
-            r"seed, temperature$",
+            r"^unknown evaluation option\(s\) 'samles' \(did you mean 'samples'\?\); options are jobs, resamples, "
+            r"samples, seed, temperature$",
         ),
         (
             lambda run: mvae_core.evaluate(run, "held-out/", temprature=0.5),

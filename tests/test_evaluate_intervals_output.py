@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 import mvae_core.api as api
 from mvae_core import cli_output
 from mvae_core.cli import app
-from mvae_core.pitch_structure import FEATURES, LEVEL, NO_GAP, RESAMPLES
+from mvae_core.decode_options import EVALUATION_RESAMPLES as RESAMPLES
+from mvae_core.pitch_structure import FEATURES, LEVEL, NO_GAP
 
 runner = CliRunner()
 NUMBERS = {"reconstruction": ("onset_f1", "onset_f1_vs_origin"), "timing": ("spread_ratio",),
