@@ -8,6 +8,7 @@ The Python API (docs/python_api.md)::
     run = mvae_core.load(result.path)
     loops = mvae_core.generate(run, random=8, seed=1)
     scores = mvae_core.evaluate(run, ["held-out-midi/"])
+    mvae_core.plot([result, "runs/other"], "compare.png")  # training curves, several runs on one figure
 
 The types a program of one's own annotates with are here too: :class:`Run`, :class:`Generated` (files of loops of
 :class:`Note`; in seconds, :class:`SecondsNote`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
         generate,
         interpolate,
         load,
+        plot,
     )
     from mvae_core.audio import Audio
     from mvae_core.checkpoint import CheckpointError
@@ -84,6 +86,7 @@ _LAZY = {
     "evaluate": "mvae_core.api",
     "encode": "mvae_core.api",
     "interpolate": "mvae_core.api",
+    "plot": "mvae_core.api",
     "Run": "mvae_core.api",
     "Generated": "mvae_core.api",
     "SecondsNote": "mvae_core.api",
@@ -141,6 +144,7 @@ __all__ = [
     "hookimpl",
     "interpolate",
     "load",
+    "plot",
     "train",
 ]
 

@@ -665,6 +665,32 @@ def evaluate(
     return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
 
 
+def plot(
+    runs: str | os.PathLike[str] | Run | RunResult | Sequence[str | os.PathLike[str] | Run | RunResult],
+    out: str | os.PathLike[str],
+    *,
+    metrics: Sequence[str] = (),
+) -> Path:
+    """Draw the training curves of one run, or of several on one figure (``mvae plot RUN... --out FILE.png`` as a
+    call; docs/tools.md, mvae plot and Comparing runs), and return the picture's path.
+
+    :param runs: a run directory (``str`` or ``pathlib.Path``), a :class:`RunResult` or a :class:`Run`, or a list of
+        up to :data:`~mvae_core.tools.curves.MAX_RUNS` of them (one colour per run, named by its folder).
+    :param out: the PNG to write (``.png`` added when the name has no suffix).
+    :param metrics: dotted paths of ``metrics.jsonl`` records drawn as panels of their own
+        (``"plugins.free_bits"``, ``"val.kl"``).
+    :raises ToolError: a run with no finished epoch, a run given twice, too many runs, a metric no run has, or
+        matplotlib missing (the ``plot`` extra); a folder that is not a run is a :class:`ConfigError` naming what it
+        holds."""
+    from mvae_core.tools.curves import plot_runs
+
+    given = [runs] if isinstance(runs, str | os.PathLike | Run | RunResult) else list(runs)
+    folders = [Path(run.path) if isinstance(run, Run | RunResult) else Path(os.fspath(run)) for run in given]
+    if isinstance(metrics, str):  # one path given bare would be read as a list of letters
+        metrics = [metrics]
+    return plot_runs(folders, Path(os.fspath(out)), list(metrics))
+
+
 # Run's methods that are this module's functions of a run (run_method), which Run's body names. Final here, so that a
 # type checker takes the type run_method gives (the function's own signature) as declared, not as one it infers in
 # its own way (pyright --verifytypes counted the four unannotated assignments in Run's body "ambiguous"); in Run's
