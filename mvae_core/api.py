@@ -69,7 +69,7 @@ from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import SPLIT
-from mvae_core.session import RunResult, callers_random_state
+from mvae_core.session import RunFolder, RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
@@ -684,8 +684,8 @@ def plot(
         holds."""
     from mvae_core.tools.curves import plot_runs
 
-    given = [runs] if isinstance(runs, str | os.PathLike | Run | RunResult) else list(runs)
-    folders = [Path(run.path) if isinstance(run, Run | RunResult) else Path(os.fspath(run)) for run in given]
+    given = [runs] if isinstance(runs, str | os.PathLike | RunFolder) else list(runs)
+    folders = [Path(run.path) if isinstance(run, RunFolder) else Path(os.fspath(run)) for run in given]
     if isinstance(metrics, str):  # one path given bare would be read as a list of letters
         metrics = [metrics]
     return plot_runs(folders, Path(os.fspath(out)), list(metrics))

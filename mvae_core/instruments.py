@@ -2,7 +2,7 @@
 
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
 ``program:N`` counts them; a MIDI program change message carries the number less one. Names are pretty_midi's copy
-of the General MIDI list, matched ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``).
+of the General MIDI list, matched as pretty_midi matches them: ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``).
 """
 
 from __future__ import annotations
@@ -39,17 +39,11 @@ def program_number(value: object, option: str = "program") -> int:
         return int(value)
     if not isinstance(value, str):
         raise OptionError(option, f"must be a General MIDI program {low}-{high} or an instrument's name, got {value!r}")
-    names = [program_name(n) for n in range(low, high + 1)]
-    wanted = _normal(value)
-    for number, name in enumerate(names, start=low):
-        if _normal(name) == wanted:
-            return number
-    raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}")
-
-
-def _normal(name: str) -> str:
-    """``name`` without case, spaces or punctuation, as names are compared."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    try:  # pretty_midi's match: any case, spaces and punctuation ignored
+        return pretty_midi.instrument_name_to_program(value) + 1
+    except ValueError:
+        names = [program_name(n) for n in range(low, high + 1)]
+        raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}") from None
 
 
 def _nearest(value: str, names: list[str]) -> str:

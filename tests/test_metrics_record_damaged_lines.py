@@ -11,7 +11,7 @@ import pytest
 
 from mvae_core.ablation.facts import read_facts, run_state
 from mvae_core.metrics_record import as_written
-from mvae_core.tools.curves import plot_run
+from mvae_core.tools.curves import plot_runs
 
 DAMAGE = {
     "events": "x",
@@ -36,7 +36,7 @@ def damaged(tiny_run, tmp_path):
 
 
 def test_plot_draws_a_run_with_a_damaged_metrics_line(damaged, tmp_path):
-    assert plot_run(damaged, tmp_path / "curves.png").stat().st_size > 0
+    assert plot_runs([damaged], tmp_path / "curves.png").stat().st_size > 0
 
 
 def test_the_ablation_reads_the_facts_of_a_run_with_a_damaged_metrics_line(damaged):

@@ -279,13 +279,6 @@ def _raise_top(ax: Any, share: float) -> None:
     ax.set_ylim(top=ax.transScale.inverted().transform([[0, raised]])[0, 1])
 
 
-def plot_run(run_dir: Path, out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
-    """Draw the curves of the run in ``run_dir`` to ``out`` (``.png`` added when it has no suffix); returns the path
-    written. :class:`ToolError` when no epoch has finished; a folder that is not a run is named for what it holds
-    (:class:`~mvae_core.config.ConfigError`)."""
-    return plot_runs([run_dir], out, metrics)
-
-
 def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
     """Draw the curves of the runs in ``run_dirs`` to ``out`` (``.png`` added when it has no suffix) and return the
     path written: one run as :func:`draw_curves` draws it, several on one figure as :func:`draw_comparison` does,
