@@ -8,6 +8,7 @@ The Python API (docs/python_api.md)::
     run = mvae_core.load(result.path)
     loops = mvae_core.generate(run, random=8, seed=1)
     scores = mvae_core.evaluate(run, ["held-out-midi/"])
+    paired = mvae_core.compare(run, "runs/other", ["held-out-midi/"])  # A − B on the same loops, paired intervals
     mvae_core.plot([result, "runs/other"], "compare.png")  # training curves, several runs on one figure
 
 The types a program of one's own annotates with are here too: :class:`Run`, :class:`Generated` (files of loops of
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         SecondsNote,
         SkippedSourcesWarning,
         TrainedOnWarning,
+        compare,
         encode,
         evaluate,
         generate,
@@ -84,6 +86,7 @@ _LAZY = {
     "load": "mvae_core.api",
     "generate": "mvae_core.api",
     "evaluate": "mvae_core.api",
+    "compare": "mvae_core.api",
     "encode": "mvae_core.api",
     "interpolate": "mvae_core.api",
     "plot": "mvae_core.api",
@@ -138,6 +141,7 @@ __all__ = [
     "TrainedOnWarning",
     "TrainingInProgress",
     "ablate",
+    "compare",
     "encode",
     "evaluate",
     "generate",

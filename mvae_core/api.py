@@ -28,8 +28,16 @@ import torch
 
 from mvae_core.audio import Audio, render, write_wav
 from mvae_core.config import MvaeConfig
-from mvae_core.data.load import absolute_data, check_paths, data_arguments, load_dataset, reading_memory
+from mvae_core.data.load import (
+    DataReport,
+    absolute_data,
+    check_paths,
+    data_arguments,
+    load_dataset,
+    reading_memory,
+)
 from mvae_core.data.sources import MIDI_SUFFIXES
+from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES, MAX_RESAMPLES, WALK, given_options
 from mvae_core.errors import (
     ConflictingOptions,
@@ -43,6 +51,7 @@ from mvae_core.errors import (
 )
 from mvae_core.evaluation import all_loops, evaluation_seed
 from mvae_core.evaluation import evaluate as score
+from mvae_core.evaluation_paired import check_same_reading, compare_runs
 from mvae_core.files import atomic_write
 from mvae_core.generation import (
     MAX_LOOPS,
@@ -610,6 +619,90 @@ def evaluate(
     :warns SkippedSourcesWarning: when files of ``data`` gave no loop, naming each (up to 10) with its skip reason:
         the numbers are of the other files."""
     trained = load(run)
+    samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
+    paths, table, report = _evaluation_data(data, trained.config, jobs)
+    result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature, resamples)
+    trained_on = _trained_on(trained, report, table.n_loops)
+    return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
+
+
+@known_keywords("evaluation option")
+def compare(
+    run: str | os.PathLike[str] | Run | RunResult,
+    against: str | os.PathLike[str] | Run | RunResult,
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    samples: int = EVALUATION_SAMPLES,
+    seed: int = DecodeOptions.seed,
+    jobs: int | None = None,
+    temperature: float = DecodeOptions.temperature,
+    resamples: int = EVALUATION_RESAMPLES,
+) -> dict[str, Any]:
+    """Compare ``run`` (A) with ``against`` (B) on the same loops of ``data`` (``mvae evaluate RUN DATA --against
+    OTHER`` as a call): each number of both, the difference A − B with a paired bootstrap interval, and which run is
+    better where a direction is defined (docs/evaluation.md, Comparing two runs; :mod:`mvae_core.evaluation_paired`).
+
+    :param run: A, as :func:`evaluate` takes it.
+    :param against: B, likewise.
+    :param data: as :func:`evaluate` takes it; read once, with A's data settings, which must be B's too.
+    :param samples: latent points from the prior for each run's generated loops, as :func:`evaluate`'s.
+    :param seed: as :func:`evaluate`'s, for both runs (the same latent points where their latent sizes match) and for
+        the resamples.
+    :param jobs: as :func:`evaluate`'s.
+    :param temperature: as :func:`evaluate`'s, for both runs.
+    :param resamples: paired bootstrap resamples (as :func:`evaluate`'s).
+    :returns: ``run``, ``against`` and ``data`` (absolute paths, corpora as named), ``loops``, ``notes``, ``seed``,
+        ``samples``, ``temperature``, ``resamples``, ``level``; ``numbers``: per compared number (dotted keys,
+        ``"pitch.in_key.gap_closed"``) ``a``, ``b``, ``difference``, ``interval``, ``excludes_zero``, ``better_is``
+        (``"higher"``, ``"nearer 1"`` or None), ``deciding_interval`` and ``better`` (``"a"``, ``"b"``,
+        ``"neither"`` or None); ``runs``: per run (``a``, ``b``) its ``model``, ``evaluated``, ``versions`` and
+        ``trained_on`` (as :func:`evaluate`'s).
+    :raises ConfigError: the two runs read DATA into different loops (a ``[data]`` setting differs: each is named,
+        with both runs).
+    :raises InputError: ``against`` is ``run``'s own folder.
+    :raises OptionError: as :func:`evaluate`.
+    :raises DataError: as :func:`evaluate`.
+    :warns TrainedOnWarning: as :func:`evaluate`, for each run that trained on files of ``data``.
+    :warns SkippedSourcesWarning: as :func:`evaluate`."""
+    first, second = load(run), load(against)
+    if first.path.resolve() == second.path.resolve():
+        raise InputError(f"{first.path} is compared against itself: give another run to compare it with")
+    check_same_reading(str(first.path), first.config.data, str(second.path), second.config.data)
+    samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
+    paths, table, report = _evaluation_data(data, first.config, jobs)
+    loops = all_loops(table)
+    pair = (first.model, first.config), (second.model, second.config)
+    result = compare_runs(*pair, loops, samples, seed, temperature, resamples)
+    runs = {}
+    for key, trained in zip(("a", "b"), (first, second), strict=True):
+        point = result["points"][key]
+        runs[key] = (
+            {"run": str(trained.path.resolve()), "model": point["model"]}
+            | {group: point[group] for group in ("evaluated", "versions")}
+            | {"trained_on": _trained_on(trained, report, table.n_loops)}
+        )
+    count = result["points"]["a"]
+    return {
+        "run": runs["a"]["run"],
+        "against": runs["b"]["run"],
+        "data": absolute_data(paths),
+        "loops": count["loops"],
+        "notes": count["notes"],
+        "seed": seed,
+        "samples": samples,
+        "temperature": temperature,
+        "resamples": resamples,
+        "level": result["level"],
+        "numbers": result["numbers"],
+        "runs": runs,
+    }
+
+
+def _evaluation_options(
+    samples: object, seed: object, resamples: object, temperature: object, jobs: object
+) -> tuple[int, int, int, float, int | None]:
+    """:func:`evaluate`'s options checked (an :class:`OptionError` naming the first one out of range) and as
+    numbers."""
     samples, seed, resamples, temperature = (
         whole_number("samples", samples),
         whole_number("seed", seed),
@@ -623,14 +716,21 @@ def evaluate(
     evaluation_seed(seed)
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
-    jobs = None if jobs is None else whole_number("jobs", jobs)
+    return samples, seed, resamples, temperature, None if jobs is None else whole_number("jobs", jobs)
+
+
+def _evaluation_data(
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], cfg: MvaeConfig, jobs: int | None
+) -> tuple[list[str], NoteTable, DataReport]:
+    """``data``'s paths, loops and report, read with ``cfg``'s data settings; a :class:`DataError` without paths
+    or loops, a :class:`SkippedSourcesWarning` naming the files that gave none."""
     paths = data_arguments(data)
     if not paths:
         raise DataError("no data to evaluate on: give files, folders or corpus:essen (held-out ones)")
     check_paths(paths)
     try:
-        with reading_memory(paths, trained.config.data, jobs, training=False):
-            table, report = load_dataset(paths, trained.config.data, jobs)
+        with reading_memory(paths, cfg.data, jobs, training=False):
+            table, report = load_dataset(paths, cfg.data, jobs)
     except InputError:
         raise
     except ValueError as exc:
@@ -643,12 +743,17 @@ def evaluate(
         )
     if skipped := [entry for entry in report.entries if entry["status"] == "skipped"]:
         warnings.warn(SkippedSourcesWarning(_skipped_note(skipped, len(report.entries))), stacklevel=callers_level())
-    result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature, resamples)
+    return paths, table, report
+
+
+def _trained_on(trained: Run, report: DataReport, loops: int) -> list[str] | None:
+    """The evaluated files (``report``'s, of ``loops`` loops in all) that ``trained`` trained on (:func:`evaluate`'s
+    ``trained_on``), with the :class:`TrainedOnWarning` that says so, or that it cannot tell."""
     run_dir = RunDir(trained.path)
     trained_on = run_dir.trained_on(report.content(), report.music())
     if trained_on:
-        loops = {entry["source"]: int(entry["loops"]) for entry in report.ok}
-        share = sum(loops[name] for name in trained_on), table.n_loops
+        per_source = {entry["source"]: int(entry["loops"]) for entry in report.ok}
+        share = sum(per_source[name] for name in trained_on), loops
         note = trained_on_note(
             trained.path, trained_on, len(report.ok), share, run_dir.bent_from() or run_dir.started_from()
         )
@@ -662,7 +767,7 @@ def evaluate(
             "run back there)"
         )
         warnings.warn(TrainedOnWarning(note), stacklevel=callers_level())
-    return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
+    return trained_on
 
 
 def plot(

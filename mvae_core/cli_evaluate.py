@@ -37,22 +37,39 @@ def evaluate(
     resamples: Annotated[
         int, typer.Option(help="Bootstrap resamples behind the intervals (more: steadier ends, slower).")
     ] = EVALUATION_RESAMPLES,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            parser=given_path,
+            metavar="OTHER",
+            help="A second run to compare RUN with on the same loops: A − B with paired intervals.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
-    """Score a run on DATA (read with the run's data settings, all loops, no augmentation); see docs/evaluation.md."""
-    from mvae_core.api import SkippedSourcesWarning, TrainedOnWarning
+    """Score a run on DATA (read with the run's data settings, all loops, no augmentation), or compare it with
+    --against OTHER; see docs/evaluation.md."""
+    from mvae_core.api import SkippedSourcesWarning, TrainedOnWarning, compare
     from mvae_core.api import evaluate as score
     from mvae_core.run_files import finite
 
     less = "fewer latent points (--samples N)"
+    options = {"samples": samples, "seed": seed, "jobs": jobs, "temperature": temperature, "resamples": resamples}
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
-        result = score(
-            run_dir, data, samples=samples, seed=seed, jobs=jobs, temperature=temperature, resamples=resamples
-        )
+        result = score(run_dir, data, **options) if against is None else compare(run_dir, against, data, **options)
     if as_json:
         sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
-        return
+    elif against is not None:
+        stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
+        stdout.print(_comparison_table(result))
+        stdout.print(escape(_comparison_line(result)), soft_wrap=False)
+    else:
+        _print_evaluation(result, run_dir, data)
+
+
+def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) -> None:
+    """The tables of one run's evaluation (:func:`mvae_core.evaluate`'s ``result``)."""
     table_view = Table(title=f"evaluate {run_dir} on {' '.join(data)}", title_justify="left")
     table_view.add_column("group")
     table_view.add_column("metric")
@@ -87,6 +104,55 @@ def evaluate(
     for feature, row in zip(result["pitch"], rows, strict=True):
         pitch.add_row(feature, *map(escape, row))
     stdout.print(pitch)
+
+
+def _comparison_table(result: dict[str, Any]) -> Table:
+    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns: per group (a row of its name),
+    each number of A and B, what is better (``goal``), A − B with its paired interval (``≠ 0`` where it excludes 0)
+    and the better run."""
+    view = Table(box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+    for column in ("number", "goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better"):
+        view.add_column(column, justify="left" if column == "number" else "right", no_wrap=True)
+    group_before = None
+    for key, entry in result["numbers"].items():
+        group, name = key.split(".", 1)
+        if group != group_before:
+            view.add_row(f"[bold]{group}[/bold]")
+            group_before = group
+        view.add_row(
+            "  " + escape(name),
+            GOALS[entry["better_is"]],
+            *(_format(entry[part]) for part in ("a", "b", "difference")),
+            escape(_interval(entry["interval"]).strip() + (" ≠ 0" if entry["excludes_zero"] else "") or "n/a"),
+            VERDICTS[entry["better"]],
+        )
+    return view
+
+
+def _comparison_heading(result: dict[str, Any], run_dir: Path, against: Path) -> str:
+    """Which run is A, which B (with their models), and what they were compared on."""
+    runs = result["runs"]
+    return (
+        f"A = {run_dir} ({runs['a']['model']})\nB = {against} ({runs['b']['model']})\n"
+        f"on {result['loops']} loops · {result['notes']} notes of {' '.join(result['data'])}"
+    )
+
+
+GOALS = {"higher": "higher", "nearer 1": "1", None: "-"}
+"""The ``goal`` column: what is better for each number (:data:`~mvae_core.evaluation_paired.COMPARED`)."""
+VERDICTS = {"a": "A", "b": "B", "neither": "neither", None: "n/a"}
+"""The ``better`` column (:func:`~mvae_core.evaluation_paired.compared`'s ``better``)."""
+
+
+def _comparison_line(result: dict[str, Any]) -> str:
+    """What the comparison table's intervals and verdicts are (docs/evaluation.md defines them)."""
+    return (
+        f"A − B [low, high]: the paired {_percent(result['level'])} bootstrap interval over {result['resamples']} "
+        "resamples that draw DATA's loops the same for both runs and each run's generated loops independently; ≠ 0: "
+        "it excludes 0. better: the run whose number is higher (goal higher), or nearer 1 (goal 1: |A − 1| against "
+        "|B − 1|), where the paired interval of that difference excludes 0; neither where it holds 0; none is claimed "
+        "for goal - (docs/evaluation.md#comparing-two-runs-on-the-same-data)"
+    )
 
 
 FIRST_LOOK = (

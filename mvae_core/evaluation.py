@@ -120,6 +120,17 @@ def evaluate(
     and in ``evaluated`` and ``versions`` what was scored and by what (:func:`evaluated`). A model whose
     ``predict_cells`` or ``decode_notes`` breaks the contract is a :class:`~mvae_core.models.ModelError` naming it
     (:func:`~mvae_core.models.check_cells`, :func:`~mvae_core.generation.decode_loops`)."""
+    point, resampling = score(model, cfg, data, samples, seed, temperature)
+    return point | {"intervals": intervals(point, resampling, resamples, seed)}
+
+
+@torch.no_grad()
+def score(
+    model: MelodyModel, cfg: MvaeConfig, data: LoopSet, samples: int, seed: int, temperature: float
+) -> tuple[dict[str, Any], Resampling]:
+    """:func:`evaluate`'s numbers without ``intervals``, and what its bootstrap draws again (:class:`Resampling`):
+    the one pass over ``data`` and the generated loops that :func:`evaluate` and a paired comparison of two runs
+    (:mod:`mvae_core.evaluation_paired`) both score."""
     model.eval()
     options = dataclasses.replace(RECONSTRUCTION, seed=seed)
     passed = reconstruct(model, cfg, data, options, seed)
@@ -156,8 +167,8 @@ def evaluate(
         "evaluated": evaluated(model, cfg, data),
         "versions": {"mvae": VERSION, **model_versions(cfg), **numerics(next(model.parameters()).device)},
     }
-    resampling = PitchResampling(data_pitch, generated_pitch, cfg.data.pitch_low, seed)
-    return result | {"intervals": intervals(result, passed, data, generated, resampling, resamples, seed)}
+    pitch = PitchResampling(data_pitch, generated_pitch, cfg.data.pitch_low, seed)
+    return result, Resampling.of(passed, data, generated, pitch)
 
 
 @dataclasses.dataclass
@@ -223,55 +234,114 @@ def reconstruct(
     return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls), cells)
 
 
-def intervals(
-    point: dict[str, Any],
-    passed: Reconstruction,
-    data: LoopSet,
-    generated: list[list[Note]],
-    pitch: PitchResampling,
-    resamples: int,
-    seed: int,
-) -> dict[str, Any]:
-    """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
-    (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which ``data``'s loops and the
-    ``generated`` loops are drawn again with replacement, independently (each loop with its notes, offsets and
-    matches), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each; ``None`` where the ``point``
-    number (:func:`evaluate`'s result without ``intervals``) is not a finite number. The pitch numbers are
-    ``pitch``'s (:func:`~mvae_core.pitch_structure.pitch_intervals`)."""
-    data_notes, data_owner = data.table.note_index(data.loops)
-    data_offsets = _per_loop(data.table.timeshift[data_notes].astype(np.float64), data_owner, len(data))
-    gen_owner = np.repeat(np.arange(len(generated)), [len(loop) for loop in generated])
-    gen_values = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
-    gen_offsets = _per_loop(gen_values, gen_owner, len(generated))
-    cells = max(len(gen_values), 12 * len(generated))  # per resample: the baseline's notes and pitch classes
-    collected: dict[str, list[np.ndarray]] = {}
-    pitch_parts: list[dict[str, dict[str, np.ndarray]]] = []
-    for data_weights, gen_weights in resample_weights((len(data), len(generated)), resamples, seed, cells):
-        matches = np.einsum("kn,nab->kab", data_weights, passed.matches)
+@dataclasses.dataclass(frozen=True)
+class Resampling:
+    """What the bootstrap of one evaluation draws again, per loop: each of the data's loops' note ``matches``
+    (:attr:`Reconstruction.matches`) and ``data_offsets``, each generated loop's ``generated_offsets``
+    (:func:`_per_loop`'s sums), and the ``pitch`` numbers (:class:`~mvae_core.pitch_structure.PitchResampling`).
+    :meth:`numbers` is the one place the resampled numbers are computed, for :func:`intervals` and for a paired
+    comparison of two runs on the same data's resamples."""
+
+    matches: np.ndarray
+    data_offsets: np.ndarray
+    generated_offsets: np.ndarray
+    pitch: PitchResampling
+
+    @classmethod
+    def of(
+        cls, passed: Reconstruction, data: LoopSet, generated: list[list[Note]], pitch: PitchResampling
+    ) -> Resampling:
+        """From :func:`reconstruct`'s pass over ``data``, the ``generated`` loops and their ``pitch`` resampling."""
+        data_notes, data_owner = data.table.note_index(data.loops)
+        data_offsets = _per_loop(data.table.timeshift[data_notes].astype(np.float64), data_owner, len(data))
+        gen_owner = np.repeat(np.arange(len(generated)), [len(loop) for loop in generated])
+        gen_values = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
+        return cls(passed.matches, data_offsets, _per_loop(gen_values, gen_owner, len(generated)), pitch)
+
+    @property
+    def sizes(self) -> tuple[int, int]:
+        """How many loops each resample draws: the data's, the generated ones."""
+        return len(self.data_offsets), len(self.generated_offsets)
+
+    @property
+    def cells(self) -> int:
+        """The array cells a resample spends (:func:`~mvae_core.pitch_structure.resample_weights`' ``cells``): the
+        baseline's notes and pitch classes."""
+        return max(int(self.generated_offsets[:, 2].sum()), 12 * len(self.generated_offsets))
+
+    def numbers(
+        self, data_weights: np.ndarray, generated_weights: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+        """Per resample (a line of each ``[k, loops]`` weights, :func:`~mvae_core.pitch_structure.resample_weights`):
+        the numbers of :data:`RESAMPLED`, keyed ``group.name``, and the pitch numbers
+        (:meth:`~mvae_core.pitch_structure.PitchResampling.numbers`); nan where a resample leaves one undefined."""
+        matches = np.einsum("kn,nab->kab", data_weights, self.matches)
         onset_f1 = np.array([[metrics.f1(*at) for at in resample] for resample in matches])  # at μ, at the origin
-        data_std, gen_std = _weighted_std(data_offsets, data_weights), _weighted_std(gen_offsets, gen_weights)
-        gen_density = weighted_means(gen_offsets[:, 2], gen_weights)[0]
-        data_density = weighted_means(data_offsets[:, 2], data_weights)[0]
+        data_std = _weighted_std(self.data_offsets, data_weights)
+        gen_std = _weighted_std(self.generated_offsets, generated_weights)
+        gen_density = weighted_means(self.generated_offsets[:, 2], generated_weights)[0]
+        data_density = weighted_means(self.data_offsets[:, 2], data_weights)[0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            density_ratio = gen_density / data_density
         numbers = {
             "reconstruction.onset_f1": onset_f1[:, 0],
             "reconstruction.onset_f1_vs_origin": np.array([ratio(a, b) for a, b in onset_f1]),
             "timing.spread_ratio": np.array(
-                [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)]
+                [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)], dtype=np.float64
             ),
             "generated.notes_per_loop": gen_density,
-            "generated.density_ratio": gen_density / data_density,
+            "generated.density_ratio": density_ratio,
         }
+        return numbers, self.pitch.numbers(data_weights, generated_weights)
+
+
+RESAMPLED = (
+    "reconstruction.onset_f1",
+    "reconstruction.onset_f1_vs_origin",
+    "timing.spread_ratio",
+    "generated.notes_per_loop",
+    "generated.density_ratio",
+)
+"""The numbers of :func:`evaluate` (``group.name``) that :meth:`Resampling.numbers` recomputes per resample, beside
+the pitch numbers."""
+
+
+def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, seed: int) -> dict[str, Any]:
+    """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
+    (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which the data's loops and the
+    generated loops are drawn again with replacement, independently (each loop with its notes, offsets and
+    matches: :meth:`Resampling.numbers`), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each;
+    ``None`` where the ``point`` number (:func:`score`'s result) is not a finite number. The pitch numbers are
+    :func:`~mvae_core.pitch_structure.pitch_intervals`'."""
+    collected: dict[str, list[np.ndarray]] = {}
+    pitch_parts: list[dict[str, dict[str, np.ndarray]]] = []
+    for data_weights, gen_weights in resample_weights(resampling.sizes, resamples, seed, resampling.cells):
+        numbers, pitch = resampling.numbers(data_weights, gen_weights)
         for key, values in numbers.items():
             collected.setdefault(key, []).append(values)
-        pitch_parts.append(pitch.numbers(data_weights, gen_weights))
+        pitch_parts.append(pitch)
     result: dict[str, Any] = {"resamples": resamples, "level": LEVEL}
     for key, parts in collected.items():
+        finite = finite_number(point_number(point, key))
         group, name = key.split(".")
-        finite = isinstance(point[group][name], float) and math.isfinite(point[group][name])
         result.setdefault(group, {})[name] = percentile_interval(np.concatenate(parts)) if finite else None
     joined = {feature: {part: np.concatenate([chunk[feature][part] for chunk in pitch_parts])
                         for part in pitch_parts[0][feature]} for feature in pitch_parts[0]}  # fmt: skip
     return result | {"pitch": pitch_intervals(joined, point["pitch"])}
+
+
+def point_number(point: dict[str, Any], key: str) -> Any:
+    """The number of :func:`score`'s result at the dotted ``key`` (``"timing.spread_ratio"``,
+    ``"pitch.in_key.gap_closed"``)."""
+    value: Any = point
+    for part in key.split("."):
+        value = value[part]
+    return value
+
+
+def finite_number(value: Any) -> bool:
+    """Whether ``value`` is a finite float (not ``None``, nan or infinite)."""
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _per_loop(values: np.ndarray, owner: np.ndarray, loops: int) -> np.ndarray:

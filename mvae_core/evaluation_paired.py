@@ -1,0 +1,148 @@
+"""A paired comparison of two runs on the same loops (``mvae evaluate RUN DATA --against OTHER``, ``compare``).
+
+Both runs are scored on the same loops (:func:`~mvae_core.evaluation.score`), each with its own generated loops
+(the same latent points where the latent sizes match: the same seed draws them). The bootstrap then draws the
+data's loops again **once per resample for both runs** (the same weights), and each run's generated loops again
+independently (:func:`~mvae_core.pitch_structure.resample_weights` with three groups), recomputes every number of
+:data:`COMPARED` for each run (:meth:`~mvae_core.evaluation.Resampling.numbers`, the formulas of
+``mvae evaluate``'s own intervals) and takes the percentile interval of the difference A − B: what the loops of
+DATA share between the two runs cancels, which two separate intervals cannot show.
+
+Where a number has a direction (:data:`COMPARED`), the comparison says which run is better only when the interval
+of the deciding difference excludes 0: A − B for a number where ``higher`` is better, and |A − 1| − |B − 1| for one
+that is best at 1 (``nearer 1``). Where no direction is defined (notes per loop), none is claimed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+
+from mvae_core.config import DataConfig, MvaeConfig
+from mvae_core.data.split import LoopSet
+from mvae_core.errors import ConfigError
+from mvae_core.evaluation import finite_number, point_number, score
+from mvae_core.models.base import MelodyModel
+from mvae_core.pitch_structure import FEATURES, LEVEL, percentile_interval, resample_weights
+
+Direction = Literal["higher", "nearer 1"] | None
+
+COMPARED: dict[str, Direction] = {
+    "reconstruction.onset_f1": "higher",
+    "reconstruction.onset_f1_vs_origin": "higher",
+    "timing.spread_ratio": "nearer 1",
+    "generated.notes_per_loop": None,
+    "generated.density_ratio": "nearer 1",
+    **{f"pitch.{feature}.gap_closed": "nearer 1" for feature in FEATURES if feature != "notes"},
+}
+"""The numbers a comparison sets side by side (dotted keys of :func:`~mvae_core.evaluation.evaluate`'s result) and
+which way is better: ``higher`` (more of the loops reconstructed; more of them carried by the latent point than by
+the decoder alone), ``nearer 1`` (as the data: a ratio to the data's, a gap closed all the way and not overshot), or
+``None`` where neither is (notes per loop: the data's count is the target, which ``density_ratio`` judges)."""
+
+READ_WITHOUT = ("train_fraction", "transpositions", "cache_dir")
+"""The ``[data]`` settings that do not change how a run reads held-out DATA (the training split, its augmentation
+and where parses are cached); every other one can change its loops (pitch rows, folding, melody, bars, tempo and
+note limits), so two runs compared on DATA must agree on them."""
+
+
+def reading_differences(a: DataConfig, b: DataConfig) -> list[str]:
+    """``name a → b`` for each ``[data]`` setting, but :data:`READ_WITHOUT`'s, in which ``a`` and ``b`` differ."""
+    return [
+        f"data.{name} {getattr(a, name)!r} → {getattr(b, name)!r}"
+        for name in DataConfig.model_fields
+        if name not in READ_WITHOUT and getattr(a, name) != getattr(b, name)
+    ]
+
+
+def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> None:
+    """A :class:`~mvae_core.errors.ConfigError` naming both runs and every differing setting when ``run`` and
+    ``against`` would read DATA into other loops (:func:`reading_differences`)."""
+    if differences := reading_differences(a, b):
+        raise ConfigError(
+            f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison "
+            "has no loops in common: compare runs trained with the same [data] reading settings, or evaluate each on "
+            "its own (mvae evaluate RUN DATA)"
+        )
+
+
+def compare_runs(
+    a: tuple[MelodyModel, MvaeConfig],
+    b: tuple[MelodyModel, MvaeConfig],
+    data: LoopSet,
+    samples: int,
+    seed: int,
+    temperature: float,
+    resamples: int,
+) -> dict[str, Any]:
+    """Score run ``a`` and run ``b`` (model and config each) on the same ``data`` and compare them over
+    ``resamples`` paired bootstrap resamples (seeded by ``seed``; the module docstring). Returns ``points`` (each
+    run's :func:`~mvae_core.evaluation.score` result), ``resamples``, ``level`` and ``numbers``: per key of
+    :data:`COMPARED`, :func:`compared`'s entry."""
+    point_a, resampling_a = score(*a, data, samples, seed, temperature)
+    point_b, resampling_b = score(*b, data, samples, seed, temperature)
+    sizes = (len(data), resampling_a.sizes[1], resampling_b.sizes[1])
+    collected: dict[str, list[np.ndarray]] = {}
+    for data_weights, weights_a, weights_b in resample_weights(
+        sizes, resamples, seed, resampling_a.cells + resampling_b.cells
+    ):
+        for values in (resampling_a.numbers(data_weights, weights_a), resampling_b.numbers(data_weights, weights_b)):
+            numbers, pitch = values
+            flat = numbers | {f"pitch.{f}.gap_closed": parts["gap_closed"] for f, parts in pitch.items()}
+            for key in COMPARED:
+                collected.setdefault(key, []).append(flat[key])
+    numbers = {}
+    for key, direction in COMPARED.items():
+        chunks = collected[key]
+        resampled_a, resampled_b = np.concatenate(chunks[0::2]), np.concatenate(chunks[1::2])
+        numbers[key] = compared(
+            point_number(point_a, key), point_number(point_b, key), resampled_a, resampled_b, direction
+        )
+    return {"points": {"a": point_a, "b": point_b}, "resamples": resamples, "level": LEVEL, "numbers": numbers}
+
+
+def compared(a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, direction: Direction) -> dict[str, Any]:
+    """One number of two runs: ``a``, ``b``, ``difference`` (A − B) and its paired ``interval``
+    (:func:`paired_interval`) with ``excludes_zero``; ``better_is`` (the ``direction``), the interval of the deciding
+    difference (``deciding_interval``: A − B for ``higher``, |A − 1| − |B − 1| for ``nearer 1``) and ``better``:
+    ``"a"`` or ``"b"`` where that interval excludes 0, ``"neither"`` where it holds 0, ``None`` where no direction
+    is defined or there is no interval. Undefined numbers are ``None``."""
+    defined = finite_number(a) and finite_number(b)
+    with np.errstate(invalid="ignore"):  # inf − inf in a resample: undefined there, as paired_interval counts it
+        differences, distances = resampled_a - resampled_b, np.abs(resampled_a - 1) - np.abs(resampled_b - 1)
+    difference = a - b if defined else None
+    interval = paired_interval(differences) if defined else None
+    result: dict[str, Any] = {
+        "a": a if finite_number(a) else None,
+        "b": b if finite_number(b) else None,
+        "difference": difference,
+        "interval": interval,
+        "excludes_zero": None if interval is None else not interval[0] <= 0 <= interval[1],
+        "better_is": direction,
+    }
+    deciding = None
+    if direction == "higher":
+        deciding = interval
+    elif direction == "nearer 1" and defined:
+        deciding = paired_interval(distances)
+    better = None
+    if deciding is not None:
+        # a decides for A when it is higher, or when A's distance from 1 is smaller
+        a_wins = deciding[0] > 0 if direction == "higher" else deciding[1] < 0
+        b_wins = deciding[1] < 0 if direction == "higher" else deciding[0] > 0
+        better = "a" if a_wins else "b" if b_wins else "neither"
+    return result | {"deciding_interval": deciding, "better": better}
+
+
+def paired_interval(differences: np.ndarray) -> list[float] | None:
+    """The :data:`~mvae_core.pitch_structure.LEVEL` percentile interval of the resampled ``differences``; ``None``
+    where fewer than :data:`~mvae_core.pitch_structure.LEVEL` of the resamples define them (one run's number
+    undefined in more resamples than an interval may leave out, as a gap closed that too many resamples do not score
+    has no interval in ``mvae evaluate``)."""
+    defined = ~np.isnan(differences)
+    if not len(differences) or defined.mean() < LEVEL:
+        return None
+    interval = percentile_interval(differences)
+    return None if interval is None or not all(map(math.isfinite, interval)) else interval
