@@ -32,7 +32,7 @@ from mvae_core.cli_output import (
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
-from mvae_core.cli_paths import given_path
+from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, files_already_there, given_path, overwrite_refusal
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
@@ -301,6 +301,7 @@ def generate(
             "repeats them seamlessly (default: the loops, then the release)."
         ),
     ] = False,
+    overwrite: Annotated[bool, typer.Option(OVERWRITE_OPTION, help=OVERWRITE_HELP)] = False,
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
@@ -342,6 +343,8 @@ def generate(
             wavs = generated.files(audio, "WAV")
             check_renderer(renderer, soundfont)
             check_writable_folder(wavs[0].parent)
+        if not overwrite and (there := files_already_there(generated.files(out_path, "MIDI") + wavs)):
+            raise InputError(overwrite_refusal(there, "--out" if audio is None else "--out and --audio"))
         files = generated.write(out_path)
         sounds: list[Path] = []
         used = ""

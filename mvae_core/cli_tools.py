@@ -19,7 +19,7 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
 from mvae_core.cli_output import out as console
-from mvae_core.cli_paths import given_path
+from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, files_already_there, given_path, overwrite_refusal
 from mvae_core.decode_options import DecodeOptions
 
 if TYPE_CHECKING:
@@ -144,6 +144,7 @@ def interpolate(
     tempo: Tempo = None,
     program: Program = None,
     seed: Seed = None,
+    overwrite: Annotated[bool, typer.Option(OVERWRITE_OPTION, help=OVERWRITE_HELP)] = False,
 ) -> None:
     """Decode evenly spaced points on the straight line between two latent points or two encoded loops."""
     options = _options(
@@ -159,6 +160,7 @@ def interpolate(
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     from mvae_core.api import interpolate as decode_line
     from mvae_core.api import load
+    from mvae_core.errors import InputError
     from mvae_core.loop_file import earlier_files_warning
     from mvae_core.tools.interpolate import ONE_FILE, earlier_files, file_point, parse_point
 
@@ -172,9 +174,12 @@ def interpolate(
             for name, point, midi in endpoints
         )
         generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
+        whole = generated.joined() if one_file else None
+        files = generated.files(out, "MIDI") + ([] if whole is None else whole.files(out / ONE_FILE, "MIDI"))
+        if not overwrite and (there := files_already_there(files)):
+            raise InputError(overwrite_refusal(there, "--out"))
         written = list(zip(generated.write(out), generated, strict=True))
-        if one_file:
-            whole = generated.joined()
+        if whole is not None:
             written += zip(whole.write(out / ONE_FILE), whole, strict=True)
     for path, loops in written:
         console.print(escape(f"{path}  ({sum(len(loop) for loop in loops)} notes)"))

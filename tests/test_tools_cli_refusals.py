@@ -62,7 +62,20 @@ def test_interpolate_warns_about_an_earlier_commands_files_in_its_folder(tiny_ru
     first = mvae("interpolate", tiny_run, "--from", "-1,0", "--to", "1,0", "--steps", 4, "--one-file", "--out", out)
     assert first.exit_code == 0 and "warning" not in first.stderr
     (out / "notes.txt").write_text("mine")  # not a loop file: not mentioned
-    again = mvae("interpolate", tiny_run, "--from", "-1,0", "--to", "1,0", "--steps", 4, "--one-file", "--out", out)
+    again = mvae(
+        "interpolate",
+        tiny_run,
+        "--from",
+        "-1,0",
+        "--to",
+        "1,0",
+        "--steps",
+        4,
+        "--one-file",
+        "--out",
+        out,
+        "--overwrite",
+    )
     assert again.exit_code == 0 and "warning" not in again.stderr  # the same names: every file replaced
     other = mvae("interpolate", tiny_run, "--from", "0,-1", "--to", "0,1", "--steps", 3, "--out", out)
     assert other.exit_code == 0, other.output
@@ -153,7 +166,7 @@ def test_generate_warns_about_an_earlier_commands_loops_in_its_folders(tiny_run:
     args = ["--random", 2, "--out", out, "--audio", wavs, "--renderer", "builtin"]
     first = mvae("generate", tiny_run, *args, "--seed", 1)
     assert first.exit_code == 0 and "warning" not in first.stderr, first.output
-    again = mvae("generate", tiny_run, *args, "--seed", 1)
+    again = mvae("generate", tiny_run, *args, "--seed", 1, "--overwrite")
     assert again.exit_code == 0 and "warning" not in again.stderr  # the same names: every file replaced
     other = mvae("generate", tiny_run, *args, "--seed", 2)
     warning = " ".join(other.stderr.split())
