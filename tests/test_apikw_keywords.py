@@ -67,8 +67,13 @@ def test_a_runs_method_takes_what_the_function_takes_after_run(run: mvae_core.Ru
             lambda run: mvae_core.evaluate(run, "held-out/", temprature=0.5),
             r"^unknown evaluation option\(s\) 'temprature' \(did you mean 'temperature'\?\)",
         ),
+        (
+            lambda run: mvae_core.compare(run, "other-run/", "held-out/", resamles=50),
+            r"^unknown evaluation option\(s\) 'resamles' \(did you mean 'resamples'\?\); options are jobs, resamples, "
+            r"samples, seed, temperature$",
+        ),
     ],
-    ids=["run.generate", "generate's own", "run.interpolate", "run.evaluate", "evaluate"],
+    ids=["run.generate", "generate's own", "run.interpolate", "run.evaluate", "evaluate", "compare"],
 )
 def test_a_misspelt_keyword_is_named_with_the_close_one(run: mvae_core.Run, call, message: str) -> None:
     with pytest.raises(InputError, match=message):

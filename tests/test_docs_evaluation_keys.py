@@ -28,3 +28,17 @@ def test_every_key_evaluate_returns_is_named_in_evaluation_md(tiny_run, synth_di
     for feature, values in scores["pitch"].items():
         missing += [f"pitch.{feature}.{key}" for key in [feature, *values] if not named(text, key, "pitch")]
     assert not missing, f"docs/evaluation.md does not name {sorted(set(missing))}"
+
+
+def test_every_key_compare_returns_is_named_in_evaluation_md(tiny_run, synth_dir, tmp_path):
+    import shutil
+
+    other = tmp_path / "copy"
+    shutil.copytree(tiny_run, other)
+    with pytest.warns(mvae_core.TrainedOnWarning):
+        paired = mvae_core.compare(tiny_run, other, [synth_dir], samples=8, resamples=20)
+    text = PAGE.read_text(encoding="utf-8")
+    keys = [*paired, *paired["runs"]["a"], *next(iter(paired["numbers"].values()))]
+    missing = [key for key in keys if not named(text, key)]
+    missing += [key for key in paired["numbers"] if not named(text, key) and not named(text, key.split(".")[-1])]
+    assert not missing, f"docs/evaluation.md does not name {sorted(set(missing))}"
