@@ -6,18 +6,18 @@ from __future__ import annotations
 import numpy as np
 
 from mvae_core.data.cache import _pack, _unpack
-from mvae_core.data.sources import SourceResult
+from mvae_core.data.sources import ParsedSource
 
 
 def test_an_entry_s_text_is_stored_at_a_byte_a_character_and_read_back_as_written():
     results = [
-        SourceResult("corpus:essen/altdeu10#7", "no 4/4 bar", "M:3/4", warnings=[("pickup", "a bar short")]),
-        SourceResult("Café ☕/solo.mid", "not MIDI", "starts with b'PK' (a zip)", counters={"notes": 0}),
+        ParsedSource("corpus:essen/altdeu10#7", "no 4/4 bar", "M:3/4", warnings=[("pickup", "a bar short")]),
+        ParsedSource("Café ☕/solo.mid", "not MIDI", "starts with b'PK' (a zip)", melody="the part named Flûte"),
     ]
     arrays = _pack(results)
     meta = arrays["meta"]
     assert meta.dtype == np.uint8
     back = _unpack(arrays)
-    assert [(r.name, r.reason, r.detail, r.warnings, r.counters) for r in back] == [
-        (r.name, r.reason, r.detail, r.warnings, r.counters) for r in results
+    assert [(r.name, r.reason, r.detail, r.warnings, r.melody) for r in back] == [
+        (r.name, r.reason, r.detail, r.warnings, r.melody) for r in results
     ]

@@ -18,20 +18,20 @@ from mvae_core.data.split import split_by_source
 from mvae_core.data.table import NoteTable
 from tests.synth import melody_folder, random_melody, write_midi
 
-N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so read_unit can be counted
+N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so parse_unit can be counted
 
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the units read_unit parses (in-process path only)."""
+    """Names of the units parse_unit parses (in-process path only)."""
     seen: list[str] = []
-    original = load.read_unit
+    original = load.parse_unit
 
     def counting(unit, data, cfg):
         seen.append(unit.label)
         return original(unit, data, cfg)
 
-    monkeypatch.setattr(load, "read_unit", counting)
+    monkeypatch.setattr(load, "parse_unit", counting)
     return seen
 
 
@@ -61,11 +61,11 @@ def test_second_load_parses_nothing_and_gives_the_same_table(folder, tmp_path, p
     assert first.n_loops == N_FILES * 3
 
 
-def test_a_parse_setting_reparses_and_a_training_setting_does_not(folder, tmp_path, parses):
+def test_a_parse_setting_reparses_and_a_training_setting_or_the_pitch_rows_do_not(folder, tmp_path, parses):
     cache = tmp_path / "cache"
     load_dataset([str(folder)], DataConfig(cache_dir=cache))
     _, report = load_dataset([str(folder)], DataConfig(cache_dir=cache, pitch_low=40))
-    assert report.parsed_units == N_FILES
+    assert (report.parsed_units, report.cached_units) == (0, N_FILES)  # folded after the cache
     _, report = load_dataset([str(folder)], DataConfig(cache_dir=cache, max_duration_steps=8))
     assert report.parsed_units == N_FILES
     table, report = load_dataset([str(folder)], DataConfig(cache_dir=cache, min_onsets=13, transpositions=[]))

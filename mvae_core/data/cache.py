@@ -2,10 +2,13 @@
 
 Two kinds of entry:
 
-* **unit** entries (``.npz``), keyed by a unit's content hash + the parse settings + the format version: the unit's
-  loop columns and a JSON string with its per-source outcomes. Adding or editing one file re-parses only that file.
+* **unit** entries (``.npz``), keyed by a unit's content hash + the parse settings but the window of pitch rows
+  (:data:`~mvae_core.data.loops.WINDOW_SETTINGS`) + the format version: the unit's loop columns before the pitch
+  rows (each note's MIDI pitch: :class:`~mvae_core.data.loops.PitchedLoops`) and a JSON string with its per-source
+  outcomes. Adding or editing one file re-parses only that file; another window (``data.pitch_low = "auto"``
+  choosing one, ``--set data.pitch_low=55``) re-parses none: the loader folds the notes into its rows.
 * **set** entries (``sets/<key>/``, a :mod:`~mvae_core.data.table_store` directory), keyed by the ordered list of
-  (unit label, unit key) + ``min_onsets``: the finished :class:`NoteTable` and the report entries of a whole data
+  (unit label, unit key) + the window of pitch rows + ``min_onsets``: the finished :class:`NoteTable` and the report entries of a whole data
   set. An unchanged data set reloads memory-mapped, without reading its notes: the processes of a machine share
   one copy, and a set larger than memory trains. ``lineages/`` records the latest set entry of each data set
   (:func:`lineage_key`), so that a new one replaces the one before it (:meth:`ParseCache.retire_earlier`).
@@ -25,13 +28,14 @@ from typing import Any
 
 import numpy as np
 
-from mvae_core.data.loops import LoopBlock
-from mvae_core.data.sources import SourceResult
+from mvae_core.data.loops import WINDOW_SETTINGS, PitchedLoops
+from mvae_core.data.sources import ParsedSource
 from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 33  # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
+FORMAT_VERSION = 34  # 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
+# 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
 # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
 # a file cut short before its first note says so first, and to get it whole again;
 # 31: a file's zero-length melody notes are counted in a "zero-length notes" warning;
@@ -54,7 +58,15 @@ SET_VERSION = 7  # of a set entry's report, over the whole set: 7: the table's f
 # its reason; 1: "same notes"
 """Part of every set entry's key with :data:`FORMAT_VERSION`: a change to what the report of a whole set holds (not
 to one unit's parse) bumps it, so that old set entries are rebuilt from the unit entries without re-parsing a file."""
-_BLOCK_NOTE_COLUMNS = ("loop", "row", "step", "velocity", "duration", "timeshift")
+_NOTE_COLUMNS = {
+    "loop": np.int32,
+    "pitch": np.int16,
+    "step": np.uint8,
+    "velocity": np.int16,
+    "duration": np.float32,
+    "timeshift": np.float32,
+}
+"""The per-note columns of a unit entry (:class:`PitchedLoops`), with their types."""
 
 
 def default_cache_dir() -> Path | None:
@@ -73,8 +85,10 @@ def default_cache_dir() -> Path | None:
 
 
 def settings_key(parse_settings: dict[str, Any]) -> bytes:
-    """The parse settings and the format version as the bytes :func:`cache_key` hashes after a unit's content."""
-    return json.dumps({"v": FORMAT_VERSION, **parse_settings}, sort_keys=True).encode()
+    """The parse settings but the window of pitch rows (:data:`WINDOW_SETTINGS`: a unit entry holds MIDI pitches) and
+    the format version as the bytes :func:`cache_key` hashes after a unit's content."""
+    unit_settings = {name: value for name, value in parse_settings.items() if name not in WINDOW_SETTINGS}
+    return json.dumps({"v": FORMAT_VERSION, **unit_settings}, sort_keys=True).encode()
 
 
 def cache_key(digest: str, settings: bytes) -> str:
@@ -142,14 +156,14 @@ class ParseCache:
         except OSError:
             return False
 
-    def get(self, key: str) -> list[SourceResult] | None:
+    def get(self, key: str) -> list[ParsedSource] | None:
         arrays = self._read(key)
         try:
             return None if arrays is None else _unpack(arrays)
         except (KeyError, ValueError, json.JSONDecodeError):
             return None
 
-    def put(self, key: str, results: list[SourceResult]) -> None:
+    def put(self, key: str, results: list[ParsedSource]) -> None:
         self._write(key, _pack(results))
 
     def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]]] | None:
@@ -231,42 +245,45 @@ def lineage_key(labels: list[str], parse_settings: dict[str, Any], min_onsets: i
     return "lineage-" + hashlib.sha256(blob.encode()).hexdigest()
 
 
-def set_key(unit_keys: list[tuple[str, ...]], min_onsets: int) -> str:
+def set_key(unit_keys: list[tuple[str, ...]], parse_settings: dict[str, Any], min_onsets: int) -> str:
     """Key of a whole data set: its units in order (label and content key; a file read without one: its name and
-    outcome) and the loop filter."""
-    blob = json.dumps({"v": FORMAT_VERSION, "set": SET_VERSION, "units": unit_keys, "min_onsets": min_onsets})
+    outcome), the window of pitch rows of ``parse_settings`` (:data:`WINDOW_SETTINGS`; the unit keys hold the
+    others) and the loop filter."""
+    rows = {name: parse_settings[name] for name in WINDOW_SETTINGS}
+    blob = json.dumps(
+        {"v": FORMAT_VERSION, "set": SET_VERSION, "units": unit_keys, "rows": rows, "min_onsets": min_onsets}
+    )
     return "set-" + hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _pack(results: list[SourceResult]) -> dict[str, np.ndarray]:
-    meta: list[dict[str, Any]] = []  # per result: its outcome, and the sizes of its block when it has one
-    cols: dict[str, list[np.ndarray]] = {c: [] for c in (*_BLOCK_NOTE_COLUMNS, "seconds_per_step")}
+def _pack(results: list[ParsedSource]) -> dict[str, np.ndarray]:
+    meta: list[dict[str, Any]] = []  # per result: its outcome, and the sizes of its notes when it has them
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in (*_NOTE_COLUMNS, "seconds_per_step")}
     for r in results:
-        counters = {k: int(v) for k, v in r.counters.items()}  # numpy ints are not JSON
-        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "counters": counters,
-                     "melody": r.melody, "warnings": [list(w) for w in r.warnings]})  # fmt: skip
-        if r.block is not None:
-            meta[-1]["notes"], meta[-1]["loops"] = len(r.block.row), r.block.n_loops
-            meta[-1]["pitch_counts"] = r.block.pitch_counts
+        meta.append({"name": r.name, "reason": r.reason, "detail": r.detail, "melody": r.melody,
+                     "warnings": [list(w) for w in r.warnings]})  # fmt: skip
+        if r.notes is not None:
+            counters = {k: int(v) for k, v in r.notes.counters.items()}  # numpy ints are not JSON
+            meta[-1].update(notes=len(r.notes.pitch), loops=r.notes.n_loops, counters=counters)
+            meta[-1]["pitch_counts"] = r.notes.pitch_counts
             for c in cols:
-                cols[c].append(getattr(r.block, c))
+                cols[c].append(getattr(r.notes, c))
     arrays = {c: np.concatenate(v) if v else np.zeros(0) for c, v in cols.items()}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)  # not np.str_: 4 bytes a character
     return arrays
 
 
-def _unpack(arrays: dict[str, np.ndarray]) -> list[SourceResult]:
+def _unpack(arrays: dict[str, np.ndarray]) -> list[ParsedSource]:
     meta = json.loads(arrays["meta"].tobytes().decode())
-    dtypes = {"loop": np.int32, "row": np.uint8, "step": np.uint8, "velocity": np.uint8}
     results, note_at, loop_at = [], 0, 0
     for m in meta:
-        block = None
+        notes = None
         if m["reason"] is None:
             n, k = m["notes"], m["loops"]
-            cols = {c: arrays[c][note_at : note_at + n].astype(dtypes.get(c, np.float32)) for c in _BLOCK_NOTE_COLUMNS}
+            cols = {c: arrays[c][note_at : note_at + n].astype(dtype) for c, dtype in _NOTE_COLUMNS.items()}
             sps = arrays["seconds_per_step"][loop_at : loop_at + k].astype(np.float32)
-            block = LoopBlock(**cols, seconds_per_step=sps, counters=m["counters"], pitch_counts=m["pitch_counts"])
+            notes = PitchedLoops(**cols, seconds_per_step=sps, counters=m["counters"], pitch_counts=m["pitch_counts"])
             note_at, loop_at = note_at + n, loop_at + k
         warnings = [(kind, message) for kind, message in m["warnings"]]
-        results.append(SourceResult(m["name"], m["reason"], m["detail"], block, m["counters"], m["melody"], warnings))
+        results.append(ParsedSource(m["name"], m["reason"], m["detail"], notes, m["melody"], warnings))
     return results

@@ -6,11 +6,15 @@ it. Bad input is skipped with a reason and counted, never raised.
 Sources come in the order of their units (sorted within a folder) whether parsed or cached, so a warm cache
 gives the same table and split as a cold one.
 
+The parse cache holds each unit's notes before the pitch rows (their MIDI pitches); they are folded into the rows
+of ``cfg`` after it (:func:`~mvae_core.data.sources.fold_source`), so another window parses no file again.
+
 ``data.pitch_low = "auto"`` is resolved here, from the data itself: read with a provisional window (the default rows,
 which ``mvae data inspect`` reads), the notes in loops per MIDI pitch of the sources used choose the window that
 folds the fewest (:func:`~mvae_core.data.pitch_window.fewest_outside`), and the data is read again at that window
-when it is another (a second parse of the files the cache did not hold at it). The report names the window chosen
-(:attr:`DataReport.chosen_pitch_low`, :meth:`DataReport.read_with`).
+when it is another: from the unit entries the first reading wrote, parsing nothing again (with the parse cache off,
+each file is parsed twice). The report names the window chosen (:attr:`DataReport.chosen_pitch_low`,
+:meth:`DataReport.read_with`).
 """
 
 from __future__ import annotations
@@ -46,7 +50,16 @@ from mvae_core.data.digests import FileDigests, content_digest
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.pitch_window import MIDI_PITCHES, fewest_outside, summed_counts
 from mvae_core.data.score import SkipFile, SkipReason
-from mvae_core.data.sources import MAX_UNIT_BYTES, SourceResult, Unit, expand, read_unit, read_unit_bytes
+from mvae_core.data.sources import (
+    MAX_UNIT_BYTES,
+    ParsedSource,
+    SourceResult,
+    Unit,
+    expand,
+    fold_source,
+    parse_unit,
+    read_unit_bytes,
+)
 from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
 from mvae_core.errors import DataError, OptionError, ReadingRanOut, RunInterrupted
@@ -212,14 +225,18 @@ def _load_at_chosen_window(
     data_args: list[str], cfg: DataConfig, jobs: int | None, progress: ParseProgress | None
 ) -> tuple[NoteTable, DataReport]:
     """:func:`_load` at the window of ``cfg.pitch_classes`` rows that folds (or drops) the fewest notes in loops of
-    the sources used: counted at :func:`provisional_pitch_low`, read again at the chosen window when it is another."""
+    the sources used: counted at :func:`provisional_pitch_low`, read again at the chosen window when it is another
+    (from the unit entries the first reading left in the parse cache). The report counts each unit once: parsed
+    when either reading parsed it, else read from the cache."""
     provisional = provisional_pitch_low(cfg)
     table, report = _load(data_args, cfg.with_pitch_low(provisional), jobs, progress)
     chosen = fewest_outside(summed_counts(report.ok), cfg.pitch_classes, prefer=provisional)
     if chosen.pitch_low != provisional:
-        first = report  # its counts of cached and parsed units are the provisional window's: the report's are these
+        first = report
         del table  # not two tables in memory at once: a set near the memory's size would run out
         table, report = _load(data_args, cfg.with_pitch_low(chosen.pitch_low), jobs, progress)
+        report.cached_units = max(0, report.cached_units - first.parsed_units)  # those the first reading parsed
+        report.parsed_units += first.parsed_units
         warnings = dict.fromkeys(w for w in (first.cache_warning, report.cache_warning) if w)
         report.cache_warning = "; ".join(warnings) or None
     report.chosen_pitch_low = chosen.pitch_low
@@ -242,7 +259,7 @@ def _load(
     unused: list[tuple[str, ...]] = [
         (r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())
     ]
-    whole = set_key(labelled + unused, cfg.min_onsets)
+    whole = set_key(labelled + unused, cfg.parse_key(), cfg.min_onsets)
     try:
         hit = cache.get_set(whole)
     except DamagedSetEntry as damaged:  # rebuilt below, and replaced in the cache when written
@@ -360,8 +377,8 @@ def _sources_in_order(
     progress: ParseProgress | None = None,
 ) -> Generator[list[SourceResult], None, None]:
     """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
-    (all of those in worker processes when there are many) and written to the cache. Counts both in ``report``;
-    each result carries its unit's content digest."""
+    (all of those in worker processes when there are many) and written to the cache; then folded into ``cfg``'s
+    pitch rows. Counts both in ``report``; each result carries its unit's content digest."""
     unparsed = {}
     for unit, key in keys.items():
         if cache.has(key):
@@ -376,16 +393,17 @@ def _sources_in_order(
             yield skipped[unit]
             continue
         if unit in unparsed:
-            results = next(parsed)
-            cache.put(keys[unit], results)
+            sources = next(parsed)
+            cache.put(keys[unit], sources)
             report.parsed_units += 1
             if progress is not None:
                 progress(report.parsed_units, len(unparsed))
         elif (cached := cache.get(keys[unit])) is not None:
             report.cached_units += 1
-            results = _renamed(cached, unit)
+            sources = _renamed(cached, unit)
         else:  # damaged since it was found: parse it here
-            results = _parse_one(unit, keys[unit], read, cache, cfg, report)
+            sources = _parse_one(unit, keys[unit], read, cache, cfg, report)
+        results = [fold_source(source, cfg) for source in sources]
         for result in results:
             result.content = digests[unit]
         yield results
@@ -393,13 +411,13 @@ def _sources_in_order(
 
 def _parse_one(
     unit: Unit, key: str, read: dict[Unit, bytes], cache: ParseCache, cfg: DataConfig, report: DataReport
-) -> list[SourceResult]:
+) -> list[ParsedSource]:
     """Parse ``unit`` in this process (its cache entry turned out damaged) and cache the results."""
     try:
         data = read[unit] if unit in read else read_unit_bytes(unit.path)
     except SkipFile as skip:
-        return [SourceResult(unit.label, skip.reason.value, skip.detail)]
-    results = read_unit(unit, data, cfg)
+        return [ParsedSource(unit.label, skip.reason.value, skip.detail)]
+    results = parse_unit(unit, data, cfg)
     cache.put(key, results)
     report.parsed_units += 1
     return results
@@ -452,7 +470,7 @@ def _regular_file(path: Path) -> os.stat_result | None:
     return info if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_UNIT_BYTES else None
 
 
-def _renamed(results: list[SourceResult], unit: Unit) -> list[SourceResult]:
+def _renamed(results: list[ParsedSource], unit: Unit) -> list[ParsedSource]:
     """Cache entries are keyed by content, so they carry the names of wherever that content was first parsed."""
     for r in results:
         _, sep, tune = r.name.partition("#") if unit.kind == "abc" else ("", "", "")
@@ -521,13 +539,13 @@ def _cache_dir(cfg: DataConfig) -> Path | None:
     return None if str(cfg.cache_dir).lower() == "none" else cfg.cache_dir
 
 
-def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -> Iterator[list[SourceResult]]:
+def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -> Iterator[list[ParsedSource]]:
     """Each unit's parse results, in the order of ``contents``, as they come."""
     items = list(contents.items())
     workers = min(jobs or os.cpu_count() or 1, len(items))
     big = len(items) >= PARALLEL_MIN_UNITS or sum(len(data) for _, data in items) >= PARALLEL_MIN_BYTES
     if workers < 2 or not big:
-        yield from (read_unit(unit, data, cfg) for unit, data in items)
+        yield from (parse_unit(unit, data, cfg) for unit, data in items)
         return
     # spawn: workers never inherit a forked copy of torch's thread pools; they ignore Ctrl-C and a hang-up, the
     # parent handles them
@@ -535,7 +553,7 @@ def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
     try:
         with _caller_script_hidden(), _interrupts_held():  # map() starts every worker
-            results = pool.map(read_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
+            results = pool.map(parse_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
         yield from results
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)

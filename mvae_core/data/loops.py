@@ -11,6 +11,10 @@ Contract (see docs/data.md):
 * rows are ``pitch - pitch_low``; out-of-range pitches are folded by octaves or dropped (counted); the notes in
   loops are also counted per MIDI pitch before that (``pitch_counts``: what any other window would fold);
 * two notes in one (row, step) cell: the louder stays (the earlier on a tie), counted as ``collided``.
+
+In two stages: :func:`pitched_loops` grids the notes, each with its MIDI pitch (what the parse cache keeps, the same
+for every window of pitch rows), and :func:`fold_into_rows` places them in the rows of one window, so a new window
+(``data.pitch_low = "auto"`` choosing one, or a musician trying another) parses no file again.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ STEPS_PER_BAR = 4 * STEPS_PER_BEAT  # 4/4
 STEPS_PER_LOOP = 2 * STEPS_PER_BAR
 MAX_VELOCITY = 127
 """The loudest MIDI velocity; a model's velocity channel is velocity / MAX_VELOCITY (0..1)."""
+WINDOW_SETTINGS = ("pitch_low", "pitch_classes", "out_of_range")
+"""The settings (``data.*``) that :func:`fold_into_rows` reads and :func:`pitched_loops` does not: the window of pitch
+rows, applied after the parse cache (a unit entry's key leaves them out, a set entry's holds them)."""
+COUNTED_BEFORE_WINDOW = ("notes_in_file", "outside_loops")
+"""The counters that come before the window's (``folded``, ``dropped``, ``collided``) in a :class:`LoopBlock`'s."""
 
 
 @dataclass
@@ -50,6 +59,28 @@ class LoopBlock:
         return len(self.seconds_per_step)
 
 
+@dataclass
+class PitchedLoops:
+    """The loops of one source before the pitch rows (:func:`pitched_loops`): per note, in the order they were
+    gridded, its loop (numbered in order of time, every loop holding a note), its MIDI pitch, its step, its velocity
+    as read, and its duration and timeshift as a :class:`LoopBlock` holds them; per loop, its seconds per step.
+    ``counters``: a :class:`LoopBlock`'s but the window's (``folded``, ``dropped``, ``collided``)."""
+
+    loop: np.ndarray  # int32, per note
+    pitch: np.ndarray  # int16
+    step: np.ndarray  # uint8
+    velocity: np.ndarray  # int16
+    duration: np.ndarray  # float32, 0..1
+    timeshift: np.ndarray  # float32, -1..1
+    seconds_per_step: np.ndarray  # float32, per loop
+    counters: dict[str, int] = field(default_factory=dict)
+    pitch_counts: dict[str, int] = field(default_factory=dict)  # the notes per MIDI pitch
+
+    @property
+    def n_loops(self) -> int:
+        return len(self.seconds_per_step)
+
+
 def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
     """Move rows by whole octaves into ``[0, n_rows)`` (needs ``n_rows >= 12``)."""
     below = rows < 0
@@ -59,17 +90,15 @@ def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
 
 
 def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
-    """Grid, fold and de-collide the notes of ``score`` into loops (no ``min_onsets`` filter here)."""
+    """Grid, fold and de-collide the notes of ``score`` into loops (no ``min_onsets`` filter here):
+    :func:`fold_into_rows` of :func:`pitched_loops`."""
+    return fold_into_rows(pitched_loops(score, cfg), cfg)
+
+
+def pitched_loops(score: TickScore, cfg: DataConfig) -> PitchedLoops:
+    """Grid the notes of ``score`` into loops, before the pitch rows (reads none of ``cfg``'s
+    :data:`WINDOW_SETTINGS`)."""
     step_ticks = score.resolution / STEPS_PER_BEAT
-    counters = {
-        "notes_in_file": len(score.pitch),
-        "outside_loops": 0,
-        "folded": 0,
-        "dropped": 0,
-        "collided": 0,
-    }
-    counters["other_meter_bars"] = score.other_meter_bars
-    counters.update(score.counters)
     parts: list[dict[str, np.ndarray]] = []
     spans: list[tuple[int, float]] = []  # (segment start tick, loop index within segment) per loop
     used = np.zeros(len(score.pitch), dtype=bool)
@@ -99,67 +128,88 @@ def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
                 "loop": local + len(spans),
                 "step": index[ok] % STEPS_PER_LOOP,
                 "timeshift": (pos[ok] - index[ok]) * 2.0,
-                "pitch": score.pitch[window][ok].astype(np.int64),
+                "pitch": score.pitch[window][ok],
                 "velocity": score.velocity[window][ok],
                 "steps_long": (score.end[window][ok] - score.start[window][ok]) / step_ticks,
             }
         )
         spans.extend((seg_start, float(k)) for k in seg_loops)
-    counters["outside_loops"] = int((~used).sum())
+    counters = {"notes_in_file": len(score.pitch), "outside_loops": int((~used).sum())}
+    counters["other_meter_bars"] = score.other_meter_bars
+    counters.update(score.counters)
     if not parts:
-        return _empty_block(counters)
+        return _no_loops(counters)
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
-    counts = pitch_counts(cols["pitch"])  # every note in a loop, where it lies before the rows fold or drop it
-    rows = cols["pitch"] - cfg.pitch_low
-    out = (rows < 0) | (rows >= cfg.pitch_classes)
-    if cfg.out_of_range == "fold":
-        counters["folded"] = int(out.sum())
-        rows = fold_rows(rows, cfg.pitch_classes)
-        keep = np.ones(len(rows), dtype=bool)
-    else:
-        counters["dropped"] = int(out.sum())
-        keep = ~out
-    cols = {key: value[keep] for key, value in cols.items()}
-    rows = rows[keep]
-
-    # One note per (loop, row, step): sort loudest first within a cell, keep the first of each cell.
-    order = np.lexsort((-cols["velocity"], cols["step"], rows, cols["loop"]))
-    cell = np.stack([cols["loop"][order], rows[order], cols["step"][order]])
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = np.any(cell[:, 1:] != cell[:, :-1], axis=0)
-    counters["collided"] = int((~first).sum())
-    order = order[first]
-    order = order[np.lexsort((rows[order], cols["step"][order], cols["loop"][order]))]
-
-    # Renumber loops densely (dropping may empty a loop) and measure each loop's seconds per step.
-    present, loop_ids = np.unique(cols["loop"][order], return_inverse=True)
-    seg_starts = np.array([spans[i][0] for i in present], dtype=np.float64)
-    first_steps = np.array([spans[i][1] for i in present], dtype=np.float64) * STEPS_PER_LOOP
+    # Each loop's seconds per step, measured on the tempo map at its first and its next loop's downbeat.
+    seg_starts = np.array([start for start, _ in spans], dtype=np.float64)
+    first_steps = np.array([k for _, k in spans], dtype=np.float64) * STEPS_PER_LOOP
     t0 = score.seconds_at(np.round(seg_starts + first_steps * step_ticks).astype(np.int64))
     t1 = score.seconds_at(np.round(seg_starts + (first_steps + STEPS_PER_LOOP) * step_ticks).astype(np.int64))
-    duration = np.clip(cols["steps_long"][order] / cfg.max_duration_steps, 0.0, 1.0)
-    return LoopBlock(
-        loop=loop_ids.astype(np.int32),
-        row=rows[order].astype(np.uint8),
-        step=cols["step"][order].astype(np.uint8),
-        velocity=np.clip(cols["velocity"][order], 1, MAX_VELOCITY).astype(np.uint8),
+    duration = np.clip(cols["steps_long"] / cfg.max_duration_steps, 0.0, 1.0)
+    return PitchedLoops(
+        loop=cols["loop"].astype(np.int32),
+        pitch=cols["pitch"].astype(np.int16),
+        step=cols["step"].astype(np.uint8),
+        velocity=cols["velocity"].astype(np.int16),
         duration=duration.astype(np.float32),
-        timeshift=np.clip(cols["timeshift"][order], -1.0, np.nextafter(1.0, 0)).astype(np.float32),
+        timeshift=np.clip(cols["timeshift"], -1.0, np.nextafter(1.0, 0)).astype(np.float32),
         seconds_per_step=((t1 - t0) / STEPS_PER_LOOP).astype(np.float32),
         counters=counters,
-        pitch_counts=counts,
+        pitch_counts=pitch_counts(cols["pitch"]),  # every note in a loop, before the rows fold or drop it
     )
 
 
-def _empty_block(counters: dict[str, int]) -> LoopBlock:
-    empty_u8 = np.zeros(0, dtype=np.uint8)
-    empty_f = np.zeros(0, dtype=np.float32)
+def fold_into_rows(notes: PitchedLoops, cfg: DataConfig) -> LoopBlock:
+    """Place ``notes`` in ``cfg``'s pitch rows (``rows = pitch - pitch_low``; outside ones folded by octaves or
+    dropped, by ``out_of_range``, and counted), keep one note per (loop, row, step) cell and number the loops that
+    keep a note 0..n-1. Reads only ``cfg``'s :data:`WINDOW_SETTINGS`."""
+    rows = notes.pitch.astype(np.int64) - cfg.pitch_low
+    out = (rows < 0) | (rows >= cfg.pitch_classes)
+    window = {"folded": 0, "dropped": 0, "collided": 0}
+    if cfg.out_of_range == "fold":
+        window["folded"] = int(out.sum())
+        rows = fold_rows(rows, cfg.pitch_classes)
+        keep = np.ones(len(rows), dtype=bool)
+    else:
+        window["dropped"] = int(out.sum())
+        keep = ~out
+    loop, step, velocity, rows = notes.loop[keep], notes.step[keep], notes.velocity[keep], rows[keep]
+
+    # One note per (loop, row, step): sort loudest first within a cell, keep the first of each cell.
+    order = np.lexsort((-velocity, step, rows, loop))
+    cell = np.stack([loop[order], rows[order], step[order]])
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.any(cell[:, 1:] != cell[:, :-1], axis=0)
+    window["collided"] = int((~first).sum())
+    order = order[first]
+    order = order[np.lexsort((rows[order], step[order], loop[order]))]
+
+    # Renumber loops densely (dropping may empty a loop).
+    present, loop_ids = np.unique(loop[order], return_inverse=True)
+    kept = np.flatnonzero(keep)[order]
+    first_counted = {name: notes.counters[name] for name in COUNTED_BEFORE_WINDOW}
     return LoopBlock(
+        loop=loop_ids.astype(np.int32),
+        row=rows[order].astype(np.uint8),
+        step=step[order],
+        velocity=np.clip(velocity[order], 1, MAX_VELOCITY).astype(np.uint8),
+        duration=notes.duration[kept],
+        timeshift=notes.timeshift[kept],
+        seconds_per_step=notes.seconds_per_step[present],
+        counters={**first_counted, **window, **notes.counters},
+        pitch_counts=notes.pitch_counts,
+    )
+
+
+def _no_loops(counters: dict[str, int]) -> PitchedLoops:
+    empty_i16 = np.zeros(0, dtype=np.int16)
+    empty_f = np.zeros(0, dtype=np.float32)
+    return PitchedLoops(
         np.zeros(0, dtype=np.int32),
-        empty_u8,
-        empty_u8.copy(),
-        empty_u8.copy(),
+        empty_i16,
+        np.zeros(0, dtype=np.uint8),
+        empty_i16.copy(),
         empty_f,
         empty_f.copy(),
         empty_f.copy(),

@@ -13,7 +13,7 @@ from pathlib import Path
 from mvae_core.config import DataConfig
 from mvae_core.data.corpus import CORPUS_PREFIX, corpus_files, split_tunes, tune_to_score
 from mvae_core.data.diagnostics import diagnose
-from mvae_core.data.loops import LoopBlock, score_to_loops
+from mvae_core.data.loops import LoopBlock, PitchedLoops, fold_into_rows, pitched_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.files import NotRegular, TooLarge, not_regular, read_bounded
@@ -50,6 +50,19 @@ class SourceResult:
     @property
     def ok(self) -> bool:
         return self.block is not None
+
+
+@dataclass
+class ParsedSource:
+    """One source as parsed, before the pitch rows (what the parse cache keeps; :func:`fold_source` makes its
+    :class:`SourceResult`): ``notes`` is None when it was skipped (``reason``), ``warnings`` the reader's."""
+
+    name: str
+    reason: str | None = None
+    detail: str = ""
+    notes: PitchedLoops | None = None
+    melody: str = ""
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
 
 
 def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[Path]]:
@@ -146,12 +159,18 @@ def read_unit_bytes(path: Path) -> bytes:
 
 
 def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
-    """Parse one unit's bytes into per-source results (never raises for bad input)."""
+    """Parse one unit's bytes into per-source results in ``cfg``'s pitch rows (never raises for bad input)."""
+    return [fold_source(parsed, cfg) for parsed in parse_unit(unit, data, cfg)]
+
+
+def parse_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[ParsedSource]:
+    """Parse one unit's bytes into its sources before the pitch rows (never raises for bad input; reads none of
+    ``cfg``'s :data:`~mvae_core.data.loops.WINDOW_SETTINGS`)."""
     if unit.kind == "midi":
-        return [_to_result(unit.label, lambda: read_midi_bytes(data, cfg), cfg)]
+        return [_parsed(unit.label, lambda: read_midi_bytes(data, cfg), cfg)]
     text = data.decode("latin-1")
     return [
-        _to_result(f"{unit.label}{TUNE_MARK}{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
+        _parsed(f"{unit.label}{TUNE_MARK}{tune_id}", lambda abc=abc: tune_to_score(abc), cfg)
         for tune_id, abc in split_tunes(text)
     ]
 
@@ -167,13 +186,23 @@ def collection_of(source: str) -> str | None:
     return label if mark and tune and "." not in tune and "/" not in tune else None
 
 
-def _to_result(name: str, read, cfg: DataConfig) -> SourceResult:
+def _parsed(name: str, read, cfg: DataConfig) -> ParsedSource:
     try:
         score = read()
-        block = score_to_loops(score, cfg)
+        notes = pitched_loops(score, cfg)
     except SkipFile as skip:
-        return SourceResult(name, skip.reason.value, skip.detail)
-    warnings = score.warnings + diagnose(block, editable=not name.startswith(CORPUS_PREFIX))
-    if block.n_loops == 0:  # the report's detail is made from the counters (load._no_loop_detail)
-        return SourceResult(name, SkipReason.NO_LOOPS.value, "", None, block.counters, score.melody, warnings)
-    return SourceResult(name, None, "", block, block.counters, score.melody, warnings)
+        return ParsedSource(name, skip.reason.value, skip.detail)
+    return ParsedSource(name, None, "", notes, score.melody, score.warnings)
+
+
+def fold_source(parsed: ParsedSource, cfg: DataConfig) -> SourceResult:
+    """``parsed`` in ``cfg``'s pitch rows (:func:`~mvae_core.data.loops.fold_into_rows`), with the warnings of its
+    loops there after the reader's; no loop there: skipped as ``no loops``, its detail made from its counters
+    (``load._no_loop_detail``)."""
+    if parsed.notes is None:
+        return SourceResult(parsed.name, parsed.reason, parsed.detail)
+    block = fold_into_rows(parsed.notes, cfg)
+    warnings = parsed.warnings + diagnose(block, editable=not parsed.name.startswith(CORPUS_PREFIX))
+    if block.n_loops == 0:
+        return SourceResult(parsed.name, SkipReason.NO_LOOPS.value, "", None, block.counters, parsed.melody, warnings)
+    return SourceResult(parsed.name, None, "", block, block.counters, parsed.melody, warnings)

@@ -1,0 +1,130 @@
+"""The parse cache holds notes before the pitch rows (their MIDI pitches), and the rows are folded after it: another
+``data.pitch_low`` (or ``pitch_classes``, ``out_of_range``) parses no file again, ``"auto"`` parses each file once on
+an empty cache, and a window read from the unit entries another window wrote gives the table and report that an empty
+cache gives at it (docs/data.md, The parse cache)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mvae_core.config import DataConfig
+from mvae_core.data import load
+from mvae_core.data.load import load_dataset
+from mvae_core.data.score import SkipReason
+from mvae_core.data.table import NoteTable
+from tests.synth import SynthNote, write_midi
+
+STEP = 240  # ticks of a 16th at 960 per beat
+N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so parse_unit can be counted
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Labels of the units the loader parses."""
+    seen: list[str] = []
+    original = load.parse_unit
+
+    def counting(unit, data, cfg):
+        seen.append(unit.label)
+        return original(unit, data, cfg)
+
+    monkeypatch.setattr(load, "parse_unit", counting)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def high_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four files of 3 loops whose notes lie mostly in MIDI 62..85 (``"auto"`` chooses 62, not the default 48), with
+    some far outside any window and chords, so folding moves notes, collides some and drops whole loops; the last
+    file lies entirely above 80 (a ``drop`` at 48 leaves it no loop)."""
+    folder = tmp_path_factory.mktemp("high")
+    rng = np.random.default_rng(1)
+    for i in range(N_FILES):
+        low, high = (81, 100) if i == N_FILES - 1 else (62, 85)
+        notes = []
+        for loop in range(3):
+            pitches = [*rng.integers(low, high + 1, size=10), int(rng.integers(20, 110)), int(rng.integers(20, 110))]
+            steps = [*range(0, 30, 3), 4, 4]  # two more at step 4: a chord, maybe a collision
+            for pitch, step in zip(pitches, steps, strict=True):
+                start = (32 * loop + step) * STEP
+                notes.append(SynthNote(pitch, start, start + STEP, velocity=int(rng.integers(40, 120))))
+        write_midi(folder / f"tune_{i}.mid", notes)
+    return folder
+
+
+def read(data: list[str], cache: Path, **settings) -> tuple[NoteTable, load.DataReport]:
+    return load_dataset(data, DataConfig(cache_dir=cache, **settings))
+
+
+def assert_same(a: tuple[NoteTable, load.DataReport], b: tuple[NoteTable, load.DataReport]) -> None:
+    """The same table (every column, its type too) and the same report but for how it was read."""
+    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
+        x, y = getattr(a[0], f.name), getattr(b[0], f.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        else:
+            assert x == y, f.name
+    assert a[1].entries == b[1].entries
+    assert a[1].chosen_pitch_low == b[1].chosen_pitch_low
+
+
+@pytest.mark.parametrize("out_of_range", ["fold", "drop"])
+def test_auto_on_an_empty_cache_parses_each_file_once(high_dir, tmp_path, parses, out_of_range):
+    table, report = read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range)
+    assert report.chosen_pitch_low == 62  # another window than the provisional 48: read twice, parsed once
+    assert sorted(parses) == sorted(str(path) for path in high_dir.iterdir())
+    assert (report.parsed_units, report.cached_units) == (N_FILES, 0)
+    assert_same((table, report), read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range))
+    assert len(parses) == N_FILES
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ({"pitch_low": 48}, {"pitch_low": 55}),
+        ({"pitch_low": 55}, {"pitch_low": "auto"}),
+        ({"pitch_low": "auto"}, {"pitch_low": 48}),
+        ({"pitch_low": 48}, {"pitch_low": 48, "out_of_range": "drop"}),
+        ({"pitch_low": 48, "out_of_range": "drop"}, {"pitch_low": 60, "pitch_classes": 12}),
+    ],
+)
+def test_another_window_reads_the_unit_entries_and_gives_what_an_empty_cache_gives(
+    high_dir, tmp_path, parses, first, then
+):
+    read([str(high_dir)], tmp_path / "shared", **first)
+    parsed = len(parses)
+    again = read([str(high_dir)], tmp_path / "shared", **then)
+    assert len(parses) == parsed and again[1].parsed_units == 0  # no file parsed for the second window
+    assert_same(again, read([str(high_dir)], tmp_path / "fresh", **then))
+
+
+def test_the_drop_that_empties_a_file_skips_it_at_that_window_only(high_dir, tmp_path):
+    """A source without loops at one window is skipped after the cache: the same unit entry gives loops at
+    another."""
+    name = str(high_dir / f"tune_{N_FILES - 1}.mid")
+    _, at_48 = read([str(high_dir)], tmp_path / "cache", out_of_range="drop", pitch_low=48)
+    _, at_80 = read([str(high_dir)], tmp_path / "cache", out_of_range="drop", pitch_low=80)
+    assert [e["reason"] for e in at_48.entries if e["source"] == name] == [SkipReason.NO_LOOPS.value]
+    assert [e["status"] for e in at_80.entries if e["source"] == name] == ["ok"]
+    assert at_80.parsed_units == 0
+
+
+def test_real_files_read_at_another_window_are_what_an_empty_cache_reads(dev_data, tmp_path, parses):
+    """The two smallest files of each developer set (performed piano and jazz, quantized folk): every window gives from
+    the unit entries of the first the table and report an empty cache gives."""
+    files = tmp_path / "dev"
+    for folder in sorted(p for p in dev_data.iterdir() if p.is_dir()):
+        (files / folder.name).mkdir(parents=True)
+        for path in sorted(folder.glob("*.mid"), key=lambda path: (path.stat().st_size, path.name))[:2]:
+            shutil.copy(path, files / folder.name / path.name)
+    read([str(files)], tmp_path / "shared", pitch_low=48)
+    for window in (55, "auto"):
+        parsed = len(parses)
+        again = read([str(files)], tmp_path / "shared", pitch_low=window)
+        assert len(parses) == parsed
+        assert_same(again, read([str(files)], tmp_path / f"fresh-{window}", pitch_low=window))
