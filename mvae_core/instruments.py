@@ -2,7 +2,8 @@
 
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
 ``program:N`` counts them; a MIDI program change message carries the number less one. Names are pretty_midi's copy
-of the General MIDI list, matched as pretty_midi matches them: ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``).
+of the General MIDI list, matched as pretty_midi matches them: ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``);
+a name that is none of them but whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"harp"``).
 """
 
 from __future__ import annotations
@@ -43,14 +44,33 @@ def program_number(value: object, option: str = "program") -> int:
         return pretty_midi.instrument_name_to_program(value) + 1
     except ValueError:
         names = [program_name(n) for n in range(low, high + 1)]
+        if len(holding := _holding(value, names)) == 1:  # "tenor saxophone", "harp": one instrument it can be
+            return names.index(holding[0]) + low
         raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}") from None
 
 
+def _holding(value: str, names: list[str]) -> list[str]:
+    """The ``names`` that hold each word of ``value``, as :func:`_names_word` reads a word (``"saxophone"``: Soprano
+    Sax, Alto Sax, Tenor Sax, Baritone Sax)."""
+    words = _words(value)
+    return [name for name in names if words and all(any(_names_word(g, w) for w in _words(name)) for g in words)]
+
+
 def _nearest(value: str, names: list[str]) -> str:
-    """The end of the error for an unknown instrument name: the names holding it as a word, else the closest."""
-    words = set(re.findall(r"[a-z0-9]+", value.lower()))
-    holding = [name for name in names if words and words <= set(re.findall(r"[a-z0-9]+", name.lower()))]
+    """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
+    closest."""
+    holding = _holding(value, names)
     if holding:
         return f"; instruments with that word: {', '.join(repr(name) for name in holding)}"
     match = closest(value, names)
     return f"; did you mean {match!r}?" if match else "; see the General MIDI list (docs/cli.md, mvae generate)"
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _names_word(given: str, word: str) -> bool:
+    """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its start (``elec`` for
+    Electric) or a longer form of it (``saxophone`` for Sax, ``drums`` for Drum; a word of 3 letters or more)."""
+    return word.startswith(given) or (len(word) >= 3 and given.startswith(word))
