@@ -247,7 +247,10 @@ def generate(
         ),
     ],
     z: Annotated[str | None, typer.Option(metavar="X,Y", help="Latent point, e.g. 0.5,-1.")] = None,
-    random: Annotated[int | None, typer.Option(metavar="N", help="Number of random latent points.")] = None,
+    random: Annotated[
+        int | None,
+        typer.Option(metavar="N", help="Number of random latent points (default: one, when --z is not given)."),
+    ] = None,
     density: Annotated[float, typer.Option(metavar="D", help=DECODE_HELP["density"])] = DecodeOptions.density,
     temperature: Annotated[
         float, typer.Option(metavar="T", help=DECODE_HELP["temperature"])

@@ -61,7 +61,7 @@ DECODE_HELP = {
     "poly": "Any number of notes per step (chords).",
     "grid_offset": "0 quantized, 1 learned timing, 2 exaggerated.",
     "tempo": "Tempo of the written MIDI in bpm.",
-    "program": "General MIDI instrument of the written MIDI: 1-128 or a name, e.g. 'tenor sax'.",
+    "program": "General MIDI instrument of the written MIDI: 1-128 (1 is piano) or a name, e.g. 'tenor sax'.",
 }
 """The help of each decoding option that ``mvae generate`` and the tools share (the tools add :data:`AS_GENERATE`)."""
 Density = Annotated[float | None, typer.Option(metavar="D", help=DECODE_HELP["density"] + AS_GENERATE)]
