@@ -111,6 +111,14 @@ def encode(
     for c in codes:
         table.add_row(str(c.loop), str(c.notes), *(f"{v:+.3f}" for v in c.mu), *(f"{v:.3f}" for v in c.std))
     console.print(table)
+    point = ",".join(f"{v:.3f}" for v in codes[0].mu)
+    console.print(
+        escape(
+            f"next: a loop's mu is a point of the pad; loop 0 as a MIDI file: mvae generate {shlex.quote(str(run_dir))} "
+            f"--z {point} --out loop0.mid (docs/tools.md)"
+        ),
+        soft_wrap=True,
+    )
 
 
 @tools_app.command()
