@@ -13,7 +13,7 @@ from mvae_core.config import DataConfig
 from mvae_core.data import cache, corpus, sources
 from mvae_core.data.load import load_dataset
 from mvae_core.data.score import SkipFile, SkipReason, bars_of_four_four
-from mvae_core.data.sources import Unit, read_unit
+from mvae_core.data.sources import Unit, fold_source, parse_unit
 
 pytest.importorskip("music21")
 
@@ -72,7 +72,8 @@ c2d2e2f2 g2a2b2c'2 |]
 
 
 def read(collection: str = COLLECTION) -> dict[str, sources.SourceResult]:
-    results = read_unit(Unit("abc", Path("meters.abc"), "corpus:test/meters"), collection.encode(), DataConfig())
+    parsed = parse_unit(Unit("abc", Path("meters.abc"), "corpus:test/meters"), collection.encode(), DataConfig())
+    results = [fold_source(source, DataConfig()) for source in parsed]
     return {result.name.rsplit("#", 1)[1]: result for result in results}
 
 

@@ -19,7 +19,7 @@ def test_a_fifo_named_as_data_is_skipped_as_one(tmp_path):
     named = expand([str(fifo)])[1]
     found = expand([str(tmp_path)])[1]
     assert [(s.reason, s.detail) for s in named] == [("unreadable", "not a regular file (a FIFO)")]
-    assert found == []  # a folder's FIFO is a unit: read_unit says the same when it comes to read it
+    assert found == []  # a folder's FIFO is a unit: read_unit_bytes says the same when it comes to read it
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")

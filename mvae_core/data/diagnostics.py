@@ -6,8 +6,10 @@ Each check looks only at the notes that became loops (:class:`~mvae_core.data.lo
 on the developer data (docs/data.md has the measured rates): they stay quiet on the beat-aligned jazz, piano and folk
 sets except where noted, and fire on the same files taken off their grid (``bench/data_warnings.py``).
 
-The warnings are computed when a file is parsed and kept in the parse cache with its loops: a change to a check or a
-threshold must bump :data:`mvae_core.data.cache.FORMAT_VERSION`, or cached files keep their old warnings.
+The warnings are computed on the loops in the pitch rows (after the parse cache, whose unit entries hold notes
+before the rows: folding can put two notes in one cell or drop a loop) and kept in the set entry's report: a change
+to a check or a threshold must bump :data:`mvae_core.data.cache.SET_VERSION`, or cached data sets keep their old
+warnings.
 """
 
 from __future__ import annotations

@@ -158,11 +158,6 @@ def read_unit_bytes(path: Path) -> bytes:
         raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
 
 
-def read_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[SourceResult]:
-    """Parse one unit's bytes into per-source results in ``cfg``'s pitch rows (never raises for bad input)."""
-    return [fold_source(parsed, cfg) for parsed in parse_unit(unit, data, cfg)]
-
-
 def parse_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[ParsedSource]:
     """Parse one unit's bytes into its sources before the pitch rows (never raises for bad input; reads none of
     ``cfg``'s :data:`~mvae_core.data.loops.WINDOW_SETTINGS`)."""
