@@ -43,6 +43,8 @@ hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker("mvae")
 
 CALL_SEQUENCE = """\
 mvae_check_config(config)                       # before any data is read (mvae ablate: every configuration first)
+mvae_added_terms(config)                        # with it: the loss terms each plugin's mvae_loss adds
+mvae_watched_entries(config)                    # with it: the record entries settings watch, checked
 mvae_load_state_dict(state)                     # only on resume, per plugin, with the state that plugin saved
 mvae_ramp_end(trainer)                          # collected: trainer.ramps_end = the latest epoch any ramp ends
 mvae_train_start(trainer)
@@ -105,6 +107,53 @@ def mvae_check_config(config: MvaeConfig) -> None:
                     f"plugins.warmup.epochs = {self.config.epochs}: longer than the run (train.epochs = "
                     f"{config.train.epochs}); shorten it or train longer"
                 )
+    """
+
+
+@hookspec
+def mvae_added_terms(config: MvaeConfig) -> list[str] | None:
+    """Called once per run before any data is read, right after ``mvae_check_config``: the loss terms this plugin's
+    ``mvae_loss`` adds, declared before the run starts (they become ``train.<term>``, ``val.<term>`` and
+    ``weights.<term>`` of every epoch's record).
+
+    :param config: the run's config, as ``mvae_check_config`` gets it (a term whose name follows a setting reads it
+        here).
+
+    Return value: a list of term names (no dot, no surrounding spaces, not a core term's name: a replaced term is no
+    added term) or ``None``. mvae checks the entries that plugins' settings watch against them
+    (``mvae_watched_entries``), so a setting naming an added term is accepted before training, and a misspelt one is
+    refused with the closest name. Declaring a term that ``mvae_loss`` then never adds makes a watched entry fail at
+    the first epoch instead. A plugin that adds terms without declaring them (written before this hook) still
+    trains, and while it runs a watched name far from every known term is left to the first epoch's record.
+
+    Example::
+
+        @hookimpl
+        def mvae_added_terms(self):
+            return ["mu_l2"]
+    """
+
+
+@hookspec
+def mvae_watched_entries(config: MvaeConfig) -> dict[str, str] | None:
+    """Called once per run before any data is read, after ``mvae_added_terms``: the entries of the epoch's record
+    (``metrics`` of ``mvae_epoch_end``) that this plugin's settings name, so that a misspelt one is refused before
+    the run starts instead of after its first epoch.
+
+    :param config: the run's config, as ``mvae_check_config`` gets it.
+
+    Return value: ``{setting: entry}`` (``{"monitor": "val.kll"}``: a setting of the plugin's own section, dotted
+    below it, and the dotted entry it names) or ``None``; the error names ``plugins.<name>.<setting>``, with the name
+    the plugin runs under. An entry of ``train``, ``val`` or ``weights`` must name a term of the run:
+    a core term, ``total`` (not in ``weights``), or a term a plugin declared in ``mvae_added_terms``. One that does
+    not is a :class:`mvae_core.ConfigError` naming the setting, with the closest term (``mvae`` exits 2, nothing
+    read or written). Other entries are the plugin's to check (in its ``Config``).
+
+    Example::
+
+        @hookimpl
+        def mvae_watched_entries(self):
+            return {"monitor": self.config.monitor}
     """
 
 

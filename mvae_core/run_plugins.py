@@ -16,15 +16,16 @@ from typing import Any
 
 import torch
 
-from mvae_core.config import ConfigError, MvaeConfig, PluginsConfig, settings_tree
+from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, PluginsConfig, field_problem, settings_tree
 from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.models import build_model, resolve_model
-from mvae_core.plugins import available_plugins
+from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_versions import code_versions
+from mvae_core.suggest import closest, did_you_mean
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
@@ -65,7 +66,57 @@ def checked_config(cfg: MvaeConfig, objects: Mapping[str, Any] | None = None) ->
         update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
     )
     host.check_config(resolved)
+    check_watched_entries(host, resolved)
     return resolved, host
+
+
+TERM_TABLES = {"train": "total", "val": "total", "weights": None}
+"""The tables of an epoch's record keyed by loss term, each with the key it has beside the terms (None: none)."""
+
+
+def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
+    """Refuse, before any data is read, an entry of ``train``, ``val`` or ``weights`` that a plugin's setting watches
+    (``mvae_watched_entries``) and that names no term of the run: the core's, ``total`` and those plugins declare
+    (``mvae_added_terms``); where a plugin's ``mvae_loss`` may add terms it does not declare, only a name close to a
+    known term (a typo) is refused. A :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core
+    knows the name a plugin runs under, the plugin need not) and the closest term; a malformed declaration is a
+    :class:`PluginError` naming the plugin and the hook."""
+    declared = _declared(host, "mvae_added_terms", config, list)
+    added = [term for _, terms in declared for term in terms]
+    # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
+    # every known term may be one of them, and is left to the first epoch's record
+    undeclared = set(host.implementing("mvae_loss")) - {name for name, _ in declared}
+    for plugin, watched in _declared(host, "mvae_watched_entries", config, dict):
+        for setting, entry in watched.items():
+            table, _, term = str(entry).partition(".")
+            if table not in TERM_TABLES:
+                continue
+            terms = [*LOSS_TERMS, *added, *([TERM_TABLES[table]] if TERM_TABLES[table] else [])]
+            if term not in terms and (not undeclared or closest(term, terms) is not None):
+                raise ConfigError(
+                    field_problem(
+                        f"plugins.{plugin}.{setting}",
+                        entry,
+                        f"{table} has no term {term!r}{did_you_mean(term, terms)} Its terms in this run: "
+                        f"{', '.join(terms)} (a term a plugin adds is among them when that plugin declares it in "
+                        "mvae_added_terms, docs/hooks.md)",
+                    )
+                )
+
+
+def _declared(host: PluginHost, hook: str, config: MvaeConfig, kind: type) -> list[tuple[str, Any]]:
+    """``(plugin, result)`` of every plugin's ``hook`` (called with ``config``) that returned something; a result of
+    another type than ``kind``, or holding anything but strings, is a :class:`PluginError` naming the plugin."""
+    results = []
+    for name in host.implementing(hook):
+        others = [plugin for other, plugin in host.pm.list_name_plugin() if other != name]
+        for result in host.pm.subset_hook_caller(hook, remove_plugins=others)(config=config):
+            items = [*result.keys(), *result.values()] if isinstance(result, dict) else result
+            if not isinstance(result, kind) or not all(isinstance(item, str) for item in items):
+                shape = "a list of term names" if kind is list else "a dict of {setting: entry} strings"
+                raise PluginError(f"plugin {name!r}: {hook} must return {shape} or None, got {result!r}")
+            results.append((name, result))
+    return results
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:

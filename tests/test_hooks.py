@@ -14,6 +14,7 @@ from mvae_core.losses import kl_per_dimension
 from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.plugin_catalog import HOOKS as HOOK_NAMES
 from mvae_core.plugins import PluginError
+from mvae_core.run_plugins import check_watched_entries
 from mvae_core.trainer import NonFiniteLoss, TrainingPaused
 from tests.training import TINY, Ramp, event_messages, make_trainer, tiny_config
 
@@ -30,6 +31,14 @@ class Recorder:
     @hookimpl
     def mvae_check_config(self, config):
         self.calls.append(("check_config", config.train.epochs))
+
+    @hookimpl
+    def mvae_added_terms(self, config):
+        self.calls.append(("added_terms", config.train.epochs))
+
+    @hookimpl
+    def mvae_watched_entries(self, config):
+        self.calls.append(("watched_entries", config.train.epochs))
 
     @hookimpl
     def mvae_ramp_end(self, trainer):
@@ -126,9 +135,11 @@ def test_a_run_calls_the_hooks_in_the_order_of_the_documented_sequence(synth_dir
     make_trainer(synth_dir, tiny_config(epochs=1), {"rec": recorder}, tmp_path / "run").fit()
     run_order = list(dict.fromkeys(f"mvae_{call[0]}" for call in recorder.calls))
     assert sorted(sequence_hooks()) == sorted(HOOK_NAMES)  # the sequence names every hook of the contract
-    # mvae_check_config: train() calls it before the data is read (test_plugins_check_config_refusal.py), not the
-    # trainer; mvae_load_state_dict: on resume only
-    documented = [hook for hook in sequence_hooks() if hook not in ("mvae_check_config", "mvae_load_state_dict")]
+    # mvae_check_config and the declarations after it: train() calls them before the data is read
+    # (test_plugins_check_config_refusal.py, test_plugins_author_watched_entries.py), not the trainer;
+    # mvae_load_state_dict: on resume only
+    set_up = ("mvae_check_config", "mvae_added_terms", "mvae_watched_entries", "mvae_load_state_dict")
+    documented = [hook for hook in sequence_hooks() if hook not in set_up]
     assert run_order == documented
 
 
@@ -626,6 +637,7 @@ def test_every_hook_call_goes_through_pluggy(synth_dir, tmp_path):
     seen = []
     trainer.host.pm.add_hookcall_monitoring(lambda hook, impls, kwargs: seen.append(hook), lambda *args: None)
     trainer.host.check_config(config)
+    check_watched_entries(trainer.host, config)
     trainer.fit()
     assert set(seen) == set(HOOK_NAMES) - {"mvae_load_state_dict"}
 
