@@ -107,12 +107,16 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
 
 
 def _comparison_table(result: dict[str, Any]) -> Table:
-    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns: per group (a row of its name),
-    each number of A and B, what is better (``goal``), A − B with its paired interval (``≠ 0`` where it excludes 0)
-    and the better run."""
+    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns (in 80 its intervals wrap): per group
+    (a row of its name), each number of A and B, what is better (``goal``), A − B with its paired interval (``≠ 0``
+    where it excludes 0) and the better run."""
     view = Table(box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
-    for column in ("number", "goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better"):
-        view.add_column(column, justify="left" if column == "number" else "right", no_wrap=True)
+    names = ["  " + key.split(".", 1)[1] for key in result["numbers"]]
+    view.add_column("number", min_width=max(map(len, names)), no_wrap=True)  # names hold no space to wrap at
+    for column in ("goal", "A", "B", "A − B"):
+        view.add_column(column, justify="right", no_wrap=True)
+    view.add_column(f"{_percent(result['level'])} paired interval", justify="right")  # narrow: wraps at its space
+    view.add_column("better", justify="right")
     group_before = None
     for key, entry in result["numbers"].items():
         group, name = key.split(".", 1)
