@@ -107,29 +107,32 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
 
 
 def _comparison_table(result: dict[str, Any]) -> Table:
-    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns (in 80 its intervals wrap): per group
-    (a row of its name), each number of A and B, what is better (``goal``), A − B with its paired interval (``≠ 0``
-    where it excludes 0) and the better run."""
+    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns (in 80 the intervals wrap at their
+    spaces and the longest names fold): per group (a row of its name), each number of A and B, what is better
+    (``goal``), A − B with its paired interval (``≠ 0`` where it excludes 0) and the better run."""
+    rows = [
+        (
+            key,
+            GOALS[entry["better_is"]],
+            *(_format(entry[part]) for part in ("a", "b", "difference")),
+            _interval(entry["interval"]).strip() + (" ≠ 0" if entry["excludes_zero"] else "") or "n/a",
+            VERDICTS[entry["better"]],
+        )
+        for key, entry in result["numbers"].items()
+    ]
     view = Table(box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
-    names = ["  " + key.split(".", 1)[1] for key in result["numbers"]]
-    view.add_column("number", min_width=max(map(len, names)), no_wrap=True)  # names hold no space to wrap at
-    for column in ("goal", "A", "B", "A − B"):
-        view.add_column(column, justify="right", no_wrap=True)
-    view.add_column(f"{_percent(result['level'])} paired interval", justify="right")  # narrow: wraps at its space
-    view.add_column("better", justify="right")
+    view.add_column("number", overflow="fold")  # names hold no space to wrap at
+    headers = ("goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better")
+    for index, column in enumerate(headers, start=1):  # wrap at spaces only: no column narrower than its longest word
+        words = [word for row in rows for word in row[index].split()] + column.split()
+        view.add_column(column, justify="right", min_width=max(map(len, words)))
     group_before = None
-    for key, entry in result["numbers"].items():
+    for key, *cells in rows:
         group, name = key.split(".", 1)
         if group != group_before:
             view.add_row(f"[bold]{group}[/bold]")
             group_before = group
-        view.add_row(
-            "  " + escape(name),
-            GOALS[entry["better_is"]],
-            *(_format(entry[part]) for part in ("a", "b", "difference")),
-            escape(_interval(entry["interval"]).strip() + (" ≠ 0" if entry["excludes_zero"] else "") or "n/a"),
-            VERDICTS[entry["better"]],
-        )
+        view.add_row("  " + escape(name), *map(escape, cells))
     return view
 
 

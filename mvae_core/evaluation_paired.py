@@ -83,23 +83,26 @@ def compare_runs(
     :data:`COMPARED`, :func:`compared`'s entry."""
     point_a, resampling_a = score(*a, data, samples, seed, temperature)
     point_b, resampling_b = score(*b, data, samples, seed, temperature)
+    runs = {"a": resampling_a, "b": resampling_b}
     sizes = (len(data), resampling_a.sizes[1], resampling_b.sizes[1])
-    collected: dict[str, list[np.ndarray]] = {}
-    for data_weights, weights_a, weights_b in resample_weights(
-        sizes, resamples, seed, resampling_a.cells + resampling_b.cells
-    ):
-        for values in (resampling_a.numbers(data_weights, weights_a), resampling_b.numbers(data_weights, weights_b)):
-            numbers, pitch = values
-            flat = numbers | {f"pitch.{f}.gap_closed": parts["gap_closed"] for f, parts in pitch.items()}
+    collected: dict[str, dict[str, list[np.ndarray]]] = {run: {key: [] for key in COMPARED} for run in runs}
+    cells = resampling_a.cells + resampling_b.cells
+    for data_weights, *generated_weights in resample_weights(sizes, resamples, seed, cells):
+        for (run, resampling), weights in zip(runs.items(), generated_weights, strict=True):
+            numbers, pitch = resampling.numbers(data_weights, weights)  # the same data_weights for both runs
+            flat = numbers | {f"pitch.{feature}.gap_closed": parts["gap_closed"] for feature, parts in pitch.items()}
             for key in COMPARED:
-                collected.setdefault(key, []).append(flat[key])
-    numbers = {}
-    for key, direction in COMPARED.items():
-        chunks = collected[key]
-        resampled_a, resampled_b = np.concatenate(chunks[0::2]), np.concatenate(chunks[1::2])
-        numbers[key] = compared(
-            point_number(point_a, key), point_number(point_b, key), resampled_a, resampled_b, direction
+                collected[run][key].append(flat[key])
+    numbers = {
+        key: compared(
+            point_number(point_a, key),
+            point_number(point_b, key),
+            np.concatenate(collected["a"][key]),
+            np.concatenate(collected["b"][key]),
+            direction,
         )
+        for key, direction in COMPARED.items()
+    }
     return {"points": {"a": point_a, "b": point_b}, "resamples": resamples, "level": LEVEL, "numbers": numbers}
 
 
