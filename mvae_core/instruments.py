@@ -3,7 +3,8 @@
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
 ``program:N`` counts them; a MIDI program change message carries the number less one. Names are pretty_midi's copy
 of the General MIDI list, matched as pretty_midi matches them: ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``);
-a name that is none of them but whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"harp"``).
+a name that is none of them but whose words fit one instrument alone is that one (``"tenor saxophone"``,
+``"elec piano 2"``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def program_number(value: object, option: str = "program") -> int:
         return pretty_midi.instrument_name_to_program(value) + 1
     except ValueError:
         names = [program_name(n) for n in range(low, high + 1)]
-        if len(holding := _holding(value, names)) == 1:  # "tenor saxophone", "harp": one instrument it can be
+        if len(holding := _holding(value, names)) == 1:  # "tenor saxophone": the one instrument it can be
             return names.index(holding[0]) + low
         raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}") from None
 
@@ -67,6 +68,8 @@ def _nearest(value: str, names: list[str]) -> str:
 
 
 def _words(text: str) -> set[str]:
+    """The words of ``text``, in lower case, punctuation left out (``"Electric Guitar (jazz)"``: electric, guitar,
+    jazz)."""
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
