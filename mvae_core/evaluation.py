@@ -25,7 +25,9 @@ Every number is defined in docs/evaluation.md. In short:
   ``[provenance.versions]``, so two evaluations can be told apart (:func:`evaluated`).
 * **intervals**: bootstrap percentile intervals of the main numbers (:func:`intervals`): the data's loops and the
   generated loops drawn again with replacement, independently, ``resamples`` times (seeded by ``seed``): how much
-  each number owes to the draw of the loops; the point numbers are the ones above, unchanged.
+  each number owes to the draw of the loops; the point numbers are the ones above, unchanged. :class:`Resampling`
+  recomputes them per resample, for these intervals and for a paired comparison of two runs on the same loops
+  (:mod:`mvae_core.evaluation_paired`).
 """
 
 from __future__ import annotations
