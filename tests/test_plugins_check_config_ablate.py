@@ -5,6 +5,7 @@ configuration failed when its turn came, after the runs before it had trained.""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,11 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     # importers first: a module first imported under the patch would keep the patched function for good
     for module in ("mvae_core.run_plugins", "mvae_core.host", "mvae_core.plugins"):
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
-    monkeypatch.setattr("mvae_core.data.load.load_dataset", lambda *a, **k: pytest.fail("the data was read"))
+    # where it is defined and in each module that binds it by name, all imported first (one first imported under the
+    # patch kept the patched function for good: test_cli's next training failed with "the data was read")
+    binding = [importlib.import_module(m) for m in ("mvae_core.api", "mvae_core.run_data", "mvae_core.cli")]
+    for module in (importlib.import_module("mvae_core.data.load"), *binding):
+        monkeypatch.setattr(module, "load_dataset", lambda *a, **k: pytest.fail("the data was read"))
 
 
 def test_the_command_line_refuses_the_plan_before_any_run_starts(synth_dir: Path, tmp_path: Path) -> None:
