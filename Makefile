@@ -41,6 +41,7 @@ demo: $(STAMP)
 	$(BIN)/mvae plot runs/demo --out runs/demo/curves.png
 	$(BIN)/mvae map runs/demo --out runs/demo/map.png
 	@echo "Generated MIDI and WAV: runs/demo/samples/   Curves: runs/demo/curves.png   Latent map: runs/demo/map.png"
+	@echo "More loops: $(BIN)/mvae generate runs/demo --random 8 --seed 1 --out runs/demo/take2 --audio runs/demo/take2"
 	@echo "Play it live in the browser: $(BIN)/mvae serve runs/demo   (then open http://127.0.0.1:8000/)"
 	@echo "The commands mvae prints (next: mvae generate ...) run as shown in a shell where $(VENV) is active: source $(BIN)/activate"
 

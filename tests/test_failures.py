@@ -236,9 +236,13 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
 @pytest.mark.parametrize(
     ("command", "output", "limit"),
     [
-        (["generate", "--random", "1", "--out"], "loop.mid", 64),
-        (["generate", "--random", "1", "--audio", "loop.wav", "--renderer", "builtin", "--out"], "loop.mid", 4096),
-        (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", "2", "--out"], "walk", 64),
+        (["generate", "--random", "1", "--overwrite", "--out"], "loop.mid", 64),
+        (
+            ["generate", "--random", "1", "--audio", "loop.wav", "--renderer", "builtin", "--overwrite", "--out"],
+            "loop.mid",
+            4096,
+        ),
+        (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", "2", "--overwrite", "--out"], "walk", 64),
         (["map", "--out"], "map.png", 1024),
         (["plot", "--out"], "curves.png", 1024),
         (["export", "--onnx"], "decoder.onnx", 1024),
