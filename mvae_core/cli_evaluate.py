@@ -145,7 +145,7 @@ def _comparison_heading(result: dict[str, Any], run_dir: Path, against: Path) ->
     )
 
 
-GOALS = {"higher": "higher", "nearer 1": "1", None: "-"}
+GOALS = {"higher": "higher", "lower": "lower", "nearer 1": "1", None: "-"}
 """The ``goal`` column: what is better for each number (:data:`~mvae_core.evaluation_paired.COMPARED`)."""
 VERDICTS = {"a": "A", "b": "B", "neither": "neither", None: "n/a"}
 """The ``better`` column (:func:`~mvae_core.evaluation_paired.compared`'s ``better``)."""
@@ -156,9 +156,9 @@ def _comparison_line(result: dict[str, Any]) -> str:
     return (
         f"A − B [low, high]: the paired {_percent(result['level'])} bootstrap interval over {result['resamples']} "
         "resamples that draw DATA's loops the same for both runs and each run's generated loops independently; ≠ 0: "
-        "it excludes 0. better: the run whose number is higher (goal higher), or nearer 1 (goal 1: |A − 1| against "
-        "|B − 1|), where the paired interval of that difference excludes 0; neither where it holds 0; none is claimed "
-        "for goal - (docs/evaluation.md#comparing-two-runs-on-the-same-data)"
+        "it excludes 0. better: the run whose number is higher (goal higher), lower (goal lower) or nearer 1 (goal "
+        "1: |A − 1| against |B − 1|), where the paired interval of that difference excludes 0; neither where it "
+        "holds 0; none is claimed for goal - (docs/evaluation.md#comparing-two-runs-on-the-same-data)"
     )
 
 

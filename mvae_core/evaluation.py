@@ -90,14 +90,26 @@ def all_loops(table: NoteTable) -> LoopSet:
 
 
 def wasserstein1(a: np.ndarray, b: np.ndarray) -> float:
-    """Exact 1-D Wasserstein-1 distance between the empirical distributions of ``a`` and ``b``: ∫ |F_a − F_b|."""
+    """Exact 1-D Wasserstein-1 distance between the empirical distributions of ``a`` and ``b``: ∫ |F_a − F_b|
+    (:func:`weighted_wasserstein1` with each value counted once)."""
     if len(a) == 0 or len(b) == 0:
         return float("nan")
-    a, b = np.sort(a.astype(np.float64)), np.sort(b.astype(np.float64))
-    grid = np.sort(np.concatenate([a, b]))
-    cdf_a = np.searchsorted(a, grid[:-1], side="right") / len(a)
-    cdf_b = np.searchsorted(b, grid[:-1], side="right") / len(b)
-    return float(np.sum(np.abs(cdf_a - cdf_b) * np.diff(grid)))
+    return float(weighted_wasserstein1(a, b, np.ones((1, len(a))), np.ones((1, len(b))))[0])
+
+
+def weighted_wasserstein1(a: np.ndarray, b: np.ndarray, weights_a: np.ndarray, weights_b: np.ndarray) -> np.ndarray:
+    """Per line of ``weights_a`` (``[k, len(a)]``) and ``weights_b`` (``[k, len(b)]``): the Wasserstein-1 distance
+    ∫ |F_a − F_b| between ``a`` and ``b`` with each value counted as often as its weight, summed over the steps
+    between the sorted joint values (tied values span no step); nan where a side weighs nothing."""
+    values = np.concatenate([a, b]).astype(np.float64)
+    order = np.argsort(values, kind="stable")
+    k = len(weights_a)
+    on_a = np.concatenate([weights_a, np.zeros((k, len(b)))], axis=1)[:, order]
+    on_b = np.concatenate([np.zeros((k, len(a))), weights_b], axis=1)[:, order]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cdf_a = np.cumsum(on_a, axis=1)[:, :-1] / on_a.sum(axis=1, keepdims=True)
+        cdf_b = np.cumsum(on_b, axis=1)[:, :-1] / on_b.sum(axis=1, keepdims=True)
+    return np.sum(np.abs(cdf_a - cdf_b) * np.diff(values[order]), axis=1)
 
 
 def pitch_class_histogram(rows: np.ndarray, pitch_low: int) -> np.ndarray:
@@ -240,14 +252,17 @@ def reconstruct(
 class Resampling:
     """What the bootstrap of one evaluation draws again, per loop: each of the data's loops' note ``matches``
     (:attr:`Reconstruction.matches`) and ``data_offsets``, each generated loop's ``generated_offsets``
-    (:func:`_per_loop`'s sums), and the ``pitch`` numbers (:class:`~mvae_core.pitch_structure.PitchResampling`).
+    (:func:`_per_loop`'s sums), the ``pitch`` numbers (:class:`~mvae_core.pitch_structure.PitchResampling`), and the
+    offsets of every note with the loop it belongs to (``data_notes``, ``generated_notes``: values, owners).
     :meth:`numbers` is the one place the resampled numbers are computed, for :func:`intervals` and for a paired
-    comparison of two runs on the same data's resamples."""
+    comparison of two runs on the same data's resamples (which adds :meth:`wasserstein`)."""
 
     matches: np.ndarray
     data_offsets: np.ndarray
     generated_offsets: np.ndarray
     pitch: PitchResampling
+    data_notes: tuple[np.ndarray, np.ndarray]
+    generated_notes: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def of(
@@ -255,10 +270,17 @@ class Resampling:
     ) -> Resampling:
         """From :func:`reconstruct`'s pass over ``data``, the ``generated`` loops and their ``pitch`` resampling."""
         data_notes, data_owner = data.table.note_index(data.loops)
-        data_offsets = _per_loop(data.table.timeshift[data_notes].astype(np.float64), data_owner, len(data))
+        data_values = data.table.timeshift[data_notes].astype(np.float64)
         gen_owner = np.repeat(np.arange(len(generated)), [len(loop) for loop in generated])
         gen_values = np.array([n.timeshift for loop in generated for n in loop], dtype=np.float64)
-        return cls(passed.matches, data_offsets, _per_loop(gen_values, gen_owner, len(generated)), pitch)
+        return cls(
+            passed.matches,
+            _per_loop(data_values, data_owner, len(data)),
+            _per_loop(gen_values, gen_owner, len(generated)),
+            pitch,
+            (data_values, data_owner),
+            (gen_values, gen_owner),
+        )
 
     @property
     def sizes(self) -> tuple[int, int]:
@@ -270,6 +292,19 @@ class Resampling:
         """The array cells a resample spends (:func:`~mvae_core.pitch_structure.resample_weights`' ``cells``): the
         baseline's notes and pitch classes."""
         return max(int(self.generated_offsets[:, 2].sum()), 12 * len(self.generated_offsets))
+
+    @property
+    def note_cells(self) -> int:
+        """The array cells :meth:`wasserstein` spends per resample: every note of both sides."""
+        return len(self.data_notes[0]) + len(self.generated_notes[0])
+
+    def wasserstein(self, data_weights: np.ndarray, generated_weights: np.ndarray) -> np.ndarray:
+        """Per resample: ``timing.wasserstein1`` (:func:`weighted_wasserstein1`) between the generated and the data's
+        offsets, each note counted as often as its loop is drawn."""
+        (data_values, data_owner), (gen_values, gen_owner) = self.data_notes, self.generated_notes
+        return weighted_wasserstein1(
+            gen_values, data_values, generated_weights[:, gen_owner], data_weights[:, data_owner]
+        )
 
     def numbers(
         self, data_weights: np.ndarray, generated_weights: np.ndarray

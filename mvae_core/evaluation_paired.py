@@ -9,7 +9,7 @@ independently (:func:`~mvae_core.pitch_structure.resample_weights` with three gr
 DATA share between the two runs cancels, which two separate intervals cannot show.
 
 Where a number has a direction (:data:`COMPARED`), the comparison says which run is better only when the interval
-of the deciding difference excludes 0: A − B for a number where ``higher`` is better, and |A − 1| − |B − 1| for one
+of the deciding difference excludes 0: A − B for a number where ``higher`` (or ``lower``) is better, and |A − 1| − |B − 1| for one
 that is best at 1 (``nearer 1``). Where no direction is defined (notes per loop), none is claimed.
 """
 
@@ -27,19 +27,20 @@ from mvae_core.evaluation import finite_number, point_number, score
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import FEATURES, LEVEL, percentile_interval, resample_weights
 
-Direction = Literal["higher", "nearer 1"] | None
+Direction = Literal["higher", "lower", "nearer 1"] | None
 
 COMPARED: dict[str, Direction] = {
     "reconstruction.onset_f1": "higher",
     "reconstruction.onset_f1_vs_origin": "higher",
     "timing.spread_ratio": "nearer 1",
+    "timing.wasserstein1": "lower",
     "generated.notes_per_loop": None,
     "generated.density_ratio": "nearer 1",
     **{f"pitch.{feature}.gap_closed": "nearer 1" for feature in FEATURES if feature != "notes"},
 }
 """The numbers a comparison sets side by side (dotted keys of :func:`~mvae_core.evaluation.evaluate`'s result) and
 which way is better: ``higher`` (more of the loops reconstructed; more of them carried by the latent point than by
-the decoder alone), ``nearer 1`` (as the data: a ratio to the data's, a gap closed all the way and not overshot), or
+the decoder alone), ``lower`` (a distance from the data's offsets), ``nearer 1`` (as the data: a ratio to the data's, a gap closed all the way and not overshot), or
 ``None`` where neither is (notes per loop: the data's count is the target, which ``density_ratio`` judges)."""
 
 READ_WITHOUT = ("train_fraction", "transpositions", "cache_dir")
@@ -86,11 +87,12 @@ def compare_runs(
     runs = {"a": resampling_a, "b": resampling_b}
     sizes = (len(data), resampling_a.sizes[1], resampling_b.sizes[1])
     collected: dict[str, dict[str, list[np.ndarray]]] = {run: {key: [] for key in COMPARED} for run in runs}
-    cells = resampling_a.cells + resampling_b.cells
+    cells = sum(resampling.cells + resampling.note_cells for resampling in runs.values())
     for data_weights, *generated_weights in resample_weights(sizes, resamples, seed, cells):
         for (run, resampling), weights in zip(runs.items(), generated_weights, strict=True):
             numbers, pitch = resampling.numbers(data_weights, weights)  # the same data_weights for both runs
             flat = numbers | {f"pitch.{feature}.gap_closed": parts["gap_closed"] for feature, parts in pitch.items()}
+            flat["timing.wasserstein1"] = resampling.wasserstein(data_weights, weights)
             for key in COMPARED:
                 collected[run][key].append(flat[key])
     numbers = {
@@ -109,7 +111,7 @@ def compare_runs(
 def compared(a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, direction: Direction) -> dict[str, Any]:
     """One number of two runs: ``a``, ``b``, ``difference`` (A − B) and its paired ``interval``
     (:func:`paired_interval`) with ``excludes_zero``; ``better_is`` (the ``direction``), the interval of the deciding
-    difference (``deciding_interval``: A − B for ``higher``, |A − 1| − |B − 1| for ``nearer 1``) and ``better``:
+    difference (``deciding_interval``: A − B for ``higher`` and ``lower``, |A − 1| − |B − 1| for ``nearer 1``) and ``better``:
     ``"a"`` or ``"b"`` where that interval excludes 0, ``"neither"`` where it holds 0, ``None`` where no direction
     is defined or there is no interval. Undefined numbers are ``None``."""
     defined = finite_number(a) and finite_number(b)
@@ -126,16 +128,15 @@ def compared(a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, d
         "better_is": direction,
     }
     deciding = None
-    if direction == "higher":
+    if direction in ("higher", "lower"):
         deciding = interval
     elif direction == "nearer 1" and defined:
         deciding = paired_interval(distances)
     better = None
     if deciding is not None:
-        # a decides for A when it is higher, or when A's distance from 1 is smaller
-        a_wins = deciding[0] > 0 if direction == "higher" else deciding[1] < 0
-        b_wins = deciding[1] < 0 if direction == "higher" else deciding[0] > 0
-        better = "a" if a_wins else "b" if b_wins else "neither"
+        # the deciding difference above 0 speaks for A where higher is better, for B where lower (or nearer 1) is
+        above, below = ("a", "b") if direction == "higher" else ("b", "a")
+        better = above if deciding[0] > 0 else below if deciding[1] < 0 else "neither"
     return result | {"deciding_interval": deciding, "better": better}
 
 

@@ -19,6 +19,7 @@ import mvae_core
 from mvae_core import cli_output
 from mvae_core.cli import app
 from mvae_core.errors import ConfigError, InputError
+from mvae_core.evaluation import wasserstein1, weighted_wasserstein1
 from mvae_core.evaluation_paired import COMPARED, compared
 from tests.training import TINY
 
@@ -69,6 +70,7 @@ def test_each_number_of_both_runs_with_the_difference_and_a_verdict_only_where_d
     assert paired["runs"]["a"]["model"] == "melody_rnn" and paired["runs"]["b"]["model"] == "seed"
     onset = paired["numbers"]["reconstruction.onset_f1"]
     assert onset["b"] == b["reconstruction"]["onset_f1"]
+    assert paired["numbers"]["timing.wasserstein1"]["b"] == b["timing"]["wasserstein1"]
     assert onset["difference"] == pytest.approx(onset["a"] - onset["b"])
     assert onset["better_is"] == "higher" and onset["better"] in {"a", "b", "neither"}
     notes = paired["numbers"]["generated.notes_per_loop"]
@@ -86,6 +88,8 @@ def test_a_verdict_needs_the_deciding_interval_to_exclude_zero() -> None:
     assert nearer["better"] == "b" and nearer["deciding_interval"][0] > 0
     tied = compared(1.1, 0.9, 1.1 + noise, 0.9 + noise[::-1], "nearer 1")
     assert tied["excludes_zero"] and tied["better"] == "neither"
+    lower = compared(0.02, 0.05, 0.02 + noise, 0.05 + noise, "lower")
+    assert lower["interval"][1] < 0 and lower["better"] == "a"
     undefined = compared(None, 0.9, np.full(1000, np.nan), 0.9 + noise, "nearer 1")
     assert undefined["interval"] is None and undefined["better"] is None and undefined["difference"] is None
 
@@ -129,3 +133,12 @@ def test_the_command_warns_for_each_run_and_prints_the_comparison_in_100_columns
     numbers = json.loads(as_json.stdout)["numbers"]
     assert numbers["reconstruction.onset_f1"]["interval"] == [0.0, 0.0]
     assert set(numbers) == set(COMPARED)
+
+
+def test_a_resampled_wasserstein_distance_counts_each_value_as_often_as_it_is_drawn() -> None:
+    rng = np.random.default_rng(3)
+    a, b = np.round(rng.normal(0, 0.2, 40), 2), np.round(rng.normal(0.1, 0.3, 25), 2)
+    weights_a, weights_b = rng.integers(0, 4, (5, 40)), rng.integers(0, 4, (5, 25))
+    resampled = weighted_wasserstein1(a, b, weights_a.astype(float), weights_b.astype(float))
+    repeated = [wasserstein1(np.repeat(a, wa), np.repeat(b, wb)) for wa, wb in zip(weights_a, weights_b, strict=True)]
+    assert resampled == pytest.approx(repeated, rel=1e-12)
