@@ -93,6 +93,7 @@ def ablate(
     workers; re-running skips finished runs and resumes unfinished ones. Writes summary.csv, summary.md,
     summary.json and ablation.png into --out."""
     from mvae_core.ablation.console_summary import console_table, told_apart
+    from mvae_core.ablation.failures import failed_runs_line
     from mvae_core.ablation.session import ablate as run_ablation
     from mvae_core.progress import command_line
 
@@ -127,4 +128,4 @@ def ablate(
         warn(command_line(result.outside_plan))
     console.print(f"summary → {escape(', '.join(map(str, result.written)))}")
     if result.failed:
-        raise fail(f"{len(result.failed)} run(s) failed (see the summary and {out / 'logs'})", code=1)
+        raise fail(failed_runs_line(result.failed, out), code=1)
