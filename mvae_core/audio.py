@@ -101,12 +101,8 @@ def render(
     has one sound). ``renderer="fluidsynth"`` raises :class:`InputError` saying what to install when
     FluidSynth cannot run; ``"auto"`` then uses the built-in synth."""
     font = check_renderer(renderer, soundfont)
+    check_length(length_ticks, tempo)
     tick_seconds = 60.0 / tempo / MIDI_RESOLUTION
-    if (seconds := length_ticks * tick_seconds) > MAX_AUDIO_SECONDS:  # its samples would not fit in memory
-        raise InputError(
-            f"the audio would last {seconds / 60:,.0f} minutes (the loops at {tempo:g} bpm); mvae renders at most "
-            f"{MAX_AUDIO_SECONDS // 60} minutes to one WAV: render fewer loops, or at a faster tempo"
-        )
     loop = round(length_ticks * tick_seconds * sample_rate)
     length = round((length_ticks * tick_seconds + RELEASE_SECONDS) * sample_rate)
     if font is not None and fluidsynth_missing() is None:  # "fluidsynth" without it: check_renderer raised
@@ -116,6 +112,17 @@ def render(
         return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, name)
     samples = _builtin(notes, tick_seconds, length, sample_rate)
     return Audio(_fit(samples, length, sample_rate, loop if wrap_release else None), sample_rate, "built-in synth")
+
+
+def check_length(length_ticks: int, tempo: float) -> None:
+    """:class:`InputError` with the length and the fix when ``length_ticks`` at ``tempo`` bpm last longer than
+    :data:`MAX_AUDIO_SECONDS` (:func:`render` refuses them: their samples would not fit in memory), for a caller to
+    raise it before it writes anything."""
+    if (seconds := length_ticks * 60.0 / tempo / MIDI_RESOLUTION) > MAX_AUDIO_SECONDS:
+        raise InputError(
+            f"the audio would last {seconds / 60:,.0f} minutes (the loops at {tempo:g} bpm); mvae renders at most "
+            f"{MAX_AUDIO_SECONDS // 60} minutes to one WAV: render fewer loops, or at a faster tempo"
+        )
 
 
 def check_renderer(renderer: str, soundfont: str | os.PathLike[str] | None = None) -> str | None:

@@ -24,7 +24,6 @@ from mvae_core.cli_output import (
     CommandGroup,
     catalog_table,
     errors_to_exit,
-    fail,
     only_rank_0_reports,
     settings_listing,
     warn,
@@ -32,10 +31,22 @@ from mvae_core.cli_output import (
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
-from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, files_already_there, given_path, overwrite_refusal
+from mvae_core.cli_paths import files_already_there, given_path, overwrite_refusal
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
-from mvae_core.cli_tools import DECODE_HELP, ThresholdMax, ThresholdMin, tools_app
+from mvae_core.cli_tools import (
+    DECODE_HELP,
+    AudioOptions,
+    AudioPath,
+    Overwrite,
+    Renderer,
+    SoundFont,
+    ThresholdMax,
+    ThresholdMin,
+    WrapRelease,
+    print_wavs,
+    tools_app,
+)
 from mvae_core.config import MvaeConfig, build_config, flag_overrides
 from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
@@ -280,50 +291,19 @@ def generate(
     seed: Annotated[
         int, typer.Option(metavar="N", help="Seed for random points, noise, notes and offsets.")
     ] = DecodeOptions.seed,
-    audio: Annotated[
-        Path | None,
-        typer.Option(
-            "--audio", parser=given_path, metavar="PATH", help="Also render WAV: a .wav file (one point) or a folder."
-        ),
-    ] = None,
-    renderer: Annotated[
-        str | None,
-        typer.Option(
-            metavar="R",
-            help="Audio renderer of --audio: auto (the default: FluidSynth if it runs), fluidsynth, builtin.",
-        ),
-    ] = None,
-    soundfont: Annotated[
-        Path | None,
-        typer.Option(parser=given_path, metavar="FILE", help="SoundFont (.sf2) for FluidSynth, with --audio."),
-    ] = None,
-    wrap_release: Annotated[
-        bool,
-        typer.Option(
-            help="WAVs exactly as long as the loops, the last notes' release added onto the start, so that a DAW "
-            "repeats them seamlessly (default: the loops, then the release)."
-        ),
-    ] = False,
-    overwrite: Annotated[bool, typer.Option(OVERWRITE_OPTION, help=OVERWRITE_HELP)] = False,
+    audio: AudioPath = None,
+    renderer: Renderer = None,
+    soundfont: SoundFont = None,
+    wrap_release: WrapRelease = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
     from mvae_core.api import wav_target
-    from mvae_core.audio import check_renderer
-    from mvae_core.errors import InputError, MvaeError, RenamedOption
-    from mvae_core.files import check_writable_folder, file_signatures, written_since
-    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files, written_before
+    from mvae_core.errors import InputError, RenamedOption
+    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
-    audio_only = {
-        "--renderer": renderer is not None,
-        "--soundfont": soundfont is not None,
-        "--wrap-release": wrap_release,
-    }
-    given = [name for name, value in audio_only.items() if value]
-    if given and audio is None:  # ignored in silence, they would leave a musician wondering where the WAVs are
-        verb = "shapes" if len(given) == 1 else "shape"
-        raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
-    renderer = "auto" if renderer is None else renderer
+    sound = AudioOptions.given(audio, renderer, soundfont, wrap_release)
     per_file = next((n for n in (loops, bars) if n is not None), 1)  # for the note on --walk; the library checks both
     if walk is not None and per_file == 1:  # not an error: a script may pass --walk with every --loops N
         warn("--walk is the distance between the loops of a file, and each file has one loop; give --loops N")
@@ -339,32 +319,17 @@ def generate(
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program, **walked,
             )  # fmt: skip
-        wavs: list[Path] = []
-        if audio is not None:  # a bad --audio, --renderer or --soundfont (or FluidSynth missing for --renderer
-            # fluidsynth, or an audio folder that cannot be written) is refused before any MIDI file is written
-            audio = wav_target(audio, out_path)
-            wavs = generated.files(audio, "WAV")
-            check_renderer(renderer, soundfont)
-            check_writable_folder(wavs[0].parent)
+        wav_out = None if sound.audio is None else wav_target(sound.audio, out_path)
+        rendered = [] if wav_out is None else [(generated, wav_out)]
+        wavs = sound.wav_files(rendered)  # what would stop the WAV files stops the command before any MIDI file
         if not overwrite and (there := files_already_there(generated.files(out_path, "MIDI") + wavs)):
-            raise InputError(overwrite_refusal(there, "--out" if audio is None else "--out and --audio"))
+            raise InputError(overwrite_refusal(there, sound.outputs))
         files = generated.write(out_path)
-        sounds: list[Path] = []
-        used = ""
-        if audio is not None:
-            before = file_signatures(wavs)
-            try:
-                sounds, used = generated.write_audio(audio, renderer, soundfont, wrap_release)
-            except MvaeError as exc:  # FluidSynth failed on one loop, the disk filled up: say what is there
-                raise fail(
-                    f"{exc.command_line_message()}; {written_before(files, wavs, written_since(wavs, before))}",
-                    exc.exit_code,
-                ) from None
+        sounds, used = sound.write(rendered, files)
     for file, file_loops in zip(files, generated.loops, strict=True):  # not the --loops count
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))
-    for sound in sounds:
-        stdout.print(escape(f"{sound}  ({used})"))
-    for written, folder in ((files, out_path), (sounds, audio)):  # into a folder, beside an earlier command's files
+    print_wavs(sounds, used)
+    for written, folder in ((files, out_path), (sounds, wav_out)):  # into a folder, beside an earlier command's files
         if folder is not None and (earlier := earlier_loop_files(folder, written)):
             warn(earlier_files_warning(folder, earlier))
 

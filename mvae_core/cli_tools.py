@@ -10,6 +10,7 @@ import dataclasses
 import json
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,6 +24,7 @@ from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, files_already_
 from mvae_core.decode_options import DecodeOptions
 
 if TYPE_CHECKING:
+    from mvae_core.api import Generated
     from mvae_core.config import MvaeConfig
     from mvae_core.models.base import MelodyModel
 
@@ -82,6 +84,107 @@ PictureOut = Annotated[
     ),
 ]
 Seed = Annotated[int | None, typer.Option(metavar="N", help="Seed for note choice and offset draws." + AS_GENERATE)]
+Overwrite = Annotated[bool, typer.Option(OVERWRITE_OPTION, help=OVERWRITE_HELP)]
+AudioPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--audio", parser=given_path, metavar="PATH", help="Also render WAV: a .wav file (one point) or a folder."
+    ),
+]
+Renderer = Annotated[
+    str | None,
+    typer.Option(
+        metavar="R", help="Audio renderer of --audio: auto (the default: FluidSynth if it runs), fluidsynth, builtin."
+    ),
+]
+SoundFont = Annotated[
+    Path | None, typer.Option(parser=given_path, metavar="FILE", help="SoundFont (.sf2) for FluidSynth, with --audio.")
+]
+WrapRelease = Annotated[
+    bool,
+    typer.Option(
+        help="WAVs exactly as long as the loops, the last notes' release added onto the start, so that a DAW "
+        "repeats them seamlessly (default: the loops, then the release)."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class AudioOptions:
+    """``--audio`` and the options that shape its WAV files, as ``mvae generate`` and ``mvae interpolate`` take them
+    (:data:`AudioPath`, :data:`Renderer`, :data:`SoundFont`, :data:`WrapRelease`); :meth:`given` builds it."""
+
+    audio: Path | None
+    renderer: str
+    soundfont: Path | None
+    wrap_release: bool
+
+    @classmethod
+    def given(
+        cls, audio: Path | None, renderer: str | None, soundfont: Path | None, wrap_release: bool
+    ) -> AudioOptions:
+        """The options as given; exit 2 when one that shapes the WAV files is given without ``--audio`` (ignored
+        in silence, it would leave a musician wondering where the WAVs are)."""
+        shaping = {
+            "--renderer": renderer is not None,
+            "--soundfont": soundfont is not None,
+            "--wrap-release": wrap_release,
+        }
+        given = [name for name, value in shaping.items() if value]
+        if given and audio is None:
+            verb = "shapes" if len(given) == 1 else "shape"
+            raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
+        return cls(audio, "auto" if renderer is None else renderer, soundfont, wrap_release)
+
+    @property
+    def outputs(self) -> str:
+        """The options that say where the command's files go, for :func:`~mvae_core.cli_paths.overwrite_refusal`."""
+        return "--out" if self.audio is None else "--out and --audio"
+
+    def wav_files(self, parts: list[tuple[Generated, Path]]) -> list[Path]:
+        """The WAV files that :meth:`write` writes for ``parts`` (each a generation and where its WAV files go), with
+        what would stop them raised before the command writes any file: a bad name, ``--renderer`` or
+        ``--soundfont``, FluidSynth missing for ``--renderer fluidsynth``, a WAV longer than mvae renders, or a
+        folder that cannot be written. ``[]`` without ``--audio``."""
+        from mvae_core.audio import check_length, check_renderer
+        from mvae_core.files import check_writable_folder
+        from mvae_core.loop_file import LOOP_TICKS
+
+        if self.audio is None:
+            return []
+        wavs = [file for generated, target in parts for file in generated.files(target, "WAV")]
+        check_renderer(self.renderer, self.soundfont)
+        for generated, _ in parts:
+            check_length(max(len(loops) for loops in generated) * LOOP_TICKS, generated.options.tempo)
+        check_writable_folder(wavs[0].parent)
+        return wavs
+
+    def write(self, parts: list[tuple[Generated, Path]], midi: list[Path]) -> tuple[list[Path], str]:
+        """Render ``parts`` to their WAV files (:meth:`wav_files`, checked before ``midi`` was written); the files
+        and the renderer used. A failure that could not be known before (FluidSynth failing on one loop, a full
+        disk) exits with its error and what was written before it."""
+        from mvae_core.errors import MvaeError
+        from mvae_core.files import file_signatures, written_since
+        from mvae_core.loop_file import written_before
+
+        wavs = [file for generated, target in parts for file in generated.files(target, "WAV")]
+        before, sounds, used = file_signatures(wavs), [], ""
+        try:
+            for generated, target in parts:
+                files, used = generated.write_audio(target, self.renderer, self.soundfont, self.wrap_release)
+                sounds += files
+        except MvaeError as exc:
+            raise fail(
+                f"{exc.command_line_message()}; {written_before(midi, wavs, written_since(wavs, before))}",
+                exc.exit_code,
+            ) from None
+        return sounds, used
+
+
+def print_wavs(sounds: list[Path], used: str) -> None:
+    """Print each WAV file written and the renderer that made it."""
+    for sound in sounds:
+        console.print(escape(f"{sound}  ({used})"))
 
 
 @tools_app.command()
@@ -152,9 +255,15 @@ def interpolate(
     tempo: Tempo = None,
     program: Program = None,
     seed: Seed = None,
-    overwrite: Annotated[bool, typer.Option(OVERWRITE_OPTION, help=OVERWRITE_HELP)] = False,
+    audio: AudioPath = None,
+    renderer: Renderer = None,
+    soundfont: SoundFont = None,
+    wrap_release: WrapRelease = False,
+    overwrite: Overwrite = False,
 ) -> None:
-    """Decode evenly spaced points on the straight line between two latent points or two encoded loops."""
+    """Decode evenly spaced points on the straight line between two latent points or two encoded loops (and render
+    WAV with --audio)."""
+    sound = AudioOptions.given(audio, renderer, soundfont, wrap_release)
     options = _options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
         threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program,
@@ -170,7 +279,7 @@ def interpolate(
     from mvae_core.api import load
     from mvae_core.errors import InputError
     from mvae_core.loop_file import earlier_files_warning
-    from mvae_core.tools.interpolate import ONE_FILE, earlier_files, file_point, parse_point
+    from mvae_core.tools.interpolate import ONE_FILE, ONE_WAV, earlier_files, file_point, parse_point
 
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
@@ -184,15 +293,22 @@ def interpolate(
         generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
         whole = generated.joined() if one_file else None
         files = generated.files(out, "MIDI") + ([] if whole is None else whole.files(out / ONE_FILE, "MIDI"))
-        if not overwrite and (there := files_already_there(files)):
-            raise InputError(overwrite_refusal(there, "--out"))
+        rendered = [] if sound.audio is None else [(generated, sound.audio)]
+        if sound.audio is not None and whole is not None:  # the morph heard whole, as interpolation.mid plays it
+            rendered.append((whole, sound.audio / ONE_WAV))
+        wavs = sound.wav_files(rendered)
+        if not overwrite and (there := files_already_there(files + wavs)):
+            raise InputError(overwrite_refusal(there, sound.outputs))
         written = list(zip(generated.write(out), generated, strict=True))
         if whole is not None:
             written += zip(whole.write(out / ONE_FILE), whole, strict=True)
+        sounds, used = sound.write(rendered, [path for path, _ in written])
     for path, loops in written:
         console.print(escape(f"{path}  ({sum(len(loop) for loop in loops)} notes)"))
-    if earlier := earlier_files(out, [path for path, _ in written]):
-        warn(earlier_files_warning(out, earlier))
+    print_wavs(sounds, used)
+    for paths, folder in (([path for path, _ in written], out), (sounds, sound.audio)):
+        if folder is not None and (earlier := earlier_files(folder, paths)):
+            warn(earlier_files_warning(folder, earlier))
 
 
 @tools_app.command()

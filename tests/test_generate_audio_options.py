@@ -61,3 +61,14 @@ def test_a_bad_renderer_or_soundfont_writes_nothing(run, tmp_path, options, mess
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split())
     assert not out.exists() and result.stdout == ""
+
+
+def test_audio_too_long_to_render_writes_no_midi_file(run, tmp_path):
+    """A WAV longer than mvae renders was refused after the MIDI files were written (``written before it: ...``);
+    its length is known before, so it is refused before them."""
+    out, options = tmp_path / "loops", ["--loops", "200", "--tempo", "4", "--renderer", "builtin"]
+    result = runner.invoke(app, ["generate", str(run), "--out", str(out), "--audio", str(tmp_path / "wav"), *options])
+    assert result.exit_code == 2
+    assert "error: the audio would last 400 minutes (the loops at 4 bpm)" in " ".join(result.stderr.split())
+    assert "written before it" not in result.stderr
+    assert not out.exists() and result.stdout == ""

@@ -21,6 +21,9 @@ from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
 
 ONE_FILE = "interpolation.mid"
+"""The file of ``mvae interpolate --one-file``: every loop of the line in order."""
+ONE_WAV = "interpolation.wav"
+""":data:`ONE_FILE` rendered, with ``--one-file --audio`` (the morph heard whole, not only loop by loop)."""
 
 
 def parse_point(text: str, latent_dim: int, option: str) -> torch.Tensor:
@@ -70,5 +73,9 @@ def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
 
 def earlier_files(out: Path, written: list[Path]) -> list[Path]:
     """The loop files in ``out`` that this interpolation did not write (an earlier command's, which a DAW would
-    load with this one's): ``NNN_z_<point>.mid`` and ``interpolation.mid`` names not in ``written``."""
-    return earlier_loop_files(out, written, also=(ONE_FILE,))
+    load with this one's): ``NNN_z_<point>`` and ``interpolation`` names of the kind of ``written`` (``.mid`` or
+    ``.wav``) not in ``written``."""
+    kinds = {path.suffix for path in written}
+    return earlier_loop_files(
+        out, written, also=tuple(name for name in (ONE_FILE, ONE_WAV) if Path(name).suffix in kinds)
+    )
