@@ -104,6 +104,13 @@ class TrainerView:
         return self._multipliers
 
     @property
+    def plugin_name(self) -> str:
+        """The name the plugin whose hook is running has in this run: its entry point's (or a built-in's) name, or the
+        name a Python caller gave its object. Its settings are ``plugins.<plugin_name>.<setting>``, and ``emit`` and
+        ``record`` attribute to it. A plugin may run under any name, so it asks here rather than writing one."""
+        return self._outbox.speaker
+
+    @property
     def global_step(self) -> int:
         """The current step counted over the run from 0: ``epoch × steps_per_epoch + step``."""
         return self.epoch * self.steps_per_epoch + self.step

@@ -24,8 +24,6 @@ from pydantic import Field
 
 from mvae_plugins.scheduled import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
 
-KEY = "plugins.kl_anneal.schedule"
-
 
 class Config(ScheduledConfig):
     schedule: ScheduleSpec = Field(
@@ -43,5 +41,4 @@ class KlAnneal(ScheduledWeight[Config]):
     """KL annealing: the KL term's multiplier follows a schedule (default linear 0 → 1 over 20 epochs)."""
 
     term = "kl"
-    key = KEY
     Config = Config

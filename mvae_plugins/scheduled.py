@@ -3,8 +3,7 @@ third-party plugin's own scheduled term too (docs/hooks.md#mvae_loss_weightstrai
 
 The stable contract, what a plugin package may import from here:
 
-- :class:`ScheduledWeight`, the base class: a subclass names its ``term``, its config ``key`` and its ``Config`` and
-  gets the multiplier per epoch (or per step), ``mvae_ramp_end`` and the start-up warning of a run too short for the
+- :class:`ScheduledWeight`, the base class: a subclass names its ``term`` and its ``Config`` and gets the multiplier per epoch (or per step), ``mvae_ramp_end`` and the start-up warning of a run too short for the
   ramp;
 - :class:`ScheduledConfig`, the settings ``schedule`` and ``per_step`` its ``Config`` subclasses, with
   :data:`ScheduleSpec` (the type of its ``schedule`` field) and :data:`ScheduleSetting` (what a caller may pass);
@@ -140,16 +139,16 @@ class ScheduledWeight(Generic[Settings]):
     """A plugin whose loss term ``term`` gets the multiplier ``config.schedule`` gives: ``schedule(epoch)`` at each
     epoch's start, or with ``per_step`` ``schedule(epoch + step / steps_per_epoch)`` before every step.
 
-    A subclass sets three class attributes (``class KlAnneal(ScheduledWeight[Config])``, so that ``KlAnneal.Config``
+    A subclass sets two class attributes (``class KlAnneal(ScheduledWeight[Config])``, so that ``KlAnneal.Config``
     and ``self.config`` have the plugin's own type):
 
     - ``term``: the loss term it weights, the core's (``"kl"``) or one the plugin adds in its own ``mvae_loss``;
-    - ``key``: where its schedule is set, ``"plugins.<name>.schedule"``, which the start-up warning names;
     - ``Config``: a :class:`ScheduledConfig` subclass whose ``schedule`` field gives the default
       (``schedule: ScheduleSpec = Field(default_factory=lambda: {...}, validate_default=True)``).
 
     Its hooks: ``mvae_ramp_end`` returns :func:`ramp_end` (so early stopping waits for the ramp);
-    ``mvae_train_start`` emits :func:`ramp_warning` when the run ends before the schedule settles or it never does;
+    ``mvae_train_start`` emits :func:`ramp_warning` when the run ends before the schedule settles or it never does,
+    naming the setting ``plugins.<name>.schedule`` with the name the plugin runs under (``trainer.plugin_name``);
     ``mvae_loss_weights`` returns ``{term: schedule(epoch)}`` (``None`` with ``per_step``) and ``mvae_step_start``
     ``{term: schedule(progress)}`` with ``per_step`` (``None`` without). A subclass that implements one of these hooks
     itself calls the base's (``super().mvae_train_start(trainer)``) to keep what it does. The multiplier combines
@@ -160,7 +159,6 @@ class ScheduledWeight(Generic[Settings]):
     """
 
     term: ClassVar[str]
-    key: ClassVar[str]
     Config: type[Settings]  # a class variable; ClassVar cannot hold a type variable
     config: Settings
     schedule: Schedule
@@ -176,7 +174,8 @@ class ScheduledWeight(Generic[Settings]):
 
     @hookimpl
     def mvae_train_start(self, trainer: TrainerView) -> None:
-        if warning := ramp_warning(self.term, self.schedule, trainer.epochs, self.key):
+        key = f"plugins.{trainer.plugin_name}.schedule"
+        if warning := ramp_warning(self.term, self.schedule, trainer.epochs, key):
             trainer.emit(warning)
 
     @hookimpl

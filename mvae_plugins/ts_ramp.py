@@ -25,8 +25,6 @@ from pydantic import Field
 
 from mvae_plugins.scheduled import ScheduledConfig, ScheduledWeight, ScheduleSetting, ScheduleSpec
 
-KEY = "plugins.ts_ramp.schedule"
-
 
 class Config(ScheduledConfig):
     schedule: ScheduleSpec = Field(
@@ -44,5 +42,4 @@ class TsRamp(ScheduledWeight[Config]):
     """Timeshift ramp: the timeshift term's multiplier follows a schedule (default min(1, (epoch + 1) / 15))."""
 
     term = "timeshift"
-    key = KEY
     Config = Config

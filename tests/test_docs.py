@@ -382,7 +382,10 @@ def test_the_start_warnings_builtin_plugins_md_quotes_are_those_the_plugins_emit
     def emitted(plugin, epochs: int, ramps_end: int = 0) -> list[str]:
         messages: list[str] = []
         trainer = SimpleNamespace(
-            epochs=epochs, ramps_end=ramps_end, emit=lambda message, **_: messages.append(message)
+            epochs=epochs,
+            ramps_end=ramps_end,
+            plugin_name="kl_anneal",
+            emit=lambda message, **_: messages.append(message),
         )
         plugin.mvae_train_start(trainer=trainer)
         return messages

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mvae_plugins.kl_anneal import KEY, Config, KlAnneal
+from mvae_plugins.kl_anneal import Config, KlAnneal
 from mvae_plugins.scheduled import ramp_warning
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_the_warning_names_the_setting_not_a_flag():
-    warning = ramp_warning("kl", KlAnneal(Config()).schedule, 2, KEY)
+    warning = ramp_warning("kl", KlAnneal(Config()).schedule, 2, "plugins.kl_anneal.schedule")
     assert warning is not None
     assert warning.endswith(
         "train for 21 epochs or more (--epochs 21; in Python, epochs=21), or shorten plugins.kl_anneal.schedule"
