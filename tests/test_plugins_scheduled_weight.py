@@ -29,7 +29,6 @@ class MuPenalty(ScheduledWeight[Config]):
     """A third party's term: mu_l2, added in its own mvae_loss, computed only where its multiplier is not 0."""
 
     term = "mu_l2"
-    key = "plugins.mu_penalty.schedule"
     Config = Config
 
     def __init__(self, config: Config | None = None) -> None:
