@@ -25,7 +25,12 @@ from tests.training import TINY
 pytest.importorskip("ray", reason="Ray is not installed: pip install 'mvae[ray]' (make test installs it)")
 
 SETTINGS = [arg for override in TINY for arg in ("--set", override)]
-ENV = {**os.environ, "RAY_AUTH_MODE": "disabled", "PYTHONUNBUFFERED": "1"}  # the head and the drivers alike
+
+
+def _env(**more: str) -> dict[str, str]:
+    """The environment of the heads and the drivers: this one's when called (so the session's isolated parse cache,
+    conftest's MVAE_CACHE_DIR, not the user's), without token authentication, with ``more``."""
+    return {**os.environ, "RAY_AUTH_MODE": "disabled", "PYTHONUNBUFFERED": "1", **more}
 
 
 ADDRESS_LINE = re.compile(r"ray start --address='[^']*:(\d+)'")
@@ -69,32 +74,41 @@ def _head(where: Path, env: dict[str, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def head_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The parse cache of :func:`head`'s environment (``MVAE_CACHE_DIR``), which a task given the driver's must not
+    use."""
+    return tmp_path_factory.mktemp("head-cache")
+
+
+@pytest.fixture(scope="module")
+def head(tmp_path_factory: pytest.TempPathFactory, head_cache: Path) -> Iterator[str]:
     """A head without token authentication, in a folder of its own, which no task may write into."""
     where = tmp_path_factory.mktemp("head-cwd")
-    with _head(where, ENV) as address:
+    with _head(where, _env(MVAE_CACHE_DIR=str(head_cache))) as address:
         yield address
     assert not any(where.iterdir()), "a task wrote into the head's folder"
 
 
-def _ablate(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _ablate(cwd: Path, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mvae_core.cli", "ablate", *args, "--executor", "ray"]
-    return subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command, cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.mark.slow
-def test_relative_data_and_out_work_on_a_cluster_whose_workers_start_elsewhere(head, synth_dir, tmp_path):
+def test_relative_data_and_out_work_on_a_cluster_whose_workers_start_elsewhere(head, head_cache, synth_dir, tmp_path):
     """The tasks' commands and logs name absolute paths (they named DATA and --out as given, relative to the
     driver's folder: every run failed with 'cannot read config file abl/configs/all.toml', its log written under the
-    head's folder)."""
+    head's folder). The task trains with the driver's MVAE_CACHE_DIR, which the driver filled (it had the head's
+    environment: it parsed the data again, into the head's cache, and a shared MVAE_CACHE_DIR reached no task)."""
     shutil.copytree(synth_dir, tmp_path / "midi")
     (tmp_path / "c.toml").write_text('[configs.all]\nplugins = ["kl_anneal"]\n')  # one run shows it (and is faster)
     result = _ablate(tmp_path, "midi", "--configs", "c.toml", "--seeds", "1", "--epochs", "1", "--samples", "8",
-                     *SETTINGS, "--address", head, "--out", "abl")  # fmt: skip
+                     *SETTINGS, "--address", head, "--out", "abl", MVAE_CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[1/1]" in result.stdout and "failed" not in result.stdout
     log = (tmp_path / "abl" / "logs" / "all" / "seed-0.log").read_text()
     assert f" {tmp_path / 'midi'} --config {tmp_path / 'abl' / 'configs' / 'all.toml'} " in log  # runs as it stands
+    assert " 0 parsed" in log and not any(head_cache.iterdir()), log
 
 
 @pytest.mark.parametrize(
@@ -134,8 +148,8 @@ def test_a_cluster_that_refuses_the_driver_s_token_is_named_with_the_fix(synth_d
     """Ray 2.60's `ray start --head` turns token authentication on where ~/.ray/auth_token exists, and a driver given
     an explicit address sends no token unless RAY_AUTH_MODE=token: Ray retried for 20 s and mvae said only 'cannot
     join the Ray cluster (Failed to connect to Ray cluster at …)'. The driver here retries twice, not 20 times."""
-    secured = {**ENV, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": "0123456789abcdef" * 4}
-    driver = {k: v for k, v in ENV.items() if k not in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
+    secured = _env(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN="0123456789abcdef" * 4)
+    driver = {k: v for k, v in _env().items() if k not in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
     driver["RAY_gcs_server_port_wait_time_s"] = "2"  # Ray's retries: 2 of about a second each, not its default 20
     (tmp_path / "head").mkdir()
     with _head(tmp_path / "head", secured) as address:

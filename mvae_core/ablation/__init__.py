@@ -7,7 +7,8 @@
 * :mod:`.out_folder`: what the ablation's folder already holds, checked against the plan (configs, data, its
   contents, starting weights; runs whose data moved; runs outside the plan);
 * :mod:`.runner`: one ``mvae train`` subprocess per configuration × seed, in parallel, skipping finished runs and
-  resuming unfinished ones;
+  resuming unfinished ones; :mod:`.ray_executor`: the same runs as Ray tasks, on a local instance or a cluster;
+* :mod:`.failures`: the line the command ends with when runs failed;
 * :mod:`.facts`: what one run directory says (``metrics.jsonl``) and the timing of notes its model generates;
 * :mod:`.rows`: one summary row per run (its facts, its status, its generated timing);
 * :mod:`.stats`: mean, standard deviation, t-intervals and paired differences;

@@ -27,7 +27,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,10 @@ worker's child processes by default, so when the driver died (``kill -9`` of ``m
 killer) and Ray ended its workers, every running training died mid-epoch, unsaved. Left alone, the training gets
 :data:`~mvae_core.ablation.runner.ORPHAN_GUARD`'s SIGINT as its worker ends, checkpoints and exits 130. A per-task
 setting, so a cluster started apart honours it too."""
+FORWARDED_ENV = ("MVAE_CACHE_DIR",)
+"""The driver's environment variables every task takes, where the driver has them: a Ray task has the environment of
+its node's ``ray start``, not the driver's, so a cluster started apart trained with another parse cache than the one
+the driver filled (and ``MVAE_CACHE_DIR`` pointed at shared storage reached no task), unlike the local pool."""
 AUTH_LOGGER = "ray._private.authentication.authentication_token_setup"
 """Ray's logger that warns on every local start that token authentication is on (Ray 2.60): the instance mvae starts
 for itself and stops at the end is no cluster the user runs, so :func:`joined` keeps that line off the console."""
@@ -221,7 +225,8 @@ def run_on_ray(
 
     stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
     stop.unlink(missing_ok=True)
-    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0, runtime_env=TASK_ENV)(train_task)
+    runtime_env = task_env(os.environ)
+    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0, runtime_env=runtime_env)(train_task)
     waiting, refs = list(reversed(tasks)), dict[Any, Task]()
     outcomes: dict[Task, Outcome] = {}
     pending: list[Any] = []
@@ -253,6 +258,13 @@ def run_on_ray(
             raise StillStopping(len(unfinished)) from None
         raise
     return outcomes
+
+
+def task_env(driver_env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The tasks' Ray runtime environment: :data:`TASK_ENV` and the :data:`FORWARDED_ENV` variables of
+    ``driver_env`` (the driver's ``os.environ``) that are set there."""
+    forwarded = {name: driver_env[name] for name in FORWARDED_ENV if name in driver_env}
+    return {"env_vars": {**TASK_ENV["env_vars"], **forwarded}}
 
 
 def train_task(
