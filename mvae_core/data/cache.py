@@ -34,7 +34,9 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 34  # 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
+FORMAT_VERSION = 35  # 35: auto takes a band file's one solo instrument (sax, trumpet, flute, violin, …) when no
+# voice or lead is there; its top line of several parts names the selector that takes one of them;
+# 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
 # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
 # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
 # a file cut short before its first note says so first, and to get it whole again;

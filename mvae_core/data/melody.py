@@ -10,8 +10,10 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   then the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
-  track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else the top line of
-  all pitched parts;
+  track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else, when
+  none is, the one part whose program is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute
+  or violin over piano and bass); else the top line of all pitched parts, the reason ending with the selector that
+  takes one part (:func:`one_part_hint`);
 * ``all``: every pitched part, merged (mvae before this rule existed);
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
   starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
@@ -49,6 +51,11 @@ DRUM_WORDS = ("drums?", "drumkit", "perc", "percussion", "kicks?", "snares?", "h
               "cymbals?")  # fmt: skip
 """Whole words (:func:`_whole_words`): a title such as "The Little Drummer Boy" or "Percy ..." names no drums."""
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
+SOLO_PROGRAMS = frozenset([22, 40, 41, 42, 56, 57, 59, 60, *range(64, 80), 109, 110, 111])
+"""General MIDI programs (from 0) of instruments that play one line, the tune of a band arrangement when no voice or
+lead does: harmonica, violin, viola, cello, trumpet, trombone, muted trumpet, French horn, the saxes and reeds (65-72
+as GM counts), the pipes (73-80), bagpipe, fiddle, shanai. Not the bass instruments (contrabass, tuba), nor the
+sections and synth brass, which play chords."""
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
 _SELECTOR_VALUES = {"track": "N, the track's number from 0", "channel": "N, 1-16", "program": "N, General MIDI 1-128",
                     "name": "TEXT, part of the track's name, e.g. name:vocal"}  # fmt: skip
@@ -124,6 +131,7 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
     described = ", ".join(p.label() for p in parts) or "no part"
     if top_line and len(parts) > 1:
         reason = f"{why}: the top line of {len(parts)} pitched parts ({described})"
+        reason += one_part_hint(parts) if rule == ["auto"] else ""
     else:
         reason = f"{why}: {described}"
     warnings = []
@@ -163,11 +171,28 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     programmed = [p for p in pitched if p.program in MELODY_PROGRAMS]
     if len(programmed) == 1:
         return programmed, "programmed like a melody", False
+    solo = [p for p in pitched if p.program in SOLO_PROGRAMS]
+    if not programmed and len(solo) == 1:  # a band: piano, bass, drums and one sax, trumpet, flute or violin
+        return solo, "the one solo instrument (no voice or lead)", False
     return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True
 
 
 AUTO_TOP_LINE = "no part named or programmed like a melody among"
 """How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of every pitched part."""
+ONE_PART_HINT = 'if one of them is the melody, set data.melody = "{kind}:N" (N as listed)'
+"""What a :attr:`Choice.reason` of ``auto``'s top line ends with (:func:`one_part_hint`)."""
+
+
+def one_part_hint(parts: list[Part]) -> str:
+    """:data:`ONE_PART_HINT` with the selector that takes any one of ``parts`` alone: ``track`` when each is on a
+    track of its own, else ``channel`` when each is on a channel of its own (a type-0 file's one track); ``""`` when
+    neither is (no one selector takes one part: selectors are a union)."""
+    for kind, number in (("track", lambda p: p.track), ("channel", lambda p: p.channel)):
+        if len({number(p) for p in parts}) == len(parts):
+            return "; " + ONE_PART_HINT.format(kind=kind)
+    return ""
+
+
 RULE_REASON = "data.melody = "
 """How a :attr:`Choice.reason` of a rule given as selectors or ``all``/``top-line`` begins (the rule follows)."""
 
