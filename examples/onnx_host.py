@@ -420,6 +420,8 @@ def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) ->
                      "the sidecar beside it)")  # fmt: skip
     if not onnx_file.is_file():
         parser.error(f"{onnx_file}: {'not a file' if onnx_file.exists() else 'no such file'}; pass {made_by}")
+    if onnx_file.suffix.lower() != ".onnx":  # a run's model.safetensors, a checkpoint: no sidecar to look for
+        parser.error(f"{onnx_file}: not an ONNX export (its name would end in .onnx); pass {made_by}")
     sidecar = onnx_file.with_suffix(".json")
     if not sidecar.is_file():
         parser.error(f"{sidecar}: {'not a file' if sidecar.exists() else 'no such file'}; keep the sidecar "
@@ -430,6 +432,11 @@ def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) ->
         parser.error(f"{sidecar}: not the sidecar of an mvae export ({error}); pass {made_by}, its sidecar beside it")
     except (InvalidProtobuf, InvalidGraph, Fail) as error:
         parser.error(f"{onnx_file}: onnxruntime cannot load it ({str(error).splitlines()[0]}); pass {made_by}")
+
+
+RENAMED_FLAGS = {"--tempo": "--bpm"}
+"""``mvae generate``'s name of an option of this host: refused with the name to use, not argparse's bare
+'unrecognized arguments'."""
 
 
 def main() -> None:
@@ -457,6 +464,9 @@ def main() -> None:
     parser.add_argument("--threshold-min", type=float, default=None, help="the ancestor's rule (seed exports)")
     parser.add_argument("--threshold-max", type=float, default=None, help="the ancestor's rule (seed exports)")
     argv = sys.argv[1:]
+    for flag in (arg.split("=", 1)[0] for arg in argv):
+        if flag in RENAMED_FLAGS:
+            parser.error(f"unrecognized argument {flag}: it is {RENAMED_FLAGS[flag]} here (mvae generate's {flag})")
     for i in range(len(argv) - 1):  # --z -1,0.5: argparse would take "-1,0.5" for an option; --z=-1,0.5 is the same
         if argv[i] == "--z" and "," in argv[i + 1]:
             argv[i : i + 2] = [f"--z={argv[i + 1]}"]

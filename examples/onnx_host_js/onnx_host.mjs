@@ -11,20 +11,21 @@
 // a server, a Max [node.script]: not tried in Max) and in a browser (onnxruntime-web):
 //
 //     import * as ort from "onnxruntime-web";                       // in Node.js: openNodeHost("decoder.onnx")
-//     import { openHost } from "./onnx_host.mjs";
+//     import { openHost, seededRandom } from "./onnx_host.mjs";
 //     const host = await openHost(ort, modelBytes, sidecarObject);  // or (ort, "decoder.onnx") in Node.js
-//     const notes = await host.pattern([0.5, -1], { density: 1, temperature: 1 });
+//     const notes = await host.pattern([0.5, -1], { density: 1, temperature: 1, random: seededRandom(3) });
 //     for (const note of host.timed(notes, { bpm: 120 })) console.log(note);
 //
 // As a command (Node.js, after `npm ci` in this folder):
 //
 //     node onnx_host.mjs decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--timing-temperature 1]
-//         [--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]
+//         [--grid-offset 1] [--bpm 120] [--seed S] [--poly] [--threshold-min P] [--threshold-max P]
 //
 // prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); bad input (a value
 // out of generate's range, a missing file) exits 2 with one line on stderr. Every random number comes from `random()`
 // (Math.random by default) in the order the sidecar gives; fed the uniform numbers `mvae generate` draws, it writes
-// generate's notes: tests/test_js_host.py checks that.
+// generate's notes: tests/test_js_host.py checks that. `seededRandom(seed)` draws those numbers (numpy's generator,
+// as generate seeds it), so `--seed 3` plays `mvae generate --seed 3`'s notes: tests/test_coder_js_seed.py.
 
 /** A note rule the graph's format does not describe (e.g. --poly for a one-note-per-step model). */
 export class UnsupportedRule extends Error {}
@@ -37,7 +38,7 @@ export async function openHost(ort, model, sidecar = null) {
   if (sidecar === null) {
     if (typeof model !== "string") throw new TypeError("give the sidecar object with the model's bytes");
     const { readFile } = await import("node:fs/promises"); // Node.js only: a browser passes both
-    sidecar = JSON.parse(await readFile(model.replace(/\.onnx$/, "") + ".json", "utf8"));
+    sidecar = JSON.parse(await readFile(sidecarOf(model), "utf8"));
     model = await readFile(model);
   }
   const hosts = { [StepHost.FORMAT]: StepHost, [PatternHost.FORMAT]: PatternHost };
@@ -45,6 +46,11 @@ export async function openHost(ort, model, sidecar = null) {
   if (!HostClass) throw new Error(`format ${JSON.stringify(sidecar.format)}; this host reads ${Object.keys(hosts)}`);
   const options = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 }; // small graphs
   return new HostClass(ort, await ort.InferenceSession.create(model, options), sidecar);
+}
+
+/** The sidecar's path beside an exported graph's: decoder.json for decoder.onnx (as `mvae export` names it). */
+function sidecarOf(onnxFile) {
+  return onnxFile.replace(/\.onnx$/i, "") + ".json";
 }
 
 /** Node.js: the host for `decoder.onnx` (and `decoder.json` beside it) with onnxruntime-node, resolved from this
@@ -362,17 +368,102 @@ function numpySum(values, start = 0, n = values.length) {
   return numpySum(values, start, half) + numpySum(values, start + half, n - half);
 }
 
+/**
+ * The uniform numbers in [0, 1) that `mvae generate --seed seed` draws for its pattern `index` (0: a file's first, as
+ * the hosts play it), bit for bit: numpy's `default_rng([seed, index]).random()`, a PCG64 generator seeded through
+ * numpy's SeedSequence. Give it as `pattern`'s `random` to hear generate's loop; a new `seededRandom` per pattern,
+ * since each call of the function it returns moves it on. `seed` and `index` are whole numbers >= 0 (BigInt too).
+ */
+export function seededRandom(seed, index = 0) {
+  for (const [name, value] of [["seed", seed], ["index", index]]) {
+    const whole = typeof value === "bigint" || Number.isSafeInteger(value);
+    if (!whole || value < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${shown(value)}`);
+  }
+  const entropy = [...words32(BigInt(seed)), ...words32(BigInt(index))];
+  const [seedHigh, seedLow, incrementHigh, incrementLow] = seedState(seedPool(entropy), 4);
+  const increment = ((((incrementHigh << 64n) | incrementLow) << 1n) | 1n) & MASK128;
+  let state = 0n;
+  const advance = () => {
+    state = (state * PCG_MULTIPLIER + increment) & MASK128;
+  };
+  advance(); // PCG's seeding: one step from 0, add the seed, one more step
+  state = (state + ((seedHigh << 64n) | seedLow)) & MASK128;
+  advance();
+  return () => {
+    advance();
+    const xored = ((state >> 64n) ^ state) & MASK64; // PCG's XSL-RR output: high ^ low, rotated by the top 6 bits
+    const rotation = state >> 122n;
+    const bits = ((xored >> rotation) | (xored << ((64n - rotation) & 63n))) & MASK64;
+    return Number(bits >> 11n) / 2 ** 53; // numpy's random(): the top 53 bits
+  };
+}
+
+const MASK32 = 0xffffffffn;
+const MASK64 = (1n << 64n) - 1n;
+const MASK128 = (1n << 128n) - 1n;
+const PCG_MULTIPLIER = (2549297995355413924n << 64n) + 4865540595714422341n;
+const POOL_WORDS = 4; // numpy's SeedSequence: its pool size and hash constants
+const [INIT_A, MULT_A, INIT_B, MULT_B] = [0x43b0d7e5n, 0x931e8875n, 0x8b51f9ddn, 0x58f38dedn];
+const [MIX_MULT_L, MIX_MULT_R] = [0xca01f9ddn, 0x4973f715n];
+
+/** A whole number as numpy's SeedSequence takes it: 32-bit words, the lowest first (0 is one word). */
+function words32(n) {
+  const words = [];
+  do {
+    words.push(n & MASK32);
+    n >>= 32n;
+  } while (n > 0n);
+  return words;
+}
+
+/** SeedSequence's entropy pool: `entropy` (32-bit words) hashed and mixed into 4 words. */
+function seedPool(entropy) {
+  let hashConst = INIT_A;
+  const hashmix = (value) => {
+    value = (value ^ hashConst) & MASK32;
+    hashConst = (hashConst * MULT_A) & MASK32;
+    value = (value * hashConst) & MASK32;
+    return value ^ (value >> 16n);
+  };
+  const mix = (x, y) => {
+    const result = (MIX_MULT_L * x - MIX_MULT_R * y) & MASK32;
+    return result ^ (result >> 16n);
+  };
+  const pool = Array.from({ length: POOL_WORDS }, (_, i) => hashmix(entropy[i] ?? 0n));
+  for (let src = 0; src < POOL_WORDS; src++) {
+    for (let dst = 0; dst < POOL_WORDS; dst++) if (src !== dst) pool[dst] = mix(pool[dst], hashmix(pool[src]));
+  }
+  for (let src = POOL_WORDS; src < entropy.length; src++) {
+    for (let dst = 0; dst < POOL_WORDS; dst++) pool[dst] = mix(pool[dst], hashmix(entropy[src]));
+  }
+  return pool;
+}
+
+/** SeedSequence's `generate_state(count, uint64)` from its pool. */
+function seedState(pool, count) {
+  let hashConst = INIT_B;
+  const words = Array.from({ length: 2 * count }, (_, i) => {
+    let value = (pool[i % POOL_WORDS] ^ hashConst) & MASK32;
+    hashConst = (hashConst * MULT_B) & MASK32;
+    value = (value * hashConst) & MASK32;
+    return value ^ (value >> 16n);
+  });
+  return Array.from({ length: count }, (_, i) => words[2 * i] | (words[2 * i + 1] << 32n));
+}
+
 const TEMPO_RANGE = [4, 1000]; // the bpm `mvae generate` accepts (--tempo), so the host takes what generate takes
 
 const USAGE =
   "usage: node onnx_host.mjs decoder.onnx --z Z1,Z2 [--density 1] [--temperature 1] [--timing-temperature 1] " +
-  "[--grid-offset 1] [--bpm 120] [--poly] [--threshold-min P] [--threshold-max P]";
+  "[--grid-offset 1] [--bpm 120] [--seed S] [--poly] [--threshold-min P] [--threshold-max P]";
+const RENAMED_FLAGS = { "--tempo": "--bpm" }; // mvae generate's name of an option of this host
 
 /** The command line's options; bad input throws UsageError: one line that names the input and the fix. */
 function parseArguments(argv) {
   const numbers = {
     "--density": "density", "--temperature": "temperature", "--timing-temperature": "timingTemperature",
     "--grid-offset": "gridOffset", "--bpm": "bpm", "--threshold-min": "thresholdMin", "--threshold-max": "thresholdMax",
+    "--seed": "seed",
   };
   const args = { file: null, z: null, poly: false };
   for (let i = 0; i < argv.length; i++) {
@@ -392,6 +483,9 @@ function parseArguments(argv) {
     } else if (!flag.startsWith("--") && args.file === null) args.file = flag;
     else if (args.z !== null && !Number.isNaN(toNumber(flag))) {
       throw new UsageError(`unknown argument ${flag}: give --z as comma-separated numbers, e.g. --z 0.5,-1`);
+    } else if (flag.split("=")[0] in RENAMED_FLAGS) {
+      const name = flag.split("=")[0];
+      throw new UsageError(`unknown argument ${name}: it is ${RENAMED_FLAGS[name]} here (mvae generate's ${name})`);
     } else throw new UsageError(`unknown argument ${flag}; ${USAGE}`);
   }
   if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z; ${USAGE}`);
@@ -426,6 +520,9 @@ function optionError(args, name = (key) => FLAGS[key]) {
     if (value !== undefined && !(isNumber(value) && Number.isFinite(value) && value >= 0)) {
       return `${name(key)} must be a finite number >= 0, got ${shown(value)}`;
     }
+  }
+  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
+    return `${name("seed")} must be a whole number >= 0, got ${shown(args.seed)}`;
   }
   const [low, high] = TEMPO_RANGE;
   if (args.bpm !== undefined && !(isNumber(args.bpm) && args.bpm >= low && args.bpm <= high)) {
@@ -471,6 +568,7 @@ function checkOptionNames(options, known) {
 const FLAGS = {
   density: "--density", temperature: "--temperature", timingTemperature: "--timing-temperature",
   gridOffset: "--grid-offset", bpm: "--bpm", thresholdMin: "--threshold-min", thresholdMax: "--threshold-max", z: "--z",
+  seed: "--seed",
 };
 
 /** A refused value as a message shows it (a string quoted, cut to 20 characters). */
@@ -491,7 +589,10 @@ async function openFromCommandLine(file) {
     throw new UsageError(`${file}: ${statSync(file, { throwIfNoEntry: false }) ? "not a file" : "no such file"}; ` +
       `pass ${madeBy}`);
   }
-  const sidecar = file.replace(/\.onnx$/, "") + ".json"; // where openHost reads it
+  if (!/\.onnx$/i.test(file)) { // a run's model.safetensors, a checkpoint: no sidecar to look for
+    throw new UsageError(`${file}: not an ONNX export (its name would end in .onnx); pass ${madeBy}`);
+  }
+  const sidecar = sidecarOf(file);
   if (!isFile(sidecar)) {
     throw new UsageError(`${sidecar}: no such file; keep the sidecar \`mvae export --onnx\` writes beside ${file}`);
   }
@@ -520,7 +621,9 @@ async function main() {
     const args = parseArguments(argv);
     const host = await openFromCommandLine(args.file);
     const { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax } = args;
-    const notes = await host.pattern(args.z, { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax });
+    const random = args.seed === undefined ? Math.random : seededRandom(args.seed); // generate's, --seed given
+    const rule = { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax, random };
+    const notes = await host.pattern(args.z, rule);
     for (const note of host.timed(notes, { bpm: args.bpm, gridOffset: args.gridOffset })) console.log(JSON.stringify(note));
   } catch (error) {
     const known = error instanceof UsageError || error instanceof UnsupportedRule || error instanceof RangeError;
