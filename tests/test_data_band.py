@@ -55,3 +55,19 @@ def test_two_solo_instruments_take_the_top_line_and_name_the_selector_of_one(tmp
     _, melody = band(tmp_path / "song.mid", ("Alto Sax", ALTO_SAX), ("Trumpet", TRUMPET))
     assert melody.startswith("no part named or programmed like a melody among 4: the top line of 4 pitched parts")
     assert melody.endswith('; if one of them is the melody, set data.melody = "track:N" (N as listed)')
+
+
+def test_a_type_0_files_parts_are_named_by_channel(tmp_path: Path) -> None:
+    """A type-0 file's one track holds every part: ``track:0`` would take them all, ``channel:N`` takes one."""
+    import mido
+
+    events = [(n.start, "note_on", n.pitch, n.channel) for n in chords() + tune(1)]
+    events += [(n.end, "note_off", n.pitch, n.channel) for n in chords() + tune(1)]
+    track, now = mido.MidiTrack(), 0
+    for tick, kind, pitch, channel in sorted(events, key=lambda e: (e[0], e[1] == "note_on")):
+        track.append(mido.Message(kind, note=pitch, velocity=90, channel=channel, time=tick - now))
+        now = tick
+    midi = mido.MidiFile(type=0, ticks_per_beat=960, tracks=[track])
+    midi.save(str(tmp_path / "type0.mid"))
+    melody = read_midi_bytes((tmp_path / "type0.mid").read_bytes(), DataConfig()).melody
+    assert melody.endswith('; if one of them is the melody, set data.melody = "channel:N" (N as listed)'), melody
