@@ -459,8 +459,14 @@ class TrainingPoints:
             log.warning("warning: the pad has no training loops: %s", self._result["note"])
 
 
+OTHER_NAMES = {"bpm": "tempo"}
+"""Other programs' names of a field, which no spelling rule finds: the ONNX hosts' ``--bpm``/``bpm`` is ``tempo``."""
+
+
 def _unknown(name: str) -> str:
-    hint = did_you_mean(str(name), FIELDS, otherwise="")
+    """The refusal of an unknown field ``name``, with the field meant where one is close or is its other name."""
+    meant = OTHER_NAMES.get(str(name).strip().lower())
+    hint = f"; did you mean {meant!r}?" if meant else did_you_mean(str(name), FIELDS, otherwise="")
     return f"unknown parameter {str(name)[:60]!r}{hint} (parameters: {', '.join(FIELDS)})"
 
 
