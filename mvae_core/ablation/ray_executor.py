@@ -298,7 +298,7 @@ def train_task(
     # be stopped with the one SIGINT that checkpoints it
     blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        process, offset = start_worker((sys.executable, *arguments), Path(log), env, first_epoch)
+        process, offset = start_worker((sys.executable, *arguments), Path(log), env, first_epoch, socket.gethostname())
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:

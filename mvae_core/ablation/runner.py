@@ -141,9 +141,9 @@ def log_path(out: Path, config: str, seed: int) -> Path:
     return out / "logs" / config / f"seed-{seed}.log"
 
 
-ATTEMPT = re.compile(r"^\$ (.*)  # attempt from epoch (\d+)$", re.MULTILINE)
-"""The header :func:`start_worker` writes before each attempt's output: its command (quoted for a shell) and its
-first epoch, counted from 1 as on the console."""
+ATTEMPT = re.compile(r"^\$ (.*)  # attempt from epoch (\d+)(?: on node \S+)?$", re.MULTILINE)
+"""The header :func:`start_worker` writes before each attempt's output: its command (quoted for a shell), its first
+epoch, counted from 1 as on the console, and the node of a Ray task that runs it."""
 
 
 def _latest_header(log: Path) -> tuple[str, str] | None:
@@ -233,17 +233,19 @@ run beside it."""
 
 
 def start_worker(
-    command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int
+    command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int, node: str | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start ``command`` in its own session with its output appended to ``log``, after the attempt's header
     ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; the command quoted for a shell, so it can be run again
-    as it stands; ``first_epoch`` + 1); returns the process and the log offset where its output starts. On Linux the
-    command is started through :data:`ORPHAN_GUARD`, so that it stops when this process dies; ``command[0]`` is then
-    an interpreter's path (as :func:`train_command` gives it)."""
+    as it stands; ``first_epoch`` + 1), followed by `` on node NODE`` where ``node`` is given (a Ray task's host: a
+    cluster's log says where each attempt trained); returns the process and the log offset where its output starts.
+    On Linux the command is started through :data:`ORPHAN_GUARD`, so that it stops when this process dies;
+    ``command[0]`` is then an interpreter's path (as :func:`train_command` gives it)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     guarded = (sys.executable, "-c", ORPHAN_GUARD, str(os.getpid()), *command) if sys.platform == "linux" else command
     with open(log, "ab") as handle:
-        handle.write(f"$ {shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}\n".encode())
+        where = f" on node {node}" if node else ""
+        handle.write(f"$ {shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}{where}\n".encode())
         handle.flush()
         offset = handle.tell()
         process = subprocess.Popen(
