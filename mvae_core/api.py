@@ -798,12 +798,13 @@ def plot(
 
 # Run's methods that are this module's functions of a run (run_method), which Run's body names. Final here, so that a
 # type checker takes the type run_method gives (the function's own signature) as declared, not as one it infers in
-# its own way (pyright --verifytypes counted the four unannotated assignments in Run's body "ambiguous"); in Run's
+# its own way (pyright --verifytypes counted the unannotated assignments in Run's body "ambiguous"); in Run's
 # body an annotation would make a dataclass field of each.
 _run_generate: Final = run_method(generate)
 _run_evaluate: Final = run_method(evaluate)
 _run_encode: Final = run_method(encode)
 _run_interpolate: Final = run_method(interpolate)
+_run_compare: Final = run_method(compare)
 
 
 @dataclass(repr=False)
@@ -832,6 +833,7 @@ class Run:
     evaluate = _run_evaluate
     encode = _run_encode
     interpolate = _run_interpolate
+    compare = _run_compare
 
     def player(self) -> NotePlayer:
         """The model prepared for one latent point at a time, for live hosts: ``player.notes(z, options)``

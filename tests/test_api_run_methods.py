@@ -1,4 +1,4 @@
-"""``Run``'s generate, evaluate, encode and interpolate are the module's functions of a run (``api.run_method``), each
+"""``Run``'s generate, evaluate, encode, interpolate and compare are the module's functions of a run (``api.run_method``), each
 declared ``Final`` at module level so that every type checker takes the type run_method gives, the function's own
 signature, as declared: assigned unannotated in Run's body, pyright ``--verifytypes`` counted the four (and through
 them ``Run``, ``load`` and every call taking a run) "ambiguous", since another checker may infer them otherwise; an
@@ -14,7 +14,7 @@ import pytest
 
 from mvae_core import api
 
-METHODS = ("generate", "evaluate", "encode", "interpolate")
+METHODS = ("generate", "evaluate", "encode", "interpolate", "compare")
 
 
 @pytest.mark.parametrize("name", METHODS)
