@@ -10,11 +10,13 @@ torch is imported only inside :func:`catalog` (through :mod:`mvae_core.plugins`)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import inspect
 import sys
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any
 
 import annotated_types
@@ -24,6 +26,17 @@ from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from mvae_core.config import setting_key
 from mvae_core.hookspecs import HOOKS
+
+
+@dataclasses.dataclass(frozen=True)
+class ListedAs:
+    """``Annotated`` metadata giving the name a listing (``mvae plugins``, ``mvae models``, their ``--json``) shows
+    for a setting's type where its Python type tells a user nothing: a field typed
+    ``Annotated[dict[str, Any], ListedAs("schedule (mvae schedules)")]`` is listed with that ``type``, not as
+    ``dict[str, Any]``. Validation ignores it (pydantic keeps metadata it does not know, unused), and a type
+    checker reads the type it annotates. ``schedules.ScheduleTable`` is one."""
+
+    name: str
 
 
 def catalog() -> list[dict[str, Any]]:
@@ -119,7 +132,7 @@ def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
         fields.append(
             {
                 "name": setting_key(model, name),
-                "type": _type_name(field.annotation),
+                "type": _listed_name(field.metadata) or _type_name(field.annotation),
                 "constraints": _constraints(field.metadata),
                 "default": validated.get(name, None if default is PydanticUndefined else _jsonable(default)),
                 "required": required,
@@ -152,17 +165,25 @@ def _validated_defaults(model: type[BaseModel]) -> dict[str, Any]:
         return {}
 
 
+def _listed_name(metadata: Sequence[Any]) -> str | None:
+    """The name a :class:`ListedAs` among a type's ``Annotated`` metadata gives it (the last, as pydantic reads
+    ``Annotated`` metadata in order), else None."""
+    names = [item.name for item in metadata if isinstance(item, ListedAs)]
+    return names[-1] if names else None
+
+
 def _type_name(annotation: Any) -> str:
-    """A setting's type as its listing shows it: names without their modules (``list[Path]``, not
-    ``list[pathlib.Path]``), an optional one as ``X | None`` (also ``Optional[X]``), and an enum with the values a
-    config gives it (``Mode ('fast', 'slow')``), which its name alone does not tell."""
+    """A setting's type as its listing shows it: the name a :class:`ListedAs` gives it, else names without their
+    modules (``list[Path]``, not ``list[pathlib.Path]``), an optional one as ``X | None`` (also ``Optional[X]``),
+    and an enum with the values a config gives it (``Mode ('fast', 'slow')``), which its name alone does not
+    tell."""
     if annotation is type(None):
         return "None"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return f"{annotation.__name__} ({', '.join(repr(member.value) for member in annotation)})"
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _type_name(args[0])
+        return _listed_name(annotation.__metadata__) or _type_name(args[0])
     if origin in (typing.Union, types.UnionType):
         return " | ".join(_type_name(arg) for arg in args)
     if origin is typing.Literal:

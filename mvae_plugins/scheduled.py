@@ -50,9 +50,10 @@ ScheduleSetting: TypeAlias = str | dict[str, Any]
 """What a schedule setting takes, in a config or a ``Config(schedule=...)`` call: a table ``{name, **params}``, a bare
 name (that schedule's defaults), or a table without ``name`` (the default with those parameters changed)."""
 
-ScheduleSpec = Annotated[dict[str, Any], BeforeValidator(_check_spec)]
+ScheduleSpec = Annotated[schedules.ScheduleTable, BeforeValidator(_check_spec)]
 """A config field holding a schedule, as validation stores it whatever :data:`ScheduleSetting` gave it: the full spec
-``{name, **params}`` (defaults filled in), so ``config.schedule["name"]`` type-checks. A ``Config`` that declares it
+``{name, **params}`` (defaults filled in), so ``config.schedule["name"]`` type-checks; ``mvae plugins`` lists its
+type as :data:`schedules.ScheduleTable`'s. A ``Config`` that declares it
 types its ``__init__`` for type checkers alone (``if TYPE_CHECKING:``) to take a :data:`ScheduleSetting`: a pydantic
 model's checked signature is otherwise its fields' types."""
 

@@ -21,12 +21,13 @@ import importlib.metadata
 import json
 import math
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import NON_FINITE, is_non_finite
 from mvae_core.errors import ConfigError
+from mvae_core.plugin_catalog import ListedAs
 from mvae_core.registry import import_failure
 from mvae_core.suggest import did_you_mean
 
@@ -219,6 +220,12 @@ def _built_in(name: str, params: str) -> Schedule:
 def validate_spec(spec: Any) -> dict[str, Any]:
     """For plugin config fields: the full spec (defaults filled in) of a valid schedule; raises ``ValueError``."""
     return from_spec(spec).spec()
+
+
+ScheduleTable: TypeAlias = Annotated[dict[str, Any], ListedAs("schedule (mvae schedules)")]
+"""The type of a plugin's (or model's) setting that holds a schedule, as validation stores it: the full table
+``{name, **params}``. A type checker reads ``dict[str, Any]``; ``mvae plugins`` lists its type as ``schedule (mvae
+schedules)``, where ``dict[str, Any]`` told a user nothing. Validate it with :func:`validate_setting`."""
 
 
 def validate_setting(value: Any, default: dict[str, Any] | str | None = None) -> dict[str, Any]:
