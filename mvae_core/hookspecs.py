@@ -147,7 +147,8 @@ def mvae_watched_entries(config: MvaeConfig) -> dict[str, str] | None:
     the plugin runs under. An entry of ``train``, ``val`` or ``weights`` must name a term of the run:
     a core term, ``total`` (not in ``weights``), or a term a plugin declared in ``mvae_added_terms``. One that does
     not is a :class:`mvae_core.ConfigError` naming the setting, with the closest term (``mvae`` exits 2, nothing
-    read or written). Other entries are the plugin's to check (in its ``Config``).
+    read or written); so is an entry of ``timing_std`` other than ``data`` and ``recon``, the same in every run.
+    Other entries are the plugin's to check (in its ``Config``).
 
     Example::
 

@@ -72,15 +72,19 @@ def checked_config(cfg: MvaeConfig, objects: Mapping[str, Any] | None = None) ->
 
 TERM_TABLES = {"train": "total", "val": "total", "weights": None}
 """The tables of an epoch's record keyed by loss term, each with the key it has beside the terms (None: none)."""
+FIXED_TABLES = {"timing_std": ("data", "recon")}
+"""The tables of an epoch's record whose entries are the same in every run, whatever the model and plugins:
+validation's ``timing_std`` (the true and the reconstructed timeshift's std at the validation notes)."""
 
 
 def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     """Refuse, before any data is read, an entry of ``train``, ``val`` or ``weights`` that a plugin's setting watches
     (``mvae_watched_entries``) and that names no term of the run: the core's, ``total`` and those plugins declare
     (``mvae_added_terms``); where a plugin's ``mvae_loss`` may add terms it does not declare, only a name close to a
-    known term (a typo) is refused. A :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core
-    knows the name a plugin runs under, the plugin need not) and the closest term; a malformed declaration is a
-    :class:`PluginError` naming the plugin and the hook."""
+    known term (a typo) is refused. An entry of a table of :data:`FIXED_TABLES` must name one of its entries. A
+    :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a plugin runs
+    under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError` naming the
+    plugin and the hook."""
     declared = _declared(host, "mvae_added_terms", config, list)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
@@ -89,6 +93,15 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     for plugin, watched in _declared(host, "mvae_watched_entries", config, dict):
         for setting, entry in watched.items():
             table, _, term = str(entry).partition(".")
+            if table in FIXED_TABLES and term not in FIXED_TABLES[table]:
+                entries = FIXED_TABLES[table]
+                raise ConfigError(
+                    field_problem(
+                        f"plugins.{plugin}.{setting}",
+                        entry,
+                        f"{table} has no entry {term!r}{did_you_mean(term, entries)} Its entries: {', '.join(entries)}",
+                    )
+                )
             if table not in TERM_TABLES:
                 continue
             terms = [*LOSS_TERMS, *added, *([TERM_TABLES[table]] if TERM_TABLES[table] else [])]

@@ -8,7 +8,7 @@ changed by any plugin, and epochs before ``trainer.ramps_end`` (the latest ramp 
 epoch's weights are loaded into ``trainer.model`` at train end (after the last checkpoint: resuming is unaffected).
 
 Hooks: ``mvae_watched_entries`` (the monitor, so that a term of ``train``, ``val`` or ``weights`` that the run does
-not have is refused before training), ``mvae_train_start`` (warns when it can never stop), ``mvae_epoch_end`` (decides), ``mvae_train_end`` (restores),
+not have, or an entry ``timing_std`` does not have, is refused before training), ``mvae_train_start`` (warns when it can never stop), ``mvae_epoch_end`` (decides), ``mvae_train_end`` (restores),
 ``mvae_state_dict``/``mvae_load_state_dict`` (best, best_epoch, wait, stopped and the best weights: a resumed run stops
 at the same epoch and restores the same weights; the checkpoint grows by one copy of the weights).
 Config (``[plugins.early_stopping]``): monitor, mode, patience, min_delta, restore_best (see :class:`Config`).
