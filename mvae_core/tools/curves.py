@@ -8,7 +8,8 @@ half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--m
 line per number (a list gives one line per element). Epochs with events get a vertical line in every panel: red for
 a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
 in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
-quantized data) leave gaps; a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
+quantized data) leave gaps, and so does a train term recorded as 0 at multiplier 0 (not computed,
+:func:`trained_series`); a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
 goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
 panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
 legend names no line hidden under another.
@@ -110,6 +111,19 @@ def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
             value = value.get(key) if isinstance(value, dict) else None
         values.append(float(value) if isinstance(value, int | float) else math.nan)
     return values
+
+
+def trained_series(records: list[dict[str, Any]], term: str) -> list[float]:
+    """``train.<term>`` per record (:func:`series`), with a gap (NaN) where it is 0 and ``weights.<term>`` is 0 too: a
+    term weighted 0 in every step of an epoch need not be computed (a plugin's ``mvae_loss`` returns a zero tensor
+    for it, docs/hooks.md), so its 0 says nothing of the term, and on the panel's log scale it fell to the axis. A
+    term computed at weight 0 (the core's ``kl`` under ``kl_anneal``'s first epoch) has a value above 0 and is
+    drawn."""
+    weights = series(records, "weights", term)
+    return [
+        math.nan if value == 0 and weight == 0 else value
+        for value, weight in zip(series(records, "train", term), weights, strict=True)
+    ]
 
 
 def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[float]]:
@@ -348,7 +362,7 @@ def draw_curves(
             draw(ax, values, label=label.removeprefix(path) or path)
         ax.set_title(path)
     for term in colours:
-        draw(train, series(records, "train", term), color=colours[term], label=term)
+        draw(train, trained_series(records, term), color=colours[term], label=term)
         draw(val, series(records, "val", term), color=colours[term], label=term)
     draw(val, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
     for label, values in equal_series({term: series(records, "weights", term) for term in colours}).items():
@@ -408,7 +422,7 @@ def draw_comparison(
     rates = picked(lambda r: {"learning rate": series(r, "lr")})
     active = picked(lambda r: {"active units": series(r, "active_units")})
     panels: list[tuple[Any, list[Compared], tuple[Any, ...]]] = [
-        (train, [picked(lambda r: {t: series(r, "train", t) for t in loss_terms(r)})], ()),
+        (train, [picked(lambda r: {t: trained_series(r, t) for t in loss_terms(r)})], ()),
         (val, [picked(lambda r: {t: series(r, "val", t) for t in loss_terms(r)} | {"val_elbo": series(r, "val_elbo")})], ()),
         (weights, [picked(lambda r: equal_series({t: series(r, "weights", t) for t in loss_terms(r)}))], ()),
         (lr, [rates], ()),
