@@ -18,9 +18,12 @@ RECORD_NUMBERS = ("epoch", "lr", "val_elbo", "onset_f1", "rhythm_f1", "timing_sp
 """The top-level numbers of an epoch's record (a metrics line), which plugins see in ``mvae_epoch_end`` (or null in
 the file: NaN and inf are written as null)."""
 RECORD_TABLES = ("train", "val", "weights", "timing_std")
-"""The top-level tables of numbers (or nulls) in that record (``val.<term>``, ``timing_std.data``, …; their keys
-depend on the model and plugins). Beside them the record holds ``events``, at times ``replaced`` (a table of texts:
+"""The top-level tables of numbers (or nulls) in that record (``val.<term>``, ``timing_std.data``, …; the keys of
+``train``, ``val`` and ``weights`` depend on the model and plugins, ``timing_std``'s are :data:`TIMING_STD_KEYS`). Beside them the record holds ``events``, at times ``replaced`` (a table of texts:
 which plugin replaced a term), and ``plugins`` joins later."""
+TIMING_STD_KEYS = ("data", "recon")
+"""The entries of ``timing_std`` in every run, whatever the model and plugins: the true and the reconstructed
+timeshift's std at the validation notes (validation writes them; a plugin's setting may watch them)."""
 EVENT_TEXTS = ("source", "level", "message")
 """The texts of an event (``events`` is a list of such tables); ``source`` may be left out."""
 

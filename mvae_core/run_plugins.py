@@ -19,6 +19,7 @@ import torch
 from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, PluginsConfig, field_problem, settings_tree
 from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
+from mvae_core.metrics_record import TIMING_STD_KEYS
 from mvae_core.models import build_model, resolve_model
 from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice
@@ -72,7 +73,7 @@ def checked_config(cfg: MvaeConfig, objects: Mapping[str, Any] | None = None) ->
 
 TERM_TABLES = {"train": "total", "val": "total", "weights": None}
 """The tables of an epoch's record keyed by loss term, each with the key it has beside the terms (None: none)."""
-FIXED_TABLES = {"timing_std": ("data", "recon")}
+FIXED_TABLES = {"timing_std": TIMING_STD_KEYS}
 """The tables of an epoch's record whose entries are the same in every run, whatever the model and plugins:
 validation's ``timing_std`` (the true and the reconstructed timeshift's std at the validation notes)."""
 

@@ -29,6 +29,7 @@ from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.split import LoopSet
 from mvae_core.generation import DecodeOptions, decode_loops
 from mvae_core.losses import weighted_total
+from mvae_core.metrics_record import TIMING_STD_KEYS
 from mvae_core.models import check_cells
 from mvae_core.models.base import Forward, MelodyModel
 from mvae_core.plugins import PluginError
@@ -98,7 +99,7 @@ def validate(
         "onset_f1": matches.onset_f1(),
         "rhythm_f1": matches.rhythm_f1(),
         "timing_spread_ratio": metrics.timing_spread_ratio(recon, true),
-        "timing_std": {"data": metrics.timing_std(true), "recon": metrics.timing_std(recon)},
+        "timing_std": dict(zip(TIMING_STD_KEYS, (metrics.timing_std(true), metrics.timing_std(recon)), strict=True)),
         "active_units": metrics.active_units(mus),
     }
 
