@@ -72,9 +72,9 @@ PITCH_LOW_FORMS = (
 
 class DataConfig(Section):
     pitch_low: int | Literal["auto"] = Field(
-        default=48,
+        default=AUTO_PITCH_LOW,
         description='MIDI pitch of row 0, or "auto": the rows that fold the fewest notes of the data, chosen as a '
-        "run is set up.",
+        "run is set up (and recorded in its config.toml).",
     )
     pitch_classes: int = Field(default=24, ge=1, le=128, description="Number of pitch rows (pitch_low .. +N-1).")
     out_of_range: Literal["fold", "drop"] = Field(
@@ -165,12 +165,21 @@ class DataConfig(Section):
         """These settings with row 0 at MIDI ``pitch_low`` (the window ``"auto"`` chose, or a provisional one)."""
         return self.model_copy(update={"pitch_low": pitch_low})
 
+    def chosen_pitch_low(self) -> int:
+        """The MIDI pitch of row 0, a number: ``"auto"`` (the default) is chosen from the data by
+        :func:`~mvae_core.data.load.load_dataset` before any loop is placed in rows (a ``ValueError`` otherwise,
+        a bug of the caller, naming the fix)."""
+        if self.pitch_low == AUTO_PITCH_LOW:
+            raise ValueError(
+                'data.pitch_low = "auto" (the default) is chosen from the data as load_dataset reads it: read the data '
+                "with load_dataset and use its report's read_with(cfg), or give data.pitch_low a number"
+            )
+        return self.pitch_low
+
     def parse_key(self) -> dict[str, Any]:
         """The settings that change parsed loops (the cache key); split and augmentation are not among them. Only
-        for a number of ``pitch_low``: ``"auto"`` is resolved before any loop is parsed (a ``ValueError`` otherwise,
-        a bug of the caller)."""
-        if self.pitch_low == AUTO_PITCH_LOW:
-            raise ValueError('data.pitch_low = "auto" is resolved before the data is parsed (load_dataset)')
+        for a number of ``pitch_low`` (:meth:`chosen_pitch_low`)."""
+        self.chosen_pitch_low()
         return self.model_dump(
             mode="json",
             include={

@@ -30,7 +30,9 @@ def test_the_settings_line_says_each_run_trains_with_the_rows_its_data_chose(tmp
 
 def test_numbered_rows_are_not_explained(tmp_path):
     assert chosen_per_run([build_config(None, ["data.pitch_low=55"]), build_config(None, [])]) == {}
-    assert chosen_per_run([build_config(None, ["data.pitch_low=auto"]), build_config(None, [])]) == {}
+    assert (
+        chosen_per_run([build_config(None, ["data.pitch_low=auto"]), build_config(None, ["data.pitch_low=48"])]) == {}
+    )
 
 
 def test_init_from_with_auto_keeps_the_weights_rows_as_train_does(tiny_run, tmp_path):

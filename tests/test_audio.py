@@ -11,12 +11,13 @@ from typer.testing import CliRunner
 
 from mvae_core import audio
 from mvae_core.cli import app
-from mvae_core.config import MvaeConfig
+from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.errors import InputError
 from mvae_core.generation import TEMPO_RANGE, DecodeOptions, Note
 from mvae_core.loop_file import LOOP_TICKS, loop_seconds, timed_notes
 
-CFG = MvaeConfig()
+# Rows from MIDI 48, a number (the default, "auto", is chosen as data is read)
+CFG = MvaeConfig(data=DataConfig(pitch_low=48))
 LOOP = [Note(4, 12, 0.9, 0.25, 0.0), Note(16, 16, 0.6, 0.25, 0.0)]
 NOT_THERE = "the fluidsynth program is not installed here (Debian: apt install fluidsynth fluid-soundfont-gm)"
 

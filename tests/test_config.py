@@ -13,7 +13,7 @@ from mvae_core.run import RunDir
 
 def test_defaults_are_the_seed_values():
     cfg = MvaeConfig()
-    assert (cfg.data.pitch_low, cfg.data.pitch_classes, cfg.data.min_onsets) == (48, 24, 6)
+    assert (cfg.data.pitch_low, cfg.data.pitch_classes, cfg.data.min_onsets) == ("auto", 24, 6)
     assert cfg.data.transpositions == [-12, -7, -5, 5, 7, 12]
     assert cfg.data.train_fraction == pytest.approx(5 / 6)
     assert cfg.loss.coefficients == {"onset": 1.0, "velocity": 2.5, "duration": 1.0, "timeshift": 2.0, "kl": 1.0}

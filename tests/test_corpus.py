@@ -74,7 +74,7 @@ def test_ties_are_merged_and_triplets_are_off_the_sixteenth_grid():
     score = tune_to_score(tune("3"))
     assert score.pitch.tolist() == [62, 64, 66, 62, 64, 66, 67, 69, 71]
     assert (score.start[1], score.end[1]) == (960, 2880)  # E- E: one half note
-    block = score_to_loops(score, DataConfig())
+    block = score_to_loops(score, DataConfig(pitch_low=48))
     # the triplet: onsets at 3840, 3840 + 320 and 3840 + 640 ticks; a 16th is 240 ticks
     assert block.step.tolist()[3:6] == [16, 19, 21]
     assert block.timeshift.tolist()[3:6] == pytest.approx([0.0, -2 / 3, 2 / 3])
@@ -83,7 +83,7 @@ def test_ties_are_merged_and_triplets_are_off_the_sixteenth_grid():
 
 def test_a_quantized_tune_has_no_timeshift_outside_tuplets():
     pytest.importorskip("music21")
-    block = score_to_loops(tune_to_score(tune("1")), DataConfig())
+    block = score_to_loops(tune_to_score(tune("1")), DataConfig(pitch_low=48))
     assert block.step.tolist() == [12, 16, 20, 24, 28, 0, 4, 8, 12, 16]  # pickup on beat 4 of a (silent) bar
     assert not block.timeshift.any()
 

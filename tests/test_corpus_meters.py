@@ -73,7 +73,7 @@ c2d2e2f2 g2a2b2c'2 |]
 
 def read(collection: str = COLLECTION) -> dict[str, sources.SourceResult]:
     parsed = parse_unit(Unit("abc", Path("meters.abc"), "corpus:test/meters"), collection.encode(), DataConfig())
-    results = [fold_source(source, DataConfig()) for source in parsed]
+    results = [fold_source(source, DataConfig(pitch_low=48)) for source in parsed]
     return {result.name.rsplit("#", 1)[1]: result for result in results}
 
 

@@ -21,7 +21,8 @@ LOOP = 32 * STEP
 
 
 def loops_of(tmp_path, notes, cfg=None, **midi) -> LoopBlock:
-    cfg = cfg or DataConfig()
+    # rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
+    cfg = cfg or DataConfig(pitch_low=48)
     path = write_midi(tmp_path / "song.mid", notes, **midi)
     return score_to_loops(read_midi_bytes(path.read_bytes(), cfg), cfg)
 
@@ -51,7 +52,7 @@ def test_known_onsets_give_exact_cells_timeshifts_durations_and_velocities(tmp_p
 
 def test_duration_is_steps_over_max_duration_steps(tmp_path):
     notes = [note(60, 0, steps_long=1), note(62, 4 * STEP, steps_long=3), note(64, 8 * STEP, steps_long=6)]
-    block = loops_of(tmp_path, notes, DataConfig(max_duration_steps=4))
+    block = loops_of(tmp_path, notes, DataConfig(max_duration_steps=4, pitch_low=48))
     assert block.duration.tolist() == [0.25, 0.75, 1.0]
 
 
@@ -126,7 +127,7 @@ def test_out_of_range_pitches_fold_by_octaves_or_drop_and_are_counted(tmp_path):
     assert folded.row.tolist() == [30 + 24 - 48, 47 + 12 - 48, 12, 72 - 12 - 48, 84 - 24 - 48, 100 - 36 - 48]
     assert ((folded.row.astype(int) + 48) % 12).tolist() == [p % 12 for p in pitches]  # pitch class kept
 
-    dropped = loops_of(tmp_path, notes, DataConfig(out_of_range="drop"))
+    dropped = loops_of(tmp_path, notes, DataConfig(out_of_range="drop", pitch_low=48))
     assert dropped.counters["dropped"] == 5
     assert dropped.counters["folded"] == 0
     assert cells(dropped) == [(0, 12, 8)]
@@ -135,9 +136,11 @@ def test_out_of_range_pitches_fold_by_octaves_or_drop_and_are_counted(tmp_path):
 def test_fold_and_drop_counts_reach_the_report(tmp_path):
     notes = [note(60 if i % 2 else 90, i * 2 * STEP) for i in range(16)]  # 8 notes two octaves-ish above range
     write_midi(tmp_path / "song.mid", notes)
-    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none", pitch_low=48))
     assert report.totals()["folded"] == 8
-    table, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none", out_of_range="drop", min_onsets=1))
+    table, report = load_dataset(
+        [str(tmp_path)], DataConfig(cache_dir="none", out_of_range="drop", min_onsets=1, pitch_low=48)
+    )
     assert report.totals()["dropped"] == 8
     assert table.n_notes == 8
 
@@ -285,7 +288,7 @@ def test_a_zero_length_note_keeps_its_onset():
     score = read_midi_bytes(_one_track(events), DataConfig())
     assert score.pitch.tolist() == [60 + k for k in range(8)]
     assert score.start.tolist() == score.end.tolist() == [k * 2 * STEP for k in range(8)]
-    block = score_to_loops(score, DataConfig())
+    block = score_to_loops(score, DataConfig(pitch_low=48))
     assert block.step.tolist() == [0, 2, 4, 6, 8, 10, 12, 14] and block.duration.tolist() == [0.0] * 8
     assert [kind for kind, _ in score.warnings] == ["zero-length notes"]
 

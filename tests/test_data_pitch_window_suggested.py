@@ -1,6 +1,6 @@
 """``mvae data inspect`` names the window of ``data.pitch_classes`` rows that folds the fewest notes of the data: a
-musician whose notes fold (27 % of the dev folk songs under the default rows) had to guess windows and re-run inspect
-to compare them. The suggestion is exact: counted from each source's notes in loops per MIDI pitch, it folds what
+musician whose notes fold (27 % of the dev folk songs under rows 48..71, the default then) had to guess windows and
+re-run inspect to compare them. The suggestion is exact: counted from each source's notes in loops per MIDI pitch, it folds what
 inspect counts under that window, on synthetic files whose answer is known."""
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def melody(*loops: list[int]) -> list[SynthNote]:
 
 
 def summary_of(folder: Path, **settings: Any) -> dict[str, Any]:
-    cfg = DataConfig(cache_dir="none", **settings)
+    """The summary of ``folder`` at rows MIDI 48..71 unless ``settings`` give others: rows that fold too many, whose
+    advice these tests read (the default, ``"auto"``, chooses the suggested window itself)."""
+    cfg = DataConfig(cache_dir="none", **{"pitch_low": 48, **settings})
     table, report = load_dataset([str(folder)], cfg, jobs=1)
     return data_summary(table, report, cfg)
 
@@ -61,30 +63,30 @@ def test_it_is_the_best_of_every_window_counted_one_by_one():
 
 
 def test_inspect_suggests_the_window_and_folds_exactly_that_under_it(tmp_path):
-    # 24 notes over 60..83 in two loops and one at 86: the default rows 48..71 fold 72..83 and 86 (13 of 25); 60..83
+    # 24 notes over 60..83 in two loops and one at 86: rows 48..71 fold 72..83 and 86 (13 of 25); 60..83
     # folds only 86 (1 of 25, 4.0 %); a window over 86 loses 60..62 (three)
     write_midi(tmp_path / "high.mid", melody(list(range(60, 72)), [*range(72, 84), 86]))
-    default = summary_of(tmp_path)
-    assert (default["folded"], default["folded_share"]) == (13, 13 / 25)
-    assert default["suggested_window"] == {"pitch_low": 60, "pitch_classes": 24, "outside": 1, "outside_share": 0.04}
+    at_48 = summary_of(tmp_path)
+    assert (at_48["folded"], at_48["folded_share"]) == (13, 13 / 25)
+    assert at_48["suggested_window"] == {"pitch_low": 60, "pitch_classes": 24, "outside": 1, "outside_share": 0.04}
     assert "pitch rows: --set data.pitch_low=60 folds 4.0%, the fewest of any 24 rows (docs/quickstart.md" in (
-        table_text(default)
+        table_text(at_48)
     )
     moved = summary_of(tmp_path, pitch_low=60)
     assert (moved["folded"], moved["folded_share"]) == (1, 0.04)
-    assert moved["suggested_window"] == default["suggested_window"]
+    assert moved["suggested_window"] == at_48["suggested_window"]
     assert "fewest" not in table_text(moved)  # under the advised share: no line
     dropping = summary_of(tmp_path, out_of_range="drop")
-    assert (dropping["dropped"], dropping["suggested_window"]) == (13, default["suggested_window"])
+    assert (dropping["dropped"], dropping["suggested_window"]) == (13, at_48["suggested_window"])
     assert "--set data.pitch_low=60 drops 4.0%" in table_text(dropping)
 
 
 def test_where_no_window_of_that_height_is_good_enough_it_says_to_widen(tmp_path):
     # two octaves and a fifth, 60..91, 32 notes: any 24 rows leave 8 out (25 %)
     write_midi(tmp_path / "wide.mid", melody(list(range(60, 76)), list(range(76, 92))))
-    default = summary_of(tmp_path)
-    assert default["suggested_window"] == {"pitch_low": 60, "pitch_classes": 24, "outside": 8, "outside_share": 0.25}
-    text = table_text(default)
+    at_48 = summary_of(tmp_path)
+    assert at_48["suggested_window"] == {"pitch_low": 60, "pitch_classes": 24, "outside": 8, "outside_share": 0.25}
+    text = table_text(at_48)
     assert "--set data.pitch_low=60 folds 25.0%, the fewest of any 24 rows: widen them too (data.pitch_classes;" in text
     at_best = table_text(summary_of(tmp_path, pitch_low=60))
     assert "pitch rows: no 24 rows fold fewer: widen them (data.pitch_classes; docs/quickstart.md, Folded)" in at_best

@@ -58,7 +58,7 @@ def drums(n_bars: int) -> list[SynthNote]:
 
 
 def read(path, **settings):
-    cfg = DataConfig(**settings)
+    cfg = DataConfig(**{"pitch_low": 48, **settings})  # a number: score_to_loops places notes in rows
     return read_midi_bytes(path.read_bytes(), cfg), cfg
 
 
@@ -452,8 +452,7 @@ def test_the_pickup_warning_of_a_bundled_tune_does_not_ask_to_edit_it(tmp_path):
     assert entry_of(path)["warnings"][0]["message"].endswith(
         "shift the file so that bar 1 starts on its first downbeat"
     )
-    block = score_to_loops(
-        read_midi_bytes(path.read_bytes(), DataConfig()), DataConfig()
-    )  # what the corpus reader makes
+    cfg = DataConfig(pitch_low=48)  # the corpus reader reads it at the rows "auto" chose, a number
+    block = score_to_loops(read_midi_bytes(path.read_bytes(), cfg), cfg)  # what the corpus reader makes
     [(kind, message)] = diagnose(block, editable=False)
     assert kind == "pickup" and message.endswith("the tune is part of a bundled collection, so there is nothing to do")

@@ -13,13 +13,14 @@ from mvae_core.data.midi import read_midi_bytes
 from mvae_core.generation import DecodeOptions, Note, select_notes
 from mvae_core.loop_file import notes_to_midi
 
-CFG = MvaeConfig()
+# Rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
+CFG = MvaeConfig(data=DataConfig(pitch_low=48))
 
 
 def _parse(midi) -> list[tuple[int, int, int, float, float]]:
     buffer = io.BytesIO()
     midi.write(buffer)
-    block = score_to_loops(read_midi_bytes(buffer.getvalue(), DataConfig()), DataConfig())
+    block = score_to_loops(read_midi_bytes(buffer.getvalue(), CFG.data), CFG.data)
     return [
         (int(block.loop[i]), int(block.row[i]), int(block.step[i]), float(block.timeshift[i]), float(block.duration[i]))
         for i in range(len(block.row))

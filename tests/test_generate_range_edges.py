@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import mvae_core
 from mvae_core.cli import app
-from mvae_core.config import MvaeConfig
+from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.generation import DecodeOptions, Note, choose_cells, point_name
 from mvae_core.loop_file import LOOP_TICKS, timed_notes
 from tests.training import TINY
@@ -26,7 +26,7 @@ def test_a_huge_grid_offset_moves_notes_to_their_step_s_edges_and_no_further(gri
     loops = [
         [Note(0, 3, 0.8, 0.1, -0.5), Note(3, 0, 0.8, 0.1, -0.5), Note(9, 1, 0.8, 0.1, 0.0), Note(31, 2, 0.8, 0.1, 0.5)]
     ]
-    notes = timed_notes(loops, MvaeConfig(), DecodeOptions(grid_offset=grid_offset))
+    notes = timed_notes(loops, MvaeConfig(data=DataConfig(pitch_low=48)), DecodeOptions(grid_offset=grid_offset))
     starts = {note.step: note.start for note in notes}
     step, half = LOOP_TICKS // 32, LOOP_TICKS // 64
     assert starts == {0: 0, 3: 3 * step - half, 9: 9 * step, 31: 31 * step + half}

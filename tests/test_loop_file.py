@@ -11,12 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from mvae_core.cli import app
-from mvae_core.config import MvaeConfig
+from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.loop_file import LOOP_TICKS, STEP_TICKS, loop_seconds, midi_bytes, timed_notes
 
-CFG = MvaeConfig()
+# Rows from MIDI 48, a number (the default, "auto", is chosen as data is read)
+CFG = MvaeConfig(data=DataConfig(pitch_low=48))
 # long notes everywhere, the last step pushed late, chords, the first step pulled early
 HARD_LOOP = [
     Note(0, 3, 0.8, 1.0, -0.9),

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from mvae_core.config import MvaeConfig
+from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.generation import DecodeOptions, Note
 from mvae_core.loop_file import loop_notes_json, timed_notes
 from tests.bench import load_bench
 
 pytest.importorskip("onnxruntime", reason="examples/onnx_host.py needs onnxruntime")
 
-CFG = MvaeConfig()
+# Rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
+CFG = MvaeConfig(data=DataConfig(pitch_low=48))
 JS_HOST = Path(__file__).resolve().parents[1] / "examples" / "onnx_host_js" / "onnx_host.mjs"
 NODE = shutil.which("node")
 SIDECAR = {

@@ -35,7 +35,8 @@ from mvae_core.loop_file import (
 )
 from tests.synth import SynthNote, write_midi
 
-CFG = DataConfig(cache_dir="none")
+# Rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
+CFG = DataConfig(cache_dir="none", pitch_low=48)
 HALF_STEP_TICKS = MIDI_RESOLUTION // 8  # notes_to_midi's files: 960 ticks per beat, 120 ticks per half-step
 PROPERTY = settings(
     max_examples=50,
@@ -180,7 +181,7 @@ def note_loops(draw: st.DrawFn) -> list[list[Note]]:
 @PROPERTY
 @given(note_loops(), st.floats(40, 300))
 def test_generated_midi_parses_back_to_its_notes(loops, tempo):
-    cfg = MvaeConfig()
+    cfg = MvaeConfig(data=CFG)
     buffer = io.BytesIO()
     notes_to_midi(loops, cfg, DecodeOptions(grid_offset=1.0, tempo=tempo)).write(buffer)
     block = score_to_loops(read_midi_bytes(buffer.getvalue(), cfg.data), cfg.data)
@@ -218,7 +219,7 @@ def test_generated_midi_parses_back_to_its_notes(loops, tempo):
 
 
 def test_a_timeshift_just_below_one_stays_on_its_step():
-    cfg = MvaeConfig()
+    cfg = MvaeConfig(data=CFG)
     buffer = io.BytesIO()
     note = Note(step=4, row=12, velocity=0.8, duration=0.1, timeshift=0.999)
     notes_to_midi([[note]], cfg, DecodeOptions(grid_offset=1.0)).write(buffer)

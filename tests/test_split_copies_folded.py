@@ -15,7 +15,9 @@ from mvae_core.data.split import split_by_source
 from mvae_core.run import RunDir
 from tests.synth import SynthNote, random_melody, write_midi
 
-TOP = 48 + 24  # the first pitch above the default rows (pitch_low 48, 24 pitch classes), folded down an octave
+# Rows MIDI 48..71 ("auto", the default, would choose rows that fold none)
+CFG = DataConfig(cache_dir="none", pitch_low=48)
+TOP = 48 + 24  # the first pitch above those rows, folded down an octave
 
 
 def _tune(transpose: int = 0, loops: int = 3) -> list[SynthNote]:
@@ -41,7 +43,7 @@ def _data(folder, copy_shift: int = 2) -> tuple[str, str]:
 def test_a_copy_transposed_across_the_top_row_is_named_and_kept_on_its_originals_side(tmp_path):
     original, copy = _data(tmp_path)
     assert max(n.pitch for n in _tune(2)) >= TOP > max(n.pitch for n in _tune()) - 1  # both fold, at other notes
-    table, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    table, report = load_dataset([str(tmp_path)], CFG)
     warned = {e["source"]: e.get("warnings", []) for e in report.entries}
     assert warned[copy] == [{"kind": SAME_NOTES, "message": same_notes_message(original, 2, octaves_apart=True)}]
     assert warned[copy][0]["message"].startswith(
@@ -51,7 +53,7 @@ def test_a_copy_transposed_across_the_top_row_is_named_and_kept_on_its_originals
     assert sum(bool(w) for w in warned.values()) == 1  # the other tunes are other music
     straddled = 0
     for seed in range(30):
-        train, val, _ = split_by_source(table, DataConfig(), seed)
+        train, val, _ = split_by_source(table, CFG, seed)
         assert {original, copy} <= train.sources or {original, copy} <= val.sources, seed
         straddled += original in val.sources
     assert straddled > 0  # the pair validated in some seeds: the group moves as one
@@ -60,7 +62,7 @@ def test_a_copy_transposed_across_the_top_row_is_named_and_kept_on_its_originals
 def test_an_unfolded_transposed_copy_still_names_its_shift(tmp_path):
     original = write_midi(tmp_path / "a.mid", _tune(-1))  # 56..71 and 53..68: nothing folds in either
     copy = write_midi(tmp_path / "b down 3.mid", _tune(-4))
-    _, report = load_dataset([str(tmp_path)], DataConfig(cache_dir="none"))
+    _, report = load_dataset([str(tmp_path)], CFG)
     assert report.entries[1]["warnings"] == [{"kind": SAME_NOTES, "message": same_notes_message(str(original), -3)}]
     assert report.entries[1]["source"] == str(copy)
 
@@ -68,7 +70,7 @@ def test_an_unfolded_transposed_copy_still_names_its_shift(tmp_path):
 def test_evaluate_finds_a_held_out_copy_folded_at_other_rows(tmp_path):
     original, _ = _data(tmp_path / "train")
     held = write_midi(tmp_path / "held" / "flute in F.mid", _tune(5))  # 72..77 fold, 71 does not
-    cfg = DataConfig(cache_dir="none")
+    cfg = CFG
     _, trained = load_dataset([str(tmp_path / "train")], cfg)
     _, evaluated = load_dataset([str(held)], cfg)
     run = RunDir(tmp_path / "run")

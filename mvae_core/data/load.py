@@ -9,8 +9,8 @@ gives the same table and split as a cold one.
 The parse cache holds each unit's notes before the pitch rows (their MIDI pitches); they are folded into the rows
 of ``cfg`` after it (:func:`~mvae_core.data.sources.fold_source`), so another window parses no file again.
 
-``data.pitch_low = "auto"`` is resolved here, from the data itself: read with a provisional window (the default rows,
-which ``mvae data inspect`` reads), the notes in loops per MIDI pitch of the sources used choose the window that
+``data.pitch_low = "auto"`` (the default) is resolved here, from the data itself: read with a provisional window
+(:data:`PROVISIONAL_PITCH_LOW`), the notes in loops per MIDI pitch of the sources used choose the window that
 folds the fewest (:func:`~mvae_core.data.pitch_window.fewest_outside`), and the data is read again at that window
 when it is another: from the unit entries the first reading wrote, parsing nothing again (with the parse cache off,
 each file is parsed twice). The report names the window chosen (:attr:`DataReport.chosen_pitch_low`,
@@ -213,12 +213,17 @@ def load_dataset(
     return table, report
 
 
+PROVISIONAL_PITCH_LOW = 48
+"""Row 0 of the window ``"auto"`` reads the data at first, and prefers among windows that fold as few notes: MIDI 48
+(C3), mvae's fixed default before ``"auto"`` became it (2026-12-07), so data that those rows fold no worse than any
+others keeps them."""
+
+
 def provisional_pitch_low(cfg: DataConfig) -> int:
-    """The window ``"auto"`` reads the data at first, to count its pitches: the default ``pitch_low`` (what
-    ``mvae data inspect`` reads, so its parse is in the cache), lowered where ``pitch_classes`` rows would pass MIDI
-    127. Of windows that fold as few notes, the one nearest it is chosen."""
-    default = DataConfig.model_fields["pitch_low"].default
-    return min(default, MIDI_PITCHES - cfg.pitch_classes)
+    """The window ``"auto"`` reads the data at first, to count its pitches: :data:`PROVISIONAL_PITCH_LOW`, lowered
+    where ``pitch_classes`` rows would pass MIDI 127. Of windows that fold as few notes, the one nearest it is
+    chosen."""
+    return min(PROVISIONAL_PITCH_LOW, MIDI_PITCHES - cfg.pitch_classes)
 
 
 def _load_at_chosen_window(

@@ -163,8 +163,9 @@ def pitched_loops(score: TickScore, cfg: DataConfig) -> PitchedLoops:
 def fold_into_rows(notes: PitchedLoops, cfg: DataConfig) -> LoopBlock:
     """Place ``notes`` in ``cfg``'s pitch rows (``rows = pitch - pitch_low``; outside ones folded by octaves or
     dropped, by ``out_of_range``, and counted), keep one note per (loop, row, step) cell and number the loops that
-    keep a note 0..n-1. Reads only ``cfg``'s :data:`WINDOW_SETTINGS`."""
-    rows = notes.pitch.astype(np.int64) - cfg.pitch_low
+    keep a note 0..n-1. Reads only ``cfg``'s :data:`WINDOW_SETTINGS`, with a number of ``pitch_low`` (a
+    ``ValueError`` for ``"auto"``: :meth:`~mvae_core.config.DataConfig.chosen_pitch_low`)."""
+    rows = notes.pitch.astype(np.int64) - cfg.chosen_pitch_low()
     out = (rows < 0) | (rows >= cfg.pitch_classes)
     window = {"folded": 0, "dropped": 0, "collided": 0}
     if cfg.out_of_range == "fold":
