@@ -91,6 +91,8 @@ def config_changes(run: Path, sets: list[str], epochs: int, seed: int) -> list[s
     from mvae_core.run import RunDir
 
     have = _settings(RunDir(run).read_config())
+    if RunDir(run).read_provenance().get("pitch_low") == "auto":  # the number it chose: the request said "auto"
+        have["data.pitch_low"] = "auto"
     want = _settings(build_config(None, sets, {"train.epochs": epochs, "train.seed": seed}))
     given = {assignment.split("=", 1)[0].strip() for assignment in sets}
     keys = [k for k in {**have, **want} if (not k.startswith("plugins.") or k in given) and k not in UNSCORED]

@@ -144,6 +144,7 @@ def loop_seconds(tempo: float, loops: int = 1) -> float:
 
 def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions) -> list[TimedNote]:
     """The notes of consecutive ``loops`` in ticks, ordered by start (rules: the module docstring)."""
+    pitch_low = cfg.data.chosen_pitch_low()  # a clear error for a config whose "auto" rows were never chosen
     end_of_file = len(loops) * LOOP_TICKS
     shortest = min_note_ticks(options.tempo)
     grid_steps, notes = [], []
@@ -171,7 +172,7 @@ def timed_notes(loops: list[list[Note]], cfg: MvaeConfig, options: DecodeOptions
         length = max(round(note.duration * cfg.data.max_duration_steps * STEP_TICKS), shortest)
         end = min(int(starts[j]) + length, int(later[j]))
         velocity = int(np.clip(round(note.velocity * MAX_VELOCITY), 1, MAX_VELOCITY))
-        timed.append(TimedNote(cfg.data.pitch_low + note.row, int(starts[j]), end, velocity, grid_steps[j]))
+        timed.append(TimedNote(pitch_low + note.row, int(starts[j]), end, velocity, grid_steps[j]))
     return timed
 
 

@@ -14,4 +14,5 @@ def test_the_start_line_names_the_settings_taken_from_the_source(tiny_run, synth
     said = " ".join((printed.out + printed.err).split())
     start = f"starts from the weights of {(tiny_run / 'model.safetensors').resolve()} ("
     [line] = [line for line in (printed.out + printed.err).splitlines() if start in line]
-    assert line.endswith("), with its model.hidden = 32"), said  # tiny_run's; dropout was given, the rest defaults
+    assert line.endswith("), with its model.hidden = 32, data.pitch_low = 48"), said  # tiny_run's (its rows: a new
+    # run's default, "auto", would choose others); dropout was given, the rest defaults
