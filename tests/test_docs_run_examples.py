@@ -178,7 +178,7 @@ def test_tools_md_runs_as_shown(reader, tiny_export):
     mvae(shown(page, "mvae interpolate runs/solos --from -1.5,0 --to 1.5,0.5 --steps 8"), home)
     assert len(list((reader / "morph").glob("*.mid"))) == 8
     mvae(shown(page, "mvae interpolate runs/solos --from-midi a.mid --to-midi b.mid"), home)
-    assert seconds(reader / "morph/interpolation.mid") == pytest.approx(6 * LOOP_SECONDS)
+    assert seconds(reader / "morph-ab/interpolation.mid") == pytest.approx(6 * LOOP_SECONDS)
     mvae(shown(page, "mvae interpolate runs/solos --from -1.5,0 --to 1.5,0.5 --one-file --out morph2/"), home)
     loops = sorted((reader / "morph2").glob("0*.mid"))
     assert [wav.stem for wav in sorted((reader / "morph2").glob("0*.wav"))] == [loop.stem for loop in loops]
