@@ -65,11 +65,11 @@ def agreement(model, host, z: torch.Tensor, options: DecodeOptions) -> dict[str,
 
 
 def bench_model(run: Path | None, name: str) -> tuple[MelodyModel, MvaeConfig]:
-    """The trained model of ``run``, or untrained weights of the model ``name`` (:class:`MvaeError` when neither
-    can be made)."""
+    """The trained model of ``run``, or untrained weights of the model ``name`` at the rows MIDI 48..71 (a number,
+    as a trained run's config holds: the sidecar's ``pitch_low``) (:class:`MvaeError` when neither can be made)."""
     if run is not None:
         return RunDir(run).load_model()
-    cfg = build_config(None, [f"model.name={json.dumps(name)}"])
+    cfg = build_config(None, [f"model.name={json.dumps(name)}", "data.pitch_low=48"])
     return build_model(cfg).eval(), cfg
 
 

@@ -1,8 +1,9 @@
 """Cost of the five built-in plugins: median epoch time with ``--plugins all`` vs ``--plugins none``.
 
-Same data (WJD solos of ../shared/data/dev, no augmentation), model, seed and thread count (1); the two variants
-alternate for ``--rounds`` rounds of ``--epochs`` epochs each, in fresh run directories (checkpoints included, as in
-``mvae train``). Prints the median seconds per epoch of each and their ratio. Skips when the data is absent.
+Same data (WJD solos of ../shared/data/dev, no augmentation, rows MIDI 48..71 as docs/benchmarks.md measured them),
+model, seed and thread count (1); the two variants alternate for ``--rounds`` rounds of ``--epochs`` epochs each, in
+fresh run directories (checkpoints included, as in ``mvae train``). Prints the median seconds per epoch of each and
+their ratio. Skips when the data is absent.
 
     .venv/bin/python bench/plugin_overhead.py [--data DIR] [--rounds 3] [--epochs 3]
 """
@@ -29,7 +30,9 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" /
 
 
 def epoch_seconds(data: Path, plugins: str, epochs: int) -> float:
-    cfg = build_config(None, ["data.transpositions=[]"], {"train.epochs": epochs, "plugins.enabled": [plugins]})
+    cfg = build_config(
+        None, ["data.transpositions=[]", "data.pitch_low=48"], {"train.epochs": epochs, "plugins.enabled": [plugins]}
+    )
     table, _ = load_dataset([str(data)], cfg.data)
     train, val, _ = split_by_source(table, cfg.data, cfg.train.seed)
     with tempfile.TemporaryDirectory() as run_dir:
