@@ -82,7 +82,7 @@ def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str
         "model": cfg.model.name,
         "inputs": {name: spec.describe() for name, spec in graph.inputs.items()},
         "outputs": graph.outputs,
-        "pitch_low": cfg.data.pitch_low,
+        "pitch_low": cfg.data.chosen_pitch_low(),
         "pitch_classes": cfg.data.pitch_classes,
         "steps": STEPS_PER_LOOP,
         "steps_per_bar": STEPS_PER_BAR,

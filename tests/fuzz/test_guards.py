@@ -20,7 +20,7 @@ from mvae_core.report import print_skips, print_summary, printable
 from tests.fuzz import smf
 from tests.loading import load_within
 
-CFG = DataConfig(cache_dir="none")
+CFG = DataConfig(cache_dir="none", pitch_low=48)  # rows a file is placed in by score_to_loops (no "auto" there)
 
 
 def entries_by_name(report: DataReport) -> dict[str, dict]:
