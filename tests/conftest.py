@@ -75,6 +75,23 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Labels of the units the loader parses, in order: only those parsed in the test's own process (a data set below
+    ``load.PARALLEL_MIN_UNITS`` units), which is how the cache tests count what a read parsed again."""
+    from mvae_core.data import load
+
+    seen: list[str] = []
+    original = load.parse_unit
+
+    def counting(unit: Any, data: Any, cfg: Any) -> Any:
+        seen.append(unit.label)
+        return original(unit, data, cfg)
+
+    monkeypatch.setattr(load, "parse_unit", counting)
+    return seen
+
+
+@pytest.fixture
 def device_tables_built(monkeypatch: pytest.MonkeyPatch) -> list[torch.device]:
     """The devices of every ``DeviceLoops`` the batch code builds during the test, in order."""
     from mvae_core.data import batches

@@ -22,20 +22,6 @@ N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so parse_u
 
 
 @pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the units parse_unit parses (in-process path only)."""
-    seen: list[str] = []
-    original = load.parse_unit
-
-    def counting(unit, data, cfg):
-        seen.append(unit.label)
-        return original(unit, data, cfg)
-
-    monkeypatch.setattr(load, "parse_unit", counting)
-    return seen
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return melody_folder(tmp_path / "melodies", n_files=N_FILES, n_loops=3, seed=4)
 

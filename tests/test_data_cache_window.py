@@ -23,20 +23,6 @@ STEP = 240  # ticks of a 16th at 960 per beat
 N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so parse_unit can be counted
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Labels of the units the loader parses."""
-    seen: list[str] = []
-    original = load.parse_unit
-
-    def counting(unit, data, cfg):
-        seen.append(unit.label)
-        return original(unit, data, cfg)
-
-    monkeypatch.setattr(load, "parse_unit", counting)
-    return seen
-
-
 @pytest.fixture(scope="module")
 def high_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four files of 3 loops whose notes lie mostly in MIDI 62..85 (``"auto"`` chooses 62, not the default 48), with
