@@ -7,10 +7,12 @@ whole run), so a SIGKILL or SIGTERM lands at the same point of training on every
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,28 @@ def train_signalled(args: list[str | Path], signum: int, at_step: int) -> subpro
     """Run ``mvae ARGS`` in a fresh Python process that gets ``signum`` at training step ``at_step``."""
     command = [sys.executable, "-c", SCRIPT, str(at_step), str(signum), *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False)
+
+
+@contextlib.contextmanager
+def serving(args: list[str]) -> Iterator[list[str]]:
+    """``mvae ARGS`` (a ``serve`` command) in a fresh Python process: yields the lines it printed up to ``Ctrl-C
+    stops.`` (it is ready), then stops it with SIGINT and checks that it exits 130; killed whatever happens."""
+    command = [sys.executable, "-m", "mvae_core.cli", *args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **DUMP_ON_ABORT}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        printed: list[str] = []
+        while not printed or printed[-1] != "Ctrl-C stops.":
+            line = process.stdout.readline()
+            assert line, f"the server ended: {process.stderr.read()}"
+            printed.append(line.rstrip())
+        yield printed
+        process.send_signal(signal.SIGINT)
+        assert exit_code_or_stacks(process, timeout=30) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def exit_code_or_stacks(process: subprocess.Popen[str], timeout: float) -> int:

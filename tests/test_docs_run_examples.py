@@ -12,10 +12,8 @@ with this interpreter."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import wave
@@ -27,7 +25,7 @@ from typer.testing import CliRunner, Result
 
 from mvae_core.audio import RELEASE_SECONDS
 from mvae_core.cli import app
-from tests.interrupt import DUMP_ON_ABORT, exit_code_or_stacks
+from tests.interrupt import serving
 from tests.synth import melody_folder
 from tests.test_docs_commands import shell_blocks, words
 
@@ -236,15 +234,7 @@ def test_live_md_serve_starts_and_answers_its_curl_lines(reader):
     """``mvae serve runs/demo`` on a free port (``--port 0``), then live.md's three curl lines at that port."""
     home = reader / "home"
     _, *args = arguments(shown("docs/live.md", ".venv/bin/mvae serve runs/demo"), home)
-    command = [sys.executable, "-m", "mvae_core.cli", *args, "--port", "0"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **DUMP_ON_ABORT}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        printed: list[str] = []
-        while not printed or printed[-1] != "Ctrl-C stops.":
-            line = process.stdout.readline()
-            assert line, f"the server ended: {process.stderr.read()}"
-            printed.append(line.rstrip())
+    with serving([*args, "--port", "0"]) as printed:
         address = re.search(r"page and API: http://(127\.0\.0\.1:\d+)/", "\n".join(printed))
         assert address, printed
         answers = {}
@@ -254,12 +244,6 @@ def test_live_md_serve_starts_and_answers_its_curl_lines(reader):
             done = subprocess.run(curl, capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, f"`{line}` exited {done.returncode}: {done.stderr}"
             answers[endpoint] = done.stdout
-        process.send_signal(signal.SIGINT)
-        assert exit_code_or_stacks(process, timeout=30) == 130
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert json.loads(answers["generate"])["notes"]
     assert seconds(reader / "loop.mid") == pytest.approx(LOOP_SECONDS)
     assert json.loads(answers["encode"])["loops"]
