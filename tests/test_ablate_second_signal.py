@@ -24,7 +24,7 @@ worker = (sys.executable, "-c", "import os, signal, time\n"
           "def checkpoint(*_):\n    signal.signal(signal.SIGINT, lambda *_: os._exit(130))\n"
           "    print('CHECK' + 'POINTING', flush=True); time.sleep(30); os._exit(130)\n"
           "signal.signal(signal.SIGINT, checkpoint)\nprint('RE' + 'ADY', flush=True)\ntime.sleep(120)")
-task = runner.Task("plain", 0, folder / "run", folder / "log.txt", worker, "new", 0)
+task = runner.Task("plain", 0, folder / "run", folder / "log.txt", worker, "new", 0, None)
 
 def wait_for(line):
     deadline = time.monotonic() + 60

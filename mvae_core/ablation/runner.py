@@ -40,6 +40,7 @@ class Task:
     command: tuple[str, ...]
     action: str  # "new" or "resumed"
     first_epoch: int  # the first epoch (from 0) this attempt trains: the epochs run before it, when resumed
+    epochs: int | None  # the ablation's --epochs, which finish the run (None: its own train.epochs)
 
 
 class StillStopping(KeyboardInterrupt):
@@ -132,7 +133,7 @@ def plan_tasks(
             command = train_command(data, out / "configs" / f"{arm.name}.toml", seed, path, epochs, resume, init_from)
             first = len(RunDir(path).read_metrics()) if resume else 0
             log = log_path(out, arm.name, seed)
-            tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new", first))
+            tasks.append(Task(arm.name, seed, path, log, command, "resumed" if resume else "new", first, epochs))
     return tasks, finished
 
 

@@ -13,7 +13,7 @@ import contextlib
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -45,7 +45,7 @@ from mvae_core.ablation.arguments import (
 from mvae_core.ablation.columns import NOT_RECORDED
 from mvae_core.ablation.estimates import paired as paired_differences
 from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
-from mvae_core.ablation.facts import GENERATED_SEED
+from mvae_core.ablation.facts import GENERATED_SEED, run_state
 from mvae_core.ablation.figure import draw
 from mvae_core.ablation.out_folder import (
     built_configs,
@@ -339,7 +339,7 @@ def _execute(
 
     if not tasks:  # every run finished before: nothing to start (and no Ray joined)
         return {}
-    with _interrupts_while("finished runs are kept, running ones were checkpointed"):
+    with _interrupts_while(partial(_kept_after_stop, tasks)):
         if executor == "ray":
             outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
         else:
@@ -347,18 +347,40 @@ def _execute(
     return {(t.config, t.seed): (t, o) for t, o in outcomes.items()}
 
 
+EVERY_RUN_FINISHED = "every run had finished, but the summary was not written"
+"""What a stop keeps that came when every run of the command had finished its training (a Ctrl-C just after the
+last one ended, before the summary)."""
+RUNS_CHECKPOINTED = "finished runs are kept, running ones were checkpointed"
+"""What a stop keeps that came while runs still trained: each running one got one SIGINT and checkpointed."""
+
+
+def _kept_after_stop(tasks: list[Task]) -> str:
+    """What a stop of the ``tasks`` keeps, read from their runs once the running ones have stopped:
+    :data:`EVERY_RUN_FINISHED` when each task's run is finished (to its ``--epochs``, as a re-run would skip it),
+    else :data:`RUNS_CHECKPOINTED`."""
+    if all(run_state(task.path, task.epochs) == "finished" for task in tasks):
+        return EVERY_RUN_FINISHED
+    return RUNS_CHECKPOINTED
+
+
 @contextlib.contextmanager
-def _interrupts_while(kept: str) -> Iterator[None]:
+def _interrupts_while(kept: str | Callable[[], str]) -> Iterator[None]:
     """SIGINT and SIGTERM in the block end the ablation as :class:`RunInterrupted` (exit 130 or 143), its message
-    saying what is ``kept`` (or, when runs were still writing their checkpoints, :meth:`StillStopping.kept`) and to
-    run the same command again (as ``str()``: the same ``mvae_core.ablate`` call); no summary is written."""
+    saying what is ``kept`` (a function is asked when the signal has ended the block; when runs were still writing
+    their checkpoints, :meth:`StillStopping.kept`) and to run the same command again (as ``str()``: the same
+    ``mvae_core.ablate`` call); no summary is written."""
     from mvae_core.signals import Interrupts, interruption
 
     with Interrupts() as interrupts:  # SIGINT and SIGTERM raise KeyboardInterrupt here
         try:
             yield
         except KeyboardInterrupt as stop:
-            now = stop.kept() if isinstance(stop, runner.StillStopping) else kept
+            if isinstance(stop, runner.StillStopping):
+                now = stop.kept()
+            elif isinstance(kept, str):
+                now = kept
+            else:
+                now = kept()
             said = f"{interruption(interrupts.signum)}; {now}. Run the same command again"
             raise RunInterrupted(
                 f"{said} (in Python, the same mvae_core.ablate call) to finish the ablation.",
