@@ -20,7 +20,8 @@ from mvae_core.ablation.summary_json import statistics
 
 def _row(config: str, seed: int, **values: float | None) -> dict:
     return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
-            "stopped_by": "max epochs", "exit_code": 0, "error": "", "model": "m"} | dict.fromkeys(METRICS) | values  # fmt: skip
+            "stopped_by": "max epochs", "exit_code": 0, "error": "", "model": "m",
+            "produced": "new"} | dict.fromkeys(METRICS) | values  # fmt: skip
 
 
 def test_the_statistics_are_the_tables_numbers_unrounded():
@@ -48,7 +49,15 @@ def test_the_statistics_are_the_tables_numbers_unrounded():
     assert "seed-all" not in statistics(rows, arms, ("all", "seed-all"))["paired"]
     assert first["warnings"] == [{"warning": "kl_anneal: the run ends first", "seeds": [0, 1]}]
     assert numbers["failed"] == [
-        {"config": "none", "seed": 2, "run": "runs/none/seed-2", "status": "failed", "exit_code": 1, "error": "boom"}
+        {
+            "config": "none",
+            "seed": 2,
+            "run": "runs/none/seed-2",
+            "status": "failed",
+            "produced": "new",
+            "exit_code": 1,
+            "error": "boom",
+        }
     ]
 
 

@@ -17,7 +17,7 @@ ARMS = [Configuration("all", ("a",)), Configuration("none", ()), Configuration("
 
 def _row(config: str, seed: int, **values: float) -> dict:
     return {"config": config, "seed": seed, "run": f"runs/{config}/seed-{seed}", "status": "ok", "warnings": [],
-            "stopped_by": "max epochs", "exit_code": 0, "error": ""} | dict.fromkeys(METRICS) | values  # fmt: skip
+            "stopped_by": "max epochs", "exit_code": 0, "error": "", "produced": "new"} | dict.fromkeys(METRICS) | values  # fmt: skip
 
 
 def _paired_cells(text: str, reference: str, config: str) -> dict[str, str]:

@@ -277,7 +277,7 @@ def train_task(
     no longer does, so every such run of a GPU node trained on its first GPU, unreserved."""
     started = time.monotonic()
     if os.path.exists(stop):
-        return Outcome(130, "stopped before it started (Ctrl-C)", 0.0)
+        return Outcome(130, "stopped before it started (Ctrl-C)", 0.0, started=False)
     missing = [path for path in must_see if not os.path.exists(path)]
     if missing:
         return Outcome(
@@ -285,6 +285,7 @@ def train_task(
             f"node {socket.gethostname()} cannot see {missing[0]}: the ablation's output folder and its data must be on "
             "storage every Ray node sees (a shared file system mounted at the same path)",
             0.0,
+            started=False,
         )
     env = {
         **os.environ,

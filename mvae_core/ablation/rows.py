@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.columns import stop_label
+from mvae_core.ablation.columns import NOT_STARTED, stop_label
 from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.checkpoint import CheckpointError
@@ -23,10 +23,8 @@ def run_row(
     epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``missing`` (row key → why a value is ``None`` where
     a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
     unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).
-    ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before). A skipped run's
-    ``produced`` is what the last attempt header of its log says
-    (:func:`~mvae_core.ablation.runner.latest_attempt_action`; that attempt's command may have been stopped before it
-    wrote a summary), or for a log without one ``produced_before``, its cell in the previous ``summary.csv``.
+    ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before); ``produced`` is
+    :func:`_produced`.
     ``warnings`` are those of the run's latest attempt, which began where the last header of its log says
     (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
 
@@ -61,7 +59,7 @@ def run_row(
         "model": "" if cfg is None else _model(cfg.model),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
-        "produced": attempt[0].action if attempt else latest_attempt_action(log) or produced_before,
+        "produced": _produced(attempt, log, produced_before),
         "exit_code": None if outcome is None else outcome.exit_code,
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons, facts.epochs_run < budget) if facts.epochs_run else "",
@@ -81,6 +79,19 @@ def run_row(
         "missing": generated.get("missing", {}),
         "validation_loops": generated.get("validation_loops"),
     }
+
+
+def _produced(attempt: tuple[Task, Outcome] | None, log: Path, produced_before: str) -> str:
+    """How the run came to be (``produced``): ``new`` or ``resumed`` by this command's attempt when it started its
+    training. Else (a skipped run, or an attempt that never started) what the last attempt header of its ``log`` says
+    (:func:`~mvae_core.ablation.runner.latest_attempt_action`; that attempt's command may have been stopped before
+    it wrote a summary); without one, :data:`~mvae_core.ablation.columns.NOT_STARTED` for a new run whose attempt
+    never started (nothing trained it), else ``produced_before``, its cell in the previous ``summary.csv``."""
+    if attempt is not None and attempt[1].started:
+        return attempt[0].action
+    if (logged := latest_attempt_action(log)) is not None:
+        return logged
+    return NOT_STARTED if attempt is not None and attempt[0].action == "new" else produced_before
 
 
 def _model(model: ModelConfig) -> str:

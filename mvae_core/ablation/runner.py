@@ -66,6 +66,9 @@ class Outcome:
     exit_code: int
     error: str  # the last error line of a failed attempt, "" when it exited 0
     wall_seconds: float
+    started: bool = True
+    """Whether the attempt started its training (``mvae train``); a Ray task that returns before it (a node that
+    cannot see the shared storage, a stop) did not, and nothing trained the run."""
 
 
 def cores() -> int:

@@ -20,7 +20,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
     ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
     an interval, fewer than 2 pairs);
-    each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with their error. A value
+    each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with how they were produced
+    and their error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
@@ -66,7 +67,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             if reference in by_name
         },
         "failed": [
-            {key: r[key] for key in ("config", "seed", "run", "status", "exit_code", "error")}
+            {key: r[key] for key in ("config", "seed", "run", "status", "produced", "exit_code", "error")}
             for r in rows
             if r["status"] != "ok"
         ],

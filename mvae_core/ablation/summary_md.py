@@ -125,10 +125,16 @@ def markdown(
     lines += ["", "## Failed runs", ""]
     if failed:
         body = [
-            [r["run"], r["status"], str(r["exit_code"] if r["exit_code"] is not None else "–"), r["error"]]
+            [
+                r["run"],
+                r["status"],
+                r["produced"],
+                str(r["exit_code"] if r["exit_code"] is not None else "–"),
+                r["error"],
+            ]
             for r in failed
         ]
-        lines += md_table(["run", "status", "exit code", "last error line"], body)
+        lines += md_table(["run", "status", "produced", "exit code", "last error line"], body)
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
