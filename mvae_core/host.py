@@ -350,6 +350,21 @@ class PluginHost:
         with torch.random.fork_rng(devices=[]):
             self.hook.mvae_check_config(config=config)
 
+    def declarations(self, hook: str, config: MvaeConfig, kind: type) -> list[tuple[str, Any]]:
+        """``(plugin, result)`` of every plugin's ``hook`` (``mvae_added_terms``, ``mvae_watched_entries``, called
+        with ``config``) that returned something, each called alone so that its result is known to be its own; a
+        result of another type than ``kind``, or holding anything but strings, is a :class:`PluginError` naming the
+        plugin."""
+        results = []
+        for name in self.implementing(hook):
+            for result in self._only(name, hook)(config=config):
+                items = [*result.keys(), *result.values()] if isinstance(result, dict) else result
+                if not isinstance(result, kind) or not all(isinstance(item, str) for item in items):
+                    shape = "a list of term names" if kind is list else "a dict of {setting: entry} strings"
+                    raise PluginError(f"plugin {name!r}: {hook} must return {shape} or None, got {result!r}")
+                results.append((name, result))
+        return results
+
     def ramps_end(self, view: TrainerView) -> int:
         """The latest ``mvae_ramp_end`` over all plugins; 0 when none ramps."""
         return max(self._collect(self.hook.mvae_ramp_end, trainer=view), default=0)

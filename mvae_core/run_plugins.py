@@ -21,7 +21,7 @@ from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.metrics_record import TIMING_STD_KEYS
 from mvae_core.models import build_model, resolve_model
-from mvae_core.plugins import PluginError, available_plugins
+from mvae_core.plugins import available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
@@ -84,14 +84,14 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     (``mvae_added_terms``); where a plugin's ``mvae_loss`` may add terms it does not declare, only a name close to a
     known term (a typo) is refused. An entry of a table of :data:`FIXED_TABLES` must name one of its entries. A
     :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a plugin runs
-    under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError` naming the
+    under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError` (:meth:`PluginHost.declarations`) naming the
     plugin and the hook."""
-    declared = _declared(host, "mvae_added_terms", config, list)
+    declared = host.declarations("mvae_added_terms", config, list)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
     # every known term may be one of them, and is left to the first epoch's record
     undeclared = set(host.implementing("mvae_loss")) - {name for name, _ in declared}
-    for plugin, watched in _declared(host, "mvae_watched_entries", config, dict):
+    for plugin, watched in host.declarations("mvae_watched_entries", config, dict):
         for setting, entry in watched.items():
             table, _, term = str(entry).partition(".")
             if table in FIXED_TABLES and term not in FIXED_TABLES[table]:
@@ -116,21 +116,6 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
                         "mvae_added_terms, docs/hooks.md)",
                     )
                 )
-
-
-def _declared(host: PluginHost, hook: str, config: MvaeConfig, kind: type) -> list[tuple[str, Any]]:
-    """``(plugin, result)`` of every plugin's ``hook`` (called with ``config``) that returned something; a result of
-    another type than ``kind``, or holding anything but strings, is a :class:`PluginError` naming the plugin."""
-    results = []
-    for name in host.implementing(hook):
-        others = [plugin for other, plugin in host.pm.list_name_plugin() if other != name]
-        for result in host.pm.subset_hook_caller(hook, remove_plugins=others)(config=config):
-            items = [*result.keys(), *result.values()] if isinstance(result, dict) else result
-            if not isinstance(result, kind) or not all(isinstance(item, str) for item in items):
-                shape = "a list of term names" if kind is list else "a dict of {setting: entry} strings"
-                raise PluginError(f"plugin {name!r}: {hook} must return {shape} or None, got {result!r}")
-            results.append((name, result))
-    return results
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
