@@ -1,13 +1,14 @@
 """A band file's melody: Piano, Bass, 'Alto Sax' (GM 66) and drums. ``auto`` knew voices and synth leads alone, so
 it took the top line of piano, bass and sax: the piano's held chord tops over the sax's tune. When no voice or lead
-is there, the one solo instrument (sax, trumpet, flute, violin, …) is the melody; several, and ``auto``'s top line
-names the selector that takes one of them."""
+is there, the one solo instrument (sax, trumpet, flute, violin, …) is the melody; several, and ``auto`` takes their
+top line (tests/test_melody_solo_parts.py), naming the selector that takes one of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from mvae_core.config import DataConfig
+from mvae_core.data.melody import SOLO_TOP_LINE
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import TickScore
 from tests.synth import SynthNote, SynthTrack, write_tracks
@@ -51,9 +52,9 @@ def test_a_voice_or_lead_comes_before_a_solo_instrument(tmp_path: Path) -> None:
     assert melody.startswith("programmed like a melody: track 4 'Synth'")
 
 
-def test_two_solo_instruments_take_the_top_line_and_name_the_selector_of_one(tmp_path: Path) -> None:
+def test_two_solo_instruments_take_their_top_line_and_name_the_selector_of_one(tmp_path: Path) -> None:
     _, melody = band(tmp_path / "song.mid", ("Alto Sax", ALTO_SAX), ("Trumpet", TRUMPET))
-    assert melody.startswith("no part named or programmed like a melody among 4: the top line of 4 pitched parts")
+    assert melody.startswith(f"{SOLO_TOP_LINE} 4: the top line of 2 pitched parts")
     assert melody.endswith('; if one of them is the melody, set data.melody = "track:N" (N as listed)')
 
 

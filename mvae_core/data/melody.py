@@ -12,8 +12,9 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
   track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else, when
   none is, the one part whose program is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute
-  or violin over piano and bass); else the top line of all pitched parts, the reason ending with the selector that
-  takes one part (:func:`one_part_hint`);
+  or violin over piano and bass), or the top line of those parts when several are (two horns playing the head, or
+  trading fours: not the piano's chord tops); else the top line of all pitched parts; a top line's reason names its
+  parts and ends with the selector that takes one part (:func:`one_part_hint`);
 * ``all``: every pitched part, merged (mvae before this rule existed);
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
   starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
@@ -174,11 +175,16 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     solo = [p for p in pitched if p.program in SOLO_PROGRAMS]
     if not programmed and len(solo) == 1:  # a band: piano, bass, drums and one sax, trumpet, flute or violin
         return solo, "the one solo instrument (no voice or lead)", False
+    if not programmed and len(solo) > 1:  # a head played by two horns, or trading fours: not the piano's chord tops
+        return solo, f"{SOLO_TOP_LINE} {len(pitched)}", True
     return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True
 
 
 AUTO_TOP_LINE = "no part named or programmed like a melody among"
 """How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of every pitched part."""
+SOLO_TOP_LINE = "several solo instruments (no voice or lead) among"
+"""How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of the parts of :data:`SOLO_PROGRAMS`
+alone (piano, guitar, bass and pads left out)."""
 ONE_PART_HINT = 'if one of them is the melody, set data.melody = "{kind}:N" (N as listed)'
 """What a :attr:`Choice.reason` of ``auto``'s top line ends with (:func:`one_part_hint`)."""
 
@@ -202,7 +208,7 @@ def took_top_line(reason: str) -> bool:
     then the file's pitched notes left out (``left_out_notes``) include those under the line, of the melody's own
     parts too, not only those of other parts."""
     rule = reason.partition(": ")[0]
-    if rule.startswith(AUTO_TOP_LINE):
+    if rule.startswith((AUTO_TOP_LINE, SOLO_TOP_LINE)):
         return True
     return rule.startswith(RULE_REASON) and "top-line" in rule.removeprefix(RULE_REASON).split(", ")
 
