@@ -1,22 +1,76 @@
-"""The line ``mvae ablate`` ends with when runs failed: how many, the error when every one failed alike (a node that
-cannot see the shared storage, a setting every run refuses), and where to read more."""
+"""How the runs of an ablation ended, counted once for every place that says it (summary.md, summary.json, the
+console): ok, failed, or not started (nothing trained them: a Ray node that cannot see the shared storage), and the
+line ``mvae ablate`` ends with when runs are not ok: how many, the error when every one ended alike, and where to read
+more."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation.columns import NOT_STARTED
 from mvae_core.ablation.runner import log_path
+
+
+def not_started(row: dict[str, Any]) -> bool:
+    """Whether the summary row ``row`` is a run that is not ok because nothing trained it: its ``produced`` is
+    :data:`~mvae_core.ablation.columns.NOT_STARTED` (its only attempt never started its training)."""
+    return row["status"] != "ok" and row.get("produced") == NOT_STARTED
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """How many runs ended ``ok``, ``failed`` (their training started, or an earlier attempt's did, and the run is not
+    ok) and ``not_started`` (:func:`not_started`), with the distinct errors of those not started (``why``, in row
+    order: what to fix before running the command again)."""
+
+    ok: int
+    failed: int
+    not_started: int
+    why: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]]) -> RunCounts:
+        """The counts of the summary rows ``rows``."""
+        never = [row for row in rows if not_started(row)]
+        ok = sum(row["status"] == "ok" for row in rows)
+        why = tuple(dict.fromkeys(row["error"] for row in never if row.get("error")))
+        return cls(ok, len(rows) - ok - len(never), len(never), why)
+
+    def not_started_part(self, noun: str = "", reasons: bool = True) -> str:
+        """``2 not started (WHY; …)`` (``2 run(s) not started …`` with ``noun`` ``"run(s) "``), the errors where any
+        is known and ``reasons``; ``""`` when every run started."""
+        if not self.not_started:
+            return ""
+        why = f" ({'; '.join(self.why)})" if self.why and reasons else ""
+        return f"{self.not_started} {noun}not started{why}"
+
+    def __str__(self) -> str:
+        """``3 ok, 1 failed``, then ``, 2 not started (WHY)`` when some run never started: summary.md's header."""
+        return ", ".join(part for part in (f"{self.ok} ok", f"{self.failed} failed", self.not_started_part()) if part)
+
+    def as_json(self) -> dict[str, int]:
+        """summary.json's ``counts``: ``runs``, ``ok``, ``failed``, ``not_started``."""
+        runs = self.ok + self.failed + self.not_started
+        return {"runs": runs, "ok": self.ok, "failed": self.failed, "not_started": self.not_started}
 
 
 def failed_runs_line(failed: list[dict[str, Any]], out: Path) -> str:
     """``N run(s) failed`` for the summary rows ``failed`` (:attr:`~.session.AblationResult.failed`) of the ablation
-    in ``out``. When they all failed with the same error it follows (``…, each with: ERROR``): said once at the end,
-    not only in the progress lines a long ablation scrolls away. What to read: the summary, and the logs folder where
-    some failed run wrote a log (a Ray task that found no shared storage fails before its run writes one)."""
+    in ``out``; those that never started are counted apart (:class:`RunCounts`): ``1 run(s) failed, 3 not started
+    (WHY)``, or ``4 run(s) not started`` when none started. When they all ended with the same error it follows
+    (``…, each with: ERROR``) in place of the reasons: said once at the end, not only in the progress lines a long
+    ablation scrolls away. What to read: the summary, and the logs folder where some run wrote a log (a Ray task that
+    found no shared storage fails before its run writes one)."""
+    counts = RunCounts.of(failed)
     errors = {row.get("error") or "" for row in failed}
     alike = f", each with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
+    if counts.failed:
+        said = ", ".join(filter(None, (f"{counts.failed} run(s) failed", counts.not_started_part(reasons=not alike))))
+    else:
+        said = counts.not_started_part("run(s) ", reasons=not alike)
     logged = any(log_path(out, row["config"], row["seed"]).exists() for row in failed)
     if alike and not logged:
-        return f"{len(failed)} run(s) failed{alike} (see {out / 'summary.md'})"
-    return f"{len(failed)} run(s) failed{alike} (see the summary and {out / 'logs'})"
+        return f"{said}{alike} (see {out / 'summary.md'})"
+    return f"{said}{alike} (see the summary and {out / 'logs'})"

@@ -7,6 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import DIRECTIONS, METRICS, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
+from mvae_core.ablation.failures import RunCounts
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
@@ -20,8 +21,9 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
     ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
     an interval, fewer than 2 pairs);
-    each configuration's plugin ``warnings`` with their seeds, and the ``failed`` runs with how they were produced
-    and their error. A value
+    each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
+    (:meth:`~.failures.RunCounts.as_json`), and the ``failed`` runs (those not started among them) with how they were
+    produced and their error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
@@ -66,6 +68,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             for reference in references
             if reference in by_name
         },
+        "counts": RunCounts.of(rows).as_json(),
         "failed": [
             {key: r[key] for key in ("config", "seed", "run", "status", "produced", "exit_code", "error")}
             for r in rows

@@ -19,6 +19,7 @@ from mvae_core.ablation.columns import (
     VALIDATED,
 )
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
+from mvae_core.ablation.failures import RunCounts
 from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.plugin_tables import paired_plugin_table, plugin_numbers_table
@@ -45,7 +46,7 @@ def markdown(
 ) -> str:
     """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
     configuration, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
-    names others), and the runs that failed."""
+    names others), and the runs that failed or never started (counted apart: :class:`~.failures.RunCounts`)."""
     lines = ["# Ablation summary", "", *about, ""]
     lines += ["## Configurations", ""]
     lines += md_table(
@@ -123,6 +124,8 @@ def markdown(
         lines += paired_plugin_table(rows, configs, reference)
     failed = [r for r in rows if r["status"] != "ok"]
     lines += ["", "## Failed runs", ""]
+    if (counts := RunCounts.of(rows)).not_started:
+        lines += [f"{counts}. {NOT_STARTED_NOTE}", ""]
     if failed:
         body = [
             [
@@ -138,6 +141,13 @@ def markdown(
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+NOT_STARTED_NOTE = (
+    "Nothing trained a run that is `not started`: its only attempt ended before its training started, so it has no "
+    "run folder. Fix what its error names and run the same command again: it then trains as new."
+)
+"""What summary.md's failed runs say under their counts when some run never started."""
 
 
 def _no_pairs(reference: str, configs: list[Configuration]) -> str:
