@@ -1,10 +1,18 @@
 """General MIDI instruments by number and by name: the sound a written loop asks a player for.
 
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
-``program:N`` counts them; a MIDI program change message carries the number less one. Names are pretty_midi's copy
-of the General MIDI list, matched as pretty_midi matches them: ignoring case, spaces and punctuation (``"tenor sax"``, ``"Tenor Sax"``);
-a name that is none of them but whose words fit one instrument alone is that one (``"tenor saxophone"``,
-``"elec piano 2"``).
+``program:N`` counts them; a MIDI program change message carries the number less one. A name is read, in order:
+
+1. as one of pretty_midi's copy of the General MIDI names, ignoring case, spaces and punctuation (``"tenor sax"``,
+   ``"Tenor Sax"``);
+2. a musician's name that shares no word with the General MIDI name it means (:data:`ALIASES`: ``"bass guitar"``,
+   ``"upright bass"``, ``"rhodes"``) is read as that name's words, by these same rules;
+3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``); a word fits
+   a word of the list that it equals, begins (``elec``) or lengthens (``saxophone`` for Sax).
+
+Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
+words (``"sax"``, ``"electric guitar"``), else the members of the General MIDI family it names (``"synth lead"``:
+Lead 1–8), else the closest name by spelling (``"tenor sacks"``), else the instruments holding one of its words.
 """
 
 from __future__ import annotations
@@ -32,8 +40,8 @@ def program_name(program: int) -> str:
 def program_number(value: object, option: str = "program") -> int:
     """``value`` as a General MIDI program number: a whole number 1–128 (or its digits), or an instrument's name.
 
-    Raises :class:`OptionError` naming ``option``, with the closest name for a misspelt one (``"tenor sacks"``) and
-    the names holding the words given (``"sax"``: Soprano Sax, Alto Sax, …)."""
+    A name is read by the rules of the module's docstring; any other raises :class:`OptionError` naming ``option``
+    and listing what it could mean (``"sax"``: Soprano Sax, Alto Sax, …; ``"tenor sacks"``: Tenor Sax)."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     low, high = PROGRAMS
@@ -41,13 +49,38 @@ def program_number(value: object, option: str = "program") -> int:
         return int(value)
     if not isinstance(value, str):
         raise OptionError(option, f"must be a General MIDI program {low}-{high} or an instrument's name, got {value!r}")
+    return _named(value, option)
+
+
+ALIASES = {
+    "bass guitar": "electric bass",
+    "upright bass": "acoustic bass",
+    "double bass": "acoustic bass",
+    "string bass": "acoustic bass",
+    "keys": "piano",
+    "rhodes": "electric piano 1",
+    "hammond": "drawbar organ",
+    "vibes": "vibraphone",
+}
+"""Musicians' names (their words in lower case, one space apart) that share no word with the General MIDI name they
+mean, and that name's words: read by the same rules, ``"bass guitar"`` lists the two electric basses (finger, pick).
+An upright or double bass is General MIDI's Acoustic Bass, the plucked jazz bass (its Contrabass is bowed)."""
+
+
+def _named(value: str, option: str) -> int:
+    """The program of the instrument name ``value`` (the module's rules), else :class:`OptionError` naming
+    ``option`` and listing what ``value`` could mean."""
+    meant = ALIASES.get(" ".join(_word_list(value)), value)
     try:  # pretty_midi's match: any case, spaces and punctuation ignored
-        return pretty_midi.instrument_name_to_program(value) + 1
+        return pretty_midi.instrument_name_to_program(meant) + 1
     except ValueError:
-        names = [program_name(n) for n in range(low, high + 1)]
-        if len(holding := _holding(value, names)) == 1:  # "tenor saxophone": the one instrument it can be
-            return names.index(holding[0]) + low
-        raise OptionError(option, f"is not a General MIDI instrument: {value!r}{_nearest(value, names)}") from None
+        pass
+    low, high = PROGRAMS
+    names = [program_name(n) for n in range(low, high + 1)]
+    if len(holding := _holding(meant, names)) == 1:  # "tenor saxophone": the one instrument it can be
+        return names.index(holding[0]) + low
+    said = f"{value!r} (General MIDI: {meant!r})" if meant != value else repr(value)
+    raise OptionError(option, f"is not a General MIDI instrument: {said}{_nearest(meant, names)}")
 
 
 def _holding(value: str, names: list[str]) -> list[str]:
@@ -59,18 +92,48 @@ def _holding(value: str, names: list[str]) -> list[str]:
 
 def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
-    closest."""
-    holding = _holding(value, names)
-    if holding:
-        return f"; instruments with that word: {', '.join(repr(name) for name in holding)}"
+    members of the General MIDI families it names, else the closest name by spelling (for a name of several words,
+    one holding one of them: ``"bass guitar"`` is no ``'Sitar'``), else the names holding one of its words."""
+    words = _words(value)
+    if holding := _holding(value, names):
+        return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
+    families = _holding(value, list(_families()))
+    if families:
+        members = [name for family in families for name in _families()[family]]
+        return f"; the General MIDI {' and '.join(families)} family: {_listed(members)}"
     match = closest(value, names)
-    return f"; did you mean {match!r}?" if match else "; see the General MIDI list (docs/cli.md, mvae generate)"
+    if match and (len(words) == 1 or any(_holding(word, [match]) for word in words)):
+        return f"; did you mean {match!r}?"
+    if found := sorted(word for word in words if _holding(word, names)):
+        partly = [name for name in names if any(_holding(word, [name]) for word in found)]
+        return f"; instruments with {' or '.join(repr(word) for word in found)}: {_listed(partly)}"
+    return "; see the General MIDI list (docs/cli.md, mvae generate)"
+
+
+def _listed(names: list[str]) -> str:
+    """``names`` quoted, one after another: ``'Alto Sax', 'Tenor Sax'``."""
+    return ", ".join(repr(name) for name in names)
+
+
+def _families() -> dict[str, list[str]]:
+    """The sixteen General MIDI families (pretty_midi's names: Piano, …, Synth Lead, Synth Pad, …) and their eight
+    instruments each, in program order."""
+    families: dict[str, list[str]] = {}
+    for program in range(PROGRAMS[0], PROGRAMS[1] + 1):
+        family = pretty_midi.program_to_instrument_class(program - 1)
+        families.setdefault(family, []).append(program_name(program))
+    return families
+
+
+def _word_list(text: str) -> list[str]:
+    """The words of ``text`` in order, in lower case, punctuation left out."""
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def _words(text: str) -> set[str]:
     """The words of ``text``, in lower case, punctuation left out (``"Electric Guitar (jazz)"``: electric, guitar,
     jazz)."""
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
+    return set(_word_list(text))
 
 
 def _names_word(given: str, word: str) -> bool:
