@@ -8,8 +8,9 @@ half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--m
 line per number (a list gives one line per element). Epochs with events get a vertical line in every panel: red for
 a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
 in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
-quantized data) leave gaps, and so does a train term recorded as 0 at multiplier 0 (not computed,
-:func:`trained_series`); a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
+quantized data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
+:func:`~mvae_core.progress.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric`` panel alike;
+a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
 goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
 panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
 legend names no line hidden under another.
@@ -32,6 +33,7 @@ import numpy as np
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
+from mvae_core.progress import LOSS_SPLITS, not_computed
 from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.run_files import METRICS
@@ -113,30 +115,41 @@ def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
     return values
 
 
-def trained_series(records: list[dict[str, Any]], term: str) -> list[float]:
-    """``train.<term>`` per record (:func:`series`), with a gap (NaN) where it is 0 and ``weights.<term>`` is 0 too: a
-    term weighted 0 in every step of an epoch need not be computed (a plugin's ``mvae_loss`` returns a zero tensor
-    for it, docs/hooks.md), so its 0 says nothing of the term, and on the panel's log scale it fell to the axis. A
-    term computed at weight 0 (the core's ``kl`` under ``kl_anneal``'s first epoch) has a value above 0 and is
-    drawn."""
-    weights = series(records, "weights", term)
+def term_series(records: list[dict[str, Any]], split: str, term: str) -> list[float]:
+    """``<split>.<term>`` per record (:func:`series`; ``split`` is ``train`` or ``val``), with a gap (NaN) in the
+    epochs where the term was not computed (:func:`~mvae_core.progress.not_computed`): its 0 says nothing of the term,
+    and on the panels' log scale it fell to the axis."""
     return [
-        math.nan if value == 0 and weight == 0 else value
-        for value, weight in zip(series(records, "train", term), weights, strict=True)
+        math.nan if not_computed(record, split, term) else value
+        for record, value in zip(records, series(records, split, term), strict=True)
     ]
+
+
+def not_computed_paths(record: dict[str, Any]) -> set[str]:
+    """The dotted paths (``train.mu_l2``, as :func:`metric_lines` labels them) of the loss terms that ``record`` holds
+    but were not computed in its epoch (:func:`~mvae_core.progress.not_computed`)."""
+    return {
+        f"{split}.{term}"
+        for split in LOSS_SPLITS
+        if isinstance(record.get(split), dict)
+        for term in record[split]
+        if not_computed(record, split, term)
+    }
 
 
 def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[float]]:
     """``{label: value per record}`` for the numbers at dotted ``path``: one line for a number, one per element for
-    a list (``path[i]``), one per numeric leaf for a section. :class:`ToolError` (naming the numeric paths there are)
-    when no record has a number there."""
+    a list (``path[i]``), one per numeric leaf for a section; a gap (NaN) where a loss term was not computed
+    (:func:`not_computed_paths`). :class:`ToolError` (naming the numeric paths there are) when no record has a number
+    there."""
     lines: dict[str, list[float]] = {}
     for k, record in enumerate(records):
         node: Any = record
         for key in path.split("."):
             node = node.get(key) if isinstance(node, dict) else None
+        skipped = not_computed_paths(record)
         for label, value in _leaves(node, path):
-            lines.setdefault(label, [math.nan] * len(records))[k] = value
+            lines.setdefault(label, [math.nan] * len(records))[k] = math.nan if label in skipped else value
     if not lines:
         known = sorted({label for record in records for label, _ in _leaves(record, "") if label})
         plugin_paths = [label for label in known if label.startswith("plugins.")]
@@ -362,8 +375,8 @@ def draw_curves(
             draw(ax, values, label=label.removeprefix(path) or path)
         ax.set_title(path)
     for term in colours:
-        draw(train, trained_series(records, term), color=colours[term], label=term)
-        draw(val, series(records, "val", term), color=colours[term], label=term)
+        draw(train, term_series(records, "train", term), color=colours[term], label=term)
+        draw(val, term_series(records, "val", term), color=colours[term], label=term)
     draw(val, series(records, "val_elbo"), color="black", lw=2, label="val_elbo")
     for label, values in equal_series({term: series(records, "weights", term) for term in colours}).items():
         draw(weights, values, color=colours.get(label, SHARED_LINE_COLOUR), label=label)
@@ -422,8 +435,8 @@ def draw_comparison(
     rates = picked(lambda r: {"learning rate": series(r, "lr")})
     active = picked(lambda r: {"active units": series(r, "active_units")})
     panels: list[tuple[Any, list[Compared], tuple[Any, ...]]] = [
-        (train, [picked(lambda r: {t: trained_series(r, t) for t in loss_terms(r)})], ()),
-        (val, [picked(lambda r: {t: series(r, "val", t) for t in loss_terms(r)} | {"val_elbo": series(r, "val_elbo")})], ()),
+        (train, [picked(lambda r: {t: term_series(r, "train", t) for t in loss_terms(r)})], ()),
+        (val, [picked(lambda r: {t: term_series(r, "val", t) for t in loss_terms(r)} | {"val_elbo": series(r, "val_elbo")})], ()),
         (weights, [picked(lambda r: equal_series({t: series(r, "weights", t) for t in loss_terms(r)}))], ()),
         (lr, [rates], ()),
         (timing, [picked(lambda r: {"timing_spread_ratio": series(r, "timing_spread_ratio"),
