@@ -9,6 +9,7 @@ writes: a value of another type reads as missing, as in a line written before th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 CLOCK_KEYS = ("seconds", "cpu_seconds")
@@ -71,3 +72,24 @@ def _event(event: Any) -> bool:
     return isinstance(event, dict) and all(
         isinstance(event[key], str) if key in event else key == "source" for key in EVENT_TEXTS
     )
+
+
+LOSS_SPLITS = ("train", "val")
+"""The tables of an epoch's record that hold a loss per term (and ``total``)."""
+
+
+def not_computed(record: Mapping[str, Any], split: str, term: str) -> bool:
+    """Whether the loss ``term`` was not computed for ``split`` (one of :data:`LOSS_SPLITS`) in the epoch of
+    ``record`` (a metrics line): ``record[split][term]`` is 0 and ``record["weights"][term]`` is 0 too. The one rule
+    behind the epoch line's :data:`~mvae_core.progress.NOT_COMPUTED` and ``mvae plot``'s gaps. A plugin's
+    ``mvae_loss`` need not compute a term that the step weights 0, and returns a zero tensor for it (docs/hooks.md):
+    in training, and in validation,
+    which weights with the epoch's last step's multipliers (the record's ``weights``). The record keeps that 0
+    (``null`` means a value that is not finite). A term computed at multiplier 0 (the core's ``kl`` in ``kl_anneal``'s
+    first epoch, ``val.mu_l2`` of hooks.md's example) has a value above 0 and is shown; one computed as exactly 0 at
+    multiplier 0 cannot be told from one skipped, and weighs nothing in the loss either. With ``per_step``, an epoch
+    whose multiplier is 0 in only some steps averages their zeros into its train value, which is then not 0."""
+    values, weights = record.get(split), record.get("weights")
+    if not isinstance(values, Mapping) or not isinstance(weights, Mapping):
+        return False
+    return values.get(term) == 0 and weights.get(term) == 0  # None (null: not finite) and a missing one are not 0

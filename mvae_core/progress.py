@@ -4,7 +4,7 @@ metrics) under a progress bar, plugins' events, and the run's notes (:class:`Con
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -16,6 +16,7 @@ from rich.table import Table
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
+from mvae_core.metrics_record import not_computed
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, spread_ratio
 from mvae_core.view import epoch_number
 
@@ -23,8 +24,8 @@ from mvae_core.view import epoch_number
 def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None) -> str:
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
     spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``),
-    by name; a loss that is not finite reads ``non-finite``, a term not computed (:func:`not_computed`) reads
-    :data:`NOT_COMPUTED`. A line wider than ``width`` (a terminal's) is two: the losses, then, under ``loss``, the
+    by name; a loss that is not finite reads ``non-finite``, a term not computed
+    (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`. A line wider than ``width`` (a terminal's) is two: the losses, then, under ``loss``, the
     metrics, weights, learning rate and seconds."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
@@ -57,27 +58,9 @@ NON_FINITE = "non-finite"
 """How the epoch line shows a loss that is NaN or infinite."""
 
 NOT_COMPUTED = "off"
-"""How the epoch line shows a validation loss term that reads 0 at multiplier 0 (:func:`not_computed`): weighted 0
-this epoch, and its 0 is no measurement (``w`` beside it says ``×0``)."""
-
-LOSS_SPLITS = ("train", "val")
-"""The tables of an epoch's record that hold a loss per term (and ``total``)."""
-
-
-def not_computed(record: Mapping[str, Any], split: str, term: str) -> bool:
-    """Whether the loss ``term`` was not computed for ``split`` (one of :data:`LOSS_SPLITS`) in the epoch of
-    ``record`` (a metrics line): ``record[split][term]`` is 0 and ``record["weights"][term]`` is 0 too. The one rule
-    behind the epoch line's :data:`NOT_COMPUTED` and ``mvae plot``'s gaps. A plugin's ``mvae_loss`` need not compute a
-    term that the step weights 0, and returns a zero tensor for it (docs/hooks.md): in training, and in validation,
-    which weights with the epoch's last step's multipliers (the record's ``weights``). The record keeps that 0
-    (``null`` means a value that is not finite). A term computed at multiplier 0 (the core's ``kl`` in ``kl_anneal``'s
-    first epoch, ``val.mu_l2`` of hooks.md's example) has a value above 0 and is shown; one computed as exactly 0 at
-    multiplier 0 cannot be told from one skipped, and weighs nothing in the loss either. With ``per_step``, an epoch
-    whose multiplier is 0 in only some steps averages their zeros into its train value, which is then not 0."""
-    values, weights = record.get(split), record.get("weights")
-    if not isinstance(values, Mapping) or not isinstance(weights, Mapping):
-        return False
-    return values.get(term) == 0 and weights.get(term) == 0  # None (null: not finite) and a missing one are not 0
+"""How the epoch line shows a validation loss term that reads 0 at multiplier 0
+(:func:`~mvae_core.metrics_record.not_computed`): weighted 0 this epoch, and its 0 is no measurement (``w`` beside it
+says ``×0``)."""
 
 
 def loss(value: float | None, width: int, spec: str) -> str:

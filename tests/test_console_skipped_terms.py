@@ -3,7 +3,7 @@
 validation too (it tests ``trainer.multipliers``, not the split) showed ``mu_l2 0.00`` on the epoch line, a stuck
 zero where nothing was measured; the line reads ``mu_l2 off`` there now. ``mvae plot`` left a gap for such a train
 term only: its val panel and ``--metric train.<term>`` / ``val.<term>`` (one run and a comparison) drew the 0. One
-rule, :func:`mvae_core.progress.not_computed`, decides both."""
+rule, :func:`mvae_core.metrics_record.not_computed`, decides both."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from pydantic import Field
 from rich.console import Console
 
 from mvae_core import hookimpl
-from mvae_core.progress import NOT_COMPUTED, EpochDisplay, epoch_line, not_computed
+from mvae_core.metrics_record import not_computed
+from mvae_core.progress import NOT_COMPUTED, EpochDisplay, epoch_line
 from mvae_core.run import RunDir
 from mvae_core.tools.curves import PANEL_TITLES, draw_comparison, draw_curves, metric_lines
 from mvae_plugins.scheduled import ScheduledConfig, ScheduledWeight, ScheduleSpec

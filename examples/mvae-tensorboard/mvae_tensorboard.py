@@ -77,6 +77,8 @@ class TensorBoardLogger:
         if self.writer is None or step % self.config.every:
             return
         for term, value in losses.items():
+            if value == 0 and trainer.multipliers.get(term) == 0:
+                continue  # not computed this step (docs/hooks.md): a 0 here would be no measurement
             self.writer.add_scalar(f"step/{term}", value, step)
         self.writer.add_scalar("step/grad_norm", grad_norm, step)
         self.writer.add_scalar("step/lr", trainer.optimizer.param_groups[0]["lr"], step)

@@ -9,7 +9,7 @@ line per number (a list gives one line per element). Epochs with events get a ve
 a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
 in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
 quantized data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
-:func:`~mvae_core.progress.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric`` panel alike;
+:func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric`` panel alike;
 a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
 goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
 panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
@@ -33,7 +33,7 @@ import numpy as np
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.progress import LOSS_SPLITS, not_computed
+from mvae_core.metrics_record import LOSS_SPLITS, not_computed
 from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.run_files import METRICS
@@ -117,7 +117,7 @@ def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
 
 def term_series(records: list[dict[str, Any]], split: str, term: str) -> list[float]:
     """``<split>.<term>`` per record (:func:`series`; ``split`` is ``train`` or ``val``), with a gap (NaN) in the
-    epochs where the term was not computed (:func:`~mvae_core.progress.not_computed`): its 0 says nothing of the term,
+    epochs where the term was not computed (:func:`~mvae_core.metrics_record.not_computed`): its 0 says nothing of the term,
     and on the panels' log scale it fell to the axis."""
     return [
         math.nan if not_computed(record, split, term) else value
@@ -127,7 +127,7 @@ def term_series(records: list[dict[str, Any]], split: str, term: str) -> list[fl
 
 def not_computed_paths(record: dict[str, Any]) -> set[str]:
     """The dotted paths (``train.mu_l2``, as :func:`metric_lines` labels them) of the loss terms that ``record`` holds
-    but were not computed in its epoch (:func:`~mvae_core.progress.not_computed`)."""
+    but were not computed in its epoch (:func:`~mvae_core.metrics_record.not_computed`)."""
     return {
         f"{split}.{term}"
         for split in LOSS_SPLITS

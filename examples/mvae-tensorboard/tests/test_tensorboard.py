@@ -7,10 +7,12 @@ from typing import cast
 
 import pretty_midi
 import pytest
+import torch
 from mvae_tensorboard import TensorBoardLogger, scalars
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 import mvae_core
+from mvae_core import hookimpl
 from mvae_core.view import TrainerView
 
 OVERRIDES = {"model.hidden": 32, "train.batch_size": 16, "data.cache_dir": "none"}
@@ -70,6 +72,34 @@ def test_every_step_and_every_epoch_number_is_logged(data, tmp_path):
         logged = [value for _, value in series(accumulator, tag)]
         expected = [r[key[0]] if len(key) == 1 else r[key[0]][key[1]] for r in records]
         assert logged == pytest.approx(expected, rel=1e-6), tag
+
+
+class SkippedAtFirst:
+    """A plugin term (``mu_l2``) weighted 0 in epoch 1, so not computed there (a zero tensor: docs/hooks.md), then 1."""
+
+    @hookimpl
+    def mvae_added_terms(self) -> list[str]:
+        return ["mu_l2"]
+
+    @hookimpl
+    def mvae_loss_weights(self, trainer: TrainerView, epoch: int) -> dict[str, float]:
+        return {"mu_l2": 0.0 if epoch == 0 else 1.0}
+
+    @hookimpl
+    def mvae_loss(self, trainer: TrainerView, output, split: str) -> dict[str, torch.Tensor]:
+        if trainer.multipliers.get("mu_l2") == 0:
+            return {"mu_l2": torch.zeros((), device=output.mu.device)}
+        return {"mu_l2": output.mu.float().pow(2).sum(dim=1).mean()}
+
+
+def test_a_term_not_computed_in_a_step_is_not_logged_as_zero(data, tmp_path):
+    plugins = [("skipped_at_first", SkippedAtFirst()), ("tensorboard", TensorBoardLogger())]
+    mvae_core.train(data=[data], out=tmp_path / "run", overrides=OVERRIDES, plugins=plugins, epochs=2, progress=False)
+    accumulator = events(tmp_path / "run" / "tensorboard")
+    steps = len(series(accumulator, "step/total")) // 2
+    logged = series(accumulator, "step/mu_l2")
+    assert [s for s, _ in logged] == list(range(steps, 2 * steps))  # epoch 2's steps only: a gap, not zeros
+    assert all(value > 0 for _, value in logged)
 
 
 def test_a_resumed_run_continues_the_same_curves(data, tmp_path):
