@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mvae_core.ablation import ray_executor
 from mvae_core.ablation.ray_executor import shared_paths, train_task
 from mvae_core.ablation.runner import cores
 from mvae_core.cli import app
@@ -38,8 +39,24 @@ def _rows(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _watch_session_roots(monkeypatch) -> list[tuple[Path, list[Path]]]:
+    """Each :func:`~mvae_core.ablation.ray_executor.own_session_root` the ablation makes, with the session folders Ray
+    left in it once the instance was shut down (just before the folder is removed), as they are made."""
+    made = []
+    own = ray_executor.own_session_root
+
+    @contextlib.contextmanager
+    def watched():
+        with own() as root:
+            yield root
+            made.append((Path(root), sorted(Path(root).glob("session_2*"))))
+
+    monkeypatch.setattr(ray_executor, "own_session_root", watched)
+    return made
+
+
 @pytest.mark.slow
-def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, tmp_path):
+def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, tmp_path, monkeypatch):
     trained, plan, first = tiny_ablation  # the local pool's runs (--jobs 2): seed 0 of COMMON's plan, and seed 1
     options = {option: str(value) for option, value in zip(plan[2::2], plan[3::2], strict=True) if option != "--jobs"}
     assert first.exit_code == 0 and options | {"--seeds": "1"} == dict(zip(COMMON[:8:2], COMMON[1:8:2], strict=True))
@@ -47,8 +64,12 @@ def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, 
     summarised = CliRunner().invoke(app, ["ablate", str(synth_dir), *COMMON, "--jobs", "2", "--out", str(local)])
     assert summarised.exit_code == 0 and "0 new" in summarised.output, summarised.output  # seed 0's rows, no training
     ray_args = ["ablate", str(synth_dir), *COMMON, "--executor", "ray", "--out", str(ray_out)]
+    roots = _watch_session_roots(monkeypatch)
     result = CliRunner().invoke(app, [*ray_args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
+    # the local instance's Ray session went into a folder of the command's own, removed once it was shut down
+    ((root, sessions),) = roots
+    assert len(sessions) == 1 and not root.exists(), (root, sessions)
     assert "Ray tasks (a local Ray instance), 1 CPU(s) each, at most 1 at once" in result.output
     assert [{k: r[k] for k in SAME} for r in _rows(ray_out)] == [{k: r[k] for k in SAME} for r in _rows(local)]
     # --jobs 1: one run at a time (each run's config.toml is written as it starts, its last metrics line as it ends)

@@ -8,7 +8,9 @@ path. ``cpus_per_run`` is both the task's CPU reservation and its torch thread c
 ``jobs``, when given, caps the tasks submitted at once (as ``--jobs`` caps the local pool); else Ray runs as many as
 the cluster has room for.
 
-Without an address a local Ray instance is started with this machine's cores and shut down at the end; with one
+Without an address a local Ray instance is started with this machine's cores, its session folder (Ray's logs and
+sockets) in a folder of the ablation's own (:func:`own_session_root`), and shut down at the end, the folder with it;
+with one
 (``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running (:func:`joined`, before the ablation
 writes anything); a ``HOST:PORT`` where nothing accepts a connection within :data:`CONNECT_SECONDS` is refused.
 
@@ -23,9 +25,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -93,33 +97,59 @@ def joined(address: str | None) -> Iterator[None]:
 
         raise RayUnavailable("executor", f"'ray' needs Ray: install {install_advice('ray')}") from None
     _check_reachable(address)
+    with own_session_root() if address is None else nullcontext(None) as root:
+        try:
+            with _errors_only(AUTH_LOGGER) if address is None else nullcontext():
+                ray.init(
+                    address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
+                    num_cpus=None if address else cores(),
+                    include_dashboard=False if address is None else None,
+                    log_to_driver=False,
+                    configure_logging=False,
+                    **({"_temp_dir": root} if root else {}),
+                )
+        except KeyboardInterrupt as stop:  # shut down what started, and say what was interrupted
+            ray.shutdown()  # what was started of a local instance
+            joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
+            stopped = signal_of(stop)
+            raise RunInterrupted(f"{interruption(stopped)} while {joining}; nothing was written", stopped) from None
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            if address is None:
+                raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
+            if _token_refused(exc):
+                raise RayUnavailable("address", f"{address}: {TOKEN_REFUSED}") from None
+            if address == "auto" and NO_CLUSTER_FOUND in str(exc):
+                raise RayUnavailable("address", f"auto: {AUTO_FOUND_NONE}") from None
+            raise RayUnavailable("address", f"{address}: cannot join the Ray cluster ({exc})") from None
+        try:
+            yield
+        finally:
+            if address is None:
+                ray.shutdown()
+
+
+SESSION_ROOT_PREFIX = "mvae-ray-"
+"""The start of the name of :func:`own_session_root`'s folder."""
+
+
+@contextmanager
+def own_session_root() -> Iterator[str]:
+    """A new folder of this process's own for the local Ray instance's session (Ray's logs, sockets and spilled
+    objects: ``_temp_dir``), removed with everything in it when the block ends, after the instance has been shut down.
+    In Ray's own place, ``/tmp/ray``, every local instance left a ``session_*`` folder behind, which mvae cannot tell
+    from another user's or a cluster's there. Made beside it (``/tmp``, or ``RAY_TMPDIR`` where set, as Ray does) with
+    a short name, since Ray's socket paths under it must fit in 107 characters."""
+    root = tempfile.mkdtemp(prefix=SESSION_ROOT_PREFIX, dir=os.environ.get("RAY_TMPDIR") or _ray_temp_parent())
     try:
-        with _errors_only(AUTH_LOGGER) if address is None else nullcontext():
-            ray.init(
-                address=address or "local",  # None would join a cluster running on this machine, or RAY_ADDRESS's
-                num_cpus=None if address else cores(),
-                include_dashboard=False if address is None else None,
-                log_to_driver=False,
-                configure_logging=False,
-            )
-    except KeyboardInterrupt as stop:  # shut down what started, and say what was interrupted
-        ray.shutdown()  # what was started of a local instance
-        joining = "starting a local Ray instance" if address is None else f"joining the Ray cluster at {address}"
-        stopped = signal_of(stop)
-        raise RunInterrupted(f"{interruption(stopped)} while {joining}; nothing was written", stopped) from None
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        if address is None:
-            raise RayUnavailable("executor", f"'ray' could not start a local Ray instance ({exc})") from None
-        if _token_refused(exc):
-            raise RayUnavailable("address", f"{address}: {TOKEN_REFUSED}") from None
-        if address == "auto" and NO_CLUSTER_FOUND in str(exc):
-            raise RayUnavailable("address", f"auto: {AUTO_FOUND_NONE}") from None
-        raise RayUnavailable("address", f"{address}: cannot join the Ray cluster ({exc})") from None
-    try:
-        yield
+        yield root
     finally:
-        if address is None:
-            ray.shutdown()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _ray_temp_parent() -> str:
+    """Where Ray puts its own ``ray`` folder by default: ``/tmp`` on Linux and macOS (not ``TMPDIR``, whose long
+    macOS paths overflow a socket path), else the system's temporary folder."""
+    return "/tmp" if sys.platform != "win32" and os.path.isdir("/tmp") else tempfile.gettempdir()
 
 
 @contextmanager
