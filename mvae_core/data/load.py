@@ -9,11 +9,13 @@ gives the same table and split as a cold one.
 The parse cache holds each unit's notes before the pitch rows (their MIDI pitches); they are folded into the rows
 of ``cfg`` after it (:func:`~mvae_core.data.sources.fold_source`), so another window parses no file again.
 
-``data.pitch_low = "auto"`` (the default) is resolved here, from the data itself: read with a provisional window
-(:data:`PROVISIONAL_PITCH_LOW`), the notes in loops per MIDI pitch of the sources used choose the window that
-folds the fewest (:func:`~mvae_core.data.pitch_window.fewest_outside`), and the data is read again at that window
-when it is another: from the unit entries the first reading wrote, parsing nothing again (with the parse cache off,
-each file is parsed twice). The report names the window chosen (:attr:`DataReport.chosen_pitch_low`,
+``data.pitch_low = "auto"`` (the default) is resolved here, from the data itself, before any table is built: every
+unit's sources are read once (parsed, or from the parse cache), the notes in loops per MIDI pitch of the sources used
+at a provisional window (:data:`PROVISIONAL_PITCH_LOW`) choose the window that folds the fewest
+(:func:`~mvae_core.data.pitch_window.fewest_outside`), and one table is built at it, from the unit entries just
+written (from memory for the units the cache does not hold: with it off, each file is parsed once). Its set entry is
+keyed by the settings as given, ``"auto"`` and not the number, and keeps the number chosen: an unchanged data set read
+again is one read, and the report names the window chosen (:attr:`DataReport.chosen_pitch_low`,
 :meth:`DataReport.read_with`).
 """
 
@@ -30,6 +32,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +50,8 @@ from mvae_core.data.cache import (
 )
 from mvae_core.data.corpus import CORPORA, CORPUS_PREFIX
 from mvae_core.data.digests import FileDigests, content_digest
-from mvae_core.data.loops import LoopBlock
-from mvae_core.data.pitch_window import MIDI_PITCHES, fewest_outside, summed_counts
+from mvae_core.data.loops import LoopBlock, fold_into_rows
+from mvae_core.data.pitch_window import MIDI_PITCHES, PitchWindow, fewest_outside, total_counts
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import (
     MAX_UNIT_BYTES,
@@ -205,87 +208,185 @@ def load_dataset(
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
     started = time.monotonic()
-    if cfg.pitch_low == AUTO_PITCH_LOW:
-        table, report = _load_at_chosen_window(data_args, cfg, jobs, progress)
-    else:
-        table, report = _load(data_args, cfg, jobs, progress)
+    table, report = _load(data_args, cfg, jobs, progress)
     report.seconds = time.monotonic() - started
     return table, report
 
 
 PROVISIONAL_PITCH_LOW = 48
-"""Row 0 of the window ``"auto"`` reads the data at first, and prefers among windows that fold as few notes: MIDI 48
-(C3), mvae's fixed default before ``"auto"`` became it (2026-12-07), so data that those rows fold no worse than any
-others keeps them."""
+"""The window whose used sources ``"auto"`` counts the pitches of, and which it prefers among windows that fold as few
+notes: MIDI 48 (C3), mvae's fixed default before ``"auto"`` became it (2026-12-07), so data that those rows fold no
+worse than any others keeps them."""
 
 
 def provisional_pitch_low(cfg: DataConfig) -> int:
-    """The window ``"auto"`` reads the data at first, to count its pitches: :data:`PROVISIONAL_PITCH_LOW`, lowered
-    where ``pitch_classes`` rows would pass MIDI 127. Of windows that fold as few notes, the one nearest it is
-    chosen."""
+    """The window ``"auto"`` counts the pitches of the data at: :data:`PROVISIONAL_PITCH_LOW`, lowered where
+    ``pitch_classes`` rows would pass MIDI 127. Of windows that fold as few notes, the one nearest it is chosen."""
     return min(PROVISIONAL_PITCH_LOW, MIDI_PITCHES - cfg.pitch_classes)
 
 
-def _load_at_chosen_window(
-    data_args: list[str], cfg: DataConfig, jobs: int | None, progress: ParseProgress | None
-) -> tuple[NoteTable, DataReport]:
-    """:func:`_load` at the window of ``cfg.pitch_classes`` rows that folds (or drops) the fewest notes in loops of
-    the sources used: counted at :func:`provisional_pitch_low`, read again at the chosen window when it is another
-    (from the unit entries the first reading left in the parse cache). The report counts each unit once: parsed
-    when either reading parsed it, else read from the cache."""
-    provisional = provisional_pitch_low(cfg)
-    table, report = _load(data_args, cfg.with_pitch_low(provisional), jobs, progress)
-    chosen = fewest_outside(summed_counts(report.ok), cfg.pitch_classes, prefer=provisional)
-    if chosen.pitch_low != provisional:
-        first = report
-        del table  # not two tables in memory at once: a set near the memory's size would run out
-        table, report = _load(data_args, cfg.with_pitch_low(chosen.pitch_low), jobs, progress)
-        report.cached_units = max(0, report.cached_units - first.parsed_units)  # those the first reading parsed
-        report.parsed_units += first.parsed_units
-        warnings = dict.fromkeys(w for w in (first.cache_warning, report.cache_warning) if w)
-        report.cache_warning = "; ".join(warnings) or None
-    report.chosen_pitch_low = chosen.pitch_low
-    return table, report
+CHOSEN_PITCH_LOW = "chosen_pitch_low"
+"""The field of the record that leads the report entries of an ``"auto"`` read's set entry: the window it chose
+(:func:`_stored_entries`)."""
+
+
+@dataclass
+class _Found:
+    """The units of DATA and what was learnt of them without parsing (:func:`_find`): ``results``, the paths that gave
+    no unit (``expand``'s skipped); each readable unit's content ``digests``, its parse-cache ``keys`` and the bytes
+    ``read`` now (a file whose digest was known is not read); ``skipped``, the results of the units that cannot be
+    used, by unit (unreadable, too large, a duplicate; a unit found unreadable while it is parsed is added)."""
+
+    units: list[Unit]
+    results: list[SourceResult]
+    archives: list[Path]
+    digests: dict[Unit, str]
+    read: dict[Unit, bytes]
+    skipped: dict[Unit, list[SourceResult]]
+    keys: dict[Unit, str]
+
+    def set_keys(self, cfg: DataConfig) -> tuple[str, str]:
+        """The key of this data set's set entry read with ``cfg`` and the key of its lineage
+        (:func:`~mvae_core.data.cache.set_key`, :func:`~mvae_core.data.cache.lineage_key`), from the settings as
+        given (:func:`_settings_as_given`): an ``"auto"`` read finds its set entry without knowing the window."""
+        labelled: list[tuple[str, ...]] = [(unit.label, key) for unit, key in self.keys.items()]
+        # the files read without a key (unreadable, too large, a duplicate) by their outcome: the same set while they
+        # stay as they are, another once one of them changes
+        unused: list[tuple[str, ...]] = [
+            (r.name, r.reason or "", r.detail) for r in itertools.chain(self.results, *self.skipped.values())
+        ]
+        settings = _settings_as_given(cfg)
+        labels = [unit.label for unit in self.units] + [name for name, *_ in unused]
+        return set_key(labelled + unused, settings, cfg.min_onsets), lineage_key(labels, settings, cfg.min_onsets)
+
+
+def _settings_as_given(cfg: DataConfig) -> dict[str, Any]:
+    """``cfg``'s parse settings (:meth:`~mvae_core.config.DataConfig.parse_key`) with ``pitch_low`` as given: a number,
+    or ``"auto"``, which the units and the other settings decide (the other settings read at
+    :func:`provisional_pitch_low`)."""
+    if cfg.pitch_low != AUTO_PITCH_LOW:
+        return cfg.parse_key()
+    return cfg.with_pitch_low(provisional_pitch_low(cfg)).parse_key() | {"pitch_low": AUTO_PITCH_LOW}
+
+
+def _find(data_args: list[str], cfg: DataConfig) -> _Found:
+    """DATA's units and their digests and cache keys (:class:`_Found`); nothing is parsed."""
+    units, results, archives = expand(data_args)
+    digests, read, skipped = _content_digests(units, _cache_dir(cfg))
+    settings = settings_key(_settings_as_given(cfg))  # without the window: a unit entry holds MIDI pitches
+    keys = {unit: cache_key(digest, settings) for unit, digest in digests.items()}
+    return _Found(units, results, archives, digests, read, skipped, keys)
 
 
 def _load(
     data_args: list[str], cfg: DataConfig, jobs: int | None, progress: ParseProgress | None
 ) -> tuple[NoteTable, DataReport]:
-    """:func:`load_dataset`'s work, untimed."""
-    units, results, archives = expand(data_args)
+    """:func:`load_dataset`'s work, untimed: the set entry of DATA read with ``cfg`` when the parse cache holds it;
+    else every unit's sources (:func:`_sources_in_order`) folded into the rows of ``cfg`` or, for ``"auto"``, of the
+    window their pitches choose (:func:`_chosen_window`), built into one table (:func:`_build`)."""
+    found = _find(data_args, cfg)
     cache = ParseCache(_cache_dir(cfg))
-    report = DataReport(archives=[str(path) for path in archives])
-    digests, read, per_unit = _content_digests(units, _cache_dir(cfg))
-    settings = settings_key(cfg.parse_key())
-    keys = {unit: cache_key(digest, settings) for unit, digest in digests.items()}
-    labelled: list[tuple[str, ...]] = [(u.label, k) for u, k in keys.items()]
-    # the files read without a key (unreadable, too large, a duplicate) by their outcome: the same set while they
-    # stay as they are, another once one of them changes
-    unused: list[tuple[str, ...]] = [
-        (r.name, r.reason or "", r.detail) for r in itertools.chain(results, *per_unit.values())
-    ]
-    whole = set_key(labelled + unused, cfg.parse_key(), cfg.min_onsets)
+    report = DataReport(archives=[str(path) for path in found.archives])
+    whole, lineage = found.set_keys(cfg)
     try:
         hit = cache.get_set(whole)
     except DamagedSetEntry as damaged:  # rebuilt below, and replaced in the cache when written
         hit, report.cache_warning = None, damaged.notice
     if hit is not None:
-        report.entries, report.cached_units = hit[1], len(keys)
+        report.entries, report.chosen_pitch_low = _restored_entries(hit[1], cfg)
+        report.cached_units = len(found.keys)
         return hit[0], report
 
+    if cfg.pitch_low != AUTO_PITCH_LOW:
+        sources = partial(_sources_in_order, found, cache, cfg, jobs, report, progress)  # parsed as they are built
+        return _build(found, sources, cfg, cache, whole, lineage, report), report
+    provisional = cfg.with_pitch_low(provisional_pitch_low(cfg))
+    sources_once = _sources_in_order(found, cache, provisional, jobs, report, progress)
+    kept, counts = _read_all(sources_once, found, cache, provisional)
+    report.chosen_pitch_low = _chosen_window(counts, cfg).pitch_low
+    sources = partial(_sources_again, found, kept, cache, provisional, report)
+    return _build(found, sources, cfg.with_pitch_low(report.chosen_pitch_low), cache, whole, lineage, report), report
+
+
+UnitSources = Generator[tuple[Unit, list[ParsedSource] | None], None, None]
+"""Each unit in order with its sources before the pitch rows; ``None`` for a unit that cannot be used (its results
+are :class:`_Found`'s ``skipped``)."""
+
+
+def _read_all(
+    sources: UnitSources, found: _Found, cache: ParseCache, provisional: DataConfig
+) -> tuple[dict[Unit, list[ParsedSource]], dict[int, int]]:
+    """Read every unit's ``sources`` once (parsing those the cache lacks), for ``"auto"`` to choose its window before
+    any table is built. Returns the sources the parse cache does not hold (it is off, or could not write them), kept
+    in memory so that no file is parsed twice, and the notes in loops per MIDI pitch of the sources used at the
+    ``provisional`` window (:func:`_used_at`), as their report entries there would sum them."""
+    kept: dict[Unit, list[ParsedSource]] = {}
+    used: list[dict[str, int]] = []
+    with closing(sources):
+        for unit, parsed in sources:
+            if parsed is None:
+                continue
+            if not cache.has(found.keys[unit]):
+                kept[unit] = parsed
+            used += [source.notes.pitch_counts for source in parsed if _used_at(source, provisional)]
+    return kept, total_counts(used)
+
+
+def _used_at(source: ParsedSource, cfg: DataConfig) -> bool:
+    """Whether ``source`` is used read at ``cfg``'s window (its report entry ``ok``): it has a loop there with at
+    least ``min_onsets`` notes, once folded (or dropped) and their collisions removed (:func:`_feed`'s rule)."""
+    if source.notes is None:
+        return False
+    return TablePart.of(fold_into_rows(source.notes, cfg), cfg.min_onsets).loops > 0
+
+
+def _chosen_window(counts: dict[int, int], cfg: DataConfig) -> PitchWindow:
+    """The window of ``cfg.pitch_classes`` rows that folds (or drops) the fewest of ``counts``, the one nearest
+    :func:`provisional_pitch_low` of those that fold as few."""
+    return fewest_outside(counts, cfg.pitch_classes, prefer=provisional_pitch_low(cfg))
+
+
+def _sources_again(
+    found: _Found, kept: dict[Unit, list[ParsedSource]], cache: ParseCache, cfg: DataConfig, report: DataReport
+) -> UnitSources:
+    """The units' sources again after :func:`_read_all`: those it ``kept``, the others read from the parse cache
+    (counted there already); an entry damaged since is parsed again and counted (:func:`_parse_one`)."""
+    for unit in found.units:
+        if unit in found.skipped:
+            yield unit, None
+        elif unit in kept:
+            yield unit, kept[unit]
+        elif (cached := cache.get(found.keys[unit])) is not None:
+            yield unit, _renamed(cached, unit)
+        else:
+            yield unit, _parse_one(unit, found.keys[unit], found.read, cache, cfg, report)
+
+
+def _build(
+    found: _Found,
+    sources: Callable[[], UnitSources],
+    cfg: DataConfig,
+    cache: ParseCache,
+    whole: str,
+    lineage: str,
+    report: DataReport,
+) -> NoteTable:
+    """The table of the units' ``sources`` (called once, or again when the set entry ``whole`` cannot be written)
+    folded into ``cfg``'s pitch rows, their outcomes in ``report``: written to the parse cache as set entry ``whole``
+    (the latest of ``lineage``), or, with the cache off or unwritable, built in memory (the latter said in
+    ``report.cache_warning``, the units counted again)."""
+    counted = report.parsed_units, report.cached_units
     try:
         writer = cache.set_writer(whole)
         if writer is not None:
-            sources = _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
-            with writer, closing(sources):
-                _feed(results, sources, writer, cfg.min_onsets, report)
-                table = writer.commit(report.entries)
-            labels = [u.label for u in units] + [name for name, *_ in unused]
-            cache.retire_earlier(lineage_key(labels, cfg.parse_key(), cfg.min_onsets), whole)
-            return table, report
+            with writer, closing(sources()) as units:
+                _feed(found.results, _in_rows(units, found, cfg), writer, cfg.min_onsets, report)
+                table = writer.commit(_stored_entries(report))
+            cache.retire_earlier(lineage, whole)
+            return table
     except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
         report.entries.clear()
-        report.cached_units = report.parsed_units = 0
+        report.parsed_units, report.cached_units = counted
         report.cache_warning = (
             (f"{report.cache_warning}; " if report.cache_warning else "")
             + f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
@@ -293,11 +394,38 @@ def _load(
             "memory does not fit; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
         )
     builder = TableBuilder()
-    with closing(
-        _sources_in_order(units, keys, digests, read, per_unit, cache, cfg, jobs, report, progress)
-    ) as sources:
-        _feed(results, sources, builder, cfg.min_onsets, report)
-    return builder.finish(), report
+    with closing(sources()) as units:
+        _feed(found.results, _in_rows(units, found, cfg), builder, cfg.min_onsets, report)
+    return builder.finish()
+
+
+def _in_rows(sources: UnitSources, found: _Found, cfg: DataConfig) -> Iterator[list[SourceResult]]:
+    """Each unit's results: its ``sources`` folded into ``cfg``'s pitch rows (:func:`fold_source`), each carrying its
+    unit's content digest, or its skipped results."""
+    for unit, parsed in sources:
+        if parsed is None:
+            yield found.skipped[unit]
+            continue
+        results = [fold_source(source, cfg) for source in parsed]
+        for result in results:
+            result.content = found.digests[unit]
+        yield results
+
+
+def _stored_entries(report: DataReport) -> list[dict[str, Any]]:
+    """What a set entry keeps of ``report``: its entries, led by a record of the window ``"auto"`` chose
+    (:data:`CHOSEN_PITCH_LOW`) when it chose one, since the set entry's key holds ``"auto"``, not the number."""
+    if report.chosen_pitch_low is None:
+        return report.entries
+    return [{CHOSEN_PITCH_LOW: report.chosen_pitch_low}, *report.entries]
+
+
+def _restored_entries(stored: list[dict[str, Any]], cfg: DataConfig) -> tuple[list[dict[str, Any]], int | None]:
+    """The report entries and the window chosen that :func:`_stored_entries` kept for a read with ``cfg``."""
+    if cfg.pitch_low != AUTO_PITCH_LOW:
+        return stored, None
+    choice, *entries = stored
+    return entries, int(choice[CHOSEN_PITCH_LOW])
 
 
 def _feed(
@@ -370,48 +498,40 @@ def same_notes_message(twin: str, semitones: int = 0, octaves_apart: bool = Fals
 
 
 def _sources_in_order(
-    units: list[Unit],
-    keys: dict[Unit, str],
-    digests: dict[Unit, str],
-    read: dict[Unit, bytes],
-    skipped: dict[Unit, list[SourceResult]],
+    found: _Found,
     cache: ParseCache,
     cfg: DataConfig,
     jobs: int | None,
     report: DataReport,
     progress: ParseProgress | None = None,
-) -> Generator[list[SourceResult], None, None]:
-    """Each unit's results in unit order, one unit at a time: from its cache entry when there is one, else parsed
-    (all of those in worker processes when there are many) and written to the cache; then folded into ``cfg``'s
-    pitch rows. Counts both in ``report``; each result carries its unit's content digest."""
+) -> UnitSources:
+    """Each unit's sources before the pitch rows in unit order, one unit at a time: from its cache entry when there is
+    one, else parsed with ``cfg`` (all of those in worker processes when there are many) and written to the cache.
+    Counts both in ``report``."""
     unparsed = {}
-    for unit, key in keys.items():
+    for unit, key in found.keys.items():
         if cache.has(key):
             continue
         try:
-            unparsed[unit] = read[unit] if unit in read else read_unit_bytes(unit.path)
+            unparsed[unit] = found.read[unit] if unit in found.read else read_unit_bytes(unit.path)
         except SkipFile as skip:  # it changed since its digest was recorded, and cannot be read now
-            skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
+            found.skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
     parsed = _parse_all(unparsed, cfg, jobs)
-    for unit in units:
-        if unit in skipped:
-            yield skipped[unit]
-            continue
-        if unit in unparsed:
+    for unit in found.units:
+        if unit in found.skipped:
+            yield unit, None
+        elif unit in unparsed:
             sources = next(parsed)
-            cache.put(keys[unit], sources)
+            cache.put(found.keys[unit], sources)
             report.parsed_units += 1
             if progress is not None:
                 progress(report.parsed_units, len(unparsed))
-        elif (cached := cache.get(keys[unit])) is not None:
+            yield unit, sources
+        elif (cached := cache.get(found.keys[unit])) is not None:
             report.cached_units += 1
-            sources = _renamed(cached, unit)
+            yield unit, _renamed(cached, unit)
         else:  # damaged since it was found: parse it here
-            sources = _parse_one(unit, keys[unit], read, cache, cfg, report)
-        results = [fold_source(source, cfg) for source in sources]
-        for result in results:
-            result.content = digests[unit]
-        yield results
+            yield unit, _parse_one(unit, found.keys[unit], found.read, cache, cfg, report)
 
 
 def _parse_one(

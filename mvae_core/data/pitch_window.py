@@ -35,10 +35,15 @@ def pitch_counts(pitches: np.ndarray) -> dict[str, int]:
 
 
 def summed_counts(entries: Iterable[Mapping[str, Any]]) -> dict[int, int]:
-    """The ``pitch_counts`` of ``entries`` summed, by MIDI pitch (an entry without them adds nothing)."""
+    """The ``pitch_counts`` of report ``entries`` summed, by MIDI pitch (an entry without them adds nothing)."""
+    return total_counts(entry.get("pitch_counts", {}) for entry in entries)
+
+
+def total_counts(counts: Iterable[Mapping[str, int]]) -> dict[int, int]:
+    """Notes per MIDI pitch (:func:`pitch_counts`' form) summed, by MIDI pitch as a number."""
     total: dict[int, int] = {}
-    for entry in entries:
-        for pitch, count in entry.get("pitch_counts", {}).items():
+    for each in counts:
+        for pitch, count in each.items():
             total[int(pitch)] = total.get(int(pitch), 0) + int(count)
     return total
 

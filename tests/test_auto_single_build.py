@@ -1,0 +1,126 @@
+"""``data.pitch_low = "auto"`` reads the data once: the window is chosen from the parsed units' pitches before any
+table is built, and one table is built at it. With the parse cache off each file is parsed once; with it on, an empty
+cache writes one set entry, and an unchanged data set read again is one set read that parses and builds nothing. The
+outcome is what reading at the provisional rows (MIDI 48), choosing from their used sources and reading again at the
+chosen rows gives (docs/data.md, ``pitch_low = "auto"``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from mvae_core.config import DataConfig
+from mvae_core.data import load, table_store
+from mvae_core.data.cache import ParseCache
+from mvae_core.data.load import DataReport, load_dataset
+from mvae_core.data.pitch_window import fewest_outside, summed_counts
+from mvae_core.data.table import NoteTable
+from tests.synth import SynthNote, write_midi
+
+STEP = 240  # ticks of a 16th at 960 per beat
+HIGH_FILES = 3
+PARSED = [*(f"tune_{i}.mid" for i in range(HIGH_FILES)), "zz_corrupt.mid"]
+"""The units parsed (the copy is a duplicate, read unparsed): fewer than load.PARALLEL_MIN_UNITS, so parsed in this
+process, where the `parses` fixture counts them."""
+
+
+@pytest.fixture(scope="module")
+def mixed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three files of 3 loops mostly in MIDI 62..85 ("auto" chooses 62, not 48), with notes far outside any window and
+    chords (folding moves and collides notes), the last entirely above 80 (``drop`` at 48 leaves it no loop, so it is
+    not counted there); a copy of the first (a duplicate) and a corrupt file (skipped)."""
+    folder = tmp_path_factory.mktemp("mixed")
+    rng = np.random.default_rng(3)
+    for i in range(HIGH_FILES):
+        low, high = (81, 100) if i == HIGH_FILES - 1 else (62, 85)
+        notes = []
+        for loop in range(3):
+            pitches = [*rng.integers(low, high + 1, size=10), int(rng.integers(20, 110)), int(rng.integers(20, 110))]
+            for pitch, step in zip(pitches, [*range(0, 30, 3), 4, 4], strict=True):
+                start = (32 * loop + step) * STEP
+                notes.append(SynthNote(int(pitch), start, start + STEP, velocity=int(rng.integers(40, 120))))
+        write_midi(folder / f"tune_{i}.mid", notes)
+    shutil.copy(folder / "tune_0.mid", folder / "tune_0_copy.mid")
+    (folder / "zz_corrupt.mid").write_bytes(b"MThd\x00\x00\x00\x06 not a MIDI file at all")
+    return folder
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many set entries are written (``TableWriter.commit``) and read (``ParseCache.get_set``), and how many
+    tables are built in memory (``TableBuilder.finish``), during the test."""
+    counted = {"set writes": 0, "set reads": 0, "tables in memory": 0}
+
+    def counting(owner: Any, name: str, what: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counted[what] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+
+    counting(table_store.TableWriter, "commit", "set writes")
+    counting(ParseCache, "get_set", "set reads")
+    counting(load.TableBuilder, "finish", "tables in memory")
+    return counted
+
+
+def read(folder: Path, cache: Path | str, **settings: Any) -> tuple[NoteTable, DataReport]:
+    return load_dataset([str(folder)], DataConfig(cache_dir=cache, **settings))
+
+
+def as_chosen_by_two_readings(folder: Path, cache: Path | str, **settings: Any) -> tuple[NoteTable, DataReport]:
+    """What "auto" gives by its definition: read at rows from MIDI 48, choose from the pitch counts of the sources
+    used there (nearest 48 of those that fold as few), read at the chosen rows."""
+    _, at_48 = read(folder, cache, pitch_low=48, **settings)
+    chosen = fewest_outside(summed_counts(at_48.ok), DataConfig(**settings).pitch_classes, prefer=48).pitch_low
+    table, report = read(folder, cache, pitch_low=chosen, **settings)
+    report.chosen_pitch_low = chosen
+    return table, report
+
+
+def assert_same(a: tuple[NoteTable, DataReport], b: tuple[NoteTable, DataReport]) -> None:
+    """The same table (every column and its type) and the same entries and window chosen."""
+    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
+        x, y = getattr(a[0], f.name), getattr(b[0], f.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        else:
+            assert x == y, f.name
+    assert a[1].entries == b[1].entries
+    assert a[1].chosen_pitch_low == b[1].chosen_pitch_low
+
+
+def test_with_the_cache_off_each_file_is_parsed_once(mixed_dir, parses, calls):
+    _, report = read(mixed_dir, "none", pitch_low="auto")
+    assert report.chosen_pitch_low == 62  # not the provisional 48: the old reading parsed every file again there
+    assert parses == [str(mixed_dir / name) for name in PARSED]
+    assert (report.parsed_units, report.cached_units) == (len(PARSED), 0)
+    assert calls["tables in memory"] == 1
+
+
+def test_an_empty_cache_writes_one_set_entry_and_a_second_read_is_one_set_read(mixed_dir, tmp_path, parses, calls):
+    first = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
+    assert (calls["set writes"], calls["set reads"], len(parses)) == (1, 1, len(PARSED))
+    assert (first[1].parsed_units, first[1].cached_units) == (len(PARSED), 0)
+    assert len(list((tmp_path / "cache" / "sets").iterdir())) == 1
+    again = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
+    assert (calls["set writes"], calls["set reads"], len(parses), calls["tables in memory"]) == (1, 2, len(PARSED), 0)
+    assert (again[1].parsed_units, again[1].cached_units) == (0, len(PARSED))
+    assert_same(again, first)
+
+
+@pytest.mark.parametrize("out_of_range", ["fold", "drop"])
+@pytest.mark.parametrize("cache", ["none", "folder"])
+def test_auto_gives_what_reading_at_48_and_again_at_the_chosen_rows_gives(mixed_dir, tmp_path, out_of_range, cache):
+    where = "none" if cache == "none" else tmp_path / "auto"
+    table, report = read(mixed_dir, where, pitch_low="auto", out_of_range=out_of_range)
+    assert {"duplicate", "corrupt or truncated MIDI"} <= set(report.skipped_by_reason())
+    assert report.totals()["folded" if out_of_range == "fold" else "dropped"] > 0
+    assert_same((table, report), as_chosen_by_two_readings(mixed_dir, tmp_path / "two", out_of_range=out_of_range))
