@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core import hookimpl
 from mvae_core.ablation.cells import number
-from mvae_core.ablation.columns import METRICS
+from mvae_core.ablation.columns import METRICS, NOT_STARTED
 from mvae_core.ablation.console_summary import console_table
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
 from mvae_core.ablation.facts import is_finished, read_facts, timing_stats
@@ -833,3 +833,6 @@ def test_an_ablation_result_says_what_it_is_in_a_notebook_cell(tmp_path):
     arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
     result = AblationResult(tmp_path / "abl", arms, rows, [tmp_path / "abl" / "summary.md"], [], None)
     assert repr(result) == f"AblationResult({str(tmp_path / 'abl')!r}, 2 configurations, 4 runs (1 failed), summary.md)"
+    never = {"status": "error", "produced": NOT_STARTED, "error": "node n7 cannot see /shared"}
+    result = AblationResult(tmp_path / "abl", arms, [*rows, never], [], [], None)
+    assert repr(result).endswith("5 runs (1 failed, 1 not started), no summary)")

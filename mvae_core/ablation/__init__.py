@@ -8,7 +8,8 @@
   contents, starting weights; runs whose data moved; runs outside the plan);
 * :mod:`.runner`: one ``mvae train`` subprocess per configuration × seed, in parallel, skipping finished runs and
   resuming unfinished ones; :mod:`.ray_executor`: the same runs as Ray tasks, on a local instance or a cluster;
-* :mod:`.failures`: the line the command ends with when runs failed;
+* :mod:`.failures`: how the runs ended (ok, failed, not started: :class:`~.failures.RunCounts`, counted once for every
+  place that says it) and the line the command ends with when runs are not ok;
 * :mod:`.facts`: what one run directory says (``metrics.jsonl``) and the timing of notes its model generates;
 * :mod:`.rows`: one summary row per run (its facts, its status, its generated timing);
 * :mod:`.stats`: mean, standard deviation, t-intervals and paired differences;

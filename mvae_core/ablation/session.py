@@ -46,6 +46,7 @@ from mvae_core.ablation.columns import NOT_RECORDED
 from mvae_core.ablation.estimates import paired as paired_differences
 from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
 from mvae_core.ablation.facts import GENERATED_SEED, run_state
+from mvae_core.ablation.failures import RunCounts
 from mvae_core.ablation.figure import draw
 from mvae_core.ablation.out_folder import (
     built_configs,
@@ -153,9 +154,12 @@ class AblationResult:
         return name
 
     def __repr__(self) -> str:
-        """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed), summary.md)``: what it is in a
-        notebook cell, not every row of the summary (``rows`` has them)."""
-        failed = f" ({len(self.failed)} failed)" if self.failed else ""
+        """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed, 2 not started), summary.md)``: what
+        it is in a notebook cell, not every row of the summary (``rows`` has them, :attr:`failed` those not ok)."""
+        counts = RunCounts.of(self.rows)
+        ended = ", ".join(part for part in (f"{counts.failed} failed" * bool(counts.failed),
+                                            counts.not_started_part(reasons=False)) if part)  # fmt: skip
+        failed = f" ({ended})" if ended else ""
         summary = next((path.name for path in self.written if path.suffix == ".md"), "no summary")
         return (
             f"AblationResult({str(self.path)!r}, {len(self.configurations)} configurations, {len(self.rows)} runs"
@@ -335,7 +339,8 @@ def _execute(
         if outcome.exit_code == 0:
             report(f"{where}: done in {outcome.wall_seconds:.1f} s")
         else:
-            report(f"{where}: failed (exit {outcome.exit_code}): {outcome.error}")
+            ended = "failed" if outcome.started else "not started"
+            report(f"{where}: {ended} (exit {outcome.exit_code}): {outcome.error}")
 
     if not tasks:  # every run finished before: nothing to start (and no Ray joined)
         return {}
@@ -413,7 +418,6 @@ def _summarise(
         for arm in arms
         for seed in range(seeds)
     ]
-    ok = sum(row["status"] == "ok" for row in rows)
     sections = {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}
     started = (
         [f"Every run started from the weights of {starting.described()}, weights_sha256 {starting.digest[:16]}…, "
@@ -423,7 +427,7 @@ def _summarise(
     )  # fmt: skip
     about = [
         f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
-        f"= {len(rows)} runs, {ok} ok, {len(rows) - ok} failed.",
+        f"= {len(rows)} runs, {RunCounts.of(rows)}.",
         *started,
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed {GENERATED_SEED}, decoded by each "
         f"run's best model with `mvae generate`'s default options (temperature {DecodeOptions.temperature:g}, "
