@@ -7,6 +7,7 @@ chosen rows gives (docs/data.md, ``pitch_low = "auto"``)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,19 @@ def test_auto_gives_what_reading_at_48_and_again_at_the_chosen_rows_gives(mixed_
     assert {"duplicate", "corrupt or truncated MIDI"} <= set(report.skipped_by_reason())
     assert report.totals()["folded" if out_of_range == "fold" else "dropped"] > 0
     assert_same((table, report), as_chosen_by_two_readings(mixed_dir, tmp_path / "two", out_of_range=out_of_range))
+
+
+@pytest.mark.parametrize(
+    "damage", [{"entries": [], "chosen_pitch_low": "62"}, {"chosen_pitch_low": 62}, [{"chosen_pitch_low": 62}]]
+)
+def test_a_set_entry_whose_record_of_the_choice_is_damaged_is_rebuilt_and_said(mixed_dir, tmp_path, damage):
+    """A set entry keeps its entries and the window chosen in one table (``set_extra``); one of another shape (a
+    chosen window that is no number, no entries, the list an earlier version kept) reads as damaged: rebuilt, and
+    the report says so, never a ``KeyError`` or a window of the wrong type."""
+    first = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
+    (entry,) = (tmp_path / "cache" / "sets").iterdir()
+    meta = json.loads((entry / "meta.json").read_text())
+    (entry / "meta.json").write_text(json.dumps(meta | {"extra": damage}))
+    again = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
+    assert again[1].cache_warning is not None and "damaged" in again[1].cache_warning
+    assert_same(again, first)

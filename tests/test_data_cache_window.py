@@ -62,7 +62,7 @@ def assert_same(a: tuple[NoteTable, load.DataReport], b: tuple[NoteTable, load.D
 @pytest.mark.parametrize("out_of_range", ["fold", "drop"])
 def test_auto_on_an_empty_cache_parses_each_file_once(high_dir, tmp_path, parses, out_of_range):
     table, report = read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range)
-    assert report.chosen_pitch_low == 62  # another window than the provisional 48: read twice, parsed once
+    assert report.chosen_pitch_low == 62  # another window than the provisional 48: parsed once, one table built
     assert sorted(parses) == sorted(str(path) for path in high_dir.iterdir())
     assert (report.parsed_units, report.cached_units) == (N_FILES, 0)
     assert_same((table, report), read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range))

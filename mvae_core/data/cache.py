@@ -8,9 +8,10 @@ Two kinds of entry:
   outcomes. Adding or editing one file re-parses only that file; another window (``data.pitch_low = "auto"``
   choosing one, ``--set data.pitch_low=55``) re-parses none: the loader folds the notes into its rows.
 * **set** entries (``sets/<key>/``, a :mod:`~mvae_core.data.table_store` directory), keyed by the ordered list of
-  (unit label, unit key) + the window of pitch rows + ``min_onsets``: the finished :class:`NoteTable` and the report entries of a whole data
-  set. An unchanged data set reloads memory-mapped, without reading its notes: the processes of a machine share
-  one copy, and a set larger than memory trains. ``lineages/`` records the latest set entry of each data set
+  (unit label, unit key) + the window of pitch rows (``data.pitch_low = "auto"`` as given: such an entry keeps the
+  number chosen beside its report entries, :func:`set_extra`) + ``min_onsets``: the finished :class:`NoteTable` and
+  the report entries of a whole data set. An unchanged data set reloads memory-mapped, without reading its notes:
+  the processes of a machine share one copy, and a set larger than memory trains. ``lineages/`` records the latest set entry of each data set
   (:func:`lineage_key`), so that a new one replaces the one before it (:meth:`ParseCache.retire_earlier`).
 """
 
@@ -34,7 +35,8 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 35  # 35: auto takes a band file's one solo instrument (sax, trumpet, flute, violin, …) when no
+FORMAT_VERSION = 36  # 36: auto takes the top line of a band file's solo instruments alone when several are (no voice
+# or lead; piano, bass and pads left out); 35: auto takes a band file's one solo instrument (sax, trumpet, flute, violin, …) when no
 # voice or lead is there; its top line of several parts names the selector that takes one of them;
 # 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
 # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
@@ -53,7 +55,8 @@ FORMAT_VERSION = 35  # 35: auto takes a band file's one solo instrument (sax, tr
 # beginnings; 9: length limit in beats; 8: zero-length and unended notes kept; 7: absurd-tempo detail; 6: SMPTE skip
 # detail; 5: a type-0 file's song title chooses no part; 4: type-2 files' patterns one after another; 3: lenient SMF
 # reading, melody, meters, warnings (diagnostics.py), keys of digests; 2: guards
-SET_VERSION = 7  # of a set entry's report, over the whole set: 7: the table's files carry CRC-32s (table_store
+SET_VERSION = 8  # of a set entry's report, over the whole set: 8: its extra is a table of the entries and the window
+# "auto" chose (set_extra), one entry per "auto" read; 7: the table's files carry CRC-32s (table_store
 # format 2; a format-1 entry would read as damaged); 6: "same notes" up to octaves (a transposed copy
 # folded at other rows), "music_classes" digests; 5: a corpus's same-notes pair says nothing to do;
 # 4: a used source's entry holds its "music" digest; 3: "same notes" also for transposed copies, and says they are one group of the split; 2: copies of skipped files keep
@@ -168,26 +171,30 @@ class ParseCache:
     def put(self, key: str, results: list[ParsedSource]) -> None:
         self._write(key, _pack(results))
 
-    def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]]] | None:
-        """The set entry ``key``: its table, memory-mapped, and its report entries; ``None`` when absent or when this
-        process may not read it (another user's private entry).
+    def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]], int | None] | None:
+        """The set entry ``key``: its table, memory-mapped, its report entries and the window ``"auto"`` chose
+        (:func:`set_extra`); ``None`` when absent or when this process may not read it (another user's private
+        entry).
 
         :raises DamagedSetEntry: it is there but damaged (a miss too: rebuild it, and say so)."""
         if self.directory is None or not self._set_path(key).exists():
             return None
         try:
-            table, entries = open_table(self._set_path(key))
+            table, extra = open_table(self._set_path(key))
         except PermissionError:
             return None
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             raise DamagedSetEntry(self._set_path(key), reason(exc)) from None
+        extra = extra if isinstance(extra, dict) else {}
+        entries, chosen = extra.get("entries"), extra.get(CHOSEN)
         if not isinstance(entries, list):
             raise DamagedSetEntry(self._set_path(key), "its report is not a list")
-        return table, entries
+        if chosen is not None and (not isinstance(chosen, int) or isinstance(chosen, bool)):
+            raise DamagedSetEntry(self._set_path(key), f"its chosen window is not a number: {chosen!r}")
+        return table, entries, chosen
 
     def set_writer(self, key: str) -> TableWriter | None:
-        """A writer for the set entry ``key`` (commit it with the report entries as ``extra``); ``None`` when caching
-        is off.
+        """A writer for the set entry ``key`` (commit it with :func:`set_extra`); ``None`` when caching is off.
 
         :raises OSError: the cache cannot be written (read-only, full)."""
         if self.directory is None:
@@ -216,6 +223,17 @@ class ParseCache:
         with contextlib.suppress(OSError):
             _, mode = self._folder(record.parent.name)
             atomic_write(record, lambda tmp: tmp.write_text(key, encoding="utf-8"), durable=False, mode=mode)
+
+
+CHOSEN = "chosen_pitch_low"
+"""The field of a set entry's ``extra`` that holds the window ``data.pitch_low = "auto"`` chose (:func:`set_extra`)."""
+
+
+def set_extra(entries: list[dict[str, Any]], chosen_pitch_low: int | None) -> dict[str, Any]:
+    """What a set entry keeps beside its table (``TableWriter.commit``'s ``extra``, read back by
+    :meth:`ParseCache.get_set`): the report ``entries``, and the window ``"auto"`` chose (``None`` for a number
+    given), since an ``"auto"`` entry's key holds ``"auto"``, not the number."""
+    return {"entries": entries, CHOSEN: chosen_pitch_low}
 
 
 class DamagedSetEntry(Exception):

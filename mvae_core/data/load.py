@@ -45,6 +45,7 @@ from mvae_core.data.cache import (
     cache_key,
     default_cache_dir,
     lineage_key,
+    set_extra,
     set_key,
     settings_key,
 )
@@ -225,11 +226,6 @@ def provisional_pitch_low(cfg: DataConfig) -> int:
     return min(PROVISIONAL_PITCH_LOW, MIDI_PITCHES - cfg.pitch_classes)
 
 
-CHOSEN_PITCH_LOW = "chosen_pitch_low"
-"""The field of the record that leads the report entries of an ``"auto"`` read's set entry: the window it chose
-(:func:`_stored_entries`)."""
-
-
 @dataclass
 class _Found:
     """The units of DATA and what was learnt of them without parsing (:func:`_find`): ``results``, the paths that gave
@@ -293,9 +289,9 @@ def _load(
     except DamagedSetEntry as damaged:  # rebuilt below, and replaced in the cache when written
         hit, report.cache_warning = None, damaged.notice
     if hit is not None:
-        report.entries, report.chosen_pitch_low = _restored_entries(hit[1], cfg)
+        table, report.entries, report.chosen_pitch_low = hit
         report.cached_units = len(found.keys)
-        return hit[0], report
+        return table, report
 
     if cfg.pitch_low != AUTO_PITCH_LOW:
         sources = partial(_sources_in_order, found, cache, cfg, jobs, report, progress)  # parsed as they are built
@@ -381,7 +377,7 @@ def _build(
         if writer is not None:
             with writer, closing(sources()) as units:
                 _feed(found.results, _in_rows(units, found, cfg), writer, cfg.min_onsets, report)
-                table = writer.commit(_stored_entries(report))
+                table = writer.commit(set_extra(report.entries, report.chosen_pitch_low))
             cache.retire_earlier(lineage, whole)
             return table
     except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
@@ -410,22 +406,6 @@ def _in_rows(sources: UnitSources, found: _Found, cfg: DataConfig) -> Iterator[l
         for result in results:
             result.content = found.digests[unit]
         yield results
-
-
-def _stored_entries(report: DataReport) -> list[dict[str, Any]]:
-    """What a set entry keeps of ``report``: its entries, led by a record of the window ``"auto"`` chose
-    (:data:`CHOSEN_PITCH_LOW`) when it chose one, since the set entry's key holds ``"auto"``, not the number."""
-    if report.chosen_pitch_low is None:
-        return report.entries
-    return [{CHOSEN_PITCH_LOW: report.chosen_pitch_low}, *report.entries]
-
-
-def _restored_entries(stored: list[dict[str, Any]], cfg: DataConfig) -> tuple[list[dict[str, Any]], int | None]:
-    """The report entries and the window chosen that :func:`_stored_entries` kept for a read with ``cfg``."""
-    if cfg.pitch_low != AUTO_PITCH_LOW:
-        return stored, None
-    choice, *entries = stored
-    return entries, int(choice[CHOSEN_PITCH_LOW])
 
 
 def _feed(
