@@ -143,3 +143,11 @@ def test_every_panel_of_the_term_has_a_gap_where_it_was_not_computed(trained, tm
         (lines,) = [lines for name, lines in panels.items() if name.startswith(title)]
         assert len([line for line in lines if math.isnan(line[0]) and line[1] > 0]) == runs, title  # mu_l2's alone
         assert all(value != 0 for line in lines for value in line), title  # no fall to the foot of the log scale
+
+
+def test_an_ablation_row_has_no_number_for_a_term_not_computed_in_its_last_epoch():
+    """summary.csv's ``val.mu_l2`` of a run whose last epoch skipped the term was its stuck 0."""
+    from mvae_core.ablation.facts import plugin_numbers
+
+    assert plugin_numbers(with_term(0.0, 0.0)) == {"val.mu_l2": None}
+    assert plugin_numbers(with_term(0.0, 0.5)) == {"val.mu_l2": 0.0}  # weighted: a measured 0

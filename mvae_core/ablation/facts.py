@@ -11,6 +11,7 @@ from typing import Any
 from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
+from mvae_core.metrics_record import not_computed
 from mvae_core.report import QUANTIZED_WITHIN, spread_ratio
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -29,9 +30,12 @@ def warnings(record: dict[str, Any]) -> list[str]:
 def plugin_numbers(record: dict[str, Any]) -> dict[str, float | None]:
     """What plugins add to one metrics line, by summary column: each validation loss term beyond the core's
     (``val.<term>``, from ``mvae_loss``) and each number a plugin recorded (``plugins.<plugin>.<key>``, from
-    ``trainer.record``; ``None`` for one written as null, NaN or infinite). Recorded lists stay in metrics.jsonl."""
+    ``trainer.record``; ``None`` for one written as null, NaN or infinite, and for a term not computed in that
+    epoch: :func:`~mvae_core.metrics_record.not_computed`). Recorded lists stay in metrics.jsonl."""
     terms = {
-        f"val.{term}": value for term, value in record.get("val", {}).items() if term not in (*LOSS_TERMS, "total")
+        f"val.{term}": None if not_computed(record, "val", term) else value
+        for term, value in record.get("val", {}).items()
+        if term not in (*LOSS_TERMS, "total")
     }
     recorded = {
         f"plugins.{plugin}.{key}": value
