@@ -7,16 +7,21 @@ Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Teno
    ``"Tenor Sax"``);
 2. a musician's name that shares no word with the General MIDI name it means (:data:`ALIASES`: ``"bass guitar"``,
    ``"upright bass"``, ``"rhodes"``) is read as that name's words, by these same rules;
-3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``); a word fits
-   a word of the list that it equals, begins (``elec``) or lengthens (``saxophone`` for Sax).
+3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``). A word that
+   is a word of the list, or its plural or singular, fits that word alone (``bass`` the basses, not Bassoon;
+   ``drums`` Drum too); any other word fits a word of the list that it begins (``elec`` for Electric) or lengthens
+   (``saxophone`` for Sax).
 
 Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
 words (``"sax"``, ``"electric guitar"``), else the members of the General MIDI family it names (``"synth lead"``:
-Lead 1–8), else the closest name by spelling (``"tenor sacks"``), else the instruments holding one of its words.
+Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the name: holds one of
+its words, or one spelt like a word the list does not know (``"trumpit"``; not ``"mellotron"`` for Melodic Tom),
+else the instruments holding one of its words.
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 
@@ -92,8 +97,9 @@ def _holding(value: str, names: list[str]) -> list[str]:
 
 def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
-    members of the General MIDI families it names, else the closest name by spelling (for a name of several words,
-    one holding one of them: ``"bass guitar"`` is no ``'Sitar'``), else the names holding one of its words."""
+    members of the General MIDI families it names, else the closest name by spelling when it shares a word with
+    ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"mellotron"`` no
+    ``'Melodic Tom'``), else the names holding one of its words."""
     words = _words(value)
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
@@ -102,7 +108,7 @@ def _nearest(value: str, names: list[str]) -> str:
         members = [name for family in families for name in _families()[family]]
         return f"; the General MIDI {' and '.join(families)} family: {_listed(members)}"
     match = closest(value, names)
-    if match and (len(words) == 1 or any(_holding(word, [match]) for word in words)):
+    if match and any(_holding(word, [match]) or _misspells(word, match) for word in words):
         return f"; did you mean {match!r}?"
     if found := sorted(word for word in words if _holding(word, names)):
         partly = [name for name in names if any(_holding(word, [name]) for word in found)]
@@ -137,6 +143,37 @@ def _words(text: str) -> set[str]:
 
 
 def _names_word(given: str, word: str) -> bool:
-    """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its start (``elec`` for
-    Electric) or a longer form of it (``saxophone`` for Sax, ``drums`` for Drum; a word of 3 letters or more)."""
+    """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its plural or singular
+    (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`),
+    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax; a word of 3 letters or more).
+    So ``bass`` names Bass, not Bassoon, and ``bassoons`` Bassoon, not Bass."""
+    if _same_word(given, word):
+        return True
+    if _list_knows(given):
+        return False
     return word.startswith(given) or (len(word) >= 3 and given.startswith(word))
+
+
+def _same_word(one: str, other: str) -> bool:
+    """Whether ``one`` and ``other`` are one word, or one is the other's plural (``drum``, ``drums``; ``bass``,
+    ``basses``)."""
+    return one == other or one in (other + "s", other + "es") or other in (one + "s", one + "es")
+
+
+@functools.cache
+def _list_knows(given: str) -> bool:
+    """Whether ``given`` is a word of a General MIDI name, or its plural or singular (:func:`_same_word`)."""
+    return any(_same_word(given, word) for word in _list_words())
+
+
+@functools.cache
+def _list_words() -> frozenset[str]:
+    """Every word of the 128 General MIDI names (:func:`_words`)."""
+    return frozenset(word for program in range(PROGRAMS[0], PROGRAMS[1] + 1) for word in _words(program_name(program)))
+
+
+def _misspells(given: str, name: str) -> bool:
+    """Whether ``given``, a word the list does not know (:func:`_list_knows`), is spelt like a word of ``name``
+    (:func:`~mvae_core.suggest.closest`'s rule, word by word): ``trumpit`` for Trumpet, not ``mellotron`` for Melodic
+    Tom, whose whole name is only as close to it as any suggestion must be."""
+    return not _list_knows(given) and closest(given, _words(name)) is not None

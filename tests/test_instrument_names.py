@@ -1,7 +1,10 @@
 """Instrument names as a band says them: ``--program "bass guitar"`` answered ``did you mean 'Sitar'?``, ``"upright
 bass"`` and ``"rhodes"`` pointed at the General MIDI list, and ``"synth lead"`` suggested ``'Synth Drum'``. A musician's
 name for a General MIDI one (:data:`~mvae_core.instruments.ALIASES`) is read as it; a family's name lists its eight;
-a spelling suggestion for a name of several words holds one of them."""
+a spelling suggestion for a name of several words holds one of them. ``--program bass`` listed Bassoon among the basses
+(``bass`` begins ``bassoon``): a word of the list fits that word alone. ``"mellotron"`` was offered ``'Melodic Tom'``,
+a whole name as close as any suggestion may be with no word spelt like it: a suggestion shares a word with the
+name."""
 
 from __future__ import annotations
 
@@ -60,3 +63,18 @@ def test_the_command_exits_2_naming_the_option_and_the_name(tmp_path) -> None:
     printed = CliRunner().invoke(app, ["serve", str(tmp_path), "--program", "bass guitar"])  # refused before the run
     assert printed.exit_code == 2
     assert "--program is not a General MIDI instrument: 'bass guitar' (General MIDI: 'electric bass')" in printed.stderr
+
+
+def test_a_word_of_the_list_names_that_word_not_a_longer_one() -> None:
+    listed = refusal("bass").partition("instruments with that word: ")[2]
+    assert "'Bassoon'" not in listed
+    assert listed.startswith("'Acoustic Bass', 'Electric Bass (finger)', 'Electric Bass (pick)', 'Fretless Bass'")
+    assert program_name(program_number("bassoons")) == "Bassoon"  # its singular is a word: not a longer form of Bass
+
+
+def test_a_spelling_suggestion_shares_a_word_with_the_name() -> None:
+    assert refusal("mellotron") == (
+        "program is not a General MIDI instrument: 'mellotron'; see the General MIDI list (docs/cli.md, mvae generate)"
+    )
+    assert refusal("trumpit").endswith("; did you mean 'Trumpet'?")  # a word misspelt
+    assert refusal("tenor sacks").endswith("; did you mean 'Tenor Sax'?")  # holds 'tenor'
