@@ -10,11 +10,13 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   then the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
-  track holds every channel and is named after the song); else the one part whose General MIDI program is a lead or a voice; else, when
-  none is, the one part whose program is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute
-  or violin over piano and bass), or the top line of those parts when several are (two horns playing the head, or
-  trading fours: not the piano's chord tops); else the top line of all pitched parts; a top line's reason names its
-  parts and ends with the selector that takes one part (:func:`one_part_hint`);
+  track holds every channel and is named after the song); else by General MIDI program (:data:`BY_PROGRAM`): the
+  one part whose program is a voice or a lead, or the top line of those parts when several are (a lead vocal and a
+  backing one, two synth leads: not the piano's chord tops); else, when none is, the same of the parts whose program
+  is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute or violin over piano and bass; two
+  horns playing the head, or trading fours); a part whose name (counted as above) says it is no melody (``Backing
+  Vox``, ``Synth Bass``, ``Sax Harmony``) is left out of these. Else the top line of all pitched parts. A top line's
+  reason names its parts and ends with the selector that takes one part (:func:`one_part_hint`);
 * ``all``: every pitched part, merged (mvae before this rule existed);
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
   starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
@@ -169,22 +171,30 @@ def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
     if named:
         best = max(named, key=lambda p: p.notes)  # "Lead Vocal" over a short "Vocal ad-lib"
         return [best], "named like a melody", False
-    programmed = [p for p in pitched if p.program in MELODY_PROGRAMS]
-    if len(programmed) == 1:
-        return programmed, "programmed like a melody", False
-    solo = [p for p in pitched if p.program in SOLO_PROGRAMS]
-    if not programmed and len(solo) == 1:  # a band: piano, bass, drums and one sax, trumpet, flute or violin
-        return solo, "the one solo instrument (no voice or lead)", False
-    if not programmed and len(solo) > 1:  # a head played by two horns, or trading fours: not the piano's chord tops
-        return solo, f"{SOLO_TOP_LINE} {len(pitched)}", True
+    named_unlike = [p for p in _alone_on_their_track(pitched) if _named_unlike_melody(p.name)]  # "Backing Vox"
+    for programs, one_reason, several_reason in BY_PROGRAM:
+        programmed = [p for p in pitched if p.program in programs and p not in named_unlike]
+        if len(programmed) == 1:
+            return programmed, one_reason, False
+        if programmed:  # two voices or leads, two horns: their top line, not the piano's chord tops
+            return programmed, f"{several_reason} {len(pitched)}", True
     return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True
 
 
 AUTO_TOP_LINE = "no part named or programmed like a melody among"
 """How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of every pitched part."""
+VOICE_TOP_LINE = "several voices or leads (by General MIDI program) among"
+"""How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of the parts of :data:`MELODY_PROGRAMS`
+alone (piano, guitar, bass and pads left out)."""
 SOLO_TOP_LINE = "several solo instruments (no voice or lead) among"
 """How a :attr:`Choice.reason` of ``auto`` begins when it took the top line of the parts of :data:`SOLO_PROGRAMS`
 alone (piano, guitar, bass and pads left out)."""
+BY_PROGRAM = (
+    (MELODY_PROGRAMS, "programmed like a melody", VOICE_TOP_LINE),
+    (SOLO_PROGRAMS, "the one solo instrument (no voice or lead)", SOLO_TOP_LINE),
+)
+"""``auto``'s choice by General MIDI program, in order: the programs, the reason when one part has one of them, and
+how the reason begins when several have (their top line). The first of these that a part has decides."""
 ONE_PART_HINT = 'if one of them is the melody, set data.melody = "{kind}:N" (N as listed)'
 """What a :attr:`Choice.reason` of ``auto``'s top line ends with (:func:`one_part_hint`)."""
 
@@ -208,7 +218,7 @@ def took_top_line(reason: str) -> bool:
     then the file's pitched notes left out (``left_out_notes``) include those under the line, of the melody's own
     parts too, not only those of other parts."""
     rule = reason.partition(": ")[0]
-    if rule.startswith((AUTO_TOP_LINE, SOLO_TOP_LINE)):
+    if rule.startswith((AUTO_TOP_LINE, *(several for _, _, several in BY_PROGRAM))):
         return True
     return rule.startswith(RULE_REASON) and "top-line" in rule.removeprefix(RULE_REASON).split(", ")
 
@@ -244,6 +254,11 @@ def _words(name: str) -> str:
 def _named_like_melody(name: str) -> bool:
     words = _words(name)
     return bool(_MELODY_NAME.search(words)) and not _NOT_MELODY_NAME.search(words)
+
+
+def _named_unlike_melody(name: str) -> bool:
+    """Whether ``name`` says its part is no melody (``Backing Vox``, ``Synth Bass``, ``Sax Harmony``)."""
+    return bool(_NOT_MELODY_NAME.search(_words(name)))
 
 
 def _named_like_drums(name: str) -> bool:
