@@ -190,13 +190,16 @@ class Reconstruction:
     """What one pass over the data's loops gives :func:`evaluate`: the ``reconstruction`` group (``numbers``), the
     offsets drawn at the true notes (``offsets``, for ``recon_std``), and each loop's posterior mean ``mu`` and KL per
     latent dimension ``kl`` (``[loops, latent_dim]``), and each loop's note matches (``matches``, ``[loops, 2, 3]``:
-    at its posterior mean and at the origin, the true positives, written and true cells of ``onset_f1``)."""
+    at its posterior mean and at the origin, the true positives, written and true cells of ``onset_f1``), and each
+    loop's reconstruction errors (``errors``, ``[loops, 5]``: the summed absolute error at its true notes of each of
+    :data:`ERRORS`, then its note count; :func:`mean_errors`)."""
 
     numbers: dict[str, float]
     offsets: np.ndarray
     mu: torch.Tensor
     kl: torch.Tensor
     matches: np.ndarray
+    errors: np.ndarray
 
 
 def reconstruct(
@@ -208,7 +211,7 @@ def reconstruct(
     (origin_notes,) = decode_loops(model, torch.zeros(1, cfg.model.latent_dim), options)
     timing_rng = np.random.default_rng(seed)
     recon, at_origin = metrics.NoteMatches(), metrics.NoteMatches()
-    velocity_error, timing_error, oracle_error, timing_ms, recon_ts, mus, kls, matches = [], [], [], [], [], [], [], []
+    errors, recon_ts, mus, kls, matches = [], [], [], [], []
     for index in batch_indices(len(data), SCORING_BATCH, rng=None):
         x = densify(data, index, cfg.data.pitch_classes)
         mu, logvar = model.encode(x)
@@ -222,13 +225,14 @@ def reconstruct(
                 total.steps += one.steps
             matches.append([one.cells for one in loop])
         notes = x[:, 0] > 0.5
-        velocity_error.append(((out.velocity - x[:, 1])[notes].abs() * MAX_VELOCITY).numpy())
+        velocity_error = (out.velocity - x[:, 1])[notes].abs() * MAX_VELOCITY
         error = (out.timeshift - x[:, 3])[notes].abs()
-        timing_error.append(error.numpy())
         feel = (x[:, 3] * notes).sum(dim=(1, 2)) / notes.sum(dim=(1, 2)).clamp(min=1)  # each loop's mean offset
-        oracle_error.append((feel.view(-1, 1, 1).expand_as(notes) - x[:, 3])[notes].abs().numpy())
+        oracle_error = (feel.view(-1, 1, 1).expand_as(notes) - x[:, 3])[notes].abs()
         seconds = torch.from_numpy(data.table.seconds_per_step[data.loops[index]]).view(-1, 1, 1).expand_as(notes)
-        timing_ms.append((error * seconds[notes] / 2 * 1000).numpy())  # 1 half-step = half a 16th step
+        timing_ms = error * seconds[notes] / 2 * 1000  # 1 half-step = half a 16th step
+        owner = notes.nonzero()[:, 0].numpy()  # the loop of each true note, in the order [notes] picks them
+        errors.append(_error_sums(owner, len(index), velocity_error, error, oracle_error, timing_ms))
         recon_ts.append(out.sample_timeshift(1.0, timing_rng)[notes].numpy())
         mus.append(mu)
         kls.append(kl_per_dimension(mu, logvar))
@@ -239,13 +243,35 @@ def reconstruct(
         "origin_onset_f1": origin_f1,
         "origin_rhythm_f1": at_origin.rhythm_f1(),
         "onset_f1_vs_origin": ratio(onset_f1, origin_f1),
-        "velocity_mae": float(np.concatenate(velocity_error).mean()),
-        "timing_mae_half_steps": float(np.concatenate(timing_error).mean()),
-        "feel_oracle_mae_half_steps": float(np.concatenate(oracle_error).mean()),
-        "timing_mae_ms": float(np.concatenate(timing_ms).mean()),
     }
+    per_loop_errors = np.concatenate(errors)
+    everyone = np.ones((1, len(per_loop_errors)))  # every loop once: the point numbers, by the resamples' formula
+    numbers |= {name: float(values[0]) for name, values in mean_errors(per_loop_errors, everyone).items()}
     cells = np.array(matches, dtype=np.float64).reshape(-1, 2, 3)
-    return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls), cells)
+    return Reconstruction(numbers, np.concatenate(recon_ts), torch.cat(mus), torch.cat(kls), cells, per_loop_errors)
+
+
+ERRORS = ("velocity_mae", "timing_mae_half_steps", "feel_oracle_mae_half_steps", "timing_mae_ms")
+"""The mean absolute errors of the ``reconstruction`` group, in the order of :attr:`Reconstruction.errors`' columns
+(each loop's summed absolute error of each, then its note count)."""
+
+
+def _error_sums(owner: np.ndarray, loops: int, *errors: torch.Tensor) -> np.ndarray:
+    """``[loops, len(errors) + 1]``: per loop, the sum of each of ``errors`` (one absolute error per true note,
+    ``owner`` the loop of each) in float64, then the loop's note count."""
+    sums = [np.bincount(owner, error.numpy().astype(np.float64), loops) for error in errors]
+    return np.stack([*sums, np.bincount(owner, minlength=loops).astype(np.float64)], axis=1)
+
+
+def mean_errors(per_loop: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """Per line of ``weights`` (``[k, loops]``, how often each loop is drawn): each error of :data:`ERRORS`, the
+    weighted sum of the loops' summed errors over their weighted note count (``per_loop``:
+    :attr:`Reconstruction.errors`), nan where the weights draw no note. The one formula of these numbers: every loop
+    drawn once gives :func:`reconstruct`'s point numbers, as :meth:`Resampling.reconstruction_errors` a
+    resample's."""
+    *sums, notes = (weights @ per_loop).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {name: np.where(notes > 0, total / notes, np.nan) for name, total in zip(ERRORS, sums, strict=True)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -253,9 +279,10 @@ class Resampling:
     """What the bootstrap of one evaluation draws again, per loop: each of the data's loops' note ``matches``
     (:attr:`Reconstruction.matches`) and ``data_offsets``, each generated loop's ``generated_offsets``
     (:func:`_per_loop`'s sums), the ``pitch`` numbers (:class:`~mvae_core.pitch_structure.PitchResampling`), and the
-    offsets of every note with the loop it belongs to (``data_notes``, ``generated_notes``: values, owners).
-    :meth:`numbers` is the one place the resampled numbers are computed, for :func:`intervals` and for a paired
-    comparison of two runs on the same data's resamples (which adds :meth:`wasserstein`)."""
+    offsets of every note with the loop it belongs to (``data_notes``, ``generated_notes``: values, owners), and each
+    data loop's reconstruction ``errors`` (:attr:`Reconstruction.errors`). :meth:`numbers` is the one place the
+    resampled numbers are computed, for :func:`intervals` and for a paired comparison of two runs on the same data's
+    resamples (which adds :meth:`wasserstein` and :meth:`reconstruction_errors`)."""
 
     matches: np.ndarray
     data_offsets: np.ndarray
@@ -263,6 +290,7 @@ class Resampling:
     pitch: PitchResampling
     data_notes: tuple[np.ndarray, np.ndarray]
     generated_notes: tuple[np.ndarray, np.ndarray]
+    errors: np.ndarray
 
     @classmethod
     def of(
@@ -280,6 +308,7 @@ class Resampling:
             pitch,
             (data_values, data_owner),
             (gen_values, gen_owner),
+            passed.errors,
         )
 
     @property
@@ -305,6 +334,12 @@ class Resampling:
         return weighted_wasserstein1(
             gen_values, data_values, generated_weights[:, gen_owner], data_weights[:, data_owner]
         )
+
+    def reconstruction_errors(self, data_weights: np.ndarray) -> dict[str, np.ndarray]:
+        """Per resample: each reconstruction error of :data:`ERRORS` (keyed ``reconstruction.<name>``) over the data's
+        loops that ``data_weights`` draws, each loop with all of its notes (:func:`mean_errors`, the point numbers'
+        formula)."""
+        return {f"reconstruction.{name}": values for name, values in mean_errors(self.errors, data_weights).items()}
 
     def numbers(
         self, data_weights: np.ndarray, generated_weights: np.ndarray
