@@ -93,3 +93,30 @@ def not_computed(record: Mapping[str, Any], split: str, term: str) -> bool:
     if not isinstance(values, Mapping) or not isinstance(weights, Mapping):
         return False
     return values.get(term) == 0 and weights.get(term) == 0  # None (null: not finite) and a missing one are not 0
+
+
+STEP_PLACE = ("epoch", "step", "global_step")
+"""The whole numbers (from 0) that place a line of ``steps.jsonl`` in the run: its epoch, its step within the epoch,
+and its step over the run (``epoch × steps_per_epoch + step``)."""
+
+
+def step_line(epoch: int, step: int, global_step: int, plugins: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A line of ``steps.jsonl`` as the trainer writes it: one training step that plugins recorded numbers in
+    (``trainer.record_step``), placed by :data:`STEP_PLACE`, their numbers under ``plugins`` by plugin and key (NaN
+    and infinities are written as ``null``, as in a metrics line)."""
+    return {"epoch": epoch, "step": step, "global_step": global_step, "plugins": plugins}
+
+
+def step_as_written(line: Any) -> dict[str, Any] | None:
+    """``line`` (a parsed line of ``steps.jsonl``) as :func:`step_line` shapes it, or None when it is none: a line
+    without its :data:`STEP_PLACE` as whole numbers. Its ``plugins`` entries that are no table, and values that are
+    no number nor ``null``, are left out (as :func:`as_written` leaves them out of a metrics line)."""
+    if not isinstance(line, dict) or not all(type(line.get(key)) is int for key in STEP_PLACE):
+        return None
+    plugins = line.get("plugins")
+    numbers = {
+        name: {key: value for key, value in values.items() if value is None or _number(value)}
+        for name, values in (plugins.items() if isinstance(plugins, dict) else ())
+        if isinstance(values, dict)
+    }
+    return step_line(line["epoch"], line["step"], line["global_step"], numbers)

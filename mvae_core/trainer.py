@@ -2,8 +2,9 @@
 
 Per epoch: shuffled batches, one optimiser step each (:meth:`Trainer.train_step`: forward, per-term losses,
 weighted total, backward, gradient reduction across processes, non-finite check, optional clipping, Adam step, stop
-request?), then validation, the epoch's record, best model and checkpoint, stop? Where each hook is called in this
-is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
+request?), then validation, the epoch's record (and the lines of its steps that plugins recorded numbers in), best
+model and checkpoint, stop? Where each hook is called in this is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one
+written copy of the order.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed, epoch), and
 the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues exactly where the
@@ -351,10 +352,12 @@ class Trainer:
         return metrics
 
     def _persist(self, epoch: int, record: dict[str, Any]) -> None:
-        """The end of ``epoch`` on disk: its metrics line, the model when its ``val_elbo`` is the best yet (the weights
-        validation scored), and the checkpoint (every process takes part; the trainer with a run directory writes)."""
+        """The end of ``epoch`` on disk: its steps' lines (:meth:`_write_steps`), its metrics line, the model when its
+        ``val_elbo`` is the best yet (the weights validation scored), and the checkpoint (every process takes part;
+        the trainer with a run directory writes)."""
         improved = record["val_elbo"] < self.best_val_elbo
         self.best_val_elbo = min(self.best_val_elbo, record["val_elbo"])
+        self._write_steps()
         if self.run:
             self.run.append_metrics(record)
             if improved:
@@ -367,6 +370,7 @@ class Trainer:
         Returns whether any process asked to stop (``pause_requested``)."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
         view.step = step
+        self.outbox.open_step()  # trainer.record_step records from here to the end of mvae_step_end
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
         view._multipliers = MappingProxyType(multipliers.values)  # what mvae_loss sees: the terms plugins set
         shard = dist.shard(index)
@@ -394,6 +398,7 @@ class Trainer:
         progress.add(sums, applied, replaced)
         losses = {name: value / len(index) for name, value in sums.items()}
         host.hook.mvae_step_end(trainer=view, epoch=epoch, step=step, losses=losses, grad_norm=grad_norm)
+        self.outbox.close_step(epoch, step, view.global_step)
         return pause
 
     def loss_terms(
@@ -438,9 +443,18 @@ class Trainer:
         progress.events += self._drain_events()[1]  # emitted this epoch, not yet in a metrics line; the start-up
         # events are left out: the resume emits its own, for the run as it is then planned (--epochs may change)
         progress.recorded = _merged(progress.recorded, self.outbox.drain_metrics())
+        self._write_steps()  # the resume writes the steps after it
         self.save_checkpoint(epoch - 1, progress)
         self.dist.barrier()  # no process exits before rank 0's checkpoint is on disk
         raise TrainingPaused(epoch, progress.step)
+
+    def _write_steps(self) -> None:
+        """The lines of the steps that recorded numbers since the last write, appended to ``steps.jsonl`` (by the
+        trainer with a run directory; every process drains its own), before the checkpoint that continues after
+        them."""
+        steps = self.outbox.drain_steps()
+        if self.run and steps:
+            self.run.append_steps(steps)
 
     def _drain_events(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The pending events: this attempt's start-up events (:attr:`start_events`, until an epoch's record takes
@@ -495,11 +509,15 @@ class Trainer:
         """Continue after the checkpointed epoch, or at the saved step of a mid-epoch checkpoint.
 
         Each process takes its own random state when the checkpoint was written by as many processes; otherwise
-        rank 0's, and ranks > 0 get fresh streams (then the run is not bit-identical to an uninterrupted one).
+        rank 0's, and ranks > 0 get fresh streams (then the run is not bit-identical to an uninterrupted one). The
+        run's ``steps.jsonl`` loses the lines of the steps the continuation trains again.
         """
         with one_training():
             self._restore(payload)
             self.rng_start = self._rng_state()
+        if self.run:  # lines past the checkpoint: written before a kill that came ahead of the checkpoint
+            step = self.progress.step if self.progress else 0
+            self.run.truncate_steps(self.start_epoch * self.view.steps_per_epoch + step)
 
     def _restore(self, payload: dict[str, Any]) -> None:
         load_weights(self.model, payload["model"])

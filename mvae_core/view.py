@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mvae_core.config import MvaeConfig
+from mvae_core.metrics_record import step_line
 from mvae_core.registry import suggested_path_part
 
 if TYPE_CHECKING:  # torch is not imported here: the command line imports epoch_number at start-up
@@ -30,15 +31,24 @@ EMIT_LEVELS = ("warning", "info")
 ``mvae_epoch_end``)."""
 
 
+STEP_HOOKS = ("mvae_step_start", 'mvae_loss (split="train")', "mvae_before_optimizer_step", "mvae_step_end")
+"""The hooks of a training step, where :meth:`TrainerView.record_step` records (as its error names them)."""
+
+
 @dataclass
 class PluginOutbox:
-    """What plugins emitted (``events``) and recorded (``metrics``, by plugin) and not yet taken by the core; ``speaker``
-    is the plugin whose hook runs now (set by the plugin host), to whom ``emit``/``record`` attribute. Held by the
-    core: plugins reach it only through :meth:`TrainerView.emit` and :meth:`TrainerView.record`."""
+    """What plugins emitted (``events``) and recorded (``metrics`` per epoch, by plugin; ``steps`` per training step)
+    and not yet taken by the core; ``speaker`` is the plugin whose hook runs now and ``hook`` that hook (both set by
+    the plugin host), to whom ``emit``/``record``/``record_step`` attribute; ``step`` is what the training step in
+    progress recorded (None outside one: the trainer opens and closes it). Held by the core: plugins reach it only
+    through the :class:`TrainerView` methods."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     speaker: str = "core"
+    hook: str = ""
+    step: dict[str, dict[str, Any]] | None = None
+    steps: list[tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = field(default_factory=list)
 
     def pending_events(self) -> list[dict[str, Any]]:
         """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
@@ -54,6 +64,38 @@ class PluginOutbox:
         metrics, self.metrics = self.metrics, {}
         return metrics
 
+    def open_step(self) -> None:
+        """A training step begins: :meth:`TrainerView.record_step` records into it until :meth:`close_step`."""
+        self.step = {}
+
+    def close_step(self, epoch: int, step: int, global_step: int) -> None:
+        """The training step ends; what it recorded, if anything, waits for :meth:`drain_steps` (placed by ``epoch``,
+        ``step`` and ``global_step``, :data:`~mvae_core.metrics_record.STEP_PLACE`)."""
+        if self.step:
+            self.steps.append(((epoch, step, global_step), self.step))
+        self.step = None
+
+    def drain_steps(self) -> list[dict[str, Any]]:
+        """The steps closed since the last drain as ``steps.jsonl`` lines
+        (:func:`~mvae_core.metrics_record.step_line`), their tensors as Python numbers: each key's tensors stacked and
+        read at once (one device sync per key, not one per step); none are pending afterwards."""
+        steps, self.steps = self.steps, []
+        tensors: dict[tuple[str, str], list[tuple[dict[str, Any], Any]]] = {}
+        for _, recorded in steps:
+            for name, values in recorded.items():
+                for key, value in values.items():
+                    if not isinstance(value, int | float):
+                        tensors.setdefault((name, key), []).append((values, value))
+        if tensors:
+            import torch  # recorded tensors mean a training in this process: torch is imported already
+
+            for (_, key), held in tensors.items():
+                device = held[0][1].device
+                read = torch.stack([value.to(device) for _, value in held]).tolist()
+                for (values, _), number in zip(held, read, strict=True):
+                    values[key] = number
+        return [step_line(*place, recorded) for place, recorded in steps]
+
 
 @dataclass
 class TrainerView:
@@ -66,7 +108,8 @@ class TrainerView:
     e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is over, from
     ``mvae_ramp_end``; 0 when nothing ramps), ``multipliers`` (the latest training step's multiplier per loss term,
     read-only). Plugins may mutate ``optimizer.param_groups`` (learning rate) in place. ``emit`` records a message in
-    this epoch's ``events``; ``record`` a number in its ``plugins`` section.
+    this epoch's ``events``; ``record`` a number in its ``plugins`` section; ``record_step`` a number in the training
+    step's line of ``steps.jsonl``.
     """
 
     config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
@@ -145,14 +188,38 @@ class TrainerView:
         them and tensors (written as a number or nested lists); NaN and infinities are written as ``null``. Raises
         ``TypeError`` for anything else, and ``ValueError`` for a key with a dot or surrounding spaces (the parts of
         a number's path, ``mvae plot --metric plugins.<name>.<key>``, are split at dots)."""
-        if not isinstance(key, str) or not key:
-            raise TypeError(f"record() needs a non-empty string key, got {key!r}")
-        if (fitted := suggested_path_part(key)) is not None:
-            raise ValueError(
-                f"record() key {key!r}: a key has no dot or surrounding spaces, since a number's path "
-                f"(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. {fitted!r}"
-            )
+        _check_key("record", key)
         self._outbox.metrics.setdefault(self._outbox.speaker, {})[key] = _number_or_numbers(value, key)
+
+    def record_step(self, key: str, value: Any) -> None:
+        """Record a number under ``plugins.<caller>.<key>`` of this training step's line in ``steps.jsonl`` (one line
+        per step that recorded something, written with the epoch's metrics line; ``mvae plot --metric
+        steps.plugins.<caller>.<key>``); recording a key again in the same step replaces the value. Only in the
+        hooks of a training step (:data:`STEP_HOOKS`); anywhere else it raises ``ValueError`` (a number per epoch
+        belongs in :meth:`record`). Takes a Python or numpy number, or a tensor of one number (a 0-d tensor, kept
+        detached on its device and read once per key when the lines are written: no device sync per step); NaN and
+        infinities are written as ``null``. Raises ``TypeError`` for anything else (a list: record one key per
+        number), and ``ValueError`` for a key with a dot or surrounding spaces, as :meth:`record` does. A plugin
+        that wants fewer lines records in fewer steps (``if trainer.global_step % 10: return``)."""
+        _check_key("record_step", key)
+        if self._outbox.step is None:
+            where = f" in {self._outbox.hook}" if self._outbox.hook else ""
+            raise ValueError(
+                f"record_step({key!r}, ...){where}: record_step records in a training step's hooks "
+                f"({', '.join(STEP_HOOKS)}); to record a number in the epoch's line, use trainer.record(key, value)"
+            )
+        self._outbox.step.setdefault(self._outbox.speaker, {})[key] = _step_number(value, key)
+
+
+def _check_key(method: str, key: Any) -> None:
+    """``TypeError`` or ``ValueError`` naming ``method`` when ``key`` is not a key a recorded number may have."""
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"{method}() needs a non-empty string key, got {key!r}")
+    if (fitted := suggested_path_part(key)) is not None:
+        raise ValueError(
+            f"{method}() key {key!r}: a key has no dot or surrounding spaces, since a number's path "
+            f"(plugins.<name>.<key>, as mvae plot --metric and summary.csv name it) is split at dots; e.g. {fitted!r}"
+        )
 
 
 def _is_number(value: Any) -> bool:
@@ -174,4 +241,21 @@ def _number_or_numbers(value: Any, key: str) -> float | int | list[Any]:
     flag = f" (a flag: record int({value!r}))" if isinstance(value, bool) else ""
     raise TypeError(
         f"record({key!r}, ...) takes a number or a list of numbers, got {type(value).__name__} {value!r}{flag}"
+    )
+
+
+def _step_number(value: Any, key: str) -> Any:
+    """``value`` as :meth:`TrainerView.record_step` keeps it: a Python number, or a detached copy of a tensor of one
+    real number (a copy: a number indexed out of a larger tensor would keep all of it alive until written)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _number_or_numbers(value, key)
+    import torch  # a tensor comes from a training in this process: torch is imported already
+
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not value.is_complex() and value.dtype != torch.bool:
+        return value.detach().clone()
+    shape = f" of shape {tuple(value.shape)}" if isinstance(value, torch.Tensor) else ""
+    flag = f" (a flag: record_step int({value!r}))" if isinstance(value, bool) else ""
+    raise TypeError(
+        f"record_step({key!r}, ...) takes a number or a tensor of one number (0-d), got {type(value).__name__}"
+        f"{shape} {value!r}{flag}"
     )
