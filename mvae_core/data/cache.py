@@ -35,9 +35,10 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 36  # 36: auto takes the top line of a band file's solo instruments alone when several are (no voice
-# or lead; piano, bass and pads left out); 35: auto takes a band file's one solo instrument (sax, trumpet, flute, violin, …) when no
-# voice or lead is there; its top line of several parts names the selector that takes one of them;
+FORMAT_VERSION = 37  # 37: auto takes the top line of several voices or leads alone (by program), and leaves a part
+# named as no melody (Backing Vox, Synth Bass) out of its choice by program; 36: auto takes the top line of a band
+# file's solo instruments alone when several are (no voice or lead; piano, bass and pads left out); 35: auto takes a
+# band file's one solo instrument (sax, trumpet, flute, violin, …) when no voice or lead is there; its top line of several parts names the selector that takes one of them;
 # 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
 # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
 # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
