@@ -11,6 +11,7 @@ import torch
 
 from mvae_core import hookimpl
 from mvae_core.plugins import PluginError
+from mvae_core.run import RunDir
 from mvae_core.run_metrics import STEPS
 from mvae_core.trainer import TrainingPaused
 from mvae_core.view import PluginOutbox, TrainerView
@@ -146,3 +147,83 @@ def test_a_resume_drops_the_lines_written_past_its_checkpoint(synth_dir, tmp_pat
     resumed.run.truncate_metrics(0)  # as a resume does (run_restore)
     resumed.fit()
     assert (split / STEPS).read_text() == (tmp_path / "full" / STEPS).read_text()
+
+
+# -- mvae plot --metric steps.… -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recorded_run(synth_dir, tmp_path_factory):
+    """A 2-epoch run whose plugin recorded every other step."""
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"rec": StepRecorder()}, tmp_path_factory.mktemp("run"))
+    trainer.fit()
+    return trainer.run.path, trainer.view.steps_per_epoch
+
+
+def drawn_lines(draw, monkeypatch) -> dict[str, list[tuple[list[float], list[float]]]]:
+    """The (x, y) of the data lines ``draw()`` put in each panel, by title."""
+    import matplotlib.pyplot as plt
+
+    figures = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    draw()
+    (figure,) = figures
+    panels = {
+        ax.get_title(): [
+            (list(map(float, line.get_xdata())), list(map(float, line.get_ydata())))
+            for line in ax.get_lines()
+            if line.get_transform() == ax.transData
+        ]
+        for ax in figure.axes
+    }
+    monkeypatch.undo()
+    plt.close(figure)
+    return panels
+
+
+@pytest.mark.parametrize("compare", [False, True], ids=["one run", "comparison"])
+def test_plot_draws_a_steps_numbers_on_the_epochs_scale(recorded_run, tmp_path, monkeypatch, compare):
+    pytest.importorskip("matplotlib")
+    from mvae_core.tools.curves import plot_runs
+
+    run, per_epoch = recorded_run
+    lines = RunDir(run).read_steps()
+    runs = [run, shutil.copytree(run, tmp_path / "copy")] if compare else [run]
+    path = "steps.plugins.rec.total"
+    panels = drawn_lines(lambda: plot_runs(runs, tmp_path / "c.png", [path]), monkeypatch)
+    expected = (
+        [g / per_epoch + 1 for g in range(0, 2 * per_epoch, 2)],
+        [line["plugins"]["rec"]["total"] for line in lines],
+    )
+    assert panels[path] == [expected] * len(runs)
+    assert (tmp_path / "c.png").is_file()
+
+
+def test_an_unknown_metric_path_names_the_step_paths_too(recorded_run, tmp_path):
+    pytest.importorskip("matplotlib")
+    from mvae_core.tools import ToolError
+    from mvae_core.tools.curves import plot_runs
+
+    run, _ = recorded_run
+    with pytest.raises(
+        ToolError, match=r"numbers recorded per step: steps\.plugins\.rec\.onset, steps\.plugins\.rec\.total"
+    ):
+        plot_runs([run], tmp_path / "c.png", ["plugins.rec.total"])
+    with pytest.raises(
+        ToolError, match=r"--metric steps\.plugins\.rec\.totl: no number there in steps\.jsonl; did you mean"
+    ):
+        plot_runs([run], tmp_path / "c.png", ["steps.plugins.rec.totl"])
+
+
+def test_a_long_series_is_drawn_as_bucket_means():
+    from mvae_core.tools.curves import MAX_STEP_POINTS, step_panel
+
+    count = 2 * MAX_STEP_POINTS + 1  # buckets of 3 steps
+    lines = [
+        {"epoch": g // 100, "step": g % 100, "global_step": g, "plugins": {"p": {"k": float(g)}}} for g in range(count)
+    ]
+    lines[4]["plugins"]["p"]["k"] = None  # a null is left out of its bucket's mean
+    x, drawn = step_panel(lines, "steps.plugins.p")
+    assert len(x) == math.ceil(count / 3) <= MAX_STEP_POINTS
+    assert x[:2] == pytest.approx([1.01, 1.04]) and drawn["steps.plugins.p.k"][:2] == [1.0, 4.0]  # (3 + 5) / 2
+    assert x[-1] == pytest.approx(40.995) and drawn["steps.plugins.p.k"][-1] == 3999.5  # the last bucket: 2 steps

@@ -5,9 +5,12 @@ plugin adds); validation loss per term with ``val_elbo``; the loss-weight multip
 learning rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction,
 half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g.
 ``plugins.free_bits.kl_per_dim``, or a whole section such as ``plugins.free_bits``) adds a panel of its numbers, one
-line per number (a list gives one line per element). Epochs with events get a vertical line in every panel: red for
-a stop, orange for a warning, grey for any other level; the events are listed under the panels, an event repeated
-in later epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs,
+line per number (a list gives one line per element); a path under ``steps`` (``steps.plugins.<name>.<key>``) draws
+the numbers plugins recorded per training step (``steps.jsonl``, :func:`step_panel`) at ``global_step /
+steps_per_epoch + 1``, on the epochs' scale, a long series as the means of :data:`MAX_STEP_POINTS` buckets. Epochs
+with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
+events are listed under the panels, an event repeated in later epochs (a resumed run's start-up warnings) once with
+each epoch. Missing or ``null`` values (older runs,
 quantized data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
 :func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric`` panel alike;
 a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
@@ -92,6 +95,14 @@ NARROWEST_RUN = 1.2
 line drawn over an equal one of an earlier run leaves the earlier one's colour showing at its edges."""
 COMPARED_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2)))
 """The line styles that tell a compared panel's kinds of lines apart (loss terms, F1s, a --metric's numbers)."""
+STEP_PATHS = "steps"
+"""The first part of a ``--metric`` path that names numbers of ``steps.jsonl`` (``steps.plugins.<name>.<key>``, the
+rest the path within a step's line) rather than of ``metrics.jsonl``."""
+MAX_STEP_POINTS = 2000
+"""The most points a line of numbers per step is drawn with: a longer one is drawn as the means of that many buckets
+of consecutive steps (its x the mean of theirs), which keeps the picture readable and the drawing fast."""
+Panel = tuple[list[float], dict[str, list[float]]]
+"""A ``--metric`` panel's x (epochs counted from 1, or the steps' places on that scale) and its lines over them."""
 
 
 def loss_terms(records: list[dict[str, Any]]) -> list[str]:
@@ -137,11 +148,11 @@ def not_computed_paths(record: dict[str, Any]) -> set[str]:
     }
 
 
-def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[float]]:
+def metric_lines(records: list[dict[str, Any]], path: str, step_paths: Sequence[str] = ()) -> dict[str, list[float]]:
     """``{label: value per record}`` for the numbers at dotted ``path``: one line for a number, one per element for
     a list (``path[i]``), one per numeric leaf for a section; a gap (NaN) where a loss term was not computed
-    (:func:`not_computed_paths`). :class:`ToolError` (naming the numeric paths there are) when no record has a number
-    there."""
+    (:func:`not_computed_paths`). :class:`ToolError` (naming the numeric paths there are, and ``step_paths``, those
+    of ``steps.jsonl``) when no record has a number there."""
     lines: dict[str, list[float]] = {}
     for k, record in enumerate(records):
         node: Any = record
@@ -156,9 +167,86 @@ def metric_lines(records: list[dict[str, Any]], path: str) -> dict[str, list[flo
         raise ToolError(
             f"--metric {path}: no number there in metrics.jsonl{did_you_mean(path, known, ';')} numbers recorded by "
             f"plugins: {', '.join(plugin_paths) or 'none'} (other paths: "
-            f"{', '.join(p for p in known if p not in plugin_paths)})"
+            f"{', '.join(p for p in known if p not in plugin_paths)}); {_per_step(step_paths)}"
         )
     return lines
+
+
+def step_paths(steps: list[dict[str, Any]]) -> list[str]:
+    """The ``--metric`` paths of the numbers in ``steps`` (lines of ``steps.jsonl``), sorted."""
+    return sorted({label for line in steps for label, _ in _leaves(_step_numbers(line), STEP_PATHS)})
+
+
+def _step_numbers(line: dict[str, Any]) -> dict[str, Any]:
+    """What a ``--metric`` path under :data:`STEP_PATHS` reaches in a step's line: its plugins' numbers."""
+    return {"plugins": line.get("plugins", {})}
+
+
+def _per_step(paths: Sequence[str]) -> str:
+    return f"numbers recorded per step: {', '.join(paths) or 'none (no plugin called trainer.record_step)'}"
+
+
+def is_step_path(path: str) -> bool:
+    """Whether ``--metric path`` names numbers of ``steps.jsonl`` (:data:`STEP_PATHS`)."""
+    return path.split(".", 1)[0] == STEP_PATHS
+
+
+def metric_panel(records: list[dict[str, Any]], steps: list[dict[str, Any]], path: str) -> Panel:
+    """The ``--metric path`` panel of a run with these epoch ``records`` and ``steps`` lines: :func:`step_panel` for a
+    step path, else :func:`metric_lines` over the epochs (counted from 1)."""
+    if is_step_path(path):
+        return step_panel(steps, path)
+    return [epoch_number(int(r["epoch"])) for r in records], metric_lines(records, path, step_paths(steps))
+
+
+def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
+    """The numbers at ``path`` (``steps.plugins.<name>[.<key>]``) of each line of ``steps`` (``steps.jsonl``), at x =
+    ``global_step / steps_per_epoch + 1`` (the epochs' scale: epoch 1's steps lie from 1 to 2); over
+    :data:`MAX_STEP_POINTS` lines, bucket means (:func:`bucket_means`). :class:`ToolError` naming the step paths there
+    are when no line has a number there."""
+    lines: dict[str, list[float]] = {}
+    for k, line in enumerate(steps):
+        node: Any = {STEP_PATHS: _step_numbers(line)}
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        for label, value in _leaves(node, path):
+            lines.setdefault(label, [math.nan] * len(steps))[k] = value
+    if not lines:
+        known = step_paths(steps)
+        raise ToolError(
+            f"--metric {path}: no number there in steps.jsonl{did_you_mean(path, known, ';')} {_per_step(known)}"
+        )
+    per_epoch = steps_per_epoch(steps)
+    return bucket_means([line["global_step"] / per_epoch + 1 for line in steps], lines)
+
+
+def steps_per_epoch(steps: list[dict[str, Any]]) -> int:
+    """A run's steps per epoch, from its ``steps.jsonl`` lines: ``(global_step - step) / epoch`` of a line after the
+    first epoch; with lines of the first epoch only, its last step recorded + 1 (a run of one epoch whose plugin
+    recorded its last step: exact)."""
+    later = next((line for line in steps if line["epoch"] > 0), None)
+    if later is not None:
+        return (later["global_step"] - later["step"]) // later["epoch"]
+    return max(line["step"] for line in steps) + 1
+
+
+def bucket_means(x: list[float], lines: dict[str, list[float]]) -> Panel:
+    """``x`` and ``lines`` as they are when they have at most :data:`MAX_STEP_POINTS` points; else the means of
+    buckets of consecutive points, as few a bucket as keeps them under it (a line's gaps left out of its means; a
+    bucket of gaps is a gap)."""
+    size = math.ceil(len(x) / MAX_STEP_POINTS)
+    if size <= 1:
+        return x, lines
+
+    def means(values: list[float]) -> list[float]:
+        padded = np.full(math.ceil(len(values) / size) * size, math.nan)
+        padded[: len(values)] = values
+        buckets = padded.reshape(-1, size)
+        counts = np.isfinite(buckets).sum(axis=1)
+        sums = np.where(np.isfinite(buckets), buckets, 0.0).sum(axis=1)
+        return np.where(counts > 0, sums / np.maximum(counts, 1), math.nan).tolist()
+
+    return means(x), {label: means(values) for label, values in lines.items()}
 
 
 def _leaves(node: Any, path: str) -> list[tuple[str, float]]:
@@ -318,12 +406,16 @@ def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[st
         raise ToolError(f"{len(run_dirs)} runs: one figure tells at most {MAX_RUNS} apart by colour; plot fewer")
     names = run_names(run_dirs)
     runs = {name: _finished_records(run_dir) for name, run_dir in zip(names, run_dirs, strict=True)}
+    # the steps' lines where a --metric panel may draw them or its error name their paths
+    steps = {
+        name: RunDir(run_dir).read_steps() if metrics else [] for name, run_dir in zip(names, run_dirs, strict=True)
+    }
     out = picture_path(out)
     if len(run_dirs) == 1:
         (run_dir,) = run_dirs
-        draw_curves(runs[names[0]], out, f"{RunDir(run_dir).path}: training curves", metrics)
+        draw_curves(runs[names[0]], out, f"{RunDir(run_dir).path}: training curves", metrics, steps[names[0]])
     else:
-        draw_comparison(runs, out, f"training curves: {', '.join(names)}", metrics)
+        draw_comparison(runs, out, f"training curves: {', '.join(names)}", metrics, steps)
     return out
 
 
@@ -353,26 +445,31 @@ def run_names(run_dirs: Sequence[Path]) -> list[str]:
 
 
 def draw_curves(
-    records: list[dict[str, Any]], out: Path, title: str, metrics: list[str] | tuple[str, ...] = ()
+    records: list[dict[str, Any]],
+    out: Path,
+    title: str,
+    metrics: list[str] | tuple[str, ...] = (),
+    steps: list[dict[str, Any]] | tuple[()] = (),
 ) -> None:
     """Write the figure (module docstring) for the epochs ``records`` to ``out`` (PNG), with a panel per path of
-    ``metrics``."""
+    ``metrics`` (:func:`metric_panel`; a step path reads the run's ``steps`` lines)."""
     if not records:
         raise ToolError("no finished epoch in metrics.jsonl: nothing to plot")
-    extra = {path: metric_lines(records, path) for path in metrics}
+    extra = {path: metric_panel(records, list(steps), path) for path in metrics}
     plt = _pyplot()
     epochs = [epoch_number(int(r["epoch"])) for r in records]
 
-    def draw(ax: Any, values: list[float], **style: Any) -> None:
+    def draw(ax: Any, values: list[float], at: list[float] | None = None, **style: Any) -> None:
         lone = isolated(values)
-        ax.plot(epochs, values, marker="o" if any(lone) else "", markersize=3, markevery=lone, **style)
+        x = epochs if at is None else at
+        ax.plot(x, values, marker="o" if any(lone) else "", markersize=3, markevery=lone, **style)
 
     colours = {term: f"C{i}" for i, term in enumerate(loss_terms(records))}
     fig, axes, spare = _panels(plt, len(extra))
     (train, val), (weights, lr), (timing, units) = axes[:3]
-    for ax, (path, lines) in zip(spare, extra.items(), strict=False):
+    for ax, (path, (at, lines)) in zip(spare, extra.items(), strict=False):
         for label, values in lines.items():
-            draw(ax, values, label=label.removeprefix(path) or path)
+            draw(ax, values, at, label=label.removeprefix(path) or path)
         ax.set_title(path)
     for term in colours:
         draw(train, term_series(records, "train", term), color=colours[term], label=term)
@@ -409,7 +506,11 @@ def draw_curves(
 
 
 def draw_comparison(
-    runs: dict[str, list[dict[str, Any]]], out: Path, title: str, metrics: list[str] | tuple[str, ...] = ()
+    runs: dict[str, list[dict[str, Any]]],
+    out: Path,
+    title: str,
+    metrics: list[str] | tuple[str, ...] = (),
+    steps: dict[str, list[dict[str, Any]]] | None = None,
 ) -> None:
     """Write the figure of :func:`draw_curves` for several runs (run name → its records) to ``out`` (PNG): the same
     panels on shared axes, one colour per run (``C0``, ``C1``, … in the order given), the first run's lines the
@@ -417,10 +518,10 @@ def draw_comparison(
     their line style (:data:`COMPARED_STYLES`). Each legend names the runs by colour and the lines by style; a line
     that some runs lack says ``(not in b)``, a panel that a run has no number for says ``(none in b)`` in its title,
     and a ``--metric`` path is a :class:`ToolError` only when no run has a number there. The footer lists each run's
-    events, its name first."""
+    events, its name first. ``steps``: each run's ``steps.jsonl`` lines, for a step path of ``metrics``."""
     if empty := [name for name, records in runs.items() if not records]:
         raise ToolError(f"{', '.join(empty)}: no finished epoch in metrics.jsonl: nothing to plot")
-    extra = {path: _compared_metric(runs, path) for path in metrics}
+    extra = {path: _compared_metric(runs, steps or {}, path) for path in metrics}
     plt = _pyplot()
     epochs = {name: [epoch_number(int(r["epoch"])) for r in records] for name, records in runs.items()}
     widths = dict(zip(runs, np.linspace(WIDEST_RUN, NARROWEST_RUN, len(runs)).tolist(), strict=True))
@@ -444,8 +545,9 @@ def draw_comparison(
                                     "timing_std recon": series(r, "timing_std", "recon")})], ()),
         (units, [active, picked(lambda r: {"onset_f1": series(r, "onset_f1"), "rhythm_f1": series(r, "rhythm_f1")})],
          (f1,)),
-        *((ax, [lines], ()) for ax, lines in zip(spare, extra.values(), strict=False)),
+        *((ax, [lines], ()) for ax, (_, lines) in zip(spare, extra.values(), strict=False)),
     ]  # fmt: skip
+    places = {ax: at for ax, (at, _) in zip(spare, extra.values(), strict=False)}  # a panel's x per run, if not epochs
     styles = [_line_styles(curves) for _, curves, _ in panels]
     for (ax, curves, twins), style in zip(panels, styles, strict=True):
         for on, per_run in zip((ax, *twins), curves, strict=True):
@@ -453,7 +555,7 @@ def draw_comparison(
                 for label, values in lines.items():
                     lone = isolated(values)
                     on.plot(
-                        epochs[name], values, color=colours[name], lw=widths[name], ls=style[label],
+                        places.get(ax, epochs)[name], values, color=colours[name], lw=widths[name], ls=style[label],
                         drawstyle="steps-mid" if on is units else "default", marker="o" if any(lone) else "",
                         markersize=3, markevery=lone, label=f"{name}: {label}",
                     )  # fmt: skip
@@ -482,20 +584,24 @@ def draw_comparison(
     _finish(plt, fig, axes, title, out, marks, footer, legends)
 
 
-def _compared_metric(runs: dict[str, list[dict[str, Any]]], path: str) -> Compared:
-    """Per run, the lines of ``--metric path`` (:func:`metric_lines`, labelled as in one run's figure); none for a
-    run without a number there. :class:`ToolError` (the first run's) when no run has one."""
+def _compared_metric(
+    runs: dict[str, list[dict[str, Any]]], steps: dict[str, list[dict[str, Any]]], path: str
+) -> tuple[dict[str, list[float]], Compared]:
+    """Per run, the x and the lines of ``--metric path`` (:func:`metric_panel`, labelled as in one run's figure);
+    no line for a run without a number there. :class:`ToolError` (the first run's) when no run has one."""
+    places: dict[str, list[float]] = {}
     found: Compared = {}
     errors: list[ToolError] = []
     for name, records in runs.items():
         try:
-            found[name] = {label.removeprefix(path) or path: v for label, v in metric_lines(records, path).items()}
+            places[name], lines = metric_panel(records, steps.get(name, []), path)
+            found[name] = {label.removeprefix(path) or path: v for label, v in lines.items()}
         except ToolError as error:
             errors.append(error)
-            found[name] = {}
+            places[name], found[name] = [], {}
     if len(errors) == len(runs):
         raise errors[0]
-    return found
+    return places, found
 
 
 def _with_numbers(lines: dict[str, list[float]]) -> dict[str, list[float]]:
