@@ -388,7 +388,8 @@ def plot_curves(
         list[str] | None,
         typer.Option(
             metavar="PATH",
-            help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits (repeatable).",
+            help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits, or at a steps.jsonl path under "
+            "steps, e.g. steps.plugins.NAME (repeatable).",
         ),
     ] = None,
 ) -> None:

@@ -495,9 +495,9 @@ class PluginHost:
         with as it ends with any memory running out (:func:`~mvae_core.run_ending.machine_limits`). One raised by
         another plugin that a wrapper wraps passes through as it is."""
         outbox = self.outbox
-        previous = outbox.speaker if outbox is not None else plugin
+        previous = (outbox.speaker, outbox.hook) if outbox is not None else (plugin, hook)
         if outbox is not None:
-            outbox.speaker = plugin
+            outbox.speaker, outbox.hook = plugin, hook
         try:
             yield
         except (PluginError, ConfigRefused, RanOutIn):
@@ -512,7 +512,7 @@ class PluginHost:
             raise self._failure(plugin, hook, function, exc) from exc
         finally:
             if outbox is not None:
-                outbox.speaker = previous
+                outbox.speaker, outbox.hook = previous
 
     @staticmethod
     def _failure(plugin: str, hook: str, function: Callable[..., Any], exc: Exception) -> PluginError:

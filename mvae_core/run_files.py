@@ -17,6 +17,9 @@ CONFIG = "config.toml"
 """The run's resolved config and its ``[provenance]`` (:mod:`mvae_core.run_config`)."""
 METRICS = "metrics.jsonl"
 """One line per finished epoch (:mod:`mvae_core.run_metrics`)."""
+STEPS = "steps.jsonl"
+"""One line per training step that plugins recorded numbers in (:mod:`mvae_core.run_metrics`); no file in a run where
+none did."""
 DATA_REPORT = "data_report.json"
 """What the data's loader reported of every source (:mod:`mvae_core.run_split`)."""
 SPLIT = "split.json"
@@ -25,7 +28,7 @@ FAILURE = "failure.json"
 """Why the run stopped with an error, until it is resumed (:mod:`mvae_core.run_state`)."""
 LOCK = ".lock"
 """Held (``flock``) by the process that trains the run (:mod:`mvae_core.run_lock`)."""
-_WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, FAILURE, CHECKPOINT, BEST_MODEL)
+_WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, STEPS, FAILURE, CHECKPOINT, BEST_MODEL)
 """The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
 
 RUN_FILE_BYTES = 1 << 29

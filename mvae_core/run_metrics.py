@@ -11,11 +11,7 @@ from typing import Any
 
 from mvae_core.files import NotRegular, TooLarge, WriteFailed, read_bounded, reason
 from mvae_core.metrics_record import as_written, step_as_written
-from mvae_core.run_files import METRICS, RUN_FILE_BYTES, RunFiles, finite
-
-STEPS = "steps.jsonl"
-"""One line per training step that plugins recorded numbers in (:meth:`RunMetrics.append_steps`); no file in a run
-where none did."""
+from mvae_core.run_files import METRICS, RUN_FILE_BYTES, STEPS, RunFiles, finite
 
 
 class RunMetrics(RunFiles):

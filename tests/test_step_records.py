@@ -12,7 +12,7 @@ import torch
 from mvae_core import hookimpl
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
-from mvae_core.run_metrics import STEPS
+from mvae_core.run_files import STEPS
 from mvae_core.trainer import TrainingPaused
 from mvae_core.view import PluginOutbox, TrainerView
 from tests.training import make_trainer, tiny_config
@@ -88,6 +88,7 @@ def test_record_step_outside_a_training_step_is_an_error_pointing_to_record(synt
     message = str(raised.value)
     assert f"plugin 'p' failed in {hook}: ValueError: record_step(" in message
     assert "mvae_step_start" in message and "mvae_step_end" in message and "trainer.record(key, value)" in message
+    assert f" in {hook}: record_step records in a training step's hooks" in message
 
 
 def test_record_step_takes_numbers_and_tensors_of_one_number():

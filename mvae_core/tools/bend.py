@@ -31,11 +31,11 @@ from mvae_core.config import MAX_SEED, PROVENANCE
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, current_umask, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG, DATA_REPORT, METRICS
+from mvae_core.run_files import CONFIG, DATA_REPORT, METRICS, STEPS
 from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]
-COPIED = (METRICS, DATA_REPORT)
+COPIED = (METRICS, STEPS, DATA_REPORT)
 BENT = "bend"
 """The key of a bent copy's ``model.safetensors`` metadata that says how it was bent: ``sigma=… seed=… layers=…
 source=…`` (the source's ``epoch`` and ``val_elbo`` stay beside it: those of the model before the bend)."""
