@@ -654,7 +654,7 @@ def compare(
     :returns: ``run``, ``against`` and ``data`` (absolute paths, corpora as named), ``loops``, ``notes``, ``seed``,
         ``samples``, ``temperature``, ``resamples``, ``level``; ``numbers``: per compared number (dotted keys,
         ``"pitch.in_key.gap_closed"``) ``a``, ``b``, ``difference``, ``interval``, ``excludes_zero``, ``better_is``
-        (``"higher"``, ``"nearer 1"`` or None), ``deciding_interval`` and ``better`` (``"a"``, ``"b"``,
+        (``"higher"``, ``"lower"``, ``"nearer 1"`` or None), ``deciding_interval`` and ``better`` (``"a"``, ``"b"``,
         ``"neither"`` or None); ``runs``: per run (``a``, ``b``) its ``model``, ``evaluated``, ``versions`` and
         ``trained_on`` (as :func:`evaluate`'s).
     :raises ConfigError: the two runs read DATA into different loops (a ``[data]`` setting differs: each is named,
