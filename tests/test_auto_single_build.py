@@ -128,7 +128,13 @@ def test_auto_gives_what_reading_at_48_and_again_at_the_chosen_rows_gives(mixed_
 
 
 @pytest.mark.parametrize(
-    "damage", [{"entries": [], "chosen_pitch_low": "62"}, {"chosen_pitch_low": 62}, [{"chosen_pitch_low": 62}]]
+    "damage",
+    [
+        {"entries": [], "chosen_pitch_low": "62"},
+        {"entries": [], "chosen_pitch_low": None},
+        {"chosen_pitch_low": 62},
+        [{"chosen_pitch_low": 62}],
+    ],
 )
 def test_a_set_entry_whose_record_of_the_choice_is_damaged_is_rebuilt_and_said(mixed_dir, tmp_path, damage):
     """A set entry keeps its entries and the window chosen in one table (``set_extra``); one of another shape (a

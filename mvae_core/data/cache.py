@@ -172,10 +172,10 @@ class ParseCache:
     def put(self, key: str, results: list[ParsedSource]) -> None:
         self._write(key, _pack(results))
 
-    def get_set(self, key: str) -> tuple[NoteTable, list[dict[str, Any]], int | None] | None:
+    def get_set(self, key: str, chosen: bool = False) -> tuple[NoteTable, list[dict[str, Any]], int | None] | None:
         """The set entry ``key``: its table, memory-mapped, its report entries and the window ``"auto"`` chose
-        (:func:`set_extra`); ``None`` when absent or when this process may not read it (another user's private
-        entry).
+        (:func:`set_extra`; a number where ``chosen``, the entry of an ``"auto"`` read, else ``None``); ``None`` when
+        absent or when this process may not read it (another user's private entry).
 
         :raises DamagedSetEntry: it is there but damaged (a miss too: rebuild it, and say so)."""
         if self.directory is None or not self._set_path(key).exists():
@@ -187,12 +187,13 @@ class ParseCache:
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             raise DamagedSetEntry(self._set_path(key), reason(exc)) from None
         extra = extra if isinstance(extra, dict) else {}
-        entries, chosen = extra.get("entries"), extra.get(CHOSEN)
+        entries = extra.get("entries")
         if not isinstance(entries, list):
             raise DamagedSetEntry(self._set_path(key), "its report is not a list")
-        if chosen is not None and (not isinstance(chosen, int) or isinstance(chosen, bool)):
-            raise DamagedSetEntry(self._set_path(key), f"its chosen window is not a number: {chosen!r}")
-        return table, entries, chosen
+        window = extra.get(CHOSEN)
+        if not (type(window) is int if chosen else window is None):
+            raise DamagedSetEntry(self._set_path(key), f"its chosen window is {window!r}")
+        return table, entries, window
 
     def set_writer(self, key: str) -> TableWriter | None:
         """A writer for the set entry ``key`` (commit it with :func:`set_extra`); ``None`` when caching is off.

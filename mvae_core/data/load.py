@@ -285,7 +285,7 @@ def _load(
     report = DataReport(archives=[str(path) for path in found.archives])
     whole, lineage = found.set_keys(cfg)
     try:
-        hit = cache.get_set(whole)
+        hit = cache.get_set(whole, chosen=cfg.pitch_low == AUTO_PITCH_LOW)
     except DamagedSetEntry as damaged:  # rebuilt below, and replaced in the cache when written
         hit, report.cache_warning = None, damaged.notice
     if hit is not None:
