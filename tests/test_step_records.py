@@ -109,7 +109,11 @@ def test_record_step_takes_numbers_and_tensors_of_one_number():
     outbox.close_step(0, 1, 1)
     outbox.open_step()
     outbox.close_step(0, 2, 2)  # nothing recorded: no line
-    [line] = outbox.drain_steps()
+    outbox.open_step()
+    view.record_step("picked", torch.tensor(0.5, dtype=torch.float16))  # another dtype in another step
+    outbox.close_step(0, 3, 3)
+    [line, half] = outbox.drain_steps()
+    assert half["plugins"]["core"]["picked"] == 0.5
     numbers = line["plugins"].pop("core")
     assert line == {"epoch": 0, "step": 1, "global_step": 1, "plugins": {}}
     assert numbers["picked"] == 6.0 and type(numbers["count"]) is int and math.isnan(numbers["bad"])
