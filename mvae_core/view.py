@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -91,8 +90,8 @@ class PluginOutbox:
             import torch  # recorded tensors mean a training in this process: torch is imported already
 
             for (_, key), held in tensors.items():
-                device, dtype = held[0][1].device, functools.reduce(torch.promote_types, (v.dtype for _, v in held))
-                read = torch.stack([value.to(device=device, dtype=dtype) for _, value in held]).tolist()
+                device = held[0][1].device
+                read = torch.stack([value.to(device) for _, value in held]).tolist()
                 for (values, _), number in zip(held, read, strict=True):
                     values[key] = number
         return [step_line(*place, recorded) for place, recorded in steps]
