@@ -1,8 +1,12 @@
-"""Loading data in tests without risking a hang: a stuck parse fails the test instead of blocking CI."""
+"""Loading data in tests without risking a hang (a stuck parse fails the test instead of blocking CI), and comparing
+two readings of the same data."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+
+import numpy as np
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import DataReport, load_dataset
@@ -26,3 +30,16 @@ def load_within(args: list[str], cfg: DataConfig, seconds: float = 60.0) -> tupl
         raise out["error"]
     assert "result" in out, f"load_dataset did not return within {seconds} s"
     return out["result"]
+
+
+def assert_same_reading(a: tuple[NoteTable, DataReport], b: tuple[NoteTable, DataReport]) -> None:
+    """The same table (every column, its type too) and the same report entries and window chosen: what two readings
+    of one data set must share, however each was read (cache or parse, one window or two)."""
+    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
+        x, y = getattr(a[0], f.name), getattr(b[0], f.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        else:
+            assert x == y, f.name
+    assert a[1].entries == b[1].entries
+    assert a[1].chosen_pitch_low == b[1].chosen_pitch_low

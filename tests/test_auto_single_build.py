@@ -6,7 +6,6 @@ chosen rows gives (docs/data.md, ``pitch_low = "auto"``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -21,6 +20,7 @@ from mvae_core.data.cache import ParseCache
 from mvae_core.data.load import DataReport, load_dataset
 from mvae_core.data.pitch_window import fewest_outside, summed_counts
 from mvae_core.data.table import NoteTable
+from tests.loading import assert_same_reading
 from tests.synth import SynthNote, write_midi
 
 STEP = 240  # ticks of a 16th at 960 per beat
@@ -86,18 +86,6 @@ def as_chosen_by_two_readings(folder: Path, cache: Path | str, **settings: Any) 
     return table, report
 
 
-def assert_same(a: tuple[NoteTable, DataReport], b: tuple[NoteTable, DataReport]) -> None:
-    """The same table (every column and its type) and the same entries and window chosen."""
-    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
-        x, y = getattr(a[0], f.name), getattr(b[0], f.name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
-        else:
-            assert x == y, f.name
-    assert a[1].entries == b[1].entries
-    assert a[1].chosen_pitch_low == b[1].chosen_pitch_low
-
-
 def test_with_the_cache_off_each_file_is_parsed_once(mixed_dir, parses, calls):
     _, report = read(mixed_dir, "none", pitch_low="auto")
     assert report.chosen_pitch_low == 62  # not the provisional 48: the old reading parsed every file again there
@@ -114,7 +102,7 @@ def test_an_empty_cache_writes_one_set_entry_and_a_second_read_is_one_set_read(m
     again = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
     assert (calls["set writes"], calls["set reads"], len(parses), calls["tables in memory"]) == (1, 2, len(PARSED), 0)
     assert (again[1].parsed_units, again[1].cached_units) == (0, len(PARSED))
-    assert_same(again, first)
+    assert_same_reading(again, first)
 
 
 @pytest.mark.parametrize("out_of_range", ["fold", "drop"])
@@ -124,7 +112,9 @@ def test_auto_gives_what_reading_at_48_and_again_at_the_chosen_rows_gives(mixed_
     table, report = read(mixed_dir, where, pitch_low="auto", out_of_range=out_of_range)
     assert {"duplicate", "corrupt or truncated MIDI"} <= set(report.skipped_by_reason())
     assert report.totals()["folded" if out_of_range == "fold" else "dropped"] > 0
-    assert_same((table, report), as_chosen_by_two_readings(mixed_dir, tmp_path / "two", out_of_range=out_of_range))
+    assert_same_reading(
+        (table, report), as_chosen_by_two_readings(mixed_dir, tmp_path / "two", out_of_range=out_of_range)
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,4 +136,4 @@ def test_a_set_entry_whose_record_of_the_choice_is_damaged_is_rebuilt_and_said(m
     (entry / "meta.json").write_text(json.dumps(meta | {"extra": damage}))
     again = read(mixed_dir, tmp_path / "cache", pitch_low="auto")
     assert again[1].cache_warning is not None and "damaged" in again[1].cache_warning
-    assert_same(again, first)
+    assert_same_reading(again, first)

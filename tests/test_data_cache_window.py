@@ -5,7 +5,6 @@ cache gives at it (docs/data.md, The parse cache)."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from mvae_core.data import load
 from mvae_core.data.load import load_dataset
 from mvae_core.data.score import SkipReason
 from mvae_core.data.table import NoteTable
+from tests.loading import assert_same_reading
 from tests.synth import SynthNote, write_midi
 
 STEP = 240  # ticks of a 16th at 960 per beat
@@ -47,25 +47,15 @@ def read(data: list[str], cache: Path, **settings) -> tuple[NoteTable, load.Data
     return load_dataset(data, DataConfig(cache_dir=cache, **settings))
 
 
-def assert_same(a: tuple[NoteTable, load.DataReport], b: tuple[NoteTable, load.DataReport]) -> None:
-    """The same table (every column, its type too) and the same report but for how it was read."""
-    for f in dataclasses.fields(NoteTable):  # a MappedNoteTable adds where it lives
-        x, y = getattr(a[0], f.name), getattr(b[0], f.name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
-        else:
-            assert x == y, f.name
-    assert a[1].entries == b[1].entries
-    assert a[1].chosen_pitch_low == b[1].chosen_pitch_low
-
-
 @pytest.mark.parametrize("out_of_range", ["fold", "drop"])
 def test_auto_on_an_empty_cache_parses_each_file_once(high_dir, tmp_path, parses, out_of_range):
     table, report = read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range)
     assert report.chosen_pitch_low == 62  # another window than the provisional 48: parsed once, one table built
     assert sorted(parses) == sorted(str(path) for path in high_dir.iterdir())
     assert (report.parsed_units, report.cached_units) == (N_FILES, 0)
-    assert_same((table, report), read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range))
+    assert_same_reading(
+        (table, report), read([str(high_dir)], tmp_path / "cache", pitch_low="auto", out_of_range=out_of_range)
+    )
     assert len(parses) == N_FILES
 
 
@@ -86,7 +76,7 @@ def test_another_window_reads_the_unit_entries_and_gives_what_an_empty_cache_giv
     parsed = len(parses)
     again = read([str(high_dir)], tmp_path / "shared", **then)
     assert len(parses) == parsed and again[1].parsed_units == 0  # no file parsed for the second window
-    assert_same(again, read([str(high_dir)], tmp_path / "fresh", **then))
+    assert_same_reading(again, read([str(high_dir)], tmp_path / "fresh", **then))
 
 
 def test_the_drop_that_empties_a_file_skips_it_at_that_window_only(high_dir, tmp_path):
@@ -113,4 +103,4 @@ def test_real_files_read_at_another_window_are_what_an_empty_cache_reads(dev_dat
         parsed = len(parses)
         again = read([str(files)], tmp_path / "shared", pitch_low=window)
         assert len(parses) == parsed
-        assert_same(again, read([str(files)], tmp_path / f"fresh-{window}", pitch_low=window))
+        assert_same_reading(again, read([str(files)], tmp_path / f"fresh-{window}", pitch_low=window))
