@@ -56,9 +56,9 @@ DRUM_WORDS = ("drums?", "drumkit", "perc", "percussion", "kicks?", "snares?", "h
 MELODY_PROGRAMS = frozenset([52, 53, 54, *range(80, 88)])  # GM from 0: choir and voice oohs, synth voice, leads 1-8
 SOLO_PROGRAMS = frozenset([22, 40, 41, 42, 56, 57, 59, 60, *range(64, 80), 109, 110, 111])
 """General MIDI programs (from 0) of instruments that play one line, the tune of a band arrangement when no voice or
-lead does (the top line of several, two horns on the head): harmonica, violin, viola, cello, trumpet, trombone, muted trumpet, French horn, the saxes and reeds (65-72
-as GM counts), the pipes (73-80), bagpipe, fiddle, shanai. Not the bass instruments (contrabass, tuba), nor the
-sections and synth brass, which play chords."""
+lead does (the top line of several, two horns on the head): harmonica, violin, viola, cello, trumpet, trombone,
+muted trumpet, French horn, the saxes and reeds (65-72 as GM counts), the pipes (73-80), bagpipe, fiddle, shanai.
+Not the bass instruments (contrabass, tuba), nor the sections and synth brass, which play chords."""
 _SELECTOR = re.compile(r"^(track|channel|program|name):(.+)$")
 _SELECTOR_VALUES = {"track": "N, the track's number from 0", "channel": "N, 1-16", "program": "N, General MIDI 1-128",
                     "name": "TEXT, part of the track's name, e.g. name:vocal"}  # fmt: skip
