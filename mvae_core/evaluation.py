@@ -7,7 +7,8 @@ Every number is defined in docs/evaluation.md. In short:
   and step), ``rhythm_f1`` (same step); ``origin_*`` score the decoding of the latent origin ``z = 0`` against every
   loop — what the decoder knows without the latent. Velocity MAE (MIDI units) and timing MAE (half-steps and ms)
   compare the model's point estimates with the truth at the true note cells
-  (:meth:`~mvae_core.models.base.MelodyModel.predict_cells`).
+  (:meth:`~mvae_core.models.base.MelodyModel.predict_cells`); ``timing_mae_vs_feel_oracle`` is the timing MAE over
+  that of a predictor that knows each loop's own mean offset.
 * **timing**: offsets of the data's notes, of reconstructions (a draw from the timing distribution at the true
   note cells) and of generated notes (``samples`` random latent points from the prior, decoded with generate's
   defaults at note ``temperature``, default 1); spread
@@ -254,6 +255,11 @@ def reconstruct(
 ERRORS = ("velocity_mae", "timing_mae_half_steps", "feel_oracle_mae_half_steps", "timing_mae_ms")
 """The mean absolute errors of the ``reconstruction`` group, in the order of :attr:`Reconstruction.errors`' columns
 (each loop's summed absolute error of each, then its note count)."""
+TIMING_VS_ORACLE = "timing_mae_vs_feel_oracle"
+"""The ``reconstruction`` number ``timing_mae_half_steps / feel_oracle_mae_half_steps`` (:func:`mean_errors`): below 1,
+the timing head predicts more of the offsets than each loop's own mean offset does."""
+MEAN_ERRORS = (*ERRORS, TIMING_VS_ORACLE)
+"""Every number :func:`mean_errors` gives, in its order."""
 
 
 def _error_sums(owner: np.ndarray, loops: int, *errors: torch.Tensor) -> np.ndarray:
@@ -264,14 +270,17 @@ def _error_sums(owner: np.ndarray, loops: int, *errors: torch.Tensor) -> np.ndar
 
 
 def mean_errors(per_loop: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
-    """Per line of ``weights`` (``[k, loops]``, how often each loop is drawn): each error of :data:`ERRORS`, the
-    weighted sum of the loops' summed errors over their weighted note count (``per_loop``:
-    :attr:`Reconstruction.errors`), nan where the weights draw no note. The one formula of these numbers: every loop
-    drawn once gives :func:`reconstruct`'s point numbers, as :meth:`Resampling.reconstruction_errors` a
-    resample's."""
+    """Per line of ``weights`` (``[k, loops]``, how often each loop is drawn), the numbers of :data:`MEAN_ERRORS`:
+    each error of :data:`ERRORS`, the weighted sum of the loops' summed errors over their weighted note count
+    (``per_loop``: :attr:`Reconstruction.errors`), nan where the weights draw no note; and :data:`TIMING_VS_ORACLE`,
+    the timing error's :func:`ratio` to the feel oracle's (inf where only the oracle's is 0). The one formula of
+    these numbers: every loop drawn once gives :func:`reconstruct`'s point numbers, as
+    :meth:`Resampling.reconstruction_errors` a resample's."""
     *sums, notes = (weights @ per_loop).T
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {name: np.where(notes > 0, total / notes, np.nan) for name, total in zip(ERRORS, sums, strict=True)}
+        means = {name: np.where(notes > 0, total / notes, np.nan) for name, total in zip(ERRORS, sums, strict=True)}
+    pairs = zip(means["timing_mae_half_steps"], means["feel_oracle_mae_half_steps"], strict=True)
+    return means | {TIMING_VS_ORACLE: np.array([ratio(timing, oracle) for timing, oracle in pairs], dtype=np.float64)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,7 +291,7 @@ class Resampling:
     offsets of every note with the loop it belongs to (``data_notes``, ``generated_notes``: values, owners), and each
     data loop's reconstruction ``errors`` (:attr:`Reconstruction.errors`). :meth:`numbers` is the one place the
     resampled numbers are computed, for :func:`intervals` and for a paired comparison of two runs on the same data's
-    resamples (which adds :meth:`wasserstein` and :meth:`reconstruction_errors`)."""
+    resamples (which adds :meth:`wasserstein`)."""
 
     matches: np.ndarray
     data_offsets: np.ndarray
@@ -336,9 +345,9 @@ class Resampling:
         )
 
     def reconstruction_errors(self, data_weights: np.ndarray) -> dict[str, np.ndarray]:
-        """Per resample: each reconstruction error of :data:`ERRORS` (keyed ``reconstruction.<name>``) over the data's
-        loops that ``data_weights`` draws, each loop with all of its notes (:func:`mean_errors`, the point numbers'
-        formula)."""
+        """Per resample: each reconstruction number of :data:`MEAN_ERRORS` (keyed ``reconstruction.<name>``) over the
+        data's loops that ``data_weights`` draws, each loop with all of its notes (:func:`mean_errors`, the point
+        numbers' formula)."""
         return {f"reconstruction.{name}": values for name, values in mean_errors(self.errors, data_weights).items()}
 
     def numbers(
@@ -358,6 +367,7 @@ class Resampling:
         numbers = {
             "reconstruction.onset_f1": onset_f1[:, 0],
             "reconstruction.onset_f1_vs_origin": np.array([ratio(a, b) for a, b in onset_f1]),
+            **self.reconstruction_errors(data_weights),
             "timing.spread_ratio": np.array(
                 [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)], dtype=np.float64
             ),
@@ -370,6 +380,7 @@ class Resampling:
 RESAMPLED = (
     "reconstruction.onset_f1",
     "reconstruction.onset_f1_vs_origin",
+    *(f"reconstruction.{name}" for name in MEAN_ERRORS),
     "timing.spread_ratio",
     "generated.notes_per_loop",
     "generated.density_ratio",
@@ -381,8 +392,8 @@ the pitch numbers."""
 def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, seed: int) -> dict[str, Any]:
     """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
     (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which the data's loops and the
-    generated loops are drawn again with replacement, independently (each loop with its notes, offsets and
-    matches: :meth:`Resampling.numbers`), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each;
+    generated loops are drawn again with replacement, independently (each loop with its notes, offsets, matches and
+    reconstruction errors: :meth:`Resampling.numbers`), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each;
     ``None`` where the ``point`` number (:func:`score`'s result) is not a finite number. The pitch numbers are
     :func:`~mvae_core.pitch_structure.pitch_intervals`'."""
     collected: dict[str, list[np.ndarray]] = {}

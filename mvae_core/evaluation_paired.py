@@ -5,10 +5,9 @@ Both runs are scored on the same loops (:func:`~mvae_core.evaluation.score`), ea
 data's loops again **once per resample for both runs** (the same weights), and each run's generated loops again
 independently (:func:`~mvae_core.pitch_structure.resample_weights` with three groups), recomputes every number of
 :data:`COMPARED` for each run (:meth:`~mvae_core.evaluation.Resampling.numbers`, the formulas of
-``mvae evaluate``'s own intervals; :meth:`~mvae_core.evaluation.Resampling.wasserstein` and
-:meth:`~mvae_core.evaluation.Resampling.reconstruction_errors` for the numbers those intervals leave out, each by the
-formula of its point number) and takes the percentile interval of the difference A − B: what the loops of DATA share
-between the two runs cancels, which two separate intervals cannot show.
+``mvae evaluate``'s own intervals; :meth:`~mvae_core.evaluation.Resampling.wasserstein` for the distance those
+intervals leave out, by the formula of its point number) and takes the percentile interval of the difference A − B:
+what the loops of DATA share between the two runs cancels, which two separate intervals cannot show.
 
 Where a number has a direction (:data:`COMPARED`), the comparison says which run is better only when the interval
 of the deciding difference excludes 0: A − B for a number where ``higher`` (or ``lower``) is better, and |A − 1| − |B − 1| for one
@@ -48,9 +47,9 @@ the decoder alone), ``lower`` (a mean absolute error of the velocity or timing h
 from the data's offsets), ``nearer 1`` (as the data: a ratio to the data's, a gap closed all the way and not
 overshot), or ``None`` where neither is (notes per loop: the data's count is the target, which ``density_ratio``
 judges). Left out of the reconstruction errors: ``feel_oracle_mae_half_steps``, the data's alone (the same for both
-runs); a timing error's ratio to it, whose shared denominator gives every resample's difference the sign of the
-errors' difference (the same resamples on each side of 0); and ``timing_mae_ms``, the same errors weighted by each
-loop's tempo."""
+runs); ``timing_mae_vs_feel_oracle``, the timing error's ratio to it, whose shared denominator gives every resample's
+difference the sign of the errors' difference (the same resamples on each side of 0); and ``timing_mae_ms``, the same
+errors weighted by each loop's tempo."""
 
 READ_WITHOUT = ("train_fraction", "transpositions", "cache_dir")
 """The ``[data]`` settings that do not change how a run reads held-out DATA (the training split, its augmentation
@@ -102,7 +101,6 @@ def compare_runs(
             numbers, pitch = resampling.numbers(data_weights, weights)  # the same data_weights for both runs
             flat = numbers | {f"pitch.{feature}.gap_closed": parts["gap_closed"] for feature, parts in pitch.items()}
             flat["timing.wasserstein1"] = resampling.wasserstein(data_weights, weights)
-            flat |= resampling.reconstruction_errors(data_weights)
             for key in COMPARED:
                 collected[run][key].append(flat[key])
     numbers = {
