@@ -1,8 +1,8 @@
-"""Runs that never started (a Ray node that cannot see the shared storage: ``produced`` ``not started``) were counted
-as failed: summary.md's header said ``0 ok, 2 failed`` and the command ended with ``error: 2 run(s) failed, each
-with: node … cannot see …``, although nothing had trained them and nothing in them had failed. Now they are counted
-apart, with their reason, by one :class:`~mvae_core.ablation.failures.RunCounts` that summary.md, summary.json and
-the console's last line all read."""
+"""Runs that never started (a Ray node that cannot see the shared storage: status and ``produced`` ``not started``)
+were counted as failed: summary.md's header said ``0 ok, 2 failed`` and the command ended with ``error: 2 run(s)
+failed, each with: node … cannot see …``, although nothing had trained them and nothing in them had failed. Now they
+are counted apart, with their reason, by one :class:`~mvae_core.ablation.failures.RunCounts` that summary.md,
+summary.json and the console's last line all read."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_runs_that_never_started_are_counted_apart_in_summary_md_and_json(blind_
     assert f"0 ok, 0 failed, 2 not started ({_why(out)}: " in failed_section, failed_section
     numbers = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert numbers["counts"] == {"runs": 2, "ok": 0, "failed": 0, "not_started": 2}
-    assert [row["produced"] for row in numbers["failed"]] == ["not started", "not started"]
+    assert [(row["status"], row["produced"]) for row in numbers["failed"]] == [("not started", "not started")] * 2
 
 
 def test_the_console_ends_with_the_runs_not_started_and_why(blind_ablation):
@@ -89,9 +89,9 @@ def test_failed_and_not_started_runs_are_said_apart_with_the_reasons_of_those_no
     rows = [
         _row("all", "ok", "new"),
         _row("none", "failed", "new", "error: val_elbo is not finite"),
-        _row("no-a", "failed", "not started", "node n7 cannot see /shared"),
-        _row("no-b", "failed", "not started", "node n8 cannot see /shared"),
-        _row("no-c", "failed", "not started", "node n7 cannot see /shared"),
+        _row("no-a", "not started", "not started", "node n7 cannot see /shared"),
+        _row("no-b", "not started", "not started", "node n8 cannot see /shared"),
+        _row("no-c", "not started", "not started", "node n7 cannot see /shared"),
     ]
     counts = RunCounts.of(rows)
     assert str(counts) == "1 ok, 1 failed, 3 not started (node n7 cannot see /shared; node n8 cannot see /shared)"

@@ -109,8 +109,10 @@ COLUMNS = [
 NOT_RECORDED = "before this folder's summary"
 """``produced`` of a run that no log header nor earlier ``summary.csv`` says how it came to be."""
 NOT_STARTED = "not started"
-"""``produced`` of a run that nothing has trained: its only attempt never started its training (a Ray node that
-cannot see the shared storage)."""
+"""The ``status`` of a run whose attempt in this command never started its training (a Ray node that cannot see the
+shared storage), so its folder is as it was; and its ``produced`` too where nothing has trained it (its only attempt
+was that one). An existing run whose resume never started keeps the ``produced`` of the command that left its
+folder so (``new`` or ``resumed``)."""
 MAX_EPOCHS = "max epochs"
 CUT_SHORT = "cut short"
 """What ended a run that has fewer epochs than its own ``train.epochs`` and no plugin's stop: it was stopped (Ctrl-C,

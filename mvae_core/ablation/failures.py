@@ -1,5 +1,6 @@
 """How the runs of an ablation ended, counted once for every place that says it (summary.md, summary.json, the
-console): ok, failed, or not started (nothing trained them: a Ray node that cannot see the shared storage), and the
+console): ok, failed, or not started (this command's attempt never started their training: a Ray node that cannot see
+the shared storage; a new run then has nothing trained, an existing one is as an earlier command left it), and the
 line ``mvae ablate`` ends with when runs are not ok: how many, the error when every one ended alike, and where to read
 more."""
 
@@ -14,16 +15,17 @@ from mvae_core.ablation.runner import log_path
 
 
 def not_started(row: dict[str, Any]) -> bool:
-    """Whether the summary row ``row`` is a run that is not ok because nothing trained it: its ``produced`` is
-    :data:`~mvae_core.ablation.columns.NOT_STARTED` (its only attempt never started its training)."""
-    return row["status"] != "ok" and row.get("produced") == NOT_STARTED
+    """Whether the summary row ``row`` is a run that is not ok because this command's attempt never started its
+    training: its ``status`` is :data:`~mvae_core.ablation.columns.NOT_STARTED` (a new run's or a resume's: its
+    ``produced`` says which)."""
+    return row["status"] == NOT_STARTED
 
 
 @dataclass(frozen=True)
 class RunCounts:
-    """How many runs ended ``ok``, ``failed`` (their training started, or an earlier attempt's did, and the run is not
-    ok) and ``not_started`` (:func:`not_started`), with the distinct errors of those not started (``why``, in row
-    order: what to fix before running the command again)."""
+    """How many runs ended ``ok``, ``failed`` (not ok, though this command's attempt started their training, or the
+    command skipped them) and ``not_started`` (:func:`not_started`), with the distinct errors of those not started
+    (``why``, in row order: what to fix before running the command again)."""
 
     ok: int
     failed: int
@@ -61,8 +63,9 @@ def failed_runs_line(failed: list[dict[str, Any]], out: Path) -> str:
     in ``out``; those that never started are counted apart (:class:`RunCounts`): ``1 run(s) failed, 3 not started
     (WHY)``, or ``4 run(s) not started`` when none started. When they all ended with the same error it follows
     (``…, each with: ERROR``) in place of the reasons: said once at the end, not only in the progress lines a long
-    ablation scrolls away. What to read: the summary, and the logs folder where some run wrote a log (a Ray task that
-    found no shared storage fails before its run writes one)."""
+    ablation scrolls away. What to read: the summary, and the logs folder too unless no run failed (a Ray task that
+    found no shared storage returns before it writes to the run's log, so an existing run's log holds only its earlier
+    attempts, nothing of this error) or every one ended alike and none that started wrote a log."""
     counts = RunCounts.of(failed)
     errors = {row.get("error") or "" for row in failed}
     alike = f", each with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
@@ -70,7 +73,7 @@ def failed_runs_line(failed: list[dict[str, Any]], out: Path) -> str:
         said = ", ".join(filter(None, (f"{counts.failed} run(s) failed", counts.not_started_part(reasons=not alike))))
     else:
         said = counts.not_started_part("run(s) ", reasons=not alike)
-    logged = any(log_path(out, row["config"], row["seed"]).exists() for row in failed)
-    if alike and not logged:
+    logged = any(log_path(out, row["config"], row["seed"]).exists() for row in failed if not not_started(row))
+    if not counts.failed or (alike and not logged):
         return f"{said}{alike} (see {out / 'summary.md'})"
     return f"{said}{alike} (see the summary and {out / 'logs'})"

@@ -28,8 +28,10 @@ def run_row(
     ``warnings`` are those of the run's latest attempt, which began where the last header of its log says
     (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
 
-    The status is ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is not
-    finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
+    The status is :data:`~mvae_core.ablation.columns.NOT_STARTED` when the attempt never started its training
+    (:attr:`~mvae_core.ablation.runner.Outcome.started`: nothing of the run changed, its other columns are its
+    folder's as it was), ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is
+    not finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
     """
     path, log = run_path(out, config, seed), log_path(out, config, seed)
     try:
@@ -40,7 +42,9 @@ def run_row(
     facts = read_facts(path, latest_attempt_start(log))
     outcome = attempt[1] if attempt else None
     status, error = "ok", ""
-    if outcome is not None and outcome.exit_code != 0:
+    if outcome is not None and not outcome.started:
+        status, error = NOT_STARTED, outcome.error
+    elif outcome is not None and outcome.exit_code != 0:
         status, error = "failed", outcome.error
     elif facts.epochs_run == 0:
         status, error = "failed", "no epoch finished"
@@ -86,7 +90,8 @@ def _produced(attempt: tuple[Task, Outcome] | None, log: Path, produced_before: 
     training. Else (a skipped run, or an attempt that never started) what the last attempt header of its ``log`` says
     (:func:`~mvae_core.ablation.runner.latest_attempt_action`; that attempt's command may have been stopped before
     it wrote a summary); without one, :data:`~mvae_core.ablation.columns.NOT_STARTED` for a new run whose attempt
-    never started (nothing trained it), else ``produced_before``, its cell in the previous ``summary.csv``."""
+    never started (nothing trained it), else ``produced_before``, its cell in the previous ``summary.csv``. So an
+    existing run whose resume never started reads what the command that left its folder so made of it."""
     if attempt is not None and attempt[1].started:
         return attempt[0].action
     if (logged := latest_attempt_action(log)) is not None:

@@ -22,8 +22,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
     an interval, fewer than 2 pairs);
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
-    (:meth:`~.failures.RunCounts.as_json`), and the ``failed`` runs (those not started among them) with how they were
-    produced and their error. A value
+    (:meth:`~.failures.RunCounts.as_json`), and the ``failed`` runs (every run not ok: those not started too, by their
+    ``status``) with how they were produced and their error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 

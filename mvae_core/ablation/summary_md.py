@@ -144,10 +144,12 @@ def markdown(
 
 
 NOT_STARTED_NOTE = (
-    "Nothing trained a run that is `not started`: its only attempt ended before its training started, so it has no "
-    "run folder. Fix what its error names and run the same command again: it then trains as new."
+    "This command did not train a run whose status is `not started`: its attempt ended before its training started, "
+    "so its folder is as it was: none where `produced` is `not started` (nothing has trained it), else as an earlier "
+    "command left it (`produced` says how). Fix what its error names and run the same command again: the run then "
+    "trains as new, or resumes from its folder."
 )
-"""What summary.md's failed runs say under their counts when some run never started."""
+"""What summary.md's failed runs say under their counts when some run's attempt never started."""
 
 
 def _no_pairs(reference: str, configs: list[Configuration]) -> str:
