@@ -833,6 +833,6 @@ def test_an_ablation_result_says_what_it_is_in_a_notebook_cell(tmp_path):
     arms = [Configuration("all", ("kl_anneal",)), Configuration("none", ())]
     result = AblationResult(tmp_path / "abl", arms, rows, [tmp_path / "abl" / "summary.md"], [], None)
     assert repr(result) == f"AblationResult({str(tmp_path / 'abl')!r}, 2 configurations, 4 runs (1 failed), summary.md)"
-    never = {"status": "error", "produced": NOT_STARTED, "error": "node n7 cannot see /shared"}
+    never = {"status": NOT_STARTED, "produced": NOT_STARTED, "error": "node n7 cannot see /shared"}
     result = AblationResult(tmp_path / "abl", arms, [*rows, never], [], [], None)
     assert repr(result).endswith("5 runs (1 failed, 1 not started), no summary)")

@@ -36,7 +36,7 @@ def test_a_new_run_that_never_started_reads_not_started_in_csv_md_and_json(tmp_p
     task, outcome = _blind_attempt(tmp_path)
     assert task.action == "new"
     row = run_row(tmp_path, "all", 0, (task, outcome), samples=8, produced_before=NOT_RECORDED)
-    assert (row["status"], row["action"], row["produced"]) == ("failed", "new", "not started")
+    assert (row["status"], row["action"], row["produced"]) == ("not started", "new", "not started")
 
     write_csv([row], tmp_path / "summary.csv")
     with open(tmp_path / "summary.csv", newline="", encoding="utf-8") as handle:
@@ -46,7 +46,7 @@ def test_a_new_run_that_never_started_reads_not_started_in_csv_md_and_json(tmp_p
     assert json.loads(json.dumps(failed))["produced"] == "not started"
     text = markdown([row], [ALL], ["about"], ("all",))
     assert "| run | status | produced | exit code | last error line |" in text
-    assert "| runs/all/seed-0 | failed | not started | 2 | node " in text, text
+    assert "| runs/all/seed-0 | not started | not started | 2 | node " in text, text
 
 
 def test_an_existing_run_whose_resume_never_started_keeps_how_it_was_produced(tiny_ablation, tmp_path):
@@ -57,4 +57,4 @@ def test_an_existing_run_whose_resume_never_started_keeps_how_it_was_produced(ti
     task, outcome = _blind_attempt(out)
     assert task.action == "resumed"
     row = run_row(out, "all", 0, (task, outcome), samples=8, produced_before="new")
-    assert (row["action"], row["produced"]) == ("resumed", "new")  # the log's last attempt made it; this one never ran
+    assert (row["status"], row["action"], row["produced"]) == ("not started", "resumed", "new")  # the log's made it
