@@ -70,6 +70,8 @@ def evaluate(
 
 def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) -> None:
     """The tables of one run's evaluation (:func:`mvae_core.evaluate`'s ``result``)."""
+    from mvae_core.evaluation import TIMING_VS_ORACLE  # torch is loaded by now: the run was evaluated
+
     table_view = Table(title=f"evaluate {run_dir} on {' '.join(data)}", title_justify="left")
     table_view.add_column("group")
     table_view.add_column("metric")
@@ -79,7 +81,7 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
     intervals = result["intervals"]
     for group in ("reconstruction", "timing", "latent", "generated", "evaluated", "versions"):
         for name, value in result[group].items():
-            text = _spread(value) if name == "spread_ratio" else _format(value)
+            text = _spread(value) if name in ("spread_ratio", TIMING_VS_ORACLE) else _format(value)
             table_view.add_row(group, escape(name), escape(text + _interval(intervals.get(group, {}).get(name))))
     stdout.print(table_view)
     stdout.print(_first_look(), soft_wrap=False)  # hard-wrapped, as the table it explains
@@ -237,8 +239,9 @@ def _percent(share: float) -> str:
 
 
 def _spread(value: float | None) -> str:
-    """The spread ratio to as many digits as the other numbers (the training console's two decimals would show 1.004
-    and 1.007 both as 1.00), or the console's word where it is undefined."""
+    """A timing ratio (the spread ratio, the timing error's to the feel oracle's) to as many digits as the other
+    numbers (the training console's two decimals would show 1.004 and 1.007 both as 1.00), or the console's word,
+    ``quantized``, where it is undefined (no spread in DATA's offsets, or no error of the oracle's)."""
     from mvae_core.progress import spread_text
 
     return _format(value) if value is not None and math.isfinite(value) else spread_text(value)

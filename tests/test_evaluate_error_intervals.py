@@ -92,3 +92,20 @@ def test_the_table_shows_each_error_with_its_interval_on_one_line_within_80_colu
             low, high = result["intervals"]["reconstruction"][name]
             value = f"{result['reconstruction'][name]:.4g} [{low:.3g}, {high:.3g}]"
             assert row.split("│")[3].strip() == value, lines
+
+
+def test_the_ratio_to_the_oracle_reads_quantized_in_the_table_where_it_is_undefined(
+    scores: dict[str, Any], monkeypatch, tmp_path: Path
+) -> None:
+    """On quantized data the oracle's error is 0: the table said ``inf`` (or ``n/a``) where the spread ratio above it
+    says ``quantized``."""
+    monkeypatch.chdir(tmp_path)
+    for undefined in (float("inf"), float("nan")):
+        quantized = scores | {
+            "reconstruction": scores["reconstruction"] | {"timing_mae_vs_feel_oracle": undefined},
+            "intervals": scores["intervals"] | {"reconstruction": {}},
+        }
+        monkeypatch.setattr(api, "evaluate", lambda *args, result=quantized, **kwargs: result)
+        printed = CliRunner().invoke(app, ["evaluate", ".", "d"], catch_exceptions=False)
+        (row,) = [line for line in printed.stdout.splitlines() if " timing_mae_vs_feel_oracle " in line]
+        assert row.split("│")[3].strip() == "quantized", row
