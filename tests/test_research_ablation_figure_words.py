@@ -34,6 +34,18 @@ def test_every_bar_of_a_configuration_whose_runs_all_failed_says_failed():
     assert panels[2][2]["all"] == "quantized"  # the word of an ok run's undefined spread ratio stays
 
 
+def test_the_bars_of_a_configuration_whose_runs_never_started_say_so():
+    """A Ray node that cannot see the data: nothing trained, nothing failed; the bars said ``failed``."""
+    from mvae_core.ablation.figure import bar_panels
+
+    rows = [_row(c.name, s, "failed" if c.name == "hot" else "ok") for c in ARMS for s in (0, 1)]
+    rows = [r | {"status": "not started"} if r["config"] == "hot" else r for r in rows]
+    for _, _, words in bar_panels(rows, ARMS):
+        assert words["hot"] == "not started"
+    rows[-1]["status"] = "failed"  # one of hot's runs started and failed
+    assert all(words["hot"] == "failed" for _, _, words in bar_panels(rows, ARMS))
+
+
 def test_the_paired_bars_say_failed_when_the_references_runs_all_failed():
     from mvae_core.ablation.figure import bar_panels
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.ablation.cells import name_lines
-from mvae_core.ablation.columns import METRICS, UNITS, missing_word
+from mvae_core.ablation.columns import METRICS, NOT_STARTED, UNITS, missing_word
 from mvae_core.ablation.estimates import other_loops, paired, per_config
+from mvae_core.ablation.failures import not_started
 from mvae_core.ablation.figure_labels import BAR_LABEL_FONT, CAPTION_FONT, apart, fitted, lay_out, number
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
@@ -24,7 +25,8 @@ NO_CURVE = "no run finished ok"
 ALL_FAILED = "failed"
 """The word in place of a bar of a configuration none of whose runs is ok (of a paired bar: either configuration's),
 whatever the metric: the word of a metric's undefined value (``quantized``) would say something of runs that have no
-numbers at all."""
+numbers at all. Where none of them even started (:func:`~mvae_core.ablation.failures.not_started`: a Ray node that
+cannot see the data), the word is :data:`~mvae_core.ablation.columns.NOT_STARTED` instead."""
 SIZE = (12.0, 8.0)
 """The figure's width and height, in inches (at 100 dpi), where its configurations' names are short enough
 (:data:`PANELS_WIDTH`)."""
@@ -186,17 +188,24 @@ Bar = tuple[str, Estimate, int]
 defined for a run, or a pair without a difference makes the bar's ``n`` smaller, and the bar is marked ``k of n``)."""
 
 
+def _none_ok_word(rows: list[dict[str, Any]]) -> str:
+    """The word in place of the bars of a configuration whose ``rows`` has no ok run: :data:`ALL_FAILED`, or
+    :data:`~mvae_core.ablation.columns.NOT_STARTED` where none of them started."""
+    return NOT_STARTED if rows and all(not_started(row) for row in rows) else ALL_FAILED
+
+
 def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], dict[str, str]]]:
     """The bottom panels of :func:`draw`, each ``(title, bars, words)``, ``words`` the word in place of each
-    configuration's bar where it has no value (:data:`ALL_FAILED` where its runs, or the reference's, all failed):
+    configuration's bar where it has no value (:data:`ALL_FAILED` where its runs, or the reference's, all failed, or
+    ``not started``):
     the best ``val_elbo`` paired against ``none`` (its raw mean without a ``none``), then :data:`BAR_METRICS`."""
     stats = per_config(rows, configs)
     runs = {e["config"]: e["runs"] for e in stats}
-    failed = {e["config"] for e in stats if not e["ok"]}
+    failed = {e["config"]: _none_ok_word([r for r in rows if r["config"] == e["config"]]) for e in stats if not e["ok"]}
     against_none = paired(rows, configs, NONE)
 
     def words(word: str, reference: str | None = None) -> dict[str, str]:
-        return {c.name: ALL_FAILED if {c.name, reference} & failed else word for c in configs}
+        return {c.name: next((failed[n] for n in (c.name, reference) if n in failed), word) for c in configs}
 
     panels = [
         (
