@@ -257,8 +257,8 @@ def test_the_walk_plays_the_points_between_a_and_b_one_per_loop(browser, tiny_ru
         pad = browser.find_element(By.ID, "pad")
         points = []
         for offset in ((-100, 80), (100, -80)):  # A, then B
+            before = browser.execute_script("return window.mvae.current.z")  # [0, 0] before the first click
             ActionChains(browser).move_to_element_with_offset(pad, *offset).click().perform()
-            before = points[-1] if points else None
             WebDriverWait(browser, 30, poll_frequency=0.05).until(  # the clicked point's loop has arrived
                 lambda d, before=before: (
                     d.execute_script("return window.mvae.current && window.mvae.current.z") not in (None, before)
