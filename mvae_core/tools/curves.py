@@ -153,14 +153,7 @@ def metric_lines(records: list[dict[str, Any]], path: str, step_paths: Sequence[
     a list (``path[i]``), one per numeric leaf for a section; a gap (NaN) where a loss term was not computed
     (:func:`not_computed_paths`). :class:`ToolError` (naming the numeric paths there are, and ``step_paths``, those
     of ``steps.jsonl``) when no record has a number there."""
-    lines: dict[str, list[float]] = {}
-    for k, record in enumerate(records):
-        node: Any = record
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        skipped = not_computed_paths(record)
-        for label, value in _leaves(node, path):
-            lines.setdefault(label, [math.nan] * len(records))[k] = math.nan if label in skipped else value
+    lines = _lines_at(records, path, [not_computed_paths(record) for record in records])
     if not lines:
         known = sorted({label for record in records for label, _ in _leaves(record, "") if label})
         plugin_paths = [label for label in known if label.startswith("plugins.")]
@@ -169,6 +162,20 @@ def metric_lines(records: list[dict[str, Any]], path: str, step_paths: Sequence[
             f"plugins: {', '.join(plugin_paths) or 'none'} (other paths: "
             f"{', '.join(p for p in known if p not in plugin_paths)}); {_per_step(step_paths)}"
         )
+    return lines
+
+
+def _lines_at(trees: list[dict[str, Any]], path: str, gaps: Sequence[set[str]] | None = None) -> dict[str, list[float]]:
+    """``{label: value per tree}`` for the numbers at dotted ``path`` of each of ``trees`` (:func:`_leaves`' labels),
+    NaN where a tree has none there or where its label is in that tree's ``gaps``."""
+    lines: dict[str, list[float]] = {}
+    for k, tree in enumerate(trees):
+        node: Any = tree
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        skipped = gaps[k] if gaps is not None else set()
+        for label, value in _leaves(node, path):
+            lines.setdefault(label, [math.nan] * len(trees))[k] = math.nan if label in skipped else value
     return lines
 
 
@@ -204,13 +211,7 @@ def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
     ``global_step / steps_per_epoch + 1`` (the epochs' scale: epoch 1's steps lie from 1 to 2); over
     :data:`MAX_STEP_POINTS` lines, bucket means (:func:`bucket_means`). :class:`ToolError` naming the step paths there
     are when no line has a number there."""
-    lines: dict[str, list[float]] = {}
-    for k, line in enumerate(steps):
-        node: Any = {STEP_PATHS: _step_numbers(line)}
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        for label, value in _leaves(node, path):
-            lines.setdefault(label, [math.nan] * len(steps))[k] = value
+    lines = _lines_at([{STEP_PATHS: _step_numbers(line)} for line in steps], path)
     if not lines:
         known = step_paths(steps)
         raise ToolError(
