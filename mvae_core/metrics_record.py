@@ -83,12 +83,12 @@ def not_computed(record: Mapping[str, Any], split: str, term: str) -> bool:
     ``record`` (a metrics line): ``record[split][term]`` is 0 and ``record["weights"][term]`` is 0 too. The one rule
     behind the epoch line's :data:`~mvae_core.progress.NOT_COMPUTED` and ``mvae plot``'s gaps. A plugin's
     ``mvae_loss`` need not compute a term that the step weights 0, and returns a zero tensor for it (docs/hooks.md):
-    in training, and in validation,
-    which weights with the epoch's last step's multipliers (the record's ``weights``). The record keeps that 0
-    (``null`` means a value that is not finite). A term computed at multiplier 0 (the core's ``kl`` in ``kl_anneal``'s
-    first epoch, ``val.mu_l2`` of hooks.md's example) has a value above 0 and is shown; one computed as exactly 0 at
-    multiplier 0 cannot be told from one skipped, and weighs nothing in the loss either. With ``per_step``, an epoch
-    whose multiplier is 0 in only some steps averages their zeros into its train value, which is then not 0."""
+    in training, and in validation, which weights with the epoch's last step's multipliers (the record's
+    ``weights``). The record keeps that 0 (``null`` means a value that is not finite). A term computed at multiplier 0
+    (the core's ``kl`` in ``kl_anneal``'s first epoch, ``val.mu_l2`` of hooks.md's example) has a value above 0 and is
+    shown; one computed as exactly 0 at multiplier 0 cannot be told from one skipped, and weighs nothing in the loss
+    either. With ``per_step``, an epoch whose multiplier is 0 in only some steps averages their zeros into its train
+    value, which is then not 0."""
     values, weights = record.get(split), record.get("weights")
     if not isinstance(values, Mapping) or not isinstance(weights, Mapping):
         return False
