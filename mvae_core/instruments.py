@@ -103,8 +103,7 @@ def _nearest(value: str, names: list[str]) -> str:
     words = _words(value)
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
-    families = _holding(value, list(_families()))
-    if families:
+    if families := _holding(value, list(_families())):
         members = [name for family in families for name in _families()[family]]
         return f"; the General MIDI {' and '.join(families)} family: {_listed(members)}"
     match = closest(value, names)
@@ -121,9 +120,10 @@ def _listed(names: list[str]) -> str:
     return ", ".join(repr(name) for name in names)
 
 
+@functools.cache
 def _families() -> dict[str, list[str]]:
     """The sixteen General MIDI families (pretty_midi's names: Piano, …, Synth Lead, Synth Pad, …) and their eight
-    instruments each, in program order."""
+    instruments each, in program order (made once; not to be changed by a caller)."""
     families: dict[str, list[str]] = {}
     for program in range(PROGRAMS[0], PROGRAMS[1] + 1):
         family = pretty_midi.program_to_instrument_class(program - 1)
