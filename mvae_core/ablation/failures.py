@@ -48,6 +48,13 @@ class RunCounts:
         why = f" ({'; '.join(self.why)})" if self.why and reasons else ""
         return f"{self.not_started} {noun}not started{why}"
 
+    def not_ok_part(self, noun: str = "", reasons: bool = True) -> str:
+        """``1 failed, 2 not started (WHY)`` (``1 run(s) failed, …`` with ``noun`` ``"run(s) "``, which goes before the
+        first count), the reasons as :meth:`not_started_part` gives them; ``""`` when every run is ok."""
+        if not self.failed:
+            return self.not_started_part(noun, reasons)
+        return ", ".join(filter(None, (f"{self.failed} {noun}failed", self.not_started_part(reasons=reasons))))
+
     def __str__(self) -> str:
         """``3 ok, 1 failed``, then ``, 2 not started (WHY)`` when some run never started: summary.md's header."""
         return ", ".join(part for part in (f"{self.ok} ok", f"{self.failed} failed", self.not_started_part()) if part)
@@ -69,10 +76,7 @@ def failed_runs_line(failed: list[dict[str, Any]], out: Path) -> str:
     counts = RunCounts.of(failed)
     errors = {row.get("error") or "" for row in failed}
     alike = f", each with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
-    if counts.failed:
-        said = ", ".join(filter(None, (f"{counts.failed} run(s) failed", counts.not_started_part(reasons=not alike))))
-    else:
-        said = counts.not_started_part("run(s) ", reasons=not alike)
+    said = counts.not_ok_part("run(s) ", reasons=not alike)
     logged = any(log_path(out, row["config"], row["seed"]).exists() for row in failed if not not_started(row))
     if not counts.failed or (alike and not logged):
         return f"{said}{alike} (see {out / 'summary.md'})"

@@ -156,9 +156,7 @@ class AblationResult:
     def __repr__(self) -> str:
         """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed, 2 not started), summary.md)``: what
         it is in a notebook cell, not every row of the summary (``rows`` has them, :attr:`failed` those not ok)."""
-        counts = RunCounts.of(self.rows)
-        ended = ", ".join(part for part in (f"{counts.failed} failed" * bool(counts.failed),
-                                            counts.not_started_part(reasons=False)) if part)  # fmt: skip
+        ended = RunCounts.of(self.rows).not_ok_part(reasons=False)
         failed = f" ({ended})" if ended else ""
         summary = next((path.name for path in self.written if path.suffix == ".md"), "no summary")
         return (
