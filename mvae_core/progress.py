@@ -25,8 +25,8 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None) ->
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
     spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``),
     by name; a loss that is not finite reads ``non-finite``, a term not computed
-    (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`. A line wider than ``width`` (a terminal's) is two: the losses, then, under ``loss``, the
-    metrics, weights, learning rate and seconds."""
+    (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`. A line wider than ``width`` (a
+    terminal's) is two: the losses, then, under ``loss``, the metrics, weights, learning rate and seconds."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
 

@@ -10,9 +10,9 @@ the cluster has room for.
 
 Without an address a local Ray instance is started with this machine's cores, its session folder (Ray's logs and
 sockets) in a folder of the ablation's own (:func:`own_session_root`), and shut down at the end, the folder with it;
-with one
-(``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running (:func:`joined`, before the ablation
-writes anything); a ``HOST:PORT`` where nothing accepts a connection within :data:`CONNECT_SECONDS` is refused.
+with one (``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running (:func:`joined`, before the
+ablation writes anything); a ``HOST:PORT`` where nothing accepts a connection within :data:`CONNECT_SECONDS` is
+refused.
 
 Ctrl-C stops every task through the shared storage: the driver writes :data:`STOP_FILE` into ``--out``; a running
 task sees it within :data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its training one SIGINT (which
