@@ -10,12 +10,11 @@ the numbers plugins recorded per training step (``steps.jsonl``, :func:`step_pan
 steps_per_epoch + 1``, on the epochs' scale, a long series as the means of :data:`MAX_STEP_POINTS` buckets. Epochs
 with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
 events are listed under the panels, an event repeated in later epochs (a resumed run's start-up warnings) once with
-each epoch. Missing or ``null`` values (older runs,
-quantized data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
-:func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric`` panel alike;
-a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it
-goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the
-panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
+each epoch. Missing or ``null`` values (older runs, quantized data) leave gaps, and so does a loss term recorded as 0
+at multiplier 0 (not computed: :func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their
+panels and a ``--metric`` panel alike; a value with none beside it (a run of one epoch) is a dot. A legend covers no
+line: it goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data,
+the panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
 legend names no line hidden under another.
 
 Several runs (``mvae plot A B …``) share one figure (:func:`draw_comparison`): the same panels on shared axes, one
@@ -128,8 +127,8 @@ def series(records: list[dict[str, Any]], *keys: str) -> list[float]:
 
 def term_series(records: list[dict[str, Any]], split: str, term: str) -> list[float]:
     """``<split>.<term>`` per record (:func:`series`; ``split`` is ``train`` or ``val``), with a gap (NaN) in the
-    epochs where the term was not computed (:func:`~mvae_core.metrics_record.not_computed`): its 0 says nothing of the term,
-    and on the panels' log scale it fell to the axis."""
+    epochs where the term was not computed (:func:`~mvae_core.metrics_record.not_computed`): its 0 says nothing of
+    the term, and on the panels' log scale it fell to the axis."""
     return [
         math.nan if not_computed(record, split, term) else value
         for record, value in zip(records, series(records, split, term), strict=True)
