@@ -11,8 +11,9 @@ Two kinds of entry:
   (unit label, unit key) + the window of pitch rows (``data.pitch_low = "auto"`` as given: such an entry keeps the
   number chosen beside its report entries, :func:`set_extra`) + ``min_onsets``: the finished :class:`NoteTable` and
   the report entries of a whole data set. An unchanged data set reloads memory-mapped, without reading its notes:
-  the processes of a machine share one copy, and a set larger than memory trains. ``lineages/`` records the latest set entry of each data set
-  (:func:`lineage_key`), so that a new one replaces the one before it (:meth:`ParseCache.retire_earlier`).
+  the processes of a machine share one copy, and a set larger than memory trains. ``lineages/`` records the latest
+  set entry of each data set (:func:`lineage_key`), so that a new one replaces the one before it
+  (:meth:`ParseCache.retire_earlier`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from mvae_core.files import atomic_write, compressed_zip_entry, reason
 FORMAT_VERSION = 37  # 37: auto takes the top line of several voices or leads alone (by program), and leaves a part
 # named as no melody (Backing Vox, Synth Bass) out of its choice by program; 36: auto takes the top line of a band
 # file's solo instruments alone when several are (no voice or lead; piano, bass and pads left out); 35: auto takes a
-# band file's one solo instrument (sax, trumpet, flute, violin, …) when no voice or lead is there; its top line of several parts names the selector that takes one of them;
+# band file's one solo instrument (sax, trumpet, flute, violin, …) when no voice or lead is there; its top line of
+# several parts names the selector that takes one of them;
 # 34: a unit entry holds its notes' MIDI pitches, not rows: any window reads it (no re-parse);
 # 33: a source's loops count their notes per MIDI pitch (pitch_counts, the best pitch window);
 # 32: "unaligned timing" blames busy lines, not fast solos (the dev set's flagged ones are slow);
