@@ -103,6 +103,25 @@ def melody_folder(
     return folder
 
 
+def high_tunes(folder: Path, n_files: int, seed: int) -> Path:
+    """``n_files`` files of 3 loops (120 bpm at 960 ticks per beat) whose notes lie mostly in MIDI 62..85, so that
+    ``data.pitch_low = "auto"`` chooses 62, not 48, with two notes per loop anywhere in 20..110 (folding moves them)
+    and a chord at step 4 (a collision, maybe); the last file lies entirely in 81..100 (``drop`` at 48 leaves it no
+    loop)."""
+    step_ticks = 240  # a 16th
+    rng = np.random.default_rng(seed)
+    for i in range(n_files):
+        low, high = (81, 100) if i == n_files - 1 else (62, 85)
+        notes = []
+        for loop in range(3):
+            pitches = [*rng.integers(low, high + 1, size=10), int(rng.integers(20, 110)), int(rng.integers(20, 110))]
+            for pitch, step in zip(pitches, [*range(0, 30, 3), 4, 4], strict=True):
+                start = (32 * loop + step) * step_ticks
+                notes.append(SynthNote(int(pitch), start, start + step_ticks, velocity=int(rng.integers(40, 120))))
+        write_midi(folder / f"tune_{i}.mid", notes)
+    return folder
+
+
 def pattern_folder(folder: Path, n_files: int = 8, n_loops: int = 6, n_patterns: int = 4, seed: int = 0) -> Path:
     """Learnable data: every loop is one of ``n_patterns`` fixed melodies (steps, pitches, offsets) with small jitter.
 

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from mvae_core.config import DataConfig
@@ -21,9 +20,8 @@ from mvae_core.data.load import DataReport, load_dataset
 from mvae_core.data.pitch_window import fewest_outside, summed_counts
 from mvae_core.data.table import NoteTable
 from tests.loading import assert_same_reading
-from tests.synth import SynthNote, write_midi
+from tests.synth import high_tunes
 
-STEP = 240  # ticks of a 16th at 960 per beat
 HIGH_FILES = 3
 PARSED = [*(f"tune_{i}.mid" for i in range(HIGH_FILES)), "zz_corrupt.mid"]
 """The units parsed (the copy is a duplicate, read unparsed): fewer than load.PARALLEL_MIN_UNITS, so parsed in this
@@ -35,17 +33,7 @@ def mixed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three files of 3 loops mostly in MIDI 62..85 ("auto" chooses 62, not 48), with notes far outside any window and
     chords (folding moves and collides notes), the last entirely above 80 (``drop`` at 48 leaves it no loop, so it is
     not counted there); a copy of the first (a duplicate) and a corrupt file (skipped)."""
-    folder = tmp_path_factory.mktemp("mixed")
-    rng = np.random.default_rng(3)
-    for i in range(HIGH_FILES):
-        low, high = (81, 100) if i == HIGH_FILES - 1 else (62, 85)
-        notes = []
-        for loop in range(3):
-            pitches = [*rng.integers(low, high + 1, size=10), int(rng.integers(20, 110)), int(rng.integers(20, 110))]
-            for pitch, step in zip(pitches, [*range(0, 30, 3), 4, 4], strict=True):
-                start = (32 * loop + step) * STEP
-                notes.append(SynthNote(int(pitch), start, start + STEP, velocity=int(rng.integers(40, 120))))
-        write_midi(folder / f"tune_{i}.mid", notes)
+    folder = high_tunes(tmp_path_factory.mktemp("mixed"), HIGH_FILES, seed=3)
     shutil.copy(folder / "tune_0.mid", folder / "tune_0_copy.mid")
     (folder / "zz_corrupt.mid").write_bytes(b"MThd\x00\x00\x00\x06 not a MIDI file at all")
     return folder

@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mvae_core.config import DataConfig
@@ -17,9 +16,8 @@ from mvae_core.data.load import load_dataset
 from mvae_core.data.score import SkipReason
 from mvae_core.data.table import NoteTable
 from tests.loading import assert_same_reading
-from tests.synth import SynthNote, write_midi
+from tests.synth import high_tunes
 
-STEP = 240  # ticks of a 16th at 960 per beat
 N_FILES = 4  # below load.PARALLEL_MIN_UNITS: parsed in this process, so parse_unit can be counted
 
 
@@ -28,19 +26,7 @@ def high_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four files of 3 loops whose notes lie mostly in MIDI 62..85 (``"auto"`` chooses 62, not the default 48), with
     some far outside any window and chords, so folding moves notes, collides some and drops whole loops; the last
     file lies entirely above 80 (a ``drop`` at 48 leaves it no loop)."""
-    folder = tmp_path_factory.mktemp("high")
-    rng = np.random.default_rng(1)
-    for i in range(N_FILES):
-        low, high = (81, 100) if i == N_FILES - 1 else (62, 85)
-        notes = []
-        for loop in range(3):
-            pitches = [*rng.integers(low, high + 1, size=10), int(rng.integers(20, 110)), int(rng.integers(20, 110))]
-            steps = [*range(0, 30, 3), 4, 4]  # two more at step 4: a chord, maybe a collision
-            for pitch, step in zip(pitches, steps, strict=True):
-                start = (32 * loop + step) * STEP
-                notes.append(SynthNote(pitch, start, start + STEP, velocity=int(rng.integers(40, 120))))
-        write_midi(folder / f"tune_{i}.mid", notes)
-    return folder
+    return high_tunes(tmp_path_factory.mktemp("high"), N_FILES, seed=1)
 
 
 def read(data: list[str], cache: Path, **settings) -> tuple[NoteTable, load.DataReport]:
