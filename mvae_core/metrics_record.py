@@ -98,25 +98,36 @@ def not_computed(record: Mapping[str, Any], split: str, term: str) -> bool:
 STEP_PLACE = ("epoch", "step", "global_step")
 """The whole numbers (from 0) that place a line of ``steps.jsonl`` in the run: its epoch, its step within the epoch,
 and its step over the run (``epoch × steps_per_epoch + step``)."""
+STEP_EPOCH_LENGTH = "steps_per_epoch"
+"""The key of a ``steps.jsonl`` line that says how many steps the run's epochs have (the same in every line of a
+run: the data and the batch size cannot change on resume), so a reader places the line on the epochs' scale
+without working it out from other lines. Lines written before it was kept lack it."""
 
 
-def step_line(epoch: int, step: int, global_step: int, plugins: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def step_line(
+    epoch: int, step: int, global_step: int, steps_per_epoch: int | None, plugins: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """A line of ``steps.jsonl`` as the trainer writes it: one training step that plugins recorded numbers in
-    (``trainer.record_step``), placed by :data:`STEP_PLACE`, their numbers under ``plugins`` by plugin and key (NaN
-    and infinities are written as ``null``, as in a metrics line)."""
-    return {"epoch": epoch, "step": step, "global_step": global_step, "plugins": plugins}
+    (``trainer.record_step``), placed by :data:`STEP_PLACE`, with the epoch's length (:data:`STEP_EPOCH_LENGTH`;
+    None: a line written without it, which then has no such key), their numbers under ``plugins`` by plugin and key
+    (NaN and infinities are written as ``null``, as in a metrics line)."""
+    length = {} if steps_per_epoch is None else {STEP_EPOCH_LENGTH: steps_per_epoch}
+    return {"epoch": epoch, "step": step, "global_step": global_step, **length, "plugins": plugins}
 
 
 def step_as_written(line: Any) -> dict[str, Any] | None:
     """``line`` (a parsed line of ``steps.jsonl``) as :func:`step_line` shapes it, or None when it is none: a line
-    without its :data:`STEP_PLACE` as whole numbers. Its ``plugins`` entries that are no table, and values that are
-    no number nor ``null``, are left out (as :func:`as_written` leaves them out of a metrics line)."""
+    without its :data:`STEP_PLACE` as whole numbers. A :data:`STEP_EPOCH_LENGTH` that is no whole number above 0 is
+    left out (read as in a line written before it was kept), and so are ``plugins`` entries that are no table, and
+    values that are no number nor ``null`` (as :func:`as_written` leaves them out of a metrics line)."""
     if not isinstance(line, dict) or not all(type(line.get(key)) is int for key in STEP_PLACE):
         return None
+    length = line.get(STEP_EPOCH_LENGTH)
     plugins = line.get("plugins")
     numbers = {
         name: {key: value for key, value in values.items() if value is None or _number(value)}
         for name, values in (plugins.items() if isinstance(plugins, dict) else ())
         if isinstance(values, dict)
     }
-    return step_line(line["epoch"], line["step"], line["global_step"], numbers)
+    steps_per_epoch = length if type(length) is int and length > 0 else None
+    return step_line(line["epoch"], line["step"], line["global_step"], steps_per_epoch, numbers)

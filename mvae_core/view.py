@@ -40,8 +40,9 @@ class PluginOutbox:
     """What plugins emitted (``events``) and recorded (``metrics`` per epoch, by plugin; ``steps`` per training step)
     and not yet taken by the core; ``speaker`` is the plugin whose hook runs now and ``hook`` that hook (both set by
     the plugin host), to whom ``emit``/``record``/``record_step`` attribute; ``step`` is what the training step in
-    progress recorded (None outside one: the trainer opens and closes it). Held by the core: plugins reach it only
-    through the :class:`TrainerView` methods."""
+    progress recorded (None outside one: the trainer opens and closes it); ``steps_per_epoch`` is the run's, which
+    every ``steps.jsonl`` line carries (the :class:`TrainerView` that holds the outbox sets it). Held by the core:
+    plugins reach it only through the :class:`TrainerView` methods."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class PluginOutbox:
     hook: str = ""
     step: dict[str, dict[str, Any]] | None = None
     steps: list[tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = field(default_factory=list)
+    steps_per_epoch: int | None = None
 
     def pending_events(self) -> list[dict[str, Any]]:
         """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
@@ -94,7 +96,7 @@ class PluginOutbox:
                 read = torch.stack([value.to(device) for _, value in held]).tolist()
                 for (values, _), number in zip(held, read, strict=True):
                     values[key] = number
-        return [step_line(*place, recorded) for place, recorded in steps]
+        return [step_line(*place, self.steps_per_epoch, recorded) for place, recorded in steps]
 
 
 @dataclass
@@ -125,6 +127,9 @@ class TrainerView:
     _scored: dict[str, torch.Tensor] | None = field(default=None, repr=False)  # set by the trainer, see scored_weights
     # set by the trainer, see multipliers
     _multipliers: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def __post_init__(self) -> None:
+        self._outbox.steps_per_epoch = self.steps_per_epoch  # the epoch's length, in every line of steps.jsonl
 
     @property
     def multipliers(self) -> Mapping[str, float]:

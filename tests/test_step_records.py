@@ -115,7 +115,7 @@ def test_record_step_takes_numbers_and_tensors_of_one_number():
     [line, half] = outbox.drain_steps()
     assert half["plugins"]["core"]["picked"] == 0.5
     numbers = line["plugins"].pop("core")
-    assert line == {"epoch": 0, "step": 1, "global_step": 1, "plugins": {}}
+    assert line == {"epoch": 0, "step": 1, "global_step": 1, "steps_per_epoch": 4, "plugins": {}}
     assert numbers["picked"] == 6.0 and type(numbers["count"]) is int and math.isnan(numbers["bad"])
     assert outbox.drain_steps() == []
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.metrics_record import LOSS_SPLITS, not_computed
+from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, not_computed
 from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.run_files import METRICS
@@ -221,9 +221,13 @@ def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
 
 
 def steps_per_epoch(steps: list[dict[str, Any]]) -> int:
-    """A run's steps per epoch, from its ``steps.jsonl`` lines: ``(global_step - step) / epoch`` of a line after the
-    first epoch; with lines of the first epoch only, its last step recorded + 1 (a run of one epoch whose plugin
-    recorded its last step: exact)."""
+    """A run's steps per epoch, as its ``steps.jsonl`` lines say
+    (:data:`~mvae_core.metrics_record.STEP_EPOCH_LENGTH`); from lines written before they said it, worked out:
+    ``(global_step - step) / epoch`` of a line after the first epoch, else the first epoch's last step recorded + 1
+    (short of the epoch when its last steps recorded nothing)."""
+    said = next((line[STEP_EPOCH_LENGTH] for line in steps if STEP_EPOCH_LENGTH in line), None)
+    if said is not None:
+        return said
     later = next((line for line in steps if line["epoch"] > 0), None)
     if later is not None:
         return (later["global_step"] - later["step"]) // later["epoch"]
