@@ -42,11 +42,11 @@ def test_a_new_run_that_never_started_reads_not_started_in_csv_md_and_json(tmp_p
     with open(tmp_path / "summary.csv", newline="", encoding="utf-8") as handle:
         (cells,) = csv.DictReader(handle)
     assert cells["produced"] == "not started"
-    (failed,) = statistics([row], [ALL], ("all",))["failed"]
-    assert json.loads(json.dumps(failed))["produced"] == "not started"
+    (never,) = statistics([row], [ALL], ("all",))["not_started"]
+    assert json.loads(json.dumps(never))["produced"] == "not started"
     text = markdown([row], [ALL], ["about"], ("all",))
-    assert "| run | status | produced | exit code | last error line |" in text
-    assert "| runs/all/seed-0 | not started | not started | 2 | node " in text, text
+    assert "| run | produced | exit code | why it did not start |" in text
+    assert "| runs/all/seed-0 | not started | 2 | node " in text, text
 
 
 def test_an_existing_run_whose_resume_never_started_keeps_how_it_was_produced(tiny_ablation, tmp_path):

@@ -97,8 +97,8 @@ def test_runs_that_failed_are_named_as_why_there_is_no_interval_not_too_few_seed
     rows = [_row("all", s, best_val_elbo=10.0 + s) for s in range(3)]
     rows += [_row("none", s) | {"status": "failed"} for s in range(3)]
     said = (
-        "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs; "
-        "seconds and CPU seconds not judged)"
+        "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed or did not start (summary.md "
+        "lists them); seconds and CPU seconds not judged)"
     )
     assert told_apart(rows, ARMS[:2], ("all",)) == [f"against all, paired: {said}"]
     assert f"Here: {said}." in markdown(rows, ARMS[:2], ["about"])

@@ -46,6 +46,7 @@ def test_no_interval_is_said_of_the_judged_columns_and_names_the_time_columns(se
 def test_runs_that_failed_say_so_and_name_the_time_columns_too():
     rows = [_row("all", seed) for seed in range(3)] + [_row("no-a", seed) | {"status": "failed"} for seed in range(3)]
     said = (
-        f"no interval to judge (fewer than 2 seeds where both runs are ok: runs failed, see the failed runs{NOT_JUDGED}"
+        "no interval to judge (fewer than 2 seeds where both runs are ok: runs failed or did not start (summary.md "
+        f"lists them){NOT_JUDGED}"
     )
     assert told_apart(rows, ARMS, ("all",)) == [f"against all, paired: {said}"]

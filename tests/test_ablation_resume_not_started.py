@@ -63,13 +63,17 @@ def test_a_resume_that_never_started_reads_not_started_and_keeps_how_its_run_was
 def test_summary_md_and_json_count_the_resumes_not_started_with_the_runs_not_started(blind_resume):
     out, _, _ = blind_resume
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    header, failed_section = summary.split("## Configurations", 1)[0], summary.split("## Failed runs", 1)[1]
+    header, not_ok = (
+        summary.split("## Configurations", 1)[0],
+        summary.split("## Runs that failed or did not start", 1)[1],
+    )
     assert f"= 4 runs, 0 ok, 0 failed, 4 not started ({_why(out)}: " in header, header
-    assert f"0 ok, 0 failed, 4 not started ({_why(out)}: " in failed_section, failed_section
-    assert "| runs/all/seed-0 | not started | new | 2 | node " in failed_section, failed_section
+    assert f"0 ok, 0 failed, 4 not started ({_why(out)}: " in not_ok, not_ok
+    assert "### Failed" not in not_ok and "| runs/all/seed-0 | new | 2 | node " in not_ok, not_ok
     numbers = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert numbers["counts"] == {"runs": 4, "ok": 0, "failed": 0, "not_started": 4}
-    assert {(row["status"], row["produced"]) for row in numbers["failed"]} == {(NOT_STARTED, "new")}
+    assert {(row["status"], row["produced"]) for row in numbers["not_started"]} == {(NOT_STARTED, "new")}
+    assert numbers["failed"] == []
 
 
 def test_the_console_says_the_resumes_were_not_started_and_points_to_the_summary_alone(blind_resume):

@@ -63,7 +63,7 @@ def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
     elif len({r["seed"] for r in rows}) < 2:
         why = "each difference is of one pair, one seed: more seeds"
     else:
-        why = "fewer than 2 seeds where both runs are ok: runs failed, see the failed runs"
+        why = "fewer than 2 seeds where both runs are ok: runs failed or did not start (summary.md lists them)"
     return f"no interval to judge ({why}; {LEFT_OUT})"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import DIRECTIONS, METRICS, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
-from mvae_core.ablation.failures import RunCounts
+from mvae_core.ablation.failures import RunCounts, not_started
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
@@ -22,8 +22,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
     an interval, fewer than 2 pairs);
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
-    (:meth:`~.failures.RunCounts.as_json`), and the ``failed`` runs (every run not ok: those not started too, by their
-    ``status``) with how they were produced and their error. A value
+    (:meth:`~.failures.RunCounts.as_json`), and apart, as summary.md lists them, the ``failed`` runs and those
+    ``not_started`` (:func:`~.failures.not_started`), each with how it was produced and its error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
@@ -69,12 +69,15 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             if reference in by_name
         },
         "counts": RunCounts.of(rows).as_json(),
-        "failed": [
-            {key: r[key] for key in ("config", "seed", "run", "status", "produced", "exit_code", "error")}
-            for r in rows
-            if r["status"] != "ok"
-        ],
+        "failed": [_not_ok_run(r) for r in rows if r["status"] != "ok" and not not_started(r)],
+        "not_started": [_not_ok_run(r) for r in rows if not_started(r)],
     }
+
+
+def _not_ok_run(row: dict[str, Any]) -> dict[str, Any]:
+    """A run of :func:`statistics`'s ``failed`` or ``not_started``: its cells of summary.csv that say what it is and
+    how it ended."""
+    return {key: row[key] for key in ("config", "seed", "run", "status", "produced", "exit_code", "error")}
 
 
 def _estimate_json(e: Estimate, missing: Counter[str]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """``summary.md``: the configurations, the statistics per configuration, the plugins' numbers and warnings, the
-paired differences against each reference, and the runs that failed."""
+paired differences against each reference, and the runs that failed or did not start, apart."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from mvae_core.ablation.columns import (
     VALIDATED,
 )
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
-from mvae_core.ablation.failures import RunCounts
+from mvae_core.ablation.failures import RunCounts, not_started
 from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.plugin_tables import paired_plugin_table, plugin_numbers_table
@@ -46,7 +46,7 @@ def markdown(
 ) -> str:
     """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
     configuration, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
-    names others), and the runs that failed or never started (counted apart: :class:`~.failures.RunCounts`)."""
+    names others), and the runs that failed and those that did not start, apart (:data:`NOT_OK_SECTION`)."""
     lines = ["# Ablation summary", "", *about, ""]
     lines += ["## Configurations", ""]
     lines += md_table(
@@ -122,34 +122,47 @@ def markdown(
         ]
         lines += md_table(["configuration", "pairs", *METRICS.values()], body)
         lines += paired_plugin_table(rows, configs, reference)
-    failed = [r for r in rows if r["status"] != "ok"]
-    lines += ["", "## Failed runs", ""]
-    if (counts := RunCounts.of(rows)).not_started:
-        lines += [f"{counts}. {NOT_STARTED_NOTE}", ""]
-    if failed:
-        body = [
-            [
-                r["run"],
-                r["status"],
-                r["produced"],
-                str(r["exit_code"] if r["exit_code"] is not None else "–"),
-                r["error"],
-            ]
-            for r in failed
-        ]
-        lines += md_table(["run", "status", "produced", "exit code", "last error line"], body)
-    else:
-        lines.append("None.")
+    lines += ["", f"## {NOT_OK_SECTION}", "", *_not_ok_runs(rows)]
     return "\n".join(lines) + "\n"
 
 
+NOT_OK_SECTION = "Runs that failed or did not start"
+"""The title of summary.md's last section: the runs not ok, those that failed and those not started apart."""
+
+
+def _not_ok_runs(rows: list[dict[str, Any]]) -> list[str]:
+    """The lines of summary.md's :data:`NOT_OK_SECTION`: ``None: every run is ok.``; else the counts
+    (:class:`~.failures.RunCounts`), then a table of the runs that failed (``### Failed``: this command's attempt
+    started their training, or the command skipped them) and one of those whose attempt never started their training
+    (``### Not started``, under :data:`NOT_STARTED_NOTE`), each where it has a run."""
+    counts = RunCounts.of(rows)
+    if not counts.failed and not counts.not_started:
+        return ["None: every run is ok."]
+    lines = [f"{counts}."]
+    failed = [r for r in rows if r["status"] != "ok" and not not_started(r)]
+    if failed:
+        lines += ["", "### Failed", "", *md_table(["run", "produced", "exit code", "last error line"], _cells(failed))]
+    if never := [r for r in rows if not_started(r)]:
+        lines += ["", "### Not started", "", NOT_STARTED_NOTE, ""]
+        lines += md_table(["run", "produced", "exit code", "why it did not start"], _cells(never))
+    return lines
+
+
+def _cells(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """A not-ok run's cells in :func:`_not_ok_runs`'s tables: the run, ``produced``, the exit code (``–`` where
+    none) and the error."""
+    return [
+        [r["run"], r["produced"], str(r["exit_code"] if r["exit_code"] is not None else "–"), r["error"]] for r in rows
+    ]
+
+
 NOT_STARTED_NOTE = (
-    "This command did not train a run whose status is `not started`: its attempt ended before its training started, "
-    "so its folder is as it was: none where `produced` is `not started` (nothing has trained it), else as an earlier "
-    "command left it (`produced` says how). Fix what its error names and run the same command again: the run then "
-    "trains as new, or resumes from its folder."
+    "This command did not train these runs: each attempt ended before its training started, so the run's folder is "
+    "as it was: none where `produced` is `not started` (nothing has trained it), else as an earlier command left it "
+    "(`produced` says how). Fix what the error names and run the same command again: each run then trains as new, or "
+    "resumes from its folder."
 )
-"""What summary.md's failed runs say under their counts when some run's attempt never started."""
+"""What summary.md says above its table of the runs whose attempt never started."""
 
 
 def _no_pairs(reference: str, configs: list[Configuration]) -> str:
