@@ -7,28 +7,28 @@ onnxruntime-web or onnxruntime-node, a Max or Pure Data external):
 * ``mvae-decoder-onnx/1`` (``seed``): a whole pattern's cells in one call; the host chooses the notes
   (:class:`PatternHost`: ``mvae generate``'s monophonic rule, ``--poly`` and the ancestor's thresholds).
 
-    python examples/onnx_host.py decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--bpm 120] [--seed 0]
-        [--poly] [--threshold-min P] [--threshold-max P]
+    python examples/onnx_host.py decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--timing-temperature 1]
+        [--grid-offset 1] [--tempo 120] [--seed N] [--poly] [--threshold-min P] [--threshold-max P]
 
-prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); ``--z 0.5 -1`` works
-too. Bad input (a value out of generate's range, a missing file) exits 2 with one line on stderr. Given the uniform
+prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); ``--z 0.5 -1`` and
+``--density=1`` work too. Bad input (a value out of generate's range, a missing file) exits 2 with one line on stderr.
+The options, their defaults and every refusal are those of ``examples/onnx_host_js/onnx_host.mjs``, word for word. Given the uniform
 numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's own) it
 writes generate's notes: ``tests/test_tools.py`` and ``bench/onnx_host_check.py`` check that.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
+import re
 import shlex
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 
@@ -170,12 +170,12 @@ class Host(ABC):
         centers, width = np.asarray(self.timing["centers"]), self.timing["bin_width"]
         return np.where(picked == 0, 0.0, centers[picked] + (uniforms[:, 1] - 0.5) * width).tolist()
 
-    def timed(self, notes: list[GridNote], bpm: float = 120.0, grid_offset: float = 1.0) -> list[dict]:
+    def timed(self, notes: list[GridNote], tempo: float = 120.0, grid_offset: float = 1.0) -> list[dict]:
         """``notes`` in seconds from the loop's start (sidecar ``decode``: start, length, velocity); ``ValueError``
-        for a ``bpm`` or ``grid_offset`` that ``mvae generate`` refuses."""
-        if (wrong := option_error({"bpm": bpm, "grid_offset": grid_offset})) is not None:
+        for a ``tempo`` (bpm) or ``grid_offset`` that ``mvae generate`` refuses."""
+        if (wrong := option_error({"tempo": tempo, "grid_offset": grid_offset})) is not None:
             raise ValueError(wrong)
-        seconds = 60.0 / bpm / 4
+        seconds = 60.0 / tempo / 4
         written = [min(max(n.offset * grid_offset, -1.0), 1.0) for n in notes]  # up to the step's edge: order kept
         loop_end, gap = self.steps * seconds, min(MIN_AUDIBLE_SECONDS, seconds / 2)
         starts = held([max(0.0, (n.step + offset / 2) * seconds) for n, offset in zip(notes, written, strict=True)],
@@ -349,51 +349,50 @@ def open_host(onnx_file: str | Path) -> Host:
     return hosts[sidecar["format"]](onnx_file)
 
 
-class _Parser(argparse.ArgumentParser):
-    """Bad input: one line on stderr (what is wrong and how to fix it), exit code 2; no usage block, no traceback."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 """The largest latent number the graph's float32 input holds."""
 
 TEMPO_RANGE = (4.0, 1000.0)
-"""The bpm ``mvae generate`` accepts (``--tempo``), so the host takes what generate takes."""
+"""The tempos in bpm ``mvae generate --tempo`` accepts, so the host takes what generate takes."""
+
+RULES = {
+    **dict.fromkeys(("density", "temperature", "timing_temperature", "grid_offset"), "must be a finite number >= 0"),
+    "tempo": f"must be between {TEMPO_RANGE[0]:g} and {TEMPO_RANGE[1]:g} bpm",
+    **dict.fromkeys(("threshold_min", "threshold_max"), "is an onset probability between 0 and 1"),
+    "seed": "must be a whole number >= 0",
+    "z": f"needs finite numbers (within ±{FLOAT32_MAX:.2g})",
+}
+"""What each value takes, in ``mvae generate``'s words, in the order they are checked: a refusal reads
+``NAME RULE, got VALUE``."""
+
+NOT_GIVEN_IS_NONE = frozenset({"threshold_min", "threshold_max", "seed"})
+"""The values whose ``None`` means "not given" (a missing bound, a new seed), not a refused value."""
 
 
-def _z_numbers(text: str) -> list[float]:
-    """An argparse type for ``--z``: one number or several separated by commas (``--z 0.5,-1`` or ``--z 0.5 -1``)."""
-    try:
-        return [float(piece) for piece in text.split(",")]  # an empty piece (0.5,,1) is refused, as generate does
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give the latent point as numbers, e.g. --z 0.5,-1") from None
+def accepts(key: str, value: object) -> bool:
+    """Whether the value ``key`` of :data:`RULES` takes ``value``."""
+    if key == "z":
+        return isinstance(value, list | tuple) and all(_is_number(v) and abs(v) <= FLOAT32_MAX for v in value)
+    if key == "seed":
+        return isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0
+    if not _is_number(value):
+        return False
+    if key == "tempo":
+        return TEMPO_RANGE[0] <= value <= TEMPO_RANGE[1]
+    if key in ("threshold_min", "threshold_max"):
+        return 0 <= value <= 1
+    return math.isfinite(value) and value >= 0
 
 
 def option_error(values: dict, name: Callable[[str], str] = str) -> str | None:
-    """What is wrong with the given options (``values``: any of ``density``, ``temperature``, ``timing_temperature``,
-    ``grid_offset``, ``bpm``, ``threshold_min``, ``threshold_max``, ``seed``, ``z``), in ``mvae generate``'s ranges
-    and words, each option called ``name(key)``; ``None``: nothing."""
-    for key in ("density", "temperature", "timing_temperature", "grid_offset"):
-        value = values.get(key)
-        if key in values and not (_is_number(value) and math.isfinite(value) and value >= 0):
-            return f"{name(key)} must be a finite number >= 0, got {_shown(value)}"
-    low, high = TEMPO_RANGE
-    if "bpm" in values and not (_is_number(values["bpm"]) and low <= values["bpm"] <= high):
-        return f"{name('bpm')} must be between {low:g} and {high:g} bpm, got {_shown(values['bpm'])}"
-    for key in ("threshold_min", "threshold_max"):
-        value = values.get(key)
-        if value is not None and not (_is_number(value) and 0 <= value <= 1):
-            return f"{name(key)} is an onset probability between 0 and 1, got {_shown(value)}"
+    """What is wrong with the given values (``values``: any keys of :data:`RULES`), in ``mvae generate``'s ranges
+    and words, each value called ``name(key)``; ``None``: nothing."""
+    for key, rule in RULES.items():
+        if key in values and not ((key in NOT_GIVEN_IS_NONE and values[key] is None) or accepts(key, values[key])):
+            return f"{name(key)} {rule}, got {_shown(values[key])}"
     low, high = values.get("threshold_min"), values.get("threshold_max")
     if low is not None and high is not None and low > high:
         return f"{name('threshold_min')} ({low:g}) must not be above {name('threshold_max')} ({high:g})"
-    if values.get("seed") is not None and values["seed"] < 0:
-        return f"{name('seed')} must be >= 0, got {values['seed']}"
-    if "z" in values and not all(abs(v) <= FLOAT32_MAX for v in values["z"]):  # the graph takes float32: beyond, inf
-        shown = ",".join(f"{v:g}" for v in values["z"])
-        return f"{name('z')} needs finite numbers (within ±{FLOAT32_MAX:.2g}), got {shown}"
     return None
 
 
@@ -402,90 +401,197 @@ def _is_number(value: object) -> bool:
 
 
 def _shown(value: object) -> str:
-    """A refused value as a message shows it: a number as ``%g`` does (-1, not -1.0), anything else as Python's
-    repr, cut to 20 characters."""
+    """A refused value as a message shows it: a number as ``%g`` does (-1, not -1.0), numbers joined by commas,
+    anything else as Python's repr, cut to 20 characters."""
+    if isinstance(value, list | tuple) and all(_is_number(v) for v in value):
+        return ",".join(f"{v:g}" for v in value)
     return f"{value:g}" if _is_number(value) else repr(value)[:20]
 
 
-def _flag(key: str) -> str:
-    """The command line's name of an option: ``--timing-temperature`` for ``timing_temperature``."""
-    return "--" + key.replace("_", "-")
+# The command line. examples/onnx_host_js/onnx_host.mjs has the same one, word for word (tests/test_host_cli_*.py).
 
 
-def _open_from_command_line(parser: argparse.ArgumentParser, onnx_file: Path) -> Host:
-    """:func:`open_host`, with a bad file reported as a usage error that says which file to pass."""
+@dataclass(frozen=True)
+class Flag:
+    """An option of the command line: the value it sets (``key``, a :data:`RULES` key or ``poly``), what its value
+    looks like (``metavar``; ``""``: a switch), what it does and its default as the help says them."""
+
+    key: str
+    metavar: str
+    about: str
+    default: str = ""
+
+
+FLAGS = {
+    "--z": Flag("z", "Z", "the latent point, latent_dim numbers: 0.5,-1 or 0.5 -1 (required)"),
+    "--density": Flag("density", "D", "expected notes × this, >= 0", "1"),
+    "--temperature": Flag("temperature", "T", "of the note choice, >= 0", "1"),
+    "--timing-temperature": Flag("timing_temperature", "T", "of the offsets, >= 0", "1"),
+    "--grid-offset": Flag("grid_offset", "G", "0 quantized, 1 as learned, >= 0", "1"),
+    "--tempo": Flag("tempo", "BPM", f"{TEMPO_RANGE[0]:g} to {TEMPO_RANGE[1]:g} bpm", "120"),
+    "--seed": Flag("seed", "N", "of the random numbers, >= 0: mvae generate --seed N's first loop (default: new ones)"),
+    "--poly": Flag("poly", "", "any number of notes per step (seed exports)"),
+    "--threshold-min": Flag("threshold_min", "P", "the ancestor's rule, an onset probability 0 to 1 (seed exports)"),
+    "--threshold-max": Flag("threshold_max", "P", "the ancestor's rule, an onset probability 0 to 1 (seed exports)"),
+}
+"""Every option of the command line, in the order the help lists them and the values are checked."""
+
+OTHER_NAMES = {"--bpm": "--tempo"}
+"""Names of an option that no spelling rule finds: the hosts' own before 2026-12-07 (never released)."""
+
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+"""A number as the command line takes it (decimal, as both hosts read it alike: no inf, nan, hex or 1_000)."""
+WHOLE = re.compile(r"[0-9]+")
+"""A whole number as ``--seed`` takes it."""
+USAGE = "usage: python onnx_host.py decoder.onnx " + " ".join(
+    f"{flag} {f.metavar}" if flag == "--z" else f"[{f'{flag} {f.metavar}'.strip()}]" for flag, f in FLAGS.items()
+)
+DESCRIPTION = (
+    "Plays a file of `mvae export --onnx` (decoder.onnx, its sidecar decoder.json beside it) with onnxruntime and "
+    "nothing of mvae. Prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, step)."
+)
+
+
+def help_text() -> str:
+    """``--help``: the usage, what the host does, and each option with what it takes and its default."""
+    lines = [f"  {(flag + ' ' + f.metavar).strip():<24}{f.about}" + (f" (default {f.default})" if f.default else "")
+             for flag, f in FLAGS.items()]  # fmt: skip
+    return f"{USAGE}\n\n{DESCRIPTION}\n\noptions:\n" + "\n".join(lines) + "\n  -h, --help              this help\n"
+
+
+class UsageError(ValueError):
+    """A bad command line: one line that names the input and the fix."""
+
+
+def parse_arguments(argv: list[str]) -> tuple[str, dict]:
+    """The model file and the options' values (every key of :data:`FLAGS`' flags; a value not given is its default)
+    of ``argv``. :class:`UsageError` for an unknown option, a missing or refused value, a second file."""
+    file, texts, poly = None, {}, False
+    i = 0
+    while i < len(argv):
+        word, i = argv[i], i + 1
+        name, given, inline = word.partition("=") if word.startswith("--") else (word, "", "")
+        if word.startswith("-") and not NUMBER.fullmatch(word):
+            if name not in FLAGS:
+                raise UsageError(_unknown(name))
+            if not FLAGS[name].metavar:
+                if given:
+                    raise UsageError(f"{name} takes no value; give {name} alone")
+                poly = True
+                continue
+            if not given and (i == len(argv) or argv[i].startswith("--")):
+                raise UsageError(f"{name} needs a value: {name} {FLAGS[name].metavar}, {FLAGS[name].about}")
+            if not given:
+                inline, i = argv[i], i + 1
+            while name == "--z" and i < len(argv) and NUMBER.fullmatch(argv[i]):  # --z 0.5 -1
+                inline, i = f"{inline},{argv[i]}", i + 1
+            texts[FLAGS[name].key] = inline
+        elif file is None:
+            file = word
+        else:
+            raise UsageError(
+                f"unexpected argument {_quoted(word)}: give one decoder.onnx, each option's value after it"
+            )
+    if file is None:
+        raise UsageError(
+            "give decoder.onnx, the file `mvae export RUN --onnx decoder.onnx` writes (--help: the options)"
+        )
+    if "z" not in texts:
+        raise UsageError("give --z, the latent point, e.g. --z 0.5,-1")
+    values = {f.key: _read(f.key, f.default) for f in FLAGS.values()} | {"poly": poly}  # the defaults
+    for flag, f in FLAGS.items():
+        if f.key not in texts:
+            continue
+        text = texts[f.key]
+        value = _read(f.key, text)
+        if value is None or not accepts(f.key, value):
+            shown = text if value is not None else _quoted(text)
+            rule = RULES[f.key] + (" separated by commas, e.g. --z 0.5,-1" if f.key == "z" else "")
+            raise UsageError(f"{flag} {rule}, got {shown}")
+        values[f.key] = value
+    low, high = values["threshold_min"], values["threshold_max"]
+    if low is not None and high is not None and low > high:
+        shown = texts["threshold_min"], texts["threshold_max"]
+        raise UsageError(f"--threshold-min ({shown[0]}) must not be above --threshold-max ({shown[1]})")
+    return file, values
+
+
+def _read(key: str, text: str) -> object:
+    """The value of option ``key`` written ``text``, or ``None`` when it is not written as one."""
+    if key == "z":
+        pieces = text.split(",")  # an empty piece (0.5,,1) is refused, as generate does
+        return [float(piece) for piece in pieces] if all(NUMBER.fullmatch(p) for p in pieces) else None
+    if key == "seed":
+        return int(text) if WHOLE.fullmatch(text) else None
+    return float(text) if NUMBER.fullmatch(text) else None
+
+
+def _quoted(text: str) -> str:
+    """Text the command line was given, as a refusal shows it: in JSON's quotes, cut to 20 characters."""
+    return json.dumps(text[:20], ensure_ascii=False)
+
+
+def _unknown(name: str) -> str:
+    """The refusal of an option the command line does not have, with the one meant where one is close."""
+    squashed = name.lower().replace("_", "-")
+    meant = OTHER_NAMES.get(name) or next((flag for flag in FLAGS if flag == squashed), None)
+    hint = f"; did you mean {meant}?" if meant else ""
+    return f"unknown option {_quoted(name)}{hint} (options: {', '.join(FLAGS)}, --help)"
+
+
+def _open_from_command_line(onnx_file: Path) -> Host:
+    """:func:`open_host`, with a bad file reported as a :class:`UsageError` that says which file to pass."""
     made_by = "the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writes"
     if onnx_file.suffix == ".json":
-        parser.error(f"{onnx_file} is the sidecar; pass the model, {onnx_file.with_suffix('.onnx')} (the host reads "
-                     "the sidecar beside it)")  # fmt: skip
+        raise UsageError(f"{onnx_file} is the sidecar; pass the model, {onnx_file.with_suffix('.onnx')} (the host "
+                         "reads the sidecar beside it)")  # fmt: skip
     if not onnx_file.is_file():
-        parser.error(f"{onnx_file}: {'not a file' if onnx_file.exists() else 'no such file'}; pass {made_by}")
+        raise UsageError(f"{onnx_file}: {'not a file' if onnx_file.exists() else 'no such file'}; pass {made_by}")
     if onnx_file.suffix.lower() != ".onnx":  # a run's model.safetensors, a checkpoint: no sidecar to look for
-        parser.error(f"{onnx_file}: not an ONNX export (its name would end in .onnx); pass {made_by}")
+        raise UsageError(f"{onnx_file}: not an ONNX export (its name would end in .onnx); pass {made_by}")
     sidecar = onnx_file.with_suffix(".json")
     if not sidecar.is_file():
-        parser.error(f"{sidecar}: {'not a file' if sidecar.exists() else 'no such file'}; keep the sidecar "
-                     f"`mvae export --onnx` writes beside {onnx_file.name}")  # fmt: skip
+        raise UsageError(f"{sidecar}: {'not a file' if sidecar.exists() else 'no such file'}; keep the sidecar "
+                         f"`mvae export --onnx` writes beside {onnx_file.name}")  # fmt: skip
     try:
         return open_host(onnx_file)
     except (ValueError, KeyError) as error:  # the sidecar: not JSON, another format, a field missing
-        parser.error(f"{sidecar}: not the sidecar of an mvae export ({error}); pass {made_by}, its sidecar beside it")
+        raise UsageError(f"{sidecar}: not the sidecar of an mvae export ({error}); pass {made_by}, its sidecar "
+                         "beside it") from None  # fmt: skip
     except (InvalidProtobuf, InvalidGraph, Fail) as error:
-        parser.error(f"{onnx_file}: onnxruntime cannot load it ({str(error).splitlines()[0]}); pass {made_by}")
+        raise UsageError(
+            f"{onnx_file}: onnxruntime cannot load it ({str(error).splitlines()[0]}); pass {made_by}"
+        ) from None
 
 
-RENAMED_FLAGS = {"--tempo": "--bpm"}
-"""``mvae generate``'s name of an option of this host: refused with the name to use, not argparse's bare
-'unrecognized arguments'."""
+def play(argv: list[str]) -> list[dict]:
+    """The notes the command line ``argv`` plays; :class:`UsageError` for bad input."""
+    file, values = parse_arguments(argv)
+    host = _open_from_command_line(Path(file))
+    if len(values["z"]) != host.sidecar["latent_dim"]:
+        raise UsageError(f"--z needs {host.sidecar['latent_dim']} numbers (the model's latent_dim), got "
+                         f"{len(values['z'])}")  # fmt: skip
+    rule = {key: values[key] for key in ("density", "temperature", "timing_temperature", "poly")}
+    rule |= {key: values[key] for key in ("threshold_min", "threshold_max")}
+    try:
+        notes = host.pattern(np.array(values["z"]), rng=np.random.default_rng(values["seed"]), **rule)
+    except UnsupportedRule as error:
+        raise UsageError(str(error)) from None
+    return host.timed(notes, values["tempo"], values["grid_offset"])
 
 
 def main() -> None:
-    first_sentence = __doc__.split(". ", 1)[0].replace("``", "")  # the help's description, not cut mid-sentence
-    parser = _Parser(description=f"{first_sentence}. Prints one pattern's notes as JSON lines.")
-    parser.add_argument("onnx_file", type=Path, help="the model (its sidecar, decoder.json, beside it)")
-    parser.add_argument("--z", type=_z_numbers, nargs="+", required=True,
-                        help="the latent point (latent_dim numbers): 0.5,-1 or 0.5 -1")  # fmt: skip
-    parser.add_argument("--density", type=float, default=1.0, help="expected notes × this, >= 0 (default %(default)g)")
-    parser.add_argument("--temperature", type=float, default=1.0, help="of the note choice, >= 0 (default %(default)g)")
-    parser.add_argument(
-        "--timing-temperature", type=float, default=1.0, help="of the offsets, >= 0 (default %(default)g)"
-    )
-    parser.add_argument(
-        "--grid-offset", type=float, default=1.0, help="0 quantized, 1 as learned (default %(default)g)"
-    )
-    parser.add_argument(
-        "--bpm",
-        type=float,
-        default=120.0,
-        help=f"tempo, {TEMPO_RANGE[0]:g} to {TEMPO_RANGE[1]:g} (default %(default)g)",
-    )
-    parser.add_argument("--seed", type=int, default=None, help="of the random numbers, >= 0 (default: a new one)")
-    parser.add_argument("--poly", action="store_true", help="any number of notes per step (seed exports)")
-    parser.add_argument("--threshold-min", type=float, default=None, help="the ancestor's rule (seed exports)")
-    parser.add_argument("--threshold-max", type=float, default=None, help="the ancestor's rule (seed exports)")
     argv = sys.argv[1:]
-    for flag in (arg.split("=", 1)[0] for arg in argv):
-        if flag in RENAMED_FLAGS:
-            parser.error(f"unrecognized argument {flag}: it is {RENAMED_FLAGS[flag]} here (mvae generate's {flag})")
-    for i in range(len(argv) - 1):  # --z -1,0.5: argparse would take "-1,0.5" for an option; --z=-1,0.5 is the same
-        if argv[i] == "--z" and "," in argv[i + 1]:
-            argv[i : i + 2] = [f"--z={argv[i + 1]}"]
-            break
-    args = parser.parse_args(argv)
-    args.z = [v for numbers in args.z for v in numbers]  # --z 0.5,-1 and --z 0.5 -1 alike
-    if (wrong := option_error(vars(args), _flag)) is not None:
-        parser.error(wrong)
-    host = _open_from_command_line(parser, args.onnx_file)
-    if len(args.z) != host.sidecar["latent_dim"]:
-        parser.error(f"--z needs {host.sidecar['latent_dim']} numbers (the model's latent_dim), got {len(args.z)}")
-    rng = np.random.default_rng(args.seed)
-    rule = {"poly": args.poly, "threshold_min": args.threshold_min, "threshold_max": args.threshold_max}
+    if "--help" in argv or "-h" in argv:
+        print(help_text(), end="")
+        return
     try:
-        notes = host.pattern(np.array(args.z), args.density, args.temperature, args.timing_temperature, rng, **rule)
-    except UnsupportedRule as error:
-        parser.error(str(error))
+        notes = play(argv)
+    except UsageError as error:
+        sys.stderr.write(f"onnx_host.py: error: {error}\n")
+        sys.exit(2)
     try:
-        for note in host.timed(notes, args.bpm, args.grid_offset):
+        for note in notes:
             print(json.dumps(note))
         sys.stdout.flush()
     except BrokenPipeError:  # `| head -1`: the reader has stopped reading, which is no error of the host's

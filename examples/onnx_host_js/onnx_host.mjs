@@ -14,15 +14,16 @@
 //     import { openHost, seededRandom } from "./onnx_host.mjs";
 //     const host = await openHost(ort, modelBytes, sidecarObject);  // or (ort, "decoder.onnx") in Node.js
 //     const notes = await host.pattern([0.5, -1], { density: 1, temperature: 1, random: seededRandom(3) });
-//     for (const note of host.timed(notes, { bpm: 120 })) console.log(note);
+//     for (const note of host.timed(notes, { tempo: 120 })) console.log(note);
 //
 // As a command (Node.js, after `npm ci` in this folder):
 //
 //     node onnx_host.mjs decoder.onnx --z 0.5,-1 [--density 1] [--temperature 1] [--timing-temperature 1]
-//         [--grid-offset 1] [--bpm 120] [--seed S] [--poly] [--threshold-min P] [--threshold-max P]
+//         [--grid-offset 1] [--tempo 120] [--seed N] [--poly] [--threshold-min P] [--threshold-max P]
 //
-// prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); bad input (a value
-// out of generate's range, a missing file) exits 2 with one line on stderr. Every random number comes from `random()`
+// prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); `--z 0.5 -1` and
+// `--density=1` work too. Bad input (a value out of generate's range, a missing file) exits 2 with one line on stderr.
+// The options, their defaults and every refusal are those of examples/onnx_host.py, word for word. Every random number comes from `random()`
 // (Math.random by default) in the order the sidecar gives; fed the uniform numbers `mvae generate` draws, it writes
 // generate's notes: tests/test_js_host.py checks that. `seededRandom(seed)` draws those numbers (numpy's generator,
 // as generate seeds it), so `--seed 3` plays `mvae generate --seed 3`'s notes: tests/test_coder_js_seed.py.
@@ -86,7 +87,7 @@ class Host {
       throw new RangeError(`z needs ${this.sidecar.latent_dim} numbers (the model's latent_dim), got ${z.length}`);
     }
     // a dial's NaN (a patch dividing by zero) would decode to no note at all, in silence
-    const wrong = optionError({ ...rule, z: Array.from(z) }, (key) => key);
+    const wrong = optionError({ ...rule, z: Array.from(z) });
     if (wrong !== null) throw new RangeError(wrong);
     const { notes, timing } = await this.choose(Float32Array.from(z), rule);
     if (timing !== null) {
@@ -117,13 +118,14 @@ class Host {
     });
   }
 
-  /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start. */
+  /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start, at
+   * `{ tempo, gridOffset }` (bpm, 120; 1). */
   timed(notes, options = {}) {
     checkOptionNames(options, TIMED_OPTIONS);
-    const { bpm = 120, gridOffset = 1 } = options;
-    const wrong = optionError({ bpm, gridOffset }, (key) => key);
+    const { tempo = 120, gridOffset = 1 } = options;
+    const wrong = optionError({ tempo, gridOffset });
     if (wrong !== null) throw new RangeError(wrong);
-    const seconds = 60 / bpm / 4;
+    const seconds = 60 / tempo / 4;
     // each offset scaled, up to its step's edge (±1 half-step): an exaggerated feel keeps the notes' order
     const written = (offset) => Math.min(Math.max(offset * gridOffset, -1), 1);
     const unheld = notes.map((n) => Math.max(0, (n.step + written(n.offset) / 2) * seconds));
@@ -451,108 +453,62 @@ function seedState(pool, count) {
   return Array.from({ length: count }, (_, i) => words[2 * i] | (words[2 * i + 1] << 32n));
 }
 
-const TEMPO_RANGE = [4, 1000]; // the bpm `mvae generate` accepts (--tempo), so the host takes what generate takes
-
-const USAGE =
-  "usage: node onnx_host.mjs decoder.onnx --z Z1,Z2 [--density 1] [--temperature 1] [--timing-temperature 1] " +
-  "[--grid-offset 1] [--bpm 120] [--seed S] [--poly] [--threshold-min P] [--threshold-max P]";
-const RENAMED_FLAGS = { "--tempo": "--bpm" }; // mvae generate's name of an option of this host
-
-/** The command line's options; bad input throws UsageError: one line that names the input and the fix. */
-function parseArguments(argv) {
-  const numbers = {
-    "--density": "density", "--temperature": "temperature", "--timing-temperature": "timingTemperature",
-    "--grid-offset": "gridOffset", "--bpm": "bpm", "--threshold-min": "thresholdMin", "--threshold-max": "thresholdMax",
-    "--seed": "seed",
-  };
-  const args = { file: null, z: null, poly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === "--poly") args.poly = true;
-    else if (flag === "--z") {
-      const text = valueOf(flag, argv[++i]);
-      args.z = text.split(",").map(toNumber);
-      if (args.z.some(Number.isNaN)) {
-        throw new UsageError(`--z: not numbers, got ${JSON.stringify(text)}; give the latent point as ` +
-          "comma-separated numbers, e.g. --z 0.5,-1");
-      }
-    } else if (flag in numbers) {
-      const text = valueOf(flag, argv[++i]);
-      args[numbers[flag]] = toNumber(text);
-      if (Number.isNaN(args[numbers[flag]])) throw new UsageError(`${flag}: not a number, got ${JSON.stringify(text)}`);
-    } else if (!flag.startsWith("--") && args.file === null) args.file = flag;
-    else if (args.z !== null && !Number.isNaN(toNumber(flag))) {
-      throw new UsageError(`unknown argument ${flag}: give --z as comma-separated numbers, e.g. --z 0.5,-1`);
-    } else if (flag.split("=")[0] in RENAMED_FLAGS) {
-      const name = flag.split("=")[0];
-      throw new UsageError(`unknown argument ${name}: it is ${RENAMED_FLAGS[name]} here (mvae generate's ${name})`);
-    } else throw new UsageError(`unknown argument ${flag}; ${USAGE}`);
-  }
-  if (args.file === null || args.z === null) throw new UsageError(`give decoder.onnx and --z; ${USAGE}`);
-  const wrong = optionError(args);
-  if (wrong !== null) throw new UsageError(wrong);
-  return args;
-}
-
-/** The option's value (the next word), or UsageError when there is none. */
-function valueOf(flag, text) {
-  if (text === undefined) throw new UsageError(`${flag} needs a value; ${USAGE}`);
-  return text;
-}
-
-/** A number from the whole text (NaN for anything else: Number("") would be 0). */
-function toNumber(text) {
-  return text.trim() === "" ? NaN : Number(text);
-}
-
-/** What is wrong with the options, in `mvae generate`'s ranges and words (null: nothing). */
+const TEMPO_RANGE = [4, 1000]; // the tempos in bpm `mvae generate --tempo` accepts, so the host takes what it takes
 const FLOAT32_MAX = 3.4028234663852886e38; // the largest float32, the graph's input type
 
 /**
- * What is wrong with the given options (any of density, temperature, timingTemperature, gridOffset, bpm,
- * thresholdMin, thresholdMax, z; an absent one is not checked), in `mvae generate`'s ranges and words, each option
- * called name(key); null: nothing.
+ * What each value takes, in `mvae generate`'s words, in the order they are checked: a refusal reads
+ * `NAME RULE, got VALUE`.
  */
-function optionError(args, name = (key) => FLAGS[key]) {
-  const isNumber = (value) => typeof value === "number";
-  for (const key of ["density", "temperature", "timingTemperature", "gridOffset"]) {
-    const value = args[key];
-    if (value !== undefined && !(isNumber(value) && Number.isFinite(value) && value >= 0)) {
-      return `${name(key)} must be a finite number >= 0, got ${shown(value)}`;
-    }
+const RULES = {
+  density: "must be a finite number >= 0",
+  temperature: "must be a finite number >= 0",
+  timingTemperature: "must be a finite number >= 0",
+  gridOffset: "must be a finite number >= 0",
+  tempo: `must be between ${TEMPO_RANGE[0]} and ${TEMPO_RANGE[1]} bpm`,
+  thresholdMin: "is an onset probability between 0 and 1",
+  thresholdMax: "is an onset probability between 0 and 1",
+  seed: "must be a whole number >= 0",
+  z: "needs finite numbers (within ±3.4e+38)",
+};
+const NOT_GIVEN_IS_NULL = new Set(["thresholdMin", "thresholdMax", "seed"]); // null: a missing bound, new numbers
+
+/** Whether the value `key` of RULES takes `value`. */
+function accepts(key, value) {
+  const isNumber = (v) => typeof v === "number";
+  if (key === "z") return Array.isArray(value) && value.every((v) => isNumber(v) && Math.abs(v) <= FLOAT32_MAX);
+  if (key === "seed") return (typeof value === "bigint" || Number.isSafeInteger(value)) && value >= 0;
+  if (!isNumber(value)) return false;
+  if (key === "tempo") return value >= TEMPO_RANGE[0] && value <= TEMPO_RANGE[1];
+  if (key === "thresholdMin" || key === "thresholdMax") return value >= 0 && value <= 1;
+  return Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * What is wrong with the given values (any keys of RULES; an absent or undefined one is not checked), in
+ * `mvae generate`'s ranges and words, each value called name(key); null: nothing.
+ */
+function optionError(values, name = (key) => key) {
+  for (const [key, rule] of Object.entries(RULES)) {
+    const value = values[key];
+    if (value === undefined || (NOT_GIVEN_IS_NULL.has(key) && value === null)) continue;
+    if (!accepts(key, value)) return `${name(key)} ${rule}, got ${shown(value)}`;
   }
-  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
-    return `${name("seed")} must be a whole number >= 0, got ${shown(args.seed)}`;
-  }
-  const [low, high] = TEMPO_RANGE;
-  if (args.bpm !== undefined && !(isNumber(args.bpm) && args.bpm >= low && args.bpm <= high)) {
-    return `${name("bpm")} must be between ${low} and ${high} bpm, got ${shown(args.bpm)}`;
-  }
-  for (const key of ["thresholdMin", "thresholdMax"]) {
-    const value = args[key];
-    if (value !== undefined && value !== null && !(isNumber(value) && value >= 0 && value <= 1)) {
-      return `${name(key)} is an onset probability between 0 and 1, got ${shown(value)}`;
-    }
-  }
-  const [min, max] = [args.thresholdMin ?? null, args.thresholdMax ?? null];
-  if (min !== null && max !== null && min > max) {
-    return `${name("thresholdMin")} (${min}) must not be above ${name("thresholdMax")} (${max})`;
-  }
-  // the graph takes float32: a number beyond its largest is refused, as mvae generate and onnx_host.py refuse it
-  if (args.z !== undefined && !args.z.every((v) => isNumber(v) && Math.abs(v) <= FLOAT32_MAX)) {
-    return `${name("z")} needs finite numbers (within ±3.4e+38), got ${args.z.join(",")}`;
+  const [low, high] = [values.thresholdMin ?? null, values.thresholdMax ?? null];
+  if (low !== null && high !== null && low > high) {
+    return `${name("thresholdMin")} (${low}) must not be above ${name("thresholdMax")} (${high})`;
   }
   return null;
 }
 
 const PATTERN_OPTIONS = ["density", "temperature", "timingTemperature", "poly", "thresholdMin", "thresholdMax", "random"];
-const TIMED_OPTIONS = ["bpm", "gridOffset"];
-const ALIASES = { tempo: "bpm" }; // mvae's own name (generate's --tempo, the JSON API's "tempo")
+const TIMED_OPTIONS = ["tempo", "gridOffset"];
+const ALIASES = { bpm: "tempo" }; // the hosts' own name before 2026-12-07 (never released)
 
 /**
  * Throws a TypeError naming an option of `options` that is not one of `known`: a misspelt one, or the JSON API's
- * `grid_offset` or `tempo`, was ignored, and the loop played with the default (at 120 bpm, on the learned timing)
- * without a word.
+ * `grid_offset`, was ignored, and the loop played with the default (at 120 bpm, on the learned timing) without a
+ * word.
  */
 function checkOptionNames(options, known) {
   const squashed = (name) => name.toLowerCase().replace(/[_-]/g, "");
@@ -564,16 +520,131 @@ function checkOptionNames(options, known) {
   }
 }
 
-/** The command line's name of each option. */
-const FLAGS = {
-  density: "--density", temperature: "--temperature", timingTemperature: "--timing-temperature",
-  gridOffset: "--grid-offset", bpm: "--bpm", thresholdMin: "--threshold-min", thresholdMax: "--threshold-max", z: "--z",
-  seed: "--seed",
-};
-
-/** A refused value as a message shows it (a string quoted, cut to 20 characters). */
+/** A refused value as a message shows it (numbers joined by commas, a string quoted, cut to 20 characters). */
 function shown(value) {
+  if (Array.isArray(value)) return value.join(",");
   return typeof value === "string" ? JSON.stringify(value.slice(0, 20)) : String(value);
+}
+
+// The command line. examples/onnx_host.py has the same one, word for word (tests/test_host_cli_*.py).
+
+/** Every option of the command line, in the order the help lists them and the values are checked: the value it sets
+ * (`key`: a RULES key or poly), what its value looks like (`metavar`; "": a switch), what it does, its default. */
+const FLAGS = {
+  "--z": { key: "z", metavar: "Z", about: "the latent point, latent_dim numbers: 0.5,-1 or 0.5 -1 (required)" },
+  "--density": { key: "density", metavar: "D", about: "expected notes × this, >= 0", default: "1" },
+  "--temperature": { key: "temperature", metavar: "T", about: "of the note choice, >= 0", default: "1" },
+  "--timing-temperature": { key: "timingTemperature", metavar: "T", about: "of the offsets, >= 0", default: "1" },
+  "--grid-offset": { key: "gridOffset", metavar: "G", about: "0 quantized, 1 as learned, >= 0", default: "1" },
+  "--tempo": { key: "tempo", metavar: "BPM", about: `${TEMPO_RANGE[0]} to ${TEMPO_RANGE[1]} bpm`, default: "120" },
+  "--seed": {
+    key: "seed", metavar: "N",
+    about: "of the random numbers, >= 0: mvae generate --seed N's first loop (default: new ones)",
+  },
+  "--poly": { key: "poly", metavar: "", about: "any number of notes per step (seed exports)" },
+  "--threshold-min": {
+    key: "thresholdMin", metavar: "P", about: "the ancestor's rule, an onset probability 0 to 1 (seed exports)",
+  },
+  "--threshold-max": {
+    key: "thresholdMax", metavar: "P", about: "the ancestor's rule, an onset probability 0 to 1 (seed exports)",
+  },
+};
+const OTHER_NAMES = { "--bpm": "--tempo" }; // names no spelling rule finds: the hosts' own before 2026-12-07
+const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/; // as both hosts read it alike: no Infinity, hex
+const WHOLE = /^[0-9]+$/; // a whole number as --seed takes it
+const USAGE = "usage: node onnx_host.mjs decoder.onnx " + Object.entries(FLAGS)
+  .map(([flag, f]) => (flag === "--z" ? `${flag} ${f.metavar}` : `[${`${flag} ${f.metavar}`.trim()}]`))
+  .join(" ");
+const DESCRIPTION =
+  "Plays a file of `mvae export --onnx` (decoder.onnx, its sidecar decoder.json beside it) with onnxruntime and " +
+  "nothing of mvae. Prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, step).";
+
+/** --help: the usage, what the host does, and each option with what it takes and its default. */
+function helpText() {
+  const lines = Object.entries(FLAGS).map(
+    ([flag, f]) => `  ${`${flag} ${f.metavar}`.trim().padEnd(24)}${f.about}${f.default ? ` (default ${f.default})` : ""}`,
+  );
+  return `${USAGE}\n\n${DESCRIPTION}\n\noptions:\n${lines.join("\n")}\n  -h, --help              this help\n`;
+}
+
+/** A bad command line: one line that names the input and the fix. */
+class UsageError extends Error {}
+
+/**
+ * The model file and the options' values (every key of FLAGS' flags; a value not given is its default) of `argv`.
+ * UsageError for an unknown option, a missing or refused value, a second file.
+ */
+function parseArguments(argv) {
+  let file = null;
+  let poly = false;
+  const texts = {};
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i++];
+    const at = word.startsWith("--") ? word.indexOf("=") : -1;
+    const [name, given] = at < 0 ? [word, false] : [word.slice(0, at), true];
+    let inline = at < 0 ? "" : word.slice(at + 1);
+    if (word.startsWith("-") && !NUMBER.test(word)) {
+      if (!Object.hasOwn(FLAGS, name)) throw new UsageError(unknown(name));
+      const flag = FLAGS[name];
+      if (!flag.metavar) {
+        if (given) throw new UsageError(`${name} takes no value; give ${name} alone`);
+        poly = true;
+        continue;
+      }
+      if (!given && (i === argv.length || argv[i].startsWith("--"))) {
+        throw new UsageError(`${name} needs a value: ${name} ${flag.metavar}, ${flag.about}`);
+      }
+      if (!given) inline = argv[i++];
+      while (name === "--z" && i < argv.length && NUMBER.test(argv[i])) inline = `${inline},${argv[i++]}`; // --z 0.5 -1
+      texts[flag.key] = inline;
+    } else if (file === null) file = word;
+    else throw new UsageError(`unexpected argument ${quoted(word)}: give one decoder.onnx, each option's value after it`);
+  }
+  if (file === null) {
+    throw new UsageError("give decoder.onnx, the file `mvae export RUN --onnx decoder.onnx` writes (--help: the options)");
+  }
+  if (!("z" in texts)) throw new UsageError("give --z, the latent point, e.g. --z 0.5,-1");
+  const values = { poly };
+  for (const f of Object.values(FLAGS)) if (f.key !== "poly") values[f.key] = read(f.key, f.default ?? "");
+  for (const [flag, f] of Object.entries(FLAGS)) {
+    if (!(f.key in texts)) continue;
+    const text = texts[f.key];
+    const value = read(f.key, text);
+    if (value === null || !accepts(f.key, value)) {
+      const rule = RULES[f.key] + (f.key === "z" ? " separated by commas, e.g. --z 0.5,-1" : "");
+      throw new UsageError(`${flag} ${rule}, got ${value !== null ? text : quoted(text)}`);
+    }
+    values[f.key] = value;
+  }
+  const [low, high] = [values.thresholdMin, values.thresholdMax];
+  if (low !== null && high !== null && low > high) {
+    throw new UsageError(`--threshold-min (${texts.thresholdMin}) must not be above --threshold-max (${texts.thresholdMax})`);
+  }
+  return { file, values };
+}
+
+/** The value of option `key` written `text`, or null when it is not written as one. */
+function read(key, text) {
+  if (key === "z") {
+    const pieces = text.split(","); // an empty piece (0.5,,1) is refused, as generate does
+    return pieces.every((piece) => NUMBER.test(piece)) ? pieces.map(Number) : null;
+  }
+  if (key === "seed") return WHOLE.test(text) ? BigInt(text) : null;
+  return NUMBER.test(text) ? Number(text) : null;
+}
+
+/** Text the command line was given, as a refusal shows it: in JSON's quotes, cut to 20 characters. */
+function quoted(text) {
+  return JSON.stringify(text.slice(0, 20));
+}
+
+/** The refusal of an option the command line does not have, with the one meant where one is close. */
+function unknown(name) {
+  const squashed = name.toLowerCase().replaceAll("_", "-");
+  const meant = OTHER_NAMES[name] ?? (Object.hasOwn(FLAGS, squashed) ? squashed : null);
+  const hint = meant ? `; did you mean ${meant}?` : "";
+  return `unknown option ${quoted(name)}${hint} (options: ${Object.keys(FLAGS).join(", ")}, --help)`;
 }
 
 /** openNodeHost, with a bad file reported as a UsageError that says which file to pass. */
@@ -594,7 +665,8 @@ async function openFromCommandLine(file) {
   }
   const sidecar = sidecarOf(file);
   if (!isFile(sidecar)) {
-    throw new UsageError(`${sidecar}: no such file; keep the sidecar \`mvae export --onnx\` writes beside ${file}`);
+    const what = statSync(sidecar, { throwIfNoEntry: false }) ? "not a file" : "no such file";
+    throw new UsageError(`${sidecar}: ${what}; keep the sidecar \`mvae export --onnx\` writes beside ${file.split(/[\\/]/).pop()}`);
   }
   try {
     return await openNodeHost(file);
@@ -609,27 +681,39 @@ async function openFromCommandLine(file) {
   }
 }
 
-class UsageError extends Error {}
+/** The notes the command line `argv` plays; UsageError for bad input. */
+async function play(argv) {
+  const { file, values } = parseArguments(argv);
+  const host = await openFromCommandLine(file);
+  if (values.z.length !== host.sidecar.latent_dim) {
+    throw new UsageError(`--z needs ${host.sidecar.latent_dim} numbers (the model's latent_dim), got ${values.z.length}`);
+  }
+  const { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax } = values;
+  const random = values.seed === null ? Math.random : seededRandom(values.seed); // generate's, --seed given
+  const rule = { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax, random };
+  try {
+    const notes = await host.pattern(values.z, rule);
+    return host.timed(notes, { tempo: values.tempo, gridOffset: values.gridOffset });
+  } catch (error) {
+    throw error instanceof UnsupportedRule ? new UsageError(error.message) : error;
+  }
+}
 
 async function main() {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`${USAGE}\nPrints one pattern's notes of an \`mvae export --onnx\` file as JSON lines (tools.md).`);
+    process.stdout.write(helpText());
     return;
   }
+  let notes;
   try {
-    const args = parseArguments(argv);
-    const host = await openFromCommandLine(args.file);
-    const { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax } = args;
-    const random = args.seed === undefined ? Math.random : seededRandom(args.seed); // generate's, --seed given
-    const rule = { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax, random };
-    const notes = await host.pattern(args.z, rule);
-    for (const note of host.timed(notes, { bpm: args.bpm, gridOffset: args.gridOffset })) console.log(JSON.stringify(note));
+    notes = await play(argv);
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof UnsupportedRule || error instanceof RangeError;
-    console.error(`error: ${known ? error.message : error.stack}`);
-    process.exit(known ? 2 : 1);
+    if (!(error instanceof UsageError)) throw error; // a bug or the installation: its stack, exit 1
+    console.error(`onnx_host.mjs: error: ${error.message}`);
+    process.exit(2);
   }
+  for (const note of notes) console.log(JSON.stringify(note));
 }
 
 /** Whether this file is the program Node.js runs (not a module imported by another, nor a page's script). */
