@@ -57,7 +57,7 @@ def test_the_javascript_host_starts_notes_the_gap_apart_as_the_file_does() -> No
         f"import {{ PatternHost }} from {json.dumps(JS_HOST.as_uri())};"
         "let input = ''; for await (const chunk of process.stdin) input += chunk;"
         "const r = JSON.parse(input); const host = new PatternHost(null, null, r.sidecar);"
-        "console.log(JSON.stringify(r.cases.map(([notes, bpm]) => host.timed(notes, { bpm, gridOffset: 2 }))));"
+        "console.log(JSON.stringify(r.cases.map(([notes, bpm]) => host.timed(notes, { tempo: bpm, gridOffset: 2 }))));"
     )
     cases = [
         ([dict(zip(("step", "row", "velocity", "duration", "offset"), n, strict=True)) for n in loop], bpm)
