@@ -362,6 +362,10 @@ class PluginHost:
                 if not isinstance(result, kind) or not all(isinstance(item, str) for item in items):
                     shape = "a list of term names" if kind is list else "a dict of {setting: entry} strings"
                     raise PluginError(f"plugin {name!r}: {hook} must return {shape} or None, got {result!r}")
+                if hook == "mvae_added_terms":  # refused here, before any data, not at mvae_loss' first step
+                    for term in result:
+                        if (problem := term_name_problem(term)) is not None:
+                            raise PluginError(f"plugin {name!r}: {hook} declares a term named {term!r}; {problem}")
                 results.append((name, result))
         return results
 
@@ -710,17 +714,30 @@ def _check_multipliers(value: Any) -> None:
             raise BadResult(f"returned {term!r} = {multiplier!r}; a multiplier must be a finite number >= 0")
 
 
+def term_name_problem(name: str) -> str | None:
+    """Why a plugin's loss term cannot be named ``name`` (what ``mvae_loss`` returns, what ``mvae_added_terms``
+    declares), with the name to use instead; None for a name it may have. A term's name is one part of the dotted
+    paths that name its numbers (``train.<term>``, ``val.<term>``, ``weights.<term>``: ``mvae plot --metric``,
+    summary.csv, a setting's watched entry), which are split at dots, so it has no dot, as a plugin's name and a
+    recorded number's key have none."""
+    if not name or name == "total":
+        return "use a non-empty name other than 'total'"
+    if (fitted := suggested_path_part(name)) is not None:
+        return (
+            "a term's name has no dot or surrounding spaces (it is one part of paths such as val.<term>, split at "
+            f"dots by mvae plot --metric, summary.csv and watched entries), e.g. {fitted!r}"
+        )
+    return None
+
+
 def _check_terms(value: Any) -> None:
     if not isinstance(value, dict):
         raise BadResult(f"must return a dict of {{term: scalar tensor}}, got {type(value).__name__}")
     for name, tensor in value.items():
-        if not isinstance(name, str) or not name or name == "total":
+        if not isinstance(name, str):
             raise BadResult(f"returned a term named {name!r}; use a non-empty name other than 'total'")
-        if (fitted := suggested_path_part(name)) is not None:
-            raise BadResult(
-                f"returned a term named {name!r}; a term's name has no dot or surrounding spaces (it is a part of "
-                f"keys such as val.<term> in summary.csv and the weights' names), e.g. {fitted!r}"
-            )
+        if (problem := term_name_problem(name)) is not None:
+            raise BadResult(f"returned a term named {name!r}; {problem}")
         if not (isinstance(tensor, torch.Tensor) and tensor.dim() == 0 and tensor.is_floating_point()):
             if isinstance(tensor, torch.Tensor):
                 dtype = str(tensor.dtype).removeprefix("torch.")
