@@ -13,7 +13,8 @@ else by ``title`` (Essen's tunes), else by ``piece`` (ASAP: every performance of
 out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
 head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
 files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
-``quantized`` for the spread ratio of quantized data, ``n/a`` where ``mvae evaluate`` has no other number, and
+``quantized`` for the spread ratio and the timing error's ratio to the feel oracle where quantized data leave them
+undefined, ``n/a`` where ``mvae evaluate`` has no other number (or a result saved before it reported one), and
 ``no gap`` where its table says so) and rewrites
 ``OUT/<data>/results.json`` after each (results of other runs that an earlier command saved there are kept; a run
 scored again replaces its own). At the end, for each configuration of two train seeds or more in ``results.json``, it
@@ -120,16 +121,18 @@ def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def summary_lines(r: dict[str, Any]) -> tuple[str, str]:
     """The two printed rows of one scored configuration ``r`` (its facts and ``mvae evaluate --json``'s numbers,
-    where ``null`` shows as ``n/a``, a spread ratio's as ``quantized``, as the training console and evaluate show it)."""
+    where ``null`` shows as ``n/a``, a spread ratio's and a timing error's ratio to the feel oracle's as
+    ``quantized`` (:data:`NO_VALUE`), as the training console and evaluate show them)."""
     rec, tim, gen, lat = r["reconstruction"], r["timing"], r["generated"], r["latent"]
     first = (
         f"{r['model']:10s} {r['head']:11s} z{r['latent_dim']:<3d} seed {r['train_seed']} epochs {r['epochs_run']:3d}"
-        f" | spread {'quantized' if tim['spread_ratio'] is None else _number(tim['spread_ratio'], 3)} W1 {_number(tim['wasserstein1'], 3)} within±.05 gen"
+        f" | spread {_shown(r, 'spread ratio', 3)} W1 {_number(tim['wasserstein1'], 3)} within±.05 gen"
         f" {_number(tim['generated_within_0.05'], 3)} data {_number(tim['data_within_0.05'], 3)} | notes/loop gen"
         f" {_number(gen['notes_per_loop'])} data {_number(gen['data_notes_per_loop'])}"
         f" ({_number(gen['density_ratio'])}) | F1 {_number(rec['onset_f1'], 3)} origin"
         f" {_number(rec['origin_onset_f1'], 3)} (ratio {_number(rec['onset_f1_vs_origin'])}) | timing MAE"
         f" {_number(rec['timing_mae_half_steps'], 3)} oracle {_number(rec['feel_oracle_mae_half_steps'], 3)}"
+        f" (ratio {_shown(r, 'timing/oracle', 3)})"
         f" | active {_number(lat['active_units'], 0)}/{r['latent_dim']} KL/dim {' '.join(map(_number, lat['kl_per_dimension']))}"
     )
     pitch = " ".join(
@@ -218,6 +221,7 @@ ACROSS_SEEDS = {
     "W1": ("timing", "wasserstein1"),
     "density": ("generated", "density_ratio"),
     "F1/origin": ("reconstruction", "onset_f1_vs_origin"),
+    "timing/oracle": ("reconstruction", "timing_mae_vs_feel_oracle"),
     "in-key gap": ("pitch", "in_key", "gap_closed"),
     "interval gap": ("pitch", "mean_interval", "gap_closed"),
     "stepwise gap": ("pitch", "stepwise", "gap_closed"),
@@ -225,9 +229,11 @@ ACROSS_SEEDS = {
 """The numbers :func:`across_seeds` summarises over a configuration's train seeds (label → path in a result)."""
 
 
-NO_VALUE = {"spread ratio": "quantized"}
-"""What :func:`across_seeds` shows where no seed has a number and a word says more than ``n/a`` (the spread ratio is
-``null`` only for data without timing spread, as the rows above say)."""
+NO_VALUE = {"spread ratio": "quantized", "timing/oracle": "quantized"}
+"""What the rows and :func:`across_seeds` show for a ``null`` number where a word says more than ``n/a``: the spread
+ratio, and the timing error's ratio to the feel oracle (``mvae evaluate``'s ``timing_mae_vs_feel_oracle``), are
+``null`` only where the data have no timing spread (the oracle's error is 0), as evaluate's table says. A result that
+lacks the key (saved before evaluate reported it) shows ``n/a``."""
 
 
 def across_seeds(results: list[dict[str, Any]]) -> list[str]:
@@ -251,7 +257,7 @@ def across_seeds(results: list[dict[str, Any]]) -> list[str]:
         for label, path in ACROSS_SEEDS.items():
             e = estimate(_at(r, path) for r in runs)
             if e.n == 0:
-                shown = NO_VALUE.get(label, "n/a")
+                shown = NO_VALUE.get(label, "n/a") if all(_recorded(r, path) for r in runs) else "n/a"
             else:
                 shown = f"{e.mean:.3g}" if e.n == 1 else f"{e.mean:.3g} ± {e.std:.2g} [{e.low:.3g}, {e.high:.3g}]"
             cells.append(f"{label} {shown}" + (f" ({e.n} of {len(runs)})" if 0 < e.n < len(runs) else ""))
@@ -264,6 +270,23 @@ def _at(result: dict[str, Any], path: tuple[str, ...]) -> Any:
     for key in path:
         result = result.get(key) if isinstance(result, dict) else None
     return result
+
+
+def _recorded(result: dict[str, Any], path: tuple[str, ...]) -> bool:
+    """Whether ``result`` holds the key at ``path``, ``null`` or not (a result saved before ``mvae evaluate`` reported
+    that number lacks it)."""
+    *parents, key = path
+    where = _at(result, tuple(parents)) if parents else result
+    return isinstance(where, dict) and key in where
+
+
+def _shown(result: dict[str, Any], label: str, digits: int) -> str:
+    """The number of :data:`ACROSS_SEEDS` ``label`` of one result as the rows print it: ``digits`` decimals; for a
+    ``null`` one, its word of :data:`NO_VALUE` where the result holds the key (:func:`_recorded`), else ``n/a``."""
+    value, path = _at(result, ACROSS_SEEDS[label]), ACROSS_SEEDS[label]
+    if value is None and _recorded(result, path):
+        return NO_VALUE.get(label, "n/a")
+    return _number(value, digits)
 
 
 def _saved_results(path: Path) -> dict[str, dict[str, Any]]:
