@@ -258,6 +258,7 @@ def run_on_ray(
     runtime_env = task_env(os.environ)
     train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0, runtime_env=runtime_env)(train_task)
     waiting, refs = list(reversed(tasks)), dict[Any, Task]()
+    log_sizes: dict[Any, int] = {}  # each task's log as it was when the task was submitted
     outcomes: dict[Task, Outcome] = {}
     pending: list[Any] = []
     try:
@@ -266,7 +267,7 @@ def run_on_ray(
                 task = waiting.pop()  # command[0] is this interpreter; a node uses its own
                 ref = train.remote(list(task.command[1:]), str(task.log), must_see, cpus_per_run, str(stop),
                                    task.first_epoch, gpus_per_run)  # fmt: skip
-                refs[ref] = task
+                refs[ref], log_sizes[ref] = task, _size(task.log)
                 pending.append(ref)
             done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
             for ref in done:
@@ -274,7 +275,7 @@ def run_on_ray(
                 try:
                     outcomes[task] = ray.get(ref)
                 except ray.exceptions.RayError as exc:  # the task's worker died, or Ray failed to run it
-                    outcomes[task] = Outcome(1, f"Ray: {last_error_line(str(exc))}", 0.0)
+                    outcomes[task] = ray_failure(exc, started=_size(task.log) > log_sizes[ref])
                 on_done(task, outcomes[task])
     except BaseException as stopped:
         stop.touch()  # every task stops its training (checkpointed) or does not start it; waiting ones never start
@@ -288,6 +289,45 @@ def run_on_ray(
             raise StillStopping(len(unfinished)) from None
         raise
     return outcomes
+
+
+RAY_FAILURES = {
+    "OutOfMemoryError": "Ray's memory monitor killed the worker running it: its node ran low on memory (fewer runs at "
+    "once leave each more: --jobs)",
+    "WorkerCrashedError": "the Ray worker running it died (killed, e.g. by the kernel's out-of-memory killer, or "
+    "crashed)",
+    "NodeDiedError": "the Ray node running it died or could not be reached",
+}
+"""What :func:`ray_failure` says, by the name of Ray's exception class, where Ray's own words would mislead: a
+``WorkerCrashedError`` says to read ``python-core-worker-*.log`` files, which a local instance's session folder
+(:func:`own_session_root`) no longer holds when the summary is read, and an ``OutOfMemoryError`` ends with how to turn
+Ray's memory monitor off."""
+RESUME_AFTER_CRASH = "run the same command again: it resumes the run from its last checkpoint"
+"""What to do about a run whose Ray task died after its training started: the training got SIGINT as its worker
+died (:data:`~mvae_core.ablation.runner.ORPHAN_GUARD`) and checkpointed, or, killed with it, kept the checkpoint of
+its last epoch; the run is unfinished, so the same command resumes it."""
+
+
+def ray_failure(exc: BaseException, started: bool) -> Outcome:
+    """The outcome of a run whose Ray task ended in Ray's error ``exc`` instead of returning: exit code 1, ``started``
+    as the caller saw it (the task's log has a new attempt header: :func:`~.runner.start_worker` writes it before the
+    training starts), and an error that says what happened (:data:`RAY_FAILURES`, naming Ray's class; else the last
+    line of Ray's message) and, for a run that started, :data:`RESUME_AFTER_CRASH`. A run that did not start reads
+    ``not started`` in the summary, whose note says to run the command again."""
+    kinds = [kind.__name__ for kind in type(exc).__mro__]
+    known = next((f"{RAY_FAILURES[name]} ({name})" for name in kinds if name in RAY_FAILURES), None)
+    said = known or last_error_line(str(exc))
+    if not started:
+        return Outcome(1, f"Ray: {said}; its training had not started", 0.0, started=False)
+    return Outcome(1, f"Ray: {said}; {RESUME_AFTER_CRASH}", 0.0)
+
+
+def _size(path: Path) -> int:
+    """The size of the file ``path`` in bytes, 0 where there is none."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def task_env(driver_env: Mapping[str, str]) -> dict[str, dict[str, str]]:
