@@ -562,7 +562,8 @@ const DESCRIPTION =
 /** --help: the usage, what the host does, and each option with what it takes and its default. */
 function helpText() {
   const lines = Object.entries(FLAGS).map(
-    ([flag, f]) => `  ${`${flag} ${f.metavar}`.trim().padEnd(24)}${f.about}${f.default ? ` (default ${f.default})` : ""}`,
+    ([flag, f]) =>
+      `  ${`${flag} ${f.metavar}`.trim().padEnd(24)}${f.about}${f.default ? ` (default ${f.default})` : ""}`,
   );
   return `${USAGE}\n\n${DESCRIPTION}\n\noptions:\n${lines.join("\n")}\n  -h, --help              this help\n`;
 }
@@ -599,10 +600,14 @@ function parseArguments(argv) {
       while (name === "--z" && i < argv.length && NUMBER.test(argv[i])) inline = `${inline},${argv[i++]}`; // --z 0.5 -1
       texts[flag.key] = inline;
     } else if (file === null) file = word;
-    else throw new UsageError(`unexpected argument ${quoted(word)}: give one decoder.onnx, each option's value after it`);
+    else {
+      throw new UsageError(`unexpected argument ${quoted(word)}: give one decoder.onnx, each option's value after it`);
+    }
   }
   if (file === null) {
-    throw new UsageError("give decoder.onnx, the file `mvae export RUN --onnx decoder.onnx` writes (--help: the options)");
+    throw new UsageError(
+      "give decoder.onnx, the file `mvae export RUN --onnx decoder.onnx` writes (--help: the options)",
+    );
   }
   if (!("z" in texts)) throw new UsageError("give --z, the latent point, e.g. --z 0.5,-1");
   const values = { poly };
@@ -619,7 +624,8 @@ function parseArguments(argv) {
   }
   const [low, high] = [values.thresholdMin, values.thresholdMax];
   if (low !== null && high !== null && low > high) {
-    throw new UsageError(`--threshold-min (${texts.thresholdMin}) must not be above --threshold-max (${texts.thresholdMax})`);
+    const [shownLow, shownHigh] = [texts.thresholdMin, texts.thresholdMax];
+    throw new UsageError(`--threshold-min (${shownLow}) must not be above --threshold-max (${shownHigh})`);
   }
   return { file, values };
 }
@@ -666,7 +672,8 @@ async function openFromCommandLine(file) {
   const sidecar = sidecarOf(file);
   if (!isFile(sidecar)) {
     const what = statSync(sidecar, { throwIfNoEntry: false }) ? "not a file" : "no such file";
-    throw new UsageError(`${sidecar}: ${what}; keep the sidecar \`mvae export --onnx\` writes beside ${file.split(/[\\/]/).pop()}`);
+    const name = file.split(/[\\/]/).pop();
+    throw new UsageError(`${sidecar}: ${what}; keep the sidecar \`mvae export --onnx\` writes beside ${name}`);
   }
   try {
     return await openNodeHost(file);
@@ -686,7 +693,8 @@ async function play(argv) {
   const { file, values } = parseArguments(argv);
   const host = await openFromCommandLine(file);
   if (values.z.length !== host.sidecar.latent_dim) {
-    throw new UsageError(`--z needs ${host.sidecar.latent_dim} numbers (the model's latent_dim), got ${values.z.length}`);
+    const wanted = host.sidecar.latent_dim;
+    throw new UsageError(`--z needs ${wanted} numbers (the model's latent_dim), got ${values.z.length}`);
   }
   const { density, temperature, timingTemperature, poly, thresholdMin, thresholdMax } = values;
   const random = values.seed === null ? Math.random : seededRandom(values.seed); // generate's, --seed given
