@@ -303,6 +303,12 @@ class TrainConfig(Section):
         description="Keep the memory a training step frees for the next step (glibc malloc's trim and mmap "
         "thresholds raised for the whole process) instead of returning it to the OS and page-faulting it back.",
     )
+    step_records: int = Field(
+        default=0,
+        ge=0,
+        description="Write the loss terms and total of every Nth training step (global step divisible by N) to "
+        "steps.jsonl; 0 = off. Changes what is recorded, not what is trained: a resume may change it.",
+    )
 
 
 class PluginsConfig(BaseModel):

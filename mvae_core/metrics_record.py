@@ -102,32 +102,52 @@ STEP_EPOCH_LENGTH = "steps_per_epoch"
 """The key of a ``steps.jsonl`` line that says how many steps the run's epochs have (the same in every line of a
 run: the data and the batch size cannot change on resume), so a reader places the line on the epochs' scale
 without working it out from other lines. Lines written before it was kept lack it."""
+STEP_TABLES = ("train", "plugins")
+"""The tables of numbers in a ``steps.jsonl`` line, which ``mvae plot --metric steps.<table>…`` reaches: ``train``,
+the step's loss per term and ``total`` as the core computed them (every ``train.step_records``-th step; lines without
+it: a step only plugins recorded in, or written before the setting existed), and ``plugins``, what plugins recorded
+(``trainer.record_step``), by plugin and key."""
 
 
 def step_line(
-    epoch: int, step: int, global_step: int, steps_per_epoch: int | None, plugins: dict[str, dict[str, Any]]
+    epoch: int,
+    step: int,
+    global_step: int,
+    steps_per_epoch: int | None,
+    plugins: dict[str, dict[str, Any]],
+    train: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A line of ``steps.jsonl`` as the trainer writes it: one training step that plugins recorded numbers in
+    """A line of ``steps.jsonl`` as the trainer writes it: one training step that the core recorded its losses in
+    (``train``: per term and ``total``, each the mean per loop over the step's global batch, as ``mvae_step_end``'s
+    ``losses``; None: not recorded, and the line has no such key) or plugins recorded numbers in
     (``trainer.record_step``), placed by :data:`STEP_PLACE`, with the epoch's length (:data:`STEP_EPOCH_LENGTH`;
-    None: a line written without it, which then has no such key), their numbers under ``plugins`` by plugin and key
-    (NaN and infinities are written as ``null``, as in a metrics line)."""
+    None: a line written without it, which then has no such key), the plugins' numbers under ``plugins`` by plugin
+    and key (NaN and infinities are written as ``null``, as in a metrics line)."""
     length = {} if steps_per_epoch is None else {STEP_EPOCH_LENGTH: steps_per_epoch}
-    return {"epoch": epoch, "step": step, "global_step": global_step, **length, "plugins": plugins}
+    losses = {} if train is None else {"train": train}
+    return {"epoch": epoch, "step": step, "global_step": global_step, **length, **losses, "plugins": plugins}
 
 
 def step_as_written(line: Any) -> dict[str, Any] | None:
     """``line`` (a parsed line of ``steps.jsonl``) as :func:`step_line` shapes it, or None when it is none: a line
     without its :data:`STEP_PLACE` as whole numbers. A :data:`STEP_EPOCH_LENGTH` that is no whole number above 0 is
-    left out (read as in a line written before it was kept), and so are ``plugins`` entries that are no table, and
-    values that are no number nor ``null`` (as :func:`as_written` leaves them out of a metrics line)."""
+    left out (read as in a line written before it was kept), and so are a ``train`` that is no table, ``plugins``
+    entries that are no table, and values that are no number nor ``null`` (as :func:`as_written` leaves them out of a
+    metrics line)."""
     if not isinstance(line, dict) or not all(type(line.get(key)) is int for key in STEP_PLACE):
         return None
     length = line.get(STEP_EPOCH_LENGTH)
-    plugins = line.get("plugins")
+    plugins, train = line.get("plugins"), line.get("train")
     numbers = {
-        name: {key: value for key, value in values.items() if value is None or _number(value)}
+        name: _numbers(values)
         for name, values in (plugins.items() if isinstance(plugins, dict) else ())
         if isinstance(values, dict)
     }
     steps_per_epoch = length if type(length) is int and length > 0 else None
-    return step_line(line["epoch"], line["step"], line["global_step"], steps_per_epoch, numbers)
+    losses = _numbers(train) if isinstance(train, dict) else None
+    return step_line(line["epoch"], line["step"], line["global_step"], steps_per_epoch, numbers, losses)
+
+
+def _numbers(table: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``table`` whose values are numbers or ``null``."""
+    return {key: value for key, value in table.items() if value is None or _number(value)}

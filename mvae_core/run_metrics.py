@@ -1,6 +1,6 @@
 """A run's ``metrics.jsonl`` (one line per finished epoch) and ``steps.jsonl`` (one line per training step that
-plugins recorded numbers in, ``trainer.record_step``): appended and fsynced, read back as the trainer wrote them,
-and cut back to a checkpoint on resume.
+plugins recorded numbers in, ``trainer.record_step``, or whose losses ``train.step_records`` records): appended and
+fsynced, read back as the trainer wrote them, and cut back to a checkpoint on resume.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class RunMetrics(RunFiles):
     def read_steps(self) -> list[dict[str, Any]]:
         """Every complete line of ``steps.jsonl``, as :func:`~mvae_core.metrics_record.step_as_written` reads it
         (values of another type left out); torn and garbled lines are ignored as :meth:`read_metrics` ignores them.
-        Empty when no plugin recorded a step's number."""
+        Empty when no plugin recorded a step's number and ``train.step_records`` was 0."""
         return [line for text in self._json_lines(STEPS) if (line := step_as_written(text)) is not None]
 
     def truncate_steps(self, global_step: int) -> None:

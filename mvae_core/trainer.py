@@ -2,9 +2,9 @@
 
 Per epoch: shuffled batches, one optimiser step each (:meth:`Trainer.train_step`: forward, per-term losses,
 weighted total, backward, gradient reduction across processes, non-finite check, optional clipping, Adam step, stop
-request?), then validation, the epoch's record (and the lines of its steps that plugins recorded numbers in), best
-model and checkpoint, stop? Where each hook is called in this is :data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one
-written copy of the order.
+request?), then validation, the epoch's record (and the lines of its steps: numbers plugins recorded, the losses of
+every ``train.step_records``-th step), best model and checkpoint, stop? Where each hook is called in this is
+:data:`mvae_core.hookspecs.CALL_SEQUENCE`, the one written copy of the order.
 
 Determinism: the model is initialised from ``train.seed``, each epoch's shuffle is a pure function of (seed, epoch), and
 the torch RNG state (dropout, latent noise) is saved in every checkpoint, so a resumed run continues exactly where the
@@ -218,7 +218,7 @@ class Trainer:
         # fused: one kernel for all parameters (on CPU the default per-tensor Adam took ~30 % of a step)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, fused=True)
         steps = sum(1 for _ in self.dist.batches(len(train), cfg.train.batch_size, rng=None))
-        self.outbox = PluginOutbox()  # what plugins emit and record, taken into each epoch's record
+        self.outbox = PluginOutbox(losses_every=cfg.train.step_records)  # plugins' output and per-step losses
         self.view = TrainerView(  # plugins get a copy of the config: changing it cannot change what the run records
             cfg.model_copy(deep=True),
             self.model,
@@ -398,7 +398,7 @@ class Trainer:
         progress.add(sums, applied, replaced)
         losses = {name: value / len(index) for name, value in sums.items()}
         host.hook.mvae_step_end(trainer=view, epoch=epoch, step=step, losses=losses, grad_norm=grad_norm)
-        self.outbox.close_step(epoch, step, view.global_step)
+        self.outbox.close_step(epoch, step, view.global_step, losses)
         return pause
 
     def loss_terms(

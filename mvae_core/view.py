@@ -35,22 +35,30 @@ STEP_HOOKS = ("mvae_step_start", 'mvae_loss (split="train")', "mvae_before_optim
 """The hooks of a training step, where :meth:`TrainerView.record_step` records (as its error names them)."""
 
 
+ClosedStep = tuple[tuple[int, int, int], dict[str, dict[str, Any]], dict[str, float] | None]
+"""A training step closed and waiting for :meth:`PluginOutbox.drain_steps`: its place
+(:data:`~mvae_core.metrics_record.STEP_PLACE`), what plugins recorded in it, and the core's losses (None: not
+recorded in this step)."""
+
+
 @dataclass
 class PluginOutbox:
-    """What plugins emitted (``events``) and recorded (``metrics`` per epoch, by plugin; ``steps`` per training step)
-    and not yet taken by the core; ``speaker`` is the plugin whose hook runs now and ``hook`` that hook (both set by
-    the plugin host), to whom ``emit``/``record``/``record_step`` attribute; ``step`` is what the training step in
-    progress recorded (None outside one: the trainer opens and closes it); ``steps_per_epoch`` is the run's, which
-    every ``steps.jsonl`` line carries (the :class:`TrainerView` that holds the outbox sets it). Held by the core:
-    plugins reach it only through the :class:`TrainerView` methods."""
+    """What plugins emitted (``events``) and recorded (``metrics`` per epoch, by plugin; ``steps`` per training step,
+    with the core's losses of every ``losses_every``-th step: ``train.step_records``, 0 = none) and not yet taken by
+    the core; ``speaker`` is the plugin whose hook runs now and ``hook`` that hook (both set by the plugin host), to
+    whom ``emit``/``record``/``record_step`` attribute; ``step`` is what the training step in progress recorded (None
+    outside one: the trainer opens and closes it); ``steps_per_epoch`` is the run's, which every ``steps.jsonl`` line
+    carries (the :class:`TrainerView` that holds the outbox sets it). Held by the core: plugins reach it only through
+    the :class:`TrainerView` methods."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     speaker: str = "core"
     hook: str = ""
     step: dict[str, dict[str, Any]] | None = None
-    steps: list[tuple[tuple[int, int, int], dict[str, dict[str, Any]]]] = field(default_factory=list)
+    steps: list[ClosedStep] = field(default_factory=list)
     steps_per_epoch: int | None = None
+    losses_every: int = 0
 
     def pending_events(self) -> list[dict[str, Any]]:
         """The events emitted since the last :meth:`drain_events`, still pending (the same dicts, in order)."""
@@ -70,11 +78,16 @@ class PluginOutbox:
         """A training step begins: :meth:`TrainerView.record_step` records into it until :meth:`close_step`."""
         self.step = {}
 
-    def close_step(self, epoch: int, step: int, global_step: int) -> None:
-        """The training step ends; what it recorded, if anything, waits for :meth:`drain_steps` (placed by ``epoch``,
-        ``step`` and ``global_step``, :data:`~mvae_core.metrics_record.STEP_PLACE`)."""
-        if self.step:
-            self.steps.append(((epoch, step, global_step), self.step))
+    def close_step(self, epoch: int, step: int, global_step: int, losses: Mapping[str, float] | None = None) -> None:
+        """The training step ends; what plugins recorded, if anything, and its ``losses`` (the step's Python floats,
+        per term and ``total``, as ``mvae_step_end`` got them) when ``global_step`` is a multiple of
+        :attr:`losses_every` (never when that is 0) wait for :meth:`drain_steps` (placed by ``epoch``, ``step`` and
+        ``global_step``, :data:`~mvae_core.metrics_record.STEP_PLACE`)."""
+        train = None
+        if losses is not None and self.losses_every and global_step % self.losses_every == 0:
+            train = dict(losses)
+        if self.step or train is not None:
+            self.steps.append(((epoch, step, global_step), self.step or {}, train))
         self.step = None
 
     def drain_steps(self) -> list[dict[str, Any]]:
@@ -83,7 +96,7 @@ class PluginOutbox:
         read at once (one device sync per key, not one per step); none are pending afterwards."""
         steps, self.steps = self.steps, []
         tensors: dict[tuple[str, str], list[tuple[dict[str, Any], Any]]] = {}
-        for _, recorded in steps:
+        for _, recorded, _ in steps:
             for name, values in recorded.items():
                 for key, value in values.items():
                     if not isinstance(value, int | float):
@@ -96,7 +109,7 @@ class PluginOutbox:
                 read = torch.stack([value.to(device) for _, value in held]).tolist()
                 for (values, _), number in zip(held, read, strict=True):
                     values[key] = number
-        return [step_line(*place, self.steps_per_epoch, recorded) for place, recorded in steps]
+        return [step_line(*place, self.steps_per_epoch, recorded, train) for place, recorded, train in steps]
 
 
 @dataclass

@@ -1,21 +1,22 @@
 """``mvae plot``: the training curves of a run, or of several runs to compare, from ``metrics.jsonl``, as one PNG.
 
-Six panels over the epochs (counted from 1, as on the console): train loss per term (the core's, then any a
-plugin adds); validation loss per term with ``val_elbo``; the loss-weight multipliers applied (``weights``); the
-learning rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction,
-half-steps); active latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g.
-``plugins.free_bits.kl_per_dim``, or a whole section such as ``plugins.free_bits``) adds a panel of its numbers, one
-line per number (a list gives one line per element); a path under ``steps`` (``steps.plugins.<name>.<key>``) draws
-the numbers plugins recorded per training step (``steps.jsonl``, :func:`step_panel`) at ``global_step /
-steps_per_epoch + 1``, on the epochs' scale, a long series as the means of :data:`MAX_STEP_POINTS` buckets. Epochs
-with events get a vertical line in every panel: red for a stop, orange for a warning, grey for any other level; the
-events are listed under the panels, an event repeated in later epochs (a resumed run's start-up warnings) once with
-each epoch. Missing or ``null`` values (older runs, quantized data) leave gaps, and so does a loss term recorded as 0
-at multiplier 0 (not computed: :func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their
-panels and a ``--metric`` panel alike; a value with none beside it (a run of one epoch) is a dot. A legend covers no
-line: it goes to the first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data,
-the panel's top raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the
-legend names no line hidden under another.
+Six panels over the epochs (counted from 1, as on the console): train loss per term (the core's, then any a plugin
+adds); validation loss per term with ``val_elbo``; the loss-weight multipliers applied (``weights``); the learning
+rate; the timing spread (``timing_spread_ratio`` and ``timing_std`` of data and reconstruction, half-steps); active
+latent units with ``onset_f1`` and ``rhythm_f1``. Each ``--metric`` path (e.g. ``plugins.free_bits.kl_per_dim``, or
+a whole section such as ``plugins.free_bits``) adds a panel of its numbers, one line per number (a list gives one
+line per element); a path under ``steps`` draws the numbers recorded per training step (``steps.jsonl``,
+:func:`step_panel`: ``steps.train.<term>``, the losses ``train.step_records`` keeps, and
+``steps.plugins.<name>.<key>``) at ``global_step / steps_per_epoch + 1``, on the epochs' scale, a long series as the
+means of :data:`MAX_STEP_POINTS` buckets. Epochs with events get a vertical line in every panel: red for a stop,
+orange for a warning, grey for any other level; the events are listed under the panels, an event repeated in later
+epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs, quantized
+data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
+:func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric``
+panel alike; a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it goes to the
+first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the panel's top
+raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the legend names no
+line hidden under another.
 
 Several runs (``mvae plot A B …``) share one figure (:func:`draw_comparison`): the same panels on shared axes, one
 colour per run, the lines of a panel told apart by their style; a run with no number for a panel is absent from it
@@ -35,7 +36,7 @@ import numpy as np
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
-from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, not_computed
+from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, STEP_TABLES, not_computed
 from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
 from mvae_core.run_files import METRICS
@@ -95,8 +96,8 @@ line drawn over an equal one of an earlier run leaves the earlier one's colour s
 COMPARED_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2, 2, 2)))
 """The line styles that tell a compared panel's kinds of lines apart (loss terms, F1s, a --metric's numbers)."""
 STEP_PATHS = "steps"
-"""The first part of a ``--metric`` path that names numbers of ``steps.jsonl`` (``steps.plugins.<name>.<key>``, the
-rest the path within a step's line) rather than of ``metrics.jsonl``."""
+"""The first part of a ``--metric`` path that names numbers of ``steps.jsonl`` (``steps.train.kl``,
+``steps.plugins.<name>.<key>``: the rest is the path within a step's line) rather than of ``metrics.jsonl``."""
 MAX_STEP_POINTS = 2000
 """The most points a line of numbers per step is drawn with: a longer one is drawn as the means of that many buckets
 of consecutive steps (its x the mean of theirs), which keeps the picture readable and the drawing fast."""
@@ -184,12 +185,14 @@ def step_paths(steps: list[dict[str, Any]]) -> list[str]:
 
 
 def _step_numbers(line: dict[str, Any]) -> dict[str, Any]:
-    """What a ``--metric`` path under :data:`STEP_PATHS` reaches in a step's line: its plugins' numbers."""
-    return {"plugins": line.get("plugins", {})}
+    """What a ``--metric`` path under :data:`STEP_PATHS` reaches in a step's line: its tables of numbers
+    (:data:`~mvae_core.metrics_record.STEP_TABLES`: the core's losses, the plugins' numbers)."""
+    return {table: line.get(table, {}) for table in STEP_TABLES}
 
 
 def _per_step(paths: Sequence[str]) -> str:
-    return f"numbers recorded per step: {', '.join(paths) or 'none (no plugin called trainer.record_step)'}"
+    none = "none (train.step_records is 0 and no plugin called trainer.record_step)"
+    return f"numbers recorded per step: {', '.join(paths) or none}"
 
 
 def is_step_path(path: str) -> bool:
@@ -206,18 +209,33 @@ def metric_panel(records: list[dict[str, Any]], steps: list[dict[str, Any]], pat
 
 
 def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
-    """The numbers at ``path`` (``steps.plugins.<name>[.<key>]``) of each line of ``steps`` (``steps.jsonl``), at x =
-    ``global_step / steps_per_epoch + 1`` (the epochs' scale: epoch 1's steps lie from 1 to 2); over
-    :data:`MAX_STEP_POINTS` lines, bucket means (:func:`bucket_means`). :class:`ToolError` naming the step paths there
-    are when no line has a number there."""
-    lines = _lines_at([{STEP_PATHS: _step_numbers(line)} for line in steps], path)
+    """The numbers at ``path`` (``steps.train[.<term>]``, ``steps.plugins.<name>[.<key>]``) of the lines of
+    ``steps`` (``steps.jsonl``) that recorded something there (:func:`_recorded_at`: the losses of every
+    ``train.step_records``-th step, or a plugin's every 10th, are drawn as one line through their steps, not as dots
+    between gaps of the other lines'; a ``null`` recorded is a gap), at x = ``global_step / steps_per_epoch + 1`` (the
+    epochs' scale: epoch 1's steps lie from 1 to 2); over :data:`MAX_STEP_POINTS` lines, bucket means
+    (:func:`bucket_means`). :class:`ToolError` naming the step paths there are when no line has a number there."""
+    trees = [(line, {STEP_PATHS: _step_numbers(line)}) for line in steps]
+    there = [(line, tree) for line, tree in trees if _recorded_at(tree, path)]
+    lines = _lines_at([tree for _, tree in there], path)
     if not lines:
         known = step_paths(steps)
         raise ToolError(
             f"--metric {path}: no number there in steps.jsonl{did_you_mean(path, known, ';')} {_per_step(known)}"
         )
     per_epoch = steps_per_epoch(steps)
-    return bucket_means([line["global_step"] / per_epoch + 1 for line in steps], lines)
+    return bucket_means([line["global_step"] / per_epoch + 1 for line, _ in there], lines)
+
+
+def _recorded_at(tree: dict[str, Any], path: str) -> bool:
+    """Whether ``tree`` holds something at dotted ``path``: a value (a number, or a ``null``) or a table that is not
+    empty."""
+    node: Any = tree
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return node != {}
 
 
 def steps_per_epoch(steps: list[dict[str, Any]]) -> int:
