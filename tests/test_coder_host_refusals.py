@@ -1,7 +1,7 @@
-"""The ONNX hosts' commands answer a creative coder's first mistakes with the fix: `--tempo` (generate's name) is
-`--bpm` here, and a file that is no export (a run's model.safetensors) is named as such. Before, the Python host
-said `unrecognized arguments: --tempo 90` and the JavaScript host `unknown argument --tempo`, neither naming
-`--bpm`; given model.safetensors they looked for a sidecar each at another path (model.json, model.safetensors.json)
+"""The ONNX hosts' commands answer a creative coder's first mistakes with the fix: `--bpm` (the hosts' name before
+2026-12-07) is `--tempo` here, as in `mvae generate`, and a file that is no export (a run's model.safetensors) is named
+as such. Before, the Python host said `unrecognized arguments: --tempo 90` and the JavaScript host `unknown argument
+--tempo` (the hosts' tempo was --bpm then), neither naming the option; given model.safetensors they looked for a sidecar each at another path (model.json, model.safetensors.json)
 and said it was missing."""
 
 from __future__ import annotations
@@ -24,17 +24,17 @@ MADE_BY = "pass the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writ
 def hosts() -> list[tuple[list[str | Path], str]]:
     """(the command that starts each host, what its errors start with); the JavaScript host where Node.js is."""
     found: list[tuple[list[str | Path], str]] = [([sys.executable, PYTHON_HOST], "onnx_host.py: error: ")]
-    return found + ([([NODE, JS_HOST], "error: ")] if NODE is not None else [])
+    return found + ([([NODE, JS_HOST], "onnx_host.mjs: error: ")] if NODE is not None else [])
 
 
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [
-        (["--tempo", "90"], "it is --bpm here (mvae generate's --tempo)"),
-        (["--tempo=90"], "it is --bpm here (mvae generate's --tempo)"),
+        (["--bpm", "90"], 'unknown option "--bpm"; did you mean --tempo?'),
+        (["--bpm=90"], 'unknown option "--bpm"; did you mean --tempo?'),
     ],
 )
-def test_generates_tempo_option_is_answered_with_the_hosts_name(tiny_export, arguments, says):
+def test_the_hosts_former_tempo_option_is_answered_with_tempo(tiny_export, arguments, says):
     started = hosts()
     done = run_together(*[[*command, tiny_export, "--z", "0.5,-1", *arguments] for command, _ in started])
     for (_, prefix), answer in zip(started, done, strict=True):

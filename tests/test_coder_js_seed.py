@@ -74,7 +74,7 @@ def test_the_javascript_command_with_a_seed_plays_the_notes_generate_writes(tiny
     run = mvae_core.load(tiny_run)
     player = run.player()
     seeds = (0, 5)
-    knobs = ["--z", "0.5,-1", "--temperature", "0.8", "--density", "1.5", "--bpm", "97", "--grid-offset", "0.7"]
+    knobs = ["--z", "0.5,-1", "--temperature", "0.8", "--density", "1.5", "--tempo", "97", "--grid-offset", "0.7"]
     commands = [[NODE, JS_HOST / "onnx_host.mjs"], [sys.executable, PYTHON_HOST]]
     done = run_together(
         *[[*command, tiny_export, *knobs, "--seed", str(seed)] for seed in seeds for command in commands]

@@ -1,5 +1,5 @@
-"""`mvae serve` answers the ONNX hosts' name of the tempo, `bpm` (their `--bpm`, `timed({bpm})`), with the name it
-takes, `tempo`, over OSC and HTTP alike: a coder moving a sketch from an ONNX host to the server sends `bpm` first.
+"""`mvae serve` answers `bpm` (a DAW's name of the tempo, and the ONNX hosts' until 2026-12-07) with the name it takes,
+`tempo`, over OSC and HTTP alike: a coder used to another program's name sends `bpm` first.
 Before, the refusal listed the parameters without saying which one was meant (no spelling rule finds 'tempo')."""
 
 from __future__ import annotations

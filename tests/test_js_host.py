@@ -39,7 +39,7 @@ PAGE = ROOT / "tests" / "js" / "host_page.html"
 ORT_WEB = HOST_FOLDER / "node_modules" / "onnxruntime-web" / "dist"
 NODE = shutil.which("node")
 UNIFORMS_PER_PATTERN = 1024  # more than any rule draws: 32 × 24 cells for --poly, then two per sounding step
-TIMED_AT = {"bpm": 97, "gridOffset": 0.7}
+TIMED_AT = {"tempo": 97, "gridOffset": 0.7}
 """The tempo and grid offset at which the JavaScript host also gives each pattern in seconds (``Host.timed``)."""
 SMALL = ["model.hidden=32", "model.melody_rnn.rnn_hidden=32", "model.melody_rnn.embedding=8", "train.batch_size=16"]
 TRAIN = [*(arg for setting in [*SMALL, "train.lr=0.01"] for arg in ("--set", setting)), "--plugins", "none"]
@@ -129,7 +129,7 @@ def assert_plays_what_generate_writes(onnx_file: Path, name: str, play_cases) ->
                 )
         for got, timed in zip(played["patterns"], played["timed"], strict=True):  # in seconds, as the Python host
             as_grid = [python_hosts.GridNote(**note) for note in got]
-            want = python_host.timed(as_grid, TIMED_AT["bpm"], TIMED_AT["gridOffset"])
+            want = python_host.timed(as_grid, TIMED_AT["tempo"], TIMED_AT["gridOffset"])
             assert [{**n, "start": 0, "end": 0} for n in timed] == [{**n, "start": 0, "end": 0} for n in want]
             for field in ("start", "end"):
                 np.testing.assert_allclose([n[field] for n in timed], [n[field] for n in want], rtol=0, atol=2e-6)
@@ -156,12 +156,12 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
     command = [NODE, HOST_FOLDER / "onnx_host.mjs", onnx_file]
     bad_input = [
         (["--z", "1"], "z needs 2 numbers"),
-        (["--z", "a,b"], "--z: not numbers"),
-        (["--z", "0,0", "--density", "x"], "density: not a number"),
-        (["--z", "0,0", "--loud"], "unknown argument --loud"),
+        (["--z", "a,b"], '--z needs finite numbers (within ±3.4e+38) separated by commas, e.g. --z 0.5,-1, got "a,b"'),
+        (["--z", "0,0", "--density", "x"], '--density must be a finite number >= 0, got "x"'),
+        (["--z", "0,0", "--loud"], 'unknown option "--loud"'),
     ]
     done, *refused = run_together(
-        [*command, "--z", "0.5,-1", "--bpm", "90"], *[[*command, *bad] for bad, _ in bad_input]
+        [*command, "--z", "0.5,-1", "--tempo", "90"], *[[*command, *bad] for bad, _ in bad_input]
     )
     assert done.returncode == 0, done.stderr
     notes = [json.loads(line) for line in done.stdout.splitlines()]
@@ -176,21 +176,21 @@ def test_the_javascript_command_prints_a_pattern_and_refuses_bad_input(exported)
 
 
 COMMAND_BAD_INPUT = [
-    ("model", ["--z", "nan,1"], ["--z", "not numbers"]),
+    ("model", ["--z", "nan,1"], ["--z needs finite numbers", 'got "nan,1"']),
     ("model", ["--z", "Infinity,1"], ["--z", "finite"]),
-    ("model", ["--z", "1e39,1"], ["--z needs finite numbers (within ±3.4e+38), got 1e+39,1"]),
+    ("model", ["--z", "1e39,1"], ["--z needs finite numbers (within ±3.4e+38)", "got 1e39,1"]),
     # above float32's largest, though float32 rounds it down to it: refused as mvae generate and onnx_host.py do
-    ("model", ["--z", "3.4028235e38,1"], ["--z needs finite numbers (within ±3.4e+38), got 3.4028235e+38,1"]),
-    ("model", ["--z", ",", "--bpm", "90"], ["--z", "not numbers"]),
-    ("model", ["--z", "0,0", "--bpm", "0"], ["--bpm", "between"]),
-    ("model", ["--z", "0,0", "--bpm", ""], ["--bpm", "not a number"]),
+    ("model", ["--z", "3.4028235e38,1"], ["--z needs finite numbers (within ±3.4e+38)", "got 3.4028235e38,1"]),
+    ("model", ["--z", ",", "--tempo", "90"], ["--z needs finite numbers", 'got ","']),
+    ("model", ["--z", "0,0", "--tempo", "0"], ["--tempo", "between"]),
+    ("model", ["--z", "0,0", "--tempo", ""], ["--tempo", 'got ""']),
     ("model", ["--z", "0,0", "--density", "-1"], ["--density", ">= 0"]),
     ("model", ["--z", "0,0", "--temperature", "-1"], ["--temperature", ">= 0"]),
     ("model", ["--z", "0,0", "--timing-temperature", "Infinity"], ["--timing-temperature", "finite"]),
     ("model", ["--z", "0,0", "--grid-offset", "-1"], ["--grid-offset", ">= 0"]),
     ("model", ["--z", "0,0", "--threshold-max", "2"], ["--threshold-max", "between 0 and 1"]),
     ("model", ["--z", "0,0", "--threshold-min", "0.6", "--threshold-max", "0.4"], ["--threshold-min", "above"]),
-    ("model", ["--z", "0.5", "-1"], ["-1", "--z 0.5,-1"]),
+    ("model", ["--z", "0.5", "-1", "2"], ["--z needs 2 numbers (the model's latent_dim), got 3"]),
     ("missing", ["--z", "0,0"], ["missing.onnx", "no such file", "mvae export"]),
     ("sidecar", ["--z", "0,0"], ["decoder.json is the sidecar", "pass the model", "decoder.onnx"]),
 ]

@@ -36,8 +36,8 @@ def test_the_python_host_refuses_what_generate_refuses(tiny_export, z, options, 
     assert host.pattern(np.array([0.5, -1.0]), rng=np.random.default_rng(0))  # the model plays notes there
     with pytest.raises(ValueError, match=f"^{re.escape(refusal)}$"):
         host.pattern(np.array(z), **options)
-    with pytest.raises(ValueError, match=r"^bpm must be between 4 and 1000 bpm, got 0$"):
-        host.timed([], bpm=0)
+    with pytest.raises(ValueError, match=r"^tempo must be between 4 and 1000 bpm, got 0$"):
+        host.timed([], tempo=0)
 
 
 @pytest.mark.skipif(NODE is None, reason="Node.js is not installed (apt-get install nodejs npm; .ci/run does)")
@@ -55,7 +55,7 @@ def test_the_javascript_host_refuses_what_generate_refuses(tiny_export):
       try {{ answers.push(`${{(await host.pattern(z, options)).length}} notes`); }}
       catch (error) {{ answers.push(`${{error.name}}: ${{error.message}}`); }}
     }}
-    try {{ host.timed([], {{ bpm: 0 }}); answers.push("timed"); }} catch (error) {{ answers.push(error.message); }}
+    try {{ host.timed([], {{ tempo: 0 }}); answers.push("timed"); }} catch (error) {{ answers.push(error.message); }}
     console.log(JSON.stringify(answers));
     """
     done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
@@ -67,5 +67,5 @@ def test_the_javascript_host_refuses_what_generate_refuses(tiny_export):
         "RangeError: density must be a finite number >= 0, got -1",
         'RangeError: timingTemperature must be a finite number >= 0, got "x"',
         "RangeError: z needs finite numbers (within ±3.4e+38), got a,b",
-        "bpm must be between 4 and 1000 bpm, got 0",
+        "tempo must be between 4 and 1000 bpm, got 0",
     ]

@@ -1,5 +1,5 @@
-"""The JavaScript ONNX host refuses an option name it does not know, naming it (and the option meant, where the name
-is one of mvae's own: the JSON API's `tempo` or `grid_offset`). Before, `host.timed(notes, { tempo: 90 })` played the
+"""The JavaScript ONNX host refuses an option name it does not know, naming it (and the option meant: the JSON API's
+`grid_offset`, the hosts' former `bpm`). Before, `host.timed(notes, { tempo: 90 })` (tempo was bpm then) played the
 loop at 120 bpm and `{ grid_offset: 0 }` on the learned timing, without a word."""
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ def test_the_javascript_host_refuses_an_option_it_does_not_know(tiny_export):
     import {{ openNodeHost }} from {json.dumps(str(JS_HOST / "onnx_host.mjs"))};
     const host = await openNodeHost({json.dumps(str(tiny_export))});
     const notes = await host.pattern([0.5, -1], {{ density: 1, timingTemperature: 1, random: Math.random }});
-    const answers = [host.timed(notes, {{ bpm: 90, gridOffset: 0 }}).length === notes.length];
+    const answers = [host.timed(notes, {{ tempo: 90, gridOffset: 0 }}).length === notes.length];
     const calls = [
-      () => host.timed(notes, {{ tempo: 90 }}),
+      () => host.timed(notes, {{ bpm: 90 }}),
       () => host.timed(notes, {{ grid_offset: 0 }}),
       () => host.pattern([0.5, -1], {{ timing_temperature: 0.5 }}),
       () => host.pattern([0.5, -1], {{ densty: 1 }}),
@@ -45,8 +45,8 @@ def test_the_javascript_host_refuses_an_option_it_does_not_know(tiny_export):
     pattern_options = "density, temperature, timingTemperature, poly, thresholdMin, thresholdMax, random"
     assert json.loads(done.stdout) == [
         True,
-        'TypeError: unknown option "tempo"; did you mean bpm? (options: bpm, gridOffset)',
-        'TypeError: unknown option "grid_offset"; did you mean gridOffset? (options: bpm, gridOffset)',
+        'TypeError: unknown option "bpm"; did you mean tempo? (options: tempo, gridOffset)',
+        'TypeError: unknown option "grid_offset"; did you mean gridOffset? (options: tempo, gridOffset)',
         f'TypeError: unknown option "timing_temperature"; did you mean timingTemperature? (options: {pattern_options})',
         f'TypeError: unknown option "densty" (options: {pattern_options})',
     ]

@@ -393,9 +393,9 @@ def test_the_host_template_stops_quietly_when_its_reader_does(step_export):
 
 HOST_BAD_INPUT = [
     ("model", ["--z", "nan", "1"], ["--z", "finite"]),
-    ("model", ["--z", "0.5,,1"], ["'0.5,,1'", "give the latent point as numbers"]),
-    ("model", ["--z", "0", "0", "--bpm", "0"], ["--bpm", "between"]),
-    ("model", ["--z", "0", "0", "--bpm", "nan"], ["--bpm", "between"]),
+    ("model", ["--z", "0.5,,1"], ['got "0.5,,1"', "--z needs finite numbers", "e.g. --z 0.5,-1"]),
+    ("model", ["--z", "0", "0", "--tempo", "0"], ["--tempo", "between"]),
+    ("model", ["--z", "0", "0", "--tempo", "nan"], ["--tempo", "between"]),
     ("model", ["--z", "0", "0", "--density", "-1"], ["--density", ">= 0"]),
     ("model", ["--z", "0", "0", "--temperature", "-1"], ["--temperature", ">= 0"]),
     ("model", ["--z", "0", "0", "--timing-temperature", "inf"], ["--timing-temperature", "finite"]),

@@ -460,7 +460,8 @@ class TrainingPoints:
 
 
 OTHER_NAMES = {"bpm": "tempo"}
-"""Other programs' names of a field, which no spelling rule finds: the ONNX hosts' ``--bpm``/``bpm`` is ``tempo``."""
+"""Other programs' names of a field, which no spelling rule finds: ``bpm`` (a DAW's, and the ONNX hosts' until
+2026-12-07) is ``tempo``."""
 
 
 def _unknown(name: str) -> str:

@@ -1,7 +1,7 @@
 // What both JavaScript host tests run (tests/js/host_driver.mjs in Node.js, tests/js/host_page.html in a browser):
 // each case played by `host` with the given uniform numbers as its only randomness.
 
-/** The notes of each case on the grid ({"patterns"}) and in seconds at `timedAt` ({bpm, gridOffset}: {"timed"});
+/** The notes of each case on the grid ({"patterns"}) and in seconds at `timedAt` ({tempo, gridOffset}: {"timed"});
  * a case that draws more uniforms than it was given throws. */
 export async function playCases(host, cases, timedAt) {
   const patterns = [];
