@@ -10,13 +10,15 @@ Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Teno
 3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``). A word that
    is a word of the list, or its plural or singular, fits that word alone (``bass`` the basses, not Bassoon;
    ``drums`` Drum too); any other word fits a word of the list that it begins (``elec`` for Electric) or lengthens
-   (``saxophone`` for Sax).
+   (``saxophone`` for Sax), unless it is another word of the list mistyped (:func:`_typo_of`: ``harpsicord`` is
+   Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan Flute).
 
 Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
 words (``"sax"``, ``"electric guitar"``), else the members of the General MIDI family it names (``"synth lead"``:
 Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the name: holds one of
-its words, or one spelt like a word the list does not know (``"trumpit"``; not ``"mellotron"`` for Melodic Tom),
-else the instruments holding one of its words.
+its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``; not ``"mellotron"`` for Melodic Tom), else the
+instruments holding one of its words. So a mistyped name is the instrument it means or is refused, never read as
+another.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ PROGRAMS = (1, 128)
 
 PIANO = 1
 """The program a written loop asks for unless told otherwise: Acoustic Grand Piano."""
+
+TYPO_EDITS = 2
+"""How many single-letter slips (:func:`_typo_of`) a long word of the list may hold and still be read as mistyped;
+a shorter word, one: ``harpsicord`` and ``harpiscord`` are Harpsichord mistyped, ``saxophone`` is no Xylophone."""
+
+TYPO_LONG_WORD = 8
+"""The letters from which a word of the list counts as long for :data:`TYPO_EDITS`."""
 
 
 def program_name(program: int) -> str:
@@ -99,7 +108,7 @@ def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
     members of the General MIDI families it names, else the closest name by spelling when it shares a word with
     ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"mellotron"`` no
-    ``'Melodic Tom'``), else the names holding one of its words."""
+    ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names holding one of its words."""
     words = _words(value)
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
@@ -145,11 +154,12 @@ def _words(text: str) -> set[str]:
 def _names_word(given: str, word: str) -> bool:
     """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its plural or singular
     (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`),
-    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax; a word of 3 letters or more).
-    So ``bass`` names Bass, not Bassoon, and ``bassoons`` Bassoon, not Bass."""
+    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax; a word of 3 letters or more),
+    unless ``given`` is another word of the list mistyped (:func:`_mistypes_another`). So ``bass`` names Bass, not
+    Bassoon, ``bassoons`` Bassoon, not Bass, and ``harpsicord`` no Harp."""
     if _same_word(given, word):
         return True
-    if _list_knows(given):
+    if _list_knows(given) or _mistypes_another(given, word):
         return False
     return word.startswith(given) or (len(word) >= 3 and given.startswith(word))
 
@@ -173,7 +183,40 @@ def _list_words() -> frozenset[str]:
 
 
 def _misspells(given: str, name: str) -> bool:
-    """Whether ``given``, a word the list does not know (:func:`_list_knows`), is spelt like a word of ``name``
-    (:func:`~mvae_core.suggest.closest`'s rule, word by word): ``trumpit`` for Trumpet, not ``mellotron`` for Melodic
-    Tom, whose whole name is only as close to it as any suggestion must be."""
-    return not _list_knows(given) and closest(given, _words(name)) is not None
+    """Whether ``given``, a word the list does not know (:func:`_list_knows`), is a word of ``name`` mistyped
+    (:func:`_typo_of`): ``trumpit`` for Trumpet, not ``mellotron`` for Melodic Tom, whose whole name is only as close
+    to it as any suggestion must be, nor ``pano`` for Banjo."""
+    return not _list_knows(given) and any(_typo_of(given, word) for word in _words(name))
+
+
+def _mistypes_another(given: str, word: str) -> bool:
+    """Whether ``given`` is a typo (:func:`_typo_of`) of a word of the list other than ``word`` and its plural or
+    singular: ``harpsicord`` of Harpsichord, not a longer form of Harp; ``pano`` of Piano, not of Pan."""
+    return any(not _same_word(other, word) for other in _mistyped_words(given))
+
+
+@functools.cache
+def _mistyped_words(given: str) -> frozenset[str]:
+    """The words of the list that ``given`` is a typo of (:func:`_typo_of`)."""
+    return frozenset(word for word in _list_words() if _typo_of(given, word))
+
+
+def _typo_of(given: str, word: str) -> bool:
+    """Whether ``given`` is ``word`` mistyped: letters dropped, added, changed or two neighbours swapped, each one
+    edit, at most :data:`TYPO_EDITS` of them for a word of :data:`TYPO_LONG_WORD` letters or more, else one."""
+    allowed = TYPO_EDITS if len(word) >= TYPO_LONG_WORD else 1
+    return abs(len(given) - len(word)) <= allowed and _edits(given, word) <= allowed
+
+
+def _edits(one: str, other: str) -> int:
+    """The fewest single-letter edits (drop, add, change, swap of two neighbours) that turn ``one`` into ``other``
+    (the optimal-string-alignment distance)."""
+    rows = [list(range(len(other) + 1))]
+    for i, letter in enumerate(one, 1):
+        row = [i]
+        for j, theirs in enumerate(other, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (letter != theirs)))
+            if i > 1 and j > 1 and letter == other[j - 2] and one[i - 2] == theirs:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
