@@ -5,9 +5,12 @@ refused naming the field; ``mvae plot --metric steps.train.<term>``; lines writt
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from mvae_core import hookimpl
@@ -17,6 +20,7 @@ from mvae_core.run import RunDir
 from mvae_core.run_files import STEPS
 from mvae_core.trainer import TrainingPaused
 from mvae_core.view import PluginOutbox
+from tests.test_distributed import _join_two_ranks, needs_gloo, two_ranks_result
 from tests.training import make_trainer, tiny_config
 
 
@@ -227,3 +231,38 @@ def test_the_default_records_no_losses():
             outbox.close_step(0, g, g, losses)
     assert off.drain_steps() == []
     assert [(line["global_step"], line["train"]) for line in every_two.drain_steps()] == [(0, losses), (2, losses)]
+
+
+# -- two processes (torchrun's data parallelism, gloo) --------------------------------------------------------------
+
+
+def _two_rank_worker(rank: int, port: int, data_dir: str, out: str) -> None:
+    dist = _join_two_ranks(rank, port)
+    try:
+        watcher = StepLosses()
+        run = Path(out).parent / "run" if dist.is_main else None  # as session.py: only rank 0 has a run directory
+        make_trainer(
+            Path(data_dir), tiny_config("train.step_records=2", epochs=1), {"w": watcher}, run, dist=dist
+        ).fit()
+        seen = dist.gather(
+            torch.tensor(
+                [[losses[t] for t in sorted(losses)] for _, losses in sorted(watcher.seen.items())], dtype=torch.float64
+            )
+        )
+        if dist.is_main:
+            torch.save({"seen": seen, "terms": sorted(watcher.seen[0])}, out)
+    finally:
+        dist.close()
+    os._exit(0)  # as tests/test_distributed.py's workers: gloo's leftover threads may abort a finalizing worker
+
+
+@pytest.mark.slow
+@needs_gloo
+def test_under_two_processes_rank_0_writes_the_losses_both_reduced_alike(pattern_dir, tmp_path):
+    result = two_ranks_result(_two_rank_worker, pattern_dir, tmp_path)
+    rank0, rank1 = result["seen"]
+    assert torch.equal(rank0, rank1)  # every process steps on the losses summed over both
+    lines = RunDir(tmp_path / "run").read_steps()
+    assert [line["global_step"] for line in lines] == list(range(0, len(rank0), 2))
+    for line in lines:
+        assert [line["train"][t] for t in result["terms"]] == rank0[line["global_step"]].tolist()
