@@ -15,8 +15,10 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   backing one, two synth leads: not the piano's chord tops); else, when none is, the same of the parts whose program
   is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute or violin over piano and bass; two
   horns playing the head, or trading fours); a part whose name (counted as above) says it is no melody (``Backing
-  Vox``, ``Synth Bass``, ``Sax Harmony``) is left out of these. Else the top line of all pitched parts. A top line's
-  reason names its parts and ends with the selector that takes one part (:func:`one_part_hint`);
+  Vox``, ``Synth Bass``, ``Sax Harmony``) is left out of these, and so is a part of mostly chords (:func:`mostly_chords`:
+  a choir's pad) when another of them plays a line (a synth lead), the reason naming it and the selector that takes it
+  (:func:`chords_left_out`). Else the top line of all pitched parts. A top line's reason names its parts and ends with
+  the selector that takes one part (:func:`one_part_hint`);
 * ``all``: every pitched part, merged (mvae before this rule existed);
 * ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
   starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
@@ -118,10 +120,11 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
     pitched = [p for p in notes.parts if not p.is_drum]
     part_of = notes.part_of()
     drums: list[Part] = []
+    chords: list[Part] = []
     if rule == ["auto"]:
         drums = named_drums(pitched)
         pitched = [p for p in pitched if p not in drums]
-        parts, why, top_line = _auto(pitched)
+        parts, why, top_line, chords = _auto(pitched, notes)
     else:
         selectors = [item for item in rule if item not in RULES]
         parts = [p for p in pitched if any(_matches(p, s) for s in selectors)] if selectors else pitched
@@ -137,6 +140,7 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
         reason += one_part_hint(parts) if rule == ["auto"] else ""
     else:
         reason = f"{why}: {described}"
+    reason += chords_left_out(chords, pitched)
     warnings = []
     if not top_line and len(parts) > 1:
         warnings.append(
@@ -161,24 +165,73 @@ def _alone_on_their_track(parts: list[Part]) -> list[Part]:
     return [p for p in parts if per_track[p.track] == 1]
 
 
-def _auto(pitched: list[Part]) -> tuple[list[Part], str, bool]:
-    """The parts ``auto`` uses, why, and whether it takes their top line."""
+def _auto(pitched: list[Part], notes: FileNotes) -> tuple[list[Part], str, bool, list[Part]]:
+    """The parts ``auto`` uses, why, whether it takes their top line, and the parts of its choice by program left
+    out as chords (:func:`mostly_chords`) beside one that plays a line."""
     if len(pitched) <= 1:
-        return pitched, "the only pitched part", False
+        return pitched, "the only pitched part", False, []
     # a name shared by several parts of one track (a type-0 file's one track, named after the song) says nothing
     # about which of them is the melody: "Theme from ..." would pick the part with the most notes, the chords
     named = [p for p in _alone_on_their_track(pitched) if _named_like_melody(p.name)]
     if named:
         best = max(named, key=lambda p: p.notes)  # "Lead Vocal" over a short "Vocal ad-lib"
-        return [best], "named like a melody", False
+        return [best], "named like a melody", False, []
     named_unlike = [p for p in _alone_on_their_track(pitched) if _named_unlike_melody(p.name)]  # "Backing Vox"
     for programs, one_reason, several_reason in BY_PROGRAM:
         programmed = [p for p in pitched if p.program in programs and p not in named_unlike]
+        chords = [p for p in programmed if mostly_chords(notes, p)] if len(programmed) > 1 else []
+        if len(chords) < len(programmed):  # a choir's pad beside a synth lead: the lead's line, not the pad's tops
+            programmed = [p for p in programmed if p not in chords]
+        else:
+            chords = []
         if len(programmed) == 1:
-            return programmed, one_reason, False
+            return programmed, one_reason, False, chords
         if programmed:  # two voices or leads, two horns: their top line, not the piano's chord tops
-            return programmed, f"{several_reason} {len(pitched)}", True
-    return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True
+            return programmed, f"{several_reason} {len(pitched)}", True, chords
+    return pitched, f"{AUTO_TOP_LINE} {len(pitched)}", True, []
+
+
+CHORD_SHARE = 0.5
+"""A part plays mostly chords when at least this share of its notes sound together with another of its notes for
+at least half of the shorter one's length (:func:`mostly_chords`); a line's legato overlaps are far shorter."""
+
+
+def mostly_chords(notes: FileNotes, part: Part) -> bool:
+    """Whether ``part`` of ``notes`` plays mostly chords (:data:`CHORD_SHARE`): a choir's or a pad's held chords, not
+    a line whose notes only touch (legato) or a rare double stop. ``auto`` leaves such a part out of its choice by
+    program when another part of that choice plays a line."""
+    mine = (notes.track == part.track) & (notes.channel == part.channel)
+    order = np.lexsort((notes.end[mine], notes.start[mine]))
+    start, end = notes.start[mine][order], notes.end[mine][order]
+    together = np.zeros(len(start), dtype=bool)
+    for later in range(1, len(start)):  # the note `later` places on: sorted by start, it overlaps only if they all do
+        overlap = np.minimum(end[:-later], end[later:]) - start[later:]
+        shorter = np.minimum(end[:-later] - start[:-later], end[later:] - start[later:])
+        if not (overlap > 0).any():
+            break
+        held = (overlap > 0) & (2 * overlap >= shorter)
+        together[:-later] |= held
+        together[later:] |= held
+    return bool(len(start)) and float(together.mean()) >= CHORD_SHARE
+
+
+CHORDS_LEFT_OUT = "; left out, mostly chords: {parts}"
+"""What a :attr:`Choice.reason` of ``auto`` ends with when its choice by program left parts out as chords
+(:func:`chords_left_out`), each with the selector that takes it (``data.melody = "track:N"``) where one does."""
+
+
+def chords_left_out(chords: list[Part], pitched: list[Part]) -> str:
+    """:data:`CHORDS_LEFT_OUT` naming ``chords``, each with the selector that takes it alone among ``pitched``:
+    ``track`` when no other part is on its track, else ``channel`` when none is on its channel; ``""`` for none."""
+    named = []
+    for part in chords:
+        for kind, number in (("track", lambda p: p.track), ("channel", lambda p: p.channel + 1)):
+            if [number(p) for p in pitched].count(number(part)) == 1:
+                named.append(f'{part.label()} (to use it, set data.melody = "{kind}:{number(part)}")')
+                break
+        else:
+            named.append(part.label())
+    return CHORDS_LEFT_OUT.format(parts=", ".join(named)) if chords else ""
 
 
 AUTO_TOP_LINE = "no part named or programmed like a melody among"
