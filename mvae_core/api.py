@@ -218,10 +218,14 @@ class Generated:
         ``velocity``, ``step``): what a synth or sequencer of one's own plays. An empty loop gives ``[]``."""
         return _seconds(timed_notes(self[i], self.config, self.options), self.options.tempo)
 
-    def write(self, out: str | os.PathLike[str]) -> list[Path]:
+    def write(self, out: str | os.PathLike[str], overwrite: bool = False) -> list[Path]:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
-        in ``.mid``/``.midi`` and there is one point. Returns the files written."""
+        in ``.mid``/``.midi`` and there is one point. Returns the files written. A file of those that is there
+        already is refused, nothing written (:func:`refuse_overwriting`, as ``mvae generate`` does), unless
+        ``overwrite=True`` replaces it."""
         files = self.files(out, "MIDI")
+        if not overwrite:
+            refuse_overwriting(files)
         for file, loops in zip(files, self.loops, strict=True):
             atomic_write(file, partial(write_midi, loops=loops, cfg=self.config, options=self.options), durable=False)
         return files
@@ -232,10 +236,14 @@ class Generated:
         renderer: str = "auto",
         soundfont: str | os.PathLike[str] | None = None,
         wrap_release: bool = False,
+        overwrite: bool = False,
     ) -> tuple[list[Path], str]:
         """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
-        ``.wav`` and there is one point. Returns the files written and the renderer used."""
+        ``.wav`` and there is one point. Returns the files written and the renderer used. A file of those that is
+        there already is refused, nothing written (:func:`refuse_overwriting`), unless ``overwrite=True``."""
         files = self.files(out, "WAV")
+        if not overwrite:
+            refuse_overwriting(files)
         used = ""
         for i, file in enumerate(files):
             rendered = self.audio(i, renderer, soundfont, wrap_release)
@@ -268,6 +276,30 @@ class Generated:
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
         return files
+
+
+OVERWRITE_ARGUMENT = "overwrite=True"
+"""How a Python caller replaces files that are there (:meth:`Generated.write`); the command line's is
+``--overwrite`` (:data:`~mvae_core.cli_paths.OVERWRITE_OPTION`)."""
+
+
+def refuse_overwriting(
+    files: list[Path], where: str = "out", replace: str = f"pass {OVERWRITE_ARGUMENT}", earlier: str = "write"
+) -> None:
+    """An :class:`InputError` naming the ones of ``files`` that are there, when any is: a musician's loops (MIDI or
+    WAV) are never replaced in silence (the same point decoded with another seed, temperature or tempo has the same
+    name: a loop that was liked was lost, and a WAV written before it no longer matched its MIDI file). The message
+    says the files came from an ``earlier`` write and names the two ways on: another ``where`` or ``replace``. From
+    Python, ``out`` and :data:`OVERWRITE_ARGUMENT`; ``mvae generate`` and ``mvae interpolate`` call it for all their
+    files at once, MIDI and WAV, before writing any, with their options (``--out``, ``add --overwrite``, "command")."""
+    if not (there := [path for path in files if path.exists()]):
+        return
+    verb, them = ("is", "it") if len(there) == 1 else ("are", "them")
+    raise InputError(
+        f"{listed([str(path) for path in there])} {verb} already there, from an earlier {earlier} (a folder's loops "
+        "are named by their latent points, whatever the seed, temperature or tempo): nothing was written; to keep "
+        f"{them}, give another {where} (a new folder or file name); to replace {them}, {replace}"
+    )
 
 
 def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) -> Path:
