@@ -113,6 +113,29 @@ NOT_STARTED = "not started"
 shared storage), so its folder is as it was; and its ``produced`` too where nothing has trained it (its only attempt
 was that one). An existing run whose resume never started keeps the ``produced`` of the command that left its
 folder so (``new`` or ``resumed``)."""
+NO_EXIT_CODE = "worker died"
+"""What stands for the exit code of a run whose Ray task ended in Ray's error instead of returning the training's exit
+status (:func:`~mvae_core.ablation.ray_executor.ray_failure`: its worker was killed, by an out-of-memory killer or Ray's
+memory monitor too, or crashed, or its node died), in summary.md and on the console (:func:`exit_cell`,
+:func:`exit_status`); its ``exit_code`` is ``None``: empty in summary.csv, ``null`` in summary.json, as every value
+without a number, and the ``error`` says what happened. (It was 1, which no process had exited with.)"""
+NOT_ATTEMPTED = "–"
+"""summary.md's exit code cell of a run that this command did not attempt (``action`` ``skipped``)."""
+
+
+def exit_status(exit_code: int | None) -> str:
+    """How an attempt ended, as the console's line says it: ``exit N``, or :data:`NO_EXIT_CODE` (``None``)."""
+    return NO_EXIT_CODE if exit_code is None else f"exit {exit_code}"
+
+
+def exit_cell(row: dict[str, Any]) -> str:
+    """summary.md's exit code cell of the summary row ``row``: its ``exit_code``, :data:`NOT_ATTEMPTED` where this
+    command skipped the run, else :data:`NO_EXIT_CODE` where it has none."""
+    if row["exit_code"] is not None:
+        return str(row["exit_code"])
+    return NOT_ATTEMPTED if row.get("action") == "skipped" else NO_EXIT_CODE
+
+
 MAX_EPOCHS = "max epochs"
 CUT_SHORT = "cut short"
 """What ended a run that has fewer epochs than its own ``train.epochs`` and no plugin's stop: it was stopped (Ctrl-C,

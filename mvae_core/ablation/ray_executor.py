@@ -19,6 +19,11 @@ task sees it within :data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its t
 checkpoints the run and exits 130) and returns, and a task not started yet returns at once. The driver waits for
 them, then exits 130 as with the local pool. (``ray.cancel`` is not used for this: it resolves a running task's
 result at once, and shutting Ray down then would orphan the training process instead of stopping it.)
+
+A task whose worker dies (``kill -9``, an out-of-memory killer, Ray's memory monitor, its node lost) is not run again
+by Ray (:data:`TASK_RETRIES`): its run fails with what happened (:func:`ray_failure`), once the training it had
+started, which gets SIGINT as its worker dies, has checkpointed and released the run (:func:`training_ended`), so the
+same command run again resumes it.
 """
 
 from __future__ import annotations
@@ -47,10 +52,26 @@ from mvae_core.ablation.runner import (
     start_worker,
 )
 from mvae_core.errors import OptionError, RunInterrupted
+from mvae_core.run import RunDir
 from mvae_core.signals import interruption, signal_of
 
 CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
+TASK_RETRIES = 0
+"""How often Ray runs a task again whose worker died: never. Ray (2.60) retries a task 3 times by default after its
+worker dies (``kill -9``, a crash, its node lost), and as often as Ray's memory monitor kills it (``task_oom_retries``,
+unbounded by default, but 0 for a task whose ``max_retries`` is 0: measured on a local instance). A retry would start
+the same ``mvae train … --out RUN`` while the first attempt's training, which gets SIGINT as its worker dies, may still
+be writing its checkpoint (``RunBusy``), or, a new run whose first epoch was saved, find the run there (``RunExists``)
+instead of resuming it; after Ray's memory monitor it would meet the same shortage again. The run fails instead, and
+the same command run again resumes it (:data:`RESUME_AFTER_CRASH`). A task option, so a cluster started apart honours
+it too, whatever its ``ray start`` settings."""
+TRAINING_END_SECONDS = 30.0
+"""How long the driver waits, after a task's worker died, for the training that task had started to release the run's
+lock (:func:`training_ended`): it gets SIGINT as its worker dies, ends its step, writes its checkpoint and exits; Ray
+reported the death 0.03 s after a ``kill -9``, while the training still held the lock (a tiny model's for 0.02 s more:
+a larger model's checkpoint takes longer)."""
+LOCK_POLL_SECONDS = 0.05  # how often training_ended() looks at the run's lock
 STOP_FILE = ".ray-stop"
 TASK_ENV = {"env_vars": {"RAY_kill_child_processes_on_worker_exit": "0"}}
 """The Ray workers that run the tasks leave their training process alone when they exit: Ray (2.60) SIGKILLs a
@@ -256,7 +277,9 @@ def run_on_ray(
     stop = Path(must_see[0]) / STOP_FILE  # must_see[0] is --out
     stop.unlink(missing_ok=True)
     runtime_env = task_env(os.environ)
-    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0, runtime_env=runtime_env)(train_task)
+    train = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=TASK_RETRIES, runtime_env=runtime_env)(
+        train_task
+    )
     waiting, refs = list(reversed(tasks)), dict[Any, Task]()
     log_sizes: dict[Any, int] = {}  # each task's log as it was when the task was submitted
     outcomes: dict[Task, Outcome] = {}
@@ -275,7 +298,9 @@ def run_on_ray(
                 try:
                     outcomes[task] = ray.get(ref)
                 except ray.exceptions.RayError as exc:  # the task's worker died, or Ray failed to run it
-                    outcomes[task] = ray_failure(exc, started=_size(task.log) > log_sizes[ref])
+                    started = _size(task.log) > log_sizes[ref]
+                    ended = not started or training_ended(task.path, TRAINING_END_SECONDS)
+                    outcomes[task] = ray_failure(exc, started, still_training=not ended)
                 on_done(task, outcomes[task])
     except BaseException as stopped:
         stop.touch()  # every task stops its training (checkpointed) or does not start it; waiting ones never start
@@ -306,20 +331,43 @@ RESUME_AFTER_CRASH = "run the same command again: it resumes the run from its la
 """What to do about a run whose Ray task died after its training started: the training got SIGINT as its worker
 died (:data:`~mvae_core.ablation.runner.ORPHAN_GUARD`) and checkpointed, or, killed with it, kept the checkpoint of
 its last epoch; the run is unfinished, so the same command resumes it."""
+STILL_TRAINING = (
+    f"its training was still writing its checkpoint {TRAINING_END_SECONDS:g} s later: wait for it to end (its log then "
+    f"ends with `stopped: SIGINT: …`), then {RESUME_AFTER_CRASH}"
+)
+"""What to do about such a run whose training still held the run's lock when the driver stopped waiting for it
+(:data:`TRAINING_END_SECONDS`): run at once, the same command would meet that training (``RunBusy``)."""
 
 
-def ray_failure(exc: BaseException, started: bool) -> Outcome:
-    """The outcome of a run whose Ray task ended in Ray's error ``exc`` instead of returning: exit code 1, ``started``
-    as the caller saw it (the task's log has a new attempt header: :func:`~.runner.start_worker` writes it before the
-    training starts), and an error that says what happened (:data:`RAY_FAILURES`, naming Ray's class; else the last
-    line of Ray's message) and, for a run that started, :data:`RESUME_AFTER_CRASH`. A run that did not start reads
-    ``not started`` in the summary, whose note says to run the command again."""
+def ray_failure(exc: BaseException, started: bool, still_training: bool = False) -> Outcome:
+    """The outcome of a run whose Ray task ended in Ray's error ``exc`` instead of returning: no exit code (``None``:
+    no process's exit status reached the driver; the summary says
+    :data:`~mvae_core.ablation.columns.NO_EXIT_CODE`), ``started`` as the caller saw it (the task's log has a new
+    attempt header: :func:`~.runner.start_worker` writes it before the training starts), and an error that says what
+    happened (:data:`RAY_FAILURES`, naming Ray's class; else the last line of Ray's message) and, for a run that
+    started, :data:`RESUME_AFTER_CRASH`, or :data:`STILL_TRAINING` where ``still_training`` (its training still held
+    the run's lock: :func:`training_ended`). A run that did not start reads ``not started`` in the summary, whose note
+    says to run the command again."""
     kinds = [kind.__name__ for kind in type(exc).__mro__]
     known = next((f"{RAY_FAILURES[name]} ({name})" for name in kinds if name in RAY_FAILURES), None)
     said = known or last_error_line(str(exc))
     if not started:
-        return Outcome(1, f"Ray: {said}; its training had not started", 0.0, started=False)
-    return Outcome(1, f"Ray: {said}; {RESUME_AFTER_CRASH}", 0.0)
+        return Outcome(None, f"Ray: {said}; its training had not started", 0.0, started=False)
+    return Outcome(None, f"Ray: {said}; {STILL_TRAINING if still_training else RESUME_AFTER_CRASH}", 0.0)
+
+
+def training_ended(run: Path, seconds: float) -> bool:
+    """Wait, at most ``seconds``, until no process trains ``run`` (none holds its lock:
+    :meth:`~mvae_core.run.RunDir.is_training`), as the training of a task whose worker died releases it once it has
+    checkpointed; False when one still does. Read through the shared storage, so on a cluster the training may run
+    on another node: seen there where that storage keeps ``flock`` locks across nodes (Linux's NFS client does; not
+    tried here), else the lock looks free and the driver does not wait."""
+    deadline = time.monotonic() + seconds
+    while RunDir(run).is_training():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(LOCK_POLL_SECONDS)
+    return True
 
 
 def _size(path: Path) -> int:

@@ -63,7 +63,9 @@ class StillStopping(KeyboardInterrupt):
 
 @dataclass(frozen=True)
 class Outcome:
-    exit_code: int
+    exit_code: int | None
+    """The training's exit status; ``None`` where none reached the driver (a Ray task that ended in Ray's error: its
+    worker died, :func:`~mvae_core.ablation.ray_executor.ray_failure`)."""
     error: str  # the last error line of a failed attempt, "" when it exited 0
     wall_seconds: float
     started: bool = True

@@ -17,6 +17,7 @@ from mvae_core.ablation.columns import (
     OTHER_MODEL_NOTE,
     UNITS,
     VALIDATED,
+    exit_cell,
 )
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
 from mvae_core.ablation.failures import RunCounts, not_started
@@ -149,11 +150,9 @@ def _not_ok_runs(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _cells(rows: list[dict[str, Any]]) -> list[list[str]]:
-    """A not-ok run's cells in :func:`_not_ok_runs`'s tables: the run, ``produced``, the exit code (``–`` where
-    none) and the error."""
-    return [
-        [r["run"], r["produced"], str(r["exit_code"] if r["exit_code"] is not None else "–"), r["error"]] for r in rows
-    ]
+    """A not-ok run's cells in :func:`_not_ok_runs`'s tables: the run, ``produced``, the exit code
+    (:func:`~.columns.exit_cell`) and the error."""
+    return [[r["run"], r["produced"], exit_cell(r), r["error"]] for r in rows]
 
 
 NOT_STARTED_NOTE = (
