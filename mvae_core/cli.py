@@ -31,7 +31,7 @@ from mvae_core.cli_output import (
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
-from mvae_core.cli_paths import files_already_there, given_path, overwrite_refusal
+from mvae_core.cli_paths import given_path, overwrite_words
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import (
@@ -299,7 +299,7 @@ def generate(
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
-    from mvae_core.api import wav_target
+    from mvae_core.api import refuse_overwriting, wav_target
     from mvae_core.errors import InputError, RenamedOption
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
 
@@ -322,9 +322,9 @@ def generate(
         wav_out = None if sound.audio is None else wav_target(sound.audio, out_path)
         rendered = [] if wav_out is None else [(generated, wav_out)]
         wavs = sound.wav_files(rendered)  # what would stop the WAV files stops the command before any MIDI file
-        if not overwrite and (there := files_already_there(generated.files(out_path, "MIDI") + wavs)):
-            raise InputError(overwrite_refusal(there, sound.outputs))
-        files = generated.write(out_path)
+        if not overwrite:  # every file, MIDI and WAV, before any is written
+            refuse_overwriting(generated.files(out_path, "MIDI") + wavs, **overwrite_words(sound.outputs))
+        files = generated.write(out_path, overwrite=True)
         sounds, used = sound.write(rendered, files)
     for file, file_loops in zip(files, generated.loops, strict=True):  # not the --loops count
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))

@@ -4,7 +4,8 @@
 ``--out "$DIR"``) trained into the current folder and ``mvae export --onnx ''`` answered about a file named ``.``.
 Every path a command takes goes through :func:`given_path`; a blank one is a usage error naming the option.
 The commands that write a musician's loops (``generate``, with its WAV files, and ``interpolate``) replace no file
-that is there unless given :data:`OVERWRITE_OPTION` (:func:`files_already_there`, :func:`overwrite_refusal`).
+that is there unless given :data:`OVERWRITE_OPTION` (:func:`mvae_core.api.refuse_overwriting`, the rule of
+``Generated.write`` too, in a command's words: :func:`overwrite_words`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
-from mvae_core.wording import listed
 
 EMPTY_PATH = "is an empty path: give a file or folder name (an unset shell variable expands to nothing)"
 """Why a blank path is refused; click prefixes ``Invalid value for '<option>':``."""
@@ -35,21 +34,8 @@ OVERWRITE_HELP = "Replace files of the same names that are already there (defaul
 """The help of :data:`OVERWRITE_OPTION`, the same in every command that takes it."""
 
 
-def files_already_there(files: list[Path]) -> list[Path]:
-    """The ones of ``files`` that exist: a command that writes a musician's loops refuses to write any file (MIDI or
-    WAV) while one of its files is there, unless given :data:`OVERWRITE_OPTION` (the same point decoded with another
-    seed, temperature or tempo has the same name: replaced in silence, a loop that was liked was lost, and a WAV
-    written before it no longer matched its MIDI file)."""
-    return [path for path in files if path.exists()]
-
-
-def overwrite_refusal(there: list[Path], options: str) -> str:
-    """Why a command wrote nothing: ``there`` (:func:`files_already_there`) would have been replaced. ``options``
-    names where the files go (``--out``, or ``--out and --audio``), for the fix: another place, or
+def overwrite_words(options: str) -> dict[str, str]:
+    """How :func:`mvae_core.api.refuse_overwriting` words its refusal for a command: the files come from an earlier
+    command, and the ways on are another ``options`` (``--out``, or ``--out and --audio``) or
     :data:`OVERWRITE_OPTION`."""
-    verb, them = ("is", "it") if len(there) == 1 else ("are", "them")
-    return (
-        f"{listed([str(path) for path in there])} {verb} already there, from an earlier command (a folder's loops are "
-        f"named by their latent points, whatever the seed, temperature or tempo): nothing was written; to keep {them}, "
-        f"give another {options} (a new folder or file name); to replace {them}, add {OVERWRITE_OPTION}"
-    )
+    return {"where": options, "replace": f"add {OVERWRITE_OPTION}", "earlier": "command"}

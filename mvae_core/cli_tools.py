@@ -20,7 +20,7 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
 from mvae_core.cli_output import out as console
-from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, files_already_there, given_path, overwrite_refusal
+from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path, overwrite_words
 from mvae_core.decode_options import DecodeOptions
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class AudioOptions:
 
     @property
     def outputs(self) -> str:
-        """The options that say where the command's files go, for :func:`~mvae_core.cli_paths.overwrite_refusal`."""
+        """The options that say where the command's files go, for :func:`~mvae_core.cli_paths.overwrite_words`."""
         return "--out" if self.audio is None else "--out and --audio"
 
     def wav_files(self, parts: list[tuple[Generated, Path]]) -> list[Path]:
@@ -171,7 +171,9 @@ class AudioOptions:
         before, sounds, used = file_signatures(wavs), [], ""
         try:
             for generated, target in parts:
-                files, used = generated.write_audio(target, self.renderer, self.soundfont, self.wrap_release)
+                files, used = generated.write_audio(  # checked with the MIDI files, before any was written
+                    target, self.renderer, self.soundfont, self.wrap_release, overwrite=True
+                )
                 sounds += files
         except MvaeError as exc:
             raise fail(
@@ -276,8 +278,7 @@ def interpolate(
     if loop is not None and from_midi is None and to_midi is None:
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     from mvae_core.api import interpolate as decode_line
-    from mvae_core.api import load
-    from mvae_core.errors import InputError
+    from mvae_core.api import load, refuse_overwriting
     from mvae_core.loop_file import earlier_files_warning
     from mvae_core.tools.interpolate import ONE_FILE, ONE_WAV, earlier_files, file_point, parse_point
 
@@ -297,11 +298,11 @@ def interpolate(
         if sound.audio is not None and whole is not None:  # the morph heard whole, as interpolation.mid plays it
             rendered.append((whole, sound.audio / ONE_WAV))
         wavs = sound.wav_files(rendered)
-        if not overwrite and (there := files_already_there(files + wavs)):
-            raise InputError(overwrite_refusal(there, sound.outputs))
-        written = list(zip(generated.write(out), generated, strict=True))
+        if not overwrite:  # every file, MIDI and WAV, before any is written
+            refuse_overwriting(files + wavs, **overwrite_words(sound.outputs))
+        written = list(zip(generated.write(out, overwrite=True), generated, strict=True))
         if whole is not None:
-            written += zip(whole.write(out / ONE_FILE), whole, strict=True)
+            written += zip(whole.write(out / ONE_FILE, overwrite=True), whole, strict=True)
         sounds, used = sound.write(rendered, [path for path, _ in written])
     for path, loops in written:
         console.print(escape(f"{path}  ({sum(len(loop) for loop in loops)} notes)"))
@@ -389,7 +390,7 @@ def plot_curves(
         typer.Option(
             metavar="PATH",
             help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits, or at a steps.jsonl path under "
-            "steps, e.g. steps.plugins.NAME (repeatable).",
+            "steps, e.g. steps.train.kl or steps.plugins.NAME (repeatable).",
         ),
     ] = None,
 ) -> None:

@@ -307,7 +307,7 @@ class TrainConfig(Section):
         default=0,
         ge=0,
         description="Write the loss terms and total of every Nth training step (global step divisible by N) to "
-        "steps.jsonl; 0 = off.",
+        "steps.jsonl; 0 = off. A resume may change it (what is recorded, not what is trained).",
     )
 
 

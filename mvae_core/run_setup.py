@@ -40,12 +40,12 @@ _EPOCHS_KEY = "train.epochs"
 
 
 RESUME_WARNED = ("train.device", "train.deterministic", "train.table_on_device", "train.keep_freed_memory",
-                 "data.cache_dir")  # fmt: skip
+                 "train.step_records", "data.cache_dir")  # fmt: skip
 """The settings that an edit of a run's ``config.toml`` may change before a resume, which continues with them and
-warns naming them: where and how the run computes (the device, CUDA's deterministic kernels, where the training notes
-are kept, the memory a step keeps, the parse cache's folder), not what (a new device is also recorded in
-``[[provenance.resumed]]``). Any other edited setting but the epoch budget refuses the resume
-(:func:`edited_settings`)."""
+warns naming them: where and how the run computes or what it records (the device, CUDA's deterministic kernels, where
+the training notes are kept, the memory a step keeps, the steps whose losses go to ``steps.jsonl``, the parse cache's
+folder), not what it computes (a new device is also recorded in ``[[provenance.resumed]]``). Any other edited setting
+but the epoch budget refuses the resume (:func:`edited_settings`)."""
 
 
 def default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:

@@ -42,7 +42,7 @@ from mvae_core.ablation.arguments import (
     configurations,
     optional_path,
 )
-from mvae_core.ablation.columns import NOT_RECORDED
+from mvae_core.ablation.columns import NOT_RECORDED, exit_status
 from mvae_core.ablation.estimates import paired as paired_differences
 from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
 from mvae_core.ablation.facts import GENERATED_SEED, run_state
@@ -338,7 +338,7 @@ def _execute(
             report(f"{where}: done in {outcome.wall_seconds:.1f} s")
         else:
             ended = "failed" if outcome.started else "not started"
-            report(f"{where}: {ended} (exit {outcome.exit_code}): {outcome.error}")
+            report(f"{where}: {ended} ({exit_status(outcome.exit_code)}): {outcome.error}")
 
     if not tasks:  # every run finished before: nothing to start (and no Ray joined)
         return {}
