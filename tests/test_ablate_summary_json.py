@@ -28,7 +28,8 @@ def test_the_statistics_are_the_tables_numbers_unrounded():
     arms = [Configuration("all", ("a",)), Configuration("none", (), ("train.lr=0.1",))]
     rows = [_row("all", 0, best_val_elbo=10.0), _row("all", 1, best_val_elbo=12.0, timing_spread_ratio=0.9),
             _row("none", 0, best_val_elbo=11.0), _row("none", 1, best_val_elbo=13.1),
-            _row("none", 2, best_val_elbo=99.0) | {"status": "failed", "error": "boom", "exit_code": 1}]  # fmt: skip
+            _row("none", 2, best_val_elbo=99.0) | {"status": "failed", "error": "boom", "exit_code": 1,
+                                                     "action": "new", "failure": "exited non-zero"}]  # fmt: skip
     rows[0]["warnings"] = rows[1]["warnings"] = ["kl_anneal: the run ends first"]
     numbers = statistics(rows, arms, ("all", "none"))
     first = numbers["configurations"][0]
@@ -54,8 +55,10 @@ def test_the_statistics_are_the_tables_numbers_unrounded():
             "seed": 2,
             "run": "runs/none/seed-2",
             "status": "failed",
+            "action": "new",
             "produced": "new",
             "exit_code": 1,
+            "failure": "exited non-zero",
             "error": "boom",
         }
     ]

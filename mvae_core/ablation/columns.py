@@ -100,10 +100,13 @@ MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
 training console."""
 COLUMNS = [
-    *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "error", "stopped_by"),
-    *("stop_reason", "warnings", "best_epoch"),
+    *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "failure", "error"),
+    *("stopped_by", "stop_reason", "warnings", "best_epoch"),
     *METRICS,
 ]
+RUN_STATE = ("config", "seed", "run", "status", "action", "produced", "exit_code", "failure", "error")
+"""The columns of :data:`COLUMNS` that say which run a row is and how it ended, each a fixed word or a number but
+``error``: summary.json's entries of the runs not ok (``failed``, ``not_started``)."""
 
 
 NOT_RECORDED = "before this folder's summary"
@@ -121,6 +124,23 @@ memory monitor too, or crashed, or its node died), in summary.md and on the cons
 without a number, and the ``error`` says what happened. (It was 1, which no process had exited with.)"""
 NOT_ATTEMPTED = "–"
 """summary.md's exit code cell of a run that this command did not attempt (``action`` ``skipped``)."""
+EXITED_NON_ZERO = "exited non-zero"
+"""``failure`` of a run whose attempt in this command ended with a non-zero ``exit_code`` (its training's exit status,
+negative for a local worker killed by a signal; 2 for a Ray task that never started its training because its node
+cannot see the shared storage)."""
+NO_EPOCH = "no epoch finished"
+"""``failure`` (and ``error``) of a run whose ``metrics.jsonl`` has no line, though no attempt of this command failed."""
+NOT_FINITE = "val_elbo not finite"
+"""``failure`` of a run some epoch of which has a ``val_elbo`` that is NaN or infinite (``error`` names the epoch)."""
+NOT_GENERATED = "generation failed"
+"""``failure`` of a run whose best model could not be loaded to generate the notes of the summary's generated columns
+(``error`` says why)."""
+FAILURES = (EXITED_NON_ZERO, NO_EXIT_CODE, NO_EPOCH, NOT_FINITE, NOT_GENERATED)
+"""The words of the ``failure`` column: why a run is not ok, in the order its row's status is decided
+(:func:`~mvae_core.ablation.rows.run_row`); ``None`` (empty in summary.csv) for an ok run. With ``action`` they say
+every row's state without its ``error`` text: ``exit_code`` is ``None`` exactly where ``action`` is ``skipped`` (no
+attempt) or ``failure`` is :data:`NO_EXIT_CODE` (its Ray worker died); ``status`` ``not started`` goes with
+:data:`EXITED_NON_ZERO` (exit 2: a Ray node that cannot see the shared storage) or :data:`NO_EXIT_CODE`."""
 
 
 def exit_status(exit_code: int | None) -> str:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.columns import NOT_STARTED, stop_label
+from mvae_core.ablation.columns import (
+    EXITED_NON_ZERO,
+    NO_EPOCH,
+    NO_EXIT_CODE,
+    NOT_FINITE,
+    NOT_GENERATED,
+    NOT_STARTED,
+    stop_label,
+)
 from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.checkpoint import CheckpointError
@@ -32,6 +40,8 @@ def run_row(
     (:attr:`~mvae_core.ablation.runner.Outcome.started`: nothing of the run changed, its other columns are its
     folder's as it was), ``failed`` when the attempt exited non-zero, no epoch finished, some epoch's ``val_elbo`` is
     not finite, or the best model cannot be loaded; else ``ok``, and only then are the generated notes measured.
+    ``failure`` says which of these, as a word of :data:`~mvae_core.ablation.columns.FAILURES` (``None`` for an ok
+    run; :func:`_attempt_failure` for an attempt's), and ``error`` the message.
     """
     path, log = run_path(out, config, seed), log_path(out, config, seed)
     try:
@@ -41,21 +51,22 @@ def run_row(
     budget = cfg.train.epochs if cfg is not None else 0  # train.epochs, which a resume with --epochs updates
     facts = read_facts(path, latest_attempt_start(log))
     outcome = attempt[1] if attempt else None
-    status, error = "ok", ""
+    status, failure, error = "ok", None, ""
     if outcome is not None and not outcome.started:
-        status, error = NOT_STARTED, outcome.error
+        status, failure, error = NOT_STARTED, _attempt_failure(outcome), outcome.error
     elif outcome is not None and outcome.exit_code != 0:
-        status, error = "failed", outcome.error
+        status, failure, error = "failed", _attempt_failure(outcome), outcome.error
     elif facts.epochs_run == 0:
-        status, error = "failed", "no epoch finished"
+        status, failure, error = "failed", NO_EPOCH, NO_EPOCH
     elif facts.nonfinite_epoch is not None:
-        status, error = "failed", f"val_elbo is not finite at epoch {epoch_number(facts.nonfinite_epoch)}"
+        status, failure = "failed", NOT_FINITE
+        error = f"val_elbo is not finite at epoch {epoch_number(facts.nonfinite_epoch)}"
     generated: dict[str, Any] = {}
     if status == "ok":
         try:
             generated = generated_numbers(path, samples)
         except (CheckpointError, ConfigError, OSError) as exc:
-            status, error = "failed", f"generating from the best model: {exc}"
+            status, failure, error = "failed", NOT_GENERATED, f"generating from the best model: {exc}"
     return {
         "config": config,
         "seed": seed,
@@ -65,6 +76,7 @@ def run_row(
         "action": attempt[0].action if attempt else "skipped",
         "produced": _produced(attempt, log, produced_before),
         "exit_code": None if outcome is None else outcome.exit_code,
+        "failure": failure,
         "error": error,
         "stopped_by": stop_label(facts.stop_reasons, facts.epochs_run < budget) if facts.epochs_run else "",
         "stop_reason": list(facts.stop_reasons),
@@ -83,6 +95,13 @@ def run_row(
         "missing": generated.get("missing", {}),
         "validation_loops": generated.get("validation_loops"),
     }
+
+
+def _attempt_failure(outcome: Outcome) -> str:
+    """The ``failure`` of a run whose attempt in this command failed or never started its training:
+    :data:`~mvae_core.ablation.columns.NO_EXIT_CODE` where no exit status reached the driver (its Ray worker died),
+    else :data:`~mvae_core.ablation.columns.EXITED_NON_ZERO`."""
+    return NO_EXIT_CODE if outcome.exit_code is None else EXITED_NON_ZERO
 
 
 def _produced(attempt: tuple[Task, Outcome] | None, log: Path, produced_before: str) -> str:

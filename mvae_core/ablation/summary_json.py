@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from mvae_core.ablation.columns import DIRECTIONS, METRICS, UNITS
+from mvae_core.ablation.columns import DIRECTIONS, METRICS, RUN_STATE, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
 from mvae_core.ablation.failures import RunCounts, not_started
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
@@ -23,7 +23,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     an interval, fewer than 2 pairs);
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
     (:meth:`~.failures.RunCounts.as_json`), and apart, as summary.md lists them, the ``failed`` runs and those
-    ``not_started`` (:func:`~.failures.not_started`), each with how it was produced and its error. A value
+    ``not_started`` (:func:`~.failures.not_started`), each with :data:`RUN_STATE`: what this command did, how it was
+    produced, its exit code, why it is not ok as a word and as the error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
@@ -76,8 +77,8 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
 
 def _not_ok_run(row: dict[str, Any]) -> dict[str, Any]:
     """A run of :func:`statistics`'s ``failed`` or ``not_started``: its cells of summary.csv that say what it is and
-    how it ended."""
-    return {key: row[key] for key in ("config", "seed", "run", "status", "produced", "exit_code", "error")}
+    how it ended (:data:`RUN_STATE`; ``None`` for a key the row lacks, as summary.csv leaves its cell empty)."""
+    return {key: row.get(key) for key in RUN_STATE}
 
 
 def _estimate_json(e: Estimate, missing: Counter[str]) -> dict[str, Any]:
