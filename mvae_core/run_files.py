@@ -32,9 +32,12 @@ _WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, STEPS, FAILURE, CHECKPOIN
 """The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
 
 RUN_FILE_BYTES = 1 << 29
-"""The most mvae reads of one of a run's JSON files (``split.json``, ``data_report.json``, ``metrics.jsonl``,
-``failure.json``): 512 MiB, far above what any run writes (a data report of a million files is a few hundred MB), so
-that a damaged or hostile file (a link to ``/dev/zero``) cannot fill memory."""
+"""The most mvae reads at once of one of a run's JSON files (``split.json``, ``data_report.json``, ``failure.json``;
+``metrics.jsonl`` and ``steps.jsonl`` where a reader holds them whole): 512 MiB, far above what a run writes (a data
+report of a million files is a few hundred MB), so that a damaged or hostile file (a link to ``/dev/zero``) cannot fill
+memory. A resume cuts ``metrics.jsonl`` and ``steps.jsonl`` one line at a time (:mod:`mvae_core.run_metrics`), so
+there it bounds a line, not the file: ``train.step_records = 1`` on a run of 2 million steps makes a larger
+``steps.jsonl``."""
 
 
 def finite(value: Any) -> Any:

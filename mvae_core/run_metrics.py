@@ -1,17 +1,39 @@
 """A run's ``metrics.jsonl`` (one line per finished epoch) and ``steps.jsonl`` (one line per training step that
 plugins recorded numbers in, ``trainer.record_step``, or whose losses ``train.step_records`` records): appended and
 fsynced, read back as the trainer wrote them, and cut back to a checkpoint on resume.
+
+A reader holds a file whole, so it refuses one over :data:`RUN_FILE_BYTES` (:class:`RunFileTooLarge`, naming it and
+what to do); a resume's cut reads and writes one line at a time, so it keeps every line before the checkpoint whatever
+the file's size.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from mvae_core.files import NotRegular, TooLarge, WriteFailed, read_bounded, reason
+from mvae_core.errors import MvaeError
+from mvae_core.files import NotRegular, TooLarge, WriteFailed, atomic_write, read_bounded, reason
 from mvae_core.metrics_record import as_written, step_as_written
 from mvae_core.run_files import METRICS, RUN_FILE_BYTES, STEPS, RunFiles, finite
+
+TOO_LARGE_ADVICE = {
+    METRICS: "far more than one line per epoch takes, so the file is damaged or a plugin records very large values in "
+    "it: keep a copy elsewhere and cut the file to its epochs' lines",
+    STEPS: "move the lines of its earlier steps to another file to read the later ones, and record fewer steps in a "
+    "next run (a larger train.step_records, a plugin's record_step less often)",
+}
+"""What to do about a run's JSON-lines file that a reader refuses as too large (:class:`RunFileTooLarge`), by name."""
+
+
+class RunFileTooLarge(MvaeError):
+    """A reader that holds ``metrics.jsonl`` or ``steps.jsonl`` whole met one over :data:`RUN_FILE_BYTES`: the message
+    names the file, its size, the limit and what to do (:data:`TOO_LARGE_ADVICE`). Exit code 2. A resume's cut of the
+    file never raises it (it holds one line at a time)."""
 
 
 class RunMetrics(RunFiles):
@@ -43,62 +65,110 @@ class RunMetrics(RunFiles):
         """Every complete line: an epoch's record, :func:`~mvae_core.metrics_record.as_written` (a value of another
         type than the trainer writes, from a hand edit or a garbled disk, reads as missing). A line torn by a crash
         mid-write, or garbled by a damaged disk (bytes that are no UTF-8, a record without its epoch, nesting deeper
-        than Python parses), is ignored; a file that is none mvae writes (not a regular file, over
-        :data:`RUN_FILE_BYTES`) has no line."""
-        return [as_written(record) for record in self._metrics_lines()]
+        than Python parses), is ignored; a file that is none mvae writes (not a regular file) has no line.
 
-    def _metrics_lines(self) -> list[dict[str, Any]]:
-        """The complete lines of :meth:`read_metrics` as they are in the file."""
-        return [
-            record
-            for record in self._json_lines(METRICS)
-            if isinstance(record, dict) and type(record.get("epoch")) is int  # not True, which is 1 to Python
-        ]
+        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`."""
+        return [as_written(record) for record in self._json_lines(METRICS) if _epoch_record(record)]
 
     def read_steps(self) -> list[dict[str, Any]]:
         """Every complete line of ``steps.jsonl``, as :func:`~mvae_core.metrics_record.step_as_written` reads it
         (values of another type left out); torn and garbled lines are ignored as :meth:`read_metrics` ignores them.
-        Empty when no plugin recorded a step's number and ``train.step_records`` was 0."""
+        Empty when no plugin recorded a step's number and ``train.step_records`` was 0.
+
+        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`."""
         return [line for text in self._json_lines(STEPS) if (line := step_as_written(text)) is not None]
 
     def truncate_steps(self, global_step: int) -> None:
         """Drop the lines of ``steps.jsonl`` at or past ``global_step`` (a resume continues there and writes them
-        again), and torn ones; the lines kept are written back as they were. No file is made where there is none."""
+        again), and torn ones; the lines kept are written back as they were, whatever the file's size
+        (:meth:`_cut_lines`). No file is made where there is none."""
         if not (self.path / STEPS).exists():
             return
-        kept = [
-            line
-            for line in self._json_lines(STEPS)
-            if (placed := step_as_written(line)) and placed["global_step"] < global_step
-        ]
-        self._write_text(STEPS, "".join(json.dumps(line) + "\n" for line in kept))
+        self._cut_lines(
+            STEPS, lambda line: (placed := step_as_written(line)) is not None and placed["global_step"] < global_step
+        )
 
     def _json_lines(self, name: str) -> list[Any]:
-        """The lines of the run file ``name`` that are JSON, parsed; none for a file that is none mvae writes (not a
-        regular file, over :data:`RUN_FILE_BYTES`) or is not there."""
+        """The lines of the run file ``name`` that are JSON, parsed (:func:`_parsed`), read whole; none for a file that
+        is not there or is not a regular file. :class:`RunFileTooLarge` for one over :data:`RUN_FILE_BYTES`."""
         try:
             data = read_bounded(self.path / name, RUN_FILE_BYTES)
-        except (FileNotFoundError, NotRegular, TooLarge):
+        except (FileNotFoundError, NotRegular):
             return []
-        parsed = []
-        for line in data.decode("utf-8", errors="replace").splitlines():  # mvae writes ASCII only
-            try:
-                parsed.append(json.loads(line))
-            except (json.JSONDecodeError, RecursionError):
-                continue
-        return parsed
+        except TooLarge as exc:
+            raise RunFileTooLarge(
+                f"{self.path / name} is too large to read ({exc}): {TOO_LARGE_ADVICE[name]}"
+            ) from None
+        return list(_parsed(data.splitlines()))
+
+    def _cut_lines(self, name: str, keep: Callable[[Any], bool]) -> None:
+        """The run file ``name`` cut to its JSON lines that ``keep`` accepts, each written back as ``json.dumps`` gives
+        it (torn and garbled lines dropped), written whole or not at all (:func:`~mvae_core.files.atomic_write`). Read
+        and written one line at a time, so a file of any size keeps every line ``keep`` accepts, holding one line in
+        memory; a line over :data:`RUN_FILE_BYTES` (none mvae writes) is dropped unread. A file that is not there or is
+        not a regular file has no line (an empty file is written)."""
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8") as out:
+                for line in _parsed(self._stream_lines(name)):
+                    if keep(line):
+                        out.write(json.dumps(line) + "\n")
+
+        atomic_write(self.path / name, write)
+
+    def _stream_lines(self, name: str) -> Iterator[bytes]:
+        """The lines of the run file ``name``, one at a time, each of at most :data:`RUN_FILE_BYTES` bytes before its
+        newline (the rest of a longer one is skipped unread); none when it is not there or is not a regular file (it
+        is opened non-blocking, so a FIFO there does not block, as :func:`~mvae_core.files.read_bounded` opens it)."""
+        try:
+            fd = os.open(self.path / name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return
+            while line := handle.readline(RUN_FILE_BYTES + 1):
+                if len(line) <= RUN_FILE_BYTES or line.endswith(b"\n"):
+                    yield line
+                    continue
+                while line and not line.endswith(b"\n"):  # the rest of a line too long to hold
+                    line = handle.readline(RUN_FILE_BYTES)
 
     def truncate_metrics(self, last_epoch: int) -> list[int]:
         """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed), and torn ones; the
         lines kept are written back as they were (not :meth:`read_metrics`' reading: a value of an unexpected type
         stays in the file). Returns the epochs up to ``last_epoch`` (counted from 0) that have no line: lost to a
-        damaged or hand-cut file (the run goes on from its checkpoint, but their numbers are gone)."""
-        kept = [r for r in self._metrics_lines() if r["epoch"] <= last_epoch]
-        text = "".join(json.dumps(r) + "\n" for r in kept)
-        self._write_text(METRICS, text)
-        return sorted(set(range(last_epoch + 1)) - {r["epoch"] for r in kept})
+        damaged or hand-cut file (the run goes on from its checkpoint, but their numbers are gone). Whatever the file's
+        size, no line up to ``last_epoch`` is lost (:meth:`_cut_lines`)."""
+        kept: set[int] = set()
+
+        def keep(record: Any) -> bool:
+            if _epoch_record(record) and record["epoch"] <= last_epoch:
+                kept.add(record["epoch"])
+                return True
+            return False
+
+        self._cut_lines(METRICS, keep)
+        return sorted(set(range(last_epoch + 1)) - kept)
 
     def stop_reasons(self) -> list[str]:
         """The stop reasons plugins gave in the run's last finished epoch (its metrics line); empty when none."""
         last = (self.read_metrics() or [{}])[-1]
         return [e["message"] for e in last.get("events", []) if isinstance(e, dict) and e.get("level") == "stop"]
+
+
+def _epoch_record(line: Any) -> bool:
+    """``line`` (a parsed line of ``metrics.jsonl``) is an epoch's record: a table with its ``epoch`` as a whole number
+    (not ``true``, which is 1 to Python)."""
+    return isinstance(line, dict) and type(line.get("epoch")) is int
+
+
+def _parsed(lines: Iterable[bytes]) -> Iterator[Any]:
+    """Each of ``lines`` that is JSON, parsed; the others (torn by a crash mid-write, garbled by a damaged disk, nested
+    deeper than Python parses) left out. mvae writes ASCII only: bytes that are no UTF-8 are garbled ones."""
+    for line in lines:
+        try:
+            parsed = json.loads(line.decode("utf-8", errors="replace"))
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        yield parsed

@@ -397,7 +397,7 @@ class Trainer:
         sums = dict(zip(names, values.tolist(), strict=True))
         progress.add(sums, applied, replaced)
         losses = {name: value / len(index) for name, value in sums.items()}
-        host.hook.mvae_step_end(trainer=view, epoch=epoch, step=step, losses=losses, grad_norm=grad_norm)
+        host.hook.mvae_step_end(trainer=view, epoch=epoch, step=step, losses=dict(losses), grad_norm=grad_norm)
         self.outbox.close_step(epoch, step, view.global_step, losses)
         return pause
 
