@@ -6,24 +6,30 @@ Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Teno
 1. as one of pretty_midi's copy of the General MIDI names, ignoring case, spaces and punctuation (``"tenor sax"``,
    ``"Tenor Sax"``);
 2. a musician's name that shares no word with the General MIDI name it means (:data:`ALIASES`: ``"bass guitar"``,
-   ``"upright bass"``, ``"rhodes"``) is read as that name's words, by these same rules;
+   ``"upright bass"``, ``"rhodes"``, ``"violoncello"``) is read as that name's words, by these same rules, also among
+   other words (``"hammond organ"``: Drawbar Organ); a player's word (:data:`PLAYER_ENDINGS`) is read as the word of
+   the list it plays (``cellist``: cello, ``pianist``: piano, ``drummer``: drum; :func:`_played`);
 3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``). A word that
    is a word of the list, or its plural or singular, fits that word alone (``bass`` the basses, not Bassoon;
    ``drums`` Drum too); any other word fits a word of the list that it begins (``elec`` for Electric) or lengthens
-   (``saxophone`` for Sax), unless it is another word of the list mistyped (:func:`_typo_of`: ``harpsicord`` is
-   Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan Flute).
+   (``saxophone`` for Sax), unless it is another word mistyped (:func:`_typo_of`; a word of the list or a one-word
+   alias: ``harpsicord`` is Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan
+   Flute; ``violincello`` is violoncello mistyped, no Violin) or ends with another word of the list (a compound:
+   ``contrabassoon`` is no Contrabass).
 
 Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
 words (``"sax"``, ``"electric guitar"``), else the members of the General MIDI family it names (``"synth lead"``:
 Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the name: holds one of
 its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``; not ``"mellotron"`` for Melodic Tom), else the
-instruments holding one of its words. So a mistyped name is the instrument it means or is refused, never read as
-another.
+instruments its mistyped words would name (``pano``: the pianos; ``violincello``: Cello), else the
+instruments holding one of its words or of a compound's (``contrabassoon``: Contrabass, Bassoon). So a mistyped name
+is the instrument it means or is refused, never read as another.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import numbers
 import re
 
@@ -44,6 +50,18 @@ a shorter word, one: ``harpsicord`` and ``harpiscord`` are Harpsichord mistyped,
 
 TYPO_LONG_WORD = 8
 """The letters from which a word of the list counts as long for :data:`TYPO_EDITS`."""
+
+TYPO_SHORTEST = 4
+"""The fewest letters of a word that a typo may mean: one letter changed in a shorter word makes another word rather
+than a slip (``hat`` is no Orchestra Hit mistyped, ``e`` no ``1``)."""
+
+SHORTEST_STEM = 3
+"""The fewest letters of a start of a word of the list (``obo`` for Oboe), of a word of the list that a longer word
+may lengthen (``sax`` for ``saxophone``), and of what is left of a player's word less its ending (``tub`` of
+``tubist``)."""
+
+PLAYER_ENDINGS = ("ist", "er")
+"""How a word naming a player ends (``pianist``, ``drummer``): :func:`_played` reads it as the instrument's word."""
 
 
 def program_name(program: int) -> str:
@@ -75,16 +93,20 @@ ALIASES = {
     "rhodes": "electric piano 1",
     "hammond": "drawbar organ",
     "vibes": "vibraphone",
+    "violoncello": "cello",
 }
 """Musicians' names (their words in lower case, one space apart) that share no word with the General MIDI name they
 mean, and that name's words: read by the same rules, ``"bass guitar"`` lists the two electric basses (finger, pick).
-An upright or double bass is General MIDI's Acoustic Bass, the plucked jazz bass (its Contrabass is bowed)."""
+An upright or double bass is General MIDI's Acoustic Bass, the plucked jazz bass (its Contrabass is bowed); a
+violoncello is the Cello, whose name is short for it. Among other words an alias is read the same way (``"fender
+rhodes"``: fender electric piano 1), and a one-word alias mistyped is a typo like a word of the list's
+(``violincello``: Cello)."""
 
 
 def _named(value: str, option: str) -> int:
     """The program of the instrument name ``value`` (the module's rules), else :class:`OptionError` naming
     ``option`` and listing what ``value`` could mean."""
-    meant = ALIASES.get(" ".join(_word_list(value)), value)
+    meant = _reading(value)
     try:  # pretty_midi's match: any case, spaces and punctuation ignored
         return pretty_midi.instrument_name_to_program(meant) + 1
     except ValueError:
@@ -95,6 +117,50 @@ def _named(value: str, option: str) -> int:
         return names.index(holding[0]) + low
     said = f"{value!r} (General MIDI: {meant!r})" if meant != value else repr(value)
     raise OptionError(option, f"is not a General MIDI instrument: {said}{_nearest(meant, names)}")
+
+
+def _reading(value: str) -> str:
+    """``value`` in the list's words: each alias among its words (:data:`ALIASES`) as the name it means, a word that
+    name already holds read once (``"hammond organ"``: ``"drawbar organ"``), and a player's word as the instrument's
+    (:func:`_played`: ``"jazz guitarist"``: ``"jazz guitar"``); ``value`` itself when none is there."""
+    words = _word_list(value)
+    read: list[str] = []
+    at = 0
+    while at < len(words):
+        alias = next(
+            (key for key in _aliases_longest_first() if words[at : at + len(key.split())] == key.split()), None
+        )
+        read.extend(ALIASES[alias].split() if alias else [_played(words[at])])
+        at += len(alias.split()) if alias else 1
+    read = list(dict.fromkeys(read))
+    return value if read == words else " ".join(read)
+
+
+@functools.cache
+def _aliases_longest_first() -> tuple[str, ...]:
+    """The keys of :data:`ALIASES`, those of more words first (``"bass guitar"`` before a one-word alias)."""
+    return tuple(sorted(ALIASES, key=lambda key: -len(key.split())))
+
+
+def _played(word: str) -> str:
+    """The word of the list that a player's ``word`` names: ``word`` less one of :data:`PLAYER_ENDINGS`, as it is,
+    with a vowel added or a doubled last letter dropped (``harpist``: harp, ``cellist``: cello, ``fiddler``: fiddle,
+    ``drummer``: drum), when exactly one of these is a word of the list and ``word`` is none; else ``word``."""
+    stem = _player_stem(word)
+    if stem is None or _list_knows(word):
+        return word
+    forms = {stem, *(stem + vowel for vowel in "aeio")} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
+    known = [form for form in forms if form in _list_words()]
+    return known[0] if len(known) == 1 else word
+
+
+def _player_stem(word: str) -> str | None:
+    """``word`` less the first of :data:`PLAYER_ENDINGS` it ends with, when at least :data:`SHORTEST_STEM` letters
+    are left (``pianist``: pian); else ``None``."""
+    ending = next((ending for ending in PLAYER_ENDINGS if word.endswith(ending)), None)
+    if ending is None or len(word) - len(ending) < SHORTEST_STEM:
+        return None
+    return word[: -len(ending)]
 
 
 def _holding(value: str, names: list[str]) -> list[str]:
@@ -108,7 +174,8 @@ def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
     members of the General MIDI families it names, else the closest name by spelling when it shares a word with
     ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"mellotron"`` no
-    ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names holding one of its words."""
+    ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`),
+    else the names holding one of its words or of a compound word's parts (:func:`_parts`)."""
     words = _words(value)
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
@@ -118,10 +185,48 @@ def _nearest(value: str, names: list[str]) -> str:
     match = closest(value, names)
     if match and any(_holding(word, [match]) or _misspells(word, match) for word in words):
         return f"; did you mean {match!r}?"
-    if found := sorted(word for word in words if _holding(word, names)):
+    if corrected := _corrected(value, names):
+        return corrected
+    if found := sorted({part for word in words for part in _parts(word) if _holding(part, names)}):
         partly = [name for name in names if any(_holding(word, [name]) for word in found)]
         return f"; instruments with {' or '.join(repr(word) for word in found)}: {_listed(partly)}"
     return "; see the General MIDI list (docs/cli.md, mvae generate)"
+
+
+def _corrected(value: str, names: list[str]) -> str:
+    """``; did you mean …`` naming the instruments ``value`` would name with each of its words that the list does not
+    know read as the word it mistypes (:func:`_mistyped_words`, also after a player's ending: ``harpsicordist``):
+    ``'Cello'`` for ``violincello``, ``'FX 1 (rain)' or 'Telephone Ring'`` for ``rin``, the words and their
+    instruments when one names several (``pano``: 'piano', the six pianos); ``""`` when there is none."""
+    choices = [sorted(_meant_by_typo(word)) or [word] for word in _word_list(value)]
+    guesses = [word for words in choices if len(words) > 1 or words[0] not in _word_list(value) for word in words]
+    if not guesses:
+        return ""
+    readings = [_holding(_reading(" ".join(words)), names) for words in itertools.product(*choices)]
+    found = [name for name in names if any(name in reading for reading in readings)]
+    if not found:
+        return ""
+    if all(len(reading) <= 1 for reading in readings):
+        return f"; did you mean {' or '.join(repr(name) for name in found)}?"
+    which = "that word" if len(guesses) == 1 else "one of them"
+    return f"; did you mean {' or '.join(repr(word) for word in guesses)}? instruments with {which}: {_listed(found)}"
+
+
+def _meant_by_typo(word: str) -> frozenset[str]:
+    """The words a ``word`` the list does not know mistypes (:func:`_mistyped_words`), or, when none, those its
+    player's stem mistypes (``harpsicordist``: harpsichord); none for a word of the list."""
+    if _list_knows(word):
+        return frozenset()
+    stem = _player_stem(word)
+    return _mistyped_words(word) or (_mistyped_words(stem) if stem else frozenset())
+
+
+def _parts(word: str) -> list[str]:
+    """The words of the list that a compound ``word`` joins (:func:`_compound_end`): the longest it lengthens and the
+    one it ends with (``contrabassoon``: contrabass, bassoon); else ``[word]``."""
+    end = _compound_end(word)
+    starts = [known for known in _list_words() if len(known) >= SHORTEST_STEM and word.startswith(known)]
+    return [max(starts, key=len), end] if end and starts else [word]
 
 
 def _listed(names: list[str]) -> str:
@@ -154,14 +259,27 @@ def _words(text: str) -> set[str]:
 def _names_word(given: str, word: str) -> bool:
     """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its plural or singular
     (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`),
-    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax; a word of 3 letters or more),
-    unless ``given`` is another word of the list mistyped (:func:`_mistypes_another`). So ``bass`` names Bass, not
-    Bassoon, ``bassoons`` Bassoon, not Bass, and ``harpsicord`` no Harp."""
+    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax), both of :data:`SHORTEST_STEM`
+    letters or more (``hi`` is no start of Hit), unless ``given`` is another word mistyped (:func:`_mistypes_another`)
+    or, for a longer form, a compound ending with another word of the list (:func:`_compound_end`). So ``bass`` names Bass, not Bassoon, ``bassoons``
+    Bassoon, not Bass, ``harpsicord`` no Harp and ``contrabassoon`` no Contrabass."""
     if _same_word(given, word):
         return True
     if _list_knows(given) or _mistypes_another(given, word):
         return False
-    return word.startswith(given) or (len(word) >= 3 and given.startswith(word))
+    if len(given) < SHORTEST_STEM:
+        return False
+    if word.startswith(given):
+        return True
+    return len(word) >= SHORTEST_STEM and given.startswith(word) and _compound_end(given) in (None, word)
+
+
+@functools.cache
+def _compound_end(given: str) -> str | None:
+    """The word of the list of more than :data:`SHORTEST_STEM` letters, the longest, that ``given`` ends with while
+    being longer than it (``violincello``: cello, ``contrabassoon``: bassoon); ``None`` when there is none."""
+    ends = [word for word in _list_words() if len(word) > SHORTEST_STEM and len(given) > len(word)]
+    return max((word for word in ends if given.endswith(word)), key=len, default=None)
 
 
 def _same_word(one: str, other: str) -> bool:
@@ -190,22 +308,39 @@ def _misspells(given: str, name: str) -> bool:
 
 
 def _mistypes_another(given: str, word: str) -> bool:
-    """Whether ``given`` is a typo (:func:`_typo_of`) of a word of the list other than ``word`` and its plural or
-    singular: ``harpsicord`` of Harpsichord, not a longer form of Harp; ``pano`` of Piano, not of Pan."""
-    return any(not _same_word(other, word) for other in _mistyped_words(given))
+    """Whether ``given`` (or, a player's word, its stem: :func:`_player_stem`) is a typo (:func:`_typo_of`) of a word
+    other than ``word`` and its plural or singular, a word of the list or a one-word alias not meaning ``word``:
+    ``harpsicord`` of Harpsichord, not a longer form of Harp; ``pano`` of Piano, not of Pan; ``violincello`` of
+    violoncello (Cello), not of Violin; the stem of a player of ``word`` is no typo (``percussionist`` lengthens the
+    Percussion family's word, no typo of Percussive)."""
+    stem = _player_stem(given)
+    typos = _mistyped_words(given) | (_mistyped_words(stem) if stem and not _same_word(stem, word) else frozenset())
+    return any(not any(_same_word(meant, word) for meant in _words(ALIASES.get(other, other))) for other in typos)
 
 
 @functools.cache
 def _mistyped_words(given: str) -> frozenset[str]:
-    """The words of the list that ``given`` is a typo of (:func:`_typo_of`)."""
-    return frozenset(word for word in _list_words() if _typo_of(given, word))
+    """The words of the list and the one-word aliases (:data:`ALIASES`) that ``given`` is a typo of
+    (:func:`_typo_of`)."""
+    return frozenset(word for word in _typo_targets() if _typo_of(given, word))
+
+
+@functools.cache
+def _typo_targets() -> frozenset[str]:
+    """The words a typo may mean: the list's (:func:`_list_words`) and the one-word aliases, of
+    :data:`TYPO_SHORTEST` letters or more."""
+    return frozenset(word for word in _list_words() | {*ALIASES} if " " not in word and len(word) >= TYPO_SHORTEST)
 
 
 def _typo_of(given: str, word: str) -> bool:
     """Whether ``given`` is ``word`` mistyped: letters dropped, added, changed or two neighbours swapped, each one
-    edit, at most :data:`TYPO_EDITS` of them for a word of :data:`TYPO_LONG_WORD` letters or more, else one."""
+    edit, at most :data:`TYPO_EDITS` of them for a word of :data:`TYPO_LONG_WORD` letters or more, else one; the
+    first letter right (another first letter makes another word: ``singer`` is no finger mistyped, ``lute`` no
+    flute), and never a word of fewer than :data:`TYPO_SHORTEST` letters."""
     allowed = TYPO_EDITS if len(word) >= TYPO_LONG_WORD else 1
-    return abs(len(given) - len(word)) <= allowed and _edits(given, word) <= allowed
+    if len(word) < TYPO_SHORTEST or given[:1] != word[:1] or abs(len(given) - len(word)) > allowed:
+        return False
+    return _edits(given, word) <= allowed
 
 
 def _edits(one: str, other: str) -> int:
