@@ -51,9 +51,13 @@ a shorter word, one: ``harpsicord`` and ``harpiscord`` are Harpsichord mistyped,
 TYPO_LONG_WORD = 8
 """The letters from which a word of the list counts as long for :data:`TYPO_EDITS`."""
 
-TYPO_SHORTEST = 4
+TYPO_SHORTEST = 3
 """The fewest letters of a word that a typo may mean: one letter changed in a shorter word makes another word rather
-than a slip (``hat`` is no Orchestra Hit mistyped, ``e`` no ``1``)."""
+than a slip (``e`` is no ``1`` mistyped)."""
+
+GUESS_SHORTEST = 4
+"""The fewest letters of a word that a refusal guesses a mistyped word means (:func:`_corrected`): a slip of a
+shorter one is as likely another word (``pano`` is offered the pianos, not Pan Flute; ``hat`` no Orchestra Hit)."""
 
 SHORTEST_STEM = 3
 """The fewest letters of a start of a word of the list (``obo`` for Oboe), of a word of the list that a longer word
@@ -213,12 +217,14 @@ def _corrected(value: str, names: list[str]) -> str:
 
 
 def _meant_by_typo(word: str) -> frozenset[str]:
-    """The words a ``word`` the list does not know mistypes (:func:`_mistyped_words`), or, when none, those its
-    player's stem mistypes (``harpsicordist``: harpsichord); none for a word of the list."""
+    """The words of :data:`GUESS_SHORTEST` letters or more that a ``word`` the list does not know mistypes
+    (:func:`_mistyped_words`), or, when it mistypes none, its player's stem (``harpsicordist``: harpsichord); none for
+    a word of the list."""
     if _list_knows(word):
         return frozenset()
     stem = _player_stem(word)
-    return _mistyped_words(word) or (_mistyped_words(stem) if stem else frozenset())
+    typos = _mistyped_words(word) or (_mistyped_words(stem) if stem else frozenset())
+    return frozenset(typo for typo in typos if len(typo) >= GUESS_SHORTEST)
 
 
 def _parts(word: str) -> list[str]:
