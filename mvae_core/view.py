@@ -80,9 +80,9 @@ class PluginOutbox:
 
     def close_step(self, epoch: int, step: int, global_step: int, losses: Mapping[str, float] | None = None) -> None:
         """The training step ends; what plugins recorded, if anything, and its ``losses`` (the step's Python floats,
-        per term and ``total``, as ``mvae_step_end`` got them) when ``global_step`` is a multiple of
-        :attr:`losses_every` (never when that is 0) wait for :meth:`drain_steps` (placed by ``epoch``, ``step`` and
-        ``global_step``, :data:`~mvae_core.metrics_record.STEP_PLACE`)."""
+        per term and ``total``, as the step computed them: ``mvae_step_end`` got a copy) when ``global_step`` is a
+        multiple of :attr:`losses_every` (never when that is 0) wait for :meth:`drain_steps` (placed by ``epoch``,
+        ``step`` and ``global_step``, :data:`~mvae_core.metrics_record.STEP_PLACE`)."""
         train = None
         if losses is not None and self.losses_every and global_step % self.losses_every == 0:
             train = dict(losses)
