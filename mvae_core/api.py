@@ -858,7 +858,9 @@ class Run:
 
     def metrics(self) -> list[dict[str, Any]]:
         """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file), as
-        :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out."""
+        :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out.
+        Raises :class:`~mvae_core.run_metrics.RunFileTooLarge` when the file is over
+        :data:`~mvae_core.run_files.RUN_FILE_BYTES`."""
         return RunDir(self.path).read_metrics()
 
     generate = _run_generate

@@ -46,7 +46,7 @@ from mvae_core.ablation.columns import NOT_RECORDED, exit_status
 from mvae_core.ablation.estimates import paired as paired_differences
 from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
 from mvae_core.ablation.facts import GENERATED_SEED, run_state
-from mvae_core.ablation.failures import RunCounts
+from mvae_core.ablation.failures import RunCounts, not_started
 from mvae_core.ablation.figure import draw
 from mvae_core.ablation.out_folder import (
     built_configs,
@@ -108,8 +108,21 @@ class AblationResult:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says)."""
+        """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says):
+        summary.json's ``failed`` and ``not_started`` together (:attr:`not_started` holds the second apart)."""
         return [row for row in self.rows if row["status"] != "ok"]
+
+    @property
+    def not_started(self) -> list[dict[str, Any]]:
+        """The rows of the runs whose attempt in this command never started their training (``status`` ``not
+        started``), as summary.json's ``not_started`` lists them (:func:`~.failures.not_started`)."""
+        return [row for row in self.rows if not_started(row)]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """summary.json's ``counts``: ``runs``, ``ok``, ``failed`` (``status`` ``failed``) and ``not_started``
+        (:meth:`~.failures.RunCounts.as_json`)."""
+        return RunCounts.of(self.rows).as_json()
 
     def per_configuration(self) -> list[dict[str, Any]]:
         """``summary.md``'s per-configuration statistics: per configuration, ``config``, ``runs``, ``ok``, ``stops``
