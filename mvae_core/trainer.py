@@ -407,7 +407,7 @@ class Trainer:
         """The batch's loss terms: the core's (checked against the model contract), then plugins' replacements and
         additions (``mvae_loss``); and which plugin replaced and added which (:meth:`PluginHost.adjust_terms`)."""
         core = self.model.loss_terms(x, output, self.cfg.loss.mask)
-        check_terms(self.cfg.model.name, core)
+        check_terms(self.cfg.model.name, core, self.model.added_terms())
         return self.host.adjust_terms(self.view, x, output, core, split)
 
     def validate(self, epoch: int, multipliers: dict[str, float]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Plugins take part through two callables the trainer passes in: ``adjust`` turns the core's terms of a batch into the
 run's terms (``mvae_loss``: replaced and added terms), ``on_batch`` shows each batch to ``mvae_validation_batch``.
-``val`` holds the run's terms and their weighted ``total``; ``val_elbo`` is computed from the core's own terms.
+``val`` holds the run's terms and their weighted ``total``; ``val_elbo`` is computed from the core's own terms (not
+from a model's added terms, such as ``melody_rnn``'s ``bag``).
 
 The model is in eval mode (dropout off, BatchNorm running statistics). Losses use one latent sample per loop
 drawn from a generator seeded the same way every epoch, so epochs are compared on identical noise;
@@ -71,8 +72,8 @@ def validate(
         mu = output.mu
         core = model.loss_terms(x, output, cfg.loss.mask)
         terms = core if adjust is None else adjust(x, output)[0]
-        for term, value in core.items():
-            core_sums[term] += value.item() * len(index)
+        for term in LOSS_TERMS:  # the model's added terms are in terms, not in its bound
+            core_sums[term] += core[term].item() * len(index)
         for term, value in terms.items():
             sums[term] = sums.get(term, 0.0) + value.item() * len(index)
         if on_batch is not None:

@@ -276,6 +276,7 @@ def test_models_lists_every_model_with_its_settings(builtins_only):
         "rnn_hidden",
         "embedding",
         "token_dropout",
+        "bag_weight",
         "pitch_temperature",
         "pitch_min_p",
     }

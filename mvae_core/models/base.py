@@ -5,7 +5,9 @@ duration, timeshift; :func:`~mvae_core.data.batches.densify`) and has the same v
 (:class:`~mvae_core.models.encoder.Encoder`) to a ``latent_dim`` posterior. What differs is the decoder, and so:
 
 * the loss terms (:meth:`MelodyModel.loss_terms`): always the five core terms ``onset`` (which notes),
-  ``velocity``, ``duration``, ``timeshift`` and ``kl``, so that plugins, multipliers and ``val_elbo`` work the same;
+  ``velocity``, ``duration``, ``timeshift`` and ``kl``, so that plugins, multipliers and ``val_elbo`` work the same,
+  and the terms a model's settings add to them (:meth:`MelodyModel.added_terms`: trained and recorded, never part
+  of ``val_elbo``);
 * how notes are chosen at generation (:meth:`MelodyModel.decode_notes`, and :meth:`MelodyModel.player` for one
   point at a time, live);
 * the per-cell predictions that validation and ``mvae evaluate`` score (:meth:`MelodyModel.predict_cells`);
@@ -194,9 +196,17 @@ class MelodyModel(nn.Module, ABC):
 
     @abstractmethod
     def loss_terms(self, x: torch.Tensor, output: Forward, mask: str) -> dict[str, torch.Tensor]:
-        """The core terms ``onset``, ``velocity``, ``duration``, ``timeshift`` and ``kl`` of the batch ``x``, each a
-        scalar: summed over steps or cells (and latent dimensions), averaged over the batch. ``mask`` is
-        ``loss.mask``."""
+        """The core terms ``onset``, ``velocity``, ``duration``, ``timeshift`` and ``kl`` of the batch ``x``, and
+        those of :meth:`added_terms`, each a scalar: summed over steps or cells (and latent dimensions), averaged
+        over the batch. ``mask`` is ``loss.mask``."""
+
+    def added_terms(self) -> tuple[str, ...]:
+        """The loss terms this model, as its settings build it, adds to the core's (none by default): an auxiliary
+        objective such as ``melody_rnn``'s ``bag``. Each is trained at its value as :meth:`loss_terms` gives it
+        (weighted there, by the model's own setting), recorded as ``train.<term>`` and ``val.<term>`` like a
+        plugin's term, and left out of ``val_elbo``, which stays the core's bound. A name has no dot and is no core
+        term's."""
+        return ()
 
     @abstractmethod
     def predict_cells(self, x: torch.Tensor, z: torch.Tensor) -> Decoded:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -107,17 +107,19 @@ def _registered(model: str) -> Any:
     return available_models().get(model)
 
 
-def check_terms(model: str, terms: Any) -> None:
+def check_terms(model: str, terms: Any, added: Collection[str] = ()) -> None:
     """A :class:`ModelError` naming the model ``model`` and its package unless ``terms`` (what its
-    ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`), each a scalar
+    ``loss_terms`` returned) is exactly the core terms (:data:`~mvae_core.config.LOSS_TERMS`) and the ``added`` ones
+    (its :meth:`~mvae_core.models.base.MelodyModel.added_terms`), each a scalar
     floating-point tensor: plugins, multipliers, validation and ``val_elbo`` work on those by name. With gradients on
     (a training step), at least one term must carry one: terms all detached (``.item()``, ``.detach()``, numpy,
     ``torch.no_grad`` inside ``loss_terms``) would train nothing, and torch's backward refused them with "element 0
     of tensors does not require grad". A term may be a constant (a model that does not predict it)."""
     import torch
 
-    problem, rule = None, f"exactly {', '.join(LOSS_TERMS)}, each a scalar floating-point tensor"
-    if not isinstance(terms, dict) or set(terms) != set(LOSS_TERMS):
+    expected = (*LOSS_TERMS, *added)
+    problem, rule = None, f"exactly {', '.join(expected)}, each a scalar floating-point tensor"
+    if not isinstance(terms, dict) or set(terms) != set(expected):
         given = ", ".join(map(str, terms)) if isinstance(terms, dict) else type(terms).__name__
         problem = f"returned {given or 'no terms'}"
     else:

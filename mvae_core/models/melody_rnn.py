@@ -12,7 +12,11 @@ Training uses teacher forcing (the true previous token), with **token dropout**:
 tokens are replaced by the start token, so the decoder cannot predict everything from the history and has to read
 ``z`` (Bowman et al. 2016; without it the 2-D latent went unused). Loss terms: ``onset`` is the token cross-entropy
 summed over the 32 steps (which note, or none); ``velocity`` and ``duration`` the squared errors at the steps with a
-note; ``timeshift`` the negative log-likelihood of their offset class; ``kl`` as for every model.
+note; ``timeshift`` the negative log-likelihood of their offset class; ``kl`` as for every model. With ``bag_weight``
+above 0, an added term ``bag`` (Zhao et al. 2017's bag-of-words loss): a small head reads ``z`` alone and gives one
+distribution over the pitch rows, and ``bag`` is ``bag_weight`` × the negative log-likelihood of the loop's notes'
+rows under it, summed over its notes, whatever their order; so ``z`` has to say which pitches the loop holds. It
+only trains the encoder and that head: decoding never reads it.
 
 Decoding (:meth:`MelodyRNN.decode_notes`; :class:`~mvae_core.models.melody_rnn_player.MelodyRNNPlayer` does the same
 for one point, live): step by step, the step sounds with probability ``min(1, density · p_note)`` (``p_note = 1 −
@@ -74,6 +78,11 @@ class MelodyRNNSettings(BaseModel):
         lt=1,
         description="Training: share of previous tokens hidden from the decoder, so it reads z.",
     )
+    bag_weight: float = Field(
+        default=0.0,
+        ge=0,
+        description="Training: weight of the added term bag, z alone predicting the loop's pitches (0: off).",
+    )
     pitch_temperature: float = Field(
         default=1.0, gt=0, description="Decoding: temperature of the pitch draw at --temperature 1 (it scales it)."
     )
@@ -88,13 +97,15 @@ class MelodyRNNSettings(BaseModel):
 @dataclass
 class TokenOutput:
     """The decoder's training output: ``token_logits [B, 32, pitch_classes + 1]``, the true ``tokens [B, 32]`` it was
-    fed, and for the true tokens ``velocity``, ``duration`` ``[B, 32]`` (0..1) and ``timing_logits [B, 32, C]``."""
+    fed, for the true tokens ``velocity``, ``duration`` ``[B, 32]`` (0..1) and ``timing_logits [B, 32, C]``, and the
+    bag head's ``bag_logits [B, pitch_classes]`` (``None`` with ``bag_weight`` 0)."""
 
     token_logits: torch.Tensor
     tokens: torch.Tensor
     velocity: torch.Tensor
     duration: torch.Tensor
     timing_logits: torch.Tensor
+    bag_logits: torch.Tensor | None
 
 
 def top_tokens(x: torch.Tensor) -> torch.Tensor:
@@ -184,6 +195,7 @@ class MelodyRNN(MelodyModel):
     position: nn.Embedding
     gru: nn.GRU
     to_token: nn.Linear
+    bag: nn.Sequential | None
     note_head: nn.Sequential
 
     def __init__(self, cfg: ModelConfig, settings: MelodyRNNSettings, pitch_classes: int) -> None:
@@ -196,6 +208,13 @@ class MelodyRNN(MelodyModel):
         self.position = nn.Embedding(STEPS_PER_LOOP, POSITION_SIZE)
         self.gru = nn.GRU(embedding + POSITION_SIZE + cfg.latent_dim, hidden, batch_first=True)
         self.to_token = nn.Linear(hidden, pitch_classes + 1)
+        self.bag = (
+            nn.Sequential(
+                nn.Linear(cfg.latent_dim, hidden), nn.LeakyReLU(cfg.leaky_slope), nn.Linear(hidden, pitch_classes)
+            )
+            if settings.bag_weight > 0
+            else None
+        )
         self.note_head = nn.Sequential(
             nn.Linear(hidden + embedding, hidden // 2),
             nn.LeakyReLU(cfg.leaky_slope),
@@ -256,7 +275,8 @@ class MelodyRNN(MelodyModel):
             hidden = torch.rand(previous.shape, device=previous.device) < self.settings.token_dropout
             previous = previous.masked_fill(hidden, self.start_token)
         states, _ = self.gru(self._inputs(previous, z), torch.tanh(self.z_to_state(z)).unsqueeze(0))
-        return TokenOutput(self.to_token(states), tokens, *self._notes(states, tokens))
+        bag_logits = None if self.bag is None else self.bag(z)
+        return TokenOutput(self.to_token(states), tokens, *self._notes(states, tokens), bag_logits)
 
     def decode_for_training(self, z: torch.Tensor, x: torch.Tensor) -> TokenOutput:
         return self._teacher_forced(z, top_tokens(x))
@@ -269,13 +289,20 @@ class MelodyRNN(MelodyModel):
         at_note = (tokens - 1).clamp(min=0).unsqueeze(1)  # [B, 1, 32]: the row of each step's note
         truth = [x[:, channel].gather(1, at_note).squeeze(1) for channel in (1, 2, 3)]
         token_logits = out.token_logits.reshape(-1, out.token_logits.shape[-1])
-        return {
+        terms = {
             "onset": F.cross_entropy(token_logits, tokens.reshape(-1), reduction="sum") / batch,
             "velocity": (is_note * (out.velocity - truth[0]) ** 2).sum() / batch,
             "duration": (is_note * (out.duration - truth[1]) ** 2).sum() / batch,
             "timeshift": self.timing.nll(out.timing_logits, truth[2].unsqueeze(-1), is_note.unsqueeze(-1)) / batch,
             "kl": kl_per_dimension(output.mu, output.logvar).sum() / batch,
         }
+        if out.bag_logits is not None:
+            rows_nll = -F.log_softmax(out.bag_logits, dim=-1).gather(1, at_note.squeeze(1))  # [B, 32]
+            terms["bag"] = self.settings.bag_weight * (is_note * rows_nll).sum() / batch
+        return terms
+
+    def added_terms(self) -> tuple[str, ...]:
+        return () if self.bag is None else ("bag",)
 
     def predict_cells(self, x: torch.Tensor, z: torch.Tensor) -> Decoded:
         """Teacher-forced on ``x``'s tokens: a cell's onset logit is that of its row's token at the step, given the
