@@ -144,7 +144,7 @@ def test_summary_statistics_per_configuration_and_against_the_references():
     assert "all" not in against_all and paired(rows, arms, "missing") == []
     text = markdown(rows, arms, ["about"])
     assert "| all | 2 / 2 | max epochs ×2 | 6 ± 1.4 [-6.706, 18.71] | 11 ± 1.4 [-1.706, 23.71] |" in text
-    assert "| runs/no-a/seed-1 | failed | new | 1 | boom |" in text
+    assert "| runs/no-a/seed-1 | new | 1 | boom |" in text  # under "### Failed"
     assert "## Plugin warnings\n\nNone." in text
 
 
@@ -791,7 +791,7 @@ def test_a_failing_run_is_reported_and_the_others_finish(synth_dir, tmp_path):
     assert rows["overflow"]["status"] == "failed" and rows["overflow"]["exit_code"] == "1"
     assert "non-finite loss in epoch 1" in rows["overflow"]["error"]
     summary = (out / "summary.md").read_text()
-    assert "| runs/overflow/seed-0 | failed | new | 1 | non-finite loss in epoch 1" in summary
+    assert "| runs/overflow/seed-0 | new | 1 | non-finite loss in epoch 1" in summary  # under "### Failed"
     assert "| overflow | 0 / 1 |" in summary and "1 run(s) failed" in result.output
 
 

@@ -257,7 +257,7 @@ def test_the_javascript_host_holds_notes_as_the_python_host_does(tiny_run, tiny_
         f"import {{ openNodeHost }} from {json.dumps(JS_HOST.as_uri())};"
         "let input = ''; for await (const chunk of process.stdin) input += chunk;"
         "const r = JSON.parse(input); const host = await openNodeHost(r.onnx);"
-        "console.log(JSON.stringify(r.cases.map(([notes, bpm, gridOffset]) => host.timed(notes, { bpm, gridOffset }))));"
+        "console.log(JSON.stringify(r.cases.map(([notes, tempo, gridOffset]) => host.timed(notes, { tempo, gridOffset }))));"
     )
     cases = [([module.GridNote(*note) for note in loop], bpm, grid_offset) for grid_offset, bpm in HOST_CASES
              for loop in loops]  # fmt: skip
