@@ -12,9 +12,9 @@ onnxruntime-web or onnxruntime-node, a Max or Pure Data external):
 
 prints one pattern's notes as JSON lines (pitch, velocity, start and end in seconds, grid step); ``--z 0.5 -1`` and
 ``--density=1`` work too. Bad input (a value out of generate's range, a missing file) exits 2 with one line on stderr.
-The options, their defaults and every refusal are those of ``examples/onnx_host_js/onnx_host.mjs``, word for word. Given the uniform
-numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's own) it
-writes generate's notes: ``tests/test_tools.py`` and ``bench/onnx_host_check.py`` check that.
+The options, their defaults and every refusal are those of ``examples/onnx_host_js/onnx_host.mjs``, word for word. Given
+the uniform numbers ``mvae generate`` uses (``pattern`` takes a ``numpy.random.Generator``; mvae's tests pass generate's
+own) it writes generate's notes: ``tests/test_tools.py`` and ``bench/onnx_host_check.py`` check that.
 """
 
 from __future__ import annotations

@@ -264,11 +264,11 @@ def _words(text: str) -> set[str]:
 
 def _names_word(given: str, word: str) -> bool:
     """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its plural or singular
-    (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`),
-    its start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax), both of :data:`SHORTEST_STEM`
-    letters or more (``hi`` is no start of Hit), unless ``given`` is another word mistyped (:func:`_mistypes_another`)
-    or, for a longer form, a compound ending with another word of the list (:func:`_compound_end`). So ``bass`` names Bass, not Bassoon, ``bassoons``
-    Bassoon, not Bass, ``harpsicord`` no Harp and ``contrabassoon`` no Contrabass."""
+    (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`), its
+    start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax), both of :data:`SHORTEST_STEM` letters
+    or more (``hi`` is no start of Hit), unless ``given`` is another word mistyped (:func:`_mistypes_another`) or, for a
+    longer form, a compound ending with another word of the list (:func:`_compound_end`). So ``bass`` names Bass, not
+    Bassoon, ``bassoons`` Bassoon, not Bass, ``harpsicord`` no Harp and ``contrabassoon`` no Contrabass."""
     if _same_word(given, word):
         return True
     if _list_knows(given) or _mistypes_another(given, word):

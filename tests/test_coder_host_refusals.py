@@ -1,8 +1,8 @@
 """The ONNX hosts' commands answer a creative coder's first mistakes with the fix: `--bpm` (the hosts' name before
 2026-12-07) is `--tempo` here, as in `mvae generate`, and a file that is no export (a run's model.safetensors) is named
 as such. Before, the Python host said `unrecognized arguments: --tempo 90` and the JavaScript host `unknown argument
---tempo` (the hosts' tempo was --bpm then), neither naming the option; given model.safetensors they looked for a sidecar each at another path (model.json, model.safetensors.json)
-and said it was missing."""
+--tempo` (the hosts' tempo was --bpm then), neither naming the option; given model.safetensors they looked for a sidecar
+each at another path (model.json, model.safetensors.json) and said it was missing."""
 
 from __future__ import annotations
 

@@ -129,7 +129,8 @@ EXITED_NON_ZERO = "exited non-zero"
 negative for a local worker killed by a signal; 2 for a Ray task that never started its training because its node
 cannot see the shared storage)."""
 NO_EPOCH = "no epoch finished"
-"""``failure`` (and ``error``) of a run whose ``metrics.jsonl`` has no line, though no attempt of this command failed."""
+"""``failure`` (and ``error``) of a run whose ``metrics.jsonl`` has no line, though no attempt of this command
+failed."""
 NOT_FINITE = "val_elbo not finite"
 """``failure`` of a run some epoch of which has a ``val_elbo`` that is NaN or infinite (``error`` names the epoch)."""
 NOT_GENERATED = "generation failed"

@@ -29,9 +29,10 @@ def warnings(record: dict[str, Any]) -> list[str]:
 
 def plugin_numbers(record: dict[str, Any]) -> dict[str, float | None]:
     """What plugins add to one metrics line, by summary column: each validation loss term beyond the core's
-    (``val.<term>``, from ``mvae_loss``, or a model's own added term such as ``melody_rnn``'s ``bag``) and each number a plugin recorded (``plugins.<plugin>.<key>``, from
-    ``trainer.record``; ``None`` for one written as null, NaN or infinite, and for a term not computed in that
-    epoch: :func:`~mvae_core.metrics_record.not_computed`). Recorded lists stay in metrics.jsonl."""
+    (``val.<term>``, from ``mvae_loss``, or a model's own added term such as ``melody_rnn``'s ``bag``) and each number a
+    plugin recorded (``plugins.<plugin>.<key>``, from ``trainer.record``; ``None`` for one written as null, NaN or
+    infinite, and for a term not computed in that epoch: :func:`~mvae_core.metrics_record.not_computed`). Recorded lists
+    stay in metrics.jsonl."""
     terms = {
         f"val.{term}": None if not_computed(record, "val", term) else value
         for term, value in record.get("val", {}).items()

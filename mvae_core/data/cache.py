@@ -37,8 +37,9 @@ from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
 FORMAT_VERSION = 38  # 38: auto's choice by program leaves out a part of mostly chords (a choir's pad) beside a
-# part that plays a line (a synth lead), and its reason names the part left out; 37: auto takes the top line of several voices or leads alone (by program), and leaves a part
-# named as no melody (Backing Vox, Synth Bass) out of its choice by program; 36: auto takes the top line of a band
+# part that plays a line (a synth lead), and its reason names the part left out; 37: auto takes the top line of several
+# voices or leads alone (by program), and leaves a part named as no melody (Backing Vox, Synth Bass) out of its choice
+# by program; 36: auto takes the top line of a band
 # file's solo instruments alone when several are (no voice or lead; piano, bass and pads left out); 35: auto takes a
 # band file's one solo instrument (sax, trumpet, flute, violin, …) when no voice or lead is there; its top line of
 # several parts names the selector that takes one of them;

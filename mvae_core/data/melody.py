@@ -12,11 +12,11 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
   track holds every channel and is named after the song); else by General MIDI program (:data:`BY_PROGRAM`): the
   one part whose program is a voice or a lead, or the top line of those parts when several are (a lead vocal and a
-  backing one, two synth leads: not the piano's chord tops); else, when none is, the same of the parts whose program
-  is a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute or violin over piano and bass; two
-  horns playing the head, or trading fours); a part whose name (counted as above) says it is no melody (``Backing
-  Vox``, ``Synth Bass``, ``Sax Harmony``) is left out of these, and so is a part of mostly chords (:func:`mostly_chords`:
-  a choir's pad) when another of them plays a line (a synth lead), the reason naming it and the selector that takes it
+  backing one, two synth leads: not the piano's chord tops); else, when none is, the same of the parts whose program is
+  a solo instrument (:data:`SOLO_PROGRAMS`: a band file's sax, trumpet, flute or violin over piano and bass; two horns
+  playing the head, or trading fours); a part whose name (counted as above) says it is no melody (``Backing Vox``,
+  ``Synth Bass``, ``Sax Harmony``) is left out of these, and so is a part of mostly chords (:func:`mostly_chords`: a
+  choir's pad) when another of them plays a line (a synth lead), the reason naming it and the selector that takes it
   (:func:`chords_left_out`). Else the top line of all pitched parts. A top line's reason names its parts and ends with
   the selector that takes one part (:func:`one_part_hint`);
 * ``all``: every pitched part, merged (mvae before this rule existed);
