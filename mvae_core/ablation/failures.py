@@ -21,6 +21,13 @@ def not_started(row: dict[str, Any]) -> bool:
     return row["status"] == NOT_STARTED
 
 
+def failed(row: dict[str, Any]) -> bool:
+    """Whether the summary row ``row`` is a run that failed: not ok, though this command's attempt started its
+    training (or the command skipped it); summary.md's and summary.json's runs that failed, apart from those
+    :func:`not_started`."""
+    return row["status"] != "ok" and not not_started(row)
+
+
 @dataclass(frozen=True)
 class RunCounts:
     """How many runs ended ``ok``, ``failed`` (not ok, though this command's attempt started their training, or the

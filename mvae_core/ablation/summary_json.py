@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import DIRECTIONS, METRICS, RUN_STATE, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
-from mvae_core.ablation.failures import RunCounts, not_started
+from mvae_core.ablation.failures import RunCounts, failed, not_started
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
@@ -70,7 +70,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             if reference in by_name
         },
         "counts": RunCounts.of(rows).as_json(),
-        "failed": [_not_ok_run(r) for r in rows if r["status"] != "ok" and not not_started(r)],
+        "failed": [_not_ok_run(r) for r in rows if failed(r)],
         "not_started": [_not_ok_run(r) for r in rows if not_started(r)],
     }
 

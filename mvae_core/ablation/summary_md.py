@@ -20,7 +20,7 @@ from mvae_core.ablation.columns import (
     exit_cell,
 )
 from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
-from mvae_core.ablation.failures import RunCounts, not_started
+from mvae_core.ablation.failures import RunCounts, failed, not_started
 from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.plugin_tables import paired_plugin_table, plugin_numbers_table
@@ -140,9 +140,8 @@ def _not_ok_runs(rows: list[dict[str, Any]]) -> list[str]:
     if not counts.failed and not counts.not_started:
         return ["None: every run is ok."]
     lines = [f"{counts}."]
-    failed = [r for r in rows if r["status"] != "ok" and not not_started(r)]
-    if failed:
-        lines += ["", "### Failed", "", *md_table(["run", "produced", "exit code", "last error line"], _cells(failed))]
+    if ended := [r for r in rows if failed(r)]:
+        lines += ["", "### Failed", "", *md_table(["run", "produced", "exit code", "last error line"], _cells(ended))]
     if never := [r for r in rows if not_started(r)]:
         lines += ["", "### Not started", "", NOT_STARTED_NOTE, ""]
         lines += md_table(["run", "produced", "exit code", "why it did not start"], _cells(never))

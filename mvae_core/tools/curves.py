@@ -170,11 +170,9 @@ def _lines_at(trees: list[dict[str, Any]], path: str, gaps: Sequence[set[str]] |
     NaN where a tree has none there or where its label is in that tree's ``gaps``."""
     lines: dict[str, list[float]] = {}
     for k, tree in enumerate(trees):
-        node: Any = tree
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
+        node = _node_at(tree, path)
         skipped = gaps[k] if gaps is not None else set()
-        for label, value in _leaves(node, path):
+        for label, value in _leaves(None if node is _NOTHING else node, path):
             lines.setdefault(label, [math.nan] * len(trees))[k] = math.nan if label in skipped else value
     return lines
 
@@ -230,12 +228,23 @@ def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
 def _recorded_at(tree: dict[str, Any], path: str) -> bool:
     """Whether ``tree`` holds something at dotted ``path``: a value (a number, or a ``null``) or a table that is not
     empty."""
+    node = _node_at(tree, path)
+    return node is not _NOTHING and node != {}
+
+
+_NOTHING = object()
+"""What :func:`_node_at` gives where a tree has no such path (a ``null`` there is ``None``)."""
+
+
+def _node_at(tree: dict[str, Any], path: str) -> Any:
+    """What ``tree`` holds at dotted ``path`` (a value, ``None`` for a ``null``, or a table); :data:`_NOTHING` where
+    it has no such path."""
     node: Any = tree
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
-            return False
+            return _NOTHING
         node = node[key]
-    return node != {}
+    return node
 
 
 def steps_per_epoch(steps: list[dict[str, Any]]) -> int:
