@@ -5,18 +5,8 @@ the hook, so the line recorded the plugin's edits)."""
 from __future__ import annotations
 
 from mvae_core import hookimpl
+from tests.test_step_records_core import StepLosses  # it runs first here
 from tests.training import make_trainer, tiny_config
-
-
-class StepLosses:
-    """Keeps a copy of the ``losses`` every step's ``mvae_step_end`` got, by global step (it runs first)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[int, dict[str, float]] = {}
-
-    @hookimpl
-    def mvae_step_end(self, trainer, losses):
-        self.seen[trainer.global_step] = dict(losses)
 
 
 class Meddler:
