@@ -14,6 +14,7 @@ rules of docs/hooks.md; the core never special-cases a plugin by name.
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.metadata
 import inspect
@@ -415,8 +416,11 @@ class PluginHost:
         return adjusted, replaced, added
 
     def stop_requests(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> list[str]:
-        """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``."""
-        results = self._collect(self.hook.mvae_epoch_end, trainer=view, epoch=epoch, metrics=metrics, keep_origins=True)
+        """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``. The plugins get a deep
+        copy of ``metrics`` (the epoch's record), so one that changes it, nested tables included, changes neither
+        the record the core writes nor ``trainer.multipliers`` (whose dict is the record's ``weights``)."""
+        seen = copy.deepcopy(metrics)
+        results = self._collect(self.hook.mvae_epoch_end, trainer=view, epoch=epoch, metrics=seen, keep_origins=True)
         return [f"{plugin}: {reason}" for reason, plugin in results if reason]
 
     def state_dict(self, view: TrainerView) -> dict[str, Any]:
