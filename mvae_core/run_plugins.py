@@ -21,6 +21,7 @@ from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.metrics_record import TIMING_STD_KEYS
 from mvae_core.models import build_model, resolve_model
+from mvae_core.models.contract import model_code
 from mvae_core.plugins import available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
@@ -80,17 +81,19 @@ validation's ``timing_std`` (the true and the reconstructed timeshift's std at t
 
 def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     """Refuse, before any data is read, an entry of ``train``, ``val`` or ``weights`` that a plugin's setting watches
-    (``mvae_watched_entries``) and that names no term of the run: the core's, ``total`` and those plugins declare
-    (``mvae_added_terms``); where a plugin's ``mvae_loss`` may add terms it does not declare, only a name close to a
-    known term (a typo) is refused. An entry of a table of :data:`FIXED_TABLES` must name one of its entries. A
-    :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a plugin runs
-    under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError` (:meth:`PluginHost.declarations`) naming the
-    plugin and the hook."""
+    (``mvae_watched_entries``) and that names no term of the run: the core's, those the model adds with the run's
+    settings (:func:`model_added_terms`, asked only for an entry none of the others names), ``total`` and those
+    plugins declare (``mvae_added_terms``); where a plugin's ``mvae_loss`` may add terms it does not declare, only a
+    name close to a known term (a typo) is refused. An entry of a table of :data:`FIXED_TABLES` must name one of its
+    entries. A :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a
+    plugin runs under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError`
+    (:meth:`PluginHost.declarations`) naming the plugin and the hook."""
     declared = host.declarations("mvae_added_terms", config, list)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
     # every known term may be one of them, and is left to the first epoch's record
     undeclared = set(host.implementing("mvae_loss")) - {name for name, _ in declared}
+    model_terms: tuple[str, ...] | None = None  # the model is built to ask, only for a term nothing else has
     for plugin, watched in host.declarations("mvae_watched_entries", config, dict):
         for setting, entry in watched.items():
             table, _, term = str(entry).partition(".")
@@ -105,7 +108,11 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
                 )
             if table not in TERM_TABLES:
                 continue
-            terms = [*LOSS_TERMS, *added, *([TERM_TABLES[table]] if TERM_TABLES[table] else [])]
+            beside = [TERM_TABLES[table]] if TERM_TABLES[table] else []
+            if term in (*LOSS_TERMS, *added, *beside):
+                continue
+            model_terms = model_added_terms(config) if model_terms is None else model_terms
+            terms = [*LOSS_TERMS, *model_terms, *added, *beside]
             if term not in terms and (not undeclared or closest(term, terms) is not None):
                 raise ConfigError(
                     field_problem(
@@ -113,9 +120,27 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
                         entry,
                         f"{table} has no term {term!r}{did_you_mean(term, terms)} Its terms in this run: "
                         f"{', '.join(terms)} (a term a plugin adds is among them when that plugin declares it in "
-                        "mvae_added_terms, docs/hooks.md)",
+                        f"mvae_added_terms, docs/hooks.md); {MODEL_TERMS_RULE.format(model=config.model.name)}",
                     )
                 )
+
+
+MODEL_TERMS_RULE = (
+    "a term the model adds is among them when the run's settings of the model add it ([model.{model}]: mvae models "
+    "lists them; docs/models.md, added_terms)"
+)
+"""The rule a refused watched term states for a model's own terms, after the plugins' (``{model}``: its name)."""
+
+
+def model_added_terms(config: MvaeConfig) -> tuple[str, ...]:
+    """The loss terms the model of ``config`` adds to the core's as the run's settings build it
+    (:meth:`~mvae_core.models.base.MelodyModel.added_terms`: ``melody_rnn``'s ``bag`` where its ``bag_weight`` is
+    above 0). The model is built to ask (random weights; torch's random state is left as it was), so an exception of
+    its code is a :class:`~mvae_core.models.contract.ModelError` naming it."""
+    with torch.random.fork_rng(devices=[]):
+        model = build_model(config)
+    with model_code(config.model.name, "added_terms"):
+        return tuple(model.added_terms())
 
 
 def _configured_not_enabled(plugins: PluginsConfig, host: PluginHost, objects: Mapping[str, Any]) -> Advice | None:
