@@ -47,7 +47,8 @@ def not_regular(mode: int) -> str:
 
 
 class NotRegular(ValueError):
-    """:func:`read_bounded` found no regular file at the path: the message is ``not a regular file (a FIFO)``."""
+    """:func:`open_regular` (and so :func:`read_bounded`) found no regular file at the path: the message is ``not a
+    regular file (a FIFO)``."""
 
 
 class TooLarge(ValueError):
@@ -55,15 +56,29 @@ class TooLarge(ValueError):
     that grew past it while read) and the limit."""
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them. The file is opened non-blocking and checked
-    to be a regular file before it is read (:class:`NotRegular` otherwise), and a file over ``limit`` bytes is not
-    read at all (:class:`TooLarge`); ``OSError`` when it cannot be opened or read."""
+def open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """``path`` opened for reading, as a file descriptor and its ``fstat``, once it is checked to be a regular file:
+    opened non-blocking, so a FIFO there does not wait for a writer. The caller closes the descriptor.
+
+    :raises NotRegular: something else stands there (the descriptor is closed again).
+    :raises OSError: it cannot be opened (``FileNotFoundError`` where nothing is)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegular(not_regular(info.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them. The file is opened non-blocking and checked
+    to be a regular file before it is read (:func:`open_regular`: :class:`NotRegular` otherwise), and a file over
+    ``limit`` bytes is not read at all (:class:`TooLarge`); ``OSError`` when it cannot be opened or read."""
+    fd, info = open_regular(path)
+    try:
         if info.st_size > limit:
             raise TooLarge(f"{info.st_size:,} bytes; the limit is {limit:,}")
         data = _read_up_to(fd, info.st_size + 1)  # not limit + 1: a buffer that large costs more than reading

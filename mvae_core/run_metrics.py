@@ -4,20 +4,21 @@ fsynced, read back as the trainer wrote them, and cut back to a checkpoint on re
 
 A reader holds a file whole, so it refuses one over :data:`RUN_FILE_BYTES` (:class:`RunFileTooLarge`, naming it and
 what to do); a resume's cut reads and writes one line at a time, so it keeps every line before the checkpoint whatever
-the file's size.
+the file's size. Something other than a regular file in the place of either (a FIFO, a link to a device) is refused by
+both (:class:`RunFileNotRegular`), never read as a file without lines: a resume's cut would have replaced it with an
+empty file, and the run would have read as having trained nothing.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from mvae_core.errors import MvaeError
-from mvae_core.files import NotRegular, TooLarge, WriteFailed, atomic_write, read_bounded, reason
+from mvae_core.files import NotRegular, TooLarge, WriteFailed, atomic_write, open_regular, read_bounded, reason
 from mvae_core.metrics_record import as_written, step_as_written
 from mvae_core.run_files import METRICS, RUN_FILE_BYTES, STEPS, RunFiles, finite
 
@@ -28,12 +29,26 @@ TOO_LARGE_ADVICE = {
     "next run (a larger train.step_records, a plugin's record_step less often)",
 }
 """What to do about a run's JSON-lines file that a reader refuses as too large (:class:`RunFileTooLarge`), by name."""
+NOT_REGULAR_ADVICE = {
+    METRICS: "where the run keeps one line per finished epoch: put the run's own metrics.jsonl (a regular file) back "
+    "in its place",
+    STEPS: "where the run keeps the numbers of its training steps: put the run's own steps.jsonl (a regular file) back "
+    "in its place, or remove it to go on without the steps' numbers it held",
+}
+"""What to do about something other than a regular file in the place of a run's JSON-lines file
+(:class:`RunFileNotRegular`), by name."""
 
 
 class RunFileTooLarge(MvaeError):
     """A reader that holds ``metrics.jsonl`` or ``steps.jsonl`` whole met one over :data:`RUN_FILE_BYTES`: the message
     names the file, its size, the limit and what to do (:data:`TOO_LARGE_ADVICE`). Exit code 2. A resume's cut of the
     file never raises it (it holds one line at a time)."""
+
+
+class RunFileNotRegular(MvaeError):
+    """Something other than a regular file (a FIFO, a folder, a link to a device) stands in the place of
+    ``metrics.jsonl`` or ``steps.jsonl``: the readers and a resume's cut refuse it, the message naming the file, what
+    stands there and what to do (:data:`NOT_REGULAR_ADVICE`), and nothing is read or replaced. Exit code 2."""
 
 
 class RunMetrics(RunFiles):
@@ -65,9 +80,10 @@ class RunMetrics(RunFiles):
         """Every complete line: an epoch's record, :func:`~mvae_core.metrics_record.as_written` (a value of another
         type than the trainer writes, from a hand edit or a garbled disk, reads as missing). A line torn by a crash
         mid-write, or garbled by a damaged disk (bytes that are no UTF-8, a record without its epoch, nesting deeper
-        than Python parses), is ignored; a file that is none mvae writes (not a regular file) has no line.
+        than Python parses), is ignored.
 
-        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`."""
+        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`.
+        :raises RunFileNotRegular: something other than a regular file is in its place."""
         return [as_written(record) for record in self._json_lines(METRICS) if _epoch_record(record)]
 
     def read_steps(self) -> list[dict[str, Any]]:
@@ -75,13 +91,16 @@ class RunMetrics(RunFiles):
         (values of another type left out); torn and garbled lines are ignored as :meth:`read_metrics` ignores them.
         Empty when no plugin recorded a step's number and ``train.step_records`` was 0.
 
-        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`."""
+        :raises RunFileTooLarge: the file is over :data:`RUN_FILE_BYTES`.
+        :raises RunFileNotRegular: something other than a regular file is in its place."""
         return [line for text in self._json_lines(STEPS) if (line := step_as_written(text)) is not None]
 
     def truncate_steps(self, global_step: int) -> None:
         """Drop the lines of ``steps.jsonl`` at or past ``global_step`` (a resume continues there and writes them
         again), and torn ones; the lines kept are written back as they were, whatever the file's size
-        (:meth:`_cut_lines`). No file is made where there is none."""
+        (:meth:`_cut_lines`). No file is made where there is none.
+
+        :raises RunFileNotRegular: something other than a regular file is in its place (it is left there)."""
         if not (self.path / STEPS).exists():
             return
         self._cut_lines(
@@ -90,11 +109,14 @@ class RunMetrics(RunFiles):
 
     def _json_lines(self, name: str) -> list[Any]:
         """The lines of the run file ``name`` that are JSON, parsed (:func:`_parsed`), read whole; none for a file that
-        is not there or is not a regular file. :class:`RunFileTooLarge` for one over :data:`RUN_FILE_BYTES`."""
+        is not there. :class:`RunFileTooLarge` for one over :data:`RUN_FILE_BYTES`, :class:`RunFileNotRegular` for
+        something other than a regular file."""
         try:
             data = read_bounded(self.path / name, RUN_FILE_BYTES)
-        except (FileNotFoundError, NotRegular):
+        except FileNotFoundError:
             return []
+        except NotRegular as exc:
+            raise self._not_regular(name, exc) from None
         except TooLarge as exc:
             raise RunFileTooLarge(
                 f"{self.path / name} is too large to read ({exc}): {TOO_LARGE_ADVICE[name]}"
@@ -105,8 +127,10 @@ class RunMetrics(RunFiles):
         """The run file ``name`` cut to its JSON lines that ``keep`` accepts, each written back as ``json.dumps`` gives
         it (torn and garbled lines dropped), written whole or not at all (:func:`~mvae_core.files.atomic_write`). Read
         and written one line at a time, so a file of any size keeps every line ``keep`` accepts, holding one line in
-        memory; a line over :data:`RUN_FILE_BYTES` (none mvae writes) is dropped unread. A file that is not there or is
-        not a regular file has no line (an empty file is written)."""
+        memory; a line over :data:`RUN_FILE_BYTES` (none mvae writes) is dropped unread. A file that is not there has
+        no line (an empty file is written); something other than a regular file is refused
+        (:class:`RunFileNotRegular`, raised through :func:`~mvae_core.files.atomic_write`, which then leaves the path as
+        it was)."""
 
         def write(tmp: Path) -> None:
             with open(tmp, "w", encoding="utf-8") as out:
@@ -118,21 +142,27 @@ class RunMetrics(RunFiles):
 
     def _stream_lines(self, name: str) -> Iterator[bytes]:
         """The lines of the run file ``name``, one at a time, each of at most :data:`RUN_FILE_BYTES` bytes before its
-        newline (the rest of a longer one is skipped unread); none when it is not there or is not a regular file (it
-        is opened non-blocking, so a FIFO there does not block, as :func:`~mvae_core.files.read_bounded` opens it)."""
+        newline (the rest of a longer one is skipped unread); none when it is not there. It is opened as
+        :func:`~mvae_core.files.read_bounded` opens a file (:func:`~mvae_core.files.open_regular`), so a FIFO there
+        does not block: :class:`RunFileNotRegular` for it, and for anything else that is no regular file."""
         try:
-            fd = os.open(self.path / name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            fd, _ = open_regular(self.path / name)
         except FileNotFoundError:
             return
+        except NotRegular as exc:
+            raise self._not_regular(name, exc) from None
         with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return
             while line := handle.readline(RUN_FILE_BYTES + 1):
                 if len(line) <= RUN_FILE_BYTES or line.endswith(b"\n"):
                     yield line
                     continue
                 while line and not line.endswith(b"\n"):  # the rest of a line too long to hold
                     line = handle.readline(RUN_FILE_BYTES)
+
+    def _not_regular(self, name: str, exc: NotRegular) -> RunFileNotRegular:
+        """The refusal of the run file ``name`` that ``exc`` found to be no regular file: names it, what stands there
+        and what to do (:data:`NOT_REGULAR_ADVICE`)."""
+        return RunFileNotRegular(f"{self.path / name} is {exc}, {NOT_REGULAR_ADVICE[name]}")
 
     def truncate_metrics(self, last_epoch: int) -> list[int]:
         """Drop lines after ``last_epoch`` (written by an epoch whose checkpoint never landed), and torn ones; the
