@@ -14,6 +14,12 @@ from mvae_core.ablation.columns import NOT_STARTED
 from mvae_core.ablation.runner import log_path
 
 
+def ok(row: dict[str, Any]) -> bool:
+    """Whether the summary row ``row`` is a run that ended well (``status`` ``ok``): one of the runs the statistics
+    take; summary.json's ``ok`` runs."""
+    return row["status"] == "ok"
+
+
 def not_started(row: dict[str, Any]) -> bool:
     """Whether the summary row ``row`` is a run that is not ok because this command's attempt never started its
     training: its ``status`` is :data:`~mvae_core.ablation.columns.NOT_STARTED` (a new run's or a resume's: its
@@ -25,7 +31,7 @@ def failed(row: dict[str, Any]) -> bool:
     """Whether the summary row ``row`` is a run that failed: not ok, though this command's attempt started its
     training (or the command skipped it); summary.md's and summary.json's runs that failed, apart from those
     :func:`not_started`."""
-    return row["status"] != "ok" and not not_started(row)
+    return not ok(row) and not not_started(row)
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,9 @@ class RunCounts:
     def of(cls, rows: list[dict[str, Any]]) -> RunCounts:
         """The counts of the summary rows ``rows``."""
         never = [row for row in rows if not_started(row)]
-        ok = sum(row["status"] == "ok" for row in rows)
+        well = sum(map(ok, rows))
         why = tuple(dict.fromkeys(row["error"] for row in never if row.get("error")))
-        return cls(ok, len(rows) - ok - len(never), len(never), why)
+        return cls(well, len(rows) - well - len(never), len(never), why)
 
     def not_started_part(self, noun: str = "", reasons: bool = True) -> str:
         """``2 not started (WHY; …)`` (``2 run(s) not started …`` with ``noun`` ``"run(s) "``), the errors where any
@@ -72,19 +78,23 @@ class RunCounts:
         return {"runs": runs, "ok": self.ok, "failed": self.failed, "not_started": self.not_started}
 
 
-def failed_runs_line(failed: list[dict[str, Any]], out: Path) -> str:
-    """``N run(s) failed`` for the summary rows ``failed`` (:attr:`~.session.AblationResult.failed`) of the ablation
-    in ``out``; those that never started are counted apart (:class:`RunCounts`): ``1 run(s) failed, 3 not started
-    (WHY)``, or ``4 run(s) not started`` when none started. When they all ended with the same error it follows
+def failed_runs_line(rows: list[dict[str, Any]], out: Path) -> str:
+    """``N run(s) failed`` for those of the summary rows ``rows`` of the ablation in ``out`` that are not ok
+    (:attr:`~.session.AblationResult.failed` and :attr:`~.session.AblationResult.not_started`); ``""`` when every one
+    is ok. Those that never started are counted apart (:class:`RunCounts`): ``1 run(s) failed, 3 not started (WHY)``,
+    or ``4 run(s) not started`` when none started. When they all ended with the same error it follows
     (``…, each with: ERROR``) in place of the reasons: said once at the end, not only in the progress lines a long
     ablation scrolls away. What to read: the summary, and the logs folder too unless no run failed (a Ray task that
     found no shared storage returns before it writes to the run's log, so an existing run's log holds only its earlier
     attempts, nothing of this error) or every one ended alike and none that started wrote a log."""
-    counts = RunCounts.of(failed)
-    errors = {row.get("error") or "" for row in failed}
+    not_ok = [row for row in rows if not ok(row)]
+    if not not_ok:
+        return ""
+    counts = RunCounts.of(not_ok)
+    errors = {row.get("error") or "" for row in not_ok}
     alike = f", each with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
     said = counts.not_ok_part("run(s) ", reasons=not alike)
-    logged = any(log_path(out, row["config"], row["seed"]).exists() for row in failed if not not_started(row))
+    logged = any(log_path(out, row["config"], row["seed"]).exists() for row in not_ok if not not_started(row))
     if not counts.failed or (alike and not logged):
         return f"{said}{alike} (see {out / 'summary.md'})"
     return f"{said}{alike} (see the summary and {out / 'logs'})"

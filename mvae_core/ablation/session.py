@@ -4,7 +4,7 @@ summary. ``mvae ablate`` parses its options, calls it, prints what it returns an
 
 Re-running with the same ``out`` skips finished runs and resumes unfinished ones; a different configuration under
 an existing name is refused. Failed runs do not raise: they are rows with a status other than ``ok``
-(:attr:`AblationResult.failed`).
+(:attr:`AblationResult.failed`, and apart those not started, :attr:`AblationResult.not_started`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from mvae_core.ablation.columns import NOT_RECORDED, exit_status
 from mvae_core.ablation.estimates import paired as paired_differences
 from mvae_core.ablation.estimates import paired_plugin_numbers, per_config, warnings_by_config
 from mvae_core.ablation.facts import GENERATED_SEED, run_state
-from mvae_core.ablation.failures import RunCounts, not_started
+from mvae_core.ablation.failures import RunCounts, failed, not_started
 from mvae_core.ablation.figure import draw
 from mvae_core.ablation.out_folder import (
     built_configs,
@@ -108,9 +108,10 @@ class AblationResult:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        """The rows of the runs that did not end well (``status`` other than ``ok``: why, as ``summary.csv`` says):
-        summary.json's ``failed`` and ``not_started`` together (:attr:`not_started` holds the second apart)."""
-        return [row for row in self.rows if row["status"] != "ok"]
+        """The rows of the runs that failed (``status`` ``failed``; ``failure`` says why in a word, ``error`` in full):
+        not ok, though this command's attempt started their training, or it skipped them, as summary.json's
+        ``failed`` lists them (:func:`~.failures.failed`); those not started are apart, :attr:`not_started`."""
+        return [row for row in self.rows if failed(row)]
 
     @property
     def not_started(self) -> list[dict[str, Any]]:
@@ -168,7 +169,8 @@ class AblationResult:
 
     def __repr__(self) -> str:
         """``AblationResult('runs/ablation', 7 configurations, 21 runs (1 failed, 2 not started), summary.md)``: what
-        it is in a notebook cell, not every row of the summary (``rows`` has them, :attr:`failed` those not ok)."""
+        it is in a notebook cell, not every row of the summary (``rows`` has them, :attr:`failed` and
+        :attr:`not_started` those not ok)."""
         ended = RunCounts.of(self.rows).not_ok_part(reasons=False)
         failed = f" ({ended})" if ended else ""
         summary = next((path.name for path in self.written if path.suffix == ".md"), "no summary")

@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import DIRECTIONS, METRICS, RUN_STATE, UNITS
 from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
-from mvae_core.ablation.failures import RunCounts, failed, not_started
+from mvae_core.ablation.failures import RunCounts, failed, not_started, ok
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
@@ -22,9 +22,10 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
     an interval, fewer than 2 pairs);
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
-    (:meth:`~.failures.RunCounts.as_json`), and apart, as summary.md lists them, the ``failed`` runs and those
-    ``not_started`` (:func:`~.failures.not_started`), each with :data:`RUN_STATE`: what this command did, how it was
-    produced, its exit code, why it is not ok as a word and as the error. A value
+    (:meth:`~.failures.RunCounts.as_json`), and the runs themselves, ``ok``, ``failed`` and ``not_started`` apart as
+    those counts are (summary.md lists the last two), each with :data:`RUN_STATE` (:func:`_run_state`): what this
+    command did (``action``), how it was produced, its exit code, and for those not ok why as a word and as the
+    error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
 
@@ -70,14 +71,15 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
             if reference in by_name
         },
         "counts": RunCounts.of(rows).as_json(),
-        "failed": [_not_ok_run(r) for r in rows if failed(r)],
-        "not_started": [_not_ok_run(r) for r in rows if not_started(r)],
+        "ok": [_run_state(r) for r in rows if ok(r)],
+        "failed": [_run_state(r) for r in rows if failed(r)],
+        "not_started": [_run_state(r) for r in rows if not_started(r)],
     }
 
 
-def _not_ok_run(row: dict[str, Any]) -> dict[str, Any]:
-    """A run of :func:`statistics`'s ``failed`` or ``not_started``: its cells of summary.csv that say what it is and
-    how it ended (:data:`RUN_STATE`; ``None`` for a key the row lacks, as summary.csv leaves its cell empty)."""
+def _run_state(row: dict[str, Any]) -> dict[str, Any]:
+    """A run of :func:`statistics`'s ``ok``, ``failed`` or ``not_started``: its cells of summary.csv that say what it
+    is and how it ended (:data:`RUN_STATE`; ``None`` for a key the row lacks, as summary.csv leaves its cell empty)."""
     return {key: row.get(key) for key in RUN_STATE}
 
 
