@@ -21,6 +21,7 @@ from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
 from mvae_core.run import RunDir
+from mvae_core.run_plugins import model_added_terms
 from mvae_core.view import epoch_number
 
 
@@ -28,7 +29,8 @@ def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
     """The keys of :data:`~mvae_core.ablation.columns.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
-    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``missing`` (row key → why a value is ``None`` where
+    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``model_terms`` (which of those ``val.<term>`` are
+    loss terms the run's model adds, :func:`_model_terms`, not a plugin's), ``missing`` (row key → why a value is ``None`` where
     a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
     unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before); ``produced`` is
@@ -92,9 +94,23 @@ def run_row(
         "cpu_seconds": facts.cpu_seconds,
         "val_curve": list(facts.val_elbo),
         "plugin_numbers": dict(facts.plugin_numbers),
+        "model_terms": _model_terms(cfg, facts.plugin_numbers),
         "missing": generated.get("missing", {}),
         "validation_loops": generated.get("validation_loops"),
     }
+
+
+def _model_terms(cfg: MvaeConfig | None, numbers: dict[str, float | None]) -> list[str]:
+    """The loss terms the run's model adds with its settings (:func:`~mvae_core.run_plugins.model_added_terms`:
+    ``melody_rnn``'s ``bag`` where ``bag_weight`` > 0), which its ``val.<term>`` numbers hold beside those plugins
+    add; asked only where the run has such a number. ``[]`` where the config cannot be read or its model cannot be
+    built here (a model whose package is not installed): its terms then count as plugins'."""
+    if cfg is None or not any(column.startswith("val.") for column in numbers):
+        return []
+    try:
+        return list(model_added_terms(cfg))
+    except MvaeError:
+        return []
 
 
 def _attempt_failure(outcome: Outcome) -> str:

@@ -1,5 +1,6 @@
-"""``summary.md``: the configurations, the statistics per configuration, the plugins' numbers and warnings, the
-paired differences against each reference, and the runs that failed or did not start, apart."""
+"""``summary.md``: the configurations, the statistics per configuration, the loss terms the model adds (where it
+does), the plugins' numbers and warnings, the paired differences against each reference, and the runs that failed or
+did not start, apart."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
 from mvae_core.ablation.failures import RunCounts, failed, not_started
 from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
 from mvae_core.ablation.plan import REFERENCES, Configuration
-from mvae_core.ablation.plugin_tables import paired_plugin_table, plugin_numbers_table
+from mvae_core.ablation.plugin_tables import (
+    model_terms_table,
+    paired_model_table,
+    paired_plugin_table,
+    plugin_numbers_table,
+)
 from mvae_core.ablation.stats import Estimate
 from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
 
@@ -46,7 +52,7 @@ def markdown(
     references: tuple[str, ...] = REFERENCES,
 ) -> str:
     """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
-    configuration, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
+    configuration, the model's added terms and the plugins' numbers, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
     names others), and the runs that failed and those that did not start, apart (:data:`NOT_OK_SECTION`)."""
     lines = ["# Ablation summary", "", *about, ""]
     lines += ["## Configurations", ""]
@@ -85,6 +91,7 @@ def markdown(
         "spin-wait for a busy core count as CPU time, so compare runs trained under similar load. For the same reason "
         "their paired differences below are shown but not judged: never bold, and not counted.",
     ]
+    lines += model_terms_table(rows, configs)
     lines += ["", "## Plugins' numbers", "", *plugin_numbers_table(rows, configs)]
     lines += ["", "## Plugin warnings", ""]
     warned = warnings_by_config(rows, configs)
@@ -122,6 +129,7 @@ def markdown(
             for d in diffs
         ]
         lines += md_table(["configuration", "pairs", *METRICS.values()], body)
+        lines += paired_model_table(rows, configs, reference)
         lines += paired_plugin_table(rows, configs, reference)
     lines += ["", f"## {NOT_OK_SECTION}", "", *_not_ok_runs(rows)]
     return "\n".join(lines) + "\n"
