@@ -145,7 +145,8 @@ def mvae_watched_entries(config: MvaeConfig) -> dict[str, str] | None:
     Return value: ``{setting: entry}`` (``{"monitor": "val.kll"}``: a setting of the plugin's own section, dotted
     below it, and the dotted entry it names) or ``None``; the error names ``plugins.<name>.<setting>``, with the name
     the plugin runs under. An entry of ``train``, ``val`` or ``weights`` must name a term of the run:
-    a core term, ``total`` (not in ``weights``), or a term a plugin declared in ``mvae_added_terms``. One that does
+    a core term, one the model adds with the run's settings (``MelodyModel.added_terms``), ``total`` (not in
+    ``weights``), or a term a plugin declared in ``mvae_added_terms``. One that does
     not is a :class:`mvae_core.ConfigError` naming the setting, with the closest term (``mvae`` exits 2, nothing
     read or written); so is an entry of ``timing_std`` other than ``data`` and ``recon``, the same in every run.
     Other entries are the plugin's to check (in its ``Config``).
@@ -418,7 +419,8 @@ def mvae_validation_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any
     :param trainer: the public view of the trainer.
     :param epoch: the epoch that was validated, counted from 0.
     :param metrics: the validation part of the epoch's record (``val``, ``val_elbo``, ``onset_f1``, ``rhythm_f1``,
-        ``timing_spread_ratio``, ``timing_std``, ``active_units``), the same in every process. Treat it as read-only.
+        ``timing_spread_ratio``, ``timing_std``, ``active_units``), the same in every process. A copy: changing it
+        changes nothing the core keeps. Treat it as read-only.
 
     Return value: ignored.
 
@@ -445,8 +447,8 @@ def mvae_epoch_end(trainer: TrainerView, epoch: int, metrics: dict[str, Any]) ->
     :param trainer: the public view of the trainer.
     :param epoch: the epoch that just finished, counted from 0.
     :param metrics: the epoch's record as it will be written to ``metrics.jsonl`` (its fields: docs/cli.md,
-        "metrics.jsonl"; ``events`` and the numbers plugins ``record`` are added after this hook). Treat it as
-        read-only.
+        "metrics.jsonl"; ``events`` and the numbers plugins ``record`` are added after this hook). A copy, which the
+        plugins share in their order: changing it changes nothing the core keeps. Treat it as read-only.
 
     Return value: a string (a non-empty one requests that training stop, the string is the reason) or ``None``.
     Every plugin's ``mvae_epoch_end`` runs before requests are collected, so a stop request never hides another

@@ -1,7 +1,8 @@
-"""``mvae_epoch_end`` hands plugins a deep copy of the epoch's record: a plugin that changes ``metrics``, its nested
-tables included, changes neither the epoch's ``metrics.jsonl`` line nor ``trainer.multipliers`` (the record's
-``weights`` is the same dict). Before, the hook got the record itself, which docs/hooks.md only asked plugins to
-treat as read-only, so such a plugin rewrote the line."""
+"""``mvae_epoch_end`` and ``mvae_validation_end`` hand plugins a deep copy of what they show: a plugin that changes
+``metrics``, its nested tables included, changes neither the epoch's ``metrics.jsonl`` line nor
+``trainer.multipliers`` (the record's ``weights`` is the same dict). Before, ``mvae_epoch_end`` got the record itself
+and ``mvae_validation_end`` the tables the record kept, which docs/hooks.md only asked plugins to treat as read-only,
+so such a plugin rewrote the line."""
 
 from __future__ import annotations
 
@@ -48,3 +49,21 @@ def test_a_plugin_that_changes_metrics_leaves_the_record_as_validation_wrote_it(
         assert written == seen  # every entry as the core computed it, nested tables too
         assert "mine" not in line and line["val_elbo"] > 0 and line["weights"]["kl"] == 1.0
     assert trainer.view.multipliers["kl"] == 1.0
+
+
+class ValidationMeddler:
+    """Changes the nested tables of what validation measured, in ``mvae_validation_end``."""
+
+    @hookimpl
+    def mvae_validation_end(self, metrics):
+        metrics["val"]["onset"] = 1e6
+        metrics["timing_std"]["data"] = 9.0
+        metrics["val_elbo"] = -1.0
+
+
+def test_a_plugin_that_changes_validation_metrics_leaves_the_record_as_validation_wrote_it(synth_dir, tmp_path):
+    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"meddler": ValidationMeddler()}, tmp_path)
+    trainer.fit()
+
+    (line,) = trainer.run.read_metrics()
+    assert line["val"]["onset"] != 1e6 and line["timing_std"]["data"] != 9.0 and line["val_elbo"] > 0
