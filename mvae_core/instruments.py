@@ -14,16 +14,19 @@ Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Teno
    ``drums`` Drum too); any other word fits a word of the list that it begins (``elec`` for Electric) or lengthens
    (``saxophone`` for Sax), unless it is another word mistyped (:func:`_typo_of`; a word of the list or a one-word
    alias: ``harpsicord`` is Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan
-   Flute; ``violincello`` is violoncello mistyped, no Violin) or ends with another word of the list (a compound:
-   ``contrabassoon`` is no Contrabass).
+   Flute; ``violincello`` is violoncello mistyped, no Violin), names an instrument General MIDI lacks (:data:`LACKING`:
+   ``melodica`` is no Melodic Tom) or, a longer form, ends with another word of the list (a compound: ``contrabassoon``
+   is no Contrabass) or is one with its first letter slipped (:func:`_first_letter_slips`: ``bello`` is no Tinkle Bell,
+   it may be Cello).
 
 Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
-words (``"sax"``, ``"electric guitar"``), else the members of the General MIDI family it names (``"synth lead"``:
-Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the name: holds one of
-its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``; not ``"mellotron"`` for Melodic Tom), else the
-instruments its mistyped words would name (``pano``: the pianos; ``violincello``: Cello), else the
-instruments holding one of its words or of a compound's (``contrabassoon``: Contrabass, Bassoon). So a mistyped name
-is the instrument it means or is refused, never read as another.
+words (``"sax"``, ``"electric guitar"``), else the General MIDI instruments nearest to one General MIDI lacks
+(``mandolin``: the acoustic guitars and Banjo; :data:`LACKING`), else the members of the General MIDI family it names
+(``"synth lead"``: Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the
+name: holds one of its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``; not ``"mellotron"`` for
+Melodic Tom), else the instruments its mistyped words would name (``pano``: the pianos; ``violincello``: Cello;
+``bello``: Cello or the bells), else the instruments holding one of its words or of a compound's (``contrabassoon``:
+Contrabass, Bassoon). So a mistyped name is the instrument it means or is refused, never read as another.
 """
 
 from __future__ import annotations
@@ -107,6 +110,23 @@ rhodes"``: fender electric piano 1), and a one-word alias mistyped is a typo lik
 (``violincello``: Cello)."""
 
 
+LACKING = {
+    "mandolin": ("Acoustic Guitar (steel)", "Acoustic Guitar (nylon)", "Banjo"),
+    "ukulele": ("Acoustic Guitar (nylon)", "Acoustic Guitar (steel)", "Banjo"),
+    "wurlitzer": ("Electric Piano 1", "Electric Piano 2"),
+    "cornet": ("Trumpet", "French Horn"),
+    "flugelhorn": ("Trumpet", "French Horn"),
+    "euphonium": ("Tuba", "Trombone"),
+    "sousaphone": ("Tuba",),
+    "melodica": ("Harmonica", "Accordion"),
+    "harmonium": ("Reed Organ", "Accordion"),
+}
+"""Instruments General MIDI has no program for, as one word, and the General MIDI names nearest to each in sound,
+the nearest first: a refusal offers them (:func:`_nearest`), and such a word is never read as a word of the list it
+begins or lengthens (``melodica`` is no Melodic Tom). A Wurlitzer is the electric piano; a cornet and a flugelhorn
+are trumpets of other bores; a melodica and a harmonium sound free reeds, as the harmonica and the accordion do."""
+
+
 def _named(value: str, option: str) -> int:
     """The program of the instrument name ``value`` (the module's rules), else :class:`OptionError` naming
     ``option`` and listing what ``value`` could mean."""
@@ -176,6 +196,7 @@ def _holding(value: str, names: list[str]) -> list[str]:
 
 def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
+    names nearest to an instrument General MIDI lacks that one of its words names (:func:`_lacking`), else the
     members of the General MIDI families it names, else the closest name by spelling when it shares a word with
     ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"mellotron"`` no
     ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`),
@@ -183,6 +204,10 @@ def _nearest(value: str, names: list[str]) -> str:
     words = _words(value)
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
+    if lacking := [key for key in LACKING if any(_lacking(word) == key for word in words)]:
+        return "".join(
+            f"; General MIDI has no {key}, the nearest it has: {_listed(list(LACKING[key]))}" for key in lacking
+        )
     if families := _holding(value, list(_families())):
         members = [name for family in families for name in _families()[family]]
         return f"; the General MIDI {' and '.join(families)} family: {_listed(members)}"
@@ -218,12 +243,15 @@ def _corrected(value: str, names: list[str]) -> str:
 
 def _meant_by_typo(word: str) -> frozenset[str]:
     """The words of :data:`GUESS_SHORTEST` letters or more that a ``word`` the list does not know mistypes
-    (:func:`_mistyped_words`), or, when it mistypes none, its player's stem (``harpsicordist``: harpsichord); none for
-    a word of the list."""
+    (:func:`_mistyped_words`), or, when it mistypes none, its player's stem (``harpsicordist``: harpsichord), and, a
+    longer form that is another word with its first letter slipped, the words it lengthens and that one
+    (:func:`_first_letter_slips`; ``bello``: bell, cello); none for a word of the list."""
     if _list_knows(word):
         return frozenset()
     stem = _player_stem(word)
     typos = _mistyped_words(word) or (_mistyped_words(stem) if stem else frozenset())
+    if _lengthened(word) and _first_letter_slips(word):  # read as neither (:func:`_names_word`): offer both
+        typos = typos | _lengthened(word) | _first_letter_slips(word)
     return frozenset(typo for typo in typos if len(typo) >= GUESS_SHORTEST)
 
 
@@ -265,19 +293,75 @@ def _words(text: str) -> set[str]:
 def _names_word(given: str, word: str) -> bool:
     """Whether a musician's ``given`` word names the General MIDI name's ``word``: the same, its plural or singular
     (``drums`` for Drum); else, when ``given`` is no word of the list in any of these forms (:func:`_list_knows`), its
-    start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax), both of :data:`SHORTEST_STEM` letters
-    or more (``hi`` is no start of Hit), unless ``given`` is another word mistyped (:func:`_mistypes_another`) or, for a
-    longer form, a compound ending with another word of the list (:func:`_compound_end`). So ``bass`` names Bass, not
-    Bassoon, ``bassoons`` Bassoon, not Bass, ``harpsicord`` no Harp and ``contrabassoon`` no Contrabass."""
+    start (``elec`` for Electric) or a longer form of it (``saxophone`` for Sax: :func:`_lengthened`), both of
+    :data:`SHORTEST_STEM` letters or more (``hi`` is no start of Hit), unless ``given`` is another word mistyped
+    (:func:`_mistypes_another`) or names an instrument General MIDI lacks (:func:`_lacking`), or, for a longer form, is
+    another word with its first letter slipped (:func:`_first_letter_slips`). So ``bass`` names Bass, not Bassoon,
+    ``bassoons`` Bassoon, not Bass, ``harpsicord`` no Harp, ``contrabassoon`` no Contrabass, ``melodica`` no Melodic
+    and ``bello`` no Bell."""
     if _same_word(given, word):
         return True
-    if _list_knows(given) or _mistypes_another(given, word):
+    if _list_knows(given) or _mistypes_another(given, word) or _lacking(given) is not None:
         return False
     if len(given) < SHORTEST_STEM:
         return False
     if word.startswith(given):
         return True
-    return len(word) >= SHORTEST_STEM and given.startswith(word) and _compound_end(given) in (None, word)
+    return word in _lengthened(given) and not _first_letter_slips(given)
+
+
+@functools.cache
+def _lengthened(given: str) -> frozenset[str]:
+    """The words of the list of :data:`SHORTEST_STEM` letters or more that ``given`` is a longer form of: begins with
+    and is longer than, unless it is a compound ending with another word of the list (:func:`_compound_end`:
+    ``contrabassoon`` lengthens no Contrabass)."""
+    return frozenset(
+        word
+        for word in _list_words()
+        if len(word) >= SHORTEST_STEM
+        and len(given) > len(word)
+        and given.startswith(word)
+        and _compound_end(given) in (None, word)
+    )
+
+
+@functools.cache
+def _first_letter_slips(given: str) -> frozenset[str]:
+    """The words a typo may mean (:func:`_typo_targets`) of :data:`GUESS_SHORTEST` letters or more that ``given``, or
+    its singular, is with its first letter slipped: one edit (:func:`_edits`) that changes, drops or adds the first
+    letter or swaps it with the second (``bello``, ``bellos``: cello; ``panjo``: banjo). :func:`_typo_of` keeps the
+    first letter, as another first letter most often makes another word (``lute``, ``singer``); a longer form that is
+    such a slip is read as neither (``bello`` one letter from both Cello and Bell)."""
+    forms = {given, given.removesuffix("s"), given.removesuffix("es")}
+    return frozenset(
+        word
+        for word in _typo_targets()
+        if len(word) >= GUESS_SHORTEST
+        and word[:1] != given[:1]
+        and any(abs(len(form) - len(word)) <= 1 and _edits(form, word) == 1 for form in forms)
+    )
+
+
+@functools.cache
+def _lacking(given: str) -> str | None:
+    """The instrument of :data:`LACKING` that ``given``, a word the list does not know (:func:`_list_knows`), names:
+    as it is, its plural, mistyped (:func:`_typo_of`: ``ukelele``, ``mandoline``; or one slip of its first letter:
+    ``pandolin``, no Pan Flute) or its player's stem (``mandolinist``); else ``None``. Such a word is only ever
+    refused, so a slip that may mean it is taken to."""
+    if _list_knows(given):
+        return None
+    stem = _player_stem(given)
+    return next(
+        (
+            key
+            for key in LACKING
+            if _same_word(given, key)
+            or _typo_of(given, key)
+            or (abs(len(given) - len(key)) <= 1 and _edits(given, key) == 1)
+            or (stem is not None and _same_word(stem, key))
+        ),
+        None,
+    )
 
 
 @functools.cache
