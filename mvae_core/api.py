@@ -860,7 +860,8 @@ class Run:
         """Every line of ``metrics.jsonl``, one dict per epoch (epochs counted from 0, as in the file), as
         :meth:`~mvae_core.run.RunDir.read_metrics` reads it: a value of another type than mvae writes is left out.
         Raises :class:`~mvae_core.run_metrics.RunFileTooLarge` when the file is over
-        :data:`~mvae_core.run_files.RUN_FILE_BYTES`."""
+        :data:`~mvae_core.run_files.RUN_FILE_BYTES`, :class:`~mvae_core.run_metrics.RunFileNotRegular` when something
+        other than a regular file is in its place."""
         return RunDir(self.path).read_metrics()
 
     generate = _run_generate

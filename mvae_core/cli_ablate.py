@@ -127,5 +127,5 @@ def ablate(
     if result.outside_plan:  # said before training too, which a long ablation scrolls away
         warn(command_line(result.outside_plan))
     console.print(f"summary → {escape(', '.join(map(str, result.written)))}")
-    if result.failed:
-        raise fail(failed_runs_line(result.failed, out), code=1)
+    if not_ok := failed_runs_line(result.rows, out):
+        raise fail(not_ok, code=1)

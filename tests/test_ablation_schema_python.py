@@ -1,5 +1,5 @@
 """``mvae_core.ablate``'s result lacked two facts summary.json gives a script: the runs not started, apart
-(``not_started``; :attr:`AblationResult.failed` holds every run not ok, those not started too), and ``counts``. A
+(``not_started``; :attr:`AblationResult.failed` holds the failed runs alone, as summary.json), and ``counts``. A
 notebook had to filter ``rows`` by the words of ``status`` itself, or read summary.json back. Now the result has both,
 under summary.json's names, from the same rules (:func:`~mvae_core.ablation.failures.not_started`,
 :class:`~mvae_core.ablation.failures.RunCounts`). Needs the lines for session.py in helper-389's report."""

@@ -13,6 +13,7 @@ import pytest
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.run import RunDir
 from mvae_core.run_files import DATA_REPORT, FAILURE, METRICS, SPLIT
+from mvae_core.run_metrics import RunFileNotRegular
 from mvae_core.run_weights import saved_epoch
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -26,7 +27,8 @@ def test_a_link_to_dev_zero_is_not_read(tmp_path):
     for name in (SPLIT, METRICS, FAILURE, DATA_REPORT):
         (tmp_path / name).symlink_to("/dev/zero")
     assert run.split_damaged() == "not a regular file (a character device)"
-    assert run.read_metrics() == []
+    with pytest.raises(RunFileNotRegular, match=r"not a regular file \(a character device\)"):
+        run.read_metrics()  # refused, not read as no line (tests/test_run_files_not_regular.py)
     assert run.read_failure() == {}  # a failure that cannot be read, as for any damaged failure.json
     assert run._train_music({"a.mid"}) == set()
 
