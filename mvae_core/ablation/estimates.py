@@ -20,6 +20,7 @@ from mvae_core.ablation.columns import (
     missing_word,
     plugin_columns,
 )
+from mvae_core.ablation.failures import ok
 from mvae_core.ablation.findings import judgement
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
@@ -33,7 +34,7 @@ def other_loops(run: dict[str, Any], reference: dict[str, Any]) -> bool:
 
 
 def ok_runs(rows: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
-    return [r for r in rows if r["config"] == config and r["status"] == "ok"]
+    return [r for r in rows if r["config"] == config and ok(r)]
 
 
 def _lacks(row: dict[str, Any], metric: str) -> bool:

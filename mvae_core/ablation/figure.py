@@ -7,10 +7,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation import failures
 from mvae_core.ablation.cells import name_lines
 from mvae_core.ablation.columns import METRICS, NOT_STARTED, UNITS, missing_word
 from mvae_core.ablation.estimates import other_loops, paired, per_config
-from mvae_core.ablation.failures import not_started
 from mvae_core.ablation.figure_labels import BAR_LABEL_FONT, CAPTION_FONT, apart, fitted, lay_out, number
 from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
@@ -110,7 +110,7 @@ def figure_of(rows: list[dict[str, Any]], configs: list[Configuration]) -> Any:
         same["right"] = _differences(figure.add_subplot(grid[0, half:]), differences, colours)
     else:
         same["top"] = _curves(figure.add_subplot(grid[0, :]), rows, configs, colours)
-    curved = [c.name for c in configs if any(r["config"] == c.name and r["status"] == "ok" for r in rows)]
+    curved = [c.name for c in configs if any(r["config"] == c.name and failures.ok(r) for r in rows)]
     legend = _legend(figure, [(name, name) for name in curved], colours)
     _widen(figure, legend)
     bar_axes = [figure.add_subplot(grid[1, column]) for column in range(len(panels))]
@@ -191,7 +191,7 @@ defined for a run, or a pair without a difference makes the bar's ``n`` smaller,
 def _none_ok_word(rows: list[dict[str, Any]]) -> str:
     """The word in place of the bars of a configuration whose ``rows`` has no ok run: :data:`ALL_FAILED`, or
     :data:`~mvae_core.ablation.columns.NOT_STARTED` where none of them started."""
-    return NOT_STARTED if rows and all(not_started(row) for row in rows) else ALL_FAILED
+    return NOT_STARTED if rows and all(failures.not_started(row) for row in rows) else ALL_FAILED
 
 
 def bar_panels(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, list[Bar], dict[str, str]]]:
@@ -332,13 +332,13 @@ def paired_curves(
     a configuration without such a pair is left out, and
     ``{}`` when there is no ``reference`` configuration. Each seed has its own validation split, so the differences,
     not the curves, show what a configuration changes."""
-    ok = [r for r in rows if r["status"] == "ok"]
-    ref = {r["seed"]: r for r in ok if r["config"] == reference}
+    ok_rows = [r for r in rows if failures.ok(r)]
+    ref = {r["seed"]: r for r in ok_rows if r["config"] == reference}
     result: dict[str, list[list[float]]] = {}
     for c in configs:
         if c.name == reference:
             continue
-        pairs = [(r, ref[r["seed"]]) for r in ok if r["config"] == c.name and r["seed"] in ref]
+        pairs = [(r, ref[r["seed"]]) for r in ok_rows if r["config"] == c.name and r["seed"] in ref]
         curves = [
             [a - b for a, b in zip(_nan(mine["val_curve"]), _nan(theirs["val_curve"]), strict=False)]
             for mine, theirs in pairs
@@ -355,9 +355,7 @@ def _curves(
     """The top (left) panel of :func:`figure_of`, and its :func:`coinciding` mean curves. A curve of one epoch (a
     1-epoch ablation, or a mean over runs one of which stopped after its first epoch) is a dot: a line of one point
     draws nothing (the axes: :func:`_epoch_axis`)."""
-    runs = {
-        c.name: [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and r["status"] == "ok"] for c in configs
-    }
+    runs = {c.name: [_nan(r["val_curve"]) for r in rows if r["config"] == c.name and failures.ok(r)] for c in configs}
     runs = {name: curves for name, curves in runs.items() if curves}
     same = _runs_and_means(axes, runs, colours)
     longest = max((len(c) for curves in runs.values() for c in curves), default=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mvae_core.ablation import failures
 from mvae_core.ablation.cells import md_table, metric_cell
 from mvae_core.ablation.columns import OTHER_LOOPS, OTHER_LOOPS_NOTE, UNREPORTED, plugin_columns
 from mvae_core.ablation.estimates import ok_runs, paired_plugin_numbers, plugin_values, reported
@@ -139,7 +140,7 @@ def _paired_table(
     ``reference``'s ok runs report none of them."""
     title, said, none = words
     numbers = paired_plugin_numbers(rows, configs, reference)
-    reported_anywhere = [c for c in plugin_columns([r for r in rows if r["status"] == "ok"]) if c in owned]
+    reported_anywhere = [c for c in plugin_columns([r for r in rows if failures.ok(r)]) if c in owned]
     if not numbers or not reported_anywhere:
         return []
     columns = [c for c in plugin_columns(ok_runs(rows, reference)) if c in owned]
