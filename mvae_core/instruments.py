@@ -1,7 +1,8 @@
 """General MIDI instruments by number and by name: the sound a written loop asks a player for.
 
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
-``program:N`` counts them; a MIDI program change message carries the number less one. A name is read, in order:
+``program:N`` counts them; a MIDI program change message carries the number less one. A name is read without its
+accents, as its plain spelling (``flügelhorn`` as ``flugelhorn``, ``Baß`` as ``Bass``: :func:`_plain`), in order:
 
 1. as one of pretty_midi's copy of the General MIDI names, ignoring case, spaces and punctuation (``"tenor sax"``,
    ``"Tenor Sax"``);
@@ -15,17 +16,18 @@ Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Teno
    (``saxophone`` for Sax), unless it is another word mistyped (:func:`_typo_of`; a word of the list or a one-word
    alias: ``harpsicord`` is Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan
    Flute; ``violincello`` is violoncello mistyped, no Violin), names an instrument General MIDI lacks (:data:`LACKING`:
-   ``melodica`` is no Melodic Tom) or, a longer form, ends with another word of the list (a compound: ``contrabassoon``
-   is no Contrabass) or is one with its first letter slipped (:func:`_first_letter_slips`: ``bello`` is no Tinkle Bell,
-   it may be Cello).
+   ``melodica`` is no Melodic Tom; a start of a word of the list never does, ``melodi`` is Melodic Tom) or, a longer
+   form, ends with another word of the list (a compound: ``contrabassoon`` is no Contrabass) or is one with its first
+   letter slipped (:func:`_first_letter_slips`: ``bello`` is no Tinkle Bell, it may be Cello).
 
 Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
 words (``"sax"``, ``"electric guitar"``), else the General MIDI instruments nearest to one General MIDI lacks
-(``mandolin``: the acoustic guitars and Banjo; :data:`LACKING`), else the members of the General MIDI family it names
-(``"synth lead"``: Lead 1–8), else the closest name by spelling (``"tenor sacks"``) when it shares a word with the
-name: holds one of its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``; not ``"mellotron"`` for
-Melodic Tom), else the instruments its mistyped words would name (``pano``: the pianos; ``violincello``: Cello;
-``bello``: Cello or the bells), else the instruments holding one of its words or of a compound's (``contrabassoon``:
+(``mandolin``: the acoustic guitars and Banjo, ``wurli``: the electric pianos; :data:`LACKING`), else the members of
+the General MIDI family it names (``"synth lead"``: Lead 1–8), else the closest name by spelling (``"tenor sacks"``)
+when it shares a word with the name: holds one of its words, or one of them mistyped (``"trumpit"``,
+``"harpsicord"``; not ``"melotone"`` for Melodic Tom), else the instruments its mistyped words would name (``pano``:
+the pianos; ``violincello``: Cello; ``bello``: Cello or the bells), else the instruments holding one of its words or
+of a compound's (``contrabassoon``:
 Contrabass, Bassoon). So a mistyped name is the instrument it means or is refused, never read as another.
 """
 
@@ -35,6 +37,7 @@ import functools
 import itertools
 import numbers
 import re
+import unicodedata
 
 import pretty_midi
 
@@ -113,24 +116,67 @@ rhodes"``: fender electric piano 1), and a one-word alias mistyped is a typo lik
 LACKING = {
     "mandolin": ("Acoustic Guitar (steel)", "Acoustic Guitar (nylon)", "Banjo"),
     "ukulele": ("Acoustic Guitar (nylon)", "Acoustic Guitar (steel)", "Banjo"),
+    "bouzouki": ("Acoustic Guitar (steel)", "Banjo"),
+    "balalaika": ("Acoustic Guitar (nylon)", "Acoustic Guitar (steel)", "Banjo"),
+    "lute": ("Acoustic Guitar (nylon)",),
+    "oud": ("Acoustic Guitar (nylon)",),
+    "zither": ("Koto", "Dulcimer"),
+    "cimbalom": ("Dulcimer",),
+    "santur": ("Dulcimer",),
+    "erhu": ("Fiddle", "Violin"),
     "wurlitzer": ("Electric Piano 1", "Electric Piano 2"),
+    "clavichord": ("Harpsichord", "Clavinet"),
+    "mellotron": ("String Ensemble 1", "Flute", "Choir Aahs"),
+    "moog": ("Lead 2 (sawtooth)", "Synth Bass 1"),
+    "theremin": ("Lead 6 (voice)", "Whistle"),
     "cornet": ("Trumpet", "French Horn"),
     "flugelhorn": ("Trumpet", "French Horn"),
+    "mellophone": ("French Horn", "Trumpet"),
     "euphonium": ("Tuba", "Trombone"),
     "sousaphone": ("Tuba",),
+    "fife": ("Piccolo", "Flute"),
     "melodica": ("Harmonica", "Accordion"),
     "harmonium": ("Reed Organ", "Accordion"),
+    "bandoneon": ("Tango Accordion", "Accordion"),
+    "concertina": ("Accordion", "Tango Accordion"),
+    "steelpan": ("Steel Drums",),
+    "handpan": ("Steel Drums",),
 }
 """Instruments General MIDI has no program for, as one word, and the General MIDI names nearest to each in sound,
 the nearest first: a refusal offers them (:func:`_nearest`), and such a word is never read as a word of the list it
-begins or lengthens (``melodica`` is no Melodic Tom). A Wurlitzer is the electric piano; a cornet and a flugelhorn
-are trumpets of other bores; a melodica and a harmonium sound free reeds, as the harmonica and the accordion do."""
+lengthens (``melodica`` is no Melodic Tom, ``steelpan`` no steel guitar). A mandolin, a bouzouki, a balalaika and a
+ukulele are small plucked lutes, as the guitars and the banjo are; a lute and an oud are played like the nylon-strung
+guitar; the koto is a zither, and General MIDI's Dulcimer the hammered one (a cimbalom, a santur); the erhu is a
+fiddle; a Wurlitzer is the electric piano, and the Clavinet an electric clavichord; a Mellotron plays taped strings,
+flutes and choir; a Moog's sounds are the sawtooth lead and the synth bass; a theremin sings a near sine with
+vibrato; a cornet, a flugelhorn and a mellophone are trumpets and horns of other bores; a fife is a small flute; a
+melodica, a harmonium, a bandoneon and a concertina sound free reeds, as the harmonica and the accordions do; a
+steelpan and a handpan are steel drums. Drums (a tabla, a djembe, a cajon) are left out: General MIDI plays drums on
+channel 10, and no program is clearly nearest."""
+
+LACKING_OTHER_NAMES = {
+    "wurli": "wurlitzer",
+    "uke": "ukulele",
+    "mando": "mandolin",
+    "flugel": "flugelhorn",
+    "minimoog": "moog",
+    "santoor": "santur",
+    "lutenist": "lute",
+}
+"""Other names musicians give an instrument of :data:`LACKING` (a short form, a model, another spelling, a player whose
+word is no stem and ending: ``lutenist``), and the instrument: each is read as the instrument's word is
+(:func:`_lacking`)."""
+
+LACKING_SLIPS_SHORTEST = 5
+"""The fewest letters of a word of :data:`LACKING` that a word one slip from it is taken to mean (:func:`_lacking`):
+a slip of a shorter one is as likely another word (``mute`` is no ``lute`` mistyped, ``moon`` no ``moog``)."""
 
 
 def _named(value: str, option: str) -> int:
     """The program of the instrument name ``value`` (the module's rules), else :class:`OptionError` naming
     ``option`` and listing what ``value`` could mean."""
-    meant = _reading(value)
+    plain = _plain(value)
+    meant = _reading(plain)
     try:  # pretty_midi's match: any case, spaces and punctuation ignored
         return pretty_midi.instrument_name_to_program(meant) + 1
     except ValueError:
@@ -139,8 +185,16 @@ def _named(value: str, option: str) -> int:
     names = [program_name(n) for n in range(low, high + 1)]
     if len(holding := _holding(meant, names)) == 1:  # "tenor saxophone": the one instrument it can be
         return names.index(holding[0]) + low
-    said = f"{value!r} (General MIDI: {meant!r})" if meant != value else repr(value)
+    said = f"{value!r} (General MIDI: {meant!r})" if meant != plain else repr(value)
     raise OptionError(option, f"is not a General MIDI instrument: {said}{_nearest(meant, names)}")
+
+
+def _plain(text: str) -> str:
+    """``text`` without accents, however its writer composed them (NFC or NFD): each letter's compatibility
+    decomposition (NFKD) less its combining marks, and ß as ss (``"Flügelhorn"``: ``"Flugelhorn"``, ``"Baß"``:
+    ``"Bass"``). Text in ASCII is returned as it is, so every rule reads an accented name as its plain spelling."""
+    letters = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return letters.replace("ß", "ss").replace("ẞ", "SS")
 
 
 def _reading(value: str) -> str:
@@ -173,9 +227,14 @@ def _played(word: str) -> str:
     stem = _player_stem(word)
     if stem is None or _list_knows(word):
         return word
-    forms = {stem, *(stem + vowel for vowel in "aeio")} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
-    known = [form for form in forms if form in _list_words()]
+    known = [form for form in _stem_forms(stem) if form in _list_words()]
     return known[0] if len(known) == 1 else word
+
+
+def _stem_forms(stem: str) -> set[str]:
+    """The words a player's ``stem`` (:func:`_player_stem`) may be the instrument's: as it is, with a vowel added or
+    a doubled last letter dropped (``harp``, ``cell``: cello, ``fiddl``: fiddle, ``drumm``: drum)."""
+    return {stem, *(stem + vowel for vowel in "aeio")} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
 
 
 def _player_stem(word: str) -> str | None:
@@ -188,17 +247,25 @@ def _player_stem(word: str) -> str | None:
 
 
 def _holding(value: str, names: list[str]) -> list[str]:
-    """The ``names`` that hold each word of ``value``, as :func:`_names_word` reads a word (``"saxophone"``: Soprano
-    Sax, Alto Sax, Tenor Sax, Baritone Sax)."""
-    words = _words(value)
-    return [name for name in names if words and all(any(_names_word(g, w) for w in _words(name)) for g in words)]
+    """The ``names`` (General MIDI names or families') that hold each word of ``value``, as :func:`_names_word` reads
+    a word (``"saxophone"``: Soprano Sax, Alto Sax, Tenor Sax, Baritone Sax)."""
+    named = [_words_named(given) for given in _words(value)]
+    return [name for name in names if named and all(_words(name) & words for words in named)]
+
+
+@functools.cache
+def _words_named(given: str) -> frozenset[str]:
+    """The words of the General MIDI names and of their families' names that a musician's ``given`` word names
+    (:func:`_names_word`)."""
+    family_words = {word for family in _families() for word in _words(family)}
+    return frozenset(word for word in _list_words() | family_words if _names_word(given, word))
 
 
 def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
     names nearest to an instrument General MIDI lacks that one of its words names (:func:`_lacking`), else the
     members of the General MIDI families it names, else the closest name by spelling when it shares a word with
-    ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"mellotron"`` no
+    ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"melotone"`` no
     ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`),
     else the names holding one of its words or of a compound word's parts (:func:`_parts`)."""
     words = _words(value)
@@ -284,10 +351,11 @@ def _word_list(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def _words(text: str) -> set[str]:
+@functools.cache
+def _words(text: str) -> frozenset[str]:
     """The words of ``text``, in lower case, punctuation left out (``"Electric Guitar (jazz)"``: electric, guitar,
     jazz)."""
-    return set(_word_list(text))
+    return frozenset(_word_list(text))
 
 
 def _names_word(given: str, word: str) -> bool:
@@ -336,31 +404,41 @@ def _first_letter_slips(given: str) -> frozenset[str]:
     return frozenset(
         word
         for word in _typo_targets()
-        if len(word) >= GUESS_SHORTEST
-        and word[:1] != given[:1]
-        and any(abs(len(form) - len(word)) <= 1 and _edits(form, word) == 1 for form in forms)
+        if len(word) >= GUESS_SHORTEST and word[:1] != given[:1] and any(_one_edit(form, word) for form in forms)
     )
 
 
 @functools.cache
 def _lacking(given: str) -> str | None:
-    """The instrument of :data:`LACKING` that ``given``, a word the list does not know (:func:`_list_knows`), names:
-    as it is, its plural, mistyped (:func:`_typo_of`: ``ukelele``, ``mandoline``; or one slip of its first letter:
-    ``pandolin``, no Pan Flute) or its player's stem (``mandolinist``); else ``None``. Such a word is only ever
-    refused, so a slip that may mean it is taken to."""
-    if _list_knows(given):
+    """The instrument of :data:`LACKING` that ``given`` names, when it is no word of the list and no start of one
+    (:func:`_list_knows`, :func:`_begins_a_list_word`: those keep their reading): its word or one of its other names
+    (:data:`LACKING_OTHER_NAMES`: ``wurli``), as it is or its plural, as its player (``mandolinist``, ``lutist``,
+    ``fifer``: :func:`_stem_forms`) or, one of :data:`LACKING_SLIPS_SHORTEST` letters or more, mistyped
+    (:func:`_typo_of`: ``ukelele``, ``mandoline``) or with one slip of its first letter (``pandolin``, no Pan Flute;
+    ``pando``); else ``None``. Such a word is only ever refused, so a slip that may mean it is taken to."""
+    if _list_knows(given) or _begins_a_list_word(given):
         return None
     stem = _player_stem(given)
+    played = _stem_forms(stem) if stem is not None else set()
+    names = [*((key, key) for key in LACKING), *LACKING_OTHER_NAMES.items()]
     return next(
         (
             key
-            for key in LACKING
-            if _same_word(given, key)
-            or _typo_of(given, key)
-            or (abs(len(given) - len(key)) <= 1 and _edits(given, key) == 1)
-            or (stem is not None and _same_word(stem, key))
+            for name, key in names
+            if _same_word(given, name)
+            or name in played
+            or (len(name) >= LACKING_SLIPS_SHORTEST and (_typo_of(given, name) or _one_edit(given, name)))
         ),
         None,
+    )
+
+
+@functools.cache
+def _begins_a_list_word(given: str) -> bool:
+    """Whether ``given``, of :data:`SHORTEST_STEM` letters or more, is the start of a longer word of the list (``obo``
+    of Oboe, ``mute`` of Muted): :func:`_names_word` reads it as that word."""
+    return len(given) >= SHORTEST_STEM and any(
+        len(word) > len(given) and word.startswith(given) for word in _list_words()
     )
 
 
@@ -392,7 +470,7 @@ def _list_words() -> frozenset[str]:
 
 def _misspells(given: str, name: str) -> bool:
     """Whether ``given``, a word the list does not know (:func:`_list_knows`), is a word of ``name`` mistyped
-    (:func:`_typo_of`): ``trumpit`` for Trumpet, not ``mellotron`` for Melodic Tom, whose whole name is only as close
+    (:func:`_typo_of`): ``trumpit`` for Trumpet, not ``melotone`` for Melodic Tom, whose whole name is only as close
     to it as any suggestion must be, nor ``pano`` for Banjo."""
     return not _list_knows(given) and any(_typo_of(given, word) for word in _words(name))
 
@@ -430,7 +508,20 @@ def _typo_of(given: str, word: str) -> bool:
     allowed = TYPO_EDITS if len(word) >= TYPO_LONG_WORD else 1
     if len(word) < TYPO_SHORTEST or given[:1] != word[:1] or abs(len(given) - len(word)) > allowed:
         return False
-    return _edits(given, word) <= allowed
+    return given == word or _one_edit(given, word) or (allowed > 1 and _edits(given, word) <= allowed)
+
+
+def _one_edit(one: str, other: str) -> bool:
+    """Whether ``one`` is one edit from ``other`` (:func:`_edits` is 1), in one pass: less the letters both begin
+    and end with, what is left of them is one letter against none or another, or two letters against the two swapped
+    (``bello``, ``cello``)."""
+    if one == other or abs(len(one) - len(other)) > 1:
+        return False
+    shorter = min(len(one), len(other))
+    start = next((at for at in range(shorter) if one[at] != other[at]), shorter)
+    end = next((at for at in range(shorter - start) if one[-1 - at] != other[-1 - at]), shorter - start)
+    left, right = one[start : len(one) - end], other[start : len(other) - end]
+    return (len(left) <= 1 and len(right) <= 1) or (len(left) == len(right) == 2 and left == right[::-1])
 
 
 def _edits(one: str, other: str) -> int:

@@ -5,7 +5,8 @@ A one-word alias (``violoncello``: Cello) counts as a word a typo may mean, a wo
 list is no longer form of its start, a player's word is read as the instrument it plays, and a refusal names the
 instruments a mistyped word would name. Each name below is written down with what it gives: an instrument, or a
 refusal and its hint; none is read as another instrument, and no hint offers one a first letter apart (``lute`` is
-no Flute) unless the name lengthens a word of the list too (``bello``: tests/test_instrument_hints_first_letter.py)."""
+no Flute, ``singer`` no finger) unless the name lengthens a word of the list too (``bello``:
+tests/test_instrument_hints_first_letter.py)."""
 
 from __future__ import annotations
 
@@ -71,9 +72,10 @@ REFUSED = {  # a name General MIDI cannot take as it is, and the end of the refu
     "drummer": "'drummer' (General MIDI: 'drum'); instruments with that word: 'Steel Drums', 'Taiko Drum', 'Synth Drum'",
 }
 
-NOT_IN_GENERAL_MIDI = ["lute", "singer", "kick", "hi-hat"]
-"""Words a letter from a word of the list (lute: flute, singer: finger, kick: pick, hi-hat: hit), which are offered
-none (an instrument General MIDI lacks is offered the nearest it has: tests/test_instrument_hints_lacking.py)."""
+NOT_IN_GENERAL_MIDI = ["singer", "kick", "hi-hat"]
+"""Words a letter from a word of the list (singer: finger, kick: pick, hi-hat: hit), which are offered none (an
+instrument General MIDI lacks is offered the nearest it has: ``lute`` the nylon guitar, no Flute;
+tests/test_instrument_hints_lacking.py)."""
 
 
 @pytest.mark.parametrize(("given", "name"), READ_AS.items())
