@@ -2,7 +2,8 @@
 
 Numbers are the General MIDI list's, 1–128 (1 is Acoustic Grand Piano, 67 Tenor Sax), as ``data.melody``'s
 ``program:N`` counts them; a MIDI program change message carries the number less one. A name is read without its
-accents, as its plain spelling (``flügelhorn`` as ``flugelhorn``, ``Baß`` as ``Bass``: :func:`_plain`), in order:
+accents, as its plain spelling (``flügelhorn`` as ``flugelhorn``, ``Baß`` as ``Bass``:
+:func:`~mvae_core.plain_text.plain`), in order:
 
 1. as one of pretty_midi's copy of the General MIDI names, ignoring case, spaces and punctuation (``"tenor sax"``,
    ``"Tenor Sax"``);
@@ -37,11 +38,11 @@ import functools
 import itertools
 import numbers
 import re
-import unicodedata
 
 import pretty_midi
 
 from mvae_core.errors import OptionError
+from mvae_core.plain_text import plain
 from mvae_core.suggest import closest
 
 PROGRAMS = (1, 128)
@@ -175,8 +176,8 @@ a slip of a shorter one is as likely another word (``mute`` is no ``lute`` misty
 def _named(value: str, option: str) -> int:
     """The program of the instrument name ``value`` (the module's rules), else :class:`OptionError` naming
     ``option`` and listing what ``value`` could mean."""
-    plain = _plain(value)
-    meant = _reading(plain)
+    spelt = plain(value)
+    meant = _reading(spelt)
     try:  # pretty_midi's match: any case, spaces and punctuation ignored
         return pretty_midi.instrument_name_to_program(meant) + 1
     except ValueError:
@@ -185,16 +186,8 @@ def _named(value: str, option: str) -> int:
     names = [program_name(n) for n in range(low, high + 1)]
     if len(holding := _holding(meant, names)) == 1:  # "tenor saxophone": the one instrument it can be
         return names.index(holding[0]) + low
-    said = f"{value!r} (General MIDI: {meant!r})" if meant != plain else repr(value)
+    said = f"{value!r} (General MIDI: {meant!r})" if meant != spelt else repr(value)
     raise OptionError(option, f"is not a General MIDI instrument: {said}{_nearest(meant, names)}")
-
-
-def _plain(text: str) -> str:
-    """``text`` without accents, however its writer composed them (NFC or NFD): each letter's compatibility
-    decomposition (NFKD) less its combining marks, and ß as ss (``"Flügelhorn"``: ``"Flugelhorn"``, ``"Baß"``:
-    ``"Bass"``). Text in ASCII is returned as it is, so every rule reads an accented name as its plain spelling."""
-    letters = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    return letters.replace("ß", "ss").replace("ẞ", "SS")
 
 
 def _reading(value: str) -> str:

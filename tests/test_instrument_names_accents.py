@@ -11,7 +11,8 @@ import unicodedata
 import pytest
 
 from mvae_core.errors import OptionError
-from mvae_core.instruments import LACKING, LACKING_OTHER_NAMES, _list_words, _plain, program_name, program_number
+from mvae_core.instruments import LACKING, LACKING_OTHER_NAMES, _list_words, program_name, program_number
+from mvae_core.plain_text import plain
 
 ACCENTED = str.maketrans("aeiouycnAEIOUYCN", "áéïóüÿçñÂÈÎÕÙÝÇÑ")
 """Every vowel, c and n with an accent (acute, grave, circumflex, diaeresis, tilde, cedilla)."""
@@ -49,7 +50,7 @@ def test_an_accented_instrument_general_midi_lacks_is_refused_naming_the_nearest
 def test_every_ascii_letter_is_read_as_it_is() -> None:
     # NFKD decomposes letter by letter and ASCII has no combining marks, so a name in ASCII is read as before
     ascii_letters = "".join(map(chr, range(128)))
-    assert _plain(ascii_letters) == ascii_letters
+    assert plain(ascii_letters) == ascii_letters
 
 
 def test_every_general_midi_name_and_word_reads_the_same_with_accents() -> None:

@@ -32,12 +32,12 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from mvae_core.data.midi_notes import FileNotes, Part
+from mvae_core.plain_text import plain
 from mvae_core.suggest import closest
 
 RULES = ("auto", "all", "top-line")
@@ -306,15 +306,10 @@ def _whole_words(words: tuple[str, ...]) -> re.Pattern[str]:
 _DRUM_NAME = _whole_words(DRUM_WORDS)
 
 
-def _plain(text: str) -> str:
-    """``text`` without accents ("Mélodie" → "Melodie"), however its writer composed them (NFC or NFD)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def _words(name: str) -> str:
-    """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox"), accents
-    dropped ("Mélodie" → "melodie")."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _plain(name)).lower()
+    """``name`` in lower case with a space where its case went from lower to upper ("LeadVox" → "lead vox"), read
+    without accents ("Mélodie" → "melodie", "E-Baß" → "e-bass": :func:`~mvae_core.plain_text.plain`)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", plain(name)).lower()
 
 
 def _named_like_melody(name: str) -> bool:
@@ -343,7 +338,7 @@ def _matches(part: Part, selector: str) -> bool:
     kind, _, value = selector.partition(":")
     value = value.strip()
     if kind == "name":
-        return _plain(value).casefold() in _plain(part.name).casefold()
+        return plain(value).casefold() in plain(part.name).casefold()
     number = int(value)
     return {"track": part.track, "channel": part.channel + 1, "program": part.program + 1}[kind] == number
 
