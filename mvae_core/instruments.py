@@ -408,22 +408,21 @@ def _lacking(given: str) -> str | None:
     (:data:`LACKING_OTHER_NAMES`: ``wurli``), as it is or its plural, as its player (``mandolinist``, ``lutist``,
     ``fifer``: :func:`_stem_forms`) or, one of :data:`LACKING_SLIPS_SHORTEST` letters or more, mistyped
     (:func:`_typo_of`: ``ukelele``, ``mandoline``) or with one slip of its first letter (``pandolin``, no Pan Flute;
-    ``pando``); else ``None``. Such a word is only ever refused, so a slip that may mean it is taken to."""
+    ``pando``); else ``None``. Such a word is only ever refused, so a slip that may mean it is taken to, unless
+    it is nearer a word of the list that it mistypes (:func:`_mistyped_words`: ``harmonika`` is Harmonica
+    mistyped, no harmonium; a tie stays with the word General MIDI lacks)."""
     if _list_knows(given) or _begins_a_list_word(given):
         return None
     stem = _player_stem(given)
     played = _stem_forms(stem) if stem is not None else set()
     names = [*((key, key) for key in LACKING), *LACKING_OTHER_NAMES.items()]
-    return next(
-        (
-            key
-            for name, key in names
-            if _same_word(given, name)
-            or name in played
-            or (len(name) >= LACKING_SLIPS_SHORTEST and (_typo_of(given, name) or _one_edit(given, name)))
-        ),
-        None,
-    )
+    listed = min((_edits(given, word) for word in _mistyped_words(given)), default=None)
+
+    def slip_of(name: str) -> bool:
+        slipped = len(name) >= LACKING_SLIPS_SHORTEST and (_typo_of(given, name) or _one_edit(given, name))
+        return slipped and (listed is None or _edits(given, name) <= listed)
+
+    return next((key for name, key in names if _same_word(given, name) or name in played or slip_of(name)), None)
 
 
 @functools.cache
