@@ -3,6 +3,7 @@ generated notes."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,8 @@ def run_row(
 ) -> dict[str, Any]:
     """The keys of :data:`~mvae_core.ablation.columns.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
     epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``model_terms`` (which of those ``val.<term>`` are
-    loss terms the run's model adds, :func:`_model_terms`, not a plugin's), ``missing`` (row key → why a value is ``None`` where
-    a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
+    loss terms the run's model adds, :func:`_model_terms`, not a plugin's), ``missing`` (row key → why a value is
+    ``None`` where a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
     unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before); ``produced`` is
     :func:`_produced`.
@@ -104,13 +105,22 @@ def _model_terms(cfg: MvaeConfig | None, numbers: dict[str, float | None]) -> li
     """The loss terms the run's model adds with its settings (:func:`~mvae_core.run_plugins.model_added_terms`:
     ``melody_rnn``'s ``bag`` where ``bag_weight`` > 0), which its ``val.<term>`` numbers hold beside those plugins
     add; asked only where the run has such a number. ``[]`` where the config cannot be read or its model cannot be
-    built here (a model whose package is not installed): its terms then count as plugins'."""
+    built here (a model whose package is not installed): its terms then count as plugins'. The answer depends on
+    the model's and the data's settings alone, so each such pair builds its model once (:func:`_added_terms`), not
+    once per seed."""
     if cfg is None or not any(column.startswith("val.") for column in numbers):
         return []
+    return list(_added_terms(cfg.model_dump_json(include={"model", "data"})))
+
+
+@functools.cache
+def _added_terms(settings: str) -> tuple[str, ...]:
+    """:func:`~mvae_core.run_plugins.model_added_terms` of a config whose ``[model]`` and ``[data]`` are
+    ``settings`` (JSON), ``()`` where the model cannot be built here."""
     try:
-        return list(model_added_terms(cfg))
+        return model_added_terms(MvaeConfig.model_validate_json(settings))
     except MvaeError:
-        return []
+        return ()
 
 
 def _attempt_failure(outcome: Outcome) -> str:

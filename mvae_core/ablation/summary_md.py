@@ -52,8 +52,9 @@ def markdown(
     references: tuple[str, ...] = REFERENCES,
 ) -> str:
     """``summary.md``: ``about`` (lines describing the command), the configurations, the statistics per
-    configuration, the model's added terms and the plugins' numbers, the paired differences against each of ``references`` (``all`` and ``none`` unless a configs file
-    names others), and the runs that failed and those that did not start, apart (:data:`NOT_OK_SECTION`)."""
+    configuration, the model's added terms and the plugins' numbers, the paired differences against each of
+    ``references`` (``all`` and ``none`` unless a configs file names others), and the runs that failed and those that
+    did not start, apart (:data:`NOT_OK_SECTION`)."""
     lines = ["# Ablation summary", "", *about, ""]
     lines += ["## Configurations", ""]
     lines += md_table(
