@@ -438,7 +438,7 @@ def _paired_word(diffs: list[dict[str, Any]], metric: str) -> str:
 
 def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], words: dict[str, str]) -> None:
     """One bar per :data:`Bar`; a bar over fewer values than expected is marked ``k of n``, and a bar without a value
-    is its configuration's word of ``words`` (:func:`bar_panels`)."""
+    is its configuration's word of ``words`` (:func:`bar_panels`), both turned upright to stay in their bar's slot."""
     for x, (name, e, ok) in enumerate(bars):
         if e.mean is None:
             axes.text(x, 0, words[name], rotation=90, ha="center", va="bottom", fontsize=7, color="0.4")
@@ -446,7 +446,7 @@ def _bars(axes: Any, title: str, bars: list[Bar], colours: dict[str, str], words
         error = None if e.low is None or e.high is None else [[e.mean - e.low], [e.high - e.mean]]
         axes.bar(x, e.mean, yerr=error, color=colours[name], capsize=3)
         if e.n < ok:
-            axes.text(x, e.mean, f"{e.n} of {ok}", ha="center", va="bottom", fontsize=7)
+            axes.text(x, e.mean, f"{e.n} of {ok}", rotation=90, ha="center", va="bottom", fontsize=7)
     axes.set_xticks(range(len(bars)), [bar_label(name) for name, _, _ in bars], rotation=NAME_TURN, ha="right",
                     fontsize=BAR_LABEL_FONT)  # fmt: skip
     axes.set_xlim(-0.5, len(bars) - 0.5)  # every bar's slot, also a last one without a bar that holds its word
