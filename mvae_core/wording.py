@@ -1,8 +1,16 @@
-"""The one way mvae's messages name a list that may be long: the first few, then how many more."""
+"""How mvae's messages word counts and lists: ``1 run`` / ``2 runs``, and a list that may be long, the first few
+then how many more."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` with ``noun`` in the singular for exactly 1 and in the plural otherwise: ``1 run``, ``0 runs``,
+    ``2 runs``, ``1,234 runs`` (thousands separated by commas). The plural is ``plural`` when given, for an irregular
+    word (``counted(2, "index", "indices")``), else ``noun`` + ``s``."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def listed(names: Sequence[str], shown: int = 3, separator: str = ", ") -> str:

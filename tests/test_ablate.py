@@ -670,7 +670,7 @@ def test_an_ablation_whose_data_moved_continues_from_the_new_place(tiny_ablation
     assert sorted((r["config"], r["seed"], r["status"], r["action"]) for r in result.rows) == [
         (config, seed, "ok", "skipped") for config in ("all", "none") for seed in (0, 1)
     ]
-    assert f"data moved: 4 run(s) now read {moved}" in lines
+    assert f"data moved: 4 runs now read {moved}" in lines
     assert all(RunDir(run).read_data() == [str(moved)] for run in runs)
     (moved / "melody_00.mid").rename(tmp_path / "melody_00.mid")  # moved again, one file short: not the runs' split
     again = shutil.copytree(moved, tmp_path / "again")
@@ -792,7 +792,7 @@ def test_a_failing_run_is_reported_and_the_others_finish(synth_dir, tmp_path):
     assert "non-finite loss in epoch 1" in rows["overflow"]["error"]
     summary = (out / "summary.md").read_text()
     assert "| runs/overflow/seed-0 | new | 1 | non-finite loss in epoch 1" in summary  # under "### Failed"
-    assert "| overflow | 0 / 1 |" in summary and "1 run(s) failed" in result.output
+    assert "| overflow | 0 / 1 |" in summary and "1 run failed, with: " in " ".join(result.output.split())  # not "each"
 
 
 class P:

@@ -33,7 +33,7 @@ def test_runs_outside_the_plan_are_named_on_the_console_and_in_the_summary(tiny_
     result = invoke(app, _seeds(args, 1), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     note = (
-        f"not summarised: 2 run(s) in {out} outside this plan (runs/all/seed-1, runs/none/seed-1); they are kept, "
+        f"not summarised: 2 runs in {out} outside this plan (runs/all/seed-1, runs/none/seed-1); they are kept, "
         "give --seeds 2 to summarise them with the others"
     )
     # before: the 2-seed summary became a 1-seed one without a word about the runs it left out

@@ -56,7 +56,7 @@ def test_the_results_failed_and_not_started_are_summary_jsons(tmp_path):
 def test_the_commands_last_line_counts_both_from_the_rows(tmp_path):
     """``mvae ablate`` passes every row; the line counts those not ok, apart, and is empty when every run is ok."""
     rows = _rows(tmp_path)
-    assert failed_runs_line(rows, tmp_path).startswith("1 run(s) failed, 1 not started (node n7 cannot see /shared)")
+    assert failed_runs_line(rows, tmp_path).startswith("1 run failed, 1 not started (node n7 cannot see /shared)")
     assert failed_runs_line([rows[0], rows[3]], tmp_path) == ""
 
 

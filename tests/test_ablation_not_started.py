@@ -71,7 +71,7 @@ def test_runs_that_never_started_are_counted_apart_in_summary_md_and_json(blind_
 def test_the_console_ends_with_the_runs_not_started_and_why(blind_ablation):
     out, result = blind_ablation
     said = " ".join(result.stderr.split())
-    assert f"error: 2 run(s) not started, each with: {_why(out)}: " in said, said
+    assert f"error: 2 runs not started, each with: {_why(out)}: " in said, said
     assert "failed" not in said.split("error: ", 1)[1], said
 
 
@@ -99,6 +99,6 @@ def test_failed_and_not_started_runs_are_said_apart_with_the_reasons_of_those_no
     assert counts.as_json() == {"runs": 5, "ok": 1, "failed": 1, "not_started": 3}
     assert str(RunCounts.of(rows[:2])) == "1 ok, 1 failed"  # as before where every run started
     assert failed_runs_line(rows[1:], tmp_path) == (
-        "1 run(s) failed, 3 not started (node n7 cannot see /shared; node n8 cannot see /shared) "
+        "1 run failed, 3 not started (node n7 cannot see /shared; node n8 cannot see /shared) "
         f"(see the summary and {tmp_path / 'logs'})"
     )

@@ -79,7 +79,7 @@ def test_summary_md_and_json_count_the_resumes_not_started_with_the_runs_not_sta
 def test_the_console_says_the_resumes_were_not_started_and_points_to_the_summary_alone(blind_resume):
     out, result, _ = blind_resume
     said = " ".join(result.stderr.split())
-    assert f"error: 4 run(s) not started, each with: {_why(out)}: " in said, said
+    assert f"error: 4 runs not started, each with: {_why(out)}: " in said, said
     assert said.endswith(f"(see {out / 'summary.md'})"), said  # the logs hold nothing of this attempt
     assert "failed" not in said.split("error: ", 1)[1], said
     assert "(resumed): not started (exit 2)" in result.output, result.output
@@ -92,5 +92,5 @@ def test_a_run_failed_beside_one_not_started_points_to_the_logs_of_the_one_that_
     ]
     assert str(RunCounts.of(rows)) == "0 ok, 1 failed, 1 not started (node n7 cannot see /s)"
     assert failed_runs_line(rows, tmp_path) == (
-        f"1 run(s) failed, 1 not started (node n7 cannot see /s) (see the summary and {tmp_path / 'logs'})"
+        f"1 run failed, 1 not started (node n7 cannot see /s) (see the summary and {tmp_path / 'logs'})"
     )

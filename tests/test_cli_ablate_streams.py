@@ -45,6 +45,6 @@ def test_warnings_notes_and_failures_go_to_stderr(monkeypatch, tmp_path: Path) -
         "warning: all (seed 0): kl_anneal: the run ends before the schedule",
         "warning: ablation.png not drawn",
         "warning: not summarised: give --seeds 2",
-        "error: 1 run(s) failed (see the summary and",
+        "error: 1 run failed (see the summary and",
     ):
         assert said in ran.stderr and said not in ran.stdout, said

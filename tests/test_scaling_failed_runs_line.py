@@ -40,7 +40,7 @@ def test_runs_that_all_failed_alike_before_writing_a_log_end_with_that_error(mon
     ran = CliRunner().invoke(app, ["ablate", str(tmp_path), "--out", str(tmp_path)], catch_exceptions=False)
     assert ran.exit_code == 1
     said = " ".join(ran.stderr.split())
-    assert f"error: 4 run(s) failed, each with: {BLIND} (see {tmp_path / 'summary.md'})" in said, said
+    assert f"error: 4 runs failed, each with: {BLIND} (see {tmp_path / 'summary.md'})" in said, said
 
 
 def test_the_logs_folder_is_named_where_a_failed_run_wrote_its_log(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_the_logs_folder_is_named_where_a_failed_run_wrote_its_log(tmp_path: Pat
     alike = [_failed("all", 0, "error: bad"), _failed("all", 1, "error: bad")]
     assert (
         failed_runs_line(alike, tmp_path)
-        == f"2 run(s) failed, each with: error: bad (see the summary and {tmp_path / 'logs'})"
+        == f"2 runs failed, each with: error: bad (see the summary and {tmp_path / 'logs'})"
     )
     differing = [_failed("all", 0, "error: bad"), _failed("none", 0, "error: worse")]
-    assert failed_runs_line(differing, tmp_path) == f"2 run(s) failed (see the summary and {tmp_path / 'logs'})"
+    assert failed_runs_line(differing, tmp_path) == f"2 runs failed (see the summary and {tmp_path / 'logs'})"

@@ -12,6 +12,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import NOT_STARTED
 from mvae_core.ablation.runner import log_path
+from mvae_core.wording import counted
 
 
 def ok(row: dict[str, Any]) -> bool:
@@ -54,19 +55,20 @@ class RunCounts:
         return cls(well, len(rows) - well - len(never), len(never), why)
 
     def not_started_part(self, noun: str = "", reasons: bool = True) -> str:
-        """``2 not started (WHY; …)`` (``2 run(s) not started …`` with ``noun`` ``"run(s) "``), the errors where any
-        is known and ``reasons``; ``""`` when every run started."""
+        """``2 not started (WHY; …)`` (``2 runs not started …`` with ``noun`` ``"run"``, counted by
+        :func:`~mvae_core.wording.counted`), the errors where any is known and ``reasons``; ``""`` when every run
+        started."""
         if not self.not_started:
             return ""
         why = f" ({'; '.join(self.why)})" if self.why and reasons else ""
-        return f"{self.not_started} {noun}not started{why}"
+        return f"{_count(self.not_started, noun)} not started{why}"
 
     def not_ok_part(self, noun: str = "", reasons: bool = True) -> str:
-        """``1 failed, 2 not started (WHY)`` (``1 run(s) failed, …`` with ``noun`` ``"run(s) "``, which goes before the
-        first count), the reasons as :meth:`not_started_part` gives them; ``""`` when every run is ok."""
+        """``1 failed, 2 not started (WHY)`` (``1 run failed, …`` with ``noun`` ``"run"``, which goes with the first
+        count), the reasons as :meth:`not_started_part` gives them; ``""`` when every run is ok."""
         if not self.failed:
             return self.not_started_part(noun, reasons)
-        return ", ".join(filter(None, (f"{self.failed} {noun}failed", self.not_started_part(reasons=reasons))))
+        return ", ".join(filter(None, (f"{_count(self.failed, noun)} failed", self.not_started_part(reasons=reasons))))
 
     def __str__(self) -> str:
         """``3 ok, 1 failed``, then ``, 2 not started (WHY)`` when some run never started: summary.md's header."""
@@ -78,22 +80,30 @@ class RunCounts:
         return {"runs": runs, "ok": self.ok, "failed": self.failed, "not_started": self.not_started}
 
 
+def _count(count: int, noun: str) -> str:
+    """``count`` with ``noun`` (:func:`~mvae_core.wording.counted`: ``1 run``, ``2 runs``), or the bare number when
+    ``noun`` is ``""``."""
+    return counted(count, noun) if noun else str(count)
+
+
 def failed_runs_line(rows: list[dict[str, Any]], out: Path) -> str:
-    """``N run(s) failed`` for those of the summary rows ``rows`` of the ablation in ``out`` that are not ok
-    (:attr:`~.session.AblationResult.failed` and :attr:`~.session.AblationResult.not_started`); ``""`` when every one
-    is ok. Those that never started are counted apart (:class:`RunCounts`): ``1 run(s) failed, 3 not started (WHY)``,
-    or ``4 run(s) not started`` when none started. When they all ended with the same error it follows
-    (``…, each with: ERROR``) in place of the reasons: said once at the end, not only in the progress lines a long
-    ablation scrolls away. What to read: the summary, and the logs folder too unless no run failed (a Ray task that
-    found no shared storage returns before it writes to the run's log, so an existing run's log holds only its earlier
-    attempts, nothing of this error) or every one ended alike and none that started wrote a log."""
+    """``N runs failed`` (``1 run failed``) for those of the summary rows ``rows`` of the ablation in ``out`` that are
+    not ok (:attr:`~.session.AblationResult.failed` and :attr:`~.session.AblationResult.not_started`); ``""`` when
+    every one is ok. Those that never started are counted apart (:class:`RunCounts`): ``1 run failed, 3 not started
+    (WHY)``, or ``4 runs not started`` when none started. When they all ended with the same error it follows
+    (``…, each with: ERROR``; ``…, with: ERROR`` for one run) in place of the reasons: said once at the end, not only
+    in the progress lines a long ablation scrolls away. What to read: the summary, and the logs folder too unless no
+    run failed (a Ray task that found no shared storage returns before it writes to the run's log, so an existing
+    run's log holds only its earlier attempts, nothing of this error) or every one ended alike and none that started
+    wrote a log."""
     not_ok = [row for row in rows if not ok(row)]
     if not not_ok:
         return ""
     counts = RunCounts.of(not_ok)
     errors = {row.get("error") or "" for row in not_ok}
-    alike = f", each with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
-    said = counts.not_ok_part("run(s) ", reasons=not alike)
+    each = "each " if len(not_ok) > 1 else ""
+    alike = f", {each}with: {errors.pop()}" if len(errors) == 1 and "" not in errors else ""
+    said = counts.not_ok_part("run", reasons=not alike)
     logged = any(log_path(out, row["config"], row["seed"]).exists() for row in not_ok if not not_started(row))
     if not counts.failed or (alike and not logged):
         return f"{said}{alike} (see {out / 'summary.md'})"

@@ -22,7 +22,7 @@ from mvae_core.errors import DataError
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.starting_weights import StartingWeights
-from mvae_core.wording import listed
+from mvae_core.wording import counted, listed
 
 
 def built_configs(
@@ -196,7 +196,7 @@ def relocate_moved(runs: list[Path], data: list[str], out: Path, report: Report)
         except DataError as exc:
             raise PlanError(f"{path.relative_to(out)}: its data moved, and {exc}") from None
     if runs:
-        report(f"data moved: {len(runs)} run(s) now read {' '.join(data)}")
+        report(f"data moved: {counted(len(runs), 'run')} now read {' '.join(data)}")
 
 
 def _change(old: str, new: str) -> str:
@@ -243,7 +243,7 @@ def outside_plan(arms: list[Configuration], seeds: int, out: Path) -> Advice | s
         hints = [seeds_given(max(mine) + 1)] if mine else []  # not another plan's seeds: those would train new runs
         hints += [f"the plan that has {', '.join(other)}"] if other else []
         return (
-            f"not summarised: {len(names)} run(s) in {out} outside this plan ({shown}); they are kept, give "
+            f"not summarised: {counted(len(names), 'run')} in {out} outside this plan ({shown}); they are kept, give "
             f"{' and '.join(hints)} to summarise them with the others"
         )
 
