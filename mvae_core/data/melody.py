@@ -208,7 +208,8 @@ def mostly_chords(notes: FileNotes, part: Part) -> bool:
 def held_together(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Per note (its ``start`` and ``end`` ticks), whether it sounds together with another for at least half of the
     shorter one's length: the two overlap (by more than 0 ticks) and the overlap is at least half the shorter's length.
-    A zero-length note is held with none.
+    A zero-length note is held with none. Ticks are integers: ``start`` or ``end`` of another dtype (floats, even
+    whole ones, or booleans) is a TypeError naming it, since the midpoint test below is exact only in integers.
 
     Counted in O(n log n), not pair by pair (one note held under 50,000 would take 50,000² comparisons): for two
     notes of some length, the overlap is at least half the shorter one's length exactly when the longer one (either,
@@ -216,7 +217,7 @@ def held_together(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     has its own midpoint inside it; so two such notes are held together exactly when either holds the other's
     midpoint. A note is held together with another when more than one note of some length (itself one) holds its
     midpoint, or when more than one midpoint lies in it."""
-    start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+    start, end = _ticks("start", start), _ticks("end", end)
     sounding = end > start
     low, high = 2 * start[sounding], 2 * end[sounding]  # doubled ticks: midpoints are whole numbers
     middle = start[sounding] + end[sounding]
@@ -226,6 +227,18 @@ def held_together(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     together = np.zeros(len(start), dtype=bool)
     together[sounding] = (holding > 1) | (holds > 1)
     return together
+
+
+def _ticks(name: str, values: np.ndarray) -> np.ndarray:
+    """``values`` (the argument ``name`` of :func:`held_together`) as int64 ticks; a TypeError naming ``name`` when
+    they are not integers (an empty sequence holds none that are not)."""
+    array = np.asarray(values)
+    if array.size and array.dtype.kind not in "iu":
+        raise TypeError(
+            f"held_together: {name} holds {array.dtype} values; it takes integer ticks (a note's start and end in "
+            "MIDI ticks): scale and round times to whole ticks first"
+        )
+    return array.astype(np.int64, copy=False)
 
 
 CHORDS_LEFT_OUT = "; left out, mostly chords: {parts}"
