@@ -82,7 +82,7 @@ from mvae_core.session import RunFolder, RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
-from mvae_core.wording import listed
+from mvae_core.wording import counted, listed
 
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
@@ -167,7 +167,7 @@ class Generated:
     def _file(self, i: int) -> int:
         """``i`` as an index of a file (negative from the end); :class:`IndexError` naming how many there are."""
         if not -len(self) <= operator.index(i) < len(self):
-            raise IndexError(f"file {i}: {len(self)} file(s) were generated, numbered 0 to {len(self) - 1}")
+            raise IndexError(f"file {i}: {counted(len(self), 'file')} generated, numbered 0 to {len(self) - 1}")
         return i % len(self)
 
     def joined(self) -> Generated:
@@ -478,8 +478,8 @@ def _loops(loops: int | None, bars: int | None) -> tuple[str, int]:
     if loops is not None:
         raise ConflictingOptions(loops="loops per file", bars="its old name")
     bars = whole_number("bars", bars)
-    warnings.warn(RenamedOption("bars", "loops", bars, f"gives {bars} loop(s) of 2 bars ({2 * bars} bars) per file"),
-                  stacklevel=callers_level())  # fmt: skip
+    said = f"gives {counted(bars, 'loop')} of 2 bars ({2 * bars} bars) per file"
+    warnings.warn(RenamedOption("bars", "loops", bars, said), stacklevel=callers_level())
     return "bars", bars
 
 

@@ -22,6 +22,7 @@ from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path, overwrite_words
 from mvae_core.decode_options import DecodeOptions
+from mvae_core.wording import counted
 
 if TYPE_CHECKING:
     from mvae_core.api import Generated
@@ -206,7 +207,7 @@ def encode(
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
         sys.stdout.write(json.dumps(record, indent=1) + "\n")
         return
-    table = Table(title=escape(f"{file}: {len(codes)} loop(s) (2 bars each)"), title_justify="left")
+    table = Table(title=escape(f"{file}: {counted(len(codes), 'loop')} (2 bars each)"), title_justify="left")
     table.add_column("loop", justify="right")
     table.add_column("notes", justify="right")
     dims = range(cfg.model.latent_dim)

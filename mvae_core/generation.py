@@ -46,6 +46,7 @@ from mvae_core.decode_options import real_number as real_number
 from mvae_core.decode_options import whole_number as whole_number
 from mvae_core.errors import OptionError
 from mvae_core.timing import TimingBins
+from mvae_core.wording import counted
 
 if TYPE_CHECKING:
     from mvae_core.models.base import Decoded, MelodyModel
@@ -263,7 +264,9 @@ def latent_walk(starts: torch.Tensor, loops: int, step: float, seed: int) -> tor
     if loops < 1:
         raise OptionError("loops", f"must be at least 1, got {loops}")
     if starts.shape[0] * loops > MAX_LOOPS:
-        raise OptionError("loops", f"{loops} × {starts.shape[0]} point(s) is more than {MAX_LOOPS} loops in all")
+        raise OptionError(
+            "loops", f"{loops} × {counted(starts.shape[0], 'point')} is more than {MAX_LOOPS} loops in all"
+        )
     shape = (starts.shape[0], loops - 1, starts.shape[1])
     directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)

@@ -27,7 +27,7 @@ from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, SPLIT
 from mvae_core.starting_weights import StartingWeights
-from mvae_core.wording import listed
+from mvae_core.wording import counted, listed
 
 if TYPE_CHECKING:  # the session imports this module
     from mvae_core.session import Reporter
@@ -127,8 +127,8 @@ def _split(
             "see mvae data inspect for each file" if report.entries
             else f"put MIDI files ({', '.join(READ_SUFFIXES)}) in it, or give the folder that holds them"
         )  # fmt: skip
-        raise DataError(f"no loops to train on in {' '.join(data)}: {len(report.entries)} source(s) read, none "
-                        f"usable ({skip_reasons(report)}); {what_now}")  # fmt: skip
+        raise DataError(f"no loops to train on in {' '.join(data)}: {counted(len(report.entries), 'source')} read, "
+                        f"none usable ({skip_reasons(report)}); {what_now}")  # fmt: skip
     try:
         return split_by_source(table, cfg.data, cfg.train.seed)
     except TooFewLoops as exc:

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from mvae_core import hookimpl
 from mvae_core.view import TrainerView
+from mvae_core.wording import counted
 from mvae_plugins.scheduled import ScheduledConfig, ScheduleSetting, ScheduleSpec, progress, scheduled
 from schedules import Schedule
 
@@ -48,7 +49,8 @@ def scaled(base_lrs: list[float], multiplier: float, groups: int) -> list[float]
     """The learning rate of each of ``groups`` parameter groups: its base rate times ``multiplier``."""
     if len(base_lrs) != groups:
         raise ValueError(
-            f"the optimiser has {groups} parameter group(s) but {len(base_lrs)} base learning rate(s) were recorded"
+            f"the optimiser has {counted(groups, 'parameter group')} but the run recorded "
+            f"{counted(len(base_lrs), 'base learning rate')}"
         )
     return [base * multiplier for base in base_lrs]
 

@@ -70,7 +70,7 @@ def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, 
     # the local instance's Ray session went into a folder of the command's own, removed once it was shut down
     ((root, sessions),) = roots
     assert len(sessions) == 1 and not root.exists(), (root, sessions)
-    assert "Ray tasks (a local Ray instance), 1 CPU(s) each, at most 1 at once" in result.output
+    assert "Ray tasks (a local Ray instance), 1 CPU each, at most 1 at once" in result.output
     assert [{k: r[k] for k in SAME} for r in _rows(ray_out)] == [{k: r[k] for k in SAME} for r in _rows(local)]
     # --jobs 1: one run at a time (each run's config.toml is written as it starts, its last metrics line as it ends)
     spans = sorted(

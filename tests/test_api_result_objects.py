@@ -39,7 +39,7 @@ def test_generated_loops_iterate_and_index_as_their_files(run):
 def test_a_file_index_out_of_range_names_the_count(run, call):
     loops = mvae_core.generate(run, random=3)
     method = loops.__getitem__ if call == "getitem" else getattr(loops, call)
-    with pytest.raises(IndexError, match=r"^file 5: 3 file\(s\) were generated, numbered 0 to 2$"):
+    with pytest.raises(IndexError, match=r"^file 5: 3 files generated, numbered 0 to 2$"):
         method(5)
 
 

@@ -142,7 +142,7 @@ def test_too_few_loops_exits_2_instead_of_training_on_nothing(tmp_path):
     folder = melody_folder(tmp_path / "one", n_files=1, n_loops=1)
     result = mvae("train", folder, *TINY, "--out", tmp_path / "run")
     assert result.exit_code == 2
-    assert "1 loop(s)" in " ".join(result.output.split())
+    assert "1 loop with >= min_onsets notes" in " ".join(result.output.split())
 
 
 def test_interrupt_exits_130_and_the_run_resumes(synth_dir, tmp_path, monkeypatch):

@@ -48,7 +48,7 @@ def test_an_undecodable_meta_is_left_out_and_the_notes_read(meta, named):
         assert len(score.pitch) == 32
         [(kind, message)] = score.warnings
         assert kind == "recovered"
-        assert message.startswith(f"left out 1 meta event(s) that cannot be decoded ({named}")
+        assert message.startswith(f"left out 1 meta event that cannot be decoded ({named}")
 
 
 def test_a_broken_time_signature_still_skips_the_file():

@@ -26,7 +26,7 @@ def test_the_skip_names_the_fullest_loop_and_the_setting_that_takes_it(tmp_path:
     _, report = load_dataset([str(clip)], DataConfig(cache_dir="none"))
     (entry,) = report.entries
     assert entry["reason"] == "no loop with enough notes"
-    assert entry["detail"].startswith("1 loop(s), none with >= 6 notes; the fullest has 3")
+    assert entry["detail"].startswith("1 loop, none with >= 6 notes; the fullest has 3")
     assert "--set data.min_onsets=3" in entry["detail"]
     table, report = load_dataset([str(clip)], DataConfig(cache_dir="none", min_onsets=3))
     assert (table.n_loops, report.entries[0]["status"]) == (1, "ok")

@@ -39,7 +39,7 @@ def test_bars_still_writes_loops_and_says_so(run, tmp_path):
     by_loops = generate(run, tmp_path / "loops", "--loops", "2")
     by_bars = generate(run, tmp_path / "bars", "--bars", "2")
     assert by_bars.exit_code == 0, by_bars.output
-    assert "--bars 2 gives 2 loop(s) of 2 bars (4 bars) per file; its new name is --loops (--loops 2)" in (
+    assert "--bars 2 gives 2 loops of 2 bars (4 bars) per file; its new name is --loops (--loops 2)" in (
         " ".join(by_bars.stderr.split())
     )
     names = sorted(f.name for f in (tmp_path / "loops").glob("*.mid"))
@@ -62,7 +62,7 @@ def test_bars_and_loops_together_exit_2(run, tmp_path):
 def test_an_error_names_the_option_typed(run, tmp_path, flag):
     result = generate(run, tmp_path / "mid", flag, "20000")
     assert result.exit_code == 2
-    assert f"{flag} 20000 × 2 point(s) is more than 10000 loops in all" in " ".join(result.stderr.split())
+    assert f"{flag} 20000 × 2 points is more than 10000 loops in all" in " ".join(result.stderr.split())
 
 
 def test_help_shows_loops_and_not_bars():
@@ -80,7 +80,7 @@ def test_python_takes_loops_and_bars_as_its_old_name_with_a_future_warning(run):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # loops= warns about nothing
         by_loops = mvae_core.generate(run, random=2, loops=3, seed=1)
-    with pytest.warns(FutureWarning, match=r"bars=3 gives 3 loop\(s\) of 2 bars \(6 bars\) per file; its new name is "
+    with pytest.warns(FutureWarning, match=r"bars=3 gives 3 loops of 2 bars \(6 bars\) per file; its new name is "
                       r"loops \(loops=3\)") as caught:  # fmt: skip
         by_bars = mvae_core.generate(run, random=2, bars=3, seed=1)
     assert caught[0].filename == __file__  # the caller's line, not mvae's
@@ -88,7 +88,7 @@ def test_python_takes_loops_and_bars_as_its_old_name_with_a_future_warning(run):
     assert len(mvae_core.generate(run, random=1)[0]) == 1  # the default: one loop
     with pytest.raises(ConflictingOptions, match=r"give either loops \(loops per file\) or bars \(its old name\)"):
         mvae_core.generate(run, random=1, loops=2, bars=2)
-    too_many = r"^bars 20000 × 1 point\(s\) is more than 10000 loops"
+    too_many = r"^bars 20000 × 1 point is more than 10000 loops"
     with pytest.raises(OptionError, match=too_many), pytest.warns(FutureWarning):
         mvae_core.generate(run, random=1, bars=20000)
     with pytest.raises(OptionError, match="loops must be a whole number"):

@@ -80,7 +80,7 @@ def test_interpolate_warns_about_an_earlier_commands_files_in_its_folder(tiny_ru
     other = mvae("interpolate", tiny_run, "--from", "0,-1", "--to", "0,1", "--steps", 3, "--out", out)
     assert other.exit_code == 0, other.output
     warning = " ".join(other.stderr.split())
-    assert f"warning: {out} also holds 5 loop file(s) this command did not write" in warning
+    assert f"warning: {out} also holds 5 loop files this command did not write" in warning
     assert "000_z_-1.00_+0.00.mid, 001_z_-0.33_+0.00.mid, 002_z_+0.33_+0.00.mid, …" in warning
     assert "notes.txt" not in warning and len(list(out.glob("*.mid"))) == 8
 
@@ -126,8 +126,8 @@ def test_latent_points_beyond_32_bit_floats_exit_2(tiny_run: Path, tmp_path: Pat
     ("args", "says"),
     [
         (["generate", "--random", 100_000_000], "--random must be at most 10000 (give another seed for more points)"),
-        (["generate", "--bars", 100_000_000], "--bars 100000000 × 1 point(s) is more than 10000 loops in all"),
-        (["generate", "--random", 200, "--bars", 51], "--bars 51 × 200 point(s) is more than 10000 loops in all"),
+        (["generate", "--bars", 100_000_000], "--bars 100000000 × 1 point is more than 10000 loops in all"),
+        (["generate", "--random", 200, "--bars", 51], "--bars 51 × 200 points is more than 10000 loops in all"),
         (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", 10_001], "--steps must be between 2"),
     ],
 )
@@ -170,8 +170,8 @@ def test_generate_warns_about_an_earlier_commands_loops_in_its_folders(tiny_run:
     assert again.exit_code == 0 and "warning" not in again.stderr  # the same names: every file replaced
     other = mvae("generate", tiny_run, *args, "--seed", 2)
     warning = " ".join(other.stderr.split())
-    assert f"warning: {out} also holds 2 loop file(s) this command did not write" in warning
-    assert f"warning: {wavs} also holds 2 loop file(s)" in warning
+    assert f"warning: {out} also holds 2 loop files this command did not write" in warning
+    assert f"warning: {wavs} also holds 2 loop files" in warning
     single = mvae("generate", tiny_run, "--z", "0,0", "--out", out / "pad.mid")
     assert single.exit_code == 0 and "warning" not in single.stderr
 

@@ -76,6 +76,7 @@ from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import closest
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.torchrun_env import world_size
+from mvae_core.wording import counted
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,11 @@ def ablate(
             check_same_content(arms, built, contents, data, out)
         if executor == "ray":
             at_once = f", at most {jobs} at once" if jobs else ""
-            where = f"; Ray tasks ({address or 'a local Ray instance'}), {cpus_per_run} CPU(s) each{at_once}"
+            where = f"; Ray tasks ({address or 'a local Ray instance'}), {counted(cpus_per_run, 'CPU')} each{at_once}"
         else:
             jobs = jobs or runner.cores()
-            where = f"; {min(jobs, len(tasks))} at once, {runner.threads_per_run(jobs, runner.cores())} torch thread(s) each"
+            threads = counted(runner.threads_per_run(jobs, runner.cores()), "torch thread")
+            where = f"; {min(jobs, len(tasks))} at once, {threads} each"
         report(
             f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
             f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
@@ -323,7 +325,8 @@ def _warm_cache(
             raise reading_stopped(signal_of(stop), section, training=True) from None
         if table.n_loops == 0:
             raise DataError(
-                f"no loops to train on in {' '.join(data)} ({len(data_report.entries)} source(s) read, none usable)"
+                f"no loops to train on in {' '.join(data)} "
+                f"({counted(len(data_report.entries), 'source')} read, none usable)"
             )
         report(f"data: {len(data_report.ok)} sources, {table.n_loops} loops (parse cache ready)")
         contents[section.model_dump_json()] = data_report.content()

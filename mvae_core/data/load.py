@@ -70,6 +70,7 @@ from mvae_core.errors import DataError, OptionError, ReadingRanOut, RunInterrupt
 from mvae_core.files import reason
 from mvae_core.signals import interruption
 from mvae_core.suggest import closest
+from mvae_core.wording import counted
 
 PARALLEL_MIN_UNITS = 32  # fewer small files: process start-up costs more than it saves ...
 PARALLEL_MIN_BYTES = 1 << 20  # ... unless they are big (corpus:essen is 31 ABC files, 2.6 MB)
@@ -721,8 +722,8 @@ def _sparse_detail(block: LoopBlock, min_onsets: int) -> str:
     take that loop (a folder of short clips was otherwise skipped with no way out named)."""
     fullest = int(np.bincount(block.loop).max())
     return (
-        f"{block.n_loops} loop(s), none with >= {min_onsets} notes; the fullest has {fullest}: to use loops this "
-        f"sparse, lower data.min_onsets (--set data.min_onsets={fullest})"
+        f"{counted(block.n_loops, 'loop')}, none with >= {min_onsets} notes; the fullest has {fullest}: to use loops "
+        f"this sparse, lower data.min_onsets (--set data.min_onsets={fullest})"
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from mvae_core.data.corpus import CORPUS_PREFIX
 from mvae_core.errors import DataError
+from mvae_core.wording import counted
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class Relocation:
         started = " ".join(before)
         if len(before) != len(now):
             raise DataError(
-                f"the run was started with {len(before)} DATA argument(s) ({started}); give the new place of each, in "
-                f"that order ({len(now)} given)"
+                f"the run was started with {counted(len(before), 'DATA argument')} ({started}); give the new place of "
+                f"each, in that order ({len(now)} given)"
             )
         moves = []
         for was, is_ in zip(before, now, strict=True):

@@ -27,6 +27,7 @@ from mido.messages.specs import SPEC_BY_STATUS
 from mido.midifiles.meta import MetaSpec, build_meta_message
 
 from mvae_core.data.score import SkipFile, SkipReason
+from mvae_core.wording import counted
 
 HEADER = b"MThd"
 TRACK = b"MTrk"
@@ -50,10 +51,16 @@ def read_smf(data: bytes) -> SmfFile:
     if division == 0 or division & 0x8000:
         raise SkipFile(SkipReason.CORRUPT, _division_problem(division))
     if not chunks:
-        detail = "the header lists no tracks" if declared == 0 else f"the header lists {declared} track(s); none found"
+        detail = (
+            "the header lists no tracks"
+            if declared == 0
+            else f"the header lists {counted(declared, 'track')}; none found"
+        )
         raise SkipFile(SkipReason.NO_NOTES if declared == 0 else SkipReason.CORRUPT, detail)
     if len(chunks) != declared:
-        warnings.append(f"the header declares {declared} track(s), the file holds {len(chunks)}; read {len(chunks)}")
+        warnings.append(
+            f"the header declares {counted(declared, 'track')}, the file holds {len(chunks)}; read {len(chunks)}"
+        )
     bodies = [body for body, _ in chunks]
     cut = chunks[-1][1]  # only the last chunk can run past the end of the file
     tracks = _parse(bodies[:-1] if cut else bodies, fmt, division, warnings)
@@ -119,7 +126,7 @@ def _chunks(data: bytes) -> tuple[tuple[int, int, int], list[tuple[bytes, bool]]
         pos += 8 + length
     warnings = [_skipped_chunks(name, lengths) for name, lengths in skipped.items()]
     if 0 < len(data) - pos < 8:
-        warnings.append(f"ignored {len(data) - pos} byte(s) after the last chunk")
+        warnings.append(f"ignored {counted(len(data) - pos, 'byte')} after the last chunk")
     return header, chunks, warnings
 
 
@@ -156,7 +163,7 @@ def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) ->
         except Exception:
             continue
         shown = "; ".join(dropped[:3]) + ("; …" if len(dropped) > 3 else "")
-        warnings.append(f"left out {len(dropped)} meta event(s) that cannot be decoded ({shown})")
+        warnings.append(f"left out {counted(len(dropped), 'meta event')} that cannot be decoded ({shown})")
         if clip:
             warnings.append(CLIPPED)
         return tracks

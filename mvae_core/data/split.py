@@ -16,6 +16,7 @@ from mvae_core.config import DataConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.table import NoteTable, mix64
 from mvae_core.errors import MvaeError
+from mvae_core.wording import counted
 
 
 class TooFewLoops(MvaeError, ValueError):
@@ -67,7 +68,7 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     n_sources = len(table.sources)
     if table.n_loops < 2:
         raise TooFewLoops(
-            f"{table.n_loops} loop(s) with >= min_onsets notes; training needs at least 2 "
+            f"{counted(table.n_loops, 'loop')} with >= min_onsets notes; training needs at least 2 "
             "(one to train on, one to validate). Add MIDI files or lower data.min_onsets."
         )
     groups = _copy_groups(table)
@@ -91,7 +92,7 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     train = augment(table, all_loops[is_train], cfg)
     val = LoopSet(table, all_loops[~is_train], np.zeros(int((~is_train).sum()), dtype=np.int64))
     if len(train) < 2:
-        raise TooFewLoops(f"the train split has {len(train)} example(s); BatchNorm training needs at least 2")
+        raise TooFewLoops(f"the train split has {counted(len(train), 'example')}; BatchNorm training needs at least 2")
     return train, val, warnings
 
 

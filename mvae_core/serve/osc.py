@@ -43,6 +43,7 @@ from pythonosc.osc_packet import OscPacket, ParseError
 from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import FIELDS, Engine, Loop, LoopRequest, RequestError
 from mvae_core.suggest import closest, did_you_mean
+from mvae_core.wording import counted
 
 log: logging.Logger = logging.getLogger(__name__)
 PREFIX = "/mvae"
@@ -190,7 +191,9 @@ class OscAnswers:
     def _generate(self, args: list[Any]) -> bytes:
         dim = self.engine.latent_dim
         if len(args) not in (dim, dim + 1):
-            raise RequestError(f"expected {dim} latent numbers and an optional seed, got {len(args)} argument(s)")
+            raise RequestError(
+                f"expected {dim} latent numbers and an optional seed, got {counted(len(args), 'argument')}"
+            )
         fields: dict[str, Any] = {"z": args[:dim]}
         if len(args) > dim:
             fields["seed"] = args[dim]
