@@ -328,7 +328,7 @@ def _warm_cache(
                 f"no loops to train on in {' '.join(data)} "
                 f"({counted(len(data_report.entries), 'source')} read, none usable)"
             )
-        report(f"data: {len(data_report.ok)} sources, {table.n_loops} loops (parse cache ready)")
+        report(f"data: {counted(len(data_report.ok), 'source')}, {counted(table.n_loops, 'loop')} (parse cache ready)")
         contents[section.model_dump_json()] = data_report.content()
         own[section.model_dump_json()] = OwnNumbers.of(data_summary(table, data_report, section))
     return contents, own
