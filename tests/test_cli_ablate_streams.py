@@ -34,13 +34,13 @@ def test_warnings_notes_and_failures_go_to_stderr(monkeypatch, tmp_path: Path) -
     )
 
     def fake_ablate(data, **options):
-        options["report"]("data: 1 sources")
+        options["report"]("data: 1 source")
         return result
 
     monkeypatch.setattr(session, "ablate", fake_ablate)
     ran = CliRunner().invoke(app, ["ablate", str(tmp_path), "--out", str(tmp_path)], catch_exceptions=False)
     assert ran.exit_code == 1
-    assert "data: 1 sources" in ran.stdout and "summary → " in ran.stdout and "ablation: mean" in ran.stdout
+    assert "data: 1 source" in ran.stdout and "summary → " in ran.stdout and "ablation: mean" in ran.stdout
     for said in (
         "warning: all (seed 0): kl_anneal: the run ends before the schedule",
         "warning: ablation.png not drawn",
