@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from mvae_core.data.loops import STEPS_PER_BAR, STEPS_PER_BEAT, STEPS_PER_LOOP, LoopBlock
+from mvae_core.wording import counted
 
 POLYPHONIC_SHARE = 0.10
 """Warn when at least this share of the notes starts together with another note (chords, several voices)."""
@@ -126,7 +127,7 @@ def _shifted_bars(evidence: str, beats: int, editable: bool) -> tuple[str, str]:
     )
     return (
         "pickup",
-        f"{evidence}: the bar lines may be {beats} beat(s) off, e.g. a pickup the file does not mark. Loops then "
+        f"{evidence}: the bar lines may be {counted(beats, 'beat')} off, e.g. a pickup the file does not mark. Loops then "
         f"start mid-phrase; {advice}",
     )
 

@@ -1,0 +1,23 @@
+"""A noun whose count a message gives another way reads in the singular for one and in the plural for several
+(:func:`mvae_core.wording.noun_for`, the plural rule :func:`mvae_core.wording.counted` uses too), and so do the
+messages that said ``term(s)``, ``plugin(s)``, ``beat(s)``, ``note(s) … have`` before."""
+
+from __future__ import annotations
+
+from mvae_core.data.diagnostics import _shifted_bars
+from mvae_core.wording import counted, noun_for
+
+
+def test_a_noun_alone_is_singular_for_one_and_plural_otherwise():
+    assert [noun_for(n, "term") for n in (0, 1, 2)] == ["terms", "term", "terms"]
+    assert noun_for(1, "index", "indices") == "index" and noun_for(2, "index", "indices") == "indices"
+
+
+def test_counted_follows_the_same_rule():
+    assert all(counted(n, "beat") == f"{n} {noun_for(n, 'beat')}" for n in (0, 1, 2, 3))
+
+
+def test_the_pickup_warning_counts_its_beats_in_words():
+    """It said ``the bar lines may be 1 beat(s) off``."""
+    assert "the bar lines may be 1 beat off, " in _shifted_bars("evidence", 1, editable=True)[1]
+    assert "the bar lines may be 3 beats off, " in _shifted_bars("evidence", 3, editable=True)[1]
