@@ -37,6 +37,7 @@ from mvae_core.data.melody import parse_rule
 from mvae_core.errors import ConfigError, shortened
 from mvae_core.files import NotRegular, TooLarge, read_bounded
 from mvae_core.suggest import closest, did_you_mean
+from mvae_core.wording import noun_for
 
 LOSS_TERMS = ("onset", "velocity", "duration", "timeshift", "kl")
 """Every loss term the core computes. Plugins may add terms of their own (``mvae_loss``); see docs/hooks.md."""
@@ -267,7 +268,8 @@ class LossConfig(Section):
         checked ``>= 0`` by its type, named ``loss.coefficients.kl``)."""
         if unknown := sorted(set(value) - set(LOSS_TERMS)):
             raise ValueError(
-                f"unknown loss term(s) {unknown}{did_you_mean(unknown[0], LOSS_TERMS)} Terms: {', '.join(LOSS_TERMS)}"
+                f"unknown {noun_for(len(unknown), 'loss term')} {unknown}{did_you_mean(unknown[0], LOSS_TERMS)} "
+                f"Terms: {', '.join(LOSS_TERMS)}"
             )
         return {**DEFAULT_COEFFICIENTS, **value}
 

@@ -115,7 +115,7 @@ def test_an_existing_run_is_not_overwritten(trained_run):
         (["--set", "model.dropout=1.5"], "model.dropout = 1.5"),
         (["--set", "loss.mask=some"], "loss.mask = 'some'"),
         (["--set", "train.epoch=3"], "train.epoch"),
-        (["--set", "loss.coefficients.klx=1"], "unknown loss term(s) ['klx']"),
+        (["--set", "loss.coefficients.klx=1"], "unknown loss term ['klx']"),
         (["--plugins", "kl_anneel"], "unknown plugin 'kl_anneel'; did you mean 'kl_anneal'?"),
         (["--set", "oops"], "--set expects dotted.key=value"),
     ],

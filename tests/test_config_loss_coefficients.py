@@ -13,9 +13,9 @@ from mvae_core.errors import ConfigError
     ("assignment", "message"),
     [
         ("loss.coefficients.kl=-1", "loss.coefficients.kl = -1: Input should be greater than or equal to 0"),
-        ("loss.coefficients.KL=1", "loss.coefficients: unknown loss term(s) ['KL']; did you mean 'kl'? Terms: "
+        ("loss.coefficients.KL=1", "loss.coefficients: unknown loss term ['KL']; did you mean 'kl'? Terms: "
                                    "onset, velocity, duration, timeshift, kl"),
-        ("loss.coefficients.foo=1", "loss.coefficients: unknown loss term(s) ['foo']. Terms: onset, velocity, "
+        ("loss.coefficients.foo=1", "loss.coefficients: unknown loss term ['foo']. Terms: onset, velocity, "
                                     "duration, timeshift, kl"),
     ],
 )  # fmt: skip

@@ -4,7 +4,11 @@ messages that said ``term(s)``, ``plugin(s)``, ``beat(s)``, ``note(s) … have``
 
 from __future__ import annotations
 
+import pytest
+
+from mvae_core.config import build_config
 from mvae_core.data.diagnostics import _shifted_bars
+from mvae_core.errors import ConfigError
 from mvae_core.wording import counted, noun_for
 
 
@@ -21,3 +25,11 @@ def test_the_pickup_warning_counts_its_beats_in_words():
     """It said ``the bar lines may be 1 beat(s) off``."""
     assert "the bar lines may be 1 beat off, " in _shifted_bars("evidence", 1, editable=True)[1]
     assert "the bar lines may be 3 beats off, " in _shifted_bars("evidence", 3, editable=True)[1]
+
+
+def test_unknown_loss_terms_are_counted_in_the_noun():
+    """It said ``unknown loss term(s) ['foo']``."""
+    with pytest.raises(ConfigError, match=r"unknown loss term \['foo'\]\. Terms: "):
+        build_config(None, ["loss.coefficients.foo=1"])
+    with pytest.raises(ConfigError, match=r"unknown loss terms \['bar', 'foo'\]\. Terms: "):
+        build_config(None, ["loss.coefficients.foo=1", "loss.coefficients.bar=1"])
