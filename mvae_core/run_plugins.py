@@ -28,6 +28,7 @@ from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_versions import code_versions
 from mvae_core.suggest import closest, did_you_mean
+from mvae_core.wording import noun_for
 
 PluginSpec = str | tuple[str, Any] | Any
 """An item of ``plugins``: a registered name, a ``(name, object)`` pair, or a plugin object (named after its class)."""
@@ -188,7 +189,10 @@ def check_plugins_given_back(cfg: MvaeConfig, run: RunDir, objects: dict[str, An
         )
     extra = sorted(set(objects) - set(used))
     if extra:
-        raise ResumeRefused(f"{run.path} was not trained with plugin(s) {', '.join(extra)}; a resume keeps its plugins")
+        raise ResumeRefused(
+            f"{run.path} was not trained with {noun_for(len(extra), 'plugin')} {', '.join(extra)}; "
+            "a resume keeps its plugins"
+        )
 
 
 def installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:

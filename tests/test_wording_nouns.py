@@ -8,7 +8,10 @@ import pytest
 
 from mvae_core.config import build_config
 from mvae_core.data.diagnostics import _shifted_bars
-from mvae_core.errors import ConfigError
+from mvae_core.errors import ConfigError, ResumeRefused
+from mvae_core.run import RunDir
+from mvae_core.run_files import CONFIG
+from mvae_core.run_plugins import check_plugins_given_back
 from mvae_core.wording import counted, noun_for
 
 
@@ -33,3 +36,13 @@ def test_unknown_loss_terms_are_counted_in_the_noun():
         build_config(None, ["loss.coefficients.foo=1"])
     with pytest.raises(ConfigError, match=r"unknown loss terms \['bar', 'foo'\]\. Terms: "):
         build_config(None, ["loss.coefficients.foo=1", "loss.coefficients.bar=1"])
+
+
+def test_a_resume_given_plugins_the_run_was_not_trained_with_counts_them_in_the_noun(tmp_path):
+    """It said ``was not trained with plugin(s) extra``."""
+    (tmp_path / CONFIG).write_text("[train]\nepochs = 1\n")
+    cfg = build_config(None, ["plugins.enabled=[]"])
+    with pytest.raises(ResumeRefused, match=r"was not trained with plugin extra; a resume keeps its plugins"):
+        check_plugins_given_back(cfg, RunDir(tmp_path), {"extra": object()}, None)
+    with pytest.raises(ResumeRefused, match=r"was not trained with plugins extra, more; a resume keeps its plugins"):
+        check_plugins_given_back(cfg, RunDir(tmp_path), {"extra": object(), "more": object()}, None)
