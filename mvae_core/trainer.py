@@ -54,10 +54,11 @@ from mvae_core.run import RunDir
 from mvae_core.run_weights import settings_record
 from mvae_core.validation import check_weights_back, validate, weights_copy
 from mvae_core.view import PluginOutbox, TrainerView, epoch_number
+from mvae_core.wording import noun_for
 
 
 class NonFiniteLoss(MvaeError, RuntimeError):
-    """The loss became NaN or infinite; the message gives the epoch, step and term(s) (also as the attributes
+    """The loss became NaN or infinite; the message gives the epoch, step and terms (also as the attributes
     ``epoch``, ``step`` and ``terms``), and for a term a plugin replaced or added, which plugin (``origins``:
     ``{term: "added by plugin 'x' in mvae_loss"}``)."""
 
@@ -69,7 +70,10 @@ class NonFiniteLoss(MvaeError, RuntimeError):
 
     def __init__(self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None) -> None:
         named = [f"{term} ({origins[term]})" if origins and term in origins else term for term in terms]
-        super().__init__(f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, term(s) {', '.join(named)}")
+        super().__init__(
+            f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, {noun_for(len(terms), 'term')} "
+            f"{', '.join(named)}"
+        )
         self.epoch, self.step, self.terms, self.origins = epoch, step, terms, dict(origins or {})
 
 

@@ -23,7 +23,9 @@ def test_a_plugin_s_non_finite_term_says_to_fix_the_plugin_and_resume(synth_dir,
     with pytest.raises(RunFailed) as failed:
         mvae_core.train(synth_dir, run, overrides=TINY, plugins=[("nan_l2", NanFromEpoch2())], epochs=3, progress=False)
     message = str(failed.value)
-    assert message.startswith("non-finite loss in epoch 2, step 1, term(s) l2 (added by plugin 'nan_l2' in mvae_loss)")
+    assert message.startswith(
+        "non-finite loss in epoch 2, step 1, terms l2 (added by plugin 'nan_l2' in mvae_loss), total"
+    )
     assert message.endswith(
         f"after a fix of the plugin, mvae_core.train(out={str(run)!r}, resume=True, plugins=[('nan_l2', <the plugin "
         "object>)]) continues from its last checkpoint"

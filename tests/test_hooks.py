@@ -512,7 +512,7 @@ def test_a_non_finite_term_of_a_plugin_names_the_plugin(synth_dir, term, origin)
     trainer = make_trainer(synth_dir, tiny_config(epochs=1), plugins)
     with pytest.raises(NonFiniteLoss) as error:
         trainer.fit()
-    assert str(error.value) == f"non-finite loss in epoch 1, step 2, term(s) {term} ({origin}), total"
+    assert str(error.value) == f"non-finite loss in epoch 1, step 2, terms {term} ({origin}), total"
     assert error.value.terms == [term, "total"]
 
 
@@ -528,8 +528,7 @@ def test_a_non_finite_term_names_the_plugin_that_added_it_among_several(synth_di
     with pytest.raises(NonFiniteLoss) as error:
         trainer.fit()
     assert (
-        str(error.value)
-        == "non-finite loss in epoch 1, step 2, term(s) l2 (added by plugin 'nans' in mvae_loss), total"
+        str(error.value) == "non-finite loss in epoch 1, step 2, terms l2 (added by plugin 'nans' in mvae_loss), total"
     )
 
 

@@ -12,6 +12,7 @@ from mvae_core.errors import ConfigError, ResumeRefused
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_plugins import check_plugins_given_back
+from mvae_core.trainer import NonFiniteLoss
 from mvae_core.wording import counted, noun_for
 
 
@@ -46,3 +47,9 @@ def test_a_resume_given_plugins_the_run_was_not_trained_with_counts_them_in_the_
         check_plugins_given_back(cfg, RunDir(tmp_path), {"extra": object()}, None)
     with pytest.raises(ResumeRefused, match=r"was not trained with plugins extra, more; a resume keeps its plugins"):
         check_plugins_given_back(cfg, RunDir(tmp_path), {"extra": object(), "more": object()}, None)
+
+
+def test_a_non_finite_loss_counts_its_terms_in_the_noun():
+    """It said ``term(s) total`` and ``term(s) kl, total``."""
+    assert str(NonFiniteLoss(0, 1, ["total"])) == "non-finite loss in epoch 1, step 2, term total"
+    assert str(NonFiniteLoss(0, 1, ["kl", "total"])) == "non-finite loss in epoch 1, step 2, terms kl, total"
