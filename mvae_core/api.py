@@ -82,7 +82,7 @@ from mvae_core.session import RunFolder, RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
-from mvae_core.wording import counted, listed
+from mvae_core.wording import counted, listed, noun_for
 
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
@@ -358,9 +358,10 @@ def keyword_only(function: Function) -> Function:
 
 def known_keywords(kind: str, unlisted: Collection[str] = ()) -> Callable[[Function], Function]:
     """Refuses a keyword argument the function does not take with an :class:`InputError` that names it and the
-    closest one it takes (``unknown generation option(s) 'temprature' (did you mean 'temperature'?); options are
-    …``, its keyword-only arguments but the ``unlisted`` old names), where Python raises a TypeError without a
-    suggestion; a type checker flags the same call."""
+    closest one it takes (``unknown generation option 'temprature' (did you mean 'temperature'?); options are …``,
+    its keyword-only arguments but the ``unlisted`` old names), where Python raises a TypeError without a
+    suggestion; a type checker flags the same call. ``kind`` is the noun in the singular; several unknown keywords
+    read ``unknown generation options 'a', 'b'; …``."""
 
     def decorate(function: Function) -> Function:
         parameters = inspect.signature(function).parameters
@@ -370,7 +371,7 @@ def known_keywords(kind: str, unlisted: Collection[str] = ()) -> Callable[[Funct
         def call(*args: Any, **kwargs: Any) -> Any:
             if unknown := sorted(set(kwargs) - set(parameters)):
                 named = ", ".join(f"{name!r}{_suggestion(name, set(parameters) - set(unlisted))}" for name in unknown)
-                raise InputError(f"unknown {kind}(s) {named}; options are {', '.join(options)}")
+                raise InputError(f"unknown {noun_for(len(unknown), kind)} {named}; options are {', '.join(options)}")
             return function(*args, **kwargs)
 
         return call  # type: ignore[return-value]

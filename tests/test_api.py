@@ -259,8 +259,8 @@ def test_evaluate_refuses_jobs_below_1(trained, tmp_path):
         ({"density": float("inf")}, InputError, "density must be a finite number >= 0"),
         ({"seed": -1}, InputError, "seed must be >= 0"),
         ({"grid_offset": "1"}, InputError, "grid_offset must be a number, got '1'"),
-        ({"densty": 1.0}, InputError, r"unknown generation option\(s\) 'densty' \(did you mean 'density'\?\)"),
-        ({"xyz": 1}, InputError, r"unknown generation option\(s\) 'xyz'; options are density, "),
+        ({"densty": 1.0}, InputError, r"unknown generation option 'densty' \(did you mean 'density'\?\)"),
+        ({"xyz": 1}, InputError, r"unknown generation option 'xyz'; options are density, "),
     ],
 )
 def test_bad_generation_arguments_are_input_errors(trained, kwargs, error, message):

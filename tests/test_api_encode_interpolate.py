@@ -54,7 +54,7 @@ def test_a_midi_end_is_its_loops_encoding(run, synth_dir):
         ({"start": None}, OptionError, r"^start is a latent point \(numbers\) or a MIDI file's path, got None$"),
         ({"steps": 1}, OptionError, r"^steps must be between 2 \(the two endpoints\) and 10000, got 1$"),
         ({"steps": 2.5}, OptionError, r"^steps must be a whole number"),
-        ({"temprature": 1.0}, InputError, r"unknown generation option\(s\) 'temprature' \(did you mean 'temperature'"),
+        ({"temprature": 1.0}, InputError, r"unknown generation option 'temprature' \(did you mean 'temperature'"),
     ],
 )
 def test_a_bad_argument_is_named(run, kwargs, error, message):

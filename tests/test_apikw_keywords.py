@@ -48,28 +48,28 @@ def test_a_runs_method_takes_what_the_function_takes_after_run(run: mvae_core.Ru
     [
         (
             lambda run: run.generate([0.5, -1], temprature=0.8),
-            r"^unknown generation option\(s\) 'temprature' \(did you mean 'temperature'\?\); options are density, ",
+            r"^unknown generation option 'temprature' \(did you mean 'temperature'\?\); options are density, ",
         ),
         (
             lambda run: run.generate(radnom=2),
-            r"^unknown generation option\(s\) 'radnom' \(did you mean 'random'\?\); options are density, ",
+            r"^unknown generation option 'radnom' \(did you mean 'random'\?\); options are density, ",
         ),
         (
             lambda run: run.interpolate([0, 0], [1, 1], tempp=90.0),
-            r"^unknown generation option\(s\) 'tempp' \(did you mean 'tempo'\?\)",
+            r"^unknown generation option 'tempp' \(did you mean 'tempo'\?\)",
         ),
         (
             lambda run: run.evaluate("held-out/", samles=4),
-            r"^unknown evaluation option\(s\) 'samles' \(did you mean 'samples'\?\); options are jobs, resamples, "
+            r"^unknown evaluation option 'samles' \(did you mean 'samples'\?\); options are jobs, resamples, "
             r"samples, seed, temperature$",
         ),
         (
             lambda run: mvae_core.evaluate(run, "held-out/", temprature=0.5),
-            r"^unknown evaluation option\(s\) 'temprature' \(did you mean 'temperature'\?\)",
+            r"^unknown evaluation option 'temprature' \(did you mean 'temperature'\?\)",
         ),
         (
             lambda run: mvae_core.compare(run, "other-run/", "held-out/", resamles=50),
-            r"^unknown evaluation option\(s\) 'resamles' \(did you mean 'resamples'\?\); options are jobs, resamples, "
+            r"^unknown evaluation option 'resamles' \(did you mean 'resamples'\?\); options are jobs, resamples, "
             r"samples, seed, temperature$",
         ),
     ],

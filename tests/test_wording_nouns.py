@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from mvae_core.api import known_keywords
 from mvae_core.config import build_config
 from mvae_core.data.diagnostics import _shifted_bars
-from mvae_core.errors import ConfigError, ResumeRefused
+from mvae_core.errors import ConfigError, InputError, ResumeRefused
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_plugins import check_plugins_given_back
@@ -53,3 +54,16 @@ def test_a_non_finite_loss_counts_its_terms_in_the_noun():
     """It said ``term(s) total`` and ``term(s) kl, total``."""
     assert str(NonFiniteLoss(0, 1, ["total"])) == "non-finite loss in epoch 1, step 2, term total"
     assert str(NonFiniteLoss(0, 1, ["kl", "total"])) == "non-finite loss in epoch 1, step 2, terms kl, total"
+
+
+def test_unknown_keywords_are_counted_in_the_noun():
+    """It said ``unknown generation option(s) 'b'``."""
+
+    @known_keywords("generation option")
+    def generate(*, seed: int = 0) -> int:
+        return seed
+
+    with pytest.raises(InputError, match=r"^unknown generation option 'b'; options are seed$"):
+        generate(b=1)
+    with pytest.raises(InputError, match=r"^unknown generation options 'a', 'b'; options are seed$"):
+        generate(a=1, b=1)
