@@ -312,7 +312,7 @@ def test_a_note_without_note_off_is_held_to_the_end_of_its_track_with_a_warning(
     assert score.warnings == [
         (
             "recovered",
-            "1 note(s) of the melody have no note-off (the first at tick 960): each is held to the end of its track, "
+            "1 note of the melody has no note-off (the first at tick 960): it is held to the end of its track, "
             "as a player holds it",
         )
     ]

@@ -67,4 +67,4 @@ def test_a_zero_beat_meter_is_ignored_and_said(tmp_path):
     score = read_midi_bytes(path.read_bytes(), DataConfig())
     assert score.segments == [(0, None)]
     assert score.other_meter_bars == 0
-    assert ("recovered", "ignored 1 time signature(s) of 0 beats a bar (the first at tick 7,680)") in score.warnings
+    assert ("recovered", "ignored 1 time signature of 0 beats a bar (the first at tick 7,680)") in score.warnings

@@ -20,7 +20,7 @@ def test_a_file_cut_before_its_first_note_says_it_was_cut(tmp_path):
     assert skip.value.reason == SkipReason.NO_NOTES
     assert skip.value.detail == (
         "the file is cut short before its first note: get the whole file again (download or export it anew); no "
-        "note-on in its 2 track(s), only meta events (names, tempo, meter); read leniently: the last track is cut "
+        "note-on in its 2 tracks, only meta events (names, tempo, meter); read leniently: the last track is cut "
         "short (2 bytes of it are there); read the events before the cut"
     )
 

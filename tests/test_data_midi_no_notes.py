@@ -29,10 +29,10 @@ def test_an_automation_clip_names_its_events(tmp_path):
     path = clip(tmp_path / "mod wheel.mid", cc + bends)
     assert entry(path) == (
         "no notes",
-        "no note-on in its 2 track(s); it holds 64 control change(s), 3 pitch bend(s)",
+        "no note-on in its 2 tracks; it holds 64 control changes, 3 pitch bends",
     )
 
 
 def test_an_empty_clip_says_it_holds_only_meta_events(tmp_path):
     path = clip(tmp_path / "empty.mid", [])
-    assert entry(path) == ("no notes", "no note-on in its 2 track(s), only meta events (names, tempo, meter)")
+    assert entry(path) == ("no notes", "no note-on in its 2 tracks, only meta events (names, tempo, meter)")

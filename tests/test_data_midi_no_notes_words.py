@@ -25,5 +25,5 @@ def test_velocity_0_note_ons_are_counted_as_note_ons() -> None:
         read_midi_bytes(data.getvalue(), DataConfig())
     assert skip.value.reason is SkipReason.NO_NOTES
     assert skip.value.detail == (
-        "no note-on in its 1 track(s); it holds 3 note-on(s) of velocity 0, 3 note-off(s), 1 SysEx(s)"
+        "no note-on in its 1 track; it holds 3 note-ons of velocity 0, 3 note-offs, 1 SysEx message"
     )

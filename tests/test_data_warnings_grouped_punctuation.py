@@ -21,14 +21,14 @@ def _entry(source: str, message: str) -> dict:
 def test_a_mark_that_every_own_part_ends_with_goes_to_the_shared_text() -> None:
     report = DataReport(
         entries=[
-            _entry("a.mid", f"21 note(s) of the melody have no note-off (the first at tick 181): {HELD}"),
-            _entry("b.mid", f"5 note(s) of the melody have no note-off (the first at tick 6,480): {HELD}"),
+            _entry("a.mid", f"21 notes of the melody have no note-off (the first at tick 181): {HELD}"),
+            _entry("b.mid", f"5 notes of the melody have no note-off (the first at tick 6,480): {HELD}"),
         ]
     )
     out = io.StringIO()
     print_skips(Console(file=out, width=300), report)
     assert out.getvalue().splitlines() == [
         f'  warning, recovered (2 sources): "…: {HELD}", where "…" is, by source:',
-        "    a.mid: 21 note(s) of the melody have no note-off (the first at tick 181)",
-        "    b.mid: 5 note(s) of the melody have no note-off (the first at tick 6,480)",
+        "    a.mid: 21 notes of the melody have no note-off (the first at tick 181)",
+        "    b.mid: 5 notes of the melody have no note-off (the first at tick 6,480)",
     ]

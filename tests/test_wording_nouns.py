@@ -4,11 +4,13 @@ messages that said ``term(s)``, ``plugin(s)``, ``beat(s)``, ``note(s) … have``
 
 from __future__ import annotations
 
+import mido
 import pytest
 
 from mvae_core.api import known_keywords
 from mvae_core.config import build_config
 from mvae_core.data.diagnostics import _shifted_bars
+from mvae_core.data.midi import _no_notes_detail
 from mvae_core.errors import ConfigError, InputError, ResumeRefused
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
@@ -67,3 +69,9 @@ def test_unknown_keywords_are_counted_in_the_noun():
         generate(b=1)
     with pytest.raises(InputError, match=r"^unknown generation options 'a', 'b'; options are seed$"):
         generate(a=1, b=1)
+
+
+def test_a_file_without_notes_counts_its_tracks_and_events_in_words():
+    """It said ``no note-on in its 1 track(s); it holds 2 clock(s), 1 control change(s)``."""
+    track = mido.MidiTrack([mido.Message("clock"), mido.Message("clock"), mido.Message("control_change")])
+    assert _no_notes_detail([track]) == "no note-on in its 1 track; it holds 2 clock messages, 1 control change"

@@ -32,6 +32,7 @@ from mvae_core.data.melody import choose, selected_drums
 from mvae_core.data.midi_notes import FileNotes, Part, file_notes, seconds_at
 from mvae_core.data.score import SkipFile, SkipReason, TickScore, four_four_segments, meters_text
 from mvae_core.data.smf import CUT_SHORT, read_smf
+from mvae_core.wording import counted
 
 MAX_HIGH_BYTE_RUN = 4096
 MAX_BEATS = 20_000
@@ -110,14 +111,15 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
     empty_bars = [tick for tick, numerator, _ in notes.signatures if numerator == 0]
     if empty_bars and cfg.meter != "4/4":
         recovered.append(
-            f"ignored {len(empty_bars)} time signature(s) of 0 beats a bar (the first at tick {empty_bars[0]:,})"
+            f"ignored {counted(len(empty_bars), 'time signature')} of 0 beats a bar (the first at tick {empty_bars[0]:,})"
         )
     unended = int(notes.unended[keep].sum())
     if unended:
         first = int(notes.start[keep & notes.unended].min())
         recovered.append(
-            f"{unended} note(s) of the melody have no note-off (the first at tick {first:,}): each is held to the end "
-            "of its track, as a player holds it"
+            f"{counted(unended, 'note')} of the melody {'has' if unended == 1 else 'have'} no note-off (the first at "
+            f"tick {first:,}): {'it is' if unended == 1 else 'each is'} held to the end of its track, as a player holds "
+            "it"
         )
     return TickScore(
         resolution=smf.ticks_per_beat,
@@ -180,17 +182,18 @@ def _selector(part: Part) -> str:
     return f"track:{part.track}"
 
 
-CHANNEL_EVENTS = {
-    "note_off": "note-off(s)",
-    "note_on": "note-on(s) of velocity 0",  # one of velocity > 0 would be a note
-    "control_change": "control change(s)",
-    "pitchwheel": "pitch bend(s)",
-    "program_change": "program change(s)",
-    "aftertouch": "channel pressure(s)",
-    "polytouch": "key pressure(s)",
-    "sysex": "SysEx(s)",
+CHANNEL_EVENTS: dict[str, tuple[str, str | None]] = {
+    "note_off": ("note-off", None),
+    "note_on": ("note-on of velocity 0", "note-ons of velocity 0"),  # one of velocity > 0 would be a note
+    "control_change": ("control change", None),
+    "pitchwheel": ("pitch bend", None),
+    "program_change": ("program change", None),
+    "aftertouch": ("channel pressure", None),
+    "polytouch": ("key pressure", None),
+    "sysex": ("SysEx message", None),
 }
-"""How :func:`_no_notes_detail` names each kind of event that is not a note (mido's name, and "(s)", otherwise)."""
+"""How :func:`_no_notes_detail` names each kind of event that is not a note: the noun in the singular and its plural
+where ``+ s`` would not make it (:func:`~mvae_core.wording.counted`); ``<mido's name> message`` otherwise."""
 
 
 def _cut_before_notes(warnings: list[str]) -> str:
@@ -208,11 +211,13 @@ def _read_leniently(warnings: list[str]) -> str:
 
 
 def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
-    """What a file without a note holds: ``no note-on in its 2 track(s); it holds 64 control change(s), 64 pitch
-    bend(s)`` (an automation clip), or only meta events (an empty clip)."""
+    """What a file without a note holds: ``no note-on in its 2 tracks; it holds 64 control changes, 1 pitch bend``
+    (an automation clip), or only meta events (an empty clip)."""
     counts = Counter(message.type for track in tracks for message in track if not message.is_meta)
-    held = ", ".join(f"{count:,} {CHANNEL_EVENTS.get(kind, f'{kind}(s)')}" for kind, count in counts.most_common())
-    where = f"no note-on in its {len(tracks)} track(s)"
+    held = ", ".join(
+        counted(count, *CHANNEL_EVENTS.get(kind, (f"{kind} message", None))) for kind, count in counts.most_common()
+    )
+    where = f"no note-on in its {counted(len(tracks), 'track')}"
     return f"{where}; it holds {held}" if held else f"{where}, only meta events (names, tempo, meter)"
 
 

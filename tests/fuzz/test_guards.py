@@ -179,7 +179,7 @@ def test_a_late_end_of_track_does_not_make_a_short_file_too_large():
 def test_an_unended_note_before_a_late_end_of_track_is_held_to_it_and_its_loop_is_used():
     score = read_midi_bytes(late_end_of_track(unended=True), CFG)
     assert int(score.end.max()) == int(score.start.max()) + 0x0FFFFFFF  # its note-on is the last event before
-    assert "have no note-off" in score.warnings[0][1]
+    assert "1 note of the melody has no note-off" in score.warnings[0][1]
     block = score_to_loops(score, CFG)
     assert len(block.step) == 16 and float(block.duration.max()) == 1.0  # held: as long as a note can be
 
