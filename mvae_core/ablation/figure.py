@@ -16,6 +16,7 @@ from mvae_core.ablation.plan import NONE, Configuration
 from mvae_core.ablation.stats import Estimate
 from mvae_core.files import atomic_write
 from mvae_core.view import epoch_number
+from mvae_core.wording import counted
 
 BAR_METRICS = ("gen_timing_std", "timing_spread_ratio", "epochs_run")
 PANEL_HEIGHTS = (3, 2)
@@ -259,7 +260,7 @@ def caption(
     curves_what = f" Right: each run minus {NONE}'s run of the same seed (below 0: better)." if paired_curves else ""
     same_what = _coinciding_said(coincide or {})
     return (
-        f"{seeds} seed{'s' * (seeds != 1)} per configuration (failed runs left out). Curves: thin, each run; thick, "
+        f"{counted(seeds, 'seed')} per configuration (failed runs left out). Curves: thin, each run; thick, "
         f"their mean up to the last epoch all reached.{curves_what}{same_what}\nBars: mean over the runs (k of n: over k of the n "
         f"seeds, the others failed or have no value), error bars its 95 % t-interval{paired_what}."
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import METRICS
 from mvae_core.ablation.stats import Estimate
+from mvae_core.wording import counted
 
 NOT_JUDGED = ("seconds", "cpu_seconds")
 """Metrics whose paired differences are shown but not judged: never bold in summary.md, not counted among the
@@ -78,8 +79,8 @@ def counted_intervals(part: int, whole: int, verb: tuple[str, str], definite: bo
     ``23 intervals``), ``verb`` (singular, plural) with ``part`` (``1 of the 23 intervals here is bold``, ``2 of
     23 intervals exclude 0``), singular too for the one interval there is (``0 of 1 interval excludes 0``);
     ``definite``: ``of the``. The one wording of summary.md's and the console's counts."""
-    noun = "interval" if whole == 1 else "intervals"
-    return f"{part} of {'the ' if definite else ''}{whole} {noun} {verb[0] if 1 in (part, whole) else verb[1]}"
+    intervals = counted(whole, "interval")
+    return f"{part} of {'the ' if definite else ''}{intervals} {verb[0] if 1 in (part, whole) else verb[1]}"
 
 
 def by_chance(intervals: int) -> str:

@@ -280,7 +280,7 @@ def ablate(
             threads = counted(runner.threads_per_run(jobs, runner.cores()), "torch thread")
             where = f"; {min(jobs, len(tasks))} at once, {threads} each"
         report(
-            f"ablation: {len(arms)} configurations × {_seeds(seeds)} = {len(arms) * seeds} runs in {out}: "
+            f"ablation: {counted(len(arms), 'configuration')} × {_seeds(seeds)} = {counted(len(arms) * seeds, 'run')} in {out}: "
             f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
             f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
         )
@@ -297,7 +297,7 @@ def _say_nothing(line: str) -> None:
 
 
 def _seeds(seeds: int) -> str:
-    return f"{seeds} seed{'s' if seeds > 1 else ''} (train.seed {seed_range(seeds)})"
+    return f"{counted(seeds, 'seed')} (train.seed {seed_range(seeds)})"
 
 
 def _warm_cache(
@@ -442,7 +442,7 @@ def _summarise(
         else []
     )  # fmt: skip
     about = [
-        f"`mvae ablate` ({mode}) on {' '.join(data)}: {len(arms)} configurations × {_seeds(seeds)} "
+        f"`mvae ablate` ({mode}) on {' '.join(data)}: {counted(len(arms), 'configuration')} × {_seeds(seeds)} "
         f"= {len(rows)} runs, {RunCounts.of(rows)}.",
         *started,
         f"Generated timing: {samples} latent points drawn from N(0, I) with seed {GENERATED_SEED}, decoded by each "
