@@ -1,10 +1,12 @@
 """An ablation's summary reports a loss term the runs' model adds (``melody_rnn``'s ``bag`` where
 ``model.melody_rnn.bag_weight`` > 0) as the model's: summary.md's section "The model's added terms" and its paired
 tables, not "Plugins' numbers". Before, every ``val.<term>`` beyond the core's counted as a plugin's, so ``val.bag`` was
-listed and paired among the plugins' numbers of runs that enabled no plugin at all."""
+listed and paired among the plugins' numbers of runs that enabled no plugin at all. summary.csv and summary.json say
+the same of a trained run's row (tests/test_ablation_model_terms_files.py tests their shapes on rows made by hand)."""
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from mvae_core import hookimpl
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.rows import run_row
 from mvae_core.ablation.runner import run_path
+from mvae_core.ablation.summary_csv import write_csv
+from mvae_core.ablation.summary_json import statistics
 from mvae_core.ablation.summary_md import markdown
 from tests.training import TINY
 
@@ -75,3 +79,13 @@ def test_without_a_term_of_the_models_summary_md_has_no_section_for_them(bag_row
     row = bag_row | {"model_terms": [], "plugin_numbers": {"val.z_offset": 0.6}}
     text = markdown([row], [Configuration("bag", ("offset",))], [])
     assert "The model's added terms" not in text and "`val.z_offset`" in _section(text, "## Plugins' numbers")
+
+
+def test_summary_csv_and_json_keep_a_trained_runs_model_term_apart_from_its_plugins(bag_row, tmp_path) -> None:
+    write_csv([bag_row], tmp_path / "summary.csv")
+    with open(tmp_path / "summary.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        (line,) = reader
+    assert line["model_terms"] == "bag" and reader.fieldnames[-2:] == ["val.bag", "val.z_offset"]
+    (numbers,) = statistics([bag_row], [Configuration("bag", ("offset",))], ())["configurations"]
+    assert list(numbers["model_terms"]) == ["val.bag"] and list(numbers["plugin_numbers"]) == ["val.z_offset"]

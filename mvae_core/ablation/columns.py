@@ -103,7 +103,11 @@ COLUMNS = [
     *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "failure", "error"),
     *("stopped_by", "stop_reason", "warnings", "best_epoch"),
     *METRICS,
+    "model_terms",
 ]
+"""summary.csv's columns before those of the numbers beyond the metrics (:func:`plugin_columns`), each a key of a
+row (:func:`~mvae_core.ablation.rows.run_row`): ``model_terms`` names the loss terms the run's model adds, whose
+``val.<term>`` columns are the model's, not a plugin's."""
 RUN_STATE = ("config", "seed", "run", "status", "action", "produced", "exit_code", "failure", "error")
 """The columns of :data:`COLUMNS` that say which run a row is and how it ended, each a fixed word or a number but
 ``error``: summary.json's entries of the runs not ok (``failed``, ``not_started``)."""
@@ -170,8 +174,10 @@ def stop_label(reasons: list[str] | tuple[str, ...], cut_short: bool = False) ->
 
 
 def plugin_columns(rows: list[dict[str, Any]]) -> list[str]:
-    """The columns plugins add (``val.<term>``, ``plugins.<plugin>.<key>``: each row's ``plugin_numbers``), sorted:
-    those of every run, so a configuration without the plugin has them empty."""
+    """The columns of the numbers runs report beyond the metrics (``val.<term>``, ``plugins.<plugin>.<key>``: each
+    row's ``plugin_numbers``), sorted: those of every run, so a configuration without the plugin has them empty.
+    Among them the loss terms a run's model adds (:func:`~mvae_core.ablation.plugin_tables.model_columns`), which
+    the summaries keep apart from the plugins' numbers."""
     return sorted({column for row in rows for column in row.get("plugin_numbers", {})})
 
 

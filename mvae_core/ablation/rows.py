@@ -29,11 +29,12 @@ from mvae_core.view import epoch_number
 def run_row(
     out: Path, config: str, seed: int, attempt: tuple[Task, Outcome] | None, samples: int, produced_before: str
 ) -> dict[str, Any]:
-    """The keys of :data:`~mvae_core.ablation.columns.COLUMNS` plus ``val_curve``, ``plugin_numbers`` (the last
-    epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`), ``model_terms`` (which of those ``val.<term>`` are
-    loss terms the run's model adds, :func:`_model_terms`, not a plugin's), ``missing`` (row key → why a value is
-    ``None`` where a word says more than ``n/a``) and ``validation_loops`` (a digest of the run's validation loops, ``None`` where
-    unknown; both :func:`~mvae_core.ablation.facts.generated_numbers`).
+    """The keys of :data:`~mvae_core.ablation.columns.COLUMNS`, ``model_terms`` among them (which ``val.<term>`` of
+    ``plugin_numbers`` are loss terms the run's model adds, :func:`_model_terms`, not a plugin's), plus
+    ``val_curve``, ``plugin_numbers`` (the last epoch's, :func:`~mvae_core.ablation.facts.plugin_numbers`),
+    ``missing`` (row key → why a value is ``None`` where a word says more than ``n/a``) and ``validation_loops`` (a
+    digest of the run's validation loops, ``None`` where unknown; both
+    :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before); ``produced`` is
     :func:`_produced`.
     ``warnings`` are those of the run's latest attempt, which began where the last header of its log says

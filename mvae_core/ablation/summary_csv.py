@@ -1,5 +1,6 @@
-"""``summary.csv``: one line per run, the columns of :data:`~mvae_core.ablation.columns.COLUMNS` and those plugins
-add; and what a previous ``summary.csv`` said of how each run was produced."""
+"""``summary.csv``: one line per run, the columns of :data:`~mvae_core.ablation.columns.COLUMNS`, those of the loss
+terms the runs' model adds and those plugins add; and what a previous ``summary.csv`` said of how each run was
+produced."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from mvae_core.ablation.columns import COLUMNS, plugin_columns
+from mvae_core.ablation.columns import COLUMNS
+from mvae_core.ablation.plugin_tables import model_columns, plugins_columns
 
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    """One line per run, the columns of :data:`COLUMNS` then :func:`plugin_columns`; a missing value is an empty
-    cell."""
-    extra = plugin_columns(rows)
+    """One line per run, the columns of :data:`COLUMNS`, then apart as summary.md shows them those of the loss terms
+    the runs' model adds (:func:`model_columns`: the ``val.<term>`` of the terms each row's ``model_terms`` cell
+    names), then the plugins' (:func:`plugins_columns`); a missing value is an empty cell."""
+    extra = [*model_columns(rows), *plugins_columns(rows)]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *extra])
         writer.writeheader()

@@ -10,17 +10,19 @@ from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_conf
 from mvae_core.ablation.failures import RunCounts, failed, not_started, ok
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.plugin_tables import model_columns
 from mvae_core.ablation.stats import Estimate
 
 
 def statistics(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> dict[str, Any]:
     """The numbers of summary.md's tables as plain data (``summary.json``), unrounded, for scripts: per configuration
     (``configurations``: ``config``, ``plugins``, ``overrides``, ``runs``, ``ok``, ``stops`` and per metric of
-    :data:`METRICS` its :func:`_estimate_json`; ``plugin_numbers``: the same of each plugin column its ok runs have,
-    :func:`plugin_values`, over the runs that have it), and per reference (``paired``) each other configuration's
-    ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold in summary.md;
-    ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a difference without
-    an interval, fewer than 2 pairs);
+    :data:`METRICS` its :func:`_estimate_json`; the same of each column of :func:`plugin_values` its ok runs have,
+    over the runs that have it, apart as summary.md shows them (:func:`_apart`): ``model_terms``, the loss terms the
+    runs' model adds, and ``plugin_numbers``, the plugins'), and per reference (``paired``) each other
+    configuration's ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold
+    in summary.md; ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a
+    difference without an interval, fewer than 2 pairs), and its ``model_terms`` and ``plugin_numbers`` the same;
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
     (:meth:`~.failures.RunCounts.as_json`), and the runs themselves, ``ok``, ``failed`` and ``not_started`` apart as
     those counts are (summary.md lists the last two), each with :data:`RUN_STATE` (:func:`_run_state`): what this
@@ -28,6 +30,7 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     error. A value
     without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
     by_name = {c.name: c for c in configs}
+    model = set(model_columns(rows))
 
     def configuration(e: dict[str, Any]) -> dict[str, Any]:
         arm = by_name[e["config"]]
@@ -39,20 +42,20 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
                 seeds.setdefault(warning, []).append(r["seed"])
         said = [{"warning": warning, "seeds": found} for warning, found in seeds.items()]
         metrics = {m: _estimate_json(e[m], e["missing"][m]) for m in METRICS}
-        plugins = {
+        numbers = {
             column: _estimate_json(*reported(values, e["ok"]))
             for column, values in plugin_values(rows, arm.name).items()
             if values
         }
-        return about | counts | {"metrics": metrics, "plugin_numbers": plugins, "warnings": said}
+        return about | counts | {"metrics": metrics, **_apart(numbers, model), "warnings": said}
 
     def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
         metrics = {m: _difference_json(d[m], d["missing"][m], d["excludes_zero"][m]) for m in METRICS}
-        plugins = {
+        differences = {
             column: _difference_json(e, numbers["missing"][column], numbers["excludes_zero"][column])
             for column, e in numbers["numbers"].items()
         }
-        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, "plugin_numbers": plugins}
+        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, **_apart(differences, model)}
 
     return {
         "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
@@ -74,6 +77,17 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
         "ok": [_run_state(r) for r in rows if ok(r)],
         "failed": [_run_state(r) for r in rows if failed(r)],
         "not_started": [_run_state(r) for r in rows if not_started(r)],
+    }
+
+
+def _apart(numbers: dict[str, Any], model: set[str]) -> dict[str, dict[str, Any]]:
+    """The cells ``numbers`` (column of :func:`~.columns.plugin_columns` → its cell) as summary.md shows them, apart:
+    ``model_terms``, those of the columns in ``model`` (:func:`~.plugin_tables.model_columns`: loss terms the runs'
+    model adds, ``val.bag`` where ``model.melody_rnn.bag_weight`` > 0), and ``plugin_numbers``, the others (the
+    plugins': :func:`~.plugin_tables.plugins_columns`)."""
+    return {
+        "model_terms": {column: cell for column, cell in numbers.items() if column in model},
+        "plugin_numbers": {column: cell for column, cell in numbers.items() if column not in model},
     }
 
 
