@@ -415,6 +415,12 @@ class PluginHost:
                 adjusted[name] = value
         return adjusted, replaced, added
 
+    def validation_ended(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> None:
+        """Run every ``mvae_validation_end`` with a deep copy of ``metrics`` (the epoch's validation numbers), as
+        :meth:`stop_requests` hands its record: a plugin that changes it, nested tables included, changes nothing
+        the core writes."""
+        self.hook.mvae_validation_end(trainer=view, epoch=epoch, metrics=copy.deepcopy(metrics))
+
     def stop_requests(self, view: TrainerView, epoch: int, metrics: dict[str, Any]) -> list[str]:
         """Run every ``mvae_epoch_end``, then collect the stop reasons as ``"plugin: reason"``. The plugins get a deep
         copy of ``metrics`` (the epoch's record), so one that changes it, nested tables included, changes neither

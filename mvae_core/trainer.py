@@ -20,7 +20,6 @@ of rank 0 has a run directory (``run``), so only it writes files and plugin stat
 
 from __future__ import annotations
 
-import copy
 import itertools
 import math
 import threading
@@ -351,7 +350,7 @@ class Trainer:
         metrics = self.dist.from_main(partial(self.validate, epoch, multipliers))
         if trained is not None:
             self.view._scored = weights_copy(self.model)
-        hook.mvae_validation_end(trainer=view, epoch=epoch, metrics=copy.deepcopy(metrics))
+        self.host.validation_ended(view, epoch, metrics)
         if trained is not None:
             check_weights_back(self.model, trained, self.validation_plugins)
         return metrics
