@@ -9,27 +9,32 @@ accents, as its plain spelling (``flügelhorn`` as ``flugelhorn``, ``Baß`` as `
    ``"Tenor Sax"``);
 2. a musician's name that shares no word with the General MIDI name it means (:data:`ALIASES`: ``"bass guitar"``,
    ``"upright bass"``, ``"rhodes"``, ``"violoncello"``) is read as that name's words, by these same rules, also among
-   other words (``"hammond organ"``: Drawbar Organ); a player's word (:data:`PLAYER_ENDINGS`) is read as the word of
-   the list it plays (``cellist``: cello, ``pianist``: piano, ``drummer``: drum; :func:`_played`);
-3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``). A word that
-   is a word of the list, or its plural or singular, fits that word alone (``bass`` the basses, not Bassoon;
-   ``drums`` Drum too); any other word fits a word of the list that it begins (``elec`` for Electric) or lengthens
-   (``saxophone`` for Sax), unless it is another word mistyped (:func:`_typo_of`; a word of the list or a one-word
-   alias: ``harpsicord`` is Harpsichord mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan
-   Flute; ``violincello`` is violoncello mistyped, no Violin), names an instrument General MIDI lacks (:data:`LACKING`:
-   ``melodica`` is no Melodic Tom; a start of a word of the list never does, ``melodi`` is Melodic Tom) or, a longer
-   form, ends with another word of the list (a compound: ``contrabassoon`` is no Contrabass) or is one with its first
-   letter slipped (:func:`_first_letter_slips`: ``bello`` is no Tinkle Bell, it may be Cello).
+   other words (``"hammond organ"``: Drawbar Organ); a player's word (:data:`PLAYER_ENDINGS`), or their plural, is read
+   as the word of the list or the one-word alias it plays (``cellist``: cello, ``pianists``: piano, ``drummer``: drum,
+   ``violoncellist``: violoncello; :func:`_played`);
+3. a name whose words fit one instrument alone is that one (``"tenor saxophone"``, ``"elec piano 2"``), unless
+   they are all drums' (:data:`DRUMS`: ``cymbal`` is no Reverse Cymbal). A word that is a word of the list, or its
+   plural or singular, fits that word alone (``bass`` the basses, not Bassoon; ``drums`` Drum too); any other word
+   fits a word of the list that it begins (``elec`` for Electric) or lengthens (``saxophone`` for Sax), unless it is
+   another word mistyped (:func:`_typo_of`; a word of the list or a one-word alias: ``harpsicord`` is Harpsichord
+   mistyped, no longer form of Harp; ``tombone`` no Melodic Tom; ``pano`` no Pan Flute; ``violincello`` is
+   violoncello mistyped, no Violin), names an instrument General MIDI lacks or a drum (:data:`LACKING`,
+   :data:`DRUMS`: ``melodica`` is no Melodic Tom, ``pandeiro`` no Pan Flute; a start of a word of the list never
+   does, ``melodi`` is Melodic Tom) or, a longer form, ends with another word of the list (a compound:
+   ``contrabassoon`` is no Contrabass) or is one with its first letter slipped (:func:`_first_letter_slips`:
+   ``bello`` is no Tinkle Bell, it may be Cello).
 
-Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: the instruments holding its
-words (``"sax"``, ``"electric guitar"``), else the General MIDI instruments nearest to one General MIDI lacks
-(``mandolin``: the acoustic guitars and Banjo, ``wurli``: the electric pianos; :data:`LACKING`), else the members of
-the General MIDI family it names (``"synth lead"``: Lead 1–8), else the closest name by spelling (``"tenor sacks"``)
-when it shares a word with the name: holds one of its words, or one of them mistyped (``"trumpit"``,
-``"harpsicord"``; not ``"melotone"`` for Melodic Tom), else the instruments its mistyped words would name (``pano``:
-the pianos; ``violincello``: Cello; ``bello``: Cello or the bells), else the instruments holding one of its words or
-of a compound's (``contrabassoon``:
-Contrabass, Bassoon). So a mistyped name is the instrument it means or is refused, never read as another.
+Any other name is refused (:class:`OptionError`, exit 2), listing what it could mean: for a drum or a cymbal
+(:data:`DRUMS`: ``tabla``, ``"drum kit"``, ``cymbal``), that General MIDI plays them on channel 10 and the programs
+nearest to it (a word of a family's whole name it holds is no drum's: ``"chromatic percussion"``); else the instruments
+holding its words (``"sax"``, ``"electric guitar"``), else the General MIDI instruments nearest to one General MIDI
+lacks (``mandolin``: the acoustic guitars and Banjo, ``wurli``: the electric pianos; :data:`LACKING`), else the members
+of the General MIDI family it names (``"synth lead"``: Lead 1–8), else the closest name by spelling (``"tenor sacks"``)
+when it shares a word with the name: holds one of its words, or one of them mistyped (``"trumpit"``, ``"harpsicord"``;
+not ``"melotone"`` for Melodic Tom), else the instruments its mistyped words would name (``pano``: the pianos;
+``violincello``: Cello; ``bello``: Cello or the bells), else the instruments holding one of its words or of a compound's
+(``contrabassoon``: Contrabass, Bassoon). So a mistyped name is the instrument it means or is refused, never read as
+another.
 """
 
 from __future__ import annotations
@@ -105,12 +110,14 @@ ALIASES = {
     "hammond": "drawbar organ",
     "vibes": "vibraphone",
     "violoncello": "cello",
+    "kettledrum": "timpani",
+    "kettle drum": "timpani",
 }
 """Musicians' names (their words in lower case, one space apart) that share no word with the General MIDI name they
-mean, and that name's words: read by the same rules, ``"bass guitar"`` lists the two electric basses (finger, pick).
-An upright or double bass is General MIDI's Acoustic Bass, the plucked jazz bass (its Contrabass is bowed); a
-violoncello is the Cello, whose name is short for it. Among other words an alias is read the same way (``"fender
-rhodes"``: fender electric piano 1), and a one-word alias mistyped is a typo like a word of the list's
+mean, and that name's words: read by the same rules, ``"bass guitar"`` lists the two electric basses (finger, pick). An
+upright or double bass is General MIDI's Acoustic Bass, the plucked jazz bass (its Contrabass is bowed); a violoncello
+is the Cello, whose name is short for it; kettledrums are the Timpani. Among other words an alias is read the same way
+(``"fender rhodes"``: fender electric piano 1), and a one-word alias mistyped is a typo like a word of the list's
 (``violincello``: Cello)."""
 
 
@@ -152,8 +159,7 @@ fiddle; a Wurlitzer is the electric piano, and the Clavinet an electric clavicho
 flutes and choir; a Moog's sounds are the sawtooth lead and the synth bass; a theremin sings a near sine with
 vibrato; a cornet, a flugelhorn and a mellophone are trumpets and horns of other bores; a fife is a small flute; a
 melodica, a harmonium, a bandoneon and a concertina sound free reeds, as the harmonica and the accordions do; a
-steelpan and a handpan are steel drums. Drums (a tabla, a djembe, a cajon) are left out: General MIDI plays drums on
-channel 10, and no program is clearly nearest."""
+steelpan and a handpan are steel drums. Drums and cymbals are :data:`DRUMS`."""
 
 LACKING_OTHER_NAMES = {
     "wurli": "wurlitzer",
@@ -163,6 +169,7 @@ LACKING_OTHER_NAMES = {
     "minimoog": "moog",
     "santoor": "santur",
     "lutenist": "lute",
+    "pantam": "handpan",
 }
 """Other names musicians give an instrument of :data:`LACKING` (a short form, a model, another spelling, a player whose
 word is no stem and ending: ``lutenist``), and the instrument: each is read as the instrument's word is
@@ -171,6 +178,63 @@ word is no stem and ending: ``lutenist``), and the instrument: each is read as t
 LACKING_SLIPS_SHORTEST = 5
 """The fewest letters of a word of :data:`LACKING` that a word one slip from it is taken to mean (:func:`_lacking`):
 a slip of a shorter one is as likely another word (``mute`` is no ``lute`` mistyped, ``moon`` no ``moog``)."""
+
+DRUM_CHANNEL_NOTE = (
+    "General MIDI plays drums on MIDI channel 10, a note for each drum or cymbal, so a drum kit is no program"
+)
+"""Why a drum (:data:`DRUMS`) is refused: the General MIDI drum kit is a channel, not a program (docs/data.md:
+drums)."""
+
+PITCHED_PERCUSSION = ("Timpani", "Steel Drums", "Taiko Drum", "Melodic Tom", "Synth Drum", "Woodblock", "Agogo")
+"""The General MIDI programs that play a drum or other percussion at a pitch, as a melody plays them."""
+
+HAND_DRUMS_NEAREST = ("Melodic Tom", "Taiko Drum")
+"""The General MIDI programs nearest to a hand drum played at a pitch (a tabla, a conga, a djembe): the tuned tom and
+the taiko."""
+
+DRUMS = {
+    "drum": PITCHED_PERCUSSION,
+    "drumkit": PITCHED_PERCUSSION,
+    "drumset": PITCHED_PERCUSSION,
+    "kit": PITCHED_PERCUSSION,
+    "percussion": PITCHED_PERCUSSION,
+    "cymbal": ("Reverse Cymbal",),
+    "snare": (),
+    "kick": (),
+    "hihat": (),
+    "hat": (),
+    "tambourine": (),
+    "shaker": (),
+    "maraca": (),
+    "guiro": (),
+    "cabasa": (),
+    "triangle": (),
+    "tabla": HAND_DRUMS_NEAREST,
+    "djembe": HAND_DRUMS_NEAREST,
+    "conga": HAND_DRUMS_NEAREST,
+    "bongo": HAND_DRUMS_NEAREST,
+    "cajon": HAND_DRUMS_NEAREST,
+    "timbale": HAND_DRUMS_NEAREST,
+    "darbuka": HAND_DRUMS_NEAREST,
+    "doumbek": HAND_DRUMS_NEAREST,
+    "bodhran": HAND_DRUMS_NEAREST,
+    "pandeiro": HAND_DRUMS_NEAREST,
+    "pandero": HAND_DRUMS_NEAREST,
+    "cowbell": ("Agogo",),
+    "clave": ("Woodblock",),
+    "castanet": ("Woodblock",),
+}
+"""Drums, cymbals and other unpitched percussion, as one word, and the General MIDI programs nearest to each, the
+nearest first (none for a sound no program comes near: a snare, a hi-hat, a shaker): General MIDI plays them on channel
+10 (:data:`DRUM_CHANNEL_NOTE`), so a name of one is refused saying so and naming those programs, also among other words
+(``"snare drum"``, ``"drum kit"``, ``"crash cymbal"``, ``"hi-hat"``). The words ``drum`` and ``cymbal`` of the list keep
+their reading in a General MIDI name (``"steel drum"``, ``"reverse cymbal"``), but a name of drums alone is no program:
+``cymbal`` is no Reverse Cymbal, a crash played backwards, the one cymbal General MIDI has as a program. Any other is
+read as :data:`LACKING`'s words are (:func:`_lacking`: ``djembes``, ``percussionist``, a slip of one of
+:data:`LACKING_SLIPS_SHORTEST` letters), and never as a word of the list it lengthens (``pandeiro``, a Brazilian frame
+drum, is no Pan Flute). A cowbell is the agogo's bell, claves and castanets click as the woodblock does; the tom of a
+kit is General MIDI's Melodic Tom (``tom`` is read as it), and the timpani, the taiko and the steel drums are
+programs."""
 
 
 def _named(value: str, option: str) -> int:
@@ -184,24 +248,27 @@ def _named(value: str, option: str) -> int:
         pass
     low, high = PROGRAMS
     names = [program_name(n) for n in range(low, high + 1)]
-    if len(holding := _holding(meant, names)) == 1:  # "tenor saxophone": the one instrument it can be
+    holding = _holding(meant, names)
+    if len(holding) == 1 and not all(_drum(word) for word in _word_list(meant)):  # "tenor saxophone"; no "cymbal"
         return names.index(holding[0]) + low
     said = f"{value!r} (General MIDI: {meant!r})" if meant != spelt else repr(value)
     raise OptionError(option, f"is not a General MIDI instrument: {said}{_nearest(meant, names)}")
 
 
 def _reading(value: str) -> str:
-    """``value`` in the list's words: each alias among its words (:data:`ALIASES`) as the name it means, a word that
-    name already holds read once (``"hammond organ"``: ``"drawbar organ"``), and a player's word as the instrument's
-    (:func:`_played`: ``"jazz guitarist"``: ``"jazz guitar"``); ``value`` itself when none is there."""
+    """``value`` in the list's words: a player's word as the instrument's (:func:`_played`: ``"jazz guitarist"``:
+    ``"jazz guitar"``, ``violoncellist``: ``violoncello``), then each alias among its words (:data:`ALIASES`) as the
+    name it means, a word that name already holds read once (``"hammond organ"``: ``"drawbar organ"``);
+    ``value`` itself when none is there."""
     words = _word_list(value)
+    played = [_played(word) for word in words]
     read: list[str] = []
     at = 0
-    while at < len(words):
+    while at < len(played):
         alias = next(
-            (key for key in _aliases_longest_first() if words[at : at + len(key.split())] == key.split()), None
+            (key for key in _aliases_longest_first() if played[at : at + len(key.split())] == key.split()), None
         )
-        read.extend(ALIASES[alias].split() if alias else [_played(words[at])])
+        read.extend(ALIASES[alias].split() if alias else [played[at]])
         at += len(alias.split()) if alias else 1
     read = list(dict.fromkeys(read))
     return value if read == words else " ".join(read)
@@ -214,13 +281,14 @@ def _aliases_longest_first() -> tuple[str, ...]:
 
 
 def _played(word: str) -> str:
-    """The word of the list that a player's ``word`` names: ``word`` less one of :data:`PLAYER_ENDINGS`, as it is,
-    with a vowel added or a doubled last letter dropped (``harpist``: harp, ``cellist``: cello, ``fiddler``: fiddle,
-    ``drummer``: drum), when exactly one of these is a word of the list and ``word`` is none; else ``word``."""
+    """The word of the list or the one-word alias (:data:`ALIASES`) that a player's ``word`` names: ``word`` less
+    one of :data:`PLAYER_ENDINGS` (:func:`_player_stem`), as it is, with a vowel added or a doubled last letter
+    dropped (``harpist``: harp, ``cellists``: cello, ``fiddler``: fiddle, ``drummer``: drum, ``violoncellist``:
+    violoncello), when exactly one of these is such a word and ``word`` is no word of the list; else ``word``."""
     stem = _player_stem(word)
     if stem is None or _list_knows(word):
         return word
-    known = [form for form in _stem_forms(stem) if form in _list_words()]
+    known = [form for form in _stem_forms(stem) if form in _list_words() or form in ALIASES]
     return known[0] if len(known) == 1 else word
 
 
@@ -231,12 +299,13 @@ def _stem_forms(stem: str) -> set[str]:
 
 
 def _player_stem(word: str) -> str | None:
-    """``word`` less the first of :data:`PLAYER_ENDINGS` it ends with, when at least :data:`SHORTEST_STEM` letters
-    are left (``pianist``: pian); else ``None``."""
-    ending = next((ending for ending in PLAYER_ENDINGS if word.endswith(ending)), None)
-    if ending is None or len(word) - len(ending) < SHORTEST_STEM:
+    """``word``, or its singular (less an ``s``), less the first of :data:`PLAYER_ENDINGS` it ends with, when at least
+    :data:`SHORTEST_STEM` letters are left (``pianist``, ``pianists``: pian); else ``None``."""
+    one = word.removesuffix("s") if word.endswith(tuple(ending + "s" for ending in PLAYER_ENDINGS)) else word
+    ending = next((ending for ending in PLAYER_ENDINGS if one.endswith(ending)), None)
+    if ending is None or len(one) - len(ending) < SHORTEST_STEM:
         return None
-    return word[: -len(ending)]
+    return one[: -len(ending)]
 
 
 def _holding(value: str, names: list[str]) -> list[str]:
@@ -255,13 +324,19 @@ def _words_named(given: str) -> frozenset[str]:
 
 
 def _nearest(value: str, names: list[str]) -> str:
-    """The end of the error for an unknown instrument name: the names holding its words (:func:`_holding`), else the
-    names nearest to an instrument General MIDI lacks that one of its words names (:func:`_lacking`), else the
-    members of the General MIDI families it names, else the closest name by spelling when it shares a word with
-    ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"melotone"`` no
-    ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`),
-    else the names holding one of its words or of a compound word's parts (:func:`_parts`)."""
+    """The end of the error for an unknown instrument name: for one holding a drum's word (:func:`_drum`) other than in a
+    family's whole name (``"chromatic percussion"``), :data:`DRUM_CHANNEL_NOTE` and the names nearest to its drums
+    (:data:`DRUMS`), else the names holding its words (:func:`_holding`), else the names nearest to an instrument
+    General MIDI lacks that one of its words names (:func:`_lacking`), else the members of the General MIDI families it
+    names, else the closest name by spelling when it shares a word with ``value`` (:func:`_holding` one, or
+    :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"melotone"`` no ``'Melodic Tom'``, ``"pano"`` no
+    ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`), else the names holding one of its
+    words or of a compound word's parts (:func:`_parts`)."""
     words = _words(value)
+    family_words = {word for family in _families() if _words(family) <= words for word in _words(family)}
+    if drums := [key for word in _word_list(value) if word not in family_words and (key := _drum(word))]:
+        nearest = list(dict.fromkeys(name for key in drums for name in DRUMS[key]))
+        return f"; {DRUM_CHANNEL_NOTE}" + (f"; the nearest programs it has: {_listed(nearest)}" if nearest else "")
     if holding := _holding(value, names):
         return f"; instruments with {'that word' if len(words) == 1 else 'those words'}: {_listed(holding)}"
     if lacking := [key for key in LACKING if any(_lacking(word) == key for word in words)]:
@@ -403,10 +478,10 @@ def _first_letter_slips(given: str) -> frozenset[str]:
 
 @functools.cache
 def _lacking(given: str) -> str | None:
-    """The instrument of :data:`LACKING` that ``given`` names, when it is no word of the list and no start of one
-    (:func:`_list_knows`, :func:`_begins_a_list_word`: those keep their reading): its word or one of its other names
-    (:data:`LACKING_OTHER_NAMES`: ``wurli``), as it is or its plural, as its player (``mandolinist``, ``lutist``,
-    ``fifer``: :func:`_stem_forms`) or, one of :data:`LACKING_SLIPS_SHORTEST` letters or more, mistyped
+    """The instrument of :data:`LACKING` or :data:`DRUMS` that ``given`` names, when it is no word of the list and
+    no start of one (:func:`_list_knows`, :func:`_begins_a_list_word`: those keep their reading): its word or one of
+    its other names (:data:`LACKING_OTHER_NAMES`: ``wurli``), as it is or its plural, as its player (``mandolinist``,
+    ``lutist``, ``fifer``: :func:`_stem_forms`) or, one of :data:`LACKING_SLIPS_SHORTEST` letters or more, mistyped
     (:func:`_typo_of`: ``ukelele``, ``mandoline``) or with one slip of its first letter (``pandolin``, no Pan Flute;
     ``pando``); else ``None``. Such a word is only ever refused, so a slip that may mean it is taken to, unless
     it is nearer a word of the list that it mistypes (:func:`_mistyped_words`: ``harmonika`` is Harmonica
@@ -415,7 +490,7 @@ def _lacking(given: str) -> str | None:
         return None
     stem = _player_stem(given)
     played = _stem_forms(stem) if stem is not None else set()
-    names = [*((key, key) for key in LACKING), *LACKING_OTHER_NAMES.items()]
+    names = [*((key, key) for key in [*LACKING, *DRUMS]), *LACKING_OTHER_NAMES.items()]
     listed = min((_edits(given, word) for word in _mistyped_words(given)), default=None)
 
     def slip_of(name: str) -> bool:
@@ -423,6 +498,15 @@ def _lacking(given: str) -> str | None:
         return slipped and (listed is None or _edits(given, name) <= listed)
 
     return next((key for name, key in names if _same_word(given, name) or name in played or slip_of(name)), None)
+
+
+@functools.cache
+def _drum(given: str) -> str | None:
+    """The word of :data:`DRUMS` that ``given`` names: as it is or its plural or singular (``drums``, ``cymbal``),
+    or as :func:`_lacking` reads a word General MIDI lacks (``djembes``, ``percussionist``, ``pandiero``); else
+    ``None``."""
+    found = next((key for key in DRUMS if _same_word(given, key)), None) or _lacking(given)
+    return found if found in DRUMS else None
 
 
 @functools.cache
