@@ -307,9 +307,10 @@ class Trainer:
 
     def _open_epoch(self, epoch: int) -> EpochProgress:
         """Where ``epoch`` starts: the progress a mid-epoch resume restored, else ``mvae_epoch_start`` (the mutators)
-        and then the epoch's loss-weight multipliers."""
+        and then the epoch's loss-weight multipliers, both seeing the epoch's first step (``trainer.step`` 0)."""
         progress, self.progress = self.progress, None
         if progress is None:
+            self.view.step = 0
             self.host.hook.mvae_epoch_start(trainer=self.view, epoch=epoch)
             multipliers = self.host.epoch_multipliers(self.view, epoch)
             progress = EpochProgress(multipliers.values, multipliers.sources)
