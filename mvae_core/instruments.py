@@ -484,20 +484,22 @@ def _lacking(given: str) -> str | None:
     ``lutist``, ``fifer``: :func:`_stem_forms`) or, one of :data:`LACKING_SLIPS_SHORTEST` letters or more, mistyped
     (:func:`_typo_of`: ``ukelele``, ``mandoline``) or with one slip of its first letter (``pandolin``, no Pan Flute;
     ``pando``); else ``None``. Such a word is only ever refused, so a slip that may mean it is taken to, unless
-    it is nearer a word of the list that it mistypes (:func:`_mistyped_words`: ``harmonika`` is Harmonica
-    mistyped, no harmonium; a tie stays with the word General MIDI lacks)."""
+    it is nearer another word of the list that it mistypes (:func:`_mistyped_words`: ``harmonika`` is Harmonica
+    mistyped, no harmonium; a tie stays with the word General MIDI lacks, not with a drum: ``bonjo`` is Banjo mistyped,
+    no bongo, ``sqare`` square, no snare)."""
     if _list_knows(given) or _begins_a_list_word(given):
         return None
     stem = _player_stem(given)
     played = _stem_forms(stem) if stem is not None else set()
     names = [*((key, key) for key in [*LACKING, *DRUMS]), *LACKING_OTHER_NAMES.items()]
-    listed = min((_edits(given, word) for word in _mistyped_words(given)), default=None)
 
-    def slip_of(name: str) -> bool:
+    def slip_of(name: str, key: str) -> bool:
         slipped = len(name) >= LACKING_SLIPS_SHORTEST and (_typo_of(given, name) or _one_edit(given, name))
-        return slipped and (listed is None or _edits(given, name) <= listed)
+        others = [_edits(given, word) for word in _mistyped_words(given) if not _same_word(word, name)]
+        ties_kept = key not in DRUMS  # a drum's hint names no instrument to play: a tie goes to the list's word
+        return slipped and (not others or _edits(given, name) < min(others) + ties_kept)
 
-    return next((key for name, key in names if _same_word(given, name) or name in played or slip_of(name)), None)
+    return next((key for name, key in names if _same_word(given, name) or name in played or slip_of(name, key)), None)
 
 
 @functools.cache

@@ -137,3 +137,19 @@ def test_no_slip_of_a_drum_is_read_as_an_instrument_unless_a_word_of_the_list_or
             with contextlib.suppress(OptionError):  # refused: not read
                 read[slip] = program_name(program_number(slip))
     assert {slip for slip in read if not (_list_knows(slip) or slip in starts)} == set(), read
+
+
+TIES_GO_TO_THE_LIST = {  # a slip as near a word of the list as a drum's: the list's word is offered, as before drums
+    "bonjo": "did you mean 'Banjo'?",  # bongo too
+    "bango": "did you mean 'Banjo'?",
+    "sqare": "did you mean 'Lead 1 (square)'?",  # snare too
+    "tubla": "did you mean 'Tuba'?",  # tabla too
+    "trumset": "did you mean 'Trumpet'?",  # drumset too
+}
+
+
+@pytest.mark.parametrize(("given", "hint"), TIES_GO_TO_THE_LIST.items())
+def test_a_slip_as_near_a_word_of_the_list_as_a_drum_is_offered_the_lists(given: str, hint: str) -> None:
+    with pytest.raises(OptionError) as refused:
+        program_number(given, "program")
+    assert str(refused.value) == f"program is not a General MIDI instrument: {given!r}; {hint}"
