@@ -22,7 +22,7 @@ from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.metrics_record import TIMING_STD_KEYS
 from mvae_core.models import build_model, resolve_model
 from mvae_core.models.contract import model_code
-from mvae_core.plugins import available_plugins
+from mvae_core.plugins import PluginError, available_plugins
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
@@ -89,7 +89,7 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     entries. A :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a
     plugin runs under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError`
     (:meth:`PluginHost.declarations`) naming the plugin and the hook."""
-    declared = host.declarations("mvae_added_terms", config, list)
+    declared = declared_terms(host, config)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
     # every known term may be one of them, and is left to the first epoch's record
@@ -124,6 +124,28 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
                         f"mvae_added_terms, docs/hooks.md); {MODEL_TERMS_RULE.format(model=config.model.name)}",
                     )
                 )
+
+
+def declared_terms(host: PluginHost, config: MvaeConfig) -> list[tuple[str, list[str]]]:
+    """``(plugin, terms)`` of every plugin's ``mvae_added_terms`` (:meth:`PluginHost.declarations`). A declared name
+    of a core term, or of a term the model adds with the run's settings (:func:`model_added_terms`, asked only when
+    a plugin declares a term), is a :class:`~mvae_core.plugins.PluginError` naming the plugin, the hook and the
+    term: ``mvae_loss`` returning that name replaces the run's term, so the plugin would train without it under its
+    own multiplier, not add one."""
+    declared = host.declarations("mvae_added_terms", config, list)
+    if not any(terms for _, terms in declared):
+        return declared
+    taken = {term: "the core's" for term in LOSS_TERMS} | {term: "the model's" for term in model_added_terms(config)}
+    for plugin, terms in declared:
+        for term in terms:
+            if term in taken:
+                raise PluginError(
+                    f"plugin {plugin!r}: mvae_added_terms declares {term!r}, {taken[term]} term: returned by its "
+                    f"mvae_loss it replaces that term rather than adding one (docs/hooks.md, mvae_loss); declare only "
+                    f"new names, none of {', '.join(taken)} (where a setting of plugins.{plugin} names the term, "
+                    "choose another name there)"
+                )
+    return declared
 
 
 MODEL_TERMS_RULE = (
