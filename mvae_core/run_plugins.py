@@ -88,7 +88,9 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     name close to a known term (a typo) is refused. An entry of a table of :data:`FIXED_TABLES` must name one of its
     entries. A :class:`ConfigError` naming the setting (``plugins.<plugin>.<setting>``: the core knows the name a
     plugin runs under, the plugin need not) and the closest name; a malformed declaration is a :class:`PluginError`
-    (:meth:`PluginHost.declarations`) naming the plugin and the hook."""
+    (:meth:`PluginHost.declarations`) naming the plugin and the hook, and so is a declared setting the plugin's
+    section does not have (a list's item is named by its index, ``keys.0``; an object without a settings model has
+    no section to check against)."""
     declared = declared_terms(host, config)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
@@ -96,7 +98,15 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     undeclared = set(host.implementing("mvae_loss")) - {name for name, _ in declared}
     model_terms: tuple[str, ...] | None = None  # the model is built to ask, only for a term nothing else has
     for plugin, watched in host.declarations("mvae_watched_entries", config, dict):
+        section = config.plugins.sections().get(plugin)  # None: an object without a settings model
         for setting, entry in watched.items():
+            if section is not None and not _has_setting(section, setting):
+                settings = ", ".join(_setting_paths(section)) or "none"
+                raise PluginError(
+                    f"plugin {plugin!r}: mvae_watched_entries names the setting {setting!r}, which plugins.{plugin} "
+                    f"does not have (its settings: {settings}); a key is a setting of the plugin's own section, dotted "
+                    "below it, and an item of a list setting is named by its index ('keys.0'; docs/hooks.md)"
+                )
             table, _, term = str(entry).partition(".")
             if table in FIXED_TABLES and term not in FIXED_TABLES[table]:
                 entries = FIXED_TABLES[table]
@@ -124,6 +134,27 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
                         f"mvae_added_terms, docs/hooks.md); {MODEL_TERMS_RULE.format(model=config.model.name)}",
                     )
                 )
+
+
+def _has_setting(section: Any, path: str) -> bool:
+    """Whether ``path`` (dotted; a list's item by its index, ``keys.0``) names a value in ``section``."""
+    node = section
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _setting_paths(section: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted paths of ``section``'s settings, a table's settings below its name."""
+    paths = []
+    for key, value in section.items():
+        paths += _setting_paths(value, f"{prefix}{key}.") if isinstance(value, dict) else [f"{prefix}{key}"]
+    return paths
 
 
 def declared_terms(host: PluginHost, config: MvaeConfig) -> list[tuple[str, list[str]]]:
