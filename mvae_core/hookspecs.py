@@ -71,13 +71,14 @@ for each epoch:
     (stop here if any plugin requested it)
 mvae_train_end(trainer, stop_reasons)
 """
-"""The order of hook calls in one run. ``mvae_check_config`` is called by :func:`mvae_core.train` (and ``mvae
-ablate``) before any data is read, the others by the trainer. SIGINT/SIGTERM stop training after the current step
-with a mid-epoch checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step
-*without* calling that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the
-checkpoint). Under ``torchrun`` every hook runs in every process on the same metrics (``mvae_check_config`` on the
-same config), except validation (``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in
-rank 0 only; ``mvae_validation_start`` and ``mvae_validation_end`` run in every process."""
+"""The order of hook calls in one run. ``mvae_check_config`` is called by :func:`mvae_core.train` (and ``mvae ablate``)
+before any data is read, the others by the trainer. SIGINT/SIGTERM stop training after the current step (after the next
+one when they arrive during the step's hooks, once its processes agreed on it) with a mid-epoch checkpoint
+(``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step *without* calling that epoch's
+``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under ``torchrun`` every
+hook runs in every process on the same metrics (``mvae_check_config`` on the same config), except validation
+(``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only;
+``mvae_validation_start`` and ``mvae_validation_end`` run in every process."""
 
 
 @hookspec
