@@ -162,11 +162,13 @@ def declared_terms(host: PluginHost, config: MvaeConfig) -> list[tuple[str, list
     of a core term, or of a term the model adds with the run's settings (:func:`model_added_terms`, asked only when
     a plugin declares a term), is a :class:`~mvae_core.plugins.PluginError` naming the plugin, the hook and the
     term: ``mvae_loss`` returning that name replaces the run's term, so the plugin would train without it under its
-    own multiplier, not add one."""
+    own multiplier, not add one. A term two plugins declare is one too, naming both (before any data, where their
+    ``mvae_loss`` would be refused at the first step)."""
     declared = host.declarations("mvae_added_terms", config, list)
     if not any(terms for _, terms in declared):
         return declared
     taken = {term: "the core's" for term in LOSS_TERMS} | {term: "the model's" for term in model_added_terms(config)}
+    declaring: dict[str, str] = {}
     for plugin, terms in declared:
         for term in terms:
             if term in taken:
@@ -175,6 +177,11 @@ def declared_terms(host: PluginHost, config: MvaeConfig) -> list[tuple[str, list
                     f"mvae_loss it replaces that term rather than adding one (docs/hooks.md, mvae_loss); declare only "
                     f"new names, none of {', '.join(taken)} (where a setting of plugins.{plugin} names the term, "
                     "choose another name there)"
+                )
+            if declaring.setdefault(term, plugin) != plugin:
+                raise PluginError(
+                    f"plugins {declaring[term]!r} and {plugin!r} both declare the loss term {term!r} in "
+                    "mvae_added_terms; enable only one of them, or give one of them another name for its term"
                 )
     return declared
 

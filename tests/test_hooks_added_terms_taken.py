@@ -43,3 +43,10 @@ def test_training_with_such_a_plugin_stops_before_training(synth_dir, tmp_path):
     with pytest.raises(PluginError, match="declares 'kl'"):
         mvae_core.train([synth_dir], tmp_path / "run", plugins=[Declares("kl")], progress=False)
     assert not (tmp_path / "run" / "metrics.jsonl").exists()
+
+
+def test_a_term_two_plugins_declare_is_refused_naming_both():
+    host = PluginHost({"a": Declares("mu_l2"), "b": Declares("mu_l2")})
+    with pytest.raises(PluginError, match=r"^plugins 'a' and 'b' both declare the loss term 'mu_l2' in mvae_added"):
+        check_watched_entries(host, tiny_config())
+    check_watched_entries(PluginHost({"a": Declares("mu_l2"), "b": Declares("aux")}), tiny_config())
