@@ -69,13 +69,16 @@ REFUSED = {  # a name General MIDI cannot take as it is, and the end of the refu
     "hon": "'hon'; did you mean 'horn'? instruments with that word: 'French Horn', 'English Horn'",
     "rin": "'rin'; did you mean 'FX 1 (rain)' or 'Telephone Ring'?",
     "tonkle": "'tonkle'; did you mean 'Tinkle Bell'?",
-    "drummer": "'drummer' (General MIDI: 'drum'); instruments with that word: 'Steel Drums', 'Taiko Drum', 'Synth Drum'",
+    "drummer": "'drummer' (General MIDI: 'drum'); General MIDI plays drums on MIDI channel 10, a note for each drum or "
+    "cymbal, so a drum kit is no program; the nearest programs it has: 'Timpani', 'Steel Drums', 'Taiko Drum', "
+    "'Melodic Tom', 'Synth Drum', 'Woodblock', 'Agogo'",
 }
 
-NOT_IN_GENERAL_MIDI = ["singer", "kick", "hi-hat"]
-"""Words a letter from a word of the list (singer: finger, kick: pick, hi-hat: hit), which are offered none (an
-instrument General MIDI lacks is offered the nearest it has: ``lute`` the nylon guitar, no Flute;
-tests/test_instrument_hints_lacking.py)."""
+NOT_IN_GENERAL_MIDI = ["singer"]
+"""A word a letter from a word of the list (singer: finger), which is offered none (an instrument General MIDI lacks
+is offered the nearest it has: ``lute`` the nylon guitar, no Flute; tests/test_instrument_hints_lacking.py; a drum,
+``kick`` no Pick Bass nor ``hi-hat`` Orchestra Hit, is refused saying General MIDI plays drums on channel 10:
+tests/test_instrument_drums.py)."""
 
 
 @pytest.mark.parametrize(("given", "name"), READ_AS.items())
