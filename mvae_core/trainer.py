@@ -291,6 +291,7 @@ class Trainer:
                     progress.seconds = time.perf_counter() - started
                     progress.cpu_seconds = time.process_time() - cpu_started
                     self.pause(epoch, progress)
+            view.step = progress.step - 1  # the epoch's last step, also where a resume began past it
             # 3) validation and the epoch's record, which plugins see (they may request a stop)
             record, stop_reasons = self._close_epoch(epoch, progress, started, cpu_started)
             # 4) persist: metrics line, best model, checkpoint (after plugins, so their state is current)
