@@ -325,7 +325,8 @@ def _words_named(given: str) -> frozenset[str]:
 
 def _nearest(value: str, names: list[str]) -> str:
     """The end of the error for an unknown instrument name: for one holding a drum's word (:func:`_drum`) other than in a
-    family's whole name (``"chromatic percussion"``), :data:`DRUM_CHANNEL_NOTE` and the names nearest to its drums
+    family's whole name (``"chromatic percussion"``) and no slip of one name (:func:`_slip_of_a_name`: ``"percussion
+    organ"`` is offered Percussive Organ), :data:`DRUM_CHANNEL_NOTE` and the names nearest to its drums
     (:data:`DRUMS`), else the names holding its words (:func:`_holding`), else the names nearest to an instrument
     General MIDI lacks that one of its words names (:func:`_lacking`), else the members of the General MIDI families it
     names, else the closest name by spelling when it shares a word with ``value`` (:func:`_holding` one, or
@@ -334,7 +335,8 @@ def _nearest(value: str, names: list[str]) -> str:
     words or of a compound word's parts (:func:`_parts`)."""
     words = _words(value)
     family_words = {word for family in _families() if _words(family) <= words for word in _words(family)}
-    if drums := [key for word in _word_list(value) if word not in family_words and (key := _drum(word))]:
+    drums = [key for word in _word_list(value) if word not in family_words and (key := _drum(word))]
+    if drums and not _slip_of_a_name(value, names):
         nearest = list(dict.fromkeys(name for key in drums for name in DRUMS[key]))
         return f"; {DRUM_CHANNEL_NOTE}" + (f"; the nearest programs it has: {_listed(nearest)}" if nearest else "")
     if holding := _holding(value, names):
@@ -355,6 +357,21 @@ def _nearest(value: str, names: list[str]) -> str:
         partly = [name for name in names if any(_holding(word, [name]) for word in found)]
         return f"; instruments with {' or '.join(repr(word) for word in found)}: {_listed(partly)}"
     return "; see the General MIDI list (docs/cli.md, mvae generate)"
+
+
+def _slip_of_a_name(value: str, names: list[str]) -> bool:
+    """Whether ``value`` is one of ``names`` mistyped, word for word: as many words, each of ``value``'s a word of that
+    name or that word mistyped (:func:`_typo_of`) and each of the name's so given: ``"percussion organ"`` of
+    Percussive Organ, not ``"bass drum"`` (no name holds both words) nor ``"cymbal"`` (a word of Reverse Cymbal)."""
+    words = _word_list(value)
+
+    def matched(these: list[str], those: list[str]) -> bool:
+        return all(any(_typo_of(one, other) or _typo_of(other, one) for other in those) for one in these)
+
+    return any(
+        len(listed := list(_words(name))) == len(words) and matched(words, listed) and matched(listed, words)
+        for name in names
+    )
 
 
 def _corrected(value: str, names: list[str]) -> str:

@@ -153,3 +153,13 @@ def test_a_slip_as_near_a_word_of_the_list_as_a_drum_is_offered_the_lists(given:
     with pytest.raises(OptionError) as refused:
         program_number(given, "program")
     assert str(refused.value) == f"program is not a General MIDI instrument: {given!r}; {hint}"
+
+
+@pytest.mark.parametrize(
+    ("given", "name"), [("percussion organ", "Percussive Organ"), ("percusive organ", "Percussive Organ")]
+)
+def test_a_general_midi_name_mistyped_with_a_drums_word_is_offered_that_name(given: str, name: str) -> None:
+    """Its words are the name's, one a slip, so it is offered the name, not the drums' note (found in review)."""
+    with pytest.raises(OptionError) as refused:
+        program_number(given)
+    assert str(refused.value).endswith(f"; did you mean {name!r}?")
