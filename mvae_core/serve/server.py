@@ -175,11 +175,13 @@ class LiveServer:
         """Stop everything :meth:`start` started and close the sockets, in ``grace`` + ``timeout`` seconds at most.
         Requests under way get ``grace`` seconds to finish; then the server hangs up on their clients (one that
         stopped sending mid-body would keep uvicorn waiting for ever), and they end as a client that left does:
-        silently. Every thread is told to stop first and all are then waited for until one deadline (each waited for
-        in turn, up to its own limit, took up to 26 s in all); a daemon thread still running then is left to end on its
-        own or with the process, with a warning."""
+        silently; an upload being read is not waited for (its worker is ended first, and it is answered with a 503).
+        Every thread is told to stop first and all are then waited for until one deadline (each waited for in turn, up
+        to its own limit, took up to 26 s in all); a daemon thread still running then is left to end on its own or
+        with the process, with a warning."""
         deadline = time.monotonic() + grace + timeout
         self._server.should_exit = True
+        self.engine.close()  # an upload being read fails at once (a 503), rather than holding its request past grace
         self.points.request_stop()
         for service in (self.osc, self.midi):
             if service:
@@ -196,7 +198,7 @@ class LiveServer:
             self._socket.close()
         self._stop_side_services(deadline)
         self.points.stop(_left(deadline))
-        self.engine.close()  # the process reading uploads
+        self.engine.close()  # a worker an upload started during the grace
         logging.getLogger("uvicorn.error").removeFilter(self._once)
         logging.getLogger().removeFilter(self._osc_once)
 

@@ -14,9 +14,13 @@ ignores SIGINT: a Ctrl-C stops ``mvae serve`` as before, which ends the process 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
-from multiprocessing.pool import Pool
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +41,20 @@ class UploadReadFailed(MvaeError):
     """The worker process did not read an upload within :data:`READ_SECONDS` (or ended while reading it)."""
 
 
-def _ignore_sigint() -> None:
-    """The worker's initializer: Ctrl-C reaches the whole process group, and the server, not the worker, stops."""
+def _start_worker() -> None:
+    """The worker's initializer: it ignores Ctrl-C (which reaches the whole process group: the server, not the worker,
+    stops), and ends when the server's process does, even killed (:func:`_end_with_the_server`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_the_server, name="mvae-upload-orphan-guard", daemon=True).start()
+
+
+def _end_with_the_server() -> None:
+    """Wait for the server's process to end, then end this worker: a ``ProcessPoolExecutor``'s worker otherwise waits
+    for work for ever, and holds the fork server alive with it."""
+    server = multiprocessing.parent_process()  # the process that started this one, also through the fork server
+    if server is not None:
+        wait([server.sentinel])
+        os._exit(1)
 
 
 def _read_loops(path: Path, cfg: MvaeConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -60,40 +75,76 @@ def _context() -> Any:
 
 
 class UploadReader:
-    """Reads uploaded MIDI files in one worker process, started at the first :meth:`loops`; :meth:`close` ends it."""
+    """Reads uploaded MIDI files in one worker process, started at the first :meth:`loops`; :meth:`close` ends it.
+
+    The worker is a :class:`~concurrent.futures.ProcessPoolExecutor`'s: one that ends while reading (the machine out
+    of memory killed it) fails the read at once. (A ``multiprocessing.Pool`` replaced it in silence and left the read
+    waiting out :attr:`timeout`, 60 s, and the uploads and WAV downloads queued behind it.)"""
 
     def __init__(self, timeout: float = READ_SECONDS) -> None:
         self.timeout = timeout
-        self._pool: Pool | None = None
+        self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
     @property
     def running(self) -> bool:
         """Whether the worker process is started (at the first upload; :meth:`close` ends it)."""
-        return self._pool is not None
+        return self._executor is not None
 
     def loops(self, path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
         """:func:`~mvae_core.tools.encode.file_loops` of ``path``, read in the worker: its
         :class:`~mvae_core.tools.ToolError` (not a MIDI file, no loop) is raised here as it was there;
-        :class:`UploadReadFailed` when the worker took over :attr:`timeout` seconds or ended."""
-        with self._lock:
-            if self._pool is None:
-                self._pool = _context().Pool(1, initializer=_ignore_sigint)
-            pending = self._pool.apply_async(_read_loops, (path, cfg))
+        :class:`UploadReadFailed` when the worker took over :attr:`timeout` seconds, or ended (or :meth:`close` ended
+        it) while reading; the worker is then ended, and the next upload starts a new one."""
+        executor, pending = self._submit(path, cfg)
         try:
-            x, notes = pending.get(self.timeout)
-        except multiprocessing.TimeoutError:
-            self.close()
+            x, notes = pending.result(self.timeout)
+        except FutureTimeout:
+            self._end(executor)
             raise UploadReadFailed(
-                f"the process that reads uploads did not finish within {self.timeout:g} s (or ended: out of memory?); "
-                "it was restarted: send the file again, or a smaller one"
+                f"the process that reads uploads did not finish within {self.timeout:g} s; it was ended: send the file "
+                "again, or a smaller one"
+            ) from None
+        except BrokenProcessPool:
+            self._end(executor)
+            raise UploadReadFailed(
+                "the process that reads uploads ended while it read the file (the machine out of memory?, or the "
+                "server stopping); send the file again, or a smaller one"
             ) from None
         return torch.from_numpy(x), notes
 
-    def close(self) -> None:
-        """End the worker process (a file being read is dropped); the next :meth:`loops` starts a new one."""
+    def _submit(self, path: Path, cfg: MvaeConfig) -> tuple[ProcessPoolExecutor, Future[Any]]:
+        """The read of ``path`` handed to the worker (started here when there is none, or when the last one ended
+        while idle), and the worker's executor."""
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+            if self._executor is not None:
+                try:
+                    return self._executor, self._executor.submit(_read_loops, path, cfg)
+                except BrokenProcessPool:  # its worker ended between two uploads
+                    _shut_down(self._executor)
+            self._executor = ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker)
+            return self._executor, self._executor.submit(_read_loops, path, cfg)
+
+    def _end(self, executor: ProcessPoolExecutor) -> None:
+        """End ``executor``'s worker, unless another thread already did (and maybe started a new one)."""
+        with self._lock:
+            if self._executor is not executor:
+                return
+            self._executor = None
+        _shut_down(executor)
+
+    def close(self) -> None:
+        """End the worker process now; a file being read is dropped (its :meth:`loops` raises
+        :class:`UploadReadFailed` at once). The next :meth:`loops` starts a new one."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _shut_down(executor)
+
+
+def _shut_down(executor: ProcessPoolExecutor) -> None:
+    """End ``executor``'s worker process at once, reading or not (``shutdown`` alone waits for a read to finish), and
+    then its manager thread, which fails the read under way with :class:`BrokenProcessPool`."""
+    for process in list((executor._processes or {}).values()):  # no public way before Python 3.14's terminate_workers
+        process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)

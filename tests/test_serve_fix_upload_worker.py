@@ -1,0 +1,143 @@
+"""The upload worker (mvae_core.serve.uploads) failing at once: a worker that ended while reading (the OOM killer) left
+the read waiting out the full 60 s, and the uploads and WAV downloads queued behind it (a ``multiprocessing.Pool``
+replaces a dead worker in silence); and a server stopped during an upload's read waited for the read, then warned that
+the HTTP server had not stopped."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import struct
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mvae_core.serve.engine import Engine
+from mvae_core.serve.server import LiveServer
+from mvae_core.serve.uploads import UploadReader, UploadReadFailed
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker in /proc (Linux)")
+READ_UNDER_WAY_S = 0.3  # after the read is handed to a warm worker: it has started, and takes seconds more
+
+
+def dense_midi(notes: int) -> bytes:
+    """A type-0 MIDI file of ``notes`` short notes, four at a time (about 25 µs of the worker's reading each)."""
+    events = bytearray()
+    for i in range(notes):
+        pitch = 40 + (i * 7) % 48
+        events += bytes([60 if i % 4 == 0 else 0, 0x90, pitch, 90, 0, 0x90, pitch, 0])
+    events += b"\x00\xff\x2f\x00"
+    return b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + b"MTrk" + struct.pack(">I", len(events)) + events
+
+
+@pytest.fixture(scope="module")
+def solo(synth_dir) -> Path:
+    return sorted(Path(synth_dir).glob("*.mid"))[0]
+
+
+@pytest.fixture(scope="module")
+def slow_file(tmp_path_factory) -> Path:
+    """A file that takes the worker seconds to read (1.6 MB, under the upload limit)."""
+    path = tmp_path_factory.mktemp("dense") / "dense.mid"
+    path.write_bytes(dense_midi(200_000))
+    return path
+
+
+def _worker_pid() -> int:
+    """The upload worker's process id: the one grandchild of this process (the fork server's child), as ``ps``
+    shows it, whatever the reader keeps of it."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    children = {pid for pid, parent in parents.items() if parent == os.getpid()}
+    (worker,) = [pid for pid, parent in parents.items() if parent in children]
+    return worker
+
+
+def test_a_worker_killed_while_reading_fails_the_read_at_once_and_the_next_upload_is_read(tiny_run, solo, slow_file):
+    cfg = Engine(tiny_run, uploads=False).config
+    reader = UploadReader(timeout=20)
+    try:
+        reader.loops(solo, cfg)  # the worker is up
+        killer = threading.Timer(READ_UNDER_WAY_S, os.kill, (_worker_pid(), signal.SIGKILL))  # the OOM killer
+        killer.start()
+        started = time.monotonic()
+        with pytest.raises(UploadReadFailed, match=r"ended while it read the file \(the machine out of memory\?"):
+            reader.loops(slow_file, cfg)
+        assert time.monotonic() - started < READ_UNDER_WAY_S + 2  # not the 20 s of the timeout
+        assert not reader.running
+        x, _ = reader.loops(solo, cfg)  # a new worker
+        assert len(x)
+    finally:
+        reader.close()
+
+
+def test_a_worker_that_ended_between_uploads_is_replaced_for_the_next(tiny_run, solo):
+    cfg = Engine(tiny_run, uploads=False).config
+    reader = UploadReader(timeout=20)
+    try:
+        reader.loops(solo, cfg)
+        os.kill(_worker_pid(), signal.SIGKILL)
+        time.sleep(0.2)  # the executor has seen it end
+        x, _ = reader.loops(solo, cfg)
+        assert len(x)
+    finally:
+        reader.close()
+
+
+def test_closing_the_reader_fails_a_read_under_way_at_once(tiny_run, solo, slow_file):
+    cfg = Engine(tiny_run, uploads=False).config
+    reader = UploadReader(timeout=20)
+    try:
+        reader.loops(solo, cfg)
+        closer = threading.Timer(READ_UNDER_WAY_S, reader.close)
+        closer.start()
+        started = time.monotonic()
+        with pytest.raises(UploadReadFailed, match="ended while it read the file"):
+            reader.loops(slow_file, cfg)
+        assert time.monotonic() - started < READ_UNDER_WAY_S + 2
+        closer.join()
+        assert not reader.running
+    finally:
+        reader.close()
+
+
+def test_a_server_stopped_during_an_upload_stops_at_once_without_a_warning(tiny_run, solo, slow_file, caplog):
+    server = LiveServer(tiny_run, port=0).start()
+    try:
+        server.engine.encode(solo.read_bytes())  # the worker is up
+        answers: list[int] = []
+
+        def upload() -> None:
+            request = urllib.request.Request(f"{server.url}api/encode", data=slow_file.read_bytes(), method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    answers.append(response.status)
+            except urllib.error.HTTPError as exc:
+                answers.append(exc.code)
+            except (urllib.error.URLError, ConnectionError):  # hung up on: no answer
+                answers.append(0)
+
+        client = threading.Thread(target=upload)
+        client.start()
+        time.sleep(READ_UNDER_WAY_S + 0.5)  # the body sent, the worker reading it
+        assert server.engine._reader.running
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING):
+            server.stop()
+        stopped_in = time.monotonic() - started
+        client.join(10)
+    finally:
+        server.stop()
+    assert stopped_in < 1.5  # the read took seconds more; the HTTP server waited a 1 s grace, then 5 s
+    assert "had not stopped" not in caplog.text
+    assert answers in ([503], [0])
