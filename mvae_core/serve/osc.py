@@ -104,6 +104,24 @@ def bundle_depth(datagram: bytes) -> int:
     return deepest
 
 
+READ_TYPES = frozenset("ifdsbhtTFNIm[]r")
+"""The OSC argument types python-osc reads; it skips any other type tag (``c``, a char) without its bytes."""
+
+
+def unread_type(dgram: bytes) -> str | None:
+    """The first type tag of the OSC message ``dgram`` that python-osc does not read (:data:`READ_TYPES`), or None."""
+    tags_at = (dgram.find(b"\0") // 4 + 1) * 4  # the address, NUL-terminated and padded to 4 bytes
+    if dgram[tags_at : tags_at + 1] != b",":  # no type tag string: no arguments
+        return None
+    end = dgram.find(b"\0", tags_at)
+    tags = dgram[tags_at + 1 : end if end >= 0 else len(dgram)].decode("latin-1")
+    return next((tag for tag in tags if tag not in READ_TYPES), None)
+
+
+def _unread_type_error(tag: str) -> str:
+    return f"argument type {tag!r} is not read by this server; send numbers as f or i (names as s)"
+
+
 def message(address: str, *args: Any) -> bytes:
     """An OSC message as a datagram (ints as int32, floats as float32, strings as strings)."""
     builder = OscMessageBuilder(address=address)
@@ -154,8 +172,15 @@ class OscAnswers:
             reply
             for m in messages
             if m.address not in ANSWERS_ONLY
-            for reply in self._answer_one(m.address, list(m.params))
+            for reply in self._answer_read(m.address, m.dgram, list(m.params))
         ]
+
+    def _answer_read(self, address: str, dgram: bytes, args: list[Any]) -> list[bytes]:
+        """The answers to one message, or an error naming its first argument type python-osc does not read (it skips
+        the type but not its bytes: the arguments after it were read from the wrong bytes, a wrong value accepted)."""
+        if (tag := unread_type(dgram)) is not None:
+            return [message(f"{PREFIX}/error", f"{address[:80]}: {_unread_type_error(tag)}")]
+        return self._answer_one(address, args)
 
     def _answer_one(self, address: str, args: list[Any]) -> list[bytes]:
         """The answers to one message: one, except ``/mvae/get`` alone (one per name)."""
