@@ -9,6 +9,7 @@ from typing import Any
 
 from mvae_core.ablation.columns import (
     EXITED_NON_ZERO,
+    MISSING_WORDS,
     NO_EPOCH,
     NO_EXIT_CODE,
     NOT_FINITE,
@@ -18,6 +19,7 @@ from mvae_core.ablation.columns import (
 )
 from mvae_core.ablation.facts import generated_numbers, read_facts
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
+from mvae_core.ablation.stats import finite_values
 from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
 from mvae_core.errors import MvaeError
@@ -71,7 +73,7 @@ def run_row(
             generated = generated_numbers(path, samples)
         except (CheckpointError, ConfigError, OSError) as exc:
             status, failure, error = "failed", NOT_GENERATED, f"generating from the best model: {exc}"
-    return {
+    row = {
         "config": config,
         "seed": seed,
         "run": str(path.relative_to(out)),
@@ -100,6 +102,9 @@ def run_row(
         "missing": generated.get("missing", {}),
         "validation_loops": generated.get("validation_loops"),
     }
+    if status == "ok":  # a word for a metric an ok run has no value of, as the summaries count it
+        row["missing"] = row["missing"] | {m: word for m, word in MISSING_WORDS.items() if not finite_values([row[m]])}
+    return row
 
 
 def _model_terms(cfg: MvaeConfig | None, numbers: dict[str, float | None]) -> list[str]:
