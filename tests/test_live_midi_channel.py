@@ -69,6 +69,8 @@ def test_clock_player_sends_every_message_on_the_channel_at_the_same_times(engin
         (["--midi-channel", "2"], "--midi-channel 2 goes with --midi-out: it is the channel MIDI out plays on; add it"),
         (["--midi-out", "mvae", "--midi-channel", "0"], "--midi-channel 0: a MIDI channel is a number from 1 to 16"),
         (["--midi-out", "mvae", "--midi-channel", "17"], "--midi-channel 17: a MIDI channel is a number from 1 to 16"),
+        # without --midi-out too: the hint to add it would repeat a channel that does not exist
+        (["--midi-channel", "0"], "--midi-channel 0: a MIDI channel is a number from 1 to 16"),
     ],
 )
 def test_a_channel_it_cannot_use_exits_2_before_the_run_is_loaded(tiny_run, monkeypatch, options, refusal):

@@ -401,16 +401,16 @@ def _check_channel(midi_channel: int | None, midi_out: str | None) -> None:
     """Raise :class:`ServeError` for a ``--midi-channel`` without ``--midi-out`` or outside :data:`CHANNELS`."""
     if midi_channel is None:
         return
+    low, high = CHANNELS
+    if not low <= midi_channel <= high:  # first: the hint below repeats the channel
+        raise ServeError(
+            f"--midi-channel {midi_channel}: a MIDI channel is a number from {low} to {high}, as a DAW's track or a "
+            "synth numbers them"
+        )
     if not midi_out:
         raise ServeError(
             f"--midi-channel {midi_channel} goes with --midi-out: it is the channel MIDI out plays on; add it, e.g. "
             f"--midi-out mvae --midi-channel {midi_channel}"
-        )
-    low, high = CHANNELS
-    if not low <= midi_channel <= high:
-        raise ServeError(
-            f"--midi-channel {midi_channel}: a MIDI channel is a number from {low} to {high}, as a DAW's track or a "
-            "synth numbers them"
         )
 
 
