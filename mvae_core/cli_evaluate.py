@@ -82,7 +82,9 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
     for group in ("reconstruction", "timing", "latent", "generated", "evaluated", "versions"):
         for name, value in result[group].items():
             text = _spread(value) if name in ("spread_ratio", TIMING_VS_ORACLE) else _format(value)
-            table_view.add_row(group, escape(name), escape(text + _interval(intervals.get(group, {}).get(name))))
+            table_view.add_row(
+                group, escape(name), escape(text + _resampled_interval(value, intervals.get(group), name))
+            )
     stdout.print(table_view)
     stdout.print(_first_look(), soft_wrap=False)  # hard-wrapped, as the table it explains
     stdout.print(escape(_intervals_line(intervals)), soft_wrap=False)
@@ -207,6 +209,16 @@ def _interval(bounds: list[float | None] | None) -> str:
     if bounds is None or None in bounds:
         return ""
     return f" [{bounds[0]:.3g}, {bounds[1]:.3g}]"
+
+
+def _resampled_interval(value: Any, intervals: dict[str, Any] | None, name: str) -> str:
+    """:func:`_interval` of the number ``name`` in its group's ``intervals``; `` [n/a]`` where the number is resampled
+    and a number but has no interval (DATA's loops too few to draw again: docs/evaluation.md#intervals)."""
+    if intervals is None or name not in intervals:
+        return ""
+    if intervals[name] is None and isinstance(value, float) and math.isfinite(value):
+        return " [n/a]"
+    return _interval(intervals[name])
 
 
 def _gap_interval(values: dict[str, Any], spread: dict[str, Any]) -> str:

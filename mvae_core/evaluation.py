@@ -64,9 +64,10 @@ from mvae_core.pitch_structure import (
     percentile_interval,
     pitch_intervals,
     resample_weights,
+    too_few_to_resample,
     weighted_means,
 )
-from mvae_core.report import QUANTIZED_WITHIN
+from mvae_core.report import within_count
 from mvae_core.session import numerics
 from mvae_core.validation import RECONSTRUCTION, SCORING_BATCH
 from mvae_core.version import VERSION
@@ -388,13 +389,25 @@ RESAMPLED = (
 """The numbers of :func:`evaluate` (``group.name``) that :meth:`Resampling.numbers` recomputes per resample, beside
 the pitch numbers."""
 
+GENERATED_ONLY = ("generated.notes_per_loop",)
+"""The numbers (of :data:`RESAMPLED` and of a comparison) that only the draw of the generated loops moves: their
+intervals stand however few loops DATA has (:func:`measured`)."""
+
+
+def measured(key: str, data_loops: int) -> bool:
+    """Whether the bootstrap measures an interval of the number at the dotted ``key`` over ``data_loops`` loops of
+    DATA: not where DATA's draw moves the number and its loops are
+    :func:`~mvae_core.pitch_structure.too_few_to_resample` (one loop drawn again every time)."""
+    return key in GENERATED_ONLY or not too_few_to_resample(data_loops)
+
 
 def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, seed: int) -> dict[str, Any]:
     """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
     (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which the data's loops and the
     generated loops are drawn again with replacement, independently (each loop with its notes, offsets, matches and
     reconstruction errors: :meth:`Resampling.numbers`), and the :func:`~mvae_core.pitch_structure.percentile_interval` of each;
-    ``None`` where the ``point`` number (:func:`score`'s result) is not a finite number. The pitch numbers are
+    ``None`` where the ``point`` number (:func:`score`'s result) is not a finite number, and where DATA's loops are
+    too few to measure one (:func:`measured`). The pitch numbers are
     :func:`~mvae_core.pitch_structure.pitch_intervals`'."""
     collected: dict[str, list[np.ndarray]] = {}
     pitch_parts: list[dict[str, dict[str, np.ndarray]]] = []
@@ -405,12 +418,12 @@ def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, see
         pitch_parts.append(pitch)
     result: dict[str, Any] = {"resamples": resamples, "level": LEVEL}
     for key, parts in collected.items():
-        finite = finite_number(point_number(point, key))
+        wanted = finite_number(point_number(point, key)) and measured(key, point["loops"])
         group, name = key.split(".")
-        result.setdefault(group, {})[name] = percentile_interval(np.concatenate(parts)) if finite else None
+        result.setdefault(group, {})[name] = percentile_interval(np.concatenate(parts)) if wanted else None
     joined = {feature: {part: np.concatenate([chunk[feature][part] for chunk in pitch_parts])
                         for part in pitch_parts[0][feature]} for feature in pitch_parts[0]}  # fmt: skip
-    return result | {"pitch": pitch_intervals(joined, point["pitch"])}
+    return result | {"pitch": pitch_intervals(joined, point["pitch"], point["loops"])}
 
 
 def point_number(point: dict[str, Any], key: str) -> Any:
@@ -555,4 +568,5 @@ def ratio(numerator: float, denominator: float) -> float:
 
 
 def _within(values: np.ndarray) -> float:
-    return float(np.mean(np.abs(values) <= QUANTIZED_WITHIN)) if len(values) else float("nan")
+    """The share of ``values`` within ±0.05 (:func:`~mvae_core.report.within_count`); nan without values."""
+    return within_count(values) / len(values) if len(values) else float("nan")

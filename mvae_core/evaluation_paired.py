@@ -11,7 +11,9 @@ what the loops of DATA share between the two runs cancels, which two separate in
 
 Where a number has a direction (:data:`COMPARED`), the comparison says which run is better only when the interval
 of the deciding difference excludes 0: A − B for a number where ``higher`` (or ``lower``) is better, and |A − 1| − |B − 1| for one
-that is best at 1 (``nearer 1``). Where no direction is defined (notes per loop), none is claimed.
+that is best at 1 (``nearer 1``). Where no direction is defined (notes per loop), none is claimed. Where DATA has
+too few loops to draw again (:func:`~mvae_core.evaluation.measured`: one), the numbers that DATA's draw moves get
+no interval and no verdict.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.split import LoopSet
 from mvae_core.errors import ConfigError
-from mvae_core.evaluation import finite_number, point_number, score
+from mvae_core.evaluation import finite_number, measured, point_number, score
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import FEATURES, LEVEL, percentile_interval, resample_weights
 
@@ -110,23 +112,28 @@ def compare_runs(
             np.concatenate(collected["a"][key]),
             np.concatenate(collected["b"][key]),
             direction,
+            measurable=measured(key, len(data)),
         )
         for key, direction in COMPARED.items()
     }
     return {"points": {"a": point_a, "b": point_b}, "resamples": resamples, "level": LEVEL, "numbers": numbers}
 
 
-def compared(a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, direction: Direction) -> dict[str, Any]:
+def compared(
+    a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, direction: Direction, measurable: bool = True
+) -> dict[str, Any]:
     """One number of two runs: ``a``, ``b``, ``difference`` (A − B) and its paired ``interval``
     (:func:`paired_interval`) with ``excludes_zero``; ``better_is`` (the ``direction``), the interval of the deciding
     difference (``deciding_interval``: A − B for ``higher`` and ``lower``, |A − 1| − |B − 1| for ``nearer 1``) and ``better``:
     ``"a"`` or ``"b"`` where that interval excludes 0, ``"neither"`` where it holds 0, ``None`` where no direction
-    is defined or there is no interval. Undefined numbers are ``None``."""
+    is defined or there is no interval. Undefined numbers are ``None``; so are the intervals, and ``better``, where
+    the resamples cannot measure them (``measurable`` false: :func:`~mvae_core.evaluation.measured`)."""
     defined = finite_number(a) and finite_number(b)
     with np.errstate(invalid="ignore"):  # inf − inf in a resample: undefined there, as paired_interval counts it
         differences, distances = resampled_a - resampled_b, np.abs(resampled_a - 1) - np.abs(resampled_b - 1)
     difference = a - b if defined else None
-    interval = paired_interval(differences) if defined else None
+    resampled = defined and measurable
+    interval = paired_interval(differences) if resampled else None
     result: dict[str, Any] = {
         "a": a if finite_number(a) else None,
         "b": b if finite_number(b) else None,
@@ -138,7 +145,7 @@ def compared(a: Any, b: Any, resampled_a: np.ndarray, resampled_b: np.ndarray, d
     deciding = None
     if direction in ("higher", "lower"):
         deciding = interval
-    elif direction == "nearer 1" and defined:
+    elif direction == "nearer 1" and resampled:
         deciding = paired_interval(distances)
     better = None
     if deciding is not None:

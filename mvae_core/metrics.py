@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -58,10 +58,27 @@ class NoteMatches:
 
 def timing_std(offsets: torch.Tensor | np.ndarray | Sequence[float]) -> float:
     """The standard deviation of timeshift values (half-steps): the sample std (``n − 1``), the one definition that
-    validation's ``timing_std``, ``mvae evaluate``'s ``data_std``/``recon_std``/``generated_std`` and the ablation's
-    ``gen_timing_std`` use; nan for fewer than 2 values."""
+    validation's ``timing_std``, ``mvae evaluate``'s ``data_std``/``recon_std``/``generated_std``, the ablation's
+    ``gen_timing_std`` and ``mvae data inspect``'s ``timeshift_std`` (:func:`timing_std_of_chunks`) use; nan for
+    fewer than 2 values."""
     values = offsets.detach().double().cpu().numpy() if isinstance(offsets, torch.Tensor) else np.asarray(offsets)
-    return float(np.std(values, dtype=np.float64, ddof=1)) if values.size >= 2 else math.nan
+    return timing_std_of_chunks([values])
+
+
+def timing_std_of_chunks(chunks: Iterable[np.ndarray]) -> float:
+    """:func:`timing_std` of the values of ``chunks`` taken together, with one chunk in memory at a time (a note table
+    larger than RAM): each chunk's count, mean and sum of squared deviations, merged exactly (Chan, Golub & LeVeque
+    1979), in float64."""
+    count, mean, squares = 0, 0.0, 0.0
+    for chunk in chunks:
+        size = np.size(chunk)
+        if not size:
+            continue
+        chunk_mean = np.mean(chunk, dtype=np.float64)
+        delta, total = float(chunk_mean) - mean, count + size
+        squares += float(np.square(np.asarray(chunk) - chunk_mean).sum()) + delta**2 * count * size / total
+        mean, count = mean + delta * size / total, total
+    return math.sqrt(squares / (count - 1)) if count >= 2 else math.nan
 
 
 def spread_ratio(std: float, true_std: float) -> float:

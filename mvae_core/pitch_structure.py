@@ -44,8 +44,9 @@ per-loop standard deviations (Cohen's d; 0.2 is the conventional "small" effect)
 the data from random notes in its key, and the ratio would divide by noise."""
 
 MIN_LOOPS = 2
-"""``separation`` (and so ``gap_closed``) needs at least this many loops with the feature on each side: one loop has
-no spread, and its value alone as the data's mean would make the gap one loop's noise."""
+"""The fewest loops that have a spread: ``separation`` (and so ``gap_closed``) needs at least this many distinct loops
+with the feature on each side (one loop alone as the data's mean would make the gap one loop's noise), and a
+bootstrap interval that DATA's draw moves needs at least this many loops of DATA (:func:`too_few_to_resample`)."""
 
 NO_GAP = "no gap"
 """The word for a ``gap_closed`` left undefined because ``separation`` is below :data:`MIN_SEPARATION`."""
@@ -243,6 +244,13 @@ _CHUNK_CELLS = 2_000_000
 """At most this many resample × item cells per chunk of resamples (memory: a few such float64 arrays at once)."""
 
 
+def too_few_to_resample(loops: int) -> bool:
+    """Whether ``loops`` loops are too few for a bootstrap interval of what they give (fewer than :data:`MIN_LOOPS`):
+    every resample draws the one loop again, so the interval would have no width whatever the uncertainty. Such an
+    interval is ``None`` (``n/a``), and a comparison gives no verdict on it."""
+    return loops < MIN_LOOPS
+
+
 def resample_weights(sizes: Sequence[int], resamples: int, seed: int, cells: int = 0) -> Iterator[list[np.ndarray]]:
     """Bootstrap weights in chunks of resamples: for each group of ``sizes`` items (loops), a float64
     ``[chunk, size]`` of how often each item is drawn in each resample (``size`` draws with replacement, the groups
@@ -266,16 +274,18 @@ def percentile_interval(values: np.ndarray) -> list[float] | None:
 
 
 def weighted_means(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per resample (a line of ``weights``, ``[k, n]``): the mean, the population variance and the count of the
-    defined (non-nan) ``values`` (``[n]``, or ``[k, n]``: a line of values per resample), each value counted as often
-    as its weight; nan mean and variance where the count is 0."""
+    """Per resample (a line of ``weights``, ``[k, n]``): the mean and the population variance of the defined (non-nan)
+    ``values`` (``[n]``, or ``[k, n]``: a line of values per resample), each value counted as often as its weight, and
+    how many distinct values are drawn (weight > 0: a loop drawn twice is still one loop, as :data:`MIN_LOOPS`
+    counts); nan mean and variance where none is."""
     defined = ~np.isnan(values)
-    count = (weights * defined).sum(axis=1)
+    drawn = weights * defined
+    total = drawn.sum(axis=1)
     kept = np.where(defined, values, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (weights * kept).sum(axis=1) / count
-        variance = (weights * defined * (kept - mean[:, None]) ** 2).sum(axis=1) / count
-    return mean, variance, count
+        mean = (weights * kept).sum(axis=1) / total
+        variance = (drawn * (kept - mean[:, None]) ** 2).sum(axis=1) / total
+    return mean, variance, (drawn > 0).sum(axis=1)
 
 
 class PitchResampling:
@@ -315,17 +325,25 @@ class PitchResampling:
         return result
 
 
-def pitch_intervals(resampled: dict[str, dict[str, np.ndarray]], point: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def pitch_intervals(
+    resampled: dict[str, dict[str, np.ndarray]], point: dict[str, dict[str, Any]], data_loops: int
+) -> dict[str, Any]:
     """Per feature, from :meth:`PitchResampling.numbers` over every resample: the :func:`percentile_interval` of the
     ``data``, ``generated`` and ``baseline`` means and of ``gap_closed``, and ``gap_scored``, the share of the
     resamples in which the gap is defined (``None`` for ``notes``, never scored). ``point`` is :func:`compare`'s
-    result. The ``gap_closed`` interval is ``None`` where the point has none, and where fewer than :data:`LEVEL` of
-    the resamples score the gap: then an interval holding :data:`LEVEL` of them would hold "no gap" too."""
+    result, ``data_loops`` the data's loops. The ``gap_closed`` interval is ``None`` where the point has none, and
+    where fewer than :data:`LEVEL` of the resamples score the gap: then an interval holding :data:`LEVEL` of them
+    would hold "no gap" too. The ``data`` and ``baseline`` intervals (the baseline's rows are drawn from the data's)
+    are ``None`` where the data's loops are :func:`too_few_to_resample`."""
     result: dict[str, Any] = {}
+    measured = ("generated",) if too_few_to_resample(data_loops) else ("data", "generated", "baseline")
     for name, values in resampled.items():
         scored = float(np.mean(~np.isnan(values["gap_closed"]))) if name != "notes" else None
         wanted = point[name]["gap_closed"] is not None and scored is not None and scored >= LEVEL
-        result[name] = {part: percentile_interval(values[part]) for part in ("data", "generated", "baseline")} | {
+        result[name] = {
+            part: percentile_interval(values[part]) if part in measured else None
+            for part in ("data", "generated", "baseline")
+        } | {
             "gap_closed": percentile_interval(values["gap_closed"]) if wanted else None,
             "gap_scored": scored,
         }

@@ -12,7 +12,7 @@ from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
 from mvae_core.metrics_record import not_computed
-from mvae_core.report import QUANTIZED_WITHIN, spread_ratio
+from mvae_core.report import spread_ratio, within_count
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 
@@ -124,12 +124,12 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
 
 def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]:
     """``gen_timing_std`` (:func:`~mvae_core.metrics.timing_std` of the timeshifts, as ``mvae evaluate``'s
-    ``generated_std``; ``None`` for fewer than 2 notes), ``gen_within_0_05`` (share with ``|t| ≤ 0.05``; ``None``
+    ``generated_std``; ``None`` for fewer than 2 notes), ``gen_within_0_05`` (share with ``|t| ≤ 0.05``, :func:`~mvae_core.report.within_count`; ``None``
     without notes) and ``gen_notes_per_loop``."""
     n = len(timeshifts)
     return {
         "gen_timing_std": timing_std(timeshifts) if n >= 2 else None,
-        "gen_within_0_05": sum(abs(t) <= QUANTIZED_WITHIN for t in timeshifts) / n if n else None,
+        "gen_within_0_05": within_count(timeshifts) / n if n else None,
         "gen_notes_per_loop": n / loops,
     }
 
