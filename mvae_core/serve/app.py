@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,6 @@ def create_app(
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
         MemoryError: _ran_out,
         RuntimeError: _ran_out,
-        Exception: _unexpected,
     }
     guard = {"allow_origins": allow_origins, "local_only": local_only, "names": names}
     middleware = [Middleware(ServedHeader, served=engine.served), Middleware(OriginGuard, **guard)]
@@ -189,7 +189,38 @@ def create_app(
         cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
         expose = ["Content-Disposition", "X-Renderer", SERVED_HEADER]  # a download's name, its renderer, the model
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(allow_origins), expose_headers=expose, **cors))
+    middleware.append(Middleware(UnexpectedErrors))  # innermost: its 500 passes the others, as every answer does
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
+
+
+class UnexpectedErrors:
+    """ASGI middleware, inside the others: an exception no handler answered becomes a 500 naming it
+    (:func:`_unexpected`), its traceback logged once on uvicorn's error logger, as uvicorn logs one. Starlette's own
+    handler for ``Exception`` answers outside every middleware, so such a 500 lacked :data:`SERVED_HEADER` and, for
+    an allowed origin, CORS' headers (a page saw an opaque failure instead of the message). An answer already begun
+    is left to the server (it can only be cut)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            if started:
+                raise
+            logging.getLogger("uvicorn.error").error("Exception in ASGI application", exc_info=exc)
+            await _unexpected(Request(scope), exc)(scope, receive, send)
 
 
 class ServedHeader:
@@ -302,5 +333,5 @@ def _ran_out(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """A 500 naming the exception; starlette re-raises it afterwards, so uvicorn logs its traceback (once)."""
+    """A 500 naming the exception (:class:`UnexpectedErrors` logs its traceback)."""
     return _error(500, f"internal error: {type(exc).__name__}: {exc}")
