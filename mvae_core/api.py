@@ -254,24 +254,27 @@ class Generated:
     def files(self, out: str | os.PathLike[str], kind: Literal["MIDI", "WAV"]) -> list[Path]:
         """The files :meth:`write` (``"MIDI"``) or :meth:`write_audio` (``"WAV"``) would write for ``out``, checked
         and nothing written: ``[out]`` when ``out`` names one file (refused for several points), else one file per
-        point in folder ``out``, which must exist or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed
-        file, not a folder). An existing file where a folder is needed is an :class:`InputError` naming it."""
+        point in folder ``out``, which must exist, end in a path separator (``take v1.2/``) or have no suffix
+        (``a.txt`` or ``a.mp3`` is refused: a misnamed file, not a folder). An existing file where a folder is needed
+        is an :class:`InputError` naming it."""
+        folder = os.fspath(out).endswith(("/", os.sep))  # Path() drops the separator that says so
         out, suffixes = Path(out), (MIDI_SUFFIXES if kind == "MIDI" else (".wav",))
+        suffix = "" if folder else out.suffix.lower()
         wav = f"; a WAV is written beside the MIDI: --audio {out} (write_audio from Python)"
-        wav = wav if kind == "MIDI" and out.suffix.lower() == ".wav" else ""  # a WAV asked of the MIDI output
-        if blocker := file_in_the_way(out if out.suffix.lower() in suffixes else out / "x"):
+        wav = wav if kind == "MIDI" and suffix == ".wav" else ""  # a WAV asked of the MIDI output
+        if blocker := file_in_the_way(out if suffix in suffixes else out / "x"):
             raise InputError(blocked_message(blocker, out) + wav)
-        if out.suffix.lower() in suffixes:
+        if suffix in suffixes:
             if len(self) != 1:
                 raise InputError(
                     f"{out} names one {kind} file but {len(self)} points were generated; give a folder instead"
                 )
             files = [out]
-        elif out.suffix and not out.is_dir():
+        elif suffix and not out.is_dir():
             one_file = "such a name (one point), " if len(self) == 1 else ""  # several points need a folder
             raise InputError(
                 f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give {one_file}an existing folder, or a "
-                f"new folder's name without a suffix{wav}"
+                f"new folder's name without a suffix or ending in /{wav}"
             )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
