@@ -57,6 +57,7 @@ from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import (
+    FEATURES,
     LEVEL,
     LoopNotes,
     PitchResampling,
@@ -389,9 +390,10 @@ RESAMPLED = (
 """The numbers of :func:`evaluate` (``group.name``) that :meth:`Resampling.numbers` recomputes per resample, beside
 the pitch numbers."""
 
-GENERATED_ONLY = ("generated.notes_per_loop",)
-"""The numbers (of :data:`RESAMPLED` and of a comparison) that only the draw of the generated loops moves: their
-intervals stand however few loops DATA has (:func:`measured`)."""
+GENERATED_ONLY = ("generated.notes_per_loop", *(f"pitch.{feature}.generated" for feature in FEATURES))
+"""The resampled numbers that only the draw of the generated loops moves (notes per loop, the generated pitch
+means): their intervals stand however few loops DATA has (:func:`measured`). Every other one DATA's draw moves, the
+random notes' means too (their rows are drawn from DATA's)."""
 
 
 def measured(key: str, data_loops: int) -> bool:
@@ -423,7 +425,12 @@ def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, see
         result.setdefault(group, {})[name] = percentile_interval(np.concatenate(parts)) if wanted else None
     joined = {feature: {part: np.concatenate([chunk[feature][part] for chunk in pitch_parts])
                         for part in pitch_parts[0][feature]} for feature in pitch_parts[0]}  # fmt: skip
-    return result | {"pitch": pitch_intervals(joined, point["pitch"], point["loops"])}
+    pitch = pitch_intervals(joined, point["pitch"])
+    for feature, parts in pitch.items():
+        for part in ("data", "generated", "baseline"):
+            if not measured(f"pitch.{feature}.{part}", point["loops"]):
+                parts[part] = None
+    return result | {"pitch": pitch}
 
 
 def point_number(point: dict[str, Any], key: str) -> Any:

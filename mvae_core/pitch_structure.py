@@ -325,25 +325,17 @@ class PitchResampling:
         return result
 
 
-def pitch_intervals(
-    resampled: dict[str, dict[str, np.ndarray]], point: dict[str, dict[str, Any]], data_loops: int
-) -> dict[str, Any]:
+def pitch_intervals(resampled: dict[str, dict[str, np.ndarray]], point: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Per feature, from :meth:`PitchResampling.numbers` over every resample: the :func:`percentile_interval` of the
     ``data``, ``generated`` and ``baseline`` means and of ``gap_closed``, and ``gap_scored``, the share of the
     resamples in which the gap is defined (``None`` for ``notes``, never scored). ``point`` is :func:`compare`'s
-    result, ``data_loops`` the data's loops. The ``gap_closed`` interval is ``None`` where the point has none, and
-    where fewer than :data:`LEVEL` of the resamples score the gap: then an interval holding :data:`LEVEL` of them
-    would hold "no gap" too. The ``data`` and ``baseline`` intervals (the baseline's rows are drawn from the data's)
-    are ``None`` where the data's loops are :func:`too_few_to_resample`."""
+    result. The ``gap_closed`` interval is ``None`` where the point has none, and where fewer than :data:`LEVEL` of
+    the resamples score the gap: then an interval holding :data:`LEVEL` of them would hold "no gap" too."""
     result: dict[str, Any] = {}
-    measured = ("generated",) if too_few_to_resample(data_loops) else ("data", "generated", "baseline")
     for name, values in resampled.items():
         scored = float(np.mean(~np.isnan(values["gap_closed"]))) if name != "notes" else None
         wanted = point[name]["gap_closed"] is not None and scored is not None and scored >= LEVEL
-        result[name] = {
-            part: percentile_interval(values[part]) if part in measured else None
-            for part in ("data", "generated", "baseline")
-        } | {
+        result[name] = {part: percentile_interval(values[part]) for part in ("data", "generated", "baseline")} | {
             "gap_closed": percentile_interval(values["gap_closed"]) if wanted else None,
             "gap_scored": scored,
         }

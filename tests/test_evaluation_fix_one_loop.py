@@ -34,7 +34,7 @@ def test_one_loop_gives_no_interval_of_what_its_draw_moves(one_loop: tuple[mvae_
     result = evaluate(run.model, run.config, data, **FAST)
     intervals = result["intervals"]
     assert result["loops"] == 1 and isinstance(result["reconstruction"]["onset_f1"], float)
-    assert intervals["reconstruction"]["onset_f1"] is None and intervals["reconstruction"]["velocity_mae"] is None
+    assert all(interval is None for interval in intervals["reconstruction"].values())
     assert intervals["generated"]["density_ratio"] is None
     assert intervals["generated"]["notes_per_loop"] is not None  # the generated loops alone: still drawn again
     pitch = intervals["pitch"]["in_key"]
