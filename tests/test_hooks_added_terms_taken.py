@@ -8,21 +8,12 @@ from __future__ import annotations
 import pytest
 
 import mvae_core
-from mvae_core import hookimpl
 from mvae_core.config import LOSS_TERMS
 from mvae_core.host import PluginHost
 from mvae_core.plugins import PluginError
 from mvae_core.run_plugins import check_watched_entries
+from tests.test_hooks_added_terms_dotted import Declares
 from tests.training import tiny_config
-
-
-class Declares:
-    def __init__(self, term: str) -> None:
-        self.term = term
-
-    @hookimpl
-    def mvae_added_terms(self):
-        return [self.term]
 
 
 @pytest.mark.parametrize("term", LOSS_TERMS)
