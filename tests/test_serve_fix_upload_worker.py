@@ -21,7 +21,7 @@ from mvae_core.serve.engine import Engine
 from mvae_core.serve.server import LiveServer
 from mvae_core.serve.uploads import UploadReader, UploadReadFailed
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker in /proc (Linux)")
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kills the worker with SIGKILL (POSIX)")
 READ_UNDER_WAY_S = 0.3  # after the read is handed to a warm worker: it has started, and takes seconds more
 
 
@@ -48,19 +48,10 @@ def slow_file(tmp_path_factory) -> Path:
     return path
 
 
-def _worker_pid() -> int:
-    """The upload worker's process id: the one grandchild of this process (the fork server's child), as ``ps``
-    shows it, whatever the reader keeps of it."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended meanwhile
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    children = {pid for pid, parent in parents.items() if parent == os.getpid()}
-    (worker,) = [pid for pid, parent in parents.items() if parent in children]
-    return worker
+def _worker_pid(reader: UploadReader) -> int:
+    """The upload worker's process id, as the worker itself tells it (a scan of /proc for this process's grandchildren
+    also found other tests' workers when the suite runs in parallel processes)."""
+    return reader._executor.submit(os.getpid).result(timeout=20)
 
 
 def test_a_worker_killed_while_reading_fails_the_read_at_once_and_the_next_upload_is_read(tiny_run, solo, slow_file):
@@ -68,7 +59,7 @@ def test_a_worker_killed_while_reading_fails_the_read_at_once_and_the_next_uploa
     reader = UploadReader(timeout=20)
     try:
         reader.loops(solo, cfg)  # the worker is up
-        killer = threading.Timer(READ_UNDER_WAY_S, os.kill, (_worker_pid(), signal.SIGKILL))  # the OOM killer
+        killer = threading.Timer(READ_UNDER_WAY_S, os.kill, (_worker_pid(reader), signal.SIGKILL))  # the OOM killer
         killer.start()
         started = time.monotonic()
         with pytest.raises(UploadReadFailed, match=r"ended while it read the file \(the machine out of memory\?"):
@@ -86,7 +77,7 @@ def test_a_worker_that_ended_between_uploads_is_replaced_for_the_next(tiny_run, 
     reader = UploadReader(timeout=20)
     try:
         reader.loops(solo, cfg)
-        os.kill(_worker_pid(), signal.SIGKILL)
+        os.kill(_worker_pid(reader), signal.SIGKILL)
         time.sleep(0.2)  # the executor has seen it end
         x, _ = reader.loops(solo, cfg)
         assert len(x)
@@ -141,3 +132,34 @@ def test_a_server_stopped_during_an_upload_stops_at_once_without_a_warning(tiny_
     assert stopped_in < 1.5  # the read took seconds more; the HTTP server waited a 1 s grace, then 5 s
     assert "had not stopped" not in caplog.text
     assert answers in ([503], [0])
+
+
+def test_reads_queued_behind_one_that_times_out_fail_as_it_does(tiny_run, solo, slow_file):
+    """Reads waiting behind one that runs out of time (Engine.encode from several threads): the worker's end
+    cancelled them, and a cancelled read raised ``CancelledError``, which no handler of the server answers (a 500),
+    where the read that timed out got its 503."""
+    cfg = Engine(tiny_run, uploads=False).config
+    reader = UploadReader(timeout=1.0)
+    outcomes: dict[str, BaseException | None] = {}
+
+    def read(name: str, path: Path) -> None:
+        try:
+            reader.loops(path, cfg)
+            outcomes[name] = None
+        except BaseException as exc:  # what each read raised, whatever it is
+            outcomes[name] = exc
+
+    try:
+        reader.loops(solo, cfg)
+        slow = threading.Thread(target=read, args=("slow", slow_file))
+        slow.start()
+        time.sleep(READ_UNDER_WAY_S)
+        queued = [threading.Thread(target=read, args=(f"queued {i}", solo)) for i in range(3)]
+        for thread in queued:
+            thread.start()
+        for thread in [slow, *queued]:
+            thread.join(30)
+        assert isinstance(outcomes["slow"], UploadReadFailed), outcomes
+        assert all(outcome is None or isinstance(outcome, UploadReadFailed) for outcome in outcomes.values()), outcomes
+    finally:
+        reader.close()

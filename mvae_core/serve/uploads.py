@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
@@ -95,7 +95,8 @@ class UploadReader:
         """:func:`~mvae_core.tools.encode.file_loops` of ``path``, read in the worker: its
         :class:`~mvae_core.tools.ToolError` (not a MIDI file, no loop) is raised here as it was there;
         :class:`UploadReadFailed` when the worker took over :attr:`timeout` seconds, or ended (or :meth:`close` ended
-        it) while reading; the worker is then ended, and the next upload starts a new one."""
+        it) while reading, or before it read a file queued behind another; the worker is then ended, and the next
+        upload starts a new one."""
         executor, pending = self._submit(path, cfg)
         try:
             x, notes = pending.result(self.timeout)
@@ -104,6 +105,11 @@ class UploadReader:
             raise UploadReadFailed(
                 f"the process that reads uploads did not finish within {self.timeout:g} s; it was ended: send the file "
                 "again, or a smaller one"
+            ) from None
+        except CancelledError:  # queued behind a read whose worker was ended (Engine.encode from several threads)
+            raise UploadReadFailed(
+                "the process that reads uploads was ended before it read this file (a read before it failed); send "
+                "the file again"
             ) from None
         except BrokenProcessPool:
             self._end(executor)
