@@ -254,12 +254,13 @@ class Generated:
     def files(self, out: str | os.PathLike[str], kind: Literal["MIDI", "WAV"]) -> list[Path]:
         """The files :meth:`write` (``"MIDI"``) or :meth:`write_audio` (``"WAV"``) would write for ``out``, checked
         and nothing written: ``[out]`` when ``out`` names one file (refused for several points), else one file per
-        point in folder ``out``, which must exist, end in a path separator (``take v1.2/``) or have no suffix
-        (``a.txt`` or ``a.mp3`` is refused: a misnamed file, not a folder). An existing file where a folder is needed
+        point in folder ``out``, which must exist, end in a path separator (``take v1.2/``, from Python: a command
+        line's path loses it) or have no suffix (``a.txt`` or ``a.mp3`` is refused: a misnamed file, not a folder;
+        digits after the last dot are no suffix: ``take v1.2``, ``T0.1``). An existing file where a folder is needed
         is an :class:`InputError` naming it."""
         folder = os.fspath(out).endswith(("/", os.sep))  # Path() drops the separator that says so
         out, suffixes = Path(out), (MIDI_SUFFIXES if kind == "MIDI" else (".wav",))
-        suffix = "" if folder else out.suffix.lower()
+        suffix = "" if folder else file_suffix(out)
         wav = f"; a WAV is written beside the MIDI: --audio {out} (write_audio from Python)"
         wav = wav if kind == "MIDI" and suffix == ".wav" else ""  # a WAV asked of the MIDI output
         if blocker := file_in_the_way(out if suffix in suffixes else out / "x"):
@@ -274,7 +275,7 @@ class Generated:
             one_file = "such a name (one point), " if len(self) == 1 else ""  # several points need a folder
             raise InputError(
                 f"{out}: a {kind} file's name ends in {' or '.join(suffixes)}; give {one_file}an existing folder, or a "
-                f"new folder's name without a suffix or ending in /{wav}"
+                f"new folder's name without a suffix{wav}"
             )
         else:
             files = [out / f"{self.name(i)}{suffixes[0]}" for i in range(len(self))]
@@ -310,9 +311,15 @@ def wav_target(audio: str | os.PathLike[str], midi_out: str | os.PathLike[str]) 
     ``midi_out`` names one MIDI file and ``audio`` a folder, the WAV takes that file's name (``pad.mid`` →
     ``audio/pad.wav``), as a folder's WAV files take their MIDI files' names."""
     audio, midi_out = Path(audio), Path(midi_out)
-    if midi_out.suffix.lower() in MIDI_SUFFIXES and (audio.is_dir() or not audio.suffix):  # a folder (files())
+    if midi_out.suffix.lower() in MIDI_SUFFIXES and (audio.is_dir() or not file_suffix(audio)):  # a folder (files())
         return audio / midi_out.with_suffix(".wav").name
     return audio
+
+
+def file_suffix(path: Path) -> str:
+    """``path``'s file suffix, lower case; ``""`` for none, and for digits after the last dot, which name a take or
+    a version (``take v1.2``, ``T0.1``), not a kind of file."""
+    return "" if path.suffix[1:].isdigit() else path.suffix.lower()
 
 
 def callers_level() -> int:
