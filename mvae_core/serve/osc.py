@@ -105,7 +105,8 @@ def bundle_depth(datagram: bytes) -> int:
 
 
 READ_TYPES = frozenset("ifdsbhtTFNIm[]r")
-"""The OSC argument types python-osc reads; it skips any other type tag (``c``, a char) without its bytes."""
+"""The OSC argument types python-osc reads, or (``I``, infinitum, which holds no bytes) skips without moving the
+arguments after it; it skips any other type tag (``c``, a char) without its bytes, which moves them."""
 
 
 def unread_type(dgram: bytes) -> str | None:
