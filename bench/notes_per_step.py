@@ -52,8 +52,11 @@ def main() -> None:
         table, _ = load_dataset([folder], data_settings, jobs=1)
         row = rows[folder] = density(table)
         shown = {key: "n/a" if value is None else value for key, value in row.items()}
-        print(f"{folder:<{width}} {shown['loops']:>6} {_number(shown['notes_per_loop']):>11} "
-              f"{_number(shown['steps_with_a_note_per_loop']):>23} {_number(shown['one_per_step_share'], 3):>6}")  # fmt: skip
+        numbers = (
+            f"{_number(shown['notes_per_loop']):>11} {_number(shown['steps_with_a_note_per_loop']):>23} "
+            f"{_number(shown['one_per_step_share'], 3):>6}"
+        )
+        print(f"{folder:<{width}} {shown['loops']:>6} {numbers}")
     print(json.dumps({"run": args.run, "folders": rows}))
 
 

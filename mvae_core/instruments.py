@@ -324,15 +324,15 @@ def _words_named(given: str) -> frozenset[str]:
 
 
 def _nearest(value: str, names: list[str]) -> str:
-    """The end of the error for an unknown instrument name: for one holding a drum's word (:func:`_drum`) other than in a
-    family's whole name (``"chromatic percussion"``) and no slip of one name (:func:`_slip_of_a_name`: ``"percussion
-    organ"`` is offered Percussive Organ), :data:`DRUM_CHANNEL_NOTE` and the names nearest to its drums
-    (:data:`DRUMS`), else the names holding its words (:func:`_holding`), else the names nearest to an instrument
-    General MIDI lacks that one of its words names (:func:`_lacking`), else the members of the General MIDI families it
-    names, else the closest name by spelling when it shares a word with ``value`` (:func:`_holding` one, or
-    :func:`_misspells`: ``"bass guitar"`` is no ``'Sitar'``, ``"melotone"`` no ``'Melodic Tom'``, ``"pano"`` no
-    ``'Banjo'``), else the names its mistyped words would hold (:func:`_corrected`), else the names holding one of its
-    words or of a compound word's parts (:func:`_parts`)."""
+    """The end of the error for an unknown instrument name: for one holding a drum's word (:func:`_drum`) other than in
+    a family's whole name (``"chromatic percussion"``) and no slip of one name (:func:`_slip_of_a_name`: ``"percussion
+    organ"`` is offered Percussive Organ), :data:`DRUM_CHANNEL_NOTE` and the names nearest to its drums (:data:`DRUMS`),
+    else the names holding its words (:func:`_holding`), else the names nearest to an instrument General MIDI lacks that
+    one of its words names (:func:`_lacking`), else the members of the General MIDI families it names, else the closest
+    name by spelling when it shares a word with ``value`` (:func:`_holding` one, or :func:`_misspells`: ``"bass
+    guitar"`` is no ``'Sitar'``, ``"melotone"`` no ``'Melodic Tom'``, ``"pano"`` no ``'Banjo'``), else the names its
+    mistyped words would hold (:func:`_corrected`), else the names holding one of its words or of a compound word's
+    parts (:func:`_parts`)."""
     words = _words(value)
     family_words = {word for family in _families() if _words(family) <= words for word in _words(family)}
     drums = [key for word in _word_list(value) if word not in family_words and (key := _drum(word))]

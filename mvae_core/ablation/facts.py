@@ -124,8 +124,8 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
 
 def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]:
     """``gen_timing_std`` (:func:`~mvae_core.metrics.timing_std` of the timeshifts, as ``mvae evaluate``'s
-    ``generated_std``; ``None`` for fewer than 2 notes), ``gen_within_0_05`` (share with ``|t| ≤ 0.05``, :func:`~mvae_core.report.within_count`; ``None``
-    without notes) and ``gen_notes_per_loop``."""
+    ``generated_std``; ``None`` for fewer than 2 notes), ``gen_within_0_05`` (share with ``|t| ≤ 0.05``,
+    :func:`~mvae_core.report.within_count`; ``None`` without notes) and ``gen_notes_per_loop``."""
     n = len(timeshifts)
     return {
         "gen_timing_std": timing_std(timeshifts) if n >= 2 else None,

@@ -280,7 +280,8 @@ def ablate(
             threads = counted(runner.threads_per_run(jobs, runner.cores()), "torch thread")
             where = f"; {min(jobs, len(tasks))} at once, {threads} each"
         report(
-            f"ablation: {counted(len(arms), 'configuration')} × {_seeds(seeds)} = {counted(len(arms) * seeds, 'run')} in {out}: "
+            f"ablation: {counted(len(arms), 'configuration')} × {_seeds(seeds)} = "
+            f"{counted(len(arms) * seeds, 'run')} in {out}: "
             f"{len(skipped)} finished (skipped), {sum(t.action == 'resumed' for t in tasks)} to resume, "
             f"{sum(t.action == 'new' for t in tasks)} new" + (where if tasks else "")
         )
