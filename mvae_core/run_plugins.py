@@ -8,10 +8,11 @@ must get back (:func:`check_plugins_given_back`), and the versions installed her
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -91,12 +92,12 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
     (:meth:`PluginHost.declarations`) naming the plugin and the hook, and so is a declared setting the plugin's
     section does not have (a list's item is named by its index, ``keys.0``; an object without a settings model has
     no section to check against)."""
-    declared = declared_terms(host, config)
+    model_terms = functools.cache(lambda: model_added_terms(config))  # the model is built once, and only to ask
+    declared = declared_terms(host, config, model_terms)
     added = [term for _, terms in declared for term in terms]
     # a plugin whose mvae_loss may add terms it does not declare (written before mvae_added_terms): a name far from
     # every known term may be one of them, and is left to the first epoch's record
     undeclared = set(host.implementing("mvae_loss")) - {name for name, _ in declared}
-    model_terms: tuple[str, ...] | None = None  # the model is built to ask, only for a term nothing else has
     for plugin, watched in host.declarations("mvae_watched_entries", config, dict):
         section = config.plugins.sections().get(plugin)  # None: an object without a settings model
         for setting, entry in watched.items():
@@ -122,8 +123,7 @@ def check_watched_entries(host: PluginHost, config: MvaeConfig) -> None:
             beside = [TERM_TABLES[table]] if TERM_TABLES[table] else []
             if term in (*LOSS_TERMS, *added, *beside):
                 continue
-            model_terms = model_added_terms(config) if model_terms is None else model_terms
-            terms = [*LOSS_TERMS, *model_terms, *added, *beside]
+            terms = [*LOSS_TERMS, *model_terms(), *added, *beside]
             if term not in terms and (not undeclared or closest(term, terms) is not None):
                 raise ConfigError(
                     field_problem(
@@ -157,17 +157,19 @@ def _setting_paths(section: dict[str, Any], prefix: str = "") -> list[str]:
     return paths
 
 
-def declared_terms(host: PluginHost, config: MvaeConfig) -> list[tuple[str, list[str]]]:
+def declared_terms(
+    host: PluginHost, config: MvaeConfig, model_terms: Callable[[], tuple[str, ...]]
+) -> list[tuple[str, list[str]]]:
     """``(plugin, terms)`` of every plugin's ``mvae_added_terms`` (:meth:`PluginHost.declarations`). A declared name
-    of a core term, or of a term the model adds with the run's settings (:func:`model_added_terms`, asked only when
-    a plugin declares a term), is a :class:`~mvae_core.plugins.PluginError` naming the plugin, the hook and the
-    term: ``mvae_loss`` returning that name replaces the run's term, so the plugin would train without it under its
-    own multiplier, not add one. A term two plugins declare is one too, naming both (before any data, where their
-    ``mvae_loss`` would be refused at the first step)."""
+    of a core term, or of a term the model adds with the run's settings (``model_terms()``, :func:`model_added_terms`
+    of the run's config, asked only when a plugin declares a term), is a :class:`~mvae_core.plugins.PluginError`
+    naming the plugin, the hook and the term: ``mvae_loss`` returning that name replaces the run's term, so the
+    plugin would train without it under its own multiplier, not add one. A term two plugins declare is one too,
+    naming both (before any data, where their ``mvae_loss`` would be refused at the first step)."""
     declared = host.declarations("mvae_added_terms", config, list)
     if not any(terms for _, terms in declared):
         return declared
-    taken = {term: "the core's" for term in LOSS_TERMS} | {term: "the model's" for term in model_added_terms(config)}
+    taken = {term: "the core's" for term in LOSS_TERMS} | {term: "the model's" for term in model_terms()}
     declaring: dict[str, str] = {}
     for plugin, terms in declared:
         for term in terms:
