@@ -203,25 +203,28 @@ def encode(
     with errors_to_exit(ValueError):
         codes = encode_file(model, cfg, file, command=f"mvae encode {shlex.quote(str(run_dir))}")
     if as_json:
-        loops = [{"loop": c.loop, "notes": c.notes, "mu": c.mu, "std": c.std} for c in codes]
+        loops = [dataclasses.asdict(code) for code in codes]
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
         sys.stdout.write(json.dumps(record, indent=1) + "\n")
         return
     table = Table(title=escape(f"{file}: {counted(len(codes), 'loop')} (2 bars each)"), title_justify="left")
     table.add_column("loop", justify="right")
     table.add_column("notes", justify="right")
+    table.add_column("bpm", justify="right")
     dims = range(cfg.model.latent_dim)
     for kind in ("mu", "std"):
         for d in dims:
             table.add_column(f"{kind}[{d}]", justify="right")
     for c in codes:
-        table.add_row(str(c.loop), str(c.notes), *(f"{v:+.3f}" for v in c.mu), *(f"{v:.3f}" for v in c.std))
+        table.add_row(
+            str(c.loop), str(c.notes), f"{c.bpm:g}", *(f"{v:+.3f}" for v in c.mu), *(f"{v:.3f}" for v in c.std)
+        )
     console.print(table)
     point = ",".join(f"{v:.3f}" for v in codes[0].mu)
     console.print(
         escape(
             f"next: a loop's mu is a point of the pad; loop 0 as a MIDI file: mvae generate {shlex.quote(str(run_dir))} "
-            f"--z {point} --out loop0.mid (docs/tools.md)"
+            f"--z {point} --tempo {codes[0].bpm:g} --out loop0.mid (docs/tools.md)"
         ),
         soft_wrap=True,
     )

@@ -60,8 +60,8 @@ def test_smf_and_kar_files_are_midi_in_a_folder_and_to_encode(tmp_path):
         "SONG.SMF",
         "hit.kar",
     ]
-    x, _ = file_loops(tmp_path / "hit.kar", MvaeConfig(data=DataConfig(cache_dir="none")))
-    assert x.shape[0] == 2
+    loops = file_loops(tmp_path / "hit.kar", MvaeConfig(data=DataConfig(cache_dir="none")))
+    assert loops.dense.shape[0] == 2
 
 
 def test_encode_names_the_midi_suffixes_for_a_daw_project_file(tmp_path):

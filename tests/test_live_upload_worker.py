@@ -27,7 +27,7 @@ def test_the_worker_reads_what_the_server_read_and_is_replaced_after_a_timeout(t
     assert not reader.running  # ended; the next upload starts another
     reader.timeout = 60
     x, notes = reader.loops(solo, cfg)
-    here_x, here_notes = file_loops(solo, cfg)
+    here_x, here_notes, _ = file_loops(solo, cfg)
     assert x.equal(here_x) and list(notes) == list(here_notes)
     reader.close()
     assert not reader.running

@@ -74,7 +74,7 @@ def test_encode_then_decode_recovers_a_training_loops_onsets(run, train_file):
     assert record["latent_dim"] == 2 and [loop["loop"] for loop in record["loops"]] == list(range(6))
     assert all(len(loop["mu"]) == len(loop["std"]) == 2 and min(loop["std"]) > 0 for loop in record["loops"])
     model, cfg = RunDir(run).load_model()
-    x, notes = file_loops(train_file, cfg)
+    x, notes, _ = file_loops(train_file, cfg)
     assert [loop["notes"] for loop in record["loops"]] == notes.tolist()
     most_likely = DecodeOptions(temperature=0)
     loops = model.decode_notes(torch.tensor([loop["mu"] for loop in record["loops"]]), most_likely)

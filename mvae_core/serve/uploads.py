@@ -61,8 +61,8 @@ def _read_loops(path: Path, cfg: MvaeConfig) -> tuple[np.ndarray, np.ndarray]:
     """In the worker: the loops of the MIDI file ``path`` and their note counts (numpy: no torch tensor crosses)."""
     from mvae_core.tools.encode import file_loops
 
-    x, notes = file_loops(path, cfg)
-    return x.numpy(), np.asarray(notes)
+    loops = file_loops(path, cfg)
+    return loops.dense.numpy(), np.asarray(loops.notes)
 
 
 def _context() -> Any:

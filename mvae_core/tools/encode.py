@@ -12,6 +12,7 @@ import errno
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -22,6 +23,7 @@ from mvae_core.data.load import load_dataset
 from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
 from mvae_core.files import not_regular, reason
+from mvae_core.loop_file import tempo_of
 from mvae_core.models.base import MelodyModel
 from mvae_core.models.contract import DAMAGED_WEIGHTS
 from mvae_core.tools import ToolError
@@ -36,18 +38,29 @@ for training, and these commands take no ``--set``; a musician dropping a sparse
 
 @dataclass(frozen=True)
 class LoopCode:
-    """One loop's encoding: ``mu`` and ``std = exp(logvar / 2)`` of the posterior, ``latent_dim`` numbers each."""
+    """One loop's encoding: ``mu`` and ``std = exp(logvar / 2)`` of the posterior, ``latent_dim`` numbers each, and
+    the loop's tempo in the file (``bpm``: its 2 bars' length on the file's tempo map), at which ``mvae generate
+    --tempo`` plays it back at the file's speed."""
 
     loop: int  # position among the file's usable loops, from 0
     notes: int
     mu: list[float]
     std: list[float]
+    bpm: float
+
+
+class FileLoops(NamedTuple):
+    """The usable loops of one MIDI file, in time order (:func:`file_loops`)."""
+
+    dense: torch.Tensor  # [N, 4, pitch_classes, 32], N >= 1
+    notes: np.ndarray  # notes per loop, [N]
+    bpm: np.ndarray  # each loop's tempo in the file, [N]
 
 
 def file_loops(
     path: Path, cfg: MvaeConfig, option: str | None = None, *, command: str = "mvae encode RUN"
-) -> tuple[torch.Tensor, np.ndarray]:
-    """The usable loops of the MIDI file ``path`` as ``[N, 4, pitch_classes, 32]`` (N ≥ 1) and notes per loop.
+) -> FileLoops:
+    """The usable loops of the MIDI file ``path``: dense, their notes and their tempos.
 
     Raises :class:`ToolError` when ``path`` is not a MIDI file (:data:`READ_SUFFIXES`) or yields no loop (with the
     reason the data report gives). ``option`` is what gave ``path``, which a folder's message names: a command-line
@@ -79,7 +92,8 @@ def file_loops(
         raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail}){_TRAINED_WITH * ('--set ' in detail)}")
     every = np.arange(table.n_loops)
     loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
-    return densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop()
+    bpm = np.array([tempo_of(float(seconds)) for seconds in table.seconds_per_step], dtype=np.float64)
+    return FileLoops(densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop(), bpm)
 
 
 def _not_a_file(path: Path) -> str:
@@ -114,6 +128,9 @@ def encode_file(
 ) -> list[LoopCode]:
     """Every usable loop of ``path`` with its latent mean and std (see the module docstring for the numbering);
     ``option`` and ``command`` as :func:`file_loops` takes them."""
-    x, notes = file_loops(path, cfg, option, command=command)
-    mu, std = encode_loops(model, x)
-    return [LoopCode(k, int(notes[k]), mu[k].tolist(), std[k].tolist()) for k in range(x.shape[0])]
+    loops = file_loops(path, cfg, option, command=command)
+    mu, std = encode_loops(model, loops.dense)
+    return [
+        LoopCode(k, int(loops.notes[k]), mu[k].tolist(), std[k].tolist(), round(float(loops.bpm[k]), 1))
+        for k in range(len(loops.notes))
+    ]

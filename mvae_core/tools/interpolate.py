@@ -50,7 +50,7 @@ def file_point(model: MelodyModel, cfg: MvaeConfig, path: Path, loop: int, optio
     gave ``path`` in the messages (:func:`~mvae_core.tools.encode.file_loops`). ``loop`` counts as a list's index
     does (``-1`` is the last, as in the list :func:`mvae_core.encode` returns); a loop the file does not have is an
     :class:`~mvae_core.errors.OptionError` for ``loop``."""
-    x, _ = file_loops(path, cfg, option)
+    x = file_loops(path, cfg, option).dense
     if not -x.shape[0] <= loop < x.shape[0]:
         raise OptionError("loop", f"{loop} is not a usable loop of {path}: it has {x.shape[0]} (0..{x.shape[0] - 1})")
     loop %= x.shape[0]
