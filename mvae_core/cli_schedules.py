@@ -7,7 +7,6 @@ imports matplotlib when it runs).
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ from rich.table import Table
 
 import schedules
 from mvae_core.cli_output import err as err_console
-from mvae_core.cli_output import fail, field_kind, shown_default
+from mvae_core.cli_output import errors_to_exit, fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import given_path
 from mvae_core.config import ConfigError, TrainConfig, parse_set_value
@@ -26,7 +25,7 @@ from mvae_core.files import WriteFailed
 from mvae_core.plugin_catalog import printing_to_stderr
 from mvae_core.tools import ToolError, require_extra
 from mvae_core.view import epoch_number
-from schedules.preview import MAX_POINTS, describe, label, origins, plot_schedule, ramp_warning, sample
+from schedules.preview import describe, label, origins, plot_schedule, ramp_warning, sample
 
 DEFAULT_EPOCHS: int = TrainConfig.model_fields["epochs"].default
 
@@ -132,25 +131,13 @@ def preview(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the full spec and every sampled value.")] = False,
 ) -> None:
     """Print a schedule's value at each epoch of a run (and optionally plot it) without training anything."""
-    if epochs * steps_per_epoch > MAX_POINTS:
-        raise fail(
-            f"--epochs {epochs} × --steps-per-epoch {steps_per_epoch} is {epochs * steps_per_epoch:,} points to sample, "
-            f"more than {MAX_POINTS:,}: give fewer steps per epoch (a step's curve shows at 10) or fewer epochs"
-        )
     if plot is not None:  # exit 2 before anything else: no matplotlib, or a name matplotlib cannot write
         _check_matplotlib()
         plot = _picture(plot)
     params = _parameters(set_ or [])
-    try:
+    with errors_to_exit():
         schedule = schedules.make(name, **params)
-    except schedules.ScheduleError as exc:
-        raise fail(str(exc)) from None
-    try:
         points = sample(schedule, epochs, steps_per_epoch)
-    except Exception as exc:
-        raise fail(f"schedule {name!r} failed: {type(exc).__name__}: {exc}", code=1) from None
-    if bad := next(((x, y) for x, y in points if not math.isfinite(y)), None):  # its parameters: bad input
-        raise fail(f"schedule {name!r} gives {bad[1]} at epoch {bad[0]:g}, not a finite number; check its parameters")
     end = schedule.end_epoch()
     if warning := ramp_warning(name, schedule, points, steps_per_epoch):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")

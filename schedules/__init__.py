@@ -26,7 +26,7 @@ from typing import Annotated, Any, ClassVar, TypeAlias, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import NON_FINITE, is_non_finite
-from mvae_core.errors import ConfigError
+from mvae_core.errors import ConfigError, MvaeError
 from mvae_core.plugin_catalog import ListedAs
 from mvae_core.registry import import_failure
 from mvae_core.suggest import did_you_mean
@@ -38,6 +38,13 @@ class ScheduleError(ConfigError):
     """An unknown schedule name or invalid parameters; the message names the schedule and the fix. A
     :class:`~mvae_core.errors.ConfigError` (so an ``MvaeError`` and a ``ValueError``), as every error a user can
     cause is."""
+
+
+class ScheduleFailed(MvaeError):
+    """A schedule's own code raised while giving a value (a bug in a third-party schedule, not the caller's input):
+    exit code 1; ``__cause__`` is the original error."""
+
+    exit_code: int = 1
 
 
 class Schedule(BaseModel):

@@ -7,10 +7,12 @@ from __future__ import annotations
 import inspect
 import math
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import schedules
+from mvae_core.errors import option_flag
 from mvae_core.files import atomic_write
 from mvae_core.plugin_catalog import config_fields
 from mvae_core.tools import require_extra
@@ -62,12 +64,41 @@ def label(schedule: schedules.Schedule) -> str:
 
 
 def sample(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int = 1) -> list[tuple[float, float]]:
-    """``(epoch, value)`` at every step: epochs ``0, 1/K, 2/K, …`` up to (not including) ``epochs``."""
-    return [
-        (e + k / steps_per_epoch, schedule(e + k / steps_per_epoch))
-        for e in range(epochs)
-        for k in range(steps_per_epoch)
-    ]
+    """``(epoch, value)`` at every step: epochs ``0, 1/K, 2/K, …`` up to (not including) ``epochs``. Raises
+    :class:`~schedules.ScheduleError` for more than :data:`MAX_POINTS` points (``epochs × steps_per_epoch``) and for
+    a value that is not finite (its parameters overflow), naming the first; :class:`~schedules.ScheduleFailed` when
+    the schedule's own code raises."""
+    if (count := epochs * steps_per_epoch) > MAX_POINTS:
+        raise schedules.ScheduleError(
+            _too_many_points(str, epochs, steps_per_epoch, count),
+            command_line=_too_many_points(option_flag, epochs, steps_per_epoch, count),
+        )
+    points = []
+    for e in range(epochs):
+        for k in range(steps_per_epoch):
+            epoch = e + k / steps_per_epoch
+            try:
+                value = schedule(epoch)
+            except Exception as exc:  # a bug of the schedule's (a third-party one): not the caller's input
+                raise schedules.ScheduleFailed(
+                    f"schedule {schedule.name!r} failed at epoch {epoch:g}: {type(exc).__name__}: {exc}"
+                ) from exc
+            if not math.isfinite(value):
+                raise schedules.ScheduleError(
+                    f"schedule {schedule.name!r} gives {value} at epoch {epoch:g}, not a finite number; check its "
+                    "parameters"
+                )
+            points.append((epoch, value))
+    return points
+
+
+def _too_many_points(name: Callable[[str], str], epochs: int, steps_per_epoch: int, count: int) -> str:
+    """Why :func:`sample` refuses ``count`` points, naming the arguments as ``name`` spells them (``--epochs`` on
+    the command line)."""
+    return (
+        f"{name('epochs')} {epochs} × {name('steps_per_epoch')} {steps_per_epoch} is {count:,} points to sample, "
+        f"more than {MAX_POINTS:,}: give fewer steps per epoch (a step's curve shows at 10) or fewer epochs"
+    )
 
 
 def plot_schedule(schedule: schedules.Schedule, epochs: int, steps_per_epoch: int, path: Path) -> None:
