@@ -131,10 +131,6 @@ def _flag_help(text: str, key: str) -> str:
     return f"{text} ({key}; default {shown})."
 
 
-_NAMED_APART = ("--config", "--set", "--out")
-"""Options of ``mvae train`` that a refused ``--resume`` names apart in the new run it suggests (the rest as given)."""
-
-
 @app.command()
 def train(
     data: Annotated[
@@ -203,26 +199,15 @@ def train(
 
     Under torchrun (WORLD_SIZE > 1) every process runs this command; rank 0 alone writes and prints.
     """
-    from mvae_core.errors import InputError
     from mvae_core.progress import ConsoleReporter
-    from mvae_core.run_files import CONFIG
+    from mvae_core.run_setup import refuse_other_settings
     from mvae_core.session import train as train_run
 
     reporter = ConsoleReporter(stdout, warnings=stderr)
     with only_rank_0_reports(), errors_to_exit():
         if resume is not None:
-            fixed: dict[str, object] = {"--config": config, "--set": set_, "--out": out, "--plugins": plugins}
-            fixed |= {"--batch-size": batch_size, "--seed": seed, "--device": device, "--melody": melody}
-            given = [name for name, value in fixed.items() if value]
-            if given:  # an InputError, not fail(): under torchrun rank 0 alone says it
-                options = [("--config", config or Path(resume) / CONFIG), *(("--set", s) for s in set_ or [])]
-                options += [(name, value) for name, value in fixed.items() if value and name not in _NAMED_APART]
-                again = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in options)
-                raise InputError(
-                    f"--resume continues a run with its saved config; {', '.join(given)} cannot change it; to train "
-                    f"with other settings, start a new run from its config and trained weights (mvae train DATA "
-                    f"{again} --init-from {shlex.quote(str(resume))} --out {shlex.quote(str(out or 'NEW_RUN'))})"
-                )
+            options = [("--out", out), ("--plugins", plugins), ("--batch-size", batch_size), ("--seed", seed)]
+            refuse_other_settings(resume, config, set_, [*options, ("--device", device), ("--melody", melody)])
             result = train_run(
                 data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
             )

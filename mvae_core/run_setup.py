@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 import shlex
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mvae_core.checkpoint import CHECKPOINT, SETTINGS
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
@@ -171,6 +171,49 @@ def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = F
     raise run.said_both_ways(RunExists, message, epochs=budget)
 
 
+class OtherSettingsRefused(ResumeRefused):
+    """A resume given settings of its own (:func:`refuse_other_settings`): every process of a torchrun job is given
+    the same arguments, so rank 0 alone says it."""
+
+    same_on_every_rank: ClassVar[bool] = True
+
+
+def refuse_other_settings(
+    out: str | os.PathLike[str], config: Any, overrides: Any, options: Sequence[tuple[str, object]] = ()
+) -> None:
+    """:class:`OtherSettingsRefused` when a resume of the run ``out`` is given settings that would change it: a
+    ``config``, ``overrides`` or, from the command line, ``options``, the other options of ``mvae train`` given with
+    ``--resume``, each ``(option, value)`` as typed (``("--seed", 3)``; ``("--out", path)`` names the new run). A
+    resume trains with its saved config; the message names each refused argument and the new run that would take
+    them with the run's config and trained weights (``init_from``; on the command line the command to type, the
+    options as given; a new epoch budget among the overrides is named as a resume's own argument, ``epochs``, from
+    Python). ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command line."""
+    given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
+    typed = [(name, value) for name, value in options if value]
+    if not given and not typed:
+        return
+    assignments = _assignments(overrides)
+    budget = _epochs_override(overrides)
+    hint = (
+        f"; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
+        f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
+        if budget is None
+        else f" (a new epoch budget is a resume's own argument: epochs={budget})"
+    )
+    names = [*(["--config"] if config else []), *(["--set"] if assignments else []), *(name for name, _ in typed)]
+    new_run = dict(typed).pop("--out", None) or "NEW_RUN"
+    again = [("--config", config or Path(out) / CONFIG), *(("--set", a) for a in assignments)]
+    again += [(name, value) for name, value in typed if name != "--out"]
+    command = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in again)
+    raise OtherSettingsRefused(
+        f"a resume continues {out} with its saved config; {', '.join(given + [n for n, _ in typed])} cannot change "
+        f"it{hint}",
+        command_line=f"--resume continues a run with its saved config; {', '.join(names)} cannot change it; to train "
+        f"with other settings, start a new run from its config and trained weights (mvae train DATA {command} "
+        f"--init-from {shlex.quote(str(out))} --out {shlex.quote(str(new_run))})",
+    )
+
+
 def resume_setup(
     out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str], epochs: int | None
 ) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:
@@ -178,18 +221,7 @@ def resume_setup(
     how that place pairs with the saved one."""
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
-    given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
-    if given:
-        budget = _epochs_override(overrides)
-        hint = (
-            f"; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
-            f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
-            if budget is None
-            else f" (a new epoch budget is a resume's own argument: epochs={budget})"
-        )
-        raise ResumeRefused(
-            f"a resume continues {out} with its saved config; {', '.join(given)} cannot change it{hint}"
-        )
+    refuse_other_settings(out, config, overrides)
     run = RunDir(Path(out))
     if not run.has_checkpoint() and not run.trained_nothing():  # a run that trained nothing starts over
         raise run.refuse_resume_without_checkpoint()
@@ -342,9 +374,17 @@ def _epochs_override(overrides: Any) -> str | None:
     None when they give none."""
     if isinstance(overrides, Mapping):
         return str(overrides[_EPOCHS_KEY]) if _EPOCHS_KEY in overrides else None
-    assignments = [overrides] if isinstance(overrides, str) else list(overrides or ())
-    values = [str(a).partition("=")[2].strip() for a in assignments if str(a).partition("=")[0].strip() == _EPOCHS_KEY]
+    pairs = [assignment.partition("=") for assignment in _assignments(overrides)]
+    values = [value.strip() for key, _, value in pairs if key.strip() == _EPOCHS_KEY]
     return values[-1] if values else None
+
+
+def _assignments(overrides: Any) -> list[str]:
+    """``overrides`` as ``key=value`` assignments, as ``--set`` takes them: a mapping's values as TOML literals, one
+    string as one assignment."""
+    if isinstance(overrides, Mapping):
+        return [f"{key}={toml_literal(value)}" for key, value in overrides.items()]
+    return [overrides] if isinstance(overrides, str) else [str(a) for a in overrides or ()]
 
 
 def _placeholders(data: list[str]) -> list[str]:
