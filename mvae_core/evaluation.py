@@ -68,7 +68,7 @@ from mvae_core.pitch_structure import (
     too_few_to_resample,
     weighted_means,
 )
-from mvae_core.report import within_count
+from mvae_core.report import has_timing_spread, within_count
 from mvae_core.session import numerics
 from mvae_core.validation import RECONSTRUCTION, SCORING_BATCH
 from mvae_core.version import VERSION
@@ -167,7 +167,7 @@ def score(
             "data_std": data_std,
             "recon_std": metrics.timing_std(passed.offsets),
             "generated_std": gen_std,
-            "spread_ratio": metrics.spread_ratio(gen_std, data_std),
+            "spread_ratio": _evaluated_spread_ratio(gen_std, data_std),
             "wasserstein1": wasserstein1(gen_ts, data_ts),
             "data_within_0.05": _within(data_ts),
             "generated_within_0.05": _within(gen_ts),
@@ -371,7 +371,7 @@ class Resampling:
             "reconstruction.onset_f1_vs_origin": np.array([ratio(a, b) for a, b in onset_f1]),
             **self.reconstruction_errors(data_weights),
             "timing.spread_ratio": np.array(
-                [metrics.spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)], dtype=np.float64
+                [_evaluated_spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)], dtype=np.float64
             ),
             "generated.notes_per_loop": gen_density,
             "generated.density_ratio": density_ratio,
@@ -572,6 +572,13 @@ def ratio(numerator: float, denominator: float) -> float:
     if denominator:
         return numerator / denominator
     return float("inf") if numerator else float("nan")
+
+
+def _evaluated_spread_ratio(generated_std: float, data_std: float) -> float:
+    """``spread_ratio``: generated ÷ DATA's timing std (:func:`~mvae_core.metrics.spread_ratio`); nan (``quantized``)
+    where DATA has almost no spread to compare with (:func:`~mvae_core.report.has_timing_spread`: a std under
+    :data:`~mvae_core.report.QUANTIZED_STD`), as the epoch line and the ablation show it."""
+    return metrics.spread_ratio(generated_std, data_std) if has_timing_spread(data_std) else math.nan
 
 
 def _within(values: np.ndarray) -> float:

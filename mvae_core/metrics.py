@@ -19,7 +19,9 @@ import torch
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 NO_SPREAD = 1e-6
-"""A timeshift std (half-steps) under which notes have no spread at all: a spread ratio over it is undefined (NaN)."""
+"""A timeshift std (half-steps) under which notes have no spread at all: a spread ratio over it is undefined (NaN). A
+guard of the division only, for the number ``metrics.jsonl`` stores; what a reader is shown as ``quantized`` follows
+:data:`~mvae_core.report.QUANTIZED_STD` (:func:`~mvae_core.report.has_timing_spread`)."""
 
 
 def f1(true_positives: int, predicted: int, actual: int) -> float:
@@ -82,8 +84,10 @@ def timing_std_of_chunks(chunks: Iterable[np.ndarray]) -> float:
 
 
 def spread_ratio(std: float, true_std: float) -> float:
-    """``std / true_std``: the one rule of validation's ``timing_spread_ratio`` and ``mvae evaluate``'s
-    ``spread_ratio``; nan when ``true_std`` is not above :data:`NO_SPREAD` (quantized music) or is nan."""
+    """``std / true_std``: the formula of validation's ``timing_spread_ratio`` (stored in ``metrics.jsonl`` however
+    small the true spread, :data:`NO_SPREAD` aside) and ``mvae evaluate``'s ``spread_ratio`` (which, as the epoch line
+    and the ablation show it, is nan where :func:`~mvae_core.report.has_timing_spread` says the data have no spread to
+    compare with); nan when ``true_std`` is not above :data:`NO_SPREAD` (exactly quantized music) or is nan."""
     return std / true_std if true_std > NO_SPREAD else math.nan
 
 

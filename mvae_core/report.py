@@ -33,8 +33,9 @@ QUANTIZED_WITHIN = 0.05
 QUANTIZED_SHARE = 0.95
 QUANTIZED_STD = 0.02
 """A timeshift std (half-steps; 1.25 ms at 120 bpm) under which notes count as quantized where only their std is known:
-the epoch line's ``spread`` reads ``quantized`` then (a spread ratio over almost no spread means nothing). The same
-number as ts_variance_monitor's default ``quantized_std``, so the line and the plugin's note agree."""
+the epoch line's ``spread``, the ablation's ``timing_spread_ratio`` and ``mvae evaluate``'s ``spread_ratio`` read
+``quantized`` then (a spread ratio over almost no spread means nothing: :func:`has_timing_spread`). The same number as
+ts_variance_monitor's default ``quantized_std``, so the line and the plugin's note agree."""
 TIMING_UNIT = "half-steps of the 16th grid"
 """The unit of the timing spread row, named in full: a musician reads a bare "half-steps" as semitones. A half-step
 is half a 16th note (a 32nd; docs/quickstart.md gives it in ms)."""
@@ -232,17 +233,29 @@ def _short_loop_notes(entry: dict[str, Any]) -> int:
     return int(entry.get("notes_in_file", 0)) - lost - int(entry.get("notes", 0))
 
 
-def spread_ratio(record: dict[str, Any]) -> float | None:
-    """An epoch's timing spread ratio (``metrics.jsonl``'s ``timing_spread_ratio``: reconstructed ÷ true timeshift
-    spread of the validation notes), or ``None`` where it means nothing: the ratio is undefined (null, NaN), or the
-    validation notes' own spread (``timing_std``'s ``data``) is under :data:`QUANTIZED_STD`, where it divides by almost
-    nothing (``399.71`` for an untrained model on a folder of mostly quantized clips). The one rule of the epoch line's
-    ``spread`` and the ablation's ``timing_spread_ratio``, which show ``quantized`` for ``None``."""
-    data_std = record.get("timing_std", {}).get("data")
+def has_timing_spread(data_std: float | None) -> bool:
+    """Whether notes whose timeshift std is ``data_std`` (half-steps) have a timing spread that a spread ratio can be
+    measured against: at least :data:`QUANTIZED_STD` (``None`` or NaN: fewer than two notes). The one rule of where a
+    spread ratio reads ``quantized`` instead of a number: the epoch line's ``spread`` and the ablation's
+    ``timing_spread_ratio`` (:func:`shown_spread_ratio`), and ``mvae evaluate``'s ``spread_ratio``
+    (:mod:`mvae_core.evaluation`)."""
+    return data_std is not None and data_std >= QUANTIZED_STD
+
+
+def shown_spread_ratio(record: dict[str, Any]) -> float | None:
+    """An epoch's timing spread ratio as a reader is shown it (``metrics.jsonl``'s ``timing_spread_ratio``:
+    reconstructed ÷ true timeshift spread of the validation notes), or ``None`` where it means nothing: the ratio is
+    undefined (null, NaN), or the validation notes' own spread (``timing_std``'s ``data``) has no spread to compare
+    with (:func:`has_timing_spread`), where it divides by almost nothing (``399.71`` for an untrained model on a
+    folder of mostly quantized clips). The epoch line's ``spread`` and the ablation's ``timing_spread_ratio`` show
+    ``quantized`` for ``None``."""
     ratio = record.get("timing_spread_ratio")
-    if data_std is None or not data_std >= QUANTIZED_STD or ratio is None or not math.isfinite(ratio):
-        return None  # data_std None or NaN: fewer than two notes
+    if not has_timing_spread(record.get("timing_std", {}).get("data")) or ratio is None or not math.isfinite(ratio):
+        return None
     return ratio
+
+
+spread_ratio = shown_spread_ratio  # the old name, which progress.py imports until it names shown_spread_ratio
 
 
 def _timing_stats(table: NoteTable) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
 from mvae_core.metrics_record import not_computed
-from mvae_core.report import spread_ratio, within_count
+from mvae_core.report import shown_spread_ratio, within_count
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 
@@ -112,7 +112,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
         best_val_elbo=best[0],
         best_epoch=None if best[1] is None else epoch_number(best[1]),
         onset_f1=last.get("onset_f1"),
-        timing_spread_ratio=spread_ratio(last) if last else None,
+        timing_spread_ratio=shown_spread_ratio(last) if last else None,
         active_units=last.get("active_units"),
         seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
         cpu_seconds=_cpu_seconds(records),
