@@ -20,7 +20,7 @@ from mvae_core.cli_output import err as err_console
 from mvae_core.cli_output import errors_to_exit, fail, field_kind, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import given_path
-from mvae_core.config import ConfigError, TrainConfig, parse_set_value
+from mvae_core.config import ConfigError, TrainConfig, parse_set_value, split_assignment
 from mvae_core.files import WriteFailed
 from mvae_core.plugin_catalog import printing_to_stderr
 from mvae_core.tools import ToolError, require_extra
@@ -76,15 +76,16 @@ def list_schedules(
 
 
 def _parameters(assignments: list[str]) -> dict[str, Any]:
+    """``--set param=value`` as the schedule's parameters (:func:`~mvae_core.config.split_assignment`, values read as
+    TOML by :func:`~mvae_core.config.parse_set_value`)."""
     params: dict[str, Any] = {}
     for assignment in assignments:
-        key, sep, value = assignment.partition("=")
-        if not sep or not key.strip():
-            raise fail(f"--set expects param=value, got {assignment!r}")
+        with errors_to_exit():
+            key, value = split_assignment(assignment, "param=value")
         try:
-            params[key.strip()] = parse_set_value(value.strip())
+            params[key] = parse_set_value(value)
         except ConfigError as exc:  # a value nested deeper than mvae reads
-            raise fail(f"--set {key.strip()}: {exc}") from None
+            raise fail(f"--set {key}: {exc}") from None
     return params
 
 

@@ -366,29 +366,35 @@ def parse_set_value(text: str) -> Any:
         raise ConfigError(f"the value {shortened(text)} is nested deeper than mvae reads") from None
 
 
+def split_assignment(text: str, form: str = "dotted.key=value") -> tuple[str, str]:
+    """``key=value`` (an item of ``overrides``; ``--set`` on the command line) as its key and value, split at the first
+    ``=``, each stripped; a :class:`ConfigError` when there is no ``=`` or no key, saying the ``form`` expected
+    (``param=value`` for a schedule's parameter) and naming ``overrides``, or ``--set`` on the command line."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        rule = f"expects {form}, got {text!r}"
+        raise ConfigError(f"overrides {rule}", command_line=f"--set {rule}")
+    return key.strip(), value.strip()
+
+
 def apply_override(tree: dict[str, Any], assignment: str) -> None:
     """Apply one ``dotted.key=value`` assignment (an item of ``overrides``, ``--set`` on the command line) to a nested
-    dict in place."""
-    key, sep, value = assignment.partition("=")
-    if not sep or not key.strip():
-        rule = f"expects dotted.key=value, got {assignment!r}"
-        raise ConfigError(f"overrides {rule}", command_line=f"--set {rule}")
-    parts = key.strip().split(".")
+    dict in place (:func:`split_assignment`)."""
+    key, value = split_assignment(assignment)
+    parts = key.split(".")
     if "" in parts:  # "train..epochs", ".epochs", "train.": no key is named ""
-        raise ConfigError(
-            f"{key.strip()}: a dotted key with an empty name before, between or after a dot (e.g. train.epochs)"
-        )
+        raise ConfigError(f"{key}: a dotted key with an empty name before, between or after a dot (e.g. train.epochs)")
     node = tree
     for i, part in enumerate(parts[:-1]):
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
             path = ".".join(parts[: i + 1])
-            problem = f"is a value, so {key.strip()} cannot be set inside it"
+            problem = f"is a value, so {key} cannot be set inside it"
             if section_fields(MvaeConfig, tuple(parts[: i + 1])):  # a core section given as a value: "train = 3"
-                problem = f"must be a table to hold {key.strip()} ({_as_table(path)})"
+                problem = f"must be a table to hold {key} ({_as_table(path)})"
             raise ConfigError(field_problem(path, child, problem))
         node = child
-    node[parts[-1]] = parse_set_value(value.strip())
+    node[parts[-1]] = parse_set_value(value)
 
 
 S = TypeVar("S", bound=BaseModel)
