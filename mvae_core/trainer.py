@@ -119,7 +119,9 @@ def one_training() -> Iterator[None]:
 @dataclass
 class EpochProgress:
     """Where an epoch stands: its multipliers, the next step, the summed train losses so far, the multipliers and
-    replaced terms of the latest step, and what plugins emitted or recorded that is not yet in a metrics line."""
+    replaced terms of the latest step, its wall and CPU time (``seconds``, ``cpu_seconds``: what its clocks read when
+    last read, :meth:`read_clocks`), and what plugins emitted or recorded that is not yet in a metrics line. The fields
+    are what a mid-epoch checkpoint saves (``progress``)."""
 
     multipliers: dict[str, float]
     sources: dict[str, list[list[str]]] = field(default_factory=dict)
@@ -131,6 +133,17 @@ class EpochProgress:
     cpu_seconds: float = 0.0
     events: list[dict[str, Any]] = field(default_factory=list)
     recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def start_clocks(self) -> None:
+        """Start the epoch's wall and CPU clocks at ``seconds`` and ``cpu_seconds``: the time earlier attempts spent
+        in it (0 for an epoch that starts now). The clocks are no fields: a checkpoint saves what they read."""
+        self._clocks_started = time.perf_counter() - self.seconds, time.process_time() - self.cpu_seconds
+
+    def read_clocks(self) -> None:
+        """``seconds`` and ``cpu_seconds``: the epoch's wall and CPU time so far, earlier attempts' included (after
+        :meth:`start_clocks`)."""
+        wall, cpu = self._clocks_started
+        self.seconds, self.cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
 
     def epoch_multipliers(self) -> Multipliers:
         return Multipliers(self.multipliers, self.sources)
@@ -265,35 +278,17 @@ class Trainer:
     ) -> TrainResult:
         """:meth:`fit`'s loop over the epochs."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
-        view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
-        view.ramps_end = host.ramps_end(view)
-        host.hook.mvae_train_start(trainer=view)
-        self.start_events = self.outbox.pending_events()  # this attempt's, about the run as now planned
-        if on_start is not None:
-            on_start(list(self.start_events))
-        dist.sync_model(self.model)
+        self._start_training(on_start)
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []
-        if self.start_epoch == 0 and self.progress is None:  # an interrupt in epoch 0 can resume from here
-            self.save_checkpoint(epoch=-1)
         for epoch in range(self.start_epoch, cfg.train.epochs):
             view.epoch = epoch
-            # 1) mutators, then this epoch's loss-weight multipliers (already applied if resuming mid-epoch)
+            # 1) mutators, then this epoch's loss-weight multipliers (already applied if resuming mid-epoch); clocks on
             progress = self._open_epoch(epoch)
-            started, cpu_started = time.perf_counter() - progress.seconds, time.process_time() - progress.cpu_seconds
-            # 2) one pass over the shuffled train split, each process on its slice of every global batch
-            self.model.train()
-            batches = dist.batches(
-                len(self.train_set), cfg.train.batch_size, np.random.default_rng([cfg.train.seed, epoch])
-            )
-            for step, index in itertools.islice(enumerate(batches), progress.step, None):
-                if self.train_step(progress, epoch, step, index):
-                    progress.seconds = time.perf_counter() - started
-                    progress.cpu_seconds = time.process_time() - cpu_started
-                    self.pause(epoch, progress)
-            view.step = progress.step - 1  # the epoch's last step, also where a resume began past it
+            # 2) one pass over the shuffled train split; a stop request pauses it with a checkpoint
+            self._train_epoch(epoch, progress)
             # 3) validation and the epoch's record, which plugins see (they may request a stop)
-            record, stop_reasons = self._close_epoch(epoch, progress, started, cpu_started)
+            record, stop_reasons = self._close_epoch(epoch, progress)
             # 4) persist: metrics line, best model, checkpoint (after plugins, so their state is current)
             self._persist(epoch, record)
             if on_epoch_end is not None:
@@ -306,20 +301,50 @@ class Trainer:
         epochs_run = view.epoch + 1 if record else self.start_epoch  # no record: no epoch was left to run
         return TrainResult(epochs_run, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
 
+    def _start_training(self, on_start: Callable[[list[dict[str, Any]]], None] | None) -> None:
+        """This attempt's start, before its first epoch: ``trainer`` at the first step it trains (a mid-epoch
+        resume's step, else 0), the ramps' end (``mvae_ramp_end``), ``mvae_train_start`` (what plugins emitted in
+        both: :attr:`start_events`, given to ``on_start``), the model the same on every process, and a new run's
+        checkpoint before training."""
+        view, host = self.view, self.host
+        view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
+        view.ramps_end = host.ramps_end(view)
+        host.hook.mvae_train_start(trainer=view)
+        self.start_events = self.outbox.pending_events()  # this attempt's, about the run as now planned
+        if on_start is not None:
+            on_start(list(self.start_events))
+        self.dist.sync_model(self.model)
+        if self.start_epoch == 0 and self.progress is None:  # an interrupt in epoch 0 can resume from here
+            self.save_checkpoint(epoch=-1)
+
     def _open_epoch(self, epoch: int) -> EpochProgress:
         """Where ``epoch`` starts: the progress a mid-epoch resume restored, else ``mvae_epoch_start`` (the mutators)
-        and then the epoch's loss-weight multipliers, both seeing the epoch's first step (``trainer.step`` 0)."""
+        and then the epoch's loss-weight multipliers, both seeing the epoch's first step (``trainer.step`` 0); its
+        clocks started (:meth:`EpochProgress.start_clocks`)."""
         progress, self.progress = self.progress, None
         if progress is None:
             self.view.step = 0
             self.host.hook.mvae_epoch_start(trainer=self.view, epoch=epoch)
             multipliers = self.host.epoch_multipliers(self.view, epoch)
             progress = EpochProgress(multipliers.values, multipliers.sources)
+        progress.start_clocks()
         return progress
 
-    def _close_epoch(
-        self, epoch: int, progress: EpochProgress, started: float, cpu_started: float
-    ) -> tuple[dict[str, Any], list[str]]:
+    def _train_epoch(self, epoch: int, progress: EpochProgress) -> None:
+        """The training steps of ``epoch`` from ``progress.step`` on (:meth:`train_step`) over its shuffled batches,
+        each process on its slice of every global batch; a stop request saves a checkpoint at the next step and
+        raises :class:`TrainingPaused` (:meth:`pause`). Leaves ``trainer.step`` at the epoch's last step (also where a
+        resume began past it), which the validation and epoch-end hooks see."""
+        cfg = self.cfg
+        self.model.train()
+        rng = np.random.default_rng([cfg.train.seed, epoch])
+        batches = self.dist.batches(len(self.train_set), cfg.train.batch_size, rng)
+        for step, index in itertools.islice(enumerate(batches), progress.step, None):
+            if self.train_step(progress, epoch, step, index):
+                self.pause(epoch, progress)
+        self.view.step = progress.step - 1
+
+    def _close_epoch(self, epoch: int, progress: EpochProgress) -> tuple[dict[str, Any], list[str]]:
         """The record of ``epoch`` (its metrics line: train sums, validation on rank 0 shared with every process,
         clocks, events, plugins' numbers) and the stops plugins request on seeing it."""
         dist = self.dist
@@ -329,8 +354,9 @@ class Trainer:
         record |= {"replaced": progress.replaced} if progress.replaced else {}
         self.view._multipliers = MappingProxyType(progress.applied)  # also after a resume at the epoch's end
         record |= self._validation(epoch, progress.applied)
-        record["seconds"] = round(time.perf_counter() - started, 4)  # CLOCK_KEYS
-        record["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
+        progress.read_clocks()
+        record["seconds"] = round(progress.seconds, 4)  # CLOCK_KEYS
+        record["cpu_seconds"] = round(progress.cpu_seconds, 4)
         stop_reasons = dist.main_value(self.host.stop_requests(self.view, epoch, record))
         start, later = self._drain_events()
         stops = [{"source": "core", "level": "stop", "message": r} for r in stop_reasons]
@@ -445,7 +471,9 @@ class Trainer:
         return float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
 
     def pause(self, epoch: int, progress: EpochProgress) -> None:
-        """Save a checkpoint that continues at step ``progress.step`` of ``epoch``; raise :class:`TrainingPaused`."""
+        """Save a checkpoint that continues at step ``progress.step`` of ``epoch``, with the epoch's clocks read
+        (:meth:`EpochProgress.read_clocks`); raise :class:`TrainingPaused`."""
+        progress.read_clocks()
         progress.events += self._drain_events()[1]  # emitted this epoch, not yet in a metrics line; the start-up
         # events are left out: the resume emits its own, for the run as it is then planned (--epochs may change)
         progress.recorded = _merged(progress.recorded, self.outbox.drain_metrics())
