@@ -34,7 +34,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from mvae_core.data.melody import parse_rule
-from mvae_core.errors import ConfigError, shortened
+from mvae_core.errors import ConfigError, OptionError, shortened
 from mvae_core.files import NotRegular, TooLarge, read_bounded
 from mvae_core.suggest import closest, did_you_mean
 from mvae_core.wording import noun_for
@@ -50,6 +50,16 @@ MAX_SEED = 2**63 - 1
 """The largest seed of a torch generator that mvae takes (``train.seed``, ``mvae evaluate --seed``, ``mvae bend
 --seed``): torch refuses seeds past 2**64 - 1 with a bare ValueError, and a run seeds its validation with the seed
 plus 1 and 2."""
+
+
+def checked_seed(seed: int) -> int:
+    """``seed`` (a whole number already) when a generator may take it: 0 to :data:`MAX_SEED`, the range of
+    ``train.seed`` (torch's generators refuse a larger one with a bare ValueError); else the one
+    :class:`~mvae_core.errors.OptionError` for either end, naming ``seed`` (``--seed`` on the command line) and the
+    range. The check of ``mvae evaluate --seed`` and ``mvae bend --seed``."""
+    if not 0 <= seed <= MAX_SEED:
+        raise OptionError("seed", f"must be between 0 and {MAX_SEED} (as train.seed), got {seed}")
+    return seed
 
 
 class Section(BaseModel):

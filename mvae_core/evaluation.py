@@ -44,14 +44,13 @@ import numpy as np
 import torch
 
 from mvae_core import metrics
-from mvae_core.config import MAX_SEED, MvaeConfig
+from mvae_core.config import MvaeConfig, checked_seed
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.data.loops import MAX_VELOCITY
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES
-from mvae_core.errors import OptionError
 from mvae_core.generation import DecodeOptions, Note, decode_loops
 from mvae_core.losses import kl_per_dimension
 from mvae_core.models import check_cells, model_versions, resolve_model
@@ -78,13 +77,7 @@ PLANE_EXTENT = 2.0
 PLANE_DATA_LOOPS = 200
 
 
-def evaluation_seed(seed: int) -> int:
-    """``seed`` (a whole number already) when an evaluation can use it: 0 to :data:`~mvae_core.config.MAX_SEED`, the
-    range of ``train.seed`` (torch's generators refuse a larger one with a bare ValueError); else the one
-    :class:`OptionError` for either end, naming ``seed`` (``--seed``) and the range."""
-    if not 0 <= seed <= MAX_SEED:
-        raise OptionError("seed", f"must be between 0 and {MAX_SEED} (as train.seed), got {seed}")
-    return seed
+evaluation_seed = checked_seed  # the name api.py imports until it imports config.checked_seed
 
 
 def all_loops(table: NoteTable) -> LoopSet:

@@ -27,7 +27,7 @@ import tomli_w
 import torch
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
-from mvae_core.config import MAX_SEED, PROVENANCE
+from mvae_core.config import PROVENANCE, checked_seed
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, current_umask, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
@@ -57,12 +57,11 @@ def bent_parameters(model: MelodyModel, layers: Layers) -> list[str]:
 def bend_model(model: MelodyModel, sigma: float, seed: int, layers: Layers) -> list[str]:
     """Add relative Gaussian noise (module docstring) to the selected parameters in place; returns their names.
     Raises :class:`ToolError` for a ``sigma`` that is negative or makes a weight infinite (the model is then partly
-    bent: the caller discards it) and a ``seed`` outside ``0..MAX_SEED``."""
+    bent: the caller discards it) and :class:`~mvae_core.errors.OptionError` for a ``seed`` outside ``0..MAX_SEED``
+    (:func:`~mvae_core.config.checked_seed`)."""
     if not (math.isfinite(sigma) and sigma >= 0):
         raise ToolError(f"--sigma must be a finite number >= 0, got {sigma}")
-    if not 0 <= seed <= MAX_SEED:
-        raise ToolError(f"--seed must be between 0 and {MAX_SEED}, got {seed}")
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(checked_seed(seed))
     names = bent_parameters(model, layers)
     parameters = dict(model.named_parameters())
     for name in names:
