@@ -349,7 +349,8 @@ class Resampling:
         self, data_weights: np.ndarray, generated_weights: np.ndarray
     ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
         """Per resample (a line of each ``[k, loops]`` weights, :func:`~mvae_core.pitch_structure.resample_weights`):
-        the numbers of :data:`RESAMPLED`, keyed ``group.name``, and the pitch numbers
+        the reconstruction, timing and generated numbers of :func:`evaluate` that have intervals, keyed ``group.name``
+        (``timing.spread_ratio``), and the pitch numbers
         (:meth:`~mvae_core.pitch_structure.PitchResampling.numbers`); nan where a resample leaves one undefined."""
         matches = np.einsum("kn,nab->kab", data_weights, self.matches)
         onset_f1 = np.array([[metrics.f1(*at) for at in resample] for resample in matches])  # at μ, at the origin
@@ -371,17 +372,6 @@ class Resampling:
         }
         return numbers, self.pitch.numbers(data_weights, generated_weights)
 
-
-RESAMPLED = (
-    "reconstruction.onset_f1",
-    "reconstruction.onset_f1_vs_origin",
-    *(f"reconstruction.{name}" for name in MEAN_ERRORS),
-    "timing.spread_ratio",
-    "generated.notes_per_loop",
-    "generated.density_ratio",
-)
-"""The numbers of :func:`evaluate` (``group.name``) that :meth:`Resampling.numbers` recomputes per resample, beside
-the pitch numbers."""
 
 GENERATED_ONLY = ("generated.notes_per_loop", *(f"pitch.{feature}.generated" for feature in FEATURES))
 """The resampled numbers that only the draw of the generated loops moves (notes per loop, the generated pitch
