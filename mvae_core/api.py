@@ -15,7 +15,7 @@ import operator
 import os
 import sys
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
@@ -288,21 +288,31 @@ OVERWRITE_ARGUMENT = "overwrite=True"
 
 
 def refuse_overwriting(
-    files: list[Path], where: str = "out", replace: str = f"pass {OVERWRITE_ARGUMENT}", earlier: str = "write"
+    files: list[Path],
+    where: str = "out",
+    replace: str = f"pass {OVERWRITE_ARGUMENT}",
+    earlier: str = "write",
+    command_line: Mapping[str, str] | None = None,
 ) -> None:
     """An :class:`InputError` naming the ones of ``files`` that are there, when any is: a musician's loops (MIDI or
     WAV) are never replaced in silence (the same point decoded with another seed, temperature or tempo has the same
     name: a loop that was liked was lost, and a WAV written before it no longer matched its MIDI file). The message
     says the files came from an ``earlier`` write and names the two ways on: another ``where`` or ``replace``. From
-    Python, ``out`` and :data:`OVERWRITE_ARGUMENT`; ``mvae generate`` and ``mvae interpolate`` call it for all their
-    files at once, MIDI and WAV, before writing any, with their options (``--out``, ``add --overwrite``, "command")."""
+    Python, ``out`` and :data:`OVERWRITE_ARGUMENT`; ``command_line`` gives the same three words as a command says
+    them (:func:`mvae_core.outputs.write_loops`: ``--out``, ``add --overwrite``, ``command``)."""
     if not (there := [path for path in files if path.exists()]):
         return
     verb, them = ("is", "it") if len(there) == 1 else ("are", "them")
+
+    def message(where: str, replace: str, earlier: str) -> str:
+        return (
+            f"{listed([str(path) for path in there])} {verb} already there, from an earlier {earlier} (a folder's "
+            "loops are named by their latent points, whatever the seed, temperature or tempo): nothing was written; "
+            f"to keep {them}, give another {where} (a new folder or file name); to replace {them}, {replace}"
+        )
+
     raise InputError(
-        f"{listed([str(path) for path in there])} {verb} already there, from an earlier {earlier} (a folder's loops "
-        "are named by their latent points, whatever the seed, temperature or tempo): nothing was written; to keep "
-        f"{them}, give another {where} (a new folder or file name); to replace {them}, {replace}"
+        message(where, replace, earlier), command_line=None if command_line is None else message(**command_line)
     )
 
 

@@ -7,6 +7,7 @@ them, so ``--help``, ``data inspect`` and the parse worker processes (which re-i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 import sys
@@ -31,7 +32,7 @@ from mvae_core.cli_output import (
 )
 from mvae_core.cli_output import err as stderr
 from mvae_core.cli_output import out as stdout
-from mvae_core.cli_paths import given_path, overwrite_words
+from mvae_core.cli_paths import given_path
 from mvae_core.cli_schedules import schedules_app
 from mvae_core.cli_serve import serve
 from mvae_core.cli_tools import (
@@ -284,9 +285,10 @@ def generate(
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
-    from mvae_core.api import refuse_overwriting, wav_target
+    from mvae_core.api import wav_target
     from mvae_core.errors import InputError, RenamedOption
     from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
+    from mvae_core.outputs import write_loops
 
     sound = AudioOptions.given(audio, renderer, soundfont, wrap_release)
     per_file = next((n for n in (loops, bars) if n is not None), 1)  # for the note on --walk; the library checks both
@@ -304,18 +306,13 @@ def generate(
                 temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
                 threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program, **walked,
             )  # fmt: skip
-        wav_out = None if sound.audio is None else wav_target(sound.audio, out_path)
-        rendered = [] if wav_out is None else [(generated, wav_out)]
-        wavs = sound.wav_files(rendered)  # what would stop the WAV files stops the command before any MIDI file
-        if not overwrite:  # every file, MIDI and WAV, before any is written
-            refuse_overwriting(generated.files(out_path, "MIDI") + wavs, **overwrite_words(sound.outputs))
-        files = generated.write(out_path, overwrite=True)
-        sounds, used = sound.write(rendered, files)
-    for file, file_loops in zip(files, generated.loops, strict=True):  # not the --loops count
+        written = write_loops([(generated, out_path)], **dataclasses.asdict(sound), overwrite=overwrite)
+    for file, file_loops in zip(written.midi, generated.loops, strict=True):  # not the --loops count
         stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))
-    print_wavs(sounds, used)
-    for written, folder in ((files, out_path), (sounds, wav_out)):  # into a folder, beside an earlier command's files
-        if folder is not None and (earlier := earlier_loop_files(folder, written)):
+    print_wavs(written.wavs, written.renderer)
+    wav_out = None if sound.audio is None else wav_target(sound.audio, out_path)
+    for files, folder in ((written.midi, out_path), (written.wavs, wav_out)):  # beside an earlier command's files
+        if folder is not None and (earlier := earlier_loop_files(folder, files)):
             warn(earlier_files_warning(folder, earlier))
 
 

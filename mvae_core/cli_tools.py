@@ -20,12 +20,11 @@ from rich.table import Table
 
 from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
 from mvae_core.cli_output import out as console
-from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path, overwrite_words
+from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path
 from mvae_core.decode_options import DecodeOptions
 from mvae_core.wording import counted
 
 if TYPE_CHECKING:
-    from mvae_core.api import Generated
     from mvae_core.config import MvaeConfig
     from mvae_core.models.base import MelodyModel
 
@@ -113,7 +112,8 @@ WrapRelease = Annotated[
 @dataclass(frozen=True)
 class AudioOptions:
     """``--audio`` and the options that shape its WAV files, as ``mvae generate`` and ``mvae interpolate`` take them
-    (:data:`AudioPath`, :data:`Renderer`, :data:`SoundFont`, :data:`WrapRelease`); :meth:`given` builds it."""
+    (:data:`AudioPath`, :data:`Renderer`, :data:`SoundFont`, :data:`WrapRelease`); :meth:`given` builds it. Its
+    fields are the arguments of the same names of :func:`mvae_core.outputs.write_loops`, which writes the files."""
 
     audio: Path | None
     renderer: str
@@ -136,52 +136,6 @@ class AudioOptions:
             verb = "shapes" if len(given) == 1 else "shape"
             raise fail(f"{', '.join(given)} {verb} the WAV files of --audio, and no --audio is given; add --audio PATH")
         return cls(audio, "auto" if renderer is None else renderer, soundfont, wrap_release)
-
-    @property
-    def outputs(self) -> str:
-        """The options that say where the command's files go, for :func:`~mvae_core.cli_paths.overwrite_words`."""
-        return "--out" if self.audio is None else "--out and --audio"
-
-    def wav_files(self, parts: list[tuple[Generated, Path]]) -> list[Path]:
-        """The WAV files that :meth:`write` writes for ``parts`` (each a generation and where its WAV files go), with
-        what would stop them raised before the command writes any file: a bad name, ``--renderer`` or
-        ``--soundfont``, FluidSynth missing for ``--renderer fluidsynth``, a WAV longer than mvae renders, or a
-        folder that cannot be written. ``[]`` without ``--audio``."""
-        from mvae_core.audio import check_length, check_renderer
-        from mvae_core.files import check_writable_folder
-        from mvae_core.loop_file import LOOP_TICKS
-
-        if self.audio is None:
-            return []
-        wavs = [file for generated, target in parts for file in generated.files(target, "WAV")]
-        check_renderer(self.renderer, self.soundfont)
-        for generated, _ in parts:
-            check_length(max(len(loops) for loops in generated) * LOOP_TICKS, generated.options.tempo)
-        check_writable_folder(wavs[0].parent)
-        return wavs
-
-    def write(self, parts: list[tuple[Generated, Path]], midi: list[Path]) -> tuple[list[Path], str]:
-        """Render ``parts`` to their WAV files (:meth:`wav_files`, checked before ``midi`` was written); the files
-        and the renderer used. A failure that could not be known before (FluidSynth failing on one loop, a full
-        disk) exits with its error and what was written before it."""
-        from mvae_core.errors import MvaeError
-        from mvae_core.files import file_signatures, written_since
-        from mvae_core.loop_file import written_before
-
-        wavs = [file for generated, target in parts for file in generated.files(target, "WAV")]
-        before, sounds, used = file_signatures(wavs), [], ""
-        try:
-            for generated, target in parts:
-                files, used = generated.write_audio(  # checked with the MIDI files, before any was written
-                    target, self.renderer, self.soundfont, self.wrap_release, overwrite=True
-                )
-                sounds += files
-        except MvaeError as exc:
-            raise fail(
-                f"{exc.command_line_message()}; {written_before(midi, wavs, written_since(wavs, before))}",
-                exc.exit_code,
-            ) from None
-        return sounds, used
 
 
 def print_wavs(sounds: list[Path], used: str) -> None:
@@ -279,12 +233,13 @@ def interpolate(
     for name, point, midi in endpoints:
         if (point is None) == (midi is None):
             raise fail(f"give exactly one of {name} X,Y or {name}-midi FILE.mid")
-    if loop is not None and from_midi is None and to_midi is None:
+    if loop is not None and from_midi is None and to_midi is None:  # the library's check names start and end
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     from mvae_core.api import interpolate as decode_line
-    from mvae_core.api import load, refuse_overwriting
+    from mvae_core.api import load
     from mvae_core.loop_file import earlier_files_warning
-    from mvae_core.tools.interpolate import ONE_FILE, ONE_WAV, earlier_files, file_point, parse_point
+    from mvae_core.outputs import write_loops
+    from mvae_core.tools.interpolate import ONE_FILE, earlier_files, file_point, parse_point
 
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
@@ -296,22 +251,15 @@ def interpolate(
             for name, point, midi in endpoints
         )
         generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
-        whole = generated.joined() if one_file else None
-        files = generated.files(out, "MIDI") + ([] if whole is None else whole.files(out / ONE_FILE, "MIDI"))
-        rendered = [] if sound.audio is None else [(generated, sound.audio)]
-        if sound.audio is not None and whole is not None:  # the morph heard whole, as interpolation.mid plays it
-            rendered.append((whole, sound.audio / ONE_WAV))
-        wavs = sound.wav_files(rendered)
-        if not overwrite:  # every file, MIDI and WAV, before any is written
-            refuse_overwriting(files + wavs, **overwrite_words(sound.outputs))
-        written = list(zip(generated.write(out, overwrite=True), generated, strict=True))
-        if whole is not None:
-            written += zip(whole.write(out / ONE_FILE, overwrite=True), whole, strict=True)
-        sounds, used = sound.write(rendered, [path for path, _ in written])
-    for path, loops in written:
-        console.print(escape(f"{path}  ({sum(len(loop) for loop in loops)} notes)"))
-    print_wavs(sounds, used)
-    for paths, folder in (([path for path, _ in written], out), (sounds, sound.audio)):
+        parts = [(generated, out)]
+        if one_file:  # every loop in order, and with --audio the morph heard whole, as interpolation.mid plays it
+            parts.append((generated.joined(), out / ONE_FILE))
+        written = write_loops(parts, **dataclasses.asdict(sound), overwrite=overwrite)
+    notes = [sum(len(loop) for loop in loops) for part, _ in parts for loops in part]
+    for path, count in zip(written.midi, notes, strict=True):
+        console.print(escape(f"{path}  ({count} notes)"))
+    print_wavs(written.wavs, written.renderer)
+    for paths, folder in ((written.midi, out), (written.wavs, sound.audio)):
         if folder is not None and (earlier := earlier_files(folder, paths)):
             warn(earlier_files_warning(folder, earlier))
 
