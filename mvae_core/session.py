@@ -42,7 +42,7 @@ import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 import torch
 from rich.console import Console
@@ -50,6 +50,7 @@ from rich.console import Console
 from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
+from mvae_core.data.relocation import Relocation
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
@@ -201,50 +202,16 @@ def train(
         started.
     """
     names, objects = split_plugins(plugins)
-    given_data = data
-    if stop is not None and not callable(getattr(stop, "is_set", None)):
-        raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
-    if out is not None and not isinstance(out, str | os.PathLike):
-        raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
-    init_from = init_from.path if isinstance(init_from, RunFolder) else init_from
-    if init_from is not None and not isinstance(init_from, str | os.PathLike):
-        raise OptionError(
-            "init_from",
-            f"is a trained run's folder or its model file (a str or pathlib.Path, or a Run or RunResult), got "
-            f"{init_from!r}",
-        )
-    jobs = None if jobs is None else whole_number("jobs", jobs)
-    epochs = None if epochs is None else whole_number("epochs", epochs)  # not "3": a str is no number, as for seed
+    init_from, jobs, epochs = _checked_arguments(stop, out, init_from, jobs, epochs)
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
-    starting = None  # the weights a new run starts from (init_from)
-    kept_rows = None  # what a fine-tune given data.pitch_low = "auto" says of the rows it keeps
     if resume:
-        if init_from is not None:
-            raise ResumeRefused(
-                f"a resume continues {out} from its own checkpoint; init_from={str(init_from)!r} starts a new run from "
-                "those weights: give it another out (and no resume)",
-                command_line=f"--resume continues {out} from its own checkpoint; --init-from {init_from} starts a new "
-                "run from those weights: give it with --out NEW_RUN instead of --resume",
-            )
-        run, cfg, data, relocation = resume_setup(out, data, config, overrides, names, epochs)
-        resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
-        if not resume:  # and from the weights it started from, if any
-            starting = recorded_starting_weights(run)
-        if stops := run.stop_reasons():
-            reporter = _reporter(progress, True)
-            stopped = f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further, from its weights"
-            python, command = run.steps(python=True), run.steps(python=False)
-            reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
-            records = run.read_metrics()
-            return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
-        check_plugins_given_back(cfg, run, objects, epochs)
+        begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)
+        if isinstance(begun, RunResult):  # a run a plugin stopped: nothing to train
+            return begun
     else:
-        enabled = None if plugins is None else [*names, *objects]
-        starting = None if init_from is None else read_starting_weights(init_from)
-        run, cfg, data, relocation = new_run_setup(out, data, config, overrides, enabled, epochs, starting)
-        if starting is not None:  # a fine-tune's rows are its weights': "auto" takes them, not the data's choice
-            cfg, kept_rows = starting.kept_rows(cfg)
-    default_data = not from_run and not data_arguments(given_data)  # a new run on the bundled corpus
+        begun = _new_run(out, data, config, overrides, plugins, names, objects, epochs, init_from)
+    default_data = not from_run and not data_arguments(data)  # a new run on the bundled corpus
+    run, cfg, data, relocation, resume, starting, kept_rows = begun
     written = cfg  # config.toml as it is, before the installed code resolves it
     with model_check_memory(run, cfg, resumed=from_run):  # the model built once: the memory may run out already
         cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
@@ -284,23 +251,115 @@ def train(
             if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
                 reporter.note(retrained)
             if dist.is_main and not resume:
-                if run.exists():  # a run that trained nothing (refuse_existing_run): this one starts in its place
-                    replaced = run.state(check_lock=False)
-                    run.clear_untrained()
-                    reporter.note(f"{run.path} held a run that trained nothing, {replaced}: this run starts over there")
-                packages = {**model_packages(cfg), **host.packages}
-                chosen = AUTO_PITCH_LOW in (
-                    given_pitch_low,
-                    run.read_provenance().get("pitch_low") if from_run else None,
-                )
-                run.write_config(cfg, versions, data, fingerprint, packages, starting and starting.record(),
-                                 chosen_pitch_low=chosen)  # fmt: skip  # a start-over keeps its record
+                _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
+                                  given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
             elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
                 run.rewrite_config(cfg, data, fingerprint)
             return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
                         starting)  # fmt: skip
     finally:
         dist.close()
+
+
+def _checked_arguments(
+    stop: threading.Event | None, out: str | os.PathLike[str] | None, init_from: str | os.PathLike[str] | RunFolder | None,
+    jobs: int | None, epochs: int | None,
+) -> tuple[str | os.PathLike[str] | None, int | None, int | None]:  # fmt: skip
+    """:func:`train`'s arguments of a wrong type refused (:class:`OptionError` naming the argument) before anything is
+    read; ``init_from`` as a path (a run object's folder), ``jobs`` and ``epochs`` as whole numbers (not ``"3"``: a
+    str is no number, as for ``seed``)."""
+    if stop is not None and not callable(getattr(stop, "is_set", None)):
+        raise OptionError("stop", f"is a threading.Event (set it to stop training), got {stop!r}")
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise OptionError("out", f"is the run's folder (a str or pathlib.Path), got {out!r}")
+    init_from = init_from.path if isinstance(init_from, RunFolder) else init_from
+    if init_from is not None and not isinstance(init_from, str | os.PathLike):
+        raise OptionError(
+            "init_from",
+            f"is a trained run's folder or its model file (a str or pathlib.Path, or a Run or RunResult), got "
+            f"{init_from!r}",
+        )
+    jobs = None if jobs is None else whole_number("jobs", jobs)
+    epochs = None if epochs is None else whole_number("epochs", epochs)
+    return init_from, jobs, epochs
+
+
+class _Begun(NamedTuple):
+    """Where :func:`train` begins, once the resume or new run is set up (:mod:`mvae_core.run_setup`): the run, its
+    config and data (and how the data's place pairs with the saved one), whether it continues a checkpoint
+    (``resume``), the weights it starts from (``starting``: ``init_from``'s, or those a run stopped before its first
+    checkpoint started from) and what a fine-tune says of the pitch rows it keeps (``kept_rows``)."""
+
+    run: RunDir
+    cfg: MvaeConfig
+    data: list[str]
+    relocation: Relocation
+    resume: bool
+    starting: StartingWeights | None
+    kept_rows: str | None
+
+
+def _resumed(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str],
+    objects: dict[str, Any], epochs: int | None, init_from: str | os.PathLike[str] | None, progress: bool | Reporter,
+) -> _Begun | RunResult:  # fmt: skip
+    """A resume of the run in ``out`` (:func:`~mvae_core.run_setup.resume_setup`): one stopped before its first
+    checkpoint starts over with its config, from the weights it started from; one a plugin stopped trains no further
+    (its :class:`RunResult`, ``"already stopped"``, after the advice to start a new run from its weights); one trained
+    with plugin objects needs them back. ``init_from`` (a new run's) is refused."""
+    if init_from is not None:
+        raise ResumeRefused(
+            f"a resume continues {out} from its own checkpoint; init_from={str(init_from)!r} starts a new run from "
+            "those weights: give it another out (and no resume)",
+            command_line=f"--resume continues {out} from its own checkpoint; --init-from {init_from} starts a new "
+            "run from those weights: give it with --out NEW_RUN instead of --resume",
+        )
+    run, cfg, data, relocation = resume_setup(out, data, config, overrides, names, epochs)
+    resume = run.has_checkpoint()  # else it stopped before its first checkpoint: it starts over, with its config
+    starting = None if resume else recorded_starting_weights(run)  # and from the weights it started from, if any
+    if stops := run.stop_reasons():
+        reporter = _reporter(progress, True)
+        stopped = f"{run.path} stopped ({'; '.join(stops)}); start a new run to train further, from its weights"
+        python, command = run.steps(python=True), run.steps(python=False)
+        reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
+        records = run.read_metrics()
+        return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
+    check_plugins_given_back(cfg, run, objects, epochs)
+    return _Begun(run, cfg, data, relocation, resume, starting, None)
+
+
+def _new_run(
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, plugins: Sequence[PluginSpec] | None,
+    names: list[str], objects: dict[str, Any], epochs: int | None, init_from: str | os.PathLike[str] | None,
+) -> _Begun:  # fmt: skip
+    """A new run (:func:`~mvae_core.run_setup.new_run_setup`), from ``init_from``'s weights when given: a fine-tune's
+    pitch rows are its weights' (``data.pitch_low = "auto"`` takes them, not the data's choice)."""
+    enabled = None if plugins is None else [*names, *objects]
+    starting = None if init_from is None else read_starting_weights(init_from)
+    run, cfg, data, relocation = new_run_setup(out, data, config, overrides, enabled, epochs, starting)
+    kept_rows = None
+    if starting is not None:
+        cfg, kept_rows = starting.kept_rows(cfg)
+    return _Begun(run, cfg, data, relocation, False, starting, kept_rows)
+
+
+def _write_new_config(
+    run: RunDir, cfg: MvaeConfig, versions: dict[str, Any], data: list[str], fingerprint: str, host: PluginHost,
+    starting: StartingWeights | None, reporter: Reporter, *, given_pitch_low: int | str, started_over: bool,
+) -> None:  # fmt: skip
+    """``config.toml`` of a run that starts training: a new one, or a resumed one stopped before its first checkpoint
+    that starts over (it keeps the ``[provenance.init_from]`` of the weights it started from). What a run that trained nothing left in its place
+    (:func:`~mvae_core.run_setup.refuse_existing_run`) is cleared first, and said. ``given_pitch_low``:
+    ``data.pitch_low`` before the data chose the rows; ``started_over``: the run starts over (``"auto"`` in its record
+    chose them too)."""
+    if run.exists():
+        replaced = run.state(check_lock=False)
+        run.clear_untrained()
+        reporter.note(f"{run.path} held a run that trained nothing, {replaced}: this run starts over there")
+    packages = {**model_packages(cfg), **host.packages}
+    chosen = AUTO_PITCH_LOW in (given_pitch_low, run.read_provenance().get("pitch_low") if started_over else None)
+    record = starting and starting.record()
+    run.write_config(cfg, versions, data, fingerprint, packages, record, chosen_pitch_low=chosen)
 
 
 @contextlib.contextmanager
