@@ -16,7 +16,7 @@ from mvae_core.cli_output import errors_to_exit
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_paths import given_path
 from mvae_core.instruments import PIANO
-from mvae_core.serve.knobs import KNOBS
+from mvae_core.serve.knobs import DEFAULT_PORT, KNOBS, LOOPBACK
 
 if TYPE_CHECKING:
     from mvae_core.serve.engine import Engine
@@ -52,10 +52,10 @@ def serve(
     run_dir: Annotated[Path, typer.Argument(parser=given_path, metavar="RUN", help="A trained run directory.")],
     host: Annotated[
         str, typer.Option(metavar="H", help="Address to listen on; only this machine by default.")
-    ] = "127.0.0.1",
+    ] = LOOPBACK,
     port: Annotated[
         int, typer.Option(metavar="N", help="HTTP port of the page and the API (0: any free port).")
-    ] = 8000,
+    ] = DEFAULT_PORT,
     osc_port: Annotated[
         int | None, typer.Option(metavar="N", help="Also answer OSC on this UDP port (e.g. 9000).")
     ] = None,

@@ -223,6 +223,12 @@ def current_umask() -> int:
     return umask
 
 
+def folder_mode() -> int:
+    """The permission bits of a new folder, ``0o777`` less the umask, as ``mkdir`` makes one: for a folder built in a
+    temporary directory (``0o700``) and then published (a note table, a bent run)."""
+    return 0o777 & ~current_umask()
+
+
 def _file_in_the_way(path: Path) -> Path | None:
     """:func:`~mvae_core.errors.file_in_the_way`, or ``None`` where a folder on the way may not be searched (another
     user's private folder: the write's own error says so)."""

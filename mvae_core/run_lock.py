@@ -48,7 +48,7 @@ class RunLock(RunSteps):
         created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         lock = self.path / LOCK
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)  # less the umask, as every run file
         try:
             if not _take_exclusive(fd):
                 raise self.said_both_ways(

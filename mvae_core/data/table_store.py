@@ -46,7 +46,7 @@ from numpy.lib import format as npy
 from mvae_core.data.loops import LoopBlock
 from mvae_core.data.table import COLUMN_DTYPES, NOTE_COLUMNS, NOTE_RANGES, NoteTable, TablePart
 from mvae_core.errors import DataError
-from mvae_core.files import current_umask
+from mvae_core.files import folder_mode
 
 STORE_FORMAT = 2  # 2: CRC-32 of every column and the highest row in meta.json
 VERIFIED_NOTE_BYTES = 256 << 20
@@ -67,13 +67,13 @@ class TableWriter:
     partial one. ``OSError`` (a full or read-only disk) propagates from every method.
 
     ``mode``: the published directory's permission bits, its files' the same less the execute bits; by default
-    ``0o777`` less the umask, as any new folder (a temporary directory alone would be ``0o700``: a table that only
-    its writer may read, in a parse cache that others share).
+    ``0o777`` less the umask, as any new folder (:func:`~mvae_core.files.folder_mode`; a temporary directory alone
+    would be ``0o700``: a table that only its writer may read, in a parse cache that others share).
     """
 
     def __init__(self, directory: Path, mode: int | None = None) -> None:
         self.directory = directory
-        self._mode = 0o777 & ~current_umask() if mode is None else mode
+        self._mode = folder_mode() if mode is None else mode
         directory.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(
             tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=STAGING_SUFFIX, dir=directory.parent)

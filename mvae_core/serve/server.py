@@ -31,12 +31,12 @@ from mvae_core.instruments import PIANO
 from mvae_core.serve.app import create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
 from mvae_core.serve.guard import is_local_name, machine_names
+from mvae_core.serve.knobs import DEFAULT_PORT, LOOPBACK
 from mvae_core.serve.midi_out import CHANNELS, ClockPlayer, LoopPlayer, open_clock_input, open_virtual_output
 from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
 log: logging.Logger = logging.getLogger(__name__)
-LOOPBACK = "127.0.0.1"
 STOP_POLL_S = 0.05
 """How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
 STOP_SECONDS = 5.0
@@ -66,7 +66,7 @@ class LiveServer:
         self,
         run: str | Path,
         host: str = LOOPBACK,
-        port: int = 8000,
+        port: int = DEFAULT_PORT,
         osc_port: int | None = None,
         osc_reply_port: int | None = None,
         midi_out: str | None = None,
@@ -469,7 +469,7 @@ the network, and sends nothing."""
 
 def _url_host(host: str) -> str:
     if host in ALL_ADDRESSES:
-        return "127.0.0.1"  # reachable from this machine; other machines use network_addresses()
+        return LOOPBACK  # reachable from this machine; other machines use network_addresses()
     return f"[{host}]" if ":" in host else host
 
 
