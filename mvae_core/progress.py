@@ -17,7 +17,7 @@ from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
 from mvae_core.metrics_record import not_computed
-from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, spread_ratio
+from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, shown_spread_ratio
 from mvae_core.view import epoch_number
 
 
@@ -88,9 +88,9 @@ def spread_text(spread: float | None) -> str:
 
 
 def epoch_spread(record: dict[str, Any]) -> str:
-    """The epoch's timing spread ratio (:func:`~mvae_core.report.spread_ratio`), or ``quantized`` where it means
+    """The epoch's timing spread ratio (:func:`~mvae_core.report.shown_spread_ratio`), or ``quantized`` where it means
     nothing."""
-    return spread_text(spread_ratio(record))
+    return spread_text(shown_spread_ratio(record))
 
 
 class EpochDisplay:

@@ -255,9 +255,6 @@ def shown_spread_ratio(record: dict[str, Any]) -> float | None:
     return ratio
 
 
-spread_ratio = shown_spread_ratio  # the old name, which progress.py imports until it names shown_spread_ratio
-
-
 def _timing_stats(table: NoteTable) -> dict[str, Any]:
     """Standard deviation of the offsets (:func:`~mvae_core.metrics.timing_std`'s, over the table's chunks), the share
     within ±:data:`QUANTIZED_WITHIN` (:func:`within_count`) and whether that makes the data quantized, one chunk in

@@ -1,5 +1,5 @@
-"""The ablation's timing_spread_ratio follows the epoch line's rule (:func:`mvae_core.report.spread_ratio`): on
-validation notes with almost no timing spread the ratio divides by almost nothing, so the summary says
+"""The ablation's timing_spread_ratio follows the epoch line's rule (:func:`mvae_core.report.shown_spread_ratio`):
+on validation notes with almost no timing spread the ratio divides by almost nothing, so the summary says
 ``quantized``, as the training console did, instead of a number such as 399.71."""
 
 from __future__ import annotations

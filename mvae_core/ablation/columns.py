@@ -97,8 +97,8 @@ NOT_DEFINED = "n/a"
 NaN or inf)."""
 MISSING_WORDS = {"timing_spread_ratio": "quantized"}
 """What a missing value of a metric means where a word says more than ``n/a``: the spread ratio is left out when the
-validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.spread_ratio`), as on the
-training console."""
+validation notes have (almost) no timing spread (quantized data, :func:`mvae_core.report.shown_spread_ratio`), as on
+the training console."""
 COLUMNS = [
     *("config", "seed", "run", "model", "status", "action", "produced", "exit_code", "failure", "error"),
     *("stopped_by", "stop_reason", "warnings", "best_epoch"),
