@@ -8,9 +8,7 @@ them, so ``--help``, ``data inspect`` and the parse worker processes (which re-i
 from __future__ import annotations
 
 import dataclasses
-import json
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +24,7 @@ from mvae_core.cli_output import (
     catalog_table,
     errors_to_exit,
     only_rank_0_reports,
+    print_json,
     settings_listing,
     warn,
     warnings_shown,
@@ -350,9 +349,7 @@ def data_inspect(
         warn(report.cache_warning)
     summary = data_summary(table, report, cfg.data)
     if as_json:
-        from mvae_core.run_files import finite
-
-        sys.stdout.write(json.dumps(finite({"summary": summary, "files": report.entries}), indent=1) + "\n")
+        print_json({"summary": summary, "files": report.entries})
         return
     print_summary(stdout, summary, title=f"data: {' '.join(data)}")
     print_skips(stdout, report, limit=50, full="mvae data inspect --json")
@@ -371,7 +368,7 @@ def plugins_list(
     with errors_to_exit():
         entries = catalog()
     if as_json:
-        sys.stdout.write(json.dumps(entries, indent=1) + "\n")
+        print_json(entries)
         return
     if not entries:
         stdout.print("no plugins available (none built in, no package registers an mvae.plugins entry point)")

@@ -5,9 +5,7 @@ Imported by the ``mvae`` command at start-up, so torch is imported only when the
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +14,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.cli_output import errors_to_exit, warnings_shown
+from mvae_core.cli_output import errors_to_exit, print_json, warnings_shown
 from mvae_core.cli_output import out as stdout
 from mvae_core.cli_paths import given_path
 from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES, DecodeOptions
@@ -52,14 +50,13 @@ def evaluate(
     --against OTHER; see docs/evaluation.md."""
     from mvae_core.api import SkippedSourcesWarning, TrainedOnWarning, compare
     from mvae_core.api import evaluate as score
-    from mvae_core.run_files import finite
 
     less = "fewer latent points (--samples N)"
     options = {"samples": samples, "seed": seed, "jobs": jobs, "temperature": temperature, "resamples": resamples}
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         result = score(run_dir, data, **options) if against is None else compare(run_dir, against, data, **options)
     if as_json:
-        sys.stdout.write(json.dumps(finite(result), indent=1) + "\n")
+        print_json(result)
     elif against is not None:
         stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
         stdout.print(_comparison_table(result))

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from mvae_core.cli_output import catalog_table, errors_to_exit, settings_listing
+from mvae_core.cli_output import catalog_table, errors_to_exit, print_json, settings_listing
 from mvae_core.cli_output import out as stdout
 
 models_app: typer.Typer = typer.Typer()
@@ -26,7 +24,7 @@ def models_list(
     with errors_to_exit():
         entries = catalog()
     if as_json:
-        sys.stdout.write(json.dumps(entries, indent=1) + "\n")
+        print_json(entries)
         return
     rows = [(e["name"] + (" (default)" if e["default"] else ""), e) for e in entries]
     stdout.print(catalog_table("models ([model] name)", "model", rows))

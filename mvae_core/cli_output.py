@@ -44,6 +44,15 @@ def fail(message: str, code: int = 2, label: str = "error") -> typer.Exit:
     return typer.Exit(code)
 
 
+def print_json(value: Any) -> None:
+    """Print ``value`` as a command's ``--json`` document on stdout (indented, one trailing newline), every NaN or
+    infinite number written as null (:func:`~mvae_core.run_files.finite`): strict JSON has neither, and a reader such
+    as ``jq`` or a browser refuses ``NaN``. Every ``--json`` output of ``mvae`` goes through it."""
+    from mvae_core.run_files import finite  # imports torch: only once a command prints JSON
+
+    sys.stdout.write(json.dumps(finite(value), indent=1) + "\n")
+
+
 def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/] {escape(message)}")
 

@@ -7,9 +7,7 @@ tool module (:mod:`mvae_core.tools`) when it runs. Bad input exits 2 with one li
 from __future__ import annotations
 
 import dataclasses
-import json
 import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.cli_output import errors_to_exit, fail, warn, warnings_shown
+from mvae_core.cli_output import errors_to_exit, fail, print_json, warn, warnings_shown
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path
 from mvae_core.decode_options import DecodeOptions
@@ -159,7 +157,7 @@ def encode(
     if as_json:
         loops = [dataclasses.asdict(code) for code in codes]
         record = {"run": str(run_dir), "file": str(file), "latent_dim": cfg.model.latent_dim, "loops": loops}
-        sys.stdout.write(json.dumps(record, indent=1) + "\n")
+        print_json(record)
         return
     table = Table(title=escape(f"{file}: {counted(len(codes), 'loop')} (2 bars each)"), title_justify="left")
     table.add_column("loop", justify="right")
