@@ -564,6 +564,12 @@ def _open_from_command_line(onnx_file: Path) -> Host:
         ) from None
 
 
+def first_loop_rng(seed: int | None) -> np.random.Generator:
+    """The random numbers of ``mvae generate --seed SEED``'s first loop (generate seeds loop ``i`` with
+    ``default_rng([seed, i])``; a bare ``default_rng(seed)`` differs from seed 2**96 up), fresh ones for ``None``."""
+    return np.random.default_rng(None if seed is None else [seed, 0])
+
+
 def play(argv: list[str]) -> list[dict]:
     """The notes the command line ``argv`` plays; :class:`UsageError` for bad input."""
     file, values = parse_arguments(argv)
@@ -574,7 +580,7 @@ def play(argv: list[str]) -> list[dict]:
     rule = {key: values[key] for key in ("density", "temperature", "timing_temperature", "poly")}
     rule |= {key: values[key] for key in ("threshold_min", "threshold_max")}
     try:
-        notes = host.pattern(np.array(values["z"]), rng=np.random.default_rng(values["seed"]), **rule)
+        notes = host.pattern(np.array(values["z"]), rng=first_loop_rng(values["seed"]), **rule)
     except UnsupportedRule as error:
         raise UsageError(str(error)) from None
     return host.timed(notes, values["tempo"], values["grid_offset"])
