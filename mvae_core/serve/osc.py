@@ -16,7 +16,8 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
                                     as ``/mvae/notes …`` (what ``--midi-out`` plays); ``/mvae/get`` alone → one
                                     ``/mvae/value`` per name of :data:`~mvae_core.serve.engine.FIELDS`
 ``/mvae/get/<name>``                the same, the name in the address
-``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <notes>`` of the current loop
+``/mvae/loop``                      → ``/mvae/loop <loop_seconds> <note_count>`` of the current loop (its notes:
+                                    ``/mvae/get notes``)
 ==================================  ===============================================================================
 
 A datagram that is not OSC or over :data:`MAX_DATAGRAM` bytes, an unknown address, a wrong number of arguments, a
@@ -201,7 +202,7 @@ class OscAnswers:
                     raise RequestError(f"takes no arguments, got {len(args)}; send {address[:80]}")
                 return self._get([address.removeprefix(GET_ONE)])
             if address == f"{PREFIX}/loop":
-                if args:  # its answer's form: /mvae/loop <loop_seconds> <notes>
+                if args:  # its answer's form: /mvae/loop <loop_seconds> <note_count>
                     raise RequestError(f"takes no arguments, got {len(args)}; send /mvae/loop")
                 loop = self.engine.current_loop()
                 return [message(f"{PREFIX}/loop", float(loop.seconds), len(loop.notes))]
