@@ -25,6 +25,7 @@ from typer.core import TyperGroup
 
 from mvae_core.console_text import tolerate_encoding
 from mvae_core.errors import DISK_FULL, MvaeError, RunInterrupted, blocked_message, file_in_the_way
+from mvae_core.files import finite
 from mvae_core.signals import interruption, signal_of
 from mvae_core.torchrun_env import DistributedError, rank
 
@@ -46,10 +47,8 @@ def fail(message: str, code: int = 2, label: str = "error") -> typer.Exit:
 
 def print_json(value: Any) -> None:
     """Print ``value`` as a command's ``--json`` document on stdout (indented, one trailing newline), every NaN or
-    infinite number written as null (:func:`~mvae_core.run_files.finite`): strict JSON has neither, and a reader such
+    infinite number written as null (:func:`~mvae_core.files.finite`): strict JSON has neither, and a reader such
     as ``jq`` or a browser refuses ``NaN``. Every ``--json`` output of ``mvae`` goes through it."""
-    from mvae_core.run_files import finite  # imports torch: only once a command prints JSON
-
     sys.stdout.write(json.dumps(finite(value), indent=1) + "\n")
 
 

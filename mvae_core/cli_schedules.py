@@ -6,8 +6,6 @@ imports matplotlib when it runs).
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +15,7 @@ from rich.table import Table
 
 import schedules
 from mvae_core.cli_output import err as err_console
-from mvae_core.cli_output import errors_to_exit, fail, field_kind, shown_default
+from mvae_core.cli_output import errors_to_exit, fail, field_kind, print_json, shown_default
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import given_path
 from mvae_core.config import ConfigError, TrainConfig, parse_set_value, split_assignment
@@ -55,7 +53,7 @@ def list_schedules(
         return
     described = describe_all()
     if as_json:
-        sys.stdout.write(json.dumps(described, indent=1) + "\n")
+        print_json(described)
         return
     table = Table(title="schedules", title_justify="left")
     for column in ("schedule", "origin", "parameter", "type", "default", "description"):
@@ -150,7 +148,7 @@ def preview(
             "steps_per_epoch": steps_per_epoch,
         }
         result["points"] = [{"epoch": x, "value": y} for x, y in points]
-        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        print_json(result)
     else:
         _print_values(schedule, points, steps_per_epoch, end)
     if plot is not None:

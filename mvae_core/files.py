@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import stat
 import tempfile
@@ -126,6 +127,17 @@ def compressed_zip_entry(path: Path) -> zipfile.ZipInfo | None:
 TEMPORARY_STEM = 32
 """The characters of a file's stem that its temporary name keeps: the temporary name adds 14 characters, and a name
 near the file system's limit (255 bytes; 85 Japanese characters) that is valid itself must still be writable."""
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = True, mode: int | None = None) -> None:

@@ -6,7 +6,6 @@ path, what is there, a file written whole).
 from __future__ import annotations
 
 import contextlib
-import math
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +37,6 @@ report of a million files is a few hundred MB), so that a damaged or hostile fil
 memory. A resume cuts ``metrics.jsonl`` and ``steps.jsonl`` one line at a time (:mod:`mvae_core.run_metrics`), so
 there it bounds a line, not the file: ``train.step_records = 1`` on a run of 2 million steps makes a larger
 ``steps.jsonl``."""
-
-
-def finite(value: Any) -> Any:
-    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
 
 
 def read_run_json(path: Path) -> Any:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from mvae_core.errors import MvaeError
-from mvae_core.files import NotRegular, TooLarge, WriteFailed, atomic_write, open_regular, read_bounded, reason
+from mvae_core.files import NotRegular, TooLarge, WriteFailed, atomic_write, finite, open_regular, read_bounded, reason
 from mvae_core.metrics_record import as_written, step_as_written
-from mvae_core.run_files import METRICS, RUN_FILE_BYTES, STEPS, RunFiles, finite
+from mvae_core.run_files import METRICS, RUN_FILE_BYTES, STEPS, RunFiles
 
 TOO_LARGE_ADVICE = {
     METRICS: "far more than one line per epoch takes, so the file is damaged or a plugin records very large values in "

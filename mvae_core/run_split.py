@@ -10,9 +10,9 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from mvae_core.data.load import MUSIC_DIGESTS
-from mvae_core.files import reason
+from mvae_core.files import finite, reason
 from mvae_core.run_config import RunConfig
-from mvae_core.run_files import DATA_REPORT, SPLIT, finite, read_run_json
+from mvae_core.run_files import DATA_REPORT, SPLIT, read_run_json
 from mvae_core.split_changes import SplitChanges, edited_names, tunes_read_again
 
 

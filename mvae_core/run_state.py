@@ -8,8 +8,9 @@ import json
 from typing import Any, Literal, NamedTuple
 
 from mvae_core.errors import MvaeError
+from mvae_core.files import finite
 from mvae_core.run_config import RunConfig
-from mvae_core.run_files import FAILURE, finite, read_run_json
+from mvae_core.run_files import FAILURE, read_run_json
 from mvae_core.run_lock import RunLock
 from mvae_core.run_metrics import RunMetrics
 

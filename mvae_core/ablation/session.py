@@ -68,10 +68,9 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
-from mvae_core.files import atomic_write
+from mvae_core.files import atomic_write, finite
 from mvae_core.generation import DecodeOptions
 from mvae_core.progress import command_line
-from mvae_core.run_files import finite
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import closest
 from mvae_core.tools import ToolError, require_extra
