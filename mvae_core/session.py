@@ -90,6 +90,7 @@ from mvae_core.trainer import (
     TrainingPaused,
     TrainResult,
     one_training,
+    refuse_while_training,
 )
 from mvae_core.version import NUMERICS, source_commit
 
@@ -191,7 +192,8 @@ def train(
         pitch rows and duration scale default to the source's (:mod:`mvae_core.starting_weights`); settings the
         weights cannot take (another model, other tensor shapes) raise :class:`ConfigError`. ``[provenance.init_from]``
         of its ``config.toml`` records the file and the digest of its weights.
-    :raises: :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
+    :raises: :class:`TrainingInProgress` (another training runs in this process: nothing read or written);
+        :class:`ConfigError`, :class:`PluginError`, :class:`DataError`, :class:`DataChanged`,
         :class:`RunExists`, :class:`RunBusy` (another process trains ``out``), :class:`ResumeRefused`,
         :class:`WriteFailed` (no ``out`` given, and the default folder cannot be created) before training;
         :class:`RunFailed` (the memory ran out as the model was built to check its settings, before any data was
@@ -203,6 +205,7 @@ def train(
     """
     names, objects = split_plugins(plugins)
     init_from, jobs, epochs = _checked_arguments(stop, out, init_from, jobs, epochs)
+    refuse_while_training()  # another training in this process: refused before anything is read or written
     from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
     if resume:
         begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)

@@ -116,6 +116,14 @@ def one_training() -> Iterator[None]:
         _TRAINING.release()
 
 
+def refuse_while_training() -> None:
+    """Raise :class:`TrainingInProgress` when a training in this process holds :func:`one_training` now: the cheap
+    check a new training makes before it reads or writes anything. It can race (a training may start just after it),
+    so :func:`one_training` stays the guard."""
+    if _TRAINING.locked():
+        raise TrainingInProgress()
+
+
 @dataclass
 class EpochProgress:
     """Where an epoch stands: its multipliers, the next step, the summed train losses so far, the multipliers and
