@@ -82,6 +82,9 @@ MUSIC_DIGESTS = ("music", "music_classes")
 ``class_digest``, shortened): a source shares one with each of its copies; runs written before 2026-12-06 keep only
 ``music``."""
 CONTENT_CHARS = 16  # of a file's SHA-256 in the report (and a run's split.json), and of a source's MusicKey digest
+CHANGED_WHILE_READ = "it changed while mvae read it (its bytes are not those found a moment before); run again"
+"""The ``unreadable`` detail of a file whose bytes, read to parse it, are not those whose digest was taken when the
+data was found (the digest index gave it without reading the file): its notes are not cached under the old key."""
 
 
 @dataclass
@@ -232,7 +235,9 @@ class _Found:
     """The units of DATA and what was learnt of them without parsing (:func:`_find`): ``results``, the paths that gave
     no unit (``expand``'s skipped); each readable unit's content ``digests``, its parse-cache ``keys`` and the bytes
     ``read`` now (a file whose digest was known is not read); ``skipped``, the results of the units that cannot be
-    used, by unit (unreadable, too large, a duplicate; a unit found unreadable while it is parsed is added)."""
+    used, by unit (unreadable, too large, a duplicate; a unit found unreadable or changed when its bytes are read to
+    parse it is added, its key and digest dropped). ``changed``: a unit could not be read as found while a table was
+    being built from it, so the set key taken before does not describe that table."""
 
     units: list[Unit]
     results: list[SourceResult]
@@ -241,6 +246,7 @@ class _Found:
     read: dict[Unit, bytes]
     skipped: dict[Unit, list[SourceResult]]
     keys: dict[Unit, str]
+    changed: bool = False
 
     def set_keys(self, cfg: DataConfig) -> tuple[str, str]:
         """The key of this data set's set entry read with ``cfg`` and the key of its lineage
@@ -294,11 +300,15 @@ def _load(
         report.cached_units = len(found.keys)
         return table, report
 
+    skipped_before = len(found.skipped)
+    uncached = _read_uncached(found, cache)
+    if len(found.skipped) > skipped_before:  # a file changed (or went) since it was found: the set is another
+        whole, lineage = found.set_keys(cfg)
     if cfg.pitch_low != AUTO_PITCH_LOW:
-        sources = partial(_sources_in_order, found, cache, cfg, jobs, report, progress)  # parsed as they are built
+        sources = partial(_sources_in_order, found, uncached, cache, cfg, jobs, report, progress)  # parsed as built
         return _build(found, sources, cfg, cache, whole, lineage, report), report
     provisional = cfg.with_pitch_low(provisional_pitch_low(cfg))
-    sources_once = _sources_in_order(found, cache, provisional, jobs, report, progress)
+    sources_once = _sources_in_order(found, uncached, cache, provisional, jobs, report, progress)
     kept, counts = _read_all(sources_once, found, cache, provisional)
     report.chosen_pitch_low = _chosen_window(counts, cfg).pitch_low
     sources = partial(_sources_again, found, kept, cache, provisional, report)
@@ -356,7 +366,7 @@ def _sources_again(
         elif (cached := cache.get(found.keys[unit])) is not None:
             yield unit, _renamed(cached, unit)
         else:
-            yield unit, _parse_one(unit, found.keys[unit], found.read, cache, cfg, report)
+            yield unit, _parse_one(unit, found, cache, cfg, report)
 
 
 def _build(
@@ -378,9 +388,14 @@ def _build(
         if writer is not None:
             with writer, closing(sources()) as units:
                 _feed(found.results, _in_rows(units, found, cfg), writer, cfg.min_onsets, report)
+                if found.changed:  # not kept under a key that names the files' content before they changed
+                    raise _KeyOutdated
                 table = writer.commit(set_extra(report.entries, report.chosen_pitch_low))
             cache.retire_earlier(lineage, whole)
             return table
+    except _KeyOutdated:
+        report.entries.clear()
+        report.parsed_units, report.cached_units = counted
     except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
         report.entries.clear()
         report.parsed_units, report.cached_units = counted
@@ -394,6 +409,11 @@ def _build(
     with closing(sources()) as units:
         _feed(found.results, _in_rows(units, found, cfg), builder, cfg.min_onsets, report)
     return builder.finish()
+
+
+class _KeyOutdated(Exception):
+    """:func:`_build`'s signal that a unit changed while its table was built (:attr:`_Found.changed`): the table is
+    built in memory instead of under a set key of the content found before."""
 
 
 def _in_rows(sources: UnitSources, found: _Found, cfg: DataConfig) -> Iterator[list[SourceResult]]:
@@ -478,8 +498,39 @@ def same_notes_message(twin: str, semitones: int = 0, octaves_apart: bool = Fals
     )
 
 
+def _read_uncached(found: _Found, cache: ParseCache) -> dict[Unit, bytes]:
+    """The bytes of the units whose unit entry the parse cache lacks (:func:`_bytes_as_found`). A unit that cannot
+    be read now, or changed since it was found, moves to ``found.skipped`` with its key and digest dropped, so that a
+    set key taken after this says it was skipped."""
+    uncached = {}
+    for unit, key in list(found.keys.items()):
+        if cache.has(key):
+            continue
+        try:
+            uncached[unit] = _bytes_as_found(unit, found)
+        except SkipFile as skip:
+            found.skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
+            del found.keys[unit], found.digests[unit]
+    return uncached
+
+
+def _bytes_as_found(unit: Unit, found: _Found) -> bytes:
+    """The bytes of ``unit`` whose digest :func:`_find` took: those it read, else the file's now, checked against that
+    digest (the digest index gave it without reading the file).
+
+    :raises SkipFile: ``unreadable``: the file cannot be read now, or it changed since (:data:`CHANGED_WHILE_READ`):
+        its new notes must never be cached under the old content's key."""
+    if unit in found.read:
+        return found.read[unit]
+    data = read_unit_bytes(unit.path)
+    if content_digest(data) != found.digests[unit]:
+        raise SkipFile(SkipReason.UNREADABLE, CHANGED_WHILE_READ)
+    return data
+
+
 def _sources_in_order(
     found: _Found,
+    uncached: dict[Unit, bytes],
     cache: ParseCache,
     cfg: DataConfig,
     jobs: int | None,
@@ -487,16 +538,9 @@ def _sources_in_order(
     progress: ParseProgress | None = None,
 ) -> UnitSources:
     """Each unit's sources before the pitch rows in unit order, one unit at a time: from its cache entry when there is
-    one, else parsed with ``cfg`` (all of those in worker processes when there are many) and written to the cache.
-    Counts both in ``report``."""
-    unparsed = {}
-    for unit, key in found.keys.items():
-        if cache.has(key):
-            continue
-        try:
-            unparsed[unit] = found.read[unit] if unit in found.read else read_unit_bytes(unit.path)
-        except SkipFile as skip:  # it changed since its digest was recorded, and cannot be read now
-            found.skipped[unit] = [SourceResult(unit.label, skip.reason.value, skip.detail)]
+    one, else parsed with ``cfg`` from its bytes in ``uncached`` (:func:`_read_uncached`; all of those in worker
+    processes when there are many) and written to the cache. Counts both in ``report``."""
+    unparsed = {unit: data for unit, data in uncached.items() if not cache.has(found.keys[unit])}
     parsed = _parse_all(unparsed, cfg, jobs)
     for unit in found.units:
         if unit in found.skipped:
@@ -512,19 +556,19 @@ def _sources_in_order(
             report.cached_units += 1
             yield unit, _renamed(cached, unit)
         else:  # damaged since it was found: parse it here
-            yield unit, _parse_one(unit, found.keys[unit], found.read, cache, cfg, report)
+            yield unit, _parse_one(unit, found, cache, cfg, report)
 
 
-def _parse_one(
-    unit: Unit, key: str, read: dict[Unit, bytes], cache: ParseCache, cfg: DataConfig, report: DataReport
-) -> list[ParsedSource]:
-    """Parse ``unit`` in this process (its cache entry turned out damaged) and cache the results."""
+def _parse_one(unit: Unit, found: _Found, cache: ParseCache, cfg: DataConfig, report: DataReport) -> list[ParsedSource]:
+    """Parse ``unit`` in this process (its cache entry turned out damaged) and cache the results. A unit that cannot
+    be read as found (:func:`_bytes_as_found`) is skipped, and ``found.changed`` set."""
     try:
-        data = read[unit] if unit in read else read_unit_bytes(unit.path)
+        data = _bytes_as_found(unit, found)
     except SkipFile as skip:
+        found.changed = True
         return [ParsedSource(unit.label, skip.reason.value, skip.detail)]
     results = parse_unit(unit, data, cfg)
-    cache.put(key, results)
+    cache.put(found.keys[unit], results)
     report.parsed_units += 1
     return results
 
