@@ -27,7 +27,7 @@ import pretty_midi
 import torch
 
 from mvae_core.audio import Audio, render, write_wav
-from mvae_core.config import MvaeConfig
+from mvae_core.config import MvaeConfig, checked_seed
 from mvae_core.data.load import (
     DataReport,
     absolute_data,
@@ -49,7 +49,7 @@ from mvae_core.errors import (
     blocked_message,
     file_in_the_way,
 )
-from mvae_core.evaluation import all_loops, evaluation_seed
+from mvae_core.evaluation import all_loops
 from mvae_core.evaluation import evaluate as score
 from mvae_core.evaluation_paired import check_same_reading, compare_runs
 from mvae_core.files import atomic_write
@@ -766,7 +766,7 @@ def _evaluation_options(
         raise OptionError("samples", f"must be between 1 and {MAX_LOOPS}, got {samples}")
     if not 1 <= resamples <= MAX_RESAMPLES:
         raise OptionError("resamples", f"must be between 1 and {MAX_RESAMPLES}, got {resamples}")
-    evaluation_seed(seed)
+    checked_seed(seed)
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise OptionError("temperature", f"must be a finite number >= 0 (0 = deterministic), got {temperature}")
     return samples, seed, resamples, temperature, None if jobs is None else whole_number("jobs", jobs)

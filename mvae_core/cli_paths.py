@@ -5,7 +5,7 @@
 Every path a command takes goes through :func:`given_path`; a blank one is a usage error naming the option.
 The commands that write a musician's loops (``generate``, with its WAV files, and ``interpolate``) replace no file
 that is there unless given :data:`OVERWRITE_OPTION` (:func:`mvae_core.api.refuse_overwriting`, the rule of
-``Generated.write`` too, in a command's words: :func:`overwrite_words`).
+``Generated.write`` too, in a command's words: :func:`mvae_core.outputs.write_loops`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+
+from mvae_core.errors import option_flag
 
 EMPTY_PATH = "is an empty path: give a file or folder name (an unset shell variable expands to nothing)"
 """Why a blank path is refused; click prefixes ``Invalid value for '<option>':``."""
@@ -28,14 +30,7 @@ def given_path(text: str) -> Path:
     return Path(text)
 
 
-OVERWRITE_OPTION = "--overwrite"
+OVERWRITE_OPTION = option_flag("overwrite")
 """The option with which ``mvae generate`` and ``mvae interpolate`` replace files that are already there."""
 OVERWRITE_HELP = "Replace files of the same names that are already there (default: refuse, write nothing, exit 2)."
 """The help of :data:`OVERWRITE_OPTION`, the same in every command that takes it."""
-
-
-def overwrite_words(options: str) -> dict[str, str]:
-    """How :func:`mvae_core.api.refuse_overwriting` words its refusal for a command: the files come from an earlier
-    command, and the ways on are another ``options`` (``--out``, or ``--out and --audio``) or
-    :data:`OVERWRITE_OPTION`."""
-    return {"where": options, "replace": f"add {OVERWRITE_OPTION}", "earlier": "command"}

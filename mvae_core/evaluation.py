@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from mvae_core import metrics
-from mvae_core.config import MvaeConfig, checked_seed
+from mvae_core.config import MvaeConfig
 from mvae_core.data.batches import batch_indices, densify
 from mvae_core.data.load import CONTENT_CHARS
 from mvae_core.data.loops import MAX_VELOCITY
@@ -75,9 +75,6 @@ from mvae_core.version import VERSION
 PLANE_GRID = 5
 PLANE_EXTENT = 2.0
 PLANE_DATA_LOOPS = 200
-
-
-evaluation_seed = checked_seed  # the name api.py imports until it imports config.checked_seed
 
 
 def all_loops(table: NoteTable) -> LoopSet:

@@ -1,5 +1,5 @@
 """``mvae evaluate --seed`` out of range says one thing at either end, from one place
-(``evaluation.evaluation_seed``): it said ``must be >= 0`` below and ``must be at most …`` above."""
+(``config.checked_seed``): it said ``must be >= 0`` below and ``must be at most …`` above."""
 
 from __future__ import annotations
 
