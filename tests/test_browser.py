@@ -54,9 +54,9 @@ def drop_file(driver, data: bytes, name: str) -> None:
 
 def answer_encode_with(driver, loops: list[dict]) -> None:
     """Make the page's ``POST /api/encode`` answer ``loops`` (e.g. one that encodes beyond the pad), as if the
-    server had encoded the dropped file so."""
+    server had encoded the dropped file so; a loop without its ``bpm`` (the tempo in the file) is at 120."""
     driver.execute_script(
-        """const real = window.fetch, loops = arguments[0];
+        """const real = window.fetch, loops = arguments[0].map((loop) => ({bpm: 120, ...loop}));
         window.fetch = (url, init) => String(url).endsWith('/api/encode')
           ? Promise.resolve(new Response(JSON.stringify({file: 'x.mid', loops}),
               {headers: {'Content-Type': 'application/json'}}))

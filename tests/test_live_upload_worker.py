@@ -26,9 +26,8 @@ def test_the_worker_reads_what_the_server_read_and_is_replaced_after_a_timeout(t
         reader.loops(solo, cfg)
     assert not reader.running  # ended; the next upload starts another
     reader.timeout = 60
-    x, notes = reader.loops(solo, cfg)
-    here_x, here_notes, _ = file_loops(solo, cfg)
-    assert x.equal(here_x) and list(notes) == list(here_notes)
+    read, here = reader.loops(solo, cfg), file_loops(solo, cfg)
+    assert read.dense.equal(here.dense) and list(read.notes) == list(here.notes) and list(read.bpm) == list(here.bpm)
     reader.close()
     assert not reader.running
 

@@ -66,7 +66,7 @@ def test_a_worker_killed_while_reading_fails_the_read_at_once_and_the_next_uploa
             reader.loops(slow_file, cfg)
         assert time.monotonic() - started < READ_UNDER_WAY_S + 2  # not the 20 s of the timeout
         assert not reader.running
-        x, _ = reader.loops(solo, cfg)  # a new worker
+        x = reader.loops(solo, cfg).dense  # a new worker
         assert len(x)
     finally:
         reader.close()
@@ -79,7 +79,7 @@ def test_a_worker_that_ended_between_uploads_is_replaced_for_the_next(tiny_run, 
         reader.loops(solo, cfg)
         os.kill(_worker_pid(reader), signal.SIGKILL)
         time.sleep(0.2)  # the executor has seen it end
-        x, _ = reader.loops(solo, cfg)
+        x = reader.loops(solo, cfg).dense
         assert len(x)
     finally:
         reader.close()

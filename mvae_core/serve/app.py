@@ -10,8 +10,9 @@
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
-``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z"}]}``; a 403 with
-                         ``--no-upload`` (``/api/info``'s ``uploads`` false)
+``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z", "bpm"}]}``
+                         (``bpm``: the loop's tempo in the file); a 403 with ``--no-upload`` (``/api/info``'s
+                         ``uploads`` false)
 ``POST /api/midi``       the same body as generate → the loop as a ``.mid`` file
 ``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which);
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start

@@ -267,8 +267,9 @@ class Engine:
             raise UploadsOff(NO_UPLOAD)
 
     def encode(self, content: bytes, name: str = "upload.mid") -> list[dict[str, Any]]:
-        """The latent points of the usable loops of an uploaded MIDI file (``name`` is only echoed);
-        :class:`UploadsOff` when uploads are off."""
+        """The usable loops of an uploaded MIDI file, as ``mvae encode`` gives them: ``{"loop", "notes", "z"
+        (its mu), "bpm" (its tempo in the file)}`` each (``name`` is only echoed); :class:`UploadsOff` when uploads
+        are off."""
         reader = self._reader
         if reader is None:
             raise UploadsOff(NO_UPLOAD)
@@ -281,11 +282,14 @@ class Engine:
             path = Path(folder) / "upload.mid"
             path.write_bytes(content)
             try:  # the parse (seconds for a big file) runs in a worker process: OSC, MIDI out and the page keep playing
-                x, notes = reader.loops(path, cfg)
+                loops = reader.loops(path, cfg)
             except ToolError as exc:
                 raise RequestError(str(exc).replace(str(path), name)) from None
-        mu = self._means(x)
-        return [{"loop": k, "notes": int(notes[k]), "z": _rounded(mu[k])} for k in range(len(mu))]
+        mu = self._means(loops.dense)
+        return [
+            {"loop": k, "notes": int(loops.notes[k]), "z": _rounded(mu[k]), "bpm": round(float(loops.bpm[k]), 1)}
+            for k in range(len(mu))
+        ]
 
     def training_points(self, stop: threading.Event | None = None) -> dict[str, Any]:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",

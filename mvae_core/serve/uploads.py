@@ -29,6 +29,7 @@ import torch
 
 from mvae_core.config import MvaeConfig
 from mvae_core.errors import MvaeError
+from mvae_core.tools.encode import FileLoops, file_loops
 
 READ_SECONDS = 60.0
 """The longest an upload is read for (a 2 MiB file takes seconds); past it, or when the process ended meanwhile (the
@@ -57,12 +58,11 @@ def _end_with_the_server() -> None:
         os._exit(1)
 
 
-def _read_loops(path: Path, cfg: MvaeConfig) -> tuple[np.ndarray, np.ndarray]:
-    """In the worker: the loops of the MIDI file ``path`` and their note counts (numpy: no torch tensor crosses)."""
-    from mvae_core.tools.encode import file_loops
-
+def _read_loops(path: Path, cfg: MvaeConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """In the worker: the loops of the MIDI file ``path``, their note counts and their tempos (numpy: no torch tensor
+    crosses)."""
     loops = file_loops(path, cfg)
-    return loops.dense.numpy(), np.asarray(loops.notes)
+    return loops.dense.numpy(), np.asarray(loops.notes), np.asarray(loops.bpm)
 
 
 def _context() -> Any:
@@ -91,15 +91,15 @@ class UploadReader:
         """Whether the worker process is started (at the first upload; :meth:`close` ends it)."""
         return self._executor is not None
 
-    def loops(self, path: Path, cfg: MvaeConfig) -> tuple[torch.Tensor, np.ndarray]:
-        """:func:`~mvae_core.tools.encode.file_loops` of ``path``, read in the worker: its
+    def loops(self, path: Path, cfg: MvaeConfig) -> FileLoops:
+        """:func:`~mvae_core.tools.encode.file_loops` of ``path`` (dense, notes, bpm), read in the worker: its
         :class:`~mvae_core.tools.ToolError` (not a MIDI file, no loop) is raised here as it was there;
         :class:`UploadReadFailed` when the worker took over :attr:`timeout` seconds, or ended (or :meth:`close` ended
         it) while reading, or before it read a file queued behind another; the worker is then ended, and the next
         upload starts a new one."""
         executor, pending = self._submit(path, cfg)
         try:
-            x, notes = pending.result(self.timeout)
+            x, notes, bpm = pending.result(self.timeout)
         except FutureTimeout:
             self._end(executor)
             raise UploadReadFailed(
@@ -117,7 +117,7 @@ class UploadReader:
                 "the process that reads uploads ended while it read the file (the machine out of memory?, or the "
                 "server stopping); send the file again, or a smaller one"
             ) from None
-        return torch.from_numpy(x), notes
+        return FileLoops(torch.from_numpy(x), notes, bpm)
 
     def _submit(self, path: Path, cfg: MvaeConfig) -> tuple[ProcessPoolExecutor, Future[Any]]:
         """The read of ``path`` handed to the worker (started here when there is none, or when the last one ended

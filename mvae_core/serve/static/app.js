@@ -335,6 +335,12 @@ function maxSeed() {
   return state.info.ranges.seed[1];
 }
 
+// value, brought within the range the server takes for knob key (/api/info's ranges).
+function withinRange(key, value) {
+  const [low, high] = state.info.ranges[key];
+  return Math.min(Math.max(value, low), high);
+}
+
 function formatKnob(k, v) {
   return k.unit ? `${Number.isInteger(v) ? v : v.toFixed(1)} ${k.unit}` : v.toFixed(2);  // --tempo 97.5: not 98
 }
@@ -549,7 +555,7 @@ async function encodeFile(file) {
     showFileLoops(file.name, loops);  // resp.file is only an echo, in ASCII (the header cannot carry more)
     const n = loops.length;
     setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
-    if (n) jumpTo(loops[0].z);
+    if (n) chooseFileLoop(loops[0]);
   } catch (err) {
     if (!err.changed) showFileError(err);
     requestFailed(err);
@@ -573,12 +579,20 @@ function showFileLoops(name, loops) {
   }));
   for (const l of loops) {
     const chip = Object.assign(document.createElement('button'), {
-      type: 'button', className: 'chip', textContent: `#${l.loop} · ${l.notes} notes`,
-      title: `z = (${l.z[0].toFixed(3)}, ${l.z[1].toFixed(3)})`,
+      type: 'button', className: 'chip', textContent: `#${l.loop} · ${l.notes} notes · ${l.bpm} bpm`,
+      title: `z = (${l.z[0].toFixed(3)}, ${l.z[1].toFixed(3)}); plays at its tempo in the file, ${l.bpm} bpm`,
     });
-    chip.addEventListener('click', () => jumpTo(l.z));
+    chip.addEventListener('click', () => chooseFileLoop(l));
     box.append(chip);
   }
+}
+
+// A dropped file's loop plays at its tempo in the file (mvae encode's bpm): choosing it (the drop, which chooses
+// loop 0, or its chip) sets the tempo knob to that tempo, within the knob's range, then jumps to its point. While the
+// tempo follows a DAW's clock the knob is the DAW's and stays.
+function chooseFileLoop(loop) {
+  if (!$('knob-tempo').disabled) state.showKnob.tempo(withinRange('tempo', loop.bpm));
+  jumpTo(loop.z);
 }
 
 function jumpTo(z) {
@@ -725,8 +739,8 @@ function showClock(clock) {
   word.textContent = clock.tempo === null ? `set by ${from}: waiting for it` : `set by ${from}, ${clock.state}`;
   input.title = `the tempo follows ${from}: change it in the DAW`;
   if (clock.tempo === null) return false;
-  const [low, high] = state.info.ranges.tempo;  // a DAW beyond the knob's range: MIDI out plays at its end too
-  const tempo = Math.min(Math.max(Math.round(clock.tempo * 10) / 10, low), high);
+  // a DAW beyond the knob's range: MIDI out plays at its end too
+  const tempo = withinRange('tempo', Math.round(clock.tempo * 10) / 10);
   state.showKnob.tempo(tempo);
   if (clockTempo !== null && Math.abs(tempo - clockTempo) < CLOCK_ADOPT_BPM) return false;
   clockTempo = tempo;
