@@ -33,7 +33,7 @@ import numpy as np
 from mvae_core.data.loops import WINDOW_SETTINGS, PitchedLoops
 from mvae_core.data.sources import ParsedSource
 from mvae_core.data.table import NoteTable
-from mvae_core.data.table_store import TableWriter, open_table, remove_abandoned
+from mvae_core.data.table_store import OPEN_ERRORS, TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
 FORMAT_VERSION = 40  # 40: a track's name is read with ß as ss (plain_text.plain: "E-Baß" is a bass part); 39: a
@@ -172,7 +172,7 @@ class ParseCache:
         arrays = self._read(key)
         try:
             return None if arrays is None else _unpack(arrays)
-        except (KeyError, ValueError, json.JSONDecodeError):
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError):  # damaged, or JSON of a wrong shape
             return None
 
     def put(self, key: str, results: list[ParsedSource]) -> None:
@@ -190,7 +190,7 @@ class ParseCache:
             table, extra = open_table(self._set_path(key))
         except PermissionError:
             return None
-        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        except OPEN_ERRORS as exc:
             raise DamagedSetEntry(self._set_path(key), reason(exc)) from None
         extra = extra if isinstance(extra, dict) else {}
         entries = extra.get("entries")
@@ -303,6 +303,8 @@ def _pack(results: list[ParsedSource]) -> dict[str, np.ndarray]:
 
 def _unpack(arrays: dict[str, np.ndarray]) -> list[ParsedSource]:
     meta = json.loads(arrays["meta"].tobytes().decode())
+    if not isinstance(meta, list):  # a dict would unpack as no sources
+        raise ValueError("a unit entry's report is not a list")
     results, note_at, loop_at = [], 0, 0
     for m in meta:
         notes = None

@@ -233,16 +233,22 @@ class DamagedTable(DataError):
         )
 
 
+OPEN_ERRORS = (OSError, ValueError, KeyError, TypeError, OverflowError)
+"""What :func:`open_table` raises for a table directory that is missing, unreadable or damaged (JSONDecodeError is a
+ValueError): every one means "no table here"."""
+
+
 def open_table(directory: Path, verify: bool = True) -> tuple[NoteTable, Any]:
     """The table in ``directory``, memory-mapped read-only, and its ``extra``.
 
-    Raises ``OSError`` (missing or unreadable), ``ValueError`` or ``KeyError`` (damaged: a wrong dtype, length or
-    size, offsets that do not span the notes in order, a loop of no listed source, a column whose CRC-32 is not the
-    one written): callers treat every one as "no table here". The per-loop columns are read whole for these checks,
+    Raises one of :data:`OPEN_ERRORS`: ``OSError`` (missing or unreadable), ``ValueError``, ``KeyError``,
+    ``TypeError`` or ``OverflowError`` (damaged: ``meta.json`` not an object or a field of it of the wrong type, a
+    wrong dtype, length or size, offsets that do not span the notes in order, a loop of no listed source, a column
+    whose CRC-32 is not the one written): callers treat every one as "no table here". The per-loop columns are read whole for these checks,
     the note columns too when they take at most :data:`VERIFIED_NOTE_BYTES`; ``verify=False`` skips the CRC-32s (a
     table this process has just written).
     """
-    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    meta = _meta(directory)
     if meta.get("format") != STORE_FORMAT:
         raise ValueError(f"table format {meta.get('format')!r}, expected {STORE_FORMAT}")
     loops, notes = int(meta["loops"]), int(meta["notes"])
@@ -274,6 +280,19 @@ def open_table(directory: Path, verify: bool = True) -> tuple[NoteTable, Any]:
     # every table read (8 per evaluate call) was a ResourceWarning in a notebook that shows them
     weakref.finalize(table, _close, list(files.values()))
     return table, meta["extra"]
+
+
+def _meta(directory: Path) -> dict[str, Any]:
+    """The ``meta.json`` of table ``directory``.
+
+    :raises ValueError: naming the file, when it is not JSON (cut short, garbage) or not a JSON object (``null``)."""
+    try:
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    except ValueError as exc:  # not JSON, or not UTF-8
+        raise ValueError(f"{META_FILE}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{META_FILE} is not a JSON object")
+    return meta
 
 
 def _crc32(file: BinaryIO, data_bytes: int) -> int:
@@ -343,7 +362,7 @@ def _publish(staging: Path, directory: Path) -> None:
             raise
     try:
         open_table(directory)
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except OPEN_ERRORS:
         damaged = directory.with_name(f".{directory.name}.{os.getpid()}.old")
         directory.rename(damaged)
         staging.rename(directory)
