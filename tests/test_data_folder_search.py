@@ -68,3 +68,20 @@ def test_encode_names_the_midi_suffixes_for_a_daw_project_file(tmp_path):
     (tmp_path / "Lead Clip.als").write_bytes(b"\x1f\x8b")
     with pytest.raises(ToolError, match=r"not a MIDI file \(expected a \.mid, \.midi, \.smf or \.kar file\)"):
         file_loops(tmp_path / "Lead Clip.als", MvaeConfig())
+
+
+def test_symlinked_folders_are_searched_once_and_link_loops_end(tmp_path):
+    """A musician's data folder of links to albums (helper-413 F3): the linked folders were passed over in silence."""
+    albums, data = tmp_path / "albums", tmp_path / "data"
+    tune(data / "own" / "a.mid")
+    tune(albums / "jazz" / "b.mid")
+    (albums / "jazz" / "b.mid").write_bytes((albums / "jazz" / "b.mid").read_bytes() + b"\0")  # not a duplicate
+    (data / "jazz").symlink_to(albums / "jazz")
+    (data / "jazz again").symlink_to(albums / "jazz")  # the same folder twice: searched once
+    (data / "own" / "up").symlink_to(data)  # a loop
+    (data / "own" / "mine").symlink_to(data / "own")  # the folder itself
+    _, report = load_dataset([str(data)], DataConfig(cache_dir="none"))
+    assert sorted((e["source"], e["status"]) for e in report.entries) == [
+        (str(data / "jazz" / "b.mid"), "ok"),
+        (str(data / "own" / "a.mid"), "ok"),
+    ]

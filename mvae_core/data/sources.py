@@ -110,22 +110,44 @@ def is_midi_name(name: str) -> bool:
 
 
 def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The MIDI files under ``folder`` (:func:`is_midi_name`; symlinked folders not followed), in path order, and
-    the folders that could not be listed with the OS's reason; the archives among the other files are appended to
-    ``archives`` when it is given."""
+    """The MIDI files under ``folder`` (:func:`is_midi_name`), in path order, and the folders that could not be listed
+    with the OS's reason; the archives among the other files are appended to ``archives`` when it is given.
+
+    Symlinks to folders are followed (a folder of links to albums), and each real folder (device and inode) is
+    searched once: a link to a folder already searched or above it is passed over, so link loops end. Of a level's
+    subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where it has one
+    there."""
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
         errors.append((Path(exc.filename or folder), exc.strerror or str(exc)))
 
+    searched: set[tuple[int, int]] = set()
+    _first_search(str(folder), searched)
     files = []
-    for root, _, names in os.walk(folder, onerror=on_error, followlinks=False):
+    for root, subfolders, names in os.walk(folder, onerror=on_error, followlinks=True):
+        links_last = sorted(subfolders, key=lambda name: (os.path.islink(os.path.join(root, name)), name))
+        subfolders[:] = [name for name in links_last if _first_search(os.path.join(root, name), searched)]
         for name in names:
             if is_midi_name(name):
                 files.append(Path(os.path.join(root, name)))
             elif archives is not None and name.lower().endswith(ARCHIVE_SUFFIXES):
                 archives.append(Path(os.path.join(root, name)))
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
+
+
+def _first_search(path: str, searched: set[tuple[int, int]]) -> bool:
+    """Whether the folder at ``path`` (a link followed) is not in ``searched`` yet; it is added. One whose ``stat``
+    fails is searched (listing it reports the OS's reason)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return True
+    key = (info.st_dev, info.st_ino)
+    if key in searched:
+        return False
+    searched.add(key)
+    return True
 
 
 def _dedupe(units: list[Unit]) -> list[Unit]:
