@@ -244,9 +244,9 @@ def open_table(directory: Path, verify: bool = True) -> tuple[NoteTable, Any]:
     Raises one of :data:`OPEN_ERRORS`: ``OSError`` (missing or unreadable), ``ValueError``, ``KeyError``,
     ``TypeError`` or ``OverflowError`` (damaged: ``meta.json`` not an object or a field of it of the wrong type, a
     wrong dtype, length or size, offsets that do not span the notes in order, a loop of no listed source, a column
-    whose CRC-32 is not the one written): callers treat every one as "no table here". The per-loop columns are read whole for these checks,
-    the note columns too when they take at most :data:`VERIFIED_NOTE_BYTES`; ``verify=False`` skips the CRC-32s (a
-    table this process has just written).
+    whose CRC-32 is not the one written): callers treat every one as "no table here". The per-loop columns are read
+    whole for these checks, the note columns too when they take at most :data:`VERIFIED_NOTE_BYTES`; ``verify=False``
+    skips the CRC-32s (a table this process has just written).
     """
     meta = _meta(directory)
     if meta.get("format") != STORE_FORMAT:
