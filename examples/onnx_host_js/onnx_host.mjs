@@ -77,7 +77,7 @@ class Host {
    * Throws UnsupportedRule for a rule the format does not describe.
    */
   async pattern(z, options = {}) {
-    checkOptionNames(options, PATTERN_OPTIONS);
+    checkOptionNames(options, "pattern");
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const rule = {
       density: 1, temperature: 1, timingTemperature: 1, poly: false, thresholdMin: null, thresholdMax: null,
@@ -121,7 +121,7 @@ class Host {
   /** `notes` in seconds from the loop's start (sidecar `decode`: start, length, velocity), ordered by start, at
    * `{ tempo, gridOffset }` (bpm, 120; 1). */
   timed(notes, options = {}) {
-    checkOptionNames(options, TIMED_OPTIONS);
+    checkOptionNames(options, "timed");
     const { tempo = 120, gridOffset = 1 } = options;
     const wrong = optionError({ tempo, gridOffset });
     if (wrong !== null) throw new RangeError(wrong);
@@ -501,23 +501,39 @@ function optionError(values, name = (key) => key) {
   return null;
 }
 
-const PATTERN_OPTIONS = ["density", "temperature", "timingTemperature", "poly", "thresholdMin", "thresholdMax", "random"];
-const TIMED_OPTIONS = ["tempo", "gridOffset"];
+/** Each method's options, and what its call looks like before them. */
+const METHODS = {
+  pattern: { options: ["density", "temperature", "timingTemperature", "poly", "thresholdMin", "thresholdMax", "random"],
+    call: "pattern(z" },
+  timed: { options: ["tempo", "gridOffset"], call: "timed(notes" },
+};
 const ALIASES = { bpm: "tempo" }; // the hosts' own name before 2026-12-07 (never released)
 
 /**
- * Throws a TypeError naming an option of `options` that is not one of `known`: a misspelt one, or the JSON API's
- * `grid_offset`, was ignored, and the loop played with the default (at 120 bpm, on the learned timing) without a
- * word.
+ * Throws a TypeError naming an option of `options` that `method`'s (`pattern` or `timed`) are not: a misspelt one,
+ * or the JSON API's `grid_offset`, was ignored, and the loop played with the default (at 120 bpm, on the learned
+ * timing) without a word. The message names the option meant: the method's own (`grid_offset` is `gridOffset`,
+ * `seed` is `random: seededRandom(seed)`, as the command line's `--seed`), or the other method's (`tempo` given to
+ * `pattern` is `timed`'s).
  */
-function checkOptionNames(options, known) {
-  const squashed = (name) => name.toLowerCase().replace(/[_-]/g, "");
-  for (const key of Object.keys(options ?? {})) {
+function checkOptionNames(options, method) {
+  const known = METHODS[method].options;
+  for (const [key, value] of Object.entries(options ?? {})) {
     if (known.includes(key)) continue;
-    const meant = known.find((name) => squashed(name) === squashed(key)) ?? (known.includes(ALIASES[key]) ? ALIASES[key] : null);
-    const hint = meant ? `; did you mean ${meant}?` : "";
+    const meant = optionMeant(key, value, known);
+    const other = Object.values(METHODS).find(({ options: its }) => its !== known && optionMeant(key, value, its));
+    let hint = meant ? `; did you mean ${meant}?` : "";
+    if (!meant && other) hint = `; that is an option of ${other.call}, { ${optionMeant(key, value, other.options)} })`;
     throw new TypeError(`unknown option ${JSON.stringify(key)}${hint} (options: ${known.join(", ")})`);
   }
+}
+
+/** The option of `known` meant by the unknown `key` (given `value`), or null: another spelling of one, an alias, or
+ * `seed` for `random: seededRandom(seed)`. */
+function optionMeant(key, value, known) {
+  const squashed = (name) => name.toLowerCase().replace(/[_-]/g, "");
+  if (squashed(key) === "seed" && known.includes("random")) return `random: seededRandom(${shown(value)})`;
+  return known.find((name) => squashed(name) === squashed(key)) ?? (known.includes(ALIASES[key]) ? ALIASES[key] : null);
 }
 
 /** A refused value as a message shows it (numbers joined by commas, a string quoted, cut to 20 characters). */
