@@ -49,3 +49,23 @@ def test_data_inspect_prints_the_warning(tmp_path: Path, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert len(lines) == 1 and NO_SPACE in lines[0], result.output
+
+
+@pytest.mark.parametrize(
+    ("error", "fix"),
+    [
+        (errno.ENOSPC, "; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"),
+        (errno.EROFS, "; make it writable or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"),
+        (errno.EEXIST, "; choose another folder (data.cache_dir, MVAE_CACHE_DIR)"),  # a file where its folder goes
+    ],
+)
+def test_the_advice_fits_the_error(tmp_path: Path, monkeypatch, error, fix):
+    """Freeing space was advised for a file in the way of the cache folder too (helper-413 F7)."""
+    folder = melody_folder(tmp_path / "melodies", n_files=2, n_loops=2, seed=2)
+
+    def refused(*args, **kwargs):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(table_store.TableWriter, "__init__", refused)
+    _, report = load_dataset([str(folder)], DataConfig(cache_dir=tmp_path / "cache"))
+    assert report.cache_warning.endswith(fix) and report.cache_warning.count("free space") == (error == errno.ENOSPC)

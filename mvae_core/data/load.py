@@ -21,6 +21,7 @@ again is one read, and the report names the window chosen (:attr:`DataReport.cho
 
 from __future__ import annotations
 
+import errno
 import itertools
 import multiprocessing
 import os
@@ -403,12 +404,23 @@ def _build(
             (f"{report.cache_warning}; " if report.cache_warning else "")
             + f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
             "memory: every process (each torchrun rank, each ablation run) keeps its own copy, and data larger than "
-            "memory does not fit; free space there or choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
+            f"memory does not fit; {_cache_fix(exc)}"
         )
     builder = TableBuilder()
     with closing(sources()) as units:
         _feed(found.results, _in_rows(units, found, cfg), builder, cfg.min_onsets, report)
     return builder.finish()
+
+
+def _cache_fix(exc: OSError) -> str:
+    """What to do about a parse cache that cannot be written, by ``exc``'s errno: free space for a full disk or quota,
+    make it writable for a refusal, otherwise (a file in the way of its folder, the folder gone) choose another."""
+    elsewhere = "choose another folder (data.cache_dir, MVAE_CACHE_DIR)"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free space there or {elsewhere}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"make it writable or {elsewhere}"
+    return elsewhere
 
 
 class _KeyOutdated(Exception):
