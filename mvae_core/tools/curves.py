@@ -157,12 +157,19 @@ def metric_lines(records: list[dict[str, Any]], path: str, step_paths: Sequence[
     if not lines:
         known = sorted({label for record in records for label, _ in _leaves(record, "") if label})
         plugin_paths = [label for label in known if label.startswith("plugins.")]
-        raise ToolError(
-            f"--metric {path}: no number there in metrics.jsonl{did_you_mean(path, known, ';')} numbers recorded by "
-            f"plugins: {', '.join(plugin_paths) or 'none'} (other paths: "
-            f"{', '.join(p for p in known if p not in plugin_paths)}); {_per_step(step_paths)}"
+        raise _no_number_at(
+            path,
+            f"no number there in metrics.jsonl{did_you_mean(path, known, ';')} numbers recorded by plugins: "
+            f"{', '.join(plugin_paths) or 'none'} (other paths: {', '.join(p for p in known if p not in plugin_paths)});"
+            f" {_per_step(step_paths)}",
         )
     return lines
+
+
+def _no_number_at(path: str, said: str) -> ToolError:
+    """The error of a metric ``path`` with no number there, ``said`` (what there is instead) after the path as the
+    caller gave it: an entry of ``mvae_core.plot``'s ``metrics``, or (``command_line_message()``) ``--metric``."""
+    return ToolError(f"metrics entry {path!r}: {said}", command_line=f"--metric {path}: {said}")
 
 
 def _lines_at(trees: list[dict[str, Any]], path: str, gaps: Sequence[set[str]] | None = None) -> dict[str, list[float]]:
@@ -218,9 +225,7 @@ def step_panel(steps: list[dict[str, Any]], path: str) -> Panel:
     lines = _lines_at([tree for _, tree in there], path)
     if not lines:
         known = step_paths(steps)
-        raise ToolError(
-            f"--metric {path}: no number there in steps.jsonl{did_you_mean(path, known, ';')} {_per_step(known)}"
-        )
+        raise _no_number_at(path, f"no number there in steps.jsonl{did_you_mean(path, known, ';')} {_per_step(known)}")
     per_epoch = steps_per_epoch(steps)
     return bucket_means([line["global_step"] / per_epoch + 1 for line, _ in there], lines)
 
