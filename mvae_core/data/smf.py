@@ -145,7 +145,7 @@ def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) ->
     try:
         return _mido(_file(bodies, fmt, division), clip=False)
     except Exception as strict:
-        problem = f"{type(strict).__name__}: {strict}"[:200]
+        problem = f"{type(strict).__name__}: {str(strict) or _UNSAID.get(type(strict), 'no reason given')}"[:200]
     try:
         tracks = _mido(_file(bodies, fmt, division), clip=True)
         warnings.append(CLIPPED)
@@ -170,6 +170,13 @@ def _parse(bodies: list[bytes], fmt: int, division: int, warnings: list[str]) ->
     raise SkipFile(SkipReason.CORRUPT, problem)
 
 
+_UNSAID = {
+    EOFError: (
+        "a track's events run past its end (it is cut short, or a note after a SysEx event relies on running status, "
+        "which a SysEx cancels); re-saving the file in a MIDI editor may repair it"
+    )
+}
+"""What a ``CORRUPT`` detail says for an error mido raises without a message (``EOFError: `` named no cause)."""
 CLIPPED = "clipped data bytes above 127 (the file is corrupt or was edited by hand)"
 SEQUENCER_SPECIFIC = 0x7F
 TIME_SIGNATURE = 0x58
