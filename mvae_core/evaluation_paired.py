@@ -70,13 +70,16 @@ def reading_differences(a: DataConfig, b: DataConfig) -> list[str]:
 
 def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> None:
     """A :class:`~mvae_core.errors.ConfigError` naming both runs and every differing setting when ``run`` and
-    ``against`` would read DATA into other loops (:func:`reading_differences`)."""
+    ``against`` would read DATA into other loops (:func:`reading_differences`); it suggests evaluating each on its own
+    with ``mvae_core.evaluate(run, data)``, and on the command line (``command_line_message()``) with
+    ``mvae evaluate RUN DATA``."""
     if differences := reading_differences(a, b):
-        raise ConfigError(
+        said = (
             f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison "
             "has no loops in common: compare runs trained with the same [data] reading settings, or evaluate each on "
-            "its own (mvae evaluate RUN DATA)"
+            "its own"
         )
+        raise ConfigError(f"{said} (mvae_core.evaluate(run, data))", command_line=f"{said} (mvae evaluate RUN DATA)")
 
 
 def compare_runs(
