@@ -37,7 +37,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import torch
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -51,9 +50,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from mvae_core.generation import point_name
 from mvae_core.out_of_memory import ran_out_line
-from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, Loop, RequestError, TrainingPoints, UploadsOff
+from mvae_core.serve.engine import (
+    MAX_UPLOAD_BYTES,
+    Engine,
+    Loop,
+    RequestError,
+    TrainingPoints,
+    UploadsOff,
+    download_name,
+)
 from mvae_core.serve.guard import OriginGuard
 from mvae_core.serve.uploads import UploadReadFailed
 from mvae_core.suggest import closest, did_you_mean
@@ -144,14 +150,14 @@ def create_app(
     async def api_midi(request: Request) -> Response:
         _check_query(request)
         loop = engine.loop(engine.request(await _json(request)))
-        return Response(engine.midi(loop), media_type="audio/midi", headers=_attachment(loop, ".mid"))
+        return Response(engine.midi(loop), media_type="audio/midi", headers=_attachment(engine, loop, ".mid"))
 
     async def api_wav(request: Request) -> Response:
         _check_query(request)
         wrap_release = _flag(request, "wrap_release")
         loop = engine.loop(engine.request(await _json(request)))
         content, renderer = await in_turn(engine.wav, loop, wrap_release)
-        headers = {**_attachment(loop, ".wav"), "X-Renderer": renderer}
+        headers = {**_attachment(engine, loop, ".wav"), "X-Renderer": renderer}
         return Response(content, media_type="audio/wav", headers=headers)
 
     async def api_encode(request: Request) -> Response:
@@ -300,8 +306,9 @@ def _http_message(request: Request, exc: HTTPException, routes: Sequence[BaseRou
     return exc.detail
 
 
-def _attachment(loop: Loop, suffix: str) -> dict[str, str]:
-    name = f"mvae_{point_name(torch.tensor(loop.request.z))}_seed{loop.request.seed}{suffix}"
+def _attachment(engine: Engine, loop: Loop, suffix: str) -> dict[str, str]:
+    """The header that names a download of ``loop`` (:func:`~mvae_core.serve.engine.download_name`)."""
+    name = download_name(loop.request, engine.defaults, suffix)
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 

@@ -36,7 +36,7 @@ from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, from_sources
 from mvae_core.errors import MvaeError
 from mvae_core.files import reason
-from mvae_core.generation import DecodeOptions
+from mvae_core.generation import DecodeOptions, point_name
 from mvae_core.instruments import PIANO, program_number
 from mvae_core.loop_file import (
     LOOP_TICKS,
@@ -115,6 +115,22 @@ class LoopRequest:
 
 
 FIELDS = ("z", "seed", *KNOBS)
+
+NAME_TAGS = {"density": "density", "temperature": "temp", "timing_temperature": "ttemp", "grid_offset": "grid"}
+"""How a download's name shows a knob that is not at its default (the tempo: ``_97bpm``)."""
+
+
+def download_name(request: LoopRequest, defaults: LoopRequest, suffix: str) -> str:
+    """The name of a download of ``request``'s loop (``suffix`` ``.mid`` or ``.wav``):
+    ``mvae_z_+0.50_-1.00_seed42`` (the point and the seed), then each knob that differs from ``defaults`` (the
+    server's: generate's, with ``mvae serve --tempo``), e.g. ``_grid2_97bpm``, so that two takes at one point and
+    seed with other knobs get other names. The page names its downloads so too (the ``Content-Disposition``)."""
+    knobs = "".join(
+        f"_{value:g}bpm" if name == "tempo" else f"_{NAME_TAGS[name]}{value:g}"
+        for name in KNOBS
+        if (value := getattr(request, name)) != getattr(defaults, name)
+    )
+    return f"mvae_{point_name(torch.tensor(request.z))}_seed{request.seed}{knobs}{suffix}"
 
 
 @dataclass(frozen=True)

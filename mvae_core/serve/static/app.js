@@ -517,9 +517,10 @@ async function download(kind, button) {
   if (button.getAttribute('aria-disabled') === 'true') return;
   button.setAttribute('aria-disabled', 'true');
   try {
+    // the server's name (engine.py's download_name: the point, the seed and the knobs not at their defaults), the one
+    // rule for it; a proxy that dropped the header leaves a plain name
     const { blob, filename } = await api.render(kind, params());
-    const [x, y] = state.point;
-    const name = filename || `mvae_z${x}_${y}_seed${state.seed}.${kind === 'midi' ? 'mid' : 'wav'}`;
+    const name = filename || `mvae.${kind === 'midi' ? 'mid' : 'wav'}`;
     const url = URL.createObjectURL(blob);
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
     document.body.append(a);
