@@ -23,6 +23,7 @@ from pathlib import Path
 
 from mvae_core.ablation.facts import run_state
 from mvae_core.ablation.plan import Configuration
+from mvae_core.cores import cores as cores  # runner.cores(): the ablation session and Ray executor call it here
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 
@@ -71,11 +72,6 @@ class Outcome:
     started: bool = True
     """Whether the attempt started its training (``mvae train``); a Ray task that returns before it (a node that
     cannot see the shared storage, a stop) did not, and nothing trained the run."""
-
-
-def cores() -> int:
-    """CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def threads_per_run(jobs: int, total_cores: int) -> int:

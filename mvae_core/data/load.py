@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from mvae_core.config import AUTO_PITCH_LOW, DataConfig
+from mvae_core.cores import cores
 from mvae_core.data.cache import (
     DamagedSetEntry,
     ParseCache,
@@ -207,7 +208,7 @@ def load_dataset(
     data_args: list[str], cfg: DataConfig, jobs: int | None = None, progress: ParseProgress | None = None
 ) -> tuple[NoteTable, DataReport]:
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
-    parse (``None``: this machine's cores), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
+    parse (``None``: the cores this process may use, :func:`~mvae_core.cores.cores`), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
     ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes). The report's
     ``seconds`` is how long it took. ``cfg.pitch_low = "auto"``: read at the window that folds the fewest notes
     (the module docstring; the report's :attr:`~DataReport.chosen_pitch_low`)."""
@@ -704,7 +705,7 @@ def _cache_dir(cfg: DataConfig) -> Path | None:
 def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -> Iterator[list[ParsedSource]]:
     """Each unit's parse results, in the order of ``contents``, as they come."""
     items = list(contents.items())
-    workers = min(jobs or os.cpu_count() or 1, len(items))
+    workers = min(jobs or cores(), len(items))
     big = len(items) >= PARALLEL_MIN_UNITS or sum(len(data) for _, data in items) >= PARALLEL_MIN_BYTES
     if workers < 2 or not big:
         yield from (parse_unit(unit, data, cfg) for unit, data in items)
