@@ -79,14 +79,21 @@ class RunConfig(RunRefusals):
 
     def read_config(self) -> MvaeConfig:
         """The run's resolved config. A run written before the model registry has no ``[model] name``: it was
-        trained with the ``seed`` architecture, whatever the default is now."""
+        trained with the ``seed`` architecture, whatever the default is now. Settings the installed code refuses are
+        a :class:`ConfigError` naming the file and said as :meth:`refused_settings` says them."""
         tree = self._read_tree()
         tree.pop(PROVENANCE, None)
         tree.setdefault("model", {}).setdefault("name", _LEGACY_MODEL)
         try:
             return validate_section(MvaeConfig, tree)
         except ConfigError as exc:
-            raise ConfigError(f"{self.path / CONFIG}: {exc}") from None
+            raise ConfigError(f"{self.path / CONFIG}: {self.refused_settings(str(exc), tree['model'])}") from None
+
+    def refused_settings(self, message: str, model: Mapping[str, Any]) -> str:
+        """What :meth:`read_config` says of the run's settings that the installed code refuses (``message``; ``model``:
+        the config's ``[model]`` table): ``message`` itself here; :class:`~mvae_core.run_versions.RunVersions` adds
+        the versions that trained the run where they differ from those installed (a newer mvae's setting)."""
+        return message
 
     def read_provenance(self) -> dict[str, Any]:
         """The run's ``[provenance]`` table (``{}`` in a run written before it was kept).

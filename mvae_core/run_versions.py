@@ -7,9 +7,10 @@ that reads mvae's own (:data:`~mvae_core.version.VERSION`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from mvae_core.checkpoint import CheckpointError, WeightsMismatch
-from mvae_core.config import PROVENANCE, MvaeConfig
+from mvae_core.config import PROVENANCE, ConfigError, MvaeConfig
 from mvae_core.host import OBJECT_ORIGIN, is_registered_class, object_class, object_class_version
 from mvae_core.models import VERSION_KEY_PREFIX, installed_model_version, model_versions
 from mvae_core.plugins import available_plugins
@@ -142,6 +143,18 @@ class RunVersions(RunConfig):
             f"({install}), or a version of the package that converts the earlier weights as it loads them "
             "(docs/models.md, Writing a model)"
         )
+
+    def refused_settings(self, message: str, model: Mapping[str, Any]) -> str:
+        """:meth:`RunConfig.refused_settings <mvae_core.run_config.RunConfig.refused_settings>` with
+        :meth:`with_version_hint` for mvae and the package of the ``model`` the config names (:func:`code_versions`): a
+        setting unknown here may be one of the newer version that trained the run. ``message`` alone when the run's
+        ``[provenance]`` cannot be read (its own error names it)."""
+        name = model.get("name") if isinstance(model, Mapping) else None
+        installed = code_versions(name) if isinstance(name, str) else {"mvae": VERSION}
+        try:
+            return self.with_version_hint(message, installed)
+        except ConfigError:
+            return message
 
     def with_version_hint(self, message: str, installed: Mapping[str, str | None]) -> str:
         """``message`` (one sentence, its full stop kept last) ending with :meth:`_version_hint` when a part's version
