@@ -11,7 +11,13 @@ note of the key, is followed by a note-on of the key on its tick (that note's, w
 A note-off that ends nothing before a note that its own note-off ends later (a reset at the start of a file)
 changes nothing. A note never closed is held to the end of its track and marked
 :attr:`FileNotes.unended`. Each note keeps its track, its channel and the
-program its channel had when it started.
+program its channel had when it started (:class:`ChannelPrograms`).
+
+Program changes are read from **every** track too: a type-1 file's tracks play at once on 16 shared channels, and a
+setup (conductor) track often holds every part's program change (pretty_midi reads each track's own alone, so such a
+file is all Acoustic Grand Piano). A note takes its channel's latest change at or before its start tick, in any track;
+at one tick, a change in the note's own track (written before its note-on) wins over other tracks', and among other
+tracks' the later track's wins, as for tempo. A type-2 file's patterns come here as one track (:mod:`.smf`), in order.
 
 Tempo changes and time signatures are read from **every** track, as the SMF spec allows them anywhere (pretty_midi
 reads only the first track); at one tick the event of the later track wins. Channel 10 (index 9) is the General
@@ -20,6 +26,7 @@ MIDI drum channel.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +96,51 @@ def meta_text(text: str) -> str:
         return text
 
 
+class ChannelPrograms:
+    """The program changes of every track on one channel, for the program a note of one track finds there."""
+
+    def __init__(self, changes: list[tuple[int, int, int]]) -> None:
+        """``changes``: ``(tick, track, program)``, sorted by tick, then track, then file order."""
+        self._ticks = [tick for tick, _, _ in changes]
+        self._tracks = [track for _, track, _ in changes]
+        self._programs = [program for _, _, program in changes]
+        # per change, the index of the latest change before it in another track (-1: none)
+        self._other_before = [-1] * len(changes)
+        for i in range(1, len(changes)):
+            same = self._tracks[i - 1] == self._tracks[i]
+            self._other_before[i] = self._other_before[i - 1] if same else i - 1
+
+    def elsewhere(self, tick: int, track: int) -> tuple[int, int] | None:
+        """``(tick, program)`` of the latest change at or before ``tick`` in a track other than ``track`` (at one
+        tick, the later track's), or None when there is none."""
+        i = bisect_right(self._ticks, tick) - 1
+        if i >= 0 and self._tracks[i] == track:
+            i = self._other_before[i]
+        return (self._ticks[i], self._programs[i]) if i >= 0 else None
+
+
+def program_changes(tracks: list[mido.MidiTrack]) -> dict[int, ChannelPrograms]:
+    """Every track's program changes, per channel that has any."""
+    changes: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for index, track in enumerate(tracks):
+        tick = 0
+        for message in track:
+            tick += message.time
+            if message.type == "program_change":
+                changes[message.channel].append((tick, index, message.program))
+    return {channel: ChannelPrograms(sorted(found, key=lambda c: c[:2])) for channel, found in changes.items()}
+
+
+def _program_at(own: tuple[int, int] | None, programs: ChannelPrograms | None, tick: int, track: int) -> int:
+    """The program of a note of ``track`` starting at ``tick``: ``own`` is its track's latest change on its channel
+    before its note-on, ``(tick, program)``; a change of another track counts when it is later (General MIDI's
+    program 0, Acoustic Grand Piano, when there is none)."""
+    elsewhere = programs.elsewhere(tick, track) if programs is not None else None
+    if own is not None and (elsewhere is None or own[0] >= elsewhere[0]):
+        return own[1]
+    return elsewhere[1] if elsewhere is not None else 0
+
+
 NOTE_COLUMNS = ("track", "channel", "program", "pitch", "start", "end", "velocity", "unended")
 
 
@@ -104,9 +156,10 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
     names: dict[int, str] = {}
     tempos: dict[int, int] = {}
     signatures: list[tuple[int, int, int]] = []
+    programs = program_changes(tracks)
     for index, track in enumerate(tracks):
         tick = 0
-        program = [0] * 16
+        own_program: list[tuple[int, int] | None] = [None] * 16  # per channel, this track's latest (tick, program)
         # key → (tick, velocity, program, whether a note-off that ended nothing came on its tick just before it)
         open_notes: dict[tuple[int, int], list[tuple[int, int, int, bool]]] = defaultdict(list)
         ended_nothing: dict[tuple[int, int], int] = {}  # key → the tick of its last note-off that ended no note
@@ -122,7 +175,7 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
             elif kind == "time_signature":
                 signatures.append((tick, message.numerator, message.denominator))
             elif kind == "program_change":
-                program[message.channel] = message.program
+                own_program[message.channel] = (tick, message.program)
             elif kind == "note_on" and message.velocity > 0:
                 key = (message.channel, message.note)
                 off_first = ended_nothing.get(key) == tick
@@ -131,7 +184,8 @@ def file_notes(tracks: list[mido.MidiTrack]) -> FileNotes:
                     for row in rows:
                         columns["end"][row] = columns["start"][row]
                     off_first = True
-                open_notes[key].append((tick, message.velocity, program[message.channel], off_first))
+                program = _program_at(own_program[key[0]], programs.get(key[0]), tick, index)
+                open_notes[key].append((tick, message.velocity, program, off_first))
             elif kind in ("note_off", "note_on") and (message.channel, message.note) not in open_notes:
                 ended_nothing[(message.channel, message.note)] = tick
             elif kind in ("note_off", "note_on"):
