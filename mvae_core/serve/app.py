@@ -7,6 +7,8 @@
 ``GET /api/points``      the training loops' points: ``{"ready", "files", "points", "note"}``
 ``GET /api/midi_clock``  ``{"midi_clock": {"input", "state", "tempo"}}`` of ``--midi-clock-in`` (``null``
                          without it): what ``/api/info`` says of it, without the training points
+``GET /api/current``     the current loop (the last request's, with OSC's ``/mvae/set`` changes): what MIDI out
+                         plays, as ``/api/generate`` answers it; OSC's ``/mvae/get`` over HTTP
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
@@ -143,6 +145,9 @@ def create_app(
     async def api_midi_clock(request: Request) -> Response:
         return JSONResponse({"midi_clock": engine.clock_status()})
 
+    async def api_current(request: Request) -> Response:
+        return JSONResponse(engine.current_loop().as_json())
+
     async def api_generate(request: Request) -> Response:
         _check_query(request)
         return JSONResponse(engine.loop(engine.request(await _json(request))).as_json())
@@ -173,6 +178,7 @@ def create_app(
         Route("/api/info", api_info),
         Route("/api/points", api_points),
         Route("/api/midi_clock", api_midi_clock),
+        Route("/api/current", api_current),
         Route("/api/generate", api_generate, methods=["POST"]),
         Route("/api/midi", api_midi, methods=["POST"]),
         Route("/api/wav", api_wav, methods=["POST"]),

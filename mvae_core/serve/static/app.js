@@ -26,6 +26,7 @@ const MESSAGE_MS = 6000;  // how long an informational status message stays
 // /api/midi_clock is read this often while MIDI out follows a DAW's clock and the page is shown
 const CLOCK_POLL_MS = 1000;
 const CLOCK_ADOPT_BPM = 0.5;  // a DAW's tempo this far from the last one taken: the page's loop is asked again
+const PLACE_WRITE_MS = 250;  // the page's address keeps the point and knobs, written at most this often
 const RETRY_MS = 2000;     // a loop request the server did not receive (stopped, network gone) is sent again after
 
 const $ = (id) => document.getElementById(id);
@@ -198,6 +199,7 @@ function pickPoint(z, { drag }) {
 
 function movePoint(z) {
   state.point = z;
+  rememberPlace();
   pad.set({ current: z });
   const sent = params(z).z;  // what the model gets: latent_dim numbers, those past the pad's two at 0
   const numbers = sent.slice(0, 2).map((v) => v.toFixed(3));
@@ -353,6 +355,7 @@ function setSeed(seed) {
 
 // A knob or the seed changed: re-request the loop (a walk re-requests its next step instead).
 function knobsChanged() {
+  rememberPlace();
   if (walk.active) fetchWalkStep(walk.index + 1);
   else requestLoop();
 }
@@ -768,6 +771,47 @@ async function followClock() {
   if (clock) readClockIn(CLOCK_POLL_MS);
 }
 
+// ---------------------------------------------------------------- the place, across a reload
+
+// The point, the seed and the knobs not at their defaults are kept in the page's address, after its # (e.g.
+// #z=0.5,-1&seed=42&tempo=97), so that a reload (which the page asks for when the server was restarted on another
+// model) goes on where the page was, and a copied address opens there. At start-up each is taken back where it fits
+// the server now serving (/api/info's z_limit and ranges); the rest start at their defaults. The address is written
+// at most every PLACE_WRITE_MS: browsers ignore a page's address changes past a rate (Chromium's: 200 in 10 s)
+// that a drag reaches.
+let placeTimer = null;
+
+function rememberPlace() {
+  if (placeTimer === null) placeTimer = setTimeout(writePlace, PLACE_WRITE_MS);
+}
+
+function writePlace() {
+  placeTimer = null;
+  const place = [['z', state.point.join(',')], ['seed', state.seed]];
+  for (const k of KNOBS) {
+    if (state.knobs[k.key] !== state.info.defaults[k.key]) place.push([k.key, state.knobs[k.key]]);
+  }
+  history.replaceState(null, '', `#${place.map(([name, value]) => `${name}=${value}`).join('&')}`);  // no new entry
+}
+
+function restorePlace() {
+  const place = new URLSearchParams(location.hash.slice(1));
+  const { ranges, z_limit: limit } = state.info;
+  const number = (text) => (text === null || text.trim() === '' ? NaN : Number(text));  // Number('') is 0
+  const fits = (value, [low, high]) => value >= low && value <= high;  // NaN fits nothing
+  for (const k of KNOBS) {
+    const value = number(place.get(k.key));
+    if (fits(value, ranges[k.key])) state.showKnob[k.key](value);
+  }
+  const seed = number(place.get('seed'));
+  if (Number.isInteger(seed) && fits(seed, ranges.seed)) {
+    state.seed = seed;
+    $('seed').value = String(seed);
+  }
+  const point = (place.get('z') ?? '').split(',').map(number);
+  if (point.length === 2 && point.every((v) => fits(v, [-limit, limit]))) state.point = point;
+}
+
 // ---------------------------------------------------------------- start-up
 
 // The training loops' dots and their note. The server encodes them in the background, so at start-up
@@ -821,7 +865,8 @@ async function init() {
   pad.set({ walkSteps: walkSteps() });
   showPoints(info);
   if (!info.points_ready) waitForPoints();
-  movePoint([0, 0]);
+  restorePlace();
+  movePoint(state.point);
   updateStatusInfo();
   listenToControls();
   if (info.midi_clock) {
