@@ -303,7 +303,7 @@ class Engine:
                 raise RequestError(str(exc).replace(str(path), name)) from None
         mu = self._means(loops.dense)
         return [
-            {"loop": k, "notes": int(loops.notes[k]), "z": _rounded(mu[k]), "bpm": round(float(loops.bpm[k]), 1)}
+            {"loop": k, "notes": int(loops.notes[k]), "z": _rounded(mu[k]), "bpm": float(loops.bpm[k])}
             for k in range(len(mu))
         ]
 

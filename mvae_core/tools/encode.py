@@ -54,7 +54,7 @@ class FileLoops(NamedTuple):
 
     dense: torch.Tensor  # [N, 4, pitch_classes, 32], N >= 1
     notes: np.ndarray  # notes per loop, [N]
-    bpm: np.ndarray  # each loop's tempo in the file, [N]
+    bpm: np.ndarray  # each loop's tempo in the file, [N], to 0.1 bpm
 
 
 def file_loops(
@@ -92,7 +92,7 @@ def file_loops(
         raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail}){_TRAINED_WITH * ('--set ' in detail)}")
     every = np.arange(table.n_loops)
     loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
-    bpm = np.array([tempo_of(float(seconds)) for seconds in table.seconds_per_step], dtype=np.float64)
+    bpm = np.round([tempo_of(float(seconds)) for seconds in table.seconds_per_step], 1)
     return FileLoops(densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop(), bpm)
 
 
@@ -131,6 +131,6 @@ def encode_file(
     loops = file_loops(path, cfg, option, command=command)
     mu, std = encode_loops(model, loops.dense)
     return [
-        LoopCode(k, int(loops.notes[k]), mu[k].tolist(), std[k].tolist(), round(float(loops.bpm[k]), 1))
+        LoopCode(k, int(loops.notes[k]), mu[k].tolist(), std[k].tolist(), float(loops.bpm[k]))
         for k in range(len(loops.notes))
     ]
