@@ -40,6 +40,11 @@ MAX_BEATS = 20_000
 (a delta time of up to 0x0FFFFFFF ticks is one event away). Counted in beats, not ticks: a song at 15,360 ticks per
 quarter note is as long as the same song at 96 (a limit of 10,000,000 ticks, pretty_midi's, skipped songs of more
 than 163 bars at 15,360)."""
+WRONG_METER_FIX = (
+    "(mvae learns loops of 4/4 bars); if its time signatures are wrong and the music is in 4/4, --set data.meter=4/4 "
+    "reads every file as 4/4 from its first tick"
+)
+"""The end of a MIDI file's ``no 4/4 bar`` skip detail, after what bars it has (``10 bars in 3/4``)."""
 
 
 def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
@@ -105,7 +110,7 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         signatures = [signature for signature in notes.signatures if signature[1] > 0]
         segments, other = four_four_segments(signatures, smf.ticks_per_beat, int(start.max()))
     if not segments:
-        raise SkipFile(SkipReason.NO_FOUR_FOUR, meters_text(other))
+        raise SkipFile(SkipReason.NO_FOUR_FOUR, f"{meters_text(other)} {WRONG_METER_FIX}")
     counters = {"drum_notes": int(drums.sum()), "left_out_notes": int((~drums & ~keep).sum())}
     recovered = list(smf.warnings)
     empty_bars = [tick for tick, numerator, _ in notes.signatures if numerator == 0]

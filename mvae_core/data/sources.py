@@ -24,6 +24,11 @@ APPLEDOUBLE_PREFIX = "._"  # macOS writes "._song.mid" beside "song.mid" on non-
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
 """Archives a folder search notes (a MIDI pack downloaded and never unpacked): mvae does not read inside them."""
 MAX_UNIT_BYTES = 8 << 20  # larger files are skipped unread: parsing them would take minutes (see docs/data.md)
+TOO_LARGE_FIX = (
+    "split the file, or strip the controller data that may fill it (pitch bends, aftertouch, control changes) in a "
+    "MIDI editor: mvae reads none of it"
+)
+"""The end of a ``too large`` skip's detail for a file over :data:`MAX_UNIT_BYTES` (a fixed limit, no setting)."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def read_unit_bytes(path: Path) -> bytes:
     try:
         return read_bounded(path, MAX_UNIT_BYTES)
     except TooLarge as exc:
-        raise SkipFile(SkipReason.TOO_LARGE, str(exc)) from None
+        raise SkipFile(SkipReason.TOO_LARGE, f"{exc}: {TOO_LARGE_FIX}") from None
     except NotRegular as exc:
         raise SkipFile(SkipReason.UNREADABLE, str(exc)) from None
     except OSError as exc:

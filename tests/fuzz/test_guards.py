@@ -15,7 +15,7 @@ from mvae_core.data.load import DataReport, load_dataset
 from mvae_core.data.loops import score_to_loops
 from mvae_core.data.midi import MAX_BEATS, MAX_HIGH_BYTE_RUN, read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
-from mvae_core.data.sources import MAX_UNIT_BYTES
+from mvae_core.data.sources import MAX_UNIT_BYTES, TOO_LARGE_FIX
 from mvae_core.report import print_skips, print_summary, printable
 from tests.fuzz import smf
 from tests.loading import load_within
@@ -101,7 +101,10 @@ def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path):
     _, report = load_within([str(tmp_path)], CFG, 30.0)
     entries = entries_by_name(report)
     assert entries["over.mid"]["reason"] == SkipReason.TOO_LARGE.value
-    assert entries["over.mid"]["detail"] == f"{MAX_UNIT_BYTES + 1:,} bytes; the limit is {MAX_UNIT_BYTES:,}"
+    assert (
+        entries["over.mid"]["detail"]
+        == f"{MAX_UNIT_BYTES + 1:,} bytes; the limit is {MAX_UNIT_BYTES:,}: {TOO_LARGE_FIX}"
+    )
     assert entries["at_limit.mid"]["reason"] != SkipReason.TOO_LARGE.value  # read and parsed
 
 
