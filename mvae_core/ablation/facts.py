@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mvae_core.config import LOSS_TERMS, ConfigError
+from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig
+from mvae_core.data.split import LoopSet
 from mvae_core.errors import DataChanged, DataError
 from mvae_core.metrics import timing_std
 from mvae_core.metrics_record import not_computed
+from mvae_core.models.base import MelodyModel
 from mvae_core.report import shown_spread_ratio, within_count
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
@@ -149,7 +151,7 @@ GENERATED_SEED = 0
 is judged on the same draws."""
 
 
-def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> dict[str, Any]:
+def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED, kept: Path | None = None) -> dict[str, Any]:
     """:func:`timing_stats` of the notes the run's best model writes for ``samples`` prior draws (seeded, so every
     run is judged on the same latent points and offset draws), decoded with generate's default options; the share
     of the pitch-structure gap they close against the run's own validation loops (:data:`PITCH_GAPS`,
@@ -158,20 +160,39 @@ def generated_numbers(path: Path, samples: int, seed: int = GENERATED_SEED) -> d
     :data:`NO_VALIDATION`: none of the run's validation files gives a loop any more, e.g. one deleted since;
     :data:`EDITED_VALIDATION`: one of them was edited since training); ``validation_loops``: the
     :func:`~mvae_core.evaluation.loops_digest` of those validation loops (``None`` without them), which tells runs that
-    validate on other loops apart."""
-    from mvae_core.evaluation import generate_loops, loops_digest
-    from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
+    validate on other loops apart.
+
+    ``kept``: the file that keeps them (:mod:`~mvae_core.ablation.generated_store`): numbers kept there under the
+    same key are returned without decoding, and numbers computed are written there."""
+    from mvae_core.ablation.generated_store import generated_key, keep_numbers, kept_numbers
+    from mvae_core.evaluation import loops_digest
     from mvae_core.run_data import validation_loops
 
     run = RunDir(path)
     model, cfg = run.load_model()
+    try:
+        held_out: LoopSet | str = validation_loops(run, jobs=1)
+    except DataError as exc:  # the run and its timing numbers stand; only the gaps need its validation loops
+        held_out = EDITED_VALIDATION if isinstance(exc, DataChanged) else NO_VALIDATION
+    key = generated_key(model, cfg, samples, seed, held_out if isinstance(held_out, str) else loops_digest(held_out))
+    if kept is not None and (numbers := kept_numbers(kept, key)) is not None:
+        return numbers
+    numbers = _measured(model, cfg, samples, seed, held_out)
+    if kept is not None:
+        keep_numbers(kept, key, numbers)
+    return numbers
+
+
+def _measured(model: MelodyModel, cfg: MvaeConfig, samples: int, seed: int, held_out: LoopSet | str) -> dict[str, Any]:
+    """:func:`generated_numbers` decoded and measured: ``held_out`` is the run's validation loops, or the word for why
+    it has none."""
+    from mvae_core.evaluation import generate_loops, loops_digest
+    from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, no_gap
+
     loops = generate_loops(model, cfg, samples, seed)
     timing = timing_stats([note.timeshift for loop in loops for note in loop], samples)
-    try:
-        held_out = validation_loops(run, jobs=1)
-    except DataError as exc:  # the run and its timing numbers stand; only the gaps need its validation loops
-        why = EDITED_VALIDATION if isinstance(exc, DataChanged) else NO_VALIDATION
-        missing = {"missing": dict.fromkeys(PITCH_GAPS.values(), why), "validation_loops": None}
+    if isinstance(held_out, str):
+        missing = {"missing": dict.fromkeys(PITCH_GAPS.values(), held_out), "validation_loops": None}
         return timing | dict.fromkeys(PITCH_GAPS.values()) | missing
     pitch = compare(LoopNotes.from_table(held_out.table, held_out.loops), LoopNotes.from_notes(loops),
                     cfg.data.pitch_low, seed)  # fmt: skip

@@ -18,6 +18,7 @@ from mvae_core.ablation.columns import (
     stop_label,
 )
 from mvae_core.ablation.facts import generated_numbers, read_facts
+from mvae_core.ablation.generated_store import generated_path
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.stats import finite_values
 from mvae_core.checkpoint import CheckpointError
@@ -70,7 +71,7 @@ def run_row(
     generated: dict[str, Any] = {}
     if status == "ok":
         try:
-            generated = generated_numbers(path, samples)
+            generated = generated_numbers(path, samples, kept=generated_path(out, config, seed))
         except (CheckpointError, ConfigError, OSError) as exc:
             status, failure, error = "failed", NOT_GENERATED, f"generating from the best model: {exc}"
     row = {
