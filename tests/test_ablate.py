@@ -692,9 +692,9 @@ def test_ctrl_c_while_the_summary_is_measured_says_what_is_kept(ablation, synth_
     assert first.exit_code == 0, first.output
     measure = rows.generated_numbers
 
-    def interrupted(path, samples):
+    def interrupted(path, samples, kept):
         os.kill(os.getpid(), signal.SIGINT)  # the terminal's Ctrl-C, while the first run is measured
-        return measure(path, samples)
+        return measure(path, samples, kept=kept)
 
     monkeypatch.setattr(rows, "generated_numbers", interrupted)
     overrides = [TINY[i + 1] for i in range(0, len(TINY), 2)]

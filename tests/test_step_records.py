@@ -215,7 +215,7 @@ def test_an_unknown_metric_path_names_the_step_paths_too(recorded_run, tmp_path)
     ):
         plot_runs([run], tmp_path / "c.png", ["plugins.rec.total"])
     with pytest.raises(
-        ToolError, match=r"--metric steps\.plugins\.rec\.totl: no number there in steps\.jsonl; did you mean"
+        ToolError, match=r"metrics entry 'steps\.plugins\.rec\.totl': no number there in steps\.jsonl; did you mean"
     ):
         plot_runs([run], tmp_path / "c.png", ["steps.plugins.rec.totl"])
 

@@ -182,9 +182,11 @@ def test_a_wrong_path_lists_the_core_step_paths(recorded, tmp_path):
         r"numbers recorded per step: steps\.plugins\.third\.onset, steps\.train\.duration, steps\.train\.kl, "
         r"steps\.train\.onset, steps\.train\.timeshift, steps\.train\.total, steps\.train\.velocity"
     )
-    with pytest.raises(ToolError, match=r"--metric steps\.train\.kll: .*did you mean 'steps\.train\.kl'.*" + listed):
+    with pytest.raises(
+        ToolError, match=r"metrics entry 'steps\.train\.kll': .*did you mean 'steps\.train\.kl'.*" + listed
+    ):
         plot_runs([run.path], tmp_path / "c.png", ["steps.train.kll"])
-    with pytest.raises(ToolError, match=r"--metric train\.kll: .*" + listed):
+    with pytest.raises(ToolError, match=r"metrics entry 'train\.kll': .*" + listed):
         plot_runs([run.path], tmp_path / "c.png", ["train.kll"])
 
 
@@ -203,7 +205,7 @@ def test_lines_written_before_the_setting_still_read_and_say_what_there_is(tmp_p
     assert read == old  # no train table added to them
     assert step_panel(read, "steps.plugins.p.k")[1] == {"steps.plugins.p.k": [0.0, 1.0, 2.0, 3.0]}
     with pytest.raises(
-        ToolError, match=r"--metric steps\.train\.kl: no number there in steps\.jsonl.*steps\.plugins\.p\.k"
+        ToolError, match=r"metrics entry 'steps\.train\.kl': no number there in steps\.jsonl.*steps\.plugins\.p\.k"
     ):
         step_panel(read, "steps.train.kl")
     with pytest.raises(ToolError, match=r"none \(train\.step_records is 0 and no plugin called trainer\.record_step\)"):

@@ -203,7 +203,7 @@ def test_plot_draws_the_numbers_plugins_recorded_when_asked(tmp_path):
     assert list(lines) == ["plugins.fb.kl_per_dim[0]", "plugins.fb.kl_per_dim[1]", "plugins.fb.below"]
     assert lines["plugins.fb.kl_per_dim[0]"][:2] == [0.1, 0.3] and np.isnan(lines["plugins.fb.kl_per_dim[1]"][1])
     assert np.isnan(lines["plugins.fb.below"][2])  # an epoch that recorded nothing leaves a gap
-    with pytest.raises(ToolError, match=r"--metric plugins.fb.kl: no number there.*plugins.fb.below"):
+    with pytest.raises(ToolError, match=r"^metrics entry 'plugins.fb.kl': no number there.*plugins.fb.below"):
         metric_lines(records, "plugins.fb.kl")
     losses = {"train": {"kl": 1.0, "onset": 9.0}, "val": {"kl": 1.2, "onset": 9.5}, "val_elbo": 11.0, "lr": 1e-3}
     draw_curves([r | losses for r in records], tmp_path / "c.png", "t", ["plugins.fb", "plugins.fb.below", "epoch"])
@@ -236,7 +236,7 @@ def test_plane_points_cover_the_plane_with_other_dimensions_at_zero():
         (["bend", "{run}", "--sigma", "-1", "--out", "{tmp}/b"], "--sigma must be a finite number >= 0"),
         (
             ["bend", "{run}", "--sigma", "0.1", "--seed", "-1", "--out", "{tmp}/b"],
-            "--seed must be between 0 and 9223372036854775807, got -1",
+            "--seed must be between 0 and 9223372036854775807 (as train.seed), got -1",
         ),
         (["bend", "{run}", "--sigma", "1", "--layers", "encoder", "--out", "{tmp}/b"], "--layers must be"),
         (["map", "{run}", "--grid", "1", "--out", "{tmp}/m.png"], "--grid must be between 2 and 32"),
