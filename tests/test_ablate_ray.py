@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from mvae_core.ablation import ray_executor
 from mvae_core.ablation.ray_executor import shared_paths, train_task
-from mvae_core.ablation.runner import cores
 from mvae_core.cli import app
+from mvae_core.cores import cores
 from tests.ports import refusing_port
 from tests.training import TINY
 

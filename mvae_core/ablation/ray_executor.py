@@ -46,11 +46,11 @@ from mvae_core.ablation.runner import (
     Outcome,
     StillStopping,
     Task,
-    cores,
     last_error_line,
     read_from,
     start_worker,
 )
+from mvae_core.cores import cores
 from mvae_core.errors import OptionError, RunInterrupted
 from mvae_core.run import RunDir
 from mvae_core.signals import interruption, signal_of

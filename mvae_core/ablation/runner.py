@@ -23,7 +23,6 @@ from pathlib import Path
 
 from mvae_core.ablation.facts import run_state
 from mvae_core.ablation.plan import Configuration
-from mvae_core.cores import cores as cores  # runner.cores(): the ablation session and Ray executor call it here
 from mvae_core.run import RunDir
 from mvae_core.view import epoch_number
 

@@ -65,6 +65,7 @@ from mvae_core.ablation.summary_json import statistics
 from mvae_core.ablation.summary_md import markdown
 from mvae_core.api import known_keywords
 from mvae_core.config import MvaeConfig
+from mvae_core.cores import cores
 from mvae_core.data.corpus import DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
@@ -261,13 +262,13 @@ def ablate(
     # Ray only for runs to train (a re-run that only summarises starts none); nothing is written before it joins
     with_ray = executor == "ray" and bool(tasks)
     if with_ray and address is None:  # a local instance gets this machine's cores: too many is known before it starts
-        check_room(cpus_per_run, 0, [{"CPU": runner.cores()}])
+        check_room(cpus_per_run, 0, [{"CPU": cores()}])
     with joined(address) if with_ray else contextlib.nullcontext():
         if with_ray:
             check_room(cpus_per_run, gpus_per_run, live_nodes())
         for path, text in files.items():
             atomic_write(path, partial(Path.write_text, data=text, encoding="utf-8"), durable=False)
-        contents, own = _warm_cache(data, built, jobs or runner.cores(), report)
+        contents, own = _warm_cache(data, built, jobs or cores(), report)
         relocate_moved(moved, data, out, report)
         if tasks:  # a re-run that only summarises trains nothing on the data as it is now
             check_same_content(arms, built, contents, data, out)
@@ -275,8 +276,8 @@ def ablate(
             at_once = f", at most {jobs} at once" if jobs else ""
             where = f"; Ray tasks ({address or 'a local Ray instance'}), {counted(cpus_per_run, 'CPU')} each{at_once}"
         else:
-            jobs = jobs or runner.cores()
-            threads = counted(runner.threads_per_run(jobs, runner.cores()), "torch thread")
+            jobs = jobs or cores()
+            threads = counted(runner.threads_per_run(jobs, cores()), "torch thread")
             where = f"; {min(jobs, len(tasks))} at once, {threads} each"
         report(
             f"ablation: {counted(len(arms), 'configuration')} × {_seeds(seeds)} = "
@@ -364,7 +365,7 @@ def _execute(
         if executor == "ray":
             outcomes = run_on_ray(tasks, on_done, shared_paths(data, out), cpus_per_run, gpus_per_run, jobs)
         else:
-            outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, runner.cores()), on_done)
+            outcomes = runner.run_all(tasks, jobs, runner.worker_env(jobs, cores()), on_done)
     return {(t.config, t.seed): (t, o) for t, o in outcomes.items()}
 
 
