@@ -553,9 +553,9 @@ def _suggestion(name: str, known: Iterable[str]) -> str:
 def encode(run: str | os.PathLike[str] | Run | RunResult, midi: str | os.PathLike[str]) -> list[LoopCode]:
     """The latent point of every usable loop of the MIDI file ``midi`` (``mvae encode`` as a call), read with the
     run's data settings: one :class:`~mvae_core.tools.encode.LoopCode` per loop (``loop``, ``notes``, the posterior's
-    ``mu`` and ``std``, the loop's tempo in the file ``bpm``), in time order. ``run`` as :func:`generate` takes it. Raises
-    :class:`~mvae_core.tools.ToolError` for a path that is not one MIDI file or a file without a usable loop (naming
-    the reason), :class:`OptionError` for a ``midi`` that is not a path; loading errors as :func:`load`."""
+    ``mu`` and ``std``, the loop's tempo in the file ``bpm``), in time order. ``run`` as :func:`generate` takes it.
+    Raises :class:`~mvae_core.tools.ToolError` for a path that is not one MIDI file or a file without a usable loop
+    (naming the reason), :class:`OptionError` for a ``midi`` that is not a path; loading errors as :func:`load`."""
     trained = load(run)
     if not isinstance(midi, str | os.PathLike):
         raise OptionError("midi", f"is the path of a MIDI file (a str or pathlib.Path), got {midi!r}")

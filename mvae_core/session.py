@@ -265,9 +265,12 @@ def train(
 
 
 def _checked_arguments(
-    stop: threading.Event | None, out: str | os.PathLike[str] | None, init_from: str | os.PathLike[str] | RunFolder | None,
-    jobs: int | None, epochs: int | None,
-) -> tuple[str | os.PathLike[str] | None, int | None, int | None]:  # fmt: skip
+    stop: threading.Event | None,
+    out: str | os.PathLike[str] | None,
+    init_from: str | os.PathLike[str] | RunFolder | None,
+    jobs: int | None,
+    epochs: int | None,
+) -> tuple[str | os.PathLike[str] | None, int | None, int | None]:
     """:func:`train`'s arguments of a wrong type refused (:class:`OptionError` naming the argument) before anything is
     read; ``init_from`` as a path (a run object's folder), ``jobs`` and ``epochs`` as whole numbers (not ``"3"``: a
     str is no number, as for ``seed``)."""
@@ -351,10 +354,10 @@ def _write_new_config(
     starting: StartingWeights | None, reporter: Reporter, *, given_pitch_low: int | str, started_over: bool,
 ) -> None:  # fmt: skip
     """``config.toml`` of a run that starts training: a new one, or a resumed one stopped before its first checkpoint
-    that starts over (it keeps the ``[provenance.init_from]`` of the weights it started from). What a run that trained nothing left in its place
-    (:func:`~mvae_core.run_setup.refuse_existing_run`) is cleared first, and said. ``given_pitch_low``:
-    ``data.pitch_low`` before the data chose the rows; ``started_over``: the run starts over (``"auto"`` in its record
-    chose them too)."""
+    that starts over (it keeps the ``[provenance.init_from]`` of the weights it started from). What a run that
+    trained nothing left in its place (:func:`~mvae_core.run_setup.refuse_existing_run`) is cleared first, and said.
+    ``given_pitch_low``: ``data.pitch_low`` before the data chose the rows; ``started_over``: the run starts over
+    (``"auto"`` in its record chose them too)."""
     if run.exists():
         replaced = run.state(check_lock=False)
         run.clear_untrained()

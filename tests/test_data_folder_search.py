@@ -14,6 +14,7 @@ import pytest
 
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.load import load_dataset
+from mvae_core.data.sources import walk_midi
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import file_loops
 from tests.synth import SynthNote, write_midi
@@ -85,3 +86,19 @@ def test_symlinked_folders_are_searched_once_and_link_loops_end(tmp_path):
         (str(data / "jazz" / "b.mid"), "ok"),
         (str(data / "own" / "a.mid"), "ok"),
     ]
+
+
+def test_a_link_up_never_searches_beside_the_data_folder(tmp_path):
+    """``data/up -> ..`` (or ``home -> ~``) led the search out to the data folder's siblings, and deeper inside a
+    followed link as well (helper-424): links to the folder they sit in or above it are passed over."""
+    data, albums = tmp_path / "data", tmp_path / "albums"
+    tune(data / "a.mid")
+    tune(tmp_path / "other" / "c.mid")
+    tune(albums / "jazz" / "b.mid")
+    (albums / "jazz" / "b.mid").write_bytes((albums / "jazz" / "b.mid").read_bytes() + b"\0")  # not a duplicate
+    tune(albums / "pop.mid")
+    (data / "up").symlink_to(tmp_path)
+    (data / "jazz").symlink_to(albums / "jazz")
+    (albums / "jazz" / "albums").symlink_to(albums)  # above a followed link's target
+    files, _ = walk_midi(data)
+    assert files == [data / "a.mid", data / "jazz" / "b.mid"]

@@ -6,8 +6,9 @@ all five match, its digest is taken from here, otherwise the file is read and ha
 tool that rewrites a file with the same size and sets its modification time back: no program can set a ctime back (a
 ``chmod``, ``chown`` or new hard link changes it too, which only costs hashing the file again). A file modified less
 than :data:`RACY_SECONDS` before it was recorded is not recorded (as git does for its index): a change in the same
-clock tick as the reading could otherwise keep its old size and time. The index is one JSON file in the parse cache folder, written atomically;
-a missing or damaged one is an empty index, and a cache that cannot be written only costs reading the files again.
+clock tick as the reading could otherwise keep its old size and time. The index is one JSON file in the parse cache
+folder, written atomically; a missing or damaged one is an empty index, and a cache that cannot be written only costs
+reading the files again.
 """
 
 from __future__ import annotations

@@ -208,10 +208,11 @@ def load_dataset(
     data_args: list[str], cfg: DataConfig, jobs: int | None = None, progress: ParseProgress | None = None
 ) -> tuple[NoteTable, DataReport]:
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
-    parse (``None``: the cores this process may use, :func:`~mvae_core.cores.cores`), at least 1 (:class:`~mvae_core.errors.OptionError` otherwise).
-    ``progress``: told of each unit parsed now (a first parse of thousands of files takes minutes). The report's
-    ``seconds`` is how long it took. ``cfg.pitch_low = "auto"``: read at the window that folds the fewest notes
-    (the module docstring; the report's :attr:`~DataReport.chosen_pitch_low`)."""
+    parse (``None``: the cores this process may use, :func:`~mvae_core.cores.cores`), at least 1
+    (:class:`~mvae_core.errors.OptionError` otherwise). ``progress``: told of each unit parsed now (a first parse of
+    thousands of files takes minutes). The report's ``seconds`` is how long it took. ``cfg.pitch_low = "auto"``: read
+    at the window that folds the fewest notes (the module docstring; the report's
+    :attr:`~DataReport.chosen_pitch_low`)."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
     started = time.monotonic()

@@ -119,9 +119,11 @@ def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Pa
     with the OS's reason; the archives among the other files are appended to ``archives`` when it is given.
 
     Symlinks to folders are followed (a folder of links to albums), and each real folder (device and inode) is
-    searched once: a link to a folder already searched or above it is passed over, so link loops end. Of a level's
-    subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where it has one
-    there."""
+    searched once: a link to a folder already searched, or to the folder it sits in or one above that
+    (:func:`_leads_up`: ``up -> ..`` would search the data folder's siblings, ``home -> ~`` a whole home), is passed
+    over, so link loops end and the search stays below the folders it was given and the links' own targets. Of a
+    level's subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where
+    it has one there."""
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
@@ -132,13 +134,26 @@ def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Pa
     files = []
     for root, subfolders, names in os.walk(folder, onerror=on_error, followlinks=True):
         links_last = sorted(subfolders, key=lambda name: (os.path.islink(os.path.join(root, name)), name))
-        subfolders[:] = [name for name in links_last if _first_search(os.path.join(root, name), searched)]
+        subfolders[:] = [
+            name
+            for name in links_last
+            if not _leads_up(root, name) and _first_search(os.path.join(root, name), searched)
+        ]
         for name in names:
             if is_midi_name(name):
                 files.append(Path(os.path.join(root, name)))
             elif archives is not None and name.lower().endswith(ARCHIVE_SUFFIXES):
                 archives.append(Path(os.path.join(root, name)))
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
+
+
+def _leads_up(root: str, name: str) -> bool:
+    """Whether ``root/name`` is a symlink to ``root`` itself or to a folder above it (both real paths)."""
+    link = os.path.join(root, name)
+    if not os.path.islink(link):
+        return False
+    here, target = os.path.realpath(root), os.path.realpath(link)
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def _first_search(path: str, searched: set[tuple[int, int]]) -> bool:

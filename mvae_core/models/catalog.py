@@ -18,8 +18,8 @@ def catalog() -> list[dict[str, Any]]:
     default = ModelConfig().name
     entries = []
     for info in models.available_models().values():  # looked up at each call, as the registry is
-        entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin,
-                                 "default": info.name == default, "description": "", "settings": [], "error": None}  # fmt: skip
+        entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
+        entry |= {"default": info.name == default, "description": "", "settings": [], "error": None}
         try:
             with printing_to_stderr():
                 cls = info.model_class()

@@ -160,8 +160,8 @@ def metric_lines(records: list[dict[str, Any]], path: str, step_paths: Sequence[
         raise _no_number_at(
             path,
             f"no number there in metrics.jsonl{did_you_mean(path, known, ';')} numbers recorded by plugins: "
-            f"{', '.join(plugin_paths) or 'none'} (other paths: {', '.join(p for p in known if p not in plugin_paths)});"
-            f" {_per_step(step_paths)}",
+            f"{', '.join(plugin_paths) or 'none'} (other paths: "
+            f"{', '.join(p for p in known if p not in plugin_paths)}); {_per_step(step_paths)}",
         )
     return lines
 
