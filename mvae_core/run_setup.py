@@ -189,7 +189,7 @@ def refuse_other_settings(
     options as given; a new epoch budget among the overrides is named as a resume's own argument, ``epochs``, from
     Python). ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command line."""
     given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
-    typed = [(name, value) for name, value in options if value]
+    typed = [(name, value) for name, value in options if value is not None]  # --seed 0 is given too
     if not given and not typed:
         return
     assignments = _assignments(overrides)

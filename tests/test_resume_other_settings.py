@@ -35,3 +35,10 @@ def test_the_command_lines_options_are_named_as_typed_and_out_names_the_new_run(
 
 def test_nothing_given_is_no_refusal(tmp_path):
     refuse_other_settings(tmp_path, None, None, [("--seed", None), ("--out", None)])
+
+
+def test_a_zero_or_empty_option_is_given_too(tmp_path):
+    """``mvae train --resume RUN --seed 0`` resumed with the run's own seed in silence: 0 read as not given."""
+    with pytest.raises(ResumeRefused) as refused:
+        refuse_other_settings(tmp_path, None, None, [("--seed", 0), ("--plugins", "")])
+    assert "--seed, --plugins cannot change it" in refused.value.command_line_message()
