@@ -16,9 +16,11 @@ def test_current_answers_the_last_request_with_osc_changes_since(page_server):
     body = {"z": [0.5, -1], "seed": 3, "grid_offset": 1.5}
     played = httpx.post(page_server.url + "api/generate", json=body, timeout=30).json()
     assert httpx.get(page_server.url + "api/current", timeout=30).json() == played
-    page_server.engine.set("seed", 7)  # OSC's /mvae/set seed 7
+    page_server.engine.set("seed", 7)  # OSC's /mvae/set seed 7, no HTTP request since
+    current = httpx.get(page_server.url + "api/current", timeout=30).json()
+    assert current["seed"] == 7 and current["notes"] != played["notes"]
     changed = httpx.post(page_server.url + "api/generate", json={**body, "seed": 7}, timeout=30).json()
-    assert httpx.get(page_server.url + "api/current", timeout=30).json() == changed
+    assert current == changed  # what a page asking for seed 7 would get
 
 
 @needs_browser
