@@ -31,18 +31,35 @@ from mvae_core.torchrun_env import world_size
 from mvae_core.trainer import NOTES_TO_DEVICE, NonFiniteLoss, Trainer, TrainingPaused
 from mvae_core.view import epoch_number
 
+STOP_SET = "stop set"
+"""Why a training paused that the caller's ``stop`` event stopped (:func:`pause_cause`)."""
+ANOTHER_SIGNALLED = "another process of the job was signalled"
+"""Why a process of a torchrun job paused that got no signal and had no ``stop`` event set (:func:`pause_cause`): the
+pause another process asked for reached it through the step's all-reduce."""
+
+
+def pause_cause(interrupts: Interrupts, stop_set: bool) -> str:
+    """Why a training paused, as its ``stopped: …`` line begins: the signal this process got (``SIGTERM``), the
+    caller's ``stop`` event (``stop_set``: set in this process, :data:`STOP_SET`), or, under torchrun, neither:
+    another process of the job asked for it (:data:`ANOTHER_SIGNALLED`; signalled alone, as by ``kill`` of one
+    process, or, rarely, its own ``stop`` event set)."""
+    if interrupts.requested():
+        return interrupts.name
+    return STOP_SET if stop_set or world_size() == 1 else ANOTHER_SIGNALLED
+
 
 def interrupted(
     exc: TrainingPaused | KeyboardInterrupt, interrupts: Interrupts, steps: tuple[Steps, Steps], trainer: Trainer,
-    run: RunDir,
+    run: RunDir, stop_set: bool = False,
 ) -> RunInterrupted:  # fmt: skip
-    """What a paused training (a signal, or the caller's ``stop`` event) or a ``KeyboardInterrupt`` raised by code
-    becomes: where it stopped, what its checkpoint holds, and how to continue."""
+    """What a paused training (a signal, the caller's ``stop`` event, set in this process when ``stop_set``, or under
+    torchrun another process's pause: :func:`pause_cause`) or a ``KeyboardInterrupt`` raised by code becomes: where
+    it stopped, what its checkpoint holds, and how to continue."""
     if isinstance(exc, TrainingPaused):
         where = (
             f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
         )
-        cause = interrupts.name if interrupts.requested() else "stop set"
+        cause = pause_cause(interrupts, stop_set)
         stopped, then, signum = f"{cause}: stopped {where} and checkpointed", "", interrupts.signum
     else:  # signals are deferred during training, so this one came from code, in the middle of whatever it did
         stopped, then = _interrupted_in(trainer, run)
