@@ -83,7 +83,14 @@ def test_ray_and_the_local_pool_give_the_same_summary(synth_dir, tiny_ablation, 
     assert again.exit_code == 0 and "2 finished (skipped), 0 to resume, 0 new" in again.output
 
 
+def _out_as_tasks_find_it(out: Path) -> Path:
+    """``out`` as every Ray task finds it: the driver writes the ablation's configurations into it first."""
+    (out / "configs").mkdir()
+    return out
+
+
 def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_path):
+    _out_as_tasks_find_it(tmp_path)
     missing = tmp_path / "not-mounted-here"
     must_see = [str(tmp_path), str(missing)]
     outcome = train_task(
@@ -91,6 +98,21 @@ def test_a_node_that_cannot_see_the_data_fails_its_run_with_that_message(tmp_pat
     )
     assert outcome.exit_code == 2
     assert f"cannot see {missing}" in outcome.error and "storage every Ray node sees" in outcome.error
+
+
+def test_a_node_whose_mount_point_is_an_empty_folder_cannot_see_what_it_holds(tmp_path):
+    """A shared file system not mounted on a node leaves its mount point, an empty folder: the run there found no data
+    (`failed: no loops to train on`, naming no node) or wrote its log where the driver never saw it."""
+    _out_as_tasks_find_it(tmp_path)
+    mount_point = tmp_path / "data"
+    mount_point.mkdir()
+    must_see = [str(tmp_path), str(mount_point)]
+    outcome = train_task(
+        ["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), must_see, 1, str(tmp_path / "stop"), 0, 0.0
+    )
+    assert (outcome.exit_code, outcome.started) == (2, False)
+    assert f"cannot see {mount_point}: an empty folder there" in outcome.error, outcome.error
+    assert not (tmp_path / "log").exists()  # the training never started
 
 
 def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path):
@@ -242,7 +264,7 @@ def test_a_run_that_reserved_no_gpu_sees_none(tmp_path, monkeypatch, gpus, seen)
     """Ray 2.60 leaves CUDA_VISIBLE_DEVICES alone for a task of num_gpus=0, so with --gpus-per-run 0 (the default)
     every run of a GPU node trained on its first GPU (train.device auto), none of them reserving it."""
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "as the node has it")
-    log = tmp_path / "log"
+    log = _out_as_tasks_find_it(tmp_path) / "log"
     show = "import os; print(repr(os.environ['CUDA_VISIBLE_DEVICES']))"
     outcome = train_task(["-c", show], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 0, gpus)
     assert outcome.exit_code == 0, log.read_text()

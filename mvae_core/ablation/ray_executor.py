@@ -262,6 +262,30 @@ def shared_paths(data: list[str], out: Path) -> list[str]:
     return [str(out.resolve()), *(str(Path(d).resolve()) for d in data if not d.startswith("corpus:"))]
 
 
+def seen(path: str) -> bool:
+    """Whether this node sees ``path`` (:func:`shared_paths`) as the driver does: it exists, and a folder holds
+    something. Every such folder does on the driver before a task starts (``--out`` the ablation's configurations,
+    a DATA folder its MIDI files), while a shared file system that is not mounted on a node leaves its mount point
+    there, an empty folder: a run there would find no data, or write its log and run where the driver never sees
+    them."""
+    try:
+        if not os.path.isdir(path):
+            return os.path.exists(path)
+        with os.scandir(path) as entries:
+            return next(entries, None) is not None
+    except OSError:  # no permission to list it: not seen either
+        return False
+
+
+def _seen_instead(path: str) -> str:
+    """What this node has at ``path``, which it does not see (:func:`seen`): for the message that says so."""
+    if not os.path.isdir(path):
+        return "nothing there"
+    if os.access(path, os.R_OK | os.X_OK):
+        return "an empty folder there, as a mount point with nothing mounted"
+    return "a folder it may not read there"
+
+
 def run_on_ray(
     tasks: list[Task],
     on_done: Callable[[Task, Outcome], None],
@@ -396,12 +420,13 @@ def train_task(
     started = time.monotonic()
     if os.path.exists(stop):
         return Outcome(130, "stopped before it started (Ctrl-C)", 0.0, started=False)
-    missing = [path for path in must_see if not os.path.exists(path)]
+    missing = [path for path in must_see if not seen(path)]
     if missing:
         return Outcome(
             2,
-            f"node {socket.gethostname()} cannot see {missing[0]}: the ablation's output folder and its data must be on "
-            "storage every Ray node sees (a shared file system mounted at the same path)",
+            f"node {socket.gethostname()} cannot see {missing[0]}: {_seen_instead(missing[0])}; the ablation's "
+            "output folder and its data must be on storage every Ray node sees (a shared file system mounted at the "
+            "same path)",
             0.0,
             started=False,
         )
