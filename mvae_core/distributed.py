@@ -61,13 +61,34 @@ class DataDiffers(DataError):
     same_on_every_rank = True
 
 
+UNKNOWN_RUN_RESUME = "the same torchrun command and train --resume RUN"
+"""How :class:`PeerLost` names the resume where the run is not known (:meth:`PeerLost.of_run` names it)."""
+
+
 class PeerLost(MvaeError):
     """A collective failed in a running job: another process ended (killed, out of memory, failed with its own error)
-    or cannot be reached. Every surviving process says so (any of them may be the one still running); the checkpoint
-    of the last finished epoch stays valid, so the job is resumed (CLI exit code 1). The torch error is
-    ``__cause__``."""
+    or cannot be reached (``reason``, torch's words). Every surviving process says so (any of them may be the one still
+    running); the checkpoint of the last finished epoch stays valid, so the job is resumed (CLI exit code 1): as
+    ``resume`` says, for a Python caller and on the command line (default: :data:`UNKNOWN_RUN_RESUME`). The torch
+    error is ``__cause__``."""
 
     exit_code = 1
+
+    def __init__(self, reason: str, resume: tuple[str, str] = (UNKNOWN_RUN_RESUME, UNKNOWN_RUN_RESUME)) -> None:
+        python, command_line = (
+            f"another process of the job stopped or cannot be reached ({reason}); torchrun's report names which ended "
+            "first and how (its exitcode: -9 means killed, as by the out-of-memory killer or a kill -9). The run's "
+            f"last checkpoint, if it has one, is kept: continue with {how}"
+            for how in resume
+        )
+        super().__init__(python, command_line=command_line)
+        self.reason = reason
+
+    def of_run(self, resume: tuple[str, str]) -> PeerLost:
+        """This error naming its run's resume (``resume``: the ``mvae_core`` call and the ``mvae`` command, each
+        under torchrun as before), where the collective that raised it did not know the run; for the caller to raise
+        from the torch error (``__cause__``)."""
+        return PeerLost(self.reason, resume)
 
 
 STORE_WAIT_S = 5.0
@@ -190,12 +211,7 @@ class Distributed:
                 raise PeerRanOut(told) from exc
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". ")[0]  # without gloo's "[.../pair.cc:537] "
-            raise PeerLost(
-                f"another process of the job stopped or cannot be reached ({reason[:160]}); torchrun's report names "
-                "which ended first and how (its exitcode: -9 means killed, as by the out-of-memory killer or a kill "
-                "-9). The run's last checkpoint, if it has one, is kept: continue with the same torchrun command and "
-                "train --resume RUN"
-            ) from exc
+            raise PeerLost(reason[:160]) from exc
 
     def check_batch_size(self, batch_size: int) -> None:
         """Every rank needs at least 2 examples per step (BatchNorm); raises :class:`ConfigError` otherwise, naming

@@ -17,7 +17,7 @@ from typing import Any
 
 from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
-from mvae_core.distributed import Distributed, PeerRanOut, RanOut
+from mvae_core.distributed import Distributed, PeerLost, PeerRanOut, RanOut
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
 from mvae_core.files import WriteFailed, reason
 from mvae_core.out_of_memory import free, memory_ran_out, memory_words
@@ -165,10 +165,13 @@ def machine_limits(
     (``dist``) the process that ran out tells the job before it says so
     (:meth:`~mvae_core.distributed.Distributed.tell_ran_out`): where the others' collective then fails
     (:class:`~mvae_core.distributed.PeerRanOut`), rank 0 records it in ``failure.json`` and says only that it ended
-    the job, and the other ranks say nothing, instead of each saying that a process was lost."""
+    the job, and the other ranks say nothing, instead of each saying that a process was lost. A process lost
+    otherwise (:class:`~mvae_core.distributed.PeerLost`) is said naming the run's resume (``steps``)."""
     writer = run if dist.is_main else None  # only rank 0 writes run files
     try:
         yield
+    except PeerLost as exc:
+        raise exc.of_run((steps[0].resume, steps[1].resume)) from exc.__cause__
     except PeerRanOut as exc:
         if not dist.is_main:
             raise
