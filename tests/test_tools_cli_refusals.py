@@ -149,7 +149,7 @@ def test_a_map_extent_beyond_32_bit_floats_exits_2(tiny_run: Path, tmp_path: Pat
     ("args", "says"),
     [
         (["--sigma", "1e308"], "--sigma 1e+308 makes "),
-        (["--sigma", "0.1", "--seed", 2**63], f"--seed must be between 0 and {2**63 - 1}, got {2**63}"),
+        (["--sigma", "0.1", "--seed", 2**63], f"--seed must be between 0 and {2**63 - 1} (as train.seed), got {2**63}"),
     ],
 )
 def test_a_bend_that_cannot_make_a_usable_copy_exits_2(tiny_run: Path, tmp_path: Path, args: list, says: str) -> None:
