@@ -503,7 +503,8 @@ def _fit(
             with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
                 result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started: optional
         except (TrainingPaused, KeyboardInterrupt) as exc:
-            raise interrupted(exc, interrupts, steps, trainer, run) from None
+            stop_set = stop is not None and stop.is_set()
+            raise interrupted(exc, interrupts, steps, trainer, run, stop_set=stop_set) from None
         except (NonFiniteLoss, WriteFailed, PluginError) as exc:
             raise failed(exc, run, cfg, trainer, steps) from exc
     return _trained(run, steps, result, reporter)

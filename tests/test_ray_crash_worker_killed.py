@@ -43,6 +43,7 @@ def test_a_killed_worker_s_run_is_released_before_the_driver_goes_on(tmp_path, m
     run, log = tmp_path / "runs" / "none" / "seed-0", tmp_path / "logs" / "none" / "seed-0.log"
     task = Task("none", 0, run, log, (sys.executable, "-c", TRAINING, str(run)), "new", 0, 1)
     done: list[Outcome] = []
+    (tmp_path / "configs").mkdir()  # --out as a task finds it: the driver has written the configurations
     with joined(None):
         outcomes = run_on_ray([task], lambda _, outcome: done.append(outcome), [str(tmp_path)], 1, 0.0, None)
         still_training = RunDir(run).is_training()  # as the driver goes on to read the run's folder

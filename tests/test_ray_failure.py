@@ -63,6 +63,7 @@ def test_a_task_s_log_grows_only_once_its_training_is_started(tmp_path):
     log = tmp_path / "logs" / "seed-0.log"
     blind = train_task(["-c", "pass"], str(log), [str(tmp_path / "not-mounted")], 1, str(tmp_path / "stop"), 0, 0.0)
     assert not blind.started and _size(log) == 0
+    (tmp_path / "configs").mkdir()  # --out as a task finds it: the driver has written the configurations
     done = train_task(["-c", "pass"], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 0, 0.0)
     assert done.exit_code == 0 and _size(log) > 0
     assert log.read_text(encoding="utf-8").startswith(f"$ {shlex.join([sys.executable, '-c', 'pass'])}  # attempt")

@@ -13,6 +13,7 @@ from mvae_core.ablation.runner import latest_attempt_action, latest_attempt_star
 
 def test_a_ray_task_s_attempt_header_names_its_node(tmp_path):
     log = tmp_path / "seed-0.log"
+    (tmp_path / "configs").mkdir()  # --out as a task finds it: the driver has written the configurations
     outcome = train_task(["-c", "pass"], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 2, 0.0)
     assert outcome.exit_code == 0, outcome.error
     header = log.read_text().splitlines()[0]
