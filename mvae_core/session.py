@@ -205,63 +205,70 @@ def train(
     """
     names, objects = split_plugins(plugins)
     init_from, jobs, epochs = _checked_arguments(stop, out, init_from, jobs, epochs)
-    refuse_while_training()  # another training in this process: refused before anything is read or written
-    from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
-    if resume:
-        begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)
-        if isinstance(begun, RunResult):  # a run a plugin stopped: nothing to train
-            return begun
-    else:
-        begun = _new_run(out, data, config, overrides, plugins, names, objects, epochs, init_from)
-    default_data = not from_run and not data_arguments(data)  # a new run on the bundled corpus
-    run, cfg, data, relocation, resume, starting, kept_rows = begun
-    written = cfg  # config.toml as it is, before the installed code resolves it
-    with model_check_memory(run, cfg, resumed=from_run):  # the model built once: the memory may run out already
-        cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
-    if starting is not None:
-        starting.check(cfg, config)
-    dist = Distributed.from_env(_device(cfg.train.device))
-    try:
-        dist.check_batch_size(cfg.train.batch_size)
-        reporter = _reporter(progress, dist.is_main)
-        if idle:
-            reporter.note(idle, "warning")
-        if kept_rows:
-            reporter.note(kept_rows)
-        if default_data:
-            reporter.note(default_data_note(run, cfg))
-        # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
-        claim = _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
-        with claim as run, Interrupts() as interrupts, callers_random_state():
-            checkpoint = run.load_checkpoint() if resume else None  # read once, under the lock, before any data
-            if checkpoint is not None and (edited := edited_settings(run, checkpoint, written, cfg, host, data)):
-                reporter.note(*edited)
-            try:
-                with dist.main_first():  # rank 0 parses into the cache, the others then read it
-                    if dist.is_main and not resume:  # again, under the lock: a run may have finished there meanwhile
-                        refuse_existing_run(run, epochs, locked=True)
-                    given_pitch_low = cfg.data.pitch_low
-                    train_set, val_set, fingerprint, cfg = prepare_data(
-                        run, cfg, data, jobs, resume, relocation, dist, reporter, starting
+    refuse_while_training()  # a training not started by train(), as a benchmark's: refused before anything is read
+    with _one_train_call():  # another train() call in this process, still reading its data: refused likewise
+        from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
+        if resume:
+            begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)
+            if isinstance(begun, RunResult):  # a run a plugin stopped: nothing to train
+                return begun
+        else:
+            begun = _new_run(out, data, config, overrides, plugins, names, objects, epochs, init_from)
+        default_data = not from_run and not data_arguments(data)  # a new run on the bundled corpus
+        run, cfg, data, relocation, resume, starting, kept_rows = begun
+        written = cfg  # config.toml as it is, before the installed code resolves it
+        with model_check_memory(run, cfg, resumed=from_run):  # the model built once: the memory may run out already
+            cfg, host, idle = resolved_model_and_plugins(cfg, objects, run if from_run else None)
+        if starting is not None:
+            starting.check(cfg, config)
+        dist = Distributed.from_env(_device(cfg.train.device))
+        try:
+            dist.check_batch_size(cfg.train.batch_size)
+            reporter = _reporter(progress, dist.is_main)
+            if idle:
+                reporter.note(idle, "warning")
+            if kept_rows:
+                reporter.note(kept_rows)
+            if default_data:
+                reporter.note(default_data_note(run, cfg))
+            # rank 0 holds the run's lock for all ranks; Interrupts is a no-op off the main thread
+            claim = (
+                _claimed(run, numbered=out is None and not from_run) if dist.is_main else contextlib.nullcontext(run)
+            )
+            with claim as run, Interrupts() as interrupts, callers_random_state():
+                checkpoint = run.load_checkpoint() if resume else None  # read once, under the lock, before any data
+                if checkpoint is not None and (edited := edited_settings(run, checkpoint, written, cfg, host, data)):
+                    reporter.note(*edited)
+                try:
+                    with dist.main_first():  # rank 0 parses into the cache, the others then read it
+                        if (
+                            dist.is_main and not resume
+                        ):  # again, under the lock: a run may have finished there meanwhile
+                            refuse_existing_run(run, epochs, locked=True)
+                        given_pitch_low = cfg.data.pitch_low
+                        train_set, val_set, fingerprint, cfg = prepare_data(
+                            run, cfg, data, jobs, resume, relocation, dist, reporter, starting
+                        )
+                    sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
+                    rows = f"pitch rows from MIDI {cfg.data.pitch_low}"  # "auto" chose it on each process: the same
+                    dist.check_same_split(
+                        f"{fingerprint} {rows}", f"{sources}, {len(val_set)} validation loops, {rows}"
                     )
-                sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
-                rows = f"pitch rows from MIDI {cfg.data.pitch_low}"  # "auto" chose it on each process: the same
-                dist.check_same_split(f"{fingerprint} {rows}", f"{sources}, {len(val_set)} validation loops, {rows}")
-            except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
-                raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
-            interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
-            versions = training_versions(cfg, numerics(dist.device), host.versions)
-            if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
-                reporter.note(retrained)
-            if dist.is_main and not resume:
-                _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
-                                  given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
-            elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
-                run.rewrite_config(cfg, data, fingerprint)
-            return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
-                        starting)  # fmt: skip
-    finally:
-        dist.close()
+                except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
+                    raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
+                interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
+                versions = training_versions(cfg, numerics(dist.device), host.versions)
+                if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
+                    reporter.note(retrained)
+                if dist.is_main and not resume:
+                    _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
+                                      given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
+                elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
+                    run.rewrite_config(cfg, data, fingerprint)
+                return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
+                            starting)  # fmt: skip
+        finally:
+            dist.close()
 
 
 def _checked_arguments(
@@ -437,6 +444,23 @@ def _retrained_note(config: object, versions: Mapping[str, str], data: list[str]
         f"{config} is the config of a run trained otherwise ({'; '.join(differ)}): this run trains the same settings, "
         "and its numbers can differ from that run's (docs/evaluation.md, Reproducing a run and comparing two)"
     )
+
+
+_TRAIN_CALLS = threading.Lock()
+"""Held through each :func:`train` call, from before its data is read to its end."""
+
+
+@contextlib.contextmanager
+def _one_train_call() -> Iterator[None]:
+    """One :func:`train` call at a time per process: a second (another thread, or a plugin's hook that trains) raises
+    :class:`TrainingInProgress` before it reads or writes anything, also while the first still reads its data, before
+    its trainer holds :func:`~mvae_core.trainer.one_training` (which stays the guard of the process's random state)."""
+    if not _TRAIN_CALLS.acquire(blocking=False):
+        raise TrainingInProgress()
+    try:
+        yield
+    finally:
+        _TRAIN_CALLS.release()
 
 
 @contextlib.contextmanager

@@ -68,3 +68,35 @@ def test_a_resume_refused_while_another_thread_trains_leaves_its_run_as_it_was(s
     with training_in_a_thread(synth_dir, tmp_path / "thread"), pytest.raises(TrainingInProgress):
         mvae_core.train(out=tmp_path / "run", epochs=2, resume=True, progress=False)
     assert _files(tmp_path / "run") == before
+
+
+def test_a_train_call_made_while_another_still_reads_its_data_writes_nothing(synth_dir, tmp_path, monkeypatch):
+    """The first call holds no trainer while it reads its data (often its longest part): a second call then trained
+    to its end, and the first, refused at its trainer, left a run that trained nothing (helper-426)."""
+    from mvae_core import session
+
+    reading, go_on, ended = threading.Event(), threading.Event(), []
+    prepare = session.prepare_data
+
+    def slow_reading(*args, **kwargs):
+        if not reading.is_set():  # the first call's reading, held until the second call has been made
+            reading.set()
+            assert go_on.wait(timeout=60)
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(session, "prepare_data", slow_reading)
+
+    def first_call() -> None:
+        result = mvae_core.train([synth_dir], tmp_path / "first", overrides=TINY, plugins=[], epochs=1, progress=False)
+        ended.append(result.outcome)
+
+    first = threading.Thread(target=first_call)
+    first.start()
+    try:
+        assert reading.wait(timeout=60)
+        with pytest.raises(TrainingInProgress):
+            mvae_core.train([synth_dir], tmp_path / "second", overrides=TINY, plugins=[], epochs=1, progress=False)
+    finally:
+        go_on.set()
+        first.join(timeout=120)
+    assert ended == ["trained"] and not (tmp_path / "second").exists()
