@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import mvae_core
-from mvae_core.ablation import facts
+from mvae_core.ablation import facts, generated_store
 from mvae_core.ablation.generated_store import generated_key, generated_path
 from mvae_core.ablation.rows import run_row
 from mvae_core.run import RunDir
@@ -54,10 +54,13 @@ def test_a_run_skipped_again_reads_its_kept_numbers_instead_of_decoding(ablation
     assert measured == [SAMPLES * 2, SAMPLES] and json.loads(kept.read_text())["numbers"]["gen_timing_std"] is not None
 
 
-def test_the_key_changes_with_the_weights_the_samples_and_the_validation_loops(ablation):
+def test_the_key_changes_with_the_weights_the_samples_the_validation_loops_and_the_commit(ablation, monkeypatch):
     model, cfg = RunDir(ablation / "runs" / "all" / "seed-0").load_model()
     key = generated_key(model, cfg, SAMPLES, 0, "digest")
     assert generated_key(model, cfg, SAMPLES, 0, "digest") == key
+    with monkeypatch.context() as patched:  # a checkout's other commit: every commit has the same version (helper-426)
+        patched.setattr(generated_store, "source_commit", lambda: "0" * 12)
+        assert generated_key(model, cfg, SAMPLES, 0, "digest") != key
     assert generated_key(model, cfg, SAMPLES + 1, 0, "digest") != key
     assert generated_key(model, cfg, SAMPLES, 1, "digest") != key
     assert generated_key(model, cfg, SAMPLES, 0, facts.NO_VALIDATION) != key

@@ -19,9 +19,12 @@ from mvae_core.decode_options import DecodeOptions
 from mvae_core.files import WriteFailed, atomic_write
 from mvae_core.run_versions import code_versions
 from mvae_core.starting_weights import weights_digest
+from mvae_core.version import source_commit
 
 GENERATED_FORMAT = 1
-"""The layout of an entry and of what its numbers hold; a change in either is a new number (old entries then differ)."""
+"""The layout of an entry and of what its numbers hold; a change in either is a new number (old entries then differ).
+Raise it too when a release changes what a number means (a measure fixed): a checkout's commit is in the key, an
+installed wheel's version only."""
 
 
 def generated_path(out: Path, config: str, seed: int) -> Path:
@@ -33,14 +36,20 @@ def generated_key(
     model: torch.nn.Module, cfg: MvaeConfig, samples: int, seed: int, validation: str | None
 ) -> dict[str, Any]:
     """What determines a run's generated numbers: the entry layout (:data:`GENERATED_FORMAT`), the code that decodes
-    and measures them (mvae's and the model package's versions, :func:`~mvae_core.run_versions.code_versions`; torch's
-    version and thread count), the best model's weights (:func:`~mvae_core.starting_weights.weights_digest`), the
+    and measures them (mvae's and the model package's versions, :func:`~mvae_core.run_versions.code_versions`, and the
+    commit of a git checkout, :func:`~mvae_core.version.source_commit`, since every commit has the same version;
+    torch's version and thread count), the best model's weights (:func:`~mvae_core.starting_weights.weights_digest`), the
     run's config, the ``samples`` and ``seed`` and every decode option, and ``validation`` (the digest of the run's
     validation loops, or the word for why there are none). As JSON reads it back, so that a kept key compares
     equal."""
     key = {
         "format": GENERATED_FORMAT,
-        "versions": {**code_versions(cfg.model.name), "torch": torch.__version__, "threads": torch.get_num_threads()},
+        "versions": {
+            **code_versions(cfg.model.name),
+            "mvae.commit": source_commit(),
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+        },
         "weights": weights_digest(model.state_dict()),
         "config": cfg.model_dump(mode="json"),
         "samples": samples,
