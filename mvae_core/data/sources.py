@@ -120,9 +120,9 @@ def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Pa
 
     Symlinks to folders are followed (a folder of links to albums), and each real folder (device and inode) is
     searched once: a link to a folder already searched, or to the folder it sits in or one above that
-    (:func:`_leads_up`: ``up -> ..`` would search the data folder's siblings, ``home -> ~`` a whole home), is passed
-    over, so link loops end and the search stays below the folders it was given and the links' own targets. Of a
-    level's subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where
+    (:func:`_leads_up`: ``up -> ..`` would search the data folder's siblings, and ``home -> ~`` in data under the home
+    folder the whole home), is passed over, so link loops end and the search stays below the folders it was given
+    and the links' own targets. Of a level's subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where
     it has one there."""
     errors: list[tuple[Path, str]] = []
 
