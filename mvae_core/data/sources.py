@@ -122,8 +122,8 @@ def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Pa
     searched once: a link to a folder already searched, or to the folder it sits in or one above that
     (:func:`_leads_up`: ``up -> ..`` would search the data folder's siblings, and ``home -> ~`` in data under the home
     folder the whole home), is passed over, so link loops end and the search stays below the folders it was given
-    and the links' own targets. Of a level's subfolders, the real ones are claimed before the links (then by name), so a file keeps its own path where
-    it has one there."""
+    and the links' own targets. Of a level's subfolders, the real ones are claimed before the links (then by name),
+    so a file keeps its own path where it has one there."""
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
