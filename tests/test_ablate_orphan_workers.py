@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,7 +50,11 @@ def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp
     out = tmp_path / "abl"
     command = [sys.executable, "-m", "mvae_core.cli", "ablate", str(synth_dir), "--plugins", "kl_anneal", "--seeds",
                "1", "--epochs", "100000", "--jobs", "1", "--samples", "8", *SETTINGS, *executor, "--out", str(out)]  # fmt: skip
-    ablation = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # a Ray instance's session folder stays behind when its ablation is killed (as documented): this test's own,
+    # under a short folder of its own (Ray's socket paths fit 107 characters), goes with it at the end
+    ray_tmp = tempfile.mkdtemp(prefix="mvae-test-", dir="/tmp")
+    ablation = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, "RAY_TMPDIR": ray_tmp})  # fmt: skip
     metrics = out / "runs" / "all" / "seed-0" / "metrics.jsonl"
     try:
         deadline = time.monotonic() + 120
@@ -69,3 +75,4 @@ def test_a_worker_whose_ablation_was_killed_checkpoints_and_stops(synth_dir, tmp
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):  # what is left of a Ray instance the ablation started
             os.killpg(ablation.pid, signal.SIGKILL)
+        shutil.rmtree(ray_tmp, ignore_errors=True)
