@@ -78,3 +78,15 @@ def test_a_progress_or_stop_that_cannot_work_is_named_before_the_data_is_read(sy
     with pytest.raises(OptionError, match=message):
         mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[], epochs=1, **kwargs)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_set_stop_event_says_stop_set_under_torchrun_too(synth_dir, tmp_path, monkeypatch):
+    """session._fit tells the ending whether its stop event was set: without it, a process of a torchrun job would
+    say that another process was signalled (helper-426; the world of 2 is the ending's view only)."""
+    from mvae_core import run_ending
+
+    monkeypatch.setattr(run_ending, "world_size", lambda: 2)
+    stop = threading.Event()
+    with pytest.raises(RunInterrupted, match=r"^stop set: stopped at step 3 of epoch 1 and checkpointed"):
+        mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[("stopper", SetAtStep(stop, 2))],
+                        epochs=2, progress=False, stop=stop)  # fmt: skip
