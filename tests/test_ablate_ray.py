@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import itertools
 import os
 import shutil
@@ -113,6 +114,26 @@ def test_a_node_whose_mount_point_is_an_empty_folder_cannot_see_what_it_holds(tm
     assert (outcome.exit_code, outcome.started) == (2, False)
     assert f"cannot see {mount_point}: an empty folder there" in outcome.error, outcome.error
     assert not (tmp_path / "log").exists()  # the training never started
+
+
+def test_a_folder_a_node_cannot_list_is_said_so_with_the_reason(tmp_path, monkeypatch):
+    """A listing that fails (a stale NFS handle) was said to be an empty folder with nothing mounted (helper-426)."""
+    _out_as_tasks_find_it(tmp_path)
+    stale = tmp_path / "data"
+    stale.mkdir()
+
+    def scandir(path):
+        if Path(path) == stale:
+            raise OSError(errno.ESTALE, os.strerror(errno.ESTALE), str(path))
+        return real_scandir(path)
+
+    real_scandir = os.scandir
+    monkeypatch.setattr(ray_executor.os, "scandir", scandir)
+    outcome = train_task(
+        ["-m", "mvae_core.cli", "--help"], str(tmp_path / "log"), [str(tmp_path), str(stale)], 1,
+        str(tmp_path / "stop"), 0, 0.0,
+    )  # fmt: skip
+    assert f"cannot see {stale}: a folder it cannot list there (Stale file handle)" in outcome.error, outcome.error
 
 
 def test_shared_paths_are_out_and_the_data_but_not_the_packaged_corpus(tmp_path):

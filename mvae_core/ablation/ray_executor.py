@@ -52,6 +52,7 @@ from mvae_core.ablation.runner import (
 )
 from mvae_core.cores import cores
 from mvae_core.errors import OptionError, RunInterrupted
+from mvae_core.files import reason
 from mvae_core.run import RunDir
 from mvae_core.signals import interruption, signal_of
 
@@ -281,9 +282,11 @@ def _seen_instead(path: str) -> str:
     """What this node has at ``path``, which it does not see (:func:`seen`): for the message that says so."""
     if not os.path.isdir(path):
         return "nothing there"
-    if os.access(path, os.R_OK | os.X_OK):
-        return "an empty folder there, as a mount point with nothing mounted"
-    return "a folder it may not read there"
+    try:
+        with os.scandir(path):
+            return "an empty folder there, as a mount point with nothing mounted"
+    except OSError as exc:  # no permission, or a file system that fails (a stale NFS handle: EIO, ESTALE)
+        return f"a folder it cannot list there ({reason(exc)})"
 
 
 def run_on_ray(
