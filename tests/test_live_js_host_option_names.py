@@ -75,10 +75,12 @@ def test_a_refused_option_name_says_where_the_option_belongs(tiny_export):
     assert _answers(tiny_export, "true", calls) == [
         True,
         f'TypeError: unknown option "seed"; did you mean random: seededRandom(3)? (options: {PATTERN_OPTIONS})',
-        f'TypeError: unknown option "tempo"; that is an option of timed(notes, {{ tempo }}) (options: {PATTERN_OPTIONS})',
+        'TypeError: unknown option "tempo"; that is an option of timed(notes, { tempo }) (options: '
+        f"{PATTERN_OPTIONS})",
         'TypeError: unknown option "grid_offset"; that is an option of timed(notes, { gridOffset }) (options: '
         f"{PATTERN_OPTIONS})",
         'TypeError: unknown option "seed"; that is an option of pattern(z, { random: seededRandom(3) }) (options: '
         "tempo, gridOffset)",
-        'TypeError: unknown option "density"; that is an option of pattern(z, { density }) (options: tempo, gridOffset)',
+        'TypeError: unknown option "density"; that is an option of pattern(z, { density }) (options: tempo, '
+        "gridOffset)",
     ]

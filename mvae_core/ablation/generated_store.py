@@ -38,8 +38,8 @@ def generated_key(
     """What determines a run's generated numbers: the entry layout (:data:`GENERATED_FORMAT`), the code that decodes
     and measures them (mvae's and the model package's versions, :func:`~mvae_core.run_versions.code_versions`, and the
     commit of a git checkout, :func:`~mvae_core.version.source_commit`, since every commit has the same version;
-    torch's version and thread count), the best model's weights (:func:`~mvae_core.starting_weights.weights_digest`), the
-    run's config, the ``samples`` and ``seed`` and every decode option, and ``validation`` (the digest of the run's
+    torch's version and thread count), the best model's weights (:func:`~mvae_core.starting_weights.weights_digest`),
+    the run's config, the ``samples`` and ``seed`` and every decode option, and ``validation`` (the digest of the run's
     validation loops, or the word for why there are none). As JSON reads it back, so that a kept key compares
     equal."""
     key = {
