@@ -54,7 +54,7 @@ from mvae_core.data.relocation import Relocation
 from mvae_core.data.split import LoopSet
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
-from mvae_core.distributed import Distributed
+from mvae_core.distributed import Distributed, PeerLost
 from mvae_core.errors import ConfigError, OptionError, ResumeRefused, RunBusy, file_in_the_way
 from mvae_core.files import WriteFailed, reason
 from mvae_core.host import PluginHost
@@ -254,6 +254,8 @@ def train(
                     dist.check_same_split(
                         f"{fingerprint} {rows}", f"{sources}, {len(val_set)} validation loops, {rows}"
                     )
+                except PeerLost as exc:  # a process lost while the data was read: nothing trained yet
+                    raise exc.of_run(_after_lost_reading(run, resume, dist.world)) from exc.__cause__
                 except KeyboardInterrupt:  # SIGINT/SIGTERM while reading data: nothing was written
                     raise reading_stopped(interrupts.signum or signal.SIGINT, cfg.data, training=True) from None
                 interrupts.defer()  # from here on a signal stops training at the next step, with a checkpoint
@@ -444,6 +446,14 @@ def _retrained_note(config: object, versions: Mapping[str, str], data: list[str]
         f"{config} is the config of a run trained otherwise ({'; '.join(differ)}): this run trains the same settings, "
         "and its numbers can differ from that run's (docs/evaluation.md, Reproducing a run and comparing two)"
     )
+
+
+def _after_lost_reading(run: RunDir, resume: bool, world: int) -> tuple[str, str]:
+    """What continues a job that lost a process while it read the data (for :meth:`PeerLost.of_run`, as a Python
+    call and a command): a resume its resume, a new run (nothing written yet) the same call or command again."""
+    steps = [run.steps(python=python, world=world) for python in (True, False)]
+    python, command_line = (how.resume if resume else f"{how.again} under torchrun" for how in steps)
+    return python, command_line
 
 
 _TRAIN_CALLS = threading.Lock()
