@@ -89,6 +89,7 @@ from mvae_core.trainer import (
     TrainingInProgress,
     TrainingPaused,
     TrainResult,
+    held_or_refused,
     one_training,
     refuse_while_training,
 )
@@ -206,7 +207,7 @@ def train(
     names, objects = split_plugins(plugins)
     init_from, jobs, epochs = _checked_arguments(stop, out, init_from, jobs, epochs)
     refuse_while_training()  # a training not started by train(), as a benchmark's: refused before anything is read
-    with _one_train_call():  # another train() call in this process, still reading its data: refused likewise
+    with held_or_refused(_TRAIN_CALLS):  # another train() call here, still reading its data: refused likewise
         from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
         if resume:
             begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)
@@ -457,20 +458,10 @@ def _after_lost_reading(run: RunDir, resume: bool, world: int) -> tuple[str, str
 
 
 _TRAIN_CALLS = threading.Lock()
-"""Held through each :func:`train` call, from before its data is read to its end."""
-
-
-@contextlib.contextmanager
-def _one_train_call() -> Iterator[None]:
-    """One :func:`train` call at a time per process: a second (another thread, or a plugin's hook that trains) raises
-    :class:`TrainingInProgress` before it reads or writes anything, also while the first still reads its data, before
-    its trainer holds :func:`~mvae_core.trainer.one_training` (which stays the guard of the process's random state)."""
-    if not _TRAIN_CALLS.acquire(blocking=False):
-        raise TrainingInProgress()
-    try:
-        yield
-    finally:
-        _TRAIN_CALLS.release()
+"""Held through each :func:`train` call, from before its data is read to its end (:func:`held_or_refused`): one call
+at a time per process, so a second (another thread, or a plugin's hook that trains) raises
+:class:`TrainingInProgress` before it reads or writes anything, also while the first still reads its data, before its
+trainer holds :func:`~mvae_core.trainer.one_training` (which stays the guard of the process's random state)."""
 
 
 @contextlib.contextmanager

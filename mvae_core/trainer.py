@@ -25,7 +25,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from types import MappingProxyType
@@ -104,16 +104,21 @@ _TRAINING = threading.Lock()
 
 
 @contextmanager
-def one_training() -> Iterator[None]:
-    """Held while a trainer seeds and builds its model, restores a checkpoint, or trains: torch's random state and
-    deterministic mode belong to the process, so a second training at the same time (another thread, or a hook that
-    trains) raises :class:`TrainingInProgress` instead of silently changing both runs."""
-    if not _TRAINING.acquire(blocking=False):
+def held_or_refused(lock: threading.Lock) -> Iterator[None]:
+    """``lock`` held for the block; :class:`TrainingInProgress` at once, without waiting, when it is held already."""
+    if not lock.acquire(blocking=False):
         raise TrainingInProgress()
     try:
         yield
     finally:
-        _TRAINING.release()
+        lock.release()
+
+
+def one_training() -> AbstractContextManager[None]:
+    """Held while a trainer seeds and builds its model, restores a checkpoint, or trains: torch's random state and
+    deterministic mode belong to the process, so a second training at the same time (another thread, or a hook that
+    trains) raises :class:`TrainingInProgress` instead of silently changing both runs."""
+    return held_or_refused(_TRAINING)
 
 
 def refuse_while_training() -> None:

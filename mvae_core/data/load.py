@@ -396,18 +396,16 @@ def _build(
                 table = writer.commit(set_extra(report.entries, report.chosen_pitch_low))
             cache.retire_earlier(lineage, whole)
             return table
-    except _KeyOutdated:
+    except (_KeyOutdated, OSError) as exc:  # a file changed, or the cache's disk is full, read-only or went away
         report.entries.clear()
         report.parsed_units, report.cached_units = counted
-    except OSError as exc:  # the cache's disk is full, read-only or went away: build the set in memory instead
-        report.entries.clear()
-        report.parsed_units, report.cached_units = counted
-        report.cache_warning = (
-            (f"{report.cache_warning}; " if report.cache_warning else "")
-            + f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is held in "
-            "memory: every process (each torchrun rank, each ablation run) keeps its own copy, and data larger than "
-            f"memory does not fit; {_cache_fix(exc)}"
-        )
+        if isinstance(exc, OSError):
+            report.cache_warning = (
+                (f"{report.cache_warning}; " if report.cache_warning else "")
+                + f"the data set cannot be written to the parse cache {cache.directory} ({reason(exc)}), so it is "
+                "held in memory: every process (each torchrun rank, each ablation run) keeps its own copy, and data "
+                f"larger than memory does not fit; {_cache_fix(exc)}"
+            )
     builder = TableBuilder()
     with closing(sources()) as units:
         _feed(found.results, _in_rows(units, found, cfg), builder, cfg.min_onsets, report)
