@@ -21,34 +21,82 @@ from mvae_core.report import data_summary, parse_progress, print_skips, print_su
 from mvae_core.view import epoch_number
 
 
-def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None) -> str:
+def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, left: str = "") -> str:
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
-    spread …  au …  w kl×0.25  lr …``: the validation terms are the core's, then those plugins add (``mvae_loss``),
-    by name; a loss that is not finite reads ``non-finite``, a term not computed
-    (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`. A line wider than ``width`` (a
-    terminal's) is two: the losses, then, under ``loss``, the metrics, weights, learning rate and seconds."""
+    spread …  au …  w kl×0.25  lr …  2.1s [~12 min left]``: the validation terms are the core's, then those plugins
+    add (``mvae_loss``), by name; a loss that is not finite reads ``non-finite``, a term not computed
+    (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`; ``left``, where given, is the time
+    the run has left (:func:`time_left`). A line wider than ``width`` (a terminal's) breaks between terms, never
+    inside one (:func:`packed`): the losses, then on lines of their own the metrics, weights, learning rate and
+    seconds, each half on as many lines as ``width`` needs (``loss val elbo`` / ``on … kl`` / ``f1 … au`` /
+    ``w … s`` at 80 columns), every line after the first aligned under ``loss``. With no ``width`` (a log, a pipe)
+    it is one line."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
 
     def val_term(name: str, shown: str) -> str:
         return f"{NOT_COMPUTED:>{len(shown)}}" if not_computed(record, "val", name) else shown
 
-    added = "".join(
-        f" {name} {val_term(name, small(value)).strip()}" for name, value in v.items() if name not in SHOWN_TERMS
-    )
     epoch = f"epoch {epoch_number(record['epoch']):>3}/{epochs}  "
-    losses = (
-        f"loss {loss(t['total'], 8, '.2f')}  val {loss(v['total'], 8, '.2f')}  elbo {loss(record['val_elbo'], 8, '.2f')}"
-        f"  on {val_term('onset', loss(v['onset'], 6, '.1f'))} vel {val_term('velocity', small(v['velocity']))} dur "
-        f"{val_term('duration', small(v['duration']))} ts {val_term('timeshift', small(v['timeshift']))} kl "
-        f"{val_term('kl', small(v['kl'], 5))}{added}"
-    )
-    rest = (
-        f"f1 {record['onset_f1']:.3f} rhythm {record['rhythm_f1']:.3f}  spread {epoch_spread(record)}  "
-        f"au {record['active_units']}  w {weights}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
-    )
-    line = f"{epoch}{losses}  {rest}"
-    return line if width is None or len(line) <= width else f"{epoch}{losses}\n{' ' * len(epoch)}{rest}"
+    # each half in groups of terms that read together, each term after the separator before it on one line
+    losses = [
+        [
+            ("", f"loss {loss(t['total'], 8, '.2f')}"),
+            ("  ", f"val {loss(v['total'], 8, '.2f')}"),
+            ("  ", f"elbo {loss(record['val_elbo'], 8, '.2f')}"),
+        ],
+        [
+            ("  ", f"on {val_term('onset', loss(v['onset'], 6, '.1f'))}"),
+            (" ", f"vel {val_term('velocity', small(v['velocity']))}"),
+            (" ", f"dur {val_term('duration', small(v['duration']))}"),
+            (" ", f"ts {val_term('timeshift', small(v['timeshift']))}"),
+            (" ", f"kl {val_term('kl', small(v['kl'], 5))}"),
+            *(
+                (" ", f"{name} {val_term(name, small(value)).strip()}")
+                for name, value in v.items()
+                if name not in SHOWN_TERMS
+            ),
+        ],
+    ]
+    rest = [
+        [
+            ("  ", f"f1 {record['onset_f1']:.3f}"),
+            (" ", f"rhythm {record['rhythm_f1']:.3f}"),
+            ("  ", f"spread {epoch_spread(record)}"),
+            ("  ", f"au {record['active_units']}"),
+        ],
+        [
+            ("  ", f"w {weights}"),
+            ("  ", f"lr {record['lr']:.2e}"),
+            ("  ", f"{record['seconds']:.1f}s"),
+            *((("  ", left),) if left else ()),
+        ],
+    ]
+    line = epoch + "".join(separator + term for group in (*losses, *rest) for separator, term in group)
+    if width is None or len(line) <= width:
+        return line
+    lines = packed(losses, width, len(epoch)) + packed(rest, width, len(epoch))
+    return "\n".join([epoch + lines[0][len(epoch) :], *lines[1:]])
+
+
+def packed(groups: list[list[tuple[str, str]]], width: int, indent: int) -> list[str]:
+    """The groups of terms (each term after the separator it has on one line) on lines of at most ``width``
+    characters, each starting with ``indent`` spaces: a group joins the line before where it fits there whole, else
+    starts a line; a group wider than a line of its own breaks between its terms. Only a single term wider than
+    ``width`` goes past it."""
+    lines: list[str] = []
+    for group in groups:
+        whole = "".join(separator + term for separator, term in group)
+        if lines and len(lines[-1]) + len(whole) <= width:
+            lines[-1] += whole
+            continue
+        lines.append(" " * indent + group[0][1])
+        for separator, term in group[1:]:
+            if len(lines[-1]) + len(separator) + len(term) <= width:
+                lines[-1] += separator + term
+            else:
+                lines.append(" " * indent + term)
+    return lines
 
 
 SHOWN_TERMS = (*LOSS_TERMS, "total")
@@ -140,7 +188,7 @@ class EpochDisplay:
     @property
     def screen(self) -> bool:
         """Whether the console is a screen of a known width, a terminal or Jupyter, where an epoch line wider than it
-        is printed as two (:func:`epoch_line`), bar or no bar."""
+        is broken between its terms onto as many lines as it needs (:func:`epoch_line`), bar or no bar."""
         return self.console.is_terminal or self.console.is_jupyter
 
     def started(self, events: list[dict[str, Any]]) -> None:
@@ -159,9 +207,9 @@ class EpochDisplay:
         left = self.epochs - epoch_number(record["epoch"])
         rest = sum(self.timed) / len(self.timed) * left if left > 0 else None  # seconds
         # no bar to say the time left: a log (nohup, a batch job, an ablation's logs), or Jupyter without ipywidgets
-        said = f"  {time_left(rest)}" if not self.drawn and rest is not None else ""
-        # a screen narrower than the line would break it anywhere: it is two lines, the time left included
-        line = epoch_line(record, self.epochs, console.width - len(said) if self.screen else None) + said
+        said = time_left(rest) if not self.drawn and rest is not None else ""
+        # a screen narrower than the line would break it anywhere: epoch_line breaks it between terms
+        line = epoch_line(record, self.epochs, console.width if self.screen else None, said)
         console.print(line, markup=False)  # a plugin's term name ("l2[z]") is text, not rich markup
         for event in record["events"]:
             if not any(event is shown for shown in self.shown):
