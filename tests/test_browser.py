@@ -163,7 +163,7 @@ def test_dropping_a_midi_file_jumps_to_its_first_loop(browser, tiny_run, synth_d
         encoded = httpx.post(server.url + "api/encode", content=file.read_bytes(), timeout=30).json()["loops"]
         browser.get(server.url)
         _wait(browser, "return window.mvae && window.mvae.ready === true")
-        drop_file(browser, file.read_bytes(), "Solo für Saxophon 🎷.mid")  # X-Filename carries only ASCII
+        drop_file(browser, file.read_bytes(), "Solo für Saxophon 🎷.mid")  # X-Filename: percent-encoded
         first = [round(v, 3) for v in encoded[0]["z"]]
         _wait(browser, "return window.mvae.current && window.mvae.current.z", equals=first)
         chips = browser.execute_script("return document.querySelectorAll('#file-loops .chip').length")

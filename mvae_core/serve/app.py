@@ -12,15 +12,17 @@
 ``POST /api/generate``   ``{"z": [x, y], "seed", "density", "temperature", "timing_temperature",
                          "grid_offset", "tempo"}`` → ``{"notes": [{"pitch", "start", "end", "velocity",
                          "step"}], "loop_seconds", ...}``, times in seconds from the loop start
-``POST /api/encode``     the bytes of a MIDI file → ``{"file", "loops": [{"loop", "notes", "z", "bpm"}]}``
-                         (``bpm``: the loop's tempo in the file); a 403 with ``--no-upload`` (``/api/info``'s
+``POST /api/encode``     the bytes of a MIDI file (its name in ``X-Filename``, percent-encoded UTF-8 or
+                         ASCII) → ``{"file", "loops": [{"loop", "notes", "z", "bpm"}]}`` (``file``: that name,
+                         decoded; ``bpm``: the loop's tempo in the file); a 403 with ``--no-upload`` (``/api/info``'s
                          ``uploads`` false)
 ``POST /api/midi``       the same body as generate → the loop as a ``.mid`` file
 ``POST /api/wav``        the same body as generate → the loop as a ``.wav`` file (``X-Renderer`` says which);
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
-Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
+Errors are JSON ``{"error": message}``: 400 for a body that is not JSON or an upload's ``X-Filename`` whose
+percent-encoding is not UTF-8 (:func:`~mvae_core.serve.names.upload_name`), 403 for a request from a web page the
 server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
 body over its cap, 422 for a parameter the engine refuses, 503 when the process reading an upload did not finish
 (:class:`~mvae_core.serve.uploads.UploadReadFailed`) or when the machine ran out of memory making the answer
@@ -63,6 +65,7 @@ from mvae_core.serve.engine import (
     download_name,
 )
 from mvae_core.serve.guard import OriginGuard
+from mvae_core.serve.names import FileNameError, upload_name
 from mvae_core.serve.uploads import UploadReadFailed
 from mvae_core.suggest import closest, did_you_mean
 
@@ -168,7 +171,7 @@ def create_app(
     async def api_encode(request: Request) -> Response:
         _check_query(request)
         engine.check_uploads()  # before the body is read
-        name = _safe_name(request.headers.get("x-filename", "upload.mid"))
+        name = upload_name(request.headers.get("x-filename"))
         content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
         loops = await in_turn(engine.encode, content, name)
         return JSONResponse({"file": name, "loops": loops})
@@ -190,6 +193,7 @@ def create_app(
         UploadsOff: lambda request, exc: _error(403, str(exc)),
         UploadReadFailed: lambda request, exc: _error(503, str(exc)),
         RequestError: lambda request, exc: _error(422, str(exc)),
+        FileNameError: lambda request, exc: _error(400, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it
@@ -316,12 +320,6 @@ def _attachment(engine: Engine, loop: Loop, suffix: str) -> dict[str, str]:
     """The header that names a download of ``loop`` (:func:`~mvae_core.serve.engine.download_name`)."""
     name = download_name(loop.request, engine.defaults, suffix)
     return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def _safe_name(name: str) -> str:
-    """An uploaded file's name for echoing only (never opened): its last path part, printable, at most 100 chars."""
-    last = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(c for c in last if c.isprintable())[:100] or "upload.mid"
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

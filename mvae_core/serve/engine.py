@@ -54,6 +54,7 @@ from mvae_core.run import RunDir
 from mvae_core.run_files import SPLIT
 from mvae_core.run_weights import saved_epoch
 from mvae_core.serve.knobs import KNOBS
+from mvae_core.serve.names import pad_names
 from mvae_core.serve.uploads import UploadReader
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError
@@ -309,8 +310,9 @@ class Engine:
 
     def training_points(self, stop: threading.Event | None = None) -> dict[str, Any]:
         """The training loops' latent means for the pad: ``{"files", "points": [{"z", "file", "notes"}], "note",
-        "ready": True}``; the note says why there are none or how they were thinned, and that they are every loop,
-        held-out ones too, where ``split.json`` is damaged. Reads the run's training data (through the parse cache: a
+        "ready": True}`` (``files``: every source's name, :func:`~mvae_core.serve.names.pad_names`); the note says
+        why there are none or how they were thinned, and that they are every loop, held-out ones too, where
+        ``split.json`` is damaged. Reads the run's training data (through the parse cache: a
         cold cache parses it first, which can take a minute). Once ``stop`` is set, it raises :class:`PointsStopped`
         after the file it is parsing, or before its next chunk of loops (:meth:`_means`)."""
         run = RunDir(self.run.path)
@@ -346,7 +348,7 @@ class Engine:
         if len(shown) < len(train):
             notes.append(f"{len(shown)} of {len(train)} training loops, evenly spaced")
         return {
-            "files": [Path(s).name for s in table.sources],
+            "files": pad_names(table.sources),
             "points": points,
             "note": "; ".join(notes),
             "ready": True,

@@ -64,11 +64,12 @@ export async function generate(params) {
   return (await call('/api/generate', postJSON(params))).json();
 }
 
-// Sends a MIDI file's raw bytes; answers {file, loops: [{loop, notes, z}, ...]}.
+// Sends a MIDI file's raw bytes; answers {file, loops: [{loop, notes, z, bpm}, ...]} (file: the name sent).
 export async function encodeMidi(bytes, filename) {
   const headers = { 'Content-Type': 'audio/midi' };
-  // Header values must be ISO-8859-1: replace anything else rather than let fetch throw.
-  if (filename) headers['X-Filename'] = filename.replace(/[^\x20-\x7e]/g, '_');
+  // Header values must be ISO-8859-1 (fetch throws on others): the name goes percent-encoded from UTF-8, which the
+  // server decodes, so its answer and its errors name the file as the musician named it (Mélodie été 1.mid).
+  if (filename) headers['X-Filename'] = encodeURIComponent(filename);
   return (await call('/api/encode', { method: 'POST', headers, body: bytes })).json();
 }
 

@@ -556,7 +556,7 @@ async function encodeFile(file) {
     const resp = await api.encodeMidi(await file.arrayBuffer(), file.name);
     const loops = resp.loops.map((l) => ({ ...l, z: padPoint(l.z) }));
     pad.set({ fileLoops: loops });
-    showFileLoops(file.name, loops);  // resp.file is only an echo, in ASCII (the header cannot carry more)
+    showFileLoops(file.name, loops);  // resp.file is the same name, as the server read it
     const n = loops.length;
     setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
     if (n) chooseFileLoop(loops[0]);
