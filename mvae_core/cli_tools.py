@@ -20,6 +20,7 @@ from mvae_core.cli_output import errors_to_exit, fail, print_json, warn, warning
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path
 from mvae_core.decode_options import DecodeOptions
+from mvae_core.errors import option_flag
 from mvae_core.wording import counted
 
 if TYPE_CHECKING:
@@ -292,6 +293,31 @@ def bend(
     )
 
 
+MAP_DEFAULTS = {"temperature": 0.0, "timing_temperature": 0.0}
+"""The decoding options whose default ``mvae map`` sets apart from ``generate``'s (:class:`DecodeOptions`): the most
+likely notes at their mean timing, the model's expected loop at each point rather than one take of it. A map drawn
+so on a run with wide timing shows near-white notes where ``generate`` plays swung ones: :func:`map_decoding` says
+which (the title and the console line)."""
+
+
+def map_decoding(options: DecodeOptions) -> str:
+    """What the map's cells show under ``options`` and, where that is not what ``generate`` plays, the options that
+    show it (named from :data:`MAP_DEFAULTS`, at ``generate``'s defaults): ``most likely notes, mean timing;
+    --temperature 1 --timing-temperature 1 shows what generate plays``."""
+    notes = "most likely notes" if options.temperature == 0 else f"notes drawn at temperature {options.temperature:g}"
+    timing = (
+        "mean timing"
+        if options.timing_temperature == 0
+        else f"timing drawn at timing temperature {options.timing_temperature:g}"
+    )
+    apart = [
+        f"{option_flag(name)} {getattr(DecodeOptions, name):g}"
+        for name in MAP_DEFAULTS
+        if getattr(options, name) != getattr(DecodeOptions, name)
+    ]
+    return f"{notes}, {timing}; " + (f"{' '.join(apart)} shows what generate plays" if apart else "as generate plays")
+
+
 @tools_app.command("map")
 def latent_map(
     run_dir: RunArg,
@@ -299,14 +325,19 @@ def latent_map(
     grid: Annotated[int, typer.Option(metavar="N", help="Cells per axis (>= 2).")] = 7,
     extent: Annotated[float, typer.Option(metavar="R", help="The plane spans [-extent, extent] on both axes.")] = 2.0,
     density: Density = None,
-    temperature: Annotated[float, typer.Option(metavar="T", help="Note choice: 0 most likely, 1 a draw.")] = 0.0,
-    timing_temperature: Annotated[float, typer.Option(metavar="T", help="Colour: 0 mean offset, 1 a draw.")] = 0.0,
+    temperature: Annotated[
+        float, typer.Option(metavar="T", help="Note choice: 0 most likely, 1 a draw (as generate).")
+    ] = MAP_DEFAULTS["temperature"],
+    timing_temperature: Annotated[
+        float, typer.Option(metavar="T", help="Colour: 0 mean offset, 1 a draw (as generate).")
+    ] = MAP_DEFAULTS["timing_temperature"],
     poly: Poly = None,
     threshold_min: ThresholdMin = None,
     threshold_max: ThresholdMax = None,
     seed: Seed = None,
 ) -> None:
-    """Draw decoded piano rolls over a grid of the latent plane, timing offsets in colour."""
+    """Draw decoded piano rolls over a grid of the latent plane, timing offsets in colour (by default the most likely
+    notes at their mean timing; the title and the printed line say which)."""
     options = _options(
         density=density, temperature=temperature, timing_temperature=timing_temperature, poly=poly,
         threshold_min=threshold_min, threshold_max=threshold_max, seed=seed,
@@ -317,11 +348,12 @@ def latent_map(
 
     if cfg.model.latent_dim > 2:
         console.print(f"latent_dim is {cfg.model.latent_dim}: the map shows dimensions 0 and 1, the others at 0")
-    title = f"{run_dir}: decoded loops over the latent plane"
+    decoding = map_decoding(options)
+    title = f"{run_dir}: decoded loops over the latent plane\n{decoding}"
     with errors_to_exit(ValueError), warnings_shown(MissingGlyphs):
         out = picture_path(out)
         notes = draw_map(model, cfg, out, grid, extent, options, title)
-    console.print(escape(f"{out}  ({grid}×{grid} cells, {notes} notes)"))
+    console.print(escape(f"{out}  ({grid}×{grid} cells, {notes} notes: {decoding})"))
 
 
 @tools_app.command("plot")

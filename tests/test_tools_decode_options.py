@@ -61,7 +61,7 @@ def test_map_draws_chords_with_poly(seed_run, tmp_path):
     _, points = plane_points(3, 2.0, cfg.model.latent_dim)
     options = DecodeOptions(poly=True, temperature=0.0, timing_temperature=0.0)
     notes = sum(len(loop) for loop in model.eval().decode_notes(points, options))
-    assert f"(3×3 cells, {notes} notes)" in done.output
+    assert f"(3×3 cells, {notes} notes:" in done.output
 
 
 def test_a_melody_rnn_run_refuses_poly_and_thresholds_in_map_and_interpolate_by_name(tiny_run, tmp_path):

@@ -4,12 +4,14 @@ The grid is ``grid × grid`` points evenly spaced over ``[-extent, extent]²`` o
 ``latent_dim > 2`` every other dimension is 0 (a slice through the prior's mean). Each cell shows the notes that
 :meth:`~mvae_core.models.base.MelodyModel.decode_notes` writes at its point (32 steps left to right, pitch rows bottom to top):
 a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured by its timing
-offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The timing
-is the timing head's mean (``timing_temperature = 0``) unless the options say otherwise.
+offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The notes and
+timing are those the options pick (``mvae map``'s defaults: the most likely notes at the timing head's mean, which its
+title and printed line say).
 """
 
 from __future__ import annotations
 
+import textwrap
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +29,8 @@ from mvae_core.tools import ToolError, missing_glyphs_said, require_extra
 CELL_FILL = 0.9  # share of the spacing between grid points that a cell's piano roll covers
 NOTE_OUTLINE = 0.35  # the most of a 16th step's width that a note's outline takes (:func:`_outline_points`)
 MAX_GRID = 32  # cells per axis: the figure is at most 18 inches wide, so a cell keeps about 2 pixels per step
+COLOUR_BAR_INCHES = 1.4  # the figure's width beside the square plane: the colour bar and its label
+TITLE_CHARS_PER_INCH = 12  # characters of the 10-point title that an inch of the figure holds (:func:`_wrapped`)
 
 
 def plane_points(grid: int, extent: float, latent_dim: int) -> tuple[np.ndarray, torch.Tensor]:
@@ -80,7 +84,7 @@ def draw_map(
             offsets.append(note.timeshift)
 
     inches = min(18.0, 1.0 + 0.9 * grid)
-    fig, ax = plt.subplots(figsize=(inches + 1.4, inches))
+    fig, ax = plt.subplots(figsize=(inches + COLOUR_BAR_INCHES, inches))
     ax.add_collection(PatchCollection(frames, facecolor="#f4f4f4", edgecolor="#b0b0b0", linewidth=0.5, zorder=0))
     notes = PolyCollection(bars, array=np.asarray(offsets), cmap="RdBu_r", norm=Normalize(-1.0, 1.0), zorder=1)
     notes.set_edgecolor("#303030")
@@ -98,7 +102,7 @@ def draw_map(
     others = ", others 0" if cfg.model.latent_dim > 2 else ""
     ax.set_xlabel(f"z[0]{others}")
     ax.set_ylabel("z[1]")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrapped(title, inches + COLOUR_BAR_INCHES), fontsize=10)
     bar = fig.colorbar(notes, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("timing offset (half-steps): early < 0 < late")
     ax.apply_aspect()  # the axes' drawn box, once the colour bar has taken its share of the figure
@@ -107,6 +111,14 @@ def draw_map(
         atomic_write(out, partial(fig.savefig, dpi=110, bbox_inches="tight"), durable=False)
     plt.close(fig)
     return len(offsets)
+
+
+def _wrapped(title: str, figure_inches: float) -> str:
+    """Each line of ``title`` broken at spaces (never inside an option's name) to about the width of a figure
+    ``figure_inches`` wide, at least 40 characters: the title names the decoding rule and options, longer than a small
+    grid's figure."""
+    width = max(40, round(TITLE_CHARS_PER_INCH * figure_inches))
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in title.splitlines())
 
 
 def _outline_points(cell_inches: float) -> float:
