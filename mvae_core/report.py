@@ -25,6 +25,7 @@ from mvae_core.data.melody import took_top_line
 from mvae_core.data.pitch_window import fewest_outside, summed_counts
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.table import NoteTable
+from mvae_core.data.tempo import tempo_row
 
 _ESCAPED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")  # control characters, lone surrogates, line/paragraph separators
 _BIDI_CONTROLS = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")  # can reorder the text around them
@@ -99,9 +100,10 @@ def parse_progress(console: Console) -> Iterator[ParseProgress | None]:
 def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[str, Any]:
     """Files ok/skipped by reason, loops, notes, pitch range, folded/collided, the melody notes of the files used
     that fall in no loop (``outside_loops`` of ``notes_in_files``) or in loops under ``min_onsets`` notes
-    (``short_loop_notes``), timing spread. ``cfg`` as given: a ``pitch_low = "auto"`` is the number the report's
-    reading chose (:meth:`~mvae_core.data.load.DataReport.read_with`), and ``chosen_pitch_rows`` names its rows (the
-    lowest and highest MIDI pitch; ``None`` when ``pitch_low`` was given as a number)."""
+    (``short_loop_notes``), timing spread, the loops' ``tempo`` (the report's). ``cfg`` as given: a
+    ``pitch_low = "auto"`` is the number the report's reading chose
+    (:meth:`~mvae_core.data.load.DataReport.read_with`), and ``chosen_pitch_rows`` names its rows (the lowest and
+    highest MIDI pitch; ``None`` when ``pitch_low`` was given as a number)."""
     cfg = report.read_with(cfg)
     totals = report.totals()
     low, high = table.loop_row_range()
@@ -132,6 +134,7 @@ def data_summary(table: NoteTable, report: DataReport, cfg: DataConfig) -> dict[
         "loops_per_source": _loops_per_source(report),
         "warnings": report.warnings_by_kind(),
         **timing,
+        "tempo": report.tempo,
         "min_onsets": cfg.min_onsets,
         "cached_units": report.cached_units,
         "parsed_units": report.parsed_units,
@@ -351,6 +354,8 @@ def print_summary(console: Console, summary: dict[str, Any], title: str = "data"
     if summary["notes"]:
         spread = f"std {summary['timeshift_std']:.3f} {TIMING_UNIT}, {summary['within_0.05']:.1%} within ±0.05"
         table.add_row("timing spread", spread + (" [yellow](quantized)[/]" if summary["quantized"] else ""))
+    if tempo := summary.get("tempo"):  # a summary written before the key (a test's, an old JSON) has none
+        table.add_row("tempo", tempo_row(tempo))
     if archives := summary.get("archives"):
         table.add_row("archives not read", Text(printable(_archives_line(archives))))
     took = f"{summary['seconds']:.1f} s" if summary["seconds"] >= 0.05 else "under 0.1 s"  # not a stuck 0.0

@@ -24,6 +24,16 @@ class RunSplit(RunConfig):
         text = json.dumps(finite(report), indent=1)
         self._write_text(DATA_REPORT, text)
 
+    def data_tempo(self) -> dict[str, Any] | None:
+        """The tempo of the loops the run was trained on, as ``data_report.json`` keeps it
+        (:func:`~mvae_core.data.tempo.tempo_summary`); None for a run written before reports kept it, or a report
+        that cannot be read as that."""
+        try:
+            tempo = read_run_json(self.path / DATA_REPORT).get("tempo")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return tempo if isinstance(tempo, dict) else None
+
     def write_split(self, train_sources: list[str], validation_sources: list[str], content: Mapping[str, str]) -> None:
         """``split.json``: which sources the run trains on and which it validates on (sorted names), and the content
         digest of each one's file (``content``, by source name, as :meth:`DataReport.content` gives it)."""

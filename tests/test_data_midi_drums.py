@@ -94,9 +94,9 @@ def test_a_melody_left_on_channel_10_says_so(tmp_path):
     with pytest.raises(SkipFile) as skip:
         read_midi_bytes(path.read_bytes(), DataConfig())
     assert skip.value.reason is SkipReason.DRUMS_ONLY
-    assert skip.value.detail == (
-        "all 48 notes are on channel 10, the General MIDI drum channel, which is never melody "
-        "(track 1 'Lead' (channel 10, drums)); if they are a melody, move them to another channel in your DAW"
+    assert skip.value.detail == (  # one level of parentheses: printed inside the skip line's own (three deep, once)
+        "all 48 notes are on channel 10, the General MIDI drum channel, which is never melody: "
+        "track 1 'Lead' (channel 10, drums); if they are a melody, move them to another channel in your DAW"
     )
 
 

@@ -68,6 +68,7 @@ from mvae_core.data.sources import (
 )
 from mvae_core.data.table import MusicKey, NoteTable, TableBuilder, TablePart
 from mvae_core.data.table_store import TableWriter
+from mvae_core.data.tempo import tempo_summary
 from mvae_core.errors import DataError, OptionError, ReadingRanOut, RunInterrupted
 from mvae_core.files import reason
 from mvae_core.signals import interruption
@@ -103,6 +104,7 @@ class DataReport:
     cache_warning: str | None = None
     archives: list[str] = field(default_factory=list)  # found in the folders and not read (ARCHIVE_SUFFIXES)
     chosen_pitch_low: int | None = None  # the data.pitch_low "auto" chose; None when it was given as a number
+    tempo: dict[str, Any] | None = None  # the loops' bpm (tempo.tempo_summary); None without a loop
 
     def read_with(self, cfg: DataConfig) -> DataConfig:
         """``cfg`` as the data of this report was read: ``pitch_low = "auto"`` replaced by the number chosen."""
@@ -157,6 +159,7 @@ class DataReport:
             "seconds": round(self.seconds, 3),
             "archives": self.archives,
             **({"chosen_pitch_low": self.chosen_pitch_low} if self.chosen_pitch_low is not None else {}),
+            "tempo": self.tempo,
             "files": self.entries,
         }
 
@@ -210,13 +213,15 @@ def load_dataset(
     """Read every source named by ``data_args``; see the module docstring. ``jobs``: worker processes for a first
     parse (``None``: the cores this process may use, :func:`~mvae_core.cores.cores`), at least 1
     (:class:`~mvae_core.errors.OptionError` otherwise). ``progress``: told of each unit parsed now (a first parse of
-    thousands of files takes minutes). The report's ``seconds`` is how long it took. ``cfg.pitch_low = "auto"``: read
+    thousands of files takes minutes). The report's ``seconds`` is how long it took, its ``tempo`` the loops' bpm
+    (:func:`~mvae_core.data.tempo.tempo_summary`). ``cfg.pitch_low = "auto"``: read
     at the window that folds the fewest notes (the module docstring; the report's
     :attr:`~DataReport.chosen_pitch_low`)."""
     if jobs is not None and jobs < 1:
         raise OptionError("jobs", f"must be at least 1, got {jobs}")
     started = time.monotonic()
     table, report = _load(data_args, cfg, jobs, progress)
+    report.tempo = tempo_summary(table)
     report.seconds = time.monotonic() - started
     return table, report
 

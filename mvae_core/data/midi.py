@@ -73,8 +73,8 @@ def read_midi_bytes(data: bytes, cfg: DataConfig) -> TickScore:
         tracks = "; ".join(p.label() for p in notes.parts)
         raise SkipFile(
             SkipReason.DRUMS_ONLY,
-            f"all {len(drums):,} notes are on channel 10, the General MIDI drum channel, which is never melody "
-            f"({tracks}); if they are a melody, move them to another channel in your DAW",
+            f"all {len(drums):,} notes are on channel 10, the General MIDI drum channel, which is never melody: "
+            f"{tracks}; if they are a melody, move them to another channel in your DAW",
         )
     choice = choose(notes, cfg.melody)
     if choice.drums:  # drum clips a DAW exported off channel 10, by their track's name

@@ -22,8 +22,8 @@ from mvae_core.data.batches import densify
 from mvae_core.data.load import load_dataset
 from mvae_core.data.sources import READ_SUFFIXES, walk_midi
 from mvae_core.data.split import LoopSet
+from mvae_core.data.tempo import loop_bpm
 from mvae_core.files import not_regular, reason
-from mvae_core.loop_file import tempo_of
 from mvae_core.models.base import MelodyModel
 from mvae_core.models.contract import DAMAGED_WEIGHTS
 from mvae_core.tools import ToolError
@@ -92,8 +92,9 @@ def file_loops(
         raise ToolError(f"{path}: no loop to encode ({entry['reason']}{detail}){_TRAINED_WITH * ('--set ' in detail)}")
     every = np.arange(table.n_loops)
     loops = LoopSet(table, every, np.zeros(table.n_loops, dtype=np.int64))
-    bpm = np.round([tempo_of(float(seconds)) for seconds in table.seconds_per_step], 1)
-    return FileLoops(densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop(), bpm)
+    return FileLoops(
+        densify(loops, every, cfg.data.pitch_classes), table.notes_per_loop(), loop_bpm(table.seconds_per_step)
+    )
 
 
 def _not_a_file(path: Path) -> str:
