@@ -137,11 +137,6 @@ def step_seconds(tempo: float) -> float:
     return 60.0 / tempo / STEPS_PER_BEAT
 
 
-def tempo_of(seconds_per_step: float) -> float:
-    """The bpm at which a 16th step lasts ``seconds_per_step`` (the inverse of :func:`step_seconds`)."""
-    return 60.0 / seconds_per_step / STEPS_PER_BEAT
-
-
 def loop_seconds(tempo: float, loops: int = 1) -> float:
     """Seconds that ``loops`` loops (2 bars each) last at ``tempo`` bpm: a file's exact length."""
     return loops * STEPS_PER_LOOP * step_seconds(tempo)
