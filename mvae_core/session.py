@@ -47,7 +47,7 @@ from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, DataConfig, MvaeConfig, read_toml
+from mvae_core.config import AUTO_PITCH_LOW, MAX_SEED, PROVENANCE, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
 from mvae_core.data.relocation import Relocation
@@ -64,6 +64,7 @@ from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
 from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits, model_check_memory
+from mvae_core.run_files import SPLIT
 from mvae_core.run_plugins import (
     PluginSpec,
     check_plugins_given_back,
@@ -94,6 +95,7 @@ from mvae_core.trainer import (
     refuse_while_training,
 )
 from mvae_core.version import NUMERICS, source_commit
+from mvae_core.wording import counted, noun_for
 
 
 @runtime_checkable
@@ -250,7 +252,7 @@ def train(
                         train_set, val_set, fingerprint, cfg = prepare_data(
                             run, cfg, data, jobs, resume, relocation, dist, reporter, starting
                         )
-                    sources = f"{len(train_set)} train examples from {len(train_set.sources)} sources"
+                    sources = f"{len(train_set)} train examples from {counted(len(train_set.sources), 'source')}"
                     rows = f"pitch rows from MIDI {cfg.data.pitch_low}"  # "auto" chose it on each process: the same
                     dist.check_same_split(
                         f"{fingerprint} {rows}", f"{sources}, {len(val_set)} validation loops, {rows}"
@@ -584,16 +586,49 @@ def _note_new_run(
     line of what it trains on and with (examples, sources, validation loops, plugins, device and processes, run
     folder); with ``starting`` weights, where they come from and the source's settings the run took
     (:meth:`~mvae_core.starting_weights.StartingWeights.taken`), and a warning when the source is still training."""
+    sources, loops = len(train_set.sources), len(val_set)
     reporter.note(
-        f"train {len(train_set)} examples ({len(train_set.sources)} sources, augmented) · val "
-        f"{len(val_set)} loops · plugins: {', '.join(host.names) or 'none'} · device "
+        f"train {len(train_set)} examples ({sources} {noun_for(sources, 'source')}, augmented) · val "
+        f"{loops} {noun_for(loops, 'loop')} · plugins: {', '.join(host.names) or 'none'} · device "
         f"{dist.device}{processes_on(dist)} · run {run.path}"
     )
+    if few := _few_validation(run, cfg, train_set, val_set):
+        reporter.note(few, "warning")
     if starting is not None:
         taken = starting.taken(cfg)
         reporter.note(f"starts from the weights of {starting.described()}{f', with its {taken}' * bool(taken)}")
         if still := starting.still_training():
             reporter.note(still, "warning")
+
+
+FEW_VALIDATION_LOOPS = 50
+"""A new run whose validation holds fewer loops than this warns (:func:`_few_validation`): ``val``, ``elbo``,
+``f1``, the timing spread and the epoch kept as the best are means over those loops alone, so one loop weighs over
+2 % of each, and another split of the same files can rank epochs (and runs) otherwise."""
+
+FEW_VALIDATION_FILES = 3
+"""A new run whose validation holds fewer files than this warns (:func:`_few_validation`), however many loops they
+hold: the scores are then those of one or two pieces, their style, tempo and timing (``spread`` reads
+``quantized`` for a quantized tune among performed solos), not of the data. The split gives validation 1 file in
+6 (``data.train_fraction``), so a run on fewer than about 15 files warns."""
+
+
+def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Advice | None:
+    """The warning that the split's validation side holds fewer than :data:`FEW_VALIDATION_LOOPS` loops or
+    :data:`FEW_VALIDATION_FILES` files, naming how many, where ``split.json`` names them and the fixes (more files,
+    another seed: the ``mvae`` option or the ``overrides`` of :func:`train`); None when it holds enough, or when
+    validation is the last loops of one source's music, which the split warns of itself (both sides then hold the
+    same sources)."""
+    loops, files = len(val_set), len(val_set.sources)
+    if (loops >= FEW_VALIDATION_LOOPS and files >= FEW_VALIDATION_FILES) or val_set.sources & train_set.sources:
+        return None
+    said = (
+        f"validation is {counted(loops, 'loop')} from {counted(files, 'file')} ({run.path / SPLIT} names them): "
+        "val, elbo, f1 and the epoch kept as the best rest on those alone; for steadier numbers add files, or give "
+        "another seed for another split"
+    )
+    seed = cfg.train.seed + 1 if cfg.train.seed < MAX_SEED else 0
+    return Advice(f"{said} (overrides={{'train.seed': {seed}}})", f"{said} (--seed {seed})")
 
 
 def _trained(run: RunDir, steps: tuple[Steps, Steps], result: TrainResult, reporter: Reporter) -> RunResult:
