@@ -13,10 +13,11 @@ orange for a warning, grey for any other level; the events are listed under the 
 epochs (a resumed run's start-up warnings) once with each epoch. Missing or ``null`` values (older runs, quantized
 data) leave gaps, and so does a loss term recorded as 0 at multiplier 0 (not computed:
 :func:`~mvae_core.metrics_record.not_computed`), under ``train`` or ``val``, in their panels and a ``--metric``
-panel alike; a value with none beside it (a run of one epoch) is a dot. A legend covers no line: it goes to the
-first free spot of :data:`LEGEND_SPOTS`, measured in display coordinates, else above the data, the panel's top
-raised to make room. Terms whose weight multipliers are equal in every epoch share one line, so the legend names no
-line hidden under another.
+panel alike; a value with none beside it (a run of one epoch) is a dot. A legend lies inside its panel and covers
+no line: it goes to the first free spot of :data:`LEGEND_SPOTS` where it fits (in two columns, else in one),
+measured in display coordinates, else above the data, the panel's top raised to make room (its names wrapped where
+even one column is wider than the panel). Terms whose weight multipliers are equal in every epoch share one line, so
+the legend names no line hidden under another.
 
 Several runs (``mvae plot A B …``) share one figure (:func:`draw_comparison`): the same panels on shared axes, one
 colour per run, the lines of a panel told apart by their style; a run with no number for a panel is absent from it
@@ -62,7 +63,13 @@ LEGEND_SPOTS = (
     "lower center",
     "center",
 )
-"""Where a panel's legend may go inside it, in order of preference; the first that covers no line is taken."""
+"""Where a panel's legend may go inside it, in order of preference; the first where it lies inside the panel and
+covers no line is taken."""
+LEGEND_COLUMNS = (2, 1)
+"""The columns a panel's legend is tried in, in order: two keep it low; one keeps it narrow enough for a panel that two
+run past (a comparison's weights panel, whose names say which runs lack a line)."""
+LEGEND_FONT_SIZE = 7
+"""The size of a panel's legend text, in points."""
 LEGEND_CLEARANCE = 3.0
 """Pixels a legend keeps from a line (half a line's width and a little air)."""
 FOOTER_LINE_INCHES = 0.165
@@ -405,20 +412,49 @@ def _segments_meet_box(starts: np.ndarray, ends: np.ndarray, box: tuple[float, f
 
 
 def legend_clear_of_lines(ax: Any, handles: list[Any], twins: tuple[Any, ...] = ()) -> Any:
-    """A legend of ``handles`` on ``ax`` that covers no line of ``ax`` or of ``twins`` (axes drawn over it, such as a
-    second y axis): at the first spot of :data:`LEGEND_SPOTS` that is free, measured on the figure's renderer; where
-    none is, at the upper right with the top of ``ax`` and ``twins`` raised so that every line runs below it. Call it
+    """A legend of ``handles`` on ``ax`` that lies inside ``ax`` and covers no line of ``ax`` or of ``twins`` (axes
+    drawn over it, such as a second y axis): at the first spot of :data:`LEGEND_SPOTS` where it does, in two columns
+    and then in one (:data:`LEGEND_COLUMNS`), measured on the figure's renderer; where there is none, at the upper
+    right in as many columns as fit the panel's width (in one with its names wrapped, :func:`_narrowed_legend`, where
+    even one column is wider), with the top of ``ax`` and ``twins`` raised so that every line runs below it. Call it
     once the figure's layout is final (a later layout moves the axes under the legend)."""
     panel = [ax, *twins]
     renderer = ax.figure.canvas.get_renderer()
-    for spot in LEGEND_SPOTS:
-        legend = ax.legend(handles=handles, loc=spot, fontsize=7, ncol=2)
-        if not covers_a_line(legend.get_window_extent(renderer), panel):
-            return legend
-    legend = ax.legend(handles=handles, loc="upper right", fontsize=7, ncol=2)
+    for columns in LEGEND_COLUMNS:
+        for spot in LEGEND_SPOTS:
+            legend = ax.legend(handles=handles, loc=spot, fontsize=LEGEND_FONT_SIZE, ncol=columns)
+            box = legend.get_window_extent(renderer)
+            if _within(box, ax.bbox) and not covers_a_line(box, panel):
+                return legend
+    legend = _narrowed_legend(ax, handles, renderer)
     taken = (ax.bbox.y1 - legend.get_window_extent(renderer).y0 + 2 * LEGEND_CLEARANCE) / ax.bbox.height
     for each in panel:
         _raise_top(each, taken)
+    return legend
+
+
+def _within(box: Any, frame: Any, across_only: bool = False) -> bool:
+    """Whether the display-coordinate box ``box`` lies inside ``frame`` (between its sides only, with
+    ``across_only``), to half a pixel: a legend at a spot keeps matplotlib's pad from the frame, and its extent is
+    not rounded to pixels."""
+    across = box.x0 >= frame.x0 - 0.5 and box.x1 <= frame.x1 + 0.5
+    return across and (across_only or (box.y0 >= frame.y0 - 0.5 and box.y1 <= frame.y1 + 0.5))
+
+
+def _narrowed_legend(ax: Any, handles: list[Any], renderer: Any) -> Any:
+    """A legend of ``handles`` at the upper right of ``ax``, between its sides: in the most columns of
+    :data:`LEGEND_COLUMNS` that fit, else in one with each name wrapped (at spaces and after hyphens) to the most
+    characters a line that fits (names too long for the panel: many equal terms, runs named by long folders)."""
+    labels = [handle.get_label() for handle in handles]
+    for columns in LEGEND_COLUMNS:
+        legend = ax.legend(handles=handles, loc="upper right", fontsize=LEGEND_FONT_SIZE, ncol=columns)
+        if _within(legend.get_window_extent(renderer), ax.bbox, across_only=True):
+            return legend
+    for characters in range(max(map(len, labels)) - 1, 0, -1):
+        wrapped = [textwrap.fill(label, characters) for label in labels]
+        legend = ax.legend(handles, wrapped, loc="upper right", fontsize=LEGEND_FONT_SIZE, ncol=1)
+        if _within(legend.get_window_extent(renderer), ax.bbox, across_only=True):
+            break
     return legend
 
 
