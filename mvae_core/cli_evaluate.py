@@ -6,6 +6,7 @@ Imported by the ``mvae`` command at start-up, so torch is imported only when the
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,10 +57,10 @@ def evaluate(
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         result = score(run_dir, data, **options) if against is None else compare(run_dir, against, data, **options)
     if as_json:
-        print_json(result)
+        print_json(result if against is None else result | {"covers": covers(PAIR)})
     elif against is not None:
         stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
-        stdout.print(_comparison_table(result))
+        stdout.print(_comparison_table(result, stdout.width))
         stdout.print(escape(_comparison_line(result)), soft_wrap=False)
     else:
         _print_evaluation(result, run_dir, data)
@@ -107,10 +108,11 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
     stdout.print(pitch)
 
 
-def _comparison_table(result: dict[str, Any]) -> Table:
-    """:func:`mvae_core.compare`'s ``result`` as a table that fits 100 columns (in 80 the intervals wrap at their
-    spaces and the longest names fold): per group (a row of its name), each number of A and B, what is better
-    (``goal``), A − B with its paired interval (``≠ 0`` where it excludes 0) and the better run."""
+def _comparison_table(result: dict[str, Any], width: int) -> Table:
+    """:func:`mvae_core.compare`'s ``result`` as a table of at most ``width`` columns where it can be (80 and up):
+    per group (a row of its name), each number of A and B, what is better (``goal``), A − B with its paired interval
+    (``≠ 0`` where it excludes 0) and the better run. Only the interval wraps, at its spaces; a name wider than the
+    room the other columns leave is broken after a ``.`` or ``_`` (:func:`_folded`), never inside a word."""
     rows = [
         (
             key,
@@ -121,22 +123,41 @@ def _comparison_table(result: dict[str, Any]) -> Table:
         )
         for key, entry in result["numbers"].items()
     ]
+    headers = ("goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better")
+    interval = len(headers) - 1  # the interval's column: the names' first, the verdicts' last
+    # each column as wide as its widest cell, but the interval's, which may narrow to its longest word
+    widths = [
+        max(len(cell) for cell in [row[index] for row in rows] + [column]) for index, column in enumerate(headers, 1)
+    ]
+    widths[interval - 1] = max(len(word) for row in rows for word in [*row[interval].split(), *headers[-2].split()])
     # no padding: the box's blank divider parts the columns; with a space of padding on each side as well, the rows
     # of a timing error on quantized data ([8.81e-05, 0.000455] ≠ 0) need 104 columns and wrap in 100
     view = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0)
-    view.add_column("number", overflow="fold")  # names hold no space to wrap at
-    headers = ("goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better")
-    for index, column in enumerate(headers, start=1):  # wrap at spaces only: no column narrower than its longest word
-        words = [word for row in rows for word in row[index].split()] + column.split()
-        view.add_column(column, justify="right", min_width=max(map(len, words)))
+    view.add_column("number", no_wrap=True)
+    for index, column in enumerate(headers, start=1):
+        view.add_column(column, justify="right", no_wrap=index != interval, min_width=widths[index - 1])
+    # a divider before each column but the first; a group's name on a row of its own sets the narrowest room
+    room = max(width - len(headers) - sum(widths), *(len(key.split(".")[0]) for key in result["numbers"]))
     group_before = None
     for key, *cells in rows:
         group, name = key.split(".", 1)
         if group != group_before:
             view.add_row(f"[bold]{group}[/bold]")
             group_before = group
-        view.add_row("  " + escape(name), *map(escape, cells))
+        view.add_row(escape(_folded(name, room)), *map(escape, cells))
     return view
+
+
+def _folded(name: str, width: int) -> str:
+    """``name`` as the comparison table writes it, indented two spaces under its group, in lines of at most ``width``
+    characters where it can be: broken only after a ``.`` or ``_`` (``timing_mae_`` / ``half_steps``), each line after
+    the first indented four spaces, so that it reads as the rest of the name and not as a row of its own."""
+    lines = ["  "]
+    for piece in re.findall(r"[^._]+[._]?|[._]", name):
+        if lines[-1].strip() and len(lines[-1]) + len(piece) > width:
+            lines.append("    ")
+        lines[-1] += piece
+    return "\n".join(lines)
 
 
 def _comparison_heading(result: dict[str, Any], run_dir: Path, against: Path) -> str:
@@ -155,14 +176,28 @@ VERDICTS = {"a": "A", "b": "B", "neither": "neither", None: "n/a"}
 
 
 def _comparison_line(result: dict[str, Any]) -> str:
-    """What the comparison table's intervals and verdicts are (docs/evaluation.md defines them)."""
+    """What the comparison table's intervals and verdicts are, and what they are not (docs/evaluation.md defines
+    them)."""
     return (
         f"A − B [low, high]: the paired {_percent(result['level'])} bootstrap interval over {result['resamples']} "
         "resamples that draw DATA's loops the same for both runs and each run's generated loops independently; ≠ 0: "
         "it excludes 0. better: the run whose number is higher (goal higher), lower (goal lower) or nearer 1 (goal "
         "1: |A − 1| against |B − 1|), where the paired interval of that difference excludes 0; neither where it "
-        "holds 0; none is claimed for goal - (docs/evaluation.md#comparing-two-runs-on-the-same-data)"
+        f"holds 0; none is claimed for goal -. Intervals and verdicts are {covers(PAIR)}: another training seed can "
+        "reverse a verdict (compare configurations with mvae ablate; "
+        "docs/evaluation.md#comparing-two-runs-on-the-same-data)"
     )
+
+
+PAIR = " for these two trained models"
+"""What a comparison's intervals are over, after ``the draw of the loops`` (:func:`covers`)."""
+
+
+def covers(which: str) -> str:
+    """What an interval of ``mvae evaluate`` covers, and what not (docs/evaluation.md#intervals): ``over the draw of
+    the loops`` + ``which`` + ``, not over training seeds``. The one wording of both tables' explanations and of
+    ``--against --json``'s ``covers``."""
+    return f"over the draw of the loops{which}, not over training seeds"
 
 
 FIRST_LOOK = (
@@ -235,11 +270,9 @@ def _gap_interval(values: dict[str, Any], spread: dict[str, Any]) -> str:
 
 def _intervals_line(intervals: dict[str, Any]) -> str:
     """What the bracketed intervals of both tables are (docs/evaluation.md defines them)."""
-    return (
-        f"[low, high]: the {_percent(intervals['level'])} bootstrap interval over the draw of the loops "
-        f"({intervals['resamples']} resamples of DATA's and of the generated loops), not over training seeds "
-        "(docs/evaluation.md#intervals)"
-    )
+    drawn = f" ({intervals['resamples']} resamples of DATA's and of the generated loops)"
+    level = _percent(intervals["level"])
+    return f"[low, high]: the {level} bootstrap interval {covers(drawn)} (docs/evaluation.md#intervals)"
 
 
 def _percent(share: float) -> str:
