@@ -93,7 +93,8 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
                 f"{path} is truncated or corrupt (byte {byte} is no pickle opcode); {advice}"
             ) from None
         raise CheckpointError(
-            f"{path} holds objects that are not plain data; refusing to load it ({refused}); {advice}"
+            f"{path} holds objects that are not plain data; refusing to load it ({refused}){_in_plugin_state(path, refused)}; "
+            f"{advice}"
         ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {advice}") from None
@@ -206,6 +207,75 @@ def _unpickler_reason(error: BaseException) -> str:
     advice = ("Weights only load failed", "Check the documentation of torch.load")
     reasons = [line for line in lines if not line.startswith(advice) and "weights_only" not in line]
     return reasons[0] if reasons else "objects other than tensors and plain values"
+
+
+class _Refused:
+    """What :class:`_StructureReader` builds in place of every global a pickle names: nothing of the file's code is
+    imported or run; an instance takes whatever the pickle hands it (arguments, items, state) and keeps none."""
+
+    qualified = ""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> _Refused:
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+    def append(self, item: Any) -> None:
+        pass
+
+
+class _StructureReader(pickle.Unpickler):
+    """Reads a pickle's structure (dicts, lists, plain values) without running its code: each global it names is a
+    new :class:`_Refused` subclass that knows the name (tensors become such too)."""
+
+    def find_class(self, module: str, name: str) -> type:
+        return type("Refused", (_Refused,), {"qualified": f"{module}.{name}"})
+
+    def persistent_load(self, pid: Any) -> None:
+        return None
+
+
+def _in_plugin_state(path: Path, refused: str) -> str:
+    """When the global that a load of ``path`` ``refused`` (torch's ``Unsupported global: GLOBAL module.name …``) sits
+    in the plugins' state (what each plugin's ``mvae_state_dict`` returned, under ``plugins``), the clause that says
+    so, naming the plugins whose state holds it; "" when it does not, or the file cannot be read this far."""
+    match = re.search(r"GLOBAL (\S+)", refused)
+    if match is None:
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            name = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
+            payload = _StructureReader(io.BytesIO(archive.read(name))).load()
+        found = [plugin for plugin, state in payload["plugins"].items() if _holds(state, match[1])]
+    except Exception:  # a file too damaged to read its structure: torch's words alone
+        return ""
+    if not found:
+        return ""
+    plugins = f"plugin{'s' * (len(found) > 1)} {', '.join(map(repr, found))}"
+    return (
+        f"; it is in the state that {plugins} saved (mvae_state_dict), which may hold only plain data (dict, "
+        "list, tuple, str, int, float, bool, None, tensors; no other subclasses of them: docs/hooks.md); every checkpoint of "
+        "the run holds such state, so a fix of the plugin lets new runs resume, not this one"
+    )
+
+
+def _holds(value: Any, qualified: str, depth: int = _SETTINGS_DEPTH) -> bool:
+    """Whether ``value``, as :class:`_StructureReader` read it, holds the global ``qualified`` (nested at most ``depth``
+    deep)."""
+    if isinstance(value, _Refused) or (isinstance(value, type) and issubclass(value, _Refused)):
+        return value.qualified == qualified
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    else:
+        items = list(value) if isinstance(value, list | tuple) else []
+    return depth > 0 and any(_holds(item, qualified, depth - 1) for item in items)
 
 
 def load_weights(model: torch.nn.Module, state: Any) -> None:

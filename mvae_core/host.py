@@ -14,6 +14,7 @@ rules of docs/hooks.md; the core never special-cases a plugin by name.
 
 from __future__ import annotations
 
+import collections
 import copy
 import functools
 import importlib.metadata
@@ -796,9 +797,21 @@ def _check_state(value: Any) -> None:
     bad = _unsafe_value(value)
     if bad is not None:
         raise BadResult(
-            f"returned a {type(bad).__name__} ({bad!r}); state may hold only dict, list, tuple, str, int, float, bool, "
-            "None and torch tensors (convert numpy values with .item() or .tolist())"
+            f"returned a {type(bad).__name__} ({shortened(repr(bad))}); state may hold only dict, list, tuple, str, "
+            "int, float, bool, None and torch tensors (OrderedDict and Counter too), not other subclasses of them "
+            f"({_state_conversion(bad)}): a resume loads the checkpoint with torch.load(weights_only=True), which "
+            "refuses anything else"
         )
+
+
+def _state_conversion(bad: Any) -> str:
+    """How to make ``bad``, a value plugin state may not hold (:func:`_unsafe_value`), into one it may."""
+    if isinstance(bad, tuple) and hasattr(bad, "_fields"):
+        return "convert a namedtuple with ._asdict() or tuple(...)"
+    if isinstance(bad, dict | list | tuple):
+        plain = next(kind for kind in (dict, list, tuple) if isinstance(bad, kind)).__name__
+        return f"convert it with {plain}(...)"
+    return "convert numpy values with .item() or .tolist()"
 
 
 RESULT_CHECKS: dict[str, Callable[[Any], None]] = {
@@ -813,11 +826,18 @@ RESULT_CHECKS: dict[str, Callable[[Any], None]] = {
 """What each hook whose result is used may return; the other hooks' results are ignored."""
 
 
+STATE_MAPPINGS = (dict, collections.OrderedDict, collections.Counter)
+"""The mappings plugin state may hold, as exactly these types: those ``torch.load(weights_only=True)`` loads (a
+``defaultdict`` or another subclass of dict it refuses, so the run could not be resumed)."""
+
+
 def _unsafe_value(value: Any) -> Any:
-    """The first value in a nested state that is not plain data, or None when all of it is."""
-    if isinstance(value, dict):
+    """The first value in a nested state that is not plain data, or None when all of it is. Containers are checked by
+    exact type as the leaves are: a ``defaultdict``, a ``namedtuple`` or a subclass of list is no plain data to a
+    ``weights_only`` load."""
+    if type(value) in STATE_MAPPINGS:
         items = [*value.keys(), *value.values()]
-    elif isinstance(value, list | tuple):
+    elif type(value) in (list, tuple):
         items = list(value)
     elif value is None or type(value) in (str, int, float, bool) or isinstance(value, torch.Tensor):
         return None  # exact types: numpy.float64 subclasses float but a weights_only load refuses it
