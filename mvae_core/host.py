@@ -92,6 +92,9 @@ START_HOOKS = frozenset({"mvae_load_state_dict", "mvae_ramp_end", "mvae_train_st
 """The hooks a resume calls again (or at a point an uninterrupted run does not: ``mvae_state_dict`` at a pause): each
 call of a plugin's implementation starts from that plugin's start-up state (:meth:`PluginRandom.stream`), the same at
 every call, so what they draw changes neither stream a resume continues."""
+LR_HOOKS = frozenset({"mvae_train_start", "mvae_epoch_start", "mvae_step_start", "mvae_before_optimizer_step"})
+"""The hooks after which each implementation's learning rates are checked (:func:`lr_problem`): those that run
+before an optimiser step, where a plugin sets ``trainer.optimizer.param_groups[i]["lr"]`` (docs/hooks.md)."""
 PLUGIN_STREAM = 0x706C7567
 """The entropy word beside ``train.seed`` that seeds the plugins' random states: the core's other seeds from
 ``train.seed`` (``[seed, rank]``, ``[seed, epoch, rank]``) never hold this value there."""
@@ -216,6 +219,10 @@ class PluginHost:
     """The distribution of each plugin from a package (what ``[provenance.packages]`` records)."""
     pm: pluggy.PluginManager
     outbox: PluginOutbox | None
+    optimizer: torch.optim.Optimizer | None
+    """The run's optimiser, whose learning rates are checked after the hooks of :data:`LR_HOOKS` (None: not bound)."""
+    lr_setters: dict[str, str]
+    """The plugins that set a learning rate in this run so far, each with the (first) hook it did so in."""
     random: PluginRandom | None
     hook: pluggy.HookRelay
 
@@ -248,7 +255,8 @@ class PluginHost:
                 raise PluginError(f"plugin {label(name)} has an invalid hook: {one_line(exc)}") from None
             except ValueError as exc:  # the same object or name twice
                 raise PluginError(f"plugin {label(name)} cannot be registered: {exc}") from None
-        self.outbox = None
+        self.outbox = self.optimizer = None
+        self.lr_setters = {}
         self.random = None  # set by the trainer: no swap of random states before
         self._returned: list[tuple[Any, str]] = []  # (result, plugin) of the implementations of the call in progress
         self._trace = _trace_line if tracing() else None
@@ -304,9 +312,10 @@ class PluginHost:
         order = _enabled_order(plugins, available, objects)
         return cls({n: instances[n] for n in order}, versions, configs | settings, origins)
 
-    def bind(self, outbox: PluginOutbox) -> None:
-        """The outbox of the trainer view whose ``emit``/``record`` calls are attributed to the plugin being called."""
-        self.outbox = outbox
+    def bind(self, outbox: PluginOutbox, optimizer: torch.optim.Optimizer | None = None) -> None:
+        """The outbox of the trainer view whose ``emit``/``record`` calls are attributed to the plugin being called,
+        and the run's ``optimizer``, whose learning rates a plugin may set (checked after :data:`LR_HOOKS`)."""
+        self.outbox, self.optimizer = outbox, optimizer
 
     def resolved(self) -> PluginsConfig:
         """The plugins section as run: every plugin by name (objects too), in the order they run in (so a resume
@@ -489,6 +498,21 @@ class PluginHost:
                 except BadResult as exc:
                     raise PluginError(f"plugin {wrappers}: {hook.name} (a result its wrapper added) {exc}") from None
 
+    def _rates(self) -> list[Any]:
+        """The optimiser's learning rates, as its parameter groups hold them (none when no optimiser is bound)."""
+        return [group["lr"] for group in self.optimizer.param_groups] if self.optimizer is not None else []
+
+    def _check_lr(self, plugin: str, hook: str) -> None:
+        """A :class:`PluginError` naming ``plugin`` and ``hook`` when a learning rate of the optimiser is not one
+        (:func:`lr_problem`) after that implementation set one: torch failed later with a traceback naming no plugin, or
+        the run trained on to a non-finite loss blamed on ``train.lr``."""
+        for i, group in enumerate(self.optimizer.param_groups if self.optimizer is not None else []):
+            if (problem := lr_problem(group["lr"])) is not None:
+                raise PluginError(
+                    f"plugin {plugin!r}: {hook} set optimizer.param_groups[{i}]['lr'] to {problem}; a learning rate is "
+                    "a finite number >= 0 (a Python float; numpy numbers and 0-d floating-point tensors are taken too)"
+                )
+
     def _only(self, name: str, hook: str) -> Callable[..., list[Any]]:
         """``hook`` of the plugin ``name`` alone (and its own wrappers), through pluggy."""
         others = [plugin for other, plugin in self.pm.list_name_plugin() if other != name]
@@ -555,8 +579,12 @@ class PluginHost:
 
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> Any:
+            rates = self._rates() if hook in LR_HOOKS else None
             with self._speaking(plugin, hook, function), self._stream(hook, plugin):
                 result = function(*args, **kwargs)
+            if rates is not None and any(a is not b for a, b in zip(rates, self._rates(), strict=False)):
+                self.lr_setters.setdefault(plugin, hook)
+                self._check_lr(plugin, hook)
             if self._trace is not None:
                 self._trace(hook, plugin, dict(zip(names, args, strict=False)) | kwargs, result)
             if result is not None:
@@ -699,6 +727,20 @@ def _qualified(plugin: Any) -> str:
 
 
 # -- result checks: each raises BadResult with the end of a message "plugin 'x': <hook> ..." --------------------------
+
+
+def lr_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as a learning rate (``str '0.001'``, ``nan``, ``-0.1``), or None when it is a
+    finite number >= 0: a Python or numpy int or float (not a bool), or a 0-d floating-point tensor."""
+    if isinstance(value, torch.Tensor):
+        if value.dim() or not value.is_floating_point():
+            return f"a {str(value.dtype).removeprefix('torch.')} tensor of shape {list(value.shape)}"
+        number = value.item()
+    elif isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return f"{type(value).__name__} {shortened(repr(value))}"
+    else:
+        number = float(value)
+    return None if math.isfinite(number) and number >= 0 else repr(number)
 
 
 def _check_ramp_end(value: Any) -> None:

@@ -58,22 +58,30 @@ from mvae_core.wording import noun_for
 
 class NonFiniteLoss(MvaeError, RuntimeError):
     """The loss became NaN or infinite; the message gives the epoch, step and terms (also as the attributes
-    ``epoch``, ``step`` and ``terms``), and for a term a plugin replaced or added, which plugin (``origins``:
-    ``{term: "added by plugin 'x' in mvae_loss"}``)."""
+    ``epoch``, ``step`` and ``terms``), for a term a plugin replaced or added, which plugin (``origins``:
+    ``{term: "added by plugin 'x' in mvae_loss"}``), and the plugins that may have caused it otherwise
+    (``suspects``: ``{plugin: "set the learning rate in mvae_epoch_start"}``, those that set a learning rate or may
+    change the gradients, :func:`_suspects`)."""
 
     exit_code: int = 1
     epoch: int
     step: int
     terms: list[str]
     origins: dict[str, str]
+    suspects: dict[str, str]
 
-    def __init__(self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, epoch: int, step: int, terms: list[str], origins: dict[str, str] | None = None,
+        suspects: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         named = [f"{term} ({origins[term]})" if origins and term in origins else term for term in terms]
+        cause = ", ".join(f"{plugin!r} ({what})" for plugin, what in (suspects or {}).items())
         super().__init__(
             f"non-finite loss in epoch {epoch_number(epoch)}, step {step + 1}, {noun_for(len(terms), 'term')} "
-            f"{', '.join(named)}"
+            f"{', '.join(named)}" + (f"; a plugin may have caused it: {cause}" if cause else "")
         )
         self.epoch, self.step, self.terms, self.origins = epoch, step, terms, dict(origins or {})
+        self.suspects = dict(suspects or {})
 
 
 class TrainingPaused(Exception):
@@ -258,7 +266,7 @@ class Trainer:
             steps,
             _outbox=self.outbox,
         )
-        host.bind(self.outbox)
+        host.bind(self.outbox, self.optimizer)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")
         # the plugins that may swap other weights in for validation: the trained ones are checked to come back
         self.validation_plugins = host.implementing("mvae_validation_start", "mvae_validation_end")
@@ -433,7 +441,7 @@ class Trainer:
         values, pause = dist.reduce_step(self.model, values, len(shard) / len(index), self.pause_requested())
         if not torch.isfinite(values).all():
             bad = [t for t, v in zip(names, values, strict=True) if not v.isfinite()]
-            raise NonFiniteLoss(epoch, step, bad, _plugin_terms(replaced, added))
+            raise NonFiniteLoss(epoch, step, bad, _plugin_terms(replaced, added), _suspects(host))
         grad_norm = self.grad_norm() if self.wants_grad_norm else None
         host.hook.mvae_before_optimizer_step(trainer=view, epoch=epoch, step=step, grad_norm=grad_norm)
         if cfg.train.clip_grad_norm:
@@ -621,6 +629,16 @@ def _plugin_terms(replaced: dict[str, str], added: dict[str, str]) -> dict[str, 
     return {term: f"added by plugin {plugin!r} in mvae_loss" for term, plugin in added.items()} | {
         term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()
     }
+
+
+def _suspects(host: PluginHost) -> dict[str, str]:
+    """The plugins that may have made the loss non-finite besides its terms, for :class:`NonFiniteLoss`: those that
+    set a learning rate in this run (checked to be a finite number >= 0, but it may be too high), and those that may
+    change the gradients before the optimiser step (``mvae_before_optimizer_step``)."""
+    said = {plugin: [f"set the learning rate in {hook}"] for plugin, hook in host.lr_setters.items()}
+    for plugin in host.implementing("mvae_before_optimizer_step"):
+        said.setdefault(plugin, []).append("may change the gradients in mvae_before_optimizer_step")
+    return {plugin: " and ".join(said[plugin]) for plugin in host.names if plugin in said}  # in the plugins' order
 
 
 def _plain_numbers(optimizer_state: dict[str, Any]) -> dict[str, Any]:
