@@ -10,16 +10,16 @@ intervals leave out, by the formula of its point number) and takes the percentil
 what the loops of DATA share between the two runs cancels, which two separate intervals cannot show.
 
 Where a number has a direction (:data:`COMPARED`), the comparison says which run is better only when the interval
-of the deciding difference excludes 0: A − B for a number where ``higher`` (or ``lower``) is better, and |A − 1| − |B − 1| for one
-that is best at 1 (``nearer 1``). Where no direction is defined (notes per loop), none is claimed. Where DATA has
-too few loops to draw again (:func:`~mvae_core.evaluation.measured`: one), the numbers that DATA's draw moves get
-no interval and no verdict.
+of the deciding difference excludes 0 (:mod:`mvae_core.goals`, the rule ``mvae ablate`` follows too): A − B for a
+number where ``higher`` (or ``lower``) is better, and |A − 1| − |B − 1| for one that is best at 1 (``nearer 1``).
+Where no direction is defined (notes per loop), none is claimed. Where DATA has too few loops to draw again
+(:func:`~mvae_core.evaluation.measured`: one), the numbers that DATA's draw moves get no interval and no verdict.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -27,31 +27,16 @@ from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.split import LoopSet
 from mvae_core.errors import ConfigError
 from mvae_core.evaluation import finite_number, measured, point_number, score
+from mvae_core.goals import GOALS, Goal, better, deciding
 from mvae_core.models.base import MelodyModel
-from mvae_core.pitch_structure import FEATURES, LEVEL, percentile_interval, resample_weights
+from mvae_core.pitch_structure import LEVEL, percentile_interval, resample_weights
 
-Direction = Literal["higher", "lower", "nearer 1"] | None
+Direction = Goal
+"""Which way a number is better (:data:`~mvae_core.goals.Goal`)."""
 
-COMPARED: dict[str, Direction] = {
-    "reconstruction.onset_f1": "higher",
-    "reconstruction.onset_f1_vs_origin": "higher",
-    "reconstruction.velocity_mae": "lower",
-    "reconstruction.timing_mae_half_steps": "lower",
-    "timing.spread_ratio": "nearer 1",
-    "timing.wasserstein1": "lower",
-    "generated.notes_per_loop": None,
-    "generated.density_ratio": "nearer 1",
-    **{f"pitch.{feature}.gap_closed": "nearer 1" for feature in FEATURES if feature != "notes"},
-}
-"""The numbers a comparison sets side by side (dotted keys of :func:`~mvae_core.evaluation.evaluate`'s result) and
-which way is better: ``higher`` (more of the loops reconstructed; more of them carried by the latent point than by
-the decoder alone), ``lower`` (a mean absolute error of the velocity or timing head at the true notes; a distance
-from the data's offsets), ``nearer 1`` (as the data: a ratio to the data's, a gap closed all the way and not
-overshot), or ``None`` where neither is (notes per loop: the data's count is the target, which ``density_ratio``
-judges). Left out of the reconstruction errors: ``feel_oracle_mae_half_steps``, the data's alone (the same for both
-runs); ``timing_mae_vs_feel_oracle``, the timing error's ratio to it, whose shared denominator gives every resample's
-difference the sign of the errors' difference (the same resamples on each side of 0); and ``timing_mae_ms``, the same
-errors weighted by each loop's tempo."""
+COMPARED: dict[str, Direction] = GOALS
+"""The numbers a comparison sets side by side and which way each is better: :data:`mvae_core.goals.GOALS`, the one
+definition ``mvae ablate`` takes its columns' goals from too."""
 
 READ_WITHOUT = ("train_fraction", "transpositions", "cache_dir")
 """The ``[data]`` settings that do not change how a run reads held-out DATA (the training split, its augmentation
@@ -127,13 +112,15 @@ def compared(
 ) -> dict[str, Any]:
     """One number of two runs: ``a``, ``b``, ``difference`` (A − B) and its paired ``interval``
     (:func:`paired_interval`) with ``excludes_zero``; ``better_is`` (the ``direction``), the interval of the deciding
-    difference (``deciding_interval``: A − B for ``higher`` and ``lower``, |A − 1| − |B − 1| for ``nearer 1``) and ``better``:
-    ``"a"`` or ``"b"`` where that interval excludes 0, ``"neither"`` where it holds 0, ``None`` where no direction
-    is defined or there is no interval. Undefined numbers are ``None``; so are the intervals, and ``better``, where
+    difference (``deciding_interval``, :func:`~mvae_core.goals.deciding`: A − B for ``higher`` and ``lower``,
+    |A − 1| − |B − 1| for ``nearer 1``) and ``better`` (:func:`~mvae_core.goals.better`): ``"a"`` or ``"b"`` where
+    that interval excludes 0, ``"neither"`` where it holds 0, ``None`` where no direction is defined or there is no
+    interval. Undefined numbers are ``None``; so are the intervals, and ``better``, where
     the resamples cannot measure them (``measurable`` false: :func:`~mvae_core.evaluation.measured`)."""
     defined = finite_number(a) and finite_number(b)
     with np.errstate(invalid="ignore"):  # inf − inf in a resample: undefined there, as paired_interval counts it
-        differences, distances = resampled_a - resampled_b, np.abs(resampled_a - 1) - np.abs(resampled_b - 1)
+        differences = resampled_a - resampled_b
+        distances = deciding(resampled_a, direction) - deciding(resampled_b, direction)
     difference = a - b if defined else None
     resampled = defined and measurable
     interval = paired_interval(differences) if resampled else None
@@ -145,17 +132,8 @@ def compared(
         "excludes_zero": None if interval is None else not interval[0] <= 0 <= interval[1],
         "better_is": direction,
     }
-    deciding = None
-    if direction in ("higher", "lower"):
-        deciding = interval
-    elif direction == "nearer 1" and resampled:
-        deciding = paired_interval(distances)
-    better = None
-    if deciding is not None:
-        # the deciding difference above 0 speaks for A where higher is better, for B where lower (or nearer 1) is
-        above, below = ("a", "b") if direction == "higher" else ("b", "a")
-        better = above if deciding[0] > 0 else below if deciding[1] < 0 else "neither"
-    return result | {"deciding_interval": deciding, "better": better}
+    deciding_interval = paired_interval(distances) if resampled and direction is not None else None
+    return result | {"deciding_interval": deciding_interval, "better": better(deciding_interval, direction)}
 
 
 def paired_interval(differences: np.ndarray) -> list[float] | None:

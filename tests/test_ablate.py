@@ -185,7 +185,7 @@ def test_a_paired_difference_over_fewer_pairs_says_how_many_are_missing():
     text = markdown(rows, arms, ["about"])
     none_row = next(line for line in text.splitlines() if line.startswith("| none | 2 |"))
     cells = dict(zip(METRICS.values(), none_row.strip("| ").split(" | ")[2:], strict=True))
-    assert cells["in-key gap closed"] == "-0.3; 1 n/a"
+    assert cells["in-key gap closed"] == "-0.3; farther from 1 by 0.3; 1 n/a"  # 0.2 is farther from 1 than 0.5
     assert cells["best val_elbo"].startswith("+0.5 ± 0.71 [")  # both pairs: no count
     assert cells["onset_f1"] == "n/a"  # two pairs, no value in any
 

@@ -63,9 +63,13 @@ def test_the_console_names_the_differences_told_apart_from_noise():
     lines = told_apart(rows, ARMS, ("all", "none"))
     assert lines[:2] == [
         "against all, paired: 1 of 2 intervals excludes 0 (95 %; about 0.1 by chance):",
-        "  no-a: best val_elbo +1.05 [+0.415, +1.69]",
+        "  no-a: best val_elbo +1.05 [+0.415, +1.69], worse",  # lower is better: the word follows the goal
     ]
-    assert lines[2] == "against none, paired: 0 of 2 intervals exclude 0 (95 %; about 0.1 by chance)"
+    # all − none is none − all above, sign-flipped: counted once (it was counted against each reference)
+    assert lines[2] == (
+        "against none, paired: 0 of 1 interval excludes 0 (95 %; about 0.05 by chance; all − none is the pair above, "
+        "sign-flipped, not counted again)"
+    )
     assert told_apart(rows, ARMS, ("seed-all",)) == [
         "paired: no configuration is named seed-all (list the configurations to pair against as a --configs file's "
         "references)"

@@ -66,4 +66,5 @@ def test_a_task_s_log_grows_only_once_its_training_is_started(tmp_path):
     (tmp_path / "configs").mkdir()  # --out as a task finds it: the driver has written the configurations
     done = train_task(["-c", "pass"], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 0, 0.0)
     assert done.exit_code == 0 and _size(log) > 0
-    assert log.read_text(encoding="utf-8").startswith(f"$ {shlex.join([sys.executable, '-c', 'pass'])}  # attempt")
+    command = shlex.join(["OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1", sys.executable, "-c", "pass"])
+    assert log.read_text(encoding="utf-8").startswith(f"$ {command}  # attempt")

@@ -17,5 +17,6 @@ def test_a_ray_task_s_attempt_header_names_its_node(tmp_path):
     outcome = train_task(["-c", "pass"], str(log), [str(tmp_path)], 1, str(tmp_path / "stop"), 2, 0.0)
     assert outcome.exit_code == 0, outcome.error
     header = log.read_text().splitlines()[0]
-    assert header == f"$ {sys.executable} -c pass  # attempt from epoch 3 on node {socket.gethostname()}"
+    threads = "OMP_NUM_THREADS=1 MKL_NUM_THREADS=1"  # the task's thread count, so the line runs again as it stands
+    assert header == f"$ {threads} {sys.executable} -c pass  # attempt from epoch 3 on node {socket.gethostname()}"
     assert latest_attempt_start(log) == 2 and latest_attempt_action(log) == "new"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from mvae_core.ablation.columns import GENERATED
 from mvae_core.ablation.out_folder import shown_setting
 from mvae_core.ablation.plan import Configuration
 from mvae_core.config import AUTO_PITCH_LOW, ConfigError, MvaeConfig, dotted_settings
@@ -187,6 +188,31 @@ def data_line(rows: list[dict[str, Any]], out: Path, sections: Mapping[str, str]
     )
 
 
+def validation_line(rows: list[dict[str, Any]]) -> str | None:
+    """Which seeds validated on the same loops, by the digest each row keeps of its validation loops
+    (``validation_loops``): the split is drawn by ``train.seed``, and on a few files two seeds can hold out the same
+    ones. Seeds whose runs share a digest (in any configuration) share a validation set, so the intervals over seeds
+    then cover fewer splits than seeds. ``None`` where every seed has a set of its own, or no row recorded a digest
+    (runs that failed)."""
+    seeds_of: dict[str, set[int]] = {}
+    for row in rows:
+        if (digest := row.get("validation_loops")) is not None:
+            seeds_of.setdefault(digest, set()).add(row["seed"])
+    groups: list[set[int]] = []  # seeds joined by a digest they share, in a configuration or across them
+    for seeds in seeds_of.values():
+        joined = seeds.union(*(group for group in groups if group & seeds))
+        groups = [group for group in groups if not group & seeds] + [joined]
+    shared = sorted(sorted(group) for group in groups if len(group) > 1)
+    if not shared:
+        return None
+    said = "; ".join(f"seeds {', '.join(map(str, group[:-1]))} and {group[-1]} share one" for group in shared)
+    return (
+        f"Validation sets: {len(groups)} distinct among {sum(map(len, groups))} seeds ({said}): the intervals over "
+        "seeds then cover fewer splits of the data than seeds, so those of the numbers the split moves (best "
+        "val_elbo, the gaps closed) can be narrower than other splits would give (docs/ablation.md#summarymd)."
+    )
+
+
 class OwnNumbers(NamedTuple):
     """The data's own numbers that the generated columns are read against, as ``mvae data inspect`` reports them over
     every loop a ``[data]`` section reads: the timeshift std (half-steps of the 16th grid), the share of notes within
@@ -200,6 +226,11 @@ class OwnNumbers(NamedTuple):
     def of(cls, summary: Mapping[str, Any]) -> OwnNumbers:
         """From :func:`mvae_core.report.data_summary`'s numbers."""
         return cls(summary["timeshift_std"], summary["within_0.05"], summary["notes_per_loop"])
+
+    def targets(self) -> dict[str, float]:
+        """Each generated column's target (:data:`~mvae_core.ablation.columns.GENERATED`): a row's ``data_own``, which
+        its paired differences are decided by (closest to the data's own is best)."""
+        return {column: getattr(self, field) for column, field in GENERATED.items()}
 
 
 def _grouped(sections: Mapping[str, str], numbers: Mapping[str, OwnNumbers]) -> dict[OwnNumbers, list[str]]:

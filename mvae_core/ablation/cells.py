@@ -10,6 +10,7 @@ from collections import Counter
 from mvae_core.ablation.columns import missing_word
 from mvae_core.ablation.findings import excludes_zero
 from mvae_core.ablation.stats import Estimate
+from mvae_core.goals import TARGETS, Goal
 
 
 def number(value: float | None, signed: bool = False, digits: int = 4, decimals: int | None = None) -> str:
@@ -72,19 +73,46 @@ def metric_cell(
     reasons: Counter[str] | None = None,
     marked: bool = False,
     decimals: int | None = None,
+    deciding: tuple[Estimate, Goal] | None = None,
 ) -> str:
     """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
     followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
     (:func:`~.estimates.per_config`'s ``missing``; without it, :func:`missing_word` for each); ``stacked``: on a
-    line of its own. Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was expected.
-    ``marked``: the statistics in bold (Markdown ``**``) when their interval excludes 0 (:func:`excludes_zero`);
-    ``decimals``: the mean to so many places (:func:`number`)."""
+    line of its own. Only the word when none has a value (``2 no gap, 1 n/a`` when they differ), ``–`` when none was
+    expected. ``decimals``: the mean to so many places (:func:`number`). ``deciding``: a paired difference's deciding
+    difference (:func:`~.estimates.paired`'s ``deciding``) with the metric's goal; for a goal best at a target it
+    follows the statistics, as :func:`decided` says it (``+0.05 ± 0.01 [+0.04, +0.06]; nearer 1 by 0.05 [0.04,
+    0.06]``). ``marked``: in bold (Markdown ``**``) when the interval that decides (the deciding difference's, else
+    ``e``'s) excludes 0 (:func:`excludes_zero`): the words of :func:`decided` where they follow, else the
+    statistics."""
     reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
     if e.n == 0:
         return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
     shown = cell(e, signed=signed, stacked=stacked, digits=digits, decimals=decimals)
-    shown = f"**{shown}**" if marked and excludes_zero(e) else shown
+    decides, goal = deciding if deciding is not None else (e, None)
+    bold = marked and excludes_zero(decides)
+    if goal in TARGETS and decides.n:
+        said = decided(decides, goal)
+        shown += ("\n" if stacked else "; ") + (f"**{said}**" if bold else said)
+    elif bold:
+        shown = f"**{shown}**"
     return shown if e.n == ok else shown + ("\n" if stacked else "; ") + _counted(reasons)
+
+
+def decided(e: Estimate, goal: Goal, digits: int = 4) -> str:
+    """The deciding difference ``e`` (configuration − reference) of a column whose ``goal`` is best at a target
+    (:data:`~mvae_core.goals.TARGETS`: the change in distance from it), in words: ``nearer 1 by 0.05 [0.04, 0.06]``
+    where its mean is at most 0, the interval then of how much nearer; else ``farther from 1 by 0.03 [-0.01,
+    0.07]``; ``the data's`` for the generated columns' target; each number to ``digits`` significant digits. Without
+    an interval (one pair), the amount alone."""
+    target, mean = TARGETS[goal], e.mean or 0.0
+    nearer = mean <= 0
+    words = f"nearer {target} by" if nearer else f"farther from {target} by"
+    amount = number(abs(mean), digits=digits)
+    if e.low is None or e.high is None:
+        return f"{words} {amount}"
+    low, high = (-e.high, -e.low) if nearer else (e.low, e.high)
+    return f"{words} {amount} [{number(low, digits=digits)}, {number(high, digits=digits)}]"
 
 
 def _counted(reasons: Counter[str]) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mvae_core.goals import GOALS as NUMBER_GOALS
+from mvae_core.goals import Goal
 from mvae_core.report import TIMING_UNIT
 
 METRICS: dict[str, str] = {
@@ -46,6 +48,32 @@ DIRECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 """Which way each metric of :data:`METRICS` is better (metrics → what their values mean), as summary.md says it under
 its per-configuration table."""
+PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise": "stepwise_gap",
+              "pc_entropy": "entropy_gap"}  # fmt: skip
+"""The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
+GENERATED = {
+    "gen_timing_std": "timeshift_std",
+    "gen_within_0_05": "within_0_05",
+    "gen_notes_per_loop": "notes_per_loop",
+}
+"""The generated columns, each with the data's own number it is read against (a field of
+:class:`~mvae_core.ablation.about.OwnNumbers`, as summary.json's ``data_own`` names it): a row's ``data_own``."""
+GOALS: dict[str, Goal] = {
+    "epochs_run": None,
+    "best_val_elbo": "lower",
+    "onset_f1": NUMBER_GOALS["reconstruction.onset_f1"],
+    "timing_spread_ratio": NUMBER_GOALS["timing.spread_ratio"],
+    "active_units": None,
+    **dict.fromkeys(GENERATED, "nearer the data's"),
+    **{key: NUMBER_GOALS[f"pitch.{feature}.gap_closed"] for feature, key in PITCH_GAPS.items()},
+    "seconds": None,
+    "cpu_seconds": None,
+}
+"""Which way each metric of :data:`METRICS` is better (:data:`mvae_core.goals.Goal`), the goal its paired differences
+are judged by (:func:`mvae_core.goals.deciding`, the rule of ``mvae evaluate --against``): a column that measures a
+number ``mvae evaluate`` compares takes that number's goal (:data:`mvae_core.goals.GOALS`); the generated columns
+are best at the data's own value (the row's ``data_own``); epochs, seconds and active units have none (a cost, or
+how much of the latent is used: only whether runs differ is said). :data:`DIRECTIONS` says what the values mean."""
 GAP_UNIT = "share of the gap closed"
 UNITS: dict[str, str] = {
     "epochs_run": "epochs",

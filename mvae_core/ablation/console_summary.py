@@ -8,9 +8,10 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from mvae_core.ablation.cells import column_decimals, metric_cell, name_lines, number, stops
-from mvae_core.ablation.columns import METRICS, plugin_columns
-from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config
+from mvae_core.ablation.about import validation_line
+from mvae_core.ablation.cells import column_decimals, decided, metric_cell, name_lines, number, stops
+from mvae_core.ablation.columns import GOALS, METRICS, plugin_columns
+from mvae_core.ablation.estimates import ok_runs, paired, paired_plugin_numbers, per_config, repeated
 from mvae_core.ablation.findings import (
     LEFT_OUT,
     NOT_JUDGED,
@@ -20,8 +21,11 @@ from mvae_core.ablation.findings import (
     excludes_zero,
     judged,
     no_interval,
+    repeated_pairs,
 )
 from mvae_core.ablation.plan import Configuration
+from mvae_core.ablation.stats import Estimate
+from mvae_core.goals import TARGETS, better
 
 CONSOLE_METRICS = {  # row key → a short title, on lines no wider than the column's numbers
     "epochs_run": "epochs",
@@ -36,11 +40,13 @@ CONSOLE_DIGITS = 3
 
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
     """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
-    exclude 0 (bold in summary.md) of how many, :data:`LEFT_OUT` added when intervals of :data:`NOT_JUDGED` were left
-    out of the count, then each of them on a line,
-    ``  config: metric mean [low, high]``: the console's per-configuration means alone cannot say which differences
-    the seeds agree on. Where no configuration is a reference (a ``--configs`` file without ``all``, ``none`` or
-    ``references``), one line says so and how."""
+    exclude 0 (bold in summary.md: for a column best at a target, the interval of the change in distance from it,
+    :func:`~.estimates.paired`'s ``deciding``) of how many, :data:`LEFT_OUT` added when intervals of :data:`NOT_JUDGED` were left out of the count
+    and :func:`~.findings.repeated_pairs` when a row repeats a pair of an earlier reference (neither counted nor named
+    again), then each of them on a line (:func:`_told`): the console's per-configuration means alone cannot say which
+    differences the seeds agree on. Where no configuration is a reference (a ``--configs`` file without ``all``,
+    ``none`` or ``references``), one line says so and how. Last, where seeds share a validation set,
+    :func:`~.about.validation_line`: those intervals then cover fewer splits than seeds."""
     lines = []
     if references and not {c.name for c in configs} & set(references):  # nothing is paired: say so, and how
         lines.append(
@@ -48,20 +54,23 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
             "as a --configs file's references)"
         )
     for reference in references:
-        diffs = paired(rows, configs, reference)
+        again = repeated(reference, references, configs)
+        diffs = [d for d in paired(rows, configs, reference) if d["config"] not in again]
+        numbers = [n for n in paired_plugin_numbers(rows, configs, reference) if n["config"] not in again]
+        repeats = repeated_pairs(again, reference)
         if not diffs:
+            if repeats:
+                lines.append(f"against {reference}, paired: {repeats}, not counted again")
             continue
-        numbers = paired_plugin_numbers(rows, configs, reference)
         columns = plugin_columns(ok_runs(rows, reference))  # those summary.md pairs against the reference
-        named = [(d["config"], METRICS[m], d[m]) for d in diffs for m in METRICS if judged(m)]
+        named = [(d["config"], m, d[m], d["deciding"][m]) for d in diffs for m in METRICS if judged(m)]
         left_out = f"; {LEFT_OUT}" if countable([d[m] for d in diffs for m in NOT_JUDGED]) else ""
-        named += [(n["config"], column, n["numbers"][column]) for n in numbers for column in columns]
-        found = [
-            f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
-            for config, title, e in named
-            if excludes_zero(e)
+        left_out += f"; {repeats}, not counted again" if repeats else ""
+        named += [
+            (n["config"], column, n["numbers"][column], n["numbers"][column]) for n in numbers for column in columns
         ]
-        if intervals := len(countable([e for _, _, e in named])):
+        found = [_told(config, column, e, decides) for config, column, e, decides in named if excludes_zero(decides)]
+        if intervals := len(countable([decides for *_, decides in named])):
             lines.append(
                 f"against {reference}, paired: {counted_intervals(len(found), intervals, ('excludes 0', 'exclude 0'))}"
                 f" (95 %; about {by_chance(intervals)} by chance{left_out}){':' if found else ''}"
@@ -69,7 +78,23 @@ def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], referen
         else:
             lines.append(f"against {reference}, paired: {no_interval(diffs, rows)}")
         lines += found
-    return lines
+    return lines + ([shared] if (shared := validation_line(rows)) else [])
+
+
+def _told(config: str, column: str, e: Estimate, decides: Estimate) -> str:
+    """A paired difference the seeds tell apart from noise, on a line under the console's count: ``  config: title
+    mean [low, high]`` and where its column has a goal (:data:`~.columns.GOALS`) which run it favours: ``, better``
+    or ``, worse`` (higher or lower is better); for a column best at a target, the mean and how much nearer or
+    farther from it (:func:`~.cells.decided`: ``+0.0515, nearer 1 by 0.0515 [0.0391, 0.0639]``), the interval
+    that decided."""
+    goal = GOALS.get(column)  # a plugin's number has none: which way is better is the plugin's to say
+    title = METRICS.get(column, column)
+    if goal in TARGETS:
+        return f"  {config}: {title} {number(e.mean, True, 3)}, {decided(decides, goal, digits=3)}"
+    said = f"  {config}: {title} {number(e.mean, True, 3)} [{number(e.low, True, 3)}, {number(e.high, True, 3)}]"
+    if goal is None:
+        return said
+    return f"{said}, {'better' if better((decides.low, decides.high), goal) == 'a' else 'worse'}"
 
 
 NAME_WIDTH = 24

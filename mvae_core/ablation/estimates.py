@@ -5,10 +5,11 @@ the paired differences *configuration − reference*, each with why the runs or 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from mvae_core.ablation.columns import (
+    GOALS,
     METRICS,
     MODEL_SCALED,
     NOT_DEFINED,
@@ -24,6 +25,7 @@ from mvae_core.ablation.failures import ok
 from mvae_core.ablation.findings import judgement
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate, estimate, finite_values, paired_difference
+from mvae_core.goals import better, deciding
 
 
 def other_loops(run: dict[str, Any], reference: dict[str, Any]) -> bool:
@@ -76,39 +78,75 @@ def _pairs(
             yield c.name, mine, ref, sorted(set(mine) & set(ref))
 
 
+def repeated(reference: str, references: Sequence[str], configs: list[Configuration]) -> set[str]:
+    """The configurations whose pair with ``reference`` is paired against an earlier reference of ``references``
+    already, sign-flipped: ``all`` against ``none`` is ``none`` against ``all``, which the table against ``all`` has
+    given. The summaries show such a row, but neither bold it nor count it again (nor name it on the console)."""
+    earlier = references[: references.index(reference)] if reference in references else ()
+    return {c.name for c in configs if c.name in earlier and c.name != reference}
+
+
 def paired(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[dict[str, Any]]:
     """Per configuration other than ``reference``: an :class:`Estimate` per metric of the difference
     ``configuration − reference`` over the seeds where both runs are ok (``pairs`` of them), and ``missing``: per
     metric, a Counter of why the pairs without a difference lack it (:data:`OTHER_MODEL` for a metric of
     :data:`MODEL_SCALED` when the two runs' models differ; :data:`OTHER_LOOPS` for a metric of :data:`VALIDATED` when
-    the two runs validated on other loops; else the configuration's run's reason, else the reference's), and
-    ``excludes_zero``: per metric, :func:`~.findings.judgement` (whether its 95 % interval excludes 0, bold in
+    the two runs validated on other loops; else the configuration's run's reason, else the reference's);
+    ``deciding``: per metric, the :class:`Estimate` of the difference that decides which run is better, over the same
+    pairs (:func:`deciding_value`: for a metric best at a target, the change in distance from it, below 0 the
+    configuration the nearer; else the same as the difference); ``excludes_zero``: per metric,
+    :func:`~.findings.judgement` of that deciding difference (whether its 95 % interval excludes 0, bold in
     summary.md; ``None`` for the metrics not judged, :data:`~.findings.NOT_JUDGED`, and where there is no interval,
-    fewer than 2 pairs); ``[]`` without a configuration
-    named ``reference`` or any other configuration."""
+    fewer than 2 pairs); and ``better``: per metric, :func:`better_run`. ``[]`` without a configuration named
+    ``reference`` or any other configuration."""
     result = []
     for name, mine, ref, both in _pairs(rows, configs, reference):
-        entry: dict[str, Any] = {"config": name, "pairs": len(both)}
+        entry: dict[str, Any] = {"config": name, "pairs": len(both), "missing": {}, "deciding": {}}
         other_model = {s for s in both if mine[s].get("model") != ref[s].get("model")}
         apart_loops = {s for s in both if other_loops(mine[s], ref[s])}
-        entry["missing"] = {}
         for m in METRICS:
             by_model = other_model if m in MODEL_SCALED else set()
             by_loops = apart_loops - by_model if m in VALIDATED else set()
-            apart = by_model | by_loops
-            entry[m] = paired_difference(
-                {s: r[m] for s, r in mine.items() if s not in apart}, {s: r[m] for s, r in ref.items()}
+            kept = {s: r for s, r in mine.items() if s not in by_model | by_loops}
+            entry[m] = paired_difference({s: r[m] for s, r in kept.items()}, {s: r[m] for s, r in ref.items()})
+            entry["deciding"][m] = paired_difference(
+                {s: deciding_value(r, m) for s, r in kept.items()}, {s: deciding_value(r, m) for s, r in ref.items()}
             )
             lacking = [
                 mine[s] if _lacks(mine[s], m) else ref[s]
                 for s in both
-                if s not in apart and (_lacks(mine[s], m) or _lacks(ref[s], m))
+                if s in kept and (_lacks(mine[s], m) or _lacks(ref[s], m))
             ]
             words = [_why(r, m) for r in lacking] + [OTHER_MODEL] * len(by_model) + [OTHER_LOOPS] * len(by_loops)
             entry["missing"][m] = Counter(words)
-        entry["excludes_zero"] = {m: judgement(m, entry[m]) for m in METRICS}
+        entry["excludes_zero"] = {m: judgement(m, entry["deciding"][m]) for m in METRICS}
+        entry["better"] = {m: better_run(m, entry["deciding"][m]) for m in METRICS}
         result.append(entry)
     return result
+
+
+def deciding_value(row: dict[str, Any], metric: str) -> float | None:
+    """What of ``row``'s value of ``metric`` decides which of two runs is better (:func:`mvae_core.goals.deciding`
+    by the metric's goal, :data:`~.columns.GOALS`, the rule of ``mvae evaluate --against``): its distance from 1 for
+    the gaps closed and the spread ratio, from the data's own value (the row's ``data_own``) for the generated
+    columns; the value itself for the others. ``None`` where the row has no value, or the target is not known."""
+    value = row[metric]
+    if not finite_values([value]):
+        return None
+    return deciding(value, GOALS[metric], row.get("data_own", {}).get(metric))
+
+
+BETTER = {"a": "configuration", "b": "reference", "neither": "neither", None: None}
+""":func:`better_run`'s words for :func:`mvae_core.goals.better`'s (A: the configuration, B: the reference)."""
+
+
+def better_run(metric: str, e: Estimate) -> str | None:
+    """Which run of a pair is better on ``metric`` by the seeds, from ``e``, its paired deciding difference
+    (configuration − reference): ``"configuration"`` or ``"reference"`` where its 95 % interval excludes 0 and the
+    metric has a goal (:data:`~.columns.GOALS`), ``"neither"`` where the interval holds 0; ``None`` where it has no
+    goal (only whether the runs differ is said), is not judged (:data:`~.findings.NOT_JUDGED`) or has no interval."""
+    judged = judgement(metric, e) is not None  # and so e has an interval
+    return BETTER[better((e.low, e.high) if judged else None, GOALS[metric])]
 
 
 def _numbers(row: dict[str, Any]) -> dict[str, float | None]:

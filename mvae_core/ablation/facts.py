@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mvae_core.ablation.columns import PITCH_GAPS
 from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig
 from mvae_core.data.split import LoopSet
 from mvae_core.errors import DataChanged, DataError
@@ -136,9 +137,6 @@ def timing_stats(timeshifts: list[float], loops: int) -> dict[str, float | None]
     }
 
 
-PITCH_GAPS = {"in_key": "in_key_gap", "mean_interval": "interval_gap", "stepwise": "stepwise_gap",
-              "pc_entropy": "entropy_gap"}  # fmt: skip
-"""The pitch-structure features whose ``gap_closed`` a row carries (feature → row key)."""
 NO_VALIDATION = "validation files gone"
 """The word for a run's pitch gaps when none of its validation files (``split.json``) gives a loop any more."""
 EDITED_VALIDATION = "validation files edited"

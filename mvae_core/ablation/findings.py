@@ -89,19 +89,34 @@ def by_chance(intervals: int) -> str:
     return f"{intervals / 20:.2g}"
 
 
-def distinguished(differences: list[Estimate], diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
-    """What the bold cells of a table of paired ``differences`` (those of the configurations ``diffs``) are, and how
-    many of its intervals would exclude 0 by chance alone (:func:`by_chance`); an interval of differences that are all
-    0 (``+0 ± 0 [+0, +0]``, runs that did not differ at all) is not counted (:func:`countable`)."""
+def distinguished(
+    differences: list[Estimate], diffs: list[dict[str, Any]], rows: list[dict[str, Any]], again: str = ""
+) -> str:
+    """What the bold cells of a table of paired ``differences`` (the deciding differences of the configurations
+    ``diffs``, :func:`~.estimates.paired`) are, and how many of its intervals would exclude 0 by chance alone
+    (:func:`by_chance`); an interval of differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at
+    all) is not counted (:func:`countable`). ``again``: :func:`repeated_pairs` of the table's rows that repeat a
+    pair above, which ``diffs`` leaves out (without any other row, nothing here is counted)."""
     intervals = countable(differences)
     bold = sum(excludes_zero(e) for e in intervals)
-    said = (
-        f"{counted_intervals(bold, len(intervals), ('here is bold', 'here are bold'), definite=True)}; with no "
-        f"difference at all, about {by_chance(len(intervals))} would be by chance."
-        if intervals
-        else f"Here: {no_interval(diffs, rows)}."
-    )
+    if intervals:
+        said = (
+            f"{counted_intervals(bold, len(intervals), ('here is bold', 'here are bold'), definite=True)}; with no "
+            f"difference at all, about {by_chance(len(intervals))} would be by chance."
+        )
+    else:
+        said = f"Here: {no_interval(diffs, rows)}." if diffs else "Nothing here is counted."
+    repeats = f" Neither bold nor counted again: {again}." if again else ""
     return (
         "**Bold**: the 95 % interval excludes 0, a difference the seeds agree on beyond their spread; the others are "
-        f"not told apart from noise by these seeds (more seeds narrow them). {said}"
+        f"not told apart from noise by these seeds (more seeds narrow them). {said}{repeats}"
     )
+
+
+def repeated_pairs(again: set[str], reference: str) -> str:
+    """How summary.md and the console name the rows against ``reference`` that repeat a pair of an earlier table
+    (:func:`~.estimates.repeated`): ``all − none is the pair above, sign-flipped``; ``""`` without any."""
+    if not again:
+        return ""
+    names = " and ".join(f"{name} − {reference}" for name in sorted(again))
+    return f"{names} {'is the pair' if len(again) == 1 else 'are the pairs'} above, sign-flipped"

@@ -11,7 +11,7 @@ from mvae_core.ablation import failures
 from mvae_core.ablation.cells import md_table, metric_cell
 from mvae_core.ablation.columns import OTHER_LOOPS, OTHER_LOOPS_NOTE, UNREPORTED, plugin_columns
 from mvae_core.ablation.estimates import ok_runs, paired_plugin_numbers, plugin_values, reported
-from mvae_core.ablation.findings import distinguished
+from mvae_core.ablation.findings import distinguished, repeated_pairs
 from mvae_core.ablation.plan import Configuration
 from mvae_core.ablation.stats import Estimate
 
@@ -95,11 +95,14 @@ def _reported_cell(values: list[float | None], ok: int, column: str) -> str:
     return metric_cell(e, ok, column, reasons=why)
 
 
-def paired_plugin_table(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[str]:
+def paired_plugin_table(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str, again: set[str]
+) -> list[str]:
     """summary.md's table of the plugins' numbers (:func:`plugins_columns`) paired against ``reference``
     (:func:`paired_plugin_numbers`), under its table of the metrics: a column per number that ``reference``'s ok runs
     report, and a line naming the numbers only other configurations report (nothing to pair them with); ``[]`` when
-    no ok run reports a number or nothing is paired against ``reference``."""
+    no ok run reports a number or nothing is paired against ``reference``. The rows of ``again`` (configurations
+    whose pair an earlier table has: :func:`~.estimates.repeated`) are neither bold nor counted."""
     said = (
         f"Configuration − `{reference}` of each number a plugin reports (the `val.<term>` and "
         "`plugins.<plugin>.<key>` columns of summary.csv, each run's last epoch's), run by run with the same seed: "
@@ -109,13 +112,16 @@ def paired_plugin_table(rows: list[dict[str, Any]], configs: list[Configuration]
         "the pair has no difference."
     )
     none = f"`{reference}`'s runs report no plugin number, so none is paired against it"
-    return _paired_table(rows, configs, reference, plugins_columns(rows), ("Plugins' numbers", said, none))
+    words = ("Plugins' numbers", said, none)
+    return _paired_table(rows, configs, reference, plugins_columns(rows), words, again)
 
 
-def paired_model_table(rows: list[dict[str, Any]], configs: list[Configuration], reference: str) -> list[str]:
+def paired_model_table(
+    rows: list[dict[str, Any]], configs: list[Configuration], reference: str, again: set[str]
+) -> list[str]:
     """summary.md's table of the model's added terms (:func:`model_columns`) paired against ``reference``, as
-    :func:`paired_plugin_table` pairs the plugins' numbers; ``[]`` when no ok run's model adds a term or nothing is
-    paired against ``reference``."""
+    :func:`paired_plugin_table` pairs the plugins' numbers (``again`` too); ``[]`` when no ok run's model adds a term
+    or nothing is paired against ``reference``."""
     said = (
         f"Configuration − `{reference}` of each loss term the runs' model adds (their `val.<term>` columns of "
         "summary.csv, each run's last epoch's), run by run with the same seed: mean ± std [95 % t-interval] over the "
@@ -124,7 +130,7 @@ def paired_model_table(rows: list[dict[str, Any]], configs: list[Configuration],
         "has no difference."
     )
     none = f"`{reference}`'s runs report no term their model adds, so none is paired against it"
-    return _paired_table(rows, configs, reference, model_columns(rows), (MODEL_TERMS, said, none))
+    return _paired_table(rows, configs, reference, model_columns(rows), (MODEL_TERMS, said, none), again)
 
 
 def _paired_table(
@@ -133,13 +139,16 @@ def _paired_table(
     reference: str,
     owned: list[str],
     words: tuple[str, str, str],
+    again: set[str],
 ) -> list[str]:
     """A table of summary.md pairing the columns ``owned`` (of :func:`plugin_columns`: the model's or the plugins')
     against ``reference`` (:func:`paired_plugin_numbers`). ``words``: the title of the section their values are
     under (the table's is that ``against `reference```), what the table holds, and what is said in its place when
-    ``reference``'s ok runs report none of them."""
+    ``reference``'s ok runs report none of them. ``again``: the configurations whose row repeats a pair above
+    (:func:`~.estimates.repeated`), neither bold nor counted."""
     title, said, none = words
     numbers = paired_plugin_numbers(rows, configs, reference)
+    counted = [n for n in numbers if n["config"] not in again]
     reported_anywhere = [c for c in plugin_columns([r for r in rows if failures.ok(r)]) if c in owned]
     if not numbers or not reported_anywhere:
         return []
@@ -152,20 +161,28 @@ def _paired_table(
         said
         + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in n["missing"][c] for n in numbers for c in columns) else "")
         + " "
-        + distinguished(_plugin_differences(numbers, columns), numbers, rows)
+        + distinguished(_plugin_differences(counted, columns), counted, rows, repeated_pairs(again, reference))
         + (f" Not paired, as `{reference}`'s runs do not report them: {others}." if others else "")
     )
-    return [*lines, "", *_paired_cells(numbers, columns)]
+    return [*lines, "", *_paired_cells(numbers, columns, again)]
 
 
-def _paired_cells(numbers: list[dict[str, Any]], columns: list[str]) -> list[str]:
-    """The table of a paired table's ``numbers`` in ``columns``: per configuration, its pairs and differences."""
+def _paired_cells(numbers: list[dict[str, Any]], columns: list[str], again: set[str]) -> list[str]:
+    """The table of a paired table's ``numbers`` in ``columns``: per configuration, its pairs and differences (bold
+    where the interval excludes 0, but in the rows of ``again``)."""
     body = [
         [
             n["config"],
             str(n["pairs"]),
             *(
-                metric_cell(n["numbers"][c], n["pairs"], c, signed=True, reasons=n["missing"][c], marked=True)
+                metric_cell(
+                    n["numbers"][c],
+                    n["pairs"],
+                    c,
+                    signed=True,
+                    reasons=n["missing"][c],
+                    marked=n["config"] not in again,
+                )
                 for c in columns
             ),
         ]

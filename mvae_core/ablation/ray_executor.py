@@ -49,6 +49,7 @@ from mvae_core.ablation.runner import (
     last_error_line,
     read_from,
     start_worker,
+    thread_env,
 )
 from mvae_core.cores import cores
 from mvae_core.errors import OptionError, RunInterrupted
@@ -433,12 +434,7 @@ def train_task(
             0.0,
             started=False,
         )
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": str(threads),
-        "MKL_NUM_THREADS": str(threads),
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = {**os.environ, **thread_env(threads), "PYTHONUNBUFFERED": "1"}
     if not gpus:
         env["CUDA_VISIBLE_DEVICES"] = ""
     # Ray's workers block SIGINT, and a child inherits the blocked mask: unblocked for the spawn, the training can

@@ -78,10 +78,19 @@ def threads_per_run(jobs: int, total_cores: int) -> int:
     return max(1, total_cores // jobs)
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""The environment variables that set a worker's torch threads (OpenMP, MKL), which change the last digits of its
+numbers: each attempt's log header (:func:`start_worker`) gives them before its command."""
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """:data:`THREAD_VARIABLES`, each ``threads``: a local worker's (:func:`worker_env`) or a Ray task's."""
+    return dict.fromkeys(THREAD_VARIABLES, str(threads))
+
+
 def worker_env(jobs: int, total_cores: int) -> dict[str, str]:
     """The environment of every worker: torch (OpenMP, MKL) threads = :func:`threads_per_run`, unbuffered output."""
-    threads = str(threads_per_run(jobs, total_cores))
-    return {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, **thread_env(threads_per_run(jobs, total_cores)), "PYTHONUNBUFFERED": "1"}
 
 
 def train_command(
@@ -143,8 +152,8 @@ def log_path(out: Path, config: str, seed: int) -> Path:
 
 
 ATTEMPT = re.compile(r"^\$ (.*)  # attempt from epoch (\d+)(?: on node \S+)?$", re.MULTILINE)
-"""The header :func:`start_worker` writes before each attempt's output: its command (quoted for a shell), its first
-epoch, counted from 1 as on the console, and the node of a Ray task that runs it."""
+"""The header :func:`start_worker` writes before each attempt's output: its command (quoted for a shell, after its
+thread variables), its first epoch, counted from 1 as on the console, and the node of a Ray task that runs it."""
 
 
 def _latest_header(log: Path) -> tuple[str, str] | None:
@@ -237,16 +246,20 @@ def start_worker(
     command: tuple[str, ...], log: Path, env: dict[str, str], first_epoch: int, node: str | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start ``command`` in its own session with its output appended to ``log``, after the attempt's header
-    ``$ command  # attempt from epoch N`` (:data:`ATTEMPT`; the command quoted for a shell, so it can be run again
-    as it stands; ``first_epoch`` + 1), followed by `` on node NODE`` where ``node`` is given (a Ray task's host: a
-    cluster's log says where each attempt trained); returns the process and the log offset where its output starts.
+    ``$ OMP_NUM_THREADS=k MKL_NUM_THREADS=k command  # attempt from epoch N`` (:data:`ATTEMPT`; the command quoted for
+    a shell, after the :data:`THREAD_VARIABLES` that ``env`` sets, so it can be run again as it stands, with the
+    thread count its numbers depend on; ``first_epoch`` + 1), followed by `` on node NODE`` where ``node`` is given
+    (a Ray task's host: a cluster's log says where each attempt trained); returns the process and the log offset
+    where its output starts.
     On Linux the command is started through :data:`ORPHAN_GUARD`, so that it stops when this process dies;
     ``command[0]`` is then an interpreter's path (as :func:`train_command` gives it)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     guarded = (sys.executable, "-c", ORPHAN_GUARD, str(os.getpid()), *command) if sys.platform == "linux" else command
     with open(log, "ab") as handle:
         where = f" on node {node}" if node else ""
-        handle.write(f"$ {shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}{where}\n".encode())
+        threads = "".join(f"{name}={shlex.quote(env[name])} " for name in THREAD_VARIABLES if name in env)
+        said = f"$ {threads}{shlex.join(command)}  # attempt from epoch {epoch_number(first_epoch)}{where}\n"
+        handle.write(said.encode())
         handle.flush()
         offset = handle.tell()
         process = subprocess.Popen(

@@ -32,6 +32,7 @@ from mvae_core.ablation.about import (
     set_per_run,
     settings_line,
     threads_line,
+    validation_line,
     versions_line,
 )
 from mvae_core.ablation.arguments import (
@@ -86,7 +87,8 @@ class AblationResult:
     path: Path
     configurations: list[Configuration]
     rows: list[dict[str, Any]]
-    """One per configuration × seed, as in ``summary.csv`` (``status`` ``ok`` or why not)."""
+    """One per configuration × seed, as in ``summary.csv`` (``status`` ``ok`` or why not), with ``data_own``: the
+    data's own value of each generated column (``gen_timing_std`` …), which its paired differences are decided by."""
     written: list[Path]
     """``summary.csv``, ``summary.md``, ``summary.json`` and, with matplotlib installed, ``ablation.png``."""
     warnings: list[tuple[str, str, str]]
@@ -138,11 +140,16 @@ class AblationResult:
         per other configuration, ``config``, ``pairs`` and, per metric, the
         :class:`~mvae_core.ablation.stats.Estimate` of *configuration − reference* over the seeds where both runs are
         ok, with ``missing`` as in :meth:`per_configuration` (also ``other model`` and ``other validation loops``
-        for pairs whose runs are not compared on a metric) and ``excludes_zero`` (metric → whether its 95 % interval
+        for pairs whose runs are not compared on a metric); ``deciding`` (metric → the Estimate of the difference
+        that decides which run is better: for the gaps closed and ``timing_spread_ratio`` the change in distance
+        from 1, for the generated columns from the data's own value, below 0 the configuration the nearer; for the
+        others the difference itself), ``excludes_zero`` (metric → whether the deciding difference's 95 % interval
         excludes 0: bold in summary.md, counted on the console; ``None`` for ``seconds`` and ``cpu_seconds``, which
-        are not judged, and for a difference without an interval (fewer than 2 pairs), as in summary.json); ``[]``
-        when it is the only configuration. :class:`OptionError` naming
-        the configurations when none has that name (a typo would otherwise read as an ablation without differences)."""
+        are not judged, and for a difference without an interval (fewer than 2 pairs), as in summary.json) and
+        ``better`` (metric → ``"configuration"``, ``"reference"`` or ``"neither"`` by that interval, ``None`` for a
+        metric without a goal, not judged or without an interval); ``[]`` when it is the only configuration.
+        :class:`OptionError` naming the configurations when none has that name (a typo would otherwise read as an
+        ablation without differences)."""
         return paired_differences(self.rows, self.configurations, self._configuration(reference))
 
     def paired_plugin_numbers(self, reference: str = ALL) -> list[dict[str, Any]]:
@@ -430,12 +437,13 @@ def _summarise(
     def produced(config: str, seed: int) -> str:
         return earlier.get(str(runner.run_path(out, config, seed).relative_to(out)), NOT_RECORDED)
 
-    rows = [
+    sections = {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}
+    rows = [  # each with its generated columns' targets (data_own): their paired differences are decided by them
         run_row(out, arm.name, seed, outcomes.get((arm.name, seed)), samples, produced(arm.name, seed))
+        | {"data_own": own[sections[arm.name]].targets()}
         for arm in arms
         for seed in range(seeds)
     ]
-    sections = {arm.name: cfg.data.model_dump_json() for arm, cfg in zip(arms, built, strict=True)}
     started = (
         [f"Every run started from the weights of {starting.described()}, weights_sha256 {starting.digest[:16]}…, "
          "with a fresh optimizer (`--init-from`)."]
@@ -456,6 +464,7 @@ def _summarise(
         *([numerics] if (numerics := numerics_line(provenances)) else []),
         *([threads] if (threads := threads_line(provenances)) else []),
         data_line(rows, out, sections),
+        *([shared] if (shared := validation_line(rows)) else []),
         *([command_line(left_out)] if (left_out := outside_plan(arms, seeds, out)) else []),  # beside `mvae ablate`
     ]
     atomic_write(out / "summary.csv", partial(write_csv, rows), durable=False)

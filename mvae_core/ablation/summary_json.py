@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from mvae_core.ablation.columns import DIRECTIONS, METRICS, RUN_STATE, UNITS
-from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, reported
+from mvae_core.ablation.columns import DIRECTIONS, GOALS, METRICS, RUN_STATE, UNITS
+from mvae_core.ablation.estimates import paired, paired_plugin_numbers, per_config, plugin_values, repeated, reported
 from mvae_core.ablation.failures import RunCounts, failed, not_started, ok
 from mvae_core.ablation.findings import NOT_JUDGED, NOT_JUDGED_WHY
 from mvae_core.ablation.plan import Configuration
@@ -20,9 +20,15 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     :data:`METRICS` its :func:`_estimate_json`; the same of each column of :func:`plugin_values` its ok runs have,
     over the runs that have it, apart as summary.md shows them (:func:`_apart`): ``model_terms``, the loss terms the
     runs' model adds, and ``plugin_numbers``, the plugins'), and per reference (``paired``) each other
-    configuration's ``pairs`` and per metric the estimate of *configuration − reference* with ``excludes_zero`` (bold
-    in summary.md; ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged`` names with why, and for a
-    difference without an interval, fewer than 2 pairs), and its ``model_terms`` and ``plugin_numbers`` the same;
+    configuration's ``pairs``, ``repeats`` (whether its pair is one an earlier reference's has, sign-flipped:
+    :func:`~.estimates.repeated`, neither bold nor counted again in summary.md) and per metric the estimate of
+    *configuration − reference* with ``deciding`` (the estimate of the difference that decides which run is better,
+    by the metric's goal, which ``goals`` names: :func:`~.estimates.paired`), ``excludes_zero`` (of the deciding
+    difference's interval: bold in summary.md; ``None`` for the metrics of :data:`NOT_JUDGED`, which ``not_judged``
+    names with why, and for a difference without an interval, fewer than 2 pairs) and ``better``
+    (``configuration``, ``reference``, ``neither`` or ``None``: :func:`~.estimates.better_run`), and its
+    ``model_terms`` and ``plugin_numbers`` the same but for ``deciding`` and ``better`` (a plugin's number has no
+    goal here);
     each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
     (:meth:`~.failures.RunCounts.as_json`), and the runs themselves, ``ok``, ``failed`` and ``not_started`` apart as
     those counts are (summary.md lists the last two), each with :data:`RUN_STATE` (:func:`_run_state`): what this
@@ -49,23 +55,29 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
         }
         return about | counts | {"metrics": metrics, **_apart(numbers, model), "warnings": said}
 
-    def difference(d: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
-        metrics = {m: _difference_json(d[m], d["missing"][m], d["excludes_zero"][m]) for m in METRICS}
+    def difference(d: dict[str, Any], numbers: dict[str, Any], again: set[str]) -> dict[str, Any]:
+        metrics = {
+            m: _difference_json(d[m], d["missing"][m], d["excludes_zero"][m])
+            | {"deciding": _estimate(d["deciding"][m]), "better": d["better"][m]}
+            for m in METRICS
+        }
         differences = {
             column: _difference_json(e, numbers["missing"][column], numbers["excludes_zero"][column])
             for column, e in numbers["numbers"].items()
         }
-        return {"config": d["config"], "pairs": d["pairs"], "metrics": metrics, **_apart(differences, model)}
+        pair = {"config": d["config"], "pairs": d["pairs"], "repeats": d["config"] in again}
+        return pair | {"metrics": metrics, **_apart(differences, model)}
 
     return {
         "interval": "95 % Student-t over seeds: mean ± t(0.975, n − 1) · std / √n, std the sample std (n − 1)",
         "directions": {m: meaning for metrics, meaning in DIRECTIONS for m in metrics},
+        "goals": dict(GOALS),
         "units": dict(UNITS),
         "not_judged": {"metrics": list(NOT_JUDGED), "why": NOT_JUDGED_WHY},
         "configurations": [configuration(e) for e in per_config(rows, configs)],
         "paired": {
             reference: [
-                difference(d, numbers)
+                difference(d, numbers, repeated(reference, references, configs))
                 for d, numbers in zip(
                     paired(rows, configs, reference), paired_plugin_numbers(rows, configs, reference), strict=True
                 )
@@ -97,10 +109,15 @@ def _run_state(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in RUN_STATE}
 
 
+def _estimate(e: Estimate) -> dict[str, Any]:
+    """``n``, ``mean``, ``std``, ``low``, ``high`` of ``e`` (``None`` where undefined: std and interval need two
+    values)."""
+    return {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high}
+
+
 def _estimate_json(e: Estimate, missing: Counter[str]) -> dict[str, Any]:
-    """One cell of :func:`statistics`: ``n``, ``mean``, ``std``, ``low``, ``high`` (``None`` where undefined: std and
-    interval need two values) and ``missing`` (why → how many lack a value)."""
-    return {"n": e.n, "mean": e.mean, "std": e.std, "low": e.low, "high": e.high, "missing": dict(missing)}
+    """One cell of :func:`statistics`: :func:`_estimate` and ``missing`` (why → how many lack a value)."""
+    return _estimate(e) | {"missing": dict(missing)}
 
 
 def _difference_json(e: Estimate, missing: Counter[str], excludes_zero: bool | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from mvae_core.ablation.cells import md_table, metric_cell, stops
 from mvae_core.ablation.columns import (
     DIRECTIONS,
+    GOALS,
     METRICS,
     MODEL_EPOCHS,
     MODEL_SCALED,
@@ -20,9 +21,9 @@ from mvae_core.ablation.columns import (
     VALIDATED,
     exit_cell,
 )
-from mvae_core.ablation.estimates import paired, per_config, warnings_by_config
+from mvae_core.ablation.estimates import paired, per_config, repeated, warnings_by_config
 from mvae_core.ablation.failures import RunCounts, failed, not_started
-from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged
+from mvae_core.ablation.findings import NOT_JUDGED_NOTE, distinguished, judged, repeated_pairs
 from mvae_core.ablation.plan import REFERENCES, Configuration
 from mvae_core.ablation.plugin_tables import (
     model_terms_table,
@@ -106,15 +107,18 @@ def markdown(
         if not diffs:
             lines.append(_no_pairs(reference, configs))
             continue
+        again = repeated(reference, references, configs)
+        counted = [d for d in diffs if d["config"] not in again]
         lines += [
             f"Configuration − `{reference}`, run by run with the same seed, in each column's unit (above): below 0, the "
             f"configuration's value is the lower (for best val_elbo, the better: Which way is better, above); mean ± "
             "std [95 % t-interval] over the seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the "
-            "pairs where either run has no value."
+            "pairs where either run has no value. "
+            + NEARER_NOTE
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
             + " "
-            + distinguished(_metric_differences(diffs), diffs, rows)
+            + distinguished(_metric_differences(counted), counted, rows, repeated_pairs(again, reference))
             + NOT_JUDGED_NOTE,
             "",
         ]
@@ -123,15 +127,23 @@ def markdown(
                 d["config"],
                 str(d["pairs"]),
                 *(
-                    metric_cell(d[m], d["pairs"], m, signed=True, reasons=d["missing"][m], marked=judged(m))
+                    metric_cell(
+                        d[m],
+                        d["pairs"],
+                        m,
+                        signed=True,
+                        reasons=d["missing"][m],
+                        marked=judged(m) and d["config"] not in again,
+                        deciding=(d["deciding"][m], GOALS[m]),
+                    )
                     for m in METRICS
                 ),
             ]
             for d in diffs
         ]
         lines += md_table(["configuration", "pairs", *METRICS.values()], body)
-        lines += paired_model_table(rows, configs, reference)
-        lines += paired_plugin_table(rows, configs, reference)
+        lines += paired_model_table(rows, configs, reference, again)
+        lines += paired_plugin_table(rows, configs, reference, again)
     lines += ["", f"## {NOT_OK_SECTION}", "", *_not_ok_runs(rows)]
     return "\n".join(lines) + "\n"
 
@@ -184,6 +196,18 @@ def _no_pairs(reference: str, configs: list[Configuration]) -> str:
 
 
 def _metric_differences(diffs: list[dict[str, Any]]) -> list[Estimate]:
-    """Every judged metric's difference of :func:`paired`'s ``diffs`` (:func:`~.findings.judged`): the cells
-    of one table of summary.md that can be bold."""
-    return [d[m] for d in diffs for m in METRICS if judged(m)]
+    """Every judged metric's deciding difference of :func:`paired`'s ``diffs`` (:func:`~.findings.judged`): the
+    intervals of one table of summary.md that can make a cell bold."""
+    return [d["deciding"][m] for d in diffs for m in METRICS if judged(m)]
+
+
+NEARER_NOTE = (
+    "In the columns best at a target (timing_spread_ratio and the gaps closed: 1; the gen. columns: the data's own, "
+    "in the header), a difference of either sign can be the better, so the words after the statistics say which run "
+    "is nearer the target: `nearer 1 by 0.05 [0.04, 0.06]` is the change in distance from it, |configuration − "
+    "target| − |reference − target|, with its interval turned to read as how much nearer (`farther from 1 by …` "
+    "where the configuration is the farther), as `mvae evaluate --against` decides: there, bold marks that interval, "
+    "not the difference's."
+)
+"""What summary.md says above each paired table of the columns whose goal is best at a target
+(:data:`mvae_core.goals.TARGETS`), decided by :func:`mvae_core.goals.deciding`."""
