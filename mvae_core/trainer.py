@@ -303,7 +303,7 @@ class Trainer:
         record: dict[str, Any] = {}
         stop_reasons: list[str] = []
         for epoch in range(self.start_epoch, cfg.train.epochs):
-            view.epoch = epoch
+            view._epoch = epoch
             # 1) mutators, then this epoch's loss-weight multipliers (already applied if resuming mid-epoch); clocks on
             progress = self._open_epoch(epoch)
             # 2) one pass over the shuffled train split; a stop request pauses it with a checkpoint
@@ -328,8 +328,8 @@ class Trainer:
         both: :attr:`start_events`, given to ``on_start``), the model the same on every process, and a new run's
         checkpoint before training."""
         view, host = self.view, self.host
-        view.epoch, view.step = self.start_epoch, self.progress.step if self.progress else 0
-        view.ramps_end = host.ramps_end(view)
+        view._epoch, view._step = self.start_epoch, self.progress.step if self.progress else 0
+        view._ramps_end = host.ramps_end(view)
         host.hook.mvae_train_start(trainer=view)
         self.start_events = self.outbox.pending_events()  # this attempt's, about the run as now planned
         if on_start is not None:
@@ -344,7 +344,7 @@ class Trainer:
         clocks started (:meth:`EpochProgress.start_clocks`)."""
         progress, self.progress = self.progress, None
         if progress is None:
-            self.view.step = 0
+            self.view._step = 0
             self.host.hook.mvae_epoch_start(trainer=self.view, epoch=epoch)
             multipliers = self.host.epoch_multipliers(self.view, epoch)
             progress = EpochProgress(multipliers.values, multipliers.sources)
@@ -363,7 +363,7 @@ class Trainer:
         for step, index in itertools.islice(enumerate(batches), progress.step, None):
             if self.train_step(progress, epoch, step, index):
                 self.pause(epoch, progress)
-        self.view.step = progress.step - 1
+        self.view._step = progress.step - 1
 
     def _close_epoch(self, epoch: int, progress: EpochProgress) -> tuple[dict[str, Any], list[str]]:
         """The record of ``epoch`` (its metrics line: train sums, validation on rank 0 shared with every process,
@@ -422,7 +422,7 @@ class Trainer:
         """One optimiser step on the global batch ``index`` (this process's slice of it); counts it in ``progress``.
         Returns whether any process asked to stop (``pause_requested``)."""
         cfg, view, host, dist = self.cfg, self.view, self.host, self.dist
-        view.step = step
+        view._step = step
         self.outbox.open_step()  # trainer.record_step records from here to the end of mvae_step_end
         multipliers = progress.epoch_multipliers().times(host.step_multipliers(view, epoch, step))
         view._multipliers = MappingProxyType(multipliers.values)  # what mvae_loss sees: the terms plugins set

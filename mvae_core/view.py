@@ -35,6 +35,12 @@ STEP_HOOKS = ("mvae_step_start", 'mvae_loss (split="train")', "mvae_before_optim
 """The hooks of a training step, where :meth:`TrainerView.record_step` records (as its error names them)."""
 
 
+READ_ONLY = frozenset(
+    {"run_dir", "epochs", "steps_per_epoch", "epoch", "step", "global_step", "ramps_end", "multipliers", "plugin_name"}
+)
+"""What plugins may read of :class:`TrainerView` but not assign: where training is, which the trainer reads back."""
+
+
 ClosedStep = tuple[tuple[int, int, int], dict[str, dict[str, Any]], dict[str, float] | None]
 """A training step closed and waiting for :meth:`PluginOutbox.drain_steps`: its place
 (:data:`~mvae_core.metrics_record.STEP_PLACE`), what plugins recorded in it, and the core's losses (None: not
@@ -112,7 +118,7 @@ class PluginOutbox:
         return [step_line(*place, self.steps_per_epoch, recorded, train) for place, recorded, train in steps]
 
 
-@dataclass
+@dataclass(init=False, repr=False)
 class TrainerView:
     """Public, documented trainer state.
 
@@ -121,28 +127,87 @@ class TrainerView:
     maximum), ``steps_per_epoch``, ``config`` (the resolved :class:`MvaeConfig`; the trainer's copy is another, so
     changing this one changes nothing), ``run_dir``, ``model`` (the :class:`~mvae_core.models.base.MelodyModel`;
     e.g. to restore best weights), ``ramps_end`` (the first epoch at which every plugin's ramp is over, from
-    ``mvae_ramp_end``; 0 when nothing ramps), ``multipliers`` (the latest training step's multiplier per loss term,
-    read-only). Plugins may mutate ``optimizer.param_groups`` (learning rate) in place. ``emit`` records a message in
-    this epoch's ``events``; ``record`` a number in its ``plugins`` section; ``record_step`` a number in the training
-    step's line of ``steps.jsonl``.
+    ``mvae_ramp_end``; 0 when nothing ramps), ``multipliers`` (the latest training step's multiplier per loss term).
+    Where training is (``epoch``, ``step``, ``ramps_end``, ``epochs``, ``steps_per_epoch``, ``run_dir``) and
+    ``multipliers`` are read-only: the trainer sets them and reads them back, so assigning one raises
+    ``AttributeError`` naming it. Plugins may mutate ``optimizer.param_groups`` (learning rate) in place. ``emit``
+    records a message in this epoch's ``events``; ``record`` a number in its ``plugins`` section; ``record_step`` a
+    number in the training step's line of ``steps.jsonl``.
     """
 
     config: MvaeConfig = field(repr=False)  # printing a hook's trainer shows where training is, not every setting
     model: MelodyModel = field(repr=False)
     optimizer: torch.optim.Adam = field(repr=False)  # the run's one optimiser (trainer.py builds it)
-    run_dir: Path | None
-    epochs: int
-    steps_per_epoch: int
-    epoch: int = 0
-    step: int = 0
-    ramps_end: int = 0
-    _outbox: PluginOutbox = field(default_factory=PluginOutbox, repr=False)
-    _scored: dict[str, torch.Tensor] | None = field(default=None, repr=False)  # set by the trainer, see scored_weights
-    # set by the trainer, see multipliers
-    _multipliers: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    _run_dir: Path | None
+    _epochs: int
+    _steps_per_epoch: int
+    _epoch: int
+    _step: int
+    _ramps_end: int
+    _outbox: PluginOutbox
+    _scored: dict[str, torch.Tensor] | None  # set by the trainer, see scored_weights
+    _multipliers: Mapping[str, float]  # set by the trainer, see multipliers
 
-    def __post_init__(self) -> None:
-        self._outbox.steps_per_epoch = self.steps_per_epoch  # the epoch's length, in every line of steps.jsonl
+    def __init__(
+        self, config: MvaeConfig, model: MelodyModel, optimizer: torch.optim.Adam, run_dir: Path | None, epochs: int,
+        steps_per_epoch: int, _outbox: PluginOutbox | None = None,
+    ) -> None:  # fmt: skip
+        """The view of a trainer at epoch 0, step 0, nothing ramping; the trainer moves it on (its ``_epoch``,
+        ``_step``, ``_ramps_end``), plugins only read it."""
+        self.config, self.model, self.optimizer = config, model, optimizer
+        self._run_dir, self._epochs, self._steps_per_epoch = run_dir, epochs, steps_per_epoch
+        self._epoch = self._step = self._ramps_end = 0
+        self._outbox = _outbox if _outbox is not None else PluginOutbox()
+        self._outbox.steps_per_epoch = steps_per_epoch  # the epoch's length, in every line of steps.jsonl
+        self._scored = None
+        self._multipliers = MappingProxyType({})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in READ_ONLY:  # a property has no setter: say why, and what to do instead
+            raise AttributeError(
+                f"trainer.{name} is read-only: the trainer sets it and reads it back, so a plugin that changed it "
+                "would change the run's record and other plugins' view; keep a value of your own in an attribute of "
+                "your plugin (docs/hooks.md)",
+                name=name,
+                obj=self,
+            )
+        super().__setattr__(name, value)
+
+    def __repr__(self) -> str:  # where training is, not every setting and layer
+        shown = ("run_dir", "epochs", "steps_per_epoch", "epoch", "step", "ramps_end")
+        return f"TrainerView({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+    @property
+    def run_dir(self) -> Path | None:
+        """The run directory; None where the trainer writes nothing (tests, and under torchrun ranks > 0)."""
+        return self._run_dir
+
+    @property
+    def epochs(self) -> int:
+        """The run's maximum number of epochs (``train.epochs``, or a new budget on resume)."""
+        return self._epochs
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Optimiser steps per epoch."""
+        return self._steps_per_epoch
+
+    @property
+    def epoch(self) -> int:
+        """The current epoch (from 0); in ``mvae_train_start`` the first about to run, in ``mvae_train_end`` the last
+        that ran."""
+        return self._epoch
+
+    @property
+    def step(self) -> int:
+        """The step within the epoch (from 0), set before the per-step hooks (docs/hooks.md)."""
+        return self._step
+
+    @property
+    def ramps_end(self) -> int:
+        """The first epoch from which no plugin's loss weights change (the latest ``mvae_ramp_end``; 0: none ramps);
+        set before ``mvae_train_start``."""
+        return self._ramps_end
 
     @property
     def multipliers(self) -> Mapping[str, float]:
