@@ -265,6 +265,8 @@ class Trainer:
             cfg.train.epochs,
             steps,
             _outbox=self.outbox,
+            rank=self.dist.rank,
+            world_size=self.dist.world,
         )
         host.bind(self.outbox, self.optimizer)
         self.wants_grad_norm = host.wants("grad_norm", "mvae_before_optimizer_step", "mvae_step_end")

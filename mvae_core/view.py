@@ -36,8 +36,9 @@ STEP_HOOKS = ("mvae_step_start", 'mvae_loss (split="train")', "mvae_before_optim
 
 
 READ_ONLY = frozenset(
-    {"run_dir", "epochs", "steps_per_epoch", "epoch", "step", "global_step", "ramps_end", "multipliers", "plugin_name"}
-)
+    {"run_dir", "epochs", "steps_per_epoch", "epoch", "step", "global_step", "ramps_end", "multipliers", "plugin_name",
+     "rank", "world_size"}
+)  # fmt: skip
 """What plugins may read of :class:`TrainerView` but not assign: where training is, which the trainer reads back."""
 
 
@@ -144,18 +145,21 @@ class TrainerView:
     _epoch: int
     _step: int
     _ramps_end: int
+    _rank: int
+    _world_size: int
     _outbox: PluginOutbox
     _scored: dict[str, torch.Tensor] | None  # set by the trainer, see scored_weights
     _multipliers: Mapping[str, float]  # set by the trainer, see multipliers
 
     def __init__(
         self, config: MvaeConfig, model: MelodyModel, optimizer: torch.optim.Adam, run_dir: Path | None, epochs: int,
-        steps_per_epoch: int, _outbox: PluginOutbox | None = None,
+        steps_per_epoch: int, _outbox: PluginOutbox | None = None, rank: int = 0, world_size: int = 1,
     ) -> None:  # fmt: skip
-        """The view of a trainer at epoch 0, step 0, nothing ramping; the trainer moves it on (its ``_epoch``,
-        ``_step``, ``_ramps_end``), plugins only read it."""
+        """The view of a trainer at epoch 0, step 0, nothing ramping, in process ``rank`` of ``world_size``; the
+        trainer moves it on (its ``_epoch``, ``_step``, ``_ramps_end``), plugins only read it."""
         self.config, self.model, self.optimizer = config, model, optimizer
         self._run_dir, self._epochs, self._steps_per_epoch = run_dir, epochs, steps_per_epoch
+        self._rank, self._world_size = rank, world_size
         self._epoch = self._step = self._ramps_end = 0
         self._outbox = _outbox if _outbox is not None else PluginOutbox()
         self._outbox.steps_per_epoch = steps_per_epoch  # the epoch's length, in every line of steps.jsonl
@@ -202,6 +206,20 @@ class TrainerView:
     def step(self) -> int:
         """The step within the epoch (from 0), set before the per-step hooks (docs/hooks.md)."""
         return self._step
+
+    @property
+    def rank(self) -> int:
+        """This process's rank under torchrun (0 in a training of one process): only rank 0's stop requests, emitted
+        messages and recorded numbers are kept, and only it saves plugin state, which every process loads on
+        resume."""
+        return self._rank
+
+    @property
+    def world_size(self) -> int:
+        """How many processes train together (torchrun's ``--nproc-per-node`` × nodes; 1 without torchrun): above 1,
+        a plugin that keeps per-process numbers reduces them across processes (``torch.distributed``) before it
+        decides, saves or records."""
+        return self._world_size
 
     @property
     def ramps_end(self) -> int:
