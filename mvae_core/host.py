@@ -242,6 +242,13 @@ class PluginHost:
         def label(name: str) -> str:  # start-up errors name the package a plugin came from
             return f"{name!r} ({origins[name]})" if name in origins else repr(name)
 
+        first: dict[int, str] = {}  # pluggy's own refusal printed the manager's table on two lines
+        for name, plugin in plugins.items():
+            if (other := first.setdefault(id(plugin), name)) != name:
+                raise PluginError(
+                    f"plugins {other!r} and {name!r} are the same object ({_qualified(plugin)}); a plugin keeps its "
+                    "state in itself, so pass a new instance for each name"
+                )
         for name, plugin in plugins.items():  # objects too (an installed one's class was checked when imported): a
             check_hooks(plugin, f"plugin {name!r}")  # hook pluggy would never call, a misspelt one, with a did-you-mean
         self.pm = pluggy.PluginManager("mvae")
@@ -747,6 +754,8 @@ def _check_ramp_end(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         # a schedule's end_epoch() is a float (20.0): "a whole number" alone read as if 20.0 were refused for its value
         convert = "; return an int (math.ceil of a schedule's end_epoch())" if isinstance(value, float) else ""
+        if isinstance(value, np.integer) and value >= 0:  # computed with numpy: its value is fine, not its type
+            convert = "; return a Python int (convert with int(...))"
         raise BadResult(
             f"must return a whole number of epochs >= 0 (or None), got {type(value).__name__} {value!r}{convert}"
         )
