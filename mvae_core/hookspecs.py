@@ -70,6 +70,7 @@ for each epoch:
     mvae_state_dict(trainer)                    # per plugin, saved under the plugin's name in checkpoint.pt
     (stop here if any plugin requested it)
 mvae_train_end(trainer, stop_reasons)
+mvae_train_interrupted(trainer, reason)         # instead of the rest, once training began: paused, interrupted, failed
 """
 """The order of hook calls in one run. ``mvae_check_config`` is called by :func:`mvae_core.train` (and ``mvae ablate``)
 before any data is read, the others by the trainer. SIGINT/SIGTERM stop training after the current step (after the next
@@ -78,7 +79,9 @@ one when they arrive during the step's hooks, once its processes agreed on it) w
 ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under ``torchrun`` every
 hook runs in every process on the same metrics (``mvae_check_config`` on the same config), except validation
 (``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only;
-``mvae_validation_start`` and ``mvae_validation_end`` run in every process."""
+``mvae_validation_start`` and ``mvae_validation_end`` run in every process. A training that began (``mvae_ramp_end`` on)
+and ends any other way than through ``mvae_train_end`` (a pause, Ctrl-C, a failure, in ``mvae_train_end`` too) calls
+``mvae_train_interrupted`` instead of the hooks left."""
 
 
 @hookspec
@@ -473,13 +476,40 @@ def mvae_train_end(trainer: TrainerView, stop_reasons: list[str]) -> None:
     :param stop_reasons: the stop requests of the last epoch, each ``"<plugin>: <reason>"`` (the plugin's name, then
         the string its ``mvae_epoch_end`` returned), or ``[]`` when the run used all its epochs.
 
-    Return value: ignored. Not called when the run is interrupted (Ctrl-C) or fails.
+    Return value: ignored. Not called when the run is interrupted (Ctrl-C) or fails: ``mvae_train_interrupted`` is.
 
     Example::
 
         @hookimpl
         def mvae_train_end(self, trainer, stop_reasons):
             trainer.emit(f"finished after {trainer.epoch + 1} epochs")
+    """
+
+
+@hookspec
+def mvae_train_interrupted(trainer: TrainerView, reason: str) -> None:
+    """Called once when a training that began ends without ``mvae_train_end`` having completed: paused by a signal
+    (SIGINT, SIGTERM) or a set ``stop`` event, after its checkpoint was written; interrupted by a
+    ``KeyboardInterrupt`` raised in code; or failed (a non-finite loss, a plugin's error, ``mvae_train_end``'s
+    included, a write the disk refused, the machine out of memory, a bug). The place to close what
+    ``mvae_train_start`` opened (an experiment tracker's run), marking it paused or failed.
+
+    :param trainer: the public view of the trainer, where training was (``trainer.epoch``, ``trainer.step``); this
+        may come before this plugin's ``mvae_train_start`` ran (a failure in ``mvae_ramp_end``, or in another
+        plugin's ``mvae_train_start``).
+    :param reason: how it ended, one line: ``"paused: …"`` (a checkpoint to resume from was written), ``"interrupted:
+        …"`` (nothing is checkpointed at this point) or ``"failed: …"`` (the error's message), so
+        ``reason.partition(":")[0]`` is ``paused``, ``interrupted`` or ``failed``.
+
+    Return value: ignored. What is emitted or recorded here is not kept (no epoch line follows), and an exception
+    raised here does not replace the run's own error: it is added to that error as a note.
+
+    Example::
+
+        @hookimpl
+        def mvae_train_interrupted(self, trainer, reason):
+            if self.tracker is not None:
+                self.tracker.finish(status="paused" if reason.startswith("paused") else "failed")
     """
 
 

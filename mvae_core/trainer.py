@@ -43,7 +43,7 @@ from mvae_core.determinism import deterministic_algorithms, deterministic_kernel
 from mvae_core.distributed import Distributed
 from mvae_core.errors import MvaeError
 from mvae_core.files import reason
-from mvae_core.host import Multipliers, PluginHost, PluginRandom
+from mvae_core.host import Multipliers, PluginHost, PluginRandom, one_line
 from mvae_core.losses import weighted_total
 from mvae_core.models import build_model, check_terms, model_code
 from mvae_core.models.base import Forward, MelodyModel
@@ -292,7 +292,19 @@ class Trainer:
         deterministic kernels (:mod:`mvae_core.determinism`)."""
         with one_training(), deterministic_algorithms(deterministic_kernels(self.cfg.train.deterministic, self.device)):
             self._set_rng_state(self.rng_start)
-            return self._run_epochs(on_epoch_end, on_start)
+            try:
+                return self._run_epochs(on_epoch_end, on_start)
+            except (Exception, KeyboardInterrupt) as exc:  # the one place a training that began ends otherwise
+                self._tell_interrupted(exc)
+                raise
+
+    def _tell_interrupted(self, exc: BaseException) -> None:
+        """``mvae_train_interrupted`` with how ``exc`` ended the training (:func:`ending`); an error a plugin raises
+        there is added to ``exc`` as a note: the run's own error stays the one it ends with."""
+        try:
+            self.host.hook.mvae_train_interrupted(trainer=self.view, reason=ending(exc))
+        except (Exception, KeyboardInterrupt) as also:
+            exc.add_note(f"then, in mvae_train_interrupted: {also}")
 
     def _run_epochs(
         self,
@@ -631,6 +643,21 @@ def _plugin_terms(replaced: dict[str, str], added: dict[str, str]) -> dict[str, 
     return {term: f"added by plugin {plugin!r} in mvae_loss" for term, plugin in added.items()} | {
         term: f"replaced by plugin {plugin!r} in mvae_loss" for term, plugin in replaced.items()
     }
+
+
+def ending(exc: BaseException) -> str:
+    """How ``exc`` ended a training, as ``mvae_train_interrupted`` gets it: ``paused: …`` (a checkpoint continues
+    it), ``interrupted: …`` (a ``KeyboardInterrupt`` raised in code) or ``failed: <the error's message>``."""
+    if isinstance(exc, TrainingPaused):
+        where = (
+            f"after epoch {exc.epoch}" if exc.step == 0 else f"at step {exc.step} of epoch {epoch_number(exc.epoch)}"
+        )
+        return f"paused: stopped {where} and checkpointed"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted: KeyboardInterrupt raised in the middle of a step or hook; nothing checkpointed then"
+    return (
+        f"failed: {one_line(exc)}" if isinstance(exc, MvaeError) else f"failed: {type(exc).__name__}: {one_line(exc)}"
+    )
 
 
 def _suspects(host: PluginHost) -> dict[str, str]:

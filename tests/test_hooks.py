@@ -137,8 +137,9 @@ def test_a_run_calls_the_hooks_in_the_order_of_the_documented_sequence(synth_dir
     assert sorted(sequence_hooks()) == sorted(HOOK_NAMES)  # the sequence names every hook of the contract
     # mvae_check_config and the declarations after it: train() calls them before the data is read
     # (test_plugins_check_config_refusal.py, test_plugins_author_watched_entries.py), not the trainer;
-    # mvae_load_state_dict: on resume only
+    # mvae_load_state_dict: on resume only; mvae_train_interrupted: only when the training does not finish
     set_up = ("mvae_check_config", "mvae_added_terms", "mvae_watched_entries", "mvae_load_state_dict")
+    set_up += ("mvae_train_interrupted",)
     documented = [hook for hook in sequence_hooks() if hook not in set_up]
     assert run_order == documented
 
@@ -638,7 +639,7 @@ def test_every_hook_call_goes_through_pluggy(synth_dir, tmp_path):
     trainer.host.check_config(config)
     check_watched_entries(trainer.host, config)
     trainer.fit()
-    assert set(seen) == set(HOOK_NAMES) - {"mvae_load_state_dict"}
+    assert set(seen) == set(HOOK_NAMES) - {"mvae_load_state_dict", "mvae_train_interrupted"}
 
 
 def test_trace_prints_each_call_with_its_plugin_and_result(synth_dir, monkeypatch, capfd):

@@ -2,7 +2,8 @@
 
 The template for experiment-tracking loggers (MLflow, Weights & Biases, ...): open the tracker in
 ``mvae_train_start``, log per step in ``mvae_step_end`` and per epoch in ``mvae_epoch_end``, flush whenever mvae
-writes its checkpoint (``mvae_state_dict``) and close in ``mvae_train_end``. Only a trainer with a run directory
+writes its checkpoint (``mvae_state_dict``) and close in ``mvae_train_end``, or in ``mvae_train_interrupted`` when
+the training is paused, interrupted or fails. Only a trainer with a run directory
 logs (under torchrun, rank 0).
 
 Every scalar is logged against the global step (optimiser steps since the run started), so one x axis serves all:
@@ -100,6 +101,13 @@ class TensorBoardLogger:
 
     @hookimpl
     def mvae_train_end(self) -> None:
+        self._close()
+
+    @hookimpl
+    def mvae_train_interrupted(self) -> None:
+        self._close()  # a pause's resume opens a writer again, which drops the events past its checkpoint
+
+    def _close(self) -> None:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
