@@ -10,8 +10,9 @@ Usage (from the repository root; needs ../shared/data/dev)::
 
 Files are split into train and held-out groups by the ``performer`` column of the folder's ``manifest.csv`` (WJD),
 else by ``title`` (Essen's tunes), else by ``piece`` (ASAP: every performance of a piece on one side), else by file, with a seeded permutation (``--holdout`` of the groups held
-out). Each configuration (model × head × latent size × ``--train-seeds``; ``melody_rnn`` has only the categorical
-head) trains through ``mvae train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
+out). Each configuration (model × head × latent size × ``--train-seeds``; a head the model's ``check_config``
+refuses is skipped, its refusal on stderr: ``melody_rnn`` has only the categorical head) trains through ``mvae
+train`` (default plugins, ``--epochs``) and is scored by ``mvae evaluate`` on the held-out
 files; the script prints two rows per configuration (timing, density, reconstruction and latent; pitch structure;
 ``quantized`` for the spread ratio and the timing error's ratio to the feel oracle where quantized data leave them
 undefined, ``n/a`` where ``mvae evaluate`` has no other number (or a result saved before it reported one), and
@@ -169,16 +170,17 @@ def main() -> None:
     print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
     results = _saved_results(base / "results.json")
     models, heads = args.models.split(","), args.heads.split(",")
-    if skipped := [f"{model} × {head}" for model in models for head in heads if not _has_head(model, head)]:
-        print(f"skipped: {', '.join(skipped)} (only the seed model has a timing head other than categorical)",
-              file=sys.stderr)  # fmt: skip
+    refusals = {(model, head): _head_refusal(model, head, args.overrides) for model in models for head in heads}
+    for (model, head), refusal in refusals.items():
+        if refusal is not None:
+            print(f"skipped: {model} × {head} ({refusal})", file=sys.stderr)
     configurations = [
         (model, head, int(dim), int(seed))
         for model in models
         for head in heads
         for dim in args.latent_dims.split(",")
         for seed in args.train_seeds.split(",")
-        if _has_head(model, head)
+        if refusals[model, head] is None
     ]
     if not configurations:
         sys.exit(f"nothing to train: no model of --models {args.models} has a head of --heads {args.heads}")
@@ -296,9 +298,26 @@ def _saved_results(path: Path) -> dict[str, dict[str, Any]]:
     return {r.get("run", f"#{i}"): r for i, r in enumerate(saved)}  # results of before runs were named: kept
 
 
-def _has_head(model: str, head: str) -> bool:
-    """Whether ``model`` trains with timing head ``head`` (``melody_rnn`` refuses ``mse``: docs/models.md)."""
-    return model == "seed" or head == "categorical"
+def _head_refusal(model: str, head: str, overrides: list[str]) -> str | None:
+    """Why ``model`` does not train with timing head ``head`` (its ``check_config``'s refusal: ``melody_rnn``
+    refuses ``mse``, docs/models.md), or None where it does; the model is asked, so a package's model is judged by
+    its own rule. A model not installed, a head mvae has not or a bad ``--set`` ends the command naming it."""
+    from mvae_core.config import ConfigError, build_config
+    from mvae_core.models import ModelError, available_models, model_code
+
+    try:
+        config = build_config(None, [f'model.name="{model}"', *overrides, f"model.timing_head={head}"])
+        if model not in (available := available_models()):
+            sys.exit(f"error: --models: unknown model {model!r}; installed: {', '.join(available)} (mvae models)")
+        cls = available[model].model_class()
+    except (ConfigError, ModelError) as exc:
+        sys.exit(f"error: {exc}")
+    try:
+        with model_code(model, "check_config"):
+            cls.check_config(config)
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def _number(value: float | None, digits: int = 2) -> str:

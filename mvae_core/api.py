@@ -49,7 +49,7 @@ from mvae_core.errors import (
     blocked_message,
     file_in_the_way,
 )
-from mvae_core.evaluation import all_loops
+from mvae_core.evaluation import all_loops, generated_options
 from mvae_core.evaluation import evaluate as score
 from mvae_core.evaluation_paired import check_same_reading, compare_runs
 from mvae_core.files import atomic_write
@@ -665,6 +665,8 @@ def evaluate(
         music digests; for a run started from another's weights, ``init_from``, that run's too, while it is there;
         None: the run recorded no digests).
     :raises OptionError: an argument of the wrong type or out of range, naming it.
+    :raises UnsupportedOption: a ``temperature`` the run's model refuses (its ``check_options``, asked as
+        :func:`generate` asks it), before any data is read.
     :raises DataError: a path that does not exist, no data, or no usable loop in it (with the skip reasons); loading
         errors as :func:`load`.
     :warns TrainedOnWarning: when ``trained_on`` is not empty, naming how many files and loops, or None (it cannot
@@ -673,6 +675,7 @@ def evaluate(
         the numbers are of the other files."""
     trained = load(run)
     samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
+    generated_options(trained.model, trained.config, seed, temperature)  # the model's refusal before any data
     paths, table, report = _evaluation_data(data, trained.config, jobs)
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature, resamples)
     trained_on = _trained_on(trained, report, table.n_loops)
@@ -714,6 +717,7 @@ def compare(
         with both runs).
     :raises InputError: ``against`` is ``run``'s own folder.
     :raises OptionError: as :func:`evaluate`.
+    :raises UnsupportedOption: as :func:`evaluate`, for either run's model.
     :raises DataError: as :func:`evaluate`.
     :warns TrainedOnWarning: as :func:`evaluate`, for each run that trained on files of ``data``.
     :warns SkippedSourcesWarning: as :func:`evaluate`."""
@@ -722,6 +726,8 @@ def compare(
         raise InputError(f"{first.path} is compared against itself: give another run to compare it with")
     check_same_reading(str(first.path), first.config.data, str(second.path), second.config.data)
     samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
+    for trained in (first, second):  # either model's refusal before any data
+        generated_options(trained.model, trained.config, seed, temperature)
     paths, table, report = _evaluation_data(data, first.config, jobs)
     loops = all_loops(table)
     pair = (first.model, first.config), (second.model, second.config)

@@ -53,7 +53,7 @@ from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import EVALUATION_RESAMPLES, EVALUATION_SAMPLES
 from mvae_core.generation import DecodeOptions, Note, decode_loops
 from mvae_core.losses import kl_per_dimension
-from mvae_core.models import check_cells, model_versions, resolve_model
+from mvae_core.models import check_cells, model_code, model_versions, resolve_model
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import (
     FEATURES,
@@ -539,11 +539,24 @@ def generate_loops(
     seed: int = DecodeOptions.seed,
     temperature: float = DecodeOptions.temperature,
 ) -> list[list[Note]]:
-    """``samples`` loops from latent points drawn from the prior (seeded), decoded with generate's default options
-    at note ``temperature``."""
+    """``samples`` loops from latent points drawn from the prior (seeded), decoded with :func:`generated_options`."""
+    options = generated_options(model, cfg, seed, temperature)
     # torch's draw, as every recorded evaluation used (generate's points are drawn per index: latent_points)
     points = torch.randn(samples, cfg.model.latent_dim, generator=torch.Generator().manual_seed(seed))
-    return decode_loops(model, points, DecodeOptions(seed=seed, temperature=temperature))
+    return decode_loops(model, points, options)
+
+
+def generated_options(
+    model: MelodyModel, cfg: MvaeConfig, seed: int = DecodeOptions.seed, temperature: float = DecodeOptions.temperature
+) -> DecodeOptions:
+    """The options the generated loops of an evaluation decode with: generate's defaults at note ``temperature``,
+    asked of the model's ``check_options`` as ``mvae generate`` asks it, so that a temperature the model refuses is
+    its :class:`~mvae_core.models.base.UnsupportedOption` (exit 2 with its message), not numbers of a decoding it
+    says it cannot honour (its own ``decode_notes`` need not check)."""
+    options = DecodeOptions(seed=seed, temperature=temperature)
+    with model_code(cfg.model.name, "check_options"):
+        model.check_options(options)
+    return options
 
 
 def ratio(numerator: float, denominator: float) -> float:

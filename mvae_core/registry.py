@@ -129,11 +129,15 @@ def discover(
 def name_taken(kind: str, name: str, distribution: str, other: str) -> str:
     """The error for an entry point of the package ``distribution`` that registers a ``kind`` (``plugin``, ``model``,
     ``schedule``) under a ``name`` that ``other`` (an origin: ``built-in`` or ``package <distribution>``) has:
-    both origins, and what a user can do about it."""
-    taken = f"a built-in {kind}" if other == "built-in" else f"a {kind} from {other}"
+    both origins, and what a user can do about it (uninstall one of two packages; a built-in stays)."""
+    said = f"{kind} {name!r} from package {distribution} has the name of"
+    if other == "built-in":  # mvae's own: only the package can go
+        return (
+            f"{said} a built-in {kind}; uninstall the package (pip uninstall {distribution}) or rename its entry point"
+        )
     return (
-        f"{kind} {name!r} from package {distribution} has the name of {taken}; uninstall one of the packages (pip "
-        f"uninstall {distribution}) or rename its entry point"
+        f"{said} a {kind} from {other}; uninstall one of the packages (pip uninstall {distribution}) or rename its "
+        "entry point"
     )
 
 

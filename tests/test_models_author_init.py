@@ -42,3 +42,21 @@ def test_another_attribute_error_of_init_gets_no_such_advice(monkeypatch):
     _installed(monkeypatch, "fails_inside", _FailsInside)
     with pytest.raises(ModelError, match=r"failed to start: AttributeError: no attribute 'width' \(at [^;]*\)$"):
         build_model(build_config(None, tiny("fails_inside")))
+
+
+class _FloatWidth(SeedModel):
+    def __init__(self, cfg, settings, pitch_classes):
+        super().__init__(cfg, settings, pitch_classes)
+        self.body = nn.Linear(cfg.latent_dim, cfg.latent_dim * 1.5)  # a float size: torch's TypeError, an "argument"
+
+
+def test_a_type_error_inside_init_is_not_blamed_on_how_mvae_calls_it(monkeypatch):
+    """torch's "empty(): argument 'size' … must be tuple of ints" got "mvae builds it as cls(cfg, settings,
+    pitch_classes)", sending the author to a signature that was right; the advice is for the call itself failing
+    (tests/test_models_init_before_data.py)."""
+    _installed(monkeypatch, "float_width", _FloatWidth)
+    with pytest.raises(ModelError) as error:
+        build_model(build_config(None, tiny("float_width")))
+    message = str(error.value)
+    assert message.startswith("model 'float_width' (package mvae-x) failed to start: TypeError: "), message
+    assert "argument" in message and "(at " in message and "mvae builds it as" not in message

@@ -396,8 +396,8 @@ def test_loading_an_unknown_name_is_a_schedule_error_with_the_closest_one():
 def test_a_third_party_schedule_may_not_take_a_builtin_name(monkeypatch):
     fake_entry_points(monkeypatch, _FakeEntryPoint("linear"))
     message = (
-        r"schedule 'linear' from package mvae-sawtooth has the name of a built-in schedule; uninstall one of the "
-        r"packages \(pip uninstall"
+        r"schedule 'linear' from package mvae-sawtooth has the name of a built-in schedule; uninstall the package "
+        r"\(pip uninstall mvae-sawtooth\) or rename its entry point$"
     )
     with pytest.raises(ScheduleError, match=message):
         available()

@@ -9,8 +9,10 @@ class and of what its methods return is :mod:`mvae_core.models.contract` (re-exp
 
 from __future__ import annotations
 
+import re
+import types
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -19,6 +21,7 @@ from mvae_core.models.contract import (
     NOTE_RULE,
     ModelContractError,
     ModelError,
+    check_added_terms,
     check_cells,
     check_decoder_modules,
     check_notes,
@@ -44,6 +47,7 @@ __all__ = [
     "ModelInfo",
     "available_models",
     "build_model",
+    "check_added_terms",
     "check_cells",
     "check_decoder_modules",
     "check_notes",
@@ -70,25 +74,50 @@ BUILTIN_MODELS: dict[str, str] = {
 class ModelInfo(Registered):
     """A registered model (:class:`~mvae_core.registry.Registered`); ``load`` returns its class."""
 
+    def imported(self) -> Any:
+        """What the entry point names, imported (``load``): what the package's code prints meanwhile goes to stderr
+        (:func:`~mvae_core.plugin_catalog.printing_to_stderr`), so that a command's ``--json`` on stdout stays
+        parseable (``mvae encode --json`` of a run of the model, ``mvae models --json``)."""
+        from mvae_core.plugin_catalog import printing_to_stderr
+
+        with printing_to_stderr():
+            return self.load()
+
     def model_class(self) -> type[MelodyModel]:
-        """The class, checked to be a concrete :class:`~mvae_core.models.base.MelodyModel` with the class attributes
-        of the contract (docs/models.md, "Writing a model"); a :class:`ModelError` naming the model and what it lacks
-        otherwise."""
+        """The class (:meth:`imported`), checked to be a concrete :class:`~mvae_core.models.base.MelodyModel` with
+        the class attributes of the contract (docs/models.md, "Writing a model"); a :class:`ModelError` naming the
+        model and what it lacks otherwise."""
         from mvae_core.models.base import MelodyModel
 
         try:
-            cls = self.load()
+            cls = self.imported()
         except Exception as exc:
             raise ModelError(import_failure(f"model {self.name!r} ({self.origin})", exc)) from exc
         if not (isinstance(cls, type) and issubclass(cls, MelodyModel)):
             raise ModelContractError(
-                f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass"
+                f"model {self.name!r} ({self.origin}) is not a mvae_core.models.base.MelodyModel subclass: "
+                f"{_what_it_names(self, cls)}"
             )
         if problems := contract_problems(cls):
             raise ModelContractError(
                 f"model {self.name!r} ({self.origin}) {'; '.join(problems)} (docs/models.md, Writing a model)"
             )
         return cls
+
+
+def _what_it_names(info: ModelInfo, found: Any) -> str:
+    """What the entry point of the model ``info`` names instead of a model class (``found``), and what it must name:
+    ``the entry point names mvae_lite_mlp:factory, a function; it must name the model's class``."""
+    names = "it is" if info.origin == "built-in" else "the entry point names"
+    if isinstance(found, type):
+        return f"{names} {found.__module__}:{found.__qualname__}, a class that does not subclass it"
+    if isinstance(found, types.ModuleType):
+        named = f"{found.__name__}, a module"
+    elif callable(found) and hasattr(found, "__qualname__"):
+        named = f"{found.__module__}:{found.__qualname__}, a function"
+    else:
+        named = f"a value of type {type(found).__name__}"
+    return f"{names} {named}; it must name the model's class"
 
 
 def available_models() -> dict[str, ModelInfo]:
@@ -99,11 +128,23 @@ def available_models() -> dict[str, ModelInfo]:
 
 def unusable_name(name: str) -> str | None:
     """Why a model could not be configured under ``name``, or None: a key of ``[model]`` (``hidden``, ``name``, …)
-    cannot also be the model's ``[model.<name>]`` settings table, and a name with a dot could not be told apart from
-    the setting after it (``--set model.<name>.<setting>=…``, the ``[model.<name>]`` that ``mvae models`` names)."""
+    cannot also be the model's ``[model.<name>]`` settings table, a name with a dot could not be told apart from
+    the setting after it (``--set model.<name>.<setting>=…``, the ``[model.<name>]`` that ``mvae models`` names), and
+    another character than a TOML bare key's (a space, say) needs quotes there that ``--set`` does not read."""
     if name in ModelConfig.model_fields:
         return f"model.{name} is a setting of [model], so it cannot be the model's [model.{name}] settings table"
-    return dotted_name("model", "model", name)
+    if (dotted := dotted_name("model", "model", name)) is not None:
+        return dotted
+    if not BARE_KEY.fullmatch(name):
+        return (
+            "a model's name is a key of the config ([model.<name>], --set model.<name>.<setting>=…), so it has only "
+            "letters, digits, _ and -"
+        )
+    return None
+
+
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+"""A TOML bare key: what a model's name may be (:func:`unusable_name`)."""
 
 
 def resolve_model(config: MvaeConfig) -> tuple[type[MelodyModel], BaseModel]:
@@ -175,11 +216,15 @@ def installed_model_version(name: str) -> dict[str, str | None]:
 def build_model(config: MvaeConfig) -> MelodyModel:
     """A new :class:`~mvae_core.models.base.MelodyModel` of ``[model] name`` for ``config`` (random weights,
     training mode). An exception of the model's ``__init__`` becomes a :class:`ModelError` naming the model, as do
-    a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone) and a
-    ``check_options`` that refuses the deterministic decoding validation uses (:func:`check_reconstruction_options`)."""
+    a ``decoder_modules`` entry that is none of its modules or parameters (``mvae bend`` would leave it alone), a
+    ``check_options`` that refuses the deterministic decoding validation uses (:func:`check_reconstruction_options`)
+    and an ``added_terms`` name no term may have (:func:`check_added_terms`): all before any data is read."""
     cls, settings = resolve_model(config)
     with model_code(config.model.name, "__init__"):
         model = cls(config.model, settings, config.data.pitch_classes)
     check_decoder_modules(config.model.name, model)
     check_reconstruction_options(config.model.name, model)
+    with model_code(config.model.name, "added_terms"):
+        added = model.added_terms()
+    check_added_terms(config.model.name, added)
     return model

@@ -204,8 +204,9 @@ class MelodyModel(nn.Module, ABC):
         """The loss terms this model, as its settings build it, adds to the core's (none by default): an auxiliary
         objective such as ``melody_rnn``'s ``bag``. Each is trained at its value as :meth:`loss_terms` gives it
         (weighted there, by the model's own setting), recorded as ``train.<term>`` and ``val.<term>`` like a
-        plugin's term, and left out of ``val_elbo``, which stays the core's bound. A name has no dot and is no core
-        term's."""
+        plugin's term, and left out of ``val_elbo``, which stays the core's bound. A name follows a plugin's term's
+        rule (no dot or surrounding spaces, not ``total``), and is no core term's nor a label of the epoch line
+        (``loss``, ``elbo``, …): :func:`~mvae_core.models.check_added_terms`, as the model is built."""
         return ()
 
     @abstractmethod
@@ -223,13 +224,16 @@ class MelodyModel(nn.Module, ABC):
         from :func:`~mvae_core.generation.pattern_rng` ``(options, i)``, so a
         pattern depends on its point, ``options.seed`` and ``i`` only. Raises :class:`UnsupportedOption` for
         options the model cannot honour: call :meth:`check_options` first, for a caller of the model itself
-        (``generate``, ``interpolate`` and ``mvae map`` call both; validation decodes with options every model takes)."""
+        (``generate``, ``interpolate``, ``mvae map`` and ``mvae evaluate`` call both; validation decodes with options
+        every model takes)."""
 
     def check_options(self, options: DecodeOptions) -> None:
         """Raise :class:`UnsupportedOption` for decoding options this model cannot honour; all are fine by
         default. ``temperature = 0`` must be taken (validation and ``mvae evaluate`` decode with it;
-        :func:`~mvae_core.models.check_reconstruction_options` refuses the model otherwise, as it is built). ``generate``, ``interpolate`` and ``mvae map`` call it before anything is decoded; :meth:`decode_notes`
-        and the player's ``notes`` call it too, for the callers that do not (a live host)."""
+        :func:`~mvae_core.models.check_reconstruction_options` refuses the model otherwise, as it is built).
+        ``generate``, ``interpolate``, ``mvae map`` and ``mvae evaluate`` (its generated loops) call it before anything
+        is decoded; :meth:`decode_notes` and the player's ``notes`` call it too, for the callers that do not (a live
+        host: ``mvae serve`` answers the player's refusal as a refused parameter, HTTP 422)."""
 
     @abstractmethod
     def player(self) -> NotePlayer:

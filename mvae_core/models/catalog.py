@@ -7,7 +7,7 @@ from typing import Any
 
 from mvae_core import models
 from mvae_core.config import ModelConfig
-from mvae_core.plugin_catalog import config_fields, printing_to_stderr
+from mvae_core.plugin_catalog import config_fields
 
 
 def catalog() -> list[dict[str, Any]]:
@@ -21,8 +21,7 @@ def catalog() -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"name": info.name, "version": info.version, "origin": info.origin}
         entry |= {"default": info.name == default, "description": "", "settings": [], "error": None}
         try:
-            with printing_to_stderr():
-                cls = info.model_class()
+            cls = info.model_class()  # what its code prints as it is imported goes to stderr
             entry |= {"description": cls.description, "settings": config_fields(cls.Settings)}
         except models.ModelError as exc:
             entry["error"] = str(exc)

@@ -1,20 +1,21 @@
 """The model contract as mvae checks it: the errors that name a model and its package (:class:`ModelError`,
 :class:`ModelContractError`), a model's class (:func:`contract_problems`), its code run under :func:`model_code`, the
 built model (:func:`check_decoder_modules`, :func:`check_reconstruction_options`) and what its methods return
-(:func:`check_terms`, :func:`check_cells`, :func:`check_notes`; :func:`check_player`, for a model's own tests). The
-registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's methods (trainer, validation,
-evaluation, generation) use them; docs/models.md, "Writing a model", lists them for authors.
+(:func:`check_added_terms`, :func:`check_terms`, :func:`check_cells`, :func:`check_notes`; :func:`check_player`, for a
+model's own tests). The registry (:mod:`mvae_core.models`, which re-exports them) and the callers of a model's methods
+(trainer, validation, evaluation, generation) use them; docs/models.md, "Writing a model", lists them for authors.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mvae_core.config import LOSS_TERMS
 from mvae_core.data.loops import STEPS_PER_LOOP
@@ -63,7 +64,7 @@ def model_code(model: str, method: str, function: Callable[..., Any] | None = No
 
         what = " failed to start:" if method == "__init__" else f": {method} raised"
         info = _registered(model)
-        code = function if function is not None else getattr(info.load(), method) if info is not None else None
+        code = function if function is not None else getattr(info.imported(), method) if info is not None else None
         where = own_code_line(exc, code) if code is not None else None
         raise ModelError(
             f"{_named(model)}{what} {type(exc).__name__}: {one_line(exc)}"
@@ -74,11 +75,13 @@ def model_code(model: str, method: str, function: Callable[..., Any] | None = No
 
 def _init_advice(method: str, exc: Exception) -> str:
     """What to do about an exception of a model's ``__init__`` that mvae's way of building it explains: a call that
-    does not fit :data:`INIT_CALL`, or a layer assigned before ``super().__init__`` ran (torch's "cannot assign module
-    before Module.__init__() call" did not say which ``__init__``); nothing for another method or exception."""
+    does not fit :data:`INIT_CALL` (a ``TypeError`` of the call itself, :func:`_raised_by_the_call`: not one that
+    code inside ``__init__`` raised, such as torch's for a layer of a float size), or a layer assigned before
+    ``super().__init__`` ran (torch's "cannot assign module before Module.__init__() call" did not say which
+    ``__init__``); nothing for another method or exception."""
     if method != "__init__":
         return ""
-    if isinstance(exc, TypeError) and "argument" in str(exc):
+    if isinstance(exc, TypeError) and _raised_by_the_call(exc):
         return f"; mvae builds it as {INIT_CALL} (docs/models.md, Writing a model)"
     if isinstance(exc, AttributeError) and "before Module.__init__() call" in str(exc):
         return (
@@ -87,6 +90,19 @@ def _init_advice(method: str, exc: Exception) -> str:
         )
     return ""
 
+
+def _raised_by_the_call(exc: Exception) -> bool:
+    """Whether ``exc``, raised inside :func:`model_code`'s block, came from the call in the block itself (its
+    arguments do not fit the function's signature: Python raises that before any line of the function runs), not
+    from code the call ran: the traceback ends in the block's own frame, the one after :func:`model_code`'s."""
+    frames = exc.__traceback__
+    while frames is not None and frames.tb_frame.f_code is not _MODEL_CODE:
+        frames = frames.tb_next
+    return frames is not None and frames.tb_next is not None and frames.tb_next.tb_next is None
+
+
+_MODEL_CODE = model_code.__wrapped__.__code__  # type: ignore[attr-defined]
+"""The code of :func:`model_code`'s generator, whose frame heads the traceback of an exception of its block."""
 
 INIT_CALL = "cls(cfg, settings, pitch_classes)"
 """How :func:`~mvae_core.models.build_model` calls a model class: the ``[model]`` config, the model's settings
@@ -105,6 +121,42 @@ def _registered(model: str) -> Any:
     from mvae_core.models import available_models  # the registry imports this module
 
     return available_models().get(model)
+
+
+EPOCH_LINE_LABELS = ("loss", "val", "elbo", "on", "vel", "dur", "ts", "f1", "rhythm", "spread", "au", "w", "lr")
+"""The labels of the numbers the epoch line shows of its own (:func:`~mvae_core.progress.epoch_line`): a loss term of
+that name would show beside them under the same label, meaning another number."""
+
+
+def check_added_terms(model: str, names: Any) -> None:
+    """A :class:`ModelContractError` naming the model ``model`` and its package unless ``names`` (what its
+    :meth:`~mvae_core.models.base.MelodyModel.added_terms` returned) is a tuple or list of names a term may have: a
+    plugin's term's rule (:func:`~mvae_core.host.term_name_problem`: no dot or surrounding spaces, not ``total``), none
+    of the core terms (:data:`~mvae_core.config.LOSS_TERMS`, which its ``loss_terms`` returns anyway: an added term
+    is a new one) and none of the epoch line's labels (:data:`EPOCH_LINE_LABELS`). Checked as the model is built,
+    before any data is read: a term named ``total`` lost its recorded number to the loss's total, and one named
+    ``elbo`` showed as a second ``elbo`` on the epoch line."""
+    from mvae_core.host import term_name_problem  # the plugins' rule; host imports torch, this module does not
+
+    if not (isinstance(names, tuple | list) and all(isinstance(name, str) for name in names)):
+        raise ModelContractError(
+            f"{_named(model)}: added_terms returned {names!r}; it must return a tuple of term names (str) "
+            "(docs/models.md, Writing a model)"
+        )
+    for name in names:
+        if name in LOSS_TERMS:
+            why = f"a core term's name ({', '.join(LOSS_TERMS)}), which loss_terms returns anyway; an added term is new"
+        elif name in EPOCH_LINE_LABELS:
+            why = (
+                f"a label the epoch line shows of its own ({', '.join(EPOCH_LINE_LABELS)}), which the term would share"
+            )
+        else:
+            why = term_name_problem(name)
+        if why is not None:
+            raise ModelContractError(
+                f"{_named(model)}: added_terms names the term {name!r}: {why}; name it otherwise, in added_terms and "
+                "loss_terms alike (docs/models.md, Writing a model)"
+            )
 
 
 def check_terms(model: str, terms: Any, added: Collection[str] = ()) -> None:
@@ -361,7 +413,37 @@ def contract_problems(cls: type[MelodyModel]) -> list[str]:
             f"has a pydantic model {misnamed} but no Settings: a model's [model.<name>] section is read by its "
             f"Settings class (plugins call theirs Config); rename {misnamed} to Settings"
         )
+    elif wrong := _default_problem(settings):
+        problems.append(wrong)
     return problems
+
+
+@functools.cache
+def _default_problem(settings: type[BaseModel]) -> str | None:
+    """Why the defaults of ``settings`` (a model's ``Settings``) do not validate, or None: a user who leaves a field
+    out gets its default, so a default its own type refuses (``width: int = "wide"``) is the package's bug, said
+    here naming the field, not a refusal of the user's ``model.<name>.width`` (which the user never set), nor
+    pydantic's serializer warnings as the config was written. Only a field's own default is judged: a required field
+    (no default), a model validator and a validator's exception are left to the user's section, which
+    :func:`~mvae_core.registry.validate_settings` checks (a validator may need a key the user gives)."""
+    checked = type(
+        settings.__name__,
+        (settings,),
+        {"__module__": settings.__module__, "model_config": ConfigDict(validate_default=True)},
+    )
+    try:
+        checked.model_validate({})
+    except ValidationError as exc:
+        wrong = [error for error in exc.errors() if error["type"] != "missing" and error["loc"]]
+        if wrong:
+            field = ".".join(map(str, wrong[0]["loc"]))
+            return (
+                f"has a Settings whose default {field} = {wrong[0]['input']!r} does not validate ({wrong[0]['msg']}): "
+                f"give {field} a default its type takes"
+            )
+    except Exception:  # a validator's own bug on an empty section: the user's section is checked for it
+        return None
+    return None
 
 
 def _misnamed_settings(cls: type[MelodyModel]) -> str | None:

@@ -24,7 +24,8 @@
 Errors are JSON ``{"error": message}``: 400 for a body that is not JSON or an upload's ``X-Filename`` whose
 percent-encoding is not UTF-8 (:func:`~mvae_core.serve.names.upload_name`), 403 for a request from a web page the
 server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
-body over its cap, 422 for a parameter the engine refuses, 503 when the process reading an upload did not finish
+body over its cap, 422 for a parameter the engine refuses (or the model does: a knob's value its ``check_options``
+refuses), 503 when the process reading an upload did not finish
 (:class:`~mvae_core.serve.uploads.UploadReadFailed`) or when the machine ran out of memory making the answer
 (``ran out of memory (…); free memory (another program may hold it), then ask again``: no bug, so nothing more is
 logged); anything unexpected is a 500 with its message (uvicorn logs its traceback), and the server goes on serving.

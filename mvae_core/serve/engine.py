@@ -34,7 +34,7 @@ from mvae_core.data.load import check_paths, load_dataset
 from mvae_core.data.loops import STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, from_sources
-from mvae_core.errors import MvaeError
+from mvae_core.errors import MvaeError, OptionError
 from mvae_core.files import reason
 from mvae_core.generation import DecodeOptions, point_name
 from mvae_core.instruments import PIANO, program_number
@@ -49,7 +49,7 @@ from mvae_core.loop_file import (
     timed_notes,
 )
 from mvae_core.models import check_notes, model_code
-from mvae_core.models.base import NotePlayer
+from mvae_core.models.base import NotePlayer, UnsupportedOption
 from mvae_core.run import RunDir
 from mvae_core.run_files import SPLIT
 from mvae_core.run_weights import saved_epoch
@@ -234,10 +234,17 @@ class Engine:
         return LoopRequest(**values)
 
     def loop(self, request: LoopRequest, make_current: bool = True) -> Loop:
-        """The notes of ``request`` (and, by default, make it the current loop)."""
+        """The notes of ``request`` (and, by default, make it the current loop). An option the model refuses (its
+        player's :class:`~mvae_core.models.base.UnsupportedOption` or :class:`~mvae_core.errors.OptionError`, as
+        docs/models.md tells a model's player to raise: a package model's ``check_options`` may refuse a knob's
+        value that mvae takes) is a :class:`RequestError` with the model's message, as a refused parameter is: HTTP's
+        422 and OSC's ``/mvae/error``, not an internal error."""
         options = request.options()
         with self._lock, model_code(self.config.model.name, "player().notes", self.player.notes):
-            notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
+            try:
+                notes = self.player.notes(np.asarray(request.z, dtype=np.float32), options)
+            except (UnsupportedOption, OptionError) as exc:
+                raise RequestError(str(exc)) from exc
             # a package model's player: its notes become JSON and MIDI (a numpy int is no JSON)
             check_notes(self.config.model.name, [notes], 1, self.config.data.pitch_classes, "player().notes")
             if make_current:
