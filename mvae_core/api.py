@@ -51,7 +51,7 @@ from mvae_core.errors import (
 )
 from mvae_core.evaluation import all_loops, generated_options
 from mvae_core.evaluation import evaluate as score
-from mvae_core.evaluation_paired import check_same_reading, compare_runs
+from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs
 from mvae_core.files import atomic_write
 from mvae_core.generation import (
     MAX_LOOPS,
@@ -712,7 +712,8 @@ def compare(
         ``"pitch.in_key.gap_closed"``) ``a``, ``b``, ``difference``, ``interval``, ``excludes_zero``, ``better_is``
         (``"higher"``, ``"lower"``, ``"nearer 1"`` or None), ``deciding_interval`` and ``better`` (``"a"``, ``"b"``,
         ``"neither"`` or None); ``runs``: per run (``a``, ``b``) its ``model``, ``evaluated``, ``versions`` and
-        ``trained_on`` (as :func:`evaluate`'s).
+        ``trained_on`` (as :func:`evaluate`'s); ``covers``: what the intervals and verdicts are over (the draw of the
+        loops for these two trained models, not training seeds).
     :raises ConfigError: the two runs read DATA into different loops (a ``[data]`` setting differs: each is named,
         with both runs).
     :raises InputError: ``against`` is ``run``'s own folder.
@@ -754,6 +755,7 @@ def compare(
         "level": result["level"],
         "numbers": result["numbers"],
         "runs": runs,
+        "covers": COVERS,
     }
 
 

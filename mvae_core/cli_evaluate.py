@@ -57,7 +57,7 @@ def evaluate(
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         result = score(run_dir, data, **options) if against is None else compare(run_dir, against, data, **options)
     if as_json:
-        print_json(result if against is None else result | {"covers": covers(PAIR)})
+        print_json(result)
     elif against is not None:
         stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
         stdout.print(_comparison_table(result, stdout.width))
@@ -183,21 +183,11 @@ def _comparison_line(result: dict[str, Any]) -> str:
         "resamples that draw DATA's loops the same for both runs and each run's generated loops independently; ≠ 0: "
         "it excludes 0. better: the run whose number is higher (goal higher), lower (goal lower) or nearer 1 (goal "
         "1: |A − 1| against |B − 1|), where the paired interval of that difference excludes 0; neither where it "
-        f"holds 0; none is claimed for goal -. Intervals and verdicts are {covers(PAIR)}: another training seed can "
+        f"holds 0; none is claimed for goal -. Intervals and verdicts are {result['covers']}: another training "
+        "seed can "
         "reverse a verdict (compare configurations with mvae ablate; "
         "docs/evaluation.md#comparing-two-runs-on-the-same-data)"
     )
-
-
-PAIR = " for these two trained models"
-"""What a comparison's intervals are over, after ``the draw of the loops`` (:func:`covers`)."""
-
-
-def covers(which: str) -> str:
-    """What an interval of ``mvae evaluate`` covers, and what not (docs/evaluation.md#intervals): ``over the draw of
-    the loops`` + ``which`` + ``, not over training seeds``. The one wording of both tables' explanations and of
-    ``--against --json``'s ``covers``."""
-    return f"over the draw of the loops{which}, not over training seeds"
 
 
 FIRST_LOOK = (
@@ -270,6 +260,8 @@ def _gap_interval(values: dict[str, Any], spread: dict[str, Any]) -> str:
 
 def _intervals_line(intervals: dict[str, Any]) -> str:
     """What the bracketed intervals of both tables are (docs/evaluation.md defines them)."""
+    from mvae_core.evaluation import covers
+
     drawn = f" ({intervals['resamples']} resamples of DATA's and of the generated loops)"
     level = _percent(intervals["level"])
     return f"[low, high]: the {level} bootstrap interval {covers(drawn)} (docs/evaluation.md#intervals)"

@@ -383,6 +383,13 @@ def measured(key: str, data_loops: int) -> bool:
     return key in GENERATED_ONLY or not too_few_to_resample(data_loops)
 
 
+def covers(which: str) -> str:
+    """What an interval of ``mvae evaluate`` covers, and what not (docs/evaluation.md#intervals): ``over the draw of
+    the loops`` + ``which`` + ``, not over training seeds``. The one wording of both tables' explanations and of a
+    comparison's ``covers`` (:data:`mvae_core.evaluation_paired.PAIR`)."""
+    return f"over the draw of the loops{which}, not over training seeds"
+
+
 def intervals(point: dict[str, Any], resampling: Resampling, resamples: int, seed: int) -> dict[str, Any]:
     """The ``intervals`` group of :func:`evaluate`: each number recomputed on ``resamples`` bootstrap resamples
     (:func:`~mvae_core.pitch_structure.resample_weights`, seeded by ``seed``), in which the data's loops and the

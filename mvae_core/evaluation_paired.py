@@ -26,7 +26,7 @@ import numpy as np
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.split import LoopSet
 from mvae_core.errors import ConfigError
-from mvae_core.evaluation import finite_number, measured, point_number, score
+from mvae_core.evaluation import covers, finite_number, measured, point_number, score
 from mvae_core.goals import GOALS, Goal, better, deciding
 from mvae_core.models.base import MelodyModel
 from mvae_core.pitch_structure import LEVEL, percentile_interval, resample_weights
@@ -65,6 +65,13 @@ def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> 
             "its own"
         )
         raise ConfigError(f"{said} (mvae_core.evaluate(run, data))", command_line=f"{said} (mvae evaluate RUN DATA)")
+
+
+PAIR = " for these two trained models"
+"""What a comparison's intervals are over, after ``the draw of the loops`` (:func:`~mvae_core.evaluation.covers`)."""
+
+COVERS = covers(PAIR)
+"""What a comparison's intervals and verdicts are over, and what not: its ``covers``."""
 
 
 def compare_runs(

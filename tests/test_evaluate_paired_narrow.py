@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core import cli_output
 from mvae_core.cli import app
-from mvae_core.cli_evaluate import PAIR, _folded, covers
+from mvae_core.cli_evaluate import _folded
+from mvae_core.evaluation_paired import COVERS
 from tests.training import TINY
 
 
@@ -83,8 +84,8 @@ def test_the_verdicts_say_they_are_not_over_training_seeds_and_json_says_what_th
 ) -> None:
     said = " ".join(compared(tiny_run, other_seed, synth_dir, monkeypatch, width=100).split())
     footer = said[said.index("A − B [low, high]") :]
-    assert f"Intervals and verdicts are {covers(PAIR)}: another training seed can reverse a verdict" in footer
+    assert f"Intervals and verdicts are {COVERS}: another training seed can reverse a verdict" in footer
     assert "compare configurations with mvae ablate" in footer
-    assert covers(PAIR) == "over the draw of the loops for these two trained models, not over training seeds"
+    assert COVERS == "over the draw of the loops for these two trained models, not over training seeds"
     as_json = json.loads(compared(tiny_run, other_seed, synth_dir, monkeypatch, "--json"))
-    assert as_json["covers"] == covers(PAIR)
+    assert as_json["covers"] == COVERS
