@@ -60,7 +60,7 @@ def evaluate(
         print_json(result)
     elif against is not None:
         stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
-        stdout.print(_comparison_table(result, stdout.width))
+        stdout.print(_comparison_table(result, stdout.width), crop=False)
         stdout.print(escape(_comparison_line(result)), soft_wrap=False)
     else:
         _print_evaluation(result, run_dir, data)
@@ -112,7 +112,9 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
     """:func:`mvae_core.compare`'s ``result`` as a table of at most ``width`` columns where it can be (80 and up):
     per group (a row of its name), each number of A and B, what is better (``goal``), A − B with its paired interval
     (``≠ 0`` where it excludes 0) and the better run. Only the interval wraps, at its spaces; a name wider than the
-    room the other columns leave is broken after a ``.`` or ``_`` (:func:`_folded`), never inside a word."""
+    room the other columns leave is broken after a ``.`` or ``_`` (:func:`_folded`), never inside a word. Where even
+    that does not fit in ``width``, the table is at its natural width, wider than ``width`` (print it with
+    ``crop=False``, so that the terminal wraps its lines): no column is dropped or cut."""
     rows = [
         (
             key,
@@ -126,18 +128,28 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
     headers = ("goal", "A", "B", "A − B", f"{_percent(result['level'])} paired interval", "better")
     interval = len(headers) - 1  # the interval's column: the names' first, the verdicts' last
     # each column as wide as its widest cell, but the interval's, which may narrow to its longest word
-    widths = [
+    natural = [
         max(len(cell) for cell in [row[index] for row in rows] + [column]) for index, column in enumerate(headers, 1)
     ]
+    widths = [*natural]
     widths[interval - 1] = max(len(word) for row in rows for word in [*row[interval].split(), *headers[-2].split()])
+    # a divider before each column but the first; the names' column is no narrower than a group's name (a row of its
+    # own) or the longest piece of a folded name
+    room = width - len(headers) - sum(widths)
+    groups, names = zip(*(key.split(".", 1) for key in result["numbers"]), strict=True)
+    narrowest = max(*map(len, groups), *(len(line) for name in names for line in _folded(name, 0).splitlines()))
+    fits = room >= narrowest
+    if not fits:  # every column at its natural width, past ``width``: the terminal wraps the lines, nothing is lost
+        room = max(*map(len, groups), *(len(f"  {name}") for name in names))
+        widths = natural
     # no padding: the box's blank divider parts the columns; with a space of padding on each side as well, the rows
     # of a timing error on quantized data ([8.81e-05, 0.000455] ≠ 0) need 104 columns and wrap in 100
-    view = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0)
+    view = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, padding=0, width=None if fits else room + len(headers) + sum(widths)
+    )
     view.add_column("number", no_wrap=True)
     for index, column in enumerate(headers, start=1):
         view.add_column(column, justify="right", no_wrap=index != interval, min_width=widths[index - 1])
-    # a divider before each column but the first; a group's name on a row of its own sets the narrowest room
-    room = max(width - len(headers) - sum(widths), *(len(key.split(".")[0]) for key in result["numbers"]))
     group_before = None
     for key, *cells in rows:
         group, name = key.split(".", 1)

@@ -7,16 +7,18 @@ the draw of the loops for these two trained models, not over training seeds (ano
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
 from mvae_core import cli_output
 from mvae_core.cli import app
-from mvae_core.cli_evaluate import _folded
+from mvae_core.cli_evaluate import _comparison_table, _folded
 from mvae_core.evaluation_paired import COVERS
 from tests.training import TINY
 
@@ -89,3 +91,48 @@ def test_the_verdicts_say_they_are_not_over_training_seeds_and_json_says_what_th
     assert COVERS == "over the draw of the loops for these two trained models, not over training seeds"
     as_json = json.loads(compared(tiny_run, other_seed, synth_dir, monkeypatch, "--json"))
     assert as_json["covers"] == COVERS
+
+
+def every_row_whole(printed: str, entries: dict[str, dict]) -> None:
+    """Each number's row of the printed comparison table carries its verdict (at the end of its first line) and its
+    interval (on its lines), nothing cut to an ellipsis."""
+    assert "…" not in printed, printed
+    lines = printed.splitlines()
+    rows = [index for index, line in enumerate(lines) if line.startswith("  ") and not line.startswith("   ")]
+    assert len(rows) == len(entries), printed
+    for index, entry in zip(rows, entries.values(), strict=True):
+        below = lines[index + 1 :]
+        row = [lines[index], *below[: next((i for i, line in enumerate(below) if not line.startswith("   ")), None)]]
+        verdict = {"a": "A", "b": "B", "neither": "neither", None: "n/a"}[entry["better"]]
+        assert lines[index].split()[-1] == verdict, row
+        if entry["interval"] is not None and None not in entry["interval"]:
+            words = " ".join(row).split()
+            low, high = (f"{bound:.3g}" for bound in entry["interval"])
+            assert f"[{low}," in words and f"{high}]" in words, row
+
+
+@pytest.mark.parametrize("width", [50, 60])
+def test_a_narrow_terminal_keeps_every_interval_and_verdict(
+    width: int, tiny_run: Path, other_seed: Path, synth_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below the width where the names can fold, the table once dropped the interval column (56 and under with
+    real runs) or cut ``better`` to ``nei`` (58-62), with no sign; now it is printed whole, past the width where it
+    must be, and the terminal wraps it."""
+    entries = json.loads(compared(tiny_run, other_seed, synth_dir, monkeypatch, "--json"))["numbers"]
+    every_row_whole(compared(tiny_run, other_seed, synth_dir, monkeypatch, width=width), entries)
+
+
+def test_at_any_width_the_table_is_whole_and_fits_where_it_can(
+    tiny_run: Path, other_seed: Path, synth_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = json.loads(compared(tiny_run, other_seed, synth_dir, monkeypatch, "--json"))
+    fitted = []
+    for width in range(30, 101):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(_comparison_table(result, width), crop=False)
+        printed = console.export_text()
+        every_row_whole(printed, result["numbers"])
+        if max(map(len, printed.splitlines())) <= width:
+            fitted.append(width)
+    assert fitted == list(range(fitted[0], 101)), fitted  # once it fits, it fits at every wider width
+    assert fitted[0] <= 72, fitted
