@@ -47,11 +47,11 @@ from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 import torch
 from rich.console import Console
 
-from mvae_core.config import AUTO_PITCH_LOW, MAX_SEED, PROVENANCE, DataConfig, MvaeConfig, read_toml
+from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, DataConfig, MvaeConfig, read_toml
 from mvae_core.console_text import SpelledStdout
 from mvae_core.data.load import DataReport, data_arguments, reading_stopped
 from mvae_core.data.relocation import Relocation
-from mvae_core.data.split import LoopSet
+from mvae_core.data.split import SEEDS_TRIED, LoopSet, another_split_seed
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import whole_number
 from mvae_core.distributed import Distributed, PeerLost
@@ -616,7 +616,8 @@ hold: the scores are then those of one or two pieces, their style, tempo and tim
 def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Advice | None:
     """The warning that the split's validation side holds fewer than :data:`FEW_VALIDATION_LOOPS` loops or
     :data:`FEW_VALIDATION_FILES` files, naming how many, where ``split.json`` names them and the fixes (more files,
-    another seed: the ``mvae`` option or the ``overrides`` of :func:`train`); None when it holds enough, or when
+    the first later seed whose split validates on other files (:func:`~mvae_core.data.split.another_split_seed`),
+    as the ``mvae`` option or the ``overrides`` of :func:`train`); None when it holds enough, or when
     validation is the last loops of one source's music, which the split warns of itself (both sides then hold the
     same sources)."""
     loops, files = len(val_set), len(val_set.sources)
@@ -624,10 +625,13 @@ def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: L
         return None
     said = (
         f"validation is {counted(loops, 'loop')} from {counted(files, 'file')} ({run.path / SPLIT} names them): "
-        "val, elbo, f1 and the epoch kept as the best rest on those alone; for steadier numbers add files, or give "
-        "another seed for another split"
+        "val, elbo, f1 and the epoch kept as the best rest on those alone; for steadier numbers add files"
     )
-    seed = cfg.train.seed + 1 if cfg.train.seed < MAX_SEED else 0
+    seed = another_split_seed(val_set.table, cfg.data, cfg.train.seed)
+    if seed is None:
+        said += f" (the next {SEEDS_TRIED} seeds split these files the same way)"
+        return Advice(said, said)
+    said += ", or give another seed for another split"
     return Advice(f"{said} (overrides={{'train.seed': {seed}}})", f"{said} (--seed {seed})")
 
 

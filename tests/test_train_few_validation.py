@@ -7,7 +7,9 @@ so: the kept epoch was judged on them alone. Only a single source (validation: i
 from __future__ import annotations
 
 import io
+import json
 import re
+import shutil
 from pathlib import Path
 
 from rich.console import Console
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core import session
 from mvae_core.cli import app
+from mvae_core.data import split
 from mvae_core.progress import ConsoleReporter
 from tests.synth import melody_folder
 from tests.training import TINY
@@ -57,7 +60,8 @@ def test_python_gets_the_warning_as_the_one_source_warning_reaches_it_with_the_p
     printed = " ".join(capsys.readouterr().out.split())
     assert "(1 source, augmented) · val 3 loops" in printed  # not "1 sources"
     assert "warning: validation is 3 loops from 1 file (" in printed
-    assert "another seed for another split (overrides={'train.seed': 1})" in printed
+    # seeds 1 and 2 validate on the same file as seed 0: the first that does not is 3
+    assert "another seed for another split (overrides={'train.seed': 3})" in printed
     mvae_core.train([folder], tmp_path / "quiet", overrides=TINY, epochs=1, plugins=[], progress=False)
     assert capsys.readouterr().out == ""  # progress=False: silent, as for one source
 
@@ -76,3 +80,41 @@ def test_one_source_keeps_its_own_warning_alone_and_enough_validation_says_nothi
     shown.seek(0), shown.truncate()
     mvae_core.train([two], tmp_path / "b", overrides=TINY, epochs=1, plugins=[], progress=reporter)
     assert "val 3 loops" in shown.getvalue() and "warning" not in shown.getvalue()
+
+
+def test_the_seed_advised_splits_the_files_otherwise(tmp_path: Path, monkeypatch) -> None:
+    """Helper-444 finding 2: with 8 files, seeds 0 and 1 validate on the same file, and the warning said ``--seed 1``;
+    it now names the first later seed whose split validates on other files, or no seed where none of the next
+    few does."""
+    eight = melody_folder(tmp_path / "eight", n_files=8, n_loops=4, seed=0)
+
+    def trained(seed: int) -> tuple[str, list[str]]:
+        out = tmp_path / f"s{seed}"
+        args = [
+            "train",
+            str(eight),
+            "--epochs",
+            "1",
+            "--plugins",
+            "none",
+            *SETS,
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+        ]
+        done = CliRunner().invoke(app, args)
+        assert done.exit_code == 0, done.output
+        return " ".join(done.stderr.split()), json.loads((out / "split.json").read_text())["validation"]
+
+    said, validated = trained(0)
+    advised = re.search(r"another seed for another split \(--seed (\d+)\)", said)
+    assert advised, said
+    assert int(advised[1]) > 1  # seed 1 validates on the same file as seed 0 here
+    assert trained(int(advised[1]))[1] != validated
+    monkeypatch.setattr(split, "SEEDS_TRIED", 1)
+    monkeypatch.setattr(session, "SEEDS_TRIED", 1)
+    shutil.rmtree(tmp_path / "s0")
+    said = trained(0)[0]
+    assert "for steadier numbers add files (the next 1 seeds split these files the same way)" in said, said
+    assert "--seed" not in said

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mvae_core.config import DataConfig
+from mvae_core.config import MAX_SEED, DataConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.table import NoteTable, mix64
 from mvae_core.errors import MvaeError
@@ -73,14 +73,7 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
         )
     groups = _copy_groups(table)
     if groups.max() > 0:
-        order = np.random.default_rng(seed).permutation(n_sources)
-        n_train = min(max(1, round(cfg.train_fraction * n_sources)), n_sources - 1)
-        first = np.full(n_sources, n_sources)  # each group's first place in the order
-        np.minimum.at(first, groups[order], np.arange(n_sources))
-        is_train_group = first[: groups.max() + 1] < n_train
-        if is_train_group.all():
-            is_train_group[np.argmax(first[: len(is_train_group)])] = False
-        is_train = is_train_group[groups][table.source]
+        is_train = _training_sources(groups, cfg.train_fraction, seed)[table.source]
     else:
         is_train = _time_order(table, n_sources, cfg.train_fraction)
         which = "only one source" if n_sources == 1 else f"only one source's notes ({n_sources} copies of them)"
@@ -94,6 +87,46 @@ def split_by_source(table: NoteTable, cfg: DataConfig, seed: int) -> tuple[LoopS
     if len(train) < 2:
         raise TooFewLoops(f"the train split has {counted(len(train), 'example')}; BatchNorm training needs at least 2")
     return train, val, warnings
+
+
+def _training_sources(groups: np.ndarray, train_fraction: float, seed: int) -> np.ndarray:
+    """Which sources train (bool per source) in :func:`split_by_source`'s seeded split of sources in ``groups``
+    (:func:`_copy_groups`, at least two)."""
+    n_sources = len(groups)
+    order = np.random.default_rng(seed).permutation(n_sources)
+    n_train = min(max(1, round(train_fraction * n_sources)), n_sources - 1)
+    first = np.full(n_sources, n_sources)  # each group's first place in the order
+    np.minimum.at(first, groups[order], np.arange(n_sources))
+    is_train_group = first[: groups.max() + 1] < n_train
+    if is_train_group.all():
+        is_train_group[np.argmax(first[: len(is_train_group)])] = False
+    return is_train_group[groups]
+
+
+SEEDS_TRIED = 20
+"""How many seeds after a run's :func:`another_split_seed` tries."""
+
+
+def another_split_seed(table: NoteTable, cfg: DataConfig, seed: int) -> int | None:
+    """The first of the :data:`SEEDS_TRIED` seeds after ``seed`` (0 after :data:`~mvae_core.config.MAX_SEED`)
+    whose :func:`split_by_source` of ``table`` validates on other sources than ``seed``'s (copies stay together, as
+    in the split); None where none does, or where the split is in time order (a single group of sources:
+    validation is then their last loops, whatever the seed). Small data often splits alike for neighbouring seeds
+    (8 files: seeds 0 and 1 validate on the same file)."""
+    groups = _copy_groups(table)
+    if groups.max() == 0:
+        return None
+    has_loops = np.bincount(table.source, minlength=len(groups)) > 0
+
+    def validated(seed: int) -> set[int]:
+        return set(np.flatnonzero(has_loops & ~_training_sources(groups, cfg.train_fraction, seed)).tolist())
+
+    ours = validated(seed)
+    for tried in range(1, SEEDS_TRIED + 1):
+        later = (seed + tried) % (MAX_SEED + 1)
+        if validated(later) != ours:
+            return later
+    return None
 
 
 EXAMPLES_AT_ONCE = 1 << 20
