@@ -163,3 +163,19 @@ def test_each_next_command_after_a_resume_writes_into_a_new_folder(
         assert result.exit_code == 0, result.output
         written.append(Path(generate[generate.index("--out") + 1]).name)
     assert written == ["samples", "samples-2", "samples-3"]
+
+
+def test_the_tempo_row_gives_serve_a_tempo_its_knob_takes() -> None:
+    """Helper-444 finding 6: data faster than serve's tempo knob (fast bebop, median 320) had the row tell serve to
+    take --tempo 320, which it refuses; the row now names serve's own, the end of its knob's range."""
+    from mvae_core.serve.knobs import KNOBS
+
+    fast = {"median": 320.0, "p10": 250.0, "p90": 340.0, "loops": 10, "corpus_loops": 0}
+    assert tempo_row(fast).endswith(
+        "; mvae generate and serve play 120 unless given --tempo 320 (serve: --tempo 300, its tempo knob's highest)"
+    )
+    assert KNOBS["tempo"] == (20.0, 300.0)
+    slow = {"median": 12.0, "p10": 10.0, "p90": 14.0, "loops": 10, "corpus_loops": 0}
+    assert tempo_row(slow).endswith("unless given --tempo 12 (serve: --tempo 20, its tempo knob's lowest)")
+    inside = {"median": 179.0, "p10": 170.0, "p90": 190.0, "loops": 10, "corpus_loops": 0}
+    assert tempo_row(inside).endswith("; mvae generate and serve play 120 unless given --tempo 179")

@@ -20,6 +20,7 @@ from mvae_core.data.corpus import CORPUS_PREFIX, RESOLUTION, SECONDS_PER_TICK
 from mvae_core.data.loops import STEPS_PER_BEAT
 from mvae_core.data.table import NoteTable
 from mvae_core.decode_options import TEMPO_RANGE, DecodeOptions
+from mvae_core.serve.knobs import KNOBS
 from mvae_core.wording import counted
 
 
@@ -68,7 +69,8 @@ def playing_tempo(summary: dict[str, Any] | None, within: tuple[float, float] = 
 def tempo_row(summary: dict[str, Any]) -> str:
     """The data table's ``tempo`` row of a :func:`tempo_summary`: the median and the middle 80 % of the loops' bpm,
     the corpus tunes' tempo said to be the reader's, and the ``--tempo`` that plays at the data's speed when it is not
-    the default."""
+    the default (:func:`playing_tempo`: serve's, the nearest end of its tempo knob's range, said apart where it
+    differs)."""
     median, low, high = (whole_bpm(summary[key]) for key in ("median", "p10", "p90"))
     if summary["corpus_loops"] == summary["loops"]:
         return f"{CORPUS_BPM:g} bpm for every loop, by construction: the corpus's ABC tunes carry no tempo"
@@ -77,6 +79,10 @@ def tempo_row(summary: dict[str, Any]) -> str:
     if corpus := summary["corpus_loops"]:
         tunes = counted(corpus, "loop")
         row += f"; {tunes} of corpus tunes left out (ABC carries no tempo: {CORPUS_BPM:g} bpm by construction)"
-    if (tempo := playing_tempo(summary)) is not None:
-        row += f"; mvae generate and serve play {DecodeOptions.tempo:g} unless given --tempo {tempo}"
+    generate, serve = (playing_tempo(summary, within) for within in (TEMPO_RANGE, KNOBS["tempo"]))
+    if generate is not None:
+        row += f"; mvae generate and serve play {DecodeOptions.tempo:g} unless given --tempo {generate}"
+        if serve != generate:
+            end = "highest" if serve is not None and serve < generate else "lowest"
+            row += f" (serve: --tempo {serve}, its tempo knob's {end})"
     return row
