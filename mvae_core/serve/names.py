@@ -34,15 +34,15 @@ def pad_names(sources: Sequence[str]) -> list[str]:
 
 
 def upload_name(header: str | None) -> str:
-    """An uploaded file's name from its ``X-Filename`` header, as the server read it (latin-1, HTTP's charset):
-    percent-decoded as UTF-8 (the page sends ``encodeURIComponent(file.name)``: a browser sends no header with other
-    characters than latin-1's, so a name in any script is sent as ASCII); raw UTF-8 bytes (``curl -H 'X-Filename: Mélodie.mid'``) are read as UTF-8, and a plain ASCII
-    name (an older client's) is kept as written, a ``%`` that starts no ``%XX`` escape included (``100% take.mid``).
-    Of the result it keeps the last path part, its printable characters, at most :data:`MAX_NAME_CHARS`;
-    :data:`UPLOAD_DEFAULT` when that leaves nothing or no header was sent.
+    """An uploaded file's name from its ``X-Filename`` header, as the server read it (latin-1, HTTP's charset).
 
-    :raises FileNameError: naming the header when its ``%XX`` escapes are not UTF-8 (``caf%E9.mid``: latin-1
-        percent-encoded)."""
+    Its ``%XX`` escapes are decoded as UTF-8: the page sends ``encodeURIComponent(file.name)``, as a browser sends
+    no header with characters outside latin-1, so a name in any script arrives as ASCII. Raw UTF-8 bytes
+    (``curl -H 'X-Filename: Mélodie.mid'``) are read as UTF-8. A name whose escapes do not decode as UTF-8 (plain
+    ASCII from an older client or a script, ``mix%ab.mid``; latin-1 percent-encoded, ``caf%E9.mid``) is kept as
+    written, as is a ``%`` that starts no escape (``100% take.mid``): the name is only echoed, so it is never refused.
+    Of the result it keeps the last path part, its printable characters, at most :data:`MAX_NAME_CHARS`;
+    :data:`UPLOAD_DEFAULT` when that leaves nothing or no header was sent."""
     if header is None:
         return UPLOAD_DEFAULT
     try:
@@ -51,10 +51,7 @@ def upload_name(header: str | None) -> str:
         text = header
     try:
         name = unquote_to_bytes(text).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FileNameError(
-            f"X-Filename {text[:MAX_NAME_CHARS]!r}: its %XX escapes are not UTF-8 ({exc.reason}); send the name "
-            "percent-encoded from UTF-8 (JavaScript's encodeURIComponent(file.name)), or in plain ASCII"
-        ) from None
+    except UnicodeDecodeError:  # not percent-encoded UTF-8: the name as its sender wrote it
+        name = text
     last = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(c for c in last if c.isprintable())[:MAX_NAME_CHARS] or UPLOAD_DEFAULT
