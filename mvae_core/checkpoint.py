@@ -1,7 +1,8 @@
 """Atomic checkpoint writes and loads that never execute code.
 
 * ``checkpoint.pt`` (resume): a dict of tensors and plain values, written whole or not at all
-  (:func:`mvae_core.files.atomic_write`); loaded with ``torch.load(weights_only=True)``, which refuses arbitrary pickled objects.
+  (:func:`mvae_core.files.atomic_write`); loaded with ``torch.load(weights_only=True)``, which refuses arbitrary
+  pickled objects.
   Under :data:`SETTINGS` it records the settings the run trained with, so that a resume can tell an edit of
   ``config.toml`` (checkpoints written before it was kept have none).
 * ``model.safetensors`` (best model, for generate/evaluate/export): tensors only, no pickle at all.
@@ -92,10 +93,10 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
             raise CheckpointError(
                 f"{path} is truncated or corrupt (byte {byte} is no pickle opcode); {advice}"
             ) from None
-        raise CheckpointError(
-            f"{path} holds objects that are not plain data; refusing to load it ({refused}){_in_plugin_state(path, refused)}; "
-            f"{advice}"
-        ) from None
+        refusal = f"{path} holds objects that are not plain data; refusing to load it ({refused})"
+        if plugins := _in_plugin_state(path, refused):
+            raise _plugin_state_refused(path, refusal, plugins) from None
+        raise CheckpointError(f"{refusal}; {advice}") from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise CheckpointError(f"{path} is truncated or corrupt ({reason(exc)}); {advice}") from None
     if not isinstance(payload, dict) or "model" not in payload:
@@ -242,27 +243,42 @@ class _StructureReader(pickle.Unpickler):
         return None
 
 
-def _in_plugin_state(path: Path, refused: str) -> str:
-    """When the global that a load of ``path`` ``refused`` (torch's ``Unsupported global: GLOBAL module.name …``) sits
-    in the plugins' state (what each plugin's ``mvae_state_dict`` returned, under ``plugins``), the clause that says
-    so, naming the plugins whose state holds it; "" when it does not, or the file cannot be read this far."""
+def _in_plugin_state(path: Path, refused: str) -> list[str]:
+    """The plugins whose state (what each one's ``mvae_state_dict`` returned, under ``plugins``) holds the global that a
+    load of ``path`` ``refused`` (torch's ``Unsupported global: GLOBAL module.name …``); none when no plugin's does,
+    or the file cannot be read this far."""
     match = re.search(r"GLOBAL (\S+)", refused)
     if match is None:
-        return ""
+        return []
     try:
         with zipfile.ZipFile(path) as archive:
             name = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
             payload = _StructureReader(io.BytesIO(archive.read(name))).load()
-        found = [plugin for plugin, state in payload["plugins"].items() if _holds(state, match[1])]
+        return [plugin for plugin, state in payload["plugins"].items() if _holds(state, match[1])]
     except Exception:  # a file too damaged to read its structure: torch's words alone
-        return ""
-    if not found:
-        return ""
-    plugins = f"plugin{'s' * (len(found) > 1)} {', '.join(map(repr, found))}"
-    return (
-        f"; it is in the state that {plugins} saved (mvae_state_dict), which may hold only plain data (dict, "
-        "list, tuple, str, int, float, bool, None, tensors; no other subclasses of them: docs/hooks.md); every checkpoint of "
-        "the run holds such state, so a fix of the plugin lets new runs resume, not this one"
+        return []
+
+
+def _plugin_state_refused(path: Path, refusal: str, plugins: list[str]) -> CheckpointError:
+    """The refusal of ``path`` (``refusal``: what torch refused) whose refused object is in the state the ``plugins``
+    saved: it names them and the rule, and says what can be done, for any caller (a resume, ``--init-from`` the
+    file). Not the caller's advice: a backup of the file holds the plugin's state too, and a fix of the plugin does
+    not change the file; the run's best model holds no plugin state, so a new run can go on from it (the next step
+    said both ways: :meth:`~mvae_core.run_steps.RunSteps.said_both_ways`)."""
+    from mvae_core.run_steps import RunSteps  # run_steps reads this module's names through run_files
+
+    named = f"plugin{'s' * (len(plugins) > 1)} {', '.join(map(repr, plugins))}"
+    return RunSteps(path.parent).said_both_ways(
+        CheckpointError,
+        lambda steps: (
+            f"{refusal}; it is in the state that {named} saved (mvae_state_dict), which may hold only plain data "
+            "(dict, list, tuple, str, int, float, bool, None, tensors; no other subclasses of them: docs/hooks.md). "
+            "A fix of the plugin does not change this file, and every checkpoint the run wrote holds the plugin's "
+            f"state, so the run cannot be resumed: go on in a new run from its best model ({BEST_MODEL}, which "
+            f"holds no plugin state: {steps.init_from}), or start one from scratch, with a version of the plugin "
+            "whose mvae_state_dict returns plain data (as it is, it stops a new run at its first checkpoint, naming "
+            "the type)"
+        ),
     )
 
 

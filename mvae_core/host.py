@@ -44,6 +44,7 @@ from mvae_core.config import (
     format_validation_error,
     settings_tree,
 )
+from mvae_core.epoch_labels import LABEL
 from mvae_core.errors import InputError, shortened
 from mvae_core.out_of_memory import RanOutIn, memory_ran_out
 from mvae_core.plugins import (
@@ -781,9 +782,17 @@ def term_name_problem(name: str) -> str | None:
     declares), with the name to use instead; None for a name it may have. A term's name is one part of the dotted
     paths that name its numbers (``train.<term>``, ``val.<term>``, ``weights.<term>``: ``mvae plot --metric``,
     summary.csv, a setting's watched entry), which are split at dots, so it has no dot, as a plugin's name and a
-    recorded number's key have none."""
+    recorded number's key have none. Nor is it a label of the console's epoch line
+    (:data:`~mvae_core.epoch_labels.LABEL`: ``loss``, ``elbo``, …), which would show the term's number beside its own
+    under one label. A core term's name (``kl``) is not refused here: ``mvae_loss`` returning it replaces that
+    term."""
     if not name or name == "total":
         return "use a non-empty name other than 'total'"
+    if name in LABEL:
+        return (
+            f"a label the epoch line shows of its own ({', '.join(LABEL)}), which the term would share; use another "
+            f"name, e.g. {name + '_term'!r}"
+        )
     if (fitted := suggested_path_part(name)) is not None:
         return (
             "a term's name has no dot or surrounding spaces (it is one part of paths such as val.<term>, split at "

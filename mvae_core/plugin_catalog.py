@@ -43,13 +43,13 @@ def catalog() -> list[dict[str, Any]]:
     """One entry per available plugin (built-ins first, then entry points), see :func:`describe`."""
     from mvae_core.plugins import available_plugins
 
-    with printing_to_stderr():
-        return [describe(info) for info in available_plugins().values()]
+    return [describe(info) for info in available_plugins().values()]  # each imported printing to stderr
 
 
 def printing_to_stderr() -> contextlib.AbstractContextManager[Any]:
-    """While packages are imported for a listing: what their code prints goes to stderr, so that stdout holds the
-    listing alone (``--json`` stays parseable)."""
+    """While a package is imported (a plugin's, :meth:`~mvae_core.plugins.PluginInfo.imported`; a model's; a
+    schedule's, for a listing): what its code prints goes to stderr, so that stdout holds what the command prints
+    alone (``--json`` stays parseable)."""
     return contextlib.redirect_stdout(sys.stderr)
 
 

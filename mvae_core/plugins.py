@@ -24,7 +24,7 @@ from pydantic.fields import FieldInfo
 from mvae_core.config import ConfigError, PluginsConfig, alias_keys, field_problem, setting_key
 from mvae_core.errors import MvaeError
 from mvae_core.hookspecs import HOOKS
-from mvae_core.plugin_catalog import hook_names
+from mvae_core.plugin_catalog import hook_names, printing_to_stderr
 from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
 from mvae_core.suggest import did_you_mean
 from mvae_core.version import NUMERICS
@@ -106,9 +106,13 @@ class PluginInfo(Registered):
     """A registered plugin (:class:`~mvae_core.registry.Registered`); ``load`` returns its class or module."""
 
     def imported(self) -> Any:
-        """The plugin's class or module as imported; a :class:`PluginError` naming the plugin when that fails."""
+        """The plugin's class or module as imported (``load``); a :class:`PluginError` naming the plugin when that
+        fails. What the package's code prints meanwhile goes to stderr
+        (:func:`~mvae_core.plugin_catalog.printing_to_stderr`), as a model package's does, so that stdout holds only
+        what the command prints (a ``--json`` stays parseable)."""
         try:
-            return self.load()
+            with printing_to_stderr():
+                return self.load()
         except Exception as exc:
             raise PluginError(import_failure(f"plugin {self.name!r} ({self.origin})", exc)) from exc
 

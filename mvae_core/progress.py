@@ -16,6 +16,7 @@ from rich.table import Table
 from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
+from mvae_core.epoch_labels import LABEL
 from mvae_core.metrics_record import not_computed
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, shown_spread_ratio
 from mvae_core.view import epoch_number
@@ -30,7 +31,7 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, le
     inside one (:func:`packed`): the losses, then on lines of their own the metrics, weights, learning rate and
     seconds, each half on as many lines as ``width`` needs (``loss val elbo`` / ``on … kl`` / ``f1 … au`` /
     ``w … s`` at 80 columns), every line after the first aligned under ``loss``. With no ``width`` (a log, a pipe)
-    it is one line."""
+    it is one line. Its labels are :data:`~mvae_core.epoch_labels.LABEL`'s, which no term may have."""
     t, v = record["train"], record["val"]
     weights = " ".join(f"{k}×{w:.3g}" for k, w in record["weights"].items() if w != 1.0) or "-"
 
@@ -41,15 +42,15 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, le
     # each half in groups of terms that read together, each term after the separator before it on one line
     losses = [
         [
-            ("", f"loss {loss(t['total'], 8, '.2f')}"),
-            ("  ", f"val {loss(v['total'], 8, '.2f')}"),
-            ("  ", f"elbo {loss(record['val_elbo'], 8, '.2f')}"),
+            ("", f"{LABEL.loss} {loss(t['total'], 8, '.2f')}"),
+            ("  ", f"{LABEL.val} {loss(v['total'], 8, '.2f')}"),
+            ("  ", f"{LABEL.elbo} {loss(record['val_elbo'], 8, '.2f')}"),
         ],
         [
-            ("  ", f"on {val_term('onset', loss(v['onset'], 6, '.1f'))}"),
-            (" ", f"vel {val_term('velocity', small(v['velocity']))}"),
-            (" ", f"dur {val_term('duration', small(v['duration']))}"),
-            (" ", f"ts {val_term('timeshift', small(v['timeshift']))}"),
+            ("  ", f"{LABEL.onset} {val_term('onset', loss(v['onset'], 6, '.1f'))}"),
+            (" ", f"{LABEL.velocity} {val_term('velocity', small(v['velocity']))}"),
+            (" ", f"{LABEL.duration} {val_term('duration', small(v['duration']))}"),
+            (" ", f"{LABEL.timeshift} {val_term('timeshift', small(v['timeshift']))}"),
             (" ", f"kl {val_term('kl', small(v['kl'], 5))}"),
             *(
                 (" ", f"{name} {val_term(name, small(value)).strip()}")
@@ -60,14 +61,14 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, le
     ]
     rest = [
         [
-            ("  ", f"f1 {record['onset_f1']:.3f}"),
-            (" ", f"rhythm {record['rhythm_f1']:.3f}"),
-            ("  ", f"spread {epoch_spread(record)}"),
-            ("  ", f"au {record['active_units']}"),
+            ("  ", f"{LABEL.onset_f1} {record['onset_f1']:.3f}"),
+            (" ", f"{LABEL.rhythm_f1} {record['rhythm_f1']:.3f}"),
+            ("  ", f"{LABEL.spread} {epoch_spread(record)}"),
+            ("  ", f"{LABEL.active_units} {record['active_units']}"),
         ],
         [
-            ("  ", f"w {weights}"),
-            ("  ", f"lr {record['lr']:.2e}"),
+            ("  ", f"{LABEL.weights} {weights}"),
+            ("  ", f"{LABEL.lr} {record['lr']:.2e}"),
             ("  ", f"{record['seconds']:.1f}s"),
             *((("  ", left),) if left else ()),
         ],

@@ -123,19 +123,15 @@ def _registered(model: str) -> Any:
     return available_models().get(model)
 
 
-EPOCH_LINE_LABELS = ("loss", "val", "elbo", "on", "vel", "dur", "ts", "f1", "rhythm", "spread", "au", "w", "lr")
-"""The labels of the numbers the epoch line shows of its own (:func:`~mvae_core.progress.epoch_line`): a loss term of
-that name would show beside them under the same label, meaning another number."""
-
-
 def check_added_terms(model: str, names: Any) -> None:
     """A :class:`ModelContractError` naming the model ``model`` and its package unless ``names`` (what its
     :meth:`~mvae_core.models.base.MelodyModel.added_terms` returned) is a tuple or list of names a term may have: a
     plugin's term's rule (:func:`~mvae_core.host.term_name_problem`: no dot or surrounding spaces, not ``total``), none
     of the core terms (:data:`~mvae_core.config.LOSS_TERMS`, which its ``loss_terms`` returns anyway: an added term
-    is a new one) and none of the epoch line's labels (:data:`EPOCH_LINE_LABELS`). Checked as the model is built,
-    before any data is read: a term named ``total`` lost its recorded number to the loss's total, and one named
-    ``elbo`` showed as a second ``elbo`` on the epoch line."""
+    is a new one) and none of the epoch line's labels (:data:`~mvae_core.epoch_labels.LABEL`, which
+    ``term_name_problem`` refuses). Checked as the model is built, before any data is read: a term named ``total``
+    lost its recorded number to the loss's total, and one named ``elbo`` showed as a second ``elbo`` on the epoch
+    line."""
     from mvae_core.host import term_name_problem  # the plugins' rule; host imports torch, this module does not
 
     if not (isinstance(names, tuple | list) and all(isinstance(name, str) for name in names)):
@@ -146,10 +142,6 @@ def check_added_terms(model: str, names: Any) -> None:
     for name in names:
         if name in LOSS_TERMS:
             why = f"a core term's name ({', '.join(LOSS_TERMS)}), which loss_terms returns anyway; an added term is new"
-        elif name in EPOCH_LINE_LABELS:
-            why = (
-                f"a label the epoch line shows of its own ({', '.join(EPOCH_LINE_LABELS)}), which the term would share"
-            )
         else:
             why = term_name_problem(name)
         if why is not None:
