@@ -32,6 +32,7 @@ from mvae_core.ablation.plugin_tables import (
     plugin_numbers_table,
 )
 from mvae_core.ablation.stats import Estimate
+from mvae_core.goals import TARGETS
 from mvae_core.pitch_structure import NO_GAP, NO_GAP_MEANS
 
 
@@ -201,13 +202,23 @@ def _metric_differences(diffs: list[dict[str, Any]]) -> list[Estimate]:
     return [d["deciding"][m] for d in diffs for m in METRICS if judged(m)]
 
 
-NEARER_NOTE = (
-    "In the columns best at a target (timing_spread_ratio and the gaps closed: 1; the gen. columns: the data's own, "
-    "in the header), a difference of either sign can be the better, so the words after the statistics say which run "
-    "is nearer the target: `nearer 1 by 0.05 [0.04, 0.06]` is the change in distance from it, |configuration − "
-    "target| − |reference − target|, with its interval turned to read as how much nearer (`farther from 1 by …` "
-    "where the configuration is the farther), as `mvae evaluate --against` decides: there, bold marks that interval, "
-    "not the difference's."
-)
+def _nearer_note() -> str:
+    """:data:`NEARER_NOTE`, its columns and targets read from :data:`~mvae_core.ablation.columns.GOALS` and
+    :data:`mvae_core.goals.TARGETS`, so that a goal changed there changes the note."""
+    at_targets = "; ".join(
+        f"{', '.join(METRICS[m] for m in METRICS if GOALS[m] == goal)}: {target}"
+        for goal, target in TARGETS.items()
+        if goal in GOALS.values()
+    )
+    return (
+        f"In the columns best at a target ({at_targets}; the data's own numbers are in the header), a difference of "
+        "either sign can be the better, so the words after the statistics say which run is nearer the target: "
+        "`nearer 1 by 0.05 [0.04, 0.06]` is the change in distance from it, |configuration − target| − |reference − "
+        "target|, with its interval turned to read as how much nearer (`farther from 1 by …` where the configuration "
+        "is the farther), as `mvae evaluate --against` decides: there, bold marks that interval, not the difference's."
+    )
+
+
+NEARER_NOTE = _nearer_note()
 """What summary.md says above each paired table of the columns whose goal is best at a target
 (:data:`mvae_core.goals.TARGETS`), decided by :func:`mvae_core.goals.deciding`."""
