@@ -8,8 +8,6 @@ them, so ``--help``, ``data inspect`` and the parse worker processes (which re-i
 from __future__ import annotations
 
 import dataclasses
-import os
-import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -45,12 +43,13 @@ from mvae_core.cli_tools import (
     ThresholdMax,
     ThresholdMin,
     WrapRelease,
+    generate_command,
     print_wavs,
     tools_app,
 )
 from mvae_core.config import MvaeConfig, build_config, flag_overrides
 from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
-from mvae_core.decode_options import TEMPO_RANGE, WALK, DecodeOptions
+from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
 from mvae_core.signals import signal_of
 
@@ -223,37 +222,22 @@ def train(
 
 
 def next_steps(run: Path) -> str:
-    """What to do with a trained run, after the ``done`` line: the commands that write its loops with their WAVs
-    into a folder not there yet (:func:`_new_samples`), and that play it in the browser (quickstart's 3. Generate),
-    both at the tempo of the run's data when that is not their default (its ``data_report.json``'s, by
-    :func:`~mvae_core.data.tempo.playing_tempo`; a run written before the report kept it plays at the default)."""
+    """What to do with a trained run, after the ``done`` line: the command that writes its loops with their WAVs
+    (:func:`~mvae_core.cli_tools.generate_command`, which ``mvae bend`` suggests too), and the one that plays it in
+    the browser (quickstart's 3. Generate), both at the tempo of the run's data when that is not their default (its
+    ``data_report.json``'s, by :func:`~mvae_core.data.tempo.playing_tempo`, within serve's tempo knob for serve; a
+    run written before the report kept it plays at the default)."""
     from mvae_core.data.tempo import playing_tempo
     from mvae_core.run import RunDir
     from mvae_core.serve.knobs import KNOBS
 
     here = RunDir(run)
-    samples = shlex.quote(str(_new_samples(run)))
-    data_tempo = here.data_tempo()
-    flags = [
-        "" if (bpm := playing_tempo(data_tempo, within)) is None else f" --tempo {bpm}"
-        for within in (TEMPO_RANGE, KNOBS["tempo"])  # generate's range, and serve's tempo knob's
-    ]
-    generate = f"{here.steps(python=False).generate} --random 8{flags[0]} --out {samples} --audio {samples}"
+    bpm = playing_tempo(here.data_tempo(), KNOBS["tempo"])
+    tempo = "" if bpm is None else f" --tempo {bpm}"
     return (
-        f"next: {generate} (MIDI and WAV loops), or mvae serve {here.shell_path}{flags[1]} (play it in the browser; "
-        "docs/live.md)"
+        f"next: {generate_command(run)} (MIDI and WAV loops), or mvae serve {here.shell_path}{tempo} (play it in the "
+        "browser; docs/live.md)"
     )
-
-
-def _new_samples(run: Path) -> Path:
-    """``RUN/samples``, or where that is there already (an earlier train's ``next:`` command wrote it, before this
-    resume or this training again), the first of ``RUN/samples-2``, ``RUN/samples-3``, ... that is not: the command
-    ``next:`` names then writes beside the earlier takes, for comparing, instead of refusing to overwrite them."""
-    folder, n = run / "samples", 1
-    while os.path.lexists(folder):
-        n += 1
-        folder = run / f"samples-{n}"
-    return folder
 
 
 @app.command()

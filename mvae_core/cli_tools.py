@@ -7,6 +7,7 @@ tool module (:mod:`mvae_core.tools`) when it runs. Bad input exits 2 with one li
 from __future__ import annotations
 
 import dataclasses
+import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,10 +288,36 @@ def bend(
     )
     console.print(
         escape(
-            f"{out}: {len(names)} {tensors} {noise}; generate from it with mvae generate {shlex.quote(str(out))} "
-            f"--random 8 --out {shlex.quote(str(out / 'samples'))}. It has no checkpoint.pt, so it cannot be resumed."
+            f"{out}: {len(names)} {tensors} {noise}; generate from it with {generate_command(out)}. It has no "
+            "checkpoint.pt, so it cannot be resumed."
         )
     )
+
+
+def generate_command(run: Path) -> str:
+    """The ``mvae generate`` command that writes 8 random loops of ``run`` with their WAVs into a folder not there yet
+    (:func:`new_samples`), at the tempo of the run's data when that is not generate's default (its
+    ``data_report.json``'s, by :func:`~mvae_core.data.tempo.playing_tempo`; a run written before the report kept it,
+    plays at the default): what ``mvae train``'s ``next:`` and ``mvae bend`` (whose copy keeps the report) suggest."""
+    from mvae_core.data.tempo import playing_tempo
+    from mvae_core.run import RunDir
+
+    here = RunDir(run)
+    samples = shlex.quote(str(new_samples(run)))
+    tempo = "" if (bpm := playing_tempo(here.data_tempo())) is None else f" --tempo {bpm}"
+    return f"{here.steps(python=False).generate} --random 8{tempo} --out {samples} --audio {samples}"
+
+
+def new_samples(run: Path) -> Path:
+    """``RUN/samples``, or where that is there already (an earlier train's ``next:`` command wrote it, before this
+    resume or this training again), the first of ``RUN/samples-2``, ``RUN/samples-3``, ... that is not: the command
+    :func:`generate_command` names then writes beside the earlier takes, for comparing, instead of refusing to
+    overwrite them."""
+    folder, n = run / "samples", 1
+    while os.path.lexists(folder):
+        n += 1
+        folder = run / f"samples-{n}"
+    return folder
 
 
 MAP_DEFAULTS = {"temperature": 0.0, "timing_temperature": 0.0}

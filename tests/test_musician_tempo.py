@@ -179,3 +179,22 @@ def test_the_tempo_row_gives_serve_a_tempo_its_knob_takes() -> None:
     assert tempo_row(slow).endswith("unless given --tempo 12 (serve: --tempo 20, its tempo knob's lowest)")
     inside = {"median": 179.0, "p10": 170.0, "p90": 190.0, "loops": 10, "corpus_loops": 0}
     assert tempo_row(inside).endswith("; mvae generate and serve play 120 unless given --tempo 179")
+
+
+def test_bend_suggests_the_data_s_tempo_as_train_does(tiny_run: Path, tmp_path: Path, wide_console) -> None:
+    """Helper-444 finding 8c: the bent copy keeps data_report.json, but ``mvae bend``'s generate command ignored its
+    tempo, which ``mvae train``'s ``next:`` gives; both now print one command."""
+    from mvae_core.cli_tools import generate_command
+
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    report = json.loads((run / "data_report.json").read_text())
+    report["tempo"] = {"median": 97.0, "p10": 97.0, "p90": 97.0, "loops": 24, "corpus_loops": 0}
+    (run / "data_report.json").write_text(json.dumps(report))
+    bent = tmp_path / "bent"
+    result = runner.invoke(app, ["bend", str(run), "--sigma", "0.1", "--out", str(bent)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    suggested = said.split("generate from it with ", 1)[1].split(". It has", 1)[0]
+    assert suggested == generate_command(bent)
+    assert shlex.split(suggested)[4:6] == ["8", "--tempo"] and "--tempo 97 --out" in suggested
+    assert next_steps(run).startswith(f"next: {generate_command(run)} (MIDI and WAV loops)")
