@@ -2,11 +2,11 @@
 
 The grid is ``grid × grid`` points evenly spaced over ``[-extent, extent]²`` of latent dimensions 0 and 1; with
 ``latent_dim > 2`` every other dimension is 0 (a slice through the prior's mean). Each cell shows the notes that
-:meth:`~mvae_core.models.base.MelodyModel.decode_notes` writes at its point (32 steps left to right, pitch rows bottom to top):
-a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured by its timing
-offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends). The notes and
-timing are those the options pick (``mvae map``'s defaults: the most likely notes at the timing head's mean, which its
-title and printed line say).
+:meth:`~mvae_core.models.base.MelodyModel.decode_notes` writes at its point (32 steps left to right, pitch rows
+bottom to top): a note is a bar from its played start (``step + timeshift / 2``) for its decoded duration, coloured
+by its timing offset on a diverging colour map (blue early, white on the grid, red late; ±1 half-step at the ends).
+The notes and timing are those the decoding options pick (``mvae map``'s own defaults:
+:data:`mvae_core.cli_tools.MAP_DEFAULTS`; the title and printed line say which were used).
 """
 
 from __future__ import annotations
