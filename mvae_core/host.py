@@ -93,9 +93,14 @@ START_HOOKS = frozenset({"mvae_load_state_dict", "mvae_ramp_end", "mvae_train_st
 """The hooks a resume calls again (or at a point an uninterrupted run does not: ``mvae_state_dict`` at a pause): each
 call of a plugin's implementation starts from that plugin's start-up state (:meth:`PluginRandom.stream`), the same at
 every call, so what they draw changes neither stream a resume continues."""
-LR_HOOKS = frozenset({"mvae_train_start", "mvae_epoch_start", "mvae_step_start", "mvae_before_optimizer_step"})
-"""The hooks after which each implementation's learning rates are checked (:func:`lr_problem`): those that run
-before an optimiser step, where a plugin sets ``trainer.optimizer.param_groups[i]["lr"]`` (docs/hooks.md)."""
+LR_HOOKS = frozenset(
+    name
+    for name, spec in inspect.getmembers(hookspecs, inspect.isfunction)
+    if name.startswith("mvae_") and "trainer" in inspect.signature(spec).parameters
+)
+"""The hooks after which each implementation's learning rates are checked (:func:`lr_problem`): every hook handed
+the trainer, whose ``trainer.optimizer.param_groups[i]["lr"]`` a plugin may set in any of them (docs/hooks.md): one
+set after validation (``mvae_epoch_end``, as a plateau schedule does) is the next epoch's."""
 PLUGIN_STREAM = 0x706C7567
 """The entropy word beside ``train.seed`` that seeds the plugins' random states: the core's other seeds from
 ``train.seed`` (``[seed, rank]``, ``[seed, epoch, rank]``) never hold this value there."""

@@ -24,8 +24,8 @@ from mvae_core.view import epoch_number
 
 def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, left: str = "") -> str:
     """``epoch 3/100  loss … val … elbo …  on … vel … dur … ts … kl … [<plugin term> …]  f1 … rhythm …
-    spread …  au …  w kl×0.25  lr …  2.1s [~12 min left]``: the validation terms are the core's, then those plugins
-    add (``mvae_loss``), by name; a loss that is not finite reads ``non-finite``, a term not computed
+    spread …  au …  w kl×0.25  lr …  2.1s [~12 min left]``: the validation terms are the core's, then those
+    plugins add (``mvae_loss``), by name; a loss that is not finite reads ``non-finite``, a term not computed
     (:func:`~mvae_core.metrics_record.not_computed`) reads :data:`NOT_COMPUTED`; ``left``, where given, is the time
     the run has left (:func:`time_left`). A line wider than ``width`` (a terminal's) breaks between terms, never
     inside one (:func:`packed`): the losses, then on lines of their own the metrics, weights, learning rate and
@@ -77,26 +77,32 @@ def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, le
     if width is None or len(line) <= width:
         return line
     lines = packed(losses, width, len(epoch)) + packed(rest, width, len(epoch))
-    return "\n".join([epoch + lines[0][len(epoch) :], *lines[1:]])
+    indent = " " * len(epoch)
+    first = [epoch + lines[0][len(epoch) :]] if lines[0].startswith(indent) else [epoch.rstrip(), lines[0]]
+    return "\n".join([*first, *lines[1:]])
 
 
 def packed(groups: list[list[tuple[str, str]]], width: int, indent: int) -> list[str]:
     """The groups of terms (each term after the separator it has on one line) on lines of at most ``width``
-    characters, each starting with ``indent`` spaces: a group joins the line before where it fits there whole, else
-    starts a line; a group wider than a line of its own breaks between its terms. Only a single term wider than
-    ``width`` goes past it."""
+    characters, each starting with ``indent`` spaces (none where the indent and the line's first term would not fit):
+    a group joins the line before where it fits there whole, else starts a line; a group wider than a line of its own
+    breaks between its terms. Only a single term wider than ``width`` goes past it."""
     lines: list[str] = []
+
+    def start(term: str) -> None:
+        lines.append(" " * indent * (indent + len(term) <= width) + term)
+
     for group in groups:
         whole = "".join(separator + term for separator, term in group)
         if lines and len(lines[-1]) + len(whole) <= width:
             lines[-1] += whole
             continue
-        lines.append(" " * indent + group[0][1])
+        start(group[0][1])
         for separator, term in group[1:]:
             if len(lines[-1]) + len(separator) + len(term) <= width:
                 lines[-1] += separator + term
             else:
-                lines.append(" " * indent + term)
+                start(term)
     return lines
 
 

@@ -32,6 +32,10 @@ class SetsLr:
     def mvae_step_start(self, trainer):
         self._set(trainer, "mvae_step_start")
 
+    @hookimpl
+    def mvae_epoch_end(self, trainer):
+        self._set(trainer, "mvae_epoch_end")
+
 
 @pytest.mark.parametrize(
     "hook,value,said",
@@ -40,11 +44,13 @@ class SetsLr:
         ("mvae_epoch_start", float("nan"), "nan"),
         ("mvae_step_start", -0.1, "-0.1"),
         ("mvae_step_start", torch.ones(2), "a float32 tensor of shape [2]"),
+        ("mvae_epoch_end", "0.001", "str '0.001'"),  # after validation, as a plateau schedule sets it
+        ("mvae_epoch_end", float("nan"), "nan"),
     ],
-    ids=["string", "nan", "negative", "tensor"],
+    ids=["string", "nan", "negative", "tensor", "string-at-epoch-end", "nan-at-epoch-end"],
 )
 def test_a_bad_learning_rate_names_the_plugin_and_the_hook(synth_dir, hook, value, said):
-    trainer = make_trainer(synth_dir, tiny_config(epochs=1), {"lr": SetsLr(hook, value)})
+    trainer = make_trainer(synth_dir, tiny_config(epochs=2), {"lr": SetsLr(hook, value)})
     with pytest.raises(PluginError) as error:
         trainer.fit()
     assert str(error.value).startswith(f"plugin 'lr': {hook} set optimizer.param_groups[0]['lr'] to {said}; ")

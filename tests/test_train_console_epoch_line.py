@@ -111,3 +111,14 @@ def test_quickstart_shows_the_80_column_layout_the_console_prints():
     assert " ".join(block).split() == logged.removesuffix("  ~6 s left").split()  # the log's epoch 1, broken
     assert [line.split()[0] for line in block] == [line.split()[0] for line in printed] == ["epoch", "on", "f1", "w"]
     assert all(len(line) <= 80 and line[:13] == p[:13] for line, p in zip(block, printed, strict=True))  # aligned
+
+
+def test_a_terminal_too_narrow_for_the_indent_drops_it_rather_than_pass_the_width():
+    """Below about 40 columns the indent under ``loss`` and one term were wider than the terminal, which wrapped
+    those lines inside words again; a line whose first term does not fit after the indent starts at column 0."""
+    one = epoch_line({**record(0.8), "epoch": 0}, 2)
+    for width in (20, 30):
+        lines = epoch_line({**record(0.8), "epoch": 0}, 2, width).split("\n")
+        wider = [line for line in lines if len(line) > width]  # only a term wider than the terminal on its own
+        assert set(wider) <= {"w kl×0 timeshift×0.0667"}, (width, lines)
+        assert " ".join(lines).split() == one.split(), width  # nothing lost

@@ -193,6 +193,6 @@ def _registered_name(plugin: object) -> str | None:
     kind = plugin if isinstance(plugin, type) else type(plugin)
     for name, info in available_plugins().items():
         with contextlib.suppress(Exception):  # a plugin that fails to import is not this one
-            if info.load() in (kind, plugin):
+            if info.imported() in (kind, plugin):
                 return name
     return None
