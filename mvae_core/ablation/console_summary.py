@@ -41,12 +41,13 @@ CONSOLE_DIGITS = 3
 def told_apart(rows: list[dict[str, Any]], configs: list[Configuration], references: tuple[str, ...]) -> list[str]:
     """The console's lines under its table: per reference, how many of its paired differences' 95 % intervals
     exclude 0 (bold in summary.md: for a column best at a target, the interval of the change in distance from it,
-    :func:`~.estimates.paired`'s ``deciding``) of how many, :data:`LEFT_OUT` added when intervals of :data:`NOT_JUDGED` were left out of the count
-    and :func:`~.findings.repeated_pairs` when a row repeats a pair of an earlier reference (neither counted nor named
-    again), then each of them on a line (:func:`_told`): the console's per-configuration means alone cannot say which
-    differences the seeds agree on. Where no configuration is a reference (a ``--configs`` file without ``all``,
-    ``none`` or ``references``), one line says so and how. Last, where seeds share a validation set,
-    :func:`~.about.validation_line`: those intervals then cover fewer splits than seeds."""
+    :func:`~.estimates.paired`'s ``deciding``) of how many, :data:`LEFT_OUT` added when intervals of
+    :data:`NOT_JUDGED` were left out of the count and :func:`~.findings.repeated_pairs` when a row repeats a pair of
+    an earlier reference (neither counted nor named again), then each of them on a line (:func:`_told`): the
+    console's per-configuration means alone cannot say which differences the seeds agree on. Where no configuration
+    is a reference (a ``--configs`` file without ``all``, ``none`` or ``references``), one line says so and how.
+    Last, where seeds share a validation set, :func:`~.about.validation_line`: those intervals then cover fewer
+    splits than seeds."""
     lines = []
     if references and not {c.name for c in configs} & set(references):  # nothing is paired: say so, and how
         lines.append(
@@ -113,10 +114,10 @@ def console_name(name: str) -> str:
 def console_table(rows: list[dict[str, Any]], configs: list[Configuration]) -> Table:
     """The per-configuration mean ± std of the key metrics, for the terminal (summary.md has the intervals and one
     more significant digit): each column's means to the same places (:func:`~.cells.column_decimals` of
-    :data:`CONSOLE_DIGITS`), so that 1.002 does not read ``1`` beside ``0.998``. No cell is ever broken by the terminal's width: each configuration is a block of lines
-    (its name, broken into lines when longer than :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean
-    above its ± std), so the table fits 80 columns with the built-in plugins' configurations in every mode, and
-    every column is ``no_wrap``."""
+    :data:`CONSOLE_DIGITS`), so that 1.002 does not read ``1`` beside ``0.998``. No cell is ever broken by the
+    terminal's width: each configuration is a block of lines (its name, broken into lines when longer than
+    :data:`NAME_WIDTH`; its ok runs; what stopped them; each mean above its ± std), so the table fits 80 columns
+    with the built-in plugins' configurations in every mode, and every column is ``no_wrap``."""
     table = Table(
         title="ablation: mean ± std over seeds (95 % intervals in summary.md)",
         title_justify="left",
