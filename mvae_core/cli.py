@@ -1,8 +1,9 @@
 """The ``mvae`` command line (typer): it parses arguments, calls the library and maps its errors to exit codes.
 
-Exit codes: 0 ok, 1 a run failed, 2 bad input or config, 129 SIGHUP, 130 SIGINT, 143 SIGTERM. Results go to stdout, errors and
-warnings to stderr (:mod:`mvae_core.cli_output`). torch-heavy modules are imported inside the commands that need
-them, so ``--help``, ``data inspect`` and the parse worker processes (which re-import this module) start fast.
+Exit codes: 0 ok, 1 a run failed, 2 bad input or config, 129 SIGHUP, 130 SIGINT, 143 SIGTERM. Results go to
+stdout, errors and warnings to stderr (:mod:`mvae_core.cli_output`). torch-heavy modules are imported inside the
+commands that need them, so ``--help``, ``data inspect`` and the parse worker processes (which re-import this module)
+start fast.
 """
 
 from __future__ import annotations

@@ -224,8 +224,8 @@ def _gap_caption() -> str:
     return (
         f"gap closed: '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the random notes copy from the "
         f"generated loops, and where fewer than {MIN_LOOPS} loops of DATA or of the generated ones have the feature "
-        f"(no spread to measure); [{NO_GAP} in N %]: N % of the resamples have no gap, too many for a {_percent(LEVEL)} "
-        f"interval; [gap in N %]: N % of them would score it (docs/evaluation.md#pitch)"
+        f"(no spread to measure); [{NO_GAP} in N %]: N % of the resamples have no gap, too many for a "
+        f"{_percent(LEVEL)} interval; [gap in N %]: N % of them would score it (docs/evaluation.md#pitch)"
     )
 
 

@@ -177,7 +177,8 @@ def encode(
     point = ",".join(f"{v:.3f}" for v in codes[0].mu)
     console.print(
         escape(
-            f"next: a loop's mu is a point of the pad; loop 0 as a MIDI file: mvae generate {shlex.quote(str(run_dir))} "
+            "next: a loop's mu is a point of the pad; loop 0 as a MIDI file: "
+            f"mvae generate {shlex.quote(str(run_dir))} "
             f"--z {point} --tempo {codes[0].bpm:g} --out loop0.mid (docs/tools.md)"
         ),
         soft_wrap=True,
@@ -398,8 +399,8 @@ def plot_curves(
         list[str] | None,
         typer.Option(
             metavar="PATH",
-            help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits, or at a steps.jsonl path under "
-            "steps, e.g. steps.train.kl or steps.plugins.NAME (repeatable).",
+            help="Also draw the numbers at this metrics.jsonl path, e.g. plugins.free_bits, or at a steps.jsonl path "
+            "under steps, e.g. steps.train.kl or steps.plugins.NAME (repeatable).",
         ),
     ] = None,
 ) -> None:

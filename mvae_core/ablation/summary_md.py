@@ -66,8 +66,8 @@ def markdown(
     lines += ["", "## Per configuration", ""]
     lines += [
         "Mean ± sample std [95 % t-interval] over the seeds whose run is ok; `; 1 n/a` counts the runs without a "
-        "value (the metric is not defined for them; `quantized`: their validation notes have (almost) no timing spread; "
-        f"`{NO_GAP}`: {NO_GAP_MEANS}: docs/evaluation.md#pitch).",
+        "value (the metric is not defined for them; `quantized`: their validation notes have (almost) no timing "
+        f"spread; `{NO_GAP}`: {NO_GAP_MEANS}: docs/evaluation.md#pitch).",
         "",
         f"{MODEL_EPOCHS}",
         "",
@@ -111,10 +111,10 @@ def markdown(
         again = repeated(reference, references, configs)
         counted = [d for d in diffs if d["config"] not in again]
         lines += [
-            f"Configuration − `{reference}`, run by run with the same seed, in each column's unit (above): below 0, the "
-            f"configuration's value is the lower (for best val_elbo, the better: Which way is better, above); mean ± "
-            "std [95 % t-interval] over the seeds where both runs are ok (pairs = their number); `; 1 n/a` counts the "
-            "pairs where either run has no value. "
+            f"Configuration − `{reference}`, run by run with the same seed, in each column's unit (above): below 0, "
+            "the configuration's value is the lower (for best val_elbo, the better: Which way is better, above); "
+            "mean ± std [95 % t-interval] over the seeds where both runs are ok (pairs = their number); `; 1 n/a` "
+            "counts the pairs where either run has no value. "
             + NEARER_NOTE
             + (OTHER_MODEL_NOTE if any(OTHER_MODEL in d["missing"][m] for d in diffs for m in MODEL_SCALED) else "")
             + (OTHER_LOOPS_NOTE if any(OTHER_LOOPS in d["missing"][m] for d in diffs for m in VALIDATED) else "")
