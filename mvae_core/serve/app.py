@@ -21,8 +21,7 @@
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
-Errors are JSON ``{"error": message}``: 400 for a body that is not JSON or an upload's ``X-Filename`` whose
-percent-encoding is not UTF-8 (:func:`~mvae_core.serve.names.upload_name`), 403 for a request from a web page the
+Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
 server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
 body over its cap, 422 for a parameter the engine refuses (or the model does: a knob's value its ``check_options``
 refuses), 503 when the process reading an upload did not finish
@@ -66,7 +65,7 @@ from mvae_core.serve.engine import (
     download_name,
 )
 from mvae_core.serve.guard import OriginGuard
-from mvae_core.serve.names import FileNameError, upload_name
+from mvae_core.serve.names import upload_name
 from mvae_core.serve.uploads import UploadReadFailed
 from mvae_core.suggest import closest, did_you_mean
 
@@ -194,7 +193,6 @@ def create_app(
         UploadsOff: lambda request, exc: _error(403, str(exc)),
         UploadReadFailed: lambda request, exc: _error(503, str(exc)),
         RequestError: lambda request, exc: _error(422, str(exc)),
-        FileNameError: lambda request, exc: _error(400, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
         ClientDisconnect: lambda request, exc: Response(status_code=400),  # nobody is left to read it

@@ -13,10 +13,6 @@ UPLOAD_DEFAULT = "upload.mid"
 MAX_NAME_CHARS = 100  # an echoed upload name is cut to this many characters
 
 
-class FileNameError(ValueError):
-    """An ``X-Filename`` header whose percent-encoding does not decode to UTF-8 (the server answers 400)."""
-
-
 def pad_names(sources: Sequence[str]) -> list[str]:
     """Each source's name as the pad shows it: the shortest trailing path (whole path parts) that no other source
     ends with, so ``…/session1/take1.mid`` and ``…/session2/take1.mid`` are ``session1/take1.mid`` and
