@@ -384,14 +384,15 @@ def _canonical_header(data: bytes) -> bytes:
 
 def model_metadata(path: Path) -> dict[str, str]:
     """The metadata a model file was saved with (:func:`save_model`), read from its header alone (no tensor is
-    loaded). :class:`CheckpointError` naming the file when it is missing or unreadable."""
+    loaded). :class:`CheckpointError` naming the file and what to do (:data:`_REPLACE_MODEL`) when it is missing or
+    unreadable."""
     if not path.is_file():
         raise CheckpointError(_not_a_file(path, "model", _REPLACE_MODEL))
     try:
         with safe_open(str(path), framework="pt") as opened:
             return dict(opened.metadata() or {})
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}; {_REPLACE_MODEL}") from None
 
 
 def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
@@ -406,7 +407,7 @@ def load_model_file(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]
             metadata = dict(opened.metadata() or {})
             state = {name: opened.get_tensor(name) for name in opened.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}") from None
+        raise CheckpointError(f"{path} is truncated or corrupt: {reason(exc)}; {_REPLACE_MODEL}") from None
     if broken := [name for name, tensor in state.items() if tensor.is_floating_point() and not _finite(tensor)]:
         raise CheckpointError(
             f"{path} is damaged: {len(broken)} of its {len(state)} tensors hold NaN or infinite numbers "

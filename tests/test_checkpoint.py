@@ -10,7 +10,14 @@ import warnings
 import pytest
 import torch
 
-from mvae_core.checkpoint import CheckpointError, load_checkpoint, load_model_file, save_checkpoint, save_model
+from mvae_core.checkpoint import (
+    CheckpointError,
+    load_checkpoint,
+    load_model_file,
+    model_metadata,
+    save_checkpoint,
+    save_model,
+)
 from mvae_core.files import atomic_write
 
 MARKER = "mvae-test-code-was-executed"
@@ -330,3 +337,17 @@ def test_a_folder_of_smf_files_given_as_a_run_is_named_as_midi(tmp_path, synth_d
     shutil.copy(next(synth_dir.glob("*.mid")), tmp_path / "seq" / "take.smf")
     with pytest.raises(ConfigError, match="it holds MIDI files: train on them first"):
         RunDir(tmp_path / "seq").load_model()
+
+
+def test_a_truncated_model_file_says_what_to_do(tmp_path):
+    """A model.safetensors cut short said only that it was truncated or corrupt (helper-435 F10), where a checkpoint's
+    refusal says what to do next."""
+    path = tmp_path / "model.safetensors"
+    save_model(path, {"w": torch.ones(64)}, {})
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    for read in (load_model_file, model_metadata):
+        with pytest.raises(CheckpointError) as refused:
+            read(path)
+        said = str(refused.value)
+        assert said.startswith(f"{path} is truncated or corrupt: "), said
+        assert said.endswith("; put the run's model file back (from a backup), or train again"), said

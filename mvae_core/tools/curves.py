@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
 from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, STEP_TABLES, not_computed
@@ -492,10 +493,16 @@ def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[st
 
 
 def _finished_records(run_dir: Path) -> list[dict[str, Any]]:
-    """The records of ``metrics.jsonl`` of the run in ``run_dir``; :class:`ToolError` when there is none."""
+    """The records of ``metrics.jsonl`` of the run in ``run_dir``; :class:`ToolError` when there is none, saying
+    why by what else is there: a run with its model file finished epochs, so its ``metrics.jsonl`` was removed."""
     run = RunDir(run_dir)
     if not (run.path / METRICS).is_file():
         run.read_config()  # a folder that is not a run is named for what it holds
+        if (run.path / BEST_MODEL).is_file():
+            raise ToolError(
+                f"{run.path}: no {METRICS} there, though epochs finished ({BEST_MODEL} is there): the file that "
+                f"records them was removed; restore {METRICS} from a backup to plot its curves"
+            )
         raise ToolError(f"{run.path}: no {METRICS} there: no epoch has finished yet")
     return run.read_metrics()
 
