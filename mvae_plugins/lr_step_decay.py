@@ -9,7 +9,9 @@ registered schedule can drive it (``mvae schedules``), once per epoch or, with `
 ``epoch + step / steps_per_epoch``. The base rates are saved in the checkpoint, so a resumed run continues the same
 sequence instead of decaying the already decayed rate again. It changes no loss weight, so it publishes no ramp.
 
-Hooks: ``mvae_train_start`` (records the base rates, unless restored), ``mvae_epoch_start`` or (``per_step``)
+Hooks: ``mvae_check_config`` (of :class:`~mvae_plugins.scheduled.ScheduledPlugin`, its base: a schedule whose value
+in an epoch of the run is below 0 or not finite, which would train with a negative or infinite rate, is refused before
+any data is read), ``mvae_train_start`` (records the base rates, unless restored), ``mvae_epoch_start`` or (``per_step``)
 ``mvae_step_start`` (sets the rates), ``mvae_state_dict`` / ``mvae_load_state_dict`` (the base rates).
 
 Config (``[plugins.lr_step_decay]``):
@@ -28,8 +30,7 @@ from pydantic import Field
 from mvae_core import hookimpl
 from mvae_core.view import TrainerView
 from mvae_core.wording import counted
-from mvae_plugins.scheduled import ScheduledConfig, ScheduleSetting, ScheduleSpec, progress, scheduled
-from schedules import Schedule
+from mvae_plugins.scheduled import ScheduledConfig, ScheduledPlugin, ScheduleSetting, ScheduleSpec, progress
 
 
 class Config(ScheduledConfig):
@@ -55,17 +56,14 @@ def scaled(base_lrs: list[float], multiplier: float, groups: int) -> list[float]
     return [base * multiplier for base in base_lrs]
 
 
-class LrStepDecay:
+class LrStepDecay(ScheduledPlugin[Config]):
     """Learning rate × a schedule (default ×0.98 every 8 epochs), set in place on every parameter group."""
 
     Config: TypeAlias = Config  # what the host builds from the config section; an alias, so that a type
     # checker reads Config in this class's hints as the class, not as a variable
-    config: Config
-    schedule: Schedule
 
     def __init__(self, config: Config | None = None) -> None:
-        self.config = config or Config()
-        self.schedule = scheduled(self.config)
+        super().__init__(config)
         self.base_lrs: list[float] | None = None
 
     def set_rates(self, optimizer: torch.optim.Optimizer, at: float) -> None:
