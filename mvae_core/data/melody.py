@@ -68,11 +68,13 @@ _SELECTOR_VALUES = {"track": "N, the track's number from 0", "channel": "N, 1-16
 
 def parse_rule(value: str | list[str]) -> list[str]:
     """The rule as a list of items (``"top-line"``, ``"name:vocal, top-line"`` or a list); raises ``ValueError``
-    naming a bad item and the accepted ones."""
+    naming a bad item and the accepted ones. An empty item (``"top-line,"``, ``"a,,b"``) is an error, as an empty
+    plugin name is, never skipped: a trailing comma may be a selector left out."""
     items = [part.strip() for part in value.split(",")] if isinstance(value, str) else [str(v).strip() for v in value]
-    items = [item for item in items if item]
-    if not items:
+    if not any(items):
         raise ValueError(f"give a rule: one of {', '.join(RULES)}, or selectors such as track:1 or name:vocal")
+    if "" in items:
+        raise ValueError("an empty rule item; give the rule's items separated by commas (e.g. name:vocal, top-line)")
     for item in items:
         if item in RULES:
             continue
