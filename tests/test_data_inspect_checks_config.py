@@ -1,0 +1,31 @@
+"""``mvae data inspect --config FILE`` refuses what ``mvae train`` refuses before reading data, so it is the dry run
+of a config (helper-435 F8): the core sections passed already; a model or plugin typo passed too."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from mvae_core.cli import app
+
+# mvae_core/cli.py is another helper's file this session; the line that calls checked_config there is in
+# /tmp/notes/r41/451.md ("Lines for files I do not own"). Remove this mark with that edit.
+pytestmark = pytest.mark.xfail(strict=True, reason="needs data_inspect to call run_plugins.checked_config (451)")
+
+
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        ('[model]\nname = "melody_rn"\n', "model.name: unknown model 'melody_rn'; did you mean 'melody_rnn'?"),
+        ('[plugins]\nenabled = ["kl_anneel"]\n', "plugins.enabled: unknown plugin 'kl_anneel'; did you mean"),
+        ('[plugins.kl_anneal]\nschedul = "x"\n', "did you mean plugins.kl_anneal.schedule?"),
+        ("[model.melody_rnn]\nembeding = 3\n", "did you mean model.melody_rnn.embedding?"),
+    ],
+)
+def test_data_inspect_refuses_a_config_train_refuses(synth_dir, tmp_path, config, said):
+    path = tmp_path / "c.toml"
+    path.write_text(config)
+    result = CliRunner().invoke(app, ["data", "inspect", str(synth_dir), "--jobs", "1", "--config", str(path)])
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split()), result.output
+    assert "sources used" not in result.output  # refused before any data is read
