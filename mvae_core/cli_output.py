@@ -161,6 +161,7 @@ class CommandGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _untype_flags_under(command, ctx)
+            _refuse_repeats_under(command)
         return command
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
@@ -207,6 +208,53 @@ def _untype_flags_under(command: Any, ctx: Any) -> None:
     untyped_flags(command.get_params(ctx))
     for child in getattr(command, "commands", {}).values():
         _untype_flags_under(child, ctx)
+
+
+def repeated_option(params: list[Any], args: list[str]) -> str | None:
+    """What is wrong with ``args`` (a command's, as typed) when an option that takes one value is given twice
+    (``--config a.toml --config b.toml``): click keeps the last in silence, so a setting given first would be
+    dropped without a word. ``None`` when none is; a flag given twice changes nothing and is let be."""
+    takes_one = {
+        spelling: param
+        for param in params
+        if param.param_type_name == "option"
+        and not (param.is_flag or param.multiple or param.count)
+        and param.nargs == 1
+        for spelling in param.opts
+    }
+    given: dict[str, tuple[str, str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        name, equals, value = token.partition("=")
+        param = takes_one.get(name if token.startswith("--") else token)
+        if param is None:
+            continue
+        value = value if equals else next(tokens, "")
+        if param.name in given:
+            first, before = given[param.name]
+            return f"{name} is given twice ({first} {before!r}, then {name} {value!r}): give it once"
+        given[param.name] = (name, value)
+    return None
+
+
+def _refuse_repeats_under(command: Any) -> None:
+    """``command`` (and, for a group, every command below it) refuses an option that takes one value given twice
+    (:func:`repeated_option`) as a usage error, before its parameters are parsed."""
+    for child in getattr(command, "commands", {}).values():
+        _refuse_repeats_under(child)
+    if getattr(command, "commands", None) is not None or getattr(command, "_parses_once", False):
+        return
+    parse_args = command.parse_args
+
+    def parse_once(ctx: Any, args: list[str]) -> list[str]:
+        problem = repeated_option(command.get_params(ctx), args)
+        if problem is not None:
+            raise UsageError(problem, ctx)
+        return parse_args(ctx, args)
+
+    command.parse_args, command._parses_once = parse_once, True
 
 
 @contextmanager

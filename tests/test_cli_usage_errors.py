@@ -43,3 +43,36 @@ def test_a_command_line_that_does_not_parse_is_one_error_line_on_stderr(args, li
 def test_a_group_without_a_command_still_prints_its_help():
     result = runner.invoke(app, ["data"], env={"NO_COLOR": "1"})
     assert "inspect" in result.stdout and "error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["train", "data", "--config", "a.toml", "--config", "b.toml"],
+            "error: --config is given twice (--config 'a.toml', then --config 'b.toml'): give it once. "
+            "See 'mvae train --help'.",
+        ),
+        (
+            ["data", "inspect", "data", "--config=a.toml", "--config", "b.toml"],
+            "error: --config is given twice (--config 'a.toml', then --config 'b.toml'): give it once. "
+            "See 'mvae data inspect --help'.",
+        ),
+        (
+            ["generate", "run", "--out", "a.mid", "--out=b.mid"],
+            "error: --out is given twice (--out 'a.mid', then --out 'b.mid'): give it once. See 'mvae generate --help'.",
+        ),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused_not_the_first_dropped(args, line):
+    """click keeps the last of two ``--config`` in silence, so a base config layered before another was dropped
+    without a word (helper-435 F6): the settings of ``a.toml`` never reached the run."""
+    result = runner.invoke(app, args, env={"NO_COLOR": "1"}, terminal_width=200, prog_name="mvae")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line + "\n")
+
+
+def test_options_that_take_many_values_may_repeat_and_nothing_after_a_double_dash_is_an_option(tmp_path):
+    many = runner.invoke(app, ["train", str(tmp_path), "--set", "a=1", "--set", "b=2"], env={"NO_COLOR": "1"})
+    assert "given twice" not in many.stderr and "a = 1: unknown setting" in many.stderr
+    after = runner.invoke(app, ["generate", "run", "--out", "a.mid", "--", "--out"], env={"NO_COLOR": "1"})
+    assert "given twice" not in after.stderr and "unexpected extra argument" in after.stderr
