@@ -925,13 +925,15 @@ class Run:
                               f"got {notes!r:.60}")  # fmt: skip
         return _seconds(timed_notes([list(notes)], self.config, options), options.tempo)
 
-    def export_onnx(self, path: str | os.PathLike[str]) -> Path:
+    def export_onnx(self, path: str | os.PathLike[str], overwrite: bool = False) -> Path:
         """What ``mvae export RUN --onnx PATH`` writes: the decoder graph at ``path`` (a ``.onnx`` name) and its JSON
         sidecar beside it, whose path is returned (docs/tools.md). Needs the ``onnx`` extra; raises
-        :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra or a model without an export."""
+        :class:`~mvae_core.tools.ToolError` for a bad name, a missing extra, a model without an export, a sidecar that
+        would be a run's own file (``RUN/split.onnx``), or files already there unless ``overwrite``."""
         from mvae_core.tools.export import export_decoder, run_source
 
-        return export_decoder(self.model, self.config, Path(path), run_source(self.path, self.model_metadata))
+        source = run_source(self.path, self.model_metadata)
+        return export_decoder(self.model, self.config, Path(path), source, overwrite=overwrite)
 
 
 class TrainedOnWarning(UserWarning):

@@ -27,8 +27,10 @@ FAILURE = "failure.json"
 """Why the run stopped with an error, until it is resumed (:mod:`mvae_core.run_state`)."""
 LOCK = ".lock"
 """Held (``flock``) by the process that trains the run (:mod:`mvae_core.run_lock`)."""
-_WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, STEPS, FAILURE, CHECKPOINT, BEST_MODEL)
-"""The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it)."""
+WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, STEPS, FAILURE, CHECKPOINT, BEST_MODEL)
+"""The run files written through :func:`~mvae_core.files.atomic_write` (``metrics.jsonl`` when a resume cuts it):
+every file of a run's folder but its lock, so also the names a new run must not write over where they are not a run's
+(:func:`~mvae_core.run_setup.refuse_existing_run`) and that no other file mvae writes may take there."""
 
 RUN_FILE_BYTES = 1 << 29
 """The most mvae reads at once of one of a run's JSON files (``split.json``, ``data_report.json``, ``failure.json``;
@@ -69,7 +71,7 @@ class RunFiles:
         sizes in bytes. Only for the process that holds the run's lock (:meth:`training_lock`): another one's write
         in progress would be removed."""
         removed = {}
-        for name in _WRITTEN_WHOLE:
+        for name in WRITTEN_WHOLE:
             for leftover in self.path.glob(f".{Path(name).stem[:TEMPORARY_STEM]}.*.tmp{Path(name).suffix}"):
                 with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
                     size = leftover.stat().st_size

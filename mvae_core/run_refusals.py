@@ -31,15 +31,27 @@ class RunRefusals(RunSteps):
 
     def _closest_run(self) -> str:
         """``; did you mean runs/demo?`` when a run directory beside the path has a close name, else ``""``."""
+        match = self._closest_run_path()
+        return f"; did you mean {match}?" if match else ""
+
+    def _closest_run_path(self) -> Path | None:
+        """The run directory beside the path with the closest name to it (``runs/demo`` for ``runs/dmeo``), if any."""
         try:
             runs = [path.name for path in self.path.parent.iterdir() if (path / CONFIG).is_file()]
         except OSError:  # the parent is missing or unreadable too
-            return ""
+            return None
         match = closest(self.path.name, runs)
-        return f"; did you mean {self.path.parent / match}?" if match else ""
+        return self.path.parent / match if match else None
 
     def refuse_resume_without_checkpoint(self) -> ResumeRefused:
-        """The refusal of a resume of a folder without ``checkpoint.pt``: why, by what is there, and what to do."""
+        """The refusal of a resume of a folder without ``checkpoint.pt``: why, by what is there, and what to do. A
+        file given as the run (``RUN/checkpoint.pt``) is named so, with the resume of its folder."""
+        if self.path.exists() and not self.path.is_dir():
+            folder = type(self)(self.path.parent)
+            return folder.said_both_ways(
+                ResumeRefused,
+                lambda steps: f"{self.path} is a file, not a run directory; give its folder: {steps.resume}",
+            )
         return self.said_both_ways(
             ResumeRefused,
             lambda steps: f"{self.path}: nothing to resume there (no checkpoint.pt); {self._no_checkpoint_hint(steps)}",
@@ -47,10 +59,12 @@ class RunRefusals(RunSteps):
 
     def _no_checkpoint_hint(self, steps: Steps) -> str:
         if not self.path.is_dir():
-            return (
-                "the folder does not exist (a run stopped while it read its data leaves nothing behind); start the "
-                f"run: {steps.train}"
-            )
+            stopped = "a run stopped while it read its data leaves nothing behind"
+            if match := self._closest_run_path():
+                return (
+                    f"the folder does not exist: did you mean {match}? If not, start the run ({stopped}): {steps.train}"
+                )
+            return f"the folder does not exist ({stopped}); start the run: {steps.train}"
         if (self.path / BEST_MODEL).exists():
             return (
                 f"its model generates ({steps.generate}) but there is no training state to continue (a bent copy has "

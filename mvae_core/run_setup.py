@@ -1,14 +1,16 @@
 """The run a :func:`~mvae_core.session.train` call trains, with its config and data, checked before any data is read.
 
 A new run (:func:`new_run_setup`): its config (defaults < config < overrides < arguments, over the starting weights'
-model settings), its folder (:func:`refuse_existing_run`: never one that holds a run) and its data paths (which must
-exist, and must not be a run's folder); given no data, the note of what it trains on (:func:`default_data_note`).
+model settings), its folder (:func:`refuse_existing_run`: never one that holds a run, nor files a run would write
+over) and its data paths (which must exist, and must be neither a run's folder nor the new run's); given no data,
+the note of what it trains on (:func:`default_data_note`).
 
 A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`_EPOCHS_KEY`, and the data's
 place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
-would train with it.
+would train with it; settings given to a resume are refused (:func:`refuse_other_settings`), those of
+:data:`RESUME_WARNED` with the edit of ``config.toml`` that changes them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from mvae_core.checkpoint import CHECKPOINT, SETTINGS
-from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
+from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, parse_set_value, toml_literal
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.data.relocation import Relocation
@@ -29,11 +31,12 @@ from mvae_core.errors import DataError, InputError, MvaeError, OptionError, Resu
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG
+from mvae_core.run_files import CONFIG, DATA_REPORT, SPLIT, WRITTEN_WHOLE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.run_weights import settings_record
 from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
+from mvae_core.wording import listed
 
 _EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
@@ -106,6 +109,7 @@ def new_run_setup(
     data = data_arguments(data) or DEFAULT_DATA
     check_paths(data)  # before anything else, and as the user spelled them
     _refuse_runs_as_data(data, epochs)
+    _refuse_data_as_run(run, data)
     return run, cfg, absolute_data(data), Relocation()
 
 
@@ -128,6 +132,62 @@ def _refuse_runs_as_data(data: list[str], epochs: int | None) -> None:
             )
 
 
+def _refuse_data_as_run(run: RunDir, data: list[str]) -> None:
+    """An :class:`~mvae_core.errors.InputError` for a run folder that is one of its DATA folders: the run's files
+    would lie among the MIDI files, and the folder would be a run's (refused as DATA) from then on."""
+    for given in data:
+        if not given.startswith(CORPUS_PREFIX) and Path(given).is_dir() and _same_folder(Path(given), run.path):
+            said = (
+                f"{run.path} is the DATA folder {given}: the run's files would lie among its MIDI files; give the run"
+            )
+            raise InputError(
+                f"{said} a folder of its own with out= (e.g. out='runs/mine')",
+                command_line=f"{said} a folder of its own with --out (e.g. --out runs/mine)",
+            )
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    """``one`` and ``other`` are the same folder (``other`` may not exist yet)."""
+    try:
+        return other.exists() and one.samefile(other)
+    except OSError:
+        return False
+
+
+def _refuse_other_files(run: RunDir) -> None:
+    """An :class:`~mvae_core.errors.InputError` when ``run``'s folder, which holds no run (:meth:`RunDir.exists`),
+    holds files of the names a run writes there (:data:`~mvae_core.run_files.WRITTEN_WHOLE`) that a new run would
+    write over: the user's own (an experiment's ``config.toml``, the ``--config`` file itself), or what is left of a
+    run that cannot start over there (a model without its training state). What a run that stopped before anything
+    of its training was saved left is no such file: its ``config.toml`` with its ``[provenance]``
+    (:meth:`RunDir.trained_nothing`), or, before that was written, its ``split.json`` and ``data_report.json`` as
+    mvae writes them; a new run starts over in its place."""
+    there = [name for name in WRITTEN_WHOLE if os.path.lexists(run.path / name)]
+    if not there:
+        return
+    if CONFIG in there:
+        try:
+            started = bool(run.read_provenance()) and run.trained_nothing()
+        except MvaeError:  # not TOML, or not a run's: the user's file
+            started = False
+        if started:
+            return
+    else:  # a run stopped after its data was read, before its config.toml: what it wrote is left as mvae wrote it
+        kept = {SPLIT: run.split_damaged() is None, DATA_REPORT: not run.data_report_damaged()}
+        there = [name for name in there if not kept.get(name)]
+        if not there:
+            return
+    them = "it" if len(there) == 1 else "them"
+    said = (
+        f"{run.path} holds {listed(there, shown=len(there))}, which a new run there would write over (no run that "
+        f"can start over there wrote {them}): nothing was written; choose another output directory (a new folder) "
+    )
+    raise InputError(
+        f"{said}with out=, or move {them} out of {run.path}",
+        command_line=f"{said}with --out, or move {them} out of {run.path}",
+    )
+
+
 def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = False) -> None:
     """:class:`RunExists` when ``run`` already holds a run: a new run never writes over one. The message says where
     that run stands (:meth:`RunDir.state`; ``locked``: this process holds its lock) and what can be done with it: a
@@ -135,8 +195,10 @@ def refuse_existing_run(run: RunDir, epochs: int | None = None, locked: bool = F
     resumed, one that another process trains is left to it; a run stopped before its end is continued with the
     ``epochs`` asked for, when they are more than it has done. A run that stopped before anything of its training was
     saved (:meth:`RunDir.trained_nothing`: it failed or crashed at its start) is no run to keep: the new run starts
-    over in its place, as the messages of that stop say (``the same mvae train command``)."""
+    over in its place, as the messages of that stop say (``the same mvae train command``). A folder that holds no
+    run but files a new run would write over is refused as well (:func:`_refuse_other_files`)."""
     if not run.exists():
+        _refuse_other_files(run)
         return
     state = run.state(check_lock=not locked)
     if state.kind != "training" and run.trained_nothing():
@@ -194,24 +256,64 @@ def refuse_other_settings(
         return
     assignments = _assignments(overrides)
     budget = _epochs_override(overrides)
+    names = [*(["--config"] if config else []), *(["--set"] if assignments else []), *(name for name, _ in typed)]
+    refused = (
+        f"a resume continues {out} with its saved config; {', '.join(given + [n for n, _ in typed])} cannot change it"
+    )
+    refused_here = f"--resume continues a run with its saved config; {', '.join(names)} cannot change it"
+    edit = _resume_edit(out, assignments, typed)
+    if edit and edit[1] and not config:  # only settings a resume may change: config.toml's edit is the way
+        raise OtherSettingsRefused(refused + str(edit[0]), command_line=refused_here + edit[0].command_line)
     hint = (
-        f"; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
+        "; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
         f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
         if budget is None
         else f" (a new epoch budget is a resume's own argument: epochs={budget})"
     )
-    names = [*(["--config"] if config else []), *(["--set"] if assignments else []), *(name for name, _ in typed)]
     new_run = dict(typed).pop("--out", None) or "NEW_RUN"
     again = [("--config", config or Path(out) / CONFIG), *(("--set", a) for a in assignments)]
     again += [(name, value) for name, value in typed if name != "--out"]
     command = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in again)
     raise OtherSettingsRefused(
-        f"a resume continues {out} with its saved config; {', '.join(given + [n for n, _ in typed])} cannot change "
-        f"it{hint}",
-        command_line=f"--resume continues a run with its saved config; {', '.join(names)} cannot change it; to train "
-        f"with other settings, start a new run from its config and trained weights (mvae train DATA {command} "
-        f"--init-from {shlex.quote(str(out))} --out {shlex.quote(str(new_run))})",
+        f"{refused}{hint}{str(edit[0]) if edit else ''}",
+        command_line=f"{refused_here}; to train with other settings, start a new run from its config and trained "
+        f"weights (mvae train DATA {command} --init-from {shlex.quote(str(out))} --out {shlex.quote(str(new_run))})"
+        f"{edit[0].command_line if edit else ''}",
     )
+
+
+_OPTION_KEYS = {"--device": "train.device"}
+"""The options of ``mvae train`` that set a setting of :data:`RESUME_WARNED`, and the setting."""
+
+
+def _resume_edit(
+    out: str | os.PathLike[str], assignments: list[str], typed: list[tuple[str, object]]
+) -> tuple[Advice, bool] | None:
+    """What a refusal of a resume's settings adds when some are of :data:`RESUME_WARNED`, which an edit of the run's
+    ``config.toml`` may change before a resume (it warns and continues): ``; a resume may change train.device (…):
+    set train.device = "cpu" in RUN/config.toml, then mvae train --resume RUN …``, and whether those are all the
+    ``assignments`` (``key=value``) and ``typed`` options given (then that is the whole advice); None when none is."""
+    edits: dict[str, Any] = {}
+    others = 0
+    for assignment in assignments:
+        key, _, value = assignment.partition("=")
+        if key.strip() in RESUME_WARNED:
+            edits[key.strip()] = parse_set_value(value.strip())
+        else:
+            others += 1
+    for option, value in typed:
+        if option in _OPTION_KEYS:
+            edits[_OPTION_KEYS[option]] = value
+        else:
+            others += 1
+    if not edits:
+        return None
+    run = RunDir(Path(out))
+    values = ", ".join(f"{key} = {toml_literal(value)}" for key, value in edits.items())
+    said = f"; a resume may change {', '.join(edits)} (where and how the run computes or what it records): set {values}"
+    said += f" in {run.path / CONFIG}, then "
+    then = " (it warns of the edit and continues)"
+    return Advice(f"{said}{run.resume_call()}{then}", f"{said}{run.resume_command}{then}"), others == 0
 
 
 def resume_setup(

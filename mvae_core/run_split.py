@@ -104,9 +104,13 @@ class RunSplit(RunConfig):
             return set()
 
     def split_damaged(self) -> str | None:
-        """Why ``split.json`` does not read as mvae writes it (not JSON, cut, its sides or digests of another shape);
-        None when it does, or when the run has none (one written before it was kept)."""
+        """Why ``split.json`` does not read as mvae writes it (not JSON, cut, its sides or digests of another shape,
+        or gone from a run that wrote one: its ``data_report.json`` records the files' content digests, which mvae
+        began to record after ``split.json``); None when it does, or when the run has none (one written before it was
+        kept)."""
         if not (self.path / SPLIT).exists():
+            if any("content" in entry for entry in self._report_files() or () if isinstance(entry, dict)):
+                return f"it is gone, though the run wrote one: its {DATA_REPORT} records the files' digests"
             return None
         try:
             saved = self._split_file()
@@ -116,6 +120,18 @@ class RunSplit(RunConfig):
         if not sides or not isinstance(saved.get("content", {}), dict):
             return "not the train and validation lists and content digests mvae writes"
         return None
+
+    def data_report_damaged(self) -> bool:
+        """``data_report.json`` does not read as mvae writes it (a JSON object with its ``files`` list)."""
+        return self._report_files() is None
+
+    def _report_files(self) -> list[Any] | None:
+        """``data_report.json``'s ``files`` entries; None when it cannot be read as that."""
+        try:
+            files = read_run_json(self.path / DATA_REPORT)["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return files if isinstance(files, list) else None
 
     def _split_file(self) -> Any:
         """``split.json`` as JSON (``OSError``/``ValueError`` when it cannot be read as JSON: :func:`read_run_json`)."""

@@ -1,6 +1,7 @@
 """What an ablation's folder (``out``) already holds, checked against the plan before anything trains: the
 configurations' configs (validated, and refused where an earlier plan wrote another ``configs/<name>.toml``:
-:func:`built_configs`), the data, its contents and the starting weights of the runs there
+:func:`built_configs`; a folder that holds files of the names an ablation writes but is no ablation's is refused too:
+:func:`refuse_other_files`), the data, its contents and the starting weights of the runs there
 (:func:`check_same_data`, :func:`check_same_content`, :func:`check_same_start`; each refusal one
 :class:`~mvae_core.ablation.plan.PlanError` naming the runs), runs whose data moved pointed at its new place
 (:func:`relocate_moved`), and the runs there that the plan leaves out (:func:`outside_plan`)."""
@@ -39,7 +40,8 @@ def built_configs(
     settings as defaults, as ``mvae train --init-from`` resolves them) and return
     the configs with the text of each ``out/configs/<name>.toml`` (written once nothing else can fail). A file already
     there whose config differs (an earlier, different plan) is refused: one :class:`PlanError` naming every
-    configuration that differs and how."""
+    configuration that differs and how; so is a folder that holds what an ablation writes but is no earlier
+    ablation's (:func:`refuse_other_files`)."""
     import tomli_w
 
     from mvae_core.plugins import PluginError
@@ -65,6 +67,7 @@ def built_configs(
                 f"configuration {arm.name!r}: {exc}",
                 command_line=f"configuration {arm.name!r}: {exc.command_line_message()}",
             ) from None
+    refuse_other_files(out)
     changes: dict[str, list[str]] = {}  # how a configuration differs → the configurations that differ so
     for arm, (path, text) in zip(arms, files.items(), strict=True):
         if path.exists() and (change := _change(path.read_text(encoding="utf-8"), text)):
@@ -76,6 +79,29 @@ def built_configs(
             f"output folder, or, to redo those configurations, delete their runs/<name> and configs/<name>.toml in {out}"
         )
     return built, files
+
+
+ABLATION_WRITES = ("summary.csv", "summary.md", "summary.json", "ablation.png", "configs", "runs", "logs", "generated")
+"""What an ablation writes in its folder: the summaries and the figure (:mod:`~mvae_core.ablation.session`), and the
+folders of the configurations' configs, the runs, their logs (:mod:`~mvae_core.ablation.runner`) and the runs'
+generated notes (:mod:`~mvae_core.ablation.generated_store`)."""
+
+
+def refuse_other_files(out: Path) -> None:
+    """A :class:`PlanError` when ``out`` holds what an ablation writes (:data:`ABLATION_WRITES`) but is no earlier
+    ablation's (it wrote ``configs/<name>.toml`` before anything else, and ``runs/<name>/seed-<n>``): the summaries
+    would replace a user's files of those names, and the runs would go among another folder's (``runs/`` of
+    ``mvae train``'s default folders)."""
+    if any((out / "configs").glob("*.toml")) or any((out / "runs").glob("*/seed-*")):
+        return
+    there = [name for name in ABLATION_WRITES if os.path.lexists(out / name)]
+    if there:
+        them = "it" if len(there) == 1 else "them"
+        raise PlanError(
+            f"{out} holds {', '.join(there)}, which an ablation there would write over or into, and it is no earlier "
+            f"ablation's (no configs/<name>.toml): nothing was written; choose another output folder (a new one), or "
+            f"move {them} out of {out}"
+        )
 
 
 def check_same_data(arms: list[Configuration], data: list[str], out: Path) -> list[Path]:

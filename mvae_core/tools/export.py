@@ -28,21 +28,27 @@ from mvae_core.files import atomic_write
 from mvae_core.models import available_models, model_code
 from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.models.onnx import BATCH, OnnxGraph
+from mvae_core.run_files import CONFIG, WRITTEN_WHOLE
 from mvae_core.tools import ToolError, require_extra
 
 OPSET = 18
 
 
-def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict[str, Any]) -> Path:
+def export_decoder(
+    model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict[str, Any], overwrite: bool = False
+) -> Path:
     """Write the ONNX graph to ``path`` (one self-contained file, weights included) and the sidecar to
     ``path.with_suffix('.json')`` (returned): those two files are all a host needs.
 
-    ``source`` (run directory, model metadata) is copied into the sidecar. Needs the ``onnx`` extra.
+    ``source`` (run directory, model metadata) is copied into the sidecar. Needs the ``onnx`` extra. Before anything
+    is written, :func:`refuse_replacing` refuses a sidecar that would be a run's own file, and files already there
+    unless ``overwrite``.
     """
     require_extra("onnx", "onnx", "onnxscript")
     if path.suffix.lower() != ".onnx":
         rule = f"the file name must end in .onnx, e.g. {path.stem or 'decoder'}.onnx"
         raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
+    refuse_replacing(path, overwrite)
     try:
         with model_code(cfg.model.name, "onnx_graph"):
             graph = model.eval().onnx_graph(cfg)
@@ -70,6 +76,26 @@ def export_decoder(model: MelodyModel, cfg: MvaeConfig, path: Path, source: dict
     text = json.dumps(describe(cfg, graph, path.name, source), indent=1) + "\n"
     atomic_write(sidecar, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=False)
     return sidecar
+
+
+def refuse_replacing(path: Path, overwrite: bool) -> None:
+    """:class:`ToolError` when the export to ``path`` would replace a file: its sidecar (``path`` as ``.json``) a
+    file of a run's folder (``RUN/split.onnx`` beside ``RUN/split.json``: a run's record is never replaced, whatever
+    ``overwrite`` says), or, unless ``overwrite``, the graph or sidecar of an earlier export or any other file there
+    (the rule of :func:`mvae_core.api.refuse_overwriting`)."""
+    sidecar = path.with_suffix(".json")
+    if sidecar.name in WRITTEN_WHOLE and (path.parent / CONFIG).is_file():
+        fix = f"choose another name, e.g. {path.with_name('decoder.onnx')}"
+        said = f"would replace {sidecar}, the run's own file, with its JSON sidecar: nothing was written; {fix}"
+        raise ToolError(f"{path} {said}", command_line=f"--onnx {path} {said}")
+    if overwrite or not (there := [str(file) for file in (path, sidecar) if file.exists()]):
+        return
+    verb, them = ("is", "it") if len(there) == 1 else ("are", "them")
+    said = f"{' and '.join(there)} {verb} already there: nothing was written; to keep {them}, give another "
+    raise ToolError(
+        f"{said}path (a new file name); to replace {them}, pass overwrite=True",
+        command_line=f"{said}--onnx (a new file name); to replace {them}, add --overwrite",
+    )
 
 
 def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,74 @@
+"""What a resume says of a path that is no run (helper-435 F5): a file (``RUN/checkpoint.pt``) is named as a file,
+with the resume of its folder; a mistyped run gets the run beside it with the closest name. And a resume of a run
+whose split.json is gone, though the run wrote one, warns and writes it again (helper-435 F9)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+import mvae_core
+from mvae_core.cli import app
+from mvae_core.errors import ResumeRefused
+
+
+def _said(result) -> str:
+    return " ".join(result.output.split())
+
+
+def test_a_file_is_named_as_a_file_with_its_folders_resume(tiny_run):
+    result = CliRunner().invoke(app, ["train", "--resume", str(tiny_run / "checkpoint.pt")])
+    assert result.exit_code == 2, result.output
+    assert _said(result) == (
+        f"error: {tiny_run / 'checkpoint.pt'} is a file, not a run directory; give its folder: mvae train --resume "
+        f"{tiny_run}"
+    )
+    with pytest.raises(ResumeRefused, match=r"is a file, not a run directory; give its folder: mvae_core\.train"):
+        mvae_core.train(out=tiny_run / "config.toml", resume=True, progress=False)
+
+
+def test_a_mistyped_run_gets_the_closest_run(tiny_run):
+    typo = tiny_run.parent / "rnu"
+    result = CliRunner().invoke(app, ["train", "--resume", str(typo)])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"the folder does not exist: did you mean {tiny_run}? If not, start the run (a run stopped while it read its "
+        f"data leaves nothing behind): mvae train DATA --out {typo}" in _said(result)
+    )
+
+
+def test_a_split_json_gone_from_a_run_that_wrote_one_is_written_again(tiny_run, tmp_path):
+    run = tmp_path / "r_nosplit"
+    shutil.copytree(tiny_run, run)
+    (run / "split.json").unlink()
+    result = CliRunner().invoke(app, ["train", "--resume", str(run), "--epochs", "4"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{run / 'split.json'} cannot be read (it is gone, though the run wrote one: its data_report.json records the "
+        "files' digests), so this resume checked the data by its fingerprint only" in _said(result)
+    )
+    assert (run / "split.json").read_text() == (tiny_run / "split.json").read_text()
+
+
+def test_a_setting_a_resume_may_change_names_the_edit_of_config_toml(tiny_run):
+    """helper-435 F4: --device and --set of RESUME_WARNED were refused with a new run's command only, losing the run's
+    epochs and optimizer state, where an edit of config.toml and a resume keep them."""
+    result = CliRunner().invoke(app, ["train", "--resume", str(tiny_run), "--device", "cpu"])
+    assert result.exit_code == 2, result.output
+    assert _said(result) == (
+        "error: --resume continues a run with its saved config; --device cannot change it; a resume may change "
+        'train.device (where and how the run computes or what it records): set train.device = "cpu" in '
+        f"{tiny_run / 'config.toml'}, then mvae train --resume {tiny_run} (it warns of the edit and continues)"
+    )
+    mixed = CliRunner().invoke(
+        app, ["train", "--resume", str(tiny_run), "--set", "train.step_records=10", "--seed", "3"]
+    )
+    assert mixed.exit_code == 2 and "start a new run from its config and trained weights" in _said(mixed)
+    assert _said(mixed).endswith(
+        f"set train.step_records = 10 in {tiny_run / 'config.toml'}, then mvae train --resume {tiny_run} (it warns "
+        "of the edit and continues)"
+    )
+    with pytest.raises(ResumeRefused, match=r"set train\.device = \"cpu\" in .*then mvae_core\.train\(out="):
+        mvae_core.train(out=tiny_run, resume=True, overrides={"train.device": "cpu"}, progress=False)
