@@ -31,6 +31,7 @@ def given_path(text: str) -> Path:
 
 
 OVERWRITE_OPTION = option_flag("overwrite")
-"""The option with which ``mvae generate`` and ``mvae interpolate`` replace files that are already there."""
+"""The option with which ``mvae generate``, ``mvae interpolate`` and ``mvae export`` replace files that are already
+there."""
 OVERWRITE_HELP = "Replace files of the same names that are already there (default: refuse, write nothing, exit 2)."
 """The help of :data:`OVERWRITE_OPTION`, the same in every command that takes it."""

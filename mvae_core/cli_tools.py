@@ -428,6 +428,7 @@ def export(
             help="The .onnx file to write (a .json sidecar goes beside it).",
         ),
     ],
+    overwrite: Overwrite = False,
 ) -> None:
     """Export the decoder to ONNX, with a JSON sidecar telling a host how to turn its outputs into notes.
 
@@ -437,7 +438,7 @@ def export(
 
     _require_folder(run_dir)
     with errors_to_exit(ValueError):
-        sidecar = load(run_dir).export_onnx(onnx)
+        sidecar = load(run_dir).export_onnx(onnx, overwrite=overwrite)
     console.print(escape(f"{onnx}\n{sidecar}"))
     console.print(
         escape(

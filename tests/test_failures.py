@@ -23,7 +23,8 @@ from mvae_core.run import RunDir
 from tests.interrupt import assert_same_training
 from tests.training import TINY, poison_timing
 
-ARGS = ["--set", "model.hidden=32", "--set", "train.batch_size=16", "--epochs", "3"]
+SETTINGS = ["--set", "model.hidden=32", "--set", "train.batch_size=16"]
+ARGS = [*SETTINGS, "--epochs", "3"]
 runner = CliRunner()
 
 
@@ -200,7 +201,7 @@ def test_a_checkpoint_the_disk_refuses_fails_in_one_line_and_the_run_resumes_unh
     and the run resumes to the same weights as one never stopped (it ended in torch's 'enforce fail at
     inline_container.cc' traceback)."""
     run, reference = tmp_path / "run", tmp_path / "reference"
-    args = ["train", synth_dir, *ARGS, "--plugins", "none"]
+    args = ["train", synth_dir, *SETTINGS, "--plugins", "none"]  # each command gives its --epochs
     assert mvae(*args, "--epochs", "1", "--out", run).exit_code == 0
     checkpoint = (run / "checkpoint.pt").stat().st_size
     assert checkpoint > (run / "model.safetensors").stat().st_size  # the limit lets the model through, not it
@@ -245,7 +246,7 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
         (["interpolate", "--from", "0,0", "--to", "1,1", "--steps", "2", "--overwrite", "--out"], "walk", 64),
         (["map", "--out"], "map.png", 1024),
         (["plot", "--out"], "curves.png", 1024),
-        (["export", "--onnx"], "decoder.onnx", 1024),
+        (["export", "--overwrite", "--onnx"], "decoder.onnx", 1024),
     ],
     ids=["midi", "wav", "interpolate", "map", "plot", "onnx"],
 )
