@@ -329,7 +329,10 @@ def data_inspect(
     config: Annotated[
         Path | None,
         typer.Option(
-            "--config", parser=given_path, metavar="FILE", help="TOML config file (its data section is used)."
+            "--config",
+            parser=given_path,
+            metavar="FILE",
+            help="TOML config file, checked as mvae train checks it (its data section is used).",
         ),
     ] = None,
     set_: Annotated[
@@ -347,6 +350,9 @@ def data_inspect(
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
     with errors_to_exit(ValueError):
         cfg = build_config(config, set_ or [], {"data.melody": melody})
+        from mvae_core.run_plugins import checked_config  # torch: the data summary imports it anyway
+
+        checked_config(cfg)  # the model and plugin checks train runs before reading data: a dry run of the config
         check_paths(data)
         try:
             with reading_memory(data, cfg.data, jobs, training=False), parse_progress(stderr) as progress:

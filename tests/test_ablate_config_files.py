@@ -41,3 +41,23 @@ def test_a_base_config_with_a_byte_order_mark_and_provenance_gives_its_settings_
     assert built[0].train.lr == 0.002
     (text,) = files.values()
     assert "provenance" not in text and "lr = 0.002" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("", "the file is empty"),
+        ("[a]\nplugins = []\n", "its top level has a"),
+        ("configs = []\n", "its top level has configs"),
+    ],
+    ids=["empty", "table-at-the-top", "configs-not-tables"],
+)
+def test_a_configs_file_without_configuration_tables_says_the_form(tmp_path, text, found) -> None:
+    """An empty file, or tables not under ``[configs.<name>]``, said ``configs: Field required`` (helper-435 F10):
+    now the form expected, with an example."""
+    path = tmp_path / "configs.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as error:
+        read_plan(path)
+    assert f"no [configs.<name>] table ({found}" in str(error.value)
+    assert '[configs.none] plugins = [] and [configs.kl] plugins = ["kl_anneal"]' in str(error.value)

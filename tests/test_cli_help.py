@@ -38,7 +38,9 @@ def test_help_texts_show_no_source_markup():
     """Docstrings' ``literal`` marks and [section] brackets (rich markup, which swallows them) stay out of help."""
     for command in (["train"], ["plugins"], ["data", "inspect"]):
         assert "``" not in help_text(*command), command
-    assert "TOML config file (its data section is used)." in help_text("data", "inspect")
+    assert "TOML config file, checked as mvae train checks it (its data section is used)." in " ".join(
+        help_text("data", "inspect").split()
+    )
 
 
 def test_plugin_descriptions_show_literals_as_the_schedules_listing_does():

@@ -8,10 +8,6 @@ from typer.testing import CliRunner
 
 from mvae_core.cli import app
 
-# mvae_core/cli.py is another helper's file this session; the line that calls checked_config there is in
-# /tmp/notes/r41/451.md ("Lines for files I do not own"). Remove this mark with that edit.
-pytestmark = pytest.mark.xfail(strict=True, reason="needs data_inspect to call run_plugins.checked_config (451)")
-
 
 @pytest.mark.parametrize(
     ("config", "said"),

@@ -131,6 +131,12 @@ def read_plan(path: Path) -> tuple[list[Configuration], tuple[str, ...]]:
         tree = read_toml(Path(path), "configs file")
     except ConfigError as exc:
         raise PlanError(str(exc)) from None
+    if not isinstance(tree.get("configs"), dict) or not tree["configs"]:  # an empty file, or tables at the top
+        found = f"its top level has {', '.join(tree)}" if tree else "the file is empty"
+        raise PlanError(
+            f"configs {path}: no [configs.<name>] table ({found}); each configuration is one, with its plugins, e.g. "
+            '[configs.none] plugins = [] and [configs.kl] plugins = ["kl_anneal"] (docs/ablation.md)'
+        )
     arms = []
     folders: dict[str, str] = {}  # casefolded name -> the name: folders that one disk would take for one
     plan = _validated(_ConfigsFile, tree, "", path)
