@@ -15,6 +15,17 @@ def _ramp(epoch: float, delay: float, epochs: float) -> float:
     return min(1.0, max(0.0, (epoch - delay) / epochs))
 
 
+def _scaled(initial: float, base: float, power: float) -> float:
+    """``initial × base ** power``, ``±inf`` (``initial``'s sign) where the power is too large for a float, and 0
+    where ``initial`` is 0. Python's ``float ** …`` raises ``OverflowError`` there, where ``×`` gives ``inf``: so
+    every value too large for a float is an infinity, which callers refuse as not finite (``mvae schedules preview``
+    exits 2; a plugin's multiplier is refused before any data is read) instead of a failure of the schedule."""
+    try:
+        return initial * base**power
+    except OverflowError:
+        return math.copysign(math.inf, initial) if initial else 0.0
+
+
 @register("constant")
 class Constant(Schedule):
     """Always ``value``."""
@@ -53,7 +64,7 @@ class Step(Schedule):
     every: float = Field(default=10.0, gt=0, description="Epochs between two steps.")
 
     def __call__(self, epoch: float) -> float:
-        return self.initial * self.factor ** math.floor(epoch / self.every)
+        return _scaled(self.initial, self.factor, math.floor(epoch / self.every))
 
     def end_epoch(self) -> float | None:
         """None: it changes for ever, unless ``factor`` is 1 or ``initial`` 0 (a constant: settled from the start)."""
@@ -68,7 +79,7 @@ class Exponential(Schedule):
     rate: float = Field(default=0.95, gt=0, description="Multiplier per epoch.")
 
     def __call__(self, epoch: float) -> float:
-        return self.initial * self.rate**epoch
+        return _scaled(self.initial, self.rate, epoch)
 
     def end_epoch(self) -> float | None:
         """None: it changes for ever, unless ``rate`` is 1 or ``initial`` 0 (a constant: settled from the start)."""
