@@ -154,7 +154,7 @@ def refused_value(schedule: Schedule, run_epochs: int, per_step: bool) -> tuple[
     for e in points:
         try:
             value = schedule(e)
-        except OverflowError:  # float ** raises where the value is too large for a float: not finite
+        except OverflowError:  # a third-party schedule's float ** may overflow: not finite
             return e, math.inf
         if not (math.isfinite(value) and value >= 0):
             return e, value
