@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from bench_args import folder  # bench/bench_args.py, beside this script
 
 from mvae_core.config import DataConfig
 from mvae_core.data.diagnostics import diagnose
@@ -65,8 +66,9 @@ def counts(blocks: list[LoopBlock]) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEV)
+    parser.add_argument("--data", type=folder, help=f"the dev data folder (default {DEV}; skipped where absent)")
     args = parser.parse_args()
+    args.data = args.data or DEV  # a --data given is a folder (checked by the parser)
     if not args.data.is_dir():
         print(f"skipped: {args.data} is absent")
         return

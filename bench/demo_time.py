@@ -24,9 +24,12 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_args import folder  # bench/bench_args.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 PHASE_ENDS = {
@@ -61,7 +64,9 @@ def run_demo(repo: Path) -> tuple[list[tuple[float, str]], float]:
     """``make demo`` in a fresh clone of ``repo`` with an empty parse cache: its timestamped output and total time."""
     with tempfile.TemporaryDirectory(prefix="mvae-demo-time-") as tmp:
         clone = Path(tmp) / "mvae"
-        subprocess.run(["git", "clone", "--quiet", str(repo), str(clone)], check=True)
+        cloned = subprocess.run(["git", "clone", "--quiet", str(repo), str(clone)], capture_output=True, text=True)
+        if cloned.returncode != 0:  # not a git checkout
+            raise SystemExit(f"git clone {repo} failed: {cloned.stderr.strip()}")
         env = os.environ | {"MVAE_CACHE_DIR": str(Path(tmp) / "parse-cache"), "PYTHONUNBUFFERED": "1"}
         lines: list[tuple[float, str]] = []
         started = time.perf_counter()
@@ -79,9 +84,14 @@ def run_demo(repo: Path) -> tuple[list[tuple[float, str]], float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", type=Path, default=ROOT, help="the git checkout to clone (default: this one)")
+    parser.add_argument("--repo", type=folder, default=ROOT, help="the git checkout to clone (default: this one)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
+    print(
+        f"make demo in a fresh clone of {args.repo}: the table comes when it ends (about 2 min on an idle 2-vCPU VM)",
+        file=sys.stderr,
+        flush=True,
+    )
     lines, total = run_demo(args.repo)
     load_after = os.getloadavg()[0]
     split, epochs = phases(lines, total), epoch_seconds(lines)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_args import count, folder, model_names  # bench/bench_args.py, beside this script
 
 GROUP_COLUMNS = ("performer", "title", "piece")
 UNSCORED = {"data.cache_dir"}
@@ -146,14 +147,14 @@ def summary_lines(r: dict[str, Any]) -> tuple[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--models", default="seed", help="comma-separated [model] names")
+    parser.add_argument("--data", type=folder, required=True)
+    parser.add_argument("--models", type=model_names, default=["seed"], help="comma-separated [model] names")
     parser.add_argument("--heads", default="categorical")
     parser.add_argument("--latent-dims", default="2")
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=count, default=40)
     parser.add_argument(
         "--samples",
-        type=int,
+        type=count,
         default=4096,
         help="prior points for the generated numbers (1,024: pitch gaps move ±0.03)",
     )
@@ -169,7 +170,7 @@ def main() -> None:
     train_dir, held_dir = link_all(train_files, base / "train"), link_all(held_files, base / "heldout")
     print(f"{args.data.name}: {len(train_files)} train files, {len(held_files)} held-out files (split by {column})")
     results = _saved_results(base / "results.json")
-    models, heads = args.models.split(","), args.heads.split(",")
+    models, heads = args.models, args.heads.split(",")
     refusals = {(model, head): _head_refusal(model, head, args.overrides) for model in models for head in heads}
     for (model, head), refusal in refusals.items():
         if refusal is not None:
@@ -183,7 +184,7 @@ def main() -> None:
         if refusals[model, head] is None
     ]
     if not configurations:
-        sys.exit(f"nothing to train: no model of --models {args.models} has a head of --heads {args.heads}")
+        sys.exit(f"nothing to train: no model of --models {','.join(args.models)} has a head of --heads {args.heads}")
     for model, head, dim, train_seed in configurations:
         name = ("" if model == "seed" else f"{model}-") + f"{head}-z{dim}-e{args.epochs}"
         run = base / (name + (f"{SEED_SUFFIX}{train_seed}" if train_seed else ""))

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import throughput  # bench/throughput.py, beside this script: the benchmark's synthetic data
 import torch
+from bench_args import count, count_or_zero, model_names, numbers  # bench/bench_args.py, beside this script
 from thread_scaling import paired_median
 
 from mvae_core.allocator import MMAP_THRESHOLD, TRIM_THRESHOLD, set_thresholds
@@ -112,7 +113,9 @@ def in_fresh_process(model: str, mode: str, args: argparse.Namespace) -> dict[st
     command = [sys.executable, str(Path(__file__)), "--child", f"{model}:{mode}", "--steps", str(args.steps)]
     command += ["--warmup", str(args.warmup), "--threads", str(args.threads), "--cost-rounds", str(args.cost_rounds)]
     command += ["--against", args.against]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:  # what the measuring process said, rather than only that it failed
+        sys.exit(f"{' '.join(command)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -155,27 +158,33 @@ def compare(model: str, args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default=",".join(BUILTIN_MODELS), help="comma-separated model names")
-    parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--steps", type=int, default=40, help="timed training steps per process")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed steps first")
-    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
-    parser.add_argument("--cost-rounds", type=int, default=6, help="alternations of the in-process fault pricing")
+    parser.add_argument("--models", type=model_names, default=list(BUILTIN_MODELS), help="comma-separated model names")
+    parser.add_argument("--rounds", type=count, default=6)
+    parser.add_argument("--steps", type=count, default=40, help="timed training steps per process")
+    parser.add_argument("--warmup", type=count_or_zero, default=10, help="untimed steps first")
+    parser.add_argument("--threads", type=count, default=1, help="torch intra-op threads")
+    parser.add_argument("--cost-rounds", type=count, default=6, help="alternations of the in-process fault pricing")
     parser.add_argument(
         "--against", default="0.125,0.125", help="MMAP,TRIM thresholds (MiB) the in-process pricing compares with"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # MODEL:default|kept|cost, one measurement in this process
     args = parser.parse_args()
+    try:
+        against_mib = numbers(args.against)
+    except argparse.ArgumentTypeError as error:
+        parser.error(f"argument --against: {error}")
+    if len(against_mib) != 2 or min(against_mib) < 0:
+        parser.error(f"argument --against: {args.against}: give two thresholds in MiB, MMAP,TRIM (such as 4,8)")
     if args.child:
         model, mode = args.child.split(":")
         if mode == "cost":
-            against = tuple(int(float(mib) * 2**20) for mib in args.against.split(","))
+            against = tuple(int(mib * 2**20) for mib in against_mib)
             print(json.dumps(fault_cost(model, args.steps, args.warmup, args.threads, args.cost_rounds, against)))
         else:
             print(json.dumps(time_steps(model, mode == "kept", args.steps, args.warmup, args.threads)))
         return
     load_before = os.getloadavg()[0]
-    results = [compare(m, args) for m in args.models.split(",")]
+    results = [compare(m, args) for m in args.models]
     load_after = os.getloadavg()[0]
     print()
     for r in results:

@@ -20,9 +20,10 @@ Rows (each: ``--warmup`` untimed calls, then ``--calls`` timed calls at new rand
 The export itself takes ~10 s and is not timed.
 
 One thread everywhere: torch via ``torch.set_num_threads(1)``, numpy's BLAS via ``OPENBLAS_NUM_THREADS=1`` set
-here before numpy loads (``--blas-threads`` changes it). Writing MIDI is not included. The model (``--model``, default
-the default ``[model] name``) has the default size with untrained weights; the seed model's put a note on every
-step (32 notes, the most any rule writes monophonically, so the player's cell-wise work is at its largest);
+here before numpy loads (``--blas-threads N`` or ``--blas-threads=N`` changes it; no abbreviation). Writing MIDI is
+not included. The model (``--model``, default the default ``[model] name``) has the default size with untrained
+weights; the seed model's put a note on every step (32 notes, the most any rule writes monophonically, so the
+player's cell-wise work is at its largest);
 ``--run RUN`` times a trained run's model instead. Prints wall-clock p50/p95/mean and this thread's CPU-time p50
 (which leaves out waiting for a core on a busy machine); ends with one JSON line.
 
@@ -39,9 +40,10 @@ import shutil
 import subprocess
 import sys
 
+from bench_args import option_value  # bench/bench_args.py, beside this script; the standard library only
+
 if __name__ == "__main__":  # before numpy loads BLAS, which reads its thread count once
-    flag = sys.argv.index("--blas-threads") + 1 if "--blas-threads" in sys.argv else None
-    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[flag] if flag and flag < len(sys.argv) else "1"
+    os.environ["OPENBLAS_NUM_THREADS"] = option_value(sys.argv[1:], "--blas-threads", "1")
 
 import platform
 import statistics
@@ -116,7 +118,8 @@ def hosted(host: Any, options: DecodeOptions) -> Callable[[torch.Tensor], object
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # no abbreviations, as option_value reads --blas-threads before this parser: "--blas 2" would set no threads
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--no-onnx", action="store_true")

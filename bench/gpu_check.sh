@@ -19,10 +19,18 @@
 #                                               at batch 512 with lr 0.003 (what the larger batch does to them)
 #                              eval_fp32.json, eval_bf16.json, eval_fp32_b512.json   the evaluations' results
 #
-# A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl", ".gpudata"], timeout_s=560).
-# A dry run of the plumbing on any machine:
-#   GPU_CHECK_DEVICE=cpu GPU_CHECK_EPOCHS=1 GPU_CHECK_GEMM_N=512 PYTHON=.venv/bin/python sh bench/gpu_check.sh run
-# (the CUDA tests then skip).
+# The evaluations read pitch rows 48..71 (data.pitch_low=48), as the H200 table and the CPU numbers they are compared
+# with in docs/benchmarks.md; each run's evaluations train in a fresh temporary folder, removed at the end.
+#
+# A device call: run(command="sh bench/gpu_check.sh run", carry=[".whl", ".gpudata"], timeout_s=560). The inner
+# timeouts add up to 1,110 s (pytest 150, 10 throughput runs x 60, 3 evaluations x 120), more than 560: the job took
+# about 5 minutes on the H200, and a slower device is stopped by the outer limit, keeping the outputs made so far.
+# A dry run of the plumbing on any machine (the CUDA tests then skip; the .gpudata copy is what fetch makes):
+#   mkdir -p .gpudata && cp -r ../shared/data/dev/wjd_performed .gpudata/
+#   GPU_CHECK_DEVICE=cpu GPU_CHECK_EPOCHS=1 GPU_CHECK_GEMM_N=512 GPU_CHECK_ROUNDS=1 GPU_CHECK_STEPS=2 \
+#       OUT=/tmp/gpu-check PYTHON=.venv/bin/python sh bench/gpu_check.sh run
+# (GPU_CHECK_ROUNDS and GPU_CHECK_STEPS, default 4 and 20, are throughput.py's --rounds and --steps: at the defaults a
+# CPU cannot finish a throughput run within its 60 s.)
 set -u
 WHEELS="pydantic==2.14.4 pydantic-core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 pretty_midi==0.2.11.post0
 mido==1.3.3 importlib_resources==7.1.0 tomli-w==1.2.0"
@@ -46,7 +54,7 @@ run)
         set -- $1
         echo "=== $*" >> "$out/throughput.txt"
         timeout 60 "$python" bench/throughput.py --device "$device" --model "$1" --precision "$2" --batch-size "$3" \
-            --threads 0 --rounds 4 --steps 20 --gemm-n "$gemm_n" ${4:-} >> "$out/throughput.txt" 2>&1
+            --threads 0 --rounds "$rounds" --steps "$steps" --gemm-n "$gemm_n" ${4:-} >> "$out/throughput.txt" 2>&1
         echo "exit $?" >> "$out/throughput.txt"
     }
     out="${OUT:-runs/gpu-check}"
@@ -54,7 +62,11 @@ run)
     epochs="${GPU_CHECK_EPOCHS:-8}"
     python="${PYTHON:-python3}"
     gemm_n="${GPU_CHECK_GEMM_N:-8192}"
+    rounds="${GPU_CHECK_ROUNDS:-4}"
+    steps="${GPU_CHECK_STEPS:-20}"
     mkdir -p "$out"
+    work=$(mktemp -d /tmp/gpu-check-XXXXXX)  # the evaluations' runs: never an earlier run's, which they would reuse
+    trap 'rm -rf "$work"' EXIT
     if [ "$device" = cuda ]; then
         "$python" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
             .whl/*.whl || exit 1
@@ -78,11 +90,11 @@ torch.cuda.get_device_name(0))"; nproc; } > "$out/gpu.txt" 2>&1
         echo "=== melody_rnn $1, batch $2, lr $3 on $device, $epochs epochs" >> "$out/precision.txt"
         start=$(date +%s)
         timeout 120 "$python" bench/evaluation.py --data .gpudata/wjd_performed --models melody_rnn \
-            --epochs "$epochs" --samples 1024 --out "/tmp/gpu-check-$name" --set "train.device=\"$device\"" \
-            --set "train.precision=\"$1\"" --set "train.batch_size=$2" --set "train.lr=$3" \
+            --epochs "$epochs" --samples 1024 --out "$work/$name" --set "train.device=\"$device\"" \
+            --set "train.precision=\"$1\"" --set "train.batch_size=$2" --set "train.lr=$3" --set data.pitch_low=48 \
             >> "$out/precision.txt" 2>&1
         echo "exit $? after $(($(date +%s) - start)) s" >> "$out/precision.txt"
-        cp "/tmp/gpu-check-$name/wjd_performed/results.json" "$out/eval_$name.json" 2>/dev/null
+        cp "$work/$name/wjd_performed/results.json" "$out/eval_$name.json" 2>/dev/null
     done
     for run in "seed fp32 1024" "melody_rnn fp32 1024" "melody_rnn bf16 1024"; do
         throughput "$run"

@@ -5,9 +5,9 @@ What it does, in one process per corpus size (peak RSS is per process):
 1. builds a NoteTable of ``--loops`` loops directly with ``NoteTable.from_blocks`` (one ``LoopBlock`` per source of
    ``--loops-per-source`` loops, 8..32 notes per loop at distinct steps, about 20 on average like the dev set);
 2. splits it by source and augments the train split with the default transpositions (``split_by_source``);
-3. builds the ``Trainer`` (default model, hidden 512) and runs one epoch bounded to ``--steps`` optimiser steps,
-   followed by the full validation pass over the validation split (all of its loops) — what a real epoch does,
-   minus the rest of the train steps, whose memory does not depend on how many there are.
+3. builds the ``Trainer`` (``--model``, default the config's, hidden 512) and runs one epoch bounded to ``--steps``
+   optimiser steps, followed by the full validation pass over the validation split (all of its loops) — what a real
+   epoch does, minus the rest of the train steps, whose memory does not depend on how many there are.
 
 Memory is read from ``/proc/self/status``: ``VmRSS`` (now) and ``VmHWM`` (the peak). The peak is reset between
 phases (``echo 5 > /proc/self/clear_refs``), so each phase reports its own peak; ``ru_maxrss`` (getrusage) gives
@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from bench_args import count, counts, model_names  # bench/bench_args.py, beside this script
 
 MIB = 1024 * 1024
 NOTES_PER_LOOP = (8, 32)  # the fewest and most notes of a synthetic loop (uniform: 20 on average)
@@ -75,7 +76,9 @@ def synthetic_blocks(n_loops: int, loops_per_source: int, pitch_classes: int, se
         )
 
 
-def measure(n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_size: int, threads: int) -> dict:
+def measure(
+    n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_size: int, threads: int, model: str | None
+) -> dict:
     """Build, split and train in this process; the memory of every phase."""
     import torch
 
@@ -93,8 +96,15 @@ def measure(n_loops: int, loops_per_source: int, steps: int, hidden: int, batch_
         def batches(self, n: int, batch_size: int, rng: np.random.Generator | None):
             return (b for _, b in zip(range(steps), super().batches(n, batch_size, rng), strict=False))
 
-    cfg = build_config(None, [f"model.hidden={hidden}"], {"train.epochs": 1, "train.batch_size": batch_size})
-    result: dict = {"loops": n_loops, "steps": steps, "hidden": hidden, "batch_size": batch_size}
+    overrides = [f"model.hidden={hidden}", *([f'model.name="{model}"'] if model else [])]
+    cfg = build_config(None, overrides, {"train.epochs": 1, "train.batch_size": batch_size})
+    result: dict = {
+        "model": cfg.model.name,
+        "loops": n_loops,
+        "steps": steps,
+        "hidden": hidden,
+        "batch_size": batch_size,
+    }
     result["imports_rss"] = status_bytes("VmRSS")
     started = time.perf_counter()
     reset_peak()
@@ -127,24 +137,36 @@ def mib_text(value: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100000,300000,1000000", help="corpus sizes, one subprocess each")
-    parser.add_argument("--loops", type=int, help="measure one size in this process (used by the subprocesses)")
-    parser.add_argument("--loops-per-source", type=int, default=50)
-    parser.add_argument("--steps", type=int, default=200, help="optimiser steps (then one full validation pass)")
-    parser.add_argument("--hidden", type=int, default=512)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--sizes", type=counts, default=[100000, 300000, 1000000], help="corpus sizes, one subprocess each"
+    )
+    parser.add_argument("--loops", type=count, help="measure one size in this process (used by the subprocesses)")
+    parser.add_argument("--loops-per-source", type=count, default=50)
+    parser.add_argument("--steps", type=count, default=200, help="optimiser steps (then one full validation pass)")
+    parser.add_argument("--hidden", type=count, default=512)
+    parser.add_argument("--batch-size", type=count, default=64)
+    parser.add_argument("--threads", type=count, default=1)
+    parser.add_argument("--model", help="model.name (default: the config's; the 2026-11-25 table is seed's)")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     args = parser.parse_args()
+    if args.model and args.loops is None:  # checked once, here: a subprocess's imports are part of what it measures
+        try:
+            model_names(args.model)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"argument --model: {error}")
     options = [
         f"--loops-per-source={args.loops_per_source}", f"--steps={args.steps}", f"--hidden={args.hidden}",
-        f"--batch-size={args.batch_size}", f"--threads={args.threads}",
+        f"--batch-size={args.batch_size}", f"--threads={args.threads}", *([f"--model={args.model}"] if args.model else []),
     ]  # fmt: skip
     if args.loops is not None:
-        results = [measure(args.loops, args.loops_per_source, args.steps, args.hidden, args.batch_size, args.threads)]
+        results = [
+            measure(
+                args.loops, args.loops_per_source, args.steps, args.hidden, args.batch_size, args.threads, args.model
+            )
+        ]
     else:
         results = []
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in args.sizes:
             command = [sys.executable, __file__, f"--loops={size}", "--json", *options]
             out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1])[0])

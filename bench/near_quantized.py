@@ -22,6 +22,7 @@ from pathlib import Path
 
 import mido
 import numpy as np
+from bench_args import folder, share  # bench/bench_args.py, beside this script
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import load_dataset
@@ -60,17 +61,20 @@ def shifted(midi: mido.MidiFile, rng: np.random.Generator, share: float, low: fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/dev/essen_folk_quantized"))
+    parser.add_argument("--data", type=folder, default=Path("../shared/data/dev/essen_folk_quantized"))
     parser.add_argument("--out", type=Path, default=Path("runs/near-quantized/essen"))
-    parser.add_argument("--share", type=float, default=0.025, help="share of notes moved off the grid")
+    parser.add_argument("--share", type=share, default=0.025, help="share of notes moved off the grid")
     parser.add_argument("--low", type=float, default=0.1, help="smallest move, half-steps")
     parser.add_argument("--high", type=float, default=0.5, help="largest move, half-steps")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    paths = sorted(args.data.glob("*.mid"))
+    if not paths:
+        parser.error(f"argument --data: {args.data}: no .mid files in it")
     rng = np.random.default_rng(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     moved = total = 0
-    for path in sorted(args.data.glob("*.mid")):
+    for path in paths:
         midi = mido.MidiFile(path)
         total += sum(1 for track in midi.tracks for m in track if m.type == "note_on" and m.velocity > 0)
         moved += shifted(midi, rng, args.share, args.low, args.high)

@@ -18,11 +18,13 @@ import argparse
 import json
 
 import numpy as np
+from bench_args import existing  # bench/bench_args.py, beside this script
 
 import mvae_core
 from mvae_core.data.load import load_dataset
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.data.table import NoteTable
+from mvae_core.errors import MvaeError
 
 
 def density(table: NoteTable) -> dict[str, float | int | None]:
@@ -43,9 +45,13 @@ def density(table: NoteTable) -> dict[str, float | int | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a trained run directory: its data settings read the folders")
-    parser.add_argument("folders", nargs="+", help="data folders (or files) to count")
+    parser.add_argument("folders", nargs="+", type=existing, help="data folders (or files) to count")
     args = parser.parse_args()
-    data_settings = mvae_core.load(args.run).config.data
+    try:
+        data_settings = mvae_core.load(args.run).config.data
+    except MvaeError as error:  # not a run
+        parser.error(f"argument run: {error}")
+    args.folders = [str(path) for path in args.folders]
     rows, width = {}, max(len("folder"), *(len(folder) for folder in args.folders))
     print(f"{'folder':<{width}} {'loops':>6} {'notes/loop':>11} {'steps with a note/loop':>23} {'share':>6}")
     for folder in args.folders:

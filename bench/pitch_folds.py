@@ -36,6 +36,7 @@ from typing import Any
 import evaluation  # bench/evaluation.py, beside this script: the split, the training and the reuse of runs
 import numpy as np
 import torch
+from bench_args import count, folder  # bench/bench_args.py, beside this script
 
 from mvae_core.pitch_structure import NO_GAP, LoopNotes, compare, compare_to_baseline, marginal_baseline, no_gap
 
@@ -157,15 +158,15 @@ def _n(value: float | None, digits: int = 3) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--folds", type=int, default=6)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--samples", type=int, default=4096, help="generated loops per fold (before pooling)")
+    parser.add_argument("--data", type=folder, required=True)
+    parser.add_argument("--folds", type=count, default=6)
+    parser.add_argument("--epochs", type=count, default=20)
+    parser.add_argument("--samples", type=count, default=4096, help="generated loops per fold (before pooling)")
     parser.add_argument("--seed", type=int, default=0, help="seeds the order of the groups (bench/evaluation.py's)")
     parser.add_argument("--out", type=Path, default=Path("runs/bench-pitch-folds"))
     args = parser.parse_args()
     if args.folds < 2:
-        sys.exit(f"--folds must be 2 or more (each fold is held out once), got {args.folds}")
+        parser.error(f"argument --folds: {args.folds}: give 2 or more (each fold is held out once)")
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))  # as the trainings (evaluation.mvae)
     parts, column = fold_files(args.data, args.folds, args.seed)
     base = args.out / args.data.name

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import torch
+from bench_args import count, folder  # bench/bench_args.py, beside this script
 
 from mvae_core.config import build_config
 from mvae_core.data.load import load_dataset
@@ -44,10 +45,11 @@ def epoch_seconds(data: Path, plugins: str, epochs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--data", type=folder, help=f"MIDI folder (default {DEFAULT_DATA}; skipped where absent)")
+    parser.add_argument("--rounds", type=count, default=3)
+    parser.add_argument("--epochs", type=count, default=3)
     args = parser.parse_args()
+    args.data = args.data or DEFAULT_DATA  # a --data given is a folder (checked by the parser)
     if not args.data.is_dir():
         print(f"skipped: {args.data} is absent")
         sys.exit(0)

@@ -22,7 +22,10 @@ import argparse
 import itertools
 import json
 
+from bench_args import count, numbers, positive  # bench/bench_args.py, beside this script
+
 import mvae_core
+from mvae_core.errors import MvaeError
 from mvae_core.loop_file import STEP_TICKS, min_gap_ticks, step_seconds
 
 
@@ -61,16 +64,21 @@ def measure(run: mvae_core.Run, points: int, tempo: float, grid_offset: float) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a trained run directory")
-    parser.add_argument("--points", type=int, default=200)
-    parser.add_argument("--tempo", type=float, default=120.0)
-    parser.add_argument("--grid-offsets", default="0,1,1.5,2", help="comma-separated grid offsets")
+    parser.add_argument("--points", type=count, default=200)
+    parser.add_argument("--tempo", type=positive, default=120.0)
+    parser.add_argument(
+        "--grid-offsets", type=numbers, default=[0.0, 1.0, 1.5, 2.0], help="comma-separated grid offsets"
+    )
     args = parser.parse_args()
-    run = mvae_core.load(args.run)
+    try:
+        run = mvae_core.load(args.run)
+    except MvaeError as error:  # not a run
+        parser.error(f"argument run: {error}")
     rows = {}
     print(f"{args.run}: {args.points} points at {args.tempo:g} bpm; gap {gap_seconds(args.tempo) * 1000:.3g} ms")
     print(f"{'grid offset':>11} {'notes':>6} {'< gap':>6} {'cut':>5} {'shortest ms':>12} {'closest starts ms':>18} "
           f"{'two steps':>10}")  # fmt: skip
-    for grid_offset in (float(value) for value in args.grid_offsets.split(",")):
+    for grid_offset in args.grid_offsets:
         row = rows[f"{grid_offset:g}"] = measure(run, args.points, args.tempo, grid_offset)
         shown = {key: "n/a" if value is None else value for key, value in row.items()}
         print(f"{grid_offset:>11g} {shown['notes']:>6} {shown['shorter_than_gap']:>6} {shown['cut_by_next_start']:>5} "

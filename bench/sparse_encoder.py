@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from bench_args import count  # bench/bench_args.py, beside this script
 
 from mvae_core.config import ModelConfig
 from mvae_core.models.encoder import Encoder
@@ -72,9 +73,9 @@ def time_call(forward: Callable[[], torch.Tensor], params: list, upstream: torch
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--calls", type=int, default=20, help="forward + backward calls per timing")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rounds", type=count, default=8)
+    parser.add_argument("--calls", type=count, default=20, help="forward + backward calls per timing")
+    parser.add_argument("--threads", type=count, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     generator = torch.Generator().manual_seed(0)

@@ -35,6 +35,7 @@ import time
 import numpy as np
 import throughput  # bench/throughput.py, beside this script: the benchmark's synthetic data
 import torch
+from bench_args import count, count_or_zero, model_names  # bench/bench_args.py, beside this script
 from torch.profiler import ProfilerActivity, profile, record_function
 
 from mvae_core.models import BUILTIN_MODELS
@@ -84,17 +85,15 @@ def profile_model(model: str, hidden: int, steps: int, warmup: int, precision: s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default=",".join(sorted(BUILTIN_MODELS)))
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--hidden", type=int, default=512)
+    parser.add_argument("--models", type=model_names, default=sorted(BUILTIN_MODELS))
+    parser.add_argument("--steps", type=count, default=30)
+    parser.add_argument("--warmup", type=count_or_zero, default=10)
+    parser.add_argument("--hidden", type=count, default=512)
     parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="train.precision")
-    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
+    parser.add_argument("--threads", type=count, default=1, help="torch intra-op threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    results = {
-        m: profile_model(m, args.hidden, args.steps, args.warmup, args.precision) for m in args.models.split(",")
-    }
+    results = {m: profile_model(m, args.hidden, args.steps, args.warmup, args.precision) for m in args.models}
     names = [*GROUPS, "densify", "other ops", "Python", "wall"]
     print(
         f"ms per training step (batch 64, hidden {args.hidden}, {args.precision}, {args.threads} thread(s), "

@@ -22,6 +22,7 @@ import os
 import numpy as np
 import throughput  # bench/throughput.py, beside this script: its data, trainer timing and GEMM rate
 import torch
+from bench_args import count, model_names  # bench/bench_args.py, beside this script
 
 from mvae_core.config import MvaeConfig
 from mvae_core.host import PluginHost
@@ -80,18 +81,15 @@ def scale_model(model: str, threads: int, rounds: int, steps: int, batch_size: i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default=",".join(BUILTIN_MODELS), help="comma-separated model names")
-    parser.add_argument("--threads", type=int, default=2, help="the thread count compared with one")
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--steps", type=int, default=10, help="optimiser steps per timed fit()")
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--gemm-n", type=int, default=2048)
+    parser.add_argument("--models", type=model_names, default=list(BUILTIN_MODELS), help="comma-separated model names")
+    parser.add_argument("--threads", type=count, default=2, help="the thread count compared with one")
+    parser.add_argument("--rounds", type=count, default=8)
+    parser.add_argument("--steps", type=count, default=10, help="optimiser steps per timed fit()")
+    parser.add_argument("--batch-size", type=count, default=64)
+    parser.add_argument("--gemm-n", type=count, default=2048)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    results = [
-        scale_model(m, args.threads, args.rounds, args.steps, args.batch_size, args.gemm_n)
-        for m in args.models.split(",")
-    ]
+    results = [scale_model(m, args.threads, args.rounds, args.steps, args.batch_size, args.gemm_n) for m in args.models]
     load_after = os.getloadavg()[0]
     print()
     print(
