@@ -48,7 +48,7 @@ from mvae_core.cli_tools import (
     print_wavs,
     tools_app,
 )
-from mvae_core.config import MvaeConfig, build_config, flag_overrides
+from mvae_core.config import MvaeConfig, build_config, flag_overrides, is_run_record
 from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
@@ -350,9 +350,10 @@ def data_inspect(
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
     with errors_to_exit(ValueError):
         cfg = build_config(config, set_ or [], {"data.melody": melody})
-        from mvae_core.run_plugins import checked_config  # torch: the data summary imports it anyway
+        if config is None or not is_run_record(config):  # a run's record was checked when it trained
+            from mvae_core.run_plugins import checked_config  # torch: the data summary imports it anyway
 
-        checked_config(cfg)  # the model and plugin checks train runs before reading data: a dry run of the config
+            checked_config(cfg)  # the model and plugin checks train runs before reading data: a dry run of a config
         check_paths(data)
         try:
             with reading_memory(data, cfg.data, jobs, training=False), parse_progress(stderr) as progress:

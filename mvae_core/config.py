@@ -793,6 +793,13 @@ def config_tree(file: Path) -> dict[str, Any]:
     return tree
 
 
+def is_run_record(file: Path) -> bool:
+    """Whether the config file ``file`` is a run's ``config.toml`` (it holds a :data:`PROVENANCE` table): a record of
+    what a run trained with, checked when it trained, which may name plugins given as objects or since uninstalled;
+    :func:`read_toml`'s errors."""
+    return PROVENANCE in read_toml(file)
+
+
 def dotted_settings(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Every setting of a dumped config ``tree`` by its dotted key, as ``--set`` names it (``train.lr``,
     ``model.melody_rnn.embedding``, ``loss.coefficients.kl``): tables are opened key by key, any other value is one

@@ -28,6 +28,7 @@ import schedules
 from mvae_core import hookimpl
 from mvae_core.config import ConfigError, MvaeConfig, settings_tree
 from mvae_core.view import TrainerView, epoch_number
+from mvae_core.wording import counted
 from schedules import Schedule
 
 __all__ = [
@@ -166,7 +167,7 @@ def _refusal(schedule: Schedule, e: float, value: float, run_epochs: int, keys: 
     where, fine = f"in epoch {epoch_number(int(e))} (e = {e:g})", int(e)  # the epochs before it are fine
     if not e.is_integer():  # refused_value's last point with per_step
         where, fine = f"in the last steps of epoch {run_epochs} (e → {run_epochs}, per_step = true)", run_epochs - 1
-    shorter = f", or train for {fine} epochs at most" if fine else ""  # a resume cannot change the schedule
+    shorter = f", or train for {counted(fine, 'epoch')} at most" if fine else ""  # a resume cannot change the schedule
     return (
         f"{' and '.join(keys) or 'schedule'}: {_describe(schedule)} gives {value:g} {where}, but a multiplier must "
         f"be a finite number >= 0 in every epoch of the run (train.epochs = {run_epochs}); give the schedule "

@@ -22,6 +22,8 @@ def test_known_names_separated_by_spaces_suggest_the_list_with_commas(given):
 
 
 def test_a_misspelt_name_with_a_space_keeps_the_closest_name_hint(tmp_path):
-    result = CliRunner().invoke(app, ["train", str(tmp_path), "--plugins", "kl_anneal ts_rmp", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["train", str(tmp_path), "--plugins", "kl_anneal ts_rmp", "--out", str(tmp_path / "run")]
+    )
     assert result.exit_code == 2
     assert "unknown plugin 'kl_anneal ts_rmp'; did you mean 'kl_anneal'?" in result.stderr

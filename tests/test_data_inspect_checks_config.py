@@ -25,3 +25,15 @@ def test_data_inspect_refuses_a_config_train_refuses(synth_dir, tmp_path, config
     assert result.exit_code == 2, result.output
     assert said in " ".join(result.output.split()), result.output
     assert "sources used" not in result.output  # refused before any data is read
+
+
+def test_a_runs_own_config_is_read_as_a_record_not_checked_again(synth_dir, tmp_path):
+    """``mvae data inspect DATA --config RUN/config.toml`` is the advice mvae gives to see how a run reads data; a run
+    trained from Python with a plugin object records a plugin name no registry knows, so checking the record as a new
+    config refused it (``unknown plugin``): a file with a ``[provenance]`` table is a run's record, checked when it
+    trained."""
+    record = tmp_path / "config.toml"
+    record.write_text('[plugins]\nenabled = ["tracker"]\n\n[provenance]\nmvae = "0.1.0"\n')
+    result = CliRunner().invoke(app, ["data", "inspect", str(synth_dir), "--jobs", "1", "--config", str(record)])
+    assert result.exit_code == 0, result.output
+    assert "sources used" in result.output

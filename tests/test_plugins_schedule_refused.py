@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.config import ConfigError
+from mvae_core.wording import counted
 from mvae_plugins.scheduled import refused_value, scheduled
 from mvae_plugins.ts_ramp import TsRamp
 from schedules import from_spec
@@ -34,7 +35,7 @@ ADVICE = (
 
 def advice(epochs: int, fine: int) -> str:
     """The refusal's advice in a run of ``epochs`` epochs whose first ``fine`` epochs are fine."""
-    return ADVICE.format(epochs=epochs, shorter=f", or train for {fine} epochs at most" if fine else "")
+    return ADVICE.format(epochs=epochs, shorter=f", or train for {counted(fine, 'epoch')} at most" if fine else "")
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +60,15 @@ def test_mvae_train_refuses_a_negative_learning_rate_multiplier_and_writes_nothi
         f"in epoch 1 (e = 0), {advice(3, 0)}"
     )
     assert not out.exists()
+
+
+def test_one_fine_epoch_is_said_in_the_singular(synth_dir: Path, tmp_path: Path):
+    """``or train for 1 epochs at most`` (helper-453): the epochs before the refused one are counted as a noun."""
+    schedule = 'plugins.kl_anneal.schedule={name="linear",start=1,end=-1,epochs=1}'
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", str(synth_dir), "--epochs", "3", "--out", str(out), *_sets(schedule)])
+    assert result.exit_code == 2, result.output
+    assert ", or train for 1 epoch at most (mvae schedules preview" in " ".join(result.stderr.split())
 
 
 def test_mvae_ablate_refuses_the_configuration_up_front(synth_dir: Path, tmp_path: Path):
