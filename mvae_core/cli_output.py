@@ -12,7 +12,7 @@ import json
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 
 from mvae_core.console_text import tolerate_encoding
 from mvae_core.errors import DISK_FULL, MvaeError, RunInterrupted, blocked_message, file_in_the_way
-from mvae_core.files import finite
+from mvae_core.files import WRITE_FIXES, finite, write_problem
 from mvae_core.signals import interruption, signal_of
 from mvae_core.torchrun_env import DistributedError, rank
 
@@ -121,17 +121,6 @@ def torchrun_rank() -> int:
         return 0
 
 
-PATH_HINTS = {
-    errno.EISDIR: "that is a folder: name a file",
-    errno.EACCES: "choose a place you may write to",
-    errno.EPERM: "choose a place you may write to",
-    errno.EROFS: "choose a place you may write to",
-    errno.ENOSPC: "free some disk space or choose another disk",
-    errno.EDQUOT: "free some disk space or choose another disk",
-    errno.EFBIG: "the file system refuses a file this large: choose another disk",
-}
-
-
 class CommandGroup(TyperGroup):
     """``mvae``'s top command group: any text prints on any console encoding (:func:`tolerate_encoding`); a
     file-system error about a path that no command handled (an output under an existing file, no permission, a full
@@ -162,7 +151,13 @@ class CommandGroup(TyperGroup):
         if command is not None:
             _untype_flags_under(command, ctx)
             _refuse_repeats_under(command)
+            _help_on_stderr_under(command)
         return command
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            raise help_on_stderr(ctx)  # ``mvae`` alone
+        return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with _usage_errors():  # mvae --bogus: the top group's own options
@@ -186,12 +181,11 @@ class CommandGroup(TyperGroup):
             if exc.filename is None:
                 if not full:
                     raise
-                raise fail(f"{exc.strerror} while writing the output; {PATH_HINTS[exc.errno]}") from None
+                raise fail(f"{exc.strerror} while writing the output; {WRITE_FIXES[exc.errno]}") from None
             path = Path(exc.filename)
             if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := file_in_the_way(path) or path).is_file():
                 raise fail(blocked_message(blocker, path)) from None
-            hint = PATH_HINTS.get(exc.errno or 0)
-            raise fail(f"{exc.filename}: {exc.strerror}" + (f"; {hint}" if hint else "")) from None
+            raise fail(f"{exc.filename}: {write_problem(exc)}") from None
 
 
 def untyped_flags(params: list[Any]) -> list[Any]:
@@ -257,10 +251,41 @@ def _refuse_repeats_under(command: Any) -> None:
     command.parse_args, command._parses_once = parse_once, True
 
 
+def help_on_stderr(ctx: Any) -> typer.Exit:
+    """A group called without a command (``mvae``, ``mvae data``): its help printed on stderr, and ``typer.Exit(2)``
+    for the caller to raise, as for any command line that does not parse; ``--help`` asks for the help and prints it
+    on stdout with exit 0. (click's ``no_args_is_help`` also exits 2, but typer's rich help prints itself on stdout
+    while click's error is built, so the group asks for its help here instead.)"""
+    with redirect_stdout(sys.stderr):  # typer's rich help prints itself as it is built
+        text = ctx.get_help()
+    if text:  # click's plain help returns its text
+        sys.stderr.write(text + "\n")
+    return typer.Exit(2)
+
+
+def _help_on_stderr_under(command: Any) -> None:
+    """Every group at or below ``command`` that prints its help when called without a command does so on stderr with
+    exit 2 (:func:`help_on_stderr`)."""
+    subcommands = getattr(command, "commands", None)
+    if subcommands is None or getattr(command, "_help_on_stderr", False):
+        return
+    for child in subcommands.values():
+        _help_on_stderr_under(child)
+    parse_args = command.parse_args
+
+    def parse_or_help(ctx: Any, args: list[str]) -> list[str]:
+        if not args and command.no_args_is_help and not ctx.resilient_parsing:
+            raise help_on_stderr(ctx)
+        return parse_args(ctx, args)
+
+    command.parse_args, command._help_on_stderr = parse_or_help, True
+
+
 @contextmanager
 def _usage_errors() -> Iterator[None]:
     """A command line that does not parse ends as ``error: <click's message>. See '<command> --help'.`` (exit 2); a
-    group called without a command still prints its help (``no_args_is_help``)."""
+    group called without a command prints its help before this (:func:`help_on_stderr`), so click's own error for it
+    passes."""
     try:
         yield
     except NoArgsIsHelpError:

@@ -13,6 +13,7 @@ until memory runs out.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -30,6 +31,26 @@ class WriteFailed(MvaeError, OSError):
     """A file could not be written (a full disk, a read-only or vanished folder); the message names the file and the
     system's reason. The file keeps its old content, if it had one. Exit code 2, as for other paths the command line
     cannot write (``cli_output.CommandGroup``); during training it becomes a :class:`RunFailed` (exit 1)."""
+
+
+WRITE_FIXES = {
+    errno.EISDIR: "that is a folder: name a file",
+    errno.EACCES: "choose a place you may write to",
+    errno.EPERM: "choose a place you may write to",
+    errno.EROFS: "choose a place you may write to",
+    errno.ENOSPC: "free some disk space or choose another disk",
+    errno.EDQUOT: "free some disk space or choose another disk",
+    errno.EFBIG: "the file system refuses a file this large: choose another disk",
+}
+"""What to do about a write the system refused, by its ``errno``: the one table behind every ``cannot write`` message
+(:func:`write_problem`) and the command line's own (``cli_output.CommandGroup``)."""
+
+
+def write_problem(error: BaseException) -> str:
+    """The system's reason for a refused write (:func:`reason`) and, where :data:`WRITE_FIXES` knows its errno, what
+    to do: ``Read-only file system; choose a place you may write to``."""
+    fix = WRITE_FIXES.get(getattr(error, "errno", None) or 0)
+    return reason(error) + (f"; {fix}" if fix else "")
 
 
 FILE_KINDS = {
@@ -149,8 +170,11 @@ def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = Tr
 
     :raises WriteFailed: an :class:`OSError` on the way (``write`` should raise those for I/O errors: serialise in
         memory first where a library reports them otherwise); ``path`` is then as it was and no temporary is left.
+        The message names ``path`` and the system's reason, and for an output (not ``durable``) what to do
+        (:func:`write_problem`); a run file's caller says that itself (the run's ending: free space, then resume).
         A file where a folder of ``path`` is needed is named as such (:func:`~mvae_core.errors.blocked_message`).
     """
+    problem = reason if durable else write_problem
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{path.stem[:TEMPORARY_STEM]}."
@@ -158,7 +182,7 @@ def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = Tr
     except OSError as exc:
         if blocker := _file_in_the_way(path):
             raise WriteFailed(blocked_message(blocker, path)) from None
-        raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
+        raise WriteFailed(f"cannot write {path}: {problem(exc)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     if mode is None:
@@ -180,7 +204,7 @@ def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = Tr
             finally:
                 os.close(directory)
     except OSError as exc:
-        raise WriteFailed(f"cannot write {path}: {reason(exc)}") from None
+        raise WriteFailed(f"cannot write {path}: {problem(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -189,8 +213,8 @@ def check_writable_folder(folder: Path) -> None:
     """Make ``folder`` (and its parents) when missing and write and remove a temporary file in it: before a command
     writes several outputs, so that a folder it cannot write fails it before the first one, not after.
 
-    :raises WriteFailed: the folder cannot be made or written, naming it and the system's reason (or the file in
-        the way)."""
+    :raises WriteFailed: the folder cannot be made or written, naming it, the system's reason and what to do
+        (:func:`write_problem`), or the file in the way."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
@@ -198,7 +222,7 @@ def check_writable_folder(folder: Path) -> None:
     except OSError as exc:
         if blocker := _file_in_the_way(folder / "x"):
             raise WriteFailed(blocked_message(blocker, folder)) from None
-        raise WriteFailed(f"cannot write into {folder}: {reason(exc)}") from None
+        raise WriteFailed(f"cannot write into {folder}: {write_problem(exc)}") from None
 
 
 def written_since(paths: list[Path], before: list[tuple[int, int] | None]) -> list[Path]:

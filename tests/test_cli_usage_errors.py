@@ -40,9 +40,22 @@ def test_a_command_line_that_does_not_parse_is_one_error_line_on_stderr(args, li
     assert result.stderr == line + "\n"
 
 
-def test_a_group_without_a_command_still_prints_its_help():
-    result = runner.invoke(app, ["data"], env={"NO_COLOR": "1"})
-    assert "inspect" in result.stdout and "error" not in result.stderr
+@pytest.mark.parametrize("args", [[], ["data"]], ids=["mvae", "mvae data"])
+def test_a_group_without_a_command_prints_its_help_on_stderr_and_exits_2(args):
+    """A command line that names no command is a usage error: the group's help goes to stderr, as errors do, and a
+    script's ``mvae $CMD`` with an empty variable fails (it printed the help on stdout and exited 2)."""
+    result = runner.invoke(app, args, env={"NO_COLOR": "1"}, prog_name="mvae")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Usage: mvae" in result.stderr and ("inspect" if args else "train") in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["data", "--help"]], ids=["mvae", "mvae data"])
+def test_help_asked_for_is_on_stdout_with_exit_0(args):
+    result = runner.invoke(app, args, env={"NO_COLOR": "1"}, prog_name="mvae")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert "Usage: mvae" in result.stdout and ("inspect" if args[0] == "data" else "train") in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -181,6 +181,10 @@ def test_a_non_finite_loss_in_the_first_epoch_says_there_is_no_model(synth_dir, 
     assert "best model" not in output
 
 
+TOO_LARGE = "File too large; the file system refuses a file this large: choose another disk"
+"""How an output written past the file limit fails: the system's reason and what to do (files.WRITE_FIXES)."""
+
+
 def _mvae_with_file_limit(limit: int, *args: object) -> subprocess.CompletedProcess[str]:
     """``mvae ARGS`` in a process that may write no file larger than ``limit`` bytes: a write past it fails with
     EFBIG ('File too large'), as a full disk fails with ENOSPC, through the same code."""
@@ -226,11 +230,11 @@ def test_outputs_the_disk_refuses_end_in_one_line(tiny_run, tmp_path):
     and bend named the temporary folder it builds in); bend leaves nothing behind."""
     result = _mvae_with_file_limit(64, "generate", tiny_run, "--random", "1", "--out", tmp_path / "loop.mid")
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [f"error: cannot write {tmp_path / 'loop.mid'}: File too large"]
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {tmp_path / 'loop.mid'}: {TOO_LARGE}"]
     bent = tmp_path / "bent"
     result = _mvae_with_file_limit(64, "bend", tiny_run, "--sigma", "0.1", "--out", bent)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [f"error: cannot write {bent}: File too large; nothing was written"]
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {bent} (nothing was written): {TOO_LARGE}"]
     assert not bent.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bent")]
 
 
@@ -264,7 +268,7 @@ def test_an_output_the_disk_refuses_leaves_the_old_file_whole(tiny_run, tmp_path
     assert result.returncode == 2, result.stdout + result.stderr
     [line] = result.stderr.strip().splitlines()
     written = f"; written before it: the MIDI file ({target}), no WAV file" if "--audio" in command else ""
-    assert line.startswith("error: cannot write ") and line.endswith(f": File too large{written}"), line
+    assert line.startswith("error: cannot write ") and line.endswith(f": {TOO_LARGE}{written}"), line
     assert kept.read_bytes() == old
     assert not [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
 
@@ -274,7 +278,7 @@ def test_a_schedule_plot_the_disk_refuses_is_named_once_and_the_old_one_kept(tmp
     plot.write_bytes(b"an earlier plot" * 100)
     result = _mvae_with_file_limit(1024, "schedules", "preview", "linear", "--plot", plot)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [f"error: cannot write {plot}: File too large"]
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {plot}: {TOO_LARGE}"]
     assert plot.read_bytes() == b"an earlier plot" * 100
 
 

@@ -20,5 +20,7 @@ def test_a_read_only_destination_names_the_copy_asked_for(tiny_run, tmp_path, mo
     out = tmp_path / "bent"
     result = CliRunner().invoke(app, ["bend", str(tiny_run), "--sigma", "0.1", "--out", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == f"error: cannot write {out}: Read-only file system; nothing was written\n"
+    assert result.stderr == (
+        f"error: cannot write {out} (nothing was written): Read-only file system; choose a place you may write to\n"
+    )
     assert list(tmp_path.iterdir()) == []

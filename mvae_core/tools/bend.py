@@ -28,7 +28,7 @@ import torch
 
 from mvae_core.checkpoint import BEST_MODEL, save_model
 from mvae_core.config import PROVENANCE, checked_seed
-from mvae_core.files import TEMPORARY_STEM, WriteFailed, folder_mode, reason
+from mvae_core.files import TEMPORARY_STEM, WriteFailed, folder_mode, write_problem
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, DATA_REPORT, METRICS, STEPS
@@ -102,7 +102,7 @@ def bend_run(source: Path, dest: Path, sigma: float, seed: int, layers: Layers) 
         building.chmod(folder_mode())
         os.rename(building, dest)
     except OSError as exc:  # a full or read-only disk: named by the copy asked for, not by the folder it is built in
-        raise WriteFailed(f"cannot write {dest}: {reason(exc)}; nothing was written") from None
+        raise WriteFailed(f"cannot write {dest} (nothing was written): {write_problem(exc)}") from None
     finally:
         if building is not None:
             shutil.rmtree(building, ignore_errors=True)
