@@ -176,7 +176,8 @@ def train(
         typer.Option(
             parser=given_path,
             metavar="RUN",
-            help="Continue the run in this directory (with --epochs, --jobs, moved DATA only).",
+            help="Continue the run in this directory (with --epochs, --jobs, moved DATA and --device only; "
+            "docs/cli.md#resume).",
         ),
     ] = None,
     init_from: Annotated[
@@ -208,9 +209,18 @@ def train(
     with only_rank_0_reports(), errors_to_exit():
         if resume is not None:
             options = [("--out", out), ("--plugins", plugins), ("--batch-size", batch_size), ("--seed", seed)]
+            # only settings a resume may change get through: written into RUN/config.toml, with a warning
             refuse_other_settings(resume, config, set_, [*options, ("--device", device), ("--melody", melody)])
+            given = [*(set_ or []), *flag_overrides({"train.device": device})]
             result = train_run(
-                data=data, out=resume, resume=True, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
+                data=data,
+                out=resume,
+                resume=True,
+                overrides=given,
+                epochs=epochs,
+                jobs=jobs,
+                progress=reporter,
+                init_from=init_from,
             )
         else:
             flags = {"train.batch_size": batch_size, "train.seed": seed, "train.device": device}

@@ -9,8 +9,8 @@ A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :d
 place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
-would train with it; settings given to a resume are refused (:func:`refuse_other_settings`), those of
-:data:`RESUME_WARNED` with the edit of ``config.toml`` that changes them.
+would train with it; settings given to a resume are refused (:func:`refuse_other_settings`) but those of
+:data:`RESUME_WARNED`, which the resume writes into ``config.toml`` (as an edit of it would) and warns of.
 """
 
 from __future__ import annotations
@@ -242,28 +242,34 @@ class OtherSettingsRefused(ResumeRefused):
 
 def refuse_other_settings(
     out: str | os.PathLike[str], config: Any, overrides: Any, options: Sequence[tuple[str, object]] = ()
-) -> None:
-    """:class:`OtherSettingsRefused` when a resume of the run ``out`` is given settings that would change it: a
-    ``config``, ``overrides`` or, from the command line, ``options``, the other options of ``mvae train`` given with
-    ``--resume``, each ``(option, value)`` as typed (``("--seed", 3)``; ``("--out", path)`` names the new run). A
-    resume trains with its saved config; the message names each refused argument and the new run that would take
-    them with the run's config and trained weights (``init_from``; on the command line the command to type, the
-    options as given; a new epoch budget among the overrides is named as a resume's own argument, ``epochs``, from
-    Python). ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command line."""
+) -> dict[str, Any]:
+    """The settings of :data:`RESUME_WARNED` a resume of the run ``out`` is given, ``{dotted key: value}`` (``{}``
+    when none), when those are all it is given: the resume writes them into its ``config.toml`` and continues with
+    them, warning as for an edit of that file. :class:`OtherSettingsRefused` when it is given any other setting that
+    would change the run: a ``config``, ``overrides`` or, from the command line, ``options``, the other options of
+    ``mvae train`` given with ``--resume``, each ``(option, value)`` as typed (``("--seed", 3)``; ``("--out", path)``
+    names the new run; ``("--device", "cpu")`` sets ``train.device``). A resume trains with its saved config; the
+    message names each refused argument and the new run that would take them with the run's config and trained
+    weights (``init_from``; on the command line the command to type, the options as given; a new epoch budget among
+    the overrides is named as a resume's own argument, ``epochs``, from Python), and the settings given that a resume
+    alone may take. ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command line."""
     given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
     typed = [(name, value) for name, value in options if value is not None]  # --seed 0 is given too
     if not given and not typed:
-        return
+        return {}
     assignments = _assignments(overrides)
+    may, others = _resume_may_change(assignments, typed)
+    if may and not others and not config:  # only settings a resume may change, as an edit of config.toml does
+        return may
     budget = _epochs_override(overrides)
-    names = [*(["--config"] if config else []), *(["--set"] if assignments else []), *(name for name, _ in typed)]
-    refused = (
-        f"a resume continues {out} with its saved config; {', '.join(given + [n for n, _ in typed])} cannot change it"
-    )
+    set_refused = [a for a in assignments if a.partition("=")[0].strip() not in may]
+    set_names = ["--set"] if len(set_refused) == len(assignments) else [f"--set {a}" for a in set_refused]
+    kept = [(name, value) for name, value in typed if _OPTION_KEYS.get(name) not in may]
+    names = [*(["--config"] if config else []), *(set_names if set_refused else []), *(name for name, _ in kept)]
+    python_names = [*(["config"] if config else []), *(["overrides"] if set_refused else []), *(n for n, _ in kept)]
+    refused = f"a resume continues {out} with its saved config; {', '.join(python_names)} cannot change it"
     refused_here = f"--resume continues a run with its saved config; {', '.join(names)} cannot change it"
-    edit = _resume_edit(out, assignments, typed)
-    if edit and edit[1] and not config:  # only settings a resume may change: config.toml's edit is the way
-        raise OtherSettingsRefused(refused + str(edit[0]), command_line=refused_here + edit[0].command_line)
+    edit = _resume_edit(out, may) if may else None
     hint = (
         "; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
         f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
@@ -275,10 +281,10 @@ def refuse_other_settings(
     again += [(name, value) for name, value in typed if name != "--out"]
     command = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in again)
     raise OtherSettingsRefused(
-        f"{refused}{hint}{str(edit[0]) if edit else ''}",
+        f"{refused}{hint}{str(edit) if edit else ''}",
         command_line=f"{refused_here}; to train with other settings, start a new run from its config and trained "
         f"weights (mvae train DATA {command} --init-from {shlex.quote(str(out))} --out {shlex.quote(str(new_run))})"
-        f"{edit[0].command_line if edit else ''}",
+        f"{edit.command_line if edit else ''}",
     )
 
 
@@ -286,34 +292,43 @@ _OPTION_KEYS = {"--device": "train.device"}
 """The options of ``mvae train`` that set a setting of :data:`RESUME_WARNED`, and the setting."""
 
 
-def _resume_edit(
-    out: str | os.PathLike[str], assignments: list[str], typed: list[tuple[str, object]]
-) -> tuple[Advice, bool] | None:
-    """What a refusal of a resume's settings adds when some are of :data:`RESUME_WARNED`, which an edit of the run's
-    ``config.toml`` may change before a resume (it warns and continues): ``; a resume may change train.device (…):
-    set train.device = "cpu" in RUN/config.toml, then mvae train --resume RUN …``, and whether those are all the
-    ``assignments`` (``key=value``) and ``typed`` options given (then that is the whole advice); None when none is."""
-    edits: dict[str, Any] = {}
+def _resume_may_change(assignments: list[str], typed: list[tuple[str, object]]) -> tuple[dict[str, Any], int]:
+    """The settings of :data:`RESUME_WARNED` among the ``assignments`` (``key=value``) and ``typed`` options given to
+    a resume, ``{dotted key: value}``, and how many of those given set another."""
+    may: dict[str, Any] = {}
     others = 0
     for assignment in assignments:
         key, _, value = assignment.partition("=")
         if key.strip() in RESUME_WARNED:
-            edits[key.strip()] = parse_set_value(value.strip())
+            may[key.strip()] = parse_set_value(value.strip())
         else:
             others += 1
     for option, value in typed:
         if option in _OPTION_KEYS:
-            edits[_OPTION_KEYS[option]] = value
+            may[_OPTION_KEYS[option]] = value
         else:
             others += 1
-    if not edits:
-        return None
+    return may, others
+
+
+def _resume_edit(out: str | os.PathLike[str], may: dict[str, Any]) -> Advice:
+    """What a refusal of a resume's settings adds for those of them (``may``) that a resume alone may change:
+    ``; a resume may change train.device (…): given without the others (mvae train --resume RUN --device cpu), it
+    sets them in RUN/config.toml and continues (with a warning)``."""
     run = RunDir(Path(out))
-    values = ", ".join(f"{key} = {toml_literal(value)}" for key, value in edits.items())
-    said = f"; a resume may change {', '.join(edits)} (where and how the run computes or what it records): set {values}"
-    said += f" in {run.path / CONFIG}, then "
-    then = " (it warns of the edit and continues)"
-    return Advice(f"{said}{run.resume_call()}{then}", f"{said}{run.resume_command}{then}"), others == 0
+    said = f"; a resume may change {', '.join(may)} (where and how the run computes or what it records): given "
+    then = f" it sets {'it' if len(may) == 1 else 'them'} in {run.path / CONFIG} and continues (with a warning)"
+    python = ", ".join(f"{key!r}: {value!r}" for key, value in may.items())
+    typed = " ".join(
+        f"--device {shlex.quote(str(value))}"
+        if key == "train.device"
+        else f"--set {shlex.quote(f'{key}={toml_literal(value)}')}"
+        for key, value in may.items()
+    )
+    return Advice(
+        f"{said}without the others ({run.resume_call(f'overrides={{{python}}}')}),{then}",
+        f"{said}without the others ({run.resume_command} {typed}),{then}",
+    )
 
 
 def resume_setup(
@@ -323,11 +338,13 @@ def resume_setup(
     how that place pairs with the saved one."""
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
-    refuse_other_settings(out, config, overrides)
+    given = refuse_other_settings(out, config, overrides)
     run = RunDir(Path(out))
     if not run.has_checkpoint() and not run.trained_nothing():  # a run that trained nothing starts over
         raise run.refuse_resume_without_checkpoint()
     cfg = run.read_config()
+    if given:  # written into config.toml by train(), under the run's lock
+        cfg = build_config(cfg, (), given)
     if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
         versions = run.read_provenance().get("versions", {})
         own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]

@@ -5,10 +5,10 @@ notebooks all go the same way:
 
 1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
    run's ``config.toml`` (only the epoch budget and the data's place may change: another setting edited in it
-   since the checkpoint is refused, except those of :data:`~mvae_core.run_setup.RESUME_WARNED` and plugin
-   settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`), refuses a run without a checkpoint
-   (one stopped before its first checkpoint starts over with its config) and a run trained with plugin objects
-   not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
+   since the checkpoint is refused, except those of :data:`~mvae_core.run_setup.RESUME_WARNED`, which overrides may
+   also give (written there), and plugin settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`), refuses a
+   run without a checkpoint (one stopped before its first checkpoint starts over with its config) and a run trained
+   with plugin objects not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
 2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
 3. **data**: every path must exist; the data is loaded, reported and split; a resume re-splits and refuses data
    whose split fingerprint changed or whose files were edited (:class:`DataChanged`). Nothing is written before the
@@ -178,7 +178,9 @@ def train(
         second holds it); must not hold a run yet, unless ``resume``.
     :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
     :param overrides: ``{"train.lr": 3e-4}`` (numpy numbers too) or ``["train.lr=3e-4"]`` (or one such string),
-        applied over ``config``; not with ``resume``.
+        applied over ``config``. On resume only settings of :data:`~mvae_core.run_setup.RESUME_WARNED` (where and how
+        the run computes or what it records, ``{"train.device": "cpu"}``): written into its ``config.toml``, with the
+        warning an edit of that file gets; any other is refused.
     :param plugins: which plugins run (default: the config's ``plugins.enabled``, i.e. every built-in): registered
         names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none.
         On resume: the plugin objects the run was started with (its config names them), alone or with the run's own
@@ -268,7 +270,8 @@ def train(
                 if dist.is_main and not resume:
                     _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
                                       given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
-                elif dist.is_main and (epochs is not None or relocation):  # a new budget or data place
+                elif dist.is_main and (epochs is not None or relocation or overrides):
+                    # a new budget, data place or setting a resume may change (resume_setup refused any other)
                     run.rewrite_config(cfg, data, fingerprint)
                 return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
                             starting)  # fmt: skip

@@ -50,25 +50,3 @@ def test_a_split_json_gone_from_a_run_that_wrote_one_is_written_again(tiny_run, 
         "files' digests), so this resume checked the data by its fingerprint only" in _said(result)
     )
     assert (run / "split.json").read_text() == (tiny_run / "split.json").read_text()
-
-
-def test_a_setting_a_resume_may_change_names_the_edit_of_config_toml(tiny_run):
-    """helper-435 F4: --device and --set of RESUME_WARNED were refused with a new run's command only, losing the run's
-    epochs and optimizer state, where an edit of config.toml and a resume keep them."""
-    result = CliRunner().invoke(app, ["train", "--resume", str(tiny_run), "--device", "cpu"])
-    assert result.exit_code == 2, result.output
-    assert _said(result) == (
-        "error: --resume continues a run with its saved config; --device cannot change it; a resume may change "
-        'train.device (where and how the run computes or what it records): set train.device = "cpu" in '
-        f"{tiny_run / 'config.toml'}, then mvae train --resume {tiny_run} (it warns of the edit and continues)"
-    )
-    mixed = CliRunner().invoke(
-        app, ["train", "--resume", str(tiny_run), "--set", "train.step_records=10", "--seed", "3"]
-    )
-    assert mixed.exit_code == 2 and "start a new run from its config and trained weights" in _said(mixed)
-    assert _said(mixed).endswith(
-        f"set train.step_records = 10 in {tiny_run / 'config.toml'}, then mvae train --resume {tiny_run} (it warns "
-        "of the edit and continues)"
-    )
-    with pytest.raises(ResumeRefused, match=r"set train\.device = \"cpu\" in .*then mvae_core\.train\(out="):
-        mvae_core.train(out=tiny_run, resume=True, overrides={"train.device": "cpu"}, progress=False)
