@@ -150,13 +150,11 @@ class CommandGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _untype_flags_under(command, ctx)
-            _refuse_repeats_under(command)
-            _help_on_stderr_under(command)
+            _parsing_checked_under(command)
         return command
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if not args and self.no_args_is_help and not ctx.resilient_parsing:
-            raise help_on_stderr(ctx)  # ``mvae`` alone
+        check_command_line(self, ctx, args)  # ``mvae`` alone
         return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
@@ -233,24 +231,6 @@ def repeated_option(params: list[Any], args: list[str]) -> str | None:
     return None
 
 
-def _refuse_repeats_under(command: Any) -> None:
-    """``command`` (and, for a group, every command below it) refuses an option that takes one value given twice
-    (:func:`repeated_option`) as a usage error, before its parameters are parsed."""
-    for child in getattr(command, "commands", {}).values():
-        _refuse_repeats_under(child)
-    if getattr(command, "commands", None) is not None or getattr(command, "_parses_once", False):
-        return
-    parse_args = command.parse_args
-
-    def parse_once(ctx: Any, args: list[str]) -> list[str]:
-        problem = repeated_option(command.get_params(ctx), args)
-        if problem is not None:
-            raise UsageError(problem, ctx)
-        return parse_args(ctx, args)
-
-    command.parse_args, command._parses_once = parse_once, True
-
-
 def help_on_stderr(ctx: Any) -> typer.Exit:
     """A group called without a command (``mvae``, ``mvae data``): its help printed on stderr, and ``typer.Exit(2)``
     for the caller to raise, as for any command line that does not parse; ``--help`` asks for the help and prints it
@@ -263,22 +243,31 @@ def help_on_stderr(ctx: Any) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _help_on_stderr_under(command: Any) -> None:
-    """Every group at or below ``command`` that prints its help when called without a command does so on stderr with
-    exit 2 (:func:`help_on_stderr`)."""
-    subcommands = getattr(command, "commands", None)
-    if subcommands is None or getattr(command, "_help_on_stderr", False):
-        return
-    for child in subcommands.values():
-        _help_on_stderr_under(child)
-    parse_args = command.parse_args
-
-    def parse_or_help(ctx: Any, args: list[str]) -> list[str]:
+def check_command_line(command: Any, ctx: Any, args: list[str]) -> None:
+    """What ``command`` refuses of its command line ``args`` before click parses it: a group called without a command
+    prints its help on stderr with exit 2 (:func:`help_on_stderr`); a command given an option of one value twice
+    names it (:func:`repeated_option`, a usage error)."""
+    if getattr(command, "commands", None) is not None:
         if not args and command.no_args_is_help and not ctx.resilient_parsing:
             raise help_on_stderr(ctx)
+    elif (problem := repeated_option(command.get_params(ctx), args)) is not None:
+        raise UsageError(problem, ctx)
+
+
+def _parsing_checked_under(command: Any) -> None:
+    """``command`` and every command below it check their command line (:func:`check_command_line`) before parsing
+    it."""
+    for child in getattr(command, "commands", {}).values():
+        _parsing_checked_under(child)
+    if getattr(command, "_parsing_checked", False):
+        return
+    parse_args = command.parse_args
+
+    def checked(ctx: Any, args: list[str]) -> list[str]:
+        check_command_line(command, ctx, args)
         return parse_args(ctx, args)
 
-    command.parse_args, command._help_on_stderr = parse_or_help, True
+    command.parse_args, command._parsing_checked = checked, True
 
 
 @contextmanager
