@@ -17,12 +17,18 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def load_bench(script: Path | str) -> ModuleType:
-    """Import ``bench/<script>`` (a name, or a path) as a module named ``bench_<stem>``. A script that imports the
-    scripts beside it needs ``bench/`` on ``sys.path`` first, as when it runs."""
+    """Import ``bench/<script>`` (a name, or a path) as a module named ``bench_<stem>``, with its folder on
+    ``sys.path`` while it is imported, as when it runs: a script imports the modules beside it
+    (``bench/bench_args.py``), which only a test that ran before it had put within reach."""
     path = BENCH / script if isinstance(script, str) else script
     spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(folder)
     return module
 
 
