@@ -156,7 +156,9 @@ def main() -> None:
             parser.error(f"argument --model: {error}")
     options = [
         f"--loops-per-source={args.loops_per_source}", f"--steps={args.steps}", f"--hidden={args.hidden}",
-        f"--batch-size={args.batch_size}", f"--threads={args.threads}", *([f"--model={args.model}"] if args.model else []),
+        f"--batch-size={args.batch_size}",
+        f"--threads={args.threads}",
+        *([f"--model={args.model}"] if args.model else []),
     ]  # fmt: skip
     if args.loops is not None:
         results = [

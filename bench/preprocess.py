@@ -10,7 +10,8 @@ On ``../shared/data/dev`` (or ``--data DIR``; exits 0 with a message when the fo
    times; the median is reported, and the speed-up = first parse / cached median (target >= 100x).
    A cached reload of an unchanged folder reads the folder's set entry (the packed table, memory-mapped, and its
    report) instead of one entry per file; one extra reload times ``ParseCache.get_set`` alone (wrapped in this
-   process) to show its share. (Until the set entry, ``ParseCache.get``'s per-file entries were what this timed.) CPU times (``process_time``, this process only) are printed beside the in-process runs
+   process) to show its share. (Until the set entry, ``ParseCache.get``'s per-file entries were what this timed.)
+   CPU times (``process_time``, this process only) are printed beside the in-process runs
    (jobs=1, cached): on a shared machine they are steadier than wall time.
 3. **bytes per stored note** = ``table.nbytes() / table.n_notes`` (note columns + per-loop columns; target <= 32).
 
@@ -124,7 +125,8 @@ def main() -> None:
     print(
         f"cached reload: median {cached_s * 1e3:.0f} ms of {args.repeats} "
         f"(range {min(cached) * 1e3:.0f}..{max(cached) * 1e3:.0f} ms, CPU {cached_cpu_s * 1e3:.0f} ms) "
-        f"= {n_files / cached_s:.0f} files/s; reading the set entry (ParseCache.get_set): {get_s * 1e3:.0f} of {get_total_s * 1e3:.0f} ms "
+        f"= {n_files / cached_s:.0f} files/s; reading the set entry (ParseCache.get_set): "
+        f"{get_s * 1e3:.0f} of {get_total_s * 1e3:.0f} ms "
         f"({get_s / get_total_s:.0%})"
     )
     print()
