@@ -9,6 +9,8 @@ start fast.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -53,6 +55,7 @@ from mvae_core.data.load import check_paths, load_dataset, reading_memory, readi
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
 from mvae_core.signals import signal_of
+from mvae_core.torchrun_env import DistributedError, world_size
 
 
 class Commands(CommandGroup):
@@ -408,7 +411,43 @@ def plugins_list(
 
 
 def main() -> None:
-    app()
+    """Run the command line. A torchrun process (``WORLD_SIZE`` > 1) ends with :func:`os._exit` once the command has
+    ended and its output is flushed, with the command's exit status: the interpreter's teardown, skipped so, can
+    abort the process after a run that finished (SIGABRT, "terminate called without an active exception", from
+    torch's gloo threads), and torchrun then reports the whole job failed. Nothing is left to tear down by then: the
+    run's files are written and closed and the process group destroyed (:meth:`Distributed.close
+    <mvae_core.distributed.Distributed.close>`). An exception other than ``SystemExit`` ends the process as usual."""
+    if not _under_torchrun():
+        app()
+        return
+    try:
+        app()
+        status = 0
+    except SystemExit as end:
+        status = exit_status(end)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _under_torchrun() -> bool:
+    """Whether this process is one of a torchrun job's; a ``WORLD_SIZE`` that is not a number is the command's to
+    report (:class:`~mvae_core.torchrun_env.DistributedError`), so it reads as not."""
+    try:
+        return world_size() > 1
+    except DistributedError:
+        return False
+
+
+def exit_status(end: SystemExit) -> int:
+    """The status the interpreter would exit with for ``end``: its code, 0 for ``None``; any other object is
+    written to stderr and gives 1."""
+    if end.code is None:
+        return 0
+    if isinstance(end.code, int):
+        return end.code
+    sys.stderr.write(f"{end.code}\n")
+    return 1
 
 
 if __name__ == "__main__":
