@@ -14,7 +14,8 @@ import numpy as np
 
 
 class SkipReason(StrEnum):
-    """Why a source file contributed no loops. Values are stable strings used in reports and JSON."""
+    """Why a source file contributed no loops, or (:attr:`RUN_FOLDER`) why a folder below a DATA folder was not
+    searched. Values are stable strings used in reports and JSON."""
 
     UNREADABLE = "unreadable"  # the OS refused to read it, or it is no regular file (a FIFO, a device, a broken link)
     TOO_LARGE = "too large"  # over sources.MAX_UNIT_BYTES or midi.MAX_BEATS (parsing it would take too long)
@@ -27,6 +28,7 @@ class SkipReason(StrEnum):
     NO_FOUR_FOUR = "no 4/4 bar"
     NO_LOOPS = "no loop with enough notes"
     DUPLICATE = "duplicate"  # the same bytes as a file read before it: used once
+    RUN_FOLDER = "run folder"  # a folder of an mvae run below a DATA folder: not searched (sources.is_run_folder)
 
 
 class SkipFile(Exception):

@@ -29,6 +29,10 @@ TOO_LARGE_FIX = (
     "MIDI editor: mvae reads none of it"
 )
 """The end of a ``too large`` skip's detail for a file over :data:`MAX_UNIT_BYTES` (a fixed limit, no setting)."""
+RUN_MARKERS = ("checkpoint.pt", "metrics.jsonl")
+"""The files whose presence makes a folder an mvae run: :meth:`~mvae_core.run_files.RunFiles.exists`'s test (its
+``CHECKPOINT`` and ``METRICS``, named here because ``run_files`` imports torch; tests/test_data_run_folders.py keeps
+the two equal)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,11 @@ class ParsedSource:
 
 
 def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[Path]]:
-    """Resolve files, folders (recursive: :func:`is_midi_name`) and ``corpus:NAME`` into units, and the archives
+    """Resolve files, folders (recursive: :func:`walk_midi`) and ``corpus:NAME`` into units, and the archives
     (:data:`ARCHIVE_SUFFIXES`) found in the folders, which are not read.
 
-    Paths that cannot be listed or read come back as skipped results instead of raising.
+    Paths that cannot be listed or read come back as skipped results instead of raising, and so do the run folders
+    below a folder (:func:`is_run_folder`: ``run folder``, :func:`run_folder_detail`), which are not searched.
     """
     units: list[Unit] = []
     skipped: list[SourceResult] = []
@@ -86,8 +91,10 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[P
             continue
         path = Path(arg)
         if path.is_dir():
-            files, errors = walk_midi(path, archives)
+            runs: list[Path] = []
+            files, errors = walk_midi(path, archives, runs)
             units.extend(Unit("midi", p, str(p)) for p in files)
+            skipped.extend(SourceResult(str(p), SkipReason.RUN_FOLDER.value, run_folder_detail(p)) for p in runs)
             skipped.extend(SourceResult(str(p), SkipReason.UNREADABLE.value, msg) for p, msg in errors)
         elif path.is_file():
             units.append(Unit("midi", path, str(path)))
@@ -114,9 +121,16 @@ def is_midi_name(name: str) -> bool:
     return name.lower().endswith(READ_SUFFIXES) and not name.startswith(APPLEDOUBLE_PREFIX)
 
 
-def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+def walk_midi(
+    folder: Path, archives: list[Path] | None = None, runs: list[Path] | None = None
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The MIDI files under ``folder`` (:func:`is_midi_name`), in path order, and the folders that could not be listed
     with the OS's reason; the archives among the other files are appended to ``archives`` when it is given.
+
+    A subfolder that is an mvae run (:func:`is_run_folder`) is not searched: its loops generated into ``RUN/samples``
+    (the ``next:`` line of ``mvae train``), an ablation's runs or a bent copy in a data folder are the model's own
+    output, not data. Those folders are appended to ``runs`` in path order when it is given; ``folder`` itself is
+    searched whatever it is.
 
     Symlinks to folders are followed (a folder of links to albums), and each real folder (device and inode) is
     searched once: a link to a folder already searched, or to the folder it sits in or one above that
@@ -131,20 +145,42 @@ def walk_midi(folder: Path, archives: list[Path] | None = None) -> tuple[list[Pa
 
     searched: set[tuple[int, int]] = set()
     _first_search(str(folder), searched)
-    files = []
+    files: list[Path] = []
+    found_runs: list[str] = []
     for root, subfolders, names in os.walk(folder, onerror=on_error, followlinks=True):
         links_last = sorted(subfolders, key=lambda name: (os.path.islink(os.path.join(root, name)), name))
-        subfolders[:] = [
-            name
-            for name in links_last
-            if not _leads_up(root, name) and _first_search(os.path.join(root, name), searched)
-        ]
+        subfolders[:] = []
+        for name in links_last:
+            path = os.path.join(root, name)
+            if _leads_up(root, name) or not _first_search(path, searched):
+                continue
+            if is_run_folder(path):
+                found_runs.append(path)
+            else:
+                subfolders.append(name)
         for name in names:
             if is_midi_name(name):
                 files.append(Path(os.path.join(root, name)))
             elif archives is not None and name.lower().endswith(ARCHIVE_SUFFIXES):
                 archives.append(Path(os.path.join(root, name)))
+    if runs is not None:
+        runs.extend(sorted(map(Path, found_runs), key=lambda path: path.parts))
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
+
+
+def is_run_folder(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds a run of mvae (:data:`RUN_MARKERS`, one stat each): what
+    :meth:`~mvae_core.run_files.RunFiles.exists` says of it."""
+    return any(os.path.exists(os.path.join(folder, name)) for name in RUN_MARKERS)
+
+
+def run_folder_detail(run: Path) -> str:
+    """The detail of a ``run folder`` skip: why the run folder ``run`` below a DATA folder is not read, and how to
+    train on loops generated into it."""
+    return (
+        f"it holds an mvae run's {' or '.join(RUN_MARKERS)}: neither its files nor loops generated into it are read; "
+        f"to train on those loops, give the folder they are in as DATA, e.g. {run / 'samples'}"
+    )
 
 
 def _leads_up(root: str, name: str) -> bool:

@@ -27,6 +27,7 @@ from mvae_core.files import not_regular, reason
 from mvae_core.models.base import MelodyModel
 from mvae_core.models.contract import DAMAGED_WEIGHTS
 from mvae_core.tools import ToolError
+from mvae_core.wording import listed
 
 _TRAINED_WITH = (
     "; that setting is the run's, fixed when it was trained (mvae encode, interpolate and serve read a file as their "
@@ -68,17 +69,20 @@ def file_loops(
     the message's example starts with ``command`` (the command line as the user typed it, up to the file).
     """
     if path.is_dir():
-        files, _ = walk_midi(path)
+        runs: list[Path] = []
+        files, _ = walk_midi(path, runs=runs)
         takes = "encode" if option is None else option
-        if not files:
+        found = f"{len(files)} MIDI file{'' if len(files) == 1 else 's'} in it"
+        if runs:  # not searched (loops generated into a run); a file in one is still one to encode
+            found += f" outside the run folder{'s' * (len(runs) > 1)} {listed([str(run) for run in runs])}"
+        examples = files or (walk_midi(runs[0])[0] if runs else [])
+        if not examples:
             example = ""
         elif option is None or option.startswith("-"):
-            example = f"; e.g. {command if option is None else option} {shlex.quote(str(files[0]))}"
+            example = f"; e.g. {command if option is None else option} {shlex.quote(str(examples[0]))}"
         else:
-            example = f"; e.g. {option}={str(files[0])!r}"
-        raise ToolError(
-            f"{path} is a folder ({len(files)} MIDI file{'' if len(files) == 1 else 's'} in it); {takes} takes one MIDI file{example}"
-        )
+            example = f"; e.g. {option}={str(examples[0])!r}"
+        raise ToolError(f"{path} is a folder ({found}); {takes} takes one MIDI file{example}")
     if not path.is_file():
         raise ToolError(f"{path}: {_not_a_file(path)}")
     if path.suffix.lower() not in READ_SUFFIXES:
