@@ -30,12 +30,9 @@ from safetensors.torch import save
 from mvae_core.config import MAX_EPOCHS
 from mvae_core.errors import MvaeError, shortened
 from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
+from mvae_core.run_files import BEST_MODEL, CHECKPOINT  # noqa: F401 (CHECKPOINT: run_setup's, training's import)
 from mvae_core.wording import listed
 
-CHECKPOINT = "checkpoint.pt"
-"""A run's training state for a resume (:func:`save_checkpoint`, :func:`load_checkpoint`)."""
-BEST_MODEL = "model.safetensors"
-"""A run's best model, the one ``generate`` reads (:func:`save_model`, :func:`load_model_file`)."""
 SETTINGS = "config"
 """The key of a checkpoint that holds the settings the run trained with up to it: its resolved config as
 ``MvaeConfig.model_dump(mode="json")`` gives it (plain values only; :func:`mvae_core.run_weights.settings_record`)."""

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import os
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_model_file, load_weights
+from mvae_core.checkpoint import CheckpointError, load_model_file, load_weights
 from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.models import build_model, installed_model_version
 from mvae_core.models.base import MelodyModel
-from mvae_core.run_files import CONFIG, METRICS
+from mvae_core.run_files import BEST_MODEL, CHECKPOINT, CONFIG, METRICS
 from mvae_core.run_split import RunSplit
 from mvae_core.run_state import RunStatus
 from mvae_core.run_steps import Steps

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mvae_core.config import MvaeConfig
 from mvae_core.data.load import DataReport, absolute_data, check_paths, data_arguments, load_dataset, reading_memory
 from mvae_core.data.relocation import Relocation
+from mvae_core.data.score import SkipReason
 from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
@@ -31,6 +32,7 @@ from mvae_core.wording import counted, listed
 
 if TYPE_CHECKING:  # the session imports this module
     from mvae_core.session import Reporter
+    from mvae_core.split_changes import SplitChanges
 
 
 def fingerprint(train_set: LoopSet, val_set: LoopSet, name: Callable[[str], str] = str) -> str:
@@ -80,7 +82,7 @@ def prepare_data(
         reporter.note(learnt, "warning")
     damaged = run.split_damaged() if resuming else None
     if resuming:
-        _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
+        _refuse_changed_split(run, train_set, val_set, report, relocation)
     if damaged is not None:
         reporter.note(
             f"{run.path / SPLIT} cannot be read ({damaged}), so this resume checked the data by its fingerprint only "
@@ -136,14 +138,16 @@ def _split(
 
 
 def _refuse_changed_split(
-    run: RunDir, train_set: LoopSet, val_set: LoopSet, content: dict[str, str], relocation: Relocation
+    run: RunDir, train_set: LoopSet, val_set: LoopSet, report: DataReport, relocation: Relocation
 ) -> None:
     """:class:`DataChanged` unless the split is the run's (``data_fingerprint``) and no file of it was edited (the
-    ``content`` digests ``split.json`` recorded), its sources compared under the names they had before a
-    ``relocation``; the message says which files differ (a run without a fingerprint: not checked)."""
+    content digests of ``report`` that ``split.json`` recorded), its sources compared under the names they had before a
+    ``relocation``; the message says which files differ (a run without a fingerprint: not checked), or that the run
+    trained on files in run folders of its data, which this mvae leaves out (:func:`_in_run_folders`)."""
     saved = run.read_provenance().get("data_fingerprint")
     if saved is None:
         return
+    content = report.content()
     was_content = {relocation.saved_name(name): digest for name, digest in content.items()}
     if saved != fingerprint(train_set, val_set, relocation.saved_name) or run.edited_sources(was_content):
         was = [relocation.saved_name(s) for s in train_set.sources], [relocation.saved_name(s) for s in val_set.sources]
@@ -161,10 +165,28 @@ def _refuse_changed_split(
                 "than the version that started the run (a rule of reading MIDI files or tunes changed since), so the "
                 "run's split cannot be rebuilt; resume it with the mvae that started it, or start a new run"
             )
+        if said := _in_run_folders(run, changes, report, relocation):
+            raise DataChanged(said)
         raise DataChanged(
             f"the data of {run.path} changed since the run started{moved} ({changes}); restore the files or start a "
             "new run"
         )
+
+
+def _in_run_folders(run: RunDir, changes: SplitChanges, report: DataReport, relocation: Relocation) -> str | None:
+    """Why ``run``'s split cannot be rebuilt when the files it lost are all inside folders ``report`` skipped as
+    ``run folder`` (an mvae before that rule read them: loops generated into a run in the data folder); None when
+    other files changed too."""
+    folders = [entry["source"] for entry in report.entries if entry["reason"] == SkipReason.RUN_FOLDER.value]
+    inside = tuple(relocation.saved_name(folder).rstrip(os.sep) + os.sep for folder in folders)
+    if not changes.gone or changes.new or changes.edited or not all(name.startswith(inside) for name in changes.gone):
+        return None
+    return (
+        f"{run.path} trained on {counted(len(changes.gone), 'MIDI file')} in run folders of its data "
+        f"({listed(changes.gone)}), which this version of mvae leaves out as the runs' own output (run folder: "
+        f"{listed(folders)}; docs/data.md#skip-reasons), so the run's split cannot be rebuilt; resume it with the mvae "
+        "that started it, or start a new run"
+    )
 
 
 def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
@@ -191,7 +213,7 @@ def relocate(out: str | os.PathLike[str], data: str | os.PathLike[str] | Sequenc
             with reading_memory(data, cfg.data, jobs, training=False, runs_data=True):
                 table, report = load_dataset(data, cfg.data, jobs)
                 train_set, val_set, _ = _split(table, report, cfg, data)
-            _refuse_changed_split(run, train_set, val_set, report.content(), relocation)
+            _refuse_changed_split(run, train_set, val_set, report, relocation)
             run.write_split(list(train_set.sources), list(val_set.sources), report.content())
             run.rewrite_config(cfg, data, fingerprint(train_set, val_set))
     return relocation

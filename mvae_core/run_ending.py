@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import MvaeConfig
 from mvae_core.distributed import Distributed, PeerLost, PeerRanOut, RanOut
 from mvae_core.errors import DISK_FULL, RunFailed, RunInterrupted
@@ -23,7 +22,7 @@ from mvae_core.files import WriteFailed, reason
 from mvae_core.out_of_memory import free, memory_ran_out, memory_words
 from mvae_core.plugins import PluginError
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG, FAILURE
+from mvae_core.run_files import BEST_MODEL, CONFIG, FAILURE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.signals import Interrupts

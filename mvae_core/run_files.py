@@ -6,12 +6,18 @@ path, what is there, a file written whole).
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT
 from mvae_core.files import TEMPORARY_STEM, atomic_write, read_json_bounded
 
+CHECKPOINT = "checkpoint.pt"
+"""A run's training state for a resume (:func:`~mvae_core.checkpoint.save_checkpoint`,
+:func:`~mvae_core.checkpoint.load_checkpoint`)."""
+BEST_MODEL = "model.safetensors"
+"""A run's best model, the one ``generate`` reads (:func:`~mvae_core.checkpoint.save_model`,
+:func:`~mvae_core.checkpoint.load_model_file`)."""
 CONFIG = "config.toml"
 """The run's resolved config and its ``[provenance]`` (:mod:`mvae_core.run_config`)."""
 METRICS = "metrics.jsonl"
@@ -32,6 +38,9 @@ WRITTEN_WHOLE = (CONFIG, DATA_REPORT, SPLIT, METRICS, STEPS, FAILURE, CHECKPOINT
 every file of a run's folder but its lock, so also the names a new run must not write over where they are not a run's
 (:func:`~mvae_core.run_setup.refuse_existing_run`) and that no other file mvae writes may take there."""
 
+RUN_MARKERS = (CHECKPOINT, METRICS)
+"""The files whose presence makes a folder a run (:func:`holds_a_run`)."""
+
 RUN_FILE_BYTES = 1 << 29
 """The most mvae reads at once of one of a run's JSON files (``split.json``, ``data_report.json``, ``failure.json``;
 ``metrics.jsonl`` and ``steps.jsonl`` where a reader holds them whole): 512 MiB, far above what a run writes (a data
@@ -39,6 +48,13 @@ report of a million files is a few hundred MB), so that a damaged or hostile fil
 memory. A resume cuts ``metrics.jsonl`` and ``steps.jsonl`` one line at a time (:mod:`mvae_core.run_metrics`), so
 there it bounds a line, not the file: ``train.step_records = 1`` on a run of 2 million steps makes a larger
 ``steps.jsonl``."""
+
+
+def holds_a_run(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds (something of) a run: one of :data:`RUN_MARKERS`, one stat each. What a new run
+    refuses to write over, and what a folder search of the data leaves out (:func:`~mvae_core.data.sources.walk_midi`).
+    This module imports nothing heavy, so the data layer may ask it."""
+    return any(os.path.exists(os.path.join(folder, name)) for name in RUN_MARKERS)
 
 
 def read_run_json(path: Path) -> Any:
@@ -57,8 +73,8 @@ class RunFiles:
         self.path = Path(path)
 
     def exists(self) -> bool:
-        """Something of a run is here (a new run must not write over it)."""
-        return (self.path / CHECKPOINT).exists() or (self.path / METRICS).exists()
+        """Something of a run is here (a new run must not write over it): :func:`holds_a_run`."""
+        return holds_a_run(self.path)
 
     def has_checkpoint(self) -> bool:
         """A run that ``--resume`` can continue (a bent copy, for one, has no checkpoint)."""

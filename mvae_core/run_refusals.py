@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT
 from mvae_core.data.sources import is_midi_name
 from mvae_core.errors import InputError, ResumeRefused
 from mvae_core.files import reason
-from mvae_core.run_files import CONFIG, DATA_REPORT, LOCK, METRICS, SPLIT
+from mvae_core.run_files import BEST_MODEL, CHECKPOINT, CONFIG, DATA_REPORT, LOCK, METRICS, SPLIT
 from mvae_core.run_steps import RunSteps, Steps
 from mvae_core.suggest import closest
 

@@ -37,12 +37,12 @@ from typing import Any
 
 import torch
 
-from mvae_core.checkpoint import BEST_MODEL, CHECKPOINT, CheckpointError, load_checkpoint, load_model_file, load_weights
+from mvae_core.checkpoint import CheckpointError, load_checkpoint, load_model_file, load_weights
 from mvae_core.config import AUTO_PITCH_LOW, ConfigError, MvaeConfig, build_config, dotted_settings, toml_literal
 from mvae_core.errors import InputError, MvaeError
 from mvae_core.models import build_model
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG
+from mvae_core.run_files import BEST_MODEL, CHECKPOINT, CONFIG
 from mvae_core.run_steps import Steps
 from mvae_core.run_versions import code_versions
 from mvae_core.run_weights import saved_epoch, settings_record

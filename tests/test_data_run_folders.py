@@ -7,18 +7,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from mvae_core import cli
-from mvae_core.checkpoint import CHECKPOINT
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.load import load_dataset
 from mvae_core.data.score import SkipReason
-from mvae_core.data.sources import RUN_MARKERS, expand, is_run_folder, walk_midi
-from mvae_core.run_files import METRICS, RunFiles
+from mvae_core.data.sources import expand, walk_midi
+from mvae_core.run_files import RunFiles, holds_a_run
 from mvae_core.tools import ToolError
 from tests.synth import SynthNote, write_midi
 
@@ -85,23 +86,29 @@ def test_data_inspect_shows_the_run_folder_in_its_table_and_json(data_with_run, 
     ]
 
 
-def test_a_run_is_told_as_run_files_tells_it(tmp_path):
-    """The walk's test is :meth:`RunFiles.exists` (its marker names, kept here without importing torch)."""
-    assert RUN_MARKERS == (CHECKPOINT, METRICS)
-    cases = {
-        "checkpoint": ["checkpoint.pt"],
-        "metrics": ["metrics.jsonl"],
-        "both": ["checkpoint.pt", "metrics.jsonl"],
-        "started": ["config.toml", "split.json", "data_report.json"],  # stopped before its first epoch: no run yet
-        "model_only": ["model.safetensors", "config.toml"],
-        "empty": [],
-    }
-    for name, files in cases.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        for file in files:
-            (folder / file).write_bytes(b"")
-        assert is_run_folder(folder) == RunFiles(folder).exists(), name
+@pytest.mark.parametrize(
+    ("files", "a_run"),
+    [
+        (["checkpoint.pt"], True),
+        (["metrics.jsonl"], True),
+        (["checkpoint.pt", "metrics.jsonl"], True),
+        (["config.toml", "split.json", "data_report.json"], False),  # stopped before its first epoch: no run yet
+        (["model.safetensors", "config.toml"], False),
+        ([], False),
+    ],
+)
+def test_a_run_is_told_by_its_checkpoint_or_metrics(files, a_run, tmp_path):
+    """The walk's test is the one a new run asks before it writes (:meth:`RunFiles.exists`)."""
+    for file in files:
+        (tmp_path / file).write_bytes(b"")
+    assert holds_a_run(tmp_path) == RunFiles(tmp_path).exists() == a_run
+
+
+def test_the_folder_search_imports_no_torch():
+    """The data layer asks :mod:`mvae_core.run_files` what a run is; that must not pull torch into the parse workers."""
+    program = "import sys, mvae_core.data.sources; print('torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_a_folder_named_like_a_run_file_or_holding_part_of_one_is_read(tmp_path):
@@ -172,6 +179,6 @@ def test_a_resume_of_a_run_that_read_a_run_folder_is_refused_with_the_files_name
     data = shutil.copytree(synth_dir, tmp_path / "data")
     write_midi(data / "run1" / "samples" / "000_z.mid", tune(60))  # run1 is no run yet: its loops are read
     mvae_core.train([data], tmp_path / "run", overrides=TINY, epochs=1, progress=False)
-    (data / "run1" / METRICS).write_text("")  # now it is one, as an older mvae never told
+    (data / "run1" / "metrics.jsonl").write_text("")  # now it is one, as an older mvae never told
     with pytest.raises(DataChanged, match=re.escape(str(data / "run1" / "samples" / "000_z.mid"))):
         mvae_core.train(out=tmp_path / "run", resume=True, epochs=2, progress=False)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import mvae_core
-from mvae_core.checkpoint import CHECKPOINT
+from mvae_core.run_files import CHECKPOINT
 
 
 def test_a_resume_reads_its_checkpoint_once(tiny_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

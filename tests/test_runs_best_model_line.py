@@ -5,8 +5,8 @@ epoch, the line gave only a val_elbo, and nothing said which epoch ``mvae genera
 from __future__ import annotations
 
 import mvae_core
-from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.run import RunDir
+from mvae_core.run_files import BEST_MODEL
 from tests.training import TINY
 
 

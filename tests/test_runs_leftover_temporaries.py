@@ -11,8 +11,8 @@ import textwrap
 
 from typer.testing import CliRunner
 
-from mvae_core.checkpoint import CHECKPOINT
 from mvae_core.cli import app
+from mvae_core.run_files import CHECKPOINT
 
 
 def killed_while_writing(path):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-from mvae_core.checkpoint import BEST_MODEL, model_metadata
+from mvae_core.checkpoint import model_metadata
 from mvae_core.run import RunDir
+from mvae_core.run_files import BEST_MODEL
 from mvae_core.tools.bend import bend_run
 
 

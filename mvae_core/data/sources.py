@@ -17,6 +17,7 @@ from mvae_core.data.loops import LoopBlock, PitchedLoops, fold_into_rows, pitche
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.files import NotRegular, TooLarge, not_regular, read_bounded
+from mvae_core.run_files import RUN_MARKERS, holds_a_run
 
 MIDI_SUFFIXES = (".mid", ".midi")  # the names of a MIDI file mvae writes
 READ_SUFFIXES = (*MIDI_SUFFIXES, ".smf", ".kar")  # ... and reads: hardware sequencers' .smf, karaoke .kar files
@@ -29,10 +30,6 @@ TOO_LARGE_FIX = (
     "MIDI editor: mvae reads none of it"
 )
 """The end of a ``too large`` skip's detail for a file over :data:`MAX_UNIT_BYTES` (a fixed limit, no setting)."""
-RUN_MARKERS = ("checkpoint.pt", "metrics.jsonl")
-"""The files whose presence makes a folder an mvae run: :meth:`~mvae_core.run_files.RunFiles.exists`'s test (its
-``CHECKPOINT`` and ``METRICS``, named here because ``run_files`` imports torch; tests/test_data_run_folders.py keeps
-the two equal)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[P
     (:data:`ARCHIVE_SUFFIXES`) found in the folders, which are not read.
 
     Paths that cannot be listed or read come back as skipped results instead of raising, and so do the run folders
-    below a folder (:func:`is_run_folder`: ``run folder``, :func:`run_folder_detail`), which are not searched.
+    below a folder (:func:`holds_a_run`: ``run folder``, :func:`run_folder_detail`), which are not searched.
     """
     units: list[Unit] = []
     skipped: list[SourceResult] = []
@@ -127,7 +124,7 @@ def walk_midi(
     """The MIDI files under ``folder`` (:func:`is_midi_name`), in path order, and the folders that could not be listed
     with the OS's reason; the archives among the other files are appended to ``archives`` when it is given.
 
-    A subfolder that is an mvae run (:func:`is_run_folder`) is not searched: its loops generated into ``RUN/samples``
+    A subfolder that is an mvae run (:func:`holds_a_run`) is not searched: its loops generated into ``RUN/samples``
     (the ``next:`` line of ``mvae train``), an ablation's runs or a bent copy in a data folder are the model's own
     output, not data. Those folders are appended to ``runs`` in path order when it is given; ``folder`` itself is
     searched whatever it is.
@@ -154,7 +151,7 @@ def walk_midi(
             path = os.path.join(root, name)
             if _leads_up(root, name) or not _first_search(path, searched):
                 continue
-            if is_run_folder(path):
+            if holds_a_run(path):
                 found_runs.append(path)
             else:
                 subfolders.append(name)
@@ -166,12 +163,6 @@ def walk_midi(
     if runs is not None:
         runs.extend(sorted(map(Path, found_runs), key=lambda path: path.parts))
     return sorted(files, key=lambda path: path.parts), errors  # Path order (by parts), without Path.__lt__ calls
-
-
-def is_run_folder(folder: str | os.PathLike[str]) -> bool:
-    """Whether ``folder`` holds a run of mvae (:data:`RUN_MARKERS`, one stat each): what
-    :meth:`~mvae_core.run_files.RunFiles.exists` says of it."""
-    return any(os.path.exists(os.path.join(folder, name)) for name in RUN_MARKERS)
 
 
 def run_folder_detail(run: Path) -> str:

@@ -26,12 +26,12 @@ from typing import Literal
 import tomli_w
 import torch
 
-from mvae_core.checkpoint import BEST_MODEL, save_model
+from mvae_core.checkpoint import save_model
 from mvae_core.config import PROVENANCE, checked_seed
 from mvae_core.files import TEMPORARY_STEM, WriteFailed, folder_mode, write_problem
 from mvae_core.models.base import MelodyModel
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG, DATA_REPORT, METRICS, STEPS
+from mvae_core.run_files import BEST_MODEL, CONFIG, DATA_REPORT, METRICS, STEPS
 from mvae_core.tools import ToolError
 
 Layers = Literal["decoder", "all"]

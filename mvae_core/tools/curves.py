@@ -35,13 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from mvae_core.checkpoint import BEST_MODEL
 from mvae_core.config import LOSS_TERMS
 from mvae_core.files import atomic_write
 from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, STEP_TABLES, not_computed
 from mvae_core.report import TIMING_UNIT
 from mvae_core.run import RunDir
-from mvae_core.run_files import METRICS
+from mvae_core.run_files import BEST_MODEL, METRICS
 from mvae_core.suggest import did_you_mean
 from mvae_core.tools import ToolError, missing_glyphs_said, picture_path, require_extra
 from mvae_core.view import epoch_number
