@@ -13,7 +13,6 @@ import torch
 from mvae_core.checkpoint import (
     BEST_MODEL,
     CHECKPOINT,
-    SETTINGS,
     UNUSABLE,
     CheckpointError,
     load_checkpoint,
@@ -37,12 +36,6 @@ class RunWeights(RunFiles):
     def save_checkpoint(self, payload: dict[str, Any]) -> None:
         """``checkpoint.pt``: the trainer's ``payload`` (:data:`_RESUME_KEYS` and more), written whole or not at all."""
         save_checkpoint(self.path / CHECKPOINT, payload)
-
-    def trained_settings(self) -> dict[str, Any] | None:
-        """The settings the run trained with up to its checkpoint (:func:`settings_record`), read without loading its
-        tensors; None for a checkpoint written before they were recorded. :class:`CheckpointError` naming the file
-        when it cannot be read."""
-        return load_checkpoint(self.path / CHECKPOINT, mapped=True).get(SETTINGS)
 
     def checkpoint_before_training(self) -> bool:
         """``checkpoint.pt`` is the one the trainer writes before its first step (epoch -1, no step of epoch 1 in it),

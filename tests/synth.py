@@ -1,4 +1,5 @@
-"""Synthetic MIDI for tests: files written tick-exactly with mido, with known notes, tempo maps and meters."""
+"""Synthetic MIDI for tests: files written tick-exactly with mido, with known notes, tempo maps and meters, and the
+loops a read score makes (:func:`score_to_loops`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from pathlib import Path
 
 import mido
 import numpy as np
+
+from mvae_core.config import DataConfig
+from mvae_core.data.loops import LoopBlock, fold_into_rows, pitched_loops
+from mvae_core.data.score import TickScore
 
 
 @dataclass(frozen=True)
@@ -185,3 +190,10 @@ def write_tracks(
     path.parent.mkdir(parents=True, exist_ok=True)
     midi.save(str(path))
     return path
+
+
+def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
+    """The notes of ``score`` gridded, folded into ``cfg``'s pitch rows and de-collided into loops, as a data load
+    makes a source's (no ``min_onsets`` filter here): :func:`~mvae_core.data.loops.fold_into_rows` of
+    :func:`~mvae_core.data.loops.pitched_loops`. ``cfg.pitch_low`` a number (``"auto"``: a ValueError)."""
+    return fold_into_rows(pitched_loops(score, cfg), cfg)

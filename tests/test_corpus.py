@@ -11,8 +11,8 @@ from mvae_core import cli
 from mvae_core.config import DataConfig
 from mvae_core.data.corpus import MissingCorpusExtra, check_meters, corpus_files, split_tunes, tune_to_score
 from mvae_core.data.load import load_dataset
-from mvae_core.data.loops import score_to_loops
 from mvae_core.data.score import SkipFile
+from tests.synth import score_to_loops
 
 COLLECTION = """%a collection file with four tunes
 X:1

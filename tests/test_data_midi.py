@@ -11,10 +11,10 @@ import pytest
 
 from mvae_core.config import DataConfig
 from mvae_core.data.load import load_dataset
-from mvae_core.data.loops import LoopBlock, score_to_loops
+from mvae_core.data.loops import LoopBlock
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
-from tests.synth import SynthNote, random_melody, write_midi
+from tests.synth import SynthNote, random_melody, score_to_loops, write_midi
 
 STEP = 240
 LOOP = 32 * STEP

@@ -15,11 +15,10 @@ from typer.testing import CliRunner
 from mvae_core import cli
 from mvae_core.config import ConfigError, DataConfig, build_config
 from mvae_core.data.load import load_dataset
-from mvae_core.data.loops import score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason, bars_of_four_four
 from tests.fuzz import smf
-from tests.synth import SynthNote, SynthTrack, write_midi, write_tracks
+from tests.synth import SynthNote, SynthTrack, score_to_loops, write_midi, write_tracks
 
 STEP = 240  # ticks of a 16th at 960 per beat
 BAR = 16 * STEP
@@ -445,7 +444,6 @@ def test_a_track_is_named_like_a_melody_by_word_beginnings_only(name, named_like
 def test_the_pickup_warning_of_a_bundled_tune_does_not_ask_to_edit_it(tmp_path):
     """corpus:essen/han2#53 (in make demo's data) was told to "shift the file", which no user can edit."""
     from mvae_core.data.diagnostics import diagnose
-    from mvae_core.data.loops import score_to_loops
     from mvae_core.data.midi import read_midi_bytes
 
     path = write_midi(tmp_path / "pickup at tick 0.mid", _half_and_quarters(1))

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from mvae_core.config import DataConfig, MvaeConfig
-from mvae_core.data.loops import score_to_loops
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.generation import DecodeOptions, Note, select_notes
 from mvae_core.loop_file import notes_to_midi
+from tests.synth import score_to_loops
 
 # Rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
 CFG = MvaeConfig(data=DataConfig(pitch_low=48))

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mvae_core.config import DataConfig, MvaeConfig
-from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock, score_to_loops
+from mvae_core.data.loops import STEPS_PER_LOOP, LoopBlock
 from mvae_core.data.midi import read_midi_bytes
 from mvae_core.data.table import NoteTable
 from mvae_core.generation import DecodeOptions, Note
@@ -33,7 +33,7 @@ from mvae_core.loop_file import (
     notes_to_midi,
     start_tick,
 )
-from tests.synth import SynthNote, write_midi
+from tests.synth import SynthNote, score_to_loops, write_midi
 
 # Rows MIDI 48..71, which these expectations assume (the default, "auto", chooses from the data)
 CFG = DataConfig(cache_dir="none", pitch_low=48)

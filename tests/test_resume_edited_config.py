@@ -25,7 +25,7 @@ from mvae_core.cli import app
 from mvae_core.errors import ConfigError
 from mvae_core.metrics_record import CLOCK_KEYS
 from mvae_core.run import RunDir
-from tests.training import TINY
+from tests.training import TINY, trained_settings
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_settings_of_where_the_run_computes_resume_with_a_warning_naming_them(on
         "train.keep_freed_memory true → false): settings of where and how the run computes or watches, not what, "
         "so it continues with them"
     ) in " ".join((said.out + said.err).split())
-    recorded = RunDir(run).trained_settings()  # the next resume compares with these
+    recorded = trained_settings(run)  # the next resume compares with these
     assert recorded is not None and (recorded["train"]["device"], recorded["train"]["keep_freed_memory"]) == (
         "cpu",
         False,
@@ -196,14 +196,14 @@ def _without_the_record(run: Path) -> None:
 def test_a_checkpoint_without_the_record_resumes_with_a_note_and_its_next_one_has_it(one_epoch, tmp_path, capsys):
     run = _copy(one_epoch, tmp_path)
     _without_the_record(run)
-    assert RunDir(run).trained_settings() is None
+    assert trained_settings(run) is None
     assert mvae_core.train(out=run, resume=True, epochs=2, progress=True).epochs_run == 2
     assert (
         f"{run / 'checkpoint.pt'} does not record the settings the run trained with (an older mvae wrote it), so this "
         f"resume cannot tell whether {run / 'config.toml'} was edited since; it trains with the file as it is (its "
         "next checkpoint records them)"
     ) in " ".join(capsys.readouterr().out.split())
-    assert RunDir(run).trained_settings() == RunDir(run).read_config().model_dump(mode="json")
+    assert trained_settings(run) == RunDir(run).read_config().model_dump(mode="json")
 
 
 def test_a_checkpoint_without_the_record_and_an_edited_layout_is_refused_by_its_tensors(one_epoch, tmp_path):

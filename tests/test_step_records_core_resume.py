@@ -12,7 +12,7 @@ import tomli_w
 
 import mvae_core
 from mvae_core.run import RunDir
-from tests.training import TINY
+from tests.training import TINY, trained_settings
 
 
 @pytest.fixture(scope="module")
@@ -40,5 +40,5 @@ def test_an_edited_step_records_resumes_with_a_warning_and_records_at_the_new_va
     assert steps == [g for g in range(per_epoch) if g % 2 == 0] + [
         g for g in range(per_epoch, 2 * per_epoch) if g % 3 == 0
     ]
-    recorded = RunDir(run).trained_settings()  # the next resume compares with the new value
+    recorded = trained_settings(run)  # the next resume compares with the new value
     assert recorded is not None and recorded["train"]["step_records"] == 3

@@ -8,11 +8,13 @@ from typing import Any
 import torch
 
 from mvae_core import hookimpl
+from mvae_core.checkpoint import SETTINGS, load_checkpoint
 from mvae_core.config import MvaeConfig, build_config
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import split_by_source
 from mvae_core.host import PluginHost
 from mvae_core.run import RunDir
+from mvae_core.run_files import CHECKPOINT
 from mvae_core.trainer import Trainer
 
 TINY = [
@@ -53,6 +55,13 @@ def make_trainer(
     if run:
         run.path.mkdir(parents=True, exist_ok=True)
     return Trainer(cfg, train, val, PluginHost(plugins or {}), run, **kwargs)
+
+
+def trained_settings(run: Path) -> dict[str, Any] | None:
+    """The settings the run in ``run`` trained with up to its checkpoint (``checkpoint.pt``'s :data:`SETTINGS`, what
+    a resume compares ``config.toml`` with), read without loading its tensors; None for a checkpoint written before
+    they were recorded."""
+    return load_checkpoint(Path(run) / CHECKPOINT, mapped=True).get(SETTINGS)
 
 
 def event_messages(trainer: Trainer) -> list[list[str]]:

@@ -89,12 +89,6 @@ def fold_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
     return np.where(above, rows - 12 * ((rows - n_rows) // 12 + 1), rows)
 
 
-def score_to_loops(score: TickScore, cfg: DataConfig) -> LoopBlock:
-    """Grid, fold and de-collide the notes of ``score`` into loops (no ``min_onsets`` filter here):
-    :func:`fold_into_rows` of :func:`pitched_loops`."""
-    return fold_into_rows(pitched_loops(score, cfg), cfg)
-
-
 def pitched_loops(score: TickScore, cfg: DataConfig) -> PitchedLoops:
     """Grid the notes of ``score`` into loops, before the pitch rows (reads none of ``cfg``'s
     :data:`WINDOW_SETTINGS`)."""

@@ -76,11 +76,15 @@ MAX_NESTING = 8
 """The deepest nesting of bundles read (a bundle in a bundle: 2). python-osc reads a nested bundle by recursion, so a
 datagram of thousands of nested bundles raised RecursionError in the OSC thread: a traceback, and no answer."""
 BUNDLE = b"#bundle\0"
-STOP_POLL_S = 0.05
-"""How often the OSC thread checks for a stop: a server with OSC stops within this (socketserver's default 0.5 s
-made every stop of mvae serve, and each test server, wait up to half a second)."""
-STOP_SECONDS = 5.0
-"""How long :meth:`OscServer.stop` waits for a message being answered before it closes the socket regardless."""
+OSC_POLL_SECONDS = 0.05
+"""How often the OSC thread checks for a stop between datagrams (its ``handle_request`` timeout): a server with OSC
+stops within this (socketserver's default 0.5 s made every stop of mvae serve, and each test server, wait up to half a
+second). Not :data:`mvae_core.serve.server.SIGNAL_POLL_SECONDS`, the live server's main thread looking for a signal:
+as short for the same reason, a prompt stop, but either may change alone."""
+OSC_STOP_SECONDS = 5.0
+"""How long :meth:`OscServer.stop` waits by default for a message being answered before it closes the socket
+regardless: an OSC server on its own (a test, a notebook). Inside ``mvae serve`` it is given what is left of
+:data:`mvae_core.serve.server.SERVER_STOP_SECONDS`, the budget of every thread of the live server together."""
 
 
 def bundle_depth(datagram: bytes) -> int:
@@ -363,7 +367,7 @@ class OscServer:
         self._server = server_class((host, port), Handler)
         self._server.max_packet_size = MAX_DATAGRAM + 1  # one byte more than is read: a longer datagram is told so
         self.address: tuple[str, int] = self._server.server_address[:2]
-        self._server.timeout = STOP_POLL_S  # how long handle_request waits for a datagram before it returns
+        self._server.timeout = OSC_POLL_SECONDS  # how long handle_request waits for a datagram before it returns
         self._thread = threading.Thread(target=self._serve, name="mvae-osc", daemon=True)
 
     def start(self) -> OscServer:
@@ -371,7 +375,7 @@ class OscServer:
         return self
 
     def _serve(self) -> None:
-        """Answer datagrams until :meth:`stop`, looking for it every :data:`STOP_POLL_S` seconds between them."""
+        """Answer datagrams until :meth:`stop`, looking for it every :data:`OSC_POLL_SECONDS` seconds between them."""
         while not self._stopping.is_set():
             self._server.handle_request()
 
@@ -379,7 +383,7 @@ class OscServer:
         """Tell the thread to stop after the datagram it answers now, without waiting (:meth:`stop` waits)."""
         self._stopping.set()
 
-    def stop(self, timeout: float = STOP_SECONDS) -> None:
+    def stop(self, timeout: float = OSC_STOP_SECONDS) -> None:
         """Stop answering and close the socket within about ``timeout`` seconds. A message still being answered then
         (a model stuck decoding) is left to the daemon thread, which sends nothing more, and a warning says so.
         (socketserver's ``shutdown()`` waits for it without a limit: ``mvae serve`` would not stop on Ctrl-C.)"""

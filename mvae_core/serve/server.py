@@ -37,10 +37,13 @@ from mvae_core.serve.osc import OscServer
 from mvae_core.signals import Interrupts
 
 log: logging.Logger = logging.getLogger(__name__)
-STOP_POLL_S = 0.05
-"""How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this."""
-STOP_SECONDS = 5.0
-"""How long :meth:`LiveServer.stop` waits, after the requests' grace, for all its threads together to end."""
+SIGNAL_POLL_SECONDS = 0.05
+"""How often :meth:`LiveServer.serve_forever` checks for a signal: the server starts stopping within this. Its own
+fact, not :data:`~mvae_core.serve.osc.OSC_POLL_SECONDS` (the OSC thread's check for a stop), though as short."""
+SERVER_STOP_SECONDS = 5.0
+"""How long :meth:`LiveServer.stop` waits, after the requests' grace, for all its threads together to end (the HTTP
+server, OSC, MIDI out, the pad's encoding): one deadline, each thread given what is left of it. Not
+:data:`~mvae_core.serve.osc.OSC_STOP_SECONDS`, the wait of an OSC server stopped on its own."""
 
 
 class ServeError(MvaeError):
@@ -148,7 +151,7 @@ class LiveServer:
                 if ready is not None:
                     ready()
                 while self._thread is not None and self._thread.is_alive() and not interrupts.requested():
-                    time.sleep(STOP_POLL_S)  # not Thread.join: a signal interrupting it misleads Python 3.11
+                    time.sleep(SIGNAL_POLL_SECONDS)  # not Thread.join: a signal interrupting it misleads Python 3.11
             finally:
                 self.stop()
                 gc.unfreeze()  # a caller that goes on (a notebook, a test) has its garbage collected as before
@@ -171,7 +174,7 @@ class LiveServer:
             time.sleep(0.01)
         return self
 
-    def stop(self, grace: float = 1.0, timeout: float = STOP_SECONDS) -> None:
+    def stop(self, grace: float = 1.0, timeout: float = SERVER_STOP_SECONDS) -> None:
         """Stop everything :meth:`start` started and close the sockets, in ``grace`` + ``timeout`` seconds at most.
         Requests under way get ``grace`` seconds to finish; then the server hangs up on their clients (one that
         stopped sending mid-body would keep uvicorn waiting for ever), and they end as a client that left does:
@@ -237,9 +240,9 @@ class LiveServer:
 
 
 def _left(deadline: float) -> float:
-    """The seconds to wait for a thread until ``deadline``: at least :data:`STOP_POLL_S`, time for a thread that was
-    already told to stop to notice it."""
-    return max(deadline - time.monotonic(), STOP_POLL_S)
+    """The seconds to wait for a thread until ``deadline``: at least :data:`SIGNAL_POLL_SECONDS`, a short wait in
+    which a thread already told to stop may still notice it once the deadline has passed."""
+    return max(deadline - time.monotonic(), SIGNAL_POLL_SECONDS)
 
 
 CLIENT_SILENCE_SECONDS = 10.0

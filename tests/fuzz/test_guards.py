@@ -12,13 +12,13 @@ from rich.console import Console
 from mvae_core.config import DataConfig
 from mvae_core.data import load
 from mvae_core.data.load import DataReport, load_dataset
-from mvae_core.data.loops import score_to_loops
 from mvae_core.data.midi import MAX_BEATS, MAX_HIGH_BYTE_RUN, read_midi_bytes
 from mvae_core.data.score import SkipFile, SkipReason
 from mvae_core.data.sources import MAX_UNIT_BYTES, TOO_LARGE_FIX
 from mvae_core.report import print_skips, print_summary, printable
 from tests.fuzz import smf
 from tests.loading import load_within
+from tests.synth import score_to_loops
 
 CFG = DataConfig(cache_dir="none", pitch_low=48)  # rows a file is placed in by score_to_loops (no "auto" there)
 
