@@ -72,22 +72,24 @@ for each epoch:
 mvae_train_end(trainer, stop_reasons)
 mvae_train_interrupted(trainer, reason)         # instead of the rest, once training began: paused, interrupted, failed
 """
-"""The order of hook calls in one run. ``mvae_check_config`` is called by :func:`mvae_core.train` (and ``mvae ablate``)
-before any data is read, the others by the trainer. SIGINT/SIGTERM stop training after the current step (after the next
-one when they arrive during the step's hooks, once its processes agreed on it) with a mid-epoch checkpoint
-(``mvae_state_dict`` runs then too); resuming it continues that epoch at its next step *without* calling that epoch's
-``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in the checkpoint). Under ``torchrun`` every
-hook runs in every process on the same metrics (``mvae_check_config`` on the same config), except validation
-(``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in rank 0 only;
-``mvae_validation_start`` and ``mvae_validation_end`` run in every process. A training that began (``mvae_ramp_end`` on)
-and ends any other way than through ``mvae_train_end`` (a pause, Ctrl-C, a failure, in ``mvae_train_end`` too) calls
-``mvae_train_interrupted`` instead of the hooks left."""
+"""The order of hook calls in one run. The three config-time hooks (``mvae_check_config``, ``mvae_added_terms``,
+``mvae_watched_entries``) are called by :func:`mvae_core.train` before any data is read (and by ``mvae ablate`` for
+every configuration, and ``mvae data inspect`` as a dry run of its config), the others by the trainer. SIGINT/SIGTERM
+stop training after the current step (after the next one when they arrive during the step's hooks, once its processes
+agreed on it) with a mid-epoch checkpoint (``mvae_state_dict`` runs then too); resuming it continues that epoch at its
+next step *without* calling that epoch's ``mvae_epoch_start`` and ``mvae_loss_weights`` again (the multipliers are in
+the checkpoint). Under ``torchrun`` every hook runs in every process on the same metrics (``mvae_check_config`` on the
+same config), except validation (``split="val"`` and ``mvae_validation_batch``) and ``mvae_state_dict``, which run in
+rank 0 only; ``mvae_validation_start`` and ``mvae_validation_end`` run in every process. A training that began
+(``mvae_ramp_end`` on) and ends any other way than through ``mvae_train_end`` (a pause, Ctrl-C, a failure, in
+``mvae_train_end`` too) calls ``mvae_train_interrupted`` instead of the hooks left."""
 
 
 @hookspec
 def mvae_check_config(config: MvaeConfig) -> None:
     """Called once per run before any data is read (a new run, a resume and every configuration of ``mvae ablate``
-    before its first run starts), with the whole config the run would train with: a plugin may refuse it.
+    before its first run starts; and ``mvae data inspect``, a dry run of its config), with the whole config the run
+    would train with: a plugin may refuse it.
 
     :param config: the validated :class:`~mvae_core.config.MvaeConfig`, every setting resolved (defaults included,
         this plugin's own section and the model's too; on resume the run's ``config.toml`` with its new epoch budget).

@@ -13,7 +13,7 @@ import inspect
 import json
 import types
 import typing
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -275,15 +275,33 @@ def _switch_advice(name: str, switch: str, value: Any, enabled: list[str], runni
     return f"{where}; to leave it out, list the others ('all' is every built-in)"
 
 
+def expand_all(names: Sequence[str], available: Mapping[str, PluginInfo]) -> list[str]:
+    """``names`` with ``all`` replaced, where it stands, by every built-in plugin of ``available`` (a third-party one
+    is named beside it: ``all,free_bits``): the one reading of ``all``, for ``plugins.enabled`` (a training, each
+    configuration of an ablation) and for ``mvae ablate --plugins``. A built-in named beside ``all`` (in Python, a
+    plugin object of a built-in's name too) would be named twice, which no list may: a :class:`ConfigError` naming
+    it and the fix, whose message its caller prefixes with the list's name."""
+    builtins = [name for name, info in available.items() if info.origin == "built-in"]
+    if "all" in names and (twice := next((name for name in names if name in builtins), None)):
+        raise ConfigError(
+            f"{twice!r} is named beside 'all', which enables every built-in plugin already, {twice} among them; name "
+            f"each plugin once: drop {twice!r} (its settings go under [plugins.{twice}] all the same), or name the "
+            "built-ins to run instead of 'all'"
+        )
+    return [expanded for name in names for expanded in (builtins if name == "all" else [name])]
+
+
 def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], objects: Collection[str] = ()) -> list[str]:
-    """Expand ``all`` (every built-in) and ``none``; skip the names of plugin ``objects`` a Python caller handed over.
-    An unknown name is a :class:`ConfigError` saying why (:func:`unknown_plugin`)."""
+    """Expand ``all`` (:func:`expand_all`) and ``none``; skip the names of plugin ``objects`` a Python caller handed
+    over. An unknown name is a :class:`ConfigError` saying why (:func:`unknown_plugin`), and so is a built-in named
+    beside ``all``."""
+    try:
+        expanded = expand_all(enabled, available)
+    except ConfigError as exc:
+        raise ConfigError(f"plugins.enabled: {exc}") from None
     names: list[str] = []
-    for name in enabled:
+    for name in expanded:
         if name == "none" or name in objects:
-            continue
-        if name == "all":
-            names.extend(n for n, info in available.items() if info.origin == "built-in")
             continue
         if name not in available:
             raise ConfigError(f"plugins.enabled: {unknown_plugin(name, available)}")

@@ -61,16 +61,20 @@ def checked_config(cfg: MvaeConfig, objects: Mapping[str, Any] | None = None) ->
     later default cannot change it). Refused, before any data is read, with a :class:`ConfigError` naming the field:
     an unknown model or plugin, a bad setting, the model's ``check_config``, and any enabled plugin's
     ``mvae_check_config`` (:class:`~mvae_core.plugins.ConfigRefused`, naming the plugin too); a plugin that fails
-    to start or fails in its check is a :class:`~mvae_core.plugins.PluginError`. What a training and every
-    configuration of an ablation go through before any data is read."""
-    _, settings = resolve_model(cfg)
-    host = PluginHost.from_config(cfg.plugins, objects=dict(objects or {}))
-    sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
-    resolved = cfg.model_copy(
-        update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
-    )
-    host.check_config(resolved)
-    check_watched_entries(host, resolved)
+    to start or fails in its check is a :class:`~mvae_core.plugins.PluginError`. What a training, ``mvae data
+    inspect`` and every configuration of an ablation go through before any data is read. What the model's and the
+    plugins' code draws from torch's global random state meanwhile (a plugin's ``__init__``, ``mvae_check_config``,
+    ``mvae_added_terms``, ``mvae_watched_entries``) moves no stream: the caller's CPU state is put back after it
+    (this code has no business on a device)."""
+    with torch.random.fork_rng(devices=[]):
+        _, settings = resolve_model(cfg)
+        host = PluginHost.from_config(cfg.plugins, objects=dict(objects or {}))
+        sections = cfg.model.sections | {cfg.model.name: settings_tree(settings)}
+        resolved = cfg.model_copy(
+            update={"plugins": host.resolved(), "model": cfg.model.model_copy(update={"sections": sections})}
+        )
+        host.check_config(resolved)
+        check_watched_entries(host, resolved)
     return resolved, host
 
 

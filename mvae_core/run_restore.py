@@ -21,7 +21,7 @@ from mvae_core.run_steps import Steps
 from mvae_core.trainer import Trainer
 from mvae_core.version import NUMERICS
 from mvae_core.view import epoch_number
-from mvae_core.wording import listed
+from mvae_core.wording import counted, listed
 
 if TYPE_CHECKING:
     from mvae_core.session import Reporter
@@ -56,7 +56,8 @@ def restore(
             reporter.note(_lost_lines(run, lost), "warning")
         writer.clear_failure()
     if trainer.start_epoch >= cfg.train.epochs:
-        finished = f"{run.path} has finished its {cfg.train.epochs} epochs; give a larger epoch budget to train"
+        epochs = counted(cfg.train.epochs, "epoch")
+        finished = f"{run.path} has finished its {epochs}; give a larger epoch budget to train"
         reporter.note(Advice(f"{finished} further ({steps[0].more_epochs})",
                              f"{finished} further ({steps[1].more_epochs})"))  # fmt: skip
         return True

@@ -32,7 +32,6 @@ def _available() -> dict[str, PluginInfo]:
     [
         (["all", "extra"], [*BUILT_IN, "extra"]),
         (["extra", "all", "other"], ["extra", *BUILT_IN, "other"]),
-        (["kl_anneal", "all"], ["kl_anneal", *[n for n in BUILT_IN if n != "kl_anneal"]]),
         (["all", "obj"], [*BUILT_IN, "obj"]),
         (["extra", "obj", "other"], ["extra", "obj", "other"]),
         (["obj", "all"], ["obj", *BUILT_IN]),

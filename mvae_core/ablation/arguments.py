@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, expand, read_plan
+from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, PlanError, expand, read_plan
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, dotted_settings, settings_tree, toml_literal
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import OptionError
@@ -128,8 +128,7 @@ def configurations(
 ) -> tuple[list[Configuration], tuple[str, ...]]:
     """The configurations of the plan, and the references of its paired differences (a configs file's own, else
     :data:`~mvae_core.ablation.plan.REFERENCES`)."""
-    from mvae_core.plugins import available_plugins, unknown_plugin
-    from mvae_plugins import BUILTIN_PLUGINS
+    from mvae_core.plugins import available_plugins, expand_all, unknown_plugin
 
     if mode is not None and mode not in MODES:
         raise OptionError("mode", f"{mode!r} is not a mode{did_you_mean(mode, MODES)} Modes: {', '.join(MODES)}.")
@@ -178,8 +177,11 @@ def configurations(
         raise OptionError("plugins", f"{plugins!r} has an empty name; name the plugins (comma-separated), or 'all'")
     if "none" in names:
         raise OptionError("plugins", "'none' leaves nothing to switch on and off; name the plugins, or 'all'")
-    names = [m for n in names for m in (BUILTIN_PLUGINS if n == "all" else [n])]
     available = available_plugins()
+    try:
+        names = expand_all(names, available)
+    except ConfigError as exc:
+        raise PlanError(f"the plugins list names a plugin twice: {exc}") from None  # as plan.expand says it
     if unknown := next((name for name in names if name not in available), None):  # named as the option, not a config's
         raise OptionError("plugins", f"names an {unknown_plugin(unknown, available)}")
     return expand(mode or "leave-one-out", names), REFERENCES
