@@ -11,8 +11,6 @@ from typing import Any, NamedTuple
 import torch
 
 from mvae_core.checkpoint import (
-    BEST_MODEL,
-    CHECKPOINT,
     UNUSABLE,
     CheckpointError,
     load_checkpoint,
@@ -22,7 +20,7 @@ from mvae_core.checkpoint import (
 )
 from mvae_core.config import MvaeConfig
 from mvae_core.models.base import MelodyModel
-from mvae_core.run_files import RunFiles
+from mvae_core.run_files import BEST_MODEL, CHECKPOINT, RunFiles
 from mvae_core.view import epoch_number
 
 _RESUME_KEYS = ("epoch", "model", "optimizer", "torch_rng", "best_val_elbo")
