@@ -54,6 +54,7 @@ from mvae_core.config import MvaeConfig, build_config, flag_overrides, is_run_re
 from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
+from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED
 from mvae_core.signals import signal_of
 from mvae_core.torchrun_env import DistributedError, world_size
 
@@ -135,6 +136,16 @@ def _flag_help(text: str, key: str) -> str:
     return f"{text} ({key}; default {shown})."
 
 
+def _resume_help() -> str:
+    """``--resume``'s help, naming what a resume may be given from the one list of it
+    (:mod:`mvae_core.resume_settings`): ``Continue the run in this directory (with --epochs, --jobs, moved DATA,
+    --device and --set of train.device, …, data.cache_dir only; docs/cli.md#resume).``"""
+    return (
+        f"Continue the run in this directory (with --epochs, --jobs, moved DATA, {', '.join(RESUME_OPTIONS)} and "
+        f"--set of {', '.join(RESUME_WARNED)} only; docs/cli.md#resume)."
+    )
+
+
 @app.command()
 def train(
     data: Annotated[
@@ -179,8 +190,7 @@ def train(
         typer.Option(
             parser=given_path,
             metavar="RUN",
-            help="Continue the run in this directory (with --epochs, --jobs, moved DATA and --device only; "
-            "docs/cli.md#resume).",
+            help=_resume_help(),
         ),
     ] = None,
     init_from: Annotated[

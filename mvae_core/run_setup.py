@@ -8,9 +8,10 @@ the note of what it trains on (:func:`default_data_note`).
 A resume (:func:`resume_setup`): the run's own config (only the epoch budget, :data:`_EPOCHS_KEY`, and the data's
 place may change), refused without a checkpoint (one that stopped before its first starts over, from the weights it
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
-checkpoint recorded, warning of those of :data:`RESUME_WARNED` and refusing any other edit with the new run that
-would train with it; settings given to a resume are refused (:func:`refuse_other_settings`) but those of
-:data:`RESUME_WARNED`, which the resume writes into ``config.toml`` (as an edit of it would) and warns of.
+checkpoint recorded, warning of those of :data:`~mvae_core.resume_settings.RESUME_WARNED` and of plugins taken out of
+``plugins.enabled``, and refusing any other edit with the new run that would train with it; settings given to a
+resume are refused (:func:`refuse_other_settings`) but those of ``RESUME_WARNED``, which the resume writes into
+``config.toml`` (as an edit of it would) and warns of.
 """
 
 from __future__ import annotations
@@ -30,25 +31,17 @@ from mvae_core.data.relocation import Relocation
 from mvae_core.errors import DataError, InputError, MvaeError, OptionError, ResumeRefused, RunExists, shortened
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.progress import Advice
+from mvae_core.resume_settings import ENABLED_KEY, RESUME_OPTIONS, RESUME_WARNED
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, DATA_REPORT, SPLIT, WRITTEN_WHOLE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.run_weights import settings_record
 from mvae_core.starting_weights import INHERITED_DATA, PROVENANCE_KEY, StartingWeights, read_starting_weights
-from mvae_core.wording import listed
+from mvae_core.wording import listed, noun_for
 
 _EPOCHS_KEY = "train.epochs"
 """The setting ``epochs=`` (``--epochs``) sets, and the one override a resume names as its own argument."""
-
-
-RESUME_WARNED = ("train.device", "train.deterministic", "train.table_on_device", "train.keep_freed_memory",
-                 "train.step_records", "data.cache_dir")  # fmt: skip
-"""The settings that an edit of a run's ``config.toml`` may change before a resume, which continues with them and
-warns naming them: where and how the run computes or what it records (the device, CUDA's deterministic kernels, where
-the training notes are kept, the memory a step keeps, the steps whose losses go to ``steps.jsonl``, the parse cache's
-folder), not what it computes (a new device is also recorded in ``[[provenance.resumed]]``). Any other edited setting
-but the epoch budget refuses the resume (:func:`edited_settings`)."""
 
 
 def default_data_note(run: RunDir, cfg: MvaeConfig) -> Advice:
@@ -264,7 +257,7 @@ def refuse_other_settings(
     budget = _epochs_override(overrides)
     set_refused = [a for a in assignments if a.partition("=")[0].strip() not in may]
     set_names = ["--set"] if len(set_refused) == len(assignments) else [f"--set {a}" for a in set_refused]
-    kept = [(name, value) for name, value in typed if _OPTION_KEYS.get(name) not in may]
+    kept = [(name, value) for name, value in typed if RESUME_OPTIONS.get(name) not in may]
     names = [*(["--config"] if config else []), *(set_names if set_refused else []), *(name for name, _ in kept)]
     python_names = [*(["config"] if config else []), *(["overrides"] if set_refused else []), *(n for n, _ in kept)]
     refused = f"a resume continues {out} with its saved config; {', '.join(python_names)} cannot change it"
@@ -288,10 +281,6 @@ def refuse_other_settings(
     )
 
 
-_OPTION_KEYS = {"--device": "train.device"}
-"""The options of ``mvae train`` that set a setting of :data:`RESUME_WARNED`, and the setting."""
-
-
 def _resume_may_change(assignments: list[str], typed: list[tuple[str, object]]) -> tuple[dict[str, Any], int]:
     """The settings of :data:`RESUME_WARNED` among the ``assignments`` (``key=value``) and ``typed`` options given to
     a resume, ``{dotted key: value}``, and how many of those given set another."""
@@ -304,8 +293,8 @@ def _resume_may_change(assignments: list[str], typed: list[tuple[str, object]]) 
         else:
             others += 1
     for option, value in typed:
-        if option in _OPTION_KEYS:
-            may[_OPTION_KEYS[option]] = value
+        if option in RESUME_OPTIONS:
+            may[RESUME_OPTIONS[option]] = value
         else:
             others += 1
     return may, others
@@ -319,9 +308,10 @@ def _resume_edit(out: str | os.PathLike[str], may: dict[str, Any]) -> Advice:
     said = f"; a resume may change {', '.join(may)} (where and how the run computes or what it records): given "
     then = f" it sets {'it' if len(may) == 1 else 'them'} in {run.path / CONFIG} and continues (with a warning)"
     python = ", ".join(f"{key!r}: {value!r}" for key, value in may.items())
+    options = {key: option for option, key in RESUME_OPTIONS.items()}
     typed = " ".join(
-        f"--device {shlex.quote(str(value))}"
-        if key == "train.device"
+        f"{options[key]} {shlex.quote(str(value))}"
+        if key in options
         else f"--set {shlex.quote(f'{key}={toml_literal(value)}')}"
         for key, value in may.items()
     )
@@ -393,8 +383,10 @@ def edited_settings(
     :data:`~mvae_core.checkpoint.SETTINGS`; the payload :meth:`RunDir.load_checkpoint` read), as a note for the
     resume to give, ``(message, level)``: a warning naming the settings edited that may change
     (:data:`RESUME_WARNED`, and plugin settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME` in ``host``'s
-    plugins), or for a checkpoint that recorded none
-    (an older mvae's), that this resume cannot tell; None when nothing changed but the epoch budget.
+    plugins) and the plugins taken out of ``plugins.enabled`` (:func:`_taken_out`: the resumed epochs run without
+    them, and the trainer hands their state in the checkpoint to no plugin), or for a checkpoint that recorded none
+    (an older mvae's), that this resume cannot tell; None when nothing changed but the epoch budget. The next
+    checkpoint records the settings as edited, so a later resume finds no edit.
 
     A setting is edited when it differs both as ``written`` in the file and as the installed code ``resolved`` it: one
     that a new version of a model or plugin renamed and converts differs only as resolved, and one that it added
@@ -417,15 +409,42 @@ def edited_settings(
     as_resolved = _changed_settings(trained, resolved)
     changed = {key: values for key, values in _changed_settings(trained, written).items() if key in as_resolved}
     warned = {key: values for key, values in changed.items() if key in RESUME_WARNED or host.may_change_on_resume(key)}
-    if refused := {key: values for key, values in changed.items() if key not in (_EPOCHS_KEY, *warned)}:
+    removed = _taken_out(*changed.get(ENABLED_KEY, (None, None)))
+    allowed = (_EPOCHS_KEY, *warned, *[ENABLED_KEY] * bool(removed))
+    if refused := {key: values for key, values in changed.items() if key not in allowed}:
         raise _refuse_edited(run, refused, data)
-    if warned:
-        return (
-            f"{run.path / CONFIG} was edited since the run's last checkpoint ({_changes(warned)}): "
-            "settings of where and how the run computes or watches, not what, so it continues with them",
-            "warning",
-        )
-    return None
+    if not warned and not removed:
+        return None
+    why = ["settings of where and how the run computes or watches, not what, so it continues with them"] * bool(warned)
+    if removed:
+        why.append(_without(run, removed, checkpoint.get("plugins") or {}))
+    edits = _changes({key: values for key, values in changed.items() if key != _EPOCHS_KEY})
+    return f"{run.path / CONFIG} was edited since the run's last checkpoint ({edits}): {'; '.join(why)}", "warning"
+
+
+def _taken_out(trained: Any, now: Any) -> list[str]:
+    """The plugins that an edit of ``plugins.enabled`` from ``trained`` to ``now`` took out, in ``trained``'s
+    order, when that is all it did (``now`` is ``trained`` without them); ``[]`` for any other edit (a plugin added,
+    the order changed), which is refused, or none."""
+    if not isinstance(trained, list) or not isinstance(now, list) or len(now) >= len(trained):
+        return []
+    kept = set(now)
+    if now != [name for name in trained if name in kept]:
+        return []
+    return [name for name in trained if name not in kept]
+
+
+def _without(run: RunDir, removed: list[str], saved: Mapping[str, Any]) -> str:
+    """What a resume's warning says of the plugins ``removed`` from ``plugins.enabled``: the resumed epochs run
+    without them, and the state those of them in ``saved`` (the checkpoint's plugin states) saved is dropped (the
+    trainer hands it to no plugin, and the next checkpoint holds none)."""
+    one = len(removed) == 1
+    said = f"{noun_for(len(removed), 'plugin')} {', '.join(map(repr, removed))} taken out of {ENABLED_KEY}: the "
+    said += f"resumed epochs run without {'it' if one else 'them'}"
+    if dropped := [name for name in removed if name in saved]:
+        who = ("it" if one else "they") if dropped == removed else ", ".join(map(repr, dropped))
+        said += f", and the state {who} saved in {run.path / CHECKPOINT} is dropped"
+    return said
 
 
 def _changed_settings(trained: dict[str, Any], cfg: MvaeConfig) -> dict[str, tuple[Any, Any]]:
@@ -457,8 +476,9 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
     said = (
         f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
-        f"the settings it trained with (only {_EPOCHS_KEY}, the data's place, where and how it computes, and plugin "
-        f"settings marked so may change: docs/cli.md#resume): {' and '.join(fix)} in "
+        f"the settings it trained with (only {_EPOCHS_KEY}, the data's place, where and how it computes and plugin "
+        f"settings marked so may change, and plugins may be taken out of {ENABLED_KEY}: docs/cli.md#resume): "
+        f"{' and '.join(fix)} in "
         f"{config}; to train with the new value{'s' * (len(refused) > 1)}, start a new run from {source}"
         f"{_TRAINED_WEIGHTS * weights}: "
     )

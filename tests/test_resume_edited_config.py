@@ -57,8 +57,9 @@ def test_an_edited_learning_rate_is_refused_naming_it_with_both_values(one_epoch
         mvae_core.train(out=run, resume=True, epochs=2, progress=False)
     assert str(refused.value) == (
         f"{config} was edited since the run's last checkpoint (train.lr 0.001 → 0.01); a resume continues the run "
-        f"with the settings it trained with (only train.epochs, the data's place, where and how it computes, and "
-        "plugin settings marked so may change: docs/cli.md#resume): put back train.lr = "
+        f"with the settings it trained with (only train.epochs, the data's place, where and how it computes and "
+        "plugin settings marked so may change, and plugins may be taken out of plugins.enabled: docs/cli.md#resume): "
+        "put back train.lr = "
         f"0.001 in {config}; to train with the new value, start a new run from it and the run's trained weights: "
         f"mvae_core.train(data=[{str(synth_dir)!r}], config={str(config)!r}, overrides={{'train.lr': 0.01}}, "
         f"init_from={str(run)!r}, out=NEW_RUN)"
@@ -145,17 +146,20 @@ def test_a_plugin_setting_marked_as_one_that_may_change_resumes_with_a_warning(t
     ) in " ".join((said.out + said.err).split())
 
 
-def test_a_plugin_taken_out_of_enabled_is_refused_naming_the_list_alone(tiny_run, tmp_path):
-    """Its [plugins.kl_anneal] settings, no longer run, are not listed one by one."""
+def test_plugins_reordered_are_refused_naming_the_list_alone(tiny_run, tmp_path):
+    """Only plugins taken out of the list may change on resume (tests/test_resume_without_plugin.py); taken out and
+    the rest reordered is refused, and the [plugins.kl_anneal] settings, no longer run, are not listed one by one."""
     run = _copy(tiny_run, tmp_path)
     tree = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
     was = list(tree["plugins"]["enabled"])
-    tree["plugins"]["enabled"].remove("kl_anneal")
+    assert was[0] == "kl_anneal"
+    tree["plugins"]["enabled"] = was[:0:-1]  # kl_anneal taken out, the others in reverse
+    del tree["plugins"]["kl_anneal"]
     (run / "config.toml").write_text(tomli_w.dumps(tree), encoding="utf-8")
     with pytest.raises(ConfigError) as refused:
         mvae_core.train(out=run, resume=True, epochs=4, progress=False)
     message = str(refused.value)
-    assert f"(plugins.enabled {json.dumps(was)} → {json.dumps(was[1:])});" in message
+    assert f"(plugins.enabled {json.dumps(was)} → {json.dumps(was[:0:-1])});" in message
     assert f"put back plugins.enabled = {json.dumps(was)} in" in message and "schedule" not in message
 
 
