@@ -723,9 +723,10 @@ def rebuilt_from_settings(
 
 def _enabled_order(plugins: PluginsConfig, available: dict[str, PluginInfo], objects: dict[str, Any]) -> list[str]:
     """Registered and object plugins in the order ``plugins.enabled`` names them, ``all`` expanded where it stands
-    (:func:`resolve_enabled`); a plugin named twice runs where it is first named."""
+    (:func:`resolve_enabled`); each once, since a name given twice, or a built-in beside ``all``, was refused before
+    (:class:`~mvae_core.config.PluginsConfig`, :func:`~mvae_core.plugins.expand_all`)."""
     order = [[name] if name in objects else resolve_enabled([name], available, objects) for name in plugins.enabled]
-    return list(dict.fromkeys(name for names in order for name in names))
+    return [name for names in order for name in names]
 
 
 def _is_instance_of(plugin: Any, info: PluginInfo) -> bool:
