@@ -30,7 +30,7 @@ from safetensors.torch import save
 from mvae_core.config import MAX_EPOCHS
 from mvae_core.errors import MvaeError, shortened
 from mvae_core.files import FILE_KINDS, atomic_write, compressed_zip_entry, reason
-from mvae_core.run_files import BEST_MODEL, CHECKPOINT  # noqa: F401 (CHECKPOINT: run_setup's, training's import)
+from mvae_core.run_files import BEST_MODEL
 from mvae_core.wording import listed
 
 SETTINGS = "config"

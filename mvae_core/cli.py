@@ -58,6 +58,9 @@ from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED
 from mvae_core.signals import signal_of
 from mvae_core.torchrun_env import DistributedError, world_size
 
+JOBS_HELP = "Processes for the first parse of the data (default: the cores this process may use)."
+"""``--jobs`` of ``train`` and ``data inspect``: the default is :func:`~mvae_core.cores.cores`, the CPU affinity."""
+
 
 class Commands(CommandGroup):
     """``mvae --help`` lists the commands in the order of docs/cli.md: a run's life first, then the tools."""
@@ -205,9 +208,7 @@ def train(
     device: Annotated[
         str | None, typer.Option(metavar="D", help=_flag_help("auto, cpu or cuda", "train.device"))
     ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
-    ] = None,
+    jobs: Annotated[int | None, typer.Option(metavar="N", help=JOBS_HELP)] = None,
     melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Train a MelodyVAE; writes config, data report, metrics, checkpoint and best model into the run directory.
@@ -365,9 +366,7 @@ def data_inspect(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (summary and per-file report).")] = False,
-    jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Processes for the first parse of the data (default: all cores).")
-    ] = None,
+    jobs: Annotated[int | None, typer.Option(metavar="N", help=JOBS_HELP)] = None,
     melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mvae_core.checkpoint import CHECKPOINT, CheckpointError
+from mvae_core.checkpoint import CheckpointError
 from mvae_core.config import MvaeConfig
 from mvae_core.distributed import Distributed
 from mvae_core.progress import Advice
 from mvae_core.run import RunDir
-from mvae_core.run_files import METRICS
+from mvae_core.run_files import CHECKPOINT, METRICS
 from mvae_core.run_plugins import installed_versions
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mvae_core.checkpoint import CHECKPOINT, SETTINGS
+from mvae_core.checkpoint import SETTINGS
 from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, parse_set_value, toml_literal
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
@@ -33,7 +33,7 @@ from mvae_core.host import OBJECT_ORIGIN, PluginHost
 from mvae_core.progress import Advice
 from mvae_core.resume_settings import ENABLED_KEY, RESUME_OPTIONS, RESUME_WARNED
 from mvae_core.run import RunDir
-from mvae_core.run_files import CONFIG, DATA_REPORT, SPLIT, WRITTEN_WHOLE
+from mvae_core.run_files import CHECKPOINT, CONFIG, DATA_REPORT, SPLIT, WRITTEN_WHOLE
 from mvae_core.run_state import NON_FINITE, REPEATS
 from mvae_core.run_steps import Steps
 from mvae_core.run_weights import settings_record
