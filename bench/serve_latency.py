@@ -153,9 +153,6 @@ def main() -> None:
         points = rng.uniform(-2, 2, size=(args.warmup + args.calls, 2)).round(3)
         try:
             host, port = url.split("//")[1].strip("/").rsplit(":", 1)
-            kept = http.client.HTTPConnection(host, int(port), timeout=30)
-            kept.request("GET", "/api/info")
-            model = json.loads(kept.getresponse().read())["model"]
 
             def ask(connection: http.client.HTTPConnection, z: list[float]) -> int:
                 connection.request("POST", "/api/generate", json.dumps({"z": z, "seed": 1}), JSON_HEADERS)
@@ -182,6 +179,11 @@ def main() -> None:
             if guest is not None:
                 guest.start()
                 guest.first.wait(timeout=120)
+            # opened once the first upload is answered: the server closes a kept-alive connection idle for 5 s, and
+            # the first upload (which starts the server's upload worker) takes longer than that on a loaded machine
+            kept = http.client.HTTPConnection(host, int(port), timeout=30)
+            kept.request("GET", "/api/info")
+            model = json.loads(kept.getresponse().read())["model"]
             rows = {
                 "HTTP keep-alive": percentiles(keep_alive, points, args.warmup, args.interval / 1e3),
                 "HTTP new connection": percentiles(new_connection, points, args.warmup, args.interval / 1e3),

@@ -14,8 +14,8 @@ The Python API (docs/python_api.md)::
 The types a program of one's own annotates with are here too: :class:`Run`, :class:`Generated` (files of loops of
 :class:`Note`; in seconds, :class:`SecondsNote`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``,
 for one point at a time), :class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need
-:data:`hookimpl` (docs/hooks.md). Errors are the types of :mod:`mvae_core.errors` (and :class:`ToolError`,
-:func:`encode`'s and :func:`interpolate`'s); :class:`TrainedOnWarning` is :func:`evaluate`'s
+:data:`hookimpl` (docs/hooks.md). Errors: every error type exported here is a subclass of :class:`MvaeError`
+(docs/python_api.md, Errors, says which call raises which); :class:`TrainedOnWarning` is :func:`evaluate`'s
 warning that the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
@@ -68,9 +68,10 @@ if TYPE_CHECKING:
     from mvae_core.audio import Audio
     from mvae_core.checkpoint import CheckpointError
     from mvae_core.decode_options import DecodeOptions
+    from mvae_core.files import WriteFailed
     from mvae_core.generation import Note
     from mvae_core.models import ModelError
-    from mvae_core.models.base import NotePlayer
+    from mvae_core.models.base import NotePlayer, UnsupportedOption
     from mvae_core.plugins import PluginError
     from mvae_core.session import RunResult, train
     from mvae_core.tools import ToolError
@@ -105,6 +106,8 @@ _LAZY = {
     "Note": "mvae_core.generation",
     "DecodeOptions": "mvae_core.decode_options",
     "NotePlayer": "mvae_core.models.base",
+    "UnsupportedOption": "mvae_core.models.base",
+    "WriteFailed": "mvae_core.files",
     "Audio": "mvae_core.audio",
 }
 
@@ -140,6 +143,8 @@ __all__ = [
     "ToolError",
     "TrainedOnWarning",
     "TrainingInProgress",
+    "UnsupportedOption",
+    "WriteFailed",
     "ablate",
     "compare",
     "encode",

@@ -37,8 +37,8 @@ MIDI_CHANNEL_HELP = (
 )
 
 NO_UPLOAD_HELP = (
-    "Refuse MIDI files (POST /api/encode: 403; the page hides 'Open MIDI…'): a guest's upload is parsed in the "
-    "server's process and slows OSC answers and MIDI out while it is read (docs/live.md)."
+    "Refuse MIDI files (POST /api/encode: 403; the page hides 'Open MIDI…'): uploads are read in a worker process, "
+    "which still takes a CPU core from OSC answers and MIDI out while it reads (docs/live.md)."
 )
 
 MIDI_CLOCK_HELP = (

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from torch import nn
 
 from mvae_core.config import ModelConfig, MvaeConfig
-from mvae_core.errors import MvaeError, OptionError
+from mvae_core.errors import InputError, OptionError
 from mvae_core.generation import LATENT_MAX, DecodeOptions, Note
 from mvae_core.models.encoder import Encoder
 from mvae_core.timing import TimingBins
@@ -45,8 +45,10 @@ class NoSettings(BaseModel):
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
 
-class UnsupportedOption(MvaeError, ValueError):
-    """A decoding option or export that the chosen model cannot do; the message says what it can do instead."""
+class UnsupportedOption(InputError):
+    """A decoding option or export that the chosen model cannot do; the message says what it can do instead. A bad
+    argument for this run (``generate(run, poly=True)`` of a ``melody_rnn`` run), so an :class:`InputError` and a
+    ``ValueError``, exit code 2; ``mvae_core.UnsupportedOption``."""
 
 
 @dataclass

@@ -90,6 +90,10 @@ QUERY = {"/api/wav": ("wrap_release",)}
 """The query parameters of the POST routes (the others take none): any other is refused, so that a misspelt one
 (``?wrap-release=true``, as the CLI spells the option) is not ignored in silence."""
 
+BODY = {"/api/encode": "the body is the MIDI file's bytes, its name in the X-Filename header"}
+"""What a POST route's body holds, where it is not the knobs' JSON: the refusal of a query parameter says where the
+route's input goes instead."""
+
 
 def _check_query(request: Request) -> None:
     """A :class:`RequestError` (422) naming the first query parameter the route does not take, or gets twice."""
@@ -99,7 +103,8 @@ def _check_query(request: Request) -> None:
         if name not in known:
             takes = f"{path} takes {', '.join(known)}" if known else f"{path} takes no query parameters"
             hint = did_you_mean(name, known, "")
-            raise RequestError(f"unknown query parameter {name[:50]!r}{hint}; {takes} (the knobs go in the JSON body)")
+            body = BODY.get(path, "the knobs go in the JSON body")
+            raise RequestError(f"unknown query parameter {name[:50]!r}{hint}; {takes} ({body})")
         if (times := len(request.query_params.getlist(name))) > 1:  # which one counts is no rule a client knows
             raise RequestError(f"query parameter {name} is given {times} times; give it once")
 
