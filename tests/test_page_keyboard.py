@@ -109,3 +109,16 @@ def test_delete_on_a_knob_resets_it_as_a_double_click_does(page):
     assert page.execute_script("return document.getElementById('knob-tempo').getAttribute('aria-valuetext')") == (
         f"{start:g} bpm"
     )
+
+
+def test_the_pads_keyboard_readout_goes_when_the_focus_leaves_the_pad(page):
+    """The arrow keys show the point as "cursor (x, y)" under the pad (a mouse's hover shows it so); it stayed after
+    Tab took the focus to a knob, until a mouse happened to leave the pad."""
+    from selenium.webdriver.common.keys import Keys
+
+    hover = "return document.getElementById('pad-hover').textContent"
+    page.execute_script("document.getElementById('pad').focus()")
+    press(page, Keys.ARROW_RIGHT)
+    _wait(page, hover, equals="cursor (0.10, 0.00)")
+    page.execute_script("document.getElementById('knob-tempo').focus()")
+    assert page.execute_script(hover) == ""

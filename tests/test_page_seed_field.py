@@ -36,3 +36,20 @@ def test_a_field_left_empty_or_not_whole_keeps_the_seed_and_says_so(shared_brows
     )
     _wait(driver, "return window.mvae.current.density", equals=0.5)
     assert driver.execute_script("return window.mvae.current.seed") == 42
+
+
+def test_the_largest_seed_shows_whole_in_the_field(shared_browser, page_server):
+    """The field was 72 px wide: a shared link's seed 4294967295 (the largest the server takes) showed as 42949."""
+    driver = shared_browser
+    driver.get(page_server.url + "#seed=4294967295")
+    _wait(driver, "return window.mvae && window.mvae.ready === true && window.mvae.current !== null")
+    assert driver.execute_script("return document.getElementById('seed').value") == "4294967295"
+    text, room = driver.execute_script(
+        """const s = document.getElementById('seed'), style = getComputedStyle(s);
+        const g = document.createElement('canvas').getContext('2d');
+        g.font = `${style.fontSize} ${style.fontFamily}`;
+        const arrows = 16;  // the spin buttons' width beside the text (Chromium's)
+        return [g.measureText(s.value).width,
+                s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrows];"""
+    )
+    assert text <= room, f"{text:.0f} px of digits in {room:.0f} px"

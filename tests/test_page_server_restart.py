@@ -1,5 +1,6 @@
 """The page of `mvae serve` while its server goes away and comes back, as in a show: the laptop's server is stopped
-(Ctrl-C, a crash, the Wi-Fi gone) and started again, on the same run or on another one, with the page left open.
+(Ctrl-C, a crash, the Wi-Fi gone) and started again, on the same run or on another one, or with other settings (a
+performer shutting out guests' uploads with --no-upload before the show), with the page left open, during a walk too.
 Headless Chromium as in tests/test_browser.py."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from mvae_core.serve.engine import Engine
 from mvae_core.serve.server import LiveServer
 from tests.conftest import needs_browser
 from tests.test_browser import _wait, drop_file
@@ -20,6 +22,10 @@ pytestmark = needs_browser
 
 MESSAGE = "document.querySelector('#status .status-msg').textContent"
 STATUS = f"return {MESSAGE}"
+
+
+def _port(live: LiveServer) -> int:
+    return int(live.url.rsplit(":", 1)[1].strip("/"))
 
 
 def _open(driver, live: LiveServer) -> None:
@@ -42,7 +48,7 @@ def _restarted_on_another_run(driver, run: Path, tmp_path: Path) -> Iterator[Pat
     other = tmp_path / "other-run"
     shutil.copytree(run, other, ignore=shutil.ignore_patterns("*.lock"))
     with LiveServer(run, port=0) as live:
-        port = int(live.url.rsplit(":", 1)[1].strip("/"))
+        port = _port(live)
         _open(driver, live)
     with LiveServer(other, port=port):
         yield other
@@ -50,7 +56,7 @@ def _restarted_on_another_run(driver, run: Path, tmp_path: Path) -> Iterator[Pat
 
 def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(shared_browser, tiny_run):
     with LiveServer(tiny_run, port=0) as live:
-        port = live.url.rsplit(":", 1)[1].strip("/")
+        port = _port(live)
         _open(shared_browser, live)
     _move_point(shared_browser)
     _wait(shared_browser, STATUS, equals="⚠ server unreachable (/api/generate); trying again every 2 s")
@@ -66,7 +72,7 @@ def test_a_point_moved_while_the_server_was_gone_is_played_once_it_is_back(share
     shared_browser.execute_async_script("setTimeout(arguments[0], 200)")  # and its failure was shown
     assert shared_browser.execute_script("return window.statusChanges") == 0
     assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # the last loop plays on
-    with LiveServer(tiny_run, port=int(port)):
+    with LiveServer(tiny_run, port=port):
         _wait(shared_browser, "return window.mvae.current.z", equals=[0.2, 0], timeout=15)
         assert shared_browser.execute_script(STATUS) == ""
 
@@ -78,7 +84,9 @@ def test_a_server_restarted_on_another_run_makes_the_page_say_reload_and_keep_it
         _move_point(shared_browser)
         _wait(shared_browser, f"return {MESSAGE}.startsWith('⚠ Reload the page: ')", timeout=15)
         message = shared_browser.execute_script(STATUS)
-        assert f"the server was restarted and now serves {other} (melody_rnn, epoch 3, latent 2). " in message
+        # what changed is named: the performer sees why the dots, knobs and roll are stale
+        assert f"the server was restarted and now serves {other} (melody_rnn, epoch 3, latent 2); " in message
+        assert f"; changed: run (was {tiny_run}). Until then the last loop plays on " in message
         assert shared_browser.execute_script("return window.mvae.current.z") == [0, 0]  # not the other model's loop
         # a later success does not clear it: the dots, knobs and roll are still the first run's
         _move_point(shared_browser)
@@ -119,7 +127,65 @@ def test_a_restart_on_the_same_model_and_settings_serves_the_same_digest(tiny_ru
     metrics = run / "metrics.jsonl"
     last = json.loads(metrics.read_text().splitlines()[-1])
     metrics.write_text(metrics.read_text() + json.dumps({**last, "epoch": last["epoch"] + 1}) + "\n")
-    with LiveServer(run, port=0) as again, LiveServer(run, port=0, tempo=90) as slower:
+    with LiveServer(run, port=0) as again:
         assert again.engine.epochs_trained == first.engine.epochs_trained + 1
         assert again.engine.served == served
-        assert slower.engine.served != served  # the tempo knob's default changed
+
+
+def test_other_settings_serve_the_same_model_digest_and_other_settings(tiny_run):
+    """``served`` is MODEL.SETTINGS: --tempo (the tempo knob's default) and --no-upload leave the model's part as it
+    is, so that an open page takes them without a reload."""
+    model, settings = Engine(tiny_run, uploads=False).served.split(".")
+    for other in (Engine(tiny_run, uploads=True), Engine(tiny_run, tempo=90, uploads=False)):
+        assert other.served.split(".")[0] == model
+        assert other.served.split(".")[1] != settings
+
+
+def test_a_restart_with_no_upload_and_another_tempo_keeps_the_pad_playing_and_takes_them(shared_browser, tiny_run):
+    """The pad went dead until a reload, under a banner saying the server now serves... the same run, epoch and
+    latent dimension: a restart with --no-upload (as live.md advises before a show) or another --tempo changed the
+    digest. Now the page takes the new settings as a reload would (a knob at the old default moves to the new one)
+    and says what changed."""
+    with LiveServer(tiny_run, port=0) as live:
+        port = _port(live)
+        _open(shared_browser, live)
+    assert shared_browser.execute_script("return document.getElementById('midi-in').hidden") is False
+    with LiveServer(tiny_run, port=port, uploads=False, tempo=90):
+        _move_point(shared_browser)
+        _wait(shared_browser, "return window.mvae.current.z", equals=[0.2, 0], timeout=15)
+        _wait(shared_browser, "return window.mvae.current.tempo", equals=90)
+        assert shared_browser.execute_script(STATUS) == (
+            "The server was restarted with other settings: MIDI files are now refused (--no-upload); tempo 90 bpm by "
+            "default (was 120 bpm), taken."
+        )
+        assert shared_browser.execute_script("return document.getElementById('midi-in').hidden") is True
+        # the tempo knob now resets to the server's new default
+        shared_browser.execute_script(
+            """const t = document.getElementById('knob-tempo'); t.value = '100'; t.dispatchEvent(new Event('input'));
+            t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Delete'}));"""
+        )
+        _wait(shared_browser, "return window.mvae.current.tempo", equals=90)
+        assert "reset to 90)" in shared_browser.execute_script("return document.getElementById('knob-tempo').title")
+
+
+def test_a_walk_says_the_server_is_back_once_it_is(shared_browser, tiny_run):
+    """The walk went on playing from a restarted server while the status line still said "server unreachable"."""
+    with LiveServer(tiny_run, port=0) as live:
+        port = _port(live)
+        _open(shared_browser, live)
+        shared_browser.execute_script("document.getElementById('set-a').click()")
+        _move_point(shared_browser)
+        shared_browser.execute_script(
+            """document.getElementById('set-b').click();
+            const t = document.getElementById('knob-tempo'); t.value = '300'; t.dispatchEvent(new Event('input'));
+            document.getElementById('walk').click();"""
+        )
+        _wait(shared_browser, "return document.getElementById('walk-info').textContent.startsWith('step ')")
+    unreachable = "⚠ server unreachable (/api/generate); trying again at the next loop"
+    _wait(shared_browser, STATUS, equals=unreachable, timeout=15)
+    with LiveServer(tiny_run, port=port):
+        _wait(shared_browser, STATUS, equals="", timeout=15)
+        assert (
+            shared_browser.execute_script("return document.getElementById('walk').getAttribute('aria-pressed')")
+            == "true"
+        )

@@ -89,3 +89,60 @@ def test_a_touch_screen_gets_a_hint_it_can_follow(browser, tiny_run):
         _wait(browser, "return window.mvae && window.mvae.ready === true")
         (touch,) = visible_hints(browser)
         assert touch.startswith("Tap or drag") and "Shift" not in touch and "Space" not in touch
+        # nor do a message and the words beside a button speak of what a finger cannot do
+        assert browser.execute_script("return document.querySelector('#midi-in .muted').offsetParent") is None
+        browser.execute_script("document.getElementById('walk').click()")  # no A and B yet
+        message = browser.execute_script("return document.querySelector('.status-msg').textContent")
+        assert message == "Set A and B first (the Set A and Set B buttons)."
+
+
+# /api/info's answer with the dots of 9 training files, which the legend does not list one by one
+NINE_FILES = """const real = window.fetch;
+window.fetch = async (url, init) => {
+  const resp = await real(url, init);
+  if (!String(url).endsWith('/api/info')) return resp;
+  const info = await resp.json();
+  info.files = [...Array(9).keys()].map((i) => `f${i}.mid`);
+  info.points = info.files.map((_, i) => ({z: [i / 10, 0], file: i, notes: 3}));
+  info.points_ready = true;
+  return new Response(JSON.stringify(info), {status: resp.status, headers: resp.headers});
+};"""
+
+
+def test_the_legend_of_many_files_says_how_a_finger_finds_a_dots_file(browser, tiny_run):
+    """A touch screen has no hover: the legend said "hover a dot for its file"; a finger dragged onto it names it."""
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NINE_FILES})["identifier"]
+    legend = "return document.getElementById('legend').textContent"
+    try:
+        with LiveServer(tiny_run, port=0) as server:
+            browser.get(server.url)
+            _wait(browser, "return window.mvae && window.mvae.ready === true")
+            assert browser.execute_script(legend) == "9 training files: colours repeat, hover a dot for its file"
+            browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+            browser.refresh()
+            _wait(browser, "return window.mvae && window.mvae.ready === true")
+            assert browser.execute_script(legend) == (
+                "9 training files: colours repeat, drag a finger onto a dot for its file"
+            )
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+
+
+def test_play_stays_on_the_phones_screen_and_the_knobs_come_near_the_pad(browser, tiny_run):
+    """Play/Stop was below the pad's panel (15 px of it showed at the bottom of a 390 × 844 screen, none under a
+    real browser's toolbars), and the first knob 1242 px below the pad's top: a tap on the pad started the sound,
+    and to stop it a performer scrolled past the whole pad. The transport is docked at the window's bottom, and the
+    knobs come before the roll (the pad's panel still lies between the pad and them)."""
+    browser.set_window_size(*PHONE)
+    with LiveServer(tiny_run, port=0) as server:
+        browser.get(server.url)
+        _wait(browser, "return window.mvae && window.mvae.ready === true")
+        height = browser.execute_script("return innerHeight")
+        for scroll in ("0", "document.getElementById('pad').getBoundingClientRect().top + scrollY", "1e6"):
+            browser.execute_script(f"window.scrollTo(0, {scroll})")
+            _, top, _, bottom = browser.execute_script(BOX, "#play")
+            assert top >= 0 and bottom <= height, f"Play at {top:.0f}-{bottom:.0f} px of {height} (scrolled {scroll})"
+        # at the page's end the transport covers nothing
+        assert browser.execute_script(BOX, ".roll-panel")[3] <= browser.execute_script(BOX, ".transport")[1]
+        # the knobs come before the roll, nearer the pad
+        assert browser.execute_script(BOX, ".knobs")[3] <= browser.execute_script(BOX, "#roll")[1]

@@ -78,6 +78,23 @@ WITHOUT_DATA = (
 nothing else is missing, and how to get the dots back (the server takes no data path of its own)."""
 
 
+MODEL_FIELDS = (
+    "run",
+    "model",
+    "epoch",
+    "latent_dim",
+    "steps",
+    "steps_per_beat",
+    "pitch_low",
+    "pitch_classes",
+    "extent",
+    "ranges",
+    "z_limit",
+)
+"""The fields of ``/api/info`` an open page's dots, knobs and roll are built from: a server restarted with another
+value of one of them (or another best epoch) serves another model (the first part of :attr:`Engine.served`)."""
+
+
 class RequestError(MvaeError, ValueError):
     """A request the engine refuses; the message names the field and the accepted values (HTTP 4xx, OSC error)."""
 
@@ -202,12 +219,15 @@ class Engine:
         :meth:`clock_status`, and its ``tempo_refusal()`` answers a tempo set meanwhile (:meth:`set`)."""
         self.model_info = self._model_info()
         """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
-        model = {**self.model_info, "best_epoch": self.best_epoch}
-        del model["epochs_trained"]  # epochs trained on after the best one leave the model as it was
-        self.served = hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:16]
-        """A digest of the model and :attr:`model_info`, sent with every loop (``X-Mvae-Served``): a page loaded
-        from a server that served something else (restarted on another run, best epoch or ``--tempo``) sees that its
-        dots, knobs and roll are stale. A restart on the same model and settings serves the same digest."""
+        model = {name: self.model_info[name] for name in MODEL_FIELDS} | {"best_epoch": self.best_epoch}
+        settings = {name: value for name, value in self.model_info.items() if name not in MODEL_FIELDS}
+        del settings["epochs_trained"]  # epochs trained on after the best one leave the model as it was
+        self.served = f"{_digest(model)}.{_digest(settings)}"
+        """``MODEL.SETTINGS``, sent with every answer (``X-Mvae-Served``), two digests. ``MODEL``: of
+        :data:`MODEL_FIELDS` and the best epoch, what a page's dots, knobs and roll are built from; a page loaded
+        from a server that served another asks for a reload, naming what changed. ``SETTINGS``: of the rest of
+        :attr:`model_info` (``uploads``: ``--no-upload``; ``defaults``: ``--tempo``; ...), which an open page takes
+        from a fresh ``/api/info``. A restart on the same model and settings serves the same string."""
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
@@ -416,7 +436,7 @@ class Engine:
     def _z(self, value: Any) -> tuple[float, ...]:
         if not isinstance(value, list | tuple) or len(value) != self.latent_dim:
             raise RequestError(
-                f"z must be a list of {self.latent_dim} numbers (the model's latent_dim), got {value!r}"[:200]
+                f"z must be a list of {self.latent_dim} numbers (the model's latent_dim), got {_shown(value)}"[:200]
             )
         numbers = tuple(_number(f"z[{i}]", v, f"lie within ±{Z_LIMIT:g}") for i, v in enumerate(value))
         if any(abs(v) > Z_LIMIT for v in numbers):
@@ -504,7 +524,7 @@ def _number(name: str, value: Any, accepted: str) -> float:
     """``value`` as a finite float; :class:`RequestError` otherwise (``accepted``, e.g. "lie in [0, 3]", says what the
     field takes when ``value`` is an integer beyond any float)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RequestError(f"{name} must be a number, got {value!r}"[:200])
+        raise RequestError(f"{name} must be a number, got {_shown(value)}"[:200])
     try:
         number = float(value)
     except OverflowError:  # a JSON integer beyond any float
@@ -512,6 +532,17 @@ def _number(name: str, value: Any, accepted: str) -> float:
     if not math.isfinite(number):
         raise RequestError(f"{name} must be a finite number, got {number}")
     return number
+
+
+def _shown(value: Any) -> str:
+    """``value`` as its sender spelled it: in JSON (``true``, ``null``, ``"a"``, ``[0.5]``), what both a page's JSON
+    and an OSC message's arguments read as; an OSC blob (bytes, which JSON lacks) by its type and size."""
+    if isinstance(value, bytes | bytearray):
+        return f"an OSC blob of {len(value)} bytes"
+    try:
+        return json.dumps(value, ensure_ascii=False, default=lambda inner: f"<{type(inner).__name__}>")
+    except (ValueError, RecursionError):  # nested beyond what json writes
+        return f"a {type(value).__name__}"
 
 
 def _knob(name: str, value: Any) -> float:
@@ -535,6 +566,11 @@ def _seed(value: Any) -> int:
             shown = f"{number:.7g}"  # OSC's float32 3.7 reads 3.700000047683716
         raise RequestError(f"seed must {accepted}, got {shown}")
     return int(number)
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    """A short digest of JSON-like ``fields``, the same for the same fields in any order."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _rounded(vector: torch.Tensor) -> list[float]:

@@ -12,19 +12,26 @@ async function errorFrom(resp) {
   return new Error(message);
 }
 
-// The server's digest of what it serves (/api/info's served) when the page loaded: a loop from a server serving
-// something else (restarted on another run, epoch or --tempo) is refused (see generate).
+// The server's /api/info served when the page loaded, MODEL.SETTINGS (engine.py's Engine.served): two digests, of
+// what the page's dots, knobs and roll are built from (the run, its best epoch, latent_dim, the pitch window, the
+// knobs' ranges) and of the server's other settings (--no-upload, --tempo's default). An answer from a server serving
+// another MODEL is refused (see call); one with other SETTINGS is taken, and the page is told (settingsChanged).
 let expected = null;
+let settingsChanged = () => {};
 
-export function expectServed(served) {
+const modelOf = (served) => served.split('.')[0];
+
+// served: /api/info's; changed(served): called with an answer's served when only its SETTINGS differ.
+export function expectServed(served, changed = settingsChanged) {
   expected = served;
+  settingsChanged = changed;
 }
 
 // The answer to a request, checked: an Error with `unreachable` set when it never reached the server (it may be sent
 // again as it was: the server stopped, or the network is gone), with `changed` set when the server now serves
 // another model than expectServed's (any answer, a refusal too, says which it serves; unless anyModel), or the
 // server's refusal, with `again` set for a 503 (the machine ran out of memory making it: the same request may
-// succeed once memory is freed).
+// succeed once memory is freed). An answer for the same model with other settings is told to expectServed's changed.
 async function call(path, options, { anyModel = false } = {}) {
   let resp;
   try {
@@ -34,7 +41,10 @@ async function call(path, options, { anyModel = false } = {}) {
   }
   const served = resp.headers.get('X-Mvae-Served');
   if (expected && !anyModel && served && served !== expected) {
-    throw Object.assign(new Error('the server now serves another model'), { changed: true });
+    if (modelOf(served) !== modelOf(expected)) {
+      throw Object.assign(new Error('the server now serves another model'), { changed: true });
+    }
+    settingsChanged(served);
   }
   if (!resp.ok) throw Object.assign(await errorFrom(resp), { again: resp.status === 503 });
   return resp;

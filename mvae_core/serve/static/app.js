@@ -30,6 +30,8 @@ const PLACE_WRITE_MS = 250;  // the page's address keeps the point and knobs, wr
 const RETRY_MS = 2000;     // a loop request the server did not receive (stopped, network gone) is sent again after
 
 const $ = (id) => document.getElementById(id);
+// a touch screen (a phone, a tablet: no mouse to hover, no shift key), as style.css's touch hints tell it
+const touchScreen = matchMedia('(pointer: coarse)');
 
 const state = {
   info: null,
@@ -70,11 +72,13 @@ window.mvae = mvae;
 
 let messageTimer = null;
 let messageKind = 'ok';
-// Set once the server answers for another model than the page loaded (restarted on another run, epoch or --tempo):
-// the page's dots, knobs and roll are the old model's, so its loops are not taken and this message stays.
+// Set once the server answers for another model than the page loaded (restarted on another run, best epoch, latent
+// dimension, pitch window or knob ranges): the page's dots, knobs and roll are the old model's, so its loops are not
+// taken and this message stays.
 let staleMessage = null;
 
-// kind 'ok' fades after MESSAGE_MS; 'error' stays until the next success or message.
+// kind 'ok' fades after MESSAGE_MS; 'error' stays until the next success or message; 'busy' (work under way, such as
+// a file being read) stays until the next message.
 function setMessage(text, kind = 'ok') {
   if (staleMessage) [text, kind] = [staleMessage, 'error'];
   const el = $('status').querySelector('.status-msg');
@@ -95,8 +99,8 @@ function clearError() {
   if (messageKind === 'error') setMessage('');
 }
 
-// A request failed: a server restarted on another model makes the page stale (said once, for good); the rest is
-// shown as it is.
+// A request failed: a server restarted on another model makes the page stale (said once, for good, with what
+// changed); the rest is shown as it is.
 async function requestFailed(err) {
   if (!err.changed) {
     showError(err);
@@ -107,13 +111,91 @@ async function requestFailed(err) {
   try {
     const info = await api.getInfo();
     now = `${info.run} (${info.model}, epoch ${info.epoch}, latent ${info.latent_dim})`;
+    const changed = modelChanges(state.info, info);
+    now += `; changed: ${changed.length ? changed.join(', ') : 'the weights, at the same epoch'}`;
   } catch {
     // gone again: say it without the name
   }
+  if (staleMessage) return;  // another request's failure said it meanwhile
   // what to do first: a phone's status line shows two lines of it
   staleMessage = `⚠ Reload the page: the server was restarted and now serves ${now}. Until then the last loop `
     + 'plays on (the dots, knobs and roll are of the model this page loaded).';
   setMessage(staleMessage, 'error');
+}
+
+// What the page's model (was) and the server's now (info) differ in, in words: the fields of /api/info its dots,
+// knobs and roll are built from (engine.py's MODEL_FIELDS), each with its old value where it is short.
+function modelChanges(was, info) {
+  const same = (...keys) => keys.every((key) => JSON.stringify(was[key]) === JSON.stringify(info[key]));
+  const pitches = (i) => `${noteName(i.pitch_low)}–${noteName(i.pitch_low + i.pitch_classes - 1)}`;
+  return [
+    [same('run'), `run (was ${was.run})`],
+    [same('model'), `model (was ${was.model})`],
+    [same('epoch'), `epoch (was ${was.epoch})`],
+    [same('latent_dim'), `latent (was ${was.latent_dim})`],
+    [same('pitch_low', 'pitch_classes'), `pitch window (was ${pitches(was)})`],
+    [same('steps', 'steps_per_beat'), 'loop grid'],
+    [same('ranges'), 'knob ranges'],
+    [same('extent', 'z_limit'), 'pad extent'],
+  ].filter(([kept]) => !kept).map(([, words]) => words);
+}
+
+// The server answered with other settings for the same model (restarted with or without --no-upload, with another
+// --tempo): the page takes them from a fresh /api/info, as a reload would, and says what changed.
+let adopting = false;
+
+async function settingsChanged() {
+  if (adopting) return;
+  adopting = true;
+  try {
+    const fresh = await api.getInfo();
+    if (fresh.served.split('.')[0] !== state.info.served.split('.')[0]) {  // restarted again, on another model
+      requestFailed(Object.assign(new Error('the server now serves another model'), { changed: true }));
+      return;
+    }
+    adoptSettings(fresh);
+  } catch (err) {
+    requestFailed(err);  // asked again at the next answer with the new settings
+  } finally {
+    adopting = false;
+  }
+}
+
+function adoptSettings(fresh) {
+  const was = state.info;
+  const said = [];
+  if (fresh.uploads !== was.uploads) {
+    said.push(fresh.uploads ? 'MIDI files are taken again' : 'MIDI files are now refused (--no-upload)');
+  }
+  // a knob (or the seed) at the old default goes to the new one, as a reload would take it; one moved stays
+  let moved = false;
+  const fields = [...KNOBS, { key: 'seed', label: 'seed' }];
+  for (const k of fields.filter((f) => fresh.defaults[f.key] !== was.defaults[f.key])) {
+    const [old, now] = [was.defaults[k.key], fresh.defaults[k.key]];
+    const shown = (v) => (k.key === 'seed' ? String(v) : formatKnob(k, v));
+    let words = `${k.label.toLowerCase()} ${shown(now)} by default (was ${shown(old)})`;
+    const current = k.key === 'seed' ? state.seed : state.knobs[k.key];
+    const free = k.key === 'seed' || !$(`knob-${k.key}`).disabled;  // a tempo following a DAW's clock stays
+    if (current === old && free) {
+      if (k.key === 'seed') {
+        state.seed = now;
+        $('seed').value = String(now);
+      } else {
+        state.showKnob[k.key](now);
+      }
+      moved = true;
+      words += ', taken';
+    }
+    said.push(words);
+  }
+  const settings = { ...fresh };
+  for (const key of ['files', 'points', 'points_note', 'points_ready']) delete settings[key];  // the same model's
+  Object.assign(state.info, settings);
+  api.expectServed(fresh.served);
+  showSettings();
+  if (said.length) setMessage(`The server was restarted with other settings: ${said.join('; ')}.`);
+  if (moved) knobsChanged();
+  if (fresh.midi_clock && clockTimer === null) followClock();  // restarted with --midi-clock-in
 }
 
 function updateStatusInfo() {
@@ -201,6 +283,7 @@ function movePoint(z) {
   state.point = z;
   rememberPlace();
   pad.set({ current: z });
+  markChosenLoop();
   const sent = params(z).z;  // what the model gets: latent_dim numbers, those past the pad's two at 0
   const numbers = sent.slice(0, 2).map((v) => v.toFixed(3));
   if (sent.length > 2) numbers.push(`0 × ${sent.length - 2}`);
@@ -257,7 +340,8 @@ function drawLegend(mode) {
   // the files with a dot on the pad (training files: `files` also names the validation ones)
   const shown = [...new Set(points.map((p) => p.file))].sort((a, b) => a - b);
   if (shown.length > 8) {
-    const note = legendText(`${shown.length} training files: colours repeat, hover a dot for its file`);
+    const how = touchScreen.matches ? 'drag a finger onto a dot' : 'hover a dot';
+    const note = legendText(`${shown.length} training files: colours repeat, ${how} for its file`);
     note.classList.add('wide');
     el.append(note);
     return;
@@ -287,12 +371,10 @@ function buildKnobs() {
     // the value, units included, is the slider's value text for a screen reader and the span's for the eye.
     const wrap = document.createElement('div');
     wrap.className = 'knob';
-    wrap.title = `${k.hint} (double-click or Delete: reset to ${initial})`;
     wrap.innerHTML = `<label class="knob-name" for="knob-${k.key}">${k.label}</label><span class="knob-value"></span>`
       + `<input type="range" id="knob-${k.key}" min="${min}" max="${max}" step="${k.step}">`;
     const input = wrap.querySelector('input');
     const out = wrap.querySelector('.knob-value');
-    input.title = wrap.title;  // the hint, as the slider's description
     // state.knobs holds the exact value (a default need not sit on the slider's step grid).
     const set = (value) => {
       state.knobs[k.key] = value;
@@ -309,9 +391,9 @@ function buildKnobs() {
       set(Number(input.value));
       knobsChanged();
     });
-    const reset = () => {
-      input.value = String(initial);
-      set(initial);
+    const reset = () => {  // to the server's default now (a restart with another --tempo changes it)
+      input.value = String(state.info.defaults[k.key]);
+      set(state.info.defaults[k.key]);
       knobsChanged();
     };
     input.addEventListener('dblclick', reset);
@@ -325,6 +407,20 @@ function buildKnobs() {
   state.seed = defaults.seed;
   $('seed').value = String(state.seed);
   $('seed').max = String(maxSeed());
+}
+
+// What the page shows of the server's settings (/api/info's, taken again after a restart with others): MIDI in
+// (offered unless --no-upload), the files it takes, and each knob's hint with the default it resets to.
+function showSettings() {
+  const { info } = state;
+  $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');
+  $('midi-in').hidden = !info.uploads;  // mvae serve --no-upload
+  for (const k of KNOBS) {
+    const input = $(`knob-${k.key}`);
+    const wrap = input.closest('.knob');
+    wrap.title = `${k.hint} (double-click or Delete: reset to ${info.defaults[k.key]})`;
+    if (!input.disabled) input.title = wrap.title;  // the hint, as the slider's description (a DAW's clock: its own)
+  }
 }
 
 // The volume slider's value for a screen reader, in per cent (its own value, 0–1, would be read as "0.8").
@@ -451,7 +547,9 @@ function walkPoint(i) {
 
 function startWalk() {
   if (!state.a || !state.b) {
-    setMessage('Set A and B first (buttons, or shift-click the pad for B).', 'error');
+    // a touch screen has no shift key: its words name only the buttons
+    const how = touchScreen.matches ? 'the Set A and Set B buttons' : 'buttons, or shift-click the pad for B';
+    setMessage(`Set A and B first (${how}).`, 'error');
     return;
   }
   player.ensureContext();
@@ -473,7 +571,9 @@ function updateWalkButton() {
   $('walk').setAttribute('aria-pressed', String(walk.active));
 }
 
-// Fetches walk step i and queues it for the next loop boundary (a newer fetch supersedes it).
+// Fetches walk step i and queues it for the next loop boundary (a newer fetch supersedes it). A step the server did
+// not receive (or could not make for lack of memory) is asked for again: at the next loop boundary while a loop
+// plays (onLoopStart), else after RETRY_MS.
 async function fetchWalkStep(i) {
   const serial = ++walk.serial;
   walk.pending = true;
@@ -481,11 +581,19 @@ async function fetchWalkStep(i) {
   try {
     resp = await api.generate(params(walkPoint(i)));
   } catch (err) {
-    requestFailed(err);  // the walk asks again at the next loop boundary
+    if (!(err.unreachable || err.again)) {
+      requestFailed(err);
+    } else if (player.playing) {
+      requestFailed(new Error(`${err.message}; trying again at the next loop`));
+    } else {
+      requestFailed(new Error(`${err.message}; trying again every ${RETRY_MS / 1000} s`));
+      setTimeout(() => { if (walk.active && serial === walk.serial) fetchWalkStep(i); }, RETRY_MS);
+    }
     return;
   } finally {
     if (serial === walk.serial) walk.pending = false;
   }
+  clearError();  // the server answers again: an unreachable server's message goes
   if (!walk.active || serial !== walk.serial) return;
   walk.queued = { index: i, pattern: resp };
   player.queue(resp);
@@ -540,6 +648,8 @@ async function download(kind, button) {
 
 // ---------------------------------------------------------------- MIDI in (drop / file picker)
 
+let encoding = 0;  // the serial of the last file sent: only its answer is shown
+
 async function encodeFile(file) {
   if (!state.info.uploads) {  // mvae serve --no-upload: the button is hidden, a dropped file is refused here
     setMessage(`This server takes no MIDI files (mvae serve --no-upload): ${file.name} was not sent`, 'error');
@@ -551,9 +661,18 @@ async function encodeFile(file) {
     setMessage(`Not a MIDI file: ${file.name} (expected ${expected})`, 'error');
     return;
   }
-  setMessage(`Encoding ${file.name}…`);
+  // until the answer (a big file takes seconds; the server's first read starts its worker) the status line and the
+  // box of the file's loops say it is being read, and the loops of a file opened before leave the pad and the box
+  const serial = ++encoding;
+  setMessage(`Encoding ${file.name}…`, 'busy');
+  pad.set({ fileLoops: [] });
+  fileChips = [];
+  $('file-loops').replaceChildren(Object.assign(document.createElement('p'), {
+    className: 'muted', textContent: `encoding ${file.name}…`,
+  }));
   try {
     const resp = await api.encodeMidi(await file.arrayBuffer(), file.name);
+    if (serial !== encoding) return;  // a file dropped since is the one shown
     const loops = resp.loops.map((l) => ({ ...l, z: padPoint(l.z) }));
     pad.set({ fileLoops: loops });
     showFileLoops(file.name, loops);  // resp.file is the same name, as the server read it
@@ -561,7 +680,8 @@ async function encodeFile(file) {
     setMessage(`${file.name}: ${n} loop${n === 1 ? '' : 's'}${n ? '' : ' with notes found'}`);
     if (n) chooseFileLoop(loops[0]);
   } catch (err) {
-    if (!err.changed) showFileError(err);
+    if (serial !== encoding) return;
+    showFileError(err);  // the server's refusal, or why it was not read (unreachable, another model)
     requestFailed(err);
   }
 }
@@ -576,8 +696,14 @@ function showFileError(err) {
   }));
 }
 
+// The buttons of the open file's loops, each with its loop, and the loop last chosen: its button is pressed while the
+// point is that loop's (a pad move, a walk or another loop's button leaves it), so a performer sees which one plays.
+let fileChips = [];
+let chosenLoop = null;
+
 function showFileLoops(name, loops) {
   const box = $('file-loops');
+  fileChips = [];
   box.replaceChildren(Object.assign(document.createElement('span'), {
     className: 'muted', textContent: `${name}: ${loops.length} loop${loops.length === 1 ? '' : 's'}`,
   }));
@@ -586,8 +712,19 @@ function showFileLoops(name, loops) {
       type: 'button', className: 'chip', textContent: `#${l.loop} · ${l.notes} notes · ${l.bpm} bpm`,
       title: `z = (${l.z[0].toFixed(3)}, ${l.z[1].toFixed(3)}); plays at its tempo in the file, ${l.bpm} bpm`,
     });
+    chip.setAttribute('aria-pressed', 'false');
     chip.addEventListener('click', () => chooseFileLoop(l));
+    fileChips.push([chip, l]);
     box.append(chip);
+  }
+}
+
+function markChosenLoop() {
+  const at = chosenLoop && state.point[0] === round3(chosenLoop.z[0]) && state.point[1] === round3(chosenLoop.z[1]);
+  for (const [chip, loop] of fileChips) {
+    const on = Boolean(at) && loop === chosenLoop;
+    chip.classList.toggle('on', on);
+    chip.setAttribute('aria-pressed', String(on));
   }
 }
 
@@ -596,6 +733,7 @@ function showFileLoops(name, loops) {
 // tempo follows a DAW's clock the knob is the DAW's and stays.
 function chooseFileLoop(loop) {
   if (!$('knob-tempo').disabled) state.showKnob.tempo(withinRange('tempo', loop.bpm));
+  chosenLoop = loop;
   jumpTo(loop.z);
 }
 
@@ -856,11 +994,10 @@ async function init() {
   }
   const { info } = state;
   mvae.info = info;
-  api.expectServed(info.served);
+  api.expectServed(info.served, settingsChanged);
   buildKnobs();
+  showSettings();
   showVolume();
-  $('midi-file').accept = [...info.midi_suffixes, 'audio/midi', 'audio/x-midi'].join(',');
-  $('midi-in').hidden = !info.uploads;  // mvae serve --no-upload
   roll.setGrid(info.steps, info.steps_per_beat, info.pitch_low, info.pitch_classes);
   pad.set({ walkSteps: walkSteps() });
   showPoints(info);
@@ -872,10 +1009,10 @@ async function init() {
   if (info.midi_clock) {
     showClock(info.midi_clock);  // before the first loop, which takes its tempo
     readClockIn(CLOCK_POLL_MS);
-    document.addEventListener('visibilitychange', () => {
-      if (!document.hidden && $('knob-tempo').disabled) followClock();
-    });
   }
+  document.addEventListener('visibilitychange', () => {  // only while a clock is followed (a restart may add one)
+    if (!document.hidden && $('knob-tempo').disabled) followClock();
+  });
   mvae.pointsReady = Boolean(info.points_ready);
   mvae.ready = true;
   requestLoop();

@@ -152,7 +152,9 @@ export class Pad {
     const end = () => { this.dragging = false; };
     c.addEventListener('pointerup', end);
     c.addEventListener('pointercancel', end);
-    c.addEventListener('pointerleave', () => { if (!this.dragging) this.handlers.onHover(null, null); });
+    const leave = () => { if (!this.dragging) this.handlers.onHover(null, null); };
+    c.addEventListener('pointerleave', leave);
+    c.addEventListener('blur', leave);  // the keyboard's readout (onKey) goes with the focus
     c.addEventListener('keydown', (ev) => this.onKey(ev));
   }
 
