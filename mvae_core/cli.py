@@ -54,7 +54,7 @@ from mvae_core.config import MvaeConfig, build_config, flag_overrides, is_run_re
 from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
-from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED
+from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED, SETTING_OPTIONS
 from mvae_core.signals import signal_of
 from mvae_core.torchrun_env import DistributedError, world_size
 
@@ -142,10 +142,11 @@ def _flag_help(text: str, key: str) -> str:
 def _resume_help() -> str:
     """``--resume``'s help, naming what a resume may be given from the one list of it
     (:mod:`mvae_core.resume_settings`): ``Continue the run in this directory (with --epochs, --jobs, moved DATA,
-    --device and --set of train.device, …, data.cache_dir only; docs/cli.md#resume).``"""
+    --device and --set of train.device, …, data.cache_dir; other settings only at the run's own values;
+    docs/cli.md#resume).``"""
     return (
         f"Continue the run in this directory (with --epochs, --jobs, moved DATA, {', '.join(RESUME_OPTIONS)} and "
-        f"--set of {', '.join(RESUME_WARNED)} only; docs/cli.md#resume)."
+        f"--set of {', '.join(RESUME_WARNED)}; other settings only at the run's own values; docs/cli.md#resume)."
     )
 
 
@@ -221,24 +222,29 @@ def train(
 
     reporter = ConsoleReporter(stdout, warnings=stderr)
     with only_rank_0_reports(), errors_to_exit():
+        # the options that set one setting each (SETTING_OPTIONS), as typed
+        options = {
+            "--plugins": plugins,
+            "--batch-size": batch_size,
+            "--seed": seed,
+            "--device": device,
+            "--melody": melody,
+        }
         if resume is not None:
-            options = [("--out", out), ("--plugins", plugins), ("--batch-size", batch_size), ("--seed", seed)]
-            # only settings a resume may change get through: written into RUN/config.toml, with a warning
-            refuse_other_settings(resume, config, set_, [*options, ("--device", device), ("--melody", melody)])
-            given = [*(set_ or []), *flag_overrides({"train.device": device})]
+            # settings the run has pass; of others, only those a resume may change: written into its config.toml
+            changes = refuse_other_settings(resume, config, set_, [("--out", out), *options.items()])
             result = train_run(
                 data=data,
                 out=resume,
                 resume=True,
-                overrides=given,
+                overrides=changes,
                 epochs=epochs,
                 jobs=jobs,
                 progress=reporter,
                 init_from=init_from,
             )
         else:
-            flags = {"train.batch_size": batch_size, "train.seed": seed, "train.device": device}
-            flags |= {"plugins.enabled": plugins, "data.melody": melody}
+            flags = {SETTING_OPTIONS[option]: value for option, value in options.items()}
             overrides = [*(set_ or []), *flag_overrides(flags)]
             result = train_run(
                 data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from

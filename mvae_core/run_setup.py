@@ -10,28 +10,41 @@ place may change), refused without a checkpoint (one that stopped before its fir
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`~mvae_core.resume_settings.RESUME_WARNED` and of plugins taken out of
 ``plugins.enabled``, and refusing any other edit with the new run that would train with it; settings given to a
-resume are refused (:func:`refuse_other_settings`) but those of ``RESUME_WARNED``, which the resume writes into
-``config.toml`` (as an edit of it would) and warns of.
+resume (:func:`refuse_other_settings`) pass when they are the run's own values, and so do those of ``RESUME_WARNED``,
+which the resume writes into ``config.toml`` (as an edit of it would) and warns of; any other is refused, naming it
+with both values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from mvae_core.checkpoint import SETTINGS
-from mvae_core.config import ConfigError, MvaeConfig, build_config, dotted_settings, parse_set_value, toml_literal
+from mvae_core.config import (
+    AUTO_PITCH_LOW,
+    ConfigError,
+    MvaeConfig,
+    build_config,
+    dotted_settings,
+    parse_set_value,
+    settings_tree,
+    toml_literal,
+)
 from mvae_core.data.corpus import CORPUS_PREFIX, DEFAULT_DATA
 from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.data.relocation import Relocation
 from mvae_core.errors import DataError, InputError, MvaeError, OptionError, ResumeRefused, RunExists, shortened
 from mvae_core.host import OBJECT_ORIGIN, PluginHost
+from mvae_core.models import resolve_model
+from mvae_core.plugins import available_plugins, expand_all, validated_sections
 from mvae_core.progress import Advice
-from mvae_core.resume_settings import ENABLED_KEY, RESUME_OPTIONS, RESUME_WARNED
+from mvae_core.resume_settings import ENABLED_KEY, RESUME_OPTIONS, RESUME_WARNED, SETTING_OPTIONS
 from mvae_core.run import RunDir
 from mvae_core.run_files import CHECKPOINT, CONFIG, DATA_REPORT, SPLIT, WRITTEN_WHOLE
 from mvae_core.run_state import NON_FINITE, REPEATS
@@ -236,48 +249,201 @@ class OtherSettingsRefused(ResumeRefused):
 def refuse_other_settings(
     out: str | os.PathLike[str], config: Any, overrides: Any, options: Sequence[tuple[str, object]] = ()
 ) -> dict[str, Any]:
-    """The settings of :data:`RESUME_WARNED` a resume of the run ``out`` is given, ``{dotted key: value}`` (``{}``
-    when none), when those are all it is given: the resume writes them into its ``config.toml`` and continues with
-    them, warning as for an edit of that file. :class:`OtherSettingsRefused` when it is given any other setting that
-    would change the run: a ``config``, ``overrides`` or, from the command line, ``options``, the other options of
-    ``mvae train`` given with ``--resume``, each ``(option, value)`` as typed (``("--seed", 3)``; ``("--out", path)``
-    names the new run; ``("--device", "cpu")`` sets ``train.device``). A resume trains with its saved config; the
-    message names each refused argument and the new run that would take them with the run's config and trained
-    weights (``init_from``; on the command line the command to type, the options as given; a new epoch budget among
-    the overrides is named as a resume's own argument, ``epochs``, from Python), and the settings given that a resume
-    alone may take. ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command line."""
-    given = [name for name, value in {"config": config, "overrides": overrides}.items() if value]
+    """The settings of :data:`RESUME_WARNED` that a resume of the run ``out`` is given and that differ from the run's,
+    ``{dotted key: value}`` (``{}`` when none), when no other setting given differs: the resume writes them into its
+    ``config.toml`` and continues with them, warning as for an edit of that file. What is given: a ``config`` (the
+    settings it names), ``overrides`` and, from the command line, ``options``, the other options of ``mvae train``
+    given with ``--resume``, each ``(option, value)`` as typed (``("--seed", 3)``; those of
+    :data:`~mvae_core.resume_settings.SETTING_OPTIONS` set their setting, ``("--out", path)`` names the new run unless
+    it is the run's folder). ``config`` and ``overrides`` are ``--config`` and the ``--set`` assignments on the command
+    line.
+
+    Each setting given is compared with the run's ``config.toml`` (:func:`_given_changes`): one equal to the run's
+    value passes in silence (the call that started the run, given again with ``resume``, changes nothing).
+    :class:`OtherSettingsRefused` when one of another setting differs, or ``--out`` names another folder: a resume
+    trains with its saved config. The message names the arguments that would change it and each such setting with
+    the run's value and the one given (``model.hidden 32 → 64``), the new run that would train with them from the
+    run's config and trained weights (``init_from``; on the command line the command to type, an option as typed), a
+    new epoch budget as a resume's own argument (``epochs``, ``--epochs``), and the settings given that a resume
+    alone may take. Where ``out`` holds no run whose config can be read (the resume is refused for that after this),
+    every argument given is refused as one that would change the run, but the settings of ``RESUME_WARNED``.
+
+    :raises ConfigError: a setting given that no new run would take either (an unknown key, a bad value).
+    """
     typed = [(name, value) for name, value in options if value is not None]  # --seed 0 is given too
-    if not given and not typed:
+    typed = [(name, value) for name, value in typed if name != "--out" or not _same_folder(Path(str(value)), Path(out))]
+    if not config and not overrides and not typed:
         return {}
     assignments = _assignments(overrides)
-    may, others = _resume_may_change(assignments, typed)
-    if may and not others and not config:  # only settings a resume may change, as an edit of config.toml does
-        return may
-    budget = _epochs_override(overrides)
-    set_refused = [a for a in assignments if a.partition("=")[0].strip() not in may]
+    flags = [f"{SETTING_OPTIONS[name]}={toml_literal(value)}" for name, value in typed if name in SETTING_OPTIONS]
+    changed = _given_changes(RunDir(Path(out)), config, [*assignments, *flags])
+    if changed is None:  # nothing to compare with: every setting given would change the run, as far as it is known
+        may, others = _resume_may_change(assignments, typed)
+        if may and not others and not config:
+            return may
+        keys = {_setting(name) for name in [*assignments, *flags]} - set(RESUME_WARNED)
+    else:
+        may = {key: now for key, (_, now) in changed.items() if key in RESUME_WARNED and now is not None}
+        keys = {key for key in changed if key not in RESUME_WARNED}
+        if not keys and all(name in SETTING_OPTIONS for name, _ in typed):  # no --out of another folder
+            return may
+    raise _refused_settings(out, config, assignments, typed, keys, changed, may)
+
+
+def _given_changes(run: RunDir, config: Any, assignments: list[str]) -> dict[str, tuple[Any, Any]] | None:
+    """``{dotted key: (the run's value, the value given)}`` of the settings that ``config`` (those it names) and the
+    ``assignments`` (``key=value``, as ``--set`` takes them) give ``run`` otherwise than its ``config.toml`` holds
+    them (``None`` for a value not set); None when ``run`` has no ``config.toml`` that can be read. The values given
+    are read as a new run's (:func:`~mvae_core.config.build_config`), so ``"32"`` from ``--set``, ``32.0`` and
+    ``numpy.int64(32)`` are the ``32`` the run has; a model's or plugin's section given another way than the run
+    records it (``plugins.kl_anneal.schedule=constant``, a table of some of its settings) is compared as that
+    model or plugin reads it (:func:`_resolved`); ``data.pitch_low = "auto"`` is the rows a run given ``"auto"``
+    chose; a list of plugins names the run's in any order (the resume keeps the run's order). In the order the
+    ``assignments`` give them, then ``config``'s."""
+    try:
+        recorded = run.read_config()
+    except MvaeError:  # no run there, or none mvae can read: the resume is refused for that after this
+        return None
+    given = build_config(_config_source(config), assignments, None, base=_settings(recorded))
+    auto = run.read_provenance().get("pitch_low") == AUTO_PITCH_LOW
+    if auto and given.data.pitch_low == AUTO_PITCH_LOW and recorded.data.pitch_low != AUTO_PITCH_LOW:
+        given = given.model_copy(update={"data": given.data.with_pitch_low(recorded.data.pitch_low)})
+    changed = _differences(_settings(recorded), _settings(given))
+    if any(_in_section(key) for key in changed):
+        # a model or plugin not installed here: as written (the resume says what is missing)
+        with contextlib.suppress(MvaeError):
+            changed = _differences(_resolved(recorded), _resolved(given))
+    if ENABLED_KEY in changed and _same_plugins(*changed[ENABLED_KEY]):
+        del changed[ENABLED_KEY]
+    keys = [_setting(assignment) for assignment in assignments]  # in the order given, those of config after them
+    place = {key: next((i for i, k in enumerate(keys) if _sets(k, {key})), len(keys)) for key in changed}
+    return dict(sorted(changed.items(), key=lambda item: place[item[0]]))
+
+
+def _settings(cfg: MvaeConfig) -> dict[str, Any]:
+    """The settings of ``cfg`` as a tree, as ``config.toml`` writes them."""
+    return cfg.model_dump(mode="json", exclude_none=True)
+
+
+def _resolved(cfg: MvaeConfig) -> dict[str, Any]:
+    """:func:`_settings` of ``cfg`` with its model's section and the section of each of its plugins as that model or
+    plugin reads them (every setting, defaults included), as :func:`~mvae_core.run_plugins.checked_config` resolves
+    them for ``config.toml``, without starting any plugin."""
+    _, model_settings = resolve_model(cfg)
+    tree = _settings(cfg)
+    tree["model"][cfg.model.name] = settings_tree(model_settings)
+    sections = validated_sections(cfg.plugins, available_plugins())
+    tree["plugins"] |= {name: settings_tree(settings) for name, settings in sections.items()}
+    return tree
+
+
+def _in_section(key: str) -> bool:
+    """Whether the dotted ``key`` is a setting of a model's or plugin's own section (``plugins.kl_anneal.per_step``,
+    ``model.melody_rnn.embedding``), which that model or plugin reads."""
+    section, _, rest = key.partition(".")
+    return section in ("model", "plugins") and "." in rest
+
+
+def _differences(recorded: Mapping[str, Any], given: Mapping[str, Any], prefix: str = "") -> dict[str, tuple[Any, Any]]:
+    """``{dotted key: (recorded value, given value)}`` of the settings of two config trees that differ (``None``: not
+    set). A table of a model's or plugin's section whose keys differ (a schedule of another kind) is one setting: its
+    keys are not settings of their own."""
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key in dict.fromkeys([*recorded, *given]):
+        one, other, dotted = recorded.get(key), given.get(key), f"{prefix}{key}"
+        if (
+            isinstance(one, dict)
+            and isinstance(other, dict)
+            and (one.keys() == other.keys() or not _in_section(dotted))
+        ):
+            changed |= _differences(one, other, f"{dotted}.")
+        elif not _same(one, other):
+            changed[dotted] = (one, other)
+    return changed
+
+
+def _same(one: Any, other: Any) -> bool:
+    """Whether two setting values are the same: ``32`` and ``32.0`` are, ``true`` and ``1`` are not; lists item by
+    item, tables key by key."""
+    if isinstance(one, list) and isinstance(other, list):
+        return len(one) == len(other) and all(map(_same, one, other))
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(_same(one[key], other[key]) for key in one)
+    return isinstance(one, bool) == isinstance(other, bool) and one == other
+
+
+def _same_plugins(run_names: Any, given: Any) -> bool:
+    """Whether the plugin names ``given`` name the run's plugins (``run_names``, as its ``plugins.enabled`` records
+    them), in any order: ``all`` is every built-in (:func:`~mvae_core.plugins.expand_all`), ``none`` none. A resume
+    runs them in the run's order."""
+    if not isinstance(run_names, list) or not isinstance(given, list):
+        return False
+    try:
+        named = expand_all(given, available_plugins())
+    except ConfigError as exc:  # a built-in named beside all: refused as for a new run
+        raise ConfigError(f"{ENABLED_KEY}: {exc}") from None
+    return set(named) - {"none"} == set(run_names)
+
+
+def _setting(assignment: str) -> str:
+    """The dotted key an assignment (``key=value``) sets."""
+    return assignment.partition("=")[0].strip()
+
+
+def _sets(key: str | None, keys: set[str]) -> bool:
+    """Whether a setting given under ``key`` (a table's key too) sets one of ``keys``."""
+    return key is not None and any(k == key or k.startswith(f"{key}.") or key.startswith(f"{k}.") for k in keys)
+
+
+def _refused_settings(
+    out: str | os.PathLike[str], config: Any, assignments: list[str], typed: list[tuple[str, object]], keys: set[str],
+    changed: dict[str, tuple[Any, Any]] | None, may: dict[str, Any],
+) -> OtherSettingsRefused:  # fmt: skip
+    """The refusal of :func:`refuse_other_settings`: the arguments that set the refused settings ``keys`` (``--out``
+    of another folder too; ``config`` for those no other argument sets), the settings ``changed`` (None: not known)
+    among them with both values, what to do instead, and the settings given that a resume alone may take
+    (``may``)."""
+    set_refused = [a for a in assignments if _sets(_setting(a), keys)]
+    kept = [(name, value) for name, value in typed if name not in SETTING_OPTIONS or _sets(SETTING_OPTIONS[name], keys)]
+    given = [_setting(a) for a in assignments] + [SETTING_OPTIONS[name] for name, _ in typed if name in SETTING_OPTIONS]
+    by_config = bool(config) and (changed is None or any(not any(_sets(g, {key}) for g in given) for key in keys))
     set_names = ["--set"] if len(set_refused) == len(assignments) else [f"--set {a}" for a in set_refused]
-    kept = [(name, value) for name, value in typed if RESUME_OPTIONS.get(name) not in may]
-    names = [*(["--config"] if config else []), *(set_names if set_refused else []), *(name for name, _ in kept)]
-    python_names = [*(["config"] if config else []), *(["overrides"] if set_refused else []), *(n for n, _ in kept)]
-    refused = f"a resume continues {out} with its saved config; {', '.join(python_names)} cannot change it"
-    refused_here = f"--resume continues a run with its saved config; {', '.join(names)} cannot change it"
-    edit = _resume_edit(out, may) if may else None
-    hint = (
-        "; to train with other settings, start a new run from its config and trained weights (mvae_core.train("
-        f"data, config={str(Path(out) / CONFIG)!r}, overrides=..., init_from={str(out)!r}, out=...))"
-        if budget is None
-        else f" (a new epoch budget is a resume's own argument: epochs={budget})"
-    )
-    new_run = dict(typed).pop("--out", None) or "NEW_RUN"
-    again = [("--config", config or Path(out) / CONFIG), *(("--set", a) for a in assignments)]
-    again += [(name, value) for name, value in typed if name != "--out"]
+    names = [*(["--config"] * by_config), *(set_names if set_refused else []), *(name for name, _ in kept)]
+    python_names = [*(["config"] * by_config), *(["overrides"] * bool(set_refused)), *(name for name, _ in kept)]
+    refused = {key: values for key, values in (changed or {}).items() if key in keys}
+    changes = f" ({_changes(refused)})" if refused else ""
+    said = f"a resume continues {out} with its saved config; {', '.join(python_names)} cannot change it{changes}"
+    said_here = f"--resume continues a run with its saved config; {', '.join(names)} cannot change it{changes}"
+    budget = _epochs_override(assignments) if _EPOCHS_KEY in keys else None
+    own = "; a new epoch budget is a resume's own argument: "
+    python_budget, command_budget = (f"{own}epochs={budget}", f"{own}--epochs {budget}") if budget else ("", "")
+    run_config = str(Path(out) / CONFIG)
+    if changed is None:  # the arguments as given
+        overrides, weights = "...", _weights_fit(keys)
+        again = [("--config", config or run_config), *(("--set", a) for a in assignments)]
+        again += [(name, value) for name, value in typed if name != "--out"]
+    else:  # the run's config with every setting given that changes it, each option as typed
+        new = {key: now for key, (_, now) in changed.items() if key != _EPOCHS_KEY and now is not None}
+        overrides, weights = repr(new), _weights_fit(new)
+        options = {SETTING_OPTIONS[name]: (name, value) for name, value in typed if name in SETTING_OPTIONS}
+        again = [("--config", run_config)]
+        again += [options.get(key, ("--set", f"{key}={toml_literal(now)}")) for key, now in new.items()]
+    again += [("--init-from", out)] * weights  # not for settings of the model: its weights would not fit
     command = " ".join(f"{name} {shlex.quote(str(value))}" for name, value in again)
-    raise OtherSettingsRefused(
-        f"{refused}{hint}{str(edit) if edit else ''}",
-        command_line=f"{refused_here}; to train with other settings, start a new run from its config and trained "
-        f"weights (mvae train DATA {command} --init-from {shlex.quote(str(out))} --out {shlex.quote(str(new_run))})"
-        f"{edit.command_line if edit else ''}",
+    new_run = shlex.quote(str(dict(typed).get("--out") or "NEW_RUN"))
+    edit = _resume_edit(out, may) if may else None
+    python_then = command_then = ""
+    # more than a new budget to say: other settings, --out of another folder, or a budget not given as an assignment
+    if keys - {_EPOCHS_KEY} or any(name not in SETTING_OPTIONS for name, _ in kept) or budget is None:
+        then = f"; to train with other settings, start a new run from its config{' and trained weights' * weights}"
+        init_from = f", init_from={str(out)!r}" * weights
+        python_then = (
+            f"{then} (mvae_core.train(data, config={run_config!r}, overrides={overrides}{init_from}, out=...))"
+        )
+        command_then = f"{then} (mvae train DATA {command} --out {new_run})"
+    return OtherSettingsRefused(
+        f"{said}{python_budget}{python_then}{str(edit) if edit else ''}",
+        command_line=f"{said_here}{command_budget}{command_then}{edit.command_line if edit else ''}",
     )
 
 
@@ -338,7 +504,7 @@ def resume_setup(
     if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
         versions = run.read_provenance().get("versions", {})
         own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]
-        if sorted(set(names)) != sorted(own):
+        if not _same_plugins(own, names):  # in any order, all as every built-in, as --plugins on a resume
             raise ResumeRefused(
                 f"a resume continues {out} with its saved config; plugins (by name) cannot change it: it trains with "
                 f"{', '.join(own) or 'no plugin by name'}; give only the plugin objects it was started with, if any"
@@ -472,8 +638,7 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     unset = [key for key, (_, now) in refused.items() if now is None]
     source = f"a copy of it without {', '.join(unset)} ({_NEW_CONFIG})" if unset else "it"
     given = _NEW_CONFIG if unset else str(config)
-    # the trained weights go on into the new run unless an edit is of the model's (its shapes, its rows' meaning)
-    weights = not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in refused)
+    weights = _weights_fit(refused)
     said = (
         f"{config} was edited since the run's last checkpoint ({_changes(refused)}); a resume continues the run with "
         f"the settings it trained with (only {_EPOCHS_KEY}, the data's place, where and how it computes and plugin "
@@ -488,6 +653,12 @@ def _refuse_edited(run: RunDir, refused: dict[str, tuple[Any, Any]], data: list[
     options += f" --init-from {run.shell_path}" * weights
     command = f"mvae train {' '.join(map(shlex.quote, data))} --config {shlex.quote(given)}{options} --out NEW_RUN"
     return ConfigError(said + python, command_line=said + command)
+
+
+def _weights_fit(keys: Iterable[str]) -> bool:
+    """Whether a run's trained weights go on into a new run that changes the settings ``keys``: not when one is the
+    model's (its shapes) or the data's that the weights take with them (the rows' meaning: ``INHERITED_DATA``)."""
+    return not any(key.startswith("model.") or key.removeprefix("data.") in INHERITED_DATA for key in keys)
 
 
 _TRAINED_WEIGHTS = " and the run's trained weights"

@@ -187,15 +187,15 @@ def test_resume_refuses_options_that_would_change_the_run(trained_run):
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert (
-        "--set, --seed cannot change it; to train with other settings, start a new run from its config and trained "
-        f"weights (mvae train DATA --config {trained_run / 'config.toml'} --set train.lr=0.1 --seed 3 --init-from "
-        f"{trained_run} --out NEW_RUN)" in said  # the options as given: the command runs as shown
+        "--set, --seed cannot change it (train.lr 0.001 → 0.1, train.seed 1 → 3); to train with other settings, "
+        f"start a new run from its config and trained weights (mvae train DATA --config {trained_run / 'config.toml'} "
+        f"--set train.lr=0.1 --seed 3 --init-from {trained_run} --out NEW_RUN)" in said  # options as given: it runs
     )
-    result = mvae("train", "--resume", trained_run, "--plugins", "none", "--out", "runs/new")
+    result = mvae("train", "--resume", trained_run, "--plugins", "kl_anneal", "--out", "runs/new")
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert (
-        f"(mvae train DATA --config {trained_run / 'config.toml'} --plugins none --init-from {trained_run} --out "
+        f"(mvae train DATA --config {trained_run / 'config.toml'} --plugins kl_anneal --init-from {trained_run} --out "
         "runs/new)" in said
     )
 

@@ -62,10 +62,10 @@ def test_another_setting_is_still_refused_and_nothing_is_written(tiny_run, tmp_p
     text = (run / "config.toml").read_text()
     result = CliRunner().invoke(app, ["train", "--resume", str(run), "--set", "model.hidden=8"])
     assert result.exit_code == 2, result.output
-    assert _said(result).startswith(
-        "error: --resume continues a run with its saved config; --set cannot change it; to train with other settings, "
-        f"start a new run from its config and trained weights (mvae train DATA --config {run / 'config.toml'} --set "
-        f"model.hidden=8 --init-from {run} --out NEW_RUN)"
+    assert _said(result).startswith(  # a setting of the model: the new run trains from scratch (the weights won't fit)
+        "error: --resume continues a run with its saved config; --set cannot change it (model.hidden 32 → 8); to "
+        f"train with other settings, start a new run from its config (mvae train DATA --config {run / 'config.toml'} "
+        "--set model.hidden=8 --out NEW_RUN)"
     )
     mixed = CliRunner().invoke(
         app,
