@@ -15,8 +15,9 @@ The types a program of one's own annotates with are here too: :class:`Run`, :cla
 :class:`Note`; in seconds, :class:`SecondsNote`), :class:`DecodeOptions` and :class:`NotePlayer` (``run.player()``,
 for one point at a time), :class:`Audio`, :class:`LoopCode`, :class:`RunResult`. Plugin authors need
 :data:`hookimpl` (docs/hooks.md). Errors: every error type exported here is a subclass of :class:`MvaeError`
-(docs/python_api.md, Errors, says which call raises which); :class:`TrainedOnWarning` is :func:`evaluate`'s
-warning that the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop.
+(docs/python_api.md, Errors, says which call raises which); :class:`TrainingWarning` is a training's warning (mvae's
+own or a plugin's) that ``train(progress=False)`` raises, :class:`TrainedOnWarning` :func:`evaluate`'s warning that
+the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop.
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
 
@@ -45,6 +46,7 @@ from mvae_core.errors import (
     RunExists,
     RunFailed,
     RunInterrupted,
+    TrainingWarning,
 )
 from mvae_core.hookspecs import hookimpl
 
@@ -143,6 +145,7 @@ __all__ = [
     "ToolError",
     "TrainedOnWarning",
     "TrainingInProgress",
+    "TrainingWarning",
     "UnsupportedOption",
     "WriteFailed",
     "ablate",

@@ -13,7 +13,7 @@ import math
 import numbers
 import operator
 import os
-import sys
+import shlex
 import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +47,7 @@ from mvae_core.errors import (
     OptionError,
     RenamedOption,
     blocked_message,
+    callers_level,
     file_in_the_way,
 )
 from mvae_core.evaluation import all_loops, generated_options
@@ -77,7 +78,7 @@ from mvae_core.models import model_code
 from mvae_core.models.base import MelodyModel, NotePlayer
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
-from mvae_core.run_files import SPLIT
+from mvae_core.run_files import CONFIG, SPLIT
 from mvae_core.session import RunFolder, RunResult, callers_random_state
 from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
@@ -122,7 +123,7 @@ def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
     path = Path(run)
     with callers_random_state():  # building the model draws its (then overwritten) initial weights
         saved = RunDir(path).load_best()
-    return Run(path, saved.model, saved.config, saved.metadata)
+    return Run(path.absolute(), saved.model, saved.config, saved.metadata)
 
 
 @dataclass(repr=False)
@@ -330,15 +331,6 @@ def file_suffix(path: Path) -> str:
     """``path``'s file suffix, lower case; ``""`` for none, and for digits after the last dot, which name a take or
     a version (``take v1.2``, ``T0.1``), not a kind of file."""
     return "" if path.suffix[1:].isdigit() else path.suffix.lower()
-
-
-def callers_level() -> int:
-    """The ``stacklevel`` at which a warning raised in this module names the caller's line: the first frame outside
-    this module, past :class:`Run`'s methods and :func:`keyword_only` (call it in the ``warnings.warn`` call)."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename == __file__:
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -676,7 +668,7 @@ def evaluate(
     trained = load(run)
     samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
     generated_options(trained.model, trained.config, seed, temperature)  # the model's refusal before any data
-    paths, table, report = _evaluation_data(data, trained.config, jobs)
+    paths, table, report = _evaluation_data(data, trained, jobs)
     result = score(trained.model, trained.config, all_loops(table), samples, seed, temperature, resamples)
     trained_on = _trained_on(trained, report, table.n_loops)
     return {"run": str(trained.path.resolve()), "data": absolute_data(paths)} | result | {"trained_on": trained_on}
@@ -729,7 +721,7 @@ def compare(
     samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
     for trained in (first, second):  # either model's refusal before any data
         generated_options(trained.model, trained.config, seed, temperature)
-    paths, table, report = _evaluation_data(data, first.config, jobs)
+    paths, table, report = _evaluation_data(data, first, jobs)
     loops = all_loops(table)
     pair = (first.model, first.config), (second.model, second.config)
     result = compare_runs(*pair, loops, samples, seed, temperature, resamples)
@@ -781,10 +773,12 @@ def _evaluation_options(
 
 
 def _evaluation_data(
-    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], cfg: MvaeConfig, jobs: int | None
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], trained: Run, jobs: int | None
 ) -> tuple[list[str], NoteTable, DataReport]:
-    """``data``'s paths, loops and report, read with ``cfg``'s data settings; a :class:`DataError` without paths
-    or loops, a :class:`SkippedSourcesWarning` naming the files that gave none."""
+    """``data``'s paths, loops and report, read with the ``trained`` run's data settings; a :class:`DataError`
+    without paths or loops, a :class:`SkippedSourcesWarning` naming the files that gave none (both name the
+    :func:`inspect_command` that says why)."""
+    cfg = trained.config
     paths = data_arguments(data)
     if not paths:
         raise DataError("no data to evaluate on: give files, folders or corpus:essen (held-out ones)")
@@ -799,12 +793,21 @@ def _evaluation_data(
     if table.n_loops == 0:
         raise DataError(
             f"no loops to evaluate on in {' '.join(paths)} ({skip_reasons(report)}); give files with a melody in 4/4 "
-            "bars, read with the run's [data] settings (mvae data inspect DATA --config RUN/config.toml lists why "
-            "each file was skipped; docs/data.md)"
+            f"bars, read with the run's [data] settings ({inspect_command(paths, trained.path)} lists why each file "
+            "was skipped; docs/data.md)"
         )
     if skipped := [entry for entry in report.entries if entry["status"] == "skipped"]:
-        warnings.warn(SkippedSourcesWarning(_skipped_note(skipped, len(report.entries))), stacklevel=callers_level())
+        said = (
+            f"{_skipped_note(skipped, len(report.entries))} ({inspect_command(paths, trained.path)} says why in full)"
+        )
+        warnings.warn(SkippedSourcesWarning(said), stacklevel=callers_level())
     return paths, table, report
+
+
+def inspect_command(paths: Sequence[str], run: Path) -> str:
+    """``mvae data inspect DATA --config RUN/config.toml`` for these ``paths`` and ``run`` (each quoted for the
+    shell): the command that lists, file by file, why files gave no loop as the run reads them."""
+    return f"mvae data inspect {' '.join(map(shlex.quote, paths))} --config {shlex.quote(str(run / CONFIG))}"
 
 
 def _trained_on(trained: Run, report: DataReport, loops: int) -> list[str] | None:
@@ -949,12 +952,13 @@ SKIPPED_NAMED = 10
 
 
 def _skipped_note(skipped: list[dict[str, Any]], files: int) -> str:
-    """What :class:`SkippedSourcesWarning` says of the ``skipped`` entries of a data report of ``files`` sources."""
+    """What :class:`SkippedSourcesWarning` says of the ``skipped`` entries of a data report of ``files`` sources,
+    before the command that says why in full."""
     named = "; ".join(f"{entry['source']}: {entry['reason']}" for entry in skipped[:SKIPPED_NAMED])
     more = f"; and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
     return (
         f"{len(skipped)} of the {files} files of DATA gave no loop and {'is' if len(skipped) == 1 else 'are'} not "
-        f"scored: {named}{more} (mvae data inspect DATA --config RUN/config.toml says why in full)"
+        f"scored: {named}{more}"
     )
 
 

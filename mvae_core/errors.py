@@ -11,7 +11,9 @@ derive from :class:`MvaeError` too.
 from __future__ import annotations
 
 import errno
+import os
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -117,6 +119,41 @@ class RenamedOption(FutureWarning):
 
     def command_line_message(self) -> str:
         return self._message(option_flag, lambda name: f"{option_flag(name)} {self.value}")
+
+
+CORE_SOURCE = "core"
+"""The ``source`` of what mvae itself (not a plugin) puts in a run's events and warnings: its stop events, and its
+own warnings (:class:`TrainingWarning`)."""
+
+
+class TrainingWarning(UserWarning):
+    """A warning of a training run (:func:`mvae_core.train`), as its console prints it on a ``warning:`` line: one of
+    mvae's own (``source`` :data:`CORE_SOURCE`: the data and its split, few validation loops, a resume's edited
+    settings or other versions, …) or a plugin's warning event (``source``, its name). ``train(progress=False)``
+    raises each through :mod:`warnings`, attributed to the caller's line, on the one process that reports (rank 0
+    under torchrun); every one is also in ``RunResult.warnings()``, whatever ``progress`` was. ``str()`` is
+    ``source: message``, as ``RunResult.warnings()`` gives it."""
+
+    source: str
+    message: str
+
+    def __init__(self, message: str, source: str = CORE_SOURCE) -> None:
+        self.source, self.message = source, message
+        super().__init__(f"{source}: {message}")
+
+
+PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+"""The folder of the ``mvae_core`` package: the frames of a warning's stack that :func:`callers_level` passes over."""
+
+
+def callers_level() -> int:
+    """The ``stacklevel`` at which a warning raised in ``mvae_core`` names the caller's line: the first frame outside
+    the package (a script's or notebook's ``train(...)`` or ``run.evaluate(...)``), past every call within it (call
+    it in the ``warnings.warn`` call)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def option_flag(name: str) -> str:

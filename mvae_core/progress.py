@@ -1,9 +1,11 @@
 """What a training run shows on a console: the data summary, one line per epoch (losses per term, applied weights,
-metrics) under a progress bar, plugins' events, and the run's notes (:class:`ConsoleReporter`)."""
+metrics) under a progress bar, plugins' events, and the run's notes (:class:`ConsoleReporter`); and what every
+training keeps and raises of its warnings, whoever shows it (:class:`WarningsKept`)."""
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -17,9 +19,12 @@ from mvae_core.config import LOSS_TERMS, DataConfig
 from mvae_core.data.load import DataReport, ParseProgress
 from mvae_core.data.table import NoteTable
 from mvae_core.epoch_labels import LABEL
+from mvae_core.errors import CORE_SOURCE, TrainingWarning, callers_level
 from mvae_core.metrics_record import not_computed
 from mvae_core.report import data_summary, parse_progress, print_skips, print_summary, shown_spread_ratio
+from mvae_core.run_files import DATA_REPORT
 from mvae_core.view import epoch_number
+from mvae_core.wording import counted, listed
 
 
 def epoch_line(record: dict[str, Any], epochs: int, width: int | None = None, left: str = "") -> str:
@@ -371,3 +376,116 @@ class NoDisplay:
 
     def started(self, events: list[dict[str, Any]]) -> None:
         """Nothing."""
+
+
+class WarningsKept:
+    """The reporter a :func:`mvae_core.train` call reports through, around the one ``progress`` asks for
+    (``shown``): everything goes on to ``shown``, and each warning of mvae's own is kept in :attr:`kept` as an event
+    (source :data:`~mvae_core.errors.CORE_SOURCE`, level ``warning``): a note of level ``warning`` (an
+    :class:`Advice` worded for the command line when ``command_line``, as ``shown`` words it), and the data's
+    per-file warnings, one per kind (:func:`data_warnings`). The session writes the kept events into the first metrics
+    line its training writes, after the plugins' start-up events, where ``RunResult.warnings()``, the ablation's
+    summaries and ``mvae plot`` read a run's warnings, and gives them to its ``RunResult``; ``shown``'s display gets
+    no warning of mvae's own (:class:`KeptDisplay`: ``shown`` said them as notes). With ``warn`` (``progress=False``
+    on the process that reports, where nothing else says them) every warning is also raised as a
+    :class:`~mvae_core.errors.TrainingWarning` attributed to the caller's line: mvae's own as they come, the plugins'
+    warning events (start-up, per epoch, after the last epoch) as the display or :meth:`event` gets them."""
+
+    shown: Any
+    warn: bool
+    command_line: bool
+    kept: list[dict[str, Any]]
+
+    def __init__(self, shown: Any, warn: bool = False, command_line: bool = False) -> None:
+        self.shown, self.warn, self.command_line = shown, warn, command_line
+        self.kept = []
+
+    def parsing(self) -> AbstractContextManager[ParseProgress | None]:
+        """``shown``'s ``parsing()`` where it has one (it is optional), else nothing shown."""
+        parsing = getattr(self.shown, "parsing", None)
+        return parsing() if parsing is not None else nullcontext()
+
+    def data(self, table: NoteTable, report: DataReport, cfg: DataConfig, title: str) -> None:
+        self.shown.data(table, report, cfg, title)
+        for message in data_warnings(report):
+            self._keep(message)
+
+    def note(self, message: str, level: str = "info") -> None:
+        self.shown.note(message, level)
+        if level == "warning":
+            self._keep(command_line(message) if self.command_line else str(message))
+
+    def event(self, event: dict[str, Any]) -> None:
+        self.shown.event(event)
+        self.raise_warnings([event])
+
+    @contextmanager
+    def training(self, epochs: int, first_epoch: int) -> Iterator[KeptDisplay]:
+        """``shown``'s display, as :class:`KeptDisplay` passes it the trainer's calls."""
+        with self.shown.training(epochs, first_epoch) as display:
+            yield KeptDisplay(display, self)
+
+    def raise_warnings(self, events: list[dict[str, Any]]) -> None:
+        """With :attr:`warn`, each of ``events`` of level ``warning`` as a :class:`TrainingWarning`."""
+        for event in events if self.warn else ():
+            if event.get("level") == "warning":
+                warning = TrainingWarning(event["message"], event.get("source", CORE_SOURCE))
+                warnings.warn(warning, stacklevel=callers_level())
+
+    def _keep(self, message: str) -> None:
+        self.kept.append({"source": CORE_SOURCE, "level": "warning", "message": message})
+        if self.warn:
+            warnings.warn(TrainingWarning(message), stacklevel=callers_level())
+
+
+class KeptDisplay:
+    """A reporter's display (``display``) as :class:`WarningsKept` (``reporter``) passes it the trainer's calls:
+    their events without mvae's own warnings (:func:`mvaes_warning`: the reporter said them as notes when they came,
+    those of a resumed epoch in the session that began it); with the reporter's ``warn``, the plugins' warnings among
+    them raised, each once (the start-up events come again in their epoch's record). ``started(events)`` reaches
+    ``display`` only where it has that method (a plain function is a display too)."""
+
+    def __init__(self, display: Any, reporter: WarningsKept) -> None:
+        self.display, self.reporter = display, reporter
+        self.begun: list[dict[str, Any]] = []  # the start-up events, raised already
+
+    def started(self, events: list[dict[str, Any]]) -> None:
+        self.begun = self._shown(events)
+        self.reporter.raise_warnings(self.begun)
+        if (started := getattr(self.display, "started", None)) is not None:
+            started(self.begun)
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        events = self._shown(record["events"])
+        self.reporter.raise_warnings([event for event in events if not any(event is b for b in self.begun)])
+        self.display(record if len(events) == len(record["events"]) else {**record, "events": events})
+
+    @staticmethod
+    def _shown(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [event for event in events if not mvaes_warning(event)]
+
+
+def mvaes_warning(event: dict[str, Any]) -> bool:
+    """Whether ``event`` is a warning of mvae's own (source :data:`~mvae_core.errors.CORE_SOURCE`, level ``warning``),
+    which :class:`WarningsKept` keeps; the core's other events, its stops, are shown."""
+    return event.get("source") == CORE_SOURCE and event.get("level") == "warning"
+
+
+def data_warnings(report: DataReport) -> list[str]:
+    """The per-file warnings of the data's used files (each source's ``warnings`` in ``report``, which
+    :func:`~mvae_core.report.print_skips` prints file by file) as one warning per kind: ``FILE: KIND: MESSAGE`` for
+    one file; for several, how many and which, and the first one's message as an example (the run's
+    ``data_report.json`` has each file's)."""
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for entry in report.ok:
+        for warning in entry.get("warnings", []):
+            by_kind.setdefault(warning["kind"], []).append((entry["source"], warning["message"]))
+    said = []
+    for kind, warned in by_kind.items():
+        source, message = warned[0]
+        if len(warned) > 1:
+            files = f"{listed([name for name, _ in warned])}; the run's {DATA_REPORT} has each file's"
+            said.append(f"{kind} in {counted(len(warned), 'file')} of the data ({files}), e.g. {source}: {message}")
+        else:
+            said.append(f"{source}: {kind}: {message}")
+    return said

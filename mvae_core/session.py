@@ -41,6 +41,7 @@ import signal
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -60,7 +61,7 @@ from mvae_core.files import WriteFailed, reason
 from mvae_core.host import PluginHost
 from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
-from mvae_core.progress import Advice, ConsoleReporter, SilentReporter
+from mvae_core.progress import Advice, ConsoleReporter, SilentReporter, WarningsKept
 from mvae_core.run import RunDir
 from mvae_core.run_data import prepare_data
 from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits, model_check_memory
@@ -116,9 +117,13 @@ class Reporter(Protocol):
 
 @dataclass
 class RunResult:
-    """How :func:`train` ended: ``outcome`` is ``"trained"``, ``"already finished"`` (a resume with no epochs left)
+    """How :func:`train` ended: ``path`` is the run's folder (absolute: the result still names it after a change of
+    the working directory); ``outcome`` is ``"trained"``, ``"already finished"`` (a resume with no epochs left)
     or ``"already stopped"`` (a resume of a run a plugin stopped); epochs are counted over the whole run.
-    ``best_val_elbo`` is the lowest finite ``val_elbo`` of its epochs (the best model's), NaN when none had one."""
+    ``best_val_elbo`` is the lowest finite ``val_elbo`` of its epochs (the best model's), NaN when none had one.
+    ``final_events``: what plugins emitted after the last epoch; ``core_warnings``: mvae's own warnings of this call
+    (the data, its split, the settings, a resume's restore), as events of source ``core`` (the first metrics line
+    this call wrote holds them too, where it trained an epoch)."""
 
     path: Path
     outcome: Literal["trained", "already finished", "already stopped"]
@@ -126,6 +131,7 @@ class RunResult:
     stop_reasons: list[str] = field(default_factory=list)
     best_val_elbo: float = float("nan")
     final_events: list[dict[str, Any]] = field(default_factory=list)
+    core_warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def metrics(self) -> list[dict[str, Any]]:
         """Every line of the run's ``metrics.jsonl`` (one dict per epoch), as :meth:`~mvae_core.run.RunDir.read_metrics`
@@ -133,11 +139,17 @@ class RunResult:
         return RunDir(self.path).read_metrics()
 
     def warnings(self) -> list[str]:
-        """The plugins' warnings of the whole run, ``source: message``, each once, in the order first given: those of
-        its epochs (``metrics.jsonl``'s events, from every session of a resumed run) and those emitted after its last
-        epoch (:attr:`final_events`). What the console prints as ``warning:`` lines, which ``progress=False`` leaves
-        unsaid (a ramp that never reached its full weight in a short run)."""
-        events = [event for record in self.metrics() for event in record.get("events", [])] + self.final_events
+        """Every warning of the whole run, ``source: message``, each once: mvae's own (source ``core``: one source's
+        music split into both sides, few validation loops or files, the data's per-file warnings (one per kind), a
+        resume's edited settings or other versions, …) and the plugins' (a ramp that never reached its full weight in
+        a short run). In order: those of its epochs (``metrics.jsonl``'s events, from every session of a resumed run:
+        each session's first line holds the plugins' start-up warnings, then mvae's own), this call's
+        (:attr:`core_warnings`: a resume that trained no epoch wrote none) and those emitted after its last epoch
+        (:attr:`final_events`). What the console prints as ``warning:`` lines and plugins' warnings, whatever
+        ``progress`` was; with ``progress=False`` each was also raised as a
+        :class:`~mvae_core.errors.TrainingWarning` when it came."""
+        events = [event for record in self.metrics() for event in record.get("events", [])]
+        events += self.core_warnings + self.final_events
         said = {_said(e): None for e in events if e.get("level") == "warning"}
         return list(said)
 
@@ -344,7 +356,7 @@ def _resumed(
         python, command = run.steps(python=True), run.steps(python=False)
         reporter.note(Advice(f"{stopped}: {python.init_from}", f"{stopped}: {command.init_from}"))
         records = run.read_metrics()
-        return RunResult(run.path, "already stopped", len(records), stops, _best_val_elbo(records))
+        return RunResult(run.path.absolute(), "already stopped", len(records), stops, _best_val_elbo(records))
     check_plugins_given_back(cfg, run, objects, epochs)
     return _Begun(run, cfg, data, relocation, resume, starting, None)
 
@@ -495,7 +507,7 @@ def callers_random_state() -> Iterator[None]:
 def _fit(
     run: RunDir, cfg: MvaeConfig, host: PluginHost, train_set: LoopSet, val_set: LoopSet,
     checkpoint: dict[str, Any] | None, versions: dict[str, str], dist: Distributed, interrupts: Interrupts,
-    reporter: Reporter, stop: threading.Event | None = None, starting: StartingWeights | None = None,
+    reporter: WarningsKept, stop: threading.Event | None = None, starting: StartingWeights | None = None,
 ) -> RunResult:  # fmt: skip
     """Train into ``run``, or resume it from ``checkpoint`` (:meth:`RunDir.load_checkpoint`; None for a new run);
     every way a run ends becomes a result or a typed error, but for a bug (an error that is none of mvae's and not
@@ -523,21 +535,34 @@ def _fit(
                 run, checkpoint, cfg, trainer, versions, dist, reporter, steps, where.moves
             ):
                 epochs_done = len(run.read_metrics())  # it has finished its epochs: nothing to train
-                return RunResult(
-                    run.path, "already finished", epochs_done, best_val_elbo=_reported(trainer.best_val_elbo)
-                )
+                best = _reported(trainer.best_val_elbo)
+                return RunResult(run.path.absolute(), "already finished", epochs_done, best_val_elbo=best,
+                                 core_warnings=reporter.kept)  # fmt: skip
             if checkpoint is None:
                 if writer:
                     writer.clear_failure()  # of an earlier run here that failed before its first checkpoint
                 _note_new_run(run, cfg, host, train_set, val_set, dist, reporter, starting)
             with reporter.training(cfg.train.epochs, trainer.start_epoch) as show:
-                result = trainer.fit(on_epoch_end=show, on_start=getattr(show, "started", None))  # started: optional
+                result = trainer.fit(on_epoch_end=show, on_start=partial(_started, show, trainer, writer, reporter))
         except (TrainingPaused, KeyboardInterrupt) as exc:
             stop_set = stop is not None and stop.is_set()
             raise interrupted(exc, interrupts, steps, trainer, run, stop_set=stop_set) from None
         except (NonFiniteLoss, WriteFailed, PluginError) as exc:
             raise failed(exc, run, cfg, trainer, steps) from exc
     return _trained(run, steps, result, reporter)
+
+
+def _started(show: Any, trainer: Trainer, writer: RunDir | None, reporter: WarningsKept,
+             events: list[dict[str, Any]]) -> None:  # fmt: skip
+    """A training's start (its ``on_start``): the start-up events shown (``show``, the display), then mvae's own
+    warnings of this call (:attr:`~mvae_core.progress.WarningsKept.kept`) pending in the ``trainer``'s events, which
+    its first epoch's ``metrics.jsonl`` line holds, after the plugins' start-up events, on the process that writes
+    (``writer``). Not start-up events themselves: those a pause leaves out of its checkpoint (the resume emits its
+    own), where it keeps the other events of its epoch for the resume to write, as these should be: a resume does not
+    warn again of what a new run's start found (few validation loops, the data's per-file warnings)."""
+    show.started(events)
+    if writer is not None:
+        trainer.outbox.events += reporter.kept
 
 
 def _next_steps(
@@ -638,7 +663,7 @@ def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: L
     return Advice(f"{said} (overrides={{'train.seed': {seed}}})", f"{said} (--seed {seed})")
 
 
-def _trained(run: RunDir, steps: tuple[Steps, Steps], result: TrainResult, reporter: Reporter) -> RunResult:
+def _trained(run: RunDir, steps: tuple[Steps, Steps], result: TrainResult, reporter: WarningsKept) -> RunResult:
     """How a training that ran its epochs, or that a plugin stopped, ends: its final events (emitted after the last
     metrics line) and its ``done`` line shown (a full disk under them says the run is complete,
     :func:`~mvae_core.run_ending.finished`), and its :class:`RunResult`."""
@@ -647,8 +672,8 @@ def _trained(run: RunDir, steps: tuple[Steps, Steps], result: TrainResult, repor
         for event in result.final_events:
             reporter.event(event)
         reporter.note(done)
-    return RunResult(run.path, "trained", result.epochs_run, result.stop_reasons, _reported(result.best_val_elbo),
-                     result.final_events)  # fmt: skip
+    return RunResult(run.path.absolute(), "trained", result.epochs_run, result.stop_reasons,
+                     _reported(result.best_val_elbo), result.final_events, reporter.kept)  # fmt: skip
 
 
 def _reported(best_val_elbo: float) -> float:
@@ -673,9 +698,11 @@ _REPORTER_METHODS = ("data", "note", "event", "training")
 """What a ``progress`` object must have (:class:`Reporter`)."""
 
 
-def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
-    """The reporter ``progress`` asks for (on rank 0; the others report nothing); :class:`OptionError` naming
-    ``progress`` when it is neither a bool nor a reporter, before any data is read."""
+def _reporter(progress: bool | Reporter, is_main: bool) -> WarningsKept:
+    """The reporter ``progress`` asks for (on rank 0; the others report nothing), in the :class:`WarningsKept` that
+    keeps the run's warnings (and raises them as :class:`~mvae_core.errors.TrainingWarning` for ``progress=False`` on
+    rank 0); :class:`OptionError` naming ``progress`` when it is neither a bool nor a reporter, before any data is
+    read."""
     missing = [name for name in _REPORTER_METHODS if not callable(getattr(progress, name, None))]
     if not isinstance(progress, bool) and missing:
         raise OptionError(
@@ -684,13 +711,17 @@ def _reporter(progress: bool | Reporter, is_main: bool) -> Reporter:
             f"({', '.join(_REPORTER_METHODS)}); got {progress!r}, which lacks {', '.join(missing)}",
         )
     if not is_main or progress is False:
-        return SilentReporter()
+        return WarningsKept(SilentReporter(), warn=is_main)
     if progress is True:
-        # a path may hold :name:; notes that say what to do next name the mvae_core call, not the mvae command
-        return ConsoleReporter(
-            Console(file=SpelledStdout(), highlight=False, soft_wrap=True, emoji=False), command_line=False
+        # a path may hold :name:; notes that say what to do next name the mvae_core call, not the mvae command;
+        # warnings go to stderr (sys.stderr as it is at each write), as the command line's do
+        options: dict[str, Any] = {"highlight": False, "soft_wrap": True, "emoji": False}
+        return WarningsKept(
+            ConsoleReporter(
+                Console(file=SpelledStdout(), **options), Console(stderr=True, **options), command_line=False
+            )
         )
-    return progress
+    return WarningsKept(progress, command_line=isinstance(progress, ConsoleReporter) and progress.command_line)
 
 
 def _mebibytes(size: int) -> str:

@@ -70,7 +70,7 @@ def test_summary_csv_has_a_column_per_added_term_and_recorded_number(rows) -> No
 def test_summary_md_shows_them_per_configuration_with_a_dash_where_the_plugin_is_absent(rows) -> None:
     _, table = rows
     text = markdown(table, [Configuration("penalty", ("penalty",)), Configuration("none", ())], [])
-    section = text.split("## Plugins' numbers")[1].split("## Plugin warnings")[0]
+    section = text.split("## Plugins' numbers")[1].split("## Warnings")[0]
     header = next(line for line in section.splitlines() if line.startswith("| configuration"))
     assert header == "| configuration | ok / runs | `plugins.penalty.epochs_seen` | `val.z_offset` |"
     penalty = next(line for line in section.splitlines() if line.startswith("| penalty"))

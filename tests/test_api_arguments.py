@@ -156,4 +156,4 @@ def test_evaluate_on_files_without_loops_says_how_to_see_why(tiny_run, tmp_path)
         mvae_core.evaluate(tiny_run, tmp_path, samples=8)
     said = str(refused.value)
     assert said.startswith(f"no loops to evaluate on in {tmp_path} (no loop with enough notes: 1); give files with")
-    assert "mvae data inspect DATA --config RUN/config.toml" in said
+    assert f"mvae data inspect {tmp_path} --config {tiny_run / 'config.toml'} lists why" in said

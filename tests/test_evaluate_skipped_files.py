@@ -29,7 +29,7 @@ def test_evaluate_warns_naming_each_file_that_gave_no_loop(synth_dir: Path, tiny
     files = len(list(data.iterdir()))
     assert len(said) == 1 and said[0].startswith(f"2 of the {files} files of DATA gave no loop and are not scored: ")
     assert "empty_take.mid: " in said[0] and "not_midi.mid: " in said[0], said
-    assert said[0].endswith("(mvae data inspect DATA --config RUN/config.toml says why in full)")
+    assert said[0].endswith(f"(mvae data inspect {data} --config {tiny_run / 'config.toml'} says why in full)")
     assert result["loops"] > 0  # the other files are scored
 
 

@@ -25,7 +25,7 @@ def one_loop(tiny_run: Path, synth_dir: Path) -> tuple[mvae_core.Run, LoopSet]:
     run = mvae_core.load(tiny_run)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = _evaluation_data([str(synth_dir)], run.config, 1)[1]
+        table = _evaluation_data([str(synth_dir)], run, 1)[1]
     return run, LoopSet(table, np.array([0]), np.zeros(1, dtype=np.int64))
 
 

@@ -17,6 +17,7 @@ from mvae_core import hookimpl
 from mvae_core.checkpoint import load_checkpoint, load_model_file, save_model
 from mvae_core.errors import ResumeRefused, RunInterrupted
 from mvae_core.metrics_record import CLOCK_KEYS
+from mvae_core.progress import mvaes_warning
 from mvae_core.run import RunDir
 
 
@@ -34,7 +35,12 @@ class StopAt:
 
 
 def _numbers(run: Path) -> list[dict]:
-    return [{k: v for k, v in r.items() if k not in CLOCK_KEYS} for r in RunDir(run).read_metrics()]
+    """The run's metrics lines but their clocks and the text of mvae's own warnings (which name its folder)."""
+    return [
+        {k: [{**e, "message": "…"} if mvaes_warning(e) else e for e in v] if k == "events" else v
+         for k, v in r.items() if k not in CLOCK_KEYS}
+        for r in RunDir(run).read_metrics()
+    ]  # fmt: skip
 
 
 def _same_run(a: Path, b: Path) -> None:

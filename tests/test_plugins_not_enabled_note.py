@@ -47,7 +47,7 @@ def test_the_command_line_names_the_section_and_the_flag_that_enables_it(synth_d
 def test_python_callers_get_the_plugins_argument(synth_dir: Path, tmp_path: Path, capsys) -> None:
     config = _config(tmp_path, '["all"]')
     mvae_core.train(synth_dir, tmp_path / "r", config=config, overrides=TINY, epochs=1)
-    said = " ".join(capsys.readouterr().out.split())
+    said = " ".join(capsys.readouterr().err.split())  # a warning: on stderr, as the command line's
     assert f"{NOTE}plugins=['all', 'floor'] (or" in said, said
 
 

@@ -27,6 +27,6 @@ def test_the_device_is_recorded_and_a_resume_on_another_one_warns(synth_dir, tmp
     config.write_text(config.read_text().replace('"torch.device" = "cpu"', '"torch.device" = "cuda (NVIDIA H200)"'))
     mvae_core.train(out=run, resume=True, epochs=2, progress=True)
     assert _versions(run)["resumed"] == [{"from_epoch": 2, "versions": {"torch.device": "cpu"}}]
-    assert "torch.device cuda (NVIDIA H200) → cpu" in " ".join(capsys.readouterr().out.split())
+    assert "torch.device cuda (NVIDIA H200) → cpu" in " ".join(capsys.readouterr().err.split())  # a warning: stderr
     evaluation = mvae_core.evaluate(run, [synth_dir], samples=8)
     assert evaluation["versions"]["torch.device"] == "cpu"

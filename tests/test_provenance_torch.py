@@ -32,7 +32,7 @@ def test_the_torch_version_and_thread_count_are_recorded_and_a_change_on_resume_
     finally:
         torch.set_num_threads(threads)
     assert _provenance(run)["resumed"] == [{"from_epoch": 2, "versions": {"torch.threads": str(other)}}]
-    assert f"torch.threads {threads} → {other}" in " ".join(capsys.readouterr().out.split())
+    assert f"torch.threads {threads} → {other}" in " ".join(capsys.readouterr().err.split())  # a warning: stderr
 
 
 def test_a_run_that_recorded_neither_resumes_without_a_note(synth_dir, tmp_path, capsys):

@@ -37,8 +37,8 @@ def test_a_resume_with_another_version_keeps_the_first_and_records_the_new_one(
     provenance = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]
     assert provenance["versions"]["mvae"] == first  # epoch 1 was trained by it
     assert provenance["resumed"] == [{"from_epoch": 2, "versions": {"mvae": "9.9.9"}}]
-    out = capsys.readouterr().out
-    assert out.count(f"mvae {first} → 9.9.9") == 1 and "from epoch 2" in out
+    err = capsys.readouterr().err  # a warning: on stderr, as the command line's
+    assert err.count(f"mvae {first} → 9.9.9") == 1 and "from epoch 2" in err
     mvae_core.train(out=run, resume=True, epochs=3, progress=False)  # the same version again: nothing more recorded
     assert (
         tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["provenance"]["resumed"]

@@ -21,7 +21,7 @@ def test_a_data_set_held_in_memory_because_the_cache_is_full_is_said_while_train
     monkeypatch.setattr(table_store.TableWriter, "__init__", no_space)
     monkeypatch.setenv("MVAE_CACHE_DIR", str(tmp_path / "cache"))
     mvae_core.train([synth_dir], tmp_path / "run", overrides=TINY, plugins=[], epochs=1, progress=True)
-    out = " ".join(capsys.readouterr().out.split())
+    out = " ".join(capsys.readouterr().err.split())  # a warning: on stderr, as the command line's
     assert f"warning: the data set cannot be written to the parse cache {tmp_path / 'cache'} (No space left" in out
     assert out.count("cannot be written to the parse cache") == 1
 

@@ -57,9 +57,10 @@ def shape(line: str) -> str:
 def test_python_gets_the_warning_as_the_one_source_warning_reaches_it_with_the_python_fix(tmp_path, capsys):
     folder = melody_folder(tmp_path / "two", n_files=2, n_loops=3, seed=4)
     mvae_core.train([folder], tmp_path / "run", overrides=TINY, epochs=1, plugins=[], progress=True)
-    printed = " ".join(capsys.readouterr().out.split())
+    captured = capsys.readouterr()
+    printed = " ".join((captured.out + captured.err).split())  # the warning on stderr, as the command line's
     assert "(1 source, augmented) · val 3 loops" in printed  # not "1 sources"
-    assert "warning: validation is 3 loops from 1 file (" in printed
+    assert "warning: validation is 3 loops from 1 file (" in " ".join(captured.err.split())
     # seeds 1 and 2 validate on the same file as seed 0: the first that does not is 3
     assert "another seed for another split (overrides={'train.seed': 3})" in printed
     mvae_core.train([folder], tmp_path / "quiet", overrides=TINY, epochs=1, plugins=[], progress=False)

@@ -209,8 +209,9 @@ def plugin_values(rows: list[dict[str, Any]], config: str) -> dict[str, list[Any
 
 
 def warnings_by_config(rows: list[dict[str, Any]], configs: list[Configuration]) -> list[tuple[str, str, str]]:
-    """``(configuration, warning, seeds)`` for every distinct plugin warning of a configuration's runs (a warning
-    such as "kl_anneal: the run ends before the schedule does" changes what a row means)."""
+    """``(configuration, warning, seeds)`` for every distinct warning of a configuration's runs, mvae's own and the
+    plugins' (a warning such as "kl_anneal: the run ends before the schedule does", or "core: validation is 32 loops
+    from 1 file", changes what a row means)."""
     result = []
     for c in configs:
         seeds: dict[str, list[str]] = {}

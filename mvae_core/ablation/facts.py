@@ -11,7 +11,7 @@ from typing import Any
 from mvae_core.ablation.columns import PITCH_GAPS
 from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig
 from mvae_core.data.split import LoopSet
-from mvae_core.errors import DataChanged, DataError
+from mvae_core.errors import CORE_SOURCE, DataChanged, DataError
 from mvae_core.metrics import timing_std
 from mvae_core.metrics_record import not_computed
 from mvae_core.models.base import MelodyModel
@@ -25,9 +25,15 @@ def stop_reasons(record: dict[str, Any]) -> list[str]:
     return [e["message"] for e in record.get("events", []) if e.get("level") == "stop"]
 
 
-def warnings(record: dict[str, Any]) -> list[str]:
-    """The ``"source: message"`` of the warning events of one metrics line (plugins' start-up warnings among them)."""
-    return [f"{e.get('source', '?')}: {e['message']}" for e in record.get("events", []) if e.get("level") == "warning"]
+def warnings(record: dict[str, Any], plugins: bool = True) -> list[str]:
+    """The ``"source: message"`` of the warning events of one metrics line: mvae's own (source
+    :data:`~mvae_core.errors.CORE_SOURCE`, which a training writes with its first epoch) and, with ``plugins``, the
+    plugins' (their start-up warnings among them)."""
+    return [
+        f"{e.get('source', '?')}: {e['message']}"
+        for e in record.get("events", [])
+        if e.get("level") == "warning" and (plugins or e.get("source") == CORE_SOURCE)
+    ]
 
 
 def plugin_numbers(record: dict[str, Any]) -> dict[str, float | None]:
@@ -88,7 +94,7 @@ class RunFacts:
     active_units: float | None
     seconds: float
     cpu_seconds: float | None  # None for runs written before metrics.jsonl had cpu_seconds
-    warnings: tuple[str, ...]  # distinct "source: message" of the warning events of the latest attempt, in order
+    warnings: tuple[str, ...]  # distinct "source: message" of the warning events (read_facts), in order
     val_elbo: tuple[float | None, ...]  # per epoch, for the curves
     plugin_numbers: dict[str, float | None]  # the last epoch's, by summary column (:func:`plugin_numbers`)
 
@@ -101,9 +107,11 @@ class RunFacts:
 
 def read_facts(path: Path, attempt_start: int) -> RunFacts:
     """Epochs run, the last epoch's stop reasons and metrics, the best ``val_elbo`` and the summed epoch seconds, and
-    the warnings of the epochs from ``attempt_start`` on: those of the latest attempt at the run. (Each attempt's
-    first epoch holds the plugins' start-up warnings about the run as then planned, e.g. "this run ends with epoch
-    3"; an extended run's earlier ones no longer hold.)"""
+    the warnings: the plugins' of the epochs from ``attempt_start`` on, those of the latest attempt at the run (each
+    attempt's first epoch holds the plugins' start-up warnings about the run as then planned, e.g. "this run ends with
+    epoch 3"; an extended run's earlier ones no longer hold), and mvae's own of every attempt (about the data, its
+    split and the run's settings and versions, which still hold: a resume does not say again what its run's start
+    said of its validation loops)."""
     records = RunDir(path).read_metrics()
     curve = tuple(r.get("val_elbo") for r in records)
     scored = [(v, r["epoch"]) for v, r in zip(curve, records, strict=True) if v is not None and math.isfinite(v)]
@@ -119,7 +127,7 @@ def read_facts(path: Path, attempt_start: int) -> RunFacts:
         active_units=last.get("active_units"),
         seconds=round(sum(r.get("seconds") or 0.0 for r in records), 3),
         cpu_seconds=_cpu_seconds(records),
-        warnings=tuple(dict.fromkeys(w for r in records if r["epoch"] >= attempt_start for w in warnings(r))),
+        warnings=tuple(dict.fromkeys(w for r in records for w in warnings(r, plugins=r["epoch"] >= attempt_start))),
         val_elbo=curve,
         plugin_numbers=plugin_numbers(last),
     )

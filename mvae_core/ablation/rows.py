@@ -40,8 +40,9 @@ def run_row(
     :func:`~mvae_core.ablation.facts.generated_numbers`).
     ``attempt`` is this command's ``mvae train`` of the run (``None`` when it was finished before); ``produced`` is
     :func:`_produced`.
-    ``warnings`` are those of the run's latest attempt, which began where the last header of its log says
-    (:func:`~mvae_core.ablation.runner.latest_attempt_start`).
+    ``warnings`` are mvae's own of every attempt and the plugins' of the run's latest attempt, which began where
+    the last header of its log says (:func:`~mvae_core.ablation.runner.latest_attempt_start`;
+    :func:`~mvae_core.ablation.facts.read_facts`).
 
     The status is :data:`~mvae_core.ablation.columns.NOT_STARTED` when the attempt never started its training
     (:attr:`~mvae_core.ablation.runner.Outcome.started`: nothing of the run changed, its other columns are its

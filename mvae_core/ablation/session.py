@@ -92,7 +92,8 @@ class AblationResult:
     written: list[Path]
     """``summary.csv``, ``summary.md``, ``summary.json`` and, with matplotlib installed, ``ablation.png``."""
     warnings: list[tuple[str, str, str]]
-    """(configuration, a plugin's start-up warning, the seeds that gave it)."""
+    """(configuration, a warning of its runs, the seeds that gave it): mvae's own (``core: …``: the data, its split,
+    few validation loops, the run's settings) and the plugins' start-up warnings (:func:`~.facts.read_facts`)."""
     plot_missing: str | None
     """Why ``ablation.png`` was not drawn (matplotlib missing), else None."""
     outside_plan: str = ""

@@ -29,12 +29,12 @@ def statistics(rows: list[dict[str, Any]], configs: list[Configuration], referen
     (``configuration``, ``reference``, ``neither`` or ``None``: :func:`~.estimates.better_run`), and its
     ``model_terms`` and ``plugin_numbers`` the same but for ``deciding`` and ``better`` (a plugin's number has no
     goal here);
-    each configuration's plugin ``warnings`` with their seeds, the ``counts`` of runs ok, failed and not started
-    (:meth:`~.failures.RunCounts.as_json`), and the runs themselves, ``ok``, ``failed`` and ``not_started`` apart as
-    those counts are (summary.md lists the last two), each with :data:`RUN_STATE` (:func:`_run_state`): what this
-    command did (``action``), how it was produced, its exit code, and for those not ok why as a word and as the
-    error. A value
-    without a number is ``None``; ``missing`` counts the runs (or pairs) without one by why."""
+    each configuration's ``warnings`` (mvae's and the plugins') with their seeds, the ``counts`` of runs ok, failed
+    and not started (:meth:`~.failures.RunCounts.as_json`), and the runs themselves, ``ok``, ``failed`` and
+    ``not_started`` apart as those counts are (summary.md lists the last two), each with :data:`RUN_STATE`
+    (:func:`_run_state`): what this command did (``action``), how it was produced, its exit code, and for those not
+    ok why as a word and as the error. A value without a number is ``None``; ``missing`` counts the runs (or pairs)
+    without one by why."""
     by_name = {c.name: c for c in configs}
     model = set(model_columns(rows))
 

@@ -1,6 +1,6 @@
 """``summary.md``: the configurations, the statistics per configuration, the loss terms the model adds (where it
-does), the plugins' numbers and warnings, the paired differences against each reference, and the runs that failed or
-did not start, apart."""
+does), the plugins' numbers, the runs' warnings (mvae's and the plugins'), the paired differences against each
+reference, and the runs that failed or did not start, apart."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def markdown(
     ]
     lines += model_terms_table(rows, configs)
     lines += ["", "## Plugins' numbers", "", *plugin_numbers_table(rows, configs)]
-    lines += ["", "## Plugin warnings", ""]
+    lines += ["", "## Warnings", ""]
     warned = warnings_by_config(rows, configs)
     if warned:
         lines += md_table(["configuration", "warning", "seeds"], [[c, w, seeds] for c, w, seeds in warned])
