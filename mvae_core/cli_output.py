@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -90,16 +94,20 @@ def only_rank_0_reports() -> Iterator[None]:
 def errors_to_exit(*also: type[Exception], less: str | None = None) -> Iterator[None]:
     """Inside the block, an :class:`MvaeError` (or one of ``also``, exit code 2) ends the command through
     :func:`fail`. Under torchrun, ranks above 0 exit without a word for an error every rank meets alike
-    (``same_on_every_rank``) and name themselves in any other. The machine running out of memory or GPU memory
-    (:func:`~mvae_core.out_of_memory.memory_ran_out`: in a model's method or a plugin's hook too, which is no bug of
-    theirs) ends it with exit 1 in one line (:func:`~mvae_core.out_of_memory.ran_out_line`): free it and run the
-    command again, or ``less``, what asks the command for less at once (``fewer points (--random N)``)."""
+    (``same_on_every_rank``), once rank 0 has had time to say it (:func:`after_rank_0`; at once for a signal's stop,
+    which torchrun's agent, signalled too, waits for), and name themselves in any other. The machine running out of
+    memory or GPU memory (:func:`~mvae_core.out_of_memory.memory_ran_out`: in a model's method or a plugin's hook
+    too, which is no bug of theirs) ends it with exit 1 in one line (:func:`~mvae_core.out_of_memory.ran_out_line`):
+    free it and run the command again, or ``less``, what asks the command for less at once
+    (``fewer points (--random N)``)."""
     try:
         yield
     except MvaeError as exc:
         rank = torchrun_rank()
-        if rank > 0 and exc.same_on_every_rank:
-            raise typer.Exit(exc.exit_code) from None  # rank 0 says the same
+        if rank > 0 and exc.same_on_every_rank:  # rank 0 says the same
+            if isinstance(exc, RunInterrupted):  # torchrun's agent, signalled too, waits for every process
+                raise typer.Exit(exc.exit_code) from None
+            raise after_rank_0(exc.exit_code) from None
         prefix = f"rank {rank}: " if rank > 0 else ""
         raise fail(prefix + exc.command_line_message(), exc.exit_code, exc.label) from None
     except (MemoryError, RuntimeError) as exc:
@@ -110,6 +118,35 @@ def errors_to_exit(*also: type[Exception], less: str | None = None) -> Iterator[
         raise fail(said, 1) from None
     except also as exc:
         raise fail(str(exc)) from None
+
+
+RANK_0_SPEAKS_S = 30.0
+"""How long at most a rank > 0 waits for rank 0 to say an error every rank met (:func:`after_rank_0`): rank 0 may
+come to it seconds later (started, or done importing torch, after this process, on a loaded or another machine)."""
+
+
+def after_rank_0(code: int) -> typer.Exit:
+    """``typer.Exit(code)`` for a rank > 0 that says nothing of an error every rank meets alike, returned once rank 0
+    has had time to say it. torchrun's agent stops every process of the job as soon as one has failed: a rank > 0
+    that exited at once had rank 0 stopped before it printed, and no process said the error. So a process started by
+    torchrun's agent (``TORCHELASTIC_RUN_ID`` set) first waits: its agent stops it once rank 0 has ended on the same
+    machine (SIGTERM; Ctrl-C sends SIGINT), and a signal then ends the wait without a word; on a machine other than
+    rank 0's it ends after :data:`RANK_0_SPEAKS_S` seconds. Without an agent (a test or a script that sets ``RANK``)
+    nothing stops the others, and it returns at once; so it does off the main thread, where no signal handler can be
+    set."""
+    if "TORCHELASTIC_RUN_ID" not in os.environ or threading.current_thread() is not threading.main_thread():
+        return typer.Exit(code)
+
+    def stopped(signum: int, frame: object) -> None:
+        for ignored in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C reaches a process twice: the terminal, the agent
+            signal.signal(ignored, signal.SIG_IGN)
+        raise typer.Exit(code) from None
+
+    before = {signum: signal.signal(signum, stopped) for signum in (signal.SIGINT, signal.SIGTERM)}
+    time.sleep(RANK_0_SPEAKS_S)
+    for signum, handler in before.items():
+        signal.signal(signum, handler)
+    return typer.Exit(code)
 
 
 def torchrun_rank() -> int:
@@ -280,8 +317,8 @@ def _usage_errors() -> Iterator[None]:
     except NoArgsIsHelpError:
         raise
     except ClickException as exc:  # e.g. No such option: --bogus
-        if torchrun_rank() > 0:
-            raise typer.Exit(exc.exit_code) from None
+        if torchrun_rank() > 0:  # every process was given the same command line: rank 0 says it
+            raise after_rank_0(exc.exit_code) from None
         message = " ".join(exc.format_message().split())
         message += "" if message.endswith((".", "?")) else "."
         if isinstance(exc, NoSuchOption) and looks_negative(exc.option_name):
