@@ -22,7 +22,7 @@ from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
 from mvae_core.config import ConfigError, PluginsConfig, alias_keys, field_problem, setting_key
-from mvae_core.errors import MvaeError
+from mvae_core.errors import CORE_SOURCE, MvaeError
 from mvae_core.hookspecs import HOOKS
 from mvae_core.plugin_catalog import hook_names, printing_to_stderr
 from mvae_core.registry import Registered, discover, dotted_name, import_failure, validate_settings
@@ -258,6 +258,8 @@ def unusable_name(name: str) -> str | None:
         return dotted
     if name in ("mvae", *NUMERICS):
         return f"{name!r} is a key of a run's [provenance.versions] beside the plugins' own versions"
+    if name == CORE_SOURCE:
+        return f"{name!r} is the source of mvae's own events in metrics.jsonl (its warnings and stops)"
     return None
 
 

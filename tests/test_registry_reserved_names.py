@@ -48,6 +48,7 @@ def _installed(monkeypatch, group: str, name: str, target: object) -> None:
         ("my.pad", "a dot separates the parts of a config key (plugins.<name>.<setting>), so a plugin's name has none"),
         ("torch", "'torch' is a key of a run's [provenance.versions] beside the plugins' own versions"),
         ("mvae", "'mvae' is a key of a run's [provenance.versions] beside the plugins' own versions"),
+        ("core", "'core' is the source of mvae's own events in metrics.jsonl (its warnings and stops)"),
     ],
 )
 def test_a_plugin_whose_name_could_never_be_enabled_is_refused_naming_its_package(monkeypatch, name, reason):
