@@ -249,7 +249,15 @@ def train(
             result = train_run(
                 data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
             )
-        stdout.print(escape(next_steps(result.path)))
+        stdout.print(escape(next_steps(_as_given(resume if resume is not None else out, result.path))))
+
+
+def _as_given(given: Path | None, run: Path) -> Path:
+    """The run's folder as ``--out``/``--resume`` gave it, for the ``next:`` line (the result's path is absolute);
+    the default folder (``runs/<time>``) relative to the working folder, where it was made."""
+    if given is not None:
+        return given
+    return Path(os.path.relpath(run)) if run.is_relative_to(Path.cwd()) else run
 
 
 def next_steps(run: Path) -> str:
