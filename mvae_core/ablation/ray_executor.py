@@ -11,8 +11,8 @@ the cluster has room for.
 Without an address a local Ray instance is started with this machine's cores, its session folder (Ray's logs and
 sockets) in a folder of the ablation's own (:func:`own_session_root`), and shut down at the end, the folder with it;
 with one (``auto`` or ``HOST:PORT``) the driver joins that cluster and leaves it running (:func:`joined`, before the
-ablation writes anything); a ``HOST:PORT`` where nothing accepts a connection within :data:`CONNECT_SECONDS` is
-refused.
+ablation writes anything); a ``HOST:PORT`` where no Ray head answers within :data:`CONNECT_SECONDS` (nothing, or
+another server: :func:`_check_reachable`) is refused.
 
 Ctrl-C stops every task through the shared storage: the driver writes :data:`STOP_FILE` into ``--out``; a running
 task sees it within :data:`~mvae_core.ablation.runner.POLL_SECONDS`, sends its training one SIGINT (which
@@ -57,7 +57,7 @@ from mvae_core.files import reason
 from mvae_core.run import RunDir
 from mvae_core.signals import interruption, signal_of
 
-CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection
+CONNECT_SECONDS = 10  # how long joined() waits for the address to accept a connection, and then to answer
 CANCEL_WAIT_SECONDS = 120  # how long Ctrl-C waits for the running tasks to checkpoint and return
 TASK_RETRIES = 0
 """How often Ray runs a task again whose worker died: never. Ray (2.60) retries a task 3 times by default after its
@@ -109,10 +109,11 @@ class RayUnavailable(OptionError):
 @contextmanager
 def joined(address: str | None) -> Iterator[None]:
     """Join the Ray cluster at ``address`` for the block (``None``: start a local Ray instance with this machine's
-    cores, shut down at the block's end). :class:`RayUnavailable` when Ray is not installed, when a ``HOST:PORT`` (or
-    ``ray://HOST:PORT``) accepts no connection within :data:`CONNECT_SECONDS` (``ray.init`` would retry it for
-    minutes), when the cluster refuses this driver's authentication token (:data:`TOKEN_REFUSED`), or when Ray cannot
-    join or start; :class:`~mvae_core.errors.RunInterrupted` for Ctrl-C while it joins or starts."""
+    cores, shut down at the block's end). :class:`RayUnavailable` when Ray is not installed, when no Ray head answers
+    at a ``HOST:PORT`` (or ``ray://HOST:PORT``) within :data:`CONNECT_SECONDS` (:func:`_check_reachable`: ``ray.init``
+    would retry it for minutes, or without end), when the cluster refuses this driver's authentication token
+    (:data:`TOKEN_REFUSED`), or when Ray cannot join or start; :class:`~mvae_core.errors.RunInterrupted` for Ctrl-C
+    while it joins or starts."""
     try:
         import ray
     except ImportError:
@@ -196,11 +197,13 @@ def _token_refused(exc: BaseException) -> bool:
 
 
 def _check_reachable(address: str | None) -> None:
-    """A ``HOST:PORT`` (or ``ray://HOST:PORT``) address has a port of 1–65535 and accepts a TCP connection within
-    :data:`CONNECT_SECONDS`; ``auto`` and ``local`` are Ray's to resolve. Anything else (a bare host, a URL such as
-    the dashboard's ``http://HEAD:8265``) is no address Ray joins: :class:`RayUnavailable` saying the form, instead of
-    Ray's ``Invalid address format``, a lookup of the scheme as a host name, or a Ray Client that retries for
-    a minute."""
+    """A ``HOST:PORT`` (or ``ray://HOST:PORT``) address has a port of 1–65535, and what Ray will dial for it (for a
+    loopback host, this machine's address: :func:`_dialled_host`) answers as a Ray head does within
+    :data:`CONNECT_SECONDS` (:func:`_not_grpc`); ``auto`` and ``local`` are Ray's to resolve. Anything else is
+    :class:`RayUnavailable`: a bare host or a URL such as the dashboard's ``http://HEAD:8265`` is no address Ray joins
+    (instead of Ray's ``Invalid address format``, a lookup of the scheme as a host name, or a Ray Client that retries
+    for a minute); nothing accepting a connection, or something else answering there (the dashboard's port, a Redis
+    on 6379), is no Ray cluster, which ``ray.init`` would retry without end."""
     if address is None or address in ("auto", "local"):
         return
     client = address.startswith("ray://")
@@ -216,15 +219,86 @@ def _check_reachable(address: str | None) -> None:
         raise RayUnavailable(
             "address", f"{address}: not an address of a Ray cluster; give the head's {right}, or auto on a node of it"
         )
+    dialled = host.strip("[]") if client else _dialled_host(host.strip("[]"))  # Ray Client dials the host as given
+    elsewhere = (
+        ""
+        if dialled == host.strip("[]")
+        else f" (for {host} Ray dials this machine's address, {dialled}:{port}: a program listening on {host} alone, "
+        "such as an SSH tunnel, is not reached)"
+    )
     try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+        wrong = _not_grpc(dialled, int(port))
     except OSError as exc:
         why = f"no answer within {CONNECT_SECONDS} s" if isinstance(exc, TimeoutError) else exc.strerror or str(exc)
         raise RayUnavailable(
             "address",
             f"{address}: no Ray cluster answers there ({why}); start one on that machine with "
-            f"`ray start --head --port {port}`, or check the host and port",
+            f"`ray start --head --port {port}`, or check the host and port{elsewhere}",
         ) from None
+    if wrong is not None:
+        server, right = (
+            ("a Ray Client server", "the head's Ray Client port, ray://HEAD:10001 (its `--ray-client-server-port`)")
+            if client
+            else (
+                "a Ray cluster's head",
+                "the port of the head's `ray start --head --port` (6379 by default; the dashboard's 8265 and Ray "
+                "Client's 10001 are other ports)",
+            )
+        )
+        raise RayUnavailable(
+            "address", f"{address}: something answers there, but not as {server} does ({wrong}); give {right}"
+        )
+
+
+def _dialled_host(host: str) -> str:
+    """The host Ray dials for the ``host`` of a ``HOST:PORT`` address: this machine's address (the one other nodes
+    reach it at) for ``localhost``, ``127.0.0.1`` or ``::1``, else ``host`` (Ray's own
+    ``resolve_ip_for_localhost``, which ``ray.init`` applies to the address)."""
+    from ray._private.services import resolve_ip_for_localhost
+
+    return resolve_ip_for_localhost(host)
+
+
+HTTP2_GREETING = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+"""An HTTP/2 client's connection preface followed by an empty SETTINGS frame (length 0, type 4, no flags, stream 0):
+a gRPC server, as a Ray head's GCS is, answers it with a SETTINGS frame of its own."""
+FRAME_HEADER = 9  # the bytes of an HTTP/2 frame header: length (3), type (1), flags (1), stream (4)
+SETTINGS = 4  # the type of an HTTP/2 SETTINGS frame
+
+
+def _not_grpc(host: str, port: int) -> str | None:
+    """None where the server at ``host``:``port`` answers :data:`HTTP2_GREETING` with a SETTINGS frame within
+    :data:`CONNECT_SECONDS`, as a gRPC server (a Ray head's GCS, Ray Client's server) does; else what it did instead,
+    for the message (``it answered '<!DOCTYPE HTML>'``). Under ``RAY_USE_TLS`` (Ray's gRPC over TLS, whose handshake
+    this does not make) a connection is enough. :class:`OSError` where no connection is made within
+    :data:`CONNECT_SECONDS`."""
+    deadline = time.monotonic() + CONNECT_SECONDS
+    with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as connection:
+        if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):  # as Ray's grpc_utils reads it
+            return None
+        answer = b""
+        try:
+            connection.sendall(HTTP2_GREETING)
+            while len(answer) < FRAME_HEADER:
+                connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                if not (more := connection.recv(256)):
+                    break
+                answer += more
+        except TimeoutError:
+            if not answer:
+                return f"it accepted a connection but said nothing within {CONNECT_SECONDS} s"
+        except OSError as exc:
+            if not answer:
+                return f"it accepted a connection, then {reason(exc)}"
+    if len(answer) >= FRAME_HEADER and answer[3] == SETTINGS and not int.from_bytes(answer[5:9], "big"):
+        return None
+    if not answer:
+        return "it closed the connection without a word"
+    first = answer.split(b"\n", 1)[0].strip()[:60]
+    text = first.decode("ascii", "replace")
+    return (
+        f"it answered {text!r}" if first.isascii() and text.isprintable() and text else f"it answered {answer[:16]!r}"
+    )
 
 
 def _host_of(address: str) -> str:
