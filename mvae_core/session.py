@@ -620,7 +620,7 @@ def _note_new_run(
         f"{loops} {noun_for(loops, 'loop')} · plugins: {', '.join(host.names) or 'none'} · device "
         f"{dist.device}{processes_on(dist)} · run {run.path}"
     )
-    if few := _few_validation(run, cfg, train_set, val_set):
+    if few := _few_validation(cfg, train_set, val_set):
         reporter.note(few, "warning")
     if starting is not None:
         taken = starting.taken(cfg)
@@ -641,9 +641,10 @@ hold: the scores are then those of one or two pieces, their style, tempo and tim
 6 (``data.train_fraction``), so a run on fewer than about 15 files warns."""
 
 
-def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Advice | None:
+def _few_validation(cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Advice | None:
     """The warning that the split's validation side holds fewer than :data:`FEW_VALIDATION_LOOPS` loops or
-    :data:`FEW_VALIDATION_FILES` files, naming how many, where ``split.json`` names them and the fixes (more files,
+    :data:`FEW_VALIDATION_FILES` files, naming how many, that the run's ``split.json`` names them (the run's folder
+    is the line above; the same words for every run, so an ablation's runs say it alike) and the fixes (more files,
     the first later seed whose split validates on other files (:func:`~mvae_core.data.split.another_split_seed`),
     as the ``mvae`` option or the ``overrides`` of :func:`train`); None when it holds enough, or when
     validation is the last loops of one source's music, which the split warns of itself (both sides then hold the
@@ -652,7 +653,7 @@ def _few_validation(run: RunDir, cfg: MvaeConfig, train_set: LoopSet, val_set: L
     if (loops >= FEW_VALIDATION_LOOPS and files >= FEW_VALIDATION_FILES) or val_set.sources & train_set.sources:
         return None
     said = (
-        f"validation is {counted(loops, 'loop')} from {counted(files, 'file')} ({run.path / SPLIT} names them): "
+        f"validation is {counted(loops, 'loop')} from {counted(files, 'file')} (the run's {SPLIT} names them): "
         "val, elbo, f1 and the epoch kept as the best rest on those alone; for steadier numbers add files"
     )
     seed = another_split_seed(val_set.table, cfg.data, cfg.train.seed)

@@ -34,7 +34,7 @@ def test_the_command_line_warns_of_a_validation_of_few_loops_and_files_naming_th
     assert done.exit_code == 0, done.output
     said = " ".join(done.stderr.split())
     warning = (
-        f"warning: validation is 4 loops from 1 file ({out / 'split.json'} names them): val, elbo, f1 and the epoch "
+        "warning: validation is 4 loops from 1 file (the run's split.json names them): val, elbo, f1 and the epoch "
         "kept as the best rest on those alone; for steadier numbers add files, or give another seed for another "
         "split (--seed 1)"
     )
