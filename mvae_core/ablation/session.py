@@ -236,8 +236,9 @@ def ablate(
     :raises InputError, PlanError, ConfigError, PluginError: a bad option, plan or configuration, before anything
         runs (nothing is written). A bad option is an :class:`~mvae_core.errors.OptionError` naming the argument
         (the ``mvae ablate`` command renders it as its option).
-    :raises RayUnavailable: ``executor="ray"`` and Ray is not installed, nothing answers at ``address`` within
-        :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS`, or Ray cannot join or start (nothing is written);
+    :raises RayUnavailable: ``executor="ray"`` and Ray is not installed, no Ray head answers at ``address`` within
+        :data:`~mvae_core.ablation.ray_executor.CONNECT_SECONDS` (nothing there, or another server), or Ray cannot
+        join or start (nothing is written);
         an :class:`~mvae_core.errors.OptionError` when no node of the cluster has ``cpus_per_run`` CPUs or
         ``gpus_per_run`` GPUs (nothing is written).
     :raises DataError: a DATA path does not exist (nothing is written), or the data gives no loops.
