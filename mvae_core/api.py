@@ -8,14 +8,13 @@ evaluation on held-out files.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
 import numbers
 import operator
 import os
 import shlex
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
@@ -64,6 +63,7 @@ from mvae_core.generation import (
     render_loops,
     whole_number,
 )
+from mvae_core.keywords import keyword_only, known_keywords
 from mvae_core.loop_file import (
     LOOP_TICKS,
     TimedNote,
@@ -80,10 +80,9 @@ from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, SPLIT
 from mvae_core.session import RunFolder, RunResult, callers_random_state
-from mvae_core.suggest import closest
 from mvae_core.tools.encode import LoopCode, encode_file
 from mvae_core.tools.interpolate import check_point, file_point, line
-from mvae_core.wording import counted, listed, noun_for
+from mvae_core.wording import counted, listed
 
 LatentPoint = Sequence[float] | np.ndarray | torch.Tensor
 """A point of a run's latent space: ``latent_dim`` numbers, as a list, a numpy array or a tensor."""
@@ -106,6 +105,7 @@ def _seconds(notes: list[TimedNote], tempo: float) -> list[SecondsNote]:
     return cast(list[SecondsNote], loop_notes_json(notes, tempo))
 
 
+@known_keywords("argument")
 def load(run: str | os.PathLike[str] | Run | RunResult) -> Run:
     """The trained run in directory ``run`` (or that a :class:`~mvae_core.session.RunResult` of
     :func:`mvae_core.train` names). Never executes code from it: the model is rebuilt from ``config.toml`` and its
@@ -333,64 +333,6 @@ def file_suffix(path: Path) -> str:
     return "" if path.suffix[1:].isdigit() else path.suffix.lower()
 
 
-Function = TypeVar("Function", bound=Callable[..., Any])
-
-
-def keyword_only(function: Function) -> Function:
-    """``function``'s keyword-only arguments, still taken by position as its old signature did (in the same order)
-    with a FutureWarning that names them as keywords: ``generate(run, None, 8)`` meant ``random=8``, but a reader
-    cannot tell. The signature, ``help()`` and type checkers show the keyword-only form; from mvae 1.0 a positional
-    one is Python's TypeError."""
-    signature = inspect.signature(function)
-    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
-    keywords = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
-
-    @wraps(function)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        extra = args[len(positional) :]
-        if extra:
-            if len(extra) > len(keywords):
-                most = len(positional) + len(keywords)
-                raise TypeError(f"{function.__name__}() takes at most {most} arguments by position, got {len(args)}")
-            named = dict(zip(keywords, extra, strict=False))
-            if twice := sorted(set(named) & set(kwargs)):
-                raise TypeError(f"{function.__name__}() got multiple values for argument {twice[0]!r}")
-            given = ", ".join(f"{name}={value!r}" for name, value in named.items())
-            warnings.warn(
-                f"mvae_core.{function.__name__}: give {given} by name; taking {', '.join(named)} by position is "
-                "deprecated and stops working in mvae 1.0",
-                FutureWarning,
-                stacklevel=callers_level(),
-            )
-            args, kwargs = args[: len(positional)], {**named, **kwargs}
-        return function(*args, **kwargs)
-
-    return call  # type: ignore[return-value]
-
-
-def known_keywords(kind: str, unlisted: Collection[str] = ()) -> Callable[[Function], Function]:
-    """Refuses a keyword argument the function does not take with an :class:`InputError` that names it and the
-    closest one it takes (``unknown generation option 'temprature' (did you mean 'temperature'?); options are …``,
-    its keyword-only arguments but the ``unlisted`` old names), where Python raises a TypeError without a
-    suggestion; a type checker flags the same call. ``kind`` is the noun in the singular; several unknown keywords
-    read ``unknown generation options 'a', 'b'; …``."""
-
-    def decorate(function: Function) -> Function:
-        parameters = inspect.signature(function).parameters
-        options = sorted(p.name for p in parameters.values() if p.kind is p.KEYWORD_ONLY and p.name not in unlisted)
-
-        @wraps(function)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if unknown := sorted(set(kwargs) - set(parameters)):
-                named = ", ".join(f"{name!r}{_suggestion(name, set(parameters) - set(unlisted))}" for name in unknown)
-                raise InputError(f"unknown {noun_for(len(unknown), kind)} {named}; options are {', '.join(options)}")
-            return function(*args, **kwargs)
-
-        return call  # type: ignore[return-value]
-
-    return decorate
-
-
 Arguments = ParamSpec("Arguments")
 Result = TypeVar("Result")
 
@@ -536,12 +478,7 @@ def _reals(**values: object) -> list[float]:
     return [real_number(name, value) for name, value in values.items()]
 
 
-def _suggestion(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'temperature'?)`` for a misspelt option, or nothing when no option is close."""
-    match = closest(name, known)
-    return f" (did you mean {match!r}?)" if match else ""
-
-
+@known_keywords("argument")
 def encode(run: str | os.PathLike[str] | Run | RunResult, midi: str | os.PathLike[str]) -> list[LoopCode]:
     """The latent point of every usable loop of the MIDI file ``midi`` (``mvae encode`` as a call), read with the
     run's data settings: one :class:`~mvae_core.tools.encode.LoopCode` per loop (``loop``, ``notes``, the posterior's
@@ -834,6 +771,7 @@ def _trained_on(trained: Run, report: DataReport, loops: int) -> list[str] | Non
     return trained_on
 
 
+@known_keywords("plot option")
 def plot(
     runs: str | os.PathLike[str] | Run | RunResult | Sequence[str | os.PathLike[str] | Run | RunResult],
     out: str | os.PathLike[str],

@@ -247,7 +247,14 @@ def train(
             flags = {SETTING_OPTIONS[option]: value for option, value in options.items()}
             overrides = [*(set_ or []), *flag_overrides(flags)]
             result = train_run(
-                data, out, config, overrides, epochs=epochs, jobs=jobs, progress=reporter, init_from=init_from
+                data,
+                out,
+                config=config,
+                overrides=overrides,
+                epochs=epochs,
+                jobs=jobs,
+                progress=reporter,
+                init_from=init_from,
             )
         stdout.print(escape(next_steps(_as_given(resume if resume is not None else out, result.path))))
 

@@ -16,8 +16,17 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import torch
+from pydantic import ValidationError
 
-from mvae_core.config import LOSS_TERMS, ConfigError, MvaeConfig, PluginsConfig, field_problem, settings_tree
+from mvae_core.config import (
+    LOSS_TERMS,
+    ConfigError,
+    MvaeConfig,
+    PluginsConfig,
+    field_problem,
+    format_validation_error,
+    settings_tree,
+)
 from mvae_core.errors import ResumeRefused
 from mvae_core.host import OBJECT_ORIGIN, PluginHost, rebuilt_from_settings
 from mvae_core.metrics_record import TIMING_STD_KEYS
@@ -271,12 +280,17 @@ def installed_versions(cfg: MvaeConfig) -> dict[str, str | None]:
     }
 
 
-def split_plugins(plugins: Sequence[PluginSpec] | None) -> tuple[list[str], dict[str, Any]]:
-    """Registered names, and plugin objects by name (``(name, object)`` pairs, or objects named after their class)."""
+def split_plugins(plugins: str | Sequence[PluginSpec] | None) -> tuple[list[str], dict[str, Any]]:
+    """Registered names, and plugin objects by name (``(name, object)`` pairs, or objects named after their class).
+    One string is names, comma-separated (``"kl_anneal, ts_ramp"``), read as ``plugins.enabled`` reads it (and
+    ``--plugins``): a :class:`ConfigError` for an empty name, ``none`` beside others or a name given twice."""
     if plugins is None:
         return [], {}
     if isinstance(plugins, str):
-        raise ConfigError(f"plugins must be a list (of names or plugin objects), got the string {plugins!r}")
+        try:
+            return PluginsConfig.model_validate({"enabled": plugins}).enabled, {}  # its validator splits the names
+        except ValidationError as exc:  # plugins.enabled = 'a,,b': an empty plugin name; …
+            raise ConfigError(format_validation_error(exc, prefix="plugins.")) from None
     names, objects = [], {}
     for spec in plugins:
         if isinstance(spec, str):

@@ -488,10 +488,16 @@ def _resume_edit(out: str | os.PathLike[str], may: dict[str, Any]) -> Advice:
 
 
 def resume_setup(
-    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str], epochs: int | None
+    out: str | os.PathLike[str] | None,
+    data: Any,
+    config: Any,
+    overrides: Any,
+    names: list[str] | None,
+    epochs: int | None,
 ) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:
     """The run to resume, its config (with a new epoch budget), its DATA (at the place given, when it moved) and
-    how that place pairs with the saved one."""
+    how that place pairs with the saved one. ``names``, the plugin names given (None: none given), must name the
+    run's plugins by name: ``[]`` (no plugins) is refused for a run that has some, as another list is."""
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
     given = refuse_other_settings(out, config, overrides)
@@ -501,7 +507,9 @@ def resume_setup(
     cfg = run.read_config()
     if given:  # written into config.toml by train(), under the run's lock
         cfg = build_config(cfg, (), given)
-    if names:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
+    if (
+        names is not None
+    ):  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
         versions = run.read_provenance().get("versions", {})
         own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]
         if not _same_plugins(own, names):  # in any order, all as every built-in, as --plugins on a resume

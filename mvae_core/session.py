@@ -5,10 +5,11 @@ notebooks all go the same way:
 
 1. **config**: a new run resolves defaults < config file or object < overrides < arguments; a resume reads the
    run's ``config.toml`` (only the epoch budget and the data's place may change: another setting edited in it
-   since the checkpoint is refused, except those of :data:`~mvae_core.run_setup.RESUME_WARNED`, which overrides may
-   also give (written there), and plugin settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`), refuses a
-   run without a checkpoint (one stopped before its first checkpoint starts over with its config) and a run trained
-   with plugin objects not given back, and returns at once (``"already stopped"``) for a run a plugin stopped;
+   since the checkpoint is refused, except those of :data:`~mvae_core.resume_settings.RESUME_WARNED`, which overrides
+   may also give (written there), plugin settings marked :data:`~mvae_core.plugins.MAY_CHANGE_ON_RESUME`, and plugins
+   taken out of ``plugins.enabled``), refuses a run without a checkpoint (one stopped before its first checkpoint
+   starts over with its config) and a run trained with plugin objects not given back, and returns at once
+   (``"already stopped"``) for a run a plugin stopped;
 2. **plugins**: registered names are constructed from their sections; plugin objects are registered as given;
 3. **data**: every path must exist; the data is loaded, reported and split; a resume re-splits and refuses data
    whose split fingerprint changed or whose files were edited (:class:`DataChanged`). Nothing is written before the
@@ -59,6 +60,7 @@ from mvae_core.distributed import Distributed, PeerLost
 from mvae_core.errors import ConfigError, OptionError, ResumeRefused, RunBusy, file_in_the_way
 from mvae_core.files import WriteFailed, reason
 from mvae_core.host import PluginHost
+from mvae_core.keywords import keyword_only, known_keywords
 from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter, WarningsKept
@@ -168,12 +170,15 @@ class RunFolder(Protocol):
     path: Path
 
 
+@known_keywords("training option")
+@keyword_only
 def train(
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     out: str | os.PathLike[str] | None = None,
+    *,
     config: str | os.PathLike[str] | Mapping[str, Any] | MvaeConfig | None = None,
     overrides: Mapping[str, Any] | Sequence[str] | None = None,
-    plugins: Sequence[PluginSpec] | None = None,
+    plugins: str | Sequence[PluginSpec] | None = None,
     epochs: int | None = None,
     resume: bool = False,
     jobs: int | None = None,
@@ -181,22 +186,25 @@ def train(
     stop: threading.Event | None = None,
     init_from: str | os.PathLike[str] | RunFolder | None = None,
 ) -> RunResult:
-    """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``.
+    """Train a new run into ``out``, or (``resume=True``) continue the run in ``out``. The settings after ``out`` go
+    by name (by position they still work, with a FutureWarning, until mvae 1.0); a misspelt one (``epoch=``) is an
+    :class:`~mvae_core.errors.InputError` naming the closest.
 
     :param data: MIDI files, folders or ``corpus:essen`` (default ``corpus:essen``), or one of them. On resume
         only when the run's data has moved: its new place, one path for each the run was started with, in order
         (the split must be the same; ``config.toml`` and ``split.json`` then name the new place).
     :param out: the run directory (default ``runs/<time>``, or ``runs/<time>-2``, … when a run started in the same
         second holds it); must not hold a run yet, unless ``resume``.
-    :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; not with ``resume``.
+    :param config: a TOML file, a config tree (dict) or an :class:`MvaeConfig`; on resume as ``overrides``.
     :param overrides: ``{"train.lr": 3e-4}`` (numpy numbers too) or ``["train.lr=3e-4"]`` (or one such string),
         applied over ``config``. On resume only settings of :data:`~mvae_core.run_setup.RESUME_WARNED` (where and how
         the run computes or what it records, ``{"train.device": "cpu"}``): written into its ``config.toml``, with the
-        warning an edit of that file gets; any other is refused.
+        warning an edit of that file gets; any other only at the run's own value (which changes nothing).
     :param plugins: which plugins run (default: the config's ``plugins.enabled``, i.e. every built-in): registered
-        names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none.
+        names, plugin objects (named after their class in snake case) or ``(name, object)`` pairs; ``[]`` for none;
+        or names in one string, comma-separated (``"kl_anneal,ts_ramp"``), read as ``plugins.enabled`` reads it.
         On resume: the plugin objects the run was started with (its config names them), alone or with the run's own
-        list of names again; another list of names is refused.
+        list of names again; another list of names is refused, ``[]`` too when the run has plugins by name.
     :param epochs: the maximum number of epochs (on resume: a new budget, kept in ``config.toml``).
     :param jobs: processes for the first parse of the data (a whole number >= 1; default: every core).
     :param progress: print the run's progress on the console (``True``), nothing (``False``), or a reporter.
@@ -221,12 +229,14 @@ def train(
         started.
     """
     names, objects = split_plugins(plugins)
+    # the names a resume is given: none given (plugins left out, or plugin objects alone), or a list, [] included
+    named = None if plugins is None or (objects and not names) else names
     init_from, jobs, epochs = _checked_arguments(stop, out, init_from, jobs, epochs)
     refuse_while_training()  # a training not started by train(), as a benchmark's: refused before anything is read
     with held_or_refused(_TRAIN_CALLS):  # another train() call here, still reading its data: refused likewise
         from_run = resume  # the config is the run's: its errors name RUN/config.toml and the versions that trained it
         if resume:
-            begun = _resumed(out, data, config, overrides, names, objects, epochs, init_from, progress)
+            begun = _resumed(out, data, config, overrides, named, objects, epochs, init_from, progress)
             if isinstance(begun, RunResult):  # a run a plugin stopped: nothing to train
                 return begun
         else:
@@ -333,7 +343,7 @@ class _Begun(NamedTuple):
 
 
 def _resumed(
-    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str],
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, names: list[str] | None,
     objects: dict[str, Any], epochs: int | None, init_from: str | os.PathLike[str] | None, progress: bool | Reporter,
 ) -> _Begun | RunResult:  # fmt: skip
     """A resume of the run in ``out`` (:func:`~mvae_core.run_setup.resume_setup`): one stopped before its first
@@ -362,8 +372,9 @@ def _resumed(
 
 
 def _new_run(
-    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any, plugins: Sequence[PluginSpec] | None,
-    names: list[str], objects: dict[str, Any], epochs: int | None, init_from: str | os.PathLike[str] | None,
+    out: str | os.PathLike[str] | None, data: Any, config: Any, overrides: Any,
+    plugins: str | Sequence[PluginSpec] | None, names: list[str], objects: dict[str, Any], epochs: int | None,
+    init_from: str | os.PathLike[str] | None,
 ) -> _Begun:  # fmt: skip
     """A new run (:func:`~mvae_core.run_setup.new_run_setup`), from ``init_from``'s weights when given: a fine-tune's
     pitch rows are its weights' (``data.pitch_low = "auto"`` takes them, not the data's choice)."""

@@ -169,7 +169,7 @@ def test_changed_data_refuses_the_resume(synth_dir, tmp_path):
         ({"overrides": {"train.epoch": 3}}, r"train.epoch = 3: unknown setting; did you mean train.epochs\?"),
         ({"overrides": ["trian.epochs=3"]}, r"trian: unknown section; did you mean train\?"),
         ({"plugins": ["KL_ANNEAL"]}, r"unknown plugin 'KL_ANNEAL'; did you mean 'kl_anneal'\?"),
-        ({"plugins": "kl_anneal"}, "plugins must be a list"),
+        ({"plugins": "kl_anneal,,ts_ramp"}, r"plugins.enabled = 'kl_anneal,,ts_ramp': an empty plugin name"),
         ({"overrides": {"plugins.kl_anneal.schedule": {"name": "linaer"}}, "plugins": ["kl_anneal"]}, "'linear'"),
     ],
 )
