@@ -17,7 +17,10 @@ for one point at a time), :class:`Audio`, :class:`LoopCode`, :class:`RunResult`.
 :data:`hookimpl` (docs/hooks.md). Errors: every error type exported here is a subclass of :class:`MvaeError`
 (docs/python_api.md, Errors, says which call raises which); :class:`TrainingWarning` is a training's warning (mvae's
 own or a plugin's) that ``train(progress=False)`` raises, :class:`TrainedOnWarning` :func:`evaluate`'s warning that
-the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop.
+the data held training files, :class:`SkippedSourcesWarning` its warning that files gave no loop,
+:class:`WalkWithOneLoop` :func:`generate`'s warning that ``walk`` moved nothing, :class:`EarlierLoopFiles` the
+warning of ``outputs.write_loops`` that a folder written into holds an earlier write's loops. :func:`inspect_data`
+is ``mvae data inspect`` as a call (a :class:`DataInspection`).
 The API is imported on first use, so ``import mvae_core`` (and the ``mvae`` command's start-up) stays light.
 """
 
@@ -37,6 +40,7 @@ from mvae_core.errors import (
     ConfigError,
     DataChanged,
     DataError,
+    EarlierLoopFiles,
     InputError,
     MvaeError,
     OptionError,
@@ -47,6 +51,7 @@ from mvae_core.errors import (
     RunFailed,
     RunInterrupted,
     TrainingWarning,
+    WalkWithOneLoop,
 )
 from mvae_core.hookspecs import hookimpl
 
@@ -72,6 +77,7 @@ if TYPE_CHECKING:
     from mvae_core.decode_options import DecodeOptions
     from mvae_core.files import WriteFailed
     from mvae_core.generation import Note
+    from mvae_core.inspection import DataInspection, inspect_data
     from mvae_core.models import ModelError
     from mvae_core.models.base import NotePlayer, UnsupportedOption
     from mvae_core.plugins import PluginError
@@ -111,6 +117,8 @@ _LAZY = {
     "UnsupportedOption": "mvae_core.models.base",
     "WriteFailed": "mvae_core.files",
     "Audio": "mvae_core.audio",
+    "inspect_data": "mvae_core.inspection",
+    "DataInspection": "mvae_core.inspection",
 }
 
 __all__ = [
@@ -120,7 +128,9 @@ __all__ = [
     "ConfigError",
     "DataChanged",
     "DataError",
+    "DataInspection",
     "DecodeOptions",
+    "EarlierLoopFiles",
     "Generated",
     "InputError",
     "LoopCode",
@@ -147,6 +157,7 @@ __all__ = [
     "TrainingInProgress",
     "TrainingWarning",
     "UnsupportedOption",
+    "WalkWithOneLoop",
     "WriteFailed",
     "ablate",
     "compare",
@@ -154,6 +165,7 @@ __all__ = [
     "evaluate",
     "generate",
     "hookimpl",
+    "inspect_data",
     "interpolate",
     "load",
     "plot",

@@ -50,12 +50,11 @@ from mvae_core.cli_tools import (
     print_wavs,
     tools_app,
 )
-from mvae_core.config import MvaeConfig, build_config, flag_overrides, is_run_record
-from mvae_core.data.load import check_paths, load_dataset, reading_memory, reading_stopped
+from mvae_core.config import MvaeConfig, flag_overrides
 from mvae_core.decode_options import WALK, DecodeOptions
-from mvae_core.report import data_summary, parse_progress, print_skips, print_summary
+from mvae_core.inspection import inspect_data
+from mvae_core.report import parse_progress, print_skips, print_summary
 from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED, SETTING_OPTIONS
-from mvae_core.signals import signal_of
 from mvae_core.torchrun_env import DistributedError, world_size
 
 JOBS_HELP = "Processes for the first parse of the data (default: the cores this process may use)."
@@ -337,35 +336,28 @@ def generate(
 ) -> None:
     """Decode latent points into MIDI (and WAV with --audio), one file per point, named by the point."""
     from mvae_core.api import generate as generate_loops
-    from mvae_core.api import wav_target
-    from mvae_core.errors import InputError, RenamedOption
-    from mvae_core.loop_file import earlier_files_warning, earlier_loop_files
+    from mvae_core.errors import EarlierLoopFiles, InputError, RenamedOption, WalkWithOneLoop
     from mvae_core.outputs import write_loops
 
     sound = AudioOptions.given(audio, renderer, soundfont, wrap_release)
-    per_file = next((n for n in (loops, bars) if n is not None), 1)  # for the note on --walk; the library checks both
-    if walk is not None and per_file == 1:  # not an error: a script may pass --walk with every --loops N
-        warn("--walk is the distance between the loops of a file, and each file has one loop; give --loops N")
     walked = {} if walk is None else {"walk": walk}  # the library's default otherwise
-    with errors_to_exit(less="fewer points (--random N) or loops per file (--loops N)"):
-        try:
-            point = None if z is None else [float(v) for v in z.split(",")]
-        except ValueError:
-            raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
-        with warnings_shown(RenamedOption):  # --bars, the old name of --loops, as the command line spells it
-            generated = generate_loops(
-                run_dir, z=point, random=random, seed=seed, loops=loops, bars=bars, noise=noise, density=density,
-                temperature=temperature, timing_temperature=timing_temperature, poly=poly, threshold_min=threshold_min,
-                threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo, program=program, **walked,
-            )  # fmt: skip
-        written = write_loops([(generated, out_path)], **dataclasses.asdict(sound), overwrite=overwrite)
-    for file, file_loops in zip(written.midi, generated.loops, strict=True):  # not the --loops count
-        stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))
-    print_wavs(written.wavs, written.renderer)
-    wav_out = None if sound.audio is None else wav_target(sound.audio, out_path)
-    for files, folder in ((written.midi, out_path), (written.wavs, wav_out)):  # beside an earlier command's files
-        if folder is not None and (earlier := earlier_loop_files(folder, files)):
-            warn(earlier_files_warning(folder, earlier))
+    with warnings_shown(EarlierLoopFiles):  # said after the files written are listed
+        with errors_to_exit(less="fewer points (--random N) or loops per file (--loops N)"):
+            try:
+                point = None if z is None else [float(v) for v in z.split(",")]
+            except ValueError:
+                raise InputError(f"--z {z!r}: give the latent point as comma-separated numbers, e.g. 0.5,-1") from None
+            with warnings_shown(RenamedOption, WalkWithOneLoop):  # as the command line spells them: --bars, --walk
+                generated = generate_loops(
+                    run_dir, z=point, random=random, seed=seed, loops=loops, bars=bars, noise=noise, density=density,
+                    temperature=temperature, timing_temperature=timing_temperature, poly=poly,
+                    threshold_min=threshold_min, threshold_max=threshold_max, grid_offset=grid_offset, tempo=tempo,
+                    program=program, **walked,
+                )  # fmt: skip
+            written = write_loops([(generated, out_path)], **dataclasses.asdict(sound), overwrite=overwrite)
+        for file, file_loops in zip(written.midi, generated.loops, strict=True):  # not the --loops count
+            stdout.print(escape(f"{file}  ({sum(len(loop) for loop in file_loops)} notes)"))
+        print_wavs(written.wavs, written.renderer)
 
 
 @data_app.command("inspect")
@@ -391,23 +383,14 @@ def data_inspect(
     melody: Annotated[str | None, typer.Option(metavar="RULE", help=_flag_help(MELODY_HELP, "data.melody"))] = None,
 ) -> None:
     """Files used and skipped (by reason), loops, notes, pitch range, folding, collisions and timing spread."""
-    with errors_to_exit(ValueError):
-        cfg = build_config(config, set_ or [], {"data.melody": melody})
-        if config is None or not is_run_record(config):  # a run's record was checked when it trained
-            from mvae_core.run_plugins import checked_config  # torch: the data summary imports it anyway
-
-            checked_config(cfg)  # the model and plugin checks train runs before reading data: a dry run of a config
-        check_paths(data)
-        try:
-            with reading_memory(data, cfg.data, jobs, training=False), parse_progress(stderr) as progress:
-                table, report = load_dataset(data, cfg.data, jobs, progress)
-        except KeyboardInterrupt as stop:
-            raise reading_stopped(signal_of(stop), cfg.data, training=False) from None
+    with errors_to_exit(ValueError), parse_progress(stderr) as progress:
+        overrides = [*(set_ or []), *flag_overrides({"data.melody": melody})]
+        inspected = inspect_data(data, config=config, overrides=overrides, jobs=jobs, progress=progress)
+    summary, report = inspected.summary, inspected.report
     if report.cache_warning:
         warn(report.cache_warning)
-    summary = data_summary(table, report, cfg.data)
     if as_json:
-        print_json({"summary": summary, "files": report.entries})
+        print_json(inspected.as_json())
         return
     print_summary(stdout, summary, title=f"data: {' '.join(data)}")
     print_skips(stdout, report, limit=50, full="mvae data inspect --json")

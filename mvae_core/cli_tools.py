@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mvae_core.cli_output import errors_to_exit, fail, print_json, warn, warnings_shown
+from mvae_core.cli_output import errors_to_exit, fail, print_json, warnings_shown
 from mvae_core.cli_output import out as console
 from mvae_core.cli_paths import OVERWRITE_HELP, OVERWRITE_OPTION, given_path
 from mvae_core.decode_options import DecodeOptions
@@ -238,31 +238,31 @@ def interpolate(
         raise fail(f"--loop {loop} picks a loop of --from-midi or --to-midi, and neither is given; leave it out")
     from mvae_core.api import interpolate as decode_line
     from mvae_core.api import load
-    from mvae_core.loop_file import earlier_files_warning
+    from mvae_core.errors import EarlierLoopFiles
     from mvae_core.outputs import write_loops
-    from mvae_core.tools.interpolate import ONE_FILE, earlier_files, file_point, parse_point
+    from mvae_core.tools.interpolate import ONE_FILE, ONE_WAV, file_point, parse_point
 
     _require_folder(run_dir)
-    with errors_to_exit(ValueError):
-        run = load(run_dir)
-        start, end = (  # resolved here, so that the messages name the options (--from-midi)
-            file_point(run.model, run.config, midi, loop or 0, f"{name}-midi")
-            if midi is not None
-            else parse_point(point, run.config.model.latent_dim, name)
-            for name, point, midi in endpoints
-        )
-        generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
-        parts = [(generated, out)]
-        if one_file:  # every loop in order, and with --audio the morph heard whole, as interpolation.mid plays it
-            parts.append((generated.joined(), out / ONE_FILE))
-        written = write_loops(parts, **dataclasses.asdict(sound), overwrite=overwrite)
-    notes = [sum(len(loop) for loop in loops) for part, _ in parts for loops in part]
-    for path, count in zip(written.midi, notes, strict=True):
-        console.print(escape(f"{path}  ({count} notes)"))
-    print_wavs(written.wavs, written.renderer)
-    for paths, folder in ((written.midi, out), (written.wavs, sound.audio)):
-        if folder is not None and (earlier := earlier_files(folder, paths)):
-            warn(earlier_files_warning(folder, earlier))
+    with warnings_shown(EarlierLoopFiles):  # said after the files written are listed
+        with errors_to_exit(ValueError):
+            run = load(run_dir)
+            start, end = (  # resolved here, so that the messages name the options (--from-midi)
+                file_point(run.model, run.config, midi, loop or 0, f"{name}-midi")
+                if midi is not None
+                else parse_point(point, run.config.model.latent_dim, name)
+                for name, point, midi in endpoints
+            )
+            generated = decode_line(run, start, end, steps, **dataclasses.asdict(options))
+            parts = [(generated, out)]
+            if one_file:  # every loop in order, and with --audio the morph heard whole, as interpolation.mid plays it
+                parts.append((generated.joined(), out / ONE_FILE))
+            # an earlier --one-file's interpolation.mid and .wav are an earlier command's loops too
+            loop_names = (ONE_FILE, ONE_WAV)
+            written = write_loops(parts, **dataclasses.asdict(sound), overwrite=overwrite, loop_names=loop_names)
+        notes = [sum(len(loop) for loop in loops) for part, _ in parts for loops in part]
+        for path, count in zip(written.midi, notes, strict=True):
+            console.print(escape(f"{path}  ({count} notes)"))
+        print_wavs(written.wavs, written.renderer)
 
 
 @tools_app.command()

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from mvae_core.wording import counted
+
 DISK_FULL: tuple[int, ...] = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 """The ``errno`` of a write the disk refused for want of room (full, over quota, a file over the file system's
 limit), wherever the error says it happened."""
@@ -119,6 +121,44 @@ class RenamedOption(FutureWarning):
 
     def command_line_message(self) -> str:
         return self._message(option_flag, lambda name: f"{option_flag(name)} {self.value}")
+
+
+class WalkWithOneLoop(UserWarning):
+    """``walk`` given (other than its default) while each file has one loop: it is the distance between the loops of
+    a file, so it changed nothing. The command line names both as options."""
+
+    def __init__(self) -> None:
+        super().__init__(self._message(lambda name: name, "loops=N"))
+
+    @staticmethod
+    def _message(name: Callable[[str], str], more: str) -> str:
+        return f"{name('walk')} is the distance between the loops of a file, and each file has one loop; give {more}"
+
+    def command_line_message(self) -> str:
+        return self._message(option_flag, "--loops N")
+
+
+class EarlierLoopFiles(UserWarning):
+    """``folder``, which loop files were just written into, also holds ``earlier`` (sorted by name): loop files of
+    the same kind (MIDI or WAV) that this write did not write, an earlier one's, which a DAW would load with these.
+    ``str()`` speaks of a call, the command line of a command."""
+
+    folder: Path
+    earlier: list[Path]
+
+    def __init__(self, folder: Path, earlier: list[Path]) -> None:
+        self.folder, self.earlier = folder, earlier
+        super().__init__(self._message("call", "an earlier call's or command's"))
+
+    def _message(self, writer: str, whose: str) -> str:
+        names = ", ".join(path.name for path in self.earlier[:3]) + (", …" if len(self.earlier) > 3 else "")
+        return (
+            f"{self.folder} also holds {counted(len(self.earlier), 'loop file')} this {writer} did not write "
+            f"({names}): {whose}, which a DAW would load with these; delete them or give a new folder"
+        )
+
+    def command_line_message(self) -> str:
+        return self._message("command", "an earlier command's")
 
 
 CORE_SOURCE = "core"

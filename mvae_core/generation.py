@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,10 +42,11 @@ import torch
 
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.decode_options import TEMPO_RANGE as TEMPO_RANGE  # re-exported: generation's options live there
+from mvae_core.decode_options import WALK
 from mvae_core.decode_options import DecodeOptions as DecodeOptions
 from mvae_core.decode_options import real_number as real_number
 from mvae_core.decode_options import whole_number as whole_number
-from mvae_core.errors import OptionError
+from mvae_core.errors import OptionError, WalkWithOneLoop, callers_level
 from mvae_core.timing import TimingBins
 from mvae_core.wording import counted
 
@@ -258,7 +260,9 @@ def latent_walk(starts: torch.Tensor, loops: int, step: float, seed: int) -> tor
     """``[N, loops, latent_dim]``: from each start point, ``loops - 1`` moves of length ``step`` in random directions
     (a path through the latent space, one loop per point; ``step = 0`` stays at the point). Path ``i``'s directions
     depend on ``seed`` and ``i`` only. :class:`OptionError` names ``walk`` when a path leaves 32-bit floats, and
-    ``loops`` when ``N · loops`` is above :data:`MAX_LOOPS`."""
+    ``loops`` when ``N · loops`` is above :data:`MAX_LOOPS`. A ``step`` other than :data:`WALK` with one loop per
+    point moves nothing: a :class:`~mvae_core.errors.WalkWithOneLoop` warning says so, attributed to the caller's
+    line."""
     if not math.isfinite(step) or step < 0:
         raise OptionError("walk", f"must be a finite number >= 0, got {step}")
     if loops < 1:
@@ -267,6 +271,8 @@ def latent_walk(starts: torch.Tensor, loops: int, step: float, seed: int) -> tor
         raise OptionError(
             "loops", f"{loops} × {counted(starts.shape[0], 'point')} is more than {MAX_LOOPS} loops in all"
         )
+    if loops == 1 and step != WALK:  # not an error: a script may pass walk with every loops
+        warnings.warn(WalkWithOneLoop(), stacklevel=callers_level())
     shape = (starts.shape[0], loops - 1, starts.shape[1])
     directions = torch.from_numpy(np.random.default_rng([seed, _WALK]).standard_normal(shape).astype(np.float32))
     moves = step * directions / directions.norm(dim=-1, keepdim=True).clamp_min(1e-12)

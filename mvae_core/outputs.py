@@ -6,15 +6,16 @@ notebook writes the same.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mvae_core.api import Generated, refuse_overwriting, wav_target
 from mvae_core.audio import check_length, check_renderer
-from mvae_core.errors import MvaeError, option_flag
+from mvae_core.errors import EarlierLoopFiles, MvaeError, callers_level, option_flag
 from mvae_core.files import check_writable_folder, file_signatures, written_since
-from mvae_core.loop_file import LOOP_TICKS, written_before
+from mvae_core.loop_file import LOOP_TICKS, earlier_loop_files, written_before
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def write_loops(
     soundfont: str | os.PathLike[str] | None = None,
     wrap_release: bool = False,
     overwrite: bool = False,
+    loop_names: Sequence[str] = (),
 ) -> WrittenLoops:
     """Write each generation of ``parts`` as MIDI files into its ``out`` (:meth:`Generated.write`) and, given
     ``audio``, as WAV files there (:meth:`Generated.write_audio`; a folder, or one ``.wav`` file for one point; a
@@ -55,6 +57,11 @@ def write_loops(
     ``overwrite=True``), a ``renderer`` or ``soundfont`` that cannot render, a WAV longer than mvae renders, a WAV
     folder that cannot be written. A failure that could not be known before, while the WAV files are rendered, is a
     :class:`PartlyWritten` naming its cause and the files written before it.
+
+    Once written, each folder that a part's files went into (not a file named by ``out`` or ``audio``) is looked at:
+    loop files of the kind written there that this call did not write (numbered loop names, or ``loop_names``: an
+    interpolation's ``interpolation.mid`` and ``interpolation.wav``) are an earlier write's, which a DAW would load
+    with these: an :class:`~mvae_core.errors.EarlierLoopFiles` warning per folder, MIDI folders first, names them.
 
     :returns: the files written and the renderer used (:class:`WrittenLoops`).
     :raises InputError: and the errors named above, before anything is written; :class:`PartlyWritten`.
@@ -88,4 +95,12 @@ def write_loops(
             sounds += files
     except MvaeError as exc:
         raise PartlyWritten(exc, written_before(midi, wavs, written_since(wavs, before))) from exc
+    folders = [Path(out) for generated, out in parts] + [target for _, target in rendered]
+    for files in (midi, sounds):
+        kinds = {file.suffix for file in files}
+        also = tuple(name for name in loop_names if Path(name).suffix in kinds)
+        for folder in dict.fromkeys(file.parent for file in files if file.parent in folders):
+            here = [file for file in files if file.parent == folder]
+            if earlier := earlier_loop_files(folder, here, also):
+                warnings.warn(EarlierLoopFiles(folder, earlier), stacklevel=callers_level())
     return WrittenLoops(midi, sounds, used)
