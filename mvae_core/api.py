@@ -394,6 +394,7 @@ def generate(
     :raises InputError: a bad argument, naming it (:class:`OptionError` for a value of the wrong type or out of
         range, :class:`ConflictingOptions` for ``z`` with ``random`` or ``loops`` with ``bars``); loading errors as
         :func:`load`.
+    :warns WalkWithOneLoop: a ``walk`` other than the default with one loop per file (it moved nothing).
     """
     trained = load(run)
     seed, walk, noise = whole_number("seed", seed), *_reals(walk=walk, noise=noise)

@@ -50,7 +50,7 @@ from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import MAX_VELOCITY, STEPS_PER_BEAT, STEPS_PER_LOOP
 from mvae_core.generation import DecodeOptions, Note, point_name
 from mvae_core.instruments import PIANO
-from mvae_core.wording import counted, listed
+from mvae_core.wording import listed
 
 if TYPE_CHECKING:
     import torch
@@ -272,15 +272,6 @@ def earlier_loop_files(folder: Path, written: list[Path], also: tuple[str, ...] 
         if path.name not in kept
         and ((path.suffix in suffixes and NUMBERED_FILE.fullmatch(path.name)) or path.name in also)
         and path.is_file()
-    )
-
-
-def earlier_files_warning(folder: Path, earlier: list[Path]) -> str:
-    """The warning a command gives when ``folder`` holds ``earlier`` loop files it did not write."""
-    names = ", ".join(path.name for path in earlier[:3]) + (", …" if len(earlier) > 3 else "")
-    return (
-        f"{folder} also holds {counted(len(earlier), 'loop file')} this command did not write ({names}): an earlier "
-        "command's, which a DAW would load with these; delete them or give a new folder"
     )
 
 

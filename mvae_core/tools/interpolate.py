@@ -15,7 +15,6 @@ import torch
 from mvae_core.config import MvaeConfig
 from mvae_core.errors import OptionError
 from mvae_core.generation import LATENT_MAX, MAX_LOOPS
-from mvae_core.loop_file import earlier_loop_files
 from mvae_core.models.base import MelodyModel
 from mvae_core.tools import ToolError
 from mvae_core.tools.encode import encode_loops, file_loops
@@ -69,13 +68,3 @@ def line(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
     if not torch.isfinite(points).all():
         raise ToolError(f"the points between the endpoints pass ±{LATENT_MAX:.2g} (32-bit floats); bring them closer")
     return points
-
-
-def earlier_files(out: Path, written: list[Path]) -> list[Path]:
-    """The loop files in ``out`` that this interpolation did not write (an earlier command's, which a DAW would
-    load with this one's): ``NNN_z_<point>`` and ``interpolation`` names of the kind of ``written`` (``.mid`` or
-    ``.wav``) not in ``written``."""
-    kinds = {path.suffix for path in written}
-    return earlier_loop_files(
-        out, written, also=tuple(name for name in (ONE_FILE, ONE_WAV) if Path(name).suffix in kinds)
-    )
