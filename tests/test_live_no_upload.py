@@ -1,7 +1,7 @@
 """``mvae serve --no-upload``: a show protected from guests' uploads. An upload was parsed in the server's process and
 slowed the performer's OSC answers (p99 7-9 ms → 27 ms, docs/live.md; a worker process reads it now, which still
-takes a core); with the option ``POST /api/encode`` is refused with a 403 that names it, before the body is read, ``/api/info`` says ``uploads: false`` and the page hides
-its "Open MIDI…" and refuses a dropped file."""
+takes a core); with the option ``POST /api/encode`` is refused with a 403 that names it, before the body is read,
+``/api/info`` says ``uploads: false`` and the page hides its "Open MIDI…" and refuses a dropped file."""
 
 from __future__ import annotations
 

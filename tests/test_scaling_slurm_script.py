@@ -116,7 +116,8 @@ case $1 in
   get-auth-token) exit 0 ;;
   status)
     [[ -f $CLUSTER/address && ($(< "$CLUSTER/address") == "*" || $(< "$CLUSTER/address") == "$3") ]] || exit 1
-    printf 'Node status\\nActive:\\n'; sed 's/^/ 1 node_/' "$CLUSTER/nodes"; printf 'Pending:\\n (no pending nodes)\\n' ;;
+    printf 'Node status\\nActive:\\n'; sed 's/^/ 1 node_/' "$CLUSTER/nodes"
+    printf 'Pending:\\n (no pending nodes)\\n' ;;
   start)
     if [[ $2 == --head ]]; then
       if [[ -f $CLUSTER/address ]]; then echo "ConnectionError: Ray is already running at that port" >&2; exit 1; fi
