@@ -62,6 +62,11 @@ class UnsupportedRule(ValueError):
     """A note rule the graph's format does not describe (e.g. ``--poly`` for a one-note-per-step model)."""
 
 
+class BadSidecar(ValueError):
+    """A sidecar this host cannot play its graph with: no mvae export's, a newer format's, a field the host reads
+    missing, or another graph's (its input or output names differ). The message says which and what to do."""
+
+
 @dataclass(frozen=True)
 class NoteRule:
     """Which notes sound: generate's ``--density``, ``--temperature``, ``--poly``, ``--threshold-min`` and
@@ -85,6 +90,16 @@ SIDECAR_BYTES = 1 << 26
 """The most of a sidecar the host reads (64 MiB; mvae writes a few kB): a larger file is no sidecar."""
 
 
+MADE_BY = "pass the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writes, its sidecar beside it"
+"""The fix for a file that is no mvae export's."""
+
+NUMBER_FIELDS = ("steps", "latent_dim", "pitch_low", "max_duration_steps")
+STEP_FIELDS = ("tokens.start", "tokens.pitch_temperature", "tokens.pitch_min_p", "inputs.state.shape.1")
+CATEGORICAL_FIELDS = ("timing.bin_width",)
+"""The sidecar's numbers each host reads (a dotted path; a number indexes a list), checked in this order: every
+format's, a step graph's, a categorical timing head's (with ``timing.centers``, a list of numbers)."""
+
+
 def read_sidecar(onnx_file: str | Path) -> dict:
     """The sidecar of ``decoder.onnx``: ``decoder.json`` beside it. ``ValueError`` when it is larger than
     :data:`SIDECAR_BYTES`, not JSON, or nested deeper than Python parses; ``OSError`` when it cannot be read."""
@@ -98,19 +113,88 @@ def read_sidecar(onnx_file: str | Path) -> dict:
         raise ValueError("JSON nested deeper than Python parses") from None
 
 
+def _field(sidecar: dict, path: str) -> object:
+    """The value at the dotted ``path`` of ``sidecar`` (a number indexes a list), or ``None`` when there is none."""
+    value: object = sidecar
+    for key in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    return value
+
+
+def _is_finite(value: object) -> bool:
+    return _is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+def check_fields(sidecar: dict, step_graph: bool) -> None:
+    """:class:`BadSidecar` unless ``sidecar`` (of a format :func:`check_format` passed) has every field the host
+    reads, of the type it reads (the same checks, in the same order and words, as the JavaScript host's)."""
+    for name in ("inputs", "outputs", "timing"):
+        if not isinstance(sidecar.get(name), dict):
+            raise BadSidecar(f"not the sidecar of an mvae export ({name} is missing or not an object); {MADE_BY}")
+    numbers = [*NUMBER_FIELDS, *(STEP_FIELDS if step_graph else ())]
+    if "timing_probs" in sidecar["outputs"]:  # the categorical head: an offset is drawn from its classes
+        centers = _field(sidecar, "timing.centers")
+        if not (isinstance(centers, list) and centers and all(_is_finite(c) for c in centers)):
+            raise BadSidecar(f"not the sidecar of an mvae export (timing.centers is missing or not a list of "
+                             f"numbers); {MADE_BY}")  # fmt: skip
+        numbers += CATEGORICAL_FIELDS
+    for path in numbers:
+        if not _is_finite(_field(sidecar, path)):
+            raise BadSidecar(f"not the sidecar of an mvae export ({path} is missing or not a number); {MADE_BY}")
+
+
+def check_names(sidecar: dict, inputs: list[str], outputs: list[str]) -> None:
+    """:class:`BadSidecar` unless the graph's ``inputs`` and ``outputs`` (names, in order) are the sidecar's: a
+    sidecar beside another export's graph would play wrong notes, or none."""
+    for what, graph, described in (("inputs", inputs, list(sidecar["inputs"])),
+                                   ("outputs", outputs, list(sidecar["outputs"]))):  # fmt: skip
+        if graph != described:
+            raise BadSidecar(f"not the sidecar of this graph (the graph's {what}: {', '.join(graph)}; the sidecar's: "
+                             f"{', '.join(described)}): keep the sidecar its export wrote beside the graph, or export "
+                             "again")  # fmt: skip
+
+
+def check_format(sidecar: object, formats: list[str]) -> None:
+    """:class:`BadSidecar` unless ``sidecar`` is a JSON object whose ``format`` is one of ``formats``; a format of
+    mvae's that is not is a newer export's."""
+    if not isinstance(sidecar, dict):
+        raise BadSidecar(f"not the sidecar of an mvae export (not a JSON object); {MADE_BY}")
+    found = sidecar.get("format")
+    if found in formats:
+        return
+    known = ", ".join(formats)
+    if isinstance(found, str) and found.startswith("mvae-"):
+        raise BadSidecar(f"format {json.dumps(found)} is a newer mvae export than this host reads (it reads {known}): "
+                         "play it with the host of the mvae that exported it, or export the run with this host's "
+                         "mvae")  # fmt: skip
+    raise BadSidecar(f"not the sidecar of an mvae export (format {json.dumps(found)}; this host reads {known}); "
+                     f"{MADE_BY}")  # fmt: skip
+
+
 class Host(ABC):
     """An exported graph and its sidecar (``decoder.onnx`` and ``decoder.json`` side by side); what both formats
-    share: the session, the offset draw and the note times."""
+    share: the session, the offset draw and the note times. :class:`BadSidecar` for a sidecar of another format or
+    graph, or without a field the host reads."""
 
     FORMAT = ""
 
     def __init__(self, onnx_file: str | Path) -> None:
         self.sidecar = read_sidecar(onnx_file)
+        check_format(self.sidecar, list(_hosts()))
         if self.sidecar["format"] != self.FORMAT:
-            raise ValueError(f"{onnx_file}: format {self.sidecar['format']!r}; this host reads {self.FORMAT!r}")
+            raise BadSidecar(f"format {json.dumps(self.sidecar['format'])}; {type(self).__name__} reads "
+                             f"{self.FORMAT}: open_host(onnx_file) picks the host of the file's format")  # fmt: skip
+        check_fields(self.sidecar, step_graph=self.FORMAT == StepHost.FORMAT)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1  # small graphs: one thread is fastest
         self.session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        names = ([i.name for i in self.session.get_inputs()], [o.name for o in self.session.get_outputs()])
+        check_names(self.sidecar, *names)
         self.steps, self.timing = self.sidecar["steps"], self.sidecar["timing"]
 
     def pattern(
@@ -343,10 +427,14 @@ def _points(z: np.ndarray) -> np.ndarray:
 def open_host(onnx_file: str | Path) -> Host:
     """The host for the file's format (its sidecar says which)."""
     sidecar = read_sidecar(onnx_file)
-    hosts = {host.FORMAT: host for host in (StepHost, PatternHost)}
-    if sidecar.get("format") not in hosts:
-        raise ValueError(f"{onnx_file}: format {sidecar.get('format')!r}; this host reads {sorted(hosts)}")
+    hosts = _hosts()
+    check_format(sidecar, list(hosts))
     return hosts[sidecar["format"]](onnx_file)
+
+
+def _hosts() -> dict[str, type[Host]]:
+    """Each format this host reads, and its host."""
+    return {host.FORMAT: host for host in (StepHost, PatternHost)}
 
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -555,9 +643,10 @@ def _open_from_command_line(onnx_file: Path) -> Host:
                          f"`mvae export --onnx` writes beside {onnx_file.name}")  # fmt: skip
     try:
         return open_host(onnx_file)
-    except (ValueError, KeyError) as error:  # the sidecar: not JSON, another format, a field missing
-        raise UsageError(f"{sidecar}: not the sidecar of an mvae export ({error}); pass {made_by}, its sidecar "
-                         "beside it") from None  # fmt: skip
+    except BadSidecar as error:  # another format, a field missing, another graph's
+        raise UsageError(f"{sidecar}: {error}") from None
+    except ValueError as error:  # not JSON
+        raise UsageError(f"{sidecar}: not the sidecar of an mvae export ({error}); {MADE_BY}") from None
     except (InvalidProtobuf, InvalidGraph, Fail) as error:
         raise UsageError(
             f"{onnx_file}: onnxruntime cannot load it ({str(error).splitlines()[0]}); pass {made_by}"

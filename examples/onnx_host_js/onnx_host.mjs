@@ -31,6 +31,21 @@
 /** A note rule the graph's format does not describe (e.g. --poly for a one-note-per-step model). */
 export class UnsupportedRule extends Error {}
 
+/** A sidecar this host cannot play its graph with: no mvae export's, a newer format's, a field the host reads
+ * missing, or another graph's (its input or output names differ). The message says which and what to do. */
+export class BadSidecar extends Error {}
+
+/** onnxruntime-node cannot be imported from this file's folder; the message gives the command that installs it. */
+export class MissingRuntime extends Error {}
+
+const ORT_NODE_VERSION = "1.31.1"; // the onnxruntime-node package.json pins (tests/test_js_host_setup.py checks)
+const MADE_BY = "pass the decoder.onnx that `mvae export RUN --onnx decoder.onnx` writes, its sidecar beside it";
+const NUMBER_FIELDS = ["steps", "latent_dim", "pitch_low", "max_duration_steps"];
+const STEP_FIELDS = ["tokens.start", "tokens.pitch_temperature", "tokens.pitch_min_p", "inputs.state.shape.1"];
+const CATEGORICAL_FIELDS = ["timing.bin_width"];
+// The sidecar's numbers each host reads (a dotted path; a number indexes a list), checked in this order: every
+// format's, a step graph's, a categorical timing head's (with timing.centers, a list of numbers).
+
 /**
  * The host for a graph and its sidecar: `(ort, "decoder.onnx")` reads `decoder.json` beside the file (Node.js);
  * `(ort, bytes, sidecar)` takes both as given (a browser: fetch them first).
@@ -43,10 +58,79 @@ export async function openHost(ort, model, sidecar = null) {
     model = await readFile(model);
   }
   const hosts = { [StepHost.FORMAT]: StepHost, [PatternHost.FORMAT]: PatternHost };
+  checkFormat(sidecar, Object.keys(hosts));
   const HostClass = hosts[sidecar.format];
-  if (!HostClass) throw new Error(`format ${JSON.stringify(sidecar.format)}; this host reads ${Object.keys(hosts)}`);
+  checkFields(sidecar, HostClass === StepHost);
   const options = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 }; // small graphs
-  return new HostClass(ort, await ort.InferenceSession.create(model, options), sidecar);
+  const session = await ort.InferenceSession.create(model, options);
+  checkNames(sidecar, session.inputNames, session.outputNames);
+  return new HostClass(ort, session, sidecar);
+}
+
+/** BadSidecar unless `sidecar` is a JSON object whose `format` is one of `formats`; a format of mvae's that is not
+ * is a newer export's. */
+function checkFormat(sidecar, formats) {
+  if (sidecar === null || typeof sidecar !== "object" || Array.isArray(sidecar)) {
+    throw new BadSidecar(`not the sidecar of an mvae export (not a JSON object); ${MADE_BY}`);
+  }
+  const found = sidecar.format ?? null;
+  if (formats.includes(found)) return;
+  const known = formats.join(", ");
+  if (typeof found === "string" && found.startsWith("mvae-")) {
+    throw new BadSidecar(`format ${JSON.stringify(found)} is a newer mvae export than this host reads (it reads ` +
+      `${known}): play it with the host of the mvae that exported it, or export the run with this host's mvae`);
+  }
+  throw new BadSidecar(`not the sidecar of an mvae export (format ${JSON.stringify(found)}; this host reads ` +
+    `${known}); ${MADE_BY}`);
+}
+
+/** The value at the dotted `path` of `sidecar` (a number indexes a list), or undefined when there is none. */
+function field(sidecar, path) {
+  let value = sidecar;
+  for (const key of path.split(".")) {
+    if (value !== null && typeof value === "object" && Object.hasOwn(value, key)) value = value[key];
+    else return undefined;
+  }
+  return value;
+}
+
+/** BadSidecar unless `sidecar` (of a format checkFormat passed) has every field the host reads, of the type it
+ * reads (the same checks, in the same order and words, as examples/onnx_host.py's). */
+function checkFields(sidecar, stepGraph) {
+  const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+  for (const name of ["inputs", "outputs", "timing"]) {
+    if (!isObject(sidecar[name])) {
+      throw new BadSidecar(`not the sidecar of an mvae export (${name} is missing or not an object); ${MADE_BY}`);
+    }
+  }
+  const numbers = [...NUMBER_FIELDS, ...(stepGraph ? STEP_FIELDS : [])];
+  if (Object.hasOwn(sidecar.outputs, "timing_probs")) { // the categorical head: an offset is drawn from its classes
+    const centers = field(sidecar, "timing.centers");
+    if (!(Array.isArray(centers) && centers.length > 0 && centers.every(Number.isFinite))) {
+      throw new BadSidecar("not the sidecar of an mvae export (timing.centers is missing or not a list of " +
+        `numbers); ${MADE_BY}`);
+    }
+    numbers.push(...CATEGORICAL_FIELDS);
+  }
+  for (const path of numbers) {
+    if (!Number.isFinite(field(sidecar, path))) {
+      throw new BadSidecar(`not the sidecar of an mvae export (${path} is missing or not a number); ${MADE_BY}`);
+    }
+  }
+}
+
+/** BadSidecar unless the graph's `inputs` and `outputs` (names, in order) are the sidecar's: a sidecar beside another
+ * export's graph would play wrong notes, or none. */
+function checkNames(sidecar, inputs, outputs) {
+  for (const [what, graph, described] of [
+    ["inputs", inputs, Object.keys(sidecar.inputs)],
+    ["outputs", outputs, Object.keys(sidecar.outputs)],
+  ]) {
+    if (graph.join("\n") !== described.join("\n")) {
+      throw new BadSidecar(`not the sidecar of this graph (the graph's ${what}: ${graph.join(", ")}; the ` +
+        `sidecar's: ${described.join(", ")}): keep the sidecar its export wrote beside the graph, or export again`);
+    }
+  }
 }
 
 /** The sidecar's path beside an exported graph's: decoder.json for decoder.onnx (as `mvae export` names it). */
@@ -57,7 +141,26 @@ function sidecarOf(onnxFile) {
 /** Node.js: the host for `decoder.onnx` (and `decoder.json` beside it) with onnxruntime-node, resolved from this
  * package's folder wherever the caller lives. */
 export async function openNodeHost(onnxFile) {
-  return openHost(await import("onnxruntime-node"), onnxFile);
+  let ort;
+  try {
+    ort = await import("onnxruntime-node");
+  } catch (error) {
+    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("'onnxruntime-node'")) throw error;
+    const [{ fileURLToPath }, { existsSync }, { dirname, join }] = await Promise.all(
+      [import("node:url"), import("node:fs"), import("node:path")],
+    );
+    const folder = dirname(fileURLToPath(import.meta.url));
+    const install = existsSync(join(folder, "package-lock.json")) // this package's folder, else a copy of this file
+      ? "npm ci --ignore-scripts"
+      : `npm install onnxruntime-node@${ORT_NODE_VERSION} --ignore-scripts`;
+    throw new MissingRuntime(`onnxruntime-node is not installed: cd ${shellQuoted(folder)} && ${install}`);
+  }
+  return openHost(ort, onnxFile);
+}
+
+/** `text` as one word of a POSIX shell (Python's shlex.quote). */
+function shellQuoted(text) {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\"'\"'")}'`;
 }
 
 /** What both formats share: the session, the offset draw and the note times. */
@@ -694,11 +797,11 @@ async function openFromCommandLine(file) {
   try {
     return await openNodeHost(file);
   } catch (error) {
-    if (error.code === "ERR_MODULE_NOT_FOUND") throw error; // the installation, not the input
+    if (error instanceof MissingRuntime) throw new UsageError(error.message); // the installation: its command
+    if (error instanceof BadSidecar) throw new UsageError(`${sidecar}: ${error.message}`);
     const reason = String(error.message).split("\n")[0];
-    if (error instanceof SyntaxError || reason.startsWith("format ")) {
-      throw new UsageError(`${sidecar}: not the sidecar of an mvae export (${reason}); pass ${madeBy}, its ` +
-        "sidecar beside it");
+    if (error instanceof SyntaxError) {
+      throw new UsageError(`${sidecar}: not the sidecar of an mvae export (${reason}); ${MADE_BY}`);
     }
     throw new UsageError(`${file}: onnxruntime cannot load it (${reason}); pass ${madeBy}`);
   }

@@ -33,7 +33,16 @@ from torch import nn
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
 from mvae_core.models.melody_rnn import gru_weights
-from mvae_core.models.onnx import BATCH, LENGTH_RULE, PITCH_RULE, START_RULE, GraphInput, OnnxGraph, categorical_timing
+from mvae_core.models.onnx import (
+    BATCH,
+    LENGTH_RULE,
+    PITCH_RULE,
+    START_RULE,
+    UNIFORMS_RULE,
+    GraphInput,
+    OnnxGraph,
+    categorical_timing,
+)
 
 if TYPE_CHECKING:
     from mvae_core.models.melody_rnn import MelodyRNN
@@ -118,12 +127,16 @@ def step_graph(model: MelodyRNN, cfg: MvaeConfig) -> OnnxGraph:
         "r = t - 1 with velocity[r], duration[r] and an offset drawn from timing_probs[r] (timing.sample) once the "
         "loop is done",
         "the choice (mvae generate's, with density d and temperature T; t = T * tokens.pitch_temperature), from two "
-        "uniforms u0, u1 in [0, 1) per step: p_note = min(1, d * (1 - token_probs[0])); no note if u0 >= p_note; "
+        "uniforms u0, u1 in [0, 1) per step, all 32 pairs drawn before step 0 (step 0's u0, u1 first, then step "
+        "1's, ...), at any T: p_note = min(1, d * (1 - token_probs[0])); no note if u0 >= p_note; "
         "else w[r] = (token_probs[1 + r] / the largest of token_probs[1:])^(1/t) (the proportions of "
         "token_probs^(1/t), without powers that underflow to 0 at a low t), each w[r] < tokens.pitch_min_p * max(w) "
         "set to 0, and the row is the first r where w[0] + ... + w[r] > u1 * sum(w)",
-        "T = 0 (the likeliest melody, no draws): keep E, the sum of p_note so far, and N, the notes written; the "
-        "step writes a note at its most probable row when E - N >= 0.5 (then N = N + 1), else none",
+        "T = 0 (the likeliest melody): the 32 pairs are still drawn, as generate draws them, and not used (so the "
+        "offsets' uniforms come after them); keep E, the sum of p_note so far, and N, the notes written; the step "
+        "writes a note at its most probable row (the lowest row among equals) when E - N >= 0.5 (then N = N + 1), "
+        "else none",
+        UNIFORMS_RULE,
         START_RULE,
         LENGTH_RULE,
     ]

@@ -28,6 +28,12 @@ START_RULE = (
     "are of one step (a chord), else it is held back to exactly that gap after it (a note never starts with one of an "
     "earlier step), so that no note is cut into a click"
 )
+UNIFORMS_RULE = (
+    "the uniforms: any source of uniform numbers in [0, 1), drawn in the order these lines give (the note choice's, "
+    "then the offsets'); mvae generate --seed S draws pattern i's from numpy.random.default_rng([S, i]).random() "
+    "(PCG64 seeded by SeedSequence([S, i]); each uniform one double, (next 64-bit output >> 11) / 2^53), so a host "
+    "with that generator at [S, 0] plays the first loop of mvae generate --seed S"
+)
 LENGTH_RULE = (
     "length = max(duration * max_duration_steps * seconds_per_step, seconds_per_step / 8, min(0.02 s, "
     "seconds_per_step / 2)), cut at the next later start and at the loop's end (steps * seconds_per_step)"
@@ -80,8 +86,11 @@ def categorical_timing(bins: TimingBins, where: str) -> dict[str, Any]:
         "centers": bins.centers.tolist(),
         "classes": "class 0 = exactly on the grid (offset 0); class 1+k = offsets in [-1 + k*bin_width, "
         "-1 + (k+1)*bin_width) half-steps, centre centers[1+k]",
-        "sample": f"draw a class from {where} (at timing temperature T: w = (p / max p)^(1/T), renormalised; "
-        "dividing by max p keeps the proportions of p^(1/T) and no power underflows to 0 at a low T); class 0 "
-        "gives offset 0, class c > 0 gives centers[c] + (u - 0.5) * bin_width with u uniform in [0, 1); the deterministic "
-        "choice is the distribution's mean, timing_mean",
+        "sample": f"at timing temperature T > 0, two uniforms (u_class, u) in [0, 1) per offset drawn, u_class "
+        "first, the offsets in the order the decode lines give (after the note choice's draws), whatever class "
+        f"comes out: from p = {where}, w = (p / max p)^(1/T) (dividing by max p keeps the proportions of p^(1/T) "
+        "and no power underflows to 0 at a low T), and the class c is the number of running sums w[0], w[0] + "
+        "w[1], ... below u_class * sum(w) (at most the last class); class 0 gives offset 0, class c > 0 gives "
+        "centers[c] + (u - 0.5) * bin_width. At T = 0 nothing is drawn and the offset is the distribution's mean, "
+        "timing_mean",
     }

@@ -21,7 +21,16 @@ from torch import nn
 
 from mvae_core.config import MvaeConfig
 from mvae_core.data.loops import STEPS_PER_LOOP
-from mvae_core.models.onnx import BATCH, LENGTH_RULE, PITCH_RULE, START_RULE, GraphInput, OnnxGraph, categorical_timing
+from mvae_core.models.onnx import (
+    BATCH,
+    LENGTH_RULE,
+    PITCH_RULE,
+    START_RULE,
+    UNIFORMS_RULE,
+    GraphInput,
+    OnnxGraph,
+    categorical_timing,
+)
 
 if TYPE_CHECKING:
     from mvae_core.models.seed import SeedModel
@@ -102,6 +111,7 @@ def seed_graph(model: SeedModel, cfg: MvaeConfig) -> OnnxGraph:
         "onset[row, step] <= threshold_max; each step sounds at its most probable candidate row (the lowest "
         "row among equals), or with poly at every candidate row",
         "the notes in step order, rows ascending within a step; " + offsets,
+        UNIFORMS_RULE,
         START_RULE,
         LENGTH_RULE,
     ]

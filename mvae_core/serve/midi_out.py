@@ -21,13 +21,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import heapq
+import importlib.util
 import itertools
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Self
 
 import mido
@@ -55,10 +58,26 @@ class MidiOutError(MvaeError):
     """No virtual MIDI output here; the message says why and what would provide one (exit code 2)."""
 
 
-NO_PORTS_HINT = (
-    f"Virtual ports need python-rtmidi ({install_command('mvae[serve]')}) and the ALSA sequencer (/dev/snd/seq: "
-    "modprobe snd-seq) on Linux or CoreMIDI on macOS"
-)
+ALSA_SEQUENCER = Path("/dev/snd/seq")
+"""The device of Linux's ALSA sequencer, through which rtmidi makes virtual MIDI ports."""
+
+
+def no_ports_hint() -> str:
+    """What this machine lacks for virtual MIDI ports, and how to get it: python-rtmidi when it is not installed
+    (the ``serve`` extra), else on Linux the ALSA sequencer when :data:`ALSA_SEQUENCER` is not there (advising
+    python-rtmidi there sent a user who had it to pip), else both needs (rtmidi failed for another reason)."""
+    if importlib.util.find_spec("rtmidi") is None:
+        return f"Virtual MIDI ports need python-rtmidi, which is not installed: {install_command('mvae[serve]')}"
+    if sys.platform.startswith("linux") and not ALSA_SEQUENCER.exists():
+        return (
+            f"python-rtmidi is installed, but this machine has no ALSA sequencer ({ALSA_SEQUENCER}), which virtual "
+            "MIDI ports need on Linux: modprobe snd-seq (a container needs the host's /dev/snd)"
+        )
+    return (
+        f"Virtual ports need python-rtmidi ({install_command('mvae[serve]')}) and the ALSA sequencer "
+        f"({ALSA_SEQUENCER}: modprobe snd-seq) on Linux or CoreMIDI on macOS; on Windows use a loopback driver "
+        "such as loopMIDI and OSC"
+    )
 
 
 def open_virtual_output(name: str) -> Any:
@@ -69,8 +88,8 @@ def open_virtual_output(name: str) -> Any:
             return mido.open_output(name, virtual=True, client_name=name)
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
-            f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). {NO_PORTS_HINT}; "
-            "on Windows use a loopback driver such as loopMIDI and OSC, or drop --midi-out"
+            f"--midi-out {name}: cannot create a virtual MIDI port here ({str(exc).rstrip('.')}). {no_ports_hint()}; "
+            "or drop --midi-out"
         ) from None
 
 
@@ -296,7 +315,7 @@ def open_clock_input(name: str, midi_out: str) -> ClockInput:
                 port = mido.open_input(_input_named(name, mido.get_input_names()), callback=arrived)
     except (ImportError, OSError, SystemError, NotImplementedError, RuntimeError) as exc:
         raise MidiOutError(
-            f"--midi-clock-in {name}: cannot open a MIDI input here ({str(exc).rstrip('.')}). {NO_PORTS_HINT}; "
+            f"--midi-clock-in {name}: cannot open a MIDI input here ({str(exc).rstrip('.')}). {no_ports_hint()}; "
             "or drop --midi-clock-in and set the tempo with --tempo"
         ) from None
     return ClockInput(receive, port.name, port.close)
