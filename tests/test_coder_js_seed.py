@@ -70,7 +70,9 @@ def test_seeded_random_draws_the_numbers_numpy_draws():
 )
 def test_the_javascript_command_with_a_seed_plays_the_notes_generate_writes(tiny_run, tiny_export):
     """The same notes as generate's (pitch, velocity, grid step), at the Python host's times within 2e-6 s, and at
-    generate's within one MIDI tick: the file rounds each time to MIDI_RESOLUTION ticks a beat, the hosts do not."""
+    generate's within one MIDI tick at these knobs: the file rounds each start to the nearest tick, the hosts do not
+    (the docs' bound is 1.5 ticks: a held note's 20 ms gap, rounded up to whole ticks, can add more at a grid offset
+    of 2)."""
     run = mvae_core.load(tiny_run)
     player = run.player()
     seeds = (0, 5)
