@@ -31,7 +31,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(f"{module}.available_plugins", lambda: plugins, raising=False)
     # where it is defined and in each module that binds it by name, all imported first (one first imported under the
     # patch kept the patched function for good: test_cli's next training failed with "the data was read")
-    binding = [importlib.import_module(m) for m in ("mvae_core.api", "mvae_core.run_data", "mvae_core.cli")]
+    binding = [importlib.import_module(m) for m in ("mvae_core.api", "mvae_core.run_data", "mvae_core.inspection")]
     for module in (importlib.import_module("mvae_core.data.load"), *binding):
         monkeypatch.setattr(module, "load_dataset", lambda *a, **k: pytest.fail("the data was read"))
 
