@@ -178,8 +178,11 @@ class TrainingWarning(UserWarning):
     message: str
 
     def __init__(self, message: str, source: str = CORE_SOURCE) -> None:
+        super().__init__(message, source)  # its arguments as given: a copy (pickle, pytest-xdist's) is the same warning
         self.source, self.message = source, message
-        super().__init__(f"{source}: {message}")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
 
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep

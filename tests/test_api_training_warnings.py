@@ -161,3 +161,16 @@ def test_an_ablation_keeps_mvaes_warnings_of_every_attempt(tmp_path):
     assert facts.warnings == ("core: validation is 4 loops from 1 file", "kl_anneal: ends with epoch 2")
     rows = [{"config": "all", "seed": 0, "warnings": list(facts.warnings)}]
     assert warnings_by_config(rows, [Configuration("all", ("kl_anneal",))])[0] == ("all", facts.warnings[0], "0")
+
+
+def test_a_copy_of_a_training_warning_is_the_same_warning():
+    """pytest-xdist and pickle rebuild a warning from its arguments: the source must not be read again from the text
+    (which said ``core: core: …`` and ``core: kl_anneal: …`` in CI's summary)."""
+    import pickle
+
+    from mvae_core import TrainingWarning
+
+    warning = TrainingWarning("ends with epoch 2", "kl_anneal")
+    copy = pickle.loads(pickle.dumps(warning))
+    assert (copy.source, copy.message, str(copy)) == ("kl_anneal", "ends with epoch 2", "kl_anneal: ends with epoch 2")
+    assert type(warning)(*warning.args).source == "kl_anneal"
