@@ -29,7 +29,7 @@ task = runner.Task("plain", 0, folder / "run", folder / "log.txt", worker, "new"
 def wait_for(line):
     deadline = time.monotonic() + 60
     while line not in (task.log.read_text().splitlines() if task.log.exists() else []):
-        assert time.monotonic() < deadline, word
+        assert time.monotonic() < deadline, f"no {line} line in the log after 60 s"
         time.sleep(0.05)
 
 def ctrl_c_twice():
