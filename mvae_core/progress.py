@@ -433,9 +433,9 @@ class WarningsKept:
                 warnings.warn(warning, stacklevel=callers_level())
 
     def _keep(self, message: str) -> None:
-        self.kept.append({"source": CORE_SOURCE, "level": "warning", "message": message})
-        if self.warn:
-            warnings.warn(TrainingWarning(message), stacklevel=callers_level())
+        kept = {"source": CORE_SOURCE, "level": "warning", "message": message}
+        self.kept.append(kept)
+        self.raise_warnings([kept])
 
 
 class KeptDisplay:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import mido
 import pytest
 
-from mvae_core.api import known_keywords
 from mvae_core.config import build_config
 from mvae_core.data.diagnostics import _shifted_bars
 from mvae_core.data.midi import _no_notes_detail
 from mvae_core.errors import ConfigError, InputError, ResumeRefused
+from mvae_core.keywords import known_keywords
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG
 from mvae_core.run_plugins import check_plugins_given_back

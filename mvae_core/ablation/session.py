@@ -64,7 +64,6 @@ from mvae_core.ablation.runner import Outcome, Task
 from mvae_core.ablation.summary_csv import produced_before, write_csv
 from mvae_core.ablation.summary_json import statistics
 from mvae_core.ablation.summary_md import markdown
-from mvae_core.api import known_keywords
 from mvae_core.config import MvaeConfig
 from mvae_core.cores import cores
 from mvae_core.data.corpus import DEFAULT_DATA
@@ -72,6 +71,7 @@ from mvae_core.data.load import absolute_data, check_paths, data_arguments
 from mvae_core.errors import DataError, InputError, OptionError, RunInterrupted
 from mvae_core.files import atomic_write, finite
 from mvae_core.generation import DecodeOptions
+from mvae_core.keywords import known_keywords
 from mvae_core.progress import command_line
 from mvae_core.starting_weights import StartingWeights, read_starting_weights
 from mvae_core.suggest import closest
