@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,4 +189,38 @@ def test_a_walk_says_the_server_is_back_once_it_is(shared_browser, tiny_run):
         assert (
             shared_browser.execute_script("return document.getElementById('walk').getAttribute('aria-pressed')")
             == "true"
+        )
+
+
+def test_a_restart_that_adds_then_drops_midi_clock_in_gives_the_tempo_knob_to_the_clock_and_back(
+    shared_browser, tiny_run, monkeypatch
+):
+    """A restart that only added --midi-clock-in served the same digest (the clock was attached after it was
+    computed), so the open page went on with a tempo knob the server refused; now it takes the clock's knob, and
+    the knob back when a restart drops the clock, saying so."""
+    from mvae_core.serve.midi_out import ClockInput
+
+    output = type("Out", (), {"send": lambda self, m: None, "close": lambda self: None})
+    monkeypatch.setattr("mvae_core.serve.server.open_virtual_output", lambda name: output())
+    clock_in = ClockInput(lambda timeout: time.sleep(timeout), "mvae", lambda: None)  # a DAW sending nothing yet
+    monkeypatch.setattr("mvae_core.serve.server.open_clock_input", lambda name, out: clock_in)
+    knob, word = "document.getElementById('knob-tempo')", ".closest('.knob').querySelector('.knob-clock')"
+    with LiveServer(tiny_run, port=0) as live:
+        port = _port(live)
+        _open(shared_browser, live)
+    with LiveServer(tiny_run, port=port, midi_out="mvae", midi_clock_in="mvae"):
+        _move_point(shared_browser)
+        _wait(shared_browser, f"return {knob}.disabled", equals=True, timeout=15)
+        assert shared_browser.execute_script(f"return {knob}{word}.textContent") == (
+            "set by the DAW's MIDI clock (mvae): waiting for it"
+        )
+        assert shared_browser.execute_script(STATUS) == (
+            "The server was restarted with other settings: the tempo follows the DAW's MIDI clock (mvae)."
+        )
+    with LiveServer(tiny_run, port=port):
+        _move_point(shared_browser)
+        _wait(shared_browser, f"return {knob}.disabled", equals=False, timeout=15)
+        assert shared_browser.execute_script(f"return {knob}{word}") is None
+        assert shared_browser.execute_script(STATUS) == (
+            "The server was restarted with other settings: the tempo knob is yours again (no --midi-clock-in)."
         )

@@ -311,3 +311,18 @@ def test_the_first_loop_after_start_is_ready_before_it_so_a_slow_decode_delays_n
     ons = [t for t, m in port.sent if m.type == "note_on"]
     assert wanted[0] < 1.06 and len(ons) >= len(wanted) - 1
     assert ons == pytest.approx(wanted[: len(ons)], abs=1e-6)
+
+
+def test_a_restart_that_adds_or_moves_the_clock_input_serves_other_settings_of_the_same_model(tiny_run):
+    """The page re-reads /api/info (and starts following the clock) when the served SETTINGS digest changes; the
+    clock was attached after the digest was computed, so a restart with --midi-clock-in served the same string."""
+    served = []
+    for name in (None, "mvae", "Bitwig Studio:Clock Out 130:0"):
+        engine = Engine(tiny_run)
+        if name is not None:
+            script = Script([])
+            engine.follow_clock(ClockPlayer(engine, Port(script), ClockInput(script.receive, name, script.close)))
+        served.append(engine.served.split("."))
+    assert len({model for model, _ in served}) == 1  # the same model: no reload
+    assert len({settings for _, settings in served}) == 3
+    assert served[0] == Engine(tiny_run).served.split(".")  # without a clock, as before

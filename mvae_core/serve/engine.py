@@ -215,19 +215,18 @@ class Engine:
             self.defaults = self.request({"tempo": tempo}, self.defaults)
         self.current = self.defaults
         self.midi_clock: Any = None
-        """Set by ``mvae serve --midi-clock-in``: the MIDI out player following a DAW's clock; its ``status()`` is
-        :meth:`clock_status`, and its ``tempo_refusal()`` answers a tempo set meanwhile (:meth:`set`)."""
+        """Set by :meth:`follow_clock` (``mvae serve --midi-clock-in``): the MIDI out player following a DAW's clock;
+        its ``status()`` is :meth:`clock_status`, and its ``tempo_refusal()`` answers a tempo set meanwhile
+        (:meth:`set`)."""
         self.model_info = self._model_info()
         """What a page builds itself from (``/api/info`` without the training points); fixed while it serves."""
-        model = {name: self.model_info[name] for name in MODEL_FIELDS} | {"best_epoch": self.best_epoch}
-        settings = {name: value for name, value in self.model_info.items() if name not in MODEL_FIELDS}
-        del settings["epochs_trained"]  # epochs trained on after the best one leave the model as it was
-        self.served = f"{_digest(model)}.{_digest(settings)}"
+        self.served = self._served()
         """``MODEL.SETTINGS``, sent with every answer (``X-Mvae-Served``), two digests. ``MODEL``: of
         :data:`MODEL_FIELDS` and the best epoch, what a page's dots, knobs and roll are built from; a page loaded
         from a server that served another asks for a reload, naming what changed. ``SETTINGS``: of the rest of
-        :attr:`model_info` (``uploads``: ``--no-upload``; ``defaults``: ``--tempo``; ...), which an open page takes
-        from a fresh ``/api/info``. A restart on the same model and settings serves the same string."""
+        :attr:`model_info` (``uploads``: ``--no-upload``; ``defaults``: ``--tempo``; ...) and of the DAW's clock
+        input followed (``--midi-clock-in``), which an open page takes from a fresh ``/api/info``. A restart on the
+        same model and settings serves the same string."""
 
     # --- requests -------------------------------------------------------------------------------------------------
     def request(self, fields: dict[str, Any], base: LoopRequest | None = None) -> LoopRequest:
@@ -405,6 +404,22 @@ class Engine:
             "points_ready": points["ready"],
             "midi_clock": self.clock_status(),
         }
+
+    def follow_clock(self, player: Any) -> None:
+        """Have MIDI out's ``player`` time the notes by a DAW's clock (its ``status()`` and ``tempo_refusal()``:
+        :attr:`midi_clock`), before the server answers: :attr:`served` then names its input, so that a page open
+        across a restart that adds, drops or moves ``--midi-clock-in`` takes the tempo knob's new state."""
+        self.midi_clock = player
+        self.served = self._served()
+
+    def _served(self) -> str:
+        """:attr:`served` of the model, settings and clock input served now."""
+        model = {name: self.model_info[name] for name in MODEL_FIELDS} | {"best_epoch": self.best_epoch}
+        settings = {name: value for name, value in self.model_info.items() if name not in MODEL_FIELDS}
+        del settings["epochs_trained"]  # epochs trained on after the best one leave the model as it was
+        if self.midi_clock is not None:  # absent without one: the digest of a server without a clock is unchanged
+            settings["midi_clock_input"] = self.midi_clock.status()["input"]
+        return f"{_digest(model)}.{_digest(settings)}"
 
     def clock_status(self) -> dict[str, Any] | None:
         """``{"input", "state", "tempo"}`` of the DAW's MIDI clock MIDI out follows (``/api/info``'s and

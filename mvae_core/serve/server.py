@@ -429,7 +429,7 @@ def _midi_player(engine: Engine, midi_out: str, midi_clock_in: str | None, chann
         port.close()
         raise
     player = ClockPlayer(engine, port, clock_in, channel=channel)
-    engine.midi_clock = player
+    engine.follow_clock(player)
     return player
 
 

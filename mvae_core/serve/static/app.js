@@ -188,14 +188,19 @@ function adoptSettings(fresh) {
     }
     said.push(words);
   }
+  const [clockWas, clockNow] = [was.midi_clock?.input ?? null, fresh.midi_clock?.input ?? null];
+  if (clockNow !== clockWas) {
+    said.push(clockNow === null ? 'the tempo knob is yours again (no --midi-clock-in)'
+      : `the tempo follows the DAW's MIDI clock (${clockNow})`);
+  }
   const settings = { ...fresh };
   for (const key of ['files', 'points', 'points_note', 'points_ready']) delete settings[key];  // the same model's
   Object.assign(state.info, settings);
   api.expectServed(fresh.served);
   showSettings();
   if (said.length) setMessage(`The server was restarted with other settings: ${said.join('; ')}.`);
-  if (moved) knobsChanged();
-  if (fresh.midi_clock && clockTimer === null) followClock();  // restarted with --midi-clock-in
+  if (showClock(fresh.midi_clock ?? null) || moved) knobsChanged();  // restarted with or without --midi-clock-in
+  if (fresh.midi_clock && clockTimer === null) followClock();
 }
 
 function updateStatusInfo() {
@@ -871,6 +876,7 @@ function showClock(clock) {
   if (clock === null) {
     word?.remove();
     input.title = wrap.title;
+    clockTempo = null;  // a clock followed again later is taken at once
     return false;
   }
   if (!word) {
