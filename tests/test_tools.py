@@ -495,3 +495,13 @@ def test_onnx_decoder_of_the_seed_model_matches_torch(pattern_dir, tmp_path, hea
         expected = host.timed(host.pattern(np.array(z), rng=np.random.default_rng(0), **rule))
         assert [json.loads(line) for line in done.stdout.splitlines()] == expected, flags
         assert expected, flags
+
+
+def test_the_sidecar_names_the_exported_epoch_as_the_console_counts_it(run, step_export):
+    """The sidecar's ``source`` copied the model file's raw metadata: the epoch counted from 0, as a string
+    (``"epoch": "2"`` for the console's epoch 3)."""
+    source = json.loads(step_export.with_suffix(".json").read_text(encoding="utf-8"))["source"]
+    best = min(RunDir(run).read_metrics(), key=lambda record: record["val_elbo"])
+    assert source["epoch"] == best["epoch"] + 1 and isinstance(source["epoch"], int)
+    assert source["val_elbo"] == pytest.approx(best["val_elbo"]) and isinstance(source["val_elbo"], float)
+    assert set(source) == {"run", "mvae", "epoch", "val_elbo"} and source["run"] == str(run.resolve())

@@ -29,6 +29,7 @@ from mvae_core.models import available_models, model_code
 from mvae_core.models.base import MelodyModel, UnsupportedOption
 from mvae_core.models.onnx import BATCH, OnnxGraph
 from mvae_core.run_files import CONFIG, WRITTEN_WHOLE
+from mvae_core.run_weights import saved_epoch
 from mvae_core.tools import ToolError, require_extra
 
 OPSET = 18
@@ -120,11 +121,13 @@ def describe(cfg: MvaeConfig, graph: OnnxGraph, onnx_name: str, source: dict[str
 
 
 def run_source(run_dir: Path, model_metadata: dict[str, str]) -> dict[str, Any]:
-    """The sidecar's ``source`` for a run's best model: the run directory, this mvae's version and the metadata read
-    with the exported weights (:attr:`mvae_core.api.Run.model_metadata`: epoch, ``val_elbo``)."""
+    """The sidecar's ``source`` for a run's best model: the run directory, this mvae's version, and the ``epoch``
+    (counted from 1, as the console counts) and ``val_elbo`` of the exported weights, as numbers, from the metadata
+    read with them (:attr:`mvae_core.api.Run.model_metadata`; both None for a model file that records none)."""
     from mvae_core.version import VERSION
 
-    return {"run": str(run_dir.resolve()), "mvae": VERSION, "model_metadata": model_metadata}
+    epoch, val_elbo = saved_epoch(model_metadata) or (None, None)
+    return {"run": str(run_dir.resolve()), "mvae": VERSION, "epoch": epoch, "val_elbo": val_elbo}
 
 
 def exportable_models() -> list[str]:
