@@ -46,8 +46,12 @@ def export_decoder(
     unless ``overwrite``.
     """
     require_extra("onnx", "onnx", "onnxscript")
+    if path.is_dir():
+        rule = f"a folder; give the file to write in it, e.g. {path / 'decoder.onnx'}"
+        raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
     if path.suffix.lower() != ".onnx":
-        rule = f"the file name must end in .onnx, e.g. {path.stem or 'decoder'}.onnx"
+        stem = "decoder" if path.name.startswith(".") else path.stem  # ".onnx" alone is a name without a suffix
+        rule = f"the file name must end in .onnx, e.g. {stem}.onnx"
         raise ToolError(f"{path}: {rule}", command_line=f"--onnx {path}: {rule}")
     refuse_replacing(path, overwrite)
     try:
