@@ -214,6 +214,11 @@ class Host(ABC):
         first, then the offsets, one draw per sounding step, shared by the step's notes. Raises
         :class:`UnsupportedRule` for a rule the format does not describe."""
         rng = rng if rng is not None else np.random.default_rng()
+        if not isinstance(rng, np.random.Generator):  # a seed given here would fail deep inside with AttributeError
+            raise TypeError(
+                f"rng must be a numpy.random.Generator, got {type(rng).__name__}; for generate's --seed SEED, give "
+                "first_loop_rng(SEED)"
+            )
         rule = NoteRule(density, temperature, poly, threshold_min, threshold_max)
         numbers = np.asarray(z, dtype=np.float64).ravel().tolist()
         if len(numbers) != self.sidecar["latent_dim"]:

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.bench import load_bench
+
 HOST = Path(__file__).resolve().parents[1] / "examples" / "onnx_host.py"
 
 
@@ -51,3 +55,13 @@ def test_a_sidecar_that_is_no_file_or_nested_too_deep_is_a_usage_error(tmp_path)
         [sys.executable, HOST, tmp_path / "decoder.onnx", "--z", "0,0"], capture_output=True, text=True
     )
     assert done.returncode == 2 and "decoder.json: not a file; keep the sidecar" in done.stderr
+
+
+def test_a_seed_given_where_the_host_takes_random_numbers_is_refused_naming_the_fix(tiny_export):
+    """``host.pattern(z, 1, 1, 1, 3)`` (a seed as ``rng``) failed deep inside with AttributeError: 'int' object has
+    no attribute 'random'."""
+    module = load_bench("onnx_host_check.py").load_host()
+    host = module.open_host(tiny_export)
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator, got int; .* first_loop_rng\(SEED\)"):
+        host.pattern([0.5, -1.0], 1.0, 1.0, 1.0, 3)
+    assert host.pattern([0.5, -1.0], rng=module.first_loop_rng(3)) is not None
