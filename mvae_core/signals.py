@@ -18,8 +18,10 @@ behaviour (KeyboardInterrupt on SIGINT, termination on SIGTERM) stays.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
@@ -63,6 +65,26 @@ class Interrupts:
     @property
     def name(self) -> str:
         return signal.Signals(self.signum or signal.SIGINT).name
+
+
+@contextlib.contextmanager
+def held_signals() -> Iterator[None]:
+    """Hold the signals of :data:`HANDLED` during the block: each one that came is raised again as the block ends, to
+    the handler in place before it (an :class:`Interrupts`' or Python's). For a step that must not be cut in two, such
+    as starting a child process and recording it where a Ctrl-C's handling finds it to stop it. Outside the main
+    thread the block runs as it is (handlers can be installed only there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, _: came.append(signum)) for s in HANDLED if not _kept_ignored(s)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(came):
+            signal.raise_signal(signum)
 
 
 def _kept_ignored(signum: int) -> bool:

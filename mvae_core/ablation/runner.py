@@ -24,6 +24,7 @@ from pathlib import Path
 from mvae_core.ablation.facts import run_state
 from mvae_core.ablation.plan import Configuration
 from mvae_core.run import RunDir
+from mvae_core.signals import held_signals
 from mvae_core.view import epoch_number
 
 POLL_SECONDS = 0.2
@@ -202,7 +203,8 @@ def run_all(
         while pending or running:
             while pending and len(running) < jobs:
                 task = pending.pop()
-                running[task] = _start(task, env)
+                with held_signals():  # a Ctrl-C while it starts finds it in running, and stops it too
+                    running[task] = _start(task, env)
             for task, (process, offset, started) in list(running.items()):
                 if process.poll() is None:
                     continue
