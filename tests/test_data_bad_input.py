@@ -103,7 +103,11 @@ def test_missing_path_and_dangling_symlink_arguments_are_unreadable(tmp_path):
     _, report = load_dataset([str(tmp_path / "missing.mid"), str(tmp_path / "link.mid")], DataConfig())
     assert [(e["reason"], e["detail"]) for e in report.entries] == [
         (SkipReason.UNREADABLE.value, "no such file or folder"),
-        (SkipReason.UNREADABLE.value, "not a regular file"),
+        (
+            SkipReason.UNREADABLE.value,
+            f"a symbolic link to {tmp_path / 'nowhere.mid'}, which does not exist: point the link at the file's new "
+            "place, or remove it",
+        ),
     ]
 
 

@@ -33,6 +33,6 @@ def test_a_project_file_is_named(tmp_path, name, data, looks_like):
 
 def test_other_bytes_keep_the_plain_detail(tmp_path):
     path = tmp_path / "notes.mid"
-    path.write_text("C D E F G\n")
+    path.write_bytes(b"\x00\x10C D E F G\x00")  # a text file is named now (tests/test_data_midi_not_midi_files.py)
     _, report = load_dataset([str(path)], DataConfig(cache_dir="none"))
     assert report.entries[0]["detail"] == "no MThd header"

@@ -36,8 +36,10 @@ from mvae_core.data.table import NoteTable
 from mvae_core.data.table_store import OPEN_ERRORS, TableWriter, open_table, remove_abandoned
 from mvae_core.files import atomic_write, compressed_zip_entry, reason
 
-FORMAT_VERSION = 43  # 43: a drums-only file's detail names its parts after a colon, not in parentheses around
-# theirs; 42: a MIDI file's "no 4/4 bar" detail ends with --set data.meter=4/4; 41: a note's
+FORMAT_VERSION = 44  # 44: top-line and all leave out a part named like drums off channel 10, as auto does, and a
+# merge's warning names the selector that takes one part; a file that is not MIDI is named when it is MP3, FLAC or
+# Ogg audio, XML, a web page or text; 43: a drums-only file's detail names its parts after a colon, not in
+# parentheses around theirs; 42: a MIDI file's "no 4/4 bar" detail ends with --set data.meter=4/4; 41: a note's
 # program comes from program changes in any track (a type-1 file's setup track: its parts were all Acoustic Grand
 # Piano); 40: a track's name is read with ß as ss (plain_text.plain: "E-Baß" is a
 # bass part); 39: a zero-length note no longer hides two notes held together from mostly_chords (a choir

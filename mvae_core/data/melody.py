@@ -3,10 +3,11 @@
 A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_notes.Part`). Drum parts (channel
 10) are never melody; they are counted. The rule is a list of items:
 
-* ``auto`` (the default): drum parts off channel 10 are left out first: a part whose track is named like drums
+* ``auto`` (the default): drum parts off channel 10 are left out first (by ``all`` and ``top-line`` too; a selector
+  takes what it names): a part whose track is named like drums
   (a whole word ``drums``, ``perc``, ``kick``, ``snare``, ``hihat``, …: not ``Drummer`` or ``Percy``; and no melody
   word), counting a track's name only when the
-  track holds one pitched part, as DAWs (Ableton Live among them) export a drum clip on channel 1;
+  track holds one pitched part, as DAWs (Ableton Live among them) export a drum clip on channel 1 (:func:`named_drums`);
   then the only pitched part when there is one (every single-track melody file); else the one
   part named like a melody or a vocal (``melody``, ``vocal``, ``voice``, ``lead``, ``sing``, …, and no word like
   ``backing`` or ``bass``), counting a track's name only when the track holds one pitched part (a type-0 file's one
@@ -19,9 +20,10 @@ A *part* is the notes of one track on one channel (:class:`~mvae_core.data.midi_
   choir's pad) when another of them plays a line (a synth lead), the reason naming it and the selector that takes it
   (:func:`chords_left_out`). Else the top line of all pitched parts. A top line's reason names its parts and ends with
   the selector that takes one part (:func:`one_part_hint`);
-* ``all``: every pitched part, merged (mvae before this rule existed);
-* ``top-line``: the top line (skyline) of the chosen parts: at each moment the highest sounding note; a note that
-  starts under a higher one still sounding is left out, and a lower note stops where a higher one starts;
+* ``all``: every pitched part but those named like drums, merged;
+* ``top-line``: the top line (skyline) of the chosen parts (every pitched part but those named like drums): at each
+  moment the highest sounding note; a note that starts under a higher one still sounding is left out, and a lower
+  note stops where a higher one starts;
 * selectors, which choose parts (their union): ``track:N`` (the file's track index, from 0), ``name:TEXT`` (the
   track's name contains TEXT, any case, accents ignored), ``channel:N`` (1–16) and ``program:N`` (General MIDI,
   1–128). With ``top-line`` as well, the top line of those parts.
@@ -114,21 +116,22 @@ class Choice:
     reason: str
     used: list[Part]
     warnings: list[str] = field(default_factory=list)
-    drums: list[Part] = field(default_factory=list)  # pitched-channel parts ``auto`` took for drums by their name
+    drums: list[Part] = field(default_factory=list)  # parts off channel 10 taken for drums by their name (no selector)
 
 
 def choose(notes: FileNotes, rule: list[str]) -> Choice:
     """Apply ``rule`` (from :func:`parse_rule`) to ``notes``; ``reason`` is a sentence for the data report."""
     pitched = [p for p in notes.parts if not p.is_drum]
     part_of = notes.part_of()
-    drums: list[Part] = []
+    selectors = [item for item in rule if item not in RULES]
+    # auto, all and top-line leave out a drum clip a DAW exported off channel 10 (Ableton Live's "Drums1" on channel
+    # 1: its hats would be the top line's notes between the tune's); a selector takes whatever it names
+    drums = [] if selectors else named_drums(pitched)
+    pitched = [p for p in pitched if p not in drums]
     chords: list[Part] = []
     if rule == ["auto"]:
-        drums = named_drums(pitched)
-        pitched = [p for p in pitched if p not in drums]
         parts, why, top_line, chords = _auto(pitched, notes)
     else:
-        selectors = [item for item in rule if item not in RULES]
         parts = [p for p in pitched if any(_matches(p, s) for s in selectors)] if selectors else pitched
         top_line = "top-line" in rule
         why = f"{RULE_REASON}{', '.join(rule)}"
@@ -145,9 +148,11 @@ def choose(notes: FileNotes, rule: list[str]) -> Choice:
     reason += chords_left_out(chords, pitched)
     warnings = []
     if not top_line and len(parts) > 1:
+        kind = _one_part_kind(parts)
+        one = f'"{kind}:N" for one of them (N as listed)' if kind else "a track, a name"
         warnings.append(
             f"merged {len(parts)} pitched parts ({described}): accompaniment lands on the melody's grid; choose the "
-            "melody with data.melody (a track, a name, or top-line)"
+            f"melody with data.melody: {one}, or top-line"
         )
     return Choice(wanted, end, reason, parts, warnings, drums)
 
@@ -284,10 +289,17 @@ def one_part_hint(parts: list[Part]) -> str:
     """:data:`ONE_PART_HINT` with the selector that takes any one of ``parts`` alone: ``track`` when each is on a
     track of its own, else ``channel`` when each is on a channel of its own (a type-0 file's one track); ``""`` when
     neither is (no one selector takes one part: selectors are a union)."""
+    kind = _one_part_kind(parts)
+    return "; " + ONE_PART_HINT.format(kind=kind) if kind else ""
+
+
+def _one_part_kind(parts: list[Part]) -> str | None:
+    """``"track"`` when each of ``parts`` is on a track of its own, else ``"channel"`` when each is on a channel of
+    its own; None when neither is."""
     for kind, number in (("track", lambda p: p.track), ("channel", lambda p: p.channel)):
         if len({number(p) for p in parts}) == len(parts):
-            return "; " + ONE_PART_HINT.format(kind=kind)
-    return ""
+            return kind
+    return None
 
 
 RULE_REASON = "data.melody = "

@@ -21,6 +21,7 @@ The file's byte size is limited where units are read (:data:`mvae_core.data.sour
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -226,19 +227,44 @@ def _no_notes_detail(tracks: list[mido.MidiTrack]) -> str:
     return f"{where}; it holds {held}" if held else f"{where}, only meta events (names, tempo, meter)"
 
 
-NOT_MIDI_FILES = (  # (leading bytes, what a file that starts so is, and what to give instead)
-    (b"\x1f\x8b", "gzip data, as an Ableton Live Set (.als) is: export its clips from Live as MIDI files"),
-    (b"FLhd", "an FL Studio project (.flp): export it from FL Studio as a MIDI file"),
-    (b"<REAPER_PROJECT", "a REAPER project (.rpp): export its MIDI from REAPER"),
-    (b"PK\x03\x04", "a zip archive (a MuseScore .mscz, a zipped download): unzip it, or export MIDI from MuseScore"),
-    (b"RIFF", "a RIFF file (WAV audio, or MIDI in an RMID wrapper): give a Standard MIDI File"),
-    (b"\x00\x05\x16\x07", "a macOS AppleDouble file (the Finder's metadata of a file, not its content)"),
+AUDIO_FIX = "mvae reads MIDI, not audio: give the MIDI file the audio was made from, or transcribe it to MIDI"
+NOTATION_FIX = "export MIDI from your notation program (MuseScore, Finale, Sibelius, Dorico: File > Export > MIDI)"
+NOT_MIDI_FILES: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(start, re.DOTALL), what)
+    for start, what in (  # (how a file starts, what such a file is, and what to give instead), first match wins
+        (rb"\x1f\x8b", "gzip data, as an Ableton Live Set (.als) is: export its clips from Live as MIDI files"),
+        (rb"FLhd", "an FL Studio project (.flp): export it from FL Studio as a MIDI file"),
+        (rb"<REAPER_PROJECT", "a REAPER project (.rpp): export its MIDI from REAPER"),
+        (
+            rb"PK\x03\x04",
+            "a zip archive (a MuseScore .mscz, a zipped download): unzip it, or export MIDI from MuseScore",
+        ),
+        (rb"RIFF", "a RIFF file (WAV audio, or MIDI in an RMID wrapper): give a Standard MIDI File"),
+        (rb"\x00\x05\x16\x07", "a macOS AppleDouble file (the Finder's metadata of a file, not its content)"),
+        (rb"ID3|\xff[\xfb\xfa\xf3\xf2]", f"MP3 audio: {AUDIO_FIX}"),
+        (rb"fLaC", f"FLAC audio: {AUDIO_FIX}"),
+        (rb"OggS", f"Ogg audio (Vorbis or Opus): {AUDIO_FIX}"),
+        (
+            rb"(\xef\xbb\xbf)?\s*(<\?xml|<score-(partwise|timewise)|<museScore)",
+            f"an XML file (MusicXML, or a MuseScore .mscx): {NOTATION_FIX}",
+        ),
+        (
+            rb"(?i)(\xef\xbb\xbf)?\s*(<!doctype html|<html)",
+            "a web page (a download that saved the site's page instead of the file): download the MIDI file again",
+        ),
+        (rb"(\xef\xbb\xbf)?[\t\n\r\f\x20-\x7e]+\Z", "a text file (notes, lyrics, ABC): give the MIDI file itself"),
+    )
 )
+"""Files often named ``.mid`` by mistake, by how they start (a pattern matched at the start of the file's first
+:data:`SNIFF_BYTES`): a DAW project, audio, notation, a web page, text. A text file is one whose first bytes are all
+printable ASCII; one holding accents there is not named."""
+SNIFF_BYTES = 256
 
 
 def _what_it_is(data: bytes) -> str:
     """``; it looks like an FL Studio project ...`` for a file mvae can name by its first bytes, else ``""``."""
-    known = next((what for start, what in NOT_MIDI_FILES if data.startswith(start)), None)
+    head = data[:SNIFF_BYTES]
+    known = next((what for start, what in NOT_MIDI_FILES if start.match(head)), None)
     return f"; it looks like {known}" if known else ""
 
 

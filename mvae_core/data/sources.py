@@ -6,7 +6,9 @@ collection holds one source per tune). Readers never raise for bad input: they r
 
 from __future__ import annotations
 
+import errno
 import os
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,14 +104,37 @@ def expand(data_args: list[str]) -> tuple[list[Unit], list[SourceResult], list[P
 
 def _not_a_file(path: Path) -> str:
     """Why ``path``, neither a folder nor a regular file, is no unit: nothing there, or what stands there (never
-    opened, so a FIFO does not block), in :func:`~mvae_core.files.read_bounded`'s words for the same file in a folder."""
+    opened, so a FIFO does not block), in the words a folder search gives the same file (:func:`unreadable_detail`,
+    :func:`~mvae_core.files.read_bounded`'s :class:`~mvae_core.files.NotRegular`)."""
     if not os.path.lexists(path):
         return "no such file or folder"
     try:
         mode = path.stat().st_mode
-    except OSError:  # a dangling link, a link loop
-        return "not a regular file"
+    except OSError as exc:  # a dangling link, a link loop, a folder on the way it may not enter
+        return unreadable_detail(path, exc)
     return not_regular(mode)
+
+
+def unreadable_detail(path: Path | str, error: OSError) -> str:
+    """The detail of an ``unreadable`` skip of ``path`` (a file or a folder) that the OS refused with ``error``, the
+    same whether a folder search found it or DATA named it: a symbolic link to nothing names its target and says to
+    fix or remove the link (``ls`` shows the link, so "No such file or directory" read as wrong); a loop of links says
+    so; a permission refused gives the ``chmod`` that grants it; any other error is the OS's words."""
+    code = error.errno
+    if os.path.islink(path) and code in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+        target = os.readlink(path)
+        if code == errno.ELOOP:
+            return f"a loop of symbolic links: it links to {target}, and the links never reach a file; fix or remove it"
+        return (
+            f"a symbolic link to {target}, which does not exist: point the link at the file's new place, or remove it"
+        )
+    if code == errno.ELOOP:  # a folder on the way is a loop of links
+        return f"{error.strerror}: a loop of symbolic links on the way to it; fix or remove the link"
+    if code in (errno.EACCES, errno.EPERM):
+        folder = os.path.isdir(path)
+        grant = f"chmod u+{'rx' if folder else 'r'} {shlex.quote(str(path))}"
+        return f"{error.strerror}; give yourself read access to the {'folder' if folder else 'file'} with {grant}"
+    return error.strerror or str(error)
 
 
 def is_midi_name(name: str) -> bool:
@@ -138,7 +163,8 @@ def walk_midi(
     errors: list[tuple[Path, str]] = []
 
     def on_error(exc: OSError) -> None:
-        errors.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+        where = Path(exc.filename or folder)
+        errors.append((where, unreadable_detail(where, exc)))
 
     searched: set[tuple[int, int]] = set()
     _first_search(str(folder), searched)
@@ -224,7 +250,7 @@ def read_unit_bytes(path: Path) -> bytes:
     except NotRegular as exc:
         raise SkipFile(SkipReason.UNREADABLE, str(exc)) from None
     except OSError as exc:
-        raise SkipFile(SkipReason.UNREADABLE, exc.strerror or str(exc)) from None
+        raise SkipFile(SkipReason.UNREADABLE, unreadable_detail(path, exc)) from None
 
 
 def parse_unit(unit: Unit, data: bytes, cfg: DataConfig) -> list[ParsedSource]:
