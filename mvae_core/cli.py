@@ -54,7 +54,7 @@ from mvae_core.config import MvaeConfig, flag_overrides
 from mvae_core.decode_options import WALK, DecodeOptions
 from mvae_core.inspection import inspect_data
 from mvae_core.report import parse_progress, print_skips, print_summary
-from mvae_core.resume_settings import RESUME_OPTIONS, RESUME_WARNED, SETTING_OPTIONS
+from mvae_core.resume_settings import ENABLED_KEY, RESUME_OPTIONS, RESUME_WARNED, SETTING_OPTIONS
 from mvae_core.torchrun_env import DistributedError, world_size
 
 JOBS_HELP = "Processes for the first parse of the data (default: the cores this process may use)."
@@ -141,11 +141,12 @@ def _flag_help(text: str, key: str) -> str:
 def _resume_help() -> str:
     """``--resume``'s help, naming what a resume may be given from the one list of it
     (:mod:`mvae_core.resume_settings`): ``Continue the run in this directory (with --epochs, --jobs, moved DATA,
-    --device and --set of train.device, …, data.cache_dir; other settings only at the run's own values;
-    docs/cli.md#resume).``"""
+    --device and --set of train.device, …, data.cache_dir, --plugins or --set plugins.enabled naming some of the
+    run's plugins; other settings only at the run's own values; docs/cli.md#resume).``"""
     return (
         f"Continue the run in this directory (with --epochs, --jobs, moved DATA, {', '.join(RESUME_OPTIONS)} and "
-        f"--set of {', '.join(RESUME_WARNED)}; other settings only at the run's own values; docs/cli.md#resume)."
+        f"--set of {', '.join(RESUME_WARNED)}, --plugins or --set {ENABLED_KEY} naming some of the run's plugins; "
+        "other settings only at the run's own values; docs/cli.md#resume)."
     )
 
 

@@ -1,7 +1,8 @@
 """What a resume may change of the run it continues, the one place that says it (light: the command line's help reads
 it without importing torch): the settings of :data:`RESUME_WARNED`, given to the resume (``overrides``, ``--set``,
-the options of :data:`RESUME_OPTIONS`) or edited in the run's ``config.toml``, and, by an edit of that file only,
-plugins taken out of :data:`ENABLED_KEY` (:mod:`mvae_core.run_setup` applies it). The epoch budget and the data's
+the options of :data:`RESUME_OPTIONS`) or edited in the run's ``config.toml``, and plugins taken out of
+:data:`ENABLED_KEY`, by an edit of that file or given to the resume (``--plugins``, ``--set``, ``plugins=`` naming some
+of the run's plugins; :mod:`mvae_core.run_setup` applies it). The epoch budget and the data's
 place are a resume's own arguments. Any other setting given to a resume must be the run's own value, which changes
 nothing (the call that started the run, given again with ``resume``).
 """
@@ -28,6 +29,6 @@ RESUME_OPTIONS = {option: key for option, key in SETTING_OPTIONS.items() if key 
 """The options of ``mvae train`` that set a setting of :data:`RESUME_WARNED`, and the setting."""
 
 ENABLED_KEY = "plugins.enabled"
-"""The list of plugins a run trains with: an edit of a run's ``config.toml`` may take plugins out of it before a
-resume, whose epochs then run without them (their saved state dropped); one that adds a plugin, or reorders the list,
-is refused."""
+"""The list of plugins a run trains with: an edit of a run's ``config.toml``, or the plugin names given to a resume,
+may take plugins out of it, and the resumed epochs run without them (their saved state dropped); one that adds a
+plugin, or reorders the list, is refused."""

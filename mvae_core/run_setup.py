@@ -10,9 +10,9 @@ place may change), refused without a checkpoint (one that stopped before its fir
 recorded: :func:`recorded_starting_weights`); :func:`edited_settings` compares its ``config.toml`` with the settings the
 checkpoint recorded, warning of those of :data:`~mvae_core.resume_settings.RESUME_WARNED` and of plugins taken out of
 ``plugins.enabled``, and refusing any other edit with the new run that would train with it; settings given to a
-resume (:func:`refuse_other_settings`) pass when they are the run's own values, and so do those of ``RESUME_WARNED``,
-which the resume writes into ``config.toml`` (as an edit of it would) and warns of; any other is refused, naming it
-with both values.
+resume (:func:`refuse_other_settings`) pass when they are the run's own values, and so do those of ``RESUME_WARNED``
+and a ``plugins.enabled`` that names some of the run's plugins, which the resume writes into ``config.toml`` (as an
+edit of it would) and warns of; any other is refused, naming it with both values.
 """
 
 from __future__ import annotations
@@ -250,6 +250,7 @@ def refuse_other_settings(
     out: str | os.PathLike[str], config: Any, overrides: Any, options: Sequence[tuple[str, object]] = ()
 ) -> dict[str, Any]:
     """The settings of :data:`RESUME_WARNED` that a resume of the run ``out`` is given and that differ from the run's,
+    and a ``plugins.enabled`` naming some of the run's plugins (:func:`_kept_plugins`: the others taken out),
     ``{dotted key: value}`` (``{}`` when none), when no other setting given differs: the resume writes them into its
     ``config.toml`` and continues with them, warning as for an edit of that file. What is given: a ``config`` (the
     settings it names), ``overrides`` and, from the command line, ``options``, the other options of ``mvae train``
@@ -284,7 +285,9 @@ def refuse_other_settings(
         keys = {_setting(name) for name in [*assignments, *flags]} - set(RESUME_WARNED)
     else:
         may = {key: now for key, (_, now) in changed.items() if key in RESUME_WARNED and now is not None}
-        keys = {key for key in changed if key not in RESUME_WARNED}
+        if ENABLED_KEY in changed and (kept := _kept_plugins(*changed[ENABLED_KEY])) is not None:
+            may[ENABLED_KEY] = kept  # plugins taken out, as an edit of config.toml may take them out
+        keys = {key for key in changed if key not in may}
         if not keys and all(name in SETTING_OPTIONS for name, _ in typed):  # no --out of another folder
             return may
     raise _refused_settings(out, config, assignments, typed, keys, changed, may)
@@ -385,6 +388,17 @@ def _same_plugins(run_names: Any, given: Any) -> bool:
     return set(named) - {"none"} == set(run_names)
 
 
+def _kept_plugins(run_names: Any, given: Any) -> list[str] | None:
+    """The run's plugins (``run_names``, as its ``plugins.enabled`` records them) that the names ``given`` keep, in
+    the run's order, when ``given`` names some of them and no other (``all``: every built-in, ``none``: none): a
+    resume given that takes the others out (:func:`_taken_out`, with a warning). None when ``given`` names all of
+    them, or another plugin."""
+    if not isinstance(run_names, list) or not isinstance(given, list):
+        return None
+    named = set(expand_all(given, available_plugins())) - {"none"}
+    return [name for name in run_names if name in named] if named < set(run_names) else None
+
+
 def _setting(assignment: str) -> str:
     """The dotted key an assignment (``key=value``) sets."""
     return assignment.partition("=")[0].strip()
@@ -471,7 +485,9 @@ def _resume_edit(out: str | os.PathLike[str], may: dict[str, Any]) -> Advice:
     ``; a resume may change train.device (…): given without the others (mvae train --resume RUN --device cpu), it
     sets them in RUN/config.toml and continues (with a warning)``."""
     run = RunDir(Path(out))
-    said = f"; a resume may change {', '.join(may)} (where and how the run computes or what it records): given "
+    why = ["where and how the run computes or what it records"] * any(key != ENABLED_KEY for key in may)
+    why += ["plugins taken out"] * (ENABLED_KEY in may)
+    said = f"; a resume may change {', '.join(may)} ({'; '.join(why)}): given "
     then = f" it sets {'it' if len(may) == 1 else 'them'} in {run.path / CONFIG} and continues (with a warning)"
     python = ", ".join(f"{key!r}: {value!r}" for key, value in may.items())
     options = {key: option for option, key in RESUME_OPTIONS.items()}
@@ -497,7 +513,8 @@ def resume_setup(
 ) -> tuple[RunDir, MvaeConfig, list[str], Relocation]:
     """The run to resume, its config (with a new epoch budget), its DATA (at the place given, when it moved) and
     how that place pairs with the saved one. ``names``, the plugin names given (None: none given), must name the
-    run's plugins by name: ``[]`` (no plugins) is refused for a run that has some, as another list is."""
+    run's plugins by name, or some of them: the others are taken out of the config returned (``[]``: all of them),
+    as :func:`edited_settings` then warns; another list is refused."""
     if out is None:
         raise ResumeRefused("resume needs the run directory to continue (out=RUN, mvae train --resume RUN)")
     given = refuse_other_settings(out, config, overrides)
@@ -507,16 +524,18 @@ def resume_setup(
     cfg = run.read_config()
     if given:  # written into config.toml by train(), under the run's lock
         cfg = build_config(cfg, (), given)
-    if (
-        names is not None
-    ):  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]) is fine; another one is not
+    if names is not None:  # the run's own list again (plugins=["kl_anneal", ("probe", probe)]), or some of it
         versions = run.read_provenance().get("versions", {})
         own = [n for n in cfg.plugins.enabled if not str(versions.get(n, "")).startswith(OBJECT_ORIGIN)]
         if not _same_plugins(own, names):  # in any order, all as every built-in, as --plugins on a resume
-            raise ResumeRefused(
-                f"a resume continues {out} with its saved config; plugins (by name) cannot change it: it trains with "
-                f"{', '.join(own) or 'no plugin by name'}; give only the plugin objects it was started with, if any"
-            )
+            if (kept := _kept_plugins(own, names)) is None:
+                raise ResumeRefused(
+                    f"a resume continues {out} with its saved config; plugins (by name) cannot change it but to take "
+                    f"some out: it trains with {', '.join(own) or 'no plugin by name'}; give those, some of them, "
+                    "or only the plugin objects it was started with, if any"
+                )
+            enabled = [name for name in cfg.plugins.enabled if name in kept or name not in own]
+            cfg = build_config(cfg, (), {ENABLED_KEY: enabled})  # taken out: written and warned as given ones
     if epochs is not None:
         done = len(run.read_metrics())  # finished epochs (the budget is saved, so a smaller one would stick)
         if epochs < 1:

@@ -4,7 +4,8 @@ A misspelt keyword of ``train``, ``load``, ``encode`` or ``plot`` (``epoch=``, `
 Python's bare TypeError, where ``generate``, ``evaluate``, ``compare``, ``interpolate`` and ``ablate`` said an
 :class:`InputError` with "did you mean"; ``train`` took all its eleven arguments by position, although the docs say
 every setting goes after a ``*`` by name. ``train(plugins="kl_anneal")`` was a ConfigError while ``ablate`` and
-``--plugins`` take names comma-separated. A resume given ``plugins=[]`` trained with the run's plugins all the same."""
+``--plugins`` take names comma-separated. A resume given ``plugins=[]`` trained with the run's plugins all the same
+(it takes them out now, with a warning)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 import mvae_core
 from mvae_core.cli import app
 from mvae_core.config import ConfigError
-from mvae_core.errors import InputError, MvaeError, ResumeRefused
+from mvae_core.errors import InputError, MvaeError
 from mvae_core.run import RunDir
 from mvae_core.run_setup import resume_setup
 from tests.training import TINY
@@ -93,13 +94,15 @@ def run(tiny_run: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(tiny_run, tmp_path / "run"))
 
 
-def test_a_resume_given_no_plugins_is_refused_as_another_list(run):
-    with pytest.raises(ResumeRefused, match=r"plugins \(by name\) cannot change it: it trains with kl_anneal, "):
+def test_a_resume_given_no_plugins_takes_them_all_out_with_a_warning(run):
+    """``plugins=[]`` trained with the run's plugins in silence; then it was refused, though taking plugins out of
+    ``config.toml`` resumes; now it takes them out as that edit does, with its warning."""
+    _, cfg, _, _ = resume_setup(run, None, None, None, [], None)
+    assert cfg.plugins.enabled == []
+    assert resume_setup(run, None, None, None, None, None)[1].plugins.enabled[0] == "kl_anneal"  # none given: the run's
+    with pytest.warns(mvae_core.TrainingWarning, match=r"plugins 'kl_anneal', .* taken out of plugins.enabled"):
         mvae_core.train(out=run, resume=True, plugins=[], epochs=4, progress=False)
-    assert len(RunDir(run).read_metrics()) == 3  # nothing trained
-    with pytest.raises(ResumeRefused, match=r"plugins \(by name\) cannot change it"):
-        resume_setup(run, None, None, None, [], None)
-    resume_setup(run, None, None, None, None, None)  # none given: the run's own
+    assert len(RunDir(run).read_metrics()) == 4 and RunDir(run).read_config().plugins.enabled == []
 
 
 def test_a_resume_given_the_run_s_plugin_names_in_one_string_passes(run):

@@ -1,6 +1,7 @@
 """A Python resume given the run's own plugin list again (``plugins=["kl_anneal", probe]``, the call that started
-it with ``resume=True`` added) was refused with "plugins (by name) cannot change it"; it now continues. Another list
-is still refused, naming the plugins the run trains with."""
+it with ``resume=True`` added) was refused with "plugins (by name) cannot change it"; it now continues. Some of the
+list takes the others out, as an edit of its ``config.toml`` may (with a warning); another list is still refused,
+naming the plugins the run trains with."""
 
 from __future__ import annotations
 
@@ -26,6 +27,6 @@ def test_the_runs_own_plugin_list_resumes_and_another_is_refused(synth_dir, tmp_
     with pytest.raises(ResumeRefused) as refused:
         mvae_core.train(out=run, resume=True, plugins=["ts_ramp", probe], epochs=3, progress=False)
     assert str(refused.value) == (
-        f"a resume continues {run} with its saved config; plugins (by name) cannot change it: it trains with "
-        "kl_anneal; give only the plugin objects it was started with, if any"
+        f"a resume continues {run} with its saved config; plugins (by name) cannot change it but to take some out: "
+        "it trains with kl_anneal; give those, some of them, or only the plugin objects it was started with, if any"
     )

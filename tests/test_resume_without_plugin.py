@@ -173,3 +173,19 @@ def test_cli_md_resume_names_every_setting_a_resume_takes():
     resume = text.split("### Resume\n", 1)[1].split("\n#", 1)[0]
     for given in [*RESUME_OPTIONS, *RESUME_WARNED]:
         assert f"`{given}`" in resume, given
+
+
+@pytest.mark.parametrize(
+    "given", [["--set", 'plugins.enabled=["kl_anneal"]'], ["--plugins", "kl_anneal"]], ids=["set", "plugins"]
+)
+def test_a_plugin_taken_out_on_the_command_line_resumes_as_the_edit_of_config_toml_does(two_plugins, tmp_path, given):
+    """The same removal given to the resume (helper-478 F3) was refused ("--set cannot change it"), advising a new
+    run, while the edit of ``config.toml`` that the missing-plugin refusal advises resumed with a warning."""
+    run = Path(shutil.copytree(two_plugins, tmp_path / "run"))
+    result = CliRunner().invoke(app, ["train", "--resume", str(run), *given, "--epochs", "2"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "plugin 'early_stopping' taken out of plugins.enabled: the resumed epochs run without it" in said
+    assert tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))["plugins"]["enabled"] == ["kl_anneal"]
+    other = CliRunner().invoke(app, ["train", "--resume", str(run), "--plugins", "ts_ramp", "--epochs", "3"])
+    assert other.exit_code == 2 and "--plugins cannot change it" in " ".join(other.output.split())
