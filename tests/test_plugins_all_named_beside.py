@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from mvae_core.ablation.arguments import configurations
-from mvae_core.ablation.plan import PlanError
 from mvae_core.config import ConfigError, build_config
+from mvae_core.errors import OptionError
 from mvae_core.plugins import PluginInfo, available_plugins, expand_all
 from mvae_core.run_plugins import checked_config
 from mvae_plugins.kl_anneal import KlAnneal
@@ -29,9 +29,11 @@ def test_a_plugin_object_of_a_built_in_beside_all_counts_as_its_name():
 
 
 @pytest.mark.parametrize("plugins", ["all,kl_anneal", "kl_anneal,all"])
-def test_an_ablation_refuses_it_with_the_same_words(plugins):
-    with pytest.raises(PlanError, match=f"^the plugins list names a plugin twice: {FIX}"):
+def test_an_ablation_refuses_it_with_the_same_words_naming_its_option(plugins):
+    """It was a PlanError, "the plugins list names a plugin twice: …", naming neither ``plugins`` nor ``--plugins``."""
+    with pytest.raises(OptionError, match=f"^plugins {FIX}") as refused:
         configurations(None, plugins, None)
+    assert refused.value.command_line_message().startswith(f"--plugins {FIX[:20]}")
 
 
 def test_all_is_every_built_in_where_it_stands_and_a_third_party_plugin_goes_beside_it():

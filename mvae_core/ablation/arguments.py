@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, PlanError, expand, read_plan
+from mvae_core.ablation.plan import MAX_SEEDS, MODES, REFERENCES, Configuration, expand, read_plan
 from mvae_core.config import ConfigError, MvaeConfig, apply_override, dotted_settings, settings_tree, toml_literal
 from mvae_core.decode_options import real_number, whole_number
 from mvae_core.errors import OptionError
@@ -180,8 +180,8 @@ def configurations(
     available = available_plugins()
     try:
         names = expand_all(names, available)
-    except ConfigError as exc:
-        raise PlanError(f"the plugins list names a plugin twice: {exc}") from None  # as plan.expand says it
+    except ConfigError as exc:  # a built-in named beside all: named as the option, in a training's words
+        raise OptionError("plugins", str(exc)) from None
     if unknown := next((name for name in names if name not in available), None):  # named as the option, not a config's
         raise OptionError("plugins", f"names an {unknown_plugin(unknown, available)}")
     return expand(mode or "leave-one-out", names), REFERENCES
