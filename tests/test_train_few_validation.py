@@ -1,5 +1,6 @@
 """A new run says when its validation rests on a few loops or files (helper-433 F5), and counts its sources in words
-(F8: a one-file fine-tune printed ``(1 sources, augmented)``).
+(F8: a one-file fine-tune printed ``(1 sources, augmented)``; the line now reads ``(… examples with transpositions,
+1 source)``).
 
 With 11 usable files a musician's run validated on 14 loops of 2 files, a folk tune and one solo, and nothing said
 so: the kept epoch was judged on them alone. Only a single source (validation: its last loops) had a warning."""
@@ -40,7 +41,8 @@ def test_the_command_line_warns_of_a_validation_of_few_loops_and_files_naming_th
     )
     assert warning in said, done.stderr
     assert said.count("validation is") == 1
-    assert "(5 sources, augmented) · val 4 loops" in " ".join(done.stdout.split())
+    said = " ".join(done.stdout.split())  # loops on both sides, adding up to the table's 24
+    assert "train 20 loops (37 examples with transpositions, 5 sources) · val 4 loops (1 source)" in said
     quickstart = " ".join(
         (Path(__file__).resolve().parents[1] / "docs" / "quickstart.md").read_text(encoding="utf-8").split()
     )
@@ -59,7 +61,7 @@ def test_python_gets_the_warning_as_the_one_source_warning_reaches_it_with_the_p
     mvae_core.train([folder], tmp_path / "run", overrides=TINY, epochs=1, plugins=[], progress=True)
     captured = capsys.readouterr()
     printed = " ".join((captured.out + captured.err).split())  # the warning on stderr, as the command line's
-    assert "(1 source, augmented) · val 3 loops" in printed  # not "1 sources"
+    assert "with transpositions, 1 source) · val 3 loops (1 source)" in printed  # not "1 sources"
     assert "warning: validation is 3 loops from 1 file (" in " ".join(captured.err.split())
     # seeds 1 and 2 validate on the same file as seed 0: the first that does not is 3
     assert "another seed for another split (overrides={'train.seed': 3})" in printed
@@ -74,7 +76,7 @@ def test_one_source_keeps_its_own_warning_alone_and_enough_validation_says_nothi
     mvae_core.train([one], tmp_path / "a", overrides=TINY, epochs=1, plugins=[], progress=reporter)
     text = shown.getvalue()
     assert "only one source: validation is its last loops" in text and "validation is 1 loop" not in text
-    assert "(1 source, augmented)" in text
+    assert "with transpositions, 1 source) · val 1 loop (1 source)" in text
     monkeypatch.setattr(session, "FEW_VALIDATION_LOOPS", 3)
     monkeypatch.setattr(session, "FEW_VALIDATION_FILES", 1)
     two = melody_folder(tmp_path / "two", n_files=2, n_loops=3, seed=4)

@@ -50,6 +50,13 @@ class LoopSet:
                 yield np.asarray(values[first:last]), np.repeat(per_loop[lo:hi], np.diff(offsets[lo : hi + 1]))
 
     @property
+    def n_loops(self) -> int:
+        """How many loops of the table the set holds, each counted once however many transpositions of it it has
+        (an augmented train side: fewer than its examples, ``len``); in linear time and one number per loop of the
+        table, as :meth:`weighted_notes` counts them."""
+        return int(np.count_nonzero(np.bincount(self.loops, minlength=self.table.n_loops)))
+
+    @property
     def sources(self) -> set[str]:
         return {self.table.sources[i] for i in np.unique(self.table.source[self.loops])}
 
@@ -107,24 +114,26 @@ SEEDS_TRIED = 20
 """How many seeds after a run's :func:`another_split_seed` tries."""
 
 
-def another_split_seed(table: NoteTable, cfg: DataConfig, seed: int) -> int | None:
+def another_split_seed(table: NoteTable, cfg: DataConfig, seed: int, validating_at_most: float = 1.0) -> int | None:
     """The first of the :data:`SEEDS_TRIED` seeds after ``seed`` (0 after :data:`~mvae_core.config.MAX_SEED`)
     whose :func:`split_by_source` of ``table`` validates on other sources than ``seed``'s (copies stay together, as
-    in the split); None where none does, or where the split is in time order (a single group of sources:
-    validation is then their last loops, whatever the seed). Small data often splits alike for neighbouring seeds
-    (8 files: seeds 0 and 1 validate on the same file)."""
+    in the split), and on at most ``validating_at_most`` of the table's loops (1: any share); None where none does,
+    or where the split is in time order (a single group of sources: validation is then their last loops, whatever
+    the seed). Small data often splits alike for neighbouring seeds (8 files: seeds 0 and 1 validate on the same
+    file). Only finds a seed: the split of every seed stays what :func:`split_by_source` makes it."""
     groups = _copy_groups(table)
     if groups.max() == 0:
         return None
-    has_loops = np.bincount(table.source, minlength=len(groups)) > 0
+    loops_of = np.bincount(table.source, minlength=len(groups))
 
     def validated(seed: int) -> set[int]:
-        return set(np.flatnonzero(has_loops & ~_training_sources(groups, cfg.train_fraction, seed)).tolist())
+        return set(np.flatnonzero((loops_of > 0) & ~_training_sources(groups, cfg.train_fraction, seed)).tolist())
 
     ours = validated(seed)
     for tried in range(1, SEEDS_TRIED + 1):
         later = (seed + tried) % (MAX_SEED + 1)
-        if validated(later) != ours:
+        theirs = validated(later)
+        if theirs != ours and loops_of[sorted(theirs)].sum() <= validating_at_most * table.n_loops:
             return later
     return None
 
