@@ -21,11 +21,13 @@ Messages in, each answered to the sender's address and port (or a fixed reply po
 ==================================  ===============================================================================
 
 A datagram that is not OSC or over :data:`MAX_DATAGRAM` bytes, an unknown address, a wrong number of arguments, a
-refused value, a bundle of over :data:`MAX_BUNDLE` messages or bundles nested over :data:`MAX_NESTING` deep is answered with ``/mvae/error <message>``,
-and so is a message whose answer fails in mvae's (or a package model's) code, as HTTP's 500 (its traceback logged);
-the server goes on. ``/mvae/notes`` and ``/mvae/error``, which this server sends, are never answered
+refused value, a bundle of over :data:`MAX_BUNDLE` messages, bundles nested over :data:`MAX_NESTING` deep or a bundle
+element whose size is not positive (:func:`bundle_shape`) is answered with ``/mvae/error <message>``, and so is a
+message whose answer fails in mvae's (or a package model's) code, as HTTP's 500 (its traceback logged); the server
+goes on. ``/mvae/notes``, ``/mvae/value`` and ``/mvae/error``, which this server sends, are never answered
 (:data:`ANSWERS_ONLY`). Decoding and encoding are python-osc's; the socket is the standard library's UDP server, so
-malformed datagrams reach this module instead of being dropped silently.
+malformed datagrams reach this module instead of being dropped silently. A float32 argument is read as the number
+the sender meant (:func:`as_sent`); answers carry floats as float32, as OSC hosts read them.
 """
 
 from __future__ import annotations
@@ -33,16 +35,19 @@ from __future__ import annotations
 import logging
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from mvae_core.out_of_memory import ran_out_line
 from mvae_core.serve.engine import FIELDS, Engine, Loop, LoopRequest, RequestError
+from mvae_core.serve.engine import _unknown as unknown_field
 from mvae_core.suggest import closest, did_you_mean
 from mvae_core.wording import counted
 
@@ -87,26 +92,48 @@ regardless: an OSC server on its own (a test, a notebook). Inside ``mvae serve``
 :data:`mvae_core.serve.server.SERVER_STOP_SECONDS`, the budget of every thread of the live server together."""
 
 
-def bundle_depth(datagram: bytes) -> int:
-    """How deeply bundles nest in ``datagram`` (0: a message, 1: a bundle of messages), read without recursion; the
-    walk stops once past :data:`MAX_NESTING`. An element whose size claims more bytes than follow is read as what
-    follows, as python-osc reads it."""
-    deepest = 0
-    pending = [(memoryview(datagram), 1)]
+class BundleShape(NamedTuple):
+    """What :func:`bundle_shape` finds in a datagram before python-osc reads it."""
+
+    depth: int
+    """How deeply bundles nest (0: a message, 1: a bundle of messages), counted up to one past :data:`MAX_NESTING`."""
+    bad_element: str | None
+    """The refusal of a bundle element whose size is not positive (``-4`` at byte 16), or None. python-osc 1.10 steps
+    back by a negative size and reads the same bytes again, for ever: the OSC thread spun and answered no one, a core
+    busy, until the server stopped (a size of 0 is an empty element, which it skips with a warning on the console)."""
+
+
+def bundle_shape(datagram: bytes) -> BundleShape:
+    """How bundles nest in ``datagram`` and its first element of a size python-osc cannot read, in one walk without
+    recursion that stops once past :data:`MAX_NESTING`. The other shapes python-osc reads without harm, as it reads
+    them: an element whose size claims more bytes than follow is what follows (its message is then refused or read),
+    a size that is no multiple of 4 moves the next element, and an element that is neither a message nor a bundle is
+    skipped (an OSC bundle with no readable message is refused)."""
+    deepest, bad = 0, None
+    pending = [(memoryview(datagram), 1, 0)]  # a bundle's bytes, how deep it is, where it starts in the datagram
     while pending and deepest <= MAX_NESTING:
-        data, depth = pending.pop()
+        data, depth, start = pending.pop()
         if bytes(data[: len(BUNDLE)]) != BUNDLE:
             continue
         deepest = max(deepest, depth)
         index = len(BUNDLE) + 8  # the time tag
         while index + 4 <= len(data):
             size = int.from_bytes(data[index : index + 4], "big", signed=True)
-            index += 4
             if size <= 0:
+                bad = bad or (
+                    f"an OSC bundle element of size {size} at byte {start + index}; an element's size is a positive "
+                    "multiple of 4 (OSC 1.0), so none of this datagram was read: check how the sender builds bundles"
+                )
                 break
-            pending.append((data[index : index + size], depth + 1))
+            index += 4
+            pending.append((data[index : index + size], depth + 1, start + index))
             index += size
-    return deepest
+    return BundleShape(deepest, bad)
+
+
+def bundle_depth(datagram: bytes) -> int:
+    """How deeply bundles nest in ``datagram`` (:func:`bundle_shape`'s ``depth``)."""
+    return bundle_shape(datagram).depth
 
 
 READ_TYPES = frozenset("ifdsbhtTFNIm[]r")
@@ -114,14 +141,33 @@ READ_TYPES = frozenset("ifdsbhtTFNIm[]r")
 arguments after it; it skips any other type tag (``c``, a char) without its bytes, which moves them."""
 
 
-def unread_type(dgram: bytes) -> str | None:
-    """The first type tag of the OSC message ``dgram`` that python-osc does not read (:data:`READ_TYPES`), or None."""
+def _type_tags(dgram: bytes) -> str:
+    """The type tags of the OSC message ``dgram`` (``ffi``: two floats and an int), empty when it has none."""
     tags_at = (dgram.find(b"\0") // 4 + 1) * 4  # the address, NUL-terminated and padded to 4 bytes
     if dgram[tags_at : tags_at + 1] != b",":  # no type tag string: no arguments
-        return None
+        return ""
     end = dgram.find(b"\0", tags_at)
-    tags = dgram[tags_at + 1 : end if end >= 0 else len(dgram)].decode("latin-1")
-    return next((tag for tag in tags if tag not in READ_TYPES), None)
+    return dgram[tags_at + 1 : end if end >= 0 else len(dgram)].decode("latin-1")
+
+
+def unread_type(dgram: bytes) -> str | None:
+    """The first type tag of the OSC message ``dgram`` that python-osc does not read (:data:`READ_TYPES`), or None."""
+    return next((tag for tag in _type_tags(dgram) if tag not in READ_TYPES), None)
+
+
+def as_sent(dgram: bytes, args: list[Any]) -> list[Any]:
+    """``args`` of the OSC message ``dgram`` with each float32 (type ``f``, what OSC hosts send) as the shortest
+    decimal that float32 rounds to it: ``0.8``, not ``0.800000011920929`` (the float32 nearest 0.8, read exactly).
+    The server then holds the number the sender meant, and echoes it, shows it (``/api/current``) and names files
+    with it as HTTP's would be. A whole number is taken as float32 carries it (a seed of 123456789 arrives as
+    123456792, which the shortest decimal, 123456790, would move further), and so is a double (``d``)."""
+    tags = _type_tags(dgram).replace("I", "")  # infinitum holds no argument
+    if "[" in tags or len(tags) != len(args):  # an array: refused as it is
+        return args
+    return [
+        float(str(np.float32(arg))) if tag == "f" and not arg.is_integer() else arg
+        for tag, arg in zip(tags, args, strict=True)
+    ]
 
 
 def _unread_type_error(tag: str) -> str:
@@ -152,14 +198,17 @@ class OscAnswers:
                     "smaller messages or bundles",
                 )
             ]
-        if (depth := bundle_depth(datagram)) > MAX_NESTING:
+        shape = bundle_shape(datagram)  # before python-osc reads it: some shapes it cannot read (BundleShape)
+        if shape.depth > MAX_NESTING:
             return [
                 message(
                     f"{PREFIX}/error",
-                    f"OSC bundles nested {depth} deep; this server reads bundles nested at most {MAX_NESTING} deep: "
-                    "send the messages in a bundle of their own",
+                    f"OSC bundles nested {shape.depth} deep; this server reads bundles nested at most {MAX_NESTING} "
+                    "deep: send the messages in a bundle of their own",
                 )
             ]
+        if shape.bad_element is not None:
+            return [message(f"{PREFIX}/error", shape.bad_element)]
         try:
             messages = [timed.message for timed in OscPacket(datagram).messages]
         except (ParseError, ValueError, IndexError, TypeError) as exc:
@@ -186,7 +235,7 @@ class OscAnswers:
         the type but not its bytes: the arguments after it were read from the wrong bytes, a wrong value accepted)."""
         if (tag := unread_type(dgram)) is not None:
             return [message(f"{PREFIX}/error", f"{address[:80]}: {_unread_type_error(tag)}")]
-        return self._answer_one(address, args)
+        return self._answer_one(address, as_sent(dgram, args))
 
     def _answer_one(self, address: str, args: list[Any]) -> list[bytes]:
         """The answers to one message: one, except ``/mvae/get`` alone (one per name)."""
@@ -195,6 +244,10 @@ class OscAnswers:
                 return [self._generate(args)]
             if address == f"{PREFIX}/set":
                 return [self._set(args)]
+            if address in (SET_ONE, GET_ONE):  # the name left out of /mvae/set/<param> or /mvae/get/<name>
+                value = " 0.8" if address == SET_ONE else ""
+                example = f"{address}density{value} or {address[:-1]} density{value}"
+                raise RequestError(f"the name is missing after the last /; send {example}")
             if address.startswith(SET_ONE):
                 if not args:
                     raise RequestError("expected the value after the address, e.g. /mvae/set/density 0.8")
@@ -234,8 +287,10 @@ class OscAnswers:
         if len(args) < 2 or not isinstance(args[0], str):
             raise RequestError("expected a parameter name and a value, e.g. /mvae/set density 0.8")
         name, values = args[0], args[1:]
+        if name not in FIELDS:  # before the count: /mvae/set/bogus 1 2 is refused for bogus, not for its 2 values
+            raise RequestError(unknown_field(name))
         if name != "z" and len(values) != 1:
-            raise RequestError(f"{name} takes one value, got {len(values)}")
+            raise RequestError(f"{name} takes one value, got {len(values)}; send /mvae/set {name} <value>")
         request = self.engine.set(name, values if name == "z" else values[0])
         return message(f"{PREFIX}/set", name, *_values(request, name))
 
@@ -335,6 +390,45 @@ def _unknown_address(address: str) -> str:
     return f"unknown address {address[:80]}; {hint}send {USAGE}"
 
 
+class _Stderr(logging.StreamHandler):
+    """What logging prints with when no handler is set up (``logging.lastResort``): warnings and errors, each as its
+    message alone, to the ``sys.stderr`` of the moment."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+
+_console = _Stderr()
+_console_holders = 0
+_console_lock = threading.Lock()
+
+
+def _hold_console() -> None:
+    """Give the root logger :class:`_Stderr` while an OSC server runs, if it has no handler of its own. python-osc
+    warns about a datagram with the module-level ``logging.warning``, which first runs ``logging.basicConfig()`` on a
+    root logger without one: from then on, every warning of the process read ``WARNING:mvae_core.serve.guard:warning:
+    …`` on the console instead of ``warning: …``. A program that set up logging keeps its own handlers."""
+    global _console_holders
+    with _console_lock:
+        if _console_holders == 0 and not logging.getLogger().handlers:
+            logging.getLogger().addHandler(_console)
+        _console_holders += 1
+
+
+def _release_console() -> None:
+    """The end of a :func:`_hold_console`: the last OSC server to stop takes :class:`_Stderr` off again, so that a
+    program going on (a notebook) can still set up logging with ``logging.basicConfig``."""
+    global _console_holders
+    with _console_lock:
+        _console_holders -= 1
+        if _console_holders == 0:
+            logging.getLogger().removeHandler(_console)
+
+
 class OscServer:
     """A UDP OSC server on ``host:port`` answering with :class:`OscAnswers`, in a daemon thread.
 
@@ -369,8 +463,11 @@ class OscServer:
         self.address: tuple[str, int] = self._server.server_address[:2]
         self._server.timeout = OSC_POLL_SECONDS  # how long handle_request waits for a datagram before it returns
         self._thread = threading.Thread(target=self._serve, name="mvae-osc", daemon=True)
+        self._started = False  # holding the console (_hold_console) until stop() releases it
 
     def start(self) -> OscServer:
+        _hold_console()
+        self._started = True
         self._thread.start()
         return self
 
@@ -396,6 +493,9 @@ class OscServer:
                     "sending that answer"
                 )
         self._server.server_close()
+        if self._started:
+            self._started = False
+            _release_console()
 
 
 class _UDPServer6(socketserver.UDPServer):
