@@ -29,6 +29,7 @@ from mvae_core.audio import RELEASE_SECONDS
 from mvae_core.cli import app
 from mvae_core.loop_file import loop_notes_json, loop_seconds, timed_notes
 from mvae_core.run import RunDir
+from mvae_core.serve.app import UPLOADS_AT_ONCE
 from mvae_core.serve.engine import MAX_UPLOAD_BYTES, Engine, RequestError
 from mvae_core.serve.osc import message
 from mvae_core.serve.server import LiveServer, ServeError
@@ -245,15 +246,15 @@ def test_a_client_that_leaves_mid_request_leaves_nothing_in_the_log(server, clie
     host, port = server.url.removeprefix("http://").strip("/").split(":")
     handling = server._server.server_state.tasks  # uvicorn's request tasks: one ends after its error is logged
     with _server_log() as lines:
-        uploads = [socket.create_connection((host, int(port)), timeout=10) for _ in range(3)]
+        uploads = [socket.create_connection((host, int(port)), timeout=10) for _ in range(UPLOADS_AT_ONCE)]
         try:
             for sock in uploads:  # a browser tab closed during an upload: the body is cut short
                 sock.sendall(b"POST /api/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nMThd")
-            _wait_for(lambda: len(handling) == 3, "the server to start the three uploads")
+            _wait_for(lambda: len(handling) == UPLOADS_AT_ONCE, "the server to start the uploads")
         finally:
             for sock in uploads:
                 sock.close()
-        _wait_for(lambda: not handling, "the server to finish the three uploads")
+        _wait_for(lambda: not handling, "the server to finish the uploads")
         assert client.post("/api/generate", json={"z": [0, 0]}).status_code == 200
     assert lines == []
 

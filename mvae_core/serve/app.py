@@ -21,15 +21,17 @@
                          ``?wrap_release=true``: exactly the loop's length, the release wrapped onto the start
 =======================  ================================================================================
 
-Errors are JSON ``{"error": message}``: 400 for a body that is not JSON, 403 for a request from a web page the
-server does not let in (:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a wrong method, 413 for a
-body over its cap, 422 for a parameter the engine refuses (or the model does: a knob's value its ``check_options``
-refuses), 503 when the process reading an upload did not finish
-(:class:`~mvae_core.serve.uploads.UploadReadFailed`) or when the machine ran out of memory making the answer
-(``ran out of memory (…); free memory (another program may hold it), then ask again``: no bug, so nothing more is
-logged); anything unexpected is a 500 with its message (uvicorn logs its traceback), and the server goes on serving.
-A client that disconnects before its body has arrived gets nothing and leaves nothing in the log. There is no
-WebSocket API: a handshake is answered with a 404 saying so.
+Errors are JSON ``{"error": message}``: 400 for a body that is not JSON (and for a CORS preflight asking for a method
+or header the API does not take, :class:`Cors`), 403 for a request from a web page the server does not let in
+(:mod:`~mvae_core.serve.guard`) and for an upload to a server that takes none, 404 for an unknown path, 405 for a
+wrong method, 413 for a body over its cap, 422 for a parameter the engine refuses (or the model does: a knob's value
+its ``check_options`` refuses), 503 when the process reading an upload did not finish
+(:class:`~mvae_core.serve.uploads.UploadReadFailed`), for an upload beyond :data:`UPLOADS_AT_ONCE` (with
+``Retry-After``), or when the machine ran out of memory making the answer (``ran out of memory (…); free memory
+(another program may hold it), then ask again``: no bug, so nothing more is logged); anything unexpected is a 500
+with its message (uvicorn logs its traceback), and the server goes on serving. A client that disconnects before its
+body has arrived gets nothing and leaves nothing in the log. There is no WebSocket API: a handshake is answered with
+a 404 saying so. Every answer carries :data:`SERVED_HEADER`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -64,11 +66,12 @@ from mvae_core.serve.engine import (
     UploadsOff,
     download_name,
 )
-from mvae_core.serve.guard import OriginGuard
+from mvae_core.serve.guard import MAX_WARNED, OriginGuard
 from mvae_core.serve.names import upload_name
 from mvae_core.serve.uploads import UploadReadFailed
 from mvae_core.suggest import closest, did_you_mean
 
+log: logging.Logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 MAX_JSON_BYTES = 64 * 1024
 NO_WEBSOCKET = (
@@ -80,10 +83,13 @@ NO_WEBSOCKET = (
 SERVED_HEADER = "X-Mvae-Served"
 """The header of every answer (errors too): :attr:`Engine.served`, which ``/api/info`` gives as ``served``."""
 FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False}
-HEAVY_AT_ONCE = 1
-"""Requests that render or parse (``/api/wav``, ``/api/encode``) run this many at a time, each in a worker thread, the
-others waiting their turn: several at once starved the event loop and MIDI out of the interpreter (guests uploading
-files made the performer's loop requests take seconds)."""
+UPLOADS_AT_ONCE = 2
+"""The uploads (``/api/encode``) the server holds at once, one being read and the others waiting their turn; a further
+one is answered at once, before its body is read, with a 503 and ``Retry-After`` (:class:`UploadsBusy`). Unbounded,
+one guest's script queued uploads for minutes (each may be read for up to
+:data:`~mvae_core.serve.uploads.READ_SECONDS`)."""
+UPLOAD_RETRY_SECONDS = 5
+"""The ``Retry-After`` of an upload refused by :data:`UPLOADS_AT_ONCE`: a file takes seconds to read."""
 
 
 QUERY = {"/api/wav": ("wrap_release",)}
@@ -121,6 +127,10 @@ class BodyTooLarge(Exception):
     """A request body over its cap (HTTP 413)."""
 
 
+class UploadsBusy(Exception):
+    """An upload beyond :data:`UPLOADS_AT_ONCE` (HTTP 503, with ``Retry-After``)."""
+
+
 def create_app(
     engine: Engine,
     points: TrainingPoints,
@@ -134,11 +144,16 @@ def create_app(
     ``local_only``: the server listens on a loopback address, so a request must name this machine only as its host;
     otherwise by an IP address or one of ``names``, :func:`~mvae_core.serve.guard.machine_names`)."""
 
-    heavy = asyncio.Semaphore(HEAVY_AT_ONCE)
+    # Uploads are read one at a time, and WAV downloads rendered one at a time, each in a worker thread: several at
+    # once starved the event loop and MIDI out of the interpreter (guests uploading files made the performer's loop
+    # requests take seconds). Each has a turn of its own: an upload waits on the process reading it, taking no CPU
+    # here, and the performer's WAV download waited 41 s behind three guests' uploads when they shared one.
+    rendering, reading = asyncio.Semaphore(1), asyncio.Semaphore(1)
+    uploads_held = 0  # being read or waiting to be: at most UPLOADS_AT_ONCE
 
-    async def in_turn(work: Callable[..., Any], *args: Any) -> Any:
-        """``work(*args)`` in a worker thread once no more than :data:`HEAVY_AT_ONCE` others run."""
-        async with heavy:
+    async def in_turn(turn: asyncio.Semaphore, work: Callable[..., Any], *args: Any) -> Any:
+        """``work(*args)`` in a worker thread once ``turn`` is free."""
+        async with turn:
             return await run_in_threadpool(work, *args)
 
     async def page(request: Request) -> Response:
@@ -169,16 +184,26 @@ def create_app(
         _check_query(request)
         wrap_release = _flag(request, "wrap_release")
         loop = engine.loop(engine.request(await _json(request)))
-        content, renderer = await in_turn(engine.wav, loop, wrap_release)
+        content, renderer = await in_turn(rendering, engine.wav, loop, wrap_release)
         headers = {**_attachment(engine, loop, ".wav"), "X-Renderer": renderer}
         return Response(content, media_type="audio/wav", headers=headers)
 
     async def api_encode(request: Request) -> Response:
+        nonlocal uploads_held
         _check_query(request)
         engine.check_uploads()  # before the body is read
-        name = upload_name(request.headers.get("x-filename"))
-        content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
-        loops = await in_turn(engine.encode, content, name)
+        if uploads_held >= UPLOADS_AT_ONCE:  # so is this
+            raise UploadsBusy(
+                f"{UPLOADS_AT_ONCE} uploads are being read or waiting to be, the most this server holds at once; send "
+                "the file again in a few seconds"
+            )
+        uploads_held += 1
+        try:
+            name = upload_name(request.headers.get("x-filename"))
+            content = await _body(request, MAX_UPLOAD_BYTES, "a MIDI upload")
+            loops = await in_turn(reading, engine.encode, content, name)
+        finally:
+            uploads_held -= 1
         return JSONResponse({"file": name, "loops": loops})
 
     routes = [
@@ -197,6 +222,7 @@ def create_app(
     handlers = {
         UploadsOff: lambda request, exc: _error(403, str(exc)),
         UploadReadFailed: lambda request, exc: _error(503, str(exc)),
+        UploadsBusy: lambda request, exc: _error(503, str(exc), {"Retry-After": str(UPLOAD_RETRY_SECONDS)}),
         RequestError: lambda request, exc: _error(422, str(exc)),
         BodyTooLarge: lambda request, exc: _error(413, str(exc)),
         HTTPException: lambda request, exc: _error(exc.status_code, _http_message(request, exc, routes), exc.headers),
@@ -207,11 +233,60 @@ def create_app(
     guard = {"allow_origins": allow_origins, "local_only": local_only, "names": names}
     middleware = [Middleware(ServedHeader, served=engine.served), Middleware(OriginGuard, **guard)]
     if allow_origins:
-        cors = {"allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "X-Filename"]}
+        cors = {"allow_methods": CORS_METHODS, "allow_headers": CORS_HEADERS}
         expose = ["Content-Disposition", "X-Renderer", SERVED_HEADER]  # a download's name, its renderer, the model
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(allow_origins), expose_headers=expose, **cors))
+        # allow_private_network: a browser asks it (Private Network Access) before a public site's page calls this
+        # machine or the room's network; the performer let these origins in, so it is granted (refused, an online
+        # editor's sketch failed, --allow-origin or not)
+        middleware.append(
+            Middleware(
+                Cors, allow_origins=list(allow_origins), expose_headers=expose, allow_private_network=True, **cors
+            )
+        )
     middleware.append(Middleware(UnexpectedErrors))  # innermost: its 500 passes the others, as every answer does
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)
+
+
+CORS_METHODS = ["GET", "POST"]
+CORS_HEADERS = ["Content-Type", "X-Filename"]
+"""The methods and request headers the scripts of pages let in (``--allow-origin``) may use, besides the headers
+every page may send (``Accept``, ``Accept-Language``, ``Content-Language``)."""
+
+
+class Cors(CORSMiddleware):
+    """starlette's CORS, whose refused preflight (a method or request header the API does not take: a sketch adding
+    ``Authorization``) is answered as every refusal is, JSON naming what was refused and what the API takes (it was
+    ``Disallowed CORS headers``, in plain text), and logged once per origin and what it asked for (it was not logged:
+    the page's request failed with nothing on the console). The origin itself :class:`OriginGuard` checked."""
+
+    warned: set[str]
+
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.warned = set()  # at most MAX_WARNED, as the guard's
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        answer = super().preflight_response(request_headers)
+        if answer.status_code < 400:
+            return answer
+        origin = request_headers["origin"][:100]
+        method = request_headers["access-control-request-method"][:20]
+        asked = [h.strip() for h in request_headers.get("access-control-request-headers", "").split(",") if h.strip()]
+        refused = [f"the method {method}"] if method not in self.allow_methods else []
+        refused += [f"the header {h[:50]}" for h in asked if h.lower() not in self.allow_headers][:3]
+        takes = (
+            f"the API takes the methods {' and '.join(CORS_METHODS)} and the headers {', '.join(CORS_HEADERS)} "
+            "(docs/live.md)"
+        )
+        if refused:
+            message = f"a web page from {origin} asked to send {' and '.join(refused)} (a CORS preflight); {takes}"
+        else:  # its origin: the server's own page's, which the guard lets in, sends none (curl may)
+            message = f"a CORS preflight from {origin} is refused ({answer.body.decode(errors='replace')}); {takes}"
+        if message not in self.warned and len(self.warned) < MAX_WARNED:
+            self.warned.add(message)
+            log.warning("warning: %s", message)
+        headers = {k: v for k, v in answer.headers.items() if k not in ("content-length", "content-type")}
+        return _error(answer.status_code, message, headers)
 
 
 class UnexpectedErrors:
@@ -245,21 +320,21 @@ class UnexpectedErrors:
 
 
 class ServedHeader:
-    """ASGI middleware: every HTTP answer carries :data:`SERVED_HEADER`, so a page can tell a server restarted on
-    another model from the one it loaded, whatever it asked (a refused request too: another latent_dim refuses every
-    point the old page sends)."""
+    """ASGI middleware: every answer carries :data:`SERVED_HEADER`, so a page can tell a server restarted on another
+    model from the one it loaded, whatever it asked (a refused request too: another latent_dim refuses every point the
+    old page sends; and the denial of a WebSocket handshake)."""
 
     def __init__(self, app: ASGIApp, served: str) -> None:
         self.app = app
         self.served = served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
 
         async def send_served(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] in ("http.response.start", "websocket.http.response.start"):
                 MutableHeaders(scope=message)[SERVED_HEADER] = self.served
             await send(message)
 

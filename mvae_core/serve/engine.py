@@ -565,8 +565,19 @@ def _knob(name: str, value: Any) -> float:
     accepted = f"lie in [{low:g}, {high:g}]"
     number = _number(name, value, accepted)
     if not low <= number <= high:
-        raise RequestError(f"{name} must {accepted}, got {number:g}")
+        raise RequestError(f"{name} must {accepted}, got {_outside(number, low, high)}")
     return number
+
+
+def _outside(number: float, low: float, high: float) -> str:
+    """``number``, outside ``[low, high]``, as short as ``:g`` writes it, or with as many more digits as keep it
+    outside where ``:g`` would round it onto an end or inside (``got 20`` for 19.9999999 said a tempo in range was
+    refused)."""
+    for digits in range(6, 17):
+        shown = f"{number:.{digits}g}"
+        if not low <= float(shown) <= high:
+            return shown
+    return f"{number:.17g}"  # every float exactly
 
 
 def _seed(value: Any) -> int:

@@ -36,15 +36,27 @@ MAX_WARNED = 100
 log."""
 
 
+WEB_SCHEMES = ("http", "https")
+"""The schemes of the origins ``--allow-origin`` takes (as browsers send them, lower case)."""
+
+
+def is_web_origin(origin: str) -> bool:
+    """Whether ``origin`` is an ``http://`` or ``https://`` origin with a host (which ``--allow-origin`` can name)."""
+    scheme, sep, rest = origin.partition("://")
+    return scheme in WEB_SCHEMES and bool(sep) and bool(rest)
+
+
 def let_in_message(origin: str, what: str) -> str:
     """What the server says of a page from ``origin`` that it does not let in; ``what`` the page did. A page opened
     from a file (or in a sandboxed frame) has the origin ``null``, which any site's sandboxed frame also sends: no
-    option lets it alone in."""
-    if origin == "null":
+    option lets it alone in; nor one of another scheme (``file://`` from an Electron app or a WebView,
+    ``chrome-extension://…``), which ``--allow-origin`` does not take."""
+    if not is_web_origin(origin):
+        page = "opened from a file (Origin: null)" if origin == "null" else f"from {origin}"
         return (
-            f"a web page opened from a file (Origin: null) {what}; serve its folder over HTTP instead (e.g. python -m "
-            "http.server 5500) and start mvae serve with --allow-origin http://localhost:5500, or with "
-            "--allow-origin '*' for any page (docs/live.md)"
+            f"a web page {page} {what}; serve its folder over HTTP instead (e.g. python -m http.server 5500) and "
+            "start mvae serve with --allow-origin http://localhost:5500, or with --allow-origin '*' for any page "
+            "(docs/live.md)"
         )
     return (
         f"a web page from {origin} {what}; to let its scripts in, start mvae serve with --allow-origin {origin} "

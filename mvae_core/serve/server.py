@@ -14,6 +14,7 @@ import contextlib
 import errno
 import gc
 import ipaddress
+import json
 import logging
 import math
 import socket
@@ -21,16 +22,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mvae_core.errors import MvaeError, RunInterrupted, option_flag
 from mvae_core.instruments import PIANO
-from mvae_core.serve.app import create_app
+from mvae_core.serve.app import SERVED_HEADER, create_app
 from mvae_core.serve.engine import Engine, RequestError, TrainingPoints
-from mvae_core.serve.guard import is_local_name, machine_names
+from mvae_core.serve.guard import MAX_WARNED, is_local_name, is_web_origin, machine_names
 from mvae_core.serve.knobs import DEFAULT_PORT, LOOPBACK
 from mvae_core.serve.midi_out import CHANNELS, ClockPlayer, LoopPlayer, open_clock_input, open_virtual_output
 from mvae_core.serve.osc import OscServer
@@ -125,7 +126,8 @@ class LiveServer:
         self.other_devices = other_devices_line(host, port, network_addresses(host), osc_port)  # or None
         local = is_local_name(host)
         app = create_app(self.engine, self.points, self.allow_origins, local, machine_names(host))
-        config = uvicorn.Config(app, http=ClientPacedH11, log_level=log_level, access_log=False)
+        http = client_paced_h11(self.engine.served)
+        config = uvicorn.Config(app, http=http, log_level=log_level, access_log=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._once = OnceFilter()  # uvicorn's warnings
@@ -253,28 +255,64 @@ every device out. An idle kept-alive connection closes after uvicorn's 5 s, as b
 
 
 CONNECTIONS_PER_CLIENT = 32
-"""The most connections one address may hold open at once; a further one is closed as it opens (and logged once). A
-browser opens at most 6 to a server, so a page, the performer's scripts and a phone never meet it; a client that
-opens hundreds (a buggy patch in a loop, a script holding each open while it trickles bytes) would otherwise take the
-server's sockets from everyone else in the room."""
+"""The most connections one address may hold open at once; a further one is answered a 503 as it opens and closed
+(:meth:`ClientPacedH11.refuse`). A browser opens at most 6 to a server, so a page, the performer's scripts and a phone
+never meet it; a client that opens hundreds (a buggy patch in a loop, a script holding each open while it trickles
+bytes) would otherwise take the server's sockets from everyone else in the room. Loopback has the same cap when the
+server listens beyond it: the performer's own patch that leaks connections fills any cap within a second, and exempt,
+it could take every socket (:data:`OPEN_FILES`) from the room."""
+REFUSED_LINGER_SECONDS = 1.0
+"""How long a connection refused by :data:`CONNECTIONS_PER_CLIENT` stays open after its answer, reading and dropping
+what its client sends, unless the client closes it first: closed at once, a request arriving after the close (or
+before it, unread) made the system reset the connection, and the client lost the answer."""
 
 
 class ClientPacedH11(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, hanging up on a client silent for :data:`CLIENT_SILENCE_SECONDS` while the
-    server waits for its request (the request then ends as one whose client left, silently), and closing a client's
-    connection beyond :data:`CONNECTIONS_PER_CLIENT` as it opens."""
+    server waits for its request (the request then ends as one whose client left, silently), and refusing a client's
+    connection beyond :data:`CONNECTIONS_PER_CLIENT` as it opens (:meth:`refuse`). :func:`client_paced_h11` makes the
+    class a server uses: its :attr:`served` and :attr:`warned` are that server's."""
+
+    served: str = ""
+    """:data:`~mvae_core.serve.app.SERVED_HEADER` of the refusal, as every answer has it."""
+    warned: ClassVar[set[str]] = set()
+    """The addresses logged as over the cap (at most :data:`~mvae_core.serve.guard.MAX_WARNED`): each once."""
+    refused: bool = False
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         if self._over_the_cap():
-            self.logger.warning(
-                "%s has %d connections open; its further ones are closed as they open, until it closes some",
-                self.client[0],
-                CONNECTIONS_PER_CLIENT,
-            )
-            transport.close()
+            self.refuse()
             return
         self._await_client()
+
+    def refuse(self) -> None:
+        """Answer this connection, as it opens, with a 503 naming :data:`CONNECTIONS_PER_CLIENT` (``Connection:
+        close``), then close it once its client has (:meth:`eof_received`) or after :data:`REFUSED_LINGER_SECONDS`;
+        what the client sends meanwhile is dropped. Its address is logged the first time (it was a bare reset, and
+        one line per server life, naming the first address only)."""
+        self.refused = True
+        host = self.client[0] if self.client else "?"
+        said = (
+            f"{host} has {CONNECTIONS_PER_CLIENT} connections open to mvae serve, the most one address may hold; "
+            "close some (a patch opening one per request?), then ask again"
+        )
+        if host not in self.warned and len(self.warned) < MAX_WARNED:
+            self.warned.add(host)
+            shown = said.removesuffix(", then ask again")
+            log.warning("warning: %s; its further ones are refused until it does", shown)
+        body = json.dumps({"error": said}).encode()
+        head = [
+            "HTTP/1.1 503 Service Unavailable",
+            "content-type: application/json",
+            f"content-length: {len(body)}",
+            "connection: close",
+            f"{SERVED_HEADER.lower()}: {self.served}",
+        ]
+        self.transport.write("\r\n".join(head).encode() + b"\r\n\r\n" + body)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()  # the answer ends; the request still arrives, read and dropped
+        self.timeout_keep_alive_task = self.loop.call_later(REFUSED_LINGER_SECONDS, self.transport.close)
 
     def _over_the_cap(self) -> bool:
         """This connection is one more than :data:`CONNECTIONS_PER_CLIENT` of its address (counting itself)."""
@@ -285,6 +323,8 @@ class ClientPacedH11(H11Protocol):
         return mine > CONNECTIONS_PER_CLIENT
 
     def data_received(self, data: bytes) -> None:
+        if self.refused:  # read and dropped (:meth:`refuse`)
+            return
         super().data_received(data)  # cancels the timer (uvicorn's keep-alive timer is the same one)
         self._await_client()
 
@@ -296,6 +336,11 @@ class ClientPacedH11(H11Protocol):
 
 OPEN_FILES = 10240
 """The open files (sockets: one per connection) :func:`allow_many_connections` asks for; macOS's most for a process."""
+
+
+def client_paced_h11(served: str) -> type[ClientPacedH11]:
+    """:class:`ClientPacedH11` for one server: its refusals carry ``served`` and it logs each address once."""
+    return type("ClientPacedH11", (ClientPacedH11,), {"served": served, "warned": set()})
 
 
 def allow_many_connections() -> None:
@@ -376,8 +421,7 @@ def _check_host(host: str) -> None:
 
 def _check_origin(origin: str) -> None:
     """Raise :class:`ServeError` unless ``origin`` is ``*`` or a web origin: scheme, host and port, no path."""
-    scheme, sep, rest = origin.partition("://")
-    if origin != "*" and (scheme not in ("http", "https") or not sep or not rest or "/" in rest):
+    if origin != "*" and (not is_web_origin(origin) or "/" in origin.partition("://")[2]):
         raise ServeError(
             f"--allow-origin {origin}: give a web page's origin, e.g. http://localhost:5500 (scheme, host and port, "
             "as the browser sends it: no path, no trailing /), or * for any page"
