@@ -10,7 +10,7 @@ import httpx
 import pytest
 from pythonosc.osc_message import OscMessage
 
-from mvae_core.serve.osc import MAX_DATAGRAM, MAX_NESTING, bundle_depth, message
+from mvae_core.serve.osc import MAX_DATAGRAM, MAX_NESTING, bundle_shape, message
 from mvae_core.serve.server import LiveServer
 
 LOOP = message("/mvae/loop")
@@ -67,7 +67,7 @@ def test_bundles_nested_as_deep_as_allowed_are_answered(ask):
     ],
 )
 def test_bundle_depth_counts_nesting_without_reading_past_the_datagram(datagram, depth):
-    assert bundle_depth(datagram) == depth
+    assert bundle_shape(datagram).depth == depth
 
 
 def test_a_message_whose_player_fails_is_answered_with_the_error_and_the_next_is_served(live, ask, monkeypatch):

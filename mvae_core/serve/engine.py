@@ -236,7 +236,7 @@ class Engine:
             raise RequestError('the request must be a JSON object, e.g. {"z": [0.5, -1]}')
         unknown = sorted(set(fields) - set(FIELDS))
         if unknown:
-            raise RequestError(_unknown(unknown[0]))
+            raise RequestError(unknown_field(unknown[0]))
         if base is not None:
             values = dict(base.__dict__)
         else:
@@ -528,7 +528,7 @@ OTHER_NAMES = {"bpm": "tempo"}
 2026-12-07) is ``tempo``."""
 
 
-def _unknown(name: str) -> str:
+def unknown_field(name: str) -> str:
     """The refusal of an unknown field ``name``, with the field meant where one is close or is its other name."""
     meant = OTHER_NAMES.get(str(name).strip().lower())
     hint = f"; did you mean {meant!r}?" if meant else did_you_mean(str(name), FIELDS, otherwise="")

@@ -46,8 +46,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from mvae_core.out_of_memory import ran_out_line
-from mvae_core.serve.engine import FIELDS, Engine, Loop, LoopRequest, RequestError
-from mvae_core.serve.engine import _unknown as unknown_field
+from mvae_core.serve.engine import FIELDS, Engine, Loop, LoopRequest, RequestError, unknown_field
 from mvae_core.suggest import closest, did_you_mean
 from mvae_core.wording import counted
 
@@ -129,11 +128,6 @@ def bundle_shape(datagram: bytes) -> BundleShape:
             pending.append((data[index : index + size], depth + 1, start + index))
             index += size
     return BundleShape(deepest, bad)
-
-
-def bundle_depth(datagram: bytes) -> int:
-    """How deeply bundles nest in ``datagram`` (:func:`bundle_shape`'s ``depth``)."""
-    return bundle_shape(datagram).depth
 
 
 READ_TYPES = frozenset("ifdsbhtTFNIm[]r")
