@@ -17,7 +17,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
-from mvae_core import session
+from mvae_core import split_notes
 from mvae_core.cli import app
 from mvae_core.data import split
 from mvae_core.progress import ConsoleReporter
@@ -46,7 +46,7 @@ def test_the_command_line_warns_of_a_validation_of_few_loops_and_files_naming_th
     quickstart = " ".join(
         (Path(__file__).resolve().parents[1] / "docs" / "quickstart.md").read_text(encoding="utf-8").split()
     )
-    limits = f"fewer than {session.FEW_VALIDATION_LOOPS} loops or {session.FEW_VALIDATION_FILES} files"
+    limits = f"fewer than {split_notes.FEW_VALIDATION_LOOPS} loops or {split_notes.FEW_VALIDATION_FILES} files"
     shown = quickstart.split("`warning: validation is ")[1].split("`")[0]
     assert limits in quickstart and shape("warning: validation is " + shown) == shape(warning), shown
 
@@ -77,8 +77,8 @@ def test_one_source_keeps_its_own_warning_alone_and_enough_validation_says_nothi
     text = shown.getvalue()
     assert "only one source: validation is its last loops" in text and "validation is 1 loop" not in text
     assert "with transpositions, 1 source) · val 1 loop (1 source)" in text
-    monkeypatch.setattr(session, "FEW_VALIDATION_LOOPS", 3)
-    monkeypatch.setattr(session, "FEW_VALIDATION_FILES", 1)
+    monkeypatch.setattr(split_notes, "FEW_VALIDATION_LOOPS", 3)
+    monkeypatch.setattr(split_notes, "FEW_VALIDATION_FILES", 1)
     two = melody_folder(tmp_path / "two", n_files=2, n_loops=3, seed=4)
     shown.seek(0), shown.truncate()
     mvae_core.train([two], tmp_path / "b", overrides=TINY, epochs=1, plugins=[], progress=reporter)
@@ -116,7 +116,7 @@ def test_the_seed_advised_splits_the_files_otherwise(tmp_path: Path, monkeypatch
     assert int(advised[1]) > 1  # seed 1 validates on the same file as seed 0 here
     assert trained(int(advised[1]))[1] != validated
     monkeypatch.setattr(split, "SEEDS_TRIED", 1)
-    monkeypatch.setattr(session, "SEEDS_TRIED", 1)
+    monkeypatch.setattr(split_notes, "SEEDS_TRIED", 1)
     shutil.rmtree(tmp_path / "s0")
     said = trained(0)[0]
     assert "for steadier numbers add files (the next 1 seeds split these files the same way)" in said, said

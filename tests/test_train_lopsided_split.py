@@ -18,7 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import mvae_core
-from mvae_core import session
+from mvae_core import split_notes
 from mvae_core.cli import app
 from mvae_core.data.load import load_dataset
 from mvae_core.data.split import another_split_seed, split_by_source
@@ -92,7 +92,7 @@ def test_a_long_file_in_validation_warns_naming_it_and_a_seed_that_trains_on_it(
     assert shape("warning: validation holds " + shown) == shape(warning), shown
     assert shape(data.split("start line counts the loops of both sides, which add up to the data table's (`")[1]
                  .split("`")[0]) == shape(start)  # fmt: skip
-    limit = f"under {100 * session.LOPSIDED_TRAINING * 5 / 6:.1f} % of all loops"  # the default train_fraction
+    limit = f"under {100 * split_notes.LOPSIDED_TRAINING * 5 / 6:.1f} % of all loops"  # the default train_fraction
     assert limit in quickstart and limit in data
     out, err, validated = train(jam, tmp_path / "advised", int(advised[1]))
     assert not any(JAM in name for name in validated) and "validation holds" not in err
@@ -123,8 +123,8 @@ def test_the_few_validation_warning_advises_no_seed_that_validates_on_the_long_f
 def test_the_start_line_leaves_out_examples_without_transpositions_and_balanced_splits_say_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(session, "FEW_VALIDATION_LOOPS", 1)  # a small folder: no warning of its few loops either
-    monkeypatch.setattr(session, "FEW_VALIDATION_FILES", 1)
+    monkeypatch.setattr(split_notes, "FEW_VALIDATION_LOOPS", 1)  # a small folder: no warning of its few loops either
+    monkeypatch.setattr(split_notes, "FEW_VALIDATION_FILES", 1)
     folder = melody_folder(tmp_path / "even", n_files=12, n_loops=5, seed=3)
     shown = io.StringIO()
     reporter = ConsoleReporter(Console(file=shown, width=500, soft_wrap=True), command_line=True)
