@@ -67,7 +67,7 @@ from mvae_core.pitch_structure import (
     too_few_to_resample,
     weighted_means,
 )
-from mvae_core.report import has_timing_spread, within_count
+from mvae_core.report import has_timing_spread, within, within_count
 from mvae_core.session import numerics
 from mvae_core.validation import RECONSTRUCTION, SCORING_BATCH
 from mvae_core.version import VERSION
@@ -157,7 +157,7 @@ def score(
             "data_std": data_std,
             "recon_std": metrics.timing_std(passed.offsets),
             "generated_std": gen_std,
-            "spread_ratio": _evaluated_spread_ratio(gen_std, data_std),
+            "spread_ratio": _evaluated_spread_ratio(gen_std, data_std, _within(data_ts)),
             "wasserstein1": wasserstein1(gen_ts, data_ts),
             "data_within_0.05": _within(data_ts),
             "generated_within_0.05": _within(gen_ts),
@@ -352,6 +352,7 @@ class Resampling:
         matches = np.einsum("kn,nab->kab", data_weights, self.matches)
         onset_f1 = np.array([[metrics.f1(*at) for at in resample] for resample in matches])  # at μ, at the origin
         data_std = _weighted_std(self.data_offsets, data_weights)
+        data_within = _weighted_share(self.data_offsets, data_weights)
         gen_std = _weighted_std(self.generated_offsets, generated_weights)
         gen_density = weighted_means(self.generated_offsets[:, 2], generated_weights)[0]
         data_density = weighted_means(self.data_offsets[:, 2], data_weights)[0]
@@ -362,7 +363,8 @@ class Resampling:
             "reconstruction.onset_f1_vs_origin": np.array([ratio(a, b) for a, b in onset_f1]),
             **self.reconstruction_errors(data_weights),
             "timing.spread_ratio": np.array(
-                [_evaluated_spread_ratio(g, d) for g, d in zip(gen_std, data_std, strict=True)], dtype=np.float64
+                [_evaluated_spread_ratio(*stds) for stds in zip(gen_std, data_std, data_within, strict=True)],
+                dtype=np.float64,
             ),
             "generated.notes_per_loop": gen_density,
             "generated.density_ratio": density_ratio,
@@ -435,18 +437,28 @@ def finite_number(value: Any) -> bool:
 
 
 def _per_loop(values: np.ndarray, owner: np.ndarray, loops: int) -> np.ndarray:
-    """Per loop: the sum and the sum of squares of its ``values`` (``owner`` says whose) and their count."""
+    """Per loop: the sum and the sum of squares of its offsets ``values`` (``owner`` says whose), their count, and how
+    many of them lie within ±0.05 (:func:`~mvae_core.report.within`)."""
     return np.stack([np.bincount(owner, values, loops), np.bincount(owner, values**2, loops),
-                     np.bincount(owner, minlength=loops).astype(np.float64)], axis=1)  # fmt: skip
+                     np.bincount(owner, minlength=loops).astype(np.float64),
+                     np.bincount(owner, within(values).astype(np.float64), loops)], axis=1)  # fmt: skip
 
 
 def _weighted_std(per_loop: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Per resample, the sample std (``n − 1``, as :func:`~mvae_core.metrics.timing_std`) of the values of the
     loops that ``weights`` draws (:func:`_per_loop`'s sums); nan with fewer than two values."""
-    total, squares, count = (weights @ per_loop).T
+    total, squares, count, _ = (weights @ per_loop).T
     with np.errstate(invalid="ignore", divide="ignore"):
         variance = np.maximum(squares - total**2 / count, 0.0) / (count - 1)
     return np.where(count > 1, np.sqrt(variance), np.nan)
+
+
+def _weighted_share(per_loop: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per resample, the share of the values of the loops that ``weights`` draws that lie within ±0.05
+    (:func:`_per_loop`'s counts, the formula of :func:`_within`); nan without values."""
+    _, _, count, on_grid = (weights @ per_loop).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, on_grid / count, np.nan)
 
 
 def generated_numbers(generated: list[list[Note]], data: LoopSet, pitch_low: int, temperature: float) -> dict[str, Any]:
@@ -574,11 +586,13 @@ def ratio(numerator: float, denominator: float) -> float:
     return float("inf") if numerator else float("nan")
 
 
-def _evaluated_spread_ratio(generated_std: float, data_std: float) -> float:
+def _evaluated_spread_ratio(generated_std: float, data_std: float, data_within: float) -> float:
     """``spread_ratio``: generated ÷ DATA's timing std (:func:`~mvae_core.metrics.spread_ratio`); nan (``quantized``)
-    where DATA has almost no spread to compare with (:func:`~mvae_core.report.has_timing_spread`: a std under
-    :data:`~mvae_core.report.QUANTIZED_STD`), as the epoch line and the ablation show it."""
-    return metrics.spread_ratio(generated_std, data_std) if has_timing_spread(data_std) else math.nan
+    where DATA, ``data_within`` of whose notes lie within ±0.05, is quantized
+    (:func:`~mvae_core.report.has_timing_spread`: at least :data:`~mvae_core.report.QUANTIZED_SHARE` of the notes on
+    the grid, as ``mvae data inspect`` says it, or a std under :data:`~mvae_core.report.QUANTIZED_STD`): a ratio over
+    the spread of a few far-off notes says nothing of the timing of the others."""
+    return metrics.spread_ratio(generated_std, data_std) if has_timing_spread(data_std, data_within) else math.nan
 
 
 def _within(values: np.ndarray) -> float:
