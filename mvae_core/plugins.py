@@ -313,16 +313,23 @@ def resolve_enabled(enabled: list[str], available: dict[str, PluginInfo], object
 
 def unknown_plugin(name: str, available: Collection[str]) -> str:
     """Why ``name`` names no plugin of ``available``: ``unknown plugin 'kl_anel'; did you mean 'kl_anneal'?
-    Available: …`` (the closest name, case and ``-``/``_`` ignored), or the list with commas where ``name`` is known
-    names separated by spaces or semicolons (``"kl_anneal ts_ramp"``)."""
+    Available: … If 'kl_anel' is a plugin of a package, install it …`` (the closest name, case and ``-``/``_``
+    ignored; the installing sentence, :data:`NOT_INSTALLED`, as the unknown model's error says it, for any name), or
+    the list with commas where ``name`` is known names separated by spaces or semicolons (``"kl_anneal ts_ramp"``)."""
     choices = [*available, *KEYWORDS]
     hint = did_you_mean(name, choices)
+    install = f" {NOT_INSTALLED.format(name=repr(name))}"
     if len(words := name.replace(";", " ").split()) > 1 and all(w in choices for w in words):
-        hint = f"; plugin names are separated by commas: did you mean {','.join(words)!r}?"
+        hint, install = f"; plugin names are separated by commas: did you mean {','.join(words)!r}?", ""
     return (
         f"unknown plugin {name!r}{hint} Available: {', '.join(sorted(available)) or '(none installed)'} "
-        f"(and {', '.join(KEYWORDS)})."
+        f"(and {', '.join(KEYWORDS)}).{install}"
     )
+
+
+NOT_INSTALLED = "If {name} is a plugin of a package, install it (mvae plugins lists what is installed)."
+"""What :func:`unknown_plugin` says of any unknown name, as the unknown model's error does: a plugin of a package not
+installed here (``pip install examples/mvae-tensorboard`` for ``tensorboard``) is unknown until it is."""
 
 
 def validated_sections(
