@@ -579,7 +579,7 @@ def test_a_tiny_ablation_writes_runs_and_a_summary(ablation):
     summary = (out / "summary.md").read_text()
     assert "| all | 2 / 2 | max epochs ×2 | 2 ± 0 [2, 2] |" in summary
     assert "| none | 2 / 2 | max epochs ×2 | 2 ± 0 [2, 2] |" in summary
-    assert "## Paired differences against `all`" in summary and "| none | 2 | +0 ± 0 [+0, +0] |" in summary
+    assert "## Paired differences against `all`" in summary and "| none | 2 | +0 in both pairs (no spread to judge) |" in summary
     assert "(temperature 1, timing temperature 1, seed 0)" in summary  # generate's defaults, as the runs are judged
     assert (out / "ablation.png").read_bytes()[:4] == b"\x89PNG"
     assert "done in" in result.output

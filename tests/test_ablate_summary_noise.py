@@ -39,7 +39,7 @@ def test_a_difference_whose_interval_excludes_0_is_bold_and_the_table_counts_the
     no_a = _paired_cells(text, "all", "no-a")
     assert no_a["best val_elbo"] == "**+1.05 ± 0.071 [+0.4147, +1.685]**"
     assert _paired_cells(text, "all", "none")["best val_elbo"] == "+1 ± 2.8 [-24.41, +26.41]"
-    assert no_a["epochs"] == "+0 ± 0 [+0, +0]"  # runs that did not differ: not bold, and not counted below
+    assert no_a["epochs"] == "+0 in both pairs (no spread to judge)"  # runs that did not differ: not counted below
     assert "1 of the 2 intervals here is bold; with no difference at all, about 0.1 would be by chance." in text
     assert "**Bold**: the 95 % interval excludes 0" in text
 
@@ -108,8 +108,8 @@ def test_runs_that_failed_are_named_as_why_there_is_no_interval_not_too_few_seed
     assert f"Here: {said}." in markdown(rows, ARMS[:2], ["about"])
     same = [_row(c, s, best_val_elbo=10.0) for c in ("all", "none") for s in range(2)]  # did not differ at all
     assert told_apart(same, ARMS[:2], ("all",)) == [
-        "against all, paired: no interval to judge (each judged difference is 0 in every pair, or has a value in fewer "
-        "than 2 pairs; seconds and CPU seconds not judged)"
+        "against all, paired: no interval to judge (each judged difference is 0 in every pair, alike in both of 2 "
+        "pairs, or has a value in fewer than 2 pairs; seconds and CPU seconds not judged)"
     ]
 
 

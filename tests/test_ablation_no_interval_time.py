@@ -29,7 +29,10 @@ def _row(config: str, seed: int) -> dict:
 @pytest.mark.parametrize(
     ("seeds", "why"),
     [
-        (2, "each judged difference is 0 in every pair, or has a value in fewer than 2 pairs"),
+        (
+            2,
+            "each judged difference is 0 in every pair, alike in both of 2 pairs, or has a value in fewer than 2 pairs",
+        ),
         (1, "each difference is of one pair, one seed: more seeds"),
     ],
 )

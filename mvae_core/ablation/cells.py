@@ -9,7 +9,7 @@ from collections import Counter
 
 from mvae_core.ablation.columns import missing_word
 from mvae_core.ablation.findings import excludes_zero
-from mvae_core.ablation.stats import Estimate
+from mvae_core.ablation.stats import Estimate, no_spread
 from mvae_core.goals import TARGETS, Goal
 
 
@@ -74,6 +74,7 @@ def metric_cell(
     marked: bool = False,
     decimals: int | None = None,
     deciding: tuple[Estimate, Goal] | None = None,
+    paired: bool = False,
 ) -> str:
     """:func:`cell` of ``ok`` values expected (a configuration's ok runs, or the pairs of a paired difference),
     followed by how many of them have no value and why (``0.93 ± 0.02; 1 quantized``): ``reasons`` counts the words
@@ -84,11 +85,16 @@ def metric_cell(
     follows the statistics, as :func:`decided` says it (``+0.05 ± 0.01 [+0.04, +0.06]; nearer 1 by 0.05 [0.04,
     0.06]``). ``marked``: in bold (Markdown ``**``) when the interval that decides (the deciding difference's, else
     ``e``'s) excludes 0 (:func:`excludes_zero`): the words of :func:`decided` where they follow, else the
-    statistics."""
+    statistics. ``paired``: ``e`` is a paired difference, which alike in every pair, too few to show a spread
+    (:func:`~mvae_core.ablation.stats.no_spread`), as such: ``-2 in both pairs (no spread to judge)``, not
+    ``-2 ± 0 [-2, -2]``, an interval of no width that no spread was measured for."""
     reasons = reasons if reasons else Counter({missing_word(metric): ok - e.n})
     if e.n == 0:
         return (next(iter(reasons)) if len(reasons) == 1 else _counted(reasons)) if ok else "–"
-    shown = cell(e, signed=signed, stacked=stacked, digits=digits, decimals=decimals)
+    if paired and no_spread(e):
+        shown = f"{number(e.mean, signed, digits, decimals)} {_alike(e)} (no spread to judge)"
+    else:
+        shown = cell(e, signed=signed, stacked=stacked, digits=digits, decimals=decimals)
     decides, goal = deciding if deciding is not None else (e, None)
     bold = marked and excludes_zero(decides)
     if goal in TARGETS and decides.n:
@@ -104,15 +110,23 @@ def decided(e: Estimate, goal: Goal, digits: int = 4) -> str:
     (:data:`~mvae_core.goals.TARGETS`: the change in distance from it), in words: ``nearer 1 by 0.05 [0.04, 0.06]``
     where its mean is at most 0, the interval then of how much nearer; else ``farther from 1 by 0.03 [-0.01,
     0.07]``; ``the data's`` for the generated columns' target; each number to ``digits`` significant digits. Without
-    an interval (one pair), the amount alone."""
+    an interval (one pair), the amount alone; alike in every pair, too few to show a spread
+    (:func:`~mvae_core.ablation.stats.no_spread`), the amount and ``in both pairs``."""
     target, mean = TARGETS[goal], e.mean or 0.0
     nearer = mean <= 0
     words = f"nearer {target} by" if nearer else f"farther from {target} by"
     amount = number(abs(mean), digits=digits)
+    if no_spread(e):
+        return f"{words} {amount} {_alike(e)}"
     if e.low is None or e.high is None:
         return f"{words} {amount}"
     low, high = (-e.high, -e.low) if nearer else (e.low, e.high)
     return f"{words} {amount} [{number(low, digits=digits)}, {number(high, digits=digits)}]"
+
+
+def _alike(e: Estimate) -> str:
+    """``in both pairs`` (``in all 3 pairs``): where the paired difference ``e``'s values are all alike."""
+    return f"in {'both' if e.n == 2 else f'all {e.n}'} pairs"
 
 
 def _counted(reasons: Counter[str]) -> str:

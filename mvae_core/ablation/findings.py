@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mvae_core.ablation.columns import METRICS
-from mvae_core.ablation.stats import Estimate
+from mvae_core.ablation.stats import Estimate, no_spread
 from mvae_core.wording import counted
 
 NOT_JUDGED = ("seconds", "cpu_seconds")
@@ -36,21 +36,24 @@ def judged(column: str) -> bool:
 
 def judgement(column: str, e: Estimate) -> bool | None:
     """The paired difference ``e`` of ``column`` as judged: :func:`excludes_zero` (bold in summary.md); ``None`` where
-    there is nothing to judge: ``column`` is not :func:`judged`, or ``e`` has no interval (fewer than 2 pairs), which
-    is not an interval that includes 0. ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
+    there is nothing to judge: ``column`` is not :func:`judged`, or ``e`` has no interval to judge (:func:`has_interval`:
+    fewer than 2 pairs, or pairs alike with no spread to judge them by), which is not an interval that includes 0.
+    ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
     <mvae_core.ablation.session.AblationResult.paired>`."""
     return excludes_zero(e) if judged(column) and has_interval(e) else None
 
 
 def has_interval(e: Estimate) -> bool:
-    """Whether ``e`` has a 95 % interval (two values or more)."""
-    return e.low is not None and e.high is not None
+    """Whether ``e`` has a 95 % interval to judge: two values or more, but not values alike, other than 0, too few
+    to show a spread (:func:`~mvae_core.ablation.stats.no_spread`: ``-2`` in both of 2 pairs, an interval of no width
+    that lies off 0 only because no spread was measured). ``+0`` in both pairs is an interval that holds 0."""
+    return e.low is not None and e.high is not None and not (no_spread(e) and e.mean)
 
 
 def excludes_zero(e: Estimate) -> bool:
-    """Whether the 95 % interval of ``e`` (two values or more) lies wholly above or below 0: a difference the seeds
+    """Whether the 95 % interval of ``e`` (:func:`has_interval`) lies wholly above or below 0: a difference the seeds
     agree on beyond their own spread."""
-    return e.low is not None and e.high is not None and (e.low > 0 or e.high < 0)
+    return has_interval(e) and e.low is not None and e.high is not None and (e.low > 0 or e.high < 0)
 
 
 def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
@@ -60,7 +63,9 @@ def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
     judged at any number of seeds, and even runs that did not differ differ in them (two runs never take the same
     time), so what is 0, or what more seeds would give an interval to judge, is said of the judged columns only."""
     if max(d["pairs"] for d in diffs) >= 2:
-        why = "each judged difference is 0 in every pair, or has a value in fewer than 2 pairs"
+        why = (
+            "each judged difference is 0 in every pair, alike in both of 2 pairs, or has a value in fewer than 2 pairs"
+        )
     elif len({r["seed"] for r in rows}) < 2:
         why = "each difference is of one pair, one seed: more seeds"
     else:
@@ -69,9 +74,10 @@ def no_interval(diffs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
 
 
 def countable(differences: list[Estimate]) -> list[Estimate]:
-    """The paired ``differences`` that have a 95 % interval (two pairs or more), but those that are 0 in every pair
-    (``+0 ± 0 [+0, +0]``: runs that did not differ at all, which chance cannot make bold)."""
-    return [e for e in differences if e.n >= 2 and (e.std or e.mean)]
+    """The paired ``differences`` that have a 95 % interval to judge (:func:`has_interval`: two pairs or more, not
+    alike in both of 2), but those that are 0 in every pair (runs that did not differ at all, which chance cannot
+    make bold)."""
+    return [e for e in differences if has_interval(e) and (e.std or e.mean)]
 
 
 def counted_intervals(part: int, whole: int, verb: tuple[str, str], definite: bool = False) -> str:
@@ -94,8 +100,8 @@ def distinguished(
 ) -> str:
     """What the bold cells of a table of paired ``differences`` (the deciding differences of the configurations
     ``diffs``, :func:`~.estimates.paired`) are, and how many of its intervals would exclude 0 by chance alone
-    (:func:`by_chance`); an interval of differences that are all 0 (``+0 ± 0 [+0, +0]``, runs that did not differ at
-    all) is not counted (:func:`countable`). ``again``: :func:`repeated_pairs` of the table's rows that repeat a
+    (:func:`by_chance`); an interval of differences that are all 0 (runs that did not differ at all), or alike in
+    both of 2 pairs (no spread to judge), is not counted (:func:`countable`). ``again``: :func:`repeated_pairs` of the table's rows that repeat a
     pair above, which ``diffs`` leaves out (without any other row, nothing here is counted)."""
     intervals = countable(differences)
     bold = sum(excludes_zero(e) for e in intervals)

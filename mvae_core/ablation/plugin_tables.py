@@ -182,6 +182,7 @@ def _paired_cells(numbers: list[dict[str, Any]], columns: list[str], again: set[
                     signed=True,
                     reasons=n["missing"][c],
                     marked=n["config"] not in again,
+                    paired=True,
                 )
                 for c in columns
             ),

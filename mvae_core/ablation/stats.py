@@ -59,6 +59,20 @@ def estimate(values: Iterable[float | None]) -> Estimate:
     return Estimate(n, mean, std, mean - half, mean + half)
 
 
+FEWEST_ALIKE = 3
+"""The fewest values that, all alike (std 0), still count as a 95 % interval to judge (:func:`no_spread`). Values
+alike give a t-interval of no width at any ``n``: two runs' integer counts (``active_units``, epochs) are often
+alike in both of two pairs, and ``-2 ± 0 [-2, -2]`` then claims a certainty that two pairs, with no spread measured,
+cannot give (chance makes two differences of a count alike easily)."""
+
+
+def no_spread(e: Estimate) -> bool:
+    """Whether ``e`` is of values all alike, fewer than :data:`FEWEST_ALIKE` of them (``-2`` in both of 2 pairs): an
+    interval of no width with no spread to judge it by, shown as such (``-2 in both pairs (no spread to judge)``)
+    and not told apart from noise (never bold, not counted: :mod:`~mvae_core.ablation.findings`)."""
+    return 2 <= e.n < FEWEST_ALIKE and e.std == 0
+
+
 def paired_difference(values: Mapping[int, float | None], reference: Mapping[int, float | None]) -> Estimate:
     """:func:`estimate` of ``values[s] − reference[s]`` over the seeds ``s`` where both are finite numbers."""
     seeds = [s for s in set(values) & set(reference) if len(finite_values([values[s], reference[s]])) == 2]

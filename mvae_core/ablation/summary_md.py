@@ -136,6 +136,7 @@ def markdown(
                         reasons=d["missing"][m],
                         marked=judged(m) and d["config"] not in again,
                         deciding=(d["deciding"][m], GOALS[m]),
+                        paired=True,
                     )
                     for m in METRICS
                 ),
