@@ -67,24 +67,32 @@ def evaluate(
 
 
 def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) -> None:
-    """The tables of one run's evaluation (:func:`mvae_core.evaluate`'s ``result``)."""
+    """The tables of one run's evaluation (:func:`mvae_core.evaluate`'s ``result``): each number under its group,
+    with its ``goal`` (:data:`mvae_core.goals.SHOWN_GOALS`, in the words of the comparison table) and its interval;
+    under it what the goals and units are (:func:`_goals_line`), the first look and the intervals."""
     from mvae_core.evaluation import TIMING_VS_ORACLE  # torch is loaded by now: the run was evaluated
+    from mvae_core.goals import SHOWN_GOALS
 
     table_view = Table(title=f"evaluate {run_dir} on {' '.join(data)}", title_justify="left")
-    table_view.add_column("group")
-    table_view.add_column("metric")
+    table_view.add_column("metric", no_wrap=True)
+    table_view.add_column("goal", no_wrap=True)
     table_view.add_column("value", justify="right")
-    table_view.add_row("data", "loops · notes", f"{result['loops']} · {result['notes']}")
-    table_view.add_row("run", "model · seed", f"{escape(result['model'])} · {result['seed']}")
+    table_view.add_row("[bold]data[/bold]")
+    table_view.add_row("  loops · notes", "", f"{result['loops']} · {result['notes']}")
+    table_view.add_row("[bold]run[/bold]")
+    table_view.add_row("  model · seed", "", f"{escape(result['model'])} · {result['seed']}")
     intervals = result["intervals"]
     for group in ("reconstruction", "timing", "latent", "generated", "evaluated", "versions"):
+        table_view.add_row(f"[bold]{group}[/bold]")
         for name, value in result[group].items():
             text = _spread(value) if name in ("spread_ratio", TIMING_VS_ORACLE) else _format(value)
-            table_view.add_row(
-                group, escape(name), escape(text + _resampled_interval(value, intervals.get(group), name))
-            )
+            numeric = group not in ("evaluated", "versions")
+            goal = GOALS[SHOWN_GOALS.get(f"{group}.{name}")] if numeric else ""
+            interval = _resampled_interval(value, intervals.get(group), name)
+            table_view.add_row(f"  {escape(name)}", goal, escape(text + interval))
     stdout.print(table_view)
-    stdout.print(_first_look(), soft_wrap=False)  # hard-wrapped, as the table it explains
+    stdout.print(escape(_goals_line()), soft_wrap=False)  # hard-wrapped, as the table it explains
+    stdout.print(_first_look(), soft_wrap=False)
     stdout.print(escape(_intervals_line(intervals)), soft_wrap=False)
     # no vertical rules, as mvae ablate's table: with them its seven columns of numbers need 83 of 80 columns
     pitch = Table(title="pitch structure per loop (generated vs data vs random notes in the data's key)",
@@ -111,7 +119,9 @@ def _print_evaluation(result: dict[str, Any], run_dir: Path, data: list[str]) ->
 def _comparison_table(result: dict[str, Any], width: int) -> Table:
     """:func:`mvae_core.compare`'s ``result`` as a table of at most ``width`` columns where it can be (80 and up):
     per group (a row of its name), each number of A and B, what is better (``goal``), A − B with its paired interval
-    (``≠ 0`` where it excludes 0) and the better run. Only the interval wraps, at its spaces; a name wider than the
+    (``≠ 0`` where it excludes 0, joined by a no-break space: :data:`EXCLUDES_ZERO`) and the better run. Only the
+    interval wraps, at its spaces (:func:`_wrapped`: never inside ``≠ 0``, which left a lone ``0`` on a line of its
+    own that read as a value); a name wider than the
     room the other columns leave is broken after a ``.`` or ``_`` (:func:`_folded`), never inside a word. Where even
     that does not fit in ``width``, the table is at its natural width, wider than ``width`` (print it with
     ``crop=False``, so that the terminal wraps its lines): no column is dropped or cut."""
@@ -120,7 +130,7 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
             key,
             GOALS[entry["better_is"]],
             *(_format(entry[part]) for part in ("a", "b", "difference")),
-            _interval(entry["interval"]).strip() + (" ≠ 0" if entry["excludes_zero"] else "") or "n/a",
+            _interval(entry["interval"]).strip() + (f" {EXCLUDES_ZERO}" if entry["excludes_zero"] else "") or "n/a",
             VERDICTS[entry["better"]],
         )
         for key, entry in result["numbers"].items()
@@ -132,7 +142,8 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
         max(len(cell) for cell in [row[index] for row in rows] + [column]) for index, column in enumerate(headers, 1)
     ]
     widths = [*natural]
-    widths[interval - 1] = max(len(word) for row in rows for word in [*row[interval].split(), *headers[-2].split()])
+    words = [word for row in rows for word in row[interval].split(" ")]  # "≠ 0" one word: its space does not break
+    widths[interval - 1] = max(len(word) for word in [*words, *headers[-2].split()])
     # a divider before each column but the first; the names' column is no narrower than a group's name (a row of its
     # own) or the longest piece of a folded name
     room = width - len(headers) - sum(widths)
@@ -142,13 +153,19 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
     if not fits:  # every column at its natural width, past ``width``: the terminal wraps the lines, nothing is lost
         room = max(*map(len, groups), *(len(f"  {name}") for name in names))
         widths = natural
+    else:  # the interval's column gets what the others leave of ``width``, its natural width at most
+        named = max(
+            len("number"), *map(len, groups), *(len(line) for n in names for line in _folded(n, room).splitlines())
+        )
+        left = width - len(headers) - named - sum(widths) + widths[interval - 1]
+        widths[interval - 1] = min(natural[interval - 1], left)
     # no padding: the box's blank divider parts the columns; with a space of padding on each side as well, the rows
     # of a timing error on quantized data ([8.81e-05, 0.000455] ≠ 0) need 104 columns and wrap in 100
     view = Table(
         box=box.SIMPLE_HEAD, show_edge=False, padding=0, width=None if fits else room + len(headers) + sum(widths)
     )
     view.add_column("number", no_wrap=True)
-    for index, column in enumerate(headers, start=1):
+    for index, column in enumerate(headers, start=1):  # the interval's cells wrapped here, at its width
         view.add_column(column, justify="right", no_wrap=index != interval, min_width=widths[index - 1])
     group_before = None
     for key, *cells in rows:
@@ -156,8 +173,27 @@ def _comparison_table(result: dict[str, Any], width: int) -> Table:
         if group != group_before:
             view.add_row(f"[bold]{group}[/bold]")
             group_before = group
+        cells[interval - 1] = _wrapped(cells[interval - 1], widths[interval - 1])
         view.add_row(escape(_folded(name, room)), *map(escape, cells))
     return view
+
+
+EXCLUDES_ZERO = "≠\u00a00"
+"""The mark after a paired interval that excludes 0, its two parts joined by a no-break space."""
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters where its words allow, broken only at its plain spaces (a
+    no-break space, as in :data:`EXCLUDES_ZERO`, holds its two sides together); a word longer than ``width`` stands on
+    a line of its own. Rich breaks at any whitespace, a no-break space too, so the comparison table breaks its
+    intervals itself."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _folded(name: str, width: int) -> str:
@@ -181,8 +217,9 @@ def _comparison_heading(result: dict[str, Any], run_dir: Path, against: Path) ->
     )
 
 
-GOALS = {"higher": "higher", "lower": "lower", "nearer 1": "1", None: "-"}
-"""The ``goal`` column: what is better for each number (:data:`~mvae_core.evaluation_paired.COMPARED`)."""
+GOALS = {"higher": "higher", "lower": "lower", "nearer 1": "1", "nearer the data's": "data", None: "-"}
+"""The ``goal`` column of both tables: what is better for each number (:data:`mvae_core.goals.SHOWN_GOALS`, of which
+a comparison's are :data:`~mvae_core.evaluation_paired.COMPARED`)."""
 VERDICTS = {"a": "A", "b": "B", "neither": "neither", None: "n/a"}
 """The ``better`` column (:func:`~mvae_core.evaluation_paired.compared`'s ``better``)."""
 
@@ -210,6 +247,24 @@ FIRST_LOOK = (
 """The rows a first look reads, with what their values mean (docs/evaluation.md defines every row)."""
 
 
+def _goals_line() -> str:
+    """What the single-run table's ``goal`` words mean, and the unit of each number whose name does not carry it
+    (:data:`mvae_core.goals.UNITS`; the pitch features' under the pitch table, :func:`_gap_caption`)."""
+    from mvae_core.goals import UNITS
+
+    units: dict[str, list[str]] = {}
+    for key, unit in UNITS.items():
+        group, name = key.split(".", 1)
+        if group != "pitch":
+            units.setdefault(unit, []).append(name)
+    said = "; ".join(f"{', '.join(names)} in {unit}" for unit, names in units.items())
+    return (
+        "goal: higher or lower is better; 1: nearer 1 is better; data: nearer DATA's own number (the data_ row of its "
+        f"group); -: neither. Units: {said}; names ending _half_steps or _ms carry theirs; the rest are shares, F1 "
+        "scores, ratios, distances (0 = the same) or counts"
+    )
+
+
 def _first_look() -> str:
     """The rows to read first and where every row is defined: the table's forty names mean little to someone who
     has not read docs/evaluation.md."""
@@ -218,14 +273,20 @@ def _first_look() -> str:
 
 
 def _gap_caption() -> str:
-    """What the words of the gap-closed column mean (:func:`_gap_text`, :func:`_gap_interval`)."""
+    """The scale of the gap closed, what the words of its column mean (:func:`_gap_text`, :func:`_gap_interval`), and
+    the units of the features whose values have one (:data:`mvae_core.goals.UNITS`)."""
+    from mvae_core.goals import UNITS
     from mvae_core.pitch_structure import LEVEL, MIN_LOOPS, NO_GAP, NO_GAP_MEANS
 
+    units = ", ".join(f"{key.split('.', 1)[1]} in {unit}" for key, unit in UNITS.items() if key.startswith("pitch."))
     return (
-        f"gap closed: '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the random notes copy from the "
-        f"generated loops, and where fewer than {MIN_LOOPS} loops of DATA or of the generated ones have the feature "
+        "gap closed: 0 = as far from the data as random notes in the data's key, 1 = like the data, above 1 past it, "
+        f"below 0 further from it than random notes; '{NO_GAP}' where {NO_GAP_MEANS}; n/a for notes, whose number the "
+        f"random notes copy from the generated loops, and where fewer than {MIN_LOOPS} loops of DATA or of the "
+        "generated ones have the feature "
         f"(no spread to measure); [{NO_GAP} in N %]: N % of the resamples have no gap, too many for a "
-        f"{_percent(LEVEL)} interval; [gap in N %]: N % of them would score it (docs/evaluation.md#pitch)"
+        f"{_percent(LEVEL)} interval; [gap in N %]: N % of them would score it. Features: {units}; in_key and "
+        "stepwise are shares (docs/evaluation.md#pitch)"
     )
 
 
@@ -239,10 +300,26 @@ def _gap_text(feature: str, values: dict[str, Any]) -> str:
 
 
 def _interval(bounds: list[float | None] | None) -> str:
-    """`` [low, high]`` to three significant digits, to follow a number; empty without an interval."""
+    """`` [low, high]`` to three significant digits, to follow a number; empty without an interval. An infinite end
+    is written ``∞`` with an open bracket, as a half-open interval reads (``[1.5, ∞)``: more than 2.5 % of the
+    resamples are infinite, such as a ratio to an origin that scores 0 in them); ``--json`` writes it as ``null``, the
+    only end that can be null (docs/evaluation.md#intervals)."""
     if bounds is None or None in bounds:
         return ""
-    return f" [{bounds[0]:.3g}, {bounds[1]:.3g}]"
+    low, high = bounds
+    return f" {'(' if low == -math.inf else '['}{_end(low)}, {_end(high)}{')' if high == math.inf else ']'}"
+
+
+def _end(value: float) -> str:
+    """An interval's end to three significant digits, ``∞`` or ``-∞`` where it is infinite."""
+    return _infinite(value) or f"{value:.3g}"
+
+
+def _infinite(value: Any) -> str:
+    """``∞`` or ``-∞`` for an infinite number, as the tables write it; empty for anything else."""
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return ""
 
 
 def _resampled_interval(value: Any, intervals: dict[str, Any] | None, name: str) -> str:
@@ -297,7 +374,7 @@ def _format(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return _infinite(value) or f"{value:.4g}"
     if isinstance(value, list):
         return " ".join(_format(v) for v in value)
     return str(value)

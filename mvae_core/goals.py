@@ -7,6 +7,9 @@ A number whose goal is ``higher`` or ``lower`` is decided by the difference A �
 (:data:`TARGETS`: ``nearer 1``, ``nearer the data's``) is decided by the difference of the distances from it,
 |A − target| − |B − target|: a gap closed past 1 is as far from the data as one short of it by as much, so A − B
 alone says that the runs differ, not which is nearer. A number without a goal (``None``) has no better run.
+
+``mvae evaluate``'s own table shows the goal of each of its numbers (:data:`SHOWN_GOALS`) and the unit of those whose
+names do not carry it (:data:`UNITS`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from mvae_core.pitch_structure import FEATURES
+from mvae_core.report import TIMING_UNIT
 
 Goal = Literal["higher", "lower", "nearer 1", "nearer the data's"] | None
 """What is better for a number: ``higher``, ``lower``, ``nearer 1`` (a ratio to the data's, a gap closed all the way
@@ -45,6 +49,38 @@ way and not overshot), or ``None`` where neither is (notes per loop: the data's 
 gives every resample's difference the sign of the errors' difference (the same resamples on each side of 0); and
 ``timing_mae_ms``, the same errors weighted by each loop's tempo. The ablation's columns that measure one of these
 numbers take its goal from here (:data:`mvae_core.ablation.columns.GOALS`)."""
+
+
+SHOWN_GOALS: dict[str, Goal] = {
+    **GOALS,
+    "reconstruction.rhythm_f1": "higher",
+    "reconstruction.timing_mae_ms": "lower",
+    "reconstruction.timing_mae_vs_feel_oracle": "lower",
+    "timing.recon_std": "nearer the data's",
+    "timing.generated_std": "nearer the data's",
+    "timing.generated_within_0.05": "nearer the data's",
+    "generated.pitch_class_distance": "lower",
+}
+"""The goal of each number of ``mvae evaluate``'s own table (its ``goal`` column), keyed as :data:`GOALS`: those of
+:data:`GOALS`, and of the numbers a comparison leaves out, ``higher`` for ``rhythm_f1``, ``lower`` for the timing
+error in ms and its ratio to the feel oracle's and for ``pitch_class_distance`` (a distance from the data's
+histogram), ``nearer the data's`` for the spreads and the on-grid share of the reconstructed and generated offsets
+(DATA's own is the row ``data_std`` or ``data_within_0.05``). Every other number has none (``None``): DATA's own
+numbers, the origin's (what the decoder writes without the latent), the feel oracle's, and how a model uses its
+latent space, which neither more nor less improves (docs/evaluation.md#comparing-two-runs-on-the-same-data)."""
+
+UNITS: dict[str, str] = {
+    "reconstruction.velocity_mae": "MIDI velocity (0-127)",
+    **{f"timing.{name}": TIMING_UNIT for name in ("data_std", "recon_std", "generated_std", "wasserstein1")},
+    "latent.mean_kl": "nats",
+    "latent.kl_per_dimension": "nats",
+    "pitch.mean_interval": "semitones",
+    "pitch.pc_entropy": "bits",
+}
+"""The unit of each number of ``mvae evaluate`` whose name does not carry it (``timing_mae_half_steps`` and
+``timing_mae_ms`` do), keyed as :data:`GOALS` (a pitch feature by ``pitch.<feature>``). The others are shares, F1
+scores, distances and ratios from 0 upwards without a unit, or counts (``latent_dim``, ``active_units``, notes per
+loop)."""
 
 
 def deciding(value: Any, goal: Goal, target: float | None = None) -> Any:

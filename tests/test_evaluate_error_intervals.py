@@ -90,7 +90,9 @@ def test_the_table_shows_each_error_with_its_interval_on_one_line_within_80_colu
         lines = printed.stdout.splitlines()
         assert max(map(len, lines[: next(k for k, line in enumerate(lines) if line.startswith("└"))])) <= 80
         for name in ERRORS:
-            (row,) = [line for line in lines if f" {name} " in line]
+            (row,) = [
+                line for line in lines if line.startswith("│") and f" {name} " in line
+            ]  # a row, not the units line
             low, high = result["intervals"]["reconstruction"][name]
             value = f"{result['reconstruction'][name]:.4g} [{low:.3g}, {high:.3g}]"
             assert row.split("│")[3].strip() == value, lines
@@ -109,5 +111,9 @@ def test_the_ratio_to_the_oracle_reads_quantized_in_the_table_where_it_is_undefi
         }
         monkeypatch.setattr(api, "evaluate", lambda *args, result=quantized, **kwargs: result)
         printed = CliRunner().invoke(app, ["evaluate", ".", "d"], catch_exceptions=False)
-        (row,) = [line for line in printed.stdout.splitlines() if " timing_mae_vs_feel_oracle " in line]
+        (row,) = [
+            line
+            for line in printed.stdout.splitlines()
+            if line.startswith("│") and " timing_mae_vs_feel_oracle " in line
+        ]
         assert row.split("│")[3].strip() == "quantized", row
