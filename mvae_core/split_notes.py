@@ -1,11 +1,14 @@
 """What a new run says of its train/validation split under its start line (:mod:`mvae_core.session`): the loops and
 sources of each side (:func:`split_counts`), and the one warning a split may get (:func:`split_warning`): training
 holding too few of the loops (one long file on the validation side), or validation too few loops or files; each
-names the first later seed that splits the files better. The split itself is
+names the first later seed that splits the files better, but in a run of an ablation (:data:`ABLATION_RUN`), whose
+seeds are the ablation's, where it names what an ablation's user can do. The split itself is
 :func:`~mvae_core.data.split.split_by_source`'s.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
@@ -34,8 +37,27 @@ def split_warning(cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Advi
     """The one warning a new run's split may get, under its start line: that training got too few of the loops
     (:func:`_lopsided_split`), else that validation holds too few (:func:`_few_validation`); None when neither.
     Both name another seed as a fix, so a split that is both says it once, the first, its loops' share being the
-    larger harm (the model learns from fewer loops, not only its scores rest on a few)."""
+    larger harm (the model learns from fewer loops, not only its scores rest on a few). In a run of an ablation
+    (:func:`in_ablation`) neither names a seed nor the split's own counts: the words an ablation's user can act on,
+    the same for each of its seeds, so that they fold into one row of its summaries' warnings."""
     return _lopsided_split(cfg, train_set, val_set) or _few_validation(cfg, train_set, val_set)
+
+
+ABLATION_RUN = "MVAE_ABLATION_RUN"
+"""The environment variable ``mvae ablate`` (:func:`mvae_core.ablate`) sets to ``1`` for each run it trains
+(:func:`mvae_core.ablation.runner.run_env`, a Ray task's too): the run's seed is one of the ablation's (``seeds``),
+not one its user gives run by run, so the split's warning does not advise another seed (``--seed 3``: ``mvae
+ablate`` takes none, and each seed's would name another). It says what an ablation's user can do instead (more
+files, more seeds: the summaries average over one split per seed), without the counts of the seed's own split (its
+``split.json`` has them), in words the same for every seed: the summaries list a warning once, with its seeds."""
+
+ABLATION_FIX = "more seeds: the ablation's summaries average over one split per seed"
+"""How a split warning of an ablation's run (:data:`ABLATION_RUN`) ends: what its seeds can do."""
+
+
+def in_ablation() -> bool:
+    """Whether this run is one of an ablation's (:data:`ABLATION_RUN` set to ``1``)."""
+    return os.environ.get(ABLATION_RUN) == "1"
 
 
 LOPSIDED_TRAINING = 1 / 2
@@ -54,11 +76,20 @@ def _lopsided_split(cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Ad
     the first later seed whose split validates on other files and trains on enough loops (:func:`_balanced_seed`; as
     the ``mvae`` option or the ``overrides`` of :func:`train`), or cutting that file into shorter ones; None when
     training holds enough, or when the split is in time order (both sides hold the same sources, each its share of
-    their loops)."""
+    their loops). In a run of an ablation (:func:`in_ablation`): the shares it warns at, and the fixes an
+    ablation's user has (cutting long files, :data:`ABLATION_FIX`)."""
     trained, validated = train_set.n_loops, len(val_set)
     total, share = trained + validated, cfg.data.train_fraction
     if trained >= LOPSIDED_TRAINING * share * total or val_set.sources & train_set.sources:
         return None
+    if in_ablation():
+        least = 100 * LOPSIDED_TRAINING * share
+        said = (
+            f"validation holds over {100 - least:.1f}% of the loops (the run's {SPLIT} names its files): the model "
+            f"trains on under {least:.1f}%, though data.train_fraction gives training {100 * share:.1f}% of the "
+            f"files; to train on more, cut long files into shorter ones, or run {ABLATION_FIX}"
+        )
+        return Advice(said, said)
     table = val_set.table
     per_source = np.bincount(table.source[val_set.loops], minlength=len(table.sources))
     largest = int(per_source.argmax())
@@ -105,10 +136,20 @@ def _few_validation(cfg: MvaeConfig, train_set: LoopSet, val_set: LoopSet) -> Ad
     the first later seed whose split validates on other files and trains on enough loops (:func:`_balanced_seed`),
     as the ``mvae`` option or the ``overrides`` of :func:`train`); None when it holds enough, or when
     validation is the last loops of one source's music, which the split warns of itself (both sides then hold the
-    same sources)."""
+    same sources). In a run of an ablation (:func:`in_ablation`): which limit the side is under, not its counts, and
+    the fixes an ablation's user has (more files, :data:`ABLATION_FIX`)."""
     loops, files = len(val_set), len(val_set.sources)
     if (loops >= FEW_VALIDATION_LOOPS and files >= FEW_VALIDATION_FILES) or val_set.sources & train_set.sources:
         return None
+    if in_ablation():
+        under = [f"fewer than {FEW_VALIDATION_LOOPS} loops"] * (loops < FEW_VALIDATION_LOOPS) + [
+            f"from fewer than {FEW_VALIDATION_FILES} files"
+        ] * (files < FEW_VALIDATION_FILES)
+        said = (
+            f"validation is {' '.join(under)} (the run's {SPLIT} names them): val, elbo, f1 and the epoch kept as the "
+            f"best rest on those alone; for steadier numbers add files, or run {ABLATION_FIX}"
+        )
+        return Advice(said, said)
     said = (
         f"validation is {counted(loops, 'loop')} from {counted(files, 'file')} (the run's {SPLIT} names them): "
         "val, elbo, f1 and the epoch kept as the best rest on those alone; for steadier numbers add files"

@@ -48,8 +48,8 @@ from mvae_core.ablation.runner import (
     Task,
     last_error_line,
     read_from,
+    run_env,
     start_worker,
-    thread_env,
 )
 from mvae_core.cores import cores
 from mvae_core.errors import OptionError, RunInterrupted
@@ -508,7 +508,7 @@ def train_task(
             0.0,
             started=False,
         )
-    env = {**os.environ, **thread_env(threads), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **run_env(threads)}
     if not gpus:
         env["CUDA_VISIBLE_DEVICES"] = ""
     # Ray's workers block SIGINT, and a child inherits the blocked mask: unblocked for the spawn, the training can

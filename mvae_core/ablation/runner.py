@@ -25,6 +25,7 @@ from mvae_core.ablation.facts import run_state
 from mvae_core.ablation.plan import Configuration
 from mvae_core.run import RunDir
 from mvae_core.signals import held_signals
+from mvae_core.split_notes import ABLATION_RUN
 from mvae_core.view import epoch_number
 
 POLL_SECONDS = 0.2
@@ -89,9 +90,17 @@ def thread_env(threads: int) -> dict[str, str]:
     return dict.fromkeys(THREAD_VARIABLES, str(threads))
 
 
+def run_env(threads: int) -> dict[str, str]:
+    """What a run's environment sets, a local worker's (:func:`worker_env`) or a Ray task's: torch (OpenMP, MKL)
+    ``threads`` (:func:`thread_env`), unbuffered output, and :data:`~mvae_core.split_notes.ABLATION_RUN`: the run
+    is one of an ablation's seeds, so a warning of its split says what an ablation's user can do, alike for every
+    seed, not which seed to give ``mvae train``."""
+    return {**thread_env(threads), "PYTHONUNBUFFERED": "1", ABLATION_RUN: "1"}
+
+
 def worker_env(jobs: int, total_cores: int) -> dict[str, str]:
-    """The environment of every worker: torch (OpenMP, MKL) threads = :func:`threads_per_run`, unbuffered output."""
-    return {**os.environ, **thread_env(threads_per_run(jobs, total_cores)), "PYTHONUNBUFFERED": "1"}
+    """The environment of every worker: this process's, with :func:`run_env` of :func:`threads_per_run` threads."""
+    return {**os.environ, **run_env(threads_per_run(jobs, total_cores))}
 
 
 def train_command(
