@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +23,12 @@ from mvae_core.data.sources import READ_SUFFIXES
 from mvae_core.data.split import LoopSet, TooFewLoops, from_sources, split_by_source, trained_loops
 from mvae_core.data.table import NoteTable
 from mvae_core.distributed import Distributed
-from mvae_core.errors import DataChanged, DataError, InputError
+from mvae_core.errors import DataChanged, DataError, InputError, RunFailed
+from mvae_core.files import WriteFailed
 from mvae_core.report import skip_reasons
 from mvae_core.run import RunDir
 from mvae_core.run_files import CONFIG, SPLIT
+from mvae_core.run_steps import Steps
 from mvae_core.starting_weights import StartingWeights
 from mvae_core.wording import counted, listed
 
@@ -91,15 +93,45 @@ def prepare_data(
         )
     if dist.is_main:
         run.path.mkdir(parents=True, exist_ok=True)
-        if not resuming:
-            run.write_data_report(report.to_json())
-        if not resuming or relocation or damaged is not None:
-            run.write_split(list(train_set.sources), list(val_set.sources), report.content())
+        with setup_writes(run, resuming):
+            if not resuming:
+                run.write_data_report(report.to_json())
+            if not resuming or relocation or damaged is not None:
+                run.write_split(list(train_set.sources), list(val_set.sources), report.content())
     if resuming and relocation:
         reporter.note(
             f"the run's data moved ({relocation.describe()}); config.toml and split.json now name its new place"
         )
     return train_set, val_set, fingerprint(train_set, val_set), cfg
+
+
+@contextlib.contextmanager
+def setup_writes(run: RunDir, resuming: bool) -> Iterator[None]:
+    """Within the block, the writes that set ``run`` up before it trains (:func:`prepare_data`'s ``data_report.json``
+    and ``split.json``), a write the disk refuses (:class:`~mvae_core.files.WriteFailed`: a full disk, a folder made
+    read-only or removed) ends as a :class:`~mvae_core.errors.RunFailed` (exit 1, as one during training) that says
+    nothing was trained and what to do: free space (or fix the folder), then the same ``mvae train`` command again,
+    or another folder for a new run; the resume again for one that is ``resuming``, whose checkpoint is untouched.
+    ``__cause__`` is the :class:`~mvae_core.files.WriteFailed`."""
+    try:
+        yield
+    except WriteFailed as exc:
+        python, command_line = (
+            _setup_refused(str(exc), run.steps(python=python), resuming) for python in (True, False)
+        )
+        raise RunFailed(python, run.path, command_line) from exc
+
+
+def _setup_refused(refused: str, steps: Steps, resuming: bool) -> str:
+    """What :func:`setup_writes` says of the write ``refused`` (``cannot write RUN/data_report.json: No space left on
+    device``), naming the next step as ``steps`` name it."""
+    fix = "free space (or fix the folder), then"
+    if resuming:
+        return f"{refused}; nothing was trained since its last checkpoint: {fix} {steps.resume}"
+    return (
+        f"{refused}; nothing was trained: {fix} run {steps.again} again, or choose another output directory "
+        f"({steps.trainer_out})"
+    )
 
 
 def _learnt(starting: StartingWeights, val_set: LoopSet, report: DataReport) -> str | None:
