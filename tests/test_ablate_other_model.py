@@ -66,7 +66,7 @@ def test_the_figure_s_paired_bar_says_other_model():
 def test_a_run_s_model_cell_names_a_timing_term_of_another_kind(tiny_run, tmp_path, changes, model):
     """Two seed-model runs, one with the mse timing head, were paired on val_elbo, whose timing term is a squared
     error in one and a cross-entropy in the other; so were runs with other timing bins."""
-    from mvae_core.ablation.rows import _model
+    from mvae_core.ablation.columns import elbo_model
     from mvae_core.run import RunDir
 
     run = tmp_path / "run"
@@ -76,7 +76,7 @@ def test_a_run_s_model_cell_names_a_timing_term_of_another_kind(tiny_run, tmp_pa
         assert old in text
         text = text.replace(old, new)
     (run / "config.toml").write_text(text, encoding="utf-8")
-    assert _model(RunDir(run).read_config().model) == model
+    assert elbo_model(RunDir(run).read_config().model) == model
     rows = [_row("all", 0, "seed", 120.0, 0.1), _row("mse", 0, model, 110.0, 0.1)]
     (mse,) = paired(rows, [Configuration("all", (), ()), Configuration("mse", (), ())], "all")
     assert mse["missing"]["best_val_elbo"] == {OTHER_MODEL: 1}

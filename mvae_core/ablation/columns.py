@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mvae_core.config import ModelConfig
 from mvae_core.goals import GOALS as NUMBER_GOALS
 from mvae_core.goals import Goal
 from mvae_core.report import TIMING_UNIT
@@ -104,6 +105,22 @@ MODEL_SCALED = ("best_val_elbo",)
 ``model`` cells differ (:data:`OTHER_MODEL` in its place): ``val_elbo``'s onset term is one token's cross-entropy
 per step in ``melody_rnn`` and a binary cross-entropy per pitch × step cell in ``seed``, and its timing term a
 cross-entropy over the timing bins or (the ``mse`` head) a squared error (docs/ablation.md)."""
+
+
+def elbo_model(model: ModelConfig) -> str:
+    """The run's model as its ``val_elbo`` measures it (a row's ``model`` cell; ``mvae plot``'s legend, where the runs'
+    differ): the ``[model] name``, and its timing head (``seed, mse timing head``) or number of timing bins
+    (``melody_rnn, 16 timing bins``) where these are not the defaults, since the timing term is then another quantity
+    (a squared error; a cross-entropy over other bins). Runs whose cells differ have no :data:`MODEL_SCALED`
+    difference."""
+    defaults = ModelConfig()
+    if model.timing_head != defaults.timing_head:
+        return f"{model.name}, {model.timing_head} timing head"
+    if model.timing_bins != defaults.timing_bins:
+        return f"{model.name}, {model.timing_bins} timing bins"
+    return model.name
+
+
 OTHER_MODEL = "other model"
 OTHER_MODEL_NOTE = (
     " `other model`: the two runs have different models (or timing heads), whose val_elbo measures a different"

@@ -15,6 +15,7 @@ from mvae_core.ablation.columns import (
     NOT_FINITE,
     NOT_GENERATED,
     NOT_STARTED,
+    elbo_model,
     stop_label,
 )
 from mvae_core.ablation.facts import generated_numbers, read_facts
@@ -22,7 +23,7 @@ from mvae_core.ablation.generated_store import generated_path
 from mvae_core.ablation.runner import Outcome, Task, latest_attempt_action, latest_attempt_start, log_path, run_path
 from mvae_core.ablation.stats import finite_values
 from mvae_core.checkpoint import CheckpointError
-from mvae_core.config import ConfigError, ModelConfig, MvaeConfig
+from mvae_core.config import ConfigError, MvaeConfig
 from mvae_core.errors import MvaeError
 from mvae_core.run import RunDir
 from mvae_core.run_plugins import model_added_terms
@@ -79,7 +80,7 @@ def run_row(
         "config": config,
         "seed": seed,
         "run": str(path.relative_to(out)),
-        "model": "" if cfg is None else _model(cfg.model),
+        "model": "" if cfg is None else elbo_model(cfg.model),
         "status": status,
         "action": attempt[0].action if attempt else "skipped",
         "produced": _produced(attempt, log, produced_before),
@@ -150,15 +151,3 @@ def _produced(attempt: tuple[Task, Outcome] | None, log: Path, produced_before: 
     if (logged := latest_attempt_action(log)) is not None:
         return logged
     return NOT_STARTED if attempt is not None and attempt[0].action == "new" else produced_before
-
-
-def _model(model: ModelConfig) -> str:
-    """The run's model as its ``val_elbo`` measures it: the ``[model] name``, and its timing head (``seed, mse timing
-    head``) or number of timing bins (``melody_rnn, 16 timing bins``) where these are not the defaults, since the
-    timing term is then another quantity (a squared error; a cross-entropy over other bins)."""
-    defaults = ModelConfig()
-    if model.timing_head != defaults.timing_head:
-        return f"{model.name}, {model.timing_head} timing head"
-    if model.timing_bins != defaults.timing_bins:
-        return f"{model.name}, {model.timing_bins} timing bins"
-    return model.name

@@ -21,7 +21,10 @@ the legend names no line hidden under another.
 
 Several runs (``mvae plot A B …``) share one figure (:func:`draw_comparison`): the same panels on shared axes, one
 colour per run, the lines of a panel told apart by their style; a run with no number for a panel is absent from it
-and named in its title (``(none in b)``), a line some runs lack is named in the legend (``(not in b)``).
+and named in its title (``(none in b)``), a line some runs lack is named in the legend (``(not in b)``). Runs of
+different models (as ``val_elbo`` measures them: :func:`~mvae_core.ablation.columns.elbo_model`) are named with their
+model (``rnn (melody_rnn)``), and the loss panels (:data:`ACROSS_MODELS`) say that their lines are not comparable
+across the models.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from mvae_core.config import LOSS_TERMS
+from mvae_core.ablation.columns import elbo_model
+from mvae_core.config import LOSS_TERMS, ConfigError
 from mvae_core.files import atomic_write
 from mvae_core.metrics_record import LOSS_SPLITS, STEP_EPOCH_LENGTH, STEP_TABLES, not_computed
 from mvae_core.report import TIMING_UNIT
@@ -92,6 +96,15 @@ PANEL_TITLES = {
     "units": "active units and reconstruction F1",
 }
 """The six panels' titles, in the order of the figure (left to right, top to bottom)."""
+ACROSS_MODELS = ("train", "val")
+"""The panels (of :data:`PANEL_TITLES`) whose lines measure a different quantity in each model: the loss terms and
+``val_elbo`` (the onset term is one token's cross-entropy per step in ``melody_rnn``, a binary cross-entropy per pitch
+× step cell in ``seed``; the timing term a cross-entropy or, with the ``mse`` head, a squared error). A comparison of
+runs of different models says so in their titles (:data:`NOT_ACROSS_MODELS`), as the ablation leaves out their
+``val_elbo`` difference (``other model``); the other panels (weights, learning rate, timing, active units and F1)
+measure the same in every model."""
+NOT_ACROSS_MODELS = "not comparable across models: compare onset_f1 and timing"
+"""What the titles of :data:`ACROSS_MODELS` add where a comparison's runs have different models."""
 Compared = dict[str, dict[str, list[float]]]
 """A compared panel's lines (or its twin axis'): run name → line label → value per epoch of that run."""
 MAX_RUNS = 10
@@ -469,15 +482,20 @@ def _raise_top(ax: Any, share: float) -> None:
 def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
     """Draw the curves of the runs in ``run_dirs`` to ``out`` (``.png`` added when it has no suffix) and return the
     path written: one run as :func:`draw_curves` draws it, several on one figure as :func:`draw_comparison` does,
-    each named by :func:`run_names`. :class:`ToolError` when a run has no finished epoch, when a run is given twice
+    each named by :func:`run_names`, and with its model (:func:`run_model`: ``rnn (melody_rnn)``) where the runs'
+    models differ (:data:`ACROSS_MODELS`). :class:`ToolError` when a run has no finished epoch, when a run is given twice
     or more than :data:`MAX_RUNS` are; a folder that is not a run is named for what it holds
     (:class:`~mvae_core.config.ConfigError`)."""
     if not run_dirs:
         raise ToolError("no run to plot: give one run directory or more")
     if len(run_dirs) > MAX_RUNS:
         raise ToolError(f"{len(run_dirs)} runs: one figure tells at most {MAX_RUNS} apart by colour; plot fewer")
-    names = run_names(run_dirs)
-    runs = {name: _finished_records(run_dir) for name, run_dir in zip(names, run_dirs, strict=True)}
+    folders = run_names(run_dirs)  # the figure's title names the runs by folder, the legends by folder and model
+    records = [_finished_records(run_dir) for run_dir in run_dirs]
+    models = [run_model(run_dir) for run_dir in run_dirs] if len(run_dirs) > 1 else [None]
+    across = len({model for model in models if model is not None}) > 1  # then each legend names the run's model
+    names = [f"{name} ({model})" if across and model else name for name, model in zip(folders, models, strict=True)]
+    runs = dict(zip(names, records, strict=True))
     # the steps' lines where a --metric panel may draw them or its error name their paths
     steps = {
         name: RunDir(run_dir).read_steps() if metrics else [] for name, run_dir in zip(names, run_dirs, strict=True)
@@ -487,8 +505,17 @@ def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[st
         (run_dir,) = run_dirs
         draw_curves(runs[names[0]], out, f"{RunDir(run_dir).path}: training curves", metrics, steps[names[0]])
     else:
-        draw_comparison(runs, out, f"training curves: {', '.join(names)}", metrics, steps)
+        draw_comparison(runs, out, f"training curves: {', '.join(folders)}", metrics, steps, across_models=across)
     return out
+
+
+def run_model(run_dir: Path) -> str | None:
+    """The run's model as its ``val_elbo`` measures it (:func:`~mvae_core.ablation.columns.elbo_model`), read from
+    its ``config.toml``; ``None`` where the installed code refuses that file (the curves are drawn all the same)."""
+    try:
+        return elbo_model(RunDir(run_dir).read_config().model)
+    except ConfigError:
+        return None
 
 
 def _finished_records(run_dir: Path) -> list[dict[str, Any]]:
@@ -589,6 +616,7 @@ def draw_comparison(
     title: str,
     metrics: list[str] | tuple[str, ...] = (),
     steps: dict[str, list[dict[str, Any]]] | None = None,
+    across_models: bool = False,
 ) -> None:
     """Write the figure of :func:`draw_curves` for several runs (run name → its records) to ``out`` (PNG): the same
     panels on shared axes, one colour per run (``C0``, ``C1``, … in the order given), the first run's lines the
@@ -596,7 +624,9 @@ def draw_comparison(
     their line style (:data:`COMPARED_STYLES`). Each legend names the runs by colour and the lines by style; a line
     that some runs lack says ``(not in b)``, a panel that a run has no number for says ``(none in b)`` in its title,
     and a ``--metric`` path is a :class:`ToolError` only when no run has a number there. The footer lists each run's
-    events, its name first. ``steps``: each run's ``steps.jsonl`` lines, for a step path of ``metrics``."""
+    events, its name first. ``steps``: each run's ``steps.jsonl`` lines, for a step path of ``metrics``.
+    ``across_models``: the runs have different models (their names say which: :func:`plot_runs`), so the titles
+    of the panels of :data:`ACROSS_MODELS` add :data:`NOT_ACROSS_MODELS`."""
     if empty := [name for name, records in runs.items() if not records]:
         raise ToolError(f"{', '.join(empty)}: no finished epoch in metrics.jsonl: nothing to plot")
     extra = {path: _compared_metric(runs, steps or {}, path) for path in metrics}
@@ -641,6 +671,8 @@ def draw_comparison(
         ax.set_title(path)
     _rate_scale(lr, [rate for lines in rates.values() for values in lines.values() for rate in values])
     _label_panels(axes, f1, [u for lines in active.values() for values in lines.values() for u in values], len(extra))
+    for ax in (train, val) if across_models else ():  # the panels of ACROSS_MODELS
+        ax.set_title(f"{ax.get_title()}\n({NOT_ACROSS_MODELS})")
     for ax, curves, _ in panels:
         if absent := [name for name in runs if not any(per_run.get(name) for per_run in curves)]:
             ax.set_title(f"{ax.get_title()} (none in {', '.join(absent)})")
