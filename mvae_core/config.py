@@ -817,11 +817,12 @@ CONFIG_BYTES = 1 << 24
 """The most mvae reads of a TOML file (a config, a run's ``config.toml``): 16 MiB, far above any config."""
 
 
-def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
+def read_toml(file: Path, what: str = "config file", written: bool = False) -> dict[str, Any]:
     """The TOML table in ``file``; a :class:`ConfigError` naming ``what`` and the file when it cannot be read or
-    parsed, or is not UTF-8 text (TOML's encoding; a UTF-8 byte-order mark, as some Windows editors write, is
-    skipped). The file is read with a bound (:func:`~mvae_core.files.read_bounded`, :data:`CONFIG_BYTES`): a FIFO or
-    a link to ``/dev/zero`` in its place is refused, not read until memory runs out."""
+    parsed (saying to fix it there, and for a file mvae ``written``, a run's ``config.toml``, or to restore it), or is
+    not UTF-8 text (TOML's encoding; a UTF-8 byte-order mark, as some Windows editors write, is skipped). The file
+    is read with a bound (:func:`~mvae_core.files.read_bounded`, :data:`CONFIG_BYTES`): a FIFO or a link to
+    ``/dev/zero`` in its place is refused, not read until memory runs out."""
     try:
         return tomllib.loads(read_bounded(file, CONFIG_BYTES).decode("utf-8-sig"))
     except OSError as exc:
@@ -836,7 +837,8 @@ def read_toml(file: Path, what: str = "config file") -> dict[str, Any]:
             "UTF-8: save it with that encoding"
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} {file} is not valid TOML: {exc}") from None
+        restore = ", or restore the file from a backup" if written else ""
+        raise ConfigError(f"{what} {file} is not valid TOML: {exc}; fix it there{restore}") from None
 
 
 def toml_literal(value: Any) -> str:

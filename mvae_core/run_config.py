@@ -5,11 +5,14 @@ packages, the weights it started from), written and read back; the runs its prov
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, Self
 
 import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from mvae_core.config import AUTO_PITCH_LOW, PROVENANCE, ConfigError, MvaeConfig, read_toml, validate_section
 from mvae_core.data.corpus import DEFAULT_DATA
@@ -55,11 +58,27 @@ class RunConfig(RunRefusals):
         kept = {k: v for k, v in self.read_provenance().items() if k not in ("data", "data_fingerprint")}
         tree = _drop_none(cfg.model_dump(mode="json"))
         tree[PROVENANCE] = _drop_none(kept | {"data": data, "data_fingerprint": data_fingerprint})
-        self._write_tree(tree)
+        self._rewrite_tree(tree)
 
     def _write_tree(self, tree: dict[str, Any]) -> None:
         text = tomli_w.dumps(tree)
         self._write_text(CONFIG, text)
+
+    def _rewrite_tree(self, tree: dict[str, Any]) -> None:
+        """``config.toml`` again as ``tree``, keeping what a hand wrote in it that its values do not hold (comments,
+        blank lines, the order and layout of what did not change): each value that changed is set in the file as it
+        is (:func:`_set_values`, through tomlkit), the keys ``tree`` lacks are removed, its new ones added. A file
+        that does not parse so, or whose result would not read back as ``tree``, is written as a new run's is."""
+        try:
+            document = tomlkit.parse((self.path / CONFIG).read_text(encoding="utf-8-sig"))
+            _set_values(document, tree)
+            text = tomlkit.dumps(document)
+            if tomllib.loads(text) == tree:
+                self._write_text(CONFIG, text)
+                return
+        except (OSError, ValueError, TOMLKitError):  # ValueError: not UTF-8, or not TOML (tomllib's error)
+            pass
+        self._write_tree(tree)
 
     def _read_tree(self) -> dict[str, Any]:
         """``config.toml`` as a table. :class:`ConfigError` when the folder has none, or one that is empty (mvae
@@ -69,7 +88,7 @@ class RunConfig(RunRefusals):
             raise self.said_both_ways(
                 ConfigError, lambda steps: f"{self.path} is not a run: no {CONFIG} there; {self._what_is_here(steps)}"
             )
-        tree = read_toml(self.path / CONFIG, "the run's config")
+        tree = read_toml(self.path / CONFIG, "the run's config", written=True)
         if not tree:
             raise ConfigError(
                 f"{self.path / CONFIG} is empty (a disk fault or a hand left no setting in it); the run cannot be "
@@ -158,6 +177,24 @@ class RunConfig(RunRefusals):
         """The run in ``folder`` (named by this run's ``[provenance]``) while it holds one and is not this run."""
         source = type(self)(folder) if folder is not None else None
         return source if source is not None and source.path != self.path and (source.path / CONFIG).is_file() else None
+
+
+def _set_values(table: MutableMapping[str, Any], tree: Mapping[str, Any]) -> None:
+    """``table`` (a tomlkit table of the file) made to hold ``tree``'s values: a value that is the same is left as
+    the file writes it, with its comments; a table in both is set key by key."""
+    for key in [key for key in table if key not in tree]:
+        del table[key]
+    for key, value in tree.items():
+        there = table.get(key)
+        if isinstance(value, dict) and isinstance(there, MutableMapping):
+            _set_values(there, value)
+        elif there is None or _plain(there) != value:
+            table[key] = value
+
+
+def _plain(item: Any) -> Any:
+    """A tomlkit item as the Python value it holds."""
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def _drop_none(tree: Any) -> Any:

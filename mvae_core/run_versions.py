@@ -82,7 +82,7 @@ class RunVersions(RunConfig):
             tree = self._read_tree()
             entry = {"from_epoch": epoch, "versions": {n: now for n, (_, now) in changed.items()}}
             tree.setdefault(PROVENANCE, {})["resumed"] = [*provenance.get("resumed", []), entry]
-            self._write_tree(tree)
+            self._rewrite_tree(tree)
         return changed
 
     def trained_versions(self) -> dict[str, str]:
