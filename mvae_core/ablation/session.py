@@ -146,7 +146,8 @@ class AblationResult:
         from 1, for the generated columns from the data's own value, below 0 the configuration the nearer; for the
         others the difference itself), ``excludes_zero`` (metric → whether the deciding difference's 95 % interval
         excludes 0: bold in summary.md, counted on the console; ``None`` for ``seconds`` and ``cpu_seconds``, which
-        are not judged, and for a difference without an interval (fewer than 2 pairs), as in summary.json) and
+        are not judged, for a difference without an interval (fewer than 2 pairs), and for one other than 0 alike in
+        both of 2 pairs, with no spread to judge (:func:`~mvae_core.ablation.stats.no_spread`), as in summary.json) and
         ``better`` (metric → ``"configuration"``, ``"reference"`` or ``"neither"`` by that interval, ``None`` for a
         metric without a goal, not judged or without an interval); ``[]`` when it is the only configuration.
         :class:`OptionError` naming the configurations when none has that name (a typo would otherwise read as an
