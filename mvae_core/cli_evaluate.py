@@ -44,6 +44,14 @@ def evaluate(
             help="A second run to compare RUN with on the same loops: A − B with paired intervals.",
         ),
     ] = None,
+    unpaired: Annotated[
+        bool,
+        typer.Option(
+            "--unpaired",
+            help="With --against: each run reads DATA with its own data settings (runs whose reading differs); "
+            "both numbers side by side with their own intervals, no paired verdict.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jobs: Annotated[int | None, typer.Option(help="Processes for the first parse of the data.")] = None,
 ) -> None:
@@ -52,12 +60,27 @@ def evaluate(
     from mvae_core.api import SkippedSourcesWarning, TrainedOnWarning, compare
     from mvae_core.api import evaluate as score
 
+    if unpaired and against is None:
+        raise typer.BadParameter("it sets RUN beside --against OTHER: give --against OTHER", param_hint="--unpaired")
     less = "fewer latent points (--samples N)"
     options = {"samples": samples, "seed": seed, "jobs": jobs, "temperature": temperature, "resamples": resamples}
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
-        result = score(run_dir, data, **options) if against is None else compare(run_dir, against, data, **options)
+        if against is None:
+            result = score(run_dir, data, **options)
+        elif unpaired:
+            from mvae_core.evaluation_paired import side_by_side
+
+            result = side_by_side(score(run_dir, data, **options), score(against, data, **options))
+        else:
+            result = compare(run_dir, against, data, **options)
     if as_json:
         print_json(result)
+    elif against is not None and unpaired:
+        stdout.print(escape(_side_by_side_heading(result, run_dir, against)), soft_wrap=False)
+        stdout.print(_side_by_side_table(result))
+        stdout.print(
+            escape(result["covers"] + " (docs/evaluation.md#runs-that-read-data-differently)"), soft_wrap=False
+        )
     elif against is not None:
         stdout.print(escape(_comparison_heading(result, run_dir, against)), soft_wrap=False)
         stdout.print(_comparison_table(result, stdout.width), crop=False)
@@ -194,6 +217,36 @@ def _wrapped(text: str, width: int) -> str:
         else:
             lines.append(word)
     return "\n".join(lines)
+
+
+def _side_by_side_heading(result: dict[str, Any], run_dir: Path, against: Path) -> str:
+    """Which run is A, which B, with their models and the loops and notes each read of DATA."""
+    runs = result["runs"]
+    lines = [
+        f"{side.upper()} = {path} ({runs[side]['model']}): {runs[side]['loops']} loops · {runs[side]['notes']} notes"
+        for side, path in (("a", run_dir), ("b", against))
+    ]
+    return "\n".join([*lines, f"of {' '.join(result['data'])}, each read with its run's own data settings"])
+
+
+def _side_by_side_table(result: dict[str, Any]) -> Table:
+    """:func:`~mvae_core.evaluation_paired.side_by_side`'s ``result`` as a table: per group (a row of its name), each
+    number's ``goal``, A's and B's number, each with its own interval under it (no difference, no verdict)."""
+    view = Table(box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+    view.add_column("number", no_wrap=True)
+    view.add_column("goal", justify="right", no_wrap=True)
+    level = _percent(result["level"])
+    for side in ("A", "B"):
+        view.add_column(f"{side} [{level} interval]", justify="right")
+    group_before = None
+    for key, entry in result["numbers"].items():
+        group, name = key.split(".", 1)
+        if group != group_before:
+            view.add_row(f"[bold]{group}[/bold]")
+            group_before = group
+        cells = [_format(entry[side]) + "\n" + _interval(entry[f"{side}_interval"]).strip() for side in ("a", "b")]
+        view.add_row(f"  {escape(name)}", GOALS[entry["better_is"]], *(escape(cell.strip()) for cell in cells))
+    return view
 
 
 def _folded(name: str, width: int) -> str:

@@ -18,14 +18,16 @@ Where no direction is defined (notes per loop), none is claimed. Where DATA has 
 
 from __future__ import annotations
 
+import json
 import math
+import shlex
 from typing import Any
 
 import numpy as np
 
 from mvae_core.config import DataConfig, MvaeConfig
 from mvae_core.data.split import LoopSet
-from mvae_core.errors import ConfigError
+from mvae_core.errors import ConfigError, InputError
 from mvae_core.evaluation import covers, finite_number, measured, point_number, score
 from mvae_core.goals import GOALS, Goal, better, deciding
 from mvae_core.models.base import MelodyModel
@@ -55,16 +57,59 @@ def reading_differences(a: DataConfig, b: DataConfig) -> list[str]:
 
 def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> None:
     """A :class:`~mvae_core.errors.ConfigError` naming both runs and every differing setting when ``run`` and
-    ``against`` would read DATA into other loops (:func:`reading_differences`); it suggests evaluating each on its own
-    with ``mvae_core.evaluate(run, data)``, and on the command line (``command_line_message()``) with
-    ``mvae evaluate RUN DATA``."""
-    if differences := reading_differences(a, b):
-        said = (
-            f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison "
-            "has no loops in common: compare runs trained with the same [data] reading settings, or evaluate each on "
-            "its own"
-        )
-        raise ConfigError(f"{said} (mvae_core.evaluate(run, data))", command_line=f"{said} (mvae evaluate RUN DATA)")
+    ``against`` would read DATA into other loops (:func:`reading_differences`). It names the settings that would pair
+    them, for either run trained again (:func:`pairing_overrides`: ``--set data.pitch_low=52`` on the command line,
+    ``overrides=["data.pitch_low=52"]`` in Python, where the setting has a value to set), and how to compare them
+    unpaired, each reading DATA its own way: ``mvae evaluate RUN DATA --against OTHER --unpaired``, in Python
+    :func:`side_by_side` of two ``mvae_core.evaluate`` results."""
+    if not (differences := reading_differences(a, b)):
+        return
+    said = f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison has no loops in common"
+    unpaired = "or compare them unpaired, each reading DATA with its own settings"
+    messages = []
+    for spelled in (_python_overrides, _set_options):
+        retrain = [
+            f"{trained} again with {spelled(settings)}"
+            for trained, settings in ((against, pairing_overrides(b, a)), (run, pairing_overrides(a, b)))
+            if settings is not None
+        ]
+        pair = f": train {' or '.join(retrain)} to pair them, " if retrain else ": "
+        messages.append(f"{said}{pair}{unpaired}")
+    python, command_line = messages
+    raise ConfigError(
+        f"{python} (mvae_core.evaluation_paired.side_by_side(mvae_core.evaluate(run, data), "
+        "mvae_core.evaluate(against, data)))",
+        command_line=f"{command_line} (mvae evaluate RUN DATA --against OTHER --unpaired)",
+    )
+
+
+def pairing_overrides(trained: DataConfig, target: DataConfig) -> list[tuple[str, Any]] | None:
+    """The ``[data]`` settings (``data.<name>``, value) with which a run trained like ``trained`` would read DATA as
+    a run of ``target`` does: each of :func:`reading_differences` at ``target``'s value; ``None`` where one of them
+    has no value to set (an optional setting unset in ``target``)."""
+    settings = [
+        (f"data.{name}", getattr(target, name))
+        for name in DataConfig.model_fields
+        if name not in READ_WITHOUT and getattr(trained, name) != getattr(target, name)
+    ]
+    return None if any(value is None for _, value in settings) else settings
+
+
+def _set_options(settings: list[tuple[str, Any]]) -> str:
+    """``--set data.pitch_low=52`` for each setting, the value as TOML writes it (JSON's spelling of a number, string,
+    list or boolean), quoted for a shell where it needs it."""
+    return " ".join(f"--set {shlex.quote(_assignment(setting))}" for setting in settings)
+
+
+def _python_overrides(settings: list[tuple[str, Any]]) -> str:
+    """``overrides=['data.pitch_low=52']``: the settings of :func:`_set_options` as ``mvae_core.train`` takes them."""
+    return f"overrides={[_assignment(setting) for setting in settings]!r}"
+
+
+def _assignment(setting: tuple[str, Any]) -> str:
+    """``data.pitch_low=52``: a setting and its value as a TOML value."""
+    name, value = setting
+    return f"{name}={json.dumps(value, default=str)}"
 
 
 PAIR = " for these two trained models"
@@ -153,3 +198,52 @@ def paired_interval(differences: np.ndarray) -> list[float] | None:
         return None
     interval = percentile_interval(differences)
     return None if interval is None or not all(map(math.isfinite, interval)) else interval
+
+
+UNPAIRED = (
+    "unpaired: each run read DATA with its own [data] settings, so their numbers are over other loops, and each "
+    "interval is that run's own, over the draw of its loops and its generated loops, not over training seeds; no "
+    "difference or better run is claimed: intervals that do not overlap say the runs differ by more than the draw of "
+    "the loops, ones that overlap do not say they are the same"
+)
+"""What an unpaired side-by-side (:func:`side_by_side`) is over, and what it does not claim: its ``covers``."""
+
+
+def side_by_side(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two evaluations set side by side without pairing: ``a`` and ``b`` are ``mvae_core.evaluate`` results of two
+    runs, each on DATA read with its own settings (``mvae evaluate RUN DATA --against OTHER --unpaired``), as for two
+    runs whose ``[data]`` reading differs (:func:`check_same_reading`). Returns ``run``, ``against``, ``data`` (``a``'s
+    DATA), ``unpaired`` (true), ``level``, ``covers`` (:data:`UNPAIRED`), ``numbers``: per key of :data:`COMPARED`,
+    ``a`` and ``b`` (``None`` where not a finite number), ``a_interval`` and ``b_interval`` (each run's own interval,
+    ``None`` where it has none: ``wasserstein1`` never has one) and ``better_is``; and ``runs``: per run (``a``,
+    ``b``) its ``run``, ``model``, ``loops``, ``notes``, ``evaluated``, ``versions`` and ``trained_on``. No difference,
+    no paired interval and no verdict: the two runs' loops are not the same. An
+    :class:`~mvae_core.errors.InputError` where both results are of the same run folder."""
+    if a["run"] == b["run"]:
+        raise InputError(f"{a['run']} is compared against itself: give another run to compare it with")
+    numbers = {}
+    for key, direction in COMPARED.items():
+        values = {side: point_number(result, key) for side, result in (("a", a), ("b", b))}
+        numbers[key] = {
+            **{side: value if finite_number(value) else None for side, value in values.items()},
+            **{f"{side}_interval": own_interval(result, key) for side, result in (("a", a), ("b", b))},
+            "better_is": direction,
+        }
+    runs = {
+        side: {
+            name: result.get(name) for name in ("run", "model", "loops", "notes", "evaluated", "versions", "trained_on")
+        }
+        for side, result in (("a", a), ("b", b))
+    }
+    level = a["intervals"]["level"]
+    return {"run": a["run"], "against": b["run"], "data": a["data"], "unpaired": True, "level": level,
+            "covers": UNPAIRED, "numbers": numbers, "runs": runs}  # fmt: skip
+
+
+def own_interval(result: dict[str, Any], key: str) -> list[float] | None:
+    """The interval of the number at the dotted ``key`` in one ``mvae_core.evaluate`` ``result`` (its ``intervals``
+    group, keyed alike; a gap closed under ``pitch.<feature>.gap_closed``); ``None`` where it has none."""
+    value: Any = result["intervals"]
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
