@@ -51,7 +51,7 @@ from mvae_core.errors import (
 )
 from mvae_core.evaluation import all_loops, generated_options
 from mvae_core.evaluation import evaluate as score
-from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs
+from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs, side_by_side
 from mvae_core.files import atomic_write
 from mvae_core.generation import (
     MAX_LOOPS,
@@ -623,10 +623,14 @@ def compare(
     jobs: int | None = None,
     temperature: float = DecodeOptions.temperature,
     resamples: int = EVALUATION_RESAMPLES,
+    unpaired: bool = False,
 ) -> dict[str, Any]:
     """Compare ``run`` (A) with ``against`` (B) on the same loops of ``data`` (``mvae evaluate RUN DATA --against
     OTHER`` as a call): each number of both, the difference A − B with a paired bootstrap interval, and which run is
     better where a direction is defined (docs/evaluation.md, Comparing two runs; :mod:`mvae_core.evaluation_paired`).
+    With ``unpaired=True`` (``--unpaired``), each run is evaluated on ``data`` read with its own data settings and the
+    two results are set side by side (:func:`~mvae_core.evaluation_paired.side_by_side`: each number with its own
+    interval, no difference and no verdict), as for runs whose ``[data]`` reading differs.
 
     :param run: A, as :func:`evaluate` takes it.
     :param against: B, likewise.
@@ -652,6 +656,9 @@ def compare(
     :raises DataError: as :func:`evaluate`.
     :warns TrainedOnWarning: as :func:`evaluate`, for each run that trained on files of ``data``.
     :warns SkippedSourcesWarning: as :func:`evaluate`."""
+    if unpaired:
+        options = {"samples": samples, "seed": seed, "jobs": jobs, "temperature": temperature, "resamples": resamples}
+        return side_by_side(evaluate(run, data, **options), evaluate(against, data, **options))
     first, second = load(run), load(against)
     if first.path.resolve() == second.path.resolve():
         raise InputError(f"{first.path} is compared against itself: give another run to compare it with")

@@ -67,12 +67,8 @@ def evaluate(
     with errors_to_exit(less=less), warnings_shown(TrainedOnWarning, SkippedSourcesWarning):
         if against is None:
             result = score(run_dir, data, **options)
-        elif unpaired:
-            from mvae_core.evaluation_paired import side_by_side
-
-            result = side_by_side(score(run_dir, data, **options), score(against, data, **options))
         else:
-            result = compare(run_dir, against, data, **options)
+            result = compare(run_dir, against, data, **options, unpaired=unpaired)
     if as_json:
         print_json(result)
     elif against is not None and unpaired:

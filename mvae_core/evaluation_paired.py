@@ -61,10 +61,13 @@ def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> 
     them, for either run trained again (:func:`pairing_overrides`: ``--set data.pitch_low=52`` on the command line,
     ``overrides=["data.pitch_low=52"]`` in Python, where the setting has a value to set), and how to compare them
     unpaired, each reading DATA its own way: ``mvae evaluate RUN DATA --against OTHER --unpaired``, in Python
-    :func:`side_by_side` of two ``mvae_core.evaluate`` results."""
+    ``mvae_core.compare(run, against, data, unpaired=True)``."""
     if not (differences := reading_differences(a, b)):
         return
-    said = f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison has no loops in common"
+    said = (
+        f"{run} and {against} read DATA into different loops ({'; '.join(differences)}), so a paired comparison has "
+        "no loops in common"
+    )
     unpaired = "or compare them unpaired, each reading DATA with its own settings"
     messages = []
     for spelled in (_python_overrides, _set_options):
@@ -77,8 +80,7 @@ def check_same_reading(run: str, a: DataConfig, against: str, b: DataConfig) -> 
         messages.append(f"{said}{pair}{unpaired}")
     python, command_line = messages
     raise ConfigError(
-        f"{python} (mvae_core.evaluation_paired.side_by_side(mvae_core.evaluate(run, data), "
-        "mvae_core.evaluate(against, data)))",
+        f"{python} (mvae_core.compare(run, against, data, unpaired=True))",
         command_line=f"{command_line} (mvae evaluate RUN DATA --against OTHER --unpaired)",
     )
 

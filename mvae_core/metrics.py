@@ -21,7 +21,8 @@ ACTIVE_UNIT_THRESHOLD = 0.01
 NO_SPREAD = 1e-6
 """A timeshift std (half-steps) under which notes have no spread at all: a spread ratio over it is undefined (NaN). A
 guard of the division only, for the number ``metrics.jsonl`` stores; what a reader is shown as ``quantized`` follows
-:data:`~mvae_core.report.QUANTIZED_STD` (:func:`~mvae_core.report.has_timing_spread`)."""
+:func:`~mvae_core.report.quantized` (through :func:`~mvae_core.report.has_timing_spread`: the share on the grid where
+it is known, else the std)."""
 
 
 def f1(true_positives: int, predicted: int, actual: int) -> float:

@@ -44,8 +44,11 @@ def test_the_refusal_names_the_settings_that_would_pair_the_runs_and_the_unpaire
     assert f"train {other_reading} again with --set data.min_onsets=6 or {tiny_run} again with --set" in said, said
     assert said.endswith("or compare them unpaired, each reading DATA with its own settings (mvae evaluate RUN DATA "
                          "--against OTHER --unpaired)"), said  # fmt: skip
-    with pytest.raises(ConfigError, match=r"again with overrides=\['data\.min_onsets=6'\]"):
+    with pytest.raises(ConfigError, match=r"again with overrides=\['data\.min_onsets=6'\]") as refused:
         mvae_core.compare(tiny_run, other_reading, synth_dir, samples=16, resamples=200)
+    assert str(refused.value).endswith("(mvae_core.compare(run, against, data, unpaired=True))")
+    side = mvae_core.compare(tiny_run, other_reading, synth_dir, samples=16, resamples=200, unpaired=True)
+    assert side["unpaired"] is True and side["against"] == str(other_reading.resolve())
 
 
 def test_unpaired_sets_each_runs_own_evaluation_side_by_side(
