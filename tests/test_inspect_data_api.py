@@ -14,7 +14,8 @@ from mvae_core.cli import app
 
 
 def test_the_call_gives_what_the_command_prints(synth_dir):
-    inspected = mvae_core.inspect_data(synth_dir, overrides={"data.min_onsets": 2}, jobs=1)
+    mvae_core.inspect_data(synth_dir, overrides={"data.min_onsets": 2}, jobs=1)  # both read from the parse cache:
+    inspected = mvae_core.inspect_data(synth_dir, overrides={"data.min_onsets": 2}, jobs=1)  # run alone, it failed
     assert isinstance(inspected, mvae_core.DataInspection)
     assert inspected.summary["sources_ok"] > 0 and inspected.summary["loops"] > 0
     assert inspected.as_json()["files"] == inspected.report.entries
