@@ -121,7 +121,7 @@ def ablate(
     for line in told_apart(result.rows, result.configurations, result.references):
         console.print(escape(line))
     for name, warning, seeds_warned in result.warnings:
-        warn(f"{name} (seed {seeds_warned}): {warning}")
+        warn(f"{name} (seed{'s' * (',' in seeds_warned)} {seeds_warned}): {warning}")
     if result.plot_missing:
         warn(result.plot_missing)
     if result.outside_plan:  # said before training too, which a long ablation scrolls away

@@ -65,7 +65,7 @@ from mvae_core.models import model_packages
 from mvae_core.plugins import PluginError
 from mvae_core.progress import Advice, ConsoleReporter, SilentReporter, WarningsKept
 from mvae_core.run import RunDir
-from mvae_core.run_data import prepare_data
+from mvae_core.run_data import prepare_data, setup_writes
 from mvae_core.run_ending import done_line, failed, finished, interrupted, machine_limits, model_check_memory
 from mvae_core.run_plugins import (
     PluginSpec,
@@ -290,11 +290,13 @@ def train(
                 if not from_run and not starting and (retrained := _retrained_note(config, versions, data)):
                     reporter.note(retrained)
                 if dist.is_main and not resume:
-                    _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
-                                      given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
+                    with setup_writes(run, resuming=False):
+                        _write_new_config(run, cfg, versions, data, fingerprint, host, starting, reporter,
+                                          given_pitch_low=given_pitch_low, started_over=from_run)  # fmt: skip
                 elif dist.is_main and (epochs is not None or relocation or overrides):
                     # a new budget, data place or setting a resume may change (resume_setup refused any other)
-                    run.rewrite_config(cfg, data, fingerprint)
+                    with setup_writes(run, resuming=True):
+                        run.rewrite_config(cfg, data, fingerprint)
                 return _fit(run, cfg, host, train_set, val_set, checkpoint, versions, dist, interrupts, reporter, stop,
                             starting)  # fmt: skip
         finally:
@@ -545,7 +547,7 @@ def _fit(
             if checkpoint is not None and restore(
                 run, checkpoint, cfg, trainer, versions, dist, reporter, steps, where.moves
             ):
-                epochs_done = len(run.read_metrics())  # it has finished its epochs: nothing to train
+                epochs_done = int(checkpoint["epoch"]) + 1  # it has finished its epochs: nothing to train
                 best = _reported(trainer.best_val_elbo)
                 return RunResult(run.path.absolute(), "already finished", epochs_done, best_val_elbo=best,
                                  core_warnings=reporter.kept)  # fmt: skip

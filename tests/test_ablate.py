@@ -589,11 +589,12 @@ def test_a_tiny_ablation_writes_runs_and_a_summary(ablation):
     assert all(float(r["cpu_seconds"]) > 0 for r in rows)
     # kl_anneal's 20-epoch schedule in a 2-epoch run: its start-up warning reaches the summary and the console
     assert ["kl_anneal: " in " ".join(r["warnings"].splitlines()) for r in rows] == [True, True, False, False]
-    assert "| all | kl_anneal: the kl schedule" in summary and "warning: all (seed 0, 1): kl_anneal" in result.output
+    assert "| all | kl_anneal: the kl schedule" in summary and "warning: all (seeds 0, 1): kl_anneal" in result.output
     # and so do mvae's own: 6 files validate on 1, in every run (each names its own split.json)
     assert all("core: validation is " in r["warnings"] for r in rows)
     assert (
-        "| none | core: validation is " in summary and "warning: none (seed 0, 1): core: validation is" in result.output
+        "| none | core: validation is " in summary
+        and "warning: none (seeds 0, 1): core: validation is" in result.output
     )  # one line for both seeds
 
 

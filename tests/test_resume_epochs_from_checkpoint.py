@@ -72,3 +72,12 @@ def test_train_epochs_edited_below_the_checkpoint_is_refused_in_the_same_words(r
     code, said = _resume(run, "--epochs", "3")  # a budget given replaces the edited one
     assert code == 0, said
     assert "resumed" in said and "epochs = 3" in config.read_text()
+
+
+def test_a_finished_runs_result_counts_the_checkpoints_epochs(run_killed_before_its_checkpoint):
+    """The "already finished" result counted metrics.jsonl's lines: none, with the file gone, for a run whose
+    checkpoint holds 2 epochs."""
+    (run_killed_before_its_checkpoint / "metrics.jsonl").unlink()
+    with pytest.warns(mvae_core.TrainingWarning, match="metrics.jsonl"):
+        result = mvae_core.train(out=run_killed_before_its_checkpoint, resume=True, epochs=2, progress=False)
+    assert result.outcome == "already finished" and result.epochs_run == 2

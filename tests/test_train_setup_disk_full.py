@@ -70,3 +70,18 @@ def test_a_resume_says_to_resume_again(tiny_run, tmp_path, disk_full_for):
         f"checkpoint: free space (or fix the folder), then mvae train --resume {run}"
     ), said
     assert "epochs = 3" in (run / "config.toml").read_text()
+
+
+def test_a_new_runs_config_toml_refused_says_so_too(synth_dir, tmp_path, monkeypatch):
+    """The first write of config.toml (in session.py, after prepare_data's files) still ended as WriteFailed, exit 2,
+    no fix."""
+    from mvae_core.run_config import RunConfig
+    from mvae_core.run_files import CONFIG
+
+    monkeypatch.setattr(RunConfig, "write_config", lambda self, *a, **k: atomic_write(self.path / CONFIG, _full_disk))
+    run = tmp_path / "run"
+    args = ["train", str(synth_dir), *[a for kv in TINY for a in ("--set", kv)], "--epochs", "1", "--out", str(run)]
+    result = CliRunner().invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, said
+    assert f"error: cannot write {run / 'config.toml'}: No space left on device; nothing was trained: free" in said
