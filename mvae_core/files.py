@@ -20,7 +20,7 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +177,8 @@ def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = Tr
     problem = reason if durable else write_problem
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        prefix = f".{path.stem[:TEMPORARY_STEM]}."
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=f".tmp{path.suffix}")
+        prefix, suffix = _temporary_affixes(path)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
     except OSError as exc:
         if blocker := _file_in_the_way(path):
             raise WriteFailed(blocked_message(blocker, path)) from None
@@ -207,6 +207,38 @@ def atomic_write(path: Path, write: Callable[[Path], object], durable: bool = Tr
         raise WriteFailed(f"cannot write {path}: {problem(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _temporary_affixes(path: Path) -> tuple[str, str]:
+    """How the name of :func:`atomic_write`'s temporary for ``path`` begins and ends: ``.STEM.`` and ``.tmp.SUFFIX``
+    around the random part (``.003_z_+1.42.k2x8q_0a.tmp.mid``); STEM is the first :data:`TEMPORARY_STEM` characters
+    of ``path``'s stem."""
+    return f".{path.stem[:TEMPORARY_STEM]}.", f".tmp{path.suffix}"
+
+
+def remove_temporaries(paths: Iterable[Path]) -> dict[str, int]:
+    """Remove the temporaries of ``paths`` that writes (:func:`atomic_write`) left when their process was killed in
+    the middle (``kill -9``, a power cut: in every other case the write removes its own), each up to as large as the
+    file it was to become and hidden by its leading dot; returns their names and sizes in bytes. Only for the files a
+    caller is about to write, or one that holds their lock: another process's write of the same file in progress
+    would lose its temporary. Each folder is listed once, however many of ``paths`` it holds."""
+    wanted: dict[Path, set[tuple[str, str]]] = {}
+    for path in paths:
+        wanted.setdefault(path.parent, set()).add(_temporary_affixes(path))
+    removed = {}
+    for folder, affixes in wanted.items():
+        suffixes = {suffix for _, suffix in affixes}
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:  # no folder (yet): nothing of ours there
+            for entry in entries:
+                for suffix in suffixes:
+                    # the random part has no dot: a.b.mid's temporary is not a.mid's
+                    head, dot, random = entry.name.removesuffix(suffix).rpartition(".")
+                    if entry.name.endswith(suffix) and random and (head + dot, suffix) in affixes:
+                        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
+                            size = entry.stat(follow_symlinks=False).st_size
+                            os.unlink(entry.path)
+                            removed[entry.name] = size
+    return removed
 
 
 def check_writable_folder(folder: Path) -> None:

@@ -105,6 +105,18 @@ def raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+def ignore_signals() -> None:
+    """Ignore the signals of :data:`HANDLED` from now on: for a process that only exits now, its command ended and its
+    exit code decided (the ``mvae`` command, :func:`mvae_core.entry.main`). A signal then has nothing left to stop,
+    and a handler of Python's (a KeyboardInterrupt, :func:`raise_terminated`) would raise inside the interpreter's
+    exit hooks, printing a traceback and leaving a hook half done (``concurrent.futures``' one waits for worker
+    processes); a Python handler is also reset to the default at the interpreter's very end, where SIGTERM would end
+    the process with no exit code of mvae's, while an ignored signal stays ignored. SIGKILL still ends it."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in HANDLED:
+            signal.signal(signum, signal.SIG_IGN)
+
+
 def signal_of(stop: KeyboardInterrupt) -> signal.Signals:
     """The signal behind ``stop``: SIGTERM for :class:`Terminated`, else SIGINT (Ctrl-C)."""
     return signal.Signals(getattr(stop, "signum", signal.SIGINT))

@@ -334,7 +334,20 @@ class Trainer:
                 raise TrainingPaused(epoch + 1, 0)  # the checkpoint of this epoch is on disk
         host.hook.mvae_train_end(trainer=view, stop_reasons=stop_reasons)
         epochs_run = view.epoch + 1 if record else self.start_epoch  # no record: no epoch was left to run
-        return TrainResult(epochs_run, stop_reasons, self.best_val_elbo, record, self.outbox.drain_events())
+        final_events = self.outbox.drain_events() + self._stop_after_the_last_step(epochs_run)
+        return TrainResult(epochs_run, stop_reasons, self.best_val_elbo, record, final_events)
+
+    def _stop_after_the_last_step(self, epochs_run: int) -> list[dict[str, Any]]:
+        """A stop requested after the run's last training step (in its last epoch's validation or saving, or in
+        ``mvae_train_end``), which found no step left to pause at (one before it pauses the run: :meth:`pause`): the
+        run is complete, and a warning after its last metrics line says so, since it did not stop as asked."""
+        if not self.dist.any(self.pause_requested()):
+            return []
+        message = (
+            f"a stop request (a signal, or the stop event) came after the last training step of epoch {epochs_run}, "
+            "the run's last: there was nothing left to pause, and the run is complete"
+        )
+        return [{"source": "core", "level": "warning", "message": message}]
 
     def _start_training(self, on_start: Callable[[list[dict[str, Any]]], None] | None) -> None:
         """This attempt's start, before its first epoch: ``trainer`` at the first step it trains (a mid-epoch

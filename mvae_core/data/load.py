@@ -71,7 +71,7 @@ from mvae_core.data.table_store import TableWriter
 from mvae_core.data.tempo import tempo_summary
 from mvae_core.errors import DataError, OptionError, ReadingRanOut, RunInterrupted
 from mvae_core.files import reason
-from mvae_core.signals import interruption
+from mvae_core.signals import held_signals, interruption
 from mvae_core.suggest import closest
 from mvae_core.wording import counted
 
@@ -723,9 +723,21 @@ def _parse_all(contents: dict[Unit, bytes], cfg: DataConfig, jobs: int | None) -
             results = pool.map(parse_unit, *zip(*items, strict=True), [cfg] * len(items), chunksize=1)
         yield from results
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        end_workers(pool)
         raise
     pool.shutdown()
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s worker processes at once, busy or not, and wait until they and the pool's manager thread have
+    ended: on a stop (Ctrl-C, SIGTERM) or an error, where ``shutdown(wait=False)`` left them parsing, and the
+    interpreter's exit then waited for them in ``concurrent.futures``' exit hook (where a later signal raised, and the
+    process hung on a worker that never got its end). ``shutdown`` alone lets each worker finish its file first. A
+    further signal meanwhile is held until they have ended (:func:`~mvae_core.signals.held_signals`)."""
+    with held_signals():
+        for process in list((pool._processes or {}).values()):  # no public way before Python 3.14's terminate_workers
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
