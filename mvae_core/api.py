@@ -52,7 +52,7 @@ from mvae_core.errors import (
 from mvae_core.evaluation import all_loops, generated_options
 from mvae_core.evaluation import evaluate as score
 from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs, side_by_side
-from mvae_core.files import atomic_write
+from mvae_core.files import atomic_write, remove_temporaries
 from mvae_core.generation import (
     MAX_LOOPS,
     DecodeOptions,
@@ -223,10 +223,12 @@ class Generated:
         """One MIDI file per point into folder ``out`` (named by :meth:`name`), or into ``out`` itself when it ends
         in ``.mid``/``.midi`` and there is one point. Returns the files written. A file of those that is there
         already is refused, nothing written (:func:`refuse_overwriting`, as ``mvae generate`` does), unless
-        ``overwrite=True`` replaces it."""
+        ``overwrite=True`` replaces it. The hidden temporaries a killed write of these files left are removed
+        (:func:`~mvae_core.files.remove_temporaries`)."""
         files = self.files(out, "MIDI")
         if not overwrite:
             refuse_overwriting(files)
+        remove_temporaries(files)  # left by a write of these files that was killed midway
         for file, loops in zip(files, self.loops, strict=True):
             atomic_write(file, partial(write_midi, loops=loops, cfg=self.config, options=self.options), durable=False)
         return files
@@ -241,10 +243,12 @@ class Generated:
     ) -> tuple[list[Path], str]:
         """One WAV file per point (:meth:`audio`) into folder ``out``, or into ``out`` itself when it ends in
         ``.wav`` and there is one point. Returns the files written and the renderer used. A file of those that is
-        there already is refused, nothing written (:func:`refuse_overwriting`), unless ``overwrite=True``."""
+        there already is refused, nothing written (:func:`refuse_overwriting`), unless ``overwrite=True``. The hidden
+        temporaries a killed write of these files left are removed, as :meth:`write`'s are."""
         files = self.files(out, "WAV")
         if not overwrite:
             refuse_overwriting(files)
+        remove_temporaries(files)  # left by a write of these files that was killed midway
         used = ""
         for i, file in enumerate(files):
             rendered = self.audio(i, renderer, soundfont, wrap_release)

@@ -14,7 +14,7 @@ from pathlib import Path
 from mvae_core.api import Generated, refuse_overwriting, wav_target
 from mvae_core.audio import check_length, check_renderer
 from mvae_core.errors import EarlierLoopFiles, MvaeError, RunInterrupted, callers_level, option_flag
-from mvae_core.files import check_writable_folder, file_signatures, remove_temporaries, written_since
+from mvae_core.files import check_writable_folder, file_signatures, written_since
 from mvae_core.loop_file import LOOP_TICKS, earlier_loop_files, written_before
 from mvae_core.signals import interruption, signal_of
 from mvae_core.wording import listed
@@ -61,7 +61,7 @@ def write_loops(
     :class:`PartlyWritten` naming its cause and the files written before it. A stop while they are written (Ctrl-C:
     a :class:`KeyboardInterrupt`) is a :class:`~mvae_core.errors.RunInterrupted` naming the files written before it.
     The hidden temporaries that a killed write of these very files left (``.NAME.k2x8q_0a.tmp.mid``) are removed
-    before they are written (:func:`~mvae_core.files.remove_temporaries`).
+    before they are written (:meth:`Generated.write` and :meth:`Generated.write_audio` remove them).
 
     Once written, each folder that a part's files went into (not a file named by ``out`` or ``audio``) is looked at:
     loop files of the kind written there that this call did not write (numbered loop names, or ``loop_names``: an
@@ -92,7 +92,6 @@ def write_loops(
                 "earlier": "command",
             },
         )
-    remove_temporaries(midi + wavs)  # left by a write of these files that was killed midway
     before, sounds, used = file_signatures(midi + wavs), [], ""
     try:
         for generated, out in parts:

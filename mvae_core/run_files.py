@@ -5,12 +5,11 @@ path, what is there, a file written whole).
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 from typing import Any
 
-from mvae_core.files import TEMPORARY_STEM, atomic_write, read_json_bounded
+from mvae_core.files import atomic_write, read_json_bounded, remove_temporaries
 
 CHECKPOINT = "checkpoint.pt"
 """A run's training state for a resume (:func:`~mvae_core.checkpoint.save_checkpoint`,
@@ -86,14 +85,7 @@ class RunFiles:
         each up to as large as the file it was to become and hidden by its leading dot; returns their names and
         sizes in bytes. Only for the process that holds the run's lock (:meth:`training_lock`): another one's write
         in progress would be removed."""
-        removed = {}
-        for name in WRITTEN_WHOLE:
-            for leftover in self.path.glob(f".{Path(name).stem[:TEMPORARY_STEM]}.*.tmp{Path(name).suffix}"):
-                with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: left as it is
-                    size = leftover.stat().st_size
-                    leftover.unlink()
-                    removed[leftover.name] = size
-        return removed
+        return remove_temporaries(self.path / name for name in WRITTEN_WHOLE)
 
     def _write_text(self, name: str, text: str) -> None:
         """The run file ``name`` holding ``text`` (UTF-8), written whole or not at all (:func:`atomic_write`)."""

@@ -1,7 +1,8 @@
 """A loop write killed midway (``kill -9`` of ``mvae generate``) left a hidden ``.NAME.xxxx.tmp.mid`` in the output
-folder for ever, even after ``--overwrite`` wrote NAME again: :func:`~mvae_core.outputs.write_loops` now removes the
-temporaries of the files it is about to write, as a training removes those of its run files. A Ctrl-C while the loops
-are written says which of them were written."""
+folder for ever, even after ``--overwrite`` wrote NAME again: :func:`~mvae_core.outputs.write_loops` (through
+``Generated.write`` and ``write_audio``) now removes the temporaries of the files it is about to write, as a training
+removes those of its run files (one function, ``files.remove_temporaries``). A Ctrl-C while the loops are written says
+which of them were written."""
 
 from __future__ import annotations
 
@@ -29,6 +30,21 @@ def test_a_killed_writes_temporary_is_removed_when_its_file_is_written_again(loo
     other.write_bytes(b"MThd")
     write_loops([(loops, out)])
     assert sorted(p.name for p in out.iterdir()) == sorted([other.name, *(f.name for f in files)])
+
+
+@pytest.mark.parametrize("kind", ["MIDI", "WAV"])
+def test_a_notebooks_own_write_removes_them_too(loops, tmp_path, kind):
+    """``Generated.write`` and ``write_audio``, called from Python without write_loops, left them."""
+    out = tmp_path / "loops"
+    files = loops.files(out, kind)
+    out.mkdir()
+    killed = out / f".{files[0].stem}.k2x8q_0a.tmp{files[0].suffix}"
+    killed.write_bytes(b"half a loop")
+    if kind == "MIDI":
+        loops.write(out)
+    else:
+        loops.write_audio(out, renderer="builtin")
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.name for f in files)
 
 
 def test_only_the_temporaries_of_the_named_files_are_removed(tmp_path):

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from mvae_core.config import MvaeConfig
+from mvae_core.data.load import end_workers
 from mvae_core.errors import MvaeError
 from mvae_core.tools.encode import FileLoops, file_loops
 
@@ -127,7 +128,7 @@ class UploadReader:
                 try:
                     return self._executor, self._executor.submit(_read_loops, path, cfg)
                 except BrokenProcessPool:  # its worker ended between two uploads
-                    _shut_down(self._executor)
+                    end_workers(self._executor)
             self._executor = ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker)
             return self._executor, self._executor.submit(_read_loops, path, cfg)
 
@@ -137,7 +138,7 @@ class UploadReader:
             if self._executor is not executor:
                 return
             self._executor = None
-        _shut_down(executor)
+        end_workers(executor)
 
     def close(self) -> None:
         """End the worker process now; a file being read is dropped (its :meth:`loops` raises
@@ -145,12 +146,4 @@ class UploadReader:
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
-            _shut_down(executor)
-
-
-def _shut_down(executor: ProcessPoolExecutor) -> None:
-    """End ``executor``'s worker process at once, reading or not (``shutdown`` alone waits for a read to finish), and
-    then its manager thread, which fails the read under way with :class:`BrokenProcessPool`."""
-    for process in list((executor._processes or {}).values()):  # no public way before Python 3.14's terminate_workers
-        process.terminate()
-    executor.shutdown(wait=True, cancel_futures=True)
+            end_workers(executor)
