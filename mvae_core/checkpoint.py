@@ -86,8 +86,8 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
         payload = torch.load(path, map_location="cpu", weights_only=True, mmap=mapped)
     except pickle.UnpicklingError as exc:  # a crafted file, or bytes damaged inside the pickle stream
         refused = _unpickler_reason(exc)
-        if refused.startswith("Unsupported operand"):  # an opcode torch.save never writes: damage, not objects
-            raise CheckpointError(f"{path} is truncated or corrupt (its pickle: {refused}); {advice}") from None
+        if refused.startswith("Unsupported operand"):  # an opcode torch.save never writes
+            raise CheckpointError(f"{path} {_foreign_opcode(refused, mapped)}; {advice}") from None
         refusal = f"{path} holds objects that are not plain data; refusing to load it ({refused})"
         if plugins := _in_plugin_state(path, refused):
             raise _plugin_state_refused(path, refusal, plugins) from None
@@ -100,6 +100,15 @@ def load_checkpoint(path: Path, mapped: bool = False, advice: str = UNUSABLE) ->
         if key in payload and not fits(payload[key]):
             raise CheckpointError(f"{path}: its {key} is {_shown(payload[key])}, not {expected}; {advice}")
     return payload
+
+
+def _foreign_opcode(refused: str, mapped: bool) -> str:
+    """What a refusal says after the checkpoint's path of a pickle opcode torch.save never writes (``refused``:
+    ``Unsupported operand 105``): without the CRC-32 check (``mapped``) likely bytes damaged in a copy; in a zip whose
+    every entry passed it, the file was written so (another program's, or crafted: 105 builds an object)."""
+    if mapped:
+        return f"is truncated or corrupt, or not written by torch.save (its pickle: {refused})"
+    return f"was not written by torch.save: its pickle uses an opcode torch.save never writes ({refused}); refusing it"
 
 
 _NOT_WRITTEN_BY_TORCH = "is not a checkpoint torch.save wrote (truncated or corrupt?)"

@@ -129,14 +129,23 @@ def _zipped_pickle(path: Path, pickled: bytes) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def test_an_opcode_torch_refuses_is_damage_not_objects(tmp_path):
+@pytest.mark.parametrize(
+    "pickled",
+    [b"\x80\x02}q\x00\x8c", b"(ios\nsystem\nS'echo hi'\n."],  # SHORT_BINUNICODE (140); MARK, INST (105): os.system
+    ids=["protocol-4", "builds-an-object"],
+)
+def test_an_opcode_torch_refuses_in_a_sound_zip_was_written_so(tmp_path, pickled):
+    """Every CRC-32 passed, so the opcode is no copy's damage (helper-494: a crafted INST pickle was told to restore
+    the file from a backup); without that check (the mapped read) it may be."""
     path = tmp_path / "checkpoint.pt"
-    _zipped_pickle(path, b"\x80\x02}q\x00\x8c")  # PROTO 2, EMPTY_DICT, BINPUT, then SHORT_BINUNICODE (140)
+    _zipped_pickle(path, pickled)
     with pytest.raises(CheckpointError) as refused:
         load_checkpoint(path)
     said = str(refused.value)
-    assert said.startswith(f"{path} is truncated or corrupt (its pickle: Unsupported operand 140); "), said
-    assert "not plain data" not in said
+    assert said.startswith(f"{path} was not written by torch.save: its pickle uses an opcode torch.save never "), said
+    assert "truncated or corrupt" not in said, said
+    with pytest.raises(CheckpointError, match=r"is truncated or corrupt, or not written by torch.save \(its pickle"):
+        load_checkpoint(path, mapped=True)
 
 
 def test_a_builtin_in_a_plugins_state_is_put_down_to_the_plugin(tmp_path):
