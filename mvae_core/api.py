@@ -51,7 +51,7 @@ from mvae_core.errors import (
 )
 from mvae_core.evaluation import all_loops, generated_options
 from mvae_core.evaluation import evaluate as score
-from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs, side_by_side
+from mvae_core.evaluation_paired import COVERS, check_same_reading, compare_runs, refuse_self_comparison, side_by_side
 from mvae_core.files import atomic_write, remove_temporaries
 from mvae_core.generation import (
     MAX_LOOPS,
@@ -638,13 +638,16 @@ def compare(
 
     :param run: A, as :func:`evaluate` takes it.
     :param against: B, likewise.
-    :param data: as :func:`evaluate` takes it; read once, with A's data settings, which must be B's too.
+    :param data: as :func:`evaluate` takes it; read once, with A's data settings, which must be B's too (but
+        ``unpaired``: read by each run with its own).
     :param samples: latent points from the prior for each run's generated loops, as :func:`evaluate`'s.
     :param seed: as :func:`evaluate`'s, for both runs (the same latent points where their latent sizes match) and for
         the resamples.
     :param jobs: as :func:`evaluate`'s.
     :param temperature: as :func:`evaluate`'s, for both runs.
-    :param resamples: paired bootstrap resamples (as :func:`evaluate`'s).
+    :param resamples: paired bootstrap resamples (as :func:`evaluate`'s; each run's own where ``unpaired``).
+    :param unpaired: set the two runs' own evaluations side by side instead of pairing them (``--unpaired``), for runs
+        whose ``[data]`` settings read ``data`` otherwise.
     :returns: ``run``, ``against`` and ``data`` (absolute paths, corpora as named), ``loops``, ``notes``, ``seed``,
         ``samples``, ``temperature``, ``resamples``, ``level``; ``numbers``: per compared number (dotted keys,
         ``"pitch.in_key.gap_closed"``) ``a``, ``b``, ``difference``, ``interval``, ``excludes_zero``, ``better_is``
@@ -660,12 +663,11 @@ def compare(
     :raises DataError: as :func:`evaluate`.
     :warns TrainedOnWarning: as :func:`evaluate`, for each run that trained on files of ``data``.
     :warns SkippedSourcesWarning: as :func:`evaluate`."""
+    first, second = load(run), load(against)  # both found, and two, before either is evaluated
+    refuse_self_comparison(first.path, second.path)
     if unpaired:
         options = {"samples": samples, "seed": seed, "jobs": jobs, "temperature": temperature, "resamples": resamples}
-        return side_by_side(evaluate(run, data, **options), evaluate(against, data, **options))
-    first, second = load(run), load(against)
-    if first.path.resolve() == second.path.resolve():
-        raise InputError(f"{first.path} is compared against itself: give another run to compare it with")
+        return side_by_side(evaluate(first, data, **options), evaluate(second, data, **options))
     check_same_reading(str(first.path), first.config.data, str(second.path), second.config.data)
     samples, seed, resamples, temperature, jobs = _evaluation_options(samples, seed, resamples, temperature, jobs)
     for trained in (first, second):  # either model's refusal before any data

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import shlex
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -211,6 +212,13 @@ UNPAIRED = (
 """What an unpaired side-by-side (:func:`side_by_side`) is over, and what it does not claim: its ``covers``."""
 
 
+def refuse_self_comparison(run: Path, against: Path) -> None:
+    """An :class:`~mvae_core.errors.InputError` where ``run`` and ``against`` are one run folder (a comparison of
+    :func:`~mvae_core.compare` or :func:`side_by_side`)."""
+    if run.resolve() == against.resolve():
+        raise InputError(f"{run} is compared against itself: give another run to compare it with")
+
+
 def side_by_side(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """Two evaluations set side by side without pairing: ``a`` and ``b`` are ``mvae_core.evaluate`` results of two
     runs, each on DATA read with its own settings (``mvae evaluate RUN DATA --against OTHER --unpaired``), as for two
@@ -221,8 +229,7 @@ def side_by_side(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     ``b``) its ``run``, ``model``, ``loops``, ``notes``, ``evaluated``, ``versions`` and ``trained_on``. No difference,
     no paired interval and no verdict: the two runs' loops are not the same. An
     :class:`~mvae_core.errors.InputError` where both results are of the same run folder."""
-    if a["run"] == b["run"]:
-        raise InputError(f"{a['run']} is compared against itself: give another run to compare it with")
+    refuse_self_comparison(Path(a["run"]), Path(b["run"]))
     numbers = {}
     for key, direction in COMPARED.items():
         values = {side: point_number(result, key) for side, result in (("a", a), ("b", b))}

@@ -17,7 +17,7 @@ import mvae_core
 from mvae_core import cli_output
 from mvae_core.cli import app
 from mvae_core.errors import ConfigError, InputError
-from mvae_core.evaluation import point_number
+from mvae_core.evaluation import finite_number, point_number
 from mvae_core.evaluation_paired import COMPARED, UNPAIRED, own_interval, side_by_side
 
 FAST = ["--samples", "16", "--resamples", "200"]
@@ -65,7 +65,8 @@ def test_unpaired_sets_each_runs_own_evaluation_side_by_side(
     for key, entry in result["numbers"].items():
         assert entry["better_is"] == COMPARED[key] and "better" not in entry and "difference" not in entry
         for side in ("a", "b"):
-            assert entry[side] == pytest.approx(point_number(own[side], key), nan_ok=True) or entry[side] is None
+            number = point_number(own[side], key)
+            assert entry[side] == (pytest.approx(number) if finite_number(number) else None), (key, side)
             assert entry[f"{side}_interval"] == own_interval(own[side], key)
     assert result["runs"]["b"]["loops"] == own["b"]["loops"]
     monkeypatch.setattr(cli_output.out, "width", 80)
@@ -74,6 +75,15 @@ def test_unpaired_sets_each_runs_own_evaluation_side_by_side(
     assert "better" not in table.split("unpaired:")[0], table  # no verdict column
     assert max(map(len, table.splitlines())) <= 80, table
     assert "docs/evaluation.md#runs-that-read-data-differently" in " ".join(table.split())
+
+
+def test_a_bad_other_run_is_refused_before_either_is_evaluated(tiny_run: Path, synth_dir: Path, monkeypatch) -> None:
+    """``--unpaired`` evaluated RUN in full before it found OTHER missing, or the same run (helper-494 F2)."""
+    monkeypatch.setattr(mvae_core.api, "evaluate", lambda *a, **k: pytest.fail("evaluated before the refusal"))
+    with pytest.raises(InputError, match="no run directory there"):
+        mvae_core.compare(tiny_run, tiny_run.parent / "missing", synth_dir, unpaired=True)
+    with pytest.raises(InputError, match="compared against itself"):
+        mvae_core.compare(tiny_run, tiny_run, synth_dir, unpaired=True)
 
 
 def test_unpaired_needs_against_and_another_run(tiny_run: Path, synth_dir: Path) -> None:
