@@ -74,7 +74,7 @@ def restore(
         reporter.note(
             f"{run.path} trained so far with other versions than this resume ({what}); from epoch "
             f"{epoch_number(trainer.start_epoch)} on it trains with these (config.toml keeps both: "
-            "[provenance.versions] and [provenance] resumed)",
+            "[provenance.versions] and [[provenance.resumed]])",
             "warning",
         )
     step = trainer.progress.step if trainer.progress else 0

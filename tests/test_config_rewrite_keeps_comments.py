@@ -1,7 +1,7 @@
 """A rewrite of a run's config.toml (a resume's --epochs, versions recorded, the data's new place) keeps what a hand
 wrote in it (helper-483 F5): it was written again from its values (tomli_w), dropping every comment, though the resume
 takes comments as no edit. Now the values that changed are set in the file as it is (tomlkit). The versions warning
-names `[provenance] resumed`, which the file holds (helper-483 F10): it named `[[provenance.resumed]]`."""
+names `[[provenance.resumed]]`, the table the file holds now (tomli_w wrote `resumed = [...]` under `[provenance]`)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_a_resume_with_more_epochs_and_other_versions_keeps_the_comments(tiny_ru
     tree = tomllib.loads(text)
     assert tree["train"]["epochs"] == 4 and tree["provenance"]["resumed"][0]["versions"]["mvae"] == "9.9.9"
     err = " ".join(capsys.readouterr().err.split())
-    assert "(config.toml keeps both: [provenance.versions] and [provenance] resumed)" in err, err
+    assert "(config.toml keeps both: [provenance.versions] and [[provenance.resumed]])" in err, err
+    assert "\n[[provenance.resumed]]\n" in text  # as the warning names it
 
 
 def test_the_rewrite_holds_the_new_values_and_keeps_the_others(tiny_run, tmp_path):
