@@ -75,3 +75,17 @@ def test_a_folder_refused_gives_the_chmod_that_grants_it(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "scandir", refused)  # what os.walk lists a folder with: root may list one at mode 000
     expected = {"locked": f"Permission denied; give yourself read access to the folder with chmod u+rx {locked}"}
     assert details([str(tmp_path)]) == details([str(locked)]) == expected
+
+
+def test_a_folder_on_the_way_that_may_not_be_entered_is_named_with_its_chmod(tmp_path, monkeypatch):
+    """The chmod u+r of the file itself was given, which fails: the folder on the way may not be entered (helper-494)."""
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    path = inner / "a.mid"
+    path.write_bytes(b"MThd")
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: access(p, mode) and not (p == inner and mode == os.X_OK))
+    refused = PermissionError(errno.EACCES, "Permission denied", str(path))
+    assert sources.unreadable_detail(path, refused) == (
+        f"Permission denied: the folder {inner} on the way to it may not be entered; enter it with chmod u+x {inner}"
+    )

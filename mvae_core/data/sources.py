@@ -119,7 +119,8 @@ def unreadable_detail(path: Path | str, error: OSError) -> str:
     """The detail of an ``unreadable`` skip of ``path`` (a file or a folder) that the OS refused with ``error``, the
     same whether a folder search found it or DATA named it: a symbolic link to nothing names its target and says to
     fix or remove the link (``ls`` shows the link, so "No such file or directory" read as wrong); a loop of links says
-    so; a permission refused gives the ``chmod`` that grants it; any other error is the OS's words."""
+    so; a permission refused gives the ``chmod`` that grants it, of the first folder on the way that may not be
+    entered where there is one (the file's own ``chmod`` would fail there); any other error is the OS's words."""
     code = error.errno
     if os.path.islink(path) and code in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
         target = os.readlink(path)
@@ -131,10 +132,18 @@ def unreadable_detail(path: Path | str, error: OSError) -> str:
     if code == errno.ELOOP:  # a folder on the way is a loop of links
         return f"{error.strerror}: a loop of symbolic links on the way to it; fix or remove the link"
     if code in (errno.EACCES, errno.EPERM):
+        if blocked := _folder_not_entered(Path(path)):  # the file may be readable: the way to it is not
+            grant = f"chmod u+x {shlex.quote(str(blocked))}"
+            return f"{error.strerror}: the folder {blocked} on the way to it may not be entered; enter it with {grant}"
         folder = os.path.isdir(path)
         grant = f"chmod u+{'rx' if folder else 'r'} {shlex.quote(str(path))}"
         return f"{error.strerror}; give yourself read access to the {'folder' if folder else 'file'} with {grant}"
     return error.strerror or str(error)
+
+
+def _folder_not_entered(path: Path) -> Path | None:
+    """The first folder on the way to ``path`` (from the root down) that this process may not enter, or None."""
+    return next((folder for folder in reversed(path.absolute().parents) if not os.access(folder, os.X_OK)), None)
 
 
 def is_midi_name(name: str) -> bool:
