@@ -273,7 +273,8 @@ class _StructureReader(pickle.Unpickler):
     new :class:`_Refused` subclass that knows the name (tensors become such too)."""
 
     def find_class(self, module: str, name: str) -> type:
-        # a pickle of protocol 2 (torch.save's) names Python 2's builtins: __builtin__.xrange is range, as pickle reads it
+        # a pickle of protocol 2 (torch.save's) names Python 2's builtins: __builtin__.xrange is range, as pickle
+        # reads it
         module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         return type("Refused", (_Refused,), {"qualified": f"{module}.{name}"})

@@ -282,8 +282,8 @@ def shown_spread_ratio(record: dict[str, Any]) -> float | None:
 
 def _timing_stats(table: NoteTable) -> dict[str, Any]:
     """Standard deviation of the offsets (:func:`~mvae_core.metrics.timing_std`'s, over the table's chunks), the share
-    within ±:data:`QUANTIZED_WITHIN` (:func:`within_count`) and whether the two make the data :func:`quantized`, one chunk in
-    memory at a time (:meth:`NoteTable.loop_chunks`: the table may be memory-mapped, larger than RAM)."""
+    within ±:data:`QUANTIZED_WITHIN` (:func:`within_count`) and whether the two make the data :func:`quantized`, one
+    chunk in memory at a time (:meth:`NoteTable.loop_chunks`: the table may be memory-mapped, larger than RAM)."""
     from mvae_core.metrics import timing_std_of_chunks  # torch: not in this module's import (the CLI's)
 
     n, within = table.n_notes, 0

@@ -108,11 +108,12 @@ def prepare_data(
 @contextlib.contextmanager
 def setup_writes(run: RunDir, resuming: bool) -> Iterator[None]:
     """Within the block, the writes that set ``run`` up before it trains (:func:`prepare_data`'s ``data_report.json``
-    and ``split.json``, and :mod:`~mvae_core.session`'s ``config.toml``), a write the disk refuses (:class:`~mvae_core.files.WriteFailed`: a full disk, a folder made
-    read-only or removed) ends as a :class:`~mvae_core.errors.RunFailed` (exit 1, as one during training) that says
-    nothing was trained and what to do: free space (or fix the folder), then the same ``mvae train`` command again,
-    or another folder for a new run; the resume again for one that is ``resuming``, whose checkpoint is untouched.
-    ``__cause__`` is the :class:`~mvae_core.files.WriteFailed`."""
+    and ``split.json``, and :mod:`~mvae_core.session`'s ``config.toml``), a write the disk refuses
+    (:class:`~mvae_core.files.WriteFailed`: a full disk, a folder made read-only or removed) ends as a
+    :class:`~mvae_core.errors.RunFailed` (exit 1, as one during training) that says nothing was trained and what to do:
+    free space (or fix the folder), then the same ``mvae train`` command again, or another folder for a new run; the
+    resume again for one that is ``resuming``, whose checkpoint is untouched. ``__cause__`` is the
+    :class:`~mvae_core.files.WriteFailed`."""
     try:
         yield
     except WriteFailed as exc:

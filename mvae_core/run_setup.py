@@ -562,11 +562,11 @@ def resume_setup(
 
 
 def _refuse_fewer_epochs(run: RunDir, given: int | None, saved: int) -> None:
-    """One rule for a resume's epoch budget, ``given`` (``--epochs``, ``epochs=``) or, without one, ``saved`` (``train.epochs``
-    in ``config.toml``, which a hand may have edited): it may not be fewer than the epochs ``run``'s checkpoint holds
-    (:func:`_epochs_checkpointed`; not the lines of ``metrics.jsonl``, which a kill between an epoch's line and its
-    checkpoint, or a damaged file, leaves more or fewer of), as a budget is saved and would stick; as many is a finished
-    run (the resume says so and trains nothing).
+    """One rule for a resume's epoch budget, ``given`` (``--epochs``, ``epochs=``) or, without one, ``saved``
+    (``train.epochs`` in ``config.toml``, which a hand may have edited): it may not be fewer than the epochs ``run``'s
+    checkpoint holds (:func:`_epochs_checkpointed`; not the lines of ``metrics.jsonl``, which a kill between an epoch's
+    line and its checkpoint, or a damaged file, leaves more or fewer of), as a budget is saved and would stick; as many
+    is a finished run (the resume says so and trains nothing).
 
     :raises OptionError: ``given`` is fewer (``--epochs 2 is fewer than the 3 epochs RUN has done; give 4 or more to
         train further``).

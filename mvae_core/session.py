@@ -624,10 +624,10 @@ def _note_new_run(
     reporter: Reporter, starting: StartingWeights | None,
 ) -> None:  # fmt: skip
     """The notes a new run shows before its first epoch (a resume shows run_restore's ``resumed`` line instead): one
-    line of what it trains on and with (:func:`~mvae_core.split_notes.split_counts`, plugins, device and processes, run folder), then the
-    split's warning when there is one (:func:`~mvae_core.split_notes.split_warning`); with ``starting`` weights, where they come from and
-    the source's settings the run took (:meth:`~mvae_core.starting_weights.StartingWeights.taken`), and a warning
-    when the source is still training."""
+    line of what it trains on and with (:func:`~mvae_core.split_notes.split_counts`, plugins, device and processes, run
+    folder), then the split's warning when there is one (:func:`~mvae_core.split_notes.split_warning`); with
+    ``starting`` weights, where they come from and the source's settings the run took
+    (:meth:`~mvae_core.starting_weights.StartingWeights.taken`), and a warning when the source is still training."""
     reporter.note(
         f"{split_counts(train_set, val_set)} · plugins: {', '.join(host.names) or 'none'} · device "
         f"{dist.device}{processes_on(dist)} · run {run.path}"

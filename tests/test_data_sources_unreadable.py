@@ -78,7 +78,8 @@ def test_a_folder_refused_gives_the_chmod_that_grants_it(tmp_path, monkeypatch):
 
 
 def test_a_folder_on_the_way_that_may_not_be_entered_is_named_with_its_chmod(tmp_path, monkeypatch):
-    """The chmod u+r of the file itself was given, which fails: the folder on the way may not be entered (helper-494)."""
+    """The chmod u+r of the file itself was given, which fails: the folder on the way may not be entered
+    (helper-494)."""
     inner = tmp_path / "inner"
     inner.mkdir()
     path = inner / "a.mid"

@@ -67,8 +67,14 @@ main()
 def test_sigterm_in_the_last_validation_says_the_run_is_complete_on_stderr(synth_dir, tmp_path):
     args = [str(synth_dir), "--out", str(tmp_path / "run"), "--epochs", "2", "--device", "cpu",
             *(f"--set={override}" for override in TINY)]  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", SIGNAL_IN_LAST_VALIDATION, "train", *args], capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()}, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_IN_LAST_VALIDATION, "train", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert f"core: {SAID}" in " ".join(done.stderr.split()), done.stderr
     assert "done after 2 epochs" in done.stdout and "stopped" not in done.stderr

@@ -36,9 +36,9 @@ def judged(column: str) -> bool:
 
 def judgement(column: str, e: Estimate) -> bool | None:
     """The paired difference ``e`` of ``column`` as judged: :func:`excludes_zero` (bold in summary.md); ``None`` where
-    there is nothing to judge: ``column`` is not :func:`judged`, or ``e`` has no interval to judge (:func:`has_interval`:
-    fewer than 2 pairs, or pairs alike with no spread to judge them by), which is not an interval that includes 0.
-    ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
+    there is nothing to judge: ``column`` is not :func:`judged`, or ``e`` has no interval to judge
+    (:func:`has_interval`: fewer than 2 pairs, or pairs alike with no spread to judge them by), which is not an interval
+    that includes 0. ``excludes_zero`` in summary.json and in :meth:`AblationResult.paired
     <mvae_core.ablation.session.AblationResult.paired>`."""
     return excludes_zero(e) if judged(column) and has_interval(e) else None
 
@@ -100,9 +100,10 @@ def distinguished(
 ) -> str:
     """What the bold cells of a table of paired ``differences`` (the deciding differences of the configurations
     ``diffs``, :func:`~.estimates.paired`) are, and how many of its intervals would exclude 0 by chance alone
-    (:func:`by_chance`); an interval of differences that are all 0 (runs that did not differ at all), or alike in
-    both of 2 pairs (no spread to judge), is not counted (:func:`countable`). ``again``: :func:`repeated_pairs` of the table's rows that repeat a
-    pair above, which ``diffs`` leaves out (without any other row, nothing here is counted)."""
+    (:func:`by_chance`); an interval of differences that are all 0 (runs that did not differ at all), or alike in both
+    of 2 pairs (no spread to judge), is not counted (:func:`countable`). ``again``: :func:`repeated_pairs` of the
+    table's rows that repeat a pair above, which ``diffs`` leaves out (without any other row, nothing here is
+    counted)."""
     intervals = countable(differences)
     bold = sum(excludes_zero(e) for e in intervals)
     if intervals:

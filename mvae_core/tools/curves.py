@@ -480,11 +480,11 @@ def _raise_top(ax: Any, share: float) -> None:
 
 
 def plot_runs(run_dirs: Sequence[Path], out: Path, metrics: list[str] | tuple[str, ...] = ()) -> Path:
-    """Draw the curves of the runs in ``run_dirs`` to ``out`` (``.png`` added when it has no suffix) and return the
-    path written: one run as :func:`draw_curves` draws it, several on one figure as :func:`draw_comparison` does,
-    each named by :func:`run_names`, and with its model (:func:`run_model`: ``rnn (melody_rnn)``) where the runs'
-    models differ (:data:`ACROSS_MODELS`). :class:`ToolError` when a run has no finished epoch, when a run is given twice
-    or more than :data:`MAX_RUNS` are; a folder that is not a run is named for what it holds
+    """Draw the curves of the runs in ``run_dirs`` to ``out`` (``.png`` added when it has no suffix) and return the path
+    written: one run as :func:`draw_curves` draws it, several on one figure as :func:`draw_comparison` does, each named
+    by :func:`run_names`, and with its model (:func:`run_model`: ``rnn (melody_rnn)``) where the runs' models differ
+    (:data:`ACROSS_MODELS`). :class:`ToolError` when a run has no finished epoch, when a run is given twice or more than
+    :data:`MAX_RUNS` are; a folder that is not a run is named for what it holds
     (:class:`~mvae_core.config.ConfigError`)."""
     if not run_dirs:
         raise ToolError("no run to plot: give one run directory or more")
