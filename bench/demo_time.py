@@ -34,7 +34,7 @@ from bench_args import folder  # bench/bench_args.py, beside this script
 ROOT = Path(__file__).resolve().parents[1]
 PHASE_ENDS = {
     "install": re.compile(r"/mvae train "),
-    "parse": re.compile(r"^train \d+ examples"),
+    "parse": re.compile(r"^train [\d,]+ loops"),
     "training": re.compile(r"^done after \d+ epoch"),
 }
 """Each phase but the last ends at the first line matching its pattern; ``files`` ends when make exits."""

@@ -141,12 +141,12 @@ def _flag_help(text: str, key: str) -> str:
 def _resume_help() -> str:
     """``--resume``'s help, naming what a resume may be given from the one list of it
     (:mod:`mvae_core.resume_settings`): ``Continue the run in this directory (with --epochs, --jobs, moved DATA,
-    --device and --set of train.device, …, data.cache_dir, --plugins or --set plugins.enabled naming some of the
-    run's plugins; other settings only at the run's own values; docs/cli.md#resume).``"""
+    --device and --set of train.device, …, data.cache_dir, plugins.enabled naming some of the run's plugins (with
+    --set, or --plugins); other settings only at the run's own values; docs/cli.md#resume).``"""
     return (
         f"Continue the run in this directory (with --epochs, --jobs, moved DATA, {', '.join(RESUME_OPTIONS)} and "
-        f"--set of {', '.join(RESUME_WARNED)}, --plugins or --set {ENABLED_KEY} naming some of the run's plugins; "
-        "other settings only at the run's own values; docs/cli.md#resume)."
+        f"--set of {', '.join(RESUME_WARNED)}, {ENABLED_KEY} naming some of the run's plugins (with --set, or "
+        "--plugins); other settings only at the run's own values; docs/cli.md#resume)."
     )
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mvae_core.checkpoint import SETTINGS, CheckpointError, load_checkpoint
+from mvae_core.checkpoint import SETTINGS
 from mvae_core.config import (
     AUTO_PITCH_LOW,
     ConfigError,
@@ -538,7 +538,6 @@ def resume_setup(
             cfg = build_config(cfg, (), {ENABLED_KEY: enabled})  # taken out: written and warned as given ones
     if epochs is not None and epochs < 1:
         raise OptionError("epochs", f"must be at least 1, got {epochs}")
-    _refuse_fewer_epochs(run, epochs, cfg.train.epochs)
     if epochs is not None:
         cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"epochs": epochs})})
     saved, moved_to = run.read_data(), data_arguments(data)
@@ -561,17 +560,18 @@ def resume_setup(
     return run, cfg, moved_to, Relocation.between(saved, moved_to)
 
 
-def _refuse_fewer_epochs(run: RunDir, given: int | None, saved: int) -> None:
+def refuse_fewer_epochs(run: RunDir, checkpoint: Mapping[str, Any], given: int | None, saved: int) -> None:
     """One rule for a resume's epoch budget, ``given`` (``--epochs``, ``epochs=``) or, without one, ``saved``
     (``train.epochs`` in ``config.toml``, which a hand may have edited): it may not be fewer than the epochs ``run``'s
-    checkpoint holds (:func:`_epochs_checkpointed`; not the lines of ``metrics.jsonl``, which a kill between an epoch's
-    line and its checkpoint, or a damaged file, leaves more or fewer of), as a budget is saved and would stick; as many
-    is a finished run (the resume says so and trains nothing).
+    ``checkpoint`` (the payload the resume read, once) holds as finished (its ``epoch`` + 1; not the lines of
+    ``metrics.jsonl``, which a kill between an epoch's line and its checkpoint, or a damaged file, leaves more or fewer
+    of), as a budget is saved and would stick; as many is a finished run (the resume says so and trains nothing).
 
     :raises OptionError: ``given`` is fewer (``--epochs 2 is fewer than the 3 epochs RUN has done; give 4 or more to
         train further``).
     :raises ConfigError: ``saved`` is fewer, the same words naming the file and both ways to a larger budget."""
-    done = _epochs_checkpointed(run)
+    epoch = checkpoint.get("epoch")
+    done = epoch + 1 if isinstance(epoch, int) else None
     budget = saved if given is None else given
     if done is None or budget >= done:
         return
@@ -581,19 +581,6 @@ def _refuse_fewer_epochs(run: RunDir, given: int | None, saved: int) -> None:
     said = f"{run.path / CONFIG}: {_EPOCHS_KEY} = {saved} {fewer}; set it to {more} or more there, or give "
     raise ConfigError(f"{said}epochs={more} or more, to train further",
                       command_line=f"{said}--epochs {more} or more, to train further")  # fmt: skip
-
-
-def _epochs_checkpointed(run: RunDir) -> int | None:
-    """The epochs ``run``'s checkpoint holds as finished (its ``epoch`` + 1, read without its tensors: a paused
-    epoch is not finished), 0 where it has none (a run that trained nothing starts over); None when it cannot be read
-    so, which the resume's full load of it then names."""
-    if not run.has_checkpoint():
-        return 0
-    try:
-        epoch = load_checkpoint(run.path / CHECKPOINT, mapped=True).get("epoch")
-    except CheckpointError:
-        return None
-    return epoch + 1 if isinstance(epoch, int) else None
 
 
 def edited_settings(

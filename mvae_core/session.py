@@ -80,6 +80,7 @@ from mvae_core.run_setup import (
     new_run_setup,
     recorded_starting_weights,
     refuse_existing_run,
+    refuse_fewer_epochs,
     resume_setup,
 )
 from mvae_core.run_steps import Steps, object_plugins
@@ -264,8 +265,10 @@ def train(
             )
             with claim as run, Interrupts() as interrupts, callers_random_state():
                 checkpoint = run.load_checkpoint() if resume else None  # read once, under the lock, before any data
-                if checkpoint is not None and (edited := edited_settings(run, checkpoint, written, cfg, host, data)):
-                    reporter.note(*edited)
+                if checkpoint is not None:
+                    refuse_fewer_epochs(run, checkpoint, epochs, cfg.train.epochs)
+                    if edited := edited_settings(run, checkpoint, written, cfg, host, data):
+                        reporter.note(*edited)
                 try:
                     with dist.main_first():  # rank 0 parses into the cache, the others then read it
                         if (

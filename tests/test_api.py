@@ -105,7 +105,10 @@ def test_resume_from_another_folder_with_the_plugin_object(trained, tmp_path, mo
     [
         ({"config": {"train": {"lr": 1.0}}}, "config cannot change it"),
         ({"overrides": {"train.lr": 1.0}}, "overrides cannot change it"),
-        ({"plugins": ["ts_ramp"]}, r"plugins \(by name\) cannot change it: it trains with kl_anneal"),
+        (
+            {"plugins": ["ts_ramp"]},
+            r"plugins \(by name\) cannot change it but to take some out: it trains with kl_anneal",
+        ),
     ],
 )
 def test_resume_refuses_what_would_change_the_run(trained, kwargs, message):

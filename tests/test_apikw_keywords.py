@@ -70,7 +70,7 @@ def test_a_runs_method_takes_what_the_function_takes_after_run(run: mvae_core.Ru
         (
             lambda run: mvae_core.compare(run, "other-run/", "held-out/", resamles=50),
             r"^unknown evaluation option 'resamles' \(did you mean 'resamples'\?\); options are jobs, resamples, "
-            r"samples, seed, temperature$",
+            r"samples, seed, temperature, unpaired$",
         ),
     ],
     ids=["run.generate", "generate's own", "run.interpolate", "run.evaluate", "evaluate", "compare"],

@@ -26,5 +26,8 @@ def test_copies_of_a_skipped_file_count_under_its_reason(synth_dir, tmp_path):
     }
     entry = {e["source"]: e for e in report.entries}
     assert entry[str(data / "empty b.mid")]["detail"] == f"the same bytes as {data / 'empty a.mid'}"
-    assert entry[str(data / "notes b.mid")]["detail"] == f"the same bytes as {data / 'notes a.mid'}: no MThd header"
+    assert entry[str(data / "notes b.mid")]["detail"] == (
+        f"the same bytes as {data / 'notes a.mid'}: no MThd header; it looks like a text file (notes, lyrics, ABC): "
+        "give the MIDI file itself"
+    )
     assert len(table.sources) == 6

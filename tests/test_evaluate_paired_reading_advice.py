@@ -21,7 +21,7 @@ def test_runs_that_read_the_data_otherwise_are_told_to_evaluate_each_as_the_call
     assert python.startswith(f"runs/a and runs/b read DATA into different loops (data.min_onsets {ours.min_onsets} → ")
     assert python.endswith(
         "or compare them unpaired, each reading DATA with its own settings "
-        "(mvae_core.evaluation_paired.side_by_side(mvae_core.evaluate(run, data), mvae_core.evaluate(against, data)))"
+        "(mvae_core.compare(run, against, data, unpaired=True))"
     )
     assert "again with overrides=['data.min_onsets=" in python and "--set" not in python
     assert command_line.endswith("(mvae evaluate RUN DATA --against OTHER --unpaired)")
